@@ -1,0 +1,3 @@
+"""schemagen: one YAML schema, three outputs that cannot disagree."""
+
+__version__ = "0.1.0"

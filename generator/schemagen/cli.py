@@ -1,0 +1,164 @@
+"""The ``schemagen`` command line: a thin layer over the API.
+
+The CLI is the only place that prints and exits. It catches only
+:class:`~schemagen.errors.SchemagenError` (printed, exit 2 or the error's own
+code); any other exception is a bug and keeps its traceback. Heavy modules are
+imported inside the commands so that ``schemagen check`` stays fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .errors import SchemagenError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(func: F) -> F:
+    """Translate SchemagenError into a message on stderr and its exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except SchemagenError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+project_option = click.option(
+    "--project",
+    "project_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Project folder holding pyproject.toml.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="schemagen")
+def main() -> None:
+    """Generate SQLAlchemy models, Alembic migrations and docs from YAML."""
+
+
+@main.command()
+@project_option
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 2).")
+@reports_errors
+def validate(project_dir: Path, strict: bool) -> None:
+    """Check the schema and print every problem at once; never writes a file."""
+    from .api import validate_project
+
+    result = validate_project(project_dir)
+    for issue in result.issues:
+        click.echo(issue.format(), err=True)
+    if result.errors or (strict and result.warnings):
+        sys.exit(2)
+    click.echo(result.summary())
+
+
+@main.command("json-schema")
+def json_schema() -> None:
+    """Print the JSON Schema (draft 2020-12) of the schema language."""
+    from .language import json_schema_text
+
+    click.echo(json_schema_text(), nl=False)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@reports_errors
+def init(directory: Path) -> None:
+    """Scaffold a new project: [tool.schemagen] settings and an example schema."""
+    from .scaffold import init_project
+
+    for line in init_project(directory):
+        click.echo(line)
+
+
+@main.command()
+@project_option
+@reports_errors
+def build(project_dir: Path) -> None:
+    """Render models.py, database.py, Alembic scaffolding and docs."""
+    from .api import build_project
+
+    result = build_project(project_dir)
+    for line in result.report_lines():
+        click.echo(line)
+
+
+@main.command()
+@project_option
+@click.option("-m", "--message", required=True, help="What the revision changes.")
+@click.option("--allow-destructive", is_flag=True, help="Allow changes that can lose data.")
+@reports_errors
+def migrate(project_dir: Path, message: str, allow_destructive: bool) -> None:
+    """Write the next Alembic revision from the schema change since the last one."""
+    from .api import migrate_project
+
+    result = migrate_project(project_dir, message, allow_destructive=allow_destructive)
+    for line in result.report_lines():
+        click.echo(line)
+
+
+@main.command()
+@project_option
+@reports_errors
+def plan(project_dir: Path) -> None:
+    """Print the operations the next revision would hold; write nothing."""
+    from .api import plan_project
+
+    result = plan_project(project_dir)
+    for line in result.report_lines():
+        click.echo(line)
+
+
+@main.command()
+@project_option
+@click.option("--diff", "show_diff", is_flag=True, help="Show unified diffs of drifted files.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--database",
+    "database_url",
+    default=None,
+    help="Also compare a live database (default: none; DATABASE_URL with --database-env).",
+)
+@click.option(
+    "--database-env",
+    is_flag=True,
+    help="Compare the live database named by the DATABASE_URL environment variable.",
+)
+@reports_errors
+def check(
+    project_dir: Path, show_diff: bool, fmt: str, database_url: str | None, database_env: bool
+) -> None:
+    """Fail (exit 1) when generated files, migrations or a database drifted."""
+    from .check import run_check
+
+    code = run_check(
+        project_dir,
+        show_diff=show_diff,
+        fmt=fmt,
+        database_url=database_url,
+        database_env=database_env,
+        echo=click.echo,
+    )
+    sys.exit(code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,69 @@
+"""Project settings from ``[tool.schemagen]`` in ``pyproject.toml``."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ConfigError
+
+KNOWN_KEYS = ("schema", "output", "templates")
+
+
+@dataclass(frozen=True)
+class Project:
+    """Resolved, absolute paths of one schemagen project."""
+
+    root: Path
+    schema_dir: Path
+    output_dir: Path
+    templates_dir: Path | None = None
+
+    def relative(self, path: Path) -> str:
+        """Show ``path`` relative to the project root when it is inside it."""
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    @property
+    def migrations_dir(self) -> Path:
+        return self.output_dir / "migrations"
+
+    @property
+    def versions_dir(self) -> Path:
+        return self.migrations_dir / "versions"
+
+
+def load_project(root: str | Path = ".") -> Project:
+    """Read ``[tool.schemagen]`` from ``root/pyproject.toml`` (all keys optional)."""
+    root_path = Path(root).resolve()
+    if not root_path.is_dir():
+        raise ConfigError(f"project folder {root} does not exist")
+    settings: dict[str, object] = {}
+    pyproject = root_path / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{pyproject.name}: invalid TOML: {exc}") from None
+        section = data.get("tool", {}).get("schemagen", {})
+        if not isinstance(section, dict):
+            raise ConfigError("pyproject.toml: [tool.schemagen] must be a table")
+        settings = section
+    for key, value in settings.items():
+        if key not in KNOWN_KEYS:
+            raise ConfigError(
+                f"pyproject.toml: [tool.schemagen] has unknown key {key!r} "
+                f"(known: {', '.join(KNOWN_KEYS)})"
+            )
+        if not isinstance(value, str):
+            raise ConfigError(f"pyproject.toml: [tool.schemagen] {key} must be a string")
+    templates = settings.get("templates")
+    return Project(
+        root=root_path,
+        schema_dir=root_path / str(settings.get("schema", "schema")),
+        output_dir=root_path / str(settings.get("output", "generated")),
+        templates_dir=root_path / str(templates) if templates else None,
+    )

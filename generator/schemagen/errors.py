@@ -1,0 +1,67 @@
+"""The one exception family that the CLI translates into messages and exit codes.
+
+Anything raised that is not a :class:`SchemagenError` is a bug and keeps its
+traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Issue:
+    """One located problem: ``schema/catalog.yaml:42:9: entities.Product...: message``.
+
+    Ordering sorts by file, then line, then column, so a list of issues prints
+    in reading order.
+    """
+
+    file: str
+    line: int
+    column: int
+    path: str  # dotted YAML path, e.g. "entities.Product.columns.title.type"
+    message: str
+    severity: Severity = "error"
+
+    def format(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
+        prefix = "warning: " if self.severity == "warning" else ""
+        path = f"{self.path}: " if self.path else ""
+        return f"{where}: {prefix}{path}{self.message}"
+
+
+class SchemagenError(Exception):
+    """Base of every error that the CLI reports without a traceback (exit 2)."""
+
+    exit_code = 2
+
+
+class SchemaInvalid(SchemagenError):
+    """The schema has one or more errors; ``issues`` holds all of them, sorted."""
+
+    def __init__(self, issues: Iterable[Issue]) -> None:
+        self.issues = sorted(issues)
+        super().__init__("\n".join(issue.format() for issue in self.issues))
+
+
+class ConfigError(SchemagenError):
+    """The project settings or command-line usage are wrong."""
+
+
+class MigrationError(SchemagenError):
+    """The migration history on disk is inconsistent, or a migration was refused."""
+
+
+class DestructiveChange(SchemagenError):
+    """A plan can lose data and ``--allow-destructive`` was not given (exit 1)."""
+
+    exit_code = 1
+
+
+class DatabaseError(SchemagenError):
+    """A database could not be reached or queried. Messages never hold a password."""

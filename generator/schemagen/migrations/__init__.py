@@ -1,0 +1,1 @@
+"""Migrations: snapshot, diff, operations, revision rendering and history."""

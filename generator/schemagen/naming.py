@@ -1,0 +1,92 @@
+"""Names: the SQLAlchemy-style naming convention, table names, identifiers."""
+
+from __future__ import annotations
+
+import keyword
+import re
+
+#: Used when ``database.naming_convention`` does not override a key.
+DEFAULT_NAMING_CONVENTION: dict[str, str] = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+#: Attribute names that SQLAlchemy's declarative base reserves.
+RESERVED_ATTRIBUTES = frozenset({"metadata", "registry"})
+
+MAX_IDENTIFIER_BYTES = 63
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def apply_convention(
+    template: str,
+    *,
+    table_name: str,
+    columns: tuple[str, ...] = (),
+    referred_table_name: str = "",
+    constraint_name: str = "",
+) -> str:
+    """Expand a naming-convention template the way SQLAlchemy does."""
+    tokens = {
+        "table_name": table_name,
+        "referred_table_name": referred_table_name,
+        "constraint_name": constraint_name,
+        "column_0_name": columns[0] if columns else "",
+        "column_0_label": f"{table_name}_{columns[0]}" if columns else table_name,
+        "column_0N_name": "".join(columns),
+        "column_0_N_name": "_".join(columns),
+        "column_0_N_label": "_".join(f"{table_name}_{c}" for c in columns),
+    }
+    try:
+        return template % tokens
+    except (KeyError, ValueError, TypeError) as exc:
+        raise ValueError(f"bad naming-convention template {template!r}: {exc}") from None
+
+
+def snake_case(name: str) -> str:
+    """``SubscriptionStatus`` -> ``subscription_status``; ``HTTPLog`` -> ``http_log``."""
+    s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    s = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", s)
+    return s.lower()
+
+
+def pluralize(word: str) -> str:
+    """Simple English plural for default table names (``category`` -> ``categories``)."""
+    if re.search(r"[^aeiou]y$", word):
+        return word[:-1] + "ies"
+    if re.search(r"(s|x|z|ch|sh)$", word):
+        return word + "es"
+    return word + "s"
+
+
+def default_table_name(entity_name: str) -> str:
+    """``ProductVariant`` -> ``product_variants``."""
+    return pluralize(snake_case(entity_name))
+
+
+def is_identifier(name: str) -> bool:
+    """A plain (unquoted-safe) SQL/Python identifier: letters, digits, underscores."""
+    return bool(_IDENTIFIER.match(name))
+
+
+def too_long(name: str) -> bool:
+    return len(name.encode("utf-8")) > MAX_IDENTIFIER_BYTES
+
+
+def is_python_keyword(name: str) -> bool:
+    return keyword.iskeyword(name) or keyword.issoftkeyword(name)
+
+
+def enum_member_name(value: str) -> str:
+    """A valid, upper-case Python member name for an enum value (``in-progress`` -> ``IN_PROGRESS``)."""
+    name = re.sub(r"[^0-9A-Za-z_]+", "_", value).strip("_").upper()
+    if not name:
+        name = "VALUE"
+    if name[0].isdigit():
+        name = "V_" + name
+    if keyword.iskeyword(name):
+        name += "_"
+    return name
