@@ -81,7 +81,7 @@ def is_python_keyword(name: str) -> bool:
 
 
 def enum_member_name(value: str) -> str:
-    """A valid, upper-case Python member name for an enum value (``in-progress`` -> ``IN_PROGRESS``)."""
+    """A valid upper-case member name for an enum value: ``in-progress`` -> ``IN_PROGRESS``."""
     name = re.sub(r"[^0-9A-Za-z_]+", "_", value).strip("_").upper()
     if not name:
         name = "VALUE"

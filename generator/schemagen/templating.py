@@ -1,0 +1,77 @@
+"""The Jinja environment shared by every renderer, and escaping filters.
+
+Templates place text; Python decides. Every user string reaches a template
+through one of these filters, chosen for the target it lands in.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jinja2
+
+
+def make_environment(user_templates: Path | None = None) -> jinja2.Environment:
+    """Built-in templates (package ``schemagen.templates``), overridden by file name
+    from ``user_templates`` when the project sets ``[tool.schemagen] templates``."""
+    loaders: list[jinja2.BaseLoader] = []
+    if user_templates is not None:
+        loaders.append(jinja2.FileSystemLoader(str(user_templates)))
+    loaders.append(jinja2.PackageLoader("schemagen", "templates"))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.filters["pyrepr"] = py_literal
+    env.filters["md_cell"] = md_cell
+    env.filters["md_code"] = md_code
+    env.filters["sql_literal"] = sql_literal
+    env.filters["json"] = lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True)
+    return env
+
+
+def py_literal(value: object) -> str:
+    """A Python literal for a str/int/float/bool/None value.
+
+    ``repr`` escapes quotes, backslashes and newlines, so a description can never
+    become code. Strings always use double quotes when they hold no double quote,
+    as ruff format would write them.
+    """
+    if isinstance(value, str):
+        text = repr(value)
+        if text.startswith("'") and '"' not in value:
+            text = '"' + text[1:-1].replace("\\'", "'") + '"'
+        return text
+    return repr(value)
+
+
+def md_cell(value: object) -> str:
+    """Text safe inside a Markdown table cell: pipes escaped, newlines as <br>,
+    HTML special characters as entities (so user HTML shows as written)."""
+    if value is None:
+        return ""
+    text = str(value)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace("\\", "\\\\").replace("|", "\\|")
+    text = text.replace("\r\n", "\n").replace("\n", "<br>")
+    return text
+
+
+def md_code(value: object) -> str:
+    """Inline Markdown code span that survives backticks inside ``value``."""
+    text = str(value)
+    fence = "`"
+    while fence in text:
+        fence += "`"
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def sql_literal(value: str) -> str:
+    """A standard SQL string literal: single quotes doubled."""
+    return "'" + value.replace("'", "''") + "'"

@@ -1,0 +1,151 @@
+"""One table of how each column kind maps to SQLAlchemy, Python and PostgreSQL.
+
+Renderers for models.py and for Alembic revisions, the docs and the live-database
+comparison all read this table, so the four can never disagree about a type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from .model import ColumnType, Default, Schema
+
+Style = Literal["models", "alembic"]
+
+
+@dataclass(frozen=True)
+class TypeCode:
+    """A rendered type expression and the imports it needs: (module, name) pairs."""
+
+    expr: str
+    imports: frozenset[tuple[str, str]]
+
+
+# kind -> (SQLAlchemy module, class name, PostgreSQL format_type, Python type, Python import)
+_SIMPLE: dict[str, tuple[str, str, str, str, str | None]] = {
+    "smallint": ("sqlalchemy", "SmallInteger", "smallint", "int", None),
+    "integer": ("sqlalchemy", "Integer", "integer", "int", None),
+    "bigint": ("sqlalchemy", "BigInteger", "bigint", "int", None),
+    "text": ("sqlalchemy", "Text", "text", "str", None),
+    "boolean": ("sqlalchemy", "Boolean", "boolean", "bool", None),
+    "float": ("sqlalchemy", "REAL", "real", "float", None),
+    "double": ("sqlalchemy", "Double", "double precision", "float", None),
+    "date": ("sqlalchemy", "Date", "date", "datetime.date", "datetime"),
+    "time": ("sqlalchemy", "Time", "time without time zone", "datetime.time", "datetime"),
+    "timestamp": ("sqlalchemy", "DateTime", "timestamp without time zone",
+                  "datetime.datetime", "datetime"),
+    "interval": ("sqlalchemy", "Interval", "interval", "datetime.timedelta", "datetime"),
+    "uuid": ("sqlalchemy", "Uuid", "uuid", "uuid.UUID", "uuid"),
+    "json": ("sqlalchemy.dialects.postgresql", "JSON", "json", "dict[str, Any]", "typing"),
+    "jsonb": ("sqlalchemy.dialects.postgresql", "JSONB", "jsonb", "dict[str, Any]", "typing"),
+    "bytes": ("sqlalchemy", "LargeBinary", "bytea", "bytes", None),
+}
+
+
+def pg_type(ct: ColumnType, schema: Schema) -> str:
+    """The type as PostgreSQL's ``format_type`` prints it (``character varying(64)``)."""
+    if ct.kind in _SIMPLE:
+        return _SIMPLE[ct.kind][2]
+    if ct.kind == "string":
+        return f"character varying({ct.length})" if ct.length else "character varying"
+    if ct.kind == "numeric":
+        if ct.precision is None:
+            return "numeric"
+        return f"numeric({ct.precision},{ct.scale or 0})"
+    if ct.kind == "timestamptz":
+        return "timestamp with time zone"
+    if ct.kind == "enum":
+        assert ct.enum is not None
+        return schema.enum(ct.enum).db_name
+    if ct.kind == "array":
+        assert ct.of is not None
+        return pg_type(ct.of, schema) + "[]"
+    raise ValueError(f"unknown column kind {ct.kind!r}")
+
+
+def python_type(ct: ColumnType, default: Default | None = None) -> tuple[str, frozenset[str]]:
+    """The ``Mapped[...]`` annotation (without ``| None``) and the modules to import.
+
+    JSON columns whose default is a list are ``list[Any]``; other JSON is
+    ``dict[str, Any]``. Enum columns are annotated with their Python enum class.
+    """
+    if ct.kind in ("json", "jsonb"):
+        if default is not None and default.kind == "json" and default.value.startswith("["):
+            return "list[Any]", frozenset({"typing"})
+        return "dict[str, Any]", frozenset({"typing"})
+    if ct.kind in _SIMPLE:
+        _, _, _, py, module = _SIMPLE[ct.kind]
+        return py, frozenset({module} if module else set())
+    if ct.kind in ("string",):
+        return "str", frozenset()
+    if ct.kind == "numeric":
+        return "Decimal", frozenset({"decimal"})
+    if ct.kind == "timestamptz":
+        return "datetime.datetime", frozenset({"datetime"})
+    if ct.kind == "enum":
+        assert ct.enum is not None
+        return ct.enum, frozenset()
+    if ct.kind == "array":
+        assert ct.of is not None
+        inner, modules = python_type(ct.of)
+        return f"list[{inner}]", modules
+    raise ValueError(f"unknown column kind {ct.kind!r}")
+
+
+def sa_type(ct: ColumnType, schema: Schema, style: Style) -> TypeCode:
+    """A SQLAlchemy type expression.
+
+    ``models`` style uses bare names imported from their modules
+    (``String(64)``); ``alembic`` style uses the ``sa.`` / ``postgresql.``
+    prefixes of a revision file. Enum columns in ``models`` style map the Python
+    enum class by value; in ``alembic`` style they name the existing type with
+    ``create_type=False`` (the revision creates enum types itself).
+    """
+    if ct.kind == "enum":
+        return _enum_type(ct, schema, style)
+    if ct.kind == "array":
+        assert ct.of is not None
+        inner = sa_type(ct.of, schema, style)
+        return _code(style, "sqlalchemy.dialects.postgresql", "ARRAY", f"({inner.expr})",
+                     inner.imports)
+    if ct.kind == "string":
+        return _code(style, "sqlalchemy", "String", f"({ct.length})" if ct.length else "()")
+    if ct.kind == "numeric":
+        if ct.precision is None:
+            return _code(style, "sqlalchemy", "Numeric", "()")
+        return _code(style, "sqlalchemy", "Numeric", f"({ct.precision}, {ct.scale or 0})")
+    if ct.kind == "timestamptz":
+        return _code(style, "sqlalchemy", "DateTime", "(timezone=True)")
+    module, name = _SIMPLE[ct.kind][0], _SIMPLE[ct.kind][1]
+    return _code(style, module, name, "()")
+
+
+def _enum_type(ct: ColumnType, schema: Schema, style: Style) -> TypeCode:
+    assert ct.enum is not None
+    enum = schema.enum(ct.enum)
+    if style == "models":
+        args = f'({enum.name}, name="{enum.db_name}", values_callable=enum_values)'
+        return _code(style, "sqlalchemy", "Enum", args)
+    values = ", ".join(_quote(v) for v in enum.value_names)
+    return _code(style, "sqlalchemy.dialects.postgresql", "ENUM",
+                 f'({values}, name="{enum.db_name}", create_type=False)')
+
+
+def _quote(text: str) -> str:
+    from .templating import py_literal
+
+    return py_literal(text)
+
+
+def _code(
+    style: Style,
+    module: str,
+    name: str,
+    args: str,
+    extra: frozenset[tuple[str, str]] = frozenset(),
+) -> TypeCode:
+    if style == "models":
+        return TypeCode(f"{name}{args}", extra | {(module, name)})
+    prefix = "postgresql." if module.endswith("postgresql") else "sa."
+    return TypeCode(f"{prefix}{name}{args}", extra)
