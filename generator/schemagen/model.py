@@ -326,6 +326,6 @@ def from_data(tp: Any, data: Any) -> Any:
             for f in dataclasses.fields(tp)
             if f.name in data and f.init
         }
-        return tp(**kwargs)
+        return tp(**kwargs)  # type: ignore[operator]
     raise TypeError(f"cannot rebuild {tp!r}")
 
