@@ -1,0 +1,352 @@
+"""Prove one schema change on a real PostgreSQL: migrate, upgrade, compare, downgrade.
+
+A *case* is a "before" and an "after" schema folder (YAML text per file name)
+plus optional SQL to run between the steps. :func:`prove` does, in a fresh
+project folder:
+
+1. ``schemagen migrate -m before`` on the before schema (revision ``000``); keep
+   a copy of the generated ``models.py``;
+2. ``schemagen migrate -m after`` on the after schema (revision ``001``), first
+   without ``--allow-destructive`` (it must be refused exactly when the case is
+   destructive);
+3. on a fresh database: ``alembic upgrade 000``, the case's setup SQL,
+   ``alembic upgrade 001``; the normalized ``pg_dump --schema-only`` must equal
+   that of a database made by ``create_all`` of the after models (plus the
+   declared extensions), and Alembic's autogenerate comparison must find
+   nothing; then the case's checks (rows that must have survived);
+4. ``alembic downgrade 000``; the same comparisons against the before models,
+   and the case's downgrade checks.
+
+Alembic runs in-process (much faster than a subprocess per command). The
+generated ``env.py`` imports ``<output>.models``, so every command runs with
+the project root on ``sys.path`` and first forgets the modules of that package:
+each case has its own ``generated`` package and the before/after models differ.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import importlib
+import importlib.util
+import os
+import shutil
+import sys
+import tomllib
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import count
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import sqlalchemy as sa
+import yaml
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from click.testing import CliRunner
+from pgcluster import PgCluster
+from pgdump import schema_dump
+from schemagen.cli import main as schemagen_main
+
+OUTPUT = "generated"
+PYPROJECT = f'[tool.schemagen]\nschema = "schema"\noutput = "{OUTPUT}"\n'
+_module_ids = count()
+
+
+@dataclass
+class Check:
+    """A query and its expected ``psql -A -t`` output (rows joined by newlines)."""
+
+    sql: str
+    expect: str
+
+
+@dataclass
+class Case:
+    """One before/after schema change and what must hold around it."""
+
+    name: str
+    before: dict[str, str]  # file name -> YAML text of the schema folder
+    after: dict[str, str]
+    description: str = ""
+    destructive: bool = False  # must be refused without --allow-destructive
+    setup: list[str] = field(default_factory=list)  # SQL run at revision 000
+    check_after: list[Check] = field(default_factory=list)  # at revision 001
+    check_down: list[Check] = field(default_factory=list)  # back at revision 000
+    xfail: str | None = None  # a known engine bug (reason), see the corpus test
+
+    @classmethod
+    def from_dicts(
+        cls, name: str, before: dict[str, Any], after: dict[str, Any], **kwargs: Any
+    ) -> Case:
+        """Make a case from two YAML-able documents (one ``schema.yaml`` each)."""
+        dump = lambda doc: yaml.safe_dump(doc, sort_keys=False)  # noqa: E731
+        return cls(name, {"schema.yaml": dump(before)}, {"schema.yaml": dump(after)}, **kwargs)
+
+
+def load_case(folder: Path) -> Case:
+    """Read ``folder/{before,after}/*.yaml`` and the optional ``folder/case.toml``."""
+    def read(side: str) -> dict[str, str]:
+        files = sorted((folder / side).glob("*.y*ml"))
+        assert files, f"{folder / side} holds no YAML"
+        return {f.name: f.read_text(encoding="utf-8") for f in files}
+
+    meta: dict[str, Any] = {}
+    if (folder / "case.toml").is_file():
+        meta = tomllib.loads((folder / "case.toml").read_text(encoding="utf-8"))
+    checks = {
+        key: [Check(c["sql"], str(c["expect"])) for c in meta.get(key, [])]
+        for key in ("check_after", "check_down")
+    }
+    return Case(
+        name=folder.name,
+        before=read("before"),
+        after=read("after"),
+        description=meta.get("description", ""),
+        destructive=bool(meta.get("destructive", False)),
+        setup=list(meta.get("setup", [])),
+        xfail=meta.get("xfail"),
+        **checks,
+    )
+
+
+# --- the project folder and the schemagen CLI ---------------------------------
+
+
+def write_schema(root: Path, files: dict[str, str]) -> None:
+    """Make ``root`` a project whose schema folder holds exactly ``files``."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    schema_dir = root / "schema"
+    shutil.rmtree(schema_dir, ignore_errors=True)
+    schema_dir.mkdir()
+    for name, text in files.items():
+        (schema_dir / name).write_text(text, encoding="utf-8")
+
+
+def schemagen(root: Path, *args: str, expect_exit: int = 0) -> str:
+    """Run ``schemagen <args> --project root`` in-process; return its output."""
+    argv = [args[0], "--project", str(root), *args[1:]]
+    result = CliRunner().invoke(schemagen_main, argv, catch_exceptions=True)
+    if result.exit_code != expect_exit:
+        detail = result.output
+        if result.exc_info and not isinstance(result.exception, SystemExit):
+            detail += "".join(traceback.format_exception(*result.exc_info))
+        raise AssertionError(
+            f"schemagen {' '.join(args)} exited {result.exit_code}, expected {expect_exit}:\n"
+            f"{detail}"
+        )
+    return result.output
+
+
+def revisions(root: Path) -> list[Path]:
+    """The revision files of the project, sorted by name (``000_...``, ``001_...``)."""
+    return sorted((root / OUTPUT / "migrations" / "versions").glob("[0-9]*.py"))
+
+
+def declared_extensions(files: dict[str, str]) -> list[str]:
+    """``database.extensions`` as written in the YAML texts of a schema folder."""
+    found: list[str] = []
+    for text in files.values():
+        doc = yaml.safe_load(text) or {}
+        found += (doc.get("database") or {}).get("extensions") or []
+    return sorted(set(found))
+
+
+# --- Alembic, in-process ------------------------------------------------------
+
+
+def _forget_generated_modules() -> None:
+    for name in list(sys.modules):
+        if name == OUTPUT or name.startswith(OUTPUT + "."):
+            del sys.modules[name]
+    importlib.invalidate_caches()
+
+
+@contextlib.contextmanager
+def project_env(root: Path, url: str) -> Iterator[None]:
+    """Run with cwd = ``root``, ``root`` on sys.path and ``DATABASE_URL`` = ``url``.
+
+    Bytecode writing is off: the before and after ``models.py`` of one case can
+    share an mtime second and size, and a stale ``.pyc`` would then be loaded.
+    """
+    saved_env = os.environ.get("DATABASE_URL")
+    saved_bytecode = sys.dont_write_bytecode
+    os.environ["DATABASE_URL"] = url
+    sys.dont_write_bytecode = True
+    sys.path.insert(0, str(root))
+    _forget_generated_modules()
+    try:
+        with contextlib.chdir(root):
+            yield
+    finally:
+        sys.path.remove(str(root))
+        _forget_generated_modules()
+        sys.dont_write_bytecode = saved_bytecode
+        if saved_env is None:
+            os.environ.pop("DATABASE_URL", None)
+        else:
+            os.environ["DATABASE_URL"] = saved_env
+
+
+def alembic_config(root: Path) -> Config:
+    """The project's ``alembic.ini`` (written by ``schemagen build``)."""
+    ini = root / "alembic.ini"
+    assert ini.is_file(), f"schemagen did not write {ini}"
+    return Config(str(ini))
+
+
+def alembic(root: Path, url: str, action: str, revision: str) -> None:
+    """``alembic upgrade|downgrade <revision>`` against ``url``, in-process."""
+    with project_env(root, url):
+        cfg = alembic_config(root)
+        getattr(command, action)(cfg, revision)
+
+
+# --- the reference databases --------------------------------------------------
+
+
+@contextlib.contextmanager
+def imported_models(path: Path) -> Iterator[ModuleType]:
+    """Import a generated ``models.py`` under a unique module name."""
+    name = f"_schemagen_models_{next(_module_ids)}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    # Registered so that SQLAlchemy can resolve the string annotations of the classes.
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+        yield module
+    finally:
+        sys.modules.pop(name, None)
+
+
+def metadata_of(module: ModuleType) -> sa.MetaData:
+    """The MetaData of the generated declarative ``Base``."""
+    base = getattr(module, "Base", None)
+    if base is not None and isinstance(getattr(base, "metadata", None), sa.MetaData):
+        return base.metadata
+    for value in vars(module).values():
+        if isinstance(getattr(value, "metadata", None), sa.MetaData):
+            return value.metadata  # type: ignore[no-any-return]
+    raise AssertionError(f"{module.__file__} defines no declarative Base")
+
+
+def create_all(pg: PgCluster, dbname: str, metadata: sa.MetaData, extensions: list[str]) -> None:
+    """``CREATE EXTENSION`` for each declared extension, then ``metadata.create_all``."""
+    engine = sa.create_engine(pg.url(dbname))
+    try:
+        with engine.begin() as conn:
+            for ext in extensions:
+                conn.execute(sa.text(f'CREATE EXTENSION IF NOT EXISTS "{ext}"'))
+            metadata.create_all(conn)
+    finally:
+        engine.dispose()
+
+
+def autogenerate_diffs(pg: PgCluster, dbname: str, metadata: sa.MetaData) -> list[Any]:
+    """What ``alembic check`` would report (types and server defaults compared)."""
+    engine = sa.create_engine(pg.url(dbname))
+    try:
+        with engine.connect() as conn:
+            ctx = MigrationContext.configure(
+                conn, opts={"compare_type": True, "compare_server_default": True}
+            )
+            return list(compare_metadata(ctx, metadata))
+    finally:
+        engine.dispose()
+
+
+def assert_same_schema(
+    pg: PgCluster, actual_db: str, expected_db: str, label: str
+) -> None:
+    """Fail with a unified diff unless the two databases' normalized dumps are equal."""
+    actual = schema_dump(pg, actual_db)
+    expected = schema_dump(pg, expected_db)
+    if actual != expected:
+        diff = "\n".join(
+            difflib.unified_diff(
+                expected, actual, "create_all (expected)", "migrated (actual)", lineterm=""
+            )
+        )
+        raise AssertionError(f"{label}: migrated schema differs from create_all:\n{diff}")
+
+
+def assert_matches_models(
+    pg: PgCluster, dbname: str, models: Path, extensions: list[str], label: str
+) -> None:
+    """The migrated ``dbname`` equals ``create_all`` of ``models``, by dump and autogenerate."""
+    with imported_models(models) as module:
+        metadata = metadata_of(module)
+        reference = pg.create_database("ref")
+        try:
+            create_all(pg, reference, metadata, extensions)
+            assert_same_schema(pg, dbname, reference, label)
+        finally:
+            pg.drop_database(reference)
+        diffs = autogenerate_diffs(pg, dbname, metadata)
+        assert not diffs, f"{label}: alembic autogenerate finds differences: {diffs}"
+
+
+def run_checks(pg: PgCluster, dbname: str, checks: list[Check], label: str) -> None:
+    """Run each check's query and compare its output."""
+    for check in checks:
+        got = pg.sql(check.sql, dbname).strip()
+        assert got == check.expect.strip(), (
+            f"{label}: {check.sql!r} returned {got!r}, expected {check.expect!r}"
+        )
+
+
+# --- the whole proof ----------------------------------------------------------
+
+
+def generate(case: Case, root: Path) -> tuple[Path, Path]:
+    """Write revisions 000 (before) and 001 (after); return both models.py copies."""
+    write_schema(root, case.before)
+    schemagen(root, "migrate", "-m", "before")
+    assert len(revisions(root)) == 1, f"expected one revision, got {revisions(root)}"
+    models_before = root / "models_before.py"
+    shutil.copy(root / OUTPUT / "models.py", models_before)
+
+    write_schema(root, case.after)
+    if case.destructive:
+        schemagen(root, "migrate", "-m", "after", expect_exit=1)
+        assert len(revisions(root)) == 1, "a refused destructive migration wrote a revision"
+        schemagen(root, "migrate", "-m", "after", "--allow-destructive")
+    else:
+        schemagen(root, "migrate", "-m", "after")
+    assert len(revisions(root)) == 2, f"expected two revisions, got {revisions(root)}"
+    models_after = root / "models_after.py"
+    shutil.copy(root / OUTPUT / "models.py", models_after)
+    return models_before, models_after
+
+
+def prove(pg: PgCluster, case: Case, root: Path) -> None:
+    """Run the whole proof of ``case`` in the (new) project folder ``root``."""
+    models_before, models_after = generate(case, root)
+    ext_before, ext_after = declared_extensions(case.before), declared_extensions(case.after)
+
+    db = pg.create_database("mig")
+    url = pg.url(db)
+    try:
+        alembic(root, url, "upgrade", "000")
+        assert_matches_models(pg, db, models_before, ext_before, f"{case.name} at 000")
+        for statement in case.setup:
+            pg.sql(statement, db)
+        alembic(root, url, "upgrade", "001")
+        assert_matches_models(pg, db, models_after, ext_after, f"{case.name} upgrade")
+        run_checks(pg, db, case.check_after, f"{case.name} upgrade")
+
+        alembic(root, url, "downgrade", "000")
+        # Extensions are never dropped by a downgrade (others may use them).
+        assert_matches_models(
+            pg, db, models_before, sorted({*ext_before, *ext_after}), f"{case.name} downgrade"
+        )
+        run_checks(pg, db, case.check_down, f"{case.name} downgrade")
+    finally:
+        pg.drop_database(db)
