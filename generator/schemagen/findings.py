@@ -1,0 +1,38 @@
+"""Drift findings as data: what ``schemagen check`` found, before anyone prints it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+#: Finding kinds, in the order a report lists them (cheap, local problems first).
+KINDS = (
+    "history",  # the migration history on disk is broken
+    "pending",  # the schema changed since the latest revision's snapshot
+    "file",  # a generated file differs from what `schemagen build` writes now
+    "revision",  # a live database is not at the head revision
+    "database",  # a live database's structure differs from the schema
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One drifted thing: ``object`` names it, ``message`` says how, ``hint`` what to do.
+
+    ``diff`` holds a unified diff for a drifted file when one was asked for.
+    """
+
+    kind: str
+    object: str
+    message: str
+    hint: str = ""
+    diff: str | None = None
+
+    def line(self) -> str:
+        """The one-line text form: ``column products.sku: missing from the database``."""
+        return f"{self.object}: {self.message}"
+
+    def to_data(self) -> dict[str, str | None]:
+        data = asdict(self)
+        if data["diff"] is None:
+            del data["diff"]
+        return data

@@ -1,0 +1,215 @@
+"""Read a live PostgreSQL database's structure from pg_catalog with psycopg 3.
+
+Why pg_catalog and not SQLAlchemy's inspector: the catalog gives exactly what a
+drift check must compare (operator classes and whether they are the type's
+default, partial-index predicates and check expressions as PostgreSQL prints
+them, ``confdeltype``, enum labels by ``enumsortorder``), in a handful of
+queries, without importing SQLAlchemy.
+
+Only the connection's current schema (normally ``public``) is read; Alembic's
+``alembic_version`` table is not part of the structure but gives the revision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import psycopg
+
+#: ``pg_constraint.confdeltype`` / ``confupdtype`` codes, as the schema spells actions.
+FK_ACTION_CODES = {
+    "a": "NO ACTION",
+    "r": "RESTRICT",
+    "c": "CASCADE",
+    "n": "SET NULL",
+    "d": "SET DEFAULT",
+}
+
+VERSION_TABLE = "alembic_version"
+
+
+@dataclass(frozen=True)
+class ColumnShape:
+    """A column as the database sees it (types as ``format_type`` prints them)."""
+
+    type: str
+    nullable: bool
+    default: str | None  # pg_get_expr of the default; None for none (and identity)
+    identity: bool = False
+
+
+@dataclass(frozen=True)
+class IndexShape:
+    """An index not owned by a constraint. ``opclasses``: non-default ones, by position."""
+
+    columns: tuple[str, ...]
+    unique: bool = False
+    method: str = "btree"
+    opclasses: tuple[str | None, ...] = ()
+    predicate: str | None = None
+    include: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ForeignKeyShape:
+    columns: tuple[str, ...]
+    ref_table: str
+    ref_columns: tuple[str, ...]
+    on_delete: str = "NO ACTION"
+    on_update: str = "NO ACTION"
+
+
+@dataclass
+class TableShape:
+    """Everything one table holds, keyed by name."""
+
+    columns: dict[str, ColumnShape] = field(default_factory=dict)
+    primary_key: tuple[str, tuple[str, ...]] | None = None  # (name, columns)
+    uniques: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    checks: dict[str, str] = field(default_factory=dict)  # name -> expression
+    foreign_keys: dict[str, ForeignKeyShape] = field(default_factory=dict)
+    indexes: dict[str, IndexShape] = field(default_factory=dict)
+
+
+@dataclass
+class DatabaseShape:
+    """The structure of one PostgreSQL schema (namespace), comparable across sources."""
+
+    tables: dict[str, TableShape] = field(default_factory=dict)
+    enums: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    extensions: frozenset[str] = frozenset()
+    revisions: tuple[str, ...] | None = None  # alembic_version rows; None: no such table
+
+
+# One query per kind of object; each selects only the current schema's tables.
+_TABLES_SQL = """
+SELECT c.oid, c.relname FROM pg_class c
+WHERE c.relnamespace = to_regnamespace(current_schema())
+  AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname <> %s
+"""
+
+_COLUMNS_SQL = """
+SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,
+       pg_get_expr(d.adbin, d.adrelid), a.attidentity <> ''
+FROM pg_attribute a
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE a.attrelid = ANY(%s) AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attrelid, a.attnum
+"""
+
+_CONSTRAINTS_SQL = """
+SELECT c.conrelid, c.conname, c.contype,
+       ARRAY(SELECT a.attname FROM unnest(c.conkey) WITH ORDINALITY k(n, i)
+             JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.i),
+       r.relname,
+       ARRAY(SELECT a.attname FROM unnest(c.confkey) WITH ORDINALITY k(n, i)
+             JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.i),
+       c.confdeltype, c.confupdtype,
+       CASE WHEN c.contype = 'c' THEN pg_get_expr(c.conbin, c.conrelid, true) END
+FROM pg_constraint c
+LEFT JOIN pg_class r ON r.oid = c.confrelid
+WHERE c.conrelid = ANY(%s) AND c.contype IN ('p', 'u', 'c', 'f')
+"""
+
+_INDEXES_SQL = """
+SELECT i.indrelid, ic.relname, i.indisunique, am.amname, i.indnkeyatts,
+       ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true)
+             FROM generate_series(1, i.indnatts) k ORDER BY k),
+       ARRAY(SELECT CASE WHEN o.opcdefault THEN NULL ELSE o.opcname END
+             FROM unnest(i.indclass) WITH ORDINALITY u(oid, n)
+             JOIN pg_opclass o ON o.oid = u.oid ORDER BY u.n),
+       pg_get_expr(i.indpred, i.indrelid, true)
+FROM pg_index i
+JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_am am ON am.oid = ic.relam
+WHERE i.indrelid = ANY(%s)
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint c
+                  WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid
+                    AND c.contype IN ('p', 'u', 'x'))
+"""
+
+_ENUMS_SQL = """
+SELECT t.typname, array_agg(e.enumlabel ORDER BY e.enumsortorder)
+FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid
+WHERE t.typnamespace = to_regnamespace(current_schema())
+GROUP BY t.typname
+"""
+
+_EXTENSIONS_SQL = "SELECT extname FROM pg_extension WHERE extname <> 'plpgsql'"
+
+
+def introspect(conn: psycopg.Connection[Any]) -> DatabaseShape:
+    """Read tables, columns, constraints, indexes, enums, extensions and the revision."""
+    with conn.cursor() as cur:
+        cur.execute(_TABLES_SQL, (VERSION_TABLE,))
+        names: dict[int, str] = {oid: name for oid, name in cur.fetchall()}
+        tables = {name: TableShape() for name in names.values()}
+        oids = list(names)
+        cur.execute(_COLUMNS_SQL, (oids,))
+        for relid, name, type_, nullable, default, identity in cur.fetchall():
+            tables[names[relid]].columns[name] = ColumnShape(type_, nullable, default, identity)
+        cur.execute(_CONSTRAINTS_SQL, (oids,))
+        for row in cur.fetchall():
+            _add_constraint(tables[names[row[0]]], row)
+        cur.execute(_INDEXES_SQL, (oids,))
+        for row in cur.fetchall():
+            _add_index(tables[names[row[0]]], row)
+        cur.execute(_ENUMS_SQL)
+        enums = {name: tuple(labels) for name, labels in cur.fetchall()}
+        cur.execute(_EXTENSIONS_SQL)
+        extensions = frozenset(name for (name,) in cur.fetchall())
+        revisions = _revisions(cur)
+    return DatabaseShape(tables=tables, enums=enums, extensions=extensions, revisions=revisions)
+
+
+def _add_constraint(table: TableShape, row: tuple[Any, ...]) -> None:
+    _, name, kind, columns, ref_table, ref_columns, on_delete, on_update, check = row
+    cols = tuple(columns)
+    if kind == "p":
+        table.primary_key = (name, cols)
+    elif kind == "u":
+        table.uniques[name] = cols
+    elif kind == "c":
+        table.checks[name] = check
+    else:
+        table.foreign_keys[name] = ForeignKeyShape(
+            columns=cols,
+            ref_table=ref_table,
+            ref_columns=tuple(ref_columns),
+            on_delete=FK_ACTION_CODES.get(on_delete, on_delete),
+            on_update=FK_ACTION_CODES.get(on_update, on_update),
+        )
+
+
+def _add_index(table: TableShape, row: tuple[Any, ...]) -> None:
+    _, name, unique, method, nkey, defs, opclasses, predicate = row
+    items = tuple(unquote_ident(d) for d in defs)
+    table.indexes[name] = IndexShape(
+        columns=items[:nkey],
+        unique=unique,
+        method=method,
+        opclasses=tuple(opclasses[:nkey]),
+        predicate=predicate,
+        include=items[nkey:],
+    )
+
+
+def _revisions(cur: psycopg.Cursor[Any]) -> tuple[str, ...] | None:
+    cur.execute(
+        "SELECT to_regclass(quote_ident(current_schema()) || '.' || %s) IS NOT NULL",
+        (VERSION_TABLE,),
+    )
+    row = cur.fetchone()
+    if not row or not row[0]:
+        return None
+    cur.execute(f"SELECT version_num FROM {VERSION_TABLE} ORDER BY version_num")
+    return tuple(r[0] for r in cur.fetchall())
+
+
+def unquote_ident(text: str) -> str:
+    """``"order"`` -> ``order``: an index column as pg_get_indexdef quotes it."""
+    if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
+        return text[1:-1].replace('""', '"')
+    return text

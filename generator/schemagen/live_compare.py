@@ -1,0 +1,528 @@
+"""Compare a live PostgreSQL database with the schema: one finding per difference.
+
+Both sides are reduced to the same :class:`~schemagen.introspect.DatabaseShape`:
+the actual side from pg_catalog, the expected side from the normalized Schema.
+Types are compared as ``format_type`` prints them (``typemap.pg_type`` speaks
+that dialect). Expressions (column defaults, check constraints, partial-index
+predicates) are compared after PostgreSQL itself has normalized the expected
+ones: inside a transaction that is always rolled back, the expected expressions
+are attached to temporary copies (``LIKE``) of the real tables and read back
+with ``pg_get_expr``. So ``'active'`` on an enum column becomes
+``'active'::product_status`` on both sides, ``price >= 0`` becomes
+``price >= 0::numeric``, and no hand-written SQL normalizer can drift from the
+server's own rules.
+
+This module imports psycopg; only ``schemagen check --database`` loads it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
+
+from .errors import DatabaseError
+from .findings import Finding
+from .introspect import (
+    ColumnShape,
+    DatabaseShape,
+    ForeignKeyShape,
+    IndexShape,
+    TableShape,
+    introspect,
+)
+from .model import Column, Entity, Schema
+from .typemap import pg_type
+from .urls import parse, redact
+
+UPGRADE_HINT = "run `alembic upgrade head` against this database"
+
+
+# --- connecting ---------------------------------------------------------------
+
+
+@contextmanager
+def connect(url: str) -> Iterator[psycopg.Connection[Any]]:
+    """Open a connection; every failure becomes a one-line DatabaseError without the password."""
+    parsed = parse(url)
+    try:
+        conn = psycopg.connect(make_conninfo("", **parsed.params))
+    except psycopg.Error as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        reason = reason.removeprefix("connection failed: ")
+        raise DatabaseError(
+            redact(f"cannot connect to {parsed.masked()}: {reason}", parsed.password)
+        ) from None
+    try:
+        yield conn
+    except psycopg.Error as exc:
+        reason = " ".join(str(exc).split())
+        raise DatabaseError(
+            redact(f"query failed on {parsed.describe()}: {reason}", parsed.password)
+        ) from None
+    finally:
+        conn.close()
+
+
+def check_database(
+    schema: Schema, url: str, *, history: tuple[str, ...] = (), head: str | None = None
+) -> list[Finding]:
+    """Compare the database at ``url`` with ``schema``; ``history``: revision ids in order."""
+    expected = expected_shape(schema)
+    with connect(url) as conn:
+        actual = introspect(conn)
+        expected = normalize_expected(conn, expected, actual)
+        conn.rollback()
+    findings = compare_revision(actual.revisions, history, head)
+    findings.extend(compare(expected, actual))
+    return findings
+
+
+# --- the expected side --------------------------------------------------------
+
+
+def expected_shape(schema: Schema) -> DatabaseShape:
+    """The structure that ``schema`` says the database has."""
+    tables = {ent.table: _expected_table(ent, schema) for ent in schema.entities}
+    enums = {en.db_name: en.value_names for en in schema.enums}
+    return DatabaseShape(
+        tables=tables, enums=enums, extensions=frozenset(schema.database.extensions)
+    )
+
+
+def _expected_table(ent: Entity, schema: Schema) -> TableShape:
+    table = TableShape(primary_key=(ent.primary_key.name, tuple(ent.primary_key.columns)))
+    for col in ent.columns:
+        table.columns[col.name] = ColumnShape(
+            type=pg_type(col.type, schema),
+            nullable=col.nullable and not col.primary_key,
+            default=None if col.identity else default_sql(col),
+            identity=col.identity,
+        )
+    table.uniques = {u.name: tuple(u.columns) for u in ent.uniques}
+    table.checks = {c.name: c.expression for c in ent.checks}
+    for fk in ent.foreign_keys:
+        table.foreign_keys[fk.name] = ForeignKeyShape(
+            columns=tuple(fk.columns),
+            ref_table=fk.ref_table,
+            ref_columns=tuple(fk.ref_columns),
+            on_delete=fk.on_delete or "NO ACTION",
+            on_update=fk.on_update or "NO ACTION",
+        )
+    for ix in ent.indexes:
+        ops = dict(ix.ops)
+        table.indexes[ix.name] = IndexShape(
+            columns=tuple(ix.columns),
+            unique=ix.unique,
+            method=ix.using,
+            opclasses=tuple(ops.get(c) for c in ix.columns),
+            predicate=ix.where,
+            include=tuple(ix.include),
+        )
+    return table
+
+
+def default_sql(col: Column) -> str | None:
+    """The SQL expression of a column's server default, as a migration writes it."""
+    d = col.default
+    if d is None:
+        return None
+    if d.kind in ("string", "json"):
+        return "'" + d.value.replace("'", "''") + "'"
+    if d.kind == "now":
+        return "now()"
+    return d.value  # number, boolean ("true"/"false") and raw sql
+
+
+# --- letting PostgreSQL normalize the expected expressions --------------------
+
+
+def normalize_expected(
+    conn: psycopg.Connection[Any], expected: DatabaseShape, actual: DatabaseShape
+) -> DatabaseShape:
+    """Rewrite expected defaults, checks, predicates and opclasses as this server prints them.
+
+    Runs in the connection's open transaction; the caller rolls it back. An
+    expression PostgreSQL rejects (a column that is missing, a syntax error)
+    keeps its text as written, so it shows up as a difference.
+    """
+    with conn.cursor() as cur:
+        cur.execute("SET LOCAL lock_timeout = '5s'")
+        cur.execute("SET LOCAL statement_timeout = '60s'")
+    default_opclasses = _default_opclasses(conn, expected)
+    tables = dict(expected.tables)
+    for number, name in enumerate(sorted(set(expected.tables) & set(actual.tables))):
+        tables[name] = _normalize_table(conn, name, expected.tables[name], number)
+        tables[name] = _drop_default_opclasses(tables[name], default_opclasses)
+    return replace(expected, tables=tables)
+
+
+def _normalize_table(
+    conn: psycopg.Connection[Any], table: str, shape: TableShape, number: int
+) -> TableShape:
+    temp = sql.Identifier(f"schemagen_check_{number}")
+    _try(conn, sql.SQL("CREATE TEMP TABLE {} (LIKE {})").format(temp, sql.Identifier(table)))
+    defaults_ok = {
+        name: _try(
+            conn,
+            sql.SQL("ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}").format(
+                temp, sql.Identifier(name), sql.SQL(col.default)
+            ),
+        )  # type: ignore[arg-type]
+        for name, col in shape.columns.items()
+        if col.default is not None
+    }
+    exprs = {f"c_{name}": expr for name, expr in shape.checks.items()}
+    exprs.update({f"p_{name}": ix.predicate for name, ix in shape.indexes.items() if ix.predicate})
+    aliases = {key: f"schemagen_expr_{i}" for i, key in enumerate(sorted(exprs))}
+    for key, alias in aliases.items():
+        _try(
+            conn,
+            sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} CHECK ({}) NOT VALID").format(
+                temp, sql.Identifier(alias), sql.SQL(exprs[key])
+            ),
+        )  # type: ignore[arg-type]
+    printed_defaults, printed_exprs = _read_back(conn, f"schemagen_check_{number}")
+    columns = {
+        name: replace(col, default=printed_defaults.get(name, col.default))
+        if defaults_ok.get(name)
+        else col
+        for name, col in shape.columns.items()
+    }
+    checks = {n: printed_exprs.get(aliases[f"c_{n}"], e) for n, e in shape.checks.items()}
+    indexes = {
+        n: replace(ix, predicate=printed_exprs.get(aliases[f"p_{n}"], ix.predicate))
+        if ix.predicate
+        else ix
+        for n, ix in shape.indexes.items()
+    }
+    return replace(shape, columns=columns, checks=checks, indexes=indexes)
+
+
+def _try(conn: psycopg.Connection[Any], statement: sql.Composed) -> bool:
+    """Run one statement in a savepoint; False (and nothing changed) if PostgreSQL refuses it."""
+    try:
+        with conn.transaction(), conn.cursor() as cur:
+            cur.execute(statement)
+    except psycopg.errors.QueryCanceled:
+        raise
+    except psycopg.DatabaseError:
+        return False
+    return True
+
+
+def _read_back(conn: psycopg.Connection[Any], temp: str) -> tuple[dict[str, str], dict[str, str]]:
+    with conn.cursor() as cur:
+        cur.execute("SELECT to_regclass(%s)::oid", (f"pg_temp.{temp}",))
+        row = cur.fetchone()
+        if row is None or row[0] is None:
+            return {}, {}
+        oid = row[0]
+        cur.execute(
+            "SELECT a.attname, pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d "
+            "JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum "
+            "WHERE d.adrelid = %s",
+            (oid,),
+        )
+        defaults = dict(cur.fetchall())
+        cur.execute(
+            "SELECT conname, pg_get_expr(conbin, conrelid, true) FROM pg_constraint "
+            "WHERE conrelid = %s AND contype = 'c'",
+            (oid,),
+        )
+        return defaults, dict(cur.fetchall())
+
+
+def _default_opclasses(
+    conn: psycopg.Connection[Any], expected: DatabaseShape
+) -> set[tuple[str, str]]:
+    """(method, opclass) pairs among the expected ones that are some type's default."""
+    named = {
+        (ix.method, op)
+        for table in expected.tables.values()
+        for ix in table.indexes.values()
+        for op in ix.opclasses
+        if op
+    }
+    if not named:
+        return set()
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT am.amname, o.opcname FROM pg_opclass o JOIN pg_am am ON am.oid = o.opcmethod "
+            "WHERE o.opcdefault AND o.opcname = ANY(%s)",
+            ([op for _, op in named],),
+        )
+        return {(m, o) for m, o in cur.fetchall()} & named
+
+
+def _drop_default_opclasses(shape: TableShape, defaults: set[tuple[str, str]]) -> TableShape:
+    """An explicitly written default opclass (``jsonb_ops``) is the same as none."""
+    if not defaults:
+        return shape
+    indexes = {
+        name: replace(
+            ix, opclasses=tuple(None if (ix.method, op) in defaults else op for op in ix.opclasses)
+        )
+        for name, ix in shape.indexes.items()
+    }
+    return replace(shape, indexes=indexes)
+
+
+# --- comparing ----------------------------------------------------------------
+
+
+def compare_revision(
+    revisions: tuple[str, ...] | None, history: tuple[str, ...], head: str | None
+) -> list[Finding]:
+    """Is the database at the head revision of the project's history?"""
+    if head is None:
+        return []
+    if revisions is None:
+        return [
+            Finding(
+                "revision",
+                "database revision",
+                f"the database has no alembic_version table; head is {head}",
+                UPGRADE_HINT + " (or `alembic stamp head` if it was built another way)",
+            )
+        ]
+    if not revisions:
+        return [
+            Finding(
+                "revision",
+                "database revision",
+                f"alembic_version is empty (the database is at base); head is {head}",
+                UPGRADE_HINT,
+            )
+        ]
+    findings = []
+    for rev in revisions:
+        if rev == head:
+            continue
+        if rev in history:
+            behind = len(history) - 1 - history.index(rev)
+            plural = "s" if behind != 1 else ""
+            message = (
+                f"the database is at revision {rev}, {behind} revision{plural} behind head {head}"
+            )
+            findings.append(Finding("revision", "database revision", message, UPGRADE_HINT))
+        else:
+            message = (
+                f"the database is at revision {rev}, which is not in this project's "
+                f"migration history (head is {head})"
+            )
+            findings.append(
+                Finding(
+                    "revision",
+                    "database revision",
+                    message,
+                    "was it migrated from another branch? check out that branch "
+                    "and downgrade, or `alembic stamp` the right revision",
+                )
+            )
+    return findings
+
+
+def compare(expected: DatabaseShape, actual: DatabaseShape) -> list[Finding]:
+    """Every structural difference, tables first, then enums and extensions."""
+    findings: list[Finding] = []
+    findings += _missing_extra("table", set(expected.tables), set(actual.tables))
+    for name in sorted(set(expected.tables) & set(actual.tables)):
+        findings += compare_table(name, expected.tables[name], actual.tables[name])
+    findings += _missing_extra("enum", set(expected.enums), set(actual.enums))
+    for name in sorted(set(expected.enums) & set(actual.enums)):
+        findings += _compare_enum(name, expected.enums[name], actual.enums[name])
+    findings += _missing_extra("extension", set(expected.extensions), set(actual.extensions))
+    return findings
+
+
+def compare_table(table: str, exp: TableShape, act: TableShape) -> list[Finding]:
+    """Columns, primary key, unique/check/foreign-key constraints and indexes of one table."""
+    findings = _missing_extra("column", set(exp.columns), set(act.columns), prefix=f"{table}.")
+    for name in sorted(set(exp.columns) & set(act.columns)):
+        findings += _compare_column(f"{table}.{name}", exp.columns[name], act.columns[name])
+    findings += _compare_primary_key(table, exp.primary_key, act.primary_key)
+    findings += _compare_named(
+        table, "unique constraint", exp.uniques, act.uniques, _describe_columns
+    )
+    findings += _compare_named(table, "check constraint", exp.checks, act.checks, _describe_check)
+    findings += _compare_named(
+        table, "foreign key", exp.foreign_keys, act.foreign_keys, _describe_fk
+    )
+    findings += _compare_named(table, "index", exp.indexes, act.indexes, _describe_index)
+    return findings
+
+
+def _finding(obj: str, message: str, hint: str = "") -> Finding:
+    return Finding("database", obj, message, hint)
+
+
+def _missing_extra(
+    what: str, expected: set[str], actual: set[str], prefix: str = "", suffix: str = ""
+) -> list[Finding]:
+    findings = [
+        _finding(
+            f"{what} {prefix}{n}{suffix}",
+            "missing from the database",
+            UPGRADE_HINT
+            if what != "extension"
+            else f"run `CREATE EXTENSION {n}` or `alembic upgrade head`",
+        )
+        for n in sorted(expected - actual)
+    ]
+    findings += [
+        _finding(
+            f"{what} {prefix}{n}{suffix}",
+            "in the database but not in the schema",
+            "add it to schema/ or drop it from the database",
+        )
+        for n in sorted(actual - expected)
+    ]
+    return findings
+
+
+def _compare_column(obj: str, exp: ColumnShape, act: ColumnShape) -> list[Finding]:
+    findings = []
+    if exp.type != act.type:
+        findings.append(
+            _finding(
+                f"column {obj}", f"type is {act.type} in the database, {exp.type} in the schema"
+            )
+        )
+    if exp.nullable != act.nullable:
+        findings.append(
+            _finding(
+                f"column {obj}",
+                f"{_null(act.nullable)} in the database, {_null(exp.nullable)} in the schema",
+            )
+        )
+    if exp.identity != act.identity:
+        where = "the schema" if exp.identity else "the database"
+        findings.append(
+            _finding(
+                f"column {obj}",
+                f"an identity column in {where} only (GENERATED BY DEFAULT AS IDENTITY)",
+            )
+        )
+    if exp.default != act.default:
+        findings.append(
+            _finding(
+                f"column {obj}",
+                f"default is {_or_none(act.default)} in the "
+                f"database, {_or_none(exp.default)} in the schema",
+            )
+        )
+    return findings
+
+
+def _null(nullable: bool) -> str:
+    return "nullable" if nullable else "NOT NULL"
+
+
+def _or_none(value: str | None) -> str:
+    return "none" if value is None else value
+
+
+def _compare_primary_key(
+    table: str,
+    exp: tuple[str, tuple[str, ...]] | None,
+    act: tuple[str, tuple[str, ...]] | None,
+) -> list[Finding]:
+    if exp == act:
+        return []
+    if act is None:
+        return [_finding(f"primary key of {table}", "missing from the database", UPGRADE_HINT)]
+    if exp is None:
+        return [_finding(f"primary key {act[0]}", "in the database but not in the schema")]
+    return [
+        _finding(
+            f"primary key of {table}",
+            f"is {act[0]} ({', '.join(act[1])}) in the database, "
+            f"{exp[0]} ({', '.join(exp[1])}) in the schema",
+        )
+    ]
+
+
+def _compare_named(
+    table: str, what: str, exp: dict[str, Any], act: dict[str, Any], describe: Any
+) -> list[Finding]:
+    """Set algebra over constraint or index names, then one line per differing aspect."""
+    suffix = f" on {table}"
+    findings = _missing_extra(what, set(exp), set(act), suffix=suffix)
+    for name in sorted(set(exp) & set(act)):
+        findings += [
+            _finding(f"{what} {name}{suffix}", message)
+            for message in describe(exp[name], act[name])
+        ]
+    return findings
+
+
+def _aspect(label: str, exp: object, act: object) -> list[str]:
+    if exp == act:
+        return []
+    return [f"{label} {_show(act)} in the database, {_show(exp)} in the schema"]
+
+
+def _show(value: object) -> str:
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_or_none(v) for v in value) + ")"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return _or_none(value)  # type: ignore[arg-type]
+
+
+def _describe_columns(exp: tuple[str, ...], act: tuple[str, ...]) -> list[str]:
+    return _aspect("columns", exp, act)
+
+
+def _describe_check(exp: str, act: str) -> list[str]:
+    return _aspect("expression is", exp, act)
+
+
+def _describe_fk(exp: ForeignKeyShape, act: ForeignKeyShape) -> list[str]:
+    return (
+        _aspect("columns", exp.columns, act.columns)
+        + _aspect(
+            "references",
+            f"{exp.ref_table}{_show(exp.ref_columns)}",
+            f"{act.ref_table}{_show(act.ref_columns)}",
+        )
+        + _aspect("ON DELETE", exp.on_delete, act.on_delete)
+        + _aspect("ON UPDATE", exp.on_update, act.on_update)
+    )
+
+
+def _describe_index(exp: IndexShape, act: IndexShape) -> list[str]:
+    return (
+        _aspect("columns", exp.columns, act.columns)
+        + _aspect("unique:", exp.unique, act.unique)
+        + _aspect("method", exp.method, act.method)
+        + _aspect("operator classes", exp.opclasses, act.opclasses)
+        + _aspect("predicate", exp.predicate, act.predicate)
+        + _aspect("INCLUDE", exp.include, act.include)
+    )
+
+
+def _compare_enum(name: str, exp: tuple[str, ...], act: tuple[str, ...]) -> list[Finding]:
+    if exp == act:
+        return []
+    added = [v for v in act if v not in exp]
+    missing = [v for v in exp if v not in act]
+    parts = []
+    if added:
+        parts.append("value(s) " + ", ".join(repr(v) for v in added) + " only in the database")
+    if missing:
+        parts.append(
+            "value(s) " + ", ".join(repr(v) for v in missing) + " missing from the database"
+        )
+    if not parts:
+        parts.append("values are in a different order")
+    detail = (
+        f"{'; '.join(parts)}: ({', '.join(act)}) in the database, ({', '.join(exp)}) in the schema"
+    )
+    return [_finding(f"enum {name}", detail)]
