@@ -134,13 +134,19 @@ def plan(project_dir: Path) -> None:
 @click.option(
     "--database",
     "database_url",
+    is_flag=False,
+    flag_value="$DATABASE_URL",
     default=None,
-    help="Also compare a live database (default: none; DATABASE_URL with --database-env).",
+    metavar="[URL]",
+    help="Also compare a live database: the URL given, or $DATABASE_URL when the option "
+    "has no value. Prefer the environment variable: a password on the command line is "
+    "visible to other users of the machine.",
 )
 @click.option(
     "--database-env",
     is_flag=True,
-    help="Compare the live database named by the DATABASE_URL environment variable.",
+    hidden=True,
+    help="Same as --database without a URL.",
 )
 @reports_errors
 def check(

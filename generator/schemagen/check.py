@@ -1,0 +1,220 @@
+"""``schemagen check``: everything that can drift from the schema, as findings.
+
+:func:`check_project` returns a :class:`CheckReport` and never prints;
+:func:`run_check` is the CLI's thin layer that renders it as text or JSON and
+returns the exit code (0 clean, 1 drift, 2 invalid schema or usage).
+
+Cheap checks run first: the migration history (reads small files), the
+pending operations (a pure diff), the generated files (renders templates),
+and only when asked, the live database. The no-database path imports neither
+SQLAlchemy nor Alembic nor a database driver, so a pre-commit hook stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Project, load_project
+from .errors import ConfigError, SchemagenError, SchemaInvalid
+from .findings import KINDS, Finding
+
+#: The environment variable ``--database`` reads when given without a URL.
+DATABASE_ENV = "DATABASE_URL"
+
+_HEADINGS = {
+    "history": "The migration history is broken:",
+    "pending": "The schema changed since the latest revision:",
+    "file": "Generated files differ from what `schemagen build` writes now:",
+    "revision": "The database is not at the head revision:",
+    "database": "The database differs from the schema:",
+}
+
+_DATABASE_HINT = (
+    "if the database was changed by hand, undo that change; if the schema should "
+    "change, edit schema/ and run `schemagen migrate`"
+)
+
+
+@dataclass
+class CheckReport:
+    """The findings of one check, and what was checked (for the summary line)."""
+
+    findings: list[Finding] = field(default_factory=list)
+    files_checked: int = 0
+    revisions: int = 0
+    head: str | None = None
+    database: str | None = None  # masked URL of the database compared, if any
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+    def summary(self) -> str:
+        """One line: what was checked, and whether anything drifted."""
+        parts = [f"{self.files_checked} generated files"]
+        if self.head is not None:
+            parts.append(f"{self.revisions} revisions up to {self.head}")
+        else:
+            parts.append("no revisions")
+        if self.database is not None:
+            parts.append(f"database {self.database}")
+        checked = ", ".join(parts)
+        if self.ok:
+            return f"check OK: nothing drifted ({checked})"
+        return f"check FAILED: {len(self.findings)} finding(s) ({checked})"
+
+    def to_data(self) -> dict[str, object]:
+        return {
+            "ok": self.ok,
+            "exit_code": self.exit_code,
+            "summary": self.summary(),
+            "files_checked": self.files_checked,
+            "revisions": self.revisions,
+            "head": self.head,
+            "database": self.database,
+            "findings": [f.to_data() for f in self.findings],
+        }
+
+
+def check_project(
+    project: Project | str | Path, database_url: str | None = None, *, show_diff: bool = False
+) -> CheckReport:
+    """Check the project for drift; also compare the database at ``database_url`` if given.
+
+    Raise SchemaInvalid for an invalid schema and DatabaseError when the
+    database cannot be reached; drift itself is returned as findings.
+    """
+    from .api import load_schema
+    from .drift import file_findings, history_findings, pending_findings
+
+    if not isinstance(project, Project):
+        project = load_project(project)
+    schema = load_schema(project).schema
+    if schema is None:  # load_schema raises instead; keep mypy and readers sure
+        raise SchemaInvalid([])
+    report = CheckReport()
+    state, report.findings = history_findings(project)
+    if state is not None:
+        report.revisions, report.head = len(state.ids), state.head
+        report.findings += pending_findings(state, schema)
+    from .build import render_all
+
+    rendered = render_all(project, schema)
+    report.files_checked = len(rendered)
+    report.findings += file_findings(project, rendered, show_diff=show_diff)
+    if database_url is not None:
+        from .live_compare import check_database
+        from .urls import mask
+
+        report.database = mask(database_url)
+        ids = state.ids if state else ()
+        head = state.head if state else None
+        report.findings += check_database(schema, database_url, history=ids, head=head)
+    return report
+
+
+def resolve_database_url(database_url: str | None, database_env: bool) -> str | None:
+    """The URL to compare: the one given, or ``$DATABASE_URL`` when asked; None for none."""
+    if database_url is not None and database_url != "$" + DATABASE_ENV:
+        if not database_url.strip():
+            raise ConfigError("--database: the URL is empty")
+        return database_url
+    if database_env or database_url is not None:
+        value = os.environ.get(DATABASE_ENV, "").strip()
+        if not value:
+            raise ConfigError(
+                f"--database without a URL reads {DATABASE_ENV}, which is not set "
+                "(pass --database URL or export DATABASE_URL)"
+            )
+        return value
+    return None
+
+
+def run_check(
+    project_dir: str | Path,
+    *,
+    show_diff: bool = False,
+    fmt: str = "text",
+    database_url: str | None = None,
+    database_env: bool = False,
+    echo: Callable[..., None] = print,
+) -> int:
+    """Run the check and print its report as ``text`` or ``json``; return the exit code.
+
+    In JSON format an error (invalid schema, unreachable database) is printed as
+    a JSON object too, so machines always get JSON on stdout; in text format it
+    propagates to the CLI, which prints it on stderr.
+    """
+    try:
+        url = resolve_database_url(database_url, database_env)
+        report = check_project(project_dir, url, show_diff=show_diff)
+    except SchemagenError as exc:
+        if fmt != "json":
+            raise
+        echo(json.dumps(_error_data(exc), indent=2, sort_keys=True))
+        return exc.exit_code
+    if fmt == "json":
+        echo(json.dumps(report.to_data(), indent=2, sort_keys=True, ensure_ascii=False))
+    else:
+        for line in format_text(report, show_diff=show_diff):
+            echo(line)
+    return report.exit_code
+
+
+def _error_data(exc: SchemagenError) -> dict[str, object]:
+    data: dict[str, object] = {
+        "ok": False,
+        "exit_code": exc.exit_code,
+        "error": str(exc),
+        "findings": [],
+    }
+    if isinstance(exc, SchemaInvalid):
+        data["issues"] = [
+            {
+                "file": i.file,
+                "line": i.line,
+                "column": i.column,
+                "path": i.path,
+                "message": i.message,
+            }
+            for i in exc.issues
+        ]
+    return data
+
+
+def format_text(report: CheckReport, *, show_diff: bool = False) -> list[str]:
+    """The report as lines: findings grouped by kind, each group with what to do."""
+    lines: list[str] = []
+    for kind in KINDS:
+        group = [f for f in report.findings if f.kind == kind]
+        if not group:
+            continue
+        lines.append(_HEADINGS.get(kind, kind + ":"))
+        for finding in group:
+            lines.append(f"  {finding.line()}")
+            if show_diff and finding.diff:
+                lines.extend("    " + d for d in finding.diff.rstrip("\n").split("\n"))
+        lines.extend(f"  -> {hint}" for hint in _hints(group, kind))
+        lines.append("")
+    lines.append(report.summary())
+    return lines
+
+
+def _hints(group: list[Finding], kind: str) -> list[str]:
+    """What to do, once per distinct hint (findings of one kind mostly share it)."""
+    if kind == "database":
+        return [_DATABASE_HINT]
+    hints: list[str] = []
+    for finding in group:
+        for hint in finding.hint.splitlines():
+            if hint and hint not in hints:
+                hints.append(hint)
+    return hints
