@@ -1,0 +1,433 @@
+"""The schema language as a JSON Schema (draft 2020-12): the one definition of its shape.
+
+Editors load it (through the ``# yaml-language-server: $schema=...`` line) to
+complete and check as you type; ``schemagen validate`` checks every file
+against the same dictionary before its semantic checks, and translates
+:mod:`jsonschema` errors into located, human messages.
+
+Custom ``x-expected`` keywords say, in words, what a value must be; JSON Schema
+validators ignore unknown keywords, and our error translation reads them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from .errors import Issue
+from .loader import RawFile, YamlPath
+from .model import BASE_TYPES, FK_ACTIONS
+
+SCHEMA_ID = "https://schemagen.dev/schemas/schemagen.schema.json"
+INDEX_METHODS: tuple[str, ...] = ("btree", "gin", "gist", "brin", "hash")
+LAZY_OPTIONS: tuple[str, ...] = (
+    "select",
+    "joined",
+    "selectin",
+    "subquery",
+    "raise",
+    "raise_on_sql",
+    "noload",
+    "immediate",
+    "write_only",
+    "dynamic",
+)
+NAMING_KEYS: tuple[str, ...] = ("ix", "uq", "ck", "fk", "pk")
+
+_NAME = {"type": "string", "minLength": 1, "x-expected": "a name"}
+_TEXT = {"type": "string", "x-expected": "text"}
+_BOOL = {"type": "boolean"}
+_NAMES = {"type": "array", "items": _NAME, "x-expected": "a list of names"}
+_COLUMN_LIST = {
+    "type": "array",
+    "items": _NAME,
+    "minItems": 1,
+    "x-expected": "a non-empty list of column names",
+}
+
+
+def _object(properties: dict[str, Any], required: tuple[str, ...] = (), **extra: Any) -> dict:
+    schema: dict[str, Any] = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": properties,
+    }
+    if required:
+        schema["required"] = list(required)
+    schema.update(extra)
+    return schema
+
+
+def _named(ref: str, description: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "description": description,
+        "additionalProperties": {"$ref": f"#/$defs/{ref}"},
+    }
+
+
+_TYPE_PARAMS: dict[str, Any] = {
+    "type": {"$ref": "#/$defs/type_name"},
+    "length": {"type": "integer", "minimum": 1, "description": "Maximum length of a string."},
+    "precision": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 1000,
+        "description": "Total digits of a numeric.",
+    },
+    "scale": {"type": "integer", "minimum": 0, "description": "Digits after the point."},
+    "enum": {**_NAME, "description": "The enum of an `enum` column."},
+    "of": {"$ref": "#/$defs/element_type"},
+}
+
+_FK_ACTION = {"enum": list(FK_ACTIONS), "x-expected": "one of " + ", ".join(FK_ACTIONS)}
+
+_COLUMN: dict[str, Any] = _object(
+    {
+        **_TYPE_PARAMS,
+        "nullable": {**_BOOL, "description": "NULL allowed (default false)."},
+        "primary_key": {**_BOOL, "description": "Part of the primary key."},
+        "unique": {**_BOOL, "description": "A single-column unique constraint."},
+        "index": {**_BOOL, "description": "A single-column index."},
+        "default": {
+            "type": ["string", "number", "boolean", "object", "array"],
+            "description": "Server default: a literal, `now`, or {sql: expression}.",
+            "x-expected": "a literal, now, {} or [] for JSON, or {sql: expression}",
+        },
+        "on_update": {"enum": ["now"], "x-expected": "now"},
+        "references": {
+            "type": "string",
+            "pattern": r"^[^.\s]+(\.[^.\s]+)?$",
+            "description": "`Entity` (its primary key) or `Entity.column`.",
+            "x-expected": "Entity or Entity.column",
+        },
+        "on_delete": _FK_ACTION,
+        "on_update_fk": _FK_ACTION,
+        "relationship": {
+            "type": ["string", "boolean"],
+            "not": {"const": True},
+            "description": "Many-to-one attribute name, or false for none.",
+            "x-expected": "a name, or false for no relationship",
+        },
+        "back_populates": {
+            "type": ["string", "boolean"],
+            "not": {"const": True},
+            "description": "One-to-many attribute on the referenced entity, or false for none.",
+            "x-expected": "a name, or false for no reverse side",
+        },
+        "attribute": {**_NAME, "description": "Python attribute name."},
+        "description": {**_TEXT, "description": "Markdown; also the database COMMENT."},
+        "renamed_from": {**_NAME, "description": "The column's previous name."},
+    }
+)
+
+_INDEX: dict[str, Any] = _object(
+    {
+        "columns": _COLUMN_LIST,
+        "unique": _BOOL,
+        "using": {"enum": list(INDEX_METHODS), "x-expected": "one of " + ", ".join(INDEX_METHODS)},
+        "ops": {
+            "type": "object",
+            "additionalProperties": _NAME,
+            "description": "Operator class per column.",
+            "x-expected": "a mapping of column: operator class",
+        },
+        "where": {**_TEXT, "description": "Predicate of a partial index (SQL)."},
+        "include": {**_NAMES, "description": "Covering columns."},
+        "concurrently": {**_BOOL, "description": "CREATE INDEX CONCURRENTLY on existing tables."},
+        "description": _TEXT,
+    },
+    ("columns",),
+)
+
+_RELATIONSHIP: dict[str, Any] = _object(
+    {
+        "entity": {**_NAME, "description": "The entity on the other side."},
+        "back_populates": _NAME,
+        "secondary": {**_NAME, "description": "Association table of a many-to-many."},
+        "cascade": _TEXT,
+        "order_by": _TEXT,
+        "lazy": {"enum": list(LAZY_OPTIONS), "x-expected": "one of " + ", ".join(LAZY_OPTIONS)},
+        "uselist": _BOOL,
+        "passive_deletes": _BOOL,
+    }
+)
+
+_DEFS: dict[str, Any] = {
+    "type_name": {
+        "anyOf": [
+            {"type": "string", "enum": list(BASE_TYPES)},
+            {"type": "string", "minLength": 1},
+        ],
+        "description": "A base type or a name from `types`.",
+        "x-expected": "a type name",
+    },
+    "type_spec": _object({**_TYPE_PARAMS, "description": _TEXT}, ("type",)),
+    "element_type": {
+        "anyOf": [{"$ref": "#/$defs/type_name"}, {"$ref": "#/$defs/type_spec"}],
+        "description": "Element type of an array: a type name or {type: ..., length: ...}.",
+        "x-expected": "a type name or a type mapping",
+    },
+    "column": _COLUMN,
+    "index": {
+        "anyOf": [_COLUMN_LIST, _INDEX],
+        "x-expected": "a list of columns or an index mapping",
+    },
+    "relationship": _RELATIONSHIP,
+    "enum_value": {
+        "anyOf": [
+            {"type": "string", "minLength": 1},
+            _object({"value": {"type": "string", "minLength": 1}, "description": _TEXT},
+                    ("value",)),
+        ],
+        "x-expected": "a value, or {value: ..., description: ...}",
+    },
+    "enum": _object(
+        {
+            "description": _TEXT,
+            "db_name": {**_NAME, "description": "PostgreSQL type name (default: snake_case)."},
+            "values": {
+                "type": "array",
+                "items": {"$ref": "#/$defs/enum_value"},
+                "minItems": 1,
+                "x-expected": "a non-empty list of values",
+            },
+        },
+        ("values",),
+    ),
+    "mixin": _object(
+        {"description": _TEXT, "columns": _named("column", "Columns the mixin adds.")},
+        ("columns",),
+    ),
+    "entity": _object(
+        {
+            "table": {**_NAME, "description": "Table name (default: snake_case plural)."},
+            "description": _TEXT,
+            "mixins": _NAMES,
+            "renamed_from": {**_NAME, "description": "The entity's previous name."},
+            "columns": _named("column", "Columns, in table order."),
+            "unique": {
+                "type": "object",
+                "additionalProperties": _COLUMN_LIST,
+                "description": "Named unique constraints: name: [columns].",
+                "x-expected": "a mapping of name: [columns]",
+            },
+            "checks": {
+                "type": "object",
+                "additionalProperties": {**_TEXT, "x-expected": "an SQL expression"},
+                "description": "Named check constraints: name: SQL expression.",
+                "x-expected": "a mapping of name: SQL expression",
+            },
+            "indexes": _named("index", "Named indexes."),
+            "relationships": _named("relationship", "Reverse-side options or many-to-many."),
+        },
+        ("columns",),
+    ),
+    "database": _object(
+        {
+            "name": _NAME,
+            "description": _TEXT,
+            "dialect": {"enum": ["postgresql"], "x-expected": "postgresql"},
+            "extensions": {**_NAMES, "uniqueItems": True},
+            "naming_convention": _object({key: _TEXT for key in NAMING_KEYS}),
+        },
+        ("name",),
+    ),
+}
+
+JSON_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": SCHEMA_ID,
+    "title": "schemagen schema file",
+    "description": "One YAML file of a schemagen schema folder.",
+    **_object(
+        {
+            "database": {"$ref": "#/$defs/database"},
+            "types": _named("type_spec", "Reusable column types."),
+            "mixins": _named("mixin", "Reusable groups of columns."),
+            "enums": _named("enum", "Enums: Python enum.Enum and a PostgreSQL enum type."),
+            "entities": _named("entity", "Entities: one table and one model class each."),
+        }
+    ),
+    "$defs": _DEFS,
+}
+
+
+def json_schema() -> dict[str, Any]:
+    """Return the JSON Schema (draft 2020-12) of one schema file, as a fresh dict."""
+    copy: dict[str, Any] = json.loads(json.dumps(JSON_SCHEMA))
+    return copy
+
+
+def json_schema_text() -> str:
+    """Return the JSON Schema as canonical text: sorted keys, indent 2, final newline."""
+    return json.dumps(JSON_SCHEMA, indent=2, sort_keys=True) + "\n"
+
+
+@functools.lru_cache(maxsize=1)
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(JSON_SCHEMA)
+
+
+def check_structure(raw: RawFile) -> list[Issue]:
+    """Check one parsed file against the JSON Schema; return located issues."""
+    if raw.data is None:
+        return []
+    found: dict[tuple[YamlPath, str], Issue] = {}
+    for error in _validator().iter_errors(raw.data):
+        for path, message in _translate(error):
+            issue = _locate(raw, path, message)
+            found.setdefault((path, message), issue)
+    return list(found.values())
+
+
+def _locate(raw: RawFile, path: YamlPath, message: str) -> Issue:
+    probe = path
+    while probe and probe not in raw.marks:
+        probe = probe[:-1]
+    line, column = raw.marks.get(probe, (1, 1))
+    return Issue(raw.path, line, column, ".".join(path), message)
+
+
+def _translate(error: ValidationError) -> Iterator[tuple[YamlPath, str]]:
+    path = tuple(str(p) for p in error.absolute_path)
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if error.validator == "additionalProperties":
+        known = sorted(schema.get("properties", {}))
+        extras = [k for k in error.instance if k not in schema.get("properties", {})]
+        for key in sorted(extras):
+            yield (*path, key), unknown_key_message(key, known)
+        return
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        branch = _matching_branch(error)
+        if branch:
+            for sub in branch:
+                yield from _translate(sub)
+            return
+    yield path, _message(error, schema)
+
+
+def _matching_branch(error: ValidationError) -> list[ValidationError]:
+    """Errors of the anyOf branch whose JSON type fits the value, if exactly one does."""
+    branches = error.schema.get("anyOf") or error.schema.get("oneOf") or []
+    kind = _json_type(error.instance)
+    fitting = [i for i, branch in enumerate(branches) if kind in _accepts(branch)]
+    if len(fitting) != 1:
+        return []
+    return [
+        sub
+        for sub in error.context or []
+        if sub.relative_schema_path and sub.relative_schema_path[0] == fitting[0]
+    ]
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object" if isinstance(value, dict) else "null"
+
+
+def _accepts(schema: dict[str, Any]) -> set[str]:
+    """The JSON types a subschema can accept, following $ref and anyOf."""
+    if "$ref" in schema:
+        return _accepts(_DEFS[schema["$ref"].rsplit("/", 1)[-1]])
+    if "anyOf" in schema:
+        return set().union(*(_accepts(b) for b in schema["anyOf"]))
+    declared = schema.get("type")
+    if declared is None:
+        return {"string", "integer", "number", "boolean", "array", "object", "null"}
+    types = set(declared if isinstance(declared, list) else [declared])
+    if "number" in types:
+        types.add("integer")
+    return types
+
+
+def _message(error: ValidationError, schema: dict[str, Any]) -> str:
+    expected = schema.get("x-expected")
+    got = describe(error.instance)
+    if error.validator == "required":
+        missing = [k for k in error.validator_value if k not in error.instance]
+        return f"missing required key '{missing[0]}'"
+    if error.validator == "enum":
+        options = [str(o) for o in error.validator_value]
+        hint = did_you_mean(str(error.instance), options)
+        return f"unknown value {got}{hint}; expected one of: {', '.join(options)}"
+    if error.validator == "minItems" and error.validator_value == 1:
+        return f"expected {expected or 'a non-empty list'}, got an empty list"
+    if error.validator == "minLength":
+        return f"expected {expected or 'text'}, got an empty string"
+    if error.validator == "uniqueItems":
+        return "the list holds the same item twice"
+    if error.validator in ("minimum", "maximum"):
+        bound = "at least" if error.validator == "minimum" else "at most"
+        return f"expected a number {bound} {error.validator_value}, got {got}"
+    if expected is None and error.validator == "type":
+        expected = _type_words(error.validator_value)
+    if expected is None:
+        return error.message
+    return f"expected {expected}, got {got}" + _quote_hint(error.instance, schema)
+
+
+def _type_words(value: Any) -> str:
+    names = value if isinstance(value, list) else [value]
+    words = {
+        "string": "text",
+        "integer": "a whole number",
+        "number": "a number",
+        "boolean": "true or false",
+        "object": "a mapping",
+        "array": "a list",
+        "null": "nothing",
+    }
+    return " or ".join(words.get(str(n), str(n)) for n in names)
+
+
+def _quote_hint(value: Any, schema: dict[str, Any]) -> str:
+    if isinstance(value, bool) and "boolean" not in _accepts(schema):
+        return " (YAML reads yes/no/on/off/true/false as booleans; quote the text)"
+    return ""
+
+
+def describe(value: Any) -> str:
+    """Describe a YAML value for a message: ``'strng'``, ``the number 3``, ``a list``."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        return f"'{value}'" if value else "an empty string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def did_you_mean(word: str, options: list[str] | tuple[str, ...] | Any) -> str:
+    """Return `` (did you mean 'x'?)`` for the closest option, or an empty string."""
+    matches = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean '{matches[0]}'?)" if matches else ""
+
+
+def unknown_key_message(key: str, known: list[str]) -> str:
+    """The message for a key the language does not have."""
+    hint = did_you_mean(key, known)
+    if hint:
+        return f"unknown key '{key}'{hint}"
+    return f"unknown key '{key}'; expected one of: {', '.join(known)}"

@@ -1,0 +1,349 @@
+"""Read the schema folder: YAML files into plain data with a line mark for every key.
+
+PyYAML's ``safe_load`` loses positions and silently keeps the last of two equal
+keys, so this module composes each file into nodes and walks them itself:
+every mapping key and list item gets a 1-based (line, column) mark under its
+path, a repeated key is an error, and malformed YAML becomes a located
+:class:`~schemagen.errors.Issue` instead of an exception.
+
+The files are then merged (:func:`merge`) into one :class:`Sources`: the
+sections of every file side by side, each name kept from the first file that
+defines it, with one location map for the whole folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import Issue
+from .model import SourceLocation
+
+YamlPath = tuple[str, ...]
+
+#: Top-level keys that hold named definitions, in the order the language lists them.
+SECTIONS: tuple[str, ...] = ("types", "mixins", "enums", "entities")
+TOP_LEVEL_KEYS: tuple[str, ...] = ("database", *SECTIONS)
+SECTION_KINDS: dict[str, str] = {
+    "types": "type",
+    "mixins": "mixin",
+    "enums": "enum",
+    "entities": "entity",
+}
+
+# Guard against alias bombs ("billion laughs"): no schema is anywhere near this.
+_MAX_NODES = 200_000
+_STRING_TAGS = frozenset({"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"})
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+@dataclass
+class RawFile:
+    """One YAML file as plain data, with the (line, column) of every key and item."""
+
+    path: str  # as shown to the user: relative to the project root
+    data: Any
+    marks: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+
+
+@dataclass
+class Sources:
+    """Every file of the schema folder merged: each named definition once."""
+
+    database: dict[str, Any] | None = None
+    types: dict[str, Any] = field(default_factory=dict)
+    mixins: dict[str, Any] = field(default_factory=dict)
+    enums: dict[str, Any] = field(default_factory=dict)
+    entities: dict[str, Any] = field(default_factory=dict)
+    locations: dict[YamlPath, SourceLocation] = field(default_factory=dict)
+    files: tuple[str, ...] = ()
+
+    def section(self, name: str) -> dict[str, Any]:
+        """Return the merged definitions of ``types``, ``mixins``, ``enums`` or ``entities``."""
+        value: dict[str, Any] = getattr(self, name)
+        return value
+
+
+class _Walker:
+    """Turn a composed node tree into dicts, lists and scalars, recording marks."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.marks: dict[YamlPath, tuple[int, int]] = {}
+        self.issues: list[Issue] = []
+        self.constructor = yaml.SafeLoader("")
+        self.count = 0
+        self.active: set[int] = set()
+
+    def issue(self, node: Node, path: YamlPath, message: str) -> None:
+        mark = node.start_mark
+        self.issues.append(
+            Issue(self.file, mark.line + 1, mark.column + 1, ".".join(path), message)
+        )
+
+    def mark(self, path: YamlPath, node: Node) -> None:
+        self.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+
+    def walk(self, node: Node, path: YamlPath) -> Any:
+        self.count += 1
+        if self.count > _MAX_NODES:
+            raise _TooLarge(node)
+        if id(node) in self.active:
+            self.issue(node, path, "an alias refers to a node that contains it (a cycle)")
+            return None
+        self.active.add(id(node))
+        try:
+            if isinstance(node, MappingNode):
+                return self.walk_mapping(node, path)
+            if isinstance(node, SequenceNode):
+                return self.walk_sequence(node, path)
+            return self.scalar(node)
+        finally:
+            self.active.discard(id(node))
+
+    def scalar(self, node: Node) -> Any:
+        if node.tag in _STRING_TAGS:
+            # A date such as 2024-01-15 stays text: defaults and names are strings.
+            return str(node.value)
+        return self.constructor.construct_object(node, deep=True)
+
+    def walk_sequence(self, node: SequenceNode, path: YamlPath) -> list[Any]:
+        items = []
+        for index, item in enumerate(node.value):
+            item_path = (*path, str(index))
+            self.mark(item_path, item)
+            items.append(self.walk(item, item_path))
+        return items
+
+    def walk_mapping(self, node: MappingNode, path: YamlPath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        merged: list[Any] = []
+        first_seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                merged.append(self.walk(value_node, path))
+                continue
+            key = self.key(key_node, path)
+            if key is None:
+                continue
+            if key in first_seen:
+                self.issue(
+                    key_node,
+                    (*path, key),
+                    f"key '{key}' appears twice in this mapping (first on line "
+                    f"{first_seen[key]}); YAML would silently keep the last one",
+                )
+                continue
+            first_seen[key] = key_node.start_mark.line + 1
+            self.marks[(*path, key)] = (
+                key_node.start_mark.line + 1,
+                key_node.start_mark.column + 1,
+            )
+            result[key] = self.walk(value_node, (*path, key))
+        self.apply_merges(result, merged)
+        return result
+
+    @staticmethod
+    def apply_merges(result: dict[str, Any], merged: list[Any]) -> None:
+        """Apply ``<<: *anchor`` merges: keys written in the mapping itself win."""
+        sources: list[Any] = []
+        for item in merged:
+            sources.extend(item if isinstance(item, list) else [item])
+        for source in sources:
+            if isinstance(source, dict):
+                for key, value in source.items():
+                    result.setdefault(key, value)
+
+    def key(self, node: Node, path: YamlPath) -> str | None:
+        if not isinstance(node, ScalarNode):
+            self.issue(node, path, "a key must be a plain name, not a list or mapping")
+            return None
+        value = self.scalar(node)
+        if isinstance(value, str):
+            return value
+        kind = {bool: "a boolean", int: "a number", float: "a number"}.get(
+            type(value), "not a string"
+        )
+        self.issue(
+            node,
+            (*path, str(node.value)),
+            f"key {node.value!r} is read by YAML as {kind}; quote it: '{node.value}'",
+        )
+        return None
+
+
+class _TooLarge(Exception):
+    def __init__(self, node: Node) -> None:
+        super().__init__("too large")
+        self.node = node
+
+
+def read_file(path: Path, display: str) -> tuple[RawFile, list[Issue]]:
+    """Read one YAML file; return its data (``None`` when unusable) and any issues."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return RawFile(display, None), [
+            Issue(display, 1, 1, "", f"file is not UTF-8 text (byte {exc.start})")
+        ]
+    except OSError as exc:
+        return RawFile(display, None), [Issue(display, 0, 0, "", f"cannot read file: {exc}")]
+    return parse_text(text, display)
+
+
+def parse_text(text: str, display: str) -> tuple[RawFile, list[Issue]]:
+    """Parse YAML text as one schema file (see :func:`read_file`)."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        return RawFile(display, None), [_syntax_issue(exc, display)]
+    except yaml.YAMLError as exc:
+        return RawFile(display, None), [Issue(display, 1, 1, "", f"invalid YAML: {exc}")]
+    if root is None:
+        return RawFile(display, None), [
+            Issue(
+                display,
+                1,
+                1,
+                "",
+                "file is empty; a schema file holds a mapping with any of: "
+                + ", ".join(TOP_LEVEL_KEYS),
+            )
+        ]
+    walker = _Walker(display)
+    try:
+        data = walker.walk(root, ())
+    except _TooLarge as exc:
+        walker.issue(exc.node, (), "file expands to too many YAML nodes (an alias bomb?)")
+        return RawFile(display, None), walker.issues
+    except yaml.YAMLError as exc:
+        return RawFile(display, None), [_syntax_issue(exc, display)]
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else "a single value"
+        walker.issue(
+            root,
+            (),
+            f"file holds {kind}; a schema file holds a mapping with any of: "
+            + ", ".join(TOP_LEVEL_KEYS),
+        )
+        return RawFile(display, None, walker.marks), walker.issues
+    return RawFile(display, data, walker.marks), walker.issues
+
+
+def _syntax_issue(exc: yaml.YAMLError, display: str) -> Issue:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    message = f"invalid YAML: {problem}"
+    if context:
+        message += f" ({context})"
+    if mark is None:
+        return Issue(display, 1, 1, "", message)
+    return Issue(display, mark.line + 1, mark.column + 1, "", message)
+
+
+def schema_files(schema_dir: Path) -> list[Path]:
+    """Every ``*.yaml`` / ``*.yml`` file under ``schema_dir``, recursively, sorted by path."""
+    found = [
+        p
+        for p in schema_dir.rglob("*")
+        if p.suffix in (".yaml", ".yml") and p.is_file()
+    ]
+    return sorted(found, key=lambda p: p.relative_to(schema_dir).as_posix())
+
+
+def merge(files: Iterable[RawFile]) -> tuple[Sources, list[Issue]]:
+    """Merge parsed files: each name defined once, ``database`` in one file only."""
+    sources = Sources()
+    issues: list[Issue] = []
+    owner: dict[YamlPath, str] = {}  # (section, name) or ("database",) -> file that won
+    names: list[str] = []
+    for raw in files:
+        names.append(raw.path)
+        if not isinstance(raw.data, dict):
+            continue
+        for key, value in raw.data.items():
+            if key == "database":
+                _merge_database(sources, raw, value, owner, issues)
+            elif key in SECTIONS and isinstance(value, dict):
+                _merge_section(sources, raw, key, value, owner, issues)
+        _copy_locations(sources, raw, owner)
+    sources.files = tuple(names)
+    return sources, issues
+
+
+def _where(raw: RawFile, path: YamlPath) -> SourceLocation:
+    line, column = raw.marks.get(path, (1, 1))
+    return SourceLocation(raw.path, line, column)
+
+
+def _merge_database(
+    sources: Sources,
+    raw: RawFile,
+    value: Any,
+    owner: dict[YamlPath, str],
+    issues: list[Issue],
+) -> None:
+    here = _where(raw, ("database",))
+    if ("database",) in owner:
+        first = sources.locations[("database",)]
+        issues.append(
+            Issue(
+                here.file,
+                here.line,
+                here.column,
+                "database",
+                f"a second `database` block; the first is at {_fmt(first)} "
+                "(exactly one file holds it)",
+            )
+        )
+        return
+    owner[("database",)] = raw.path
+    sources.locations[("database",)] = here
+    sources.database = value if isinstance(value, dict) else None
+
+
+def _merge_section(
+    sources: Sources,
+    raw: RawFile,
+    section: str,
+    value: dict[str, Any],
+    owner: dict[YamlPath, str],
+    issues: list[Issue],
+) -> None:
+    target = sources.section(section)
+    for name, definition in value.items():
+        here = _where(raw, (section, name))
+        if (section, name) in owner:
+            first = sources.locations[(section, name)]
+            issues.append(
+                Issue(
+                    here.file,
+                    here.line,
+                    here.column,
+                    f"{section}.{name}",
+                    f"{SECTION_KINDS[section]} '{name}' is defined twice: "
+                    f"here and at {_fmt(first)}",
+                )
+            )
+            continue
+        owner[(section, name)] = raw.path
+        target[name] = definition
+
+
+def _copy_locations(sources: Sources, raw: RawFile, owner: dict[YamlPath, str]) -> None:
+    for path, (line, column) in raw.marks.items():
+        key = path[:1] if path[:1] == ("database",) else path[:2]
+        if len(key) == 2 or key == ("database",):
+            if owner.get(key) != raw.path:
+                continue
+        sources.locations.setdefault(path, SourceLocation(raw.path, line, column))
+
+
+def _fmt(loc: SourceLocation) -> str:
+    return f"{loc.file}:{loc.line}:{loc.column}"

@@ -1,0 +1,94 @@
+"""The whole front end: schema folder -> located issues and the normalized Schema.
+
+load -> JSON Schema structure -> merge -> reference checks -> normalize ->
+model checks -> lint. Each stage stops the pipeline only when what follows
+could not run on its output; every problem found so far is reported at once.
+"""
+
+from __future__ import annotations
+
+from .api import ValidationResult
+from .config import Project
+from .errors import Issue
+from .language import check_structure
+from .lint import lint
+from .loader import RawFile, Sources, merge, read_file, schema_files
+from .model import SourceLocation, SourceMap
+from .normalize import Resolver, normalize
+from .validate import Reporter
+from .validate_model import check_model
+from .validate_refs import check_references
+
+
+def load_and_validate(project: Project) -> ValidationResult:
+    """Load, validate, normalize and lint ``project``'s schema folder; never write a file.
+
+    ``schema`` is None when there is any error; ``issues`` holds errors and
+    warnings sorted by file, line and column.
+    """
+    folder = project.relative(project.schema_dir)
+    raws, issues = read_folder(project)
+    if issues:
+        return _result(project, None, SourceMap(), issues)
+    src, merge_issues = merge(raws)
+    source_map = build_source_map(src)
+    report = Reporter(source_map, folder)
+    report.issues.extend(merge_issues)
+    if src.database is None:
+        report.issues.append(
+            Issue(folder, 0, 0, "database", "no file defines the `database` block (name: ...)")
+        )
+    resolver = Resolver(src)
+    check_references(src, resolver, report)
+    if report.has_errors:
+        return _result(project, None, source_map, report.issues)
+    schema = normalize(src, resolver)
+    check_model(schema, src, report)
+    lint(schema, src, report)
+    final = None if report.has_errors else schema
+    return _result(project, final, source_map, report.issues)
+
+
+def read_folder(project: Project) -> tuple[list[RawFile], list[Issue]]:
+    """Parse every schema file and check its structure against the JSON Schema."""
+    folder = project.relative(project.schema_dir)
+    if not project.schema_dir.is_dir():
+        return [], [Issue(folder, 0, 0, "", f"schema folder {folder}/ does not exist")]
+    paths = schema_files(project.schema_dir)
+    if not paths:
+        return [], [Issue(folder, 0, 0, "", f"no *.yaml or *.yml files in {folder}/")]
+    raws: list[RawFile] = []
+    issues: list[Issue] = []
+    for path in paths:
+        raw, found = read_file(path, project.relative(path))
+        raws.append(raw)
+        issues.extend(found)
+        issues.extend(check_structure(raw))
+    return raws, issues
+
+
+def build_source_map(src: Sources) -> SourceMap:
+    """Every located YAML path, plus each mixin column under the entities that use it."""
+    locations: dict[tuple[str, ...], SourceLocation] = dict(src.locations)
+    for name, spec in src.entities.items():
+        mixins = spec.get("mixins") if isinstance(spec, dict) else None
+        for mixin in mixins or []:
+            prefix = ("mixins", str(mixin), "columns")
+            for path, loc in src.locations.items():
+                if path[:3] == prefix and len(path) >= 4:
+                    alias = ("entities", name, "columns", *path[3:])
+                    locations.setdefault(alias, loc)
+    return SourceMap(locations)
+
+
+def _result(
+    project: Project, schema: object, source_map: SourceMap, issues: list[Issue]
+) -> ValidationResult:
+    from .model import Schema
+
+    return ValidationResult(
+        project=project,
+        schema=schema if isinstance(schema, Schema) else None,
+        source_map=source_map,
+        issues=sorted(issues),
+    )

@@ -1,0 +1,580 @@
+"""Raw merged YAML (:class:`~schemagen.loader.Sources`) -> the frozen :class:`Schema`.
+
+Everything is resolved here once, so that no later stage reads raw YAML: type
+aliases, mixin columns, foreign-key types and targets, names from the naming
+convention, defaults in canonical form, and both sides of every relationship.
+
+:class:`Resolver` is shared with the semantic checks: it raises
+:class:`Unresolved` (a path and a message) where a name does not resolve, and
+``validate_refs`` turns those into located issues. :func:`normalize` runs only
+on sources that passed those checks.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import Any
+
+from . import naming
+from .language import did_you_mean
+from .loader import Sources, YamlPath
+from .model import (
+    BASE_TYPES,
+    FK_ACTIONS,
+    INTEGER_TYPES,
+    CheckConstraint,
+    Column,
+    ColumnType,
+    Database,
+    Default,
+    Entity,
+    Enum,
+    EnumValue,
+    ForeignKey,
+    Index,
+    PrimaryKey,
+    Relationship,
+    Schema,
+    UniqueConstraint,
+)
+
+TIME_KINDS = frozenset({"date", "time", "timestamp", "timestamptz"})
+RELATIONSHIP_OPTIONS = ("cascade", "order_by", "lazy", "uselist", "passive_deletes")
+
+
+class Unresolved(Exception):
+    """A name in the YAML that does not resolve; ``path`` is where it was written."""
+
+    def __init__(self, path: YamlPath, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RawColumn:
+    """A column as written, with where it was written (an entity or a mixin)."""
+
+    entity: str
+    name: str
+    spec: dict[str, Any]
+    path: YamlPath
+    mixin: str | None = None
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+class Resolver:
+    """Resolve types, columns and references of merged sources, with memoization."""
+
+    def __init__(self, src: Sources) -> None:
+        self.src = src
+        self._aliases: dict[str, ColumnType] = {}
+        self._alias_stack: list[str] = []
+        self._columns: dict[str, list[RawColumn]] = {}
+        self._types: dict[tuple[str, str], ColumnType] = {}
+        self._type_stack: list[tuple[str, str]] = []
+
+    # --- columns --------------------------------------------------------------
+
+    def columns(self, entity: str) -> list[RawColumn]:
+        """The entity's columns in table order: own PK, mixin columns, the rest."""
+        if entity not in self._columns:
+            self._columns[entity] = self._collect(entity)
+        return self._columns[entity]
+
+    def _collect(self, entity: str) -> list[RawColumn]:
+        spec = _dict(self.src.entities.get(entity))
+        own = [
+            RawColumn(entity, name, _dict(col), ("entities", entity, "columns", name))
+            for name, col in _dict(spec.get("columns")).items()
+        ]
+        from_mixins = []
+        for mixin in spec.get("mixins") or []:
+            mixin_spec = _dict(self.src.mixins.get(mixin))
+            for name, col in _dict(mixin_spec.get("columns")).items():
+                path = ("mixins", mixin, "columns", name)
+                from_mixins.append(RawColumn(entity, name, _dict(col), path, mixin))
+        ordered = [c for c in own if c.spec.get("primary_key")]
+        ordered += from_mixins
+        ordered += [c for c in own if not c.spec.get("primary_key")]
+        seen: set[str] = set()
+        result = []
+        for col in ordered:
+            if col.name not in seen:
+                seen.add(col.name)
+                result.append(col)
+        return result
+
+    def column(self, entity: str, name: str) -> RawColumn | None:
+        """The raw column ``name`` of ``entity`` (own or from a mixin), if any."""
+        for col in self.columns(entity):
+            if col.name == name:
+                return col
+        return None
+
+    def primary_key(self, entity: str) -> list[str]:
+        """Names of the primary-key columns, in table order."""
+        return [c.name for c in self.columns(entity) if c.spec.get("primary_key")]
+
+    # --- references -------------------------------------------------------------
+
+    def reference(self, col: RawColumn) -> tuple[str, str]:
+        """The (entity, column) that a ``references:`` column points at."""
+        path = (*col.path, "references")
+        target = str(col.spec["references"])
+        entity, _, name = target.partition(".")
+        if entity not in self.src.entities:
+            hint = did_you_mean(entity, sorted(self.src.entities))
+            raise Unresolved(path, f"unknown entity '{entity}'{hint}")
+        if name:
+            if self.column(entity, name) is None:
+                names = [c.name for c in self.columns(entity)]
+                hint = did_you_mean(name, names)
+                raise Unresolved(path, f"entity {entity} has no column '{name}'{hint}")
+            return entity, name
+        pk = self.primary_key(entity)
+        if not pk:
+            raise Unresolved(path, f"entity {entity} has no primary key to reference")
+        if len(pk) > 1:
+            raise Unresolved(
+                path,
+                f"entity {entity} has a composite primary key ({', '.join(pk)}); "
+                f"reference one column, e.g. {entity}.{pk[0]}",
+            )
+        return entity, pk[0]
+
+    # --- types ------------------------------------------------------------------
+
+    def column_type(self, col: RawColumn) -> ColumnType:
+        """The resolved type of a column (from ``type:``, else from what it references)."""
+        key = (col.entity, col.name)
+        if key in self._types:
+            return self._types[key]
+        if key in self._type_stack:
+            raise Unresolved(
+                (*col.path, "references"),
+                "cannot infer the type: the foreign keys refer to each other in a cycle; "
+                "give one of them a `type`",
+            )
+        self._type_stack.append(key)
+        try:
+            result = self._column_type(col)
+        finally:
+            self._type_stack.pop()
+        self._types[key] = result
+        return result
+
+    def _column_type(self, col: RawColumn) -> ColumnType:
+        if "type" in col.spec:
+            return self.spec_type(col.spec, col.path)
+        if "references" in col.spec:
+            ref_entity, ref_name = self.reference(col)
+            target = self.column(ref_entity, ref_name)
+            assert target is not None
+            return self.column_type(target)
+        raise Unresolved(col.path, "column needs a `type` (or `references`)")
+
+    def spec_type(self, spec: dict[str, Any], path: YamlPath) -> ColumnType:
+        """Resolve a mapping with ``type:`` and optional parameters."""
+        name = spec.get("type")
+        if not isinstance(name, str):
+            raise Unresolved(path, "missing required key 'type'")
+        if name in BASE_TYPES:
+            base, alias = ColumnType(kind=name), None
+        elif name in self.src.types:
+            base, alias = self.alias_type(name), name
+        else:
+            options = [*BASE_TYPES, *sorted(self.src.types)]
+            raise Unresolved((*path, "type"), f"unknown type '{name}'{did_you_mean(name, options)}")
+        changes: dict[str, Any] = {"alias": alias}
+        for key in ("length", "precision", "scale", "enum"):
+            if key in spec:
+                changes[key] = spec[key]
+        if "of" in spec:
+            of = spec["of"]
+            of_spec = of if isinstance(of, dict) else {"type": of}
+            changes["of"] = self.spec_type(of_spec, (*path, "of"))
+        result = replace(base, **changes)
+        if result.kind == "enum":
+            self._check_enum(result, spec, path)
+        return result
+
+    def _check_enum(self, ctype: ColumnType, spec: dict[str, Any], path: YamlPath) -> None:
+        if ctype.enum is None:
+            raise Unresolved((*path, "type"), "type enum needs `enum:` (the name of an enum)")
+        if ctype.enum not in self.src.enums:
+            where = (*path, "enum") if "enum" in spec else (*path, "type")
+            hint = did_you_mean(ctype.enum, sorted(self.src.enums))
+            raise Unresolved(where, f"unknown enum '{ctype.enum}'{hint}")
+
+    def alias_type(self, name: str) -> ColumnType:
+        """Resolve a ``types:`` alias (its ``alias`` field names the innermost alias)."""
+        if name in self._aliases:
+            return self._aliases[name]
+        if name in self._alias_stack:
+            cycle = [*self._alias_stack[self._alias_stack.index(name):], name]
+            raise Unresolved(
+                ("types", cycle[0], "type"), f"type alias cycle: {' -> '.join(cycle)}"
+            )
+        self._alias_stack.append(name)
+        try:
+            result = self.spec_type(_dict(self.src.types[name]), ("types", name))
+        finally:
+            self._alias_stack.pop()
+        self._aliases[name] = result
+        return result
+
+
+# --- defaults -------------------------------------------------------------------
+
+
+def default_of(value: Any, ctype: ColumnType) -> Default:
+    """Canonical :class:`Default` of a YAML ``default:`` value."""
+    if isinstance(value, bool):
+        return Default("boolean", "true" if value else "false")
+    if isinstance(value, int | float):
+        return Default("number", repr(value))
+    if isinstance(value, str):
+        if value == "now" and ctype.kind in TIME_KINDS:
+            return Default("now", "")
+        return Default("string", value)
+    if isinstance(value, dict) and set(value) == {"sql"} and isinstance(value["sql"], str):
+        return Default("sql", value["sql"])
+    return Default("json", json.dumps(value, sort_keys=True, separators=(",", ":")))
+
+
+# --- the whole schema -----------------------------------------------------------
+
+
+def naming_convention(src: Sources) -> dict[str, str]:
+    """The default naming convention overridden key by key by the database block."""
+    merged = dict(naming.DEFAULT_NAMING_CONVENTION)
+    overrides = _dict(_dict(src.database).get("naming_convention"))
+    merged.update({k: str(v) for k, v in overrides.items()})
+    return merged
+
+
+def normalize(src: Sources, resolver: Resolver | None = None) -> Schema:
+    """Build the frozen, canonical :class:`Schema` from sources that passed validation."""
+    resolver = resolver or Resolver(src)
+    convention = naming_convention(src)
+    db = _dict(src.database)
+    database = Database(
+        name=str(db.get("name", "")),
+        dialect=str(db.get("dialect", "postgresql")),
+        description=db.get("description"),
+        extensions=tuple(sorted(set(db.get("extensions") or ()))),
+        naming_convention=tuple(sorted(convention.items())),
+    )
+    enums = tuple(build_enum(name, _dict(src.enums[name])) for name in sorted(src.enums))
+    entities = [
+        build_entity(resolver, name, convention) for name in sorted(src.entities)
+    ]
+    entities = attach_relationships(src, entities)
+    return Schema(database=database, enums=enums, entities=tuple(entities))
+
+
+def build_enum(name: str, spec: dict[str, Any]) -> Enum:
+    """One enum, values in declaration order."""
+    values = []
+    for item in spec.get("values") or []:
+        if isinstance(item, dict):
+            value, description = str(item["value"]), item.get("description")
+        else:
+            value, description = str(item), None
+        values.append(EnumValue(value, naming.enum_member_name(value), description))
+    return Enum(
+        name=name,
+        db_name=str(spec.get("db_name") or naming.snake_case(name)),
+        values=tuple(values),
+        description=spec.get("description"),
+    )
+
+
+def table_of(src: Sources, entity: str) -> str:
+    """The table name of an entity (``table:`` or the default)."""
+    return str(_dict(src.entities.get(entity)).get("table") or naming.default_table_name(entity))
+
+
+def build_entity(resolver: Resolver, name: str, convention: dict[str, str]) -> Entity:
+    """One entity without relationships (those need every entity's foreign keys)."""
+    src = resolver.src
+    spec = _dict(src.entities[name])
+    table = table_of(src, name)
+    raw_columns = resolver.columns(name)
+    pk_names = resolver.primary_key(name)
+    columns = tuple(
+        build_column(resolver, col, single_pk=len(pk_names) == 1) for col in raw_columns
+    )
+    pk = PrimaryKey(
+        name=naming.apply_convention(convention["pk"], table_name=table, columns=tuple(pk_names)),
+        columns=tuple(pk_names),
+    )
+    return Entity(
+        name=name,
+        table=table,
+        columns=columns,
+        primary_key=pk,
+        description=spec.get("description"),
+        mixins=tuple(spec.get("mixins") or ()),
+        foreign_keys=_sorted(build_foreign_keys(resolver, raw_columns, table, convention)),
+        uniques=_sorted(build_uniques(spec, raw_columns, table, convention)),
+        checks=_sorted(
+            CheckConstraint(str(k), str(v)) for k, v in _dict(spec.get("checks")).items()
+        ),
+        indexes=_sorted(build_indexes(spec, raw_columns, table, convention)),
+        renamed_from=spec.get("renamed_from"),
+    )
+
+
+def _sorted(items: Any) -> tuple[Any, ...]:
+    return tuple(sorted(items, key=lambda item: item.name))
+
+
+def build_column(resolver: Resolver, col: RawColumn, *, single_pk: bool) -> Column:
+    """One column: type resolved, default canonical, identity decided."""
+    spec = col.spec
+    ctype = resolver.column_type(col)
+    default = default_of(spec["default"], ctype) if "default" in spec else None
+    primary = bool(spec.get("primary_key"))
+    identity = (
+        primary
+        and single_pk
+        and ctype.kind in INTEGER_TYPES
+        and "references" not in spec
+        and default is None
+    )
+    return Column(
+        name=col.name,
+        type=ctype,
+        nullable=bool(spec.get("nullable", False)) and not primary,
+        primary_key=primary,
+        identity=identity,
+        default=default,
+        on_update_now=spec.get("on_update") == "now",
+        attribute=str(spec.get("attribute") or col.name),
+        description=spec.get("description"),
+        renamed_from=spec.get("renamed_from"),
+        mixin=col.mixin,
+    )
+
+
+def build_foreign_keys(
+    resolver: Resolver, columns: list[RawColumn], table: str, convention: dict[str, str]
+) -> list[ForeignKey]:
+    """A foreign key for every column that says ``references:``."""
+    result = []
+    for col in columns:
+        if "references" not in col.spec:
+            continue
+        ref_entity, ref_column = resolver.reference(col)
+        ref_table = table_of(resolver.src, ref_entity)
+        name = naming.apply_convention(
+            convention["fk"], table_name=table, columns=(col.name,), referred_table_name=ref_table
+        )
+        on_delete = col.spec.get("on_delete")
+        on_update = col.spec.get("on_update_fk")
+        result.append(
+            ForeignKey(
+                name=name,
+                columns=(col.name,),
+                ref_entity=ref_entity,
+                ref_table=ref_table,
+                ref_columns=(ref_column,),
+                on_delete=FK_ACTIONS[on_delete] if on_delete else None,
+                on_update=FK_ACTIONS[on_update] if on_update else None,
+            )
+        )
+    return result
+
+
+def build_uniques(
+    spec: dict[str, Any], columns: list[RawColumn], table: str, convention: dict[str, str]
+) -> list[UniqueConstraint]:
+    """Column ``unique: true`` (named by the convention) and the ``unique:`` entries."""
+    result = [
+        UniqueConstraint(
+            naming.apply_convention(convention["uq"], table_name=table, columns=(col.name,)),
+            (col.name,),
+        )
+        for col in columns
+        if col.spec.get("unique")
+    ]
+    for name, cols in _dict(spec.get("unique")).items():
+        result.append(UniqueConstraint(str(name), tuple(str(c) for c in cols)))
+    return result
+
+
+def build_indexes(
+    spec: dict[str, Any], columns: list[RawColumn], table: str, convention: dict[str, str]
+) -> list[Index]:
+    """Column ``index: true`` (named by the convention) and the ``indexes:`` entries."""
+    result = [
+        Index(
+            naming.apply_convention(convention["ix"], table_name=table, columns=(col.name,)),
+            (col.name,),
+        )
+        for col in columns
+        if col.spec.get("index")
+    ]
+    for name, entry in _dict(spec.get("indexes")).items():
+        result.append(build_index(str(name), entry))
+    return result
+
+
+def build_index(name: str, entry: Any) -> Index:
+    """One ``indexes:`` entry, short form (a list of columns) or long form."""
+    if isinstance(entry, list):
+        return Index(name, tuple(str(c) for c in entry))
+    cols = tuple(str(c) for c in entry["columns"])
+    ops_spec = _dict(entry.get("ops"))
+    return Index(
+        name=name,
+        columns=cols,
+        unique=bool(entry.get("unique", False)),
+        using=str(entry.get("using", "btree")),
+        ops=tuple((c, str(ops_spec[c])) for c in cols if c in ops_spec),
+        where=entry.get("where"),
+        include=tuple(str(c) for c in entry.get("include") or ()),
+        concurrently=bool(entry.get("concurrently", True)),
+        description=entry.get("description"),
+    )
+
+
+# --- relationships --------------------------------------------------------------
+
+
+def many_to_one_name(column: str, spec: dict[str, Any]) -> str:
+    """The many-to-one attribute of a foreign-key column (``store_id`` -> ``store``)."""
+    given = spec.get("relationship")
+    if isinstance(given, str) and given:
+        return given
+    return column[:-3] if column.endswith("_id") and len(column) > 3 else column + "_ref"
+
+
+def one_to_many_name(spec: dict[str, Any], owner_table: str) -> str | None:
+    """The one-to-many attribute on the referenced entity, or None (``back_populates: false``)."""
+    given = spec.get("back_populates")
+    if given is False:
+        return None
+    return given if isinstance(given, str) and given else owner_table
+
+
+@dataclass(frozen=True)
+class FkLink:
+    """One foreign key with the ORM attributes it creates on both entities."""
+
+    owner: str
+    column: Column
+    fk: ForeignKey
+    many_to_one: str
+    one_to_many: str | None
+
+
+def fk_links(src: Sources, entities: list[Entity]) -> list[FkLink]:
+    """Every foreign key whose column does not say ``relationship: false``."""
+    links = []
+    for entity in entities:
+        specs = {}
+        for name, col in _dict(_dict(src.entities[entity.name]).get("columns")).items():
+            specs[name] = _dict(col)
+        for fk in entity.foreign_keys:
+            column = entity.column(fk.columns[0])
+            spec = specs.get(column.name) or _mixin_spec(src, column)
+            if spec.get("relationship") is False:
+                continue
+            links.append(
+                FkLink(
+                    owner=entity.name,
+                    column=column,
+                    fk=fk,
+                    many_to_one=many_to_one_name(column.name, spec),
+                    one_to_many=one_to_many_name(spec, entity.table),
+                )
+            )
+    return links
+
+
+def _mixin_spec(src: Sources, column: Column) -> dict[str, Any]:
+    if column.mixin is None:
+        return {}
+    mixin = _dict(src.mixins.get(column.mixin))
+    return _dict(_dict(mixin.get("columns")).get(column.name))
+
+
+def attach_relationships(src: Sources, entities: list[Entity]) -> list[Entity]:
+    """Give every entity its relationships: both sides of each FK, and many-to-many."""
+    links = fk_links(src, entities)
+    pairs = Counter(
+        frozenset({entity.name, fk.ref_entity}) for entity in entities for fk in entity.foreign_keys
+    )
+    found: dict[str, list[Relationship]] = {e.name: [] for e in entities}
+    for link in links:
+        ambiguous = pairs[frozenset({link.owner, link.fk.ref_entity})] > 1
+        fk_columns = (link.column.attribute,) if ambiguous else ()
+        self_ref = link.owner == link.fk.ref_entity
+        found[link.owner].append(
+            Relationship(
+                name=link.many_to_one,
+                kind="many_to_one",
+                target=link.fk.ref_entity,
+                back_populates=link.one_to_many,
+                foreign_key=link.fk.name,
+                foreign_key_columns=fk_columns,
+                ambiguous=ambiguous,
+                remote_side=link.fk.ref_columns if self_ref else (),
+            )
+        )
+        if link.one_to_many is None:
+            continue
+        options = _dict(
+            _dict(_dict(src.entities[link.fk.ref_entity]).get("relationships")).get(
+                link.one_to_many
+            )
+        )
+        found[link.fk.ref_entity].append(
+            Relationship(
+                name=link.one_to_many,
+                kind="one_to_many",
+                target=link.owner,
+                back_populates=link.many_to_one,
+                foreign_key=link.fk.name,
+                foreign_key_columns=fk_columns,
+                ambiguous=ambiguous,
+                passive_deletes=bool(
+                    options.get("passive_deletes", link.fk.on_delete in ("CASCADE", "SET NULL"))
+                ),
+                cascade=options.get("cascade"),
+                order_by=options.get("order_by"),
+                lazy=options.get("lazy"),
+                uselist=options.get("uselist"),
+            )
+        )
+    for entity in entities:
+        taken = {r.name for r in found[entity.name]}
+        entries = _dict(_dict(src.entities[entity.name]).get("relationships"))
+        for name, entry in entries.items():
+            if name not in taken and isinstance(entry, dict) and entry.get("secondary"):
+                found[entity.name].append(many_to_many(name, entry))
+    return [replace(e, relationships=_sorted(found[e.name])) for e in entities]
+
+
+def many_to_many(name: str, entry: dict[str, Any]) -> Relationship:
+    """A ``relationships:`` entry that says ``secondary:``."""
+    return Relationship(
+        name=name,
+        kind="many_to_many",
+        target=str(entry.get("entity", "")),
+        back_populates=entry.get("back_populates"),
+        secondary=str(entry["secondary"]),
+        cascade=entry.get("cascade"),
+        order_by=entry.get("order_by"),
+        lazy=entry.get("lazy"),
+        passive_deletes=bool(entry.get("passive_deletes", False)),
+        uselist=entry.get("uselist"),
+    )

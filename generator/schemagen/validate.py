@@ -1,0 +1,75 @@
+"""Shared pieces of the semantic checks: the located issue reporter and type wording.
+
+The checks themselves live in :mod:`validate_refs` (names that must resolve,
+run on the raw merged sources before normalization) and
+:mod:`validate_model` (rules on the normalized :class:`Schema`); lint warnings
+live in :mod:`lint`.
+"""
+
+from __future__ import annotations
+
+from .errors import Issue, Severity
+from .loader import Sources, YamlPath
+from .model import ColumnType, Entity, SourceMap
+
+
+class Reporter:
+    """Collect located issues; the same (path, message) is reported once."""
+
+    def __init__(self, source_map: SourceMap, fallback_file: str) -> None:
+        self.source_map = source_map
+        self.fallback_file = fallback_file
+        self.issues: list[Issue] = []
+        self._seen: set[tuple[str, str]] = set()
+
+    def error(self, path: YamlPath, message: str) -> None:
+        """Report an error at ``path`` (or its nearest located ancestor)."""
+        self.add(path, message, "error")
+
+    def warning(self, path: YamlPath, message: str) -> None:
+        """Report a warning at ``path`` (or its nearest located ancestor)."""
+        self.add(path, message, "warning")
+
+    def add(self, path: YamlPath, message: str, severity: Severity) -> None:
+        dotted = ".".join(path)
+        if (dotted, message) in self._seen:
+            return
+        self._seen.add((dotted, message))
+        loc = self.source_map.find(path)
+        if loc is None:
+            self.issues.append(Issue(self.fallback_file, 0, 0, dotted, message, severity))
+        else:
+            self.issues.append(
+                Issue(loc.file, loc.line, loc.column, dotted, message, severity)
+            )
+
+    @property
+    def has_errors(self) -> bool:
+        return any(i.severity == "error" for i in self.issues)
+
+
+def type_text(ctype: ColumnType) -> str:
+    """Describe a type for a message: ``string(64)``, ``numeric(12,2)``, ``array of text``."""
+    if ctype.kind == "string" and ctype.length is not None:
+        return f"string({ctype.length})"
+    if ctype.kind == "numeric" and ctype.precision is not None:
+        return f"numeric({ctype.precision},{ctype.scale or 0})"
+    if ctype.kind == "enum":
+        return f"enum {ctype.enum}"
+    if ctype.kind == "array" and ctype.of is not None:
+        return f"array of {type_text(ctype.of)}"
+    return ctype.kind
+
+
+def plain_type(ctype: ColumnType) -> ColumnType:
+    """The type without alias names, for comparing two types."""
+    of = plain_type(ctype.of) if ctype.of is not None else None
+    return ColumnType(ctype.kind, ctype.length, ctype.precision, ctype.scale, ctype.enum, of)
+
+
+def column_path(src: Sources, entity: Entity, column: str) -> YamlPath:
+    """Where a column of a normalized entity was written (the entity or its mixin)."""
+    col = entity.column(column) if entity.has_column(column) else None
+    if col is not None and col.mixin is not None:
+        return ("mixins", col.mixin, "columns", column)
+    return ("entities", entity.name, "columns", column)

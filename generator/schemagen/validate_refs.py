@@ -1,0 +1,295 @@
+"""Semantic checks on the raw merged sources: every name must resolve.
+
+These run before normalization, which assumes that types, enums, mixins,
+entities and the columns named by references, constraints, indexes and
+relationships all exist, and that each type's parameters fit its kind.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .language import did_you_mean
+from .loader import Sources, YamlPath
+from .model import ColumnType
+from .normalize import RawColumn, Resolver, Unresolved, one_to_many_name, table_of
+from .validate import Reporter, plain_type, type_text
+
+_PARAM_KINDS = {"length": "string", "precision": "numeric", "scale": "numeric", "of": "array",
+                "enum": "enum"}
+_FK_ONLY = ("on_delete", "on_update_fk", "relationship", "back_populates")
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def check_references(src: Sources, resolver: Resolver, report: Reporter) -> None:
+    """Report every name that does not resolve and every type parameter that does not fit."""
+    check_aliases(src, resolver, report)
+    for name in sorted(src.mixins):
+        # Check every mixin even when no entity uses it yet.
+        for col, spec in _dict(_dict(src.mixins[name]).get("columns")).items():
+            path = ("mixins", name, "columns", col)
+            check_column(src, resolver, report, RawColumn(f"mixin {name}", col, _dict(spec), path))
+    for name in sorted(src.entities):
+        check_entity(src, resolver, report, name)
+    reverse = reverse_sides(src, resolver)
+    for name in sorted(src.entities):
+        check_relationship_entries(src, report, name, reverse.get(name, {}))
+
+
+def check_aliases(src: Sources, resolver: Resolver, report: Reporter) -> None:
+    """Each ``types:`` alias resolves, without cycles, with parameters that fit."""
+    for name in sorted(src.types):
+        spec = _dict(src.types[name])
+        try:
+            ctype = resolver.alias_type(name)
+        except Unresolved as exc:
+            report.error(exc.path, exc.message)
+            continue
+        check_params(spec, ctype, ("types", name), report)
+
+
+def check_params(spec: dict[str, Any], ctype: ColumnType, path: YamlPath, report: Reporter) -> None:
+    """Parameters written in ``spec`` must belong to the resolved kind."""
+    for key, kind in _PARAM_KINDS.items():
+        if key in spec and ctype.kind != kind:
+            report.error(
+                (*path, key), f"`{key}` applies only to type {kind}, not {ctype.kind}"
+            )
+    of = spec.get("of")
+    if isinstance(of, dict) and ctype.of is not None:
+        check_params(of, ctype.of, (*path, "of"), report)
+
+
+def check_final_type(ctype: ColumnType, path: YamlPath, report: Reporter) -> None:
+    """Rules on a column's complete type: string length, numeric scale, array element."""
+    where = (*path, "type")
+    if ctype.kind == "string" and ctype.length is None:
+        report.error(where, "type string needs `length` (or use text)")
+    if ctype.kind == "numeric":
+        if ctype.scale is not None and ctype.precision is None:
+            report.error(where, "numeric `scale` needs `precision` too")
+        elif ctype.scale is not None and ctype.precision is not None:
+            if ctype.scale > ctype.precision:
+                report.error(
+                    where, f"numeric scale {ctype.scale} is above precision {ctype.precision}"
+                )
+    if ctype.kind == "array":
+        if ctype.of is None:
+            report.error(where, "type array needs `of:` (the element type)")
+        elif ctype.of.kind == "array":
+            report.error(where, "an array of arrays is not supported; use one array type")
+        else:
+            check_final_type(ctype.of, path, report)
+
+
+def check_entity(src: Sources, resolver: Resolver, report: Reporter, name: str) -> None:
+    """Mixins, columns, primary key, constraints and indexes of one entity."""
+    spec = _dict(src.entities[name])
+    base: YamlPath = ("entities", name)
+    check_mixins(src, report, name, spec)
+    for col in resolver.columns(name):
+        check_column(src, resolver, report, col)
+    if not resolver.primary_key(name):
+        report.error(base, "entity has no primary key; mark a column with primary_key: true")
+    names = [c.name for c in resolver.columns(name)]
+    for uq, cols in _dict(spec.get("unique")).items():
+        check_column_list(report, (*base, "unique", uq), cols, names)
+    for ix, entry in _dict(spec.get("indexes")).items():
+        check_index(report, (*base, "indexes", ix), entry, names)
+
+
+def check_mixins(src: Sources, report: Reporter, name: str, spec: dict[str, Any]) -> None:
+    """Listed mixins exist, and no column comes from two places."""
+    own = set(_dict(spec.get("columns")))
+    origin: dict[str, str] = {}
+    for index, mixin in enumerate(spec.get("mixins") or []):
+        path = ("entities", name, "mixins", str(index))
+        if mixin not in src.mixins:
+            hint = did_you_mean(str(mixin), sorted(src.mixins))
+            report.error(path, f"unknown mixin '{mixin}'{hint}")
+            continue
+        for col in _dict(_dict(src.mixins[mixin]).get("columns")):
+            if col in own:
+                report.error(
+                    ("entities", name, "columns", col),
+                    f"column '{col}' also comes from mixin '{mixin}'; say it once",
+                )
+            elif col in origin:
+                report.error(
+                    path, f"column '{col}' comes from both mixin '{origin[col]}' and '{mixin}'"
+                )
+            else:
+                origin[col] = str(mixin)
+
+
+def check_column(src: Sources, resolver: Resolver, report: Reporter, col: RawColumn) -> None:
+    """One column's type, parameters, reference and foreign-key options."""
+    spec = col.spec
+    try:
+        ctype = resolver.column_type(col)
+    except Unresolved as exc:
+        report.error(exc.path, exc.message)
+        return
+    if "type" in spec:
+        check_params(spec, ctype, col.path, report)
+    check_final_type(ctype, col.path, report)
+    if spec.get("primary_key") and spec.get("nullable"):
+        report.error((*col.path, "nullable"), "a primary-key column cannot be nullable")
+    if "references" in spec:
+        check_reference(src, resolver, report, col, ctype)
+    else:
+        for key in _FK_ONLY:
+            if key in spec:
+                report.error((*col.path, key), f"`{key}` needs `references` (a foreign key)")
+
+
+def check_reference(
+    src: Sources, resolver: Resolver, report: Reporter, col: RawColumn, ctype: ColumnType
+) -> None:
+    """The referenced column is unique, has the same type, and the delete rule fits."""
+    try:
+        ref_entity, ref_name = resolver.reference(col)
+    except Unresolved as exc:
+        report.error(exc.path, exc.message)
+        return
+    target = resolver.column(ref_entity, ref_name)
+    assert target is not None
+    if not is_unique(src, resolver, ref_entity, ref_name):
+        report.error(
+            (*col.path, "references"),
+            f"{ref_entity}.{ref_name} is neither the primary key nor unique; PostgreSQL "
+            "needs a unique constraint on the referenced column",
+        )
+    try:
+        ref_type = resolver.column_type(target)
+    except Unresolved:
+        return  # reported on the referenced column itself
+    if "type" in col.spec and plain_type(ctype) != plain_type(ref_type):
+        report.error(
+            (*col.path, "type"),
+            f"type {type_text(ctype)} differs from the referenced {ref_entity}.{ref_name} "
+            f"({type_text(ref_type)}); leave `type` out to copy it",
+        )
+    for key in ("on_delete", "on_update_fk"):
+        if col.spec.get(key) == "set null" and not col.spec.get("nullable"):
+            report.error(
+                (*col.path, key),
+                f"{key}: set null on a NOT NULL column; add nullable: true or choose "
+                "another rule",
+            )
+
+
+def is_unique(src: Sources, resolver: Resolver, entity: str, column: str) -> bool:
+    """Whether ``column`` alone is the primary key or has a unique constraint or index."""
+    if resolver.primary_key(entity) == [column]:
+        return True
+    col = resolver.column(entity, column)
+    if col is not None and col.spec.get("unique"):
+        return True
+    spec = _dict(src.entities.get(entity))
+    if any(list(cols) == [column] for cols in _dict(spec.get("unique")).values()):
+        return True
+    for entry in _dict(spec.get("indexes")).values():
+        if isinstance(entry, dict) and entry.get("unique") and not entry.get("where"):
+            if list(entry.get("columns") or []) == [column]:
+                return True
+    return False
+
+
+def check_column_list(report: Reporter, path: YamlPath, cols: Any, names: list[str]) -> None:
+    """Every name in a list of columns is a column of the entity, listed once."""
+    seen: set[str] = set()
+    for index, col in enumerate(cols if isinstance(cols, list) else []):
+        where = (*path, str(index))
+        if col not in names:
+            report.error(where, f"unknown column '{col}'{did_you_mean(str(col), names)}")
+        elif col in seen:
+            report.error(where, f"column '{col}' is listed twice")
+        seen.add(col)
+
+
+def check_index(report: Reporter, path: YamlPath, entry: Any, names: list[str]) -> None:
+    """Index columns, ``ops`` keys and ``include`` columns exist."""
+    if isinstance(entry, list):
+        check_column_list(report, path, entry, names)
+        return
+    entry = _dict(entry)
+    columns = entry.get("columns") or []
+    check_column_list(report, (*path, "columns"), columns, names)
+    for col in _dict(entry.get("ops")):
+        if col not in columns:
+            report.error(
+                (*path, "ops", col),
+                f"`ops` names '{col}', which is not one of the index columns "
+                f"({', '.join(map(str, columns))})",
+            )
+    check_column_list(report, (*path, "include"), entry.get("include") or [], names)
+
+
+def reverse_sides(src: Sources, resolver: Resolver) -> dict[str, dict[str, str]]:
+    """For each entity, its one-to-many names created by foreign keys -> owning entity."""
+    result: dict[str, dict[str, str]] = {}
+    for owner in sorted(src.entities):
+        for col in resolver.columns(owner):
+            if "references" not in col.spec or col.spec.get("relationship") is False:
+                continue
+            try:
+                target, _ = resolver.reference(col)
+            except Unresolved:
+                continue
+            name = one_to_many_name(col.spec, table_of(src, owner))
+            if name is not None:
+                result.setdefault(target, {}).setdefault(name, owner)
+    return result
+
+
+def check_relationship_entries(
+    src: Sources, report: Reporter, name: str, reverse: dict[str, str]
+) -> None:
+    """Each ``relationships:`` entry matches a foreign key's reverse side or says secondary."""
+    tables = {table_of(src, e): e for e in src.entities}
+    entries = _dict(_dict(src.entities[name]).get("relationships"))
+    for rel, entry in entries.items():
+        entry = _dict(entry)
+        path: YamlPath = ("entities", name, "relationships", rel)
+        target = entry.get("entity")
+        if target is not None and target not in src.entities:
+            hint = did_you_mean(str(target), sorted(src.entities))
+            report.error((*path, "entity"), f"unknown entity '{target}'{hint}")
+            continue
+        if rel in reverse:
+            if target is not None and target != reverse[rel]:
+                report.error(
+                    (*path, "entity"),
+                    f"'{rel}' is the reverse side of a foreign key on {reverse[rel]}, "
+                    f"not {target}",
+                )
+            continue
+        check_many_to_many(report, path, rel, name, entry, tables)
+
+
+def check_many_to_many(
+    report: Reporter,
+    path: YamlPath,
+    rel: str,
+    owner: str,
+    entry: dict[str, Any],
+    tables: dict[str, str],
+) -> None:
+    """An entry without a foreign key must be a many-to-many: ``entity`` and ``secondary``."""
+    secondary = entry.get("secondary")
+    if secondary is None:
+        report.error(
+            path,
+            f"relationship '{rel}' matches no foreign key to {owner}; set back_populates: "
+            f"{rel} on the foreign-key column, or say secondary: <table> for a many-to-many",
+        )
+        return
+    if secondary not in tables:
+        hint = did_you_mean(str(secondary), sorted(tables))
+        report.error((*path, "secondary"), f"unknown table '{secondary}'{hint}")
+    if entry.get("entity") is None:
+        report.error(path, "a many-to-many relationship needs `entity:` (the other side)")
