@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from pgcluster import PASSWORD, PgCluster
-
 from schemagen.errors import DatabaseError
 from schemagen.live_compare import check_database
 from schemagen.model import (
