@@ -1,11 +1,108 @@
-"""Lint warnings: valid schemas that repeat the mistakes of hand-written code."""
+"""Lint warnings: valid schemas that repeat the failures of hand-written schema code.
+
+Each rule comes from the InventorySync post-mortem: indexes that duplicate a
+primary key, a unique constraint or another index; ORM cascades the database
+does not back (``delete-orphan`` without ``ON DELETE CASCADE``, NOT NULL
+foreign keys with no delete rule); money stored as floating point. Warnings
+print but do not fail ``validate`` unless ``--strict``.
+"""
 
 from __future__ import annotations
 
-from .loader import Sources
-from .model import Schema
-from .validate import Reporter
+import re
+
+from .loader import Sources, YamlPath
+from .model import Entity, Index, Relationship, Schema
+from .validate import Reporter, column_path
+
+MONEY_WORDS = re.compile(r"(^|_)(price|cost|amount|total|subtotal)s?(_|$)")
+FLOAT_KINDS = frozenset({"float", "double"})
 
 
 def lint(schema: Schema, src: Sources, report: Reporter) -> None:
-    """Report warnings about ``schema``."""
+    """Report lint warnings about ``schema``."""
+    for entity in schema.entities:
+        lint_duplicate_indexes(entity, src, report)
+        lint_money(entity, src, report)
+        lint_delete_rules(schema, entity, src, report)
+
+
+def _index_path(src: Sources, entity: Entity, index: Index) -> YamlPath:
+    raw = src.entities.get(entity.name)
+    declared = raw.get("indexes") if isinstance(raw, dict) else None
+    if isinstance(declared, dict) and index.name in declared:
+        return ("entities", entity.name, "indexes", index.name)
+    return (*column_path(src, entity, index.columns[0]), "index")
+
+
+def _plain(index: Index) -> bool:
+    return index.using == "btree" and index.where is None and not index.ops and not index.include
+
+
+def lint_duplicate_indexes(entity: Entity, src: Sources, report: Reporter) -> None:
+    """An index equal to the primary key, a unique constraint or an earlier index."""
+    covered: dict[tuple[str, ...], str] = {entity.primary_key.columns: "the primary key"}
+    for uq in entity.uniques:
+        covered.setdefault(uq.columns, f"unique constraint {uq.name}")
+    plain_indexes: dict[tuple[str, ...], str] = {}
+    for index in entity.indexes:
+        if not _plain(index):
+            continue
+        path = _index_path(src, entity, index)
+        if index.columns in covered:
+            report.warning(
+                path,
+                f"index {index.name} duplicates {covered[index.columns]} "
+                "(which already has an index on the same columns); drop it",
+            )
+            continue
+        key = index.columns
+        if key in plain_indexes:
+            report.warning(
+                path,
+                f"index {index.name} duplicates index {plain_indexes[key]} "
+                "(same columns, same order); drop one",
+            )
+            continue
+        plain_indexes[key] = index.name
+
+
+def lint_money(entity: Entity, src: Sources, report: Reporter) -> None:
+    """Money-like columns stored as floating point."""
+    for column in entity.columns:
+        if column.type.kind in FLOAT_KINDS and MONEY_WORDS.search(column.name):
+            report.warning(
+                (*column_path(src, entity, column.name), "type"),
+                f"money-like column '{column.name}' uses {column.type.kind}, which rounds; "
+                "use numeric with precision and scale (e.g. a `money` type)",
+            )
+
+
+def lint_delete_rules(schema: Schema, entity: Entity, src: Sources, report: Reporter) -> None:
+    """ORM cascades the database does not back, and NOT NULL FKs with no delete rule."""
+    for fk in entity.foreign_keys:
+        column = entity.column(fk.columns[0])
+        path = (*column_path(src, entity, column.name), "references")
+        parent = schema.entity(fk.ref_entity)
+        orphan = _orphan_cascade(parent, fk.name)
+        if orphan is not None and fk.on_delete != "CASCADE":
+            report.warning(
+                path,
+                f"{parent.name}.{orphan.name} cascades delete-orphan, but this foreign key "
+                "has no ON DELETE CASCADE, so deleting outside the ORM fails; add "
+                "on_delete: cascade",
+            )
+        elif fk.on_delete is None and not column.nullable:
+            report.warning(
+                path,
+                f"NOT NULL foreign key with no on_delete rule: deleting a {parent.name} "
+                "fails, or the ORM tries to set this column to NULL; say on_delete: "
+                "cascade or restrict",
+            )
+
+
+def _orphan_cascade(parent: Entity, fk_name: str) -> Relationship | None:
+    for rel in parent.relationships:
+        if rel.foreign_key == fk_name and rel.cascade and "delete-orphan" in rel.cascade:
+            return rel
+    return None

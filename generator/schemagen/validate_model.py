@@ -1,11 +1,422 @@
-"""Semantic checks on the normalized Schema (names, defaults, indexes)."""
+"""Semantic checks on the normalized Schema: names, namespaces, defaults, indexes, enums.
+
+These rules are easier to state on the resolved model (every generated name
+known, every mixin column in place) than on raw YAML; each issue is located
+through the source map at the place the user wrote the offending thing.
+"""
 
 from __future__ import annotations
 
-from .loader import Sources
-from .model import Schema
-from .validate import Reporter
+import datetime
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from . import naming
+from .language import describe, did_you_mean
+from .loader import Sources, YamlPath
+from .model import INTEGER_TYPES, Column, Entity, Schema
+from .normalize import TIME_KINDS
+from .validate import Reporter, column_path, type_text
+
+NUMERIC_KINDS = INTEGER_TYPES | {"numeric", "float", "double"}
+TEXT_KINDS = frozenset({"string", "text"})
+
+#: Operator classes that come from an extension, not from core PostgreSQL.
+OPCLASS_EXTENSIONS: dict[str, str] = {
+    "gin_trgm_ops": "pg_trgm",
+    "gist_trgm_ops": "pg_trgm",
+    "gin_bigm_ops": "pg_bigm",
+    "gin__int_ops": "intarray",
+    "gist__int_ops": "intarray",
+    "gist__intbig_ops": "intarray",
+    "gist_int4_ops": "btree_gist",
+    "gist_int8_ops": "btree_gist",
+    "gist_text_ops": "btree_gist",
+    "gist_timestamptz_ops": "btree_gist",
+    "gist_uuid_ops": "btree_gist",
+}
+GIN_DEFAULT_KINDS = frozenset({"array", "jsonb"})
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def check_model(schema: Schema, src: Sources, report: Reporter) -> None:
     """Report every rule the normalized schema breaks."""
+    for entity in schema.entities:
+        check_entity_names(entity, src, report)
+        check_attributes(entity, src, report)
+        for column in entity.columns:
+            check_column_rules(schema, entity, column, src, report)
+        check_indexes(schema, entity, report)
+    check_namespaces(schema, src, report)
+    check_relationship_names(schema, src, report)
+    check_enums(schema, report)
+
+
+# --- names ----------------------------------------------------------------------
+
+
+def identifier_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a PostgreSQL identifier, or None."""
+    if not naming.is_identifier(name):
+        return (
+            f"'{name}' is not a valid identifier (letters, digits and underscores, "
+            "not starting with a digit)"
+        )
+    if naming.too_long(name):
+        size = len(name.encode("utf-8"))
+        return (
+            f"'{name}' is {size} bytes, longer than PostgreSQL's "
+            f"{naming.MAX_IDENTIFIER_BYTES}-byte limit for names"
+        )
+    return None
+
+
+def _check_name(report: Reporter, path: YamlPath, name: str, what: str) -> None:
+    problem = identifier_problem(name)
+    if problem:
+        report.error(path, f"{what} {problem}")
+
+
+def check_entity_names(entity: Entity, src: Sources, report: Reporter) -> None:
+    """Identifiers of the entity, its table, columns, constraints and indexes."""
+    base: YamlPath = ("entities", entity.name)
+    if not naming.is_identifier(entity.name) or naming.is_python_keyword(entity.name):
+        report.error(base, f"entity name '{entity.name}' is not a valid Python class name")
+    table_path = (*base, "table") if "table" in _dict(src.entities[entity.name]) else base
+    _check_name(report, table_path, entity.table, "table name")
+    for column in entity.columns:
+        _check_name(report, column_path(src, entity, column.name), column.name, "column name")
+    _check_name(report, base, entity.primary_key.name, "primary-key name")
+    for fk in entity.foreign_keys:
+        path = (*column_path(src, entity, fk.columns[0]), "references")
+        _check_name(report, path, fk.name, "foreign-key name")
+    for uq in entity.uniques:
+        _check_name(report, _unique_path(src, entity, uq.name, uq.columns), uq.name,
+                    "unique constraint name")
+    for ck in entity.checks:
+        _check_name(report, (*base, "checks", ck.name), ck.name, "check constraint name")
+    for ix in entity.indexes:
+        _check_name(report, _index_path(src, entity, ix.name, ix.columns), ix.name, "index name")
+
+
+def _unique_path(src: Sources, entity: Entity, name: str, columns: tuple[str, ...]) -> YamlPath:
+    if name in _dict(_dict(src.entities[entity.name]).get("unique")):
+        return ("entities", entity.name, "unique", name)
+    return (*column_path(src, entity, columns[0]), "unique")
+
+
+def _index_path(src: Sources, entity: Entity, name: str, columns: tuple[str, ...]) -> YamlPath:
+    if name in _dict(_dict(src.entities[entity.name]).get("indexes")):
+        return ("entities", entity.name, "indexes", name)
+    return (*column_path(src, entity, columns[0]), "index")
+
+
+def check_attributes(entity: Entity, src: Sources, report: Reporter) -> None:
+    """Python attribute names: no keywords, nothing SQLAlchemy reserves, no repeats."""
+    seen: dict[str, str] = {}
+    for column in entity.columns:
+        path = column_path(src, entity, column.name)
+        if column.attribute == column.name:
+            if naming.is_python_keyword(column.name):
+                report.error(
+                    path,
+                    f"column name '{column.name}' is a Python keyword; add attribute: "
+                    f"{column.name}_ (the Python name)",
+                )
+            elif column.name in naming.RESERVED_ATTRIBUTES:
+                report.error(
+                    path,
+                    f"column name '{column.name}' is reserved by SQLAlchemy's declarative "
+                    f"base; add attribute: {column.name}_ (the Python name)",
+                )
+        else:
+            attr_path = (*path, "attribute")
+            if not naming.is_identifier(column.attribute) or naming.is_python_keyword(
+                column.attribute
+            ):
+                report.error(attr_path, f"'{column.attribute}' is not a valid Python name")
+            elif column.attribute in naming.RESERVED_ATTRIBUTES:
+                report.error(attr_path, f"'{column.attribute}' is reserved by SQLAlchemy")
+        if column.attribute in seen:
+            report.error(
+                path,
+                f"attribute '{column.attribute}' is also the attribute of column "
+                f"'{seen[column.attribute]}'",
+            )
+        seen.setdefault(column.attribute, column.name)
+
+
+# --- columns --------------------------------------------------------------------
+
+
+def check_column_rules(
+    schema: Schema, entity: Entity, column: Column, src: Sources, report: Reporter
+) -> None:
+    """The default fits the column; ``on_update: now`` is on a date/time column."""
+    path = column_path(src, entity, column.name)
+    if column.on_update_now and column.type.kind not in TIME_KINDS:
+        report.error(
+            (*path, "on_update"),
+            f"on_update: now needs a date or time column, not {type_text(column.type)}",
+        )
+    spec = _raw_column(src, entity, column)
+    if "default" in spec:
+        problem = default_problem(schema, column, spec["default"])
+        if problem:
+            report.error((*path, "default"), problem)
+
+
+def _raw_column(src: Sources, entity: Entity, column: Column) -> dict[str, Any]:
+    path = column_path(src, entity, column.name)
+    owner = src.mixins if path[0] == "mixins" else src.entities
+    return _dict(_dict(_dict(owner.get(path[1])).get("columns")).get(column.name))
+
+
+def default_problem(schema: Schema, column: Column, value: Any) -> str | None:
+    """Why a YAML ``default:`` does not fit its column, or None."""
+    kind = column.type.kind
+    shown = type_text(column.type)
+    if column.default is not None and column.default.kind in ("sql", "now"):
+        return None
+    if isinstance(value, bool):
+        return None if kind == "boolean" else f"default {describe(value)} is a boolean, " \
+            f"but the column is {shown}"
+    if isinstance(value, int | float):
+        return _number_problem(value, kind, shown)
+    if isinstance(value, dict | list):
+        if kind in ("json", "jsonb"):
+            return None
+        hint = " (for an array write {sql: \"'{}'\"})" if kind == "array" else ""
+        return f"a JSON default needs a json or jsonb column, not {shown}{hint}"
+    return _text_problem(schema, column, str(value))
+
+
+def _number_problem(value: int | float, kind: str, shown: str) -> str | None:
+    if kind not in NUMERIC_KINDS:
+        return f"default {describe(value)} is a number, but the column is {shown}"
+    if kind in INTEGER_TYPES and not isinstance(value, int):
+        return f"default {value!r} is not a whole number (column type {shown})"
+    return None
+
+
+def _text_problem(schema: Schema, column: Column, value: str) -> str | None:
+    kind = column.type.kind
+    shown = type_text(column.type)
+    if kind in TEXT_KINDS:
+        length = column.type.length
+        if length is not None and len(value) > length:
+            return f"default is {len(value)} characters, longer than length {length}"
+        return None
+    if kind == "enum":
+        enum = schema.enum(str(column.type.enum))
+        if value in enum.value_names:
+            return None
+        hint = did_you_mean(value, list(enum.value_names))
+        return f"default '{value}' is not a value of enum {enum.name}{hint}"
+    if kind in TIME_KINDS:
+        return _time_problem(kind, value)
+    if kind == "uuid":
+        try:
+            uuid.UUID(value)
+        except ValueError:
+            return f"default '{value}' is not a UUID (for a random one: {{sql: gen_random_uuid()}})"
+        return None
+    if kind in ("interval", "array"):
+        return None
+    hint = " (`now` works on date and time columns)" if value == "now" else ""
+    return f"default '{value}' is text, but the column is {shown}{hint}"
+
+
+def _time_problem(kind: str, value: str) -> str | None:
+    parse = {
+        "date": datetime.date.fromisoformat,
+        "time": datetime.time.fromisoformat,
+        "timestamp": datetime.datetime.fromisoformat,
+        "timestamptz": datetime.datetime.fromisoformat,
+    }[kind]
+    try:
+        parse(value)
+    except ValueError:
+        return f"default '{value}' is not an ISO {kind} (or `now`)"
+    return None
+
+
+# --- indexes --------------------------------------------------------------------
+
+
+def check_indexes(schema: Schema, entity: Entity, report: Reporter) -> None:
+    """Operator classes, their extensions, and index methods that fit the columns."""
+    extensions = set(schema.database.extensions)
+    for index in entity.indexes:
+        path: YamlPath = ("entities", entity.name, "indexes", index.name)
+        ops = dict(index.ops)
+        if index.unique and index.using != "btree":
+            report.error((*path, "unique"), f"a unique index must use btree, not {index.using}")
+        for name in index.columns:
+            col = entity.column(name)
+            opclass = ops.get(name)
+            if opclass is None and index.using == "gin":
+                _check_gin_default(report, path, col)
+            if opclass is not None:
+                needed = OPCLASS_EXTENSIONS.get(opclass)
+                if needed and needed not in extensions:
+                    report.error(
+                        (*path, "ops", name),
+                        f"operator class {opclass} needs the {needed} extension; add it to "
+                        "database.extensions",
+                    )
+
+
+def _check_gin_default(report: Reporter, path: YamlPath, col: Column) -> None:
+    kind = col.type.kind
+    if kind in GIN_DEFAULT_KINDS:
+        return
+    if kind == "json":
+        message = (
+            f"GIN on json column '{col.name}' needs an operator class (json has no default "
+            "one); use type jsonb"
+        )
+    else:
+        message = (
+            f"GIN on {type_text(col.type)} column '{col.name}' needs an operator class in "
+            f"`ops` (e.g. {col.name}: gin_trgm_ops)"
+        )
+    report.error(path, message)
+
+
+# --- namespaces -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Claim:
+    what: str
+    path: YamlPath
+
+
+def check_namespaces(schema: Schema, src: Sources, report: Reporter) -> None:
+    """Tables, indexes and key constraints share one namespace; types another."""
+    relations: dict[str, _Claim] = {}
+    types: dict[str, _Claim] = {}
+    for enum in schema.enums:
+        _claim(types, enum.db_name, _Claim(f"enum {enum.name}", ("enums", enum.name)), report, src)
+    for entity in schema.entities:
+        base: YamlPath = ("entities", entity.name)
+        table = _Claim(f"the table of {entity.name}", base)
+        _claim(relations, entity.table, table, report, src)
+        _claim(types, entity.table, table, report, src)
+        _claim(relations, entity.primary_key.name, _Claim(f"the primary key of {entity.name}",
+                                                           base), report, src)
+        for uq in entity.uniques:
+            path = _unique_path(src, entity, uq.name, uq.columns)
+            _claim(relations, uq.name, _Claim(f"a unique constraint of {entity.name}", path),
+                   report, src)
+        for ix in entity.indexes:
+            path = _index_path(src, entity, ix.name, ix.columns)
+            _claim(relations, ix.name, _Claim(f"an index of {entity.name}", path), report, src)
+        check_constraint_names(entity, src, report)
+
+
+def _claim(
+    space: dict[str, _Claim], name: str, claim: _Claim, report: Reporter, src: Sources
+) -> None:
+    first = space.get(name)
+    if first is None:
+        space[name] = claim
+        return
+    where = report.source_map.find(first.path)
+    at = f" ({where.file}:{where.line}:{where.column})" if where else ""
+    report.error(
+        claim.path,
+        f"name '{name}' is already used by {first.what}{at}; PostgreSQL tables, indexes "
+        "and unique or primary-key constraints share one namespace",
+    )
+
+
+def check_constraint_names(entity: Entity, src: Sources, report: Reporter) -> None:
+    """Constraint names are unique within a table."""
+    seen: set[str] = {entity.primary_key.name}
+    names: list[tuple[str, YamlPath]] = [
+        (uq.name, _unique_path(src, entity, uq.name, uq.columns)) for uq in entity.uniques
+    ]
+    names += [
+        (fk.name, (*column_path(src, entity, fk.columns[0]), "references"))
+        for fk in entity.foreign_keys
+    ]
+    names += [(ck.name, ("entities", entity.name, "checks", ck.name)) for ck in entity.checks]
+    for name, path in names:
+        if name in seen:
+            report.error(path, f"constraint name '{name}' is used twice on table {entity.table}")
+        seen.add(name)
+
+
+# --- relationships and enums ------------------------------------------------------
+
+
+def relationship_sources(schema: Schema, src: Sources) -> dict[tuple[str, str], list[YamlPath]]:
+    """(entity, relationship name) -> the YAML paths that created it."""
+    found: dict[tuple[str, str], list[YamlPath]] = {}
+    for entity in schema.entities:
+        for rel in entity.relationships:
+            if rel.kind == "many_to_many":
+                path: YamlPath = ("entities", entity.name, "relationships", rel.name)
+            elif rel.kind == "many_to_one":
+                fk = next(f for f in entity.foreign_keys if f.name == rel.foreign_key)
+                path = (*column_path(src, entity, fk.columns[0]), "relationship")
+            else:
+                owner = schema.entity(rel.target)
+                fk = next(f for f in owner.foreign_keys if f.name == rel.foreign_key)
+                path = (*column_path(src, owner, fk.columns[0]), "back_populates")
+            found.setdefault((entity.name, rel.name), []).append(path)
+    return found
+
+
+def check_relationship_names(schema: Schema, src: Sources, report: Reporter) -> None:
+    """A relationship attribute is unique on its entity and clashes with no column."""
+    sources = relationship_sources(schema, src)
+    for (entity_name, rel), paths in sorted(sources.items()):
+        entity = schema.entity(entity_name)
+        clash = next((c for c in entity.columns if c.attribute == rel), None)
+        if clash is not None:
+            report.error(
+                paths[0],
+                f"relationship '{rel}' on {entity_name} clashes with column "
+                f"'{clash.name}'; choose another name",
+            )
+        if len(paths) > 1:
+            where = ", ".join(".".join(p[:-1]) for p in paths)
+            for path in paths:
+                report.error(
+                    path,
+                    f"relationship '{rel}' on {entity_name} is created twice (by {where}); "
+                    "give each a different name",
+                )
+
+
+def check_enums(schema: Schema, report: Reporter) -> None:
+    """Enum names, values and the Python member names they give."""
+    entity_names = {e.name for e in schema.entities}
+    for enum in schema.enums:
+        base: YamlPath = ("enums", enum.name)
+        if not naming.is_identifier(enum.name) or naming.is_python_keyword(enum.name):
+            report.error(base, f"enum name '{enum.name}' is not a valid Python class name")
+        if enum.name in entity_names:
+            report.error(base, f"'{enum.name}' is both an enum and an entity")
+        _check_name(report, (*base, "db_name"), enum.db_name, "enum type name")
+        values: dict[str, int] = {}
+        members: dict[str, str] = {}
+        for index, value in enumerate(enum.values):
+            path = (*base, "values", str(index))
+            if value.value in values:
+                report.error(path, f"value '{value.value}' is listed twice")
+            elif value.member in members:
+                report.error(
+                    path,
+                    f"values '{members[value.member]}' and '{value.value}' both become the "
+                    f"Python member {value.member}",
+                )
+            values.setdefault(value.value, index)
+            members.setdefault(value.member, value.value)
