@@ -1,0 +1,146 @@
+"""Comparators for tables and what they hold: columns, keys, constraints, indexes.
+
+Both schemas are DDL views and renames are already applied to ``old``, so
+tables and columns are matched by name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from ..model import Entity, Index, Schema
+from .op_constraint import (
+    AddConstraint,
+    Constraint,
+    CreateIndex,
+    DropConstraint,
+    DropIndex,
+    RenameConstraint,
+    RenameKind,
+)
+from .op_table import (
+    AddColumn,
+    AlterColumn,
+    AlterPrimaryKey,
+    AlterTableComment,
+    CreateTable,
+    DropColumn,
+    DropTable,
+)
+from .opbase import Operation
+
+T = TypeVar("T", bound=Constraint | Index)
+NotConcurrent = frozenset[tuple[str, str]]
+
+
+def compare_entities(old: Schema, new: Schema, not_concurrent: NotConcurrent) -> list[Operation]:
+    """Tables created and dropped, and the changes inside the tables kept."""
+    before = {e.name: e for e in old.entities}
+    after = {e.name: e for e in new.entities}
+    ops: list[Operation] = [CreateTable(after[n]) for n in sorted(after.keys() - before.keys())]
+    ops += [DropTable(before[n]) for n in sorted(before.keys() - after.keys())]
+    for name in sorted(before.keys() & after.keys()):
+        ops += compare_entity(before[name], after[name], not_concurrent)
+    return ops
+
+
+def compare_entity(old: Entity, new: Entity, not_concurrent: NotConcurrent) -> list[Operation]:
+    """Every change inside one kept table (same name, same table)."""
+    table = new.table
+    ops: list[Operation] = []
+    if old.description != new.description:
+        ops.append(AlterTableComment(table, old.description, new.description))
+    ops += compare_columns(old, new)
+    ops += compare_primary_key(old, new)
+    for kind in ("foreign_keys", "uniques", "checks"):
+        ops += compare_named(
+            table, kind, getattr(old, kind), getattr(new, kind),
+            add=lambda c: AddConstraint(table, c),
+            drop=lambda c: DropConstraint(table, c),
+        )
+
+    def create(ix: Index) -> Operation:
+        return CreateIndex(table, ix, concurrently=(table, ix.name) not in not_concurrent)
+
+    ops += compare_named(
+        table, "index", old.indexes, new.indexes,
+        add=create, drop=lambda ix: DropIndex(table, ix, concurrently=True),
+    )
+    return ops
+
+
+def compare_columns(old: Entity, new: Entity) -> list[Operation]:
+    """Columns added, dropped and altered (type, nullability, default, identity, comment)."""
+    before = {c.name: c for c in old.columns}
+    after = {c.name: c for c in new.columns}
+    ops: list[Operation] = []
+    for pos, col in enumerate(old.columns):
+        if col.name not in after:
+            ops.append(DropColumn(new.table, col, pos))
+    for pos, col in enumerate(new.columns):
+        if col.name not in before:
+            ops.append(AddColumn(new.table, col, pos))
+        elif _column_ddl(before[col.name]) != _column_ddl(col):
+            ops.append(AlterColumn(new.table, before[col.name], col))
+    return ops
+
+
+def _column_ddl(col: object) -> object:
+    # The primary-key flag is the primary key's business (compare_primary_key).
+    return dataclasses.replace(col, primary_key=False)  # type: ignore[type-var]
+
+
+def compare_primary_key(old: Entity, new: Entity) -> list[Operation]:
+    """A primary key over other columns is rebuilt; a new name alone is a rename."""
+    before, after = old.primary_key, new.primary_key
+    if before.columns != after.columns:
+        return [AlterPrimaryKey(new.table, before, after)]
+    if before.name != after.name:
+        return [RenameConstraint(new.table, "primary_key", before.name, after.name)]
+    return []
+
+
+def compare_named(
+    table: str,
+    kind: RenameKind,
+    old: Sequence[T],
+    new: Sequence[T],
+    *,
+    add: Callable[[T], Operation],
+    drop: Callable[[T], Operation],
+) -> list[Operation]:
+    """Named objects: dropped, added, changed (drop + add), or only renamed.
+
+    A dropped and an added object with the same definition (all but the name)
+    become a rename, paired in name order.
+    """
+    before = {item.name: item for item in old}
+    after = {item.name: item for item in new}
+    gone = [before[n] for n in sorted(before.keys() - after.keys())]
+    came = [after[n] for n in sorted(after.keys() - before.keys())]
+    ops: list[Operation] = []
+    for item in list(came):
+        twin = next((g for g in gone if _definition(g) == _definition(item)), None)
+        if twin is not None:
+            gone.remove(twin)
+            came.remove(item)
+            ops.append(RenameConstraint(table, kind, twin.name, item.name))
+    changed = [n for n in sorted(before.keys() & after.keys()) if before[n] != after[n]]
+    ops += [drop(item) for item in gone] + [drop(before[n]) for n in changed]
+    ops += [add(item) for item in came] + [add(after[n]) for n in changed]
+    return ops
+
+
+def _definition(item: Constraint | Index) -> object:
+    return dataclasses.replace(item, name="")
+
+
+def table_of(op: Operation) -> str | None:
+    """The table an operation works on, if any (for ordering and grouping)."""
+    table = getattr(op, "table", None)
+    if isinstance(table, str):
+        return table
+    entity = getattr(op, "entity", None)
+    return entity.table if isinstance(entity, Entity) else None

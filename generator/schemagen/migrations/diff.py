@@ -1,0 +1,189 @@
+"""The pure diff: ``diff(old, new) -> Plan``.
+
+Set algebra over names in sorted order, one small comparator per level, and the
+phases written once in :mod:`.ordering`. Renames come only from ``renamed_from``
+hints in the new schema; the diff never guesses (a definition-equal constraint
+or index whose name changed is renamed rather than rebuilt, which loses nothing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model import Entity, Enum, Schema
+from ..sqltext import default_sql
+from .compare_tables import compare_entities
+from .op_schema import (
+    AddEnumValue,
+    CreateEnum,
+    CreateExtension,
+    DropEnum,
+    DropExtension,
+    EnumUsage,
+    ReplaceEnum,
+)
+from .op_table import RenameColumn, RenameTable
+from .opbase import Operation
+from .operations import Plan, apply
+from .ordering import order
+from .snapshot import ddl_view, empty_schema
+
+
+@dataclass(frozen=True)
+class Hints:
+    """What the new schema says about its past (``renamed_from``), and how to build."""
+
+    entities: dict[str, str] = field(default_factory=dict)  # new entity -> old entity
+    columns: dict[tuple[str, str], str] = field(default_factory=dict)  # (entity, col) -> old
+    not_concurrent: frozenset[tuple[str, str]] = frozenset()  # (table, index)
+
+    @classmethod
+    def of(cls, schema: Schema) -> Hints:
+        """Collect the hints of a full (not DDL-view) schema."""
+        entities = {e.name: e.renamed_from for e in schema.entities if e.renamed_from}
+        columns = {
+            (e.name, c.name): c.renamed_from
+            for e in schema.entities
+            for c in e.columns
+            if c.renamed_from
+        }
+        not_concurrent = frozenset(
+            (e.table, ix.name) for e in schema.entities for ix in e.indexes if not ix.concurrently
+        )
+        return cls(entities, columns, not_concurrent)  # type: ignore[arg-type]
+
+
+def diff(old: Schema | None, new: Schema) -> Plan:
+    """Return the operations that turn ``old`` into ``new``, in dependency order.
+
+    ``old`` is the snapshot of the latest revision (``None`` before the first);
+    ``new`` is the loaded schema, whose ``renamed_from`` and ``concurrently``
+    settings steer the plan. Both are compared through their DDL views.
+    """
+    old_v = ddl_view(old) if old is not None else empty_schema()
+    new_v = ddl_view(new)
+    hints = Hints.of(new)
+    ops: list[Operation] = []
+    ops += compare_extensions(old_v, new_v)
+    ops += compare_enums(old_v, new_v)
+    renames = compare_renames(old_v, new_v, hints)
+    ops += renames
+    ops += compare_entities(apply(old_v, renames), new_v, hints.not_concurrent)
+    return Plan(tuple(order(ops)))
+
+
+def compare_extensions(old: Schema, new: Schema) -> list[Operation]:
+    """Extensions added and no longer declared."""
+    before, after = set(old.database.extensions), set(new.database.extensions)
+    ops: list[Operation] = [CreateExtension(name) for name in sorted(after - before)]
+    ops += [DropExtension(name) for name in sorted(before - after)]
+    return ops
+
+
+def compare_enums(old: Schema, new: Schema) -> list[Operation]:
+    """Enum types created, dropped, and given new values or a new value list."""
+    before = {en.name: en for en in old.enums}
+    after = {en.name: en for en in new.enums}
+    ops: list[Operation] = [CreateEnum(after[n]) for n in sorted(after.keys() - before.keys())]
+    ops += [DropEnum(before[n]) for n in sorted(before.keys() - after.keys())]
+    for name in sorted(before.keys() & after.keys()):
+        ops += _compare_enum_values(before[name], after[name], old, new)
+    return ops
+
+
+def _compare_enum_values(old_en: Enum, new_en: Enum, old: Schema, new: Schema) -> list[Operation]:
+    old_vals, new_vals = old_en.value_names, new_en.value_names
+    if old_vals == new_vals:
+        return []
+    added = [v for v in new_vals if v not in old_vals]
+    if _is_subsequence(old_vals, new_vals):
+        return _insert_values(old_en.name, old_vals, new_vals, enum_usages(old, old_en.name))
+    # Values removed or reordered: append the new ones first (they may be used as
+    # defaults meanwhile), then rebuild the type with the final list.
+    ops: list[Operation] = []
+    current = old_vals
+    for value in added:
+        ops.append(AddEnumValue(old_en.name, value, current, after=current[-1],
+                                usages=enum_usages(old, old_en.name)))
+        current = (*current, value)
+    ops.append(ReplaceEnum(old_en.name, current, new_vals, enum_usages(new, new_en.name)))
+    return ops
+
+
+def _insert_values(
+    enum: str, old_vals: tuple[str, ...], new_vals: tuple[str, ...], usages: tuple[EnumUsage, ...]
+) -> list[Operation]:
+    """``ADD VALUE`` each new value next to a neighbour that already exists."""
+    ops: list[Operation] = []
+    current = list(old_vals)
+    for i, value in enumerate(new_vals):
+        if value in current:
+            continue
+        following = [v for v in new_vals[i + 1:] if v in current]
+        if following:
+            op = AddEnumValue(enum, value, tuple(current), before=following[0], usages=usages)
+        else:
+            op = AddEnumValue(enum, value, tuple(current), after=current[-1] if current else None,
+                              usages=usages)
+        ops.append(op)
+        current = list(op.added_values())
+    return ops
+
+
+def _is_subsequence(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    it = iter(long)
+    return all(any(v == w for w in it) for v in short)
+
+
+def enum_usages(schema: Schema, enum: str) -> tuple[EnumUsage, ...]:
+    """Every column of ``schema`` (a DDL view) typed as ``enum`` or an array of it."""
+    found = []
+    for ent in schema.entities:
+        for col in ent.columns:
+            ct = col.type
+            array = ct.kind == "array" and ct.of is not None and ct.of.kind == "enum"
+            name = ct.of.enum if array and ct.of is not None else ct.enum
+            if (ct.kind == "enum" or array) and name == enum:
+                found.append(EnumUsage(ent.table, col.name, array, default_sql(col)))
+    return tuple(sorted(found, key=lambda u: (u.table, u.column)))
+
+
+def compare_renames(old: Schema, new: Schema, hints: Hints) -> list[Operation]:
+    """Table renames (``renamed_from`` or a changed ``table:``), then column renames."""
+    old_names = {e.name for e in old.entities}
+    new_names = {e.name for e in new.entities}
+    ops: list[Operation] = []
+    for ent in new.entities:
+        previous = _previous_entity(ent.name, old_names, new_names, hints)
+        if previous is None:
+            continue
+        before = old.entity(previous)
+        if previous != ent.name or before.table != ent.table:
+            identity = tuple(c.name for c in before.columns if c.identity)
+            ops.append(RenameTable(previous, ent.name, before.table, ent.table, identity))
+        ops += _column_renames(before, ent, hints)
+    return ops
+
+
+def _previous_entity(
+    name: str, old_names: set[str], new_names: set[str], hints: Hints
+) -> str | None:
+    if name in old_names:
+        return name
+    hint = hints.entities.get(name)
+    if hint is not None and hint in old_names and hint not in new_names:
+        return hint
+    return None
+
+
+def _column_renames(before: Entity, after: Entity, hints: Hints) -> list[Operation]:
+    old_cols = {c.name: c for c in before.columns}
+    new_cols = {c.name for c in after.columns}
+    ops: list[Operation] = []
+    for col in after.columns:
+        hint = hints.columns.get((after.name, col.name))
+        if hint is None or hint not in old_cols:
+            continue
+        if hint not in new_cols and col.name not in old_cols:
+            ops.append(RenameColumn(after.table, hint, col.name, old_cols[hint].identity))
+    return ops

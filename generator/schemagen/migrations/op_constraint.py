@@ -1,0 +1,158 @@
+"""Constraint and index operations (foreign keys, uniques, checks, indexes, renames)."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ..model import CheckConstraint, Entity, ForeignKey, Index, Schema, UniqueConstraint
+from .opbase import Operation, by_name, sorted_named, with_table
+
+Constraint = ForeignKey | UniqueConstraint | CheckConstraint
+ConstraintKind = Literal["foreign_keys", "uniques", "checks"]
+_WORDS: dict[str, str] = {
+    "foreign_keys": "foreign key",
+    "uniques": "unique",
+    "checks": "check",
+    "primary_key": "primary key",
+    "index": "index",
+}
+
+
+def kind_of(constraint: Constraint) -> ConstraintKind:
+    """The Entity field that holds constraints of this type."""
+    if isinstance(constraint, ForeignKey):
+        return "foreign_keys"
+    if isinstance(constraint, UniqueConstraint):
+        return "uniques"
+    return "checks"
+
+
+@dataclass(frozen=True)
+class AddConstraint(Operation):
+    """``ALTER TABLE ... ADD CONSTRAINT`` (foreign key, unique or check)."""
+
+    table: str
+    constraint: Constraint
+
+    def reverse(self) -> Operation:
+        return DropConstraint(self.table, self.constraint)
+
+    def describe(self) -> str:
+        return f"+ {_WORDS[kind_of(self.constraint)]} {self.constraint.name} on {self.table}"
+
+    def apply(self, schema: Schema) -> Schema:
+        kind = kind_of(self.constraint)
+
+        def add(ent: Entity) -> Entity:
+            items = sorted_named((*getattr(ent, kind), self.constraint))
+            return _replace(ent, kind, items)
+
+        return with_table(schema, self.table, add)
+
+
+@dataclass(frozen=True)
+class DropConstraint(Operation):
+    """``ALTER TABLE ... DROP CONSTRAINT``; carries the definition for the downgrade."""
+
+    table: str
+    constraint: Constraint
+
+    def reverse(self) -> Operation:
+        return AddConstraint(self.table, self.constraint)
+
+    def describe(self) -> str:
+        return f"- {_WORDS[kind_of(self.constraint)]} {self.constraint.name} on {self.table}"
+
+    def apply(self, schema: Schema) -> Schema:
+        kind = kind_of(self.constraint)
+
+        def drop(ent: Entity) -> Entity:
+            items = by_name(getattr(ent, kind), self.constraint.name)
+            return _replace(ent, kind, items)
+
+        return with_table(schema, self.table, drop)
+
+
+@dataclass(frozen=True)
+class CreateIndex(Operation):
+    """``CREATE INDEX``; ``concurrently`` builds it outside the transaction."""
+
+    table: str
+    index: Index
+    concurrently: bool = False
+
+    def reverse(self) -> Operation:
+        return DropIndex(self.table, self.index, self.concurrently)
+
+    def describe(self) -> str:
+        how = " (concurrently)" if self.concurrently else ""
+        return f"+ index {self.index.name} on {self.table}{how}"
+
+    def apply(self, schema: Schema) -> Schema:
+        def add(ent: Entity) -> Entity:
+            return dataclasses.replace(ent, indexes=sorted_named((*ent.indexes, self.index)))
+
+        return with_table(schema, self.table, add)
+
+
+@dataclass(frozen=True)
+class DropIndex(Operation):
+    """``DROP INDEX``; carries the definition for the downgrade."""
+
+    table: str
+    index: Index
+    concurrently: bool = False
+
+    def reverse(self) -> Operation:
+        return CreateIndex(self.table, self.index, self.concurrently)
+
+    def describe(self) -> str:
+        how = " (concurrently)" if self.concurrently else ""
+        return f"- index {self.index.name} on {self.table}{how}"
+
+    def apply(self, schema: Schema) -> Schema:
+        def drop(ent: Entity) -> Entity:
+            return dataclasses.replace(ent, indexes=by_name(ent.indexes, self.index.name))
+
+        return with_table(schema, self.table, drop)
+
+
+RenameKind = Literal["primary_key", "foreign_keys", "uniques", "checks", "index"]
+
+
+@dataclass(frozen=True)
+class RenameConstraint(Operation):
+    """Rename a constraint or index whose definition is unchanged (a name that
+    followed a renamed table or column, or a changed naming convention)."""
+
+    table: str
+    kind: RenameKind
+    old: str
+    new: str
+
+    def reverse(self) -> Operation:
+        return RenameConstraint(self.table, self.kind, self.new, self.old)
+
+    def describe(self) -> str:
+        return f"~ {_WORDS[self.kind]} {self.old} renamed to {self.new} on {self.table}"
+
+    def apply(self, schema: Schema) -> Schema:
+        return with_table(schema, self.table, self._rename)
+
+    def _rename(self, ent: Entity) -> Entity:
+        if self.kind == "primary_key":
+            pk = dataclasses.replace(ent.primary_key, name=self.new)
+            return dataclasses.replace(ent, primary_key=pk)
+        field = "indexes" if self.kind == "index" else self.kind
+        items = tuple(
+            dataclasses.replace(item, name=self.new) if item.name == self.old else item
+            for item in getattr(ent, field)
+        )
+        return _replace(ent, field, sorted_named(items))
+
+
+def _replace(ent: Entity, field: str, items: tuple[Any, ...]) -> Entity:
+    changes: dict[str, Any] = {field: items}
+    return dataclasses.replace(ent, **changes)

@@ -1,0 +1,312 @@
+"""Table and column operations."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from ..model import Column, Entity, ForeignKey, Index, PrimaryKey, Schema
+from .opbase import Operation, add_entity, remove_entity, with_entity, with_table
+from .typechange import is_widening, pg_type_name
+
+
+@dataclass(frozen=True)
+class CreateTable(Operation):
+    """``CREATE TABLE`` with its columns, keys, constraints, comment and indexes.
+
+    ``entity.foreign_keys`` may lack the keys of a reference cycle: the diff adds
+    those afterwards with :class:`~.op_constraint.AddForeignKey`.
+    """
+
+    entity: Entity
+
+    def reverse(self) -> Operation:
+        return DropTable(self.entity)
+
+    def describe(self) -> str:
+        return f"+ table {self.entity.table}"
+
+    def apply(self, schema: Schema) -> Schema:
+        return add_entity(schema, self.entity)
+
+
+@dataclass(frozen=True)
+class DropTable(Operation):
+    """``DROP TABLE``; carries the whole table definition for the downgrade."""
+
+    entity: Entity
+
+    def reverse(self) -> Operation:
+        return CreateTable(self.entity)
+
+    def describe(self) -> str:
+        return f"- table {self.entity.table}"
+
+    def apply(self, schema: Schema) -> Schema:
+        return remove_entity(schema, self.entity.name)
+
+    def risk(self) -> str | None:
+        return f"drops table {self.entity.table} and its rows"
+
+
+@dataclass(frozen=True)
+class RenameTable(Operation):
+    """Rename an entity and its table (keeping the rows), and the identity
+    sequences PostgreSQL named after the table. Constraint and index names that
+    follow the table are renamed by separate rename operations."""
+
+    old_name: str
+    new_name: str
+    old_table: str
+    new_table: str
+    identity_columns: tuple[str, ...] = ()
+
+    def reverse(self) -> Operation:
+        return RenameTable(
+            self.new_name, self.old_name, self.new_table, self.old_table, self.identity_columns
+        )
+
+    def describe(self) -> str:
+        if self.old_table == self.new_table:
+            return f"~ entity {self.old_name} renamed to {self.new_name} (table unchanged)"
+        return f"~ table {self.old_table} renamed to {self.new_table}"
+
+    def apply(self, schema: Schema) -> Schema:
+        def rename(ent: Entity) -> Entity:
+            return dataclasses.replace(ent, name=self.new_name, table=self.new_table)
+
+        schema = with_entity(schema, self.old_name, rename)
+        entities = tuple(
+            dataclasses.replace(ent, foreign_keys=tuple(
+                _retarget(fk, self.old_name, self.new_name, self.new_table)
+                for fk in ent.foreign_keys
+            ))
+            for ent in schema.entities
+        )
+        return dataclasses.replace(schema, entities=entities)
+
+
+def _retarget(fk: ForeignKey, old: str, new: str, table: str) -> ForeignKey:
+    if fk.ref_entity != old:
+        return fk
+    return dataclasses.replace(fk, ref_entity=new, ref_table=table)
+
+
+@dataclass(frozen=True)
+class AlterTableComment(Operation):
+    """``COMMENT ON TABLE`` (the entity description)."""
+
+    table: str
+    old: str | None
+    new: str | None
+
+    def reverse(self) -> Operation:
+        return AlterTableComment(self.table, self.new, self.old)
+
+    def describe(self) -> str:
+        what = "removed" if self.new is None else ("added" if self.old is None else "changed")
+        return f"~ table {self.table} comment {what}"
+
+    def apply(self, schema: Schema) -> Schema:
+        return with_table(
+            schema, self.table, lambda ent: dataclasses.replace(ent, description=self.new)
+        )
+
+
+@dataclass(frozen=True)
+class AddColumn(Operation):
+    """``ALTER TABLE ... ADD COLUMN``; ``position`` is its place in the model."""
+
+    table: str
+    column: Column
+    position: int
+
+    def reverse(self) -> Operation:
+        return DropColumn(self.table, self.column, self.position)
+
+    def describe(self) -> str:
+        return f"+ column {self.table}.{self.column.name} {_type_words(self.column)}"
+
+    def apply(self, schema: Schema) -> Schema:
+        def add(ent: Entity) -> Entity:
+            cols = list(ent.columns)
+            cols.insert(min(self.position, len(cols)), self.column)
+            return dataclasses.replace(ent, columns=tuple(cols))
+
+        return with_table(schema, self.table, add)
+
+    def risk(self) -> str | None:
+        col = self.column
+        if col.nullable or col.default is not None or col.identity:
+            return None
+        return (
+            f"adds NOT NULL column {self.table}.{col.name} without a default "
+            "(fails if the table has rows)"
+        )
+
+
+@dataclass(frozen=True)
+class DropColumn(Operation):
+    """``ALTER TABLE ... DROP COLUMN``; carries the column for the downgrade."""
+
+    table: str
+    column: Column
+    position: int
+
+    def reverse(self) -> Operation:
+        return AddColumn(self.table, self.column, self.position)
+
+    def describe(self) -> str:
+        return f"- column {self.table}.{self.column.name}"
+
+    def apply(self, schema: Schema) -> Schema:
+        def drop(ent: Entity) -> Entity:
+            cols = tuple(c for c in ent.columns if c.name != self.column.name)
+            return dataclasses.replace(ent, columns=cols)
+
+        return with_table(schema, self.table, drop)
+
+    def risk(self) -> str | None:
+        return f"drops column {self.table}.{self.column.name} and its values"
+
+
+@dataclass(frozen=True)
+class RenameColumn(Operation):
+    """``ALTER TABLE ... RENAME COLUMN`` (keeps the values); an identity
+    column's sequence is renamed too, as PostgreSQL would name it fresh."""
+
+    table: str
+    old: str
+    new: str
+    identity: bool = False
+
+    def reverse(self) -> Operation:
+        return RenameColumn(self.table, self.new, self.old, self.identity)
+
+    def describe(self) -> str:
+        return f"~ column {self.table}.{self.old} renamed to {self.new}"
+
+    def apply(self, schema: Schema) -> Schema:
+        ent = schema.entity_by_table(self.table)
+        schema = with_entity(schema, ent.name, self._rename_in_entity)
+        entities = tuple(
+            dataclasses.replace(other, foreign_keys=tuple(
+                self._rename_ref(fk, ent.name) for fk in other.foreign_keys
+            ))
+            for other in schema.entities
+        )
+        return dataclasses.replace(schema, entities=entities)
+
+    def _names(self, names: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(self.new if n == self.old else n for n in names)
+
+    def _rename_ref(self, fk: ForeignKey, entity: str) -> ForeignKey:
+        if fk.ref_entity != entity:
+            return fk
+        return dataclasses.replace(fk, ref_columns=self._names(fk.ref_columns))
+
+    def _rename_index(self, ix: Index) -> Index:
+        ops = tuple((self.new if c == self.old else c, op) for c, op in ix.ops)
+        return dataclasses.replace(
+            ix, columns=self._names(ix.columns), include=self._names(ix.include), ops=ops
+        )
+
+    def _rename_in_entity(self, ent: Entity) -> Entity:
+        cols = tuple(
+            dataclasses.replace(c, name=self.new) if c.name == self.old else c
+            for c in ent.columns
+        )
+        pk = PrimaryKey(ent.primary_key.name, self._names(ent.primary_key.columns))
+        return dataclasses.replace(
+            ent,
+            columns=cols,
+            primary_key=pk,
+            foreign_keys=tuple(
+                dataclasses.replace(fk, columns=self._names(fk.columns))
+                for fk in ent.foreign_keys
+            ),
+            uniques=tuple(
+                dataclasses.replace(uq, columns=self._names(uq.columns)) for uq in ent.uniques
+            ),
+            indexes=tuple(self._rename_index(ix) for ix in ent.indexes),
+        )
+
+
+@dataclass(frozen=True)
+class AlterColumn(Operation):
+    """Change a column's type (with a ``USING`` cast where needed), nullability,
+    server default, identity or comment. Carries both definitions."""
+
+    table: str
+    old: Column
+    new: Column
+
+    def reverse(self) -> Operation:
+        return AlterColumn(self.table, self.new, self.old)
+
+    def describe(self) -> str:
+        return f"~ column {self.table}.{self.new.name}: {', '.join(self.changes())}"
+
+    def changes(self) -> list[str]:
+        """Short words for what changed, in a fixed order."""
+        old, new = self.old, self.new
+        words = []
+        if old.type != new.type:
+            words.append(f"type {pg_type_name(old.type)} -> {pg_type_name(new.type)}")
+        if old.nullable != new.nullable:
+            words.append("nullable" if new.nullable else "NOT NULL")
+        if old.default != new.default:
+            words.append("default removed" if new.default is None else "default")
+        if old.identity != new.identity:
+            words.append("identity" if new.identity else "identity removed")
+        if old.description != new.description:
+            words.append("comment")
+        return words or ["no change"]
+
+    def apply(self, schema: Schema) -> Schema:
+        def alter(ent: Entity) -> Entity:
+            cols = tuple(self.new if c.name == self.old.name else c for c in ent.columns)
+            return dataclasses.replace(ent, columns=cols)
+
+        return with_table(schema, self.table, alter)
+
+    def risk(self) -> str | None:
+        old, new = self.old, self.new
+        where = f"{self.table}.{new.name}"
+        if not is_widening(old.type, new.type):
+            return (
+                f"narrows {where} from {pg_type_name(old.type)} to {pg_type_name(new.type)} "
+                "(values may not fit)"
+            )
+        if old.nullable and not new.nullable and new.default is None:
+            return f"sets NOT NULL on {where}, which has no default (fails if any row is NULL)"
+        return None
+
+
+@dataclass(frozen=True)
+class AlterPrimaryKey(Operation):
+    """Drop and re-create the primary key over other columns."""
+
+    table: str
+    old: PrimaryKey
+    new: PrimaryKey
+
+    def reverse(self) -> Operation:
+        return AlterPrimaryKey(self.table, self.new, self.old)
+
+    def describe(self) -> str:
+        return f"~ primary key {self.table} ({', '.join(self.new.columns)})"
+
+    def apply(self, schema: Schema) -> Schema:
+        return with_table(
+            schema, self.table, lambda ent: dataclasses.replace(ent, primary_key=self.new)
+        )
+
+
+def _type_words(col: Column) -> str:
+    words = pg_type_name(col.type)
+    if not col.nullable:
+        words += " NOT NULL"
+    if col.default is not None:
+        words += " with default"
+    return words

@@ -1,0 +1,88 @@
+"""The base of every migration operation, and small helpers to edit a frozen Schema.
+
+Operations work on the DDL view of a schema (:func:`snapshot.ddl_view`): enums
+are keyed by their PostgreSQL type name and entities by their entity name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..model import Entity, Enum, Schema
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One schema change. Subclasses are frozen dataclasses that carry everything
+    their :meth:`reverse` needs (drops and alters hold the previous definition)."""
+
+    def reverse(self) -> Operation:
+        """Return the operation that undoes this one."""
+        raise NotImplementedError(type(self).__name__)
+
+    def describe(self) -> str:
+        """Return one line for the plan, starting with ``+``, ``-`` or ``~``."""
+        raise NotImplementedError(type(self).__name__)
+
+    def apply(self, schema: Schema) -> Schema:
+        """Return ``schema`` (a DDL view) with this change made."""
+        raise NotImplementedError(type(self).__name__)
+
+    def risk(self) -> str | None:
+        """Why this operation can lose data or fail on existing rows, else ``None``."""
+        return None
+
+    @property
+    def destructive(self) -> bool:
+        """Whether the operation is refused without ``--allow-destructive``."""
+        return self.risk() is not None
+
+
+def with_entity(schema: Schema, name: str, edit: Callable[[Entity], Entity]) -> Schema:
+    """Return ``schema`` with entity ``name`` replaced by ``edit(entity)``."""
+    entities = tuple(edit(ent) if ent.name == name else ent for ent in schema.entities)
+    return dataclasses.replace(schema, entities=_sorted_entities(entities))
+
+
+def add_entity(schema: Schema, entity: Entity) -> Schema:
+    """Return ``schema`` with ``entity`` added, in canonical order."""
+    return dataclasses.replace(schema, entities=_sorted_entities((*schema.entities, entity)))
+
+
+def remove_entity(schema: Schema, name: str) -> Schema:
+    """Return ``schema`` without entity ``name``."""
+    return dataclasses.replace(
+        schema, entities=tuple(ent for ent in schema.entities if ent.name != name)
+    )
+
+
+def entity_by_table(schema: Schema, table: str) -> Entity:
+    """Return the entity that owns ``table``."""
+    return schema.entity_by_table(table)
+
+
+def with_table(schema: Schema, table: str, edit: Callable[[Entity], Entity]) -> Schema:
+    """Return ``schema`` with the entity of ``table`` replaced by ``edit(entity)``."""
+    return with_entity(schema, schema.entity_by_table(table).name, edit)
+
+
+def with_enum(schema: Schema, name: str, edit: Callable[[Enum], Enum]) -> Schema:
+    """Return ``schema`` with enum ``name`` replaced by ``edit(enum)``."""
+    enums = tuple(edit(en) if en.name == name else en for en in schema.enums)
+    return dataclasses.replace(schema, enums=tuple(sorted(enums, key=lambda en: en.name)))
+
+
+def by_name(items: tuple, name: str) -> tuple:  # type: ignore[type-arg]
+    """Return ``items`` (named model objects) without the one called ``name``."""
+    return tuple(item for item in items if item.name != name)
+
+
+def sorted_named(items: tuple) -> tuple:  # type: ignore[type-arg]
+    """Return named model objects sorted by name (the model's canonical order)."""
+    return tuple(sorted(items, key=lambda item: item.name))
+
+
+def _sorted_entities(entities: tuple[Entity, ...]) -> tuple[Entity, ...]:
+    return tuple(sorted(entities, key=lambda ent: ent.name))

@@ -1,0 +1,103 @@
+"""Every migration operation, and the Plan that orders them.
+
+Each operation is a frozen dataclass with ``reverse()``, ``describe()`` (one
+line marked ``+``, ``-`` or ``~``), ``apply(schema)`` on a DDL view and
+``destructive``. A revision's ``downgrade()`` is the reversed list of reversed
+upgrade operations, never a second diff.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..model import Schema
+from .op_constraint import (
+    AddConstraint,
+    CreateIndex,
+    DropConstraint,
+    DropIndex,
+    RenameConstraint,
+)
+from .op_schema import (
+    AddEnumValue,
+    CreateEnum,
+    CreateExtension,
+    DropEnum,
+    DropEnumValue,
+    DropExtension,
+    EnumUsage,
+    ReplaceEnum,
+)
+from .op_table import (
+    AddColumn,
+    AlterColumn,
+    AlterPrimaryKey,
+    AlterTableComment,
+    CreateTable,
+    DropColumn,
+    DropTable,
+    RenameColumn,
+    RenameTable,
+)
+from .opbase import Operation
+
+__all__ = [
+    "AddColumn",
+    "AddConstraint",
+    "AddEnumValue",
+    "AlterColumn",
+    "AlterPrimaryKey",
+    "AlterTableComment",
+    "CreateEnum",
+    "CreateExtension",
+    "CreateIndex",
+    "CreateTable",
+    "DropColumn",
+    "DropConstraint",
+    "DropEnum",
+    "DropEnumValue",
+    "DropExtension",
+    "DropIndex",
+    "DropTable",
+    "EnumUsage",
+    "Operation",
+    "Plan",
+    "RenameColumn",
+    "RenameConstraint",
+    "RenameTable",
+    "ReplaceEnum",
+    "apply",
+]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The operations of one revision, in dependency order."""
+
+    operations: tuple[Operation, ...] = ()
+
+    @property
+    def destructive(self) -> tuple[Operation, ...]:
+        """The operations that can lose data."""
+        return tuple(op for op in self.operations if op.destructive)
+
+    @property
+    def empty(self) -> bool:
+        return not self.operations
+
+    def reverse(self) -> Plan:
+        """The downgrade: reversed operations in reverse order."""
+        return Plan(tuple(op.reverse() for op in reversed(self.operations)))
+
+    def describe(self) -> list[str]:
+        """One line per operation."""
+        return [op.describe() for op in self.operations]
+
+
+def apply(schema: Schema, plan: Plan | Iterable[Operation]) -> Schema:
+    """Apply every operation of ``plan`` to ``schema`` (a DDL view), in order."""
+    ops = plan.operations if isinstance(plan, Plan) else tuple(plan)
+    for op in ops:
+        schema = op.apply(schema)
+    return schema

@@ -1,0 +1,128 @@
+"""Dependency order of a plan, decided once, here.
+
+Phases, in upgrade order (the downgrade runs the reversed operations backwards):
+
+1. extensions, then enum types and enum values (types exist before any table);
+2. indexes dropped (concurrently, outside the transaction, before anything else);
+3. renames: tables, columns, then constraint and index names that followed;
+4. constraints dropped, then tables dropped (referencing tables first), then columns;
+5. columns added and altered, primary keys, table comments;
+6. tables created (referenced tables first), then constraints added (foreign keys
+   that close a reference cycle among new tables come here, after both exist);
+7. indexes added in the transaction (``concurrently: false``);
+8. enums rebuilt (their columns all exist now), enums dropped, extensions left;
+9. indexes added ``CONCURRENTLY`` to tables that existed: last, as each one
+   commits what came before.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from ..model import Entity, ForeignKey
+from .op_constraint import AddConstraint, CreateIndex, DropConstraint, DropIndex, RenameConstraint
+from .op_schema import (
+    AddEnumValue,
+    CreateEnum,
+    CreateExtension,
+    DropEnum,
+    DropEnumValue,
+    DropExtension,
+    ReplaceEnum,
+)
+from .op_table import (
+    AddColumn,
+    AlterColumn,
+    AlterPrimaryKey,
+    AlterTableComment,
+    CreateTable,
+    DropColumn,
+    DropTable,
+    RenameColumn,
+    RenameTable,
+)
+from .opbase import Operation
+
+_PHASES: tuple[type[Operation], ...] = (
+    CreateExtension,
+    CreateEnum,
+    AddEnumValue,
+    DropIndex,
+    RenameTable,
+    RenameColumn,
+    RenameConstraint,
+    DropConstraint,
+    DropTable,
+    DropColumn,
+    AddColumn,
+    AlterColumn,
+    AlterPrimaryKey,
+    AlterTableComment,
+    CreateTable,
+    AddConstraint,
+    CreateIndex,  # in the transaction
+    ReplaceEnum,
+    DropEnumValue,
+    DropEnum,
+    DropExtension,
+)
+_CONCURRENT_INDEXES = len(_PHASES)
+
+
+def phase(op: Operation) -> int:
+    """The phase number of ``op`` (see the module docstring)."""
+    if isinstance(op, CreateIndex) and op.concurrently:
+        return _CONCURRENT_INDEXES
+    return _PHASES.index(type(op))
+
+
+def order(ops: Sequence[Operation]) -> list[Operation]:
+    """Sort ``ops`` by phase (stable) after ordering created and dropped tables."""
+    creates = [op.entity for op in ops if isinstance(op, CreateTable)]
+    drops = [op.entity for op in ops if isinstance(op, DropTable)]
+    rest = [op for op in ops if not isinstance(op, CreateTable | DropTable)]
+    created, deferred = creation_order(creates)
+    rest += [CreateTable(ent) for ent in created]
+    rest += [AddConstraint(table, fk) for table, fk in deferred]
+    dropped, undone = creation_order(drops)
+    rest += [DropConstraint(table, fk) for table, fk in reversed(undone)]
+    rest += [DropTable(ent) for ent in reversed(dropped)]
+    return sorted(rest, key=phase)
+
+
+def creation_order(
+    entities: Sequence[Entity],
+) -> tuple[list[Entity], list[tuple[str, ForeignKey]]]:
+    """Order tables so that each comes after the tables it references.
+
+    Always the smallest ready table name next, so the order is deterministic.
+    When a reference cycle leaves no table ready, the smallest remaining table
+    loses its foreign keys to the remaining tables; they are returned apart,
+    to be added once every table exists.
+    """
+    remaining = {ent.table: ent for ent in entities}
+    done: list[Entity] = []
+    deferred: list[tuple[str, ForeignKey]] = []
+    while remaining:
+        ready = sorted(t for t, ent in remaining.items() if not _waits_on(ent, remaining))
+        if not ready:
+            table = min(remaining)
+            ent = remaining[table]
+            cut = [fk for fk in ent.foreign_keys if _blocks(fk, table, remaining)]
+            deferred += [(table, fk) for fk in cut]
+            remaining[table] = dataclasses.replace(
+                ent, foreign_keys=tuple(fk for fk in ent.foreign_keys if fk not in cut)
+            )
+            continue
+        for table in ready:
+            done.append(remaining.pop(table))
+    return done, deferred
+
+
+def _blocks(fk: ForeignKey, table: str, remaining: dict[str, Entity]) -> bool:
+    return fk.ref_table != table and fk.ref_table in remaining
+
+
+def _waits_on(ent: Entity, remaining: dict[str, Entity]) -> bool:
+    return any(_blocks(fk, ent.table, remaining) for fk in ent.foreign_keys)

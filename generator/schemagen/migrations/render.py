@@ -1,0 +1,446 @@
+"""Render operations as Alembic code, by dispatch on the operation type.
+
+Each renderer gets the operation and the schema state just before it (a DDL
+view; enum columns need their type's values) and returns statements as
+:mod:`schemagen.pycode` expressions, laid out the way ``ruff format`` would. A
+missing renderer is a loud error. Every name passes through ``op.f()`` so that
+the metadata's naming convention never rewrites a final name.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from ..model import (
+    CheckConstraint,
+    Column,
+    ColumnType,
+    Entity,
+    ForeignKey,
+    Index,
+    Schema,
+    UniqueConstraint,
+)
+from ..pycode import INDENT, Expr, Kw, call, layout, py_str, pydict, pylist
+from ..sqltext import default_sql, text_source
+from ..typemap import sa_type
+from .op_constraint import AddConstraint, CreateIndex, DropConstraint, DropIndex, RenameConstraint
+from .op_schema import (
+    AddEnumValue,
+    CreateEnum,
+    CreateExtension,
+    DropEnum,
+    DropEnumValue,
+    DropExtension,
+    EnumUsage,
+    ReplaceEnum,
+)
+from .op_table import (
+    AddColumn,
+    AlterColumn,
+    AlterPrimaryKey,
+    AlterTableComment,
+    CreateTable,
+    DropColumn,
+    DropTable,
+    RenameColumn,
+    RenameTable,
+)
+from .opbase import Operation
+from .sqlutil import identity_sequence, quote_ident, sql_literal
+from .typechange import needs_using, using_cast
+
+Stmt = Expr  # one statement; a ``str`` starting with "#" is a comment
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The statements of one operation, and whether they run outside the transaction."""
+
+    statements: tuple[Stmt, ...]
+    autocommit: bool = False
+
+
+def render_body(ops: tuple[Operation, ...], state: Schema) -> list[str]:
+    """Lines of a function body (indented) for ``ops`` applied from ``state``.
+
+    Consecutive operations that must run outside the transaction share one
+    ``autocommit_block``; a destructive operation is preceded by a comment.
+    """
+    lines: list[str] = []
+    in_block = False
+    for operation in ops:
+        rendered = render(operation, state)
+        state = operation.apply(state)
+        if rendered.autocommit and not in_block:
+            lines.append(f"{INDENT}with op.get_context().autocommit_block():")
+        in_block = rendered.autocommit
+        indent = INDENT * (2 if in_block else 1)
+        risk = operation.risk()
+        if risk:
+            lines.append(f"{indent}# DESTRUCTIVE: {_comment(risk)}")
+        for stmt in rendered.statements:
+            lines.extend(layout(stmt, indent))
+        if not rendered.statements:
+            lines.append(f"{indent}pass")
+    if not any(not line.strip().startswith("#") for line in lines):
+        lines.append(f"{INDENT}pass")
+    return lines
+
+
+def render(operation: Operation, state: Schema) -> Rendered:
+    """Render one operation (dispatching on its type)."""
+    rendered = _render(operation, state)
+    if isinstance(rendered, Rendered):
+        return rendered
+    return Rendered(tuple(rendered))
+
+
+@functools.singledispatch
+def _render(operation: Operation, state: Schema) -> Rendered | list[Stmt]:
+    raise TypeError(f"no revision renderer for {type(operation).__name__}")
+
+
+def _comment(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _name(name: str) -> Expr:
+    return call("op.f", py_str(name))
+
+
+def execute(sql: str) -> Stmt:
+    """``op.execute("...")``, with colons escaped so ``text()`` sees no bind parameter."""
+    return call("op.execute", py_str(text_source(sql)))
+
+
+# --- schema level -------------------------------------------------------------
+
+
+@_render.register(CreateExtension)
+def _(operation: CreateExtension, state: Schema) -> list[Stmt]:
+    return [execute(f"CREATE EXTENSION IF NOT EXISTS {quote_ident(operation.name)}")]
+
+
+@_render.register(DropExtension)
+def _(operation: DropExtension, state: Schema) -> list[Stmt]:
+    return [f"# extension {operation.name} stays installed: other objects may use it"]
+
+
+def _enum_values_sql(values: tuple[str, ...]) -> str:
+    return ", ".join(sql_literal(v) for v in values)
+
+
+@_render.register(CreateEnum)
+def _(operation: CreateEnum, state: Schema) -> list[Stmt]:
+    en = operation.enum
+    return [execute(f"CREATE TYPE {quote_ident(en.db_name)} AS ENUM "
+                    f"({_enum_values_sql(en.value_names)})")]
+
+
+@_render.register(DropEnum)
+def _(operation: DropEnum, state: Schema) -> list[Stmt]:
+    return [execute(f"DROP TYPE {quote_ident(operation.enum.db_name)}")]
+
+
+@_render.register(AddEnumValue)
+def _(operation: AddEnumValue, state: Schema) -> Rendered:
+    where = ""
+    if operation.before is not None:
+        where = f" BEFORE {sql_literal(operation.before)}"
+    elif operation.after is not None:
+        where = f" AFTER {sql_literal(operation.after)}"
+    sql = (f"ALTER TYPE {quote_ident(operation.enum)} ADD VALUE IF NOT EXISTS "
+           f"{sql_literal(operation.value)}{where}")
+    # A value added in a transaction cannot be used before it commits.
+    return Rendered((execute(sql),), autocommit=True)
+
+
+@_render.register(DropEnumValue)
+def _(operation: DropEnumValue, state: Schema) -> list[Stmt]:
+    return swap_enum(operation.enum, operation.remaining, operation.usages)
+
+
+@_render.register(ReplaceEnum)
+def _(operation: ReplaceEnum, state: Schema) -> list[Stmt]:
+    return swap_enum(operation.enum, operation.new_values, operation.usages)
+
+
+def swap_enum(enum: str, values: tuple[str, ...], usages: tuple[EnumUsage, ...]) -> list[Stmt]:
+    """Rebuild an enum type: rename the old one, create the new, cast each column, drop."""
+    old = f"{enum}__old"
+    stmts: list[Stmt] = [
+        execute(f"ALTER TYPE {quote_ident(enum)} RENAME TO {quote_ident(old)}"),
+        execute(f"CREATE TYPE {quote_ident(enum)} AS ENUM ({_enum_values_sql(values)})"),
+    ]
+    for use in usages:
+        alter = f"ALTER TABLE {quote_ident(use.table)} ALTER COLUMN {quote_ident(use.column)}"
+        target = quote_ident(enum) + ("[]" if use.array else "")
+        through = "::text[]" if use.array else "::text"
+        if use.default_sql is not None:
+            stmts.append(execute(f"{alter} DROP DEFAULT"))
+        stmts.append(execute(
+            f"{alter} TYPE {target} USING {quote_ident(use.column)}{through}::{target}"
+        ))
+        if use.default_sql is not None:
+            stmts.append(execute(f"{alter} SET DEFAULT {use.default_sql}"))
+    stmts.append(execute(f"DROP TYPE {quote_ident(old)}"))
+    return stmts
+
+
+# --- tables and columns ---------------------------------------------------------
+
+
+def column_expr(col: Column, state: Schema) -> Expr:
+    """``sa.Column(...)`` for a column, as models.py declares it."""
+    args: list[Expr] = [py_str(col.name), type_expr(col.type, state)]
+    if col.identity:
+        args.append("sa.Identity(always=False)")
+    return call(
+        "sa.Column",
+        *args,
+        server_default=_server_default(col),
+        nullable="False" if not col.nullable else "True",
+        comment=py_str(col.description) if col.description is not None else None,
+    )
+
+
+def type_expr(ct: ColumnType, state: Schema) -> Expr:
+    """The SQLAlchemy type of a revision; enums as call trees so long ones can split."""
+    if ct.kind == "enum" and ct.enum is not None:
+        values = (py_str(v) for v in state.enum(ct.enum).value_names)
+        return call("postgresql.ENUM", *values, name=py_str(ct.enum), create_type="False")
+    if ct.kind == "array" and ct.of is not None:
+        return call("postgresql.ARRAY", type_expr(ct.of, state))
+    return sa_type(ct, state, "alembic").expr
+
+
+def _server_default(col: Column) -> Expr | None:
+    sql = default_sql(col)
+    return None if sql is None else call("sa.text", py_str(text_source(sql)))
+
+
+def _fk_expr(fk: ForeignKey) -> Expr:
+    return call(
+        "sa.ForeignKeyConstraint",
+        pylist([py_str(c) for c in fk.columns]),
+        pylist([py_str(f"{fk.ref_table}.{c}") for c in fk.ref_columns]),
+        name=_name(fk.name),
+        ondelete=py_str(fk.on_delete) if fk.on_delete else None,
+        onupdate=py_str(fk.on_update) if fk.on_update else None,
+    )
+
+
+def _constraint_exprs(ent: Entity) -> list[Expr]:
+    pk = ent.primary_key
+    exprs: list[Expr] = [
+        call("sa.PrimaryKeyConstraint", *(py_str(c) for c in pk.columns), name=_name(pk.name))
+    ]
+    exprs += [_fk_expr(fk) for fk in ent.foreign_keys]
+    exprs += [
+        call("sa.UniqueConstraint", *(py_str(c) for c in uq.columns), name=_name(uq.name))
+        for uq in ent.uniques
+    ]
+    exprs += [
+        call("sa.CheckConstraint", py_str(text_source(ck.expression)), name=_name(ck.name))
+        for ck in ent.checks
+    ]
+    return exprs
+
+
+@_render.register(CreateTable)
+def _(operation: CreateTable, state: Schema) -> list[Stmt]:
+    ent = operation.entity
+    stmts: list[Stmt] = [call(
+        "op.create_table",
+        py_str(ent.table),
+        *(column_expr(c, state) for c in ent.columns),
+        *_constraint_exprs(ent),
+        comment=py_str(ent.description) if ent.description is not None else None,
+    )]
+    stmts += [create_index(ent.table, ix, concurrently=False) for ix in ent.indexes]
+    return stmts
+
+
+@_render.register(DropTable)
+def _(operation: DropTable, state: Schema) -> list[Stmt]:
+    return [call("op.drop_table", py_str(operation.entity.table))]
+
+
+def _rename_sequence(old: str, new: str) -> Stmt:
+    return execute(f"ALTER SEQUENCE {quote_ident(old)} RENAME TO {quote_ident(new)}")
+
+
+@_render.register(RenameTable)
+def _(operation: RenameTable, state: Schema) -> list[Stmt]:
+    if operation.old_table == operation.new_table:
+        return [f"# entity {operation.old_name} is now {operation.new_name}: no DDL"]
+    stmts: list[Stmt] = [
+        call("op.rename_table", py_str(operation.old_table), py_str(operation.new_table))
+    ]
+    stmts += [
+        _rename_sequence(identity_sequence(operation.old_table, col),
+                         identity_sequence(operation.new_table, col))
+        for col in operation.identity_columns
+    ]
+    return stmts
+
+
+@_render.register(AlterTableComment)
+def _(operation: AlterTableComment, state: Schema) -> list[Stmt]:
+    existing = py_str(operation.old) if operation.old is not None else None
+    if operation.new is None:
+        return [call("op.drop_table_comment", py_str(operation.table), existing_comment=existing)]
+    return [call("op.create_table_comment", py_str(operation.table), py_str(operation.new),
+                 existing_comment=existing)]
+
+
+@_render.register(AddColumn)
+def _(operation: AddColumn, state: Schema) -> list[Stmt]:
+    return [call("op.add_column", py_str(operation.table), column_expr(operation.column, state))]
+
+
+@_render.register(DropColumn)
+def _(operation: DropColumn, state: Schema) -> list[Stmt]:
+    return [call("op.drop_column", py_str(operation.table), py_str(operation.column.name))]
+
+
+@_render.register(RenameColumn)
+def _(operation: RenameColumn, state: Schema) -> list[Stmt]:
+    stmts: list[Stmt] = [call("op.alter_column", py_str(operation.table), py_str(operation.old),
+                              new_column_name=py_str(operation.new))]
+    if operation.identity:
+        stmts.append(_rename_sequence(identity_sequence(operation.table, operation.old),
+                                      identity_sequence(operation.table, operation.new)))
+    return stmts
+
+
+@_render.register(AlterPrimaryKey)
+def _(operation: AlterPrimaryKey, state: Schema) -> list[Stmt]:
+    table = py_str(operation.table)
+    return [
+        call("op.drop_constraint", _name(operation.old.name), table, type_=py_str("primary")),
+        call("op.create_primary_key", _name(operation.new.name), table,
+             pylist([py_str(c) for c in operation.new.columns])),
+    ]
+
+
+# --- constraints and indexes ------------------------------------------------------
+
+_CONSTRAINT_TYPES = {ForeignKey: "foreignkey", UniqueConstraint: "unique", CheckConstraint: "check"}
+
+
+@_render.register(AddConstraint)
+def _(operation: AddConstraint, state: Schema) -> list[Stmt]:
+    table, c = py_str(operation.table), operation.constraint
+    if isinstance(c, ForeignKey):
+        return [call(
+            "op.create_foreign_key", _name(c.name), table, py_str(c.ref_table),
+            pylist([py_str(x) for x in c.columns]), pylist([py_str(x) for x in c.ref_columns]),
+            ondelete=py_str(c.on_delete) if c.on_delete else None,
+            onupdate=py_str(c.on_update) if c.on_update else None,
+        )]
+    if isinstance(c, UniqueConstraint):
+        return [call("op.create_unique_constraint", _name(c.name), table,
+                     pylist([py_str(x) for x in c.columns]))]
+    return [call("op.create_check_constraint", _name(c.name), table,
+                 py_str(text_source(c.expression)))]
+
+
+@_render.register(DropConstraint)
+def _(operation: DropConstraint, state: Schema) -> list[Stmt]:
+    kind = _CONSTRAINT_TYPES[type(operation.constraint)]
+    return [call("op.drop_constraint", _name(operation.constraint.name), py_str(operation.table),
+                 type_=py_str(kind))]
+
+
+def create_index(table: str, ix: Index, *, concurrently: bool) -> Stmt:
+    """``op.create_index(...)`` with every PostgreSQL option the index uses."""
+    ops = dict(ix.ops)
+    return call(
+        "op.create_index",
+        _name(ix.name),
+        py_str(table),
+        pylist([py_str(c) for c in ix.columns]),
+        unique="True" if ix.unique else None,
+        postgresql_using=py_str(ix.using) if ix.using != "btree" else None,
+        postgresql_ops=pydict({c: py_str(o) for c, o in ops.items()}) if ops else None,
+        postgresql_where=call("sa.text", py_str(text_source(ix.where))) if ix.where else None,
+        postgresql_include=pylist([py_str(c) for c in ix.include]) if ix.include else None,
+        postgresql_concurrently="True" if concurrently else None,
+    )
+
+
+@_render.register(CreateIndex)
+def _(operation: CreateIndex, state: Schema) -> Rendered:
+    stmt = create_index(operation.table, operation.index, concurrently=operation.concurrently)
+    return Rendered((stmt,), autocommit=operation.concurrently)
+
+
+@_render.register(DropIndex)
+def _(operation: DropIndex, state: Schema) -> Rendered:
+    stmt = call(
+        "op.drop_index",
+        _name(operation.index.name),
+        table_name=py_str(operation.table),
+        postgresql_concurrently="True" if operation.concurrently else None,
+    )
+    return Rendered((stmt,), autocommit=operation.concurrently)
+
+
+@_render.register(RenameConstraint)
+def _(operation: RenameConstraint, state: Schema) -> list[Stmt]:
+    old, new = quote_ident(operation.old), quote_ident(operation.new)
+    if operation.kind == "index":
+        return [execute(f"ALTER INDEX {old} RENAME TO {new}")]
+    return [execute(f"ALTER TABLE {quote_ident(operation.table)} RENAME CONSTRAINT {old} TO {new}")]
+
+
+@_render.register(AlterColumn)
+def _(operation: AlterColumn, state: Schema) -> list[Stmt]:
+    old, new, table = operation.old, operation.new, operation.table
+    target = (py_str(table), py_str(new.name))
+    retype = old.type != new.type
+    stmts: list[Stmt] = []
+    if old.identity and not new.identity:
+        stmts.append(_identity_sql(table, new.name, add=False))
+    if retype and old.default is not None:
+        # The old default may not cast to the new type: drop it, set it again below.
+        stmts.append(call("op.alter_column", *target, server_default="None"))
+    if retype:
+        using = None
+        if needs_using(old.type, new.type):
+            using = using_cast(new.name, old.type, new.type)
+        stmts.append(call(
+            "op.alter_column", *target,
+            type_=type_expr(new.type, state),
+            existing_type=type_expr(old.type, state),
+            postgresql_using=py_str(using) if using else None,
+        ))
+    rest = _alter_rest(old, new, retype)
+    if rest:
+        stmts.append(call("op.alter_column", *target, *rest))
+    if new.identity and not old.identity:
+        stmts.append(_identity_sql(table, new.name, add=True))
+    return stmts
+
+
+def _alter_rest(old: Column, new: Column, retype: bool) -> list[Expr]:
+    kws: list[Expr] = []
+    if old.nullable != new.nullable:
+        kws.append(Kw("nullable", str(new.nullable)))
+    if old.default != new.default or (retype and old.default is not None):
+        kws.append(Kw("server_default", _server_default(new) or "None"))
+    if old.description != new.description:
+        comment = py_str(new.description) if new.description is not None else "None"
+        kws.append(Kw("comment", comment))
+        if old.description is not None:
+            kws.append(Kw("existing_comment", py_str(old.description)))
+    return kws
+
+
+def _identity_sql(table: str, column: str, *, add: bool) -> Stmt:
+    alter = f"ALTER TABLE {quote_ident(table)} ALTER COLUMN {quote_ident(column)}"
+    action = "ADD GENERATED BY DEFAULT AS IDENTITY" if add else "DROP IDENTITY"
+    return execute(f"{alter} {action}")

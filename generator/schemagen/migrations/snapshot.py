@@ -1,0 +1,93 @@
+"""The DDL view of a schema: what a migration must carry, and nothing else.
+
+A snapshot stored beside each revision is ``ddl_view(schema).to_json()``. The
+view drops what produces no DDL, so that editing it never asks for a revision:
+
+- relationships, Python attribute names, mixin provenance, type-alias names;
+- enum Python names, member names and descriptions (an enum is keyed by its
+  PostgreSQL type name: ``Enum.name == Enum.db_name`` and every
+  ``ColumnType.enum`` names the type), and ``on_update_now`` (ORM-side);
+- index descriptions and ``concurrently`` (how an index is built, not what it is);
+- ``renamed_from`` hints (they steer the diff, then they are no-ops);
+- the database name, description and naming convention (names are final).
+
+Table and column descriptions stay: they are ``COMMENT ON`` DDL.
+
+:func:`same_ddl` is the equality of the migration invariant
+``apply(old, diff(old, new)) ~ new``: DDL views equal up to column order
+(PostgreSQL appends added columns; order is not schema).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ..model import Column, ColumnType, Database, Entity, Enum, EnumValue, Index, Schema
+
+
+def ddl_view(schema: Schema) -> Schema:
+    """Project ``schema`` onto what DDL can observe (see the module docstring)."""
+    db_names = {en.name: en.db_name for en in schema.enums}
+    enums = tuple(
+        sorted((_enum_view(en) for en in schema.enums), key=lambda en: en.name)
+    )
+    entities = tuple(
+        sorted((_entity_view(ent, db_names) for ent in schema.entities), key=lambda e: e.name)
+    )
+    database = Database(name="", extensions=tuple(sorted(schema.database.extensions)))
+    return Schema(database=database, enums=enums, entities=entities)
+
+
+def same_ddl(a: Schema, b: Schema) -> bool:
+    """Whether two schemas have the same DDL, ignoring column order."""
+    return _order_free(ddl_view(a)) == _order_free(ddl_view(b))
+
+
+def empty_schema() -> Schema:
+    """The schema before the first revision: no enum, no table, no extension."""
+    return Schema(database=Database(name=""))
+
+
+def _enum_view(en: Enum) -> Enum:
+    values = tuple(EnumValue(value=v.value, member="") for v in en.values)
+    return Enum(name=en.db_name, db_name=en.db_name, values=values)
+
+
+def _type_view(ct: ColumnType, db_names: dict[str, str]) -> ColumnType:
+    of = _type_view(ct.of, db_names) if ct.of is not None else None
+    enum = db_names.get(ct.enum, ct.enum) if ct.enum is not None else None
+    return dataclasses.replace(ct, alias=None, of=of, enum=enum)
+
+
+def _column_view(col: Column, db_names: dict[str, str]) -> Column:
+    return dataclasses.replace(
+        col,
+        type=_type_view(col.type, db_names),
+        on_update_now=False,
+        attribute="",
+        renamed_from=None,
+        mixin=None,
+    )
+
+
+def _index_view(ix: Index) -> Index:
+    return dataclasses.replace(ix, description=None, concurrently=True)
+
+
+def _entity_view(ent: Entity, db_names: dict[str, str]) -> Entity:
+    return dataclasses.replace(
+        ent,
+        columns=tuple(_column_view(c, db_names) for c in ent.columns),
+        indexes=tuple(sorted((_index_view(ix) for ix in ent.indexes), key=lambda i: i.name)),
+        mixins=(),
+        relationships=(),
+        renamed_from=None,
+    )
+
+
+def _order_free(schema: Schema) -> Schema:
+    entities = tuple(
+        dataclasses.replace(ent, columns=tuple(sorted(ent.columns, key=lambda c: c.name)))
+        for ent in schema.entities
+    )
+    return dataclasses.replace(schema, entities=entities)
