@@ -40,6 +40,7 @@ SECTION_KINDS: dict[str, str] = {
 _MAX_NODES = 200_000
 _STRING_TAGS = frozenset({"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"})
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 
 
 @dataclass
@@ -95,6 +96,9 @@ class _Walker:
             raise _TooLarge(node)
         if id(node) in self.active:
             self.issue(node, path, "an alias refers to a node that contains it (a cycle)")
+            return None
+        if not isinstance(node, ScalarNode) and node.tag not in _COLLECTION_TAGS:
+            self.issue(node, path, f"unsupported YAML tag {node.tag}")
             return None
         self.active.add(id(node))
         try:
@@ -239,9 +243,7 @@ def _syntax_issue(exc: yaml.YAMLError, display: str) -> Issue:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
-    message = f"invalid YAML: {problem}"
-    if context:
-        message += f" ({context})"
+    message = f"invalid YAML: {context}, {problem}" if context else f"invalid YAML: {problem}"
     if mark is None:
         return Issue(display, 1, 1, "", message)
     return Issue(display, mark.line + 1, mark.column + 1, "", message)
