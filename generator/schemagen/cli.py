@@ -116,6 +116,18 @@ def migrate(project_dir: Path, message: str, allow_destructive: bool) -> None:
 @main.command()
 @project_option
 @reports_errors
+def rehash(project_dir: Path) -> None:
+    """Accept hand edits of revisions: record their checksums in schemagen.sum."""
+    from .config import load_project
+    from .migrations.commands import rehash as rehash_history
+
+    for line in rehash_history(load_project(project_dir)):
+        click.echo(line)
+
+
+@main.command()
+@project_option
+@reports_errors
 def plan(project_dir: Path) -> None:
     """Print the operations the next revision would hold; write nothing."""
     from .api import plan_project
