@@ -18,7 +18,9 @@ def make_environment(user_templates: Path | None = None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if user_templates is not None:
         loaders.append(jinja2.FileSystemLoader(str(user_templates)))
-    loaders.append(jinja2.PackageLoader("schemagen", "templates"))
+    # The top-level templates/ folder is installed as the data package
+    # schemagen.templates (see pyproject.toml), in a wheel and in editable mode.
+    loaders.append(jinja2.PackageLoader("schemagen.templates", "."))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,

@@ -1,0 +1,227 @@
+"""Python source text exactly as ``ruff format`` writes it.
+
+Generated code must pass ``ruff format --check`` without running ruff, so the
+renderers build small expression trees and this module lays them out the way
+ruff does: an expression that fits on its line stays on one line; otherwise its
+brackets open, one item per line, each followed by a comma. That trailing comma
+is "magic" to ruff (it keeps the split), so the output is stable for any line
+length from :data:`LINE_LIMIT` up. String literals pick their quotes as ruff
+does, and every user string reaches the code through :func:`py_str`, so no
+description can ever become code.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+import unicodedata
+from dataclasses import dataclass
+from typing import TypeAlias
+
+#: ruff's default line length; the layout is stable for any larger limit too.
+LINE_LIMIT = 88
+
+#: A string literal is split into implicitly concatenated parts only when it would
+#: not fit in this many columns even on a line of its own: ruff joins the parts of
+#: a split string again whenever the whole fits its limit, so splitting strings
+#: that fit 100 columns would make the layout unstable for line lengths up to 100.
+STRING_SPLIT_LIMIT = 100
+
+INDENT = "    "
+
+
+@dataclass(frozen=True)
+class Call:
+    """``func(arg, ..., name=value)``."""
+
+    func: str
+    args: tuple[Expr, ...] = ()
+
+
+@dataclass(frozen=True)
+class Kw:
+    """A keyword argument ``name=value`` (or a dict item ``name: value`` with ``sep``)."""
+
+    name: str
+    value: Expr
+    sep: str = "="
+
+
+@dataclass(frozen=True)
+class Str:
+    """A string literal of ``value``; split into parts when it is very long."""
+
+    value: str
+
+
+@dataclass(frozen=True)
+class Seq:
+    """A bracketed sequence: list, tuple or dict (items are :class:`Kw` with ``": "``)."""
+
+    open: str
+    close: str
+    items: tuple[Expr, ...]
+
+
+Expr: TypeAlias = "str | Str | Call | Kw | Seq"
+
+
+def call(func: str, *args: Expr, **kwargs: Expr | None) -> Call:
+    """A call; keyword arguments that are ``None`` are left out (in the given order)."""
+    kws = tuple(Kw(k, v) for k, v in kwargs.items() if v is not None)
+    return Call(func, tuple(args) + kws)
+
+
+def pylist(items: tuple[Expr, ...] | list[Expr]) -> Seq:
+    return Seq("[", "]", tuple(items))
+
+
+def pytuple(items: tuple[Expr, ...] | list[Expr]) -> Seq:
+    return Seq("(", ")", tuple(items))
+
+
+def pydict(items: dict[str, Expr]) -> Seq:
+    """A dict with string keys (rendered as string literals), in the given order."""
+    return Seq("{", "}", tuple(Kw(py_str(k), v, ": ") for k, v in items.items()))
+
+
+def flat(expr: Expr) -> str:
+    """``expr`` on one line."""
+    if isinstance(expr, str):
+        return expr
+    if isinstance(expr, Str):
+        return py_str(expr.value)
+    if isinstance(expr, Kw):
+        return f"{expr.name}{expr.sep}{flat(expr.value)}"
+    if isinstance(expr, Call):
+        return f"{expr.func}({', '.join(flat(a) for a in expr.args)})"
+    inner = ", ".join(flat(i) for i in expr.items)
+    if expr.open == "(" and len(expr.items) == 1:
+        inner += ","  # a one-element tuple
+    return f"{expr.open}{inner}{expr.close}"
+
+
+def layout(expr: Expr, indent: str = "", prefix: str = "", suffix: str = "") -> list[str]:
+    """Lines of ``indent + prefix + expr + suffix``, split as ruff format would."""
+    one = f"{indent}{prefix}{flat(expr)}{suffix}"
+    if width(one) <= LINE_LIMIT or isinstance(expr, str):
+        return [one]
+    if isinstance(expr, Str):
+        return _layout_str(expr.value, indent, prefix, suffix)
+    if isinstance(expr, Kw):
+        return layout(expr.value, indent, f"{prefix}{expr.name}{expr.sep}", suffix)
+    if isinstance(expr, Call):
+        opener, closer, items = f"{expr.func}(", ")", expr.args
+    else:
+        opener, closer, items = expr.open, expr.close, expr.items
+    if not items:
+        return [one]
+    lines = [f"{indent}{prefix}{opener}"]
+    for item in items:
+        lines.extend(layout(item, indent + INDENT, "", ","))
+    lines.append(f"{indent}{closer}{suffix}")
+    return lines
+
+
+def _layout_str(value: str, indent: str, prefix: str, suffix: str) -> list[str]:
+    """A long string as parenthesized parts that each fit, or as one line."""
+    one = f"{indent}{prefix}{py_str(value)}{suffix}"
+    if width(f"{indent}{prefix}({py_str(value)}){suffix}") <= STRING_SPLIT_LIMIT:
+        return [one]
+    inner = indent + INDENT
+    parts: list[str] = []
+    for token in _TOKEN.findall(value):
+        fits = bool(parts) and width(inner + py_str(parts[-1] + token)) <= LINE_LIMIT
+        if fits and not parts[-1].endswith("\n"):
+            parts[-1] += token
+        else:
+            parts.append(token)
+    if "".join(parts) != value or len(parts) < 2:
+        return [one]
+    return [f"{indent}{prefix}(", *(inner + py_str(p) for p in parts), f"{indent}){suffix}"]
+
+
+# Words with the blanks after them, a line break ending a part.
+_TOKEN = re.compile(r"[^ \n]+ *\n?| +\n?|\n")
+
+
+def width(text: str) -> int:
+    """Display width as ruff measures it: East Asian wide characters count two."""
+    if text.isascii():
+        return len(text)
+    total = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        total += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return total
+
+
+def py_str(value: str) -> str:
+    """A string literal as ruff format writes it.
+
+    The quote is the one that needs fewer escapes (double quotes on a tie);
+    backslashes, the chosen quote, and every non-printable character are
+    escaped, so the literal always evaluates to ``value`` exactly.
+    """
+    quote = "'" if value.count('"') > value.count("'") else '"'
+    return quote + "".join(_escape_char(ch, quote) for ch in value) + quote
+
+
+def _escape_char(ch: str, quote: str) -> str:
+    if ch == "\\":
+        return "\\\\"
+    if ch == quote:
+        return "\\" + ch
+    if ch in ("'", '"') or ch.isprintable():
+        return ch
+    return repr(ch)[1:-1]  # \n, \t, \x00, \u2028 ...
+
+
+def docstring(text: str, indent: str) -> list[str]:
+    """A triple-quoted docstring for ``text``, laid out as ruff format leaves it.
+
+    Lines are stripped of trailing blanks (ruff would strip them), long lines
+    are wrapped, and backslashes, non-printable characters and any ``\"\"\"``
+    are escaped, so the text can never end the docstring early.
+    """
+    lines = []
+    for raw in text.strip().splitlines():
+        body = "".join(_doc_char(ch) for ch in raw.rstrip())
+        wrapped = textwrap.wrap(
+            body,
+            width=max(LINE_LIMIT - len(indent), 40),
+            break_long_words=False,
+            break_on_hyphens=False,
+            replace_whitespace=False,
+            drop_whitespace=True,
+        )
+        lines.extend(wrapped or [""])
+    if len(lines) > 1:  # ruff re-indents the body by its common indentation
+        lines[1:] = textwrap.dedent("\n".join(lines[1:])).split("\n")
+    lines = [line.replace('"""', '""\\"') for line in lines] or [""]
+    if lines[-1].endswith('"'):
+        lines[-1] = lines[-1][:-1] + '\\"'
+    if lines[0].startswith(" "):
+        lines[0] = lines[0].lstrip()  # ruff strips the first line's indentation
+    if len(lines) == 1:
+        return [f'{indent}"""{lines[0]}"""']
+    out = [f'{indent}"""{lines[0]}']
+    out.extend(f"{indent}{line}" if line else "" for line in lines[1:])
+    out.append(f'{indent}"""')
+    return out
+
+
+def _doc_char(ch: str) -> str:
+    if ch == "\\":
+        return "\\\\"
+    if ch == "\t":
+        return "\\t"
+    if ch in ("'", '"') or ch.isprintable():
+        return ch
+    return repr(ch)[1:-1]
+
+
+def comment_text(text: str) -> str:
+    """``text`` safe inside a ``#`` comment: one line, no control characters."""
+    return "".join(ch if ch.isprintable() else " " for ch in " ".join(text.split()))

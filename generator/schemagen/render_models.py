@@ -1,0 +1,437 @@
+"""The view-model of ``models.py``: every statement laid out in Python, placed by the template.
+
+Everything is decided here, from the normalized model alone (SQLAlchemy is never
+imported): which imports, which arguments, which names. Every constraint and
+index is rendered with its final name from the model, so the database names never
+depend on SQLAlchemy's naming-convention logic. User text reaches the code only
+as string literals (:func:`~schemagen.pycode.py_str`) or escaped docstrings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .model import Column, Entity, ForeignKey, Index, Relationship, Schema
+from .naming import DEFAULT_NAMING_CONVENTION
+from .pycode import (
+    INDENT,
+    Call,
+    Expr,
+    Kw,
+    Str,
+    call,
+    docstring,
+    layout,
+    py_str,
+    pydict,
+    pylist,
+    pytuple,
+)
+from .sqltext import default_expression, text_source
+from .typemap import python_type, sa_type
+
+_STDLIB = frozenset({"collections.abc", "datetime", "decimal", "enum", "os", "pathlib", "typing"})
+
+# Python-type modules of typemap.python_type and how models.py imports them.
+_PY_IMPORTS: dict[str, tuple[str, str | None]] = {
+    "datetime": ("datetime", None),
+    "uuid": ("uuid", None),
+    "decimal": ("decimal", "Decimal"),
+    "typing": ("typing", "Any"),
+}
+
+
+@dataclass
+class Imports:
+    """The imports of a module, with aliases where a class attribute would shadow a name.
+
+    Inside a class body an attribute named ``text`` or ``uuid`` hides the module's
+    ``text()`` or ``uuid`` for every later line, so such imports get an alias
+    (``text as text_``) and the code uses the alias.
+    """
+
+    shadowed: frozenset[str]
+    modules: dict[str, str] = field(default_factory=dict)  # module -> local name
+    names: dict[tuple[str, str], str] = field(default_factory=dict)  # (module, name) -> local
+
+    def name(self, module: str, name: str) -> str:
+        """Import ``name`` from ``module``; return the name to use in code."""
+        return self.names.setdefault((module, name), self._local(name))
+
+    def module(self, module: str) -> str:
+        """Import ``module`` itself; return the name to use in code."""
+        return self.modules.setdefault(module, self._local(module))
+
+    def _local(self, name: str) -> str:
+        local = name
+        while local in self.shadowed:
+            local += "_"
+        return local
+
+    def lines(self) -> list[str]:
+        """Import lines sorted as ruff's isort rules want: stdlib, then third party."""
+        stdlib = [[_import_line(m, a)] for m, a in sorted(self.modules.items())]
+        third: list[list[str]] = []
+        by_module: dict[str, list[str]] = {}
+        for (module, name), local in self.names.items():
+            by_module.setdefault(module, []).append(name if local == name else f"{name} as {local}")
+        for module in sorted(by_module):
+            target = stdlib if module in _STDLIB else third
+            target.append(_from_lines(module, by_module[module]))
+        stdlib.sort(key=lambda lines: (lines[0].startswith("from "), lines[0].lower()))
+        flat_std = [line for lines in stdlib for line in lines]
+        flat_third = [line for lines in third for line in lines]
+        return flat_std + ([""] if flat_std and flat_third else []) + flat_third
+
+
+def _import_line(module: str, local: str) -> str:
+    return f"import {module}" if module == local else f"import {module} as {local}"
+
+
+def _isort_key(name: str) -> tuple[int, str]:
+    """ruff's ``order-by-type``: CONSTANTS, then Classes, then functions."""
+    bare = name.split(" as ")[0]
+    if bare.isupper() and len(bare) > 1:
+        return (0, bare)
+    if bare[:1].isupper():
+        return (1, bare)
+    return (2, bare)
+
+
+def _from_lines(module: str, names: list[str]) -> list[str]:
+    ordered = sorted(set(names), key=_isort_key)
+    line = f"from {module} import {', '.join(ordered)}"
+    if len(line) <= 88:
+        return [line]
+    return [f"from {module} import (", *(f"{INDENT}{n}," for n in ordered), ")"]
+
+
+@dataclass(frozen=True)
+class EnumView:
+    name: str
+    doc: list[str]
+    members: list[str]
+
+
+@dataclass(frozen=True)
+class ClassView:
+    name: str
+    doc: list[str]
+    statements: list[list[str]]  # groups of lines; the template separates groups
+
+
+@dataclass(frozen=True)
+class ModelsView:
+    header: list[str]
+    module_doc: list[str]
+    imports: list[str]
+    naming_convention: list[str]
+    enums: list[EnumView]
+    classes: list[ClassView]
+
+
+def models_view(schema: Schema, header: list[str]) -> ModelsView:
+    """Build the view-model of ``models.py`` for ``schema``."""
+    shadowed = frozenset(
+        name
+        for ent in schema.entities
+        for name in [c.attribute or c.name for c in ent.columns]
+        + [r.name for r in ent.relationships]
+    )
+    imp = Imports(shadowed)
+    declarative = imp.name("sqlalchemy.orm", "DeclarativeBase")
+    metadata = imp.name("sqlalchemy", "MetaData")
+    classes = [_entity_view(schema, ent, imp) for ent in schema.entities]
+    enums = [_enum_view(schema, en.name) for en in schema.enums]
+    if schema.enums:
+        imp.module("enum")
+    base_lines = [
+        f"class Base({declarative}):",
+        f'{INDENT}"""Declarative base whose MetaData names constraints as the schema does."""',
+        "",
+        f"{INDENT}metadata = {metadata}(naming_convention=NAMING_CONVENTION)",
+    ]
+    return ModelsView(
+        header=header,
+        module_doc=docstring(f"SQLAlchemy models of the {schema.database.name} database.", ""),
+        imports=imp.lines(),
+        naming_convention=_convention_lines(schema) + [""] + [""] + base_lines,
+        enums=enums,
+        classes=classes,
+    )
+
+
+def _convention_lines(schema: Schema) -> list[str]:
+    conv = dict(DEFAULT_NAMING_CONVENTION)
+    conv.update(dict(schema.database.naming_convention))
+    # A template using %(constraint_name)s would rewrite the explicit names below
+    # (SQLAlchemy applies it on top of a given name), so such keys are left out.
+    items: dict[str, Expr] = {
+        k: py_str(v) for k, v in sorted(conv.items()) if "%(constraint_name)s" not in v
+    }
+    return [
+        "# Names for anything created without an explicit name; every constraint and",
+        "# index below is named explicitly, exactly as in the schema.",
+        *layout(pydict(items), "", "NAMING_CONVENTION: dict[str, str] = "),
+    ]
+
+
+def _enum_view(schema: Schema, name: str) -> EnumView:
+    en = schema.enum(name)
+    doc = docstring(en.description or f"Values of the {en.db_name} enum type.", INDENT)
+    members = []
+    for value in en.values:
+        members.extend(layout(py_str(value.value), INDENT, f"{value.member} = "))
+    return EnumView(en.name, doc, members)
+
+
+def _entity_view(schema: Schema, ent: Entity, imp: Imports) -> ClassView:
+    doc = docstring(ent.description, INDENT) if ent.description else []
+    table_args = _table_args(ent, imp)
+    statements = [
+        [
+            f"{INDENT}__tablename__ = {py_str(ent.table)}",
+            *layout(pytuple(table_args), INDENT, "__table_args__ = "),
+        ]
+    ]
+    columns = [_column_lines(schema, ent, col, imp) for col in ent.columns]
+    statements.append([line for lines in columns for line in lines])
+    if ent.relationships:
+        rels = [_relationship_lines(schema, ent, rel, imp) for rel in ent.relationships]
+        statements.append([line for lines in rels for line in lines])
+    return ClassView(ent.name, doc, statements)
+
+
+# --- columns ------------------------------------------------------------------
+
+
+def _attr(ent: Entity, column: str) -> str:
+    """The Python attribute (the Column's key) of ``column``; table-level constructs
+    such as Index and UniqueConstraint find columns by key."""
+    if ent.has_column(column):
+        col = ent.column(column)
+        return col.attribute or col.name
+    return column
+
+
+def _column_lines(schema: Schema, ent: Entity, col: Column, imp: Imports) -> list[str]:
+    annotation = _annotation(col, imp)
+    args: list[Expr] = []
+    attribute = col.attribute or col.name
+    if attribute != col.name:
+        args.append(py_str(col.name))
+    args.append(_type_expr(schema, col, imp))
+    fk = _single_fk(ent, col)
+    if fk is not None:
+        args.append(_foreign_key(fk, imp))
+    if col.identity:
+        args.append(call(imp.name("sqlalchemy", "Identity")))
+    kwargs: dict[str, Expr | None] = {
+        "primary_key": "True" if col.primary_key else None,
+        "server_default": _server_default(col, imp),
+        "onupdate": f"{imp.name('sqlalchemy', 'func')}.now()" if col.on_update_now else None,
+        "comment": Str(col.description) if col.description else None,
+    }
+    value = call(imp.name("sqlalchemy.orm", "mapped_column"), *args, **kwargs)
+    mapped = imp.name("sqlalchemy.orm", "Mapped")
+    return layout(value, INDENT, f"{attribute}: {mapped}[{annotation}] = ")
+
+
+def _annotation(col: Column, imp: Imports) -> str:
+    text, modules = python_type(col.type, col.default)
+    for module in sorted(modules):
+        mod, name = _PY_IMPORTS[module]
+        if name is None:
+            local = imp.module(mod)
+            text = re.sub(rf"\b{mod}(?=\.)", local, text)
+        else:
+            local = imp.name(mod, name)
+            text = re.sub(rf"\b{name}\b", local, text)
+    return f"{text} | None" if col.nullable else text
+
+
+def _type_expr(schema: Schema, col: Column, imp: Imports) -> Expr:
+    ct = col.type
+    if ct.kind == "enum" or (ct.kind == "array" and ct.of is not None and ct.of.kind == "enum"):
+        # Built here rather than taken from typemap as text, so that it can be split.
+        inner = ct.of if ct.kind == "array" and ct.of is not None else ct
+        assert inner.enum is not None
+        en = schema.enum(inner.enum)
+        expr: Expr = Call(
+            imp.name("sqlalchemy", "Enum"),
+            (en.name, Kw("name", py_str(en.db_name)), Kw("values_callable", "enum_values")),
+        )
+        if ct.kind == "array":
+            expr = Call(imp.name("sqlalchemy.dialects.postgresql", "ARRAY"), (expr,))
+        return expr
+    code = sa_type(ct, schema, "models")
+    text = code.expr
+    for module, name in sorted(code.imports):
+        local = imp.name(module, name)
+        if local != name:
+            text = re.sub(rf"\b{name}(?=\()", local, text)
+    return text
+
+
+def _single_fk(ent: Entity, col: Column) -> ForeignKey | None:
+    for fk in ent.foreign_keys:
+        if fk.columns == (col.name,):
+            return fk
+    return None
+
+
+def _foreign_key(fk: ForeignKey, imp: Imports) -> Expr:
+    target = f"{fk.ref_table}.{fk.ref_columns[0]}"
+    return call(
+        imp.name("sqlalchemy", "ForeignKey"),
+        py_str(target),
+        ondelete=py_str(fk.on_delete) if fk.on_delete else None,
+        onupdate=py_str(fk.on_update) if fk.on_update else None,
+        name=py_str(fk.name),
+    )
+
+
+def _server_default(col: Column, imp: Imports) -> Expr | None:
+    if col.default is None:
+        return None
+    if col.default.kind == "now":
+        return f"{imp.name('sqlalchemy', 'func')}.now()"
+    sql = default_expression(col.default)
+    return Call(imp.name("sqlalchemy", "text"), (Str(text_source(sql)),))
+
+
+# --- __table_args__ -----------------------------------------------------------
+
+
+def _table_args(ent: Entity, imp: Imports) -> list[Expr]:
+    args: list[Expr] = [
+        call(
+            imp.name("sqlalchemy", "PrimaryKeyConstraint"),
+            *[py_str(_attr(ent, c)) for c in ent.primary_key.columns],
+            name=py_str(ent.primary_key.name),
+        )
+    ]
+    for fk in ent.foreign_keys:
+        if len(fk.columns) > 1:
+            args.append(
+                call(
+                    imp.name("sqlalchemy", "ForeignKeyConstraint"),
+                    pylist([py_str(_attr(ent, c)) for c in fk.columns]),
+                    pylist([py_str(f"{fk.ref_table}.{c}") for c in fk.ref_columns]),
+                    ondelete=py_str(fk.on_delete) if fk.on_delete else None,
+                    onupdate=py_str(fk.on_update) if fk.on_update else None,
+                    name=py_str(fk.name),
+                )
+            )
+    for uq in ent.uniques:
+        args.append(
+            call(
+                imp.name("sqlalchemy", "UniqueConstraint"),
+                *[py_str(_attr(ent, c)) for c in uq.columns],
+                name=py_str(uq.name),
+            )
+        )
+    for ck in ent.checks:
+        args.append(
+            call(
+                imp.name("sqlalchemy", "CheckConstraint"),
+                Str(text_source(ck.expression)),
+                name=py_str(ck.name),
+            )
+        )
+    args.extend(_index(ent, ix, imp) for ix in ent.indexes)
+    if ent.description:
+        args.append(pydict({"comment": Str(ent.description)}))
+    return args
+
+
+def _index(ent: Entity, ix: Index, imp: Imports) -> Expr:
+    ops = {_attr(ent, c): py_str(op) for c, op in ix.ops}
+    where = None
+    if ix.where:
+        where = Call(imp.name("sqlalchemy", "text"), (Str(text_source(ix.where)),))
+    return call(
+        imp.name("sqlalchemy", "Index"),
+        py_str(ix.name),
+        *[py_str(_attr(ent, c)) for c in ix.columns],
+        unique="True" if ix.unique else None,
+        postgresql_using=py_str(ix.using) if ix.using != "btree" else None,
+        postgresql_ops=pydict(dict(ops)) if ops else None,
+        postgresql_where=where,
+        postgresql_include=pylist([py_str(_attr(ent, c)) for c in ix.include])
+        if ix.include
+        else None,
+    )
+
+
+# --- relationships ------------------------------------------------------------
+
+
+def _relationship_lines(schema: Schema, ent: Entity, rel: Relationship, imp: Imports) -> list[str]:
+    target = schema.entity(rel.target)
+    owner = ent if rel.kind == "many_to_one" else target
+    if rel.kind == "many_to_one":
+        fk = _fk_named(owner, rel.foreign_key)
+        nullable = fk is not None and any(owner.column(c).nullable for c in fk.columns)
+        annotation = f"{target.name} | None" if nullable else target.name
+    elif rel.uselist is False:
+        annotation = f"{target.name} | None"
+    else:
+        annotation = f"list[{target.name}]"
+    value = call(
+        imp.name("sqlalchemy.orm", "relationship"),
+        back_populates=py_str(rel.back_populates) if rel.back_populates else None,
+        secondary=py_str(rel.secondary) if rel.secondary else None,
+        foreign_keys=_foreign_keys(owner, rel),
+        remote_side=_remote_side(target, rel),
+        cascade=py_str(rel.cascade) if rel.cascade else None,
+        order_by=_order_by(target, rel.order_by) if rel.order_by else None,
+        lazy=py_str(rel.lazy) if rel.lazy else None,
+        passive_deletes="True" if rel.passive_deletes else None,
+    )
+    mapped = imp.name("sqlalchemy.orm", "Mapped")
+    return layout(value, INDENT, f"{rel.name}: {mapped}[{annotation}] = ")
+
+
+def _fk_named(owner: Entity, name: str | None) -> ForeignKey | None:
+    for fk in owner.foreign_keys:
+        if fk.name == name:
+            return fk
+    return None
+
+
+def _foreign_keys(owner: Entity, rel: Relationship) -> str | None:
+    if not rel.ambiguous and not rel.foreign_key_columns:
+        return None
+    attrs = list(rel.foreign_key_columns)
+    if not attrs:
+        fk = _fk_named(owner, rel.foreign_key)
+        attrs = [_attr(owner, c) for c in fk.columns] if fk else []
+    if not attrs:
+        return None
+    refs = [f"{owner.name}.{a}" for a in attrs]
+    return py_str(refs[0] if len(refs) == 1 else f"[{', '.join(refs)}]")
+
+
+def _remote_side(target: Entity, rel: Relationship) -> str | None:
+    if not rel.remote_side:
+        return None
+    refs = [f"{target.name}.{_attr(target, c)}" for c in rel.remote_side]
+    return py_str(refs[0] if len(refs) == 1 else f"[{', '.join(refs)}]")
+
+
+def _order_by(target: Entity, order_by: str) -> str:
+    """``position`` -> ``"Target.position"``; ``a, b desc`` -> ``"[Target.a, Target.b.desc()]"``."""
+    parts = []
+    for item in order_by.split(","):
+        words = item.split()
+        if not words or not target.has_column(words[0]) or len(words) > 2:
+            return py_str(order_by)  # not a column list: SQLAlchemy evaluates it as given
+        expr = f"{target.name}.{_attr(target, words[0])}"
+        if len(words) == 2:
+            if words[1].lower() not in ("asc", "desc"):
+                return py_str(order_by)
+            expr += f".{words[1].lower()}()"
+        parts.append(expr)
+    return py_str(parts[0] if len(parts) == 1 else f"[{', '.join(parts)}]")

@@ -1,0 +1,49 @@
+"""SQL text shared by models.py, Alembic revisions and the live-database check.
+
+A column's server default must read the same in the generated models, in every
+revision and in the comparison with a live database, or ``alembic check`` and
+``schemagen check`` would report drift that is not there. This module is the one
+place that turns a :class:`~schemagen.model.Default` into SQL.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .model import Column, Default
+
+# What SQLAlchemy's text() takes for a bind parameter: a colon followed by a word
+# character, not preceded by another colon or a word character ("::" casts are fine).
+_BIND_LIKE = re.compile(r"(?<![:\w\\]):(?=\w)")
+
+
+def sql_string(value: str) -> str:
+    """A standard SQL string literal: single quotes doubled, nothing else escaped."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def default_expression(default: Default) -> str:
+    """The SQL expression of a server default (``'USD'``, ``0``, ``true``, ``now()``).
+
+    Strings and JSON are plain string literals: PostgreSQL casts them to the
+    column's type (``'{}'`` becomes ``'{}'::jsonb``, ``'active'`` becomes
+    ``'active'::product_status``), which is what it prints back.
+    """
+    if default.kind in ("string", "json"):
+        return sql_string(default.value)
+    if default.kind == "now":
+        return "now()"
+    return default.value  # number, boolean ("true"/"false") and raw SQL
+
+
+def default_sql(col: Column) -> str | None:
+    """The SQL expression of ``col``'s server default, or ``None`` when it has none."""
+    if col.default is None:
+        return None
+    return default_expression(col.default)
+
+
+def text_source(sql: str) -> str:
+    """``sql`` escaped for SQLAlchemy's ``text()``: colons that would start a bind
+    parameter (``'10:30'``) are written ``\\:`` so the SQL reaches the database as is."""
+    return _BIND_LIKE.sub(r"\\:", sql)

@@ -1,0 +1,56 @@
+"""Write generated files atomically, and only the ones whose content changed."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_files(root: Path, files: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Write ``files`` (POSIX paths relative to ``root`` -> text) below ``root``.
+
+    A file whose bytes are already equal is not touched (its mtime stays, so
+    tools that watch files see no change). Every other file is written to a
+    temporary file in its own folder and renamed over the target, so a reader
+    never sees half a file. Returns ``(changed, unchanged)``, both sorted.
+    """
+    changed: list[str] = []
+    unchanged: list[str] = []
+    for rel in sorted(files):
+        data = files[rel].encode("utf-8")
+        target = root / rel
+        if target.is_file() and target.read_bytes() == data:
+            unchanged.append(rel)
+            continue
+        write_atomic(target, data)
+        changed.append(rel)
+    return changed, unchanged
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Replace ``target`` with ``data`` through a temporary file and ``os.replace``."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    mode = _mode_for(target)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _mode_for(target: Path) -> int:
+    """Keep an existing file's permissions; new files get 0o666 minus the umask
+    (mkstemp would leave them readable by the owner only)."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
