@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .validate_sql import unknown_columns, unknown_order_by
 from .language import did_you_mean
 from .loader import Sources, YamlPath
 from .model import ColumnType
@@ -36,7 +37,7 @@ def check_references(src: Sources, resolver: Resolver, report: Reporter) -> None
         check_entity(src, resolver, report, name)
     reverse = reverse_sides(src, resolver)
     for name in sorted(src.entities):
-        check_relationship_entries(src, report, name, reverse.get(name, {}))
+        check_relationship_entries(src, resolver, report, name, reverse.get(name, {}))
 
 
 def check_aliases(src: Sources, resolver: Resolver, report: Reporter) -> None:
@@ -99,6 +100,11 @@ def check_entity(src: Sources, resolver: Resolver, report: Reporter, name: str) 
         check_column_list(report, (*base, "unique", uq), cols, names)
     for ix, entry in _dict(spec.get("indexes")).items():
         check_index(report, (*base, "indexes", ix), entry, names)
+        if isinstance(entry, dict) and isinstance(entry.get("where"), str):
+            check_sql_columns(report, (*base, "indexes", ix, "where"), entry["where"], names)
+    for ck, expression in _dict(spec.get("checks")).items():
+        if isinstance(expression, str):
+            check_sql_columns(report, (*base, "checks", ck), expression, names)
 
 
 def check_mixins(src: Sources, report: Reporter, name: str, spec: dict[str, Any]) -> None:
@@ -229,6 +235,12 @@ def check_index(report: Reporter, path: YamlPath, entry: Any, names: list[str]) 
     check_column_list(report, (*path, "include"), entry.get("include") or [], names)
 
 
+def check_sql_columns(report: Reporter, path: YamlPath, sql: str, names: list[str]) -> None:
+    """Column names in a check or partial-index predicate must be columns of the entity."""
+    for word in unknown_columns(sql, names):
+        report.error(path, f"unknown column '{word}'{did_you_mean(word, names)}")
+
+
 def reverse_sides(src: Sources, resolver: Resolver) -> dict[str, dict[str, str]]:
     """For each entity, its one-to-many names created by foreign keys -> owning entity."""
     result: dict[str, dict[str, str]] = {}
@@ -247,7 +259,7 @@ def reverse_sides(src: Sources, resolver: Resolver) -> dict[str, dict[str, str]]
 
 
 def check_relationship_entries(
-    src: Sources, report: Reporter, name: str, reverse: dict[str, str]
+    src: Sources, resolver: Resolver, report: Reporter, name: str, reverse: dict[str, str]
 ) -> None:
     """Each ``relationships:`` entry matches a foreign key's reverse side or says secondary."""
     tables = {table_of(src, e): e for e in src.entities}
@@ -267,8 +279,14 @@ def check_relationship_entries(
                     f"'{rel}' is the reverse side of a foreign key on {reverse[rel]}, "
                     f"not {target}",
                 )
-            continue
-        check_many_to_many(report, path, rel, name, entry, tables)
+                continue
+            target = reverse[rel]
+        else:
+            check_many_to_many(report, path, rel, name, entry, tables)
+        if target in src.entities and isinstance(entry.get("order_by"), str):
+            names = [c.name for c in resolver.columns(str(target))]
+            for problem in unknown_order_by(entry["order_by"], names):
+                report.error((*path, "order_by"), f"{problem} of {target}")
 
 
 def check_many_to_many(
