@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .validate_sql import unknown_columns, unknown_order_by
 from .language import did_you_mean
 from .loader import Sources, YamlPath
 from .model import ColumnType
 from .normalize import RawColumn, Resolver, Unresolved, one_to_many_name, table_of
 from .validate import Reporter, plain_type, type_text
+from .validate_sql import unknown_columns, unknown_order_by
 
 _PARAM_KINDS = {"length": "string", "precision": "numeric", "scale": "numeric", "of": "array",
                 "enum": "enum"}
