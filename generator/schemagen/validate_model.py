@@ -81,26 +81,48 @@ def _check_name(report: Reporter, path: YamlPath, name: str, what: str) -> None:
         report.error(path, f"{what} {problem}")
 
 
+def _check_generated(report: Reporter, path: YamlPath, name: str, what: str) -> None:
+    """A name from the naming convention: its parts are checked already, only its length."""
+    if naming.too_long(name):
+        size = len(name.encode("utf-8"))
+        report.error(
+            path,
+            f"{what} '{name}' from the naming convention is {size} bytes, longer than "
+            f"PostgreSQL's {naming.MAX_IDENTIFIER_BYTES}; shorten the names or set "
+            "database.naming_convention",
+        )
+
+
 def check_entity_names(entity: Entity, src: Sources, report: Reporter) -> None:
     """Identifiers of the entity, its table, columns, constraints and indexes."""
     base: YamlPath = ("entities", entity.name)
+    raw = _dict(src.entities[entity.name])
     if not naming.is_identifier(entity.name) or naming.is_python_keyword(entity.name):
         report.error(base, f"entity name '{entity.name}' is not a valid Python class name")
-    table_path = (*base, "table") if "table" in _dict(src.entities[entity.name]) else base
+    table_path = (*base, "table") if "table" in raw else base
     _check_name(report, table_path, entity.table, "table name")
     for column in entity.columns:
         _check_name(report, column_path(src, entity, column.name), column.name, "column name")
-    _check_name(report, base, entity.primary_key.name, "primary-key name")
+    _check_generated(report, base, entity.primary_key.name, "primary-key name")
     for fk in entity.foreign_keys:
         path = (*column_path(src, entity, fk.columns[0]), "references")
-        _check_name(report, path, fk.name, "foreign-key name")
+        _check_generated(report, path, fk.name, "foreign-key name")
+    given_uniques = _dict(raw.get("unique"))
     for uq in entity.uniques:
-        _check_name(report, _unique_path(src, entity, uq.name, uq.columns), uq.name,
-                    "unique constraint name")
+        path = _unique_path(src, entity, uq.name, uq.columns)
+        if uq.name in given_uniques:
+            _check_name(report, path, uq.name, "unique constraint name")
+        else:
+            _check_generated(report, path, uq.name, "unique constraint name")
     for ck in entity.checks:
         _check_name(report, (*base, "checks", ck.name), ck.name, "check constraint name")
+    given_indexes = _dict(raw.get("indexes"))
     for ix in entity.indexes:
-        _check_name(report, _index_path(src, entity, ix.name, ix.columns), ix.name, "index name")
+        path = _index_path(src, entity, ix.name, ix.columns)
+        if ix.name in given_indexes:
+            _check_name(report, path, ix.name, "index name")
+        else:
+            _check_generated(report, path, ix.name, "index name")
 
 
 def _unique_path(src: Sources, entity: Entity, name: str, columns: tuple[str, ...]) -> YamlPath:
@@ -306,10 +328,11 @@ def check_namespaces(schema: Schema, src: Sources, report: Reporter) -> None:
     for entity in schema.entities:
         base: YamlPath = ("entities", entity.name)
         table = _Claim(f"the table of {entity.name}", base)
-        _claim(relations, entity.table, table, report, src)
-        _claim(types, entity.table, table, report, src)
-        _claim(relations, entity.primary_key.name, _Claim(f"the primary key of {entity.name}",
-                                                           base), report, src)
+        # When the table clashes, its conventional names clash too: one message is enough.
+        if _claim(relations, entity.table, table, report, src):
+            _claim(types, entity.table, table, report, src)
+            pk = _Claim(f"the primary key of {entity.name}", base)
+            _claim(relations, entity.primary_key.name, pk, report, src)
         for uq in entity.uniques:
             path = _unique_path(src, entity, uq.name, uq.columns)
             _claim(relations, uq.name, _Claim(f"a unique constraint of {entity.name}", path),
@@ -322,18 +345,22 @@ def check_namespaces(schema: Schema, src: Sources, report: Reporter) -> None:
 
 def _claim(
     space: dict[str, _Claim], name: str, claim: _Claim, report: Reporter, src: Sources
-) -> None:
+) -> bool:
     first = space.get(name)
     if first is None:
         space[name] = claim
-        return
+        return True
     where = report.source_map.find(first.path)
     at = f" ({where.file}:{where.line}:{where.column})" if where else ""
+    if claim.what.startswith("the table") and first.what.startswith("the table"):
+        report.error(claim.path, f"table '{name}' is also {first.what}{at}")
+        return False
     report.error(
         claim.path,
         f"name '{name}' is already used by {first.what}{at}; PostgreSQL tables, indexes "
         "and unique or primary-key constraints share one namespace",
     )
+    return False
 
 
 def check_constraint_names(entity: Entity, src: Sources, report: Reporter) -> None:
