@@ -36,7 +36,8 @@ from .introspect import (
     TableShape,
     introspect,
 )
-from .model import Column, Entity, Schema
+from .model import Entity, Schema
+from .sqltext import default_sql
 from .typemap import pg_type
 from .urls import parse, redact
 
@@ -125,18 +126,6 @@ def _expected_table(ent: Entity, schema: Schema) -> TableShape:
             include=tuple(ix.include),
         )
     return table
-
-
-def default_sql(col: Column) -> str | None:
-    """The SQL expression of a column's server default, as a migration writes it."""
-    d = col.default
-    if d is None:
-        return None
-    if d.kind in ("string", "json"):
-        return "'" + d.value.replace("'", "''") + "'"
-    if d.kind == "now":
-        return "now()"
-    return d.value  # number, boolean ("true"/"false") and raw sql
 
 
 # --- letting PostgreSQL normalize the expected expressions --------------------
