@@ -1,0 +1,131 @@
+"""The Mermaid ``erDiagram`` of all tables and their foreign keys.
+
+Mermaid's ER grammar is narrow, so every name goes through a rule here:
+
+- entity names are always double-quoted table names (a bare ``end``, ``class``,
+  ``style``, ``one``, ``many`` or ``to`` is a parse error; a quoted one is not);
+- attribute types are single words: the short PostgreSQL name (``varchar``,
+  ``numeric``, ``timestamptz``, ``text[]``), never with spaces or parentheses;
+- attribute names must match ``[A-Za-z_*][A-Za-z0-9_-]*`` and must not be a key
+  word (``PK``, ``FK``, ``UK``, any case): others get a trailing ``_``;
+- keys: ``PK`` for primary-key columns, ``FK`` for foreign-key columns, ``UK``
+  for a column that is unique on its own;
+- a relationship is ``parent <card>--<card> child : "fk columns"``: the parent
+  side is ``||`` (exactly one) when every FK column is NOT NULL, else ``|o``;
+  the child side is ``o|`` (zero or one) when the FK columns are unique, else
+  ``o{`` (zero or more). The line is solid (identifying) when the FK columns are
+  part of the child's primary key, dotted otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .model import ColumnType, Entity, ForeignKey, Schema
+
+_ATTRIBUTE_NAME = re.compile(r"^[A-Za-z_*][A-Za-z0-9_-]*$")
+_KEY_WORDS = frozenset({"pk", "fk", "uk"})
+
+_SHORT_TYPES = {
+    "string": "varchar",
+    "timestamptz": "timestamptz",
+    "timestamp": "timestamp",
+    "time": "time",
+    "double": "double",
+    "float": "real",
+    "bytes": "bytea",
+}
+
+
+def mermaid_type(ct: ColumnType, schema: Schema) -> str:
+    """A one-word type for the diagram: ``varchar``, ``numeric``, ``text[]``."""
+    if ct.kind == "array":
+        assert ct.of is not None
+        return mermaid_type(ct.of, schema) + "[]"
+    if ct.kind == "enum":
+        assert ct.enum is not None
+        return attribute_word(schema.enum(ct.enum).db_name)
+    return _SHORT_TYPES.get(ct.kind, ct.kind)
+
+
+def attribute_word(name: str) -> str:
+    """``name`` as a Mermaid attribute word (type or attribute name)."""
+    word = re.sub(r"[^A-Za-z0-9_-]", "_", name)
+    if not _ATTRIBUTE_NAME.match(word):
+        word = "_" + word
+    if word.lower() in _KEY_WORDS:
+        word += "_"
+    return word
+
+
+def entity_name(table: str) -> str:
+    """A quoted Mermaid entity name (quotes inside would end it: replaced)."""
+    return '"' + table.replace('"', "'") + '"'
+
+
+def _unique_sets(entity: Entity) -> set[frozenset[str]]:
+    """Column sets that are unique on their own in ``entity``."""
+    sets = {frozenset(entity.primary_key.columns)}
+    sets |= {frozenset(u.columns) for u in entity.uniques}
+    sets |= {frozenset(i.columns) for i in entity.indexes if i.unique and not i.where}
+    return sets
+
+
+def _cardinality(entity: Entity, fk: ForeignKey) -> str:
+    nullable = any(entity.column(c).nullable for c in fk.columns)
+    parent = "|o" if nullable else "||"
+    unique = frozenset(fk.columns) in _unique_sets(entity)
+    child = "o|" if unique else "o{"
+    line = "--" if set(fk.columns) <= set(entity.primary_key.columns) else ".."
+    return f"{parent}{line}{child}"
+
+
+def relationship_lines(schema: Schema) -> list[str]:
+    """One line per foreign key, sorted by parent table, child table, FK name."""
+    rows = []
+    for ent in schema.entities:
+        for fk in ent.foreign_keys:
+            label = ", ".join(fk.columns).replace('"', "'")
+            line = (f"{entity_name(fk.ref_table)} {_cardinality(ent, fk)} "
+                    f'{entity_name(ent.table)} : "{label}"')
+            rows.append(((fk.ref_table, ent.table, fk.name), line))
+    return [line for _, line in sorted(rows)]
+
+
+def attribute_lines(entity: Entity, schema: Schema) -> list[str]:
+    """``type name KEYS`` for every column of ``entity``, in table order."""
+    fk_columns = {c for fk in entity.foreign_keys for c in fk.columns}
+    single_unique = {next(iter(s)) for s in _unique_sets(entity) if len(s) == 1}
+    lines = []
+    for col in entity.columns:
+        keys = []
+        if col.primary_key:
+            keys.append("PK")
+        if col.name in fk_columns:
+            keys.append("FK")
+        if col.name in single_unique and not col.primary_key:
+            keys.append("UK")
+        text = f"{mermaid_type(col.type, schema)} {attribute_word(col.name)}"
+        lines.append(f"{text} {', '.join(keys)}" if keys else text)
+    return lines
+
+
+def renamed_attributes(schema: Schema) -> list[tuple[str, str]]:
+    """(``table.column``, diagram name) for every column shown under another name."""
+    return [
+        (f"{ent.table}.{col.name}", attribute_word(col.name))
+        for ent in sorted(schema.entities, key=lambda e: e.table)
+        for col in ent.columns
+        if attribute_word(col.name) != col.name
+    ]
+
+
+def er_diagram(schema: Schema) -> str:
+    """The whole ``erDiagram`` text (without the Markdown fence)."""
+    out = ["erDiagram"]
+    out += [f"    {line}" for line in relationship_lines(schema)]
+    for ent in sorted(schema.entities, key=lambda e: e.table):
+        out.append(f"    {entity_name(ent.table)} {{")
+        out += [f"        {line}" for line in attribute_lines(ent, schema)]
+        out.append("    }")
+    return "\n".join(out) + "\n"
