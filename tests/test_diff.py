@@ -1,0 +1,251 @@
+"""Named before/after diffs: the plan lines, their order, and the apply invariant."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from schemagen.migrations.diff import diff
+from schemagen.migrations.operations import Plan, apply
+from schemagen.migrations.snapshot import ddl_view, empty_schema, same_ddl
+from schemagen.model import CheckConstraint, ColumnType, Default, Index, Schema
+from test_diff_fixtures import (
+    BIGINT,
+    col,
+    entity,
+    enum,
+    enum_type,
+    fk,
+    products,
+    schema,
+    stores,
+    string,
+)
+
+
+def numeric(precision: int, scale: int) -> ColumnType:
+    return ColumnType("numeric", precision=precision, scale=scale)
+
+
+def lines(old: Schema | None, new: Schema) -> list[str]:
+    plan = diff(old, new)
+    check_invariants(old, new, plan)
+    return plan.describe()
+
+
+def check_invariants(old: Schema | None, new: Schema, plan: Plan) -> None:
+    start = ddl_view(old) if old is not None else empty_schema()
+    assert same_ddl(apply(start, plan), new)
+    assert same_ddl(apply(apply(start, plan), plan.reverse()), start)
+
+
+def test_initial_plan_creates_extensions_enums_then_tables_in_dependency_order() -> None:
+    status = enum("product_status", "active", "draft")
+    new = schema(products(status), stores(), enums=(status,), extensions=("pg_trgm",))
+    assert lines(None, new) == [
+        "+ extension pg_trgm",
+        "+ enum product_status (active, draft)",
+        "+ table stores",
+        "+ table products",
+    ]
+
+
+def test_no_change_is_an_empty_plan_even_when_only_orm_fields_differ() -> None:
+    old = schema(stores())
+    store = stores()
+    renamed_attr = dataclasses.replace(
+        store, columns=tuple(dataclasses.replace(c, attribute=f"x_{c.name}") for c in store.columns)
+    )
+    assert diff(old, schema(renamed_attr)).empty
+    assert diff(ddl_view(old), old).empty
+
+
+def test_reordered_columns_are_no_change() -> None:
+    store = stores()
+    reordered = dataclasses.replace(store, columns=tuple(reversed(store.columns)))
+    assert diff(schema(store), schema(reordered)).empty
+
+
+def test_drop_table_is_destructive_and_drops_referencing_fk_first() -> None:
+    old = schema(stores(), products())
+    new = schema(stores())
+    plan = diff(old, new)
+    assert plan.describe() == ["- table products"]
+    assert [op.describe() for op in plan.destructive] == ["- table products"]
+    check_invariants(old, new, plan)
+
+
+def test_columns_added_dropped_altered() -> None:
+    store = stores()
+    changed = dataclasses.replace(
+        store,
+        columns=(
+            store.columns[0],
+            col("name", string(200)),  # widened
+            col("email", string(320), nullable=True),  # added
+        ),
+    )
+    plan = diff(schema(store), schema(changed))
+    assert plan.describe() == [
+        "- column stores.currency",
+        "+ column stores.email character varying(320)",
+        "~ column stores.name: type character varying(100) -> character varying(200)",
+    ]
+    assert [op.describe() for op in plan.destructive] == ["- column stores.currency"]
+    check_invariants(schema(store), schema(changed), plan)
+
+
+@pytest.mark.parametrize(
+    ("old_type", "new_type", "destructive"),
+    [
+        (string(100), string(20), True),
+        (ColumnType("text"), string(100), True),
+        (ColumnType("integer"), BIGINT, False),
+        (BIGINT, ColumnType("integer"), True),
+        (numeric(10, 2), numeric(12, 2), False),
+        (numeric(12, 2), numeric(12, 1), True),
+        (string(100), ColumnType("text"), False),
+        (ColumnType("json"), ColumnType("jsonb"), False),
+        (string(10), ColumnType("integer"), True),
+    ],
+)
+def test_narrowing_is_destructive(
+    old_type: ColumnType, new_type: ColumnType, destructive: bool
+) -> None:
+    before = entity("Thing", "things", col("value", old_type))
+    after = entity("Thing", "things", col("value", new_type))
+    plan = diff(schema(before), schema(after))
+    assert len(plan.operations) == 1
+    assert plan.operations[0].destructive is destructive
+
+
+def test_not_null_without_default_is_destructive_with_default_is_not() -> None:
+    before = entity("Thing", "things", col("a", nullable=True), col("b", nullable=True))
+    after = entity("Thing", "things", col("a"), col("b", default=Default("string", "x")))
+    plan = diff(schema(before), schema(after))
+    risky = [op.describe() for op in plan.destructive]
+    assert risky == ["~ column things.a: NOT NULL"]
+
+
+def test_changed_on_delete_is_drop_then_add() -> None:
+    old = schema(stores(), products())
+    prod = products()
+    changed = dataclasses.replace(
+        prod, foreign_keys=(fk("products", "store_id", "Store", "stores", on_delete="RESTRICT"),)
+    )
+    assert lines(old, schema(stores(), changed)) == [
+        "- foreign key fk_products_store_id_stores on products",
+        "+ foreign key fk_products_store_id_stores on products",
+    ]
+
+
+def test_index_on_existing_table_is_concurrent_unless_it_says_not() -> None:
+    old = schema(stores(), products())
+    prod = products()
+    added = (
+        Index("idx_products_store", ("store_id",)),
+        Index("idx_products_title", ("title",)),
+        Index("idx_products_title_lower", ("title",), where="title <> ''", concurrently=False),
+    )
+    new = schema(stores(), dataclasses.replace(prod, indexes=added))
+    assert lines(old, new) == [
+        "+ index idx_products_title_lower on products",
+        "+ index idx_products_store on products (concurrently)",
+    ]
+
+
+def test_changed_index_is_dropped_first_and_created_last() -> None:
+    old = schema(stores(), products())
+    prod = products()
+    gin = Index("idx_products_title", ("title",), using="gin", ops=(("title", "gin_trgm_ops"),))
+    new = schema(stores(), dataclasses.replace(prod, indexes=(gin,)), extensions=("pg_trgm",))
+    assert lines(old, new) == [
+        "+ extension pg_trgm",
+        "- index idx_products_title on products (concurrently)",
+        "+ index idx_products_title on products (concurrently)",
+    ]
+
+
+def test_enum_value_added_in_its_place_and_removed_destructively() -> None:
+    before = enum("status", "active", "archived")
+    after = enum("status", "draft", "active", "paused", "archived")
+    ent = entity("Thing", "things", col("state", enum_type(before)))
+    plan = diff(schema(ent, enums=(before,)), schema(ent, enums=(after,)))
+    assert plan.describe() == [
+        "+ enum value status.'draft' before 'active'",
+        "+ enum value status.'paused' before 'archived'",
+    ]
+    assert not plan.destructive
+    check_invariants(schema(ent, enums=(before,)), schema(ent, enums=(after,)), plan)
+    back = diff(schema(ent, enums=(after,)), schema(ent, enums=(before,)))
+    assert back.describe() == [
+        "~ enum status values (draft, active, paused, archived) -> (active, archived)"
+    ]
+    assert back.destructive
+
+
+def test_enum_python_name_change_is_no_change() -> None:
+    a = enum("status", "x", "y", name="Status")
+    b = enum("status", "x", "y", name="ThingStatus")
+    ea = entity("Thing", "things", col("state", enum_type(a)))
+    eb = entity("Thing", "things", col("state", enum_type(b)))
+    assert diff(schema(ea, enums=(a,)), schema(eb, enums=(b,))).empty
+
+
+def test_entity_rename_renames_table_sequence_and_conventional_names() -> None:
+    old = schema(stores(), products())
+    prod = products()
+    item = dataclasses.replace(
+        prod, name="Item", table="items", renamed_from="Product",
+        primary_key=dataclasses.replace(prod.primary_key, name="pk_items"),
+        foreign_keys=(fk("items", "store_id", "Store", "stores", on_delete="CASCADE"),),
+    )
+    new = schema(stores(), item)
+    assert lines(old, new) == [
+        "~ table products renamed to items",
+        "~ primary key pk_products renamed to pk_items on items",
+        "~ foreign key fk_products_store_id_stores renamed to fk_items_store_id_stores on items",
+    ]
+    # Once the rename is in a snapshot, the hint is a no-op.
+    assert diff(new, new).empty
+
+
+def test_column_rename_only_with_hint() -> None:
+    before = entity("Thing", "things", col("shop_domain", string(100)))
+    renamed = col("shopify_domain", string(100), renamed_from="shop_domain")
+    hinted = entity("Thing", "things", renamed)
+    unhinted = entity("Thing", "things", col("shopify_domain", string(100)))
+    assert lines(schema(before), schema(hinted)) == [
+        "~ column things.shop_domain renamed to shopify_domain"
+    ]
+    assert lines(schema(before), schema(unhinted)) == [
+        "- column things.shop_domain",
+        "+ column things.shopify_domain character varying(100) NOT NULL",
+    ]
+
+
+def test_fk_cycle_between_new_tables_is_closed_after_both_exist() -> None:
+    a = entity("A", "a", col("b_id", BIGINT, nullable=True),
+               foreign_keys=(fk("a", "b_id", "B", "b"),))
+    b = entity("B", "b", col("a_id", BIGINT, nullable=True),
+               foreign_keys=(fk("b", "a_id", "A", "a"),))
+    assert lines(None, schema(a, b)) == [
+        "+ table a",
+        "+ table b",
+        "+ foreign key fk_a_b_id_b on a",
+    ]
+    down = diff(None, schema(a, b)).reverse().describe()
+    assert down == ["- foreign key fk_a_b_id_b on a", "- table b", "- table a"]
+
+
+def test_check_and_comment_changes() -> None:
+    store = stores()
+    changed = dataclasses.replace(
+        store,
+        description="A merchant's store.",
+        checks=(CheckConstraint("ck_stores_name_not_empty", "name <> ''"),),
+    )
+    assert lines(schema(store), schema(changed)) == [
+        "~ table stores comment added",
+        "+ check ck_stores_name_not_empty on stores",
+    ]

@@ -1,0 +1,278 @@
+"""Operations: reverse().reverse() is the identity; one operation rendered exactly;
+and the property apply(old, diff(old, new)) ~ new over generated schemas."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemagen.migrations.diff import diff
+from schemagen.migrations.op_constraint import (
+    AddConstraint,
+    CreateIndex,
+    DropConstraint,
+    DropIndex,
+    RenameConstraint,
+)
+from schemagen.migrations.op_schema import (
+    AddEnumValue,
+    CreateEnum,
+    CreateExtension,
+    DropEnum,
+    DropEnumValue,
+    DropExtension,
+    EnumUsage,
+    ReplaceEnum,
+)
+from schemagen.migrations.op_table import (
+    AddColumn,
+    AlterColumn,
+    AlterPrimaryKey,
+    AlterTableComment,
+    CreateTable,
+    DropColumn,
+    DropTable,
+    RenameColumn,
+    RenameTable,
+)
+from schemagen.migrations.opbase import Operation
+from schemagen.migrations.operations import apply
+from schemagen.migrations.render import render, render_body
+from schemagen.migrations.revision import RevisionInfo, render_revision
+from schemagen.migrations.snapshot import ddl_view, empty_schema, same_ddl
+from schemagen.model import (
+    CheckConstraint,
+    ColumnType,
+    Default,
+    Entity,
+    Enum,
+    ForeignKey,
+    Index,
+    PrimaryKey,
+    Schema,
+    UniqueConstraint,
+)
+from schemagen.pycode import layout
+from test_diff_fixtures import (
+    BIGINT,
+    col,
+    entity,
+    enum,
+    enum_type,
+    fk,
+    products,
+    schema,
+    stores,
+    string,
+)
+
+STATUS = enum("status", "a", "b")
+USAGE = EnumUsage("things", "state", default_sql="'a'")
+
+EXAMPLES: list[Operation] = [
+    CreateExtension("pg_trgm"),
+    DropExtension("pg_trgm"),
+    CreateEnum(STATUS),
+    DropEnum(STATUS),
+    AddEnumValue("status", "c", ("a", "b"), before="b", usages=(USAGE,)),
+    DropEnumValue("status", "c", ("a", "b"), after="b"),
+    ReplaceEnum("status", ("a", "b"), ("b", "a"), (USAGE,)),
+    CreateTable(stores()),
+    DropTable(products()),
+    RenameTable("Item", "Product", "items", "products", ("id",)),
+    AlterTableComment("stores", None, "A store."),
+    AddColumn("stores", col("email", string(320), nullable=True), 3),
+    DropColumn("stores", col("legacy"), 1),
+    RenameColumn("stores", "shop_domain", "shopify_domain"),
+    AlterColumn("stores", col("name", string(100)), col("name", string(20), nullable=True)),
+    AlterPrimaryKey("stores", PrimaryKey("pk_stores", ("id",)), PrimaryKey("pk_x", ("a", "b"))),
+    AddConstraint("stores", UniqueConstraint("uq_stores_name", ("name",))),
+    DropConstraint("stores", CheckConstraint("ck_stores_x", "x > 0")),
+    CreateIndex("stores", Index("ix_stores_name", ("name",)), concurrently=True),
+    DropIndex("stores", Index("ix_stores_name", ("name",))),
+    RenameConstraint("stores", "index", "ix_a", "ix_b"),
+]
+
+
+@pytest.mark.parametrize("op", EXAMPLES, ids=lambda op: type(op).__name__)
+def test_reverse_reverse_is_identity(op: Operation) -> None:
+    assert op.reverse().reverse() == op
+    assert op.describe()[0] in "+-~"
+    assert op.reverse().describe()[0] in "+-~"
+
+
+def _state() -> Schema:
+    return ddl_view(schema(stores(), products()))
+
+
+def test_one_operation_renders_exactly() -> None:
+    index = Index(
+        "idx_products_title_search", ("title",), using="gin",
+        ops=(("title", "gin_trgm_ops"),), where="title <> ''",
+    )
+    rendered = render(CreateIndex("products", index, concurrently=True), _state())
+    assert rendered.autocommit
+    code = [line for stmt in rendered.statements for line in layout(stmt, "    ")]
+    assert code == [
+        "    op.create_index(",
+        '        op.f("idx_products_title_search"),',
+        '        "products",',
+        '        ["title"],',
+        '        postgresql_using="gin",',
+        '        postgresql_ops={"title": "gin_trgm_ops"},',
+        "        postgresql_where=sa.text(\"title <> ''\"),",
+        "        postgresql_concurrently=True,",
+        "    )",
+    ]
+
+
+def test_concurrent_index_runs_in_an_autocommit_block_and_destructive_ops_are_marked() -> None:
+    state = _state()
+    ops = (
+        DropColumn("stores", col("currency", string(3), default=Default("string", "USD")), 2),
+        CreateIndex("stores", Index("ix_stores_name", ("name",)), concurrently=True),
+    )
+    assert render_body(ops, state) == [
+        "    # DESTRUCTIVE: drops column stores.currency and its values",
+        '    op.drop_column("stores", "currency")',
+        "    with op.get_context().autocommit_block():",
+        "        op.create_index(",
+        '            op.f("ix_stores_name"),',
+        '            "stores",',
+        '            ["name"],',
+        "            postgresql_concurrently=True,",
+        "        )",
+    ]
+
+
+def test_type_change_with_default_drops_casts_and_resets_it() -> None:
+    old = col("code", string(10), default=Default("string", "0"))
+    new = col("code", ColumnType("integer"), default=Default("number", "0"))
+    body = render_body((AlterColumn("stores", old, new),), _state())
+    assert body == [
+        "    # DESTRUCTIVE: narrows stores.code from character varying(10) to integer"
+        " (values may not fit)",
+        '    op.alter_column("stores", "code", server_default=None)',
+        "    op.alter_column(",
+        '        "stores",',
+        '        "code",',
+        "        type_=sa.Integer(),",
+        "        existing_type=sa.String(10),",
+        '        postgresql_using="code::integer",',
+        "    )",
+        '    op.alter_column("stores", "code", server_default=sa.text("0"))',
+    ]
+
+
+def test_rename_table_renames_identity_sequence() -> None:
+    state = ddl_view(schema(dataclasses.replace(products(), foreign_keys=())))
+    body = render_body((RenameTable("Product", "Item", "products", "items", ("id",)),), state)
+    assert body == [
+        '    op.rename_table("products", "items")',
+        '    op.execute("ALTER SEQUENCE products_id_seq RENAME TO items_id_seq")',
+    ]
+
+
+def test_enum_value_removal_swaps_the_type() -> None:
+    en = enum("status", "a", "b", "c")
+    ent = entity("Thing", "things", col("state", enum_type(en), default=Default("string", "a")))
+    state = ddl_view(schema(ent, enums=(en,)))
+    op = DropEnumValue("status", "c", ("a", "b"), after="b", usages=(USAGE,))
+    assert render_body((op,), state) == [
+        "    # DESTRUCTIVE: removes value 'c' from enum status (rows holding it fail)",
+        '    op.execute("ALTER TYPE status RENAME TO status__old")',
+        "    op.execute(\"CREATE TYPE status AS ENUM ('a', 'b')\")",
+        '    op.execute("ALTER TABLE things ALTER COLUMN state DROP DEFAULT")',
+        "    op.execute(",
+        '        "ALTER TABLE things ALTER COLUMN state TYPE status USING state::text::status",',
+        "    )",
+        "    op.execute(\"ALTER TABLE things ALTER COLUMN state SET DEFAULT 'a'\")",
+        '    op.execute("DROP TYPE status__old")',
+    ]
+
+
+# --- property tests over generated schemas ------------------------------------------
+
+TYPES = [
+    ColumnType("integer"), BIGINT, ColumnType("text"), string(50), string(200),
+    ColumnType("numeric", precision=12, scale=2), ColumnType("jsonb"), ColumnType("boolean"),
+]
+DEFAULTS = {"integer": Default("number", "0"), "text": Default("string", "x"),
+            "boolean": Default("boolean", "true"), "jsonb": Default("json", "{}")}
+
+
+@st.composite
+def schemas(draw: st.DrawFn) -> Schema:
+    """Small schemas over a fixed pool of names, so two draws overlap."""
+    enums: list[Enum] = []
+    if draw(st.booleans()):
+        values = draw(st.lists(st.sampled_from("abcde"), min_size=1, max_size=4, unique=True))
+        enums.append(enum("mood", *values))
+    tables = draw(st.lists(st.sampled_from(["alpha", "beta", "gamma"]), min_size=1, unique=True))
+    entities = [draw(_entity(t, tables, enums)) for t in sorted(tables)]
+    return schema(*entities, enums=tuple(enums),
+                  extensions=tuple(draw(st.sets(st.sampled_from(["pg_trgm", "citext"])))))
+
+
+@st.composite
+def _entity(draw: st.DrawFn, table: str, tables: list[str], enums: list[Enum]) -> Entity:
+    names = draw(st.lists(st.sampled_from(["c1", "c2", "c3", "c4"]), unique=True, max_size=4))
+    cols = []
+    for name in names:
+        ct = draw(st.sampled_from(TYPES + [enum_type(e) for e in enums]))
+        default = DEFAULTS.get(ct.kind) if draw(st.booleans()) else None
+        if ct.kind == "enum":
+            default = None
+        cols.append(col(name, ct, nullable=draw(st.booleans()), default=default,
+                        description=draw(st.sampled_from([None, "d1", "d2"]))))
+    fks: list[ForeignKey] = []
+    refs = draw(st.lists(st.sampled_from(tables), unique=True, max_size=2))
+    for ref in refs:
+        cols.append(col(f"{ref}_id", BIGINT, nullable=True))
+        on_delete = draw(st.sampled_from([None, "CASCADE"]))
+        fks.append(fk(table, f"{ref}_id", ref.title(), ref, on_delete=on_delete))
+    ix_cols = [c.name for c in cols]
+    indexes = []
+    if ix_cols and draw(st.booleans()):
+        chosen = draw(st.lists(st.sampled_from(ix_cols), min_size=1, max_size=2, unique=True))
+        name = draw(st.sampled_from([f"ix_{table}_a", f"ix_{table}_b"]))
+        indexes.append(Index(name, tuple(chosen), unique=draw(st.booleans()),
+                             concurrently=draw(st.booleans())))
+    uniques = []
+    if ix_cols and draw(st.booleans()):
+        uniques.append(UniqueConstraint(f"uq_{table}_{ix_cols[0]}", (ix_cols[0],)))
+    checks = [CheckConstraint(f"ck_{table}_x", draw(st.sampled_from(["id > 0", "id >= 0"])))] \
+        if draw(st.booleans()) else []
+    return entity(
+        table.title(), table, *cols,
+        description=draw(st.sampled_from([None, "t1"])),
+        foreign_keys=tuple(sorted(fks, key=lambda f: f.name)),
+        indexes=tuple(indexes), uniques=tuple(uniques), checks=tuple(checks),
+    )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(schemas(), schemas())
+def test_apply_diff_reaches_new_and_reverse_returns(old: Schema, new: Schema) -> None:
+    plan = diff(old, new)
+    start = ddl_view(old)
+    reached = apply(start, plan)
+    assert same_ddl(reached, new)
+    assert same_ddl(apply(reached, plan.reverse()), start)
+    for op in plan.operations:
+        assert op.reverse().reverse() == op
+    assert diff(reached, new).empty
+    # Every plan renders (a missing renderer or a bad state would raise).
+    info = RevisionInfo("001", "000", "change", "0" * 64)
+    text = render_revision(info, plan, start)
+    compile(text, "revision.py", "exec")
+
+
+@settings(max_examples=50, deadline=None)
+@given(schemas())
+def test_initial_plan_builds_the_whole_schema(new: Schema) -> None:
+    plan = diff(None, new)
+    assert same_ddl(apply(empty_schema(), plan), new)
+    assert not plan.destructive
