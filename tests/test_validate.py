@@ -1,0 +1,522 @@
+"""Every semantic check of `schemagen validate`, each fed bad input, with its exact message.
+
+Each case writes ``schema/s.yaml`` (plus ``schema/0_db.yaml`` with the database
+block) and compares the full list of formatted issues: file:line:col: path: message.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fixtures.language.helpers import issues_of
+
+CASES: dict[str, tuple[str, list[str]]] = {
+    # unknown types, with a hint
+    'unknown_type': (
+        """
+entities:
+  Product:
+    columns:
+      id: {type: bigint, primary_key: true}
+      title: {type: strng, length: 20}
+""",
+        [
+            "schema/s.yaml:5:15: entities.Product.columns.title.type: unknown type 'strng' "
+            "(did you mean 'string'?)",
+        ],
+    ),
+    # unknown keys at every level, with a hint
+    'unknown_keys': (
+        """
+entities:
+  Product:
+    colums: {}
+    columns:
+      id: {type: bigint, primary_key: true, nulable: true}
+    indexes:
+      ix_a: {columns: [id], usign: gin}
+""",
+        [
+            "schema/s.yaml:3:5: entities.Product.colums: unknown key 'colums' (did you mean "
+            "'columns'?)",
+            "schema/s.yaml:5:45: entities.Product.columns.id.nulable: unknown key 'nulable' "
+            "(did you mean 'nullable'?)",
+            "schema/s.yaml:7:29: entities.Product.indexes.ix_a.usign: unknown key 'usign' "
+            "(did you mean 'using'?)",
+        ],
+    ),
+    # values of the wrong kind, and YAML booleans
+    'bad_values': (
+        """
+enums:
+  Answer: {values: [yes, no]}
+entities:
+  Product:
+    columns:
+      id: {type: bigint, primary_key: true}
+      store_id: {references: Product, on_delete: cascading}
+      x: {type: 3}
+""",
+        [
+            'schema/s.yaml:2:21: enums.Answer.values.0: expected a value, or {value: ..., '
+            'description: ...}, got true (YAML reads yes/no/on/off/true/false as booleans; '
+            'quote the text)',
+            'schema/s.yaml:2:26: enums.Answer.values.1: expected a value, or {value: ..., '
+            'description: ...}, got false (YAML reads yes/no/on/off/true/false as booleans; '
+            'quote the text)',
+            'schema/s.yaml:7:39: entities.Product.columns.store_id.on_delete: unknown value '
+            "'cascading' (did you mean 'cascade'?); expected one of: cascade, set null, "
+            'restrict, no action',
+            'schema/s.yaml:8:11: entities.Product.columns.x.type: expected a type name, got '
+            'the number 3',
+        ],
+    ),
+    # type aliases that refer to themselves
+    'alias_cycle': (
+        """
+types:
+  a: {type: b}
+  b: {type: a}
+  c: {type: c}
+entities:
+  P:
+    columns:
+      id: {type: bigint, primary_key: true}
+""",
+        [
+            'schema/s.yaml:2:7: types.a.type: type alias cycle: a -> b -> a',
+            'schema/s.yaml:3:7: types.b.type: type alias cycle: b -> a -> b',
+            'schema/s.yaml:4:7: types.c.type: type alias cycle: c -> c',
+        ],
+    ),
+    # undefined mixins, enums, entities and columns
+    'undefined_names': (
+        """
+mixins:
+  stamps:
+    columns:
+      created_at: {type: timestamptz}
+entities:
+  Store:
+    mixins: [stamp]
+    columns:
+      id: {type: bigint, primary_key: true}
+      status: {type: enum, enum: Status}
+      owner_id: {references: Stor}
+      parent_id: {references: Store.idd}
+    unique:
+      uq_x: [nam]
+    checks:
+      ck_x: "prise >= 0"
+    indexes:
+      ix_a: [statsu]
+      ix_b: {columns: [status], ops: {stat: x}, include: [foo], where: "bar > 1"}
+    relationships:
+      things: {entity: Thing}
+      others: {entity: Store}
+      more: {entity: Store, secondary: nope}
+""",
+        [
+            "schema/s.yaml:7:14: entities.Store.mixins.0: unknown mixin 'stamp' (did you "
+            "mean 'stamps'?)",
+            "schema/s.yaml:10:28: entities.Store.columns.status.enum: unknown enum 'Status'",
+            'schema/s.yaml:11:18: entities.Store.columns.owner_id.references: unknown entity '
+            "'Stor' (did you mean 'Store'?)",
+            'schema/s.yaml:12:19: entities.Store.columns.parent_id.references: entity Store '
+            "has no column 'idd' (did you mean 'id'?)",
+            "schema/s.yaml:14:14: entities.Store.unique.uq_x.0: unknown column 'nam'",
+            "schema/s.yaml:16:7: entities.Store.checks.ck_x: unknown column 'prise'",
+            "schema/s.yaml:18:14: entities.Store.indexes.ix_a.0: unknown column 'statsu' "
+            "(did you mean 'status'?)",
+            "schema/s.yaml:19:39: entities.Store.indexes.ix_b.ops.stat: `ops` names 'stat', "
+            'which is not one of the index columns (status)',
+            "schema/s.yaml:19:59: entities.Store.indexes.ix_b.include.0: unknown column 'foo'",
+            "schema/s.yaml:19:65: entities.Store.indexes.ix_b.where: unknown column 'bar'",
+            'schema/s.yaml:21:16: entities.Store.relationships.things.entity: unknown entity '
+            "'Thing'",
+            "schema/s.yaml:22:7: entities.Store.relationships.others: relationship 'others' "
+            'matches no foreign key to Store; set back_populates: others on the foreign-key '
+            'column, or say secondary: <table> for a many-to-many',
+            "schema/s.yaml:23:29: entities.Store.relationships.more.secondary: "
+            "unknown table 'nope'",
+        ],
+    ),
+    # a column said twice through mixins
+    'mixin_conflicts': (
+        """
+mixins:
+  a:
+    columns:
+      note: {type: text}
+  b:
+    columns:
+      note: {type: text}
+      created_at: {type: timestamptz}
+entities:
+  Store:
+    mixins: [a, b]
+    columns:
+      id: {type: bigint, primary_key: true}
+      created_at: {type: timestamptz}
+""",
+        [
+            "schema/s.yaml:11:17: entities.Store.mixins.1: column 'note' comes from both "
+            "mixin 'a' and 'b'",
+            "schema/s.yaml:14:7: entities.Store.columns.created_at: column 'created_at' also "
+            "comes from mixin 'b'; say it once",
+        ],
+    ),
+    # foreign-key type, uniqueness and delete rule
+    'foreign_keys': (
+        """
+entities:
+  Store:
+    columns:
+      id: {type: bigint, primary_key: true}
+      email: {type: text}
+  Product:
+    columns:
+      id: {type: bigint, primary_key: true}
+      store_id: {type: integer, references: Store, on_delete: set null}
+      store_email: {type: text, references: Store.email, on_delete: cascade}
+      x: {type: text, on_delete: cascade}
+""",
+        [
+            'schema/s.yaml:9:18: entities.Product.columns.store_id.type: type integer '
+            'differs from the referenced Store.id (bigint); leave `type` out to copy it',
+            'schema/s.yaml:9:52: entities.Product.columns.store_id.on_delete: on_delete: set '
+            'null on a NOT NULL column; add nullable: true or choose another rule',
+            'schema/s.yaml:10:33: entities.Product.columns.store_email.references: '
+            'Store.email is neither the primary key nor unique; PostgreSQL needs a unique '
+            'constraint on the referenced column',
+            'schema/s.yaml:11:23: entities.Product.columns.x.on_delete: `on_delete` needs '
+            '`references` (a foreign key)',
+        ],
+    ),
+    # entities without a usable primary key
+    'primary_keys': (
+        """
+entities:
+  Store:
+    columns:
+      name: {type: text}
+  Other:
+    columns:
+      a: {type: bigint, primary_key: true}
+      b: {type: bigint, primary_key: true, nullable: true}
+  Ref:
+    columns:
+      id: {type: bigint, primary_key: true}
+      o: {references: Other, on_delete: cascade}
+""",
+        [
+            'schema/s.yaml:2:3: entities.Store: entity has no primary key; mark a column '
+            'with primary_key: true',
+            'schema/s.yaml:8:44: entities.Other.columns.b.nullable: a primary-key column '
+            'cannot be nullable',
+            'schema/s.yaml:12:11: entities.Ref.columns.o.references: entity Other has a '
+            'composite primary key (a, b); reference one column, e.g. Other.a',
+        ],
+    ),
+    # invalid and too long identifiers, given or generated
+    'identifiers': (
+        """
+entities:
+  Store:
+    table: store-table
+    columns:
+      id: {type: bigint, primary_key: true}
+      a_very_long_column_name_that_goes_on_and_on_and_on_beyond_the_limit_x: {type: text}
+      2fa: {type: text}
+  Product:
+    table: products_with_a_rather_long_table_name_for_the_sake_of_the_test
+    columns:
+      id: {type: bigint, primary_key: true}
+      store_id: {references: Other, on_delete: cascade}
+  Other:
+    columns:
+      id: {type: bigint, primary_key: true}
+""",
+        [
+            "schema/s.yaml:3:5: entities.Store.table: table name 'store-table' is not a "
+            'valid identifier (letters, digits and underscores, not starting with a digit)',
+            'schema/s.yaml:6:7: '
+            'entities.Store.columns.a_very_long_column_name_that_goes_on_and_on_and_on_beyond_'
+            'the_limit_x: column name '
+            "'a_very_long_column_name_that_goes_on_and_on_and_on_beyond_the_limit_x' is 69 "
+            "bytes, longer than PostgreSQL's 63-byte limit for names",
+            "schema/s.yaml:7:7: entities.Store.columns.2fa: column name '2fa' is not a valid "
+            'identifier (letters, digits and underscores, not starting with a digit)',
+            'schema/s.yaml:8:3: entities.Product: primary-key name '
+            "'pk_products_with_a_rather_long_table_name_for_the_sake_of_the_test' from the "
+            "naming convention is 66 bytes, longer than PostgreSQL's 63; shorten the names "
+            'or set database.naming_convention',
+            'schema/s.yaml:12:18: entities.Product.columns.store_id.references: foreign-key '
+            'name '
+            "'fk_products_with_a_rather_long_table_name_for_the_sake_of_the_test_store_id_othe"
+            "rs' from the naming convention is 82 bytes, longer than PostgreSQL's 63; "
+            'shorten the names or set database.naming_convention',
+        ],
+    ),
+    # same table, index or constraint name twice
+    'namespaces': (
+        """
+entities:
+  Store:
+    columns:
+      id: {type: bigint, primary_key: true}
+      code: {type: text}
+    indexes:
+      idx_shared: [code]
+  Shop:
+    table: stores
+    columns:
+      id: {type: bigint, primary_key: true}
+  Other:
+    columns:
+      id: {type: bigint, primary_key: true}
+      code: {type: text}
+    unique:
+      uq_code: [code]
+    checks:
+      uq_code: "code <> ''"
+    indexes:
+      idx_shared: [code]
+""",
+        [
+            "schema/s.yaml:2:3: entities.Store: table 'stores' is also the table of Shop "
+            '(schema/s.yaml:8:3)',
+            "schema/s.yaml:7:7: entities.Store.indexes.idx_shared: name 'idx_shared' is "
+            'already used by an index of Other (schema/s.yaml:21:7); PostgreSQL tables, '
+            'indexes and unique or primary-key constraints share one namespace',
+            "schema/s.yaml:19:7: entities.Other.checks.uq_code: constraint name 'uq_code' is "
+            'used twice on table others',
+            'schema/s.yaml:21:7: warning: entities.Other.indexes.idx_shared: index '
+            'idx_shared duplicates unique constraint uq_code (which already has an index on '
+            'the same columns); drop it',
+        ],
+    ),
+    # keywords and names SQLAlchemy reserves
+    'python_names': (
+        """
+entities:
+  Store:
+    columns:
+      id: {type: bigint, primary_key: true}
+      class: {type: text}
+      metadata: {type: jsonb}
+      registry: {type: text, attribute: registry_}
+      from: {type: text, attribute: import}
+""",
+        [
+            "schema/s.yaml:5:7: entities.Store.columns.class: column name 'class' is a "
+            'Python keyword; add attribute: class_ (the Python name)',
+            "schema/s.yaml:6:7: entities.Store.columns.metadata: column name 'metadata' is "
+            "reserved by SQLAlchemy's declarative base; add attribute: metadata_ (the Python "
+            'name)',
+            "schema/s.yaml:8:26: entities.Store.columns.from.attribute: 'import' is not a "
+            'valid Python name',
+        ],
+    ),
+    # relationship names that clash with columns
+    'relationship_clash': (
+        """
+entities:
+  Store:
+    columns:
+      id: {type: bigint, primary_key: true}
+      products: {type: text}
+  Product:
+    columns:
+      id: {type: bigint, primary_key: true}
+      store_id: {references: Store, on_delete: cascade}
+      store: {type: text}
+""",
+        [
+            'schema/s.yaml:9:7: entities.Product.columns.store_id.back_populates: '
+            "relationship 'products' on Store clashes with column 'products'; choose another "
+            'name',
+            'schema/s.yaml:9:7: entities.Product.columns.store_id.relationship: relationship '
+            "'store' on Product clashes with column 'store'; choose another name",
+        ],
+    ),
+    # two foreign keys creating the same reverse side
+    'relationship_twice': (
+        """
+entities:
+  Store:
+    columns:
+      id: {type: bigint, primary_key: true}
+  Order:
+    columns:
+      id: {type: bigint, primary_key: true}
+      store_id: {references: Store, on_delete: cascade}
+      billing_store_id: {references: Store, on_delete: cascade}
+""",
+        [
+            'schema/s.yaml:8:7: entities.Order.columns.store_id.back_populates: relationship '
+            "'orders' on Store is created twice (by entities.Order.columns.billing_store_id, "
+            'entities.Order.columns.store_id); give each a different name',
+            'schema/s.yaml:9:7: entities.Order.columns.billing_store_id.back_populates: '
+            "relationship 'orders' on Store is created twice (by "
+            'entities.Order.columns.billing_store_id, entities.Order.columns.store_id); give '
+            'each a different name',
+        ],
+    ),
+    # string length, numeric scale, array element, enum name
+    'type_parameters': (
+        """
+entities:
+  Store:
+    columns:
+      id: {type: bigint, primary_key: true}
+      a: {type: string}
+      b: {type: numeric, precision: 4, scale: 6}
+      c: {type: array}
+      d: {type: text, length: 4}
+      e: {type: numeric, scale: 2}
+      f: {type: array, of: {type: string}}
+      g: {type: enum}
+""",
+        [
+            'schema/s.yaml:5:11: entities.Store.columns.a.type: type string needs `length` '
+            '(or use text)',
+            'schema/s.yaml:6:11: entities.Store.columns.b.type: numeric scale 6 is above '
+            'precision 4',
+            'schema/s.yaml:7:11: entities.Store.columns.c.type: type array needs `of:` (the '
+            'element type)',
+            'schema/s.yaml:8:23: entities.Store.columns.d.length: `length` applies only to '
+            'type string, not text',
+            'schema/s.yaml:9:11: entities.Store.columns.e.type: numeric `scale` needs '
+            '`precision` too',
+            'schema/s.yaml:10:11: entities.Store.columns.f.type: type string needs `length` '
+            '(or use text)',
+            'schema/s.yaml:11:11: entities.Store.columns.g.type: type enum needs `enum:` '
+            '(the name of an enum)',
+        ],
+    ),
+    # defaults that do not fit their column
+    'defaults': (
+        """
+enums:
+  Status: {values: [active, archived]}
+entities:
+  Store:
+    columns:
+      id: {type: bigint, primary_key: true}
+      a: {type: integer, default: lots}
+      b: {type: enum, enum: Status, default: actve}
+      c: {type: integer, default: 1.5}
+      d: {type: boolean, default: 'yes'}
+      e: {type: text, default: {}}
+      f: {type: jsonb, default: 'x'}
+      g: {type: string, length: 2, default: abc}
+      h: {type: date, default: tomorrow}
+      i: {type: uuid, default: nope}
+      j: {type: text, default: true}
+      k: {type: integer, default: now}
+      l: {type: text, on_update: now}
+""",
+        [
+            "schema/s.yaml:7:26: entities.Store.columns.a.default: default 'lots' is text, "
+            'but the column is integer',
+            "schema/s.yaml:8:37: entities.Store.columns.b.default: default 'actve' is not a "
+            "value of enum Status (did you mean 'active'?)",
+            'schema/s.yaml:9:26: entities.Store.columns.c.default: default 1.5 is not a '
+            'whole number (column type integer)',
+            "schema/s.yaml:10:26: entities.Store.columns.d.default: default 'yes' is text, "
+            'but the column is boolean',
+            'schema/s.yaml:11:23: entities.Store.columns.e.default: a JSON default needs a '
+            'json or jsonb column, not text',
+            "schema/s.yaml:12:24: entities.Store.columns.f.default: default 'x' is text, but "
+            'the column is jsonb',
+            'schema/s.yaml:13:36: entities.Store.columns.g.default: default is 3 characters, '
+            'longer than length 2',
+            "schema/s.yaml:14:23: entities.Store.columns.h.default: default 'tomorrow' is "
+            'not an ISO date (or `now`)',
+            "schema/s.yaml:15:23: entities.Store.columns.i.default: default 'nope' is not a "
+            'UUID (for a random one: {sql: gen_random_uuid()})',
+            'schema/s.yaml:16:23: entities.Store.columns.j.default: default true is a '
+            'boolean, but the column is text',
+            "schema/s.yaml:17:26: entities.Store.columns.k.default: default 'now' is text, "
+            'but the column is integer (`now` works on date and time columns)',
+            'schema/s.yaml:18:23: entities.Store.columns.l.on_update: on_update: now needs a '
+            'date or time column, not text',
+        ],
+    ),
+    # GIN operator classes and their extensions
+    'indexes': (
+        """
+entities:
+  Store:
+    columns:
+      id: {type: bigint, primary_key: true}
+      data: {type: json}
+      title: {type: text}
+    indexes:
+      idx_data: {columns: [data], using: gin}
+      idx_title: {columns: [title], using: gin, ops: {title: gin_trgm_ops}}
+      idx_title2: {columns: [title], using: gin}
+      idx_u: {columns: [title], using: gin, unique: true, ops: {title: gin_trgm_ops}}
+""",
+        [
+            "schema/s.yaml:8:7: entities.Store.indexes.idx_data: GIN on json column 'data' "
+            'needs an operator class (json has no default one); use type jsonb',
+            'schema/s.yaml:9:55: entities.Store.indexes.idx_title.ops.title: operator class '
+            'gin_trgm_ops needs the pg_trgm extension; add it to database.extensions',
+            'schema/s.yaml:10:7: entities.Store.indexes.idx_title2: GIN on text column '
+            "'title' needs an operator class in `ops` (e.g. title: gin_trgm_ops)",
+            'schema/s.yaml:11:45: entities.Store.indexes.idx_u.unique: a unique index must '
+            'use btree, not gin',
+            'schema/s.yaml:11:65: entities.Store.indexes.idx_u.ops.title: operator class '
+            'gin_trgm_ops needs the pg_trgm extension; add it to database.extensions',
+        ],
+    ),
+    # enum values and names
+    'enums': (
+        """
+enums:
+  Status: {values: [a-b, a_b, c, c]}
+  class: {values: [x]}
+  Store: {values: [x]}
+entities:
+  Store:
+    columns:
+      id: {type: bigint, primary_key: true}
+""",
+        [
+            "schema/s.yaml:2:26: enums.Status.values.1: values 'a-b' and 'a_b' both become "
+            'the Python member A_B',
+            "schema/s.yaml:2:34: enums.Status.values.3: value 'c' is listed twice",
+            "schema/s.yaml:3:3: enums.class: enum name 'class' is not a valid Python class name",
+            "schema/s.yaml:4:3: enums.Store: 'Store' is both an enum and an entity",
+        ],
+    ),
+    # order_by naming a column that does not exist
+    'order_by': (
+        """
+entities:
+  Store:
+    columns:
+      id: {type: bigint, primary_key: true}
+    relationships:
+      products: {cascade: "all, delete-orphan", order_by: "positon desc"}
+  Product:
+    columns:
+      id: {type: bigint, primary_key: true}
+      store_id: {references: Store, on_delete: cascade}
+      position: {type: integer}
+""",
+        [
+            'schema/s.yaml:6:49: entities.Store.relationships.products.order_by: order_by '
+            "names 'positon desc', which is not a column of Product",
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_semantic_check(tmp_path: Path, case: str) -> None:
+    text, expected = CASES[case]
+    assert issues_of(tmp_path, {"s.yaml": text}) == expected
