@@ -61,7 +61,8 @@ class CheckReport:
         """One line: what was checked, and whether anything drifted."""
         parts = [f"{self.files_checked} generated files"]
         if self.head is not None:
-            parts.append(f"{self.revisions} revisions up to {self.head}")
+            plural = "s" if self.revisions != 1 else ""
+            parts.append(f"{self.revisions} revision{plural} up to {self.head}")
         else:
             parts.append("no revisions")
         if self.database is not None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .config import Project
 from .errors import MigrationError
@@ -28,12 +27,12 @@ BUILD_HINT = "run `schemagen build` and commit the result"
 
 @dataclass(frozen=True)
 class HistoryState:
-    """What the checks need from the migration history: revision ids in order and
-    the schema snapshot at the head (None before the first revision)."""
+    """What the checks need from the migration history: revision ids in order, the
+    head, and where the head's schema snapshot is (None before the first revision)."""
 
     ids: tuple[str, ...]
     head: str | None
-    head_snapshot: Schema | None
+    head_snapshot_path: Path | None
 
 
 def history_findings(project: Project) -> tuple[HistoryState | None, list[Finding]]:
@@ -43,38 +42,34 @@ def history_findings(project: Project) -> tuple[HistoryState | None, list[Findin
     try:
         history = load_history(project)
     except MigrationError as exc:
+        text = str(exc).strip()
         return None, [
-            Finding(
-                "history", _versions_label(project), _first_line(str(exc)), _rest_lines(str(exc))
-            )
+            Finding("history", _versions_label(project), _first_line(text), _rest_lines(text))
         ]
-    return _state(history), []
-
-
-def _state(history: Any) -> HistoryState:
-    """Adapt the migrations engine's History object to what the checks read."""
-    revisions = list(getattr(history, "revisions", ()))
-    ids = tuple(str(getattr(rev, "id", rev)) for rev in revisions)
-    head = getattr(history, "head", None)
-    if head is not None and not isinstance(head, str):
-        head = str(getattr(head, "id", head))
-    if head is None and ids:
-        head = ids[-1]
-    snapshot = None
-    if revisions:
-        last = revisions[-1]
-        snapshot = getattr(last, "snapshot", None)
-        if callable(snapshot):
-            snapshot = snapshot()
-    return HistoryState(ids=ids, head=head, head_snapshot=snapshot)
+    head = history.head
+    return HistoryState(
+        ids=tuple(rev.id for rev in history.revisions),
+        head=head.id if head else None,
+        head_snapshot_path=head.snapshot_path if head else None,
+    ), []
 
 
 def pending_findings(state: HistoryState, schema: Schema) -> list[Finding]:
-    """The operations the next revision would hold: the schema moved past its snapshot."""
+    """The operations the next revision would hold: the schema moved past its snapshot.
+
+    Fast path first: ``migrate`` stores ``ddl_view(schema).to_json()`` as the
+    snapshot, so an identical text means nothing is pending, and the diff
+    engine (which imports SQLAlchemy to render types) is not even imported.
+    """
+    from .migrations.snapshot import ddl_view
+
+    snapshot_text = _read(state.head_snapshot_path)
+    if snapshot_text is not None and snapshot_text == ddl_view(schema).to_json():
+        return []
     from .migrations.diff import diff
 
-    plan = diff(state.head_snapshot, schema)
-    operations = list(plan.operations)
+    old = Schema.from_json(snapshot_text) if snapshot_text is not None else None
+    operations = list(diff(old, schema).operations)
     if not operations:
         return []
     since = f"since revision {state.head}" if state.head else "and there is no revision yet"
@@ -89,6 +84,12 @@ def pending_findings(state: HistoryState, schema: Schema) -> list[Finding]:
         more = len(operations) - MAX_PENDING_LISTED
         listed.append(Finding("pending", "schema", f"... and {more} more (see `schemagen plan`)"))
     return [header, *listed]
+
+
+def _read(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    return path.read_text(encoding="utf-8")
 
 
 def file_findings(
@@ -123,7 +124,7 @@ def compare_file(path: Path, rel: str, expected: str, *, show_diff: bool) -> Fin
     return Finding(
         "file",
         rel,
-        f"differs from what `schemagen build` writes ({changed})",
+        f"differs from what `schemagen build` writes ({changed} lines)",
         BUILD_HINT,
         _unified(actual, expected, rel) if show_diff else None,
     )
@@ -136,7 +137,7 @@ def _changed_lines(actual: str, expected: str) -> str:
             added += 1
         elif line.startswith("-") and not line.startswith("---"):
             removed += 1
-    return f"build would add {added} and remove {removed} line(s)"
+    return f"+{added} -{removed}"
 
 
 def _unified(actual: str, expected: str, rel: str) -> str:
