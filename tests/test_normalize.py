@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 from fixtures.language.helpers import schema_of
-
 from schemagen.model import (
     ColumnType,
     Default,
