@@ -1,0 +1,110 @@
+"""Lint warnings for the failures of the hand-written InventorySync code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+from fixtures.language.helpers import issues_of, result_of, write_project
+from schemagen.cli import main
+
+DUPLICATES = """
+entities:
+  Variant:
+    columns:
+      id: {type: bigint, primary_key: true, index: true}
+      sku: {type: string, length: 64, nullable: true, index: true}
+      po_number: {type: string, length: 32, unique: true}
+      store_id: {type: bigint}
+      domain: {type: text}
+    unique:
+      uq_variants_store_domain: [store_id, domain]
+    indexes:
+      idx_variants_sku: [sku]
+      idx_variants_sku_not_null: {columns: [sku], where: "sku IS NOT NULL"}
+      idx_po_number: [po_number]
+      idx_store_domain_unique: {columns: [store_id, domain], unique: true}
+      idx_domain_store: [domain, store_id]
+      idx_sku_trgm: {columns: [sku], using: gin, ops: {sku: gin_trgm_ops}}
+"""
+
+
+def test_duplicate_indexes(tmp_path: Path) -> None:
+    (tmp_path / "schema").mkdir()
+    (tmp_path / "schema" / "0_db.yaml").write_text("database: {name: t, extensions: [pg_trgm]}\n")
+    issues = issues_of(tmp_path, {"s.yaml": DUPLICATES}, database=False)
+    assert issues == [
+        "schema/s.yaml:4:45: warning: entities.Variant.columns.id.index: index ix_variants_id "
+        "duplicates the primary key (which already has an index on the same columns); drop it",
+        "schema/s.yaml:5:55: warning: entities.Variant.columns.sku.index: index ix_variants_sku "
+        "duplicates index idx_variants_sku (same columns, same order); drop one",
+        "schema/s.yaml:14:7: warning: entities.Variant.indexes.idx_po_number: index "
+        "idx_po_number duplicates unique constraint uq_variants_po_number (which already has "
+        "an index on the same columns); drop it",
+        "schema/s.yaml:15:7: warning: entities.Variant.indexes.idx_store_domain_unique: index "
+        "idx_store_domain_unique duplicates unique constraint uq_variants_store_domain (which "
+        "already has an index on the same columns); drop it",
+    ]
+
+
+CASCADES = """
+entities:
+  Store:
+    columns:
+      id: {type: bigint, primary_key: true}
+    relationships:
+      products: {cascade: "all, delete-orphan"}
+  Product:
+    columns:
+      id: {type: bigint, primary_key: true}
+      store_id: {references: Store}
+      price: {type: float}
+      cost_per_item: {type: double, nullable: true}
+      total_amount: {type: numeric, precision: 12, scale: 2}
+      weight: {type: float}
+  Item:
+    columns:
+      id: {type: bigint, primary_key: true}
+      product_id: {references: Product}
+      store_id: {references: Store, nullable: true}
+      other_id: {references: Product, on_delete: restrict, back_populates: kept}
+"""
+
+
+def test_cascades_delete_rules_and_money(tmp_path: Path) -> None:
+    assert issues_of(tmp_path, {"s.yaml": CASCADES}) == [
+        "schema/s.yaml:10:18: warning: entities.Product.columns.store_id.references: "
+        "Store.products cascades delete-orphan, but this foreign key has no ON DELETE CASCADE, "
+        "so deleting outside the ORM fails; add on_delete: cascade",
+        "schema/s.yaml:11:15: warning: entities.Product.columns.price.type: money-like column "
+        "'price' uses float, which rounds; use numeric with precision and scale (e.g. a "
+        "`money` type)",
+        "schema/s.yaml:12:23: warning: entities.Product.columns.cost_per_item.type: money-like "
+        "column 'cost_per_item' uses double, which rounds; use numeric with precision and "
+        "scale (e.g. a `money` type)",
+        "schema/s.yaml:18:20: warning: entities.Item.columns.product_id.references: NOT NULL "
+        "foreign key with no on_delete rule: deleting a Product fails, or the ORM tries to set "
+        "this column to NULL; say on_delete: cascade or restrict",
+    ]
+
+
+def test_warnings_exit_0_unless_strict(tmp_path: Path) -> None:
+    write_project(tmp_path, {"s.yaml": CASCADES})
+    runner = CliRunner()
+    ok = runner.invoke(main, ["validate", "--project", str(tmp_path)])
+    assert ok.exit_code == 0
+    assert ok.stdout == "schema OK: 3 entities, 11 columns, 0 enums, 0 indexes, 4 warning(s)\n"
+    assert ok.stderr.count("warning: ") == 4
+    strict = runner.invoke(main, ["validate", "--strict", "--project", str(tmp_path)])
+    assert strict.exit_code == 2
+    assert strict.stdout == ""
+
+
+def test_clean_schema_has_no_warnings(tmp_path: Path) -> None:
+    fixed = CASCADES.replace("{references: Store}", "{references: Store, on_delete: cascade}")
+    fixed = fixed.replace("{type: float}", "{type: numeric, precision: 12, scale: 2}")
+    fixed = fixed.replace("{type: double, nullable: true}", "{type: text, nullable: true}")
+    fixed = fixed.replace("{references: Product}", "{references: Product, on_delete: cascade}")
+    result = result_of(tmp_path, {"s.yaml": fixed})
+    assert result.issues == []
+    assert result.schema is not None
