@@ -16,6 +16,21 @@ from pgcluster import PgCluster, start_cluster  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="Rewrite golden files (tests/golden, the flagship's generated/) from fresh output.",
+    )
+
+
+@pytest.fixture(scope="session")
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    """True when the run was started with --update-golden."""
+    return bool(request.config.getoption("--update-golden"))
+
+
 @pytest.fixture(scope="session")
 def pg() -> Iterator[PgCluster]:
     """One PostgreSQL server for the whole session, stopped at the end."""
