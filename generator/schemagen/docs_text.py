@@ -6,8 +6,11 @@ the same in table cells and in paragraphs:
 
 - inline Markdown renders: ``**bold**``, ``*emphasis*``, `` `code` ``, links;
 - raw HTML, backslashes and pipes show as written (``<b>`` is text, not bold);
-- line breaks show as written (``<br>`` in a cell, a hard break in a paragraph),
-  and a blank line starts a new paragraph;
+- a blank line starts a new paragraph (``<br><br>`` in a cell); a single newline
+  is a soft wrap, as in any Markdown (YAML block scalars wrap long text), except
+  before a line that starts like a list item, heading, quote, table row or
+  fence: that line keeps its own line (a hard break, ``<br>`` in a cell), so
+  ``- a`` / ``- b`` lines still show one per line;
 - block-level Markdown does not apply: a line starting with ``#``, ``-``, ``>``,
   ``1.``, a fence or an underline shows those characters instead of turning into
   a heading, list, quote, code block or rule, so a description can never end
@@ -26,6 +29,8 @@ _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 # Line starts that would open a block construct in a paragraph context.
 _BLOCK_START = re.compile(r"^(#|>|[-+*=_~](?=\s|[-+*=_~]*$)|\[[^\]]*\]:)")
 _ORDERED = re.compile(r"^(\d{1,9})([.)])")
+# A line that starts like a block of its own keeps its line break.
+_OWN_LINE = re.compile(r"^([-+*]\s|\d{1,9}[.)]\s|#|>|\||```|~~~)")
 
 
 def _escape_plain(text: str) -> str:
@@ -76,13 +81,21 @@ def _guard_line(line: str) -> str:
 
 
 def _lines(text: str) -> list[str]:
-    """Lines of ``text`` with code spans joined onto one line (Markdown shows a
-    newline inside a code span as a space anyway)."""
+    """The lines of ``text`` as they should show: soft-wrapped lines joined with a
+    space, a blank line kept as ``""``. Code spans are put on one line first
+    (Markdown shows a newline inside a code span as a space anyway)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
     joined = "".join(
         piece.replace("\n", " ") if is_code else piece for is_code, piece in _split_code(text)
     )
-    return joined.split("\n")
+    lines: list[str] = []
+    for raw in joined.split("\n"):
+        line = raw.strip()
+        if lines and lines[-1] and line and not _OWN_LINE.match(line):
+            lines[-1] += " " + line
+        else:
+            lines.append(line)
+    return lines
 
 
 def md_text(text: str | None) -> str:
