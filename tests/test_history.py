@@ -1,0 +1,123 @@
+"""The revision history on disk: verification errors say what to do, and nothing is written."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import pytest
+from schemagen.config import Project, load_project
+from schemagen.errors import MigrationError
+from schemagen.migrations.commands import migrate, rehash
+from schemagen.migrations.history import load_history
+from schemagen.model import Schema
+from test_diff_fixtures import col, products, schema, stores, string
+
+
+def _project(tmp_path: Path) -> Project:
+    (tmp_path / "pyproject.toml").write_text('[tool.schemagen]\nschema = "schema"\n')
+    (tmp_path / "schema").mkdir()
+    return load_project(tmp_path)
+
+
+def _two_revisions(project: Project) -> None:
+    migrate(project, schema(stores()), "initial schema")
+    migrate(project, schema(stores(), products()), "add products")
+
+
+def _files(project: Project) -> dict[str, bytes]:
+    root = project.migrations_dir
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def _add_column(project: Project) -> Schema:
+    store = stores()
+    extra = dataclasses.replace(store, columns=(*store.columns, col("x", string(5), nullable=True)))
+    return schema(extra, products())
+
+
+def test_history_lists_revisions_in_order(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    _two_revisions(project)
+    history = load_history(project)
+    assert [(r.id, r.slug, r.down_revision) for r in history.revisions] == [
+        ("000", "initial_schema", None),
+        ("001", "add_products", "000"),
+    ]
+    assert history.head is not None and history.head.id == "001"
+    assert [e.table for e in history.head.snapshot.entities] == ["products", "stores"]
+    assert history.next_id == "002"
+
+
+def _assert_refused(project: Project, needle: str) -> None:
+    before = _files(project)
+    with pytest.raises(MigrationError) as err:
+        migrate(project, _add_column(project), "more")
+    assert needle in str(err.value)
+    assert _files(project) == before  # nothing written
+
+
+def test_hand_edited_revision_is_reported_and_rehash_accepts_it(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    _two_revisions(project)
+    rev = next(project.versions_dir.glob("001_*.py"))
+    rev.write_text(rev.read_text().replace("def upgrade() -> None:\n",
+                                           "def upgrade() -> None:\n    # reviewed\n"))
+    _assert_refused(project, "edited by hand")
+    assert "schemagen rehash" in _message(project)
+    assert rehash(project) == ["wrote generated/migrations/schemagen.sum"]
+    assert migrate(project, _add_column(project), "more").written
+
+
+def _message(project: Project) -> str:
+    with pytest.raises(MigrationError) as err:
+        load_history(project)
+    return str(err.value)
+
+
+def test_snapshot_not_matching_its_revision_cannot_be_rehashed(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    _two_revisions(project)
+    snap = project.migrations_dir / "snapshots" / "001.json"
+    snap.write_text(schema(stores()).to_json())
+    _assert_refused(project, "does not match revision")
+    with pytest.raises(MigrationError, match="does not match revision"):
+        rehash(project)
+
+
+def test_two_heads_are_reported(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    _two_revisions(project)
+    rev = next(project.versions_dir.glob("001_*.py"))
+    shutil.copy(rev, project.versions_dir / "001_other_branch.py")
+    _assert_refused(project, "two heads")
+
+
+def test_gap_is_reported(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    _two_revisions(project)
+    migrate(project, _add_column(project), "third")
+    next(project.versions_dir.glob("001_*.py")).unlink()
+    message = _message(project)
+    assert "gap" in message and "001" in message
+
+
+def test_stray_python_file_in_versions_is_reported(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    _two_revisions(project)
+    (project.versions_dir / "helpers.py").write_text("x = 1\n")
+    assert "not a schemagen revision" in _message(project)
+
+
+def test_missing_sum_file_is_reported(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    _two_revisions(project)
+    (project.migrations_dir / "schemagen.sum").unlink()
+    assert "schemagen.sum is missing" in _message(project)
+
+
+def test_empty_history(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    history = load_history(project)
+    assert history.revisions == () and history.head is None and history.next_id == "000"

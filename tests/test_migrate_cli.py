@@ -1,0 +1,160 @@
+"""``schemagen plan`` / ``migrate`` from the command line, on YAML projects."""
+
+from __future__ import annotations
+
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from schemagen.cli import main
+
+BASE = """
+database:
+  name: shop
+enums:
+  ProductStatus:
+    values: [active, draft]
+entities:
+  Store:
+    columns:
+      id: {type: bigint, primary_key: true}
+      name: {type: string, length: 100}
+      legacy: {type: text, nullable: true}
+  Product:
+    columns:
+      id: {type: bigint, primary_key: true}
+      store_id: {references: Store, on_delete: cascade}
+      title: {type: string, length: 255}
+      status: {type: enum, enum: ProductStatus, default: active}
+"""
+
+CHANGED = """
+database:
+  name: shop
+enums:
+  ProductStatus:
+    values: [active, paused, draft]
+entities:
+  Store:
+    columns:
+      id: {type: bigint, primary_key: true}
+      name: {type: string, length: 100}
+      legacy: {type: text, nullable: true}
+  Product:
+    columns:
+      id: {type: bigint, primary_key: true}
+      store_id: {references: Store, on_delete: cascade}
+      title: {type: string, length: 255}
+      status: {type: enum, enum: ProductStatus, default: active}
+    indexes:
+      idx_products_title: [title]
+"""
+
+
+def _project(root: Path, yaml_text: str) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "pyproject.toml").write_text('[tool.schemagen]\nschema = "schema"\n')
+    (root / "schema").mkdir(exist_ok=True)
+    (root / "schema" / "shop.yaml").write_text(textwrap.dedent(yaml_text))
+    return root
+
+
+def run(root: Path, *args: str, code: int = 0) -> str:
+    result = CliRunner().invoke(main, [args[0], "--project", str(root), *args[1:]])
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+def _revisions(root: Path) -> list[str]:
+    return sorted(p.name for p in (root / "generated/migrations/versions").glob("*.py"))
+
+
+def test_plan_writes_nothing_and_migrate_writes_revision_snapshot_sum(tmp_path: Path) -> None:
+    root = _project(tmp_path / "p", BASE)
+    out = run(root, "plan")
+    assert out.splitlines() == [
+        "Plan for revision 000 (3 operations):",
+        "  + enum product_status (active, draft)",
+        "  + table stores",
+        "  + table products",
+    ]
+    assert not (root / "generated").exists()
+    out = run(root, "migrate", "-m", "Initial schema!")
+    assert "wrote generated/migrations/versions/000_initial_schema.py" in out
+    assert _revisions(root) == ["000_initial_schema.py"]
+    assert (root / "generated/migrations/snapshots/000.json").is_file()
+    assert (root / "generated/migrations/schemagen.sum").is_file()
+    assert (root / "generated/models.py").is_file()  # migrate also builds
+
+
+def test_no_change_says_so_and_writes_nothing(tmp_path: Path) -> None:
+    root = _project(tmp_path / "p", BASE)
+    run(root, "migrate", "-m", "initial")
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    out = run(root, "migrate", "-m", "again")
+    assert out.splitlines() == ["No changes: the schema matches revision 000.", "Nothing written."]
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+    assert run(root, "plan").strip() == "No changes: the schema matches revision 000."
+
+
+def test_second_revision_adds_enum_value_in_place_and_index_concurrently(tmp_path: Path) -> None:
+    root = _project(tmp_path / "p", BASE)
+    run(root, "migrate", "-m", "initial")
+    (root / "schema/shop.yaml").write_text(textwrap.dedent(CHANGED))
+    out = run(root, "migrate", "-m", "add performance indexes")
+    assert "  + enum value product_status.'paused' before 'draft'" in out
+    assert "  + index idx_products_title on products (concurrently)" in out
+    text = (root / "generated/migrations/versions/001_add_performance_indexes.py").read_text()
+    assert 'revision: str = "001"' in text and 'down_revision: str | None = "000"' in text
+    assert "autocommit_block()" in text and "postgresql_concurrently=True" in text
+    assert "ADD VALUE IF NOT EXISTS 'paused' BEFORE 'draft'" in text
+
+
+def test_destructive_change_is_refused_then_marked(tmp_path: Path) -> None:
+    root = _project(tmp_path / "p", BASE)
+    run(root, "migrate", "-m", "initial")
+    (root / "schema/shop.yaml").write_text(
+        textwrap.dedent(BASE).replace("      legacy: {type: text, nullable: true}\n", "")
+    )
+    out = run(root, "migrate", "-m", "drop legacy", code=1)
+    assert "drops column stores.legacy" in out and "--allow-destructive" in out
+    assert _revisions(root) == ["000_initial.py"]
+    assert "Destructive (1): needs --allow-destructive" in run(root, "plan")
+    run(root, "migrate", "-m", "drop legacy", "--allow-destructive")
+    text = (root / "generated/migrations/versions/001_drop_legacy.py").read_text()
+    assert "    # DESTRUCTIVE: drops column stores.legacy and its values\n" in text
+
+
+def test_revision_is_deterministic_and_ruff_clean(tmp_path: Path) -> None:
+    texts = []
+    for name in ("a", "b"):
+        root = _project(tmp_path / name, BASE)
+        run(root, "migrate", "-m", "initial")
+        (root / "schema/shop.yaml").write_text(textwrap.dedent(CHANGED))
+        run(root, "migrate", "-m", "second")
+        texts.append([(root / "generated/migrations/versions" / n).read_text()
+                      for n in _revisions(root)])
+    assert texts[0] == texts[1]
+    versions = tmp_path / "a/generated/migrations/versions"
+    for argv in (["ruff", "check", "--no-cache", "--isolated", "--select", "E,F,W,I,B,UP"],
+                 ["ruff", "format", "--check", "--no-cache", "--isolated"]):
+        proc = subprocess.run([*argv, str(versions)], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("edit", ["hand_edit", "two_heads"])
+def test_broken_history_is_a_clear_error_and_nothing_written(tmp_path: Path, edit: str) -> None:
+    root = _project(tmp_path / "p", BASE)
+    run(root, "migrate", "-m", "initial")
+    rev = root / "generated/migrations/versions/000_initial.py"
+    if edit == "hand_edit":
+        rev.write_text(rev.read_text() + "\n# tweak\n")
+    else:
+        (rev.parent / "000_other.py").write_text(rev.read_text())
+    (root / "schema/shop.yaml").write_text(textwrap.dedent(CHANGED))
+    out = run(root, "migrate", "-m", "second", code=2)
+    assert ("schemagen rehash" in out) if edit == "hand_edit" else ("two heads" in out)
+    assert "Traceback" not in out
+    assert not list(rev.parent.glob("001_*.py"))
