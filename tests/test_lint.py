@@ -98,6 +98,7 @@ def test_warnings_exit_0_unless_strict(tmp_path: Path) -> None:
     strict = runner.invoke(main, ["validate", "--strict", "--project", str(tmp_path)])
     assert strict.exit_code == 2
     assert strict.stdout == ""
+    assert strict.stderr.endswith("4 warning(s); --strict treats them as errors\n")
 
 
 def test_clean_schema_has_no_warnings(tmp_path: Path) -> None:

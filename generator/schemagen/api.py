@@ -36,7 +36,8 @@ class ValidationResult:
         """One line: ``schema OK: 15 entities, 231 columns, 9 enums, 60 indexes``."""
         schema = self.schema
         if schema is None:
-            return f"schema invalid: {len(self.errors)} error(s)"
+            text = f"schema invalid: {len(self.errors)} error(s)"
+            return text + (f", {len(self.warnings)} warning(s)" if self.warnings else "")
         columns = sum(len(e.columns) for e in schema.entities)
         indexes = sum(len(e.indexes) for e in schema.entities)
         text = (

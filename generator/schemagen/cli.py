@@ -63,7 +63,11 @@ def validate(project_dir: Path, strict: bool) -> None:
     result = validate_project(project_dir)
     for issue in result.issues:
         click.echo(issue.format(), err=True)
-    if result.errors or (strict and result.warnings):
+    if result.errors:
+        click.echo(result.summary(), err=True)
+        sys.exit(2)
+    if strict and result.warnings:
+        click.echo(f"{len(result.warnings)} warning(s); --strict treats them as errors", err=True)
         sys.exit(2)
     click.echo(result.summary())
 
