@@ -48,6 +48,7 @@ class CheckReport:
     revisions: int = 0
     head: str | None = None
     database: str | None = None  # masked URL of the database compared, if any
+    history_broken: bool = False
 
     @property
     def ok(self) -> bool:
@@ -60,7 +61,9 @@ class CheckReport:
     def summary(self) -> str:
         """One line: what was checked, and whether anything drifted."""
         parts = [f"{self.files_checked} generated files"]
-        if self.head is not None:
+        if self.history_broken:
+            parts.append("history unreadable")
+        elif self.head is not None:
             plural = "s" if self.revisions != 1 else ""
             parts.append(f"{self.revisions} revision{plural} up to {self.head}")
         else:
@@ -103,6 +106,7 @@ def check_project(
         raise SchemaInvalid([])
     report = CheckReport()
     state, report.findings = history_findings(project)
+    report.history_broken = state is None
     if state is not None:
         report.revisions, report.head = len(state.ids), state.head
         report.findings += pending_findings(state, schema)

@@ -43,9 +43,7 @@ def history_findings(project: Project) -> tuple[HistoryState | None, list[Findin
         history = load_history(project)
     except MigrationError as exc:
         text = str(exc).strip()
-        return None, [
-            Finding("history", _versions_label(project), _first_line(text), _rest_lines(text))
-        ]
+        return None, [Finding("history", "migration history", _first_line(text), _rest_lines(text))]
     head = history.head
     return HistoryState(
         ids=tuple(rev.id for rev in history.revisions),
@@ -151,10 +149,6 @@ def _unified(actual: str, expected: str, rel: str) -> str:
     return "".join(
         line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
     )
-
-
-def _versions_label(project: Project) -> str:
-    return f"migration history {project.relative(project.versions_dir)}"
 
 
 def _first_line(text: str) -> str:

@@ -1,0 +1,267 @@
+"""`schemagen check` without a database, on temp copies of a small project.
+
+Each test breaks one thing the way people do (edit a generated file, change the
+schema without a migration, edit or lose a revision) and asserts the exit code
+and the exact finding that names it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from schemagen.api import migrate_project
+from schemagen.check import check_project
+from schemagen.cli import main
+
+SHOP_YAML = """\
+database:
+  name: shop
+  dialect: postgresql
+  extensions: [pg_trgm]
+enums:
+  ProductStatus:
+    values: [draft, active, archived]
+entities:
+  Store:
+    columns:
+      id: {type: integer, primary_key: true}
+      name: {type: string, length: 120, unique: true}
+      currency: {type: string, length: 3, default: USD}
+  Product:
+    columns:
+      id: {type: integer, primary_key: true}
+      store_id: {references: Store, on_delete: cascade}
+      title: {type: string, length: 255}
+      status: {type: enum, enum: ProductStatus, default: active}
+      price: {type: numeric, precision: 12, scale: 2, nullable: true}
+      custom_data: {type: jsonb, default: {}}
+    checks:
+      ck_products_price_not_negative: "price >= 0"
+    indexes:
+      idx_products_title_search: {columns: [title], using: gin, ops: {title: gin_trgm_ops}}
+      idx_products_active_title: {columns: [title], where: "status = 'active'"}
+"""
+
+PYPROJECT = '[tool.schemagen]\nschema = "schema"\noutput = "generated"\n'
+SKU_LINE = "      sku: {type: string, length: 64, nullable: true}\n"
+
+
+def add_sku(project: Path) -> None:
+    """A schema change: one new nullable column on products."""
+    path = project / "schema" / "shop.yaml"
+    text = path.read_text()
+    anchor = "      custom_data: {type: jsonb, default: {}}\n"
+    path.write_text(text.replace(anchor, anchor + SKU_LINE))
+
+
+@pytest.fixture(scope="module")
+def shop_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project with two revisions (000 initial, 001 add sku), built and clean."""
+    root = tmp_path_factory.mktemp("shop") / "project"
+    (root / "schema").mkdir(parents=True)
+    (root / "pyproject.toml").write_text(PYPROJECT)
+    (root / "schema" / "shop.yaml").write_text(SHOP_YAML)
+    migrate_project(root, "initial schema")
+    add_sku(root)
+    migrate_project(root, "add sku")
+    return root
+
+
+@pytest.fixture
+def shop(shop_template: Path, tmp_path: Path) -> Path:
+    dest = tmp_path / "shop"
+    shutil.copytree(shop_template, dest)
+    return dest
+
+
+def check(project: Path, *args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(main, ["check", "--project", str(project), *args], env=env)
+
+
+def versions(project: Path) -> Path:
+    return project / "generated" / "migrations" / "versions"
+
+
+def test_clean_project_passes(shop: Path) -> None:
+    result = check(shop)
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines() == [
+        "check OK: nothing drifted (12 generated files, 2 revisions up to 001)"
+    ]
+
+
+def test_edited_generated_file_is_named(shop: Path) -> None:
+    models = shop / "generated" / "models.py"
+    models.write_text(models.read_text().replace("class Product(", "class Produkt("))
+    result = check(shop)
+    assert result.exit_code == 1
+    assert (
+        "  generated/models.py: differs from what `schemagen build` writes (+1 -1 lines)"
+        in result.output.splitlines()
+    )
+    assert "  -> run `schemagen build` and commit the result" in result.output
+    assert "---" not in result.output  # no diff unless asked
+
+
+def test_diff_shows_a_unified_diff(shop: Path) -> None:
+    models = shop / "generated" / "models.py"
+    models.write_text(models.read_text().replace("class Product(", "class Produkt("))
+    lines = check(shop, "--diff").output.splitlines()
+    assert "    --- generated/models.py (on disk)" in lines
+    assert "    +++ generated/models.py (schemagen build)" in lines
+    assert any(line.startswith("    -class Produkt(") for line in lines)
+    assert any(line.startswith("    +class Product(") for line in lines)
+
+
+def test_missing_generated_file(shop: Path) -> None:
+    (shop / "generated" / "docs" / "entities" / "stores.md").unlink()
+    result = check(shop)
+    assert result.exit_code == 1
+    assert "  generated/docs/entities/stores.md: missing" in result.output.splitlines()
+
+
+def test_crlf_checkout_is_not_drift(shop: Path) -> None:
+    models = shop / "generated" / "models.py"
+    models.write_bytes(models.read_bytes().replace(b"\n", b"\r\n"))
+    assert check(shop).exit_code == 0
+
+
+def test_schema_change_without_migration_lists_pending_operations(shop: Path) -> None:
+    path = shop / "schema" / "shop.yaml"
+    path.write_text(path.read_text().replace(SKU_LINE, SKU_LINE + "      barcode: {type: text}\n"))
+    result = check(shop)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert "The schema changed since the latest revision:" in lines
+    assert "  schema: changed since revision 001: 1 pending operation(s)" in lines
+    assert "  schema: + column products.barcode text NOT NULL" in lines
+    assert '  -> run `schemagen migrate -m "<what changed>"` and commit the new revision' in lines
+    # models.py and the docs changed too: both kinds are reported in one run
+    assert any(line.startswith("  generated/models.py: differs from what") for line in lines)
+
+
+def test_orm_only_change_is_file_drift_without_pending_operations(shop: Path) -> None:
+    path = shop / "schema" / "shop.yaml"
+    text = path.read_text().replace(
+        "store_id: {references: Store, on_delete: cascade}",
+        "store_id: {references: Store, on_delete: cascade, relationship: shop}",
+    )
+    path.write_text(text)
+    report = check_project(shop)
+    assert {f.kind for f in report.findings} == {"file"}
+    assert "generated/models.py" in {f.object for f in report.findings}
+
+
+def test_description_change_is_a_pending_comment(shop: Path) -> None:
+    path = shop / "schema" / "shop.yaml"
+    path.write_text(path.read_text().replace("  Store:\n", "  Store:\n    description: A shop.\n"))
+    report = check_project(shop)
+    pending = [f.message for f in report.findings if f.kind == "pending"]
+    assert pending == [
+        "changed since revision 001: 1 pending operation(s)",
+        "~ table stores comment added",
+    ]
+
+
+def test_revision_edited_by_hand_then_accepted_with_rehash(shop: Path) -> None:
+    rev = versions(shop) / "001_add_sku.py"
+    rev.write_text(rev.read_text() + "# reviewed by ops\n")
+    result = check(shop)
+    assert result.exit_code == 1
+    assert "The migration history is broken:" in result.output
+    assert "001_add_sku.py was edited by hand" in result.output
+    assert "schemagen rehash" in result.output
+    runner = CliRunner().invoke(main, ["rehash", "--project", str(shop)])
+    assert runner.exit_code == 0, runner.output
+    assert check(shop).exit_code == 0
+
+
+def test_two_heads(shop: Path) -> None:
+    shutil.copy(versions(shop) / "001_add_sku.py", versions(shop) / "001_add_barcode.py")
+    result = check(shop)
+    assert result.exit_code == 1
+    assert "  migration history: two heads: 2 revisions share id 001" in result.output
+
+
+def test_gap_in_the_history(shop: Path) -> None:
+    old = versions(shop) / "001_add_sku.py"
+    text = old.read_text().replace('revision: str = "001"', 'revision: str = "002"')
+    (versions(shop) / "002_add_sku.py").write_text(text)
+    old.unlink()
+    snapshots = shop / "generated" / "migrations" / "snapshots"
+    (snapshots / "001.json").rename(snapshots / "002.json")
+    result = check(shop)
+    assert result.exit_code == 1
+    assert "  migration history: gap in the revision history: found 000, 002" in result.output
+
+
+def test_snapshot_that_does_not_match(shop: Path) -> None:
+    snapshot = shop / "generated" / "migrations" / "snapshots" / "001.json"
+    snapshot.write_text(snapshot.read_text().replace('"sku"', '"skew"'))
+    result = check(shop)
+    assert result.exit_code == 1
+    assert re.search(
+        r"snapshots/001\.json does not match revision .*001_add_sku\.py", result.output
+    )
+
+
+def test_json_format(shop: Path) -> None:
+    (shop / "generated" / "docs" / "entities" / "stores.md").unlink()
+    result = check(shop, "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data["ok"] is False and data["exit_code"] == 1
+    assert data["head"] == "001" and data["revisions"] == 2
+    assert data["findings"] == [
+        {
+            "kind": "file",
+            "object": "generated/docs/entities/stores.md",
+            "message": "missing",
+            "hint": "run `schemagen build` and commit the result",
+        }
+    ]
+
+
+def test_json_format_clean(shop: Path) -> None:
+    data = json.loads(check(shop, "--format", "json").output)
+    assert data["ok"] is True and data["findings"] == []
+
+
+def test_invalid_schema_exits_2(shop: Path) -> None:
+    path = shop / "schema" / "shop.yaml"
+    path.write_text(path.read_text().replace("type: numeric", "type: numerci"))
+    result = check(shop)
+    assert result.exit_code == 2
+    assert "schema/shop.yaml:" in result.output and "numerci" in result.output
+    data = json.loads(check(shop, "--format", "json").output)
+    assert data["exit_code"] == 2 and data["issues"][0]["file"] == "schema/shop.yaml"
+
+
+def test_database_without_url_needs_database_url(shop: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    result = CliRunner(env={"DATABASE_URL": ""}).invoke(
+        main, ["check", "--project", str(shop), "--database"], env=env
+    )
+    assert result.exit_code == 2
+    assert "--database without a URL reads DATABASE_URL, which is not set" in result.output
+
+
+def test_no_database_path_imports_neither_sqlalchemy_nor_alembic(shop: Path) -> None:
+    code = (
+        "import sys\n"
+        "from schemagen.check import check_project\n"
+        f"report = check_project({str(shop)!r})\n"
+        "assert report.ok, report.findings\n"
+        "heavy = [m for m in ('sqlalchemy', 'alembic', 'psycopg') if m in sys.modules]\n"
+        "print(heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
