@@ -22,8 +22,8 @@ from typing import TypeAlias
 LINE_LIMIT = 88
 
 #: A string literal is split into implicitly concatenated parts only when it would
-#: not fit in this many columns even on a line of its own: ruff joins the parts of
-#: a split string again whenever the whole fits its limit, so splitting strings
+#: not fit in this many columns even on a line of its own inside the parentheses:
+#: ruff joins the parts again whenever the whole fits there, so splitting strings
 #: that fit 100 columns would make the layout unstable for line lengths up to 100.
 STRING_SPLIT_LIMIT = 100
 
@@ -126,9 +126,11 @@ def layout(expr: Expr, indent: str = "", prefix: str = "", suffix: str = "") -> 
 def _layout_str(value: str, indent: str, prefix: str, suffix: str) -> list[str]:
     """A long string as parenthesized parts that each fit, or as one line."""
     one = f"{indent}{prefix}{py_str(value)}{suffix}"
-    if width(f"{indent}{prefix}({py_str(value)}){suffix}") <= STRING_SPLIT_LIMIT:
-        return [one]
     inner = indent + INDENT
+    if width(one) <= STRING_SPLIT_LIMIT:
+        return [one]  # ruff leaves a lone long string alone
+    if width(inner + py_str(value)) <= STRING_SPLIT_LIMIT:
+        return [f"{indent}{prefix}(", inner + py_str(value), f"{indent}){suffix}"]
     parts: list[str] = []
     for token in _TOKEN.findall(value):
         fits = bool(parts) and width(inner + py_str(parts[-1] + token)) <= LINE_LIMIT

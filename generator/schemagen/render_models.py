@@ -100,11 +100,19 @@ def _isort_key(name: str) -> tuple[int, str]:
 
 
 def _from_lines(module: str, names: list[str]) -> list[str]:
-    ordered = sorted(set(names), key=_isort_key)
-    line = f"from {module} import {', '.join(ordered)}"
-    if len(line) <= 88:
-        return [line]
-    return [f"from {module} import (", *(f"{INDENT}{n}," for n in ordered), ")"]
+    """One ``from`` statement for plain names, then one per aliased name (isort's
+    default keeps ``as`` imports apart)."""
+    ordered = sorted({n for n in names if " as " not in n}, key=_isort_key)
+    lines = []
+    if ordered:
+        line = f"from {module} import {', '.join(ordered)}"
+        if len(line) <= 88:
+            lines.append(line)
+        else:
+            lines.extend([f"from {module} import (", *(f"{INDENT}{n}," for n in ordered), ")"])
+    aliased = sorted({n for n in names if " as " in n}, key=_isort_key)
+    lines.extend(f"from {module} import {n}" for n in aliased)
+    return lines
 
 
 @dataclass(frozen=True)
@@ -389,9 +397,26 @@ def _relationship_lines(schema: Schema, ent: Entity, rel: Relationship, imp: Imp
         order_by=_order_by(target, rel.order_by) if rel.order_by else None,
         lazy=py_str(rel.lazy) if rel.lazy else None,
         passive_deletes="True" if rel.passive_deletes else None,
+        overlaps=_overlaps(schema, ent, rel),
     )
     mapped = imp.name("sqlalchemy.orm", "Mapped")
     return layout(value, INDENT, f"{rel.name}: {mapped}[{annotation}] = ")
+
+
+def _overlaps(schema: Schema, ent: Entity, rel: Relationship) -> str | None:
+    """For a many-to-many through a mapped association entity: the relationships
+    that write the same foreign-key columns, which SQLAlchemy wants named."""
+    if rel.kind != "many_to_many" or rel.secondary is None:
+        return None
+    try:
+        assoc = schema.entity_by_table(rel.secondary)
+    except KeyError:
+        return None
+    ends = {ent.name, rel.target}
+    names = {r.name for r in ent.relationships if r.target == assoc.name}
+    names |= {r.name for r in assoc.relationships if r.target in ends}
+    names |= {r.name for r in schema.entity(rel.target).relationships if r.target == assoc.name}
+    return py_str(",".join(sorted(names))) if names else None
 
 
 def _fk_named(owner: Entity, name: str | None) -> ForeignKey | None:
