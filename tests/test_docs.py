@@ -275,3 +275,42 @@ def test_tricky_er_diagram(tricky: dict[str, str]) -> None:
     assert '    "order" {\n' in diagram and "        text pk_\n" in diagram
     assert "        kind from\n" in diagram and "        text end\n" in diagram
     assert "`order.pk` as `pk_`" in page
+
+
+# --- the flagship ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def flagship() -> tuple[Schema, dict[str, str]]:
+    from schemagen.api import load_schema
+    from schemagen.config import load_project
+
+    schema = load_schema(load_project(REPO)).schema
+    assert schema is not None
+    return schema, render(schema)
+
+
+def test_flagship_docs(flagship: tuple[Schema, dict[str, str]]) -> None:
+    schema, files = flagship
+    assert len(files) == len(schema.entities) + 3
+    for text in files.values():
+        tables(text)
+    assert check_links(files) > 100
+    readme = files["docs/README.md"]
+    for heading in ("Entities", "Enum types", "Extensions", "Migrations",
+                    "Connection configuration", "Backup and restore", "Performance notes",
+                    "Indexes and constraints"):
+        assert heading in headings(readme)
+    assert "--file inventorysync.dump" in readme
+    assert "DATABASE_URL=postgresql://user:password@localhost:5432/inventorysync" in readme
+    indexed = {shown(r[1], cell=True) for r in table_with(readme, "Table")[1:] if len(r) == 9}
+    assert indexed == {ix.name for e in schema.entities for ix in e.indexes}
+    perf = section(readme, "Performance notes")
+    trigram = re.findall(r"^- `([^`]+)`", section(perf, "Trigram indexes"), re.M)
+    assert trigram == ["idx_products_title_search"]
+    jsonb = re.findall(r"^- `([^`]+)`", section(perf, "JSONB GIN indexes"), re.M)
+    assert set(jsonb) >= {"idx_products_custom_data_gin", "idx_variants_custom_data_gin",
+                          "idx_inventory_custom_data_gin", "idx_alerts_custom_data_gin"}
+    (diagram,) = code_blocks(files["docs/er-diagram.md"], "mermaid")
+    check_er_diagram(diagram)
+    assert diagram.count(" : ") == sum(len(e.foreign_keys) for e in schema.entities)
