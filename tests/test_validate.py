@@ -520,3 +520,21 @@ entities:
 def test_semantic_check(tmp_path: Path, case: str) -> None:
     text, expected = CASES[case]
     assert issues_of(tmp_path, {"s.yaml": text}) == expected
+
+
+def test_naming_convention_templates_must_expand(tmp_path: Path) -> None:
+    text = """
+    database:
+      name: x
+      naming_convention: {fk: "fk_%(nope)s", ix: "ix_%(table_name)s_%(column_0_name)s"}
+    entities:
+      A:
+        columns:
+          id: {type: bigint, primary_key: true}
+          b_id: {references: A, on_delete: cascade, nullable: true}
+    """
+    assert issues_of(tmp_path, {"a.yaml": text}, database=False) == [
+        "schema/a.yaml:3:23: database.naming_convention.fk: template 'fk_%(nope)s' does not "
+        "expand; use %(token)s with a token from: table_name, column_0_name, column_0_N_name, "
+        "referred_table_name, ..."
+    ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import naming
 from .language import did_you_mean
 from .loader import Sources, YamlPath
 from .model import ColumnType
@@ -27,6 +28,7 @@ def _dict(value: Any) -> dict[str, Any]:
 
 def check_references(src: Sources, resolver: Resolver, report: Reporter) -> None:
     """Report every name that does not resolve and every type parameter that does not fit."""
+    check_naming_convention(src, report)
     check_aliases(src, resolver, report)
     for name in sorted(src.mixins):
         # Check every mixin even when no entity uses it yet.
@@ -38,6 +40,26 @@ def check_references(src: Sources, resolver: Resolver, report: Reporter) -> None
     reverse = reverse_sides(src, resolver)
     for name in sorted(src.entities):
         check_relationship_entries(src, resolver, report, name, reverse.get(name, {}))
+
+
+def check_naming_convention(src: Sources, report: Reporter) -> None:
+    """Each naming-convention template expands with the tokens SQLAlchemy offers."""
+    for key, template in _dict(_dict(src.database).get("naming_convention")).items():
+        try:
+            naming.apply_convention(
+                str(template),
+                table_name="t",
+                columns=("c",),
+                referred_table_name="r",
+                constraint_name="n",
+            )
+        except ValueError:
+            tokens = "table_name, column_0_name, column_0_N_name, referred_table_name, ..."
+            report.error(
+                ("database", "naming_convention", key),
+                f"template {template!r} does not expand; use %(token)s with a token from: "
+                f"{tokens}",
+            )
 
 
 def check_aliases(src: Sources, resolver: Resolver, report: Reporter) -> None:
