@@ -1,0 +1,94 @@
+"""`schemagen init`: settings in pyproject.toml and an example schema that validates."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from click.testing import CliRunner
+from schemagen.cli import main
+from schemagen.language import json_schema_text
+
+
+def test_init_new_folder_gives_a_strictly_valid_project(tmp_path: Path) -> None:
+    target = tmp_path / "My Shop"
+    runner = CliRunner()
+    result = runner.invoke(main, ["init", str(target)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "created pyproject.toml with [tool.schemagen]",
+        "created schema/example.yaml",
+        "created generated/schemagen.schema.json (for editors)",
+        "next: schemagen validate && schemagen build",
+    ]
+    settings = tomllib.loads((target / "pyproject.toml").read_text())
+    assert settings == {"tool": {"schemagen": {"schema": "schema", "output": "generated"}}}
+    example = (target / "schema" / "example.yaml").read_text()
+    assert example.splitlines()[0] == (
+        "# yaml-language-server: $schema=../generated/schemagen.schema.json"
+    )
+    assert "  name: my_shop\n" in example
+    assert (target / "generated" / "schemagen.schema.json").read_text() == json_schema_text()
+    check = runner.invoke(main, ["validate", "--strict", "--project", str(target)])
+    assert check.exit_code == 0, check.output
+    assert check.output == "schema OK: 2 entities, 11 columns, 1 enums, 1 indexes\n"
+
+
+def test_init_appends_to_an_existing_pyproject_without_disturbing_it(tmp_path: Path) -> None:
+    original = '[project]\nname = "shop"  # keep this comment\n\n[tool.ruff]\nline-length = 99'
+    (tmp_path / "pyproject.toml").write_text(original)
+    result = CliRunner().invoke(main, ["init", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "added [tool.schemagen] to pyproject.toml"
+    text = (tmp_path / "pyproject.toml").read_text()
+    assert text.startswith(original + "\n\n[tool.schemagen]\n")
+    data = tomllib.loads(text)
+    assert data["tool"]["ruff"] == {"line-length": 99}
+    assert data["tool"]["schemagen"]["schema"] == "schema"
+
+
+def test_init_twice_changes_nothing(tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", str(tmp_path)]).exit_code == 0
+    (tmp_path / "schema" / "example.yaml").write_text("# mine\ndatabase: {name: mine}\n")
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    again = runner.invoke(main, ["init", str(tmp_path)])
+    assert again.exit_code == 0
+    assert again.output.splitlines() == [
+        "pyproject.toml already has [tool.schemagen]; left unchanged",
+        "schema/ already holds YAML files; left unchanged",
+        "next: schemagen validate && schemagen build",
+    ]
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+
+
+def test_init_uses_configured_folders(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.schemagen]\nschema = "db/schema"\noutput = "db/out"\n'
+    )
+    result = CliRunner().invoke(main, ["init", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    example = (tmp_path / "db" / "schema" / "example.yaml").read_text()
+    assert example.startswith("# yaml-language-server: $schema=../out/schemagen.schema.json\n")
+    assert (tmp_path / "db" / "out" / "schemagen.schema.json").is_file()
+
+
+def test_init_refuses_invalid_toml_without_touching_it(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project\nname = 1\n")
+    result = CliRunner().invoke(main, ["init", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert result.output.startswith("pyproject.toml: invalid TOML, not touched: ")
+    assert (tmp_path / "pyproject.toml").read_text() == "[project\nname = 1\n"
+    assert not (tmp_path / "schema").exists()
+
+
+def test_version_and_help_on_every_command() -> None:
+    runner = CliRunner()
+    version = runner.invoke(main, ["--version"])
+    assert version.exit_code == 0 and version.output.startswith("schemagen, version ")
+    for command in sorted(main.commands):  # type: ignore[attr-defined]
+        result = runner.invoke(main, [command, "--help"])
+        assert result.exit_code == 0, command
+        assert f" {command} [OPTIONS]" in result.output.splitlines()[0], command
+        assert main.commands[command].help, command  # type: ignore[attr-defined]
