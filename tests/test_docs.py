@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +22,9 @@ from docs_checks import (
     tables,
 )
 from docs_fixtures import TRICKY_TEXT, shop_schema, tricky_schema
+from fixtures.build.cases import compare_with_golden
+from schemagen.api import load_schema
+from schemagen.config import load_project
 from schemagen.docs import render_docs
 from schemagen.docs_text import github_slug, md_cell_text, md_text
 from schemagen.model import Schema
@@ -282,9 +289,6 @@ def test_tricky_er_diagram(tricky: dict[str, str]) -> None:
 
 @pytest.fixture(scope="module")
 def flagship() -> tuple[Schema, dict[str, str]]:
-    from schemagen.api import load_schema
-    from schemagen.config import load_project
-
     schema = load_schema(load_project(REPO)).schema
     assert schema is not None
     return schema, render(schema)
@@ -314,3 +318,54 @@ def test_flagship_docs(flagship: tuple[Schema, dict[str, str]]) -> None:
     (diagram,) = code_blocks(files["docs/er-diagram.md"], "mermaid")
     check_er_diagram(diagram)
     assert diagram.count(" : ") == sum(len(e.foreign_keys) for e in schema.entities)
+
+
+def test_same_output_under_any_hash_seed(shop: dict[str, str]) -> None:
+    script = (
+        "import json, sys; sys.path.insert(0, 'tests');"
+        "from docs_fixtures import shop_schema;"
+        "from schemagen.docs import render_docs;"
+        "from schemagen.templating import make_environment;"
+        "print(json.dumps(render_docs(shop_schema(), make_environment())))"
+    )
+    for seed in ("1", "4242"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        out = subprocess.run([sys.executable, "-c", script], cwd=REPO, check=True,
+                             capture_output=True, text=True, env=env)
+        assert json.loads(out.stdout) == shop
+
+
+# --- golden docs of the YAML build fixtures ---------------------------------------
+
+
+@pytest.mark.parametrize("case", ["shop", "tricky"])
+def test_fixture_docs_match_golden(case: str, update_golden: bool) -> None:
+    """Whole pages for the loader-built fixtures; `pytest --update-golden` rewrites them."""
+    schema = load_schema(load_project(REPO / "tests" / "fixtures" / "build" / case)).schema
+    assert schema is not None
+    files = render(schema)
+    for text in files.values():
+        tables(text)
+        for line in prose_lines(text)[1:]:
+            shown(line, cell=line.startswith("|"))  # no HTML tag would render
+    check_links(files)
+    check_er_diagram(code_blocks(files["docs/er-diagram.md"], "mermaid")[0])
+    compare_with_golden(files, REPO / "tests" / "golden" / f"docs_{case}", update_golden)
+
+
+def test_tricky_yaml_descriptions_show_as_written() -> None:
+    schema = load_schema(load_project(REPO / "tests" / "fixtures" / "build" / "tricky")).schema
+    assert schema is not None
+    order = schema.entity("Order")
+    files = render(schema)
+    page = files["docs/entities/order.md"]
+    paragraph = page.split("\n\n")[2]
+    assert order.description is not None
+    assert shown(paragraph).split() == order.description.split()
+    cols = {shown(r[0], cell=True): r for r in table_with(page, "Column")[1:]}
+    col = order.column("from")
+    assert col.default is not None
+    assert shown(cols["from"][3], cell=True) == "'" + col.default.value.replace("'", "''") + "'"
+    readme = files["docs/README.md"]
+    assert schema.database.description is not None
+    assert shown(readme.split("\n\n")[2]).split() == schema.database.description.split()
