@@ -33,6 +33,11 @@ _HEADINGS = {
     "database": "The database differs from the schema:",
 }
 
+_LAGGING_HINT = (
+    "the database is not at head: upgrade it first (`alembic upgrade head`); "
+    "what remains after that was changed by hand"
+)
+
 _DATABASE_HINT = (
     "if the database was changed by hand, undo that change; if the schema should "
     "change, edit schema/ and run `schemagen migrate`"
@@ -207,16 +212,17 @@ def format_text(report: CheckReport, *, show_diff: bool = False) -> list[str]:
             lines.append(f"  {finding.line()}")
             if show_diff and finding.diff:
                 lines.extend("    " + d for d in finding.diff.rstrip("\n").split("\n"))
-        lines.extend(f"  -> {hint}" for hint in _hints(group, kind))
+        lagging = any(f.kind == "revision" for f in report.findings)
+        lines.extend(f"  -> {hint}" for hint in _hints(group, kind, lagging))
         lines.append("")
     lines.append(report.summary())
     return lines
 
 
-def _hints(group: list[Finding], kind: str) -> list[str]:
+def _hints(group: list[Finding], kind: str, lagging: bool) -> list[str]:
     """What to do, once per distinct hint (findings of one kind mostly share it)."""
     if kind == "database":
-        return [_DATABASE_HINT]
+        return [_LAGGING_HINT if lagging else _DATABASE_HINT]
     hints: list[str] = []
     for finding in group:
         for hint in finding.hint.splitlines():
