@@ -267,6 +267,12 @@ def test_self_reference_ambiguity_and_many_to_many(tmp_path: Path) -> None:
             secondary="account_tags",
         ),
     )
+    assert schema.entity("Tag").relationships == (
+        Relationship(
+            name="accounts", kind="many_to_many", target="Account", back_populates="tags",
+            secondary="account_tags",
+        ),
+    )
     link = schema.entity("AccountTag")
     assert link.primary_key.columns == ("account_id", "tag_id")
     assert [c.identity for c in link.columns] == [False, False]

@@ -513,6 +513,38 @@ entities:
             "names 'positon desc', which is not a column of Product",
         ],
     ),
+    # many-to-many: the association table and the other side must fit
+    "many_to_many": (
+        """
+entities:
+  Account:
+    columns:
+      id: {type: bigint, primary_key: true}
+    relationships:
+      tags: {entity: Tag, secondary: account_tags, back_populates: accounts}
+      notes: {secondary: account_tags}
+  Tag:
+    columns:
+      id: {type: bigint, primary_key: true}
+    relationships:
+      accounts: {entity: Account, secondary: account_tags, back_populates: other}
+  AccountTag:
+    columns:
+      account_id: {references: Account, primary_key: true, relationship: false,
+                   on_delete: cascade}
+      x: {type: text, primary_key: true}
+""",
+        [
+            "schema/s.yaml:6:27: entities.Account.relationships.tags.secondary: table "
+            "account_tags has no foreign key to Tag; a many-to-many needs one to each side",
+            "schema/s.yaml:6:52: entities.Account.relationships.tags.back_populates: "
+            "Tag.accounts back-populates 'other', not 'tags'",
+            "schema/s.yaml:7:7: entities.Account.relationships.notes: a many-to-many "
+            "relationship needs `entity:` (the other side)",
+            "schema/s.yaml:12:35: entities.Tag.relationships.accounts.secondary: table "
+            "account_tags has no foreign key to Tag; a many-to-many needs one to each side",
+        ],
+    ),
 }
 
 

@@ -555,13 +555,37 @@ def attach_relationships(src: Sources, entities: list[Entity]) -> list[Entity]:
                 uselist=options.get("uselist"),
             )
         )
+    add_many_to_many(src, entities, found)
+    return [replace(e, relationships=_sorted(found[e.name])) for e in entities]
+
+
+def add_many_to_many(
+    src: Sources, entities: list[Entity], found: dict[str, list[Relationship]]
+) -> None:
+    """Entries that say ``secondary:``, and their reverse sides when only one side says it."""
+    declared: list[tuple[str, Relationship]] = []
     for entity in entities:
         taken = {r.name for r in found[entity.name]}
         entries = _dict(_dict(src.entities[entity.name]).get("relationships"))
         for name, entry in entries.items():
             if name not in taken and isinstance(entry, dict) and entry.get("secondary"):
-                found[entity.name].append(many_to_many(name, entry))
-    return [replace(e, relationships=_sorted(found[e.name])) for e in entities]
+                rel = many_to_many(name, entry)
+                found[entity.name].append(rel)
+                declared.append((entity.name, rel))
+    for owner, rel in declared:
+        others = found.get(rel.target)
+        if others is None or rel.back_populates is None:
+            continue
+        if all(r.name != rel.back_populates for r in others):
+            others.append(
+                Relationship(
+                    name=rel.back_populates,
+                    kind="many_to_many",
+                    target=owner,
+                    back_populates=rel.name,
+                    secondary=rel.secondary,
+                )
+            )
 
 
 def many_to_many(name: str, entry: dict[str, Any]) -> Relationship:

@@ -304,7 +304,7 @@ def check_relationship_entries(
                 continue
             target = reverse[rel]
         else:
-            check_many_to_many(report, path, rel, name, entry, tables)
+            check_many_to_many(src, resolver, report, path, rel, name, entry, tables)
         if target in src.entities and isinstance(entry.get("order_by"), str):
             names = [c.name for c in resolver.columns(str(target))]
             for problem in unknown_order_by(entry["order_by"], names):
@@ -312,6 +312,8 @@ def check_relationship_entries(
 
 
 def check_many_to_many(
+    src: Sources,
+    resolver: Resolver,
     report: Reporter,
     path: YamlPath,
     rel: str,
@@ -328,8 +330,57 @@ def check_many_to_many(
             f"{rel} on the foreign-key column, or say secondary: <table> for a many-to-many",
         )
         return
+    target = entry.get("entity")
+    if target is None:
+        report.error(path, "a many-to-many relationship needs `entity:` (the other side)")
     if secondary not in tables:
         hint = did_you_mean(str(secondary), sorted(tables))
         report.error((*path, "secondary"), f"unknown table '{secondary}'{hint}")
-    if entry.get("entity") is None:
-        report.error(path, "a many-to-many relationship needs `entity:` (the other side)")
+    elif target is not None:
+        link = tables[str(secondary)]
+        refs = link_targets(resolver, link)
+        missing = [e for e in dict.fromkeys([owner, str(target)]) if e not in refs]
+        if owner == target and refs.count(owner) < 2:
+            missing = [owner]
+        for entity in missing:
+            report.error(
+                (*path, "secondary"),
+                f"table {secondary} has no foreign key to {entity}; a many-to-many needs one "
+                "to each side",
+            )
+    check_reverse_many_to_many(src, report, path, owner, entry)
+
+
+def link_targets(resolver: Resolver, entity: str) -> list[str]:
+    """The entities that the foreign keys of ``entity`` reference (one item per FK)."""
+    found = []
+    for col in resolver.columns(entity):
+        if "references" in col.spec:
+            try:
+                found.append(resolver.reference(col)[0])
+            except Unresolved:
+                continue
+    return found
+
+
+def check_reverse_many_to_many(
+    src: Sources, report: Reporter, path: YamlPath, owner: str, entry: dict[str, Any]
+) -> None:
+    """When the other side declares the back-populated entry too, both must agree."""
+    target, back = entry.get("entity"), entry.get("back_populates")
+    if target not in src.entities or back is None:
+        return
+    other = _dict(_dict(_dict(src.entities[target]).get("relationships")).get(back))
+    if not other:
+        return  # normalization creates the reverse side
+    if other.get("entity") != owner or other.get("secondary") != entry.get("secondary"):
+        report.error(
+            (*path, "back_populates"),
+            f"{target}.{back} must say entity: {owner} and secondary: "
+            f"{entry.get('secondary')} to be the other side of this many-to-many",
+        )
+    elif other.get("back_populates") not in (None, path[-1]):
+        report.error(
+            (*path, "back_populates"),
+            f"{target}.{back} back-populates '{other.get('back_populates')}', not '{path[-1]}'",
+        )
