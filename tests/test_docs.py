@@ -83,6 +83,8 @@ def test_tables_links_and_anchors(shop: dict[str, str], tricky: dict[str, str]) 
     for files in (shop, tricky):
         for text in files.values():
             tables(text)  # asserts every row has the header's width
+            for diagram in code_blocks(text, "mermaid"):
+                check_er_diagram(diagram)
         assert check_links(files) > 10
 
 
@@ -207,6 +209,25 @@ def test_no_claims_without_backing() -> None:
         plain, database=dataclasses.replace(schema.database, extensions=("pg_trgm",)))
     text = render(unused)["docs/README.md"]
     assert "no index or default in the schema uses it" in text
+
+
+def test_entity_neighborhood_diagram(shop: dict[str, str]) -> None:
+    (diagram,) = code_blocks(shop["docs/entities/stores.md"], "mermaid")
+    check_er_diagram(diagram)
+    assert diagram.splitlines() == [
+        "erDiagram",
+        '    "stores" ||..o{ "products" : "store_id"',
+        '    "products" {',
+        "        bigint id PK",
+        "        bigint store_id FK",
+        "        bigint parent_id FK",
+        "    }",
+        '    "stores" {',
+        "        bigint id PK",
+        "        varchar domain UK",
+        "        timestamptz created_at",
+        "    }",
+    ]
 
 
 def test_er_diagram(shop: dict[str, str]) -> None:
@@ -349,7 +370,10 @@ def test_fixture_docs_match_golden(case: str, update_golden: bool) -> None:
         for line in prose_lines(text)[1:]:
             shown(line, cell=line.startswith("|"))  # no HTML tag would render
     check_links(files)
-    check_er_diagram(code_blocks(files["docs/er-diagram.md"], "mermaid")[0])
+    diagrams = [d for text in files.values() for d in code_blocks(text, "mermaid")]
+    assert len(diagrams) == 1 + len(schema.entities)  # every entity here has a neighbor
+    for diagram in diagrams:
+        check_er_diagram(diagram)
     compare_with_golden(files, REPO / "tests" / "golden" / f"docs_{case}", update_golden)
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from docs_checks import check_er_diagram
 from docs_fixtures import shop_schema, tricky_schema
-from schemagen.docs_mermaid import er_diagram
+from schemagen.docs_mermaid import er_diagram, neighborhood_diagram
 
 PARSE = """
 import { JSDOM } from 'jsdom';
@@ -60,7 +60,10 @@ def _diagrams() -> list[str]:
 
     flagship = load_schema(load_project(Path(__file__).resolve().parent.parent)).schema
     assert flagship is not None
-    diagrams = [er_diagram(shop_schema()), er_diagram(tricky_schema()), er_diagram(flagship)]
+    diagrams = []
+    for schema in (shop_schema(), tricky_schema(), flagship):
+        diagrams.append(er_diagram(schema))
+        diagrams += [neighborhood_diagram(e, schema) for e in schema.entities]
     for text in diagrams:
         check_er_diagram(text)
     return diagrams

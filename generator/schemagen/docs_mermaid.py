@@ -80,11 +80,14 @@ def _cardinality(entity: Entity, fk: ForeignKey) -> str:
     return f"{parent}{line}{child}"
 
 
-def relationship_lines(schema: Schema) -> list[str]:
-    """One line per foreign key, sorted by parent table, child table, FK name."""
+def relationship_lines(schema: Schema, around: str | None = None) -> list[str]:
+    """One line per foreign key, sorted by parent table, child table, FK name
+    (only those from or to the table ``around`` when given)."""
     rows = []
     for ent in schema.entities:
         for fk in ent.foreign_keys:
+            if around is not None and around not in (ent.table, fk.ref_table):
+                continue
             label = ", ".join(fk.columns).replace('"', "'")
             line = (f"{entity_name(fk.ref_table)} {_cardinality(ent, fk)} "
                     f'{entity_name(ent.table)} : "{label}"')
@@ -92,8 +95,9 @@ def relationship_lines(schema: Schema) -> list[str]:
     return [line for _, line in sorted(rows)]
 
 
-def attribute_lines(entity: Entity, schema: Schema) -> list[str]:
-    """``type name KEYS`` for every column of ``entity``, in table order."""
+def attribute_lines(entity: Entity, schema: Schema, keys_only: bool = False) -> list[str]:
+    """``type name KEYS`` for every column of ``entity``, in table order (only the
+    primary-key and foreign-key columns when ``keys_only``)."""
     fk_columns = {c for fk in entity.foreign_keys for c in fk.columns}
     single_unique = {next(iter(s)) for s in _unique_sets(entity) if len(s) == 1}
     lines = []
@@ -105,6 +109,8 @@ def attribute_lines(entity: Entity, schema: Schema) -> list[str]:
             keys.append("FK")
         if col.name in single_unique and not col.primary_key:
             keys.append("UK")
+        if keys_only and not (col.primary_key or col.name in fk_columns):
+            continue
         text = f"{mermaid_type(col.type, schema)} {attribute_word(col.name)}"
         lines.append(f"{text} {', '.join(keys)}" if keys else text)
     return lines
@@ -127,5 +133,24 @@ def er_diagram(schema: Schema) -> str:
     for ent in sorted(schema.entities, key=lambda e: e.table):
         out.append(f"    {entity_name(ent.table)} {{")
         out += [f"        {line}" for line in attribute_lines(ent, schema)]
+        out.append("    }")
+    return "\n".join(out) + "\n"
+
+
+def neighborhood_diagram(entity: Entity, schema: Schema) -> str:
+    """An ``erDiagram`` of one table (all columns), the tables its foreign keys
+    point to and the tables whose foreign keys point at it (key columns only)."""
+    lines = relationship_lines(schema, around=entity.table)
+    tables = {entity.table}
+    tables |= {fk.ref_table for fk in entity.foreign_keys}
+    tables |= {e.table for e in schema.entities
+               if any(fk.ref_table == entity.table for fk in e.foreign_keys)}
+    out = ["erDiagram", *(f"    {line}" for line in lines)]
+    for ent in sorted(schema.entities, key=lambda e: e.table):
+        if ent.table not in tables:
+            continue
+        out.append(f"    {entity_name(ent.table)} {{")
+        keys_only = ent.table != entity.table
+        out += [f"        {line}" for line in attribute_lines(ent, schema, keys_only)]
         out.append("    }")
     return "\n".join(out) + "\n"

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from .docs_mermaid import neighborhood_diagram
 from .docs_text import md_cell_text, md_code, md_code_cell, md_text
 from .docs_view import (
     ENUMS,
@@ -60,6 +61,7 @@ class EntityPage:
     overview_link: str
     diagram_link: str
     primary_key: str
+    diagram: str
     columns: tuple[ColumnRow, ...]
     indexes: tuple[IndexRow, ...]
     constraints: tuple[ConstraintRow, ...]
@@ -74,6 +76,11 @@ def _entity_enums(entity: Entity, schema: Schema) -> list[str]:
         if any(ent.name == entity.name for ent, _ in enum_columns(en, schema))
     }
     return sorted(names)
+
+
+def _has_neighbors(entity: Entity, schema: Schema) -> bool:
+    return bool(entity.foreign_keys) or any(
+        fk.ref_entity == entity.name for e in schema.entities for fk in e.foreign_keys)
 
 
 def entity_page(entity: Entity, schema: Schema) -> EntityPage:
@@ -97,6 +104,7 @@ def entity_page(entity: Entity, schema: Schema) -> EntityPage:
         overview_link="../README.md",
         diagram_link="../er-diagram.md",
         primary_key=", ".join(md_code(c) for c in entity.primary_key.columns),
+        diagram=neighborhood_diagram(entity, schema) if _has_neighbors(entity, schema) else "",
         columns=column_rows(entity, schema, page),
         indexes=tuple(index_row(entity, ix, here) for ix in entity.indexes),
         constraints=constraint_rows(entity, schema, page, here)[1:],
