@@ -8,12 +8,18 @@ fails here rather than in a migration.
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 import yaml
-from schemagen.api import ValidationResult, validate_project
+from pgcluster import PgCluster
+from schemagen.api import ValidationResult, build_project, validate_project
 from schemagen.model import Entity, Index, Relationship, Schema
 
 REPO = Path(__file__).resolve().parent.parent
@@ -512,3 +518,161 @@ def test_schema_without_index_maps_is_the_valid_000_state(tmp_path: Path) -> Non
     assert result.schema is not None
     assert all(e.indexes == () for e in result.schema.entities)
     assert sum(len(e.columns) for e in result.schema.entities) == 231
+
+
+# --- the schema's promises, on a real PostgreSQL -------------------------------
+
+#: One row in every table, all owned by store 1 (ids chosen so that they clash
+#: with nothing; identity columns accept explicit values).
+GRAPH_SQL = """
+INSERT INTO stores (id, shopify_domain, shop_name, access_token)
+    VALUES (1, 'one.myshopify.com', 'One', 'tok');
+INSERT INTO locations (id, store_id, shopify_location_id, name) VALUES (1, 1, 'L1', 'Main');
+INSERT INTO products (id, store_id, shopify_product_id, title, handle)
+    VALUES (1, 1, 'P1', 'Merino wool sweater', 'merino-sweater');
+INSERT INTO product_variants (id, product_id, shopify_variant_id, title, sku, price)
+    VALUES (1, 1, 'V1', 'M / Blue', 'SW-M-B', 59.90);
+INSERT INTO inventory_items (id, store_id, location_id, variant_id, available_quantity)
+    VALUES (1, 1, 1, 1, 3);
+INSERT INTO inventory_movements (id, inventory_item_id, movement_type, quantity_change)
+    VALUES (1, 1, 'sale', -2);
+INSERT INTO forecasts (id, variant_id, location_id, forecast_date, predicted_demand)
+    VALUES (1, 1, 1, now(), 4.5);
+INSERT INTO alerts (id, store_id, alert_type, title, message)
+    VALUES (1, 1, 'low_stock', 'Low stock', 'SW-M-B is low');
+INSERT INTO alert_templates (id, store_id, template_name, alert_type, title_template,
+    message_template) VALUES (1, 1, 'Low', 'low_stock', 'Low: {{ sku }}', '...');
+INSERT INTO suppliers (id, store_id, name) VALUES (1, 1, 'Wool Co');
+INSERT INTO purchase_orders (id, store_id, supplier_id, po_number) VALUES (1, 1, 1, 'PO-1');
+INSERT INTO purchase_order_line_items (id, purchase_order_id, variant_id, quantity_ordered,
+    unit_cost, line_total) VALUES (1, 1, 1, 10, 20.00, 200.00);
+INSERT INTO custom_field_definitions (id, store_id, field_name, display_name, field_type,
+    target_entity) VALUES (1, 1, 'material', 'Material', 'text', 'product');
+INSERT INTO workflow_rules (id, store_id, rule_name, trigger_event)
+    VALUES (1, 1, 'Reorder', 'inventory.low_stock');
+INSERT INTO workflow_executions (id, rule_id) VALUES (1, 1);
+"""
+
+
+@pytest.fixture(scope="module")
+def flagship_db(pg: PgCluster, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database made by ``create_all`` of the flagship's freshly built models."""
+    root = tmp_path_factory.mktemp("flagship")
+    shutil.copytree(REPO / "schema", root / "schema")
+    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    build_project(root)
+    spec = importlib.util.spec_from_file_location(
+        "flagship_models_under_test", root / "generated" / "models.py"
+    )
+    assert spec is not None and spec.loader is not None
+    models = importlib.util.module_from_spec(spec)
+    # SQLAlchemy resolves the Mapped[...] annotations through sys.modules.
+    sys.modules[spec.name] = models
+    try:
+        spec.loader.exec_module(models)
+    finally:
+        del sys.modules[spec.name]
+    db = pg.create_database()
+    engine = sqlalchemy.create_engine(pg.url(db))
+    try:
+        with engine.begin() as conn:
+            conn.execute(sqlalchemy.text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+            models.Base.metadata.create_all(conn)
+        yield db
+    finally:
+        engine.dispose()
+        pg.drop_database(db)
+
+
+def _fails(pg: PgCluster, db: str, statement: str) -> str:
+    """Run ``statement`` in a transaction that is rolled back; return psql's error."""
+    with pytest.raises(subprocess.CalledProcessError) as info:
+        pg.sql(f"BEGIN; {statement}; ROLLBACK;", db)
+    return str(info.value.stderr)
+
+
+def _row_counts(pg: PgCluster, db: str) -> dict[str, int]:
+    union = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM {t}" for t in sorted(EXPECTED_COLUMNS))
+    out = pg.sql(union, db)
+    return {t: int(n) for t, n in (line.split("|") for line in out.split())}
+
+
+def test_deleting_a_store_deletes_everything_it_owns(pg: PgCluster, flagship_db: str) -> None:
+    pg.sql(f"BEGIN; {GRAPH_SQL} COMMIT;", flagship_db)
+    try:
+        assert set(_row_counts(pg, flagship_db).values()) == {1}
+        # A supplier with orders is protected; the store's deletion still takes both.
+        assert "violates foreign key constraint" in _fails(
+            pg, flagship_db, "DELETE FROM suppliers WHERE id = 1"
+        )
+        pg.sql("DELETE FROM stores WHERE id = 1", flagship_db)
+        assert set(_row_counts(pg, flagship_db).values()) == {0}
+    finally:
+        pg.sql("DELETE FROM stores", flagship_db)
+
+
+def test_defaults_uniqueness_and_checks_hold_in_the_database(
+    pg: PgCluster, flagship_db: str
+) -> None:
+    db = flagship_db
+    pg.sql(f"BEGIN; {GRAPH_SQL} COMMIT;", db)
+    try:
+        row = pg.sql(
+            "SELECT status, custom_data::text, currency, subscription_status FROM products "
+            "JOIN stores ON stores.id = products.store_id WHERE products.id = 1",
+            db,
+        ).strip()
+        assert row == "active|{}|USD|trial"
+        assert "uq_products_store_shopify_product_id" in _fails(
+            pg,
+            db,
+            "INSERT INTO products (id, store_id, shopify_product_id, title, handle) "
+            "VALUES (2, 1, 'P1', 'Again', 'again')",
+        )
+        assert "idx_stores_shop_domain" in _fails(
+            pg,
+            db,
+            "INSERT INTO stores (id, shopify_domain, shop_name, access_token) "
+            "VALUES (3, 'one.myshopify.com', 'Clone', 't')",
+        )
+        assert "ck_product_variants_price_not_negative" in _fails(
+            pg, db, "UPDATE product_variants SET price = -1"
+        )
+        assert "uq_inventory_items_variant_id_location_id" in _fails(
+            pg,
+            db,
+            "INSERT INTO inventory_items (id, store_id, location_id, variant_id) "
+            "VALUES (2, 1, 1, 1)",
+        )
+        # PO numbers are unique per store only: a second store may reuse PO-1.
+        pg.sql(
+            "INSERT INTO stores (id, shopify_domain, shop_name, access_token) "
+            "VALUES (2, 'two.myshopify.com', 'Two', 't');"
+            "INSERT INTO suppliers (id, store_id, name) VALUES (2, 2, 'Other');"
+            "INSERT INTO purchase_orders (id, store_id, supplier_id, po_number) "
+            "VALUES (2, 2, 2, 'PO-1');",
+            db,
+        )
+        found = pg.sql(
+            "SELECT id FROM products WHERE custom_data @> '{}' AND title ILIKE '%wool%'", db
+        )
+        assert found.split() == ["1"]
+    finally:
+        pg.sql("DELETE FROM stores", db)
+
+
+def test_the_documented_indexes_are_real(pg: PgCluster, flagship_db: str) -> None:
+    defs = dict(
+        line.split("|", 1)
+        for line in pg.sql(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'",
+            flagship_db,
+        ).splitlines()
+        if line
+    )
+    assert "USING gin (title gin_trgm_ops)" in defs["idx_products_title_search"]
+    assert defs["idx_stores_shop_domain"].startswith("CREATE UNIQUE INDEX")
+    for name in CUSTOM_DATA_GIN.values():
+        assert "USING gin (custom_data)" in defs[name]
+    assert "WHERE (NOT is_resolved)" in defs["idx_alerts_store_unresolved"]
+    assert not [name for name in defs if name.startswith("ix_")]
