@@ -1,0 +1,151 @@
+"""Whole-process timings of schemagen commands: a benchmark, not a test.
+
+Two parts, each the median of several runs of a fresh process (what a user
+or a pre-commit hook pays, interpreter start-up and imports included):
+
+1. The pre-commit floor: ``python -c "import yaml, jinja2"`` next to
+   ``schemagen check`` on the flagship project (a temp copy of this repo's
+   schema/ and generated/). Goal: check at most 3x the floor.
+2. Scale: synthetic schemas of 100, 500 and 2,000 tables
+   (``benchmarks/synthetic.py``): ``validate``, ``build`` (into an empty output
+   folder each run), ``plan`` and ``check`` (after ``migrate`` wrote the first
+   revision, so check has a clean project to verify). Goal: 2,000 tables built
+   in at most 3 s, time linear in tables.
+
+    python benchmarks/bench.py                 # everything, 5 runs each
+    python benchmarks/bench.py --runs 3 --sizes 100,500
+    python benchmarks/bench.py --floor-only
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synthetic import write_project  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+SCHEMAGEN = shutil.which("schemagen")
+
+
+def schemagen_argv(*args: str) -> list[str]:
+    """The installed console script, as a user runs it; else ``python -m``."""
+    if SCHEMAGEN:
+        return [SCHEMAGEN, *args]
+    return [sys.executable, "-m", "schemagen.cli", *args]
+
+
+def run_once(argv: list[str], cwd: Path | None = None, ok: tuple[int, ...] = (0,)) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in ok:
+        raise SystemExit(f"{' '.join(argv)} exited {proc.returncode}:\n{proc.stdout}{proc.stderr}")
+    return elapsed
+
+
+def median_time(
+    argv: list[str], runs: int, cwd: Path | None = None, before: Callable[[], None] | None = None
+) -> float:
+    """Median wall time of ``runs`` fresh processes (one unmeasured warm-up run first)."""
+    if before:
+        before()
+    run_once(argv, cwd)  # warm the OS file cache and __pycache__
+    times = []
+    for _ in range(runs):
+        if before:
+            before()
+        times.append(run_once(argv, cwd))
+    return statistics.median(times)
+
+
+def copy_flagship(dest: Path) -> Path:
+    for name in ("schema", "generated"):
+        if (REPO / name).exists():
+            shutil.copytree(REPO / name, dest / name)
+    shutil.copy(REPO / "pyproject.toml", dest / "pyproject.toml")
+    return dest
+
+
+def _clean(project: Path) -> bool:
+    proc = subprocess.run(schemagen_argv("check", "--project", str(project)), capture_output=True)
+    return proc.returncode == 0
+
+
+def floor_report(runs: int, tmp: Path) -> None:
+    floor = median_time([sys.executable, "-c", "import yaml, jinja2"], runs)
+    python = median_time([sys.executable, "-c", "pass"], runs)
+    project = copy_flagship(tmp / "flagship")
+    p = ["--project", str(project)]
+    run_once(schemagen_argv("build", *p))
+    if not _clean(project):
+        # A tree without the flagship history yet: make one, so check has a clean project.
+        run_once(schemagen_argv("migrate", *p, "-m", "initial schema"))
+    check = median_time(schemagen_argv("check", "--project", str(project)), runs)
+    print(f"== pre-commit floor (median of {runs} runs, seconds)")
+    print(f"python -c pass                 {python:6.3f}")
+    print(f"python -c 'import yaml, jinja2' {floor:6.3f}   (floor)")
+    print(
+        f"schemagen check (flagship)     {check:6.3f}   = {check / floor:.2f}x floor (goal <= 3x)"
+    )
+    print()
+
+
+def scale_report(sizes: list[int], runs: int, tmp: Path) -> None:
+    print(f"== scale (median of {runs} runs, seconds; build into an empty output folder)")
+    print(
+        f"{'tables':>6} {'validate':>9} {'build':>7} {'plan':>7} {'check':>7} "
+        f"{'build/table (ms)':>17}"
+    )
+    for size in sizes:
+        project = write_project(tmp / f"synthetic_{size}", size)
+        p = ["--project", str(project)]
+        validate = median_time(schemagen_argv("validate", *p), runs)
+        output = project / "generated"
+
+        def clean_output(output: Path = output) -> None:
+            shutil.rmtree(output, ignore_errors=True)
+
+        build = median_time(schemagen_argv("build", *p), runs, before=clean_output)
+        run_once(schemagen_argv("migrate", *p, "-m", "initial schema"))
+        plan = median_time(schemagen_argv("plan", *p), runs)
+        check = median_time(schemagen_argv("check", *p), runs)
+        print(
+            f"{size:>6} {validate:>9.3f} {build:>7.3f} {plan:>7.3f} {check:>7.3f} "
+            f"{1000 * build / size:>17.2f}",
+            flush=True,
+        )
+    print()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per command")
+    parser.add_argument("--sizes", default="100,500,2000", help="comma-separated table counts")
+    parser.add_argument("--floor-only", action="store_true", help="skip the scale part")
+    args = parser.parse_args(argv)
+    print(
+        f"python {platform.python_version()} on {platform.machine()}, "
+        f"{os.cpu_count()} CPUs, {platform.platform()}"
+    )
+    print()
+    with tempfile.TemporaryDirectory(prefix="schemagen-bench-") as tmp:
+        floor_report(args.runs, Path(tmp))
+        if not args.floor_only:
+            scale_report([int(s) for s in args.sizes.split(",") if s], args.runs, Path(tmp))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
