@@ -207,8 +207,7 @@ def fk_definition(fk: ForeignKey, schema: Schema, page: str) -> str:
     target = entity_link(schema, fk.ref_entity, page,
                          md_code_cell(f"{fk.ref_table}({', '.join(fk.ref_columns)})"))
     text = f"{md_code_cell('(' + ', '.join(fk.columns) + ')')} → {target}"
-    if fk.on_delete:
-        text += f", ON DELETE {fk.on_delete}"
+    text += f", ON DELETE {fk.on_delete or 'NO ACTION (default)'}"
     if fk.on_update:
         text += f", ON UPDATE {fk.on_update}"
     return text
