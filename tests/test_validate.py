@@ -570,3 +570,53 @@ def test_naming_convention_templates_must_expand(tmp_path: Path) -> None:
         "expand; use %(token)s with a token from: table_name, column_0_name, column_0_N_name, "
         "referred_table_name, ..."
     ]
+
+
+def test_every_problem_at_once_without_follow_up_errors(tmp_path: Path) -> None:
+    """Definitions with structural errors are left out; names that refer to them stay quiet."""
+    text = """
+    types:
+      money: {type: numeric, precison: 12}
+    mixins:
+      stamps:
+        columns:
+          created_at: {type: timestamptz, defualt: now}
+    enums:
+      Status: {values: [a, b], extra: 1}
+    entities:
+      Store:
+        columns:
+          id: {type: bigint, primary_key: true}
+          status: {type: enum, enum: Status}
+          price: {type: money}
+          bad: {type: strng}
+      Product:
+        columns:
+          id: {type: bigint, primary_key: true, nulable: true}
+      Variant:
+        columns:
+          id: {type: bigint, primary_key: true}
+          product_id: {references: Product}
+          store_id: {references: Stor}
+      Timed:
+        mixins: [stamps]
+        columns:
+          id: {type: bigint, primary_key: true}
+    """
+    files = {"a.yaml": text, "b.yaml": "database: {name: x, dialect: mysql}\n"}
+    assert issues_of(tmp_path, files, database=False) == [
+        "schema/a.yaml:2:26: types.money.precison: unknown key 'precison' (did you mean "
+        "'precision'?)",
+        "schema/a.yaml:6:39: mixins.stamps.columns.created_at.defualt: unknown key 'defualt' "
+        "(did you mean 'default'?)",
+        "schema/a.yaml:8:28: enums.Status.extra: unknown key 'extra'; expected one of: "
+        "db_name, description, values",
+        "schema/a.yaml:15:13: entities.Store.columns.bad.type: unknown type 'strng' (did you "
+        "mean 'string'?)",
+        "schema/a.yaml:18:45: entities.Product.columns.id.nulable: unknown key 'nulable' (did "
+        "you mean 'nullable'?)",
+        "schema/a.yaml:23:18: entities.Variant.columns.store_id.references: unknown entity "
+        "'Stor' (did you mean 'Store'?)",
+        "schema/b.yaml:1:21: database.dialect: unknown value 'mysql'; expected one of: "
+        "postgresql",
+    ]

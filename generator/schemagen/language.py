@@ -276,14 +276,17 @@ def _validator() -> Draft202012Validator:
 
 
 def check_structure(raw: RawFile) -> list[Issue]:
-    """Check one parsed file against the JSON Schema; return located issues."""
+    """Check one parsed file against the JSON Schema; return located issues.
+
+    The path of each problem is added to ``raw.broken``.
+    """
     if raw.data is None:
         return []
     found: dict[tuple[YamlPath, str], Issue] = {}
     for error in _validator().iter_errors(raw.data):
         for path, message in _translate(error):
-            issue = _locate(raw, path, message)
-            found.setdefault((path, message), issue)
+            raw.broken.add(path)
+            found.setdefault((path, message), _locate(raw, path, message))
     return list(found.values())
 
 

@@ -50,6 +50,8 @@ class RawFile:
     path: str  # as shown to the user: relative to the project root
     data: Any
     marks: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+    #: Paths with a problem found while loading or by the JSON Schema.
+    broken: set[YamlPath] = field(default_factory=set)
 
 
 @dataclass
@@ -63,6 +65,13 @@ class Sources:
     entities: dict[str, Any] = field(default_factory=dict)
     locations: dict[YamlPath, SourceLocation] = field(default_factory=dict)
     files: tuple[str, ...] = ()
+    #: Definitions left out because they already have errors: (section, name) or
+    #: ("database",). Names that refer to them are not reported again.
+    broken: set[YamlPath] = field(default_factory=set)
+
+    def is_broken(self, section: str, name: object) -> bool:
+        """Whether ``section.name`` was defined but left out for its own errors."""
+        return (section, str(name)) in self.broken
 
     def section(self, name: str) -> dict[str, Any]:
         """Return the merged definitions of ``types``, ``mixins``, ``enums`` or ``entities``."""
@@ -77,11 +86,13 @@ class _Walker:
         self.file = file
         self.marks: dict[YamlPath, tuple[int, int]] = {}
         self.issues: list[Issue] = []
+        self.broken: set[YamlPath] = set()
         self.constructor = yaml.SafeLoader("")
         self.count = 0
         self.active: set[int] = set()
 
     def issue(self, node: Node, path: YamlPath, message: str) -> None:
+        self.broken.add(path)
         mark = node.start_mark
         self.issues.append(
             Issue(self.file, mark.line + 1, mark.column + 1, ".".join(path), message)
@@ -236,7 +247,7 @@ def parse_text(text: str, display: str) -> tuple[RawFile, list[Issue]]:
             + ", ".join(TOP_LEVEL_KEYS),
         )
         return RawFile(display, None, walker.marks), walker.issues
-    return RawFile(display, data, walker.marks), walker.issues
+    return RawFile(display, data, walker.marks, walker.broken), walker.issues
 
 
 def _syntax_issue(exc: yaml.YAMLError, display: str) -> Issue:

@@ -28,13 +28,17 @@ def load_and_validate(project: Project) -> ValidationResult:
     """
     folder = project.relative(project.schema_dir)
     raws, issues = read_folder(project)
-    if issues:
+    if issues and not all(prunable(raw) for raw in raws):
         return _result(project, None, SourceMap(), issues)
+    broken = prune(raws)
     src, merge_issues = merge(raws)
+    src.broken = broken
+    prune_entities_with_broken_mixins(src)
     source_map = build_source_map(src)
     report = Reporter(source_map, folder)
+    report.issues.extend(issues)
     report.issues.extend(merge_issues)
-    if src.database is None:
+    if src.database is None and ("database",) not in broken:
         report.issues.append(
             Issue(folder, 0, 0, "database", "no file defines the `database` block (name: ...)")
         )
@@ -65,6 +69,51 @@ def read_folder(project: Project) -> tuple[list[RawFile], list[Issue]]:
         issues.extend(found)
         issues.extend(check_structure(raw))
     return raws, issues
+
+
+def _definition(path: tuple[str, ...]) -> tuple[str, ...]:
+    """The definition a problem belongs to: ("database",) or (section, name)."""
+    return path[:1] if path[:1] == ("database",) else path[:2]
+
+
+def prunable(raw: RawFile) -> bool:
+    """Whether every problem of a file lies inside a definition that can be left out."""
+    if raw.data is None:
+        return False
+    for path in raw.broken:
+        key = _definition(path)
+        if key != ("database",) and not (
+            len(key) == 2 and isinstance(raw.data.get(key[0]), dict)
+        ):
+            return False
+    return True
+
+
+def prune(raws: list[RawFile]) -> set[tuple[str, ...]]:
+    """Leave out every definition with a problem, so the checks after can trust the rest.
+
+    Return the keys left out; names that refer to them are not reported again.
+    """
+    left_out: set[tuple[str, ...]] = set()
+    for raw in raws:
+        for path in sorted(raw.broken):
+            key = _definition(path)
+            if key == ("database",):
+                raw.data.pop("database", None)
+            else:
+                raw.data[key[0]].pop(key[1], None)
+            left_out.add(key)
+    return left_out
+
+
+def prune_entities_with_broken_mixins(src: Sources) -> None:
+    """An entity that uses a left-out mixin has unknown columns: leave it out too."""
+    for name in sorted(src.entities):
+        spec = src.entities[name]
+        mixins = spec.get("mixins") if isinstance(spec, dict) else None
+        if any(src.is_broken("mixins", m) for m in mixins or []):
+            del src.entities[name]
+            src.broken.add(("entities", name))
 
 
 def build_source_map(src: Sources) -> SourceMap:

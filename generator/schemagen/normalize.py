@@ -45,7 +45,11 @@ RELATIONSHIP_OPTIONS = ("cascade", "order_by", "lazy", "uselist", "passive_delet
 
 
 class Unresolved(Exception):
-    """A name in the YAML that does not resolve; ``path`` is where it was written."""
+    """A name in the YAML that does not resolve; ``path`` is where it was written.
+
+    An empty ``message`` means the name refers to a definition that was left out
+    for its own errors: nothing more to report.
+    """
 
     def __init__(self, path: YamlPath, message: str) -> None:
         super().__init__(message)
@@ -128,6 +132,8 @@ class Resolver:
         path = (*col.path, "references")
         target = str(col.spec["references"])
         entity, _, name = target.partition(".")
+        if self.src.is_broken("entities", entity):
+            raise Unresolved(path, "")
         if entity not in self.src.entities:
             hint = did_you_mean(entity, sorted(self.src.entities))
             raise Unresolved(path, f"unknown entity '{entity}'{hint}")
@@ -188,6 +194,8 @@ class Resolver:
             base, alias = ColumnType(kind=name), None
         elif name in self.src.types:
             base, alias = self.alias_type(name), name
+        elif self.src.is_broken("types", name):
+            raise Unresolved(path, "")
         else:
             options = [*BASE_TYPES, *sorted(self.src.types)]
             raise Unresolved((*path, "type"), f"unknown type '{name}'{did_you_mean(name, options)}")
@@ -207,6 +215,8 @@ class Resolver:
     def _check_enum(self, ctype: ColumnType, spec: dict[str, Any], path: YamlPath) -> None:
         if ctype.enum is None:
             raise Unresolved((*path, "type"), "type enum needs `enum:` (the name of an enum)")
+        if self.src.is_broken("enums", ctype.enum):
+            raise Unresolved(path, "")
         if ctype.enum not in self.src.enums:
             where = (*path, "enum") if "enum" in spec else (*path, "type")
             hint = did_you_mean(ctype.enum, sorted(self.src.enums))

@@ -23,7 +23,7 @@ class Reporter:
         self._seen: set[tuple[str, str]] = set()
 
     def error(self, path: YamlPath, message: str) -> None:
-        """Report an error at ``path`` (or its nearest located ancestor)."""
+        """Report an error at ``path`` (or its nearest located ancestor); "" reports nothing."""
         self.add(path, message, "error")
 
     def warning(self, path: YamlPath, message: str) -> None:
@@ -32,7 +32,7 @@ class Reporter:
 
     def add(self, path: YamlPath, message: str, severity: Severity) -> None:
         dotted = ".".join(path)
-        if (dotted, message) in self._seen:
+        if not message or (dotted, message) in self._seen:
             return
         self._seen.add((dotted, message))
         loc = self.source_map.find(path)

@@ -135,6 +135,8 @@ def check_mixins(src: Sources, report: Reporter, name: str, spec: dict[str, Any]
     origin: dict[str, str] = {}
     for index, mixin in enumerate(spec.get("mixins") or []):
         path = ("entities", name, "mixins", str(index))
+        if src.is_broken("mixins", mixin):
+            continue
         if mixin not in src.mixins:
             hint = did_you_mean(str(mixin), sorted(src.mixins))
             report.error(path, f"unknown mixin '{mixin}'{hint}")
@@ -290,6 +292,8 @@ def check_relationship_entries(
         entry = _dict(entry)
         path: YamlPath = ("entities", name, "relationships", rel)
         target = entry.get("entity")
+        if src.is_broken("entities", target):
+            continue
         if target is not None and target not in src.entities:
             hint = did_you_mean(str(target), sorted(src.entities))
             report.error((*path, "entity"), f"unknown entity '{target}'{hint}")
@@ -323,7 +327,10 @@ def check_many_to_many(
 ) -> None:
     """An entry without a foreign key must be a many-to-many: ``entity`` and ``secondary``."""
     secondary = entry.get("secondary")
+    partial = any(key[0] == "entities" for key in src.broken)
     if secondary is None:
+        if partial:
+            return  # the foreign key may be on an entity left out for its own errors
         report.error(
             path,
             f"relationship '{rel}' matches no foreign key to {owner}; set back_populates: "
@@ -334,6 +341,8 @@ def check_many_to_many(
     if target is None:
         report.error(path, "a many-to-many relationship needs `entity:` (the other side)")
     if secondary not in tables:
+        if partial:
+            return
         hint = did_you_mean(str(secondary), sorted(tables))
         report.error((*path, "secondary"), f"unknown table '{secondary}'{hint}")
     elif target is not None:
