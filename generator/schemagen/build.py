@@ -107,8 +107,9 @@ def _render(env: jinja2.Environment, name: str, **context: object) -> str:
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateError as exc:
-        located = isinstance(exc, jinja2.TemplateSyntaxError)
-        where = f"{exc.filename}:{exc.lineno}: " if located else ""
+        where = ""
+        if isinstance(exc, jinja2.TemplateSyntaxError):
+            where = f"{exc.filename}:{exc.lineno}: "
         raise ConfigError(f"template {name}: {where}{exc}") from None
 
 

@@ -28,7 +28,7 @@ from .pycode import (
     pylist,
     pytuple,
 )
-from .sqltext import default_expression, text_source
+from .sqltext import default_sql, text_source
 from .typemap import python_type, sa_type
 
 _STDLIB = frozenset({"collections.abc", "datetime", "decimal", "enum", "os", "pathlib", "typing"})
@@ -305,7 +305,8 @@ def _server_default(col: Column, imp: Imports) -> Expr | None:
         return None
     if col.default.kind == "now":
         return f"{imp.name('sqlalchemy', 'func')}.now()"
-    sql = default_expression(col.default)
+    sql = default_sql(col)
+    assert sql is not None
     return Call(imp.name("sqlalchemy", "text"), (Str(text_source(sql)),))
 
 

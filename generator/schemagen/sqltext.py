@@ -22,13 +22,17 @@ def sql_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def default_expression(default: Default) -> str:
+def default_expression(default: Default, json_type: str | None = None) -> str:
     """The SQL expression of a server default (``'USD'``, ``0``, ``true``, ``now()``).
 
-    Strings and JSON are plain string literals: PostgreSQL casts them to the
-    column's type (``'{}'`` becomes ``'{}'::jsonb``, ``'active'`` becomes
-    ``'active'::product_status``), which is what it prints back.
+    Strings are plain string literals: PostgreSQL casts them to the column's type
+    (``'active'`` becomes ``'active'::product_status``). JSON defaults carry the
+    cast to ``json_type`` (``'{}'::jsonb``) when it is given, exactly as
+    PostgreSQL prints them back: Alembic then sees equal text and does not try
+    ``'[]'::json = '[]'`` on the server, which fails (json has no ``=``).
     """
+    if default.kind == "json" and json_type:
+        return f"{sql_string(default.value)}::{json_type}"
     if default.kind in ("string", "json"):
         return sql_string(default.value)
     if default.kind == "now":
@@ -40,7 +44,8 @@ def default_sql(col: Column) -> str | None:
     """The SQL expression of ``col``'s server default, or ``None`` when it has none."""
     if col.default is None:
         return None
-    return default_expression(col.default)
+    kind = col.type.kind
+    return default_expression(col.default, kind if kind in ("json", "jsonb") else None)
 
 
 def text_source(sql: str) -> str:

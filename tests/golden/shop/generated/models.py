@@ -185,9 +185,12 @@ class Customer(Base):
     )
     settings: Mapped[dict[str, Any]] = mapped_column(
         JSONB(),
-        server_default=text("'{}'"),
+        server_default=text("'{}'::jsonb"),
     )
-    history: Mapped[list[Any]] = mapped_column(JSON(), server_default=text("'[]'"))
+    history: Mapped[list[Any]] = mapped_column(
+        JSON(),
+        server_default=text("'[]'::json"),
+    )
     age: Mapped[int | None] = mapped_column(SmallInteger())
 
     addresses: Mapped[list[Address]] = relationship(

@@ -151,7 +151,7 @@ class User(Base):
     )
     metadata_json: Mapped[dict[str, Any]] = mapped_column(
         JSONB(),
-        server_default=text_('\'{"a\'\'b":"c\\"d","e":[1,2]}\''),
+        server_default=text_('\'{"a\'\'b":"c\\"d","e":[1,2]}\'::jsonb'),
     )
 
     order: Mapped[Order] = relationship(back_populates="users")
