@@ -106,7 +106,9 @@ def test_columns_added_dropped_altered() -> None:
         (numeric(12, 2), numeric(12, 1), True),
         (string(100), ColumnType("text"), False),
         (ColumnType("json"), ColumnType("jsonb"), False),
-        (string(10), ColumnType("integer"), True),
+        (string(10), ColumnType("integer"), False),  # a cast that fails loudly, not narrowing
+        (ColumnType("numeric", precision=12, scale=2), ColumnType("integer"), True),
+        (ColumnType("timestamptz"), ColumnType("date"), True),
     ],
 )
 def test_narrowing_is_destructive(

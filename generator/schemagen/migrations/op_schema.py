@@ -31,8 +31,8 @@ class CreateExtension(Operation):
 
 @dataclass(frozen=True)
 class DropExtension(Operation):
-    """An extension no longer declared. It stays installed: other objects (and
-    other applications) may use it, and dropping it may need a superuser."""
+    """``DROP EXTENSION IF EXISTS`` for an extension no longer declared (after
+    everything that used it is gone)."""
 
     name: str
 
@@ -40,7 +40,7 @@ class DropExtension(Operation):
         return CreateExtension(self.name)
 
     def describe(self) -> str:
-        return f"- extension {self.name} (no longer required; left installed)"
+        return f"- extension {self.name}"
 
     def apply(self, schema: Schema) -> Schema:
         exts = tuple(e for e in schema.database.extensions if e != self.name)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..model import Column, Entity, ForeignKey, Index, PrimaryKey, Schema
 from .opbase import Operation, add_entity, remove_entity, with_entity, with_table
-from .typechange import is_widening, pg_type_name
+from .typechange import is_narrowing, pg_type_name
 
 
 @dataclass(frozen=True)
@@ -273,7 +273,7 @@ class AlterColumn(Operation):
     def risk(self) -> str | None:
         old, new = self.old, self.new
         where = f"{self.table}.{new.name}"
-        if not is_widening(old.type, new.type):
+        if is_narrowing(old.type, new.type):
             return (
                 f"narrows {where} from {pg_type_name(old.type)} to {pg_type_name(new.type)} "
                 "(values may not fit)"

@@ -10,7 +10,7 @@ Phases, in upgrade order (the downgrade runs the reversed operations backwards):
 6. tables created (referenced tables first), then constraints added (foreign keys
    that close a reference cycle among new tables come here, after both exist);
 7. indexes added in the transaction (``concurrently: false``);
-8. enums rebuilt (their columns all exist now), enums dropped, extensions left;
+8. enums rebuilt (their columns all exist now), enums dropped, extensions dropped;
 9. indexes added ``CONCURRENTLY`` to tables that existed: last, as each one
    commits what came before.
 """

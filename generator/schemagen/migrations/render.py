@@ -125,7 +125,7 @@ def _(operation: CreateExtension, state: Schema) -> list[Stmt]:
 
 @_render.register(DropExtension)
 def _(operation: DropExtension, state: Schema) -> list[Stmt]:
-    return [f"# extension {operation.name} stays installed: other objects may use it"]
+    return [execute(f"DROP EXTENSION IF EXISTS {quote_ident(operation.name)}")]
 
 
 def _enum_values_sql(values: tuple[str, ...]) -> str:

@@ -14,14 +14,8 @@ from .sqlutil import quote_ident
 _INT_RANK = {"smallint": 1, "integer": 2, "bigint": 3}
 _INT_DIGITS = {"smallint": 5, "integer": 10, "bigint": 19}
 _STRINGS = frozenset({"string", "text"})
-# (old kind, new kind) pairs that never lose a value.
-_WIDER_KINDS = frozenset({
-    ("float", "double"),
-    ("timestamp", "timestamptz"),
-    ("date", "timestamp"),
-    ("date", "timestamptz"),
-    ("json", "jsonb"),
-})
+_FRACTIONAL = frozenset({"numeric", "float", "double"})
+_TIMESTAMPS = frozenset({"timestamp", "timestamptz"})
 
 
 def plain(ct: ColumnType) -> ColumnType:
@@ -30,46 +24,48 @@ def plain(ct: ColumnType) -> ColumnType:
     return dataclasses.replace(ct, alias=None, of=of)
 
 
-def is_widening(old: ColumnType, new: ColumnType) -> bool:
-    """Whether every value of ``old`` fits ``new`` unchanged (equal types included)."""
+def is_narrowing(old: ColumnType, new: ColumnType) -> bool:
+    """Whether ``new`` holds less than ``old`` within the same family of types.
+
+    Narrowing is what can cut or round values, or reject values the old type
+    held: a shorter string, a smaller integer, less numeric precision or scale,
+    a fraction or a time of day dropped. A conversion between families
+    (varchar to integer, text to an enum, json to jsonb, float to numeric) is
+    not narrowing: PostgreSQL's cast either converts every value or fails the
+    whole migration, and nothing is lost silently.
+    """
     old, new = plain(old), plain(new)
     if old == new:
-        return True
-    if old.kind == new.kind:
-        return _same_kind_widening(old, new)
-    if old.kind in _INT_RANK:
-        return _int_widening(old, new)
-    if new.kind == "text":
-        # Every scalar has a lossless text form; arrays and bytes are left to the user.
-        return old.kind not in ("array", "bytes")
-    if new.kind == "string" and new.length is None:
-        return old.kind in ("text", "enum")
-    return (old.kind, new.kind) in _WIDER_KINDS
-
-
-def _same_kind_widening(old: ColumnType, new: ColumnType) -> bool:
-    if old.kind == "string":
-        return new.length is None or (old.length is not None and new.length >= old.length)
-    if old.kind == "numeric":
-        if new.precision is None:
-            return True
-        if old.precision is None:
-            return False
-        old_scale, new_scale = old.scale or 0, new.scale or 0
-        return new_scale >= old_scale and new.precision - new_scale >= old.precision - old_scale
-    if old.kind == "array" and old.of is not None and new.of is not None:
-        return is_widening(old.of, new.of)
-    return False  # another enum, or anything else that changed
-
-
-def _int_widening(old: ColumnType, new: ColumnType) -> bool:
+        return False
+    if old.kind == "array" and new.kind == "array" and old.of and new.of:
+        return is_narrowing(old.of, new.of)
+    if new.kind == "string" and old.kind in _STRINGS:
+        return new.length is not None and (old.length is None or new.length < old.length)
     if new.kind in _INT_RANK:
-        return _INT_RANK[new.kind] >= _INT_RANK[old.kind]
+        if old.kind in _INT_RANK:
+            return _INT_RANK[new.kind] < _INT_RANK[old.kind]
+        return old.kind in _FRACTIONAL
     if new.kind == "numeric":
-        if new.precision is None:
-            return True
-        return new.precision - (new.scale or 0) >= _INT_DIGITS[old.kind]
-    return new.kind in ("double", "text") or (new.kind == "string" and new.length is None)
+        return _numeric_narrowing(old, new)
+    if new.kind == "float":
+        return old.kind in ("double", "numeric", "bigint", "integer")
+    if new.kind in ("date", "time"):
+        return old.kind in _TIMESTAMPS
+    return False
+
+
+def _numeric_narrowing(old: ColumnType, new: ColumnType) -> bool:
+    if new.precision is None:
+        return False
+    new_int = new.precision - (new.scale or 0)
+    if old.kind in _INT_RANK:
+        return new_int < _INT_DIGITS[old.kind]
+    if old.kind != "numeric":
+        return False
+    if old.precision is None:
+        return True
+    old_scale = old.scale or 0
+    return (new.scale or 0) < old_scale or new_int < old.precision - old_scale
 
 
 def pg_type_name(ct: ColumnType) -> str:
