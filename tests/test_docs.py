@@ -178,13 +178,15 @@ def test_performance_notes_list_only_real_indexes(shop: dict[str, str]) -> None:
     listed = {
         title: re.findall(r"^- `([^`]+)`", section(perf, title), re.M)
         for title in ("Trigram indexes", "JSONB GIN indexes", "Partial indexes",
-                      "Covering indexes")
+                      "Covering indexes", "Foreign keys without an index")
     }
     assert listed == {
         "Trigram indexes": ["idx_products_title_search"],
         "JSONB GIN indexes": ["idx_products_custom_data_gin"],
         "Partial indexes": ["idx_products_active_title"],
         "Covering indexes": ["idx_products_store_cover"],
+        # store_id leads idx_products_store_cover; product_details.product_id is its PK
+        "Foreign keys without an index": ["fk_products_parent_id_products"],
     }
     assert "Fuzzy product search." in perf and "`ILIKE" in perf and "`@>`" in perf
 
@@ -200,10 +202,12 @@ def test_no_claims_without_backing() -> None:
         ),
     )
     readme = render(plain)["docs/README.md"]
-    none = "The schema declares no trigram, JSONB GIN, partial or covering indexes."
-    assert none in readme
-    rest = readme.replace(none, "")
-    assert "pg_trgm" not in rest and "trigram" not in rest.lower() and "GIN" not in rest
+    perf = section(readme, "Performance notes")
+    assert [h for h in headings(perf)] == ["Foreign keys without an index"]
+    assert re.findall(r"^- `([^`]+)`", perf, re.M) == [
+        "fk_products_parent_id_products", "fk_products_store_id_stores"]
+    assert "(its `ON DELETE CASCADE`)" in perf
+    assert "pg_trgm" not in readme and "trigram" not in readme.lower() and "GIN" not in readme
     assert "The schema uses no PostgreSQL extension." in readme
     unused = dataclasses.replace(
         plain, database=dataclasses.replace(schema.database, extensions=("pg_trgm",)))

@@ -65,6 +65,7 @@ class EntityPage:
     columns: tuple[ColumnRow, ...]
     indexes: tuple[IndexRow, ...]
     constraints: tuple[ConstraintRow, ...]
+    has_uniques: bool
     relationships: tuple[RelationshipRow, ...]
     referenced_by: tuple[ReferenceRow, ...]
     enums: tuple[EnumView, ...]
@@ -108,6 +109,7 @@ def entity_page(entity: Entity, schema: Schema) -> EntityPage:
         columns=column_rows(entity, schema, page),
         indexes=tuple(index_row(entity, ix, here) for ix in entity.indexes),
         constraints=constraint_rows(entity, schema, page, here)[1:],
+        has_uniques=bool(entity.uniques),
         relationships=relationship_rows(entity, schema, page),
         referenced_by=referenced_by(entity, schema, page),
         enums=tuple(enum_view(schema.enum(n), schema, page)
@@ -125,7 +127,7 @@ class PerfNote:
     index: str
     table: str
     columns: str
-    serves: str
+    note: str
     description: str
 
 
@@ -165,14 +167,44 @@ def _note(index: Index, entity: Entity, serves: str) -> PerfNote:
         index=md_code(index.name),
         table=str(Link(md_code(entity.table), entity_path(entity).removeprefix("docs/"))),
         columns=", ".join(md_code(c) for c in index.columns),
-        serves=serves,
+        note="serves " + serves,
         description=md_text(index.description),
     )
 
 
+def _leads_index(entity: Entity, columns: tuple[str, ...]) -> bool:
+    """Whether a B-tree index of ``entity`` (primary key, unique constraint or a
+    full, non-partial index) starts with exactly ``columns``, in any order."""
+    want = set(columns)
+    leading = [entity.primary_key.columns, *(u.columns for u in entity.uniques)]
+    leading += [i.columns for i in entity.indexes if i.using == "btree" and not i.where]
+    return any(set(cols[: len(want)]) == want for cols in leading)
+
+
+def _unindexed_fk_notes(schema: Schema) -> list[PerfNote]:
+    notes = []
+    for ent in schema.entities:
+        for fk in ent.foreign_keys:
+            if _leads_index(ent, fk.columns):
+                continue
+            action = f" (its `ON DELETE {fk.on_delete}`)" if fk.on_delete else ""
+            notes.append(PerfNote(
+                index=md_code(fk.name),
+                table=str(Link(md_code(ent.table), entity_path(ent).removeprefix("docs/"))),
+                columns=", ".join(md_code(c) for c in fk.columns),
+                note=(f"no index starts with these columns, so deleting a row of "
+                        f"{md_code(fk.ref_table)}{action} or changing its key scans "
+                        f"{md_code(ent.table)}, and so do joins from {md_code(fk.ref_table)}"),
+                description="",
+            ))
+    return notes
+
+
 def performance_sections(schema: Schema) -> tuple[PerfSection, ...]:
-    """Trigram, JSONB GIN, partial and covering indexes that the schema declares."""
+    """Trigram, JSONB GIN, partial and covering indexes that the schema declares,
+    and the foreign keys that no index supports."""
     found: dict[str, list[PerfNote]] = {"trgm": [], "jsonb": [], "partial": [], "covering": []}
+    found["fk"] = _unindexed_fk_notes(schema)
     for ent in schema.entities:
         for ix in ent.indexes:
             if _is_trigram(ix):
@@ -192,11 +224,14 @@ def performance_sections(schema: Schema) -> tuple[PerfSection, ...]:
         "jsonb": ("JSONB GIN indexes", "GIN indexes on `jsonb` columns."),
         "partial": ("Partial indexes", "Indexes that hold only the rows matching a predicate."),
         "covering": ("Covering indexes", "Indexes that carry extra columns (`INCLUDE`)."),
+        "fk": ("Foreign keys without an index",
+               "PostgreSQL does not index the referencing side of a foreign key by itself."),
     }
     return tuple(
         PerfSection(titles[key][0], titles[key][1], tuple(notes))
         for key, notes in found.items() if notes
     )
+
 
 
 @dataclass(frozen=True)
