@@ -192,9 +192,10 @@ def _unindexed_fk_notes(schema: Schema) -> list[PerfNote]:
                 index=md_code(fk.name),
                 table=str(Link(md_code(ent.table), entity_path(ent).removeprefix("docs/"))),
                 columns=", ".join(md_code(c) for c in fk.columns),
-                note=(f"no index starts with these columns, so deleting a row of "
-                        f"{md_code(fk.ref_table)}{action} or changing its key scans "
-                        f"{md_code(ent.table)}, and so do joins from {md_code(fk.ref_table)}"),
+                note=(f"no index starts with these columns, so finding the "
+                      f"{md_code(ent.table)} rows of one {md_code(fk.ref_table)} row scans "
+                      f"all of {md_code(ent.table)}, and so does deleting a "
+                      f"{md_code(fk.ref_table)} row{action} or changing its key"),
                 description="",
             ))
     return notes
