@@ -14,6 +14,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 import sqlalchemy
@@ -21,6 +22,7 @@ import yaml
 from pgcluster import PgCluster
 from schemagen.api import ValidationResult, build_project, validate_project
 from schemagen.model import Entity, Index, Relationship, Schema
+from sqlalchemy.orm import Session
 
 REPO = Path(__file__).resolve().parent.parent
 TIMESTAMPS = ("created_at", "updated_at")
@@ -397,10 +399,11 @@ def test_every_foreign_key_has_an_on_delete_rule(schema: Schema) -> None:
     assert len(fks) == 19
     for entity, fk in fks:
         assert fk.on_delete is not None, (entity.table, fk.columns)
-    # Everything a store owns goes with it, so deleting a store never fails on a
-    # foreign key; the one exception guards history: a supplier with orders.
-    restricted = [(e.table, fk.columns) for e, fk in fks if fk.on_delete != "CASCADE"]
-    assert restricted == [("purchase_orders", ("supplier_id",))]
+    # Every row hangs off its store through cascading keys, so deleting a store
+    # (GDPR shop/redact) never fails on a foreign key, through SQL or the ORM.
+    # RESTRICT on purchase_orders.supplier_id was tried: the ORM then deletes
+    # loaded suppliers before the store's unloaded orders and fails.
+    assert {fk.on_delete for _, fk in fks} == {"CASCADE"}
 
 
 def test_ownership_cascades_in_the_orm_too(schema: Schema) -> None:
@@ -555,8 +558,8 @@ INSERT INTO workflow_executions (id, rule_id) VALUES (1, 1);
 
 
 @pytest.fixture(scope="module")
-def flagship_db(pg: PgCluster, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A database made by ``create_all`` of the flagship's freshly built models."""
+def flagship_models(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
+    """The flagship's ``models.py``, freshly built from ``schema/`` and imported."""
     root = tmp_path_factory.mktemp("flagship")
     shutil.copytree(REPO / "schema", root / "schema")
     shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
@@ -572,16 +575,28 @@ def flagship_db(pg: PgCluster, tmp_path_factory: pytest.TempPathFactory) -> Iter
         spec.loader.exec_module(models)
     finally:
         del sys.modules[spec.name]
+    return models
+
+
+@pytest.fixture(scope="module")
+def flagship_engine(pg: PgCluster, flagship_models: ModuleType) -> Iterator[sqlalchemy.Engine]:
+    """A database made by ``create_all`` of the flagship models (plus ``pg_trgm``)."""
     db = pg.create_database()
     engine = sqlalchemy.create_engine(pg.url(db))
     try:
         with engine.begin() as conn:
             conn.execute(sqlalchemy.text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
-            models.Base.metadata.create_all(conn)
-        yield db
+            flagship_models.Base.metadata.create_all(conn)
+        yield engine
     finally:
         engine.dispose()
         pg.drop_database(db)
+
+
+@pytest.fixture
+def flagship_db(flagship_engine: sqlalchemy.Engine) -> str:
+    """The name of the flagship database (shared by this module's tests)."""
+    return str(flagship_engine.url.database)
 
 
 def _fails(pg: PgCluster, db: str, statement: str) -> str:
@@ -601,10 +616,6 @@ def test_deleting_a_store_deletes_everything_it_owns(pg: PgCluster, flagship_db:
     pg.sql(f"BEGIN; {GRAPH_SQL} COMMIT;", flagship_db)
     try:
         assert set(_row_counts(pg, flagship_db).values()) == {1}
-        # A supplier with orders is protected; the store's deletion still takes both.
-        assert "violates foreign key constraint" in _fails(
-            pg, flagship_db, "DELETE FROM suppliers WHERE id = 1"
-        )
         pg.sql("DELETE FROM stores WHERE id = 1", flagship_db)
         assert set(_row_counts(pg, flagship_db).values()) == {0}
     finally:
@@ -676,3 +687,30 @@ def test_the_documented_indexes_are_real(pg: PgCluster, flagship_db: str) -> Non
         assert "USING gin (custom_data)" in defs[name]
     assert "WHERE (NOT is_resolved)" in defs["idx_alerts_store_unresolved"]
     assert not [name for name in defs if name.startswith("ix_")]
+
+
+@pytest.mark.parametrize("load", ["nothing", "suppliers", "everything"])
+def test_the_orm_deletes_a_store_whatever_it_has_loaded(
+    pg: PgCluster, flagship_engine: sqlalchemy.Engine, flagship_models: ModuleType, load: str
+) -> None:
+    """ORM cascades and ON DELETE rules agree: no NULLed NOT NULL key, no FK error."""
+    db = str(flagship_engine.url.database)
+    pg.sql(f"BEGIN; {GRAPH_SQL} COMMIT;", db)
+    try:
+        with Session(flagship_engine) as session:
+            store = session.get(flagship_models.Store, 1)
+            if load in ("suppliers", "everything"):
+                assert [s.name for s in store.suppliers] == ["Wool Co"]
+            if load == "everything":
+                variant = store.products[0].variants[0]
+                assert len(variant.inventory_items) == len(variant.forecasts) == 1
+                assert variant.purchase_order_line_items[0].purchase_order.po_number == "PO-1"
+                assert store.inventory_items[0].movements[0].quantity_change == -2
+                assert len(store.locations[0].inventory_items) == 1
+                assert len(store.workflow_rules[0].executions) == 1
+                assert len(store.purchase_orders[0].line_items) == 1
+            session.delete(store)
+            session.commit()
+        assert set(_row_counts(pg, db).values()) == {0}
+    finally:
+        pg.sql("DELETE FROM stores", db)
