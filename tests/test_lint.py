@@ -12,7 +12,7 @@ DUPLICATES = """
 entities:
   Variant:
     columns:
-      id: {type: bigint, primary_key: true, index: true}
+      id: {type: bigint, primary_key: true, index: true, unique: true}
       sku: {type: string, length: 64, nullable: true, index: true}
       po_number: {type: string, length: 32, unique: true}
       store_id: {type: bigint}
@@ -36,6 +36,8 @@ def test_duplicate_indexes(tmp_path: Path) -> None:
     assert issues == [
         "schema/s.yaml:4:45: warning: entities.Variant.columns.id.index: index ix_variants_id "
         "duplicates the primary key (which already has an index on the same columns); drop it",
+        "schema/s.yaml:4:58: warning: entities.Variant.columns.id.unique: unique constraint "
+        "uq_variants_id duplicates the primary key (same columns, same order); drop it",
         "schema/s.yaml:5:55: warning: entities.Variant.columns.sku.index: index ix_variants_sku "
         "duplicates index idx_variants_sku (same columns, same order); drop one",
         "schema/s.yaml:14:7: warning: entities.Variant.indexes.idx_po_number: index "

@@ -545,6 +545,55 @@ entities:
             "account_tags has no foreign key to Tag; a many-to-many needs one to each side",
         ],
     ),
+    # relationship cascade words SQLAlchemy does not know
+    "cascade": (
+        """
+entities:
+  Store:
+    columns:
+      id: {type: bigint, primary_key: true}
+    relationships:
+      products: {cascade: "all, delete-orphans"}
+  Product:
+    columns:
+      id: {type: bigint, primary_key: true}
+      store_id: {references: Store, on_delete: cascade}
+""",
+        [
+            "schema/s.yaml:6:18: entities.Store.relationships.products.cascade: unknown "
+            "cascade 'delete-orphans' (did you mean 'delete-orphan'?); SQLAlchemy knows: all, "
+            "delete, delete-orphan, expunge, merge, none, refresh-expire, save-update",
+        ],
+    ),
+    # renamed_from must name something gone, once; include only on btree and gist
+    "renames_and_include": (
+        """
+entities:
+  Store:
+    renamed_from: Shop
+    columns:
+      id: {type: bigint, primary_key: true}
+      name: {type: text, renamed_from: title}
+      label: {type: text, renamed_from: title}
+      code: {type: text, renamed_from: name}
+      tags: {type: array, of: text}
+    indexes:
+      idx_tags: {columns: [tags], using: gin, include: [name]}
+  Shop:
+    columns:
+      id: {type: bigint, primary_key: true}
+""",
+        [
+            "schema/s.yaml:3:5: entities.Store.renamed_from: renamed_from: Shop, but entity "
+            "Shop still exists",
+            "schema/s.yaml:7:27: entities.Store.columns.label.renamed_from: column 'name' also "
+            "says renamed_from: title",
+            "schema/s.yaml:8:26: entities.Store.columns.code.renamed_from: renamed_from: name, "
+            "but that column still exists",
+            "schema/s.yaml:11:47: entities.Store.indexes.idx_tags.include: `include` works only "
+            "with btree and gist indexes, not gin",
+        ],
+    ),
 }
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
-from .loader import Sources, YamlPath
+from .loader import Sources
 from .model import Entity, Index, Relationship, Schema
-from .validate import Reporter, column_path
+from .validate import Reporter, column_path, index_path, unique_path
 
 MONEY_WORDS = re.compile(r"(^|_)(price|cost|amount|total|subtotal)s?(_|$)")
 FLOAT_KINDS = frozenset({"float", "double"})
@@ -27,14 +27,6 @@ def lint(schema: Schema, src: Sources, report: Reporter) -> None:
         lint_delete_rules(schema, entity, src, report)
 
 
-def _index_path(src: Sources, entity: Entity, index: Index) -> YamlPath:
-    raw = src.entities.get(entity.name)
-    declared = raw.get("indexes") if isinstance(raw, dict) else None
-    if isinstance(declared, dict) and index.name in declared:
-        return ("entities", entity.name, "indexes", index.name)
-    return (*column_path(src, entity, index.columns[0]), "index")
-
-
 def _plain(index: Index) -> bool:
     return index.using == "btree" and index.where is None and not index.ops and not index.include
 
@@ -43,12 +35,18 @@ def lint_duplicate_indexes(entity: Entity, src: Sources, report: Reporter) -> No
     """An index equal to the primary key, a unique constraint or an earlier index."""
     covered: dict[tuple[str, ...], str] = {entity.primary_key.columns: "the primary key"}
     for uq in entity.uniques:
+        if uq.columns in covered:
+            report.warning(
+                unique_path(src, entity, uq.name, uq.columns),
+                f"unique constraint {uq.name} duplicates {covered[uq.columns]} "
+                "(same columns, same order); drop it",
+            )
         covered.setdefault(uq.columns, f"unique constraint {uq.name}")
     plain_indexes: dict[tuple[str, ...], str] = {}
     for index in entity.indexes:
         if not _plain(index):
             continue
-        path = _index_path(src, entity, index)
+        path = index_path(src, entity, index.name, index.columns)
         if index.columns in covered:
             report.warning(
                 path,

@@ -17,7 +17,7 @@ from .language import describe, did_you_mean
 from .loader import Sources, YamlPath
 from .model import INTEGER_TYPES, Column, Entity, Schema
 from .normalize import TIME_KINDS
-from .validate import Reporter, column_path, type_text
+from .validate import Reporter, column_path, index_path, type_text, unique_path
 
 NUMERIC_KINDS = INTEGER_TYPES | {"numeric", "float", "double"}
 TEXT_KINDS = frozenset({"string", "text"})
@@ -52,6 +52,7 @@ def check_model(schema: Schema, src: Sources, report: Reporter) -> None:
             check_column_rules(schema, entity, column, src, report)
         check_indexes(schema, entity, report)
     check_namespaces(schema, src, report)
+    check_renames(schema, src, report)
     check_relationship_names(schema, src, report)
     check_enums(schema, report)
 
@@ -109,7 +110,7 @@ def check_entity_names(entity: Entity, src: Sources, report: Reporter) -> None:
         _check_generated(report, path, fk.name, "foreign-key name")
     given_uniques = _dict(raw.get("unique"))
     for uq in entity.uniques:
-        path = _unique_path(src, entity, uq.name, uq.columns)
+        path = unique_path(src, entity, uq.name, uq.columns)
         if uq.name in given_uniques:
             _check_name(report, path, uq.name, "unique constraint name")
         else:
@@ -118,23 +119,11 @@ def check_entity_names(entity: Entity, src: Sources, report: Reporter) -> None:
         _check_name(report, (*base, "checks", ck.name), ck.name, "check constraint name")
     given_indexes = _dict(raw.get("indexes"))
     for ix in entity.indexes:
-        path = _index_path(src, entity, ix.name, ix.columns)
+        path = index_path(src, entity, ix.name, ix.columns)
         if ix.name in given_indexes:
             _check_name(report, path, ix.name, "index name")
         else:
             _check_generated(report, path, ix.name, "index name")
-
-
-def _unique_path(src: Sources, entity: Entity, name: str, columns: tuple[str, ...]) -> YamlPath:
-    if name in _dict(_dict(src.entities[entity.name]).get("unique")):
-        return ("entities", entity.name, "unique", name)
-    return (*column_path(src, entity, columns[0]), "unique")
-
-
-def _index_path(src: Sources, entity: Entity, name: str, columns: tuple[str, ...]) -> YamlPath:
-    if name in _dict(_dict(src.entities[entity.name]).get("indexes")):
-        return ("entities", entity.name, "indexes", name)
-    return (*column_path(src, entity, columns[0]), "index")
 
 
 def check_attributes(entity: Entity, src: Sources, report: Reporter) -> None:
@@ -278,6 +267,11 @@ def check_indexes(schema: Schema, entity: Entity, report: Reporter) -> None:
         ops = dict(index.ops)
         if index.unique and index.using != "btree":
             report.error((*path, "unique"), f"a unique index must use btree, not {index.using}")
+        if index.include and index.using not in ("btree", "gist"):
+            report.error(
+                (*path, "include"),
+                f"`include` works only with btree and gist indexes, not {index.using}",
+            )
         for name in index.columns:
             col = entity.column(name)
             opclass = ops.get(name)
@@ -334,11 +328,11 @@ def check_namespaces(schema: Schema, src: Sources, report: Reporter) -> None:
             pk = _Claim(f"the primary key of {entity.name}", base)
             _claim(relations, entity.primary_key.name, pk, report, src)
         for uq in entity.uniques:
-            path = _unique_path(src, entity, uq.name, uq.columns)
+            path = unique_path(src, entity, uq.name, uq.columns)
             _claim(relations, uq.name, _Claim(f"a unique constraint of {entity.name}", path),
                    report, src)
         for ix in entity.indexes:
-            path = _index_path(src, entity, ix.name, ix.columns)
+            path = index_path(src, entity, ix.name, ix.columns)
             _claim(relations, ix.name, _Claim(f"an index of {entity.name}", path), report, src)
         check_constraint_names(entity, src, report)
 
@@ -367,7 +361,7 @@ def check_constraint_names(entity: Entity, src: Sources, report: Reporter) -> No
     """Constraint names are unique within a table."""
     seen: set[str] = {entity.primary_key.name}
     names: list[tuple[str, YamlPath]] = [
-        (uq.name, _unique_path(src, entity, uq.name, uq.columns)) for uq in entity.uniques
+        (uq.name, unique_path(src, entity, uq.name, uq.columns)) for uq in entity.uniques
     ]
     names += [
         (fk.name, (*column_path(src, entity, fk.columns[0]), "references"))
@@ -447,3 +441,35 @@ def check_enums(schema: Schema, report: Reporter) -> None:
                 )
             values.setdefault(value.value, index)
             members.setdefault(value.member, value.value)
+
+
+def check_renames(schema: Schema, src: Sources, report: Reporter) -> None:
+    """``renamed_from`` names a name that is gone, and only once."""
+    names = {e.name for e in schema.entities}
+    claimed: dict[str, str] = {}
+    for entity in schema.entities:
+        old = entity.renamed_from
+        path: YamlPath = ("entities", entity.name, "renamed_from")
+        if old is not None:
+            if old in names:
+                report.error(path, f"renamed_from: {old}, but entity {old} still exists")
+            elif old in claimed:
+                report.error(path, f"entity {claimed[old]} also says renamed_from: {old}")
+            claimed.setdefault(old, entity.name)
+        columns = {c.name for c in entity.columns}
+        seen: dict[str, str] = {}
+        for column in entity.columns:
+            if column.renamed_from is None:
+                continue
+            where = (*column_path(src, entity, column.name), "renamed_from")
+            if column.renamed_from in columns:
+                report.error(
+                    where, f"renamed_from: {column.renamed_from}, but that column still exists"
+                )
+            elif column.renamed_from in seen:
+                report.error(
+                    where,
+                    f"column '{seen[column.renamed_from]}' also says renamed_from: "
+                    f"{column.renamed_from}",
+                )
+            seen.setdefault(column.renamed_from, column.name)

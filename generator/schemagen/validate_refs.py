@@ -309,10 +309,28 @@ def check_relationship_entries(
             target = reverse[rel]
         else:
             check_many_to_many(src, resolver, report, path, rel, name, entry, tables)
+        if isinstance(entry.get("cascade"), str):
+            check_cascade(report, (*path, "cascade"), entry["cascade"])
         if target in src.entities and isinstance(entry.get("order_by"), str):
             names = [c.name for c in resolver.columns(str(target))]
             for problem in unknown_order_by(entry["order_by"], names):
                 report.error((*path, "order_by"), f"{problem} of {target}")
+
+
+CASCADE_OPTIONS = (
+    "all", "delete", "delete-orphan", "expunge", "merge", "none", "refresh-expire", "save-update",
+)
+
+
+def check_cascade(report: Reporter, path: YamlPath, cascade: str) -> None:
+    """Each word of a relationship ``cascade`` is one that SQLAlchemy knows."""
+    for word in (w.strip() for w in cascade.split(",")):
+        if word not in CASCADE_OPTIONS:
+            hint = did_you_mean(word, CASCADE_OPTIONS)
+            report.error(
+                path,
+                f"unknown cascade '{word}'{hint}; SQLAlchemy knows: {', '.join(CASCADE_OPTIONS)}",
+            )
 
 
 def check_many_to_many(
