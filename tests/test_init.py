@@ -92,3 +92,15 @@ def test_version_and_help_on_every_command() -> None:
         assert result.exit_code == 0, command
         assert f" {command} [OPTIONS]" in result.output.splitlines()[0], command
         assert main.commands[command].help, command  # type: ignore[attr-defined]
+
+
+def test_init_takes_project_option_like_every_command(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["init", "--project", str(tmp_path / "p")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "p" / "schema" / "example.yaml").is_file()
+    both = runner.invoke(main, ["init", str(tmp_path / "a"), "--project", str(tmp_path / "b")])
+    assert both.exit_code == 2
+    assert both.output == "give the project folder once: DIRECTORY or --project\n"
+    printed = runner.invoke(main, ["json-schema", "--project", str(tmp_path / "p")])
+    assert printed.exit_code == 0 and printed.output == json_schema_text()

@@ -73,21 +73,40 @@ def validate(project_dir: Path, strict: bool) -> None:
 
 
 @main.command("json-schema")
-def json_schema() -> None:
-    """Print the JSON Schema (draft 2020-12) of the schema language."""
+@project_option
+def json_schema(project_dir: Path) -> None:
+    """Print the JSON Schema (draft 2020-12) of the schema language.
+
+    The schema is the same for every project; --project is accepted so that
+    every command takes it.
+    """
     from .language import json_schema_text
 
     click.echo(json_schema_text(), nl=False)
 
 
 @main.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), required=False)
+@click.option(
+    "--project",
+    "project_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Project folder (the same as DIRECTORY; default: the current folder).",
+)
 @reports_errors
-def init(directory: Path) -> None:
-    """Scaffold a new project: [tool.schemagen] settings and an example schema."""
+def init(directory: Path | None, project_dir: Path | None) -> None:
+    """Scaffold a new project: [tool.schemagen] settings and an example schema.
+
+    An existing pyproject.toml gets the section appended, untouched otherwise;
+    an existing schema folder with YAML files is left alone.
+    """
+    from .errors import ConfigError
     from .scaffold import init_project
 
-    for line in init_project(directory):
+    if directory is not None and project_dir is not None and directory != project_dir:
+        raise ConfigError("give the project folder once: DIRECTORY or --project")
+    for line in init_project(directory or project_dir or Path(".")):
         click.echo(line)
 
 
