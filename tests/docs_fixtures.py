@@ -113,6 +113,10 @@ TRICKY_TEXT = (
 )
 
 
+WEIRD_CHECK = "\"end\" <> '|' OR \"from\" = 'a|b'"
+PIPE_CHECK = "\"pk\" <> 'a\\|b' AND \"pk\" <> 'c\\'"
+
+
 def tricky_schema() -> Schema:
     """Reserved words as names, a keyword column with ``attribute:``, hostile text."""
     kind = Enum(
@@ -140,7 +144,8 @@ def tricky_schema() -> Schema:
         foreign_keys=(ForeignKey("fk_order_user_id_user", ("user_id",), "User", "user", ("id",),
                                  on_delete="SET NULL"),),
         uniques=(UniqueConstraint("uq_order_user_id", ("user_id",)),),
-        checks=(CheckConstraint("ck_order_weird", "\"end\" <> '|' OR \"from\" = 'a|b'"),),
+        checks=(CheckConstraint("ck_order_pipe", PIPE_CHECK),
+                CheckConstraint("ck_order_weird", WEIRD_CHECK)),
         indexes=(Index("ix_order_select", ("select",), using="gin", where="\"end\" IS NULL",
                        description=TRICKY_TEXT),),
         relationships=(Relationship("user", "many_to_one", "User", "orders",
