@@ -64,6 +64,7 @@ entities:
       cost_per_item: {type: double, nullable: true}
       total_amount: {type: numeric, precision: 12, scale: 2}
       weight: {type: float}
+      total_weight: {type: float}
   Item:
     columns:
       id: {type: bigint, primary_key: true}
@@ -84,7 +85,7 @@ def test_cascades_delete_rules_and_money(tmp_path: Path) -> None:
         "schema/s.yaml:12:23: warning: entities.Product.columns.cost_per_item.type: money-like "
         "column 'cost_per_item' uses double, which rounds; use numeric with precision and "
         "scale (e.g. a `money` type)",
-        "schema/s.yaml:18:20: warning: entities.Item.columns.product_id.references: NOT NULL "
+        "schema/s.yaml:19:20: warning: entities.Item.columns.product_id.references: NOT NULL "
         "foreign key with no on_delete rule: deleting a Product fails, or the ORM tries to set "
         "this column to NULL; say on_delete: cascade or restrict",
     ]
@@ -95,7 +96,7 @@ def test_warnings_exit_0_unless_strict(tmp_path: Path) -> None:
     runner = CliRunner()
     ok = runner.invoke(main, ["validate", "--project", str(tmp_path)])
     assert ok.exit_code == 0
-    assert ok.stdout == "schema OK: 3 entities, 11 columns, 0 enums, 0 indexes, 4 warning(s)\n"
+    assert ok.stdout == "schema OK: 3 entities, 12 columns, 0 enums, 0 indexes, 4 warning(s)\n"
     assert ok.stderr.count("warning: ") == 4
     strict = runner.invoke(main, ["validate", "--strict", "--project", str(tmp_path)])
     assert strict.exit_code == 2

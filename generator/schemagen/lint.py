@@ -15,7 +15,8 @@ from .loader import Sources
 from .model import Entity, Index, Relationship, Schema
 from .validate import Reporter, column_path, index_path, unique_path
 
-MONEY_WORDS = re.compile(r"(^|_)(price|cost|amount|total|subtotal)s?(_|$)")
+# "total" counts only at the end (order_total), so that total_weight is no money.
+MONEY_WORDS = re.compile(r"(^|_)(price|cost|amount|subtotal|fee)s?(_|$)|(^|_)totals?$")
 FLOAT_KINDS = frozenset({"float", "double"})
 
 
