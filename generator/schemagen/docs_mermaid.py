@@ -59,8 +59,9 @@ def attribute_word(name: str) -> str:
 
 
 def entity_name(table: str) -> str:
-    """A quoted Mermaid entity name (quotes inside would end it: replaced)."""
-    return '"' + table.replace('"', "'") + '"'
+    """A quoted Mermaid entity name. Mermaid's quoted names exclude ``"``, ``%``
+    and backslashes (table names are identifiers, so this is only a guard)."""
+    return '"' + re.sub(r'["%\\]', "_", table) + '"'
 
 
 def _unique_sets(entity: Entity) -> set[frozenset[str]]:
