@@ -13,7 +13,6 @@ on sources that passed those checks.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -35,10 +34,10 @@ from .model import (
     ForeignKey,
     Index,
     PrimaryKey,
-    Relationship,
     Schema,
     UniqueConstraint,
 )
+from .normalize_relationships import attach_relationships
 
 TIME_KINDS = frozenset({"date", "time", "timestamp", "timestamptz"})
 RELATIONSHIP_OPTIONS = ("cascade", "order_by", "lazy", "uselist", "passive_deletes")
@@ -453,162 +452,4 @@ def build_index(name: str, entry: Any) -> Index:
         include=tuple(str(c) for c in entry.get("include") or ()),
         concurrently=bool(entry.get("concurrently", True)),
         description=entry.get("description"),
-    )
-
-
-# --- relationships --------------------------------------------------------------
-
-
-def many_to_one_name(column: str, spec: dict[str, Any]) -> str:
-    """The many-to-one attribute of a foreign-key column (``store_id`` -> ``store``)."""
-    given = spec.get("relationship")
-    if isinstance(given, str) and given:
-        return given
-    return column[:-3] if column.endswith("_id") and len(column) > 3 else column + "_ref"
-
-
-def one_to_many_name(spec: dict[str, Any], owner_table: str) -> str | None:
-    """The one-to-many attribute on the referenced entity, or None (``back_populates: false``)."""
-    given = spec.get("back_populates")
-    if given is False:
-        return None
-    return given if isinstance(given, str) and given else owner_table
-
-
-@dataclass(frozen=True)
-class FkLink:
-    """One foreign key with the ORM attributes it creates on both entities."""
-
-    owner: str
-    column: Column
-    fk: ForeignKey
-    many_to_one: str
-    one_to_many: str | None
-
-
-def fk_links(src: Sources, entities: list[Entity]) -> list[FkLink]:
-    """Every foreign key whose column does not say ``relationship: false``."""
-    links = []
-    for entity in entities:
-        specs = {}
-        for name, col in _dict(_dict(src.entities[entity.name]).get("columns")).items():
-            specs[name] = _dict(col)
-        for fk in entity.foreign_keys:
-            column = entity.column(fk.columns[0])
-            spec = specs.get(column.name) or _mixin_spec(src, column)
-            if spec.get("relationship") is False:
-                continue
-            links.append(
-                FkLink(
-                    owner=entity.name,
-                    column=column,
-                    fk=fk,
-                    many_to_one=many_to_one_name(column.name, spec),
-                    one_to_many=one_to_many_name(spec, entity.table),
-                )
-            )
-    return links
-
-
-def _mixin_spec(src: Sources, column: Column) -> dict[str, Any]:
-    if column.mixin is None:
-        return {}
-    mixin = _dict(src.mixins.get(column.mixin))
-    return _dict(_dict(mixin.get("columns")).get(column.name))
-
-
-def attach_relationships(src: Sources, entities: list[Entity]) -> list[Entity]:
-    """Give every entity its relationships: both sides of each FK, and many-to-many."""
-    links = fk_links(src, entities)
-    pairs = Counter(
-        frozenset({entity.name, fk.ref_entity}) for entity in entities for fk in entity.foreign_keys
-    )
-    found: dict[str, list[Relationship]] = {e.name: [] for e in entities}
-    for link in links:
-        ambiguous = pairs[frozenset({link.owner, link.fk.ref_entity})] > 1
-        fk_columns = (link.column.attribute,) if ambiguous else ()
-        self_ref = link.owner == link.fk.ref_entity
-        found[link.owner].append(
-            Relationship(
-                name=link.many_to_one,
-                kind="many_to_one",
-                target=link.fk.ref_entity,
-                back_populates=link.one_to_many,
-                foreign_key=link.fk.name,
-                foreign_key_columns=fk_columns,
-                ambiguous=ambiguous,
-                remote_side=link.fk.ref_columns if self_ref else (),
-            )
-        )
-        if link.one_to_many is None:
-            continue
-        options = _dict(
-            _dict(_dict(src.entities[link.fk.ref_entity]).get("relationships")).get(
-                link.one_to_many
-            )
-        )
-        found[link.fk.ref_entity].append(
-            Relationship(
-                name=link.one_to_many,
-                kind="one_to_many",
-                target=link.owner,
-                back_populates=link.many_to_one,
-                foreign_key=link.fk.name,
-                foreign_key_columns=fk_columns,
-                ambiguous=ambiguous,
-                passive_deletes=bool(
-                    options.get("passive_deletes", link.fk.on_delete in ("CASCADE", "SET NULL"))
-                ),
-                cascade=options.get("cascade"),
-                order_by=options.get("order_by"),
-                lazy=options.get("lazy"),
-                uselist=options.get("uselist"),
-            )
-        )
-    add_many_to_many(src, entities, found)
-    return [replace(e, relationships=_sorted(found[e.name])) for e in entities]
-
-
-def add_many_to_many(
-    src: Sources, entities: list[Entity], found: dict[str, list[Relationship]]
-) -> None:
-    """Entries that say ``secondary:``, and their reverse sides when only one side says it."""
-    declared: list[tuple[str, Relationship]] = []
-    for entity in entities:
-        taken = {r.name for r in found[entity.name]}
-        entries = _dict(_dict(src.entities[entity.name]).get("relationships"))
-        for name, entry in entries.items():
-            if name not in taken and isinstance(entry, dict) and entry.get("secondary"):
-                rel = many_to_many(name, entry)
-                found[entity.name].append(rel)
-                declared.append((entity.name, rel))
-    for owner, rel in declared:
-        others = found.get(rel.target)
-        if others is None or rel.back_populates is None:
-            continue
-        if all(r.name != rel.back_populates for r in others):
-            others.append(
-                Relationship(
-                    name=rel.back_populates,
-                    kind="many_to_many",
-                    target=owner,
-                    back_populates=rel.name,
-                    secondary=rel.secondary,
-                )
-            )
-
-
-def many_to_many(name: str, entry: dict[str, Any]) -> Relationship:
-    """A ``relationships:`` entry that says ``secondary:``."""
-    return Relationship(
-        name=name,
-        kind="many_to_many",
-        target=str(entry.get("entity", "")),
-        back_populates=entry.get("back_populates"),
-        secondary=str(entry["secondary"]),
-        cascade=entry.get("cascade"),
-        order_by=entry.get("order_by"),
-        lazy=entry.get("lazy"),
-        passive_deletes=bool(entry.get("passive_deletes", False)),
-        uselist=entry.get("uselist"),
     )

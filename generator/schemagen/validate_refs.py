@@ -13,7 +13,8 @@ from . import naming
 from .language import did_you_mean
 from .loader import Sources, YamlPath
 from .model import ColumnType
-from .normalize import RawColumn, Resolver, Unresolved, one_to_many_name, table_of
+from .normalize import RawColumn, Resolver, Unresolved, table_of
+from .normalize_relationships import one_to_many_name
 from .validate import Reporter, plain_type, type_text
 from .validate_sql import unknown_columns, unknown_order_by
 
