@@ -594,6 +594,32 @@ entities:
             "with btree and gist indexes, not gin",
         ],
     ),
+    # an entry for a foreign key's reverse side must agree with that foreign key
+    "reverse_side_entries": (
+        """
+entities:
+  Store:
+    columns:
+      id: {type: bigint, primary_key: true}
+    relationships:
+      products: {entity: Product, back_populates: shop, secondary: x}
+      variants: {entity: Store}
+  Product:
+    columns:
+      id: {type: bigint, primary_key: true}
+      store_id: {references: Store, on_delete: cascade}
+      store2_id: {references: Store, on_delete: cascade, back_populates: variants}
+""",
+        [
+            "schema/s.yaml:6:35: entities.Store.relationships.products.back_populates: the "
+            "foreign key on Product names its many-to-one 'store', not 'shop'",
+            "schema/s.yaml:6:57: entities.Store.relationships.products.secondary: 'products' is "
+            "the reverse side of a foreign key on Product; a foreign-key relationship has no "
+            "secondary table",
+            "schema/s.yaml:7:18: entities.Store.relationships.variants.entity: 'variants' is "
+            "the reverse side of a foreign key on Product, not Store",
+        ],
+    ),
 }
 
 

@@ -14,7 +14,7 @@ from .language import did_you_mean
 from .loader import Sources, YamlPath
 from .model import ColumnType
 from .normalize import RawColumn, Resolver, Unresolved, table_of
-from .normalize_relationships import one_to_many_name
+from .normalize_relationships import many_to_one_name, one_to_many_name
 from .validate import Reporter, plain_type, type_text
 from .validate_sql import unknown_columns, unknown_order_by
 
@@ -266,9 +266,9 @@ def check_sql_columns(report: Reporter, path: YamlPath, sql: str, names: list[st
         report.error(path, f"unknown column '{word}'{did_you_mean(word, names)}")
 
 
-def reverse_sides(src: Sources, resolver: Resolver) -> dict[str, dict[str, str]]:
-    """For each entity, its one-to-many names created by foreign keys -> owning entity."""
-    result: dict[str, dict[str, str]] = {}
+def reverse_sides(src: Sources, resolver: Resolver) -> dict[str, dict[str, tuple[str, str]]]:
+    """For each entity: one-to-many name -> (owning entity, its many-to-one name)."""
+    result: dict[str, dict[str, tuple[str, str]]] = {}
     for owner in sorted(src.entities):
         for col in resolver.columns(owner):
             if "references" not in col.spec or col.spec.get("relationship") is False:
@@ -279,12 +279,17 @@ def reverse_sides(src: Sources, resolver: Resolver) -> dict[str, dict[str, str]]
                 continue
             name = one_to_many_name(col.spec, table_of(src, owner))
             if name is not None:
-                result.setdefault(target, {}).setdefault(name, owner)
+                pair = (owner, many_to_one_name(col.name, col.spec))
+                result.setdefault(target, {}).setdefault(name, pair)
     return result
 
 
 def check_relationship_entries(
-    src: Sources, resolver: Resolver, report: Reporter, name: str, reverse: dict[str, str]
+    src: Sources,
+    resolver: Resolver,
+    report: Reporter,
+    name: str,
+    reverse: dict[str, tuple[str, str]],
 ) -> None:
     """Each ``relationships:`` entry matches a foreign key's reverse side or says secondary."""
     tables = {table_of(src, e): e for e in src.entities}
@@ -300,14 +305,9 @@ def check_relationship_entries(
             report.error((*path, "entity"), f"unknown entity '{target}'{hint}")
             continue
         if rel in reverse:
-            if target is not None and target != reverse[rel]:
-                report.error(
-                    (*path, "entity"),
-                    f"'{rel}' is the reverse side of a foreign key on {reverse[rel]}, "
-                    f"not {target}",
-                )
+            if not check_reverse_entry(report, path, entry, reverse[rel]):
                 continue
-            target = reverse[rel]
+            target = reverse[rel][0]
         else:
             check_many_to_many(src, resolver, report, path, rel, name, entry, tables)
         if isinstance(entry.get("cascade"), str):
@@ -316,6 +316,32 @@ def check_relationship_entries(
             names = [c.name for c in resolver.columns(str(target))]
             for problem in unknown_order_by(entry["order_by"], names):
                 report.error((*path, "order_by"), f"{problem} of {target}")
+
+
+def check_reverse_entry(
+    report: Reporter, path: YamlPath, entry: dict[str, Any], side: tuple[str, str]
+) -> bool:
+    """An entry for a foreign key's one-to-many side agrees with that foreign key."""
+    owner, many_to_one = side
+    target, back = entry.get("entity"), entry.get("back_populates")
+    if target is not None and target != owner:
+        report.error(
+            (*path, "entity"),
+            f"'{path[-1]}' is the reverse side of a foreign key on {owner}, not {target}",
+        )
+        return False
+    if back is not None and back != many_to_one:
+        report.error(
+            (*path, "back_populates"),
+            f"the foreign key on {owner} names its many-to-one '{many_to_one}', not '{back}'",
+        )
+    if entry.get("secondary") is not None:
+        report.error(
+            (*path, "secondary"),
+            f"'{path[-1]}' is the reverse side of a foreign key on {owner}; a foreign-key "
+            "relationship has no secondary table",
+        )
+    return True
 
 
 CASCADE_OPTIONS = (
