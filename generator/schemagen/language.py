@@ -129,9 +129,13 @@ _COLUMN: dict[str, Any] = _object(
 
 _INDEX: dict[str, Any] = _object(
     {
-        "columns": _COLUMN_LIST,
-        "unique": _BOOL,
-        "using": {"enum": list(INDEX_METHODS), "x-expected": "one of " + ", ".join(INDEX_METHODS)},
+        "columns": {**_COLUMN_LIST, "description": "Indexed columns, in order."},
+        "unique": {**_BOOL, "description": "A unique index."},
+        "using": {
+            "enum": list(INDEX_METHODS),
+            "description": "Index method (default btree).",
+            "x-expected": "one of " + ", ".join(INDEX_METHODS),
+        },
         "ops": {
             "type": "object",
             "additionalProperties": _NAME,
@@ -140,8 +144,11 @@ _INDEX: dict[str, Any] = _object(
         },
         "where": {**_TEXT, "description": "Predicate of a partial index (SQL)."},
         "include": {**_NAMES, "description": "Covering columns."},
-        "concurrently": {**_BOOL, "description": "CREATE INDEX CONCURRENTLY on existing tables."},
-        "description": _TEXT,
+        "concurrently": {
+            **_BOOL,
+            "description": "Create CONCURRENTLY when added to an existing table (default true).",
+        },
+        "description": {**_TEXT, "description": "Markdown for the docs."},
     },
     ("columns",),
 )
@@ -149,13 +156,20 @@ _INDEX: dict[str, Any] = _object(
 _RELATIONSHIP: dict[str, Any] = _object(
     {
         "entity": {**_NAME, "description": "The entity on the other side."},
-        "back_populates": _NAME,
+        "back_populates": {**_NAME, "description": "The attribute on the other side."},
         "secondary": {**_NAME, "description": "Association table of a many-to-many."},
-        "cascade": _TEXT,
-        "order_by": _TEXT,
-        "lazy": {"enum": list(LAZY_OPTIONS), "x-expected": "one of " + ", ".join(LAZY_OPTIONS)},
-        "uselist": _BOOL,
-        "passive_deletes": _BOOL,
+        "cascade": {**_TEXT, "description": 'SQLAlchemy cascade, e.g. "all, delete-orphan".'},
+        "order_by": {**_TEXT, "description": "Column(s) of the other side, e.g. position desc."},
+        "lazy": {
+            "enum": list(LAZY_OPTIONS),
+            "description": "SQLAlchemy loader strategy.",
+            "x-expected": "one of " + ", ".join(LAZY_OPTIONS),
+        },
+        "uselist": {**_BOOL, "description": "false for a one-to-one."},
+        "passive_deletes": {
+            **_BOOL,
+            "description": "Leave deletes to ON DELETE (default: true when the FK cascades).",
+        },
     }
 )
 
@@ -190,12 +204,13 @@ _DEFS: dict[str, Any] = {
     },
     "enum": _object(
         {
-            "description": _TEXT,
+            "description": {**_TEXT, "description": "Markdown for the docs."},
             "db_name": {**_NAME, "description": "PostgreSQL type name (default: snake_case)."},
             "values": {
                 "type": "array",
                 "items": {"$ref": "#/$defs/enum_value"},
                 "minItems": 1,
+                "description": "Values in order; adding one later is a safe migration.",
                 "x-expected": "a non-empty list of values",
             },
         },
@@ -208,8 +223,8 @@ _DEFS: dict[str, Any] = {
     "entity": _object(
         {
             "table": {**_NAME, "description": "Table name (default: snake_case plural)."},
-            "description": _TEXT,
-            "mixins": _NAMES,
+            "description": {**_TEXT, "description": "Markdown; also the table COMMENT."},
+            "mixins": {**_NAMES, "description": "Mixins whose columns follow the primary key."},
             "renamed_from": {**_NAME, "description": "The entity's previous name."},
             "columns": _named("column", "Columns, in table order."),
             "unique": {
@@ -231,11 +246,18 @@ _DEFS: dict[str, Any] = {
     ),
     "database": _object(
         {
-            "name": _NAME,
-            "description": _TEXT,
+            "name": {**_NAME, "description": "Used in docs, the .env example, pg_dump."},
+            "description": {**_TEXT, "description": "Markdown, at the top of the docs."},
             "dialect": {"enum": ["postgresql"], "x-expected": "postgresql"},
-            "extensions": {**_NAMES, "uniqueItems": True},
-            "naming_convention": _object({key: _TEXT for key in NAMING_KEYS}),
+            "extensions": {
+                **_NAMES,
+                "uniqueItems": True,
+                "description": "CREATE EXTENSION IF NOT EXISTS, in migrations.",
+            },
+            "naming_convention": _object(
+                {key: _TEXT for key in NAMING_KEYS},
+                description="SQLAlchemy naming_convention templates, key by key.",
+            ),
         },
         ("name",),
     ),
