@@ -10,6 +10,7 @@ the metadata's naming convention never rewrites a final name.
 from __future__ import annotations
 
 import functools
+import textwrap
 from dataclasses import dataclass
 
 from ..model import (
@@ -22,7 +23,7 @@ from ..model import (
     Schema,
     UniqueConstraint,
 )
-from ..pycode import INDENT, Expr, Kw, call, layout, py_str, pydict, pylist
+from ..pycode import INDENT, LINE_LIMIT, Expr, Kw, Str, call, comment_text, layout, pydict, pylist
 from ..sqltext import default_sql, text_source
 from ..typemap import sa_type
 from .op_constraint import AddConstraint, CreateIndex, DropConstraint, DropIndex, RenameConstraint
@@ -79,7 +80,7 @@ def render_body(ops: tuple[Operation, ...], state: Schema) -> list[str]:
         indent = INDENT * (2 if in_block else 1)
         risk = operation.risk()
         if risk:
-            lines.append(f"{indent}# DESTRUCTIVE: {_comment(risk)}")
+            lines += _comment_lines(f"DESTRUCTIVE: {risk}", indent)
         for stmt in rendered.statements:
             lines.extend(layout(stmt, indent))
         if not rendered.statements:
@@ -102,17 +103,21 @@ def _render(operation: Operation, state: Schema) -> Rendered | list[Stmt]:
     raise TypeError(f"no revision renderer for {type(operation).__name__}")
 
 
-def _comment(text: str) -> str:
-    return " ".join(text.split())
+def _comment_lines(text: str, indent: str) -> list[str]:
+    """``# text`` wrapped to the line limit; continuation lines indented by two."""
+    words = comment_text(text)
+    width = max(LINE_LIMIT - len(indent) - 2, 40)
+    wrapped = textwrap.wrap(words, width=width, subsequent_indent="  ", break_long_words=False)
+    return [f"{indent}# {line}" for line in wrapped]
 
 
 def _name(name: str) -> Expr:
-    return call("op.f", py_str(name))
+    return call("op.f", Str(name))
 
 
 def execute(sql: str) -> Stmt:
     """``op.execute("...")``, with colons escaped so ``text()`` sees no bind parameter."""
-    return call("op.execute", py_str(text_source(sql)))
+    return call("op.execute", Str(text_source(sql)))
 
 
 # --- schema level -------------------------------------------------------------
@@ -194,7 +199,7 @@ def swap_enum(enum: str, values: tuple[str, ...], usages: tuple[EnumUsage, ...])
 
 def column_expr(col: Column, state: Schema) -> Expr:
     """``sa.Column(...)`` for a column, as models.py declares it."""
-    args: list[Expr] = [py_str(col.name), type_expr(col.type, state)]
+    args: list[Expr] = [Str(col.name), type_expr(col.type, state)]
     if col.identity:
         args.append("sa.Identity(always=False)")
     return call(
@@ -202,15 +207,15 @@ def column_expr(col: Column, state: Schema) -> Expr:
         *args,
         server_default=_server_default(col),
         nullable="False" if not col.nullable else "True",
-        comment=py_str(col.description) if col.description is not None else None,
+        comment=Str(col.description) if col.description is not None else None,
     )
 
 
 def type_expr(ct: ColumnType, state: Schema) -> Expr:
     """The SQLAlchemy type of a revision; enums as call trees so long ones can split."""
     if ct.kind == "enum" and ct.enum is not None:
-        values = (py_str(v) for v in state.enum(ct.enum).value_names)
-        return call("postgresql.ENUM", *values, name=py_str(ct.enum), create_type="False")
+        values = (Str(v) for v in state.enum(ct.enum).value_names)
+        return call("postgresql.ENUM", *values, name=Str(ct.enum), create_type="False")
     if ct.kind == "array" and ct.of is not None:
         return call("postgresql.ARRAY", type_expr(ct.of, state))
     return sa_type(ct, state, "alembic").expr
@@ -218,32 +223,32 @@ def type_expr(ct: ColumnType, state: Schema) -> Expr:
 
 def _server_default(col: Column) -> Expr | None:
     sql = default_sql(col)
-    return None if sql is None else call("sa.text", py_str(text_source(sql)))
+    return None if sql is None else call("sa.text", Str(text_source(sql)))
 
 
 def _fk_expr(fk: ForeignKey) -> Expr:
     return call(
         "sa.ForeignKeyConstraint",
-        pylist([py_str(c) for c in fk.columns]),
-        pylist([py_str(f"{fk.ref_table}.{c}") for c in fk.ref_columns]),
+        pylist([Str(c) for c in fk.columns]),
+        pylist([Str(f"{fk.ref_table}.{c}") for c in fk.ref_columns]),
         name=_name(fk.name),
-        ondelete=py_str(fk.on_delete) if fk.on_delete else None,
-        onupdate=py_str(fk.on_update) if fk.on_update else None,
+        ondelete=Str(fk.on_delete) if fk.on_delete else None,
+        onupdate=Str(fk.on_update) if fk.on_update else None,
     )
 
 
 def _constraint_exprs(ent: Entity) -> list[Expr]:
     pk = ent.primary_key
     exprs: list[Expr] = [
-        call("sa.PrimaryKeyConstraint", *(py_str(c) for c in pk.columns), name=_name(pk.name))
+        call("sa.PrimaryKeyConstraint", *(Str(c) for c in pk.columns), name=_name(pk.name))
     ]
     exprs += [_fk_expr(fk) for fk in ent.foreign_keys]
     exprs += [
-        call("sa.UniqueConstraint", *(py_str(c) for c in uq.columns), name=_name(uq.name))
+        call("sa.UniqueConstraint", *(Str(c) for c in uq.columns), name=_name(uq.name))
         for uq in ent.uniques
     ]
     exprs += [
-        call("sa.CheckConstraint", py_str(text_source(ck.expression)), name=_name(ck.name))
+        call("sa.CheckConstraint", Str(text_source(ck.expression)), name=_name(ck.name))
         for ck in ent.checks
     ]
     return exprs
@@ -254,10 +259,10 @@ def _(operation: CreateTable, state: Schema) -> list[Stmt]:
     ent = operation.entity
     stmts: list[Stmt] = [call(
         "op.create_table",
-        py_str(ent.table),
+        Str(ent.table),
         *(column_expr(c, state) for c in ent.columns),
         *_constraint_exprs(ent),
-        comment=py_str(ent.description) if ent.description is not None else None,
+        comment=Str(ent.description) if ent.description is not None else None,
     )]
     stmts += [create_index(ent.table, ix, concurrently=False) for ix in ent.indexes]
     return stmts
@@ -265,7 +270,7 @@ def _(operation: CreateTable, state: Schema) -> list[Stmt]:
 
 @_render.register(DropTable)
 def _(operation: DropTable, state: Schema) -> list[Stmt]:
-    return [call("op.drop_table", py_str(operation.entity.table))]
+    return [call("op.drop_table", Str(operation.entity.table))]
 
 
 def _rename_sequence(old: str, new: str) -> Stmt:
@@ -277,7 +282,7 @@ def _(operation: RenameTable, state: Schema) -> list[Stmt]:
     if operation.old_table == operation.new_table:
         return [f"# entity {operation.old_name} is now {operation.new_name}: no DDL"]
     stmts: list[Stmt] = [
-        call("op.rename_table", py_str(operation.old_table), py_str(operation.new_table))
+        call("op.rename_table", Str(operation.old_table), Str(operation.new_table))
     ]
     stmts += [
         _rename_sequence(identity_sequence(operation.old_table, col),
@@ -289,27 +294,27 @@ def _(operation: RenameTable, state: Schema) -> list[Stmt]:
 
 @_render.register(AlterTableComment)
 def _(operation: AlterTableComment, state: Schema) -> list[Stmt]:
-    existing = py_str(operation.old) if operation.old is not None else None
+    existing = Str(operation.old) if operation.old is not None else None
     if operation.new is None:
-        return [call("op.drop_table_comment", py_str(operation.table), existing_comment=existing)]
-    return [call("op.create_table_comment", py_str(operation.table), py_str(operation.new),
+        return [call("op.drop_table_comment", Str(operation.table), existing_comment=existing)]
+    return [call("op.create_table_comment", Str(operation.table), Str(operation.new),
                  existing_comment=existing)]
 
 
 @_render.register(AddColumn)
 def _(operation: AddColumn, state: Schema) -> list[Stmt]:
-    return [call("op.add_column", py_str(operation.table), column_expr(operation.column, state))]
+    return [call("op.add_column", Str(operation.table), column_expr(operation.column, state))]
 
 
 @_render.register(DropColumn)
 def _(operation: DropColumn, state: Schema) -> list[Stmt]:
-    return [call("op.drop_column", py_str(operation.table), py_str(operation.column.name))]
+    return [call("op.drop_column", Str(operation.table), Str(operation.column.name))]
 
 
 @_render.register(RenameColumn)
 def _(operation: RenameColumn, state: Schema) -> list[Stmt]:
-    stmts: list[Stmt] = [call("op.alter_column", py_str(operation.table), py_str(operation.old),
-                              new_column_name=py_str(operation.new))]
+    stmts: list[Stmt] = [call("op.alter_column", Str(operation.table), Str(operation.old),
+                              new_column_name=Str(operation.new))]
     if operation.identity:
         stmts.append(_rename_sequence(identity_sequence(operation.table, operation.old),
                                       identity_sequence(operation.table, operation.new)))
@@ -318,11 +323,11 @@ def _(operation: RenameColumn, state: Schema) -> list[Stmt]:
 
 @_render.register(AlterPrimaryKey)
 def _(operation: AlterPrimaryKey, state: Schema) -> list[Stmt]:
-    table = py_str(operation.table)
+    table = Str(operation.table)
     return [
-        call("op.drop_constraint", _name(operation.old.name), table, type_=py_str("primary")),
+        call("op.drop_constraint", _name(operation.old.name), table, type_=Str("primary")),
         call("op.create_primary_key", _name(operation.new.name), table,
-             pylist([py_str(c) for c in operation.new.columns])),
+             pylist([Str(c) for c in operation.new.columns])),
     ]
 
 
@@ -333,26 +338,26 @@ _CONSTRAINT_TYPES = {ForeignKey: "foreignkey", UniqueConstraint: "unique", Check
 
 @_render.register(AddConstraint)
 def _(operation: AddConstraint, state: Schema) -> list[Stmt]:
-    table, c = py_str(operation.table), operation.constraint
+    table, c = Str(operation.table), operation.constraint
     if isinstance(c, ForeignKey):
         return [call(
-            "op.create_foreign_key", _name(c.name), table, py_str(c.ref_table),
-            pylist([py_str(x) for x in c.columns]), pylist([py_str(x) for x in c.ref_columns]),
-            ondelete=py_str(c.on_delete) if c.on_delete else None,
-            onupdate=py_str(c.on_update) if c.on_update else None,
+            "op.create_foreign_key", _name(c.name), table, Str(c.ref_table),
+            pylist([Str(x) for x in c.columns]), pylist([Str(x) for x in c.ref_columns]),
+            ondelete=Str(c.on_delete) if c.on_delete else None,
+            onupdate=Str(c.on_update) if c.on_update else None,
         )]
     if isinstance(c, UniqueConstraint):
         return [call("op.create_unique_constraint", _name(c.name), table,
-                     pylist([py_str(x) for x in c.columns]))]
+                     pylist([Str(x) for x in c.columns]))]
     return [call("op.create_check_constraint", _name(c.name), table,
-                 py_str(text_source(c.expression)))]
+                 Str(text_source(c.expression)))]
 
 
 @_render.register(DropConstraint)
 def _(operation: DropConstraint, state: Schema) -> list[Stmt]:
     kind = _CONSTRAINT_TYPES[type(operation.constraint)]
-    return [call("op.drop_constraint", _name(operation.constraint.name), py_str(operation.table),
-                 type_=py_str(kind))]
+    return [call("op.drop_constraint", _name(operation.constraint.name), Str(operation.table),
+                 type_=Str(kind))]
 
 
 def create_index(table: str, ix: Index, *, concurrently: bool) -> Stmt:
@@ -361,13 +366,13 @@ def create_index(table: str, ix: Index, *, concurrently: bool) -> Stmt:
     return call(
         "op.create_index",
         _name(ix.name),
-        py_str(table),
-        pylist([py_str(c) for c in ix.columns]),
+        Str(table),
+        pylist([Str(c) for c in ix.columns]),
         unique="True" if ix.unique else None,
-        postgresql_using=py_str(ix.using) if ix.using != "btree" else None,
-        postgresql_ops=pydict({c: py_str(o) for c, o in ops.items()}) if ops else None,
-        postgresql_where=call("sa.text", py_str(text_source(ix.where))) if ix.where else None,
-        postgresql_include=pylist([py_str(c) for c in ix.include]) if ix.include else None,
+        postgresql_using=Str(ix.using) if ix.using != "btree" else None,
+        postgresql_ops=pydict({c: Str(o) for c, o in ops.items()}) if ops else None,
+        postgresql_where=call("sa.text", Str(text_source(ix.where))) if ix.where else None,
+        postgresql_include=pylist([Str(c) for c in ix.include]) if ix.include else None,
         postgresql_concurrently="True" if concurrently else None,
     )
 
@@ -383,7 +388,7 @@ def _(operation: DropIndex, state: Schema) -> Rendered:
     stmt = call(
         "op.drop_index",
         _name(operation.index.name),
-        table_name=py_str(operation.table),
+        table_name=Str(operation.table),
         postgresql_concurrently="True" if operation.concurrently else None,
     )
     return Rendered((stmt,), autocommit=operation.concurrently)
@@ -400,7 +405,7 @@ def _(operation: RenameConstraint, state: Schema) -> list[Stmt]:
 @_render.register(AlterColumn)
 def _(operation: AlterColumn, state: Schema) -> list[Stmt]:
     old, new, table = operation.old, operation.new, operation.table
-    target = (py_str(table), py_str(new.name))
+    target = (Str(table), Str(new.name))
     retype = old.type != new.type
     stmts: list[Stmt] = []
     if old.identity and not new.identity:
@@ -416,7 +421,7 @@ def _(operation: AlterColumn, state: Schema) -> list[Stmt]:
             "op.alter_column", *target,
             type_=type_expr(new.type, state),
             existing_type=type_expr(old.type, state),
-            postgresql_using=py_str(using) if using else None,
+            postgresql_using=Str(using) if using else None,
         ))
     rest = _alter_rest(old, new, retype)
     if rest:
@@ -433,10 +438,10 @@ def _alter_rest(old: Column, new: Column, retype: bool) -> list[Expr]:
     if old.default != new.default or (retype and old.default is not None):
         kws.append(Kw("server_default", _server_default(new) or "None"))
     if old.description != new.description:
-        comment = py_str(new.description) if new.description is not None else "None"
+        comment = Str(new.description) if new.description is not None else "None"
         kws.append(Kw("comment", comment))
         if old.description is not None:
-            kws.append(Kw("existing_comment", py_str(old.description)))
+            kws.append(Kw("existing_comment", Str(old.description)))
     return kws
 
 
