@@ -138,7 +138,8 @@ def test_revision_is_deterministic_and_ruff_clean(tmp_path: Path) -> None:
                       for n in _revisions(root)])
     assert texts[0] == texts[1]
     versions = tmp_path / "a/generated/migrations/versions"
-    for argv in (["ruff", "check", "--no-cache", "--isolated", "--select", "E,F,W,I,B,UP"],
+    for argv in (["ruff", "check", "--no-cache", "--isolated", "--select", "E,F,W,I,B,UP",
+                  "--line-length", "100"],
                  ["ruff", "format", "--check", "--no-cache", "--isolated"]):
         proc = subprocess.run([*argv, str(versions)], capture_output=True, text=True)
         assert proc.returncode == 0, proc.stdout + proc.stderr
