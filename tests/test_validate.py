@@ -620,6 +620,40 @@ entities:
             "the reverse side of a foreign key on Product, not Store",
         ],
     ),
+    # index methods without a default operator class for the column (checked on PG 15)
+    "default_operator_classes": (
+        """
+entities:
+  Store:
+    columns:
+      id: {type: bigint, primary_key: true}
+      doc: {type: json, index: true, unique: true}
+      tags: {type: array, of: text}
+      code: {type: integer}
+      flag: {type: boolean}
+    indexes:
+      idx_gist_tags: {columns: [tags], using: gist}
+      idx_gist_code: {columns: [code], using: gist}
+      idx_brin_tags: {columns: [tags, flag], using: brin}
+""",
+        [
+            "schema/s.yaml:5:25: warning: entities.Store.columns.doc.index: index "
+            "ix_stores_doc duplicates unique constraint uq_stores_doc (which already has an "
+            "index on the same columns); drop it",
+            "schema/s.yaml:5:25: entities.Store.columns.doc.index: json column 'doc' cannot be "
+            "in a btree index (json has no equality); use type jsonb",
+            "schema/s.yaml:5:38: entities.Store.columns.doc.unique: json column 'doc' cannot be "
+            "unique (json has no equality); use type jsonb",
+            "schema/s.yaml:10:7: entities.Store.indexes.idx_gist_tags: GiST has no default "
+            "operator class for array of text column 'tags'",
+            "schema/s.yaml:11:7: entities.Store.indexes.idx_gist_code: GiST on integer column "
+            "'code' needs the btree_gist extension; add it to database.extensions",
+            "schema/s.yaml:12:7: entities.Store.indexes.idx_brin_tags: BRIN has no default "
+            "operator class for array of text column 'tags'",
+            "schema/s.yaml:12:7: entities.Store.indexes.idx_brin_tags: BRIN has no default "
+            "operator class for boolean column 'flag'",
+        ],
+    ),
 }
 
 

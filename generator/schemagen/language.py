@@ -74,7 +74,12 @@ def _named(ref: str, description: str) -> dict[str, Any]:
 
 _TYPE_PARAMS: dict[str, Any] = {
     "type": {"$ref": "#/$defs/type_name"},
-    "length": {"type": "integer", "minimum": 1, "description": "Maximum length of a string."},
+    "length": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 10485760,
+        "description": "Maximum length of a string.",
+    },
     "precision": {
         "type": "integer",
         "minimum": 1,

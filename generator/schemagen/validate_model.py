@@ -50,7 +50,7 @@ def check_model(schema: Schema, src: Sources, report: Reporter) -> None:
         check_attributes(entity, src, report)
         for column in entity.columns:
             check_column_rules(schema, entity, column, src, report)
-        check_indexes(schema, entity, report)
+        check_indexes(schema, entity, src, report)
     check_namespaces(schema, src, report)
     check_renames(schema, src, report)
     check_relationship_names(schema, src, report)
@@ -259,11 +259,11 @@ def _time_problem(kind: str, value: str) -> str | None:
 # --- indexes --------------------------------------------------------------------
 
 
-def check_indexes(schema: Schema, entity: Entity, report: Reporter) -> None:
+def check_indexes(schema: Schema, entity: Entity, src: Sources, report: Reporter) -> None:
     """Operator classes, their extensions, and index methods that fit the columns."""
     extensions = set(schema.database.extensions)
     for index in entity.indexes:
-        path: YamlPath = ("entities", entity.name, "indexes", index.name)
+        path = index_path(src, entity, index.name, index.columns)
         ops = dict(index.ops)
         if index.unique and index.using != "btree":
             report.error((*path, "unique"), f"a unique index must use btree, not {index.using}")
@@ -273,35 +273,69 @@ def check_indexes(schema: Schema, entity: Entity, report: Reporter) -> None:
                 f"`include` works only with btree and gist indexes, not {index.using}",
             )
         for name in index.columns:
-            col = entity.column(name)
             opclass = ops.get(name)
-            if opclass is None and index.using == "gin":
-                _check_gin_default(report, path, col)
-            if opclass is not None:
-                needed = OPCLASS_EXTENSIONS.get(opclass)
-                if needed and needed not in extensions:
-                    report.error(
-                        (*path, "ops", name),
-                        f"operator class {opclass} needs the {needed} extension; add it to "
-                        "database.extensions",
-                    )
+            if opclass is None:
+                problem = default_opclass_problem(index.using, entity.column(name), extensions)
+                if problem:
+                    report.error(path, problem)
+                continue
+            needed = OPCLASS_EXTENSIONS.get(opclass)
+            if needed and needed not in extensions:
+                report.error(
+                    (*path, "ops", name),
+                    f"operator class {opclass} needs the {needed} extension; add it to "
+                    "database.extensions",
+                )
+    check_json_equality(entity, src, report)
 
 
-def _check_gin_default(report: Reporter, path: YamlPath, col: Column) -> None:
-    kind = col.type.kind
-    if kind in GIN_DEFAULT_KINDS:
-        return
-    if kind == "json":
-        message = (
-            f"GIN on json column '{col.name}' needs an operator class (json has no default "
-            "one); use type jsonb"
+def default_opclass_problem(using: str, col: Column, extensions: set[str]) -> str | None:
+    """Why PostgreSQL has no default operator class for this column and method, or None."""
+    kind, shown = col.type.kind, type_text(col.type)
+    if using == "gin" and kind not in GIN_DEFAULT_KINDS:
+        if kind == "json":
+            return (
+                f"GIN on json column '{col.name}' needs an operator class (json has no "
+                "default one); use type jsonb"
+            )
+        return (
+            f"GIN on {shown} column '{col.name}' needs an operator class in `ops` "
+            f"(e.g. {col.name}: gin_trgm_ops)"
         )
-    else:
-        message = (
-            f"GIN on {type_text(col.type)} column '{col.name}' needs an operator class in "
-            f"`ops` (e.g. {col.name}: gin_trgm_ops)"
+    if using in ("btree", "hash") and kind == "json":
+        return (
+            f"json column '{col.name}' cannot be in a {using} index (json has no equality); "
+            "use type jsonb"
         )
-    report.error(path, message)
+    if using == "gist" and kind in ("json", "jsonb", "array"):
+        of = col.type.of
+        if of is not None and of.kind == "integer" and "intarray" in extensions:
+            return None  # intarray makes gist__int_ops the default for integer[]
+        return f"GiST has no default operator class for {shown} column '{col.name}'"
+    if using == "gist" and "btree_gist" not in extensions:
+        return (
+            f"GiST on {shown} column '{col.name}' needs the btree_gist extension; add it to "
+            "database.extensions"
+        )
+    if using == "brin" and kind in ("json", "jsonb", "array", "boolean"):
+        return f"BRIN has no default operator class for {shown} column '{col.name}'"
+    return None
+
+
+def check_json_equality(entity: Entity, src: Sources, report: Reporter) -> None:
+    """json (unlike jsonb) has no equality: it cannot be in a primary key or unique constraint."""
+    json_columns = {c.name for c in entity.columns if c.type.kind == "json"}
+    for uq in entity.uniques:
+        for name in json_columns.intersection(uq.columns):
+            report.error(
+                unique_path(src, entity, uq.name, uq.columns),
+                f"json column '{name}' cannot be unique (json has no equality); use type jsonb",
+            )
+    for name in json_columns.intersection(entity.primary_key.columns):
+        report.error(
+            column_path(src, entity, name),
+            f"json column '{name}' cannot be in the primary key; use type jsonb",
+        )
 
 
 # --- namespaces -----------------------------------------------------------------
