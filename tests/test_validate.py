@@ -9,7 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fixtures.language.helpers import issues_of
+from click.testing import CliRunner
+from fixtures.language.helpers import issues_of, write_project
+from schemagen.cli import main
 
 CASES: dict[str, tuple[str, list[str]]] = {
     # unknown types, with a hint
@@ -729,3 +731,19 @@ def test_every_problem_at_once_without_follow_up_errors(tmp_path: Path) -> None:
         "schema/b.yaml:1:21: database.dialect: unknown value 'mysql'; expected one of: "
         "postgresql",
     ]
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_cli_prints_the_same_issues_and_exits_2(tmp_path: Path, case: str) -> None:
+    text, expected = CASES[case]
+    write_project(tmp_path, {"s.yaml": text})
+    result = CliRunner().invoke(main, ["validate", "--project", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    errors = sum(1 for line in expected if ": warning: " not in line)
+    warnings = len(expected) - errors
+    summary = f"schema invalid: {errors} error(s)" + (
+        f", {warnings} warning(s)" if warnings else ""
+    )
+    assert result.stderr.splitlines() == [*expected, summary]
+    assert result.stdout == ""
