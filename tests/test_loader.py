@@ -181,3 +181,15 @@ def test_validate_never_writes_a_file(tmp_path: Path) -> None:
     assert out.exit_code == 0, out.output
     assert out.output == "schema OK: 1 entities, 1 columns, 0 enums, 0 indexes\n"
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+
+
+def test_name_defined_twice_in_one_file_names_both_lines(tmp_path: Path) -> None:
+    text = """
+    enums:
+      Color: {values: [red]}
+      Color: {values: [blue]}
+    """
+    assert issues_of(tmp_path, {"a.yaml": ENTITY, "b.yaml": text}) == [
+        "schema/b.yaml:3:3: enums.Color: key 'Color' appears twice in this mapping (first on "
+        "line 2); YAML would silently keep the last one"
+    ]
