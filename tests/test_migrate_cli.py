@@ -159,3 +159,67 @@ def test_broken_history_is_a_clear_error_and_nothing_written(tmp_path: Path, edi
     assert ("schemagen rehash" in out) if edit == "hand_edit" else ("two heads" in out)
     assert "Traceback" not in out
     assert not list(rev.parent.glob("001_*.py"))
+
+
+# --- on PostgreSQL, through the proofs harness (upgrade, compare, downgrade) -----------
+
+ENUM_BEFORE = {
+    "database": {"name": "shop"},
+    "enums": {"Status": {"values": ["active", "paused", "archived"]}},
+    "entities": {
+        "Item": {
+            "columns": {
+                "id": {"type": "bigint", "primary_key": True},
+                "status": {"type": "enum", "enum": "Status", "default": "active"},
+                "title": {"type": "string", "length": 50},
+            },
+            "checks": {"ck_items_not_archived_untitled": "status <> 'archived' OR title <> ''"},
+            "indexes": {"idx_items_active_title": {"columns": ["title"],
+                                                   "where": "status = 'active'"}},
+        }
+    },
+}
+
+
+def test_enum_value_removed_under_a_partial_index_and_a_check(pg: object, tmp_path: Path) -> None:
+    """The swap drops and re-creates the partial index and the check that compare
+    the column with enum literals (PostgreSQL cannot carry them across types)."""
+    import copy
+
+    from migration_harness import Case, Check, prove
+
+    after = copy.deepcopy(ENUM_BEFORE)
+    after["enums"]["Status"]["values"] = ["active", "archived"]  # type: ignore[index]
+    case = Case.from_dicts(
+        "enum_value_removed_partial_index", ENUM_BEFORE, after,
+        destructive=True,
+        setup=["INSERT INTO items (status, title) VALUES ('active', 'a'), ('archived', 'b')"],
+        check_after=[Check("SELECT string_agg(status::text, ',' ORDER BY id) FROM items",
+                           "active,archived")],
+        check_down=[Check("SELECT count(*) FROM items", "2")],
+    )
+    prove(pg, case, tmp_path / "project")  # type: ignore[arg-type]
+
+
+def test_table_and_column_renamed_with_enum_value_added(pg: object, tmp_path: Path) -> None:
+    import copy
+
+    from migration_harness import Case, Check, prove
+
+    after = copy.deepcopy(ENUM_BEFORE)
+    after["enums"]["Status"]["values"] = ["draft", "active", "paused", "archived"]  # type: ignore[index]
+    item = after["entities"].pop("Item")  # type: ignore[attr-defined]
+    item["renamed_from"] = "Item"
+    item["columns"]["name"] = dict(item["columns"].pop("title"), renamed_from="title")
+    item["checks"] = {"ck_products_not_archived_untitled": "status <> 'archived' OR name <> ''"}
+    item["indexes"] = {"idx_products_active_name": {"columns": ["name"],
+                                                    "where": "status = 'active'"}}
+    after["entities"]["Product"] = item  # type: ignore[index]
+    case = Case.from_dicts(
+        "rename_with_enum_value", ENUM_BEFORE, after,
+        destructive=False,
+        setup=["INSERT INTO items (status, title) VALUES ('paused', 'a')"],
+        check_after=[Check("INSERT INTO products (name) VALUES ('b') RETURNING id", "2")],
+        check_down=[Check("SELECT string_agg(title, ',' ORDER BY id) FROM items", "a,b")],
+    )
+    prove(pg, case, tmp_path / "project")  # type: ignore[arg-type]

@@ -8,9 +8,10 @@ or index whose name changed is renamed rather than rebuilt, which loses nothing)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from ..model import Entity, Enum, Schema
+from ..model import Column, Entity, Enum, Schema
 from ..sqltext import default_sql
 from .compare_tables import compare_entities
 from .op_schema import (
@@ -144,8 +145,15 @@ def enum_usages(schema: Schema, enum: str) -> tuple[EnumUsage, ...]:
             array = ct.kind == "array" and ct.of is not None and ct.of.kind == "enum"
             name = ct.of.enum if array and ct.of is not None else ct.enum
             if (ct.kind == "enum" or array) and name == enum:
-                found.append(EnumUsage(ent.table, col.name, array, default_sql(col)))
+                found.append(_usage(ent, col, array))
     return tuple(sorted(found, key=lambda u: (u.table, u.column)))
+
+
+def _usage(ent: Entity, col: Column, array: bool) -> EnumUsage:
+    mentions = re.compile(rf"\b{re.escape(col.name)}\b")
+    indexes = tuple(ix for ix in ent.indexes if ix.where and mentions.search(ix.where))
+    checks = tuple(ck for ck in ent.checks if mentions.search(ck.expression))
+    return EnumUsage(ent.table, col.name, array, default_sql(col), indexes, checks)
 
 
 def compare_renames(old: Schema, new: Schema, hints: Hints) -> list[Operation]:

@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import Enum, EnumValue, Schema
+from ..model import CheckConstraint, Enum, EnumValue, Index, Schema
 from .opbase import Operation, with_enum
 
 
@@ -51,12 +51,20 @@ class DropExtension(Operation):
 
 @dataclass(frozen=True)
 class EnumUsage:
-    """A column whose type is (an array of) an enum, for a type swap."""
+    """A column whose type is (an array of) an enum, for a type swap.
+
+    ``indexes`` and ``checks`` are the partial indexes and check constraints of
+    the table whose expression names the column: PostgreSQL cannot rewrite them
+    across the swap (``operator does not exist: x = x__old``), so the swap
+    drops them first and creates them again after.
+    """
 
     table: str
     column: str
     array: bool = False
     default_sql: str | None = None  # re-set after the swap
+    indexes: tuple[Index, ...] = ()
+    checks: tuple[CheckConstraint, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..model import Column, Entity, ForeignKey, Index, PrimaryKey, Schema
 from .opbase import Operation, add_entity, remove_entity, with_entity, with_table
+from .sqlutil import rename_identifier
 from .typechange import is_narrowing, pg_type_name
 
 
@@ -207,8 +208,10 @@ class RenameColumn(Operation):
 
     def _rename_index(self, ix: Index) -> Index:
         ops = tuple((self.new if c == self.old else c, op) for c, op in ix.ops)
+        where = rename_identifier(ix.where, self.old, self.new) if ix.where else ix.where
         return dataclasses.replace(
-            ix, columns=self._names(ix.columns), include=self._names(ix.include), ops=ops
+            ix, columns=self._names(ix.columns), include=self._names(ix.include), ops=ops,
+            where=where,
         )
 
     def _rename_in_entity(self, ent: Entity) -> Entity:
@@ -229,6 +232,11 @@ class RenameColumn(Operation):
                 dataclasses.replace(uq, columns=self._names(uq.columns)) for uq in ent.uniques
             ),
             indexes=tuple(self._rename_index(ix) for ix in ent.indexes),
+            checks=tuple(
+                dataclasses.replace(ck, expression=rename_identifier(ck.expression, self.old,
+                                                                     self.new))
+                for ck in ent.checks
+            ),
         )
 
 

@@ -26,7 +26,14 @@ from ..model import (
 from ..pycode import INDENT, LINE_LIMIT, Expr, Kw, Str, call, comment_text, layout, pydict, pylist
 from ..sqltext import default_sql, text_source
 from ..typemap import sa_type
-from .op_constraint import AddConstraint, CreateIndex, DropConstraint, DropIndex, RenameConstraint
+from .op_constraint import (
+    AddConstraint,
+    Constraint,
+    CreateIndex,
+    DropConstraint,
+    DropIndex,
+    RenameConstraint,
+)
 from .op_schema import (
     AddEnumValue,
     CreateEnum,
@@ -179,6 +186,10 @@ def swap_enum(enum: str, values: tuple[str, ...], usages: tuple[EnumUsage, ...])
         execute(f"ALTER TYPE {quote_ident(enum)} RENAME TO {quote_ident(old)}"),
         execute(f"CREATE TYPE {quote_ident(enum)} AS ENUM ({_enum_values_sql(values)})"),
     ]
+    indexes = {(u.table, ix.name): (u.table, ix) for u in usages for ix in u.indexes}
+    checks = {(u.table, ck.name): (u.table, ck) for u in usages for ck in u.checks}
+    stmts += [_drop_index(table, ix, concurrently=False) for table, ix in indexes.values()]
+    stmts += [_drop_constraint(table, ck) for table, ck in checks.values()]
     for use in usages:
         alter = f"ALTER TABLE {quote_ident(use.table)} ALTER COLUMN {quote_ident(use.column)}"
         target = quote_ident(enum) + ("[]" if use.array else "")
@@ -190,6 +201,8 @@ def swap_enum(enum: str, values: tuple[str, ...], usages: tuple[EnumUsage, ...])
         ))
         if use.default_sql is not None:
             stmts.append(execute(f"{alter} SET DEFAULT {use.default_sql}"))
+    stmts += [_add_constraint(table, ck) for table, ck in checks.values()]
+    stmts += [create_index(table, ix, concurrently=False) for table, ix in indexes.values()]
     stmts.append(execute(f"DROP TYPE {quote_ident(old)}"))
     return stmts
 
@@ -338,26 +351,33 @@ _CONSTRAINT_TYPES = {ForeignKey: "foreignkey", UniqueConstraint: "unique", Check
 
 @_render.register(AddConstraint)
 def _(operation: AddConstraint, state: Schema) -> list[Stmt]:
-    table, c = Str(operation.table), operation.constraint
+    return [_add_constraint(operation.table, operation.constraint)]
+
+
+def _add_constraint(table_name: str, c: Constraint) -> Stmt:
+    table = Str(table_name)
     if isinstance(c, ForeignKey):
-        return [call(
+        return call(
             "op.create_foreign_key", _name(c.name), table, Str(c.ref_table),
             pylist([Str(x) for x in c.columns]), pylist([Str(x) for x in c.ref_columns]),
             ondelete=Str(c.on_delete) if c.on_delete else None,
             onupdate=Str(c.on_update) if c.on_update else None,
-        )]
+        )
     if isinstance(c, UniqueConstraint):
-        return [call("op.create_unique_constraint", _name(c.name), table,
-                     pylist([Str(x) for x in c.columns]))]
-    return [call("op.create_check_constraint", _name(c.name), table,
-                 Str(text_source(c.expression)))]
+        return call("op.create_unique_constraint", _name(c.name), table,
+                    pylist([Str(x) for x in c.columns]))
+    return call("op.create_check_constraint", _name(c.name), table,
+                Str(text_source(c.expression)))
 
 
 @_render.register(DropConstraint)
 def _(operation: DropConstraint, state: Schema) -> list[Stmt]:
-    kind = _CONSTRAINT_TYPES[type(operation.constraint)]
-    return [call("op.drop_constraint", _name(operation.constraint.name), Str(operation.table),
-                 type_=Str(kind))]
+    return [_drop_constraint(operation.table, operation.constraint)]
+
+
+def _drop_constraint(table: str, constraint: Constraint) -> Stmt:
+    kind = _CONSTRAINT_TYPES[type(constraint)]
+    return call("op.drop_constraint", _name(constraint.name), Str(table), type_=Str(kind))
 
 
 def create_index(table: str, ix: Index, *, concurrently: bool) -> Stmt:
@@ -385,13 +405,17 @@ def _(operation: CreateIndex, state: Schema) -> Rendered:
 
 @_render.register(DropIndex)
 def _(operation: DropIndex, state: Schema) -> Rendered:
-    stmt = call(
-        "op.drop_index",
-        _name(operation.index.name),
-        table_name=Str(operation.table),
-        postgresql_concurrently="True" if operation.concurrently else None,
-    )
+    stmt = _drop_index(operation.table, operation.index, concurrently=operation.concurrently)
     return Rendered((stmt,), autocommit=operation.concurrently)
+
+
+def _drop_index(table: str, index: Index, *, concurrently: bool) -> Stmt:
+    return call(
+        "op.drop_index",
+        _name(index.name),
+        table_name=Str(table),
+        postgresql_concurrently="True" if concurrently else None,
+    )
 
 
 @_render.register(RenameConstraint)
