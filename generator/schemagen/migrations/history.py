@@ -49,7 +49,13 @@ class Revision:
     @functools.cached_property
     def snapshot(self) -> Schema:
         """The DDL view of the schema at this revision."""
-        return Schema.from_json(self.snapshot_path.read_text(encoding="utf-8"))
+        try:
+            return Schema.from_json(self.snapshot_path.read_text(encoding="utf-8"))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise MigrationError(
+                f"{self.snapshot_path.name} (revision {self.id}) is not a schemagen snapshot "
+                f"({type(exc).__name__}: {exc}); restore it from version control."
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -233,6 +239,7 @@ def _check_sums(history: History) -> None:
     recorded = read_sum(history.sum_path)
     actual = sum_entries(history)
     where = history.project.relative(history.sum_path)
+    shown = history.project.relative(history.project.migrations_dir)
     if not recorded and actual:
         raise MigrationError(
             f"{where} is missing. Restore it from version control, or run "
@@ -241,17 +248,17 @@ def _check_sums(history: History) -> None:
     for name, digest in actual.items():
         if name not in recorded:
             raise MigrationError(
-                f"migrations/{name} is not recorded in {where}: it was not written by "
+                f"{shown}/{name} is not recorded in {where}: it was not written by "
                 "schemagen migrate. Remove it, or run `schemagen rehash` to accept it."
             )
         if recorded[name] != digest:
             raise MigrationError(
-                f"migrations/{name} was edited by hand: its sha256 differs from {where}. "
+                f"{shown}/{name} was edited by hand: its sha256 differs from {where}. "
                 "If the edit is intended, run `schemagen rehash`; otherwise restore the "
                 "file from version control."
             )
     for name in sorted(recorded.keys() - actual.keys()):
         raise MigrationError(
-            f"migrations/{name} is recorded in {where} but missing. Restore it from "
+            f"{shown}/{name} is recorded in {where} but missing. Restore it from "
             "version control, or run `schemagen rehash` if it was removed on purpose."
         )
