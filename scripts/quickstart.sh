@@ -21,3 +21,5 @@ echo "== schemagen build"
 schemagen build
 echo "== schemagen check"
 schemagen check
+echo "== flagship migrations on a throwaway PostgreSQL"
+python3 scripts/flagship_demo.py
