@@ -4,15 +4,16 @@ Phases, in upgrade order (the downgrade runs the reversed operations backwards):
 
 1. extensions, then enum types and enum values (types exist before any table);
 2. indexes dropped (concurrently, outside the transaction, before anything else);
-3. renames: tables, columns, then constraint and index names that followed;
-4. constraints dropped, then tables dropped (referencing tables first), then columns;
-5. columns added and altered, primary keys, table comments;
-6. tables created (referenced tables first), then constraints added (foreign keys
+3. renames of tables and columns; constraints dropped; then the constraint and
+   index names that followed a rename; tables dropped (referencing tables
+   first), then columns;
+4. columns added and altered, primary keys, table comments;
+5. tables created (referenced tables first), then constraints added (foreign keys
    that close a reference cycle among new tables come here, after both exist);
-7. indexes added in the transaction (``concurrently: false``);
-8. enums rebuilt (their columns all exist now), enums dropped, extensions dropped;
-9. indexes added ``CONCURRENTLY`` to tables that existed: last, as each one
-   commits what came before.
+6. indexes added in the transaction (``concurrently: false``), then those added
+   ``CONCURRENTLY`` to tables that existed (each commits what came before);
+7. enums rebuilt (every column, partial index and check that uses them exists
+   now), enums dropped, extensions dropped.
 """
 
 from __future__ import annotations
@@ -51,8 +52,8 @@ _PHASES: tuple[type[Operation], ...] = (
     DropIndex,
     RenameTable,
     RenameColumn,
-    RenameConstraint,
     DropConstraint,
+    RenameConstraint,  # after the drops: a name may be free only then
     DropTable,
     DropColumn,
     AddColumn,
@@ -61,16 +62,16 @@ _PHASES: tuple[type[Operation], ...] = (
     AlterTableComment,
     CreateTable,
     AddConstraint,
-    CreateIndex,  # in the transaction
+    CreateIndex,  # in the transaction; the concurrent ones come right after
     ReplaceEnum,
     DropEnumValue,
     DropEnum,
     DropExtension,
 )
-_CONCURRENT_INDEXES = len(_PHASES)
+_CONCURRENT_INDEXES = _PHASES.index(CreateIndex) + 0.5
 
 
-def phase(op: Operation) -> int:
+def phase(op: Operation) -> float:
     """The phase number of ``op`` (see the module docstring)."""
     if isinstance(op, CreateIndex) and op.concurrently:
         return _CONCURRENT_INDEXES
