@@ -3,10 +3,10 @@
 Phases, in upgrade order (the downgrade runs the reversed operations backwards):
 
 1. extensions, then enum types and enum values (types exist before any table);
-2. indexes dropped (concurrently, outside the transaction, before anything else);
-3. renames of tables and columns; constraints dropped; then the constraint and
-   index names that followed a rename; tables dropped (referencing tables
-   first), then columns;
+2. renames of tables and columns;
+3. indexes dropped (concurrently, outside the transaction), constraints dropped,
+   then the constraint and index names that followed a rename; tables dropped
+   (referencing tables first), then columns;
 4. columns added and altered, primary keys, table comments;
 5. tables created (referenced tables first), then constraints added (foreign keys
    that close a reference cycle among new tables come here, after both exist);
@@ -49,9 +49,9 @@ _PHASES: tuple[type[Operation], ...] = (
     CreateExtension,
     CreateEnum,
     AddEnumValue,
-    DropIndex,
     RenameTable,
     RenameColumn,
+    DropIndex,  # names the renamed table
     DropConstraint,
     RenameConstraint,  # after the drops: a name may be free only then
     DropTable,
