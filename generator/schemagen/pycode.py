@@ -12,6 +12,7 @@ description can ever become code.
 
 from __future__ import annotations
 
+import functools
 import re
 import textwrap
 import unicodedata
@@ -85,6 +86,7 @@ def pydict(items: dict[str, Expr]) -> Seq:
     return Seq("{", "}", tuple(Kw(py_str(k), v, ": ") for k, v in items.items()))
 
 
+@functools.lru_cache(maxsize=65536)
 def flat(expr: Expr) -> str:
     """``expr`` on one line."""
     if isinstance(expr, str):
@@ -159,6 +161,7 @@ def width(text: str) -> int:
     return total
 
 
+@functools.lru_cache(maxsize=65536)
 def py_str(value: str) -> str:
     """A string literal as ruff format writes it.
 
@@ -167,6 +170,8 @@ def py_str(value: str) -> str:
     escaped, so the literal always evaluates to ``value`` exactly.
     """
     quote = "'" if value.count('"') > value.count("'") else '"'
+    if value.isprintable() and "\\" not in value:
+        return quote + value.replace(quote, "\\" + quote) + quote
     return quote + "".join(_escape_char(ch, quote) for ch in value) + quote
 
 
