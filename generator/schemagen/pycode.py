@@ -86,7 +86,6 @@ def pydict(items: dict[str, Expr]) -> Seq:
     return Seq("{", "}", tuple(Kw(py_str(k), v, ": ") for k, v in items.items()))
 
 
-@functools.lru_cache(maxsize=65536)
 def flat(expr: Expr) -> str:
     """``expr`` on one line."""
     if isinstance(expr, str):
