@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from pgcluster import PASSWORD, PgCluster
-from schemagen.api import migrate_project
+from schemagen.api import build_project, migrate_project
 from schemagen.cli import main
 from test_check import PYPROJECT, SHOP_YAML, add_sku
 
@@ -54,13 +54,14 @@ def migrated(
 
 def alembic(project: Path, url: str, *args: str) -> None:
     env = dict(os.environ, DATABASE_URL=url)
-    subprocess.run(
+    proc = subprocess.run(
         [sys.executable, "-m", "alembic", *args],
         cwd=project,
         env=env,
-        check=True,
         capture_output=True,
+        text=True,
     )
+    assert proc.returncode == 0, proc.stderr
 
 
 def check(project: Path, *args: str, env: dict[str, str] | None = None) -> Result:
@@ -156,3 +157,22 @@ def test_unreachable_database_is_exit_2_with_the_password_masked(
     else:
         data = json.loads(result.stdout)
         assert data["exit_code"] == 2 and data["error"].startswith("cannot connect to ")
+
+
+def test_flagship_migrated_database_matches_its_schema(
+    flagship_copy: Path, pg: PgCluster, pg_db: str
+) -> None:
+    """Every flagship default, check, partial/trigram/GIN index compares equal after upgrade."""
+    build_project(flagship_copy)  # writes alembic.ini, which the repo may not hold
+    if not list((flagship_copy / "generated" / "migrations" / "versions").glob("0*.py")):
+        migrate_project(flagship_copy, "initial schema")  # before the flagship history lands
+    alembic(flagship_copy, pg.url(pg_db), "upgrade", "head")
+    result = check(flagship_copy, "--database", pg.url(pg_db))
+    assert result.exit_code == 0, result.output
+    pg.sql("ALTER TABLE products ALTER COLUMN status SET DEFAULT 'draft'", pg_db)
+    result = check(flagship_copy, "--database", pg.url(pg_db))
+    assert result.exit_code == 1
+    assert (
+        "  column products.status: default is 'draft'::product_status in the database, "
+        "'active'::product_status in the schema" in result.output.splitlines()
+    )
