@@ -46,9 +46,20 @@ def schemagen_argv(*args: str) -> list[str]:
     return [sys.executable, "-m", "schemagen.cli", *args]
 
 
+#: Seconds after which one command run is abandoned (set by --timeout).
+TIMEOUT = 300.0
+
+
+class TooSlow(Exception):
+    """One run took longer than TIMEOUT; the row shows ``>TIMEOUT`` instead."""
+
+
 def run_once(argv: list[str], cwd: Path | None = None, ok: tuple[int, ...] = (0,)) -> float:
     start = time.perf_counter()
-    proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
+    try:
+        proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise TooSlow from None
     elapsed = time.perf_counter() - start
     if proc.returncode not in ok:
         raise SystemExit(f"{' '.join(argv)} exited {proc.returncode}:\n{proc.stdout}{proc.stderr}")
@@ -56,17 +67,21 @@ def run_once(argv: list[str], cwd: Path | None = None, ok: tuple[int, ...] = (0,
 
 
 def median_time(
-    argv: list[str], runs: int, cwd: Path | None = None, before: Callable[[], None] | None = None
+    argv: list[str],
+    runs: int,
+    cwd: Path | None = None,
+    before: Callable[[], None] | None = None,
+    ok: tuple[int, ...] = (0,),
 ) -> float:
     """Median wall time of ``runs`` fresh processes (one unmeasured warm-up run first)."""
     if before:
         before()
-    run_once(argv, cwd)  # warm the OS file cache and __pycache__
+    run_once(argv, cwd, ok)  # warm the OS file cache and __pycache__
     times = []
     for _ in range(runs):
         if before:
             before()
-        times.append(run_once(argv, cwd))
+        times.append(run_once(argv, cwd, ok))
     return statistics.median(times)
 
 
@@ -110,23 +125,39 @@ def scale_report(sizes: list[int], runs: int, tmp: Path) -> None:
     )
     for size in sizes:
         project = write_project(tmp / f"synthetic_{size}", size)
-        p = ["--project", str(project)]
-        validate = median_time(schemagen_argv("validate", *p), runs)
-        output = project / "generated"
-
-        def clean_output(output: Path = output) -> None:
-            shutil.rmtree(output, ignore_errors=True)
-
-        build = median_time(schemagen_argv("build", *p), runs, before=clean_output)
-        run_once(schemagen_argv("migrate", *p, "-m", "initial schema"))
-        plan = median_time(schemagen_argv("plan", *p), runs)
-        check = median_time(schemagen_argv("check", *p), runs)
+        cells = [_timed(cmd, project, runs) for cmd in ("validate", "build", "plan", "check")]
+        build = cells[1]
+        per_table = f"{1000 * build / size:.2f}" if build is not None else "-"
+        shown = [f"{c:.3f}" if c is not None else f">{TIMEOUT:.0f}" for c in cells]
         print(
-            f"{size:>6} {validate:>9.3f} {build:>7.3f} {plan:>7.3f} {check:>7.3f} "
-            f"{1000 * build / size:>17.2f}",
+            f"{size:>6} {shown[0]:>9} {shown[1]:>7} {shown[2]:>7} {shown[3]:>7} {per_table:>17}",
             flush=True,
         )
     print()
+
+
+def _timed(command: str, project: Path, runs: int) -> float | None:
+    """Median time of one command on ``project``; None when a run timed out.
+
+    ``build`` runs into an empty output folder each time; before ``plan`` the
+    first revision is written (``migrate``), so ``plan`` and ``check`` see a
+    project with a history, as in real use.
+    """
+    p = ["--project", str(project)]
+    output = project / "generated"
+
+    def clean_output() -> None:
+        shutil.rmtree(output, ignore_errors=True)
+
+    try:
+        if command == "build":
+            return median_time(schemagen_argv("build", *p), runs, before=clean_output)
+        if command == "plan":
+            run_once(schemagen_argv("migrate", *p, "-m", "initial schema"))
+        # check exits 1 (drift) if migrate timed out above; its time still counts
+        return median_time(schemagen_argv(command, *p), runs, ok=(0, 1))
+    except TooSlow:
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -134,7 +165,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="timed runs per command")
     parser.add_argument("--sizes", default="100,500,2000", help="comma-separated table counts")
     parser.add_argument("--floor-only", action="store_true", help="skip the scale part")
+    parser.add_argument("--timeout", type=float, default=TIMEOUT, help="seconds per run")
     args = parser.parse_args(argv)
+    global TIMEOUT
+    TIMEOUT = args.timeout
     print(
         f"python {platform.python_version()} on {platform.machine()}, "
         f"{os.cpu_count()} CPUs, {platform.platform()}"
