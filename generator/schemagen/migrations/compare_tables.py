@@ -10,7 +10,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from ..model import Entity, Index, Schema
+from ..model import Column, Entity, Index, Schema
 from .op_constraint import (
     AddConstraint,
     Constraint,
@@ -87,9 +87,9 @@ def compare_columns(old: Entity, new: Entity) -> list[Operation]:
     return ops
 
 
-def _column_ddl(col: object) -> object:
+def _column_ddl(col: Column) -> Column:
     # The primary-key flag is the primary key's business (compare_primary_key).
-    return dataclasses.replace(col, primary_key=False)  # type: ignore[type-var]
+    return dataclasses.replace(col, primary_key=False)
 
 
 def compare_primary_key(old: Entity, new: Entity) -> list[Operation]:
@@ -135,12 +135,3 @@ def compare_named(
 
 def _definition(item: Constraint | Index) -> object:
     return dataclasses.replace(item, name="")
-
-
-def table_of(op: Operation) -> str | None:
-    """The table an operation works on, if any (for ordering and grouping)."""
-    table = getattr(op, "table", None)
-    if isinstance(table, str):
-        return table
-    entity = getattr(op, "entity", None)
-    return entity.table if isinstance(entity, Entity) else None

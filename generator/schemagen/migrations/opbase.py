@@ -58,11 +58,6 @@ def remove_entity(schema: Schema, name: str) -> Schema:
     )
 
 
-def entity_by_table(schema: Schema, table: str) -> Entity:
-    """Return the entity that owns ``table``."""
-    return schema.entity_by_table(table)
-
-
 def with_table(schema: Schema, table: str, edit: Callable[[Entity], Entity]) -> Schema:
     """Return ``schema`` with the entity of ``table`` replaced by ``edit(entity)``."""
     return with_entity(schema, schema.entity_by_table(table).name, edit)
