@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from migration_harness import revisions
+from migration_harness import revisions, schemagen
 
 #: Rules excluded for the flagship history, each with a one-line reason.
 EXCLUDED_RULES: dict[str, str] = {}
@@ -39,6 +39,7 @@ def offline_sql(project: Path) -> str:
 @pytest.fixture
 def flagship_sql(flagship_copy: Path, tmp_path: Path) -> Path:
     assert revisions(flagship_copy), "the flagship has no committed revisions"
+    schemagen(flagship_copy, "build")  # only fills in what is not committed
     sql = offline_sql(flagship_copy)
     assert "CREATE TABLE" in sql
     path = tmp_path / "flagship_upgrade.sql"
