@@ -81,3 +81,19 @@ def test_online_without_database_url_fails_clearly(tmp_path: Path) -> None:
     out = alembic(root, "upgrade", "head", url=None)
     assert out.returncode != 0
     assert "DATABASE_URL is not set" in out.stderr
+
+
+def test_flagship_revisions_and_models_agree_under_alembic_check(
+    flagship_copy: Path, pg: PgCluster, pg_db: str
+) -> None:
+    """The committed flagship: `alembic upgrade head` through the committed
+    revisions, then `alembic check` against the generated models finds nothing,
+    and `alembic downgrade base` works."""
+    url = pg.url(pg_db, driver="psycopg2")  # any spelling; env.py drives psycopg 3
+    up = alembic(flagship_copy, "upgrade", "head", url=url)
+    assert up.returncode == 0, up.stderr
+    check = alembic(flagship_copy, "check", url=url)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "No new upgrade operations detected" in check.stdout + check.stderr
+    down = alembic(flagship_copy, "downgrade", "base", url=url)
+    assert down.returncode == 0, down.stderr
