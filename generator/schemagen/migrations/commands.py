@@ -102,10 +102,13 @@ def migrate(
     text = render_revision(info, result.plan, ddl_view(old_state), project.templates_dir)
     rev_path = project.versions_dir / f"{info.id}_{slugify(message)}.py"
     snap_path = snapshots_dir(project) / f"{info.id}.json"
+    # Build first: it renders everything before writing, so a failing template
+    # leaves no revision behind whose generated files were never written.
+    build_lines = tuple(_build(project, schema))
     write_atomic(snap_path, snapshot)
     write_atomic(rev_path, text)
     written = [rev_path, snap_path, write_sums(project)]
-    return MigrateResult(result, tuple(written), tuple(_build(project, schema)), project)
+    return MigrateResult(result, tuple(written), build_lines, project)
 
 
 def _refusal(result: PlanResult) -> str:
