@@ -16,8 +16,8 @@ from sqlalchemy import Connection, create_engine, pool
 
 # The generated package is importable from the project root (alembic.ini says
 # prepend_sys_path = .); importlib keeps this file independent of its name.
-database = importlib.import_module("generated" + ".database")
-models = importlib.import_module("generated" + ".models")
+database = importlib.import_module("generated.database")
+models = importlib.import_module("generated.models")
 
 config = context.config
 if config.config_file_name is not None:

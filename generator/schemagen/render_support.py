@@ -64,7 +64,8 @@ class SupportView:
     header_text: str
     module_doc: list[str]
     package_doc: list[str]
-    package_literal: str
+    database_module_literal: str
+    models_module_literal: str
     example_url: str
     example_url_literal: str
     project_root_expr: str
@@ -82,7 +83,8 @@ def support_views(project: Project, schema: Schema, layout: Layout) -> dict[str,
         header_text=" ".join(line.lstrip("# ") for line in header),
         module_doc=[],
         package_doc=docstring(f"Generated code of the {name} database.", ""),
-        package_literal=py_str(layout.package),
+        database_module_literal=py_str(f"{layout.package}.database"),
+        models_module_literal=py_str(f"{layout.package}.models"),
         example_url=comment_text(example_url(schema)),
         example_url_literal=py_str(example_url(schema)),
         project_root_expr=f"Path(__file__).resolve().parents[{layout.depth}]",
