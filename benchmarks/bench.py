@@ -165,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="timed runs per command")
     parser.add_argument("--sizes", default="100,500,2000", help="comma-separated table counts")
     parser.add_argument("--floor-only", action="store_true", help="skip the scale part")
-    parser.add_argument("--timeout", type=float, default=TIMEOUT, help="seconds per run")
+    parser.add_argument("--timeout", type=float, default=300.0, help="seconds per run")
     args = parser.parse_args(argv)
     global TIMEOUT
     TIMEOUT = args.timeout
