@@ -265,3 +265,16 @@ def test_no_database_path_imports_neither_sqlalchemy_nor_alembic(shop: Path) -> 
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_stale_docs_page_of_a_dropped_entity(shop: Path) -> None:
+    stale = shop / "generated" / "docs" / "entities" / "old_things.md"
+    stale.write_text("# old_things\n")
+    result = check(shop)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert (
+        "  generated/docs/entities/old_things.md: stale: `schemagen build` no longer writes it"
+        in (lines)
+    )
+    assert "  -> delete it (and commit the deletion)" in lines

@@ -93,12 +93,40 @@ def _read(path: Path | None) -> str | None:
 def file_findings(
     project: Project, rendered: dict[str, str], *, show_diff: bool = False
 ) -> list[Finding]:
-    """Every file in ``rendered`` (``build.render_all``'s output) that is missing or differs."""
+    """Every file in ``rendered`` (``build.render_all``'s output) that is missing or
+    differs, and every stale file in the docs folder that build no longer writes."""
     findings = []
     for rel in sorted(rendered):
         finding = compare_file(project.root / rel, rel, rendered[rel], show_diff=show_diff)
         if finding is not None:
             findings.append(finding)
+    return findings + stale_docs(project, rendered)
+
+
+def stale_docs(project: Project, rendered: dict[str, str]) -> list[Finding]:
+    """Pages under ``<output>/docs/`` that build does not write any more.
+
+    Build never deletes a file, so the page of a dropped entity would linger and
+    describe a table that no longer exists. Only the docs folder is scanned:
+    build owns all of it, while the rest of the output folder also holds
+    revisions and files users add.
+    """
+    docs = project.output_dir / "docs"
+    if not docs.is_dir():
+        return []
+    findings = []
+    # hidden files (.DS_Store, editor swap files) are not pages
+    for path in sorted(p for p in docs.rglob("[!.]*") if p.is_file()):
+        rel = project.relative(path)
+        if rel not in rendered:
+            findings.append(
+                Finding(
+                    "file",
+                    rel,
+                    "stale: `schemagen build` no longer writes it",
+                    "delete it (and commit the deletion)",
+                )
+            )
     return findings
 
 
