@@ -242,3 +242,26 @@ def test_docs_show_hostile_text_as_written() -> None:
     assert "{{ not_a_variable }}" in page and "{% if true %}" in page  # never evaluated
     assert '"""Triple quotes"""' in page
     assert "<script>" not in page  # shown, not executed
+
+
+def test_one_to_one_with_shared_primary_key(shop: tuple[ModuleType, Any], pg: PgCluster,
+                                            pg_db: str) -> None:
+    from sqlalchemy.orm import Session
+
+    m, engine = shop
+    with Session(engine) as session:
+        customer = m.Customer(email="one@example.com")
+        customer.profile = m.CustomerProfile(bio="Hi")
+        session.add(customer)
+        session.commit()
+        assert customer.profile.customer_id == customer.id
+    with Session(engine) as session:
+        customer = session.query(m.Customer).one()
+        assert customer.profile.bio == "Hi" and customer.profile.customer is customer
+        customer.profile = None  # delete-orphan
+        session.commit()
+        assert session.query(m.CustomerProfile).count() == 0
+    # not SERIAL: the key comes from the customer, never from a sequence
+    assert pg.sql("SELECT column_default IS NULL FROM information_schema.columns "
+                  "WHERE table_name = 'customer_profiles' AND column_name = 'customer_id'",
+                  pg_db).strip() == "t"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .model import Column, Entity, ForeignKey, Index, Relationship, Schema
+from .model import INTEGER_TYPES, Column, Entity, ForeignKey, Index, Relationship, Schema
 from .naming import DEFAULT_NAMING_CONVENTION
 from .pycode import (
     INDENT,
@@ -251,6 +251,7 @@ def _column_lines(schema: Schema, ent: Entity, col: Column, imp: Imports) -> lis
         args.append(call(imp.name("sqlalchemy", "Identity")))
     kwargs: dict[str, Expr | None] = {
         "primary_key": "True" if col.primary_key else None,
+        "autoincrement": "False" if _serial_by_accident(ent, col) else None,
         "server_default": _server_default(col, imp),
         "onupdate": f"{imp.name('sqlalchemy', 'func')}.now()" if col.on_update_now else None,
         "comment": Str(col.description) if col.description else None,
@@ -258,6 +259,17 @@ def _column_lines(schema: Schema, ent: Entity, col: Column, imp: Imports) -> lis
     value = call(imp.name("sqlalchemy.orm", "mapped_column"), *args, **kwargs)
     mapped = imp.name("sqlalchemy.orm", "Mapped")
     return layout(value, INDENT, f"{attribute}: {mapped}[{annotation}] = ")
+
+
+def _serial_by_accident(ent: Entity, col: Column) -> bool:
+    """A lone integer primary key that is no identity: SQLAlchemy would make it
+    SERIAL in create_all unless told otherwise, and the migrations would not."""
+    return (
+        col.primary_key
+        and not col.identity
+        and col.type.kind in INTEGER_TYPES
+        and len(ent.primary_key.columns) == 1
+    )
 
 
 def _annotation(col: Column, imp: Imports) -> str:

@@ -198,6 +198,11 @@ class Customer(Base):
         passive_deletes=True,
     )
     orders: Mapped[list[Order]] = relationship(back_populates="customer")
+    profile: Mapped[CustomerProfile | None] = relationship(
+        back_populates="customer",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
     referrals: Mapped[list[Customer]] = relationship(
         back_populates="referrer",
         passive_deletes=True,
@@ -206,6 +211,32 @@ class Customer(Base):
         back_populates="referrals",
         remote_side="Customer.id",
     )
+
+
+class CustomerProfile(Base):
+    """One-to-one extension of a customer; its primary key is the foreign key."""
+
+    __tablename__ = "customer_profiles"
+    __table_args__ = (
+        PrimaryKeyConstraint("customer_id", name="pk_customer_profiles"),
+        {
+            "comment": "One-to-one extension of a customer; its primary key is the foreign key.",
+        },
+    )
+
+    customer_id: Mapped[int] = mapped_column(
+        BigInteger(),
+        ForeignKey(
+            "customers.id",
+            ondelete="CASCADE",
+            name="fk_customer_profiles_customer_id_customers",
+        ),
+        primary_key=True,
+        autoincrement=False,
+    )
+    bio: Mapped[str | None] = mapped_column(Text())
+
+    customer: Mapped[Customer] = relationship(back_populates="profile")
 
 
 class Order(Base):
