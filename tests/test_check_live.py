@@ -345,3 +345,13 @@ def test_connection_errors_are_one_masked_line(pg: PgCluster, case: str) -> None
     assert "\n" not in message
     assert PASSWORD not in message and "wrong-Pw!" not in message
     assert ":***@" in message
+
+
+def test_read_only_database_compares_expressions_loosely(pg: PgCluster, shop_db: str) -> None:
+    """A hot standby refuses temp tables: expressions are compared without casts."""
+    pg.sql("ALTER TABLE stores ALTER COLUMN currency SET DEFAULT 'EUR'", shop_db)
+    pg.sql(f'ALTER DATABASE "{shop_db}" SET default_transaction_read_only = on')
+    assert lines(pg, shop_db) == [
+        "column stores.currency: default is 'EUR'::character varying in the database, "
+        "'USD' in the schema"
+    ]

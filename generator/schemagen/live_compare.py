@@ -17,6 +17,7 @@ This module imports psycopg; only ``schemagen check --database`` loads it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -146,16 +147,19 @@ def normalize_expected(
     default_opclasses = _default_opclasses(conn, expected)
     tables = dict(expected.tables)
     for number, name in enumerate(sorted(set(expected.tables) & set(actual.tables))):
-        tables[name] = _normalize_table(conn, name, expected.tables[name], number)
+        temp = sql.Identifier(f"schemagen_check_{number}")
+        like = sql.SQL("CREATE TEMP TABLE {} (LIKE {})").format(temp, sql.Identifier(name))
+        if _try(conn, like):
+            tables[name] = _normalize_table(conn, expected.tables[name], number)
+        else:  # a read-only standby, or no TEMP privilege
+            tables[name] = _align_loosely(expected.tables[name], actual.tables[name])
         tables[name] = _drop_default_opclasses(tables[name], default_opclasses)
     return replace(expected, tables=tables)
 
 
-def _normalize_table(
-    conn: psycopg.Connection[Any], table: str, shape: TableShape, number: int
-) -> TableShape:
+def _normalize_table(conn: psycopg.Connection[Any], shape: TableShape, number: int) -> TableShape:
+    """Attach the expected expressions to the temp copy ``schemagen_check_<number>``."""
     temp = sql.Identifier(f"schemagen_check_{number}")
-    _try(conn, sql.SQL("CREATE TEMP TABLE {} (LIKE {})").format(temp, sql.Identifier(table)))
     defaults_ok = {
         name: _try(
             conn,
@@ -191,6 +195,41 @@ def _normalize_table(
         for n, ix in shape.indexes.items()
     }
     return replace(shape, columns=columns, checks=checks, indexes=indexes)
+
+
+#: A cast as PostgreSQL prints it: ``::text``, ``::character varying(3)``, ``::product_status[]``.
+_CAST = re.compile(
+    r"::(?:character varying|double precision|(?:timestamp|time) with(?:out)? time zone"
+    r'|bit varying|"[^"]+"|[A-Za-z_][\w.]*)(?:\([\d, ]*\))?(?:\[\])*'
+)
+
+
+def _loose(text: str) -> str:
+    """An expression without casts, parentheses and case: a fallback comparison key."""
+    return " ".join(re.sub(r"[()]", " ", _CAST.sub("", text)).lower().split())
+
+
+def _pick(expected: str | None, actual: str | None) -> str | None:
+    if expected is not None and actual is not None and _loose(expected) == _loose(actual):
+        return actual
+    return expected
+
+
+def _align_loosely(exp: TableShape, act: TableShape) -> TableShape:
+    """Without a temp table to let PostgreSQL normalize expressions, accept the
+    database's spelling of an expression equal to ours up to casts and parentheses."""
+    columns = {
+        n: replace(c, default=_pick(c.default, act.columns[n].default)) if n in act.columns else c
+        for n, c in exp.columns.items()
+    }
+    checks = {n: _pick(e, act.checks.get(n)) or e for n, e in exp.checks.items()}
+    indexes = {
+        n: replace(ix, predicate=_pick(ix.predicate, act.indexes[n].predicate))
+        if n in act.indexes
+        else ix
+        for n, ix in exp.indexes.items()
+    }
+    return replace(exp, columns=columns, checks=checks, indexes=indexes)
 
 
 def _try(conn: psycopg.Connection[Any], statement: sql.Composed) -> bool:
