@@ -124,6 +124,7 @@ def test_one_operation_renders_exactly() -> None:
         '        postgresql_ops={"title": "gin_trgm_ops"},',
         "        postgresql_where=sa.text(\"title <> ''\"),",
         "        postgresql_concurrently=True,",
+        "        if_not_exists=True,",
         "    )",
     ]
 
@@ -143,6 +144,7 @@ def test_concurrent_index_runs_in_an_autocommit_block_and_destructive_ops_are_ma
         '            "stores",',
         '            ["name"],',
         "            postgresql_concurrently=True,",
+        "            if_not_exists=True,",
         "        )",
     ]
 

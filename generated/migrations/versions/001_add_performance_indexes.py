@@ -65,6 +65,7 @@ def upgrade() -> None:
             ["auto_resolve_at"],
             postgresql_where=sa.text("is_auto_resolvable AND NOT is_resolved"),
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_alerts_custom_data_gin"),
@@ -72,6 +73,7 @@ def upgrade() -> None:
             ["custom_data"],
             postgresql_using="gin",
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_alerts_entity"),
@@ -79,12 +81,14 @@ def upgrade() -> None:
             ["entity_type", "entity_id"],
             postgresql_where=sa.text("entity_id IS NOT NULL"),
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_alerts_store_created"),
             "alerts",
             ["store_id", "created_at"],
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_alerts_store_unack"),
@@ -92,6 +96,7 @@ def upgrade() -> None:
             ["store_id", "created_at"],
             postgresql_where=sa.text("NOT is_acknowledged"),
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_alerts_store_unresolved"),
@@ -99,30 +104,35 @@ def upgrade() -> None:
             ["store_id", "created_at"],
             postgresql_where=sa.text("NOT is_resolved"),
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_alert_templates_store"),
             "alert_templates",
             ["store_id", "alert_type"],
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_custom_fields_store_entity"),
             "custom_field_definitions",
             ["store_id", "target_entity", "display_order"],
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_forecasts_location"),
             "forecasts",
             ["location_id", "forecast_date"],
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_forecasts_variant"),
             "forecasts",
             ["variant_id", "location_id", "forecast_date"],
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_inventory_custom_data_gin"),
@@ -130,12 +140,14 @@ def upgrade() -> None:
             ["custom_data"],
             postgresql_using="gin",
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_inventory_location"),
             "inventory_items",
             ["location_id"],
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_inventory_low_stock"),
@@ -143,6 +155,7 @@ def upgrade() -> None:
             ["store_id", "available_quantity"],
             postgresql_where=sa.text("available_quantity <= reorder_point"),
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_inventory_overstock"),
@@ -150,18 +163,21 @@ def upgrade() -> None:
             ["store_id", "available_quantity"],
             postgresql_where=sa.text("available_quantity > max_stock_level"),
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_inventory_store_location"),
             "inventory_items",
             ["store_id", "location_id"],
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_movements_item_date"),
             "inventory_movements",
             ["inventory_item_id", "created_at"],
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_movements_reference"),
@@ -169,6 +185,7 @@ def upgrade() -> None:
             ["reference_id"],
             postgresql_where=sa.text("reference_id IS NOT NULL"),
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_products_custom_data_gin"),
@@ -176,30 +193,35 @@ def upgrade() -> None:
             ["custom_data"],
             postgresql_using="gin",
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_products_handle"),
             "products",
             ["store_id", "handle"],
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_products_store_status"),
             "products",
             ["store_id", "status"],
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_products_store_type"),
             "products",
             ["store_id", "product_type"],
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_products_store_vendor"),
             "products",
             ["store_id", "vendor"],
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_products_title_search"),
@@ -208,6 +230,7 @@ def upgrade() -> None:
             postgresql_using="gin",
             postgresql_ops={"title": "gin_trgm_ops"},
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_variants_barcode"),
@@ -215,6 +238,7 @@ def upgrade() -> None:
             ["barcode"],
             postgresql_where=sa.text("barcode IS NOT NULL"),
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_variants_custom_data_gin"),
@@ -222,12 +246,14 @@ def upgrade() -> None:
             ["custom_data"],
             postgresql_using="gin",
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_variants_product_id"),
             "product_variants",
             ["product_id"],
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_variants_sku"),
@@ -235,36 +261,42 @@ def upgrade() -> None:
             ["sku"],
             postgresql_where=sa.text("sku IS NOT NULL"),
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_po_expected_delivery"),
             "purchase_orders",
             ["store_id", "expected_delivery_date"],
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_po_store_status"),
             "purchase_orders",
             ["store_id", "status", "order_date"],
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_po_supplier_id"),
             "purchase_orders",
             ["supplier_id", "order_date"],
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_po_line_items_po"),
             "purchase_order_line_items",
             ["purchase_order_id"],
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_po_line_items_variant"),
             "purchase_order_line_items",
             ["variant_id"],
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_stores_deletion_scheduled"),
@@ -272,6 +304,7 @@ def upgrade() -> None:
             ["deletion_scheduled_at"],
             postgresql_where=sa.text("deletion_scheduled_at IS NOT NULL"),
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_stores_shop_domain"),
@@ -279,24 +312,28 @@ def upgrade() -> None:
             ["shopify_domain"],
             unique=True,
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_stores_subscription_status"),
             "stores",
             ["subscription_status", "trial_ends_at"],
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_suppliers_store_name"),
             "suppliers",
             ["store_id", "name"],
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_workflow_exec_rule"),
             "workflow_executions",
             ["rule_id", "created_at"],
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_workflow_exec_time"),
@@ -304,12 +341,14 @@ def upgrade() -> None:
             ["created_at"],
             postgresql_using="brin",
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_workflow_store_active"),
             "workflow_rules",
             ["store_id", "is_active"],
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
         op.create_index(
             op.f("idx_workflow_trigger_event"),
@@ -317,6 +356,7 @@ def upgrade() -> None:
             ["store_id", "trigger_event", "priority"],
             postgresql_where=sa.text("is_active"),
             postgresql_concurrently=True,
+            if_not_exists=True,
         )
 
 
@@ -326,199 +366,239 @@ def downgrade() -> None:
             op.f("idx_workflow_trigger_event"),
             table_name="workflow_rules",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_workflow_store_active"),
             table_name="workflow_rules",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_workflow_exec_time"),
             table_name="workflow_executions",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_workflow_exec_rule"),
             table_name="workflow_executions",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_suppliers_store_name"),
             table_name="suppliers",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_stores_subscription_status"),
             table_name="stores",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_stores_shop_domain"),
             table_name="stores",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_stores_deletion_scheduled"),
             table_name="stores",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_po_line_items_variant"),
             table_name="purchase_order_line_items",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_po_line_items_po"),
             table_name="purchase_order_line_items",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_po_supplier_id"),
             table_name="purchase_orders",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_po_store_status"),
             table_name="purchase_orders",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_po_expected_delivery"),
             table_name="purchase_orders",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_variants_sku"),
             table_name="product_variants",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_variants_product_id"),
             table_name="product_variants",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_variants_custom_data_gin"),
             table_name="product_variants",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_variants_barcode"),
             table_name="product_variants",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_products_title_search"),
             table_name="products",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_products_store_vendor"),
             table_name="products",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_products_store_type"),
             table_name="products",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_products_store_status"),
             table_name="products",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_products_handle"),
             table_name="products",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_products_custom_data_gin"),
             table_name="products",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_movements_reference"),
             table_name="inventory_movements",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_movements_item_date"),
             table_name="inventory_movements",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_inventory_store_location"),
             table_name="inventory_items",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_inventory_overstock"),
             table_name="inventory_items",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_inventory_low_stock"),
             table_name="inventory_items",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_inventory_location"),
             table_name="inventory_items",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_inventory_custom_data_gin"),
             table_name="inventory_items",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_forecasts_variant"),
             table_name="forecasts",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_forecasts_location"),
             table_name="forecasts",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_custom_fields_store_entity"),
             table_name="custom_field_definitions",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_alert_templates_store"),
             table_name="alert_templates",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_alerts_store_unresolved"),
             table_name="alerts",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_alerts_store_unack"),
             table_name="alerts",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_alerts_store_created"),
             table_name="alerts",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_alerts_entity"),
             table_name="alerts",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_alerts_custom_data_gin"),
             table_name="alerts",
             postgresql_concurrently=True,
+            if_exists=True,
         )
         op.drop_index(
             op.f("idx_alerts_auto_resolve"),
             table_name="alerts",
             postgresql_concurrently=True,
+            if_exists=True,
         )

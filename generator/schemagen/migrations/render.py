@@ -394,6 +394,8 @@ def create_index(table: str, ix: Index, *, concurrently: bool) -> Stmt:
         postgresql_where=call("sa.text", Str(text_source(ix.where))) if ix.where else None,
         postgresql_include=pylist([Str(c) for c in ix.include]) if ix.include else None,
         postgresql_concurrently="True" if concurrently else None,
+        # Outside a transaction a failure leaves the others done: let a rerun pass.
+        if_not_exists="True" if concurrently else None,
     )
 
 
@@ -415,6 +417,7 @@ def _drop_index(table: str, index: Index, *, concurrently: bool) -> Stmt:
         _name(index.name),
         table_name=Str(table),
         postgresql_concurrently="True" if concurrently else None,
+        if_exists="True" if concurrently else None,
     )
 
 
