@@ -223,3 +223,16 @@ def test_table_and_column_renamed_with_enum_value_added(pg: object, tmp_path: Pa
         check_down=[Check("SELECT string_agg(title, ',' ORDER BY id) FROM items", "a,b")],
     )
     prove(pg, case, tmp_path / "project")  # type: ignore[arg-type]
+
+
+def test_hostile_message_stays_in_the_docstring(tmp_path: Path) -> None:
+    root = _project(tmp_path / "p", BASE)
+    message = 'Fix """quotes""" and \\ backslashes\nsecond line; import os'
+    run(root, "migrate", "-m", message)
+    (rev,) = (root / "generated/migrations/versions").glob("*.py")
+    assert rev.name == "000_fix_quotes_and_backslashes_second_line_import_os.py"
+    import ast
+
+    tree = ast.parse(rev.read_text())
+    assert (ast.get_docstring(tree) or "").startswith(message)
+    assert run(root, "plan").startswith("No changes")
