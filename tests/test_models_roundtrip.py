@@ -265,3 +265,19 @@ def test_one_to_one_with_shared_primary_key(shop: tuple[ModuleType, Any], pg: Pg
     assert pg.sql("SELECT column_default IS NULL FROM information_schema.columns "
                   "WHERE table_name = 'customer_profiles' AND column_name = 'customer_id'",
                   pg_db).strip() == "t"
+
+
+def test_entity_named_like_an_import(tricky: tuple[ModuleType, Any]) -> None:
+    from sqlalchemy.exc import IntegrityError
+    from sqlalchemy.orm import Session
+
+    m, engine = tricky
+    with Session(engine) as session:
+        order = m.Order(select="x")
+        order.index_entries = [m.Index(key="a"), m.Index(key="b")]
+        session.add(order)
+        session.commit()
+        assert sorted(e.key for e in order.index_entries) == ["a", "b"]
+        session.add(m.Index(order=order, key="a"))
+        with pytest.raises(IntegrityError, match="uq_index_order_key"):
+            session.commit()

@@ -135,19 +135,26 @@ class ModelsView:
     module_doc: list[str]
     imports: list[str]
     naming_convention: list[str]
+    base: str
     enums: list[EnumView]
     classes: list[ClassView]
 
 
 def models_view(schema: Schema, header: list[str]) -> ModelsView:
     """Build the view-model of ``models.py`` for ``schema``."""
+    # Class attributes hide module names in later lines of their class body, and
+    # the classes themselves rebind module names: imports of such names get aliases.
+    classes_named = {ent.name for ent in schema.entities} | {en.name for en in schema.enums}
     shadowed = frozenset(
         name
         for ent in schema.entities
         for name in [c.attribute or c.name for c in ent.columns]
         + [r.name for r in ent.relationships]
-    )
+    ) | classes_named
     imp = Imports(shadowed)
+    base = "Base"
+    while base in classes_named:
+        base += "_"
     declarative = imp.name("sqlalchemy.orm", "DeclarativeBase")
     metadata = imp.name("sqlalchemy", "MetaData")
     index = Entities(schema)
@@ -156,7 +163,7 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
     if schema.enums:
         imp.module("enum")
     base_lines = [
-        f"class Base({declarative}):",
+        f"class {base}({declarative}):",
         f'{INDENT}"""Declarative base whose MetaData names constraints as the schema does."""',
         "",
         f"{INDENT}metadata = {metadata}(naming_convention=NAMING_CONVENTION)",
@@ -166,6 +173,7 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
         module_doc=docstring(f"SQLAlchemy models of the {schema.database.name} database.", ""),
         imports=imp.lines(),
         naming_convention=_convention_lines(schema) + [""] + [""] + base_lines,
+        base=base,
         enums=enums,
         classes=classes,
     )

@@ -17,15 +17,16 @@ from sqlalchemy import (
     Enum,
     ForeignKey,
     Identity,
-    Index,
     Integer,
     MetaData,
     PrimaryKeyConstraint,
     String,
     Text,
+    UniqueConstraint,
     Uuid,
     func,
 )
+from sqlalchemy import Index as Index_
 from sqlalchemy import text as text_
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -61,6 +62,31 @@ class Mood(enum.Enum):
     NONE = "None"
 
 
+class Index(Base):
+    """An entity named like sqlalchemy.Index, in a table named like a SQL keyword."""
+
+    __tablename__ = "index"
+    __table_args__ = (
+        PrimaryKeyConstraint("id", name="pk_index"),
+        UniqueConstraint("order_id", "key", name="uq_index_order_key"),
+        Index_("ix_index_key", "key"),
+        {
+            "comment": (
+                "An entity named like sqlalchemy.Index, in a table named like a SQL keyword."
+            ),
+        },
+    )
+
+    id: Mapped[int] = mapped_column(Integer(), Identity(), primary_key=True)
+    order_id: Mapped[int] = mapped_column(
+        Integer(),
+        ForeignKey("order.id", ondelete="CASCADE", name="fk_index_order_id_order"),
+    )
+    key: Mapped[str] = mapped_column(String(20))
+
+    order: Mapped[Order] = relationship(back_populates="index_entries")
+
+
 class Order(Base):
     """A table named after a SQL reserved word. ""\"Triple quotes""\" must not end a
     docstring.
@@ -76,7 +102,7 @@ class Order(Base):
             "\"select\" <> '' AND \"select\" <> 'it''s'",
             name="ck_order_select_not_empty",
         ),
-        Index(
+        Index_(
             "ix_order_text_partial",
             "text",
             postgresql_where=text_("\"from\" <> 'a:b'"),
@@ -124,6 +150,10 @@ class Order(Base):
     )
     note: Mapped[str | None] = mapped_column(Text(), comment="Ends with a backslash \\")
 
+    index_entries: Mapped[list[Index]] = relationship(
+        back_populates="order",
+        passive_deletes=True,
+    )
     users: Mapped[list[User]] = relationship(
         back_populates="order",
         passive_deletes=True,
