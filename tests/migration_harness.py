@@ -29,7 +29,9 @@ import contextlib
 import difflib
 import importlib
 import importlib.util
+import io
 import os
+import re
 import shutil
 import sys
 import tomllib
@@ -79,6 +81,9 @@ class Case:
     check_after: list[Check] = field(default_factory=list)  # at revision 001
     check_down: list[Check] = field(default_factory=list)  # back at revision 000
     xfail: str | None = None  # a known engine bug (reason), see the corpus test
+    # Index names revision 001 must create CONCURRENTLY (outside a transaction) / plainly.
+    concurrent_indexes: list[str] = field(default_factory=list)
+    plain_indexes: list[str] = field(default_factory=list)
 
     @classmethod
     def from_dicts(
@@ -111,6 +116,8 @@ def load_case(folder: Path) -> Case:
         destructive=meta.get("destructive"),
         setup=list(meta.get("setup", [])),
         xfail=meta.get("xfail"),
+        concurrent_indexes=list(meta.get("concurrent_indexes", [])),
+        plain_indexes=list(meta.get("plain_indexes", [])),
         **checks,
     )
 
@@ -206,6 +213,43 @@ def alembic(root: Path, url: str, action: str, revision: str) -> None:
     with project_env(root, url):
         cfg = alembic_config(root)
         getattr(command, action)(cfg, revision)
+
+
+def offline_sql(root: Path, revisions_range: str) -> str:
+    """``alembic upgrade <range> --sql``, in-process: the SQL a DBA would review."""
+    buffer = io.StringIO()
+    with project_env(root, "postgresql+psycopg://offline@127.0.0.1:9/offline"):
+        cfg = Config(str(root / "alembic.ini"), output_buffer=buffer)
+        command.upgrade(cfg, revisions_range, sql=True)
+    return buffer.getvalue()
+
+
+def index_statements(sql: str) -> dict[str, tuple[str, bool]]:
+    """``{index name: (CREATE INDEX statement, inside a transaction?)}`` of offline SQL."""
+    found: dict[str, tuple[str, bool]] = {}
+    in_transaction = False
+    code = "\n".join(ln for ln in sql.splitlines() if not ln.lstrip().startswith("--"))
+    for stmt in (s.strip() for s in code.split(";")):
+        word = stmt.split(" ", 1)[0].upper()
+        if word in ("BEGIN", "COMMIT"):
+            in_transaction = word == "BEGIN"
+        match = re.match(r"CREATE (?:UNIQUE )?INDEX (?:CONCURRENTLY )?(?:IF NOT EXISTS )?(\w+)", stmt)
+        if match:
+            found[match.group(1)] = (stmt, in_transaction)
+    return found
+
+
+def assert_index_builds(case: Case, root: Path) -> None:
+    """Revision 001 builds the case's concurrent indexes CONCURRENTLY outside a transaction."""
+    if not (case.concurrent_indexes or case.plain_indexes):
+        return
+    built = index_statements(offline_sql(root, "000:001"))
+    for name in case.concurrent_indexes:
+        stmt, in_transaction = built[name]
+        assert "CONCURRENTLY" in stmt and not in_transaction, f"{name}: {stmt} (in transaction)"
+    for name in case.plain_indexes:
+        stmt, in_transaction = built[name]
+        assert "CONCURRENTLY" not in stmt and in_transaction, f"{name}: {stmt}"
 
 
 # --- scratch databases --------------------------------------------------------
@@ -372,6 +416,7 @@ def generate(case: Case, root: Path) -> tuple[Path, Path]:
 def prove(pg: PgCluster, case: Case, root: Path) -> None:
     """Run the whole proof of ``case`` in the (new) project folder ``root``."""
     models_before, models_after = generate(case, root)
+    assert_index_builds(case, root)
     ext_before, ext_after = declared_extensions(case.before), declared_extensions(case.after)
 
     db = scratch_database(pg, "mig")
