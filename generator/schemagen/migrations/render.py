@@ -455,6 +455,12 @@ def _(operation: AlterColumn, state: Schema) -> list[Stmt]:
         stmts.append(call("op.alter_column", *target, *rest))
     if new.identity and not old.identity:
         stmts.append(_identity_sql(table, new.name, add=True))
+        # The new sequence starts at 1; move it past the ids the rows already hold.
+        t, c = sql_literal(quote_ident(table)), sql_literal(new.name)
+        stmts.append(execute(
+            f"SELECT setval(pg_get_serial_sequence({t}, {c}), "
+            f"coalesce(max({quote_ident(new.name)}), 0) + 1, false) FROM {quote_ident(table)}"
+        ))
     return stmts
 
 
