@@ -285,3 +285,29 @@ def test_snapshot_round_trip_and_determinism(tmp_path: Path) -> None:
     assert first == second
     assert Schema.from_json(first.to_json()) == first
     assert json.loads(first.to_json())["entities"][0]["name"] == "Product"
+
+
+def test_same_json_under_any_hash_seed(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from fixtures.language.helpers import write_project
+
+    write_project(tmp_path, LANGUAGE_PAGE, database=False)
+    code = (
+        "import sys; from schemagen.api import validate_project; "
+        "sys.stdout.write(validate_project(sys.argv[1]).schema.to_json())"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code, str(tmp_path)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("0", "1", "4242")
+    }
+    assert len(outputs) == 1
+    assert Schema.from_json(outputs.pop()) == schema_of(tmp_path / "again", LANGUAGE_PAGE)
