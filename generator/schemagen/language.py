@@ -69,6 +69,7 @@ def _named(ref: str, description: str) -> dict[str, Any]:
         "type": "object",
         "description": description,
         "additionalProperties": {"$ref": f"#/$defs/{ref}"},
+        "x-expected": f"a mapping of name: {ref.replace('_', ' ')}",
     }
 
 
@@ -129,7 +130,8 @@ _COLUMN: dict[str, Any] = _object(
         "attribute": {**_NAME, "description": "Python attribute name."},
         "description": {**_TEXT, "description": "Markdown; also the database COMMENT."},
         "renamed_from": {**_NAME, "description": "The column's previous name."},
-    }
+    },
+    **{"x-expected": "a column mapping such as {type: text, nullable: true}"},
 )
 
 _INDEX: dict[str, Any] = _object(
@@ -175,7 +177,8 @@ _RELATIONSHIP: dict[str, Any] = _object(
             **_BOOL,
             "description": "Leave deletes to ON DELETE (default: true when the FK cascades).",
         },
-    }
+    },
+    **{"x-expected": "a relationship mapping such as {cascade: all}"},
 )
 
 _DEFS: dict[str, Any] = {
@@ -187,7 +190,11 @@ _DEFS: dict[str, Any] = {
         "description": "A base type or a name from `types`.",
         "x-expected": "a type name",
     },
-    "type_spec": _object({**_TYPE_PARAMS, "description": _TEXT}, ("type",)),
+    "type_spec": _object(
+        {**_TYPE_PARAMS, "description": _TEXT},
+        ("type",),
+        **{"x-expected": "a type mapping such as {type: numeric, precision: 12, scale: 2}"},
+    ),
     "element_type": {
         "anyOf": [{"$ref": "#/$defs/type_name"}, {"$ref": "#/$defs/type_spec"}],
         "description": "Element type of an array: a type name or {type: ..., length: ...}.",
@@ -220,10 +227,12 @@ _DEFS: dict[str, Any] = {
             },
         },
         ("values",),
+        **{"x-expected": "an enum mapping such as {values: [a, b]}"},
     ),
     "mixin": _object(
         {"description": _TEXT, "columns": _named("column", "Columns the mixin adds.")},
         ("columns",),
+        **{"x-expected": "a mixin mapping with columns: {...}"},
     ),
     "entity": _object(
         {
@@ -248,6 +257,7 @@ _DEFS: dict[str, Any] = {
             "relationships": _named("relationship", "Reverse-side options or many-to-many."),
         },
         ("columns",),
+        **{"x-expected": "an entity mapping with columns: {...}"},
     ),
     "database": _object(
         {
@@ -265,6 +275,7 @@ _DEFS: dict[str, Any] = {
             ),
         },
         ("name",),
+        **{"x-expected": "a mapping such as {name: mydb}"},
     ),
 }
 
