@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Project, load_project
-from .errors import ConfigError, SchemagenError, SchemaInvalid
+from .errors import ConfigError, DatabaseError, SchemagenError, SchemaInvalid
 from .findings import KINDS, Finding
 
 #: The environment variable ``--database`` reads when given without a URL.
@@ -121,14 +121,27 @@ def check_project(
     report.files_checked = len(rendered)
     report.findings += file_findings(project, rendered, show_diff=show_diff)
     if database_url is not None:
-        from .live_compare import check_database
         from .urls import mask
+
+        check_database = _live_checker()
 
         report.database = mask(database_url)
         ids = state.ids if state else ()
         head = state.head if state else None
         report.findings += check_database(schema, database_url, history=ids, head=head)
     return report
+
+
+def _live_checker() -> Callable[..., list[Finding]]:
+    """The live comparison, which needs psycopg 3 (not needed without ``--database``)."""
+    try:
+        from .live_compare import check_database
+    except ImportError as exc:
+        raise DatabaseError(
+            f"schemagen check --database needs psycopg 3 ({exc}); "
+            "install it with: pip install 'psycopg[binary]'"
+        ) from None
+    return check_database
 
 
 def resolve_database_url(database_url: str | None, database_env: bool) -> str | None:
