@@ -321,7 +321,7 @@ def _merge_database(
 ) -> None:
     here = _where(raw, ("database",))
     if ("database",) in owner:
-        first = sources.locations[("database",)]
+        first = sources.locations.get(("database",), here)
         issues.append(
             Issue(
                 here.file,
@@ -350,7 +350,7 @@ def _merge_section(
     for name, definition in value.items():
         here = _where(raw, (section, name))
         if (section, name) in owner:
-            first = sources.locations[(section, name)]
+            first = sources.locations.get((section, name), here)
             issues.append(
                 Issue(
                     here.file,
