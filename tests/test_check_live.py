@@ -355,3 +355,11 @@ def test_read_only_database_compares_expressions_loosely(pg: PgCluster, shop_db:
         "column stores.currency: default is 'EUR'::character varying in the database, "
         "'USD' in the schema"
     ]
+
+
+def test_empty_database_is_one_line(pg: PgCluster, pg_db: str) -> None:
+    findings = check_database(hand_schema(), pg.url(pg_db), history=HISTORY, head="001")
+    assert [f.line() for f in findings] == [
+        "database revision: the database has no alembic_version table; head is 001",
+        "database: has no tables; the schema has 2",
+    ]

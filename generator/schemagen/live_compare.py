@@ -357,7 +357,13 @@ def compare_revision(
 
 
 def compare(expected: DatabaseShape, actual: DatabaseShape) -> list[Finding]:
-    """Every structural difference, tables first, then enums and extensions."""
+    """Every structural difference, tables first, then enums and extensions.
+
+    A database without any table gets one line, not one per missing object.
+    """
+    if expected.tables and not actual.tables:
+        count = len(expected.tables)
+        return [_finding("database", f"has no tables; the schema has {count}", UPGRADE_HINT)]
     findings: list[Finding] = []
     findings += _missing_extra("table", set(expected.tables), set(actual.tables))
     for name in sorted(set(expected.tables) & set(actual.tables)):
