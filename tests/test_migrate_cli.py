@@ -236,3 +236,24 @@ def test_hostile_message_stays_in_the_docstring(tmp_path: Path) -> None:
     tree = ast.parse(rev.read_text())
     assert (ast.get_docstring(tree) or "").startswith(message)
     assert run(root, "plan").startswith("No changes")
+
+
+def test_primary_key_moved_off_dropped_columns(pg: object, tmp_path: Path) -> None:
+    """The old key is dropped before its columns, the new one added after its column."""
+    from migration_harness import Case, Check, prove
+
+    before = {"database": {"name": "shop"}, "entities": {"Link": {"columns": {
+        "a": {"type": "bigint", "primary_key": True},
+        "b": {"type": "bigint", "primary_key": True},
+        "note": {"type": "text", "nullable": True},
+    }}}}
+    after = {"database": {"name": "shop"}, "entities": {"Link": {"columns": {
+        "id": {"type": "bigint", "primary_key": True},
+        "note": {"type": "text", "nullable": True},
+    }}}}
+    case = Case.from_dicts(
+        "pk_moved", before, after, destructive=True,
+        # No rows: the downgrade adds a and b back NOT NULL without a default.
+        check_after=[Check("SELECT count(*) FROM links", "0")],
+    )
+    prove(pg, case, tmp_path / "project")  # type: ignore[arg-type]

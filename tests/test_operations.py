@@ -28,11 +28,12 @@ from schemagen.migrations.op_schema import (
 )
 from schemagen.migrations.op_table import (
     AddColumn,
+    AddPrimaryKey,
     AlterColumn,
-    AlterPrimaryKey,
     AlterTableComment,
     CreateTable,
     DropColumn,
+    DropPrimaryKey,
     DropTable,
     RenameColumn,
     RenameTable,
@@ -87,7 +88,8 @@ EXAMPLES: list[Operation] = [
     DropColumn("stores", col("legacy"), 1),
     RenameColumn("stores", "shop_domain", "shopify_domain"),
     AlterColumn("stores", col("name", string(100)), col("name", string(20), nullable=True)),
-    AlterPrimaryKey("stores", PrimaryKey("pk_stores", ("id",)), PrimaryKey("pk_x", ("a", "b"))),
+    DropPrimaryKey("stores", PrimaryKey("pk_stores", ("id",))),
+    AddPrimaryKey("stores", PrimaryKey("pk_x", ("a", "b"))),
     AddConstraint("stores", UniqueConstraint("uq_stores_name", ("name",))),
     DropConstraint("stores", CheckConstraint("ck_stores_x", "x > 0")),
     CreateIndex("stores", Index("ix_stores_name", ("name",)), concurrently=True),

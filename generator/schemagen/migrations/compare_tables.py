@@ -22,11 +22,12 @@ from .op_constraint import (
 )
 from .op_table import (
     AddColumn,
+    AddPrimaryKey,
     AlterColumn,
-    AlterPrimaryKey,
     AlterTableComment,
     CreateTable,
     DropColumn,
+    DropPrimaryKey,
     DropTable,
 )
 from .opbase import Operation
@@ -96,7 +97,7 @@ def compare_primary_key(old: Entity, new: Entity) -> list[Operation]:
     """A primary key over other columns is rebuilt; a new name alone is a rename."""
     before, after = old.primary_key, new.primary_key
     if before.columns != after.columns:
-        return [AlterPrimaryKey(new.table, before, after)]
+        return [DropPrimaryKey(new.table, before), AddPrimaryKey(new.table, after)]
     if before.name != after.name:
         return [RenameConstraint(new.table, "primary_key", before.name, after.name)]
     return []

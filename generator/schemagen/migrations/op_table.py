@@ -292,23 +292,41 @@ class AlterColumn(Operation):
 
 
 @dataclass(frozen=True)
-class AlterPrimaryKey(Operation):
-    """Drop and re-create the primary key over other columns."""
+class DropPrimaryKey(Operation):
+    """Drop the primary key before its columns change (the table briefly has none:
+    ``primary_key.columns`` is empty in that state)."""
 
     table: str
-    old: PrimaryKey
-    new: PrimaryKey
+    primary_key: PrimaryKey
 
     def reverse(self) -> Operation:
-        return AlterPrimaryKey(self.table, self.new, self.old)
+        return AddPrimaryKey(self.table, self.primary_key)
 
     def describe(self) -> str:
-        return f"~ primary key {self.table} ({', '.join(self.new.columns)})"
+        return f"- primary key {self.primary_key.name} on {self.table}"
 
     def apply(self, schema: Schema) -> Schema:
-        return with_table(
-            schema, self.table, lambda ent: dataclasses.replace(ent, primary_key=self.new)
-        )
+        gone = PrimaryKey(self.primary_key.name, ())
+        return with_table(schema, self.table, lambda e: dataclasses.replace(e, primary_key=gone))
+
+
+@dataclass(frozen=True)
+class AddPrimaryKey(Operation):
+    """Add the primary key over its new columns, once they all exist."""
+
+    table: str
+    primary_key: PrimaryKey
+
+    def reverse(self) -> Operation:
+        return DropPrimaryKey(self.table, self.primary_key)
+
+    def describe(self) -> str:
+        cols = ", ".join(self.primary_key.columns)
+        return f"+ primary key {self.primary_key.name} on {self.table} ({cols})"
+
+    def apply(self, schema: Schema) -> Schema:
+        pk = self.primary_key
+        return with_table(schema, self.table, lambda e: dataclasses.replace(e, primary_key=pk))
 
 
 def _type_words(col: Column) -> str:

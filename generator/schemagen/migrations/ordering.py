@@ -7,8 +7,9 @@ Phases, in upgrade order (the downgrade runs the reversed operations backwards):
 3. indexes dropped (concurrently, outside the transaction), constraints dropped,
    then the constraint and index names that followed a rename; tables dropped
    (referencing tables first), then columns;
-4. columns added and altered, primary keys, table comments;
-5. tables created (referenced tables first), then constraints added (foreign keys
+4. columns added and altered, table comments;
+5. tables created (referenced tables first), primary keys over new columns,
+   then constraints added (foreign keys
    that close a reference cycle among new tables come here, after both exist);
 6. indexes added in the transaction (``concurrently: false``), then those added
    ``CONCURRENTLY`` to tables that existed (each commits what came before);
@@ -34,11 +35,12 @@ from .op_schema import (
 )
 from .op_table import (
     AddColumn,
+    AddPrimaryKey,
     AlterColumn,
-    AlterPrimaryKey,
     AlterTableComment,
     CreateTable,
     DropColumn,
+    DropPrimaryKey,
     DropTable,
     RenameColumn,
     RenameTable,
@@ -53,14 +55,15 @@ _PHASES: tuple[type[Operation], ...] = (
     RenameColumn,
     DropIndex,  # names the renamed table
     DropConstraint,
+    DropPrimaryKey,  # after the foreign keys that reference it
     RenameConstraint,  # after the drops: a name may be free only then
     DropTable,
     DropColumn,
     AddColumn,
     AlterColumn,
-    AlterPrimaryKey,
     AlterTableComment,
     CreateTable,
+    AddPrimaryKey,  # before the foreign keys that reference it
     AddConstraint,
     CreateIndex,  # in the transaction; the concurrent ones come right after
     ReplaceEnum,

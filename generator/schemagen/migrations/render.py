@@ -46,11 +46,12 @@ from .op_schema import (
 )
 from .op_table import (
     AddColumn,
+    AddPrimaryKey,
     AlterColumn,
-    AlterPrimaryKey,
     AlterTableComment,
     CreateTable,
     DropColumn,
+    DropPrimaryKey,
     DropTable,
     RenameColumn,
     RenameTable,
@@ -334,14 +335,17 @@ def _(operation: RenameColumn, state: Schema) -> list[Stmt]:
     return stmts
 
 
-@_render.register(AlterPrimaryKey)
-def _(operation: AlterPrimaryKey, state: Schema) -> list[Stmt]:
-    table = Str(operation.table)
-    return [
-        call("op.drop_constraint", _name(operation.old.name), table, type_=Str("primary")),
-        call("op.create_primary_key", _name(operation.new.name), table,
-             pylist([Str(c) for c in operation.new.columns])),
-    ]
+@_render.register(DropPrimaryKey)
+def _(operation: DropPrimaryKey, state: Schema) -> list[Stmt]:
+    pk = operation.primary_key
+    return [call("op.drop_constraint", _name(pk.name), Str(operation.table), type_=Str("primary"))]
+
+
+@_render.register(AddPrimaryKey)
+def _(operation: AddPrimaryKey, state: Schema) -> list[Stmt]:
+    pk = operation.primary_key
+    return [call("op.create_primary_key", _name(pk.name), Str(operation.table),
+                 pylist([Str(c) for c in pk.columns]))]
 
 
 # --- constraints and indexes ------------------------------------------------------
