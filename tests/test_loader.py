@@ -193,3 +193,19 @@ def test_name_defined_twice_in_one_file_names_both_lines(tmp_path: Path) -> None
         "schema/b.yaml:3:3: enums.Color: key 'Color' appears twice in this mapping (first on "
         "line 2); YAML would silently keep the last one"
     ]
+
+
+def test_deep_nesting_and_alias_bombs_are_located_errors() -> None:
+    deep = "types: " + "[" * 50_000 + "]" * 50_000
+    assert [i.format() for i in parse_text(deep, "s.yaml")[1]] == [
+        "s.yaml:1:71: YAML nested more than 64 levels deep; a schema needs far fewer"
+    ]
+    chain = "\n".join(["a0: &a0 [1]"] + [f"a{i}: &a{i} [*a{i - 1}]" for i in range(1, 300)])
+    assert [i.format() for i in parse_text(chain, "s.yaml")[1]] == [
+        "s.yaml:1:10: YAML aliases nest more than 64 levels deep"
+    ]
+    rows = [f"b{i}: &b{i} [" + ", ".join([f"*b{i - 1}"] * 9) + "]" for i in range(1, 12)]
+    bomb = "\n".join(["b0: &b0 [x, x, x, x, x, x, x, x, x]", *rows])
+    assert [i.format() for i in parse_text(bomb, "s.yaml")[1]] == [
+        "s.yaml:1:9: file expands to too many YAML nodes (an alias bomb?)"
+    ]

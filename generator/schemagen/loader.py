@@ -38,6 +38,7 @@ SECTION_KINDS: dict[str, str] = {
 
 # Guard against alias bombs ("billion laughs"): no schema is anywhere near this.
 _MAX_NODES = 200_000
+_MAX_DEPTH = 64
 _STRING_TAGS = frozenset({"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"})
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
@@ -105,6 +106,8 @@ class _Walker:
         self.count += 1
         if self.count > _MAX_NODES:
             raise _TooLarge(node)
+        if len(path) > _MAX_DEPTH:
+            raise _TooDeep(node)
         if id(node) in self.active:
             self.issue(node, path, "an alias refers to a node that contains it (a cycle)")
             return None
@@ -192,6 +195,12 @@ class _Walker:
         return None
 
 
+class _TooDeep(Exception):
+    def __init__(self, node: Node) -> None:
+        super().__init__("too deep")
+        self.node = node
+
+
 class _TooLarge(Exception):
     def __init__(self, node: Node) -> None:
         super().__init__("too large")
@@ -213,6 +222,17 @@ def read_file(path: Path, display: str) -> tuple[RawFile, list[Issue]]:
 
 def parse_text(text: str, display: str) -> tuple[RawFile, list[Issue]]:
     """Parse YAML text as one schema file (see :func:`read_file`)."""
+    deep = _too_deep(text)
+    if deep is not None:
+        return RawFile(display, None), [
+            Issue(
+                display,
+                deep.line + 1,
+                deep.column + 1,
+                "",
+                f"YAML nested more than {_MAX_DEPTH} levels deep; a schema needs far fewer",
+            )
+        ]
     try:
         root = _compose(text)
     except yaml.MarkedYAMLError as exc:
@@ -236,6 +256,11 @@ def parse_text(text: str, display: str) -> tuple[RawFile, list[Issue]]:
     except _TooLarge as exc:
         walker.issue(exc.node, (), "file expands to too many YAML nodes (an alias bomb?)")
         return RawFile(display, None), walker.issues
+    except (_TooDeep, RecursionError) as exc:
+        # Aliases can nest deeper than the text does; the event check cannot see that.
+        node = exc.node if isinstance(exc, _TooDeep) else root
+        walker.issue(node, (), f"YAML aliases nest more than {_MAX_DEPTH} levels deep")
+        return RawFile(display, None), walker.issues
     except yaml.YAMLError as exc:
         return RawFile(display, None), [_syntax_issue(exc, display)]
     if not isinstance(data, dict):
@@ -248,6 +273,28 @@ def parse_text(text: str, display: str) -> tuple[RawFile, list[Issue]]:
         )
         return RawFile(display, None, walker.marks), walker.issues
     return RawFile(display, data, walker.marks, walker.broken), walker.issues
+
+
+def _too_deep(text: str) -> yaml.Mark | None:
+    """Where nesting passes :data:`_MAX_DEPTH`, found from the flat event stream.
+
+    Composing is recursive (in PyYAML and in libyaml), so a file nested
+    thousands deep would crash it; the event parser is not recursive.
+    """
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > _MAX_DEPTH:
+                    mark: yaml.Mark = event.start_mark
+                    return mark
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # composing reports it, in PyYAML's words
+    return None
 
 
 def _compose(text: str) -> Node | None:
