@@ -205,11 +205,17 @@ def docstring(text: str, indent: str) -> list[str]:
         lines.extend(wrapped or [""])
     if len(lines) > 1:  # ruff re-indents the body by its common indentation
         lines[1:] = textwrap.dedent("\n".join(lines[1:])).split("\n")
+    # No quote is escaped yet (every backslash of the text is doubled): break up
+    # runs of three, then make sure the text does not end with a bare quote.
     lines = [line.replace('"""', '""\\"') for line in lines] or [""]
-    if lines[-1].endswith('"'):
-        lines[-1] = lines[-1][:-1] + '\\"'
+    last = lines[-1]
+    before = len(last[:-1]) - len(last[:-1].rstrip("\\"))
+    if last.endswith('"') and before % 2 == 0:
+        lines[-1] = last[:-1] + '\\"'
     if lines[0].startswith(" "):
         lines[0] = lines[0].lstrip()  # ruff strips the first line's indentation
+    if lines[0].startswith('"'):
+        lines[0] = " " + lines[0]  # as ruff writes it: four quotes in a row read badly
     if len(lines) == 1:
         return [f'{indent}"""{lines[0]}"""']
     out = [f'{indent}"""{lines[0]}']
