@@ -207,5 +207,5 @@ def test_deep_nesting_and_alias_bombs_are_located_errors() -> None:
     rows = [f"b{i}: &b{i} [" + ", ".join([f"*b{i - 1}"] * 9) + "]" for i in range(1, 12)]
     bomb = "\n".join(["b0: &b0 [x, x, x, x, x, x, x, x, x]", *rows])
     assert [i.format() for i in parse_text(bomb, "s.yaml")[1]] == [
-        "s.yaml:1:9: file expands to too many YAML nodes (an alias bomb?)"
+        "s.yaml:1:10: file expands to too many YAML nodes (an alias bomb?)"
     ]

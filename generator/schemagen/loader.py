@@ -37,7 +37,7 @@ SECTION_KINDS: dict[str, str] = {
 }
 
 # Guard against alias bombs ("billion laughs"): no schema is anywhere near this.
-_MAX_NODES = 200_000
+_MAX_NODES = 50_000
 _MAX_DEPTH = 64
 _STRING_TAGS = frozenset({"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"})
 _MERGE_TAG = "tag:yaml.org,2002:merge"
