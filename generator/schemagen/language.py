@@ -52,7 +52,14 @@ _COLUMN_LIST = {
 }
 
 
-def _object(properties: dict[str, Any], required: tuple[str, ...] = (), **extra: Any) -> dict:
+def _object(
+    properties: dict[str, Any],
+    required: tuple[str, ...] = (),
+    *,
+    expected: str | None = None,
+    description: str | None = None,
+) -> dict[str, Any]:
+    """A closed mapping: unknown keys are errors (``x-expected`` words the whole)."""
     schema: dict[str, Any] = {
         "type": "object",
         "additionalProperties": False,
@@ -60,7 +67,10 @@ def _object(properties: dict[str, Any], required: tuple[str, ...] = (), **extra:
     }
     if required:
         schema["required"] = list(required)
-    schema.update(extra)
+    if expected:
+        schema["x-expected"] = expected
+    if description:
+        schema["description"] = description
     return schema
 
 
@@ -131,7 +141,7 @@ _COLUMN: dict[str, Any] = _object(
         "description": {**_TEXT, "description": "Markdown; also the database COMMENT."},
         "renamed_from": {**_NAME, "description": "The column's previous name."},
     },
-    **{"x-expected": "a column mapping such as {type: text, nullable: true}"},
+    expected="a column mapping such as {type: text, nullable: true}",
 )
 
 _INDEX: dict[str, Any] = _object(
@@ -178,7 +188,7 @@ _RELATIONSHIP: dict[str, Any] = _object(
             "description": "Leave deletes to ON DELETE (default: true when the FK cascades).",
         },
     },
-    **{"x-expected": "a relationship mapping such as {cascade: all}"},
+    expected="a relationship mapping such as {cascade: all}",
 )
 
 _DEFS: dict[str, Any] = {
@@ -193,7 +203,7 @@ _DEFS: dict[str, Any] = {
     "type_spec": _object(
         {**_TYPE_PARAMS, "description": _TEXT},
         ("type",),
-        **{"x-expected": "a type mapping such as {type: numeric, precision: 12, scale: 2}"},
+        expected="a type mapping such as {type: numeric, precision: 12, scale: 2}",
     ),
     "element_type": {
         "anyOf": [{"$ref": "#/$defs/type_name"}, {"$ref": "#/$defs/type_spec"}],
@@ -227,12 +237,12 @@ _DEFS: dict[str, Any] = {
             },
         },
         ("values",),
-        **{"x-expected": "an enum mapping such as {values: [a, b]}"},
+        expected="an enum mapping such as {values: [a, b]}",
     ),
     "mixin": _object(
         {"description": _TEXT, "columns": _named("column", "Columns the mixin adds.")},
         ("columns",),
-        **{"x-expected": "a mixin mapping with columns: {...}"},
+        expected="a mixin mapping with columns: {...}",
     ),
     "entity": _object(
         {
@@ -257,7 +267,7 @@ _DEFS: dict[str, Any] = {
             "relationships": _named("relationship", "Reverse-side options or many-to-many."),
         },
         ("columns",),
-        **{"x-expected": "an entity mapping with columns: {...}"},
+        expected="an entity mapping with columns: {...}",
     ),
     "database": _object(
         {
@@ -275,7 +285,7 @@ _DEFS: dict[str, Any] = {
             ),
         },
         ("name",),
-        **{"x-expected": "a mapping such as {name: mydb}"},
+        expected="a mapping such as {name: mydb}",
     ),
 }
 
