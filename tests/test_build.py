@@ -275,3 +275,23 @@ def test_output_folder_must_be_an_importable_package(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "importable package path" in result.output
     shutil.rmtree(root)
+
+
+def test_pages_of_dropped_entities_are_removed(tmp_path: Path) -> None:
+    root = copy_case("shop", tmp_path / "shop")
+    build_project(root)
+    pages = root / "generated" / "docs" / "entities"
+    assert (pages / "shipments.md").is_file()
+    (root / "generated" / "docs" / ".editor.swp").write_text("x", encoding="utf-8")
+    yaml_path = root / "schema" / "shop.yaml"
+    text = yaml_path.read_text()
+    start = text.index("  Shipment:")
+    yaml_path.write_text(text[:start] + text[text.index("  Product:"):], encoding="utf-8")
+    result = build_project(root)
+    assert result.removed == ["generated/docs/entities/shipments.md"]
+    assert "removed generated/docs/entities/shipments.md (no longer generated)" in (
+        result.report_lines()
+    )
+    assert not (pages / "shipments.md").exists()
+    assert (root / "generated" / "docs" / ".editor.swp").exists()
+    assert (pages / "orders.md").is_file()

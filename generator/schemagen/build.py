@@ -41,10 +41,12 @@ class BuildResult:
     changed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     created_alembic_ini: bool = False
+    removed: list[str] = field(default_factory=list)
 
     def report_lines(self) -> list[str]:
-        """One line per written file, then a summary line."""
+        """One line per written or removed file, then a summary line."""
         lines = [f"wrote {path}" for path in self.changed]
+        lines += [f"removed {path} (no longer generated)" for path in self.removed]
         total = len(self.changed) + len(self.unchanged)
         if self.changed:
             lines.append(f"{len(self.changed)} of {total} files changed")
@@ -82,16 +84,35 @@ def render_alembic_ini(project: Project, schema: Schema) -> str:
 def build(project: Project, schema: Schema) -> BuildResult:
     """Write render_all's files that differ, and alembic.ini when it is missing.
 
-    Nothing is deleted: revision files and anything else in the output folder
-    stay. Every file is rendered before the first one is written, so a template
-    error leaves the output folder untouched.
+    Only pages of the docs folder that are no longer rendered (the page of a
+    dropped entity) are deleted: build owns that folder whole. Revision files
+    and anything else in the output folder stay. Every file is rendered before
+    the first one is written, so a template error leaves the output untouched.
     """
     files = render_all(project, schema)
     ini_path = project.root / "alembic.ini"
     if not ini_path.exists():
         files["alembic.ini"] = render_alembic_ini(project, schema)
     changed, unchanged = write_files(project.root, files)
-    return BuildResult(changed, unchanged, created_alembic_ini="alembic.ini" in changed)
+    removed = _remove_stale_docs(project, files)
+    return BuildResult(
+        changed, unchanged, created_alembic_ini="alembic.ini" in changed, removed=removed
+    )
+
+
+def _remove_stale_docs(project: Project, files: dict[str, str]) -> list[str]:
+    """Delete pages under ``<output>/docs/`` that build no longer renders."""
+    docs = project.output_dir / "docs"
+    if not docs.is_dir():
+        return []
+    removed = []
+    # hidden files (.DS_Store, editor swap files) are not pages
+    for path in sorted(p for p in docs.rglob("[!.]*") if p.is_file()):
+        rel = project.relative(path)
+        if rel not in files:
+            path.unlink()
+            removed.append(rel)
+    return removed
 
 
 def _environment(project: Project) -> jinja2.Environment:
