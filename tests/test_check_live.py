@@ -363,3 +363,16 @@ def test_empty_database_is_one_line(pg: PgCluster, pg_db: str) -> None:
         "database revision: the database has no alembic_version table; head is 001",
         "database: has no tables; the schema has 2",
     ]
+
+
+def test_comments(pg: PgCluster, shop_db: str) -> None:
+    pg.sql(
+        "COMMENT ON COLUMN products.title IS 'Product title, as shown in the storefront and "
+        "in every search result'; COMMENT ON TABLE stores IS 'A shop'",
+        shop_db,
+    )
+    assert lines(pg, shop_db) == [
+        "column products.title: comment is 'Product title, as shown in the storef...' "
+        "in the database, none in the schema",
+        "table stores: comment is 'A shop' in the database, none in the schema",
+    ]

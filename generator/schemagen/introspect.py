@@ -38,6 +38,7 @@ class ColumnShape:
     nullable: bool
     default: str | None  # pg_get_expr of the default; None for none (and identity)
     identity: bool = False
+    comment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class TableShape:
     """Everything one table holds, keyed by name."""
 
     columns: dict[str, ColumnShape] = field(default_factory=dict)
+    comment: str | None = None
     primary_key: tuple[str, tuple[str, ...]] | None = None  # (name, columns)
     uniques: dict[str, tuple[str, ...]] = field(default_factory=dict)
     checks: dict[str, str] = field(default_factory=dict)  # name -> expression
@@ -85,14 +87,14 @@ class DatabaseShape:
 
 # One query per kind of object; each selects only the current schema's tables.
 _TABLES_SQL = """
-SELECT c.oid, c.relname FROM pg_class c
+SELECT c.oid, c.relname, obj_description(c.oid, 'pg_class') FROM pg_class c
 WHERE c.relnamespace = to_regnamespace(current_schema())
   AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname <> %s
 """
 
 _COLUMNS_SQL = """
 SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,
-       pg_get_expr(d.adbin, d.adrelid), a.attidentity <> ''
+       pg_get_expr(d.adbin, d.adrelid), a.attidentity <> '', col_description(a.attrelid, a.attnum)
 FROM pg_attribute a
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = ANY(%s) AND a.attnum > 0 AND NOT a.attisdropped
@@ -144,12 +146,15 @@ def introspect(conn: psycopg.Connection[Any]) -> DatabaseShape:
     """Read tables, columns, constraints, indexes, enums, extensions and the revision."""
     with conn.cursor() as cur:
         cur.execute(_TABLES_SQL, (VERSION_TABLE,))
-        names: dict[int, str] = {oid: name for oid, name in cur.fetchall()}
-        tables = {name: TableShape() for name in names.values()}
+        rows = cur.fetchall()
+        names: dict[int, str] = {oid: name for oid, name, _ in rows}
+        tables = {name: TableShape(comment=comment) for _, name, comment in rows}
         oids = list(names)
         cur.execute(_COLUMNS_SQL, (oids,))
-        for relid, name, type_, nullable, default, identity in cur.fetchall():
-            tables[names[relid]].columns[name] = ColumnShape(type_, nullable, default, identity)
+        for relid, name, type_, nullable, default, identity, comment in cur.fetchall():
+            tables[names[relid]].columns[name] = ColumnShape(
+                type_, nullable, default, identity, comment
+            )
         cur.execute(_CONSTRAINTS_SQL, (oids,))
         for row in cur.fetchall():
             _add_constraint(tables[names[row[0]]], row)
