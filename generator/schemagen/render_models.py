@@ -53,6 +53,7 @@ class Imports:
 
     shadowed: frozenset[str]
     modules: dict[str, str] = field(default_factory=dict)  # module -> local name
+    helper: str = "enum_values"  # the module's enum helper; renamed if shadowed
     names: dict[tuple[str, str], str] = field(default_factory=dict)  # (module, name) -> local
 
     def name(self, module: str, name: str) -> str:
@@ -136,6 +137,7 @@ class ModelsView:
     imports: list[str]
     naming_convention: list[str]
     base: str
+    enum_helper: str
     enums: list[EnumView]
     classes: list[ClassView]
 
@@ -152,6 +154,8 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
         + [r.name for r in ent.relationships]
     ) | classes_named
     imp = Imports(shadowed)
+    while imp.helper in shadowed:
+        imp.helper += "_"
     base = "Base"
     while base in classes_named:
         base += "_"
@@ -174,6 +178,7 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
         imports=imp.lines(),
         naming_convention=_convention_lines(schema) + [""] + [""] + base_lines,
         base=base,
+        enum_helper=imp.helper,
         enums=enums,
         classes=classes,
     )
@@ -302,7 +307,7 @@ def _type_expr(schema: Schema, col: Column, imp: Imports) -> Expr:
         en = schema.enum(inner.enum)
         expr: Expr = Call(
             imp.name("sqlalchemy", "Enum"),
-            (en.name, Kw("name", py_str(en.db_name)), Kw("values_callable", "enum_values")),
+            (en.name, Kw("name", py_str(en.db_name)), Kw("values_callable", imp.helper)),
         )
         if ct.kind == "array":
             expr = Call(imp.name("sqlalchemy.dialects.postgresql", "ARRAY"), (expr,))
