@@ -251,3 +251,20 @@ def test_check_and_comment_changes() -> None:
         "~ table stores comment added",
         "+ check ck_stores_name_not_empty on stores",
     ]
+
+
+def test_a_hint_that_names_nothing_is_noted() -> None:
+    old = schema(stores())
+    prod = dataclasses.replace(products(), renamed_from="Itme")
+    store = stores()
+    typo = dataclasses.replace(
+        store, columns=(*store.columns, col("email", string(50), renamed_from="mail"))
+    )
+    plan = diff(old, schema(typo, prod))
+    assert plan.notes == (
+        "Product says renamed_from: Itme, but the latest revision has no entity Itme; "
+        "Product is created as a new table",
+        "Store.email says renamed_from: mail, but the latest revision has no column "
+        "Store.mail; email is added as a new column",
+    )
+    assert diff(old, old).notes == ()

@@ -27,9 +27,10 @@ class PlanResult:
 
     def report_lines(self) -> list[str]:
         """The plan, one line per operation, then what is destructive."""
+        notes = [f"note: {note}" for note in self.plan.notes]
         if self.plan.empty:
             where = f"revision {self.head}" if self.head else "an empty history"
-            return [f"No changes: the schema matches {where}."]
+            return [f"No changes: the schema matches {where}.", *notes]
         count = len(self.plan.operations)
         lines = [f"Plan for revision {self.next_id} ({count} operation{'s' * (count != 1)}):"]
         lines += [f"  {line}" for line in self.plan.describe()]
@@ -37,7 +38,7 @@ class PlanResult:
         if risky:
             lines.append(f"Destructive ({len(risky)}): needs --allow-destructive")
             lines += [f"  ! {op.risk()}" for op in risky]
-        return lines
+        return lines + notes
 
 
 @dataclass(frozen=True)

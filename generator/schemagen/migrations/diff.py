@@ -70,7 +70,8 @@ def diff(old: Schema | None, new: Schema) -> Plan:
     renames = compare_renames(old_v, new_v, hints)
     ops += renames
     ops += compare_entities(apply(old_v, renames), new_v, hints.not_concurrent)
-    return Plan(tuple(order(ops)))
+    notes = unresolved_hints(old_v, new_v, hints) if old is not None else ()
+    return Plan(tuple(order(ops)), notes)
 
 
 def compare_extensions(old: Schema, new: Schema) -> list[Operation]:
@@ -171,6 +172,26 @@ def compare_renames(old: Schema, new: Schema, hints: Hints) -> list[Operation]:
             ops.append(RenameTable(previous, ent.name, before.table, ent.table, identity))
         ops += _column_renames(before, ent, hints)
     return ops
+
+
+def unresolved_hints(old: Schema, new: Schema, hints: Hints) -> tuple[str, ...]:
+    """Say which ``renamed_from`` hints name nothing in the snapshot (a typo, or a
+    rename already done and the hint since pointed elsewhere): they rename nothing."""
+    old_names = {e.name: e for e in old.entities}
+    notes = []
+    for name, hint in sorted(hints.entities.items()):
+        if name not in old_names and hint not in old_names:
+            notes.append(f"{name} says renamed_from: {hint}, but the latest revision has no "
+                         f"entity {hint}; {name} is created as a new table")
+    for (entity, column), hint in sorted(hints.columns.items()):
+        previous = _previous_entity(entity, set(old_names), {e.name for e in new.entities}, hints)
+        if previous is None:
+            continue
+        cols = {c.name for c in old_names[previous].columns}
+        if column not in cols and hint not in cols:
+            notes.append(f"{entity}.{column} says renamed_from: {hint}, but the latest revision "
+                         f"has no column {previous}.{hint}; {column} is added as a new column")
+    return tuple(notes)
 
 
 def _previous_entity(

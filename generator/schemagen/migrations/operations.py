@@ -78,6 +78,7 @@ class Plan:
     """The operations of one revision, in dependency order."""
 
     operations: tuple[Operation, ...] = ()
+    notes: tuple[str, ...] = ()  # what the user may not expect, e.g. a hint that named nothing
 
     @property
     def destructive(self) -> tuple[Operation, ...]:
@@ -90,7 +91,7 @@ class Plan:
 
     def reverse(self) -> Plan:
         """The downgrade: reversed operations in reverse order."""
-        return Plan(tuple(op.reverse() for op in reversed(self.operations)))
+        return Plan(tuple(op.reverse() for op in reversed(self.operations)), self.notes)
 
     def describe(self) -> list[str]:
         """One line per operation."""
