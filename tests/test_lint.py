@@ -17,6 +17,7 @@ entities:
       po_number: {type: string, length: 32, unique: true}
       store_id: {type: bigint}
       domain: {type: text}
+      active: {type: boolean}
     unique:
       uq_variants_store_domain: [store_id, domain]
     indexes:
@@ -26,6 +27,8 @@ entities:
       idx_store_domain_unique: {columns: [store_id, domain], unique: true}
       idx_domain_store: [domain, store_id]
       idx_sku_trgm: {columns: [sku], using: gin, ops: {sku: gin_trgm_ops}}
+      idx_active: [active]
+      idx_active_only: {columns: [domain], where: "active"}
 """
 
 
@@ -40,12 +43,15 @@ def test_duplicate_indexes(tmp_path: Path) -> None:
         "uq_variants_id duplicates the primary key (same columns, same order); drop it",
         "schema/s.yaml:5:55: warning: entities.Variant.columns.sku.index: index ix_variants_sku "
         "duplicates index idx_variants_sku (same columns, same order); drop one",
-        "schema/s.yaml:14:7: warning: entities.Variant.indexes.idx_po_number: index "
+        "schema/s.yaml:15:7: warning: entities.Variant.indexes.idx_po_number: index "
         "idx_po_number duplicates unique constraint uq_variants_po_number (which already has "
         "an index on the same columns); drop it",
-        "schema/s.yaml:15:7: warning: entities.Variant.indexes.idx_store_domain_unique: index "
+        "schema/s.yaml:16:7: warning: entities.Variant.indexes.idx_store_domain_unique: index "
         "idx_store_domain_unique duplicates unique constraint uq_variants_store_domain (which "
         "already has an index on the same columns); drop it",
+        "schema/s.yaml:19:7: warning: entities.Variant.indexes.idx_active: index idx_active "
+        "covers only boolean columns, which rarely pays off; index the rows you look for with "
+        "`where:` (a partial index) instead",
     ]
 
 

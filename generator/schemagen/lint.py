@@ -1,7 +1,8 @@
 """Lint warnings: valid schemas that repeat the failures of hand-written schema code.
 
 Each rule comes from the InventorySync post-mortem: indexes that duplicate a
-primary key, a unique constraint or another index; ORM cascades the database
+primary key, a unique constraint or another index; whole-table indexes on
+booleans; ORM cascades the database
 does not back (``delete-orphan`` without ``ON DELETE CASCADE``, NOT NULL
 foreign keys with no delete rule); money stored as floating point. Warnings
 print but do not fail ``validate`` unless ``--strict``.
@@ -24,6 +25,7 @@ def lint(schema: Schema, src: Sources, report: Reporter) -> None:
     """Report lint warnings about ``schema``."""
     for entity in schema.entities:
         lint_duplicate_indexes(entity, src, report)
+        lint_boolean_indexes(entity, src, report)
         lint_money(entity, src, report)
         lint_delete_rules(schema, entity, src, report)
 
@@ -64,6 +66,18 @@ def lint_duplicate_indexes(entity: Entity, src: Sources, report: Reporter) -> No
             )
             continue
         plain_indexes[key] = index.name
+
+
+def lint_boolean_indexes(entity: Entity, src: Sources, report: Reporter) -> None:
+    """Whole-table indexes on boolean columns only: two values, rarely worth their upkeep."""
+    for index in entity.indexes:
+        kinds = {entity.column(c).type.kind for c in index.columns}
+        if kinds == {"boolean"} and index.where is None and not index.unique:
+            report.warning(
+                index_path(src, entity, index.name, index.columns),
+                f"index {index.name} covers only boolean columns, which rarely pays off; "
+                "index the rows you look for with `where:` (a partial index) instead",
+            )
 
 
 def lint_money(entity: Entity, src: Sources, report: Reporter) -> None:
