@@ -268,3 +268,14 @@ def test_a_hint_that_names_nothing_is_noted() -> None:
         "Store.mail; email is added as a new column",
     )
     assert diff(old, old).notes == ()
+
+
+def test_a_rename_onto_a_name_still_in_use_is_noted_not_guessed() -> None:
+    before = entity("Thing", "things", col("name"), col("title"))
+    after = entity("Thing", "things", col("name", renamed_from="title"))
+    plan = diff(schema(before), schema(after))
+    assert plan.describe() == ["- column things.title"]
+    assert plan.notes == (
+        "Thing.name says renamed_from: title, but name still exists in the latest revision, "
+        "so nothing is renamed; drop name in one revision and rename title in the next",
+    )

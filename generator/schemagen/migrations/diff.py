@@ -191,7 +191,15 @@ def unresolved_hints(old: Schema, new: Schema, hints: Hints) -> tuple[str, ...]:
         if column not in cols and hint not in cols:
             notes.append(f"{entity}.{column} says renamed_from: {hint}, but the latest revision "
                          f"has no column {previous}.{hint}; {column} is added as a new column")
+        elif column in cols and hint in cols and hint not in _columns_of(new, entity):
+            notes.append(f"{entity}.{column} says renamed_from: {hint}, but {column} still "
+                         f"exists in the latest revision, so nothing is renamed; drop "
+                         f"{column} in one revision and rename {hint} in the next")
     return tuple(notes)
+
+
+def _columns_of(schema: Schema, entity: str) -> set[str]:
+    return {c.name for c in schema.entity(entity).columns}
 
 
 def _previous_entity(
