@@ -656,6 +656,27 @@ entities:
             "operator class for boolean column 'flag'",
         ],
     ),
+    # YAML booleans where text was meant; infinity is a valid timestamp
+    "boolean_defaults": (
+        """
+enums:
+  Answer: {values: ["yes", "no"]}
+entities:
+  Store:
+    columns:
+      id: {type: bigint, primary_key: true}
+      a: {type: enum, enum: Answer, default: yes}
+      b: {type: timestamptz, default: infinity}
+      c: {type: time, default: infinity}
+""",
+        [
+            "schema/s.yaml:7:37: entities.Store.columns.a.default: default true is a boolean, "
+            "but the column is enum Answer (YAML reads yes/no/on/off as booleans; quote the "
+            "text)",
+            "schema/s.yaml:9:23: entities.Store.columns.c.default: default 'infinity' is not an "
+            "ISO time (or `now`)",
+        ],
+    ),
 }
 
 

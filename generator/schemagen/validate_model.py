@@ -194,8 +194,11 @@ def default_problem(schema: Schema, column: Column, value: Any) -> str | None:
     if column.default is not None and column.default.kind in ("sql", "now"):
         return None
     if isinstance(value, bool):
-        return None if kind == "boolean" else f"default {describe(value)} is a boolean, " \
-            f"but the column is {shown}"
+        if kind == "boolean":
+            return None
+        hint = " (YAML reads yes/no/on/off as booleans; quote the text)" if kind in (
+            "enum", "string", "text") else ""
+        return f"default {describe(value)} is a boolean, but the column is {shown}{hint}"
     if isinstance(value, int | float):
         return _number_problem(value, kind, shown)
     if isinstance(value, dict | list):
@@ -243,6 +246,8 @@ def _text_problem(schema: Schema, column: Column, value: str) -> str | None:
 
 
 def _time_problem(kind: str, value: str) -> str | None:
+    if value in ("infinity", "-infinity") and kind != "time":
+        return None
     parse = {
         "date": datetime.date.fromisoformat,
         "time": datetime.time.fromisoformat,
