@@ -439,8 +439,9 @@ entities:
             'not an ISO date (or `now`)',
             "schema/s.yaml:15:23: entities.Store.columns.i.default: default 'nope' is not a "
             'UUID (for a random one: {sql: gen_random_uuid()})',
-            'schema/s.yaml:16:23: entities.Store.columns.j.default: default true is a '
-            'boolean, but the column is text',
+            "schema/s.yaml:16:23: entities.Store.columns.j.default: default true is a "
+            "boolean, but the column is text (YAML reads yes/no/on/off as booleans; quote the "
+            "text)",
             "schema/s.yaml:17:26: entities.Store.columns.k.default: default 'now' is text, "
             'but the column is integer (`now` works on date and time columns)',
             'schema/s.yaml:18:23: entities.Store.columns.l.on_update: on_update: now needs a '
