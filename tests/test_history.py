@@ -121,3 +121,31 @@ def test_empty_history(tmp_path: Path) -> None:
     project = _project(tmp_path)
     history = load_history(project)
     assert history.revisions == () and history.head is None and history.next_id == "000"
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_flagship_history_verifies_and_regenerates_byte_for_byte(tmp_path: Path) -> None:
+    """The committed history is what scripts/flagship_history.py writes from schema/
+    (if this fails after a schema edit: run the script and commit generated/migrations)."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "scripts"))
+    try:
+        import flagship_history
+    finally:
+        sys.path.remove(str(REPO / "scripts"))
+    history = load_history(load_project(REPO))
+    assert [(r.id, r.slug) for r in history.revisions] == [
+        ("000", "initial_schema"), ("001", "add_performance_indexes"),
+    ]
+    copy = tmp_path / "repo"
+    copy.mkdir()
+    shutil.copy(REPO / "pyproject.toml", copy / "pyproject.toml")
+    shutil.copytree(REPO / "schema", copy / "schema")
+    flagship_history.regenerate(copy)
+    ours, committed = load_project(copy).migrations_dir, history.project.migrations_dir
+    for name in ("versions/000_initial_schema.py", "versions/001_add_performance_indexes.py",
+                 "snapshots/000.json", "snapshots/001.json", "schemagen.sum"):
+        assert (ours / name).read_bytes() == (committed / name).read_bytes(), name
