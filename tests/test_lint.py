@@ -77,14 +77,23 @@ entities:
       product_id: {references: Product}
       store_id: {references: Store, nullable: true}
       other_id: {references: Product, on_delete: restrict, back_populates: kept}
+  Note:
+    columns:
+      id: {type: bigint, primary_key: true}
+    relationships:
+      replies: {cascade: all}
+  Comment:
+    columns:
+      id: {type: bigint, primary_key: true}
+      note_id: {references: Note, nullable: true, on_delete: set null, back_populates: replies}
 """
 
 
 def test_cascades_delete_rules_and_money(tmp_path: Path) -> None:
     assert issues_of(tmp_path, {"s.yaml": CASCADES}) == [
         "schema/s.yaml:10:18: warning: entities.Product.columns.store_id.references: "
-        "Store.products cascades delete-orphan, but this foreign key has no ON DELETE CASCADE, "
-        "so deleting outside the ORM fails; add on_delete: cascade",
+        "Store.products cascades deletes (all, delete-orphan), but this foreign key has no ON "
+        "DELETE CASCADE, so deleting a Store outside the ORM fails; add on_delete: cascade",
         "schema/s.yaml:11:15: warning: entities.Product.columns.price.type: money-like column "
         "'price' uses float, which rounds; use numeric with precision and scale (e.g. a "
         "`money` type)",
@@ -94,6 +103,10 @@ def test_cascades_delete_rules_and_money(tmp_path: Path) -> None:
         "schema/s.yaml:19:20: warning: entities.Item.columns.product_id.references: NOT NULL "
         "foreign key with no on_delete rule: deleting a Product fails, or the ORM tries to set "
         "this column to NULL; say on_delete: cascade or restrict",
+        "schema/s.yaml:30:17: warning: entities.Comment.columns.note_id.references: "
+        "Note.replies cascades deletes (all), but the database sets this column NULL instead "
+        "(ON DELETE SET NULL), so deleting outside the ORM keeps the rows; say on_delete: "
+        "cascade",
     ]
 
 
@@ -102,12 +115,12 @@ def test_warnings_exit_0_unless_strict(tmp_path: Path) -> None:
     runner = CliRunner()
     ok = runner.invoke(main, ["validate", "--project", str(tmp_path)])
     assert ok.exit_code == 0
-    assert ok.stdout == "schema OK: 3 entities, 12 columns, 0 enums, 0 indexes, 4 warning(s)\n"
-    assert ok.stderr.count("warning: ") == 4
+    assert ok.stdout == "schema OK: 5 entities, 15 columns, 0 enums, 0 indexes, 5 warning(s)\n"
+    assert ok.stderr.count("warning: ") == 5
     strict = runner.invoke(main, ["validate", "--strict", "--project", str(tmp_path)])
     assert strict.exit_code == 2
     assert strict.stdout == ""
-    assert strict.stderr.endswith("4 warning(s); --strict treats them as errors\n")
+    assert strict.stderr.endswith("5 warning(s); --strict treats them as errors\n")
 
 
 def test_clean_schema_has_no_warnings(tmp_path: Path) -> None:
@@ -115,6 +128,7 @@ def test_clean_schema_has_no_warnings(tmp_path: Path) -> None:
     fixed = fixed.replace("{type: float}", "{type: numeric, precision: 12, scale: 2}")
     fixed = fixed.replace("{type: double, nullable: true}", "{type: text, nullable: true}")
     fixed = fixed.replace("{references: Product}", "{references: Product, on_delete: cascade}")
+    fixed = fixed.replace("replies: {cascade: all}", "replies: {cascade: save-update}")
     result = result_of(tmp_path, {"s.yaml": fixed})
     assert result.issues == []
     assert result.schema is not None

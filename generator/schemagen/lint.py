@@ -2,10 +2,10 @@
 
 Each rule comes from the InventorySync post-mortem: indexes that duplicate a
 primary key, a unique constraint or another index; whole-table indexes on
-booleans; ORM cascades the database
-does not back (``delete-orphan`` without ``ON DELETE CASCADE``, NOT NULL
-foreign keys with no delete rule); money stored as floating point. Warnings
-print but do not fail ``validate`` unless ``--strict``.
+booleans; ORM cascades the database does not back (``delete`` or
+``delete-orphan`` without ``ON DELETE CASCADE``, NOT NULL foreign keys with no
+delete rule); money stored as floating point. Warnings print but do not fail
+``validate`` unless ``--strict``.
 """
 
 from __future__ import annotations
@@ -97,14 +97,9 @@ def lint_delete_rules(schema: Schema, entity: Entity, src: Sources, report: Repo
         column = entity.column(fk.columns[0])
         path = (*column_path(src, entity, column.name), "references")
         parent = schema.entity(fk.ref_entity)
-        orphan = _orphan_cascade(parent, fk.name)
-        if orphan is not None and fk.on_delete != "CASCADE":
-            report.warning(
-                path,
-                f"{parent.name}.{orphan.name} cascades delete-orphan, but this foreign key "
-                "has no ON DELETE CASCADE, so deleting outside the ORM fails; add "
-                "on_delete: cascade",
-            )
+        cascading = _deleting_cascade(parent, fk.name)
+        if cascading is not None and fk.on_delete != "CASCADE":
+            report.warning(path, _cascade_message(parent, cascading, fk.on_delete))
         elif fk.on_delete is None and not column.nullable:
             report.warning(
                 path,
@@ -114,8 +109,25 @@ def lint_delete_rules(schema: Schema, entity: Entity, src: Sources, report: Repo
             )
 
 
-def _orphan_cascade(parent: Entity, fk_name: str) -> Relationship | None:
+def _cascade_message(parent: Entity, rel: Relationship, on_delete: str | None) -> str:
+    said = f"{parent.name}.{rel.name} cascades deletes ({rel.cascade}), but "
+    if on_delete == "SET NULL":
+        return (
+            said + "the database sets this column NULL instead (ON DELETE SET NULL), so "
+            "deleting outside the ORM keeps the rows; say on_delete: cascade"
+        )
+    return (
+        said + f"this foreign key has no ON DELETE CASCADE, so deleting a {parent.name} "
+        "outside the ORM fails; add on_delete: cascade"
+    )
+
+
+def _deleting_cascade(parent: Entity, fk_name: str) -> Relationship | None:
+    """The one-to-many of this FK when its cascade deletes children (all, delete, ...)."""
     for rel in parent.relationships:
-        if rel.foreign_key == fk_name and rel.cascade and "delete-orphan" in rel.cascade:
+        if rel.foreign_key != fk_name or rel.kind != "one_to_many" or not rel.cascade:
+            continue
+        words = {w.strip() for w in rel.cascade.split(",")}
+        if words & {"all", "delete", "delete-orphan"}:
             return rel
     return None
