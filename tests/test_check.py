@@ -82,6 +82,14 @@ def shop(shop_template: Path, tmp_path: Path) -> Path:
     return dest
 
 
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test gets its own check cache folder."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("SCHEMAGEN_NO_CACHE", raising=False)
+    return tmp_path / "cache"
+
+
 def check(project: Path, *args: str, env: dict[str, str] | None = None) -> Result:
     return CliRunner().invoke(main, ["check", "--project", str(project), *args], env=env)
 
@@ -278,3 +286,39 @@ def test_stale_docs_page_of_a_dropped_entity(shop: Path) -> None:
         in (lines)
     )
     assert "  -> delete it (and commit the deletion)" in lines
+
+
+CACHED = "; no file changed since the last clean check"
+
+
+def test_clean_result_is_remembered_until_any_input_or_output_changes(
+    shop: Path, private_cache: Path
+) -> None:
+    assert CACHED not in check(shop).output
+    assert CACHED in check(shop).output  # nothing changed: remembered
+    assert CACHED not in check(shop, "--no-cache").output
+    models = shop / "generated" / "models.py"
+    original = models.read_text()
+    models.write_text(original + "# edited\n")
+    assert check(shop).exit_code == 1  # an output changed: full check, drift found
+    models.write_text(original)
+    assert CACHED in check(shop).output  # back to the remembered clean state
+    yaml_path = shop / "schema" / "shop.yaml"
+    yaml_path.write_text(yaml_path.read_text() + "\n# a comment\n")
+    result = check(shop)
+    assert result.exit_code == 0 and CACHED not in result.output  # an input changed
+    stale = shop / "generated" / "docs" / "entities" / "old.md"
+    stale.write_text("old")
+    assert check(shop).exit_code == 1  # a new docs page: the stale check runs
+    stale.unlink()
+    rev = versions(shop) / "001_add_sku.py"
+    rev.write_text(rev.read_text() + "# hand edit\n")
+    assert check(shop).exit_code == 1  # the history changed
+    assert list(private_cache.glob("schemagen/check-*.json"))
+
+
+def test_cache_can_be_disabled_by_environment(shop: Path, private_cache: Path) -> None:
+    env = {"SCHEMAGEN_NO_CACHE": "1"}
+    assert check(shop, env=env).exit_code == 0
+    assert CACHED not in check(shop, env=env).output
+    assert not private_cache.exists()

@@ -54,6 +54,7 @@ class CheckReport:
     head: str | None = None
     database: str | None = None  # masked URL of the database compared, if any
     history_broken: bool = False
+    cached: bool = False  # reused a remembered clean result (check_cache)
 
     @property
     def ok(self) -> bool:
@@ -76,6 +77,8 @@ class CheckReport:
         if self.database is not None:
             parts.append(f"database {self.database}")
         checked = ", ".join(parts)
+        if self.cached:
+            checked += "; no file changed since the last clean check"
         if self.ok:
             return f"check OK: nothing drifted ({checked})"
         return f"check FAILED: {len(self.findings)} finding(s) ({checked})"
@@ -94,18 +97,50 @@ class CheckReport:
 
 
 def check_project(
-    project: Project | str | Path, database_url: str | None = None, *, show_diff: bool = False
+    project: Project | str | Path,
+    database_url: str | None = None,
+    *,
+    show_diff: bool = False,
+    use_cache: bool = True,
 ) -> CheckReport:
     """Check the project for drift; also compare the database at ``database_url`` if given.
 
     Raise SchemaInvalid for an invalid schema and DatabaseError when the
-    database cannot be reached; drift itself is returned as findings.
+    database cannot be reached; drift itself is returned as findings. Without a
+    database, a clean result is remembered (:mod:`schemagen.check_cache`) and
+    reused while no input or output file changes, unless ``use_cache`` is false.
     """
+    if not isinstance(project, Project):
+        project = load_project(project)
+    inputs = None
+    if use_cache and database_url is None:
+        from . import check_cache
+
+        inputs = check_cache.input_digest(project)
+        summary = check_cache.lookup(project, inputs)
+        if summary is not None:
+            return CheckReport(**summary, cached=True)  # type: ignore[arg-type]
+    report, rendered = _full_check(project, database_url, show_diff)
+    if inputs is not None and report.ok:
+        check_cache.remember(project, inputs, rendered, _cached_summary(report))
+    return report
+
+
+def _cached_summary(report: CheckReport) -> dict[str, object]:
+    return {
+        "files_checked": report.files_checked,
+        "revisions": report.revisions,
+        "head": report.head,
+    }
+
+
+def _full_check(
+    project: Project, database_url: str | None, show_diff: bool
+) -> tuple[CheckReport, dict[str, str]]:
+    """Every check, cheap ones first; also return what build renders (for the cache)."""
     from .api import load_schema
     from .drift import file_findings, history_findings, pending_findings
 
-    if not isinstance(project, Project):
-        project = load_project(project)
     schema = load_schema(project).schema
     if schema is None:  # load_schema raises instead; keep mypy and readers sure
         raise SchemaInvalid([])
@@ -129,7 +164,7 @@ def check_project(
         ids = state.ids if state else ()
         head = state.head if state else None
         report.findings += check_database(schema, database_url, history=ids, head=head)
-    return report
+    return report, rendered
 
 
 def _live_checker() -> Callable[..., list[Finding]]:
@@ -169,6 +204,7 @@ def run_check(
     database_url: str | None = None,
     database_env: bool = False,
     echo: Callable[..., None] = print,
+    use_cache: bool = True,
 ) -> int:
     """Run the check and print its report as ``text`` or ``json``; return the exit code.
 
@@ -178,7 +214,7 @@ def run_check(
     """
     try:
         url = resolve_database_url(database_url, database_env)
-        report = check_project(project_dir, url, show_diff=show_diff)
+        report = check_project(project_dir, url, show_diff=show_diff, use_cache=use_cache)
     except SchemagenError as exc:
         if fmt != "json":
             raise

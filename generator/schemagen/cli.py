@@ -183,9 +183,20 @@ def plan(project_dir: Path) -> None:
     hidden=True,
     help="Same as --database without a URL.",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Run every check even if no file changed since the last clean check "
+    "(also: SCHEMAGEN_NO_CACHE=1).",
+)
 @reports_errors
 def check(
-    project_dir: Path, show_diff: bool, fmt: str, database_url: str | None, database_env: bool
+    project_dir: Path,
+    show_diff: bool,
+    fmt: str,
+    database_url: str | None,
+    database_env: bool,
+    no_cache: bool,
 ) -> None:
     """Fail (exit 1) when generated files, migrations or a database drifted."""
     from .check import run_check
@@ -197,6 +208,7 @@ def check(
         database_url=database_url,
         database_env=database_env,
         echo=click.echo,
+        use_cache=not no_cache,
     )
     sys.exit(code)
 
