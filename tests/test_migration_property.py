@@ -7,7 +7,8 @@ and 1-4 columns of mixed kinds (integer, string, text, boolean, numeric, jsonb,
 text[], an enum, date, timestamptz), optional FKs to earlier entities, optional
 indexes and unique constraints. The edit is one of: add/drop a column, widen a
 type, flip nullability, change a default, add/drop an index, add an enum value
-at a random position, rename a column (``renamed_from``), add/drop an entity.
+at a random position, rename a column or an entity (``renamed_from``), add/drop
+an entity.
 The example count is small and derandomized so CI stays fast and repeatable.
 """
 
@@ -246,14 +247,31 @@ EDITS = [
 ]
 
 
+def _rename_entity(doc: Doc, old: str, new: str) -> str:
+    """Rename an entity with ``renamed_from``; FKs that referenced it follow."""
+    doc["entities"] = {
+        (new if name == old else name): ent for name, ent in doc["entities"].items()
+    }
+    doc["entities"][new]["renamed_from"] = old
+    for ent in doc["entities"].values():
+        for col in ent["columns"].values():
+            if col.get("references") == old:
+                col["references"] = new
+    return f"rename entity {old} -> {new}"
+
+
 @st.composite
 def schema_and_edit(draw: st.DrawFn) -> tuple[Doc, Doc, str]:
     """A schema, an edited copy and a description of the edit."""
     before = draw(schemas())
     after = copy.deepcopy(before)
     entities = after["entities"]
-    choice = draw(st.sampled_from(["column", "column", "column", "add entity", "drop entity"]))
-    if choice == "add entity" and len(entities) < len(ENTITY_NAMES):
+    choice = draw(
+        st.sampled_from(["column", "column", "column", "add entity", "drop entity", "rename"])
+    )
+    if choice == "rename":
+        what = _rename_entity(after, draw(st.sampled_from(sorted(entities))), "Echo")
+    elif choice == "add entity" and len(entities) < len(ENTITY_NAMES):
         name = ENTITY_NAMES[len(entities)]
         entities[name] = _new_entity(draw, name, list(entities))
         what = f"add entity {name}"

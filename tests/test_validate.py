@@ -769,3 +769,21 @@ def test_cli_prints_the_same_issues_and_exits_2(tmp_path: Path, case: str) -> No
     )
     assert result.stderr.splitlines() == [*expected, summary]
     assert result.stdout == ""
+
+
+def test_misspelt_required_key_is_one_mistake(tmp_path: Path) -> None:
+    text = """
+    entities:
+      Store:
+        colums:
+          id: {type: bigint, primary_key: true}
+      Shop: {}
+    enums:
+      Color: {vals: [red]}
+    """
+    assert issues_of(tmp_path, {"s.yaml": text}) == [
+        "schema/s.yaml:3:5: entities.Store.colums: unknown key 'colums' (did you mean "
+        "'columns'?)",
+        "schema/s.yaml:5:3: entities.Shop: missing required key 'columns'",
+        "schema/s.yaml:7:11: enums.Color.vals: unknown key 'vals' (did you mean 'values'?)",
+    ]

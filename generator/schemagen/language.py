@@ -335,7 +335,21 @@ def check_structure(raw: RawFile) -> list[Issue]:
         for path, message in _translate(error):
             raw.broken.add(path)
             found.setdefault((path, message), _locate(raw, path, message))
-    return list(found.values())
+    # A misspelt required key is one mistake, not two: drop "missing required key
+    # 'columns'" next to "unknown key 'colums' (did you mean 'columns'?)".
+    misspelt = {
+        (path[:-1], message.split("did you mean '", 1)[1].split("'", 1)[0])
+        for path, message in found
+        if message.startswith("unknown key ") and "did you mean '" in message
+    }
+    return [
+        issue
+        for (path, message), issue in found.items()
+        if not (
+            message.startswith("missing required key '")
+            and (path, message.split("'")[1]) in misspelt
+        )
+    ]
 
 
 def _locate(raw: RawFile, path: YamlPath, message: str) -> Issue:
