@@ -236,6 +236,13 @@ _KIND_TEXT = {"many_to_one": "many-to-one", "one_to_many": "one-to-many",
               "many_to_many": "many-to-many"}
 
 
+def _relationship_kind(rel: Relationship) -> str:
+    # A one-to-many with uselist=False holds at most one child: say so.
+    if rel.kind == "one_to_many" and rel.uselist is False:
+        return "one-to-one"
+    return _KIND_TEXT.get(rel.kind, rel.kind)
+
+
 def _relationship_options(rel: Relationship) -> str:
     options: list[str] = []
     if rel.secondary:
@@ -260,7 +267,7 @@ def relationship_rows(entity: Entity, schema: Schema, page: str) -> tuple[Relati
     return tuple(
         RelationshipRow(
             name=md_code_cell(rel.name),
-            kind=_KIND_TEXT.get(rel.kind, rel.kind),
+            kind=_relationship_kind(rel),
             target=str(entity_link(schema, rel.target, page, md_code_cell(rel.target))),
             back_populates=md_code_cell(rel.back_populates) if rel.back_populates else "",
             options=_relationship_options(rel),
