@@ -310,6 +310,8 @@ entities:
       metadata: {type: jsonb}
       registry: {type: text, attribute: registry_}
       from: {type: text, attribute: import}
+      type: {type: text}
+      match: {type: text}
 """,
         [
             "schema/s.yaml:5:7: entities.Store.columns.class: column name 'class' is a "
@@ -319,6 +321,42 @@ entities:
             'name)',
             "schema/s.yaml:8:26: entities.Store.columns.from.attribute: 'import' is not a "
             'valid Python name',
+        ],
+    ),
+    # relationship names that cannot be attributes of the mapped class
+    'relationship_python_names': (
+        """
+entities:
+  Store:
+    columns:
+      id: {type: bigint, primary_key: true}
+    relationships:
+      import: {entity: Tag, secondary: store_tags}
+  Tag:
+    columns:
+      id: {type: bigint, primary_key: true}
+  StoreTag:
+    columns:
+      store_id: {references: Store, primary_key: true, on_delete: cascade, relationship: false}
+      tag_id: {references: Tag, primary_key: true, on_delete: cascade, relationship: false}
+  Item:
+    columns:
+      id: {type: bigint, primary_key: true}
+      class_id: {references: Store, on_delete: cascade}
+      parent_id: {references: Item, relationship: "a b", back_populates: metadata,
+                  nullable: true, on_delete: cascade}
+      tag_id: {references: Tag, on_delete: cascade, relationship: match, back_populates: type}
+""",
+        [
+            "schema/s.yaml:6:7: entities.Store.relationships.import: relationship 'import' on "
+            "Store is a Python keyword; choose another name",
+            "schema/s.yaml:17:7: entities.Item.columns.class_id.relationship: relationship "
+            "'class' on Item is a Python keyword; choose another name",
+            "schema/s.yaml:18:37: entities.Item.columns.parent_id.relationship: relationship "
+            "'a b' on Item is not a valid Python name; choose another name",
+            "schema/s.yaml:18:58: entities.Item.columns.parent_id.back_populates: relationship "
+            "'metadata' on Item is reserved by SQLAlchemy's declarative base; choose another "
+            "name",
         ],
     ),
     # relationship names that clash with columns

@@ -77,7 +77,14 @@ def too_long(name: str) -> bool:
 
 
 def is_python_keyword(name: str) -> bool:
-    return keyword.iskeyword(name) or keyword.issoftkeyword(name)
+    """A name Python cannot use as an identifier.
+
+    Soft keywords (``match``, ``case``, ``_``, and ``type`` since 3.12) are
+    valid attribute and class names, and their list grows with the Python
+    version: counting them would make a column named ``type`` valid on 3.11
+    and invalid on 3.12.
+    """
+    return keyword.iskeyword(name)
 
 
 def enum_member_name(value: str) -> str:

@@ -435,9 +435,17 @@ def relationship_sources(schema: Schema, src: Sources) -> dict[tuple[str, str], 
 
 
 def check_relationship_names(schema: Schema, src: Sources, report: Reporter) -> None:
-    """A relationship attribute is unique on its entity and clashes with no column."""
+    """A relationship attribute is a usable Python name, unique on its entity, and
+    clashes with no column."""
     sources = relationship_sources(schema, src)
     for (entity_name, rel), paths in sorted(sources.items()):
+        problem = python_name_problem(rel)
+        if problem:
+            # The name becomes a class attribute in models.py: `class: Mapped[...]`
+            # would not even compile.
+            report.error(
+                paths[0], f"relationship '{rel}' on {entity_name} {problem}; choose another name"
+            )
         entity = schema.entity(entity_name)
         clash = next((c for c in entity.columns if c.attribute == rel), None)
         if clash is not None:
@@ -454,6 +462,17 @@ def check_relationship_names(schema: Schema, src: Sources, report: Reporter) -> 
                     f"relationship '{rel}' on {entity_name} is created twice (by {where}); "
                     "give each a different name",
                 )
+
+
+def python_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be an attribute of a mapped class, or None."""
+    if not naming.is_identifier(name):
+        return "is not a valid Python name"
+    if naming.is_python_keyword(name):
+        return "is a Python keyword"
+    if name in naming.RESERVED_ATTRIBUTES:
+        return "is reserved by SQLAlchemy's declarative base"
+    return None
 
 
 def check_enums(schema: Schema, report: Reporter) -> None:
