@@ -457,6 +457,13 @@ entities:
       j: {type: text, default: true}
       k: {type: integer, default: now}
       l: {type: text, on_update: now}
+      m: {type: smallint, default: 32768}
+      n: {type: bigint, default: -9223372036854775809}
+      o: {type: numeric, precision: 4, scale: 2, default: 99.995}
+      p: {type: numeric, precision: 4, scale: 2, default: 99.994}
+      q: {type: numeric, precision: 2, scale: 2, default: -0.995}
+      r: {type: double, default: .nan}
+      s: {type: numeric, precision: 5, scale: 2, default: -.inf}
 """,
         [
             "schema/s.yaml:7:26: entities.Store.columns.a.default: default 'lots' is text, "
@@ -484,6 +491,21 @@ entities:
             'but the column is integer (`now` works on date and time columns)',
             'schema/s.yaml:18:23: entities.Store.columns.l.on_update: on_update: now needs a '
             'date or time column, not text',
+            'schema/s.yaml:19:27: entities.Store.columns.m.default: default 32768 is out of '
+            'range for smallint (-32768 to 32767)',
+            'schema/s.yaml:20:25: entities.Store.columns.n.default: default '
+            '-9223372036854775809 is out of range for bigint (-9223372036854775808 to '
+            '9223372036854775807)',
+            'schema/s.yaml:21:50: entities.Store.columns.o.default: default 99.995 does not '
+            'fit numeric(4,2), which holds 2 digit(s) before the decimal point',
+            'schema/s.yaml:23:50: entities.Store.columns.q.default: default -0.995 does not '
+            'fit numeric(2,2), which holds 0 digit(s) before the decimal point',
+            'schema/s.yaml:24:25: entities.Store.columns.r.default: default nan is not a '
+            'finite number; for NaN or infinity say {sql: "\'NaN\'"} or {sql: '
+            '"\'Infinity\'"}',
+            'schema/s.yaml:25:50: entities.Store.columns.s.default: default -inf is not a '
+            'finite number; for NaN or infinity say {sql: "\'NaN\'"} or {sql: '
+            '"\'Infinity\'"}',
         ],
     ),
     # GIN operator classes and their extensions

@@ -8,18 +8,25 @@ through the source map at the place the user wrote the offending thing.
 from __future__ import annotations
 
 import datetime
+import math
 import uuid
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
 from . import naming
 from .language import describe, did_you_mean
 from .loader import Sources, YamlPath
-from .model import INTEGER_TYPES, Column, Entity, Schema
+from .model import INTEGER_TYPES, Column, ColumnType, Entity, Schema
 from .normalize import TIME_KINDS
 from .validate import Reporter, column_path, index_path, type_text, unique_path
 
 NUMERIC_KINDS = INTEGER_TYPES | {"numeric", "float", "double"}
+INTEGER_RANGES = {
+    "smallint": (-(2**15), 2**15 - 1),
+    "integer": (-(2**31), 2**31 - 1),
+    "bigint": (-(2**63), 2**63 - 1),
+}
 TEXT_KINDS = frozenset({"string", "text"})
 
 #: Operator classes that come from an extension, not from core PostgreSQL.
@@ -200,7 +207,7 @@ def default_problem(schema: Schema, column: Column, value: Any) -> str | None:
             "enum", "string", "text") else ""
         return f"default {describe(value)} is a boolean, but the column is {shown}{hint}"
     if isinstance(value, int | float):
-        return _number_problem(value, kind, shown)
+        return _number_problem(value, column.type, shown)
     if isinstance(value, dict | list):
         if kind in ("json", "jsonb"):
             return None
@@ -209,12 +216,42 @@ def default_problem(schema: Schema, column: Column, value: Any) -> str | None:
     return _text_problem(schema, column, str(value))
 
 
-def _number_problem(value: int | float, kind: str, shown: str) -> str | None:
+def _number_problem(value: int | float, ctype: ColumnType, shown: str) -> str | None:
+    kind = ctype.kind
     if kind not in NUMERIC_KINDS:
         return f"default {describe(value)} is a number, but the column is {shown}"
-    if kind in INTEGER_TYPES and not isinstance(value, int):
-        return f"default {value!r} is not a whole number (column type {shown})"
+    if not math.isfinite(value):
+        # Rendered as a bare word (DEFAULT nan), which PostgreSQL reads as a column.
+        return (
+            f"default {value!r} is not a finite number; for NaN or infinity say "
+            "{sql: \"'NaN'\"} or {sql: \"'Infinity'\"}"
+        )
+    if kind in INTEGER_TYPES:
+        if not isinstance(value, int):
+            return f"default {value!r} is not a whole number (column type {shown})"
+        # PostgreSQL accepts such a default in CREATE TABLE; every INSERT then fails.
+        low, high = INTEGER_RANGES[kind]
+        if not low <= value <= high:
+            return f"default {value} is out of range for {kind} ({low} to {high})"
+    if kind == "numeric" and ctype.precision is not None:
+        return _numeric_overflow(value, ctype.precision, ctype.scale or 0, shown)
     return None
+
+
+def _numeric_overflow(value: int | float, precision: int, scale: int, shown: str) -> str | None:
+    """PostgreSQL rounds to ``scale`` digits, then needs |value| < 10^(precision - scale)."""
+    number = Decimal(str(value))
+    limit = Decimal(10) ** (precision - scale)  # exact: one digit and an exponent
+    if number.copy_abs() < limit:
+        # Below the limit the rounded value has at most precision + 1 digits.
+        with localcontext(prec=precision + 2):
+            rounded = number.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP)
+        if rounded.copy_abs() < limit:
+            return None
+    return (
+        f"default {value} does not fit {shown}, which holds {precision - scale} digit(s) "
+        "before the decimal point"
+    )
 
 
 def _text_problem(schema: Schema, column: Column, value: str) -> str | None:
