@@ -7,6 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from pgcluster import PgCluster
+from schemagen.build import json_schema_file
 from schemagen.cli import main
 from schemagen.language import json_schema_text
 
@@ -29,7 +30,8 @@ def test_init_new_folder_gives_a_strictly_valid_project(tmp_path: Path) -> None:
         "# yaml-language-server: $schema=../generated/schemagen.schema.json"
     )
     assert "  name: my_shop\n" in example
-    assert (target / "generated" / "schemagen.schema.json").read_text() == json_schema_text()
+    # the same bytes build writes, so the first build leaves the file alone
+    assert (target / "generated" / "schemagen.schema.json").read_text() == json_schema_file()
     check = runner.invoke(main, ["validate", "--strict", "--project", str(target)])
     assert check.exit_code == 0, check.output
     assert check.output == "schema OK: 2 entities, 11 columns, 1 enums, 1 indexes\n"

@@ -11,9 +11,9 @@ import re
 import tomllib
 from pathlib import Path
 
+from .build import json_schema_file
 from .config import load_project
 from .errors import ConfigError
-from .language import json_schema_text
 
 SETTINGS = '[tool.schemagen]\nschema = "schema"\noutput = "generated"\n'
 
@@ -89,7 +89,7 @@ def init_project(directory: Path) -> list[str]:
         lines.append(f"created {project.relative(example)}")
         if not json_path.exists():
             json_path.parent.mkdir(parents=True, exist_ok=True)
-            json_path.write_text(json_schema_text(), encoding="utf-8")
+            json_path.write_text(json_schema_file(), encoding="utf-8")
             lines.append(f"created {project.relative(json_path)} (for editors)")
     lines.append("next: schemagen validate && schemagen build")
     return lines
