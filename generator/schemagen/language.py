@@ -15,14 +15,16 @@ import difflib
 import functools
 import json
 from collections.abc import Iterator
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from .errors import Issue
 from .loader import RawFile, YamlPath
 from .model import BASE_TYPES, FK_ACTIONS
+from .quickcheck import Check, Unsupported, compile_schema
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 SCHEMA_ID = "https://schemagen.dev/schemas/schemagen.schema.json"
 INDEX_METHODS: tuple[str, ...] = ("btree", "gin", "gist", "brin", "hash")
@@ -320,7 +322,21 @@ def json_schema_text() -> str:
 
 @functools.lru_cache(maxsize=1)
 def _validator() -> Draft202012Validator:
+    # Imported here: jsonschema costs ~100 ms to import and is needed only
+    # for a file that quick_check rejects.
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(JSON_SCHEMA)
+
+
+@functools.lru_cache(maxsize=1)
+def quick_check() -> Check | None:
+    """The fast verdict of :mod:`schemagen.quickcheck` for the language, or None if
+    the schema uses a keyword it does not know (then jsonschema checks every file)."""
+    try:
+        return compile_schema(JSON_SCHEMA)
+    except Unsupported:
+        return None
 
 
 def check_structure(raw: RawFile) -> list[Issue]:
@@ -330,6 +346,9 @@ def check_structure(raw: RawFile) -> list[Issue]:
     """
     if raw.data is None:
         return []
+    quick = quick_check()
+    if quick is not None and quick(raw.data):
+        return []  # certainly valid: jsonschema would find nothing
     found: dict[tuple[YamlPath, str], Issue] = {}
     for error in _validator().iter_errors(raw.data):
         for path, message in _translate(error):
