@@ -81,18 +81,22 @@ def _cardinality(entity: Entity, fk: ForeignKey) -> str:
     return f"{parent}{line}{child}"
 
 
-def relationship_lines(schema: Schema, around: str | None = None) -> list[str]:
+def relationship_lines(schema: Schema, around: Entity | None = None) -> list[str]:
     """One line per foreign key, sorted by parent table, child table, FK name
-    (only those from or to the table ``around`` when given)."""
+    (only those from or to the entity ``around`` when given)."""
+    if around is None:
+        pairs = [(ent, fk) for ent in schema.entities for fk in ent.foreign_keys]
+    else:
+        # Its own keys, then the others' keys that point at it (a self-reference once).
+        pairs = [(around, fk) for fk in around.foreign_keys]
+        pairs += [(ent, fk) for ent, fk in schema.foreign_keys_to(around.name)
+                  if ent.name != around.name]
     rows = []
-    for ent in schema.entities:
-        for fk in ent.foreign_keys:
-            if around is not None and around not in (ent.table, fk.ref_table):
-                continue
-            label = ", ".join(fk.columns).replace('"', "'")
-            line = (f"{entity_name(fk.ref_table)} {_cardinality(ent, fk)} "
-                    f'{entity_name(ent.table)} : "{label}"')
-            rows.append(((fk.ref_table, ent.table, fk.name), line))
+    for ent, fk in pairs:
+        label = ", ".join(fk.columns).replace('"', "'")
+        line = (f"{entity_name(fk.ref_table)} {_cardinality(ent, fk)} "
+                f'{entity_name(ent.table)} : "{label}"')
+        rows.append(((fk.ref_table, ent.table, fk.name), line))
     return [line for _, line in sorted(rows)]
 
 
@@ -141,15 +145,15 @@ def er_diagram(schema: Schema) -> str:
 def neighborhood_diagram(entity: Entity, schema: Schema) -> str:
     """An ``erDiagram`` of one table (all columns), the tables its foreign keys
     point to and the tables whose foreign keys point at it (key columns only)."""
-    lines = relationship_lines(schema, around=entity.table)
-    tables = {entity.table}
-    tables |= {fk.ref_table for fk in entity.foreign_keys}
-    tables |= {e.table for e in schema.entities
-               if any(fk.ref_table == entity.table for fk in e.foreign_keys)}
+    lines = relationship_lines(schema, around=entity)
+    shown = {entity.table: entity}
+    for fk in entity.foreign_keys:
+        shown.setdefault(fk.ref_table, schema.entity(fk.ref_entity))
+    for ent, _ in schema.foreign_keys_to(entity.name):
+        shown.setdefault(ent.table, ent)
     out = ["erDiagram", *(f"    {line}" for line in lines)]
-    for ent in sorted(schema.entities, key=lambda e: e.table):
-        if ent.table not in tables:
-            continue
+    for table in sorted(shown):
+        ent = shown[table]
         out.append(f"    {entity_name(ent.table)} {{")
         keys_only = ent.table != entity.table
         out += [f"        {line}" for line in attribute_lines(ent, schema, keys_only)]

@@ -288,18 +288,16 @@ class ReferenceRow:
 
 def referenced_by(entity: Entity, schema: Schema, page: str) -> tuple[ReferenceRow, ...]:
     """The foreign keys in the whole schema that reference ``entity``."""
-    rows = []
-    for other in sorted(schema.entities, key=lambda e: e.table):
-        for fk in other.foreign_keys:
-            if fk.ref_entity != entity.name:
-                continue
-            rows.append(ReferenceRow(
-                table=str(entity_link(schema, other.name, page)),
-                columns=_codes(fk.columns),
-                name=md_code_cell(fk.name),
-                on_delete=fk.on_delete or "NO ACTION (default)",
-            ))
-    return tuple(rows)
+    return tuple(
+        ReferenceRow(
+            table=str(entity_link(schema, other.name, page)),
+            columns=_codes(fk.columns),
+            name=md_code_cell(fk.name),
+            on_delete=fk.on_delete or "NO ACTION (default)",
+        )
+        # sorted() is stable: one table's keys stay in constraint order
+        for other, fk in sorted(schema.foreign_keys_to(entity.name), key=lambda p: p[0].table)
+    )
 
 
 # --- enums ---------------------------------------------------------------------
@@ -322,15 +320,9 @@ class EnumView:
     used_by: str
 
 
-def enum_columns(enum: Enum, schema: Schema) -> list[tuple[Entity, Column]]:
+def enum_columns(enum: Enum, schema: Schema) -> tuple[tuple[Entity, Column], ...]:
     """Every column whose type is ``enum`` (directly or as an array element)."""
-    used = []
-    for ent in schema.entities:
-        for col in ent.columns:
-            ct = col.type.of if col.type.kind == "array" else col.type
-            if ct is not None and ct.kind == "enum" and ct.enum == enum.name:
-                used.append((ent, col))
-    return used
+    return schema.enum_columns(enum.name)
 
 
 def enum_view(enum: Enum, schema: Schema, page: str) -> EnumView:

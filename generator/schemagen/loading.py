@@ -119,14 +119,17 @@ def prune_entities_with_broken_mixins(src: Sources) -> None:
 def build_source_map(src: Sources) -> SourceMap:
     """Every located YAML path, plus each mixin column under the entities that use it."""
     locations: dict[tuple[str, ...], SourceLocation] = dict(src.locations)
+    # Group the mixin column paths once: scanning every location for every
+    # entity that uses a mixin is quadratic in the size of the schema.
+    mixin_paths: dict[str, list[tuple[tuple[str, ...], SourceLocation]]] = {}
+    for path, loc in src.locations.items():
+        if len(path) >= 4 and path[0] == "mixins" and path[2] == "columns":
+            mixin_paths.setdefault(path[1], []).append((path[3:], loc))
     for name, spec in src.entities.items():
         mixins = spec.get("mixins") if isinstance(spec, dict) else None
         for mixin in mixins or []:
-            prefix = ("mixins", str(mixin), "columns")
-            for path, loc in src.locations.items():
-                if path[:3] == prefix and len(path) >= 4:
-                    alias = ("entities", name, "columns", *path[3:])
-                    locations.setdefault(alias, loc)
+            for rest, loc in mixin_paths.get(str(mixin), ()):
+                locations.setdefault(("entities", name, "columns", *rest), loc)
     return SourceMap(locations)
 
 

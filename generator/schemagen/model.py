@@ -20,6 +20,7 @@ snapshot of the model does not change when a YAML file is reformatted.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import types
 import typing
@@ -198,13 +199,17 @@ class Entity:
     renamed_from: str | None = None
 
     def column(self, name: str) -> Column:
-        for col in self.columns:
-            if col.name == name:
-                return col
-        raise KeyError(f"{self.name} has no column {name!r}")
+        try:
+            return self._column_index[name]
+        except KeyError:
+            raise KeyError(f"{self.name} has no column {name!r}") from None
 
     def has_column(self, name: str) -> bool:
-        return any(col.name == name for col in self.columns)
+        return name in self._column_index
+
+    @functools.cached_property
+    def _column_index(self) -> dict[str, Column]:
+        return _index(self.columns, lambda col: col.name)
 
 
 @dataclass(frozen=True)
@@ -242,22 +247,70 @@ class Schema:
     entities: tuple[Entity, ...] = ()
 
     def entity(self, name: str) -> Entity:
-        for ent in self.entities:
-            if ent.name == name:
-                return ent
-        raise KeyError(f"no entity {name!r}")
+        try:
+            return self._entity_index[name]
+        except KeyError:
+            raise KeyError(f"no entity {name!r}") from None
 
     def entity_by_table(self, table: str) -> Entity:
-        for ent in self.entities:
-            if ent.table == table:
-                return ent
-        raise KeyError(f"no table {table!r}")
+        try:
+            return self._table_index[table]
+        except KeyError:
+            raise KeyError(f"no table {table!r}") from None
 
     def enum(self, name: str) -> Enum:
-        for en in self.enums:
-            if en.name == name:
-                return en
-        raise KeyError(f"no enum {name!r}")
+        try:
+            return self._enum_index[name]
+        except KeyError:
+            raise KeyError(f"no enum {name!r}") from None
+
+    def has_enum(self, name: str) -> bool:
+        return name in self._enum_index
+
+    def foreign_keys_to(self, entity: str) -> tuple[tuple[Entity, ForeignKey], ...]:
+        """Every foreign key that references ``entity`` (its own included), with the
+        entity that holds it, in entity order, then constraint order."""
+        return self._references.get(entity, ())
+
+    def enum_columns(self, enum: str) -> tuple[tuple[Entity, Column], ...]:
+        """Every column whose values come from ``enum`` (directly or as array
+        elements), with its entity, in entity order, then table order."""
+        return self._enum_users.get(enum, ())
+
+    # The lookups above run thousands of times per render; a scan each time made
+    # them quadratic. The indexes are computed once per (immutable) instance and
+    # live in its __dict__, outside the dataclass fields: equality, hashing,
+    # repr and to_data do not see them.
+
+    @functools.cached_property
+    def _entity_index(self) -> dict[str, Entity]:
+        return _index(self.entities, lambda ent: ent.name)
+
+    @functools.cached_property
+    def _table_index(self) -> dict[str, Entity]:
+        return _index(self.entities, lambda ent: ent.table)
+
+    @functools.cached_property
+    def _enum_index(self) -> dict[str, Enum]:
+        return _index(self.enums, lambda en: en.name)
+
+    @functools.cached_property
+    def _references(self) -> dict[str, tuple[tuple[Entity, ForeignKey], ...]]:
+        found: dict[str, list[tuple[Entity, ForeignKey]]] = {}
+        for ent in self.entities:
+            for fk in ent.foreign_keys:
+                found.setdefault(fk.ref_entity, []).append((ent, fk))
+        return {name: tuple(pairs) for name, pairs in found.items()}
+
+    @functools.cached_property
+    def _enum_users(self) -> dict[str, tuple[tuple[Entity, Column], ...]]:
+        found: dict[str, list[tuple[Entity, Column]]] = {}
+        for ent in self.entities:
+            for col in ent.columns:
+                name = column_enum(col)
+                if name is not None:
+                    found.setdefault(name, []).append((ent, col))
+        return {name: tuple(pairs) for name, pairs in found.items()}
 
     def to_json(self) -> str:
         """Serialize to canonical JSON (sorted keys, two-space indent, trailing newline)."""
@@ -290,6 +343,25 @@ class SourceMap:
                 return loc
             path = path[:-1]
         return None
+
+
+def column_enum(column: Column) -> str | None:
+    """The enum a column's values come from (directly or as array elements), if any."""
+    ctype = column.type.of if column.type.kind == "array" else column.type
+    if ctype is not None and ctype.kind == "enum":
+        return ctype.enum
+    return None
+
+
+_T = typing.TypeVar("_T")
+
+
+def _index(items: tuple[_T, ...], key: typing.Callable[[_T], str]) -> dict[str, _T]:
+    """``key(item) -> item``; the first item wins a duplicate key, as a scan would."""
+    index: dict[str, _T] = {}
+    for item in items:
+        index.setdefault(key(item), item)
+    return index
 
 
 # --- generic (de)serialization of the frozen dataclasses ----------------------

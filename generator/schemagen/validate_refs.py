@@ -39,8 +39,9 @@ def check_references(src: Sources, resolver: Resolver, report: Reporter) -> None
     for name in sorted(src.entities):
         check_entity(src, resolver, report, name)
     reverse = reverse_sides(src, resolver)
+    tables = {table_of(src, e): e for e in src.entities}
     for name in sorted(src.entities):
-        check_relationship_entries(src, resolver, report, name, reverse.get(name, {}))
+        check_relationship_entries(src, resolver, report, name, reverse.get(name, {}), tables)
 
 
 def check_naming_convention(src: Sources, report: Reporter) -> None:
@@ -290,9 +291,12 @@ def check_relationship_entries(
     report: Reporter,
     name: str,
     reverse: dict[str, tuple[str, str]],
+    tables: dict[str, str],
 ) -> None:
-    """Each ``relationships:`` entry matches a foreign key's reverse side or says secondary."""
-    tables = {table_of(src, e): e for e in src.entities}
+    """Each ``relationships:`` entry matches a foreign key's reverse side or says secondary.
+
+    ``tables`` maps every table name to its entity (built once by the caller).
+    """
     entries = _dict(_dict(src.entities[name]).get("relationships"))
     for rel, entry in entries.items():
         entry = _dict(entry)
