@@ -38,6 +38,11 @@ entities:
             "schema/s.yaml:2:1: invalid YAML: expected a single document in the stream, but "
             "found another document",
         ),
+        (
+            "entities:\n  A: {x: \"a\x07b\"}\n",
+            "schema/s.yaml:2:12: invalid YAML: unacceptable character #x0007: special "
+            "characters are not allowed",
+        ),
         ("hello\n", f"schema/s.yaml:1:1: file holds a single value; {MAPPING_HINT}"),
         ("- a\n- b\n", f"schema/s.yaml:1:1: file holds a list; {MAPPING_HINT}"),
         ("", f"schema/s.yaml:1:1: file is empty; {MAPPING_HINT}"),
@@ -52,8 +57,8 @@ entities:
             "schema/s.yaml:1:1: entites: unknown key 'entites' (did you mean 'entities'?)",
         ),
     ],
-    ids=["syntax", "tab", "two-documents", "scalar", "list", "empty", "comment-only",
-         "python-tag", "unknown-top-level"],
+    ids=["syntax", "tab", "two-documents", "control-character", "scalar", "list", "empty",
+         "comment-only", "python-tag", "unknown-top-level"],
 )
 def test_malformed_files_give_one_located_error(tmp_path: Path, text: str, expected: str) -> None:
     assert issues_of(tmp_path, {"s.yaml": text}) == [expected]

@@ -237,6 +237,8 @@ def parse_text(text: str, display: str) -> tuple[RawFile, list[Issue]]:
         root = _compose(text)
     except yaml.MarkedYAMLError as exc:
         return RawFile(display, None), [_syntax_issue(exc, display)]
+    except yaml.reader.ReaderError as exc:
+        return RawFile(display, None), [_reader_issue(exc, text, display)]
     except yaml.YAMLError as exc:
         return RawFile(display, None), [Issue(display, 1, 1, "", f"invalid YAML: {exc}")]
     if root is None:
@@ -322,6 +324,24 @@ def _syntax_issue(exc: yaml.YAMLError, display: str) -> Issue:
     if mark is None:
         return Issue(display, 1, 1, "", message)
     return Issue(display, mark.line + 1, mark.column + 1, "", message)
+
+
+def _reader_issue(exc: yaml.reader.ReaderError, text: str, display: str) -> Issue:
+    """A character YAML does not allow (a control character, NUL): located, one line.
+
+    ``str(exc)`` ends in a second line about ``"<unicode string>"``; the
+    position is an index into ``text``.
+    """
+    start = text.rfind("\n", 0, exc.position) + 1
+    line = text.count("\n", 0, exc.position) + 1
+    char = exc.character if isinstance(exc.character, int) else 0
+    return Issue(
+        display,
+        line,
+        exc.position - start + 1,
+        "",
+        f"invalid YAML: unacceptable character #x{char:04x}: {exc.reason}",
+    )
 
 
 def schema_files(schema_dir: Path) -> list[Path]:
