@@ -132,3 +132,33 @@ def test_clean_schema_has_no_warnings(tmp_path: Path) -> None:
     result = result_of(tmp_path, {"s.yaml": fixed})
     assert result.issues == []
     assert result.schema is not None
+
+
+def test_money_like_names_in_float_columns(tmp_path: Path) -> None:
+    text = """
+    entities:
+      Order:
+        columns:
+          id: {type: bigint, primary_key: true}
+          amount: {type: float}
+          total: {type: double}
+          shipping_fee: {type: float}
+          refund_amounts: {type: float}
+          total_weight: {type: float}
+          costume_size: {type: float}
+          priceless: {type: double}
+    """
+    assert issues_of(tmp_path, {"s.yaml": text}) == [
+        "schema/s.yaml:5:16: warning: entities.Order.columns.amount.type: money-like column "
+        "'amount' uses float, which rounds; use numeric with precision and scale (e.g. a "
+        "`money` type)",
+        "schema/s.yaml:6:15: warning: entities.Order.columns.total.type: money-like column "
+        "'total' uses double, which rounds; use numeric with precision and scale (e.g. a "
+        "`money` type)",
+        "schema/s.yaml:7:22: warning: entities.Order.columns.shipping_fee.type: money-like "
+        "column 'shipping_fee' uses float, which rounds; use numeric with precision and scale "
+        "(e.g. a `money` type)",
+        "schema/s.yaml:8:24: warning: entities.Order.columns.refund_amounts.type: money-like "
+        "column 'refund_amounts' uses float, which rounds; use numeric with precision and "
+        "scale (e.g. a `money` type)",
+    ]
