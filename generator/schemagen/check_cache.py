@@ -1,12 +1,13 @@
 """Remember clean checks, so a pre-commit hook on an unchanged project is instant.
 
 A clean ``schemagen check`` is a pure function of files: schemagen's own code
-and templates, the project's ``pyproject.toml``, its schema folder, its user
-templates, its migration history, and the generated files on disk. After a
-clean run, a digest of all the inputs and the sha256 of every generated file
-are stored in the user's cache folder. The next run hashes the same files
-(milliseconds) and, when nothing changed, reports clean without loading YAML,
-validating or rendering a template. Any difference, any error reading the
+and templates, the versions of the libraries it uses, the project's
+``pyproject.toml``, its schema folder, its user templates, its migration
+history, and the generated files on disk. After a clean run, a digest of all
+the inputs and the sha256 of every generated file are stored in the user's
+cache folder. The next run hashes the same files (milliseconds) and, when
+nothing changed, reports clean without loading YAML, validating or rendering a
+template. Any difference, any error reading the
 cache, or ``--no-cache`` / ``SCHEMAGEN_NO_CACHE=1`` means the full check runs.
 Only clean results are remembered; findings are always recomputed. Live
 database checks never use it.
@@ -15,6 +16,7 @@ database checks never use it.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import sys
@@ -25,6 +27,10 @@ from .config import Project
 
 CACHE_VERSION = 1
 DISABLE_ENV = "SCHEMAGEN_NO_CACHE"
+
+#: Libraries whose version can change what a check finds: YAML parsing,
+#: validation, rendering, and the type rendering of the diff.
+LIBRARIES = ("yaml", "jsonschema", "jinja2", "sqlalchemy")
 
 
 def cache_dir() -> Path:
@@ -66,9 +72,38 @@ def _tree_files(root: Path, suffixes: tuple[str, ...] | None = None) -> list[Pat
     )
 
 
+def installed_libraries() -> list[str]:
+    """Where :data:`LIBRARIES` are installed, and every distribution installed beside them.
+
+    The names of ``*.dist-info`` folders hold the versions, so upgrading any
+    library there changes the digest. Found without importing the libraries
+    (which is what a remembered result saves); a folder listing costs well
+    under a millisecond.
+    """
+    folders: set[Path] = set()
+    lines = []
+    for name in LIBRARIES:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        origin = spec.origin if spec is not None else None
+        lines.append(f"{name}={origin}")
+        if origin and os.path.isabs(origin):  # package/__init__.py in a site folder
+            folders.add(Path(origin).parent.parent)
+    for folder in sorted(folders):
+        try:
+            entries = os.listdir(folder)
+        except OSError:
+            continue
+        lines += sorted(e for e in entries if e.endswith((".dist-info", ".egg-info")))
+    return lines
+
+
 def input_digest(project: Project) -> str:
     """sha256 over every file a clean result depends on, except the generated outputs."""
     digest = hashlib.sha256(f"{CACHE_VERSION}|{sys.version}".encode())
+    digest.update("\n".join(installed_libraries()).encode("utf-8") + b"\0")
     files: list[Path] = []
     for root in _code_roots():
         files += _tree_files(root, (".py", ".j2", ".mako", ".json", ".md"))
