@@ -8,7 +8,16 @@ import pytest
 from schemagen.migrations.diff import diff
 from schemagen.migrations.operations import Plan, apply
 from schemagen.migrations.snapshot import ddl_view, empty_schema, same_ddl
-from schemagen.model import CheckConstraint, ColumnType, Default, Index, Schema
+from schemagen.model import (
+    CheckConstraint,
+    ColumnType,
+    Default,
+    Entity,
+    ForeignKey,
+    Index,
+    Schema,
+    UniqueConstraint,
+)
 from test_diff_fixtures import (
     BIGINT,
     col,
@@ -238,6 +247,38 @@ def test_fk_cycle_between_new_tables_is_closed_after_both_exist() -> None:
     ]
     down = diff(None, schema(a, b)).reverse().describe()
     assert down == ["- foreign key fk_a_b_id_b on a", "- table b", "- table a"]
+
+
+def test_foreign_keys_come_after_the_unique_they_reference_and_go_before_it() -> None:
+    """A new unique on an existing table comes before the new foreign keys (from an
+    existing and from a new table) that reference it; the downgrade mirrors it."""
+    def store(*uniques: UniqueConstraint) -> Entity:
+        return entity("Store", "stores", col("code", string(20)), uniques=uniques)
+
+    def ref(table: str) -> ForeignKey:
+        return dataclasses.replace(fk(table, "store_code", "Store", "stores"),
+                                   ref_columns=("code",))
+
+    product = entity("Product", "products", col("store_code", string(20)))
+    old = schema(store(), product)
+    new = schema(
+        store(UniqueConstraint("uq_stores_code", ("code",))),
+        dataclasses.replace(product, foreign_keys=(ref("products"),)),
+        entity("Shelf", "shelves", col("store_code", string(20)),
+               foreign_keys=(ref("shelves"),)),
+    )
+    assert lines(old, new) == [
+        "+ unique uq_stores_code on stores",
+        "+ table shelves",
+        "+ foreign key fk_products_store_code_stores on products",
+    ]
+    dropped = [
+        "- foreign key fk_products_store_code_stores on products",
+        "- table shelves",
+        "- unique uq_stores_code on stores",
+    ]
+    assert diff(old, new).reverse().describe() == dropped  # the downgrade
+    assert lines(new, old) == dropped  # the same change made in the YAML
 
 
 def test_check_and_comment_changes() -> None:

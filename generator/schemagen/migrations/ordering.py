@@ -4,12 +4,14 @@ Phases, in upgrade order (the downgrade runs the reversed operations backwards):
 
 1. extensions, then enum types and enum values (types exist before any table);
 2. renames of tables and columns;
-3. indexes dropped (concurrently, outside the transaction), constraints dropped,
-   then the constraint and index names that followed a rename; tables dropped
-   (referencing tables first), then columns;
-4. columns added and altered, table comments;
-5. tables created (referenced tables first), primary keys over new columns,
-   then constraints added (foreign keys
+3. indexes dropped (concurrently, outside the transaction), foreign keys
+   dropped, tables dropped (referencing tables first), then the unique and
+   check constraints and primary keys that a dropped foreign key may have
+   referenced; then the constraint and index names that followed a rename;
+   then columns;
+4. columns added and altered, table comments, primary keys over new columns,
+   unique and check constraints (a new foreign key may reference them);
+5. tables created (referenced tables first), then foreign keys added (those
    that close a reference cycle among new tables come here, after both exist);
 6. indexes added in the transaction (``concurrently: false``), then those added
    ``CONCURRENTLY`` to tables that existed (each commits what came before);
@@ -47,24 +49,31 @@ from .op_table import (
 )
 from .opbase import Operation
 
-_PHASES: tuple[type[Operation], ...] = (
+# Foreign keys have their own slots: a foreign key needs the primary key or
+# unique constraint it references, so it is dropped before and added after them.
+DROP_FOREIGN_KEY = "drop foreign key"
+ADD_FOREIGN_KEY = "add foreign key"
+
+_PHASES: tuple[type[Operation] | str, ...] = (
     CreateExtension,
     CreateEnum,
     AddEnumValue,
     RenameTable,
     RenameColumn,
     DropIndex,  # names the renamed table
-    DropConstraint,
+    DROP_FOREIGN_KEY,
+    DropTable,  # its foreign keys go with it
+    DropConstraint,  # uniques and checks, after the foreign keys that need them
     DropPrimaryKey,  # after the foreign keys that reference it
     RenameConstraint,  # after the drops: a name may be free only then
-    DropTable,
     DropColumn,
     AddColumn,
     AlterColumn,
     AlterTableComment,
-    CreateTable,
     AddPrimaryKey,  # before the foreign keys that reference it
-    AddConstraint,
+    AddConstraint,  # uniques and checks, before the foreign keys (and tables) that need them
+    CreateTable,
+    ADD_FOREIGN_KEY,
     CreateIndex,  # in the transaction; the concurrent ones come right after
     ReplaceEnum,
     DropEnumValue,
@@ -78,6 +87,8 @@ def phase(op: Operation) -> float:
     """The phase number of ``op`` (see the module docstring)."""
     if isinstance(op, CreateIndex) and op.concurrently:
         return _CONCURRENT_INDEXES
+    if isinstance(op, AddConstraint | DropConstraint) and isinstance(op.constraint, ForeignKey):
+        return _PHASES.index(ADD_FOREIGN_KEY if isinstance(op, AddConstraint) else DROP_FOREIGN_KEY)
     return _PHASES.index(type(op))
 
 
