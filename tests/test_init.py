@@ -95,6 +95,7 @@ def test_version_and_help_on_every_command() -> None:
         assert result.exit_code == 0, command
         assert f" {command} [OPTIONS]" in result.output.splitlines()[0], command
         assert main.commands[command].help, command  # type: ignore[attr-defined]
+        assert "  --project DIRECTORY  " in result.output, command
 
 
 def test_init_takes_project_option_like_every_command(tmp_path: Path) -> None:
