@@ -20,18 +20,23 @@ from pgcluster import PASSWORD, PgCluster
 _counter = itertools.count()
 
 
+def import_database(path: Path) -> ModuleType:
+    """A fresh import of a generated database.py under a unique module name."""
+    name = f"schemagen_built_database_{next(_counter)}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture
 def database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[ModuleType]:
     """A fresh import of the shop's generated database.py, with no DATABASE_URL
     in the environment and an empty current folder (no .env)."""
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.chdir(tmp_path)
-    name = f"schemagen_built_database_{next(_counter)}"
-    path = built("shop") / "generated" / "database.py"
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = import_database(built("shop") / "generated" / "database.py")
     yield module
     for factory in ("get_engine", "get_async_engine"):
         getattr(module, factory).cache_clear()
@@ -113,6 +118,37 @@ def test_dotenv_file_in_the_current_folder_is_read(
     assert database.sync_url().host == "envhost"
 
 
+def test_dotenv_file_in_the_project_root_is_read_from_any_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An app started from a subfolder still finds the .env next to pyproject.toml."""
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    project = tmp_path / "project"
+    (project / "generated").mkdir(parents=True)
+    (project / "generated" / "database.py").write_bytes(
+        (built("shop") / "generated" / "database.py").read_bytes()
+    )
+    (project / ".env").write_text("DATABASE_URL=postgres://u:pw@roothost/shop\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    module = import_database(project / "generated" / "database.py")
+    assert module.PROJECT_ROOT == project.resolve()
+    assert module.sync_url().host == "roothost"
+    (elsewhere / ".env").write_text("DATABASE_URL=postgres://u@cwdhost/shop\n", encoding="utf-8")
+    assert module.sync_url().host == "cwdhost"  # the current folder's .env comes first
+
+
+def test_blanks_around_the_url_are_ignored(
+    database: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "  postgres://u@envhost/shop\n")
+    assert database.sync_url().host == "envhost"
+    monkeypatch.setenv("DATABASE_URL", "   ")
+    with pytest.raises(database.DatabaseNotConfigured, match="DATABASE_URL is not set"):
+        database.sync_url()
+
+
 def test_environment_wins_over_dotenv(
     database: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -126,10 +162,12 @@ def test_messages_never_show_the_password(database: ModuleType) -> None:
         database.sync_url("mysql://u:topsecret@h/db")
     assert "topsecret" not in str(info.value)
     assert "***" in str(info.value)
-    with pytest.raises(database.DatabaseNotConfigured) as info:
-        database.sync_url("not a url with topsecret")
-    assert "topsecret" not in str(info.value)
-    assert info.value.__cause__ is None and info.value.__suppress_context__
+    for broken in ("not a url with topsecret", "postgresql://u:topsecret@h:54x2/db",
+                   "postgresql://u:topsecret@[::1/db"):
+        with pytest.raises(database.DatabaseNotConfigured) as info:
+            database.sync_url(broken)
+        assert str(info.value) == "DATABASE_URL is not a valid database URL"
+        assert info.value.__cause__ is None and info.value.__suppress_context__
 
 
 def test_engines_work_against_postgres_without_leaking_the_password(

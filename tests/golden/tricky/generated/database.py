@@ -68,7 +68,7 @@ def configured_url(raw: str | None = None) -> URL:
 
     Messages show the URL only with its password masked.
     """
-    raw = raw or os.environ.get(ENV_VAR)
+    raw = (raw or os.environ.get(ENV_VAR) or "").strip()
     for folder in (Path.cwd(), PROJECT_ROOT):
         if raw:
             break
@@ -80,8 +80,9 @@ def configured_url(raw: str | None = None) -> URL:
         )
     try:
         url = make_url(raw)
-    except ArgumentError:
-        # SQLAlchemy's message repeats the URL, password included.
+    except (ArgumentError, ValueError):
+        # SQLAlchemy's message repeats the URL, password included (a bad port is a
+        # ValueError from int()).
         raise DatabaseNotConfigured(f"{ENV_VAR} is not a valid database URL") from None
     if url.get_backend_name() not in ("postgres", "postgresql"):
         shown = url.render_as_string(hide_password=True)
