@@ -86,6 +86,23 @@ def test_init_refuses_invalid_toml_without_touching_it(tmp_path: Path) -> None:
     assert not (tmp_path / "schema").exists()
 
 
+def test_init_never_appends_what_would_break_the_toml(tmp_path: Path) -> None:
+    original = "tool = {black = {line-length = 88}}\n"
+    (tmp_path / "pyproject.toml").write_text(original)
+    result = CliRunner().invoke(main, ["init", str(tmp_path)])
+    assert result.exit_code == 2
+    # The middle is tomllib's own message, worded by the Python version.
+    assert result.output.startswith(
+        "pyproject.toml: appending [tool.schemagen] would make it invalid TOML ("
+    )
+    assert result.output.endswith(
+        '); not touched. Add schema = "schema" and output = "generated" under '
+        "tool.schemagen by hand\n"
+    )
+    assert (tmp_path / "pyproject.toml").read_text() == original
+    assert not (tmp_path / "schema").exists()
+
+
 def test_version_and_help_on_every_command() -> None:
     runner = CliRunner()
     version = runner.invoke(main, ["--version"])

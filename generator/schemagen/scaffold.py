@@ -109,7 +109,17 @@ def _settings(pyproject: Path) -> str:
         return "pyproject.toml already has [tool.schemagen]; left unchanged"
     separator = "" if not text or text.endswith("\n\n") else ("\n" if text.endswith("\n")
                                                               else "\n\n")
-    pyproject.write_text(text + separator + SETTINGS, encoding="utf-8")
+    updated = text + separator + SETTINGS
+    try:
+        # A `tool = {...}` inline table cannot be extended by a [tool.schemagen] header.
+        tomllib.loads(updated)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(
+            f"pyproject.toml: appending [tool.schemagen] would make it invalid TOML ({exc}); "
+            "not touched. Add schema = \"schema\" and output = \"generated\" under "
+            "tool.schemagen by hand"
+        ) from None
+    pyproject.write_text(updated, encoding="utf-8")
     return "added [tool.schemagen] to pyproject.toml"
 
 
