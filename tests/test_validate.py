@@ -508,6 +508,29 @@ entities:
             '"\'Infinity\'"}',
         ],
     ),
+    # SQL that says nothing: CHECK (), WHERE <nothing>, DEFAULT <nothing>
+    'blank_sql': (
+        """
+entities:
+  Store:
+    columns:
+      id: {type: bigint, primary_key: true}
+      x: {type: text}
+      y: {type: text, default: {sql: " "}}
+    indexes:
+      ix_w: {columns: [x], where: ""}
+    checks:
+      ck_e: "  "
+""",
+        [
+            "schema/s.yaml:6:23: entities.Store.columns.y.default: the {sql: ...} default is "
+            "empty; write an SQL expression or leave it out",
+            "schema/s.yaml:8:28: entities.Store.indexes.ix_w.where: `where:` is empty; leave "
+            "it out for an index on every row",
+            "schema/s.yaml:10:7: entities.Store.checks.ck_e: check constraint ck_e has an empty "
+            "expression",
+        ],
+    ),
     # GIN operator classes and their extensions
     'indexes': (
         """

@@ -58,6 +58,7 @@ def check_model(schema: Schema, src: Sources, report: Reporter) -> None:
         for column in entity.columns:
             check_column_rules(schema, entity, column, src, report)
         check_indexes(schema, entity, src, report)
+        check_blank_sql(entity, src, report)
     check_namespaces(schema, src, report)
     check_renames(schema, src, report)
     check_relationship_names(schema, src, report)
@@ -198,7 +199,11 @@ def default_problem(schema: Schema, column: Column, value: Any) -> str | None:
     """Why a YAML ``default:`` does not fit its column, or None."""
     kind = column.type.kind
     shown = type_text(column.type)
-    if column.default is not None and column.default.kind in ("sql", "now"):
+    if column.default is not None and column.default.kind == "sql":
+        if not column.default.value.strip():
+            return "the {sql: ...} default is empty; write an SQL expression or leave it out"
+        return None
+    if column.default is not None and column.default.kind == "now":
         return None
     if isinstance(value, bool):
         if kind == "boolean":
@@ -296,6 +301,26 @@ def _time_problem(kind: str, value: str) -> str | None:
     except ValueError:
         return f"default '{value}' is not an ISO {kind} (or `now`)"
     return None
+
+
+def check_blank_sql(entity: Entity, src: Sources, report: Reporter) -> None:
+    """Check expressions and partial-index predicates that say nothing.
+
+    They would render as ``CHECK ()`` and ``WHERE`` with nothing after it, which
+    PostgreSQL rejects only when the migration runs.
+    """
+    for ck in entity.checks:
+        if not ck.expression.strip():
+            report.error(
+                ("entities", entity.name, "checks", ck.name),
+                f"check constraint {ck.name} has an empty expression",
+            )
+    for index in entity.indexes:
+        if index.where is not None and not index.where.strip():
+            report.error(
+                (*index_path(src, entity, index.name, index.columns), "where"),
+                "`where:` is empty; leave it out for an index on every row",
+            )
 
 
 # --- indexes --------------------------------------------------------------------
