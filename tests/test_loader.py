@@ -117,6 +117,25 @@ def test_name_defined_twice_across_files_names_both_places(tmp_path: Path) -> No
     ]
 
 
+def test_types_mixins_and_enums_defined_twice_across_files(tmp_path: Path) -> None:
+    text = """
+    types:
+      money: {type: numeric, precision: 12, scale: 2}
+    mixins:
+      stamps: {columns: {created_at: {type: timestamptz}}}
+    enums:
+      Color: {values: [red]}
+    """
+    assert issues_of(tmp_path, {"a.yaml": text, "b.yaml": text, "c.yaml": ENTITY}) == [
+        "schema/b.yaml:2:3: types.money: type 'money' is defined twice: here and at "
+        "schema/a.yaml:2:3",
+        "schema/b.yaml:4:3: mixins.stamps: mixin 'stamps' is defined twice: here and at "
+        "schema/a.yaml:4:3",
+        "schema/b.yaml:6:3: enums.Color: enum 'Color' is defined twice: here and at "
+        "schema/a.yaml:6:3",
+    ]
+
+
 def test_second_database_block(tmp_path: Path) -> None:
     issues = issues_of(tmp_path, {"a.yaml": "database: {name: other}\n" + ENTITY.lstrip()})
     assert issues == [

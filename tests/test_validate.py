@@ -312,6 +312,10 @@ entities:
       from: {type: text, attribute: import}
       type: {type: text}
       match: {type: text}
+  Other:
+    columns:
+      id: {type: bigint, primary_key: true}
+      registry: {type: text}
 """,
         [
             "schema/s.yaml:5:7: entities.Store.columns.class: column name 'class' is a "
@@ -321,6 +325,9 @@ entities:
             'name)',
             "schema/s.yaml:8:26: entities.Store.columns.from.attribute: 'import' is not a "
             'valid Python name',
+            "schema/s.yaml:14:7: entities.Other.columns.registry: column name 'registry' is "
+            "reserved by SQLAlchemy's declarative base; add attribute: registry_ (the Python "
+            'name)',
         ],
     ),
     # relationship names that cannot be attributes of the mapped class
