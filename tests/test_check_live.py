@@ -3,8 +3,11 @@ hand-built Schema, then changed by hand; each change must give one exact line.""
 
 from __future__ import annotations
 
+import re
+from urllib.parse import quote
+
 import pytest
-from pgcluster import PASSWORD, PgCluster
+from pgcluster import PASSWORD, USER, PgCluster
 from schemagen.errors import DatabaseError
 from schemagen.live_compare import check_database
 from schemagen.model import (
@@ -269,6 +272,26 @@ def test_index_method_opclass_predicate_include_and_uniqueness(pg: PgCluster, sh
     ]
 
 
+def test_index_on_other_columns_and_enum_types_missing_or_extra(
+    pg: PgCluster, shop_db: str
+) -> None:
+    pg.sql(
+        "DROP INDEX idx_products_store_status; "
+        'CREATE INDEX idx_products_store_status ON products (status, store_id) INCLUDE ("order"); '
+        "CREATE TYPE legacy_state AS ENUM ('old')",
+        shop_db,
+    )
+    schema = hand_schema()
+    extra = Enum("Size", "size", (EnumValue("s", "S"), EnumValue("m", "M")))
+    schema = Schema(schema.database, (*schema.enums, extra), schema.entities)
+    assert lines(pg, shop_db, schema) == [
+        "index idx_products_store_status on products: columns (status, store_id) in the "
+        "database, (store_id, status) in the schema",
+        "enum size: missing from the database",
+        "enum legacy_state: in the database but not in the schema",
+    ]
+
+
 def test_unique_and_check_constraints(pg: PgCluster, shop_db: str) -> None:
     pg.sql(
         "ALTER TABLE stores DROP CONSTRAINT uq_stores_name; "
@@ -345,6 +368,23 @@ def test_connection_errors_are_one_masked_line(pg: PgCluster, case: str) -> None
     assert "\n" not in message
     assert PASSWORD not in message and "wrong-Pw!" not in message
     assert ":***@" in message
+
+
+def test_a_password_anywhere_in_the_url_is_masked(pg: PgCluster) -> None:
+    """Percent-encoded, in the query string, doubling as the database name: never shown,
+    and the message still reads `cannot connect to URL: reason`."""
+    secret = "wr0ng/Pw:@x"
+    encoded = quote(secret, safe="")
+    base = f"postgresql://{USER}"
+    for url in (
+        f"{base}@127.0.0.1:{pg.port}/postgres?password={encoded}",
+        f"{base}:{encoded}@127.0.0.1:{pg.port}/{encoded}",
+    ):
+        with pytest.raises(DatabaseError) as info:
+            check_database(hand_schema(), url)
+        message = str(info.value)
+        assert secret not in message and encoded not in message
+        assert re.fullmatch(r"cannot connect to postgresql://\S+\*\*\*: .*password auth.*", message)
 
 
 def test_read_only_database_compares_expressions_loosely(pg: PgCluster, shop_db: str) -> None:

@@ -93,3 +93,9 @@ def test_mask_hides_a_password_query_parameter() -> None:
 def test_redact_masks_urls_inside_text_and_the_bare_secret() -> None:
     text = "failed for postgresql://u:s3cret@h/d (password s3cret rejected)"
     assert redact(text, "s3cret") == "failed for postgresql://u:***@h/d (password *** rejected)"
+
+
+def test_masked_hides_a_password_that_doubles_as_user_or_database_name() -> None:
+    parsed = parse("postgresql://hunter2:hunter2@db:5432/hunter2")
+    assert parsed.masked() == "postgresql://***:***@db:5432/***"
+    assert parse("postgresql://app:pw@db/shop").masked() == "postgresql://app:***@db/shop"

@@ -156,11 +156,11 @@ def _full_check(
     report.files_checked = len(rendered)
     report.findings += file_findings(project, rendered, show_diff=show_diff)
     if database_url is not None:
-        from .urls import mask
+        from .urls import parse
 
         check_database = _live_checker()
 
-        report.database = mask(database_url)
+        report.database = parse(database_url).masked()
         ids = state.ids if state else ()
         head = state.head if state else None
         report.findings += check_database(schema, database_url, history=ids, head=head)

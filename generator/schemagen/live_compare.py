@@ -47,8 +47,9 @@ def connect(url: str) -> Iterator[psycopg.Connection[Any]]:
     except psycopg.Error as exc:
         reason = " ".join(str(exc).split()) or type(exc).__name__
         reason = reason.removeprefix("connection failed: ")
+        # redacted apart: a URL pattern run over "URL: reason" would take the colon
         raise DatabaseError(
-            redact(f"cannot connect to {parsed.masked()}: {reason}", parsed.password)
+            f"cannot connect to {parsed.masked()}: {redact(reason, parsed.password)}"
         ) from None
     try:
         yield conn

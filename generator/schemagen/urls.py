@@ -72,8 +72,9 @@ class DatabaseUrl:
         return self.params.get("password")
 
     def masked(self) -> str:
-        """The URL as typed, with the password replaced by ``***``."""
-        return mask(self.original)
+        """The URL as typed, with the password replaced by ``***`` wherever it occurs
+        (also where it doubles as the user or database name)."""
+        return redact(mask(self.original), self.password)
 
     def describe(self) -> str:
         """``user@host:port/dbname``: where we connect, without any secret."""
