@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import (
     REAL,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -192,6 +193,12 @@ class Customer(Base):
         server_default=text("'[]'::json"),
     )
     age: Mapped[int | None] = mapped_column(SmallInteger())
+    visits: Mapped[int] = mapped_column(Integer(), server_default=text("0"))
+    vip: Mapped[bool] = mapped_column(Boolean(), server_default=text("false"))
+    note: Mapped[str | None] = mapped_column(Text())
+    favorite_color: Mapped[Color | None] = mapped_column(
+        Enum(Color, name="color", values_callable=enum_values),
+    )
 
     addresses: Mapped[list[Address]] = relationship(
         back_populates="customer",
