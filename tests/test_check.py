@@ -322,3 +322,50 @@ def test_cache_can_be_disabled_by_environment(shop: Path, private_cache: Path) -
     assert check(shop, env=env).exit_code == 0
     assert CACHED not in check(shop, env=env).output
     assert not private_cache.exists()
+
+
+def _text_findings(output: str) -> list[str]:
+    """The finding lines of a text report (not headings, hints or the summary)."""
+    return [line[2:] for line in output.splitlines() if line.startswith("  ") and line[2] != "-"]
+
+
+@pytest.mark.parametrize("broken", ["history", "schema, files and docs"])
+def test_json_holds_the_same_findings_as_text(shop: Path, broken: str) -> None:
+    if broken == "history":
+        rev = versions(shop) / "001_add_sku.py"
+        rev.write_text(rev.read_text() + "# reviewed\n")
+    else:
+        add_sku_barcode = SKU_LINE + "      barcode: {type: text}\n"
+        path = shop / "schema" / "shop.yaml"
+        path.write_text(path.read_text().replace(SKU_LINE, add_sku_barcode))
+        (shop / "generated" / "docs" / "entities" / "old.md").write_text("# old\n")
+    text = check(shop, "--no-cache")
+    data = json.loads(check(shop, "--no-cache", "--format", "json").output)
+    assert text.exit_code == data["exit_code"] == 1
+    kinds = {f["kind"] for f in data["findings"]}
+    assert kinds == ({"history"} if broken == "history" else {"pending", "file"})
+    json_lines = [f"{f['object']}: {f['message']}" for f in data["findings"]]
+    assert _text_findings(text.output) == json_lines
+    assert text.output.splitlines()[-1] == data["summary"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "xml"], "Invalid value for '--format'"),
+        (["--bogus"], "No such option '--bogus'"),
+        (["--database", " "], "--database: the URL is empty"),
+        (["--database", "mysql://u:hunter2@h/d"], "unsupported database URL scheme"),
+    ],
+)
+def test_usage_errors_exit_2(shop: Path, args: list[str], message: str) -> None:
+    result = check(shop, *args)
+    assert result.exit_code == 2
+    assert message in result.output and "hunter2" not in result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_project_folder_exits_2(tmp_path: Path) -> None:
+    result = check(tmp_path / "nowhere")
+    assert result.exit_code == 2
+    assert result.output.strip() == f"project folder {tmp_path / 'nowhere'} does not exist"
