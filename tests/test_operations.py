@@ -98,6 +98,17 @@ EXAMPLES: list[Operation] = [
 ]
 
 
+def test_examples_hold_every_operation_type() -> None:
+    from schemagen.migrations import operations
+
+    every = {
+        cls for name in operations.__all__
+        if isinstance(cls := getattr(operations, name), type)
+        and issubclass(cls, Operation) and cls is not Operation
+    }
+    assert {type(op) for op in EXAMPLES} == every
+
+
 @pytest.mark.parametrize("op", EXAMPLES, ids=lambda op: type(op).__name__)
 def test_reverse_reverse_is_identity(op: Operation) -> None:
     assert op.reverse().reverse() == op

@@ -1,0 +1,222 @@
+"""The migration corpus covers every operation the issue lists (no database needed).
+
+Each corpus case is loaded as ``schemagen`` loads ``schema/`` and diffed; the
+operations of its upgrade and of its downgrade (both run on PostgreSQL by
+``test_migration_corpus``) are classified into the features below. Every
+feature must be exercised by at least one case, and the coverage table in
+``tests/corpus/README.md`` must name, per feature, cases that really exercise it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from migration_harness import Case, load_case, write_schema
+from schemagen.api import load_schema
+from schemagen.config import load_project
+from schemagen.migrations.diff import diff
+from schemagen.migrations.operations import (
+    AddColumn,
+    AddConstraint,
+    AddEnumValue,
+    AddPrimaryKey,
+    AlterColumn,
+    AlterTableComment,
+    CreateEnum,
+    CreateExtension,
+    CreateIndex,
+    CreateTable,
+    DropColumn,
+    DropConstraint,
+    DropEnum,
+    DropEnumValue,
+    DropExtension,
+    DropIndex,
+    DropPrimaryKey,
+    DropTable,
+    Operation,
+    Plan,
+    RenameColumn,
+    RenameConstraint,
+    RenameTable,
+    ReplaceEnum,
+)
+from schemagen.migrations.typechange import needs_using
+from schemagen.model import CheckConstraint, ForeignKey, Schema, UniqueConstraint
+
+CORPUS = Path(__file__).parent / "corpus"
+README = CORPUS / "README.md"
+
+
+class Change:
+    """One corpus case as plans: its upgrade, its downgrade, and both schemas."""
+
+    def __init__(self, case: Case, old: Schema, new: Schema) -> None:
+        self.case, self.old, self.new = case, old, new
+        self.upgrade: Plan = diff(old, new)
+        self.ops: tuple[Operation, ...] = (
+            self.upgrade.operations + self.upgrade.reverse().operations
+        )
+
+    def any(self, kind: type | tuple[type, ...], test: Callable[..., bool] = bool) -> bool:
+        return any(isinstance(op, kind) and test(op) for op in self.ops)
+
+
+def _altered(what: Callable[[AlterColumn], bool]) -> Callable[[Change], bool]:
+    return lambda c: c.any(AlterColumn, what)
+
+
+def _constraint(op_type: type, kind: type) -> Callable[[Change], bool]:
+    return lambda c: c.any(op_type, lambda op: isinstance(op.constraint, kind))
+
+
+def _index(what: Callable[[CreateIndex], bool]) -> Callable[[Change], bool]:
+    return lambda c: c.any(CreateIndex, what)
+
+
+def _fk_cycle(c: Change) -> bool:
+    created = {op.entity.table for op in c.upgrade.operations if isinstance(op, CreateTable)}
+    return any(
+        isinstance(op, AddConstraint) and isinstance(op.constraint, ForeignKey)
+        and op.table in created for op in c.upgrade.operations
+    )
+
+
+def _on_delete_changed(c: Change) -> bool:
+    dropped = {(op.table, op.constraint.name) for op in c.upgrade.operations
+               if isinstance(op, DropConstraint) and isinstance(op.constraint, ForeignKey)}
+    return any(isinstance(op, AddConstraint) and (op.table, op.constraint.name) in dropped
+               for op in c.upgrade.operations)
+
+
+def _self_fk(c: Change) -> bool:
+    return any(fk.ref_table == ent.table for ent in c.new.entities for fk in ent.foreign_keys
+               if ent.table not in {e.table for e in c.old.entities}
+               or fk not in c.old.entity_by_table(ent.table).foreign_keys)
+
+
+def _new_enum_new_column(c: Change) -> bool:
+    created = {op.enum.db_name for op in c.upgrade.operations if isinstance(op, CreateEnum)}
+    names = {en.name: en.db_name for en in c.new.enums}
+    return c.any(AddColumn, lambda op: op.column.type.kind == "enum"
+                 and names.get(op.column.type.enum, op.column.type.enum) in created)
+
+
+def _mixin_added(c: Change) -> bool:
+    before = {e.name: set(e.mixins) for e in c.old.entities}
+    return any(set(e.mixins) - before.get(e.name, set(e.mixins)) for e in c.new.entities)
+
+
+def _rows_survive(kind: type) -> Callable[[Change], bool]:
+    return lambda c: c.any(kind) and bool(c.case.setup) and bool(c.case.check_after)
+
+
+def _value_in_the_middle(op: AddEnumValue) -> bool:
+    return op.before is not None and op.before != op.remaining[0]
+
+
+#: Feature -> predicate over a case. Names are those of the README table.
+FEATURES: dict[str, Callable[[Change], bool]] = {
+    "create table": lambda c: c.any(CreateTable),
+    "drop table": lambda c: c.any(DropTable),
+    "add column": lambda c: c.any(AddColumn),
+    "drop column": lambda c: c.any(DropColumn),
+    "alter type with USING cast": _altered(lambda op: needs_using(op.old.type, op.new.type)),
+    "alter type without cast": _altered(
+        lambda op: op.old.type != op.new.type and not needs_using(op.old.type, op.new.type)
+    ),
+    "alter nullability": _altered(lambda op: op.old.nullable != op.new.nullable),
+    "alter server default": _altered(lambda op: op.old.default != op.new.default),
+    "alter column comment": _altered(lambda op: op.old.description != op.new.description),
+    "table comment": lambda c: c.any(AlterTableComment),
+    "rename table (rows kept)": _rows_survive(RenameTable),
+    "rename column (rows kept)": _rows_survive(RenameColumn),
+    "rename constraint or index": lambda c: c.any(RenameConstraint),
+    "index method (gin, brin, hash)": _index(lambda op: op.index.using != "btree"),
+    "index operator class": _index(lambda op: bool(op.index.ops)),
+    "partial index (where)": _index(lambda op: op.index.where is not None),
+    "covering index (include)": _index(lambda op: bool(op.index.include)),
+    "unique index": _index(lambda op: op.index.unique),
+    "index CONCURRENTLY on an existing table": _index(lambda op: op.concurrently),
+    "index with concurrently: false": _index(lambda op: not op.concurrently),
+    "drop index CONCURRENTLY": lambda c: c.any(DropIndex, lambda op: op.concurrently),
+    "add unique constraint": _constraint(AddConstraint, UniqueConstraint),
+    "drop unique constraint": _constraint(DropConstraint, UniqueConstraint),
+    "add check constraint": _constraint(AddConstraint, CheckConstraint),
+    "drop check constraint": _constraint(DropConstraint, CheckConstraint),
+    "add foreign key": _constraint(AddConstraint, ForeignKey),
+    "drop foreign key": _constraint(DropConstraint, ForeignKey),
+    "on_delete changed (drop + add)": _on_delete_changed,
+    "primary key dropped and added": lambda c: c.any(DropPrimaryKey) and c.any(AddPrimaryKey),
+    "create enum": lambda c: c.any(CreateEnum),
+    "drop enum": lambda c: c.any(DropEnum),
+    "enum value ADD VALUE BEFORE": lambda c: c.any(AddEnumValue, lambda op: op.before),
+    "enum value ADD VALUE AFTER": lambda c: c.any(AddEnumValue, lambda op: op.after),
+    "enum value removed (new type, cast, swap)": lambda c: c.any(
+        (ReplaceEnum, DropEnumValue), lambda op: op.destructive
+    ),
+    "create extension": lambda c: c.any(CreateExtension),
+    "drop extension": lambda c: c.any(DropExtension),
+    "foreign-key cycle (ADD CONSTRAINT after both tables)": _fk_cycle,
+    "enum value added in the middle": lambda c: c.any(AddEnumValue, _value_in_the_middle),
+    "new enum used by a new column": _new_enum_new_column,
+    "self-referencing foreign key": _self_fk,
+    "composite primary key": lambda c: c.any(
+        CreateTable, lambda op: len(op.entity.primary_key.columns) > 1
+    ),
+    "mixin added to an entity": _mixin_added,
+}
+
+
+def _load(root: Path, files: dict[str, str]) -> Schema:
+    write_schema(root, files)
+    schema = load_schema(load_project(root)).schema
+    assert schema is not None
+    return schema
+
+
+def _changes(tmp: Path) -> tuple[Change, ...]:
+    found = []
+    for folder in sorted(p for p in CORPUS.iterdir() if (p / "before").is_dir()):
+        case = load_case(folder)
+        root = tmp / case.name
+        old, new = _load(root / "old", case.before), _load(root / "new", case.after)
+        found.append(Change(case, old, new))
+    return tuple(found)
+
+
+@pytest.fixture(scope="module")
+def changes(tmp_path_factory: pytest.TempPathFactory) -> tuple[Change, ...]:
+    return _changes(tmp_path_factory.mktemp("corpus"))
+
+
+def covering(changes: tuple[Change, ...]) -> dict[str, list[str]]:
+    """Feature -> the names of the cases that exercise it."""
+    return {name: [c.case.name for c in changes if test(c)] for name, test in FEATURES.items()}
+
+
+def readme_table() -> dict[str, list[str]]:
+    """The README's ``| feature | cases |`` rows."""
+    rows = {}
+    for line in README.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 2 and cells[0] in FEATURES:
+            rows[cells[0]] = re.findall(r"`(\d\d_\w+)`", cells[1])
+    return rows
+
+
+def test_every_operation_is_exercised_by_a_case(changes: tuple[Change, ...]) -> None:
+    missing = [name for name, cases in covering(changes).items() if not cases]
+    assert not missing, f"no corpus case exercises: {missing}"
+
+
+def test_the_readme_coverage_table_is_true(changes: tuple[Change, ...]) -> None:
+    table, actual = readme_table(), covering(changes)
+    assert sorted(table) == sorted(FEATURES), "the README table lists other features"
+    for name, cases in table.items():
+        assert cases, f"README: no case named for {name!r}"
+        wrong = [case for case in cases if case not in actual[name]]
+        assert not wrong, f"README: {wrong} do not exercise {name!r}; these do: {actual[name]}"
