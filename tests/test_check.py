@@ -369,3 +369,37 @@ def test_missing_project_folder_exits_2(tmp_path: Path) -> None:
     result = check(tmp_path / "nowhere")
     assert result.exit_code == 2
     assert result.output.strip() == f"project folder {tmp_path / 'nowhere'} does not exist"
+
+
+def test_no_revision_yet_lists_the_first_revision(tmp_path: Path) -> None:
+    root = tmp_path / "fresh"
+    (root / "schema").mkdir(parents=True)
+    (root / "pyproject.toml").write_text(PYPROJECT)
+    (root / "schema" / "shop.yaml").write_text(SHOP_YAML)
+    assert CliRunner().invoke(main, ["build", "--project", str(root)]).exit_code == 0
+    report = check_project(root)
+    assert {f.kind for f in report.findings} == {"pending"}
+    header, *ops = [f.message for f in report.findings]
+    assert header == f"changed and there is no revision yet: {len(ops)} pending operation(s)"
+    assert "+ table stores" in " ".join(ops) and "+ extension pg_trgm" in " ".join(ops)
+    assert report.findings[0].hint.startswith("run `schemagen migrate")
+    assert report.summary().endswith(f"({report.files_checked} generated files, no revisions)")
+
+
+def test_a_long_pending_list_is_cut(shop: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from schemagen import drift
+
+    path = shop / "schema" / "shop.yaml"
+    extra = "".join(f"      extra_{i}: {{type: text, nullable: true}}\n" for i in range(5))
+    path.write_text(path.read_text().replace(SKU_LINE, SKU_LINE + extra))
+    monkeypatch.setattr(drift, "MAX_PENDING_LISTED", 3)
+    pending = [
+        f.message for f in check_project(shop, use_cache=False).findings if f.kind == "pending"
+    ]
+    assert pending == [
+        "changed since revision 001: 5 pending operation(s)",
+        "+ column products.extra_0 text",
+        "+ column products.extra_1 text",
+        "+ column products.extra_2 text",
+        "... and 2 more (see `schemagen plan`)",
+    ]
