@@ -202,6 +202,10 @@ def test_enum_values_in_the_database_are_the_yaml_values(
 # --- hostile strings ------------------------------------------------------------------
 
 FROM_DEFAULT = "it's \"quoted\" \\ {{ x }} {% y %} | <i>"
+HOSTILE = (
+    "'''triple''' \"\"\"triple\"\"\" \\ \\n \\\n{{ x }} {% if %} {# c #} | a | <b>b</b> &amp; "
+    ":name %(x)s %s ? $1 -- /* \t\r\n\u00e9\u2028\U0001f600 \\"
+)
 
 
 def test_hostile_defaults_and_values_round_trip_exactly(tricky: tuple[ModuleType, Any]) -> None:
@@ -212,11 +216,13 @@ def test_hostile_defaults_and_values_round_trip_exactly(tricky: tuple[ModuleType
         order = m.Order(select="plain")
         session.add(order)
         session.add(m.Order(select="{{ x }} '; DROP TABLE \"order\"; --", mood=m.Mood("{{ x }}")))
+        session.add(m.Order(select=HOSTILE, from_=HOSTILE, text=HOSTILE, note=HOSTILE))
         session.commit()
         session.add(m.User(order=order))
         session.commit()
     with Session(engine) as session:
-        first, second = session.query(m.Order).order_by(m.Order.id).all()
+        first, second, third = session.query(m.Order).order_by(m.Order.id).all()
+        assert (third.select, third.from_, third.text, third.note) == (HOSTILE,) * 4
         assert first.from_ == FROM_DEFAULT
         assert first.text == "10:30, at :30 or :x, 50% off"
         assert first.mood is m.Mood.IT_S and first.mood.value == "it's"
