@@ -216,13 +216,15 @@ def test_hostile_defaults_and_values_round_trip_exactly(tricky: tuple[ModuleType
         order = m.Order(select="plain")
         session.add(order)
         session.add(m.Order(select="{{ x }} '; DROP TABLE \"order\"; --", mood=m.Mood("{{ x }}")))
-        session.add(m.Order(select=HOSTILE, from_=HOSTILE, text=HOSTILE, note=HOSTILE))
+        # `from` is varchar(50): the last 50 characters keep the worst of it
+        session.add(m.Order(select=HOSTILE, from_=HOSTILE[-50:], text=HOSTILE, note=HOSTILE))
         session.commit()
         session.add(m.User(order=order))
         session.commit()
     with Session(engine) as session:
         first, second, third = session.query(m.Order).order_by(m.Order.id).all()
-        assert (third.select, third.from_, third.text, third.note) == (HOSTILE,) * 4
+        assert (third.select, third.text, third.note) == (HOSTILE,) * 3
+        assert third.from_ == HOSTILE[-50:]
         assert first.from_ == FROM_DEFAULT
         assert first.text == "10:30, at :30 or :x, 50% off"
         assert first.mood is m.Mood.IT_S and first.mood.value == "it's"
