@@ -99,3 +99,11 @@ def test_masked_hides_a_password_that_doubles_as_user_or_database_name() -> None
     parsed = parse("postgresql://hunter2:hunter2@db:5432/hunter2")
     assert parsed.masked() == "postgresql://***:***@db:5432/***"
     assert parse("postgresql://app:pw@db/shop").masked() == "postgresql://app:***@db/shop"
+
+
+def test_an_unparsable_url_is_a_masked_error_not_a_traceback() -> None:
+    with pytest.raises(DatabaseError) as info:
+        parse("postgresql://app:hunter2@[::1/shop?password=hunter2")
+    message = str(info.value)
+    assert message.startswith("not a valid database URL: postgresql://app:***@[::1/shop")
+    assert "hunter2" not in message and "Invalid IPv6 URL" in message

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from .errors import DatabaseError
 
@@ -55,6 +55,8 @@ _DRIVER_ONLY_PARAMS = frozenset(
 
 #: Seconds to wait for a server that does not answer, unless the URL says otherwise.
 DEFAULT_CONNECT_TIMEOUT = "10"
+
+_QUERY_PASSWORD = re.compile(r"([?&]password=)[^&#]*")
 
 _URL_IN_TEXT = re.compile(r"postgres(?:ql)?(?:\+[A-Za-z0-9_]+)?://[^\s'\"<>]+")
 
@@ -101,7 +103,10 @@ def parse(url: str) -> DatabaseUrl:
         )
     if driver and driver.lower() not in KNOWN_DRIVERS:
         raise DatabaseError(f"unknown PostgreSQL driver {driver!r} in {mask(text)}")
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError as exc:  # e.g. "Invalid IPv6 URL" for an unclosed [
+        raise DatabaseError(f"not a valid database URL: {mask(text)} ({exc})") from None
     params = _netloc_params(parts.netloc)
     dbname = unquote(parts.path.lstrip("/"))
     if dbname:
@@ -191,12 +196,9 @@ def _split_authority(rest: str) -> tuple[str, str, str]:
 
 
 def _mask_query_password(url: str) -> str:
-    parts = urlsplit(url)
-    if "password=" not in parts.query:
-        return url
-    pairs = parse_qsl(parts.query, keep_blank_values=True)
-    query = "&".join(f"{quote(k)}={'***' if k == 'password' else quote(v)}" for k, v in pairs)
-    return urlunsplit(parts._replace(query=query))
+    """``?password=...`` / ``&password=...`` -> ``password=***``; never raises, since
+    it also masks URLs too broken to parse (which are reported as such)."""
+    return _QUERY_PASSWORD.sub(r"\1***", url)
 
 
 def redact(text: str, secret: str | None = None) -> str:
