@@ -253,6 +253,23 @@ def test_written_files_are_world_readable_and_no_temp_files_remain(tmp_path: Pat
     assert (tmp_path / "c.txt").read_bytes() == b"z"
 
 
+def test_a_failed_write_leaves_the_old_file_and_no_temp_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new bytes go to a temp file that is renamed over the target: when the
+    rename fails (disk full, permissions), readers still see the whole old file."""
+    write_files(tmp_path, {"m.py": "old\n"})
+
+    def fail(src: object, dst: object) -> None:
+        raise OSError("no space left on device")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(OSError, match="no space"):
+        write_files(tmp_path, {"m.py": "new\n"})
+    assert (tmp_path / "m.py").read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["m.py"]
+
+
 # --- templates --------------------------------------------------------------------
 
 
