@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import textwrap
 from pathlib import Path
@@ -110,6 +111,10 @@ def test_second_revision_adds_enum_value_in_place_and_index_concurrently(tmp_pat
     assert 'revision: str = "001"' in text and 'down_revision: str | None = "000"' in text
     assert "autocommit_block()" in text and "postgresql_concurrently=True" in text
     assert "ADD VALUE IF NOT EXISTS 'paused' BEFORE 'draft'" in text
+    # migrate rebuilt what build writes: build and check find nothing left to do.
+    assert "wrote generated/models.py" in out
+    assert run(root, "build").strip().endswith("files up to date")
+    assert run(root, "check").startswith("check OK")
 
 
 def test_destructive_change_is_refused_then_marked(tmp_path: Path) -> None:
@@ -257,3 +262,56 @@ def test_primary_key_moved_off_dropped_columns(pg: object, tmp_path: Path) -> No
         check_after=[Check("SELECT count(*) FROM links", "0")],
     )
     prove(pg, case, tmp_path / "project")  # type: ignore[arg-type]
+
+
+DESTRUCTIVE_EDITS = {
+    "drop table": (
+        lambda y: y.split("  Product:\n")[0],
+        "drops table products and its rows",
+    ),
+    "drop column": (
+        lambda y: y.replace("      legacy: {type: text, nullable: true}\n", ""),
+        "drops column stores.legacy and its values",
+    ),
+    "drop enum": (
+        lambda y: y.replace("enums:\n  ProductStatus:\n    values: [active, draft]\n", "").replace(
+            "{type: enum, enum: ProductStatus, default: active}",
+            "{type: string, length: 20, default: active}",
+        ),
+        "drops enum type product_status",
+    ),
+    "drop enum value": (
+        lambda y: y.replace("values: [active, draft]", "values: [active]"),
+        "removes value(s) 'draft' from enum product_status",
+    ),
+    "narrow a type": (
+        lambda y: y.replace("string, length: 100}", "string, length: 20}"),
+        "narrows stores.name from character varying(100) to character varying(20)",
+    ),
+    "NOT NULL without default": (
+        lambda y: y.replace("legacy: {type: text, nullable: true}", "legacy: {type: text}"),
+        "sets NOT NULL on stores.legacy, which has no default",
+    ),
+    "new NOT NULL column without default": (
+        lambda y: y.replace("      legacy:", "      email: {type: text}\n      legacy:"),
+        "adds NOT NULL column stores.email without a default",
+    ),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(DESTRUCTIVE_EDITS))
+def test_each_data_losing_change_is_refused_with_its_reason_then_marked(
+    tmp_path: Path, edit: str
+) -> None:
+    change, reason = DESTRUCTIVE_EDITS[edit]
+    root = _project(tmp_path / "p", BASE)
+    run(root, "migrate", "-m", "initial")
+    (root / "schema/shop.yaml").write_text(change(textwrap.dedent(BASE)))
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    out = run(root, "migrate", "-m", "risky", code=1)
+    assert reason in out and "--allow-destructive" in out and "Nothing was written" in out
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+    run(root, "migrate", "-m", "risky", "--allow-destructive")
+    text = (root / "generated/migrations/versions/001_risky.py").read_text()
+    unwrapped = re.sub(r"\n *#   ", " ", text)  # long comments wrap onto "#   " lines
+    assert f"    # DESTRUCTIVE: {reason}" in unwrapped.split("def downgrade")[0]
