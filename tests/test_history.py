@@ -86,12 +86,24 @@ def test_snapshot_not_matching_its_revision_cannot_be_rehashed(tmp_path: Path) -
         rehash(project)
 
 
+def test_snapshot_without_its_revision_is_reported(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    _two_revisions(project)
+    stray = project.migrations_dir / "snapshots" / "002.json"
+    stray.write_text(schema(stores()).to_json())
+    _assert_refused(project, "snapshots/002.json belongs to no revision")
+    assert "delete the snapshot" in _message(project)
+
+
 def test_two_heads_are_reported(tmp_path: Path) -> None:
     project = _project(tmp_path)
     _two_revisions(project)
     rev = next(project.versions_dir.glob("001_*.py"))
     shutil.copy(rev, project.versions_dir / "001_other_branch.py")
     _assert_refused(project, "two heads")
+    message = _message(project)  # what to do: keep one, rehash, migrate the other again
+    assert "001_other_branch.py" in message and "schemagen rehash" in message
+    assert "schemagen migrate" in message
 
 
 def test_gap_is_reported(tmp_path: Path) -> None:

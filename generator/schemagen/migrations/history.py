@@ -99,6 +99,7 @@ def load_history(project: Project, *, verify_sums: bool = True) -> History:
     _check_chain(project, revisions)
     for rev in revisions:
         _check_snapshot(project, rev)
+    _check_stray_snapshots(project, revisions)
     history = History(project, tuple(revisions))
     if verify_sums:
         _check_sums(history)
@@ -205,6 +206,20 @@ def _check_snapshot(project: Project, rev: Revision) -> None:
             f"{where} does not match revision {project.relative(rev.path)} (its sha256 "
             "differs from the one the revision recorded). The snapshot was edited or "
             "replaced; restore it from version control."
+        )
+
+
+def _check_stray_snapshots(project: Project, revisions: list[Revision]) -> None:
+    # A snapshot without its revision (a revision deleted, or a half-undone
+    # migrate) would otherwise be overwritten silently by the next migrate.
+    owned = {rev.snapshot_path.name for rev in revisions}
+    folder = snapshots_dir(project)
+    stray = sorted(p for p in folder.glob("*.json") if p.name not in owned)
+    if stray:
+        where = project.relative(stray[0])
+        raise MigrationError(
+            f"{where} belongs to no revision in {project.relative(project.versions_dir)}: "
+            f"restore revision {stray[0].stem} from version control, or delete the snapshot."
         )
 
 
