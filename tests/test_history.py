@@ -161,3 +161,35 @@ def test_flagship_history_verifies_and_regenerates_byte_for_byte(tmp_path: Path)
     for name in ("versions/000_initial_schema.py", "versions/001_add_performance_indexes.py",
                  "snapshots/000.json", "snapshots/001.json", "schemagen.sum"):
         assert (ours / name).read_bytes() == (committed / name).read_bytes(), name
+
+
+#: The indexes the seed document lists as the key ones (README of the original project).
+SEED_INDEXES = {
+    ("stores", "idx_stores_shop_domain"), ("stores", "idx_stores_subscription_status"),
+    ("products", "idx_products_store_status"), ("products", "idx_products_title_search"),
+    ("product_variants", "idx_variants_sku"), ("product_variants", "idx_variants_product_id"),
+}
+
+
+def test_flagship_001_adds_the_seed_and_declared_indexes_concurrently() -> None:
+    """Revision 001 is a real second change: only CREATE INDEX CONCURRENTLY, one per
+    declared index that 000 lacks, the seed document's key indexes among them."""
+    from schemagen.api import load_schema
+    from schemagen.migrations.diff import diff
+    from schemagen.migrations.operations import CreateIndex
+
+    project = load_project(REPO)
+    first, second = load_history(project).revisions
+    plan = diff(first.snapshot, load_schema(project).schema)  # type: ignore[arg-type]
+    assert plan.operations and all(
+        isinstance(op, CreateIndex) and op.concurrently for op in plan.operations
+    )
+    added = {(op.table, op.index.name) for op in plan.operations}  # type: ignore[attr-defined]
+    declared = {(e.table, ix.name) for e in second.snapshot.entities for ix in e.indexes}
+    before = {(e.table, ix.name) for e in first.snapshot.entities for ix in e.indexes}
+    assert added == declared - before
+    assert SEED_INDEXES <= added
+    text = second.path.read_text(encoding="utf-8")
+    # Built and (in the downgrade) dropped concurrently, outside the transaction.
+    assert text.count("postgresql_concurrently=True") == 2 * len(added)
+    assert text.count("with op.get_context().autocommit_block():") == 2
