@@ -13,7 +13,7 @@ defines it, with one location map for the whole folder.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -283,19 +283,30 @@ def _too_deep(text: str) -> yaml.Mark | None:
     Composing is recursive (in PyYAML and in libyaml), so a file nested
     thousands deep would crash it; the event parser is not recursive.
     """
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    depth = 0
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            return _first_too_deep(yaml.parse(text, Loader=fast))
+        except yaml.YAMLError:
+            # Newer libyaml (PyPI's PyYAML 6.0.4 wheels) stops at its own nesting
+            # limit with an error; the pure-Python parser says where ours is passed.
+            pass
     try:
-        for event in yaml.parse(text, Loader=loader):
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > _MAX_DEPTH:
-                    mark: yaml.Mark = event.start_mark
-                    return mark
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
+        return _first_too_deep(yaml.parse(text, Loader=yaml.SafeLoader))
     except yaml.YAMLError:
         return None  # composing reports it, in PyYAML's words
+
+
+def _first_too_deep(events: Iterator[yaml.Event]) -> yaml.Mark | None:
+    depth = 0
+    for event in events:
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > _MAX_DEPTH:
+                mark: yaml.Mark = event.start_mark
+                return mark
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
     return None
 
 
