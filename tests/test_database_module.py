@@ -71,11 +71,24 @@ def test_special_characters_in_the_password_survive(database: ModuleType) -> Non
     assert database.async_url("postgres://u:p%40ss@localhost/shop").password == "p@ss"
 
 
-def test_sslmode_and_ssl_are_translated_between_drivers(database: ModuleType) -> None:
-    asy = database.async_url("postgresql://u@h/db?sslmode=require&application_name=x")
-    assert dict(asy.query) == {"ssl": "require", "application_name": "x"}
-    syn = database.sync_url("postgresql+asyncpg://u@h/db?ssl=true")
-    assert dict(syn.query) == {"sslmode": "require"}
+def test_url_parameters_are_translated_between_drivers(database: ModuleType) -> None:
+    """asyncpg takes only its own keywords from the URL (any other is a TypeError),
+    and libpq rejects asyncpg's: each side gets the parameters it understands."""
+    given = "postgresql://u@h/db?sslmode=require&application_name=x&connect_timeout=7"
+    assert dict(database.async_url(given).query) == {"ssl": "require"}
+    assert database.async_connect_args(given) == {
+        "timeout": 7.0, "dsn": "postgresql://?application_name=x"}
+    assert dict(database.sync_url(given).query) == {
+        "sslmode": "require", "application_name": "x", "connect_timeout": "7"}
+    written_for_asyncpg = (
+        "postgresql+asyncpg://u@h/db?ssl=true&prepared_statement_cache_size=0&timeout=3")
+    assert dict(database.sync_url(written_for_asyncpg).query) == {
+        "sslmode": "require", "connect_timeout": "3"}
+    assert dict(database.async_url(written_for_asyncpg).query) == {
+        "ssl": "require", "prepared_statement_cache_size": "0"}
+    assert database.async_connect_args(written_for_asyncpg) == {"timeout": 3.0}
+    with pytest.raises(database.DatabaseNotConfigured, match="connect_timeout must be"):
+        database.async_connect_args("postgresql://u@h/db?connect_timeout=soon")
 
 
 def test_import_without_database_url_works_and_use_raises_clearly(database: ModuleType) -> None:
@@ -194,6 +207,32 @@ def test_engines_work_against_postgres_without_leaking_the_password(
 
     assert asyncio.run(query()) == pg_db
     engine.dispose()
+
+
+def test_libpq_parameters_reach_the_server_through_both_engines(
+    database: ModuleType, pg: PgCluster, pg_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import text
+
+    monkeypatch.setenv("DATABASE_URL", pg.libpq_url(pg_db) + (
+        "?application_name=my%20app&connect_timeout=5&options=-c%20search_path%3Dpg_catalog"
+        "&sslmode=disable"
+    ))
+    query = text("SELECT current_setting('application_name'), current_setting('search_path')")
+    with database.db_engine.connect() as conn:
+        assert tuple(conn.execute(query).one()) == ("my app", "pg_catalog")
+    database.db_engine.dispose()
+
+    async def run() -> tuple[str, str]:
+        engine = database.async_db_engine
+        try:
+            async with engine.connect() as conn:
+                row = (await conn.execute(query)).one()
+                return str(row[0]), str(row[1])
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(run()) == ("my app", "pg_catalog")
 
 
 def test_get_db_yields_a_closed_after_use_session(

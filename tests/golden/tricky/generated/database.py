@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Iterator
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import URL, make_url
@@ -38,6 +39,29 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 # libpq spells TLS "sslmode", asyncpg spells it "ssl"; the values are the same words.
 _ASYNCPG_SSL = {"true": "require", "false": "disable", "1": "require", "0": "disable"}
+
+#: asyncpg.connect() keywords that libpq has no parameter for: psycopg would reject
+#: them, so a URL written for asyncpg loses them on the sync side.
+_ASYNCPG_ONLY = frozenset(
+    {
+        "direct_tls",
+        "command_timeout",
+        "statement_cache_size",
+        "max_cached_statement_lifetime",
+        "max_cacheable_statement_size",
+        "prepared_statement_cache_size",  # SQLAlchemy's asyncpg dialect's own
+    }
+)
+
+#: URL parameters that asyncpg.connect() takes as keywords (SQLAlchemy passes the
+#: URL's query that way): any other would be a TypeError.
+_ASYNCPG_KEYWORDS = _ASYNCPG_ONLY | {
+    "ssl",
+    "passfile",
+    "target_session_attrs",
+    "krbsrvname",
+    "gsslib",
+}
 
 
 class DatabaseNotConfigured(RuntimeError):
@@ -93,21 +117,50 @@ def configured_url(raw: str | None = None) -> URL:
 def sync_url(raw: str | None = None) -> URL:
     """The URL for the sync engine: any PostgreSQL URL, driven by psycopg 3."""
     url = configured_url(raw).set(drivername=SYNC_DRIVER)
-    if "ssl" in url.query and "sslmode" not in url.query:
-        ssl = str(url.query["ssl"])
-        url = url.difference_update_query(["ssl"]).update_query_dict(
-            {"sslmode": _ASYNCPG_SSL.get(ssl.lower(), ssl)}
-        )
-    return url
+    query = dict(url.query)
+    if "ssl" in query:
+        ssl = str(query.pop("ssl"))
+        query.setdefault("sslmode", _ASYNCPG_SSL.get(ssl.lower(), ssl))
+    if "timeout" in query:
+        query.setdefault("connect_timeout", query.pop("timeout"))
+    return url.set(query={k: v for k, v in query.items() if k not in _ASYNCPG_ONLY})
 
 
 def async_url(raw: str | None = None) -> URL:
-    """The URL for the async engine: any PostgreSQL URL, driven by asyncpg."""
+    """The URL for the async engine: any PostgreSQL URL, driven by asyncpg.
+
+    SQLAlchemy hands the URL's parameters to ``asyncpg.connect()`` as keywords, so
+    only those it takes stay; :func:`async_connect_args` carries libpq's others.
+    """
     url = configured_url(raw).set(drivername=ASYNC_DRIVER)
-    if "sslmode" in url.query:
-        ssl = url.query["sslmode"]
-        url = url.difference_update_query(["sslmode"]).update_query_dict({"ssl": ssl})
-    return url
+    query = dict(url.query)
+    ssl = str(query.get("ssl", query.get("sslmode", "")))
+    if ssl:
+        query["ssl"] = _ASYNCPG_SSL.get(ssl.lower(), ssl)
+    return url.set(query={k: v for k, v in query.items() if k in _ASYNCPG_KEYWORDS})
+
+
+def async_connect_args(raw: str | None = None) -> dict[str, Any]:
+    """Arguments of ``asyncpg.connect()`` for libpq's parameters it has no keyword for.
+
+    ``connect_timeout`` becomes ``timeout``; the rest (``application_name``,
+    ``options``, ``sslrootcert``, ...) go in a DSN, which asyncpg reads as libpq.
+    """
+    args: dict[str, Any] = {}
+    rest: dict[str, str | tuple[str, ...]] = {}
+    for key, value in configured_url(raw).query.items():
+        if key in ("connect_timeout", "timeout"):
+            try:
+                args["timeout"] = float(str(value))
+            except ValueError:
+                raise DatabaseNotConfigured(
+                    f"{ENV_VAR}: connect_timeout must be a number of seconds"
+                ) from None
+        elif key not in _ASYNCPG_KEYWORDS and key != "sslmode":
+            rest[key] = value
+    if rest:
+        args["dsn"] = "postgresql://?" + urlencode(rest, doseq=True)
+    return args
 
 
 @cache
@@ -119,7 +172,7 @@ def get_engine() -> Engine:
 @cache
 def get_async_engine() -> AsyncEngine:
     """The async engine, created on first use."""
-    return create_async_engine(async_url())
+    return create_async_engine(async_url(), connect_args=async_connect_args())
 
 
 @cache
