@@ -81,9 +81,11 @@ class Case:
     check_after: list[Check] = field(default_factory=list)  # at revision 001
     check_down: list[Check] = field(default_factory=list)  # back at revision 000
     xfail: str | None = None  # a known engine bug (reason), see the corpus test
-    # Index names revision 001 must create CONCURRENTLY (outside a transaction) / plainly.
+    # Index names revision 001 must create CONCURRENTLY (outside a transaction) / plainly,
+    # and those it must drop CONCURRENTLY (outside a transaction).
     concurrent_indexes: list[str] = field(default_factory=list)
     plain_indexes: list[str] = field(default_factory=list)
+    concurrent_drops: list[str] = field(default_factory=list)
 
     @classmethod
     def from_dicts(
@@ -118,6 +120,7 @@ def load_case(folder: Path) -> Case:
         xfail=meta.get("xfail"),
         concurrent_indexes=list(meta.get("concurrent_indexes", [])),
         plain_indexes=list(meta.get("plain_indexes", [])),
+        concurrent_drops=list(meta.get("concurrent_drops", [])),
         **checks,
     )
 
@@ -224,8 +227,14 @@ def offline_sql(root: Path, revisions_range: str) -> str:
     return buffer.getvalue()
 
 
-def index_statements(sql: str) -> dict[str, tuple[str, bool]]:
-    """``{index name: (CREATE INDEX statement, inside a transaction?)}`` of offline SQL."""
+_INDEX_STATEMENT = re.compile(
+    r"(CREATE|DROP) (?:UNIQUE )?INDEX (?:CONCURRENTLY )?(?:IF (?:NOT )?EXISTS )?(\w+)"
+)
+
+
+def index_statements(sql: str, verb: str = "CREATE") -> dict[str, tuple[str, bool]]:
+    """``{index name: (statement, inside a transaction?)}`` of the offline SQL's
+    ``CREATE INDEX`` (or, with ``verb="DROP"``, ``DROP INDEX``) statements."""
     found: dict[str, tuple[str, bool]] = {}
     in_transaction = False
     code = "\n".join(ln for ln in sql.splitlines() if not ln.lstrip().startswith("--"))
@@ -233,23 +242,29 @@ def index_statements(sql: str) -> dict[str, tuple[str, bool]]:
         word = stmt.split(" ", 1)[0].upper()
         if word in ("BEGIN", "COMMIT"):
             in_transaction = word == "BEGIN"
-        match = re.match(r"CREATE (?:UNIQUE )?INDEX (?:CONCURRENTLY )?(?:IF NOT EXISTS )?(\w+)", stmt)
-        if match:
-            found[match.group(1)] = (stmt, in_transaction)
+        match = _INDEX_STATEMENT.match(stmt)
+        if match and match.group(1) == verb:
+            found[match.group(2)] = (stmt, in_transaction)
     return found
 
 
 def assert_index_builds(case: Case, root: Path) -> None:
-    """Revision 001 builds the case's concurrent indexes CONCURRENTLY outside a transaction."""
-    if not (case.concurrent_indexes or case.plain_indexes):
+    """Revision 001 builds (and drops) the case's concurrent indexes CONCURRENTLY
+    outside a transaction, and its plain ones inside."""
+    if not (case.concurrent_indexes or case.plain_indexes or case.concurrent_drops):
         return
-    built = index_statements(offline_sql(root, "000:001"))
+    sql = offline_sql(root, "000:001")
+    built = index_statements(sql)
     for name in case.concurrent_indexes:
         stmt, in_transaction = built[name]
         assert "CONCURRENTLY" in stmt and not in_transaction, f"{name}: {stmt} (in transaction)"
     for name in case.plain_indexes:
         stmt, in_transaction = built[name]
         assert "CONCURRENTLY" not in stmt and in_transaction, f"{name}: {stmt}"
+    dropped = index_statements(sql, "DROP")
+    for name in case.concurrent_drops:
+        stmt, in_transaction = dropped[name]
+        assert "CONCURRENTLY" in stmt and not in_transaction, f"{name}: {stmt} (in transaction)"
 
 
 # --- scratch databases --------------------------------------------------------

@@ -175,6 +175,12 @@ def test_changed_index_is_dropped_first_and_created_last() -> None:
         "- index idx_products_title on products (concurrently)",
         "+ index idx_products_title on products (concurrently)",
     ]
+    plain = dataclasses.replace(gin, concurrently=False)
+    new = schema(stores(), dataclasses.replace(prod, indexes=(plain,)), extensions=("pg_trgm",))
+    assert lines(old, new)[1:] == [  # concurrently: false holds for the drop as well
+        "- index idx_products_title on products",
+        "+ index idx_products_title on products",
+    ]
 
 
 def test_enum_value_added_in_its_place_and_removed_destructively() -> None:

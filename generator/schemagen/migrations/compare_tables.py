@@ -62,12 +62,15 @@ def compare_entity(old: Entity, new: Entity, not_concurrent: NotConcurrent) -> l
             drop=lambda c: DropConstraint(table, c),
         )
 
-    def create(ix: Index) -> Operation:
-        return CreateIndex(table, ix, concurrently=(table, ix.name) not in not_concurrent)
+    # A dropped index no longer says how to build it: concurrently, unless the
+    # index of that name in the new schema (a changed one) says otherwise.
+    def concurrently(ix: Index) -> bool:
+        return (table, ix.name) not in not_concurrent
 
     ops += compare_named(
         table, "index", old.indexes, new.indexes,
-        add=create, drop=lambda ix: DropIndex(table, ix, concurrently=True),
+        add=lambda ix: CreateIndex(table, ix, concurrently(ix)),
+        drop=lambda ix: DropIndex(table, ix, concurrently(ix)),
     )
     return ops
 
