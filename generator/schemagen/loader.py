@@ -22,6 +22,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Issue
+from .loader_plain import load_plain
 from .model import SourceLocation
 
 YamlPath = tuple[str, ...]
@@ -222,6 +223,9 @@ def read_file(path: Path, display: str) -> tuple[RawFile, list[Issue]]:
 
 def parse_text(text: str, display: str) -> tuple[RawFile, list[Issue]]:
     """Parse YAML text as one schema file (see :func:`read_file`)."""
+    plain = load_plain(text, _MAX_NODES, _MAX_DEPTH)
+    if plain is not None:
+        return RawFile(display, plain[0], plain[1]), []
     deep = _too_deep(text)
     if deep is not None:
         return RawFile(display, None), [

@@ -1,0 +1,161 @@
+"""The loader's fast path: plain YAML straight from libyaml's events to data and marks.
+
+Composing a node tree and then walking it (:mod:`schemagen.loader`) costs a
+Python object per node twice over, and a nesting check parses the text a
+second time. Almost every schema file is plain: mappings, lists and scalars,
+no anchors, aliases, merge keys or explicit tags, no repeated or non-text key.
+For such a file, :func:`load_plain` builds the very same data and marks from
+one pass over the event stream. At the first sign of anything else (or any
+YAML error) it answers None and the full loader reads the file, so every
+message about an unusual file comes from one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import yaml
+from yaml.events import (
+    DocumentEndEvent,
+    DocumentStartEvent,
+    Event,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
+from yaml.nodes import ScalarNode
+
+YamlPath = tuple[str, ...]
+Marks = dict[YamlPath, tuple[int, int]]
+
+_STR = "tag:yaml.org,2002:str"
+#: Tags whose value stays text (dates are strings in a schema), as the loader does.
+_AS_TEXT = frozenset({_STR, "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"})
+#: Tags the safe constructor turns into an immutable value (memoized below).
+_CONSTRUCTED = frozenset(
+    {
+        "tag:yaml.org,2002:bool",
+        "tag:yaml.org,2002:int",
+        "tag:yaml.org,2002:float",
+        "tag:yaml.org,2002:null",
+    }
+)
+
+_RESOLVER = yaml.resolver.Resolver()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+# Scalars repeat (true, integer, column names): resolve and construct each once.
+_TAGS: dict[tuple[str, tuple[bool, bool]], str] = {}
+_VALUES: dict[tuple[str, str], Any] = {}
+
+
+class _NotPlain(Exception):
+    """The file needs the full loader."""
+
+
+def load_plain(text: str, max_nodes: int, max_depth: int) -> tuple[dict[str, Any], Marks] | None:
+    """The data and marks of a plain one-document file whose root is a mapping, or None.
+
+    ``max_nodes`` and ``max_depth`` are the full loader's limits; a file that
+    comes near them is left to it, so it reports them in its own words.
+    """
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is None:
+        return None
+    loader = fast(text)
+    try:
+        return _Builder(loader.get_event, max_nodes, max_depth).document()
+    except (_NotPlain, yaml.YAMLError):
+        return None
+    finally:
+        loader.dispose()
+
+
+class _Builder:
+    def __init__(self, get_event: Callable[[], Event], max_nodes: int, max_depth: int) -> None:
+        self.get = get_event
+        self.marks: Marks = {}
+        self.count = 0
+        self.max_nodes = max_nodes
+        self.max_depth = max_depth
+
+    def document(self) -> tuple[dict[str, Any], Marks]:
+        self.expect(StreamStartEvent)
+        self.expect(DocumentStartEvent)
+        data = self.node(self.get(), ())
+        if not isinstance(data, dict):
+            raise _NotPlain
+        self.expect(DocumentEndEvent)
+        self.expect(StreamEndEvent)  # a second document is an error the loader words
+        return data, self.marks
+
+    def expect(self, kind: type[Event]) -> None:
+        if type(self.get()) is not kind:
+            raise _NotPlain
+
+    def node(self, event: Event, path: YamlPath) -> Any:
+        self.count += 1
+        # Stop short of the limits (the nesting check counts the root as level 1).
+        if self.count >= self.max_nodes or len(path) >= self.max_depth - 1:
+            raise _NotPlain
+        kind = type(event)
+        if kind is ScalarEvent:
+            return scalar(event)
+        if kind is MappingStartEvent or kind is SequenceStartEvent:
+            if event.anchor is not None or event.tag is not None:  # type: ignore[attr-defined]
+                raise _NotPlain
+            if kind is MappingStartEvent:
+                return self.mapping(path)
+            return self.sequence(path)
+        raise _NotPlain  # an alias
+
+    def mapping(self, path: YamlPath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        while True:
+            event = self.get()
+            if type(event) is MappingEndEvent:
+                return result
+            if type(event) is not ScalarEvent:
+                raise _NotPlain  # a list or mapping as a key
+            key = scalar(event)
+            if not isinstance(key, str) or key in result:
+                raise _NotPlain  # the loader reports both
+            key_path = (*path, key)
+            mark = event.start_mark
+            self.marks[key_path] = (mark.line + 1, mark.column + 1)
+            result[key] = self.node(self.get(), key_path)
+
+    def sequence(self, path: YamlPath) -> list[Any]:
+        items: list[Any] = []
+        while True:
+            event = self.get()
+            if type(event) is SequenceEndEvent:
+                return items
+            item_path = (*path, str(len(items)))
+            mark = event.start_mark
+            self.marks.setdefault(item_path, (mark.line + 1, mark.column + 1))
+            items.append(self.node(event, item_path))
+
+
+def scalar(event: Any) -> Any:
+    """The value of a scalar event, as the loader's safe constructor makes it."""
+    if event.anchor is not None or event.tag is not None:
+        raise _NotPlain
+    value: str = event.value
+    key = (value, event.implicit)
+    tag = _TAGS.get(key)
+    if tag is None:
+        tag = _TAGS[key] = _RESOLVER.resolve(ScalarNode, value, event.implicit)
+    if tag in _AS_TEXT:
+        return value
+    if tag not in _CONSTRUCTED:
+        raise _NotPlain  # a merge key (<<) or the value tag (=)
+    memo = (tag, value)
+    if memo not in _VALUES:
+        node = ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
+        _VALUES[memo] = _CONSTRUCTOR.construct_object(node, deep=True)
+    return _VALUES[memo]
