@@ -308,6 +308,20 @@ def test_unique_and_check_constraints(pg: PgCluster, shop_db: str) -> None:
     ]
 
 
+def test_a_pretty_printed_case_expression_is_one_line(pg: PgCluster, shop_db: str) -> None:
+    pg.sql(
+        "ALTER TABLE products DROP CONSTRAINT ck_products_price_not_negative, "
+        "ADD CONSTRAINT ck_products_price_not_negative "
+        "CHECK (CASE WHEN price > 0 THEN true ELSE price IS NULL END)",
+        shop_db,
+    )
+    assert lines(pg, shop_db) == [
+        "check constraint ck_products_price_not_negative on products: expression is "
+        "CASE WHEN price > 0::numeric THEN true ELSE price IS NULL END in the database, "
+        "price >= 0::numeric in the schema"
+    ]
+
+
 def test_tables_and_extensions(pg: PgCluster, shop_db: str) -> None:
     pg.sql(
         "CREATE TABLE audit_log (id integer); DROP INDEX idx_products_title_search; "

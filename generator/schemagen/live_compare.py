@@ -11,6 +11,7 @@ This module imports psycopg; only ``schemagen check --database`` loads it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -170,7 +171,13 @@ def compare_table(table: str, exp: TableShape, act: TableShape) -> list[Finding]
 
 
 def _finding(obj: str, message: str, hint: str = "") -> Finding:
-    return Finding("database", obj, message, hint)
+    return Finding("database", obj, _one_line(message), hint)
+
+
+def _one_line(text: str) -> str:
+    """PostgreSQL pretty-prints a CASE in a check or predicate over several indented
+    lines; a finding is one line, so each line break and its indent become a space."""
+    return re.sub(r"\s*\n\s*", " ", text)
 
 
 def _missing_extra(
