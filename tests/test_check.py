@@ -403,3 +403,19 @@ def test_a_long_pending_list_is_cut(shop: Path, monkeypatch: pytest.MonkeyPatch)
         "+ column products.extra_2 text",
         "... and 2 more (see `schemagen plan`)",
     ]
+
+
+def test_two_heads_with_different_ids(shop: Path) -> None:
+    """Two branches each wrote a revision on 000: after the merge, 001 and 002 both
+    say down_revision = "000"."""
+    text = (versions(shop) / "001_add_sku.py").read_text()
+    second = text.replace('revision: str = "001"', 'revision: str = "002"')
+    (versions(shop) / "002_add_sku_again.py").write_text(second)
+    snapshots = shop / "generated" / "migrations" / "snapshots"
+    shutil.copy(snapshots / "001.json", snapshots / "002.json")
+    result = check(shop)
+    assert result.exit_code == 1
+    assert (
+        "  migration history: generated/migrations/versions/002_add_sku_again.py: "
+        "down_revision is '000', expected '001'; two heads or a hand edit. Restore the file."
+    ) in result.output.splitlines()
