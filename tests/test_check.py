@@ -7,6 +7,7 @@ and the exact finding that names it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -419,3 +420,23 @@ def test_two_heads_with_different_ids(shop: Path) -> None:
         "  migration history: generated/migrations/versions/002_add_sku_again.py: "
         "down_revision is '000', expected '001'; two heads or a hand edit. Restore the file."
     ) in result.output.splitlines()
+
+
+def test_unreadable_snapshot_edited_and_rehashed_is_a_finding(shop: Path) -> None:
+    """A snapshot replaced together with the sha256 its revision records, then
+    rehashed: the chain verifies, but the snapshot is not one."""
+    snapshot = shop / "generated" / "migrations" / "snapshots" / "001.json"
+    rev = versions(shop) / "001_add_sku.py"
+    old_sha = hashlib.sha256(snapshot.read_bytes()).hexdigest()
+    snapshot.write_text('{"broken": \n')
+    new_sha = hashlib.sha256(snapshot.read_bytes()).hexdigest()
+    rev.write_text(rev.read_text().replace(old_sha, new_sha))
+    assert CliRunner().invoke(main, ["rehash", "--project", str(shop)]).exit_code == 0
+    result = check(shop)
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert "The migration history is broken:" in lines
+    assert (
+        "  migration history: snapshots/001.json (revision 001) is not a schemagen snapshot "
+        "(JSONDecodeError: Expecting value: line 2 column 1 (char 12))"
+    ) in lines

@@ -23,6 +23,7 @@ MAX_PENDING_LISTED = 50
 
 MIGRATE_HINT = 'run `schemagen migrate -m "<what changed>"` and commit the new revision'
 BUILD_HINT = "run `schemagen build` and commit the result"
+SNAPSHOT_HINT = "restore it (and its revision and schemagen.sum) from version control"
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,15 @@ def pending_findings(state: HistoryState, schema: Schema) -> list[Finding]:
         return []
     from .migrations.diff import diff
 
-    old = Schema.from_json(snapshot_text) if snapshot_text is not None else None
+    try:
+        old = Schema.from_json(snapshot_text) if snapshot_text is not None else None
+    except (ValueError, KeyError, TypeError) as exc:  # its sha256 matched: edited and rehashed
+        name = state.head_snapshot_path.name if state.head_snapshot_path else "snapshot"
+        message = (
+            f"snapshots/{name} (revision {state.head}) is not a schemagen snapshot "
+            f"({type(exc).__name__}: {exc})"
+        )
+        return [Finding("history", "migration history", message, SNAPSHOT_HINT)]
     operations = list(diff(old, schema).operations)
     if not operations:
         return []
