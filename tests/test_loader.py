@@ -233,3 +233,30 @@ def test_deep_nesting_and_alias_bombs_are_located_errors() -> None:
     assert [i.format() for i in parse_text(bomb, "s.yaml")[1]] == [
         "s.yaml:1:10: file expands to too many YAML nodes (an alias bomb?)"
     ]
+
+
+def test_every_issue_is_one_line_however_long_or_broken_the_value(tmp_path: Path) -> None:
+    enums = """
+    enums:
+      Color: |
+        The colours a product comes in, as Shopify lists them in its options.
+        Second line.
+      Size: "S\\nM"
+    """
+    assert issues_of(tmp_path / "a", {"s.yaml": enums}) == [
+        "schema/s.yaml:2:3: enums.Color: expected an enum mapping such as {values: [a, b]}, "
+        "got 'The colours a product comes in, as Shopify lists them in ...'",
+        "schema/s.yaml:5:3: enums.Size: expected an enum mapping such as {values: [a, b]}, "
+        "got 'S\\nM'",
+    ]
+    entity = """
+    entities:
+      Store:
+        columns:
+          id: {type: bigint, primary_key: true}
+          "a\\nb": {type: text}
+    """
+    assert issues_of(tmp_path / "b", {"s.yaml": entity}) == [
+        "schema/s.yaml:5:7: entities.Store.columns.a\\nb: column name 'a\\nb' is not a valid "
+        "identifier (letters, digits and underscores, not starting with a digit)",
+    ]

@@ -32,7 +32,10 @@ class Issue:
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         prefix = "warning: " if self.severity == "warning" else ""
         path = f"{self.path}: " if self.path else ""
-        return f"{where}: {prefix}{path}{self.message}"
+        line = f"{where}: {prefix}{path}{self.message}"
+        # One issue, one line (for editors, grep and CI annotations), even when a
+        # quoted name or value holds a line break.
+        return line.replace("\r", "\\r").replace("\n", "\\n")
 
 
 class SchemagenError(Exception):

@@ -495,7 +495,10 @@ def describe(value: Any) -> str:
     if isinstance(value, int | float):
         return f"the number {value!r}"
     if isinstance(value, str):
-        return f"'{value}'" if value else "an empty string"
+        if not value:
+            return "an empty string"
+        # A misplaced block of prose (a description) would flood the message.
+        return f"'{value}'" if len(value) <= 60 else f"'{value[:57]}...'"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
