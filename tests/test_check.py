@@ -440,3 +440,21 @@ def test_unreadable_snapshot_edited_and_rehashed_is_a_finding(shop: Path) -> Non
         "  migration history: snapshots/001.json (revision 001) is not a schemagen snapshot "
         "(JSONDecodeError: Expecting value: line 2 column 1 (char 12))"
     ) in lines
+
+
+@pytest.mark.parametrize(
+    ("rel", "shown"),
+    [
+        ("versions/001_add_sku.py", "generated/migrations/versions/001_add_sku.py"),
+        ("schemagen.sum", "schemagen.sum"),
+    ],
+)
+def test_history_file_that_is_not_utf8_is_a_finding(shop: Path, rel: str, shown: str) -> None:
+    path = shop / "generated" / "migrations" / rel
+    path.write_bytes(b"\xff\xfe" + path.read_bytes())
+    result = check(shop)
+    assert result.exit_code == 1, result.output
+    assert (
+        f"  migration history: {shown}: not UTF-8 text (invalid start byte at byte 0); "
+        "restore it from version control"
+    ) in result.output.splitlines()

@@ -62,20 +62,18 @@ def pending_findings(state: HistoryState, schema: Schema) -> list[Finding]:
     """
     from .migrations.snapshot import ddl_view
 
-    snapshot_text = _read(state.head_snapshot_path)
+    try:
+        snapshot_text = _read(state.head_snapshot_path)
+    except UnicodeDecodeError as exc:
+        return [_bad_snapshot(state, exc)]
     if snapshot_text is not None and snapshot_text == ddl_view(schema).to_json():
         return []
-    from .migrations.diff import diff
-
     try:
         old = Schema.from_json(snapshot_text) if snapshot_text is not None else None
-    except (ValueError, KeyError, TypeError) as exc:  # its sha256 matched: edited and rehashed
-        name = state.head_snapshot_path.name if state.head_snapshot_path else "snapshot"
-        message = (
-            f"snapshots/{name} (revision {state.head}) is not a schemagen snapshot "
-            f"({type(exc).__name__}: {exc})"
-        )
-        return [Finding("history", "migration history", message, SNAPSHOT_HINT)]
+    except (ValueError, KeyError, TypeError) as exc:
+        return [_bad_snapshot(state, exc)]
+    from .migrations.diff import diff
+
     operations = list(diff(old, schema).operations)
     if not operations:
         return []
@@ -91,6 +89,17 @@ def pending_findings(state: HistoryState, schema: Schema) -> list[Finding]:
         more = len(operations) - MAX_PENDING_LISTED
         listed.append(Finding("pending", "schema", f"... and {more} more (see `schemagen plan`)"))
     return [header, *listed]
+
+
+def _bad_snapshot(state: HistoryState, exc: Exception) -> Finding:
+    """The head snapshot is not one. Its sha256 matched the revision and the sum,
+    so it was replaced together with both (and rehashed)."""
+    name = state.head_snapshot_path.name if state.head_snapshot_path else "snapshot"
+    message = (
+        f"snapshots/{name} (revision {state.head}) is not a schemagen snapshot "
+        f"({type(exc).__name__}: {exc})"
+    )
+    return Finding("history", "migration history", message, SNAPSHOT_HINT)
 
 
 def _read(path: Path | None) -> str | None:

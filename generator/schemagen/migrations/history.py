@@ -125,8 +125,8 @@ def _read_revisions(project: Project) -> list[Revision]:
 
 
 def _parse_revision(project: Project, path: Path, rev_id: str, slug: str) -> Revision:
-    text = path.read_text(encoding="utf-8")
     where = project.relative(path)
+    text = _read_text(path, where)
     try:
         tree = ast.parse(text)
     except SyntaxError as exc:
@@ -161,6 +161,16 @@ def _parse_revision(project: Project, path: Path, rev_id: str, slug: str) -> Rev
         snapshot_path=snapshots_dir(project) / f"{rev_id}.json",
         snapshot_sha256=snap.group(1),
     )
+
+
+def _read_text(path: Path, where: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise MigrationError(
+            f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start}); "
+            "restore it from version control"
+        ) from None
 
 
 def _check_chain(project: Project, revisions: list[Revision]) -> None:
@@ -243,7 +253,7 @@ def read_sum(path: Path) -> dict[str, str]:
     if not path.is_file():
         return {}
     entries = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in _read_text(path, path.name).splitlines():
         if line.strip() and not line.startswith("#"):
             digest, _, name = line.partition("  ")
             entries[name.strip()] = digest.strip()
