@@ -311,3 +311,30 @@ def test_same_json_under_any_hash_seed(tmp_path: Path) -> None:
     }
     assert len(outputs) == 1
     assert Schema.from_json(outputs.pop()) == schema_of(tmp_path / "again", LANGUAGE_PAGE)
+
+
+def test_the_model_is_frozen_all_the_way_down(tmp_path: Path) -> None:
+    """No later stage can change the Schema: frozen dataclasses holding tuples, never lists."""
+    import dataclasses
+
+    import pytest
+
+    schema = schema_of(tmp_path, LANGUAGE_PAGE)
+    kinds: set[str] = set()
+
+    def walk(value: object) -> None:
+        if dataclasses.is_dataclass(value):
+            kinds.add(type(value).__name__)
+            assert type(value).__dataclass_params__.frozen, type(value).__name__  # type: ignore[attr-defined]
+            for field in dataclasses.fields(value):
+                walk(getattr(value, field.name))
+            return
+        assert not isinstance(value, list | dict | set), repr(value)
+        if isinstance(value, tuple):
+            for item in value:
+                walk(item)
+
+    walk(schema)
+    assert {"Schema", "Entity", "Column", "ColumnType", "Index", "Relationship", "Enum"} <= kinds
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        schema.entities[0].columns[0].name = "other"  # type: ignore[misc]
