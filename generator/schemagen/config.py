@@ -48,7 +48,10 @@ def load_project(root: str | Path = ".") -> Project:
             data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{pyproject.name}: invalid TOML: {exc}") from None
-        section = data.get("tool", {}).get("schemagen", {})
+        tool = data.get("tool", {})
+        if not isinstance(tool, dict):
+            raise ConfigError("pyproject.toml: `tool` must be a table (it holds [tool.schemagen])")
+        section = tool.get("schemagen", {})
         if not isinstance(section, dict):
             raise ConfigError("pyproject.toml: [tool.schemagen] must be a table")
         settings = section

@@ -1,0 +1,49 @@
+"""Settings from ``[tool.schemagen]``: defaults, and a clear exit-2 message for each mistake."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from schemagen.cli import main
+from schemagen.config import load_project
+
+
+def test_defaults_without_a_pyproject(tmp_path: Path) -> None:
+    project = load_project(tmp_path)
+    assert project.schema_dir == tmp_path.resolve() / "schema"
+    assert project.output_dir == tmp_path.resolve() / "generated"
+    assert project.templates_dir is None
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        (
+            '[tool.schemagen]\nshema = "db"\n',
+            "pyproject.toml: [tool.schemagen] has unknown key 'shema' (known: schema, output, "
+            "templates)",
+        ),
+        (
+            "[tool.schemagen]\nschema = 5\n",
+            "pyproject.toml: [tool.schemagen] schema must be a string",
+        ),
+        ("[tool]\nschemagen = 1\n", "pyproject.toml: [tool.schemagen] must be a table"),
+        ("tool = 3\n", "pyproject.toml: `tool` must be a table (it holds [tool.schemagen])"),
+    ],
+    ids=["unknown-key", "not-a-string", "section-not-a-table", "tool-not-a-table"],
+)
+def test_bad_settings_exit_2_with_one_line(tmp_path: Path, toml: str, message: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(toml)
+    result = CliRunner().invoke(main, ["validate", "--project", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.output == message + "\n"
+
+
+def test_invalid_toml_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.schemagen\n")
+    result = CliRunner().invoke(main, ["build", "--project", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.output.startswith("pyproject.toml: invalid TOML: ")
