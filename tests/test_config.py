@@ -47,3 +47,12 @@ def test_invalid_toml_exit_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", "--project", str(tmp_path)])
     assert result.exit_code == 2
     assert result.output.startswith("pyproject.toml: invalid TOML: ")
+
+
+def test_pyproject_not_utf8_exit_2_for_every_reader(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_bytes(b"[tool.schemagen]\nschema = '\xff'\n")
+    for args in (["validate", "--project", str(tmp_path)], ["init", str(tmp_path)]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2, args
+        assert result.output == "pyproject.toml: not UTF-8 text (byte 27)\n", args
+    assert not (tmp_path / "schema").exists()

@@ -45,7 +45,7 @@ def load_project(root: str | Path = ".") -> Project:
     pyproject = root_path / "pyproject.toml"
     if pyproject.is_file():
         try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+            data = tomllib.loads(read_pyproject(pyproject))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{pyproject.name}: invalid TOML: {exc}") from None
         tool = data.get("tool", {})
@@ -70,3 +70,11 @@ def load_project(root: str | Path = ".") -> Project:
         output_dir=root_path / str(settings.get("output", "generated")),
         templates_dir=root_path / str(templates) if templates else None,
     )
+
+
+def read_pyproject(path: Path) -> str:
+    """The text of ``pyproject.toml``; TOML is UTF-8 by definition."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path.name}: not UTF-8 text (byte {exc.start})") from None

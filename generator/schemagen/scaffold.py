@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 
 from .build import json_schema_file
-from .config import load_project
+from .config import load_project, read_pyproject
 from .errors import ConfigError
 
 SETTINGS = '[tool.schemagen]\nschema = "schema"\noutput = "generated"\n'
@@ -99,7 +99,7 @@ def _settings(pyproject: Path) -> str:
     if not pyproject.exists():
         pyproject.write_text(SETTINGS, encoding="utf-8")
         return "created pyproject.toml with [tool.schemagen]"
-    text = pyproject.read_text(encoding="utf-8")
+    text = read_pyproject(pyproject)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
