@@ -107,3 +107,13 @@ def test_an_unparsable_url_is_a_masked_error_not_a_traceback() -> None:
     message = str(info.value)
     assert message.startswith("not a valid database URL: postgresql://app:***@[::1/shop")
     assert "hunter2" not in message and "Invalid IPv6 URL" in message
+
+
+def test_a_password_inside_a_longer_word_is_left_alone() -> None:
+    # The common dev URL: the password "postgres" is also part of "postgresql".
+    url = parse("postgresql://postgres:postgres@localhost:5432/app")
+    assert url.masked() == "postgresql://***:***@localhost:5432/app"
+    message = 'FATAL: password authentication failed for user "postgres" (postgresql)'
+    assert redact(message, "postgres") == (
+        'FATAL: password authentication failed for user "***" (postgresql)'
+    )

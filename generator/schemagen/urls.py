@@ -209,6 +209,9 @@ def redact(text: str, secret: str | None = None) -> str:
     """
     text = _URL_IN_TEXT.sub(lambda m: mask(m.group(0)), text)
     if secret:
-        for form in {secret, quote(secret, safe=""), quote(secret)}:
-            text = text.replace(form, "***")
+        for form in sorted({secret, quote(secret, safe=""), quote(secret)}, key=len, reverse=True):
+            # Only where it stands alone: the common dev password "postgres" must
+            # not turn "postgresql://" into "***ql://" (it is masked in URLs above).
+            pattern = rf"(?<![A-Za-z0-9]){re.escape(form)}(?![A-Za-z0-9])"
+            text = re.sub(pattern, "***", text)
     return text
