@@ -9,6 +9,7 @@ imported inside the commands so that ``schemagen check`` stays fast.
 from __future__ import annotations
 
 import functools
+import gc
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -50,6 +51,10 @@ project_option = click.option(
 @click.version_option(__version__, prog_name="schemagen")
 def main() -> None:
     """Generate SQLAlchemy models, Alembic migrations and docs from YAML."""
+    # One short run builds hundreds of thousands of small objects that live to
+    # the end and hold no cycles: full collections re-scanned them again and
+    # again (a fifth of a 2,000-table build). Collect rarely, as mypy does.
+    gc.set_threshold(200_000, 30, 30)
 
 
 @main.command()

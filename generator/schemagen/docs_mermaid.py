@@ -19,6 +19,7 @@ Mermaid's ER grammar is narrow, so every name goes through a rule here:
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .model import ColumnType, Entity, ForeignKey, Schema
@@ -48,6 +49,7 @@ def mermaid_type(ct: ColumnType, schema: Schema) -> str:
     return _SHORT_TYPES.get(ct.kind, ct.kind)
 
 
+@functools.lru_cache(maxsize=65536)
 def attribute_word(name: str) -> str:
     """``name`` as a Mermaid attribute word (type or attribute name)."""
     word = re.sub(r"[^A-Za-z0-9_-]", "_", name)
@@ -58,6 +60,7 @@ def attribute_word(name: str) -> str:
     return word
 
 
+@functools.lru_cache(maxsize=65536)
 def entity_name(table: str) -> str:
     """A quoted Mermaid entity name. Mermaid's quoted names exclude ``"``, ``%``
     and backslashes (table names are identifiers, so this is only a guard)."""

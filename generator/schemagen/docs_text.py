@@ -22,6 +22,7 @@ does; only a pipe (which GitHub's table parser sees first) is escaped there.
 
 from __future__ import annotations
 
+import functools
 import re
 
 # A closed code span: a backtick run, content, then a run of the same length.
@@ -31,6 +32,9 @@ _BLOCK_START = re.compile(r"^(#|>|[-+*=_~](?=\s|[-+*=_~]*$)|\[[^\]]*\]:)")
 _ORDERED = re.compile(r"^(\d{1,9})([.)])")
 # A line that starts like a block of its own keeps its line break.
 _OWN_LINE = re.compile(r"^([-+*]\s|\d{1,9}[.)]\s|#|>|\||```|~~~)")
+
+#: The same names and types recur on every page: each text is escaped once.
+_memo = functools.lru_cache(maxsize=65536)
 
 
 def _escape_plain(text: str) -> str:
@@ -98,6 +102,7 @@ def _lines(text: str) -> list[str]:
     return lines
 
 
+@_memo
 def md_text(text: str | None) -> str:
     """Render a description as Markdown paragraphs that show it as written."""
     if not text or not text.strip():
@@ -112,6 +117,7 @@ def md_text(text: str | None) -> str:
     return "\n\n".join("\\\n".join(lines) for lines in paragraphs if lines)
 
 
+@_memo
 def md_cell_text(text: str | None) -> str:
     """Render a description for one Markdown table cell (newlines as ``<br>``)."""
     if not text or not text.strip():
@@ -119,6 +125,7 @@ def md_cell_text(text: str | None) -> str:
     return "<br>".join(_inline(line, cell=True) for line in _lines(text))
 
 
+@_memo
 def md_code_cell(text: str) -> str:
     """An inline code span safe in a table cell: shows ``text`` literally.
 
@@ -136,6 +143,7 @@ def md_code_cell(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}".replace("|", "\\|")
 
 
+@_memo
 def md_code(text: str) -> str:
     """An inline code span for a paragraph (not a table cell)."""
     text = text.replace("\r\n", "\n").replace("\n", " ")

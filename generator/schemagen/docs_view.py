@@ -8,6 +8,7 @@ cells), so a template never needs to escape anything.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from . import sqltext
@@ -47,6 +48,7 @@ class Link:
         return f"[{self.text}]({self.target})" if self.target else self.text
 
 
+@functools.lru_cache(maxsize=65536)
 def _rel(from_page: str, to_page: str) -> str:
     """A relative link from one docs page to another (both under ``docs/``)."""
     src = from_page.split("/")[:-1]
