@@ -392,12 +392,16 @@ def from_data(tp: Any, data: Any) -> Any:
     if origin is Literal or tp in (str, int, bool, float) or tp is Any:
         return data
     if dataclasses.is_dataclass(tp):
-        hints = typing.get_type_hints(tp)
-        kwargs = {
-            f.name: from_data(hints[f.name], data[f.name])
-            for f in dataclasses.fields(tp)
-            if f.name in data and f.init
-        }
+        fields = _init_fields(typing.cast(type, tp))
+        kwargs = {name: from_data(hint, data[name]) for name, hint in fields if name in data}
         return tp(**kwargs)  # type: ignore[operator]
     raise TypeError(f"cannot rebuild {tp!r}")
+
+
+@functools.cache
+def _init_fields(tp: type) -> tuple[tuple[str, Any], ...]:
+    """(name, resolved type) of each init field of a dataclass. Resolving the
+    string annotations is slow: once per class, not once per object."""
+    hints = typing.get_type_hints(tp)
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(tp) if f.init)
 

@@ -117,10 +117,21 @@ def creation_order(
     to be added once every table exists.
     """
     remaining = {ent.table: ent for ent in entities}
+    # Kahn's algorithm in rounds: a round takes every table that waits on no
+    # remaining one, in name order. Counting the keys each table still waits on
+    # (instead of scanning every table each round) keeps a long chain of
+    # references linear.
+    waiting: dict[str, int] = {}
+    dependents: dict[str, list[str]] = {}
+    for table, ent in remaining.items():
+        blockers = [fk.ref_table for fk in ent.foreign_keys if _blocks(fk, table, remaining)]
+        waiting[table] = len(blockers)
+        for ref in blockers:
+            dependents.setdefault(ref, []).append(table)
+    ready = sorted(t for t, count in waiting.items() if count == 0)
     done: list[Entity] = []
     deferred: list[tuple[str, ForeignKey]] = []
     while remaining:
-        ready = sorted(t for t, ent in remaining.items() if not _waits_on(ent, remaining))
         if not ready:
             table = min(remaining)
             ent = remaining[table]
@@ -129,15 +140,21 @@ def creation_order(
             remaining[table] = dataclasses.replace(
                 ent, foreign_keys=tuple(fk for fk in ent.foreign_keys if fk not in cut)
             )
+            waiting[table] = 0
+            ready = [table]
             continue
         for table in ready:
             done.append(remaining.pop(table))
+        unblocked = []
+        for table in ready:
+            for dependent in dependents.get(table, ()):
+                if dependent in remaining and waiting[dependent] > 0:
+                    waiting[dependent] -= 1
+                    if waiting[dependent] == 0:
+                        unblocked.append(dependent)
+        ready = sorted(unblocked)
     return done, deferred
 
 
 def _blocks(fk: ForeignKey, table: str, remaining: dict[str, Entity]) -> bool:
     return fk.ref_table != table and fk.ref_table in remaining
-
-
-def _waits_on(ent: Entity, remaining: dict[str, Entity]) -> bool:
-    return any(_blocks(fk, ent.table, remaining) for fk in ent.foreign_keys)
