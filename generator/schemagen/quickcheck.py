@@ -65,12 +65,23 @@ def compile_schema(root: dict[str, Any]) -> Check:
         if not isinstance(schema, dict):
             raise Unsupported(repr(schema))
         checks = [_keyword(key, arg, schema, build, ref) for key, arg in schema.items()]
-        active = [c for c in checks if c is not None]
-        return lambda value: all(check(value) for check in active)
+        return _all([c for c in checks if c is not None])
 
     for name, schema in raw_defs.items():
         defs[name] = build(schema)
     return build(root)
+
+
+def _all(checks: list[Check]) -> Check:
+    """Every check passes; one or two checks (the usual case) without a loop."""
+    if not checks:
+        return lambda value: True
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda value: first(value) and second(value)
+    return lambda value: all(check(value) for check in checks)
 
 
 def _keyword(
@@ -131,6 +142,8 @@ def _type(arg: Any) -> Check:
     checks = [_TYPES[name] for name in names if name in _TYPES]
     if len(checks) != len(names):
         raise Unsupported(f"type {arg}")
+    if len(checks) == 1:
+        return checks[0]
     return lambda v: any(check(v) for check in checks)
 
 
