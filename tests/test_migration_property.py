@@ -7,8 +7,8 @@ and 1-4 columns of mixed kinds (integer, string, text, boolean, numeric, jsonb,
 text[], an enum, date, timestamptz), optional FKs to earlier entities, optional
 indexes and unique constraints. The edit is one of: add/drop a column, widen a
 type, flip nullability, change a default, add/drop an index, add an enum value
-at a random position, rename a column or an entity (``renamed_from``), add/drop
-an entity.
+at a random position, rename a column or an entity (``renamed_from``), make a
+column unique and reference it from another entity, add/drop an entity.
 The example count is small and derandomized so CI stays fast and repeatable.
 """
 
@@ -241,9 +241,25 @@ def edit_rename_column(draw: st.DrawFn, doc: Doc, ent: Doc) -> str:
     return f"rename column {name} -> {new}"
 
 
+def edit_reference_unique(draw: st.DrawFn, doc: Doc, ent: Doc) -> str:
+    """Make a string column of ``ent`` unique and reference it from another entity
+    (the unique must exist before the foreign key, and go after it)."""
+    others = [e for e in doc["entities"].values() if e is not ent]
+    if not others:
+        return edit_add_column(draw, doc, ent)
+    strings = [n for n in _plain_columns(ent) if ent["columns"][n]["type"] == "string"]
+    name = draw(st.sampled_from(strings)) if strings else "ukey"
+    ent["columns"].setdefault(name, dict(KINDS["string"][0], nullable=True))["unique"] = True
+    entity = next(n for n, e in doc["entities"].items() if e is ent)
+    draw(st.sampled_from(others))["columns"]["ref_code"] = {
+        "references": f"{entity}.{name}", "nullable": True,
+    }
+    return f"reference unique {name}"
+
+
 EDITS = [
     edit_add_column, edit_drop_column, edit_widen, edit_nullability, edit_default,
-    edit_index, edit_enum_value, edit_rename_column,
+    edit_index, edit_enum_value, edit_rename_column, edit_reference_unique,
 ]
 
 
