@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import jinja2
 
+from .background import Job
 from .config import Project
 from .docs import render_docs
 from .errors import ConfigError
@@ -30,6 +31,11 @@ SUPPORT_FILES: dict[str, str] = {
     "migrations/script.py.mako": "script.py.mako.j2",
     ".env.example": "env.example.j2",
 }
+
+#: From this many entities on, render_all renders the docs in a child process
+#: while it renders models.py (two cores at work); below, a fork costs more than
+#: it saves.
+PARALLEL_DOCS = 300
 
 #: The output file that render_all returns but that the JSON Schema module provides.
 JSON_SCHEMA_FILE = "schemagen.schema.json"
@@ -62,13 +68,20 @@ def render_all(project: Project, schema: Schema) -> dict[str, str]:
     project root. Migration revisions and alembic.ini are not among them."""
     layout = project_layout(project)
     env = _environment(project)
+    # The docs of a large schema render in a child process meanwhile (see background).
+    docs = Job(lambda: _docs(schema, env), fork=len(schema.entities) >= PARALLEL_DOCS)
     files: dict[str, str] = {}
-    header = header_lines(project, schema)
-    files[layout.path("models.py")] = _render(env, "models.py.j2", view=models_view(schema, header))
-    views = support_views(project, schema, layout)
-    for name, template in SUPPORT_FILES.items():
-        files[layout.path(name)] = _render(env, template, view=views[template])
-    for name, text in _docs(schema, env).items():
+    try:
+        header = header_lines(project, schema)
+        view = models_view(schema, header)
+        files[layout.path("models.py")] = _render(env, "models.py.j2", view=view)
+        views = support_views(project, schema, layout)
+        for name, template in SUPPORT_FILES.items():
+            files[layout.path(name)] = _render(env, template, view=views[template])
+    except BaseException:
+        docs.cancel()
+        raise
+    for name, text in docs.result().items():
         files[layout.path(name)] = text
     files[layout.path(JSON_SCHEMA_FILE)] = json_schema_file()
     return files

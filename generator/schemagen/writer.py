@@ -17,15 +17,34 @@ def write_files(root: Path, files: dict[str, str]) -> tuple[list[str], list[str]
     """
     changed: list[str] = []
     unchanged: list[str] = []
+    folders: set[Path] = set()  # known to exist: one mkdir per folder, not per file
+    new_mode: int | None = None
     for rel in sorted(files):
         data = files[rel].encode("utf-8")
         target = root / rel
-        if target.is_file() and target.read_bytes() == data:
+        current, mode = _current(target)
+        if current == data:
             unchanged.append(rel)
             continue
-        write_atomic(target, data)
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        if mode is None:
+            new_mode = _new_file_mode() if new_mode is None else new_mode
+            mode = new_mode
+        _replace(target, data, mode)
         changed.append(rel)
     return changed, unchanged
+
+
+def _current(target: Path) -> tuple[bytes | None, int | None]:
+    """The bytes and permission bits of the file ``target``; ``(None, None)`` if
+    there is none (one open instead of a stat, a read and another stat)."""
+    try:
+        with open(target, "rb") as handle:
+            return handle.read(), os.fstat(handle.fileno()).st_mode & 0o7777
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None, None
 
 
 def write_atomic(target: Path, data: bytes) -> None:
@@ -36,7 +55,10 @@ def write_atomic(target: Path, data: bytes) -> None:
     flush to disk per file took longer than rendering a 2,000-table schema.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    mode = _mode_for(target)
+    _replace(target, data, _mode_for(target))
+
+
+def _replace(target: Path, data: bytes, mode: int) -> None:
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -54,6 +76,10 @@ def _mode_for(target: Path) -> int:
     try:
         return target.stat().st_mode & 0o7777
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return _new_file_mode()
+
+
+def _new_file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask

@@ -1,0 +1,69 @@
+"""Run one pure function in a forked child while the caller works on: two cores, one render.
+
+Rendering a large schema is CPU-bound Python, so threads would not help; a
+forked child shares the already-built model for free (copy-on-write) and sends
+back only its result. Nothing here can change what is computed: the child
+runs the very function the caller would run, and whenever the child cannot
+deliver (no ``os.fork`` on this platform, an exception in the child, a killed
+child), :meth:`Job.result` runs the function in the caller, so errors surface
+there with their own type and traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Job(Generic[T]):
+    """A function started in a child process (or, where that is impossible, deferred)."""
+
+    def __init__(self, func: Callable[[], T], *, fork: bool = True) -> None:
+        """Start ``func`` in a child; with ``fork=False`` (or no ``os.fork``), only
+        remember it: :meth:`result` then runs it."""
+        self.func = func
+        self.pid = 0
+        self.fd = -1
+        if fork and hasattr(os, "fork"):
+            self._start()
+
+    def _start(self) -> None:
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: compute, send, and leave without cleanup handlers
+            os.close(read_fd)
+            code = 1
+            try:
+                data = pickle.dumps(self.func(), protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(write_fd, "wb") as out:
+                    out.write(data)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write_fd)
+        self.pid, self.fd = pid, read_fd
+
+    def result(self) -> T:
+        """The child's result; the function's own result (computed here) if it failed."""
+        if self.pid:
+            with os.fdopen(self.fd, "rb") as source:
+                data = source.read()
+            _, status = os.waitpid(self.pid, 0)
+            self.pid = 0
+            if status == 0:
+                value: T = pickle.loads(data)
+                return value
+        return self.func()
+
+    def cancel(self) -> None:
+        """Stop the child (the caller failed and will not ask for the result)."""
+        if self.pid:
+            os.kill(self.pid, signal.SIGKILL)
+            os.close(self.fd)
+            os.waitpid(self.pid, 0)
+            self.pid = 0
