@@ -449,12 +449,15 @@ def _merge_section(
 
 
 def _copy_locations(sources: Sources, raw: RawFile, owner: dict[YamlPath, str]) -> None:
+    locations = sources.locations
     for path, (line, column) in raw.marks.items():
+        if path in locations:
+            continue  # the first file's location stays
         key = path[:1] if path[:1] == ("database",) else path[:2]
         if len(key) == 2 or key == ("database",):
             if owner.get(key) != raw.path:
                 continue
-        sources.locations.setdefault(path, SourceLocation(raw.path, line, column))
+        locations[path] = SourceLocation(raw.path, line, column)
 
 
 def _fmt(loc: SourceLocation) -> str:

@@ -79,6 +79,7 @@ class Resolver:
         self._aliases: dict[str, ColumnType] = {}
         self._alias_stack: list[str] = []
         self._columns: dict[str, list[RawColumn]] = {}
+        self._primary_keys: dict[str, tuple[str, ...]] = {}
         self._types: dict[tuple[str, str], ColumnType] = {}
         self._type_stack: list[tuple[str, str]] = []
 
@@ -122,7 +123,11 @@ class Resolver:
 
     def primary_key(self, entity: str) -> list[str]:
         """Names of the primary-key columns, in table order."""
-        return [c.name for c in self.columns(entity) if c.spec.get("primary_key")]
+        # Asked for every column that references the entity: remembered.
+        if entity not in self._primary_keys:
+            pk = tuple(c.name for c in self.columns(entity) if c.spec.get("primary_key"))
+            self._primary_keys[entity] = pk
+        return list(self._primary_keys[entity])
 
     # --- references -------------------------------------------------------------
 
@@ -206,7 +211,8 @@ class Resolver:
             of = spec["of"]
             of_spec = of if isinstance(of, dict) else {"type": of}
             changes["of"] = self.spec_type(of_spec, (*path, "of"))
-        result = replace(base, **changes)
+        # replace() inspects the fields on every call; a base type needs no copy
+        result = ColumnType(kind=name, **changes) if alias is None else replace(base, **changes)
         if result.kind == "enum":
             self._check_enum(result, spec, path)
         return result

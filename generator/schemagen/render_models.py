@@ -291,10 +291,12 @@ def _annotation(col: Column, imp: Imports) -> str:
         mod, name = _PY_IMPORTS[module]
         if name is None:
             local = imp.module(mod)
-            text = re.sub(rf"\b{mod}(?=\.)", local, text)
+            if local != mod:
+                text = re.sub(rf"\b{mod}(?=\.)", local, text)
         else:
             local = imp.name(mod, name)
-            text = re.sub(rf"\b{name}\b", local, text)
+            if local != name:
+                text = re.sub(rf"\b{name}\b", local, text)
     return f"{text} | None" if col.nullable else text
 
 
