@@ -8,6 +8,7 @@ tables takes seconds, rendering its text takes milliseconds).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import jinja2
@@ -15,6 +16,7 @@ import jinja2
 from .background import Job
 from .config import Project
 from .docs import render_docs
+from .docs_view import README
 from .errors import ConfigError
 from .language import json_schema
 from .model import Schema
@@ -68,8 +70,12 @@ def render_all(project: Project, schema: Schema) -> dict[str, str]:
     project root. Migration revisions and alembic.ini are not among them."""
     layout = project_layout(project)
     env = _environment(project)
-    # The docs of a large schema render in a child process meanwhile (see background).
-    docs = Job(lambda: _docs(schema, env), fork=len(schema.entities) >= PARALLEL_DOCS)
+    # The docs of a large schema render in a child process meanwhile (see
+    # background), all but the overview page, which this process renders after
+    # models.py: the two halves take about as long.
+    fork = len(schema.entities) >= PARALLEL_DOCS
+    in_child = (lambda path: path != README) if fork else None
+    docs = Job(lambda: _docs(schema, env, in_child), fork=fork)
     files: dict[str, str] = {}
     try:
         header = header_lines(project, schema)
@@ -78,10 +84,12 @@ def render_all(project: Project, schema: Schema) -> dict[str, str]:
         views = support_views(project, schema, layout)
         for name, template in SUPPORT_FILES.items():
             files[layout.path(name)] = _render(env, template, view=views[template])
+        here = _docs(schema, env, lambda path: path == README) if fork else {}
     except BaseException:
         docs.cancel()
         raise
-    for name, text in docs.result().items():
+    pages = {**docs.result(), **here}
+    for name, text in sorted(pages.items()):
         files[layout.path(name)] = text
     files[layout.path(JSON_SCHEMA_FILE)] = json_schema_file()
     return files
@@ -144,11 +152,13 @@ def _render(env: jinja2.Environment, name: str, **context: object) -> str:
         raise _template_error(name, exc) from None
 
 
-def _docs(schema: Schema, env: jinja2.Environment) -> dict[str, str]:
-    """The Markdown docs. A broken or missing docs template is a ConfigError,
-    never an empty docs folder (which build would then clear)."""
+def _docs(
+    schema: Schema, env: jinja2.Environment, only: Callable[[str], bool] | None = None
+) -> dict[str, str]:
+    """The Markdown docs (the pages ``only`` accepts). A broken or missing docs
+    template is a ConfigError, never an empty docs folder (which build would then clear)."""
     try:
-        return render_docs(schema, env)
+        return render_docs(schema, env, only)
     except jinja2.TemplateError as exc:
         raise _template_error("docs/*.md.j2", exc) from None
 

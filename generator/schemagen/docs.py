@@ -15,6 +15,9 @@ Pages, relative to the output folder:
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import jinja2
 
 from .docs_mermaid import er_diagram, renamed_attributes
@@ -24,11 +27,17 @@ from .docs_view import ENUMS, ER_DIAGRAM, README, entity_path
 from .model import Schema
 
 
-def render_docs(schema: Schema, env: jinja2.Environment) -> dict[str, str]:
-    """Render every docs page: ``{path relative to the output folder: text}``."""
-    files = {
-        README: env.get_template("docs/README.md.j2").render(view=overview(schema)),
-        ER_DIAGRAM: env.get_template("docs/er-diagram.md.j2").render(
+def render_docs(
+    schema: Schema, env: jinja2.Environment, only: Callable[[str], bool] | None = None
+) -> dict[str, str]:
+    """Render every docs page: ``{path relative to the output folder: text}``.
+
+    With ``only``, just the pages whose path it accepts (build shares the pages
+    between two processes).
+    """
+    pages: dict[str, Callable[[], str]] = {
+        README: lambda: env.get_template("docs/README.md.j2").render(view=overview(schema)),
+        ER_DIAGRAM: lambda: env.get_template("docs/er-diagram.md.j2").render(
             header=HEADER, name=md_text(schema.database.name), diagram=er_diagram(schema),
             counts=_diagram_counts(schema), renamed=", ".join(
                 f"{md_code(column)} as {md_code(word)}"
@@ -37,10 +46,20 @@ def render_docs(schema: Schema, env: jinja2.Environment) -> dict[str, str]:
         ),
     }
     if schema.enums:
-        files[ENUMS] = env.get_template("docs/enums.md.j2").render(view=enums_page(schema))
-    entity_template = env.get_template("docs/entity.md.j2")
+        pages[ENUMS] = lambda: env.get_template("docs/enums.md.j2").render(
+            view=enums_page(schema)
+        )
+
+    @functools.cache
+    def entity_template() -> jinja2.Template:
+        return env.get_template("docs/entity.md.j2")
+
     for entity in schema.entities:
-        files[entity_path(entity)] = entity_template.render(view=entity_page(entity, schema))
+        pages[entity_path(entity)] = functools.partial(
+            lambda ent: entity_template().render(view=entity_page(ent, schema)), entity
+        )
+    # Rendered in this order (a broken template fails where it always did), sorted after.
+    files = {path: render() for path, render in pages.items() if only is None or only(path)}
     return {path: _tidy(text) for path, text in sorted(files.items())}
 
 
