@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import textwrap
@@ -98,6 +99,24 @@ def test_no_change_says_so_and_writes_nothing(tmp_path: Path) -> None:
     assert out.splitlines() == ["No changes: the schema matches revision 000.", "Nothing written."]
     assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
     assert run(root, "plan").strip() == "No changes: the schema matches revision 000."
+
+
+def test_revision_files_get_the_permissions_of_generated_files(tmp_path: Path) -> None:
+    # mkstemp creates 0600 files; a revision must be readable like the rest.
+    root = _project(tmp_path / "p", BASE)
+    old_umask = os.umask(0o022)
+    try:
+        run(root, "migrate", "-m", "initial")
+    finally:
+        os.umask(old_umask)
+    models = (root / "generated/models.py").stat().st_mode & 0o777
+    written = [
+        root / "generated/migrations/versions/000_initial.py",
+        root / "generated/migrations/snapshots/000.json",
+        root / "generated/migrations/schemagen.sum",
+    ]
+    assert [p.stat().st_mode & 0o777 for p in written] == [models] * 3
+    assert models == 0o644
 
 
 def test_second_revision_adds_enum_value_in_place_and_index_concurrently(tmp_path: Path) -> None:

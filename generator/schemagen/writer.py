@@ -47,22 +47,27 @@ def _current(target: Path) -> tuple[bytes | None, int | None]:
         return None, None
 
 
-def write_atomic(target: Path, data: bytes) -> None:
+def write_atomic(target: Path, data: bytes, *, durable: bool = False) -> None:
     """Replace ``target`` with ``data`` through a temporary file and ``os.replace``.
 
-    There is no fsync: every file written here is reproducible (``schemagen
+    Generated files are not flushed to disk: each is reproducible (``schemagen
     build`` writes it again, ``schemagen check`` notices a damaged one), and a
-    flush to disk per file took longer than rendering a 2,000-table schema.
+    flush per file took longer than rendering a 2,000-table schema. Pass
+    ``durable=True`` for a file that is the only copy of its content (a new
+    migration revision, its snapshot, the checksum file).
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    _replace(target, data, _mode_for(target))
+    _replace(target, data, _mode_for(target), durable=durable)
 
 
-def _replace(target: Path, data: bytes, mode: int) -> None:
+def _replace(target: Path, data: bytes, mode: int, *, durable: bool = False) -> None:
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:

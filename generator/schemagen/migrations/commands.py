@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import writer
 from ..config import Project
 from ..errors import DestructiveChange
 from ..model import Schema
@@ -150,12 +149,5 @@ def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` via a temp file and rename; skip if unchanged."""
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # A revision is the only copy of its content: flush it to disk.
+    writer.write_atomic(path, text.encode("utf-8"), durable=True)
