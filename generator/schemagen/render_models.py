@@ -161,8 +161,7 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
         base += "_"
     declarative = imp.name("sqlalchemy.orm", "DeclarativeBase")
     metadata = imp.name("sqlalchemy", "MetaData")
-    index = Entities(schema)
-    classes = [_entity_view(schema, ent, imp, index) for ent in schema.entities]
+    classes = [_entity_view(schema, ent, imp) for ent in schema.entities]
     enums = [_enum_view(schema, en.name) for en in schema.enums]
     if schema.enums:
         imp.module("enum")
@@ -208,20 +207,7 @@ def _enum_view(schema: Schema, name: str) -> EnumView:
     return EnumView(en.name, doc, members)
 
 
-@dataclass(frozen=True)
-class Entities:
-    """Entities by name and by table: Schema's own lookups scan, and a schema of
-    thousands of tables would make rendering quadratic."""
-
-    by_name: dict[str, Entity]
-    by_table: dict[str, Entity]
-
-    def __init__(self, schema: Schema) -> None:
-        object.__setattr__(self, "by_name", {e.name: e for e in schema.entities})
-        object.__setattr__(self, "by_table", {e.table: e for e in schema.entities})
-
-
-def _entity_view(schema: Schema, ent: Entity, imp: Imports, index: Entities) -> ClassView:
+def _entity_view(schema: Schema, ent: Entity, imp: Imports) -> ClassView:
     doc = docstring(ent.description, INDENT) if ent.description else []
     table_args = _table_args(ent, imp)
     statements = [
@@ -233,7 +219,7 @@ def _entity_view(schema: Schema, ent: Entity, imp: Imports, index: Entities) -> 
     columns = [_column_lines(schema, ent, col, imp) for col in ent.columns]
     statements.append([line for lines in columns for line in lines])
     if ent.relationships:
-        rels = [_relationship_lines(index, ent, rel, imp) for rel in ent.relationships]
+        rels = [_relationship_lines(schema, ent, rel, imp) for rel in ent.relationships]
         statements.append([line for lines in rels for line in lines])
     return ClassView(ent.name, doc, statements)
 
@@ -419,9 +405,9 @@ def _index(ent: Entity, ix: Index, imp: Imports) -> Expr:
 
 
 def _relationship_lines(
-    index: Entities, ent: Entity, rel: Relationship, imp: Imports
+    schema: Schema, ent: Entity, rel: Relationship, imp: Imports
 ) -> list[str]:
-    target = index.by_name[rel.target]
+    target = schema.entity(rel.target)
     owner = ent if rel.kind == "many_to_one" else target
     if rel.kind == "many_to_one":
         fk = _fk_named(owner, rel.foreign_key)
@@ -441,24 +427,25 @@ def _relationship_lines(
         order_by=_order_by(target, rel.order_by) if rel.order_by else None,
         lazy=py_str(rel.lazy) if rel.lazy else None,
         passive_deletes="True" if rel.passive_deletes else None,
-        overlaps=_overlaps(index, ent, rel),
+        overlaps=_overlaps(schema, ent, rel),
     )
     mapped = imp.name("sqlalchemy.orm", "Mapped")
     return layout(value, INDENT, f"{rel.name}: {mapped}[{annotation}] = ")
 
 
-def _overlaps(index: Entities, ent: Entity, rel: Relationship) -> str | None:
+def _overlaps(schema: Schema, ent: Entity, rel: Relationship) -> str | None:
     """For a many-to-many through a mapped association entity: the relationships
     that write the same foreign-key columns, which SQLAlchemy wants named."""
     if rel.kind != "many_to_many" or rel.secondary is None:
         return None
-    assoc = index.by_table.get(rel.secondary)
-    if assoc is None:
+    try:
+        assoc = schema.entity_by_table(rel.secondary)
+    except KeyError:
         return None
     ends = {ent.name, rel.target}
     names = {r.name for r in ent.relationships if r.target == assoc.name}
     names |= {r.name for r in assoc.relationships if r.target in ends}
-    names |= {r.name for r in index.by_name[rel.target].relationships if r.target == assoc.name}
+    names |= {r.name for r in schema.entity(rel.target).relationships if r.target == assoc.name}
     return py_str(",".join(sorted(names))) if names else None
 
 
