@@ -36,6 +36,7 @@ import shutil
 import sys
 import tomllib
 import traceback
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import count
@@ -344,7 +345,11 @@ def autogenerate_diffs(pg: PgCluster, dbname: str, metadata: sa.MetaData) -> lis
             ctx = MigrationContext.configure(
                 conn, opts={"compare_type": True, "compare_server_default": True}
             )
-            return list(compare_metadata(ctx, metadata))
+            with warnings.catch_warnings():
+                # Alembic sorts the tables it compares; a foreign-key cycle (corpus
+                # cases 33/34, on purpose) makes SQLAlchemy warn that it cannot.
+                warnings.filterwarnings("ignore", "Cannot correctly sort tables", sa.exc.SAWarning)
+                return list(compare_metadata(ctx, metadata))
     finally:
         engine.dispose()
 
