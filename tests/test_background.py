@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
-from schemagen import build
-from schemagen.api import load_schema
+from schemagen import build, loading
+from schemagen.api import load_schema, validate_project
 from schemagen.background import Job
 from schemagen.config import load_project
 from schemagen.errors import ConfigError
@@ -61,3 +61,29 @@ def test_forked_docs_render_the_same_files(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(build, "PARALLEL_DOCS", 0)
     forked = build.render_all(project, schema)
     assert list(forked) == list(serial) and forked == serial
+
+
+@needs_fork
+@pytest.mark.parametrize("broken", [False, True])
+def test_a_forked_read_loads_the_same_schema_and_issues(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: bool
+) -> None:
+    (tmp_path / "pyproject.toml").write_text((REPO / "pyproject.toml").read_text())
+    schema_dir = tmp_path / "schema"
+    schema_dir.mkdir()
+    for path in sorted((REPO / "schema").glob("*.yaml")):
+        (schema_dir / path.name).write_text(path.read_text())
+    if broken:  # problems in files on both sides of the split, and in between
+        (schema_dir / "0_first.yaml").write_text("entities:\n  A: {colums: {}}\n")
+        (schema_dir / "m_middle.yaml").write_text("enums: [1, 2\n")
+        last = "entities:\n  Z:\n    columns: {id: {type: strng}}\n"
+        (schema_dir / "z_last.yaml").write_text(last)
+    monkeypatch.setattr(loading, "PARALLEL_READ_BYTES", 10**12)
+    serial = validate_project(tmp_path)
+    monkeypatch.setattr(loading, "PARALLEL_READ_BYTES", 0)
+    forked = validate_project(tmp_path)
+    assert len(loading.schema_files(schema_dir)) > 2
+    assert forked.issues == serial.issues
+    assert bool(serial.errors) is broken
+    assert forked.schema == serial.schema
+    assert forked.source_map == serial.source_map
