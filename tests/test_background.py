@@ -6,9 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from fixtures.build.cases import copy_case
 from schemagen import build, loading
-from schemagen.api import load_schema, validate_project
+from schemagen.api import build_project, load_schema, validate_project
 from schemagen.background import Job
+from schemagen.cli import main
 from schemagen.config import load_project
 from schemagen.errors import ConfigError
 
@@ -87,3 +90,52 @@ def test_a_forked_read_loads_the_same_schema_and_issues(
     assert bool(serial.errors) is broken
     assert forked.schema == serial.schema
     assert forked.source_map == serial.source_map
+
+
+def _snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@needs_fork
+def test_docs_started_before_the_model_checks_are_dropped_on_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_case("shop", tmp_path / "shop")
+    build_project(root)
+    before = _snapshot(root / "generated")
+    yaml_path = root / "schema" / "shop.yaml"
+    text = yaml_path.read_text(encoding="utf-8")
+    # A default that only the model checks (after normalize) reject.
+    yaml_path.write_text(text.replace("default: 2.5}", "default: yes}"), encoding="utf-8")
+    monkeypatch.setattr(build, "PARALLEL_DOCS", 0)
+    cancelled: list[int] = []
+    cancel = Job.cancel
+
+    def spy(job: Job[object]) -> None:
+        cancelled.append(job.pid)
+        cancel(job)
+
+    monkeypatch.setattr(Job, "cancel", spy)
+    result = CliRunner().invoke(main, ["build", "--project", str(root)])
+    assert result.exit_code == 2, result.output
+    assert "rating.default: default true is a boolean" in result.output
+    assert len(cancelled) == 1 and cancelled[0] != 0  # the docs child, stopped
+    assert _snapshot(root / "generated") == before
+
+
+@needs_fork
+def test_an_early_docs_child_that_fails_leaves_the_error_to_the_caller(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_case("shop", tmp_path / "shop")
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + 'templates = "nowhere"\n', encoding="utf-8")
+    monkeypatch.setattr(build, "PARALLEL_DOCS", 0)
+    result = CliRunner().invoke(main, ["build", "--project", str(root)])
+    assert result.exit_code == 2
+    assert "templates folder nowhere does not exist" in result.output
+    assert not (root / "generated").exists()

@@ -68,10 +68,25 @@ def load_schema(project: Project) -> ValidationResult:
 
 def build_project(project_dir: str | Path) -> BuildResult:
     """Render every generated file; write only those whose content changed."""
-    from .build import build
+    from .background import Job
+    from .build import build, start_docs
+    from .loading import load_and_validate
 
     project = load_project(project_dir)
-    return build(project, load_schema(project).schema)  # type: ignore[arg-type]
+    # The docs start to render (in a child, for a large schema) once the schema
+    # is normalized, while the model checks and lint run here.
+    docs: list[Job[dict[str, str]]] = []
+    try:
+        result = load_and_validate(
+            project, normalized=lambda schema: docs.append(start_docs(project, schema))
+        )
+        if result.errors or result.schema is None:
+            raise SchemaInvalid(result.errors)
+    except BaseException:
+        for job in docs:
+            job.cancel()
+        raise
+    return build(project, result.schema, docs[0] if docs else None)
 
 
 def plan_project(project_dir: str | Path) -> PlanResult:

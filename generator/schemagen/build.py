@@ -65,28 +65,50 @@ class BuildResult:
         return lines
 
 
-def render_all(project: Project, schema: Schema) -> dict[str, str]:
+def start_docs(
+    project: Project, schema: Schema, env: jinja2.Environment | None = None
+) -> Job[dict[str, str]]:
+    """Start rendering the docs pages that :func:`render_all` takes from a job.
+
+    The docs of a large schema render in a child process (see background), all
+    but the overview page, which render_all renders here after models.py: the
+    two halves take about as long. A small schema's job renders every page when
+    asked. ``build_project`` starts it before the model checks and lint (it only
+    renders; a schema with errors cancels it).
+    """
+    fork = _docs_apart(schema)
+    only = (lambda path: path != README) if fork else None
+    return Job(lambda: _docs(schema, env or _environment(project), only), fork=fork)
+
+
+def _docs_apart(schema: Schema) -> bool:
+    return len(schema.entities) >= PARALLEL_DOCS
+
+
+def render_all(
+    project: Project, schema: Schema, docs: Job[dict[str, str]] | None = None
+) -> dict[str, str]:
     """Render every file that ``build`` owns, keyed by POSIX path relative to the
-    project root. Migration revisions and alembic.ini are not among them."""
+    project root. Migration revisions and alembic.ini are not among them.
+
+    ``docs`` is :func:`start_docs`'s job when the caller started it already.
+    """
     layout = project_layout(project)
-    env = _environment(project)
-    # The docs of a large schema render in a child process meanwhile (see
-    # background), all but the overview page, which this process renders after
-    # models.py: the two halves take about as long.
-    fork = len(schema.entities) >= PARALLEL_DOCS
-    in_child = (lambda path: path != README) if fork else None
-    docs = Job(lambda: _docs(schema, env, in_child), fork=fork)
     files: dict[str, str] = {}
     try:
+        env = _environment(project)
+        if docs is None:
+            docs = start_docs(project, schema, env)
         header = header_lines(project, schema)
         view = models_view(schema, header)
         files[layout.path("models.py")] = _render(env, "models.py.j2", view=view)
         views = support_views(project, schema, layout)
         for name, template in SUPPORT_FILES.items():
             files[layout.path(name)] = _render(env, template, view=views[template])
-        here = _docs(schema, env, lambda path: path == README) if fork else {}
+        here = _docs(schema, env, lambda path: path == README) if _docs_apart(schema) else {}
     except BaseException:
-        docs.cancel()
+        if docs is not None:
+            docs.cancel()
         raise
     pages = {**docs.result(), **here}
     for name, text in sorted(pages.items()):
@@ -102,15 +124,18 @@ def render_alembic_ini(project: Project, schema: Schema) -> str:
     return _render(_environment(project), "alembic.ini.j2", view=view)
 
 
-def build(project: Project, schema: Schema) -> BuildResult:
+def build(
+    project: Project, schema: Schema, docs: Job[dict[str, str]] | None = None
+) -> BuildResult:
     """Write render_all's files that differ, and alembic.ini when it is missing.
 
     Only pages of the docs folder that are no longer rendered (the page of a
     dropped entity) are deleted: build owns that folder whole. Revision files
     and anything else in the output folder stay. Every file is rendered before
     the first one is written, so a template error leaves the output untouched.
+    ``docs`` is :func:`start_docs`'s job when the caller started it already.
     """
-    files = render_all(project, schema)
+    files = render_all(project, schema, docs)
     ini_path = project.root / "alembic.ini"
     if not ini_path.exists():
         files["alembic.ini"] = render_alembic_ini(project, schema)

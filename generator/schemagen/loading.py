@@ -7,6 +7,7 @@ could not run on its output; every problem found so far is reported at once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from .api import ValidationResult
@@ -16,18 +17,22 @@ from .errors import Issue
 from .language import check_structure
 from .lint import lint
 from .loader import RawFile, Sources, merge, read_file, schema_files
-from .model import SourceLocation, SourceMap
+from .model import Schema, SourceLocation, SourceMap
 from .normalize import Resolver, normalize
 from .validate import Reporter
 from .validate_model import check_model
 from .validate_refs import check_references
 
 
-def load_and_validate(project: Project) -> ValidationResult:
+def load_and_validate(
+    project: Project, *, normalized: Callable[[Schema], object] | None = None
+) -> ValidationResult:
     """Load, validate, normalize and lint ``project``'s schema folder; never write a file.
 
     ``schema`` is None when there is any error; ``issues`` holds errors and
-    warnings sorted by file, line and column.
+    warnings sorted by file, line and column. ``normalized`` is called with the
+    schema as soon as it is built, before the model checks and lint, which may
+    still find errors in it: a caller can start work that it drops then.
     """
     folder = project.relative(project.schema_dir)
     raws, issues = read_folder(project)
@@ -50,6 +55,8 @@ def load_and_validate(project: Project) -> ValidationResult:
     if report.has_errors:
         return _result(project, None, source_map, report.issues)
     schema = normalize(src, resolver)
+    if normalized is not None:
+        normalized(schema)
     check_model(schema, src, report)
     lint(schema, src, report)
     final = None if report.has_errors else schema
@@ -182,8 +189,6 @@ def build_source_map(src: Sources) -> SourceMap:
 def _result(
     project: Project, schema: object, source_map: SourceMap, issues: list[Issue]
 ) -> ValidationResult:
-    from .model import Schema
-
     return ValidationResult(
         project=project,
         schema=schema if isinstance(schema, Schema) else None,
