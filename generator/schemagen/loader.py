@@ -23,7 +23,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Issue
 from .loader_plain import load_plain
-from .model import SourceLocation
+from .model import Place, SourceLocation
 
 YamlPath = tuple[str, ...]
 
@@ -65,7 +65,7 @@ class Sources:
     mixins: dict[str, Any] = field(default_factory=dict)
     enums: dict[str, Any] = field(default_factory=dict)
     entities: dict[str, Any] = field(default_factory=dict)
-    locations: dict[YamlPath, SourceLocation] = field(default_factory=dict)
+    locations: dict[YamlPath, Place] = field(default_factory=dict)
     files: tuple[str, ...] = ()
     #: Definitions left out because they already have errors: (section, name) or
     #: ("database",). Names that refer to them are not reported again.
@@ -403,7 +403,7 @@ def _merge_database(
 ) -> None:
     here = _where(raw, ("database",))
     if ("database",) in owner:
-        first = sources.locations.get(("database",), here)
+        first = sources.locations.get(("database",), (here.file, here.line, here.column))
         issues.append(
             Issue(
                 here.file,
@@ -416,7 +416,7 @@ def _merge_database(
         )
         return
     owner[("database",)] = raw.path
-    sources.locations[("database",)] = here
+    sources.locations[("database",)] = (here.file, here.line, here.column)
     sources.database = value if isinstance(value, dict) else None
 
 
@@ -432,7 +432,7 @@ def _merge_section(
     for name, definition in value.items():
         here = _where(raw, (section, name))
         if (section, name) in owner:
-            first = sources.locations.get((section, name), here)
+            first = sources.locations.get((section, name), (here.file, here.line, here.column))
             issues.append(
                 Issue(
                     here.file,
@@ -450,15 +450,16 @@ def _merge_section(
 
 def _copy_locations(sources: Sources, raw: RawFile, owner: dict[YamlPath, str]) -> None:
     locations = sources.locations
+    file = raw.path
     for path, (line, column) in raw.marks.items():
         if path in locations:
             continue  # the first file's location stays
-        key = path[:1] if path[:1] == ("database",) else path[:2]
-        if len(key) == 2 or key == ("database",):
-            if owner.get(key) != raw.path:
-                continue
-        locations[path] = SourceLocation(raw.path, line, column)
+        key = path[:1] if path[0] == "database" else path[:2]
+        if (len(key) == 2 or path[0] == "database") and owner.get(key) != file:
+            continue  # inside a definition that another file holds
+        locations[path] = (file, line, column)
 
 
-def _fmt(loc: SourceLocation) -> str:
-    return f"{loc.file}:{loc.line}:{loc.column}"
+def _fmt(place: Place) -> str:
+    file, line, column = place
+    return f"{file}:{line}:{column}"

@@ -17,7 +17,7 @@ from .errors import Issue
 from .language import check_structure
 from .lint import lint
 from .loader import RawFile, Sources, merge, read_file, schema_files
-from .model import Schema, SourceLocation, SourceMap
+from .model import Place, Schema, SourceMap
 from .normalize import Resolver, normalize
 from .validate import Reporter
 from .validate_model import check_model
@@ -171,10 +171,10 @@ def prune_entities_with_broken_mixins(src: Sources) -> None:
 
 def build_source_map(src: Sources) -> SourceMap:
     """Every located YAML path, plus each mixin column under the entities that use it."""
-    locations: dict[tuple[str, ...], SourceLocation] = dict(src.locations)
+    locations: dict[tuple[str, ...], Place] = dict(src.locations)
     # Group the mixin column paths once: scanning every location for every
     # entity that uses a mixin is quadratic in the size of the schema.
-    mixin_paths: dict[str, list[tuple[tuple[str, ...], SourceLocation]]] = {}
+    mixin_paths: dict[str, list[tuple[tuple[str, ...], Place]]] = {}
     for path, loc in src.locations.items():
         if len(path) >= 4 and path[0] == "mixins" and path[2] == "columns":
             mixin_paths.setdefault(path[1], []).append((path[3:], loc))

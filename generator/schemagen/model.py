@@ -329,18 +329,23 @@ class SourceLocation:
     column: int  # 1-based
 
 
+#: A SourceLocation as a plain ``(file, line, column)`` tuple: a schema has one
+#: for every YAML node, and only the few that an issue needs become objects.
+Place = tuple[str, int, int]
+
+
 @dataclass(frozen=True)
 class SourceMap:
     """Where each YAML path was written: ``("entities", "Product", "columns", "title")``."""
 
-    locations: dict[tuple[str, ...], SourceLocation] = field(default_factory=dict)
+    locations: dict[tuple[str, ...], Place] = field(default_factory=dict)
 
     def find(self, path: tuple[str, ...]) -> SourceLocation | None:
         """Return the location of ``path`` or of its nearest located ancestor."""
         while path:
-            loc = self.locations.get(path)
-            if loc is not None:
-                return loc
+            place = self.locations.get(path)
+            if place is not None:
+                return SourceLocation(*place)
             path = path[:-1]
         return None
 
