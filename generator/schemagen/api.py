@@ -68,17 +68,17 @@ def load_schema(project: Project) -> ValidationResult:
 
 def build_project(project_dir: str | Path) -> BuildResult:
     """Render every generated file; write only those whose content changed."""
-    from .background import Job
-    from .build import build, start_docs
+    from .build import DocsJob, build, start_docs
     from .loading import load_and_validate
 
     project = load_project(project_dir)
     # The docs start to render (in a child, for a large schema) once the schema
     # is normalized, while the model checks and lint run here.
-    docs: list[Job[dict[str, str]]] = []
+    docs: list[DocsJob] = []
     try:
         result = load_and_validate(
-            project, normalized=lambda schema: docs.append(start_docs(project, schema))
+            project,
+            normalized=lambda schema: docs.append(start_docs(project, schema, early=True)),
         )
         if result.errors or result.schema is None:
             raise SchemaInvalid(result.errors)

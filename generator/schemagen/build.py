@@ -65,29 +65,42 @@ class BuildResult:
         return lines
 
 
-def start_docs(
-    project: Project, schema: Schema, env: jinja2.Environment | None = None
-) -> Job[dict[str, str]]:
-    """Start rendering the docs pages that :func:`render_all` takes from a job.
+@dataclass
+class DocsJob:
+    """The docs pages rendering in a :class:`~schemagen.background.Job`, and the
+    pages (``here``) that the caller renders itself."""
 
-    The docs of a large schema render in a child process (see background), all
-    but the overview page, which render_all renders here after models.py: the
-    two halves take about as long. A small schema's job renders every page when
-    asked. ``build_project`` starts it before the model checks and lint (it only
-    renders; a schema with errors cancels it).
+    job: Job[dict[str, str]]
+    here: Callable[[str], bool] | None = None
+
+    def cancel(self) -> None:
+        """Stop the job (the caller will not ask for the pages)."""
+        self.job.cancel()
+
+
+def start_docs(
+    project: Project, schema: Schema, env: jinja2.Environment | None = None, *, early: bool = False
+) -> DocsJob:
+    """Start rendering the docs pages for :func:`render_all`.
+
+    The docs of a large schema render in a child process (see background). Started
+    along with models.py, the child leaves the overview page to the caller (the
+    two halves take about as long); started ``early`` (``build_project`` starts it
+    before the model checks and lint, and cancels it if they find an error), it
+    renders every page. A small schema's job renders every page when asked.
     """
     fork = _docs_apart(schema)
-    only = (lambda path: path != README) if fork else None
-    return Job(lambda: _docs(schema, env or _environment(project), only), fork=fork)
+    here = (lambda path: path == README) if fork and not early else None
+    only = (lambda path: path != README) if here is not None else None
+    job = Job(lambda: _docs(schema, env or _environment(project), only), fork=fork)
+    return DocsJob(job, here)
 
 
 def _docs_apart(schema: Schema) -> bool:
     return len(schema.entities) >= PARALLEL_DOCS
 
 
-def render_all(
-    project: Project, schema: Schema, docs: Job[dict[str, str]] | None = None
-) -> dict[str, str]:
+def render_all(project: Project, schema: Schema, docs: DocsJob | None = None) -> dict[str, str]:
     """Render every file that ``build`` owns, keyed by POSIX path relative to the
     project root. Migration revisions and alembic.ini are not among them.
 
@@ -105,12 +118,12 @@ def render_all(
         views = support_views(project, schema, layout)
         for name, template in SUPPORT_FILES.items():
             files[layout.path(name)] = _render(env, template, view=views[template])
-        here = _docs(schema, env, lambda path: path == README) if _docs_apart(schema) else {}
+        here = _docs(schema, env, docs.here) if docs.here is not None else {}
     except BaseException:
         if docs is not None:
             docs.cancel()
         raise
-    pages = {**docs.result(), **here}
+    pages = {**docs.job.result(), **here}
     for name, text in sorted(pages.items()):
         files[layout.path(name)] = text
     files[layout.path(JSON_SCHEMA_FILE)] = json_schema_file()
@@ -124,9 +137,7 @@ def render_alembic_ini(project: Project, schema: Schema) -> str:
     return _render(_environment(project), "alembic.ini.j2", view=view)
 
 
-def build(
-    project: Project, schema: Schema, docs: Job[dict[str, str]] | None = None
-) -> BuildResult:
+def build(project: Project, schema: Schema, docs: DocsJob | None = None) -> BuildResult:
     """Write render_all's files that differ, and alembic.ini when it is missing.
 
     Only pages of the docs folder that are no longer rendered (the page of a
@@ -152,9 +163,10 @@ def _remove_stale_docs(project: Project, files: dict[str, str]) -> list[str]:
     if not docs.is_dir():
         return []
     removed = []
+    base = project.relative(docs)  # resolved once, not per page
     # hidden files (.DS_Store, editor swap files) are not pages
     for path in sorted(p for p in docs.rglob("[!.]*") if p.is_file()):
-        rel = project.relative(path)
+        rel = f"{base}/{path.relative_to(docs).as_posix()}"
         if rel not in files:
             path.unlink()
             removed.append(rel)
