@@ -49,8 +49,10 @@ _CONSTRUCTED = frozenset(
 _RESOLVER = yaml.resolver.Resolver()
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 # Scalars repeat (true, integer, column names): resolve and construct each once.
-_TAGS: dict[tuple[str, tuple[bool, bool]], str] = {}
-_VALUES: dict[tuple[str, str], Any] = {}
+# A scalar that stays text maps to _TEXT (the event's own string is the value).
+_TEXT = object()
+_UNKNOWN = object()
+_SCALARS: dict[tuple[str, tuple[bool, bool]], Any] = {}
 
 
 class _NotPlain(Exception):
@@ -115,8 +117,9 @@ class _Builder:
 
     def mapping(self, path: YamlPath) -> dict[str, Any]:
         result: dict[str, Any] = {}
+        get, marks = self.get, self.marks  # per key and value: looked up once
         while True:
-            event = self.get()
+            event = get()
             if type(event) is MappingEndEvent:
                 return result
             if type(event) is not ScalarEvent:
@@ -126,8 +129,8 @@ class _Builder:
                 raise _NotPlain  # the loader reports both
             key_path = (*path, key)
             mark = event.start_mark
-            self.marks[key_path] = (mark.line + 1, mark.column + 1)
-            result[key] = self.node(self.get(), key_path)
+            marks[key_path] = (mark.line + 1, mark.column + 1)
+            result[key] = self.node(get(), key_path)
 
     def sequence(self, path: YamlPath) -> list[Any]:
         items: list[Any] = []
@@ -147,15 +150,18 @@ def scalar(event: Any) -> Any:
         raise _NotPlain
     value: str = event.value
     key = (value, event.implicit)
-    tag = _TAGS.get(key)
-    if tag is None:
-        tag = _TAGS[key] = _RESOLVER.resolve(ScalarNode, value, event.implicit)
+    known = _SCALARS.get(key, _UNKNOWN)
+    if known is _UNKNOWN:
+        known = _SCALARS[key] = _construct(event)
+    return value if known is _TEXT else known
+
+
+def _construct(event: Any) -> Any:
+    """The value of a scalar that is not text, or _TEXT."""
+    tag = _RESOLVER.resolve(ScalarNode, event.value, event.implicit)
     if tag in _AS_TEXT:
-        return value
+        return _TEXT
     if tag not in _CONSTRUCTED:
         raise _NotPlain  # a merge key (<<) or the value tag (=)
-    memo = (tag, value)
-    if memo not in _VALUES:
-        node = ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
-        _VALUES[memo] = _CONSTRUCTOR.construct_object(node, deep=True)
-    return _VALUES[memo]
+    node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+    return _CONSTRUCTOR.construct_object(node, deep=True)
