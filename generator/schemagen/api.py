@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -56,11 +57,16 @@ def validate_project(project_dir: str | Path) -> ValidationResult:
     return load_and_validate(load_project(project_dir))
 
 
-def load_schema(project: Project) -> ValidationResult:
-    """Like :func:`validate_project`, but raise :class:`SchemaInvalid` on any error."""
+def load_schema(
+    project: Project, *, normalized: Callable[[Schema], object] | None = None
+) -> ValidationResult:
+    """Like :func:`validate_project`, but raise :class:`SchemaInvalid` on any error.
+
+    ``normalized`` is passed on to :func:`~schemagen.loading.load_and_validate`.
+    """
     from .loading import load_and_validate
 
-    result = load_and_validate(project)
+    result = load_and_validate(project, normalized=normalized)
     if result.errors or result.schema is None:
         raise SchemaInvalid(result.errors)
     return result
@@ -69,24 +75,21 @@ def load_schema(project: Project) -> ValidationResult:
 def build_project(project_dir: str | Path) -> BuildResult:
     """Render every generated file; write only those whose content changed."""
     from .build import DocsJob, build, start_docs
-    from .loading import load_and_validate
 
     project = load_project(project_dir)
     # The docs start to render (in a child, for a large schema) once the schema
     # is normalized, while the model checks and lint run here.
     docs: list[DocsJob] = []
     try:
-        result = load_and_validate(
+        result = load_schema(
             project,
             normalized=lambda schema: docs.append(start_docs(project, schema, early=True)),
         )
-        if result.errors or result.schema is None:
-            raise SchemaInvalid(result.errors)
     except BaseException:
         for job in docs:
             job.cancel()
         raise
-    return build(project, result.schema, docs[0] if docs else None)
+    return build(project, result.schema, docs[0] if docs else None)  # type: ignore[arg-type]
 
 
 def plan_project(project_dir: str | Path) -> PlanResult:
