@@ -371,3 +371,39 @@ def test_pages_of_dropped_entities_are_removed(tmp_path: Path) -> None:
     assert not (pages / "shipments.md").exists()
     assert (root / "generated" / "docs" / ".editor.swp").exists()
     assert (pages / "orders.md").is_file()
+
+
+def test_compiled_templates_are_cached_and_never_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("SCHEMAGEN_NO_CACHE", raising=False)
+    root = copy_case("shop", tmp_path / "shop")
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + 'templates = "my_templates"\n', encoding="utf-8")
+    (root / "my_templates").mkdir()
+    custom = root / "my_templates" / "env.example.j2"
+    custom.write_text("DATABASE_URL=postgresql:///one\n", encoding="utf-8")
+    build_project(root)
+    first = output_files(root, skip_docs=False)
+    assert list((tmp_path / "cache" / "schemagen" / "templates").iterdir())
+    # From the cache: the same bytes.
+    shutil.rmtree(root / "generated")
+    build_project(root)
+    assert output_files(root, skip_docs=False) == first
+    # A changed template is compiled again, not taken from the cache.
+    custom.write_text("DATABASE_URL=postgresql:///two\n", encoding="utf-8")
+    build_project(root)
+    assert (root / "generated" / ".env.example").read_text() == "DATABASE_URL=postgresql:///two\n"
+
+
+def test_an_unusable_template_cache_is_no_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache folder would be", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    monkeypatch.delenv("SCHEMAGEN_NO_CACHE", raising=False)
+    root = copy_case("shop", tmp_path / "shop")
+    build_project(root)
+    assert "class Customer(Base):" in (root / "generated" / "models.py").read_text()

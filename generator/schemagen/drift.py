@@ -9,13 +9,14 @@ templates.
 from __future__ import annotations
 
 import difflib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Project
 from .errors import MigrationError
 from .findings import Finding
-from .model import Schema
+from .model import Schema, from_data, to_data
 
 #: Pending operations listed one per finding; past this, one summary line
 #: keeps a first-revision check of a large schema readable.
@@ -57,8 +58,8 @@ def pending_findings(state: HistoryState, schema: Schema) -> list[Finding]:
     """The operations the next revision would hold: the schema moved past its snapshot.
 
     Fast path first: ``migrate`` stores ``ddl_view(schema).to_json()`` as the
-    snapshot, so an identical text means nothing is pending, and the diff
-    engine (which imports SQLAlchemy to render types) is not even imported.
+    snapshot, so identical data means nothing is pending, and the diff engine
+    (which imports SQLAlchemy to render types) is not even imported.
     """
     from .migrations.snapshot import ddl_view
 
@@ -66,10 +67,11 @@ def pending_findings(state: HistoryState, schema: Schema) -> list[Finding]:
         snapshot_text = _read(state.head_snapshot_path)
     except UnicodeDecodeError as exc:
         return [_bad_snapshot(state, exc)]
-    if snapshot_text is not None and snapshot_text == ddl_view(schema).to_json():
-        return []
     try:
-        old = Schema.from_json(snapshot_text) if snapshot_text is not None else None
+        stored = json.loads(snapshot_text) if snapshot_text is not None else None
+        if stored is not None and _compact(stored) == _compact(to_data(ddl_view(schema))):
+            return []
+        old = from_data(Schema, stored) if stored is not None else None
     except (ValueError, KeyError, TypeError) as exc:
         return [_bad_snapshot(state, exc)]
     from .migrations.diff import diff
@@ -89,6 +91,12 @@ def pending_findings(state: HistoryState, schema: Schema) -> list[Finding]:
         more = len(operations) - MAX_PENDING_LISTED
         listed.append(Finding("pending", "schema", f"... and {more} more (see `schemagen plan`)"))
     return [header, *listed]
+
+
+def _compact(data: object) -> str:
+    """Canonical JSON without indentation: the C encoder (``indent`` would take the
+    pure-Python one), and unlike ``==`` on the data it tells ``true`` from ``1``."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False)
 
 
 def _bad_snapshot(state: HistoryState, exc: Exception) -> Finding:
