@@ -417,8 +417,26 @@ def test_two_heads_with_different_ids(shop: Path) -> None:
     result = check(shop)
     assert result.exit_code == 1
     assert (
-        "  migration history: generated/migrations/versions/002_add_sku_again.py: "
-        "down_revision is '000', expected '001'; two heads or a hand edit. Restore the file."
+        "  migration history: two heads: generated/migrations/versions/001_add_sku.py, "
+        "generated/migrations/versions/002_add_sku_again.py all follow revision '000', as "
+        "after merging two branches that each added migrations. Keep one line: delete the "
+        "other branch's revisions and snapshots, run `schemagen rehash`, then `schemagen "
+        "migrate` to write its change again on top."
+    ) in result.output.splitlines()
+
+
+def test_down_revision_edited_by_hand_is_a_finding(shop: Path) -> None:
+    path = versions(shop) / "001_add_sku.py"
+    text = path.read_text()
+    edited = text.replace('down_revision: str | None = "000"', 'down_revision: str | None = "005"')
+    assert edited != text
+    path.write_text(edited)
+    result = check(shop)
+    assert result.exit_code == 1
+    assert (
+        "  migration history: generated/migrations/versions/001_add_sku.py: down_revision "
+        "is '005', expected '000': the file was edited by hand. Restore it from version "
+        "control."
     ) in result.output.splitlines()
 
 

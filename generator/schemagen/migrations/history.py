@@ -197,9 +197,19 @@ def _check_chain(project: Project, revisions: list[Revision]) -> None:
     previous: str | None = None
     for rev in revisions:
         if rev.down_revision != previous:
+            siblings = [r for r in revisions if r.down_revision == rev.down_revision]
+            if len(siblings) > 1:
+                names = ", ".join(project.relative(r.path) for r in siblings)
+                raise MigrationError(
+                    f"two heads: {names} all follow revision {rev.down_revision!r}, as after "
+                    "merging two branches that each added migrations. Keep one line: delete "
+                    "the other branch's revisions and snapshots, run `schemagen rehash`, then "
+                    "`schemagen migrate` to write its change again on top."
+                )
             raise MigrationError(
                 f"{project.relative(rev.path)}: down_revision is {rev.down_revision!r}, "
-                f"expected {previous!r}; two heads or a hand edit. Restore the file."
+                f"expected {previous!r}: the file was edited by hand. Restore it from "
+                "version control."
             )
         previous = rev.id
 
