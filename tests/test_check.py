@@ -419,9 +419,9 @@ def test_two_heads_with_different_ids(shop: Path) -> None:
     assert (
         "  migration history: two heads: generated/migrations/versions/001_add_sku.py, "
         "generated/migrations/versions/002_add_sku_again.py all follow revision '000', as "
-        "after merging two branches that each added migrations. Keep one line: delete the "
-        "other branch's revisions and snapshots, run `schemagen rehash`, then `schemagen "
-        "migrate` to write its change again on top."
+        "after merging two branches that each added migrations. Keep one branch: delete the "
+        "other's revisions and snapshots, run `schemagen rehash`, then `schemagen migrate` to "
+        "write its change again on top."
     ) in result.output.splitlines()
 
 

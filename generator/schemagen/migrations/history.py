@@ -173,6 +173,15 @@ def _read_text(path: Path, where: str) -> str:
         ) from None
 
 
+#: Why two heads happen and the way out, for both shapes of them (one id used
+#: twice, or two revisions on one parent).
+_TWO_HEADS_FIX = (
+    "as after merging two branches that each added migrations. Keep one branch: "
+    "delete the other's revisions and snapshots, run `schemagen rehash`, then "
+    "`schemagen migrate` to write its change again on top."
+)
+
+
 def _check_chain(project: Project, revisions: list[Revision]) -> None:
     by_id: dict[str, list[Revision]] = {}
     for rev in revisions:
@@ -181,10 +190,7 @@ def _check_chain(project: Project, revisions: list[Revision]) -> None:
         if len(revs) > 1:
             names = ", ".join(project.relative(r.path) for r in revs)
             raise MigrationError(
-                f"two heads: {len(revs)} revisions share id {rev_id} ({names}), as after "
-                "merging two branches that each added a migration. Keep one: delete the "
-                "other revision and its snapshot, run `schemagen rehash`, then "
-                "`schemagen migrate` to write the other change again on top."
+                f"two heads: {len(revs)} revisions share id {rev_id} ({names}), {_TWO_HEADS_FIX}"
             )
     expected = [f"{i:03d}" for i in range(len(revisions))]
     ids = [rev.id for rev in revisions]
@@ -201,10 +207,8 @@ def _check_chain(project: Project, revisions: list[Revision]) -> None:
             if len(siblings) > 1:
                 names = ", ".join(project.relative(r.path) for r in siblings)
                 raise MigrationError(
-                    f"two heads: {names} all follow revision {rev.down_revision!r}, as after "
-                    "merging two branches that each added migrations. Keep one line: delete "
-                    "the other branch's revisions and snapshots, run `schemagen rehash`, then "
-                    "`schemagen migrate` to write its change again on top."
+                    f"two heads: {names} all follow revision {rev.down_revision!r}, "
+                    + _TWO_HEADS_FIX
                 )
             raise MigrationError(
                 f"{project.relative(rev.path)}: down_revision is {rev.down_revision!r}, "
