@@ -2,8 +2,8 @@
 
 A small reader for the subset of GitHub Markdown the docs use: fenced code
 blocks, headings, tables, links, and the inline escapes of
-``schemagen.docs_text``. Also a grammar check of the Mermaid ``erDiagram``
-subset that ``schemagen.docs_mermaid`` writes, for machines without node.
+``schemagen.docs.text``. Also a grammar check of the Mermaid ``erDiagram``
+subset that ``schemagen.docs.mermaid`` writes, for machines without node.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import html
 import posixpath
 import re
 
-from schemagen.docs_text import github_slug
+from schemagen.docs.text import github_slug
 
 FENCE = re.compile(r"^```")
 LINK = re.compile(r"\]\(([^)\s]+)\)")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schemagen.model import (
+from schemagen.model.schema import (
     Column,
     ColumnType,
     Database,

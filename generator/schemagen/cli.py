@@ -86,7 +86,7 @@ def json_schema(project_dir: Path) -> None:
     The schema is the same for every project; --project is accepted so that
     every command takes it.
     """
-    from .language import json_schema_text
+    from .language.structure import json_schema_text
 
     click.echo(json_schema_text(), nl=False)
 
@@ -148,7 +148,7 @@ def migrate(project_dir: Path, message: str, allow_destructive: bool) -> None:
 def rehash(project_dir: Path) -> None:
     """Accept hand edits of revisions: record their checksums in schemagen.sum."""
     from .config import load_project
-    from .migrations.commands import rehash as rehash_history
+    from .revision.commands import rehash as rehash_history
 
     for line in rehash_history(load_project(project_dir)):
         click.echo(line)
@@ -205,7 +205,7 @@ def check(
     no_cache: bool,
 ) -> None:
     """Fail (exit 1) when generated files, migrations or a database drifted."""
-    from .check import run_check
+    from .check.run import run_check
 
     code = run_check(
         project_dir,

@@ -11,9 +11,9 @@ import re
 import tomllib
 from pathlib import Path
 
-from .build import json_schema_file
 from .config import load_project, read_pyproject
 from .errors import ConfigError
+from .render.build import json_schema_file
 
 SETTINGS = '[tool.schemagen]\nschema = "schema"\noutput = "generated"\n'
 
@@ -73,9 +73,7 @@ def init_project(directory: Path) -> list[str]:
     project = load_project(directory)
     schema_dir = project.schema_dir
     shown = project.relative(schema_dir)
-    if schema_dir.is_dir() and any(
-        p.suffix in (".yaml", ".yml") for p in schema_dir.rglob("*")
-    ):
+    if schema_dir.is_dir() and any(p.suffix in (".yaml", ".yml") for p in schema_dir.rglob("*")):
         lines.append(f"{shown}/ already holds YAML files; left unchanged")
     else:
         schema_dir.mkdir(parents=True, exist_ok=True)
@@ -107,8 +105,9 @@ def _settings(pyproject: Path) -> str:
     tool = data.get("tool")
     if isinstance(tool, dict) and "schemagen" in tool:
         return "pyproject.toml already has [tool.schemagen]; left unchanged"
-    separator = "" if not text or text.endswith("\n\n") else ("\n" if text.endswith("\n")
-                                                              else "\n\n")
+    separator = (
+        "" if not text or text.endswith("\n\n") else ("\n" if text.endswith("\n") else "\n\n")
+    )
     updated = text + separator + SETTINGS
     try:
         # A `tool = {...}` inline table cannot be extended by a [tool.schemagen] header.
@@ -116,7 +115,7 @@ def _settings(pyproject: Path) -> str:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(
             f"pyproject.toml: appending [tool.schemagen] would make it invalid TOML ({exc}); "
-            "not touched. Add schema = \"schema\" and output = \"generated\" under "
+            'not touched. Add schema = "schema" and output = "generated" under '
             "tool.schemagen by hand"
         ) from None
     pyproject.write_text(updated, encoding="utf-8")

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from schemagen.api import migrate_project
-from schemagen.check import check_project
+from schemagen.check.run import check_project
 from schemagen.cli import main
 
 SHOP_YAML = """\
@@ -266,7 +266,7 @@ def test_database_without_url_needs_database_url(shop: Path) -> None:
 def test_no_database_path_imports_neither_sqlalchemy_nor_alembic(shop: Path) -> None:
     code = (
         "import sys\n"
-        "from schemagen.check import check_project\n"
+        "from schemagen.check.run import check_project\n"
         f"report = check_project({str(shop)!r})\n"
         "assert report.ok, report.findings\n"
         "heavy = [m for m in ('sqlalchemy', 'alembic', 'psycopg') if m in sys.modules]\n"
@@ -388,7 +388,7 @@ def test_no_revision_yet_lists_the_first_revision(tmp_path: Path) -> None:
 
 
 def test_a_long_pending_list_is_cut(shop: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from schemagen import drift
+    from schemagen.check import drift
 
     path = shop / "schema" / "shop.yaml"
     extra = "".join(f"      extra_{i}: {{type: text, nullable: true}}\n" for i in range(5))

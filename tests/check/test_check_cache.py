@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from schemagen import check_cache
 from schemagen.api import migrate_project
+from schemagen.check import cache as check_cache
 from schemagen.cli import main
 from schemagen.config import load_project
 from test_check import SHOP_YAML, add_sku
@@ -162,7 +162,7 @@ def test_schemagen_itself_is_part_of_the_digest(
     assert check_cache.input_digest(project) == before  # stable while nothing changes
     path, old, new = {
         "version": (package / "__init__.py", '__version__ = "', '__version__ = "9'),
-        "code": (package / "drift.py", "commit the result", "commit the results"),
+        "code": (package / "check" / "drift.py", "commit the result", "commit the results"),
         "builtin template": (templates / "models.py.j2", "\n", "\n\n"),
         "docs template": (next(templates.glob("docs/*.j2")), "\n", "\n\n"),
     }[edit]

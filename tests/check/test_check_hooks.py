@@ -22,7 +22,7 @@ from schemagen.api import build_project, migrate_project
 from schemagen.cli import main
 from schemagen.scaffold import init_project
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 #: Keys pre-commit's manifest schema knows (pre_commit/clientlib.py MANIFEST_HOOK_DICT).
 HOOK_KEYS = {

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from pgcluster import PgCluster
-from schemagen.build import json_schema_file
 from schemagen.cli import main
-from schemagen.language import json_schema_text
+from schemagen.language.structure import json_schema_text
+from schemagen.render.build import json_schema_file
 
 
 def test_init_new_folder_gives_a_strictly_valid_project(tmp_path: Path) -> None:

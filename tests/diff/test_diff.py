@@ -5,20 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from schemagen.migrations.diff import diff
-from schemagen.migrations.operations import Plan, apply
-from schemagen.migrations.snapshot import ddl_view, empty_schema, same_ddl
-from schemagen.model import (
-    CheckConstraint,
-    ColumnType,
-    Default,
-    Entity,
-    ForeignKey,
-    Index,
-    Schema,
-    UniqueConstraint,
-)
-from test_diff_fixtures import (
+from schema_fixtures import (
     BIGINT,
     col,
     entity,
@@ -30,6 +17,19 @@ from test_diff_fixtures import (
     stores,
     string,
 )
+from schemagen.diff.compare import diff
+from schemagen.diff.snapshot import ddl_view, empty_schema, same_ddl
+from schemagen.model.schema import (
+    CheckConstraint,
+    ColumnType,
+    Default,
+    Entity,
+    ForeignKey,
+    Index,
+    Schema,
+    UniqueConstraint,
+)
+from schemagen.operations.plan import Plan, apply
 
 
 def numeric(precision: int, scale: int) -> ColumnType:

@@ -6,8 +6,8 @@ import dataclasses
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from schemagen.migrations.ordering import creation_order
-from schemagen.model import Column, ColumnType, Entity, ForeignKey, PrimaryKey
+from schemagen.diff.ordering import creation_order
+from schemagen.model.schema import Column, ColumnType, Entity, ForeignKey, PrimaryKey
 
 TABLES = [f"t{i}" for i in range(8)]
 

@@ -25,12 +25,12 @@ from docs_fixtures import PIPE_CHECK, TRICKY_TEXT, WEIRD_CHECK, shop_schema, tri
 from fixtures.build.cases import compare_with_golden
 from schemagen.api import load_schema
 from schemagen.config import load_project
-from schemagen.docs import render_docs
-from schemagen.docs_text import github_slug, md_cell_text, md_text
-from schemagen.model import Schema
-from schemagen.templating import make_environment
+from schemagen.docs.render import render_docs
+from schemagen.docs.text import github_slug, md_cell_text, md_text
+from schemagen.model.schema import Schema
+from schemagen.util.templating import make_environment
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def render(schema: Schema) -> dict[str, str]:
@@ -350,8 +350,8 @@ def test_same_output_under_any_hash_seed(shop: dict[str, str]) -> None:
     script = (
         "import json, sys; sys.path.insert(0, 'tests');"
         "from docs_fixtures import shop_schema;"
-        "from schemagen.docs import render_docs;"
-        "from schemagen.templating import make_environment;"
+        "from schemagen.docs.render import render_docs;"
+        "from schemagen.util.templating import make_environment;"
         "print(json.dumps(render_docs(shop_schema(), make_environment())))"
     )
     for seed in ("1", "4242"):

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from docs_checks import check_er_diagram
 from docs_fixtures import shop_schema, tricky_schema
-from schemagen.docs_mermaid import er_diagram, neighborhood_diagram
+from schemagen.docs.mermaid import er_diagram, neighborhood_diagram
 
 PARSE = """
 import { JSDOM } from 'jsdom';
@@ -58,7 +58,7 @@ def _diagrams() -> list[str]:
     from schemagen.api import load_schema
     from schemagen.config import load_project
 
-    flagship = load_schema(load_project(Path(__file__).resolve().parent.parent)).schema
+    flagship = load_schema(load_project(Path(__file__).resolve().parents[2])).schema
     assert flagship is not None
     diagrams = []
     for schema in (shop_schema(), tricky_schema(), flagship):

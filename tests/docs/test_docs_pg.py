@@ -11,8 +11,8 @@ from docs_checks import code_blocks
 from docs_fixtures import TRICKY_TEXT, shop_schema
 from pgcluster import PgCluster
 from pgdump import schema_dump
-from schemagen.docs import render_docs
-from schemagen.templating import make_environment
+from schemagen.docs.render import render_docs
+from schemagen.util.templating import make_environment
 
 DDL = """
 CREATE EXTENSION IF NOT EXISTS pg_trgm;

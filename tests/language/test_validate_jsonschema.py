@@ -10,10 +10,10 @@ import yaml
 from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 from schemagen.cli import main
-from schemagen.language import json_schema, json_schema_text
-from schemagen.model import BASE_TYPES
+from schemagen.language.structure import json_schema, json_schema_text
+from schemagen.model.schema import BASE_TYPES
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 FLAGSHIP_FILES = sorted((REPO / "schema").glob("**/*.yaml"))
 HEADER = "# yaml-language-server: $schema=../generated/schemagen.schema.json"
 

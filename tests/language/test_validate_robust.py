@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemagen.api import validate_project
 from schemagen.cli import main
-from schemagen.model import BASE_TYPES
+from schemagen.model.schema import BASE_TYPES
 
 ENTITIES = ["Store", "Product", "Item"]
 COLUMNS = ["id", "store_id", "name", "price", "class", "metadata", "product_id", "x" * 70]

@@ -9,8 +9,8 @@ from urllib.parse import quote
 import pytest
 from pgcluster import PASSWORD, USER, PgCluster
 from schemagen.errors import DatabaseError
-from schemagen.live_compare import check_database
-from schemagen.model import (
+from schemagen.live.compare import check_database
+from schemagen.model.schema import (
     CheckConstraint,
     Column,
     ColumnType,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 from pgcluster import PgCluster
-from schemagen.introspect import (
+from schemagen.live.introspect import (
     ColumnShape,
     DatabaseShape,
     ForeignKeyShape,

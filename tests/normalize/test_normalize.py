@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from fixtures.language.helpers import schema_of
-from schemagen.model import (
+from schemagen.model.schema import (
     ColumnType,
     Default,
     Index,

@@ -8,55 +8,7 @@ import dataclasses
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from schemagen.migrations.diff import diff
-from schemagen.migrations.op_constraint import (
-    AddConstraint,
-    CreateIndex,
-    DropConstraint,
-    DropIndex,
-    RenameConstraint,
-)
-from schemagen.migrations.op_schema import (
-    AddEnumValue,
-    CreateEnum,
-    CreateExtension,
-    DropEnum,
-    DropEnumValue,
-    DropExtension,
-    EnumUsage,
-    ReplaceEnum,
-)
-from schemagen.migrations.op_table import (
-    AddColumn,
-    AddPrimaryKey,
-    AlterColumn,
-    AlterTableComment,
-    CreateTable,
-    DropColumn,
-    DropPrimaryKey,
-    DropTable,
-    RenameColumn,
-    RenameTable,
-)
-from schemagen.migrations.opbase import Operation
-from schemagen.migrations.operations import apply
-from schemagen.migrations.render import render, render_body
-from schemagen.migrations.revision import RevisionInfo, render_revision
-from schemagen.migrations.snapshot import ddl_view, empty_schema, same_ddl
-from schemagen.model import (
-    CheckConstraint,
-    ColumnType,
-    Default,
-    Entity,
-    Enum,
-    ForeignKey,
-    Index,
-    PrimaryKey,
-    Schema,
-    UniqueConstraint,
-)
-from schemagen.pycode import layout
-from test_diff_fixtures import (
+from schema_fixtures import (
     BIGINT,
     col,
     entity,
@@ -68,6 +20,54 @@ from test_diff_fixtures import (
     stores,
     string,
 )
+from schemagen.diff.compare import diff
+from schemagen.diff.snapshot import ddl_view, empty_schema, same_ddl
+from schemagen.model.schema import (
+    CheckConstraint,
+    ColumnType,
+    Default,
+    Entity,
+    Enum,
+    ForeignKey,
+    Index,
+    PrimaryKey,
+    Schema,
+    UniqueConstraint,
+)
+from schemagen.operations.base import Operation
+from schemagen.operations.constraint import (
+    AddConstraint,
+    CreateIndex,
+    DropConstraint,
+    DropIndex,
+    RenameConstraint,
+)
+from schemagen.operations.plan import apply
+from schemagen.operations.schema import (
+    AddEnumValue,
+    CreateEnum,
+    CreateExtension,
+    DropEnum,
+    DropEnumValue,
+    DropExtension,
+    EnumUsage,
+    ReplaceEnum,
+)
+from schemagen.operations.table import (
+    AddColumn,
+    AddPrimaryKey,
+    AlterColumn,
+    AlterTableComment,
+    CreateTable,
+    DropColumn,
+    DropPrimaryKey,
+    DropTable,
+    RenameColumn,
+    RenameTable,
+)
+from schemagen.revision.render import render, render_body
+from schemagen.revision.script import RevisionInfo, render_revision
+from schemagen.util.pycode import layout
 
 STATUS = enum("status", "a", "b")
 USAGE = EnumUsage("things", "state", default_sql="'a'")
@@ -99,7 +99,7 @@ EXAMPLES: list[Operation] = [
 
 
 def test_examples_hold_every_operation_type() -> None:
-    from schemagen.migrations import operations
+    from schemagen.operations import plan as operations
 
     every = {
         cls for name in operations.__all__

@@ -24,10 +24,10 @@ from fixtures.build.cases import (
     unified_diff,
 )
 from schemagen.api import build_project, load_schema
-from schemagen.build import render_all
 from schemagen.cli import main
 from schemagen.config import load_project
-from schemagen.writer import write_files
+from schemagen.render.build import render_all
+from schemagen.util.writer import write_files
 
 
 def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:

@@ -19,7 +19,7 @@ from fixtures.build.cases import ALL_CASES, built
 from pgcluster import PgCluster
 from schemagen.api import load_schema
 from schemagen.config import load_project
-from schemagen.model import Schema
+from schemagen.model.schema import Schema
 
 
 def load_models(case: str) -> ModuleType:

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from schemagen.pycode import INDENT, Str, call, docstring, layout, py_str
+from schemagen.util.pycode import INDENT, Str, call, docstring, layout, py_str
 
 ALPHABET = (
     list("abcdefghij ABC 0123 .,;:-_()[]{}") * 4

@@ -75,7 +75,7 @@ def test_customer_has_a_column_of_every_kind() -> None:
     """So that the round trip below covers every type of the language."""
     from schemagen.api import load_schema
     from schemagen.config import load_project
-    from schemagen.model import BASE_TYPES
+    from schemagen.model.schema import BASE_TYPES
     from test_generated_code import built
 
     schema = load_schema(load_project(built("shop"))).schema

@@ -17,8 +17,9 @@ import pytest
 from migration_harness import Case, load_case, write_schema
 from schemagen.api import load_schema
 from schemagen.config import load_project
-from schemagen.migrations.diff import diff
-from schemagen.migrations.operations import (
+from schemagen.diff.compare import diff
+from schemagen.model.schema import CheckConstraint, ForeignKey, Schema, UniqueConstraint
+from schemagen.operations.plan import (
     AddColumn,
     AddConstraint,
     AddEnumValue,
@@ -44,10 +45,9 @@ from schemagen.migrations.operations import (
     RenameTable,
     ReplaceEnum,
 )
-from schemagen.migrations.typechange import needs_using
-from schemagen.model import CheckConstraint, ForeignKey, Schema, UniqueConstraint
+from schemagen.operations.typechange import needs_using
 
-CORPUS = Path(__file__).parent / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 README = CORPUS / "README.md"
 
 

@@ -29,7 +29,7 @@ from migration_harness import (
 )
 from pgcluster import PgCluster
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _schema_files(root: Path) -> dict[str, str]:

@@ -7,12 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from schema_fixtures import col, products, schema, stores, string
 from schemagen.config import Project, load_project
 from schemagen.errors import MigrationError
-from schemagen.migrations.commands import migrate, rehash
-from schemagen.migrations.history import load_history
-from schemagen.model import Schema
-from test_diff_fixtures import col, products, schema, stores, string
+from schemagen.model.schema import Schema
+from schemagen.revision.commands import migrate, rehash
+from schemagen.revision.history import load_history
 
 
 def _project(tmp_path: Path) -> Project:
@@ -135,7 +135,7 @@ def test_empty_history(tmp_path: Path) -> None:
     assert history.revisions == () and history.head is None and history.next_id == "000"
 
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_flagship_history_verifies_and_regenerates_byte_for_byte(tmp_path: Path) -> None:
@@ -175,8 +175,8 @@ def test_flagship_001_adds_the_seed_and_declared_indexes_concurrently() -> None:
     """Revision 001 is a real second change: only CREATE INDEX CONCURRENTLY, one per
     declared index that 000 lacks, the seed document's key indexes among them."""
     from schemagen.api import load_schema
-    from schemagen.migrations.diff import diff
-    from schemagen.migrations.operations import CreateIndex
+    from schemagen.diff.compare import diff
+    from schemagen.operations.plan import CreateIndex
 
     project = load_project(REPO)
     first, second = load_history(project).revisions

@@ -16,7 +16,7 @@ import pytest
 from migration_harness import load_case, prove
 from pgcluster import PgCluster
 
-CORPUS = Path(__file__).parent / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 CASE_DIRS = sorted(p for p in CORPUS.iterdir() if (p / "before").is_dir())
 
 

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from fixtures.language.helpers import issues_of, result_of, write_project
 from schemagen.cli import main
-from schemagen.loader import parse_text
+from schemagen.source.loader import parse_text
 
 MAPPING_HINT = "a schema file holds a mapping with any of: database, types, mixins, enums, entities"
 

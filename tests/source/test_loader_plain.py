@@ -9,11 +9,11 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from schemagen import loader
-from schemagen.loader import RawFile, parse_text
-from schemagen.loader_plain import load_plain
+from schemagen.source import loader
+from schemagen.source.loader import RawFile, parse_text
+from schemagen.source.plain import load_plain
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 KEYS = st.sampled_from(["a", "b", "columns", "type", "yes", "1", "~", "<<", "2024-01-02", "x y"])
 SCALARS = st.one_of(

@@ -8,14 +8,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from fixtures.build.cases import copy_case
-from schemagen import build, loading
 from schemagen.api import build_project, load_schema, validate_project
-from schemagen.background import Job
 from schemagen.cli import main
 from schemagen.config import load_project
 from schemagen.errors import ConfigError
+from schemagen.render import build
+from schemagen.util.background import Job
+from schemagen.validate import pipeline as loading
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork here")
 
 

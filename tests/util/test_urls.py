@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from schemagen.errors import DatabaseError
-from schemagen.urls import mask, parse, redact
+from schemagen.util.urls import mask, parse, redact
 
 
 @pytest.mark.parametrize(

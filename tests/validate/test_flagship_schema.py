@@ -21,10 +21,10 @@ import sqlalchemy
 import yaml
 from pgcluster import PgCluster
 from schemagen.api import ValidationResult, build_project, validate_project
-from schemagen.model import Entity, Index, Relationship, Schema
+from schemagen.model.schema import Entity, Index, Relationship, Schema
 from sqlalchemy.orm import Session
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 TIMESTAMPS = ("created_at", "updated_at")
 
 #: Every column of the existing models, per table (231 with id and the mixin's two).

@@ -23,24 +23,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .config import Project
+from ..config import Project
+from ..util.cache import cache_dir, enabled
 
 CACHE_VERSION = 1
-DISABLE_ENV = "SCHEMAGEN_NO_CACHE"
 
 #: Libraries whose version can change what a check finds: YAML parsing,
 #: validation, rendering, and the type rendering of the diff.
 LIBRARIES = ("yaml", "jsonschema", "jinja2", "sqlalchemy")
-
-
-def cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/schemagen``, else ``~/.cache/schemagen``."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "schemagen"
-
-
-def enabled() -> bool:
-    return os.environ.get(DISABLE_ENV, "") in ("", "0")
 
 
 def _entry_path(project: Project) -> Path:
@@ -50,7 +40,7 @@ def _entry_path(project: Project) -> Path:
 
 def _code_roots() -> list[Path]:
     """schemagen's package folder and its templates, wherever they are installed."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     roots = [package]
     templates = package / "templates"
     if not templates.is_dir():  # editable install: templates/ beside generator/

@@ -13,10 +13,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Project
-from .errors import MigrationError
-from .findings import Finding
-from .model import Schema, from_data, to_data
+from ..config import Project
+from ..errors import MigrationError
+from ..findings import Finding
+from ..model.schema import Schema, from_data, to_data
 
 #: Pending operations listed one per finding; past this, one summary line
 #: keeps a first-revision check of a large schema readable.
@@ -39,7 +39,7 @@ class HistoryState:
 
 def history_findings(project: Project) -> tuple[HistoryState | None, list[Finding]]:
     """Load and verify the migration history; a broken history is one finding."""
-    from .migrations.history import load_history
+    from ..revision.history import load_history
 
     try:
         history = load_history(project)
@@ -61,7 +61,7 @@ def pending_findings(state: HistoryState, schema: Schema) -> list[Finding]:
     snapshot, so identical data means nothing is pending, and the diff engine
     (which imports SQLAlchemy to render types) is not even imported.
     """
-    from .migrations.snapshot import ddl_view
+    from ..diff.snapshot import ddl_view
 
     try:
         snapshot_text = _read(state.head_snapshot_path)
@@ -74,7 +74,7 @@ def pending_findings(state: HistoryState, schema: Schema) -> list[Finding]:
         old = from_data(Schema, stored) if stored is not None else None
     except (ValueError, KeyError, TypeError) as exc:
         return [_bad_snapshot(state, exc)]
-    from .migrations.diff import diff
+    from ..diff.compare import diff
 
     operations = list(diff(old, schema).operations)
     if not operations:

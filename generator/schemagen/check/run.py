@@ -18,9 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import Project, load_project
-from .errors import ConfigError, DatabaseError, SchemagenError, SchemaInvalid
-from .findings import KINDS, Finding
+from ..config import Project, load_project
+from ..errors import ConfigError, DatabaseError, SchemagenError, SchemaInvalid
+from ..findings import KINDS, Finding
 
 #: The environment variable ``--database`` reads when given without a URL.
 DATABASE_ENV = "DATABASE_URL"
@@ -107,14 +107,14 @@ def check_project(
 
     Raise SchemaInvalid for an invalid schema and DatabaseError when the
     database cannot be reached; drift itself is returned as findings. Without a
-    database, a clean result is remembered (:mod:`schemagen.check_cache`) and
+    database, a clean result is remembered (:mod:`schemagen.check.run.cache`) and
     reused while no input or output file changes, unless ``use_cache`` is false.
     """
     if not isinstance(project, Project):
         project = load_project(project)
     inputs = None
     if use_cache and database_url is None:
-        from . import check_cache
+        from . import cache as check_cache
 
         inputs = check_cache.input_digest(project)
         summary = check_cache.lookup(project, inputs)
@@ -138,7 +138,7 @@ def _full_check(
     project: Project, database_url: str | None, show_diff: bool
 ) -> tuple[CheckReport, dict[str, str]]:
     """Every check, cheap ones first; also return what build renders (for the cache)."""
-    from .api import load_schema
+    from ..validate.pipeline import load_schema
     from .drift import file_findings, history_findings, pending_findings
 
     schema = load_schema(project).schema
@@ -150,13 +150,13 @@ def _full_check(
     if state is not None:
         report.revisions, report.head = len(state.ids), state.head
         report.findings += pending_findings(state, schema)
-    from .build import render_all
+    from ..render.build import render_all
 
     rendered = render_all(project, schema)
     report.files_checked = len(rendered)
     report.findings += file_findings(project, rendered, show_diff=show_diff)
     if database_url is not None:
-        from .urls import parse
+        from ..util.urls import parse
 
         check_database = _live_checker()
 
@@ -170,7 +170,7 @@ def _full_check(
 def _live_checker() -> Callable[..., list[Finding]]:
     """The live comparison, which needs psycopg 3 (not needed without ``--database``)."""
     try:
-        from .live_compare import check_database
+        from ..live.compare import check_database
     except ImportError as exc:
         raise DatabaseError(
             f"schemagen check --database needs psycopg 3 ({exc}); "

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import Column, Entity, Enum, Schema
-from ..sqltext import default_sql
-from .compare_tables import compare_entities
-from .op_schema import (
+from ..model.schema import Column, Entity, Enum, Schema
+from ..model.sqltext import default_sql
+from ..operations.base import Operation
+from ..operations.plan import Plan, apply
+from ..operations.schema import (
     AddEnumValue,
     CreateEnum,
     CreateExtension,
@@ -23,11 +24,10 @@ from .op_schema import (
     EnumUsage,
     ReplaceEnum,
 )
-from .op_table import RenameColumn, RenameTable
-from .opbase import Operation
-from .operations import Plan, apply
+from ..operations.table import RenameColumn, RenameTable
 from .ordering import order
 from .snapshot import ddl_view, empty_schema
+from .tables import compare_entities
 
 
 @dataclass(frozen=True)
@@ -105,8 +105,11 @@ def _compare_enum_values(old_en: Enum, new_en: Enum, old: Schema, new: Schema) -
     ops: list[Operation] = []
     current = old_vals
     for value in added:
-        ops.append(AddEnumValue(old_en.name, value, current, after=current[-1],
-                                usages=enum_usages(old, old_en.name)))
+        ops.append(
+            AddEnumValue(
+                old_en.name, value, current, after=current[-1], usages=enum_usages(old, old_en.name)
+            )
+        )
         current = (*current, value)
     ops.append(ReplaceEnum(old_en.name, current, new_vals, enum_usages(new, new_en.name)))
     return ops
@@ -121,12 +124,13 @@ def _insert_values(
     for i, value in enumerate(new_vals):
         if value in current:
             continue
-        following = [v for v in new_vals[i + 1:] if v in current]
+        following = [v for v in new_vals[i + 1 :] if v in current]
         if following:
             op = AddEnumValue(enum, value, tuple(current), before=following[0], usages=usages)
         else:
-            op = AddEnumValue(enum, value, tuple(current), after=current[-1] if current else None,
-                              usages=usages)
+            op = AddEnumValue(
+                enum, value, tuple(current), after=current[-1] if current else None, usages=usages
+            )
         ops.append(op)
         current = list(op.added_values())
     return ops
@@ -181,20 +185,26 @@ def unresolved_hints(old: Schema, new: Schema, hints: Hints) -> tuple[str, ...]:
     notes = []
     for name, hint in sorted(hints.entities.items()):
         if name not in old_names and hint not in old_names:
-            notes.append(f"{name} says renamed_from: {hint}, but the latest revision has no "
-                         f"entity {hint}; {name} is created as a new table")
+            notes.append(
+                f"{name} says renamed_from: {hint}, but the latest revision has no "
+                f"entity {hint}; {name} is created as a new table"
+            )
     for (entity, column), hint in sorted(hints.columns.items()):
         previous = _previous_entity(entity, set(old_names), {e.name for e in new.entities}, hints)
         if previous is None:
             continue
         cols = {c.name for c in old_names[previous].columns}
         if column not in cols and hint not in cols:
-            notes.append(f"{entity}.{column} says renamed_from: {hint}, but the latest revision "
-                         f"has no column {previous}.{hint}; {column} is added as a new column")
+            notes.append(
+                f"{entity}.{column} says renamed_from: {hint}, but the latest revision "
+                f"has no column {previous}.{hint}; {column} is added as a new column"
+            )
         elif column in cols and hint in cols and hint not in _columns_of(new, entity):
-            notes.append(f"{entity}.{column} says renamed_from: {hint}, but {column} still "
-                         f"exists in the latest revision, so nothing is renamed; drop "
-                         f"{column} in one revision and rename {hint} in the next")
+            notes.append(
+                f"{entity}.{column} says renamed_from: {hint}, but {column} still "
+                f"exists in the latest revision, so nothing is renamed; drop "
+                f"{column} in one revision and rename {hint} in the next"
+            )
     return tuple(notes)
 
 

@@ -24,9 +24,16 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from ..model import Entity, ForeignKey
-from .op_constraint import AddConstraint, CreateIndex, DropConstraint, DropIndex, RenameConstraint
-from .op_schema import (
+from ..model.schema import Entity, ForeignKey
+from ..operations.base import Operation
+from ..operations.constraint import (
+    AddConstraint,
+    CreateIndex,
+    DropConstraint,
+    DropIndex,
+    RenameConstraint,
+)
+from ..operations.schema import (
     AddEnumValue,
     CreateEnum,
     CreateExtension,
@@ -35,7 +42,7 @@ from .op_schema import (
     DropExtension,
     ReplaceEnum,
 )
-from .op_table import (
+from ..operations.table import (
     AddColumn,
     AddPrimaryKey,
     AlterColumn,
@@ -47,7 +54,6 @@ from .op_table import (
     RenameColumn,
     RenameTable,
 )
-from .opbase import Operation
 
 # Foreign keys have their own slots: a foreign key needs the primary key or
 # unique constraint it references, so it is dropped before and added after them.

@@ -22,15 +22,13 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..model import Column, ColumnType, Database, Entity, Enum, EnumValue, Index, Schema
+from ..model.schema import Column, ColumnType, Database, Entity, Enum, EnumValue, Index, Schema
 
 
 def ddl_view(schema: Schema) -> Schema:
     """Project ``schema`` onto what DDL can observe (see the module docstring)."""
     db_names = {en.name: en.db_name for en in schema.enums}
-    enums = tuple(
-        sorted((_enum_view(en) for en in schema.enums), key=lambda en: en.name)
-    )
+    enums = tuple(sorted((_enum_view(en) for en in schema.enums), key=lambda en: en.name))
     entities = tuple(
         sorted((_entity_view(ent, db_names) for ent in schema.entities), key=lambda e: e.name)
     )

@@ -10,8 +10,9 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from ..model import Column, Entity, Index, Schema
-from .op_constraint import (
+from ..model.schema import Column, Entity, Index, Schema
+from ..operations.base import Operation
+from ..operations.constraint import (
     AddConstraint,
     Constraint,
     CreateIndex,
@@ -20,7 +21,7 @@ from .op_constraint import (
     RenameConstraint,
     RenameKind,
 )
-from .op_table import (
+from ..operations.table import (
     AddColumn,
     AddPrimaryKey,
     AlterColumn,
@@ -30,7 +31,6 @@ from .op_table import (
     DropPrimaryKey,
     DropTable,
 )
-from .opbase import Operation
 
 T = TypeVar("T", bound=Constraint | Index)
 NotConcurrent = frozenset[tuple[str, str]]
@@ -57,7 +57,10 @@ def compare_entity(old: Entity, new: Entity, not_concurrent: NotConcurrent) -> l
     ops += compare_primary_key(old, new)
     for kind in ("foreign_keys", "uniques", "checks"):
         ops += compare_named(
-            table, kind, getattr(old, kind), getattr(new, kind),
+            table,
+            kind,
+            getattr(old, kind),
+            getattr(new, kind),
             add=lambda c: AddConstraint(table, c),
             drop=lambda c: DropConstraint(table, c),
         )
@@ -68,7 +71,10 @@ def compare_entity(old: Entity, new: Entity, not_concurrent: NotConcurrent) -> l
         return (table, ix.name) not in not_concurrent
 
     ops += compare_named(
-        table, "index", old.indexes, new.indexes,
+        table,
+        "index",
+        old.indexes,
+        new.indexes,
         add=lambda ix: CreateIndex(table, ix, concurrently(ix)),
         drop=lambda ix: DropIndex(table, ix, concurrently(ix)),
     )

@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import re
 
-from .model import ColumnType, Entity, ForeignKey, Schema
+from ..model.schema import ColumnType, Entity, ForeignKey, Schema
 
 _ATTRIBUTE_NAME = re.compile(r"^[A-Za-z_*][A-Za-z0-9_-]*$")
 _KEY_WORDS = frozenset({"pk", "fk", "uk"})
@@ -92,13 +92,16 @@ def relationship_lines(schema: Schema, around: Entity | None = None) -> list[str
     else:
         # Its own keys, then the others' keys that point at it (a self-reference once).
         pairs = [(around, fk) for fk in around.foreign_keys]
-        pairs += [(ent, fk) for ent, fk in schema.foreign_keys_to(around.name)
-                  if ent.name != around.name]
+        pairs += [
+            (ent, fk) for ent, fk in schema.foreign_keys_to(around.name) if ent.name != around.name
+        ]
     rows = []
     for ent, fk in pairs:
         label = ", ".join(fk.columns).replace('"', "'")
-        line = (f"{entity_name(fk.ref_table)} {_cardinality(ent, fk)} "
-                f'{entity_name(ent.table)} : "{label}"')
+        line = (
+            f"{entity_name(fk.ref_table)} {_cardinality(ent, fk)} "
+            f'{entity_name(ent.table)} : "{label}"'
+        )
         rows.append(((fk.ref_table, ent.table, fk.name), line))
     return [line for _, line in sorted(rows)]
 

@@ -1,7 +1,7 @@
 """Render the Markdown documentation (``docs/``) of a schema.
 
-Python decides what each page says (:mod:`schemagen.docs_pages` and
-:mod:`schemagen.docs_view` build the view-models, with every user string already
+Python decides what each page says (:mod:`schemagen.docs.pages` and
+:mod:`schemagen.docs.view` build the view-models, with every user string already
 escaped for Markdown); the templates in ``templates/docs/`` only lay it out.
 
 Pages, relative to the output folder:
@@ -20,11 +20,11 @@ from collections.abc import Callable
 
 import jinja2
 
-from .docs_mermaid import er_diagram, renamed_attributes
-from .docs_pages import HEADER, entity_page, enums_page, overview, plural
-from .docs_text import md_code, md_text
-from .docs_view import ENUMS, ER_DIAGRAM, README, entity_path
-from .model import Schema
+from ..model.schema import Schema
+from .mermaid import er_diagram, renamed_attributes
+from .pages import HEADER, entity_page, enums_page, overview, plural
+from .text import md_code, md_text
+from .view import ENUMS, ER_DIAGRAM, README, entity_path
 
 
 def render_docs(
@@ -38,17 +38,18 @@ def render_docs(
     pages: dict[str, Callable[[], str]] = {
         README: lambda: env.get_template("docs/README.md.j2").render(view=overview(schema)),
         ER_DIAGRAM: lambda: env.get_template("docs/er-diagram.md.j2").render(
-            header=HEADER, name=md_text(schema.database.name), diagram=er_diagram(schema),
-            counts=_diagram_counts(schema), renamed=", ".join(
+            header=HEADER,
+            name=md_text(schema.database.name),
+            diagram=er_diagram(schema),
+            counts=_diagram_counts(schema),
+            renamed=", ".join(
                 f"{md_code(column)} as {md_code(word)}"
                 for column, word in renamed_attributes(schema)
             ),
         ),
     }
     if schema.enums:
-        pages[ENUMS] = lambda: env.get_template("docs/enums.md.j2").render(
-            view=enums_page(schema)
-        )
+        pages[ENUMS] = lambda: env.get_template("docs/enums.md.j2").render(view=enums_page(schema))
 
     @functools.cache
     def entity_template() -> jinja2.Template:

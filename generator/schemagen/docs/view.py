@@ -1,7 +1,7 @@
 """View-models of the generated docs: every decision about what a page says.
 
 The templates in ``templates/docs/`` only lay these out. Every string here is
-final Markdown: user-written text went through :mod:`schemagen.docs_text`
+final Markdown: user-written text went through :mod:`schemagen.docs.text`
 (``md_text`` for paragraphs, ``md_cell_text`` / ``md_code_cell`` for table
 cells), so a template never needs to escape anything.
 """
@@ -11,10 +11,10 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from . import sqltext
-from .docs_text import github_slug, md_cell_text, md_code, md_code_cell, md_text
-from .model import Column, Entity, Enum, ForeignKey, Index, Relationship, Schema
-from .typemap import pg_type
+from ..model import sqltext
+from ..model.schema import Column, Entity, Enum, ForeignKey, Index, Relationship, Schema
+from ..model.typemap import pg_type
+from .text import github_slug, md_cell_text, md_code, md_code_cell, md_text
 
 #: Where each page lives, relative to the output folder.
 README = "docs/README.md"
@@ -135,14 +135,16 @@ def column_rows(entity: Entity, schema: Schema, page: str) -> tuple[ColumnRow, .
         name = md_code_cell(column.name)
         if column.primary_key:
             name += " (PK)"
-        rows.append(ColumnRow(
-            name=name,
-            type=type_text(column, schema),
-            nullable="yes" if column.nullable else "no",
-            default=md_code_cell(default) if default is not None else "",
-            description=description,
-            references=", ".join(refs.get(column.name, [])),
-        ))
+        rows.append(
+            ColumnRow(
+                name=name,
+                type=type_text(column, schema),
+                nullable="yes" if column.nullable else "no",
+                default=md_code_cell(default) if default is not None else "",
+                description=description,
+                references=", ".join(refs.get(column.name, [])),
+            )
+        )
     return tuple(rows)
 
 
@@ -195,8 +197,9 @@ class ConstraintRow:
 
 def fk_definition(fk: ForeignKey, schema: Schema, page: str) -> str:
     """``(store_id) → stores(id)``, ON DELETE / ON UPDATE when set."""
-    target = entity_link(schema, fk.ref_entity, page,
-                         md_code_cell(f"{fk.ref_table}({', '.join(fk.ref_columns)})"))
+    target = entity_link(
+        schema, fk.ref_entity, page, md_code_cell(f"{fk.ref_table}({', '.join(fk.ref_columns)})")
+    )
     text = f"{md_code_cell('(' + ', '.join(fk.columns) + ')')} → {target}"
     text += f", ON DELETE {fk.on_delete or 'NO ACTION (default)'}"
     if fk.on_update:
@@ -204,19 +207,38 @@ def fk_definition(fk: ForeignKey, schema: Schema, page: str) -> str:
     return text
 
 
-def constraint_rows(entity: Entity, schema: Schema, page: str,
-                    table: Link) -> tuple[ConstraintRow, ...]:
+def constraint_rows(
+    entity: Entity, schema: Schema, page: str, table: Link
+) -> tuple[ConstraintRow, ...]:
     """Every constraint of an entity: primary key, uniques, checks, foreign keys."""
     pk = entity.primary_key
-    rows = [ConstraintRow(str(table), md_code_cell(pk.name), "primary key",
-                          md_code_cell("(" + ", ".join(pk.columns) + ")"))]
-    rows += [ConstraintRow(str(table), md_code_cell(u.name), "unique",
-                           md_code_cell("(" + ", ".join(u.columns) + ")"))
-             for u in entity.uniques]
-    rows += [ConstraintRow(str(table), md_code_cell(c.name), "check",
-                           md_code_cell(c.expression)) for c in entity.checks]
-    rows += [ConstraintRow(str(table), md_code_cell(fk.name), "foreign key",
-                           fk_definition(fk, schema, page)) for fk in entity.foreign_keys]
+    rows = [
+        ConstraintRow(
+            str(table),
+            md_code_cell(pk.name),
+            "primary key",
+            md_code_cell("(" + ", ".join(pk.columns) + ")"),
+        )
+    ]
+    rows += [
+        ConstraintRow(
+            str(table),
+            md_code_cell(u.name),
+            "unique",
+            md_code_cell("(" + ", ".join(u.columns) + ")"),
+        )
+        for u in entity.uniques
+    ]
+    rows += [
+        ConstraintRow(str(table), md_code_cell(c.name), "check", md_code_cell(c.expression))
+        for c in entity.checks
+    ]
+    rows += [
+        ConstraintRow(
+            str(table), md_code_cell(fk.name), "foreign key", fk_definition(fk, schema, page)
+        )
+        for fk in entity.foreign_keys
+    ]
     return tuple(rows)
 
 
@@ -234,8 +256,11 @@ class RelationshipRow:
     options: str
 
 
-_KIND_TEXT = {"many_to_one": "many-to-one", "one_to_many": "one-to-many",
-              "many_to_many": "many-to-many"}
+_KIND_TEXT = {
+    "many_to_one": "many-to-one",
+    "one_to_many": "one-to-many",
+    "many_to_many": "many-to-many",
+}
 
 
 def _relationship_kind(rel: Relationship) -> str:
@@ -336,7 +361,9 @@ def enum_view(enum: Enum, schema: Schema, page: str) -> EnumView:
     return EnumView(
         heading=f"{md_code(enum.name)} (type {md_code(enum.db_name)})",
         description=md_text(enum.description),
-        values=tuple(EnumValueRow(md_code_cell(v.value), md_code_cell(v.member),
-                                  md_cell_text(v.description)) for v in enum.values),
+        values=tuple(
+            EnumValueRow(md_code_cell(v.value), md_code_cell(v.member), md_cell_text(v.description))
+            for v in enum.values
+        ),
         used_by=", ".join(used) if used else "no column",
     )

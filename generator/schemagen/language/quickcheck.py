@@ -123,8 +123,9 @@ def _scalar_keyword(key: str, arg: Any, build: Callable[[Any], Check]) -> Check:
     if key == "minItems":
         return lambda v: not isinstance(v, list) or len(v) >= arg
     if key == "uniqueItems" and arg is True:
-        return lambda v: not isinstance(v, list) or (
-            all(isinstance(i, str) for i in v) and len(set(v)) == len(v)
+        return lambda v: (
+            not isinstance(v, list)
+            or (all(isinstance(i, str) for i in v) and len(set(v)) == len(v))
         )
     if key == "minLength":
         return lambda v: not isinstance(v, str) or len(v) >= arg

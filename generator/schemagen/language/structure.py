@@ -17,9 +17,9 @@ import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from .errors import Issue
-from .loader import RawFile, YamlPath
-from .model import BASE_TYPES, FK_ACTIONS
+from ..errors import Issue
+from ..model.schema import BASE_TYPES, FK_ACTIONS
+from ..source.loader import RawFile, YamlPath
 from .quickcheck import Check, Unsupported, compile_schema
 
 if TYPE_CHECKING:
@@ -221,8 +221,9 @@ _DEFS: dict[str, Any] = {
     "enum_value": {
         "anyOf": [
             {"type": "string", "minLength": 1},
-            _object({"value": {"type": "string", "minLength": 1}, "description": _TEXT},
-                    ("value",)),
+            _object(
+                {"value": {"type": "string", "minLength": 1}, "description": _TEXT}, ("value",)
+            ),
         ],
         "x-expected": "a value, or {value: ..., description: ...}",
     },
@@ -331,7 +332,7 @@ def _validator() -> Draft202012Validator:
 
 @functools.lru_cache(maxsize=1)
 def quick_check() -> Check | None:
-    """The fast verdict of :mod:`schemagen.quickcheck` for the language, or None if
+    """The fast verdict of :mod:`schemagen.language.quickcheck` for the language, or None if
     the schema uses a keyword it does not know (then jsonschema checks every file)."""
     try:
         return compile_schema(JSON_SCHEMA)

@@ -1,9 +1,9 @@
 """Compare a live PostgreSQL database with the schema: one finding per difference.
 
-Both sides are reduced to the same :class:`~schemagen.introspect.DatabaseShape`:
-the actual side read from pg_catalog (:mod:`schemagen.introspect`), the
+Both sides are reduced to the same :class:`~schemagen.live.introspect.DatabaseShape`:
+the actual side read from pg_catalog (:mod:`schemagen.live.introspect`), the
 expected side built from the normalized Schema and normalized by the server
-itself (:mod:`schemagen.live_expected`). The comparison is set algebra over
+itself (:mod:`schemagen.live.expected`). The comparison is set algebra over
 names, then one line per differing aspect.
 
 This module imports psycopg; only ``schemagen check --database`` loads it.
@@ -19,8 +19,11 @@ from typing import Any
 import psycopg
 from psycopg.conninfo import make_conninfo
 
-from .errors import DatabaseError
-from .findings import Finding
+from ..errors import DatabaseError
+from ..findings import Finding
+from ..model.schema import Schema
+from ..util.urls import parse, redact
+from .expected import expected_shape, normalize_expected
 from .introspect import (
     ColumnShape,
     DatabaseShape,
@@ -29,9 +32,6 @@ from .introspect import (
     TableShape,
     introspect,
 )
-from .live_expected import expected_shape, normalize_expected
-from .model import Schema
-from .urls import parse, redact
 
 UPGRADE_HINT = "run `alembic upgrade head` against this database"
 

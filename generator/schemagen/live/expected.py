@@ -22,6 +22,9 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from ..model.schema import Entity, Schema
+from ..model.sqltext import default_sql
+from ..model.typemap import pg_type
 from .introspect import (
     ColumnShape,
     DatabaseShape,
@@ -29,9 +32,6 @@ from .introspect import (
     IndexShape,
     TableShape,
 )
-from .model import Entity, Schema
-from .sqltext import default_sql
-from .typemap import pg_type
 
 
 def expected_shape(schema: Schema) -> DatabaseShape:

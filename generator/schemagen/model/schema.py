@@ -409,4 +409,3 @@ def _init_fields(tp: type) -> tuple[tuple[str, Any], ...]:
     string annotations is slow: once per class, not once per object."""
     hints = typing.get_type_hints(tp)
     return tuple((f.name, hints[f.name]) for f in dataclasses.fields(tp) if f.init)
-

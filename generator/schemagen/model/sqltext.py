@@ -3,14 +3,14 @@
 A column's server default must read the same in the generated models, in every
 revision and in the comparison with a live database, or ``alembic check`` and
 ``schemagen check`` would report drift that is not there. This module is the one
-place that turns a :class:`~schemagen.model.Default` into SQL.
+place that turns a :class:`~schemagen.model.schema.Default` into SQL.
 """
 
 from __future__ import annotations
 
 import re
 
-from .model import Column, Default
+from .schema import Column, Default
 
 # What SQLAlchemy's text() takes for a bind parameter: a colon followed by a word
 # character, not preceded by another colon or a word character ("::" casts are fine).

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from .model import ColumnType, Default, Schema
+from .schema import ColumnType, Default, Schema
 
 Style = Literal["models", "alembic"]
 
@@ -33,8 +33,13 @@ _SIMPLE: dict[str, tuple[str, str, str, str, str | None]] = {
     "double": ("sqlalchemy", "Double", "double precision", "float", None),
     "date": ("sqlalchemy", "Date", "date", "datetime.date", "datetime"),
     "time": ("sqlalchemy", "Time", "time without time zone", "datetime.time", "datetime"),
-    "timestamp": ("sqlalchemy", "DateTime", "timestamp without time zone",
-                  "datetime.datetime", "datetime"),
+    "timestamp": (
+        "sqlalchemy",
+        "DateTime",
+        "timestamp without time zone",
+        "datetime.datetime",
+        "datetime",
+    ),
     "interval": ("sqlalchemy", "Interval", "interval", "datetime.timedelta", "datetime"),
     "uuid": ("sqlalchemy", "Uuid", "uuid", "uuid.UUID", "uuid"),
     "json": ("sqlalchemy.dialects.postgresql", "JSON", "json", "dict[str, Any]", "typing"),
@@ -107,8 +112,9 @@ def sa_type(ct: ColumnType, schema: Schema, style: Style) -> TypeCode:
     if ct.kind == "array":
         assert ct.of is not None
         inner = sa_type(ct.of, schema, style)
-        return _code(style, "sqlalchemy.dialects.postgresql", "ARRAY", f"({inner.expr})",
-                     inner.imports)
+        return _code(
+            style, "sqlalchemy.dialects.postgresql", "ARRAY", f"({inner.expr})", inner.imports
+        )
     if ct.kind == "string":
         return _code(style, "sqlalchemy", "String", f"({ct.length})" if ct.length else "()")
     if ct.kind == "numeric":
@@ -128,12 +134,16 @@ def _enum_type(ct: ColumnType, schema: Schema, style: Style) -> TypeCode:
         args = f'({enum.name}, name="{enum.db_name}", values_callable=enum_values)'
         return _code(style, "sqlalchemy", "Enum", args)
     values = ", ".join(_quote(v) for v in enum.value_names)
-    return _code(style, "sqlalchemy.dialects.postgresql", "ENUM",
-                 f'({values}, name="{enum.db_name}", create_type=False)')
+    return _code(
+        style,
+        "sqlalchemy.dialects.postgresql",
+        "ENUM",
+        f'({values}, name="{enum.db_name}", create_type=False)',
+    )
 
 
 def _quote(text: str) -> str:
-    from .templating import py_literal
+    from ..util.templating import py_literal
 
     return py_literal(text)
 

@@ -1,4 +1,4 @@
-"""Raw merged YAML (:class:`~schemagen.loader.Sources`) -> the frozen :class:`Schema`.
+"""Raw merged YAML (:class:`~schemagen.source.loader.Sources`) -> the frozen :class:`Schema`.
 
 Everything is resolved here once, so that no later stage reads raw YAML: type
 aliases, mixin columns, foreign-key types and targets, names from the naming
@@ -16,10 +16,9 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any
 
-from . import naming
-from .language import did_you_mean
-from .loader import Sources, YamlPath
-from .model import (
+from ..language.structure import did_you_mean
+from ..model import naming
+from ..model.schema import (
     BASE_TYPES,
     FK_ACTIONS,
     INTEGER_TYPES,
@@ -37,7 +36,8 @@ from .model import (
     Schema,
     UniqueConstraint,
 )
-from .normalize_relationships import attach_relationships
+from ..source.loader import Sources, YamlPath
+from .relationships import attach_relationships
 
 TIME_KINDS = frozenset({"date", "time", "timestamp", "timestamptz"})
 RELATIONSHIP_OPTIONS = ("cascade", "order_by", "lazy", "uselist", "passive_deletes")
@@ -232,10 +232,8 @@ class Resolver:
         if name in self._aliases:
             return self._aliases[name]
         if name in self._alias_stack:
-            cycle = [*self._alias_stack[self._alias_stack.index(name):], name]
-            raise Unresolved(
-                ("types", cycle[0], "type"), f"type alias cycle: {' -> '.join(cycle)}"
-            )
+            cycle = [*self._alias_stack[self._alias_stack.index(name) :], name]
+            raise Unresolved(("types", cycle[0], "type"), f"type alias cycle: {' -> '.join(cycle)}")
         self._alias_stack.append(name)
         try:
             result = self.spec_type(_dict(self.src.types[name]), ("types", name))
@@ -287,9 +285,7 @@ def normalize(src: Sources, resolver: Resolver | None = None) -> Schema:
         naming_convention=tuple(sorted(convention.items())),
     )
     enums = tuple(build_enum(name, _dict(src.enums[name])) for name in sorted(src.enums))
-    entities = [
-        build_entity(resolver, name, convention) for name in sorted(src.entities)
-    ]
+    entities = [build_entity(resolver, name, convention) for name in sorted(src.entities)]
     entities = attach_relationships(src, entities)
     return Schema(database=database, enums=enums, entities=tuple(entities))
 

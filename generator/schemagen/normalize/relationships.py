@@ -13,8 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .loader import Sources
-from .model import Column, Entity, ForeignKey, Relationship
+from ..model.schema import Column, Entity, ForeignKey, Relationship
+from ..source.loader import Sources
 
 
 def _dict(value: Any) -> dict[str, Any]:

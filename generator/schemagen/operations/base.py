@@ -10,7 +10,7 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..model import Entity, Enum, Schema
+from ..model.schema import Entity, Enum, Schema
 
 
 @dataclass(frozen=True)

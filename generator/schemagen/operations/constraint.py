@@ -6,8 +6,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ..model import CheckConstraint, Entity, ForeignKey, Index, Schema, UniqueConstraint
-from .opbase import Operation, by_name, sorted_named, with_table
+from ..model.schema import CheckConstraint, Entity, ForeignKey, Index, Schema, UniqueConstraint
+from .base import Operation, by_name, sorted_named, with_table
 
 Constraint = ForeignKey | UniqueConstraint | CheckConstraint
 ConstraintKind = Literal["foreign_keys", "uniques", "checks"]

@@ -11,15 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..model import Schema
-from .op_constraint import (
+from ..model.schema import Schema
+from .base import Operation
+from .constraint import (
     AddConstraint,
     CreateIndex,
     DropConstraint,
     DropIndex,
     RenameConstraint,
 )
-from .op_schema import (
+from .schema import (
     AddEnumValue,
     CreateEnum,
     CreateExtension,
@@ -29,7 +30,7 @@ from .op_schema import (
     EnumUsage,
     ReplaceEnum,
 )
-from .op_table import (
+from .table import (
     AddColumn,
     AddPrimaryKey,
     AlterColumn,
@@ -41,7 +42,6 @@ from .op_table import (
     RenameColumn,
     RenameTable,
 )
-from .opbase import Operation
 
 __all__ = [
     "AddColumn",

@@ -6,8 +6,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import CheckConstraint, Enum, EnumValue, Index, Schema
-from .opbase import Operation, with_enum
+from ..model.schema import CheckConstraint, Enum, EnumValue, Index, Schema
+from .base import Operation, with_enum
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from ..model import Column, Entity, ForeignKey, Index, PrimaryKey, Schema
-from .opbase import Operation, add_entity, remove_entity, with_entity, with_table
+from ..model.schema import Column, Entity, ForeignKey, Index, PrimaryKey, Schema
+from .base import Operation, add_entity, remove_entity, with_entity, with_table
 from .sqlutil import rename_identifier
 from .typechange import is_narrowing, pg_type_name
 
@@ -78,10 +78,13 @@ class RenameTable(Operation):
 
         schema = with_entity(schema, self.old_name, rename)
         entities = tuple(
-            dataclasses.replace(ent, foreign_keys=tuple(
-                _retarget(fk, self.old_name, self.new_name, self.new_table)
-                for fk in ent.foreign_keys
-            ))
+            dataclasses.replace(
+                ent,
+                foreign_keys=tuple(
+                    _retarget(fk, self.old_name, self.new_name, self.new_table)
+                    for fk in ent.foreign_keys
+                ),
+            )
             for ent in schema.entities
         )
         return dataclasses.replace(schema, entities=entities)
@@ -191,9 +194,10 @@ class RenameColumn(Operation):
         ent = schema.entity_by_table(self.table)
         schema = with_entity(schema, ent.name, self._rename_in_entity)
         entities = tuple(
-            dataclasses.replace(other, foreign_keys=tuple(
-                self._rename_ref(fk, ent.name) for fk in other.foreign_keys
-            ))
+            dataclasses.replace(
+                other,
+                foreign_keys=tuple(self._rename_ref(fk, ent.name) for fk in other.foreign_keys),
+            )
             for other in schema.entities
         )
         return dataclasses.replace(schema, entities=entities)
@@ -210,14 +214,16 @@ class RenameColumn(Operation):
         ops = tuple((self.new if c == self.old else c, op) for c, op in ix.ops)
         where = rename_identifier(ix.where, self.old, self.new) if ix.where else ix.where
         return dataclasses.replace(
-            ix, columns=self._names(ix.columns), include=self._names(ix.include), ops=ops,
+            ix,
+            columns=self._names(ix.columns),
+            include=self._names(ix.include),
+            ops=ops,
             where=where,
         )
 
     def _rename_in_entity(self, ent: Entity) -> Entity:
         cols = tuple(
-            dataclasses.replace(c, name=self.new) if c.name == self.old else c
-            for c in ent.columns
+            dataclasses.replace(c, name=self.new) if c.name == self.old else c for c in ent.columns
         )
         pk = PrimaryKey(ent.primary_key.name, self._names(ent.primary_key.columns))
         return dataclasses.replace(
@@ -225,16 +231,16 @@ class RenameColumn(Operation):
             columns=cols,
             primary_key=pk,
             foreign_keys=tuple(
-                dataclasses.replace(fk, columns=self._names(fk.columns))
-                for fk in ent.foreign_keys
+                dataclasses.replace(fk, columns=self._names(fk.columns)) for fk in ent.foreign_keys
             ),
             uniques=tuple(
                 dataclasses.replace(uq, columns=self._names(uq.columns)) for uq in ent.uniques
             ),
             indexes=tuple(self._rename_index(ix) for ix in ent.indexes),
             checks=tuple(
-                dataclasses.replace(ck, expression=rename_identifier(ck.expression, self.old,
-                                                                     self.new))
+                dataclasses.replace(
+                    ck, expression=rename_identifier(ck.expression, self.old, self.new)
+                )
                 for ck in ent.checks
             ),
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..model import ColumnType
+from ..model.schema import ColumnType
 from .sqlutil import quote_ident
 
 _INT_RANK = {"smallint": 1, "integer": 2, "bigint": 3}
@@ -70,8 +70,8 @@ def _numeric_narrowing(old: ColumnType, new: ColumnType) -> bool:
 
 def pg_type_name(ct: ColumnType) -> str:
     """The type as SQL spells it in a cast (``character varying(64)``, ``status[]``)."""
-    from ..model import Database, Schema
-    from ..typemap import pg_type
+    from ..model.schema import Database, Schema
+    from ..model.typemap import pg_type
 
     if ct.kind == "enum":
         assert ct.enum is not None

@@ -1,6 +1,6 @@
 """``schemagen build``: render the normalized model into the output folder.
 
-Rendering reads only the frozen :class:`~schemagen.model.Schema` and the
+Rendering reads only the frozen :class:`~schemagen.model.schema.Schema` and the
 templates; it never imports SQLAlchemy (importing a declarative module of 2,000
 tables takes seconds, rendering its text takes milliseconds).
 """
@@ -13,17 +13,17 @@ from dataclasses import dataclass, field
 
 import jinja2
 
-from .background import Job
-from .config import Project
-from .docs import render_docs
-from .docs_view import README
-from .errors import ConfigError
-from .language import json_schema
-from .model import Schema
-from .render_models import models_view
-from .render_support import header_lines, project_layout, support_views
-from .templating import make_environment
-from .writer import write_files
+from ..config import Project
+from ..docs.render import render_docs
+from ..docs.view import README
+from ..errors import ConfigError
+from ..language.structure import json_schema
+from ..model.schema import Schema
+from ..util.background import Job
+from ..util.templating import make_environment
+from ..util.writer import write_files
+from .models import models_view
+from .support import header_lines, project_layout, support_views
 
 #: Output file (relative to the output folder) -> template that renders it.
 SUPPORT_FILES: dict[str, str] = {
@@ -67,7 +67,7 @@ class BuildResult:
 
 @dataclass
 class DocsJob:
-    """The docs pages rendering in a :class:`~schemagen.background.Job`, and the
+    """The docs pages rendering in a :class:`~schemagen.util.background.Job`, and the
     pages (``here``) that the caller renders itself."""
 
     job: Job[dict[str, str]]

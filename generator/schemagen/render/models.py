@@ -4,7 +4,7 @@ Everything is decided here, from the normalized model alone (SQLAlchemy is never
 imported): which imports, which arguments, which names. Every constraint and
 index is rendered with its final name from the model, so the database names never
 depend on SQLAlchemy's naming-convention logic. User text reaches the code only
-as string literals (:func:`~schemagen.pycode.py_str`) or escaped docstrings.
+as string literals (:func:`~schemagen.util.pycode.py_str`) or escaped docstrings.
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .model import INTEGER_TYPES, Column, Entity, ForeignKey, Index, Relationship, Schema
-from .naming import DEFAULT_NAMING_CONVENTION
-from .pycode import (
+from ..model.naming import DEFAULT_NAMING_CONVENTION
+from ..model.schema import INTEGER_TYPES, Column, Entity, ForeignKey, Index, Relationship, Schema
+from ..model.sqltext import default_sql, text_source
+from ..model.typemap import python_type, sa_type
+from ..util.pycode import (
     INDENT,
     Call,
     Expr,
@@ -28,8 +30,6 @@ from .pycode import (
     pylist,
     pytuple,
 )
-from .sqltext import default_sql, text_source
-from .typemap import python_type, sa_type
 
 _STDLIB = frozenset({"collections.abc", "datetime", "decimal", "enum", "os", "pathlib", "typing"})
 
@@ -147,12 +147,15 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
     # Class attributes hide module names in later lines of their class body, and
     # the classes themselves rebind module names: imports of such names get aliases.
     classes_named = {ent.name for ent in schema.entities} | {en.name for en in schema.enums}
-    shadowed = frozenset(
-        name
-        for ent in schema.entities
-        for name in [c.attribute or c.name for c in ent.columns]
-        + [r.name for r in ent.relationships]
-    ) | classes_named
+    shadowed = (
+        frozenset(
+            name
+            for ent in schema.entities
+            for name in [c.attribute or c.name for c in ent.columns]
+            + [r.name for r in ent.relationships]
+        )
+        | classes_named
+    )
     imp = Imports(shadowed)
     while imp.helper in shadowed:
         imp.helper += "_"
@@ -404,9 +407,7 @@ def _index(ent: Entity, ix: Index, imp: Imports) -> Expr:
 # --- relationships ------------------------------------------------------------
 
 
-def _relationship_lines(
-    schema: Schema, ent: Entity, rel: Relationship, imp: Imports
-) -> list[str]:
+def _relationship_lines(schema: Schema, ent: Entity, rel: Relationship, imp: Imports) -> list[str]:
     target = schema.entity(rel.target)
     owner = ent if rel.kind == "many_to_one" else target
     if rel.kind == "many_to_one":

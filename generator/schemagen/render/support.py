@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from .config import Project
-from .errors import ConfigError
-from .model import Schema
-from .naming import is_python_keyword
-from .pycode import comment_text, docstring, py_str
+from ..config import Project
+from ..errors import ConfigError
+from ..model.naming import is_python_keyword
+from ..model.schema import Schema
+from ..util.pycode import comment_text, docstring, py_str
 
 
 @dataclass(frozen=True)

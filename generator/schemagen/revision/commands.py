@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import writer
 from ..config import Project
+from ..diff.compare import diff
+from ..diff.snapshot import ddl_view, empty_schema
 from ..errors import DestructiveChange
-from ..model import Schema
-from .diff import diff
+from ..model.schema import Schema
+from ..operations.plan import Plan
+from ..util import writer
 from .history import History, load_history, sha256, snapshots_dir, sum_entries, sum_text
-from .operations import Plan
-from .revision import RevisionInfo, render_revision, slugify
-from .snapshot import ddl_view, empty_schema
+from .script import RevisionInfo, render_revision, slugify
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ def _refusal(result: PlanResult) -> str:
 
 def _build(project: Project, schema: Schema) -> list[str]:
     """Rebuild whatever ``schemagen build`` writes, so outputs and revisions agree."""
-    from ..build import build
+    from ..render.build import build
 
     return list(build(project, schema).report_lines())
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ..config import Project
 from ..errors import MigrationError
-from ..model import Schema
+from ..model.schema import Schema
 
 REVISION_FILE = re.compile(r"^(\d{3,})_([a-z0-9_]+)\.py$")
 SNAPSHOT_LINE = re.compile(r"^Snapshot: sha256:([0-9a-f]{64})$", re.MULTILINE)
@@ -135,8 +135,12 @@ def _parse_revision(project: Project, path: Path, rev_id: str, slug: str) -> Rev
         ) from None
     values = {}
     for node in tree.body:
-        target = node.target if isinstance(node, ast.AnnAssign) else (
-            node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
+        target = (
+            node.target
+            if isinstance(node, ast.AnnAssign)
+            else (
+                node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
+            )
         )
         value = getattr(node, "value", None)
         if isinstance(target, ast.Name) and isinstance(value, ast.Constant):
@@ -195,7 +199,7 @@ def _check_chain(project: Project, revisions: list[Revision]) -> None:
     expected = [f"{i:03d}" for i in range(len(revisions))]
     ids = [rev.id for rev in revisions]
     if ids != expected:
-        missing = sorted(set(expected) - set(ids)) or expected[len(ids):]
+        missing = sorted(set(expected) - set(ids)) or expected[len(ids) :]
         raise MigrationError(
             f"gap in the revision history: found {', '.join(ids)}, revision "
             f"{', '.join(missing)} is missing. Restore it from version control."

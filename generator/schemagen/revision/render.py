@@ -2,7 +2,7 @@
 
 Each renderer gets the operation and the schema state just before it (a DDL
 view; enum columns need their type's values) and returns statements as
-:mod:`schemagen.pycode` expressions, laid out the way ``ruff format`` would. A
+:mod:`schemagen.util.pycode` expressions, laid out the way ``ruff format`` would. A
 missing renderer is a loud error. Every name passes through ``op.f()`` so that
 the metadata's naming convention never rewrites a final name.
 """
@@ -13,7 +13,7 @@ import functools
 import textwrap
 from dataclasses import dataclass
 
-from ..model import (
+from ..model.schema import (
     CheckConstraint,
     Column,
     ColumnType,
@@ -23,10 +23,10 @@ from ..model import (
     Schema,
     UniqueConstraint,
 )
-from ..pycode import INDENT, LINE_LIMIT, Expr, Kw, Str, call, comment_text, layout, pydict, pylist
-from ..sqltext import default_sql, text_source
-from ..typemap import sa_type
-from .op_constraint import (
+from ..model.sqltext import default_sql, text_source
+from ..model.typemap import sa_type
+from ..operations.base import Operation
+from ..operations.constraint import (
     AddConstraint,
     Constraint,
     CreateIndex,
@@ -34,7 +34,7 @@ from .op_constraint import (
     DropIndex,
     RenameConstraint,
 )
-from .op_schema import (
+from ..operations.schema import (
     AddEnumValue,
     CreateEnum,
     CreateExtension,
@@ -44,7 +44,8 @@ from .op_schema import (
     EnumUsage,
     ReplaceEnum,
 )
-from .op_table import (
+from ..operations.sqlutil import identity_sequence, quote_ident, sql_literal
+from ..operations.table import (
     AddColumn,
     AddPrimaryKey,
     AlterColumn,
@@ -56,9 +57,19 @@ from .op_table import (
     RenameColumn,
     RenameTable,
 )
-from .opbase import Operation
-from .sqlutil import identity_sequence, quote_ident, sql_literal
-from .typechange import needs_using, using_cast
+from ..operations.typechange import needs_using, using_cast
+from ..util.pycode import (
+    INDENT,
+    LINE_LIMIT,
+    Expr,
+    Kw,
+    Str,
+    call,
+    comment_text,
+    layout,
+    pydict,
+    pylist,
+)
 
 Stmt = Expr  # one statement; a ``str`` starting with "#" is a comment
 
@@ -148,8 +159,11 @@ def _enum_values_sql(values: tuple[str, ...]) -> str:
 @_render.register(CreateEnum)
 def _(operation: CreateEnum, state: Schema) -> list[Stmt]:
     en = operation.enum
-    return [execute(f"CREATE TYPE {quote_ident(en.db_name)} AS ENUM "
-                    f"({_enum_values_sql(en.value_names)})")]
+    return [
+        execute(
+            f"CREATE TYPE {quote_ident(en.db_name)} AS ENUM ({_enum_values_sql(en.value_names)})"
+        )
+    ]
 
 
 @_render.register(DropEnum)
@@ -164,8 +178,10 @@ def _(operation: AddEnumValue, state: Schema) -> Rendered:
         where = f" BEFORE {sql_literal(operation.before)}"
     elif operation.after is not None:
         where = f" AFTER {sql_literal(operation.after)}"
-    sql = (f"ALTER TYPE {quote_ident(operation.enum)} ADD VALUE IF NOT EXISTS "
-           f"{sql_literal(operation.value)}{where}")
+    sql = (
+        f"ALTER TYPE {quote_ident(operation.enum)} ADD VALUE IF NOT EXISTS "
+        f"{sql_literal(operation.value)}{where}"
+    )
     # A value added in a transaction cannot be used before it commits.
     return Rendered((execute(sql),), autocommit=True)
 
@@ -197,9 +213,9 @@ def swap_enum(enum: str, values: tuple[str, ...], usages: tuple[EnumUsage, ...])
         through = "::text[]" if use.array else "::text"
         if use.default_sql is not None:
             stmts.append(execute(f"{alter} DROP DEFAULT"))
-        stmts.append(execute(
-            f"{alter} TYPE {target} USING {quote_ident(use.column)}{through}::{target}"
-        ))
+        stmts.append(
+            execute(f"{alter} TYPE {target} USING {quote_ident(use.column)}{through}::{target}")
+        )
         if use.default_sql is not None:
             stmts.append(execute(f"{alter} SET DEFAULT {use.default_sql}"))
     stmts += [_add_constraint(table, ck) for table, ck in checks.values()]
@@ -271,13 +287,15 @@ def _constraint_exprs(ent: Entity) -> list[Expr]:
 @_render.register(CreateTable)
 def _(operation: CreateTable, state: Schema) -> list[Stmt]:
     ent = operation.entity
-    stmts: list[Stmt] = [call(
-        "op.create_table",
-        Str(ent.table),
-        *(column_expr(c, state) for c in ent.columns),
-        *_constraint_exprs(ent),
-        comment=Str(ent.description) if ent.description is not None else None,
-    )]
+    stmts: list[Stmt] = [
+        call(
+            "op.create_table",
+            Str(ent.table),
+            *(column_expr(c, state) for c in ent.columns),
+            *_constraint_exprs(ent),
+            comment=Str(ent.description) if ent.description is not None else None,
+        )
+    ]
     stmts += [create_index(ent.table, ix, concurrently=False) for ix in ent.indexes]
     return stmts
 
@@ -299,8 +317,9 @@ def _(operation: RenameTable, state: Schema) -> list[Stmt]:
         call("op.rename_table", Str(operation.old_table), Str(operation.new_table))
     ]
     stmts += [
-        _rename_sequence(identity_sequence(operation.old_table, col),
-                         identity_sequence(operation.new_table, col))
+        _rename_sequence(
+            identity_sequence(operation.old_table, col), identity_sequence(operation.new_table, col)
+        )
         for col in operation.identity_columns
     ]
     return stmts
@@ -311,8 +330,14 @@ def _(operation: AlterTableComment, state: Schema) -> list[Stmt]:
     existing = Str(operation.old) if operation.old is not None else None
     if operation.new is None:
         return [call("op.drop_table_comment", Str(operation.table), existing_comment=existing)]
-    return [call("op.create_table_comment", Str(operation.table), Str(operation.new),
-                 existing_comment=existing)]
+    return [
+        call(
+            "op.create_table_comment",
+            Str(operation.table),
+            Str(operation.new),
+            existing_comment=existing,
+        )
+    ]
 
 
 @_render.register(AddColumn)
@@ -327,11 +352,21 @@ def _(operation: DropColumn, state: Schema) -> list[Stmt]:
 
 @_render.register(RenameColumn)
 def _(operation: RenameColumn, state: Schema) -> list[Stmt]:
-    stmts: list[Stmt] = [call("op.alter_column", Str(operation.table), Str(operation.old),
-                              new_column_name=Str(operation.new))]
+    stmts: list[Stmt] = [
+        call(
+            "op.alter_column",
+            Str(operation.table),
+            Str(operation.old),
+            new_column_name=Str(operation.new),
+        )
+    ]
     if operation.identity:
-        stmts.append(_rename_sequence(identity_sequence(operation.table, operation.old),
-                                      identity_sequence(operation.table, operation.new)))
+        stmts.append(
+            _rename_sequence(
+                identity_sequence(operation.table, operation.old),
+                identity_sequence(operation.table, operation.new),
+            )
+        )
     return stmts
 
 
@@ -344,8 +379,14 @@ def _(operation: DropPrimaryKey, state: Schema) -> list[Stmt]:
 @_render.register(AddPrimaryKey)
 def _(operation: AddPrimaryKey, state: Schema) -> list[Stmt]:
     pk = operation.primary_key
-    return [call("op.create_primary_key", _name(pk.name), Str(operation.table),
-                 pylist([Str(c) for c in pk.columns]))]
+    return [
+        call(
+            "op.create_primary_key",
+            _name(pk.name),
+            Str(operation.table),
+            pylist([Str(c) for c in pk.columns]),
+        )
+    ]
 
 
 # --- constraints and indexes ------------------------------------------------------
@@ -362,16 +403,20 @@ def _add_constraint(table_name: str, c: Constraint) -> Stmt:
     table = Str(table_name)
     if isinstance(c, ForeignKey):
         return call(
-            "op.create_foreign_key", _name(c.name), table, Str(c.ref_table),
-            pylist([Str(x) for x in c.columns]), pylist([Str(x) for x in c.ref_columns]),
+            "op.create_foreign_key",
+            _name(c.name),
+            table,
+            Str(c.ref_table),
+            pylist([Str(x) for x in c.columns]),
+            pylist([Str(x) for x in c.ref_columns]),
             ondelete=Str(c.on_delete) if c.on_delete else None,
             onupdate=Str(c.on_update) if c.on_update else None,
         )
     if isinstance(c, UniqueConstraint):
-        return call("op.create_unique_constraint", _name(c.name), table,
-                    pylist([Str(x) for x in c.columns]))
-    return call("op.create_check_constraint", _name(c.name), table,
-                Str(text_source(c.expression)))
+        return call(
+            "op.create_unique_constraint", _name(c.name), table, pylist([Str(x) for x in c.columns])
+        )
+    return call("op.create_check_constraint", _name(c.name), table, Str(text_source(c.expression)))
 
 
 @_render.register(DropConstraint)
@@ -448,12 +493,15 @@ def _(operation: AlterColumn, state: Schema) -> list[Stmt]:
         using = None
         if needs_using(old.type, new.type):
             using = using_cast(new.name, old.type, new.type)
-        stmts.append(call(
-            "op.alter_column", *target,
-            type_=type_expr(new.type, state),
-            existing_type=type_expr(old.type, state),
-            postgresql_using=Str(using) if using else None,
-        ))
+        stmts.append(
+            call(
+                "op.alter_column",
+                *target,
+                type_=type_expr(new.type, state),
+                existing_type=type_expr(old.type, state),
+                postgresql_using=Str(using) if using else None,
+            )
+        )
     rest = _alter_rest(old, new, retype)
     if rest:
         stmts.append(call("op.alter_column", *target, *rest))
@@ -461,10 +509,12 @@ def _(operation: AlterColumn, state: Schema) -> list[Stmt]:
         stmts.append(_identity_sql(table, new.name, add=True))
         # The new sequence starts at 1; move it past the ids the rows already hold.
         t, c = sql_literal(quote_ident(table)), sql_literal(new.name)
-        stmts.append(execute(
-            f"SELECT setval(pg_get_serial_sequence({t}, {c}), "
-            f"coalesce(max({quote_ident(new.name)}), 0) + 1, false) FROM {quote_ident(table)}"
-        ))
+        stmts.append(
+            execute(
+                f"SELECT setval(pg_get_serial_sequence({t}, {c}), "
+                f"coalesce(max({quote_ident(new.name)}), 0) + 1, false) FROM {quote_ident(table)}"
+            )
+        )
     return stmts
 
 

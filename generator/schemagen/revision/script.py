@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..model import Schema
-from ..pycode import docstring, py_str
-from ..templating import make_environment
-from .operations import Plan, apply
+from ..model.schema import Schema
+from ..operations.plan import Plan, apply
+from ..util.pycode import docstring, py_str
+from ..util.templating import make_environment
 from .render import render_body
 
 TEMPLATE = "revision.py.j2"

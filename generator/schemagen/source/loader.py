@@ -21,9 +21,9 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import Issue
-from .loader_plain import load_plain
-from .model import Place, SourceLocation
+from ..errors import Issue
+from ..model.schema import Place, SourceLocation
+from .plain import load_plain
 
 YamlPath = tuple[str, ...]
 
@@ -361,11 +361,7 @@ def _reader_issue(exc: yaml.reader.ReaderError, text: str, display: str) -> Issu
 
 def schema_files(schema_dir: Path) -> list[Path]:
     """Every ``*.yaml`` / ``*.yml`` file under ``schema_dir``, recursively, sorted by path."""
-    found = [
-        p
-        for p in schema_dir.rglob("*")
-        if p.suffix in (".yaml", ".yml") and p.is_file()
-    ]
+    found = [p for p in schema_dir.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
     return sorted(found, key=lambda p: p.relative_to(schema_dir).as_posix())
 
 

@@ -1,6 +1,6 @@
 """The loader's fast path: plain YAML straight from libyaml's events to data and marks.
 
-Composing a node tree and then walking it (:mod:`schemagen.loader`) costs a
+Composing a node tree and then walking it (:mod:`schemagen.source.loader`) costs a
 Python object per node twice over, and a nesting check parses the text a
 second time. Almost every schema file is plain: mappings, lists and scalars,
 no anchors, aliases, merge keys or explicit tags, no repeated or non-text key.

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import jinja2
 
+from . import cache
+
 
 class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
     """Jinja's file cache of compiled templates; a cache it cannot write is no error."""
@@ -27,11 +29,9 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     tens of milliseconds of every cold ``schemagen check``. Jinja keys each entry by the
     template's name and checks its source and Jinja's version before using it.
     Off with ``SCHEMAGEN_NO_CACHE=1``."""
-    from . import check_cache
-
-    if not check_cache.enabled():
+    if not cache.enabled():
         return None
-    folder = check_cache.cache_dir() / "templates"
+    folder = cache.cache_dir() / "templates"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:

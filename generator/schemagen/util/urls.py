@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
-from .errors import DatabaseError
+from ..errors import DatabaseError
 
 #: Schemes (before ``+driver``) that name PostgreSQL.
 POSTGRES_SCHEMES = ("postgresql", "postgres")

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 
-from .loader import Sources
-from .model import Entity, Index, Relationship, Schema
-from .validate import Reporter, column_path, index_path, unique_path
+from ..model.schema import Entity, Index, Relationship, Schema
+from ..source.loader import Sources
+from .reporter import Reporter, column_path, index_path, unique_path
 
 # "total" counts only at the end (order_total), so that total_weight is no money.
 MONEY_WORDS = re.compile(r"(^|_)(price|cost|amount|subtotal|fee)s?(_|$)|(^|_)totals?$")

@@ -9,17 +9,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import naming
-from .language import did_you_mean
-from .loader import Sources, YamlPath
-from .model import ColumnType
-from .normalize import RawColumn, Resolver, Unresolved, table_of
-from .normalize_relationships import many_to_one_name, one_to_many_name
-from .validate import Reporter, plain_type, type_text
-from .validate_sql import unknown_columns, unknown_order_by
+from ..language.structure import did_you_mean
+from ..model import naming
+from ..model.schema import ColumnType
+from ..normalize.normalizer import RawColumn, Resolver, Unresolved, table_of
+from ..normalize.relationships import many_to_one_name, one_to_many_name
+from ..source.loader import Sources, YamlPath
+from .reporter import Reporter, plain_type, type_text
+from .sql import unknown_columns, unknown_order_by
 
-_PARAM_KINDS = {"length": "string", "precision": "numeric", "scale": "numeric", "of": "array",
-                "enum": "enum"}
+_PARAM_KINDS = {
+    "length": "string",
+    "precision": "numeric",
+    "scale": "numeric",
+    "of": "array",
+    "enum": "enum",
+}
 _FK_ONLY = ("on_delete", "on_update_fk", "relationship", "back_populates")
 
 
@@ -59,8 +64,7 @@ def check_naming_convention(src: Sources, report: Reporter) -> None:
             tokens = "table_name, column_0_name, column_0_N_name, referred_table_name, ..."
             report.error(
                 ("database", "naming_convention", key),
-                f"template {template!r} does not expand; use %(token)s with a token from: "
-                f"{tokens}",
+                f"template {template!r} does not expand; use %(token)s with a token from: {tokens}",
             )
 
 
@@ -80,9 +84,7 @@ def check_params(spec: dict[str, Any], ctype: ColumnType, path: YamlPath, report
     """Parameters written in ``spec`` must belong to the resolved kind."""
     for key, kind in _PARAM_KINDS.items():
         if key in spec and ctype.kind != kind:
-            report.error(
-                (*path, key), f"`{key}` applies only to type {kind}, not {ctype.kind}"
-            )
+            report.error((*path, key), f"`{key}` applies only to type {kind}, not {ctype.kind}")
     of = spec.get("of")
     if isinstance(of, dict) and ctype.of is not None:
         check_params(of, ctype.of, (*path, "of"), report)
@@ -209,8 +211,7 @@ def check_reference(
         if col.spec.get(key) == "set null" and not col.spec.get("nullable"):
             report.error(
                 (*col.path, key),
-                f"{key}: set null on a NOT NULL column; add nullable: true or choose "
-                "another rule",
+                f"{key}: set null on a NOT NULL column; add nullable: true or choose another rule",
             )
 
 
@@ -349,7 +350,14 @@ def check_reverse_entry(
 
 
 CASCADE_OPTIONS = (
-    "all", "delete", "delete-orphan", "expunge", "merge", "none", "refresh-expire", "save-update",
+    "all",
+    "delete",
+    "delete-orphan",
+    "expunge",
+    "merge",
+    "none",
+    "refresh-expire",
+    "save-update",
 )
 
 

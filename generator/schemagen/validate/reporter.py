@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import Issue, Severity
-from .loader import Sources, YamlPath
-from .model import ColumnType, Entity, SourceMap
+from ..errors import Issue, Severity
+from ..model.schema import ColumnType, Entity, SourceMap
+from ..source.loader import Sources, YamlPath
 
 
 class Reporter:
@@ -41,9 +41,7 @@ class Reporter:
         if loc is None:
             self.issues.append(Issue(self.fallback_file, 0, 0, dotted, message, severity))
         else:
-            self.issues.append(
-                Issue(loc.file, loc.line, loc.column, dotted, message, severity)
-            )
+            self.issues.append(Issue(loc.file, loc.line, loc.column, dotted, message, severity))
 
     @property
     def has_errors(self) -> bool:

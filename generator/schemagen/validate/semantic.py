@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
-from . import naming
-from .language import describe, did_you_mean
-from .loader import Sources, YamlPath
-from .model import INTEGER_TYPES, Column, ColumnType, Entity, Schema
-from .normalize import TIME_KINDS
-from .validate import Reporter, column_path, index_path, type_text, unique_path
+from ..language.structure import describe, did_you_mean
+from ..model import naming
+from ..model.schema import INTEGER_TYPES, Column, ColumnType, Entity, Schema
+from ..normalize.normalizer import TIME_KINDS
+from ..source.loader import Sources, YamlPath
+from .reporter import Reporter, column_path, index_path, type_text, unique_path
 
 NUMERIC_KINDS = INTEGER_TYPES | {"numeric", "float", "double"}
 INTEGER_RANGES = {
@@ -208,8 +208,11 @@ def default_problem(schema: Schema, column: Column, value: Any) -> str | None:
     if isinstance(value, bool):
         if kind == "boolean":
             return None
-        hint = " (YAML reads yes/no/on/off as booleans; quote the text)" if kind in (
-            "enum", "string", "text") else ""
+        hint = (
+            " (YAML reads yes/no/on/off as booleans; quote the text)"
+            if kind in ("enum", "string", "text")
+            else ""
+        )
         return f"default {describe(value)} is a boolean, but the column is {shown}{hint}"
     if isinstance(value, int | float):
         return _number_problem(value, column.type, shown)
@@ -430,8 +433,13 @@ def check_namespaces(schema: Schema, src: Sources, report: Reporter) -> None:
             _claim(relations, entity.primary_key.name, pk, report, src)
         for uq in entity.uniques:
             path = unique_path(src, entity, uq.name, uq.columns)
-            _claim(relations, uq.name, _Claim(f"a unique constraint of {entity.name}", path),
-                   report, src)
+            _claim(
+                relations,
+                uq.name,
+                _Claim(f"a unique constraint of {entity.name}", path),
+                report,
+                src,
+            )
         for ix in entity.indexes:
             path = index_path(src, entity, ix.name, ix.columns)
             _claim(relations, ix.name, _Claim(f"an index of {entity.name}", path), report, src)

@@ -57,8 +57,7 @@ def unknown_order_by(order_by: str, columns: list[str]) -> list[str]:
             problems.append("empty column in order_by")
             continue
         name = words[0].rsplit(".", 1)[-1]
-        extra = [w for w in words[1:] if w.lower() not in ("asc", "desc", "nulls", "first",
-                                                          "last")]
+        extra = [w for w in words[1:] if w.lower() not in ("asc", "desc", "nulls", "first", "last")]
         if name not in columns or extra:
             problems.append(f"order_by names '{part.strip()}', which is not a column")
     return problems

@@ -1,0 +1,9 @@
+"""The pure diff: two Schemas in, an ordered Plan of operations out.
+
+Owns: ``compare.diff(old, new)`` and its per-level comparators (``tables``),
+the one dependency ordering of a plan (``ordering``) and the snapshot form of a
+schema that the diff compares (``snapshot``). Nothing here touches a file or a
+database.
+
+May import: ``operations``, ``model``, ``util`` and the foundation.
+"""

@@ -1,1 +1,0 @@
-"""Migrations: snapshot, diff, operations, revision rendering and history."""

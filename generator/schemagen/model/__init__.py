@@ -1,0 +1,10 @@
+"""The frozen normalized model: the vocabulary every later stage speaks.
+
+Owns: the dataclasses between parsing and everything else (``schema``: Schema,
+Entity, Column, Index, ...), their JSON form for snapshots, the naming
+conventions (``naming``), the SQL text of defaults (``sqltext``) and the mapping
+of language types to PostgreSQL and SQLAlchemy types (``typemap``). Nothing here
+parses YAML or renders a file; nothing here mutates a Schema.
+
+May import: ``util`` and the top-level foundation modules.
+"""

@@ -1,0 +1,8 @@
+"""Stage 3, the normalized model built from merged sources.
+
+Owns: resolving mixins, types and references (``normalizer.Resolver``, which the
+reference checks of ``validate`` walk too), building the frozen ``Schema`` in its
+canonical order, and naming relationships (``relationships``).
+
+May import: ``language``, ``source``, ``model``, ``util`` and the foundation.
+"""

@@ -1,0 +1,11 @@
+"""Migration operations: small dataclasses that know their own reverse.
+
+Owns: the ``Operation`` base (``base``), operations on tables and columns
+(``table``), on indexes and constraints (``constraint``), on enums, extensions
+and comments (``schema``), the ``Plan`` and ``apply`` (``plan``), and the SQL
+helpers operations need (``sqlutil``, ``typechange``). Each operation has
+``reverse()``, ``describe()`` and ``apply(schema)``. A new operation starts here,
+then gets a comparator in ``diff`` and a renderer in ``revision.render``.
+
+May import: ``model``, ``util`` and the foundation.
+"""

@@ -1,0 +1,9 @@
+"""Plumbing every stage may use: nothing here knows the schema language.
+
+Owns: atomic file writes (``writer``), forked background jobs (``background``),
+Python source text for generated code (``pycode``), the Jinja environment
+(``templating``), database URL parsing and password masking (``urls``) and the
+user cache folder (``cache``).
+
+May import: the top-level ``config``, ``errors`` and ``findings`` modules only.
+"""

@@ -1,0 +1,10 @@
+"""Stage 4, reference and semantic checks, and the whole front end.
+
+Owns: the located issue reporter (``reporter``), reference checks on the merged
+sources (``references``), the SQL-fragment checks (``sql``), the model checks on
+the normalized Schema (``semantic``), lint warnings (``lint``), and
+``pipeline.load_and_validate``, which runs stages 1 to 4 and returns every
+problem at once with the Schema when there is no error.
+
+May import: ``normalize``, ``language``, ``source``, ``model``, ``util`` and the foundation.
+"""
