@@ -168,6 +168,13 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         CreateTable, lambda op: len(op.entity.primary_key.columns) > 1
     ),
     "mixin added to an entity": _mixin_added,
+    "NOT NULL with a default backfills NULLs (rows kept)": lambda c: c.any(
+        AlterColumn, lambda op: op.backfills
+    ) and bool(c.case.setup),
+    "array default [] (the empty array)": lambda c: any(
+        col.type.kind == "array" and col.default is not None and col.default.value == "'{}'"
+        for ent in c.new.entities for col in ent.columns
+    ),
 }
 
 

@@ -471,6 +471,8 @@ entities:
       q: {type: numeric, precision: 2, scale: 2, default: -0.995}
       r: {type: double, default: .nan}
       s: {type: numeric, precision: 5, scale: 2, default: -.inf}
+      t: {type: array, of: text, default: []}
+      u: {type: array, of: text, default: [a]}
 """,
         [
             "schema/s.yaml:7:26: entities.Store.columns.a.default: default 'lots' is text, "
@@ -513,6 +515,8 @@ entities:
             'schema/s.yaml:25:50: entities.Store.columns.s.default: default -inf is not a '
             'finite number; for NaN or infinity say {sql: "\'NaN\'"} or {sql: '
             '"\'Infinity\'"}',
+            'schema/s.yaml:27:34: entities.Store.columns.u.default: an array default in YAML '
+            'can only be [] (the empty array); for others write SQL, e.g. {sql: "\'{a,b}\'"}',
         ],
     ),
     # SQL that says nothing: CHECK (), WHERE <nothing>, DEFAULT <nothing>

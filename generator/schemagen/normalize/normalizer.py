@@ -258,6 +258,9 @@ def default_of(value: Any, ctype: ColumnType) -> Default:
         return Default("string", value)
     if isinstance(value, dict) and set(value) == {"sql"} and isinstance(value["sql"], str):
         return Default("sql", value["sql"])
+    if value == [] and ctype.kind == "array":
+        # `default: []` on an array column means the empty array, which SQL spells '{}'.
+        return Default("sql", "'{}'")
     return Default("json", json.dumps(value, sort_keys=True, separators=(",", ":")))
 
 

@@ -269,6 +269,8 @@ class AlterColumn(Operation):
             words.append(f"type {pg_type_name(old.type)} -> {pg_type_name(new.type)}")
         if old.nullable != new.nullable:
             words.append("nullable" if new.nullable else "NOT NULL")
+        if self.backfills:
+            words.append("existing NULLs backfilled with the default first")
         if old.default != new.default:
             words.append("default removed" if new.default is None else "default")
         if old.identity != new.identity:
@@ -276,6 +278,11 @@ class AlterColumn(Operation):
         if old.description != new.description:
             words.append("comment")
         return words or ["no change"]
+
+    @property
+    def backfills(self) -> bool:
+        """Whether rows holding NULL get the new default before ``SET NOT NULL``."""
+        return self.old.nullable and not self.new.nullable and self.new.default is not None
 
     def apply(self, schema: Schema) -> Schema:
         def alter(ent: Entity) -> Entity:

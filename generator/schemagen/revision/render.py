@@ -502,6 +502,15 @@ def _(operation: AlterColumn, state: Schema) -> list[Stmt]:
                 postgresql_using=Str(using) if using else None,
             )
         )
+    if operation.backfills:
+        # SET NOT NULL checks every row: give the NULLs the default first (a
+        # column default only fills inserts that leave the column out).
+        col = quote_ident(new.name)
+        stmts.append(
+            execute(
+                f"UPDATE {quote_ident(table)} SET {col} = {default_sql(new)} WHERE {col} IS NULL"
+            )
+        )
     rest = _alter_rest(old, new, retype)
     if rest:
         stmts.append(call("op.alter_column", *target, *rest))

@@ -217,10 +217,14 @@ def default_problem(schema: Schema, column: Column, value: Any) -> str | None:
     if isinstance(value, int | float):
         return _number_problem(value, column.type, shown)
     if isinstance(value, dict | list):
-        if kind in ("json", "jsonb"):
+        if kind in ("json", "jsonb") or (kind == "array" and value == []):
             return None
-        hint = " (for an array write {sql: \"'{}'\"})" if kind == "array" else ""
-        return f"a JSON default needs a json or jsonb column, not {shown}{hint}"
+        if kind == "array":
+            return (
+                "an array default in YAML can only be [] (the empty array); "
+                "for others write SQL, e.g. {sql: \"'{a,b}'\"}"
+            )
+        return f"a JSON default needs a json or jsonb column, not {shown}"
     return _text_problem(schema, column, str(value))
 
 
