@@ -16,7 +16,14 @@ from ..normalize.normalizer import RawColumn, Resolver, Unresolved, table_of
 from ..normalize.relationships import many_to_one_name, one_to_many_name
 from ..source.loader import Sources, YamlPath
 from .reporter import Reporter, plain_type, type_text
-from .sql import unknown_columns, unknown_order_by
+from .sql import (
+    SqlSyntaxError,
+    has_subquery,
+    parse_expression,
+    referenced_columns,
+    shown,
+    unknown_order_by,
+)
 
 _PARAM_KINDS = {
     "length": "string",
@@ -127,10 +134,11 @@ def check_entity(src: Sources, resolver: Resolver, report: Reporter, name: str) 
     for ix, entry in _dict(spec.get("indexes")).items():
         check_index(report, (*base, "indexes", ix), entry, names)
         if isinstance(entry, dict) and isinstance(entry.get("where"), str):
-            check_sql_columns(report, (*base, "indexes", ix, "where"), entry["where"], names)
+            where = (*base, "indexes", ix, "where")
+            check_sql_columns(report, where, entry["where"], names, table_of(src, name))
     for ck, expression in _dict(spec.get("checks")).items():
         if isinstance(expression, str):
-            check_sql_columns(report, (*base, "checks", ck), expression, names)
+            check_sql_columns(report, (*base, "checks", ck), expression, names, table_of(src, name))
 
 
 def check_mixins(src: Sources, report: Reporter, name: str, spec: dict[str, Any]) -> None:
@@ -262,10 +270,30 @@ def check_index(report: Reporter, path: YamlPath, entry: Any, names: list[str]) 
     check_column_list(report, (*path, "include"), entry.get("include") or [], names)
 
 
-def check_sql_columns(report: Reporter, path: YamlPath, sql: str, names: list[str]) -> None:
-    """Column names in a check or partial-index predicate must be columns of the entity."""
-    for word in unknown_columns(sql, names):
-        report.error(path, f"unknown column '{word}'{did_you_mean(word, names)}")
+def check_sql_columns(
+    report: Reporter, path: YamlPath, sql: str, names: list[str], table: str
+) -> None:
+    """A check or partial-index predicate parses as PostgreSQL reads it, holds no
+    sub-select, and names only columns of its own table."""
+    if not sql.strip():
+        return  # the model checks say it is empty
+    try:
+        tree = parse_expression(sql)
+    except SqlSyntaxError as exc:
+        report.error(path, f"SQL {shown(sql)!r} {exc.describe()}")
+        return
+    if has_subquery(tree):
+        report.error(path, "PostgreSQL allows no sub-select (SELECT, EXISTS) here")
+    for parts in referenced_columns(tree):
+        word = parts[-1]
+        if len(parts) > 1 and parts[:-1] != (table,):
+            report.error(
+                path,
+                f"'{shown('.'.join(parts))}' names another table; only the columns "
+                f"of {table} can appear here",
+            )
+        elif word not in names:
+            report.error(path, f"unknown column '{shown(word)}'{did_you_mean(word, names)}")
 
 
 def reverse_sides(src: Sources, resolver: Resolver) -> dict[str, dict[str, tuple[str, str]]]:

@@ -20,6 +20,7 @@ from ..model.schema import INTEGER_TYPES, Column, ColumnType, Entity, Schema
 from ..normalize.normalizer import TIME_KINDS
 from ..source.loader import Sources, YamlPath
 from .reporter import Reporter, column_path, index_path, type_text, unique_path
+from .sql import SqlSyntaxError, has_subquery, parse_expression, referenced_columns, shown
 
 NUMERIC_KINDS = INTEGER_TYPES | {"numeric", "float", "double"}
 INTEGER_RANGES = {
@@ -200,9 +201,7 @@ def default_problem(schema: Schema, column: Column, value: Any) -> str | None:
     kind = column.type.kind
     shown = type_text(column.type)
     if column.default is not None and column.default.kind == "sql":
-        if not column.default.value.strip():
-            return "the {sql: ...} default is empty; write an SQL expression or leave it out"
-        return None
+        return sql_default_problem(column.default.value)
     if column.default is not None and column.default.kind == "now":
         return None
     if isinstance(value, bool):
@@ -226,6 +225,26 @@ def default_problem(schema: Schema, column: Column, value: Any) -> str | None:
             )
         return f"a JSON default needs a json or jsonb column, not {shown}"
     return _text_problem(schema, column, str(value))
+
+
+def sql_default_problem(sql: str) -> str | None:
+    """Why an ``{sql: ...}`` default is not a default PostgreSQL takes, or None."""
+    if not sql.strip():
+        return "the {sql: ...} default is empty; write an SQL expression or leave it out"
+    try:
+        tree = parse_expression(sql)
+    except SqlSyntaxError as exc:
+        return f"{{sql: ...}} default {shown(sql)!r} {exc.describe()}"
+    if has_subquery(tree):
+        return "a default cannot hold a sub-select (SELECT, EXISTS); PostgreSQL refuses it"
+    columns = referenced_columns(tree)
+    if columns:
+        name = shown(".".join(columns[0]))
+        return (
+            f"a default cannot refer to a column ('{name}'); PostgreSQL refuses it "
+            "(for text, write the value without {sql: ...})"
+        )
+    return None
 
 
 def _number_problem(value: int | float, ctype: ColumnType, shown: str) -> str | None:

@@ -1,55 +1,207 @@
-"""Find column names in the small SQL snippets of a schema (checks, partial indexes).
+"""SQL fragments of a schema, read by PostgreSQL's own parser.
 
-This is no SQL parser: it drops string literals and quoted identifiers, then
-looks at the bare words that are not SQL keywords, type names, function calls
-(followed by ``(``), qualified names or casts. It errs on the side of silence,
-so a word it does not understand is never reported.
+Checks, partial-index ``where:`` predicates and ``{sql: ...}`` defaults are
+pasted into DDL as they are written. Each one is parsed here with libpg_query
+(through ``pglast``), the parser of PostgreSQL itself, so a fragment that
+PostgreSQL would reject as syntax is rejected by ``validate``, located at its
+YAML node with the parser's own message and position. The same parse tree
+says which columns and relations a fragment names; nothing here scans SQL text
+with regular expressions.
+
+The API, for every field that holds SQL (generated columns, index
+expressions, view and function bodies too):
+
+- :func:`parse_expression` -- one value expression (a check, a ``where:``, a
+  default), or :class:`SqlSyntaxError`;
+- :func:`parse_query` -- one query statement (``SELECT ...``, ``VALUES ...``,
+  ``WITH ...``), e.g. a view body;
+- :func:`referenced_columns` and :func:`referenced_relations` -- the column
+  references and the tables/views of a parsed tree, in order of appearance;
+- :func:`has_subquery` -- whether a tree holds a sub-select (PostgreSQL refuses
+  them in checks, index predicates and defaults).
+
+The parser is libpg_query's build of a recent PostgreSQL: syntax that only a
+newer server knows is accepted here and refused by an older server when the
+migration runs.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterator
+from typing import Any
 
-_STRING = re.compile(r"[EeBbXxUu]?'(?:[^']|'')*'|\$\$.*?\$\$", re.DOTALL)
-_QUOTED = re.compile(r'"((?:[^"]|"")+)"')
-_WORD = re.compile(r"(?<![\w.$:])([A-Za-z_][A-Za-z0-9_$]*)(?![\w$]*\s*[.(])")
-_CAST = re.compile(r"::\s*[A-Za-z_][\w ]*(\[\])?(\([\d, ]*\))?")
+from pglast import ast
+from pglast.parser import ParseError, parse_sql
 
-SQL_WORDS = frozenset(
-    """
-    all and any array as asc at between both by case cast collate current_date current_time
-    current_timestamp current_user desc distinct else end escape exists false from ilike in
-    interval is isnull leading like localtime localtimestamp not notnull null nulls first last
-    of on or overlaps placing row session_user similar some symmetric then to trailing true
-    unknown user when with without zone year month day hour minute second epoch
-    bigint bool boolean char character date decimal double float int int2 int4 int8 integer
-    json jsonb numeric precision real smallint text time timestamp timestamptz uuid varchar
-    varying bytea
-    """.split()
+#: What a fragment shows of itself in a message: enough to recognise it.
+_SHOWN = 60
+
+# Parts of a SELECT that a lone expression (``SELECT <expr>``) leaves empty.
+_SELECT_CLAUSES = (
+    "distinctClause",
+    "intoClause",
+    "fromClause",
+    "whereClause",
+    "groupClause",
+    "havingClause",
+    "windowClause",
+    "valuesLists",
+    "sortClause",
+    "limitOffset",
+    "limitCount",
+    "lockingClause",
+    "withClause",
+    "larg",
+    "rarg",
 )
 
 
-def unknown_columns(sql: str, columns: list[str]) -> list[str]:
-    """Bare words in ``sql`` that look like column names but are not in ``columns``."""
-    known = {c.lower() for c in columns}
-    text = _STRING.sub(" ", sql)
-    found: list[str] = []
-    for quoted in _QUOTED.findall(text):
-        name = quoted.replace('""', '"')
-        if name not in columns and name not in found:
-            found.append(name)
-    text = _QUOTED.sub(" ", text)
-    text = _CAST.sub(" ", text)
-    for word in _WORD.findall(text):
-        lower = word.lower()
-        if lower in known or lower in SQL_WORDS or word in found:
+class SqlSyntaxError(ValueError):
+    """A fragment PostgreSQL would not accept; ``position`` is 1-based, in characters."""
+
+    def __init__(self, message: str, position: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.position = position
+
+    def describe(self) -> str:
+        """The parser's message with where in the fragment it stopped."""
+        if self.position is None:
+            return self.message
+        return f"{self.message} (character {self.position} of the SQL)"
+
+
+def parse_expression(sql: str) -> ast.Node:
+    """Parse ``sql`` as one value expression, exactly as PostgreSQL's grammar reads it.
+
+    The fragment must stand alone both bare and inside parentheses, as the DDL
+    places it (``CHECK (<sql>)``, ``WHERE <sql>``, ``DEFAULT <sql>``): an
+    unbalanced parenthesis, a trailing ``--`` comment, a second statement after
+    ``;``, a list (``a, b``), an alias or a ``FROM`` are all errors.
+    """
+    _check_text(sql)
+    bare = _select(sql, "SELECT ")
+    _select(sql, "SELECT (", ")")
+    if not isinstance(bare, ast.SelectStmt) or not bare.targetList or len(bare.targetList) != 1:
+        raise SqlSyntaxError("is not one expression (a list, or a statement?)")
+    target = bare.targetList[0]
+    extra = [name for name in _SELECT_CLAUSES if getattr(bare, name, None)]
+    if target.name is not None or extra:
+        raise SqlSyntaxError("is not one expression: it goes on after the value (an alias?)")
+    for ref in _nodes(target.val, ast.ColumnRef):
+        if any(isinstance(field, ast.A_Star) for field in ref.fields or ()):
+            raise SqlSyntaxError("`*` is not a value", _position(ref, len("SELECT ")))
+    value: ast.Node = target.val
+    return value
+
+
+def parse_query(sql: str) -> ast.Node:
+    """Parse ``sql`` as one query (``SELECT``, ``VALUES``, ``WITH ... SELECT``)."""
+    _check_text(sql)
+    statements = _parse(sql, 0)
+    if len(statements) != 1:
+        raise SqlSyntaxError(f"holds {len(statements)} statements; a query is one")
+    stmt = statements[0].stmt
+    if not isinstance(stmt, ast.SelectStmt) or stmt.intoClause is not None:
+        raise SqlSyntaxError(f"is a {type(stmt).__name__}, not a query (SELECT ...)")
+    return stmt
+
+
+def referenced_columns(tree: ast.Node) -> list[tuple[str, ...]]:
+    """The column references of ``tree``, each as its dotted parts, first use first.
+
+    ``price`` gives ``("price",)``; ``p.price`` gives ``("p", "price")``. Names
+    are as PostgreSQL folds them: bare words in lower case, quoted ones as written.
+    """
+    found: dict[tuple[str, ...], None] = {}
+    for ref in _nodes(tree, ast.ColumnRef):
+        parts = tuple(f.sval for f in ref.fields or () if isinstance(f, ast.String))
+        if parts and len(parts) == len(ref.fields or ()):
+            found.setdefault(parts)
+    return list(found)
+
+
+def referenced_relations(tree: ast.Node) -> list[tuple[str, ...]]:
+    """The tables and views a tree reads (``FROM``/``JOIN``), as (schema?, name).
+
+    A name a ``WITH`` clause defines is listed too: the caller knows its CTEs.
+    """
+    found: dict[tuple[str, ...], None] = {}
+    for rel in _nodes(tree, ast.RangeVar):
+        parts = tuple(p for p in (rel.catalogname, rel.schemaname, rel.relname) if p)
+        found.setdefault(parts)
+    return list(found)
+
+
+def has_subquery(tree: ast.Node) -> bool:
+    """Whether ``tree`` holds a sub-select (``EXISTS (...)``, ``IN (SELECT ...)``)."""
+    return next(_nodes(tree, ast.SubLink), None) is not None
+
+
+def shown(value: str, limit: int = _SHOWN) -> str:
+    """``value`` for a message: at most ``limit`` characters, the cut marked."""
+    if len(value) <= limit:
+        return value
+    return value[: limit - 1] + "…"
+
+
+# --- internals -------------------------------------------------------------------
+
+
+def _check_text(sql: str) -> None:
+    if "\x00" in sql:
+        raise SqlSyntaxError(
+            "holds a NUL character (\\0), which PostgreSQL text cannot hold",
+            sql.index("\x00") + 1,
+        )
+    if not sql.strip():
+        raise SqlSyntaxError("is empty")
+
+
+def _select(sql: str, prefix: str, suffix: str = "") -> Any:
+    statements = _parse(prefix + sql + suffix, len(prefix))
+    if len(statements) != 1:
+        raise SqlSyntaxError("holds more than one statement (a `;`?); write one expression", None)
+    return statements[0].stmt
+
+
+def _parse(text: str, offset: int) -> tuple[Any, ...]:
+    try:
+        statements: tuple[Any, ...] = parse_sql(text)
+    except ParseError as exc:
+        message = str(exc.args[0]) if exc.args else str(exc)
+        index = exc.args[1] if len(exc.args) > 1 else None
+        position = None if index is None else max(int(index) - offset, 0) + 1
+        raise SqlSyntaxError(message, position) from None
+    return statements
+
+
+def _position(node: Any, offset: int) -> int | None:
+    location = getattr(node, "location", None)
+    return None if location is None or location < 0 else location - offset + 1
+
+
+def _nodes(tree: Any, kind: type[ast.Node]) -> Iterator[Any]:
+    """Every node of type ``kind`` under ``tree`` (``tree`` included), depth first."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, tuple | list):
+            stack.extend(reversed(node))
             continue
-        found.append(word)
-    return found
+        if not isinstance(node, ast.Node):
+            continue
+        if isinstance(node, kind):
+            yield node
+        children = [getattr(node, name, None) for name in type(node).__slots__]
+        stack.extend(reversed([c for c in children if isinstance(c, ast.Node | tuple | list)]))
 
 
 def unknown_order_by(order_by: str, columns: list[str]) -> list[str]:
-    """Problems with a relationship ``order_by`` (``position``, ``created_at desc, id``)."""
+    """Problems with a relationship ``order_by`` (``position``, ``created_at desc, id``).
+
+    This is an ORM ordering that SQLAlchemy reads, not SQL that reaches the database.
+    """
     problems = []
     for part in order_by.split(","):
         words = part.split()
