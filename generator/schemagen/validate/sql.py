@@ -115,7 +115,7 @@ def referenced_columns(tree: ast.Node) -> list[tuple[str, ...]]:
     """
     found: dict[tuple[str, ...], None] = {}
     for ref in _nodes(tree, ast.ColumnRef):
-        parts = tuple(f.sval for f in ref.fields or () if isinstance(f, ast.String))
+        parts = tuple(str(f.sval) for f in ref.fields or () if isinstance(f, ast.String))
         if parts and len(parts) == len(ref.fields or ()):
             found.setdefault(parts)
     return list(found)
@@ -128,7 +128,7 @@ def referenced_relations(tree: ast.Node) -> list[tuple[str, ...]]:
     """
     found: dict[tuple[str, ...], None] = {}
     for rel in _nodes(tree, ast.RangeVar):
-        parts = tuple(p for p in (rel.catalogname, rel.schemaname, rel.relname) if p)
+        parts = tuple(str(p) for p in (rel.catalogname, rel.schemaname, rel.relname) if p)
         found.setdefault(parts)
     return list(found)
 
@@ -193,7 +193,8 @@ def _nodes(tree: Any, kind: type[ast.Node]) -> Iterator[Any]:
             continue
         if isinstance(node, kind):
             yield node
-        children = [getattr(node, name, None) for name in type(node).__slots__]
+        slots: Any = getattr(type(node), "__slots__", ())
+        children = [getattr(node, name, None) for name in slots]
         stack.extend(reversed([c for c in children if isinstance(c, ast.Node | tuple | list)]))
 
 
