@@ -6,11 +6,14 @@ project folder:
 
 1. ``schemagen migrate -m before`` on the before schema (revision ``000``); keep
    a copy of the generated ``models.py``;
-2. ``schemagen migrate -m after`` on the after schema (revision ``001``), first
+2. ``schemagen migrate -m after`` on the after schema (revision ``001``, and
+   ``002``... when the change has an online part or new enum values: see
+   ``schemagen.operations.stages``; each is wholly transactional or wholly
+   online, :func:`assert_stages`), first
    without ``--allow-destructive`` (it must be refused exactly when the case is
    destructive);
 3. on a fresh database: ``alembic upgrade 000``, the case's setup SQL,
-   ``alembic upgrade 001``; the normalized ``pg_dump --schema-only`` must equal
+   ``alembic upgrade head``; the normalized ``pg_dump --schema-only`` must equal
    that of a database made by ``create_all`` of the after models (plus the
    declared extensions), and Alembic's autogenerate comparison must find
    nothing; then the case's checks (rows that must have survived);
@@ -249,12 +252,28 @@ def index_statements(sql: str, verb: str = "CREATE") -> dict[str, tuple[str, boo
     return found
 
 
+def assert_stages(root: Path) -> None:
+    """Each revision after 000 is wholly transactional or wholly online (its
+    upgrade and its downgrade): nothing commits half of a revision."""
+    for path in revisions(root)[1:]:
+        text = path.read_text(encoding="utf-8")
+        upgrade, downgrade = text.split("def downgrade() -> None:")
+        upgrade = upgrade.split("def upgrade() -> None:")[1]
+        for body in (upgrade, downgrade):
+            lines = [ln for ln in body.splitlines() if ln.strip()]
+            online = lines[0].strip() == "with op.get_context().autocommit_block():"
+            assert online == path.stem.endswith("_online"), f"{path.name}: {lines[0]}"
+            assert all(ln.startswith("        ") for ln in lines[1:]) if online else (
+                "autocommit_block" not in body
+            ), f"{path.name} mixes transactional and online work"
+
+
 def assert_index_builds(case: Case, root: Path) -> None:
     """Revision 001 builds (and drops) the case's concurrent indexes CONCURRENTLY
     outside a transaction, and its plain ones inside."""
     if not (case.concurrent_indexes or case.plain_indexes or case.concurrent_drops):
         return
-    sql = offline_sql(root, "000:001")
+    sql = offline_sql(root, "000:head")
     built = index_statements(sql)
     for name in case.concurrent_indexes:
         stmt, in_transaction = built[name]
@@ -427,7 +446,8 @@ def generate(case: Case, root: Path) -> tuple[Path, Path]:
             schemagen(root, "migrate", "-m", "after", expect_exit=1)
             assert len(revisions(root)) == 1, "a refused destructive migration wrote a revision"
         schemagen(root, "migrate", "-m", "after", "--allow-destructive")
-    assert len(revisions(root)) == 2, f"expected two revisions, got {revisions(root)}"
+    assert len(revisions(root)) >= 2, f"expected new revisions, got {revisions(root)}"
+    assert_stages(root)
     models_after = root / "models_after.py"
     shutil.copy(root / OUTPUT / "models.py", models_after)
     return models_before, models_after
@@ -446,7 +466,7 @@ def prove(pg: PgCluster, case: Case, root: Path) -> None:
     assert_same_dump(schema_dump(pg, db), dump_before, f"{case.name} at 000")
     for statement in case.setup:
         pg.sql(statement, db)
-    alembic(root, url, "upgrade", "001")
+    alembic(root, url, "upgrade", "head")
     assert_matches_models(pg, db, models_after, ext_after, f"{case.name} upgrade")
     run_checks(pg, db, case.check_after, f"{case.name} upgrade")
 

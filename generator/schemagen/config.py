@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ConfigError
 
-KNOWN_KEYS = ("schema", "output", "templates")
+KNOWN_KEYS = ("schema", "output", "templates", "lock_timeout")
+
+#: How long a migration statement waits for a lock before it fails: long enough
+#: for a short query to finish, short enough that writes queued behind a blocked
+#: ALTER do not pile up (strong_migrations and squawk suggest a few seconds).
+DEFAULT_LOCK_TIMEOUT = "5s"
+# A PostgreSQL time setting: a number and one of its units (no unit: milliseconds).
+_DURATION = re.compile(r"^\d+(\.\d+)?\s*(us|ms|s|min|h|d)?$")
 
 
 @dataclass(frozen=True)
@@ -19,6 +27,7 @@ class Project:
     schema_dir: Path
     output_dir: Path
     templates_dir: Path | None = None
+    lock_timeout: str = DEFAULT_LOCK_TIMEOUT  # SET lock_timeout for every migration step
 
     def relative(self, path: Path) -> str:
         """Show ``path`` relative to the project root when it is inside it."""
@@ -61,15 +70,38 @@ def load_project(root: str | Path = ".") -> Project:
                 f"pyproject.toml: [tool.schemagen] has unknown key {key!r} "
                 f"(known: {', '.join(KNOWN_KEYS)})"
             )
+        if key == "lock_timeout" and isinstance(value, int) and not isinstance(value, bool):
+            continue  # milliseconds, as PostgreSQL reads a bare number
         if not isinstance(value, str):
             raise ConfigError(f"pyproject.toml: [tool.schemagen] {key} must be a string")
     templates = settings.get("templates")
+    lock_timeout = str(settings.get("lock_timeout", DEFAULT_LOCK_TIMEOUT)).strip()
+    if not _DURATION.match(lock_timeout):
+        raise ConfigError(
+            f"{_located(pyproject, 'lock_timeout')}: [tool.schemagen] lock_timeout: "
+            f"{lock_timeout!r} is not a PostgreSQL duration (e.g. \"5s\", \"500ms\", "
+            "\"1min\"; \"0\" waits forever)"
+        )
     return Project(
         root=root_path,
         schema_dir=root_path / str(settings.get("schema", "schema")),
         output_dir=root_path / str(settings.get("output", "generated")),
         templates_dir=root_path / str(templates) if templates else None,
+        lock_timeout=lock_timeout,
     )
+
+
+def _located(pyproject: Path, key: str) -> str:
+    """``pyproject.toml:LINE`` of ``key`` in ``[tool.schemagen]`` (tomllib gives no lines)."""
+    section = ""
+    text = read_pyproject(pyproject)
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            section = stripped
+        elif section == "[tool.schemagen]" and re.match(rf"{key}\s*=", stripped):
+            return f"{pyproject.name}:{number}"
+    return pyproject.name
 
 
 def read_pyproject(path: Path) -> str:

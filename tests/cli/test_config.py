@@ -23,7 +23,16 @@ def test_defaults_without_a_pyproject(tmp_path: Path) -> None:
         (
             '[tool.schemagen]\nshema = "db"\n',
             "pyproject.toml: [tool.schemagen] has unknown key 'shema' (known: schema, output, "
-            "templates)",
+            "templates, lock_timeout)",
+        ),
+        (
+            '[project]\nname = "x"\n\n[tool.schemagen]\nschema = "db"\nlock_timeout = "5 seconds"\n',
+            "pyproject.toml:6: [tool.schemagen] lock_timeout: '5 seconds' is not a PostgreSQL "
+            'duration (e.g. "5s", "500ms", "1min"; "0" waits forever)',
+        ),
+        (
+            "[tool.schemagen]\nlock_timeout = true\n",
+            "pyproject.toml: [tool.schemagen] lock_timeout must be a string",
         ),
         (
             "[tool.schemagen]\nschema = 5\n",
@@ -32,7 +41,14 @@ def test_defaults_without_a_pyproject(tmp_path: Path) -> None:
         ("[tool]\nschemagen = 1\n", "pyproject.toml: [tool.schemagen] must be a table"),
         ("tool = 3\n", "pyproject.toml: `tool` must be a table (it holds [tool.schemagen])"),
     ],
-    ids=["unknown-key", "not-a-string", "section-not-a-table", "tool-not-a-table"],
+    ids=[
+        "unknown-key",
+        "lock-timeout-not-a-duration",
+        "lock-timeout-boolean",
+        "not-a-string",
+        "section-not-a-table",
+        "tool-not-a-table",
+    ],
 )
 def test_bad_settings_exit_2_with_one_line(tmp_path: Path, toml: str, message: str) -> None:
     (tmp_path / "pyproject.toml").write_text(toml)
@@ -56,3 +72,11 @@ def test_pyproject_not_utf8_exit_2_for_every_reader(tmp_path: Path) -> None:
         assert result.exit_code == 2, args
         assert result.output == "pyproject.toml: not UTF-8 text (byte 27)\n", args
     assert not (tmp_path / "schema").exists()
+
+
+@pytest.mark.parametrize("value", ['"5s"', '"250ms"', '"1.5min"', "0", "3000", '"2 h"'])
+def test_lock_timeout_accepts_postgresql_durations(tmp_path: Path, value: str) -> None:
+    from schemagen.config import load_project
+
+    (tmp_path / "pyproject.toml").write_text(f"[tool.schemagen]\nlock_timeout = {value}\n")
+    assert load_project(tmp_path).lock_timeout == value.strip('"')

@@ -4,6 +4,7 @@ hand-built Schema, then changed by hand; each change must give one exact line.""
 from __future__ import annotations
 
 import re
+import subprocess
 from urllib.parse import quote
 
 import pytest
@@ -430,3 +431,34 @@ def test_comments(pg: PgCluster, shop_db: str) -> None:
         "in the database, none in the schema",
         "table stores: comment is 'A shop' in the database, none in the schema",
     ]
+
+
+def test_an_invalid_index_is_drift_even_when_its_definition_matches(
+    pg: PgCluster, shop_db: str
+) -> None:
+    """A failed CREATE UNIQUE INDEX CONCURRENTLY leaves an INVALID index behind, with
+    the very definition the schema asks for: it still enforces nothing."""
+    pg.sql("INSERT INTO stores (name) VALUES ('a'), ('b')", shop_db)
+    pg.sql("INSERT INTO products (store_id, title) SELECT id, 'same' FROM stores", shop_db)
+    with pytest.raises(subprocess.CalledProcessError, match="psql"):
+        pg.sql("CREATE UNIQUE INDEX CONCURRENTLY uq_title ON products (title)", shop_db)
+    # Make the schema's own index INVALID the way a killed build does.
+    pg.sql(
+        "UPDATE pg_index SET indisvalid = false "
+        "WHERE indexrelid = 'idx_products_store_status'::regclass",
+        shop_db,
+    )
+    found = lines(pg, shop_db)
+    invalid = [line for line in found if "is INVALID" in line]
+    assert invalid == [
+        "index idx_products_store_status on products: is INVALID: a CREATE INDEX "
+        "CONCURRENTLY failed or was cancelled, so it enforces nothing and serves no query",
+        "index uq_title on products: is INVALID: a CREATE INDEX CONCURRENTLY failed or was "
+        "cancelled, so it enforces nothing and serves no query",
+    ]
+    findings = check_database(hand_schema(), pg.url(shop_db), history=HISTORY, head="001")
+    hints = {f.object: f.hint for f in findings if "is INVALID" in f.message}
+    assert hints["index uq_title on products"] == (
+        'drop it (DROP INDEX CONCURRENTLY "uq_title"), then run `alembic upgrade head` to '
+        "build it again"
+    )

@@ -42,7 +42,7 @@ from schemagen.operations.constraint import (
     DropIndex,
     RenameConstraint,
 )
-from schemagen.operations.plan import apply
+from schemagen.operations.plan import Plan, apply
 from schemagen.operations.schema import (
     AddEnumValue,
     CreateEnum,
@@ -53,6 +53,7 @@ from schemagen.operations.schema import (
     EnumUsage,
     ReplaceEnum,
 )
+from schemagen.operations.stages import stages
 from schemagen.operations.table import (
     AddColumn,
     AddPrimaryKey,
@@ -129,6 +130,14 @@ def test_one_operation_renders_exactly() -> None:
     assert rendered.autocommit
     code = [line for stmt in rendered.statements for line in layout(stmt, "    ")]
     assert code == [
+        "    op.execute(",
+        "        (",
+        '            "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON c.oid = "',
+        '            "i.indexrelid WHERE c.relname = \'idx_products_title_search\' AND "',
+        '            "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "',
+        '            "THEN DROP INDEX idx_products_title_search; END IF; END $$"',
+        "        ),",
+        "    )",
         "    op.create_index(",
         '        op.f("idx_products_title_search"),',
         '        "products",',
@@ -142,24 +151,48 @@ def test_one_operation_renders_exactly() -> None:
     ]
 
 
-def test_concurrent_index_runs_in_an_autocommit_block_and_destructive_ops_are_marked() -> None:
+def test_online_body_is_one_autocommit_block_and_destructive_ops_are_marked() -> None:
     state = _state()
-    ops = (
-        DropColumn("stores", col("currency", string(3), default=Default("string", "USD")), 2),
-        CreateIndex("stores", Index("ix_stores_name", ("name",)), concurrently=True),
-    )
-    assert render_body(ops, state) == [
+    drop = DropColumn("stores", col("currency", string(3), default=Default("string", "USD")), 2)
+    assert render_body((drop,), state) == [
         "    # DESTRUCTIVE: drops column stores.currency and its values",
         '    op.drop_column("stores", "currency")',
+    ]
+    drop_index = DropIndex("stores", Index("ix_stores_old", ("name",)), concurrently=True)
+    assert render_body((drop_index,), state, online=True) == [
         "    with op.get_context().autocommit_block():",
-        "        op.create_index(",
-        '            op.f("ix_stores_name"),',
-        '            "stores",',
-        '            ["name"],',
+        "        op.drop_index(",
+        '            op.f("ix_stores_old"),',
+        '            table_name="stores",',
         "            postgresql_concurrently=True,",
-        "            if_not_exists=True,",
+        "            if_exists=True,",
         "        )",
     ]
+
+
+def test_online_and_transactional_work_never_share_a_body() -> None:
+    state = _state()
+    build = CreateIndex("stores", Index("ix_stores_name", ("name",)), concurrently=True)
+    drop = DropColumn("stores", col("currency", string(3)), 2)
+    with pytest.raises(ValueError, match="cannot run in a transactional revision"):
+        render_body((drop, build), state)
+    with pytest.raises(ValueError, match="cannot run in an online revision"):
+        render_body((build, drop), state, online=True)
+
+
+def test_plan_splits_into_enum_values_main_and_online_stages() -> None:
+    build = CreateIndex("stores", Index("ix_stores_name", ("name",)), concurrently=True)
+    plain = CreateIndex("stores", Index("ix_stores_email", ("email",)), concurrently=False)
+    value = AddEnumValue("status", "c", ("a", "b"), after="b")
+    drop = DropColumn("stores", col("currency", string(3)), 2)
+    parts = stages(Plan((value, drop, plain, build)))
+    assert [(p.kind, p.plan.operations, p.transactional) for p in parts] == [
+        ("enum values", (value,), True),
+        ("main", (drop, plain), True),
+        ("online", (build,), False),
+    ]
+    assert [p.kind for p in stages(Plan((plain,)))] == ["main"]
+    assert stages(Plan()) == ()
 
 
 def test_type_change_with_default_drops_casts_and_resets_it() -> None:
@@ -277,10 +310,13 @@ def test_apply_diff_reaches_new_and_reverse_returns(old: Schema, new: Schema) ->
     for op in plan.operations:
         assert op.reverse().reverse() == op
     assert diff(reached, new).empty
-    # Every plan renders (a missing renderer or a bad state would raise).
-    info = RevisionInfo("001", "000", "change", "0" * 64)
-    text = render_revision(info, plan, start)
-    compile(text, "revision.py", "exec")
+    # Every plan renders, stage by stage (a missing renderer, a bad state or
+    # online work in a transactional revision would raise).
+    state = start
+    for stage in stages(plan):
+        info = RevisionInfo("001", "000", "change", "0" * 64)
+        compile(render_revision(info, stage, state), "revision.py", "exec")
+        state = apply(state, stage.plan)
 
 
 @settings(max_examples=50, deadline=None)

@@ -150,7 +150,7 @@ def test_flagship_history_verifies_and_regenerates_byte_for_byte(tmp_path: Path)
         sys.path.remove(str(REPO / "scripts"))
     history = load_history(load_project(REPO))
     assert [(r.id, r.slug) for r in history.revisions] == [
-        ("000", "initial_schema"), ("001", "add_performance_indexes"),
+        ("000", "initial_schema"), ("001", "add_performance_indexes_online"),
     ]
     copy = tmp_path / "repo"
     copy.mkdir()
@@ -158,7 +158,7 @@ def test_flagship_history_verifies_and_regenerates_byte_for_byte(tmp_path: Path)
     shutil.copytree(REPO / "schema", copy / "schema")
     flagship_history.regenerate(copy)
     ours, committed = load_project(copy).migrations_dir, history.project.migrations_dir
-    for name in ("versions/000_initial_schema.py", "versions/001_add_performance_indexes.py",
+    for name in ("versions/000_initial_schema.py", "versions/001_add_performance_indexes_online.py",
                  "snapshots/000.json", "snapshots/001.json", "schemagen.sum"):
         assert (ours / name).read_bytes() == (committed / name).read_bytes(), name
 
@@ -193,3 +193,5 @@ def test_flagship_001_adds_the_seed_and_declared_indexes_concurrently() -> None:
     # Built and (in the downgrade) dropped concurrently, outside the transaction.
     assert text.count("postgresql_concurrently=True") == 2 * len(added)
     assert text.count("with op.get_context().autocommit_block():") == 2
+    # Each build first drops an INVALID index of its name (left by a failed build).
+    assert text.count("i.indisvalid") == len(added)

@@ -119,17 +119,31 @@ def test_revision_files_get_the_permissions_of_generated_files(tmp_path: Path) -
     assert models == 0o644
 
 
-def test_second_revision_adds_enum_value_in_place_and_index_concurrently(tmp_path: Path) -> None:
+def test_second_change_is_written_as_enum_values_main_and_online_revisions(
+    tmp_path: Path,
+) -> None:
     root = _project(tmp_path / "p", BASE)
     run(root, "migrate", "-m", "initial")
     (root / "schema/shop.yaml").write_text(textwrap.dedent(CHANGED))
     out = run(root, "migrate", "-m", "add performance indexes")
-    assert "  + enum value product_status.'paused' before 'draft'" in out
-    assert "  + index idx_products_title on products (concurrently)" in out
-    text = (root / "generated/migrations/versions/001_add_performance_indexes.py").read_text()
-    assert 'revision: str = "001"' in text and 'down_revision: str | None = "000"' in text
-    assert "autocommit_block()" in text and "postgresql_concurrently=True" in text
-    assert "ADD VALUE IF NOT EXISTS 'paused' BEFORE 'draft'" in text
+    assert "Plan for revisions 001-002 (2 operations):" in out
+    assert "  revision 001: new enum values, committed before they are used" in out
+    assert "    + enum value product_status.'paused' before 'draft'" in out
+    assert "  revision 002: outside a transaction, one idempotent step at a time" in out
+    assert "    + index idx_products_title on products (concurrently)" in out
+    versions = root / "generated/migrations/versions"
+    assert _revisions(root) == [
+        "000_initial.py",
+        "001_add_performance_indexes_enum_values.py",
+        "002_add_performance_indexes_online.py",
+    ]
+    values = (versions / "001_add_performance_indexes_enum_values.py").read_text()
+    assert 'revision: str = "001"' in values and 'down_revision: str | None = "000"' in values
+    assert "ADD VALUE IF NOT EXISTS 'paused' BEFORE 'draft'" in values
+    assert "autocommit_block" not in values  # in the revision's own transaction
+    online = (versions / "002_add_performance_indexes_online.py").read_text()
+    assert 'revision: str = "002"' in online and 'down_revision: str | None = "001"' in online
+    assert "autocommit_block()" in online and "postgresql_concurrently=True" in online
     # migrate rebuilt what build writes: build and check find nothing left to do.
     assert "wrote generated/models.py" in out
     assert run(root, "build").strip().endswith("files up to date")

@@ -4,6 +4,7 @@
 Revision ID: 000
 Revises: (none)
 Snapshot: sha256:7ec11ff6ed553ed0e60d702fa724af2b48784b47488edbb2ed3d844d8a8776ab
+Runs: one transaction: a failure rolls all of it back.
 
 Plan:
 + extension pg_trgm

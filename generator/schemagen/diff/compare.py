@@ -25,6 +25,7 @@ from ..operations.schema import (
     ReplaceEnum,
 )
 from ..operations.table import RenameColumn, RenameTable
+from .online import settle_online
 from .ordering import order
 from .snapshot import ddl_view, empty_schema
 from .tables import compare_entities
@@ -71,7 +72,7 @@ def diff(old: Schema | None, new: Schema) -> Plan:
     ops += renames
     ops += compare_entities(apply(old_v, renames), new_v, hints.not_concurrent)
     notes = unresolved_hints(old_v, new_v, hints) if old is not None else ()
-    return Plan(tuple(order(ops)), notes)
+    return Plan(tuple(settle_online(order(ops))), notes)
 
 
 def compare_extensions(old: Schema, new: Schema) -> list[Operation]:

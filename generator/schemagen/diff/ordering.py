@@ -14,7 +14,8 @@ Phases, in upgrade order (the downgrade runs the reversed operations backwards):
 5. tables created (referenced tables first), then foreign keys added (those
    that close a reference cycle among new tables come here, after both exist);
 6. indexes added in the transaction (``concurrently: false``), then those added
-   ``CONCURRENTLY`` to tables that existed (each commits what came before);
+   ``CONCURRENTLY`` to tables that existed (they run in the plan's online stage,
+   a revision of their own after the transaction: :mod:`schemagen.operations.stages`);
 7. enums rebuilt (every column, partial index and check that uses them exists
    now), enums dropped, extensions dropped.
 """

@@ -140,7 +140,7 @@ def compare(expected: DatabaseShape, actual: DatabaseShape) -> list[Finding]:
     if expected.tables and not actual.tables:
         count = len(expected.tables)
         return [_finding("database", f"has no tables; the schema has {count}", UPGRADE_HINT)]
-    findings: list[Finding] = []
+    findings: list[Finding] = [_invalid_index(t, ix) for t, ix in actual.invalid_indexes]
     findings += _missing_extra("table", set(expected.tables), set(actual.tables))
     for name in sorted(set(expected.tables) & set(actual.tables)):
         findings += compare_table(name, expected.tables[name], actual.tables[name])
@@ -149,6 +149,17 @@ def compare(expected: DatabaseShape, actual: DatabaseShape) -> list[Finding]:
         findings += _compare_enum(name, expected.enums[name], actual.enums[name])
     findings += _missing_extra("extension", set(expected.extensions), set(actual.extensions))
     return findings
+
+
+def _invalid_index(table: str, index: str) -> Finding:
+    quoted = '"' + index.replace('"', '""') + '"'
+    return _finding(
+        f"index {index} on {table}",
+        "is INVALID: a CREATE INDEX CONCURRENTLY failed or was cancelled, so it "
+        "enforces nothing and serves no query",
+        f"drop it (DROP INDEX CONCURRENTLY {quoted}), then run "
+        "`alembic upgrade head` to build it again",
+    )
 
 
 def compare_table(table: str, exp: TableShape, act: TableShape) -> list[Finding]:

@@ -83,6 +83,9 @@ class DatabaseShape:
     enums: dict[str, tuple[str, ...]] = field(default_factory=dict)
     extensions: frozenset[str] = frozenset()
     revisions: tuple[str, ...] | None = None  # alembic_version rows; None: no such table
+    # (table, index) of every INVALID index: left by a failed concurrent build, it
+    # enforces nothing and serves no query, whatever its definition says.
+    invalid_indexes: tuple[tuple[str, str], ...] = ()
 
 
 # One query per kind of object; each selects only the current schema's tables.
@@ -139,6 +142,14 @@ WHERE t.typnamespace = to_regnamespace(current_schema())
 GROUP BY t.typname
 """
 
+_INVALID_INDEXES_SQL = """
+SELECT t.relname, ic.relname FROM pg_index i
+JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_class t ON t.oid = i.indrelid
+WHERE t.relnamespace = to_regnamespace(current_schema()) AND NOT i.indisvalid
+ORDER BY 1, 2
+"""
+
 _EXTENSIONS_SQL = "SELECT extname FROM pg_extension WHERE extname <> 'plpgsql'"
 
 
@@ -166,7 +177,15 @@ def introspect(conn: psycopg.Connection[Any]) -> DatabaseShape:
         cur.execute(_EXTENSIONS_SQL)
         extensions = frozenset(name for (name,) in cur.fetchall())
         revisions = _revisions(cur)
-    return DatabaseShape(tables=tables, enums=enums, extensions=extensions, revisions=revisions)
+        cur.execute(_INVALID_INDEXES_SQL)
+        invalid = tuple((table, index) for table, index in cur.fetchall())
+    return DatabaseShape(
+        tables=tables,
+        enums=enums,
+        extensions=extensions,
+        revisions=revisions,
+        invalid_indexes=invalid,
+    )
 
 
 def _add_constraint(table: TableShape, row: tuple[Any, ...]) -> None:

@@ -30,6 +30,12 @@ class Operation:
         """Return ``schema`` (a DDL view) with this change made."""
         raise NotImplementedError(type(self).__name__)
 
+    @property
+    def online(self) -> bool:
+        """Whether it runs outside a transaction, in the online stage of its plan
+        (:mod:`schemagen.operations.stages`); its rendering must then be idempotent."""
+        return False
+
     def risk(self) -> str | None:
         """Why this operation can lose data or fail on existing rows, else ``None``."""
         return None

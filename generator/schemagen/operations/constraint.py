@@ -86,6 +86,10 @@ class CreateIndex(Operation):
     def reverse(self) -> Operation:
         return DropIndex(self.table, self.index, self.concurrently)
 
+    @property
+    def online(self) -> bool:
+        return self.concurrently
+
     def describe(self) -> str:
         how = " (concurrently)" if self.concurrently else ""
         return f"+ index {self.index.name} on {self.table}{how}"
@@ -107,6 +111,10 @@ class DropIndex(Operation):
 
     def reverse(self) -> Operation:
         return CreateIndex(self.table, self.index, self.concurrently)
+
+    @property
+    def online(self) -> bool:
+        return self.concurrently
 
     def describe(self) -> str:
         how = " (concurrently)" if self.concurrently else ""

@@ -72,6 +72,7 @@ class SupportView:
     database_comment: str
     env_py: str
     migrations_dir: str
+    lock_timeout_sql: str  # the SET statement, as a Python string literal
 
 
 def support_views(project: Project, schema: Schema, layout: Layout) -> dict[str, SupportView]:
@@ -91,6 +92,7 @@ def support_views(project: Project, schema: Schema, layout: Layout) -> dict[str,
         database_comment=comment_text(name),
         env_py=layout.path("migrations/env.py"),
         migrations_dir=layout.path("migrations"),
+        lock_timeout_sql=py_str(f"SET lock_timeout = '{project.lock_timeout}'"),
     )
     database_doc = (
         f"Engines and sessions of the {name} database, configured from DATABASE_URL.\n\n"

@@ -10,7 +10,8 @@ from ..diff.compare import diff
 from ..diff.snapshot import ddl_view, empty_schema
 from ..errors import DestructiveChange
 from ..model.schema import Schema
-from ..operations.plan import Plan
+from ..operations.plan import Plan, apply
+from ..operations.stages import STAGE_WORDS, Stage, stages
 from ..util import writer
 from .history import History, load_history, sha256, snapshots_dir, sum_entries, sum_text
 from .script import RevisionInfo, render_revision, slugify
@@ -24,15 +25,34 @@ class PlanResult:
     head: str | None
     next_id: str
 
+    @property
+    def stages(self) -> tuple[Stage, ...]:
+        """The revisions the plan is written as (:mod:`schemagen.operations.stages`)."""
+        return stages(self.plan)
+
+    def revision_ids(self) -> list[str]:
+        """The ids the stages get, in order."""
+        first = int(self.next_id)
+        return [f"{first + i:03d}" for i in range(len(self.stages))]
+
     def report_lines(self) -> list[str]:
-        """The plan, one line per operation, then what is destructive."""
+        """The plan, one line per operation (by revision when it takes several),
+        then what is destructive."""
         notes = [f"note: {note}" for note in self.plan.notes]
         if self.plan.empty:
             where = f"revision {self.head}" if self.head else "an empty history"
             return [f"No changes: the schema matches {where}.", *notes]
         count = len(self.plan.operations)
-        lines = [f"Plan for revision {self.next_id} ({count} operation{'s' * (count != 1)}):"]
-        lines += [f"  {line}" for line in self.plan.describe()]
+        ops = f"{count} operation{'s' * (count != 1)}"
+        ids = self.revision_ids()
+        if len(ids) == 1:
+            lines = [f"Plan for revision {ids[0]} ({ops}):"]
+            lines += [f"  {line}" for line in self.plan.describe()]
+        else:
+            lines = [f"Plan for revisions {ids[0]}-{ids[-1]} ({ops}):"]
+            for rev_id, stage in zip(ids, self.stages, strict=True):
+                lines.append(f"  revision {rev_id}: {STAGE_WORDS[stage.kind]}")
+                lines += [f"    {line}" for line in stage.plan.describe()]
         risky = self.plan.destructive
         if risky:
             lines.append(f"Destructive ({len(risky)}): needs --allow-destructive")
@@ -91,23 +111,31 @@ def migrate(
         return MigrateResult(result, project=project)
     if result.plan.destructive and not allow_destructive:
         raise DestructiveChange(_refusal(result))
-    snapshot = ddl_view(schema).to_json()
-    info = RevisionInfo(
-        id=result.next_id,
-        down_revision=result.head,
-        message=message,
-        snapshot_sha256=sha256(snapshot.encode("utf-8")),
-    )
-    old_state = history.head.snapshot if history.head else empty_schema()
-    text = render_revision(info, result.plan, ddl_view(old_state), project.templates_dir)
-    rev_path = project.versions_dir / f"{info.id}_{slugify(message)}.py"
-    snap_path = snapshots_dir(project) / f"{info.id}.json"
+    state = ddl_view(history.head.snapshot if history.head else empty_schema())
     # Build first: it renders everything before writing, so a failing template
     # leaves no revision behind whose generated files were never written.
     build_lines = tuple(_build(project, schema))
-    write_atomic(snap_path, snapshot)
-    write_atomic(rev_path, text)
-    written = [rev_path, snap_path, write_sums(project)]
+    written: list[Path] = []
+    down = result.head
+    parts = result.stages
+    for rev_id, stage in zip(result.revision_ids(), parts, strict=True):
+        after = apply(state, stage.plan)
+        # The last snapshot is the schema's own view, byte for byte what check compares.
+        snapshot = (ddl_view(schema) if stage is parts[-1] else after).to_json()
+        info = RevisionInfo(
+            id=rev_id,
+            down_revision=down,
+            message=message,
+            snapshot_sha256=sha256(snapshot.encode("utf-8")),
+        )
+        text = render_revision(info, stage, state, project.templates_dir)
+        rev_path = project.versions_dir / f"{rev_id}_{slugify(message)}{stage.slug_suffix}.py"
+        snap_path = snapshots_dir(project) / f"{rev_id}.json"
+        write_atomic(snap_path, snapshot)
+        write_atomic(rev_path, text)
+        written += [rev_path, snap_path]
+        state, down = after, rev_id
+    written.append(write_sums(project))
     return MigrateResult(result, tuple(written), build_lines, project)
 
 

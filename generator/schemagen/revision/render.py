@@ -82,30 +82,32 @@ class Rendered:
     autocommit: bool = False
 
 
-def render_body(ops: tuple[Operation, ...], state: Schema) -> list[str]:
+def render_body(ops: tuple[Operation, ...], state: Schema, *, online: bool = False) -> list[str]:
     """Lines of a function body (indented) for ``ops`` applied from ``state``.
 
-    Consecutive operations that must run outside the transaction share one
-    ``autocommit_block``; a destructive operation is preceded by a comment.
+    ``online``: the body of an online revision (:mod:`schemagen.operations.stages`),
+    one ``autocommit_block`` in which every statement commits on its own; else
+    the body of a transactional revision, which must hold no online operation.
+    A destructive operation is preceded by a comment.
     """
     lines: list[str] = []
-    in_block = False
+    indent = INDENT * (2 if online else 1)
+    if online:
+        lines.append(f"{INDENT}with op.get_context().autocommit_block():")
     for operation in ops:
+        if operation.online != online:
+            where = "an online" if online else "a transactional"
+            raise ValueError(f"{operation.describe()!r} cannot run in {where} revision")
         rendered = render(operation, state)
         state = operation.apply(state)
-        if rendered.autocommit and not in_block:
-            lines.append(f"{INDENT}with op.get_context().autocommit_block():")
-        in_block = rendered.autocommit
-        indent = INDENT * (2 if in_block else 1)
         risk = operation.risk()
         if risk:
             lines += _comment_lines(f"DESTRUCTIVE: {risk}", indent)
         for stmt in rendered.statements:
             lines.extend(layout(stmt, indent))
-        if not rendered.statements:
-            lines.append(f"{indent}pass")
-    if not any(not line.strip().startswith("#") for line in lines):
-        lines.append(f"{INDENT}pass")
+    body = lines[1:] if online else lines
+    if not any(not line.strip().startswith("#") for line in body):
+        lines.append(f"{indent}pass")
     return lines
 
 
@@ -182,8 +184,9 @@ def _(operation: AddEnumValue, state: Schema) -> Rendered:
         f"ALTER TYPE {quote_ident(operation.enum)} ADD VALUE IF NOT EXISTS "
         f"{sql_literal(operation.value)}{where}"
     )
-    # A value added in a transaction cannot be used before it commits.
-    return Rendered((execute(sql),), autocommit=True)
+    # A value added in a transaction cannot be used before it commits: the
+    # enum-values revision holds these alone (operations.stages).
+    return Rendered((execute(sql),))
 
 
 @_render.register(DropEnumValue)
@@ -451,7 +454,25 @@ def create_index(table: str, ix: Index, *, concurrently: bool) -> Stmt:
 @_render.register(CreateIndex)
 def _(operation: CreateIndex, state: Schema) -> Rendered:
     stmt = create_index(operation.table, operation.index, concurrently=operation.concurrently)
-    return Rendered((stmt,), autocommit=operation.concurrently)
+    if not operation.concurrently:
+        return Rendered((stmt,))
+    # A failed or killed concurrent build leaves an INVALID index that IF NOT
+    # EXISTS would take for done: drop it first, so the build runs again.
+    return Rendered((drop_invalid_index(operation.index.name), stmt), autocommit=True)
+
+
+def drop_invalid_index(name: str) -> Stmt:
+    """A DO block that drops index ``name`` of the current schema if it is INVALID.
+
+    Plain ``DROP INDEX`` (CONCURRENTLY cannot run in a DO block): the index is
+    empty of meaning, the lock it takes is brief and bounded by lock_timeout.
+    """
+    literal = sql_literal(name)
+    return execute(
+        "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+        f"WHERE c.relname = {literal} AND c.relnamespace = current_schema()::regnamespace "
+        f"AND NOT i.indisvalid) THEN DROP INDEX {quote_ident(name)}; END IF; END $$"
+    )
 
 
 @_render.register(DropIndex)

@@ -25,6 +25,11 @@ if config.config_file_name is not None:
 
 target_metadata = models.Base.metadata
 
+# Every step waits at most this long for a lock, so an ALTER blocked by a long
+# query fails fast instead of queueing every write behind it ([tool.schemagen]
+# lock_timeout). Session-wide: it holds in each transaction and autocommit step.
+LOCK_TIMEOUT_SQL = "SET lock_timeout = '5s'"
+
 
 def run_migrations_offline() -> None:
     """Print the SQL (``alembic upgrade head --sql``) without a database."""
@@ -33,7 +38,9 @@ def run_migrations_offline() -> None:
         target_metadata=target_metadata,
         literal_binds=True,
         dialect_opts={"paramstyle": "named"},
+        transaction_per_migration=True,
     )
+    context.execute(LOCK_TIMEOUT_SQL)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -54,6 +61,9 @@ def run_migrations_online() -> None:
 
 
 def _run(connection: Connection) -> None:
+    connection.exec_driver_sql(LOCK_TIMEOUT_SQL)
+    if connection.in_transaction() and config.attributes.get("connection") is None:
+        connection.commit()  # a SET outlives its transaction; Alembic begins its own
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -4,6 +4,8 @@
 Revision ID: 001
 Revises: 000
 Snapshot: sha256:410bd228ee240085f83fb1d20bd50a8e30aad891fbcf0145bf85f7f92e639ffb
+Runs: outside a transaction, one idempotent step at a time: after a failure, fix the
+cause and run `alembic upgrade head` again.
 
 Plan:
 + index idx_alerts_auto_resolve on alerts (concurrently)
@@ -59,6 +61,14 @@ depends_on: str | None = None
 
 def upgrade() -> None:
     with op.get_context().autocommit_block():
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_alerts_auto_resolve' AND "
+                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
+                "THEN DROP INDEX idx_alerts_auto_resolve; END IF; END $$"
+            ),
+        )
         op.create_index(
             op.f("idx_alerts_auto_resolve"),
             "alerts",
@@ -66,6 +76,15 @@ def upgrade() -> None:
             postgresql_where=sa.text("is_auto_resolvable AND NOT is_resolved"),
             postgresql_concurrently=True,
             if_not_exists=True,
+        )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_alerts_custom_data_gin' "
+                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
+                "i.indisvalid) THEN DROP INDEX idx_alerts_custom_data_gin; END IF; END "
+                "$$"
+            ),
         )
         op.create_index(
             op.f("idx_alerts_custom_data_gin"),
@@ -75,6 +94,14 @@ def upgrade() -> None:
             postgresql_concurrently=True,
             if_not_exists=True,
         )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_alerts_entity' AND "
+                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
+                "THEN DROP INDEX idx_alerts_entity; END IF; END $$"
+            ),
+        )
         op.create_index(
             op.f("idx_alerts_entity"),
             "alerts",
@@ -83,12 +110,28 @@ def upgrade() -> None:
             postgresql_concurrently=True,
             if_not_exists=True,
         )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_alerts_store_created' AND "
+                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
+                "THEN DROP INDEX idx_alerts_store_created; END IF; END $$"
+            ),
+        )
         op.create_index(
             op.f("idx_alerts_store_created"),
             "alerts",
             ["store_id", "created_at"],
             postgresql_concurrently=True,
             if_not_exists=True,
+        )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_alerts_store_unack' AND "
+                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
+                "THEN DROP INDEX idx_alerts_store_unack; END IF; END $$"
+            ),
         )
         op.create_index(
             op.f("idx_alerts_store_unack"),
@@ -98,6 +141,15 @@ def upgrade() -> None:
             postgresql_concurrently=True,
             if_not_exists=True,
         )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_alerts_store_unresolved' "
+                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
+                "i.indisvalid) THEN DROP INDEX idx_alerts_store_unresolved; END IF; "
+                "END $$"
+            ),
+        )
         op.create_index(
             op.f("idx_alerts_store_unresolved"),
             "alerts",
@@ -106,12 +158,30 @@ def upgrade() -> None:
             postgresql_concurrently=True,
             if_not_exists=True,
         )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_alert_templates_store' "
+                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
+                "i.indisvalid) THEN DROP INDEX idx_alert_templates_store; END IF; END "
+                "$$"
+            ),
+        )
         op.create_index(
             op.f("idx_alert_templates_store"),
             "alert_templates",
             ["store_id", "alert_type"],
             postgresql_concurrently=True,
             if_not_exists=True,
+        )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = "
+                "'idx_custom_fields_store_entity' AND c.relnamespace = "
+                "current_schema()::regnamespace AND NOT i.indisvalid) THEN DROP INDEX "
+                "idx_custom_fields_store_entity; END IF; END $$"
+            ),
         )
         op.create_index(
             op.f("idx_custom_fields_store_entity"),
@@ -120,6 +190,14 @@ def upgrade() -> None:
             postgresql_concurrently=True,
             if_not_exists=True,
         )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_forecasts_location' AND "
+                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
+                "THEN DROP INDEX idx_forecasts_location; END IF; END $$"
+            ),
+        )
         op.create_index(
             op.f("idx_forecasts_location"),
             "forecasts",
@@ -127,12 +205,29 @@ def upgrade() -> None:
             postgresql_concurrently=True,
             if_not_exists=True,
         )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_forecasts_variant' AND "
+                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
+                "THEN DROP INDEX idx_forecasts_variant; END IF; END $$"
+            ),
+        )
         op.create_index(
             op.f("idx_forecasts_variant"),
             "forecasts",
             ["variant_id", "location_id", "forecast_date"],
             postgresql_concurrently=True,
             if_not_exists=True,
+        )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = "
+                "'idx_inventory_custom_data_gin' AND c.relnamespace = "
+                "current_schema()::regnamespace AND NOT i.indisvalid) THEN DROP INDEX "
+                "idx_inventory_custom_data_gin; END IF; END $$"
+            ),
         )
         op.create_index(
             op.f("idx_inventory_custom_data_gin"),
@@ -142,12 +237,28 @@ def upgrade() -> None:
             postgresql_concurrently=True,
             if_not_exists=True,
         )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_inventory_location' AND "
+                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
+                "THEN DROP INDEX idx_inventory_location; END IF; END $$"
+            ),
+        )
         op.create_index(
             op.f("idx_inventory_location"),
             "inventory_items",
             ["location_id"],
             postgresql_concurrently=True,
             if_not_exists=True,
+        )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_inventory_low_stock' AND "
+                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
+                "THEN DROP INDEX idx_inventory_low_stock; END IF; END $$"
+            ),
         )
         op.create_index(
             op.f("idx_inventory_low_stock"),
@@ -157,6 +268,14 @@ def upgrade() -> None:
             postgresql_concurrently=True,
             if_not_exists=True,
         )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_inventory_overstock' AND "
+                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
+                "THEN DROP INDEX idx_inventory_overstock; END IF; END $$"
+            ),
+        )
         op.create_index(
             op.f("idx_inventory_overstock"),
             "inventory_items",
@@ -165,6 +284,15 @@ def upgrade() -> None:
             postgresql_concurrently=True,
             if_not_exists=True,
         )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_inventory_store_location' "
+                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
+                "i.indisvalid) THEN DROP INDEX idx_inventory_store_location; END IF; "
+                "END $$"
+            ),
+        )
         op.create_index(
             op.f("idx_inventory_store_location"),
             "inventory_items",
@@ -172,12 +300,28 @@ def upgrade() -> None:
             postgresql_concurrently=True,
             if_not_exists=True,
         )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_movements_item_date' AND "
+                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
+                "THEN DROP INDEX idx_movements_item_date; END IF; END $$"
+            ),
+        )
         op.create_index(
             op.f("idx_movements_item_date"),
             "inventory_movements",
             ["inventory_item_id", "created_at"],
             postgresql_concurrently=True,
             if_not_exists=True,
+        )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_movements_reference' AND "
+                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
+                "THEN DROP INDEX idx_movements_reference; END IF; END $$"
+            ),
         )
         op.create_index(
             op.f("idx_movements_reference"),
@@ -187,6 +331,15 @@ def upgrade() -> None:
             postgresql_concurrently=True,
             if_not_exists=True,
         )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_products_custom_data_gin' "
+                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
+                "i.indisvalid) THEN DROP INDEX idx_products_custom_data_gin; END IF; "
+                "END $$"
+            ),
+        )
         op.create_index(
             op.f("idx_products_custom_data_gin"),
             "products",
@@ -195,12 +348,29 @@ def upgrade() -> None:
             postgresql_concurrently=True,
             if_not_exists=True,
         )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_products_handle' AND "
+                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
+                "THEN DROP INDEX idx_products_handle; END IF; END $$"
+            ),
+        )
         op.create_index(
             op.f("idx_products_handle"),
             "products",
             ["store_id", "handle"],
             postgresql_concurrently=True,
             if_not_exists=True,
+        )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_products_store_status' "
+                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
+                "i.indisvalid) THEN DROP INDEX idx_products_store_status; END IF; END "
+                "$$"
+            ),
         )
         op.create_index(
             op.f("idx_products_store_status"),
@@ -209,6 +379,14 @@ def upgrade() -> None:
             postgresql_concurrently=True,
             if_not_exists=True,
         )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_products_store_type' AND "
+                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
+                "THEN DROP INDEX idx_products_store_type; END IF; END $$"
+            ),
+        )
         op.create_index(
             op.f("idx_products_store_type"),
             "products",
@@ -216,12 +394,30 @@ def upgrade() -> None:
             postgresql_concurrently=True,
             if_not_exists=True,
         )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_products_store_vendor' "
+                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
+                "i.indisvalid) THEN DROP INDEX idx_products_store_vendor; END IF; END "
+                "$$"
+            ),
+        )
         op.create_index(
             op.f("idx_products_store_vendor"),
             "products",
             ["store_id", "vendor"],
             postgresql_concurrently=True,
             if_not_exists=True,
+        )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_products_title_search' "
+                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
+                "i.indisvalid) THEN DROP INDEX idx_products_title_search; END IF; END "
+                "$$"
+            ),
         )
         op.create_index(
             op.f("idx_products_title_search"),
@@ -232,6 +428,14 @@ def upgrade() -> None:
             postgresql_concurrently=True,
             if_not_exists=True,
         )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_variants_barcode' AND "
+                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
+                "THEN DROP INDEX idx_variants_barcode; END IF; END $$"
+            ),
+        )
         op.create_index(
             op.f("idx_variants_barcode"),
             "product_variants",
@@ -239,6 +443,15 @@ def upgrade() -> None:
             postgresql_where=sa.text("barcode IS NOT NULL"),
             postgresql_concurrently=True,
             if_not_exists=True,
+        )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_variants_custom_data_gin' "
+                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
+                "i.indisvalid) THEN DROP INDEX idx_variants_custom_data_gin; END IF; "
+                "END $$"
+            ),
         )
         op.create_index(
             op.f("idx_variants_custom_data_gin"),
@@ -248,12 +461,28 @@ def upgrade() -> None:
             postgresql_concurrently=True,
             if_not_exists=True,
         )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_variants_product_id' AND "
+                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
+                "THEN DROP INDEX idx_variants_product_id; END IF; END $$"
+            ),
+        )
         op.create_index(
             op.f("idx_variants_product_id"),
             "product_variants",
             ["product_id"],
             postgresql_concurrently=True,
             if_not_exists=True,
+        )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_variants_sku' AND "
+                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
+                "THEN DROP INDEX idx_variants_sku; END IF; END $$"
+            ),
         )
         op.create_index(
             op.f("idx_variants_sku"),
@@ -263,12 +492,28 @@ def upgrade() -> None:
             postgresql_concurrently=True,
             if_not_exists=True,
         )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_po_expected_delivery' AND "
+                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
+                "THEN DROP INDEX idx_po_expected_delivery; END IF; END $$"
+            ),
+        )
         op.create_index(
             op.f("idx_po_expected_delivery"),
             "purchase_orders",
             ["store_id", "expected_delivery_date"],
             postgresql_concurrently=True,
             if_not_exists=True,
+        )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_po_store_status' AND "
+                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
+                "THEN DROP INDEX idx_po_store_status; END IF; END $$"
+            ),
         )
         op.create_index(
             op.f("idx_po_store_status"),
@@ -277,12 +522,28 @@ def upgrade() -> None:
             postgresql_concurrently=True,
             if_not_exists=True,
         )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_po_supplier_id' AND "
+                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
+                "THEN DROP INDEX idx_po_supplier_id; END IF; END $$"
+            ),
+        )
         op.create_index(
             op.f("idx_po_supplier_id"),
             "purchase_orders",
             ["supplier_id", "order_date"],
             postgresql_concurrently=True,
             if_not_exists=True,
+        )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_po_line_items_po' AND "
+                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
+                "THEN DROP INDEX idx_po_line_items_po; END IF; END $$"
+            ),
         )
         op.create_index(
             op.f("idx_po_line_items_po"),
@@ -291,12 +552,30 @@ def upgrade() -> None:
             postgresql_concurrently=True,
             if_not_exists=True,
         )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_po_line_items_variant' "
+                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
+                "i.indisvalid) THEN DROP INDEX idx_po_line_items_variant; END IF; END "
+                "$$"
+            ),
+        )
         op.create_index(
             op.f("idx_po_line_items_variant"),
             "purchase_order_line_items",
             ["variant_id"],
             postgresql_concurrently=True,
             if_not_exists=True,
+        )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = "
+                "'idx_stores_deletion_scheduled' AND c.relnamespace = "
+                "current_schema()::regnamespace AND NOT i.indisvalid) THEN DROP INDEX "
+                "idx_stores_deletion_scheduled; END IF; END $$"
+            ),
         )
         op.create_index(
             op.f("idx_stores_deletion_scheduled"),
@@ -306,6 +585,14 @@ def upgrade() -> None:
             postgresql_concurrently=True,
             if_not_exists=True,
         )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_stores_shop_domain' AND "
+                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
+                "THEN DROP INDEX idx_stores_shop_domain; END IF; END $$"
+            ),
+        )
         op.create_index(
             op.f("idx_stores_shop_domain"),
             "stores",
@@ -314,12 +601,29 @@ def upgrade() -> None:
             postgresql_concurrently=True,
             if_not_exists=True,
         )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = "
+                "'idx_stores_subscription_status' AND c.relnamespace = "
+                "current_schema()::regnamespace AND NOT i.indisvalid) THEN DROP INDEX "
+                "idx_stores_subscription_status; END IF; END $$"
+            ),
+        )
         op.create_index(
             op.f("idx_stores_subscription_status"),
             "stores",
             ["subscription_status", "trial_ends_at"],
             postgresql_concurrently=True,
             if_not_exists=True,
+        )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_suppliers_store_name' AND "
+                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
+                "THEN DROP INDEX idx_suppliers_store_name; END IF; END $$"
+            ),
         )
         op.create_index(
             op.f("idx_suppliers_store_name"),
@@ -328,12 +632,28 @@ def upgrade() -> None:
             postgresql_concurrently=True,
             if_not_exists=True,
         )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_workflow_exec_rule' AND "
+                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
+                "THEN DROP INDEX idx_workflow_exec_rule; END IF; END $$"
+            ),
+        )
         op.create_index(
             op.f("idx_workflow_exec_rule"),
             "workflow_executions",
             ["rule_id", "created_at"],
             postgresql_concurrently=True,
             if_not_exists=True,
+        )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_workflow_exec_time' AND "
+                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
+                "THEN DROP INDEX idx_workflow_exec_time; END IF; END $$"
+            ),
         )
         op.create_index(
             op.f("idx_workflow_exec_time"),
@@ -343,12 +663,30 @@ def upgrade() -> None:
             postgresql_concurrently=True,
             if_not_exists=True,
         )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_workflow_store_active' "
+                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
+                "i.indisvalid) THEN DROP INDEX idx_workflow_store_active; END IF; END "
+                "$$"
+            ),
+        )
         op.create_index(
             op.f("idx_workflow_store_active"),
             "workflow_rules",
             ["store_id", "is_active"],
             postgresql_concurrently=True,
             if_not_exists=True,
+        )
+        op.execute(
+            (
+                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
+                "c.oid = i.indexrelid WHERE c.relname = 'idx_workflow_trigger_event' "
+                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
+                "i.indisvalid) THEN DROP INDEX idx_workflow_trigger_event; END IF; END "
+                "$$"
+            ),
         )
         op.create_index(
             op.f("idx_workflow_trigger_event"),
