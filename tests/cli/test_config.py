@@ -26,7 +26,8 @@ def test_defaults_without_a_pyproject(tmp_path: Path) -> None:
             "templates, lock_timeout)",
         ),
         (
-            '[project]\nname = "x"\n\n[tool.schemagen]\nschema = "db"\nlock_timeout = "5 seconds"\n',
+            '[project]\nname = "x"\n\n[tool.schemagen]\nschema = "db"\n'
+            'lock_timeout = "5 seconds"\n',
             "pyproject.toml:6: [tool.schemagen] lock_timeout: '5 seconds' is not a PostgreSQL "
             'duration (e.g. "5s", "500ms", "1min"; "0" waits forever)',
         ),
