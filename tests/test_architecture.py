@@ -34,6 +34,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("diff",),
     ("revision",),
     ("live",),
+    ("adopt",),
     ("check",),
     ("scaffold", "api", "cli", "__init__"),
 )

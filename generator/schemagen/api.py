@@ -13,6 +13,7 @@ from .config import load_project
 from .validate.pipeline import ValidationResult, load_and_validate, load_schema
 
 if TYPE_CHECKING:
+    from .adopt.run import ImportResult
     from .render.build import BuildResult
     from .revision.commands import MigrateResult, PlanResult
 
@@ -59,3 +60,23 @@ def migrate_project(
     project = load_project(project_dir)
     schema = load_schema(project).schema
     return migrate(project, schema, message, allow_destructive=allow_destructive)  # type: ignore[arg-type]
+
+
+def import_database(
+    project_dir: str | Path,
+    url: str,
+    *,
+    schemas: tuple[str, ...] = (),
+    force: bool = False,
+    allow_partial: bool = False,
+) -> ImportResult:
+    """Write the schema folder's YAML from the live database at ``url`` (read-only).
+
+    The result lists every object the language cannot express; nothing is
+    written when there is one, unless ``allow_partial``.
+    """
+    from .adopt.run import import_database as run_import
+
+    return run_import(
+        project_dir, url, schemas=schemas, force=force, allow_partial=allow_partial
+    )

@@ -142,6 +142,63 @@ def migrate(project_dir: Path, message: str, allow_destructive: bool) -> None:
         click.echo(line)
 
 
+@main.command("import")
+@project_option
+@click.option(
+    "--database",
+    "database_url",
+    default=None,
+    metavar="URL",
+    help="The database to import (default: $DATABASE_URL). Prefer the environment "
+    "variable: a password on the command line is visible to other users of the machine.",
+)
+@click.option(
+    "--schema",
+    "schemas",
+    multiple=True,
+    metavar="NAME",
+    help="PostgreSQL schema to import (repeatable; default: public).",
+)
+@click.option("--force", is_flag=True, help="Replace the YAML files in the schema folder.")
+@click.option(
+    "--allow-partial",
+    is_flag=True,
+    help="Write what can be expressed even when some objects cannot (they are listed).",
+)
+@reports_errors
+def import_(
+    project_dir: Path,
+    database_url: str | None,
+    schemas: tuple[str, ...],
+    force: bool,
+    allow_partial: bool,
+) -> None:
+    """Write schema/*.yaml from an existing PostgreSQL database (read-only).
+
+    Every object the schema language cannot express is listed, one line each;
+    then nothing is written (exit 1) unless --allow-partial.
+    """
+    from .api import import_database
+    from .check.run import resolve_database_url
+
+    url = resolve_database_url(database_url or "$DATABASE_URL", database_env=False)
+    assert url is not None
+    result = import_database(
+        project_dir, url, schemas=schemas, force=force, allow_partial=allow_partial
+    )
+    for line in result.problem_lines():
+        click.echo(line, err=True)
+    if result.unsupported and not allow_partial:
+        click.echo(
+            f"{len(result.unsupported)} object(s) cannot be expressed; nothing written "
+            "(--allow-partial writes the rest)",
+            err=True,
+        )
+        sys.exit(1)
+    for line in result.report_lines():
+        click.echo(line)
+
+
 @main.command()
 @project_option
 @reports_errors

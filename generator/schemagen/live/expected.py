@@ -22,9 +22,10 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from ..model.schema import Entity, Schema
+from ..model.schema import ColumnType, Entity, Schema
 from ..model.sqltext import default_sql
 from ..model.typemap import pg_type
+from ..operations.sqlutil import quote_ident
 from .introspect import (
     ColumnShape,
     DatabaseShape,
@@ -50,7 +51,7 @@ def _expected_table(ent: Entity, schema: Schema) -> TableShape:
     )
     for col in ent.columns:
         table.columns[col.name] = ColumnShape(
-            type=pg_type(col.type, schema),
+            type=_format_type(col.type, schema),
             nullable=col.nullable and not col.primary_key,
             default=None if col.identity else default_sql(col),
             identity=col.identity,
@@ -77,6 +78,15 @@ def _expected_table(ent: Entity, schema: Schema) -> TableShape:
             include=tuple(ix.include),
         )
     return table
+
+
+def _format_type(ct: ColumnType, schema: Schema) -> str:
+    """``pg_type`` with enum names quoted where ``format_type`` quotes them (``"Mood"``)."""
+    if ct.kind == "enum":
+        return quote_ident(pg_type(ct, schema))
+    if ct.kind == "array" and ct.of is not None:
+        return _format_type(ct.of, schema) + "[]"
+    return pg_type(ct, schema)
 
 
 # --- letting PostgreSQL normalize the expected expressions --------------------

@@ -1,0 +1,268 @@
+"""Read everything ``import`` needs from pg_catalog, in a fixed number of queries.
+
+The tables, columns, keys, indexes, enums and extensions come from
+:func:`schemagen.live.introspect.introspect` (the same reader that ``check
+--database`` uses, so the two can never disagree about what a database holds).
+This module adds what only an import needs, each kind of fact in one query
+over the whole schema: identity and sequence details, generated columns and
+collations, index options a plain column list hides, constraint flags, comments
+the drift check does not read, and every object the language cannot express
+(views, functions, triggers, domains, ...). The number of queries does not
+depend on the number of tables.
+
+Everything runs in one ``REPEATABLE READ``, ``READ ONLY`` transaction, so the
+facts come from one snapshot and nothing can be written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..live.introspect import DatabaseShape, introspect
+
+if TYPE_CHECKING:
+    import psycopg
+
+# Columns: position, identity kind, generated, non-default collation.
+_COLUMNS_SQL = """
+SELECT c.relname, a.attname, a.attnum, a.attidentity, a.attgenerated,
+       CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation
+            THEN co.collname END
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid
+JOIN pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_collation co ON co.oid = a.attcollation
+WHERE c.relnamespace = to_regnamespace(current_schema())
+  AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY c.relname, a.attnum
+"""
+
+# Sequences with the column that owns them ('a': serial / OWNED BY, 'i': identity).
+_SEQUENCES_SQL = """
+SELECT s.relname, d.deptype, t.relname, a.attname,
+       q.seqstart, q.seqincrement, q.seqmin, q.seqmax, q.seqcache, q.seqcycle,
+       format_type(q.seqtypid, NULL)
+FROM pg_class s
+JOIN pg_sequence q ON q.seqrelid = s.oid
+LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = s.oid
+     AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+LEFT JOIN pg_class t ON t.oid = d.refobjid
+LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+WHERE s.relnamespace = to_regnamespace(current_schema()) AND s.relkind = 'S'
+  AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = s.oid AND e.deptype = 'e')
+ORDER BY s.relname
+"""
+
+# Indexes (constraint-owned ones too): what a column list cannot say.
+_INDEXES_SQL = """
+SELECT ic.relname, t.relname,
+       EXISTS (SELECT 1 FROM unnest(i.indkey) k WHERE k = 0),
+       EXISTS (SELECT 1 FROM unnest(i.indoption) o WHERE o <> 0),
+       EXISTS (SELECT 1 FROM unnest(i.indcollation) WITH ORDINALITY u(coll, n)
+               JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[u.n - 1]
+               WHERE u.coll <> 0 AND u.coll <> a.attcollation),
+       i.indnullsnotdistinct, NOT i.indisvalid,
+       obj_description(i.indexrelid, 'pg_class'),
+       ic.reloptions IS NOT NULL
+FROM pg_index i
+JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_class t ON t.oid = i.indrelid
+WHERE t.relnamespace = to_regnamespace(current_schema()) AND t.relkind IN ('r', 'p')
+"""
+
+_CONSTRAINTS_SQL = """
+SELECT c.conname, t.relname, c.contype, c.condeferrable, c.convalidated, c.confmatchtype = 'f',
+       c.connoinherit, obj_description(c.oid, 'pg_constraint'),
+       r.relnamespace IS NOT NULL AND r.relnamespace <> t.relnamespace,
+       ARRAY(SELECT a.attname FROM unnest(c.conkey) k
+             JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k)
+FROM pg_constraint c
+JOIN pg_class t ON t.oid = c.conrelid
+LEFT JOIN pg_class r ON r.oid = c.confrelid
+WHERE t.relnamespace = to_regnamespace(current_schema()) AND t.relkind IN ('r', 'p')
+"""
+
+# Relations of every kind, with the table options the language has no word for.
+_RELATIONS_SQL = """
+SELECT c.relname, c.relkind, c.relpersistence, c.relispartition, c.relrowsecurity,
+       c.reloptions IS NOT NULL,
+       EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = c.oid),
+       c.reltablespace <> 0
+FROM pg_class c
+WHERE c.relnamespace = to_regnamespace(current_schema())
+  AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c')
+  AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = c.oid AND e.deptype = 'e')
+ORDER BY c.relname
+"""
+
+# Everything else that lives in the schema, as (kind, name) pairs; extension members left out.
+_OBJECTS_SQL = """
+SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate'
+            WHEN 'w' THEN 'window function' ELSE 'function' END,
+       p.oid::regprocedure::text
+FROM pg_proc p
+WHERE p.pronamespace = to_regnamespace(current_schema())
+  AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = p.oid AND e.deptype = 'e')
+UNION ALL
+SELECT 'trigger', tg.tgname || ' on ' || c.relname
+FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid
+WHERE c.relnamespace = to_regnamespace(current_schema()) AND NOT tg.tgisinternal
+UNION ALL
+SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type'
+            WHEN 'm' THEN 'multirange type' WHEN 'b' THEN 'base type' ELSE 'type' END,
+       t.typname
+FROM pg_type t
+WHERE t.typnamespace = to_regnamespace(current_schema()) AND t.typtype IN ('d', 'r', 'b')
+  AND t.typelem = 0 AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = t.oid
+                                    AND e.deptype IN ('e', 'i'))
+UNION ALL
+SELECT 'rule', r.rulename || ' on ' || c.relname
+FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
+WHERE c.relnamespace = to_regnamespace(current_schema()) AND r.rulename <> '_RETURN'
+UNION ALL
+SELECT 'policy', p.polname || ' on ' || c.relname
+FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+WHERE c.relnamespace = to_regnamespace(current_schema())
+UNION ALL
+SELECT 'comment on type', t.typname
+FROM pg_type t
+WHERE t.typnamespace = to_regnamespace(current_schema()) AND t.typtype = 'e'
+  AND obj_description(t.oid, 'pg_type') IS NOT NULL
+UNION ALL
+SELECT 'comment on schema', current_schema()
+WHERE obj_description(to_regnamespace(current_schema()), 'pg_namespace') IS NOT NULL
+  AND current_schema() <> 'public'
+ORDER BY 1, 2
+"""
+
+_DATABASE_SQL = """
+SELECT current_database(), current_schema(),
+       ARRAY(SELECT nspname FROM pg_namespace
+             WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'
+             ORDER BY nspname)
+"""
+
+#: How many statements :func:`read_catalog` runs, whatever the number of tables.
+EXTRA_QUERIES = 7
+
+
+@dataclass(frozen=True)
+class ColumnFacts:
+    """What ``live.introspect`` does not say about a column."""
+
+    number: int
+    identity: str = ""  # "a" always, "d" by default, "" none
+    generated: bool = False
+    collation: str | None = None
+
+
+@dataclass(frozen=True)
+class SequenceFacts:
+    """A sequence, and the column that owns it, if any."""
+
+    name: str
+    owner: tuple[str, str] | None  # (table, column)
+    owned_as: str | None  # "a": serial / OWNED BY; "i": identity
+    defaults: bool  # start 1, increment 1, min 1, max of its type, cache 1, no cycle
+
+
+@dataclass(frozen=True)
+class IndexFacts:
+    """Index options that ``live.introspect`` leaves out, true when present."""
+
+    table: str
+    expressions: bool = False
+    options: bool = False  # DESC, NULLS FIRST/LAST
+    collation: bool = False
+    nulls_not_distinct: bool = False
+    invalid: bool = False
+    comment: str | None = None
+    storage: bool = False
+
+
+@dataclass(frozen=True)
+class ConstraintFacts:
+    table: str
+    kind: str  # pg_constraint.contype
+    deferrable: bool = False
+    validated: bool = True
+    match_full: bool = False
+    no_inherit: bool = False
+    comment: str | None = None
+    other_schema: bool = False
+    columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RelationFacts:
+    kind: str  # pg_class.relkind
+    unlogged: bool = False
+    partition: bool = False
+    row_security: bool = False
+    options: bool = False
+    inherits: bool = False
+    tablespace: bool = False
+
+
+@dataclass
+class Catalog:
+    """One schema of a live database: the drift check's shape plus the import's facts."""
+
+    database: str
+    schema: str
+    schemas: tuple[str, ...]
+    shape: DatabaseShape
+    columns: dict[tuple[str, str], ColumnFacts] = field(default_factory=dict)
+    sequences: list[SequenceFacts] = field(default_factory=list)
+    indexes: dict[str, IndexFacts] = field(default_factory=dict)
+    constraints: dict[tuple[str, str], ConstraintFacts] = field(default_factory=dict)
+    relations: dict[str, RelationFacts] = field(default_factory=dict)
+    objects: list[tuple[str, str]] = field(default_factory=list)
+
+
+_TYPE_MAX = {"smallint": 32767, "integer": 2147483647, "bigint": 9223372036854775807}
+
+
+def read_catalog(conn: psycopg.Connection[Any]) -> Catalog:
+    """Read the current schema of ``conn``; the caller owns the (read-only) transaction."""
+    shape = introspect(conn)
+    with conn.cursor() as cur:
+        cur.execute(_DATABASE_SQL)
+        row = cur.fetchone()
+        assert row is not None
+        catalog = Catalog(database=row[0], schema=row[1], schemas=tuple(row[2]), shape=shape)
+        cur.execute(_COLUMNS_SQL)
+        for table, column, number, identity, generated, collation in cur.fetchall():
+            catalog.columns[(table, column)] = ColumnFacts(
+                number, identity, generated != "", collation
+            )
+        cur.execute(_SEQUENCES_SQL)
+        catalog.sequences = [_sequence(r) for r in cur.fetchall()]
+        cur.execute(_INDEXES_SQL)
+        for name, table, expr, options, coll, nnd, invalid, comment, storage in cur.fetchall():
+            catalog.indexes[name] = IndexFacts(
+                table, expr, options, coll, nnd, invalid, comment, storage
+            )
+        cur.execute(_CONSTRAINTS_SQL)
+        for row in cur.fetchall():
+            name, table, kind, deferrable, valid, full, no_inherit, comment, other, cols = row
+            catalog.constraints[(table, name)] = ConstraintFacts(
+                table, kind, deferrable, valid, full, no_inherit, comment, other, tuple(cols)
+            )
+        cur.execute(_RELATIONS_SQL)
+        for name, *flags in cur.fetchall():
+            kind, persistence, *others = flags
+            catalog.relations[name] = RelationFacts(kind, persistence == "u", *others)
+        cur.execute(_OBJECTS_SQL)
+        catalog.objects = [(kind, name) for kind, name in cur.fetchall()]
+    return catalog
+
+
+def _sequence(row: tuple[Any, ...]) -> SequenceFacts:
+    name, deptype, table, column, start, inc, low, high, cache, cycle, type_ = row
+    defaults = (start, inc, low, cache, cycle) == (1, 1, 1, 1, False) and high == _TYPE_MAX.get(
+        type_
+    )
+    owner = (table, column) if table and column else None
+    return SequenceFacts(name, owner, deptype, defaults)

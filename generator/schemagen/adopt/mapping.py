@@ -1,0 +1,447 @@
+"""A catalog -> the language's documents, and one line for each thing they cannot say.
+
+The documents are plain data (dicts in their final key order) that
+``emit`` lays out as YAML. Every object or property the language cannot express
+becomes one :class:`Unsupported` line, and is left out of the documents: the
+smallest part that can be (an index's comment, not the index; a column whose
+type has no name, and the keys and indexes that use it). The one exception is
+a ``serial`` column, which is written as the identity the language makes of an
+integer key, and says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..language.structure import INDEX_METHODS
+from ..live.introspect import ForeignKeyShape, IndexShape, TableShape
+from ..model import naming
+from ..model.schema import FK_ACTIONS
+from .catalog import Catalog
+from .names import Named, choose_template, class_names, python_name, usable_as_is
+from .relations import relationship_keys
+from .values import map_default, map_type
+
+_FK_WORDS = {v: k for k, v in FK_ACTIONS.items()}
+_INTEGER = frozenset({"smallint", "integer", "bigint"})
+
+
+@dataclass(frozen=True, order=True)
+class Unsupported:
+    """One object (or property of one) that the language cannot express."""
+
+    kind: str
+    name: str
+    detail: str = ""
+
+    def line(self) -> str:
+        return f"{self.kind} {self.name}" + (f": {self.detail}" if self.detail else "")
+
+
+@dataclass
+class Imported:
+    """The documents of an import, and what was left out of them."""
+
+    database: dict[str, Any]
+    enums: dict[str, dict[str, Any]] = field(default_factory=dict)
+    entities: dict[str, dict[str, Any]] = field(default_factory=dict)
+    links: list[tuple[str, str]] = field(default_factory=list)  # (entity, referenced entity)
+    unsupported: list[Unsupported] = field(default_factory=list)
+
+
+@dataclass
+class _Table:
+    """One table on its way to an entity spec."""
+
+    name: str
+    entity: str
+    shape: TableShape
+    columns: dict[str, dict[str, Any]] = field(default_factory=dict)
+    left_out: set[str] = field(default_factory=set)  # columns not written
+
+
+class Mapper:
+    """Map one catalog; :meth:`run` returns the :class:`Imported` documents."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.shape = catalog.shape
+        self.out: list[Unsupported] = []
+        taken: set[str] = set()
+        tables = [t for t in sorted(self.shape.tables) if self._importable(t)]
+        self.entity_of = class_names(tables, taken, singularize=True)
+        self.enum_of = class_names(self.shape.enums, taken, singularize=False)
+
+    def report(self, kind: str, name: str, detail: str = "") -> None:
+        self.out.append(Unsupported(kind, name, detail))
+
+    # --- what is not a table ------------------------------------------------------
+
+    def _importable(self, table: str) -> bool:
+        facts = self.catalog.relations.get(table)
+        shape = self.shape.tables[table]
+        if facts is not None and facts.kind == "p":
+            return False
+        return shape.primary_key is not None
+
+    def report_objects(self) -> None:
+        """Everything the catalog holds beyond tables, and table-level options."""
+        kinds = {"v": "view", "m": "materialized view", "f": "foreign table", "c": "composite type"}
+        for name, facts in sorted(self.catalog.relations.items()):
+            if facts.kind in kinds:
+                self.report(kinds[facts.kind], name)
+                continue
+            if facts.kind == "p":
+                self.report("partitioned table", name)
+            elif facts.partition:
+                self.report("partition", name)
+            elif self.shape.tables.get(name) and self.shape.tables[name].primary_key is None:
+                self.report("table", name, "no primary key")
+            flags = [
+                (facts.unlogged, "unlogged table"),
+                (facts.row_security, "row-level security on table"),
+                (facts.options, "storage options of table"),
+                (facts.inherits and not facts.partition, "inheritance of table"),
+                (facts.tablespace, "tablespace of table"),
+            ]
+            for present, kind in flags:
+                if present:
+                    self.report(kind, name)
+        for seq in self.catalog.sequences:
+            if seq.owner is None or seq.owned_as is None:
+                self.report("sequence", seq.name)
+        for kind, name in self.catalog.objects:
+            self.report(kind, name)
+
+    # --- the whole run -----------------------------------------------------------------
+
+    def run(self) -> Imported:
+        """Map the catalog: enums, entities with their keys, indexes and relationships."""
+        self.report_objects()
+        enums = {self.enum_of[t]: self._enum(t) for t in sorted(self.shape.enums)}
+        tables = [
+            _Table(name, entity, self.shape.tables[name])
+            for name, entity in sorted(self.entity_of.items(), key=lambda kv: kv[1])
+        ]
+        for table in tables:
+            self._columns(table)
+        convention = self._convention(tables)
+        by_table = {t.name: t for t in tables}
+        links: list[tuple[str, str]] = []
+        entities: dict[str, dict[str, Any]] = {}
+        fk_columns: list[tuple[_Table, str, _Table]] = []
+        for table in tables:
+            for name, fk in sorted(table.shape.foreign_keys.items()):
+                target = self._foreign_key(table, name, fk, by_table, convention)
+                if target is not None:
+                    links.append((table.entity, target.entity))
+                    fk_columns.append((table, fk.columns[0], target))
+        relationship_keys(
+            [(t.entity, t.name, t.columns) for t in tables],
+            [(t.entity, column, target.entity) for t, column, target in fk_columns],
+        )
+        for table in tables:
+            entities[table.entity] = self._entity(table, convention)
+        database: dict[str, Any] = {"name": self.catalog.database, "dialect": "postgresql"}
+        if self.shape.extensions:
+            database["extensions"] = sorted(self.shape.extensions)
+        changed = {k: v for k, v in convention.items() if naming.DEFAULT_NAMING_CONVENTION[k] != v}
+        if changed:
+            database["naming_convention"] = dict(sorted(changed.items()))
+        return Imported(database, enums, entities, links, sorted(set(self.out)))
+
+    def _enum(self, type_name: str) -> dict[str, Any]:
+        spec: dict[str, Any] = {}
+        if naming.snake_case(self.enum_of[type_name]) != type_name:
+            spec["db_name"] = type_name
+        spec["values"] = list(self.shape.enums[type_name])
+        return spec
+
+    # --- columns -----------------------------------------------------------------------
+
+    def _columns(self, table: _Table) -> None:
+        pk_columns = table.shape.primary_key[1] if table.shape.primary_key else ()
+        for name, shape in table.shape.columns.items():
+            where = f"{table.name}.{name}"
+            if not naming.is_identifier(name) or naming.too_long(name):
+                self.report("column", where, "the language needs letters, digits and _")
+                table.left_out.add(name)
+                continue
+            spec = map_type(shape.type, self.enum_of)
+            if spec is None:
+                self.report("type", shape.type, f"of column {where}")
+                table.left_out.add(name)
+                continue
+            if name in pk_columns:
+                spec["primary_key"] = True
+            elif shape.nullable:
+                spec["nullable"] = True
+            self._column_extras(table, name, spec, len(pk_columns) == 1)
+            if shape.comment is not None:
+                spec["description"] = shape.comment
+            if not usable_as_is(name):
+                spec["attribute"] = python_name(name)
+            table.columns[name] = spec
+        self._check_order(table, pk_columns)
+
+    def _column_extras(self, table: _Table, name: str, spec: dict[str, Any], single: bool) -> None:
+        """Identity, serial, default, generated and collation of one column."""
+        shape = table.shape.columns[name]
+        facts = self.catalog.columns.get((table.name, name))
+        where = f"{table.name}.{name}"
+        auto = single and spec.get("primary_key") and spec["type"] in _INTEGER
+        serial = self._serial(table.name, name)
+        if facts is not None and facts.identity:
+            if not auto or facts.identity != "d" or not self._plain_identity(table.name, name):
+                self.report("identity column", where, "only BY DEFAULT on a lone integer key")
+        elif serial:
+            self.report("serial column", where, "written as an identity")
+        elif shape.default is not None:
+            spec["default"] = map_default(shape.default, spec, shape.type)
+        elif auto:
+            self.report("primary key", where, "an integer key without identity")
+        if facts is not None and facts.generated:
+            self.report("generated column", where, "its expression is left out")
+        if facts is not None and facts.collation:
+            self.report("collation", facts.collation, f"of column {where}")
+
+    def _serial(self, table: str, column: str) -> bool:
+        return any(s.owner == (table, column) and s.owned_as == "a" for s in self.catalog.sequences)
+
+    def _plain_identity(self, table: str, column: str) -> bool:
+        wanted = f"{table}_{column}_seq"
+        return any(
+            s.owner == (table, column) and s.name == wanted and s.defaults
+            for s in self.catalog.sequences
+        )
+
+    def _check_order(self, table: _Table, pk_columns: tuple[str, ...]) -> None:
+        """The language puts the primary key first, in table order."""
+        order = list(table.shape.columns)
+        if list(pk_columns) != order[: len(pk_columns)]:
+            self.report("column order", table.name, "primary-key columns are not first, in order")
+
+    # --- naming convention ----------------------------------------------------------------
+
+    def _convention(self, tables: list[_Table]) -> dict[str, str]:
+        samples: dict[str, list[Named]] = {"pk": [], "fk": [], "uq": [], "ix": []}
+        for t in tables:
+            if t.shape.primary_key:
+                name, cols = t.shape.primary_key
+                samples["pk"].append(Named(name, t.name, cols))
+            for name, fk in t.shape.foreign_keys.items():
+                if len(fk.columns) == 1:
+                    samples["fk"].append(Named(name, t.name, fk.columns, fk.ref_table))
+            for name, cols in t.shape.uniques.items():
+                if len(cols) == 1:
+                    samples["uq"].append(Named(name, t.name, cols))
+            for name, ix in t.shape.indexes.items():
+                if len(ix.columns) == 1 and _plain_index(ix):
+                    samples["ix"].append(Named(name, t.name, ix.columns))
+        result = dict(naming.DEFAULT_NAMING_CONVENTION)
+        result.update({key: choose_template(key, items) for key, items in samples.items()})
+        return result
+
+    # --- keys, constraints and indexes ---------------------------------------------------------
+
+    def _foreign_key(
+        self,
+        table: _Table,
+        name: str,
+        fk: ForeignKeyShape,
+        by_table: dict[str, _Table],
+        convention: dict[str, str],
+    ) -> _Table | None:
+        facts = self.catalog.constraints.get((table.name, name))
+        problem = self._fk_problem(table, fk, by_table, facts)
+        if problem:
+            self.report("foreign key", f"{name} on {table.name}", problem)
+            return None
+        column, target = fk.columns[0], by_table[fk.ref_table]
+        spec = table.columns[column]
+        if "references" in spec:
+            self.report("foreign key", f"{name} on {table.name}", "a second one on its column")
+            return None
+        if not Named(name, table.name, fk.columns, fk.ref_table).follows(convention["fk"]):
+            self.report("foreign key name", f"{name} on {table.name}", "follows no common pattern")
+        ref_pk = target.shape.primary_key[1] if target.shape.primary_key else ()
+        ref_col = fk.ref_columns[0]
+        spec["references"] = target.entity if ref_pk == (ref_col,) else f"{target.entity}.{ref_col}"
+        ref_spec = target.columns.get(ref_col, {})
+        if (
+            {k: v for k, v in ref_spec.items() if k in ("type", "length", "precision", "scale")}
+            == {k: v for k, v in spec.items() if k in ("type", "length", "precision", "scale")}
+            and "of" not in spec
+            and "enum" not in spec
+        ):
+            for key in ("type", "length", "precision", "scale"):
+                spec.pop(key, None)
+        if fk.on_delete != "NO ACTION":
+            spec["on_delete"] = _FK_WORDS[fk.on_delete]
+        if fk.on_update != "NO ACTION":
+            spec["on_update_fk"] = _FK_WORDS[fk.on_update]
+        _move_last(spec, ("description", "attribute"))
+        return target
+
+    def _fk_problem(
+        self, table: _Table, fk: ForeignKeyShape, by_table: dict[str, _Table], facts: Any
+    ) -> str:
+        if facts is not None and facts.other_schema:
+            return "it references another schema"
+        if len(fk.columns) > 1:
+            return "a composite foreign key"
+        if fk.ref_table not in by_table:
+            return f"it references {fk.ref_table}, which is not imported"
+        if set(fk.columns) & table.left_out or fk.ref_columns[0] in by_table[fk.ref_table].left_out:
+            return "it uses a column that is left out"
+        if fk.on_delete not in _FK_WORDS or fk.on_update not in _FK_WORDS:
+            return "SET DEFAULT"
+        if facts is not None and (facts.deferrable or facts.match_full or not facts.validated):
+            return "DEFERRABLE, MATCH FULL or NOT VALID"
+        return ""
+
+    def _entity(self, table: _Table, convention: dict[str, str]) -> dict[str, Any]:
+        spec: dict[str, Any] = {}
+        if naming.default_table_name(table.entity) != table.name:
+            spec["table"] = table.name
+        if table.shape.comment is not None:
+            spec["description"] = table.shape.comment
+        pk_name, pk_cols = table.shape.primary_key or ("", ())
+        if not Named(pk_name, table.name, pk_cols).follows(convention["pk"]):
+            self.report(
+                "primary key name", f"{pk_name} on {table.name}", "follows no common pattern"
+            )
+        spec["columns"] = table.columns
+        uniques = dict(self._uniques(table, convention))
+        if uniques:
+            spec["unique"] = uniques
+        checks = dict(self._checks(table))
+        if checks:
+            spec["checks"] = checks
+        indexes = dict(self._indexes(table, convention))
+        if indexes:
+            spec["indexes"] = indexes
+        self._constraint_comments(table)
+        return spec
+
+    def _usable(self, table: _Table, kind: str, name: str, columns: tuple[str, ...]) -> bool:
+        facts = self.catalog.constraints.get((table.name, name))
+        where = f"{name} on {table.name}"
+        if set(columns) & table.left_out:
+            self.report(kind, where, "it uses a column that is left out")
+            return False
+        # PostgreSQL marks every key NO INHERIT; only a check can be inherited.
+        no_inherit = facts is not None and facts.kind == "c" and facts.no_inherit
+        if facts is not None and (facts.deferrable or not facts.validated or no_inherit):
+            self.report(kind, where, "DEFERRABLE, NOT VALID or NO INHERIT")
+            return False
+        return True
+
+    def _uniques(
+        self, table: _Table, convention: dict[str, str]
+    ) -> Iterator[tuple[str, list[str]]]:
+        for name, cols in sorted(table.shape.uniques.items()):
+            if not self._usable(table, "unique constraint", name, cols):
+                continue
+            index = self.catalog.indexes.get(name)
+            if index is not None and (index.nulls_not_distinct or index.storage):
+                self.report("unique constraint", f"{name} on {table.name}", "NULLS NOT DISTINCT")
+                continue
+            if len(cols) == 1 and Named(name, table.name, cols).follows(convention["uq"]):
+                _set_before(table.columns[cols[0]], "unique", True)
+            else:
+                yield name, list(cols)
+
+    def _checks(self, table: _Table) -> Iterator[tuple[str, str]]:
+        for name, expression in sorted(table.shape.checks.items()):
+            facts = self.catalog.constraints.get((table.name, name))
+            if self._usable(table, "check constraint", name, facts.columns if facts else ()):
+                yield name, expression
+
+    def _indexes(self, table: _Table, convention: dict[str, str]) -> Iterator[tuple[str, Any]]:
+        for name, ix in sorted(table.shape.indexes.items()):
+            problem = self._index_problem(table, name, ix)
+            if problem:
+                self.report("index", f"{name} on {table.name}", problem)
+                continue
+            facts = self.catalog.indexes.get(name)
+            if facts is not None and facts.comment is not None:
+                self.report("comment on index", name, "left out (index descriptions are docs)")
+            if (
+                len(ix.columns) == 1
+                and _plain_index(ix)
+                and Named(name, table.name, ix.columns).follows(convention["ix"])
+            ):
+                _set_before(table.columns[ix.columns[0]], "index", True)
+            elif _plain_index(ix):
+                yield name, list(ix.columns)
+            else:
+                yield name, _index_spec(ix)
+
+    def _index_problem(self, table: _Table, name: str, ix: IndexShape) -> str:
+        facts = self.catalog.indexes.get(name)
+        if facts is not None:
+            if facts.expressions:
+                return "an expression index"
+            if facts.options or facts.collation:
+                return "DESC, NULLS FIRST/LAST or a collation"
+            if facts.nulls_not_distinct or facts.storage or facts.invalid:
+                return "NULLS NOT DISTINCT, storage options, or not valid"
+        if ix.method not in INDEX_METHODS:
+            return f"the {ix.method} method"
+        if set(ix.columns + ix.include) & table.left_out:
+            return "it uses a column that is left out"
+        return ""
+
+    def _constraint_comments(self, table: _Table) -> None:
+        for (owner, name), facts in sorted(self.catalog.constraints.items()):
+            if owner == table.name and facts.comment is not None:
+                self.report("comment on constraint", f"{name} on {table.name}", "left out")
+            if owner == table.name and facts.kind in ("x", "t"):
+                kind = "exclusion constraint" if facts.kind == "x" else "constraint trigger"
+                self.report(kind, f"{name} on {table.name}")
+
+
+def _plain_index(ix: IndexShape) -> bool:
+    return (
+        ix.method == "btree"
+        and not ix.unique
+        and ix.predicate is None
+        and not ix.include
+        and not any(ix.opclasses)
+    )
+
+
+def _index_spec(ix: IndexShape) -> dict[str, Any]:
+    spec: dict[str, Any] = {"columns": list(ix.columns)}
+    if ix.unique:
+        spec["unique"] = True
+    if ix.method != "btree":
+        spec["using"] = ix.method
+    ops = {c: op for c, op in zip(ix.columns, ix.opclasses, strict=False) if op}
+    if ops:
+        spec["ops"] = ops
+    if ix.predicate is not None:
+        spec["where"] = ix.predicate
+    if ix.include:
+        spec["include"] = list(ix.include)
+    return spec
+
+
+def _move_last(spec: dict[str, Any], keys: tuple[str, ...]) -> None:
+    for key in keys:
+        if key in spec:
+            spec[key] = spec.pop(key)
+
+
+def _set_before(spec: dict[str, Any], key: str, value: Any) -> None:
+    """Set ``key``, keeping ``description`` and ``attribute`` last (they read best there)."""
+    spec[key] = value
+    _move_last(spec, ("description", "attribute"))
+
+
+def import_catalog(catalog: Catalog) -> Imported:
+    """Map ``catalog`` to the language's documents, listing what they leave out."""
+    return Mapper(catalog).run()

@@ -1,0 +1,164 @@
+"""The import run: check the project, read the database read-only, map, validate, write.
+
+Nothing is written unless everything the database holds could be expressed
+(or ``allow_partial`` says to write the rest), the schema folder holds no YAML
+(or ``force`` says to replace it), and the imported YAML passes ``validate``
+(an import that fails validation is a bug in the import, reported as such).
+"""
+
+from __future__ import annotations
+
+import tempfile
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from ..config import Project, load_project, read_pyproject
+from ..errors import ConfigError, SchemagenError
+from ..live.compare import connect
+from ..util.writer import write_files
+from ..validate.pipeline import load_and_validate
+from .catalog import Catalog, read_catalog
+from .emit import layout, schema_reference
+from .mapping import Imported, Unsupported, import_catalog
+
+#: The one schema (namespace) the language describes today.
+DEFAULT_SCHEMA = "public"
+
+
+class SchemaExists(SchemagenError):
+    """The schema folder already holds YAML and ``--force`` was not given (exit 1)."""
+
+    exit_code = 1
+
+
+@dataclass
+class ImportResult:
+    """What an import found, and what it wrote."""
+
+    schema_dir: str  # as shown to the user
+    files: dict[str, str] = field(default_factory=dict)  # file name -> YAML text
+    unsupported: list[Unsupported] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    entities: int = 0
+    enums: int = 0
+
+    def problem_lines(self) -> list[str]:
+        """One line per object the language cannot express."""
+        return [f"not expressible: {item.line()}" for item in self.unsupported]
+
+    def report_lines(self) -> list[str]:
+        lines = [f"wrote {self.schema_dir}/{name}" for name in self.written]
+        lines += [f"removed {self.schema_dir}/{name}" for name in self.removed]
+        lines.append(
+            f"imported {self.entities} entities and {self.enums} enums into {self.schema_dir}/"
+            + (f"; {len(self.unsupported)} object(s) left out" if self.unsupported else "")
+        )
+        lines.append("next: schemagen build && schemagen migrate -m baseline")
+        return lines
+
+
+def require_settings(root: Path) -> Project:
+    """The project at ``root``, which must have a ``[tool.schemagen]`` table."""
+    project = load_project(root)
+    pyproject = project.root / "pyproject.toml"
+    tool: Any = {}
+    if pyproject.is_file():
+        tool = tomllib.loads(read_pyproject(pyproject)).get("tool", {})
+    if "schemagen" not in tool:
+        raise ConfigError(
+            f"{project.relative(pyproject) if pyproject.is_file() else pyproject} has no "
+            "[tool.schemagen] table: run `schemagen init` first (then import with --force "
+            "to replace its example schema)"
+        )
+    return project
+
+
+def existing_yaml(project: Project) -> list[Path]:
+    if not project.schema_dir.is_dir():
+        return []
+    return sorted(p for p in project.schema_dir.rglob("*") if p.suffix in (".yaml", ".yml"))
+
+
+def import_database(
+    root: str | Path,
+    url: str,
+    *,
+    schemas: tuple[str, ...] = (),
+    force: bool = False,
+    allow_partial: bool = False,
+) -> ImportResult:
+    """Import the database at ``url`` into the project at ``root``; see the module doc."""
+    project = require_settings(Path(root))
+    old = existing_yaml(project)
+    if old and not force:
+        raise SchemaExists(
+            f"{project.relative(project.schema_dir)}/ already holds {len(old)} YAML file(s); "
+            "import writes nothing over them (pass --force to replace them)"
+        )
+    wanted = tuple(dict.fromkeys(schemas or (DEFAULT_SCHEMA,)))
+    catalog = read_database(url) if DEFAULT_SCHEMA in wanted else None
+    imported = import_catalog(catalog) if catalog else Imported({"name": ""})
+    imported.unsupported += [
+        Unsupported("schema", name, "the language describes only public")
+        for name in wanted
+        if name != DEFAULT_SCHEMA
+    ]
+    imported.unsupported.sort()
+    result = ImportResult(
+        schema_dir=project.relative(project.schema_dir),
+        unsupported=imported.unsupported,
+        entities=len(imported.entities),
+        enums=len(imported.enums),
+    )
+    if catalog is None:
+        return result
+    hint = schema_reference(result.schema_dir, project.relative(project.output_dir))
+    result.files = layout(imported, hint)
+    _validate(project, result.files)
+    if result.unsupported and not allow_partial:
+        return result
+    olds = (p.relative_to(project.schema_dir).as_posix() for p in old)
+    result.removed = [name for name in olds if name not in result.files]
+    for name in result.removed:
+        (project.schema_dir / name).unlink()
+    written, unchanged = write_files(project.schema_dir, result.files)
+    result.written = sorted(written + unchanged)
+    return result
+
+
+def read_database(url: str) -> Catalog:
+    """Read the catalog in one read-only, repeatable-read transaction (rolled back)."""
+    with connect(url) as conn:
+        conn.read_only = True
+        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        with conn.cursor() as cur:
+            # Only the public schema, whatever search_path the role or URL sets.
+            cur.execute("SELECT set_config('search_path', %s, true)", (DEFAULT_SCHEMA,))
+        catalog = read_catalog(conn)
+        conn.rollback()
+    return catalog
+
+
+class ImportInvalid(SchemagenError):
+    """The imported YAML does not validate: a bug in the import, not in the database."""
+
+
+def _validate(project: Project, files: dict[str, str]) -> None:
+    """Run ``validate`` on the files in a scratch project before anything is written."""
+    with tempfile.TemporaryDirectory(prefix="schemagen-import-") as tmp:
+        root = Path(tmp)
+        schema_dir = root / "schema"
+        write_files(schema_dir, files)
+        scratch = Project(root=root, schema_dir=schema_dir, output_dir=root / "generated")
+        result = load_and_validate(scratch)
+    if result.errors:
+        lines = "\n".join(issue.format() for issue in result.errors[:20])
+        raise ImportInvalid(
+            "the imported schema does not validate (a bug in schemagen import; nothing was "
+            f"written):\n{lines}"
+        )

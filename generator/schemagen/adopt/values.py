@@ -1,0 +1,129 @@
+"""Column types and server defaults, from PostgreSQL's text to the language's words.
+
+Both directions must agree with ``model.typemap.pg_type`` and
+``model.sqltext.default_sql``: a type or default is mapped only when the
+language, written back, gives PostgreSQL exactly the text it printed. Anything
+else is ``None`` (a type) or ``{sql: ...}`` with the printed text (a default).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+#: ``format_type`` text -> the language's base type.
+SIMPLE_TYPES: dict[str, str] = {
+    "smallint": "smallint",
+    "integer": "integer",
+    "bigint": "bigint",
+    "text": "text",
+    "boolean": "boolean",
+    "real": "float",
+    "double precision": "double",
+    "date": "date",
+    "time without time zone": "time",
+    "timestamp without time zone": "timestamp",
+    "timestamp with time zone": "timestamptz",
+    "interval": "interval",
+    "uuid": "uuid",
+    "json": "json",
+    "jsonb": "jsonb",
+    "bytea": "bytes",
+    "numeric": "numeric",
+}
+_VARCHAR = re.compile(r"^character varying\((\d+)\)$")
+_NUMERIC = re.compile(r"^numeric\((\d+),(\d+)\)$")
+_TIME_KINDS = frozenset({"date", "time", "timestamp", "timestamptz"})
+
+
+def unquote(name: str) -> str:
+    """``"MyEnum"`` -> ``MyEnum``: a type name as ``format_type`` quotes it."""
+    if len(name) >= 2 and name[0] == name[-1] == '"':
+        return name[1:-1].replace('""', '"')
+    return name
+
+
+def map_type(text: str, enums: dict[str, str]) -> dict[str, Any] | None:
+    """The column spec (``type`` and its parameters) for a ``format_type`` text.
+
+    ``enums`` maps PostgreSQL enum type names to their enum names in the YAML.
+    None when the language has no word for the type.
+    """
+    if text.endswith("[]"):
+        inner = map_type(text[:-2], enums)
+        if inner is None or inner["type"] == "array":
+            return None
+        return {"type": "array", "of": inner["type"] if len(inner) == 1 else inner}
+    if text in SIMPLE_TYPES:
+        return {"type": SIMPLE_TYPES[text]}
+    if match := _VARCHAR.match(text):
+        return {"type": "string", "length": int(match[1])}
+    if match := _NUMERIC.match(text):
+        return {"type": "numeric", "precision": int(match[1]), "scale": int(match[2])}
+    name = unquote(text)
+    if name in enums:
+        return {"type": "enum", "enum": enums[name]}
+    return None
+
+
+_STRING_LITERAL = re.compile(r"^'((?:[^']|'')*)'::(.+)$")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_TYPMOD = re.compile(r"\(\d+(?:,\d+)?\)")  # a literal's cast omits the length: ::character varying
+
+
+def map_default(printed: str, spec: dict[str, Any], pg_type: str) -> Any:
+    """The YAML ``default:`` for a default as ``pg_get_expr`` printed it.
+
+    ``spec`` is the column's mapped type, ``pg_type`` its ``format_type`` text.
+    Literals become YAML literals only where writing them back gives the same
+    text; ``now()`` becomes ``now``; anything else (``CURRENT_TIMESTAMP``
+    included, which PostgreSQL prints differently from ``now()``) stays SQL.
+    """
+    kind = spec["type"]
+    if printed == "now()" and kind in _TIME_KINDS:
+        return "now"
+    if kind == "boolean" and printed in ("true", "false"):
+        return printed == "true"
+    number = _number(printed, kind)
+    if number is not None:
+        return number
+    match = _STRING_LITERAL.match(printed)
+    if match and match[2] == _TYPMOD.sub("", pg_type):
+        value = match[1].replace("''", "'")
+        if kind in ("json", "jsonb"):
+            return _json(value, printed)
+        if kind not in ("boolean", "smallint", "integer", "bigint", "numeric", "float", "double"):
+            if not (value == "now" and kind in _TIME_KINDS):
+                return value
+    return {"sql": printed}
+
+
+def _number(printed: str, kind: str) -> int | float | None:
+    """A number default that YAML can say and PostgreSQL prints back the same."""
+    if kind not in ("smallint", "integer", "bigint", "numeric", "float", "double"):
+        return None
+    text = printed
+    match = _STRING_LITERAL.match(printed)
+    if match and _NUMBER.match(match[1]) and match[1].startswith("-"):
+        text = match[1]  # PostgreSQL prints negative constants as '-1'::integer
+    elif not _NUMBER.match(printed):
+        return None
+    if "." not in text:
+        return int(text)
+    value = float(text)
+    return value if repr(value) == text else None
+
+
+def _json(value: str, printed: str) -> Any:
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return {"sql": printed}
+    if not isinstance(data, dict | list):
+        return {"sql": printed}
+    if json.dumps(data, sort_keys=True, separators=(",", ":")) != value:
+        return {"sql": printed}
+    if isinstance(data, dict) and set(data) == {"sql"}:
+        return {"sql": printed}  # would read as a raw SQL default
+    return data
