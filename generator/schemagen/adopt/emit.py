@@ -14,7 +14,9 @@ The output is a pure function of the documents: no clock, no random order.
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 from collections import Counter, defaultdict
 from pathlib import PurePosixPath
 from typing import Any
@@ -120,8 +122,33 @@ def schema_reference(schema_dir: str, output_dir: str) -> str:
 # --- YAML text --------------------------------------------------------------------
 
 
+#: Words YAML 1.1 reads as something other than a string.
+_YAML_WORDS = frozenset({"y", "n", "yes", "no", "true", "false", "on", "off", "null"})
+_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
 def scalar(value: Any) -> str:
-    """One YAML scalar or flow collection on one line, quoted where YAML needs it."""
+    """One YAML scalar or flow collection on one line, quoted where YAML needs it.
+
+    Collections and names are written here (PyYAML's emitter costs a
+    millisecond a call, most of a large import); any other string goes through
+    PyYAML, which knows every case that needs quotes.
+    """
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{scalar(k)}: {scalar(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(scalar(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str) and _PLAIN.match(value) and value.lower() not in _YAML_WORDS:
+        return value
+    return _pyyaml_scalar(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _pyyaml_scalar(value: Any) -> str:
     text = yaml.safe_dump(
         value, default_flow_style=True, width=1 << 30, allow_unicode=True, sort_keys=False
     )

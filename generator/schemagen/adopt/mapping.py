@@ -11,6 +11,7 @@ integer key, and says so.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -69,6 +70,10 @@ class Mapper:
         self.catalog = catalog
         self.shape = catalog.shape
         self.out: list[Unsupported] = []
+        self.sequence_of = {s.owner: s for s in catalog.sequences if s.owner is not None}
+        self.constraints_of: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+        for (owner, name), facts in catalog.constraints.items():
+            self.constraints_of[owner].append((name, facts))
         taken: set[str] = set()
         tables = [t for t in sorted(self.shape.tables) if self._importable(t)]
         self.entity_of = class_names(tables, taken, singularize=True)
@@ -208,14 +213,13 @@ class Mapper:
             self.report("collation", facts.collation, f"of column {where}")
 
     def _serial(self, table: str, column: str) -> bool:
-        return any(s.owner == (table, column) and s.owned_as == "a" for s in self.catalog.sequences)
+        seq = self.sequence_of.get((table, column))
+        return seq is not None and seq.owned_as == "a"
 
     def _plain_identity(self, table: str, column: str) -> bool:
-        wanted = f"{table}_{column}_seq"
-        return any(
-            s.owner == (table, column) and s.name == wanted and s.defaults
-            for s in self.catalog.sequences
-        )
+        """The identity's sequence is what the language's identity creates."""
+        seq = self.sequence_of.get((table, column))
+        return seq is not None and seq.name == f"{table}_{column}_seq" and seq.defaults
 
     def _check_order(self, table: _Table, pk_columns: tuple[str, ...]) -> None:
         """The language puts the primary key first, in table order."""
@@ -396,10 +400,10 @@ class Mapper:
         return ""
 
     def _constraint_comments(self, table: _Table) -> None:
-        for (owner, name), facts in sorted(self.catalog.constraints.items()):
-            if owner == table.name and facts.comment is not None:
+        for name, facts in sorted(self.constraints_of.get(table.name, []), key=lambda c: c[0]):
+            if facts.comment is not None:
                 self.report("comment on constraint", f"{name} on {table.name}", "left out")
-            if owner == table.name and facts.kind in ("x", "t"):
+            if facts.kind in ("x", "t"):
                 kind = "exclusion constraint" if facts.kind == "x" else "constraint trigger"
                 self.report(kind, f"{name} on {table.name}")
 

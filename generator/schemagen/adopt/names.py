@@ -155,13 +155,19 @@ def _derived(item: Named) -> str | None:
 
 
 def choose_template(key: str, items: list[Named]) -> str:
-    """The template that most ``items`` follow (the language's default on a tie or none)."""
+    """The template that most ``items`` follow (the language's default on a tie or none).
+
+    Primary and foreign keys can only be named by the convention, so the
+    pattern of a single one is taken; unique constraints and indexes can be
+    named one by one, so a pattern needs two followers to be worth a key.
+    """
     default = naming.DEFAULT_NAMING_CONVENTION[key]
     candidates = [default, *KNOWN_TEMPLATES[key]]
     candidates += sorted({t for t in map(_derived, items) if t and t not in candidates})
     best, best_score = default, sum(item.follows(default) for item in items)
+    least = 1 if key in ("pk", "fk") else 2
     for template in candidates:
         score = sum(item.follows(template) for item in items)
-        if score > best_score:
+        if score > best_score and score >= least:
             best, best_score = template, score
     return best
