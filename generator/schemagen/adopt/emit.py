@@ -149,10 +149,13 @@ def scalar(value: Any) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _pyyaml_scalar(value: Any) -> str:
+    """PyYAML's spelling of ``value`` inside a flow sequence (where ``,``, ``[`` and
+    ``{`` need quotes too), which is also valid in block context."""
     text = yaml.safe_dump(
-        value, default_flow_style=True, width=1 << 30, allow_unicode=True, sort_keys=False
-    )
-    return text.removesuffix("\n...\n").rstrip("\n")
+        [value], default_flow_style=True, width=1 << 30, allow_unicode=True, sort_keys=False
+    ).rstrip("\n")
+    assert text.startswith("[") and text.endswith("]"), text
+    return text[1:-1]
 
 
 def _document(doc: dict[str, Any], schema_line: str | None) -> str:

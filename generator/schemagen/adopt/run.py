@@ -139,6 +139,9 @@ def read_database(url: str) -> Catalog:
         with conn.cursor() as cur:
             # Only the public schema, whatever search_path the role or URL sets.
             cur.execute("SELECT set_config('search_path', %s, true)", (DEFAULT_SCHEMA,))
+            # The catalog reads take no table locks, but alembic_version is read
+            # too: a migration holding it makes a one-line error, not a hang.
+            cur.execute("SELECT set_config('lock_timeout', '10s', true)")
         catalog = read_catalog(conn)
         conn.rollback()
     return catalog
