@@ -248,8 +248,8 @@ entities:
             'the_limit_x: column name '
             "'a_very_long_column_name_that_goes_on_and_on_and_on_beyond_the_limit_x' is 69 "
             "bytes, longer than PostgreSQL's 63-byte limit for names",
-            "schema/s.yaml:7:7: entities.Store.columns.2fa: column name '2fa' is not a valid "
-            'identifier (letters, digits and underscores, not starting with a digit)',
+            "schema/s.yaml:7:7: entities.Store.columns.2fa: column name '2fa' starts with a "
+            "digit, which a Python name cannot; add attribute: c_2fa (the Python name)",
             'schema/s.yaml:8:3: entities.Product: primary-key name '
             "'pk_products_with_a_rather_long_table_name_for_the_sake_of_the_test' from the "
             "naming convention is 66 bytes, longer than PostgreSQL's 63; shorten the names "

@@ -89,6 +89,8 @@ class Mapper:
         shape = self.shape.tables[table]
         if facts is not None and facts.kind == "p":
             return False
+        if not naming.is_sql_name(table) or naming.too_long(table):
+            return False
         return shape.primary_key is not None
 
     def report_objects(self) -> None:
@@ -102,6 +104,8 @@ class Mapper:
                 self.report("partitioned table", name)
             elif facts.partition:
                 self.report("partition", name)
+            elif not naming.is_sql_name(name) or naming.too_long(name):
+                self.report("table", name, "the language needs letters, digits and _")
             elif self.shape.tables.get(name) and self.shape.tables[name].primary_key is None:
                 self.report("table", name, "no primary key")
             flags = [
@@ -170,7 +174,7 @@ class Mapper:
         pk_columns = table.shape.primary_key[1] if table.shape.primary_key else ()
         for name, shape in table.shape.columns.items():
             where = f"{table.name}.{name}"
-            if not naming.is_identifier(name) or naming.too_long(name):
+            if not naming.is_sql_name(name) or naming.too_long(name):
                 self.report("column", where, "the language needs letters, digits and _")
                 table.left_out.add(name)
                 continue

@@ -19,6 +19,7 @@ RESERVED_ATTRIBUTES = frozenset({"metadata", "registry"})
 
 MAX_IDENTIFIER_BYTES = 63
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_SQL_NAME = re.compile(r"^[A-Za-z0-9_]+$")
 
 
 def apply_convention(
@@ -70,6 +71,12 @@ def default_table_name(entity_name: str) -> str:
 def is_identifier(name: str) -> bool:
     """A plain (unquoted-safe) SQL/Python identifier: letters, digits, underscores."""
     return bool(_IDENTIFIER.match(name))
+
+
+def is_sql_name(name: str) -> bool:
+    """A table or column name the language takes: letters, digits, underscores, in any
+    order (one that starts with a digit is quoted in SQL, and needs ``attribute:``)."""
+    return bool(_SQL_NAME.match(name))
 
 
 def too_long(name: str) -> bool:

@@ -69,9 +69,16 @@ def check_model(schema: Schema, src: Sources, report: Reporter) -> None:
 # --- names ----------------------------------------------------------------------
 
 
-def identifier_problem(name: str) -> str | None:
-    """Why ``name`` cannot be a PostgreSQL identifier, or None."""
-    if not naming.is_identifier(name):
+def identifier_problem(name: str, *, digit_first: bool = False) -> str | None:
+    """Why ``name`` cannot be a PostgreSQL identifier, or None.
+
+    ``digit_first``: a table or column name may start with a digit (an existing
+    database may have one; SQL quotes it, and a column gives its Python name in
+    ``attribute:``).
+    """
+    if digit_first and naming.is_sql_name(name) and not naming.is_identifier(name):
+        pass
+    elif not naming.is_identifier(name):
         return (
             f"'{name}' is not a valid identifier (letters, digits and underscores, "
             "not starting with a digit)"
@@ -85,8 +92,10 @@ def identifier_problem(name: str) -> str | None:
     return None
 
 
-def _check_name(report: Reporter, path: YamlPath, name: str, what: str) -> None:
-    problem = identifier_problem(name)
+def _check_name(
+    report: Reporter, path: YamlPath, name: str, what: str, *, digit_first: bool = False
+) -> None:
+    problem = identifier_problem(name, digit_first=digit_first)
     if problem:
         report.error(path, f"{what} {problem}")
 
@@ -110,9 +119,10 @@ def check_entity_names(entity: Entity, src: Sources, report: Reporter) -> None:
     if not naming.is_identifier(entity.name) or naming.is_python_keyword(entity.name):
         report.error(base, f"entity name '{entity.name}' is not a valid Python class name")
     table_path = (*base, "table") if "table" in raw else base
-    _check_name(report, table_path, entity.table, "table name")
+    _check_name(report, table_path, entity.table, "table name", digit_first=True)
     for column in entity.columns:
-        _check_name(report, column_path(src, entity, column.name), column.name, "column name")
+        path = column_path(src, entity, column.name)
+        _check_name(report, path, column.name, "column name", digit_first=True)
     _check_generated(report, base, entity.primary_key.name, "primary-key name")
     for fk in entity.foreign_keys:
         path = (*column_path(src, entity, fk.columns[0]), "references")
@@ -141,7 +151,13 @@ def check_attributes(entity: Entity, src: Sources, report: Reporter) -> None:
     for column in entity.columns:
         path = column_path(src, entity, column.name)
         if column.attribute == column.name:
-            if naming.is_python_keyword(column.name):
+            if naming.is_sql_name(column.name) and column.name[0].isdigit():
+                report.error(
+                    path,
+                    f"column name '{column.name}' starts with a digit, which a Python name "
+                    f"cannot; add attribute: c_{column.name} (the Python name)",
+                )
+            elif naming.is_python_keyword(column.name):
                 report.error(
                     path,
                     f"column name '{column.name}' is a Python keyword; add attribute: "
