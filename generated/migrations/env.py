@@ -12,7 +12,7 @@ import importlib
 from logging.config import fileConfig
 
 from alembic import context
-from sqlalchemy import Connection, create_engine, pool
+from sqlalchemy import Connection, create_engine, exc, pool
 
 # The generated package is importable from the project root (alembic.ini says
 # prepend_sys_path = .); importlib keeps this file independent of its name.
@@ -72,8 +72,16 @@ def _run(connection: Connection) -> None:
         compare_type=True,
         compare_server_default=True,
     )
-    with context.begin_transaction():
-        context.run_migrations()
+    try:
+        with context.begin_transaction():
+            context.run_migrations()
+    except exc.PendingRollbackError as error:
+        # A connection killed mid-statement (pg_terminate_backend, a server restart)
+        # fails again while Alembic closes its autocommit block; the first error
+        # is the one that names the cause.
+        if isinstance(error.__context__, exc.DBAPIError):
+            raise error.__context__ from None
+        raise
 
 
 if context.is_offline_mode():

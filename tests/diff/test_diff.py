@@ -135,7 +135,9 @@ def test_not_null_without_default_is_destructive_with_default_is_not() -> None:
     after = entity("Thing", "things", col("a"), col("b", default=Default("string", "x")))
     plan = diff(schema(before), schema(after))
     risky = [op.describe() for op in plan.destructive]
-    assert risky == ["~ column things.a: NOT NULL"]
+    assert risky == [
+        "~ column things.a: NOT NULL, through a validated CHECK (no scan under the exclusive lock)"
+    ]
 
 
 def test_changed_on_delete_is_drop_then_add() -> None:
@@ -146,7 +148,7 @@ def test_changed_on_delete_is_drop_then_add() -> None:
     )
     assert lines(old, schema(stores(), changed)) == [
         "- foreign key fk_products_store_id_stores on products",
-        "+ foreign key fk_products_store_id_stores on products",
+        "+ foreign key fk_products_store_id_stores on products (NOT VALID, then VALIDATE)",
     ]
 
 
@@ -273,10 +275,11 @@ def test_foreign_keys_come_after_the_unique_they_reference_and_go_before_it() ->
         entity("Shelf", "shelves", col("store_code", string(20)),
                foreign_keys=(ref("shelves"),)),
     )
+    # The unique is added plainly: the new table's foreign key needs it at once.
     assert lines(old, new) == [
         "+ unique uq_stores_code on stores",
         "+ table shelves",
-        "+ foreign key fk_products_store_code_stores on products",
+        "+ foreign key fk_products_store_code_stores on products (NOT VALID, then VALIDATE)",
     ]
     dropped = [
         "- foreign key fk_products_store_code_stores on products",
@@ -296,7 +299,7 @@ def test_check_and_comment_changes() -> None:
     )
     assert lines(schema(store), schema(changed)) == [
         "~ table stores comment added",
-        "+ check ck_stores_name_not_empty on stores",
+        "+ check ck_stores_name_not_empty on stores (NOT VALID, then VALIDATE)",
     ]
 
 

@@ -15,9 +15,12 @@ with rows that break it (or holds a lock, or kills the backend), and asserts:
 from __future__ import annotations
 
 import re
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
+import psycopg
 import pytest
 import sqlalchemy as sa
 from migration_harness import (
@@ -149,3 +152,169 @@ def test_downgrade_rebuilding_a_dropped_unique_index_fails_then_completes(
     assert "ux_products_sku" in scene.sql(INVALID_INDEXES)
     scene.sql("DELETE FROM products WHERE id = 2")
     scene.reaches("downgrade", "000", scene.models_before, "downgrade")
+
+
+def test_duplicate_rows_under_a_new_unique_constraint(pg: PgCluster, tmp_path: Path) -> None:
+    """Built as a concurrent unique index, attached with USING INDEX: the build fails
+    on the duplicates; the rerun drops the INVALID index, builds and attaches it."""
+    case = Case(
+        "unique_constraint_dupes",
+        _schema(SKU),
+        _schema("      sku: {type: string, length: 32, unique: true}\n"),
+        destructive=False,
+    )
+    scene = _run_fault(
+        pg, tmp_path, case,
+        rows="INSERT INTO products (id, sku) VALUES (1, 'a'), (2, 'a'), (3, 'b')",
+        cause=r"could not create unique index \"uq_products_sku\".*\(sku\)=\(a\)",
+        fix="DELETE FROM products WHERE id = 2",
+    )
+    assert scene.heads == ["000", "001"]
+
+
+PRICE = "      price: {type: integer, nullable: true}\n"
+
+
+def test_rows_that_break_a_new_check(pg: PgCluster, tmp_path: Path) -> None:
+    """Added NOT VALID (new rows are checked at once), then VALIDATE fails on the old
+    rows; the rerun skips the add (the constraint exists) and validates."""
+    case = Case(
+        "check_violated",
+        _schema(PRICE),
+        _schema(PRICE, "    checks:\n      ck_products_price: \"price >= 0\"\n"),
+        destructive=False,
+    )
+    _run_fault(
+        pg, tmp_path, case,
+        rows="INSERT INTO products (id, price) VALUES (1, 5), (2, -1)",
+        cause=r"check constraint \"ck_products_price\".*is violated by some row",
+        fix="UPDATE products SET price = 0 WHERE price < 0",
+    )
+
+
+def test_rows_that_break_a_new_foreign_key(pg: PgCluster, tmp_path: Path) -> None:
+    store = "  Store:\n    columns:\n      id: {type: bigint, primary_key: true}\n"
+    before = _schema("      store_id: {type: bigint}\n")
+    after = _schema("      store_id: {references: Store}\n")
+    before["schema.yaml"] += store
+    after["schema.yaml"] += store
+    case = Case("fk_violated", before, after, destructive=False)
+    _run_fault(
+        pg, tmp_path, case,
+        rows="INSERT INTO stores VALUES (1); INSERT INTO products VALUES (1, 1), (2, 7)",
+        cause=r"violates foreign key constraint \"fk_products_store_id_stores\".*"
+        r"\(store_id\)=\(7\) is not present",
+        fix="UPDATE products SET store_id = 1 WHERE store_id = 7",
+    )
+
+
+def test_failure_in_a_revision_that_also_renames_and_drops_rolls_it_all_back(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """The cast of a retyped column fails after a rename and a drop of the same
+    revision: the whole transaction rolls back, nothing is half done."""
+    before = _schema(
+        "      title: {type: text}\n      legacy: {type: text, nullable: true}\n"
+        "      code: {type: text}\n"
+    )
+    after = _schema(
+        "      name: {type: text, renamed_from: title}\n      code: {type: integer}\n"
+    )
+    case = Case("rename_drop_cast", before, after, destructive=True)
+    scene = Scene(pg, tmp_path / "project", case)
+    scene.sql("INSERT INTO products VALUES (1, 'a', 'x', '12'), (2, 'b', NULL, 'twelve')")
+    assert scene.fails("upgrade", "head", r'invalid input syntax for type integer: "twelve"') == (
+        "000"
+    )
+    columns = "SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute "
+    columns += "WHERE attrelid = 'products'::regclass AND attnum > 0 AND NOT attisdropped"
+    assert scene.sql(columns) == "id,title,legacy,code"
+    scene.sql("UPDATE products SET code = '12' WHERE id = 2")
+    scene.reaches("upgrade", "head", scene.models_after, "upgrade")
+    assert scene.sql("SELECT string_agg(name || code, ',' ORDER BY id) FROM products") == (
+        "a12,b12"
+    )
+    scene.check_clean()
+    scene.reaches("downgrade", "000", scene.models_before, "downgrade")
+
+
+def _set_lock_timeout(scene: Scene, value: str) -> None:
+    pyproject = scene.root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + f'lock_timeout = "{value}"\n')
+    schemagen(scene.root, "build")
+
+
+def test_lock_timeout_while_another_session_holds_a_lock(pg: PgCluster, tmp_path: Path) -> None:
+    """A long transaction reading the table: the ALTER waits lock_timeout, fails
+    naming it, and the database stays at the previous revision, up and down."""
+    case = Case(
+        "lock_timeout",
+        _schema(SKU),
+        _schema(SKU + "      note: {type: text, nullable: true}\n"),
+        destructive=False,
+    )
+    scene = Scene(pg, tmp_path / "project", case)
+    _set_lock_timeout(scene, "300ms")
+    with psycopg.connect(pg.libpq_url(scene.db)) as reader:
+        reader.execute("SELECT count(*) FROM products")  # holds ACCESS SHARE until rollback
+        started = time.monotonic()
+        assert scene.fails("upgrade", "head", "canceling statement due to lock timeout") == "000"
+        assert time.monotonic() - started < 5
+        reader.rollback()
+    scene.reaches("upgrade", "head", scene.models_after, "upgrade")
+    scene.check_clean()
+    with psycopg.connect(pg.libpq_url(scene.db)) as reader:
+        reader.execute("SELECT count(*) FROM products")
+        assert scene.fails("downgrade", "000", "canceling statement due to lock timeout") == "001"
+        reader.rollback()
+    scene.reaches("downgrade", "000", scene.models_before, "downgrade")
+
+
+def test_backend_terminated_during_a_concurrent_index_build(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """pg_terminate_backend while CREATE UNIQUE INDEX CONCURRENTLY waits for an old
+    writer: the connection dies, an INVALID index stays; the rerun replaces it."""
+    case = Case(
+        "terminated",
+        _schema(SKU),
+        _schema(SKU, "    indexes:\n      ux_products_sku: {columns: [sku], unique: true}\n"),
+        destructive=False,
+    )
+    scene = Scene(pg, tmp_path / "project", case)
+    scene.sql("INSERT INTO products SELECT g, 'sku' || g FROM generate_series(1, 1000) g")
+    errors: list[BaseException] = []
+
+    def upgrade() -> None:
+        try:
+            alembic(scene.root, scene.url, "upgrade", "head")
+        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+            errors.append(exc)
+
+    with psycopg.connect(pg.libpq_url(scene.db)) as writer:
+        writer.execute("UPDATE products SET sku = sku WHERE id = 1")  # an old writer
+        worker = threading.Thread(target=upgrade)
+        worker.start()
+        pid = _wait_for(scene, "SELECT pid FROM pg_stat_activity WHERE query LIKE "
+                        "'CREATE UNIQUE INDEX CONCURRENTLY%' AND wait_event_type = 'Lock'")
+        scene.sql(f"SELECT pg_terminate_backend({pid})")
+        worker.join(30)
+        writer.rollback()
+    assert errors and "terminating connection" in str(errors[0]), errors
+    assert scene.version() == "000"
+    assert scene.sql(INVALID_INDEXES) == "ux_products_sku"
+    out = schemagen(scene.root, "check", "--database", scene.url, expect_exit=1)
+    assert "index ux_products_sku on products: is INVALID" in out
+    scene.reaches("upgrade", "head", scene.models_after, "upgrade")
+    scene.check_clean()
+    scene.reaches("downgrade", "000", scene.models_before, "downgrade")
+
+
+def _wait_for(scene: Scene, query: str) -> str:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        found = scene.sql(query)
+        if found:
+            return found
+        time.sleep(0.05)
+    raise AssertionError(f"nothing matched {query!r}")

@@ -6,37 +6,68 @@ Revises: (none)
 Snapshot: sha256:7ec11ff6ed553ed0e60d702fa724af2b48784b47488edbb2ed3d844d8a8776ab
 Runs: one transaction: a failure rolls all of it back.
 
-Plan:
+Plan (each operation, then what it costs a live table: lock, scan or
+rewrite, outside a transaction):
 + extension pg_trgm
+    lock no table lock, no scan
 + enum alert_severity (low, medium, high, critical)
+    lock no table lock, no scan
 + enum alert_source (system, workflow, manual, api)
+    lock no table lock, no scan
 + enum alert_type (low_stock, overstock, reorder, compliance, workflow, custom)
+    lock no table lock, no scan
 + enum custom_field_target (product, variant, inventory_item, supplier)
+    lock no table lock, no scan
 + enum custom_field_type (text, number, date, boolean, select, multi_select, url, email)
+    lock no table lock, no scan
 + enum forecast_period (daily, weekly, monthly)
+    lock no table lock, no scan
 + enum inventory_policy (deny, continue)
+    lock no table lock, no scan
 + enum movement_type (purchase, sale, adjustment, transfer)
+    lock no table lock, no scan
 + enum product_status (active, archived, draft)
+    lock no table lock, no scan
 + enum purchase_order_status (draft, sent, confirmed, received, cancelled)
+    lock no table lock, no scan
 + enum subscription_plan (starter, growth, pro)
+    lock no table lock, no scan
 + enum subscription_status (trial, active, cancelled, expired, frozen)
+    lock no table lock, no scan
 + enum weight_unit (kg, g, lb, oz)
+    lock no table lock, no scan
 + enum workflow_execution_status (success, failed, skipped)
+    lock no table lock, no scan
 + table stores
+    lock ACCESS EXCLUSIVE, no scan
 + table alert_templates
+    lock ACCESS EXCLUSIVE, no scan
 + table alerts
+    lock ACCESS EXCLUSIVE, no scan
 + table custom_field_definitions
+    lock ACCESS EXCLUSIVE, no scan
 + table locations
+    lock ACCESS EXCLUSIVE, no scan
 + table products
+    lock ACCESS EXCLUSIVE, no scan
 + table suppliers
+    lock ACCESS EXCLUSIVE, no scan
 + table workflow_rules
+    lock ACCESS EXCLUSIVE, no scan
 + table product_variants
+    lock ACCESS EXCLUSIVE, no scan
 + table purchase_orders
+    lock ACCESS EXCLUSIVE, no scan
 + table workflow_executions
+    lock ACCESS EXCLUSIVE, no scan
 + table forecasts
+    lock ACCESS EXCLUSIVE, no scan
 + table inventory_items
+    lock ACCESS EXCLUSIVE, no scan
 + table purchase_order_line_items
+    lock ACCESS EXCLUSIVE, no scan
 + table inventory_movements
+    lock ACCESS EXCLUSIVE, no scan
 """
 
 import sqlalchemy as sa

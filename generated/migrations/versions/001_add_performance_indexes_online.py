@@ -7,47 +7,88 @@ Snapshot: sha256:410bd228ee240085f83fb1d20bd50a8e30aad891fbcf0145bf85f7f92e639ff
 Runs: outside a transaction, one idempotent step at a time: after a failure, fix the
 cause and run `alembic upgrade head` again.
 
-Plan:
+Plan (each operation, then what it costs a live table: lock, scan or
+rewrite, outside a transaction):
 + index idx_alerts_auto_resolve on alerts (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_alerts_custom_data_gin on alerts (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_alerts_entity on alerts (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_alerts_store_created on alerts (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_alerts_store_unack on alerts (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_alerts_store_unresolved on alerts (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_alert_templates_store on alert_templates (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_custom_fields_store_entity on custom_field_definitions (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_forecasts_location on forecasts (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_forecasts_variant on forecasts (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_inventory_custom_data_gin on inventory_items (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_inventory_location on inventory_items (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_inventory_low_stock on inventory_items (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_inventory_overstock on inventory_items (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_inventory_store_location on inventory_items (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_movements_item_date on inventory_movements (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_movements_reference on inventory_movements (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_products_custom_data_gin on products (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_products_handle on products (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_products_store_status on products (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_products_store_type on products (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_products_store_vendor on products (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_products_title_search on products (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_variants_barcode on product_variants (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_variants_custom_data_gin on product_variants (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_variants_product_id on product_variants (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_variants_sku on product_variants (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_po_expected_delivery on purchase_orders (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_po_store_status on purchase_orders (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_po_supplier_id on purchase_orders (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_po_line_items_po on purchase_order_line_items (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_po_line_items_variant on purchase_order_line_items (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_stores_deletion_scheduled on stores (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_stores_shop_domain on stores (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_stores_subscription_status on stores (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_suppliers_store_name on suppliers (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_workflow_exec_rule on workflow_executions (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_workflow_exec_time on workflow_executions (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_workflow_store_active on workflow_rules (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_workflow_trigger_event on workflow_rules (concurrently)
+    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 """
 
 import sqlalchemy as sa

@@ -6,8 +6,10 @@ downgrade. An index dropped ``CONCURRENTLY`` there must therefore still make
 sense after the main transaction: it stays in the main transaction, dropped
 plainly, when the main transaction drops its table or one of its columns,
 changes a column's type under it, swaps an enum type one of its columns uses,
-or creates something under its name. And an enum swap in the main transaction
-must not touch an index that only the online stage creates.
+or creates something under its name. An enum swap in the main transaction
+must not touch an index or check that only the online stage creates. And a
+unique constraint that a foreign key of the main transaction references (from
+a new table, or closing a cycle) is added plainly there, before that key.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ import dataclasses
 import re
 from collections.abc import Iterable
 
-from ..model.schema import Index
+from ..model.schema import CheckConstraint as Check
+from ..model.schema import ForeignKey, Index
+from ..model.schema import UniqueConstraint as Unique
 from ..operations.base import Operation
 from ..operations.constraint import AddConstraint, CreateIndex, DropIndex, RenameConstraint
 from ..operations.schema import DropEnumValue, EnumUsage, ReplaceEnum
@@ -32,9 +36,18 @@ def settle_online(ops: list[Operation]) -> list[Operation]:
     built_online = {
         (op.table, op.index.name) for op in ops if isinstance(op, CreateIndex) and op.online
     }
+    built_online |= {
+        (op.table, op.constraint.name)
+        for op in ops
+        if isinstance(op, AddConstraint) and op.online and isinstance(op.constraint, Check)
+    }
+    needed = _referenced_by_main(main)
     settled: list[Operation] = []
     for op in ops:
-        if isinstance(op, DropIndex) and op.online:
+        if isinstance(op, AddConstraint) and op.online and isinstance(op.constraint, Unique):
+            if (op.table, op.constraint.columns) in needed:
+                op = dataclasses.replace(op, lock_safe=False)
+        elif isinstance(op, DropIndex) and op.online:
             cols = touched.get(op.table, set())
             if op.table in dropped_tables or op.index.name in names or _mentions(op.index, cols):
                 op = dataclasses.replace(op, concurrently=False)
@@ -42,6 +55,17 @@ def settle_online(ops: list[Operation]) -> list[Operation]:
             op = dataclasses.replace(op, usages=_without(op.usages, built_online))
         settled.append(op)
     return settled
+
+
+def _referenced_by_main(main: Iterable[Operation]) -> set[tuple[str, tuple[str, ...]]]:
+    """(table, columns) that foreign keys created in the main transaction reference."""
+    fks: list[ForeignKey] = []
+    for op in main:
+        if isinstance(op, CreateTable):
+            fks += op.entity.foreign_keys
+        elif isinstance(op, AddConstraint) and isinstance(op.constraint, ForeignKey):
+            fks.append(op.constraint)
+    return {(fk.ref_table, fk.ref_columns) for fk in fks}
 
 
 def _touched_columns(main: Iterable[Operation]) -> dict[str, set[str]]:
@@ -93,7 +117,9 @@ def _mentions(ix: Index, columns: set[str]) -> bool:
 def _without(usages: tuple[EnumUsage, ...], built: set[tuple[str, str]]) -> tuple[EnumUsage, ...]:
     return tuple(
         dataclasses.replace(
-            use, indexes=tuple(ix for ix in use.indexes if (use.table, ix.name) not in built)
+            use,
+            indexes=tuple(ix for ix in use.indexes if (use.table, ix.name) not in built),
+            checks=tuple(ck for ck in use.checks if (use.table, ck.name) not in built),
         )
         for use in usages
     )

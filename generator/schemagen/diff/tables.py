@@ -61,7 +61,9 @@ def compare_entity(old: Entity, new: Entity, not_concurrent: NotConcurrent) -> l
             kind,
             getattr(old, kind),
             getattr(new, kind),
-            add=lambda c: AddConstraint(table, c),
+            # The table holds rows: add the lock-safe way (diff.online may undo
+            # that for a unique a new table's foreign key needs at once).
+            add=lambda c: AddConstraint(table, c, lock_safe=True),
             drop=lambda c: DropConstraint(table, c),
         )
 
@@ -93,8 +95,20 @@ def compare_columns(old: Entity, new: Entity) -> list[Operation]:
         if col.name not in before:
             ops.append(AddColumn(new.table, col, pos))
         elif _column_ddl(before[col.name]) != _column_ddl(col):
-            ops.append(AlterColumn(new.table, before[col.name], col))
+            ops += _alter_column(new.table, before[col.name], col)
     return ops
+
+
+def _alter_column(table: str, old: Column, new: Column) -> list[Operation]:
+    """One change, or two when a column of a table that holds rows becomes NOT
+    NULL: the rest in the transaction, ``SET NOT NULL`` lock-safe after it."""
+    if not (old.nullable and not new.nullable) or (new.identity and not old.identity):
+        return [AlterColumn(table, old, new)]  # identity needs NOT NULL at once
+    mid = dataclasses.replace(new, nullable=True)
+    ops: list[Operation] = []
+    if _column_ddl(old) != _column_ddl(mid):
+        ops.append(AlterColumn(table, old, mid))
+    return [*ops, AlterColumn(table, mid, new, lock_safe=True)]
 
 
 def _column_ddl(col: Column) -> Column:

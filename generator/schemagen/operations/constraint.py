@@ -31,16 +31,34 @@ def kind_of(constraint: Constraint) -> ConstraintKind:
 
 @dataclass(frozen=True)
 class AddConstraint(Operation):
-    """``ALTER TABLE ... ADD CONSTRAINT`` (foreign key, unique or check)."""
+    """``ALTER TABLE ... ADD CONSTRAINT`` (foreign key, unique or check).
+
+    ``lock_safe``: on a table that already holds rows, added the way that keeps
+    writes going, in the online stage: a foreign key or check ``NOT VALID`` then
+    ``VALIDATE CONSTRAINT`` in its own transaction; a unique constraint as a
+    concurrent unique index, then ``ADD CONSTRAINT ... UNIQUE USING INDEX``.
+    """
 
     table: str
     constraint: Constraint
+    lock_safe: bool = False
 
     def reverse(self) -> Operation:
-        return DropConstraint(self.table, self.constraint)
+        return DropConstraint(self.table, self.constraint, self.lock_safe)
 
     def describe(self) -> str:
-        return f"+ {_WORDS[kind_of(self.constraint)]} {self.constraint.name} on {self.table}"
+        how = ""
+        if self.lock_safe:
+            how = (
+                " (concurrent unique index)"
+                if kind_of(self.constraint) == "uniques"
+                else (" (NOT VALID, then VALIDATE)")
+            )
+        return f"+ {_WORDS[kind_of(self.constraint)]} {self.constraint.name} on {self.table}{how}"
+
+    @property
+    def online(self) -> bool:
+        return self.lock_safe
 
     def apply(self, schema: Schema) -> Schema:
         kind = kind_of(self.constraint)
@@ -54,13 +72,21 @@ class AddConstraint(Operation):
 
 @dataclass(frozen=True)
 class DropConstraint(Operation):
-    """``ALTER TABLE ... DROP CONSTRAINT``; carries the definition for the downgrade."""
+    """``ALTER TABLE ... DROP CONSTRAINT``; carries the definition for the downgrade.
+
+    ``lock_safe``: the reverse of a lock-safe add (``DROP CONSTRAINT IF EXISTS``
+    in the online stage)."""
 
     table: str
     constraint: Constraint
+    lock_safe: bool = False
 
     def reverse(self) -> Operation:
-        return AddConstraint(self.table, self.constraint)
+        return AddConstraint(self.table, self.constraint, self.lock_safe)
+
+    @property
+    def online(self) -> bool:
+        return self.lock_safe
 
     def describe(self) -> str:
         return f"- {_WORDS[kind_of(self.constraint)]} {self.constraint.name} on {self.table}"

@@ -74,9 +74,7 @@ def stages(plan: Plan) -> tuple[Stage, ...]:
     """
     values = tuple(op for op in plan.operations if isinstance(op, AddEnumValue))
     online = tuple(op for op in plan.operations if op.online)
-    main = tuple(
-        op for op in plan.operations if not op.online and not isinstance(op, AddEnumValue)
-    )
+    main = tuple(op for op in plan.operations if not op.online and not isinstance(op, AddEnumValue))
     found = [
         Stage("enum values", Plan(values, plan.notes)),
         Stage("main", Plan(main, plan.notes)),

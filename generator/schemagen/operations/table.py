@@ -249,14 +249,24 @@ class RenameColumn(Operation):
 @dataclass(frozen=True)
 class AlterColumn(Operation):
     """Change a column's type (with a ``USING`` cast where needed), nullability,
-    server default, identity or comment. Carries both definitions."""
+    server default, identity or comment. Carries both definitions.
+
+    ``lock_safe``: only the nullability changes, in the online stage. ``SET NOT
+    NULL`` then goes through a validated ``CHECK (col IS NOT NULL)``, so
+    PostgreSQL skips the full scan under its exclusive lock.
+    """
 
     table: str
     old: Column
     new: Column
+    lock_safe: bool = False
 
     def reverse(self) -> Operation:
-        return AlterColumn(self.table, self.new, self.old)
+        return AlterColumn(self.table, self.new, self.old, self.lock_safe)
+
+    @property
+    def online(self) -> bool:
+        return self.lock_safe
 
     def describe(self) -> str:
         return f"~ column {self.table}.{self.new.name}: {', '.join(self.changes())}"
@@ -271,6 +281,8 @@ class AlterColumn(Operation):
             words.append("nullable" if new.nullable else "NOT NULL")
         if self.backfills:
             words.append("existing NULLs backfilled with the default first")
+        if self.lock_safe and not new.nullable:
+            words.append("through a validated CHECK (no scan under the exclusive lock)")
         if old.default != new.default:
             words.append("default removed" if new.default is None else "default")
         if old.identity != new.identity:

@@ -14,7 +14,7 @@ from ..operations.plan import Plan, apply
 from ..operations.stages import STAGE_WORDS, Stage, stages
 from ..util import writer
 from .history import History, load_history, sha256, snapshots_dir, sum_entries, sum_text
-from .script import RevisionInfo, render_revision, slugify
+from .script import RevisionInfo, described, live_warnings, render_revision, slugify
 
 
 @dataclass(frozen=True)
@@ -47,12 +47,16 @@ class PlanResult:
         ids = self.revision_ids()
         if len(ids) == 1:
             lines = [f"Plan for revision {ids[0]} ({ops}):"]
-            lines += [f"  {line}" for line in self.plan.describe()]
+            lines += [f"  {line}" for line in described(self.plan)]
         else:
             lines = [f"Plan for revisions {ids[0]}-{ids[-1]} ({ops}):"]
             for rev_id, stage in zip(ids, self.stages, strict=True):
                 lines.append(f"  revision {rev_id}: {STAGE_WORDS[stage.kind]}")
-                lines += [f"    {line}" for line in stage.plan.describe()]
+                lines += [f"    {line}" for line in described(stage.plan)]
+        warnings = live_warnings(self.plan)
+        if warnings:
+            lines.append(f"Unsafe on a live table ({len(warnings)}):")
+            lines += [f"  ! {warning}" for warning in warnings]
         risky = self.plan.destructive
         if risky:
             lines.append(f"Destructive ({len(risky)}): needs --allow-destructive")

@@ -399,7 +399,58 @@ _CONSTRAINT_TYPES = {ForeignKey: "foreignkey", UniqueConstraint: "unique", Check
 
 @_render.register(AddConstraint)
 def _(operation: AddConstraint, state: Schema) -> list[Stmt]:
+    if operation.lock_safe:
+        return lock_safe_constraint(operation.table, operation.constraint)
     return [_add_constraint(operation.table, operation.constraint)]
+
+
+def if_no_constraint(table: str, name: str, sql: str) -> Stmt:
+    """``sql``, run only while ``table`` has no constraint ``name`` (a rerun skips it)."""
+    return execute(
+        "DO $schemagen$ BEGIN IF NOT EXISTS (SELECT FROM pg_constraint WHERE conrelid = "
+        f"{sql_literal(quote_ident(table))}::regclass AND conname = {sql_literal(name)}) "
+        f"THEN {sql}; END IF; END $schemagen$"
+    )
+
+
+def lock_safe_constraint(table: str, c: Constraint) -> list[Stmt]:
+    """The online steps that add ``c`` to a table holding rows, each idempotent:
+    a unique as a concurrent unique index attached with ``USING INDEX``; a
+    foreign key or check ``NOT VALID``, then validated in its own transaction."""
+    alter = f"ALTER TABLE {quote_ident(table)}"
+    name = quote_ident(c.name)
+    if isinstance(c, UniqueConstraint):
+        cols = ", ".join(quote_ident(col) for col in c.columns)
+        return [
+            drop_invalid_index(c.name),
+            execute(
+                f"CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {name} "
+                f"ON {quote_ident(table)} ({cols})"
+            ),
+            if_no_constraint(
+                table, c.name, f"{alter} ADD CONSTRAINT {name} UNIQUE USING INDEX {name}"
+            ),
+        ]
+    return [
+        if_no_constraint(
+            table, c.name, f"{alter} ADD CONSTRAINT {name} {constraint_sql(c)} NOT VALID"
+        ),
+        execute(f"{alter} VALIDATE CONSTRAINT {name}"),
+    ]
+
+
+def constraint_sql(c: ForeignKey | CheckConstraint) -> str:
+    """The body of ``ADD CONSTRAINT name ...`` for a foreign key or check."""
+    if isinstance(c, CheckConstraint):
+        return f"CHECK ({c.expression})"
+    cols = ", ".join(quote_ident(col) for col in c.columns)
+    refs = ", ".join(quote_ident(col) for col in c.ref_columns)
+    sql = f"FOREIGN KEY ({cols}) REFERENCES {quote_ident(c.ref_table)} ({refs})"
+    if c.on_delete:
+        sql += f" ON DELETE {c.on_delete}"
+    if c.on_update:
+        sql += f" ON UPDATE {c.on_update}"
+    return sql
 
 
 def _add_constraint(table_name: str, c: Constraint) -> Stmt:
@@ -424,6 +475,11 @@ def _add_constraint(table_name: str, c: Constraint) -> Stmt:
 
 @_render.register(DropConstraint)
 def _(operation: DropConstraint, state: Schema) -> list[Stmt]:
+    if operation.lock_safe:
+        name = quote_ident(operation.constraint.name)
+        return [
+            execute(f"ALTER TABLE {quote_ident(operation.table)} DROP CONSTRAINT IF EXISTS {name}")
+        ]
     return [_drop_constraint(operation.table, operation.constraint)]
 
 
@@ -499,8 +555,41 @@ def _(operation: RenameConstraint, state: Schema) -> list[Stmt]:
     return [execute(f"ALTER TABLE {quote_ident(operation.table)} RENAME CONSTRAINT {old} TO {new}")]
 
 
+def lock_safe_nullability(operation: AlterColumn) -> list[Stmt]:
+    """Online steps, each idempotent. ``SET NOT NULL`` after a validated
+    ``CHECK (col IS NOT NULL)`` (so PostgreSQL skips its scan under the
+    exclusive lock), the NULLs backfilled first when there is a default."""
+    table, col = quote_ident(operation.table), quote_ident(operation.new.name)
+    alter = f"ALTER TABLE {table}"
+    if operation.new.nullable:
+        return [execute(f"{alter} ALTER COLUMN {col} DROP NOT NULL")]
+    check = not_null_check_name(operation.new.name)
+    stmts: list[Stmt] = []
+    if operation.backfills:
+        fill = default_sql(operation.new)
+        stmts.append(execute(f"UPDATE {table} SET {col} = {fill} WHERE {col} IS NULL"))
+    return [
+        *stmts,
+        if_no_constraint(
+            operation.table,
+            check,
+            f"{alter} ADD CONSTRAINT {quote_ident(check)} CHECK ({col} IS NOT NULL) NOT VALID",
+        ),
+        execute(f"{alter} VALIDATE CONSTRAINT {quote_ident(check)}"),
+        execute(f"{alter} ALTER COLUMN {col} SET NOT NULL"),
+        execute(f"{alter} DROP CONSTRAINT IF EXISTS {quote_ident(check)}"),
+    ]
+
+
+def not_null_check_name(column: str) -> str:
+    """The temporary check of the ``SET NOT NULL`` recipe (at most 63 bytes)."""
+    return f"schemagen_not_null_{column}"[:63]
+
+
 @_render.register(AlterColumn)
 def _(operation: AlterColumn, state: Schema) -> list[Stmt]:
+    if operation.lock_safe:
+        return lock_safe_nullability(operation)
     old, new, table = operation.old, operation.new, operation.table
     target = (Str(table), Str(new.name))
     retype = old.type != new.type

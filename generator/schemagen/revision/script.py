@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..model.schema import Schema
-from ..operations.plan import apply
+from ..operations.costs import cost_line, live_warning
+from ..operations.plan import Plan, apply
 from ..operations.stages import STAGE_WORDS, Stage
 from ..util.pycode import docstring, py_str
 from ..util.templating import make_environment
@@ -70,11 +71,29 @@ def _doc_text(info: RevisionInfo, stage: Stage) -> str:
         f"Snapshot: sha256:{info.snapshot_sha256}",
         f"Runs: {STAGE_WORDS[stage.kind]}.",
         "",
-        "Plan:",
-        *plan.describe(),
+        "Plan (each operation, then what it costs a live table: lock, scan or",
+        "rewrite, outside a transaction):",
+        *described(plan),
     ]
+    warnings = live_warnings(plan)
+    if warnings:
+        lines += ["", "Unsafe on a live table:"]
+        lines += [f"- {warning}" for warning in warnings]
     risky = plan.destructive
     if risky:
         lines += ["", "Destructive (written with --allow-destructive):"]
         lines += [f"- {op.risk()}" for op in risky]
     return "\n".join(lines)
+
+
+def described(plan: Plan) -> list[str]:
+    """Each operation's line, then its cost (:mod:`schemagen.operations.costs`) indented."""
+    lines: list[str] = []
+    for op in plan.operations:
+        lines += [op.describe(), f"    {cost_line(op)}"]
+    return lines
+
+
+def live_warnings(plan: Plan) -> list[str]:
+    """Why operations of ``plan`` can never be safe on a live table, and what to do."""
+    return [w for w in (live_warning(op) for op in plan.operations) if w is not None]

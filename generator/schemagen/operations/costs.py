@@ -1,0 +1,244 @@
+"""What each operation costs a live table: the lock it takes, whether it scans or
+rewrites the table, whether it runs outside a transaction.
+
+:data:`FACTS` is the one table of facts, one row per kind of step; an operation
+is a sequence of steps (:func:`steps`). ``tests/operations/test_costs.py``
+checks every row against PostgreSQL: the lock mode a second session sees in
+``pg_locks`` while the statement waits, a changed ``relfilenode`` for a
+rewrite, the transaction's ``seq_scan`` count for a scan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from ..model.schema import CheckConstraint, ForeignKey, UniqueConstraint
+from .base import Operation
+from .constraint import AddConstraint, CreateIndex, DropConstraint, DropIndex, RenameConstraint
+from .schema import (
+    AddEnumValue,
+    CreateEnum,
+    CreateExtension,
+    DropEnum,
+    DropEnumValue,
+    DropExtension,
+    ReplaceEnum,
+)
+from .table import (
+    AddColumn,
+    AddPrimaryKey,
+    AlterColumn,
+    AlterTableComment,
+    CreateTable,
+    DropColumn,
+    DropPrimaryKey,
+    DropTable,
+    RenameColumn,
+    RenameTable,
+)
+from .typechange import plain
+
+Effect = Literal["no scan", "scans", "rewrites"]
+
+
+@dataclass(frozen=True)
+class Cost:
+    """One step: the strongest lock on the table (``pg_locks.mode``; ``""`` for
+    none), what it does to the table's rows, and whether it runs outside a
+    transaction."""
+
+    lock: str
+    effect: Effect
+    outside_transaction: bool = False
+
+    def words(self) -> str:
+        """``SHARE UPDATE EXCLUSIVE, scans``."""
+        lock = _lock_words(self.lock) if self.lock else "no table lock"
+        return f"{lock}, {self.effect}"
+
+
+def _lock_words(mode: str) -> str:
+    """``ShareUpdateExclusiveLock`` -> ``SHARE UPDATE EXCLUSIVE``."""
+    name = mode.removesuffix("Lock")
+    return "".join(f" {ch}" if ch.isupper() else ch for ch in name).strip().upper()
+
+
+_AX = "AccessExclusiveLock"
+#: Kind of step -> its cost on the table it changes.
+FACTS: dict[str, Cost] = {
+    "create table": Cost(_AX, "no scan"),
+    "drop table": Cost(_AX, "no scan"),
+    "rename table": Cost(_AX, "no scan"),
+    "table comment": Cost("ShareUpdateExclusiveLock", "no scan"),
+    "add column": Cost(_AX, "no scan"),
+    "add column, volatile default": Cost(_AX, "rewrites"),
+    "drop column": Cost(_AX, "no scan"),
+    "rename column": Cost(_AX, "no scan"),
+    "alter column default or comment": Cost(_AX, "no scan"),
+    "alter column type, binary compatible": Cost(_AX, "no scan"),
+    "alter column type": Cost(_AX, "rewrites"),
+    "set not null": Cost(_AX, "scans"),
+    "drop not null": Cost(_AX, "no scan"),
+    "backfill NULLs": Cost("RowExclusiveLock", "scans", True),
+    "add check": Cost(_AX, "scans"),
+    "add foreign key": Cost("ShareRowExclusiveLock", "scans"),
+    "add unique": Cost(_AX, "scans"),
+    "add check NOT VALID": Cost(_AX, "no scan", True),
+    "add foreign key NOT VALID": Cost("ShareRowExclusiveLock", "no scan", True),
+    "validate constraint": Cost("ShareUpdateExclusiveLock", "scans", True),
+    "create unique index concurrently": Cost("ShareUpdateExclusiveLock", "scans", True),
+    "attach unique index": Cost(_AX, "no scan", True),
+    "set not null, validated check": Cost(_AX, "no scan", True),
+    "drop constraint": Cost(_AX, "no scan"),
+    "drop constraint, online": Cost(_AX, "no scan", True),
+    "drop not null, online": Cost(_AX, "no scan", True),
+    "create index": Cost("ShareLock", "scans"),
+    "create index concurrently": Cost("ShareUpdateExclusiveLock", "scans", True),
+    "drop index": Cost(_AX, "no scan"),
+    "drop index concurrently": Cost("ShareUpdateExclusiveLock", "no scan", True),
+    "rename constraint": Cost(_AX, "no scan"),
+    "rename index": Cost("", "no scan"),  # locks the index alone, not its table
+    "add primary key": Cost(_AX, "scans"),
+    "drop primary key": Cost(_AX, "no scan"),
+    "enum type or value": Cost("", "no scan"),
+    "swap enum type of columns": Cost(_AX, "rewrites"),
+    "extension": Cost("", "no scan"),
+}
+
+
+def steps(op: Operation) -> tuple[str, ...]:
+    """The kinds of step ``op`` runs, in order (keys of :data:`FACTS`)."""
+    simple = _SIMPLE.get(type(op))
+    if simple is not None:
+        return (simple,)
+    if isinstance(op, AddConstraint):
+        return _add_constraint(op)
+    if isinstance(op, DropConstraint):
+        return ("drop constraint, online" if op.lock_safe else "drop constraint",)
+    if isinstance(op, CreateIndex):
+        return ("create index concurrently" if op.concurrently else "create index",)
+    if isinstance(op, DropIndex):
+        return ("drop index concurrently" if op.concurrently else "drop index",)
+    if isinstance(op, RenameConstraint):
+        return ("rename index" if op.kind == "index" else "rename constraint",)
+    if isinstance(op, DropEnumValue | ReplaceEnum):
+        return ("swap enum type of columns" if op.usages else "enum type or value",)
+    if isinstance(op, AddColumn):
+        # A constant default is stored once (PostgreSQL 11+); a function call such as
+        # gen_random_uuid() may be volatile and is then written into every row.
+        default = op.column.default
+        volatile = default is not None and default.kind == "sql" and "(" in default.value
+        return ("add column, volatile default" if volatile else "add column",)
+    if isinstance(op, AlterColumn):
+        return _alter_column(op)
+    raise TypeError(f"no cost facts for {type(op).__name__}")
+
+
+_SIMPLE: dict[type, str] = {
+    CreateTable: "create table",
+    DropTable: "drop table",
+    RenameTable: "rename table",
+    AlterTableComment: "table comment",
+    DropColumn: "drop column",
+    RenameColumn: "rename column",
+    AddPrimaryKey: "add primary key",
+    DropPrimaryKey: "drop primary key",
+    CreateEnum: "enum type or value",
+    DropEnum: "enum type or value",
+    AddEnumValue: "enum type or value",
+    CreateExtension: "extension",
+    DropExtension: "extension",
+}
+
+
+def _add_constraint(op: AddConstraint) -> tuple[str, ...]:
+    c = op.constraint
+    if not op.lock_safe:
+        if isinstance(c, ForeignKey):
+            return ("add foreign key",)
+        return ("add unique",) if isinstance(c, UniqueConstraint) else ("add check",)
+    if isinstance(c, UniqueConstraint):
+        return ("create unique index concurrently", "attach unique index")
+    first = "add foreign key NOT VALID" if isinstance(c, ForeignKey) else "add check NOT VALID"
+    assert isinstance(c, ForeignKey | CheckConstraint)
+    return (first, "validate constraint")
+
+
+def _alter_column(op: AlterColumn) -> tuple[str, ...]:
+    old, new = op.old, op.new
+    if op.lock_safe:
+        if new.nullable:
+            return ("drop not null, online",)
+        backfill = ("backfill NULLs",) if op.backfills else ()
+        recipe = ("add check NOT VALID", "validate constraint", "set not null, validated check")
+        return (*backfill, *recipe)
+    found: list[str] = []
+    if old.type != new.type:
+        found.append(
+            "alter column type, binary compatible"
+            if binary_compatible(old.type, new.type)
+            else "alter column type"
+        )
+    if op.backfills:
+        found.append("backfill NULLs")
+    if old.nullable != new.nullable:
+        found.append("drop not null" if new.nullable else "set not null")
+    if old.default != new.default or old.description != new.description:
+        found.append("alter column default or comment")
+    return tuple(found) or ("alter column default or comment",)
+
+
+def binary_compatible(old_type: object, new_type: object) -> bool:
+    """Whether PostgreSQL changes the type without rewriting: a longer (or no)
+    varchar length, varchar to text, more numeric precision at the same scale."""
+    from ..model.schema import ColumnType
+
+    assert isinstance(old_type, ColumnType) and isinstance(new_type, ColumnType)
+    old, new = plain(old_type), plain(new_type)
+    if old.kind in ("string", "text") and new.kind == "text":
+        return True
+    if old.kind == new.kind == "string":
+        return new.length is None or (old.length is not None and new.length >= old.length)
+    if old.kind == new.kind == "numeric":
+        same_scale = (old.scale or 0) == (new.scale or 0)
+        wider = new.precision is None or (
+            old.precision is not None and new.precision >= old.precision
+        )
+        return same_scale and wider
+    return False
+
+
+def cost_line(op: Operation) -> str:
+    """``lock ACCESS EXCLUSIVE, no scan``; several steps each named, in order."""
+    kinds = steps(op)
+    outside = any(FACTS[kind].outside_transaction for kind in kinds)
+    where = ", outside a transaction" if outside else ""
+    if len(kinds) == 1:
+        return f"lock {FACTS[kinds[0]].words()}{where}"
+    parts = "; ".join(f"{kind} ({FACTS[kind].words()})" for kind in kinds)
+    return f"{parts}{where}"
+
+
+def live_warning(op: Operation) -> str | None:
+    """Why ``op`` can never be safe on a live table, and what to do; else ``None``."""
+    if not any(FACTS[step].effect == "rewrites" for step in steps(op)):
+        return None
+    if isinstance(op, AlterColumn):
+        return (
+            f"{op.table}.{op.new.name}: the type change rewrites the whole table under an "
+            "ACCESS EXCLUSIVE lock (every read and write waits until it ends). On a large "
+            "live table add a new column instead, backfill it in batches, switch the code "
+            "over, then drop the old column"
+        )
+    if isinstance(op, AddColumn):
+        return (
+            f"{op.table}.{op.column.name}: a volatile default fills every row, rewriting the "
+            "table under an ACCESS EXCLUSIVE lock. On a large live table add the column "
+            "without the default, set the default, then backfill in batches"
+        )
+    tables = sorted({use.table for use in getattr(op, "usages", ())})
+    return (
+        f"enum swap rewrites {', '.join(tables) or 'no table'} under ACCESS EXCLUSIVE locks. "
+        "On large live tables add enum values instead of removing or reordering them"
+    )
