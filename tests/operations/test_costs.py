@@ -56,10 +56,14 @@ STATEMENTS: dict[str, tuple[str, str, str]] = {
     "alter column type": ("", "ALTER TABLE t ALTER COLUMN a TYPE bigint", "t"),
     "set not null": ("", "ALTER TABLE t ALTER COLUMN a SET NOT NULL", "t"),
     "drop not null": (
-        "ALTER TABLE t ALTER COLUMN n SET NOT NULL", "ALTER TABLE t ALTER COLUMN n DROP NOT NULL", "t"
+        "ALTER TABLE t ALTER COLUMN n SET NOT NULL",
+        "ALTER TABLE t ALTER COLUMN n DROP NOT NULL",
+        "t",
     ),
     "drop not null, online": (
-        "ALTER TABLE t ALTER COLUMN n SET NOT NULL", "ALTER TABLE t ALTER COLUMN n DROP NOT NULL", "t"
+        "ALTER TABLE t ALTER COLUMN n SET NOT NULL",
+        "ALTER TABLE t ALTER COLUMN n DROP NOT NULL",
+        "t",
     ),
     "backfill NULLs": ("", "UPDATE t SET b = 'y' WHERE b IS NULL", "t"),
     "add check": ("", "ALTER TABLE t ADD CONSTRAINT ck2 CHECK (n > 0)", "t"),
