@@ -9,35 +9,35 @@ Runs: one transaction: a failure rolls all of it back.
 Plan (each operation, then what it costs a live table: lock, scan or
 rewrite, outside a transaction):
 + extension pg_trgm
-    lock no table lock, no scan
+    no table lock
 + enum alert_severity (low, medium, high, critical)
-    lock no table lock, no scan
+    no table lock
 + enum alert_source (system, workflow, manual, api)
-    lock no table lock, no scan
+    no table lock
 + enum alert_type (low_stock, overstock, reorder, compliance, workflow, custom)
-    lock no table lock, no scan
+    no table lock
 + enum custom_field_target (product, variant, inventory_item, supplier)
-    lock no table lock, no scan
+    no table lock
 + enum custom_field_type (text, number, date, boolean, select, multi_select, url, email)
-    lock no table lock, no scan
+    no table lock
 + enum forecast_period (daily, weekly, monthly)
-    lock no table lock, no scan
+    no table lock
 + enum inventory_policy (deny, continue)
-    lock no table lock, no scan
+    no table lock
 + enum movement_type (purchase, sale, adjustment, transfer)
-    lock no table lock, no scan
+    no table lock
 + enum product_status (active, archived, draft)
-    lock no table lock, no scan
+    no table lock
 + enum purchase_order_status (draft, sent, confirmed, received, cancelled)
-    lock no table lock, no scan
+    no table lock
 + enum subscription_plan (starter, growth, pro)
-    lock no table lock, no scan
+    no table lock
 + enum subscription_status (trial, active, cancelled, expired, frozen)
-    lock no table lock, no scan
+    no table lock
 + enum weight_unit (kg, g, lb, oz)
-    lock no table lock, no scan
+    no table lock
 + enum workflow_execution_status (success, failed, skipped)
-    lock no table lock, no scan
+    no table lock
 + table stores
     lock ACCESS EXCLUSIVE, no scan
 + table alert_templates

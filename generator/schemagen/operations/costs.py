@@ -53,9 +53,10 @@ class Cost:
     outside_transaction: bool = False
 
     def words(self) -> str:
-        """``SHARE UPDATE EXCLUSIVE, scans``."""
-        lock = _lock_words(self.lock) if self.lock else "no table lock"
-        return f"{lock}, {self.effect}"
+        """``SHARE UPDATE EXCLUSIVE, scans`` (or ``no table lock``)."""
+        if not self.lock:
+            return "no table lock"
+        return f"{_lock_words(self.lock)}, {self.effect}"
 
 
 def _lock_words(mode: str) -> str:
@@ -215,7 +216,8 @@ def cost_line(op: Operation) -> str:
     outside = any(FACTS[kind].outside_transaction for kind in kinds)
     where = ", outside a transaction" if outside else ""
     if len(kinds) == 1:
-        return f"lock {FACTS[kinds[0]].words()}{where}"
+        fact = FACTS[kinds[0]]
+        return f"{'lock ' if fact.lock else ''}{fact.words()}{where}"
     parts = "; ".join(f"{kind} ({FACTS[kind].words()})" for kind in kinds)
     return f"{parts}{where}"
 
