@@ -35,6 +35,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("revision",),
     ("live",),
     ("adopt",),
+    ("seed",),
+    ("prove",),
     ("check",),
     ("scaffold", "api", "cli", "__init__"),
 )

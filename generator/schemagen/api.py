@@ -14,8 +14,10 @@ from .validate.pipeline import ValidationResult, load_and_validate, load_schema
 
 if TYPE_CHECKING:
     from .adopt.run import ImportResult
+    from .prove.run import ProveResult
     from .render.build import BuildResult
     from .revision.commands import MigrateResult, PlanResult
+    from .seed.run import SeedResult
 
 
 def validate_project(project_dir: str | Path) -> ValidationResult:
@@ -80,3 +82,65 @@ def import_database(
     return run_import(
         project_dir, url, schemas=schemas, force=force, allow_partial=allow_partial
     )
+
+
+def seed_project(
+    project_dir: str | Path,
+    database_url: str,
+    *,
+    rows: int | None = None,
+    rows_per: dict[str, int] | None = None,
+    seed: int = 0,
+    append: bool = False,
+) -> SeedResult:
+    """Fill the database at ``database_url`` (at head, empty unless ``append``) with
+    synthetic rows that satisfy the schema's constraints; deterministic per ``seed``."""
+    from .live.compare import connect
+    from .seed.run import seed_connection
+
+    schema = load_schema(load_project(project_dir)).schema
+    assert schema is not None
+    with connect(database_url) as conn:
+        return seed_connection(
+            conn, schema, rows=rows, rows_per=rows_per, seed=seed, append=append
+        )
+
+
+def prove_project(
+    project_dir: str | Path,
+    database_url: str,
+    *,
+    rows: int | None = None,
+    rows_per: dict[str, int] | None = None,
+    seed: int = 0,
+    write_docs: bool = False,
+) -> ProveResult:
+    """Create the schema in the EMPTY database at ``database_url``, seed it, and
+    measure every query the indexes declare (``serves``) with and without its index.
+
+    With ``write_docs``, the run-stable facts go to ``<output>/proofs.json`` and the
+    docs are rebuilt to show them.
+    """
+    from .live.compare import connect
+    from .prove.run import DEFAULT_ROWS, prove_connection
+    from .render.build import PROOFS_FILE
+    from .util.writer import write_files
+
+    project = load_project(project_dir)
+    loaded = load_schema(project)
+    assert loaded.schema is not None
+    with connect(database_url) as conn:
+        result = prove_connection(
+            conn,
+            project,
+            loaded.schema,
+            loaded.source_map,
+            rows=DEFAULT_ROWS if rows is None else rows,
+            rows_per=rows_per,
+            seed=seed,
+        )
+    if write_docs:
+        record = project.relative(project.output_dir / PROOFS_FILE)
+        write_files(project.root, {record: result.record()})
+        build_project(project_dir)
+    return result

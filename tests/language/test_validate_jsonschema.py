@@ -39,11 +39,12 @@ def test_every_column_key_of_the_language_is_known() -> None:
     assert sorted(column) == sorted([
         "type", "length", "precision", "scale", "enum", "of", "nullable", "primary_key",
         "unique", "index", "default", "on_update", "references", "on_delete", "on_update_fk",
-        "relationship", "back_populates", "attribute", "description", "renamed_from",
+        "relationship", "back_populates", "attribute", "description", "renamed_from", "seed",
     ])
     index = json_schema()["$defs"]["index"]["anyOf"][1]["properties"]
     assert sorted(index) == sorted([
         "columns", "unique", "using", "ops", "where", "include", "concurrently", "description",
+        "serves",
     ])
 
 

@@ -7,7 +7,8 @@ view drops what produces no DDL, so that editing it never asks for a revision:
 - enum Python names, member names and descriptions (an enum is keyed by its
   PostgreSQL type name: ``Enum.name == Enum.db_name`` and every
   ``ColumnType.enum`` names the type), and ``on_update_now`` (ORM-side);
-- index descriptions and ``concurrently`` (how an index is built, not what it is);
+- index descriptions, ``serves`` and ``concurrently`` (how an index is built or
+  used, not what it is), and column ``seed`` hints (for ``schemagen seed``);
 - ``renamed_from`` hints (they steer the diff, then they are no-ops);
 - the database name, description and naming convention (names are final).
 
@@ -65,11 +66,12 @@ def _column_view(col: Column, db_names: dict[str, str]) -> Column:
         attribute="",
         renamed_from=None,
         mixin=None,
+        seed=None,
     )
 
 
 def _index_view(ix: Index) -> Index:
-    return dataclasses.replace(ix, description=None, concurrently=True)
+    return dataclasses.replace(ix, description=None, concurrently=True, serves=())
 
 
 def _entity_view(ent: Entity, db_names: dict[str, str]) -> Entity:

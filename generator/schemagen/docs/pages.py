@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from ..model.schema import Entity, Index, Schema, column_enum
 from .mermaid import neighborhood_diagram
+from .served import Proofs, ServedRow, served_rows
 from .text import md_cell_text, md_code, md_code_cell, md_text
 from .view import (
     ENUMS,
@@ -69,6 +70,7 @@ class EntityPage:
     relationships: tuple[RelationshipRow, ...]
     referenced_by: tuple[ReferenceRow, ...]
     enums: tuple[EnumView, ...]
+    served: tuple[ServedRow, ...] = ()
 
 
 def _entity_enums(entity: Entity, schema: Schema) -> list[str]:
@@ -80,7 +82,7 @@ def _has_neighbors(entity: Entity, schema: Schema) -> bool:
     return bool(entity.foreign_keys) or bool(schema.foreign_keys_to(entity.name))
 
 
-def entity_page(entity: Entity, schema: Schema) -> EntityPage:
+def entity_page(entity: Entity, schema: Schema, proofs: Proofs | None = None) -> EntityPage:
     """Build the page of one entity."""
     page = entity_path(entity)
     here = Link(md_code_cell(entity.table))
@@ -109,6 +111,7 @@ def entity_page(entity: Entity, schema: Schema) -> EntityPage:
         relationships=relationship_rows(entity, schema, page),
         referenced_by=referenced_by(entity, schema, page),
         enums=tuple(enum_view(schema.enum(n), schema, page) for n in _entity_enums(entity, schema)),
+        served=served_rows(entity, proofs),
     )
 
 

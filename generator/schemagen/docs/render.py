@@ -23,17 +23,21 @@ import jinja2
 from ..model.schema import Schema
 from .mermaid import er_diagram, renamed_attributes
 from .pages import HEADER, entity_page, enums_page, overview, plural
+from .served import Proofs
 from .text import md_code, md_text
 from .view import ENUMS, ER_DIAGRAM, README, entity_path
 
 
 def render_docs(
-    schema: Schema, env: jinja2.Environment, only: Callable[[str], bool] | None = None
+    schema: Schema,
+    env: jinja2.Environment,
+    only: Callable[[str], bool] | None = None,
+    proofs: Proofs | None = None,
 ) -> dict[str, str]:
     """Render every docs page: ``{path relative to the output folder: text}``.
 
     With ``only``, just the pages whose path it accepts (build shares the pages
-    between two processes).
+    between two processes). ``proofs``: what ``prove --write-docs`` recorded.
     """
     pages: dict[str, Callable[[], str]] = {
         README: lambda: env.get_template("docs/README.md.j2").render(view=overview(schema)),
@@ -57,7 +61,7 @@ def render_docs(
 
     for entity in schema.entities:
         pages[entity_path(entity)] = functools.partial(
-            lambda ent: entity_template().render(view=entity_page(ent, schema)), entity
+            lambda ent: entity_template().render(view=entity_page(ent, schema, proofs)), entity
         )
     # Rendered in this order (a broken template fails where it always did), sorted after.
     files = {path: render() for path, render in pages.items() if only is None or only(path)}

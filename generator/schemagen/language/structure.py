@@ -142,6 +142,33 @@ _COLUMN: dict[str, Any] = _object(
         "attribute": {**_NAME, "description": "Python attribute name."},
         "description": {**_TEXT, "description": "Markdown; also the database COMMENT."},
         "renamed_from": {**_NAME, "description": "The column's previous name."},
+        "seed": _object(
+            {
+                "sql": {
+                    **_TEXT,
+                    "minLength": 1,
+                    "description": "Value generator for `schemagen seed`: a SQL expression "
+                    "over n (row number) and r (uniform random in [0, 1)).",
+                },
+                "skew": {
+                    "type": "number",
+                    "minimum": 1,
+                    "maximum": 20,
+                    "description": "Foreign key: 1 spreads rows evenly over the parents; "
+                    "larger values put most rows on a few parents (default 2).",
+                    "x-expected": "a number from 1 to 20",
+                },
+                "nulls": {
+                    "type": "number",
+                    "minimum": 0,
+                    "maximum": 1,
+                    "description": "Share of NULLs in a nullable column (0 to 1).",
+                    "x-expected": "a number from 0 to 1",
+                },
+            },
+            expected="a seed mapping such as {sql: \"'SKU-' || n\", nulls: 0.2}",
+            description="How `schemagen seed` fills the column (no DDL).",
+        ),
     },
     expected="a column mapping such as {type: text, nullable: true}",
 )
@@ -168,6 +195,13 @@ _INDEX: dict[str, Any] = _object(
             "description": "Create CONCURRENTLY when added to an existing table (default true).",
         },
         "description": {**_TEXT, "description": "Markdown for the docs."},
+        "serves": {
+            "type": "array",
+            "items": {**_TEXT, "minLength": 1},
+            "description": "SQL queries the index is for; `schemagen prove` shows the "
+            "planner uses it for each.",
+            "x-expected": "a list of SQL queries",
+        },
     },
     ("columns",),
 )

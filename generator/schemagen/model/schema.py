@@ -92,6 +92,22 @@ class Default:
 
 
 @dataclass(frozen=True)
+class SeedHint:
+    """How ``schemagen seed`` fills a column where its own choice does not fit.
+
+    ``sql`` is a value generator: a SQL expression over ``n`` (the row number,
+    from 1) and ``r`` (a deterministic uniform random number in [0, 1) for this
+    row and column). ``skew`` shapes a foreign key's choice of parent: 1 is
+    uniform, larger values put more rows on fewer parents. ``nulls`` is the
+    share of NULLs in a nullable column. Seeding only; no DDL.
+    """
+
+    sql: str | None = None
+    skew: float | None = None
+    nulls: float | None = None
+
+
+@dataclass(frozen=True)
 class Column:
     """A table column."""
 
@@ -106,6 +122,7 @@ class Column:
     description: str | None = None
     renamed_from: str | None = None
     mixin: str | None = None  # the mixin that contributed this column, if any
+    seed: SeedHint | None = None  # how ``schemagen seed`` fills it (no DDL)
 
 
 @dataclass(frozen=True)
@@ -150,6 +167,7 @@ class Index:
     include: tuple[str, ...] = ()
     concurrently: bool = True  # create CONCURRENTLY when added to an existing table
     description: str | None = None
+    serves: tuple[str, ...] = ()  # SQL queries the index is for (``schemagen prove``)
 
 
 RelationshipKind = Literal["many_to_one", "one_to_many", "many_to_many"]

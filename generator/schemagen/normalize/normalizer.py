@@ -34,6 +34,7 @@ from ..model.schema import (
     Index,
     PrimaryKey,
     Schema,
+    SeedHint,
     UniqueConstraint,
 )
 from ..source.loader import Sources, YamlPath
@@ -375,7 +376,22 @@ def build_column(resolver: Resolver, col: RawColumn, *, single_pk: bool) -> Colu
         description=spec.get("description"),
         renamed_from=spec.get("renamed_from"),
         mixin=col.mixin,
+        seed=seed_hint(spec.get("seed")),
     )
+
+
+def seed_hint(spec: Any) -> SeedHint | None:
+    """A column's ``seed:`` mapping, numbers as floats (the JSON Schema checked them)."""
+    if not isinstance(spec, dict):
+        return None
+
+    def number(key: str) -> float | None:
+        value = spec.get(key)
+        return float(value) if value is not None else None
+
+    sql = spec.get("sql")
+    return SeedHint(sql=str(sql) if sql is not None else None, skew=number("skew"),
+                    nulls=number("nulls"))
 
 
 def build_foreign_keys(
@@ -457,4 +473,5 @@ def build_index(name: str, entry: Any) -> Index:
         include=tuple(str(c) for c in entry.get("include") or ()),
         concurrently=bool(entry.get("concurrently", True)),
         description=entry.get("description"),
+        serves=tuple(str(q) for q in entry.get("serves") or ()),
     )

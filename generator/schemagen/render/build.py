@@ -15,6 +15,7 @@ import jinja2
 
 from ..config import Project
 from ..docs.render import render_docs
+from ..docs.served import Proofs
 from ..docs.view import README
 from ..errors import ConfigError
 from ..language.structure import json_schema
@@ -41,6 +42,8 @@ PARALLEL_DOCS = 300
 
 #: The output file that render_all returns but that the JSON Schema module provides.
 JSON_SCHEMA_FILE = "schemagen.schema.json"
+#: What ``schemagen prove --write-docs`` records, in the output folder (not in docs/).
+PROOFS_FILE = "proofs.json"
 
 
 @dataclass
@@ -92,7 +95,8 @@ def start_docs(
     fork = _docs_apart(schema)
     here = (lambda path: path == README) if fork and not early else None
     only = (lambda path: path != README) if here is not None else None
-    job = Job(lambda: _docs(schema, env or _environment(project), only), fork=fork)
+    proofs = load_proofs(project)
+    job = Job(lambda: _docs(schema, env or _environment(project), only, proofs), fork=fork)
     return DocsJob(job, here)
 
 
@@ -118,7 +122,8 @@ def render_all(project: Project, schema: Schema, docs: DocsJob | None = None) ->
         views = support_views(project, schema, layout)
         for name, template in SUPPORT_FILES.items():
             files[layout.path(name)] = _render(env, template, view=views[template])
-        here = _docs(schema, env, docs.here) if docs.here is not None else {}
+        proofs = load_proofs(project) if docs.here is not None else None
+        here = _docs(schema, env, docs.here, proofs) if docs.here is not None else {}
     except BaseException:
         if docs is not None:
             docs.cancel()
@@ -128,6 +133,12 @@ def render_all(project: Project, schema: Schema, docs: DocsJob | None = None) ->
         files[layout.path(name)] = text
     files[layout.path(JSON_SCHEMA_FILE)] = json_schema_file()
     return files
+
+
+def render_models(project: Project, schema: Schema) -> str:
+    """The text of ``models.py`` alone (``schemagen prove`` creates tables from it)."""
+    env = _environment(project)
+    return _render(env, "models.py.j2", view=models_view(schema, header_lines(project, schema)))
 
 
 def render_alembic_ini(project: Project, schema: Schema) -> str:
@@ -189,13 +200,28 @@ def _render(env: jinja2.Environment, name: str, **context: object) -> str:
         raise _template_error(name, exc) from None
 
 
+def load_proofs(project: Project) -> Proofs | None:
+    """What ``schemagen prove --write-docs`` recorded (``<output>/proofs.json``), if any.
+    A file that is not such a record is ignored: the docs then say "not proven yet"."""
+    path = project.output_dir / PROOFS_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    indexes = data.get("indexes") if isinstance(data, dict) else None
+    return indexes if isinstance(indexes, dict) else None
+
+
 def _docs(
-    schema: Schema, env: jinja2.Environment, only: Callable[[str], bool] | None = None
+    schema: Schema,
+    env: jinja2.Environment,
+    only: Callable[[str], bool] | None = None,
+    proofs: Proofs | None = None,
 ) -> dict[str, str]:
     """The Markdown docs (the pages ``only`` accepts). A broken or missing docs
     template is a ConfigError, never an empty docs folder (which build would then clear)."""
     try:
-        return render_docs(schema, env, only)
+        return render_docs(schema, env, only, proofs)
     except jinja2.TemplateError as exc:
         raise _template_error("docs/*.md.j2", exc) from None
 

@@ -1,0 +1,67 @@
+"""Create the schema in an empty database: extensions, then ``create_all`` of the models.
+
+The tables come from the same ``models.py`` that ``build`` writes (rendered in
+memory, not read from disk), so what prove measures is what the project
+ships; the migration tests prove that ``create_all`` equals the migrations.
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+from typing import Any
+
+import psycopg
+import sqlalchemy as sa
+
+from ..config import Project
+from ..errors import SchemagenError
+from ..model.schema import Schema
+from ..render.build import render_models
+
+
+class NotEmpty(SchemagenError):
+    """prove was pointed at a database that holds tables (exit 2)."""
+
+
+def require_empty(conn: psycopg.Connection[Any]) -> None:
+    """Refuse a database whose current schema holds any table, view or sequence."""
+    rows = conn.execute(
+        "SELECT c.relname FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace "
+        "AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') ORDER BY 1 LIMIT 6"
+    ).fetchall()
+    conn.rollback()
+    if rows:
+        names = ", ".join(r[0] for r in rows[:5]) + (", ..." if len(rows) > 5 else "")
+        raise NotEmpty(
+            f"prove needs an empty database and this one holds {names}; prove never "
+            "touches a user's data: create an empty database for it"
+        )
+
+
+def create_schema(conn: psycopg.Connection[Any], project: Project, schema: Schema) -> None:
+    """Create the extensions and every table, index and constraint; commit."""
+    for ext in schema.database.extensions:
+        conn.execute(f'CREATE EXTENSION IF NOT EXISTS "{ext}"')  # type: ignore[arg-type]
+    conn.commit()
+    metadata = _metadata(render_models(project, schema))
+    # SQLAlchemy drives the connection we hold (one pool slot, never closed by it).
+    engine = sa.create_engine(
+        "postgresql+psycopg://", creator=lambda: conn, poolclass=sa.pool.StaticPool
+    )
+    with engine.begin() as sa_conn:
+        metadata.create_all(sa_conn)
+    conn.commit()
+
+
+def _metadata(source: str) -> sa.MetaData:
+    """Execute a rendered models.py and return its metadata. The module is in
+    sys.modules while it runs: SQLAlchemy resolves ``Mapped[...]`` strings there."""
+    name = "_schemagen_prove_models"
+    module = types.ModuleType(name)
+    sys.modules[name] = module
+    try:
+        exec(compile(source, "<models.py>", "exec"), module.__dict__)
+    finally:
+        del sys.modules[name]
+    return module.Base.metadata  # type: ignore[no-any-return]

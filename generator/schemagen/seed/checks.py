@@ -1,0 +1,248 @@
+"""What a table's check constraints ask of seeded values, read from their SQL.
+
+A check is parsed (pglast, PostgreSQL's own parser) and split at ``AND``; each
+part must have one of the shapes seed knows how to satisfy by construction:
+
+- ``col >= 0``, ``col < 10``, ``0 <= col``, ``col BETWEEN a AND b``: bounds;
+- ``col = v``, ``col IN (a, b)``: a set of allowed values;
+- ``col <> v``: a value to avoid;
+- ``col IS NOT NULL``: no NULLs;
+- ``a <= b`` between two columns: an order, fixed after both are generated;
+- ``col IS NULL OR <anything>``: ``col`` is NULL on the rows where the rest
+  does not hold (evaluated on the generated values, so anything goes there).
+
+Anything else is :class:`Unsupported`: seed then needs a value generator
+(``seed: {sql: ...}``) on a column the check names, and says so before it
+inserts a single row, instead of failing insert after insert.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from pglast import ast
+from pglast.enums import A_Expr_Kind, BoolExprType, NullTestType
+from pglast.parser import ParseError, parse_sql
+from pglast.stream import RawStream
+
+Literal = Decimal | str | bool
+
+_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "<>": "<>", "!=": "<>"}
+
+
+class Unsupported(Exception):
+    """A check whose shape seed cannot satisfy by construction."""
+
+
+@dataclass
+class Domain:
+    """What the checks allow for one column."""
+
+    low: Decimal | None = None
+    low_strict: bool = False
+    high: Decimal | None = None
+    high_strict: bool = False
+    allowed: list[Literal] | None = None
+    avoid: list[Literal] = field(default_factory=list)
+    not_null: bool = False
+
+    def bound(self, op: str, value: Literal) -> None:
+        """Narrow by ``column op value`` (value on the right)."""
+        if op == "=":
+            self.allow([value])
+        elif op == "<>":
+            self.avoid.append(value)
+        elif isinstance(value, Decimal):
+            self._numeric_bound(op, value)
+        else:
+            raise Unsupported(f"a range over a non-number ({value!r})")
+
+    def _numeric_bound(self, op: str, value: Decimal) -> None:
+        if op in (">", ">="):
+            if self.low is None or value > self.low or (value == self.low and op == ">"):
+                self.low, self.low_strict = value, op == ">"
+        elif op in ("<", "<="):
+            if self.high is None or value < self.high or (value == self.high and op == "<"):
+                self.high, self.high_strict = value, op == "<"
+        else:
+            raise Unsupported(f"operator {op}")
+
+    def allow(self, values: list[Literal]) -> None:
+        if self.allowed is None:
+            self.allowed = list(values)
+        else:
+            self.allowed = [v for v in self.allowed if v in values]
+        if not self.allowed:
+            raise Unsupported("no value is allowed")
+
+
+@dataclass(frozen=True)
+class Order:
+    """``left op right`` between two columns of the row."""
+
+    left: str
+    op: str
+    right: str
+
+
+@dataclass(frozen=True)
+class NullUnless:
+    """``column IS NULL OR predicate``: NULL on the rows where ``predicate`` fails."""
+
+    column: str
+    predicate: str
+
+
+@dataclass
+class CheckRules:
+    """Everything the checks of one table ask, per column."""
+
+    domains: dict[str, Domain] = field(default_factory=dict)
+    orders: list[Order] = field(default_factory=list)
+    null_unless: list[NullUnless] = field(default_factory=list)
+
+    def domain(self, column: str) -> Domain:
+        return self.domains.setdefault(column, Domain())
+
+
+def read_check(expression: str, rules: CheckRules) -> None:
+    """Add what ``expression`` asks to ``rules``; raise Unsupported for other shapes."""
+    try:
+        statements = parse_sql(f"SELECT 1 WHERE {expression}")
+    except ParseError as exc:
+        raise Unsupported(f"not valid SQL ({exc})") from None
+    if len(statements) != 1:
+        raise Unsupported("more than one expression")
+    where = statements[0].stmt.whereClause  # type: ignore[union-attr]
+    for part in _conjuncts(where):
+        _read_part(part, rules)
+
+
+def columns_named(expression: str) -> set[str]:
+    """The bare column names an expression mentions (empty if it does not parse)."""
+    try:
+        statements = parse_sql(f"SELECT 1 WHERE {expression}")
+    except ParseError:
+        return set()
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, ast.ColumnRef):
+            name = _column(node)
+            if name is not None:
+                found.add(name)
+        if isinstance(node, ast.Node):
+            for attr in node:  # the node's field names
+                walk(getattr(node, attr))
+        elif isinstance(node, tuple | list):
+            for item in node:
+                walk(item)
+
+    walk(statements[0].stmt)
+    return found
+
+
+def _conjuncts(node: Any) -> list[Any]:
+    if isinstance(node, ast.BoolExpr) and node.boolop == BoolExprType.AND_EXPR:
+        return [part for arg in node.args or () for part in _conjuncts(arg)]
+    return [node]
+
+
+def _read_part(node: Any, rules: CheckRules) -> None:
+    if isinstance(node, ast.A_Expr):
+        _read_expr(node, rules)
+    elif isinstance(node, ast.NullTest) and node.nulltesttype == NullTestType.IS_NOT_NULL:
+        rules.domain(_required_column(node.arg)).not_null = True
+    elif isinstance(node, ast.BoolExpr) and node.boolop == BoolExprType.OR_EXPR:
+        _read_or(node, rules)
+    else:
+        raise Unsupported("this shape")
+
+
+def _read_or(node: ast.BoolExpr, rules: CheckRules) -> None:
+    args = list(node.args or ())
+    for i, arg in enumerate(args):
+        if isinstance(arg, ast.NullTest) and arg.nulltesttype == NullTestType.IS_NULL:
+            column = _column(arg.arg)
+            if column is None:
+                continue
+            rest = args[:i] + args[i + 1 :]
+            predicate = " OR ".join(f"({RawStream()(part)})" for part in rest)
+            rules.null_unless.append(NullUnless(column, predicate))
+            return
+    raise Unsupported("an OR without `column IS NULL`")
+
+
+def _read_expr(node: ast.A_Expr, rules: CheckRules) -> None:
+    kind = node.kind
+    if kind == A_Expr_Kind.AEXPR_OP:
+        _read_comparison(node, rules)
+    elif kind == A_Expr_Kind.AEXPR_BETWEEN:
+        column = _required_column(node.lexpr)
+        low, high = (_literal(item) for item in node.rexpr)  # type: ignore[union-attr]
+        rules.domain(column).bound(">=", low)
+        rules.domain(column).bound("<=", high)
+    elif kind == A_Expr_Kind.AEXPR_IN and _op(node) == "=":
+        column = _required_column(node.lexpr)
+        rules.domain(column).allow([_literal(item) for item in node.rexpr])  # type: ignore[union-attr]
+    else:
+        raise Unsupported("this kind of expression")
+
+
+def _read_comparison(node: ast.A_Expr, rules: CheckRules) -> None:
+    op = _op(node)
+    if op not in _FLIP:
+        raise Unsupported(f"operator {op}")
+    op = "<>" if op == "!=" else op
+    left, right = _column(node.lexpr), _column(node.rexpr)
+    if left is not None and right is not None:
+        if op in ("=", "<>"):
+            raise Unsupported(f"`{op}` between two columns")
+        rules.orders.append(Order(left, op, right))
+    elif left is not None:
+        rules.domain(left).bound(op, _literal(node.rexpr))
+    elif right is not None:
+        rules.domain(right).bound(_FLIP[op], _literal(node.lexpr))
+    else:
+        raise Unsupported("a comparison without a column")
+
+
+def _op(node: ast.A_Expr) -> str:
+    names = node.name or ()
+    return str(names[-1].sval) if names else ""
+
+
+def _column(node: Any) -> str | None:
+    fields = node.fields if isinstance(node, ast.ColumnRef) else None
+    if fields is not None and len(fields) == 1:
+        only = fields[0]
+        if isinstance(only, ast.String):
+            return str(only.sval)
+    return None
+
+
+def _required_column(node: Any) -> str:
+    column = _column(node)
+    if column is None:
+        raise Unsupported("an expression where a column was expected")
+    return column
+
+
+def _literal(node: Any) -> Literal:
+    """A constant (numbers as Decimal), also behind a cast such as ``'x'::text``."""
+    if isinstance(node, ast.TypeCast):
+        return _literal(node.arg)
+    if not isinstance(node, ast.A_Const) or node.isnull:
+        raise Unsupported("a value that is not a constant")
+    val = node.val
+    if isinstance(val, ast.Integer):
+        return Decimal(val.ival or 0)
+    if isinstance(val, ast.Float):
+        return Decimal(val.fval or 0)
+    if isinstance(val, ast.Boolean):
+        return bool(val.boolval)
+    if isinstance(val, ast.String):
+        return str(val.sval)
+    raise Unsupported("this kind of constant")

@@ -1,0 +1,474 @@
+"""Plan a seed run: table order, rows per table, and one INSERT ... SELECT per table.
+
+Order: parents before children (``graphlib``). A foreign-key cycle is broken at
+a nullable foreign key: its column is inserted NULL and filled by an UPDATE
+once every table has rows. A cycle of NOT NULL keys cannot be seeded and is
+reported by name.
+
+Each table is filled by one statement that generates its rows on the server::
+
+    INSERT INTO t (a, b, ...)
+    SELECT <fixes over v> FROM (
+        SELECT <generator of a> AS a, ... FROM generate_series(first, last) AS g(n)
+    ) AS v
+
+The inner level generates every column independently (:mod:`.values`); the
+outer level applies what relates columns (``a <= b``, ``x IS NULL OR ...``).
+Foreign keys pick a parent's row number, skewed, and look it up in a numbered
+temporary copy of the parent's keys. A unique key is carried by one of its
+columns built from ``n``, or, when all its columns are foreign keys or enums,
+by counting through their combinations (which caps the table's rows).
+"""
+
+from __future__ import annotations
+
+import graphlib
+from dataclasses import dataclass, field
+
+from ..errors import SchemagenError
+from ..model.schema import INTEGER_TYPES, Column, Entity, ForeignKey, Schema, column_enum
+from .checks import CheckRules, Domain, Unsupported, columns_named, read_check
+from .random import below, salt, uniform
+from .values import ColumnJob, ident, value_sql
+
+DEFAULT_FK_SKEW = 2.0
+DEFAULT_NULL_SHARE = 0.2
+UNIQUE_KINDS = INTEGER_TYPES | {
+    "numeric",
+    "float",
+    "double",
+    "string",
+    "text",
+    "uuid",
+    "timestamp",
+    "timestamptz",
+    "date",
+    "bytes",
+}
+
+
+class SeedError(SchemagenError):
+    """The schema cannot be seeded as it stands (exit 2); the message says how to help."""
+
+
+@dataclass(frozen=True)
+class TablePlan:
+    """How one table is filled."""
+
+    entity: Entity
+    rows: int
+    first: int  # first row number (rows already present + 1)
+    insert: str  # the INSERT ... SELECT (or the WITH ... that also records new keys)
+    deferred: tuple[ForeignKey, ...] = ()  # filled by ``update`` after every insert
+    update: str | None = None
+    capped: str | None = None  # why rows is less than asked
+
+
+@dataclass
+class SeedPlan:
+    """Tables in insert order; the keys tables the statements read."""
+
+    tables: list[TablePlan] = field(default_factory=list)
+
+
+def keys_table(table: str) -> str:
+    """The temporary, numbered copy of a table's primary-key values."""
+    return f"pg_temp.{ident('seed_keys_' + table)}"
+
+
+def new_rows_table(table: str) -> str:
+    """The temporary list of rows this run inserted into ``table`` (for deferred keys)."""
+    return f"pg_temp.{ident('seed_new_' + table)}"
+
+
+def default_rows(schema: Schema, total: int) -> dict[str, int]:
+    """Rows per table for ``--rows N``: N for tables nothing references, N/10 for the
+    ones others reference, N/100 for roots with no foreign key (at least 1 each)."""
+    referenced = {
+        fk.ref_table
+        for ent in schema.entities
+        for fk in ent.foreign_keys
+        if fk.ref_table != ent.table
+    }
+    result = {}
+    for ent in schema.entities:
+        has_parent = any(fk.ref_table != ent.table for fk in ent.foreign_keys)
+        if ent.table not in referenced:
+            rows = total
+        elif has_parent:
+            rows = total // 10
+        else:
+            rows = total // 100
+        result[ent.table] = max(rows, 1) if total > 0 else 0
+    return result
+
+
+def insert_order(schema: Schema) -> tuple[list[Entity], dict[str, set[str]]]:
+    """Entities parents first, and per table the FK names deferred to break cycles."""
+    deferred: dict[str, set[str]] = {ent.table: set() for ent in schema.entities}
+    for ent in schema.entities:  # a self reference is always deferred
+        for fk in ent.foreign_keys:
+            if fk.ref_table == ent.table:
+                _defer(ent, fk, deferred, "it references its own table")
+    while True:
+        sorter: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter()
+        for ent in sorted(schema.entities, key=lambda e: e.table):
+            parents = {
+                fk.ref_table for fk in ent.foreign_keys if fk.name not in deferred[ent.table]
+            }
+            sorter.add(ent.table, *sorted(parents))
+        try:
+            order = list(sorter.static_order())
+        except graphlib.CycleError as exc:
+            _break_cycle(schema, list(exc.args[1]), deferred)
+            continue
+        return [schema.entity_by_table(t) for t in order], deferred
+
+
+def _defer(ent: Entity, fk: ForeignKey, deferred: dict[str, set[str]], why: str) -> None:
+    if not all(ent.column(c).nullable for c in fk.columns):
+        raise SeedError(
+            f"cannot seed {ent.table}: foreign key {fk.name} is NOT NULL and {why}; "
+            "make one foreign key of the cycle nullable"
+        )
+    deferred[ent.table].add(fk.name)
+
+
+def _break_cycle(schema: Schema, cycle: list[str], deferred: dict[str, set[str]]) -> None:
+    """Defer one nullable foreign key along ``cycle`` (table names, closed)."""
+    edges = list(zip(cycle, cycle[1:], strict=False))
+    for parent, child in edges:  # graphlib lists a node, then one that needs it
+        ent = schema.entity_by_table(child)
+        for fk in ent.foreign_keys:
+            if fk.ref_table == parent and all(ent.column(c).nullable for c in fk.columns):
+                deferred[child].add(fk.name)
+                return
+    names = " -> ".join(cycle)
+    raise SeedError(
+        f"cannot seed the foreign-key cycle {names}: every foreign key in it is NOT NULL; "
+        "make one of them nullable"
+    )
+
+
+# --- one table ----------------------------------------------------------------------
+
+
+@dataclass
+class TableContext:
+    """What planning one table needs to know about the rest."""
+
+    schema: Schema
+    seed: int
+    counts: dict[str, int]  # rows each table will hold (existing + this run)
+    existing: dict[str, int]
+
+
+def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) -> TablePlan:
+    """The statements that add ``rows`` rows to ``ent``'s table."""
+    rules = _rules(ctx.schema, ent)
+    active_fks = [fk for fk in ent.foreign_keys if fk.name not in deferred]
+    carriers, radix = _unique_carriers(ctx, ent, active_fks)
+    capped = None
+    if radix is not None:
+        capacity = 1
+        for _, size in radix:
+            capacity *= size
+        capacity -= ctx.existing.get(ent.table, 0)
+        if rows > capacity:
+            capped = f"capped at {max(capacity, 0)}: its unique key combines foreign keys"
+            rows = max(capacity, 0)
+    first = ctx.existing.get(ent.table, 0) + 1
+    columns, inner, outer = _select_lists(ctx, ent, rows, rules, carriers, radix, deferred)
+    select = (
+        f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} "
+        f"FROM generate_series({first}, {first + rows - 1}) AS g(n)) AS v"
+    )
+    # No column list when every column is left to its default or identity.
+    target = ident(ent.table) + (f" ({', '.join(ident(c) for c in columns)})" if columns else "")
+    fks = tuple(fk for fk in ent.foreign_keys if fk.name in deferred)
+    if fks:
+        pk = ", ".join(ident(c) for c in ent.primary_key.columns)
+        insert = (
+            f"WITH ins AS (INSERT INTO {target} {select} RETURNING {pk}) "
+            f"INSERT INTO {new_rows_table(ent.table)} SELECT {pk} FROM ins"
+        )
+        update = _deferred_update(ctx, ent, fks, first)
+    else:
+        insert, update = f"INSERT INTO {target} {select}", None
+    return TablePlan(ent, rows, first, insert, fks, update, capped)
+
+
+def _rules(schema: Schema, ent: Entity) -> CheckRules:
+    rules = CheckRules()
+    generated = {c.name for c in ent.columns if c.seed is not None and c.seed.sql}
+    for check in ent.checks:
+        try:
+            read_check(check.expression, rules)
+        except Unsupported as exc:
+            if columns_named(check.expression) & generated:
+                continue  # the user's value generator answers for it
+            raise SeedError(_unsupported(ent, check.name, check.expression, str(exc))) from None
+    for guard in list(rules.null_unless):
+        if not (ent.has_column(guard.column) and ent.column(guard.column).nullable):
+            rules.null_unless.remove(guard)
+            try:
+                read_check(guard.predicate, rules)
+            except Unsupported as exc:
+                raise SeedError(_unsupported(ent, "a check", guard.predicate, str(exc))) from None
+    return rules
+
+
+def _unsupported(ent: Entity, name: str, expression: str, why: str) -> str:
+    column = next(iter(sorted(columns_named(expression))), "<column>")
+    return (
+        f"cannot seed {ent.table}: check {name} ({expression}) has a shape seed cannot "
+        f"satisfy ({why}). Seed understands ranges and comparisons with constants, "
+        "BETWEEN, IN lists, <> and `column IS NULL OR ...`. Give a column it names a value "
+        f"generator, e.g. under entities.{ent.name}.columns.{column}: "
+        'seed: {sql: "<SQL expression over n, the row number, and r, a random number '
+        'in [0, 1)>"}'
+    )
+
+
+def _unique_carriers(
+    ctx: TableContext, ent: Entity, fks: list[ForeignKey]
+) -> tuple[set[str], list[tuple[str, int]] | None]:
+    """Columns built from ``n`` (one per unique key), or the radix of a key that
+    only foreign keys and enums can carry: ``[(column, number of values), ...]``."""
+    fk_columns = {c for fk in fks for c in fk.columns}
+    keys = [ent.primary_key.columns] + [u.columns for u in ent.uniques]
+    keys += [ix.columns for ix in ent.indexes if ix.unique]
+    carriers: set[str] = set()
+    radix: list[tuple[str, int]] | None = None
+    for key in keys:
+        cols = [ent.column(c) for c in key if ent.has_column(c)]
+        if any(c.identity or (c.seed is not None and c.seed.sql) for c in cols):
+            continue
+        if any(c.name in carriers for c in cols):
+            continue
+        carrier = next(
+            (c for c in cols if c.name not in fk_columns and c.type.kind in UNIQUE_KINDS), None
+        )
+        if carrier is not None:
+            carriers.add(carrier.name)
+        elif radix is None:
+            radix = [(c.name, _value_count(ctx, ent, c, fks)) for c in cols]
+        else:
+            raise SeedError(
+                f"cannot seed {ent.table}: two unique keys made only of foreign "
+                "keys and enums; give one of their columns a seed: {sql: ...}"
+            )
+    return carriers, radix
+
+
+def _value_count(ctx: TableContext, ent: Entity, col: Column, fks: list[ForeignKey]) -> int:
+    for fk in fks:
+        if col.name in fk.columns:
+            return ctx.counts.get(fk.ref_table, 0)
+    enum = column_enum(col)
+    if enum is not None:
+        return len(ctx.schema.enum(enum).values)
+    if col.type.kind == "boolean":
+        return 2
+    raise SeedError(f"cannot seed {ent.table}: no way to make {col.name} distinct")
+
+
+# --- the select lists -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Table:
+    """One table's planning inputs, passed together."""
+
+    ctx: TableContext
+    ent: Entity
+    rows: int
+    rules: CheckRules
+    carriers: set[str]
+    radix: list[tuple[str, int]] | None
+
+
+def _select_lists(
+    ctx: TableContext,
+    ent: Entity,
+    rows: int,
+    rules: CheckRules,
+    carriers: set[str],
+    radix: list[tuple[str, int]] | None,
+    deferred: set[str],
+) -> tuple[list[str], list[str], list[str]]:
+    """(inserted columns, inner select list, outer select list)."""
+    t = _Table(ctx, ent, rows, rules, carriers, radix)
+    skipped = {c for fk in ent.foreign_keys if fk.name in deferred for c in fk.columns}
+    fk_of = {c: fk for fk in ent.foreign_keys if fk.name not in deferred for c in fk.columns}
+    columns: list[str] = []
+    inner: list[str] = []
+    for col in ent.columns:
+        if col.identity or col.name in skipped:
+            continue
+        expr = _column_expr(t, col, fk_of.get(col.name))
+        if expr is None:
+            continue
+        columns.append(col.name)
+        inner.append(f"{expr} AS {ident(col.name)}")
+    outer = [_outer(t, name, columns) for name in columns]
+    return columns, inner, outer
+
+
+def _column_expr(t: _Table, col: Column, fk: ForeignKey | None) -> str | None:
+    """The inner expression of one column, or None to leave it to its default."""
+    radix_pos = _radix_position(t.radix, col.name)
+    if fk is not None:
+        ref = fk.ref_columns[fk.columns.index(col.name)]
+        count = t.ctx.counts.get(fk.ref_table, 0)
+        if count == 0:
+            if col.nullable:
+                return "NULL"
+            raise SeedError(f"cannot seed {t.ent.table}: {fk.ref_table} has no rows to reference")
+        skew = col.seed.skew if col.seed and col.seed.skew else DEFAULT_FK_SKEW
+        if radix_pos is not None:
+            row = f"(1 + {radix_pos})"
+        elif any(col.name in key for key in _single_keys(t.ent)):
+            row = f"(1 + (n - 1) % {count})"  # a one-to-one: each parent once
+        else:
+            row = f"(1 + {below(count, salt(t.ctx.seed, t.ent.table, fk.name), skew)})"
+        expr = f"(SELECT k.{ident(ref)} FROM {keys_table(fk.ref_table)} AS k WHERE k.rn = {row})"
+        return _nulls(t, col, expr)
+    if radix_pos is not None:
+        return _radix_value(t, col, radix_pos)
+    job = _job(t, col)
+    try:
+        expr = value_sql(job)
+    except Unsupported as exc:
+        if col.default is not None or col.nullable:
+            return None
+        raise SeedError(
+            f"cannot seed {t.ent.table}.{col.name}: {exc}; give it a value generator, "
+            f'e.g. under entities.{t.ent.name}.columns.{col.name}: seed: {{sql: "..."}}'
+        ) from None
+    return _nulls(t, col, expr)
+
+
+def _job(t: _Table, col: Column) -> ColumnJob:
+    enum = column_enum(col)
+    values: tuple[str, ...] = ()
+    enum_type = None
+    if enum is not None:
+        en = t.ctx.schema.enum(enum)
+        values, enum_type = en.value_names, ident(en.db_name)
+    return ColumnJob(
+        table=t.ent.table,
+        column=col,
+        seed=t.ctx.seed,
+        rows=t.ctx.counts.get(t.ent.table, t.rows),
+        domain=t.rules.domains.get(col.name, Domain()),
+        unique=col.name in t.carriers,
+        enum_type=enum_type,
+        enum_values=values,
+    )
+
+
+def _single_keys(ent: Entity) -> list[tuple[str, ...]]:
+    keys: list[tuple[str, ...]] = [u.columns for u in ent.uniques if len(u.columns) == 1]
+    keys += [ix.columns for ix in ent.indexes if ix.unique and len(ix.columns) == 1]
+    if len(ent.primary_key.columns) == 1:
+        keys.append(ent.primary_key.columns)
+    return keys
+
+
+def _radix_position(radix: list[tuple[str, int]] | None, column: str) -> str | None:
+    """0-based position of ``column`` when counting through the key's combinations."""
+    if radix is None:
+        return None
+    place = 1
+    for name, size in radix:
+        if name == column:
+            return f"(((n - 1) / {place}) % {max(size, 1)})"
+        place *= max(size, 1)
+    return None
+
+
+def _radix_value(t: _Table, col: Column, position: str) -> str:
+    enum = column_enum(col)
+    if enum is not None:
+        en = t.ctx.schema.enum(enum)
+        array = ", ".join("'" + v.replace("'", "''") + "'" for v in en.value_names)
+        return f"(ARRAY[{array}])[1 + {position}]::{ident(en.db_name)}"
+    return f"({position} = 1)"  # boolean
+
+
+def _nulls(t: _Table, col: Column, expr: str) -> str:
+    """NULL in a share of the rows of a nullable column (not in key carriers)."""
+    if not col.nullable or col.name in t.carriers:
+        return expr
+    domain = t.rules.domains.get(col.name)
+    if domain is not None and domain.not_null:
+        return expr
+    share = col.seed.nulls if col.seed and col.seed.nulls is not None else DEFAULT_NULL_SHARE
+    if share <= 0:
+        return expr
+    if share >= 1:
+        return "NULL"
+    u = uniform(salt(t.ctx.seed, t.ent.table, col.name, "null"))
+    return f"(CASE WHEN {u} < {share!r} THEN NULL ELSE {expr} END)"
+
+
+def _outer(t: _Table, name: str, columns: list[str]) -> str:
+    """The outer expression of one column: related columns fixed up."""
+    expr = f"v.{ident(name)}"
+    for order in t.rules.orders:
+        if order.left == name and order.right in columns:
+            expr = _ordered(t, expr, order.op, f"v.{ident(order.right)}", name)
+    for guard in t.rules.null_unless:
+        if guard.column == name:
+            expr = f"(CASE WHEN ({guard.predicate}) THEN {expr} END)"
+    return f"{expr} AS {ident(name)}"
+
+
+def _ordered(t: _Table, left: str, op: str, right: str, name: str) -> str:
+    kind = t.ent.column(name).type.kind
+    if kind in INTEGER_TYPES:
+        step = "1"
+    elif kind == "numeric":
+        step = str(10 ** -(t.ent.column(name).type.scale or 0))
+    elif kind in ("timestamp", "timestamptz"):
+        step = "interval '1 second'"
+    elif kind == "date":
+        step = "1"
+    else:
+        raise SeedError(f"cannot seed {t.ent.table}: a check orders {name}, a {kind}")
+    if op == "<=":
+        return f"LEAST({left}, {right})"
+    if op == "<":
+        return f"LEAST({left}, {right} - {step})"
+    if op == ">=":
+        return f"GREATEST({left}, {right})"
+    return f"GREATEST({left}, {right} + {step})"
+
+
+def _deferred_update(
+    ctx: TableContext, ent: Entity, fks: tuple[ForeignKey, ...], first: int
+) -> str:
+    """Fill the deferred foreign keys of the rows this run inserted."""
+    pk = ent.primary_key.columns
+    sets = []
+    for fk in fks:
+        count = ctx.counts.get(fk.ref_table, 0)
+        pick = f"(1 + {below(count, salt(ctx.seed, ent.table, fk.name), DEFAULT_FK_SKEW, 's.n')})"
+        for col_name, ref in zip(fk.columns, fk.ref_columns, strict=True):
+            col = ent.column(col_name)
+            share = (
+                col.seed.nulls if col.seed and col.seed.nulls is not None else DEFAULT_NULL_SHARE
+            )
+            u = uniform(salt(ctx.seed, ent.table, col_name, "null"), "s.n")
+            value = (
+                f"(SELECT k.{ident(ref)} FROM {keys_table(fk.ref_table)} AS k WHERE k.rn = {pick})"
+            )
+            sets.append(f"{ident(col_name)} = CASE WHEN {u} < {share!r} THEN NULL ELSE {value} END")
+    keys = ", ".join(ident(c) for c in pk)
+    match = " AND ".join(f"t.{ident(c)} = s.{ident(c)}" for c in pk)
+    return (
+        f"UPDATE {ident(ent.table)} AS t SET {', '.join(sets)} FROM (SELECT "
+        f"row_number() OVER (ORDER BY {keys}) + {first - 1} AS n, {keys} "
+        f"FROM {new_rows_table(ent.table)}) AS s WHERE {match}"
+    )

@@ -1,0 +1,177 @@
+"""Run a seed: check the database, plan, and execute every statement in one transaction.
+
+Safety first: every table of the schema must exist (the database is at head),
+and every one must be empty unless ``append`` is set. Nothing is ever deleted
+or updated except the foreign keys of rows this run inserted.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+
+from ..model.schema import Schema
+from .plan import (
+    SeedError,
+    TableContext,
+    TablePlan,
+    default_rows,
+    insert_order,
+    keys_table,
+    new_rows_table,
+    plan_table,
+)
+from .values import ident
+
+
+@dataclass(frozen=True)
+class TableResult:
+    table: str
+    rows: int
+    seconds: float
+    note: str | None = None
+
+
+@dataclass
+class SeedResult:
+    """What a seed run inserted, table by table, in insert order."""
+
+    tables: list[TableResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def rows(self) -> int:
+        return sum(t.rows for t in self.tables)
+
+    def report_lines(self) -> list[str]:
+        width = max((len(t.table) for t in self.tables), default=5)
+        lines = []
+        for t in self.tables:
+            note = f"  ({t.note})" if t.note else ""
+            lines.append(f"  {t.table:<{width}}  {t.rows:>10,} rows  {t.seconds:7.2f} s{note}")
+        rate = self.rows / self.seconds if self.seconds > 0 else 0.0
+        lines.append(
+            f"seeded {self.rows:,} rows into {len(self.tables)} tables in {self.seconds:.2f} s "
+            f"({rate:,.0f} rows/s)"
+        )
+        return lines
+
+
+def seed_connection(
+    conn: psycopg.Connection[Any],
+    schema: Schema,
+    *,
+    rows: int | None = None,
+    rows_per: dict[str, int] | None = None,
+    seed: int = 0,
+    append: bool = False,
+) -> SeedResult:
+    """Fill the tables of ``schema`` on ``conn`` and commit; raise SeedError on bad input."""
+    rows_per = dict(rows_per or {})
+    unknown = sorted(set(rows_per) - {e.table for e in schema.entities})
+    if unknown:
+        raise SeedError(f"--rows-per names no table of the schema: {', '.join(unknown)}")
+    existing = _existing_rows(conn, schema)
+    full = sorted(t for t, count in existing.items() if count)
+    if full and not append:
+        raise SeedError(
+            f"refusing to seed: {', '.join(full)} already hold rows "
+            "(seed never deletes; give --append to add rows)"
+        )
+    wanted = default_rows(schema, 1000 if rows is None else rows)
+    wanted.update(rows_per)
+    started = time.perf_counter()
+    result = SeedResult()
+    with conn.transaction():
+        conn.execute("SET LOCAL synchronous_commit = off")
+        plans = _fill(conn, schema, wanted, existing, seed, result)
+        for plan in plans:
+            if plan.update is not None:
+                _execute(conn, plan.entity.table, plan.update)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _fill(
+    conn: psycopg.Connection[Any],
+    schema: Schema,
+    wanted: dict[str, int],
+    existing: dict[str, int],
+    seed: int,
+    result: SeedResult,
+) -> list[TablePlan]:
+    order, deferred = insert_order(schema)
+    referenced: dict[str, set[str]] = {}
+    for ent in schema.entities:
+        for fk in ent.foreign_keys:
+            referenced.setdefault(fk.ref_table, set()).update(fk.ref_columns)
+    ctx = TableContext(schema, seed, counts=dict(existing), existing=existing)
+    for ent in order:
+        ctx.counts[ent.table] = existing[ent.table] + wanted.get(ent.table, 0)
+    plans = []
+    for ent in order:
+        plan = plan_table(ctx, ent, wanted.get(ent.table, 0), deferred[ent.table])
+        ctx.counts[ent.table] = existing[ent.table] + plan.rows
+        began = time.perf_counter()
+        if plan.deferred:
+            pk = ", ".join(ident(c) for c in ent.primary_key.columns)
+            conn.execute(
+                f"CREATE TEMP TABLE {new_rows_table(ent.table)} AS "
+                f"SELECT {pk} FROM {ident(ent.table)} WITH NO DATA"
+            )
+        if plan.rows:
+            _execute(conn, ent.table, plan.insert)
+        if ent.table in referenced:
+            _keys(conn, ent.table, sorted(referenced[ent.table]), ent.primary_key.columns)
+        result.tables.append(
+            TableResult(ent.table, plan.rows, time.perf_counter() - began, plan.capped)
+        )
+        plans.append(plan)
+    return plans
+
+
+def _keys(
+    conn: psycopg.Connection[Any], table: str, columns: list[str], order: tuple[str, ...]
+) -> None:
+    """The numbered copy of ``table``'s referenced keys that foreign keys pick from."""
+    cols = ", ".join(ident(c) for c in columns)
+    by = ", ".join(ident(c) for c in order)
+    conn.execute(f"DROP TABLE IF EXISTS {keys_table(table)}")
+    conn.execute(
+        f"CREATE TEMP TABLE {keys_table(table)} AS SELECT row_number() OVER (ORDER BY {by}) "
+        f"AS rn, {cols} FROM {ident(table)}"
+    )
+    conn.execute(f"ALTER TABLE {keys_table(table)} ADD PRIMARY KEY (rn)")
+
+
+def _execute(conn: psycopg.Connection[Any], table: str, statement: str) -> None:
+    try:
+        conn.execute(statement)  # type: ignore[arg-type]
+    except psycopg.Error as exc:
+        reason = " ".join(str(exc).split())
+        raise SeedError(f"seeding {table} failed: {reason}") from None
+
+
+def _existing_rows(conn: psycopg.Connection[Any], schema: Schema) -> dict[str, int]:
+    """Rows in each table; SeedError when a table is missing (not at head)."""
+    tables = [e.table for e in schema.entities]
+    found = conn.execute(
+        "SELECT c.relname FROM pg_class c WHERE c.relname = ANY(%s) AND c.relkind IN ('r', 'p') "
+        "AND c.relnamespace = current_schema()::regnamespace",
+        (tables,),
+    ).fetchall()
+    missing = sorted(set(tables) - {row[0] for row in found})
+    if missing:
+        raise SeedError(
+            f"the database lacks {', '.join(missing)}: bring it to head first "
+            "(`alembic upgrade head`)"
+        )
+    counts = {}
+    for table in tables:
+        row = conn.execute(f"SELECT count(*) FROM {ident(table)}").fetchone()  # type: ignore[arg-type]
+        counts[table] = int(row[0]) if row else 0
+    conn.rollback()
+    return counts

@@ -1,0 +1,370 @@
+"""The SQL expression that generates one column's values, row by row, on the server.
+
+Every expression reads ``n`` (the row number) and is deterministic for the
+seed (see :mod:`.random`). What a column gets follows what the schema knows:
+its type and length, the enum's values, its default (a boolean defaulting to
+true is mostly true; a number defaulting to 10 stays near 10), the bounds and
+value lists its checks allow (:mod:`.checks`), whether it carries a unique key
+(then it is built from ``n``), and its name for realistic text (titles,
+emails, SKUs, cities...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..model.schema import Column, ColumnType
+from ..model.sqltext import sql_string
+from . import words
+from .checks import Domain, Literal, Unsupported
+from .random import below, pick, pick_text, salt, uniform
+
+#: Seeded times spread over one year from here (fixed, so seeds repeat).
+EPOCH = "timestamptz '2025-01-01 00:00:00+00'"
+INTEGER_MAX = {"smallint": 2**15 - 1, "integer": 2**31 - 1, "bigint": 2**63 - 1}
+
+
+def ident(name: str) -> str:
+    """A quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True)
+class ColumnJob:
+    """What is needed to generate one column."""
+
+    table: str
+    column: Column
+    seed: int
+    rows: int  # rows this run generates (spreads creation times)
+    domain: Domain
+    unique: bool = False  # carries a unique key: built from n
+    enum_type: str | None = None  # PostgreSQL enum type of an enum column (or its elements)
+    enum_values: tuple[str, ...] = ()
+
+    def salt(self, purpose: str = "") -> int:
+        return salt(self.seed, self.table, self.column.name, purpose)
+
+    def u(self, purpose: str = "") -> str:
+        return uniform(self.salt(purpose))
+
+
+def value_sql(job: ColumnJob) -> str:
+    """The column's value expression (NULL shares are added by the caller)."""
+    if job.column.seed is not None and job.column.seed.sql:
+        # The user's expression sees n (from the row) and r, bound here per row.
+        return f"(SELECT {job.column.seed.sql} FROM (SELECT {job.u('user')} AS r) AS seed_r)"
+    expr = _typed(job, job.column.type)
+    return _avoid(expr, job.domain.avoid, job.column.type)
+
+
+def _typed(job: ColumnJob, ctype: ColumnType) -> str:
+    kind = ctype.kind
+    if job.domain.allowed is not None:
+        return _cast(pick([_literal_sql(v) for v in job.domain.allowed], job.salt()), job, ctype)
+    if kind in INTEGER_MAX:
+        return _integer(job, kind)
+    if kind in ("numeric", "float", "double"):
+        return _number(job, ctype)
+    if kind in ("string", "text"):
+        return _text(job, ctype.length if kind == "string" else None)
+    if kind == "boolean":
+        return f"({job.u()} < {_true_share(job.column)!r})"
+    if kind == "enum":
+        return _enum(job)
+    if kind in ("json", "jsonb"):
+        return _json(job, kind)
+    if kind == "array" and ctype.of is not None:
+        return _array(job, ctype.of)
+    return _other(job, kind)
+
+
+def _other(job: ColumnJob, kind: str) -> str:
+    if kind in ("timestamp", "timestamptz", "date"):
+        return _time(job, kind)
+    if kind == "time":
+        return f"(time '08:00' + {job.u()} * interval '10 hours')"
+    if kind == "interval":
+        return f"({job.u()} * interval '30 days')"
+    if kind == "uuid":
+        return f"md5('{job.salt('uuid')}:' || n)::uuid"
+    if kind == "bytes":
+        return f"decode(md5('{job.salt('bytes')}:' || n), 'hex')"
+    raise Unsupported(f"no generator for type {kind}")
+
+
+def _literal_sql(value: Literal) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return str(value)
+    return sql_string(value)
+
+
+def _cast(expr: str, job: ColumnJob, ctype: ColumnType) -> str:
+    if ctype.kind == "enum" and job.enum_type:
+        return f"({expr})::{job.enum_type}"
+    return expr
+
+
+def _avoid(expr: str, avoid: list[Literal], ctype: ColumnType) -> str:
+    """Values the checks forbid (``<> v``) are replaced by a neighbour."""
+    for value in avoid:
+        if isinstance(value, Decimal):
+            other = value + 1
+            expr = f"(CASE WHEN {expr} = {value} THEN {other} ELSE {expr} END)"
+        elif isinstance(value, str) and ctype.kind in ("string", "text"):
+            expr = f"(CASE WHEN {expr} = {sql_string(value)} THEN 'x' ELSE {expr} END)"
+        else:
+            raise Unsupported(f"avoiding {value!r}")
+    return expr
+
+
+# --- numbers --------------------------------------------------------------------
+
+
+def _name_range(name: str, default: Decimal | None) -> tuple[Decimal, Decimal]:
+    """A plausible range from the column's name or its default."""
+    table = (
+        (("price", "cost", "amount", "total", "value", "charge"), (1, 500)),
+        (("quantity", "stock", "count", "level"), (0, 500)),
+        (("days",), (1, 90)),
+        (("hours",), (1, 72)),
+        (("_ms", "time"), (1, 5000)),
+        (("priority",), (1, 200)),
+        (("score",), (1, 10)),
+        (("factor",), (Decimal("0.5"), Decimal("1.5"))),
+    )
+    for parts, (low, high) in table:
+        if any(part in name for part in parts):
+            return Decimal(low), Decimal(high)
+    if default is not None and default > 0:
+        return Decimal(0), default * 2
+    return Decimal(0), Decimal(1000)
+
+
+def _range(job: ColumnJob, step: Decimal, limit: Decimal) -> tuple[Decimal, Decimal]:
+    """The column's range: its name's range, narrowed (or moved) into the checks' bounds."""
+    col = job.column
+    default = None
+    if col.default is not None and col.default.kind == "number":
+        default = Decimal(col.default.value)
+    low, high = _name_range(col.name, default)
+    d = job.domain
+    floor = -limit if d.low is None else d.low + (step if d.low_strict else 0)
+    ceiling = limit if d.high is None else d.high - (step if d.high_strict else 0)
+    if floor > ceiling:
+        raise Unsupported("its bounds leave no value")
+    low, high = max(low, floor), min(high, ceiling)
+    if low > high:  # the name's range lies outside the bounds: use the bounds' edge
+        low = high = floor if low > ceiling else ceiling
+        high = min(ceiling, low + 100)
+        low = max(floor, high - 100)
+    return low, high
+
+
+def _integer(job: ColumnJob, kind: str) -> str:
+    low, high = _range(job, Decimal(1), Decimal(INTEGER_MAX[kind]))
+    if job.unique:
+        if low - 1 + job.rows > INTEGER_MAX[kind] or (
+            job.domain.high is not None and low - 1 + job.rows > job.domain.high
+        ):
+            raise Unsupported(f"{job.rows} distinct values do not fit its range")
+        return f"({int(low) - 1} + n)"
+    span = int(high - low) + 1
+    return f"({int(low)} + {below(span, job.salt())})"
+
+
+def _number(job: ColumnJob, ctype: ColumnType) -> str:
+    scale = ctype.scale or 0 if ctype.kind == "numeric" else 2
+    step = Decimal(1).scaleb(-scale)
+    limit = Decimal(10**15)
+    if ctype.kind == "numeric" and ctype.precision is not None:
+        limit = Decimal(10).scaleb(ctype.precision - scale) - step
+    low, high = _range(job, step, limit)
+    if job.unique:
+        return f"({low} + n * {step})"
+    expr = f"round(({low} + ({high} - {low}) * {job.u()})::numeric, {scale})"
+    return expr if ctype.kind == "numeric" else f"{expr}::float8"
+
+
+def _true_share(column: Column) -> float:
+    if column.default is not None and column.default.kind == "boolean":
+        return 0.85 if column.default.value == "true" else 0.15
+    return 0.5
+
+
+# --- enums, JSON, arrays, times -------------------------------------------------------
+
+
+def _enum(job: ColumnJob) -> str:
+    values = tuple(job.enum_values)
+    default = job.column.default
+    if default is not None and default.kind == "string" and default.value in values:
+        # The default value is the common case (most products active, most alerts medium).
+        others = pick_text(tuple(v for v in values if v != default.value) or values, job.salt())
+        common = sql_string(default.value)
+        expr = f"(CASE WHEN {job.u('default')} < 0.6 THEN {common} ELSE {others} END)"
+    else:
+        expr = pick_text(values, job.salt(), skew=1.5)
+    return f"{expr}::{job.enum_type}"
+
+
+def _json(job: ColumnJob, kind: str) -> str:
+    default = job.column.default
+    if default is not None and default.kind == "json" and default.value.startswith("["):
+        first = pick_text(words.CHANNELS, job.salt("c1"))
+        second = pick_text(words.CHANNELS, job.salt("c2"))
+        expr = (
+            f"(CASE WHEN {job.u('len')} < 0.5 THEN jsonb_build_array({first}) "
+            f"ELSE jsonb_build_array({first}, {second}) END)"
+        )
+    else:
+        # A few recurring keys, each present in a share of the documents, so that
+        # `custom_data @> '{"material": "wool"}'` finds a realistic fraction.
+        pairs = []
+        for i, (key, values) in enumerate(words.JSON_KEYS):
+            share = 0.7 / (i + 1)
+            value = pick_text(values, job.salt(key))
+            pairs.append(
+                f"{sql_string(key)}, CASE WHEN {job.u(key + '?')} < {share!r} THEN {value} END"
+            )
+        expr = f"jsonb_strip_nulls(jsonb_build_object({', '.join(pairs)}))"
+    return expr if kind == "jsonb" else f"{expr}::json"
+
+
+def _array(job: ColumnJob, of: ColumnType) -> str:
+    items = []
+    for i in range(2):
+        element = ColumnJob(
+            job.table,
+            job.column,
+            job.seed + i + 1,
+            job.rows,
+            Domain(),
+            enum_type=job.enum_type,
+            enum_values=job.enum_values,
+        )
+        items.append(_typed(element, of))
+    suffix = f"::{job.enum_type}[]" if of.kind == "enum" and job.enum_type else ""
+    return f"ARRAY[{', '.join(items)}]{suffix}"
+
+
+def _in_order(job: ColumnJob) -> str:
+    """A time that grows with the row number over one year."""
+    return f"{EPOCH} + (n::float8 / {max(job.rows, 1)}) * interval '365 days'"
+
+
+def _time(job: ColumnJob, kind: str) -> str:
+    name = job.column.name
+    if job.unique and kind == "date":
+        return "(date '2025-01-01' + n::integer)"
+    if job.unique:
+        expr = f"({EPOCH} + n * interval '1 minute')"
+    elif name == "created_at" or name.endswith("_created_at"):
+        # Rows arrive in creation order (what a BRIN index on created_at relies on).
+        expr = f"({_in_order(job)} + {job.u()} * interval '1 hour')"
+    elif name == "updated_at":
+        expr = f"({_in_order(job)} + interval '2 hours' + {job.u()} * interval '30 days')"
+    else:
+        expr = f"({EPOCH} + {job.u()} * interval '540 days')"
+    if kind == "date":
+        return f"({expr})::date"
+    if kind == "timestamp":
+        return f"({expr} AT TIME ZONE 'UTC')"
+    return expr
+
+
+# --- text ---------------------------------------------------------------------------
+
+
+def _text(job: ColumnJob, length: int | None) -> str:
+    base, has_n = _named_text(job)
+    if job.unique and not has_n:
+        base = f"{base} || ' ' || n"
+        has_n = True
+    if length is None:
+        return f"({base})"
+    if job.unique:
+        digits = len(str(job.rows)) + 12
+        if length < digits:
+            if length < len(str(job.rows)):
+                raise Unsupported(f"{job.rows} distinct values do not fit {length} characters")
+            return "n::text"
+        # keep the distinct tail: cut the front if it is too long
+        return f"right({base}, {length})"
+    return f"left({base}, {length})"
+
+
+def _named_text(job: ColumnJob) -> tuple[str, bool]:
+    """A realistic text expression for the column's name; True when it holds ``n``."""
+    name = job.column.name
+    s = job.salt
+
+    def person() -> str:
+        first = pick_text(words.FIRST_NAMES, s("first"))
+        return f"{first} || ' ' || {pick_text(words.LAST_NAMES, s('last'))}"
+
+    rules: list[tuple[tuple[str, ...], str, bool]] = [
+        (
+            ("email",),
+            f"lower({pick_text(words.FIRST_NAMES, s('first'))}) || '.' || "
+            f"lower({pick_text(words.LAST_NAMES, s('last'))}) || n || '@' || "
+            f"{pick_text(words.EMAIL_DOMAINS, s('domain'))}",
+            True,
+        ),
+        (("sku",), "'SKU-' || lpad(n::text, 8, '0')", True),
+        (("barcode",), "(400000000000 + n)::text", True),
+        (("domain",), "'shop-' || n || '.myshopify.com'", True),
+        (("handle", "slug"), f"lower(replace({_title(s)}, ' ', '-')) || '-' || n", True),
+        (
+            ("shopify", "external", "reference", "_gid", "charge_id", "po_number", "number"),
+            f"'{name.split('_')[0][:3].upper()}-' || (1000000 + n)",
+            True,
+        ),
+        (("title",), _title(s), False),
+        (("contact", "_by", "person"), person(), False),
+        (
+            ("shop_name", "company", "supplier", "vendor"),
+            pick_text(words.COMPANIES, s("co")),
+            False,
+        ),
+        (("city",), pick_text(words.CITIES, s(), skew=1.5), False),
+        (("country",), pick_text(words.COUNTRIES, s(), skew=1.5), False),
+        (
+            ("address",),
+            f"(1 + {below(200, s('no'))}) || ' ' || {pick_text(words.STREETS, s())}",
+            False,
+        ),
+        (("timezone",), pick_text(words.TIMEZONES, s(), skew=1.5), False),
+        (("currency",), pick_text(words.CURRENCIES, s(), skew=2.0), False),
+        (("phone",), f"'+1-555-' || lpad({below(10000, s())}::text, 4, '0')", False),
+        (("token", "secret", "key"), f"md5('{s('tok')}:' || n)", True),
+        (("url", "webhook"), "'https://example.com/hooks/' || n", True),
+        (
+            ("name",),
+            f"{pick_text(words.ADJECTIVES, s('a'))} || ' ' || {pick_text(words.NOUNS, s('b'))}",
+            False,
+        ),
+        (("option", "size", "variant"), pick_text(words.SIZES, s()), False),
+    ]
+    for parts, expr, has_n in rules:
+        if any(part in name for part in parts):
+            return expr, has_n
+    return _sentence(job), False
+
+
+def _title(salt_of: Callable[[str], int]) -> str:
+    return (
+        f"{pick_text(words.ADJECTIVES, salt_of('adj'))} || ' ' || "
+        f"{pick_text(words.COLORS, salt_of('color'), skew=1.3)} || ' ' || "
+        f"{pick_text(words.NOUNS, salt_of('noun'), skew=1.3)}"
+    )
+
+
+def _sentence(job: ColumnJob) -> str:
+    count = 2 if job.column.type.kind == "string" else 6
+    parts = [pick_text(words.LOREM, job.salt(f"w{i}")) for i in range(count)]
+    return "initcap(" + " || ' ' || ".join(parts) + ")"
