@@ -201,7 +201,12 @@ class Alert(Base):
             "auto_resolve_at",
             postgresql_where=text("is_auto_resolvable AND NOT is_resolved"),
         ),
-        Index("idx_alerts_custom_data_gin", "custom_data", postgresql_using="gin"),
+        Index(
+            "idx_alerts_custom_data_gin",
+            "custom_data",
+            postgresql_using="gin",
+            postgresql_ops={"custom_data": "jsonb_path_ops"},
+        ),
         Index(
             "idx_alerts_entity",
             "entity_type",
@@ -716,7 +721,12 @@ class InventoryItem(Base):
             "reorder_quantity >= 0",
             name="ck_inventory_items_reorder_quantity_not_negative",
         ),
-        Index("idx_inventory_custom_data_gin", "custom_data", postgresql_using="gin"),
+        Index(
+            "idx_inventory_custom_data_gin",
+            "custom_data",
+            postgresql_using="gin",
+            postgresql_ops={"custom_data": "jsonb_path_ops"},
+        ),
         Index("idx_inventory_location", "location_id"),
         Index(
             "idx_inventory_low_stock",
@@ -1007,7 +1017,12 @@ class Product(Base):
         ),
         CheckConstraint("cost_per_item >= 0", name="ck_products_cost_not_negative"),
         CheckConstraint("price >= 0", name="ck_products_price_not_negative"),
-        Index("idx_products_custom_data_gin", "custom_data", postgresql_using="gin"),
+        Index(
+            "idx_products_custom_data_gin",
+            "custom_data",
+            postgresql_using="gin",
+            postgresql_ops={"custom_data": "jsonb_path_ops"},
+        ),
         Index("idx_products_handle", "store_id", "handle"),
         Index("idx_products_store_status", "store_id", "status"),
         Index("idx_products_store_type", "store_id", "product_type"),
@@ -1123,7 +1138,12 @@ class ProductVariant(Base):
             "barcode",
             postgresql_where=text("barcode IS NOT NULL"),
         ),
-        Index("idx_variants_custom_data_gin", "custom_data", postgresql_using="gin"),
+        Index(
+            "idx_variants_custom_data_gin",
+            "custom_data",
+            postgresql_using="gin",
+            postgresql_ops={"custom_data": "jsonb_path_ops"},
+        ),
         Index("idx_variants_product_id", "product_id"),
         Index("idx_variants_sku", "sku", postgresql_where=text("sku IS NOT NULL")),
         {

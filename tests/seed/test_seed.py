@@ -225,3 +225,40 @@ def test_check_shapes_and_self_reference(pg: PgCluster, pg_db: str, tmp_path: Pa
         grades, qtys, parents, notes, ordered = row
         assert grades == 3 and qtys == 2  # 6 and 8
         assert 90 < parents < 210 and notes > 0 and ordered > 0
+
+
+SKEWED = """
+database: {name: shop}
+entities:
+  Store:
+    columns:
+      id: {type: integer, primary_key: true}
+  Order:
+    columns:
+      id: {type: integer, primary_key: true}
+      store_id: {references: Store, seed: {skew: 6}}
+  Visit:
+    columns:
+      id: {type: integer, primary_key: true}
+      store_id: {references: Store, seed: {skew: 1}}
+"""
+
+
+def test_foreign_key_skew_is_declared_per_column(
+    pg: PgCluster, pg_db: str, tmp_path: Path
+) -> None:
+    write_schema(tmp_path, {"schema.yaml": SKEWED})
+    schema = project_schema(tmp_path)
+    with created(pg, pg_db, tmp_path) as conn:
+        seed_connection(conn, schema, rows_per={"stores": 100, "orders": 5000, "visits": 5000})
+        shares = {}
+        for table in ("orders", "visits"):
+            row = conn.execute(
+                f"SELECT max(c)::float / sum(c) FROM (SELECT count(*) AS c FROM {table} "
+                "GROUP BY store_id) AS per_store"
+            ).fetchone()
+            assert row is not None
+            shares[table] = row[0]
+    # skew 6: the biggest store has about (1/100)^(1/6) = 46% of the orders;
+    # skew 1: about 1/100 each, the biggest a little more
+    assert shares["orders"] > 0.3 and shares["visits"] < 0.03, shares

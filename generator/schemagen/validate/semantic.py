@@ -20,6 +20,7 @@ from ..model.schema import INTEGER_TYPES, Column, ColumnType, Entity, Schema
 from ..normalize.normalizer import TIME_KINDS
 from ..source.loader import Sources, YamlPath
 from .reporter import Reporter, column_path, index_path, type_text, unique_path
+from .serves import check_serves
 from .sql import SqlSyntaxError, has_subquery, parse_expression, referenced_columns, shown
 
 NUMERIC_KINDS = INTEGER_TYPES | {"numeric", "float", "double"}
@@ -64,6 +65,7 @@ def check_model(schema: Schema, src: Sources, report: Reporter) -> None:
     check_renames(schema, src, report)
     check_relationship_names(schema, src, report)
     check_enums(schema, report)
+    check_serves(schema, src, report)
 
 
 # --- names ----------------------------------------------------------------------

@@ -1,0 +1,104 @@
+"""Benchmark ``schemagen seed`` and ``schemagen prove`` on the flagship schema.
+
+Prints, and asserts nothing (numbers only, no timed test):
+
+1. seed throughput: the flagship seeded with 1,000,000 ``products`` (goal: under
+   30 s for the products), rows per second per table;
+2. each flagship index's speedup on its declared queries (``prove``), with the
+   trigram title search's speedup next to its goal (at least 50x the scan).
+
+It starts its own throwaway PostgreSQL (tests/pgcluster.py), as the test suite does.
+
+    python benchmarks/seed_prove.py [--products N] [--rows N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests"))
+
+from pgcluster import start_cluster  # noqa: E402
+from schemagen.config import load_project  # noqa: E402
+from schemagen.prove.create import create_schema  # noqa: E402
+from schemagen.prove.run import prove_connection  # noqa: E402
+from schemagen.seed.run import seed_connection  # noqa: E402
+from schemagen.validate.pipeline import load_schema  # noqa: E402
+
+GOAL_SECONDS = 30.0
+TRIGRAM_GOAL = 50.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--products", type=int, default=1_000_000)
+    parser.add_argument("--rows", type=int, default=20_000,
+                        help="rows of the other tables in the prove run")
+    args = parser.parse_args()
+    cluster = start_cluster()
+    try:
+        project = load_project(REPO)
+        loaded = load_schema(project)
+        assert loaded.schema is not None
+        _seed_throughput(cluster, project, loaded.schema, args.products)
+        _speedups(cluster, project, loaded, args.products, args.rows)
+    finally:
+        cluster.stop()
+        shutil.rmtree(cluster.datadir.parent, ignore_errors=True)
+
+
+def _connect(cluster: Any) -> psycopg.Connection[Any]:
+    name = cluster.create_database()
+    return psycopg.connect(cluster.libpq_url(name))
+
+
+def _seed_throughput(cluster: Any, project: Any, schema: Any, products: int) -> None:
+    conn = _connect(cluster)
+    create_schema(conn, project, schema)
+    rows_per = {"products": products, "stores": max(products // 1000, 1)}
+    result = seed_connection(conn, schema, rows=10_000, rows_per=rows_per, seed=1)
+    print(f"seed: flagship with {products:,} products (other tables from --rows 10,000)")
+    for t in result.tables:
+        rate = t.rows / t.seconds if t.seconds else 0.0
+        print(f"  {t.table:<28} {t.rows:>10,} rows {t.seconds:8.2f} s {rate:>12,.0f} rows/s")
+    products_time = next(t.seconds for t in result.tables if t.table == "products")
+    verdict = "met" if products_time < GOAL_SECONDS else "MISSED"
+    print(f"  products: {products:,} rows in {products_time:.1f} s "
+          f"({products / products_time:,.0f} rows/s); goal < {GOAL_SECONDS:.0f} s: {verdict}")
+    print(f"  all: {result.rows:,} rows in {result.seconds:.1f} s "
+          f"({result.rows / result.seconds:,.0f} rows/s)")
+    conn.close()
+
+
+def _speedups(cluster: Any, project: Any, loaded: Any, products: int, rows: int) -> None:
+    conn = _connect(cluster)
+    big = {"products": products, "product_variants": products,
+           "inventory_items": products, "workflow_executions": products}
+    started = time.perf_counter()
+    result = prove_connection(
+        conn, project, loaded.schema, loaded.source_map, rows=rows, rows_per=big, seed=1
+    )
+    print(f"\nprove: {result.seeded.rows:,} rows seeded, {len(result.proofs)} queries, "
+          f"{time.perf_counter() - started:.0f} s")
+    print(f"  {'index':<34} {'rows':>10} {'with':>10} {'without':>10} {'speedup':>9}  plan node")
+    for p in sorted(result.proofs, key=lambda p: -p.speedup):
+        print(f"  {p.index:<34} {result.table_rows(p.table):>10,} {p.with_index.ms:>8.2f}ms "
+              f"{p.without_index.ms:>8.2f}ms {p.speedup:>8.1f}x  {p.with_index.node}")
+    trigram = next(p for p in result.proofs if p.index == "idx_products_title_search")
+    verdict = "met" if trigram.speedup >= TRIGRAM_GOAL else "MISSED"
+    print(f"  trigram title search: {trigram.speedup:.0f}x the scan; goal >= "
+          f"{TRIGRAM_GOAL:.0f}x: {verdict}")
+    print(f"  declared queries not using their index: {len(result.failures)}")
+    conn.close()
+
+
+if __name__ == "__main__":
+    main()
