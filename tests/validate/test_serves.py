@@ -37,8 +37,9 @@ BAD = {
     "does not have (did you mean 'title'?)",
     "SELECT id FROM prodcts WHERE title = 'x'": "names table 'prodcts', which the schema "
     "does not have (did you mean 'products'?)",
-    "SELEC id FROM products": "not valid SQL: syntax error at or near \"SELEC\"",
-    "DELETE FROM products WHERE title = 'x'": "give one SELECT query",
+    "SELEC id FROM products": "not a query prove can run (one SELECT): syntax error at or "
+    "near \"SELEC\"",
+    "DELETE FROM products WHERE title = 'x'": "is a DeleteStmt, not a query (SELECT ...)",
     "SELECT id FROM stores WHERE id = 1": "does not read products, the table of this index",
     "SELECT q.id FROM products p WHERE p.title = 'x'": "reads no table called q",
 }

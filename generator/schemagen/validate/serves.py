@@ -1,6 +1,6 @@
 """Check the queries an index declares it serves (``serves:``) against the schema.
 
-Each query is parsed with pglast (PostgreSQL's own parser): it must be one
+Each query is parsed with PostgreSQL's own parser (``sql.parse_query``): it must be one
 SELECT, read the index's table, and name only tables and columns the schema
 has. Types and everything else PostgreSQL checks when ``schemagen prove``
 plans the query.
@@ -11,12 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from pglast import ast
-from pglast.parser import ParseError, parse_sql
 
 from ..language.structure import did_you_mean
 from ..model.schema import Entity, Schema
 from ..source.loader import Sources
 from .reporter import Reporter, index_path
+from .sql import SqlSyntaxError, parse_query
 
 
 def check_serves(schema: Schema, src: Sources, report: Reporter) -> None:
@@ -33,13 +33,11 @@ def check_serves(schema: Schema, src: Sources, report: Reporter) -> None:
 def serves_problem(schema: Schema, ent: Entity, query: str) -> str | None:
     """Why ``query`` cannot be a query that ``ent``'s index serves, or None."""
     try:
-        statements = parse_sql(query)
-    except ParseError as exc:
-        return f"not valid SQL: {exc}"
-    if len(statements) != 1 or not isinstance(statements[0].stmt, ast.SelectStmt):
-        return "give one SELECT query (prove runs it with EXPLAIN ANALYZE)"
+        stmt = parse_query(query)
+    except SqlSyntaxError as exc:
+        return f"not a query prove can run (one SELECT): {exc}"
     refs = _References()
-    refs.walk(statements[0].stmt)
+    refs.walk(stmt)
     tables = {e.table: e for e in schema.entities}
     unknown = sorted(t for t in refs.tables.values() if t not in tables and t not in refs.ctes)
     if unknown:
