@@ -61,6 +61,10 @@ FK_ACTIONS: dict[str, str] = {
     "no action": "NO ACTION",
 }
 
+#: Field metadata: left out of :func:`to_data` while it holds its default, so that
+#: keys which produce no DDL leave snapshots (and their checksums) as they were.
+OMIT_DEFAULT = {"omit_default": True}
+
 DefaultKind = Literal["string", "number", "boolean", "json", "now", "sql"]
 
 
@@ -122,7 +126,7 @@ class Column:
     description: str | None = None
     renamed_from: str | None = None
     mixin: str | None = None  # the mixin that contributed this column, if any
-    seed: SeedHint | None = None  # how ``schemagen seed`` fills it (no DDL)
+    seed: SeedHint | None = field(default=None, metadata=OMIT_DEFAULT)  # for ``seed``; no DDL
 
 
 @dataclass(frozen=True)
@@ -167,7 +171,8 @@ class Index:
     include: tuple[str, ...] = ()
     concurrently: bool = True  # create CONCURRENTLY when added to an existing table
     description: str | None = None
-    serves: tuple[str, ...] = ()  # SQL queries the index is for (``schemagen prove``)
+    # SQL queries the index is for (``schemagen prove``); no DDL
+    serves: tuple[str, ...] = field(default=(), metadata=OMIT_DEFAULT)
 
 
 RelationshipKind = Literal["many_to_one", "one_to_many", "many_to_many"]
@@ -393,7 +398,11 @@ def _index(items: tuple[_T, ...], key: typing.Callable[[_T], str]) -> dict[str, 
 def to_data(obj: Any) -> Any:
     """Turn a model object into plain JSON data (dicts, lists, str, int, bool, None)."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_data(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        return {
+            f.name: to_data(getattr(obj, f.name))
+            for f in dataclasses.fields(obj)
+            if not (f.metadata.get("omit_default") and getattr(obj, f.name) == f.default)
+        }
     if isinstance(obj, tuple | list):
         return [to_data(item) for item in obj]
     return obj
