@@ -32,10 +32,12 @@ def _without_descriptions(schema: Schema) -> Schema:
             mixins=(),
             relationships=(),
             columns=tuple(
-                dataclasses.replace(c, mixin=None, on_update_now=False) for c in ent.columns
+                # seed hints are not database facts either
+                dataclasses.replace(c, mixin=None, on_update_now=False, seed=None)
+                for c in ent.columns
             ),
             indexes=tuple(
-                dataclasses.replace(ix, description=None, where=ix.where and "sql")
+                dataclasses.replace(ix, description=None, where=ix.where and "sql", serves=())
                 for ix in ent.indexes
             ),
             checks=tuple(dataclasses.replace(ck, expression="sql") for ck in ent.checks),
