@@ -3,7 +3,7 @@
 
 Revision ID: 001
 Revises: 000
-Snapshot: sha256:410bd228ee240085f83fb1d20bd50a8e30aad891fbcf0145bf85f7f92e639ffb
+Snapshot: sha256:f1ff14a8c6d690eebb1b4ed206da01e88093792e93a06ba6b8a4cc3720f514c8
 Runs: outside a transaction, one idempotent step at a time: after a failure, fix the
 cause and run `alembic upgrade head` again.
 
@@ -132,6 +132,7 @@ def upgrade() -> None:
             "alerts",
             ["custom_data"],
             postgresql_using="gin",
+            postgresql_ops={"custom_data": "jsonb_path_ops"},
             postgresql_concurrently=True,
             if_not_exists=True,
         )
@@ -275,6 +276,7 @@ def upgrade() -> None:
             "inventory_items",
             ["custom_data"],
             postgresql_using="gin",
+            postgresql_ops={"custom_data": "jsonb_path_ops"},
             postgresql_concurrently=True,
             if_not_exists=True,
         )
@@ -386,6 +388,7 @@ def upgrade() -> None:
             "products",
             ["custom_data"],
             postgresql_using="gin",
+            postgresql_ops={"custom_data": "jsonb_path_ops"},
             postgresql_concurrently=True,
             if_not_exists=True,
         )
@@ -499,6 +502,7 @@ def upgrade() -> None:
             "product_variants",
             ["custom_data"],
             postgresql_using="gin",
+            postgresql_ops={"custom_data": "jsonb_path_ops"},
             postgresql_concurrently=True,
             if_not_exists=True,
         )
