@@ -45,6 +45,7 @@ from schemagen.operations.plan import (
     RenameTable,
     ReplaceEnum,
 )
+from schemagen.operations.stages import stages
 from schemagen.operations.typechange import needs_using
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -171,6 +172,13 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
     "NOT NULL with a default backfills NULLs (rows kept)": lambda c: c.any(
         AlterColumn, lambda op: op.backfills
     ) and bool(c.case.setup),
+    "split: enum values, one transaction, online (three revisions)": lambda c: [
+        stage.kind for stage in stages(c.upgrade)
+    ] == ["enum values", "main", "online"],
+    "lock-safe recipes (NOT VALID + VALIDATE, USING INDEX, SET NOT NULL via CHECK)": lambda c: (
+        c.any(AddConstraint, lambda op: op.lock_safe)
+        and c.any(AlterColumn, lambda op: op.lock_safe and not op.new.nullable)
+    ),
     "array default [] (the empty array)": lambda c: any(
         col.type.kind == "array" and col.default is not None and col.default.value == "'{}'"
         for ent in c.new.entities for col in ent.columns

@@ -353,3 +353,22 @@ def test_each_data_losing_change_is_refused_with_its_reason_then_marked(
     text = path.read_text()
     unwrapped = re.sub(r"\n *#   ", " ", text)  # long comments wrap onto "#   " lines
     assert f"    # DESTRUCTIVE: {reason}" in unwrapped.split("def downgrade")[0]
+
+
+def test_plan_warns_about_what_can_never_be_safe_on_a_live_table(tmp_path: Path) -> None:
+    root = _project(tmp_path / "p", BASE)
+    run(root, "migrate", "-m", "initial")
+    changed = textwrap.dedent(BASE).replace(
+        "title: {type: string, length: 255}", "title: {type: integer}"
+    )
+    changed = changed.replace("name: {type: string, length: 100}", "name: {type: text}")
+    (root / "schema/shop.yaml").write_text(changed)
+    lines = run(root, "plan").splitlines()
+    assert "      lock ACCESS EXCLUSIVE, rewrites" in lines  # varchar -> integer
+    assert "      lock ACCESS EXCLUSIVE, no scan" in lines  # varchar -> text: no rewrite
+    unsafe = lines.index("Unsafe on a live table (1):")
+    assert lines[unsafe + 1] == (
+        "  ! products.title: the type change rewrites the whole table under an ACCESS EXCLUSIVE "
+        "lock (every read and write waits until it ends). On a large live table add a new "
+        "column instead, backfill it in batches, switch the code over, then drop the old column"
+    )
