@@ -270,30 +270,38 @@ def test_lock_timeout_while_another_session_holds_a_lock(pg: PgCluster, tmp_path
     scene.reaches("downgrade", "000", scene.models_before, "downgrade")
 
 
+UNIQUE_SKU = "    indexes:\n      ux_products_sku: {columns: [sku], unique: true}\n"
+
+
+@pytest.mark.parametrize("direction", ["upgrade", "downgrade"])
 def test_backend_terminated_during_a_concurrent_index_build(
-    pg: PgCluster, tmp_path: Path
+    pg: PgCluster, tmp_path: Path, direction: str
 ) -> None:
     """pg_terminate_backend while CREATE UNIQUE INDEX CONCURRENTLY waits for an old
-    writer: the connection dies, an INVALID index stays; the rerun replaces it."""
-    case = Case(
-        "terminated",
-        _schema(SKU),
-        _schema(SKU, "    indexes:\n      ux_products_sku: {columns: [sku], unique: true}\n"),
-        destructive=False,
-    )
+    writer (the upgrade builds the index; the downgrade builds it back): the
+    connection dies, an INVALID index stays; the rerun replaces it."""
+    with_index, without = _schema(SKU, UNIQUE_SKU), _schema(SKU)
+    up = direction == "upgrade"
+    case = Case(f"terminated_{direction}", without if up else with_index,
+                with_index if up else without, destructive=False)
     scene = Scene(pg, tmp_path / "project", case)
+    target, models, before = ("head", scene.models_after, "000") if up else (
+        "000", scene.models_before, "001"
+    )
+    if not up:
+        scene.reaches("upgrade", "head", scene.models_after, "upgrade")
     scene.sql("INSERT INTO products SELECT g, 'sku' || g FROM generate_series(1, 1000) g")
     errors: list[BaseException] = []
 
-    def upgrade() -> None:
+    def migrate() -> None:
         try:
-            alembic(scene.root, scene.url, "upgrade", "head")
+            alembic(scene.root, scene.url, direction, target)
         except BaseException as exc:  # noqa: BLE001 - handed to the test thread
             errors.append(exc)
 
     with psycopg.connect(pg.libpq_url(scene.db)) as writer:
         writer.execute("UPDATE products SET sku = sku WHERE id = 1")  # an old writer
-        worker = threading.Thread(target=upgrade)
+        worker = threading.Thread(target=migrate)
         worker.start()
         pid = _wait_for(scene, "SELECT pid FROM pg_stat_activity WHERE query LIKE "
                         "'CREATE UNIQUE INDEX CONCURRENTLY%' AND wait_event_type = 'Lock'")
@@ -301,13 +309,14 @@ def test_backend_terminated_during_a_concurrent_index_build(
         worker.join(30)
         writer.rollback()
     assert errors and "terminating connection" in str(errors[0]), errors
-    assert scene.version() == "000"
+    assert scene.version() == before
     assert scene.sql(INVALID_INDEXES) == "ux_products_sku"
     out = schemagen(scene.root, "check", "--database", scene.url, expect_exit=1)
     assert "index ux_products_sku on products: is INVALID" in out
-    scene.reaches("upgrade", "head", scene.models_after, "upgrade")
-    scene.check_clean()
-    scene.reaches("downgrade", "000", scene.models_before, "downgrade")
+    scene.reaches(direction, target, models, f"{direction} rerun")
+    if up:
+        scene.check_clean()
+        scene.reaches("downgrade", "000", scene.models_before, "downgrade")
 
 
 def _wait_for(scene: Scene, query: str) -> str:
@@ -318,3 +327,38 @@ def _wait_for(scene: Scene, query: str) -> str:
             return found
         time.sleep(0.05)
     raise AssertionError(f"nothing matched {query!r}")
+
+
+#: A constraint the upgrade drops and the downgrade adds back (in its transaction),
+#: the rows that break it once it is gone, and the fix.
+DROPPED = {
+    "unique": (
+        "      sku: {type: string, length: 32, unique: true}\n", "",
+        "INSERT INTO products VALUES (1, 'a'), (2, 'a')",
+        r"could not create unique index \"uq_products_sku\"",
+        "DELETE FROM products WHERE id = 2",
+    ),
+    "check": (
+        SKU, "    checks:\n      ck_products_sku: \"sku <> ''\"\n",
+        "INSERT INTO products VALUES (1, '')",
+        r"check constraint \"ck_products_sku\".*is violated by some row",
+        "UPDATE products SET sku = 'x'",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(DROPPED))
+def test_downgrade_adding_back_a_dropped_constraint_fails_whole_then_completes(
+    pg: PgCluster, tmp_path: Path, kind: str
+) -> None:
+    """The downgrade's transaction rolls back whole: the database stays at head."""
+    column, extra, rows, cause, fix = DROPPED[kind]
+    before = _schema(column or SKU, extra)
+    case = Case(f"dropped_{kind}", before, _schema(SKU), destructive=False)
+    scene = Scene(pg, tmp_path / "project", case)
+    scene.reaches("upgrade", "head", scene.models_after, "upgrade")
+    scene.sql(rows)
+    assert scene.fails("downgrade", "000", cause) == scene.heads[-1]
+    scene.check_clean()
+    scene.sql(fix)
+    scene.reaches("downgrade", "000", scene.models_before, "downgrade")
