@@ -3,7 +3,7 @@
 Starts a temporary cluster (the same harness the test suite uses), then from the
 repository root: ``alembic upgrade head``, a live ``schemagen check --database``
 of the migrated database, ``alembic downgrade base``, and a count of what is
-left. Stops the server at the end, whatever happened.
+left. Stops the server and removes its temp folder at the end, whatever happened.
 """
 
 from __future__ import annotations
@@ -17,6 +17,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
 from pgcluster import start_cluster  # noqa: E402
+
+#: The schemagen of this interpreter's environment (the venv quickstart made).
+_BESIDE = Path(sys.executable).parent / "schemagen"
+SCHEMAGEN = str(_BESIDE) if _BESIDE.exists() else "schemagen"
 
 
 def run(argv: list[str], env: dict[str, str]) -> None:
@@ -37,7 +41,7 @@ def main() -> int:
         indexes = cluster.sql(
             "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public'", db).strip()
         print(f"after upgrade head: {tables} tables, {indexes} indexes")
-        run(["schemagen", "check", "--database"], env)
+        run([SCHEMAGEN, "check", "--database"], env)
         run([sys.executable, "-m", "alembic", "downgrade", "base"], env)
         left = cluster.sql(
             "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' "
@@ -45,7 +49,7 @@ def main() -> int:
         print(f"after downgrade base: {left} tables")
         return 0 if left == "0" else 1
     finally:
-        cluster.stop()
+        cluster.destroy()
 
 
 if __name__ == "__main__":

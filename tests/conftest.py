@@ -38,8 +38,7 @@ def pg() -> Iterator[PgCluster]:
     try:
         yield cluster
     finally:
-        cluster.stop()
-        shutil.rmtree(cluster.datadir.parent, ignore_errors=True)
+        cluster.destroy()
 
 
 @pytest.fixture

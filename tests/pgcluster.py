@@ -89,6 +89,11 @@ class PgCluster:
         self._run([self.bin("pg_ctl"), "-D", str(self.datadir), "-m", "immediate", "-w", "stop"],
                   check=False)
 
+    def destroy(self) -> None:
+        """Stop the server and remove its temp folder (data, socket, log)."""
+        self.stop()
+        shutil.rmtree(self.datadir.parent, ignore_errors=True)
+
     def _run(self, argv: list[str], check: bool = True) -> subprocess.CompletedProcess[str]:
         if self.run_as:
             argv = ["runuser", "-u", self.run_as, "--", *argv]
