@@ -20,12 +20,12 @@ if TYPE_CHECKING:
     from .seed.run import SeedResult
 
 
-def validate_project(project_dir: str | Path) -> ValidationResult:
+def validate_project(project_dir: str | Path | None = None) -> ValidationResult:
     """Load, validate, normalize and lint the schema of the project at ``project_dir``."""
     return load_and_validate(load_project(project_dir))
 
 
-def build_project(project_dir: str | Path) -> BuildResult:
+def build_project(project_dir: str | Path | None = None) -> BuildResult:
     """Render every generated file; write only those whose content changed."""
     from .render.build import DocsJob, build, start_docs
 
@@ -45,7 +45,7 @@ def build_project(project_dir: str | Path) -> BuildResult:
     return build(project, result.schema, docs[0] if docs else None)  # type: ignore[arg-type]
 
 
-def plan_project(project_dir: str | Path) -> PlanResult:
+def plan_project(project_dir: str | Path | None = None) -> PlanResult:
     """Diff the schema against the latest revision's snapshot; write nothing."""
     from .revision.commands import plan
 
@@ -54,7 +54,7 @@ def plan_project(project_dir: str | Path) -> PlanResult:
 
 
 def migrate_project(
-    project_dir: str | Path, message: str, *, allow_destructive: bool = False
+    project_dir: str | Path | None, message: str, *, allow_destructive: bool = False
 ) -> MigrateResult:
     """Write the next revision (and rebuild the generated files)."""
     from .revision.commands import migrate

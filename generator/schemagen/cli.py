@@ -41,9 +41,9 @@ project_option = click.option(
     "--project",
     "project_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="Project folder holding pyproject.toml.",
+    default=None,
+    help="Project folder holding pyproject.toml (default: the nearest folder, the "
+    "current one or above, whose pyproject.toml has [tool.schemagen]).",
 )
 
 
@@ -62,7 +62,7 @@ def main() -> None:
 @project_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 2).")
 @reports_errors
-def validate(project_dir: Path, strict: bool) -> None:
+def validate(project_dir: Path | None, strict: bool) -> None:
     """Check the schema and print every problem at once; never writes a file."""
     from .api import validate_project
 
@@ -80,7 +80,7 @@ def validate(project_dir: Path, strict: bool) -> None:
 
 @main.command("json-schema")
 @project_option
-def json_schema(project_dir: Path) -> None:
+def json_schema(project_dir: Path | None) -> None:
     """Print the JSON Schema (draft 2020-12) of the schema language.
 
     The schema is the same for every project; --project is accepted so that
@@ -119,7 +119,7 @@ def init(directory: Path | None, project_dir: Path | None) -> None:
 @main.command()
 @project_option
 @reports_errors
-def build(project_dir: Path) -> None:
+def build(project_dir: Path | None) -> None:
     """Render models.py, database.py, Alembic scaffolding and docs."""
     from .api import build_project
 
@@ -133,7 +133,7 @@ def build(project_dir: Path) -> None:
 @click.option("-m", "--message", required=True, help="What the revision changes.")
 @click.option("--allow-destructive", is_flag=True, help="Allow changes that can lose data.")
 @reports_errors
-def migrate(project_dir: Path, message: str, allow_destructive: bool) -> None:
+def migrate(project_dir: Path | None, message: str, allow_destructive: bool) -> None:
     """Write the next Alembic revision from the schema change since the last one."""
     from .api import migrate_project
 
@@ -202,7 +202,7 @@ def import_(
 @main.command()
 @project_option
 @reports_errors
-def rehash(project_dir: Path) -> None:
+def rehash(project_dir: Path | None) -> None:
     """Accept hand edits of revisions: record their checksums in schemagen.sum."""
     from .config import load_project
     from .revision.commands import rehash as rehash_history
@@ -214,7 +214,7 @@ def rehash(project_dir: Path) -> None:
 @main.command()
 @project_option
 @reports_errors
-def plan(project_dir: Path) -> None:
+def plan(project_dir: Path | None) -> None:
     """Print the operations the next revision would hold; write nothing."""
     from .api import plan_project
 
@@ -254,7 +254,7 @@ def plan(project_dir: Path) -> None:
 )
 @reports_errors
 def check(
-    project_dir: Path,
+    project_dir: Path | None,
     show_diff: bool,
     fmt: str,
     database_url: str | None,

@@ -45,9 +45,43 @@ class Project:
         return self.migrations_dir / "versions"
 
 
-def load_project(root: str | Path = ".") -> Project:
-    """Read ``[tool.schemagen]`` from ``root/pyproject.toml`` (all keys optional)."""
-    root_path = Path(root).resolve()
+NO_PROJECT = (
+    "no schemagen project here: neither {start} nor a folder above it has a "
+    "pyproject.toml with [tool.schemagen]. Run `schemagen init` to make one here, "
+    "or pass --project DIR"
+)
+
+
+def find_project(start: str | Path = ".") -> Path:
+    """The nearest folder, ``start`` or above, whose pyproject.toml has [tool.schemagen].
+
+    Found as ruff and pytest find their settings, so every command works from any
+    subfolder of the project (``schema/``, ``generated/``).
+    """
+    here = Path(start).resolve()
+    for folder in (here, *here.parents):
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and _has_section(pyproject):
+            return folder
+    raise ConfigError(NO_PROJECT.format(start=here))
+
+
+def _has_section(pyproject: Path) -> bool:
+    try:
+        data = tomllib.loads(read_pyproject(pyproject))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{pyproject}: invalid TOML: {exc}") from None
+    tool = data.get("tool")
+    return isinstance(tool, dict) and "schemagen" in tool
+
+
+def load_project(root: str | Path | None = None) -> Project:
+    """Read ``[tool.schemagen]`` from ``root/pyproject.toml`` (all keys optional).
+
+    Without ``root``, the project is found upward from the current folder
+    (:func:`find_project`).
+    """
+    root_path = find_project() if root is None else Path(root).resolve()
     if not root_path.is_dir():
         raise ConfigError(f"project folder {root} does not exist")
     settings: dict[str, object] = {}

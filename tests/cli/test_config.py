@@ -81,3 +81,44 @@ def test_lock_timeout_accepts_postgresql_durations(tmp_path: Path, value: str) -
 
     (tmp_path / "pyproject.toml").write_text(f"[tool.schemagen]\nlock_timeout = {value}\n")
     assert load_project(tmp_path).lock_timeout == value.strip('"')
+
+
+def test_every_command_finds_the_project_from_a_subfolder(
+    flagship_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(flagship_copy / "schema")
+    runner = CliRunner()
+    validated = runner.invoke(main, ["validate"])
+    assert validated.exit_code == 0, validated.output
+    assert validated.output.startswith("schema OK: 15 entities")
+    monkeypatch.chdir(flagship_copy / "generated" / "migrations")
+    for argv in (["build"], ["plan"], ["check", "--no-cache"]):
+        result = runner.invoke(main, argv)
+        assert result.exit_code == 0, (argv, result.output)
+    assert not (flagship_copy / "generated" / "migrations" / "generated").exists()
+    assert not (flagship_copy / "schema" / "generated").exists()
+
+
+def test_a_pyproject_without_the_section_is_passed_over(
+    flagship_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inner = flagship_copy / "schema" / "sub"
+    inner.mkdir()
+    (inner / "pyproject.toml").write_text('[project]\nname = "other"\n')
+    monkeypatch.chdir(inner)
+    result = CliRunner().invoke(main, ["validate"])
+    assert result.exit_code == 0, result.output
+
+
+def test_outside_any_project_one_message_suggests_init(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "not-schemagen"\n')
+    monkeypatch.chdir(tmp_path)
+    for command in ("validate", "build", "plan", "check"):
+        result = CliRunner().invoke(main, [command])
+        assert result.exit_code == 2, result.output
+        assert result.output.count("\n") == 1, result.output
+        assert result.output.startswith("no schemagen project here: neither ")
+        assert "`schemagen init`" in result.output and "--project DIR" in result.output
+        assert "does not exist" not in result.output

@@ -97,7 +97,7 @@ class CheckReport:
 
 
 def check_project(
-    project: Project | str | Path,
+    project: Project | str | Path | None,
     database_url: str | None = None,
     *,
     show_diff: bool = False,
@@ -197,7 +197,7 @@ def resolve_database_url(database_url: str | None, database_env: bool) -> str | 
 
 
 def run_check(
-    project_dir: str | Path,
+    project_dir: str | Path | None,
     *,
     show_diff: bool = False,
     fmt: str = "text",
