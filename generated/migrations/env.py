@@ -9,13 +9,19 @@ the generated models.
 from __future__ import annotations
 
 import importlib
+import sys
 from logging.config import fileConfig
+from pathlib import Path
 
 from alembic import context
 from sqlalchemy import Connection, create_engine, exc, pool
 
-# The generated package is importable from the project root (alembic.ini says
-# prepend_sys_path = .); importlib keeps this file independent of its name.
+# The generated package is imported from the project root, wherever alembic runs
+# (`alembic -c ../alembic.ini` from inside the package too); importlib keeps this
+# file independent of the package's name.
+PROJECT_ROOT = str(Path(__file__).resolve().parents[2])
+if PROJECT_ROOT not in sys.path:
+    sys.path.insert(0, PROJECT_ROOT)
 database = importlib.import_module("generated.database")
 models = importlib.import_module("generated.models")
 
@@ -51,7 +57,12 @@ def run_migrations_online() -> None:
     if lent is not None:
         _run(lent)
         return
-    url = database.sync_url(config.get_main_option("sqlalchemy.url"))
+    try:
+        url = database.sync_url(config.get_main_option("sqlalchemy.url"))
+    except database.DatabaseNotConfigured as exc:
+        # The message is the whole story (no URL, or not a PostgreSQL one): say it
+        # alone, exit 1, instead of a traceback around it.
+        sys.exit(str(exc))
     engine = create_engine(url, poolclass=pool.NullPool)
     try:
         with engine.connect() as connection:

@@ -176,3 +176,30 @@ def test_flagship_migrated_database_matches_its_schema(
         "  column products.status: default is 'draft'::product_status in the database, "
         "'active'::product_status in the schema" in result.output.splitlines()
     )
+
+
+def test_database_option_without_value_reads_the_env_file_as_alembic_does(
+    migrated: tuple[Path, str], pg: PgCluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No DATABASE_URL in the environment: the project root's .env names the database,
+    for `schemagen check --database` exactly as for `alembic` (run from elsewhere)."""
+    project, pg_db = migrated
+    pg.sql("ALTER TABLE stores ADD COLUMN note text", pg_db)
+    env_file = project / ".env"
+    env_file.write_text(f"# local settings\nexport DATABASE_URL='{pg.url(pg_db)}'\n")
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    try:
+        result = check(project, "--database")
+        current = subprocess.run(
+            [sys.executable, "-m", "alembic", "-c", str(project / "alembic.ini"), "current"],
+            cwd=tmp_path, capture_output=True, text=True,
+        )
+    finally:
+        env_file.unlink()
+    assert result.exit_code == 1, result.output
+    assert "  column stores.note: in the database but not in the schema" in (
+        result.output.splitlines()
+    )
+    assert PASSWORD not in result.output
+    assert current.returncode == 0 and "(head)" in current.stdout, current.stderr

@@ -14,12 +14,15 @@ from pgcluster import PASSWORD, PgCluster
 from schemagen.api import build_project
 
 
-def alembic(root: Path, *args: str, url: str | None) -> subprocess.CompletedProcess[str]:
+def alembic(
+    root: Path, *args: str, url: str | None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     if url is not None:
         env["DATABASE_URL"] = url
     return subprocess.run(
-        [sys.executable, "-m", "alembic", *args], cwd=root, env=env, capture_output=True, text=True
+        [sys.executable, "-m", "alembic", *args],
+        cwd=cwd or root, env=env, capture_output=True, text=True,
     )
 
 
@@ -79,8 +82,23 @@ def test_online_without_database_url_fails_clearly(tmp_path: Path) -> None:
     build_project(root)
     (root / "generated" / "migrations" / "versions").mkdir()
     out = alembic(root, "upgrade", "head", url=None)
-    assert out.returncode != 0
-    assert "DATABASE_URL is not set" in out.stderr
+    assert out.returncode == 1
+    assert out.stderr == (
+        "DATABASE_URL is not set: export it or put it in a .env file, for example "
+        "DATABASE_URL=postgresql://user:password@localhost:5432/shop\n"
+    )
+    assert out.stdout == ""
+
+
+def test_alembic_runs_from_inside_the_generated_package(tmp_path: Path) -> None:
+    """`alembic -c ../alembic.ini` from generated/: env.py finds the project root itself."""
+    root = copy_case("shop", tmp_path / "shop")
+    build_project(root)
+    (root / "generated" / "migrations" / "versions").mkdir()
+    inside = root / "generated"
+    out = alembic(root, "-c", "../alembic.ini", "upgrade", "head", "--sql", url=None, cwd=inside)
+    assert out.returncode == 0, out.stderr
+    assert "Generating static SQL" in out.stderr and "BEGIN;" in out.stdout
 
 
 def test_flagship_revisions_and_models_agree_under_alembic_check(

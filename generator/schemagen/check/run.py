@@ -13,7 +13,6 @@ SQLAlchemy nor Alembic nor a database driver, so a pre-commit hook stays fast.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -179,18 +178,27 @@ def _live_checker() -> Callable[..., list[Finding]]:
     return check_database
 
 
-def resolve_database_url(database_url: str | None, database_env: bool) -> str | None:
-    """The URL to compare: the one given, or ``$DATABASE_URL`` when asked; None for none."""
+def resolve_database_url(
+    database_url: str | None, database_env: bool, project_root: Path
+) -> str | None:
+    """The URL to compare: the one given, or ``DATABASE_URL`` when asked; None for none.
+
+    ``DATABASE_URL`` is read as the generated ``database.py`` and ``env.py`` read
+    it: the environment, else a ``.env`` in the current folder or the project root.
+    """
     if database_url is not None and database_url != "$" + DATABASE_ENV:
         if not database_url.strip():
             raise ConfigError("--database: the URL is empty")
         return database_url
     if database_env or database_url is not None:
-        value = os.environ.get(DATABASE_ENV, "").strip()
+        from ..util.dotenv import database_url as configured
+
+        value, _ = configured(project_root)
         if not value:
             raise ConfigError(
-                f"--database without a URL reads {DATABASE_ENV}, which is not set "
-                "(pass --database URL or export DATABASE_URL)"
+                f"--database without a URL reads {DATABASE_ENV}, which is not set and is "
+                "in no .env file here or in the project root (pass --database URL, export "
+                f"{DATABASE_ENV} or put it in .env)"
             )
         return value
     return None
@@ -213,8 +221,9 @@ def run_check(
     propagates to the CLI, which prints it on stderr.
     """
     try:
-        url = resolve_database_url(database_url, database_env)
-        report = check_project(project_dir, url, show_diff=show_diff, use_cache=use_cache)
+        project = load_project(project_dir)
+        url = resolve_database_url(database_url, database_env, project.root)
+        report = check_project(project, url, show_diff=show_diff, use_cache=use_cache)
     except SchemagenError as exc:
         if fmt != "json":
             raise

@@ -69,6 +69,7 @@ class SupportView:
     example_url: str
     example_url_literal: str
     project_root_expr: str
+    env_root_expr: str
     database_comment: str
     env_py: str
     migrations_dir: str
@@ -89,6 +90,7 @@ def support_views(project: Project, schema: Schema, layout: Layout) -> dict[str,
         example_url=comment_text(example_url(schema)),
         example_url_literal=py_str(example_url(schema)),
         project_root_expr=f"Path(__file__).resolve().parents[{layout.depth}]",
+        env_root_expr=f"Path(__file__).resolve().parents[{layout.depth + 1}]",
         database_comment=comment_text(name),
         env_py=layout.path("migrations/env.py"),
         migrations_dir=layout.path("migrations"),
