@@ -7,7 +7,7 @@ traceback.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -18,7 +18,8 @@ class Issue:
     """One located problem: ``schema/catalog.yaml:42:9: entities.Product...: message``.
 
     Ordering sorts by file, then line, then column, so a list of issues prints
-    in reading order.
+    in reading order; :func:`sort_issues` also puts a consequence right after
+    its cause (``after``: the cause's file, line and column).
     """
 
     file: str
@@ -27,6 +28,7 @@ class Issue:
     path: str  # dotted YAML path, e.g. "entities.Product.columns.title.type"
     message: str
     severity: Severity = "error"
+    after: tuple[str, int, int] | None = field(default=None, compare=False)
 
     def format(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
@@ -36,6 +38,16 @@ class Issue:
         # One issue, one line (for editors, grep and CI annotations), even when a
         # quoted name or value holds a line break.
         return line.replace("\r", "\\r").replace("\n", "\\n")
+
+
+def sort_issues(issues: Iterable[Issue]) -> list[Issue]:
+    """Issues in reading order, except that a consequence follows its root cause."""
+
+    def key(issue: Issue) -> tuple[tuple[str, int, int], int, Issue]:
+        own = (issue.file, issue.line, issue.column)
+        return (issue.after or own, 0 if issue.after is None else 1, issue)
+
+    return sorted(issues, key=key)
 
 
 class SchemagenError(Exception):
@@ -48,7 +60,7 @@ class SchemaInvalid(SchemagenError):
     """The schema has one or more errors; ``issues`` holds all of them, sorted."""
 
     def __init__(self, issues: Iterable[Issue]) -> None:
-        self.issues = sorted(issues)
+        self.issues = sort_issues(issues)
         super().__init__("\n".join(issue.format() for issue in self.issues))
 
 

@@ -43,6 +43,17 @@ entities:
             "schema/s.yaml:2:12: invalid YAML: unacceptable character #x0007: special "
             "characters are not allowed",
         ),
+        (
+            "entities:\n  A:\n    columns:\n      id: {type: bigint, primary_key: true\n"
+            "      name: {type: text}\n",
+            "schema/s.yaml:4:11: invalid YAML: while parsing a flow mapping started here, "
+            "expected ',' or '}', but got ':' (at line 5, column 11)",
+        ),
+        (
+            'entities:\n  A: {description: "never closed}\nenums: {}\n',
+            "schema/s.yaml:2:20: invalid YAML: while scanning a quoted scalar started here, "
+            "found unexpected end of stream (at line 4, column 1)",
+        ),
         ("hello\n", f"schema/s.yaml:1:1: file holds a single value; {MAPPING_HINT}"),
         ("- a\n- b\n", f"schema/s.yaml:1:1: file holds a list; {MAPPING_HINT}"),
         ("", f"schema/s.yaml:1:1: file is empty; {MAPPING_HINT}"),
@@ -57,8 +68,9 @@ entities:
             "schema/s.yaml:1:1: entites: unknown key 'entites' (did you mean 'entities'?)",
         ),
     ],
-    ids=["syntax", "tab", "two-documents", "control-character", "scalar", "list", "empty",
-         "comment-only", "python-tag", "unknown-top-level"],
+    ids=["syntax", "unclosed-brace", "unclosed-quote", "tab", "two-documents",
+         "control-character", "scalar", "list", "empty", "comment-only", "python-tag",
+         "unknown-top-level"],
 )
 def test_malformed_files_give_one_located_error(tmp_path: Path, text: str, expected: str) -> None:
     assert issues_of(tmp_path, {"s.yaml": text}) == [expected]

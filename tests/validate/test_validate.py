@@ -849,6 +849,86 @@ def test_every_problem_at_once_without_follow_up_errors(tmp_path: Path) -> None:
     ]
 
 
+def test_a_structural_error_does_not_hide_the_entitys_reference_errors(tmp_path: Path) -> None:
+    """An index with an unknown method, next to an index with a misspelled column, and a
+    column named `metadata` beside an index problem: all in one run."""
+    text = """
+    entities:
+      Author:
+        columns:
+          id: {type: bigint, primary_key: true}
+          name: {type: text}
+          metadata: {type: jsonb}
+        indexes:
+          idx_author_nmae: [nmae]
+      Post:
+        columns:
+          id: {type: bigint, primary_key: true}
+          title: {type: text}
+          author_id: {references: Author, on_delete: cascade}
+        indexes:
+          idx_post_titel: [titel]
+          idx_post_title: {columns: [title], using: gni}
+    """
+    assert issues_of(tmp_path, {"a.yaml": text}) == [
+        "schema/a.yaml:6:7: entities.Author.columns.metadata: column name 'metadata' is "
+        "reserved by SQLAlchemy's declarative base; add attribute: metadata_ (the Python name)",
+        "schema/a.yaml:8:25: entities.Author.indexes.idx_author_nmae.0: unknown column 'nmae' "
+        "(did you mean 'name'?)",
+        "schema/a.yaml:15:24: entities.Post.indexes.idx_post_titel.0: unknown column 'titel' "
+        "(did you mean 'title'?)",
+        "schema/a.yaml:16:42: entities.Post.indexes.idx_post_title.using: unknown value 'gni' "
+        "(did you mean 'gin'?); expected one of: btree, gin, gist, brin, hash",
+    ]
+
+
+def test_model_errors_of_entities_apart_from_a_reference_error_are_reported(
+    tmp_path: Path,
+) -> None:
+    text = """
+    entities:
+      Store:
+        columns:
+          id: {type: bigint, primary_key: true}
+          registry: {type: text}
+      Order:
+        columns:
+          id: {type: bigint, primary_key: true}
+          store_id: {references: Stor}
+          metadata: {type: jsonb}
+    """
+    issues = issues_of(tmp_path, {"a.yaml": text})
+    assert [i.split(": ", 2)[1] for i in issues] == [
+        "entities.Store.columns.registry",
+        "entities.Order.columns.store_id.references",
+    ]
+
+
+def test_an_unknown_entity_comes_before_the_many_to_many_it_breaks(tmp_path: Path) -> None:
+    text = """
+    entities:
+      Tag:
+        columns:
+          id: {type: bigint, primary_key: true}
+        relationships:
+          posts: {secondary: post_tags, entity: Post}
+      Post:
+        columns:
+          id: {type: bigint, primary_key: true}
+      PostTag:
+        columns:
+          post_id: {references: Post, primary_key: true, on_delete: cascade}
+          tag_id: {references: Tagg, primary_key: true, on_delete: cascade}
+    """
+    assert issues_of(tmp_path, {"a.yaml": text}) == [
+        "schema/a.yaml:13:16: entities.PostTag.columns.tag_id.references: unknown entity "
+        "'Tagg' (did you mean 'Tag'?)",
+        "schema/a.yaml:6:15: entities.Tag.relationships.posts.secondary: table post_tags has "
+        "no foreign key to Tag; a many-to-many needs one to each side (its column tag_id "
+        "references what does not exist)",
+    ]
+
+
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_cli_prints_the_same_issues_and_exits_2(tmp_path: Path, case: str) -> None:
     text, expected = CASES[case]

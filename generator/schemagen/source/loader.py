@@ -331,11 +331,31 @@ def _compose(text: str) -> Node | None:
     return slow
 
 
+#: Contexts of a YAML error that mean "opened here and never closed": their
+#: context mark (the opening ``{``, ``[`` or quote) is where the fix goes, while the
+#: problem mark is wherever the parser gave up, often a line or more later.
+_UNCLOSED_CONTEXTS = ("flow mapping", "flow sequence", "quoted scalar")
+
+
 def _syntax_issue(exc: yaml.YAMLError, display: str) -> Issue:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    mark = problem_mark or context_mark
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
     message = f"invalid YAML: {context}, {problem}" if context else f"invalid YAML: {problem}"
+    if (
+        context
+        and context_mark is not None
+        and problem_mark is not None
+        and any(word in context for word in _UNCLOSED_CONTEXTS)
+        and (context_mark.line, context_mark.column) < (problem_mark.line, problem_mark.column)
+    ):
+        mark = context_mark
+        message = (
+            f"invalid YAML: {context} started here, {problem} "
+            f"(at line {problem_mark.line + 1}, column {problem_mark.column + 1})"
+        )
     if mark is None:
         return Issue(display, 1, 1, "", message)
     return Issue(display, mark.line + 1, mark.column + 1, "", message)

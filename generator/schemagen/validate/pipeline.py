@@ -10,15 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..config import Project
-from ..errors import Issue, SchemaInvalid
+from ..errors import Issue, SchemaInvalid, sort_issues
 from ..language.structure import check_structure
 from ..model.schema import Place, Schema, SourceMap
 from ..normalize.normalizer import Resolver, normalize
 from ..source.loader import RawFile, Sources, merge, read_file, schema_files
 from ..util.background import Job
 from .lint import lint
+from .partial import LEAF_SECTIONS, check_clean_part
 from .references import check_references
 from .reporter import Reporter
 from .semantic import check_model
@@ -87,6 +89,8 @@ def load_and_validate(
     resolver = Resolver(src)
     check_references(src, resolver, report)
     if report.has_errors:
+        # The model checks still run on the part that has no error: all at once.
+        check_clean_part(src, report, check_model)
         return _result(project, None, source_map, report.issues)
     schema = normalize(src, resolver)
     if normalized is not None:
@@ -159,8 +163,22 @@ def _read_files(project: Project, paths: list[Path]) -> tuple[list[RawFile], lis
 
 
 def _definition(path: tuple[str, ...]) -> tuple[str, ...]:
-    """The definition a problem belongs to: ("database",) or (section, name)."""
-    return path[:1] if path[:1] == ("database",) else path[:2]
+    """The definition a problem belongs to: ("database",), (section, name), or one
+    entry of an entity's indexes, unique or checks (entities, name, part, entry):
+    nothing refers to those by name, so the rest of the entity is still checked."""
+    if path[:1] == ("database",):
+        return path[:1]
+    if len(path) >= 4 and path[0] == "entities" and path[2] in LEAF_SECTIONS:
+        return path[:4]
+    return path[:2]
+
+
+def _container(data: dict[str, Any], key: tuple[str, ...]) -> dict[str, Any] | None:
+    """The mapping that holds definition ``key`` (None when there is none)."""
+    node: Any = data
+    for part in key[:-1]:
+        node = node.get(part) if isinstance(node, dict) else None
+    return node if isinstance(node, dict) else None
 
 
 def prunable(raw: RawFile) -> bool:
@@ -169,7 +187,7 @@ def prunable(raw: RawFile) -> bool:
         return False
     for path in raw.broken:
         key = _definition(path)
-        if key != ("database",) and not (len(key) == 2 and isinstance(raw.data.get(key[0]), dict)):
+        if key != ("database",) and _container(raw.data, key) is None:
             return False
     return True
 
@@ -181,12 +199,11 @@ def prune(raws: list[RawFile]) -> set[tuple[str, ...]]:
     """
     left_out: set[tuple[str, ...]] = set()
     for raw in raws:
-        for path in sorted(raw.broken):
-            key = _definition(path)
-            if key == ("database",):
-                raw.data.pop("database", None)
-            else:
-                raw.data[key[0]].pop(key[1], None)
+        # Whole definitions first, so that an entry inside a left-out one is not sought.
+        for key in sorted({_definition(path) for path in raw.broken}, key=len):
+            container = _container(raw.data, key)
+            if container is not None:
+                container.pop(key[-1], None)
             left_out.add(key)
     return left_out
 
@@ -225,7 +242,7 @@ def _result(
         project=project,
         schema=schema if isinstance(schema, Schema) else None,
         source_map=source_map,
-        issues=sorted(issues),
+        issues=sort_issues(issues),
     )
 
 

@@ -436,11 +436,15 @@ def check_many_to_many(
         missing = [e for e in dict.fromkeys([owner, str(target)]) if e not in refs]
         if owner == target and refs.count(owner) < 2:
             missing = [owner]
+        # A foreign key of the link table that does not resolve is the root cause.
+        cause = next(iter(unresolved_links(resolver, link)), None)
         for entity in missing:
             report.error(
                 (*path, "secondary"),
                 f"table {secondary} has no foreign key to {entity}; a many-to-many needs one "
-                "to each side",
+                "to each side"
+                + (f" (its column {cause[-2]} references what does not exist)" if cause else ""),
+                cause,
             )
     check_reverse_many_to_many(src, report, path, owner, entry)
 
@@ -454,6 +458,18 @@ def link_targets(resolver: Resolver, entity: str) -> list[str]:
                 found.append(resolver.reference(col)[0])
             except Unresolved:
                 continue
+    return found
+
+
+def unresolved_links(resolver: Resolver, entity: str) -> list[YamlPath]:
+    """Where the foreign keys of ``entity`` that do not resolve were written."""
+    found = []
+    for col in resolver.columns(entity):
+        if "references" in col.spec:
+            try:
+                resolver.reference(col)
+            except Unresolved as exc:
+                found.append(exc.path)
     return found
 
 

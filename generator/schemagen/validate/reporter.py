@@ -24,24 +24,33 @@ class Reporter:
         self.issues: list[Issue] = []
         self._seen: set[tuple[str, str]] = set()
 
-    def error(self, path: YamlPath, message: str) -> None:
-        """Report an error at ``path`` (or its nearest located ancestor); "" reports nothing."""
-        self.add(path, message, "error")
+    def error(self, path: YamlPath, message: str, cause: YamlPath | None = None) -> None:
+        """Report an error at ``path`` (or its nearest located ancestor); "" reports nothing.
+
+        ``cause``: where the error this one follows from was reported; the
+        consequence is listed right after it.
+        """
+        self.add(path, message, "error", cause)
 
     def warning(self, path: YamlPath, message: str) -> None:
         """Report a warning at ``path`` (or its nearest located ancestor)."""
         self.add(path, message, "warning")
 
-    def add(self, path: YamlPath, message: str, severity: Severity) -> None:
+    def add(
+        self, path: YamlPath, message: str, severity: Severity, cause: YamlPath | None = None
+    ) -> None:
         dotted = ".".join(path)
         if not message or (dotted, message) in self._seen:
             return
         self._seen.add((dotted, message))
         loc = self.source_map.find(path)
+        found = self.source_map.find(cause) if cause is not None else None
+        after = (found.file, found.line, found.column) if found is not None else None
         if loc is None:
-            self.issues.append(Issue(self.fallback_file, 0, 0, dotted, message, severity))
+            issue = Issue(self.fallback_file, 0, 0, dotted, message, severity, after)
         else:
-            self.issues.append(Issue(loc.file, loc.line, loc.column, dotted, message, severity))
+            issue = Issue(loc.file, loc.line, loc.column, dotted, message, severity, after)
+        self.issues.append(issue)
 
     @property
     def has_errors(self) -> bool:
