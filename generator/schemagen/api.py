@@ -6,10 +6,12 @@ re-exported here, where users import them.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .config import load_project
+from .config import Project, load_project
+from .errors import Issue, MigrationError, SchemaInvalid, Severity, sort_issues
 from .validate.pipeline import ValidationResult, load_and_validate, load_schema
 
 if TYPE_CHECKING:
@@ -21,8 +23,44 @@ if TYPE_CHECKING:
 
 
 def validate_project(project_dir: str | Path | None = None) -> ValidationResult:
-    """Load, validate, normalize and lint the schema of the project at ``project_dir``."""
-    return load_and_validate(load_project(project_dir))
+    """Load, validate, normalize and lint the schema of the project at ``project_dir``.
+
+    A ``renamed_from`` that names nothing in the latest revision's snapshot is a
+    warning (``migrate`` refuses it).
+    """
+    project = load_project(project_dir)
+    result = load_and_validate(project)
+    found = unmatched_renames(project, result, "warning")
+    return replace(result, issues=sort_issues([*result.issues, *found])) if found else result
+
+
+def unmatched_renames(
+    project: Project, result: ValidationResult, severity: Severity
+) -> list[Issue]:
+    """The ``renamed_from`` hints that rename nothing in the latest snapshot, located.
+
+    A typo such as ``renamed_from: bioo`` for ``bio`` would otherwise plan a
+    drop and an add. A broken history is ``check``'s to report: none here then.
+    """
+    schema = result.schema
+    if schema is None or not any(
+        e.renamed_from or any(c.renamed_from for c in e.columns) for e in schema.entities
+    ):
+        return []
+    from .diff.compare import unmatched_renames as unmatched
+    from .revision.history import load_history
+
+    try:
+        head = load_history(project).head
+    except MigrationError:
+        return []
+    issues = []
+    folder = project.relative(project.schema_dir)
+    for path, message in unmatched(head.snapshot if head else None, schema):
+        loc = result.source_map.find(path)
+        where = (loc.file, loc.line, loc.column) if loc else (folder, 0, 0)
+        issues.append(Issue(*where, ".".join(path), message, severity))
+    return issues
 
 
 def build_project(project_dir: str | Path | None = None) -> BuildResult:
@@ -60,7 +98,11 @@ def migrate_project(
     from .revision.commands import migrate
 
     project = load_project(project_dir)
-    schema = load_schema(project).schema
+    result = load_schema(project)
+    wrong = unmatched_renames(project, result, "error")
+    if wrong:
+        raise SchemaInvalid(wrong)
+    schema = result.schema
     return migrate(project, schema, message, allow_destructive=allow_destructive)  # type: ignore[arg-type]
 
 

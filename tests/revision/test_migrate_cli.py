@@ -163,9 +163,69 @@ def test_destructive_change_is_refused_then_marked(tmp_path: Path) -> None:
     assert "drops column stores.legacy" in out and "--allow-destructive" in out
     assert _revisions(root) == ["000_initial.py"]
     assert "Destructive (1): needs --allow-destructive" in run(root, "plan")
-    run(root, "migrate", "-m", "drop legacy", "--allow-destructive")
+    out = run(root, "migrate", "-m", "drop legacy", "--allow-destructive")
+    assert "needs --allow-destructive" not in out
+    assert (
+        "Destructive (1): allowed by --allow-destructive; the revision marks them "
+        "'# DESTRUCTIVE'\n  ! drops column stores.legacy and its values\n" in out
+    )
     text = (root / "generated/migrations/versions/001_drop_legacy.py").read_text()
     assert "    # DESTRUCTIVE: drops column stores.legacy and its values\n" in text
+
+
+def test_a_renamed_from_that_matches_nothing_warns_then_migrate_refuses(tmp_path: Path) -> None:
+    root = _project(tmp_path / "p", BASE)
+    run(root, "migrate", "-m", "initial")
+    typo = textwrap.dedent(BASE).replace(
+        "      legacy: {type: text, nullable: true}",
+        "      notes: {type: text, nullable: true, renamed_from: legacyy}",
+    )
+    (root / "schema/shop.yaml").write_text(typo)
+    message = (
+        "entities.Store.columns.notes.renamed_from: Store.notes says renamed_from: legacyy, "
+        "but the latest revision has no column Store.legacyy (did you mean 'legacy'?); notes "
+        "is added as a new column"
+    )
+    out = run(root, "validate")
+    assert f"schema/shop.yaml:12:43: warning: {message}\n" in out
+    assert out.endswith(", 1 warning(s)\n")
+    run(root, "validate", "--strict", code=2)
+    out = run(root, "migrate", "-m", "rename", code=2)
+    assert out == f"schema/shop.yaml:12:43: {message}\n"
+    assert _revisions(root) == ["000_initial.py"]
+    # A rename done in an earlier revision matches (the new name is in the snapshot).
+    (root / "schema/shop.yaml").write_text(typo.replace("legacyy", "legacy"))
+    run(root, "migrate", "-m", "rename")
+    assert "warning" not in run(root, "validate")
+
+
+def test_a_refused_column_drop_and_add_suggests_the_renamed_from_line(tmp_path: Path) -> None:
+    root = _project(tmp_path / "p", BASE)
+    run(root, "migrate", "-m", "initial")
+    (root / "schema/shop.yaml").write_text(
+        textwrap.dedent(BASE).replace("legacy: {type: text", "notes: {type: text")
+    )
+    out = run(root, "migrate", "-m", "rename", code=1)
+    assert (
+        "If stores.legacy was renamed to notes, add this line under "
+        "entities.Store.columns.notes and run again:\n    renamed_from: legacy\n" in out
+    )
+    assert _revisions(root) == ["000_initial.py"]
+
+
+def test_a_refused_table_drop_and_create_suggests_renamed_from(tmp_path: Path) -> None:
+    base = textwrap.dedent(BASE) + (
+        "  Note:\n    columns:\n      id: {type: bigint, primary_key: true}\n"
+        "      body: {type: text}\n"
+    )
+    root = _project(tmp_path / "p", base)
+    run(root, "migrate", "-m", "initial")
+    (root / "schema/shop.yaml").write_text(base.replace("  Note:\n", "  Memo:\n"))
+    out = run(root, "migrate", "-m", "rename", code=1)
+    assert (
+        "If entity Note was renamed to Memo, add this line under entities.Memo and run "
+        "again:\n    renamed_from: Note\n" in out
+    )
 
 
 def test_revision_is_deterministic_and_ruff_clean(tmp_path: Path) -> None:

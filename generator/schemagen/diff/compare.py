@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..language.structure import did_you_mean
 from ..model.schema import Column, Entity, Enum, Schema
 from ..model.sqltext import default_sql
 from ..operations.base import Operation
@@ -182,31 +183,49 @@ def compare_renames(old: Schema, new: Schema, hints: Hints) -> list[Operation]:
 def unresolved_hints(old: Schema, new: Schema, hints: Hints) -> tuple[str, ...]:
     """Say which ``renamed_from`` hints name nothing in the snapshot (a typo, or a
     rename already done and the hint since pointed elsewhere): they rename nothing."""
+    return tuple(message for _, message in unmatched_renames(old, new, hints))
+
+
+def unmatched_renames(
+    old: Schema | None, new: Schema, hints: Hints | None = None
+) -> list[tuple[tuple[str, ...], str]]:
+    """The ``renamed_from`` hints of ``new`` that rename nothing in ``old`` (the
+    latest revision's snapshot), each with the YAML path of the hint and why."""
+    old = ddl_view(old) if old is not None else empty_schema()
+    hints = hints or Hints.of(new)
     old_names = {e.name: e for e in old.entities}
-    notes = []
+    new_names = {e.name for e in new.entities}
+    found: list[tuple[tuple[str, ...], str]] = []
     for name, hint in sorted(hints.entities.items()):
         if name not in old_names and hint not in old_names:
-            notes.append(
+            found.append((
+                ("entities", name, "renamed_from"),
                 f"{name} says renamed_from: {hint}, but the latest revision has no "
-                f"entity {hint}; {name} is created as a new table"
-            )
+                f"entity {hint}{did_you_mean(hint, sorted(set(old_names) - new_names))}; "
+                f"{name} is created as a new table",
+            ))
     for (entity, column), hint in sorted(hints.columns.items()):
-        previous = _previous_entity(entity, set(old_names), {e.name for e in new.entities}, hints)
+        path = ("entities", entity, "columns", column, "renamed_from")
+        previous = _previous_entity(entity, set(old_names), new_names, hints)
         if previous is None:
             continue
         cols = {c.name for c in old_names[previous].columns}
         if column not in cols and hint not in cols:
-            notes.append(
+            found.append((
+                path,
                 f"{entity}.{column} says renamed_from: {hint}, but the latest revision "
-                f"has no column {previous}.{hint}; {column} is added as a new column"
-            )
+                f"has no column {previous}.{hint}"
+                f"{did_you_mean(hint, sorted(cols - _columns_of(new, entity)))}; "
+                f"{column} is added as a new column",
+            ))
         elif column in cols and hint in cols and hint not in _columns_of(new, entity):
-            notes.append(
+            found.append((
+                path,
                 f"{entity}.{column} says renamed_from: {hint}, but {column} still "
                 f"exists in the latest revision, so nothing is renamed; drop "
-                f"{column} in one revision and rename {hint} in the next"
-            )
-    return tuple(notes)
+                f"{column} in one revision and rename {hint} in the next",
+            ))
+    return found
 
 
 def _columns_of(schema: Schema, entity: str) -> set[str]:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..config import Project
 from ..diff.compare import diff
 from ..diff.snapshot import ddl_view, empty_schema
 from ..errors import DestructiveChange
-from ..model.schema import Schema
+from ..model.schema import ColumnType, Entity, Schema
 from ..operations.plan import Plan, apply
 from ..operations.stages import STAGE_WORDS, Stage, stages
+from ..operations.table import AddColumn, CreateTable, DropColumn, DropTable
 from ..util import writer
 from .history import History, load_history, sha256, snapshots_dir, sum_entries, sum_text
 from .script import RevisionInfo, described, live_warnings, render_revision, slugify
@@ -24,6 +25,8 @@ class PlanResult:
     plan: Plan
     head: str | None
     next_id: str
+    #: True for ``migrate --allow-destructive``: the header says what is done.
+    allow_destructive: bool = False
 
     @property
     def stages(self) -> tuple[Stage, ...]:
@@ -58,9 +61,14 @@ class PlanResult:
             lines.append(f"Unsafe on a live table ({len(warnings)}):")
             lines += [f"  ! {warning}" for warning in warnings]
         risky = self.plan.destructive
-        if risky:
+        if risky and self.allow_destructive:
+            lines.append(
+                f"Destructive ({len(risky)}): allowed by --allow-destructive; "
+                "the revision marks them '# DESTRUCTIVE'"
+            )
+        elif risky:
             lines.append(f"Destructive ({len(risky)}): needs --allow-destructive")
-            lines += [f"  ! {op.risk()}" for op in risky]
+        lines += [f"  ! {op.risk()}" for op in risky]
         return lines + notes
 
 
@@ -110,11 +118,11 @@ def migrate(
     (:class:`DestructiveChange`, exit 1).
     """
     history = load_history(project)
-    result = _plan(history, schema)
+    result = replace(_plan(history, schema), allow_destructive=allow_destructive)
     if result.plan.empty:
         return MigrateResult(result, project=project)
     if result.plan.destructive and not allow_destructive:
-        raise DestructiveChange(_refusal(result))
+        raise DestructiveChange(_refusal(result, schema))
     state = ddl_view(history.head.snapshot if history.head else empty_schema())
     # Build first: it renders everything before writing, so a failing template
     # leaves no revision behind whose generated files were never written.
@@ -143,14 +151,46 @@ def migrate(
     return MigrateResult(result, tuple(written), build_lines, project)
 
 
-def _refusal(result: PlanResult) -> str:
+def _refusal(result: PlanResult, schema: Schema) -> str:
     lines = [
         f"refused: revision {result.next_id} would hold changes that can lose data:",
         *(f"  ! {op.risk()}" for op in result.plan.destructive),
+        *rename_suggestions(result.plan, schema),
         "Nothing was written. If this is intended, run again with --allow-destructive;",
         "the revision then marks these operations with '# DESTRUCTIVE'.",
     ]
     return "\n".join(lines)
+
+
+def rename_suggestions(plan: Plan, schema: Schema) -> list[str]:
+    """For a dropped column (table) beside an added one of the same type (columns),
+    the ``renamed_from:`` line that makes it a rename instead."""
+    lines: list[str] = []
+    ops = plan.operations
+    entity_of = {e.table: e.name for e in schema.entities}
+    for drop in (op for op in ops if isinstance(op, DropColumn)):
+        for add in (op for op in ops if isinstance(op, AddColumn)):
+            if add.table == drop.table and add.column.type == drop.column.type:
+                path = f"entities.{entity_of.get(add.table, add.table)}.columns.{add.column.name}"
+                lines.append(
+                    f"If {drop.table}.{drop.column.name} was renamed to {add.column.name}, "
+                    f"add this line under {path} and run again:"
+                )
+                lines.append(f"    renamed_from: {drop.column.name}")
+    for gone in (op for op in ops if isinstance(op, DropTable)):
+        for made in (op for op in ops if isinstance(op, CreateTable)):
+            if _shape(gone.entity) == _shape(made.entity):
+                lines.append(
+                    f"If entity {gone.entity.name} was renamed to {made.entity.name}, add "
+                    f"this line under entities.{made.entity.name} and run again:"
+                )
+                lines.append(f"    renamed_from: {gone.entity.name}")
+    return lines
+
+
+def _shape(entity: Entity) -> list[tuple[str, ColumnType]]:
+    """The column names and types of an entity, in order (a renamed table keeps them)."""
+    return [(c.name, c.type) for c in entity.columns]
 
 
 def _build(project: Project, schema: Schema) -> list[str]:
