@@ -73,7 +73,11 @@ def validate(project_dir: Path | None, strict: bool) -> None:
         click.echo(result.summary(), err=True)
         sys.exit(2)
     if strict and result.warnings:
-        click.echo(f"{len(result.warnings)} warning(s); --strict treats them as errors", err=True)
+        from .util.words import plural
+
+        click.echo(
+            f"{plural(len(result.warnings), 'warning')}; --strict treats them as errors", err=True
+        )
         sys.exit(2)
     click.echo(result.summary())
 

@@ -19,6 +19,8 @@ class Finding:
     """One drifted thing: ``object`` names it, ``message`` says how, ``hint`` what to do.
 
     ``diff`` holds a unified diff for a drifted file when one was asked for.
+    ``count`` is how many drifted things the line stands for: 0 for a heading
+    such as "3 pending operations", N for "... and N more".
     """
 
     kind: str
@@ -26,13 +28,15 @@ class Finding:
     message: str
     hint: str = ""
     diff: str | None = None
+    count: int = 1
 
     def line(self) -> str:
         """The one-line text form: ``column products.sku: missing from the database``."""
         return f"{self.object}: {self.message}"
 
-    def to_data(self) -> dict[str, str | None]:
+    def to_data(self) -> dict[str, str | int | None]:
         data = asdict(self)
+        del data["count"]
         if data["diff"] is None:
             del data["diff"]
         return data

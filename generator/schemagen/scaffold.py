@@ -8,6 +8,7 @@ schema folder with YAML in it is left alone.
 from __future__ import annotations
 
 import re
+import shlex
 import tomllib
 from pathlib import Path
 
@@ -89,8 +90,24 @@ def init_project(directory: Path) -> list[str]:
             json_path.parent.mkdir(parents=True, exist_ok=True)
             json_path.write_text(json_schema_file(), encoding="utf-8")
             lines.append(f"created {project.relative(json_path)} (for editors)")
-    lines.append("next: schemagen validate && schemagen build")
-    return lines
+    return lines + next_steps(project.root)
+
+
+def next_steps(root: Path) -> list[str]:
+    """What to run after ``init``, as the README says: build, then migrate."""
+    steps = ["next steps:"]
+    try:
+        inside = Path.cwd().resolve() == root
+    except OSError:
+        inside = False
+    if not inside:
+        below = root.is_relative_to(Path.cwd().resolve())
+        steps.append(f"  cd {shlex.quote(_relpath(root, Path.cwd()) if below else str(root))}")
+    steps += [
+        "  schemagen build                        # models.py, database.py, Alembic files, docs",
+        '  schemagen migrate -m "initial schema"  # the first revision of the migrations',
+    ]
+    return steps
 
 
 def _settings(pyproject: Path) -> str:

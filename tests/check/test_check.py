@@ -150,7 +150,7 @@ def test_schema_change_without_migration_lists_pending_operations(shop: Path) ->
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert "The schema changed since the latest revision:" in lines
-    assert "  schema: changed since revision 001: 1 pending operation(s)" in lines
+    assert "  schema: changed since revision 001: 1 pending operation" in lines
     assert "  schema: + column products.barcode text NOT NULL" in lines
     assert '  -> run `schemagen migrate -m "<what changed>"` and commit the new revision' in lines
     # models.py and the docs changed too: both kinds are reported in one run
@@ -175,7 +175,7 @@ def test_description_change_is_a_pending_comment(shop: Path) -> None:
     report = check_project(shop)
     pending = [f.message for f in report.findings if f.kind == "pending"]
     assert pending == [
-        "changed since revision 001: 1 pending operation(s)",
+        "changed since revision 001: 1 pending operation",
         "~ table stores comment added",
     ]
 
@@ -381,7 +381,7 @@ def test_no_revision_yet_lists_the_first_revision(tmp_path: Path) -> None:
     report = check_project(root)
     assert {f.kind for f in report.findings} == {"pending"}
     header, *ops = [f.message for f in report.findings]
-    assert header == f"changed and there is no revision yet: {len(ops)} pending operation(s)"
+    assert header == f"changed and there is no revision yet: {len(ops)} pending operations"
     assert "+ table stores" in " ".join(ops) and "+ extension pg_trgm" in " ".join(ops)
     assert report.findings[0].hint.startswith("run `schemagen migrate")
     assert report.summary().endswith(f"({report.files_checked} generated files, no revisions)")
@@ -398,12 +398,28 @@ def test_a_long_pending_list_is_cut(shop: Path, monkeypatch: pytest.MonkeyPatch)
         f.message for f in check_project(shop, use_cache=False).findings if f.kind == "pending"
     ]
     assert pending == [
-        "changed since revision 001: 5 pending operation(s)",
+        "changed since revision 001: 5 pending operations",
         "+ column products.extra_0 text",
         "+ column products.extra_1 text",
         "+ column products.extra_2 text",
         "... and 2 more (see `schemagen plan`)",
     ]
+    report = check_project(shop, use_cache=False)
+    drifted_files = sum(1 for f in report.findings if f.kind == "file")
+    # the five operations and the drifted files; the heading line is no finding
+    assert report.summary().startswith(f"check FAILED: {5 + drifted_files} findings (")
+
+
+def test_the_count_of_findings_is_of_findings_only(shop: Path) -> None:
+    path = shop / "schema" / "shop.yaml"
+    path.write_text(path.read_text().replace("  Store:\n", "  Store:\n    description: A shop.\n"))
+    build = CliRunner().invoke(main, ["build", "--project", str(shop)])
+    assert build.exit_code == 0, build.output
+    result = check(shop)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert "  schema: ~ table stores comment added" in lines
+    assert lines[-1].startswith("check FAILED: 1 finding ("), lines  # was "2 finding(s)"
 
 
 def test_two_heads_with_different_ids(shop: Path) -> None:

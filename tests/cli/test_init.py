@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shlex
 import tomllib
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from pgcluster import PgCluster
 from schemagen.cli import main
@@ -12,7 +14,10 @@ from schemagen.language.structure import json_schema_text
 from schemagen.render.build import json_schema_file
 
 
-def test_init_new_folder_gives_a_strictly_valid_project(tmp_path: Path) -> None:
+def test_init_new_folder_gives_a_strictly_valid_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
     target = tmp_path / "My Shop"
     runner = CliRunner()
     result = runner.invoke(main, ["init", str(target)])
@@ -21,7 +26,10 @@ def test_init_new_folder_gives_a_strictly_valid_project(tmp_path: Path) -> None:
         "created pyproject.toml with [tool.schemagen]",
         "created schema/example.yaml",
         "created generated/schemagen.schema.json (for editors)",
-        "next: schemagen validate && schemagen build",
+        "next steps:",
+        "  cd 'My Shop'",
+        "  schemagen build                        # models.py, database.py, Alembic files, docs",
+        '  schemagen migrate -m "initial schema"  # the first revision of the migrations',
     ]
     settings = tomllib.loads((target / "pyproject.toml").read_text())
     assert settings == {"tool": {"schemagen": {"schema": "schema", "output": "generated"}}}
@@ -34,7 +42,28 @@ def test_init_new_folder_gives_a_strictly_valid_project(tmp_path: Path) -> None:
     assert (target / "generated" / "schemagen.schema.json").read_text() == json_schema_file()
     check = runner.invoke(main, ["validate", "--strict", "--project", str(target)])
     assert check.exit_code == 0, check.output
-    assert check.output == "schema OK: 2 entities, 11 columns, 1 enums, 1 indexes\n"
+    assert check.output == "schema OK: 2 entities, 11 columns, 1 enum, 1 index\n"
+
+
+def test_the_next_steps_init_prints_work_as_printed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    out = runner.invoke(main, ["init", "blog"]).output.splitlines()
+    steps = out[out.index("next steps:") + 1 :]
+    assert [s.split()[:2] for s in steps] == [
+        ["cd", "blog"], ["schemagen", "build"], ["schemagen", "migrate"]
+    ]
+    monkeypatch.chdir(tmp_path / "blog")
+    for step in steps[1:]:
+        argv = shlex.split(step.split("  #")[0])[1:]
+        result = runner.invoke(main, argv)
+        assert result.exit_code == 0, (step, result.output)
+    assert (tmp_path / "blog" / "generated" / "models.py").is_file()
+    assert [p.name for p in (tmp_path / "blog" / "generated/migrations/versions").glob("*.py")] == [
+        "000_initial_schema.py"
+    ]
 
 
 def test_init_appends_to_an_existing_pyproject_without_disturbing_it(tmp_path: Path) -> None:
@@ -60,7 +89,10 @@ def test_init_twice_changes_nothing(tmp_path: Path) -> None:
     assert again.output.splitlines() == [
         "pyproject.toml already has [tool.schemagen]; left unchanged",
         "schema/ already holds YAML files; left unchanged",
-        "next: schemagen validate && schemagen build",
+        "next steps:",
+        f"  cd {tmp_path}",
+        "  schemagen build                        # models.py, database.py, Alembic files, docs",
+        '  schemagen migrate -m "initial schema"  # the first revision of the migrations',
     ]
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
 

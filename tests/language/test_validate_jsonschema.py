@@ -71,5 +71,5 @@ def test_editors_and_validate_reject_the_same_mistake(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr == (
         "schema/a.yaml:5:26: entities.Store.columns.id.primry: unknown key 'primry' "
-        "(did you mean 'primary_key'?)\nschema invalid: 1 error(s)\n"
+        "(did you mean 'primary_key'?)\nschema invalid: 1 error\n"
     )

@@ -188,7 +188,7 @@ def test_a_renamed_from_that_matches_nothing_warns_then_migrate_refuses(tmp_path
     )
     out = run(root, "validate")
     assert f"schema/shop.yaml:12:43: warning: {message}\n" in out
-    assert out.endswith(", 1 warning(s)\n")
+    assert out.endswith(", 1 warning\n")
     run(root, "validate", "--strict", code=2)
     out = run(root, "migrate", "-m", "rename", code=2)
     assert out == f"schema/shop.yaml:12:43: {message}\n"

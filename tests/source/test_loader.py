@@ -215,7 +215,7 @@ def test_validate_never_writes_a_file(tmp_path: Path) -> None:
     before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
     out = CliRunner().invoke(main, ["validate", "--project", str(tmp_path)])
     assert out.exit_code == 0, out.output
-    assert out.output == "schema OK: 1 entities, 1 columns, 0 enums, 0 indexes\n"
+    assert out.output == "schema OK: 1 entity, 1 column, 0 enums, 0 indexes\n"
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
 
 

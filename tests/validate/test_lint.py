@@ -115,12 +115,12 @@ def test_warnings_exit_0_unless_strict(tmp_path: Path) -> None:
     runner = CliRunner()
     ok = runner.invoke(main, ["validate", "--project", str(tmp_path)])
     assert ok.exit_code == 0
-    assert ok.stdout == "schema OK: 5 entities, 15 columns, 0 enums, 0 indexes, 5 warning(s)\n"
+    assert ok.stdout == "schema OK: 5 entities, 15 columns, 0 enums, 0 indexes, 5 warnings\n"
     assert ok.stderr.count("warning: ") == 5
     strict = runner.invoke(main, ["validate", "--strict", "--project", str(tmp_path)])
     assert strict.exit_code == 2
     assert strict.stdout == ""
-    assert strict.stderr.endswith("5 warning(s); --strict treats them as errors\n")
+    assert strict.stderr.endswith("5 warnings; --strict treats them as errors\n")
 
 
 def test_clean_schema_has_no_warnings(tmp_path: Path) -> None:

@@ -938,8 +938,8 @@ def test_cli_prints_the_same_issues_and_exits_2(tmp_path: Path, case: str) -> No
     assert "Traceback" not in result.output
     errors = sum(1 for line in expected if ": warning: " not in line)
     warnings = len(expected) - errors
-    summary = f"schema invalid: {errors} error(s)" + (
-        f", {warnings} warning(s)" if warnings else ""
+    summary = f"schema invalid: {errors} error{'s' * (errors != 1)}" + (
+        f", {warnings} warning{'s' * (warnings != 1)}" if warnings else ""
     )
     assert result.stderr.splitlines() == [*expected, summary]
     assert result.stdout == ""

@@ -17,6 +17,7 @@ from ..config import Project
 from ..errors import MigrationError
 from ..findings import Finding
 from ..model.schema import Schema, from_data, to_data
+from ..util.words import plural
 
 #: Pending operations listed one per finding; past this, one summary line
 #: keeps a first-revision check of a large schema readable.
@@ -83,13 +84,16 @@ def pending_findings(state: HistoryState, schema: Schema) -> list[Finding]:
     header = Finding(
         "pending",
         "schema",
-        f"changed {since}: {len(operations)} pending operation(s)",
+        f"changed {since}: {plural(len(operations), 'pending operation')}",
         MIGRATE_HINT,
+        count=0,
     )
     listed = [Finding("pending", "schema", op.describe()) for op in operations[:MAX_PENDING_LISTED]]
     if len(operations) > MAX_PENDING_LISTED:
         more = len(operations) - MAX_PENDING_LISTED
-        listed.append(Finding("pending", "schema", f"... and {more} more (see `schemagen plan`)"))
+        listed.append(
+            Finding("pending", "schema", f"... and {more} more (see `schemagen plan`)", count=more)
+        )
     return [header, *listed]
 
 

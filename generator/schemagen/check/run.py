@@ -20,6 +20,7 @@ from pathlib import Path
 from ..config import Project, load_project
 from ..errors import ConfigError, DatabaseError, SchemagenError, SchemaInvalid
 from ..findings import KINDS, Finding
+from ..util.words import plural
 
 #: The environment variable ``--database`` reads when given without a URL.
 DATABASE_ENV = "DATABASE_URL"
@@ -65,12 +66,11 @@ class CheckReport:
 
     def summary(self) -> str:
         """One line: what was checked, and whether anything drifted."""
-        parts = [f"{self.files_checked} generated files"]
+        parts = [plural(self.files_checked, "generated file")]
         if self.history_broken:
             parts.append("history unreadable")
         elif self.head is not None:
-            plural = "s" if self.revisions != 1 else ""
-            parts.append(f"{self.revisions} revision{plural} up to {self.head}")
+            parts.append(f"{plural(self.revisions, 'revision')} up to {self.head}")
         else:
             parts.append("no revisions")
         if self.database is not None:
@@ -80,7 +80,8 @@ class CheckReport:
             checked += "; no file changed since the last clean check"
         if self.ok:
             return f"check OK: nothing drifted ({checked})"
-        return f"check FAILED: {len(self.findings)} finding(s) ({checked})"
+        found = sum(f.count for f in self.findings)
+        return f"check FAILED: {plural(found, 'finding')} ({checked})"
 
     def to_data(self) -> dict[str, object]:
         return {

@@ -19,6 +19,7 @@ from ..model.schema import Place, Schema, SourceMap
 from ..normalize.normalizer import Resolver, normalize
 from ..source.loader import RawFile, Sources, merge, read_file, schema_files
 from ..util.background import Job
+from ..util.words import plural
 from .lint import lint
 from .partial import LEAF_SECTIONS, check_clean_part
 from .references import check_references
@@ -47,16 +48,16 @@ class ValidationResult:
         """One line: ``schema OK: 15 entities, 231 columns, 9 enums, 60 indexes``."""
         schema = self.schema
         if schema is None:
-            text = f"schema invalid: {len(self.errors)} error(s)"
-            return text + (f", {len(self.warnings)} warning(s)" if self.warnings else "")
+            text = f"schema invalid: {plural(len(self.errors), 'error')}"
+            return text + (f", {plural(len(self.warnings), 'warning')}" if self.warnings else "")
         columns = sum(len(e.columns) for e in schema.entities)
         indexes = sum(len(e.indexes) for e in schema.entities)
         text = (
-            f"schema OK: {len(schema.entities)} entities, {columns} columns, "
-            f"{len(schema.enums)} enums, {indexes} indexes"
+            f"schema OK: {plural(len(schema.entities), 'entity')}, {plural(columns, 'column')}, "
+            f"{plural(len(schema.enums), 'enum')}, {plural(indexes, 'index')}"
         )
         if self.warnings:
-            text += f", {len(self.warnings)} warning(s)"
+            text += f", {plural(len(self.warnings), 'warning')}"
         return text
 
 
