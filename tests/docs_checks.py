@@ -155,7 +155,7 @@ _NAME = r'"[^"\n]+"'
 _REL = re.compile(rf'^    {_NAME} (\|\||\|o)(--|\.\.)(o\{{|o\||\|\||\}}\|) {_NAME} : "[^"\n]*"$')
 _BLOCK = re.compile(rf"^    {_NAME} \{{$")
 _WORD = r"[A-Za-z_*][A-Za-z0-9_\-\[\]()]*"
-_ATTR = re.compile(rf"^        ({_WORD}) ({_WORD})( (PK|FK|UK)(, (PK|FK|UK))*)?$")
+_ATTR = re.compile(rf'^        ({_WORD}) ({_WORD})( (PK|FK|UK)(, (PK|FK|UK))*)?( "[^"\n]*")?$')
 
 
 def check_er_diagram(text: str) -> None:

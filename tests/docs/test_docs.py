@@ -224,7 +224,7 @@ def test_entity_neighborhood_diagram(shop: dict[str, str]) -> None:
         '    "products" {',
         "        bigint id PK",
         "        bigint store_id FK",
-        "        bigint parent_id FK",
+        '        bigint parent_id FK "nullable"',
         "    }",
         '    "stores" {',
         "        bigint id PK",
@@ -242,7 +242,30 @@ def test_er_diagram(shop: dict[str, str]) -> None:
     assert '"stores" ||..o{ "products" : "store_id"' in diagram
     assert "        bigint product_id PK, FK\n" in diagram
     assert "        varchar domain UK\n" in diagram
-    assert "        numeric price\n" in diagram and "        text[] tags\n" in diagram
+    assert '        numeric price "nullable"\n' in diagram
+    assert '        text[] tags "nullable"\n' in diagram
+    assert '        bigint parent_id FK "nullable"\n' in diagram  # the NULL-able FK
+    assert "        varchar title\n" in diagram  # NOT NULL: no comment
+    assert "a column marked `nullable` may be\nNULL" in shop["docs/er-diagram.md"]
+
+
+def test_entity_page_says_which_indexes_cover_each_column(shop: dict[str, str]) -> None:
+    page = shop["docs/entities/products.md"]
+    header, *rows = table_with(page, "Column")
+    assert header[-1] == "Indexed by"
+    indexed = {shown(row[0], cell=True): row[-1] for row in rows}
+    entity = shop_schema().entity("Product")
+    for column in entity.columns:
+        name = f"{column.name} (PK)" if column.primary_key else column.name
+        covering = [ix.name for ix in entity.indexes if column.name in ix.columns]
+        covering += [u.name for u in entity.uniques if column.name in u.columns]
+        if column.primary_key:
+            covering.append(entity.primary_key.name)
+        if not covering:
+            assert indexed[name] == "no", name
+        for index in covering:
+            assert f"`{index}`" in indexed[name], (name, index)
+    assert indexed["id (PK)"].endswith("(PK)")
 
 
 # --- the tricky schema -----------------------------------------------------------
@@ -305,8 +328,8 @@ def test_tricky_er_diagram(tricky: dict[str, str]) -> None:
     (diagram,) = code_blocks(page, "mermaid")
     check_er_diagram(diagram)
     assert '"user" |o..o| "order" : "user_id"' in diagram
-    assert '    "order" {\n' in diagram and "        text pk_\n" in diagram
-    assert "        kind from\n" in diagram and "        text end\n" in diagram
+    assert '    "order" {\n' in diagram and '        text pk_ "nullable"\n' in diagram
+    assert "        kind from\n" in diagram and '        text end "nullable"\n' in diagram
     assert "`order.pk` as `pk_`" in page
 
 

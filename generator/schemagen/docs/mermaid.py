@@ -10,6 +10,8 @@ Mermaid's ER grammar is narrow, so every name goes through a rule here:
   word (``PK``, ``FK``, ``UK``, any case): others get a trailing ``_``;
 - keys: ``PK`` for primary-key columns, ``FK`` for foreign-key columns, ``UK``
   for a column that is unique on its own;
+- nullability: a column that may be NULL carries the attribute comment
+  ``"nullable"`` (Mermaid's ``type name KEYS "comment"``); the others are NOT NULL;
 - a relationship is ``parent <card>--<card> child : "fk columns"``: the parent
   side is ``||`` (exactly one) when every FK column is NOT NULL, else ``|o``;
   the child side is ``o|`` (zero or one) when the FK columns are unique, else
@@ -123,7 +125,9 @@ def attribute_lines(entity: Entity, schema: Schema, keys_only: bool = False) -> 
         if keys_only and not (col.primary_key or col.name in fk_columns):
             continue
         text = f"{mermaid_type(col.type, schema)} {attribute_word(col.name)}"
-        lines.append(f"{text} {', '.join(keys)}" if keys else text)
+        if keys:
+            text += f" {', '.join(keys)}"
+        lines.append(f'{text} "nullable"' if col.nullable else text)
     return lines
 
 

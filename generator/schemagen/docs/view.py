@@ -101,6 +101,28 @@ class ColumnRow:
     default: str
     description: str
     references: str
+    indexed: str = ""
+
+
+def indexed_by(entity: Entity) -> dict[str, list[str]]:
+    """Column -> the indexes that cover it (primary key, unique constraints, indexes),
+    each named in code; "2nd of 3" when the column is not the index's first (a
+    query on that column alone cannot use it well)."""
+    found: dict[str, list[str]] = {}
+    keys = [(entity.primary_key.name, entity.primary_key.columns, ["PK"])]
+    keys += [(u.name, u.columns, ["unique"]) for u in entity.uniques]
+    keys += [(ix.name, ix.columns, []) for ix in entity.indexes]
+    for name, columns, kind in keys:
+        for position, column in enumerate(columns, 1):
+            notes = kind + ([f"{_ordinal(position)} of {len(columns)}"] if position > 1 else [])
+            text = md_code_cell(name) + (f" ({', '.join(notes)})" if notes else "")
+            found.setdefault(column, []).append(text)
+    return found
+
+
+def _ordinal(number: int) -> str:
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10 if number % 100 not in (11, 12, 13) else 0)
+    return f"{number}{suffix or 'th'}"
 
 
 def _column_notes(column: Column, entity: Entity) -> list[str]:
@@ -125,6 +147,7 @@ def column_rows(entity: Entity, schema: Schema, page: str) -> tuple[ColumnRow, .
             text = md_code_cell(f"{fk.ref_table}.{ref_col}")
             link = entity_link(schema, fk.ref_entity, page, text)
             refs.setdefault(col, []).append(str(link))
+    indexes = indexed_by(entity)
     rows = []
     for column in entity.columns:
         default = default_sql(column)
@@ -143,6 +166,7 @@ def column_rows(entity: Entity, schema: Schema, page: str) -> tuple[ColumnRow, .
                 default=md_code_cell(default) if default is not None else "",
                 description=description,
                 references=", ".join(refs.get(column.name, [])),
+                indexed=", ".join(indexes.get(column.name, [])) or "no",
             )
         )
     return tuple(rows)
