@@ -65,7 +65,7 @@ entities:
   Product:
     columns:
       id: {type: bigint, primary_key: true}
-      store_id: {references: Store}
+      store_id: {references: Store, index: true}
       price: {type: float}
       cost_per_item: {type: double, nullable: true}
       total_amount: {type: numeric, precision: 12, scale: 2}
@@ -74,9 +74,9 @@ entities:
   Item:
     columns:
       id: {type: bigint, primary_key: true}
-      product_id: {references: Product}
-      store_id: {references: Store, nullable: true}
-      other_id: {references: Product, on_delete: restrict, back_populates: kept}
+      product_id: {references: Product, index: true}
+      store_id: {references: Store, nullable: true, index: true}
+      other_id: {references: Product, on_delete: restrict, back_populates: kept, index: true}
   Note:
     columns:
       id: {type: bigint, primary_key: true}
@@ -85,7 +85,8 @@ entities:
   Comment:
     columns:
       id: {type: bigint, primary_key: true}
-      note_id: {references: Note, nullable: true, on_delete: set null, back_populates: replies}
+      note_id: {references: Note, nullable: true, on_delete: set null, back_populates: replies,
+                index: true}
 """
 
 
@@ -115,7 +116,7 @@ def test_warnings_exit_0_unless_strict(tmp_path: Path) -> None:
     runner = CliRunner()
     ok = runner.invoke(main, ["validate", "--project", str(tmp_path)])
     assert ok.exit_code == 0
-    assert ok.stdout == "schema OK: 5 entities, 15 columns, 0 enums, 0 indexes, 5 warnings\n"
+    assert ok.stdout == "schema OK: 5 entities, 15 columns, 0 enums, 5 indexes, 5 warnings\n"
     assert ok.stderr.count("warning: ") == 5
     strict = runner.invoke(main, ["validate", "--strict", "--project", str(tmp_path)])
     assert strict.exit_code == 2
@@ -124,10 +125,15 @@ def test_warnings_exit_0_unless_strict(tmp_path: Path) -> None:
 
 
 def test_clean_schema_has_no_warnings(tmp_path: Path) -> None:
-    fixed = CASCADES.replace("{references: Store}", "{references: Store, on_delete: cascade}")
+    fixed = CASCADES.replace(
+        "{references: Store, index: true}", "{references: Store, on_delete: cascade, index: true}"
+    )
     fixed = fixed.replace("{type: float}", "{type: numeric, precision: 12, scale: 2}")
     fixed = fixed.replace("{type: double, nullable: true}", "{type: text, nullable: true}")
-    fixed = fixed.replace("{references: Product}", "{references: Product, on_delete: cascade}")
+    fixed = fixed.replace(
+        "{references: Product, index: true}",
+        "{references: Product, on_delete: cascade, index: true}",
+    )
     fixed = fixed.replace("replies: {cascade: all}", "replies: {cascade: save-update}")
     result = result_of(tmp_path, {"s.yaml": fixed})
     assert result.issues == []
@@ -162,3 +168,50 @@ def test_money_like_names_in_float_columns(tmp_path: Path) -> None:
         "column 'refund_amounts' uses float, which rounds; use numeric with precision and "
         "scale (e.g. a `money` type)",
     ]
+
+
+UNINDEXED = """
+entities:
+  Store:
+    columns:
+      id: {type: bigint, primary_key: true}
+  Product:
+    columns:
+      id: {type: bigint, primary_key: true}
+      store_id: {references: Store, on_delete: cascade}
+      parent_id: {references: Product, nullable: true, on_delete: cascade}
+      maker_id: {references: Store, back_populates: made, on_delete: cascade}
+      sku: {type: text}
+    indexes:
+      idx_products_sku_parent: [sku, parent_id]
+      idx_products_maker_recent: {columns: [maker_id], where: "sku <> ''"}
+  Listing:
+    columns:
+      store_id: {references: Store, primary_key: true, on_delete: cascade}
+      product_id: {references: Product, primary_key: true, on_delete: cascade}
+"""
+
+
+def test_a_foreign_key_without_an_index_warns_and_strict_fails(tmp_path: Path) -> None:
+    """Only a B-tree index (PK, unique or full index) that starts with the FK columns
+    counts: not one where they come second, not a partial one."""
+    warned = [
+        (i.path, i.message.split(" (")[0])
+        for i in result_of(tmp_path, {"s.yaml": UNINDEXED}).issues
+    ]
+    assert warned == [
+        ("entities.Product.columns.store_id.references",
+         "foreign key fk_products_store_id_stores"),
+        ("entities.Product.columns.parent_id.references",
+         "foreign key fk_products_parent_id_products"),
+        ("entities.Product.columns.maker_id.references",
+         "foreign key fk_products_maker_id_stores"),
+        ("entities.Listing.columns.product_id.references",
+         "foreign key fk_listings_product_id_products"),
+    ]
+    write_project(tmp_path / "p", {"s.yaml": UNINDEXED})
+    strict = CliRunner().invoke(main, ["validate", "--strict", "--project", str(tmp_path / "p")])
+    assert strict.exit_code == 2
+    assert "4 warnings; --strict treats them as errors" in strict.stderr
+    fixed = UNINDEXED.replace("on_delete: cascade}", "on_delete: cascade, index: true}")
+    assert result_of(tmp_path / "q", {"s.yaml": fixed}).issues == []

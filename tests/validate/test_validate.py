@@ -254,6 +254,11 @@ entities:
             "'pk_products_with_a_rather_long_table_name_for_the_sake_of_the_test' from the "
             "naming convention is 66 bytes, longer than PostgreSQL's 63; shorten the names "
             'or set database.naming_convention',
+            "schema/s.yaml:12:18: warning: entities.Product.columns.store_id.references: "
+            "foreign key fk_products_with_a_rather_long_table_name_for_the_sake_of_the_test_"
+            "store_id_others (store_id) has no index that starts with its columns, so deleting "
+            "a others row or finding its rows here scans all of products_with_a_rather_long_"
+            "table_name_for_the_sake_of_the_test; add `index: true` or an index on (store_id)",
             'schema/s.yaml:12:18: entities.Product.columns.store_id.references: foreign-key '
             'name '
             "'fk_products_with_a_rather_long_table_name_for_the_sake_of_the_test_store_id_othe"
@@ -345,15 +350,15 @@ entities:
   StoreTag:
     columns:
       store_id: {references: Store, primary_key: true, on_delete: cascade, relationship: false}
-      tag_id: {references: Tag, primary_key: true, on_delete: cascade, relationship: false}
+      tag_id: {references: Tag, primary_key: true, on_delete: cascade, relationship: false, index: true}
   Item:
     columns:
       id: {type: bigint, primary_key: true}
-      class_id: {references: Store, on_delete: cascade}
+      class_id: {references: Store, on_delete: cascade, index: true}
       parent_id: {references: Item, relationship: "a b", back_populates: metadata,
-                  nullable: true, on_delete: cascade}
-      tag_id: {references: Tag, on_delete: cascade, relationship: match, back_populates: type}
-""",
+                  nullable: true, on_delete: cascade, index: true}
+      tag_id: {references: Tag, on_delete: cascade, relationship: match, back_populates: type, index: true}
+""",  # noqa: E501 (the YAML as written; its marks are asserted)
         [
             "schema/s.yaml:6:7: entities.Store.relationships.import: relationship 'import' on "
             "Store is a Python keyword; choose another name",
@@ -377,7 +382,7 @@ entities:
   Product:
     columns:
       id: {type: bigint, primary_key: true}
-      store_id: {references: Store, on_delete: cascade}
+      store_id: {references: Store, on_delete: cascade, index: true}
       store: {type: text}
 """,
         [
@@ -398,8 +403,8 @@ entities:
   Order:
     columns:
       id: {type: bigint, primary_key: true}
-      store_id: {references: Store, on_delete: cascade}
-      billing_store_id: {references: Store, on_delete: cascade}
+      store_id: {references: Store, on_delete: cascade, index: true}
+      billing_store_id: {references: Store, on_delete: cascade, index: true}
 """,
         [
             'schema/s.yaml:8:7: entities.Order.columns.store_id.back_populates: relationship '

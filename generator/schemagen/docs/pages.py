@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from ..model.schema import Entity, Index, Schema, column_enum
+from ..model.schema import Entity, Index, Schema, column_enum, leads_an_index
 from .mermaid import neighborhood_diagram
 from .served import Proofs, ServedRow, served_rows
 from .text import md_cell_text, md_code, md_code_cell, md_text
@@ -176,20 +176,11 @@ def _note(index: Index, entity: Entity, serves: str) -> PerfNote:
     )
 
 
-def _leads_index(entity: Entity, columns: tuple[str, ...]) -> bool:
-    """Whether a B-tree index of ``entity`` (primary key, unique constraint or a
-    full, non-partial index) starts with exactly ``columns``, in any order."""
-    want = set(columns)
-    leading = [entity.primary_key.columns, *(u.columns for u in entity.uniques)]
-    leading += [i.columns for i in entity.indexes if i.using == "btree" and not i.where]
-    return any(set(cols[: len(want)]) == want for cols in leading)
-
-
 def _unindexed_fk_notes(schema: Schema) -> list[PerfNote]:
     notes = []
     for ent in schema.entities:
         for fk in ent.foreign_keys:
-            if _leads_index(ent, fk.columns):
+            if leads_an_index(ent, fk.columns):
                 continue
             action = f" (its `ON DELETE {fk.on_delete}`)" if fk.on_delete else ""
             notes.append(

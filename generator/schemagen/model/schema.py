@@ -373,6 +373,17 @@ class SourceMap:
         return None
 
 
+def leads_an_index(entity: Entity, columns: tuple[str, ...]) -> bool:
+    """Whether a B-tree index of ``entity`` (primary key, unique constraint or a
+    full, non-partial index) starts with exactly ``columns``, in any order: the
+    index a foreign key needs, so that finding or deleting a parent's children
+    does not scan the whole table."""
+    want = set(columns)
+    leading = [entity.primary_key.columns, *(u.columns for u in entity.uniques)]
+    leading += [i.columns for i in entity.indexes if i.using == "btree" and not i.where]
+    return any(set(cols[: len(want)]) == want for cols in leading)
+
+
 def column_enum(column: Column) -> str | None:
     """The enum a column's values come from (directly or as array elements), if any."""
     ctype = column.type.of if column.type.kind == "array" else column.type

@@ -4,7 +4,8 @@ Each rule comes from the InventorySync post-mortem: indexes that duplicate a
 primary key, a unique constraint or another index; whole-table indexes on
 booleans; ORM cascades the database does not back (``delete`` or
 ``delete-orphan`` without ``ON DELETE CASCADE``, NOT NULL foreign keys with no
-delete rule); money stored as floating point. Warnings print but do not fail
+delete rule); foreign keys that no index starts with; money stored as
+floating point. Warnings print but do not fail
 ``validate`` unless ``--strict``.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from ..model.schema import Entity, Index, Relationship, Schema
+from ..model.schema import Entity, Index, Relationship, Schema, leads_an_index
 from ..source.loader import Sources
 from .reporter import Reporter, column_path, index_path, unique_path
 
@@ -28,6 +29,7 @@ def lint(schema: Schema, src: Sources, report: Reporter) -> None:
         lint_boolean_indexes(entity, src, report)
         lint_money(entity, src, report)
         lint_delete_rules(schema, entity, src, report)
+        lint_unindexed_foreign_keys(entity, src, report)
 
 
 def _plain(index: Index) -> bool:
@@ -107,6 +109,21 @@ def lint_delete_rules(schema: Schema, entity: Entity, src: Sources, report: Repo
                 "fails, or the ORM tries to set this column to NULL; say on_delete: "
                 "cascade or restrict",
             )
+
+
+def lint_unindexed_foreign_keys(entity: Entity, src: Sources, report: Reporter) -> None:
+    """A foreign key that no index starts with: PostgreSQL does not index the
+    referencing side by itself, so every lookup and delete of a parent scans."""
+    for fk in entity.foreign_keys:
+        if leads_an_index(entity, fk.columns):
+            continue
+        columns = ", ".join(fk.columns)
+        report.warning(
+            (*column_path(src, entity, fk.columns[0]), "references"),
+            f"foreign key {fk.name} ({columns}) has no index that starts with its columns, "
+            f"so deleting a {fk.ref_table} row or finding its rows here scans all of "
+            f"{entity.table}; add `index: true` or an index on ({columns})",
+        )
 
 
 def _cascade_message(parent: Entity, rel: Relationship, on_delete: str | None) -> str:
