@@ -185,7 +185,7 @@ def import_(
     from .api import import_database
     from .check.run import resolve_database_url
 
-    url = resolve_database_url(database_url or "$DATABASE_URL", database_env=False)
+    url = resolve_database_url(database_url or "$DATABASE_URL", False, project_dir)
     assert url is not None
     result = import_database(
         project_dir, url, schemas=schemas, force=force, allow_partial=allow_partial

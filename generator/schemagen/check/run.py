@@ -180,7 +180,7 @@ def _live_checker() -> Callable[..., list[Finding]]:
 
 
 def resolve_database_url(
-    database_url: str | None, database_env: bool, project_root: Path
+    database_url: str | None, database_env: bool, project_root: Path | None = None
 ) -> str | None:
     """The URL to compare: the one given, or ``DATABASE_URL`` when asked; None for none.
 
@@ -194,7 +194,7 @@ def resolve_database_url(
     if database_env or database_url is not None:
         from ..util.dotenv import database_url as configured
 
-        value, _ = configured(project_root)
+        value, _ = configured(project_root or Path.cwd())
         if not value:
             raise ConfigError(
                 f"--database without a URL reads {DATABASE_ENV}, which is not set and is "
