@@ -40,7 +40,8 @@ def unmatched_renames(
     """The ``renamed_from`` hints that rename nothing in the latest snapshot, located.
 
     A typo such as ``renamed_from: bioo`` for ``bio`` would otherwise plan a
-    drop and an add. A broken history is ``check``'s to report: none here then.
+    drop and an add. A broken history is ``check``'s to report, and before the
+    first revision a hint renames nothing by design: none here then.
     """
     schema = result.schema
     if schema is None or not any(
@@ -54,9 +55,11 @@ def unmatched_renames(
         head = load_history(project).head
     except MigrationError:
         return []
+    if head is None:
+        return []  # before the first revision there is nothing to rename from
     issues = []
     folder = project.relative(project.schema_dir)
-    for path, message in unmatched(head.snapshot if head else None, schema):
+    for path, message in unmatched(head.snapshot, schema):
         loc = result.source_map.find(path)
         where = (loc.file, loc.line, loc.column) if loc else (folder, 0, 0)
         issues.append(Issue(*where, ".".join(path), message, severity))
