@@ -103,7 +103,7 @@ def test_clean_project_passes(shop: Path) -> None:
     result = check(shop)
     assert result.exit_code == 0, result.output
     assert result.output.strip().splitlines() == [
-        "check OK: nothing drifted (12 generated files, 2 revisions up to 001)"
+        "check OK: nothing drifted (13 generated files, 2 revisions up to 001)"
     ]
 
 

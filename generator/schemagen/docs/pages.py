@@ -71,6 +71,7 @@ class EntityPage:
     referenced_by: tuple[ReferenceRow, ...]
     enums: tuple[EnumView, ...]
     served: tuple[ServedRow, ...] = ()
+    revisions: tuple[str, ...] = ()  # links to the revisions that changed the table
 
 
 def _entity_enums(entity: Entity, schema: Schema) -> list[str]:
@@ -82,8 +83,13 @@ def _has_neighbors(entity: Entity, schema: Schema) -> bool:
     return bool(entity.foreign_keys) or bool(schema.foreign_keys_to(entity.name))
 
 
-def entity_page(entity: Entity, schema: Schema, proofs: Proofs | None = None) -> EntityPage:
-    """Build the page of one entity."""
+def entity_page(
+    entity: Entity,
+    schema: Schema,
+    proofs: Proofs | None = None,
+    revisions: tuple[str, ...] = (),
+) -> EntityPage:
+    """Build the page of one entity (``revisions``: links to those that changed it)."""
     page = entity_path(entity)
     here = Link(md_code_cell(entity.table))
     fks = len(entity.foreign_keys)
@@ -112,6 +118,7 @@ def entity_page(entity: Entity, schema: Schema, proofs: Proofs | None = None) ->
         referenced_by=referenced_by(entity, schema, page),
         enums=tuple(enum_view(schema.enum(n), schema, page) for n in _entity_enums(entity, schema)),
         served=served_rows(entity, proofs),
+        revisions=revisions,
     )
 
 

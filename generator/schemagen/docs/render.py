@@ -10,7 +10,9 @@ Pages, relative to the output folder:
   extensions, performance notes, all indexes and constraints;
 - ``docs/er-diagram.md``: the Mermaid ``erDiagram`` of every table;
 - ``docs/enums.md``: every enum type with its values;
-- ``docs/entities/<table>.md``: one page per entity.
+- ``docs/history.md``: every migration revision (:mod:`schemagen.docs.history`);
+- ``docs/entities/<table>.md``: one page per entity, linking the revisions that
+  changed it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections.abc import Callable
 import jinja2
 
 from ..model.schema import Schema
+from .history import HISTORY, RevisionDoc, entity_revisions, history_page
 from .mermaid import er_diagram, renamed_attributes
 from .pages import HEADER, entity_page, enums_page, overview, plural
 from .served import Proofs
@@ -33,11 +36,13 @@ def render_docs(
     env: jinja2.Environment,
     only: Callable[[str], bool] | None = None,
     proofs: Proofs | None = None,
+    history: tuple[RevisionDoc, ...] = (),
 ) -> dict[str, str]:
     """Render every docs page: ``{path relative to the output folder: text}``.
 
     With ``only``, just the pages whose path it accepts (build shares the pages
-    between two processes). ``proofs``: what ``prove --write-docs`` recorded.
+    between two processes). ``proofs``: what ``prove --write-docs`` recorded;
+    ``history``: the revisions (:func:`read_history`).
     """
     pages: dict[str, Callable[[], str]] = {
         README: lambda: env.get_template("docs/README.md.j2").render(view=overview(schema)),
@@ -52,6 +57,9 @@ def render_docs(
             ),
         ),
     }
+    pages[HISTORY] = lambda: env.get_template("docs/history.md.j2").render(
+        view=history_page(schema, history, HEADER)
+    )
     if schema.enums:
         pages[ENUMS] = lambda: env.get_template("docs/enums.md.j2").render(view=enums_page(schema))
 
@@ -61,7 +69,12 @@ def render_docs(
 
     for entity in schema.entities:
         pages[entity_path(entity)] = functools.partial(
-            lambda ent: entity_template().render(view=entity_page(ent, schema, proofs)), entity
+            lambda ent: entity_template().render(
+                view=entity_page(
+                    ent, schema, proofs, entity_revisions(history, ent.table, entity_path(ent))
+                )
+            ),
+            entity,
         )
     # Rendered in this order (a broken template fails where it always did), sorted after.
     files = {path: render() for path, render in pages.items() if only is None or only(path)}

@@ -8,12 +8,13 @@ tables takes seconds, rendering its text takes milliseconds).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import jinja2
 
 from ..config import Project
+from ..docs.history import RevisionDoc, read_history
 from ..docs.render import render_docs
 from ..docs.served import Proofs
 from ..docs.view import README
@@ -75,6 +76,7 @@ class DocsJob:
 
     job: Job[dict[str, str]]
     here: Callable[[str], bool] | None = None
+    history: tuple[RevisionDoc, ...] = ()
 
     def cancel(self) -> None:
         """Stop the job (the caller will not ask for the pages)."""
@@ -82,7 +84,12 @@ class DocsJob:
 
 
 def start_docs(
-    project: Project, schema: Schema, env: jinja2.Environment | None = None, *, early: bool = False
+    project: Project,
+    schema: Schema,
+    env: jinja2.Environment | None = None,
+    *,
+    early: bool = False,
+    pending: Sequence[tuple[str, str]] = (),
 ) -> DocsJob:
     """Start rendering the docs pages for :func:`render_all`.
 
@@ -91,31 +98,41 @@ def start_docs(
     two halves take about as long); started ``early`` (``build_project`` starts it
     before the model checks and lint, and cancels it if they find an error), it
     renders every page. A small schema's job renders every page when asked.
+    ``pending``: revisions ``migrate`` is about to write, for the history page.
     """
     fork = _docs_apart(schema)
     here = (lambda path: path == README) if fork and not early else None
     only = (lambda path: path != README) if here is not None else None
     proofs = load_proofs(project)
-    job = Job(lambda: _docs(schema, env or _environment(project), only, proofs), fork=fork)
-    return DocsJob(job, here)
+    history = read_history(project, pending)
+    job = Job(
+        lambda: _docs(schema, env or _environment(project), only, proofs, history), fork=fork
+    )
+    return DocsJob(job, here, history)
 
 
 def _docs_apart(schema: Schema) -> bool:
     return len(schema.entities) >= PARALLEL_DOCS
 
 
-def render_all(project: Project, schema: Schema, docs: DocsJob | None = None) -> dict[str, str]:
+def render_all(
+    project: Project,
+    schema: Schema,
+    docs: DocsJob | None = None,
+    pending: Sequence[tuple[str, str]] = (),
+) -> dict[str, str]:
     """Render every file that ``build`` owns, keyed by POSIX path relative to the
     project root. Migration revisions and alembic.ini are not among them.
 
-    ``docs`` is :func:`start_docs`'s job when the caller started it already.
+    ``docs`` is :func:`start_docs`'s job when the caller started it already;
+    ``pending`` the revisions (text, snapshot) ``migrate`` is about to write.
     """
     layout = project_layout(project)
     files: dict[str, str] = {}
     try:
         env = _environment(project)
         if docs is None:
-            docs = start_docs(project, schema, env)
+            docs = start_docs(project, schema, env, pending=pending)
         header = header_lines(project, schema)
         view = models_view(schema, header)
         files[layout.path("models.py")] = _render(env, "models.py.j2", view=view)
@@ -123,7 +140,9 @@ def render_all(project: Project, schema: Schema, docs: DocsJob | None = None) ->
         for name, template in SUPPORT_FILES.items():
             files[layout.path(name)] = _render(env, template, view=views[template])
         proofs = load_proofs(project) if docs.here is not None else None
-        here = _docs(schema, env, docs.here, proofs) if docs.here is not None else {}
+        here = (
+            _docs(schema, env, docs.here, proofs, docs.history) if docs.here is not None else {}
+        )
     except BaseException:
         if docs is not None:
             docs.cancel()
@@ -148,7 +167,12 @@ def render_alembic_ini(project: Project, schema: Schema) -> str:
     return _render(_environment(project), "alembic.ini.j2", view=view)
 
 
-def build(project: Project, schema: Schema, docs: DocsJob | None = None) -> BuildResult:
+def build(
+    project: Project,
+    schema: Schema,
+    docs: DocsJob | None = None,
+    pending: Sequence[tuple[str, str]] = (),
+) -> BuildResult:
     """Write render_all's files that differ, and alembic.ini when it is missing.
 
     Only pages of the docs folder that are no longer rendered (the page of a
@@ -157,7 +181,7 @@ def build(project: Project, schema: Schema, docs: DocsJob | None = None) -> Buil
     the first one is written, so a template error leaves the output untouched.
     ``docs`` is :func:`start_docs`'s job when the caller started it already.
     """
-    files = render_all(project, schema, docs)
+    files = render_all(project, schema, docs, pending)
     ini_path = project.root / "alembic.ini"
     if not ini_path.exists():
         files["alembic.ini"] = render_alembic_ini(project, schema)
@@ -217,11 +241,12 @@ def _docs(
     env: jinja2.Environment,
     only: Callable[[str], bool] | None = None,
     proofs: Proofs | None = None,
+    history: tuple[RevisionDoc, ...] = (),
 ) -> dict[str, str]:
     """The Markdown docs (the pages ``only`` accepts). A broken or missing docs
     template is a ConfigError, never an empty docs folder (which build would then clear)."""
     try:
-        return render_docs(schema, env, only, proofs)
+        return render_docs(schema, env, only, proofs, history)
     except jinja2.TemplateError as exc:
         raise _template_error("docs/*.md.j2", exc) from None
 

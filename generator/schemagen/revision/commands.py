@@ -124,10 +124,7 @@ def migrate(
     if result.plan.destructive and not allow_destructive:
         raise DestructiveChange(_refusal(result, schema))
     state = ddl_view(history.head.snapshot if history.head else empty_schema())
-    # Build first: it renders everything before writing, so a failing template
-    # leaves no revision behind whose generated files were never written.
-    build_lines = tuple(_build(project, schema))
-    written: list[Path] = []
+    revisions: list[tuple[Path, str, Path, str]] = []
     down = result.head
     parts = result.stages
     for rev_id, stage in zip(result.revision_ids(), parts, strict=True):
@@ -142,11 +139,18 @@ def migrate(
         )
         text = render_revision(info, stage, state, project.templates_dir)
         rev_path = project.versions_dir / f"{rev_id}_{slugify(message)}{stage.slug_suffix}.py"
-        snap_path = snapshots_dir(project) / f"{rev_id}.json"
+        revisions.append((rev_path, text, snapshots_dir(project) / f"{rev_id}.json", snapshot))
+        state, down = after, rev_id
+    # Build first: it renders everything before writing, so a failing template
+    # leaves no revision behind whose generated files were never written. The
+    # docs' history page already lists the revisions about to be written.
+    pending = [(text, snapshot) for _, text, _, snapshot in revisions]
+    build_lines = tuple(_build(project, schema, pending))
+    written: list[Path] = []
+    for rev_path, text, snap_path, snapshot in revisions:
         write_atomic(snap_path, snapshot)
         write_atomic(rev_path, text)
         written += [rev_path, snap_path]
-        state, down = after, rev_id
     written.append(write_sums(project))
     return MigrateResult(result, tuple(written), build_lines, project)
 
@@ -193,11 +197,13 @@ def _shape(entity: Entity) -> list[tuple[str, ColumnType]]:
     return [(c.name, c.type) for c in entity.columns]
 
 
-def _build(project: Project, schema: Schema) -> list[str]:
+def _build(
+    project: Project, schema: Schema, pending: list[tuple[str, str]] | None = None
+) -> list[str]:
     """Rebuild whatever ``schemagen build`` writes, so outputs and revisions agree."""
     from ..render.build import build
 
-    return list(build(project, schema).report_lines())
+    return list(build(project, schema, pending=pending or ()).report_lines())
 
 
 def rehash(project: Project) -> list[str]:

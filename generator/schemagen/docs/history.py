@@ -1,0 +1,193 @@
+"""The migration history page (``docs/history.md``) and each entity's revisions.
+
+What a revision did is read from the revision files themselves (the docstring
+``migrate`` writes: message, id, plan lines, destructive operations) and the
+tables it touched from the schema snapshots before and after it, so the page
+shows what was written, as Django's ``showmigrations`` and Atlas do. ``migrate``
+passes the revisions it is about to write as ``pending`` (it builds first).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import Project
+from ..model.schema import Schema
+from .text import github_slug, md_cell_text, md_code, md_code_cell, md_text
+from .view import Link, entity_path
+
+HISTORY = "docs/history.md"
+
+
+@dataclass(frozen=True)
+class RevisionDoc:
+    """One revision as the docs show it (plain strings, not yet Markdown)."""
+
+    id: str
+    message: str
+    plan: tuple[str, ...]
+    destructive: tuple[str, ...]
+    tables: tuple[str, ...] | None  # None when a snapshot was unreadable
+
+
+def read_history(
+    project: Project, pending: Iterable[tuple[str, str]] = ()
+) -> tuple[RevisionDoc, ...]:
+    """The revisions on disk, then ``pending`` ((revision text, snapshot JSON) pairs)."""
+    entries: list[tuple[str, str | None]] = []
+    versions = project.versions_dir
+    snapshots = project.migrations_dir / "snapshots"
+    for path in sorted(versions.glob("[0-9]*.py")) if versions.is_dir() else []:
+        rev_id = path.name.split("_", 1)[0]
+        entries.append((_read(path) or "", _read(snapshots / f"{rev_id}.json")))
+    entries += list(pending)
+    found: list[RevisionDoc] = []
+    before: dict[str, str] | None = {}
+    for text, snapshot in entries:
+        after = _tables(snapshot)
+        touched = None if after is None or before is None else _touched(before, after)
+        doc = parse_revision(text, touched)
+        if doc is not None:
+            found.append(doc)
+        before = after
+    return tuple(found)
+
+
+def parse_revision(text: str, tables: tuple[str, ...] | None) -> RevisionDoc | None:
+    """The revision a file's docstring describes (None when it is no schemagen one)."""
+    try:
+        doc = ast.get_docstring(ast.parse(text), clean=True)
+    except SyntaxError:
+        return None
+    lines = (doc or "").splitlines()
+    rev_id = _field(lines, "Revision ID:")
+    if rev_id is None:
+        return None
+    message = " ".join(line for line in lines[: lines.index("")] if line) if "" in lines else ""
+    return RevisionDoc(
+        id=rev_id,
+        message=message,
+        plan=_block(lines, "Plan:"),
+        destructive=tuple(line.removeprefix("- ") for line in _block(lines, "Destructive")),
+        tables=tables,
+    )
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _field(lines: list[str], name: str) -> str | None:
+    return next((line[len(name):].strip() for line in lines if line.startswith(name)), None)
+
+
+def _block(lines: list[str], heading: str) -> tuple[str, ...]:
+    """The lines after the line starting with ``heading``, up to a blank line."""
+    start = next((i for i, line in enumerate(lines) if line.startswith(heading)), None)
+    if start is None:
+        return ()
+    block: list[str] = []
+    for line in lines[start + 1 :]:
+        if not line.strip():
+            break
+        block.append(line)
+    return tuple(block)
+
+
+def _tables(snapshot: str | None) -> dict[str, str] | None:
+    """Table -> its definition (canonical JSON) in a snapshot; None if unreadable."""
+    if snapshot is None:
+        return None
+    try:
+        data = json.loads(snapshot)
+        return {
+            str(e["table"]): json.dumps(e, sort_keys=True) for e in data.get("entities", [])
+        }
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _touched(before: dict[str, str], after: dict[str, str]) -> tuple[str, ...]:
+    names = set(before) | set(after)
+    return tuple(sorted(t for t in names if before.get(t) != after.get(t)))
+
+
+# --- the page --------------------------------------------------------------------
+
+
+def revision_heading(doc: RevisionDoc) -> str:
+    """The heading of a revision's section (its anchor is what entity pages link)."""
+    return f"Revision {doc.id}: {doc.message}" if doc.message else f"Revision {doc.id}"
+
+
+def revision_link(doc: RevisionDoc, from_page: str) -> str:
+    """A Markdown link from a docs page to a revision's section of the history page."""
+    target = "history.md" if from_page.count("/") == 1 else "../history.md"
+    return str(Link(md_code(doc.id), f"{target}#{github_slug(revision_heading(doc))}"))
+
+
+@dataclass(frozen=True)
+class RevisionSection:
+    heading: str
+    tables: str
+    plan: tuple[str, ...]
+    destructive: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    header: str
+    name: str
+    rows: tuple[tuple[str, str, str, str], ...]  # id link, message, tables, destructive
+    sections: tuple[RevisionSection, ...]
+
+
+def history_page(schema: Schema, history: tuple[RevisionDoc, ...], header: str) -> HistoryPage:
+    """The view-model of ``docs/history.md``: a table of revisions, then one section each."""
+    tables = {e.table: e for e in schema.entities}
+
+    def table_links(doc: RevisionDoc) -> str:
+        if doc.tables is None:
+            return "(snapshot unreadable)"
+        links = [
+            str(Link(md_code(t), entity_path(tables[t]).removeprefix("docs/")))
+            if t in tables else f"{md_code(t)} (dropped)"
+            for t in doc.tables
+        ]
+        return ", ".join(links) or "none (types or extensions only)"
+
+    rows = tuple(
+        (
+            revision_link(doc, HISTORY),
+            md_cell_text(doc.message),
+            table_links(doc),
+            str(len(doc.destructive)) if doc.destructive else "",
+        )
+        for doc in history
+    )
+    sections = tuple(
+        RevisionSection(
+            heading=md_text(revision_heading(doc)),
+            tables=table_links(doc),
+            plan=tuple(md_code_cell(line) for line in doc.plan),
+            destructive=tuple(md_text(line) for line in doc.destructive),
+        )
+        for doc in history
+    )
+    return HistoryPage(header, md_text(schema.database.name), rows, sections)
+
+
+def entity_revisions(
+    history: tuple[RevisionDoc, ...], table: str, from_page: str
+) -> tuple[str, ...]:
+    """Links to the revisions that changed ``table``, oldest first."""
+    return tuple(
+        revision_link(doc, from_page) for doc in history if doc.tables and table in doc.tables
+    )
