@@ -51,7 +51,8 @@ def test_history_page_lists_each_revision_and_entity_pages_link_them(tmp_path: P
         "[`authors`](entities/authors.md) | 2 |\n"
     ) in page
     section = page[page.index("## Revision 001: author \\| name") :]
-    assert section.splitlines()[2:] == [
+    lines = section.splitlines()[2:]
+    assert [line.split(" (lock")[0] for line in lines] == [
         "Tables: [`authors`](entities/authors.md).",
         "",
         "- `- column authors.bio`",
@@ -62,6 +63,7 @@ def test_history_page_lists_each_revision_and_entity_pages_link_them(tmp_path: P
         "- drops column authors.bio and its values",
         "- adds NOT NULL column authors.name without a default (fails if the table has rows)",
     ]
+    assert lines[2] == "- `- column authors.bio` (lock ACCESS EXCLUSIVE, no scan)"  # its cost
     authors = (docs / "entities" / "authors.md").read_text()
     assert (
         "Changed by revisions [`000`](../history.md#revision-000-initial-schema), "

@@ -29,7 +29,8 @@ class RevisionDoc:
 
     id: str
     message: str
-    plan: tuple[str, ...]
+    plan: tuple[str, ...]  # one line per operation, as ``plan`` prints it
+    costs: tuple[str, ...]  # what each operation costs a live table ("" when not said)
     destructive: tuple[str, ...]
     tables: tuple[str, ...] | None  # None when a snapshot was unreadable
 
@@ -68,10 +69,19 @@ def parse_revision(text: str, tables: tuple[str, ...] | None) -> RevisionDoc | N
     if rev_id is None:
         return None
     message = " ".join(line for line in lines[: lines.index("")] if line) if "" in lines else ""
+    plan: list[str] = []
+    costs: list[str] = []
+    for line in _block(lines, "Plan"):
+        if line.startswith((" ", "\t")) and plan:  # the cost of the operation above
+            costs[-1] = " ".join(filter(None, (costs[-1], line.strip())))
+        else:
+            plan.append(line)
+            costs.append("")
     return RevisionDoc(
         id=rev_id,
         message=message,
-        plan=_block(lines, "Plan:"),
+        plan=tuple(plan),
+        costs=tuple(costs),
         destructive=tuple(line.removeprefix("- ") for line in _block(lines, "Destructive")),
         tables=tables,
     )
@@ -89,10 +99,13 @@ def _field(lines: list[str], name: str) -> str | None:
 
 
 def _block(lines: list[str], heading: str) -> tuple[str, ...]:
-    """The lines after the line starting with ``heading``, up to a blank line."""
+    """The lines after the heading that starts with ``heading`` (and may wrap onto
+    more lines; it ends with a colon), up to a blank line."""
     start = next((i for i, line in enumerate(lines) if line.startswith(heading)), None)
     if start is None:
         return ()
+    while start < len(lines) and not lines[start].rstrip().endswith(":"):
+        start += 1
     block: list[str] = []
     for line in lines[start + 1 :]:
         if not line.strip():
@@ -176,7 +189,10 @@ def history_page(schema: Schema, history: tuple[RevisionDoc, ...], header: str) 
         RevisionSection(
             heading=md_text(revision_heading(doc)),
             tables=table_links(doc),
-            plan=tuple(md_code_cell(line) for line in doc.plan),
+            plan=tuple(
+                md_code_cell(line) + (f" ({md_text(cost)})" if cost else "")
+                for line, cost in zip(doc.plan, doc.costs, strict=True)
+            ),
             destructive=tuple(md_text(line) for line in doc.destructive),
         )
         for doc in history
