@@ -68,8 +68,8 @@ entities:
             "schema/s.yaml:1:1: entites: unknown key 'entites' (did you mean 'entities'?)",
         ),
     ],
-    ids=["syntax", "unclosed-brace", "unclosed-quote", "tab", "two-documents",
-         "control-character", "scalar", "list", "empty", "comment-only", "python-tag",
+    ids=["syntax", "tab", "two-documents", "control-character", "unclosed-brace",
+         "unclosed-quote", "scalar", "list", "empty", "comment-only", "python-tag",
          "unknown-top-level"],
 )
 def test_malformed_files_give_one_located_error(tmp_path: Path, text: str, expected: str) -> None:
