@@ -115,12 +115,23 @@ WHERE pid = %s AND locktype = 'relation' AND relation = %s AND granted = %s
 """
 
 
+@pytest.fixture(scope="module")
+def database(pg: PgCluster) -> Iterator[str]:
+    """One database for the module (CREATE DATABASE costs most of a second)."""
+    name = pg.create_database("costs")
+    try:
+        yield pg.libpq_url(name)
+    finally:
+        pg.drop_database(name)
+
+
 @pytest.fixture
-def conninfo(pg: PgCluster, pg_db: str) -> Iterator[str]:
-    url = pg.libpq_url(pg_db)
-    with psycopg.connect(url, autocommit=True) as conn:
+def conninfo(database: str) -> str:
+    """The database with a fresh public schema holding :data:`SETUP`."""
+    with psycopg.connect(database, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
         conn.execute(SETUP)
-    yield url
+    return database
 
 
 def _oid(conn: psycopg.Connection[Any], name: str) -> int | None:
