@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import datetime
 import enum
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Connection,
     DateTime,
     Enum,
+    FetchedValue,
     ForeignKey,
     Identity,
     Index,
@@ -24,6 +27,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     func,
     text,
 )
@@ -245,8 +249,8 @@ class Alert(Base):
     updated_at: Mapped[datetime.datetime] = mapped_column(
         DateTime(timezone=True),
         server_default=func.now(),
-        onupdate=func.now(),
-        comment="When the row was last changed through the ORM.",
+        server_onupdate=FetchedValue(),
+        comment="When the row was last changed, by any writer.",
     )
     store_id: Mapped[int] = mapped_column(
         Integer(),
@@ -389,8 +393,8 @@ class AlertTemplate(Base):
     updated_at: Mapped[datetime.datetime] = mapped_column(
         DateTime(timezone=True),
         server_default=func.now(),
-        onupdate=func.now(),
-        comment="When the row was last changed through the ORM.",
+        server_onupdate=FetchedValue(),
+        comment="When the row was last changed, by any writer.",
     )
     store_id: Mapped[int] = mapped_column(
         Integer(),
@@ -506,8 +510,8 @@ class CustomFieldDefinition(Base):
     updated_at: Mapped[datetime.datetime] = mapped_column(
         DateTime(timezone=True),
         server_default=func.now(),
-        onupdate=func.now(),
-        comment="When the row was last changed through the ORM.",
+        server_onupdate=FetchedValue(),
+        comment="When the row was last changed, by any writer.",
     )
     store_id: Mapped[int] = mapped_column(
         Integer(),
@@ -620,8 +624,8 @@ class Forecast(Base):
     updated_at: Mapped[datetime.datetime] = mapped_column(
         DateTime(timezone=True),
         server_default=func.now(),
-        onupdate=func.now(),
-        comment="When the row was last changed through the ORM.",
+        server_onupdate=FetchedValue(),
+        comment="When the row was last changed, by any writer.",
     )
     variant_id: Mapped[int] = mapped_column(
         Integer(),
@@ -759,8 +763,8 @@ class InventoryItem(Base):
     updated_at: Mapped[datetime.datetime] = mapped_column(
         DateTime(timezone=True),
         server_default=func.now(),
-        onupdate=func.now(),
-        comment="When the row was last changed through the ORM.",
+        server_onupdate=FetchedValue(),
+        comment="When the row was last changed, by any writer.",
     )
     store_id: Mapped[int] = mapped_column(
         Integer(),
@@ -882,8 +886,8 @@ class InventoryMovement(Base):
     updated_at: Mapped[datetime.datetime] = mapped_column(
         DateTime(timezone=True),
         server_default=func.now(),
-        onupdate=func.now(),
-        comment="When the row was last changed through the ORM.",
+        server_onupdate=FetchedValue(),
+        comment="When the row was last changed, by any writer.",
     )
     inventory_item_id: Mapped[int] = mapped_column(
         Integer(),
@@ -949,8 +953,8 @@ class Location(Base):
     updated_at: Mapped[datetime.datetime] = mapped_column(
         DateTime(timezone=True),
         server_default=func.now(),
-        onupdate=func.now(),
-        comment="When the row was last changed through the ORM.",
+        server_onupdate=FetchedValue(),
+        comment="When the row was last changed, by any writer.",
     )
     store_id: Mapped[int] = mapped_column(
         Integer(),
@@ -1047,8 +1051,8 @@ class Product(Base):
     updated_at: Mapped[datetime.datetime] = mapped_column(
         DateTime(timezone=True),
         server_default=func.now(),
-        onupdate=func.now(),
-        comment="When the row was last changed through the ORM.",
+        server_onupdate=FetchedValue(),
+        comment="When the row was last changed, by any writer.",
     )
     store_id: Mapped[int] = mapped_column(
         Integer(),
@@ -1163,8 +1167,8 @@ class ProductVariant(Base):
     updated_at: Mapped[datetime.datetime] = mapped_column(
         DateTime(timezone=True),
         server_default=func.now(),
-        onupdate=func.now(),
-        comment="When the row was last changed through the ORM.",
+        server_onupdate=FetchedValue(),
+        comment="When the row was last changed, by any writer.",
     )
     product_id: Mapped[int] = mapped_column(
         Integer(),
@@ -1323,8 +1327,8 @@ class PurchaseOrder(Base):
     updated_at: Mapped[datetime.datetime] = mapped_column(
         DateTime(timezone=True),
         server_default=func.now(),
-        onupdate=func.now(),
-        comment="When the row was last changed through the ORM.",
+        server_onupdate=FetchedValue(),
+        comment="When the row was last changed, by any writer.",
     )
     store_id: Mapped[int] = mapped_column(
         Integer(),
@@ -1446,8 +1450,8 @@ class PurchaseOrderLineItem(Base):
     updated_at: Mapped[datetime.datetime] = mapped_column(
         DateTime(timezone=True),
         server_default=func.now(),
-        onupdate=func.now(),
-        comment="When the row was last changed through the ORM.",
+        server_onupdate=FetchedValue(),
+        comment="When the row was last changed, by any writer.",
     )
     purchase_order_id: Mapped[int] = mapped_column(
         Integer(),
@@ -1532,8 +1536,8 @@ class Store(Base):
     updated_at: Mapped[datetime.datetime] = mapped_column(
         DateTime(timezone=True),
         server_default=func.now(),
-        onupdate=func.now(),
-        comment="When the row was last changed through the ORM.",
+        server_onupdate=FetchedValue(),
+        comment="When the row was last changed, by any writer.",
     )
     shopify_domain: Mapped[str] = mapped_column(
         String(255),
@@ -1701,8 +1705,8 @@ class Supplier(Base):
     updated_at: Mapped[datetime.datetime] = mapped_column(
         DateTime(timezone=True),
         server_default=func.now(),
-        onupdate=func.now(),
-        comment="When the row was last changed through the ORM.",
+        server_onupdate=FetchedValue(),
+        comment="When the row was last changed, by any writer.",
     )
     store_id: Mapped[int] = mapped_column(
         Integer(),
@@ -1796,8 +1800,8 @@ class WorkflowExecution(Base):
     updated_at: Mapped[datetime.datetime] = mapped_column(
         DateTime(timezone=True),
         server_default=func.now(),
-        onupdate=func.now(),
-        comment="When the row was last changed through the ORM.",
+        server_onupdate=FetchedValue(),
+        comment="When the row was last changed, by any writer.",
     )
     rule_id: Mapped[int] = mapped_column(
         Integer(),
@@ -1875,8 +1879,8 @@ class WorkflowRule(Base):
     updated_at: Mapped[datetime.datetime] = mapped_column(
         DateTime(timezone=True),
         server_default=func.now(),
-        onupdate=func.now(),
-        comment="When the row was last changed through the ORM.",
+        server_onupdate=FetchedValue(),
+        comment="When the row was last changed, by any writer.",
     )
     store_id: Mapped[int] = mapped_column(
         Integer(),
@@ -1941,3 +1945,168 @@ class WorkflowRule(Base):
         passive_deletes=True,
     )
     store: Mapped[Store] = relationship(back_populates="workflow_rules")
+
+
+# Functions, views and triggers: created after the tables by create_all, in
+# the order the migrations create them; views dropped before the tables by
+# drop_all, functions after. Written for text(): a colon that would start a
+# bind parameter is escaped, and the SQL reaches the database as is.
+DDL_AFTER_CREATE: list[str] = [
+    (
+        "CREATE FUNCTION schemagen_set_updated_at() RETURNS trigger\n"
+        "LANGUAGE plpgsql VOLATILE\n"
+        "AS $body$\n"
+        "BEGIN\n"
+        "    NEW.updated_at := now();\n"
+        "    RETURN NEW;\n"
+        "END;\n"
+        "$body$"
+    ),
+    (
+        "COMMENT ON FUNCTION schemagen_set_updated_at() IS 'Trigger function: sets "
+        "updated_at to now() (on_update: now).'"
+    ),
+    (
+        "CREATE TRIGGER trg_alert_templates_set_updated_at BEFORE UPDATE ON "
+        "alert_templates FOR EACH ROW EXECUTE FUNCTION schemagen_set_updated_at()"
+    ),
+    (
+        "COMMENT ON TRIGGER trg_alert_templates_set_updated_at ON alert_templates IS "
+        "'Sets updated_at to now() on every UPDATE (on_update: now).'"
+    ),
+    (
+        "CREATE TRIGGER trg_alerts_set_updated_at BEFORE UPDATE ON alerts FOR EACH ROW "
+        "EXECUTE FUNCTION schemagen_set_updated_at()"
+    ),
+    (
+        "COMMENT ON TRIGGER trg_alerts_set_updated_at ON alerts IS 'Sets updated_at to "
+        "now() on every UPDATE (on_update: now).'"
+    ),
+    (
+        "CREATE TRIGGER trg_custom_field_definitions_set_updated_at BEFORE UPDATE ON "
+        "custom_field_definitions FOR EACH ROW EXECUTE FUNCTION "
+        "schemagen_set_updated_at()"
+    ),
+    (
+        "COMMENT ON TRIGGER trg_custom_field_definitions_set_updated_at ON "
+        "custom_field_definitions IS 'Sets updated_at to now() on every UPDATE "
+        "(on_update: now).'"
+    ),
+    (
+        "CREATE TRIGGER trg_forecasts_set_updated_at BEFORE UPDATE ON forecasts FOR "
+        "EACH ROW EXECUTE FUNCTION schemagen_set_updated_at()"
+    ),
+    (
+        "COMMENT ON TRIGGER trg_forecasts_set_updated_at ON forecasts IS 'Sets "
+        "updated_at to now() on every UPDATE (on_update: now).'"
+    ),
+    (
+        "CREATE TRIGGER trg_inventory_items_set_updated_at BEFORE UPDATE ON "
+        "inventory_items FOR EACH ROW EXECUTE FUNCTION schemagen_set_updated_at()"
+    ),
+    (
+        "COMMENT ON TRIGGER trg_inventory_items_set_updated_at ON inventory_items IS "
+        "'Sets updated_at to now() on every UPDATE (on_update: now).'"
+    ),
+    (
+        "CREATE TRIGGER trg_inventory_movements_set_updated_at BEFORE UPDATE ON "
+        "inventory_movements FOR EACH ROW EXECUTE FUNCTION schemagen_set_updated_at()"
+    ),
+    (
+        "COMMENT ON TRIGGER trg_inventory_movements_set_updated_at ON "
+        "inventory_movements IS 'Sets updated_at to now() on every UPDATE (on_update: "
+        "now).'"
+    ),
+    (
+        "CREATE TRIGGER trg_locations_set_updated_at BEFORE UPDATE ON locations FOR "
+        "EACH ROW EXECUTE FUNCTION schemagen_set_updated_at()"
+    ),
+    (
+        "COMMENT ON TRIGGER trg_locations_set_updated_at ON locations IS 'Sets "
+        "updated_at to now() on every UPDATE (on_update: now).'"
+    ),
+    (
+        "CREATE TRIGGER trg_product_variants_set_updated_at BEFORE UPDATE ON "
+        "product_variants FOR EACH ROW EXECUTE FUNCTION schemagen_set_updated_at()"
+    ),
+    (
+        "COMMENT ON TRIGGER trg_product_variants_set_updated_at ON product_variants IS "
+        "'Sets updated_at to now() on every UPDATE (on_update: now).'"
+    ),
+    (
+        "CREATE TRIGGER trg_products_set_updated_at BEFORE UPDATE ON products FOR EACH "
+        "ROW EXECUTE FUNCTION schemagen_set_updated_at()"
+    ),
+    (
+        "COMMENT ON TRIGGER trg_products_set_updated_at ON products IS 'Sets "
+        "updated_at to now() on every UPDATE (on_update: now).'"
+    ),
+    (
+        "CREATE TRIGGER trg_purchase_order_line_items_set_updated_at BEFORE UPDATE ON "
+        "purchase_order_line_items FOR EACH ROW EXECUTE FUNCTION "
+        "schemagen_set_updated_at()"
+    ),
+    (
+        "COMMENT ON TRIGGER trg_purchase_order_line_items_set_updated_at ON "
+        "purchase_order_line_items IS 'Sets updated_at to now() on every UPDATE "
+        "(on_update: now).'"
+    ),
+    (
+        "CREATE TRIGGER trg_purchase_orders_set_updated_at BEFORE UPDATE ON "
+        "purchase_orders FOR EACH ROW EXECUTE FUNCTION schemagen_set_updated_at()"
+    ),
+    (
+        "COMMENT ON TRIGGER trg_purchase_orders_set_updated_at ON purchase_orders IS "
+        "'Sets updated_at to now() on every UPDATE (on_update: now).'"
+    ),
+    (
+        "CREATE TRIGGER trg_stores_set_updated_at BEFORE UPDATE ON stores FOR EACH ROW "
+        "EXECUTE FUNCTION schemagen_set_updated_at()"
+    ),
+    (
+        "COMMENT ON TRIGGER trg_stores_set_updated_at ON stores IS 'Sets updated_at to "
+        "now() on every UPDATE (on_update: now).'"
+    ),
+    (
+        "CREATE TRIGGER trg_suppliers_set_updated_at BEFORE UPDATE ON suppliers FOR "
+        "EACH ROW EXECUTE FUNCTION schemagen_set_updated_at()"
+    ),
+    (
+        "COMMENT ON TRIGGER trg_suppliers_set_updated_at ON suppliers IS 'Sets "
+        "updated_at to now() on every UPDATE (on_update: now).'"
+    ),
+    (
+        "CREATE TRIGGER trg_workflow_executions_set_updated_at BEFORE UPDATE ON "
+        "workflow_executions FOR EACH ROW EXECUTE FUNCTION schemagen_set_updated_at()"
+    ),
+    (
+        "COMMENT ON TRIGGER trg_workflow_executions_set_updated_at ON "
+        "workflow_executions IS 'Sets updated_at to now() on every UPDATE (on_update: "
+        "now).'"
+    ),
+    (
+        "CREATE TRIGGER trg_workflow_rules_set_updated_at BEFORE UPDATE ON "
+        "workflow_rules FOR EACH ROW EXECUTE FUNCTION schemagen_set_updated_at()"
+    ),
+    (
+        "COMMENT ON TRIGGER trg_workflow_rules_set_updated_at ON workflow_rules IS "
+        "'Sets updated_at to now() on every UPDATE (on_update: now).'"
+    ),
+]
+DDL_BEFORE_DROP: list[str] = []
+DDL_AFTER_DROP: list[str] = ["DROP FUNCTION IF EXISTS schemagen_set_updated_at()"]
+
+
+def _run(statements: list[str]) -> Callable[..., None]:
+    """A create_all / drop_all listener that runs ``statements`` as written."""
+
+    def listener(target: Any, connection: Connection, **kw: Any) -> None:
+        for statement in statements:
+            connection.execute(text(statement))
+
+    return listener
+
+
+event.listen(Base.metadata, "after_create", _run(DDL_AFTER_CREATE))
+event.listen(Base.metadata, "before_drop", _run(DDL_BEFORE_DROP))
+event.listen(Base.metadata, "after_drop", _run(DDL_AFTER_DROP))

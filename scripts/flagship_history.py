@@ -3,12 +3,18 @@
 
 In a temporary copy of the project:
 
+Revisions 000 and 001 predate ``on_update_now: trigger``: for them the setting
+is taken out and ``updated_at`` keeps its description of the time.
+
 1. strip every entity-level ``indexes:`` map from the schema YAML and run
    ``schemagen migrate -m "initial schema"`` (revision 000: extensions, enums,
    tables with their keys, constraints and column-level indexes);
-2. restore the full schema and run ``schemagen migrate -m "add performance
+2. restore the indexes and run ``schemagen migrate -m "add performance
    indexes"`` (revision 001: the documented indexes, built CONCURRENTLY);
-3. copy ``generated/migrations/{versions,snapshots,schemagen.sum}`` back.
+3. restore the full schema and run ``schemagen migrate -m "updated_at kept by
+   a database trigger"`` (revision 002: ``database.on_update_now: trigger``, the
+   trigger function and one trigger per table, the new column comments);
+4. copy ``generated/migrations/{versions,snapshots,schemagen.sum}`` back.
 
 Run from the repository root: ``python scripts/flagship_history.py``. The
 output is byte-for-byte deterministic, so running it twice changes nothing.
@@ -27,7 +33,24 @@ from schemagen.cli import main
 from schemagen.config import load_project
 
 REPO = Path(__file__).resolve().parent.parent
-MESSAGES = ("initial schema", "add performance indexes")
+MESSAGES = ("initial schema", "add performance indexes", "updated_at kept by a database trigger")
+ORM_UPDATED_AT = "When the row was last changed through the ORM."
+
+
+def before_trigger(schema_dir: Path) -> None:
+    """The schema before revision 002: no ``on_update_now``, the old description."""
+    for path in sorted(schema_dir.rglob("*.y*ml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        database = doc.get("database")
+        if not isinstance(database, dict) or "on_update_now" not in database:
+            continue
+        del database["on_update_now"]
+        mixin = (doc.get("mixins") or {}).get("timestamps") or {}
+        column = (mixin.get("columns") or {}).get("updated_at")
+        if isinstance(column, dict):
+            column["description"] = ORM_UPDATED_AT
+        path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True),
+                        encoding="utf-8")
 
 
 def strip_indexes(schema_dir: Path) -> int:
@@ -67,11 +90,16 @@ def regenerate(repo: Path = REPO) -> list[str]:
         work.mkdir()
         shutil.copy(repo / "pyproject.toml", work / "pyproject.toml")
         shutil.copytree(repo / schema_rel, work / schema_rel)
+        before_trigger(work / schema_rel)
         report.append(f"stripped {strip_indexes(work / schema_rel)} indexes: maps")
         report.append(schemagen(work, "migrate", "-m", MESSAGES[0]).splitlines()[0])
         shutil.rmtree(work / schema_rel)
         shutil.copytree(repo / schema_rel, work / schema_rel)
+        before_trigger(work / schema_rel)
         report.append(schemagen(work, "migrate", "-m", MESSAGES[1]).splitlines()[0])
+        shutil.rmtree(work / schema_rel)
+        shutil.copytree(repo / schema_rel, work / schema_rel)
+        report.append(schemagen(work, "migrate", "-m", MESSAGES[2]).splitlines()[0])
         target = repo / migrations_rel
         for name in ("versions", "snapshots"):
             shutil.rmtree(target / name, ignore_errors=True)

@@ -345,7 +345,8 @@ def flagship() -> tuple[Schema, dict[str, str]]:
 
 def test_flagship_docs(flagship: tuple[Schema, dict[str, str]]) -> None:
     schema, files = flagship
-    assert len(files) == len(schema.entities) + 4  # README, ER diagram, enums, history
+    # README, ER diagram, enums, history, views/functions/triggers, one page per entity
+    assert len(files) == len(schema.entities) + 5
     for text in files.values():
         tables(text)
     assert check_links(files) > 100
@@ -355,6 +356,9 @@ def test_flagship_docs(flagship: tuple[Schema, dict[str, str]]) -> None:
                     "Indexes and constraints"):
         assert heading in headings(readme)
     assert "--file inventorysync.dump" in readme
+    routines = files["docs/routines.md"]
+    assert "`trg_stores_set_updated_at` on `stores`" in routines
+    assert "no database trigger" not in "".join(files.values())
     assert "DATABASE_URL=postgresql://user:password@localhost:5432/inventorysync" in readme
     indexed = {shown(r[1], cell=True) for r in table_with(readme, "Table")[1:] if len(r) == 9}
     assert indexed == {ix.name for e in schema.entities for ix in e.indexes}

@@ -22,7 +22,15 @@ def test_is_a_valid_draft_2020_12_schema() -> None:
     schema = json_schema()
     Draft202012Validator.check_schema(schema)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert sorted(schema["properties"]) == ["database", "entities", "enums", "mixins", "types"]
+    assert sorted(schema["properties"]) == [
+        "database",
+        "entities",
+        "enums",
+        "functions",
+        "mixins",
+        "types",
+        "views",
+    ]
     assert schema["$defs"]["type_name"]["anyOf"][0]["enum"] == list(BASE_TYPES)
 
 

@@ -102,6 +102,21 @@ STATEMENTS: dict[str, tuple[str, str, str]] = {
         "t",
     ),
     "extension": ("", "CREATE EXTENSION IF NOT EXISTS pg_trgm", "t"),
+    "function": ("", "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'", "t"),
+    "create view": ("", "CREATE VIEW v AS SELECT a FROM t", "t"),
+    "create materialized view": ("", "CREATE MATERIALIZED VIEW mv AS SELECT a FROM t", "t"),
+    "drop view": ("CREATE VIEW v AS SELECT a FROM t", "DROP VIEW v", "t"),
+    "create trigger": (
+        "CREATE FUNCTION tf() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END'",
+        "CREATE TRIGGER tg BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION tf()",
+        "t",
+    ),
+    "drop trigger": (
+        "CREATE FUNCTION tf() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';"
+        "CREATE TRIGGER tg BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION tf()",
+        "DROP TRIGGER tg ON t",
+        "t",
+    ),
 }
 
 #: Table lock modes, weakest first.

@@ -46,6 +46,14 @@ from schemagen.operations.plan import (
     ReplaceEnum,
 )
 from schemagen.operations.stages import stages
+from schemagen.operations.routines import (
+    CreateFunction,
+    CreateTrigger,
+    CreateView,
+    DropTrigger,
+    DropView,
+    ReplaceFunction,
+)
 from schemagen.operations.typechange import needs_using
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -119,6 +127,21 @@ def _value_in_the_middle(op: AddEnumValue) -> bool:
     return op.before is not None and op.before != op.remaining[0]
 
 
+def _view_rebuilt_around_alter(c: Change) -> bool:
+    ops = c.upgrade.operations
+    altered = [i for i, op in enumerate(ops) if isinstance(op, AlterColumn)]
+    drops = [i for i, op in enumerate(ops) if isinstance(op, DropView)]
+    creates = [i for i, op in enumerate(ops) if isinstance(op, CreateView)]
+    return bool(altered and drops and creates) and max(drops) < min(altered) and max(
+        altered
+    ) < min(creates)
+
+
+def _overloaded(c: Change) -> bool:
+    names = [fn.name for fn in c.new.functions]
+    return c.any(CreateFunction) and len(names) != len(set(names))
+
+
 #: Feature -> predicate over a case. Names are those of the README table.
 FEATURES: dict[str, Callable[[Change], bool]] = {
     "create table": lambda c: c.any(CreateTable),
@@ -183,6 +206,15 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         col.type.kind == "array" and col.default is not None and col.default.value == "'{}'"
         for ent in c.new.entities for col in ent.columns
     ),
+    "create view": lambda c: c.any(CreateView, lambda op: not op.view.materialized),
+    "view rebuilt around a column type change": _view_rebuilt_around_alter,
+    "materialized view with a unique index": lambda c: c.any(
+        CreateView, lambda op: op.view.materialized and any(ix.unique for ix in op.view.indexes)
+    ),
+    "function replaced in place": lambda c: c.any(ReplaceFunction),
+    "function overloaded by signature": _overloaded,
+    "create trigger": lambda c: c.any(CreateTrigger),
+    "drop trigger": lambda c: c.any(DropTrigger),
 }
 
 

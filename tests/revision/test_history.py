@@ -151,6 +151,7 @@ def test_flagship_history_verifies_and_regenerates_byte_for_byte(tmp_path: Path)
     history = load_history(load_project(REPO))
     assert [(r.id, r.slug) for r in history.revisions] == [
         ("000", "initial_schema"), ("001", "add_performance_indexes_online"),
+        ("002", "updated_at_kept_by_a_database_trigger"),
     ]
     copy = tmp_path / "repo"
     copy.mkdir()
@@ -159,7 +160,9 @@ def test_flagship_history_verifies_and_regenerates_byte_for_byte(tmp_path: Path)
     flagship_history.regenerate(copy)
     ours, committed = load_project(copy).migrations_dir, history.project.migrations_dir
     for name in ("versions/000_initial_schema.py", "versions/001_add_performance_indexes_online.py",
-                 "snapshots/000.json", "snapshots/001.json", "schemagen.sum"):
+                 "versions/002_updated_at_kept_by_a_database_trigger.py",
+                 "snapshots/000.json", "snapshots/001.json", "snapshots/002.json",
+                 "schemagen.sum"):
         assert (ours / name).read_bytes() == (committed / name).read_bytes(), name
 
 
@@ -171,16 +174,31 @@ SEED_INDEXES = {
 }
 
 
+def test_flagship_002_adds_the_updated_at_triggers() -> None:
+    """Revision 002 is the database side of on_update: now: one trigger function,
+    one BEFORE UPDATE trigger per table with the timestamps mixin, new comments."""
+    from schemagen.diff.compare import diff
+    from schemagen.operations.routines import CreateFunction, CreateTrigger
+
+    project = load_project(REPO)
+    second, third = load_history(project).revisions[1:3]
+    plan = diff(second.snapshot, third.snapshot)  # type: ignore[arg-type]
+    functions = [op.function.identity for op in plan.operations if isinstance(op, CreateFunction)]
+    tables = {e.table for e in third.snapshot.entities if e.has_column("updated_at")}
+    triggers = {op.trigger.table for op in plan.operations if isinstance(op, CreateTrigger)}
+    assert functions == ["schemagen_set_updated_at()"]
+    assert triggers == tables and len(tables) >= 10
+
+
 def test_flagship_001_adds_the_seed_and_declared_indexes_concurrently() -> None:
     """Revision 001 is a real second change: only CREATE INDEX CONCURRENTLY, one per
     declared index that 000 lacks, the seed document's key indexes among them."""
-    from schemagen.api import load_schema
     from schemagen.diff.compare import diff
     from schemagen.operations.plan import CreateIndex
 
     project = load_project(REPO)
-    first, second = load_history(project).revisions
-    plan = diff(first.snapshot, load_schema(project).schema)  # type: ignore[arg-type]
+    first, second = load_history(project).revisions[:2]
+    plan = diff(first.snapshot, second.snapshot)  # type: ignore[arg-type]
     assert plan.operations and all(
         isinstance(op, CreateIndex) and op.concurrently for op in plan.operations
     )

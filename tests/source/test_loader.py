@@ -10,7 +10,10 @@ from fixtures.language.helpers import issues_of, result_of, write_project
 from schemagen.cli import main
 from schemagen.source.loader import parse_text
 
-MAPPING_HINT = "a schema file holds a mapping with any of: database, types, mixins, enums, entities"
+MAPPING_HINT = (
+    "a schema file holds a mapping with any of: database, types, mixins, enums, entities, "
+    "functions, views"
+)
 
 ENTITY = """
 entities:

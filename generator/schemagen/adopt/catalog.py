@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..live.introspect import DatabaseShape, introspect
+from .routines import QUERIES, Routines, read_routines
 
 if TYPE_CHECKING:
     import psycopg
@@ -144,7 +145,7 @@ SELECT current_database(), current_schema(),
 """
 
 #: How many statements :func:`read_catalog` runs, whatever the number of tables.
-EXTRA_QUERIES = 7
+EXTRA_QUERIES = 7 + QUERIES
 
 
 @dataclass(frozen=True)
@@ -219,6 +220,7 @@ class Catalog:
     constraints: dict[tuple[str, str], ConstraintFacts] = field(default_factory=dict)
     relations: dict[str, RelationFacts] = field(default_factory=dict)
     objects: list[tuple[str, str]] = field(default_factory=list)
+    routines: Routines = field(default_factory=Routines)
 
 
 _TYPE_MAX = {"smallint": 32767, "integer": 2147483647, "bigint": 9223372036854775807}
@@ -255,7 +257,11 @@ def read_catalog(conn: psycopg.Connection[Any]) -> Catalog:
             kind, persistence, *others = flags
             catalog.relations[name] = RelationFacts(kind, persistence == "u", *others)
         cur.execute(_OBJECTS_SQL)
-        catalog.objects = [(kind, name) for kind, name in cur.fetchall()]
+        # Functions and triggers are read (and reported if need be) by adopt.routines.
+        catalog.objects = [
+            (kind, name) for kind, name in cur.fetchall() if kind not in ("function", "trigger")
+        ]
+    catalog.routines = read_routines(conn)
     return catalog
 
 

@@ -81,7 +81,7 @@ def layout(imported: Imported, schema_line: str | None = None) -> dict[str, str]
     stems: dict[str, list[str]] = {}
     for group in groups:
         stem = _file_stem(group, incoming, tables)
-        while stem in stems or stem in ("database", "enums"):
+        while stem in stems or stem in ("database", "enums", "routines"):
             stem += "_tables"
         stems[stem] = group
     enum_home = _enum_homes(imported, stems)
@@ -96,6 +96,10 @@ def layout(imported: Imported, schema_line: str | None = None) -> dict[str, str]
             doc["enums"] = own
         doc["entities"] = {name: entities[name] for name in group}
         files[f"{stem}.yaml"] = _document(doc, schema_line)
+    pairs = (("functions", imported.functions), ("views", imported.views))
+    routines = {key: specs for key, specs in pairs if specs}
+    if routines:
+        files["routines.yaml"] = _document(routines, schema_line)
     return files
 
 

@@ -23,6 +23,7 @@ from ..model.schema import FK_ACTIONS
 from .catalog import Catalog
 from .names import Named, choose_template, class_names, python_name, usable_as_is
 from .relations import relationship_keys
+from .routines import map_routines
 from .values import map_default, map_type
 
 _FK_WORDS = {v: k for k, v in FK_ACTIONS.items()}
@@ -50,6 +51,8 @@ class Imported:
     entities: dict[str, dict[str, Any]] = field(default_factory=dict)
     links: list[tuple[str, str]] = field(default_factory=list)  # (entity, referenced entity)
     unsupported: list[Unsupported] = field(default_factory=list)
+    functions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    views: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -78,6 +81,7 @@ class Mapper:
         tables = [t for t in sorted(self.shape.tables) if self._importable(t)]
         self.entity_of = class_names(tables, taken, singularize=True)
         self.enum_of = class_names(self.shape.enums, taken, singularize=False)
+        self.taken = taken
 
     def report(self, kind: str, name: str, detail: str = "") -> None:
         self.out.append(Unsupported(kind, name, detail))
@@ -95,8 +99,10 @@ class Mapper:
 
     def report_objects(self) -> None:
         """Everything the catalog holds beyond tables, and table-level options."""
-        kinds = {"v": "view", "m": "materialized view", "f": "foreign table", "c": "composite type"}
-        for name, facts in sorted(self.catalog.relations.items()):
+        # Views, materialized views, functions and triggers: see adopt.routines.
+        kinds = {"f": "foreign table", "c": "composite type"}
+        relations = self.catalog.relations.items()
+        for name, facts in sorted((n, f) for n, f in relations if f.kind not in ("v", "m")):
             if facts.kind in kinds:
                 self.report(kinds[facts.kind], name)
                 continue
@@ -151,15 +157,37 @@ class Mapper:
             [(t.entity, t.name, t.columns) for t in tables],
             [(t.entity, column, target.entity) for t, column, target in fk_columns],
         )
+        routines = map_routines(
+            self.catalog.routines,
+            {t.name: list(t.columns) for t in tables},
+            self.enum_of,
+            self.taken,
+        )
+        for kind, name, detail in routines.unsupported:
+            self.report(kind, name, detail)
         for table in tables:
+            for column in routines.on_update.get(table.name, ()):
+                _set_before(table.columns[column], "on_update", "now")
             entities[table.entity] = self._entity(table, convention)
+            if table.name in routines.triggers:
+                entities[table.entity]["triggers"] = routines.triggers[table.name]
         database: dict[str, Any] = {"name": self.catalog.database, "dialect": "postgresql"}
         if self.shape.extensions:
             database["extensions"] = sorted(self.shape.extensions)
+        if routines.on_update:
+            database["on_update_now"] = "trigger"
         changed = {k: v for k, v in convention.items() if naming.DEFAULT_NAMING_CONVENTION[k] != v}
         if changed:
             database["naming_convention"] = dict(sorted(changed.items()))
-        return Imported(database, enums, entities, links, sorted(set(self.out)))
+        return Imported(
+            database,
+            enums,
+            entities,
+            links,
+            sorted(set(self.out)),
+            routines.functions,
+            routines.views,
+        )
 
     def _enum(self, type_name: str) -> dict[str, Any]:
         spec: dict[str, Any] = {}

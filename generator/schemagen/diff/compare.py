@@ -28,6 +28,7 @@ from ..operations.schema import (
 from ..operations.table import RenameColumn, RenameTable
 from .online import settle_online
 from .ordering import order
+from .routines import compare_routines
 from .snapshot import ddl_view, empty_schema
 from .tables import compare_entities
 
@@ -71,7 +72,9 @@ def diff(old: Schema | None, new: Schema) -> Plan:
     ops += compare_enums(old_v, new_v)
     renames = compare_renames(old_v, new_v, hints)
     ops += renames
-    ops += compare_entities(apply(old_v, renames), new_v, hints.not_concurrent)
+    table_ops = compare_entities(apply(old_v, renames), new_v, hints.not_concurrent)
+    ops += table_ops
+    ops += compare_routines(old_v, new_v, [*renames, *table_ops])
     notes = unresolved_hints(old_v, new_v, hints) if old is not None else ()
     return Plan(tuple(settle_online(order(ops))), notes)
 

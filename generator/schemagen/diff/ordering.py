@@ -18,6 +18,13 @@ Phases, in upgrade order (the downgrade runs the reversed operations backwards):
    a revision of their own after the transaction: :mod:`schemagen.operations.stages`);
 7. enums rebuilt (every column, partial index and check that uses them exists
    now), enums dropped, extensions dropped.
+
+Functions, views and triggers: their drops come before the renames (they name
+the tables as they were), triggers first, then views (each before the views it
+reads), then functions; their creates come after the foreign keys and before
+the indexes, in the transaction: functions, views (each after the views it
+reads), triggers (after their functions). So a view over a column whose type
+changes is dropped and created again around the change, in one transaction.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
+from ..model.routines import view_order
 from ..model.schema import Entity, ForeignKey
 from ..operations.base import Operation
 from ..operations.constraint import (
@@ -33,6 +41,15 @@ from ..operations.constraint import (
     DropConstraint,
     DropIndex,
     RenameConstraint,
+)
+from ..operations.routines import (
+    CreateFunction,
+    CreateTrigger,
+    CreateView,
+    DropFunction,
+    DropTrigger,
+    DropView,
+    ReplaceFunction,
 )
 from ..operations.schema import (
     AddEnumValue,
@@ -65,6 +82,9 @@ _PHASES: tuple[type[Operation] | str, ...] = (
     CreateExtension,
     CreateEnum,
     AddEnumValue,
+    DropTrigger,  # before the renames: they name the tables as they were
+    DropView,
+    DropFunction,  # after the triggers and views that call it
     RenameTable,
     RenameColumn,
     DropIndex,  # names the renamed table
@@ -81,6 +101,10 @@ _PHASES: tuple[type[Operation] | str, ...] = (
     AddConstraint,  # uniques and checks, before the foreign keys (and tables) that need them
     CreateTable,
     ADD_FOREIGN_KEY,
+    CreateFunction,
+    ReplaceFunction,
+    CreateView,  # after the tables, columns and functions they read
+    CreateTrigger,  # after its table and its function
     CreateIndex,  # in the transaction; the concurrent ones come right after
     ReplaceEnum,
     DropEnumValue,
@@ -110,7 +134,13 @@ def order(ops: Sequence[Operation]) -> list[Operation]:
     dropped, undone = creation_order(drops)
     rest += [DropConstraint(table, fk) for table, fk in reversed(undone)]
     rest += [DropTable(ent) for ent in reversed(dropped)]
+    rest = [op for op in rest if not isinstance(op, CreateView | DropView)]
+    created_views = view_order([op.view for op in ops if isinstance(op, CreateView)])
+    dropped_views = view_order([op.view for op in ops if isinstance(op, DropView)])
+    rest += [CreateView(view) for view in created_views]
+    rest += [DropView(view) for view in reversed(dropped_views)]
     return sorted(rest, key=phase)
+
 
 
 def creation_order(

@@ -10,7 +10,10 @@ view drops what produces no DDL, so that editing it never asks for a revision:
 - index descriptions, ``serves`` and ``concurrently`` (how an index is built or
   used, not what it is), and column ``seed`` hints (for ``schemagen seed``);
 - ``renamed_from`` hints (they steer the diff, then they are no-ops);
-- the database name, description and naming convention (names are final).
+- the database name, description and naming convention (names are final);
+- a function's YAML key, and whether schemagen made a function or trigger;
+- a view's declared column types and ORM key (a view is keyed by its
+  database name).
 
 Table and column descriptions stay: they are ``COMMENT ON`` DDL.
 
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from ..model.routines import View
 from ..model.schema import Column, ColumnType, Database, Entity, Enum, EnumValue, Index, Schema
 
 
@@ -34,7 +38,22 @@ def ddl_view(schema: Schema) -> Schema:
         sorted((_entity_view(ent, db_names) for ent in schema.entities), key=lambda e: e.name)
     )
     database = Database(name="", extensions=tuple(sorted(schema.database.extensions)))
-    return Schema(database=database, enums=enums, entities=entities)
+    return Schema(
+        database=database,
+        enums=enums,
+        entities=entities,
+        functions=tuple(
+            dataclasses.replace(fn, key="", generated=False) for fn in schema.functions
+        ),
+        triggers=tuple(dataclasses.replace(tg, generated=False) for tg in schema.triggers),
+        views=tuple(sorted((_view_view(v) for v in schema.views), key=lambda v: v.name)),
+    )
+
+
+def _view_view(view: View) -> View:
+    # Declared column types and the ORM key are for models.py and the docs only.
+    indexes = tuple(_index_view(ix) for ix in view.indexes)
+    return dataclasses.replace(view, name=view.view, columns=(), key=(), indexes=indexes)
 
 
 def same_ddl(a: Schema, b: Schema) -> bool:

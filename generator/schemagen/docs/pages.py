@@ -336,6 +336,7 @@ class Overview:
     performance: tuple[PerfSection, ...]
     indexes: tuple[IndexRow, ...]
     constraints: tuple[ConstraintRow, ...]
+    routines: str = ""  # "1 view, 2 functions and 4 triggers", when there are any
 
 
 def _first_paragraph(text: str | None) -> str | None:
@@ -403,7 +404,22 @@ def overview(schema: Schema) -> Overview:
             for e in sorted(schema.entities, key=lambda e: e.table)
             for row in constraint_rows(e, schema, README, entity_link(schema, e.name, README))
         ),
+        routines=_routines_count(schema),
     )
+
+
+def _routines_count(schema: Schema) -> str:
+    views = [v for v in schema.views if not v.materialized]
+    parts = [
+        plural(len(views), "view"),
+        plural(len(schema.views) - len(views), "materialized view"),
+        plural(len(schema.functions), "function"),
+        plural(len(schema.triggers), "trigger"),
+    ]
+    found = [p for p in parts if not p.startswith("0 ")]
+    if not found:
+        return ""
+    return ", ".join(found[:-1]) + (" and " if len(found) > 1 else "") + found[-1]
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ Pages, relative to the output folder:
 - ``docs/er-diagram.md``: the Mermaid ``erDiagram`` of every table;
 - ``docs/enums.md``: every enum type with its values;
 - ``docs/history.md``: every migration revision (:mod:`schemagen.docs.history`);
+- ``docs/routines.md``: views (with what they read from), functions, triggers;
 - ``docs/entities/<table>.md``: one page per entity, linking the revisions that
   changed it.
 """
@@ -27,6 +28,7 @@ from .history import HISTORY, RevisionDoc, entity_revisions, history_page
 from .mermaid import er_diagram, renamed_attributes
 from .pages import HEADER, entity_page, enums_page, overview, plural
 from .served import Proofs
+from .routines import ROUTINES, routines_page
 from .text import md_code, md_text
 from .view import ENUMS, ER_DIAGRAM, README, entity_path
 
@@ -60,6 +62,10 @@ def render_docs(
     pages[HISTORY] = lambda: env.get_template("docs/history.md.j2").render(
         view=history_page(schema, history, HEADER)
     )
+    if schema.views or schema.functions or schema.triggers:
+        pages[ROUTINES] = lambda: env.get_template("docs/routines.md.j2").render(
+            view=routines_page(schema, HEADER)
+        )
     if schema.enums:
         pages[ENUMS] = lambda: env.get_template("docs/enums.md.j2").render(view=enums_page(schema))
 

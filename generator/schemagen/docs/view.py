@@ -12,6 +12,7 @@ import functools
 from dataclasses import dataclass
 
 from ..model import sqltext
+from ..model.routines import ON_UPDATE_TRIGGER
 from ..model.schema import Column, Entity, Enum, ForeignKey, Index, Relationship, Schema
 from ..model.typemap import pg_type
 from .text import github_slug, md_cell_text, md_code, md_code_cell, md_text
@@ -125,14 +126,20 @@ def _ordinal(number: int) -> str:
     return f"{number}{suffix or 'th'}"
 
 
-def _column_notes(column: Column, entity: Entity) -> list[str]:
+def _column_notes(column: Column, entity: Entity, schema: Schema | None = None) -> list[str]:
     """Facts about a column that the schema holds and the reader should see."""
     notes: list[str] = []
     if column.attribute and column.attribute != column.name:
         notes.append(f"Python attribute {md_code_cell(column.attribute)}.")
     if column.mixin:
         notes.append(f"From mixin {md_code_cell(column.mixin)}.")
-    if column.on_update_now:
+    if column.on_update_now and schema is not None and schema.database.on_update_now == "trigger":
+        trigger = ON_UPDATE_TRIGGER.format(table=entity.table, column=column.name)
+        notes.append(
+            f"Set to `now()` on every UPDATE by the database trigger {md_code_cell(trigger)}, "
+            "whoever writes the row."
+        )
+    elif column.on_update_now:
         notes.append("Set to `now()` by the ORM on every update (no database trigger).")
     if column.renamed_from:
         notes.append(f"Renamed from {md_code_cell(column.renamed_from)}.")
@@ -152,7 +159,7 @@ def column_rows(entity: Entity, schema: Schema, page: str) -> tuple[ColumnRow, .
     for column in entity.columns:
         default = default_sql(column)
         description = md_cell_text(column.description)
-        notes = " ".join(_column_notes(column, entity))
+        notes = " ".join(_column_notes(column, entity, schema))
         if notes:
             description = f"{description}<br>{notes}" if description else notes
         name = md_code_cell(column.name)

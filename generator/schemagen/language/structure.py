@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Issue
+from ..model.routines import EVENTS, LANGUAGES, LEVELS, SECURITIES, TIMINGS, VOLATILITIES
 from ..model.schema import BASE_TYPES, FK_ACTIONS
 from ..source.loader import RawFile, YamlPath
 from .quickcheck import Check, Unsupported, compile_schema
@@ -227,6 +228,86 @@ _RELATIONSHIP: dict[str, Any] = _object(
     expected="a relationship mapping such as {cascade: all}",
 )
 
+def _choice(values: Any, description: str) -> dict[str, Any]:
+    values = list(values)
+    return {"enum": values, "description": description, "x-expected": "one of " + ", ".join(values)}
+
+
+_SQL = {"type": "string", "minLength": 1, "x-expected": "SQL text"}
+
+_ARGUMENT: dict[str, Any] = {
+    "anyOf": [
+        {"type": "string", "minLength": 1},
+        _object({"name": _NAME, "type": {**_SQL, "description": "SQL type."}}, ("type",)),
+    ],
+    "x-expected": "an SQL type, or {name: ..., type: ...}",
+}
+
+_FUNCTION: dict[str, Any] = _object(
+    {
+        "name": {**_NAME, "description": "Database name (default: the key); overloads share it."},
+        "arguments": {
+            "type": "array",
+            "items": _ARGUMENT,
+            "description": "Arguments in order: SQL types, or {name, type}.",
+            "x-expected": "a list of arguments",
+        },
+        "returns": {**_SQL, "description": "Return type, e.g. trigger, integer, SETOF text."},
+        "language": _choice(LANGUAGES, "Language (default plpgsql)."),
+        "volatility": _choice(VOLATILITIES, "Volatility (default volatile)."),
+        "security": _choice(SECURITIES, "SECURITY INVOKER (default) or DEFINER."),
+        "body": {**_SQL, "description": "The function body (SQL or PL/pgSQL)."},
+        "description": {**_TEXT, "description": "Markdown; also the COMMENT."},
+    },
+    ("returns", "body"),
+    expected="a function mapping with returns: and body:",
+)
+
+_TRIGGER: dict[str, Any] = _object(
+    {
+        "function": {**_NAME, "description": "The trigger function (a key of `functions`)."},
+        "timing": _choice(TIMINGS, "When it fires (default before)."),
+        "events": {
+            "type": "array",
+            "items": _choice(EVENTS, "An event."),
+            "minItems": 1,
+            "uniqueItems": True,
+            "description": "insert, update, delete, truncate.",
+            "x-expected": "a non-empty list of events",
+        },
+        "for_each": _choice(LEVELS, "FOR EACH ROW (default) or STATEMENT."),
+        "when": {**_SQL, "description": "WHEN condition (SQL, may use OLD and NEW)."},
+        "description": {**_TEXT, "description": "Markdown; also the COMMENT."},
+    },
+    ("function", "events"),
+    expected="a trigger mapping with function: and events:",
+)
+
+_VIEW_COLUMN: dict[str, Any] = _object(
+    {
+        **_TYPE_PARAMS,
+        "nullable": {**_BOOL, "description": "NULL possible (default false)."},
+        "attribute": {**_NAME, "description": "Python attribute name."},
+        "description": {**_TEXT, "description": "Markdown for the docs."},
+    },
+    ("type",),
+    expected="a view column mapping such as {type: bigint}",
+)
+
+_VIEW: dict[str, Any] = _object(
+    {
+        "view": {**_NAME, "description": "Database name (default: snake_case of the key)."},
+        "materialized": {**_BOOL, "description": "A materialized view (default false)."},
+        "sql": {**_SQL, "description": "The SELECT that defines the view."},
+        "description": {**_TEXT, "description": "Markdown; also the COMMENT."},
+        "columns": _named("view_column", "Output columns, typed, in order."),
+        "key": {**_COLUMN_LIST, "description": "Columns identifying a row (default: first)."},
+        "indexes": _named("index", "Indexes (materialized views only)."),
+    },
+    ("sql", "columns"),
+    expected="a view mapping with sql: and columns:",
+)
+
 _DEFS: dict[str, Any] = {
     "type_name": {
         "anyOf": [
@@ -252,6 +333,10 @@ _DEFS: dict[str, Any] = {
         "x-expected": "a list of columns or an index mapping",
     },
     "relationship": _RELATIONSHIP,
+    "function": _FUNCTION,
+    "trigger": _TRIGGER,
+    "view": _VIEW,
+    "view_column": _VIEW_COLUMN,
     "enum_value": {
         "anyOf": [
             {"type": "string", "minLength": 1},
@@ -302,6 +387,7 @@ _DEFS: dict[str, Any] = {
             },
             "indexes": _named("index", "Named indexes."),
             "relationships": _named("relationship", "Reverse-side options or many-to-many."),
+            "triggers": _named("trigger", "Triggers on the table."),
         },
         ("columns",),
         expected="an entity mapping with columns: {...}",
@@ -316,6 +402,10 @@ _DEFS: dict[str, Any] = {
                 "uniqueItems": True,
                 "description": "CREATE EXTENSION IF NOT EXISTS, in migrations.",
             },
+            "on_update_now": _choice(
+                ("orm", "trigger"),
+                "Who keeps `on_update: now` columns: the ORM (default) or a database trigger.",
+            ),
             "naming_convention": _object(
                 {key: _TEXT for key in NAMING_KEYS},
                 description="SQLAlchemy naming_convention templates, key by key.",
@@ -338,6 +428,8 @@ JSON_SCHEMA: dict[str, Any] = {
             "mixins": _named("mixin", "Reusable groups of columns."),
             "enums": _named("enum", "Enums: Python enum.Enum and a PostgreSQL enum type."),
             "entities": _named("entity", "Entities: one table and one model class each."),
+            "functions": _named("function", "SQL and PL/pgSQL functions."),
+            "views": _named("view", "Views and materialized views: read-only classes."),
         }
     ),
     "$defs": _DEFS,

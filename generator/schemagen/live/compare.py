@@ -32,6 +32,7 @@ from .introspect import (
     TableShape,
     introspect,
 )
+from .routines import routine_findings
 
 UPGRADE_HINT = "run `alembic upgrade head` against this database"
 
@@ -71,10 +72,11 @@ def check_database(
     with connect(url) as conn:
         actual = introspect(conn)
         expected = normalize_expected(conn, expected, actual)
+        routines = routine_findings(conn, schema) if actual.tables or not expected.tables else []
         conn.rollback()
     findings = compare_revision(actual.revisions, history, head)
     findings.extend(compare(expected, actual))
-    return findings
+    return findings + routines
 
 
 # --- comparing ----------------------------------------------------------------

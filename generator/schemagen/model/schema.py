@@ -261,6 +261,76 @@ class Database:
     description: str | None = None
     extensions: tuple[str, ...] = ()  # sorted
     naming_convention: tuple[tuple[str, str], ...] = ()  # sorted (key, template) pairs
+    # who keeps ``on_update: now`` columns: "orm" or "trigger"
+    on_update_now: str = field(default="orm", metadata=OMIT_DEFAULT)
+
+
+@dataclass(frozen=True)
+class Argument:
+    """One function argument: its SQL type, and its name when it has one."""
+
+    type: str
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Function:
+    """A SQL or PL/pgSQL function. ``key`` is its YAML key (overloads need two keys)."""
+
+    key: str
+    name: str
+    returns: str
+    body: str
+    arguments: tuple[Argument, ...] = ()
+    language: str = "plpgsql"
+    volatility: str = "volatile"
+    security: str = "invoker"
+    description: str | None = None
+    reads: tuple[str, ...] = ()  # relations the body names, sorted
+    generated: bool = False  # made by schemagen (database-side on_update: now)
+
+    @property
+    def identity(self) -> str:
+        """``name(type, type)``: what tells overloads apart (and what DROP names)."""
+        return f"{self.name}({', '.join(a.type for a in self.arguments)})"
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A trigger on a table that calls a function (by its ``key`` in the schema)."""
+
+    name: str
+    table: str
+    function: str  # the function's identity, ``name()``
+    timing: str = "before"  # before, after, instead of
+    events: tuple[str, ...] = ("update",)
+    level: str = "row"  # row or statement
+    when: str | None = None
+    description: str | None = None
+    generated: bool = False
+
+    @property
+    def function_name(self) -> str:
+        return self.function.split("(", 1)[0]
+
+
+@dataclass(frozen=True)
+class View:
+    """A view or materialized view: SQL plus documented, typed columns."""
+
+    name: str  # class name in models.py, as declared
+    view: str  # database name
+    sql: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]  # the columns the read-only ORM class is keyed by
+    materialized: bool = False
+    description: str | None = None
+    indexes: tuple[Index, ...] = ()  # materialized views only
+    reads: tuple[str, ...] = ()  # tables and views the SQL names, sorted
+
+    @property
+    def kind(self) -> str:
+        return "materialized view" if self.materialized else "view"
 
 
 @dataclass(frozen=True)
@@ -268,6 +338,21 @@ class Schema:
     database: Database
     enums: tuple[Enum, ...] = ()
     entities: tuple[Entity, ...] = ()
+    # by identity (see model.routines); by (table, name); by name
+    functions: tuple[Function, ...] = field(default=(), metadata=OMIT_DEFAULT)
+    triggers: tuple[Trigger, ...] = field(default=(), metadata=OMIT_DEFAULT)
+    views: tuple[View, ...] = field(default=(), metadata=OMIT_DEFAULT)
+
+    def function(self, identity: str) -> Function:
+        """The function whose ``name(types)`` is ``identity``."""
+        for fn in self.functions:
+            if fn.identity == identity:
+                return fn
+        raise KeyError(f"no function {identity!r}")
+
+    def triggers_on(self, table: str) -> tuple[Trigger, ...]:
+        """The triggers of ``table``, by name."""
+        return tuple(tg for tg in self.triggers if tg.table == table)
 
     def entity(self, name: str) -> Entity:
         try:
@@ -406,6 +491,8 @@ def _index(items: tuple[_T, ...], key: typing.Callable[[_T], str]) -> dict[str, 
 # --- generic (de)serialization of the frozen dataclasses ----------------------
 
 
+
+
 def to_data(obj: Any) -> Any:
     """Turn a model object into plain JSON data (dicts, lists, str, int, bool, None)."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
@@ -447,3 +534,4 @@ def _init_fields(tp: type) -> tuple[tuple[str, Any], ...]:
     string annotations is slow: once per class, not once per object."""
     hints = typing.get_type_hints(tp)
     return tuple((f.name, hints[f.name]) for f in dataclasses.fields(tp) if f.init)
+

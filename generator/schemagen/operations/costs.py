@@ -16,6 +16,15 @@ from typing import Literal
 from ..model.schema import CheckConstraint, ForeignKey, UniqueConstraint
 from .base import Operation
 from .constraint import AddConstraint, CreateIndex, DropConstraint, DropIndex, RenameConstraint
+from .routines import (
+    CreateFunction,
+    CreateTrigger,
+    CreateView,
+    DropFunction,
+    DropTrigger,
+    DropView,
+    ReplaceFunction,
+)
 from .schema import (
     AddEnumValue,
     CreateEnum,
@@ -105,6 +114,12 @@ FACTS: dict[str, Cost] = {
     "enum type or value": Cost("", "no scan"),
     "swap enum type of columns": Cost(_AX, "rewrites"),
     "extension": Cost("", "no scan"),
+    "function": Cost("", "no scan"),
+    "create view": Cost("AccessShareLock", "no scan"),
+    "create materialized view": Cost("AccessShareLock", "scans"),
+    "drop view": Cost("", "no scan"),  # locks the view alone, not the tables it reads
+    "create trigger": Cost("ShareRowExclusiveLock", "no scan"),
+    "drop trigger": Cost(_AX, "no scan"),
 }
 
 
@@ -133,6 +148,8 @@ def steps(op: Operation) -> tuple[str, ...]:
         return ("add column, volatile default" if volatile else "add column",)
     if isinstance(op, AlterColumn):
         return _alter_column(op)
+    if isinstance(op, CreateView):
+        return ("create materialized view" if op.view.materialized else "create view",)
     raise TypeError(f"no cost facts for {type(op).__name__}")
 
 
@@ -150,6 +167,12 @@ _SIMPLE: dict[type, str] = {
     AddEnumValue: "enum type or value",
     CreateExtension: "extension",
     DropExtension: "extension",
+    CreateFunction: "function",
+    ReplaceFunction: "function",
+    DropFunction: "function",
+    DropView: "drop view",
+    CreateTrigger: "create trigger",
+    DropTrigger: "drop trigger",
 }
 
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model.naming import DEFAULT_NAMING_CONVENTION
+from ..model.routines import view_order
 from ..model.schema import INTEGER_TYPES, Column, Entity, ForeignKey, Index, Relationship, Schema
 from ..model.sqltext import default_sql, text_source
 from ..model.typemap import python_type, sa_type
@@ -30,6 +31,7 @@ from ..util.pycode import (
     pylist,
     pytuple,
 )
+from .routines import ddl_lines, view_as_entity, view_base_lines, view_doc
 
 _STDLIB = frozenset({"collections.abc", "datetime", "decimal", "enum", "os", "pathlib", "typing"})
 
@@ -140,6 +142,9 @@ class ModelsView:
     enum_helper: str
     enums: list[EnumView]
     classes: list[ClassView]
+    view_base: list[str] = field(default_factory=list)
+    view_classes: list[ClassView] = field(default_factory=list)
+    tail: list[str] = field(default_factory=list)
 
 
 def models_view(schema: Schema, header: list[str]) -> ModelsView:
@@ -154,7 +159,9 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
             for name in [c.attribute or c.name for c in ent.columns]
             + [r.name for r in ent.relationships]
         )
+        | frozenset(c.name for v in schema.views for c in v.columns)
         | classes_named
+        | {v.name for v in schema.views}
     )
     imp = Imports(shadowed)
     while imp.helper in shadowed:
@@ -174,6 +181,7 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
         "",
         f"{INDENT}metadata = {metadata}(naming_convention=NAMING_CONVENTION)",
     ]
+    view_base, view_classes, tail = _routines_view(schema, imp, base)
     return ModelsView(
         header=header,
         module_doc=docstring(f"SQLAlchemy models of the {schema.database.name} database.", ""),
@@ -183,7 +191,44 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
         enum_helper=imp.helper,
         enums=enums,
         classes=classes,
+        view_base=view_base,
+        view_classes=view_classes,
+        tail=tail,
     )
+
+
+def _routines_view(
+    schema: Schema, imp: Imports, base: str
+) -> tuple[list[str], list[ClassView], list[str]]:
+    """``ViewBase`` and the view classes, and the DDL of functions, views, triggers."""
+    if not (schema.views or schema.functions or schema.triggers):
+        return [], [], []
+    names = {
+        "base": base,
+        "event": imp.name("sqlalchemy", "event"),
+        "Connection": imp.name("sqlalchemy", "Connection"),
+        "Callable": imp.name("collections.abc", "Callable"),
+        "Any": imp.name("typing", "Any"),
+        "text": imp.name("sqlalchemy", "text"),
+    }
+    order = view_order(list(schema.views))
+    tail = ddl_lines(schema, order, names)
+    if not schema.views:
+        return [], [], tail
+    names |= {
+        "DeclarativeBase": imp.name("sqlalchemy.orm", "DeclarativeBase"),
+        "MetaData": imp.name("sqlalchemy", "MetaData"),
+    }
+    classes = []
+    for view in schema.views:
+        ent = view_as_entity(view)
+        columns = [_column_lines(schema, ent, col, imp) for col in ent.columns]
+        statements = [
+            [f"{INDENT}__tablename__ = {py_str(view.view)}"],
+            [line for lines in columns for line in lines],
+        ]
+        classes.append(ClassView(view.name, view_doc(view), statements))
+    return view_base_lines(names), classes, tail
 
 
 def _convention_lines(schema: Schema) -> list[str]:
@@ -255,12 +300,23 @@ def _column_lines(schema: Schema, ent: Entity, col: Column, imp: Imports) -> lis
         "primary_key": "True" if col.primary_key else None,
         "autoincrement": "False" if _serial_by_accident(ent, col) else None,
         "server_default": _server_default(col, imp),
-        "onupdate": f"{imp.name('sqlalchemy', 'func')}.now()" if col.on_update_now else None,
+        **_on_update(schema, col, imp),
         "comment": Str(col.description) if col.description else None,
     }
     value = call(imp.name("sqlalchemy.orm", "mapped_column"), *args, **kwargs)
     mapped = imp.name("sqlalchemy.orm", "Mapped")
     return layout(value, INDENT, f"{attribute}: {mapped}[{annotation}] = ")
+
+
+def _on_update(schema: Schema, col: Column, imp: Imports) -> dict[str, Expr | None]:
+    """``onupdate=func.now()``; with ``on_update_now: trigger`` the database sets
+    the value, and ``server_onupdate=FetchedValue()`` tells the ORM to read it back
+    instead of sending its own."""
+    if not col.on_update_now:
+        return {}
+    if schema.database.on_update_now == "trigger":
+        return {"server_onupdate": f"{imp.name('sqlalchemy', 'FetchedValue')}()"}
+    return {"onupdate": f"{imp.name('sqlalchemy', 'func')}.now()"}
 
 
 def _serial_by_accident(ent: Entity, col: Column) -> bool:

@@ -12,6 +12,7 @@ from ..operations.plan import Plan, apply
 from ..operations.stages import STAGE_WORDS, Stage
 from ..util.pycode import docstring, py_str
 from ..util.templating import make_environment
+from . import routines as _routines  # noqa: F401  (registers its renderers)
 from .render import render_body
 
 TEMPLATE = "revision.py.j2"

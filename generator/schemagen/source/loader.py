@@ -28,13 +28,15 @@ from .plain import load_plain
 YamlPath = tuple[str, ...]
 
 #: Top-level keys that hold named definitions, in the order the language lists them.
-SECTIONS: tuple[str, ...] = ("types", "mixins", "enums", "entities")
+SECTIONS: tuple[str, ...] = ("types", "mixins", "enums", "entities", "functions", "views")
 TOP_LEVEL_KEYS: tuple[str, ...] = ("database", *SECTIONS)
 SECTION_KINDS: dict[str, str] = {
     "types": "type",
     "mixins": "mixin",
     "enums": "enum",
     "entities": "entity",
+    "functions": "function",
+    "views": "view",
 }
 
 # Guard against alias bombs ("billion laughs"): no schema is anywhere near this.
@@ -65,6 +67,8 @@ class Sources:
     mixins: dict[str, Any] = field(default_factory=dict)
     enums: dict[str, Any] = field(default_factory=dict)
     entities: dict[str, Any] = field(default_factory=dict)
+    functions: dict[str, Any] = field(default_factory=dict)
+    views: dict[str, Any] = field(default_factory=dict)
     locations: dict[YamlPath, Place] = field(default_factory=dict)
     files: tuple[str, ...] = ()
     #: Definitions left out because they already have errors: (section, name) or

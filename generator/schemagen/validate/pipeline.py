@@ -17,6 +17,7 @@ from ..errors import Issue, SchemaInvalid, sort_issues
 from ..language.structure import check_structure
 from ..model.schema import Place, Schema, SourceMap
 from ..normalize.normalizer import Resolver, normalize
+from ..normalize.routines import with_routines
 from ..source.loader import RawFile, Sources, merge, read_file, schema_files
 from ..util.background import Job
 from ..util.words import plural
@@ -24,6 +25,7 @@ from .lint import lint
 from .partial import LEAF_SECTIONS, check_clean_part
 from .references import check_references
 from .reporter import Reporter
+from .routines import check_routines
 from .semantic import check_model
 
 
@@ -89,11 +91,12 @@ def load_and_validate(
         )
     resolver = Resolver(src)
     check_references(src, resolver, report)
+    check_routines(src, resolver, report)
     if report.has_errors:
         # The model checks still run on the part that has no error: all at once.
         check_clean_part(src, report, check_model)
         return _result(project, None, source_map, report.issues)
-    schema = normalize(src, resolver)
+    schema = with_routines(normalize(src, resolver), resolver)
     if normalized is not None:
         normalized(schema)
     check_model(schema, src, report)

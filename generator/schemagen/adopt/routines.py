@@ -1,0 +1,324 @@
+"""Import functions, views, materialized views and triggers.
+
+Three catalog queries (whatever their number) read them; each becomes a
+``functions:`` or ``views:`` entry or an entity's ``triggers:`` entry, with its
+SQL as PostgreSQL prints it (``prosrc``, ``pg_get_viewdef``, the ``WHEN`` of
+``pg_get_triggerdef``), so that migrating the import recreates the same
+definitions. What the language cannot say (another language, ``STRICT``, a
+non-default cost or parallel safety, ``SET`` options, argument defaults or
+modes, trigger arguments, ``UPDATE OF`` columns, constraint triggers, disabled
+triggers, view options, index expressions on a materialized view) is one
+unsupported line and the object is left out. The triggers schemagen makes for
+``on_update_now: trigger`` are recognized and imported as that setting.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..model import naming
+from ..model.routines import ON_UPDATE_FUNCTION, ON_UPDATE_TRIGGER
+from ..normalize.routines import on_update_function
+from ..util.sqlrefs import SqlSyntaxError, select_reads
+from .names import class_names, python_name, usable_as_is
+from .values import map_type
+
+if TYPE_CHECKING:
+    import psycopg
+
+_NOT_EXTENSION = "NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = {} AND e.deptype = 'e')"
+
+FUNCTIONS_SQL = f"""
+SELECT p.proname, p.oid::regprocedure::text, pg_get_function_result(p.oid), l.lanname,
+       p.provolatile, p.prosecdef, p.prosrc,
+       ARRAY(SELECT format_type(u.t, NULL) FROM unnest(p.proargtypes) WITH ORDINALITY u(t, n)
+             ORDER BY u.n),
+       coalesce(p.proargnames, '{{}}'), obj_description(p.oid, 'pg_proc'),
+       p.prokind = 'f' AND NOT p.proisstrict AND NOT p.proleakproof AND p.proparallel = 'u'
+       AND p.procost = 100 AND p.proconfig IS NULL AND p.pronargdefaults = 0
+       AND p.proargmodes IS NULL
+FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+WHERE p.pronamespace = to_regnamespace(current_schema()) AND {_NOT_EXTENSION.format("p.oid")}
+ORDER BY 2
+"""
+
+VIEWS_SQL = f"""
+SELECT c.relname, c.relkind = 'm', pg_get_viewdef(c.oid), obj_description(c.oid, 'pg_class'),
+       ARRAY(SELECT a.attname FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0
+             AND NOT a.attisdropped ORDER BY a.attnum),
+       ARRAY(SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+             WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum),
+       c.reloptions IS NOT NULL,
+       ARRAY(SELECT ic.relname || '|' || i.indisunique || '|' || am.amname || '|'
+                    || (0 = ANY (i.indkey::int2[]))::text || '|'
+                    || coalesce(pg_get_expr(i.indpred, i.indrelid), '') || '|'
+                    || array_to_string(ARRAY(SELECT a.attname FROM unnest(i.indkey::int2[])
+                       WITH ORDINALITY k(n, o) JOIN pg_attribute a ON a.attrelid = c.oid
+                       AND a.attnum = k.n ORDER BY k.o), ',')
+             FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+             JOIN pg_am am ON am.oid = ic.relam WHERE i.indrelid = c.oid ORDER BY 1)
+FROM pg_class c
+WHERE c.relnamespace = to_regnamespace(current_schema()) AND c.relkind IN ('v', 'm')
+  AND {_NOT_EXTENSION.format("c.oid")}
+ORDER BY 1
+"""
+
+TRIGGERS_SQL = """
+SELECT c.relname, t.tgname, t.tgtype, p.proname, p.pronargs, pg_get_triggerdef(t.oid),
+       t.tgnargs = 0 AND t.tgattr::text = '' AND t.tgconstraint = 0 AND t.tgenabled = 'O'
+       AND p.pronamespace = c.relnamespace,
+       obj_description(t.oid, 'pg_trigger')
+FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid
+WHERE c.relnamespace = to_regnamespace(current_schema()) AND NOT t.tgisinternal
+ORDER BY 1, 2
+"""
+
+#: How many statements :func:`read_routines` runs.
+QUERIES = 3
+
+_WHEN = re.compile(r" WHEN \((.*)\) EXECUTE (?:FUNCTION|PROCEDURE) ", re.S)
+
+
+@dataclass
+class Routines:
+    """The rows of the three queries."""
+
+    functions: list[tuple[Any, ...]] = field(default_factory=list)
+    views: list[tuple[Any, ...]] = field(default_factory=list)
+    triggers: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+def read_routines(conn: psycopg.Connection[Any]) -> Routines:
+    found = Routines()
+    with conn.cursor() as cur:
+        for query, target in (
+            (FUNCTIONS_SQL, found.functions),
+            (VIEWS_SQL, found.views),
+            (TRIGGERS_SQL, found.triggers),
+        ):
+            cur.execute(query)
+            target.extend(cur.fetchall())
+    return found
+
+
+@dataclass
+class Mapped:
+    """What :func:`map_routines` makes of the rows."""
+
+    functions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    views: dict[str, dict[str, Any]] = field(default_factory=dict)
+    triggers: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # by table
+    on_update: dict[str, set[str]] = field(default_factory=dict)  # table -> columns
+    unsupported: list[tuple[str, str, str]] = field(default_factory=list)  # kind, name, detail
+
+
+def map_routines(
+    found: Routines, tables: dict[str, list[str]], enums: dict[str, str], taken: set[str]
+) -> Mapped:
+    """Map the rows; ``tables``: importable table -> its columns; ``taken``: class names."""
+    out = Mapped()
+    keys = _functions(found, out)
+    generated = _on_update(found, tables, out)
+    for name in generated:
+        out.functions.pop(keys.pop(f"{name}()", ""), None)
+    _triggers(found, tables, keys, generated, out)
+    _views(found, enums, taken, set(tables), out)
+    return out
+
+
+def _functions(found: Routines, out: Mapped) -> dict[str, str]:
+    """Function specs by key; return identity (``name(types)``) -> key."""
+    keys: dict[str, str] = {}
+    used: set[str] = set()
+    for row in found.functions:
+        name, identity, result, language, volatility, definer, body, types, names, comment, ok = row
+        if language not in ("sql", "plpgsql") or not ok:
+            detail = (
+                f"language {language}"
+                if language not in ("sql", "plpgsql")
+                else (
+                    "options the language has no word for (STRICT, COST, SET, defaults, modes, ...)"
+                )
+            )
+            out.unsupported.append(("function", identity, detail))
+            continue
+        key = name if name not in used else f"{name}_{len(types)}"
+        while key in used:
+            key += "_"
+        used.add(key)
+        spec: dict[str, Any] = {}
+        if key != name:
+            spec["name"] = name
+        if language != "plpgsql":
+            spec["language"] = language
+        if volatility != "v":
+            spec["volatility"] = {"s": "stable", "i": "immutable"}[volatility]
+        if definer:
+            spec["security"] = "definer"
+        arguments = []
+        for i, arg_type in enumerate(types):
+            arg_name = names[i] if i < len(names) else ""
+            arguments.append({"name": arg_name, "type": arg_type} if arg_name else arg_type)
+        if arguments:
+            spec["arguments"] = arguments
+        spec["returns"] = result
+        spec["body"] = _body(body)
+        if comment is not None:
+            spec["description"] = comment
+        out.functions[key] = spec
+        keys[f"{name}({', '.join(types)})"] = key
+    return keys
+
+
+def _body(prosrc: str) -> str:
+    """The body as written between the dollar quotes, less the newlines schemagen adds."""
+    text = prosrc[1:] if prosrc.startswith("\n") else prosrc
+    return text[:-1] if text.endswith("\n") else text
+
+
+def _on_update(found: Routines, tables: dict[str, list[str]], out: Mapped) -> set[str]:
+    """The ``schemagen_set_<column>`` functions whose triggers are schemagen's own."""
+    bodies = {
+        row[0]: row[6]
+        for row in found.functions
+        if row[0].startswith(ON_UPDATE_FUNCTION.format(column=""))
+    }
+    generated: set[str] = set()
+    for table, trigger, tgtype, function, _nargs, _text, plain, _comment in found.triggers:
+        column = function[len(ON_UPDATE_FUNCTION.format(column="")) :]
+        expected = on_update_function(column) if column else None
+        if (
+            expected is not None
+            and function == expected.name
+            and trigger == ON_UPDATE_TRIGGER.format(table=table, column=column)
+            and tgtype == 1 | 2 | 16  # ROW, BEFORE, UPDATE
+            and plain
+            and " WHEN " not in _text
+            and column in tables.get(table, ())
+            and _body(str(bodies.get(function, ""))).strip() == expected.body.strip()
+        ):
+            out.on_update.setdefault(table, set()).add(column)
+            generated.add(function)
+    return generated
+
+
+def _triggers(
+    found: Routines,
+    tables: dict[str, list[str]],
+    keys: dict[str, str],
+    generated: set[str],
+    out: Mapped,
+) -> None:
+    for table, name, tgtype, function, nargs, text, plain, comment in found.triggers:
+        where = f"{name} on {table}"
+        if function in generated and table in out.on_update:
+            continue
+        key = keys.get(f"{function}()")
+        if table not in tables:
+            continue  # the table itself is reported
+        if not plain or nargs or key is None or tgtype & 64:
+            out.unsupported.append(
+                (
+                    "trigger",
+                    where,
+                    "arguments, UPDATE OF, constraint, "
+                    "disabled, INSTEAD OF or a function not imported",
+                )
+            )
+            continue
+        spec: dict[str, Any] = {"function": key}
+        spec["timing"] = "before" if tgtype & 2 else "after"
+        spec["events"] = [
+            event
+            for bit, event in ((4, "insert"), (16, "update"), (8, "delete"), (32, "truncate"))
+            if tgtype & bit
+        ]
+        if not tgtype & 1:
+            spec["for_each"] = "statement"
+        match = _WHEN.search(text)
+        if match:
+            spec["when"] = match.group(1)
+        if comment is not None:
+            spec["description"] = comment
+        out.triggers.setdefault(table, {})[name] = spec
+
+
+def _views(
+    found: Routines, enums: dict[str, str], taken: set[str], tables: set[str], out: Mapped
+) -> None:
+    names = class_names([row[0] for row in found.views], taken, singularize=False)
+    known = tables | set(names)
+    for row in found.views:
+        relname, materialized, definition, comment, columns, types, options, indexes = row
+        kind = "materialized view" if materialized else "view"
+        problem = _view_problem(definition, options, known)
+        if problem:
+            out.unsupported.append((kind, relname, problem))
+            continue
+        cols = _view_columns(kind, relname, columns, types, enums, out)
+        view_indexes = _view_indexes(relname, indexes, out)
+        if cols is None or view_indexes is None:
+            continue
+        spec: dict[str, Any] = {}
+        if naming.snake_case(names[relname]) != relname:
+            spec["view"] = relname
+        if materialized:
+            spec["materialized"] = True
+        if comment is not None:
+            spec["description"] = comment
+        spec["sql"] = definition.strip().rstrip(";") + "\n"
+        spec["columns"] = cols
+        if view_indexes:
+            spec["indexes"] = view_indexes
+        out.views[names[relname]] = spec
+
+
+def _view_problem(definition: str, options: bool, known: set[str]) -> str:
+    if options:
+        return "options (check option, security barrier)"
+    try:
+        missing = sorted(select_reads(definition).relations - known)
+    except SqlSyntaxError:
+        return "SQL the parser does not take"
+    return f"reads {', '.join(missing)}, not imported" if missing else ""
+
+
+def _view_columns(
+    kind: str,
+    relname: str,
+    columns: list[str],
+    types: list[str],
+    enums: dict[str, str],
+    out: Mapped,
+) -> dict[str, Any] | None:
+    cols: dict[str, Any] = {}
+    for column, type_text in zip(columns, types, strict=True):
+        col = map_type(type_text, enums)
+        if col is None:
+            out.unsupported.append((kind, relname, f"column {column} of type {type_text}"))
+            return None
+        col["nullable"] = True
+        if not usable_as_is(column):
+            col["attribute"] = python_name(column)
+        cols[column] = col
+    return cols
+
+
+def _view_indexes(relname: str, rows: list[str], out: Mapped) -> dict[str, Any] | None:
+    found: dict[str, Any] = {}
+    for row in rows:
+        name, unique, method, expressions, where, columns = row.split("|", 5)
+        if expressions == "true":
+            out.unsupported.append(("index", f"{name} on {relname}", "expressions"))
+            return None
+        spec: dict[str, Any] = {"columns": columns.split(",")}
+        if unique == "true":
+            spec["unique"] = True
+        if method != "btree":
+            spec["using"] = method
+        if where:
+            spec["where"] = where
+        found[name] = spec
+    return found

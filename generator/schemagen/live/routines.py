@@ -1,0 +1,306 @@
+"""Live drift of functions, views, materialized views and triggers; extra sequences and types.
+
+Definitions are compared as PostgreSQL normalizes them: each expected object is
+created once more in the session's temporary schema (a temp function, a temp
+view over the same query, the trigger on a temp copy of its table), in a
+savepoint, and read back with ``pg_get_functiondef``, ``pg_get_viewdef`` and
+``pg_get_triggerdef``; the live object is read the same way. A definition that
+PostgreSQL rejects (a body naming a missing column, say) is a finding of its
+own. Everything runs in the caller's transaction, which it rolls back.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from ..findings import Finding
+from ..model import routinesql as ddl
+from ..model.routines import Function, Trigger, View
+from ..model.schema import Schema
+
+HINT = "run `alembic upgrade head`, or write the database's definition into schema/"
+EXTRA_HINT = "add it to schema/ or drop it from the database"
+
+_NOT_EXTENSION = "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = {oid} AND d.deptype = 'e')"
+
+FUNCTIONS = f"""
+SELECT p.proname || '(' || oidvectortypes(p.proargtypes) || ')', pg_get_functiondef(p.oid)
+FROM pg_proc p
+WHERE p.pronamespace = current_schema()::regnamespace AND p.prokind = 'f'
+  AND {_NOT_EXTENSION.format(oid="p.oid")}
+"""
+
+VIEWS = f"""
+SELECT c.relname, c.relkind = 'm', pg_get_viewdef(c.oid),
+       ARRAY(SELECT i.indexrelid::regclass::text FROM pg_index i
+             WHERE i.indrelid = c.oid ORDER BY 1)
+FROM pg_class c
+WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('v', 'm')
+  AND {_NOT_EXTENSION.format(oid="c.oid")}
+"""
+
+TRIGGERS = """
+SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid)
+FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+WHERE c.relnamespace = current_schema()::regnamespace AND NOT t.tgisinternal
+"""
+
+# Sequences that no column owns (identity and serial sequences belong to their column).
+SEQUENCES = f"""
+SELECT c.relname FROM pg_class c
+WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'S'
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i'))
+  AND {_NOT_EXTENSION.format(oid="c.oid")}
+"""
+
+# Types other than enums (compared with the tables), table row types and arrays.
+TYPES = f"""
+SELECT t.typname FROM pg_type t
+WHERE t.typnamespace = current_schema()::regnamespace AND t.typtype IN ('c', 'd', 'r', 'm')
+  AND (t.typrelid = 0 OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')
+  AND {_NOT_EXTENSION.format(oid="t.oid")}
+"""
+
+
+@dataclass
+class Shapes:
+    """Definitions by key: functions by ``name(types)``, views by name (with
+    whether materialized and their index names), triggers by ``table.name``."""
+
+    functions: dict[str, str] = field(default_factory=dict)
+    views: dict[str, tuple[bool, str, tuple[str, ...]]] = field(default_factory=dict)
+    triggers: dict[str, str] = field(default_factory=dict)
+    rejected: list[Finding] = field(default_factory=list)
+
+
+def routine_findings(conn: psycopg.Connection[Any], schema: Schema) -> list[Finding]:
+    """Compare the live functions, views and triggers with ``schema``; report
+    sequences and types that the schema does not declare."""
+    actual = introspect_routines(conn)
+    expected = expected_routines(conn, schema, actual)
+    findings = list(expected.rejected)
+    findings += _compare("function", expected.functions, actual.functions)
+    findings += _compare_views(expected.views, actual.views)
+    findings += _compare("trigger", expected.triggers, actual.triggers)
+    with conn.cursor() as cur:
+        for query, what in ((SEQUENCES, "sequence"), (TYPES, "type")):
+            cur.execute(query)
+            for (name,) in sorted(cur.fetchall()):
+                findings.append(
+                    _finding(f"{what} {name}", "in the database but not in the schema", EXTRA_HINT)
+                )
+    return findings
+
+
+def introspect_routines(conn: psycopg.Connection[Any]) -> Shapes:
+    shapes = Shapes()
+    with conn.cursor() as cur:
+        cur.execute(FUNCTIONS)
+        shapes.functions = {key: _tidy(text) for key, text in cur.fetchall()}
+        cur.execute(VIEWS)
+        shapes.views = {
+            name: (bool(mat), _tidy(text), tuple(indexes))
+            for name, mat, text, indexes in cur.fetchall()
+        }
+        cur.execute(TRIGGERS)
+        shapes.triggers = {f"{table}.{name}": text for table, name, text in cur.fetchall()}
+    return shapes
+
+
+def expected_routines(conn: psycopg.Connection[Any], schema: Schema, actual: Shapes) -> Shapes:
+    """The schema's functions, views and triggers as this server prints them."""
+    shapes = Shapes()
+    if not (schema.functions or schema.views or schema.triggers):
+        return shapes
+    # The temp schema exists once the session made a temp object; make sure it does.
+    try:
+        with conn.transaction(), conn.cursor() as cur:
+            cur.execute("CREATE TEMP TABLE IF NOT EXISTS schemagen_check_anchor ()")
+            cur.execute("SELECT current_schema(), pg_my_temp_schema()::regnamespace::text")
+            row = cur.fetchone()
+    except psycopg.Error:  # a read-only standby, or no TEMP privilege
+        return _names_only(schema, actual)
+    assert row is not None
+    home, temp = str(row[0]), str(row[1])
+    for fn in schema.functions:
+        _expect_function(conn, fn, home, temp, shapes)
+    for number, view in enumerate(schema.views):
+        _expect_view(conn, view, number, shapes)
+    for number, tg in enumerate(schema.triggers):
+        _expect_trigger(conn, tg, number, home, temp, shapes)
+    return shapes
+
+
+def _names_only(schema: Schema, actual: Shapes) -> Shapes:
+    """Without temporary objects only presence can be compared: an expected object
+    takes the live definition of the same name."""
+    shapes = Shapes()
+    for fn in schema.functions:
+        key = fn.identity
+        shapes.functions[key] = actual.functions.get(key, "")
+    for view in schema.views:
+        live = actual.views.get(view.view)
+        indexes = tuple(sorted(ix.name for ix in view.indexes))
+        shapes.views[view.view] = (view.materialized, live[1] if live else "", indexes)
+    for tg in schema.triggers:
+        key = f"{tg.table}.{tg.name}"
+        shapes.triggers[key] = actual.triggers.get(key, "")
+    return shapes
+
+
+def _attempt(
+    conn: psycopg.Connection[Any], what: str, statements: list[Any], shapes: Shapes
+) -> Any:
+    """Run ``statements`` in a savepoint; return the last one's first row, or
+    record PostgreSQL's refusal as a finding and return None."""
+    try:
+        with conn.transaction(), conn.cursor() as cur:
+            for stmt in statements:
+                cur.execute(stmt)
+            return cur.fetchone()
+    except psycopg.Error as exc:
+        reason = " ".join(str(exc).split())
+        shapes.rejected.append(
+            _finding(
+                what,
+                f"PostgreSQL rejects the schema's definition: {reason}",
+                "fix it in schema/ (the migration would fail the same way)",
+            )
+        )
+        return None
+
+
+def _expect_function(
+    conn: psycopg.Connection[Any], fn: Function, home: str, temp: str, shapes: Shapes
+) -> None:
+    create = ddl.create_function(fn).replace(
+        f"FUNCTION {ddl.ident(fn.name)}(", f"FUNCTION pg_temp.{ddl.ident(fn.name)}(", 1
+    )
+    read = sql.SQL(
+        "SELECT p.proname || '(' || oidvectortypes(p.proargtypes) || ')', "
+        "pg_get_functiondef(p.oid) FROM pg_proc p "
+        "WHERE p.pronamespace = pg_my_temp_schema() AND p.proname = {} "
+        "ORDER BY p.oid DESC LIMIT 1"
+    ).format(fn.name)
+    row = _attempt(conn, f"function {fn.identity}", [sql.SQL(create), read], shapes)  # type: ignore[arg-type]
+    if row is not None:
+        # Printed with "pg_temp." or the session's own "pg_temp_N.".
+        text = re.sub(r"FUNCTION pg_temp(?:_\d+)?\.", f"FUNCTION {home}.", str(row[1]), count=1)
+        shapes.functions[str(row[0])] = _tidy(text)
+
+
+def _expect_view(conn: psycopg.Connection[Any], view: View, number: int, shapes: Shapes) -> None:
+    temp = f"schemagen_check_view_{number}"
+    create = sql.SQL("CREATE TEMP VIEW {} AS ").format(sql.Identifier(temp)) + sql.SQL(
+        ddl.view_query(view)  # type: ignore[arg-type]
+    )
+    read = sql.SQL("SELECT pg_get_viewdef({}::regclass)").format(sql.Literal(temp))
+    row = _attempt(conn, f"{view.kind} {view.view}", [create, read], shapes)
+    if row is not None:
+        indexes = tuple(sorted(ix.name for ix in view.indexes))
+        shapes.views[view.view] = (view.materialized, _tidy(str(row[0])), indexes)
+
+
+def _expect_trigger(
+    conn: psycopg.Connection[Any], tg: Trigger, number: int, home: str, temp: str, shapes: Shapes
+) -> None:
+    copy = f"schemagen_check_trigger_{number}"
+    like = sql.SQL("CREATE TEMP TABLE {} (LIKE {})").format(
+        sql.Identifier(copy), sql.Identifier(tg.table)
+    )
+    create = ddl.create_trigger(tg).replace(
+        f" ON {ddl.ident(tg.table)} FOR EACH", f" ON pg_temp.{copy} FOR EACH", 1
+    )
+    read = sql.SQL(
+        "SELECT pg_get_triggerdef(t.oid) FROM pg_trigger t WHERE t.tgrelid = {}::regclass"
+    ).format(sql.Literal(f"pg_temp.{copy}"))
+    row = _attempt(conn, f"trigger {tg.table}.{tg.name}", [like, sql.SQL(create), read], shapes)  # type: ignore[arg-type]
+    if row is not None:
+        text = re.sub(
+            rf" ON pg_temp(?:_\d+)?\.{copy} ",
+            f" ON {home}.{ddl.ident(tg.table)} ",
+            str(row[0]),
+            count=1,
+        )
+        shapes.triggers[f"{tg.table}.{tg.name}"] = text
+
+
+def _compare(what: str, expected: dict[str, str], actual: dict[str, str]) -> list[Finding]:
+    findings = [
+        _finding(f"{what} {key}", "missing from the database", "run `alembic upgrade head`")
+        for key in sorted(expected.keys() - actual.keys())
+    ]
+    findings += [
+        _finding(f"{what} {key}", "in the database but not in the schema", EXTRA_HINT)
+        for key in sorted(actual.keys() - expected.keys())
+    ]
+    for key in sorted(expected.keys() & actual.keys()):
+        if expected[key] != actual[key]:
+            findings.append(_finding(f"{what} {key}", _differs(expected[key], actual[key]), HINT))
+    return findings
+
+
+def _compare_views(
+    expected: dict[str, tuple[bool, str, tuple[str, ...]]],
+    actual: dict[str, tuple[bool, str, tuple[str, ...]]],
+) -> list[Finding]:
+    def kind(materialized: bool) -> str:
+        return "materialized view" if materialized else "view"
+
+    findings = [
+        _finding(
+            f"{kind(expected[n][0])} {n}", "missing from the database", "run `alembic upgrade head`"
+        )
+        for n in sorted(expected.keys() - actual.keys())
+    ]
+    findings += [
+        _finding(f"{kind(actual[n][0])} {n}", "in the database but not in the schema", EXTRA_HINT)
+        for n in sorted(actual.keys() - expected.keys())
+    ]
+    for name in sorted(expected.keys() & actual.keys()):
+        (exp_mat, exp_def, exp_ix), (act_mat, act_def, act_ix) = expected[name], actual[name]
+        obj = f"{kind(exp_mat)} {name}"
+        if exp_mat != act_mat:
+            findings.append(_finding(obj, f"is a {kind(act_mat)} in the database", HINT))
+        elif exp_def != act_def:
+            findings.append(_finding(obj, _differs(exp_def, act_def), HINT))
+        if exp_mat and act_mat and exp_ix != act_ix:
+            findings.append(
+                _finding(
+                    obj,
+                    f"indexes {', '.join(act_ix) or 'none'}, "
+                    f"expected {', '.join(exp_ix) or 'none'}",
+                    HINT,
+                )
+            )
+    return findings
+
+
+def _differs(expected: str, actual: str) -> str:
+    """``definition differs: expected '...' , found '...'`` at the first differing line."""
+    exp_lines, act_lines = expected.splitlines(), actual.splitlines()
+    for exp, act in zip(
+        exp_lines + [""] * len(act_lines), act_lines + [""] * len(exp_lines), strict=False
+    ):
+        if exp != act:
+            return f"definition differs: expected {_short(exp)}, found {_short(act)}"
+    return "definition differs"
+
+
+def _short(line: str, width: int = 60) -> str:
+    line = " ".join(line.split())
+    return repr(line if len(line) <= width else line[: width - 3] + "...")
+
+
+def _tidy(text: str) -> str:
+    """Trailing blanks and the final newline do not make a definition differ."""
+    return "\n".join(line.rstrip() for line in text.strip().splitlines())
+
+
+def _finding(obj: str, message: str, hint: str = "") -> Finding:
+    return Finding("database", obj, re.sub(r"\s*\n\s*", " ", message), hint)

@@ -1,0 +1,139 @@
+"""The part of ``models.py`` for views, functions and triggers.
+
+Views become read-only classes on a second declarative base (``ViewBase``)
+whose MetaData ``create_all`` never sees: the class gives typed attributes and
+queries; the view itself is made by DDL. Functions, views (each after what it
+reads) and triggers are created by DDL statements attached to the tables'
+MetaData, after the tables, in the order a migration creates them; so
+``create_all`` makes exactly the schema the migrations make. The DDL text is
+that of :mod:`schemagen.model.routinesql`, held in string literals.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from ..model import routinesql as ddl
+from ..model.routines import View
+from ..model.schema import Entity, PrimaryKey, Schema
+from ..model.sqltext import text_source
+from ..util.pycode import INDENT, Expr, Str, call, docstring, layout, pylist
+
+
+@dataclass(frozen=True)
+class RoutinesView:
+    """Lines of models.py after the table classes (empty when there is nothing)."""
+
+    view_base: list[str]
+    view_classes: list[tuple[str, list[str], list[list[str]]]]  # name, doc, statement groups
+    tail: list[str]
+
+
+def view_as_entity(view: View) -> Entity:
+    """A view as an entity without constraints, keyed by its ``key`` columns, so
+    that its class renders with the column code of the tables."""
+    cols = tuple(
+        dataclasses.replace(c, primary_key=c.name in view.key, nullable=c.nullable)
+        for c in view.columns
+    )
+    return Entity(
+        name=view.name,
+        table=view.view,
+        columns=cols,
+        primary_key=PrimaryKey(name="", columns=view.key),
+        description=view.description,
+    )
+
+
+def create_statements(schema: Schema, view_order: list[View]) -> list[str]:
+    """Everything after the tables, in creation order."""
+    stmts = [s for fn in schema.functions for s in ddl.function_statements(fn)]
+    stmts += [s for view in view_order for s in ddl.view_statements(view)]
+    stmts += [s for tg in schema.triggers for s in ddl.trigger_statements(tg)]
+    return stmts
+
+
+def drop_statements(view_order: list[View]) -> list[str]:
+    """Views dropped before the tables (dependents first); triggers go with their tables."""
+    return [
+        ddl.drop_view(view).replace("VIEW", "VIEW IF EXISTS", 1) for view in reversed(view_order)
+    ]
+
+
+def ddl_lines(schema: Schema, view_order: list[View], names: dict[str, str]) -> list[str]:
+    """The DDL tuples and the listeners that run them with create_all and drop_all."""
+    create = create_statements(schema, view_order)
+    drop = drop_statements(view_order)
+    fn_drops = [
+        f"DROP FUNCTION IF EXISTS {ddl.function_signature(fn, names=False)}"
+        for fn in schema.functions
+    ]
+    if not create:
+        return []
+    lines = [
+        "# Functions, views and triggers: created after the tables by create_all, in",
+        "# the order the migrations create them; views dropped before the tables by",
+        "# drop_all, functions after. Written for text(): a colon that would start a",
+        "# bind parameter is escaped, and the SQL reaches the database as is.",
+        # Lists, not tuples: ruff formats a one-item tuple differently at each line length.
+        *layout(_strings(create), "", "DDL_AFTER_CREATE: list[str] = "),
+        *layout(_strings(drop), "", "DDL_BEFORE_DROP: list[str] = "),
+        *layout(_strings(fn_drops), "", "DDL_AFTER_DROP: list[str] = "),
+        "",
+        "",
+        f"def _run(statements: list[str]) -> {names['Callable']}[..., None]:",
+        f'{INDENT}"""A create_all / drop_all listener that runs ``statements`` as written."""',
+        "",
+        f"{INDENT}def listener(target: {names['Any']}, connection: {names['Connection']}, "
+        f"**kw: {names['Any']}) -> None:",
+        f"{INDENT * 2}for statement in statements:",
+        f"{INDENT * 3}connection.execute({names['text']}(statement))",
+        "",
+        f"{INDENT}return listener",
+        "",
+        "",
+        *_listen("DDL_AFTER_CREATE", "after_create", names),
+        *_listen("DDL_BEFORE_DROP", "before_drop", names),
+        *_listen("DDL_AFTER_DROP", "after_drop", names),
+    ]
+    return lines
+
+
+def _strings(statements: list[str]) -> Expr:
+    return pylist([Str(text_source(s)) for s in statements])
+
+
+def _listen(constant: str, event: str, names: dict[str, str]) -> list[str]:
+    statement = call(
+        f"{names['event']}.listen", f"{names['base']}.metadata", Str(event), f"_run({constant})"
+    )
+    return layout(statement)
+
+
+def view_base_lines(names: dict[str, str]) -> list[str]:
+    """``ViewBase`` and the guard that keeps its classes read-only."""
+    return [
+        f"class ViewBase({names['DeclarativeBase']}):",
+        f'{INDENT}"""Base of the read-only view classes: create_all never sees this MetaData',
+        f'{INDENT}(the views are made by the DDL at the end of this module)."""',
+        "",
+        f"{INDENT}metadata = {names['MetaData']}()",
+        "",
+        "",
+        f"def _read_only(mapper: {names['Any']}, connection: {names['Any']}, "
+        f"target: object) -> None:",
+        f'{INDENT}"""Refuse to write a view: its rows come from its query."""',
+        f'{INDENT}raise TypeError(f"{{type(target).__name__}} maps a view and is read-only")',
+        "",
+        "",
+        'for _write in ("before_insert", "before_update", "before_delete"):',
+        f"{INDENT}{names['event']}.listen(ViewBase, _write, _read_only, propagate=True)",
+    ]
+
+
+def view_doc(view: View) -> list[str]:
+    """The class docstring: the description, and what the view reads."""
+    reads = ", ".join(f"``{r}``" for r in view.reads) or "no table"
+    text = (view.description or f"The {view.kind} {view.view}.").rstrip()
+    return docstring(f"{text}\n\nRead-only {view.kind} over {reads}.", INDENT)

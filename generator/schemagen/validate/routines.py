@@ -1,0 +1,227 @@
+"""Checks of functions, triggers and views, on the merged sources (before normalizing).
+
+What PostgreSQL would reject later is reported here, located: SQL that does not
+parse, a view that reads a table or column the schema does not have, a trigger
+on a missing function (or on one that does not return ``trigger``), two
+functions with one signature, and views that read each other in a cycle.
+"""
+
+from __future__ import annotations
+
+import graphlib
+import keyword
+from typing import Any
+
+from ..language.structure import did_you_mean
+from ..model import naming
+from ..model.routines import ON_UPDATE_FUNCTION, ON_UPDATE_TRIGGER
+from ..normalize.normalizer import Resolver, Unresolved, table_of
+from ..normalize.routines import build_function, function_reads
+from ..source.loader import Sources, YamlPath
+from ..util.sqlrefs import Reads, SqlSyntaxError, select_reads
+from .references import check_column_list, check_index
+from .reporter import Reporter
+
+Relations = dict[str, list[str]]  # database name -> its columns
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def check_routines(src: Sources, resolver: Resolver, report: Reporter) -> None:
+    """Every check of this module, in YAML order of kinds: functions, triggers, views."""
+    check_functions(src, report)
+    for entity in sorted(src.entities):
+        check_triggers(src, report, entity)
+    relations = _relations(src, resolver)
+    for name in sorted(src.views):
+        check_view(src, resolver, report, name, relations)
+    check_view_cycles(src, report)
+    if _dict(src.database).get("on_update_now") == "trigger":
+        check_on_update_names(src, resolver, report)
+
+
+def check_on_update_names(src: Sources, resolver: Resolver, report: Reporter) -> None:
+    """The trigger and function names ``on_update_now: trigger`` makes fit in 63 bytes."""
+    for entity in sorted(src.entities):
+        table = table_of(src, entity)
+        for col in resolver.columns(entity):
+            if col.spec.get("on_update") != "now":
+                continue
+            name = ON_UPDATE_TRIGGER.format(table=table, column=col.name)
+            if len(name.encode()) > naming.MAX_IDENTIFIER_BYTES:
+                report.error(
+                    (*col.path, "on_update"),
+                    f"the trigger that keeps it, {name}, is longer than 63 bytes",
+                )
+
+
+def _relations(src: Sources, resolver: Resolver) -> Relations:
+    found: Relations = {}
+    for entity in src.entities:
+        found[table_of(src, entity)] = [c.name for c in resolver.columns(entity)]
+    for name, spec in src.views.items():
+        found[view_name(name, _dict(spec))] = [str(c) for c in _dict(_dict(spec).get("columns"))]
+    return found
+
+
+def _broken_tables(src: Sources) -> set[str]:
+    """Default table names of entities left out for their own errors: a view that
+    reads one is not reported again."""
+    return {
+        naming.default_table_name(str(item[1]))
+        for item in src.broken
+        if len(item) == 2 and item[0] == "entities"
+    }
+
+
+def view_name(name: str, spec: dict[str, Any]) -> str:
+    return str(spec.get("view") or naming.snake_case(name))
+
+
+def check_functions(src: Sources, report: Reporter) -> None:
+    """Bodies that parse, one function per signature, names PostgreSQL takes."""
+    seen: dict[str, str] = {}
+    on_update = _dict(src.database).get("on_update_now") == "trigger"
+    for key in sorted(src.functions):
+        spec = _dict(src.functions[key])
+        path: YamlPath = ("functions", key)
+        fn = build_function(key, spec)
+        try:
+            function_reads(fn)
+        except SqlSyntaxError as exc:
+            report.error((*path, "body"), f"the {fn.language} body does not parse: {exc}")
+        if len(fn.name.encode()) > naming.MAX_IDENTIFIER_BYTES:
+            report.error(path, f"function name {fn.name!r} is longer than 63 bytes")
+        other = seen.setdefault(fn.identity, key)
+        if other != key:
+            report.error(path, f"function {fn.identity} is declared twice: as {other} and {key}")
+        if on_update and fn.name.startswith(ON_UPDATE_FUNCTION.format(column="")):
+            report.error(
+                (*path, "name"),
+                f"{fn.name!r}: names starting with {ON_UPDATE_FUNCTION.format(column='')!r} are "
+                "schemagen's (on_update_now: trigger)",
+            )
+
+
+def check_triggers(src: Sources, report: Reporter, entity: str) -> None:
+    """Each trigger of ``entity`` names a trigger function and a valid combination."""
+    triggers = _dict(_dict(src.entities[entity]).get("triggers"))
+    for name, raw in triggers.items():
+        spec = _dict(raw)
+        path: YamlPath = ("entities", entity, "triggers", str(name))
+        fn_key = str(spec.get("function"))
+        fn_spec = src.functions.get(fn_key)
+        if fn_spec is None:
+            hint = did_you_mean(fn_key, sorted(src.functions))
+            report.error((*path, "function"), f"unknown function '{fn_key}'{hint}")
+        elif str(_dict(fn_spec).get("returns", "")).strip().lower() != "trigger":
+            report.error((*path, "function"), f"function '{fn_key}' does not return trigger")
+        elif _dict(fn_spec).get("arguments"):
+            report.error((*path, "function"), f"trigger function '{fn_key}' takes arguments")
+        level = spec.get("for_each", "row")
+        if spec.get("timing") == "instead of":
+            report.error((*path, "timing"), "INSTEAD OF triggers are for views, not tables")
+        if level == "row" and "truncate" in (spec.get("events") or ()):
+            report.error((*path, "events"), "TRUNCATE triggers must be for_each: statement")
+        if level == "statement" and spec.get("when") and "OLD" in str(spec["when"]).upper():
+            report.error((*path, "when"), "a statement-level WHEN cannot use OLD or NEW")
+        if len(str(name).encode()) > naming.MAX_IDENTIFIER_BYTES:
+            report.error(path, "trigger name is longer than 63 bytes")
+
+
+def check_view(
+    src: Sources, resolver: Resolver, report: Reporter, name: str, relations: Relations
+) -> None:
+    """The view's SQL parses, reads what exists, and its declared columns fit."""
+    spec = _dict(src.views[name])
+    path: YamlPath = ("views", name)
+    if not name.isidentifier() or keyword.iskeyword(name):
+        report.error(path, f"'{name}' is not a Python class name (say view: for the database name)")
+    if name in src.entities or name in src.enums:
+        report.error(path, f"'{name}' is also an entity or enum name: models.py needs one class")
+    columns = [str(c) for c in _dict(spec.get("columns"))]
+    for col, col_spec in _dict(spec.get("columns")).items():
+        col_path = (*path, "columns", str(col))
+        try:
+            resolver.spec_type(_dict(col_spec), col_path)
+        except Unresolved as exc:
+            report.error(exc.path, exc.message)
+        attribute = str(_dict(col_spec).get("attribute") or col)
+        if not attribute.isidentifier() or keyword.iskeyword(attribute):
+            report.error(col_path, f"'{attribute}' is not a Python attribute name: say attribute:")
+    if "key" in spec:
+        check_column_list(report, (*path, "key"), spec.get("key"), columns)
+    indexes = _dict(spec.get("indexes"))
+    if indexes and not spec.get("materialized"):
+        report.error((*path, "indexes"), "only a materialized view can have indexes")
+    for ix_name, entry in indexes.items():
+        check_index(report, (*path, "indexes", str(ix_name)), entry, columns)
+    if view_name(name, spec) in {table_of(src, e) for e in src.entities}:
+        report.error(path, f"view {view_name(name, spec)!r} has the name of a table")
+    try:
+        reads = select_reads(str(spec.get("sql", "")))
+    except SqlSyntaxError as exc:
+        report.error((*path, "sql"), f"the SQL does not parse: {exc}")
+        return
+    if reads.relations & _broken_tables(src):
+        return
+    check_view_reads(report, (*path, "sql"), reads, relations)
+    _check_outputs(report, path, reads, columns)
+
+
+def check_view_reads(report: Reporter, path: YamlPath, reads: Reads, relations: Relations) -> None:
+    """Every relation the SQL names exists; every column it names exists in one."""
+    missing = sorted(r for r in reads.relations if r not in relations)
+    for rel in missing:
+        hint = did_you_mean(rel, sorted(relations))
+        report.error(path, f"reads table '{rel}', which the schema does not have{hint}")
+    if missing:
+        return
+    for qualifier, column in sorted(reads.columns, key=lambda c: (c[0] or "", c[1])):
+        if qualifier is not None:
+            target = reads.aliases.get(qualifier)
+            if target is not None and column not in relations[target]:
+                hint = did_you_mean(column, relations[target])
+                report.error(
+                    path,
+                    f"reads {qualifier}.{column}, but {target} has no column '{column}'{hint}",
+                )
+        elif (
+            not reads.opaque
+            and not any(column in relations[r] for r in reads.relations)
+            and column not in reads.labels
+        ):
+            report.error(path, f"reads column '{column}', which no table it reads has")
+
+
+def _check_outputs(report: Reporter, path: YamlPath, reads: Reads, columns: list[str]) -> None:
+    if reads.star or None in reads.outputs:
+        return
+    if list(reads.outputs) != columns:
+        report.error(
+            (*path, "columns"),
+            f"declares columns {', '.join(columns)} but the SQL selects "
+            f"{', '.join(str(o) for o in reads.outputs)} (same names, same order)",
+        )
+
+
+def check_view_cycles(src: Sources, report: Reporter) -> None:
+    """Views that read each other, directly or through others, cannot be created."""
+    names = {view_name(n, _dict(s)): n for n, s in src.views.items()}
+    graph: dict[str, set[str]] = {}
+    for db_name, key in names.items():
+        try:
+            reads = select_reads(str(_dict(src.views[key]).get("sql", "")))
+        except SqlSyntaxError:
+            continue
+        graph[db_name] = {r for r in reads.relations if r in names}
+    try:
+        tuple(graphlib.TopologicalSorter(graph).static_order())
+    except graphlib.CycleError as exc:
+        cycle = exc.args[1]
+        report.error(
+            ("views", names[cycle[0]], "sql"),
+            f"views read each other in a cycle: {' -> '.join(cycle)}",
+        )

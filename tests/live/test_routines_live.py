@@ -1,0 +1,196 @@
+"""``check --database`` on functions, views, materialized views and triggers, and on
+extra sequences and types: a database migrated from a schema that has them all,
+then changed behind schemagen's back, one change at a time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fixtures.language.helpers import schema_of
+from migration_harness import alembic, schemagen, write_schema
+from pgcluster import PgCluster
+from schemagen.live.compare import check_database
+from schemagen.model.schema import Schema
+
+SCHEMA = """
+database: {name: shop, on_update_now: trigger}
+mixins:
+  ts: {columns: {updated_at: {type: timestamptz, default: now, on_update: now}}}
+entities:
+  Store:
+    columns:
+      id: {type: bigint, primary_key: true}
+      name: {type: string, length: 100}
+  Product:
+    mixins: [ts]
+    columns:
+      id: {type: bigint, primary_key: true}
+      store_id: {references: Store, on_delete: cascade}
+      title: {type: text}
+      price: {type: numeric, precision: 10, scale: 2}
+    triggers:
+      trg_products_price:
+        function: check_price
+        events: [insert, update]
+        when: "NEW.price < 0"
+functions:
+  check_price:
+    returns: trigger
+    body: |
+      BEGIN
+        RAISE EXCEPTION 'price % < 0', NEW.price;
+      END;
+  add_one_int: {name: add_one, language: sql, volatility: immutable,
+                arguments: [integer], returns: integer, body: SELECT $1 + 1}
+  add_one_num: {name: add_one, language: sql, volatility: immutable,
+                arguments: [numeric], returns: numeric, body: SELECT $1 + 1}
+views:
+  Listing:
+    sql: SELECT p.id, s.name FROM products p JOIN stores s ON s.id = p.store_id
+    columns: {id: {type: bigint}, name: {type: string, length: 100}}
+  Totals:
+    materialized: true
+    sql: SELECT store_id, count(*) AS n FROM products GROUP BY store_id
+    columns: {store_id: {type: bigint}, n: {type: bigint}}
+    indexes: {ux_totals: {columns: [store_id], unique: true}}
+"""
+
+
+@pytest.fixture(scope="module")
+def migrated(pg: PgCluster, tmp_path_factory: pytest.TempPathFactory) -> tuple[Schema, str]:
+    root = tmp_path_factory.mktemp("routines_live")
+    write_schema(root, {"schema.yaml": SCHEMA})
+    schemagen(root, "migrate", "-m", "init")
+    schema = schema_of(tmp_path_factory.mktemp("loaded"), {"schema.yaml": SCHEMA})
+    return schema, str(root)
+
+
+@pytest.fixture
+def db(pg: PgCluster, migrated: tuple[Schema, str]) -> str:
+    name = pg.create_database("routines")
+    alembic(Path(migrated[1]), pg.url(name), "upgrade", "head")
+    return name
+
+
+def _lines(schema: Schema, pg: PgCluster, db: str) -> list[str]:
+    return [f.line() for f in check_database(schema, pg.url(db)) if f.kind == "database"]
+
+
+def test_migrated_database_is_clean(pg: PgCluster, migrated: tuple[Schema, str], db: str) -> None:
+    assert _lines(migrated[0], pg, db) == []
+
+
+def test_changes_behind_its_back(pg: PgCluster, migrated: tuple[Schema, str], db: str) -> None:
+    schema = migrated[0]
+    pg.sql(
+        "CREATE OR REPLACE FUNCTION add_one(integer) RETURNS integer LANGUAGE sql "
+        "IMMUTABLE AS 'SELECT $1 + 2';"
+        "DROP TRIGGER trg_products_price ON products;"
+        "CREATE OR REPLACE VIEW listing AS SELECT p.id, s.name FROM products p "
+        "JOIN stores s ON s.id = p.store_id WHERE p.price > 0;"
+        "DROP INDEX ux_totals;"
+        "CREATE VIEW extra_view AS SELECT 1 AS one;"
+        "CREATE FUNCTION extra_fn() RETURNS integer LANGUAGE sql AS 'SELECT 1';"
+        "CREATE SEQUENCE extra_seq; CREATE TYPE extra_pair AS (a integer, b integer);"
+        "CREATE DOMAIN extra_positive AS integer CHECK (VALUE > 0);",
+        db,
+    )
+    assert _lines(schema, pg, db) == [
+        "function extra_fn(): in the database but not in the schema",
+        "function add_one(integer): definition differs: expected 'AS $function$', "
+        "found 'AS $function$SELECT $1 + 2$function$'",
+        "view extra_view: in the database but not in the schema",
+        "view listing: definition differs: expected 'JOIN stores s ON ((s.id = p.store_id)));', "
+        "found 'JOIN stores s ON ((s.id = p.store_id)))'",
+        "materialized view totals: indexes none, expected ux_totals",
+        "trigger products.trg_products_price: missing from the database",
+        "sequence extra_seq: in the database but not in the schema",
+        "type extra_pair: in the database but not in the schema",
+        "type extra_positive: in the database but not in the schema",
+    ]
+
+
+def test_definition_postgresql_rejects(
+    pg: PgCluster, migrated: tuple[Schema, str], db: str, tmp_path: Path
+) -> None:
+    """A body naming a column the table does not have passes validate (it parses)
+    and is caught against the live database, as the migration would fail."""
+    broken = SCHEMA.replace(
+        "body: SELECT $1 + 1}\n  add_one_num",
+        "body: SELECT count(nope)::integer FROM products}\n  add_one_num",
+    )
+    schema = schema_of(tmp_path, {"schema.yaml": broken})
+    lines = _lines(schema, pg, db)
+    assert lines[0] == (
+        'function add_one(integer): PostgreSQL rejects the schema\'s definition: column "nope" '
+        "does not exist LINE 4: SELECT count(nope)::integer FROM products ^"
+    )
+    assert lines[1:] == ["function add_one(integer): in the database but not in the schema"]
+
+
+def test_read_only_database_compares_names(
+    pg: PgCluster, migrated: tuple[Schema, str], db: str
+) -> None:
+    """A hot standby refuses temp objects: presence is still compared."""
+    pg.sql("DROP TRIGGER trg_products_price ON products; CREATE SEQUENCE extra_seq", db)
+    pg.sql(f'ALTER DATABASE "{db}" SET default_transaction_read_only = on')
+    assert _lines(migrated[0], pg, db) == [
+        "trigger products.trg_products_price: missing from the database",
+        "sequence extra_seq: in the database but not in the schema",
+    ]
+
+
+def test_view_classes_read_and_refuse_writes(
+    pg: PgCluster, migrated: tuple[Schema, str], db: str
+) -> None:
+    """The generated view classes query the views, typed, and refuse to write."""
+    import importlib
+
+    import sqlalchemy as sa
+    from migration_harness import project_env
+    from sqlalchemy.orm import Session
+
+    pg.sql(
+        "INSERT INTO stores (id, name) VALUES (1, 'North');"
+        "INSERT INTO products (id, store_id, title, price) VALUES (7, 1, 'Tea', 2);"
+        "REFRESH MATERIALIZED VIEW totals",
+        db,
+    )
+    with project_env(Path(migrated[1]), pg.url(db)):
+        models = importlib.import_module("generated.models")
+        engine = sa.create_engine(pg.url(db))
+        try:
+            with Session(engine) as session:
+                row = session.get(models.Listing, 7)
+                assert row is not None and (row.id, row.name) == (7, "North")
+                total = session.scalars(sa.select(models.Totals)).one()
+                assert (total.store_id, total.n) == (1, 1)
+                row.name = "South"
+                with pytest.raises(TypeError, match="Listing maps a view and is read-only"):
+                    session.flush()
+                session.rollback()
+                session.add(models.Listing(id=8, name="x"))
+                with pytest.raises(TypeError, match="read-only"):
+                    session.flush()
+        finally:
+            engine.dispose()
+
+
+def test_parsed_reads_are_what_postgresql_records(
+    pg: PgCluster, migrated: tuple[Schema, str], db: str
+) -> None:
+    """The relations schemagen parses out of each view's SQL (its migration order)
+    are those PostgreSQL itself records as the view's dependencies."""
+    recorded = pg.sql(
+        "SELECT DISTINCT v.relname || ':' || t.relname FROM pg_rewrite r "
+        "JOIN pg_class v ON v.oid = r.ev_class "
+        "JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid "
+        "JOIN pg_class t ON t.oid = d.refobjid "
+        "WHERE t.oid <> v.oid AND v.relkind IN ('v', 'm') AND t.relkind IN ('r', 'v', 'm') "
+        "AND v.relnamespace = 'public'::regnamespace "
+        "ORDER BY 1",
+        db,
+    ).split()
+    parsed = sorted(f"{v.view}:{r}" for v in migrated[0].views for r in v.reads)
+    assert parsed == recorded == ["listing:products", "listing:stores", "totals:products"]
