@@ -45,7 +45,6 @@ from schemagen.operations.plan import (
     RenameTable,
     ReplaceEnum,
 )
-from schemagen.operations.stages import stages
 from schemagen.operations.routines import (
     CreateFunction,
     CreateTrigger,
@@ -54,6 +53,7 @@ from schemagen.operations.routines import (
     DropView,
     ReplaceFunction,
 )
+from schemagen.operations.stages import stages
 from schemagen.operations.typechange import needs_using
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"

@@ -3,7 +3,7 @@
 
 Revision ID: 002
 Revises: 001
-Snapshot: sha256:a6c209ca1cecc379aebc7d286d90507c40a643e3df9ee643946fd7b3861bd7d2
+Snapshot: sha256:7174f68a93138ac7a89848d07f8a717f8be296735835bd17c5eae7d13b24a785
 Runs: one transaction: a failure rolls all of it back.
 
 Plan (each operation, then what it costs a live table: lock, scan or

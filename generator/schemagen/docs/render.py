@@ -27,8 +27,8 @@ from ..model.schema import Schema
 from .history import HISTORY, RevisionDoc, entity_revisions, history_page
 from .mermaid import er_diagram, renamed_attributes
 from .pages import HEADER, entity_page, enums_page, overview, plural
-from .served import Proofs
 from .routines import ROUTINES, routines_page
+from .served import Proofs
 from .text import md_code, md_text
 from .view import ENUMS, ER_DIAGRAM, README, entity_path
 
