@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .errors import ConfigError
 
-KNOWN_KEYS = ("schema", "output", "templates", "lock_timeout")
+KNOWN_KEYS = ("schema", "output", "templates", "lock_timeout", "limits")
 
 #: How long a migration statement waits for a lock before it fails: long enough
 #: for a short query to finish, short enough that writes queued behind a blocked
@@ -17,6 +17,27 @@ KNOWN_KEYS = ("schema", "output", "templates", "lock_timeout")
 DEFAULT_LOCK_TIMEOUT = "5s"
 # A PostgreSQL time setting: a number and one of its units (no unit: milliseconds).
 _DURATION = re.compile(r"^\d+(\.\d+)?\s*(us|ms|s|min|h|d)?$")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How large the loaded schema may grow once YAML aliases are expanded.
+
+    A small file can alias one big node thousands of times ("billion laughs");
+    every later stage then works on the expanded data. The defaults are far
+    above any real schema (the 2,000-table benchmark loads about 200,000 nodes
+    and 3 MB of text) and are set in ``[tool.schemagen.limits]``.
+    """
+
+    #: YAML nodes (mappings, lists, scalars) in all files, aliases expanded.
+    max_nodes: int = 2_000_000
+    #: Nodes that aliases add: each ``*name`` copies its anchor's whole tree.
+    max_alias_nodes: int = 200_000
+    #: UTF-8 bytes of all scalar values (names, descriptions, SQL), aliases expanded.
+    max_scalar_bytes: int = 64 * 1024 * 1024
+
+
+DEFAULT_LIMITS = Limits()
 
 
 @dataclass(frozen=True)
@@ -28,6 +49,7 @@ class Project:
     output_dir: Path
     templates_dir: Path | None = None
     lock_timeout: str = DEFAULT_LOCK_TIMEOUT  # SET lock_timeout for every migration step
+    limits: Limits = DEFAULT_LIMITS
 
     def relative(self, path: Path) -> str:
         """Show ``path`` relative to the project root when it is inside it."""
@@ -99,6 +121,8 @@ def load_project(root: str | Path | None = None) -> Project:
             raise ConfigError("pyproject.toml: [tool.schemagen] must be a table")
         settings = section
     for key, value in settings.items():
+        if key == "limits":
+            continue
         if key not in KNOWN_KEYS:
             raise ConfigError(
                 f"pyproject.toml: [tool.schemagen] has unknown key {key!r} "
@@ -122,6 +146,7 @@ def load_project(root: str | Path | None = None) -> Project:
         output_dir=root_path / str(settings.get("output", "generated")),
         templates_dir=root_path / str(templates) if templates else None,
         lock_timeout=lock_timeout,
+        limits=read_limits(settings.get("limits", {})),
     )
 
 
@@ -136,6 +161,26 @@ def _located(pyproject: Path, key: str) -> str:
         elif section == "[tool.schemagen]" and re.match(rf"{key}\s*=", stripped):
             return f"{pyproject.name}:{number}"
     return pyproject.name
+
+
+def read_limits(table: object) -> Limits:
+    """``[tool.schemagen.limits]``: positive whole numbers, each optional."""
+    if not isinstance(table, dict):
+        raise ConfigError("pyproject.toml: [tool.schemagen.limits] must be a table")
+    known = tuple(Limits.__dataclass_fields__)
+    values: dict[str, int] = {}
+    for key, value in table.items():
+        if key not in known:
+            raise ConfigError(
+                f"pyproject.toml: [tool.schemagen.limits] has unknown key {key!r} "
+                f"(known: {', '.join(known)})"
+            )
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigError(
+                f"pyproject.toml: [tool.schemagen.limits] {key} must be a positive whole number"
+            )
+        values[key] = value
+    return Limits(**values)
 
 
 def read_pyproject(path: Path) -> str:

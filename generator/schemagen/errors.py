@@ -6,11 +6,35 @@ traceback.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+
+#: Longest stretch without a space that a message shows of a user's name or value.
+MAX_WORD = 120
+#: Longest message (or YAML path) shown: a quoted description with spaces.
+MAX_TEXT = 2000
+_LONG_WORD = re.compile(rf"\S{{{MAX_WORD + 1},}}")
+
+
+def bounded(text: str) -> str:
+    """``text`` with every over-long word, and the whole, cut to a readable length.
+
+    A message quotes what the user wrote; a 5,000,000-character name must not
+    print whole. The cut says how long the original was.
+    """
+    text = _LONG_WORD.sub(lambda m: _cut(m.group(0), MAX_WORD), text)
+    return _cut(text, MAX_TEXT)
+
+
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    tail = f"…({len(text):,} characters)"
+    return text[: max(limit - len(tail), 1)] + tail
 
 
 @dataclass(frozen=True, order=True)
@@ -33,8 +57,8 @@ class Issue:
     def format(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         prefix = "warning: " if self.severity == "warning" else ""
-        path = f"{self.path}: " if self.path else ""
-        line = f"{where}: {prefix}{path}{self.message}"
+        path = f"{bounded(self.path)}: " if self.path else ""
+        line = f"{where}: {prefix}{path}{bounded(self.message)}"
         # One issue, one line (for editors, grep and CI annotations), even when a
         # quoted name or value holds a line break.
         return line.replace("\r", "\\r").replace("\n", "\\n")

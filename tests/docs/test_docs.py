@@ -425,3 +425,22 @@ def test_tricky_yaml_descriptions_show_as_written() -> None:
     readme = files["docs/README.md"]
     assert schema.database.description is not None
     assert shown(readme.split("\n\n")[2]).split() == schema.database.description.split()
+
+
+def test_links_in_descriptions_keep_only_safe_targets() -> None:
+    from schemagen.docs.text import md_cell_text, md_text
+
+    text = (
+        "[a](https://x.org/p) [b](http://x.org) [c](mailto:ops@x.org) [d](other.md#top) "
+        "[e](javascript:alert(1)) [f](JavaScript:x) [g](data:text/html,x) [h](//evil.org) "
+        "![i](vbscript:x) [`code`](javascript:y)"
+    )
+    expected = (
+        "[a](https://x.org/p) [b](http://x.org) [c](mailto:ops@x.org) [d](other.md#top) "
+        "\\[e](javascript:alert(1)) \\[f](JavaScript:x) \\[g](data:text/html,x) \\[h](//evil.org) "
+        "!\\[i](vbscript:x) \\[`code`](javascript:y)"
+    )
+    assert md_text(text) == expected
+    assert md_cell_text(text) == expected
+    # A backslash the user wrote is shown, and does not disarm the check.
+    assert md_text("\\[x](javascript:1)") == "\\\\\\[x](javascript:1)"

@@ -246,7 +246,8 @@ def test_deep_nesting_and_alias_bombs_are_located_errors() -> None:
     rows = [f"b{i}: &b{i} [" + ", ".join([f"*b{i - 1}"] * 9) + "]" for i in range(1, 12)]
     bomb = "\n".join(["b0: &b0 [x, x, x, x, x, x, x, x, x]", *rows])
     assert [i.format() for i in parse_text(bomb, "s.yaml")[1]] == [
-        "s.yaml:1:10: file expands to too many YAML nodes (an alias bomb?)"
+        "s.yaml:1:22: the schema expands to more than 200,000 YAML nodes copied by aliases "
+        "(an alias bomb?); the limit is [tool.schemagen.limits] max_alias_nodes in pyproject.toml"
     ]
 
 

@@ -94,6 +94,6 @@ def test_real_schema_files_take_the_fast_path() -> None:
 def test_dates_stay_text_and_scalars_keep_their_types() -> None:
     loaded = load_plain("a: 2024-01-02\nb: yes\nc: '1'\nd: 1.5\ne: ~\nf: [1, x]\n", 50_000, 64)
     assert loaded is not None
-    data, marks = loaded
+    data, marks, _ = loaded
     assert data == {"a": "2024-01-02", "b": True, "c": "1", "d": 1.5, "e": None, "f": [1, "x"]}
     assert marks[("f", "1")] == (6, 8)

@@ -5,6 +5,8 @@ what the user wrote, and no description may break the page around it. The rule,
 the same in table cells and in paragraphs:
 
 - inline Markdown renders: ``**bold**``, ``*emphasis*``, `` `code` ``, links;
+  a link keeps only a safe target (``http:``, ``https:``, ``mailto:`` or a
+  relative path): any other (``javascript:``, ``data:``, ...) shows as text;
 - raw HTML, backslashes and pipes show as written (``<b>`` is text, not bold);
 - a blank line starts a new paragraph (``<br><br>`` in a cell); a single newline
   is a soft wrap, as in any Markdown (YAML block scalars wrap long text), except
@@ -33,6 +35,11 @@ _ORDERED = re.compile(r"^(\d{1,9})([.)])")
 # A line that starts like a block of its own keeps its line break.
 _OWN_LINE = re.compile(r"^([-+*]\s|\d{1,9}[.)]\s|#|>|\||```|~~~)")
 
+# An inline link's opening bracket and its target: [text](target ...
+_LINK = re.compile(r"\[((?:[^\[\]\\]|\\.)*)\]\(\s*([^\s)]*)")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+
 #: The same names and types recur on every page: each text is escaped once.
 _memo = functools.lru_cache(maxsize=65536)
 
@@ -43,6 +50,17 @@ def _escape_plain(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = text.replace("|", "\\|").replace("`", "\\`")
     return text
+
+
+def _safe_link(match: re.Match[str]) -> str:
+    """Keep a link with a safe target; show any other as the text it is written as."""
+    target = match.group(2)
+    scheme = _SCHEME.match(target)
+    if scheme is None and not target.startswith("//"):
+        return match.group(0)  # relative: a page, an anchor
+    if scheme is not None and scheme.group(0)[:-1].lower() in SAFE_SCHEMES:
+        return match.group(0)
+    return "\\" + match.group(0)  # \[text](target): Markdown shows it as text
 
 
 def _split_code(text: str) -> list[tuple[bool, str]]:
@@ -71,7 +89,9 @@ def _inline(text: str, *, cell: bool) -> str:
             out.append(piece.replace("|", "\\|") if cell else piece)
         else:
             out.append(_escape_plain(piece))
-    return "".join(out)
+    # On the whole line: a link's text may hold a code span. Escaping doubled every
+    # backslash the user wrote, so each "[" here opens a link if a target follows.
+    return _LINK.sub(_safe_link, "".join(out))
 
 
 def _guard_line(line: str) -> str:

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from ..config import DEFAULT_LIMITS, Limits
 from ..errors import Issue
 from ..model.schema import Place, SourceLocation
 from .plain import load_plain
@@ -39,8 +40,6 @@ SECTION_KINDS: dict[str, str] = {
     "views": "view",
 }
 
-# Guard against alias bombs ("billion laughs"): no schema is anywhere near this.
-_MAX_NODES = 50_000
 _MAX_DEPTH = 64
 _STRING_TAGS = frozenset({"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"})
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -56,6 +55,8 @@ class RawFile:
     marks: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
     #: Paths with a problem found while loading or by the JSON Schema.
     broken: set[YamlPath] = field(default_factory=set)
+    #: Expanded size: YAML nodes, alias uses, UTF-8 bytes of scalars (see Limits).
+    size: tuple[int, int, int] = (0, 0, 0)
 
 
 @dataclass
@@ -88,8 +89,12 @@ class Sources:
 class _Walker:
     """Turn a composed node tree into dicts, lists and scalars, recording marks."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, limits: Limits) -> None:
         self.file = file
+        self.limits = limits
+        self.aliases = 0
+        self.scalar_bytes = 0
+        self.visited: set[int] = set()
         self.marks: dict[YamlPath, tuple[int, int]] = {}
         self.issues: list[Issue] = []
         self.broken: set[YamlPath] = set()
@@ -109,8 +114,15 @@ class _Walker:
 
     def walk(self, node: Node, path: YamlPath) -> Any:
         self.count += 1
-        if self.count > _MAX_NODES:
-            raise _TooLarge(node)
+        if self.count > self.limits.max_nodes:
+            raise _TooLarge(node, "max_nodes", self.limits.max_nodes, "YAML nodes")
+        if id(node) in self.visited:  # a copy an alias makes (*name)
+            self.aliases += 1
+            if self.aliases > self.limits.max_alias_nodes:
+                limit = self.limits.max_alias_nodes
+                raise _TooLarge(node, "max_alias_nodes", limit, "YAML nodes copied by aliases")
+        else:
+            self.visited.add(id(node))
         if len(path) > _MAX_DEPTH:
             raise _TooDeep(node)
         if id(node) in self.active:
@@ -125,7 +137,7 @@ class _Walker:
                 return self.walk_mapping(node, path)
             if isinstance(node, SequenceNode):
                 return self.walk_sequence(node, path)
-            return self.scalar(node)
+            return self.checked_scalar(node, path)
         finally:
             self.active.discard(id(node))
 
@@ -134,6 +146,18 @@ class _Walker:
             # A date such as 2024-01-15 stays text: defaults and names are strings.
             return str(node.value)
         return self.constructor.construct_object(node, deep=True)
+
+    def checked_scalar(self, node: Node, path: YamlPath) -> Any:
+        """A scalar's value, counted against the limits; text holding NUL is an error."""
+        value = self.scalar(node)
+        if isinstance(value, str):
+            self.scalar_bytes += len(value.encode("utf-8", "surrogatepass"))
+            if self.scalar_bytes > self.limits.max_scalar_bytes:
+                limit = self.limits.max_scalar_bytes
+                raise _TooLarge(node, "max_scalar_bytes", limit, "bytes of text")
+            if "\x00" in value:
+                self.issue(node, path, NUL_MESSAGE)  # the definition is left out
+        return value
 
     def walk_sequence(self, node: SequenceNode, path: YamlPath) -> list[Any]:
         items = []
@@ -187,6 +211,9 @@ class _Walker:
             self.issue(node, path, "a key must be a plain name, not a list or mapping")
             return None
         value = self.scalar(node)
+        if isinstance(value, str) and "\x00" in value:
+            self.issue(node, path, "a key holds a NUL character (\\0); names cannot hold it")
+            return None
         if isinstance(value, str):
             return value
         kind = {bool: "a boolean", int: "a number", float: "a number"}.get(
@@ -207,12 +234,26 @@ class _TooDeep(Exception):
 
 
 class _TooLarge(Exception):
-    def __init__(self, node: Node) -> None:
+    def __init__(self, node: Node, key: str, limit: int, what: str) -> None:
         super().__init__("too large")
         self.node = node
+        self.message = too_large_message(key, limit, what)
 
 
-def read_file(path: Path, display: str) -> tuple[RawFile, list[Issue]]:
+NUL_MESSAGE = "text holds a NUL character (\\0), which PostgreSQL text cannot hold"
+
+
+def too_large_message(key: str, limit: int, what: str) -> str:
+    """The message for a schema past one of its :class:`Limits`."""
+    return (
+        f"the schema expands to more than {limit:,} {what} (an alias bomb?); "
+        f"the limit is [tool.schemagen.limits] {key} in pyproject.toml"
+    )
+
+
+def read_file(
+    path: Path, display: str, limits: Limits = DEFAULT_LIMITS
+) -> tuple[RawFile, list[Issue]]:
     """Read one YAML file; return its data (``None`` when unusable) and any issues."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
@@ -222,14 +263,21 @@ def read_file(path: Path, display: str) -> tuple[RawFile, list[Issue]]:
         ]
     except OSError as exc:
         return RawFile(display, None), [Issue(display, 0, 0, "", f"cannot read file: {exc}")]
-    return parse_text(text, display)
+    return parse_text(text, display, limits)
 
 
-def parse_text(text: str, display: str) -> tuple[RawFile, list[Issue]]:
+def parse_text(
+    text: str, display: str, limits: Limits = DEFAULT_LIMITS
+) -> tuple[RawFile, list[Issue]]:
     """Parse YAML text as one schema file (see :func:`read_file`)."""
-    plain = load_plain(text, _MAX_NODES, _MAX_DEPTH)
+    # Without aliases, scalars hold at most the bytes of the file: a file within
+    # the limit can take the fast path, which counts no bytes.
+    size = len(text.encode("utf-8", "surrogatepass"))
+    plain = None
+    if size <= limits.max_scalar_bytes:
+        plain = load_plain(text, limits.max_nodes, _MAX_DEPTH)
     if plain is not None:
-        return RawFile(display, plain[0], plain[1]), []
+        return RawFile(display, plain[0], plain[1], size=(plain[2], 0, size)), []
     deep = _too_deep(text)
     if deep is not None:
         return RawFile(display, None), [
@@ -260,11 +308,11 @@ def parse_text(text: str, display: str) -> tuple[RawFile, list[Issue]]:
                 + ", ".join(TOP_LEVEL_KEYS),
             )
         ]
-    walker = _Walker(display)
+    walker = _Walker(display, limits)
     try:
         data = walker.walk(root, ())
     except _TooLarge as exc:
-        walker.issue(exc.node, (), "file expands to too many YAML nodes (an alias bomb?)")
+        walker.issue(exc.node, (), exc.message)
         return RawFile(display, None), walker.issues
     except (_TooDeep, RecursionError) as exc:
         # Aliases can nest deeper than the text does; the event check cannot see that.
@@ -282,7 +330,8 @@ def parse_text(text: str, display: str) -> tuple[RawFile, list[Issue]]:
             + ", ".join(TOP_LEVEL_KEYS),
         )
         return RawFile(display, None, walker.marks), walker.issues
-    return RawFile(display, data, walker.marks, walker.broken), walker.issues
+    counted = (walker.count, walker.aliases, walker.scalar_bytes)
+    return RawFile(display, data, walker.marks, walker.broken, counted), walker.issues
 
 
 def _too_deep(text: str) -> yaml.Mark | None:

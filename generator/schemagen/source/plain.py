@@ -59,8 +59,11 @@ class _NotPlain(Exception):
     """The file needs the full loader."""
 
 
-def load_plain(text: str, max_nodes: int, max_depth: int) -> tuple[dict[str, Any], Marks] | None:
-    """The data and marks of a plain one-document file whose root is a mapping, or None.
+def load_plain(
+    text: str, max_nodes: int, max_depth: int
+) -> tuple[dict[str, Any], Marks, int] | None:
+    """The data, marks and node count of a plain one-document file whose root is a
+    mapping, or None.
 
     ``max_nodes`` and ``max_depth`` are the full loader's limits; a file that
     comes near them is left to it, so it reports them in its own words.
@@ -85,7 +88,7 @@ class _Builder:
         self.max_nodes = max_nodes
         self.max_depth = max_depth
 
-    def document(self) -> tuple[dict[str, Any], Marks]:
+    def document(self) -> tuple[dict[str, Any], Marks, int]:
         self.expect(StreamStartEvent)
         self.expect(DocumentStartEvent)
         data = self.node(self.get(), ())
@@ -93,7 +96,7 @@ class _Builder:
             raise _NotPlain
         self.expect(DocumentEndEvent)
         self.expect(StreamEndEvent)  # a second document is an error the loader words
-        return data, self.marks
+        return data, self.marks, self.count
 
     def expect(self, kind: type[Event]) -> None:
         if type(self.get()) is not kind:
@@ -152,6 +155,8 @@ def scalar(event: Any) -> Any:
     key = (value, event.implicit)
     known = _SCALARS.get(key, _UNKNOWN)
     if known is _UNKNOWN:
+        if "\x00" in value:
+            raise _NotPlain  # the loader reports it, located
         known = _SCALARS[key] = _construct(event)
     return value if known is _TEXT else known
 

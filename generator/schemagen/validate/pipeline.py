@@ -12,13 +12,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..config import Project
+from ..config import Limits, Project
 from ..errors import Issue, SchemaInvalid, sort_issues
 from ..language.structure import check_structure
 from ..model.schema import Place, Schema, SourceMap
 from ..normalize.normalizer import Resolver, normalize
 from ..normalize.routines import with_routines
-from ..source.loader import RawFile, Sources, merge, read_file, schema_files
+from ..source.loader import (
+    RawFile,
+    Sources,
+    merge,
+    read_file,
+    schema_files,
+    too_large_message,
+)
 from ..util.background import Job
 from ..util.words import plural
 from .lint import lint
@@ -121,7 +128,25 @@ def read_folder(project: Project) -> tuple[list[RawFile], list[Issue]]:
         rest.cancel()
         raise
     more_raws, more_issues = rest.result()
-    return raws + more_raws, issues + more_issues
+    raws, issues = raws + more_raws, issues + more_issues
+    return raws, issues + _over_limits(raws, project.limits)
+
+
+def _over_limits(raws: list[RawFile], limits: Limits) -> list[Issue]:
+    """The folder's files together past a limit: located at the file that passes it."""
+    totals = [0, 0, 0]
+    keys = (
+        ("max_nodes", limits.max_nodes, "YAML nodes"),
+        ("max_alias_nodes", limits.max_alias_nodes, "YAML nodes copied by aliases"),
+        ("max_scalar_bytes", limits.max_scalar_bytes, "bytes of text"),
+    )
+    for raw in raws:
+        for index, (key, limit, what) in enumerate(keys):
+            totals[index] += raw.size[index]
+            if totals[index] > limit:
+                raw.data = None
+                return [Issue(raw.path, 1, 1, "", too_large_message(key, limit, what))]
+    return []
 
 
 #: From this many bytes of YAML on, read_folder parses the last files in a forked
@@ -159,7 +184,7 @@ def _read_files(project: Project, paths: list[Path]) -> tuple[list[RawFile], lis
     raws: list[RawFile] = []
     issues: list[Issue] = []
     for path in paths:
-        raw, found = read_file(path, project.relative(path))
+        raw, found = read_file(path, project.relative(path), project.limits)
         raws.append(raw)
         issues.extend(found)
         issues.extend(check_structure(raw))
