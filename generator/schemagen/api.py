@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from .config import Project, load_project
 from .errors import Issue, MigrationError, SchemaInvalid, Severity, sort_issues
+from .util.commit import writing
 from .validate.pipeline import ValidationResult, load_and_validate, load_schema
 
 if TYPE_CHECKING:
@@ -71,19 +72,22 @@ def build_project(project_dir: str | Path | None = None) -> BuildResult:
     from .render.build import DocsJob, build, start_docs
 
     project = load_project(project_dir)
-    # The docs start to render (in a child, for a large schema) once the schema
-    # is normalized, while the model checks and lint run here.
-    docs: list[DocsJob] = []
-    try:
-        result = load_schema(
-            project,
-            normalized=lambda schema: docs.append(start_docs(project, schema, early=True)),
-        )
-    except BaseException:
-        for job in docs:
-            job.cancel()
-        raise
-    return build(project, result.schema, docs[0] if docs else None)  # type: ignore[arg-type]
+    with writing(project.root, project.output_dir) as recovered:
+        # The docs start to render (in a child, for a large schema) once the schema
+        # is normalized, while the model checks and lint run here.
+        docs: list[DocsJob] = []
+        try:
+            result = load_schema(
+                project,
+                normalized=lambda schema: docs.append(start_docs(project, schema, early=True)),
+            )
+        except BaseException:
+            for job in docs:
+                job.cancel()
+            raise
+        built = build(project, result.schema, docs[0] if docs else None)  # type: ignore[arg-type]
+    built.recovered = recovered
+    return built
 
 
 def plan_project(project_dir: str | Path | None = None) -> PlanResult:
@@ -101,12 +105,25 @@ def migrate_project(
     from .revision.commands import migrate
 
     project = load_project(project_dir)
-    result = load_schema(project)
-    wrong = unmatched_renames(project, result, "error")
-    if wrong:
-        raise SchemaInvalid(wrong)
-    schema = result.schema
-    return migrate(project, schema, message, allow_destructive=allow_destructive)  # type: ignore[arg-type]
+    # Under the lock, a second migrate started at the same moment plans against
+    # the revision the first one wrote.
+    with writing(project.root, project.output_dir) as recovered:
+        result = load_schema(project)
+        wrong = unmatched_renames(project, result, "error")
+        if wrong:
+            raise SchemaInvalid(wrong)
+        schema = result.schema
+        done = migrate(project, schema, message, allow_destructive=allow_destructive)  # type: ignore[arg-type]
+    return replace(done, recovered=tuple(recovered))
+
+
+def rehash_project(project_dir: str | Path | None = None) -> list[str]:
+    """Record the revisions and snapshots as they are now in ``schemagen.sum``."""
+    from .revision.commands import rehash
+
+    project = load_project(project_dir)
+    with writing(project.root, project.output_dir) as recovered:
+        return [*recovered, *rehash(project)]
 
 
 def import_database(

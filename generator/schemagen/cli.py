@@ -208,10 +208,9 @@ def import_(
 @reports_errors
 def rehash(project_dir: Path | None) -> None:
     """Accept hand edits of revisions: record their checksums in schemagen.sum."""
-    from .config import load_project
-    from .revision.commands import rehash as rehash_history
+    from .api import rehash_project
 
-    for line in rehash_history(load_project(project_dir)):
+    for line in rehash_project(project_dir):
         click.echo(line)
 
 

@@ -23,7 +23,7 @@ def test_defaults_without_a_pyproject(tmp_path: Path) -> None:
         (
             '[tool.schemagen]\nshema = "db"\n',
             "pyproject.toml: [tool.schemagen] has unknown key 'shema' (known: schema, output, "
-            "templates, lock_timeout)",
+            "templates, lock_timeout, limits)",
         ),
         (
             '[project]\nname = "x"\n\n[tool.schemagen]\nschema = "db"\n'

@@ -133,6 +133,22 @@ def file_findings(
     return findings + stale_docs(project, rendered)
 
 
+def leftover_findings(project: Project) -> list[Finding]:
+    """What a killed ``build`` or ``migrate`` left: its journal, staging folder or a
+    temporary file. The next ``build`` (or ``migrate``) finishes or undoes it."""
+    from ..util.commit import leftovers
+
+    return [
+        Finding(
+            "file",
+            project.relative(path),
+            "left by an interrupted schemagen build or migrate",
+            "run `schemagen build`: it finishes or undoes the interrupted write",
+        )
+        for path in leftovers(project.output_dir)
+    ]
+
+
 def stale_docs(project: Project, rendered: dict[str, str]) -> list[Finding]:
     """Pages under ``<output>/docs/`` that build does not write any more.
 

@@ -112,8 +112,11 @@ def check_project(
     """
     if not isinstance(project, Project):
         project = load_project(project)
+    from .drift import leftover_findings
+
+    leftover = leftover_findings(project)
     inputs = None
-    if use_cache and database_url is None:
+    if use_cache and database_url is None and not leftover:
         from . import cache as check_cache
 
         inputs = check_cache.input_digest(project)
@@ -121,6 +124,7 @@ def check_project(
         if summary is not None:
             return CheckReport(**summary, cached=True)  # type: ignore[arg-type]
     report, rendered = _full_check(project, database_url, show_diff)
+    report.findings = leftover + report.findings
     if inputs is not None and report.ok:
         check_cache.remember(project, inputs, rendered, _cached_summary(report))
     return report

@@ -22,8 +22,9 @@ from ..errors import ConfigError
 from ..language.structure import json_schema
 from ..model.schema import Schema
 from ..util.background import Job
+from ..util.commit import Changes, commit
 from ..util.templating import make_environment
-from ..util.writer import write_files
+from ..util.writer import pending_writes
 from .models import models_view
 from .support import header_lines, project_layout, support_views
 
@@ -56,10 +57,13 @@ class BuildResult:
     unchanged: list[str] = field(default_factory=list)
     created_alembic_ini: bool = False
     removed: list[str] = field(default_factory=list)
+    #: What was repaired after a killed command, said first.
+    recovered: list[str] = field(default_factory=list)
 
     def report_lines(self) -> list[str]:
         """One line per written or removed file, then a summary line."""
-        lines = [f"wrote {path}" for path in self.changed]
+        lines = list(self.recovered)
+        lines += [f"wrote {path}" for path in self.changed]
         lines += [f"removed {path} (no longer generated)" for path in self.removed]
         total = len(self.changed) + len(self.unchanged)
         if self.changed:
@@ -178,22 +182,38 @@ def build(
     Only pages of the docs folder that are no longer rendered (the page of a
     dropped entity) are deleted: build owns that folder whole. Revision files
     and anything else in the output folder stay. Every file is rendered before
-    the first one is written, so a template error leaves the output untouched.
+    the first one is written, so a template error leaves the output untouched,
+    and all are committed together (``util.commit``): a killed build leaves
+    the old output or the new one once the next command has run.
     ``docs`` is :func:`start_docs`'s job when the caller started it already.
     """
+    changes, result = stage_build(project, schema, docs, pending)
+    commit(project.output_dir, changes, "schemagen build")
+    return result
+
+
+def stage_build(
+    project: Project,
+    schema: Schema,
+    docs: DocsJob | None = None,
+    pending: Sequence[tuple[str, str]] = (),
+) -> tuple[Changes, BuildResult]:
+    """What :func:`build` would write and delete, and its report; write nothing."""
     files = render_all(project, schema, docs, pending)
     ini_path = project.root / "alembic.ini"
     if not ini_path.exists():
         files["alembic.ini"] = render_alembic_ini(project, schema)
-    changed, unchanged = write_files(project.root, files)
-    removed = _remove_stale_docs(project, files)
-    return BuildResult(
+    writes, changed, unchanged = pending_writes(project.root, files)
+    removed = _stale_docs(project, files)
+    changes = Changes(project.root, writes, removed)
+    result = BuildResult(
         changed, unchanged, created_alembic_ini="alembic.ini" in changed, removed=removed
     )
+    return changes, result
 
 
-def _remove_stale_docs(project: Project, files: dict[str, str]) -> list[str]:
-    """Delete pages under ``<output>/docs/`` that build no longer renders."""
+def _stale_docs(project: Project, files: dict[str, str]) -> list[str]:
+    """Pages under ``<output>/docs/`` that build no longer renders."""
     docs = project.output_dir / "docs"
     if not docs.is_dir():
         return []
@@ -203,7 +223,6 @@ def _remove_stale_docs(project: Project, files: dict[str, str]) -> list[str]:
     for path in sorted(p for p in docs.rglob("[!.]*") if p.is_file()):
         rel = f"{base}/{path.relative_to(docs).as_posix()}"
         if rel not in files:
-            path.unlink()
             removed.append(rel)
     return removed
 

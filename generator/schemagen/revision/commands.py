@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..config import Project
 from ..diff.compare import diff
@@ -13,9 +14,12 @@ from ..model.schema import ColumnType, Entity, Schema
 from ..operations.plan import Plan, apply
 from ..operations.stages import STAGE_WORDS, Stage, stages
 from ..operations.table import AddColumn, CreateTable, DropColumn, DropTable
-from ..util import writer
+from ..util.commit import Changes, commit
 from .history import History, load_history, sha256, snapshots_dir, sum_entries, sum_text
 from .script import RevisionInfo, described, live_warnings, render_revision, slugify
+
+if TYPE_CHECKING:  # build imports Jinja: only migrate needs it, not plan
+    from ..render.build import BuildResult
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,8 @@ class MigrateResult:
     written: tuple[Path, ...] = ()
     build_lines: tuple[str, ...] = field(default_factory=tuple)
     project: Project | None = None
+    #: What was repaired after a killed command, said first.
+    recovered: tuple[str, ...] = ()
 
     @property
     def plan(self) -> Plan:
@@ -87,7 +93,7 @@ class MigrateResult:
 
     def report_lines(self) -> list[str]:
         """The plan, then each file written."""
-        lines = self.plan_result.report_lines()
+        lines = [*self.recovered, *self.plan_result.report_lines()]
         if self.plan.empty:
             return lines + ["Nothing written."]
         for path in self.written:
@@ -141,18 +147,37 @@ def migrate(
         rev_path = project.versions_dir / f"{rev_id}_{slugify(message)}{stage.slug_suffix}.py"
         revisions.append((rev_path, text, snapshots_dir(project) / f"{rev_id}.json", snapshot))
         state, down = after, rev_id
-    # Build first: it renders everything before writing, so a failing template
-    # leaves no revision behind whose generated files were never written. The
+    # The revisions, their snapshots, the sums and the rebuilt outputs are committed
+    # together: a kill at any instant leaves all of them or none once the next
+    # command has run (util.commit), never a revision missing from the sums. The
     # docs' history page already lists the revisions about to be written.
     pending = [(text, snapshot) for _, text, _, snapshot in revisions]
-    build_lines = tuple(_build(project, schema, pending))
+    changes, built = _stage_build(project, schema, pending)
+    entries = sum_entries(history)
     written: list[Path] = []
     for rev_path, text, snap_path, snapshot in revisions:
-        write_atomic(snap_path, snapshot)
-        write_atomic(rev_path, text)
+        for path, content in ((snap_path, snapshot), (rev_path, text)):
+            data = content.encode("utf-8")
+            _add(changes, project, path, data)
+            entries[path.relative_to(project.migrations_dir).as_posix()] = sha256(data)
         written += [rev_path, snap_path]
-    written.append(write_sums(project))
-    return MigrateResult(result, tuple(written), build_lines, project)
+    _add(changes, project, history.sum_path, sum_text(dict(sorted(entries.items()))).encode())
+    written.append(history.sum_path)
+    commit(project.output_dir, changes, f"schemagen migrate -m {_quoted(message)}")
+    return MigrateResult(result, tuple(written), tuple(built.report_lines()), project)
+
+
+def _add(changes: Changes, project: Project, path: Path, data: bytes) -> None:
+    """Add a history file to ``changes``; it is the only copy: flushed to disk."""
+    rel = project.relative(path)
+    changes.writes[rel] = data
+    changes.durable.add(rel)
+
+
+def _quoted(message: str) -> str:
+    """``message`` as a shell argument in a message (bounded: it may be long)."""
+    short = message if len(message) <= 60 else message[:59] + "…"
+    return '"' + short.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _refusal(result: PlanResult, schema: Schema) -> str:
@@ -197,13 +222,13 @@ def _shape(entity: Entity) -> list[tuple[str, ColumnType]]:
     return [(c.name, c.type) for c in entity.columns]
 
 
-def _build(
+def _stage_build(
     project: Project, schema: Schema, pending: list[tuple[str, str]] | None = None
-) -> list[str]:
-    """Rebuild whatever ``schemagen build`` writes, so outputs and revisions agree."""
-    from ..render.build import build
+) -> tuple[Changes, BuildResult]:
+    """What ``schemagen build`` would write, so outputs and revisions agree."""
+    from ..render.build import stage_build
 
-    return list(build(project, schema, pending=pending or ()).report_lines())
+    return stage_build(project, schema, pending=pending or ())
 
 
 def rehash(project: Project) -> list[str]:
@@ -219,13 +244,10 @@ def rehash(project: Project) -> list[str]:
 def write_sums(project: Project, *, verify: bool = False) -> Path:
     """Rewrite ``schemagen.sum`` from the files on disk; return its path."""
     history = load_history(project, verify_sums=verify)
-    write_atomic(history.sum_path, sum_text(sum_entries(history)))
-    return history.sum_path
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temp file and rename; skip if unchanged."""
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return
-    # A revision is the only copy of its content: flush it to disk.
-    writer.write_atomic(path, text.encode("utf-8"), durable=True)
+    text = sum_text(sum_entries(history))
+    path = history.sum_path
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        changes = Changes(project.root)
+        _add(changes, project, path, text.encode("utf-8"))
+        commit(project.output_dir, changes, "schemagen rehash")
+    return path

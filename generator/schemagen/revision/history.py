@@ -25,6 +25,7 @@ from pathlib import Path
 from ..config import Project
 from ..errors import MigrationError
 from ..model.schema import Schema
+from ..util.commit import JOURNAL
 
 REVISION_FILE = re.compile(r"^(\d{3,})_([a-z0-9_]+)\.py$")
 SNAPSHOT_LINE = re.compile(r"^Snapshot: sha256:([0-9a-f]{64})$", re.MULTILINE)
@@ -95,6 +96,13 @@ def load_history(project: Project, *, verify_sums: bool = True) -> History:
     to the hash its revision recorded, and (unless ``verify_sums`` is false, as
     for ``rehash``) every file equal to ``schemagen.sum``.
     """
+    journal = project.output_dir / JOURNAL
+    if journal.exists():
+        raise MigrationError(
+            f"{project.relative(journal)}: a schemagen build or migrate was interrupted while "
+            "it moved its files into place, so the history is half written. Run "
+            "`schemagen build` to finish it."
+        )
     revisions = _read_revisions(project)
     _check_chain(project, revisions)
     for rev in revisions:
@@ -278,6 +286,23 @@ def read_sum(path: Path) -> dict[str, str]:
     return entries
 
 
+def _check_unrecorded_head(history: History, recorded: dict[str, str], where: str) -> None:
+    """The head revision and its snapshot written but not recorded: a migrate of an
+    older schemagen killed before it wrote the sums. Both files are whole (their
+    hashes agree), so accepting them is the way out, not removing one."""
+    head = history.head
+    if head is None or not recorded:
+        return
+    root = history.project.migrations_dir
+    names = {p.relative_to(root).as_posix() for p in (head.path, head.snapshot_path)}
+    if names.isdisjoint(recorded) and set(sum_entries(history)) - set(recorded) == names:
+        raise MigrationError(
+            f"revision {head.id} ({history.project.relative(head.path)}) and its snapshot are "
+            f"not recorded in {where}: a `schemagen migrate` was interrupted before it "
+            "recorded them. Run `schemagen rehash` to accept them."
+        )
+
+
 def _check_sums(history: History) -> None:
     recorded = read_sum(history.sum_path)
     actual = sum_entries(history)
@@ -288,6 +313,7 @@ def _check_sums(history: History) -> None:
             f"{where} is missing. Restore it from version control, or run "
             "`schemagen rehash` to record the revisions as they are now."
         )
+    _check_unrecorded_head(history, recorded, where)
     for name, digest in actual.items():
         if name not in recorded:
             raise MigrationError(

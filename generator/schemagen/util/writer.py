@@ -37,6 +37,23 @@ def write_files(root: Path, files: dict[str, str]) -> tuple[list[str], list[str]
     return changed, unchanged
 
 
+def pending_writes(
+    root: Path, files: dict[str, str]
+) -> tuple[dict[str, bytes], list[str], list[str]]:
+    """The files of ``files`` whose bytes differ from the disk, encoded, and the
+    lists ``(changed, unchanged)``, both sorted: what :func:`write_files` would
+    write, for a caller that commits them together (``util.commit``)."""
+    writes: dict[str, bytes] = {}
+    unchanged: list[str] = []
+    for rel in sorted(files):
+        data = files[rel].encode("utf-8")
+        if _current(root / rel)[0] == data:
+            unchanged.append(rel)
+        else:
+            writes[rel] = data
+    return writes, list(writes), unchanged
+
+
 def _current(target: Path) -> tuple[bytes | None, int | None]:
     """The bytes and permission bits of the file ``target``; ``(None, None)`` if
     there is none (one open instead of a stat, a read and another stat)."""

@@ -1,0 +1,219 @@
+"""All-or-nothing writes of a whole output, repaired by the next run after a kill.
+
+``build`` and ``migrate`` change many files at once. Written one by one, a
+process killed half way leaves new files next to old ones, or a revision
+without its checksum. So every change is first written into a staging folder
+(``<output>/.schemagen-staging/``); then a small journal listing the moves is
+written and renamed into place (the commit point); then the files are moved
+over their targets and the journal and staging folder are removed.
+
+:func:`recover` runs first in every writing command. A journal means the
+commit point was passed: the moves are finished (rolled forward). A staging
+folder without a journal means it was not: the staged files are dropped
+(rolled back), and the output is what it was before the killed command.
+
+:func:`project_lock` serializes the commands that write (an OS advisory lock,
+``flock``, on the project folder itself, so no lock file is left behind).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import SchemagenError
+
+STAGING = ".schemagen-staging"
+JOURNAL = ".schemagen-journal"
+#: In the staging folder: the command line that staged it, for the messages.
+COMMAND_FILE = "COMMAND"
+#: Temporary files of schemagen versions that wrote file by file (``.models.py.x1y2.tmp``).
+OLD_TEMP_SUFFIX = ".tmp"
+
+
+class ProjectBusy(SchemagenError):
+    """Another schemagen command holds the project's lock (exit 1)."""
+
+    exit_code = 1
+
+
+@dataclass
+class Changes:
+    """Files to write (relative POSIX path -> bytes) and to delete, below ``root``."""
+
+    root: Path
+    writes: dict[str, bytes] = field(default_factory=dict)
+    deletes: list[str] = field(default_factory=list)
+    #: Paths that are the only copy of their content: flushed to disk before the commit.
+    durable: set[str] = field(default_factory=set)
+
+    @property
+    def empty(self) -> bool:
+        return not self.writes and not self.deletes
+
+
+@contextlib.contextmanager
+def project_lock(root: Path, *, wait: float = 600.0) -> Iterator[None]:
+    """Hold the project's advisory lock; wait up to ``wait`` seconds for another holder.
+
+    The lock is on the project folder's own file descriptor: the OS drops it
+    when the process ends, killed or not, and no lock file stays behind.
+    """
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise ProjectBusy(
+                        f"another schemagen command has been writing to {root} for over "
+                        f"{wait:.0f} s; nothing was written. Run this command again when it "
+                        "has finished."
+                    ) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+@contextlib.contextmanager
+def writing(root: Path, output_dir: Path) -> Iterator[list[str]]:
+    """Lock the project, repair what a killed command left, and yield what was repaired."""
+    with project_lock(root):
+        yield recover(root, output_dir)
+
+
+def commit(output_dir: Path, changes: Changes, command: str) -> None:
+    """Write ``changes`` all or nothing (see the module docstring)."""
+    if changes.empty:
+        return
+    staging = output_dir / STAGING
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    (staging / COMMAND_FILE).write_text(command, encoding="utf-8")
+    moves: list[list[str]] = []
+    new_mode = _new_file_mode()
+    for index, rel in enumerate(sorted(changes.writes)):
+        staged = staging / str(index)
+        target = changes.root / rel
+        with open(staged, "wb") as handle:
+            handle.write(changes.writes[rel])
+            if rel in changes.durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+        os.chmod(staged, _mode_of(target, new_mode))
+        moves.append([str(index), rel])
+    journal = {"command": command, "moves": moves, "deletes": sorted(changes.deletes)}
+    tmp = staging / JOURNAL
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(journal, handle)
+        if changes.durable:
+            handle.flush()
+            os.fsync(handle.fileno())
+    os.replace(tmp, output_dir / JOURNAL)  # the commit point
+    _roll_forward(changes.root, output_dir, journal)
+
+
+def recover(root: Path, output_dir: Path) -> list[str]:
+    """Finish or undo a killed command's commit; remove leftover temporary files.
+
+    Returns what was done, as lines for the user (none when there was nothing).
+    """
+    lines: list[str] = []
+    staging = output_dir / STAGING
+    journal_path = output_dir / JOURNAL
+    if journal_path.is_file():
+        journal = json.loads(journal_path.read_text(encoding="utf-8"))
+        command = journal["command"]
+        _roll_forward(root, output_dir, journal)
+        lines.append(
+            f"recovered: `{command}` was interrupted while it moved its files into place; "
+            f"it is now finished ({len(journal['moves'])} file(s) written)."
+        )
+    elif staging.exists():
+        command = _command(staging)
+        shutil.rmtree(staging)
+        lines.append(
+            f"recovered: `{command}` was interrupted before it wrote anything; its "
+            "staged files were dropped and the output is as before it ran."
+            + (f" Run `{command}` again." if command.startswith("schemagen migrate") else "")
+        )
+    old = old_temp_files(output_dir)
+    for path in old:
+        path.unlink(missing_ok=True)
+    if old:
+        lines.append(f"removed {len(old)} temporary file(s) left by an interrupted command.")
+    return lines
+
+
+def leftovers(output_dir: Path) -> list[Path]:
+    """What a killed command left: journal, staging folder, temporary files."""
+    found = [p for p in (output_dir / JOURNAL, output_dir / STAGING) if p.exists()]
+    return found + old_temp_files(output_dir)
+
+
+def old_temp_files(output_dir: Path) -> list[Path]:
+    """Hidden ``.<name>.<random>.tmp`` files (file-by-file writes of older versions)."""
+    if not output_dir.is_dir():
+        return []
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(output_dir):
+        dirs[:] = [d for d in dirs if d != STAGING]
+        found += [Path(folder) / name for name in _hidden_temps(files)]
+    return sorted(found)
+
+
+def _hidden_temps(names: list[str]) -> list[str]:
+    return [n for n in names if n.startswith(".") and n.endswith(OLD_TEMP_SUFFIX)]
+
+
+def _roll_forward(root: Path, output_dir: Path, journal: dict[str, Any]) -> None:
+    staging = output_dir / STAGING
+    folders: set[Path] = set()
+    for index, rel in journal["moves"]:
+        staged = staging / index
+        if not staged.exists():
+            continue  # moved before the kill
+        target = root / rel
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        os.replace(staged, target)
+    for rel in journal["deletes"]:
+        (root / rel).unlink(missing_ok=True)
+    # Staging first: a kill between the two leaves the journal, and rolling forward
+    # again (every move done, deletes repeated) says the truth: it was finished.
+    shutil.rmtree(staging, ignore_errors=True)
+    (output_dir / JOURNAL).unlink(missing_ok=True)
+
+
+def _command(staging: Path) -> str:
+    try:
+        return (staging / COMMAND_FILE).read_text(encoding="utf-8").strip() or "schemagen"
+    except OSError:
+        return "a schemagen command"
+
+
+def _mode_of(target: Path, new_mode: int) -> int:
+    """Keep an existing file's permissions; new files get 0o666 minus the umask."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        return new_mode
+
+
+def _new_file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
