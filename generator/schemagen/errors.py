@@ -102,5 +102,11 @@ class DestructiveChange(SchemagenError):
     exit_code = 1
 
 
+class CastRefused(SchemagenError):
+    """A type change PostgreSQL cannot make by itself has no ``using:`` (exit 1)."""
+
+    exit_code = 1
+
+
 class DatabaseError(SchemagenError):
     """A database could not be reached or queried. Messages never hold a password."""

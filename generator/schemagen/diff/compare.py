@@ -40,6 +40,7 @@ class Hints:
     entities: dict[str, str] = field(default_factory=dict)  # new entity -> old entity
     columns: dict[tuple[str, str], str] = field(default_factory=dict)  # (entity, col) -> old
     not_concurrent: frozenset[tuple[str, str]] = frozenset()  # (table, index)
+    using: dict[tuple[str, str], str] = field(default_factory=dict)  # (table, column) -> SQL
 
     @classmethod
     def of(cls, schema: Schema) -> Hints:
@@ -54,7 +55,8 @@ class Hints:
         not_concurrent = frozenset(
             (e.table, ix.name) for e in schema.entities for ix in e.indexes if not ix.concurrently
         )
-        return cls(entities, columns, not_concurrent)  # type: ignore[arg-type]
+        using = {(e.table, c.name): c.using for e in schema.entities for c in e.columns if c.using}
+        return cls(entities, columns, not_concurrent, using)  # type: ignore[arg-type]
 
 
 def diff(old: Schema | None, new: Schema) -> Plan:
@@ -72,7 +74,7 @@ def diff(old: Schema | None, new: Schema) -> Plan:
     ops += compare_enums(old_v, new_v)
     renames = compare_renames(old_v, new_v, hints)
     ops += renames
-    table_ops = compare_entities(apply(old_v, renames), new_v, hints.not_concurrent)
+    table_ops = compare_entities(apply(old_v, renames), new_v, hints.not_concurrent, hints.using)
     ops += table_ops
     ops += compare_routines(old_v, new_v, [*renames, *table_ops])
     notes = unresolved_hints(old_v, new_v, hints) if old is not None else ()

@@ -86,6 +86,7 @@ def _column_view(col: Column, db_names: dict[str, str]) -> Column:
         renamed_from=None,
         mixin=None,
         seed=None,
+        using=None,
     )
 
 

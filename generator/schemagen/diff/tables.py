@@ -34,26 +34,32 @@ from ..operations.table import (
 
 T = TypeVar("T", bound=Constraint | Index)
 NotConcurrent = frozenset[tuple[str, str]]
+#: ``using:`` of a column: (table, column) -> the SQL that converts its values.
+Using = dict[tuple[str, str], str]
 
 
-def compare_entities(old: Schema, new: Schema, not_concurrent: NotConcurrent) -> list[Operation]:
+def compare_entities(
+    old: Schema, new: Schema, not_concurrent: NotConcurrent, using: Using | None = None
+) -> list[Operation]:
     """Tables created and dropped, and the changes inside the tables kept."""
     before = {e.name: e for e in old.entities}
     after = {e.name: e for e in new.entities}
     ops: list[Operation] = [CreateTable(after[n]) for n in sorted(after.keys() - before.keys())]
     ops += [DropTable(before[n]) for n in sorted(before.keys() - after.keys())]
     for name in sorted(before.keys() & after.keys()):
-        ops += compare_entity(before[name], after[name], not_concurrent)
+        ops += compare_entity(before[name], after[name], not_concurrent, using or {})
     return ops
 
 
-def compare_entity(old: Entity, new: Entity, not_concurrent: NotConcurrent) -> list[Operation]:
+def compare_entity(
+    old: Entity, new: Entity, not_concurrent: NotConcurrent, using: Using | None = None
+) -> list[Operation]:
     """Every change inside one kept table (same name, same table)."""
     table = new.table
     ops: list[Operation] = []
     if old.description != new.description:
         ops.append(AlterTableComment(table, old.description, new.description))
-    ops += compare_columns(old, new)
+    ops += compare_columns(old, new, using or {})
     ops += compare_primary_key(old, new)
     for kind in ("foreign_keys", "uniques", "checks"):
         ops += compare_named(
@@ -83,7 +89,7 @@ def compare_entity(old: Entity, new: Entity, not_concurrent: NotConcurrent) -> l
     return ops
 
 
-def compare_columns(old: Entity, new: Entity) -> list[Operation]:
+def compare_columns(old: Entity, new: Entity, using: Using | None = None) -> list[Operation]:
     """Columns added, dropped and altered (type, nullability, default, identity, comment)."""
     before = {c.name: c for c in old.columns}
     after = {c.name: c for c in new.columns}
@@ -95,19 +101,24 @@ def compare_columns(old: Entity, new: Entity) -> list[Operation]:
         if col.name not in before:
             ops.append(AddColumn(new.table, col, pos))
         elif _column_ddl(before[col.name]) != _column_ddl(col):
-            ops += _alter_column(new.table, before[col.name], col)
+            was = before[col.name]
+            sql = (using or {}).get((new.table, col.name)) if was.type != col.type else None
+            ops += _alter_column(new.table, was, col, sql)
     return ops
 
 
-def _alter_column(table: str, old: Column, new: Column) -> list[Operation]:
+def _alter_column(
+    table: str, old: Column, new: Column, using: str | None = None
+) -> list[Operation]:
     """One change, or two when a column of a table that holds rows becomes NOT
-    NULL: the rest in the transaction, ``SET NOT NULL`` lock-safe after it."""
+    NULL: the rest in the transaction, ``SET NOT NULL`` lock-safe after it.
+    ``using`` (the column's ``using:``) goes with the type change."""
     if not (old.nullable and not new.nullable) or (new.identity and not old.identity):
-        return [AlterColumn(table, old, new)]  # identity needs NOT NULL at once
+        return [AlterColumn(table, old, new, using=using)]  # identity needs NOT NULL at once
     mid = dataclasses.replace(new, nullable=True)
     ops: list[Operation] = []
     if _column_ddl(old) != _column_ddl(mid):
-        ops.append(AlterColumn(table, old, mid))
+        ops.append(AlterColumn(table, old, mid, using=using))
     return [*ops, AlterColumn(table, mid, new, lock_safe=True)]
 
 

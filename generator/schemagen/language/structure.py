@@ -170,6 +170,11 @@ _COLUMN: dict[str, Any] = _object(
             expected="a seed mapping such as {sql: \"'SKU-' || n\", nulls: 0.2}",
             description="How `schemagen seed` fills the column (no DDL).",
         ),
+        "using": {
+            **_TEXT,
+            "description": "SQL giving the new value when the type changes and PostgreSQL "
+            "has no implicit or assignment cast, e.g. extract(epoch from seen_at)::integer.",
+        },
     },
     expected="a column mapping such as {type: text, nullable: true}",
 )

@@ -2,8 +2,9 @@
 
 Owns: the dataclasses between parsing and everything else (``schema``: Schema,
 Entity, Column, Index, ...), their JSON form for snapshots, the naming
-conventions (``naming``), the SQL text of defaults (``sqltext``) and the mapping
-of language types to PostgreSQL and SQLAlchemy types (``typemap``). Nothing here
+conventions (``naming``), the SQL text of defaults (``sqltext``), the mapping
+of language types to PostgreSQL and SQLAlchemy types (``typemap``) and
+PostgreSQL's cast table between them (``casts``, from ``pg_casts.json``). Nothing here
 parses YAML or renders a file; nothing here mutates a Schema.
 
 May import: ``util`` and the top-level foundation modules.

@@ -127,6 +127,9 @@ class Column:
     renamed_from: str | None = None
     mixin: str | None = None  # the mixin that contributed this column, if any
     seed: SeedHint | None = field(default=None, metadata=OMIT_DEFAULT)  # for ``seed``; no DDL
+    #: SQL converting the old value when the type changes (``using:``): a hint
+    #: for the next migration, like renamed_from; snapshots leave it out.
+    using: str | None = field(default=None, metadata=OMIT_DEFAULT)
 
 
 @dataclass(frozen=True)

@@ -377,6 +377,7 @@ def build_column(resolver: Resolver, col: RawColumn, *, single_pk: bool) -> Colu
         renamed_from=spec.get("renamed_from"),
         mixin=col.mixin,
         seed=seed_hint(spec.get("seed")),
+        using=spec.get("using"),
     )
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from ..model.casts import cast_context, is_safe_change
 from ..model.schema import Column, Entity, ForeignKey, Index, PrimaryKey, Schema
 from .base import Operation, add_entity, remove_entity, with_entity, with_table
 from .sqlutil import rename_identifier
-from .typechange import is_narrowing, pg_type_name
+from .typechange import is_narrowing, pg_type_name, using_cast
 
 
 @dataclass(frozen=True)
@@ -260,6 +261,9 @@ class AlterColumn(Operation):
     old: Column
     new: Column
     lock_safe: bool = False
+    #: The user's ``using:`` SQL for a type change (the upgrade only: the
+    #: downgrade casts back with PostgreSQL's own cast, through text if need be).
+    using: str | None = None
 
     def reverse(self) -> Operation:
         return AlterColumn(self.table, self.new, self.old, self.lock_safe)
@@ -267,6 +271,23 @@ class AlterColumn(Operation):
     @property
     def online(self) -> bool:
         return self.lock_safe
+
+    def cast_problem(self) -> str | None:
+        """Why this type change cannot run as planned, with the ``using:`` to add."""
+        old, new = self.old.type, self.new.type
+        if self.using or old == new or is_safe_change(old, new):
+            return None
+        has = (
+            "only an explicit cast, which ALTER ... TYPE does not apply by itself"
+            if cast_context(old, new) == "explicit"
+            else "no cast"
+        )
+        example = using_cast(self.new.name, old, new)
+        return (
+            f"{self.table}.{self.new.name}: {pg_type_name(old)} -> {pg_type_name(new)}: "
+            f"PostgreSQL has {has}. Say how to convert the values with `using:` on the "
+            f'column, e.g. using: "{example}"'
+        )
 
     def describe(self) -> str:
         return f"~ column {self.table}.{self.new.name}: {', '.join(self.changes())}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from ..model.casts import cast_context
 from ..model.schema import ColumnType
 from .sqlutil import quote_ident
 
@@ -100,8 +101,9 @@ def needs_using(old: ColumnType, new: ColumnType) -> bool:
 def using_cast(column: str, old: ColumnType, new: ColumnType) -> str:
     """The ``USING`` expression: ``code::integer``; enums go through ``text``."""
     through = ""
-    if _has_enum(old) or _has_enum(new):
-        through = "::text[]" if new.kind == "array" else "::text"
+    if _has_enum(old) or _has_enum(new) or cast_context(plain(old), plain(new)) is None:
+        # No cast between the two: through text (I/O conversion exists for any type).
+        through = "::text[]" if new.kind == "array" and old.kind == "array" else "::text"
     return f"{quote_ident(column)}{through}::{pg_type_name(new)}"
 
 

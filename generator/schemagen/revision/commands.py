@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 from ..config import Project
 from ..diff.compare import diff
 from ..diff.snapshot import ddl_view, empty_schema
-from ..errors import DestructiveChange
+from ..errors import CastRefused, DestructiveChange
 from ..model.schema import ColumnType, Entity, Schema
 from ..operations.plan import Plan, apply
 from ..operations.stages import STAGE_WORDS, Stage, stages
-from ..operations.table import AddColumn, CreateTable, DropColumn, DropTable
+from ..operations.table import AddColumn, AlterColumn, CreateTable, DropColumn, DropTable
 from ..util.commit import Changes, commit
 from .history import History, load_history, sha256, snapshots_dir, sum_entries, sum_text
 from .script import RevisionInfo, described, live_warnings, render_revision, slugify
@@ -36,6 +36,14 @@ class PlanResult:
     def stages(self) -> tuple[Stage, ...]:
         """The revisions the plan is written as (:mod:`schemagen.operations.stages`)."""
         return stages(self.plan)
+
+    @property
+    def cast_problems(self) -> list[str]:
+        """Type changes that need a ``using:`` the schema does not give."""
+        found = [
+            op.cast_problem() for op in self.plan.operations if isinstance(op, AlterColumn)
+        ]
+        return [problem for problem in found if problem]
 
     def revision_ids(self) -> list[str]:
         """The ids the stages get, in order."""
@@ -73,6 +81,10 @@ class PlanResult:
         elif risky:
             lines.append(f"Destructive ({len(risky)}): needs --allow-destructive")
         lines += [f"  ! {op.risk()}" for op in risky]
+        casts = self.cast_problems
+        if casts:
+            lines.append(f"Needs `using:` ({len(casts)}): migrate refuses it until then")
+            lines += [f"  ! {problem}" for problem in casts]
         return lines + notes
 
 
@@ -129,6 +141,17 @@ def migrate(
         return MigrateResult(result, project=project)
     if result.plan.destructive and not allow_destructive:
         raise DestructiveChange(_refusal(result, schema))
+    if result.cast_problems:
+        raise CastRefused(
+            "\n".join(
+                [
+                    f"refused: revision {result.next_id} changes a type that PostgreSQL "
+                    "cannot convert by itself:",
+                    *(f"  ! {problem}" for problem in result.cast_problems),
+                    "Nothing was written.",
+                ]
+            )
+        )
     state = ddl_view(history.head.snapshot if history.head else empty_schema())
     revisions: list[tuple[Path, str, Path, str]] = []
     down = result.head

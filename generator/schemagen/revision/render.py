@@ -600,8 +600,8 @@ def _(operation: AlterColumn, state: Schema) -> list[Stmt]:
         # The old default may not cast to the new type: drop it, set it again below.
         stmts.append(call("op.alter_column", *target, server_default="None"))
     if retype:
-        using = None
-        if needs_using(old.type, new.type):
+        using = operation.using
+        if using is None and needs_using(old.type, new.type):
             using = using_cast(new.name, old.type, new.type)
         stmts.append(
             call(

@@ -124,11 +124,14 @@ def check_entity(src: Sources, resolver: Resolver, report: Reporter, name: str) 
     spec = _dict(src.entities[name])
     base: YamlPath = ("entities", name)
     check_mixins(src, report, name, spec)
+    names = [c.name for c in resolver.columns(name)]
     for col in resolver.columns(name):
         check_column(src, resolver, report, col)
+        if isinstance(col.spec.get("using"), str):
+            path = (*col.path, "using")
+            check_sql_columns(report, path, col.spec["using"], names, table_of(src, name))
     if not resolver.primary_key(name):
         report.error(base, "entity has no primary key; mark a column with primary_key: true")
-    names = [c.name for c in resolver.columns(name)]
     for uq, cols in _dict(spec.get("unique")).items():
         check_column_list(report, (*base, "unique", uq), cols, names)
     for ix, entry in _dict(spec.get("indexes")).items():
