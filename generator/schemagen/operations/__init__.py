@@ -8,5 +8,6 @@ helpers operations need (``sqlutil``, ``typechange``). Each operation has
 ``reverse()``, ``describe()`` and ``apply(schema)``. A new operation starts here,
 then gets a comparator in ``diff`` and a renderer in ``revision.render``.
 
-May import: ``model``, ``util`` and the foundation.
+May import: ``model``, ``util``, the foundation, and ``validate.sql`` (SQL fragments
+read by PostgreSQL's parser).
 """

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy.dialects import postgresql
+
+from ..validate.sql import SqlSyntaxError, column_positions, parse_expression
 
 _PREPARER = postgresql.dialect().identifier_preparer
 
@@ -19,22 +19,46 @@ def sql_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-# Quoted strings and identifiers, or a bare word.
-_SQL_TOKEN = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|[A-Za-z_][A-Za-z0-9_$]*")
-
-
 def rename_identifier(sql: str, old: str, new: str) -> str:
-    """Rename the bare or quoted identifier ``old`` in an SQL expression, leaving
-    string literals alone: what PostgreSQL's stored expression shows after
-    ``RENAME COLUMN``."""
+    """Rename the column ``old`` in an SQL expression, as PostgreSQL's stored
+    expression shows it after ``RENAME COLUMN``: the column references of the
+    parse tree, bare or quoted; strings, functions and other words stay."""
+    try:
+        tree = parse_expression(sql)
+    except SqlSyntaxError:
+        return sql  # validate reports it; a snapshot from before that check stays as is
+    starts = sorted(
+        {_last_part(sql, start, len(parts)) for start, parts in column_positions(tree)
+         if parts[-1] == old}
+    )  # fmt: skip
+    out, done = [], 0
+    for start in starts:
+        if sql.startswith(f'"{old}"', start):
+            token, renamed = f'"{old}"', f'"{new}"'
+        elif sql[start : start + len(old)].lower() == old:
+            token, renamed = sql[start : start + len(old)], new
+        else:
+            continue
+        out += [sql[done:start], renamed]
+        done = start + len(token)
+    return "".join(out) + sql[done:]
 
-    def swap(match: re.Match[str]) -> str:
-        token = match.group(0)
-        if token == old or token == f'"{old}"':
-            return new if token == old else f'"{new}"'
-        return token
 
-    return _SQL_TOKEN.sub(swap, sql)
+def _last_part(sql: str, start: int, parts: int) -> int:
+    """Where the last name of a reference with ``parts`` dotted names starts."""
+    pos = start
+    for _ in range(parts - 1):
+        if sql.startswith('"', pos):
+            pos = sql.index('"', pos + 1) + 1
+            while sql.startswith('"', pos):  # a doubled quote inside the name
+                pos = sql.index('"', pos + 1) + 1
+        else:
+            while pos < len(sql) and (sql[pos].isalnum() or sql[pos] in "_$"):
+                pos += 1
+        pos = sql.index(".", pos) + 1
+        while sql[pos].isspace():
+            pos += 1
+    return pos
 
 
 def identity_sequence(table: str, column: str) -> str:

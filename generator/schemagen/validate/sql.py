@@ -121,6 +121,18 @@ def referenced_columns(tree: ast.Node) -> list[tuple[str, ...]]:
     return list(found)
 
 
+def column_positions(tree: ast.Node) -> list[tuple[int, tuple[str, ...]]]:
+    """Each column reference of a :func:`parse_expression` tree: (0-based start in
+    the fragment, dotted parts). A qualified reference starts at its qualifier."""
+    found = []
+    for ref in _nodes(tree, ast.ColumnRef):
+        parts = tuple(str(f.sval) for f in ref.fields or () if isinstance(f, ast.String))
+        position = _position(ref, len("SELECT "))
+        if parts and position is not None:
+            found.append((position - 1, parts))
+    return found
+
+
 def referenced_relations(tree: ast.Node) -> list[tuple[str, ...]]:
     """The tables and views a tree reads (``FROM``/``JOIN``), as (schema?, name).
 
