@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Project, load_project
-from ..errors import ConfigError, DatabaseError, SchemagenError, SchemaInvalid
+from ..errors import ConfigError, DatabaseError, SchemagenError, SchemaInvalid, bounded
 from ..findings import KINDS, Finding
 from ..util.words import plural
 
@@ -255,8 +255,8 @@ def _error_data(exc: SchemagenError) -> dict[str, object]:
                 "file": i.file,
                 "line": i.line,
                 "column": i.column,
-                "path": i.path,
-                "message": i.message,
+                "path": bounded(i.path),
+                "message": bounded(i.message),
             }
             for i in exc.issues
         ]
