@@ -48,6 +48,7 @@ def test_every_column_key_of_the_language_is_known() -> None:
         "type", "length", "precision", "scale", "enum", "of", "nullable", "primary_key",
         "unique", "index", "default", "on_update", "references", "on_delete", "on_update_fk",
         "relationship", "back_populates", "attribute", "description", "renamed_from", "seed",
+        "using",
     ])
     index = json_schema()["$defs"]["index"]["anyOf"][1]["properties"]
     assert sorted(index) == sorted([
