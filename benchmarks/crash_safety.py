@@ -74,8 +74,9 @@ def main(argv: list[str] | None = None) -> int:
             write_files(root, files)
 
         def committed() -> None:
-            writes, _, _ = pending_writes(root, files)
-            commit(output, Changes(root, writes), "schemagen build")
+            modes: dict[str, int | None] = {}
+            writes, _, _ = pending_writes(root, files, modes)
+            commit(output, Changes(root, writes, modes=modes), "schemagen build")
 
         def lock_and_recover() -> None:
             with writing(root, output):

@@ -203,9 +203,10 @@ def stage_build(
     ini_path = project.root / "alembic.ini"
     if not ini_path.exists():
         files["alembic.ini"] = render_alembic_ini(project, schema)
-    writes, changed, unchanged = pending_writes(project.root, files)
+    modes: dict[str, int | None] = {}
+    writes, changed, unchanged = pending_writes(project.root, files, modes)
     removed = _stale_docs(project, files)
-    changes = Changes(project.root, writes, removed)
+    changes = Changes(project.root, writes, removed, modes=modes)
     result = BuildResult(
         changed, unchanged, created_alembic_ini="alembic.ini" in changed, removed=removed
     )

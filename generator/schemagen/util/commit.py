@@ -54,6 +54,8 @@ class Changes:
     deletes: list[str] = field(default_factory=list)
     #: Paths that are the only copy of their content: flushed to disk before the commit.
     durable: set[str] = field(default_factory=set)
+    #: Permission bits of each file to write as it is now (None: new); absent: looked up.
+    modes: dict[str, int | None] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -103,16 +105,19 @@ def commit(output_dir: Path, changes: Changes, command: str) -> None:
     staging.mkdir(parents=True)
     (staging / COMMAND_FILE).write_text(command, encoding="utf-8")
     moves: list[list[str]] = []
-    new_mode = _new_file_mode()
+    new_mode = _new_file_mode()  # what open() gives a new file: no chmod for those
     for index, rel in enumerate(sorted(changes.writes)):
         staged = staging / str(index)
-        target = changes.root / rel
         with open(staged, "wb") as handle:
             handle.write(changes.writes[rel])
             if rel in changes.durable:
                 handle.flush()
                 os.fsync(handle.fileno())
-        os.chmod(staged, _mode_of(target, new_mode))
+        mode = changes.modes.get(rel)
+        if mode is None and rel not in changes.modes:
+            mode = _mode_of(changes.root / rel, new_mode)
+        if mode is not None and mode != new_mode:
+            os.chmod(staged, mode)
         moves.append([str(index), rel])
     journal = {"command": command, "moves": moves, "deletes": sorted(changes.deletes)}
     tmp = staging / JOURNAL

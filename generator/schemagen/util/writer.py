@@ -38,19 +38,23 @@ def write_files(root: Path, files: dict[str, str]) -> tuple[list[str], list[str]
 
 
 def pending_writes(
-    root: Path, files: dict[str, str]
+    root: Path, files: dict[str, str], modes: dict[str, int | None] | None = None
 ) -> tuple[dict[str, bytes], list[str], list[str]]:
     """The files of ``files`` whose bytes differ from the disk, encoded, and the
     lists ``(changed, unchanged)``, both sorted: what :func:`write_files` would
-    write, for a caller that commits them together (``util.commit``)."""
+    write, for a caller that commits them together (``util.commit``). ``modes``
+    receives the permission bits of each file to write (None: a new file)."""
     writes: dict[str, bytes] = {}
     unchanged: list[str] = []
     for rel in sorted(files):
         data = files[rel].encode("utf-8")
-        if _current(root / rel)[0] == data:
+        current, mode = _current(root / rel)
+        if current == data:
             unchanged.append(rel)
         else:
             writes[rel] = data
+            if modes is not None:
+                modes[rel] = mode
     return writes, list(writes), unchanged
 
 
