@@ -136,11 +136,11 @@ def test_two_migrates_at_once_give_one_history(projects: dict[str, Path]) -> Non
 def test_check_reports_a_leftover_and_build_removes_it(projects: dict[str, Path]) -> None:
     project = projects["tmp"] / "leftover"
     shutil.copytree(projects["base"], project)
-    stray = project / "generated" / ".models.py.k2j3h4.tmp"
+    stray = project / "generated" / ".models.py.k2j3h4ab.tmp"
     stray.write_text("half a file")
     out = _cli(project, "check", "--no-cache")
     assert out.returncode == 1
-    assert "generated/.models.py.k2j3h4.tmp: left by an interrupted schemagen build or " in (
+    assert "generated/.models.py.k2j3h4ab.tmp: left by an interrupted schemagen build or " in (
         out.stdout
     )
     assert "run `schemagen build`: it finishes or undoes the interrupted write" in out.stdout

@@ -107,13 +107,16 @@ def test_commit_keeps_permissions_and_writes_new_files_world_readable(tmp_path: 
 
 def test_temporary_files_of_file_by_file_writes_are_removed(tmp_path: Path) -> None:
     output = _setup(tmp_path)
-    stray = output / "docs" / ".gone.md.x1y2z3.tmp"
+    stray = output / "docs" / ".gone.md.x1y2z3_a.tmp"
     stray.write_bytes(b"half")
     assert leftovers(output) == [stray]
     assert recover(tmp_path, output) == [
         "removed 1 temporary file(s) left by an interrupted command."
     ]
     assert not stray.exists() and _tree(tmp_path) == OLD
+    mine = output / ".notes.tmp"  # not a name mkstemp makes: a user's file stays
+    mine.write_bytes(b"keep")
+    assert leftovers(output) == [] and recover(tmp_path, output) == [] and mine.exists()
 
 
 def test_the_project_lock_serializes_and_times_out(tmp_path: Path) -> None:

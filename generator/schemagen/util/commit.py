@@ -22,6 +22,7 @@ import contextlib
 import fcntl
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -35,8 +36,9 @@ STAGING = ".schemagen-staging"
 JOURNAL = ".schemagen-journal"
 #: In the staging folder: the command line that staged it, for the messages.
 COMMAND_FILE = "COMMAND"
-#: Temporary files of schemagen versions that wrote file by file (``.models.py.x1y2.tmp``).
-OLD_TEMP_SUFFIX = ".tmp"
+#: Temporary files of file-by-file writes (``util.writer``, older versions of build and
+#: migrate): ``.<name>.<8 characters of tempfile.mkstemp>.tmp``.
+OLD_TEMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 
 
 class ProjectBusy(SchemagenError):
@@ -180,7 +182,7 @@ def old_temp_files(output_dir: Path) -> list[Path]:
 
 
 def _hidden_temps(names: list[str]) -> list[str]:
-    return [n for n in names if n.startswith(".") and n.endswith(OLD_TEMP_SUFFIX)]
+    return [name for name in names if OLD_TEMP.match(name)]
 
 
 def _roll_forward(root: Path, output_dir: Path, journal: dict[str, Any]) -> None:
