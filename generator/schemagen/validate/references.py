@@ -16,14 +16,7 @@ from ..normalize.normalizer import RawColumn, Resolver, Unresolved, table_of
 from ..normalize.relationships import many_to_one_name, one_to_many_name
 from ..source.loader import Sources, YamlPath
 from .reporter import Reporter, plain_type, type_text
-from .sql import (
-    SqlSyntaxError,
-    has_subquery,
-    parse_expression,
-    referenced_columns,
-    shown,
-    unknown_order_by,
-)
+from .sql import SqlSyntaxError, read_expression, shown, unknown_order_by
 
 _PARAM_KINDS = {
     "length": "string",
@@ -281,13 +274,13 @@ def check_sql_columns(
     if not sql.strip():
         return  # the model checks say it is empty
     try:
-        tree = parse_expression(sql)
+        expression = read_expression(sql)
     except SqlSyntaxError as exc:
         report.error(path, f"SQL {shown(sql)!r} {exc.describe()}")
         return
-    if has_subquery(tree):
+    if expression.subquery:
         report.error(path, "PostgreSQL allows no sub-select (SELECT, EXISTS) here")
-    for parts in referenced_columns(tree):
+    for parts in expression.columns:
         word = parts[-1]
         if len(parts) > 1 and parts[:-1] != (table,):
             report.error(

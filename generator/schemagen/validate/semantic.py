@@ -21,7 +21,7 @@ from ..normalize.normalizer import TIME_KINDS
 from ..source.loader import Sources, YamlPath
 from .reporter import Reporter, column_path, index_path, type_text, unique_path
 from .serves import check_serves
-from .sql import SqlSyntaxError, has_subquery, parse_expression, referenced_columns, shown
+from .sql import SqlSyntaxError, read_expression, shown
 
 NUMERIC_KINDS = INTEGER_TYPES | {"numeric", "float", "double"}
 INTEGER_RANGES = {
@@ -250,12 +250,12 @@ def sql_default_problem(sql: str) -> str | None:
     if not sql.strip():
         return "the {sql: ...} default is empty; write an SQL expression or leave it out"
     try:
-        tree = parse_expression(sql)
+        expression = read_expression(sql)
     except SqlSyntaxError as exc:
         return f"{{sql: ...}} default {shown(sql)!r} {exc.describe()}"
-    if has_subquery(tree):
+    if expression.subquery:
         return "a default cannot hold a sub-select (SELECT, EXISTS); PostgreSQL refuses it"
-    columns = referenced_columns(tree)
+    columns = expression.columns
     if columns:
         name = shown(".".join(columns[0]))
         return (

@@ -12,7 +12,8 @@ The API, for every field that holds SQL (generated columns, index
 expressions, view and function bodies too):
 
 - :func:`parse_expression` -- one value expression (a check, a ``where:``, a
-  default), or :class:`SqlSyntaxError`;
+  default), or :class:`SqlSyntaxError`; :func:`read_expression` checks the same
+  and gives its column references without building a tree (the fast path);
 - :func:`parse_query` -- one query statement (``SELECT ...``, ``VALUES ...``,
   ``WITH ...``), e.g. a view body;
 - :func:`referenced_columns` and :func:`referenced_relations` -- the column
@@ -27,11 +28,14 @@ migration runs.
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from pglast import ast
-from pglast.parser import ParseError, parse_sql
+from pglast.parser import ParseError, parse_sql, parse_sql_json
 
 #: What a fragment shows of itself in a message: enough to recognise it.
 _SHOWN = 60
@@ -71,6 +75,48 @@ class SqlSyntaxError(ValueError):
         return f"{self.message} (character {self.position} of the SQL)"
 
 
+@dataclass(frozen=True)
+class Expression:
+    """What the checks need to know of one expression: its column references (as
+    :func:`referenced_columns` gives them) and whether it holds a sub-select."""
+
+    columns: tuple[tuple[str, ...], ...]
+    subquery: bool
+
+
+@functools.lru_cache(maxsize=65536)
+def read_expression(sql: str) -> Expression:
+    """Check ``sql`` as :func:`parse_expression` does and say what it refers to.
+
+    The fast path for validation: the parser's JSON is read directly (building
+    pglast's node objects costs seven times the parse), and a text seen before
+    (the same check on many tables) is not parsed again.
+    """
+    _check_text(sql)
+    bare = _select_data(sql, "SELECT ")
+    _select_data(sql, "SELECT (", ")")
+    select: dict[str, Any] = bare.get("SelectStmt") or {}
+    targets = select.get("targetList") or []
+    if len(targets) != 1:
+        raise SqlSyntaxError("is not one expression (a list, or a statement?)")
+    target = targets[0]["ResTarget"]
+    if "name" in target or any(select.get(name) for name in _SELECT_CLAUSES):
+        raise SqlSyntaxError("is not one expression: it goes on after the value (an alias?)")
+    columns: dict[tuple[str, ...], None] = {}
+    subquery = False
+    for kind, node in _data_nodes(target.get("val")):
+        if kind == "SubLink":
+            subquery = True
+        elif kind == "ColumnRef":
+            fields = node.get("fields") or []
+            if any("A_Star" in field for field in fields):
+                parse_expression_tree(sql)  # raises with the position
+            parts = tuple(f["String"]["sval"] for f in fields if "String" in f)
+            if parts and len(parts) == len(fields):
+                columns.setdefault(parts)
+    return Expression(tuple(columns), subquery)
+
+
 def parse_expression(sql: str) -> ast.Node:
     """Parse ``sql`` as one value expression, exactly as PostgreSQL's grammar reads it.
 
@@ -79,15 +125,14 @@ def parse_expression(sql: str) -> ast.Node:
     unbalanced parenthesis, a trailing ``--`` comment, a second statement after
     ``;``, a list (``a, b``), an alias or a ``FROM`` are all errors.
     """
-    _check_text(sql)
+    read_expression(sql)
+    return parse_expression_tree(sql)
+
+
+def parse_expression_tree(sql: str) -> ast.Node:
+    """The pglast tree of an expression :func:`read_expression` accepts."""
     bare = _select(sql, "SELECT ")
-    _select(sql, "SELECT (", ")")
-    if not isinstance(bare, ast.SelectStmt) or not bare.targetList or len(bare.targetList) != 1:
-        raise SqlSyntaxError("is not one expression (a list, or a statement?)")
     target = bare.targetList[0]
-    extra = [name for name in _SELECT_CLAUSES if getattr(bare, name, None)]
-    if target.name is not None or extra:
-        raise SqlSyntaxError("is not one expression: it goes on after the value (an alias?)")
     for ref in _nodes(target.val, ast.ColumnRef):
         if any(isinstance(field, ast.A_Star) for field in ref.fields or ()):
             raise SqlSyntaxError("`*` is not a value", _position(ref, len("SELECT ")))
@@ -177,14 +222,45 @@ def _select(sql: str, prefix: str, suffix: str = "") -> Any:
     return statements[0].stmt
 
 
+def _select_data(sql: str, prefix: str, suffix: str = "") -> dict[str, Any]:
+    text = prefix + sql + suffix
+    try:
+        data = json.loads(parse_sql_json(text))
+    except ParseError as exc:
+        raise _syntax_error(exc, len(prefix)) from None
+    statements = data.get("stmts") or []
+    if len(statements) != 1:
+        raise SqlSyntaxError("holds more than one statement (a `;`?); write one expression")
+    stmt: dict[str, Any] = statements[0]["stmt"]
+    return stmt
+
+
+def _data_nodes(tree: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every (node type, fields) of the parser's JSON under ``tree``."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key[:1].isupper() and isinstance(value, dict):
+                    yield key, value
+                stack.append(value)
+
+
+def _syntax_error(exc: ParseError, offset: int) -> SqlSyntaxError:
+    message = str(exc.args[0]) if exc.args else str(exc)
+    index = exc.args[1] if len(exc.args) > 1 else None
+    position = None if index is None else max(int(index) - offset, 0) + 1
+    return SqlSyntaxError(message, position)
+
+
 def _parse(text: str, offset: int) -> tuple[Any, ...]:
     try:
         statements: tuple[Any, ...] = parse_sql(text)
     except ParseError as exc:
-        message = str(exc.args[0]) if exc.args else str(exc)
-        index = exc.args[1] if len(exc.args) > 1 else None
-        position = None if index is None else max(int(index) - offset, 0) + 1
-        raise SqlSyntaxError(message, position) from None
+        raise _syntax_error(exc, offset) from None
     return statements
 
 
