@@ -218,7 +218,8 @@ def test_failure_in_a_revision_that_also_renames_and_drops_rolls_it_all_back(
         "      code: {type: text}\n"
     )
     after = _schema(
-        "      name: {type: text, renamed_from: title}\n      code: {type: integer}\n"
+        "      name: {type: text, renamed_from: title}\n"
+        '      code: {type: integer, using: "code::integer"}\n'
     )
     case = Case("rename_drop_cast", before, after, destructive=True)
     scene = Scene(pg, tmp_path / "project", case)
