@@ -204,7 +204,7 @@ def test_migrate_killed_after_its_commit_point_is_finished_by_build(
         'recovered: `schemagen migrate -m "kill note"` was interrupted while it moved its '
         "files into place; it is now finished ("
     )
-    assert _run(project, "plan")[1].startswith("No changes: the schema matches revision 002.")
+    assert _run(project, "plan")[1].startswith("No changes: the schema matches revision ")
     _check_clean(project)
 
 
@@ -231,9 +231,15 @@ def test_migrate_killed_before_its_commit_point_says_to_run_it_again(
         "its staged files were dropped and the output is as before it ran. Run "
         '`schemagen migrate -m "kill note"` again.'
     )
+    nxt = _next_id(project)
     code, out = _run(project, "migrate", "-m", "kill note")  # following the message
-    assert code == 0 and "wrote generated/migrations/versions/002_kill_note.py" in out
+    assert code == 0 and f"wrote generated/migrations/versions/{nxt}_kill_note.py" in out
     _check_clean(project)
+
+
+def _next_id(project: Path) -> str:
+    """The id the next revision gets, as plan says it."""
+    return _run(project, "plan")[1].split("Plan for revision ", 1)[1][:3]
 
 
 def _raise_interrupt(src: object, dst: object) -> None:
@@ -247,12 +253,13 @@ def test_a_revision_an_older_version_left_unrecorded_is_accepted_by_rehash(
     sums = project / "generated" / "migrations" / "schemagen.sum"
     before = sums.read_bytes()
     _change_schema(project)
+    nxt = _next_id(project)
     assert _run(project, "migrate", "-m", "kill note")[0] == 0
     sums.write_bytes(before)  # killed before the sums, as schemagen did file by file
     code, out = _run(project, "plan")
     assert code == 2
     assert out.strip() == (
-        "revision 002 (generated/migrations/versions/002_kill_note.py) and its snapshot are "
+        f"revision {nxt} (generated/migrations/versions/{nxt}_kill_note.py) and its snapshot are "
         "not recorded in generated/migrations/schemagen.sum: a `schemagen migrate` was "
         "interrupted before it recorded them. Run `schemagen rehash` to accept them."
     )
