@@ -115,3 +115,35 @@ def test_flagship_revisions_and_models_agree_under_alembic_check(
     assert "No new upgrade operations detected" in check.stdout + check.stderr
     down = alembic(flagship_copy, "downgrade", "base", url=url)
     assert down.returncode == 0, down.stderr
+
+
+_IMPORTED_AFTER = """
+import sys
+from alembic.config import main
+main(sys.argv[1:])
+print("models imported:", "generated.models" in sys.modules)
+"""
+
+
+def test_upgrade_and_downgrade_never_import_the_models(
+    flagship_copy: Path, pg: PgCluster, pg_db: str
+) -> None:
+    """Only autogenerate needs the models (mapping 2,000 classes takes seconds):
+    `alembic upgrade` and `downgrade` run the revisions without importing them,
+    while `alembic check` still compares against them."""
+    url = pg.libpq_url(pg_db)
+
+    def run(*args: str) -> str:
+        env = {**os.environ, "DATABASE_URL": url}
+        out = subprocess.run(
+            [sys.executable, "-c", _IMPORTED_AFTER, *args],
+            cwd=flagship_copy, env=env, capture_output=True, text=True,
+        )
+        assert out.returncode == 0, out.stderr
+        return out.stdout
+
+    assert "models imported: False" in run("upgrade", "head")
+    assert "products" in pg.sql("SELECT tablename FROM pg_tables", pg_db)
+    assert "models imported: True" in run("check")
+    assert "models imported: False" in run("downgrade", "base")
+    assert "products" not in pg.sql("SELECT tablename FROM pg_tables", pg_db)

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Sequence
 from logging.config import fileConfig
 from pathlib import Path
+from typing import overload
 
 from alembic import context
-from sqlalchemy import Connection, create_engine, exc, pool
+from sqlalchemy import Connection, MetaData, create_engine, exc, pool
 
 # The generated package is imported from the project root, wherever alembic runs
 # (`alembic -c ../alembic.ini` from inside the package too); importlib keeps this
@@ -23,13 +25,36 @@ PROJECT_ROOT = str(Path(__file__).resolve().parents[2])
 if PROJECT_ROOT not in sys.path:
     sys.path.insert(0, PROJECT_ROOT)
 database = importlib.import_module("generated.database")
-models = importlib.import_module("generated.models")
 
 config = context.config
 if config.config_file_name is not None:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
-target_metadata = models.Base.metadata
+
+class ModelsMetadata(Sequence[MetaData]):
+    """The models' MetaData, imported when autogenerate first reads it.
+
+    Only autogenerate (`alembic check`, `alembic revision --autogenerate`)
+    compares against the models; `upgrade` and `downgrade` run the revisions
+    alone and never import them, since mapping thousands of classes takes
+    seconds. Alembic accepts a sequence of MetaData as the target.
+    """
+
+    @overload
+    def __getitem__(self, index: int) -> MetaData: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[MetaData]: ...
+
+    def __getitem__(self, index: int | slice) -> MetaData | Sequence[MetaData]:
+        models = importlib.import_module("generated.models")
+        return [models.Base.metadata][index]
+
+    def __len__(self) -> int:
+        return 1
+
+
+target_metadata = ModelsMetadata()
 
 # Every step waits at most this long for a lock, so an ALTER blocked by a long
 # query fails fast instead of queueing every write behind it ([tool.schemagen]
