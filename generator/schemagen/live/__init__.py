@@ -1,8 +1,9 @@
 """The live database: introspect the catalog and compare it with the Schema.
 
 Owns: catalog queries (``introspect``), the expected shape of the Schema as
-PostgreSQL would store it (``expected``) and the comparison that yields drift
-findings (``compare``). A new drift check goes in ``compare``.
+PostgreSQL would store it (``expected``, with the server printing its
+expressions in a fixed number of statements: ``printing``) and the comparison
+that yields drift findings (``compare``). A new drift check goes in ``compare``.
 
 May import: ``model``, ``util`` and the foundation (and psycopg).
 """

@@ -3,14 +3,15 @@
 :func:`expected_shape` builds it from the normalized model alone (types as
 ``format_type`` prints them via ``typemap.pg_type``, defaults via the shared
 ``sqltext.default_sql``). :func:`normalize_expected` then lets the live server
-print the expected expressions its own way: inside the caller's transaction,
-which is always rolled back, each expected default, check and partial-index
-predicate is attached to a temporary copy (``LIKE``) of the real table and
-read back with ``pg_get_expr``. So ``'active'`` on an enum column becomes
-``'active'::product_status`` and ``price >= 0`` becomes ``price >= 0::numeric``
-exactly as on the real table, with no hand-written SQL normalizer to drift from
-the server's rules. A server that refuses temp tables (a read-only standby)
-gets a looser comparison: equal up to casts, parentheses and case.
+print the expected expressions its own way (:mod:`.printing`): inside the
+caller's transaction, which is always rolled back, each expected default,
+check and partial-index predicate is attached to a temporary table whose
+columns have the real table's types, and read back with ``pg_get_expr``. So
+``'active'`` on an enum column becomes ``'active'::product_status`` and
+``price >= 0`` becomes ``price >= 0::numeric`` exactly as on the real table,
+with no hand-written SQL normalizer to drift from the server's rules. A server
+that refuses temp objects (a read-only standby) gets a looser comparison:
+equal up to casts, parentheses and case.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from dataclasses import replace
 from typing import Any
 
 import psycopg
-from psycopg import sql
 
 from ..model.schema import ColumnType, Entity, Schema
 from ..model.sqltext import default_sql
@@ -33,6 +33,7 @@ from .introspect import (
     IndexShape,
     TableShape,
 )
+from .printing import Printer
 
 
 def expected_shape(schema: Schema) -> DatabaseShape:
@@ -97,7 +98,8 @@ def normalize_expected(
 ) -> DatabaseShape:
     """Rewrite expected defaults, checks, predicates and opclasses as this server prints them.
 
-    Runs in the connection's open transaction; the caller rolls it back. An
+    A fixed number of statements however many tables (see :mod:`.printing`),
+    in the connection's open transaction; the caller rolls it back. An
     expression PostgreSQL rejects (a column that is missing, a syntax error)
     keeps its text as written, so it shows up as a difference.
     """
@@ -105,54 +107,55 @@ def normalize_expected(
         cur.execute("SET LOCAL lock_timeout = '5s'")
         cur.execute("SET LOCAL statement_timeout = '60s'")
     default_opclasses = _default_opclasses(conn, expected)
+    common = sorted(set(expected.tables) & set(actual.tables))
+    printer = Printer()
+    keys = {name: _register(printer, expected.tables[name], actual.tables[name]) for name in common}
+    printed = printer.run(conn)
     tables = dict(expected.tables)
-    for number, name in enumerate(sorted(set(expected.tables) & set(actual.tables))):
-        temp = sql.Identifier(f"schemagen_check_{number}")
-        like = sql.SQL("CREATE TEMP TABLE {} (LIKE {})").format(temp, sql.Identifier(name))
-        if _try(conn, like):
-            tables[name] = _normalize_table(conn, expected.tables[name], number)
-        else:  # a read-only standby, or no TEMP privilege
+    for name in common:
+        if printed is None:  # a read-only standby, or no TEMP privilege
             tables[name] = _align_loosely(expected.tables[name], actual.tables[name])
+        else:
+            tables[name] = _printed_table(expected.tables[name], keys[name], printed)
         tables[name] = _drop_default_opclasses(tables[name], default_opclasses)
     return replace(expected, tables=tables)
 
 
-def _normalize_table(conn: psycopg.Connection[Any], shape: TableShape, number: int) -> TableShape:
-    """Attach the expected expressions to the temp copy ``schemagen_check_<number>``."""
-    temp = sql.Identifier(f"schemagen_check_{number}")
-    defaults_ok = {
-        name: _try(
-            conn,
-            sql.SQL("ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}").format(
-                temp, sql.Identifier(name), sql.SQL(col.default)
-            ),
-        )  # type: ignore[arg-type]
-        for name, col in shape.columns.items()
-        if col.default is not None
+def _register(printer: Printer, exp: TableShape, act: TableShape) -> dict[str, str]:
+    """Hand the table's expressions to ``printer``, typed as the real table is;
+    return ``default:<column>``, ``check:<name>``, ``index:<name>`` -> printer key.
+    A default of a column the real table lacks is not printed (it differs anyway)."""
+    types = {name: col.type for name, col in act.columns.items()}
+    keys = {
+        f"default:{name}": printer.default(types[name], col.default)
+        for name, col in exp.columns.items()
+        if col.default is not None and name in types
     }
-    exprs = {f"c_{name}": expr for name, expr in shape.checks.items()}
-    exprs.update({f"p_{name}": ix.predicate for name, ix in shape.indexes.items() if ix.predicate})
-    aliases = {key: f"schemagen_expr_{i}" for i, key in enumerate(sorted(exprs))}
-    for key, alias in aliases.items():
-        _try(
-            conn,
-            sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} CHECK ({}) NOT VALID").format(
-                temp, sql.Identifier(alias), sql.SQL(exprs[key])
-            ),
-        )  # type: ignore[arg-type]
-    printed_defaults, printed_exprs = _read_back(conn, f"schemagen_check_{number}")
+    keys.update({f"check:{name}": printer.check(expr, types) for name, expr in exp.checks.items()})
+    keys.update(
+        {
+            f"index:{name}": printer.check(ix.predicate, types)
+            for name, ix in exp.indexes.items()
+            if ix.predicate
+        }
+    )
+    return keys
+
+
+def _printed_table(shape: TableShape, keys: dict[str, str], printed: dict[str, str]) -> TableShape:
+    def text(key: str, written: str | None) -> str | None:
+        return printed.get(keys.get(key, ""), written)
+
     columns = {
-        name: replace(col, default=printed_defaults.get(name, col.default))
-        if defaults_ok.get(name)
+        name: replace(col, default=text(f"default:{name}", col.default))
+        if col.default is not None
         else col
         for name, col in shape.columns.items()
     }
-    checks = {n: printed_exprs.get(aliases[f"c_{n}"], e) for n, e in shape.checks.items()}
+    checks = {name: text(f"check:{name}", expr) or expr for name, expr in shape.checks.items()}
     indexes = {
-        n: replace(ix, predicate=printed_exprs.get(aliases[f"p_{n}"], ix.predicate))
-        if ix.predicate
-        else ix
-        for n, ix in shape.indexes.items()
+        name: replace(ix, predicate=text(f"index:{name}", ix.predicate)) if ix.predicate else ix
+        for name, ix in shape.indexes.items()
     }
     return replace(shape, columns=columns, checks=checks, indexes=indexes)
 
@@ -190,40 +193,6 @@ def _align_loosely(exp: TableShape, act: TableShape) -> TableShape:
         for n, ix in exp.indexes.items()
     }
     return replace(exp, columns=columns, checks=checks, indexes=indexes)
-
-
-def _try(conn: psycopg.Connection[Any], statement: sql.Composed) -> bool:
-    """Run one statement in a savepoint; False (and nothing changed) if PostgreSQL refuses it."""
-    try:
-        with conn.transaction(), conn.cursor() as cur:
-            cur.execute(statement)
-    except psycopg.errors.QueryCanceled:
-        raise
-    except psycopg.DatabaseError:
-        return False
-    return True
-
-
-def _read_back(conn: psycopg.Connection[Any], temp: str) -> tuple[dict[str, str], dict[str, str]]:
-    with conn.cursor() as cur:
-        cur.execute("SELECT to_regclass(%s)::oid", (f"pg_temp.{temp}",))
-        row = cur.fetchone()
-        if row is None or row[0] is None:
-            return {}, {}
-        oid = row[0]
-        cur.execute(
-            "SELECT a.attname, pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d "
-            "JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum "
-            "WHERE d.adrelid = %s",
-            (oid,),
-        )
-        defaults = dict(cur.fetchall())
-        cur.execute(
-            "SELECT conname, pg_get_expr(conbin, conrelid, true) FROM pg_constraint "
-            "WHERE conrelid = %s AND contype = 'c'",
-            (oid,),
-        )
-        return defaults, dict(cur.fetchall())
 
 
 def _default_opclasses(

@@ -1,0 +1,217 @@
+"""Let PostgreSQL print expressions its own way, in a fixed number of statements.
+
+A default, check or partial-index predicate reads differently once the server
+stored it: ``'active'`` on an enum column becomes ``'active'::product_status``,
+``price >= 0`` becomes ``price >= 0::numeric``. Rather than re-implement those
+rules, the check asks the server: it attaches each expected expression to a
+temporary table whose columns have the real table's types, and reads it back
+with ``pg_get_expr``.
+
+How that stays cheap at thousands of tables:
+
+- Probes are deduplicated. A default prints the same for the same
+  (type, expression); a check or predicate for the same expression over the
+  same referenced columns with the same types. Two thousand tables that share
+  ``amount >= 0`` on ``numeric(12,2)`` need one probe, not two thousand.
+- Probes are packed into a few wide temporary tables (one per set of
+  column names whose types agree, at most :data:`MAX_COLUMNS` columns each).
+- One PL/pgSQL function, created in ``pg_temp``, runs every probe in the
+  server and returns what it printed: two statements, however many tables.
+  Each probe runs in its own subtransaction that is always rolled back, so no
+  temporary table or lock outlives it; a wide table the server refuses (one
+  expression that does not parse) is retried one expression at a time, and an
+  expression still refused keeps its text, so it shows up as a difference.
+
+Nothing here touches the real tables: no lock is taken on them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+#: Columns per probe table; PostgreSQL's limit is 1,600.
+MAX_COLUMNS = 1000
+
+_PROBE = "schemagen_probe"
+
+# Rolled back by the RAISE whether or not the DDL worked; the variable keeps the result.
+_FUNCTIONS = """
+CREATE FUNCTION pg_temp.schemagen_try(ddl text) RETURNS jsonb LANGUAGE plpgsql AS $f$
+DECLARE
+  found jsonb;
+BEGIN
+  BEGIN
+    EXECUTE ddl;
+    EXECUTE $q$
+      SELECT coalesce(jsonb_object_agg(n, e), '{}') FROM (
+        SELECT a.attname::text AS n, pg_get_expr(d.adbin, d.adrelid) AS e
+        FROM pg_attrdef d
+        JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+        WHERE d.adrelid = to_regclass('pg_temp.schemagen_probe')
+        UNION ALL
+        SELECT conname::text, pg_get_expr(conbin, conrelid, true) FROM pg_constraint
+        WHERE conrelid = to_regclass('pg_temp.schemagen_probe') AND contype = 'c') s
+    $q$ INTO found;
+    RAISE EXCEPTION 'schemagen probe done';
+  EXCEPTION WHEN OTHERS THEN
+    NULL;
+  END;
+  RETURN found;
+END
+$f$;
+CREATE FUNCTION pg_temp.schemagen_print(probes jsonb)
+RETURNS TABLE (name text, printed text) LANGUAGE plpgsql AS $f$
+DECLARE
+  probe jsonb;
+  ddl text;
+  found jsonb;
+BEGIN
+  FOR probe IN SELECT value FROM jsonb_array_elements(probes) LOOP
+    found := pg_temp.schemagen_try(probe ->> 0);
+    IF found IS NOT NULL THEN
+      RETURN QUERY SELECT key, value FROM jsonb_each_text(found);
+      CONTINUE;
+    END IF;
+    FOR ddl IN SELECT value FROM jsonb_array_elements_text(probe -> 1) LOOP
+      found := pg_temp.schemagen_try(ddl);
+      IF found IS NOT NULL THEN
+        RETURN QUERY SELECT key, value FROM jsonb_each_text(found);
+      END IF;
+    END LOOP;
+  END LOOP;
+END
+$f$
+"""
+
+_WORD = re.compile(r'"((?:[^"]|"")+)"|([A-Za-z_][A-Za-z0-9_$]*)')
+
+
+def referenced_words(expression: str) -> set[str]:
+    """Every identifier the expression could name (a superset: words in strings too)."""
+    words = set()
+    for quoted, bare in _WORD.findall(expression):
+        words.add(quoted.replace('""', '"') if quoted else bare.lower())
+    return words
+
+
+@dataclass(frozen=True)
+class _Probe:
+    """One expression to print: a default of ``type_``, or a check over ``columns``."""
+
+    expression: str
+    type_: str | None = None  # a default's column type; None for a check
+    columns: tuple[tuple[str, str], ...] = ()  # (name, type) a check refers to
+
+
+@dataclass
+class _Table:
+    """A probe table under construction: consistent column types, some probes."""
+
+    columns: dict[str, str] = field(default_factory=dict)
+    probes: list[tuple[str, _Probe]] = field(default_factory=list)
+
+    def fits(self, probe: _Probe) -> bool:
+        if len(self.columns) + len(self.probes) + len(probe.columns) >= MAX_COLUMNS:
+            return False
+        return all(self.columns.get(name, type_) == type_ for name, type_ in probe.columns)
+
+    def add(self, alias: str, probe: _Probe) -> None:
+        self.columns.update(probe.columns)
+        self.probes.append((alias, probe))
+
+
+class Printer:
+    """Collect expressions, then have the server print them all at once."""
+
+    def __init__(self) -> None:
+        self._aliases: dict[_Probe, str] = {}
+
+    def default(self, type_: str, expression: str) -> str:
+        """Register a column default; return the key its printed form will have."""
+        return self._alias(_Probe(expression, type_=type_))
+
+    def check(self, expression: str, columns: dict[str, str]) -> str:
+        """Register a check expression over a table with ``columns`` (name -> type)."""
+        words = referenced_words(expression)
+        used = tuple(sorted((n, t) for n, t in columns.items() if n in words))
+        return self._alias(_Probe(expression, columns=used))
+
+    def _alias(self, probe: _Probe) -> str:
+        if probe not in self._aliases:
+            kind = "d" if probe.type_ is not None else "x"
+            self._aliases[probe] = f"schemagen_{kind}{len(self._aliases)}"
+        return self._aliases[probe]
+
+    def run(self, conn: psycopg.Connection[Any]) -> dict[str, str] | None:
+        """Key -> printed text for every expression the server accepted; None when
+        the server refuses to create the function (a read-only standby)."""
+        if not self._aliases:
+            return {}
+        probes = [
+            [_ddl(conn, table), [_ddl(conn, _single(a, p)) for a, p in table.probes]]
+            for table in self._pack()
+        ]
+        try:
+            with conn.transaction(), conn.cursor() as cur:
+                cur.execute(_FUNCTIONS)
+        except psycopg.errors.QueryCanceled:
+            raise
+        except psycopg.DatabaseError:
+            return None
+        with conn.cursor() as cur:
+            cur.execute(
+                "SELECT name, printed FROM pg_temp.schemagen_print(%s::jsonb)",
+                (json.dumps(probes),),
+            )
+            printed = dict(cur.fetchall())
+        return printed or None
+
+    def _pack(self) -> list[_Table]:
+        tables: list[_Table] = []
+        for probe, alias in sorted(self._aliases.items(), key=lambda item: item[1]):
+            target = next((t for t in tables if t.fits(probe)), None)
+            if target is None:
+                target = _Table()
+                tables.append(target)
+            target.add(alias, probe)
+        return tables
+
+
+def _single(alias: str, probe: _Probe) -> _Table:
+    table = _Table()
+    table.add(alias, probe)
+    return table
+
+
+def _ddl(conn: psycopg.Connection[Any], table: _Table) -> str:
+    """``CREATE TEMP TABLE schemagen_probe (...)`` holding the table's probes."""
+    parts = [
+        sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(type_))  # type: ignore[arg-type]
+        for name, type_ in sorted(table.columns.items())
+    ]
+    for alias, probe in table.probes:
+        if probe.type_ is not None:
+            parts.append(
+                sql.SQL("{} {} DEFAULT {}").format(
+                    sql.Identifier(alias),
+                    sql.SQL(probe.type_),
+                    sql.SQL(probe.expression),  # type: ignore[arg-type]
+                )
+            )
+        else:
+            parts.append(
+                sql.SQL("CONSTRAINT {} CHECK ({})").format(
+                    sql.Identifier(alias),
+                    sql.SQL(probe.expression),  # type: ignore[arg-type]
+                )
+            )
+    statement = sql.SQL("CREATE TEMP TABLE {} ({})").format(
+        sql.Identifier(_PROBE), sql.SQL(", ").join(parts)
+    )
+    return statement.as_string(conn)
