@@ -2,8 +2,6 @@
 # change the schema and run `schemagen build`.
 """SQLAlchemy models of the inventorysync database."""
 
-from __future__ import annotations
-
 import datetime
 import enum
 from collections.abc import Callable
@@ -356,7 +354,7 @@ class Alert(Base):
         ),
     )
 
-    store: Mapped[Store] = relationship(back_populates="alerts")
+    store: Mapped["Store"] = relationship(back_populates="alerts")
 
 
 class AlertTemplate(Base):
@@ -466,7 +464,7 @@ class AlertTemplate(Base):
         comment="When the template last raised an alert.",
     )
 
-    store: Mapped[Store] = relationship(back_populates="alert_templates")
+    store: Mapped["Store"] = relationship(back_populates="alert_templates")
 
 
 class CustomFieldDefinition(Base):
@@ -589,7 +587,7 @@ class CustomFieldDefinition(Base):
         comment="Inactive fields are hidden but keep their values.",
     )
 
-    store: Mapped[Store] = relationship(back_populates="custom_field_definitions")
+    store: Mapped["Store"] = relationship(back_populates="custom_field_definitions")
 
 
 class Forecast(Base):
@@ -688,8 +686,8 @@ class Forecast(Base):
         comment="Accuracy measured once the period is over (e.g. `0.9200`); null until then.",
     )
 
-    location: Mapped[Location] = relationship(back_populates="forecasts")
-    variant: Mapped[ProductVariant] = relationship(back_populates="forecasts")
+    location: Mapped["Location"] = relationship(back_populates="forecasts")
+    variant: Mapped["ProductVariant"] = relationship(back_populates="forecasts")
 
 
 class InventoryItem(Base):
@@ -841,15 +839,15 @@ class InventoryItem(Base):
         ),
     )
 
-    location: Mapped[Location] = relationship(back_populates="inventory_items")
-    movements: Mapped[list[InventoryMovement]] = relationship(
+    location: Mapped["Location"] = relationship(back_populates="inventory_items")
+    movements: Mapped[list["InventoryMovement"]] = relationship(
         back_populates="inventory_item",
         cascade="all, delete-orphan",
         order_by="InventoryMovement.created_at",
         passive_deletes=True,
     )
-    store: Mapped[Store] = relationship(back_populates="inventory_items")
-    variant: Mapped[ProductVariant] = relationship(back_populates="inventory_items")
+    store: Mapped["Store"] = relationship(back_populates="inventory_items")
+    variant: Mapped["ProductVariant"] = relationship(back_populates="inventory_items")
 
 
 class InventoryMovement(Base):
@@ -923,7 +921,7 @@ class InventoryMovement(Base):
         comment="Free-text note (e.g. reason of an adjustment).",
     )
 
-    inventory_item: Mapped[InventoryItem] = relationship(back_populates="movements")
+    inventory_item: Mapped["InventoryItem"] = relationship(back_populates="movements")
 
 
 class Location(Base):
@@ -995,17 +993,17 @@ class Location(Base):
         ),
     )
 
-    forecasts: Mapped[list[Forecast]] = relationship(
+    forecasts: Mapped[list["Forecast"]] = relationship(
         back_populates="location",
         cascade="all",
         passive_deletes=True,
     )
-    inventory_items: Mapped[list[InventoryItem]] = relationship(
+    inventory_items: Mapped[list["InventoryItem"]] = relationship(
         back_populates="location",
         cascade="all",
         passive_deletes=True,
     )
-    store: Mapped[Store] = relationship(back_populates="locations")
+    store: Mapped["Store"] = relationship(back_populates="locations")
 
 
 class Product(Base):
@@ -1105,8 +1103,8 @@ class Product(Base):
         ),
     )
 
-    store: Mapped[Store] = relationship(back_populates="products")
-    variants: Mapped[list[ProductVariant]] = relationship(
+    store: Mapped["Store"] = relationship(back_populates="products")
+    variants: Mapped[list["ProductVariant"]] = relationship(
         back_populates="product",
         cascade="all, delete-orphan",
         order_by="ProductVariant.id",
@@ -1263,18 +1261,18 @@ class ProductVariant(Base):
         ),
     )
 
-    forecasts: Mapped[list[Forecast]] = relationship(
+    forecasts: Mapped[list["Forecast"]] = relationship(
         back_populates="variant",
         cascade="all",
         passive_deletes=True,
     )
-    inventory_items: Mapped[list[InventoryItem]] = relationship(
+    inventory_items: Mapped[list["InventoryItem"]] = relationship(
         back_populates="variant",
         cascade="all",
         passive_deletes=True,
     )
-    product: Mapped[Product] = relationship(back_populates="variants")
-    purchase_order_line_items: Mapped[list[PurchaseOrderLineItem]] = relationship(
+    product: Mapped["Product"] = relationship(back_populates="variants")
+    purchase_order_line_items: Mapped[list["PurchaseOrderLineItem"]] = relationship(
         back_populates="variant",
         cascade="all",
         passive_deletes=True,
@@ -1402,14 +1400,14 @@ class PurchaseOrder(Base):
         comment="Free-text notes for the supplier or the team.",
     )
 
-    line_items: Mapped[list[PurchaseOrderLineItem]] = relationship(
+    line_items: Mapped[list["PurchaseOrderLineItem"]] = relationship(
         back_populates="purchase_order",
         cascade="all, delete-orphan",
         order_by="PurchaseOrderLineItem.id",
         passive_deletes=True,
     )
-    store: Mapped[Store] = relationship(back_populates="purchase_orders")
-    supplier: Mapped[Supplier] = relationship(back_populates="purchase_orders")
+    store: Mapped["Store"] = relationship(back_populates="purchase_orders")
+    supplier: Mapped["Supplier"] = relationship(back_populates="purchase_orders")
 
 
 class PurchaseOrderLineItem(Base):
@@ -1489,8 +1487,8 @@ class PurchaseOrderLineItem(Base):
         comment="`quantity_ordered × unit_cost`, in the store currency.",
     )
 
-    purchase_order: Mapped[PurchaseOrder] = relationship(back_populates="line_items")
-    variant: Mapped[ProductVariant] = relationship(
+    purchase_order: Mapped["PurchaseOrder"] = relationship(back_populates="line_items")
+    variant: Mapped["ProductVariant"] = relationship(
         back_populates="purchase_order_line_items",
     )
 
@@ -1631,47 +1629,47 @@ class Store(Base):
         comment="Shopify Admin API offline access token. Secret; never log it.",
     )
 
-    alert_templates: Mapped[list[AlertTemplate]] = relationship(
+    alert_templates: Mapped[list["AlertTemplate"]] = relationship(
         back_populates="store",
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
-    alerts: Mapped[list[Alert]] = relationship(
+    alerts: Mapped[list["Alert"]] = relationship(
         back_populates="store",
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
-    custom_field_definitions: Mapped[list[CustomFieldDefinition]] = relationship(
+    custom_field_definitions: Mapped[list["CustomFieldDefinition"]] = relationship(
         back_populates="store",
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
-    inventory_items: Mapped[list[InventoryItem]] = relationship(
+    inventory_items: Mapped[list["InventoryItem"]] = relationship(
         back_populates="store",
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
-    locations: Mapped[list[Location]] = relationship(
+    locations: Mapped[list["Location"]] = relationship(
         back_populates="store",
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
-    products: Mapped[list[Product]] = relationship(
+    products: Mapped[list["Product"]] = relationship(
         back_populates="store",
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
-    purchase_orders: Mapped[list[PurchaseOrder]] = relationship(
+    purchase_orders: Mapped[list["PurchaseOrder"]] = relationship(
         back_populates="store",
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
-    suppliers: Mapped[list[Supplier]] = relationship(
+    suppliers: Mapped[list["Supplier"]] = relationship(
         back_populates="store",
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
-    workflow_rules: Mapped[list[WorkflowRule]] = relationship(
+    workflow_rules: Mapped[list["WorkflowRule"]] = relationship(
         back_populates="store",
         cascade="all, delete-orphan",
         passive_deletes=True,
@@ -1768,12 +1766,12 @@ class Supplier(Base):
         comment="False for suppliers no longer used (kept for the history of their orders).",
     )
 
-    purchase_orders: Mapped[list[PurchaseOrder]] = relationship(
+    purchase_orders: Mapped[list["PurchaseOrder"]] = relationship(
         back_populates="supplier",
         cascade="all",
         passive_deletes=True,
     )
-    store: Mapped[Store] = relationship(back_populates="suppliers")
+    store: Mapped["Store"] = relationship(back_populates="suppliers")
 
 
 class WorkflowExecution(Base):
@@ -1835,7 +1833,7 @@ class WorkflowExecution(Base):
         comment="Duration of the run in milliseconds.",
     )
 
-    rule: Mapped[WorkflowRule] = relationship(back_populates="executions")
+    rule: Mapped["WorkflowRule"] = relationship(back_populates="executions")
 
 
 class WorkflowRule(Base):
@@ -1938,13 +1936,13 @@ class WorkflowRule(Base):
         comment="Rate limit; further events in the hour are skipped.",
     )
 
-    executions: Mapped[list[WorkflowExecution]] = relationship(
+    executions: Mapped[list["WorkflowExecution"]] = relationship(
         back_populates="rule",
         cascade="all, delete-orphan",
         order_by="WorkflowExecution.created_at",
         passive_deletes=True,
     )
-    store: Mapped[Store] = relationship(back_populates="workflow_rules")
+    store: Mapped["Store"] = relationship(back_populates="workflow_rules")
 
 
 # Functions, views and triggers: created after the tables by create_all, in

@@ -466,14 +466,16 @@ def _index(ent: Entity, ix: Index, imp: Imports) -> Expr:
 def _relationship_lines(schema: Schema, ent: Entity, rel: Relationship, imp: Imports) -> list[str]:
     target = schema.entity(rel.target)
     owner = ent if rel.kind == "many_to_one" else target
+    # Quoted: models.py evaluates its annotations (no ``from __future__ import
+    # annotations``), and the target class may come later in the file.
     if rel.kind == "many_to_one":
         fk = _fk_named(owner, rel.foreign_key)
         nullable = fk is not None and any(owner.column(c).nullable for c in fk.columns)
-        annotation = f"{target.name} | None" if nullable else target.name
+        annotation = f'"{target.name} | None"' if nullable else f'"{target.name}"'
     elif rel.uselist is False:
-        annotation = f"{target.name} | None"
+        annotation = f'"{target.name} | None"'
     else:
-        annotation = f"list[{target.name}]"
+        annotation = f'list["{target.name}"]'
     value = call(
         imp.name("sqlalchemy.orm", "relationship"),
         back_populates=py_str(rel.back_populates) if rel.back_populates else None,

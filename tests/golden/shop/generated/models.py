@@ -2,8 +2,6 @@
 # change the schema and run `schemagen build`.
 """SQLAlchemy models of the shop database."""
 
-from __future__ import annotations
-
 import datetime
 import enum
 import uuid
@@ -98,12 +96,12 @@ class Address(Base):
     )
     line: Mapped[str] = mapped_column(Text())
 
-    billed_orders: Mapped[list[Order]] = relationship(
+    billed_orders: Mapped[list["Order"]] = relationship(
         back_populates="billing_address",
         foreign_keys="Order.billing_address_id",
     )
-    customer: Mapped[Customer] = relationship(back_populates="addresses")
-    shipped_orders: Mapped[list[Order]] = relationship(
+    customer: Mapped["Customer"] = relationship(back_populates="addresses")
+    shipped_orders: Mapped[list["Order"]] = relationship(
         back_populates="shipping_address",
         foreign_keys="Order.shipping_address_id",
     )
@@ -200,21 +198,21 @@ class Customer(Base):
         Enum(Color, name="color", values_callable=enum_values),
     )
 
-    addresses: Mapped[list[Address]] = relationship(
+    addresses: Mapped[list["Address"]] = relationship(
         back_populates="customer",
         passive_deletes=True,
     )
-    orders: Mapped[list[Order]] = relationship(back_populates="customer")
-    profile: Mapped[CustomerProfile | None] = relationship(
+    orders: Mapped[list["Order"]] = relationship(back_populates="customer")
+    profile: Mapped["CustomerProfile | None"] = relationship(
         back_populates="customer",
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
-    referrals: Mapped[list[Customer]] = relationship(
+    referrals: Mapped[list["Customer"]] = relationship(
         back_populates="referrer",
         passive_deletes=True,
     )
-    referrer: Mapped[Customer | None] = relationship(
+    referrer: Mapped["Customer | None"] = relationship(
         back_populates="referrals",
         remote_side="Customer.id",
     )
@@ -243,7 +241,7 @@ class CustomerProfile(Base):
     )
     bio: Mapped[str | None] = mapped_column(Text())
 
-    customer: Mapped[Customer] = relationship(back_populates="profile")
+    customer: Mapped["Customer"] = relationship(back_populates="profile")
 
 
 class Order(Base):
@@ -291,22 +289,22 @@ class Order(Base):
     )
     total: Mapped[Decimal] = mapped_column(Numeric(12, 2))
 
-    billing_address: Mapped[Address] = relationship(
+    billing_address: Mapped["Address"] = relationship(
         back_populates="billed_orders",
         foreign_keys="Order.billing_address_id",
     )
-    customer: Mapped[Customer] = relationship(back_populates="orders")
-    lines: Mapped[list[OrderLine]] = relationship(
+    customer: Mapped["Customer"] = relationship(back_populates="orders")
+    lines: Mapped[list["OrderLine"]] = relationship(
         back_populates="order",
         cascade="all, delete-orphan",
         order_by="OrderLine.position",
         passive_deletes=True,
     )
-    shipments: Mapped[list[Shipment]] = relationship(
+    shipments: Mapped[list["Shipment"]] = relationship(
         back_populates="order",
         passive_deletes=True,
     )
-    shipping_address: Mapped[Address | None] = relationship(
+    shipping_address: Mapped["Address | None"] = relationship(
         back_populates="shipped_orders",
         foreign_keys="Order.shipping_address_id",
     )
@@ -341,8 +339,8 @@ class OrderLine(Base):
     )
     quantity: Mapped[int] = mapped_column(Integer(), server_default=text("1"))
 
-    order: Mapped[Order] = relationship(back_populates="lines")
-    product: Mapped[Product] = relationship(back_populates="order_lines")
+    order: Mapped["Order"] = relationship(back_populates="lines")
+    product: Mapped["Product"] = relationship(back_populates="order_lines")
 
 
 class Product(Base):
@@ -361,17 +359,17 @@ class Product(Base):
         ForeignKey("products.id", name="fk_products_parent_id_products"),
     )
 
-    children: Mapped[list[Product]] = relationship(back_populates="parent")
-    order_lines: Mapped[list[OrderLine]] = relationship(back_populates="product")
-    parent: Mapped[Product | None] = relationship(
+    children: Mapped[list["Product"]] = relationship(back_populates="parent")
+    order_lines: Mapped[list["OrderLine"]] = relationship(back_populates="product")
+    parent: Mapped["Product | None"] = relationship(
         back_populates="children",
         remote_side="Product.id",
     )
-    product_tags: Mapped[list[ProductTag]] = relationship(
+    product_tags: Mapped[list["ProductTag"]] = relationship(
         back_populates="product",
         passive_deletes=True,
     )
-    tags: Mapped[list[Tag]] = relationship(
+    tags: Mapped[list["Tag"]] = relationship(
         secondary="product_tags",
         overlaps="product,product_tags,tag",
     )
@@ -401,8 +399,8 @@ class ProductTag(Base):
         primary_key=True,
     )
 
-    product: Mapped[Product] = relationship(back_populates="product_tags")
-    tag: Mapped[Tag] = relationship(back_populates="product_tags")
+    product: Mapped["Product"] = relationship(back_populates="product_tags")
+    tag: Mapped["Tag"] = relationship(back_populates="product_tags")
 
 
 class Shipment(Base):
@@ -428,7 +426,7 @@ class Shipment(Base):
     carrier: Mapped[str] = mapped_column(String(40))
     tracking: Mapped[str | None] = mapped_column(Text())
 
-    order: Mapped[Order] = relationship(back_populates="shipments")
+    order: Mapped["Order"] = relationship(back_populates="shipments")
 
 
 class Tag(Base):
@@ -441,7 +439,7 @@ class Tag(Base):
     id: Mapped[int] = mapped_column(Integer(), Identity(), primary_key=True)
     label: Mapped[str] = mapped_column(String(40))
 
-    product_tags: Mapped[list[ProductTag]] = relationship(
+    product_tags: Mapped[list["ProductTag"]] = relationship(
         back_populates="tag",
         passive_deletes=True,
     )

@@ -2,8 +2,6 @@
 # change the schema and run `schemagen build`.
 """SQLAlchemy models of the tricky database."""
 
-from __future__ import annotations
-
 import datetime as datetime_
 import enum
 import uuid as uuid_
@@ -84,7 +82,7 @@ class Index(Base):
     )
     key: Mapped[str] = mapped_column(String(20))
 
-    order: Mapped[Order] = relationship(back_populates="index_entries")
+    order: Mapped["Order"] = relationship(back_populates="index_entries")
 
 
 class Order(Base):
@@ -150,11 +148,11 @@ class Order(Base):
     )
     note: Mapped[str | None] = mapped_column(Text(), comment="Ends with a backslash \\")
 
-    index_entries: Mapped[list[Index]] = relationship(
+    index_entries: Mapped[list["Index"]] = relationship(
         back_populates="order",
         passive_deletes=True,
     )
-    users: Mapped[list[User]] = relationship(
+    users: Mapped[list["User"]] = relationship(
         back_populates="order",
         passive_deletes=True,
     )
@@ -184,4 +182,4 @@ class User(Base):
         server_default=text_('\'{"a\'\'b":"c\\"d","e":[1,2]}\'::jsonb'),
     )
 
-    order: Mapped[Order] = relationship(back_populates="users")
+    order: Mapped["Order"] = relationship(back_populates="users")
