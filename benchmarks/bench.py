@@ -15,6 +15,11 @@ or a pre-commit hook pays, interpreter start-up and imports included):
     python benchmarks/bench.py                 # everything, 5 runs each
     python benchmarks/bench.py --runs 3 --sizes 100,500
     python benchmarks/bench.py --floor-only
+    python benchmarks/bench.py --floor-only --sizes "" --pairs 200,2000 --peers DIR
+
+3. Side by side (``--pairs``, see ``pairs.py``): schemagen's commands next to
+   Alembic, migra, sqlacodegen, ``create_all`` and ``psql``, on a throwaway
+   PostgreSQL cluster, the peers from their own virtual environment.
 """
 
 from __future__ import annotations
@@ -174,6 +179,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="100,500,2000", help="comma-separated table counts")
     parser.add_argument("--floor-only", action="store_true", help="skip the scale part")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per run")
+    parser.add_argument(
+        "--pairs", default="", help="table counts for the side-by-side part (pairs.py)"
+    )
+    parser.add_argument(
+        "--peers", type=Path, default=None, help="venv with migra, sqlacodegen, psycopg2"
+    )
     args = parser.parse_args(argv)
     global TIMEOUT
     TIMEOUT = args.timeout
@@ -186,6 +197,11 @@ def main(argv: list[str] | None = None) -> int:
         floor_report(args.runs, Path(tmp))
         if not args.floor_only:
             scale_report([int(s) for s in args.sizes.split(",") if s], args.runs, Path(tmp))
+        if args.pairs:
+            from pairs import pairs_report
+
+            sizes = [int(s) for s in args.pairs.split(",") if s]
+            pairs_report(sizes, args.runs, Path(tmp), args.peers)
     return 0
 
 
