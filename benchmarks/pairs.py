@@ -111,12 +111,14 @@ class Bench:
         label: str = "",
         ok: tuple[str, ...] = ("0", "1"),
     ) -> Cell:
-        """Median of ``runs`` fresh processes after one warm-up run; exit codes in
+        """Median of ``runs`` fresh processes after one warm-up run (none when ``runs``
+        is 1); exit codes in
         ``ok`` count (1: drift found; migra says 2 for a difference)."""
         if any(a is None for a in argv):
             return Cell()
         times, peaks = [], []
-        for n in range(self.runs + 1):
+        warm_up = 1 if self.runs > 1 else 0  # --runs 1: one cold run, for the largest sizes
+        for n in range(self.runs + warm_up):
             if before:
                 before()
             out = subprocess.run(
@@ -127,7 +129,7 @@ class Bench:
             if code not in ok:
                 self.notes.append(f"{label or argv[0]} exited {code}")
                 return Cell(failure=code)
-            if n:
+            if n >= warm_up:
                 times.append(float(elapsed))
                 peaks.append(int(peak) / 1024)
         return Cell(statistics.median(times), max(peaks))
