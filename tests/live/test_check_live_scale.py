@@ -84,7 +84,9 @@ def test_statements_are_the_same_for_10_and_200_tables(
         finally:
             pg.drop_database(dbname)
     assert sent[10] == sent[200]
-    assert sent[10] < 20, sent
+    # A fixed handful: the catalog reads for tables, plus those for functions,
+    # views and triggers (which add none per table either).
+    assert sent[10] < 30, sent
 
 
 _MODELS_IMPORTED = """
