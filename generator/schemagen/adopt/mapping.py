@@ -235,7 +235,8 @@ class Mapper:
                 self.report("identity column", where, "only BY DEFAULT on a lone integer key")
         elif serial:
             self.report("serial column", where, "written as an identity")
-        elif shape.default is not None:
+        elif shape.default is not None and not (facts is not None and facts.generated):
+            # (pg_attrdef holds a generated column's expression, which is no default)
             spec["default"] = map_default(shape.default, spec, shape.type)
         elif auto:
             self.report("primary key", where, "an integer key without identity")

@@ -8,8 +8,10 @@ else is ``None`` (a type) or ``{sql: ...}`` with the printed text (a default).
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
+import uuid
 from typing import Any
 
 #: ``format_type`` text -> the language's base type.
@@ -93,10 +95,33 @@ def map_default(printed: str, spec: dict[str, Any], pg_type: str) -> Any:
         value = match[1].replace("''", "'")
         if kind in ("json", "jsonb"):
             return _json(value, printed)
-        if kind not in ("boolean", "smallint", "integer", "bigint", "numeric", "float", "double"):
-            if not (value == "now" and kind in _TIME_KINDS):
-                return value
+        if _text_fits(kind, value):
+            return value
     return {"sql": printed}
+
+
+_PARSERS = {
+    "date": datetime.date.fromisoformat,
+    "time": datetime.time.fromisoformat,
+    "timestamp": datetime.datetime.fromisoformat,
+    "timestamptz": datetime.datetime.fromisoformat,
+    "uuid": uuid.UUID,
+}
+
+
+def _text_fits(kind: str, value: str) -> bool:
+    """Whether the language takes ``value`` as a text default of a ``kind`` column
+    (the rules of ``validate``); otherwise the default stays SQL."""
+    if kind in ("string", "text", "enum", "array", "interval"):
+        return True
+    parse = _PARSERS.get(kind)
+    if parse is None or value == "now":
+        return False
+    try:
+        parse(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _number(printed: str, kind: str) -> int | float | None:

@@ -1,0 +1,106 @@
+"""Pure parts of the import: names, types and defaults as PostgreSQL prints them."""
+
+from __future__ import annotations
+
+import pytest
+from schemagen.adopt.names import Named, choose_template, class_names, python_name, singular
+from schemagen.adopt.values import map_default, map_type
+
+
+@pytest.mark.parametrize(
+    "plural, one",
+    [
+        ("categories", "category"),
+        ("boxes", "box"),
+        ("addresses", "address"),
+        ("status", "status"),
+        ("products", "product"),
+        ("matches", "match"),
+        ("data", "data"),
+    ],
+)
+def test_singular(plural: str, one: str) -> None:
+    assert singular(plural) == one
+
+
+def test_class_names_are_valid_and_distinct() -> None:
+    taken: set[str] = set()
+    names = class_names(
+        ["order_lines", "OrderLines", "3d_models", "nones", "base"], taken, singularize=True
+    )
+    assert names == {
+        "3d_models": "T3dModel",
+        "OrderLines": "OrderLine",
+        "base": "Base2",
+        "nones": "NoneType",
+        "order_lines": "OrderLine2",
+    }
+    assert python_name("class") == "class_" and python_name("2fa") == "c_2fa"
+    assert python_name("first name") == "first_name"
+
+
+def test_convention_is_the_pattern_most_names_follow() -> None:
+    items = [
+        Named(f"{t}_{c}_fkey", t, (c,), "stores")
+        for t, c in [("a", "store_id"), ("b", "store_id"), ("c", "owner")]
+    ]
+    assert choose_template("fk", items) == "%(table_name)s_%(column_0_N_name)s_fkey"
+    # One index named some way is no pattern for indexes (they can be named one by one).
+    assert (
+        choose_template("ix", [Named("idx_a_x", "a", ("x",))])
+        == "ix_%(table_name)s_%(column_0_N_name)s"
+    )
+    two = [Named("idx_a_x", "a", ("x",)), Named("idx_b_y", "b", ("y",))]
+    assert choose_template("ix", two) == "idx_%(table_name)s_%(column_0_N_name)s"
+
+
+@pytest.mark.parametrize(
+    "printed, expected",
+    [
+        ("character varying(64)", {"type": "string", "length": 64}),
+        ("numeric(12,2)", {"type": "numeric", "precision": 12, "scale": 2}),
+        ("numeric", {"type": "numeric"}),
+        ("timestamp with time zone", {"type": "timestamptz"}),
+        ('"Mood"[]', {"type": "array", "of": {"type": "enum", "enum": "Mood"}}),
+        ("character varying(5)[]", {"type": "array", "of": {"type": "string", "length": 5}}),
+        ("integer[]", {"type": "array", "of": "integer"}),
+        ("character varying", None),
+        ("timestamp(3) with time zone", None),
+        ("citext", None),
+        ("character(2)", None),
+    ],
+)
+def test_map_type(printed: str, expected: object) -> None:
+    assert map_type(printed, {"Mood": "Mood"}) == expected
+
+
+@pytest.mark.parametrize(
+    "printed, kind, pg_type, expected",
+    [
+        ("now()", "timestamptz", "timestamp with time zone", "now"),
+        (
+            "CURRENT_TIMESTAMP",
+            "timestamptz",
+            "timestamp with time zone",
+            {"sql": "CURRENT_TIMESTAMP"},
+        ),
+        ("'-1'::integer", "integer", "integer", -1),
+        ("1.50", "numeric", "numeric(8,2)", {"sql": "1.50"}),
+        ("1.5", "numeric", "numeric(8,2)", 1.5),
+        ("'it''s'::character varying", "string", "character varying(9)", "it's"),
+        ("'{}'::jsonb", "jsonb", "jsonb", {}),
+        ("'{\"sql\": 1}'::jsonb", "jsonb", "jsonb", {"sql": "'{\"sql\": 1}'::jsonb"}),
+        ("'yes'::text", "text", "text", "yes"),
+        ("'now'::text", "text", "text", "now"),
+        ("'x'::bytea", "bytes", "bytea", {"sql": "'x'::bytea"}),
+        (
+            "'2020-01-01 10:00:00+00'::timestamp with time zone",
+            "timestamptz",
+            "timestamp with time zone",
+            "2020-01-01 10:00:00+00",
+        ),
+        ("nextval('s'::regclass)", "integer", "integer", {"sql": "nextval('s'::regclass)"}),
+    ],
+)
+def test_map_default(printed: str, kind: str, pg_type: str, expected: object) -> None:
+    assert map_default(printed, {"type": kind}, pg_type) == expected
