@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from schemagen.adopt import emit
+from schemagen.adopt.emit import scalar
 from schemagen.adopt.names import Named, choose_template, class_names, python_name, singular
 from schemagen.adopt.values import map_default, map_type
 
@@ -104,3 +109,20 @@ def test_map_type(printed: str, expected: object) -> None:
 )
 def test_map_default(printed: str, kind: str, pg_type: str, expected: object) -> None:
     assert map_default(printed, {"type": kind}, pg_type) == expected
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(text=st.text(max_size=40))
+def test_yaml_text_reads_back_as_written(text: str) -> None:
+    """Any description or name, in a flow mapping and as a block value, loads back equal."""
+    assert yaml.safe_load("{k: " + scalar(text) + "}") == {"k": text}
+    doc = emit._document(
+        {
+            "entities": {
+                "E": {"description": text, "columns": {"c": {"type": "text", "description": text}}}
+            }
+        },
+        None,
+    )
+    loaded = yaml.safe_load(doc)["entities"]["E"]
+    assert loaded["description"] == text and loaded["columns"]["c"]["description"] == text

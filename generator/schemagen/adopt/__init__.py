@@ -6,7 +6,7 @@ on top of ``live.introspect``), turning it into the language's documents with
 one line for every object it cannot express (``mapping``; types and defaults in
 ``values``, entity, enum, attribute and convention names in ``names``,
 relationship names in ``relations``), laying the documents out as YAML files
-(``emit``) and the run that checks, validates and writes them (``run``).
+(``emit``) and the run that checks and writes them (``run``).
 
 May import: ``live``, ``validate`` and every earlier stage, and the foundation
 (and psycopg); never ``check``, ``api`` or ``cli``.

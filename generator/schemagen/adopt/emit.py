@@ -128,7 +128,10 @@ def schema_reference(schema_dir: str, output_dir: str) -> str:
 
 #: Words YAML 1.1 reads as something other than a string.
 _YAML_WORDS = frozenset({"y", "n", "yes", "no", "true", "false", "on", "off", "null"})
-_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+#: Text YAML reads as the same string, unquoted, in block and flow context alike:
+#: starts with a letter (no number, date or indicator), no ``:``, ``#``, ``,``,
+#: brackets or quotes at the start, no trailing blank.
+_PLAIN = re.compile(r"^[A-Za-z_](?:[A-Za-z0-9_ .()/'-]*[A-Za-z0-9_.)'])?$")
 
 
 def scalar(value: Any) -> str:
@@ -146,7 +149,13 @@ def scalar(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
-    if isinstance(value, str) and _PLAIN.match(value) and value.lower() not in _YAML_WORDS:
+    return _string(value) if isinstance(value, str) else _pyyaml_scalar(value)
+
+
+@functools.lru_cache(maxsize=65536)
+def _string(value: str) -> str:
+    """A string: names repeat (types, keys), so each is spelled once."""
+    if _PLAIN.match(value) and value.lower() not in _YAML_WORDS:
         return value
     return _pyyaml_scalar(value)
 

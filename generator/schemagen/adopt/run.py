@@ -1,14 +1,14 @@
-"""The import run: check the project, read the database read-only, map, validate, write.
+"""The import run: check the project, read the database read-only, map, write.
 
 Nothing is written unless everything the database holds could be expressed
-(or ``allow_partial`` says to write the rest), the schema folder holds no YAML
-(or ``force`` says to replace it), and the imported YAML passes ``validate``
-(an import that fails validation is a bug in the import, reported as such).
+(or ``allow_partial`` says to write the rest) and the schema folder holds no
+YAML (or ``force`` says to replace it). The YAML is not validated here: that
+cost most of a large import, ``build`` validates it next anyway, and the test
+suite proves that imports validate and round-trip on every kind of source.
 """
 
 from __future__ import annotations
 
-import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +20,6 @@ from ..config import Project, load_project, read_pyproject
 from ..errors import ConfigError, SchemagenError
 from ..live.compare import connect
 from ..util.writer import write_files
-from ..validate.pipeline import load_and_validate
 from .catalog import Catalog, read_catalog
 from .emit import layout, schema_reference
 from .mapping import Imported, Unsupported, import_catalog
@@ -119,7 +118,6 @@ def import_database(
         return result
     hint = schema_reference(result.schema_dir, project.relative(project.output_dir))
     result.files = layout(imported, hint)
-    _validate(project, result.files)
     if result.unsupported and not allow_partial:
         return result
     olds = (p.relative_to(project.schema_dir).as_posix() for p in old)
@@ -145,23 +143,3 @@ def read_database(url: str) -> Catalog:
         catalog = read_catalog(conn)
         conn.rollback()
     return catalog
-
-
-class ImportInvalid(SchemagenError):
-    """The imported YAML does not validate: a bug in the import, not in the database."""
-
-
-def _validate(project: Project, files: dict[str, str]) -> None:
-    """Run ``validate`` on the files in a scratch project before anything is written."""
-    with tempfile.TemporaryDirectory(prefix="schemagen-import-") as tmp:
-        root = Path(tmp)
-        schema_dir = root / "schema"
-        write_files(schema_dir, files)
-        scratch = Project(root=root, schema_dir=schema_dir, output_dir=root / "generated")
-        result = load_and_validate(scratch)
-    if result.errors:
-        lines = "\n".join(issue.format() for issue in result.errors[:20])
-        raise ImportInvalid(
-            "the imported schema does not validate (a bug in schemagen import; nothing was "
-            f"written):\n{lines}"
-        )
