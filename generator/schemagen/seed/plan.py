@@ -161,6 +161,9 @@ class TableContext:
     seed: int
     counts: dict[str, int]  # rows each table will hold (existing + this run)
     existing: dict[str, int]
+    # Tables whose single integer key runs without gaps from offset + 1: a foreign
+    # key to them is the parent's row number plus the offset, with no lookup.
+    offsets: dict[str, int] = field(default_factory=dict)
 
 
 def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) -> TablePlan:
@@ -178,6 +181,8 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
             capped = f"capped at {max(capacity, 0)}: its unique key combines foreign keys"
             rows = max(capacity, 0)
     first = ctx.existing.get(ent.table, 0) + 1
+    if rows <= 0:  # nothing asked (or room for nothing): no statement, no parent needed
+        return TablePlan(ent, 0, first, "", capped=capped)
     columns, inner, outer = _select_lists(ctx, ent, rows, rules, carriers, radix, deferred)
     select = (
         f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} "
@@ -332,7 +337,13 @@ def _column_expr(t: _Table, col: Column, fk: ForeignKey | None) -> str | None:
             row = f"(1 + (n - 1) % {count})"  # a one-to-one: each parent once
         else:
             row = f"(1 + {below(count, salt(t.ctx.seed, t.ent.table, fk.name), skew)})"
-        expr = f"(SELECT k.{ident(ref)} FROM {keys_table(fk.ref_table)} AS k WHERE k.rn = {row})"
+        offset = t.ctx.offsets.get(fk.ref_table)
+        parent_pk = t.ctx.schema.entity_by_table(fk.ref_table).primary_key.columns
+        if offset is not None and fk.ref_columns == parent_pk:
+            expr = f"({offset} + {row})"
+        else:
+            lookup = f"FROM {keys_table(fk.ref_table)} AS k WHERE k.rn = {row}"
+            expr = f"(SELECT k.{ident(ref)} {lookup})"
         return _nulls(t, col, expr)
     if radix_pos is not None:
         return _radix_value(t, col, radix_pos)
