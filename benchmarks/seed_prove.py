@@ -15,6 +15,7 @@ It starts its own throwaway PostgreSQL (tests/pgcluster.py), as the test suite d
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import time
@@ -60,11 +61,23 @@ def _connect(cluster: Any) -> psycopg.Connection[Any]:
     return psycopg.connect(cluster.libpq_url(name))
 
 
+def _backend_cpu(conn: psycopg.Connection[Any]) -> float:
+    """CPU seconds (user + system) the connection's server process has used so far
+    (the server runs on this machine: tests/pgcluster.py)."""
+    row = conn.execute("SELECT pg_backend_pid()").fetchone()
+    conn.rollback()
+    assert row is not None
+    fields = Path(f"/proc/{row[0]}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _seed_throughput(cluster: Any, project: Any, schema: Any, products: int) -> None:
     conn = _connect(cluster)
     create_schema(conn, project, schema)
     rows_per = {"products": products, "stores": max(products // 1000, 1)}
+    backend = _backend_cpu(conn)
     result = seed_connection(conn, schema, rows=10_000, rows_per=rows_per, seed=1)
+    cpu = _backend_cpu(conn) - backend
     print(f"seed: flagship with {products:,} products (other tables from --rows 10,000)")
     for t in result.tables:
         rate = t.rows / t.seconds if t.seconds else 0.0
@@ -75,6 +88,10 @@ def _seed_throughput(cluster: Any, project: Any, schema: Any, products: int) -> 
           f"({products / products_time:,.0f} rows/s); goal < {GOAL_SECONDS:.0f} s: {verdict}")
     print(f"  all: {result.rows:,} rows in {result.seconds:.1f} s "
           f"({result.rows / result.seconds:,.0f} rows/s)")
+    # Wall time depends on what else the machine runs; the server process's own
+    # CPU time is the work itself (I/O waits aside).
+    print(f"  server backend CPU time for the whole seed: {cpu:.1f} s "
+          f"(load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     conn.close()
 
 
@@ -93,10 +110,10 @@ def _speedups(cluster: Any, project: Any, loaded: Any, products: int, rows: int)
     for p in sorted(result.proofs, key=lambda p: -p.speedup):
         print(f"  {p.index:<34} {result.table_rows(p.table):>10,} {p.with_index.ms:>8.2f}ms "
               f"{p.without_index.ms:>8.2f}ms {p.speedup:>8.1f}x  {p.with_index.node}")
-    trigram = next(p for p in result.proofs if p.index == "idx_products_title_search")
-    verdict = "met" if trigram.speedup >= TRIGRAM_GOAL else "MISSED"
-    print(f"  trigram title search: {trigram.speedup:.0f}x the scan; goal >= "
-          f"{TRIGRAM_GOAL:.0f}x: {verdict}")
+    for trigram in (p for p in result.proofs if p.index == "idx_products_title_search"):
+        verdict = "met" if trigram.speedup >= TRIGRAM_GOAL else "MISSED"
+        print(f"  trigram title search {trigram.query.split('ILIKE ')[-1]}: "
+              f"{trigram.speedup:.0f}x the scan; goal >= {TRIGRAM_GOAL:.0f}x: {verdict}")
     print(f"  declared queries not using their index: {len(result.failures)}")
     conn.close()
 
