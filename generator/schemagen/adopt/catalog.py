@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..live.introspect import DatabaseShape, introspect
-from .routines import QUERIES, Routines, read_routines
+from .routines import Routines, read_routines
 
 if TYPE_CHECKING:
     import psycopg
@@ -143,9 +143,6 @@ SELECT current_database(), current_schema(),
              WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'
              ORDER BY nspname)
 """
-
-#: How many statements :func:`read_catalog` runs, whatever the number of tables.
-EXTRA_QUERIES = 7 + QUERIES
 
 
 @dataclass(frozen=True)
