@@ -79,6 +79,22 @@ def schemagen(root: Path, *args: str) -> str:
     return result.output
 
 
+def schema_at(step: int, schema_dir: Path) -> list[str]:
+    """Edit a copy of the full schema in ``schema_dir`` into the one revision
+    ``step`` (0, 1 or 2) was made from; return what was done.
+
+    Only the head revision keeps a snapshot, so this is also how the tests get
+    the schema of an earlier revision (and they check it against the snapshot
+    hash that revision recorded).
+    """
+    done = []
+    if step < 2:
+        before_trigger(schema_dir)
+    if step < 1:
+        done.append(f"stripped {strip_indexes(schema_dir)} indexes: maps")
+    return done
+
+
 def regenerate(repo: Path = REPO) -> list[str]:
     """Rebuild the history in a temp copy of ``repo`` and copy it back; return a report."""
     project = load_project(repo)
@@ -89,17 +105,11 @@ def regenerate(repo: Path = REPO) -> list[str]:
         work = Path(tmp) / "project"
         work.mkdir()
         shutil.copy(repo / "pyproject.toml", work / "pyproject.toml")
-        shutil.copytree(repo / schema_rel, work / schema_rel)
-        before_trigger(work / schema_rel)
-        report.append(f"stripped {strip_indexes(work / schema_rel)} indexes: maps")
-        report.append(schemagen(work, "migrate", "-m", MESSAGES[0]).splitlines()[0])
-        shutil.rmtree(work / schema_rel)
-        shutil.copytree(repo / schema_rel, work / schema_rel)
-        before_trigger(work / schema_rel)
-        report.append(schemagen(work, "migrate", "-m", MESSAGES[1]).splitlines()[0])
-        shutil.rmtree(work / schema_rel)
-        shutil.copytree(repo / schema_rel, work / schema_rel)
-        report.append(schemagen(work, "migrate", "-m", MESSAGES[2]).splitlines()[0])
+        for step, message in enumerate(MESSAGES):
+            shutil.rmtree(work / schema_rel, ignore_errors=True)
+            shutil.copytree(repo / schema_rel, work / schema_rel)
+            report += schema_at(step, work / schema_rel)
+            report.append(schemagen(work, "migrate", "-m", message).splitlines()[0])
         target = repo / migrations_rel
         for name in ("versions", "snapshots"):
             shutil.rmtree(target / name, ignore_errors=True)

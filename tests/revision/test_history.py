@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from schemagen.config import Project, load_project
 from schemagen.errors import MigrationError
 from schemagen.model.schema import Schema
 from schemagen.revision.commands import migrate, rehash
-from schemagen.revision.history import load_history
+from schemagen.revision.history import load_history, sha256
 
 
 def _project(tmp_path: Path) -> Project:
@@ -161,8 +162,7 @@ def test_flagship_history_verifies_and_regenerates_byte_for_byte(tmp_path: Path)
     ours, committed = load_project(copy).migrations_dir, history.project.migrations_dir
     for name in ("versions/000_initial_schema.py", "versions/001_add_performance_indexes_online.py",
                  "versions/002_updated_at_kept_by_a_database_trigger.py",
-                 "snapshots/000.json", "snapshots/001.json", "snapshots/002.json",
-                 "schemagen.sum"):
+                 "snapshots/002.json", "schemagen.sum"):
         assert (ours / name).read_bytes() == (committed / name).read_bytes(), name
 
 
@@ -174,15 +174,37 @@ SEED_INDEXES = {
 }
 
 
-def test_flagship_002_adds_the_updated_at_triggers() -> None:
+def _flagship_schema_at(step: int, tmp_path: Path) -> Schema:
+    """The flagship schema revision ``step`` was made from. Only the head keeps a
+    snapshot, so it is rebuilt the way scripts/flagship_history.py made it, and
+    proven by the snapshot hash that the revision recorded."""
+    from schemagen.api import load_schema
+    from schemagen.diff.snapshot import ddl_view, snapshot_text
+
+    sys.path.insert(0, str(REPO / "scripts"))
+    try:
+        import flagship_history
+    finally:
+        sys.path.remove(str(REPO / "scripts"))
+    root = tmp_path / f"at_{step}"
+    shutil.copytree(REPO / "schema", root / "schema")
+    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    flagship_history.schema_at(step, root / "schema")
+    schema = load_schema(load_project(root)).schema
+    assert schema is not None
+    revision = load_history(load_project(REPO)).revisions[step]
+    assert sha256(snapshot_text(schema).encode()) == revision.snapshot_sha256
+    return ddl_view(schema)
+
+
+def test_flagship_002_adds_the_updated_at_triggers(tmp_path: Path) -> None:
     """Revision 002 is the database side of on_update: now: one trigger function,
     one BEFORE UPDATE trigger per table with the timestamps mixin, new comments."""
     from schemagen.diff.compare import diff
     from schemagen.operations.routines import CreateFunction, CreateTrigger
 
-    project = load_project(REPO)
-    second, third = load_history(project).revisions[1:3]
-    plan = diff(second.snapshot, third.snapshot)  # type: ignore[arg-type]
+    third = load_history(load_project(REPO)).revisions[2]
+    plan = diff(_flagship_schema_at(1, tmp_path), third.snapshot)
     functions = [op.function.identity for op in plan.operations if isinstance(op, CreateFunction)]
     tables = {e.table for e in third.snapshot.entities if e.has_column("updated_at")}
     triggers = {op.trigger.table for op in plan.operations if isinstance(op, CreateTrigger)}
@@ -190,21 +212,22 @@ def test_flagship_002_adds_the_updated_at_triggers() -> None:
     assert triggers == tables and len(tables) >= 10
 
 
-def test_flagship_001_adds_the_seed_and_declared_indexes_concurrently() -> None:
+def test_flagship_001_adds_the_seed_and_declared_indexes_concurrently(tmp_path: Path) -> None:
     """Revision 001 is a real second change: only CREATE INDEX CONCURRENTLY, one per
     declared index that 000 lacks, the seed document's key indexes among them."""
     from schemagen.diff.compare import diff
     from schemagen.operations.plan import CreateIndex
 
-    project = load_project(REPO)
-    first, second = load_history(project).revisions[:2]
-    plan = diff(first.snapshot, second.snapshot)  # type: ignore[arg-type]
+    first_schema = _flagship_schema_at(0, tmp_path)
+    second_schema = _flagship_schema_at(1, tmp_path)
+    second = load_history(load_project(REPO)).revisions[1]
+    plan = diff(first_schema, second_schema)
     assert plan.operations and all(
         isinstance(op, CreateIndex) and op.concurrently for op in plan.operations
     )
     added = {(op.table, op.index.name) for op in plan.operations}  # type: ignore[attr-defined]
-    declared = {(e.table, ix.name) for e in second.snapshot.entities for ix in e.indexes}
-    before = {(e.table, ix.name) for e in first.snapshot.entities for ix in e.indexes}
+    declared = {(e.table, ix.name) for e in second_schema.entities for ix in e.indexes}
+    before = {(e.table, ix.name) for e in first_schema.entities for ix in e.indexes}
     assert added == declared - before
     assert SEED_INDEXES <= added
     text = second.path.read_text(encoding="utf-8")

@@ -3,7 +3,7 @@
 
 Revision ID: 000
 Revises: (none)
-Snapshot: sha256:7ec11ff6ed553ed0e60d702fa724af2b48784b47488edbb2ed3d844d8a8776ab
+Snapshot: sha256:3a01f3405c5c1a9b3d2a361c655277a12145669631535d9a718417fcf50786fe
 Runs: one transaction: a failure rolls all of it back.
 
 Plan (each operation, then what it costs a live table: lock, scan or

@@ -3,7 +3,7 @@
 
 Revision ID: 001
 Revises: 000
-Snapshot: sha256:f1ff14a8c6d690eebb1b4ed206da01e88093792e93a06ba6b8a4cc3720f514c8
+Snapshot: sha256:1b2f7de01b6c0db2a94238b6b0ea06ea90ff76070ac0902987854afc6c2a0a24
 Runs: outside a transaction, one idempotent step at a time: after a failure, fix the
 cause and run `alembic upgrade head` again.
 

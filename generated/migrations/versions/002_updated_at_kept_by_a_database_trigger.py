@@ -3,7 +3,7 @@
 
 Revision ID: 002
 Revises: 001
-Snapshot: sha256:7174f68a93138ac7a89848d07f8a717f8be296735835bd17c5eae7d13b24a785
+Snapshot: sha256:588568d6060ffbe77077112ac6d92d54581638686f389e72fafbcd6ed23ffdaa
 Runs: one transaction: a failure rolls all of it back.
 
 Plan (each operation, then what it costs a live table: lock, scan or

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..config import Project
 from ..errors import MigrationError
 from ..findings import Finding
-from ..model.schema import Schema, from_data, to_data
+from ..model.schema import Schema, from_data
 from ..util.words import plural
 
 #: Pending operations listed one per finding; past this, one summary line
@@ -58,11 +58,11 @@ def history_findings(project: Project) -> tuple[HistoryState | None, list[Findin
 def pending_findings(state: HistoryState, schema: Schema) -> list[Finding]:
     """The operations the next revision would hold: the schema moved past its snapshot.
 
-    Fast path first: ``migrate`` stores ``ddl_view(schema).to_json()`` as the
+    Fast path first: ``migrate`` stores ``snapshot_text(schema)`` as the
     snapshot, so identical data means nothing is pending, and the diff engine
     (which imports SQLAlchemy to render types) is not even imported.
     """
-    from ..diff.snapshot import ddl_view
+    from ..diff.snapshot import matches_snapshot
 
     try:
         snapshot_text = _read(state.head_snapshot_path)
@@ -70,7 +70,7 @@ def pending_findings(state: HistoryState, schema: Schema) -> list[Finding]:
         return [_bad_snapshot(state, exc)]
     try:
         stored = json.loads(snapshot_text) if snapshot_text is not None else None
-        if stored is not None and _compact(stored) == _compact(to_data(ddl_view(schema))):
+        if stored is not None and matches_snapshot(stored, schema):
             return []
         old = from_data(Schema, stored) if stored is not None else None
     except (ValueError, KeyError, TypeError) as exc:
@@ -95,12 +95,6 @@ def pending_findings(state: HistoryState, schema: Schema) -> list[Finding]:
             Finding("pending", "schema", f"... and {more} more (see `schemagen plan`)", count=more)
         )
     return [header, *listed]
-
-
-def _compact(data: object) -> str:
-    """Canonical JSON without indentation: the C encoder (``indent`` would take the
-    pure-Python one), and unlike ``==`` on the data it tells ``true`` from ``1``."""
-    return json.dumps(data, sort_keys=True, ensure_ascii=False)
 
 
 def _bad_snapshot(state: HistoryState, exc: Exception) -> Finding:

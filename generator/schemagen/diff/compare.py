@@ -81,6 +81,13 @@ def diff(old: Schema | None, new: Schema) -> Plan:
     return Plan(tuple(settle_online(order(ops))), notes)
 
 
+def unchanged_plan(new: Schema) -> Plan:
+    """The plan when the latest snapshot already is ``new``'s DDL view: no operation,
+    only the notes on ``renamed_from`` hints that name nothing."""
+    view = ddl_view(new)
+    return Plan((), unresolved_hints(view, view, Hints.of(new)))
+
+
 def compare_extensions(old: Schema, new: Schema) -> list[Operation]:
     """Extensions added and no longer declared."""
     before, after = set(old.database.extensions), set(new.database.extensions)

@@ -2,7 +2,7 @@
 
 What a revision did is read from the revision files themselves (the docstring
 ``migrate`` writes: message, id, plan lines, destructive operations) and the
-tables it touched from the schema snapshots before and after it, so the page
+tables it touched from its plan lines, so the page
 shows what was written, as Django's ``showmigrations`` and Atlas do. ``migrate``
 passes the revisions it is about to write as ``pending`` (it builds first).
 """
@@ -10,9 +10,9 @@ passes the revisions it is about to write as ``pending`` (it builds first).
 from __future__ import annotations
 
 import ast
-import json
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..config import Project
@@ -47,15 +47,34 @@ def read_history(
         entries.append((_read(path) or "", _read(snapshots / f"{rev_id}.json")))
     entries += list(pending)
     found: list[RevisionDoc] = []
-    before: dict[str, str] | None = {}
-    for text, snapshot in entries:
-        after = _tables(snapshot)
-        touched = None if after is None or before is None else _touched(before, after)
-        doc = parse_revision(text, touched)
+    for text, _ in entries:
+        # The tables come from the plan lines: only the head revision keeps a
+        # snapshot (revision.history), so the page reads the same before and
+        # after migrate removes the previous one.
+        doc = parse_revision(text, None)
         if doc is not None:
-            found.append(doc)
-        before = after
+            found.append(replace(doc, tables=plan_tables(doc.plan)))
     return tuple(found)
+
+
+#: The table an operation line names: ``+ table t``, ``~ column t.c``, ``... on t``.
+_TABLE_IN_LINE = (
+    re.compile(r"^[+~-] table (\S+?)(?: renamed to (\S+))?(?: comment .*)?$"),
+    re.compile(r"^[+~-] column ([^\s.]+)\."),
+    re.compile(r" on ([^\s(]+)(?: \(.*\))?$"),
+)
+
+
+def plan_tables(plan: tuple[str, ...]) -> tuple[str, ...]:
+    """The tables a revision's plan lines touch, sorted."""
+    tables: set[str] = set()
+    for line in plan:
+        for pattern in _TABLE_IN_LINE:
+            match = pattern.search(line)
+            if match:
+                tables.update(name for name in match.groups() if name)
+                break
+    return tuple(sorted(tables))
 
 
 def parse_revision(text: str, tables: tuple[str, ...] | None) -> RevisionDoc | None:
@@ -112,24 +131,6 @@ def _block(lines: list[str], heading: str) -> tuple[str, ...]:
             break
         block.append(line)
     return tuple(block)
-
-
-def _tables(snapshot: str | None) -> dict[str, str] | None:
-    """Table -> its definition (canonical JSON) in a snapshot; None if unreadable."""
-    if snapshot is None:
-        return None
-    try:
-        data = json.loads(snapshot)
-        return {
-            str(e["table"]): json.dumps(e, sort_keys=True) for e in data.get("entities", [])
-        }
-    except (ValueError, KeyError, TypeError, AttributeError):
-        return None
-
-
-def _touched(before: dict[str, str], after: dict[str, str]) -> tuple[str, ...]:
-    names = set(before) | set(after)
-    return tuple(sorted(t for t in names if before.get(t) != after.get(t)))
 
 
 # --- the page --------------------------------------------------------------------

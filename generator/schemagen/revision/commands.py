@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config import Project
-from ..diff.compare import diff
-from ..diff.snapshot import ddl_view, empty_schema
+from ..diff.compare import diff, unchanged_plan
+from ..diff.snapshot import ddl_view, empty_schema, matches_snapshot, snapshot_text
 from ..errors import CastRefused, DestructiveChange
 from ..model.schema import ColumnType, Entity, Schema
 from ..operations.plan import Plan, apply
@@ -98,6 +98,7 @@ class MigrateResult:
     project: Project | None = None
     #: What was repaired after a killed command, said first.
     recovered: tuple[str, ...] = ()
+    removed: tuple[Path, ...] = ()  # snapshots of older revisions, no longer kept
 
     @property
     def plan(self) -> Plan:
@@ -106,8 +107,11 @@ class MigrateResult:
     def report_lines(self) -> list[str]:
         """The plan, then each file written."""
         lines = [*self.recovered, *self.plan_result.report_lines()]
-        if self.plan.empty:
+        if self.plan.empty and not self.written:
             return lines + ["Nothing written."]
+        for path in self.removed:
+            shown = self.project.relative(path) if self.project else str(path)
+            lines.append(f"removed {shown} (only the head revision's snapshot is kept)")
         for path in self.written:
             shown = self.project.relative(path) if self.project else str(path)
             lines.append(f"wrote {shown}")
@@ -122,7 +126,11 @@ def plan(project: Project, schema: Schema) -> PlanResult:
 
 def _plan(history: History, schema: Schema) -> PlanResult:
     head = history.head
-    the_plan = diff(head.snapshot if head else None, schema)
+    if head is not None and matches_snapshot(head.snapshot_data, schema):
+        # Nothing changed: no need to rebuild the stored schema and diff it.
+        the_plan = unchanged_plan(schema)
+    else:
+        the_plan = diff(head.snapshot if head else None, schema)
     return PlanResult(the_plan, head.id if head else None, history.next_id)
 
 
@@ -138,7 +146,8 @@ def migrate(
     history = load_history(project)
     result = replace(_plan(history, schema), allow_destructive=allow_destructive)
     if result.plan.empty:
-        return MigrateResult(result, project=project)
+        old = history.old_snapshots
+        return MigrateResult(result, _prune(project, history), project=project, removed=old)
     if result.plan.destructive and not allow_destructive:
         raise DestructiveChange(_refusal(result, schema))
     if result.cast_problems:
@@ -158,8 +167,9 @@ def migrate(
     parts = result.stages
     for rev_id, stage in zip(result.revision_ids(), parts, strict=True):
         after = apply(state, stage.plan)
-        # The last snapshot is the schema's own view, byte for byte what check compares.
-        snapshot = (ddl_view(schema) if stage is parts[-1] else after).to_json()
+        # Only the last snapshot is stored: the schema's own view, byte for byte
+        # what check compares. Each revision records the hash of the one it leads to.
+        snapshot = snapshot_text(schema if stage is parts[-1] else after)
         info = RevisionInfo(
             id=rev_id,
             down_revision=down,
@@ -178,16 +188,66 @@ def migrate(
     changes, built = _stage_build(project, schema, pending)
     entries = sum_entries(history)
     written: list[Path] = []
-    for rev_path, text, snap_path, snapshot in revisions:
-        for path, content in ((snap_path, snapshot), (rev_path, text)):
-            data = content.encode("utf-8")
-            _add(changes, project, path, data)
-            entries[path.relative_to(project.migrations_dir).as_posix()] = sha256(data)
-        written += [rev_path, snap_path]
+    old = _stored_snapshots(history)
+    for rel in old:
+        changes.deletes.append(rel)
+        entries.pop(_in_migrations(project, rel), None)
+    for rev_path, text, _, _ in revisions:
+        _record(changes, entries, project, rev_path, text)
+        written.append(rev_path)
+    # Only the new head's snapshot is stored: the revisions hold the change, and
+    # each records the hash of the snapshot it led to.
+    _, _, snap_path, snapshot = revisions[-1]
+    _record(changes, entries, project, snap_path, snapshot)
+    written.append(snap_path)
     _add(changes, project, history.sum_path, sum_text(dict(sorted(entries.items()))).encode())
     written.append(history.sum_path)
     commit(project.output_dir, changes, f"schemagen migrate -m {_quoted(message)}")
-    return MigrateResult(result, tuple(written), tuple(built.report_lines()), project)
+    return MigrateResult(
+        result,
+        tuple(written),
+        tuple(built.report_lines()),
+        project,
+        removed=tuple(project.root / rel for rel in old),
+    )
+
+
+def _stored_snapshots(history: History) -> list[str]:
+    """The snapshots on disk (project-relative): the head's, and a legacy history's."""
+    return [
+        history.project.relative(rev.snapshot_path)
+        for rev in history.revisions
+        if rev.snapshot_path.is_file()
+    ]
+
+
+def _in_migrations(project: Project, rel: str) -> str:
+    """A project-relative path as a key of ``schemagen.sum``."""
+    return (project.root / rel).relative_to(project.migrations_dir).as_posix()
+
+
+def _record(
+    changes: Changes, entries: dict[str, str], project: Project, path: Path, content: str
+) -> None:
+    """Write a history file and record its sha256 for ``schemagen.sum``."""
+    data = content.encode("utf-8")
+    _add(changes, project, path, data)
+    entries[path.relative_to(project.migrations_dir).as_posix()] = sha256(data)
+
+
+def _prune(project: Project, history: History) -> tuple[Path, ...]:
+    """Remove the snapshots of revisions before the head (a history written by an
+    older schemagen) and record the sums; return what was written."""
+    old = [project.relative(path) for path in history.old_snapshots]
+    if not old:
+        return ()
+    entries = sum_entries(history)
+    changes = Changes(project.root, deletes=old)
+    for rel in old:
+        entries.pop(_in_migrations(project, rel), None)
+    _add(changes, project, history.sum_path, sum_text(dict(sorted(entries.items()))).encode())
+    commit(project.output_dir, changes, "schemagen migrate (older snapshots removed)")
+    return (history.sum_path,)
 
 
 def _add(changes: Changes, project: Project, path: Path, data: bytes) -> None:

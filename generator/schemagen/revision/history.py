@@ -3,14 +3,20 @@
 Layout, under ``<output>/migrations/``::
 
     versions/NNN_<slug>.py    Alembic revisions (the only *.py files there)
-    snapshots/NNN.json        the DDL view of the schema at revision NNN
-    schemagen.sum             sha256 of every revision and snapshot
+    snapshots/NNN.json        the DDL view of the schema at the head revision NNN
+    schemagen.sum             sha256 of every revision and of the snapshot
 
-Each revision's docstring records the sha256 of its snapshot, and
-``schemagen.sum`` records both files (like ``atlas.sum``). A hand edit of a
-revision therefore shows as a checksum mismatch; ``schemagen rehash`` accepts
-an intended edit. A snapshot can never be accepted that way: it must match the
-hash its revision recorded.
+Only the head revision's snapshot is kept: each revision holds its own change
+(its operations, upgrade and downgrade), so the history grows with the changes,
+not with the schema. ``migrate`` writes the new head's snapshot and removes the
+previous one. Each revision's docstring records the sha256 of the snapshot it
+led to, and ``schemagen.sum`` records the files (like ``atlas.sum``). A hand
+edit of a revision therefore shows as a checksum mismatch; ``schemagen rehash``
+accepts an intended edit. A snapshot can never be accepted that way: it must
+match the hash its revision recorded.
+
+Projects written before kept a snapshot per revision; those are still
+verified, and the next ``schemagen migrate`` removes all but the head's.
 """
 
 from __future__ import annotations
@@ -18,13 +24,15 @@ from __future__ import annotations
 import ast
 import functools
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..config import Project
 from ..errors import MigrationError
-from ..model.schema import Schema
+from ..model.schema import Schema, from_data
 from ..util.commit import JOURNAL
 
 REVISION_FILE = re.compile(r"^(\d{3,})_([a-z0-9_]+)\.py$")
@@ -48,15 +56,26 @@ class Revision:
     snapshot_sha256: str  # as recorded in the revision's docstring
 
     @functools.cached_property
+    def snapshot_data(self) -> Any:
+        """The stored snapshot as JSON data (its hash verified by load_history)."""
+        try:
+            return json.loads(self.snapshot_path.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            raise self._not_a_snapshot(exc) from None
+
+    @functools.cached_property
     def snapshot(self) -> Schema:
         """The DDL view of the schema at this revision."""
         try:
-            return Schema.from_json(self.snapshot_path.read_text(encoding="utf-8"))
+            return from_data(Schema, self.snapshot_data)
         except (ValueError, KeyError, TypeError) as exc:
-            raise MigrationError(
-                f"{self.snapshot_path.name} (revision {self.id}) is not a schemagen snapshot "
-                f"({type(exc).__name__}: {exc}); restore it from version control."
-            ) from None
+            raise self._not_a_snapshot(exc) from None
+
+    def _not_a_snapshot(self, exc: Exception) -> MigrationError:
+        return MigrationError(
+            f"{self.snapshot_path.name} (revision {self.id}) is not a schemagen snapshot "
+            f"({type(exc).__name__}: {exc}); restore it from version control."
+        )
 
 
 @dataclass(frozen=True)
@@ -79,6 +98,11 @@ class History:
     def sum_path(self) -> Path:
         return self.project.migrations_dir / SUM_NAME
 
+    @property
+    def old_snapshots(self) -> tuple[Path, ...]:
+        """Snapshots of revisions before the head: the storage of older versions."""
+        return tuple(r.snapshot_path for r in self.revisions[:-1] if r.snapshot_path.is_file())
+
 
 def snapshots_dir(project: Project) -> Path:
     return project.migrations_dir / "snapshots"
@@ -92,9 +116,10 @@ def load_history(project: Project, *, verify_sums: bool = True) -> History:
     """Read and verify the history; raise :class:`MigrationError` saying what to do.
 
     Checked: no stray or duplicate revision files, no two heads, no gap in the
-    ids, each ``down_revision`` the previous id, each snapshot present and equal
-    to the hash its revision recorded, and (unless ``verify_sums`` is false, as
-    for ``rehash``) every file equal to ``schemagen.sum``.
+    ids, each ``down_revision`` the previous id, the head's snapshot present and
+    every snapshot equal to the hash its revision recorded, and (unless
+    ``verify_sums`` is false, as for ``rehash``) every file equal to
+    ``schemagen.sum``.
     """
     journal = project.output_dir / JOURNAL
     if journal.exists():
@@ -105,8 +130,11 @@ def load_history(project: Project, *, verify_sums: bool = True) -> History:
         )
     revisions = _read_revisions(project)
     _check_chain(project, revisions)
-    for rev in revisions:
-        _check_snapshot(project, rev)
+    for rev in revisions[:-1]:
+        if rev.snapshot_path.is_file():
+            _check_snapshot(project, rev)
+    if revisions:
+        _check_snapshot(project, revisions[-1])
     _check_stray_snapshots(project, revisions)
     history = History(project, tuple(revisions))
     if verify_sums:
@@ -134,7 +162,7 @@ def _read_revisions(project: Project) -> list[Revision]:
 
 def _parse_revision(project: Project, path: Path, rev_id: str, slug: str) -> Revision:
     where = project.relative(path)
-    text = _read_text(path, where)
+    text = _header(_read_text(path, where))
     try:
         tree = ast.parse(text)
     except SyntaxError as exc:
@@ -173,6 +201,17 @@ def _parse_revision(project: Project, path: Path, rev_id: str, slug: str) -> Rev
         snapshot_path=snapshots_dir(project) / f"{rev_id}.json",
         snapshot_sha256=snap.group(1),
     )
+
+
+def _header(text: str) -> str:
+    """The part of a revision before its first function: docstring, imports, ids.
+
+    Only that part says what the history needs; parsing the whole file took
+    seconds for a 2,000-table first revision. The rest is covered by the
+    checksum in ``schemagen.sum``.
+    """
+    end = text.find("\ndef ")
+    return text if end < 0 else text[: end + 1]
 
 
 def _read_text(path: Path, where: str) -> str:
@@ -234,7 +273,7 @@ def _check_snapshot(project: Project, rev: Revision) -> None:
     where = project.relative(rev.snapshot_path)
     if not rev.snapshot_path.is_file():
         raise MigrationError(
-            f"{where} is missing: every revision needs the snapshot of the schema it "
+            f"{where} is missing: the head revision needs the snapshot of the schema it "
             f"leads to. Restore it from version control (revision {rev.id})."
         )
     if sha256(rev.snapshot_path.read_bytes()) != rev.snapshot_sha256:
@@ -265,7 +304,8 @@ def sum_entries(history: History) -> dict[str, str]:
     entries = {}
     for rev in history.revisions:
         for path in (rev.path, rev.snapshot_path):
-            entries[path.relative_to(root).as_posix()] = sha256(path.read_bytes())
+            if path.is_file():
+                entries[path.relative_to(root).as_posix()] = sha256(path.read_bytes())
     return dict(sorted(entries.items()))
 
 
