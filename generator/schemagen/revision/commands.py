@@ -188,8 +188,8 @@ def migrate(
     changes, built = _stage_build(project, schema, pending)
     entries = sum_entries(history)
     written: list[Path] = []
-    old = _stored_snapshots(history)
-    for rel in old:
+    stale = _stored_snapshots(history)
+    for rel in stale:
         changes.deletes.append(rel)
         entries.pop(_in_migrations(project, rel), None)
     for rev_path, text, _, _ in revisions:
@@ -208,7 +208,7 @@ def migrate(
         tuple(written),
         tuple(built.report_lines()),
         project,
-        removed=tuple(project.root / rel for rel in old),
+        removed=tuple(project.root / rel for rel in stale),
     )
 
 
