@@ -11,8 +11,10 @@ import pytest
 from click.testing import CliRunner
 from migration_harness import load_case, write_schema
 from pgcluster import PgCluster
+from pgdump import schema_dump
 from schemagen.cli import main
 from schemagen.seed.plan import SeedError
+from schemagen.seed import run as seed_run
 from schemagen.seed.run import seed_connection
 from seed_checks import created, project_schema, q, table_digest, violations
 
@@ -28,19 +30,45 @@ def _flagship(tmp_path: Path) -> Path:
     return root
 
 
+_COMMENTS = """
+SELECT 'constraint ' || conrelid::regclass || '.' || conname, obj_description(oid, 'pg_constraint')
+FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+UNION ALL
+SELECT 'relation ' || oid::regclass, obj_description(oid, 'pg_class')
+FROM pg_class WHERE relnamespace = 'public'::regnamespace
+ORDER BY 1
+"""
+
+
 def test_flagship_rows_keep_every_constraint_and_repeat_per_seed(
-    pg: PgCluster, tmp_path: Path
+    pg: PgCluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The second run loads every table as a bulk load does (keys, foreign keys and
+    indexes taken off and created again): the same rows, and afterwards the same
+    schema, constraints and comments as before the seed."""
     root = _flagship(tmp_path)
     schema = project_schema(root)
     digests = []
-    for _ in range(2):
+    for bulk_from in (seed_run.BULK_ROWS, 1):
+        monkeypatch.setattr(seed_run, "BULK_ROWS", bulk_from)
         db = pg.create_database()
         try:
             with created(pg, db, root) as conn:
+                # The flagship has no comments on keys and indexes; a user's may.
+                conn.execute(
+                    "COMMENT ON INDEX idx_products_title_search IS 'search box';"
+                    "COMMENT ON CONSTRAINT pk_products ON products IS 'the key';"
+                    "COMMENT ON CONSTRAINT fk_product_variants_product_id_products "
+                    "ON product_variants IS 'variant''s product'"
+                )
+                conn.commit()
+                before = (schema_dump(pg, db), conn.execute(_COMMENTS).fetchall())
+                assert sum(1 for _, text in before[1] if text) >= 3 + len(schema.entities)
+                conn.rollback()
                 result = seed_connection(conn, schema, rows=400, seed=7)
                 assert violations(conn, schema) == []
                 digests.append({e.table: table_digest(conn, e) for e in schema.entities})
+                assert (schema_dump(pg, db), conn.execute(_COMMENTS).fetchall()) == before
         finally:
             pg.drop_database(db)
     assert {t.table for t in result.tables} == {e.table for e in schema.entities}
@@ -75,9 +103,14 @@ def test_flagship_distributions(pg: PgCluster, pg_db: str, tmp_path: Path) -> No
         assert hits is not None and 0 < hits[0] < 2000
 
 
-def test_corpus_schemas_seed_within_constraints(pg: PgCluster, pg_db: str, tmp_path: Path) -> None:
+def test_corpus_schemas_seed_within_constraints(
+    pg: PgCluster, pg_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Every corpus case's final schema, one after the other in one database (a fresh
-    public schema each: creating a database per case would double the time)."""
+    public schema each: creating a database per case would double the time). Every
+    table is loaded as a big one is (keys and foreign keys created after its rows),
+    so that path meets every shape of key the corpus has."""
+    monkeypatch.setattr(seed_run, "BULK_ROWS", 1)
     failures = []
     for case_dir in CORPUS:
         root = tmp_path / case_dir.name

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import psycopg
 
 from ..model.schema import Schema
+from .bulk import execute, load_empty_table
 from .plan import (
     SeedError,
     TableContext,
@@ -96,7 +98,7 @@ def seed_connection(
         plans = _fill(conn, schema, wanted, existing, seed, result)
         for plan in plans:
             if plan.update is not None:
-                _execute(conn, plan.entity.table, plan.update)
+                execute(conn, plan.entity.table, plan.update)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -129,9 +131,9 @@ def _fill(
                 f"SELECT {pk} FROM {ident(ent.table)} WITH NO DATA"
             )
         if plan.rows >= BULK_ROWS and not existing[ent.table]:
-            _bulk_insert(conn, ent.table, plan.insert)
+            load_empty_table(conn, ent.table, partial(execute, conn, ent.table, plan.insert))
         elif plan.rows:
-            _execute(conn, ent.table, plan.insert)
+            execute(conn, ent.table, plan.insert)
         if ent.table in referenced:
             _keys(conn, ent.table, sorted(referenced[ent.table]), ent.primary_key.columns)
             offset = _contiguous(conn, schema, ent.table)
@@ -142,25 +144,6 @@ def _fill(
         )
         plans.append(plan)
     return plans
-
-
-def _bulk_insert(conn: psycopg.Connection[Any], table: str, statement: str) -> None:
-    """Fill an empty table as pg_restore does: its plain indexes (none that backs a
-    key) are dropped, the rows inserted, and the indexes built again from their own
-    definitions, all in the seed's one transaction. Building a GIN index once is
-    many times faster than growing it row by row."""
-    rows = conn.execute(
-        "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index AS i "
-        "JOIN pg_class AS c ON c.oid = i.indexrelid "
-        "WHERE i.indrelid = %s::regclass AND NOT EXISTS "
-        "(SELECT 1 FROM pg_constraint AS k WHERE k.conindid = i.indexrelid) ORDER BY 1",
-        (ident(table),),
-    ).fetchall()
-    for name, _ in rows:
-        conn.execute(f"DROP INDEX {ident(name)}")  # type: ignore[arg-type]
-    _execute(conn, table, statement)
-    for _, definition in rows:
-        _execute(conn, table, definition)
 
 
 def _keys(
@@ -189,14 +172,6 @@ def _contiguous(conn: psycopg.Connection[Any], schema: Schema, table: str) -> in
         f"SELECT count(*) = max({col}) - min({col}) + 1, min({col}) - 1 FROM {ident(table)}"
     ).fetchone()
     return int(row[1]) if row and row[0] else None
-
-
-def _execute(conn: psycopg.Connection[Any], table: str, statement: str) -> None:
-    try:
-        conn.execute(statement)  # type: ignore[arg-type]
-    except psycopg.Error as exc:
-        reason = " ".join(str(exc).split())
-        raise SeedError(f"seeding {table} failed: {reason}") from None
 
 
 def _existing_rows(conn: psycopg.Connection[Any], schema: Schema) -> dict[str, int]:
