@@ -13,8 +13,8 @@ from migration_harness import load_case, write_schema
 from pgcluster import PgCluster
 from pgdump import schema_dump
 from schemagen.cli import main
-from schemagen.seed.plan import SeedError
 from schemagen.seed import run as seed_run
+from schemagen.seed.plan import SeedError
 from schemagen.seed.run import seed_connection
 from seed_checks import created, project_schema, q, table_digest, violations
 
