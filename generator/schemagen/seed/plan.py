@@ -27,11 +27,13 @@ from dataclasses import dataclass, field
 
 from ..errors import SchemagenError
 from ..model.schema import INTEGER_TYPES, Column, Entity, ForeignKey, Schema, column_enum
+from .catalog import derived_from, slug
 from .checks import CheckRules, Domain, Unsupported, columns_named, read_check
 from .random import below, salt, uniform
 from .values import ColumnJob, ident, value_sql
 
 DEFAULT_FK_SKEW = 2.0
+TEXT = ("string", "text")
 DEFAULT_NULL_SHARE = 0.2
 UNIQUE_KINDS = INTEGER_TYPES | {
     "numeric",
@@ -62,6 +64,10 @@ class TablePlan:
     deferred: tuple[ForeignKey, ...] = ()  # filled by ``update`` after every insert
     update: str | None = None
     capped: str | None = None  # why rows is less than asked
+    # The rows' SELECT and its columns when it reads no table and no user SQL, so
+    # that another session can generate them (see bulk.copy_rows); else "".
+    select: str = ""
+    columns: tuple[str, ...] = ()
 
 
 @dataclass
@@ -198,9 +204,19 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
             f"INSERT INTO {new_rows_table(ent.table)} SELECT {pk} FROM ins"
         )
         update = _deferred_update(ctx, ent, fks, first)
-    else:
-        insert, update = f"INSERT INTO {target} {select}", None
-    return TablePlan(ent, rows, first, insert, fks, update, capped)
+        return TablePlan(ent, rows, first, insert, fks, update, capped)
+    standalone = bool(columns) and "pg_temp." not in select and not any(
+        c.seed is not None and c.seed.sql for c in ent.columns
+    )
+    return TablePlan(
+        ent,
+        rows,
+        first,
+        f"INSERT INTO {target} {select}",
+        capped=capped,
+        select=select if standalone else "",
+        columns=tuple(columns),
+    )
 
 
 def _rules(schema: Schema, ent: Entity) -> CheckRules:
@@ -376,6 +392,9 @@ def _job(t: _Table, col: Column) -> ColumnJob:
         unique=col.name in t.carriers,
         enum_type=enum_type,
         enum_values=values,
+        text_columns=frozenset(
+            c.name for c in t.ent.columns if c.type.kind in ("string", "text")
+        ),
     )
 
 
@@ -427,6 +446,11 @@ def _nulls(t: _Table, col: Column, expr: str) -> str:
 def _outer(t: _Table, name: str, columns: list[str]) -> str:
     """The outer expression of one column: related columns fixed up."""
     expr = f"v.{ident(name)}"
+    source = derived_from(name, {c for c in columns if t.ent.column(c).type.kind in TEXT})
+    if source is not None:  # e.g. a handle: the title's slug, then the row number
+        length = t.ent.column(name).type.length
+        expr = f"{slug('v.' + ident(source))} || '-' || {expr}"
+        expr = f"left({expr}, {length})" if length else f"({expr})"
     for order in t.rules.orders:
         if order.left == name and order.right in columns:
             expr = _ordered(t, expr, order.op, f"v.{ident(order.right)}", name)

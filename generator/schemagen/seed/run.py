@@ -15,7 +15,7 @@ from typing import Any
 import psycopg
 
 from ..model.schema import Schema
-from .bulk import execute, load_empty_table
+from .bulk import copy_rows, execute, generator_session, load_empty_table
 from .plan import (
     SeedError,
     TableContext,
@@ -95,12 +95,50 @@ def seed_connection(
         conn.execute("SET LOCAL maintenance_work_mem = '256MB'")  # index builds
         # Compiling the long generator expressions costs more than it saves.
         conn.execute("SET LOCAL jit = off")
-        plans = _fill(conn, schema, wanted, existing, seed, result)
+        helper = _Generator(conn)
+        try:
+            plans = _fill(conn, schema, wanted, existing, seed, result, helper)
+        finally:
+            helper.close()
         for plan in plans:
             if plan.update is not None:
                 execute(conn, plan.entity.table, plan.update)
     result.seconds = time.perf_counter() - started
     return result
+
+
+class _Generator:
+    """The second session that generates a big table's rows (opened when first needed)."""
+
+    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+        self.conn = conn
+        self.session: psycopg.Connection[Any] | None = None
+        self.tried = False
+
+    def get(self) -> psycopg.Connection[Any] | None:
+        if not self.tried:
+            self.tried = True
+            self.session = generator_session(self.conn)
+        return self.session
+
+    def close(self) -> None:
+        if self.session is not None:
+            self.session.close()
+
+
+def _load(conn: psycopg.Connection[Any], plan: TablePlan, helper: _Generator, empty: bool) -> None:
+    """Insert ``plan``'s rows: a big load into an empty table as pg_restore does,
+    streamed from the generating session when its rows need no lookup."""
+    table = plan.entity.table
+    if plan.rows < BULK_ROWS or not empty:
+        execute(conn, table, plan.insert)
+        return
+    session = helper.get() if plan.select else None
+    if session is not None:
+        insert = partial(copy_rows, conn, session, table, plan.columns, plan.select)
+    else:
+        insert = partial(execute, conn, table, plan.insert)
+    load_empty_table(conn, table, insert)
 
 
 def _fill(
@@ -110,6 +148,7 @@ def _fill(
     existing: dict[str, int],
     seed: int,
     result: SeedResult,
+    helper: _Generator,
 ) -> list[TablePlan]:
     order, deferred = insert_order(schema)
     referenced: dict[str, set[str]] = {}
@@ -130,10 +169,8 @@ def _fill(
                 f"CREATE TEMP TABLE {new_rows_table(ent.table)} AS "
                 f"SELECT {pk} FROM {ident(ent.table)} WITH NO DATA"
             )
-        if plan.rows >= BULK_ROWS and not existing[ent.table]:
-            load_empty_table(conn, ent.table, partial(execute, conn, ent.table, plan.insert))
-        elif plan.rows:
-            execute(conn, ent.table, plan.insert)
+        if plan.rows:
+            _load(conn, plan, helper, empty=not existing[ent.table])
         if ent.table in referenced:
             _keys(conn, ent.table, sorted(referenced[ent.table]), ent.primary_key.columns)
             offset = _contiguous(conn, schema, ent.table)
