@@ -24,6 +24,17 @@ if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb 
   apt_install postgresql
 fi
 
+# PostGIS (and pgvector where the distribution has it) for the extension-type tests.
+PGBIN_SHARE=$(ls -d /usr/share/postgresql/*/ 2>/dev/null | sort -V | tail -1)
+if [ -n "$PGBIN_SHARE" ] && [ ! -f "$PGBIN_SHARE/extension/postgis.control" ]; then
+  echo "== installing the PostGIS and pgvector extensions"
+  PGMAJOR=$(basename "$PGBIN_SHARE")
+  apt_install "postgresql-$PGMAJOR-postgis-3"
+  # Not every Debian release packages pgvector: its tests skip without it.
+  apt_install "postgresql-$PGMAJOR-pgvector" 2>/dev/null \
+    || echo "   postgresql-$PGMAJOR-pgvector is not packaged here; skipped"
+fi
+
 if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -m pip --version >/dev/null 2>&1; then
   echo "== creating the virtual environment $VENV"
   # System site-packages stay visible, so what the machine already has is reused;

@@ -59,6 +59,10 @@ from pgdump import schema_dump
 from schemagen.cli import main as schemagen_main
 
 OUTPUT = "generated"
+EXTENSION_TABLES = (
+    "SELECT c.relname FROM pg_depend d JOIN pg_class c ON c.oid = d.objid "
+    "WHERE d.classid = 'pg_class'::regclass AND d.deptype = 'e'"
+)
 PYPROJECT = f'[tool.schemagen]\nschema = "schema"\noutput = "{OUTPUT}"\n'
 _module_ids = count()
 
@@ -361,8 +365,19 @@ def autogenerate_diffs(pg: PgCluster, dbname: str, metadata: sa.MetaData) -> lis
     engine = sa.create_engine(pg.url(dbname))
     try:
         with engine.connect() as conn:
+            # As the generated env.py does: tables an extension owns are not compared.
+            owned = {row[0] for row in conn.exec_driver_sql(EXTENSION_TABLES)}
+
+            def include_object(obj: Any, name: Any, type_: str, reflected: bool, to: Any) -> bool:
+                return not (type_ == "table" and reflected and to is None and name in owned)
+
             ctx = MigrationContext.configure(
-                conn, opts={"compare_type": True, "compare_server_default": True}
+                conn,
+                opts={
+                    "compare_type": True,
+                    "compare_server_default": True,
+                    "include_object": include_object,
+                },
             )
             with warnings.catch_warnings():
                 # Alembic sorts the tables it compares; a foreign-key cycle (corpus

@@ -63,7 +63,12 @@ def constraint_queries(ent: Entity) -> list[tuple[str, str]]:
             )
     keys = [("primary key", ent.primary_key.columns)]
     keys += [(u.name, u.columns) for u in ent.uniques]
-    keys += [(ix.name, ix.columns) for ix in ent.indexes if ix.unique and ix.where is None]
+    # A unique index over expressions (lower(email)) is not a check of its columns alone.
+    keys += [
+        (ix.name, ix.columns)
+        for ix in ent.indexes
+        if ix.unique and ix.where is None and not any(k.expression for k in ix.keys)
+    ]
     for name, cols in keys:
         c = ", ".join(q(x) for x in cols)
         not_null = " AND ".join(f"{q(x)} IS NOT NULL" for x in cols)

@@ -18,6 +18,22 @@ from schemagen.model.schema import Schema
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "tests" / "corpus"
 CASE_DIRS = sorted(p for p in CORPUS.iterdir() if (p / "before").is_dir())
+#: Corpus cases of issue 11 whose features ``schemagen import`` does not read yet
+#: (strict: the day it does, the mark must go).
+NOT_YET_IMPORTED = {
+    "54_named_pg_types": "types by PostgreSQL name (and PostGIS's own objects)",
+    "55_generated_columns": "generated stored columns",
+    "56_sequences": "standalone sequences and their nextval defaults",
+    "57_index_keys": "expression and ordered index keys, spgist, NULLS NOT DISTINCT",
+    "58_composite_deferrable_fks": "composite and deferrable foreign keys",
+    "59_column_and_key_order": "a primary key in an order of its own",
+}
+
+
+def _case_param(folder: Path) -> object:
+    reason = NOT_YET_IMPORTED.get(folder.name)
+    marks = [pytest.mark.xfail(strict=True, reason=f"import: {reason}")] if reason else []
+    return pytest.param(folder, id=folder.name, marks=marks)
 
 
 def _without_descriptions(schema: Schema) -> Schema:
@@ -104,7 +120,7 @@ def test_flagship_round_trip_and_same_schema(
         }
 
 
-@pytest.mark.parametrize("folder", CASE_DIRS, ids=[p.name for p in CASE_DIRS])
+@pytest.mark.parametrize("folder", [_case_param(p) for p in CASE_DIRS])
 def test_corpus_case_round_trip(pg: PgCluster, tmp_path: Path, folder: Path) -> None:
     """The schema after each corpus change, migrated into a database, imports exactly."""
     case = load_case(folder)

@@ -71,8 +71,9 @@ def test_convention_is_the_pattern_most_names_follow() -> None:
         ("integer[]", {"type": "array", "of": "integer"}),
         ("character varying", None),
         ("timestamp(3) with time zone", None),
-        ("citext", None),
-        ("character(2)", None),
+        ("citext", {"type": "citext"}),
+        ("character(2)", {"type": "character(2)"}),
+        ("txid_snapshot", None),
     ],
 )
 def test_map_type(printed: str, expected: object) -> None:

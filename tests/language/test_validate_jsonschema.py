@@ -28,6 +28,7 @@ def test_is_a_valid_draft_2020_12_schema() -> None:
         "enums",
         "functions",
         "mixins",
+        "sequences",
         "types",
         "views",
     ]
@@ -49,11 +50,14 @@ def test_every_column_key_of_the_language_is_known() -> None:
         "unique", "index", "default", "on_update", "references", "on_delete", "on_update_fk",
         "relationship", "back_populates", "attribute", "description", "renamed_from", "seed",
         "using",
+        "generated",
+        "deferrable",
+        "initially_deferred",
     ])
     index = json_schema()["$defs"]["index"]["anyOf"][1]["properties"]
     assert sorted(index) == sorted([
         "columns", "unique", "using", "ops", "where", "include", "concurrently", "description",
-        "serves",
+        "serves", "nulls_not_distinct",
     ])
 
 

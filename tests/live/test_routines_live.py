@@ -97,6 +97,7 @@ def test_changes_behind_its_back(pg: PgCluster, migrated: tuple[Schema, str], db
         db,
     )
     assert _lines(schema, pg, db) == [
+        "sequence extra_seq: in the database but not in the schema",
         "function extra_fn(): in the database but not in the schema",
         "function add_one(integer): definition differs: expected 'AS $function$', "
         "found 'AS $function$SELECT $1 + 2$function$'",
@@ -105,7 +106,6 @@ def test_changes_behind_its_back(pg: PgCluster, migrated: tuple[Schema, str], db
         "found 'JOIN stores s ON ((s.id = p.store_id)))'",
         "materialized view totals: indexes none, expected ux_totals",
         "trigger products.trg_products_price: missing from the database",
-        "sequence extra_seq: in the database but not in the schema",
         "type extra_pair: in the database but not in the schema",
         "type extra_positive: in the database but not in the schema",
     ]
@@ -136,8 +136,8 @@ def test_read_only_database_compares_names(
     pg.sql("DROP TRIGGER trg_products_price ON products; CREATE SEQUENCE extra_seq", db)
     pg.sql(f'ALTER DATABASE "{db}" SET default_transaction_read_only = on')
     assert _lines(migrated[0], pg, db) == [
-        "trigger products.trg_products_price: missing from the database",
         "sequence extra_seq: in the database but not in the schema",
+        "trigger products.trg_products_price: missing from the database",
     ]
 
 

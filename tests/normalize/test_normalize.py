@@ -105,10 +105,10 @@ def test_language_page_example(tmp_path: Path) -> None:
 def test_columns_order_types_and_defaults(tmp_path: Path) -> None:
     product = schema_of(tmp_path, LANGUAGE_PAGE).entity("Product")
     assert [c.name for c in product.columns] == [
-        "id", "created_at", "updated_at", "store_id", "shopify_product_id", "title",
+        "store_id", "id", "created_at", "updated_at", "shopify_product_id", "title",
         "status", "tags", "custom_data", "price", "visible", "token", "class",
     ]
-    assert [c.mixin for c in product.columns[:3]] == [None, "timestamps", "timestamps"]
+    assert [c.mixin for c in product.columns[:4]] == [None, None, "timestamps", "timestamps"]
     assert product.column("id").identity is True
     assert product.column("store_id").type == ColumnType("bigint")
     assert product.column("store_id").identity is False

@@ -117,6 +117,10 @@ STATEMENTS: dict[str, tuple[str, str, str]] = {
         "DROP TRIGGER tg ON t",
         "t",
     ),
+    "sequence": ("", "CREATE SEQUENCE s2 START WITH 5", "t"),
+    "add generated column": (
+        "", "ALTER TABLE t ADD COLUMN g bigint GENERATED ALWAYS AS (id * 2) STORED", "t"
+    ),
 }
 
 #: Table lock modes, weakest first.

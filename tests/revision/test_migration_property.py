@@ -9,6 +9,9 @@ indexes and unique constraints. The edit is one of: add/drop a column, widen a
 type, flip nullability, change a default, add/drop an index, add an enum value
 at a random position, rename a column or an entity (``renamed_from``), make a
 column unique and reference it from another entity, add/drop an entity.
+Issue 11 adds column kinds (tsvector, inet, tstzrange) and edits: a generated
+column added or its expression changed, a sequence with a nextval default added
+or altered, an index with an expression or a DESC NULLS LAST key.
 The example count is small and derandomized so CI stays fast and repeatable.
 """
 
@@ -41,6 +44,10 @@ KINDS: dict[str, tuple[Doc, tuple[Any, ...]]] = {
     "enum": ({"type": "enum", "enum": "Mood"}, ("calm", "sad")),
     "date": ({"type": "date"}, ()),
     "timestamptz": ({"type": "timestamptz"}, ("now",)),
+    # PostgreSQL types by name (issue 11)
+    "tsvector": ({"type": "tsvector"}, ()),
+    "inet": ({"type": "inet"}, ()),
+    "tstzrange": ({"type": "tstzrange"}, ()),
 }
 #: Safe widening casts the property may apply to a column of a kind.
 WIDEN: dict[str, Doc] = {
@@ -133,7 +140,11 @@ def _with_enum(doc: Doc, size: int = 3) -> Doc:
 
 
 def _plain_columns(entity: Doc) -> list[str]:
-    return [n for n, c in entity["columns"].items() if n != "id" and "references" not in c]
+    return [
+        n
+        for n, c in entity["columns"].items()
+        if n != "id" and "references" not in c and "generated" not in c
+    ]
 
 
 def _drop_column_refs(entity: Doc, column: str) -> None:
@@ -257,9 +268,41 @@ def edit_reference_unique(draw: st.DrawFn, doc: Doc, ent: Doc) -> str:
     return f"reference unique {name}"
 
 
+def edit_generated(draw: st.DrawFn, doc: Doc, ent: Doc) -> str:
+    """Add a generated stored column, or change the expression of one (drop + add)."""
+    col = ent["columns"].get("twice")
+    if col is not None:
+        col["generated"] = "id * 3"
+        return "change generated twice"
+    ent["columns"]["twice"] = {"type": "bigint", "generated": "id * 2"}
+    return "add generated twice"
+
+
+def edit_sequence(draw: st.DrawFn, doc: Doc, ent: Doc) -> str:
+    """Add a standalone sequence and a column whose default draws from it, or change it."""
+    sequences = doc.setdefault("sequences", {})
+    if "numbers" in sequences:
+        sequences["numbers"]["increment"] = draw(st.sampled_from([2, 5]))
+        return "alter sequence numbers"
+    sequences["numbers"] = {"start": draw(st.sampled_from([1, 1000]))}
+    ent["columns"]["number"] = {"type": "bigint", "default": {"sql": "nextval('numbers')"}}
+    return "add sequence numbers"
+
+
+def edit_index_keys(draw: st.DrawFn, doc: Doc, ent: Doc) -> str:
+    """An index with an expression key or a DESC NULLS LAST key."""
+    key = draw(st.sampled_from([
+        {"column": "id", "order": "desc", "nulls": "last"},
+        {"expression": "(id % 10)"},
+    ]))
+    ent["indexes"] = {f"idx_{ent['table']}_keys": {"columns": [key]}}
+    return f"add index keys {sorted(key)}"
+
+
 EDITS = [
     edit_add_column, edit_drop_column, edit_widen, edit_nullability, edit_default,
     edit_index, edit_enum_value, edit_rename_column, edit_reference_unique,
+    edit_generated, edit_sequence, edit_index_keys,
 ]
 
 

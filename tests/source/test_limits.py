@@ -99,9 +99,14 @@ def test_nul_is_refused_wherever_text_reaches_sql(tmp_path: Path) -> None:
 
 def test_messages_quote_huge_names_at_bounded_length(tmp_path: Path) -> None:
     name = "N" * 5_000_000
-    text = "entities:\n  E:\n    table: {name}\n    columns: {{id: {{type: {name}}}}}\n"
+    text = (
+        "entities:\n  E:\n    table: {name}\n"
+        "    columns: {{id: {{type: bigint, primary_key: true}}, x: {{type: {name}}}}}\n"
+    )
     write_project(tmp_path, {"s.yaml": text.format(name=name)})
     code, output = _validate(tmp_path)
     assert code == 2
-    assert output.count("…(5,000,002 characters)") == 1, output  # the name and its quotes
+    # the table name and the type name, each with its quotes; the key name is longer
+    assert output.count("…(5,000,002 characters)") == 2, output
+    assert output.count("…(5,000,005 characters)") == 1, output
     assert len(output) < 2_000

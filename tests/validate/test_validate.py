@@ -855,7 +855,7 @@ def test_every_problem_at_once_without_follow_up_errors(tmp_path: Path) -> None:
 
 
 def test_a_structural_error_does_not_hide_the_entitys_reference_errors(tmp_path: Path) -> None:
-    """An index with an unknown method, next to an index with a misspelled column, and a
+    """An index with a non-boolean `unique`, next to an index with a misspelled column, and a
     column named `metadata` beside an index problem: all in one run."""
     text = """
     entities:
@@ -873,7 +873,7 @@ def test_a_structural_error_does_not_hide_the_entitys_reference_errors(tmp_path:
           author_id: {references: Author, on_delete: cascade}
         indexes:
           idx_post_titel: [titel]
-          idx_post_title: {columns: [title], using: gni}
+          idx_post_title: {columns: [title], unique: maybe}
     """
     assert issues_of(tmp_path, {"a.yaml": text}) == [
         "schema/a.yaml:6:7: entities.Author.columns.metadata: column name 'metadata' is "
@@ -882,8 +882,8 @@ def test_a_structural_error_does_not_hide_the_entitys_reference_errors(tmp_path:
         "(did you mean 'name'?)",
         "schema/a.yaml:15:24: entities.Post.indexes.idx_post_titel.0: unknown column 'titel' "
         "(did you mean 'title'?)",
-        "schema/a.yaml:16:42: entities.Post.indexes.idx_post_title.using: unknown value 'gni' "
-        "(did you mean 'gin'?); expected one of: btree, gin, gist, brin, hash",
+        "schema/a.yaml:16:42: entities.Post.indexes.idx_post_title.unique: expected true or "
+        "false, got 'maybe'",
     ]
 
 

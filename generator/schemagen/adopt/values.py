@@ -14,6 +14,8 @@ import re
 import uuid
 from typing import Any
 
+from ..model.pgtypes import PGTYPE, format_type, is_known, parse_type_name
+
 #: ``format_type`` text -> the language's base type.
 SIMPLE_TYPES: dict[str, str] = {
     "smallint": "smallint",
@@ -66,7 +68,18 @@ def map_type(text: str, enums: dict[str, str]) -> dict[str, Any] | None:
     name = unquote(text)
     if name in enums:
         return {"type": "enum", "enum": enums[name]}
-    return None
+    return _named_type(text)
+
+
+def _named_type(text: str) -> dict[str, Any] | None:
+    """A PostgreSQL type by name (``tsvector``, ``geometry(Point,4326)``): the text as
+    is, when the language reads it back to exactly that ``format_type`` text."""
+    parsed = parse_type_name(text)
+    if parsed is None or parsed.kind != PGTYPE or format_type(parsed) != text:
+        return None
+    # Only names schemagen knows: another (a composite type of the database, say)
+    # would import as a bare name that no migration creates.
+    return {"type": text} if is_known(str(parsed.pgtype)) else None
 
 
 _STRING_LITERAL = re.compile(r"^'((?:[^']|'')*)'::(.+)$")

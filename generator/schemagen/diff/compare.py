@@ -29,6 +29,7 @@ from ..operations.table import RenameColumn, RenameTable
 from .online import settle_online
 from .ordering import order
 from .routines import compare_routines
+from .sequences import compare_sequences
 from .snapshot import ddl_view, empty_schema
 from .tables import compare_entities
 
@@ -72,6 +73,7 @@ def diff(old: Schema | None, new: Schema) -> Plan:
     ops: list[Operation] = []
     ops += compare_extensions(old_v, new_v)
     ops += compare_enums(old_v, new_v)
+    ops += compare_sequences(old_v, new_v)
     renames = compare_renames(old_v, new_v, hints)
     ops += renames
     table_ops = compare_entities(apply(old_v, renames), new_v, hints.not_concurrent, hints.using)

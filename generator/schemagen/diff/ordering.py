@@ -17,7 +17,7 @@ Phases, in upgrade order (the downgrade runs the reversed operations backwards):
    ``CONCURRENTLY`` to tables that existed (they run in the plan's online stage,
    a revision of their own after the transaction: :mod:`schemagen.operations.stages`);
 7. enums rebuilt (every column, partial index and check that uses them exists
-   now), enums dropped, extensions dropped.
+   now), enums dropped, sequences dropped, extensions dropped.
 
 Functions, views and triggers: their drops come before the renames (they name
 the tables as they were), triggers first, then views (each before the views it
@@ -25,6 +25,8 @@ reads), then functions; their creates come after the foreign keys and before
 the indexes, in the transaction: functions, views (each after the views it
 reads), triggers (after their functions). So a view over a column whose type
 changes is dropped and created again around the change, in one transaction.
+
+Sequences are created (and their options changed) right after the enums.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ from ..operations.schema import (
     DropExtension,
     ReplaceEnum,
 )
+from ..operations.sequence import AlterSequence, CreateSequence, DropSequence
 from ..operations.table import (
     AddColumn,
     AddPrimaryKey,
@@ -82,6 +85,8 @@ _PHASES: tuple[type[Operation] | str, ...] = (
     CreateExtension,
     CreateEnum,
     AddEnumValue,
+    CreateSequence,  # before the columns whose defaults call nextval
+    AlterSequence,
     DropTrigger,  # before the renames: they name the tables as they were
     DropView,
     DropFunction,  # after the triggers and views that call it
@@ -109,6 +114,7 @@ _PHASES: tuple[type[Operation] | str, ...] = (
     ReplaceEnum,
     DropEnumValue,
     DropEnum,
+    DropSequence,  # after the columns and tables that used it
     DropExtension,
 )
 _CONCURRENT_INDEXES = _PHASES.index(CreateIndex) + 0.5

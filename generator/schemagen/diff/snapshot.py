@@ -54,6 +54,7 @@ def ddl_view(schema: Schema) -> Schema:
         database=database,
         enums=enums,
         entities=entities,
+        sequences=schema.sequences,
         functions=tuple(
             dataclasses.replace(fn, key="", generated=False) for fn in schema.functions
         ),

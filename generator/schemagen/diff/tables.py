@@ -100,6 +100,11 @@ def compare_columns(old: Entity, new: Entity, using: Using | None = None) -> lis
     for pos, col in enumerate(new.columns):
         if col.name not in before:
             ops.append(AddColumn(new.table, col, pos))
+        elif before[col.name].generated != col.generated:
+            # PostgreSQL cannot change a generation expression in place: the column
+            # is dropped and added again (a generated column's values are recomputed).
+            ops.append(DropColumn(new.table, before[col.name], pos))
+            ops.append(AddColumn(new.table, col, pos))
         elif _column_ddl(before[col.name]) != _column_ddl(col):
             was = before[col.name]
             sql = (using or {}).get((new.table, col.name)) if was.type != col.type else None

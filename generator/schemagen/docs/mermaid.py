@@ -48,6 +48,8 @@ def mermaid_type(ct: ColumnType, schema: Schema) -> str:
     if ct.kind == "enum":
         assert ct.enum is not None
         return attribute_word(schema.enum(ct.enum).db_name)
+    if ct.pgtype is not None:
+        return attribute_word(ct.pgtype)
     return _SHORT_TYPES.get(ct.kind, ct.kind)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ..model import sqltext
 from ..model.routines import ON_UPDATE_TRIGGER
 from ..model.schema import Column, Entity, Enum, ForeignKey, Index, Relationship, Schema
+from ..model.sqltext import index_key_sql
 from ..model.typemap import pg_type
 from .text import github_slug, md_cell_text, md_code, md_code_cell, md_text
 
@@ -206,7 +207,8 @@ def index_row(entity: Entity, index: Index, table: Link) -> IndexRow:
     return IndexRow(
         table=str(table),
         name=md_code_cell(index.name),
-        columns=_codes(index.columns),
+        # keys with an expression or an order read as CREATE INDEX writes them
+        columns=_codes(tuple(index_key_sql(index, k) for k in index.keys) or index.columns),
         method=index.using,
         unique="yes" if index.unique else "no",
         where=md_code_cell(index.where) if index.where else "",

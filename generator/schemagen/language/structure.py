@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
 SCHEMA_ID = "https://schemagen.dev/schemas/schemagen.schema.json"
-INDEX_METHODS: tuple[str, ...] = ("btree", "gin", "gist", "brin", "hash")
+INDEX_METHODS: tuple[str, ...] = ("btree", "gin", "gist", "brin", "hash", "spgist")
 LAZY_OPTIONS: tuple[str, ...] = (
     "select",
     "joined",
@@ -120,6 +120,11 @@ _COLUMN: dict[str, Any] = _object(
             "x-expected": "a literal, now, {} or [] for JSON, or {sql: expression}",
         },
         "on_update": {"enum": ["now"], "x-expected": "now"},
+        "generated": {
+            **_TEXT,
+            "description": "A generated column: GENERATED ALWAYS AS (expression) STORED.",
+            "x-expected": "an SQL expression",
+        },
         "references": {
             "type": "string",
             "pattern": r"^[^.\s]+(\.[^.\s]+)?$",
@@ -128,6 +133,11 @@ _COLUMN: dict[str, Any] = _object(
         },
         "on_delete": _FK_ACTION,
         "on_update_fk": _FK_ACTION,
+        "deferrable": {**_BOOL, "description": "The foreign key is DEFERRABLE."},
+        "initially_deferred": {
+            **_BOOL,
+            "description": "DEFERRABLE INITIALLY DEFERRED: checked at commit.",
+        },
         "relationship": {
             "type": ["string", "boolean"],
             "not": {"const": True},
@@ -179,14 +189,45 @@ _COLUMN: dict[str, Any] = _object(
     expected="a column mapping such as {type: text, nullable: true}",
 )
 
+_INDEX_KEY: dict[str, Any] = {
+    "anyOf": [
+        _NAME,
+        _object(
+            {
+                "column": {**_NAME, "description": "An indexed column."},
+                "expression": {**_TEXT, "description": "An indexed SQL expression."},
+                "order": {"enum": ["asc", "desc"], "x-expected": "asc or desc"},
+                "nulls": {"enum": ["first", "last"], "x-expected": "first or last"},
+                "ops": {**_NAME, "description": "Operator class of this key."},
+            },
+            expected="a key such as {column: created_at, order: desc, nulls: last} "
+            'or {expression: "lower(email)"}',
+        ),
+    ],
+    "x-expected": "a column name, or {column: ...} or {expression: ...}",
+}
+
 _INDEX: dict[str, Any] = _object(
     {
-        "columns": {**_COLUMN_LIST, "description": "Indexed columns, in order."},
+        "columns": {
+            "type": "array",
+            "items": _INDEX_KEY,
+            "minItems": 1,
+            "description": "Index keys, in order: column names, or {column|expression, "
+            "order, nulls, ops}.",
+            "x-expected": "a non-empty list of index keys",
+        },
         "unique": {**_BOOL, "description": "A unique index."},
+        "nulls_not_distinct": {
+            **_BOOL,
+            "description": "A unique index whose NULLs count as equal (PostgreSQL 15).",
+        },
         "using": {
-            "enum": list(INDEX_METHODS),
-            "description": "Index method (default btree).",
-            "x-expected": "one of " + ", ".join(INDEX_METHODS),
+            "type": "string",
+            "pattern": "^[a-z_][a-z0-9_]*$",
+            "description": "Index method (default btree): " + ", ".join(INDEX_METHODS)
+            + ", or one an extension adds (hnsw, ivfflat, ...).",
+            "x-expected": "an index method such as " + ", ".join(INDEX_METHODS),
         },
         "ops": {
             "type": "object",
@@ -319,7 +360,8 @@ _DEFS: dict[str, Any] = {
             {"type": "string", "enum": list(BASE_TYPES)},
             {"type": "string", "minLength": 1},
         ],
-        "description": "A base type or a name from `types`.",
+        "description": "A base type, a name from `types`, or a PostgreSQL type name with "
+        "its parameters (`tsvector`, `vector(1536)`, `geometry(Point,4326)`).",
         "x-expected": "a type name",
     },
     "type_spec": _object(
@@ -342,6 +384,22 @@ _DEFS: dict[str, Any] = {
     "trigger": _TRIGGER,
     "view": _VIEW,
     "view_column": _VIEW_COLUMN,
+    "foreign_key": _object(
+        {
+            "columns": {**_COLUMN_LIST, "description": "The referencing columns, in order."},
+            "references": {**_NAME, "description": "The referenced entity."},
+            "ref_columns": {
+                **_COLUMN_LIST,
+                "description": "The referenced columns (default: its primary key).",
+            },
+            "on_delete": _FK_ACTION,
+            "on_update": _FK_ACTION,
+            "deferrable": {**_BOOL, "description": "DEFERRABLE."},
+            "initially_deferred": {**_BOOL, "description": "DEFERRABLE INITIALLY DEFERRED."},
+        },
+        ("columns", "references"),
+        expected="a foreign key such as {columns: [a, b], references: Entity}",
+    ),
     "enum_value": {
         "anyOf": [
             {"type": "string", "minLength": 1},
@@ -376,6 +434,11 @@ _DEFS: dict[str, Any] = {
             "table": {**_NAME, "description": "Table name (default: snake_case plural)."},
             "description": {**_TEXT, "description": "Markdown; also the table COMMENT."},
             "mixins": {**_NAMES, "description": "Mixins whose columns follow the primary key."},
+            "primary_key": {
+                **_COLUMN_LIST,
+                "description": "The primary key's columns in the key's own order (when it "
+                "differs from the columns' order).",
+            },
             "renamed_from": {**_NAME, "description": "The entity's previous name."},
             "columns": _named("column", "Columns, in table order."),
             "unique": {
@@ -391,11 +454,31 @@ _DEFS: dict[str, Any] = {
                 "x-expected": "a mapping of name: SQL expression",
             },
             "indexes": _named("index", "Named indexes."),
+            "foreign_keys": _named("foreign_key", "Named (composite) foreign keys."),
             "relationships": _named("relationship", "Reverse-side options or many-to-many."),
             "triggers": _named("trigger", "Triggers on the table."),
         },
         ("columns",),
         expected="an entity mapping with columns: {...}",
+    ),
+    "sequence": _object(
+        {
+            "type": {
+                "enum": ["smallint", "integer", "bigint"],
+                "description": "The sequence's type (default bigint).",
+                "x-expected": "smallint, integer or bigint",
+            },
+            "start": {"type": "integer", "description": "START WITH (default: the minimum)."},
+            "increment": {
+                "type": "integer",
+                "description": "INCREMENT BY (default 1; negative counts down; not 0).",
+            },
+            "min": {"type": "integer", "description": "MINVALUE."},
+            "max": {"type": "integer", "description": "MAXVALUE."},
+            "cycle": {**_BOOL, "description": "Start over after the last value (default false)."},
+            "cache": {"type": "integer", "minimum": 1, "description": "CACHE (default 1)."},
+        },
+        expected="a sequence mapping such as {start: 1000}",
     ),
     "database": _object(
         {
@@ -435,6 +518,7 @@ JSON_SCHEMA: dict[str, Any] = {
             "entities": _named("entity", "Entities: one table and one model class each."),
             "functions": _named("function", "SQL and PL/pgSQL functions."),
             "views": _named("view", "Views and materialized views: read-only classes."),
+            "sequences": _named("sequence", "Standalone sequences (CREATE SEQUENCE)."),
         }
     ),
     "$defs": _DEFS,

@@ -71,12 +71,42 @@ def check_database(
     expected = expected_shape(schema)
     with connect(url) as conn:
         actual = introspect(conn)
+        unknown = unknown_types(conn, schema)
         expected = normalize_expected(conn, expected, actual)
         routines = routine_findings(conn, schema) if actual.tables or not expected.tables else []
         conn.rollback()
     findings = compare_revision(actual.revisions, history, head)
+    findings.extend(unknown)
     findings.extend(compare(expected, actual))
     return findings + routines
+
+
+def unknown_types(conn: psycopg.Connection[Any], schema: Schema) -> list[Finding]:
+    """Types the schema names by their PostgreSQL name that this database does not have
+    (a typo, or an extension that is not installed): ``validate`` cannot know them."""
+    users: dict[str, list[str]] = {}
+    for ent in schema.entities:
+        for col in ent.columns:
+            ctype = col.type.of if col.type.kind == "array" and col.type.of else col.type
+            if ctype.pgtype is not None:
+                users.setdefault(ctype.pgtype, []).append(f"{ent.table}.{col.name}")
+    if not users:
+        return []
+    names = sorted(users)
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT n FROM unnest(%s::text[]) AS n WHERE to_regtype(n) IS NULL", (names,)
+        )
+        missing = sorted(row[0] for row in cur.fetchall())
+    return [
+        _finding(
+            f"type {name}",
+            f"does not exist in the database (used by {', '.join(users[name])})",
+            "install the extension that brings it and list it in database.extensions, "
+            "or correct the type name",
+        )
+        for name in missing
+    ]
 
 
 # --- comparing ----------------------------------------------------------------
@@ -150,6 +180,9 @@ def compare(expected: DatabaseShape, actual: DatabaseShape) -> list[Finding]:
     for name in sorted(set(expected.enums) & set(actual.enums)):
         findings += _compare_enum(name, expected.enums[name], actual.enums[name])
     findings += _missing_extra("extension", set(expected.extensions), set(actual.extensions))
+    findings += _missing_extra("sequence", set(expected.sequences), set(actual.sequences))
+    for name in sorted(set(expected.sequences) & set(actual.sequences)):
+        findings += _compare_sequence(name, expected.sequences[name], actual.sequences[name])
     return findings
 
 
@@ -162,6 +195,18 @@ def _invalid_index(table: str, index: str) -> Finding:
         f"drop it (DROP INDEX CONCURRENTLY {quoted}), then run "
         "`alembic upgrade head` to build it again",
     )
+
+
+_SEQUENCE_OPTIONS = ("type", "start", "increment", "min", "max", "cycle", "cache")
+
+
+def _compare_sequence(name: str, exp: tuple[object, ...], act: tuple[object, ...]) -> list[Finding]:
+    words = [
+        f"{label} {a} (schema: {e})"
+        for label, e, a in zip(_SEQUENCE_OPTIONS, exp, act, strict=True)
+        if e != a
+    ]
+    return [_finding(f"sequence {name}", "differs: " + ", ".join(words))] if words else []
 
 
 def compare_table(table: str, exp: TableShape, act: TableShape) -> list[Finding]:
@@ -232,6 +277,11 @@ def _compare_column(obj: str, exp: ColumnShape, act: ColumnShape) -> list[Findin
         messages.append(
             f"default is {_or_none(act.default)} in the database, "
             f"{_or_none(exp.default)} in the schema"
+        )
+    if exp.generated != act.generated:
+        messages.append(
+            f"generated as {_or_none(act.generated)} in the database, "
+            f"{_or_none(exp.generated)} in the schema"
         )
     if exp.comment != act.comment:
         messages.append(_comment_message(exp.comment, act.comment))
@@ -324,6 +374,8 @@ def _describe_fk(exp: ForeignKeyShape, act: ForeignKeyShape) -> list[str]:
         )
         + _aspect("ON DELETE", exp.on_delete, act.on_delete)
         + _aspect("ON UPDATE", exp.on_update, act.on_update)
+        + _aspect("DEFERRABLE:", exp.deferrable, act.deferrable)
+        + _aspect("INITIALLY DEFERRED:", exp.initially_deferred, act.initially_deferred)
     )
 
 
@@ -335,6 +387,8 @@ def _describe_index(exp: IndexShape, act: IndexShape) -> list[str]:
         + _aspect("operator classes", exp.opclasses, act.opclasses)
         + _aspect("predicate", exp.predicate, act.predicate)
         + _aspect("INCLUDE", exp.include, act.include)
+        + _aspect("key order", exp.orders or "all ASC", act.orders or "all ASC")
+        + _aspect("nulls_not_distinct:", exp.nulls_not_distinct, act.nulls_not_distinct)
     )
 
 

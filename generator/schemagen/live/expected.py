@@ -22,7 +22,8 @@ from typing import Any
 
 import psycopg
 
-from ..model.schema import ColumnType, Entity, Schema
+from ..model.schema import ColumnType, Entity, IndexKey, Schema
+from ..model.sequences import effective
 from ..model.sqltext import default_sql
 from ..model.typemap import pg_type
 from ..operations.sqlutil import quote_ident
@@ -41,7 +42,10 @@ def expected_shape(schema: Schema) -> DatabaseShape:
     tables = {ent.table: _expected_table(ent, schema) for ent in schema.entities}
     enums = {en.db_name: en.value_names for en in schema.enums}
     return DatabaseShape(
-        tables=tables, enums=enums, extensions=frozenset(schema.database.extensions)
+        tables=tables,
+        enums=enums,
+        extensions=frozenset(schema.database.extensions),
+        sequences={seq.name: effective(seq) for seq in schema.sequences},
     )
 
 
@@ -57,6 +61,7 @@ def _expected_table(ent: Entity, schema: Schema) -> TableShape:
             default=None if col.identity else default_sql(col),
             identity=col.identity,
             comment=col.description,
+            generated=col.generated,
         )
     table.uniques = {u.name: tuple(u.columns) for u in ent.uniques}
     table.checks = {c.name: c.expression for c in ent.checks}
@@ -67,16 +72,22 @@ def _expected_table(ent: Entity, schema: Schema) -> TableShape:
             ref_columns=tuple(fk.ref_columns),
             on_delete=fk.on_delete or "NO ACTION",
             on_update=fk.on_update or "NO ACTION",
+            deferrable=fk.deferrable,
+            initially_deferred=fk.initially_deferred,
         )
     for ix in ent.indexes:
         ops = dict(ix.ops)
+        keys = ix.keys or tuple(IndexKey(column=c) for c in ix.columns)
         table.indexes[ix.name] = IndexShape(
-            columns=tuple(ix.columns),
+            # an expression key as written; normalize_expected lets the server print it
+            columns=tuple(k.column if k.column is not None else str(k.expression) for k in keys),
             unique=ix.unique,
             method=ix.using,
-            opclasses=tuple(ops.get(c) for c in ix.columns),
+            opclasses=tuple(k.ops or (ops.get(k.column) if k.column else None) for k in keys),
             predicate=ix.where,
             include=tuple(ix.include),
+            orders=_orders(keys),
+            nulls_not_distinct=ix.nulls_not_distinct,
         )
     return table
 
@@ -88,6 +99,20 @@ def _format_type(ct: ColumnType, schema: Schema) -> str:
     if ct.kind == "array" and ct.of is not None:
         return _format_type(ct.of, schema) + "[]"
     return pg_type(ct, schema)
+
+
+def _orders(keys: tuple[IndexKey, ...]) -> tuple[str, ...]:
+    """Each key's order, or ``()`` when all are ascending (as introspection reads them)."""
+    orders = tuple(_order(k) for k in keys)
+    return () if set(orders) <= {"ASC"} else orders
+
+
+def _order(key: IndexKey) -> str:
+    """A key's order as introspection reads it from ``indoption``."""
+    nulls = key.nulls or ("FIRST" if key.descending else "LAST")
+    if key.descending:
+        return "DESC" if nulls == "FIRST" else "DESC NULLS LAST"
+    return "NULLS FIRST" if nulls == "FIRST" else "ASC"
 
 
 # --- letting PostgreSQL normalize the expected expressions --------------------
@@ -139,6 +164,21 @@ def _register(printer: Printer, exp: TableShape, act: TableShape) -> dict[str, s
             if ix.predicate
         }
     )
+    keys.update(
+        {
+            f"generated:{name}": printer.generated(types.get(name, col.type), col.generated, types)
+            for name, col in exp.columns.items()
+            if col.generated is not None
+        }
+    )
+    keys.update(
+        {
+            f"key:{name}:{number}": printer.index_key(key, types)
+            for name, ix in exp.indexes.items()
+            for number, key in enumerate(ix.columns)
+            if key not in exp.columns
+        }
+    )
     return keys
 
 
@@ -147,14 +187,23 @@ def _printed_table(shape: TableShape, keys: dict[str, str], printed: dict[str, s
         return printed.get(keys.get(key, ""), written)
 
     columns = {
-        name: replace(col, default=text(f"default:{name}", col.default))
-        if col.default is not None
-        else col
+        name: replace(
+            col,
+            default=text(f"default:{name}", col.default),
+            generated=text(f"generated:{name}", col.generated),
+        )
         for name, col in shape.columns.items()
     }
     checks = {name: text(f"check:{name}", expr) or expr for name, expr in shape.checks.items()}
     indexes = {
-        name: replace(ix, predicate=text(f"index:{name}", ix.predicate)) if ix.predicate else ix
+        name: replace(
+            ix,
+            predicate=text(f"index:{name}", ix.predicate),
+            # an expression key as pg_get_indexdef prints it; a plain column stays itself
+            columns=tuple(
+                text(f"key:{name}:{number}", key) or key for number, key in enumerate(ix.columns)
+            ),
+        )
         for name, ix in shape.indexes.items()
     }
     return replace(shape, columns=columns, checks=checks, indexes=indexes)

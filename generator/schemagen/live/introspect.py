@@ -39,6 +39,7 @@ class ColumnShape:
     default: str | None  # pg_get_expr of the default; None for none (and identity)
     identity: bool = False
     comment: str | None = None
+    generated: str | None = None  # the expression of a GENERATED ... STORED column
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,9 @@ class IndexShape:
     opclasses: tuple[str | None, ...] = ()
     predicate: str | None = None
     include: tuple[str, ...] = ()
+    # per key: "ASC", "DESC", "NULLS FIRST", "DESC NULLS LAST"; () when all are ASC
+    orders: tuple[str, ...] = ()
+    nulls_not_distinct: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,8 @@ class ForeignKeyShape:
     ref_columns: tuple[str, ...]
     on_delete: str = "NO ACTION"
     on_update: str = "NO ACTION"
+    deferrable: bool = False
+    initially_deferred: bool = False
 
 
 @dataclass
@@ -82,6 +88,8 @@ class DatabaseShape:
     tables: dict[str, TableShape] = field(default_factory=dict)
     enums: dict[str, tuple[str, ...]] = field(default_factory=dict)
     extensions: frozenset[str] = frozenset()
+    # standalone sequences: name -> (type, start, increment, min, max, cycle, cache)
+    sequences: dict[str, tuple[object, ...]] = field(default_factory=dict)
     revisions: tuple[str, ...] | None = None  # alembic_version rows; None: no such table
     # (table, index) of every INVALID index: left by a failed concurrent build, it
     # enforces nothing and serves no query, whatever its definition says.
@@ -93,11 +101,15 @@ _TABLES_SQL = """
 SELECT c.oid, c.relname, obj_description(c.oid, 'pg_class') FROM pg_class c
 WHERE c.relnamespace = to_regnamespace(current_schema())
   AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname <> %s
+  -- a table an extension owns (PostGIS's spatial_ref_sys) is not the schema's
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                  AND d.objid = c.oid AND d.deptype = 'e')
 """
 
 _COLUMNS_SQL = """
 SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,
-       pg_get_expr(d.adbin, d.adrelid), a.attidentity <> '', col_description(a.attrelid, a.attnum)
+       pg_get_expr(d.adbin, d.adrelid), a.attidentity <> '', col_description(a.attrelid, a.attnum),
+       a.attgenerated = 's'
 FROM pg_attribute a
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = ANY(%s) AND a.attnum > 0 AND NOT a.attisdropped
@@ -112,7 +124,8 @@ SELECT c.conrelid, c.conname, c.contype,
        ARRAY(SELECT a.attname FROM unnest(c.confkey) WITH ORDINALITY k(n, i)
              JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.i),
        c.confdeltype, c.confupdtype,
-       CASE WHEN c.contype = 'c' THEN pg_get_expr(c.conbin, c.conrelid, true) END
+       CASE WHEN c.contype = 'c' THEN pg_get_expr(c.conbin, c.conrelid, true) END,
+       c.condeferrable, c.condeferred
 FROM pg_constraint c
 LEFT JOIN pg_class r ON r.oid = c.confrelid
 WHERE c.conrelid = ANY(%s) AND c.contype IN ('p', 'u', 'c', 'f')
@@ -125,7 +138,12 @@ SELECT i.indrelid, ic.relname, i.indisunique, am.amname, i.indnkeyatts,
        ARRAY(SELECT CASE WHEN o.opcdefault THEN NULL ELSE o.opcname END
              FROM unnest(i.indclass) WITH ORDINALITY u(oid, n)
              JOIN pg_opclass o ON o.oid = u.oid ORDER BY u.n),
-       pg_get_expr(i.indpred, i.indrelid, true)
+       pg_get_expr(i.indpred, i.indrelid, true),
+       ARRAY(SELECT CASE WHEN o & 1 = 1
+                         THEN CASE WHEN o & 2 = 2 THEN 'DESC' ELSE 'DESC NULLS LAST' END
+                         ELSE CASE WHEN o & 2 = 2 THEN 'NULLS FIRST' ELSE 'ASC' END END
+             FROM unnest(i.indoption::int2[]) WITH ORDINALITY u(o, n) ORDER BY u.n),
+       i.indnullsnotdistinct
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_am am ON am.oid = ic.relam
@@ -133,6 +151,17 @@ WHERE i.indrelid = ANY(%s)
   AND NOT EXISTS (SELECT 1 FROM pg_constraint c
                   WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid
                     AND c.contype IN ('p', 'u', 'x'))
+"""
+
+# Sequences that belong to no column (identity and serial sequences belong to theirs).
+_SEQUENCES_SQL = """
+SELECT s.sequencename, s.data_type::text, s.start_value, s.increment_by, s.min_value,
+       s.max_value, s.cycle, s.cache_size
+FROM pg_sequences s
+WHERE s.schemaname = current_schema()
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                  WHERE d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+                    AND d.objid = format('%I.%I', s.schemaname, s.sequencename)::regclass)
 """
 
 _ENUMS_SQL = """
@@ -162,9 +191,15 @@ def introspect(conn: psycopg.Connection[Any]) -> DatabaseShape:
         tables = {name: TableShape(comment=comment) for _, name, comment in rows}
         oids = list(names)
         cur.execute(_COLUMNS_SQL, (oids,))
-        for relid, name, type_, nullable, default, identity, comment in cur.fetchall():
+        for relid, name, type_, nullable, default, identity, comment, gen in cur.fetchall():
+            # pg_attrdef holds a generated column's expression where others hold a default
             tables[names[relid]].columns[name] = ColumnShape(
-                type_, nullable, default, identity, comment
+                type_,
+                nullable,
+                None if gen else default,
+                identity,
+                comment,
+                default if gen else None,
             )
         cur.execute(_CONSTRAINTS_SQL, (oids,))
         for row in cur.fetchall():
@@ -174,6 +209,8 @@ def introspect(conn: psycopg.Connection[Any]) -> DatabaseShape:
             _add_index(tables[names[row[0]]], row)
         cur.execute(_ENUMS_SQL)
         enums = {name: tuple(labels) for name, labels in cur.fetchall()}
+        cur.execute(_SEQUENCES_SQL)
+        sequences = {row[0]: tuple(row[1:]) for row in cur.fetchall()}
         cur.execute(_EXTENSIONS_SQL)
         extensions = frozenset(name for (name,) in cur.fetchall())
         revisions = _revisions(cur)
@@ -183,13 +220,15 @@ def introspect(conn: psycopg.Connection[Any]) -> DatabaseShape:
         tables=tables,
         enums=enums,
         extensions=extensions,
+        sequences=sequences,
         revisions=revisions,
         invalid_indexes=invalid,
     )
 
 
 def _add_constraint(table: TableShape, row: tuple[Any, ...]) -> None:
-    _, name, kind, columns, ref_table, ref_columns, on_delete, on_update, check = row
+    _, name, kind, columns, ref_table, ref_columns, on_delete, on_update, check = row[:9]
+    deferrable, deferred = row[9:11]
     cols = tuple(columns)
     if kind == "p":
         table.primary_key = (name, cols)
@@ -204,11 +243,13 @@ def _add_constraint(table: TableShape, row: tuple[Any, ...]) -> None:
             ref_columns=tuple(ref_columns),
             on_delete=FK_ACTION_CODES.get(on_delete, on_delete),
             on_update=FK_ACTION_CODES.get(on_update, on_update),
+            deferrable=deferrable,
+            initially_deferred=deferred,
         )
 
 
 def _add_index(table: TableShape, row: tuple[Any, ...]) -> None:
-    _, name, unique, method, nkey, defs, opclasses, predicate = row
+    _, name, unique, method, nkey, defs, opclasses, predicate, orders, not_distinct = row
     items = tuple(unquote_ident(d) for d in defs)
     table.indexes[name] = IndexShape(
         columns=items[:nkey],
@@ -217,6 +258,9 @@ def _add_index(table: TableShape, row: tuple[Any, ...]) -> None:
         opclasses=tuple(opclasses[:nkey]),
         predicate=predicate,
         include=items[nkey:],
+        # all ascending (the common case) reads as no orders at all
+        orders=() if set(orders[:nkey]) <= {"ASC"} else tuple(orders[:nkey]),
+        nulls_not_distinct=not_distinct,
     )
 
 

@@ -42,12 +42,15 @@ _PROBE = "schemagen_probe"
 
 # Rolled back by the RAISE whether or not the DDL worked; the variable keeps the result.
 _FUNCTIONS = """
-CREATE FUNCTION pg_temp.schemagen_try(ddl text) RETURNS jsonb LANGUAGE plpgsql AS $f$
+CREATE FUNCTION pg_temp.schemagen_try(ddl jsonb) RETURNS jsonb LANGUAGE plpgsql AS $f$
 DECLARE
   found jsonb;
+  statement text;
 BEGIN
   BEGIN
-    EXECUTE ddl;
+    FOR statement IN SELECT value FROM jsonb_array_elements_text(ddl) LOOP
+      EXECUTE statement;
+    END LOOP;
     EXECUTE $q$
       SELECT coalesce(jsonb_object_agg(n, e), '{}') FROM (
         SELECT a.attname::text AS n, pg_get_expr(d.adbin, d.adrelid) AS e
@@ -56,7 +59,11 @@ BEGIN
         WHERE d.adrelid = to_regclass('pg_temp.schemagen_probe')
         UNION ALL
         SELECT conname::text, pg_get_expr(conbin, conrelid, true) FROM pg_constraint
-        WHERE conrelid = to_regclass('pg_temp.schemagen_probe') AND contype = 'c') s
+        WHERE conrelid = to_regclass('pg_temp.schemagen_probe') AND contype = 'c'
+        UNION ALL
+        SELECT c.relname::text, pg_get_indexdef(i.indexrelid, 1, true) FROM pg_index i
+        JOIN pg_class c ON c.oid = i.indexrelid
+        WHERE i.indrelid = to_regclass('pg_temp.schemagen_probe')) s
     $q$ INTO found;
     RAISE EXCEPTION 'schemagen probe done';
   EXCEPTION WHEN OTHERS THEN
@@ -69,16 +76,16 @@ CREATE FUNCTION pg_temp.schemagen_print(probes jsonb)
 RETURNS TABLE (name text, printed text) LANGUAGE plpgsql AS $f$
 DECLARE
   probe jsonb;
-  ddl text;
+  ddl jsonb;
   found jsonb;
 BEGIN
   FOR probe IN SELECT value FROM jsonb_array_elements(probes) LOOP
-    found := pg_temp.schemagen_try(probe ->> 0);
+    found := pg_temp.schemagen_try(probe -> 0);
     IF found IS NOT NULL THEN
       RETURN QUERY SELECT key, value FROM jsonb_each_text(found);
       CONTINUE;
     END IF;
-    FOR ddl IN SELECT value FROM jsonb_array_elements_text(probe -> 1) LOOP
+    FOR ddl IN SELECT value FROM jsonb_array_elements(probe -> 1) LOOP
       found := pg_temp.schemagen_try(ddl);
       IF found IS NOT NULL THEN
         RETURN QUERY SELECT key, value FROM jsonb_each_text(found);
@@ -102,11 +109,13 @@ def referenced_words(expression: str) -> set[str]:
 
 @dataclass(frozen=True)
 class _Probe:
-    """One expression to print: a default of ``type_``, or a check over ``columns``."""
+    """One expression to print: a default of ``type_``, a check over ``columns``,
+    a generated column of ``type_`` over ``columns``, or an index key over them."""
 
     expression: str
-    type_: str | None = None  # a default's column type; None for a check
-    columns: tuple[tuple[str, str], ...] = ()  # (name, type) a check refers to
+    type_: str | None = None  # a default's or generated column's type
+    columns: tuple[tuple[str, str], ...] = ()  # (name, type) the expression refers to
+    kind: str = "x"  # d: default, x: check, g: generated column, k: index key
 
 
 @dataclass
@@ -138,13 +147,20 @@ class Printer:
 
     def check(self, expression: str, columns: dict[str, str]) -> str:
         """Register a check expression over a table with ``columns`` (name -> type)."""
-        words = referenced_words(expression)
-        used = tuple(sorted((n, t) for n, t in columns.items() if n in words))
-        return self._alias(_Probe(expression, columns=used))
+        return self._alias(_Probe(expression, columns=_used(expression, columns)))
+
+    def generated(self, type_: str, expression: str, columns: dict[str, str]) -> str:
+        """Register the expression of a ``GENERATED ALWAYS AS (...) STORED`` column."""
+        used = _used(expression, columns)
+        return self._alias(_Probe(expression, type_=type_, columns=used, kind="g"))
+
+    def index_key(self, expression: str, columns: dict[str, str]) -> str:
+        """Register an index's expression key; it prints as ``pg_get_indexdef`` shows it."""
+        return self._alias(_Probe(expression, columns=_used(expression, columns), kind="k"))
 
     def _alias(self, probe: _Probe) -> str:
         if probe not in self._aliases:
-            kind = "d" if probe.type_ is not None else "x"
+            kind = "d" if probe.type_ is not None and probe.kind == "x" else probe.kind
             self._aliases[probe] = f"schemagen_{kind}{len(self._aliases)}"
         return self._aliases[probe]
 
@@ -183,20 +199,43 @@ class Printer:
         return tables
 
 
+def _used(expression: str, columns: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    words = referenced_words(expression)
+    return tuple(sorted((n, t) for n, t in columns.items() if n in words))
+
+
 def _single(alias: str, probe: _Probe) -> _Table:
     table = _Table()
     table.add(alias, probe)
     return table
 
 
-def _ddl(conn: psycopg.Connection[Any], table: _Table) -> str:
-    """``CREATE TEMP TABLE schemagen_probe (...)`` holding the table's probes."""
+def _ddl(conn: psycopg.Connection[Any], table: _Table) -> list[str]:
+    """``CREATE TEMP TABLE schemagen_probe (...)`` holding the table's probes, then
+    one ``CREATE INDEX`` per index-key probe."""
     parts = [
         sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(type_))  # type: ignore[arg-type]
         for name, type_ in sorted(table.columns.items())
     ]
+    indexes = []
     for alias, probe in table.probes:
-        if probe.type_ is not None:
+        if probe.kind == "k":
+            indexes.append(
+                sql.SQL("CREATE INDEX {} ON {} (({}))").format(
+                    sql.Identifier(alias),
+                    sql.Identifier(_PROBE),
+                    sql.SQL(probe.expression),  # type: ignore[arg-type]
+                )
+            )
+        elif probe.kind == "g":
+            parts.append(
+                sql.SQL("{} {} GENERATED ALWAYS AS ({}) STORED").format(
+                    sql.Identifier(alias),
+                    sql.SQL(probe.type_ or "text"),  # type: ignore[arg-type]
+                    sql.SQL(probe.expression),  # type: ignore[arg-type]
+                )
+            )
+        elif probe.type_ is not None:
             parts.append(
                 sql.SQL("{} {} DEFAULT {}").format(
                     sql.Identifier(alias),
@@ -214,4 +253,4 @@ def _ddl(conn: psycopg.Connection[Any], table: _Table) -> str:
     statement = sql.SQL("CREATE TEMP TABLE {} ({})").format(
         sql.Identifier(_PROBE), sql.SQL(", ").join(parts)
     )
-    return statement.as_string(conn)
+    return [statement.as_string(conn), *(ix.as_string(conn) for ix in indexes)]

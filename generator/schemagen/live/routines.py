@@ -1,4 +1,4 @@
-"""Live drift of functions, views, materialized views and triggers; extra sequences and types.
+"""Live drift of functions, views, materialized views and triggers; extra types.
 
 Definitions are compared as PostgreSQL normalizes them: each expected object is
 created once more in the session's temporary schema (a temp function, a temp
@@ -50,14 +50,6 @@ FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
 WHERE c.relnamespace = current_schema()::regnamespace AND NOT t.tgisinternal
 """
 
-# Sequences that no column owns (identity and serial sequences belong to their column).
-SEQUENCES = f"""
-SELECT c.relname FROM pg_class c
-WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'S'
-  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i'))
-  AND {_NOT_EXTENSION.format(oid="c.oid")}
-"""
-
 # Types other than enums (compared with the tables), table row types and arrays.
 TYPES = f"""
 SELECT t.typname FROM pg_type t
@@ -80,7 +72,7 @@ class Shapes:
 
 def routine_findings(conn: psycopg.Connection[Any], schema: Schema) -> list[Finding]:
     """Compare the live functions, views and triggers with ``schema``; report
-    sequences and types that the schema does not declare."""
+    types that the schema does not declare (sequences: :mod:`.compare`)."""
     actual = introspect_routines(conn)
     expected = expected_routines(conn, schema, actual)
     findings = list(expected.rejected)
@@ -88,12 +80,11 @@ def routine_findings(conn: psycopg.Connection[Any], schema: Schema) -> list[Find
     findings += _compare_views(expected.views, actual.views)
     findings += _compare("trigger", expected.triggers, actual.triggers)
     with conn.cursor() as cur:
-        for query, what in ((SEQUENCES, "sequence"), (TYPES, "type")):
-            cur.execute(query)
-            for (name,) in sorted(cur.fetchall()):
-                findings.append(
-                    _finding(f"{what} {name}", "in the database but not in the schema", EXTRA_HINT)
-                )
+        cur.execute(TYPES)
+        for (name,) in sorted(cur.fetchall()):
+            findings.append(
+                _finding(f"type {name}", "in the database but not in the schema", EXTRA_HINT)
+            )
     return findings
 
 

@@ -3,8 +3,10 @@
 Owns: the dataclasses between parsing and everything else (``schema``: Schema,
 Entity, Column, Index, ...), their JSON form for snapshots, the naming
 conventions (``naming``), the SQL text of defaults (``sqltext``), the mapping
-of language types to PostgreSQL and SQLAlchemy types (``typemap``) and
-PostgreSQL's cast table between them (``casts``, from ``pg_casts.json``). Nothing here
+of language types to PostgreSQL and SQLAlchemy types (``typemap``; PostgreSQL
+types by name in ``pgtypes``), PostgreSQL's cast table between them (``casts``,
+from ``pg_casts.json``) and the options and DDL words of standalone sequences
+(``sequences``). Nothing here
 parses YAML or renders a file; nothing here mutates a Schema.
 
 May import: ``util`` and the top-level foundation modules.

@@ -7,8 +7,9 @@ convention where the YAML gave none), and both sides of every relationship exist
 
 Canonical order, so that equal schemas compare and serialize equal:
 - ``Schema.enums`` and ``Schema.entities`` sorted by name;
-- ``Entity.columns`` in table order: the entity's own primary-key columns, then
-  mixin columns, then the other columns in declaration order;
+- ``Entity.columns`` in declaration order, mixin columns right after the
+  entity's last own primary-key column (``PrimaryKey.columns`` may have an
+  order of its own: an entity's ``primary_key:`` list);
 - ``Entity.foreign_keys``, ``uniques``, ``checks``, ``indexes`` sorted by name;
 - ``Entity.relationships`` sorted by attribute name;
 - ``Enum.values`` in declaration order (PostgreSQL enum order matters).
@@ -68,6 +69,14 @@ OMIT_DEFAULT = {"omit_default": True}
 DefaultKind = Literal["string", "number", "boolean", "json", "now", "sql"]
 
 
+
+def sparse(default: Any) -> Any:
+    """A field added after the first release: ``default``, and left out of
+    :func:`to_data` while unchanged (:data:`OMIT_DEFAULT`), so snapshots of schemas
+    that do not use it stay byte for byte what they were."""
+    return field(default=default, metadata=OMIT_DEFAULT)
+
+
 @dataclass(frozen=True)
 class ColumnType:
     """A resolved column type. ``kind`` is one of :data:`BASE_TYPES`."""
@@ -79,6 +88,9 @@ class ColumnType:
     enum: str | None = None  # enum name as declared in YAML (e.g. "ProductStatus")
     of: ColumnType | None = None  # element type of an array
     alias: str | None = None  # the ``types:`` alias the YAML used, for the docs
+    # kind "pgtype": a PostgreSQL type by name (``vector``) and its parameters (``1536``)
+    pgtype: str | None = sparse(None)
+    args: tuple[str, ...] = sparse(())
 
 
 @dataclass(frozen=True)
@@ -130,6 +142,8 @@ class Column:
     #: SQL converting the old value when the type changes (``using:``): a hint
     #: for the next migration, like renamed_from; snapshots leave it out.
     using: str | None = field(default=None, metadata=OMIT_DEFAULT)
+    # GENERATED ALWAYS AS (expression) STORED: the SQL expression
+    generated: str | None = sparse(None)
 
 
 @dataclass(frozen=True)
@@ -149,6 +163,8 @@ class ForeignKey:
     ref_columns: tuple[str, ...]
     on_delete: str | None = None  # "CASCADE", "SET NULL", "RESTRICT", "NO ACTION" or None
     on_update: str | None = None
+    deferrable: bool = sparse(False)
+    initially_deferred: bool = sparse(False)
 
 
 @dataclass(frozen=True)
@@ -164,6 +180,30 @@ class CheckConstraint:
 
 
 @dataclass(frozen=True)
+class IndexKey:
+    """One key of an index that is more than a plain ascending column: an
+    expression (``lower(email)``) or a column with ``DESC`` / ``NULLS FIRST|LAST``."""
+
+    column: str | None = None
+    expression: str | None = None
+    descending: bool = False
+    nulls: str | None = None  # "FIRST" or "LAST"; None: PostgreSQL's default for the order
+    ops: str | None = None  # operator class of an expression key
+
+    def sql(self, column_text: str | None = None) -> str:
+        """The key as CREATE INDEX writes it: ``(lower(email)) DESC NULLS LAST``."""
+        text = f"({self.expression})" if self.expression is not None else column_text
+        words = [str(text if text is not None else self.column)]
+        if self.ops:
+            words.append(self.ops)
+        if self.descending:
+            words.append("DESC")
+        if self.nulls:
+            words.append(f"NULLS {self.nulls}")
+        return " ".join(words)
+
+
+@dataclass(frozen=True)
 class Index:
     name: str
     columns: tuple[str, ...]
@@ -176,6 +216,10 @@ class Index:
     description: str | None = None
     # SQL queries the index is for (``schemagen prove``); no DDL
     serves: tuple[str, ...] = field(default=(), metadata=OMIT_DEFAULT)
+    # Every key in order, when one is an expression or has an order; ``columns``
+    # then holds the plain column keys only (what lint and the docs look at).
+    keys: tuple[IndexKey, ...] = sparse(())
+    nulls_not_distinct: bool = sparse(False)  # PostgreSQL 15: NULLs count as equal
 
 
 RelationshipKind = Literal["many_to_one", "one_to_many", "many_to_many"]
@@ -255,6 +299,21 @@ class Enum:
     @property
     def value_names(self) -> tuple[str, ...]:
         return tuple(v.value for v in self.values)
+
+
+@dataclass(frozen=True)
+class DbSequence:
+    """A standalone sequence (``CREATE SEQUENCE``); ``None`` options take PostgreSQL's
+    defaults (start at the minimum, increment 1, the type's range, cache 1)."""
+
+    name: str
+    data_type: str = "bigint"  # smallint, integer or bigint
+    start: int | None = None
+    increment: int | None = None
+    min_value: int | None = None
+    max_value: int | None = None
+    cycle: bool = False
+    cache: int | None = None
 
 
 @dataclass(frozen=True)
@@ -356,6 +415,7 @@ class Schema:
     def triggers_on(self, table: str) -> tuple[Trigger, ...]:
         """The triggers of ``table``, by name."""
         return tuple(tg for tg in self.triggers if tg.table == table)
+    sequences: tuple[DbSequence, ...] = sparse(())  # sorted by name
 
     def entity(self, name: str) -> Entity:
         try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .schema import Column, Default
+from .schema import Column, Default, Index, IndexKey
 
 # What SQLAlchemy's text() takes for a bind parameter: a colon followed by a word
 # character, not preceded by another colon or a word character ("::" casts are fine).
@@ -52,3 +52,19 @@ def text_source(sql: str) -> str:
     """``sql`` escaped for SQLAlchemy's ``text()``: colons that would start a bind
     parameter (``'10:30'``) are written ``\\:`` so the SQL reaches the database as is."""
     return _BIND_LIKE.sub(r"\\:", sql)
+
+
+_PLAIN_NAME = re.compile(r"^[a-z_][a-z0-9_$]*$")
+
+
+def quote_name(name: str) -> str:
+    """An identifier as SQL needs it: bare when PostgreSQL would not fold or refuse it."""
+    return name if _PLAIN_NAME.match(name) else '"' + name.replace('"', '""') + '"'
+
+
+def index_key_sql(index: Index, key: IndexKey) -> str:
+    """One key of ``index`` as CREATE INDEX writes it, operator class included
+    (a column key's class is in ``index.ops``)."""
+    ops = key.ops or (dict(index.ops).get(key.column) if key.column is not None else None)
+    column = quote_name(key.column) if key.column is not None else None
+    return IndexKey(key.column, key.expression, key.descending, key.nulls, ops).sql(column)

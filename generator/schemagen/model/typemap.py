@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from . import pgtypes
 from .schema import ColumnType, Default, Schema
 
 Style = Literal["models", "alembic"]
@@ -66,6 +67,8 @@ def pg_type(ct: ColumnType, schema: Schema) -> str:
     if ct.kind == "array":
         assert ct.of is not None
         return pg_type(ct.of, schema) + "[]"
+    if ct.kind == pgtypes.PGTYPE:
+        return pgtypes.format_type(ct)
     raise ValueError(f"unknown column kind {ct.kind!r}")
 
 
@@ -95,6 +98,15 @@ def python_type(ct: ColumnType, default: Default | None = None) -> tuple[str, fr
         assert ct.of is not None
         inner, modules = python_type(ct.of)
         return f"list[{inner}]", modules
+    if ct.kind == pgtypes.PGTYPE:
+        assert ct.pgtype is not None
+        spec = pgtypes.NAMED.get(ct.pgtype)
+        if spec is None:
+            return "Any", frozenset({"typing"})
+        needs = {spec.py_module} if spec.py_module else set()
+        if spec.python.startswith("Range["):
+            needs.add("range")
+        return spec.python, frozenset(needs)
     raise ValueError(f"unknown column kind {ct.kind!r}")
 
 
@@ -123,6 +135,8 @@ def sa_type(ct: ColumnType, schema: Schema, style: Style) -> TypeCode:
         return _code(style, "sqlalchemy", "Numeric", f"({ct.precision}, {ct.scale or 0})")
     if ct.kind == "timestamptz":
         return _code(style, "sqlalchemy", "DateTime", "(timezone=True)")
+    if ct.kind == pgtypes.PGTYPE:
+        return _named_type(ct, style)
     module, name = _SIMPLE[ct.kind][0], _SIMPLE[ct.kind][1]
     return _code(style, module, name, "()")
 
@@ -140,6 +154,37 @@ def _enum_type(ct: ColumnType, schema: Schema, style: Style) -> TypeCode:
         "ENUM",
         f'({values}, name="{enum.db_name}", create_type=False)',
     )
+
+
+#: The class that models.py and revisions define for a type SQLAlchemy has no class for.
+SQL_TYPE = "SqlType"
+
+
+def _named_type(ct: ColumnType, style: Style) -> TypeCode:
+    assert ct.pgtype is not None
+    spec = pgtypes.NAMED.get(ct.pgtype)
+    args = f"({pgtypes.sa_args(ct)})"
+    if spec is None or spec.sa_module is None or spec.sa_class is None:
+        # Defined in the generated file itself (see SQL_TYPE_LINES).
+        return TypeCode(f"{SQL_TYPE}{args}", frozenset({("", SQL_TYPE)}))
+    if style == "models" or spec.sa_module.startswith("sqlalchemy"):
+        return _code(style, spec.sa_module, spec.sa_class, args)
+    return TypeCode(f"{spec.sa_module}.{spec.sa_class}{args}", frozenset())
+
+
+#: The lines of :data:`SQL_TYPE`: a type named by its SQL text, rendered as is.
+SQL_TYPE_LINES: tuple[str, ...] = (
+    f"class {SQL_TYPE}(UserDefinedType[Any]):",
+    '    """A PostgreSQL type that SQLAlchemy has no class for, named as in the schema."""',
+    "",
+    "    cache_ok = True",
+    "",
+    "    def __init__(self, spec: str) -> None:",
+    "        self.spec = spec",
+    "",
+    "    def get_col_spec(self, **kw: Any) -> str:",
+    "        return self.spec",
+)
 
 
 def _quote(text: str) -> str:

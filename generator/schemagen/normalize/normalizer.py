@@ -13,11 +13,13 @@ on sources that passed those checks.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
 from ..language.structure import did_you_mean
 from ..model import naming
+from ..model.pgtypes import PGTYPE, is_known, parse_type_name
 from ..model.schema import (
     BASE_TYPES,
     FK_ACTIONS,
@@ -26,12 +28,14 @@ from ..model.schema import (
     Column,
     ColumnType,
     Database,
+    DbSequence,
     Default,
     Entity,
     Enum,
     EnumValue,
     ForeignKey,
     Index,
+    IndexKey,
     PrimaryKey,
     Schema,
     SeedHint,
@@ -40,6 +44,7 @@ from ..model.schema import (
 from ..source.loader import Sources, YamlPath
 from .relationships import attach_relationships
 
+_NEXTVAL_CAST = re.compile(r"nextval\('([^']+)'::regclass\)")
 TIME_KINDS = frozenset({"date", "time", "timestamp", "timestamptz"})
 RELATIONSHIP_OPTIONS = ("cascade", "order_by", "lazy", "uselist", "passive_deletes")
 
@@ -104,9 +109,11 @@ class Resolver:
             for name, col in _dict(mixin_spec.get("columns")).items():
                 path = ("mixins", mixin, "columns", name)
                 from_mixins.append(RawColumn(entity, name, _dict(col), path, mixin))
-        ordered = [c for c in own if c.spec.get("primary_key")]
-        ordered += from_mixins
-        ordered += [c for c in own if not c.spec.get("primary_key")]
+        # Declaration order; mixin columns go right after the entity's own primary
+        # key (the contract; before its other columns when the key comes first).
+        pk_names = self._declared_pk(spec)
+        lead = max((i + 1 for i, c in enumerate(own) if c.name in pk_names), default=0)
+        ordered = own[:lead] + from_mixins + own[lead:]
         seen: set[str] = set()
         result = []
         for col in ordered:
@@ -114,6 +121,13 @@ class Resolver:
                 seen.add(col.name)
                 result.append(col)
         return result
+
+    @staticmethod
+    def _declared_pk(spec: dict[str, Any]) -> set[str]:
+        listed = spec.get("primary_key")
+        if isinstance(listed, list):
+            return {str(c) for c in listed}
+        return {n for n, c in _dict(spec.get("columns")).items() if _dict(c).get("primary_key")}
 
     def column(self, entity: str, name: str) -> RawColumn | None:
         """The raw column ``name`` of ``entity`` (own or from a mixin), if any."""
@@ -126,7 +140,11 @@ class Resolver:
         """Names of the primary-key columns, in table order."""
         # Asked for every column that references the entity: remembered.
         if entity not in self._primary_keys:
-            pk = tuple(c.name for c in self.columns(entity) if c.spec.get("primary_key"))
+            listed = _dict(self.src.entities.get(entity)).get("primary_key")
+            if isinstance(listed, list):  # the key's own order, apart from the columns'
+                pk = tuple(str(c) for c in listed)
+            else:
+                pk = tuple(c.name for c in self.columns(entity) if c.spec.get("primary_key"))
             self._primary_keys[entity] = pk
         return list(self._primary_keys[entity])
 
@@ -202,8 +220,10 @@ class Resolver:
         elif self.src.is_broken("types", name):
             raise Unresolved(path, "")
         else:
-            options = [*BASE_TYPES, *sorted(self.src.types)]
-            raise Unresolved((*path, "type"), f"unknown type '{name}'{did_you_mean(name, options)}")
+            base, alias = self._named_type(name, path), None
+            if base.kind != name:
+                params = {k: spec[k] for k in ("length", "precision", "scale") if k in spec}
+                return replace(base, **params) if params else base
         changes: dict[str, Any] = {"alias": alias}
         for key in ("length", "precision", "scale", "enum"):
             if key in spec:
@@ -217,6 +237,17 @@ class Resolver:
         if result.kind == "enum":
             self._check_enum(result, spec, path)
         return result
+
+    def _named_type(self, name: str, path: YamlPath) -> ColumnType:
+        """A PostgreSQL type by name (``tsvector``, ``vector(3)``), unless the name is
+        no type name, or a likely typo of a language type or alias."""
+        parsed = parse_type_name(name)
+        options = [*BASE_TYPES, *sorted(self.src.types)]
+        hint = did_you_mean(name, options)
+        known = parsed is not None and (parsed.kind != PGTYPE or is_known(str(parsed.pgtype)))
+        if parsed is None or (hint and not known):
+            raise Unresolved((*path, "type"), f"unknown type '{name}'{hint}")
+        return parsed
 
     def _check_enum(self, ctype: ColumnType, spec: dict[str, Any], path: YamlPath) -> None:
         if ctype.enum is None:
@@ -258,7 +289,9 @@ def default_of(value: Any, ctype: ColumnType) -> Default:
             return Default("now", "")
         return Default("string", value)
     if isinstance(value, dict) and set(value) == {"sql"} and isinstance(value["sql"], str):
-        return Default("sql", value["sql"])
+        # nextval('s'::regclass) and nextval('s') are one default; Alembic compares
+        # the second form (it strips the cast from what the database prints).
+        return Default("sql", _NEXTVAL_CAST.sub(r"nextval('\1')", value["sql"]))
     if value == [] and ctype.kind == "array":
         # `default: []` on an array column means the empty array, which SQL spells '{}'.
         return Default("sql", "'{}'")
@@ -291,7 +324,22 @@ def normalize(src: Sources, resolver: Resolver | None = None) -> Schema:
     enums = tuple(build_enum(name, _dict(src.enums[name])) for name in sorted(src.enums))
     entities = [build_entity(resolver, name, convention) for name in sorted(src.entities)]
     entities = attach_relationships(src, entities)
-    return Schema(database=database, enums=enums, entities=tuple(entities))
+    sequences = tuple(build_sequence(n, _dict(src.sequences[n])) for n in sorted(src.sequences))
+    return Schema(database=database, enums=enums, entities=tuple(entities), sequences=sequences)
+
+
+def build_sequence(name: str, spec: dict[str, Any]) -> DbSequence:
+    """One ``sequences:`` entry; options left out stay ``None`` (PostgreSQL's defaults)."""
+    return DbSequence(
+        name=name,
+        data_type=str(spec.get("type", "bigint")),
+        start=spec.get("start"),
+        increment=spec.get("increment"),
+        min_value=spec.get("min"),
+        max_value=spec.get("max"),
+        cycle=bool(spec.get("cycle", False)),
+        cache=spec.get("cache"),
+    )
 
 
 def build_enum(name: str, spec: dict[str, Any]) -> Enum:
@@ -324,7 +372,8 @@ def build_entity(resolver: Resolver, name: str, convention: dict[str, str]) -> E
     raw_columns = resolver.columns(name)
     pk_names = resolver.primary_key(name)
     columns = tuple(
-        build_column(resolver, col, single_pk=len(pk_names) == 1) for col in raw_columns
+        build_column(resolver, col, single_pk=len(pk_names) == 1, in_pk=col.name in pk_names)
+        for col in raw_columns
     )
     pk = PrimaryKey(
         name=naming.apply_convention(convention["pk"], table_name=table, columns=tuple(pk_names)),
@@ -351,14 +400,18 @@ def _sorted(items: Any) -> tuple[Any, ...]:
     return tuple(sorted(items, key=lambda item: item.name))
 
 
-def build_column(resolver: Resolver, col: RawColumn, *, single_pk: bool) -> Column:
+def build_column(
+    resolver: Resolver, col: RawColumn, *, single_pk: bool, in_pk: bool | None = None
+) -> Column:
     """One column: type resolved, default canonical, identity decided."""
     spec = col.spec
     ctype = resolver.column_type(col)
     default = default_of(spec["default"], ctype) if "default" in spec else None
-    primary = bool(spec.get("primary_key"))
+    primary = bool(spec.get("primary_key")) if in_pk is None else in_pk
+    generated = spec.get("generated")
     identity = (
-        primary
+        generated is None
+        and primary
         and single_pk
         and ctype.kind in INTEGER_TYPES
         and "references" not in spec
@@ -378,6 +431,7 @@ def build_column(resolver: Resolver, col: RawColumn, *, single_pk: bool) -> Colu
         mixin=col.mixin,
         seed=seed_hint(spec.get("seed")),
         using=spec.get("using"),
+        generated=str(generated) if generated is not None else None,
     )
 
 
@@ -419,9 +473,33 @@ def build_foreign_keys(
                 ref_columns=(ref_column,),
                 on_delete=FK_ACTIONS[on_delete] if on_delete else None,
                 on_update=FK_ACTIONS[on_update] if on_update else None,
+                deferrable=bool(col.spec.get("deferrable") or col.spec.get("initially_deferred")),
+                initially_deferred=bool(col.spec.get("initially_deferred")),
             )
         )
+    entity = columns[0].entity if columns else ""
+    spec = _dict(resolver.src.entities.get(entity))
+    for name, entry in _dict(spec.get("foreign_keys")).items():
+        result.append(build_composite_fk(resolver, str(name), _dict(entry)))
     return result
+
+
+def build_composite_fk(resolver: Resolver, name: str, entry: dict[str, Any]) -> ForeignKey:
+    """One ``foreign_keys:`` entry: columns referencing a key of another entity."""
+    ref_entity = str(entry["references"])
+    ref_columns = entry.get("ref_columns") or resolver.primary_key(ref_entity)
+    on_delete, on_update = entry.get("on_delete"), entry.get("on_update")
+    return ForeignKey(
+        name=name,
+        columns=tuple(str(c) for c in entry["columns"]),
+        ref_entity=ref_entity,
+        ref_table=table_of(resolver.src, ref_entity),
+        ref_columns=tuple(str(c) for c in ref_columns),
+        on_delete=FK_ACTIONS[on_delete] if on_delete else None,
+        on_update=FK_ACTIONS[on_update] if on_update else None,
+        deferrable=bool(entry.get("deferrable") or entry.get("initially_deferred")),
+        initially_deferred=bool(entry.get("initially_deferred")),
+    )
 
 
 def build_uniques(
@@ -458,15 +536,39 @@ def build_indexes(
     return result
 
 
+def _index_key(item: Any) -> IndexKey:
+    """One ``columns:`` item of an index: a name, or {column|expression, order, nulls, ops}."""
+    if not isinstance(item, dict):
+        return IndexKey(column=str(item))
+    descending = item.get("order") == "desc"
+    nulls = str(item["nulls"]).upper() if item.get("nulls") else None
+    if nulls == ("FIRST" if descending else "LAST"):
+        nulls = None  # PostgreSQL's default for the order: one spelling
+    return IndexKey(
+        column=str(item["column"]) if "column" in item else None,
+        expression=str(item["expression"]) if "expression" in item else None,
+        descending=descending,
+        nulls=nulls,
+        ops=str(item["ops"]) if "ops" in item else None,
+    )
+
+
 def build_index(name: str, entry: Any) -> Index:
     """One ``indexes:`` entry, short form (a list of columns) or long form."""
     if isinstance(entry, list):
         return Index(name, tuple(str(c) for c in entry))
-    cols = tuple(str(c) for c in entry["columns"])
+    keys = tuple(_index_key(item) for item in entry["columns"])
+    plain = all(k.expression is None and not k.descending and not k.nulls for k in keys)
+    cols = tuple(k.column for k in keys if k.column is not None and k.expression is None)
     ops_spec = _dict(entry.get("ops"))
+    ops_spec.update({k.column: k.ops for k in keys if k.column is not None and k.ops})
+    if not plain:
+        keys = tuple(replace(k, ops=None) if k.column is not None else k for k in keys)
     return Index(
         name=name,
         columns=cols,
+        keys=() if plain else keys,
+        nulls_not_distinct=bool(entry.get("nulls_not_distinct", False)),
         unique=bool(entry.get("unique", False)),
         using=str(entry.get("using", "btree")),
         ops=tuple((c, str(ops_spec[c])) for c in cols if c in ops_spec),

@@ -34,6 +34,7 @@ from .schema import (
     DropExtension,
     ReplaceEnum,
 )
+from .sequence import AlterSequence, CreateSequence, DropSequence
 from .table import (
     AddColumn,
     AddPrimaryKey,
@@ -120,6 +121,8 @@ FACTS: dict[str, Cost] = {
     "drop view": Cost("", "no scan"),  # locks the view alone, not the tables it reads
     "create trigger": Cost("ShareRowExclusiveLock", "no scan"),
     "drop trigger": Cost(_AX, "no scan"),
+    "sequence": Cost("", "no scan"),  # a sequence of its own: no table is touched
+    "add generated column": Cost(_AX, "rewrites"),  # every row gets its value
 }
 
 
@@ -140,6 +143,8 @@ def steps(op: Operation) -> tuple[str, ...]:
         return ("rename index" if op.kind == "index" else "rename constraint",)
     if isinstance(op, DropEnumValue | ReplaceEnum):
         return ("swap enum type of columns" if op.usages else "enum type or value",)
+    if isinstance(op, AddColumn) and op.column.generated is not None:
+        return ("add generated column",)
     if isinstance(op, AddColumn):
         # A constant default is stored once (PostgreSQL 11+); a function call such as
         # gen_random_uuid() may be volatile and is then written into every row.
@@ -154,6 +159,9 @@ def steps(op: Operation) -> tuple[str, ...]:
 
 
 _SIMPLE: dict[type, str] = {
+    CreateSequence: "sequence",
+    AlterSequence: "sequence",
+    DropSequence: "sequence",
     CreateTable: "create table",
     DropTable: "drop table",
     RenameTable: "rename table",

@@ -142,7 +142,7 @@ class AddColumn(Operation):
 
     def risk(self) -> str | None:
         col = self.column
-        if col.nullable or col.default is not None or col.identity:
+        if col.nullable or col.default is not None or col.identity or col.generated is not None:
             return None
         return (
             f"adds NOT NULL column {self.table}.{col.name} without a default "
@@ -172,6 +172,8 @@ class DropColumn(Operation):
         return with_table(schema, self.table, drop)
 
     def risk(self) -> str | None:
+        if self.column.generated is not None:
+            return None  # computed from other columns: nothing is lost
         return f"drops column {self.table}.{self.column.name} and its values"
 
 
@@ -381,4 +383,6 @@ def _type_words(col: Column) -> str:
         words += " NOT NULL"
     if col.default is not None:
         words += " with default"
+    if col.generated is not None:
+        words += " generated"
     return words

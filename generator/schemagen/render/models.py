@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from ..model.naming import DEFAULT_NAMING_CONVENTION
 from ..model.routines import view_order
 from ..model.schema import INTEGER_TYPES, Column, Entity, ForeignKey, Index, Relationship, Schema
-from ..model.sqltext import default_sql, text_source
-from ..model.typemap import python_type, sa_type
+from ..model.sqltext import default_sql, index_key_sql, text_source
+from ..model.typemap import SQL_TYPE, SQL_TYPE_LINES, python_type, sa_type
 from ..util.pycode import (
     INDENT,
     Call,
@@ -41,6 +41,7 @@ _PY_IMPORTS: dict[str, tuple[str, str | None]] = {
     "uuid": ("uuid", None),
     "decimal": ("decimal", "Decimal"),
     "typing": ("typing", "Any"),
+    "range": ("sqlalchemy.dialects.postgresql", "Range"),
 }
 
 
@@ -56,6 +57,7 @@ class Imports:
     shadowed: frozenset[str]
     modules: dict[str, str] = field(default_factory=dict)  # module -> local name
     helper: str = "enum_values"  # the module's enum helper; renamed if shadowed
+    sql_type: bool = False  # the module defines SqlType (a type SQLAlchemy has no class for)
     names: dict[tuple[str, str], str] = field(default_factory=dict)  # (module, name) -> local
 
     def name(self, module: str, name: str) -> str:
@@ -140,6 +142,7 @@ class ModelsView:
     naming_convention: list[str]
     base: str
     enum_helper: str
+    helpers: list[str]  # module-level definitions the classes use (SqlType)
     enums: list[EnumView]
     classes: list[ClassView]
     view_base: list[str] = field(default_factory=list)
@@ -173,6 +176,8 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
     metadata = imp.name("sqlalchemy", "MetaData")
     classes = [_entity_view(schema, ent, imp) for ent in schema.entities]
     enums = [_enum_view(schema, en.name) for en in schema.enums]
+    blocks = [b for b in (_helper_lines(imp), _sequence_lines(schema, imp, base)) if b]
+    helpers = [line for i, b in enumerate(blocks) for line in (["", ""] if i else []) + b]
     if schema.enums:
         imp.module("enum")
     base_lines = [
@@ -189,6 +194,7 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
         naming_convention=_convention_lines(schema) + [""] + [""] + base_lines,
         base=base,
         enum_helper=imp.helper,
+        helpers=helpers,
         enums=enums,
         classes=classes,
         view_base=view_base,
@@ -229,6 +235,44 @@ def _routines_view(
         ]
         classes.append(ClassView(view.name, view_doc(view), statements))
     return view_base_lines(names), classes, tail
+_SEQUENCE_TYPES = {"smallint": "SmallInteger", "integer": "Integer"}
+
+
+def _sequence_lines(schema: Schema, imp: Imports, base: str) -> list[str]:
+    """The standalone sequences, attached to the metadata so create_all makes them."""
+    if not schema.sequences:
+        return []
+    sequence = imp.name("sqlalchemy", "Sequence")
+    items: list[Expr] = []
+    for seq in schema.sequences:
+        kind = _SEQUENCE_TYPES.get(seq.data_type)
+        items.append(
+            call(
+                sequence,
+                py_str(seq.name),
+                start=str(seq.start) if seq.start is not None else None,
+                increment=str(seq.increment) if seq.increment is not None else None,
+                minvalue=str(seq.min_value) if seq.min_value is not None else None,
+                maxvalue=str(seq.max_value) if seq.max_value is not None else None,
+                cycle="True" if seq.cycle else None,
+                cache=str(seq.cache) if seq.cache is not None else None,
+                data_type=call(imp.name("sqlalchemy", kind)) if kind else None,
+                metadata=f"{base}.metadata",
+            )
+        )
+    lines = ["# Standalone sequences (nextval defaults use them); create_all makes them."]
+    return lines + layout(pytuple(items), "", "SEQUENCES = ")
+
+
+def _helper_lines(imp: Imports) -> list[str]:
+    if not imp.sql_type:
+        return []
+    user_type = imp.name("sqlalchemy.types", "UserDefinedType")
+    any_ = imp.name("typing", "Any")
+    return [
+        line.replace("UserDefinedType", user_type).replace("Any", any_)
+        for line in SQL_TYPE_LINES
+    ]
 
 
 def _convention_lines(schema: Schema) -> list[str]:
@@ -296,6 +340,9 @@ def _column_lines(schema: Schema, ent: Entity, col: Column, imp: Imports) -> lis
         args.append(_foreign_key(fk, imp))
     if col.identity:
         args.append(call(imp.name("sqlalchemy", "Identity")))
+    if col.generated is not None:
+        computed = imp.name("sqlalchemy", "Computed")
+        args.append(call(computed, Str(text_source(col.generated)), persisted="True"))
     kwargs: dict[str, Expr | None] = {
         "primary_key": "True" if col.primary_key else None,
         "autoincrement": "False" if _serial_by_accident(ent, col) else None,
@@ -362,6 +409,9 @@ def _type_expr(schema: Schema, col: Column, imp: Imports) -> Expr:
     code = sa_type(ct, schema, "models")
     text = code.expr
     for module, name in sorted(code.imports):
+        if name == SQL_TYPE and not module:
+            imp.sql_type = True
+            continue
         local = imp.name(module, name)
         if local != name:
             text = re.sub(rf"\b{name}(?=\()", local, text)
@@ -382,6 +432,8 @@ def _foreign_key(fk: ForeignKey, imp: Imports) -> Expr:
         py_str(target),
         ondelete=py_str(fk.on_delete) if fk.on_delete else None,
         onupdate=py_str(fk.on_update) if fk.on_update else None,
+        deferrable="True" if fk.deferrable else None,
+        initially=py_str("DEFERRED") if fk.initially_deferred else None,
         name=py_str(fk.name),
     )
 
@@ -416,6 +468,8 @@ def _table_args(ent: Entity, imp: Imports) -> list[Expr]:
                     pylist([py_str(f"{fk.ref_table}.{c}") for c in fk.ref_columns]),
                     ondelete=py_str(fk.on_delete) if fk.on_delete else None,
                     onupdate=py_str(fk.on_update) if fk.on_update else None,
+                    deferrable="True" if fk.deferrable else None,
+                    initially=py_str("DEFERRED") if fk.initially_deferred else None,
                     name=py_str(fk.name),
                 )
             )
@@ -441,16 +495,34 @@ def _table_args(ent: Entity, imp: Imports) -> list[Expr]:
     return args
 
 
+def _index_elements(ent: Entity, ix: Index, imp: Imports) -> list[Expr]:
+    """Column keys by attribute; expression and ordered keys as ``text()`` (their
+    operator class inside, since ``postgresql_ops`` names columns only)."""
+    if not ix.keys:
+        return [py_str(_attr(ent, c)) for c in ix.columns]
+    text_ = imp.name("sqlalchemy", "text")
+    return [
+        py_str(_attr(ent, key.column))
+        if key.column is not None and not key.descending and not key.nulls
+        else Call(text_, (Str(text_source(index_key_sql(ix, key))),))
+        for key in ix.keys
+    ]
+
+
 def _index(ent: Entity, ix: Index, imp: Imports) -> Expr:
-    ops = {_attr(ent, c): py_str(op) for c, op in ix.ops}
+    plain = {k.column for k in ix.keys if k.column and not k.descending and not k.nulls}
+    ops = {
+        _attr(ent, c): py_str(op) for c, op in ix.ops if not ix.keys or c in plain
+    }
     where = None
     if ix.where:
         where = Call(imp.name("sqlalchemy", "text"), (Str(text_source(ix.where)),))
     return call(
         imp.name("sqlalchemy", "Index"),
         py_str(ix.name),
-        *[py_str(_attr(ent, c)) for c in ix.columns],
+        *_index_elements(ent, ix, imp),
         unique="True" if ix.unique else None,
+        postgresql_nulls_not_distinct="True" if ix.nulls_not_distinct else None,
         postgresql_using=py_str(ix.using) if ix.using != "btree" else None,
         postgresql_ops=pydict(dict(ops)) if ops else None,
         postgresql_where=where,

@@ -23,7 +23,8 @@ from ..model.schema import (
     Schema,
     UniqueConstraint,
 )
-from ..model.sqltext import default_sql, text_source
+from ..model.sequences import alter_sql, options_sql
+from ..model.sqltext import default_sql, index_key_sql, text_source
 from ..model.typemap import sa_type
 from ..operations.base import Operation
 from ..operations.constraint import (
@@ -44,6 +45,7 @@ from ..operations.schema import (
     EnumUsage,
     ReplaceEnum,
 )
+from ..operations.sequence import AlterSequence, CreateSequence, DropSequence
 from ..operations.sqlutil import identity_sequence, quote_ident, sql_literal
 from ..operations.table import (
     AddColumn,
@@ -158,6 +160,23 @@ def _enum_values_sql(values: tuple[str, ...]) -> str:
     return ", ".join(sql_literal(v) for v in values)
 
 
+@_render.register(CreateSequence)
+def _(operation: CreateSequence, state: Schema) -> list[Stmt]:
+    seq = operation.sequence
+    return [execute(f"CREATE SEQUENCE {quote_ident(seq.name)} {options_sql(seq)}")]
+
+
+@_render.register(DropSequence)
+def _(operation: DropSequence, state: Schema) -> list[Stmt]:
+    return [execute(f"DROP SEQUENCE {quote_ident(operation.sequence.name)}")]
+
+
+@_render.register(AlterSequence)
+def _(operation: AlterSequence, state: Schema) -> list[Stmt]:
+    new = operation.new
+    return [execute(f"ALTER SEQUENCE {quote_ident(new.name)} {alter_sql(new)}")]
+
+
 @_render.register(CreateEnum)
 def _(operation: CreateEnum, state: Schema) -> list[Stmt]:
     en = operation.enum
@@ -235,6 +254,8 @@ def column_expr(col: Column, state: Schema) -> Expr:
     args: list[Expr] = [Str(col.name), type_expr(col.type, state)]
     if col.identity:
         args.append("sa.Identity(always=False)")
+    if col.generated is not None:
+        args.append(call("sa.Computed", Str(text_source(col.generated)), persisted="True"))
     return call(
         "sa.Column",
         *args,
@@ -267,6 +288,8 @@ def _fk_expr(fk: ForeignKey) -> Expr:
         name=_name(fk.name),
         ondelete=Str(fk.on_delete) if fk.on_delete else None,
         onupdate=Str(fk.on_update) if fk.on_update else None,
+        deferrable="True" if fk.deferrable else None,
+        initially=Str("DEFERRED") if fk.initially_deferred else None,
     )
 
 
@@ -450,6 +473,8 @@ def constraint_sql(c: ForeignKey | CheckConstraint) -> str:
         sql += f" ON DELETE {c.on_delete}"
     if c.on_update:
         sql += f" ON UPDATE {c.on_update}"
+    if c.deferrable:
+        sql += " DEFERRABLE INITIALLY DEFERRED" if c.initially_deferred else " DEFERRABLE"
     return sql
 
 
@@ -465,6 +490,8 @@ def _add_constraint(table_name: str, c: Constraint) -> Stmt:
             pylist([Str(x) for x in c.ref_columns]),
             ondelete=Str(c.on_delete) if c.on_delete else None,
             onupdate=Str(c.on_update) if c.on_update else None,
+            deferrable="True" if c.deferrable else None,
+            initially=Str("DEFERRED") if c.initially_deferred else None,
         )
     if isinstance(c, UniqueConstraint):
         return call(
@@ -490,13 +517,23 @@ def _drop_constraint(table: str, constraint: Constraint) -> Stmt:
 
 def create_index(table: str, ix: Index, *, concurrently: bool) -> Stmt:
     """``op.create_index(...)`` with every PostgreSQL option the index uses."""
-    ops = dict(ix.ops)
+    plain = {k.column for k in ix.keys if k.column and not k.descending and not k.nulls}
+    ops = {c: o for c, o in ix.ops if not ix.keys or c in plain}
+    keys: list[Expr] = [Str(c) for c in ix.columns]
+    if ix.keys:
+        keys = [
+            Str(key.column)
+            if key.column is not None and key.column in plain
+            else call("sa.text", Str(text_source(index_key_sql(ix, key))))
+            for key in ix.keys
+        ]
     return call(
         "op.create_index",
         _name(ix.name),
         Str(table),
-        pylist([Str(c) for c in ix.columns]),
+        pylist(keys),
         unique="True" if ix.unique else None,
+        postgresql_nulls_not_distinct="True" if ix.nulls_not_distinct else None,
         postgresql_using=Str(ix.using) if ix.using != "btree" else None,
         postgresql_ops=pydict({c: Str(o) for c, o in ops.items()}) if ops else None,
         postgresql_where=call("sa.text", Str(text_source(ix.where))) if ix.where else None,

@@ -325,7 +325,7 @@ def _select_lists(
     columns: list[str] = []
     inner: list[str] = []
     for col in ent.columns:
-        if col.identity or col.name in skipped:
+        if col.identity or col.generated is not None or col.name in skipped:
             continue
         expr = _column_expr(t, col, fk_of.get(col.name))
         if expr is None:

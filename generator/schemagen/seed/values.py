@@ -15,11 +15,13 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..model.pgtypes import PGTYPE
 from ..model.schema import Column, ColumnType
 from ..model.sqltext import sql_string
 from . import words
 from .catalog import Catalog, derived_from
 from .checks import Domain, Literal, Unsupported
+from .named import named_value
 from .random import below, pick, pick_text, salt, uniform
 
 #: Seeded times spread over one year from here (fixed, so seeds repeat).
@@ -80,6 +82,8 @@ def _typed(job: ColumnJob, ctype: ColumnType) -> str:
         return _json(job, kind)
     if kind == "array" and ctype.of is not None:
         return _array(job, ctype.of)
+    if kind == PGTYPE:
+        return named_value(job, ctype, lambda length: _text(job, length))
     return _other(job, kind)
 
 

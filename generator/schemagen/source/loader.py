@@ -29,7 +29,15 @@ from .plain import load_plain
 YamlPath = tuple[str, ...]
 
 #: Top-level keys that hold named definitions, in the order the language lists them.
-SECTIONS: tuple[str, ...] = ("types", "mixins", "enums", "entities", "functions", "views")
+SECTIONS: tuple[str, ...] = (
+    "types",
+    "mixins",
+    "enums",
+    "entities",
+    "functions",
+    "views",
+    "sequences",
+)
 TOP_LEVEL_KEYS: tuple[str, ...] = ("database", *SECTIONS)
 SECTION_KINDS: dict[str, str] = {
     "types": "type",
@@ -38,6 +46,7 @@ SECTION_KINDS: dict[str, str] = {
     "entities": "entity",
     "functions": "function",
     "views": "view",
+    "sequences": "sequence",
 }
 
 _MAX_DEPTH = 64
@@ -70,6 +79,7 @@ class Sources:
     entities: dict[str, Any] = field(default_factory=dict)
     functions: dict[str, Any] = field(default_factory=dict)
     views: dict[str, Any] = field(default_factory=dict)
+    sequences: dict[str, Any] = field(default_factory=dict)
     locations: dict[YamlPath, Place] = field(default_factory=dict)
     files: tuple[str, ...] = ()
     #: Definitions left out because they already have errors: (section, name) or

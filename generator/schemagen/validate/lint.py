@@ -33,7 +33,13 @@ def lint(schema: Schema, src: Sources, report: Reporter) -> None:
 
 
 def _plain(index: Index) -> bool:
-    return index.using == "btree" and index.where is None and not index.ops and not index.include
+    return (
+        index.using == "btree"
+        and index.where is None
+        and not index.ops
+        and not index.include
+        and not index.keys
+    )
 
 
 def lint_duplicate_indexes(entity: Entity, src: Sources, report: Reporter) -> None:

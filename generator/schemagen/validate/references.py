@@ -15,6 +15,7 @@ from ..model.schema import ColumnType
 from ..normalize.normalizer import RawColumn, Resolver, Unresolved, table_of
 from ..normalize.relationships import many_to_one_name, one_to_many_name
 from ..source.loader import Sources, YamlPath
+from .foreign_keys import check_foreign_keys
 from .reporter import Reporter, plain_type, type_text
 from .sql import SqlSyntaxError, read_expression, shown, unknown_order_by
 
@@ -118,6 +119,7 @@ def check_entity(src: Sources, resolver: Resolver, report: Reporter, name: str) 
     base: YamlPath = ("entities", name)
     check_mixins(src, report, name, spec)
     names = [c.name for c in resolver.columns(name)]
+    check_foreign_keys(src, resolver, report, name)
     for col in resolver.columns(name):
         check_column(src, resolver, report, col)
         if isinstance(col.spec.get("using"), str):
@@ -125,16 +127,27 @@ def check_entity(src: Sources, resolver: Resolver, report: Reporter, name: str) 
             check_sql_columns(report, path, col.spec["using"], names, table_of(src, name))
     if not resolver.primary_key(name):
         report.error(base, "entity has no primary key; mark a column with primary_key: true")
+    listed = spec.get("primary_key")
+    if isinstance(listed, list):
+        check_column_list(report, (*base, "primary_key"), listed, names)
+        for col in resolver.columns(name):
+            if col.spec.get("primary_key") and col.name not in listed:
+                report.error(
+                    (*col.path, "primary_key"),
+                    f"column {col.name} says primary_key, but the entity's primary_key "
+                    f"list ({', '.join(map(str, listed))}) leaves it out",
+                )
     for uq, cols in _dict(spec.get("unique")).items():
         check_column_list(report, (*base, "unique", uq), cols, names)
     for ix, entry in _dict(spec.get("indexes")).items():
-        check_index(report, (*base, "indexes", ix), entry, names)
+        check_index(report, (*base, "indexes", ix), entry, names, table_of(src, name))
         if isinstance(entry, dict) and isinstance(entry.get("where"), str):
             where = (*base, "indexes", ix, "where")
             check_sql_columns(report, where, entry["where"], names, table_of(src, name))
     for ck, expression in _dict(spec.get("checks")).items():
         if isinstance(expression, str):
             check_sql_columns(report, (*base, "checks", ck), expression, names, table_of(src, name))
+    check_generated(report, resolver.columns(name), names, table_of(src, name))
 
 
 def check_mixins(src: Sources, report: Reporter, name: str, spec: dict[str, Any]) -> None:
@@ -248,14 +261,27 @@ def check_column_list(report: Reporter, path: YamlPath, cols: Any, names: list[s
         seen.add(col)
 
 
-def check_index(report: Reporter, path: YamlPath, entry: Any, names: list[str]) -> None:
-    """Index columns, ``ops`` keys and ``include`` columns exist."""
+def check_index(
+    report: Reporter, path: YamlPath, entry: Any, names: list[str], table: str = ""
+) -> None:
+    """Index keys (columns, or expressions naming columns), ``ops`` keys and
+    ``include`` columns exist."""
     if isinstance(entry, list):
         check_column_list(report, path, entry, names)
         return
     entry = _dict(entry)
-    columns = entry.get("columns") or []
-    check_column_list(report, (*path, "columns"), columns, names)
+    items = entry.get("columns") if isinstance(entry.get("columns"), list) else []
+    columns: list[str] = []
+    for number, item in enumerate(items):
+        where = (*path, "columns", str(number))
+        col = _index_key_column(report, where, item, names, table)
+        if col is None:
+            continue
+        if col not in names:
+            report.error(where, f"unknown column '{col}'{did_you_mean(col, names)}")
+        elif col in columns:
+            report.error(where, f"column '{col}' is listed twice")
+        columns.append(col)
     for col in _dict(entry.get("ops")):
         if col not in columns:
             report.error(
@@ -264,6 +290,21 @@ def check_index(report: Reporter, path: YamlPath, entry: Any, names: list[str]) 
                 f"({', '.join(map(str, columns))})",
             )
     check_column_list(report, (*path, "include"), entry.get("include") or [], names)
+
+
+def _index_key_column(
+    report: Reporter, path: YamlPath, item: Any, names: list[str], table: str
+) -> str | None:
+    """The column of one index key; an expression key is checked here (None)."""
+    if not isinstance(item, dict):
+        return str(item)
+    if ("column" in item) == ("expression" in item):
+        report.error(path, "an index key needs exactly one of `column` and `expression`")
+        return None
+    if "expression" in item:
+        check_sql_columns(report, (*path, "expression"), str(item["expression"]), names, table)
+        return None
+    return str(item["column"])
 
 
 def check_sql_columns(
@@ -290,6 +331,46 @@ def check_sql_columns(
             )
         elif word not in names:
             report.error(path, f"unknown column '{shown(word)}'{did_you_mean(word, names)}")
+
+
+def check_generated(
+    report: Reporter, columns: list[RawColumn], names: list[str], table: str
+) -> None:
+    """A generated column's expression parses, names columns of its table and none
+    that is generated (itself included: PostgreSQL refuses it), and the column has
+    no default or primary key."""
+    generated = {c.name for c in columns if isinstance(c.spec.get("generated"), str)}
+    for col in columns:
+        expression = col.spec.get("generated")
+        if not isinstance(expression, str):
+            continue
+        path = (*col.path, "generated")
+        if not expression.strip():
+            report.error(path, "the generated expression is empty; write an SQL expression")
+            continue
+        check_sql_columns(report, path, expression, names, table)
+        for word in _generated_references(expression, generated):
+            if word == col.name:
+                report.error(path, "a generated column cannot refer to itself")
+            else:
+                report.error(
+                    path,
+                    f"refers to '{word}', itself a generated column (PostgreSQL computes "
+                    "generated columns from stored ones only)",
+                )
+        for key in ("default", "primary_key"):
+            if key in col.spec and col.spec[key] is not False:
+                report.error((*col.path, key), f"a generated column cannot have `{key}`")
+
+
+def _generated_references(sql: str, generated: set[str]) -> list[str]:
+    """The generated columns that ``sql`` names (none if it does not parse: that
+    error is reported already)."""
+    try:
+        expression = read_expression(sql)
+    except SqlSyntaxError:
+        return []
+    return sorted({parts[-1] for parts in expression.columns} & generated)
 
 
 def reverse_sides(src: Sources, resolver: Resolver) -> dict[str, dict[str, tuple[str, str]]]:

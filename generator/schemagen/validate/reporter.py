@@ -67,13 +67,24 @@ def type_text(ctype: ColumnType) -> str:
         return f"enum {ctype.enum}"
     if ctype.kind == "array" and ctype.of is not None:
         return f"array of {type_text(ctype.of)}"
+    if ctype.pgtype is not None:
+        return ctype.pgtype + (f"({','.join(ctype.args)})" if ctype.args else "")
     return ctype.kind
 
 
 def plain_type(ctype: ColumnType) -> ColumnType:
     """The type without alias names, for comparing two types."""
     of = plain_type(ctype.of) if ctype.of is not None else None
-    return ColumnType(ctype.kind, ctype.length, ctype.precision, ctype.scale, ctype.enum, of)
+    return ColumnType(
+        ctype.kind,
+        ctype.length,
+        ctype.precision,
+        ctype.scale,
+        ctype.enum,
+        of,
+        pgtype=ctype.pgtype,
+        args=ctype.args,
+    )
 
 
 def column_path(src: Sources, entity: Entity, column: str) -> YamlPath:

@@ -16,10 +16,12 @@ from typing import Any
 
 from ..language.structure import describe, did_you_mean
 from ..model import naming
+from ..model.pgtypes import PGTYPE, is_known, param_problem, required_extension
 from ..model.schema import INTEGER_TYPES, Column, ColumnType, Entity, Schema
 from ..normalize.normalizer import TIME_KINDS
 from ..source.loader import Sources, YamlPath
 from .reporter import Reporter, column_path, index_path, type_text, unique_path
+from .sequences import check_sequences
 from .serves import check_serves
 from .sql import SqlSyntaxError, read_expression, shown
 
@@ -66,6 +68,7 @@ def check_model(schema: Schema, src: Sources, report: Reporter) -> None:
     check_relationship_names(schema, src, report)
     check_enums(schema, report)
     check_serves(schema, src, report)
+    check_sequences(schema, src, report)
 
 
 # --- names ----------------------------------------------------------------------
@@ -201,11 +204,40 @@ def check_column_rules(
             (*path, "on_update"),
             f"on_update: now needs a date or time column, not {type_text(column.type)}",
         )
+    check_named_type(schema, column.type, path, report)
     spec = _raw_column(src, entity, column)
     if "default" in spec:
         problem = default_problem(schema, column, spec["default"])
         if problem:
             report.error((*path, "default"), problem)
+
+
+def check_named_type(
+    schema: Schema, ctype: ColumnType, path: YamlPath, report: Reporter
+) -> None:
+    """A PostgreSQL type by name: its parameters fit, its extension is declared,
+    and a name schemagen cannot verify without a database gets a warning."""
+    if ctype.kind == "array" and ctype.of is not None:
+        ctype = ctype.of
+    if ctype.kind != PGTYPE or ctype.pgtype is None:
+        return
+    where = (*path, "type")
+    problem = param_problem(ctype)
+    if problem:
+        report.error(where, problem)
+    needed = required_extension(ctype)
+    if needed and needed not in schema.database.extensions:
+        report.error(
+            where,
+            f"type {ctype.pgtype} comes from the {needed} extension; add {needed} to "
+            "database.extensions",
+        )
+    if not is_known(ctype.pgtype):
+        report.warning(
+            where,
+            f"type '{ctype.pgtype}' is not a PostgreSQL type schemagen knows; it cannot be "
+            "verified without a database (`schemagen check --database` does)",
+        )
 
 
 def _raw_column(src: Sources, entity: Entity, column: Column) -> dict[str, Any]:
@@ -222,6 +254,8 @@ def default_problem(schema: Schema, column: Column, value: Any) -> str | None:
         return sql_default_problem(column.default.value)
     if column.default is not None and column.default.kind == "now":
         return None
+    if kind == PGTYPE and isinstance(value, str | int | float) and not isinstance(value, bool):
+        return None  # a literal PostgreSQL casts to the named type (or refuses at upgrade)
     if isinstance(value, bool):
         if kind == "boolean":
             return None
@@ -378,7 +412,10 @@ def check_indexes(schema: Schema, entity: Entity, src: Sources, report: Reporter
         ops = dict(index.ops)
         if index.unique and index.using != "btree":
             report.error((*path, "unique"), f"a unique index must use btree, not {index.using}")
-        if index.include and index.using not in ("btree", "gist"):
+        if index.nulls_not_distinct and not index.unique:
+            report.error((*path, "nulls_not_distinct"), "nulls_not_distinct needs unique: true")
+        check_index_method(index.using, path, extensions, report)
+        if index.include and index.using not in ("btree", "gist", "spgist"):
             report.error(
                 (*path, "include"),
                 f"`include` works only with btree and gist indexes, not {index.using}",
@@ -400,9 +437,41 @@ def check_indexes(schema: Schema, entity: Entity, src: Sources, report: Reporter
     check_json_equality(entity, src, report)
 
 
+#: Index methods that core PostgreSQL has, and those that extensions add.
+CORE_INDEX_METHODS = frozenset({"btree", "hash", "gist", "spgist", "gin", "brin"})
+METHOD_EXTENSIONS = {"hnsw": "vector", "ivfflat": "vector", "bloom": "bloom", "rum": "rum"}
+
+
+def check_index_method(
+    using: str, path: YamlPath, extensions: set[str], report: Reporter
+) -> None:
+    """An extension's method needs its extension; an unknown one can only be checked
+    by a database (a warning)."""
+    if using in CORE_INDEX_METHODS:
+        return
+    needed = METHOD_EXTENSIONS.get(using)
+    if needed is None:
+        known = sorted(CORE_INDEX_METHODS | set(METHOD_EXTENSIONS))
+        report.warning(
+            (*path, "using"),
+            f"index method '{using}' is not one schemagen knows{did_you_mean(using, known)}; "
+            "only a database can verify it (`schemagen check --database`)",
+        )
+    elif needed not in extensions:
+        report.error(
+            (*path, "using"),
+            f"index method {using} comes from the {needed} extension; add {needed} to "
+            "database.extensions",
+        )
+
+
 def default_opclass_problem(using: str, col: Column, extensions: set[str]) -> str | None:
     """Why PostgreSQL has no default operator class for this column and method, or None."""
     kind, shown = col.type.kind, type_text(col.type)
+    if kind == PGTYPE:
+        # tsvector (GIN, GiST), ranges and geometry (GiST), inet (GiST) have default
+        # classes; for the rest only the database can tell (check --database, upgrade).
+        return None
     if using == "gin" and kind not in GIN_DEFAULT_KINDS:
         if kind == "json":
             return (

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from logging.config import fileConfig
 from pathlib import Path
-from typing import overload
+from typing import Any, overload
 
 from alembic import context
 from sqlalchemy import Connection, MetaData, create_engine, exc, pool
@@ -96,13 +96,30 @@ def run_migrations_online() -> None:
         engine.dispose()
 
 
+# Tables that an extension owns (PostGIS's spatial_ref_sys) are not the schema's.
+EXTENSION_TABLES = (
+    "SELECT c.relname FROM pg_depend d JOIN pg_class c ON c.oid = d.objid "
+    "WHERE d.classid = 'pg_class'::regclass AND d.deptype = 'e'"
+)
+
+
 def _run(connection: Connection) -> None:
     connection.exec_driver_sql(LOCK_TIMEOUT_SQL)
     if connection.in_transaction() and config.attributes.get("connection") is None:
         connection.commit()  # a SET outlives its transaction; Alembic begins its own
+
+    def include_object(obj: Any, name: Any, kind: str, seen: bool, to: Any) -> bool:
+        # Asked only by autogenerate (`alembic check`), never while migrating;
+        # seen: the object was reflected from the database.
+        if kind != "table" or not seen or to is not None:
+            return True
+        owned = {row[0] for row in connection.exec_driver_sql(EXTENSION_TABLES)}
+        return name not in owned
+
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_object=include_object,
         transaction_per_migration=True,
         # Types and server defaults too, so `alembic check` sees every difference.
         compare_type=True,

@@ -1,0 +1,269 @@
+"""PostgreSQL types by name: ``tsvector``, ``citext``, ``vector(1536)``, ``geometry(Point,4326)``.
+
+A ``type:`` that is neither a base type of the language nor a ``types:`` alias
+is read as a PostgreSQL type name with optional parameters, in PostgreSQL's own
+words. :func:`parse_type_name` turns it into a :class:`ColumnType`: a synonym of
+a base type becomes that base type (``varchar(20)`` is ``string`` of length 20,
+``int8`` is ``bigint``), so one type has one spelling in the model; any other
+name becomes ``kind="pgtype"`` with its name and parameters, canonical as
+``format_type`` prints them, so the live comparison sees equal text.
+
+:data:`NAMED` says, for the names schemagen knows, which SQLAlchemy class
+renders them, which Python type the ORM attribute has and which extension must
+be declared. A name it does not know still works: models and revisions render
+it with a small generated ``UserDefinedType`` (``SqlType("name")``), and only a
+database can say whether the name exists (``validate`` warns, ``check
+--database`` and ``alembic upgrade`` fail).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .schema import ColumnType
+
+PGTYPE = "pgtype"  # the ColumnType.kind of a type given by its PostgreSQL name
+
+
+@dataclass(frozen=True)
+class NamedType:
+    """How one PostgreSQL type maps to SQLAlchemy and Python.
+
+    ``sa_module``/``sa_class`` name the SQLAlchemy type (``None``: the generated
+    ``SqlType``); ``python`` is the ``Mapped[...]`` annotation and ``py_module``
+    the module it needs (a key of ``render.models._PY_IMPORTS``); ``extension``
+    is what ``database.extensions`` must list; ``nparams`` the number of
+    parameters the type takes at most.
+    """
+
+    sa_module: str | None = "sqlalchemy.dialects.postgresql"
+    sa_class: str | None = None
+    python: str = "str"
+    py_module: str | None = None
+    extension: str | None = None
+    nparams: int = 0
+
+
+_PG = "sqlalchemy.dialects.postgresql"
+
+
+def _range(name: str, py: str, module: str | None = None) -> NamedType:
+    """A range type: SQLAlchemy's class is its name in capitals, values are ``Range``."""
+    return NamedType(_PG, name.upper(), f"Range[{py}]", module)
+
+
+#: The PostgreSQL types schemagen knows by name (beyond the base types).
+NAMED: dict[str, NamedType] = {
+    "tsvector": NamedType(_PG, "TSVECTOR"),
+    "tsquery": NamedType(_PG, "TSQUERY"),
+    "citext": NamedType(_PG, "CITEXT", extension="citext"),
+    "inet": NamedType(_PG, "INET", "Any", "typing"),
+    "cidr": NamedType(_PG, "CIDR", "Any", "typing"),
+    "macaddr": NamedType(_PG, "MACADDR"),
+    "macaddr8": NamedType(_PG, "MACADDR8"),
+    "money": NamedType(_PG, "MONEY"),
+    "oid": NamedType(_PG, "OID", "int"),
+    "regclass": NamedType(_PG, "REGCLASS"),
+    "regconfig": NamedType(_PG, "REGCONFIG"),
+    "jsonpath": NamedType(_PG, "JSONPATH"),
+    "hstore": NamedType(_PG, "HSTORE", "dict[str, str | None]", extension="hstore"),
+    "int4range": _range("int4range", "int"),
+    "int8range": _range("int8range", "int"),
+    "numrange": _range("numrange", "Decimal", "decimal"),
+    "daterange": _range("daterange", "datetime.date", "datetime"),
+    "tsrange": _range("tsrange", "datetime.datetime", "datetime"),
+    "tstzrange": _range("tstzrange", "datetime.datetime", "datetime"),
+    "int4multirange": NamedType(_PG, "INT4MULTIRANGE", "Any", "typing"),
+    "int8multirange": NamedType(_PG, "INT8MULTIRANGE", "Any", "typing"),
+    "nummultirange": NamedType(_PG, "NUMMULTIRANGE", "Any", "typing"),
+    "datemultirange": NamedType(_PG, "DATEMULTIRANGE", "Any", "typing"),
+    "tsmultirange": NamedType(_PG, "TSMULTIRANGE", "Any", "typing"),
+    "tstzmultirange": NamedType(_PG, "TSTZMULTIRANGE", "Any", "typing"),
+    "character": NamedType("sqlalchemy", "CHAR", nparams=1),
+    "bit": NamedType(None, None, "str", nparams=1),
+    "bit varying": NamedType(None, None, "str", nparams=1),
+    "xml": NamedType(None, None, "str"),
+    "point": NamedType(None, None, "str"),
+    "line": NamedType(None, None, "str"),
+    "lseg": NamedType(None, None, "str"),
+    "box": NamedType(None, None, "str"),
+    "path": NamedType(None, None, "str"),
+    "polygon": NamedType(None, None, "str"),
+    "circle": NamedType(None, None, "str"),
+    "pg_lsn": NamedType(None, None, "str"),
+    "pg_snapshot": NamedType(None, None, "str"),
+    "regtype": NamedType(None, None, "str"),
+    "regproc": NamedType(None, None, "str"),
+    "name": NamedType(None, None, "str"),
+    "ltree": NamedType(None, None, "str", extension="ltree"),
+    "cube": NamedType(None, None, "str", extension="cube"),
+    # pgvector's and GeoAlchemy2's own SQLAlchemy types (optional extras).
+    "vector": NamedType("pgvector.sqlalchemy", "VECTOR", "Any", "typing", "vector", 1),
+    "halfvec": NamedType("pgvector.sqlalchemy", "HALFVEC", "Any", "typing", "vector", 1),
+    "sparsevec": NamedType("pgvector.sqlalchemy", "SPARSEVEC", "Any", "typing", "vector", 1),
+    "geometry": NamedType("geoalchemy2", "Geometry", "Any", "typing", "postgis", 2),
+    "geography": NamedType("geoalchemy2", "Geography", "Any", "typing", "postgis", 2),
+}
+
+#: Spellings of the language's base types (PostgreSQL's names and aliases).
+SYNONYMS: dict[str, str] = {
+    "int": "integer",
+    "int4": "integer",
+    "int2": "smallint",
+    "int8": "bigint",
+    "bool": "boolean",
+    "real": "float",
+    "float4": "float",
+    "float8": "double",
+    "double precision": "double",
+    "varchar": "string",
+    "character varying": "string",
+    "decimal": "numeric",
+    "bytea": "bytes",
+    "timestamp without time zone": "timestamp",
+    "timestamp with time zone": "timestamptz",
+    "time without time zone": "time",
+}
+#: Base types of the language whose name is also PostgreSQL's (written with
+#: parameters or in capitals, they reach :func:`parse_type_name`).
+_SAME_NAME = frozenset(
+    {"smallint", "integer", "bigint", "text", "boolean", "numeric", "date", "time", "timestamp"}
+    | {"interval", "uuid", "json", "jsonb"}
+)
+_RENAMED = {"char": "character", "bpchar": "character", "varbit": "bit varying"}
+
+#: PostGIS subtypes as ``format_type`` prints them (``POINT`` -> ``Point``).
+_GEOMETRY_KINDS = {
+    k.lower(): k
+    for k in (
+        "Geometry",
+        "Point",
+        "LineString",
+        "Polygon",
+        "MultiPoint",
+        "MultiLineString",
+        "MultiPolygon",
+        "GeometryCollection",
+        "CircularString",
+        "CompoundCurve",
+        "CurvePolygon",
+        "MultiCurve",
+        "MultiSurface",
+        "PolyhedralSurface",
+        "Triangle",
+        "Tin",
+    )
+}
+
+_TYPE_NAME = re.compile(
+    r"^\s*(?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\s+[A-Za-z_][A-Za-z0-9_]*)*)\s*"
+    r"(?:\((?P<args>[^()]*)\))?\s*$"
+)
+
+
+def parse_type_name(text: str) -> ColumnType | None:
+    """The ColumnType that a PostgreSQL type name stands for, or None if it is no name.
+
+    ``varchar(20)`` -> ``string`` of length 20; ``vector(3)`` -> a ``pgtype``
+    named ``vector`` with parameter ``3``. Parameters are not checked here
+    (:func:`param_problem` does).
+    """
+    match = _TYPE_NAME.match(text)
+    if match is None:
+        return None
+    name = " ".join(match.group("name").lower().split())
+    raw_args = match.group("args")
+    args = tuple(a.strip() for a in raw_args.split(",")) if raw_args is not None else ()
+    name = _RENAMED.get(name, name)
+    base = name if name in _SAME_NAME else SYNONYMS.get(name)
+    if base is not None:
+        return _base_type(base, args)
+    if name in ("geometry", "geography") and args:
+        args = (_GEOMETRY_KINDS.get(args[0].lower().rstrip("zm"), args[0]) + _zm(args[0]),) + args[
+            1:
+        ]
+    return ColumnType(kind=PGTYPE, pgtype=name, args=args)
+
+
+def _zm(kind: str) -> str:
+    """The Z/M/ZM suffix of a PostGIS subtype, upper case (``pointz`` -> ``Z``)."""
+    lower = kind.lower()
+    for suffix in ("zm", "z", "m"):
+        if lower.endswith(suffix) and lower[: -len(suffix)] in _GEOMETRY_KINDS:
+            return suffix.upper()
+    return ""
+
+
+def _base_type(base: str, args: tuple[str, ...]) -> ColumnType:
+    numbers = [int(a) if a.isdigit() else None for a in args]
+    if base == "string":
+        return ColumnType(kind="string", length=numbers[0] if numbers else None)
+    if base == "numeric" and numbers:
+        scale = numbers[1] if len(numbers) > 1 else 0
+        return ColumnType(kind="numeric", precision=numbers[0], scale=scale)
+    return ColumnType(kind=base)
+
+
+def is_known(name: str) -> bool:
+    """Whether ``name`` (as :func:`parse_type_name` canonicalizes it) is a type
+    schemagen knows exists in PostgreSQL 15 or in a known extension."""
+    return name in NAMED
+
+
+def required_extension(ct: ColumnType) -> str | None:
+    """The extension a named type comes from, if schemagen knows it."""
+    if ct.kind == "array" and ct.of is not None:
+        return required_extension(ct.of)
+    if ct.kind != PGTYPE or ct.pgtype is None or ct.pgtype not in NAMED:
+        return None
+    return NAMED[ct.pgtype].extension
+
+
+def param_problem(ct: ColumnType) -> str | None:
+    """Why the parameters of a named type cannot be right, or None."""
+    if ct.kind != PGTYPE or ct.pgtype is None:
+        return None
+    spec = NAMED.get(ct.pgtype)
+    if spec is None:
+        return None
+    if len(ct.args) > spec.nparams:
+        if spec.nparams == 0:
+            return f"type {ct.pgtype} takes no parameters"
+        return f"type {ct.pgtype} takes at most {spec.nparams} parameter(s)"
+    if ct.pgtype in ("geometry", "geography"):
+        if ct.args and ct.args[0].rstrip("ZM") not in _GEOMETRY_KINDS.values():
+            kinds = ", ".join(sorted(_GEOMETRY_KINDS.values()))
+            return f"unknown {ct.pgtype} subtype '{ct.args[0]}'; expected one of: {kinds}"
+        if len(ct.args) == 2 and not ct.args[1].lstrip("-").isdigit():
+            return f"the SRID of {ct.pgtype} must be a whole number, got '{ct.args[1]}'"
+    elif any(not a.isdigit() or int(a) < 1 for a in ct.args):
+        return f"the parameter of {ct.pgtype} must be a positive whole number"
+    return None
+
+
+def format_type(ct: ColumnType) -> str:
+    """A named type as ``format_type`` prints it: ``vector(3)``, ``geometry(Point,4326)``."""
+    assert ct.pgtype is not None
+    name = ct.pgtype
+    if name == "character" and not ct.args:
+        return "character(1)"
+    if not ct.args:
+        return name
+    return f"{name}({','.join(ct.args)})"
+
+
+def sa_args(ct: ColumnType) -> str:
+    """The arguments of the SQLAlchemy type (without parentheses)."""
+    assert ct.pgtype is not None
+    spec = NAMED.get(ct.pgtype)
+    if spec is None or spec.sa_class is None:
+        from ..util.templating import py_literal
+
+        return py_literal(format_type(ct))
+    if ct.pgtype in ("geometry", "geography"):
+        kind = f'"{ct.args[0].upper()}"' if ct.args else "None"
+        srid = ct.args[1] if len(ct.args) > 1 else "-1"
+        # spatial_index=False: indexes come from the schema's indexes only.
+        return f"geometry_type={kind}, srid={srid}, spatial_index=False"
+    return ", ".join(ct.args)

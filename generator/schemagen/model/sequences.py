@@ -1,0 +1,82 @@
+"""Standalone sequences: PostgreSQL's defaults for their options, and their DDL text.
+
+A :class:`~schemagen.model.schema.DbSequence` keeps only what the YAML said;
+``pg_sequences`` shows every option. :func:`effective` fills in what PostgreSQL
+would, so the live comparison compares like with like, and :func:`create_sql`
+is the one ``CREATE SEQUENCE`` text that revisions run.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .schema import DbSequence
+
+TYPE_RANGES: dict[str, tuple[int, int]] = {
+    "smallint": (-(2**15), 2**15 - 1),
+    "integer": (-(2**31), 2**31 - 1),
+    "bigint": (-(2**63), 2**63 - 1),
+}
+
+#: ``nextval('name')``, ``nextval('public.name'::regclass)`` in a default.
+NEXTVAL = re.compile(r"nextval\s*\(\s*'(?:\"?public\"?\.)?\"?([^'\"]+)\"?'", re.IGNORECASE)
+
+
+def effective(seq: DbSequence) -> tuple[str, int, int, int, int, bool, int]:
+    """(type, start, increment, min, max, cycle, cache) as ``pg_sequences`` shows them."""
+    low, high = TYPE_RANGES[seq.data_type]
+    increment = seq.increment or 1
+    minimum = seq.min_value if seq.min_value is not None else (1 if increment > 0 else low)
+    maximum = seq.max_value if seq.max_value is not None else (high if increment > 0 else -1)
+    start = seq.start if seq.start is not None else (minimum if increment > 0 else maximum)
+    return (seq.data_type, start, increment, minimum, maximum, seq.cycle, seq.cache or 1)
+
+
+def option_problem(seq: DbSequence) -> str | None:
+    """Why PostgreSQL would refuse the sequence's options, or None."""
+    if seq.increment == 0:
+        return "increment must not be 0"
+    low, high = TYPE_RANGES[seq.data_type]
+    _, start, _, minimum, maximum, _, _ = effective(seq)
+    for label, value in (("min", minimum), ("max", maximum), ("start", start)):
+        if not low <= value <= high:
+            return f"{label} {value} is out of range for {seq.data_type} ({low} to {high})"
+    if minimum >= maximum:
+        return f"min {minimum} must be below max {maximum}"
+    if not minimum <= start <= maximum:
+        return f"start {start} is not between min {minimum} and max {maximum}"
+    return None
+
+
+def options_sql(seq: DbSequence) -> str:
+    """The options the YAML gave, as ``CREATE``/``ALTER SEQUENCE`` words."""
+    words = [f"AS {seq.data_type}"]
+    if seq.start is not None:
+        words.append(f"START WITH {seq.start}")
+    if seq.increment is not None:
+        words.append(f"INCREMENT BY {seq.increment}")
+    if seq.min_value is not None:
+        words.append(f"MINVALUE {seq.min_value}")
+    if seq.max_value is not None:
+        words.append(f"MAXVALUE {seq.max_value}")
+    if seq.cache is not None:
+        words.append(f"CACHE {seq.cache}")
+    if seq.cycle:
+        words.append("CYCLE")
+    return " ".join(words)
+
+
+def alter_sql(new: DbSequence) -> str:
+    """``ALTER SEQUENCE`` options that make a sequence ``new`` (every option said
+    outright, the defaults included, so nothing of the old options stays). The
+    current value is kept: only ``START WITH`` (what ``RESTART`` goes back to) changes."""
+    kind, start, increment, minimum, maximum, cycle, cache = effective(new)
+    return (
+        f"AS {kind} INCREMENT BY {increment} MINVALUE {minimum} MAXVALUE {maximum} "
+        f"START WITH {start} CACHE {cache} {'CYCLE' if cycle else 'NO CYCLE'}"
+    )
+
+
+def nextval_names(sql: str) -> list[str]:
+    """The sequences that ``nextval(...)`` calls in ``sql`` name."""
+    return NEXTVAL.findall(sql)

@@ -1,0 +1,123 @@
+"""Checks of the entity-level ``foreign_keys:`` entries (composite foreign keys)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..language.structure import did_you_mean
+from ..normalize.normalizer import Resolver, Unresolved
+from ..source.loader import Sources, YamlPath
+from .reporter import Reporter, plain_type, type_text
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def check_foreign_keys(src: Sources, resolver: Resolver, report: Reporter, entity: str) -> None:
+    """Each entry names columns of its entity and an entity whose key has as many
+    columns, of the same types, and is its primary key or unique."""
+    spec = _dict(src.entities.get(entity))
+    names = [c.name for c in resolver.columns(entity)]
+    for name, entry in _dict(spec.get("foreign_keys")).items():
+        path: YamlPath = ("entities", entity, "foreign_keys", str(name))
+        check_foreign_key(src, resolver, report, (entity, names), path, _dict(entry))
+
+
+def check_foreign_key(
+    src: Sources,
+    resolver: Resolver,
+    report: Reporter,
+    owner: tuple[str, list[str]],
+    path: YamlPath,
+    entry: dict[str, Any],
+) -> None:
+    """One composite foreign key (see :func:`check_foreign_keys`)."""
+    entity, names = owner
+    columns = [str(c) for c in entry.get("columns") or []]
+    missing = [c for c in columns if c not in names]
+    for col in missing:
+        report.error((*path, "columns"), f"unknown column '{col}'{did_you_mean(col, names)}")
+    target = str(entry.get("references", ""))
+    if src.is_broken("entities", target):
+        return
+    if target not in src.entities:
+        hint = did_you_mean(target, sorted(src.entities))
+        report.error((*path, "references"), f"unknown entity '{target}'{hint}")
+        return
+    ref_columns = [str(c) for c in entry.get("ref_columns") or resolver.primary_key(target)]
+    target_names = [c.name for c in resolver.columns(target)]
+    unknown = [c for c in ref_columns if c not in target_names]
+    for col in unknown:
+        hint = did_you_mean(col, target_names)
+        report.error((*path, "ref_columns"), f"entity {target} has no column '{col}'{hint}")
+    if len(ref_columns) != len(columns):
+        report.error(
+            path,
+            f"{len(columns)} column(s) reference {len(ref_columns)} column(s) of {target} "
+            f"({', '.join(ref_columns)}); the counts must match",
+        )
+        return
+    if missing or unknown:
+        return
+    _check_types(resolver, report, path, (entity, columns), (target, ref_columns))
+    if not _is_key(src, resolver, target, ref_columns):
+        report.error(
+            (*path, "references"),
+            f"{target} ({', '.join(ref_columns)}) is neither its primary key nor unique; "
+            "PostgreSQL needs a unique constraint on the referenced columns",
+        )
+    for key in ("on_delete", "on_update"):
+        if entry.get(key) == "set null":
+            required = [c for c in columns if not _nullable(resolver, entity, c)]
+            if required:
+                report.error(
+                    (*path, key),
+                    f"{key}: set null on NOT NULL column(s) {', '.join(required)}",
+                )
+
+
+def _check_types(
+    resolver: Resolver,
+    report: Reporter,
+    path: YamlPath,
+    own: tuple[str, list[str]],
+    target: tuple[str, list[str]],
+) -> None:
+    for col, ref in zip(own[1], target[1], strict=True):
+        here, there = resolver.column(own[0], col), resolver.column(target[0], ref)
+        assert here is not None and there is not None
+        try:
+            mine, theirs = resolver.column_type(here), resolver.column_type(there)
+        except Unresolved:
+            continue  # reported at the column
+        if plain_type(mine) != plain_type(theirs):
+            report.error(
+                (*path, "columns"),
+                f"column {col} is {type_text(mine)} but {target[0]}.{ref} is "
+                f"{type_text(theirs)}; the types must be the same",
+            )
+
+
+def _nullable(resolver: Resolver, entity: str, column: str) -> bool:
+    col = resolver.column(entity, column)
+    return col is not None and bool(col.spec.get("nullable"))
+
+
+def _is_key(src: Sources, resolver: Resolver, entity: str, columns: list[str]) -> bool:
+    """Whether ``columns`` (in any order) are the primary key or unique."""
+    wanted = set(columns)
+    if set(resolver.primary_key(entity)) == wanted:
+        return True
+    spec = _dict(src.entities.get(entity))
+    if any(set(cols) == wanted for cols in _dict(spec.get("unique")).values()):
+        return True
+    if len(columns) == 1:
+        col = resolver.column(entity, columns[0])
+        if col is not None and col.spec.get("unique"):
+            return True
+    for entry in _dict(spec.get("indexes")).values():
+        if isinstance(entry, dict) and entry.get("unique") and not entry.get("where"):
+            if set(map(str, entry.get("columns") or [])) == wanted:
+                return True
+    return False

@@ -1,0 +1,41 @@
+"""Checks on standalone sequences and the ``nextval`` defaults that use them."""
+
+from __future__ import annotations
+
+from ..language.structure import did_you_mean
+from ..model.schema import Schema
+from ..model.sequences import nextval_names, option_problem
+from ..source.loader import Sources
+from .reporter import Reporter, column_path
+
+
+def check_sequences(schema: Schema, src: Sources, report: Reporter) -> None:
+    """Options PostgreSQL accepts, no name shared with a table or index, and every
+    ``nextval('name')`` default naming a declared sequence (else the default
+    passes every check and fails in ``alembic upgrade``)."""
+    declared = {seq.name for seq in schema.sequences}
+    relations = {ent.table for ent in schema.entities}
+    relations |= {ix.name for ent in schema.entities for ix in ent.indexes}
+    for seq in schema.sequences:
+        problem = option_problem(seq)
+        if problem:
+            report.error(("sequences", seq.name), problem)
+        if seq.name in relations:
+            report.error(
+                ("sequences", seq.name),
+                f"sequence {seq.name} has the name of a table or index (PostgreSQL keeps them "
+                "in one namespace); rename one of them",
+            )
+    owned = {f"{ent.table}_{col.name}_seq" for ent in schema.entities for col in ent.columns}
+    for ent in schema.entities:
+        for col in ent.columns:
+            if col.default is None or col.default.kind != "sql":
+                continue
+            for name in nextval_names(col.default.value):
+                if name not in declared and name not in owned:
+                    hint = did_you_mean(name, sorted(declared))
+                    report.error(
+                        (*column_path(src, ent, col.name), "default"),
+                        f"nextval names sequence '{name}', which the schema does not declare"
+                        f"{hint}; add it under `sequences:`",
+                    )
