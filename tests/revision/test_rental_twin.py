@@ -8,7 +8,10 @@ Twelve tables with citext, PostGIS geometry, inet, daterange and tsvector
 columns, generated full-text and money columns, standalone sequences behind
 ``nextval`` defaults, composite primary keys in their own order, composite and
 deferrable foreign keys with ON UPDATE, expression, DESC, GIN, GiST and SP-GiST
-indexes, a partial index, checks and enums.
+indexes, a partial index, checks and enums; and the database-side logic of a
+real app: PostgreSQL keeps ``updated_at`` (``on_update_now: trigger``), an audit
+trigger records status changes, a SQL function prices stays, and reports read
+three views (one over another) and a materialized view with a unique index.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ from __future__ import annotations
 import difflib
 import shutil
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 
+import psycopg
 from migration_harness import alembic, schemagen, write_schema
 from pgcluster import PgCluster
 from pgdump import schema_dump
@@ -49,6 +54,39 @@ def test_yaml_twin_dumps_exactly_like_the_ddl(pg: PgCluster, tmp_path: Path) -> 
     assert schema is not None and len(schema.entities) >= 12
     findings = check_database(schema, pg.url(from_ddl))
     assert [f"{f.object}: {f.message}" for f in findings] == []
+    _database_logic_works(pg.libpq_url(from_yaml))
     shutil.rmtree(root)
     pg.drop_database(from_ddl)
     pg.drop_database(from_yaml)
+
+
+ROWS = """
+INSERT INTO owners (email, display_name) VALUES ('ana@example.com', 'Ana');
+INSERT INTO guests (email, full_name) VALUES ('bo@example.com', 'Bo Berg');
+INSERT INTO properties (owner_id, title, location)
+    VALUES (1, 'Cabin', 'SRID=4326;POINT(10 60)');
+INSERT INTO units (property_id, unit_no, nightly_rate) VALUES (1, 1, 120.50);
+INSERT INTO bookings (guest_id, property_id, unit_no, stay, created_at, updated_at)
+    VALUES (1, 1, 1, '[2026-07-01,2026-07-04)', now() - interval '1 day',
+            now() - interval '1 day');
+INSERT INTO invoices (booking_id, net) VALUES (1, 361.50);
+INSERT INTO payments (invoice_id, method, amount, paid_at)
+    VALUES (1, 'card', 200, '2026-06-03'), (1, 'card', 161.50, '2026-06-20');
+"""
+
+
+def _database_logic_works(url: str) -> None:
+    """What the YAML's functions, triggers and views do, on rows, for a raw SQL writer."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(ROWS)
+        conn.execute("UPDATE bookings SET status = 'confirmed' WHERE id = 1")
+        conn.execute("UPDATE bookings SET guests = 2 WHERE id = 1")  # no status change
+        fresh = conn.execute("SELECT updated_at > now() - interval '1 minute' FROM bookings")
+        assert fresh.fetchall() == [(True,)]  # a raw UPDATE, no ORM: the trigger set it
+        events = conn.execute("SELECT booking_id, old_status, new_status FROM booking_events")
+        assert events.fetchall() == [(1, "held", "confirmed")]
+        open_rows = conn.execute("SELECT guest_name, price FROM open_bookings").fetchall()
+        assert open_rows == [("Bo Berg", Decimal("361.50"))]  # 3 nights at 120.50
+        conn.execute("REFRESH MATERIALIZED VIEW CONCURRENTLY monthly_revenue")
+        revenue = conn.execute("SELECT revenue, payments FROM monthly_revenue").fetchall()
+        assert revenue == [(Decimal("361.50"), 2)]

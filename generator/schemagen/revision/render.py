@@ -13,6 +13,8 @@ import functools
 import textwrap
 from dataclasses import dataclass
 
+from ..model import routinesql
+from ..model.routines import Trigger, View, view_order
 from ..model.schema import (
     CheckConstraint,
     Column,
@@ -210,18 +212,28 @@ def _(operation: AddEnumValue, state: Schema) -> Rendered:
 
 @_render.register(DropEnumValue)
 def _(operation: DropEnumValue, state: Schema) -> list[Stmt]:
-    return swap_enum(operation.enum, operation.remaining, operation.usages)
+    return swap_enum(operation.enum, operation.remaining, operation.usages, state)
 
 
 @_render.register(ReplaceEnum)
 def _(operation: ReplaceEnum, state: Schema) -> list[Stmt]:
-    return swap_enum(operation.enum, operation.new_values, operation.usages)
+    return swap_enum(operation.enum, operation.new_values, operation.usages, state)
 
 
-def swap_enum(enum: str, values: tuple[str, ...], usages: tuple[EnumUsage, ...]) -> list[Stmt]:
-    """Rebuild an enum type: rename the old one, create the new, cast each column, drop."""
+def swap_enum(
+    enum: str, values: tuple[str, ...], usages: tuple[EnumUsage, ...], state: Schema
+) -> list[Stmt]:
+    """Rebuild an enum type: rename the old one, create the new, cast each column, drop.
+
+    PostgreSQL refuses to change the type of a column that a view reads or a
+    trigger's ``WHEN`` names, so those (as ``state`` has them at this point of
+    the revision, upgrade or downgrade) are dropped first and made again last.
+    """
+    views, triggers = enum_dependents(state, {use.table for use in usages})
     old = f"{enum}__old"
-    stmts: list[Stmt] = [
+    stmts: list[Stmt] = [execute(routinesql.drop_trigger(tg)) for tg in triggers]
+    stmts += [execute(routinesql.drop_view(view)) for view in reversed(views)]
+    stmts += [
         execute(f"ALTER TYPE {quote_ident(enum)} RENAME TO {quote_ident(old)}"),
         execute(f"CREATE TYPE {quote_ident(enum)} AS ENUM ({_enum_values_sql(values)})"),
     ]
@@ -243,7 +255,22 @@ def swap_enum(enum: str, values: tuple[str, ...], usages: tuple[EnumUsage, ...])
     stmts += [_add_constraint(table, ck) for table, ck in checks.values()]
     stmts += [create_index(table, ix, concurrently=False) for table, ix in indexes.values()]
     stmts.append(execute(f"DROP TYPE {quote_ident(old)}"))
+    stmts += [execute(sql) for view in views for sql in routinesql.view_statements(view)]
+    stmts += [execute(sql) for tg in triggers for sql in routinesql.trigger_statements(tg)]
     return stmts
+
+
+def enum_dependents(state: Schema, tables: set[str]) -> tuple[list[View], list[Trigger]]:
+    """The views that read ``tables`` (or such a view, at any depth), in creation
+    order, and the triggers on ``tables`` with a ``WHEN`` condition."""
+    reading = set(tables)
+    views: list[View] = []
+    for view in view_order(list(state.views)):
+        if reading & set(view.reads):
+            views.append(view)
+            reading.add(view.view)
+    triggers = [tg for tg in state.triggers if tg.table in tables and tg.when is not None]
+    return views, triggers
 
 
 # --- tables and columns ---------------------------------------------------------
