@@ -100,8 +100,11 @@ class PgCluster:
         return subprocess.run(argv, check=check, capture_output=True, text=True)
 
 
-def start_cluster(base: Path | None = None) -> PgCluster:
-    """initdb + pg_ctl start in a new temp dir; return the running cluster."""
+def start_cluster(base: Path | None = None, settings: dict[str, str] | None = None) -> PgCluster:
+    """initdb + pg_ctl start in a new temp dir; return the running cluster.
+
+    ``settings``: server settings to start with (``{"max_locks_per_transaction": "10"}``).
+    """
     bindir = pg_bindir()
     run_as = "postgres" if os.geteuid() == 0 else None
     root = Path(tempfile.mkdtemp(prefix="schemagen-pg-", dir=base))
@@ -119,6 +122,7 @@ def start_cluster(base: Path | None = None) -> PgCluster:
         f"-p {cluster.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={root} "
         "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
     )
+    opts += "".join(f" -c {name}={value}" for name, value in (settings or {}).items())
     cluster._run([str(bindir / "pg_ctl"), "-D", str(datadir), "-o", opts,
                   "-l", str(root / "server.log"), "-w", "-t", "60", "start"])
     deadline = time.monotonic() + 30

@@ -9,12 +9,16 @@ from pathlib import Path
 
 from .errors import ConfigError
 
-KNOWN_KEYS = ("schema", "output", "templates", "lock_timeout", "limits")
+KNOWN_KEYS = ("schema", "output", "templates", "lock_timeout", "limits", "max_locks_per_revision")
 
 #: How long a migration statement waits for a lock before it fails: long enough
 #: for a short query to finish, short enough that writes queued behind a blocked
 #: ALTER do not pile up (strong_migrations and squawk suggest a few seconds).
 DEFAULT_LOCK_TIMEOUT = "5s"
+#: Locks one revision's transaction may take: a quarter of a stock server's lock
+#: table (max_locks_per_transaction 64 x about 122 server processes).
+DEFAULT_MAX_LOCKS = 2000
+
 # A PostgreSQL time setting: a number and one of its units (no unit: milliseconds).
 _DURATION = re.compile(r"^\d+(\.\d+)?\s*(us|ms|s|min|h|d)?$")
 
@@ -50,6 +54,8 @@ class Project:
     templates_dir: Path | None = None
     lock_timeout: str = DEFAULT_LOCK_TIMEOUT  # SET lock_timeout for every migration step
     limits: Limits = DEFAULT_LIMITS
+    # Locks one revision's transaction may take; a larger change is split (operations.stages).
+    max_locks_per_revision: int = DEFAULT_MAX_LOCKS
 
     def relative(self, path: Path) -> str:
         """Show ``path`` relative to the project root when it is inside it."""
@@ -123,23 +129,16 @@ def load_project(root: str | Path | None = None) -> Project:
     for key, value in settings.items():
         if key == "limits":
             continue
-        if key not in KNOWN_KEYS:
-            raise ConfigError(
-                f"pyproject.toml: [tool.schemagen] has unknown key {key!r} "
-                f"(known: {', '.join(KNOWN_KEYS)})"
-            )
-        if key == "lock_timeout" and isinstance(value, int) and not isinstance(value, bool):
-            continue  # milliseconds, as PostgreSQL reads a bare number
-        if not isinstance(value, str):
-            raise ConfigError(f"pyproject.toml: [tool.schemagen] {key} must be a string")
+        _check_setting(pyproject, key, value)
     templates = settings.get("templates")
     lock_timeout = str(settings.get("lock_timeout", DEFAULT_LOCK_TIMEOUT)).strip()
     if not _DURATION.match(lock_timeout):
         raise ConfigError(
             f"{_located(pyproject, 'lock_timeout')}: [tool.schemagen] lock_timeout: "
-            f"{lock_timeout!r} is not a PostgreSQL duration (e.g. \"5s\", \"500ms\", "
-            "\"1min\"; \"0\" waits forever)"
+            f'{lock_timeout!r} is not a PostgreSQL duration (e.g. "5s", "500ms", '
+            '"1min"; "0" waits forever)'
         )
+    max_locks = settings.get("max_locks_per_revision")  # checked by _check_setting
     return Project(
         root=root_path,
         schema_dir=root_path / str(settings.get("schema", "schema")),
@@ -147,7 +146,28 @@ def load_project(root: str | Path | None = None) -> Project:
         templates_dir=root_path / str(templates) if templates else None,
         lock_timeout=lock_timeout,
         limits=read_limits(settings.get("limits", {})),
+        max_locks_per_revision=max_locks if isinstance(max_locks, int) else DEFAULT_MAX_LOCKS,
     )
+
+
+def _check_setting(pyproject: Path, key: str, value: object) -> None:
+    if key not in KNOWN_KEYS:
+        raise ConfigError(
+            f"pyproject.toml: [tool.schemagen] has unknown key {key!r} "
+            f"(known: {', '.join(KNOWN_KEYS)})"
+        )
+    is_int = isinstance(value, int) and not isinstance(value, bool)
+    if key == "lock_timeout" and is_int:
+        return  # milliseconds, as PostgreSQL reads a bare number
+    if key == "max_locks_per_revision":
+        if not (isinstance(value, int) and is_int and value > 0):
+            raise ConfigError(
+                f"{_located(pyproject, key)}: [tool.schemagen] {key} must be a positive "
+                f"integer, not {value!r}"
+            )
+        return
+    if not isinstance(value, str):
+        raise ConfigError(f"pyproject.toml: [tool.schemagen] {key} must be a string")
 
 
 def _located(pyproject: Path, key: str) -> str:

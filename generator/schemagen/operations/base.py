@@ -36,6 +36,13 @@ class Operation:
         (:mod:`schemagen.operations.stages`); its rendering must then be idempotent."""
         return False
 
+    @property
+    def locks(self) -> int:
+        """An upper bound on the relations this operation locks until its transaction
+        ends (the table and, say, an index): a large plan is split so that no
+        transaction takes more than a stock server's lock table holds."""
+        return 2
+
     def risk(self) -> str | None:
         """Why this operation can lose data or fail on existing rows, else ``None``."""
         return None

@@ -25,7 +25,17 @@ Downgrades run the same revisions backwards; the downgrade of an online
 revision is online too (the reverse of an online operation is online).
 
 A stage with no operation is left out, so most plans are one revision. This is
-the one place that decides the split; large-schema steps reuse :func:`stages`.
+the one place that decides the split.
+
+A large main stage (the first revision of a 2,000-table schema) would hold
+more locks than a stock server's lock table has room for (about
+``max_locks_per_transaction`` x connections: 64 x 122 by default), and fail
+with "out of shared memory". So the main stage is cut, between operations in
+their dependency order, into parts whose estimated locks
+(:attr:`Operation.locks`) stay within ``lock_budget``: each part is its own
+revision and transaction, atomic like the whole; a failure leaves the
+database at the previous part, and ``alembic upgrade head`` continues from
+there once the cause is fixed.
 """
 
 from __future__ import annotations
@@ -33,6 +43,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from ..config import DEFAULT_MAX_LOCKS
+from .base import Operation
 from .plan import Plan
 from .schema import AddEnumValue
 
@@ -49,12 +61,17 @@ STAGE_WORDS: dict[str, str] = {
 }
 
 
+#: Locks one transaction may take (``[tool.schemagen] max_locks_per_revision``).
+DEFAULT_LOCK_BUDGET = DEFAULT_MAX_LOCKS
+
+
 @dataclass(frozen=True)
 class Stage:
     """The operations of one revision and how they run."""
 
     kind: StageKind
     plan: Plan
+    part: int = 0  # of a main stage cut to fit the lock budget: 1, 2, ...; else 0
 
     @property
     def transactional(self) -> bool:
@@ -62,22 +79,54 @@ class Stage:
         return self.kind != "online"
 
     @property
+    def words(self) -> str:
+        """How the revision runs, for its docstring and the plan."""
+        if not self.part:
+            return STAGE_WORDS[self.kind]
+        return (
+            f"{STAGE_WORDS[self.kind]}; part {self.part} of a change that takes more "
+            "locks than one transaction should hold"
+        )
+
+    @property
     def slug_suffix(self) -> str:
         """Added to the revision's file name, so the three are told apart at a glance."""
+        if self.part > 1:
+            return f"_part{self.part}"
         return {"enum values": "_enum_values", "main": "", "online": "_online"}[self.kind]
 
 
-def stages(plan: Plan) -> tuple[Stage, ...]:
-    """Split ``plan`` (in dependency order) into its non-empty stages, in order.
+def stages(plan: Plan, lock_budget: int = DEFAULT_LOCK_BUDGET) -> tuple[Stage, ...]:
+    """Split ``plan`` (in dependency order) into its non-empty stages, in order;
+    the main stage into parts of at most ``lock_budget`` estimated locks.
 
     The relative order of the operations inside a stage is the plan's.
     """
     values = tuple(op for op in plan.operations if isinstance(op, AddEnumValue))
     online = tuple(op for op in plan.operations if op.online)
     main = tuple(op for op in plan.operations if not op.online and not isinstance(op, AddEnumValue))
+    parts = _cut(main, lock_budget)
     found = [
         Stage("enum values", Plan(values, plan.notes)),
-        Stage("main", Plan(main, plan.notes)),
+        *(
+            Stage("main", Plan(part, plan.notes), n + 1 if len(parts) > 1 else 0)
+            for n, part in enumerate(parts)
+        ),
         Stage("online", Plan(online, plan.notes)),
     ]
     return tuple(stage for stage in found if stage.plan.operations)
+
+
+def _cut(operations: tuple[Operation, ...], budget: int) -> list[tuple[Operation, ...]]:
+    """Consecutive runs of ``operations`` of at most ``budget`` locks each (an
+    operation over budget alone is a run of its own)."""
+    parts: list[tuple[Operation, ...]] = []
+    current: list[Operation] = []
+    used = 0
+    for op in operations:
+        if current and used + op.locks > budget:
+            parts.append(tuple(current))
+            current, used = [], 0
+        current.append(op)
+        used += op.locks
+    return [*parts, tuple(current)] if current else parts

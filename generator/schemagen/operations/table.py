@@ -31,12 +31,29 @@ class CreateTable(Operation):
     def apply(self, schema: Schema) -> Schema:
         return add_entity(schema, self.entity)
 
+    @property
+    def locks(self) -> int:
+        return table_locks(self.entity)
+
+
+def table_locks(entity: Entity) -> int:
+    """Relations that creating or dropping ``entity`` locks: the table, its TOAST
+    table and index, each index and key, each identity sequence, each table its
+    foreign keys reference."""
+    keys = 1 + len(entity.uniques) + len(entity.indexes)
+    sequences = sum(1 for col in entity.columns if col.identity)
+    return 3 + keys + sequences + len(entity.foreign_keys)
+
 
 @dataclass(frozen=True)
 class DropTable(Operation):
     """``DROP TABLE``; carries the whole table definition for the downgrade."""
 
     entity: Entity
+
+    @property
+    def locks(self) -> int:
+        return table_locks(self.entity)
 
     def reverse(self) -> Operation:
         return CreateTable(self.entity)

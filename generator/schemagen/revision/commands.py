@@ -12,7 +12,7 @@ from ..diff.snapshot import ddl_view, empty_schema, matches_snapshot, snapshot_t
 from ..errors import CastRefused, DestructiveChange
 from ..model.schema import ColumnType, Entity, Schema
 from ..operations.plan import Plan, apply
-from ..operations.stages import STAGE_WORDS, Stage, stages
+from ..operations.stages import DEFAULT_LOCK_BUDGET, Stage, stages
 from ..operations.table import AddColumn, AlterColumn, CreateTable, DropColumn, DropTable
 from ..util.commit import Changes, commit
 from .history import History, load_history, sha256, snapshots_dir, sum_entries, sum_text
@@ -31,11 +31,12 @@ class PlanResult:
     next_id: str
     #: True for ``migrate --allow-destructive``: the header says what is done.
     allow_destructive: bool = False
+    lock_budget: int = DEFAULT_LOCK_BUDGET  # locks per transaction: see operations.stages
 
     @property
     def stages(self) -> tuple[Stage, ...]:
         """The revisions the plan is written as (:mod:`schemagen.operations.stages`)."""
-        return stages(self.plan)
+        return stages(self.plan, self.lock_budget)
 
     @property
     def cast_problems(self) -> list[str]:
@@ -66,7 +67,7 @@ class PlanResult:
         else:
             lines = [f"Plan for revisions {ids[0]}-{ids[-1]} ({ops}):"]
             for rev_id, stage in zip(ids, self.stages, strict=True):
-                lines.append(f"  revision {rev_id}: {STAGE_WORDS[stage.kind]}")
+                lines.append(f"  revision {rev_id}: {stage.words}")
                 lines += [f"    {line}" for line in described(stage.plan)]
         warnings = live_warnings(self.plan)
         if warnings:
@@ -131,7 +132,8 @@ def _plan(history: History, schema: Schema) -> PlanResult:
         the_plan = unchanged_plan(schema)
     else:
         the_plan = diff(head.snapshot if head else None, schema)
-    return PlanResult(the_plan, head.id if head else None, history.next_id)
+    budget = history.project.max_locks_per_revision
+    return PlanResult(the_plan, head.id if head else None, history.next_id, lock_budget=budget)
 
 
 def migrate(

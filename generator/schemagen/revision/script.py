@@ -10,7 +10,7 @@ from ..model.schema import Schema
 from ..model.typemap import SQL_TYPE, SQL_TYPE_LINES
 from ..operations.costs import cost_line, live_warning
 from ..operations.plan import Plan, apply
-from ..operations.stages import STAGE_WORDS, Stage
+from ..operations.stages import Stage
 from ..util.pycode import docstring, py_str
 from ..util.templating import make_environment
 from . import routines as _routines  # noqa: F401  (registers its renderers)
@@ -97,7 +97,7 @@ def _doc_text(info: RevisionInfo, stage: Stage) -> str:
         f"Revision ID: {info.id}",
         f"Revises: {info.down_revision or '(none)'}",
         f"Snapshot: sha256:{info.snapshot_sha256}",
-        f"Runs: {STAGE_WORDS[stage.kind]}.",
+        f"Runs: {stage.words}.",
         "",
         "Plan (each operation, then what it costs a live table: lock, scan or",
         "rewrite, outside a transaction):",
