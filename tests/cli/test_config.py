@@ -23,7 +23,7 @@ def test_defaults_without_a_pyproject(tmp_path: Path) -> None:
         (
             '[tool.schemagen]\nshema = "db"\n',
             "pyproject.toml: [tool.schemagen] has unknown key 'shema' (known: schema, output, "
-            "templates, lock_timeout, limits)",
+            "templates, lock_timeout, limits, max_locks_per_revision)",
         ),
         (
             '[project]\nname = "x"\n\n[tool.schemagen]\nschema = "db"\n'
@@ -39,6 +39,16 @@ def test_defaults_without_a_pyproject(tmp_path: Path) -> None:
             "[tool.schemagen]\nschema = 5\n",
             "pyproject.toml: [tool.schemagen] schema must be a string",
         ),
+        (
+            '[tool.schemagen]\nschema = "db"\nmax_locks_per_revision = 0\n',
+            "pyproject.toml:3: [tool.schemagen] max_locks_per_revision must be a positive "
+            "integer, not 0",
+        ),
+        (
+            '[tool.schemagen]\nmax_locks_per_revision = "many"\n',
+            "pyproject.toml:2: [tool.schemagen] max_locks_per_revision must be a positive "
+            "integer, not 'many'",
+        ),
         ("[tool]\nschemagen = 1\n", "pyproject.toml: [tool.schemagen] must be a table"),
         ("tool = 3\n", "pyproject.toml: `tool` must be a table (it holds [tool.schemagen])"),
     ],
@@ -47,6 +57,8 @@ def test_defaults_without_a_pyproject(tmp_path: Path) -> None:
         "lock-timeout-not-a-duration",
         "lock-timeout-boolean",
         "not-a-string",
+        "max-locks-zero",
+        "max-locks-string",
         "section-not-a-table",
         "tool-not-a-table",
     ],
