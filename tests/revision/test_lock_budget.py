@@ -22,8 +22,8 @@ from migration_harness import (
 )
 from pgcluster import PgCluster, start_cluster
 from pgdump import schema_dump
-from schemagen.operations.stages import stages
 from schemagen.operations.plan import Plan
+from schemagen.operations.stages import stages
 from schemagen.operations.table import CreateTable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
