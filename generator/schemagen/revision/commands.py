@@ -191,8 +191,9 @@ def migrate(
     entries = sum_entries(history)
     written: list[Path] = []
     stale = _stored_snapshots(history)
+    # A new list: the build's result shares the old one, and reports it as its own.
+    changes.deletes = [*changes.deletes, *stale]
     for rel in stale:
-        changes.deletes.append(rel)
         entries.pop(_in_migrations(project, rel), None)
     for rev_path, text, _, _ in revisions:
         _record(changes, entries, project, rev_path, text)
