@@ -38,14 +38,15 @@ sys.path.insert(0, str(REPO / "tests"))
 from pgcluster import PgCluster, start_cluster  # noqa: E402
 from synthetic import write_project  # noqa: E402
 
-#: Runs a command and prints its wall time and its peak memory (KB) on stderr.
+#: Runs a command and prints its wall time, its peak memory (KB) and its CPU
+#: seconds (user + system, with its own children) on stderr.
 _MEASURE = """
 import resource, subprocess, sys, time
 start = time.perf_counter()
 code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode
 elapsed = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(f"{code} {elapsed} {peak}", file=sys.stderr)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"{code} {elapsed} {usage.ru_maxrss} {usage.ru_utime + usage.ru_stime}", file=sys.stderr)
 """
 
 _CREATE_ALL = """
@@ -74,6 +75,8 @@ class Cell:
     seconds: float | None = None
     peak_mb: float | None = None
     failure: str | None = None
+    #: CPU seconds (median): on a shared machine, what the wall time would be alone.
+    cpu: float | None = None
 
     def show(self, memory: bool = False) -> str:
         if self.failure is not None:
@@ -81,6 +84,8 @@ class Cell:
         if self.seconds is None:
             return "-"
         text = f"{self.seconds:.2f} s"
+        if memory and self.cpu is not None:
+            text += f" ({self.cpu:.2f} s CPU)"
         return text + (f", {self.peak_mb:.0f} MB" if memory and self.peak_mb else "")
 
 
@@ -116,7 +121,7 @@ class Bench:
         ``ok`` count (1: drift found; migra says 2 for a difference)."""
         if any(a is None for a in argv):
             return Cell()
-        times, peaks = [], []
+        times, peaks, cpus = [], [], []
         warm_up = 1 if self.runs > 1 else 0  # --runs 1: one cold run, for the largest sizes
         for n in range(self.runs + warm_up):
             if before:
@@ -125,14 +130,15 @@ class Bench:
                 [sys.executable, "-c", _MEASURE, *[a for a in argv if a is not None]],
                 cwd=self.root, env=self.env, capture_output=True, text=True,
             )
-            code, elapsed, peak = out.stderr.strip().splitlines()[-1].split()
+            code, elapsed, peak, cpu = out.stderr.strip().splitlines()[-1].split()
             if code not in ok:
                 self.notes.append(f"{label or argv[0]} exited {code}")
                 return Cell(failure=code)
             if n >= warm_up:
                 times.append(float(elapsed))
                 peaks.append(int(peak) / 1024)
-        return Cell(statistics.median(times), max(peaks))
+                cpus.append(float(cpu))
+        return Cell(statistics.median(times), max(peaks), cpu=statistics.median(cpus))
 
     def fresh_db(self, name: str) -> str:
         self.pg.drop_database(name)

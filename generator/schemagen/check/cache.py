@@ -9,8 +9,9 @@ cache folder. The next run hashes the same files (milliseconds) and, when
 nothing changed, reports clean without loading YAML, validating or rendering a
 template. Any difference, any error reading the
 cache, or ``--no-cache`` / ``SCHEMAGEN_NO_CACHE=1`` means the full check runs.
-Only clean results are remembered; findings are always recomputed. Live
-database checks never use it.
+Only clean results are remembered; findings are always recomputed. With
+``--database`` a remembered result stands for the files and the history only:
+the database itself is compared every time.
 """
 
 from __future__ import annotations

@@ -68,10 +68,10 @@ def pending_findings(state: HistoryState, schema: Schema) -> list[Finding]:
         snapshot_text = _read(state.head_snapshot_path)
     except UnicodeDecodeError as exc:
         return [_bad_snapshot(state, exc)]
+    if snapshot_text is not None and matches_snapshot(snapshot_text, schema):
+        return []
     try:
         stored = json.loads(snapshot_text) if snapshot_text is not None else None
-        if stored is not None and matches_snapshot(stored, schema):
-            return []
         old = from_data(Schema, stored) if stored is not None else None
     except (ValueError, KeyError, TypeError) as exc:
         return [_bad_snapshot(state, exc)]

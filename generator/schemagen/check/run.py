@@ -16,11 +16,16 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..config import Project, load_project
 from ..errors import ConfigError, DatabaseError, SchemagenError, SchemaInvalid, bounded
 from ..findings import KINDS, Finding
 from ..util.words import plural
+
+if TYPE_CHECKING:
+    from ..model.schema import Schema
+    from .drift import HistoryState
 
 #: The environment variable ``--database`` reads when given without a URL.
 DATABASE_ENV = "DATABASE_URL"
@@ -109,6 +114,9 @@ def check_project(
     database cannot be reached; drift itself is returned as findings. Without a
     database, a clean result is remembered (:mod:`schemagen.check.run.cache`) and
     reused while no input or output file changes, unless ``use_cache`` is false.
+    With a database, the remembered result stands for the files and the history
+    (rendering 2,010 files was most of a 2,000-table check), and the database
+    is always compared.
     """
     if not isinstance(project, Project):
         project = load_project(project)
@@ -116,13 +124,16 @@ def check_project(
 
     leftover = leftover_findings(project)
     inputs = None
-    if use_cache and database_url is None and not leftover:
+    if use_cache and not leftover:
         from . import cache as check_cache
 
         inputs = check_cache.input_digest(project)
         summary = check_cache.lookup(project, inputs)
         if summary is not None:
-            return CheckReport(**summary, cached=True)  # type: ignore[arg-type]
+            cached = CheckReport(**summary, cached=True)  # type: ignore[arg-type]
+            if database_url is None:
+                return cached
+            return _live_check(project, database_url, cached)
     report, rendered = _full_check(project, database_url, show_diff)
     report.findings = leftover + report.findings
     if inputs is not None and report.ok:
@@ -160,15 +171,34 @@ def _full_check(
     report.files_checked = len(rendered)
     report.findings += file_findings(project, rendered, show_diff=show_diff)
     if database_url is not None:
-        from ..util.urls import parse
-
-        check_database = _live_checker()
-
-        report.database = parse(database_url).masked()
-        ids = state.ids if state else ()
-        head = state.head if state else None
-        report.findings += check_database(schema, database_url, history=ids, head=head)
+        _compare_database(report, schema, database_url, state)
     return report, rendered
+
+
+def _live_check(project: Project, database_url: str, report: CheckReport) -> CheckReport:
+    """Only the database, against the schema: the files and history were found
+    clean with the very same input and output files (``report``, remembered)."""
+    from ..validate.pipeline import load_schema
+    from .drift import history_findings
+
+    schema = load_schema(project).schema
+    if schema is None:
+        raise SchemaInvalid([])
+    state, _ = history_findings(project)  # clean when it was remembered
+    _compare_database(report, schema, database_url, state)
+    return report
+
+
+def _compare_database(
+    report: CheckReport, schema: Schema, database_url: str, state: HistoryState | None
+) -> None:
+    from ..util.urls import parse
+
+    check_database = _live_checker()
+    report.database = parse(database_url).masked()
+    ids = state.ids if state else ()
+    head = state.head if state else None
+    report.findings += check_database(schema, database_url, history=ids, head=head)
 
 
 def _live_checker() -> Callable[..., list[Finding]]:

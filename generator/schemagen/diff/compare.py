@@ -205,8 +205,10 @@ def unmatched_renames(
 ) -> list[tuple[tuple[str, ...], str]]:
     """The ``renamed_from`` hints of ``new`` that rename nothing in ``old`` (the
     latest revision's snapshot), each with the YAML path of the hint and why."""
-    old = ddl_view(old) if old is not None else empty_schema()
     hints = hints or Hints.of(new)
+    if not hints.entities and not hints.columns:
+        return []  # the usual case: no hint, and no view of ``old`` to compute
+    old = ddl_view(old) if old is not None else empty_schema()
     old_names = {e.name: e for e in old.entities}
     new_names = {e.name for e in new.entities}
     found: list[tuple[tuple[str, ...], str]] = []

@@ -38,12 +38,32 @@ from ..model.schema import (
     EnumValue,
     Index,
     Schema,
+    short_fields,
     to_short_data,
 )
 
 
 def ddl_view(schema: Schema) -> Schema:
-    """Project ``schema`` onto what DDL can observe (see the module docstring)."""
+    """Project ``schema`` onto what DDL can observe (see the module docstring).
+
+    Computed once per schema object (the model is frozen): ``plan`` and
+    ``migrate`` ask for the same schema's view several times, and at 2,000
+    tables each took about a second.
+    """
+    cached = schema.__dict__.get(_VIEW_KEY)
+    if cached is None:
+        cached = _ddl_view(schema)
+        schema.__dict__[_VIEW_KEY] = cached
+        cached.__dict__[_VIEW_KEY] = cached  # the view of a view is itself (tested)
+    return cached  # type: ignore[no-any-return]
+
+
+#: Where :func:`ddl_view` keeps a schema's view: in the instance's ``__dict__``,
+#: beside its cached properties (not a field: equality and data ignore it).
+_VIEW_KEY = "_schemagen_ddl_view"
+
+
+def _ddl_view(schema: Schema) -> Schema:
     db_names = {en.name: en.db_name for en in schema.enums}
     enums = tuple(sorted((_enum_view(en) for en in schema.enums), key=lambda en: en.name))
     entities = tuple(
@@ -74,23 +94,44 @@ def snapshot_data(schema: Schema) -> Any:
     return to_short_data(ddl_view(schema))
 
 
-def snapshot_text(schema: Schema) -> str:
+#: Lines already rendered: ``id(item) -> (item, its canonical JSON)``; the item is
+#: kept so that its id cannot be reused while the memo lives.
+Lines = dict[int, tuple[Any, str]]
+
+
+def snapshot_text(schema: Schema, lines: Lines | None = None) -> str:
     """What ``migrate`` stores: :func:`snapshot_data` as JSON, one table or enum a line.
 
     Compact (the C encoder writes it; 2,000 tables took seconds indented and
     24 MB), yet a change to one table is a change to one line in a review.
     ``Schema.from_json`` reads it, and the older indented snapshots too.
     """
-    data = snapshot_data(schema)
+    return view_text(ddl_view(schema), {} if lines is None else lines)
+
+
+def view_text(view: Schema, lines: Lines) -> str:
+    """:func:`snapshot_text` of a schema that already is a DDL view (the states between
+    the parts of one change): each table's line is rendered once per ``lines`` memo,
+    however many parts repeat it."""
     parts = []
+    data = short_fields(view)
     for key in sorted(data):
         value = data[key]
-        if isinstance(value, list) and value:
-            lines = ",\n".join(canonical(item) for item in value)
-            parts.append(f"{json.dumps(key)}: [\n{lines}\n]")
+        if isinstance(value, tuple) and value:
+            body = ",\n".join(_line(item, lines) for item in value)
+            parts.append(f"{json.dumps(key)}: [\n{body}\n]")
         else:
-            parts.append(f"{json.dumps(key)}: {canonical(value)}")
+            parts.append(f"{json.dumps(key)}: {canonical(to_short_data(value))}")
     return "{" + ",\n".join(parts) + "}\n"
+
+
+def _line(item: Any, lines: Lines) -> str:
+    known = lines.get(id(item))
+    if known is not None and known[0] is item:
+        return known[1]
+    line = canonical(to_short_data(item))
+    lines[id(item)] = (item, line)
+    return line
 
 
 def canonical(data: Any) -> str:
@@ -99,11 +140,14 @@ def canonical(data: Any) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def matches_snapshot(stored: Any, schema: Schema) -> bool:
-    """Whether the parsed JSON of a stored snapshot is ``schema``'s DDL view: nothing
-    to migrate. (An indented snapshot of before holds every field, so it never
-    matches here; the diff then finds nothing, only slower.)"""
-    return canonical(stored) == canonical(snapshot_data(schema))
+def matches_snapshot(text: str, schema: Schema) -> bool:
+    """Whether a stored snapshot's text is ``schema``'s: nothing to migrate.
+
+    Compared as text, as :func:`snapshot_text` writes it (its sha256 was
+    verified against the revision). A snapshot of an older format (indented,
+    every field) never matches here; the diff then finds nothing, only slower.
+    """
+    return text == snapshot_text(schema)
 
 
 def same_ddl(a: Schema, b: Schema) -> bool:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..config import Project
 from ..model.schema import Schema
+from ..util.pycode import parse_header
 from .text import github_slug, md_cell_text, md_code, md_code_cell, md_text
 from .view import Link, entity_path
 
@@ -41,10 +42,8 @@ def read_history(
     """The revisions on disk, then ``pending`` ((revision text, snapshot JSON) pairs)."""
     entries: list[tuple[str, str | None]] = []
     versions = project.versions_dir
-    snapshots = project.migrations_dir / "snapshots"
     for path in sorted(versions.glob("[0-9]*.py")) if versions.is_dir() else []:
-        rev_id = path.name.split("_", 1)[0]
-        entries.append((_read(path) or "", _read(snapshots / f"{rev_id}.json")))
+        entries.append((_read(path) or "", None))  # only the text: see below
     entries += list(pending)
     found: list[RevisionDoc] = []
     for text, _ in entries:
@@ -80,7 +79,7 @@ def plan_tables(plan: tuple[str, ...]) -> tuple[str, ...]:
 def parse_revision(text: str, tables: tuple[str, ...] | None) -> RevisionDoc | None:
     """The revision a file's docstring describes (None when it is no schemagen one)."""
     try:
-        doc = ast.get_docstring(ast.parse(text), clean=True)
+        doc = ast.get_docstring(parse_header(text), clean=True)
     except SyntaxError:
         return None
     lines = (doc or "").splitlines()

@@ -587,6 +587,17 @@ def to_short_data(obj: Any) -> Any:
     return obj
 
 
+def short_fields(obj: Any) -> dict[str, Any]:
+    """The fields of a model object that do not hold their default, by name."""
+    found = {}
+    kind: type = type(obj)
+    for name, default in _defaults(kind):
+        value = getattr(obj, name)
+        if default is _REQUIRED or value != default:
+            found[name] = value
+    return found
+
+
 _REQUIRED = object()
 
 

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING
 
 from ..config import Project
 from ..diff.compare import diff, unchanged_plan
-from ..diff.snapshot import ddl_view, empty_schema, matches_snapshot, snapshot_text
+from ..diff.snapshot import (
+    Lines,
+    ddl_view,
+    empty_schema,
+    matches_snapshot,
+    snapshot_text,
+    view_text,
+)
 from ..errors import CastRefused, DestructiveChange
 from ..model.schema import ColumnType, Entity, Schema
 from ..operations.plan import Plan, apply
@@ -127,7 +134,7 @@ def plan(project: Project, schema: Schema) -> PlanResult:
 
 def _plan(history: History, schema: Schema) -> PlanResult:
     head = history.head
-    if head is not None and matches_snapshot(head.snapshot_data, schema):
+    if head is not None and matches_snapshot(head.snapshot_text, schema):
         # Nothing changed: no need to rebuild the stored schema and diff it.
         the_plan = unchanged_plan(schema)
     else:
@@ -167,11 +174,14 @@ def migrate(
     revisions: list[tuple[Path, str, Path, str]] = []
     down = result.head
     parts = result.stages
+    lines: Lines = {}  # each table's snapshot line, rendered once for all the parts
     for rev_id, stage in zip(result.revision_ids(), parts, strict=True):
         after = apply(state, stage.plan)
         # Only the last snapshot is stored: the schema's own view, byte for byte
-        # what check compares. Each revision records the hash of the one it leads to.
-        snapshot = snapshot_text(schema if stage is parts[-1] else after)
+        # what check compares. Each revision records the hash of the one it leads to
+        # (``after`` is a DDL view already: the head's, changed by operations on views).
+        last = stage is parts[-1]
+        snapshot = snapshot_text(schema, lines) if last else view_text(after, lines)
         info = RevisionInfo(
             id=rev_id,
             down_revision=down,

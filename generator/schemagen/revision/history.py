@@ -34,6 +34,7 @@ from ..config import Project
 from ..errors import MigrationError
 from ..model.schema import Schema, from_data
 from ..util.commit import JOURNAL
+from ..util.pycode import parse_header
 
 REVISION_FILE = re.compile(r"^(\d{3,})_([a-z0-9_]+)\.py$")
 SNAPSHOT_LINE = re.compile(r"^Snapshot: sha256:([0-9a-f]{64})$", re.MULTILINE)
@@ -56,10 +57,18 @@ class Revision:
     snapshot_sha256: str  # as recorded in the revision's docstring
 
     @functools.cached_property
-    def snapshot_data(self) -> Any:
-        """The stored snapshot as JSON data (its hash verified by load_history)."""
+    def snapshot_text(self) -> str:
+        """The stored snapshot's text (its hash verified by load_history)."""
         try:
-            return json.loads(self.snapshot_path.read_text(encoding="utf-8"))
+            return self.snapshot_path.read_text(encoding="utf-8")
+        except ValueError as exc:  # not UTF-8
+            raise self._not_a_snapshot(exc) from None
+
+    @functools.cached_property
+    def snapshot_data(self) -> Any:
+        """The stored snapshot as JSON data."""
+        try:
+            return json.loads(self.snapshot_text)
         except ValueError as exc:
             raise self._not_a_snapshot(exc) from None
 
@@ -162,9 +171,8 @@ def _read_revisions(project: Project) -> list[Revision]:
 
 def _parse_revision(project: Project, path: Path, rev_id: str, slug: str) -> Revision:
     where = project.relative(path)
-    text = _header(_read_text(path, where))
     try:
-        tree = ast.parse(text)
+        tree = parse_header(_read_text(path, where))
     except SyntaxError as exc:
         raise MigrationError(
             f"{where}:{exc.lineno}: revision is not valid Python: {exc.msg}"
@@ -201,17 +209,6 @@ def _parse_revision(project: Project, path: Path, rev_id: str, slug: str) -> Rev
         snapshot_path=snapshots_dir(project) / f"{rev_id}.json",
         snapshot_sha256=snap.group(1),
     )
-
-
-def _header(text: str) -> str:
-    """The part of a revision before its first function: docstring, imports, ids.
-
-    Only that part says what the history needs; parsing the whole file took
-    seconds for a 2,000-table first revision. The rest is covered by the
-    checksum in ``schemagen.sum``.
-    """
-    end = text.find("\ndef ")
-    return text if end < 0 else text[: end + 1]
 
 
 def _read_text(path: Path, where: str) -> str:
