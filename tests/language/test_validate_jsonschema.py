@@ -53,6 +53,7 @@ def test_every_column_key_of_the_language_is_known() -> None:
         "generated",
         "deferrable",
         "initially_deferred",
+        "collation",
     ])
     index = json_schema()["$defs"]["index"]["anyOf"][1]["properties"]
     assert sorted(index) == sorted([

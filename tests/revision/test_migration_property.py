@@ -11,7 +11,8 @@ at a random position, rename a column or an entity (``renamed_from``), make a
 column unique and reference it from another entity, add/drop an entity.
 Issue 11 adds column kinds (tsvector, inet, tstzrange) and edits: a generated
 column added or its expression changed, a sequence with a nextval default added
-or altered, an index with an expression or a DESC NULLS LAST key.
+or altered, an index with an expression or a DESC NULLS LAST key, a column's
+collation set, changed or removed.
 The example count is small and derandomized so CI stays fast and repeatable.
 """
 
@@ -48,6 +49,7 @@ KINDS: dict[str, tuple[Doc, tuple[Any, ...]]] = {
     "tsvector": ({"type": "tsvector"}, ()),
     "inet": ({"type": "inet"}, ()),
     "tstzrange": ({"type": "tstzrange"}, ()),
+    "collated": ({"type": "string", "length": 40, "collation": "C"}, ("x",)),
 }
 #: Safe widening casts the property may apply to a column of a kind.
 WIDEN: dict[str, Doc] = {
@@ -299,10 +301,27 @@ def edit_index_keys(draw: st.DrawFn, doc: Doc, ent: Doc) -> str:
     return f"add index keys {sorted(key)}"
 
 
+def edit_collation(draw: st.DrawFn, doc: Doc, ent: Doc) -> str:
+    """Give a string or text column a collation, change it, or take it away; or add
+    a collated column."""
+    texts = [n for n, c in ent["columns"].items()
+             if c.get("type") in ("string", "text") and "generated" not in c]
+    if not texts:
+        ent["columns"]["handle"] = {"type": "string", "length": 40, "collation": "C"}
+        return "add collated handle"
+    name = draw(st.sampled_from(texts))
+    col = ent["columns"][name]
+    choice = draw(st.sampled_from([c for c in ("C", "POSIX", None) if c != col.get("collation")]))
+    col.pop("collation", None)
+    if choice is not None:
+        col["collation"] = choice
+    return f"collation {choice} on {name}"
+
+
 EDITS = [
     edit_add_column, edit_drop_column, edit_widen, edit_nullability, edit_default,
     edit_index, edit_enum_value, edit_rename_column, edit_reference_unique,
-    edit_generated, edit_sequence, edit_index_keys,
+    edit_generated, edit_sequence, edit_index_keys, edit_collation,
 ]
 
 

@@ -20,6 +20,7 @@ from ..language.structure import INDEX_METHODS
 from ..live.introspect import ForeignKeyShape, IndexShape, TableShape
 from ..model import naming
 from ..model.schema import FK_ACTIONS
+from ..model.typemap import COLLATABLE_PGTYPES
 from .catalog import Catalog
 from .names import Named, choose_template, class_names, python_name, usable_as_is
 from .relations import relationship_keys
@@ -28,6 +29,7 @@ from .values import map_default, map_type
 
 _FK_WORDS = {v: k for k, v in FK_ACTIONS.items()}
 _INTEGER = frozenset({"smallint", "integer", "bigint"})
+_COLLATABLE = frozenset({"string", "text"})
 
 
 @dataclass(frozen=True, order=True)
@@ -211,6 +213,7 @@ class Mapper:
                 self.report("type", shape.type, f"of column {where}")
                 table.left_out.add(name)
                 continue
+            self._collation(table.name, name, spec)
             if name in pk_columns:
                 spec["primary_key"] = True
             elif shape.nullable:
@@ -242,8 +245,16 @@ class Mapper:
             self.report("primary key", where, "an integer key without identity")
         if facts is not None and facts.generated:
             self.report("generated column", where, "its expression is left out")
-        if facts is not None and facts.collation:
-            self.report("collation", facts.collation, f"of column {where}")
+
+    def _collation(self, table: str, name: str, spec: dict[str, Any]) -> None:
+        """A column's own collation, where its type takes one (right after the type)."""
+        facts = self.catalog.columns.get((table, name))
+        if facts is None or not facts.collation:
+            return
+        if spec["type"] in _COLLATABLE or spec["type"].split("(")[0] in COLLATABLE_PGTYPES:
+            spec["collation"] = facts.collation
+        else:
+            self.report("collation", facts.collation, f"of column {table}.{name}")
 
     def _serial(self, table: str, column: str) -> bool:
         seq = self.sequence_of.get((table, column))

@@ -79,7 +79,10 @@ def enum_link(enum: Enum, from_page: str) -> Link:
 
 def type_text(column: Column, schema: Schema) -> str:
     """The type as PostgreSQL spells it, plus the ``types:`` alias if one was used."""
-    text = md_code_cell(pg_type(column.type, schema))
+    words = pg_type(column.type, schema)
+    if column.type.collation is not None:
+        words += f" COLLATE {sqltext.quote_name(column.type.collation)}"
+    text = md_code_cell(words)
     if column.type.alias:
         text += f" ({md_cell_text(column.type.alias)})"
     return text

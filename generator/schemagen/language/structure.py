@@ -125,6 +125,12 @@ _COLUMN: dict[str, Any] = _object(
             "description": "A generated column: GENERATED ALWAYS AS (expression) STORED.",
             "x-expected": "an SQL expression",
         },
+        "collation": {
+            **_TEXT,
+            "minLength": 1,
+            "description": 'COLLATE of a string or text column, e.g. "C" or "und-x-icu".',
+            "x-expected": "a collation name",
+        },
         "references": {
             "type": "string",
             "pattern": r"^[^.\s]+(\.[^.\s]+)?$",

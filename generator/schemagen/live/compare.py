@@ -266,6 +266,11 @@ def _compare_column(obj: str, exp: ColumnShape, act: ColumnShape) -> list[Findin
     messages = []
     if exp.type != act.type:
         messages.append(f"type is {act.type} in the database, {exp.type} in the schema")
+    if exp.collation != act.collation:
+        messages.append(
+            f"collation is {_or_none(act.collation)} in the database, "
+            f"{_or_none(exp.collation)} in the schema"
+        )
     if exp.nullable != act.nullable:
         messages.append(
             f"{_null(act.nullable)} in the database, {_null(exp.nullable)} in the schema"

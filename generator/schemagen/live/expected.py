@@ -62,6 +62,7 @@ def _expected_table(ent: Entity, schema: Schema) -> TableShape:
             identity=col.identity,
             comment=col.description,
             generated=col.generated,
+            collation=col.type.collation,
         )
     table.uniques = {u.name: tuple(u.columns) for u in ent.uniques}
     table.checks = {c.name: c.expression for c in ent.checks}

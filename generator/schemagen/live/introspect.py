@@ -40,6 +40,7 @@ class ColumnShape:
     identity: bool = False
     comment: str | None = None
     generated: str | None = None  # the expression of a GENERATED ... STORED column
+    collation: str | None = None  # COLLATE, where it is not the type's own
 
 
 @dataclass(frozen=True)
@@ -109,8 +110,11 @@ WHERE c.relnamespace = to_regnamespace(current_schema())
 _COLUMNS_SQL = """
 SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,
        pg_get_expr(d.adbin, d.adrelid), a.attidentity <> '', col_description(a.attrelid, a.attnum),
-       a.attgenerated = 's'
+       a.attgenerated = 's',
+       CASE WHEN a.attcollation <> t.typcollation
+            THEN (SELECT l.collname FROM pg_collation l WHERE l.oid = a.attcollation) END
 FROM pg_attribute a
+JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = ANY(%s) AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum
@@ -191,7 +195,8 @@ def introspect(conn: psycopg.Connection[Any]) -> DatabaseShape:
         tables = {name: TableShape(comment=comment) for _, name, comment in rows}
         oids = list(names)
         cur.execute(_COLUMNS_SQL, (oids,))
-        for relid, name, type_, nullable, default, identity, comment, gen in cur.fetchall():
+        for row in cur.fetchall():
+            relid, name, type_, nullable, default, identity, comment, gen, collation = row
             # pg_attrdef holds a generated column's expression where others hold a default
             tables[names[relid]].columns[name] = ColumnShape(
                 type_,
@@ -200,6 +205,7 @@ def introspect(conn: psycopg.Connection[Any]) -> DatabaseShape:
                 identity,
                 comment,
                 default if gen else None,
+                collation,
             )
         cur.execute(_CONSTRAINTS_SQL, (oids,))
         for row in cur.fetchall():

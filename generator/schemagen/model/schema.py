@@ -91,6 +91,8 @@ class ColumnType:
     # kind "pgtype": a PostgreSQL type by name (``vector``) and its parameters (``1536``)
     pgtype: str | None = sparse(None)
     args: tuple[str, ...] = sparse(())
+    # COLLATE of a string or text column (``"C"``, ``"en-x-icu"``); None: the database's
+    collation: str | None = sparse(None)
 
 
 @dataclass(frozen=True)

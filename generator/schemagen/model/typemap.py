@@ -127,6 +127,8 @@ def sa_type(ct: ColumnType, schema: Schema, style: Style) -> TypeCode:
         return _code(
             style, "sqlalchemy.dialects.postgresql", "ARRAY", f"({inner.expr})", inner.imports
         )
+    if ct.collation is not None:
+        return _collated(ct, schema, style)
     if ct.kind == "string":
         return _code(style, "sqlalchemy", "String", f"({ct.length})" if ct.length else "()")
     if ct.kind == "numeric":
@@ -139,6 +141,28 @@ def sa_type(ct: ColumnType, schema: Schema, style: Style) -> TypeCode:
         return _named_type(ct, style)
     module, name = _SIMPLE[ct.kind][0], _SIMPLE[ct.kind][1]
     return _code(style, module, name, "()")
+
+
+#: Kinds a ``collation:`` applies to (PostgreSQL's collatable types the language names).
+COLLATABLE_PGTYPES = frozenset({"character", "citext"})
+
+
+def collatable(ct: ColumnType) -> bool:
+    """Whether ``ct`` takes a COLLATE clause."""
+    return ct.kind in ("string", "text") or (
+        ct.kind == pgtypes.PGTYPE and ct.pgtype in COLLATABLE_PGTYPES
+    )
+
+
+def _collated(ct: ColumnType, schema: Schema, style: Style) -> TypeCode:
+    """``String(64, collation="C")``: SQLAlchemy writes ``VARCHAR(64) COLLATE "C"``."""
+    from dataclasses import replace
+
+    plain = sa_type(replace(ct, collation=None), schema, style)
+    head, _, rest = plain.expr.partition("(")
+    inner = rest[:-1]
+    words = f"{inner}, " if inner else ""
+    return TypeCode(f"{head}({words}collation={_quote(str(ct.collation))})", plain.imports)
 
 
 def _enum_type(ct: ColumnType, schema: Schema, style: Style) -> TypeCode:

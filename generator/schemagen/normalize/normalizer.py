@@ -41,6 +41,7 @@ from ..model.schema import (
     SeedHint,
     UniqueConstraint,
 )
+from ..model.typemap import collatable
 from ..source.loader import Sources, YamlPath
 from .relationships import attach_relationships
 
@@ -200,13 +201,24 @@ class Resolver:
 
     def _column_type(self, col: RawColumn) -> ColumnType:
         if "type" in col.spec:
-            return self.spec_type(col.spec, col.path)
-        if "references" in col.spec:
+            ctype = self.spec_type(col.spec, col.path)
+        elif "references" in col.spec:
             ref_entity, ref_name = self.reference(col)
             target = self.column(ref_entity, ref_name)
             assert target is not None
-            return self.column_type(target)
-        raise Unresolved(col.path, "column needs a `type` (or `references`)")
+            # A referencing column has the key's type, not its collation (as in DDL).
+            ctype = replace(self.column_type(target), collation=None)
+        else:
+            raise Unresolved(col.path, "column needs a `type` (or `references`)")
+        collation = col.spec.get("collation")
+        if collation is None:
+            return ctype
+        if not collatable(ctype):
+            raise Unresolved(
+                (*col.path, "collation"),
+                f"a collation applies to string and text columns, not {ctype.kind}",
+            )
+        return replace(ctype, collation=str(collation))
 
     def spec_type(self, spec: dict[str, Any], path: YamlPath) -> ColumnType:
         """Resolve a mapping with ``type:`` and optional parameters."""

@@ -9,7 +9,7 @@ from ..model.casts import cast_context, is_safe_change
 from ..model.schema import Column, Entity, ForeignKey, Index, PrimaryKey, Schema
 from .base import Operation, add_entity, remove_entity, with_entity, with_table
 from .sqlutil import rename_identifier
-from .typechange import is_narrowing, pg_type_name, using_cast
+from .typechange import is_narrowing, pg_type_name, type_words, using_cast
 
 
 @dataclass(frozen=True)
@@ -316,7 +316,7 @@ class AlterColumn(Operation):
         old, new = self.old, self.new
         words = []
         if old.type != new.type:
-            words.append(f"type {pg_type_name(old.type)} -> {pg_type_name(new.type)}")
+            words.append(f"type {type_words(old.type)} -> {type_words(new.type)}")
         if old.nullable != new.nullable:
             words.append("nullable" if new.nullable else "NOT NULL")
         if self.backfills:
@@ -395,7 +395,7 @@ class AddPrimaryKey(Operation):
 
 
 def _type_words(col: Column) -> str:
-    words = pg_type_name(col.type)
+    words = type_words(col.type)
     if not col.nullable:
         words += " NOT NULL"
     if col.default is not None:

@@ -69,6 +69,12 @@ def _numeric_narrowing(old: ColumnType, new: ColumnType) -> bool:
     return (new.scale or 0) < old_scale or new_int < old.precision - old_scale
 
 
+def type_words(ct: ColumnType) -> str:
+    """The type as a column definition says it: ``text COLLATE "C"``."""
+    words = pg_type_name(ct)
+    return words if ct.collation is None else f"{words} COLLATE {quote_ident(ct.collation)}"
+
+
 def pg_type_name(ct: ColumnType) -> str:
     """The type as SQL spells it in a cast (``character varying(64)``, ``status[]``)."""
     from ..model.schema import Database, Schema
