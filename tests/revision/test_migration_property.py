@@ -12,7 +12,7 @@ column unique and reference it from another entity, add/drop an entity.
 Issue 11 adds column kinds (tsvector, inet, tstzrange) and edits: a generated
 column added or its expression changed, a sequence with a nextval default added
 or altered, an index with an expression or a DESC NULLS LAST key, a column's
-collation set, changed or removed.
+collation set, changed or removed, identity options on a key.
 The example count is small and derandomized so CI stays fast and repeatable.
 """
 
@@ -81,6 +81,9 @@ def columns(draw: st.DrawFn) -> Doc:
 
 def _new_entity(draw: st.DrawFn, name: str, earlier: list[str]) -> Doc:
     cols: Doc = {"id": {"type": "bigint", "primary_key": True}}
+    identity = draw(st.sampled_from([None, None, "always", {"start": 100, "increment": 5}]))
+    if identity is not None:
+        cols["id"]["identity"] = identity
     cols.update(draw(columns()))
     if earlier and draw(st.booleans()):
         target = draw(st.sampled_from(earlier))
@@ -264,8 +267,9 @@ def edit_reference_unique(draw: st.DrawFn, doc: Doc, ent: Doc) -> str:
     name = draw(st.sampled_from(strings)) if strings else "ukey"
     ent["columns"].setdefault(name, dict(KINDS["string"][0], nullable=True))["unique"] = True
     entity = next(n for n, e in doc["entities"].items() if e is ent)
+    # no reverse side: another foreign key between the two may already have the name
     draw(st.sampled_from(others))["columns"]["ref_code"] = {
-        "references": f"{entity}.{name}", "nullable": True,
+        "references": f"{entity}.{name}", "nullable": True, "back_populates": False,
     }
     return f"reference unique {name}"
 
@@ -318,10 +322,19 @@ def edit_collation(draw: st.DrawFn, doc: Doc, ent: Doc) -> str:
     return f"collation {choice} on {name}"
 
 
+def edit_identity(draw: st.DrawFn, doc: Doc, ent: Doc) -> str:
+    """Give the key's identity ALWAYS or sequence options (or change them)."""
+    key = ent["columns"]["id"]
+    choices = ["always", {"start": 100, "increment": 5}, {"always": True, "cache": 3}]
+    choice = draw(st.sampled_from([c for c in choices if c != key.get("identity")]))
+    key["identity"] = choice
+    return f"identity {choice}"
+
+
 EDITS = [
     edit_add_column, edit_drop_column, edit_widen, edit_nullability, edit_default,
     edit_index, edit_enum_value, edit_rename_column, edit_reference_unique,
-    edit_generated, edit_sequence, edit_index_keys, edit_collation,
+    edit_generated, edit_sequence, edit_index_keys, edit_collation, edit_identity,
 ]
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..language.structure import INDEX_METHODS
-from ..live.introspect import ForeignKeyShape, IndexShape, TableShape
+from ..live.introspect import ForeignKeyShape, IndexShape, TableShape, plain_identity
 from ..model import naming
 from ..model.schema import FK_ACTIONS
 from ..model.typemap import COLLATABLE_PGTYPES
@@ -234,8 +234,7 @@ class Mapper:
         auto = single and spec.get("primary_key") and spec["type"] in _INTEGER
         serial = self._serial(table.name, name)
         if facts is not None and facts.identity:
-            if not auto or facts.identity != "d" or not self._plain_identity(table.name, name):
-                self.report("identity column", where, "only BY DEFAULT on a lone integer key")
+            self._identity(table, name, spec, bool(auto))
         elif serial:
             self.report("serial column", where, "written as an identity")
         elif shape.default is not None and not (facts is not None and facts.generated):
@@ -256,14 +255,27 @@ class Mapper:
         else:
             self.report("collation", facts.collation, f"of column {table}.{name}")
 
+    def _identity(self, table: _Table, name: str, spec: dict[str, Any], auto: bool) -> None:
+        """``identity:`` as the language says it; nothing for the implicit one of a
+        lone integer key (BY DEFAULT, PostgreSQL's options)."""
+        shape = table.shape.columns[name]
+        seq = self.sequence_of.get((table.name, name))
+        if spec["type"] not in _INTEGER or seq is None or seq.name != f"{table.name}_{name}_seq":
+            self.report("identity column", f"{table.name}.{name}", "a sequence of another name")
+            return
+        facts = shape.identity_options
+        if facts is None:
+            if not auto:
+                spec["identity"] = "by default"
+            return
+        plain = plain_identity(shape.type)
+        keys = ("always", "start", "increment", "min", "max", "cycle", "cache")
+        said = {k: v for k, v, p in zip(keys, facts, plain, strict=True) if v != p}
+        spec["identity"] = "always" if said == {"always": True} else said
+
     def _serial(self, table: str, column: str) -> bool:
         seq = self.sequence_of.get((table, column))
         return seq is not None and seq.owned_as == "a"
-
-    def _plain_identity(self, table: str, column: str) -> bool:
-        """The identity's sequence is what the language's identity creates."""
-        seq = self.sequence_of.get((table, column))
-        return seq is not None and seq.name == f"{table}_{column}_seq" and seq.defaults
 
     def _check_order(self, table: _Table, pk_columns: tuple[str, ...]) -> None:
         """The language puts the primary key first, in table order."""

@@ -105,6 +105,34 @@ _TYPE_PARAMS: dict[str, Any] = {
     "of": {"$ref": "#/$defs/element_type"},
 }
 
+#: Options of a sequence, standalone or an identity column's.
+_SEQUENCE_OPTIONS: dict[str, Any] = {
+    "start": {"type": "integer", "description": "START WITH (default: the minimum)."},
+    "increment": {
+        "type": "integer",
+        "description": "INCREMENT BY (default 1; negative counts down; not 0).",
+    },
+    "min": {"type": "integer", "description": "MINVALUE."},
+    "max": {"type": "integer", "description": "MAXVALUE."},
+    "cycle": {**_BOOL, "description": "Start over after the last value (default false)."},
+    "cache": {"type": "integer", "minimum": 1, "description": "CACHE (default 1)."},
+}
+
+_IDENTITY: dict[str, Any] = {
+    "anyOf": [
+        {"enum": ["always", "by default"]},
+        _object(
+            {
+                "always": {**_BOOL, "description": "GENERATED ALWAYS (default: BY DEFAULT)."},
+                **_SEQUENCE_OPTIONS,
+            }
+        ),
+    ],
+    "description": "An identity column: GENERATED ALWAYS or BY DEFAULT AS IDENTITY, "
+    "with sequence options.",
+    "x-expected": "always, by default, or a mapping such as {always: true, start: 1000}",
+}
+
 _FK_ACTION = {"enum": list(FK_ACTIONS), "x-expected": "one of " + ", ".join(FK_ACTIONS)}
 
 _COLUMN: dict[str, Any] = _object(
@@ -125,6 +153,7 @@ _COLUMN: dict[str, Any] = _object(
             "description": "A generated column: GENERATED ALWAYS AS (expression) STORED.",
             "x-expected": "an SQL expression",
         },
+        "identity": _IDENTITY,
         "collation": {
             **_TEXT,
             "minLength": 1,
@@ -474,15 +503,7 @@ _DEFS: dict[str, Any] = {
                 "description": "The sequence's type (default bigint).",
                 "x-expected": "smallint, integer or bigint",
             },
-            "start": {"type": "integer", "description": "START WITH (default: the minimum)."},
-            "increment": {
-                "type": "integer",
-                "description": "INCREMENT BY (default 1; negative counts down; not 0).",
-            },
-            "min": {"type": "integer", "description": "MINVALUE."},
-            "max": {"type": "integer", "description": "MAXVALUE."},
-            "cycle": {**_BOOL, "description": "Start over after the last value (default false)."},
-            "cache": {"type": "integer", "minimum": 1, "description": "CACHE (default 1)."},
+            **_SEQUENCE_OPTIONS,
         },
         expected="a sequence mapping such as {start: 1000}",
     ),

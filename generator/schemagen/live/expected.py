@@ -22,7 +22,7 @@ from typing import Any
 
 import psycopg
 
-from ..model.schema import ColumnType, Entity, IndexKey, Schema
+from ..model.schema import Column, ColumnType, Entity, IndexKey, Schema
 from ..model.sequences import effective
 from ..model.sqltext import default_sql
 from ..model.typemap import pg_type
@@ -33,6 +33,7 @@ from .introspect import (
     ForeignKeyShape,
     IndexShape,
     TableShape,
+    plain_identity,
 )
 from .printing import Printer
 
@@ -63,6 +64,7 @@ def _expected_table(ent: Entity, schema: Schema) -> TableShape:
             comment=col.description,
             generated=col.generated,
             collation=col.type.collation,
+            identity_options=_identity_facts(col),
         )
     table.uniques = {u.name: tuple(u.columns) for u in ent.uniques}
     table.checks = {c.name: c.expression for c in ent.checks}
@@ -91,6 +93,16 @@ def _expected_table(ent: Entity, schema: Schema) -> TableShape:
             nulls_not_distinct=ix.nulls_not_distinct,
         )
     return table
+
+
+def _identity_facts(col: Column) -> tuple[object, ...] | None:
+    """What introspection reads of the column's identity (see ``identity_facts``)."""
+    options = col.identity_options
+    if not col.identity or options is None:
+        return None
+    _, *rest = effective(options.sequence("", col.type.kind))
+    facts = (options.always, *rest)
+    return None if facts == plain_identity(col.type.kind) else facts
 
 
 def _format_type(ct: ColumnType, schema: Schema) -> str:

@@ -126,6 +126,27 @@ class SeedHint:
 
 
 @dataclass(frozen=True)
+class IdentityOptions:
+    """``GENERATED {ALWAYS | BY DEFAULT} AS IDENTITY (options)`` of an identity column
+    that says ``identity:``; ``None`` options take PostgreSQL's defaults."""
+
+    always: bool = False
+    start: int | None = None
+    increment: int | None = None
+    min_value: int | None = None
+    max_value: int | None = None
+    cycle: bool = False
+    cache: int | None = None
+
+    def sequence(self, name: str, data_type: str) -> DbSequence:
+        """The options as the identity's sequence (for the sequence rules and texts)."""
+        return DbSequence(
+            name, data_type, self.start, self.increment, self.min_value, self.max_value,
+            self.cycle, self.cache,
+        )
+
+
+@dataclass(frozen=True)
 class Column:
     """A table column."""
 
@@ -146,6 +167,8 @@ class Column:
     using: str | None = field(default=None, metadata=OMIT_DEFAULT)
     # GENERATED ALWAYS AS (expression) STORED: the SQL expression
     generated: str | None = sparse(None)
+    # identity: with ALWAYS or sequence options (None: BY DEFAULT, PostgreSQL's options)
+    identity_options: IdentityOptions | None = sparse(None)
 
 
 @dataclass(frozen=True)

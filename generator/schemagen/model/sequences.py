@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .schema import DbSequence
+from .schema import DbSequence, IdentityOptions
 
 TYPE_RANGES: dict[str, tuple[int, int]] = {
     "smallint": (-(2**15), 2**15 - 1),
@@ -80,3 +80,41 @@ def alter_sql(new: DbSequence) -> str:
 def nextval_names(sql: str) -> list[str]:
     """The sequences that ``nextval(...)`` calls in ``sql`` name."""
     return NEXTVAL.findall(sql)
+
+
+def identity_kwargs(options: IdentityOptions | None) -> list[tuple[str, str]]:
+    """``Identity(...)`` keyword arguments (SQLAlchemy's names) for an identity's options."""
+    if options is None:
+        return []
+    pairs: list[tuple[str, object]] = [
+        ("always", True if options.always else None),
+        ("start", options.start),
+        ("increment", options.increment),
+        ("minvalue", options.min_value),
+        ("maxvalue", options.max_value),
+        ("cycle", True if options.cycle else None),
+        ("cache", options.cache),
+    ]
+    return [(key, str(value)) for key, value in pairs if value is not None]
+
+
+def identity_sql(options: IdentityOptions | None) -> str:
+    """``GENERATED ALWAYS AS IDENTITY (START WITH 10)``: an identity as DDL says it."""
+    when = "ALWAYS" if options is not None and options.always else "BY DEFAULT"
+    text = f"GENERATED {when} AS IDENTITY"
+    if options is None:
+        return text
+    words = options_sql(options.sequence("", "bigint")).removeprefix("AS bigint").strip()
+    return f"{text} ({words})" if words else text
+
+
+def identity_alter_sql(options: IdentityOptions | None, data_type: str) -> str:
+    """``SET GENERATED ... SET INCREMENT BY ...``: every option said outright (the
+    defaults included), so that the identity ends up exactly as ``options`` say."""
+    opts = options or IdentityOptions()
+    _, start, increment, minimum, maximum, cycle, cache = effective(opts.sequence("", data_type))
+    return (
+        f"SET GENERATED {'ALWAYS' if opts.always else 'BY DEFAULT'} "
+        f"SET INCREMENT BY {increment} SET MINVALUE {minimum} SET MAXVALUE {maximum} "
+        f"SET START WITH {start} SET CACHE {cache} SET {'CYCLE' if cycle else 'NO CYCLE'}"
+    )

@@ -34,6 +34,7 @@ from ..model.schema import (
     Enum,
     EnumValue,
     ForeignKey,
+    IdentityOptions,
     Index,
     IndexKey,
     PrimaryKey,
@@ -421,7 +422,9 @@ def build_column(
     default = default_of(spec["default"], ctype) if "default" in spec else None
     primary = bool(spec.get("primary_key")) if in_pk is None else in_pk
     generated = spec.get("generated")
-    identity = (
+    # ``identity:`` makes any integer column one; an integer lone key is one unless
+    # it references a key or has a default or an expression.
+    identity = "identity" in spec or (
         generated is None
         and primary
         and single_pk
@@ -444,7 +447,27 @@ def build_column(
         seed=seed_hint(spec.get("seed")),
         using=spec.get("using"),
         generated=str(generated) if generated is not None else None,
+        identity_options=identity_options(spec.get("identity")),
     )
+
+
+def identity_options(spec: Any) -> IdentityOptions | None:
+    """``identity: always`` / ``by default`` / ``{always: true, start: 10, ...}``;
+    ``None`` where it says no more than the implicit BY DEFAULT identity."""
+    if spec == "always":
+        return IdentityOptions(always=True)
+    if not isinstance(spec, dict):
+        return None
+    options = IdentityOptions(
+        always=bool(spec.get("always", False)),
+        start=spec.get("start"),
+        increment=spec.get("increment"),
+        min_value=spec.get("min"),
+        max_value=spec.get("max"),
+        cycle=bool(spec.get("cycle", False)),
+        cache=spec.get("cache"),
+    )
+    return None if options == IdentityOptions() else options
 
 
 def seed_hint(spec: Any) -> SeedHint | None:

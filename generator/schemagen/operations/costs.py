@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ..model.schema import CheckConstraint, ForeignKey, UniqueConstraint
+from ..model.schema import CheckConstraint, Column, ForeignKey, UniqueConstraint
 from .base import Operation
 from .constraint import AddConstraint, CreateIndex, DropConstraint, DropIndex, RenameConstraint
 from .routines import (
@@ -87,6 +87,7 @@ FACTS: dict[str, Cost] = {
     "drop column": Cost(_AX, "no scan"),
     "rename column": Cost(_AX, "no scan"),
     "alter column default or comment": Cost(_AX, "no scan"),
+    "alter identity": Cost(_AX, "no scan"),
     "alter column type, binary compatible": Cost(_AX, "no scan"),
     "alter column type": Cost(_AX, "rewrites"),
     "set not null": Cost(_AX, "scans"),
@@ -123,6 +124,7 @@ FACTS: dict[str, Cost] = {
     "drop trigger": Cost(_AX, "no scan"),
     "sequence": Cost("", "no scan"),  # a sequence of its own: no table is touched
     "add generated column": Cost(_AX, "rewrites"),  # every row gets its value
+    "add identity column": Cost(_AX, "rewrites"),  # every row gets a number
 }
 
 
@@ -143,14 +145,8 @@ def steps(op: Operation) -> tuple[str, ...]:
         return ("rename index" if op.kind == "index" else "rename constraint",)
     if isinstance(op, DropEnumValue | ReplaceEnum):
         return ("swap enum type of columns" if op.usages else "enum type or value",)
-    if isinstance(op, AddColumn) and op.column.generated is not None:
-        return ("add generated column",)
     if isinstance(op, AddColumn):
-        # A constant default is stored once (PostgreSQL 11+); a function call such as
-        # gen_random_uuid() may be volatile and is then written into every row.
-        default = op.column.default
-        volatile = default is not None and default.kind == "sql" and "(" in default.value
-        return ("add column, volatile default" if volatile else "add column",)
+        return (_add_column(op.column),)
     if isinstance(op, AlterColumn):
         return _alter_column(op)
     if isinstance(op, CreateView):
@@ -197,6 +193,18 @@ def _add_constraint(op: AddConstraint) -> tuple[str, ...]:
     return (first, "validate constraint")
 
 
+def _add_column(col: Column) -> str:
+    if col.generated is not None:
+        return "add generated column"
+    if col.identity:
+        return "add identity column"
+    # A constant default is stored once (PostgreSQL 11+); a function call such as
+    # gen_random_uuid() may be volatile and is then written into every row.
+    default = col.default
+    volatile = default is not None and default.kind == "sql" and "(" in default.value
+    return "add column, volatile default" if volatile else "add column"
+
+
 def _alter_column(op: AlterColumn) -> tuple[str, ...]:
     old, new = op.old, op.new
     if op.lock_safe:
@@ -216,6 +224,8 @@ def _alter_column(op: AlterColumn) -> tuple[str, ...]:
         found.append("backfill NULLs")
     if old.nullable != new.nullable:
         found.append("drop not null" if new.nullable else "set not null")
+    if old.identity != new.identity or old.identity_options != new.identity_options:
+        found.append("alter identity")
     if old.default != new.default or old.description != new.description:
         found.append("alter column default or comment")
     return tuple(found) or ("alter column default or comment",)
@@ -263,6 +273,12 @@ def live_warning(op: Operation) -> str | None:
             "ACCESS EXCLUSIVE lock (every read and write waits until it ends). On a large "
             "live table add a new column instead, backfill it in batches, switch the code "
             "over, then drop the old column"
+        )
+    if isinstance(op, AddColumn) and (op.column.identity or op.column.generated is not None):
+        return (
+            f"{op.table}.{op.column.name}: every row gets its value, rewriting the table "
+            "under an ACCESS EXCLUSIVE lock. On a large live table add a plain nullable "
+            "column, fill it in batches, then make it what the schema says"
         )
     if isinstance(op, AddColumn):
         return (

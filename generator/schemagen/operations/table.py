@@ -327,6 +327,8 @@ class AlterColumn(Operation):
             words.append("default removed" if new.default is None else "default")
         if old.identity != new.identity:
             words.append("identity" if new.identity else "identity removed")
+        elif old.identity_options != new.identity_options:
+            words.append("identity options")
         if old.description != new.description:
             words.append("comment")
         return words or ["no change"]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ..model.naming import DEFAULT_NAMING_CONVENTION
 from ..model.routines import view_order
 from ..model.schema import INTEGER_TYPES, Column, Entity, ForeignKey, Index, Relationship, Schema
+from ..model.sequences import identity_kwargs
 from ..model.sqltext import default_sql, index_key_sql, text_source
 from ..model.typemap import SQL_TYPE, SQL_TYPE_LINES, python_type, sa_type
 from ..util.pycode import (
@@ -339,7 +340,8 @@ def _column_lines(schema: Schema, ent: Entity, col: Column, imp: Imports) -> lis
     if fk is not None:
         args.append(_foreign_key(fk, imp))
     if col.identity:
-        args.append(call(imp.name("sqlalchemy", "Identity")))
+        options = identity_kwargs(col.identity_options)
+        args.append(call(imp.name("sqlalchemy", "Identity"), **dict(options)))
     if col.generated is not None:
         computed = imp.name("sqlalchemy", "Computed")
         args.append(call(computed, Str(text_source(col.generated)), persisted="True"))

@@ -3,7 +3,8 @@
 Owns: the located issue reporter (``reporter``), reference checks on the merged
 sources (``references``), the SQL-fragment checks (``sql``), the model checks on
 the normalized Schema (``semantic``; standalone sequences and nextval defaults in
-``sequences``, composite foreign keys in ``foreign_keys``), lint warnings (``lint``), and
+``sequences``, composite foreign keys in ``foreign_keys``, identity options in
+``columns``), lint warnings (``lint``), and
 ``pipeline.load_and_validate``, which runs stages 1 to 4 and returns every
 problem at once with the Schema when there is no error.
 
