@@ -94,3 +94,4 @@ def test_bad_identities_are_located_errors(tmp_path: Path) -> None:
         "for smallint (-32768 to 32767)",
         "schema/s.yaml:9:26: entities.Ticket.columns.d.identity: min 10 must be below max 5",
     ]
+

@@ -1,0 +1,23 @@
+"""The docs of columns with issue 11's options: identity options and collations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fixtures.language.helpers import schema_of
+from schemagen.docs.render import render_docs
+from schemagen.util.templating import make_environment
+
+
+def test_docs_show_identity_options_and_collations(tmp_path: Path) -> None:
+    text = """
+    entities:
+      Ticket:
+        columns:
+          id: {type: bigint, primary_key: true, identity: {always: true, start: 10}}
+          code: {type: text, collation: "C"}
+    """
+    pages = render_docs(schema_of(tmp_path, {"s.yaml": text}), make_environment())
+    page = pages["docs/entities/tickets.md"]
+    assert "`GENERATED ALWAYS AS IDENTITY (START WITH 10)`" in page
+    assert '`text COLLATE "C"`' in page
