@@ -181,7 +181,6 @@ def test_objects_it_cannot_express_are_listed_and_nothing_is_written(
                 "collation",
                 "not expressible: index users_lower_email on users: an expression index",
                 "not expressible: sequence invoice_numbers",
-                "not expressible: serial column legacy.id: written as an identity",
                 "not expressible: table audit_log: no primary key",
                 "not expressible: trigger touch_users on users: arguments, UPDATE OF, "
                 "constraint, disabled, INSTEAD OF or a function not imported",
@@ -192,7 +191,7 @@ def test_objects_it_cannot_express_are_listed_and_nothing_is_written(
         out = schemagen(root, "import", "--allow-partial", "--database", url)
         assert f"{len(listed)} object(s) left out" in out
         text = (root / "schema" / "legacy.yaml").read_text()
-        assert "id: {type: integer, primary_key: true}" in text
+        assert "id: {type: serial, primary_key: true}" in text
         # a column's own collation is imported (issue 11)
         tickets = (root / "schema" / "tickets.yaml").read_text()
         assert "code: {type: text, collation: C, nullable: true}" in tickets
@@ -240,8 +239,8 @@ def _create_all(pg: PgCluster) -> str:
 def test_create_all_of_1x_models_lists_what_the_language_lacks(
     pg: PgCluster, tmp_path: Path
 ) -> None:
-    """Today's language has no serial column and no varchar without a length
-    (both are issue 11's): each is named, and nothing is written."""
+    """Serial keys import as `type: serial`; the language has no varchar without a
+    length (issue 11's): it is named, and nothing is written."""
     source = _create_all(pg)
     try:
         root = new_project(tmp_path / "p")
@@ -250,8 +249,6 @@ def test_create_all_of_1x_models_lists_what_the_language_lacks(
         assert listed == [
             "not expressible: index ix_stores_shopify_domain on stores: it uses a column "
             "that is left out",
-            "not expressible: serial column products.id: written as an identity",
-            "not expressible: serial column stores.id: written as an identity",
             "not expressible: type character varying: of column stores.shopify_domain",
         ]
     finally:
@@ -259,7 +256,7 @@ def test_create_all_of_1x_models_lists_what_the_language_lacks(
 
 
 @pytest.mark.xfail(
-    strict=True, reason="needs serial columns and varchar without a length in the language"
+    strict=True, reason="needs varchar without a length in the language"
 )
 def test_create_all_of_1x_models_round_trip(pg: PgCluster, tmp_path: Path) -> None:
     source = _create_all(pg)

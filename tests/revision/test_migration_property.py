@@ -12,7 +12,7 @@ column unique and reference it from another entity, add/drop an entity.
 Issue 11 adds column kinds (tsvector, inet, tstzrange) and edits: a generated
 column added or its expression changed, a sequence with a nextval default added
 or altered, an index with an expression or a DESC NULLS LAST key, a column's
-collation set, changed or removed, identity options on a key.
+collation set, changed or removed, identity options on a key, bigserial keys.
 The example count is small and derandomized so CI stays fast and repeatable.
 """
 
@@ -84,6 +84,8 @@ def _new_entity(draw: st.DrawFn, name: str, earlier: list[str]) -> Doc:
     identity = draw(st.sampled_from([None, None, "always", {"start": 100, "increment": 5}]))
     if identity is not None:
         cols["id"]["identity"] = identity
+    elif draw(st.booleans()):
+        cols["id"]["type"] = "bigserial"
     cols.update(draw(columns()))
     if earlier and draw(st.booleans()):
         target = draw(st.sampled_from(earlier))

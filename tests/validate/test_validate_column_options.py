@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fixtures.language.helpers import issues_of, schema_of
-from schemagen.model.schema import IdentityOptions
+from schemagen.model.schema import DbSequence, Default, IdentityOptions
 
 
 def test_collation_in_the_model(tmp_path: Path) -> None:
@@ -95,3 +95,44 @@ def test_bad_identities_are_located_errors(tmp_path: Path) -> None:
         "schema/s.yaml:9:26: entities.Ticket.columns.d.identity: min 10 must be below max 5",
     ]
 
+
+
+def test_serial_keys_in_the_model(tmp_path: Path) -> None:
+    text = """
+    entities:
+      Invoice:
+        columns:
+          id: {type: bigserial, primary_key: true}
+    """
+    schema = schema_of(tmp_path, {"s.yaml": text})
+    key = schema.entity("Invoice").column("id")
+    assert (key.type.kind, key.serial, key.identity) == ("bigint", True, False)
+    assert key.default == Default("sql", "nextval('invoices_id_seq'::regclass)")
+    assert schema.sequences == (
+        DbSequence("invoices_id_seq", "bigint", owned_by="invoices.id"),
+    )
+
+
+def test_bad_serials_are_located_errors(tmp_path: Path) -> None:
+    text = """
+    sequences:
+      tickets_id_seq: {}
+    entities:
+      Ticket:
+        columns:
+          id: {type: serial, primary_key: true}
+          number: {type: serial}
+          other: {type: smallserial, primary_key: true, default: 1}
+    """
+    lone_key = "lone primary key; elsewhere use a sequence and a nextval default (or identity:)"
+    assert issues_of(tmp_path, {"s.yaml": text}) == [
+        f"schema/s.yaml:6:12: entities.Ticket.columns.id.type: serial is for a table's {lone_key}",
+        "schema/s.yaml:6:12: entities.Ticket.columns.id.type: serial makes sequence "
+        "tickets_id_seq, which `sequences:` declares too",
+        f"schema/s.yaml:7:16: entities.Ticket.columns.number.type: serial is for a table's "
+        f"{lone_key}",
+        f"schema/s.yaml:8:15: entities.Ticket.columns.other.type: smallserial is for a "
+        f"table's {lone_key}",
+        "schema/s.yaml:8:53: entities.Ticket.columns.other.default: a smallserial column "
+        "cannot have `default` (its default is nextval of its own sequence)",
+    ]

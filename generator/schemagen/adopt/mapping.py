@@ -4,9 +4,10 @@ The documents are plain data (dicts in their final key order) that
 ``emit`` lays out as YAML. Every object or property the language cannot express
 becomes one :class:`Unsupported` line, and is left out of the documents: the
 smallest part that can be (an index's comment, not the index; a column whose
-type has no name, and the keys and indexes that use it). The one exception is
-a ``serial`` column, which is written as the identity the language makes of an
-integer key, and says so.
+type has no name, and the keys and indexes that use it). A lone integer key
+that PostgreSQL's ``serial`` made is ``type: serial`` (``bigserial``,
+``smallserial``); an identity says ``identity:`` where it is more than the
+implicit one of such a key.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ..language.structure import INDEX_METHODS
 from ..live.introspect import ForeignKeyShape, IndexShape, TableShape, plain_identity
 from ..model import naming
 from ..model.schema import FK_ACTIONS
+from ..model.sequences import serial_sequence
 from ..model.typemap import COLLATABLE_PGTYPES
 from .catalog import Catalog
 from .names import Named, choose_template, class_names, python_name, usable_as_is
@@ -30,6 +32,7 @@ from .values import map_default, map_type
 _FK_WORDS = {v: k for k, v in FK_ACTIONS.items()}
 _INTEGER = frozenset({"smallint", "integer", "bigint"})
 _COLLATABLE = frozenset({"string", "text"})
+_SERIALS = {"smallint": "smallserial", "integer": "serial", "bigint": "bigserial"}
 
 
 @dataclass(frozen=True, order=True)
@@ -236,7 +239,7 @@ class Mapper:
         if facts is not None and facts.identity:
             self._identity(table, name, spec, bool(auto))
         elif serial:
-            self.report("serial column", where, "written as an identity")
+            self._serial_type(table, name, spec, bool(auto))
         elif shape.default is not None and not (facts is not None and facts.generated):
             # (pg_attrdef holds a generated column's expression, which is no default)
             spec["default"] = map_default(shape.default, spec, shape.type)
@@ -272,6 +275,21 @@ class Mapper:
         keys = ("always", "start", "increment", "min", "max", "cycle", "cache")
         said = {k: v for k, v, p in zip(keys, facts, plain, strict=True) if v != p}
         spec["identity"] = "always" if said == {"always": True} else said
+
+    def _serial_type(self, table: _Table, name: str, spec: dict[str, Any], auto: bool) -> None:
+        """``type: serial`` for a lone integer key whose default is nextval of its own
+        sequence, named and set up as PostgreSQL's serial makes it."""
+        seq = self.sequence_of[(table.name, name)]
+        default = table.shape.columns[name].default
+        if (
+            auto
+            and seq.name == serial_sequence(table.name, name)
+            and seq.defaults
+            and default == f"nextval('{seq.name}'::regclass)"
+        ):
+            spec["type"] = _SERIALS[spec["type"]]
+        else:
+            self.report("serial column", f"{table.name}.{name}", "only a lone key's own sequence")
 
     def _serial(self, table: str, column: str) -> bool:
         seq = self.sequence_of.get((table, column))

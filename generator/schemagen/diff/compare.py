@@ -73,8 +73,9 @@ def diff(old: Schema | None, new: Schema) -> Plan:
     ops: list[Operation] = []
     ops += compare_extensions(old_v, new_v)
     ops += compare_enums(old_v, new_v)
-    ops += compare_sequences(old_v, new_v)
     renames = compare_renames(old_v, new_v, hints)
+    # after the renames: a serial key's sequence is renamed with its table or column
+    ops += compare_sequences(apply(old_v, renames), new_v)
     ops += renames
     table_ops = compare_entities(apply(old_v, renames), new_v, hints.not_concurrent, hints.using)
     ops += table_ops
@@ -188,7 +189,8 @@ def compare_renames(old: Schema, new: Schema, hints: Hints) -> list[Operation]:
             continue
         before = old.entity(previous)
         if previous != ent.name or before.table != ent.table:
-            identity = tuple(c.name for c in before.columns if c.identity)
+            # identity and serial sequences are named after the table: renamed with it
+            identity = tuple(c.name for c in before.columns if c.identity or c.serial)
             ops.append(RenameTable(previous, ent.name, before.table, ent.table, identity))
         ops += _column_renames(before, ent, hints)
     return ops
@@ -268,5 +270,6 @@ def _column_renames(before: Entity, after: Entity, hints: Hints) -> list[Operati
         if hint is None or hint not in old_cols:
             continue
         if hint not in new_cols and col.name not in old_cols:
-            ops.append(RenameColumn(after.table, hint, col.name, old_cols[hint].identity))
+            named = old_cols[hint].identity or old_cols[hint].serial
+            ops.append(RenameColumn(after.table, hint, col.name, named))
     return ops

@@ -46,7 +46,10 @@ def expected_shape(schema: Schema) -> DatabaseShape:
         tables=tables,
         enums=enums,
         extensions=frozenset(schema.database.extensions),
-        sequences={seq.name: effective(seq) for seq in schema.sequences},
+        # a serial column's sequence belongs to it (introspection leaves it out too)
+        sequences={
+            seq.name: effective(seq) for seq in schema.sequences if seq.owned_by is None
+        },
     )
 
 

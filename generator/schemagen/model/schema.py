@@ -169,6 +169,8 @@ class Column:
     generated: str | None = sparse(None)
     # identity: with ALWAYS or sequence options (None: BY DEFAULT, PostgreSQL's options)
     identity_options: IdentityOptions | None = sparse(None)
+    # ``type: serial``: an integer with a nextval default of its own sequence (OWNED BY)
+    serial: bool = sparse(False)
 
 
 @dataclass(frozen=True)
@@ -339,6 +341,8 @@ class DbSequence:
     max_value: int | None = None
     cycle: bool = False
     cache: int | None = None
+    # "table.column" of a ``serial`` column's sequence (OWNED BY); None: standalone
+    owned_by: str | None = sparse(None)
 
 
 @dataclass(frozen=True)

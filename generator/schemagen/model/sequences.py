@@ -118,3 +118,21 @@ def identity_alter_sql(options: IdentityOptions | None, data_type: str) -> str:
         f"SET INCREMENT BY {increment} SET MINVALUE {minimum} SET MAXVALUE {maximum} "
         f"SET START WITH {start} SET CACHE {cache} SET {'CYCLE' if cycle else 'NO CYCLE'}"
     )
+
+
+def owned_by_sql(seq: DbSequence) -> str:
+    """``ALTER SEQUENCE t_c_seq OWNED BY t.c``: a ``serial`` column's sequence goes
+    with its column, as PostgreSQL's ``serial`` makes it."""
+    from .sqltext import quote_name
+
+    assert seq.owned_by is not None
+    table, column = seq.owned_by.split(".", 1)
+    return (
+        f"ALTER SEQUENCE {quote_name(seq.name)} OWNED BY "
+        f"{quote_name(table)}.{quote_name(column)}"
+    )
+
+
+def serial_sequence(table: str, column: str) -> str:
+    """The sequence PostgreSQL makes for a ``serial`` column (names of up to 63 bytes)."""
+    return f"{table}_{column}_seq"

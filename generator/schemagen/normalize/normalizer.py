@@ -42,9 +42,13 @@ from ..model.schema import (
     SeedHint,
     UniqueConstraint,
 )
+from ..model.sequences import serial_sequence
 from ..model.typemap import collatable
 from ..source.loader import Sources, YamlPath
 from .relationships import attach_relationships
+
+#: ``type: serial`` and its kin, as PostgreSQL spells them -> the integer kind.
+SERIAL_TYPES = {"smallserial": "smallint", "serial": "integer", "bigserial": "bigint"}
 
 _NEXTVAL_CAST = re.compile(r"nextval\('([^']+)'::regclass\)")
 TIME_KINDS = frozenset({"date", "time", "timestamp", "timestamptz"})
@@ -226,6 +230,8 @@ class Resolver:
         name = spec.get("type")
         if not isinstance(name, str):
             raise Unresolved(path, "missing required key 'type'")
+        if name in SERIAL_TYPES:
+            return ColumnType(kind=SERIAL_TYPES[name])
         if name in BASE_TYPES:
             base, alias = ColumnType(kind=name), None
         elif name in self.src.types:
@@ -337,7 +343,9 @@ def normalize(src: Sources, resolver: Resolver | None = None) -> Schema:
     enums = tuple(build_enum(name, _dict(src.enums[name])) for name in sorted(src.enums))
     entities = [build_entity(resolver, name, convention) for name in sorted(src.entities)]
     entities = attach_relationships(src, entities)
-    sequences = tuple(build_sequence(n, _dict(src.sequences[n])) for n in sorted(src.sequences))
+    declared = [build_sequence(n, _dict(src.sequences[n])) for n in sorted(src.sequences)]
+    owned = [s for s in serial_sequences(entities) if s.name not in src.sequences]
+    sequences = tuple(sorted([*declared, *owned], key=lambda seq: seq.name))
     return Schema(database=database, enums=enums, entities=tuple(entities), sequences=sequences)
 
 
@@ -420,6 +428,10 @@ def build_column(
     spec = col.spec
     ctype = resolver.column_type(col)
     default = default_of(spec["default"], ctype) if "default" in spec else None
+    serial = spec.get("type") in SERIAL_TYPES
+    if serial:
+        table = table_of(resolver.src, col.entity)
+        default = Default("sql", f"nextval('{serial_sequence(table, col.name)}'::regclass)")
     primary = bool(spec.get("primary_key")) if in_pk is None else in_pk
     generated = spec.get("generated")
     # ``identity:`` makes any integer column one; an integer lone key is one unless
@@ -448,7 +460,21 @@ def build_column(
         using=spec.get("using"),
         generated=str(generated) if generated is not None else None,
         identity_options=identity_options(spec.get("identity")),
+        serial=serial,
     )
+
+
+def serial_sequences(entities: list[Entity]) -> list[DbSequence]:
+    """The sequence of each ``serial`` column, OWNED BY it."""
+    return [
+        DbSequence(
+            serial_sequence(ent.table, col.name), col.type.kind,
+            owned_by=f"{ent.table}.{col.name}",
+        )
+        for ent in entities
+        for col in ent.columns
+        if col.serial
+    ]
 
 
 def identity_options(spec: Any) -> IdentityOptions | None:

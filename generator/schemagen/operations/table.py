@@ -6,7 +6,8 @@ import dataclasses
 from dataclasses import dataclass
 
 from ..model.casts import cast_context, is_safe_change
-from ..model.schema import Column, Entity, ForeignKey, Index, PrimaryKey, Schema
+from ..model.schema import Column, Default, Entity, ForeignKey, Index, PrimaryKey, Schema
+from ..model.sequences import serial_sequence
 from .base import Operation, add_entity, remove_entity, with_entity, with_table
 from .sqlutil import rename_identifier
 from .typechange import is_narrowing, pg_type_name, type_words, using_cast
@@ -105,7 +106,35 @@ class RenameTable(Operation):
             )
             for ent in schema.entities
         )
-        return dataclasses.replace(schema, entities=entities)
+        schema = dataclasses.replace(schema, entities=entities)
+        for col in self.identity_columns:
+            schema = rename_serial(schema, (self.old_table, col), (self.new_table, col))
+        return schema
+
+
+def rename_serial(schema: Schema, old: tuple[str, str], new: tuple[str, str]) -> Schema:
+    """A serial column's sequence (and its default) under the name PostgreSQL's
+    serial gives ``new`` (table, column), as the rename's ALTER SEQUENCE makes it."""
+    owner = ".".join(old)
+    if not any(seq.owned_by == owner for seq in schema.sequences):
+        return schema
+    name = serial_sequence(*new)
+    sequences = tuple(
+        dataclasses.replace(seq, name=name, owned_by=".".join(new))
+        if seq.owned_by == owner else seq
+        for seq in schema.sequences
+    )
+    default = Default("sql", f"nextval('{name}'::regclass)")
+
+    def redefault(ent: Entity) -> Entity:
+        cols = tuple(
+            dataclasses.replace(c, default=default) if c.name == new[1] else c
+            for c in ent.columns
+        )
+        return dataclasses.replace(ent, columns=cols)
+
+    schema = dataclasses.replace(schema, sequences=tuple(sorted(sequences, key=lambda q: q.name)))
+    return with_table(schema, new[0], redefault)
 
 
 def _retarget(fk: ForeignKey, old: str, new: str, table: str) -> ForeignKey:
@@ -220,7 +249,8 @@ class RenameColumn(Operation):
             )
             for other in schema.entities
         )
-        return dataclasses.replace(schema, entities=entities)
+        schema = dataclasses.replace(schema, entities=entities)
+        return rename_serial(schema, (self.table, self.old), (self.table, self.new))
 
     def _names(self, names: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(self.new if n == self.old else n for n in names)

@@ -241,11 +241,13 @@ _SEQUENCE_TYPES = {"smallint": "SmallInteger", "integer": "Integer"}
 
 def _sequence_lines(schema: Schema, imp: Imports, base: str) -> list[str]:
     """The standalone sequences, attached to the metadata so create_all makes them."""
-    if not schema.sequences:
+    # a serial key's sequence is SERIAL's own (see _server_default)
+    standalone = [seq for seq in schema.sequences if seq.owned_by is None]
+    if not standalone:
         return []
     sequence = imp.name("sqlalchemy", "Sequence")
     items: list[Expr] = []
-    for seq in schema.sequences:
+    for seq in standalone:
         kind = _SEQUENCE_TYPES.get(seq.data_type)
         items.append(
             call(
@@ -374,6 +376,7 @@ def _serial_by_accident(ent: Entity, col: Column) -> bool:
     return (
         col.primary_key
         and not col.identity
+        and not col.serial
         and col.type.kind in INTEGER_TYPES
         and len(ent.primary_key.columns) == 1
     )
@@ -441,7 +444,9 @@ def _foreign_key(fk: ForeignKey, imp: Imports) -> Expr:
 
 
 def _server_default(col: Column, imp: Imports) -> Expr | None:
-    if col.default is None:
+    # A serial key: SQLAlchemy's create_all writes SERIAL, which makes the sequence,
+    # its OWNED BY and the default exactly as the migrations do.
+    if col.default is None or col.serial:
         return None
     if col.default.kind == "now":
         return f"{imp.name('sqlalchemy', 'func')}.now()"

@@ -19,6 +19,7 @@ from ..model.schema import (
     CheckConstraint,
     Column,
     ColumnType,
+    DbSequence,
     Entity,
     ForeignKey,
     IdentityOptions,
@@ -32,6 +33,8 @@ from ..model.sequences import (
     identity_kwargs,
     identity_sql,
     options_sql,
+    owned_by_sql,
+    serial_sequence,
 )
 from ..model.sqltext import default_sql, index_key_sql, text_source
 from ..model.typemap import sa_type
@@ -177,7 +180,10 @@ def _(operation: CreateSequence, state: Schema) -> list[Stmt]:
 
 @_render.register(DropSequence)
 def _(operation: DropSequence, state: Schema) -> list[Stmt]:
-    return [execute(f"DROP SEQUENCE {quote_ident(operation.sequence.name)}")]
+    seq = operation.sequence
+    # A serial column's sequence went with its column or table if they were dropped.
+    exists = " IF EXISTS" if seq.owned_by is not None else ""
+    return [execute(f"DROP SEQUENCE{exists} {quote_ident(seq.name)}")]
 
 
 @_render.register(AlterSequence)
@@ -359,7 +365,20 @@ def _(operation: CreateTable, state: Schema) -> list[Stmt]:
         )
     ]
     stmts += [create_index(ent.table, ix, concurrently=False) for ix in ent.indexes]
-    return stmts
+    return stmts + _owned_sequences(ent.table, ent.columns)
+
+
+def _owned_sequences(table: str, columns: tuple[Column, ...]) -> list[Stmt]:
+    """``ALTER SEQUENCE ... OWNED BY`` for each ``serial`` column, as ``serial`` does."""
+    return [
+        execute(owned_by_sql(_serial_of(table, c.name)))
+        for c in columns
+        if c.serial
+    ]
+
+
+def _serial_of(table: str, column: str) -> DbSequence:
+    return DbSequence(serial_sequence(table, column), owned_by=f"{table}.{column}")
 
 
 @_render.register(DropTable)
@@ -404,7 +423,9 @@ def _(operation: AlterTableComment, state: Schema) -> list[Stmt]:
 
 @_render.register(AddColumn)
 def _(operation: AddColumn, state: Schema) -> list[Stmt]:
-    return [call("op.add_column", Str(operation.table), column_expr(operation.column, state))]
+    column = operation.column
+    add = call("op.add_column", Str(operation.table), column_expr(column, state))
+    return [add, *_owned_sequences(operation.table, (column,))]
 
 
 @_render.register(DropColumn)
@@ -700,17 +721,22 @@ def _(operation: AlterColumn, state: Schema) -> list[Stmt]:
     if new.identity and old.identity and new.identity_options != old.identity_options:
         alter = f"ALTER TABLE {quote_ident(table)} ALTER COLUMN {quote_ident(new.name)}"
         stmts.append(execute(f"{alter} {identity_alter_sql(new.identity_options, new.type.kind)}"))
+    if new.serial and not old.serial:
+        stmts += _owned_sequences(table, (new,))
+        stmts.append(_past_max(table, new.name))
     if new.identity and not old.identity:
         stmts.append(_identity_sql(table, new.name, add=True, options=new.identity_options))
-        # The new sequence starts at 1; move it past the ids the rows already hold.
-        t, c = sql_literal(quote_ident(table)), sql_literal(new.name)
-        stmts.append(
-            execute(
-                f"SELECT setval(pg_get_serial_sequence({t}, {c}), "
-                f"coalesce(max({quote_ident(new.name)}), 0) + 1, false) FROM {quote_ident(table)}"
-            )
-        )
+        stmts.append(_past_max(table, new.name))
     return stmts
+
+
+def _past_max(table: str, column: str) -> Stmt:
+    """The new sequence starts at 1; move it past the ids the rows already hold."""
+    t, c = sql_literal(quote_ident(table)), sql_literal(column)
+    return execute(
+        f"SELECT setval(pg_get_serial_sequence({t}, {c}), "
+        f"coalesce(max({quote_ident(column)}), 0) + 1, false) FROM {quote_ident(table)}"
+    )
 
 
 def _alter_rest(old: Column, new: Column, retype: bool) -> list[Expr]:

@@ -263,7 +263,7 @@ def _unique_carriers(
     radix: list[tuple[str, int]] | None = None
     for key in keys:
         cols = [ent.column(c) for c in key if ent.has_column(c)]
-        if any(c.identity or (c.seed is not None and c.seed.sql) for c in cols):
+        if any(c.identity or c.serial or (c.seed is not None and c.seed.sql) for c in cols):
             continue
         if any(c.name in carriers for c in cols):
             continue
@@ -325,7 +325,8 @@ def _select_lists(
     columns: list[str] = []
     inner: list[str] = []
     for col in ent.columns:
-        if col.identity or col.generated is not None or col.name in skipped:
+        # identity and serial columns number themselves
+        if col.identity or col.serial or col.generated is not None or col.name in skipped:
             continue
         expr = _column_expr(t, col, fk_of.get(col.name))
         if expr is None:

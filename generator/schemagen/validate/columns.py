@@ -3,9 +3,18 @@ options (``identity:``) and serial types."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..model.schema import INTEGER_TYPES
-from ..model.sequences import option_problem
-from ..normalize.normalizer import RawColumn, Resolver, Unresolved, identity_options
+from ..model.sequences import option_problem, serial_sequence
+from ..normalize.normalizer import (
+    SERIAL_TYPES,
+    RawColumn,
+    Resolver,
+    Unresolved,
+    identity_options,
+)
+from ..source.loader import Sources
 from .reporter import Reporter
 
 
@@ -39,3 +48,38 @@ def check_identity(report: Reporter, resolver: Resolver, columns: list[RawColumn
             problem = option_problem(options.sequence("", ctype.kind))
             if problem:
                 report.error(path, problem)
+
+
+def check_serial(
+    report: Reporter, src: Sources, table: str, columns: list[RawColumn], key: Sequence[str]
+) -> None:
+    """``type: serial`` makes its own default and sequence: no ``default``,
+    ``identity`` or ``generated`` with it, and no declared sequence of its name."""
+    for col in columns:
+        if col.spec.get("type") not in SERIAL_TYPES:
+            continue
+        for word in ("default", "identity", "generated"):
+            if word in col.spec:
+                report.error(
+                    (*col.path, word),
+                    f"a {col.spec['type']} column cannot have `{word}` (its default is "
+                    "nextval of its own sequence)",
+                )
+        if col.name not in key or len(key) != 1:
+            report.error(
+                (*col.path, "type"),
+                f"{col.spec['type']} is for a table's lone primary key; elsewhere use a "
+                "sequence and a nextval default (or identity:)",
+            )
+        name = serial_sequence(table, col.name)
+        if name in src.sequences:
+            report.error(
+                (*col.path, "type"),
+                f"{col.spec['type']} makes sequence {name}, which `sequences:` declares too",
+            )
+        if len(name.encode()) > 63:
+            report.error(
+                (*col.path, "type"),
+                f"the sequence name {name} is longer than 63 bytes (PostgreSQL would "
+                "shorten it); use a sequence and a nextval default",
+            )

@@ -15,7 +15,7 @@ from ..model.schema import ColumnType
 from ..normalize.normalizer import RawColumn, Resolver, Unresolved, table_of
 from ..normalize.relationships import many_to_one_name, one_to_many_name
 from ..source.loader import Sources, YamlPath
-from .columns import check_identity
+from .columns import check_identity, check_serial
 from .foreign_keys import check_foreign_keys
 from .reporter import Reporter, plain_type, type_text
 from .sql import SqlSyntaxError, read_expression, shown, unknown_order_by
@@ -150,6 +150,9 @@ def check_entity(src: Sources, resolver: Resolver, report: Reporter, name: str) 
             check_sql_columns(report, (*base, "checks", ck), expression, names, table_of(src, name))
     check_generated(report, resolver.columns(name), names, table_of(src, name))
     check_identity(report, resolver, resolver.columns(name))
+    check_serial(
+        report, src, table_of(src, name), resolver.columns(name), resolver.primary_key(name)
+    )
 
 
 def check_mixins(src: Sources, report: Reporter, name: str, spec: dict[str, Any]) -> None:
