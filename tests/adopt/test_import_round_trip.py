@@ -18,16 +18,9 @@ from schemagen.model.schema import Schema
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "tests" / "corpus"
 CASE_DIRS = sorted(p for p in CORPUS.iterdir() if (p / "before").is_dir())
-#: Corpus cases of issue 11 whose features ``schemagen import`` does not read yet
+#: Corpus cases whose features ``schemagen import`` does not read yet (none today)
 #: (strict: the day it does, the mark must go).
-NOT_YET_IMPORTED = {
-    "54_named_pg_types": "types by PostgreSQL name (and PostGIS's own objects)",
-    "55_generated_columns": "generated stored columns",
-    "56_sequences": "standalone sequences and their nextval defaults",
-    "57_index_keys": "expression and ordered index keys, spgist, NULLS NOT DISTINCT",
-    "58_composite_deferrable_fks": "composite and deferrable foreign keys",
-    "59_column_and_key_order": "a primary key in an order of its own",
-}
+NOT_YET_IMPORTED: dict[str, str] = {}
 
 
 def _case_param(folder: Path) -> object:

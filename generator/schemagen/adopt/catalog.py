@@ -55,11 +55,12 @@ WHERE s.relnamespace = to_regnamespace(current_schema()) AND s.relkind = 'S'
 ORDER BY s.relname
 """
 
-# Indexes (constraint-owned ones too): what a column list cannot say.
+# Indexes (constraint-owned ones too): what a column list cannot say. The
+# first array says, key by key, whether the key is an expression.
 _INDEXES_SQL = """
 SELECT ic.relname, t.relname,
-       EXISTS (SELECT 1 FROM unnest(i.indkey) k WHERE k = 0),
-       EXISTS (SELECT 1 FROM unnest(i.indoption) o WHERE o <> 0),
+       ARRAY(SELECT k = 0 FROM unnest(i.indkey::int2[]) WITH ORDINALITY u(k, n)
+             WHERE u.n <= i.indnkeyatts ORDER BY u.n),
        EXISTS (SELECT 1 FROM unnest(i.indcollation) WITH ORDINALITY u(coll, n)
                JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[u.n - 1]
                WHERE u.coll <> 0 AND u.coll <> a.attcollation),
@@ -93,7 +94,9 @@ SELECT c.relname, c.relkind, c.relpersistence, c.relispartition, c.relrowsecurit
 FROM pg_class c
 WHERE c.relnamespace = to_regnamespace(current_schema())
   AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c')
-  AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = c.oid AND e.deptype = 'e')
+  -- (an extension's composite type is a member through its row type)
+  AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid IN (c.oid, c.reltype)
+                  AND e.deptype = 'e')
 ORDER BY c.relname
 """
 
@@ -121,10 +124,13 @@ UNION ALL
 SELECT 'rule', r.rulename || ' on ' || c.relname
 FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
 WHERE c.relnamespace = to_regnamespace(current_schema()) AND r.rulename <> '_RETURN'
+  -- an extension's own views keep their rules (PostGIS's geometry_columns)
+  AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = c.oid AND e.deptype = 'e')
 UNION ALL
 SELECT 'policy', p.polname || ' on ' || c.relname
 FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
 WHERE c.relnamespace = to_regnamespace(current_schema())
+  AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = c.oid AND e.deptype = 'e')
 UNION ALL
 SELECT 'comment on type', t.typname
 FROM pg_type t
@@ -170,8 +176,7 @@ class IndexFacts:
     """Index options that ``live.introspect`` leaves out, true when present."""
 
     table: str
-    expressions: bool = False
-    options: bool = False  # DESC, NULLS FIRST/LAST
+    expressions: tuple[bool, ...] = ()  # per key: an expression, not a column
     collation: bool = False
     nulls_not_distinct: bool = False
     invalid: bool = False
@@ -239,9 +244,9 @@ def read_catalog(conn: psycopg.Connection[Any]) -> Catalog:
         cur.execute(_SEQUENCES_SQL)
         catalog.sequences = [_sequence(r) for r in cur.fetchall()]
         cur.execute(_INDEXES_SQL)
-        for name, table, expr, options, coll, nnd, invalid, comment, storage in cur.fetchall():
+        for name, table, expr, coll, nnd, invalid, comment, storage in cur.fetchall():
             catalog.indexes[name] = IndexFacts(
-                table, expr, options, coll, nnd, invalid, comment, storage
+                table, tuple(expr), coll, nnd, invalid, comment, storage
             )
         cur.execute(_CONSTRAINTS_SQL)
         for row in cur.fetchall():

@@ -1,6 +1,7 @@
 """Lay imported documents out as YAML files, the way a person would write them.
 
-Layout: ``database.yaml`` holds the ``database`` block; every group of tables
+Layout: ``database.yaml`` holds the ``database`` block and the standalone
+``sequences``; every group of tables
 connected by foreign keys (a domain) gets one file, named after its most
 referenced table (``products.yaml``), holding its entities and the enums only
 it uses; enums shared by several domains go to ``enums.yaml``. A hub table
@@ -28,7 +29,9 @@ from .mapping import Imported
 
 INDENT = "  "
 #: Sections whose entries are one flow-style line each.
-_FLOW_SECTIONS = frozenset({"columns", "unique", "checks", "indexes", "values"})
+_FLOW_SECTIONS = frozenset(
+    {"columns", "unique", "checks", "indexes", "values", "foreign_keys", "sequences"}
+)
 
 
 def domains(names: list[str], links: list[tuple[str, str]]) -> list[list[str]]:
@@ -85,7 +88,10 @@ def layout(imported: Imported, schema_line: str | None = None) -> dict[str, str]
             stem += "_tables"
         stems[stem] = group
     enum_home = _enum_homes(imported, stems)
-    files = {"database.yaml": _document({"database": imported.database}, schema_line)}
+    head: dict[str, Any] = {"database": imported.database}
+    if imported.sequences:
+        head["sequences"] = imported.sequences
+    files = {"database.yaml": _document(head, schema_line)}
     shared = {n: s for n, s in imported.enums.items() if enum_home.get(n) is None}
     if shared:
         files["enums.yaml"] = _document({"enums": shared}, schema_line)

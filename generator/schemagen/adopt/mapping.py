@@ -17,19 +17,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..language.structure import INDEX_METHODS
 from ..live.introspect import ForeignKeyShape, IndexShape, TableShape, plain_identity
 from ..model import naming
-from ..model.schema import FK_ACTIONS
 from ..model.sequences import serial_sequence
 from ..model.typemap import COLLATABLE_PGTYPES
 from .catalog import Catalog
+from .keys import FK_WORDS, column_ops, fk_options, foreign_key_spec, index_keys, sequence_spec
 from .names import Named, choose_template, class_names, python_name, usable_as_is
 from .relations import relationship_keys
 from .routines import map_routines
 from .values import map_default, map_type
 
-_FK_WORDS = {v: k for k, v in FK_ACTIONS.items()}
 _INTEGER = frozenset({"smallint", "integer", "bigint"})
 _COLLATABLE = frozenset({"string", "text"})
 _SERIALS = {"smallint": "smallserial", "integer": "serial", "bigint": "bigserial"}
@@ -58,6 +56,7 @@ class Imported:
     unsupported: list[Unsupported] = field(default_factory=list)
     functions: dict[str, dict[str, Any]] = field(default_factory=dict)
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
+    sequences: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -69,6 +68,8 @@ class _Table:
     shape: TableShape
     columns: dict[str, dict[str, Any]] = field(default_factory=dict)
     left_out: set[str] = field(default_factory=set)  # columns not written
+    key_order: list[str] | None = None  # the primary key's order, when not the columns'
+    foreign_keys: dict[str, dict[str, Any]] = field(default_factory=dict)  # by name
 
 
 class Mapper:
@@ -130,8 +131,8 @@ class Mapper:
                 if present:
                     self.report(kind, name)
         for seq in self.catalog.sequences:
-            if seq.owner is None or seq.owned_as is None:
-                self.report("sequence", seq.name)
+            if seq.owner is None and seq.name not in self._standalone_sequences():
+                self.report("sequence", seq.name, "the language needs letters, digits and _")
         for kind, name in self.catalog.objects:
             self.report(kind, name)
 
@@ -149,15 +150,8 @@ class Mapper:
             self._columns(table)
         convention = self._convention(tables)
         by_table = {t.name: t for t in tables}
-        links: list[tuple[str, str]] = []
         entities: dict[str, dict[str, Any]] = {}
-        fk_columns: list[tuple[_Table, str, _Table]] = []
-        for table in tables:
-            for name, fk in sorted(table.shape.foreign_keys.items()):
-                target = self._foreign_key(table, name, fk, by_table, convention)
-                if target is not None:
-                    links.append((table.entity, target.entity))
-                    fk_columns.append((table, fk.columns[0], target))
+        links, fk_columns = self._foreign_keys(tables, by_table, convention)
         relationship_keys(
             [(t.entity, t.name, t.columns) for t in tables],
             [(t.entity, column, target.entity) for t, column, target in fk_columns],
@@ -192,7 +186,35 @@ class Mapper:
             sorted(set(self.out)),
             routines.functions,
             routines.views,
+            {n: sequence_spec(self.shape.sequences[n]) for n in self._standalone_sequences()},
         )
+
+    def _foreign_keys(
+        self, tables: list[_Table], by_table: dict[str, _Table], convention: dict[str, str]
+    ) -> tuple[list[tuple[str, str]], list[tuple[_Table, str, _Table]]]:
+        """Map every foreign key; return the (entity, referenced entity) links and
+        the (table, column, referenced table) of the keys written on a column."""
+        links: list[tuple[str, str]] = []
+        fk_columns: list[tuple[_Table, str, _Table]] = []
+        for table in tables:
+            for name, fk in sorted(table.shape.foreign_keys.items()):
+                target = self._foreign_key(table, name, fk, by_table, convention)
+                if target is not None:
+                    links.append((table.entity, target.entity))
+                    if name not in table.foreign_keys:  # (entity-level keys get no relationship)
+                        fk_columns.append((table, fk.columns[0], target))
+        return links, fk_columns
+
+    def _standalone_sequences(self) -> list[str]:
+        """Sequences that belong to no column, as ``sequences:`` can name them."""
+        return [
+            seq.name
+            for seq in self.catalog.sequences
+            if seq.owner is None
+            and seq.name in self.shape.sequences
+            and naming.is_sql_name(seq.name)
+            and not naming.too_long(seq.name)
+        ]
 
     def _enum(self, type_name: str) -> dict[str, Any]:
         spec: dict[str, Any] = {}
@@ -245,8 +267,8 @@ class Mapper:
             spec["default"] = map_default(shape.default, spec, shape.type)
         elif auto:
             self.report("primary key", where, "an integer key without identity")
-        if facts is not None and facts.generated:
-            self.report("generated column", where, "its expression is left out")
+        if shape.generated is not None:
+            spec["generated"] = shape.generated
 
     def _collation(self, table: str, name: str, spec: dict[str, Any]) -> None:
         """A column's own collation, where its type takes one (right after the type)."""
@@ -296,10 +318,9 @@ class Mapper:
         return seq is not None and seq.owned_as == "a"
 
     def _check_order(self, table: _Table, pk_columns: tuple[str, ...]) -> None:
-        """The language puts the primary key first, in table order."""
-        order = list(table.shape.columns)
-        if list(pk_columns) != order[: len(pk_columns)]:
-            self.report("column order", table.name, "primary-key columns are not first, in order")
+        """Columns keep the table's order; a key in an order of its own says it."""
+        if list(pk_columns) != [c for c in table.shape.columns if c in pk_columns]:
+            table.key_order = list(pk_columns)
 
     # --- naming convention ----------------------------------------------------------------
 
@@ -316,7 +337,7 @@ class Mapper:
                 if len(cols) == 1:
                     samples["uq"].append(Named(name, t.name, cols))
             for name, ix in t.shape.indexes.items():
-                if len(ix.columns) == 1 and _plain_index(ix):
+                if len(ix.columns) == 1 and _plain_index(ix, self._expressions(name)):
                     samples["ix"].append(Named(name, t.name, ix.columns))
         result = dict(naming.DEFAULT_NAMING_CONVENTION)
         result.update({key: choose_template(key, items) for key, items in samples.items()})
@@ -332,6 +353,8 @@ class Mapper:
         by_table: dict[str, _Table],
         convention: dict[str, str],
     ) -> _Table | None:
+        """Write the key on its column (``references:``) where it can be: one column,
+        the first key on it, named by the convention; else in ``foreign_keys:``."""
         facts = self.catalog.constraints.get((table.name, name))
         problem = self._fk_problem(table, fk, by_table, facts)
         if problem:
@@ -339,12 +362,14 @@ class Mapper:
             return None
         column, target = fk.columns[0], by_table[fk.ref_table]
         spec = table.columns[column]
-        if "references" in spec:
-            self.report("foreign key", f"{name} on {table.name}", "a second one on its column")
-            return None
-        if not Named(name, table.name, fk.columns, fk.ref_table).follows(convention["fk"]):
-            self.report("foreign key name", f"{name} on {table.name}", "follows no common pattern")
         ref_pk = target.shape.primary_key[1] if target.shape.primary_key else ()
+        if (
+            len(fk.columns) > 1
+            or "references" in spec
+            or not Named(name, table.name, fk.columns, fk.ref_table).follows(convention["fk"])
+        ):
+            table.foreign_keys[name] = foreign_key_spec(fk, target.entity, ref_pk)
+            return target
         ref_col = fk.ref_columns[0]
         spec["references"] = target.entity if ref_pk == (ref_col,) else f"{target.entity}.{ref_col}"
         ref_spec = target.columns.get(ref_col, {})
@@ -356,10 +381,7 @@ class Mapper:
         ):
             for key in ("type", "length", "precision", "scale"):
                 spec.pop(key, None)
-        if fk.on_delete != "NO ACTION":
-            spec["on_delete"] = _FK_WORDS[fk.on_delete]
-        if fk.on_update != "NO ACTION":
-            spec["on_update_fk"] = _FK_WORDS[fk.on_update]
+        spec.update(fk_options(fk, on_update_key="on_update_fk"))
         _move_last(spec, ("description", "attribute"))
         return target
 
@@ -368,16 +390,16 @@ class Mapper:
     ) -> str:
         if facts is not None and facts.other_schema:
             return "it references another schema"
-        if len(fk.columns) > 1:
-            return "a composite foreign key"
         if fk.ref_table not in by_table:
             return f"it references {fk.ref_table}, which is not imported"
-        if set(fk.columns) & table.left_out or fk.ref_columns[0] in by_table[fk.ref_table].left_out:
+        if (set(fk.columns) & table.left_out) or (
+            set(fk.ref_columns) & by_table[fk.ref_table].left_out
+        ):
             return "it uses a column that is left out"
-        if fk.on_delete not in _FK_WORDS or fk.on_update not in _FK_WORDS:
+        if fk.on_delete not in FK_WORDS or fk.on_update not in FK_WORDS:
             return "SET DEFAULT"
-        if facts is not None and (facts.deferrable or facts.match_full or not facts.validated):
-            return "DEFERRABLE, MATCH FULL or NOT VALID"
+        if facts is not None and (facts.match_full or not facts.validated):
+            return "MATCH FULL or NOT VALID"
         return ""
 
     def _entity(self, table: _Table, convention: dict[str, str]) -> dict[str, Any]:
@@ -391,6 +413,8 @@ class Mapper:
             self.report(
                 "primary key name", f"{pk_name} on {table.name}", "follows no common pattern"
             )
+        if table.key_order is not None:
+            spec["primary_key"] = table.key_order
         spec["columns"] = table.columns
         uniques = dict(self._uniques(table, convention))
         if uniques:
@@ -401,6 +425,8 @@ class Mapper:
         indexes = dict(self._indexes(table, convention))
         if indexes:
             spec["indexes"] = indexes
+        if table.foreign_keys:
+            spec["foreign_keys"] = dict(sorted(table.foreign_keys.items()))
         self._constraint_comments(table)
         return spec
 
@@ -447,29 +473,35 @@ class Mapper:
             facts = self.catalog.indexes.get(name)
             if facts is not None and facts.comment is not None:
                 self.report("comment on index", name, "left out (index descriptions are docs)")
+            expressions = self._expressions(name)
+            plain = _plain_index(ix, expressions)
             if (
                 len(ix.columns) == 1
-                and _plain_index(ix)
+                and plain
                 and Named(name, table.name, ix.columns).follows(convention["ix"])
             ):
                 _set_before(table.columns[ix.columns[0]], "index", True)
-            elif _plain_index(ix):
+            elif plain:
                 yield name, list(ix.columns)
             else:
-                yield name, _index_spec(ix)
+                yield name, _index_spec(ix, expressions)
+
+    def _expressions(self, index: str) -> tuple[bool, ...]:
+        facts = self.catalog.indexes.get(index)
+        return facts.expressions if facts is not None else ()
 
     def _index_problem(self, table: _Table, name: str, ix: IndexShape) -> str:
         facts = self.catalog.indexes.get(name)
         if facts is not None:
-            if facts.expressions:
-                return "an expression index"
-            if facts.options or facts.collation:
-                return "DESC, NULLS FIRST/LAST or a collation"
-            if facts.nulls_not_distinct or facts.storage or facts.invalid:
-                return "NULLS NOT DISTINCT, storage options, or not valid"
-        if ix.method not in INDEX_METHODS:
-            return f"the {ix.method} method"
-        if set(ix.columns + ix.include) & table.left_out:
+            if facts.collation:
+                return "a collation of its own on a key"
+            if facts.storage or facts.invalid:
+                return "storage options, or not valid"
+        expressions = self._expressions(name)
+        columns = set(ix.columns[len(expressions) :] + ix.include)
+        columns.update(c for c, expr in zip(ix.columns, expressions, strict=False) if not expr)
+        # (an expression may name a left-out column: conservatively, any left-out column)
+        if columns & table.left_out or (any(expressions) and table.left_out):
             return "it uses a column that is left out"
         return ""
 
@@ -482,23 +514,28 @@ class Mapper:
                 self.report(kind, f"{name} on {table.name}")
 
 
-def _plain_index(ix: IndexShape) -> bool:
+def _plain_index(ix: IndexShape, expressions: tuple[bool, ...]) -> bool:
+    """An index that ``columns: [a, b]`` (or a column's ``index: true``) says."""
     return (
         ix.method == "btree"
         and not ix.unique
         and ix.predicate is None
         and not ix.include
         and not any(ix.opclasses)
+        and not ix.orders
+        and not any(expressions)
     )
 
 
-def _index_spec(ix: IndexShape) -> dict[str, Any]:
-    spec: dict[str, Any] = {"columns": list(ix.columns)}
+def _index_spec(ix: IndexShape, expressions: tuple[bool, ...]) -> dict[str, Any]:
+    spec: dict[str, Any] = {"columns": index_keys(ix, expressions)}
     if ix.unique:
         spec["unique"] = True
+    if ix.nulls_not_distinct:
+        spec["nulls_not_distinct"] = True
     if ix.method != "btree":
         spec["using"] = ix.method
-    ops = {c: op for c, op in zip(ix.columns, ix.opclasses, strict=False) if op}
+    ops = column_ops(ix, expressions)
     if ops:
         spec["ops"] = ops
     if ix.predicate is not None:
