@@ -294,6 +294,10 @@ def assert_index_builds(case: Case, root: Path) -> None:
 # --- scratch databases --------------------------------------------------------
 
 _RESET_PUBLIC = (
+    # the PostgreSQL schemas a case created besides public go too
+    "DO $$ DECLARE s name; BEGIN FOR s IN SELECT nspname FROM pg_namespace "
+    "WHERE nspname NOT IN ('public', 'information_schema') AND nspname NOT LIKE 'pg\\_%' "
+    "LOOP EXECUTE format('DROP SCHEMA %I CASCADE', s); END LOOP; END $$; "
     "DROP SCHEMA public CASCADE; CREATE SCHEMA public; "
     "ALTER SCHEMA public OWNER TO pg_database_owner; "
     "COMMENT ON SCHEMA public IS 'standard public schema'; "
@@ -371,12 +375,24 @@ def autogenerate_diffs(pg: PgCluster, dbname: str, metadata: sa.MetaData) -> lis
             def include_object(obj: Any, name: Any, type_: str, reflected: bool, to: Any) -> bool:
                 return not (type_ == "table" and reflected and to is None and name in owned)
 
+            # As env.py does for tables in PostgreSQL schemas: compare those schemas
+            # (None: the default one) and no others.
+            schemas = {None} | {t.schema for t in metadata.tables.values()}
+
+            def include_name(name: Any, type_: str, parents: Any) -> bool:
+                return type_ != "schema" or name in schemas
+
             ctx = MigrationContext.configure(
                 conn,
                 opts={
                     "compare_type": True,
                     "compare_server_default": True,
                     "include_object": include_object,
+                    **(
+                        {"include_schemas": True, "include_name": include_name}
+                        if len(schemas) > 1
+                        else {}
+                    ),
                 },
             )
             with warnings.catch_warnings():

@@ -127,7 +127,7 @@ def test_non_public_schema_is_listed(pg: PgCluster, pg_db: str, tmp_path: Path) 
     out = schemagen(
         root, "import", "--schema", "billing", "--database", pg.url(pg_db), expect_exit=1
     )
-    assert "not expressible: schema billing: the language describes only public" in out
+    assert "not expressible: schema billing: import reads only public" in out
 
 
 def test_emitted_yaml_loads_back_as_the_documents(pg: PgCluster, pg_db: str) -> None:

@@ -1,7 +1,10 @@
 """``schemagen import`` of the rental twin's DDL (``tests/fixtures/rental/rental.sql``,
 loaded with ``psql``): every feature of issue 11 that the DDL uses imports exactly.
 Import, build, migrate, stamp, check, and a fresh database upgraded to head dumps
-like the DDL's, comments and column order included (see :mod:`adopt_harness`)."""
+like the DDL's, comments and column order included (see :mod:`adopt_harness`).
+
+Import reads one PostgreSQL schema (``public``): the twin's ``billing`` schema is
+dropped first, and the rest must come back exactly."""
 
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ def test_rental_ddl_imports_exactly(pg: PgCluster, tmp_path: Path) -> None:
              "-f", str(RENTAL / "rental.sql")],
             env=pg.env(), check=True, capture_output=True, text=True,
         )  # fmt: skip
+        pg.sql("DROP SCHEMA billing CASCADE", source)
         root = round_trip(pg, source, tmp_path / "adopted", "rental.sql")
     finally:
         pg.drop_database(source)

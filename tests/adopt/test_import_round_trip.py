@@ -18,9 +18,17 @@ from schemagen.model.schema import Schema
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "tests" / "corpus"
 CASE_DIRS = sorted(p for p in CORPUS.iterdir() if (p / "before").is_dir())
-#: Corpus cases whose features ``schemagen import`` does not read yet (none today)
+#: Corpus cases whose features ``schemagen import`` does not read yet
 #: (strict: the day it does, the mark must go).
-NOT_YET_IMPORTED: dict[str, str] = {}
+NOT_YET_IMPORTED = {
+    name: "tables in PostgreSQL schemas other than public (import reads public only)"
+    for name in (
+        "70_schema_created",
+        "71_table_moved_to_schema",
+        "73_database_default_schema",
+        "74_same_table_in_two_schemas",
+    )
+}
 
 
 def _case_param(folder: Path) -> object:

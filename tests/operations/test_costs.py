@@ -123,6 +123,7 @@ STATEMENTS: dict[str, tuple[str, str, str]] = {
         "t",
     ),
     "sequence": ("", "CREATE SEQUENCE s2 START WITH 5", "t"),
+    "schema": ("", "CREATE SCHEMA IF NOT EXISTS billing", "t"),
     "add generated column": (
         "", "ALTER TABLE t ADD COLUMN g bigint GENERATED ALWAYS AS (id * 2) STORED", "t"
     ),

@@ -53,6 +53,7 @@ from schemagen.operations.routines import (
     DropView,
     ReplaceFunction,
 )
+from schemagen.operations.schema import CreateSchema, DropSchema
 from schemagen.operations.stages import stages
 from schemagen.operations.typechange import needs_using
 
@@ -215,6 +216,16 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
     "function overloaded by signature": _overloaded,
     "create trigger": lambda c: c.any(CreateTrigger),
     "drop trigger": lambda c: c.any(DropTrigger),
+    "PostgreSQL schema created": lambda c: c.any(CreateSchema),
+    "PostgreSQL schema dropped": lambda c: c.any(DropSchema),
+    "table moved to another PostgreSQL schema (rows kept)": lambda c: c.any(
+        RenameTable, lambda op: op.old_table.partition(".")[0] != op.new_table.partition(".")[0]
+    )
+    and bool(c.case.setup),
+    "one table name in two PostgreSQL schemas": lambda c: any(
+        len({e.table.rpartition(".")[2] for e in s.entities}) < len(s.entities)
+        for s in (c.old, c.new)
+    ),
 }
 
 

@@ -9,7 +9,9 @@ indexes and unique constraints. The edit is one of: add/drop a column, widen a
 type, flip nullability, change a default, add/drop an index, add an enum value
 at a random position, rename a column or an entity (``renamed_from``), make a
 column unique and reference it from another entity, add/drop an entity.
-Issue 11 adds column kinds (tsvector, inet, tstzrange) and edits: a generated
+Issue 11 adds column kinds (tsvector, inet, tstzrange) and edits: a table moved to
+another PostgreSQL schema (with a table of the same name left in public, or a new
+enum type there), a generated
 column added or its expression changed, a sequence with a nextval default added
 or altered, an index with an expression or a DESC NULLS LAST key, a column's
 collation set, changed or removed, identity options on a key, bigserial keys.
@@ -139,7 +141,11 @@ def _with_enum(doc: Doc, size: int = 3) -> Doc:
                     del col["default"]
         doc["enums"] = enums
     else:
-        doc.pop("enums", None)
+        enums.pop("Mood", None)
+        if enums:  # another enum (edit_pg_schema's), which its column uses
+            doc["enums"] = enums
+        else:
+            doc.pop("enums", None)
     return doc
 
 
@@ -333,10 +339,27 @@ def edit_identity(draw: st.DrawFn, doc: Doc, ent: Doc) -> str:
     return f"identity {choice}"
 
 
+def edit_pg_schema(draw: st.DrawFn, doc: Doc, ent: Doc) -> str:
+    """Move the table to another PostgreSQL schema (created first; ALTER TABLE ...
+    SET SCHEMA keeps its rows), with a second table of the same name left in public,
+    or a new enum type in that schema for a new column."""
+    ent["schema"] = draw(st.sampled_from(["side", "app"]))
+    if draw(st.booleans()) and "Twin" not in doc["entities"]:
+        doc["entities"]["Twin"] = {
+            "table": ent["table"],  # the same name, in public
+            "columns": {"id": {"type": "bigint", "primary_key": True}},
+        }
+        return f"move to schema {ent['schema']}, twin table in public"
+    doc.setdefault("enums", {})["Tone"] = {"schema": ent["schema"], "values": ["dry", "warm"]}
+    ent["columns"]["tone"] = {"type": "enum", "enum": "Tone", "nullable": True}
+    return f"move to schema {ent['schema']}, a new enum type there"
+
+
 EDITS = [
     edit_add_column, edit_drop_column, edit_widen, edit_nullability, edit_default,
     edit_index, edit_enum_value, edit_rename_column, edit_reference_unique,
     edit_generated, edit_sequence, edit_index_keys, edit_collation, edit_identity,
+    edit_pg_schema,
 ]
 
 
@@ -399,3 +422,32 @@ def test_random_edit_round_trips_on_postgres(pg: PgCluster, change: tuple[Doc, D
     case = Case.from_dicts(what, before, after)
     with tempfile.TemporaryDirectory(prefix="schemagen-prop-") as tmp:
         prove(pg, case, Path(tmp) / "project")
+
+
+@st.composite
+def table_moved_to_a_schema(draw: st.DrawFn) -> tuple[Doc, Doc, str]:
+    """A schema, and a copy with one table in another PostgreSQL schema."""
+    before = draw(schemas())
+    after = copy.deepcopy(before)
+    name = draw(st.sampled_from(sorted(after["entities"])))
+    ent = after["entities"][name]
+    ent["table"] = _table(name)
+    what = edit_pg_schema(draw, after, ent) + f" of {name}"
+    del ent["table"]
+    return before, _with_enum(after), what
+
+
+@settings(
+    max_examples=3,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(change=table_moved_to_a_schema())
+def test_table_moved_to_a_schema_round_trips(pg: PgCluster, change: tuple[Doc, Doc, str]) -> None:
+    """The schema edit on its own: the 14 examples above seldom draw it."""
+    before, after, what = change
+    with tempfile.TemporaryDirectory(prefix="schemagen-prop-") as tmp:
+        prove(pg, Case.from_dicts(what, before, after), Path(tmp) / "project")

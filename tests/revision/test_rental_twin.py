@@ -11,7 +11,9 @@ deferrable foreign keys with ON UPDATE, expression, DESC, GIN, GiST and SP-GiST
 indexes, a partial index, checks and enums; and the database-side logic of a
 real app: PostgreSQL keeps ``updated_at`` (``on_update_now: trigger``), an audit
 trigger records status changes, a SQL function prices stays, and reports read
-three views (one over another) and a materialized view with a unique index.
+three views (one over another) and a materialized view with a unique index. A
+second PostgreSQL schema, ``billing``, holds payouts: tables, an enum type and a
+sequence of its own, keyed to and from public's tables.
 """
 
 from __future__ import annotations

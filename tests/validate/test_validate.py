@@ -842,7 +842,7 @@ def test_every_problem_at_once_without_follow_up_errors(tmp_path: Path) -> None:
         "schema/a.yaml:6:39: mixins.stamps.columns.created_at.defualt: unknown key 'defualt' "
         "(did you mean 'default'?)",
         "schema/a.yaml:8:28: enums.Status.extra: unknown key 'extra'; expected one of: "
-        "db_name, description, values",
+        "db_name, description, schema, values",
         "schema/a.yaml:15:13: entities.Store.columns.bad.type: unknown type 'strng' (did you "
         "mean 'string'?)",
         "schema/a.yaml:18:45: entities.Product.columns.id.nulable: unknown key 'nulable' (did "

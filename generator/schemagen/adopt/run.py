@@ -103,7 +103,7 @@ def import_database(
     catalog = read_database(url) if DEFAULT_SCHEMA in wanted else None
     imported = import_catalog(catalog) if catalog else Imported({"name": ""})
     imported.unsupported += [
-        Unsupported("schema", name, "the language describes only public")
+        Unsupported("schema", name, "import reads only public")
         for name in wanted
         if name != DEFAULT_SCHEMA
     ]

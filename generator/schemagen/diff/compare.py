@@ -20,8 +20,10 @@ from ..operations.schema import (
     AddEnumValue,
     CreateEnum,
     CreateExtension,
+    CreateSchema,
     DropEnum,
     DropExtension,
+    DropSchema,
     EnumUsage,
     ReplaceEnum,
 )
@@ -71,6 +73,7 @@ def diff(old: Schema | None, new: Schema) -> Plan:
     new_v = ddl_view(new)
     hints = Hints.of(new)
     ops: list[Operation] = []
+    ops += compare_pg_schemas(old_v, new_v)
     ops += compare_extensions(old_v, new_v)
     ops += compare_enums(old_v, new_v)
     renames = compare_renames(old_v, new_v, hints)
@@ -89,6 +92,14 @@ def unchanged_plan(new: Schema) -> Plan:
     only the notes on ``renamed_from`` hints that name nothing."""
     view = ddl_view(new)
     return Plan((), unresolved_hints(view, view, Hints.of(new)))
+
+
+def compare_pg_schemas(old: Schema, new: Schema) -> list[Operation]:
+    """PostgreSQL schemas that objects now live in, and those none does any more."""
+    before, after = set(old.pg_schemas), set(new.pg_schemas)
+    ops: list[Operation] = [CreateSchema(name) for name in sorted(after - before)]
+    ops += [DropSchema(name) for name in sorted(before - after)]
+    return ops
 
 
 def compare_extensions(old: Schema, new: Schema) -> list[Operation]:

@@ -2,6 +2,7 @@
 
 Phases, in upgrade order (the downgrade runs the reversed operations backwards):
 
+0. PostgreSQL schemas created (dropped last of all, once empty);
 1. extensions, then enum types and enum values (types exist before any table);
 2. renames of tables and columns;
 3. indexes dropped (concurrently, outside the transaction), foreign keys
@@ -57,9 +58,11 @@ from ..operations.schema import (
     AddEnumValue,
     CreateEnum,
     CreateExtension,
+    CreateSchema,
     DropEnum,
     DropEnumValue,
     DropExtension,
+    DropSchema,
     ReplaceEnum,
 )
 from ..operations.sequence import AlterSequence, CreateSequence, DropSequence
@@ -82,6 +85,7 @@ DROP_FOREIGN_KEY = "drop foreign key"
 ADD_FOREIGN_KEY = "add foreign key"
 
 _PHASES: tuple[type[Operation] | str, ...] = (
+    CreateSchema,  # before everything that lives in it
     CreateExtension,
     CreateEnum,
     AddEnumValue,
@@ -116,6 +120,7 @@ _PHASES: tuple[type[Operation] | str, ...] = (
     DropEnum,
     DropSequence,  # after the columns and tables that used it
     DropExtension,
+    DropSchema,  # once nothing lives in it
 )
 _CONCURRENT_INDEXES = _PHASES.index(CreateIndex) + 0.5
 

@@ -47,6 +47,13 @@ _NAME = {"type": "string", "minLength": 1, "x-expected": "a name"}
 _TEXT = {"type": "string", "x-expected": "text"}
 _BOOL = {"type": "boolean"}
 _NAMES = {"type": "array", "items": _NAME, "x-expected": "a list of names"}
+_SCHEMA = {
+    "type": "string",
+    "pattern": "^[a-z_][a-z0-9_]*$",
+    "description": "The PostgreSQL schema (namespace) it lives in (default: database.schema, "
+    "else public); migrations create it.",
+    "x-expected": "a schema name in lower case (letters, digits, _)",
+}
 _COLUMN_LIST = {
     "type": "array",
     "items": _NAME,
@@ -448,6 +455,7 @@ _DEFS: dict[str, Any] = {
         {
             "description": {**_TEXT, "description": "Markdown for the docs."},
             "db_name": {**_NAME, "description": "PostgreSQL type name (default: snake_case)."},
+            "schema": _SCHEMA,
             "values": {
                 "type": "array",
                 "items": {"$ref": "#/$defs/enum_value"},
@@ -467,6 +475,7 @@ _DEFS: dict[str, Any] = {
     "entity": _object(
         {
             "table": {**_NAME, "description": "Table name (default: snake_case plural)."},
+            "schema": _SCHEMA,
             "description": {**_TEXT, "description": "Markdown; also the table COMMENT."},
             "mixins": {**_NAMES, "description": "Mixins whose columns follow the primary key."},
             "primary_key": {
@@ -504,6 +513,7 @@ _DEFS: dict[str, Any] = {
                 "x-expected": "smallint, integer or bigint",
             },
             **_SEQUENCE_OPTIONS,
+            "schema": _SCHEMA,
         },
         expected="a sequence mapping such as {start: 1000}",
     ),
@@ -512,6 +522,11 @@ _DEFS: dict[str, Any] = {
             "name": {**_NAME, "description": "Used in docs, the .env example, pg_dump."},
             "description": {**_TEXT, "description": "Markdown, at the top of the docs."},
             "dialect": {"enum": ["postgresql"], "x-expected": "postgresql"},
+            "schema": {
+                **_SCHEMA,
+                "description": "The PostgreSQL schema of every table, enum and sequence that "
+                "names none (default public).",
+            },
             "extensions": {
                 **_NAMES,
                 "uniqueItems": True,

@@ -70,7 +70,7 @@ def check_database(
     """Compare the database at ``url`` with ``schema``; ``history``: revision ids in order."""
     expected = expected_shape(schema)
     with connect(url) as conn:
-        actual = introspect(conn)
+        actual = introspect(conn, schema.pg_schemas)
         unknown = unknown_types(conn, schema)
         expected = normalize_expected(conn, expected, actual)
         routines = routine_findings(conn, schema) if actual.tables or not expected.tables else []

@@ -26,7 +26,7 @@ from ..model.schema import Column, ColumnType, Entity, IndexKey, Schema
 from ..model.sequences import effective
 from ..model.sqltext import default_sql
 from ..model.typemap import pg_type
-from ..operations.sqlutil import quote_ident
+from ..operations.sqlutil import quote_table
 from .introspect import (
     ColumnShape,
     DatabaseShape,
@@ -111,7 +111,7 @@ def _identity_facts(col: Column) -> tuple[object, ...] | None:
 def _format_type(ct: ColumnType, schema: Schema) -> str:
     """``pg_type`` with enum names quoted where ``format_type`` quotes them (``"Mood"``)."""
     if ct.kind == "enum":
-        return quote_ident(pg_type(ct, schema))
+        return quote_table(pg_type(ct, schema))
     if ct.kind == "array" and ct.of is not None:
         return _format_type(ct.of, schema) + "[]"
     return pg_type(ct, schema)

@@ -6,7 +6,10 @@ default, partial-index predicates and check expressions as PostgreSQL prints
 them, ``confdeltype``, enum labels by ``enumsortorder``), in a handful of
 queries, without importing SQLAlchemy.
 
-Only the connection's current schema (normally ``public``) is read; Alembic's
+The connection's current schema (normally ``public``) is read, and the other
+PostgreSQL schemas the caller names, in the same queries: their tables, types
+and sequences are keyed ``schema.name`` (as ``regclass`` prints them, and as the
+model keys them), those of the current schema by their bare names. Alembic's
 ``alembic_version`` table is not part of the structure but gives the revision.
 """
 
@@ -103,11 +106,24 @@ class DatabaseShape:
     invalid_indexes: tuple[tuple[str, str], ...] = ()
 
 
-# One query per kind of object; each selects only the current schema's tables.
-_TABLES_SQL = """
-SELECT c.oid, c.relname, obj_description(c.oid, 'pg_class') FROM pg_class c
-WHERE c.relnamespace = to_regnamespace(current_schema())
-  AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname <> %s
+# The key of an object named {name} in the namespace {ns}: bare in the current schema.
+_KEY = (
+    "CASE WHEN {ns} = to_regnamespace(current_schema()) THEN {name}::text "
+    "ELSE (SELECT nspname FROM pg_namespace WHERE oid = {ns}) || '.' || {name} END"
+)
+# The namespaces read: the current schema and those the caller names (%(schemas)s).
+_READ = (
+    "(SELECT n.oid FROM pg_namespace n "
+    "WHERE n.nspname = current_schema() OR n.nspname = ANY(%(schemas)s))"
+)
+
+# One query per kind of object; each selects only the tables of the schemas read.
+_TABLES_SQL = f"""
+SELECT c.oid, {_KEY.format(ns="c.relnamespace", name="c.relname")},
+       obj_description(c.oid, 'pg_class') FROM pg_class c
+WHERE c.relnamespace IN {_READ}
+  AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+  AND (c.relname <> %(version)s OR c.relnamespace <> to_regnamespace(current_schema()))
   -- a table an extension owns (PostGIS's spatial_ref_sys) is not the schema's
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
                   AND d.objid = c.oid AND d.deptype = 'e')
@@ -131,11 +147,11 @@ WHERE a.attrelid = ANY(%s) AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum
 """
 
-_CONSTRAINTS_SQL = """
+_CONSTRAINTS_SQL = f"""
 SELECT c.conrelid, c.conname, c.contype,
        ARRAY(SELECT a.attname FROM unnest(c.conkey) WITH ORDINALITY k(n, i)
              JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.i),
-       r.relname,
+       {_KEY.format(ns="r.relnamespace", name="r.relname")},
        ARRAY(SELECT a.attname FROM unnest(c.confkey) WITH ORDINALITY k(n, i)
              JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.i),
        c.confdeltype, c.confupdtype,
@@ -170,37 +186,42 @@ WHERE i.indrelid = ANY(%s)
 
 # Sequences that belong to no column (identity and serial sequences belong to theirs).
 _SEQUENCES_SQL = """
-SELECT s.sequencename, s.data_type::text, s.start_value, s.increment_by, s.min_value,
+SELECT CASE WHEN s.schemaname = current_schema() THEN s.sequencename::text
+            ELSE s.schemaname || '.' || s.sequencename END,
+       s.data_type::text, s.start_value, s.increment_by, s.min_value,
        s.max_value, s.cycle, s.cache_size
 FROM pg_sequences s
-WHERE s.schemaname = current_schema()
+WHERE (s.schemaname = current_schema() OR s.schemaname = ANY(%(schemas)s))
   AND NOT EXISTS (SELECT 1 FROM pg_depend d
                   WHERE d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
-                    AND d.objid = format('%I.%I', s.schemaname, s.sequencename)::regclass)
+                    AND d.objid = format('%%I.%%I', s.schemaname, s.sequencename)::regclass)
 """
 
-_ENUMS_SQL = """
-SELECT t.typname, array_agg(e.enumlabel ORDER BY e.enumsortorder)
+_ENUMS_SQL = f"""
+SELECT {_KEY.format(ns="t.typnamespace", name="t.typname")},
+       array_agg(e.enumlabel ORDER BY e.enumsortorder)
 FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid
-WHERE t.typnamespace = to_regnamespace(current_schema())
-GROUP BY t.typname
+WHERE t.typnamespace IN {_READ}
+GROUP BY t.typnamespace, t.typname
 """
 
-_INVALID_INDEXES_SQL = """
-SELECT t.relname, ic.relname FROM pg_index i
+_INVALID_INDEXES_SQL = f"""
+SELECT {_KEY.format(ns="t.relnamespace", name="t.relname")}, ic.relname FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class t ON t.oid = i.indrelid
-WHERE t.relnamespace = to_regnamespace(current_schema()) AND NOT i.indisvalid
+WHERE t.relnamespace IN {_READ} AND NOT i.indisvalid
 ORDER BY 1, 2
 """
 
 _EXTENSIONS_SQL = "SELECT extname FROM pg_extension WHERE extname <> 'plpgsql'"
 
 
-def introspect(conn: psycopg.Connection[Any]) -> DatabaseShape:
-    """Read tables, columns, constraints, indexes, enums, extensions and the revision."""
+def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> DatabaseShape:
+    """Read tables, columns, constraints, indexes, enums, extensions and the revision,
+    of the current schema and of the PostgreSQL ``schemas`` named (in as many queries)."""
+    read = {"schemas": list(schemas)}
     with conn.cursor() as cur:
-        cur.execute(_TABLES_SQL, (VERSION_TABLE,))
+        cur.execute(_TABLES_SQL, {**read, "version": VERSION_TABLE})
         rows = cur.fetchall()
         names: dict[int, str] = {oid: name for oid, name, _ in rows}
         tables = {name: TableShape(comment=comment) for _, name, comment in rows}
@@ -225,14 +246,14 @@ def introspect(conn: psycopg.Connection[Any]) -> DatabaseShape:
         cur.execute(_INDEXES_SQL, (oids,))
         for row in cur.fetchall():
             _add_index(tables[names[row[0]]], row)
-        cur.execute(_ENUMS_SQL)
+        cur.execute(_ENUMS_SQL, read)
         enums = {name: tuple(labels) for name, labels in cur.fetchall()}
-        cur.execute(_SEQUENCES_SQL)
+        cur.execute(_SEQUENCES_SQL, read)
         sequences = {row[0]: tuple(row[1:]) for row in cur.fetchall()}
         cur.execute(_EXTENSIONS_SQL)
         extensions = frozenset(name for (name,) in cur.fetchall())
         revisions = _revisions(cur)
-        cur.execute(_INVALID_INDEXES_SQL)
+        cur.execute(_INVALID_INDEXES_SQL, read)
         invalid = tuple((table, index) for table, index in cur.fetchall())
     return DatabaseShape(
         tables=tables,

@@ -47,6 +47,22 @@ def apply_convention(
         raise ValueError(f"bad naming-convention template {template!r}: {exc}") from None
 
 
+def qualify(schema: str | None, name: str) -> str:
+    """A name as ``regclass`` prints it: ``billing.invoices`` for an object in a
+    PostgreSQL schema other than the database's default one, else the bare name.
+
+    Tables, enum types and sequences are keyed by this text throughout (names
+    in the language hold no ``.``, so it splits back without doubt).
+    """
+    return f"{schema}.{name}" if schema else name
+
+
+def split_qualified(name: str) -> tuple[str | None, str]:
+    """``billing.invoices`` -> ``("billing", "invoices")``; ``invoices`` -> ``(None, ...)``."""
+    schema, dot, bare = name.partition(".")
+    return (schema, bare) if dot else (None, name)
+
+
 def snake_case(name: str) -> str:
     """``SubscriptionStatus`` -> ``subscription_status``; ``HTTPLog`` -> ``http_log``."""
     s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)

@@ -283,7 +283,7 @@ class Relationship:
 @dataclass(frozen=True)
 class Entity:
     name: str
-    table: str
+    table: str  # qualified outside the default schema: billing.invoices (naming.qualify)
     columns: tuple[Column, ...]
     primary_key: PrimaryKey
     description: str | None = None
@@ -319,7 +319,7 @@ class EnumValue:
 @dataclass(frozen=True)
 class Enum:
     name: str  # Python class name, as declared
-    db_name: str  # PostgreSQL type name
+    db_name: str  # PostgreSQL type name, qualified outside the default schema
     values: tuple[EnumValue, ...]
     description: str | None = None
 
@@ -445,6 +445,14 @@ class Schema:
         """The triggers of ``table``, by name."""
         return tuple(tg for tg in self.triggers if tg.table == table)
     sequences: tuple[DbSequence, ...] = sparse(())  # sorted by name
+
+    @property
+    def pg_schemas(self) -> tuple[str, ...]:
+        """The PostgreSQL schemas other than the default that tables, enum types and
+        sequences live in (their names are qualified: ``billing.invoices``), sorted."""
+        names = [e.table for e in self.entities] + [e.db_name for e in self.enums]
+        names += [s.name for s in self.sequences]
+        return tuple(sorted({n.partition(".")[0] for n in names if "." in n}))
 
     def entity(self, name: str) -> Entity:
         try:

@@ -340,19 +340,29 @@ def normalize(src: Sources, resolver: Resolver | None = None) -> Schema:
         extensions=tuple(sorted(set(db.get("extensions") or ()))),
         naming_convention=tuple(sorted(convention.items())),
     )
-    enums = tuple(build_enum(name, _dict(src.enums[name])) for name in sorted(src.enums))
+    home = pg_schema(db, None)
+    enums = tuple(
+        build_enum(name, _dict(src.enums[name]), home) for name in sorted(src.enums)
+    )
     entities = [build_entity(resolver, name, convention) for name in sorted(src.entities)]
     entities = attach_relationships(src, entities)
-    declared = [build_sequence(n, _dict(src.sequences[n])) for n in sorted(src.sequences)]
+    declared = [build_sequence(n, _dict(src.sequences[n]), home) for n in sorted(src.sequences)]
     owned = [s for s in serial_sequences(entities) if s.name not in src.sequences]
     sequences = tuple(sorted([*declared, *owned], key=lambda seq: seq.name))
     return Schema(database=database, enums=enums, entities=tuple(entities), sequences=sequences)
 
 
-def build_sequence(name: str, spec: dict[str, Any]) -> DbSequence:
+def pg_schema(spec: dict[str, Any], home: str | None) -> str | None:
+    """The PostgreSQL schema ``spec`` names (``schema:``), else ``home`` (the
+    database's); ``None`` for the default one, public."""
+    name = spec.get("schema") or home
+    return None if name in (None, "public") else str(name)
+
+
+def build_sequence(name: str, spec: dict[str, Any], home: str | None = None) -> DbSequence:
     """One ``sequences:`` entry; options left out stay ``None`` (PostgreSQL's defaults)."""
     return DbSequence(
-        name=name,
+        name=naming.qualify(pg_schema(spec, home), name),
         data_type=str(spec.get("type", "bigint")),
         start=spec.get("start"),
         increment=spec.get("increment"),
@@ -363,7 +373,7 @@ def build_sequence(name: str, spec: dict[str, Any]) -> DbSequence:
     )
 
 
-def build_enum(name: str, spec: dict[str, Any]) -> Enum:
+def build_enum(name: str, spec: dict[str, Any], home: str | None = None) -> Enum:
     """One enum, values in declaration order."""
     values = []
     for item in spec.get("values") or []:
@@ -374,15 +384,24 @@ def build_enum(name: str, spec: dict[str, Any]) -> Enum:
         values.append(EnumValue(value, naming.enum_member_name(value), description))
     return Enum(
         name=name,
-        db_name=str(spec.get("db_name") or naming.snake_case(name)),
+        db_name=naming.qualify(
+            pg_schema(spec, home), str(spec.get("db_name") or naming.snake_case(name))
+        ),
         values=tuple(values),
         description=spec.get("description"),
     )
 
 
 def table_of(src: Sources, entity: str) -> str:
-    """The table name of an entity (``table:`` or the default)."""
+    """The table name of an entity (``table:`` or the default), without its schema."""
     return str(_dict(src.entities.get(entity)).get("table") or naming.default_table_name(entity))
+
+
+def qualified_table_of(src: Sources, entity: str) -> str:
+    """The table of an entity as the model keys it: ``billing.invoices`` in a schema."""
+    home = pg_schema(_dict(src.database), None)
+    schema = pg_schema(_dict(src.entities.get(entity)), home)
+    return naming.qualify(schema, table_of(src, entity))
 
 
 def build_entity(resolver: Resolver, name: str, convention: dict[str, str]) -> Entity:
@@ -402,7 +421,7 @@ def build_entity(resolver: Resolver, name: str, convention: dict[str, str]) -> E
     )
     return Entity(
         name=name,
-        table=table,
+        table=qualified_table_of(src, name),
         columns=columns,
         primary_key=pk,
         description=spec.get("description"),
@@ -523,6 +542,7 @@ def build_foreign_keys(
         name = naming.apply_convention(
             convention["fk"], table_name=table, columns=(col.name,), referred_table_name=ref_table
         )
+        ref_table = qualified_table_of(resolver.src, ref_entity)
         on_delete = col.spec.get("on_delete")
         on_update = col.spec.get("on_update_fk")
         result.append(
@@ -554,7 +574,7 @@ def build_composite_fk(resolver: Resolver, name: str, entry: dict[str, Any]) -> 
         name=name,
         columns=tuple(str(c) for c in entry["columns"]),
         ref_entity=ref_entity,
-        ref_table=table_of(resolver.src, ref_entity),
+        ref_table=qualified_table_of(resolver.src, ref_entity),
         ref_columns=tuple(str(c) for c in ref_columns),
         on_delete=FK_ACTIONS[on_delete] if on_delete else None,
         on_update=FK_ACTIONS[on_update] if on_update else None,

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ..model import naming
 from ..model.schema import Column, Entity, ForeignKey, Relationship
 from ..source.loader import Sources
 
@@ -70,7 +71,7 @@ def fk_links(src: Sources, entities: list[Entity]) -> list[FkLink]:
                     column=column,
                     fk=fk,
                     many_to_one=many_to_one_name(column.name, spec),
-                    one_to_many=one_to_many_name(spec, entity.table),
+                    one_to_many=one_to_many_name(spec, naming.split_qualified(entity.table)[1]),
                 )
             )
     return links

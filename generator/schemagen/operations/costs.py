@@ -29,9 +29,11 @@ from .schema import (
     AddEnumValue,
     CreateEnum,
     CreateExtension,
+    CreateSchema,
     DropEnum,
     DropEnumValue,
     DropExtension,
+    DropSchema,
     ReplaceEnum,
 )
 from .sequence import AlterSequence, CreateSequence, DropSequence
@@ -123,6 +125,7 @@ FACTS: dict[str, Cost] = {
     "create trigger": Cost("ShareRowExclusiveLock", "no scan"),
     "drop trigger": Cost(_AX, "no scan"),
     "sequence": Cost("", "no scan"),  # a sequence of its own: no table is touched
+    "schema": Cost("", "no scan"),  # a namespace: no table is touched
     "add generated column": Cost(_AX, "rewrites"),  # every row gets its value
     "add identity column": Cost(_AX, "rewrites"),  # every row gets a number
 }
@@ -171,6 +174,8 @@ _SIMPLE: dict[type, str] = {
     AddEnumValue: "enum type or value",
     CreateExtension: "extension",
     DropExtension: "extension",
+    CreateSchema: "schema",
+    DropSchema: "schema",
     CreateFunction: "function",
     ReplaceFunction: "function",
     DropFunction: "function",

@@ -1,4 +1,4 @@
-"""Schema-level operations: extensions and enum types."""
+"""Schema-level operations: PostgreSQL schemas, extensions and enum types."""
 
 from __future__ import annotations
 
@@ -8,6 +8,43 @@ from typing import Any
 
 from ..model.schema import CheckConstraint, Enum, EnumValue, Index, Schema
 from .base import Operation, with_enum
+
+
+@dataclass(frozen=True)
+class CreateSchema(Operation):
+    """``CREATE SCHEMA IF NOT EXISTS``, before the objects that live in it.
+
+    The model has no list of schemas: they are the schema parts of its qualified
+    names (:attr:`Schema.pg_schemas`), so applying this changes nothing by itself.
+    """
+
+    name: str
+
+    def reverse(self) -> Operation:
+        return DropSchema(self.name)
+
+    def describe(self) -> str:
+        return f"+ schema {self.name}"
+
+    def apply(self, schema: Schema) -> Schema:
+        return schema
+
+
+@dataclass(frozen=True)
+class DropSchema(Operation):
+    """``DROP SCHEMA IF EXISTS`` (not CASCADE: it holds none of the YAML's objects
+    any more, and anything else in it makes the drop fail rather than vanish)."""
+
+    name: str
+
+    def reverse(self) -> Operation:
+        return CreateSchema(self.name)
+
+    def describe(self) -> str:
+        return f"- schema {self.name}"
+
+    def apply(self, schema: Schema) -> Schema:
+        return schema
 
 
 @dataclass(frozen=True)

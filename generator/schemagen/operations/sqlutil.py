@@ -14,6 +14,12 @@ def quote_ident(name: str) -> str:
     return str(_PREPARER.quote(name))
 
 
+def quote_table(name: str) -> str:
+    """A table, type or sequence as the model keys it (``billing.invoices``, see
+    :func:`schemagen.model.naming.qualify`), quoted part by part."""
+    return ".".join(quote_ident(part) for part in name.split("."))
+
+
 def sql_literal(value: str) -> str:
     """A standard SQL string literal: single quotes doubled."""
     return "'" + value.replace("'", "''") + "'"

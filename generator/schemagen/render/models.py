@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..model import naming
 from ..model.naming import DEFAULT_NAMING_CONVENTION
 from ..model.routines import view_order
 from ..model.schema import INTEGER_TYPES, Column, Entity, ForeignKey, Index, Relationship, Schema
 from ..model.sequences import identity_kwargs
-from ..model.sqltext import default_sql, index_key_sql, text_source
+from ..model.sqltext import default_sql, index_key_sql, quote_name, text_source
 from ..model.typemap import SQL_TYPE, SQL_TYPE_LINES, python_type, sa_type
 from ..util.pycode import (
     INDENT,
@@ -177,7 +178,15 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
     metadata = imp.name("sqlalchemy", "MetaData")
     classes = [_entity_view(schema, ent, imp) for ent in schema.entities]
     enums = [_enum_view(schema, en.name) for en in schema.enums]
-    blocks = [b for b in (_helper_lines(imp), _sequence_lines(schema, imp, base)) if b]
+    blocks = [
+        b
+        for b in (
+            _helper_lines(imp),
+            _pg_schema_lines(schema, imp, base),
+            _sequence_lines(schema, imp, base),
+        )
+        if b
+    ]
     helpers = [line for i, b in enumerate(blocks) for line in (["", ""] if i else []) + b]
     if schema.enums:
         imp.module("enum")
@@ -239,6 +248,21 @@ def _routines_view(
 _SEQUENCE_TYPES = {"smallint": "SmallInteger", "integer": "Integer"}
 
 
+def _pg_schema_lines(schema: Schema, imp: Imports, base: str) -> list[str]:
+    """The PostgreSQL schemas that tables, types and sequences live in: create_all
+    makes them first (migrations create them with CREATE SCHEMA IF NOT EXISTS)."""
+    if not schema.pg_schemas:
+        return []
+    listen, ddl = imp.name("sqlalchemy", "event"), imp.name("sqlalchemy", "DDL")
+    lines = ["# PostgreSQL schemas of the tables below; create_all makes them first."]
+    for name in schema.pg_schemas:
+        sql = f"CREATE SCHEMA IF NOT EXISTS {quote_name(name)}"
+        create = call(ddl, py_str(sql))
+        event = py_str("before_create")
+        lines += layout(call(f"{listen}.listen", f"{base}.metadata", event, create), "")
+    return lines
+
+
 def _sequence_lines(schema: Schema, imp: Imports, base: str) -> list[str]:
     """The standalone sequences, attached to the metadata so create_all makes them."""
     # a serial key's sequence is SERIAL's own (see _server_default)
@@ -249,10 +273,11 @@ def _sequence_lines(schema: Schema, imp: Imports, base: str) -> list[str]:
     items: list[Expr] = []
     for seq in standalone:
         kind = _SEQUENCE_TYPES.get(seq.data_type)
+        pg_schema, name = naming.split_qualified(seq.name)
         items.append(
             call(
                 sequence,
-                py_str(seq.name),
+                py_str(name),
                 start=str(seq.start) if seq.start is not None else None,
                 increment=str(seq.increment) if seq.increment is not None else None,
                 minvalue=str(seq.min_value) if seq.min_value is not None else None,
@@ -260,6 +285,7 @@ def _sequence_lines(schema: Schema, imp: Imports, base: str) -> list[str]:
                 cycle="True" if seq.cycle else None,
                 cache=str(seq.cache) if seq.cache is not None else None,
                 data_type=call(imp.name("sqlalchemy", kind)) if kind else None,
+                schema=py_str(pg_schema) if pg_schema else None,
                 metadata=f"{base}.metadata",
             )
         )
@@ -307,7 +333,7 @@ def _entity_view(schema: Schema, ent: Entity, imp: Imports) -> ClassView:
     table_args = _table_args(ent, imp)
     statements = [
         [
-            f"{INDENT}__tablename__ = {py_str(ent.table)}",
+            f"{INDENT}__tablename__ = {py_str(naming.split_qualified(ent.table)[1])}",
             *layout(pytuple(table_args), INDENT, "__table_args__ = "),
         ]
     ]
@@ -404,9 +430,11 @@ def _type_expr(schema: Schema, col: Column, imp: Imports) -> Expr:
         inner = ct.of if ct.kind == "array" and ct.of is not None else ct
         assert inner.enum is not None
         en = schema.enum(inner.enum)
+        pg_schema, name = naming.split_qualified(en.db_name)
+        in_schema = (Kw("schema", py_str(pg_schema)),) if pg_schema is not None else ()
         expr: Expr = Call(
             imp.name("sqlalchemy", "Enum"),
-            (en.name, Kw("name", py_str(en.db_name)), Kw("values_callable", imp.helper)),
+            (en.name, Kw("name", py_str(name)), *in_schema, Kw("values_callable", imp.helper)),
         )
         if ct.kind == "array":
             expr = Call(imp.name("sqlalchemy.dialects.postgresql", "ARRAY"), (expr,))
@@ -497,8 +525,14 @@ def _table_args(ent: Entity, imp: Imports) -> list[Expr]:
             )
         )
     args.extend(_index(ent, ix, imp) for ix in ent.indexes)
+    options: dict[str, Expr] = {}
     if ent.description:
-        args.append(pydict({"comment": Str(ent.description)}))
+        options["comment"] = Str(ent.description)
+    pg_schema = naming.split_qualified(ent.table)[0]
+    if pg_schema is not None:
+        options["schema"] = py_str(pg_schema)
+    if options:
+        args.append(pydict(options))
     return args
 
 

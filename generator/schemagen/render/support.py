@@ -74,6 +74,9 @@ class SupportView:
     env_py: str
     migrations_dir: str
     lock_timeout_sql: str  # the SET statement, as a Python string literal
+    # the PostgreSQL schemas autogenerate compares besides the default one, as a
+    # Python tuple literal; "" when the tables all live in the default schema
+    pg_schemas_literal: str = ""
 
 
 def support_views(project: Project, schema: Schema, layout: Layout) -> dict[str, SupportView]:
@@ -95,6 +98,11 @@ def support_views(project: Project, schema: Schema, layout: Layout) -> dict[str,
         env_py=layout.path("migrations/env.py"),
         migrations_dir=layout.path("migrations"),
         lock_timeout_sql=py_str(f"SET lock_timeout = '{project.lock_timeout}'"),
+        pg_schemas_literal=(
+            "(None, " + ", ".join(py_str(n) for n in schema.pg_schemas) + ")"
+            if schema.pg_schemas
+            else ""
+        ),
     )
     database_doc = (
         f"Engines and sessions of the {name} database, configured from DATABASE_URL.\n\n"

@@ -13,7 +13,7 @@ import functools
 import textwrap
 from dataclasses import dataclass
 
-from ..model import routinesql
+from ..model import naming, routinesql
 from ..model.routines import Trigger, View, view_order
 from ..model.schema import (
     CheckConstraint,
@@ -51,14 +51,16 @@ from ..operations.schema import (
     AddEnumValue,
     CreateEnum,
     CreateExtension,
+    CreateSchema,
     DropEnum,
     DropEnumValue,
     DropExtension,
+    DropSchema,
     EnumUsage,
     ReplaceEnum,
 )
 from ..operations.sequence import AlterSequence, CreateSequence, DropSequence
-from ..operations.sqlutil import identity_sequence, quote_ident, sql_literal
+from ..operations.sqlutil import identity_sequence, quote_ident, quote_table, sql_literal
 from ..operations.table import (
     AddColumn,
     AddPrimaryKey,
@@ -150,12 +152,42 @@ def _name(name: str) -> Expr:
     return call("op.f", Str(name))
 
 
+def _bare(table: str) -> Str:
+    """A table's name without its PostgreSQL schema (that goes to ``schema=``)."""
+    return Str(_bare_name(table))
+
+
+def _bare_name(name: str) -> str:
+    return naming.split_qualified(name)[1]
+
+
+def _schema(table: str) -> Str | None:
+    """``schema=`` of an Alembic call: the table's PostgreSQL schema, if not the default."""
+    pg_schema = naming.split_qualified(table)[0]
+    return Str(pg_schema) if pg_schema else None
+
+
+def _in_schema_of(table: str, name: str) -> str:
+    """An index or constraint ``name`` qualified like its ``table`` (it lives there)."""
+    return naming.qualify(naming.split_qualified(table)[0], name)
+
+
 def execute(sql: str) -> Stmt:
     """``op.execute("...")``, with colons escaped so ``text()`` sees no bind parameter."""
     return call("op.execute", Str(text_source(sql)))
 
 
 # --- schema level -------------------------------------------------------------
+
+
+@_render.register(CreateSchema)
+def _(operation: CreateSchema, state: Schema) -> list[Stmt]:
+    return [execute(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(operation.name)}")]
+
+
+@_render.register(DropSchema)
+def _(operation: DropSchema, state: Schema) -> list[Stmt]:
+    return [execute(f"DROP SCHEMA IF EXISTS {quote_ident(operation.name)}")]
 
 
 @_render.register(CreateExtension)
@@ -175,7 +207,7 @@ def _enum_values_sql(values: tuple[str, ...]) -> str:
 @_render.register(CreateSequence)
 def _(operation: CreateSequence, state: Schema) -> list[Stmt]:
     seq = operation.sequence
-    return [execute(f"CREATE SEQUENCE {quote_ident(seq.name)} {options_sql(seq)}")]
+    return [execute(f"CREATE SEQUENCE {quote_table(seq.name)} {options_sql(seq)}")]
 
 
 @_render.register(DropSequence)
@@ -183,13 +215,13 @@ def _(operation: DropSequence, state: Schema) -> list[Stmt]:
     seq = operation.sequence
     # A serial column's sequence went with its column or table if they were dropped.
     exists = " IF EXISTS" if seq.owned_by is not None else ""
-    return [execute(f"DROP SEQUENCE{exists} {quote_ident(seq.name)}")]
+    return [execute(f"DROP SEQUENCE{exists} {quote_table(seq.name)}")]
 
 
 @_render.register(AlterSequence)
 def _(operation: AlterSequence, state: Schema) -> list[Stmt]:
     new = operation.new
-    return [execute(f"ALTER SEQUENCE {quote_ident(new.name)} {alter_sql(new)}")]
+    return [execute(f"ALTER SEQUENCE {quote_table(new.name)} {alter_sql(new)}")]
 
 
 @_render.register(CreateEnum)
@@ -197,14 +229,14 @@ def _(operation: CreateEnum, state: Schema) -> list[Stmt]:
     en = operation.enum
     return [
         execute(
-            f"CREATE TYPE {quote_ident(en.db_name)} AS ENUM ({_enum_values_sql(en.value_names)})"
+            f"CREATE TYPE {quote_table(en.db_name)} AS ENUM ({_enum_values_sql(en.value_names)})"
         )
     ]
 
 
 @_render.register(DropEnum)
 def _(operation: DropEnum, state: Schema) -> list[Stmt]:
-    return [execute(f"DROP TYPE {quote_ident(operation.enum.db_name)}")]
+    return [execute(f"DROP TYPE {quote_table(operation.enum.db_name)}")]
 
 
 @_render.register(AddEnumValue)
@@ -215,7 +247,7 @@ def _(operation: AddEnumValue, state: Schema) -> Rendered:
     elif operation.after is not None:
         where = f" AFTER {sql_literal(operation.after)}"
     sql = (
-        f"ALTER TYPE {quote_ident(operation.enum)} ADD VALUE IF NOT EXISTS "
+        f"ALTER TYPE {quote_table(operation.enum)} ADD VALUE IF NOT EXISTS "
         f"{sql_literal(operation.value)}{where}"
     )
     # A value added in a transaction cannot be used before it commits: the
@@ -247,16 +279,16 @@ def swap_enum(
     stmts: list[Stmt] = [execute(routinesql.drop_trigger(tg)) for tg in triggers]
     stmts += [execute(routinesql.drop_view(view)) for view in reversed(views)]
     stmts += [
-        execute(f"ALTER TYPE {quote_ident(enum)} RENAME TO {quote_ident(old)}"),
-        execute(f"CREATE TYPE {quote_ident(enum)} AS ENUM ({_enum_values_sql(values)})"),
+        execute(f"ALTER TYPE {quote_table(enum)} RENAME TO {quote_ident(_bare_name(old))}"),
+        execute(f"CREATE TYPE {quote_table(enum)} AS ENUM ({_enum_values_sql(values)})"),
     ]
     indexes = {(u.table, ix.name): (u.table, ix) for u in usages for ix in u.indexes}
     checks = {(u.table, ck.name): (u.table, ck) for u in usages for ck in u.checks}
     stmts += [_drop_index(table, ix, concurrently=False) for table, ix in indexes.values()]
     stmts += [_drop_constraint(table, ck) for table, ck in checks.values()]
     for use in usages:
-        alter = f"ALTER TABLE {quote_ident(use.table)} ALTER COLUMN {quote_ident(use.column)}"
-        target = quote_ident(enum) + ("[]" if use.array else "")
+        alter = f"ALTER TABLE {quote_table(use.table)} ALTER COLUMN {quote_ident(use.column)}"
+        target = quote_table(enum) + ("[]" if use.array else "")
         through = "::text[]" if use.array else "::text"
         if use.default_sql is not None:
             stmts.append(execute(f"{alter} DROP DEFAULT"))
@@ -267,7 +299,7 @@ def swap_enum(
             stmts.append(execute(f"{alter} SET DEFAULT {use.default_sql}"))
     stmts += [_add_constraint(table, ck) for table, ck in checks.values()]
     stmts += [create_index(table, ix, concurrently=False) for table, ix in indexes.values()]
-    stmts.append(execute(f"DROP TYPE {quote_ident(old)}"))
+    stmts.append(execute(f"DROP TYPE {quote_table(old)}"))
     stmts += [execute(sql) for view in views for sql in routinesql.view_statements(view)]
     stmts += [execute(sql) for tg in triggers for sql in routinesql.trigger_statements(tg)]
     return stmts
@@ -311,7 +343,14 @@ def type_expr(ct: ColumnType, state: Schema) -> Expr:
     """The SQLAlchemy type of a revision; enums as call trees so long ones can split."""
     if ct.kind == "enum" and ct.enum is not None:
         values = (Str(v) for v in state.enum(ct.enum).value_names)
-        return call("postgresql.ENUM", *values, name=Str(ct.enum), create_type="False")
+        pg_schema, name = naming.split_qualified(ct.enum)
+        return call(
+            "postgresql.ENUM",
+            *values,
+            name=Str(name),
+            create_type="False",
+            schema=Str(pg_schema) if pg_schema else None,
+        )
     if ct.kind == "array" and ct.of is not None:
         return call("postgresql.ARRAY", type_expr(ct.of, state))
     return sa_type(ct, state, "alembic").expr
@@ -358,10 +397,11 @@ def _(operation: CreateTable, state: Schema) -> list[Stmt]:
     stmts: list[Stmt] = [
         call(
             "op.create_table",
-            Str(ent.table),
+            _bare(ent.table),
             *(column_expr(c, state) for c in ent.columns),
             *_constraint_exprs(ent),
             comment=Str(ent.description) if ent.description is not None else None,
+            schema=_schema(ent.table),
         )
     ]
     stmts += [create_index(ent.table, ix, concurrently=False) for ix in ent.indexes]
@@ -383,24 +423,31 @@ def _serial_of(table: str, column: str) -> DbSequence:
 
 @_render.register(DropTable)
 def _(operation: DropTable, state: Schema) -> list[Stmt]:
-    return [call("op.drop_table", Str(operation.entity.table))]
+    table = operation.entity.table
+    return [call("op.drop_table", _bare(table), schema=_schema(table))]
 
 
 def _rename_sequence(old: str, new: str) -> Stmt:
-    return execute(f"ALTER SEQUENCE {quote_ident(old)} RENAME TO {quote_ident(new)}")
+    return execute(f"ALTER SEQUENCE {quote_table(old)} RENAME TO {quote_ident(_bare_name(new))}")
 
 
 @_render.register(RenameTable)
 def _(operation: RenameTable, state: Schema) -> list[Stmt]:
     if operation.old_table == operation.new_table:
         return [f"# entity {operation.old_name} is now {operation.new_name}: no DDL"]
-    stmts: list[Stmt] = [
-        call("op.rename_table", Str(operation.old_table), Str(operation.new_table))
-    ]
+    old, new = operation.old_table, operation.new_table
+    stmts: list[Stmt] = []
+    if naming.split_qualified(old)[0] != naming.split_qualified(new)[0]:
+        # to another PostgreSQL schema: its indexes, constraints and identity
+        # sequences go with it; then a rename, if the name changes too
+        target = naming.split_qualified(new)[0] or "public"
+        stmts.append(execute(f"ALTER TABLE {quote_table(old)} SET SCHEMA {quote_ident(target)}"))
+        old = naming.qualify(naming.split_qualified(new)[0], _bare_name(old))
+    if old == new:
+        return stmts
+    stmts.append(call("op.rename_table", _bare(old), _bare(new), schema=_schema(new)))
     stmts += [
-        _rename_sequence(
-            identity_sequence(operation.old_table, col), identity_sequence(operation.new_table, col)
-        )
+        _rename_sequence(identity_sequence(old, col), identity_sequence(new, col))
         for col in operation.identity_columns
     ]
     return stmts
@@ -410,27 +457,38 @@ def _(operation: RenameTable, state: Schema) -> list[Stmt]:
 def _(operation: AlterTableComment, state: Schema) -> list[Stmt]:
     existing = Str(operation.old) if operation.old is not None else None
     if operation.new is None:
-        return [call("op.drop_table_comment", Str(operation.table), existing_comment=existing)]
+        return [
+            call(
+                "op.drop_table_comment",
+                _bare(operation.table),
+                existing_comment=existing,
+                schema=_schema(operation.table),
+            )
+        ]
     return [
         call(
             "op.create_table_comment",
-            Str(operation.table),
+            _bare(operation.table),
             Str(operation.new),
             existing_comment=existing,
+            schema=_schema(operation.table),
         )
     ]
 
 
 @_render.register(AddColumn)
 def _(operation: AddColumn, state: Schema) -> list[Stmt]:
-    column = operation.column
-    add = call("op.add_column", Str(operation.table), column_expr(column, state))
-    return [add, *_owned_sequences(operation.table, (column,))]
+    column, table = operation.column, operation.table
+    add = call(
+        "op.add_column", _bare(table), column_expr(column, state), schema=_schema(table)
+    )
+    return [add, *_owned_sequences(table, (column,))]
 
 
 @_render.register(DropColumn)
 def _(operation: DropColumn, state: Schema) -> list[Stmt]:
-    return [call("op.drop_column", Str(operation.table), Str(operation.column.name))]
+    table = operation.table
+    return [call("op.drop_column", _bare(table), Str(operation.column.name), schema=_schema(table))]
 
 
 @_render.register(RenameColumn)
@@ -438,9 +496,10 @@ def _(operation: RenameColumn, state: Schema) -> list[Stmt]:
     stmts: list[Stmt] = [
         call(
             "op.alter_column",
-            Str(operation.table),
+            _bare(operation.table),
             Str(operation.old),
             new_column_name=Str(operation.new),
+            schema=_schema(operation.table),
         )
     ]
     if operation.identity:
@@ -456,7 +515,16 @@ def _(operation: RenameColumn, state: Schema) -> list[Stmt]:
 @_render.register(DropPrimaryKey)
 def _(operation: DropPrimaryKey, state: Schema) -> list[Stmt]:
     pk = operation.primary_key
-    return [call("op.drop_constraint", _name(pk.name), Str(operation.table), type_=Str("primary"))]
+    table = operation.table
+    return [
+        call(
+            "op.drop_constraint",
+            _name(pk.name),
+            _bare(table),
+            type_=Str("primary"),
+            schema=_schema(table),
+        )
+    ]
 
 
 @_render.register(AddPrimaryKey)
@@ -466,8 +534,9 @@ def _(operation: AddPrimaryKey, state: Schema) -> list[Stmt]:
         call(
             "op.create_primary_key",
             _name(pk.name),
-            Str(operation.table),
+            _bare(operation.table),
             pylist([Str(c) for c in pk.columns]),
+            schema=_schema(operation.table),
         )
     ]
 
@@ -488,7 +557,7 @@ def if_no_constraint(table: str, name: str, sql: str) -> Stmt:
     """``sql``, run only while ``table`` has no constraint ``name`` (a rerun skips it)."""
     return execute(
         "DO $schemagen$ BEGIN IF NOT EXISTS (SELECT FROM pg_constraint WHERE conrelid = "
-        f"{sql_literal(quote_ident(table))}::regclass AND conname = {sql_literal(name)}) "
+        f"{sql_literal(quote_table(table))}::regclass AND conname = {sql_literal(name)}) "
         f"THEN {sql}; END IF; END $schemagen$"
     )
 
@@ -497,15 +566,15 @@ def lock_safe_constraint(table: str, c: Constraint) -> list[Stmt]:
     """The online steps that add ``c`` to a table holding rows, each idempotent:
     a unique as a concurrent unique index attached with ``USING INDEX``; a
     foreign key or check ``NOT VALID``, then validated in its own transaction."""
-    alter = f"ALTER TABLE {quote_ident(table)}"
+    alter = f"ALTER TABLE {quote_table(table)}"
     name = quote_ident(c.name)
     if isinstance(c, UniqueConstraint):
         cols = ", ".join(quote_ident(col) for col in c.columns)
         return [
-            drop_invalid_index(c.name),
+            drop_invalid_index(c.name, table),
             execute(
                 f"CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {name} "
-                f"ON {quote_ident(table)} ({cols})"
+                f"ON {quote_table(table)} ({cols})"
             ),
             if_no_constraint(
                 table, c.name, f"{alter} ADD CONSTRAINT {name} UNIQUE USING INDEX {name}"
@@ -525,7 +594,7 @@ def constraint_sql(c: ForeignKey | CheckConstraint) -> str:
         return f"CHECK ({c.expression})"
     cols = ", ".join(quote_ident(col) for col in c.columns)
     refs = ", ".join(quote_ident(col) for col in c.ref_columns)
-    sql = f"FOREIGN KEY ({cols}) REFERENCES {quote_ident(c.ref_table)} ({refs})"
+    sql = f"FOREIGN KEY ({cols}) REFERENCES {quote_table(c.ref_table)} ({refs})"
     if c.on_delete:
         sql += f" ON DELETE {c.on_delete}"
     if c.on_update:
@@ -536,25 +605,37 @@ def constraint_sql(c: ForeignKey | CheckConstraint) -> str:
 
 
 def _add_constraint(table_name: str, c: Constraint) -> Stmt:
-    table = Str(table_name)
+    table, schema = _bare(table_name), _schema(table_name)
     if isinstance(c, ForeignKey):
         return call(
             "op.create_foreign_key",
             _name(c.name),
             table,
-            Str(c.ref_table),
+            _bare(c.ref_table),
             pylist([Str(x) for x in c.columns]),
             pylist([Str(x) for x in c.ref_columns]),
             ondelete=Str(c.on_delete) if c.on_delete else None,
             onupdate=Str(c.on_update) if c.on_update else None,
             deferrable="True" if c.deferrable else None,
             initially=Str("DEFERRED") if c.initially_deferred else None,
+            source_schema=schema,
+            referent_schema=_schema(c.ref_table),
         )
     if isinstance(c, UniqueConstraint):
         return call(
-            "op.create_unique_constraint", _name(c.name), table, pylist([Str(x) for x in c.columns])
+            "op.create_unique_constraint",
+            _name(c.name),
+            table,
+            pylist([Str(x) for x in c.columns]),
+            schema=schema,
         )
-    return call("op.create_check_constraint", _name(c.name), table, Str(text_source(c.expression)))
+    return call(
+        "op.create_check_constraint",
+        _name(c.name),
+        table,
+        Str(text_source(c.expression)),
+        schema=schema,
+    )
 
 
 @_render.register(DropConstraint)
@@ -562,14 +643,20 @@ def _(operation: DropConstraint, state: Schema) -> list[Stmt]:
     if operation.lock_safe:
         name = quote_ident(operation.constraint.name)
         return [
-            execute(f"ALTER TABLE {quote_ident(operation.table)} DROP CONSTRAINT IF EXISTS {name}")
+            execute(f"ALTER TABLE {quote_table(operation.table)} DROP CONSTRAINT IF EXISTS {name}")
         ]
     return [_drop_constraint(operation.table, operation.constraint)]
 
 
 def _drop_constraint(table: str, constraint: Constraint) -> Stmt:
     kind = _CONSTRAINT_TYPES[type(constraint)]
-    return call("op.drop_constraint", _name(constraint.name), Str(table), type_=Str(kind))
+    return call(
+        "op.drop_constraint",
+        _name(constraint.name),
+        _bare(table),
+        type_=Str(kind),
+        schema=_schema(table),
+    )
 
 
 def create_index(table: str, ix: Index, *, concurrently: bool) -> Stmt:
@@ -587,7 +674,7 @@ def create_index(table: str, ix: Index, *, concurrently: bool) -> Stmt:
     return call(
         "op.create_index",
         _name(ix.name),
-        Str(table),
+        _bare(table),
         pylist(keys),
         unique="True" if ix.unique else None,
         postgresql_nulls_not_distinct="True" if ix.nulls_not_distinct else None,
@@ -598,6 +685,7 @@ def create_index(table: str, ix: Index, *, concurrently: bool) -> Stmt:
         postgresql_concurrently="True" if concurrently else None,
         # Outside a transaction a failure leaves the others done: let a rerun pass.
         if_not_exists="True" if concurrently else None,
+        schema=_schema(table),
     )
 
 
@@ -608,20 +696,25 @@ def _(operation: CreateIndex, state: Schema) -> Rendered:
         return Rendered((stmt,))
     # A failed or killed concurrent build leaves an INVALID index that IF NOT
     # EXISTS would take for done: drop it first, so the build runs again.
-    return Rendered((drop_invalid_index(operation.index.name), stmt), autocommit=True)
+    return Rendered(
+        (drop_invalid_index(operation.index.name, operation.table), stmt), autocommit=True
+    )
 
 
-def drop_invalid_index(name: str) -> Stmt:
-    """A DO block that drops index ``name`` of the current schema if it is INVALID.
+def drop_invalid_index(name: str, table: str) -> Stmt:
+    """A DO block that drops index ``name`` of ``table``'s schema if it is INVALID.
 
     Plain ``DROP INDEX`` (CONCURRENTLY cannot run in a DO block): the index is
     empty of meaning, the lock it takes is brief and bounded by lock_timeout.
     """
     literal = sql_literal(name)
+    pg_schema = naming.split_qualified(table)[0]
+    namespace = sql_literal(pg_schema) if pg_schema else "current_schema()"
     return execute(
         "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-        f"WHERE c.relname = {literal} AND c.relnamespace = current_schema()::regnamespace "
-        f"AND NOT i.indisvalid) THEN DROP INDEX {quote_ident(name)}; END IF; END $$"
+        f"WHERE c.relname = {literal} AND c.relnamespace = {namespace}::regnamespace "
+        f"AND NOT i.indisvalid) THEN DROP INDEX {quote_table(_in_schema_of(table, name))}; "
+        "END IF; END $$"
     )
 
 
@@ -635,9 +728,10 @@ def _drop_index(table: str, index: Index, *, concurrently: bool) -> Stmt:
     return call(
         "op.drop_index",
         _name(index.name),
-        table_name=Str(table),
+        table_name=_bare(table),
         postgresql_concurrently="True" if concurrently else None,
         if_exists="True" if concurrently else None,
+        schema=_schema(table),
     )
 
 
@@ -645,15 +739,16 @@ def _drop_index(table: str, index: Index, *, concurrently: bool) -> Stmt:
 def _(operation: RenameConstraint, state: Schema) -> list[Stmt]:
     old, new = quote_ident(operation.old), quote_ident(operation.new)
     if operation.kind == "index":
-        return [execute(f"ALTER INDEX {old} RENAME TO {new}")]
-    return [execute(f"ALTER TABLE {quote_ident(operation.table)} RENAME CONSTRAINT {old} TO {new}")]
+        index = quote_table(_in_schema_of(operation.table, operation.old))
+        return [execute(f"ALTER INDEX {index} RENAME TO {new}")]
+    return [execute(f"ALTER TABLE {quote_table(operation.table)} RENAME CONSTRAINT {old} TO {new}")]
 
 
 def lock_safe_nullability(operation: AlterColumn) -> list[Stmt]:
     """Online steps, each idempotent. ``SET NOT NULL`` after a validated
     ``CHECK (col IS NOT NULL)`` (so PostgreSQL skips its scan under the
     exclusive lock), the NULLs backfilled first when there is a default."""
-    table, col = quote_ident(operation.table), quote_ident(operation.new.name)
+    table, col = quote_table(operation.table), quote_ident(operation.new.name)
     alter = f"ALTER TABLE {table}"
     if operation.new.nullable:
         return [execute(f"{alter} ALTER COLUMN {col} DROP NOT NULL")]
@@ -685,7 +780,7 @@ def _(operation: AlterColumn, state: Schema) -> list[Stmt]:
     if operation.lock_safe:
         return lock_safe_nullability(operation)
     old, new, table = operation.old, operation.new, operation.table
-    target = (Str(table), Str(new.name))
+    target = (_bare(table), Str(new.name))
     retype = old.type != new.type
     stmts: list[Stmt] = []
     if old.identity and not new.identity:
@@ -712,14 +807,14 @@ def _(operation: AlterColumn, state: Schema) -> list[Stmt]:
         col = quote_ident(new.name)
         stmts.append(
             execute(
-                f"UPDATE {quote_ident(table)} SET {col} = {default_sql(new)} WHERE {col} IS NULL"
+                f"UPDATE {quote_table(table)} SET {col} = {default_sql(new)} WHERE {col} IS NULL"
             )
         )
     rest = _alter_rest(old, new, retype)
     if rest:
         stmts.append(call("op.alter_column", *target, *rest))
     if new.identity and old.identity and new.identity_options != old.identity_options:
-        alter = f"ALTER TABLE {quote_ident(table)} ALTER COLUMN {quote_ident(new.name)}"
+        alter = f"ALTER TABLE {quote_table(table)} ALTER COLUMN {quote_ident(new.name)}"
         stmts.append(execute(f"{alter} {identity_alter_sql(new.identity_options, new.type.kind)}"))
     if new.serial and not old.serial:
         stmts += _owned_sequences(table, (new,))
@@ -732,10 +827,10 @@ def _(operation: AlterColumn, state: Schema) -> list[Stmt]:
 
 def _past_max(table: str, column: str) -> Stmt:
     """The new sequence starts at 1; move it past the ids the rows already hold."""
-    t, c = sql_literal(quote_ident(table)), sql_literal(column)
+    t, c = sql_literal(quote_table(table)), sql_literal(column)
     return execute(
         f"SELECT setval(pg_get_serial_sequence({t}, {c}), "
-        f"coalesce(max({quote_ident(column)}), 0) + 1, false) FROM {quote_ident(table)}"
+        f"coalesce(max({quote_ident(column)}), 0) + 1, false) FROM {quote_table(table)}"
     )
 
 
@@ -756,6 +851,6 @@ def _alter_rest(old: Column, new: Column, retype: bool) -> list[Expr]:
 def _identity_sql(
     table: str, column: str, *, add: bool, options: IdentityOptions | None = None
 ) -> Stmt:
-    alter = f"ALTER TABLE {quote_ident(table)} ALTER COLUMN {quote_ident(column)}"
+    alter = f"ALTER TABLE {quote_table(table)} ALTER COLUMN {quote_ident(column)}"
     action = f"ADD {identity_sql(options)}" if add else "DROP IDENTITY"
     return execute(f"{alter} {action}")

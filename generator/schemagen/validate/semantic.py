@@ -8,6 +8,7 @@ through the source map at the place the user wrote the offending thing.
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import uuid
 from dataclasses import dataclass
@@ -105,6 +106,14 @@ def _check_name(
         report.error(path, f"{what} {problem}")
 
 
+def _check_pg_schema(report: Reporter, path: YamlPath, name: str) -> None:
+    """A schema of the user's own: PostgreSQL keeps pg_* and information_schema."""
+    if name.startswith("pg_") or name == "information_schema":
+        report.error(path, f"schema '{name}' is PostgreSQL's own; choose another name")
+    else:
+        _check_name(report, path, name, "schema name")
+
+
 def _check_generated(report: Reporter, path: YamlPath, name: str, what: str) -> None:
     """A name from the naming convention: its parts are checked already, only its length."""
     if naming.too_long(name):
@@ -124,7 +133,10 @@ def check_entity_names(entity: Entity, src: Sources, report: Reporter) -> None:
     if not naming.is_identifier(entity.name) or naming.is_python_keyword(entity.name):
         report.error(base, f"entity name '{entity.name}' is not a valid Python class name")
     table_path = (*base, "table") if "table" in raw else base
-    _check_name(report, table_path, entity.table, "table name", digit_first=True)
+    pg_schema, table = naming.split_qualified(entity.table)
+    _check_name(report, table_path, table, "table name", digit_first=True)
+    if pg_schema is not None:
+        _check_pg_schema(report, (*base, "schema") if "schema" in raw else ("database",), pg_schema)
     for column in entity.columns:
         path = column_path(src, entity, column.name)
         _check_name(report, path, column.name, "column name", digit_first=True)
@@ -536,23 +548,27 @@ def check_namespaces(schema: Schema, src: Sources, report: Reporter) -> None:
     for entity in schema.entities:
         base: YamlPath = ("entities", entity.name)
         table = _Claim(f"the table of {entity.name}", base)
+        # (a namespace per PostgreSQL schema: names are qualified as tables are)
+        qualify = functools.partial(naming.qualify, naming.split_qualified(entity.table)[0])
+
         # When the table clashes, its conventional names clash too: one message is enough.
         if _claim(relations, entity.table, table, report, src):
             _claim(types, entity.table, table, report, src)
             pk = _Claim(f"the primary key of {entity.name}", base)
-            _claim(relations, entity.primary_key.name, pk, report, src)
+            _claim(relations, qualify(entity.primary_key.name), pk, report, src)
         for uq in entity.uniques:
             path = unique_path(src, entity, uq.name, uq.columns)
             _claim(
                 relations,
-                uq.name,
+                qualify(uq.name),
                 _Claim(f"a unique constraint of {entity.name}", path),
                 report,
                 src,
             )
         for ix in entity.indexes:
             path = index_path(src, entity, ix.name, ix.columns)
-            _claim(relations, ix.name, _Claim(f"an index of {entity.name}", path), report, src)
+            claim = _Claim(f"an index of {entity.name}", path)
+            _claim(relations, qualify(ix.name), claim, report, src)
         check_constraint_names(entity, src, report)
 
 
@@ -664,7 +680,10 @@ def check_enums(schema: Schema, report: Reporter) -> None:
             report.error(base, f"enum name '{enum.name}' is not a valid Python class name")
         if enum.name in entity_names:
             report.error(base, f"'{enum.name}' is both an enum and an entity")
-        _check_name(report, (*base, "db_name"), enum.db_name, "enum type name")
+        pg_schema, type_name = naming.split_qualified(enum.db_name)
+        _check_name(report, (*base, "db_name"), type_name, "enum type name")
+        if pg_schema is not None:
+            _check_pg_schema(report, (*base, "schema"), pg_schema)
         values: dict[str, int] = {}
         members: dict[str, str] = {}
         for index, value in enumerate(enum.values):

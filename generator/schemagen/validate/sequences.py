@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..language.structure import did_you_mean
+from ..model import naming
 from ..model.schema import Schema
 from ..model.sequences import nextval_names, option_problem
 from ..source.loader import Sources
@@ -15,14 +16,19 @@ def check_sequences(schema: Schema, src: Sources, report: Reporter) -> None:
     passes every check and fails in ``alembic upgrade``)."""
     declared = {seq.name for seq in schema.sequences}
     relations = {ent.table for ent in schema.entities}
-    relations |= {ix.name for ent in schema.entities for ix in ent.indexes}
+    relations |= {
+        naming.qualify(naming.split_qualified(ent.table)[0], ix.name)
+        for ent in schema.entities
+        for ix in ent.indexes
+    }
     for seq in schema.sequences:
+        path = ("sequences", naming.split_qualified(seq.name)[1])  # the YAML key
         problem = option_problem(seq)
         if problem:
-            report.error(("sequences", seq.name), problem)
+            report.error(path, problem)
         if seq.name in relations:
             report.error(
-                ("sequences", seq.name),
+                path,
                 f"sequence {seq.name} has the name of a table or index (PostgreSQL keeps them "
                 "in one namespace); rename one of them",
             )
