@@ -68,12 +68,15 @@ def stamp(root: Path, url: str) -> None:
         command.stamp(alembic_config(root), "head", purge=True)
 
 
-def round_trip(pg: PgCluster, source: str, root: Path, label: str) -> Path:
-    """Steps 2-6 on the database ``source``; return the project folder."""
+def round_trip(
+    pg: PgCluster, source: str, root: Path, label: str, schemas: tuple[str, ...] = ()
+) -> Path:
+    """Steps 2-6 on the database ``source`` (``import --schema`` each of ``schemas``);
+    return the project folder."""
     new_project(root)
     url = pg.url(source)
     source_dump = exact_dump(pg, source)
-    schemagen(root, "import", "--database", url)
+    schemagen(root, "import", *(f"--schema={name}" for name in schemas), "--database", url)
     schemagen(root, "build")
     schemagen(root, "migrate", "-m", "initial")
     stamp(root, url)

@@ -20,15 +20,7 @@ CORPUS = REPO / "tests" / "corpus"
 CASE_DIRS = sorted(p for p in CORPUS.iterdir() if (p / "before").is_dir())
 #: Corpus cases whose features ``schemagen import`` does not read yet
 #: (strict: the day it does, the mark must go).
-NOT_YET_IMPORTED = {
-    name: "tables in PostgreSQL schemas other than public (import reads public only)"
-    for name in (
-        "70_schema_created",
-        "71_table_moved_to_schema",
-        "73_database_default_schema",
-        "74_same_table_in_two_schemas",
-    )
-}
+NOT_YET_IMPORTED: dict[str, str] = {}
 
 
 def _case_param(folder: Path) -> object:
@@ -130,7 +122,11 @@ def test_corpus_case_round_trip(pg: PgCluster, tmp_path: Path, folder: Path) -> 
     schemagen(source_project, "migrate", "-m", "source")
     source = scratch_database(pg, "source")
     alembic(source_project, pg.url(source), "upgrade", "head")
-    round_trip(pg, source, tmp_path / "adopted", case.name)
+    schema = load_schema(load_project(source_project)).schema
+    assert schema is not None
+    # every PostgreSQL schema the case uses (then written back as schema:)
+    schemas = ("public", *schema.pg_schemas) if schema.pg_schemas else ()
+    round_trip(pg, source, tmp_path / "adopted", case.name, schemas)
 
 
 def test_import_writes_the_same_bytes_twice(

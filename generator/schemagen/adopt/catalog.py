@@ -19,29 +19,35 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..live.introspect import DatabaseShape, introspect
+from ..live.introspect import QUALIFIED_KEY, SCHEMAS_READ, DatabaseShape, introspect
 from .routines import Routines, read_routines
 
 if TYPE_CHECKING:
     import psycopg
 
+# Tables, types and sequences are keyed as live.introspect keys them: bare in the
+# current schema, schema.name in the other schemas read (%(schemas)s).
+_REL = QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")
+_TABLE = QUALIFIED_KEY.format(ns="t.relnamespace", name="t.relname")
+
 # Columns: position, identity kind, generated, non-default collation.
-_COLUMNS_SQL = """
-SELECT c.relname, a.attname, a.attnum, a.attidentity, a.attgenerated,
+_COLUMNS_SQL = f"""
+SELECT {_REL}, a.attname, a.attnum, a.attidentity, a.attgenerated,
        CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation
             THEN co.collname END
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_collation co ON co.oid = a.attcollation
-WHERE c.relnamespace = to_regnamespace(current_schema())
+WHERE c.relnamespace IN {SCHEMAS_READ}
   AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
-ORDER BY c.relname, a.attnum
+ORDER BY 1, a.attnum
 """
 
 # Sequences with the column that owns them ('a': serial / OWNED BY, 'i': identity).
-_SEQUENCES_SQL = """
-SELECT s.relname, d.deptype, t.relname, a.attname,
+_SEQUENCES_SQL = f"""
+SELECT {QUALIFIED_KEY.format(ns="s.relnamespace", name="s.relname")}, d.deptype, {_TABLE},
+       a.attname,
        q.seqstart, q.seqincrement, q.seqmin, q.seqmax, q.seqcache, q.seqcycle,
        format_type(q.seqtypid, NULL)
 FROM pg_class s
@@ -50,15 +56,15 @@ LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = s.oid
      AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
 LEFT JOIN pg_class t ON t.oid = d.refobjid
 LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
-WHERE s.relnamespace = to_regnamespace(current_schema()) AND s.relkind = 'S'
+WHERE s.relnamespace IN {SCHEMAS_READ} AND s.relkind = 'S'
   AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = s.oid AND e.deptype = 'e')
-ORDER BY s.relname
+ORDER BY 1
 """
 
 # Indexes (constraint-owned ones too): what a column list cannot say. The
 # first array says, key by key, whether the key is an expression.
-_INDEXES_SQL = """
-SELECT ic.relname, t.relname,
+_INDEXES_SQL = f"""
+SELECT ic.relname, {_TABLE},
        ARRAY(SELECT k = 0 FROM unnest(i.indkey::int2[]) WITH ORDINALITY u(k, n)
              WHERE u.n <= i.indnkeyatts ORDER BY u.n),
        EXISTS (SELECT 1 FROM unnest(i.indcollation) WITH ORDINALITY u(coll, n)
@@ -70,71 +76,71 @@ SELECT ic.relname, t.relname,
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class t ON t.oid = i.indrelid
-WHERE t.relnamespace = to_regnamespace(current_schema()) AND t.relkind IN ('r', 'p')
+WHERE t.relnamespace IN {SCHEMAS_READ} AND t.relkind IN ('r', 'p')
 """
 
-_CONSTRAINTS_SQL = """
-SELECT c.conname, t.relname, c.contype, c.condeferrable, c.convalidated, c.confmatchtype = 'f',
-       c.connoinherit, obj_description(c.oid, 'pg_constraint'),
-       r.relnamespace IS NOT NULL AND r.relnamespace <> t.relnamespace,
+_CONSTRAINTS_SQL = f"""
+SELECT c.conname, {_TABLE}, c.contype, c.condeferrable, c.convalidated,
+       c.confmatchtype = 'f', c.connoinherit, obj_description(c.oid, 'pg_constraint'),
+       r.relnamespace IS NOT NULL AND r.relnamespace NOT IN {SCHEMAS_READ},
        ARRAY(SELECT a.attname FROM unnest(c.conkey) k
              JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k)
 FROM pg_constraint c
 JOIN pg_class t ON t.oid = c.conrelid
 LEFT JOIN pg_class r ON r.oid = c.confrelid
-WHERE t.relnamespace = to_regnamespace(current_schema()) AND t.relkind IN ('r', 'p')
+WHERE t.relnamespace IN {SCHEMAS_READ} AND t.relkind IN ('r', 'p')
 """
 
 # Relations of every kind, with the table options the language has no word for.
-_RELATIONS_SQL = """
-SELECT c.relname, c.relkind, c.relpersistence, c.relispartition, c.relrowsecurity,
+_RELATIONS_SQL = f"""
+SELECT {_REL}, c.relkind, c.relpersistence, c.relispartition, c.relrowsecurity,
        c.reloptions IS NOT NULL,
        EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = c.oid),
        c.reltablespace <> 0
 FROM pg_class c
-WHERE c.relnamespace = to_regnamespace(current_schema())
+WHERE c.relnamespace IN {SCHEMAS_READ}
   AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c')
   -- (an extension's composite type is a member through its row type)
   AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid IN (c.oid, c.reltype)
                   AND e.deptype = 'e')
-ORDER BY c.relname
+ORDER BY 1
 """
 
 # Everything else that lives in the schema, as (kind, name) pairs; extension members left out.
-_OBJECTS_SQL = """
+_OBJECTS_SQL = f"""
 SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate'
             WHEN 'w' THEN 'window function' ELSE 'function' END,
        p.oid::regprocedure::text
 FROM pg_proc p
-WHERE p.pronamespace = to_regnamespace(current_schema())
+WHERE p.pronamespace IN {SCHEMAS_READ}
   AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = p.oid AND e.deptype = 'e')
 UNION ALL
-SELECT 'trigger', tg.tgname || ' on ' || c.relname
+SELECT 'trigger', tg.tgname || ' on ' || {_REL}
 FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid
-WHERE c.relnamespace = to_regnamespace(current_schema()) AND NOT tg.tgisinternal
+WHERE c.relnamespace IN {SCHEMAS_READ} AND NOT tg.tgisinternal
 UNION ALL
 SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type'
             WHEN 'm' THEN 'multirange type' WHEN 'b' THEN 'base type' ELSE 'type' END,
-       t.typname
+       {QUALIFIED_KEY.format(ns="t.typnamespace", name="t.typname")}
 FROM pg_type t
-WHERE t.typnamespace = to_regnamespace(current_schema()) AND t.typtype IN ('d', 'r', 'b')
+WHERE t.typnamespace IN {SCHEMAS_READ} AND t.typtype IN ('d', 'r', 'b')
   AND t.typelem = 0 AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = t.oid
                                     AND e.deptype IN ('e', 'i'))
 UNION ALL
-SELECT 'rule', r.rulename || ' on ' || c.relname
+SELECT 'rule', r.rulename || ' on ' || {_REL}
 FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
-WHERE c.relnamespace = to_regnamespace(current_schema()) AND r.rulename <> '_RETURN'
+WHERE c.relnamespace IN {SCHEMAS_READ} AND r.rulename <> '_RETURN'
   -- an extension's own views keep their rules (PostGIS's geometry_columns)
   AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = c.oid AND e.deptype = 'e')
 UNION ALL
-SELECT 'policy', p.polname || ' on ' || c.relname
+SELECT 'policy', p.polname || ' on ' || {_REL}
 FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
-WHERE c.relnamespace = to_regnamespace(current_schema())
+WHERE c.relnamespace IN {SCHEMAS_READ}
   AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = c.oid AND e.deptype = 'e')
 UNION ALL
-SELECT 'comment on type', t.typname
+SELECT 'comment on type', {QUALIFIED_KEY.format(ns="t.typnamespace", name="t.typname")}
 FROM pg_type t
-WHERE t.typnamespace = to_regnamespace(current_schema()) AND t.typtype = 'e'
+WHERE t.typnamespace IN {SCHEMAS_READ} AND t.typtype = 'e'
   AND obj_description(t.oid, 'pg_type') IS NOT NULL
 UNION ALL
 SELECT 'comment on schema', current_schema()
@@ -218,7 +224,7 @@ class Catalog:
     shape: DatabaseShape
     columns: dict[tuple[str, str], ColumnFacts] = field(default_factory=dict)
     sequences: list[SequenceFacts] = field(default_factory=list)
-    indexes: dict[str, IndexFacts] = field(default_factory=dict)
+    indexes: dict[tuple[str, str], IndexFacts] = field(default_factory=dict)  # (table, name)
     constraints: dict[tuple[str, str], ConstraintFacts] = field(default_factory=dict)
     relations: dict[str, RelationFacts] = field(default_factory=dict)
     objects: list[tuple[str, str]] = field(default_factory=list)
@@ -228,40 +234,46 @@ class Catalog:
 _TYPE_MAX = {"smallint": 32767, "integer": 2147483647, "bigint": 9223372036854775807}
 
 
-def read_catalog(conn: psycopg.Connection[Any]) -> Catalog:
-    """Read the current schema of ``conn``; the caller owns the (read-only) transaction."""
-    shape = introspect(conn)
+def read_catalog(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> Catalog:
+    """Read the current schema of ``conn`` and the PostgreSQL ``schemas`` named (keyed
+    ``schema.name``); the caller owns the (read-only) transaction."""
+    shape = introspect(conn, schemas)
+    read = {"schemas": list(schemas)}
     with conn.cursor() as cur:
         cur.execute(_DATABASE_SQL)
         row = cur.fetchone()
         assert row is not None
         catalog = Catalog(database=row[0], schema=row[1], schemas=tuple(row[2]), shape=shape)
-        cur.execute(_COLUMNS_SQL)
+        cur.execute(_COLUMNS_SQL, read)
         for table, column, number, identity, generated, collation in cur.fetchall():
             catalog.columns[(table, column)] = ColumnFacts(
                 number, identity, generated != "", collation
             )
-        cur.execute(_SEQUENCES_SQL)
+        cur.execute(_SEQUENCES_SQL, read)
         catalog.sequences = [_sequence(r) for r in cur.fetchall()]
-        cur.execute(_INDEXES_SQL)
+        cur.execute(_INDEXES_SQL, read)
         for name, table, expr, coll, nnd, invalid, comment, storage in cur.fetchall():
-            catalog.indexes[name] = IndexFacts(
+            catalog.indexes[(table, name)] = IndexFacts(
                 table, tuple(expr), coll, nnd, invalid, comment, storage
             )
-        cur.execute(_CONSTRAINTS_SQL)
+        cur.execute(_CONSTRAINTS_SQL, read)
         for row in cur.fetchall():
             name, table, kind, deferrable, valid, full, no_inherit, comment, other, cols = row
             catalog.constraints[(table, name)] = ConstraintFacts(
                 table, kind, deferrable, valid, full, no_inherit, comment, other, tuple(cols)
             )
-        cur.execute(_RELATIONS_SQL)
+        cur.execute(_RELATIONS_SQL, read)
         for name, *flags in cur.fetchall():
             kind, persistence, *others = flags
             catalog.relations[name] = RelationFacts(kind, persistence == "u", *others)
-        cur.execute(_OBJECTS_SQL)
-        # Functions and triggers are read (and reported if need be) by adopt.routines.
+        cur.execute(_OBJECTS_SQL, read)
+        # Functions and triggers of the current schema are read (and reported if need
+        # be) by adopt.routines; those of the other schemas (their names qualified) are
+        # not expressible.
         catalog.objects = [
-            (kind, name) for kind, name in cur.fetchall() if kind not in ("function", "trigger")
+            (kind, name)
+            for kind, name in cur.fetchall()
+            if kind not in ("function", "trigger") or "." in name
         ]
     catalog.routines = read_routines(conn)
     return catalog

@@ -12,7 +12,7 @@ implicit one of such a key.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,13 +63,18 @@ class Imported:
 class _Table:
     """One table on its way to an entity spec."""
 
-    name: str
+    name: str  # qualified outside the default schema: billing.invoices
     entity: str
     shape: TableShape
     columns: dict[str, dict[str, Any]] = field(default_factory=dict)
     left_out: set[str] = field(default_factory=set)  # columns not written
     key_order: list[str] | None = None  # the primary key's order, when not the columns'
     foreign_keys: dict[str, dict[str, Any]] = field(default_factory=dict)  # by name
+
+    @property
+    def bare(self) -> str:
+        """The table's name without its PostgreSQL schema."""
+        return _bare(self.name)
 
 
 class Mapper:
@@ -99,7 +104,7 @@ class Mapper:
         shape = self.shape.tables[table]
         if facts is not None and facts.kind == "p":
             return False
-        if not naming.is_sql_name(table) or naming.too_long(table):
+        if not naming.is_sql_name(_bare(table)) or naming.too_long(_bare(table)):
             return False
         return shape.primary_key is not None
 
@@ -116,7 +121,7 @@ class Mapper:
                 self.report("partitioned table", name)
             elif facts.partition:
                 self.report("partition", name)
-            elif not naming.is_sql_name(name) or naming.too_long(name):
+            elif not naming.is_sql_name(_bare(name)) or naming.too_long(_bare(name)):
                 self.report("table", name, "the language needs letters, digits and _")
             elif self.shape.tables.get(name) and self.shape.tables[name].primary_key is None:
                 self.report("table", name, "no primary key")
@@ -153,7 +158,7 @@ class Mapper:
         entities: dict[str, dict[str, Any]] = {}
         links, fk_columns = self._foreign_keys(tables, by_table, convention)
         relationship_keys(
-            [(t.entity, t.name, t.columns) for t in tables],
+            [(t.entity, t.bare, t.columns) for t in tables],
             [(t.entity, column, target.entity) for t, column, target in fk_columns],
         )
         routines = map_routines(
@@ -186,8 +191,23 @@ class Mapper:
             sorted(set(self.out)),
             routines.functions,
             routines.views,
-            {n: sequence_spec(self.shape.sequences[n]) for n in self._standalone_sequences()},
+            self._sequences(),
         )
+
+    def _sequences(self) -> dict[str, dict[str, Any]]:
+        """``sequences:`` by bare name (``schema:`` says where); a name used in two
+        schemas cannot be two keys: both are reported."""
+        names = self._standalone_sequences()
+        count = Counter(_bare(n) for n in names)
+        specs: dict[str, dict[str, Any]] = {}
+        for name in names:
+            pg_schema, bare = naming.split_qualified(name)
+            if count[bare] > 1:
+                self.report("sequence", name, "its name is used in another schema too")
+                continue
+            where = {"schema": pg_schema} if pg_schema is not None else {}
+            specs[bare] = {**where, **sequence_spec(self.shape.sequences[name])}
+        return dict(sorted(specs.items()))
 
     def _foreign_keys(
         self, tables: list[_Table], by_table: dict[str, _Table], convention: dict[str, str]
@@ -212,14 +232,17 @@ class Mapper:
             for seq in self.catalog.sequences
             if seq.owner is None
             and seq.name in self.shape.sequences
-            and naming.is_sql_name(seq.name)
-            and not naming.too_long(seq.name)
+            and naming.is_sql_name(_bare(seq.name))
+            and not naming.too_long(_bare(seq.name))
         ]
 
     def _enum(self, type_name: str) -> dict[str, Any]:
         spec: dict[str, Any] = {}
-        if naming.snake_case(self.enum_of[type_name]) != type_name:
-            spec["db_name"] = type_name
+        pg_schema, bare = naming.split_qualified(type_name)
+        if pg_schema is not None:
+            spec["schema"] = pg_schema
+        if naming.snake_case(self.enum_of[type_name]) != bare:
+            spec["db_name"] = bare
         spec["values"] = list(self.shape.enums[type_name])
         return spec
 
@@ -329,16 +352,16 @@ class Mapper:
         for t in tables:
             if t.shape.primary_key:
                 name, cols = t.shape.primary_key
-                samples["pk"].append(Named(name, t.name, cols))
+                samples["pk"].append(Named(name, t.bare, cols))
             for name, fk in t.shape.foreign_keys.items():
                 if len(fk.columns) == 1:
-                    samples["fk"].append(Named(name, t.name, fk.columns, fk.ref_table))
+                    samples["fk"].append(Named(name, t.bare, fk.columns, _bare(fk.ref_table)))
             for name, cols in t.shape.uniques.items():
                 if len(cols) == 1:
-                    samples["uq"].append(Named(name, t.name, cols))
+                    samples["uq"].append(Named(name, t.bare, cols))
             for name, ix in t.shape.indexes.items():
-                if len(ix.columns) == 1 and _plain_index(ix, self._expressions(name)):
-                    samples["ix"].append(Named(name, t.name, ix.columns))
+                if len(ix.columns) == 1 and _plain_index(ix, self._expressions(t.name, name)):
+                    samples["ix"].append(Named(name, t.bare, ix.columns))
         result = dict(naming.DEFAULT_NAMING_CONVENTION)
         result.update({key: choose_template(key, items) for key, items in samples.items()})
         return result
@@ -366,7 +389,9 @@ class Mapper:
         if (
             len(fk.columns) > 1
             or "references" in spec
-            or not Named(name, table.name, fk.columns, fk.ref_table).follows(convention["fk"])
+            or not Named(name, table.bare, fk.columns, _bare(fk.ref_table)).follows(
+                convention["fk"]
+            )
         ):
             table.foreign_keys[name] = foreign_key_spec(fk, target.entity, ref_pk)
             return target
@@ -404,12 +429,15 @@ class Mapper:
 
     def _entity(self, table: _Table, convention: dict[str, str]) -> dict[str, Any]:
         spec: dict[str, Any] = {}
-        if naming.default_table_name(table.entity) != table.name:
-            spec["table"] = table.name
+        pg_schema = naming.split_qualified(table.name)[0]
+        if pg_schema is not None:
+            spec["schema"] = pg_schema
+        if naming.default_table_name(table.entity) != table.bare:
+            spec["table"] = table.bare
         if table.shape.comment is not None:
             spec["description"] = table.shape.comment
         pk_name, pk_cols = table.shape.primary_key or ("", ())
-        if not Named(pk_name, table.name, pk_cols).follows(convention["pk"]):
+        if not Named(pk_name, table.bare, pk_cols).follows(convention["pk"]):
             self.report(
                 "primary key name", f"{pk_name} on {table.name}", "follows no common pattern"
             )
@@ -449,11 +477,11 @@ class Mapper:
         for name, cols in sorted(table.shape.uniques.items()):
             if not self._usable(table, "unique constraint", name, cols):
                 continue
-            index = self.catalog.indexes.get(name)
+            index = self.catalog.indexes.get((table.name, name))
             if index is not None and (index.nulls_not_distinct or index.storage):
                 self.report("unique constraint", f"{name} on {table.name}", "NULLS NOT DISTINCT")
                 continue
-            if len(cols) == 1 and Named(name, table.name, cols).follows(convention["uq"]):
+            if len(cols) == 1 and Named(name, table.bare, cols).follows(convention["uq"]):
                 _set_before(table.columns[cols[0]], "unique", True)
             else:
                 yield name, list(cols)
@@ -470,15 +498,15 @@ class Mapper:
             if problem:
                 self.report("index", f"{name} on {table.name}", problem)
                 continue
-            facts = self.catalog.indexes.get(name)
+            facts = self.catalog.indexes.get((table.name, name))
             if facts is not None and facts.comment is not None:
                 self.report("comment on index", name, "left out (index descriptions are docs)")
-            expressions = self._expressions(name)
+            expressions = self._expressions(table.name, name)
             plain = _plain_index(ix, expressions)
             if (
                 len(ix.columns) == 1
                 and plain
-                and Named(name, table.name, ix.columns).follows(convention["ix"])
+                and Named(name, table.bare, ix.columns).follows(convention["ix"])
             ):
                 _set_before(table.columns[ix.columns[0]], "index", True)
             elif plain:
@@ -486,18 +514,18 @@ class Mapper:
             else:
                 yield name, _index_spec(ix, expressions)
 
-    def _expressions(self, index: str) -> tuple[bool, ...]:
-        facts = self.catalog.indexes.get(index)
+    def _expressions(self, table: str, index: str) -> tuple[bool, ...]:
+        facts = self.catalog.indexes.get((table, index))
         return facts.expressions if facts is not None else ()
 
     def _index_problem(self, table: _Table, name: str, ix: IndexShape) -> str:
-        facts = self.catalog.indexes.get(name)
+        facts = self.catalog.indexes.get((table.name, name))
         if facts is not None:
             if facts.collation:
                 return "a collation of its own on a key"
             if facts.storage or facts.invalid:
                 return "storage options, or not valid"
-        expressions = self._expressions(name)
+        expressions = self._expressions(table.name, name)
         columns = set(ix.columns[len(expressions) :] + ix.include)
         columns.update(c for c, expr in zip(ix.columns, expressions, strict=False) if not expr)
         # (an expression may name a left-out column: conservatively, any left-out column)
@@ -512,6 +540,11 @@ class Mapper:
             if facts.kind in ("x", "t"):
                 kind = "exclusion constraint" if facts.kind == "x" else "constraint trigger"
                 self.report(kind, f"{name} on {table.name}")
+
+
+def _bare(name: str) -> str:
+    """A table, type or sequence name without its PostgreSQL schema."""
+    return naming.split_qualified(name)[1]
 
 
 def _plain_index(ix: IndexShape, expressions: tuple[bool, ...]) -> bool:

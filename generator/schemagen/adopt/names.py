@@ -64,9 +64,14 @@ def unique_name(wanted: str, taken: set[str]) -> str:
 
 
 def class_names(names: Iterable[str], taken: set[str], *, singularize: bool) -> dict[str, str]:
-    """A distinct class name for each table or type name, in sorted order."""
+    """A distinct class name for each table or type name, in sorted order. A name
+    in another PostgreSQL schema (``billing.invoices``) is named after its bare
+    name, after those of the default schema (which keep the plain class name)."""
     taken |= {n.lower() for n in _TAKEN_CLASS_NAMES}
-    return {n: unique_name(class_name(n, singularize=singularize), taken) for n in sorted(names)}
+    return {
+        n: unique_name(class_name(naming.split_qualified(n)[1], singularize=singularize), taken)
+        for n in sorted(names, key=lambda n: ("." in n, n))
+    }
 
 
 def python_name(name: str) -> str:

@@ -22,9 +22,9 @@ from ..live.compare import connect
 from ..util.writer import write_files
 from .catalog import Catalog, read_catalog
 from .emit import layout, schema_reference
-from .mapping import Imported, Unsupported, import_catalog
+from .mapping import Unsupported, import_catalog
 
-#: The one schema (namespace) the language describes today.
+#: The schema (namespace) whose tables need no ``schema:`` (the migrations' default).
 DEFAULT_SCHEMA = "public"
 
 
@@ -100,12 +100,12 @@ def import_database(
             "import writes nothing over them (pass --force to replace them)"
         )
     wanted = tuple(dict.fromkeys(schemas or (DEFAULT_SCHEMA,)))
-    catalog = read_database(url) if DEFAULT_SCHEMA in wanted else None
-    imported = import_catalog(catalog) if catalog else Imported({"name": ""})
+    catalog = read_database(url, wanted)
+    imported = import_catalog(catalog)
     imported.unsupported += [
-        Unsupported("schema", name, "import reads only public")
+        Unsupported("schema", name, "no such schema in the database")
         for name in wanted
-        if name != DEFAULT_SCHEMA
+        if name not in catalog.schemas
     ]
     imported.unsupported.sort()
     result = ImportResult(
@@ -114,8 +114,6 @@ def import_database(
         entities=len(imported.entities),
         enums=len(imported.enums),
     )
-    if catalog is None:
-        return result
     hint = schema_reference(result.schema_dir, project.relative(project.output_dir))
     result.files = layout(imported, hint)
     if result.unsupported and not allow_partial:
@@ -129,17 +127,22 @@ def import_database(
     return result
 
 
-def read_database(url: str) -> Catalog:
-    """Read the catalog in one read-only, repeatable-read transaction (rolled back)."""
+def read_database(url: str, schemas: tuple[str, ...] = (DEFAULT_SCHEMA,)) -> Catalog:
+    """Read the catalog of ``schemas`` in one read-only, repeatable-read transaction
+    (rolled back). Objects outside public are keyed ``schema.name``."""
+    others = tuple(name for name in schemas if name != DEFAULT_SCHEMA)
     with connect(url) as conn:
         conn.read_only = True
         conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         with conn.cursor() as cur:
-            # Only the public schema, whatever search_path the role or URL sets.
-            cur.execute("SELECT set_config('search_path', %s, true)", (DEFAULT_SCHEMA,))
+            # public as the migrations see it, whatever search_path the role or URL
+            # sets; none at all when public is not asked for (then every name read
+            # is qualified, and nothing of public's is read).
+            path = DEFAULT_SCHEMA if DEFAULT_SCHEMA in schemas else ""
+            cur.execute("SELECT set_config('search_path', %s, true)", (path,))
             # The catalog reads take no table locks, but alembic_version is read
             # too: a migration holding it makes a one-line error, not a hang.
             cur.execute("SELECT set_config('lock_timeout', '10s', true)")
-        catalog = read_catalog(conn)
+        catalog = read_catalog(conn, others)
         conn.rollback()
     return catalog

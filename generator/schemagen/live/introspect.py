@@ -106,22 +106,23 @@ class DatabaseShape:
     invalid_indexes: tuple[tuple[str, str], ...] = ()
 
 
-# The key of an object named {name} in the namespace {ns}: bare in the current schema.
-_KEY = (
+#: The key of an object named {name} in the namespace {ns}: bare in the current schema,
+#: ``schema.name`` in another (``adopt.catalog`` keys its facts the same way).
+QUALIFIED_KEY = (
     "CASE WHEN {ns} = to_regnamespace(current_schema()) THEN {name}::text "
     "ELSE (SELECT nspname FROM pg_namespace WHERE oid = {ns}) || '.' || {name} END"
 )
-# The namespaces read: the current schema and those the caller names (%(schemas)s).
-_READ = (
+#: The namespaces read: the current schema and those the caller names (%(schemas)s).
+SCHEMAS_READ = (
     "(SELECT n.oid FROM pg_namespace n "
     "WHERE n.nspname = current_schema() OR n.nspname = ANY(%(schemas)s))"
 )
 
 # One query per kind of object; each selects only the tables of the schemas read.
 _TABLES_SQL = f"""
-SELECT c.oid, {_KEY.format(ns="c.relnamespace", name="c.relname")},
+SELECT c.oid, {QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")},
        obj_description(c.oid, 'pg_class') FROM pg_class c
-WHERE c.relnamespace IN {_READ}
+WHERE c.relnamespace IN {SCHEMAS_READ}
   AND c.relkind IN ('r', 'p') AND NOT c.relispartition
   AND (c.relname <> %(version)s OR c.relnamespace <> to_regnamespace(current_schema()))
   -- a table an extension owns (PostGIS's spatial_ref_sys) is not the schema's
@@ -151,7 +152,7 @@ _CONSTRAINTS_SQL = f"""
 SELECT c.conrelid, c.conname, c.contype,
        ARRAY(SELECT a.attname FROM unnest(c.conkey) WITH ORDINALITY k(n, i)
              JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.i),
-       {_KEY.format(ns="r.relnamespace", name="r.relname")},
+       {QUALIFIED_KEY.format(ns="r.relnamespace", name="r.relname")},
        ARRAY(SELECT a.attname FROM unnest(c.confkey) WITH ORDINALITY k(n, i)
              JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.i),
        c.confdeltype, c.confupdtype,
@@ -198,18 +199,18 @@ WHERE (s.schemaname = current_schema() OR s.schemaname = ANY(%(schemas)s))
 """
 
 _ENUMS_SQL = f"""
-SELECT {_KEY.format(ns="t.typnamespace", name="t.typname")},
+SELECT {QUALIFIED_KEY.format(ns="t.typnamespace", name="t.typname")},
        array_agg(e.enumlabel ORDER BY e.enumsortorder)
 FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid
-WHERE t.typnamespace IN {_READ}
+WHERE t.typnamespace IN {SCHEMAS_READ}
 GROUP BY t.typnamespace, t.typname
 """
 
 _INVALID_INDEXES_SQL = f"""
-SELECT {_KEY.format(ns="t.relnamespace", name="t.relname")}, ic.relname FROM pg_index i
+SELECT {QUALIFIED_KEY.format(ns="t.relnamespace", name="t.relname")}, ic.relname FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class t ON t.oid = i.indrelid
-WHERE t.relnamespace IN {_READ} AND NOT i.indisvalid
+WHERE t.relnamespace IN {SCHEMAS_READ} AND NOT i.indisvalid
 ORDER BY 1, 2
 """
 
