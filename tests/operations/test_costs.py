@@ -76,6 +76,9 @@ STATEMENTS: dict[str, tuple[str, str, str]] = {
         "", "ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (r_id) REFERENCES r (id)", "t"
     ),
     "add unique": ("", "ALTER TABLE t ADD CONSTRAINT uq UNIQUE (a)", "t"),
+    "add exclusion constraint": (
+        "", "ALTER TABLE t ADD CONSTRAINT ex EXCLUDE USING btree (a WITH =)", "t"
+    ),
     "add check NOT VALID": ("", "ALTER TABLE t ADD CONSTRAINT ck2 CHECK (n > 0) NOT VALID", "t"),
     "add foreign key NOT VALID": (
         "", "ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (r_id) REFERENCES r (id) NOT VALID", "t"

@@ -18,7 +18,13 @@ from migration_harness import Case, load_case, write_schema
 from schemagen.api import load_schema
 from schemagen.config import load_project
 from schemagen.diff.compare import diff
-from schemagen.model.schema import CheckConstraint, ForeignKey, Schema, UniqueConstraint
+from schemagen.model.schema import (
+    CheckConstraint,
+    ExcludeConstraint,
+    ForeignKey,
+    Schema,
+    UniqueConstraint,
+)
 from schemagen.operations.plan import (
     AddColumn,
     AddConstraint,
@@ -225,6 +231,11 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
     "one table name in two PostgreSQL schemas": lambda c: any(
         len({e.table.rpartition(".")[2] for e in s.entities}) < len(s.entities)
         for s in (c.old, c.new)
+    ),
+    "exclusion constraint: on a new table, added, changed (drop + add), dropped": lambda c: (
+        c.any(CreateTable, lambda op: bool(op.entity.excludes))
+        and c.any(AddConstraint, lambda op: isinstance(op.constraint, ExcludeConstraint))
+        and c.any(DropConstraint, lambda op: isinstance(op.constraint, ExcludeConstraint))
     ),
 }
 

@@ -14,7 +14,8 @@ another PostgreSQL schema (with a table of the same name left in public, or a ne
 enum type there), a generated
 column added or its expression changed, a sequence with a nextval default added
 or altered, an index with an expression or a DESC NULLS LAST key, a column's
-collation set, changed or removed, identity options on a key, bigserial keys.
+collation set, changed or removed, identity options on a key, bigserial keys, an
+exclusion constraint (btree_gist, over a range column when there is one).
 The example count is small and derandomized so CI stays fast and repeatable.
 """
 
@@ -355,12 +356,29 @@ def edit_pg_schema(draw: st.DrawFn, doc: Doc, ent: Doc) -> str:
     return f"move to schema {ent['schema']}, a new enum type there"
 
 
+def edit_exclusion(draw: st.DrawFn, doc: Doc, ent: Doc) -> str:
+    """An exclusion constraint (btree_gist): the key with = and a range column with &&
+    when the entity has one, maybe only where a predicate holds."""
+    extensions = doc["database"].setdefault("extensions", [])
+    if "btree_gist" not in extensions:
+        extensions.append("btree_gist")
+    ranges = [n for n, c in ent["columns"].items() if c.get("type") == "tstzrange"]
+    elements = [{"column": "id", "with": "="}]
+    elements += [{"column": ranges[0], "with": "&&"}] if ranges else []
+    spec: Doc = {"elements": elements}
+    if draw(st.booleans()):
+        spec["where"] = "id > 0"
+    ent["exclude"] = {f"{ent['table']}_excl": spec}
+    return f"add exclusion over {len(elements)} element(s)"
+
+
 EDITS = [
     edit_add_column, edit_drop_column, edit_widen, edit_nullability, edit_default,
     edit_index, edit_enum_value, edit_rename_column, edit_reference_unique,
     edit_generated, edit_sequence, edit_index_keys, edit_collation, edit_identity,
-    edit_pg_schema,
+    edit_pg_schema, edit_exclusion,
 ]
+ISSUE_11_EDITS = [edit_generated, edit_sequence, edit_index_keys, edit_exclusion]
 
 
 def _rename_entity(doc: Doc, old: str, new: str) -> str:
@@ -383,7 +401,9 @@ def schema_and_edit(draw: st.DrawFn) -> tuple[Doc, Doc, str]:
     after = copy.deepcopy(before)
     entities = after["entities"]
     choice = draw(
-        st.sampled_from(["column", "column", "column", "add entity", "drop entity", "rename"])
+        st.sampled_from(
+            ["column", "column", "column", "add entity", "drop entity", "rename", "issue 11"]
+        )
     )
     if choice == "rename":
         what = _rename_entity(after, draw(st.sampled_from(sorted(entities))), "Echo")
@@ -399,7 +419,12 @@ def schema_and_edit(draw: st.DrawFn) -> tuple[Doc, Doc, str]:
         name = draw(st.sampled_from(sorted(entities)))
         ent = entities[name]
         ent["table"] = _table(name)  # for index names; equal to the default, dropped below
-        what = draw(st.sampled_from(EDITS))(draw, after, ent) + f" of {name}"
+        if choice == "issue 11":
+            # every newer feature at once (each edit draws its own variant), so
+            # that the few examples draw each of them
+            what = ", ".join(edit(draw, after, ent) for edit in ISSUE_11_EDITS) + f" of {name}"
+        else:
+            what = draw(st.sampled_from(EDITS))(draw, after, ent) + f" of {name}"
         del ent["table"]
     after = _with_enum(after)
     assume(after != before)  # an empty plan writes no revision: nothing to prove

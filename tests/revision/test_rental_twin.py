@@ -14,6 +14,7 @@ trigger records status changes, a SQL function prices stays, and reports read
 three views (one over another) and a materialized view with a unique index. A
 second PostgreSQL schema, ``billing``, holds payouts: tables, an enum type and a
 sequence of its own, keyed to and from public's tables.
+Issue 11 (engineer B): unit_blocks' exclusion constraint (btree_gist).
 """
 
 from __future__ import annotations

@@ -308,3 +308,50 @@ def test_foreign_key_skew_is_declared_per_column(
     # skew 6: the biggest store has about (1/100)^(1/6) = 46% of the orders;
     # skew 1: about 1/100 each, the biggest a little more
     assert shares["orders"] > 0.3 and shares["visits"] < 0.03, shares
+
+
+EXCLUDED = """
+database: {name: rooms, extensions: [btree_gist]}
+entities:
+  Room:
+    columns:
+      id: {type: bigint, primary_key: true}
+  Booking:
+    columns:
+      id: {type: bigint, primary_key: true}
+      room_id: {references: Room}
+      during: {type: tstzrange}
+      guest: {type: text}
+    exclude:
+      bookings_no_overlap:
+        elements: [{column: room_id, with: "="}, {column: during, with: "&&"}]
+%s"""
+
+
+def test_seeded_rows_respect_exclusion_constraints(
+    pg: PgCluster, pg_db: str, tmp_path: Path
+) -> None:
+    """Many bookings per room (5 rooms, 400 bookings): seed gives each row a range
+    of its own, so none overlap; an exclusion seed cannot keep apart is named."""
+    write_schema(tmp_path, {"schema.yaml": EXCLUDED % ""})
+    schema = project_schema(tmp_path)
+    with created(pg, pg_db, tmp_path) as conn:
+        seed_connection(conn, schema, rows_per={"rooms": 5, "bookings": 400}, seed=1)
+        row = conn.execute(
+            "SELECT count(*), count(DISTINCT room_id) FROM bookings WHERE during IS NOT NULL"
+        ).fetchone()
+        assert row is not None and row[0] >= 300 and row[1] == 5
+    guest = (
+        "      bookings_one_guest:\n"
+        '        elements: [{expression: "lower(guest)", with: "="}]\n'
+    )
+    write_schema(tmp_path, {"schema.yaml": EXCLUDED % guest})
+    db = pg.create_database()
+    try:
+        with created(pg, db, tmp_path) as conn:
+            with pytest.raises(SeedError) as info:
+                seed_connection(conn, project_schema(tmp_path), rows=10)
+            message = str(info.value)
+            assert "bookings_one_guest" in message and "seed: {sql:" in message
+    finally:
+        pg.drop_database(db)

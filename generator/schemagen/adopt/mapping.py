@@ -22,6 +22,7 @@ from ..model import naming
 from ..model.sequences import serial_sequence
 from ..model.typemap import COLLATABLE_PGTYPES
 from .catalog import Catalog
+from .excludes import exclude_spec
 from .keys import FK_WORDS, column_ops, fk_options, foreign_key_spec, index_keys, sequence_spec
 from .names import Named, choose_template, class_names, python_name, usable_as_is
 from .relations import relationship_keys
@@ -450,6 +451,9 @@ class Mapper:
         checks = dict(self._checks(table))
         if checks:
             spec["checks"] = checks
+        excludes = dict(self._excludes(table))
+        if excludes:
+            spec["exclude"] = excludes
         indexes = dict(self._indexes(table, convention))
         if indexes:
             spec["indexes"] = indexes
@@ -491,6 +495,18 @@ class Mapper:
             facts = self.catalog.constraints.get((table.name, name))
             if self._usable(table, "check constraint", name, facts.columns if facts else ()):
                 yield name, expression
+
+    def _excludes(self, table: _Table) -> Iterator[tuple[str, dict[str, Any]]]:
+        for name, definition in sorted(table.shape.excludes.items()):
+            facts = self.catalog.constraints.get((table.name, name))
+            columns = facts.columns if facts else ()
+            if not self._usable(table, "exclusion constraint", name, columns):
+                continue
+            spec = exclude_spec(definition)
+            if spec is None:
+                self.report("exclusion constraint", f"{name} on {table.name}", definition)
+            else:
+                yield name, spec
 
     def _indexes(self, table: _Table, convention: dict[str, str]) -> Iterator[tuple[str, Any]]:
         for name, ix in sorted(table.shape.indexes.items()):
@@ -537,9 +553,8 @@ class Mapper:
         for name, facts in sorted(self.constraints_of.get(table.name, []), key=lambda c: c[0]):
             if facts.comment is not None:
                 self.report("comment on constraint", f"{name} on {table.name}", "left out")
-            if facts.kind in ("x", "t"):
-                kind = "exclusion constraint" if facts.kind == "x" else "constraint trigger"
-                self.report(kind, f"{name} on {table.name}")
+            if facts.kind == "t":
+                self.report("constraint trigger", f"{name} on {table.name}")
 
 
 def _bare(name: str) -> str:

@@ -10,7 +10,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from ..model.schema import Column, Entity, Index, Schema
+from ..model.schema import Column, Entity, ExcludeConstraint, Index, Schema
 from ..operations.base import Operation
 from ..operations.constraint import (
     AddConstraint,
@@ -61,15 +61,16 @@ def compare_entity(
         ops.append(AlterTableComment(table, old.description, new.description))
     ops += compare_columns(old, new, using or {})
     ops += compare_primary_key(old, new)
-    for kind in ("foreign_keys", "uniques", "checks"):
+    for kind in ("foreign_keys", "uniques", "checks", "excludes"):
         ops += compare_named(
             table,
             kind,
             getattr(old, kind),
             getattr(new, kind),
             # The table holds rows: add the lock-safe way (diff.online may undo
-            # that for a unique a new table's foreign key needs at once).
-            add=lambda c: AddConstraint(table, c, lock_safe=True),
+            # that for a unique a new table's foreign key needs at once). An
+            # exclusion constraint has no lock-safe way (no NOT VALID).
+            add=lambda c: AddConstraint(table, c, lock_safe=not isinstance(c, ExcludeConstraint)),
             drop=lambda c: DropConstraint(table, c),
         )
 

@@ -15,7 +15,7 @@ from ..model import sqltext
 from ..model.routines import ON_UPDATE_TRIGGER
 from ..model.schema import Column, Entity, Enum, ForeignKey, Index, Relationship, Schema
 from ..model.sequences import identity_sql
-from ..model.sqltext import index_key_sql
+from ..model.sqltext import exclude_sql, index_key_sql
 from ..model.typemap import pg_type
 from .text import github_slug, md_cell_text, md_code, md_code_cell, md_text
 
@@ -247,7 +247,8 @@ def fk_definition(fk: ForeignKey, schema: Schema, page: str) -> str:
 def constraint_rows(
     entity: Entity, schema: Schema, page: str, table: Link
 ) -> tuple[ConstraintRow, ...]:
-    """Every constraint of an entity: primary key, uniques, checks, foreign keys."""
+    """Every constraint of an entity: primary key, uniques, checks, foreign keys,
+    exclusion constraints."""
     pk = entity.primary_key
     rows = [
         ConstraintRow(
@@ -275,6 +276,10 @@ def constraint_rows(
             str(table), md_code_cell(fk.name), "foreign key", fk_definition(fk, schema, page)
         )
         for fk in entity.foreign_keys
+    ]
+    rows += [
+        ConstraintRow(str(table), md_code_cell(ex.name), "exclusion", md_code_cell(exclude_sql(ex)))
+        for ex in entity.excludes
     ]
     return tuple(rows)
 

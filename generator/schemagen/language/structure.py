@@ -295,6 +295,45 @@ _INDEX: dict[str, Any] = _object(
     ("columns",),
 )
 
+_EXCLUDE_ELEMENT: dict[str, Any] = _object(
+    {
+        "column": {**_NAME, "description": "A column compared by the operator."},
+        "expression": {**_TEXT, "description": "An SQL expression compared by the operator."},
+        "with": {
+            "type": "string",
+            "pattern": "^[-+*/<>=~!@#%^&|`?]+$",
+            "description": "The operator (=, &&, <>, ...): commutative, of the method's "
+            "operator class.",
+            "x-expected": "an operator such as = or &&",
+        },
+        "ops": {**_NAME, "description": "Operator class of this element."},
+    },
+    ("with",),
+    expected='an element such as {column: room_id, with: "="}',
+)
+
+_EXCLUDE: dict[str, Any] = _object(
+    {
+        "using": {
+            "type": "string",
+            "pattern": "^[a-z_][a-z0-9_]*$",
+            "description": "Index method (default gist); = on a scalar column under gist "
+            "needs the btree_gist extension.",
+            "x-expected": "an index method such as gist",
+        },
+        "elements": {
+            "type": "array",
+            "items": {"$ref": "#/$defs/exclude_element"},
+            "minItems": 1,
+            "description": "{column|expression, with: operator}, in order.",
+            "x-expected": "a non-empty list of elements",
+        },
+        "where": {**_TEXT, "description": "Predicate: only rows it holds for are compared."},
+    },
+    ("elements",),
+    expected='an exclusion such as {elements: [{column: during, with: "&&"}]}',
+)
+
 _RELATIONSHIP: dict[str, Any] = _object(
     {
         "entity": {**_NAME, "description": "The entity on the other side."},
@@ -426,6 +465,8 @@ _DEFS: dict[str, Any] = {
     "trigger": _TRIGGER,
     "view": _VIEW,
     "view_column": _VIEW_COLUMN,
+    "exclude": _EXCLUDE,
+    "exclude_element": _EXCLUDE_ELEMENT,
     "foreign_key": _object(
         {
             "columns": {**_COLUMN_LIST, "description": "The referencing columns, in order."},
@@ -499,6 +540,9 @@ _DEFS: dict[str, Any] = {
             },
             "indexes": _named("index", "Named indexes."),
             "foreign_keys": _named("foreign_key", "Named (composite) foreign keys."),
+            "exclude": _named(
+                "exclude", "Named exclusion constraints (EXCLUDE USING gist (... WITH ...))."
+            ),
             "relationships": _named("relationship", "Reverse-side options or many-to-many."),
             "triggers": _named("trigger", "Triggers on the table."),
         },

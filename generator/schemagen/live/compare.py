@@ -222,6 +222,9 @@ def compare_table(table: str, exp: TableShape, act: TableShape) -> list[Finding]
     )
     findings += _compare_named(table, "check constraint", exp.checks, act.checks, _describe_check)
     findings += _compare_named(
+        table, "exclusion constraint", exp.excludes, act.excludes, _describe_exclude
+    )
+    findings += _compare_named(
         table, "foreign key", exp.foreign_keys, act.foreign_keys, _describe_fk
     )
     findings += _compare_named(table, "index", exp.indexes, act.indexes, _describe_index)
@@ -385,6 +388,10 @@ def _describe_columns(exp: tuple[str, ...], act: tuple[str, ...]) -> list[str]:
 
 def _describe_check(exp: str, act: str) -> list[str]:
     return _aspect("expression is", exp, act)
+
+
+def _describe_exclude(exp: str, act: str) -> list[str]:
+    return _aspect("definition is", exp, act)
 
 
 def _describe_fk(exp: ForeignKeyShape, act: ForeignKeyShape) -> list[str]:

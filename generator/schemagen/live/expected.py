@@ -24,7 +24,7 @@ import psycopg
 
 from ..model.schema import Column, ColumnType, Entity, IndexKey, Schema
 from ..model.sequences import effective
-from ..model.sqltext import default_sql
+from ..model.sqltext import default_sql, exclude_sql
 from ..model.typemap import pg_type
 from ..operations.sqlutil import quote_table
 from .introspect import (
@@ -71,6 +71,7 @@ def _expected_table(ent: Entity, schema: Schema) -> TableShape:
         )
     table.uniques = {u.name: tuple(u.columns) for u in ent.uniques}
     table.checks = {c.name: c.expression for c in ent.checks}
+    table.excludes = {ex.name: exclude_sql(ex) for ex in ent.excludes}
     for fk in ent.foreign_keys:
         table.foreign_keys[fk.name] = ForeignKeyShape(
             columns=tuple(fk.columns),
@@ -174,6 +175,9 @@ def _register(printer: Printer, exp: TableShape, act: TableShape) -> dict[str, s
     }
     keys.update({f"check:{name}": printer.check(expr, types) for name, expr in exp.checks.items()})
     keys.update(
+        {f"exclude:{name}": printer.exclude(sql, types) for name, sql in exp.excludes.items()}
+    )
+    keys.update(
         {
             f"index:{name}": printer.check(ix.predicate, types)
             for name, ix in exp.indexes.items()
@@ -211,6 +215,7 @@ def _printed_table(shape: TableShape, keys: dict[str, str], printed: dict[str, s
         for name, col in shape.columns.items()
     }
     checks = {name: text(f"check:{name}", expr) or expr for name, expr in shape.checks.items()}
+    excludes = {n: text(f"exclude:{n}", sql) or sql for n, sql in shape.excludes.items()}
     indexes = {
         name: replace(
             ix,
@@ -222,7 +227,7 @@ def _printed_table(shape: TableShape, keys: dict[str, str], printed: dict[str, s
         )
         for name, ix in shape.indexes.items()
     }
-    return replace(shape, columns=columns, checks=checks, indexes=indexes)
+    return replace(shape, columns=columns, checks=checks, excludes=excludes, indexes=indexes)
 
 
 #: A cast as PostgreSQL prints it: ``::text``, ``::character varying(3)``, ``::product_status[]``.
@@ -251,13 +256,14 @@ def _align_loosely(exp: TableShape, act: TableShape) -> TableShape:
         for n, c in exp.columns.items()
     }
     checks = {n: _pick(e, act.checks.get(n)) or e for n, e in exp.checks.items()}
+    excludes = {n: _pick(e, act.excludes.get(n)) or e for n, e in exp.excludes.items()}
     indexes = {
         n: replace(ix, predicate=_pick(ix.predicate, act.indexes[n].predicate))
         if n in act.indexes
         else ix
         for n, ix in exp.indexes.items()
     }
-    return replace(exp, columns=columns, checks=checks, indexes=indexes)
+    return replace(exp, columns=columns, checks=checks, excludes=excludes, indexes=indexes)
 
 
 def _default_opclasses(

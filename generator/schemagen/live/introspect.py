@@ -87,6 +87,8 @@ class TableShape:
     primary_key: tuple[str, tuple[str, ...]] | None = None  # (name, columns)
     uniques: dict[str, tuple[str, ...]] = field(default_factory=dict)
     checks: dict[str, str] = field(default_factory=dict)  # name -> expression
+    # name -> pg_get_constraintdef: EXCLUDE USING gist (room_id WITH =, during WITH &&)
+    excludes: dict[str, str] = field(default_factory=dict)
     foreign_keys: dict[str, ForeignKeyShape] = field(default_factory=dict)
     indexes: dict[str, IndexShape] = field(default_factory=dict)
 
@@ -156,11 +158,12 @@ SELECT c.conrelid, c.conname, c.contype,
        ARRAY(SELECT a.attname FROM unnest(c.confkey) WITH ORDINALITY k(n, i)
              JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.i),
        c.confdeltype, c.confupdtype,
-       CASE WHEN c.contype = 'c' THEN pg_get_expr(c.conbin, c.conrelid, true) END,
+       CASE WHEN c.contype = 'c' THEN pg_get_expr(c.conbin, c.conrelid, true)
+            WHEN c.contype = 'x' THEN pg_get_constraintdef(c.oid, true) END,
        c.condeferrable, c.condeferred
 FROM pg_constraint c
 LEFT JOIN pg_class r ON r.oid = c.confrelid
-WHERE c.conrelid = ANY(%s) AND c.contype IN ('p', 'u', 'c', 'f')
+WHERE c.conrelid = ANY(%s) AND c.contype IN ('p', 'u', 'c', 'f', 'x')
 """
 
 _INDEXES_SQL = """
@@ -293,6 +296,8 @@ def _add_constraint(table: TableShape, row: tuple[Any, ...]) -> None:
         table.uniques[name] = cols
     elif kind == "c":
         table.checks[name] = check
+    elif kind == "x":
+        table.excludes[name] = check
     else:
         table.foreign_keys[name] = ForeignKeyShape(
             columns=cols,

@@ -61,9 +61,14 @@ BEGIN
         SELECT conname::text, pg_get_expr(conbin, conrelid, true) FROM pg_constraint
         WHERE conrelid = to_regclass('pg_temp.schemagen_probe') AND contype = 'c'
         UNION ALL
+        SELECT conname::text, pg_get_constraintdef(oid, true) FROM pg_constraint
+        WHERE conrelid = to_regclass('pg_temp.schemagen_probe') AND contype = 'x'
+        UNION ALL
         SELECT c.relname::text, pg_get_indexdef(i.indexrelid, 1, true) FROM pg_index i
         JOIN pg_class c ON c.oid = i.indexrelid
-        WHERE i.indrelid = to_regclass('pg_temp.schemagen_probe')) s
+        WHERE i.indrelid = to_regclass('pg_temp.schemagen_probe')
+          -- an exclusion constraint's own index has its name: the constraint prints
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint x WHERE x.conindid = i.indexrelid)) s
     $q$ INTO found;
     RAISE EXCEPTION 'schemagen probe done';
   EXCEPTION WHEN OTHERS THEN
@@ -115,7 +120,7 @@ class _Probe:
     expression: str
     type_: str | None = None  # a default's or generated column's type
     columns: tuple[tuple[str, str], ...] = ()  # (name, type) the expression refers to
-    kind: str = "x"  # d: default, x: check, g: generated column, k: index key
+    kind: str = "x"  # d: default, x: check, g: generated column, k: index key, e: exclusion
 
 
 @dataclass
@@ -153,6 +158,11 @@ class Printer:
         """Register the expression of a ``GENERATED ALWAYS AS (...) STORED`` column."""
         used = _used(expression, columns)
         return self._alias(_Probe(expression, type_=type_, columns=used, kind="g"))
+
+    def exclude(self, definition: str, columns: dict[str, str]) -> str:
+        """Register an exclusion constraint (``EXCLUDE USING ...``); it prints as
+        ``pg_get_constraintdef`` shows it."""
+        return self._alias(_Probe(definition, columns=_used(definition, columns), kind="e"))
 
     def index_key(self, expression: str, columns: dict[str, str]) -> str:
         """Register an index's expression key; it prints as ``pg_get_indexdef`` shows it."""
@@ -232,6 +242,13 @@ def _ddl(conn: psycopg.Connection[Any], table: _Table) -> list[str]:
                 sql.SQL("{} {} GENERATED ALWAYS AS ({}) STORED").format(
                     sql.Identifier(alias),
                     sql.SQL(probe.type_ or "text"),  # type: ignore[arg-type]
+                    sql.SQL(probe.expression),  # type: ignore[arg-type]
+                )
+            )
+        elif probe.kind == "e":
+            parts.append(
+                sql.SQL("CONSTRAINT {} {}").format(
+                    sql.Identifier(alias),
                     sql.SQL(probe.expression),  # type: ignore[arg-type]
                 )
             )

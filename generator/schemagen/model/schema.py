@@ -10,7 +10,7 @@ Canonical order, so that equal schemas compare and serialize equal:
 - ``Entity.columns`` in declaration order, mixin columns right after the
   entity's last own primary-key column (``PrimaryKey.columns`` may have an
   order of its own: an entity's ``primary_key:`` list);
-- ``Entity.foreign_keys``, ``uniques``, ``checks``, ``indexes`` sorted by name;
+- ``Entity.foreign_keys``, ``uniques``, ``checks``, ``excludes``, ``indexes`` sorted by name;
 - ``Entity.relationships`` sorted by attribute name;
 - ``Enum.values`` in declaration order (PostgreSQL enum order matters).
 
@@ -207,6 +207,28 @@ class CheckConstraint:
 
 
 @dataclass(frozen=True)
+class ExcludeElement:
+    """One element of an exclusion constraint: a column or an expression compared
+    ``WITH`` an operator (``room_id WITH =``, ``during WITH &&``)."""
+
+    operator: str
+    column: str | None = None
+    expression: str | None = None
+    ops: str | None = None  # operator class, when not the type's default
+
+
+@dataclass(frozen=True)
+class ExcludeConstraint:
+    """``EXCLUDE USING method (element WITH operator, ...) [WHERE (predicate)]``:
+    no two rows for which every operator returns true."""
+
+    name: str
+    elements: tuple[ExcludeElement, ...]
+    using: str = "gist"
+    where: str | None = None
+
+
+@dataclass(frozen=True)
 class IndexKey:
     """One key of an index that is more than a plain ascending column: an
     expression (``lower(email)``) or a column with ``DESC`` / ``NULLS FIRST|LAST``."""
@@ -294,6 +316,7 @@ class Entity:
     indexes: tuple[Index, ...] = ()
     relationships: tuple[Relationship, ...] = ()
     renamed_from: str | None = None
+    excludes: tuple[ExcludeConstraint, ...] = sparse(())  # sorted by name
 
     def column(self, name: str) -> Column:
         try:

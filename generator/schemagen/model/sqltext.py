@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .schema import Column, Default, Index, IndexKey
+from .schema import Column, Default, ExcludeConstraint, ExcludeElement, Index, IndexKey
 
 # What SQLAlchemy's text() takes for a bind parameter: a colon followed by a word
 # character, not preceded by another colon or a word character ("::" casts are fine).
@@ -68,3 +68,23 @@ def index_key_sql(index: Index, key: IndexKey) -> str:
     ops = key.ops or (dict(index.ops).get(key.column) if key.column is not None else None)
     column = quote_name(key.column) if key.column is not None else None
     return IndexKey(key.column, key.expression, key.descending, key.nulls, ops).sql(column)
+
+
+def exclude_element_sql(element: ExcludeElement) -> str:
+    """``room_id WITH =``, ``(lower(name)) text_pattern_ops WITH =``."""
+    if element.expression is not None:
+        text = f"({element.expression})"
+    else:
+        text = quote_name(str(element.column))
+    if element.ops:
+        text += f" {element.ops}"
+    return f"{text} WITH {element.operator}"
+
+
+def exclude_sql(constraint: ExcludeConstraint) -> str:
+    """The body of ``ADD CONSTRAINT name ...``: ``EXCLUDE USING gist (...) WHERE (...)``."""
+    elements = ", ".join(exclude_element_sql(e) for e in constraint.elements)
+    sql = f"EXCLUDE USING {constraint.using} ({elements})"
+    if constraint.where:
+        sql += f" WHERE ({constraint.where})"
+    return sql

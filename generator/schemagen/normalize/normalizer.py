@@ -33,6 +33,8 @@ from ..model.schema import (
     Entity,
     Enum,
     EnumValue,
+    ExcludeConstraint,
+    ExcludeElement,
     ForeignKey,
     IdentityOptions,
     Index,
@@ -433,7 +435,35 @@ def build_entity(resolver: Resolver, name: str, convention: dict[str, str]) -> E
         ),
         indexes=_sorted(build_indexes(spec, raw_columns, table, convention)),
         renamed_from=spec.get("renamed_from"),
+        excludes=_sorted(build_excludes(spec)),
     )
+
+
+def build_excludes(spec: dict[str, Any]) -> list[ExcludeConstraint]:
+    """The entity's ``exclude:`` entries (the method defaults to gist)."""
+    result = []
+    for name, entry in _dict(spec.get("exclude")).items():
+        entry = _dict(entry)
+        elements = tuple(
+            ExcludeElement(
+                operator=str(el["with"]),
+                column=str(el["column"]) if el.get("column") is not None else None,
+                expression=str(el["expression"]) if el.get("expression") is not None else None,
+                ops=str(el["ops"]) if el.get("ops") else None,
+            )
+            for el in entry.get("elements") or ()
+            if isinstance(el, dict)
+        )
+        where = entry.get("where")
+        result.append(
+            ExcludeConstraint(
+                name=str(name),
+                elements=elements,
+                using=str(entry.get("using") or "gist"),
+                where=str(where) if where is not None else None,
+            )
+        )
+    return result
 
 
 def _sorted(items: Any) -> tuple[Any, ...]:

@@ -6,15 +6,24 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ..model.schema import CheckConstraint, Entity, ForeignKey, Index, Schema, UniqueConstraint
+from ..model.schema import (
+    CheckConstraint,
+    Entity,
+    ExcludeConstraint,
+    ForeignKey,
+    Index,
+    Schema,
+    UniqueConstraint,
+)
 from .base import Operation, by_name, sorted_named, with_table
 
-Constraint = ForeignKey | UniqueConstraint | CheckConstraint
-ConstraintKind = Literal["foreign_keys", "uniques", "checks"]
+Constraint = ForeignKey | UniqueConstraint | CheckConstraint | ExcludeConstraint
+ConstraintKind = Literal["foreign_keys", "uniques", "checks", "excludes"]
 _WORDS: dict[str, str] = {
     "foreign_keys": "foreign key",
     "uniques": "unique",
     "checks": "check",
+    "excludes": "exclusion constraint",
     "primary_key": "primary key",
     "index": "index",
 }
@@ -26,6 +35,8 @@ def kind_of(constraint: Constraint) -> ConstraintKind:
         return "foreign_keys"
     if isinstance(constraint, UniqueConstraint):
         return "uniques"
+    if isinstance(constraint, ExcludeConstraint):
+        return "excludes"
     return "checks"
 
 
@@ -37,6 +48,8 @@ class AddConstraint(Operation):
     writes going, in the online stage: a foreign key or check ``NOT VALID`` then
     ``VALIDATE CONSTRAINT`` in its own transaction; a unique constraint as a
     concurrent unique index, then ``ADD CONSTRAINT ... UNIQUE USING INDEX``.
+    An exclusion constraint has no such way (PostgreSQL has no ``NOT VALID`` for
+    it and cannot attach an index to it): it is always built under the lock.
     """
 
     table: str
@@ -54,6 +67,8 @@ class AddConstraint(Operation):
                 if kind_of(self.constraint) == "uniques"
                 else (" (NOT VALID, then VALIDATE)")
             )
+        elif kind_of(self.constraint) == "excludes":
+            how = " (builds its index under ACCESS EXCLUSIVE: an exclusion cannot be NOT VALID)"
         return f"+ {_WORDS[kind_of(self.constraint)]} {self.constraint.name} on {self.table}{how}"
 
     @property
@@ -153,7 +168,7 @@ class DropIndex(Operation):
         return with_table(schema, self.table, drop)
 
 
-RenameKind = Literal["primary_key", "foreign_keys", "uniques", "checks", "index"]
+RenameKind = Literal["primary_key", "foreign_keys", "uniques", "checks", "excludes", "index"]
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ..model.schema import CheckConstraint, Column, ForeignKey, UniqueConstraint
+from ..model.schema import (
+    CheckConstraint,
+    Column,
+    ExcludeConstraint,
+    ForeignKey,
+    UniqueConstraint,
+)
 from .base import Operation
 from .constraint import AddConstraint, CreateIndex, DropConstraint, DropIndex, RenameConstraint
 from .routines import (
@@ -98,6 +104,8 @@ FACTS: dict[str, Cost] = {
     "add check": Cost(_AX, "scans"),
     "add foreign key": Cost("ShareRowExclusiveLock", "scans"),
     "add unique": Cost(_AX, "scans"),
+    # builds its index under the lock: PostgreSQL has no NOT VALID exclusion constraint
+    "add exclusion constraint": Cost(_AX, "scans"),
     "add check NOT VALID": Cost(_AX, "no scan", True),
     "add foreign key NOT VALID": Cost("ShareRowExclusiveLock", "no scan", True),
     "validate constraint": Cost("ShareUpdateExclusiveLock", "scans", True),
@@ -187,6 +195,8 @@ _SIMPLE: dict[type, str] = {
 
 def _add_constraint(op: AddConstraint) -> tuple[str, ...]:
     c = op.constraint
+    if isinstance(c, ExcludeConstraint):
+        return ("add exclusion constraint",)
     if not op.lock_safe:
         if isinstance(c, ForeignKey):
             return ("add foreign key",)

@@ -6,7 +6,16 @@ import dataclasses
 from dataclasses import dataclass
 
 from ..model.casts import cast_context, is_safe_change
-from ..model.schema import Column, Default, Entity, ForeignKey, Index, PrimaryKey, Schema
+from ..model.schema import (
+    Column,
+    Default,
+    Entity,
+    ExcludeConstraint,
+    ForeignKey,
+    Index,
+    PrimaryKey,
+    Schema,
+)
 from ..model.sequences import serial_sequence
 from .base import Operation, add_entity, remove_entity, with_entity, with_table
 from .sqlutil import rename_identifier
@@ -293,7 +302,22 @@ class RenameColumn(Operation):
                 )
                 for ck in ent.checks
             ),
+            excludes=tuple(self._rename_exclude(ex) for ex in ent.excludes),
         )
+
+    def _rename_exclude(self, ex: ExcludeConstraint) -> ExcludeConstraint:
+        def rename(text: str | None) -> str | None:
+            return rename_identifier(text, self.old, self.new) if text is not None else None
+
+        elements = tuple(
+            dataclasses.replace(
+                el,
+                column=self.new if el.column == self.old else el.column,
+                expression=rename(el.expression),
+            )
+            for el in ex.elements
+        )
+        return dataclasses.replace(ex, elements=elements, where=rename(ex.where))
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,16 @@ from dataclasses import dataclass, field
 from ..model import naming
 from ..model.naming import DEFAULT_NAMING_CONVENTION
 from ..model.routines import view_order
-from ..model.schema import INTEGER_TYPES, Column, Entity, ForeignKey, Index, Relationship, Schema
+from ..model.schema import (
+    INTEGER_TYPES,
+    Column,
+    Entity,
+    ExcludeConstraint,
+    ForeignKey,
+    Index,
+    Relationship,
+    Schema,
+)
 from ..model.sequences import identity_kwargs
 from ..model.sqltext import default_sql, index_key_sql, quote_name, text_source
 from ..model.typemap import SQL_TYPE, SQL_TYPE_LINES, python_type, sa_type
@@ -524,6 +533,7 @@ def _table_args(ent: Entity, imp: Imports) -> list[Expr]:
                 name=py_str(ck.name),
             )
         )
+    args.extend(_exclude(ent, ex, imp) for ex in ent.excludes)
     args.extend(_index(ent, ix, imp) for ix in ent.indexes)
     options: dict[str, Expr] = {}
     if ent.description:
@@ -548,6 +558,34 @@ def _index_elements(ent: Entity, ix: Index, imp: Imports) -> list[Expr]:
         else Call(text_, (Str(text_source(index_key_sql(ix, key))),))
         for key in ix.keys
     ]
+
+
+def _exclude(ent: Entity, ex: ExcludeConstraint, imp: Imports) -> Expr:
+    """``ExcludeConstraint((column, operator), ...)``: columns by attribute, an
+    expression as ``text()`` in parentheses (with its operator class inside)."""
+    text_ = imp.name("sqlalchemy", "text")
+    elements: list[Expr] = []
+    for el in ex.elements:
+        if el.column is not None:
+            key: Expr = py_str(_attr(ent, el.column))
+        else:
+            sql = f"({el.expression})" + (f" {el.ops}" if el.ops else "")
+            key = Call(text_, (Str(text_source(sql)),))
+        elements.append(pytuple([key, py_str(el.operator)]))
+    ops: dict[str, Expr] = {
+        _attr(ent, el.column): py_str(el.ops) for el in ex.elements if el.column and el.ops
+    }
+    where = None
+    if ex.where:
+        where = Call(text_, (Str(text_source(ex.where)),))
+    return call(
+        imp.name("sqlalchemy.dialects.postgresql", "ExcludeConstraint"),
+        *elements,
+        name=py_str(ex.name),
+        using=py_str(ex.using),
+        where=where,
+        ops=pydict(ops) if ops else None,
+    )
 
 
 def _index(ent: Entity, ix: Index, imp: Imports) -> Expr:

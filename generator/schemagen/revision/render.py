@@ -21,6 +21,7 @@ from ..model.schema import (
     ColumnType,
     DbSequence,
     Entity,
+    ExcludeConstraint,
     ForeignKey,
     IdentityOptions,
     Index,
@@ -36,7 +37,7 @@ from ..model.sequences import (
     owned_by_sql,
     serial_sequence,
 )
-from ..model.sqltext import default_sql, index_key_sql, text_source
+from ..model.sqltext import default_sql, exclude_sql, index_key_sql, text_source
 from ..model.typemap import sa_type
 from ..operations.base import Operation
 from ..operations.constraint import (
@@ -404,6 +405,7 @@ def _(operation: CreateTable, state: Schema) -> list[Stmt]:
             schema=_schema(ent.table),
         )
     ]
+    stmts += [_add_exclude(ent.table, ex) for ex in ent.excludes]
     stmts += [create_index(ent.table, ix, concurrently=False) for ix in ent.indexes]
     return stmts + _owned_sequences(ent.table, ent.columns)
 
@@ -543,7 +545,20 @@ def _(operation: AddPrimaryKey, state: Schema) -> list[Stmt]:
 
 # --- constraints and indexes ------------------------------------------------------
 
-_CONSTRAINT_TYPES = {ForeignKey: "foreignkey", UniqueConstraint: "unique", CheckConstraint: "check"}
+_CONSTRAINT_TYPES = {
+    ForeignKey: "foreignkey",
+    UniqueConstraint: "unique",
+    CheckConstraint: "check",
+    ExcludeConstraint: "exclude",
+}
+
+
+def _add_exclude(table: str, ex: ExcludeConstraint) -> Stmt:
+    """``ALTER TABLE ... ADD CONSTRAINT ... EXCLUDE``, as SQL: Alembic has no
+    operation for it, and the SQL says exactly what PostgreSQL stores."""
+    return execute(
+        f"ALTER TABLE {quote_table(table)} ADD CONSTRAINT {quote_ident(ex.name)} {exclude_sql(ex)}"
+    )
 
 
 @_render.register(AddConstraint)
@@ -568,6 +583,8 @@ def lock_safe_constraint(table: str, c: Constraint) -> list[Stmt]:
     foreign key or check ``NOT VALID``, then validated in its own transaction."""
     alter = f"ALTER TABLE {quote_table(table)}"
     name = quote_ident(c.name)
+    if isinstance(c, ExcludeConstraint):
+        return [_add_exclude(table, c)]  # no NOT VALID for an exclusion: built under the lock
     if isinstance(c, UniqueConstraint):
         cols = ", ".join(quote_ident(col) for col in c.columns)
         return [
@@ -605,6 +622,8 @@ def constraint_sql(c: ForeignKey | CheckConstraint) -> str:
 
 
 def _add_constraint(table_name: str, c: Constraint) -> Stmt:
+    if isinstance(c, ExcludeConstraint):
+        return _add_exclude(table_name, c)
     table, schema = _bare(table_name), _schema(table_name)
     if isinstance(c, ForeignKey):
         return call(
@@ -649,6 +668,10 @@ def _(operation: DropConstraint, state: Schema) -> list[Stmt]:
 
 
 def _drop_constraint(table: str, constraint: Constraint) -> Stmt:
+    if isinstance(constraint, ExcludeConstraint):
+        # Alembic's drop_constraint knows no "exclude" type; the SQL is the same.
+        name = quote_ident(constraint.name)
+        return execute(f"ALTER TABLE {quote_table(table)} DROP CONSTRAINT {name}")
     kind = _CONSTRAINT_TYPES[type(constraint)]
     return call(
         "op.drop_constraint",

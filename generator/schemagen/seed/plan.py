@@ -29,6 +29,7 @@ from ..errors import SchemagenError
 from ..model.schema import INTEGER_TYPES, Column, Entity, ForeignKey, Schema, column_enum
 from .catalog import derived_from, slug
 from .checks import CheckRules, Domain, Unsupported, columns_named, read_check
+from .excludes import kept_apart
 from .random import below, salt, uniform
 from .values import ColumnJob, ident, value_sql
 
@@ -174,6 +175,7 @@ class TableContext:
 
 def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) -> TablePlan:
     """The statements that add ``rows`` rows to ``ent``'s table."""
+    ent = kept_apart(ent, SeedError) if rows > 0 else ent
     rules = _rules(ctx.schema, ent)
     active_fks = [fk for fk in ent.foreign_keys if fk.name not in deferred]
     carriers, radix = _unique_carriers(ctx, ent, active_fks)

@@ -16,6 +16,7 @@ from ..normalize.normalizer import RawColumn, Resolver, Unresolved, table_of
 from ..normalize.relationships import many_to_one_name, one_to_many_name
 from ..source.loader import Sources, YamlPath
 from .columns import check_identity, check_serial
+from .excludes import check_exclude_references
 from .foreign_keys import check_foreign_keys
 from .reporter import Reporter, plain_type, type_text
 from .sql import SqlSyntaxError, read_expression, shown, unknown_order_by
@@ -152,6 +153,9 @@ def check_entity(src: Sources, resolver: Resolver, report: Reporter, name: str) 
     check_identity(report, resolver, resolver.columns(name))
     check_serial(
         report, src, table_of(src, name), resolver.columns(name), resolver.primary_key(name)
+    )
+    check_exclude_references(
+        report, base, spec, names, table_of(src, name), check_sql_columns
     )
 
 

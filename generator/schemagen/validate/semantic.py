@@ -21,6 +21,7 @@ from ..model.pgtypes import PGTYPE, is_known, param_problem, required_extension
 from ..model.schema import INTEGER_TYPES, Column, ColumnType, Entity, Schema
 from ..normalize.normalizer import TIME_KINDS
 from ..source.loader import Sources, YamlPath
+from .excludes import check_excludes
 from .reporter import Reporter, column_path, index_path, type_text, unique_path
 from .sequences import check_sequences
 from .serves import check_serves
@@ -63,6 +64,7 @@ def check_model(schema: Schema, src: Sources, report: Reporter) -> None:
         for column in entity.columns:
             check_column_rules(schema, entity, column, src, report)
         check_indexes(schema, entity, src, report)
+        check_excludes(schema, entity, src, report, default_opclass_problem)
         check_blank_sql(entity, src, report)
     check_namespaces(schema, src, report)
     check_renames(schema, src, report)
@@ -153,6 +155,8 @@ def check_entity_names(entity: Entity, src: Sources, report: Reporter) -> None:
             _check_generated(report, path, uq.name, "unique constraint name")
     for ck in entity.checks:
         _check_name(report, (*base, "checks", ck.name), ck.name, "check constraint name")
+    for ex in entity.excludes:
+        _check_name(report, (*base, "exclude", ex.name), ex.name, "exclusion constraint name")
     given_indexes = _dict(raw.get("indexes"))
     for ix in entity.indexes:
         path = index_path(src, entity, ix.name, ix.columns)
@@ -603,6 +607,7 @@ def check_constraint_names(entity: Entity, src: Sources, report: Reporter) -> No
         for fk in entity.foreign_keys
     ]
     names += [(ck.name, ("entities", entity.name, "checks", ck.name)) for ck in entity.checks]
+    names += [(ex.name, ("entities", entity.name, "exclude", ex.name)) for ex in entity.excludes]
     for name, path in names:
         if name in seen:
             report.error(path, f"constraint name '{name}' is used twice on table {entity.table}")
