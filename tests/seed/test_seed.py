@@ -112,6 +112,19 @@ def test_flagship_distributions(pg: PgCluster, pg_db: str, tmp_path: Path) -> No
         assert skus is not None and skus[0] == skus[1] > 0
         hits = conn.execute("SELECT count(*) FROM products WHERE title ILIKE '%shirt%'").fetchone()
         assert hits is not None and 0 < hits[0] < 2000
+        # A catalog that agrees with itself: the handle is the title's slug, the
+        # vendor a brand, the type a category; a long tail of distinct titles.
+        catalog = conn.execute(
+            "SELECT count(*), count(DISTINCT title), count(DISTINCT product_type), "
+            "count(*) FILTER (WHERE handle NOT LIKE "
+            "replace(replace(lower(title), ' - ', '-'), ' ', '-') || '-%'), "
+            "count(*) FILTER (WHERE title LIKE vendor || ' %'), "
+            "count(*) FILTER (WHERE body_html NOT LIKE '<p>%</p>') FROM products"
+        ).fetchone()
+        assert catalog is not None
+        total, titles, types, bad_handles, branded, not_html = catalog
+        assert titles > total // 2 and types >= 15 and bad_handles == 0 and not_html == 0
+        assert total // 10 < branded < total // 2  # some titles lead with the vendor
 
 
 def test_corpus_schemas_seed_within_constraints(
@@ -185,6 +198,38 @@ def test_cli_refuses_rows_unless_append_and_never_deletes(
         assert violations(conn, project_schema(root)) == []
     assert before is not None and after is not None
     assert after[0] == before[0] + 30 and after[1] == before[1]
+
+
+def test_a_failure_in_a_streamed_load_rolls_everything_back(
+    pg: PgCluster, pg_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A row the server refuses halfway through a streamed load (here a user's
+    trigger): a SeedError naming the table, no rows and no missing constraint
+    left behind, and the generating session gone."""
+    monkeypatch.setattr(seed_run, "BULK_ROWS", 1)
+    root = _flagship(tmp_path)
+    schema = project_schema(root)
+    with created(pg, pg_db, root) as conn:
+        conn.execute(
+            "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'row % refused', NEW.id; END $$;"
+            "CREATE TRIGGER trg_refuse BEFORE INSERT ON products FOR EACH ROW "
+            "WHEN (NEW.id = 150) EXECUTE FUNCTION refuse()"
+        )
+        conn.commit()
+        before = schema_dump(pg, pg_db)
+        with pytest.raises(SeedError) as info:
+            seed_connection(conn, schema, rows=3000, seed=2)
+        assert "seeding products failed" in str(info.value) and "row 150 refused" in str(
+            info.value
+        )
+        counts = conn.execute(
+            "SELECT (SELECT count(*) FROM stores), (SELECT count(*) FROM products), "
+            "(SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid())"
+        ).fetchone()
+        assert counts == (0, 0, 0)
+        assert schema_dump(pg, pg_db) == before
 
 
 def test_cli_needs_tables_at_head(pg: PgCluster, pg_db: str, tmp_path: Path) -> None:
