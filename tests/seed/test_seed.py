@@ -361,3 +361,78 @@ def test_foreign_key_skew_is_declared_per_column(
     # skew 6: the biggest store has about (1/100)^(1/6) = 46% of the orders;
     # skew 1: about 1/100 each, the biggest a little more
     assert shares["orders"] > 0.3 and shares["visits"] < 0.03, shares
+
+
+NAMED = """
+database: {name: shop, extensions: [cube, hstore, ltree]}
+entities:
+  Reading:
+    columns:
+      id: {type: integer, primary_key: true}
+      ports: {type: int4multirange}
+      seasons: {type: datemultirange}
+      windows: {type: tstzmultirange}
+      prices: {type: nummultirange}
+      flags: {type: "bit(12)"}
+      mask: {type: "bit varying(70)"}
+      spot: {type: point}
+      edge: {type: line}
+      piece: {type: lseg}
+      frame: {type: box}
+      route: {type: path}
+      shape: {type: polygon}
+      zone: {type: circle}
+      lsn: {type: pg_lsn}
+      ref: {type: oid}
+      pick: {type: jsonpath}
+      config: {type: regconfig}
+      corner: {type: cube}
+      attrs: {type: hstore}
+      place: {type: ltree}
+      during: {type: tstzrange}
+      host: {type: inet}
+%s
+"""
+
+
+def test_types_by_name_get_values_of_their_own(
+    pg: PgCluster, pg_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every NOT NULL column of a type given by name is filled (streamed, in binary)
+    with values its type accepts, the same for the same seed; a type seed has no
+    generator for is named with the way out."""
+    monkeypatch.setattr(seed_run, "BULK_ROWS", 1)
+    write_schema(tmp_path, {"schema.yaml": NAMED % ""})
+    schema = project_schema(tmp_path)
+    with created(pg, pg_db, tmp_path) as conn:
+        seed_connection(conn, schema, rows=300, seed=4)
+        assert violations(conn, schema) == []
+        ent = schema.entity_by_table("readings")
+        names = [c.name for c in ent.columns]
+        counts = conn.execute(  # type: ignore[arg-type]
+            "SELECT " + ", ".join(f"count(DISTINCT {q(c)}::text)" for c in names)
+            + " FROM readings"
+        ).fetchone()
+        assert counts is not None
+        spread = dict(zip(names, counts, strict=True))
+        assert spread["id"] == 300 and spread["config"] == 4 and spread["flags"] > 200, spread
+        assert all(count > 1 for count in spread.values()), spread
+        first = table_digest(conn, ent)
+        conn.execute("TRUNCATE readings RESTART IDENTITY")
+        conn.commit()
+        seed_connection(conn, schema, rows=300, seed=4)
+        assert table_digest(conn, ent) == first
+        row = conn.execute(
+            "SELECT min(length(flags)), max(length(mask)), bool_and(pick IS NOT NULL) FROM readings"
+        ).fetchone()
+        assert row == (12, 70, True)
+    write_schema(tmp_path, {"schema.yaml": NAMED % "      owner: {type: regclass}"})
+    schema = project_schema(tmp_path)
+    db = pg.create_database()
+    try:
+        with created(pg, db, tmp_path) as conn:
+            with pytest.raises(SeedError) as info:
+                seed_connection(conn, schema, rows=10)
+            assert "readings.owner" in str(info.value) and "seed: {sql:" in str(info.value)
+    finally:
+        pg.drop_database(db)

@@ -141,10 +141,14 @@ def binary_types(
     conn: psycopg.Connection[Any], table: str, columns: tuple[str, ...]
 ) -> dict[str, str] | None:
     """Each column's type without its modifier, or None when one of them has no
-    binary form (some extension types): such a table is not streamed."""
+    binary form (some extension types): such a table is not streamed. The type is
+    named by its catalog name (``pg_catalog.bpchar``, ``pg_catalog."bit"``): the
+    SQL names ``character`` and ``bit`` alone mean a length of 1."""
     rows = conn.execute(
-        "SELECT a.attname, format_type(a.atttypid, NULL), t.typsend <> 0 AND t.typreceive <> 0 "
+        "SELECT a.attname, format('%%I.%%I', n.nspname, t.typname), "
+        "t.typsend <> 0 AND t.typreceive <> 0 "
         "FROM pg_attribute AS a JOIN pg_type AS t ON t.oid = a.atttypid "
+        "JOIN pg_namespace AS n ON n.oid = t.typnamespace "
         "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped",
         (ident(table),),
     ).fetchall()
