@@ -140,3 +140,61 @@ def test_a_query_postgresql_rejects_is_a_located_error(
     assert code == 2
     assert "schema/schema.yaml:" in out and "idx_products_store_price.serves.0" in out
     assert "cheap" in out and "Traceback" not in out
+
+
+SUMMARY = """
+database: {name: shop}
+entities:
+  Store:
+    columns:
+      id: {type: integer, primary_key: true}
+  Supplier:
+    columns:
+      id: {type: integer, primary_key: true}
+  Product:
+    columns:
+      id: {type: integer, primary_key: true}
+      store_id: {references: Store}
+      supplier_id: {references: Supplier}
+      title: {type: string, length: 200}
+      price: {type: numeric, precision: 10, scale: 2}
+    indexes:
+      idx_products_store:
+        columns: [store_id]
+      idx_products_store_price:
+        columns: [store_id, price]
+        serves:
+          - "SELECT id, price FROM products WHERE store_id = 42 ORDER BY price LIMIT 5"
+      idx_products_title:
+        columns: [title]
+        serves:
+          - "SELECT id FROM products WHERE title = 'Merino Charcoal Beanie'"
+"""
+
+
+def test_summary_lists_redundant_unserving_and_unindexed(
+    pg: PgCluster, pg_db: str, tmp_path: Path
+) -> None:
+    """The summary's three lists, and the buffers of both plans, in text and JSON."""
+    write_schema(tmp_path, {"schema.yaml": SUMMARY})
+    code, out = _prove(tmp_path, pg.url(pg_db), "--rows", "20000", "--format", "json")
+    report = json.loads(out[: out.rindex("}") + 1])
+    assert code == report["failures"] == 0, out
+    assert report["redundant_indexes"] == [
+        "products.idx_products_store: a prefix of idx_products_store_price (store_id, price)"
+    ]
+    assert report["unserving_indexes"] == ["products.idx_products_store"]
+    assert report["unindexed_foreign_keys"] == [
+        "products.fk_products_supplier_id_suppliers (supplier_id) -> suppliers"
+    ]
+    for query in report["queries"]:  # a scan of 20,000 rows reads many blocks
+        assert 0 < query["with_index"]["buffers"] < query["without_index"]["buffers"]
+    db = pg.create_database()
+    try:
+        code, out = _prove(tmp_path, pg.url(db), "--rows", "20000")
+    finally:
+        pg.drop_database(db)
+    assert "redundant indexes (1):\n  products.idx_products_store: a prefix of" in out
+    assert "indexes that serve no declared query (1):\n  products.idx_products_store" in out
+    assert "foreign keys without an index (1):\n  products.fk_products_supplier_id" in out
+    assert " buffers" in out and "2 of 2 declared queries use their index" in out

@@ -4,6 +4,7 @@ rows for the same seed, refusals instead of damage, and clear errors."""
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +113,19 @@ def test_flagship_distributions(pg: PgCluster, pg_db: str, tmp_path: Path) -> No
         assert skus is not None and skus[0] == skus[1] > 0
         hits = conn.execute("SELECT count(*) FROM products WHERE title ILIKE '%shirt%'").fetchone()
         assert hits is not None and 0 < hits[0] < 2000
+        # A catalog that agrees with itself: the handle is the title's slug, the
+        # vendor a brand, the type a category; a long tail of distinct titles.
+        catalog = conn.execute(
+            "SELECT count(*), count(DISTINCT title), count(DISTINCT product_type), "
+            "count(*) FILTER (WHERE handle NOT LIKE "
+            "replace(replace(replace(lower(title), ',', ''), ' - ', '-'), ' ', '-') || '-%'), "
+            "count(*) FILTER (WHERE title LIKE vendor || ' %'), "
+            "count(*) FILTER (WHERE body_html NOT LIKE '<p>%</p><ul><li>%</li></ul>') FROM products"
+        ).fetchone()
+        assert catalog is not None
+        total, titles, types, bad_handles, branded, not_html = catalog
+        assert titles > total // 2 and types >= 15 and bad_handles == 0 and not_html == 0
+        assert total // 10 < branded < total // 2  # some titles lead with the vendor
 
 
 def test_corpus_schemas_seed_within_constraints(
@@ -185,6 +199,45 @@ def test_cli_refuses_rows_unless_append_and_never_deletes(
         assert violations(conn, project_schema(root)) == []
     assert before is not None and after is not None
     assert after[0] == before[0] + 30 and after[1] == before[1]
+
+
+def test_a_failure_in_a_streamed_load_rolls_everything_back(
+    pg: PgCluster, pg_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A row the server refuses halfway through a streamed load (here a user's
+    trigger): a SeedError naming the table, no rows and no missing constraint
+    left behind, and the generating session gone."""
+    monkeypatch.setattr(seed_run, "BULK_ROWS", 1)
+    root = _flagship(tmp_path)
+    schema = project_schema(root)
+    with created(pg, pg_db, root) as conn:
+        conn.execute(
+            "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'row % refused', NEW.id; END $$;"
+            "CREATE TRIGGER trg_refuse BEFORE INSERT ON products FOR EACH ROW "
+            "WHEN (NEW.id = 150) EXECUTE FUNCTION refuse()"
+        )
+        conn.commit()
+        before = schema_dump(pg, pg_db)
+        with pytest.raises(SeedError) as info:
+            seed_connection(conn, schema, rows=3000, seed=2)
+        assert "seeding products failed" in str(info.value) and "row 150 refused" in str(
+            info.value
+        )
+        counts = conn.execute(
+            "SELECT (SELECT count(*) FROM stores), (SELECT count(*) FROM products)"
+        ).fetchone()
+        assert counts == (0, 0)
+        # The generating session was closed (its server process may take a moment
+        # to leave pg_stat_activity).
+        others = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+        others += "AND pid <> pg_backend_pid()"
+        deadline = time.monotonic() + 10
+        while (left := conn.execute(others).fetchone()) != (0,) and time.monotonic() < deadline:
+            conn.rollback()
+            time.sleep(0.1)
+        assert left == (0,)
+        assert schema_dump(pg, pg_db) == before
 
 
 def test_cli_needs_tables_at_head(pg: PgCluster, pg_db: str, tmp_path: Path) -> None:
@@ -353,5 +406,80 @@ def test_seeded_rows_respect_exclusion_constraints(
                 seed_connection(conn, project_schema(tmp_path), rows=10)
             message = str(info.value)
             assert "bookings_one_guest" in message and "seed: {sql:" in message
+    finally:
+        pg.drop_database(db)
+
+
+NAMED = """
+database: {name: shop, extensions: [cube, hstore, ltree]}
+entities:
+  Reading:
+    columns:
+      id: {type: integer, primary_key: true}
+      ports: {type: int4multirange}
+      seasons: {type: datemultirange}
+      windows: {type: tstzmultirange}
+      prices: {type: nummultirange}
+      flags: {type: "bit(12)"}
+      mask: {type: "bit varying(70)"}
+      spot: {type: point}
+      edge: {type: line}
+      piece: {type: lseg}
+      frame: {type: box}
+      route: {type: path}
+      shape: {type: polygon}
+      zone: {type: circle}
+      lsn: {type: pg_lsn}
+      ref: {type: oid}
+      pick: {type: jsonpath}
+      config: {type: regconfig}
+      corner: {type: cube}
+      attrs: {type: hstore}
+      place: {type: ltree}
+      during: {type: tstzrange}
+      host: {type: inet}
+%s
+"""
+
+
+def test_types_by_name_get_values_of_their_own(
+    pg: PgCluster, pg_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every NOT NULL column of a type given by name is filled (streamed, in binary)
+    with values its type accepts, the same for the same seed; a type seed has no
+    generator for is named with the way out."""
+    monkeypatch.setattr(seed_run, "BULK_ROWS", 1)
+    write_schema(tmp_path, {"schema.yaml": NAMED % ""})
+    schema = project_schema(tmp_path)
+    with created(pg, pg_db, tmp_path) as conn:
+        seed_connection(conn, schema, rows=300, seed=4)
+        assert violations(conn, schema) == []
+        ent = schema.entity_by_table("readings")
+        names = [c.name for c in ent.columns]
+        counts = conn.execute(  # type: ignore[arg-type]
+            "SELECT " + ", ".join(f"count(DISTINCT {q(c)}::text)" for c in names)
+            + " FROM readings"
+        ).fetchone()
+        assert counts is not None
+        spread = dict(zip(names, counts, strict=True))
+        assert spread["id"] == 300 and spread["config"] == 4 and spread["flags"] > 200, spread
+        assert all(count > 1 for count in spread.values()), spread
+        first = table_digest(conn, ent)
+        conn.execute("TRUNCATE readings RESTART IDENTITY")
+        conn.commit()
+        seed_connection(conn, schema, rows=300, seed=4)
+        assert table_digest(conn, ent) == first
+        row = conn.execute(
+            "SELECT min(length(flags)), max(length(mask)), bool_and(pick IS NOT NULL) FROM readings"
+        ).fetchone()
+        assert row == (12, 70, True)
+    write_schema(tmp_path, {"schema.yaml": NAMED % "      owner: {type: regclass}"})
+    schema = project_schema(tmp_path)
+    db = pg.create_database()
+    try:
+        with created(pg, db, tmp_path) as conn:
+            with pytest.raises(SeedError) as info:
+                seed_connection(conn, schema, rows=10)
+            assert "readings.owner" in str(info.value) and "seed: {sql:" in str(info.value)
     finally:
         pg.drop_database(db)

@@ -137,21 +137,37 @@ def generator_session(conn: psycopg.Connection[Any]) -> psycopg.Connection[Any] 
     return other
 
 
+def binary_types(
+    conn: psycopg.Connection[Any], table: str, columns: tuple[str, ...]
+) -> dict[str, str] | None:
+    """Each column's type without its modifier, or None when one of them has no
+    binary form (some extension types): such a table is not streamed. The type is
+    named by its catalog name (``pg_catalog.bpchar``, ``pg_catalog."bit"``): the
+    SQL names ``character`` and ``bit`` alone mean a length of 1."""
+    rows = conn.execute(
+        "SELECT a.attname, format('%%I.%%I', n.nspname, t.typname), "
+        "t.typsend <> 0 AND t.typreceive <> 0 "
+        "FROM pg_attribute AS a JOIN pg_type AS t ON t.oid = a.atttypid "
+        "JOIN pg_namespace AS n ON n.oid = t.typnamespace "
+        "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped",
+        (ident(table),),
+    ).fetchall()
+    found = {name: (kind, binary) for name, kind, binary in rows}
+    if not all(found[c][1] for c in columns):
+        return None
+    return {c: found[c][0] for c in columns}
+
+
 def copy_rows(
     conn: psycopg.Connection[Any],
     generator: psycopg.Connection[Any],
     table: str,
-    columns: tuple[str, ...],
+    types: dict[str, str],
     select: str,
 ) -> None:
-    """Stream the rows of ``select`` from ``generator`` into ``table`` on ``conn``."""
-    types = dict(
-        conn.execute(
-            "SELECT attname, format_type(atttypid, NULL) FROM pg_attribute "
-            "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
-            (ident(table),),
-        ).fetchall()
-    )
+    """Stream the rows of ``select`` from ``generator`` into ``table`` on ``conn``;
+    ``types`` are the columns and their types (:func:`binary_types`)."""
+    columns = tuple(types)
     values = ", ".join(f"CAST(s.{ident(c)} AS {types[c]})" for c in columns)
     out_sql = f"COPY (SELECT {values} FROM ({select}) AS s) TO STDOUT (FORMAT binary)"
     in_sql = (

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from ..model.sqltext import sql_string
 from . import catalog_words as w
-from .random import pick_text, salt, uniform
+from .random import below, pick_text, salt, uniform
 
 #: A category's share of the products falls with its rank (Zipf, exponent 0.9).
 _ZIPF = 0.9
@@ -57,8 +57,8 @@ def derived_from(column: str, text_columns: frozenset[str] | set[str]) -> str | 
 
 def slug(text_sql: str) -> str:
     """A Shopify handle of a title: lower case, hyphens for spaces."""
-    return f"replace(replace(lower({text_sql}), ' - ', '-'), ' ', '-')"
-_TYPES = _array(tuple(c[0] for c in w.CATEGORIES))
+    return f"replace(replace(replace(lower({text_sql}), ',', ''), ' - ', '-'), ' ', '-')"
+_TYPES = _array(tuple(c.kind for c in w.CATEGORIES))
 
 
 @dataclass(frozen=True)
@@ -92,14 +92,17 @@ class Catalog:
         return f"(CASE {self._category()} {' '.join(branches)} END)"
 
     def noun(self) -> str:
-        return self._per_category([c[1] for c in w.CATEGORIES], "noun", 1.8)
+        return self._per_category([c.nouns for c in w.CATEGORIES], "noun", 1.8)
 
     def _descriptor(self, part: str) -> str:
-        return self._per_category([c[2] for c in w.CATEGORIES], part, 1.5)
+        return self._per_category([c.descriptors for c in w.CATEGORIES], part, 1.5)
 
     def _qualifier(self) -> str:
-        pools = [w.QUALIFIERS.get(c[3], ()) for c in w.CATEGORIES]
+        pools = [w.QUALIFIERS.get(c.qualifier, ()) for c in w.CATEGORIES]
         return self._per_category(pools, "qualifier", 2.0)
+
+    def _detail(self) -> str:
+        return self._per_category([c.details for c in w.CATEGORIES], "detail", 1.5)
 
     def brand(self) -> str:
         start = pick_text(w.BRAND_STARTS, self._salt("brand1"), skew=2.0)
@@ -110,19 +113,21 @@ class Catalog:
         return f"({_TYPES})[{self._category()}]"
 
     def title(self) -> str:
-        """Brand (sometimes), one or two descriptors, the noun, and a color, scent,
-        size or finish before or after it: "Merino Charcoal Beanie",
-        "Velwood Soy Candle - Fig", "Organic Cotton Relaxed Fit Tee"."""
+        """Brand (about half the titles, as in real feeds), one or two descriptors,
+        the noun, a color, scent, size or finish before or after it, and often a
+        detail after a comma: "Norwood Merino Charcoal Beanie, Unisex",
+        "Velwood Soy Candle - Fig", "Organic Cotton Relaxed Fit Tee, Pack of 3"."""
         where = self._u("qualifier at")
         parts = [
-            f"CASE WHEN {self._u('has brand')} < 0.3 THEN {self.brand()} END",
+            f"CASE WHEN {self._u('has brand')} < 0.53 THEN {self.brand()} END",
             f"CASE WHEN {self._u('has descriptor')} < 0.85 THEN {self._descriptor('d1')} END",
-            f"CASE WHEN {self._u('has second')} < 0.2 THEN {self._descriptor('d2')} END",
+            f"CASE WHEN {self._u('has second')} < 0.35 THEN {self._descriptor('d2')} END",
             f"CASE WHEN {where} < 0.45 THEN {self._qualifier()} END",
             self.noun(),
             f"CASE WHEN {where} >= 0.45 AND {where} < 0.8 THEN '- ' || {self._qualifier()} END",
         ]
-        return f"concat_ws(' ', {', '.join(parts)})"
+        detail = f"CASE WHEN {self._u('has detail')} < 0.55 THEN ', ' || {self._detail()} END"
+        return f"(concat_ws(' ', {', '.join(parts)}) || coalesce({detail}, ''))"
 
     def handle(self) -> str:
         """A handle of a title (for a table without its title), made unique by ``n``."""
@@ -140,10 +145,18 @@ class Catalog:
         )
 
     def body_html(self) -> str:
-        """A short HTML description of the product."""
-        first = pick_text(w.BLURBS, self._salt("blurb1"))
-        second = pick_text(w.BLURBS, self._salt("blurb2"))
+        """An HTML description: two sentences about the product and three list
+        points, all different (real descriptions run to a few hundred characters)."""
+        blurbs, features = _array(w.BLURBS), _array(w.FEATURES)
+        b, f = len(w.BLURBS), len(w.FEATURES)
+        first = below(b, self._salt("blurb"))
+        # the second sentence and the points step away from the first: never repeated
+        second = f"({blurbs})[1 + ({first} + 1 + {below(b - 1, self._salt('blurb2'))}) % {b}]"
+        start = below(f, self._salt("feature"))
+        items = " || ".join(
+            f"'<li>' || ({features})[1 + ({start} + {7 * i}) % {f}] || '</li>'" for i in range(3)
+        )
         return (
-            f"'<p>This ' || lower({self.noun()}) || ' ' || {first} || '.</p><p>It ' "
-            f"|| {second} || '.</p>'"
+            f"'<p>This ' || lower({self.noun()}) || ' ' || ({blurbs})[1 + {first}] || '. It ' "
+            f"|| {second} || '.</p><ul>' || {items} || '</ul>'"
         )

@@ -11,6 +11,8 @@ handle is the title in lower case with hyphens for spaces (as Shopify makes it).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 def _words(text: str) -> tuple[str, ...]:
     return tuple(w.strip() for w in text.split("|") if w.strip())
@@ -145,18 +147,64 @@ Toys / kids / - / Building Blocks|Puzzle|Plush Toy|Stacking Rings|Play Kitchen|B
     Game|Teether|Rattle|Push Car|Doll|Art Set|Shape Sorter
 """
 
+#: What ends a title after a comma: audience, fit, pack size, capacity, model.
+_DETAILS = {
+    "apparel": _words(
+        "Men|Women|Unisex|Kids|Regular Fit|Relaxed Fit|Short Sleeve|Long Sleeve|Size XS-XXL|"
+        "Petite|Tall|Plus Size|Organic|Made in Portugal|Made in USA|Pack of 2|Pack of 3|"
+        "Limited Edition|Spring Collection|Autumn Collection|Fair Trade|Machine Washable"
+    ),
+    "home": _words(
+        "Set of 2|Set of 4|Dishwasher Safe|Handmade in Portugal|Made in Italy|12 x 18 in|"
+        "16 x 16 in|Large|Small|Oven Safe|Gift Boxed|Food Safe|Hand Wash Only|100 Percent Linen|"
+        "Fair Trade|Limited Edition|Made in Japan|Microwave Safe"
+    ),
+    "beauty": _words(
+        "30 ml|50 ml|100 ml|250 ml|Travel Size|Refill|Fragrance Free|For Dry Skin|"
+        "For Oily Skin|For All Skin Types|Cruelty Free|Dermatologist Tested|SPF 30|SPF 50|"
+        "Value Size|Gift Set"
+    ),
+    "food": _words(
+        "250 g|500 g|1 kg|12 oz Bag|Pack of 3|Pack of 6|Gift Box|Tin|Refill Pouch|"
+        "Whole Bean|Ground|Single Serve|Family Size|Case of 12|Limited Harvest"
+    ),
+    "gear": _words(
+        "2 Person|4 Person|20L|30L|Model 2|Gen 3|2024 Edition|Black Edition|Kit|"
+        "Waterproof to 10m|USB-C|Lifetime Warranty|Small|Medium|Large|XL|For Dogs|For Cats"
+    ),
+    "kids": _words(
+        "Ages 0-2|Ages 3 and Up|Ages 6 and Up|Set of 12|Gift Set|Travel Size|"
+        "Non Toxic|Made in Germany|Limited Edition"
+    ),
+    "jewelry": _words(
+        "14k Gold Filled|18k Gold Plated|925 Sterling Silver|Adjustable|16 inch|18 inch|"
+        "Size 6|Size 7|Size 8|Gift Boxed|Hypoallergenic|Handmade"
+    ),
+}
+
 _DESCRIPTOR_POOLS = {
     "apparel": _APPAREL, "home": _HOME, "beauty": _BEAUTY, "food": _FOOD,
     "gear": _GEAR, "kids": _KIDS, "jewelry": _JEWELRY,
 }
 
 
-def _categories(text: str) -> tuple[tuple[str, tuple[str, ...], tuple[str, ...], str], ...]:
-    """(product type, nouns, descriptors, qualifier pool or "") per category."""
+@dataclass(frozen=True)
+class Category:
+    """One kind of product: its type, nouns, descriptors, qualifier pool and details."""
+
+    kind: str
+    nouns: tuple[str, ...]
+    descriptors: tuple[str, ...]
+    qualifier: str  # a key of QUALIFIERS, or "" for none
+    details: tuple[str, ...]
+
+
+def _categories(text: str) -> tuple[Category, ...]:
     result = []
     for line in text.replace("\n    ", " ").strip().splitlines():
-        kind, descriptors, pool, nouns = (part.strip() for part in line.split(" / "))
-        result.append((kind, _words(nouns), _DESCRIPTOR_POOLS[descriptors], pool.strip("-")))
+        kind, group, pool, nouns = (part.strip() for part in line.split(" / "))
+        descriptors, details = _DESCRIPTOR_POOLS[group], _DETAILS[group]
+        result.append(Category(kind, _words(nouns), descriptors, pool.strip("-"), details))
     return tuple(result)
 
 
@@ -190,4 +238,16 @@ BLURBS = _words(
     "is available while stocks last|pairs well with the rest of the collection|"
     "has been tested by our team for months|is crafted by independent makers|"
     "fits true to size|is part of our core range"
+)
+
+#: Points of a description's list (``<li>``), as stores write them.
+FEATURES = _words(
+    "Free shipping on orders over 50 dollars|Free returns within 30 days|"
+    "Ships within 2 business days|Designed in our studio and made by a family-run workshop|"
+    "Machine wash cold, tumble dry low|Wipe clean with a damp cloth|Hand wash only|"
+    "Made from 100 percent recycled materials|Packed in recyclable, plastic-free packaging|"
+    "Every order plants a tree|Backed by our lifetime guarantee|Sized for a relaxed fit|"
+    "Sourced from certified organic farms|Tested for harmful substances|"
+    "Each piece is unique and may vary slightly|Store in a cool, dry place|"
+    "Gift wrapping available at checkout|Questions? Our team answers within a day"
 )

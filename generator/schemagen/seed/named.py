@@ -11,11 +11,12 @@ the user gives ``seed: {sql: ...}``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Protocol
 
 from ..model.schema import ColumnType
 from .checks import Unsupported
-from .random import below, uniform
+from .random import below, pick_text, uniform
 
 
 class ColumnJob(Protocol):
@@ -129,6 +130,60 @@ def _ltree(job: ColumnJob, ctype: ColumnType) -> str:
     return f"('catalog.c' || {top} || '.s' || {sub})::ltree"
 
 
+def _multirange(job: ColumnJob, ctype: ColumnType) -> str:
+    """One range (as the range type's generator makes it) inside its multirange."""
+    kind = (ctype.pgtype or "").replace("multirange", "range")
+    return f"{ctype.pgtype}({_MAKERS[kind](job, replace(ctype, pgtype=kind))})"
+
+
+def _bits(job: ColumnJob, ctype: ColumnType) -> str:
+    """Random bits: bit(n) exactly n, bit varying(n) up to n (8 without a length)."""
+    length = int(ctype.args[0]) if ctype.args else (1 if ctype.pgtype == "bit" else 8)
+    words = -(-length // 64)
+    chunks = " || ".join(
+        f"(hashint8extended(n, {job.salt(f'bits{i}')})::bit(64))" for i in range(words)
+    )
+    return f"substring({chunks} from 1 for {length})::{ctype.pgtype}({length})"
+
+
+def _geometric(job: ColumnJob, ctype: ColumnType) -> str:
+    """PostgreSQL's own geometric types, around a point in the same box as PostGIS's."""
+    x = f"({_LON[0]} + {job.u('x')} * {_LON[1] - _LON[0]})"
+    y = f"({_LAT[0]} + {job.u('y')} * {_LAT[1] - _LAT[0]})"
+    p, q = f"point({x}, {y})", f"point({x} + 0.01, {y} + 0.02)"
+    shapes = {
+        "point": p,
+        "line": f"line({p}, {q})",
+        "lseg": f"lseg({p}, {q})",
+        "box": f"box({p}, {q})",
+        "path": f"path(polygon(box({p}, {q})))",
+        "polygon": f"polygon(box({p}, {q}))",
+        "circle": f"circle({p}, 0.005 + {job.u('r')} * 0.01)",
+    }
+    return shapes[ctype.pgtype or ""]
+
+
+def _pg_lsn(job: ColumnJob, ctype: ColumnType) -> str:
+    return "('0/' || to_hex(n * 4096))::pg_lsn"  # WAL positions grow with the row
+
+
+def _oid(job: ColumnJob, ctype: ColumnType) -> str:
+    return "(16384 + n)::oid"  # the first oid a user's objects get
+
+
+def _jsonpath(job: ColumnJob, ctype: ColumnType) -> str:
+    paths = ("$.material", "$.color", "$.sizes[*]", '$.price ? (@ > 10)', "$.tags[0]")
+    return f"({pick_text(paths, job.salt('path'))})::jsonpath"
+
+
+def _regconfig(job: ColumnJob, ctype: ColumnType) -> str:
+    return f"({pick_text(('simple', 'english', 'german', 'french'), job.salt('cfg'))})::regconfig"
+
+
+def _cube(job: ColumnJob, ctype: ColumnType) -> str:
+    return f"cube(ARRAY[{job.u('a')}, {job.u('b')}, {job.u('c')}])"
+
+
 _MAKERS: dict[str, Callable[[ColumnJob, ColumnType], str]] = {
     "inet": _inet,
     "cidr": _cidr,
@@ -147,4 +202,13 @@ _MAKERS: dict[str, Callable[[ColumnJob, ColumnType], str]] = {
     "halfvec": _vector,
     "hstore": _hstore,
     "ltree": _ltree,
+    **{f"{kind}multirange": _multirange for kind in ("int4", "int8", "num", "date", "ts", "tstz")},
+    "bit": _bits,
+    "bit varying": _bits,
+    **{kind: _geometric for kind in ("point", "line", "lseg", "box", "path", "polygon", "circle")},
+    "pg_lsn": _pg_lsn,
+    "oid": _oid,
+    "jsonpath": _jsonpath,
+    "regconfig": _regconfig,
+    "cube": _cube,
 }

@@ -395,8 +395,8 @@ def _job(t: _Table, col: Column) -> ColumnJob:
         unique=col.name in t.carriers,
         enum_type=enum_type,
         enum_values=values,
-        text_columns=frozenset(
-            c.name for c in t.ent.columns if c.type.kind in ("string", "text")
+        text_columns=frozenset(  # the ones this insert writes (not generated ones)
+            c.name for c in t.ent.columns if c.type.kind in TEXT and c.generated is None
         ),
     )
 

@@ -15,7 +15,7 @@ from typing import Any
 import psycopg
 
 from ..model.schema import Schema
-from .bulk import copy_rows, execute, generator_session, load_empty_table
+from .bulk import binary_types, copy_rows, execute, generator_session, load_empty_table
 from .plan import (
     SeedError,
     TableContext,
@@ -133,9 +133,10 @@ def _load(conn: psycopg.Connection[Any], plan: TablePlan, helper: _Generator, em
     if plan.rows < BULK_ROWS or not empty:
         execute(conn, table, plan.insert)
         return
-    session = helper.get() if plan.select else None
-    if session is not None:
-        insert = partial(copy_rows, conn, session, table, plan.columns, plan.select)
+    types = binary_types(conn, table, plan.columns) if plan.select else None
+    session = helper.get() if types else None
+    if session is not None and types:
+        insert = partial(copy_rows, conn, session, table, types, plan.select)
     else:
         insert = partial(execute, conn, table, plan.insert)
     load_empty_table(conn, table, insert)
