@@ -96,12 +96,17 @@ def _run_fault(
     down_cause: str = "",
     down_fix: str = "",
     during: Callable[[Scene], None] | None = None,
+    drift: str | None = None,
 ) -> Scene:
+    """``drift``: what ``check --database`` must report (exit 1) while the failure stands."""
     scene = Scene(pg, tmp_path / "project", case)
     scene.sql(rows)
     if during is not None:
         during(scene)
     scene.fails("upgrade", "head", cause)
+    if drift is not None:
+        out = schemagen(scene.root, "check", "--database", scene.url, expect_exit=1)
+        assert re.search(drift, out, re.S), out
     scene.sql(fix)
     scene.reaches("upgrade", "head", scene.models_after, f"{case.name} upgrade")
     scene.check_clean()
@@ -189,6 +194,8 @@ def test_rows_that_break_a_new_check(pg: PgCluster, tmp_path: Path) -> None:
         rows="INSERT INTO products (id, price) VALUES (1, 5), (2, -1)",
         cause=r"check constraint \"ck_products_price\".*is violated by some row",
         fix="UPDATE products SET price = 0 WHERE price < 0",
+        drift=r"check constraint ck_products_price on products: is NOT VALID.*"
+        r'VALIDATE CONSTRAINT "ck_products_price"',
     )
 
 
@@ -205,6 +212,7 @@ def test_rows_that_break_a_new_foreign_key(pg: PgCluster, tmp_path: Path) -> Non
         cause=r"violates foreign key constraint \"fk_products_store_id_stores\".*"
         r"\(store_id\)=\(7\) is not present",
         fix="UPDATE products SET store_id = 1 WHERE store_id = 7",
+        drift=r"foreign key fk_products_store_id_stores on products: is NOT VALID",
     )
 
 
@@ -314,6 +322,7 @@ def test_backend_terminated_during_a_concurrent_index_build(
     assert scene.sql(INVALID_INDEXES) == "ux_products_sku"
     out = schemagen(scene.root, "check", "--database", scene.url, expect_exit=1)
     assert "index ux_products_sku on products: is INVALID" in out
+    assert 'DROP INDEX CONCURRENTLY "ux_products_sku"' in out  # how to repair it
     scene.reaches(direction, target, models, f"{direction} rerun")
     if up:
         scene.check_clean()
