@@ -266,7 +266,7 @@ def assert_stages(root: Path) -> None:
         for body in (upgrade, downgrade):
             lines = [ln for ln in body.splitlines() if ln.strip()]
             online = lines[0].strip() == "with op.get_context().autocommit_block():"
-            assert online == path.stem.endswith("_online"), f"{path.name}: {lines[0]}"
+            assert online == path.stem.endswith(("_online", "_drops")), f"{path.name}: {lines[0]}"
             assert all(ln.startswith("        ") for ln in lines[1:]) if online else (
                 "autocommit_block" not in body
             ), f"{path.name} mixes transactional and online work"

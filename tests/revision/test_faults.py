@@ -339,36 +339,65 @@ def _wait_for(scene: Scene, query: str) -> str:
     raise AssertionError(f"nothing matched {query!r}")
 
 
-#: A constraint the upgrade drops and the downgrade adds back (in its transaction),
-#: the rows that break it once it is gone, and the fix.
+#: A constraint (or NOT NULL) the upgrade drops, which the downgrade adds back the
+#: lock-safe way: the column before, the rest of the table before, the rows that
+#: break it once it is gone, the error naming them, and what check --database says.
+STORE = "  Store:\n    columns:\n      id: {type: bigint, primary_key: true}\n"
 DROPPED = {
     "unique": (
         "      sku: {type: string, length: 32, unique: true}\n", "",
         "INSERT INTO products VALUES (1, 'a'), (2, 'a')",
-        r"could not create unique index \"uq_products_sku\"",
-        "DELETE FROM products WHERE id = 2",
+        r"could not create unique index \"uq_products_sku\".*\(sku\)=\(a\) is duplicated",
+        "index uq_products_sku on products: is INVALID",
     ),
     "check": (
         SKU, "    checks:\n      ck_products_sku: \"sku <> ''\"\n",
         "INSERT INTO products VALUES (1, '')",
         r"check constraint \"ck_products_sku\".*is violated by some row",
-        "UPDATE products SET sku = 'x'",
+        "check constraint ck_products_sku on products: is NOT VALID",
+    ),
+    "foreign_key": (
+        "      sku: {references: Store, type: bigint}\n", STORE,
+        "INSERT INTO stores VALUES (1); INSERT INTO products VALUES (1, 1), (2, 7)",
+        r"violates foreign key constraint \"fk_products_sku_stores\".*\(sku\)=\(7\)",
+        "foreign key fk_products_sku_stores on products: is NOT VALID",
+    ),
+    "not_null": (
+        "      sku: {type: string, length: 32}\n", "",
+        "INSERT INTO products VALUES (1, NULL)",
+        r"check constraint \"schemagen_not_null_sku\".*is violated by some row",
+        "check constraint schemagen_not_null_sku on products: is NOT VALID",
     ),
 }
+NULLABLE_SKU = "      sku: {type: string, length: 32, nullable: true}\n"
 
 
 @pytest.mark.parametrize("kind", sorted(DROPPED))
-def test_downgrade_adding_back_a_dropped_constraint_fails_whole_then_completes(
+def test_downgrade_adding_back_a_dropped_constraint_is_lock_safe_and_resumable(
     pg: PgCluster, tmp_path: Path, kind: str
 ) -> None:
-    """The downgrade's transaction rolls back whole: the database stays at head."""
-    column, extra, rows, cause, fix = DROPPED[kind]
-    before = _schema(column or SKU, extra)
-    case = Case(f"dropped_{kind}", before, _schema(SKU), destructive=False)
+    """The drop is a revision of its own before the main one, so its downgrade adds
+    the constraint back after the main downgrade, outside a transaction, the way
+    the upgrade adds new ones. Rows that break it stop the downgrade at head with
+    the half-built object reported; once fixed, a plain rerun completes."""
+    column, extra, rows, cause, drift = DROPPED[kind]
+    before = _schema(column, extra)
+    after = _schema(column.replace("references: Store, ", "") if kind == "foreign_key"
+                    else NULLABLE_SKU if kind == "not_null" else SKU,
+                    STORE if kind == "foreign_key" else "")
+    case = Case(f"dropped_{kind}", before, after, destructive=False)
     scene = Scene(pg, tmp_path / "project", case)
+    assert [p.name.split("_", 1)[1] for p in revisions(scene.root)][1:] == ["after_drops.py"]
+    downgrade = revisions(scene.root)[-1].read_text().split("def downgrade")[1]
+    downgrade = re.sub(r'"\s+"', "", downgrade)  # string literals split over lines
+    recipe = "CONCURRENTLY" if kind == "unique" else "NOT VALID"
+    assert "autocommit_block" in downgrade and recipe in downgrade, downgrade
     scene.reaches("upgrade", "head", scene.models_after, "upgrade")
+    scene.check_clean()
     scene.sql(rows)
     assert scene.fails("downgrade", "000", cause) == scene.heads[-1]
-    scene.check_clean()
-    scene.sql(fix)
+    out = schemagen(scene.root, "check", "--database", scene.url, expect_exit=1)
+    assert drift in out, out
+    scene.sql("DELETE FROM products WHERE id = 2" if kind in ("unique", "foreign_key")
+              else "UPDATE products SET sku = 'x'")
     scene.reaches("downgrade", "000", scene.models_before, "downgrade")
