@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..model.schema import CheckConstraint, Column, ForeignKey, UniqueConstraint
+from ..model.volatility import builtin_volatility
+from ..validate.sql import SqlSyntaxError, called_functions, parse_expression
 from .base import Operation
 from .constraint import AddConstraint, CreateIndex, DropConstraint, DropIndex, RenameConstraint
 from .routines import (
@@ -185,6 +187,27 @@ _SIMPLE: dict[type, str] = {
 }
 
 
+def volatile_calls(column: Column) -> list[str]:
+    """The calls of ``column``'s default that make it volatile, as PostgreSQL
+    decides: functions whose ``pg_proc.provolatile`` is ``v``
+    (:mod:`schemagen.model.volatility`), and functions that are not built in (a
+    user's or an extension's), which are volatile unless declared otherwise.
+    Constants, ``now`` and keywords such as ``CURRENT_TIMESTAMP`` are not."""
+    default = column.default
+    if default is None or default.kind != "sql":
+        return []
+    try:
+        tree = parse_expression(default.value)
+    except SqlSyntaxError:  # validate refuses it first; never call it safe
+        return [default.value]
+    found = []
+    for parts in called_functions(tree):
+        builtin = parts[:-1] in ((), ("pg_catalog",))
+        if not builtin or builtin_volatility(parts[-1]) in ("volatile", None):
+            found.append(".".join(parts) + "()")
+    return found
+
+
 def _add_constraint(op: AddConstraint) -> tuple[str, ...]:
     c = op.constraint
     if not op.lock_safe:
@@ -203,11 +226,9 @@ def _add_column(col: Column) -> str:
         return "add generated column"
     if col.identity:
         return "add identity column"
-    # A constant default is stored once (PostgreSQL 11+); a function call such as
-    # gen_random_uuid() may be volatile and is then written into every row.
-    default = col.default
-    volatile = default is not None and default.kind == "sql" and "(" in default.value
-    return "add column, volatile default" if volatile else "add column"
+    # A default that is not volatile is stored once (PostgreSQL 11+); a volatile
+    # one (gen_random_uuid()) is evaluated into every row.
+    return "add column, volatile default" if volatile_calls(col) else "add column"
 
 
 def _alter_column(op: AlterColumn) -> tuple[str, ...]:
@@ -286,10 +307,14 @@ def live_warning(op: Operation) -> str | None:
             "column, fill it in batches, then make it what the schema says"
         )
     if isinstance(op, AddColumn):
+        calls = ", ".join(volatile_calls(op.column))
         return (
-            f"{op.table}.{op.column.name}: a volatile default fills every row, rewriting the "
-            "table under an ACCESS EXCLUSIVE lock. On a large live table add the column "
-            "without the default, set the default, then backfill in batches"
+            f"{op.table}.{op.column.name}: the default calls {calls}, which PostgreSQL "
+            "counts as volatile (pg_proc.provolatile; a function that is not built in "
+            "counts as volatile unless declared otherwise), so it is evaluated for every "
+            "row, rewriting the table under an ACCESS EXCLUSIVE lock. On a large live "
+            "table add the column without the default, set the default, then backfill "
+            "in batches"
         )
     tables = sorted({use.table for use in getattr(op, "usages", ())})
     return (
