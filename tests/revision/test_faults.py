@@ -401,3 +401,67 @@ def test_downgrade_adding_back_a_dropped_constraint_is_lock_safe_and_resumable(
     scene.sql("DELETE FROM products WHERE id = 2" if kind in ("unique", "foreign_key")
               else "UPDATE products SET sku = 'x'")
     scene.reaches("downgrade", "000", scene.models_before, "downgrade")
+
+
+@pytest.mark.parametrize("direction", ["upgrade", "downgrade"])
+def test_lock_timeout_in_an_online_step_is_resumable(
+    pg: PgCluster, tmp_path: Path, direction: str
+) -> None:
+    """A reader holds ACCESS SHARE: ADD CONSTRAINT ... NOT VALID (the upgrade adds the
+    check; the downgrade adds a dropped one back) waits lock_timeout and fails naming
+    it. The database stays at a revision of the project; once the reader is gone, a
+    plain rerun completes and nothing is left half-built."""
+    with_check = _schema(PRICE, "    checks:\n      ck_products_price: \"price >= 0\"\n")
+    up = direction == "upgrade"
+    case = Case(f"online_lock_{direction}", _schema(PRICE) if up else with_check,
+                with_check if up else _schema(PRICE), destructive=False)
+    scene = Scene(pg, tmp_path / "project", case)
+    _set_lock_timeout(scene, "300ms")
+    target, models = ("head", scene.models_after) if up else ("000", scene.models_before)
+    if not up:
+        scene.reaches("upgrade", "head", scene.models_after, "upgrade")
+    scene.sql("INSERT INTO products VALUES (1, 5), (2, NULL)")
+    with psycopg.connect(pg.libpq_url(scene.db)) as reader:
+        reader.execute("SELECT count(*) FROM products")  # holds ACCESS SHARE until rollback
+        started = time.monotonic()
+        stuck = scene.fails(direction, target, "canceling statement due to lock timeout")
+        assert time.monotonic() - started < 5
+        reader.rollback()
+    assert stuck == ("000" if up else "001")
+    assert "ck_products_price" not in scene.sql("SELECT string_agg(conname, ',') FROM "
+                                                 "pg_constraint WHERE contype = 'c'")
+    scene.reaches(direction, target, models, f"{direction} rerun")
+    if up:
+        scene.check_clean()
+
+
+def test_failure_in_the_middle_of_a_downgrade_that_renames_and_drops_rolls_it_all_back(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """The downgrade renames back, adds the dropped column back and narrows a widened
+    one: the narrowing fails on a long value after the rest ran, the transaction
+    rolls back whole, and the database stays at head until the value is fixed."""
+    before = _schema(
+        "      title: {type: text}\n      legacy: {type: text, nullable: true}\n"
+        "      code: {type: string, length: 5}\n"
+    )
+    after = _schema(
+        "      name: {type: text, renamed_from: title}\n"
+        "      code: {type: string, length: 50}\n"
+    )
+    case = Case("rename_drop_narrow_down", before, after, destructive=True)
+    scene = Scene(pg, tmp_path / "project", case)
+    scene.sql("INSERT INTO products VALUES (1, 'a', 'x', '12')")
+    scene.reaches("upgrade", "head", scene.models_after, "upgrade")
+    scene.sql("INSERT INTO products VALUES (2, 'b', 'longer-than-five')")
+    cause = r"value too long for type character varying\(5\)"
+    assert scene.fails("downgrade", "000", cause) == "001"
+    columns = "SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute "
+    columns += "WHERE attrelid = 'products'::regclass AND attnum > 0 AND NOT attisdropped"
+    assert scene.sql(columns) == "id,name,code"
+    scene.check_clean()
+    scene.sql("UPDATE products SET code = 'short' WHERE id = 2")
+    scene.reaches("downgrade", "000", scene.models_before, "downgrade")
+    assert scene.sql("SELECT string_agg(title || code, ',' ORDER BY id) FROM products") == (
+        "a12,bshort"
+    )
