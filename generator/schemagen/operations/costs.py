@@ -291,6 +291,15 @@ def cost_line(op: Operation) -> str:
 
 def live_warning(op: Operation) -> str | None:
     """Why ``op`` can never be safe on a live table, and what to do; else ``None``."""
+    if isinstance(op, AddPrimaryKey):
+        # The table holds rows (a new table gets its key in CREATE TABLE).
+        return (
+            f"{op.table}: adding primary key {op.primary_key.name} builds its index while "
+            "holding ACCESS EXCLUSIVE (every read and write waits until it ends). On a large "
+            "live table build a unique index CONCURRENTLY on NOT NULL columns first, then "
+            f"ALTER TABLE {op.table} ADD CONSTRAINT {op.primary_key.name} PRIMARY KEY USING "
+            "INDEX <that index> (or run this revision in a maintenance window)"
+        )
     if not any(FACTS[step].effect == "rewrites" for step in steps(op)):
         return None
     if isinstance(op, AlterColumn):
