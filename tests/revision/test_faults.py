@@ -216,28 +216,36 @@ def test_rows_that_break_a_new_foreign_key(pg: PgCluster, tmp_path: Path) -> Non
     )
 
 
+def _rename_drop(code_before: str, code_after: str) -> tuple[dict[str, str], dict[str, str]]:
+    """A change that renames title to name, drops legacy and changes code's type."""
+    before = _schema(
+        "      title: {type: text}\n      legacy: {type: text, nullable: true}\n"
+        f"      code: {code_before}\n"
+    )
+    return before, _schema(
+        f"      name: {{type: text, renamed_from: title}}\n      code: {code_after}\n"
+    )
+
+
+COLUMNS = (
+    "SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute "
+    "WHERE attrelid = 'products'::regclass AND attnum > 0 AND NOT attisdropped"
+)
+
+
 def test_failure_in_a_revision_that_also_renames_and_drops_rolls_it_all_back(
     pg: PgCluster, tmp_path: Path
 ) -> None:
     """The cast of a retyped column fails after a rename and a drop of the same
     revision: the whole transaction rolls back, nothing is half done."""
-    before = _schema(
-        "      title: {type: text}\n      legacy: {type: text, nullable: true}\n"
-        "      code: {type: text}\n"
-    )
-    after = _schema(
-        "      name: {type: text, renamed_from: title}\n"
-        '      code: {type: integer, using: "code::integer"}\n'
-    )
+    before, after = _rename_drop("{type: text}", '{type: integer, using: "code::integer"}')
     case = Case("rename_drop_cast", before, after, destructive=True)
     scene = Scene(pg, tmp_path / "project", case)
     scene.sql("INSERT INTO products VALUES (1, 'a', 'x', '12'), (2, 'b', NULL, 'twelve')")
     assert scene.fails("upgrade", "head", r'invalid input syntax for type integer: "twelve"') == (
         "000"
     )
-    columns = "SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute "
-    columns += "WHERE attrelid = 'products'::regclass AND attnum > 0 AND NOT attisdropped"
-    assert scene.sql(columns) == "id,title,legacy,code"
+    assert scene.sql(COLUMNS) == "id,title,legacy,code"
     scene.sql("UPDATE products SET code = '12' WHERE id = 2")
     scene.reaches("upgrade", "head", scene.models_after, "upgrade")
     assert scene.sql("SELECT string_agg(name || code, ',' ORDER BY id) FROM products") == (
@@ -441,14 +449,7 @@ def test_failure_in_the_middle_of_a_downgrade_that_renames_and_drops_rolls_it_al
     """The downgrade renames back, adds the dropped column back and narrows a widened
     one: the narrowing fails on a long value after the rest ran, the transaction
     rolls back whole, and the database stays at head until the value is fixed."""
-    before = _schema(
-        "      title: {type: text}\n      legacy: {type: text, nullable: true}\n"
-        "      code: {type: string, length: 5}\n"
-    )
-    after = _schema(
-        "      name: {type: text, renamed_from: title}\n"
-        "      code: {type: string, length: 50}\n"
-    )
+    before, after = _rename_drop("{type: string, length: 5}", "{type: string, length: 50}")
     case = Case("rename_drop_narrow_down", before, after, destructive=True)
     scene = Scene(pg, tmp_path / "project", case)
     scene.sql("INSERT INTO products VALUES (1, 'a', 'x', '12')")
@@ -456,9 +457,7 @@ def test_failure_in_the_middle_of_a_downgrade_that_renames_and_drops_rolls_it_al
     scene.sql("INSERT INTO products VALUES (2, 'b', 'longer-than-five')")
     cause = r"value too long for type character varying\(5\)"
     assert scene.fails("downgrade", "000", cause) == "001"
-    columns = "SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute "
-    columns += "WHERE attrelid = 'products'::regclass AND attnum > 0 AND NOT attisdropped"
-    assert scene.sql(columns) == "id,name,code"
+    assert scene.sql(COLUMNS) == "id,name,code"
     scene.check_clean()
     scene.sql("UPDATE products SET code = 'short' WHERE id = 2")
     scene.reaches("downgrade", "000", scene.models_before, "downgrade")
