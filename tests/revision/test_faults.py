@@ -124,9 +124,10 @@ SKU = "      sku: {type: string, length: 32}\n"
 def test_duplicate_rows_under_a_new_unique_index_next_to_a_new_column(
     pg: PgCluster, tmp_path: Path
 ) -> None:
-    """The new column commits with its revision; the concurrent unique build fails
-    on duplicates, leaves an INVALID index that the rerun drops and builds again.
-    Downgrade: the dropped index is rebuilt concurrently and fails the same way."""
+    """The legacy index is dropped concurrently first (its own revision), the new
+    column commits with its revision; the concurrent unique build fails on
+    duplicates, leaves an INVALID index that the rerun drops and builds again.
+    Downgrade: the dropped index is rebuilt concurrently once its column is back."""
     before = _schema(SKU + "      legacy: {type: text, nullable: true}\n",
                      "    indexes:\n      ix_products_legacy: [legacy]\n")
     after = _schema(
@@ -140,7 +141,8 @@ def test_duplicate_rows_under_a_new_unique_index_next_to_a_new_column(
         cause=r"could not create unique index \"ux_products_sku\".*\(sku\)=\(a\) is duplicated",
         fix="UPDATE products SET sku = 'b' WHERE id = 2",
     )
-    assert scene.heads == ["000", "001", "002"]
+    assert scene.heads == ["000", "001", "002", "003"]
+    assert [p.name for p in revisions(scene.root)][1] == "001_after_drops.py"
 
 
 def test_downgrade_rebuilding_a_dropped_unique_index_fails_then_completes(

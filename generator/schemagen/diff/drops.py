@@ -1,24 +1,28 @@
 """Drops that run before the main transaction, so that their downgrade is lock-safe.
 
-A constraint dropped from a table that holds rows (or a NOT NULL lifted) costs the
-upgrade nothing, but its downgrade adds it back on that table. Written plainly in
-the main revision, the downgrade would add a check or foreign key with a full scan
-under its lock, a unique constraint by building its index under an exclusive
-lock, and ``SET NOT NULL`` with a scan under ACCESS EXCLUSIVE: every write waits.
+A constraint or index dropped from a table that holds rows (or a NOT NULL lifted)
+costs the upgrade little, but its downgrade adds it back on that table. Written
+plainly in the main revision, the downgrade would add a check or foreign key with
+a full scan under its lock, a unique constraint or an index by building it while
+writes wait, and ``SET NOT NULL`` with a scan under ACCESS EXCLUSIVE.
 So such drops go to the plan's *drops* stage (:mod:`schemagen.operations.stages`),
 a revision of their own before the main one, run outside a transaction: its
 upgrade drops with ``IF EXISTS``; its downgrade, which runs after the main
 downgrade has restored the columns and tables they need, adds them back the
 way the upgrade adds new ones (``NOT VALID`` then ``VALIDATE``; a concurrent
 unique index attached with ``USING INDEX``; ``SET NOT NULL`` through a validated
-check), each step idempotent, so a failed downgrade is fixed and run again.
+check; an index built ``CONCURRENTLY``, an INVALID leftover dropped first), each
+step idempotent, so a failed downgrade is fixed and run again. Being before the
+main revision, an index dropped concurrently never waits on what the main
+revision does to its columns or its name.
 
 They run before the renames of the main revision, so they carry the definitions
 of the previous revision (its table and column names).
 
 A drop stays in the main transaction when something there still needs the object:
 a unique constraint that a foreign key kept until the main transaction (one of a
-dropped table, say) references; a NOT NULL on a primary-key or identity column.
+dropped table, say) references; a NOT NULL on a primary-key or identity column;
+an index the schema says to drop with ``concurrently: false``.
 """
 
 from __future__ import annotations
@@ -26,11 +30,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from ..model.schema import Column, ForeignKey, Schema
+from ..model.schema import Column, ForeignKey, Index, Schema
 from ..model.schema import UniqueConstraint as Unique
 from ..operations.base import Operation
-from ..operations.constraint import Constraint, DropConstraint, kind_of
-from ..operations.table import AlterColumn, RenameColumn, RenameTable
+from ..operations.constraint import Constraint, DropConstraint, DropIndex, kind_of
+from ..operations.table import AlterColumn, DropTable, RenameColumn, RenameTable
 
 
 def settle_drops(old: Schema, ops: Sequence[Operation]) -> list[Operation]:
@@ -68,6 +72,7 @@ class _Names:
 
     def __init__(self, ops: Sequence[Operation]) -> None:
         self.tables = {op.new_table: op.old_table for op in ops if isinstance(op, RenameTable)}
+        self.dropped = {op.entity.table for op in ops if isinstance(op, DropTable)}
         self.columns = {(op.table, op.new): op.old for op in ops if isinstance(op, RenameColumn)}
 
     def table(self, table: str) -> str:
@@ -89,6 +94,12 @@ def _early(
         if isinstance(before, Unique) and (table, before.columns) in kept_refs:
             return None
         return DropConstraint(table, before, lock_safe=True), []
+    if isinstance(op, DropIndex) and op.concurrently:
+        table = names.table(op.table)
+        found = [ix for ix in _indexes(old, table) if ix.name == op.index.name]
+        if not found or table in names.dropped:
+            return None
+        return DropIndex(table, found[0], concurrently=True), []
     if isinstance(op, AlterColumn) and not op.lock_safe and _lifts_not_null(op, old, names):
         table = names.table(op.table)
         was = old.entity_by_table(table).column(names.column(op.table, op.old.name))
@@ -107,6 +118,13 @@ def _constraint(old: Schema, table: str, constraint: Constraint) -> Constraint |
         return None
     found = [c for c in getattr(ent, kind_of(constraint)) if c.name == constraint.name]
     return found[0] if found else None
+
+
+def _indexes(old: Schema, table: str) -> tuple[Index, ...]:
+    try:
+        return old.entity_by_table(table).indexes
+    except KeyError:
+        return ()
 
 
 def _lifts_not_null(op: AlterColumn, old: Schema, names: _Names) -> bool:

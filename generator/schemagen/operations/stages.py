@@ -12,8 +12,9 @@ So ``migrate`` writes one plan as up to four revisions, in this order:
 
 1. **enum values** (transactional): ``ALTER TYPE ... ADD VALUE IF NOT EXISTS``,
    committed before anything uses the new values;
-2. **drops** (outside a transaction): constraints dropped and NOT NULL lifted on
-   tables that hold rows (:mod:`schemagen.diff.drops`), each ``IF EXISTS``. They
+2. **drops** (outside a transaction): constraints and indexes dropped and NOT NULL
+   lifted on tables that hold rows (:mod:`schemagen.diff.drops`), each ``IF
+   EXISTS``, indexes ``CONCURRENTLY``. They
    come before the main revision so that their downgrade, which adds them back
    the lock-safe way, runs after the main downgrade has restored what they need;
 3. **main** (transactional): every other operation, in one transaction, so a
@@ -51,7 +52,7 @@ from typing import Literal
 
 from ..config import DEFAULT_MAX_LOCKS
 from .base import Operation
-from .constraint import DropConstraint
+from .constraint import DropConstraint, DropIndex
 from .plan import Plan
 from .schema import AddEnumValue
 from .table import AlterColumn
@@ -62,9 +63,9 @@ StageKind = Literal["enum values", "drops", "main", "online"]
 STAGE_WORDS: dict[str, str] = {
     "enum values": "new enum values, committed before they are used (one transaction)",
     "drops": (
-        "outside a transaction, before the main revision: constraints dropped and NOT "
-        "NULL lifted, so that the downgrade adds them back the lock-safe way, one "
-        "idempotent step at a time"
+        "outside a transaction, before the main revision: constraints and indexes "
+        "dropped and NOT NULL lifted, so that the downgrade adds them back the "
+        "lock-safe way, one idempotent step at a time"
     ),
     "main": "one transaction: a failure rolls all of it back",
     "online": (
@@ -156,13 +157,15 @@ def _cut(operations: tuple[Operation, ...], budget: int) -> list[tuple[Operation
 def kind_of(op: Operation) -> StageKind:
     """The stage an operation of an upgrade plan runs in.
 
-    A lock-safe drop of a constraint or NOT NULL only ever comes from
-    :mod:`schemagen.diff.drops`: the reverse of a lock-safe add runs in the
-    online revision's downgrade, never through this split.
+    A lock-safe drop of a constraint or NOT NULL, and a concurrent drop of an
+    index, only ever come from :mod:`schemagen.diff.drops`: the reverse of an
+    online add runs in the online revision's downgrade, never through this split.
     """
     if isinstance(op, AddEnumValue):
         return "enum values"
     if isinstance(op, DropConstraint) and op.lock_safe:
+        return "drops"
+    if isinstance(op, DropIndex) and op.concurrently:
         return "drops"
     if isinstance(op, AlterColumn) and op.lock_safe and op.new.nullable:
         return "drops"
