@@ -8,6 +8,8 @@ connection keeps inserting and updating rows while
 
 - *recipe*: the revision ``schemagen migrate`` writes for the change runs with
   ``alembic upgrade head`` (lock_timeout 5 s, the default);
+- *downgrade*: the opposite change (the constraint, NOT NULL or index dropped)
+  is migrated and applied, then ``alembic downgrade`` adds it back;
 - *plain*: the one statement autogenerate writes runs in a transaction;
 
 and the longest time one write waited is printed. Numbers only; nothing is
@@ -68,8 +70,10 @@ def _fresh(pg: PgCluster, root: Path, rows: int) -> str:
     return db
 
 
-def measure(pg: PgCluster, work: Path, kind: str, rows: int) -> tuple[float, float, float]:
-    """(recipe stall, plain stall, recipe duration) in seconds for one kind."""
+def measure(
+    pg: PgCluster, work: Path, kind: str, rows: int
+) -> tuple[float, float, float, float]:
+    """(recipe stall, downgrade stall, plain stall, recipe duration) in seconds."""
     (old, new), plain = KINDS[kind]
     root = work / kind.replace(" ", "_")
     case = Case(kind, {"s.yaml": BEFORE}, {"s.yaml": BEFORE.replace(old, new)})
@@ -79,13 +83,19 @@ def measure(pg: PgCluster, work: Path, kind: str, rows: int) -> tuple[float, flo
     with Writer(pg.libpq_url(db), rows + 1) as recipe:
         alembic(root, pg.url(db), "upgrade", "head")
     took = time.monotonic() - started
+    back = work / f"{root.name}_dropped"
+    generate(Case(kind, case.after, case.before), back)
+    db = _fresh(pg, back, rows)
+    alembic(back, pg.url(db), "upgrade", "head")
+    with Writer(pg.libpq_url(db), rows + 1) as downgrade:
+        alembic(back, pg.url(db), "downgrade", "000")
     db = _fresh(pg, root, rows)
     with Writer(pg.libpq_url(db), rows + 1) as autogenerate:
         time.sleep(0.2)
         pg.sql(plain, db)
-    for writer in (recipe, autogenerate):
+    for writer in (recipe, downgrade, autogenerate):
         assert writer.error is None, writer.error
-    return recipe.longest, autogenerate.longest, took
+    return recipe.longest, downgrade.longest, autogenerate.longest, took
 
 
 def main() -> None:
@@ -96,10 +106,10 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             print(f"longest write stall on {args.rows:,} rows (seconds)")
-            print(f"{'operation':<20} {'recipe':>8} {'plain':>8}   recipe took")
+            print(f"{'operation':<20} {'recipe':>8} {'downgrade':>9} {'plain':>8}   recipe took")
             for kind in KINDS:
-                recipe, plain, took = measure(cluster, Path(tmp), kind, args.rows)
-                print(f"{kind:<20} {recipe:8.3f} {plain:8.3f}   {took:6.2f} s")
+                recipe, down, plain, took = measure(cluster, Path(tmp), kind, args.rows)
+                print(f"{kind:<20} {recipe:8.3f} {down:9.3f} {plain:8.3f}   {took:6.2f} s")
     finally:
         cluster.stop()
 

@@ -226,12 +226,13 @@ def alembic(root: Path, url: str, action: str, revision: str) -> None:
         getattr(command, action)(cfg, revision)
 
 
-def offline_sql(root: Path, revisions_range: str) -> str:
-    """``alembic upgrade <range> --sql``, in-process: the SQL a DBA would review."""
+def offline_sql(root: Path, revisions_range: str, action: str = "upgrade") -> str:
+    """``alembic upgrade <range> --sql`` (or ``downgrade``), in-process: the SQL a DBA
+    would review."""
     buffer = io.StringIO()
     with project_env(root, "postgresql+psycopg://offline@127.0.0.1:9/offline"):
         cfg = Config(str(root / "alembic.ini"), output_buffer=buffer)
-        command.upgrade(cfg, revisions_range, sql=True)
+        getattr(command, action)(cfg, revisions_range, sql=True)
     return buffer.getvalue()
 
 
@@ -266,7 +267,7 @@ def assert_stages(root: Path) -> None:
         for body in (upgrade, downgrade):
             lines = [ln for ln in body.splitlines() if ln.strip()]
             online = lines[0].strip() == "with op.get_context().autocommit_block():"
-            assert online == path.stem.endswith("_online"), f"{path.name}: {lines[0]}"
+            assert online == path.stem.endswith(("_online", "_drops")), f"{path.name}: {lines[0]}"
             assert all(ln.startswith("        ") for ln in lines[1:]) if online else (
                 "autocommit_block" not in body
             ), f"{path.name} mixes transactional and online work"

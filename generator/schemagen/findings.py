@@ -13,6 +13,11 @@ KINDS = (
     "database",  # a live database's structure differs from the schema
 )
 
+#: How the message of a finding starts when a failed revision left the object
+#: half-built (an INVALID index, a NOT VALID constraint): its own hint says how to
+#: repair it, which the advice shared by a group of findings does not cover.
+HALF_BUILT = ("is INVALID:", "is NOT VALID:")
+
 
 @dataclass(frozen=True)
 class Finding:

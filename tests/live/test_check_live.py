@@ -459,6 +459,46 @@ def test_an_invalid_index_is_drift_even_when_its_definition_matches(
     findings = check_database(hand_schema(), pg.url(shop_db), history=HISTORY, head="001")
     hints = {f.object: f.hint for f in findings if "is INVALID" in f.message}
     assert hints["index uq_title on products"] == (
-        'drop it (DROP INDEX CONCURRENTLY "uq_title"), then run `alembic upgrade head` to '
-        "build it again"
+        "index uq_title: fix what made the build fail (e.g. duplicate rows), then rerun the "
+        "alembic upgrade or downgrade that failed: it drops the INVALID index and builds it "
+        'again (by hand: DROP INDEX CONCURRENTLY "uq_title")'
     )
+
+
+def test_a_constraint_left_not_valid_is_drift_even_when_its_definition_matches(
+    pg: PgCluster, shop_db: str
+) -> None:
+    """A revision that failed between ADD CONSTRAINT ... NOT VALID and VALIDATE leaves
+    the schema's own check and foreign key in place, but the old rows unchecked."""
+    pg.sql("INSERT INTO stores (name) VALUES ('a')", shop_db)
+    pg.sql(
+        "ALTER TABLE products DROP CONSTRAINT ck_products_price_not_negative, "
+        "DROP CONSTRAINT fk_products_store_id_stores; "
+        "INSERT INTO products (store_id, title, price) VALUES (1, 'x', -1), (7, 'y', NULL); "
+        "ALTER TABLE products ADD CONSTRAINT ck_products_price_not_negative "
+        "CHECK (price >= 0) NOT VALID, ADD CONSTRAINT fk_products_store_id_stores "
+        "FOREIGN KEY (store_id) REFERENCES stores (id) ON DELETE CASCADE NOT VALID",
+        shop_db,
+    )
+    findings = check_database(hand_schema(), pg.url(shop_db), history=HISTORY, head="001")
+    assert [f.line() for f in findings] == [
+        f"{what} on products: is NOT VALID: it was added NOT VALID and never validated (a "
+        "revision failed between ADD CONSTRAINT ... NOT VALID and VALIDATE CONSTRAINT), so "
+        "the rows that were there before are unchecked and may break it"
+        for what in (
+            "check constraint ck_products_price_not_negative",
+            "foreign key fk_products_store_id_stores",
+        )
+    ]
+    assert findings[0].hint == (
+        "check constraint ck_products_price_not_negative: fix the rows that break it, then "
+        "rerun the alembic upgrade or downgrade that failed: it validates the constraint (by "
+        'hand: ALTER TABLE "products" VALIDATE CONSTRAINT "ck_products_price_not_negative")'
+    )
+    pg.sql("DELETE FROM products WHERE price < 0 OR store_id = 7", shop_db)
+    pg.sql(
+        "ALTER TABLE products VALIDATE CONSTRAINT ck_products_price_not_negative, "
+        "VALIDATE CONSTRAINT fk_products_store_id_stores",
+        shop_db,
+    )
+    assert check_database(hand_schema(), pg.url(shop_db), history=HISTORY, head="001") == []

@@ -24,7 +24,9 @@ from typing import Any
 import psycopg
 import pytest
 from pgcluster import PgCluster
-from schemagen.operations.costs import FACTS
+from schemagen.model.schema import PrimaryKey
+from schemagen.operations.costs import FACTS, Cost, live_warning, steps
+from schemagen.operations.table import AddPrimaryKey
 
 SETUP = """
 CREATE TABLE r (id int PRIMARY KEY);
@@ -241,3 +243,15 @@ def test_fact_holds_on_postgresql(conninfo: str, kind: str) -> None:
     assert rewrote == (fact.effect == "rewrites"), f"{kind}: rewrote={rewrote}"
     if scanned is not None and fact.effect != "rewrites":
         assert scanned == (fact.effect == "scans"), f"{kind}: scanned={scanned}"
+
+
+def test_a_primary_key_added_to_a_table_that_holds_rows_is_warned_about() -> None:
+    """ADD PRIMARY KEY builds its index under ACCESS EXCLUSIVE (the fact above):
+    schemagen has no recipe for it, so the plan says why and what to do."""
+    warning = live_warning(AddPrimaryKey("orders", PrimaryKey("pk_orders", ("id",))))
+    assert warning is not None
+    assert warning.startswith("orders: adding primary key pk_orders builds its index while ")
+    assert "PRIMARY KEY USING INDEX" in warning
+    assert FACTS[steps(AddPrimaryKey("orders", PrimaryKey("pk_orders", ("id",))))[0]] == Cost(
+        "AccessExclusiveLock", "scans"
+    )

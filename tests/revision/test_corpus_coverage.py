@@ -202,9 +202,13 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
     "NOT NULL with a default backfills NULLs (rows kept)": lambda c: c.any(
         AlterColumn, lambda op: op.backfills
     ) and bool(c.case.setup),
-    "split: enum values, one transaction, online (three revisions)": lambda c: [
+    "split: enum values, drops, one transaction, online (four revisions)": lambda c: [
         stage.kind for stage in stages(c.upgrade)
-    ] == ["enum values", "main", "online"],
+    ] == ["enum values", "drops", "main", "online"],
+    "drops before the main revision (the downgrade adds them back lock-safe)": lambda c: (
+        "drops" in [stage.kind for stage in stages(c.upgrade)]
+        and c.any(RenameTable) and c.any(RenameColumn)
+    ),
     "lock-safe recipes (NOT VALID + VALIDATE, USING INDEX, SET NOT NULL via CHECK)": lambda c: (
         c.any(AddConstraint, lambda op: op.lock_safe)
         and c.any(AlterColumn, lambda op: op.lock_safe and not op.new.nullable)

@@ -96,12 +96,17 @@ def _run_fault(
     down_cause: str = "",
     down_fix: str = "",
     during: Callable[[Scene], None] | None = None,
+    drift: str | None = None,
 ) -> Scene:
+    """``drift``: what ``check --database`` must report (exit 1) while the failure stands."""
     scene = Scene(pg, tmp_path / "project", case)
     scene.sql(rows)
     if during is not None:
         during(scene)
     scene.fails("upgrade", "head", cause)
+    if drift is not None:
+        out = schemagen(scene.root, "check", "--database", scene.url, expect_exit=1)
+        assert re.search(drift, out, re.S), out
     scene.sql(fix)
     scene.reaches("upgrade", "head", scene.models_after, f"{case.name} upgrade")
     scene.check_clean()
@@ -119,9 +124,10 @@ SKU = "      sku: {type: string, length: 32}\n"
 def test_duplicate_rows_under_a_new_unique_index_next_to_a_new_column(
     pg: PgCluster, tmp_path: Path
 ) -> None:
-    """The new column commits with its revision; the concurrent unique build fails
-    on duplicates, leaves an INVALID index that the rerun drops and builds again.
-    Downgrade: the dropped index is rebuilt concurrently and fails the same way."""
+    """The legacy index is dropped concurrently first (its own revision), the new
+    column commits with its revision; the concurrent unique build fails on
+    duplicates, leaves an INVALID index that the rerun drops and builds again.
+    Downgrade: the dropped index is rebuilt concurrently once its column is back."""
     before = _schema(SKU + "      legacy: {type: text, nullable: true}\n",
                      "    indexes:\n      ix_products_legacy: [legacy]\n")
     after = _schema(
@@ -135,7 +141,8 @@ def test_duplicate_rows_under_a_new_unique_index_next_to_a_new_column(
         cause=r"could not create unique index \"ux_products_sku\".*\(sku\)=\(a\) is duplicated",
         fix="UPDATE products SET sku = 'b' WHERE id = 2",
     )
-    assert scene.heads == ["000", "001", "002"]
+    assert scene.heads == ["000", "001", "002", "003"]
+    assert [p.name for p in revisions(scene.root)][1] == "001_after_drops.py"
 
 
 def test_downgrade_rebuilding_a_dropped_unique_index_fails_then_completes(
@@ -189,6 +196,8 @@ def test_rows_that_break_a_new_check(pg: PgCluster, tmp_path: Path) -> None:
         rows="INSERT INTO products (id, price) VALUES (1, 5), (2, -1)",
         cause=r"check constraint \"ck_products_price\".*is violated by some row",
         fix="UPDATE products SET price = 0 WHERE price < 0",
+        drift=r"check constraint ck_products_price on products: is NOT VALID.*"
+        r'VALIDATE CONSTRAINT "ck_products_price"',
     )
 
 
@@ -205,7 +214,25 @@ def test_rows_that_break_a_new_foreign_key(pg: PgCluster, tmp_path: Path) -> Non
         cause=r"violates foreign key constraint \"fk_products_store_id_stores\".*"
         r"\(store_id\)=\(7\) is not present",
         fix="UPDATE products SET store_id = 1 WHERE store_id = 7",
+        drift=r"foreign key fk_products_store_id_stores on products: is NOT VALID",
     )
+
+
+def _rename_drop(code_before: str, code_after: str) -> tuple[dict[str, str], dict[str, str]]:
+    """A change that renames title to name, drops legacy and changes code's type."""
+    before = _schema(
+        "      title: {type: text}\n      legacy: {type: text, nullable: true}\n"
+        f"      code: {code_before}\n"
+    )
+    return before, _schema(
+        f"      name: {{type: text, renamed_from: title}}\n      code: {code_after}\n"
+    )
+
+
+COLUMNS = (
+    "SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute "
+    "WHERE attrelid = 'products'::regclass AND attnum > 0 AND NOT attisdropped"
+)
 
 
 def test_failure_in_a_revision_that_also_renames_and_drops_rolls_it_all_back(
@@ -213,23 +240,14 @@ def test_failure_in_a_revision_that_also_renames_and_drops_rolls_it_all_back(
 ) -> None:
     """The cast of a retyped column fails after a rename and a drop of the same
     revision: the whole transaction rolls back, nothing is half done."""
-    before = _schema(
-        "      title: {type: text}\n      legacy: {type: text, nullable: true}\n"
-        "      code: {type: text}\n"
-    )
-    after = _schema(
-        "      name: {type: text, renamed_from: title}\n"
-        '      code: {type: integer, using: "code::integer"}\n'
-    )
+    before, after = _rename_drop("{type: text}", '{type: integer, using: "code::integer"}')
     case = Case("rename_drop_cast", before, after, destructive=True)
     scene = Scene(pg, tmp_path / "project", case)
     scene.sql("INSERT INTO products VALUES (1, 'a', 'x', '12'), (2, 'b', NULL, 'twelve')")
     assert scene.fails("upgrade", "head", r'invalid input syntax for type integer: "twelve"') == (
         "000"
     )
-    columns = "SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute "
-    columns += "WHERE attrelid = 'products'::regclass AND attnum > 0 AND NOT attisdropped"
-    assert scene.sql(columns) == "id,title,legacy,code"
+    assert scene.sql(COLUMNS) == "id,title,legacy,code"
     scene.sql("UPDATE products SET code = '12' WHERE id = 2")
     scene.reaches("upgrade", "head", scene.models_after, "upgrade")
     assert scene.sql("SELECT string_agg(name || code, ',' ORDER BY id) FROM products") == (
@@ -314,6 +332,7 @@ def test_backend_terminated_during_a_concurrent_index_build(
     assert scene.sql(INVALID_INDEXES) == "ux_products_sku"
     out = schemagen(scene.root, "check", "--database", scene.url, expect_exit=1)
     assert "index ux_products_sku on products: is INVALID" in out
+    assert 'DROP INDEX CONCURRENTLY "ux_products_sku"' in out  # how to repair it
     scene.reaches(direction, target, models, f"{direction} rerun")
     if up:
         scene.check_clean()
@@ -330,36 +349,120 @@ def _wait_for(scene: Scene, query: str) -> str:
     raise AssertionError(f"nothing matched {query!r}")
 
 
-#: A constraint the upgrade drops and the downgrade adds back (in its transaction),
-#: the rows that break it once it is gone, and the fix.
+#: A constraint (or NOT NULL) the upgrade drops, which the downgrade adds back the
+#: lock-safe way: the column before, the rest of the table before, the rows that
+#: break it once it is gone, the error naming them, and what check --database says.
+STORE = "  Store:\n    columns:\n      id: {type: bigint, primary_key: true}\n"
 DROPPED = {
     "unique": (
         "      sku: {type: string, length: 32, unique: true}\n", "",
         "INSERT INTO products VALUES (1, 'a'), (2, 'a')",
-        r"could not create unique index \"uq_products_sku\"",
-        "DELETE FROM products WHERE id = 2",
+        r"could not create unique index \"uq_products_sku\".*\(sku\)=\(a\) is duplicated",
+        "index uq_products_sku on products: is INVALID",
     ),
     "check": (
         SKU, "    checks:\n      ck_products_sku: \"sku <> ''\"\n",
         "INSERT INTO products VALUES (1, '')",
         r"check constraint \"ck_products_sku\".*is violated by some row",
-        "UPDATE products SET sku = 'x'",
+        "check constraint ck_products_sku on products: is NOT VALID",
+    ),
+    "foreign_key": (
+        "      sku: {references: Store, type: bigint}\n", STORE,
+        "INSERT INTO stores VALUES (1); INSERT INTO products VALUES (1, 1), (2, 7)",
+        r"violates foreign key constraint \"fk_products_sku_stores\".*\(sku\)=\(7\)",
+        "foreign key fk_products_sku_stores on products: is NOT VALID",
+    ),
+    "not_null": (
+        "      sku: {type: string, length: 32}\n", "",
+        "INSERT INTO products VALUES (1, NULL)",
+        r"check constraint \"schemagen_not_null_sku\".*is violated by some row",
+        "check constraint schemagen_not_null_sku on products: is NOT VALID",
     ),
 }
+NULLABLE_SKU = "      sku: {type: string, length: 32, nullable: true}\n"
 
 
 @pytest.mark.parametrize("kind", sorted(DROPPED))
-def test_downgrade_adding_back_a_dropped_constraint_fails_whole_then_completes(
+def test_downgrade_adding_back_a_dropped_constraint_is_lock_safe_and_resumable(
     pg: PgCluster, tmp_path: Path, kind: str
 ) -> None:
-    """The downgrade's transaction rolls back whole: the database stays at head."""
-    column, extra, rows, cause, fix = DROPPED[kind]
-    before = _schema(column or SKU, extra)
-    case = Case(f"dropped_{kind}", before, _schema(SKU), destructive=False)
+    """The drop is a revision of its own before the main one, so its downgrade adds
+    the constraint back after the main downgrade, outside a transaction, the way
+    the upgrade adds new ones. Rows that break it stop the downgrade at head with
+    the half-built object reported; once fixed, a plain rerun completes."""
+    column, extra, rows, cause, drift = DROPPED[kind]
+    before = _schema(column, extra)
+    after = _schema(column.replace("references: Store, ", "") if kind == "foreign_key"
+                    else NULLABLE_SKU if kind == "not_null" else SKU,
+                    STORE if kind == "foreign_key" else "")
+    case = Case(f"dropped_{kind}", before, after, destructive=False)
     scene = Scene(pg, tmp_path / "project", case)
+    assert [p.name.split("_", 1)[1] for p in revisions(scene.root)][1:] == ["after_drops.py"]
+    downgrade = revisions(scene.root)[-1].read_text().split("def downgrade")[1]
+    downgrade = re.sub(r'"\s+"', "", downgrade)  # string literals split over lines
+    recipe = "CONCURRENTLY" if kind == "unique" else "NOT VALID"
+    assert "autocommit_block" in downgrade and recipe in downgrade, downgrade
     scene.reaches("upgrade", "head", scene.models_after, "upgrade")
+    scene.check_clean()
     scene.sql(rows)
     assert scene.fails("downgrade", "000", cause) == scene.heads[-1]
-    scene.check_clean()
-    scene.sql(fix)
+    out = schemagen(scene.root, "check", "--database", scene.url, expect_exit=1)
+    assert drift in out, out
+    scene.sql("DELETE FROM products WHERE id = 2" if kind in ("unique", "foreign_key")
+              else "UPDATE products SET sku = 'x'")
     scene.reaches("downgrade", "000", scene.models_before, "downgrade")
+
+
+@pytest.mark.parametrize("direction", ["upgrade", "downgrade"])
+def test_lock_timeout_in_an_online_step_is_resumable(
+    pg: PgCluster, tmp_path: Path, direction: str
+) -> None:
+    """A reader holds ACCESS SHARE: ADD CONSTRAINT ... NOT VALID (the upgrade adds the
+    check; the downgrade adds a dropped one back) waits lock_timeout and fails naming
+    it. The database stays at a revision of the project; once the reader is gone, a
+    plain rerun completes and nothing is left half-built."""
+    with_check = _schema(PRICE, "    checks:\n      ck_products_price: \"price >= 0\"\n")
+    up = direction == "upgrade"
+    case = Case(f"online_lock_{direction}", _schema(PRICE) if up else with_check,
+                with_check if up else _schema(PRICE), destructive=False)
+    scene = Scene(pg, tmp_path / "project", case)
+    _set_lock_timeout(scene, "300ms")
+    target, models = ("head", scene.models_after) if up else ("000", scene.models_before)
+    if not up:
+        scene.reaches("upgrade", "head", scene.models_after, "upgrade")
+    scene.sql("INSERT INTO products VALUES (1, 5), (2, NULL)")
+    with psycopg.connect(pg.libpq_url(scene.db)) as reader:
+        reader.execute("SELECT count(*) FROM products")  # holds ACCESS SHARE until rollback
+        started = time.monotonic()
+        stuck = scene.fails(direction, target, "canceling statement due to lock timeout")
+        assert time.monotonic() - started < 5
+        reader.rollback()
+    assert stuck == ("000" if up else "001")
+    assert "ck_products_price" not in scene.sql("SELECT string_agg(conname, ',') FROM "
+                                                 "pg_constraint WHERE contype = 'c'")
+    scene.reaches(direction, target, models, f"{direction} rerun")
+    if up:
+        scene.check_clean()
+
+
+def test_failure_in_the_middle_of_a_downgrade_that_renames_and_drops_rolls_it_all_back(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """The downgrade renames back, adds the dropped column back and narrows a widened
+    one: the narrowing fails on a long value after the rest ran, the transaction
+    rolls back whole, and the database stays at head until the value is fixed."""
+    before, after = _rename_drop("{type: string, length: 5}", "{type: string, length: 50}")
+    case = Case("rename_drop_narrow_down", before, after, destructive=True)
+    scene = Scene(pg, tmp_path / "project", case)
+    scene.sql("INSERT INTO products VALUES (1, 'a', 'x', '12')")
+    scene.reaches("upgrade", "head", scene.models_after, "upgrade")
+    scene.sql("INSERT INTO products VALUES (2, 'b', 'longer-than-five')")
+    cause = r"value too long for type character varying\(5\)"
+    assert scene.fails("downgrade", "000", cause) == "001"
+    assert scene.sql(COLUMNS) == "id,name,code"
+    scene.check_clean()
+    scene.sql("UPDATE products SET code = 'short' WHERE id = 2")
+    scene.reaches("downgrade", "000", scene.models_before, "downgrade")
+    assert scene.sql("SELECT string_agg(title || code, ',' ORDER BY id) FROM products") == (
+        "a12,bshort"
+    )

@@ -17,7 +17,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from migration_harness import revisions, schemagen
+from migration_harness import Case, generate, revisions, schemagen
+from migration_harness import offline_sql as offline_sql_of
+from write_load import AFTER, BEFORE
 
 #: Rules excluded for the flagship history, each with a one-line reason.
 EXCLUDED_RULES: dict[str, str] = {
@@ -118,3 +120,18 @@ def test_each_excluded_rule_still_fires_and_robust_stmts_only_in_a_transaction(
     robust = [f for f in findings if f["rule_name"] == "prefer-robust-stmts"]
     outside = [f for f in robust if f["line"] not in in_transaction]
     assert not outside, f"prefer-robust-stmts outside a transaction: {outside}"
+
+
+def test_downgrade_adding_dropped_constraints_back_passes_squawk(tmp_path: Path) -> None:
+    """The downgrade of a revision that drops a foreign key, a unique constraint, a
+    check, NOT NULL and an index adds them back the lock-safe way: squawk finds no
+    lock rule (written plainly it fires constraint-missing-not-valid,
+    adding-foreign-key-constraint, disallowed-unique-constraint and
+    adding-not-nullable-field), only the drop of the recipe's own temporary check."""
+    root = tmp_path / "project"
+    generate(Case("drops", {"schema.yaml": AFTER}, {"schema.yaml": BEFORE}, False), root)
+    path = tmp_path / "downgrade.sql"
+    path.write_text(offline_sql_of(root, "head:000", "downgrade"), encoding="utf-8")
+    findings = _squawk_findings(path)
+    fired = [str(f["rule_name"]) for f in findings if f["rule_name"] not in EXCLUDED_RULES]
+    assert fired == ["ban-drop-constraint"], findings  # DROP ... schemagen_not_null_sku

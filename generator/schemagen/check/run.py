@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from ..config import Project, load_project
 from ..errors import ConfigError, DatabaseError, SchemagenError, SchemaInvalid, bounded
-from ..findings import KINDS, Finding
+from ..findings import HALF_BUILT, KINDS, Finding
 from ..util.words import plural
 
 if TYPE_CHECKING:
@@ -314,9 +314,10 @@ def format_text(report: CheckReport, *, show_diff: bool = False) -> list[str]:
 
 def _hints(group: list[Finding], kind: str, lagging: bool) -> list[str]:
     """What to do, once per distinct hint (findings of one kind mostly share it)."""
-    if kind == "database":
-        return [_LAGGING_HINT if lagging else _DATABASE_HINT]
     hints: list[str] = []
+    if kind == "database":
+        hints.append(_LAGGING_HINT if lagging else _DATABASE_HINT)
+        group = [f for f in group if f.message.startswith(HALF_BUILT)]
     for finding in group:
         for hint in finding.hint.splitlines():
             if hint and hint not in hints:

@@ -28,6 +28,7 @@ from ..operations.schema import (
     ReplaceEnum,
 )
 from ..operations.table import RenameColumn, RenameTable
+from .drops import settle_drops
 from .online import settle_online
 from .ordering import order
 from .routines import compare_routines
@@ -84,7 +85,7 @@ def diff(old: Schema | None, new: Schema) -> Plan:
     ops += table_ops
     ops += compare_routines(old_v, new_v, [*renames, *table_ops])
     notes = unresolved_hints(old_v, new_v, hints) if old is not None else ()
-    return Plan(tuple(settle_online(order(ops))), notes)
+    return Plan(tuple(settle_drops(old_v, settle_online(order(ops)))), notes)
 
 
 def unchanged_plan(new: Schema) -> Plan:

@@ -173,6 +173,7 @@ def compare(expected: DatabaseShape, actual: DatabaseShape) -> list[Finding]:
         count = len(expected.tables)
         return [_finding("database", f"has no tables; the schema has {count}", UPGRADE_HINT)]
     findings: list[Finding] = [_invalid_index(t, ix) for t, ix in actual.invalid_indexes]
+    findings += [_not_valid(*found) for found in actual.not_valid_constraints]
     findings += _missing_extra("table", set(expected.tables), set(actual.tables))
     for name in sorted(set(expected.tables) & set(actual.tables)):
         findings += compare_table(name, expected.tables[name], actual.tables[name])
@@ -187,13 +188,13 @@ def compare(expected: DatabaseShape, actual: DatabaseShape) -> list[Finding]:
 
 
 def _invalid_index(table: str, index: str) -> Finding:
-    quoted = '"' + index.replace('"', '""') + '"'
     return _finding(
         f"index {index} on {table}",
         "is INVALID: a CREATE INDEX CONCURRENTLY failed or was cancelled, so it "
         "enforces nothing and serves no query",
-        f"drop it (DROP INDEX CONCURRENTLY {quoted}), then run "
-        "`alembic upgrade head` to build it again",
+        f"index {index}: fix what made the build fail (e.g. duplicate rows), then rerun "
+        "the alembic upgrade or downgrade that failed: it drops the INVALID index and "
+        f"builds it again (by hand: DROP INDEX CONCURRENTLY {_quoted(index)})",
     )
 
 
@@ -207,6 +208,22 @@ def _compare_sequence(name: str, exp: tuple[object, ...], act: tuple[object, ...
         if e != a
     ]
     return [_finding(f"sequence {name}", "differs: " + ", ".join(words))] if words else []
+
+
+def _not_valid(table: str, kind: str, name: str) -> Finding:
+    return _finding(
+        f"{kind} {name} on {table}",
+        "is NOT VALID: it was added NOT VALID and never validated (a revision failed "
+        "between ADD CONSTRAINT ... NOT VALID and VALIDATE CONSTRAINT), so the rows "
+        "that were there before are unchecked and may break it",
+        f"{kind} {name}: fix the rows that break it, then rerun the alembic upgrade or "
+        "downgrade that failed: it validates the constraint (by hand: ALTER TABLE "
+        f"{_quoted(table)} VALIDATE CONSTRAINT {_quoted(name)})",
+    )
+
+
+def _quoted(ident: str) -> str:
+    return '"' + ident.replace('"', '""') + '"'
 
 
 def compare_table(table: str, exp: TableShape, act: TableShape) -> list[Finding]:

@@ -35,6 +35,14 @@ FK_ACTION_CODES = {
 
 VERSION_TABLE = "alembic_version"
 
+#: ``pg_constraint.contype`` -> the words findings use.
+_KIND_WORDS = {
+    "p": "primary key",
+    "u": "unique constraint",
+    "c": "check constraint",
+    "f": "foreign key",
+}
+
 
 @dataclass(frozen=True)
 class ColumnShape:
@@ -106,6 +114,9 @@ class DatabaseShape:
     # (table, index) of every INVALID index: left by a failed concurrent build, it
     # enforces nothing and serves no query, whatever its definition says.
     invalid_indexes: tuple[tuple[str, str], ...] = ()
+    # (table, kind, name) of every check or foreign key left NOT VALID (a revision
+    # failed between ADD ... NOT VALID and VALIDATE): old rows were never checked.
+    not_valid_constraints: tuple[tuple[str, str, str], ...] = ()
 
 
 #: The key of an object named {name} in the namespace {ns}: bare in the current schema,
@@ -160,7 +171,8 @@ SELECT c.conrelid, c.conname, c.contype,
        c.confdeltype, c.confupdtype,
        CASE WHEN c.contype = 'c' THEN pg_get_expr(c.conbin, c.conrelid, true)
             WHEN c.contype = 'x' THEN pg_get_constraintdef(c.oid, true) END,
-       c.condeferrable, c.condeferred
+       c.condeferrable, c.condeferred,
+       c.convalidated
 FROM pg_constraint c
 LEFT JOIN pg_class r ON r.oid = c.confrelid
 WHERE c.conrelid = ANY(%s) AND c.contype IN ('p', 'u', 'c', 'f', 'x')
@@ -245,8 +257,11 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
                 identity_facts(type_, row[9], row[10]),
             )
         cur.execute(_CONSTRAINTS_SQL, (oids,))
+        not_valid: list[tuple[str, str, str]] = []
         for row in cur.fetchall():
-            _add_constraint(tables[names[row[0]]], row)
+            _add_constraint(tables[names[row[0]]], row[:-1])
+            if not row[-1]:
+                not_valid.append((names[row[0]], _KIND_WORDS[row[2]], row[1]))
         cur.execute(_INDEXES_SQL, (oids,))
         for row in cur.fetchall():
             _add_index(tables[names[row[0]]], row)
@@ -266,6 +281,7 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
         sequences=sequences,
         revisions=revisions,
         invalid_indexes=invalid,
+        not_valid_constraints=tuple(sorted(not_valid)),
     )
 
 

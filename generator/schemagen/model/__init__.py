@@ -5,7 +5,8 @@ Entity, Column, Index, ...), their JSON form for snapshots, the naming
 conventions (``naming``), the SQL text of defaults (``sqltext``), the mapping
 of language types to PostgreSQL and SQLAlchemy types (``typemap``; PostgreSQL
 types by name in ``pgtypes``), PostgreSQL's cast table between them (``casts``,
-from ``pg_casts.json``) and the options and DDL words of standalone sequences
+from ``pg_casts.json``), the volatility of its built-in functions (``volatility``,
+from ``pg_volatility.json``) and the options and DDL words of standalone sequences
 (``sequences``). Nothing here
 parses YAML or renders a file; nothing here mutates a Schema.
 

@@ -20,6 +20,8 @@ from ..model.schema import (
     ForeignKey,
     UniqueConstraint,
 )
+from ..model.volatility import builtin_volatility
+from ..validate.sql import SqlSyntaxError, called_functions, parse_expression
 from .base import Operation
 from .constraint import AddConstraint, CreateIndex, DropConstraint, DropIndex, RenameConstraint
 from .routines import (
@@ -193,6 +195,27 @@ _SIMPLE: dict[type, str] = {
 }
 
 
+def volatile_calls(column: Column) -> list[str]:
+    """The calls of ``column``'s default that make it volatile, as PostgreSQL
+    decides: functions whose ``pg_proc.provolatile`` is ``v``
+    (:mod:`schemagen.model.volatility`), and functions that are not built in (a
+    user's or an extension's), which are volatile unless declared otherwise.
+    Constants, ``now`` and keywords such as ``CURRENT_TIMESTAMP`` are not."""
+    default = column.default
+    if default is None or default.kind != "sql":
+        return []
+    try:
+        tree = parse_expression(default.value)
+    except SqlSyntaxError:  # validate refuses it first; never call it safe
+        return [default.value]
+    found = []
+    for parts in called_functions(tree):
+        builtin = parts[:-1] in ((), ("pg_catalog",))
+        if not builtin or builtin_volatility(parts[-1]) in ("volatile", None):
+            found.append(".".join(parts) + "()")
+    return found
+
+
 def _add_constraint(op: AddConstraint) -> tuple[str, ...]:
     c = op.constraint
     if isinstance(c, ExcludeConstraint):
@@ -213,11 +236,9 @@ def _add_column(col: Column) -> str:
         return "add generated column"
     if col.identity:
         return "add identity column"
-    # A constant default is stored once (PostgreSQL 11+); a function call such as
-    # gen_random_uuid() may be volatile and is then written into every row.
-    default = col.default
-    volatile = default is not None and default.kind == "sql" and "(" in default.value
-    return "add column, volatile default" if volatile else "add column"
+    # A default that is not volatile is stored once (PostgreSQL 11+); a volatile
+    # one (gen_random_uuid()) is evaluated into every row.
+    return "add column, volatile default" if volatile_calls(col) else "add column"
 
 
 def _alter_column(op: AlterColumn) -> tuple[str, ...]:
@@ -280,6 +301,15 @@ def cost_line(op: Operation) -> str:
 
 def live_warning(op: Operation) -> str | None:
     """Why ``op`` can never be safe on a live table, and what to do; else ``None``."""
+    if isinstance(op, AddPrimaryKey):
+        # The table holds rows (a new table gets its key in CREATE TABLE).
+        return (
+            f"{op.table}: adding primary key {op.primary_key.name} builds its index while "
+            "holding ACCESS EXCLUSIVE (every read and write waits until it ends). On a large "
+            "live table build a unique index CONCURRENTLY on NOT NULL columns first, then "
+            f"ALTER TABLE {op.table} ADD CONSTRAINT {op.primary_key.name} PRIMARY KEY USING "
+            "INDEX <that index> (or run this revision in a maintenance window)"
+        )
     if not any(FACTS[step].effect == "rewrites" for step in steps(op)):
         return None
     if isinstance(op, AlterColumn):
@@ -296,10 +326,14 @@ def live_warning(op: Operation) -> str | None:
             "column, fill it in batches, then make it what the schema says"
         )
     if isinstance(op, AddColumn):
+        calls = ", ".join(volatile_calls(op.column))
         return (
-            f"{op.table}.{op.column.name}: a volatile default fills every row, rewriting the "
-            "table under an ACCESS EXCLUSIVE lock. On a large live table add the column "
-            "without the default, set the default, then backfill in batches"
+            f"{op.table}.{op.column.name}: the default calls {calls}, which PostgreSQL "
+            "counts as volatile (pg_proc.provolatile; a function that is not built in "
+            "counts as volatile unless declared otherwise), so it is evaluated for every "
+            "row, rewriting the table under an ACCESS EXCLUSIVE lock. On a large live "
+            "table add the column without the default, set the default, then backfill "
+            "in batches"
         )
     tables = sorted({use.table for use in getattr(op, "usages", ())})
     return (

@@ -8,21 +8,28 @@ so a revision that mixes such work with transactional operations is stuck
 half-way when a later operation fails: the committed part is not recorded in
 ``alembic_version`` and a rerun fails on it.
 
-So ``migrate`` writes one plan as up to three revisions, in this order:
+So ``migrate`` writes one plan as up to four revisions, in this order:
 
 1. **enum values** (transactional): ``ALTER TYPE ... ADD VALUE IF NOT EXISTS``,
    committed before anything uses the new values;
-2. **main** (transactional): every other operation, in one transaction, so a
+2. **drops** (outside a transaction): constraints and indexes dropped and NOT NULL
+   lifted on tables that hold rows (:mod:`schemagen.diff.drops`), each ``IF
+   EXISTS``, indexes ``CONCURRENTLY``. They
+   come before the main revision so that their downgrade, which adds them back
+   the lock-safe way, runs after the main downgrade has restored what they need;
+3. **main** (transactional): every other operation, in one transaction, so a
    failure rolls the whole revision back and the database stays at the
    previous revision;
-3. **online** (outside a transaction): operations whose :attr:`Operation.online`
-   is true. Each statement commits on its own and is idempotent: it checks the
-   catalog before it acts (an INVALID index left by a failed concurrent build
-   is dropped before the build). A failure leaves the database at revision 2;
-   fixing the cause and running ``alembic upgrade head`` again completes it.
+4. **online** (outside a transaction): the other operations whose
+   :attr:`Operation.online` is true. Each statement commits on its own and is
+   idempotent: it checks the catalog before it acts (an INVALID index left by a
+   failed concurrent build is dropped before the build). A failure leaves the
+   database at the main revision; fixing the cause and running ``alembic
+   upgrade head`` again completes it.
 
 Downgrades run the same revisions backwards; the downgrade of an online
-revision is online too (the reverse of an online operation is online).
+revision is online too (the reverse of an online operation is online), and as
+resumable: after a failure, fix the cause and run the ``alembic downgrade`` again.
 
 A stage with no operation is left out, so most plans are one revision. This is
 the one place that decides the split.
@@ -45,14 +52,21 @@ from typing import Literal
 
 from ..config import DEFAULT_MAX_LOCKS
 from .base import Operation
+from .constraint import DropConstraint, DropIndex
 from .plan import Plan
 from .schema import AddEnumValue
+from .table import AlterColumn
 
-StageKind = Literal["enum values", "main", "online"]
+StageKind = Literal["enum values", "drops", "main", "online"]
 
 #: A few words per stage kind for revision docstrings and the plan.
 STAGE_WORDS: dict[str, str] = {
     "enum values": "new enum values, committed before they are used (one transaction)",
+    "drops": (
+        "outside a transaction, before the main revision: constraints and indexes "
+        "dropped and NOT NULL lifted, so that the downgrade adds them back the "
+        "lock-safe way, one idempotent step at a time"
+    ),
     "main": "one transaction: a failure rolls all of it back",
     "online": (
         "outside a transaction, one idempotent step at a time: after a failure, "
@@ -76,7 +90,7 @@ class Stage:
     @property
     def transactional(self) -> bool:
         """Whether the whole revision runs in one transaction (else statement by statement)."""
-        return self.kind != "online"
+        return self.kind in ("enum values", "main")
 
     @property
     def words(self) -> str:
@@ -90,10 +104,16 @@ class Stage:
 
     @property
     def slug_suffix(self) -> str:
-        """Added to the revision's file name, so the three are told apart at a glance."""
+        """Added to the revision's file name, so the stages are told apart at a glance."""
         if self.part > 1:
             return f"_part{self.part}"
-        return {"enum values": "_enum_values", "main": "", "online": "_online"}[self.kind]
+        suffixes = {
+            "enum values": "_enum_values",
+            "drops": "_drops",
+            "main": "",
+            "online": "_online",
+        }
+        return suffixes[self.kind]
 
 
 def stages(plan: Plan, lock_budget: int = DEFAULT_LOCK_BUDGET) -> tuple[Stage, ...]:
@@ -102,17 +122,19 @@ def stages(plan: Plan, lock_budget: int = DEFAULT_LOCK_BUDGET) -> tuple[Stage, .
 
     The relative order of the operations inside a stage is the plan's.
     """
-    values = tuple(op for op in plan.operations if isinstance(op, AddEnumValue))
-    online = tuple(op for op in plan.operations if op.online)
-    main = tuple(op for op in plan.operations if not op.online and not isinstance(op, AddEnumValue))
-    parts = _cut(main, lock_budget)
+    by_kind = {
+        kind: tuple(op for op in plan.operations if kind_of(op) == kind)
+        for kind in ("enum values", "drops", "main", "online")
+    }
+    parts = _cut(by_kind["main"], lock_budget)
     found = [
-        Stage("enum values", Plan(values, plan.notes)),
+        Stage("enum values", Plan(by_kind["enum values"], plan.notes)),
+        Stage("drops", Plan(by_kind["drops"], plan.notes)),
         *(
             Stage("main", Plan(part, plan.notes), n + 1 if len(parts) > 1 else 0)
             for n, part in enumerate(parts)
         ),
-        Stage("online", Plan(online, plan.notes)),
+        Stage("online", Plan(by_kind["online"], plan.notes)),
     ]
     return tuple(stage for stage in found if stage.plan.operations)
 
@@ -130,3 +152,21 @@ def _cut(operations: tuple[Operation, ...], budget: int) -> list[tuple[Operation
         current.append(op)
         used += op.locks
     return [*parts, tuple(current)] if current else parts
+
+
+def kind_of(op: Operation) -> StageKind:
+    """The stage an operation of an upgrade plan runs in.
+
+    A lock-safe drop of a constraint or NOT NULL, and a concurrent drop of an
+    index, only ever come from :mod:`schemagen.diff.drops`: the reverse of an
+    online add runs in the online revision's downgrade, never through this split.
+    """
+    if isinstance(op, AddEnumValue):
+        return "enum values"
+    if isinstance(op, DropConstraint) and op.lock_safe:
+        return "drops"
+    if isinstance(op, DropIndex) and op.concurrently:
+        return "drops"
+    if isinstance(op, AlterColumn) and op.lock_safe and op.new.nullable:
+        return "drops"
+    return "online" if op.online else "main"

@@ -19,7 +19,8 @@ expressions, view and function bodies too):
 - :func:`referenced_columns` and :func:`referenced_relations` -- the column
   references and the tables/views of a parsed tree, in order of appearance;
 - :func:`has_subquery` -- whether a tree holds a sub-select (PostgreSQL refuses
-  them in checks, index predicates and defaults).
+  them in checks, index predicates and defaults);
+- :func:`called_functions` -- the functions a tree calls, by name.
 
 The parser is libpg_query's build of a recent PostgreSQL: syntax that only a
 newer server knows is accepted here and refused by an older server when the
@@ -193,6 +194,19 @@ def referenced_relations(tree: ast.Node) -> list[tuple[str, ...]]:
 def has_subquery(tree: ast.Node) -> bool:
     """Whether ``tree`` holds a sub-select (``EXISTS (...)``, ``IN (SELECT ...)``)."""
     return next(_nodes(tree, ast.SubLink), None) is not None
+
+
+def called_functions(tree: ast.Node) -> list[tuple[str, ...]]:
+    """The functions ``tree`` calls, each as its dotted name parts, first call first.
+
+    ``gen_random_uuid()`` gives ``("gen_random_uuid",)``; ``pg_catalog.now()``
+    gives ``("pg_catalog", "now")``. Keywords that PostgreSQL reads as values
+    (``CURRENT_TIMESTAMP``, ``CURRENT_USER``) are not calls; all of them are stable.
+    """
+    found: dict[tuple[str, ...], None] = {}
+    for call in _nodes(tree, ast.FuncCall):
+        found.setdefault(tuple(str(p.sval) for p in call.funcname if isinstance(p, ast.String)))
+    return list(found)
 
 
 def shown(value: str, limit: int = _SHOWN) -> str:

@@ -1,0 +1,144 @@
+"""Drops that run before the main transaction, so that their downgrade is lock-safe.
+
+A constraint or index dropped from a table that holds rows (or a NOT NULL lifted)
+costs the upgrade little, but its downgrade adds it back on that table. Written
+plainly in the main revision, the downgrade would add a check or foreign key with
+a full scan under its lock, a unique constraint or an index by building it while
+writes wait, and ``SET NOT NULL`` with a scan under ACCESS EXCLUSIVE.
+So such drops go to the plan's *drops* stage (:mod:`schemagen.operations.stages`),
+a revision of their own before the main one, run outside a transaction: its
+upgrade drops with ``IF EXISTS``; its downgrade, which runs after the main
+downgrade has restored the columns and tables they need, adds them back the
+way the upgrade adds new ones (``NOT VALID`` then ``VALIDATE``; a concurrent
+unique index attached with ``USING INDEX``; ``SET NOT NULL`` through a validated
+check; an index built ``CONCURRENTLY``, an INVALID leftover dropped first), each
+step idempotent, so a failed downgrade is fixed and run again. Being before the
+main revision, an index dropped concurrently never waits on what the main
+revision does to its columns or its name.
+
+They run before the renames of the main revision, so they carry the definitions
+of the previous revision (its table and column names).
+
+A drop stays in the main transaction when something there still needs the object:
+a unique constraint that a foreign key kept until the main transaction (one of a
+dropped table, say) references; a NOT NULL on a primary-key or identity column;
+an index the schema says to drop with ``concurrently: false``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from ..model.schema import Column, ForeignKey, Index, Schema
+from ..model.schema import UniqueConstraint as Unique
+from ..operations.base import Operation
+from ..operations.constraint import Constraint, DropConstraint, DropIndex, kind_of
+from ..operations.table import AlterColumn, DropTable, RenameColumn, RenameTable
+
+
+def settle_drops(old: Schema, ops: Sequence[Operation]) -> list[Operation]:
+    """Return ``ops`` with the drops that can run first moved to the front, lock-safe.
+
+    ``old`` is the DDL view of the previous revision; ``ops`` is the ordered plan.
+    """
+    names = _Names(ops)
+    early_fks = {
+        (names.table(op.table), op.constraint.name)
+        for op in ops
+        if isinstance(op, DropConstraint) and isinstance(op.constraint, ForeignKey)
+    }
+    kept_refs = {
+        (fk.ref_table, fk.ref_columns)
+        for ent in old.entities
+        for fk in ent.foreign_keys
+        if (ent.table, fk.name) not in early_fks
+    }
+    early: list[Operation] = []
+    rest: list[Operation] = []
+    for op in ops:
+        moved = _early(op, old, names, kept_refs)
+        if moved is None:
+            rest.append(op)
+            continue
+        first, remainder = moved
+        early.append(first)
+        rest += remainder
+    return early + rest
+
+
+class _Names:
+    """Table and column names of the plan mapped back to the previous revision's."""
+
+    def __init__(self, ops: Sequence[Operation]) -> None:
+        self.tables = {op.new_table: op.old_table for op in ops if isinstance(op, RenameTable)}
+        self.dropped = {op.entity.table for op in ops if isinstance(op, DropTable)}
+        self.columns = {(op.table, op.new): op.old for op in ops if isinstance(op, RenameColumn)}
+
+    def table(self, table: str) -> str:
+        return self.tables.get(table, table)
+
+    def column(self, table: str, column: str) -> str:
+        return self.columns.get((table, column), column)
+
+
+def _early(
+    op: Operation, old: Schema, names: _Names, kept_refs: set[tuple[str, tuple[str, ...]]]
+) -> tuple[Operation, list[Operation]] | None:
+    """(the early drop, what stays in the main transaction) for ``op``, or None."""
+    if isinstance(op, DropConstraint) and not op.lock_safe:
+        table = names.table(op.table)
+        before = _constraint(old, table, op.constraint)
+        if before is None:
+            return None
+        if isinstance(before, Unique) and (table, before.columns) in kept_refs:
+            return None
+        return DropConstraint(table, before, lock_safe=True), []
+    if isinstance(op, DropIndex) and op.concurrently:
+        table = names.table(op.table)
+        found = [ix for ix in _indexes(old, table) if ix.name == op.index.name]
+        if not found or table in names.dropped:
+            return None
+        return DropIndex(table, found[0], concurrently=True), []
+    if isinstance(op, AlterColumn) and not op.lock_safe and _lifts_not_null(op, old, names):
+        table = names.table(op.table)
+        was = old.entity_by_table(table).column(names.column(op.table, op.old.name))
+        first = AlterColumn(table, was, dataclasses.replace(was, nullable=True), lock_safe=True)
+        mid = dataclasses.replace(op.old, nullable=True)
+        same = _plain(mid) == _plain(op.new)
+        return first, [] if same else [dataclasses.replace(op, old=mid)]
+    return None
+
+
+def _constraint(old: Schema, table: str, constraint: Constraint) -> Constraint | None:
+    """The constraint of that name in the previous revision, as it was defined there."""
+    try:
+        ent = old.entity_by_table(table)
+    except KeyError:
+        return None
+    found = [c for c in getattr(ent, kind_of(constraint)) if c.name == constraint.name]
+    return found[0] if found else None
+
+
+def _indexes(old: Schema, table: str) -> tuple[Index, ...]:
+    try:
+        return old.entity_by_table(table).indexes
+    except KeyError:
+        return ()
+
+
+def _lifts_not_null(op: AlterColumn, old: Schema, names: _Names) -> bool:
+    """NOT NULL dropped from a column that is neither identity nor in the primary key."""
+    if op.old.nullable or not op.new.nullable or op.old.identity or op.new.identity:
+        return False
+    try:
+        ent = old.entity_by_table(names.table(op.table))
+    except KeyError:
+        return False
+    column = names.column(op.table, op.old.name)
+    return column not in ent.primary_key.columns and column in {c.name for c in ent.columns}
+
+
+def _plain(col: Column) -> Column:
+    # The primary-key flag is the primary key's business, not the column's DDL.
+    return dataclasses.replace(col, primary_key=False)
