@@ -56,7 +56,10 @@ from alembic.runtime.migration import MigrationContext
 from click.testing import CliRunner
 from pgcluster import PgCluster
 from pgdump import schema_dump
+from schemagen.api import load_schema
 from schemagen.cli import main as schemagen_main
+from schemagen.config import load_project
+from schemagen.live.compare import check_database
 
 OUTPUT = "generated"
 EXTENSION_TABLES = (
@@ -507,3 +510,18 @@ def prove(pg: PgCluster, case: Case, root: Path) -> None:
         pg, db, models_before, ext_before, f"{case.name} downgrade", dump_before
     )
     run_checks(pg, db, case.check_down, f"{case.name} downgrade")
+
+
+def migrated_project(root: Path, text: str, url: str) -> Path:
+    """A project of one schema file, migrated and upgraded to head at ``url``."""
+    write_schema(root, {"s.yaml": text})
+    schemagen(root, "migrate", "-m", "initial")
+    alembic(root, url, "upgrade", "head")
+    return root
+
+
+def live_findings(root: Path, url: str) -> list[str]:
+    """``check --database`` of the project at ``root`` against ``url``, one line a finding."""
+    schema = load_schema(load_project(root)).schema
+    assert schema is not None
+    return [f"{f.object}: {f.message}" for f in check_database(schema, url)]

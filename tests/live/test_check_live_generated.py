@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from migration_harness import alembic, schemagen, write_schema
+from migration_harness import live_findings as _findings
+from migration_harness import migrated_project as _migrated
 from pgcluster import PgCluster
-from schemagen.api import load_schema
-from schemagen.config import load_project
-from schemagen.live.compare import check_database
 
 SCHEMA = """
 database: {name: t}
@@ -23,20 +21,6 @@ entities:
       total: {type: numeric, precision: 14, scale: 2, generated: "price * qty"}
       search: {type: tsvector, generated: "to_tsvector('simple', title)"}
 """
-
-
-def _migrated(root: Path, text: str, url: str) -> Path:
-    """A project of one schema file, migrated and upgraded to head at ``url``."""
-    write_schema(root, {"s.yaml": text})
-    schemagen(root, "migrate", "-m", "initial")
-    alembic(root, url, "upgrade", "head")
-    return root
-
-
-def _findings(root: Path, url: str) -> list[str]:
-    schema = load_schema(load_project(root)).schema
-    assert schema is not None
-    return [f"{f.object}: {f.message}" for f in check_database(schema, url)]
 
 
 def test_generated_columns_have_no_drift(pg: PgCluster, pg_db: str, tmp_path: Path) -> None:

@@ -7,10 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from migration_harness import alembic, schemagen, write_schema
+from migration_harness import live_findings as _findings
 from pgcluster import PgCluster
-from schemagen.api import load_schema
-from schemagen.config import load_project
-from schemagen.live.compare import check_database
 
 EXCLUDES = """
 database: {name: t, extensions: [btree_gist]}
@@ -32,12 +30,6 @@ entities:
         elements:
           - {expression: "lower(guest)", with: "="}
 """
-
-
-def _findings(root: Path, url: str) -> list[str]:
-    schema = load_schema(load_project(root)).schema
-    assert schema is not None
-    return [f"{f.object}: {f.message}" for f in check_database(schema, url)]
 
 
 def test_exclusion_constraints_have_no_drift(pg: PgCluster, pg_db: str, tmp_path: Path) -> None:

@@ -16,10 +16,10 @@ from migration_harness import (
     schemagen,
     write_schema,
 )
+from migration_harness import (
+    live_findings as _findings,
+)
 from pgcluster import PgCluster
-from schemagen.api import load_schema
-from schemagen.config import load_project
-from schemagen.live.compare import check_database
 
 NAMED = """
 database: {name: t, extensions: [citext, postgis]}
@@ -40,12 +40,6 @@ def _project(root: Path, text: str) -> Path:
     write_schema(root, {"s.yaml": text})
     schemagen(root, "migrate", "-m", "initial")
     return root
-
-
-def _findings(root: Path, url: str) -> list[str]:
-    schema = load_schema(load_project(root)).schema
-    assert schema is not None
-    return [f"{f.object}: {f.message}" for f in check_database(schema, url)]
 
 
 def test_named_types_migrate_without_drift(pg: PgCluster, pg_db: str, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from typing import Protocol
 
 from ..model.schema import ColumnType
 from .checks import Unsupported
-from .random import below, pick_text, uniform
+from .random import EPOCH, below, pick_text, uniform
 
 
 class ColumnJob(Protocol):
@@ -29,8 +29,6 @@ class ColumnJob(Protocol):
 
     def u(self, purpose: str = "") -> str: ...
 
-#: Seeded times start here (as in :mod:`.values`).
-_EPOCH = "timestamptz '2025-01-01 00:00:00+00'"
 #: Points fall in a box over Europe: valid longitudes and latitudes for geography.
 _LON, _LAT = (-10.0, 30.0), (35.0, 60.0)
 
@@ -87,7 +85,7 @@ def _date_range(job: ColumnJob, ctype: ColumnType) -> str:
 
 
 def _time_range(job: ColumnJob, ctype: ColumnType) -> str:
-    start = f"({_EPOCH} + {job.u('start')} * interval '365 days')"
+    start = f"({EPOCH} + {job.u('start')} * interval '365 days')"
     if ctype.pgtype == "tsrange":
         start = f"({start} AT TIME ZONE 'UTC')"
     return f"{ctype.pgtype}({start}, {start} + (1 + {job.u('hours')} * 72) * interval '1 hour')"

@@ -13,6 +13,9 @@ import hashlib
 
 from ..model.sqltext import sql_string
 
+#: Seeded times spread over one year from here (fixed, so seeds repeat).
+EPOCH = "timestamptz '2025-01-01 00:00:00+00'"
+
 _MASK = (1 << 53) - 1
 _SCALE = 1 << 53
 

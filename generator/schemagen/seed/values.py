@@ -22,10 +22,8 @@ from . import words
 from .catalog import Catalog, derived_from
 from .checks import Domain, Literal, Unsupported
 from .named import named_value
-from .random import below, pick, pick_text, salt, uniform
+from .random import EPOCH, below, pick, pick_text, salt, uniform
 
-#: Seeded times spread over one year from here (fixed, so seeds repeat).
-EPOCH = "timestamptz '2025-01-01 00:00:00+00'"
 INTEGER_MAX = {"smallint": 2**15 - 1, "integer": 2**31 - 1, "bigint": 2**63 - 1}
 
 
