@@ -127,7 +127,7 @@ def rehash_project(project_dir: str | Path | None = None) -> list[str]:
 
 
 def import_database(
-    project_dir: str | Path,
+    project_dir: str | Path | None,
     url: str,
     *,
     schemas: tuple[str, ...] = (),

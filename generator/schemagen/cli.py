@@ -171,7 +171,7 @@ def migrate(project_dir: Path | None, message: str, allow_destructive: bool) -> 
 )
 @reports_errors
 def import_(
-    project_dir: Path,
+    project_dir: Path | None,
     database_url: str | None,
     schemas: tuple[str, ...],
     force: bool,

@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 import yaml
 from adopt_harness import new_project, round_trip
@@ -309,31 +308,27 @@ def _create_all(pg: PgCluster) -> str:
     return name
 
 
-def test_create_all_of_1x_models_lists_what_the_language_lacks(
-    pg: PgCluster, tmp_path: Path
-) -> None:
-    """Serial keys import as `type: serial`; the language has no varchar without a
-    length (issue 11's): it is named, and nothing is written."""
-    source = _create_all(pg)
-    try:
-        root = new_project(tmp_path / "p")
-        out = schemagen(root, "import", "--database", pg.url(source), expect_exit=1)
-        listed = sorted(line for line in out.splitlines() if line.startswith("not expressible"))
-        assert listed == [
-            "not expressible: index ix_stores_shopify_domain on stores: it uses a column "
-            "that is left out",
-            "not expressible: type character varying: of column stores.shopify_domain",
-        ]
-    finally:
-        pg.drop_database(source)
-
-
-@pytest.mark.xfail(
-    strict=True, reason="needs varchar without a length in the language"
-)
 def test_create_all_of_1x_models_round_trip(pg: PgCluster, tmp_path: Path) -> None:
+    """Serial keys import as ``type: serial``, ``Column(String)`` as ``type: varchar``
+    (no length), ``Float`` as double, ``index=True`` as ``index: true``; Python-side
+    defaults leave nothing to import."""
     source = _create_all(pg)
     try:
-        round_trip(pg, source, tmp_path / "p", "create_all of 1.x models")
+        root = round_trip(pg, source, tmp_path / "p", "create_all of 1.x models")
     finally:
         pg.drop_database(source)
+    entities = yaml.safe_load((root / "schema" / "stores.yaml").read_text())["entities"]
+    assert entities["Store"]["columns"] == {
+        "id": {"type": "serial", "primary_key": True, "index": True},
+        "shopify_domain": {"type": "varchar"},
+        "currency": {"type": "string", "length": 3, "nullable": True},
+        "plan_price": {"type": "double", "nullable": True},
+        "is_active": {"type": "boolean", "nullable": True},
+        "created_at": {"type": "timestamptz", "default": "now"},
+    }
+    assert entities["Store"]["indexes"] == {
+        "ix_stores_shopify_domain": {"columns": ["shopify_domain"], "unique": True}
+    }
+    assert entities["Product"]["columns"]["custom_data"] == {"type": "json", "nullable": True}
+    models = (root / "generated" / "models.py").read_text()
+    assert "shopify_domain: Mapped[str] = mapped_column(String())" in models

@@ -53,6 +53,32 @@ def test_named_types_migrate_without_drift(pg: PgCluster, pg_db: str, tmp_path: 
     ]
 
 
+def test_varchar_without_a_length_is_compared(pg: PgCluster, pg_db: str, tmp_path: Path) -> None:
+    """``varchar`` with no length: no drift after the migration; a length the
+    database has and the schema has not (or the reverse) is drift."""
+    text = """
+database: {name: t}
+entities:
+  Venue:
+    columns:
+      id: {type: bigint, primary_key: true}
+      slug: {type: varchar, unique: true}
+      code: {type: varchar(8), nullable: true}
+      tags: {type: array, of: varchar, nullable: true}
+"""
+    root = _project(tmp_path / "p", text)
+    alembic(root, pg.url(pg_db), "upgrade", "head")
+    assert _findings(root, pg.url(pg_db)) == []
+    pg.sql("ALTER TABLE venues ALTER COLUMN slug TYPE varchar(64)", pg_db)
+    pg.sql("ALTER TABLE venues ALTER COLUMN code TYPE varchar", pg_db)
+    assert _findings(root, pg.url(pg_db)) == [
+        "column venues.code: type is character varying in the database, "
+        "character varying(8) in the schema",
+        "column venues.slug: type is character varying(64) in the database, "
+        "character varying in the schema",
+    ]
+
+
 def test_a_type_the_server_does_not_know(pg: PgCluster, pg_db: str, tmp_path: Path) -> None:
     text = NAMED.replace("notes: {type: xml", "notes: {type: xmlish")
     root = _project(tmp_path / "p", text)

@@ -53,6 +53,7 @@ KINDS: dict[str, tuple[Doc, tuple[Any, ...]]] = {
     "inet": ({"type": "inet"}, ()),
     "tstzrange": ({"type": "tstzrange"}, ()),
     "collated": ({"type": "string", "length": 40, "collation": "C"}, ("x",)),
+    "varchar": ({"type": "varchar"}, ("x",)),  # no length, as Column(String) makes it
 }
 #: Safe widening casts the property may apply to a column of a kind.
 WIDEN: dict[str, Doc] = {

@@ -433,7 +433,7 @@ entities:
 """,
         [
             'schema/s.yaml:5:11: entities.Store.columns.a.type: type string needs `length` '
-            '(or use text)',
+            '(or use text, or varchar for no limit)',
             'schema/s.yaml:6:11: entities.Store.columns.b.type: numeric scale 6 is above '
             'precision 4',
             'schema/s.yaml:7:11: entities.Store.columns.c.type: type array needs `of:` (the '
@@ -443,7 +443,7 @@ entities:
             'schema/s.yaml:9:11: entities.Store.columns.e.type: numeric `scale` needs '
             '`precision` too',
             'schema/s.yaml:10:11: entities.Store.columns.f.type: type string needs `length` '
-            '(or use text)',
+            '(or use text, or varchar for no limit)',
             'schema/s.yaml:11:11: entities.Store.columns.g.type: type enum needs `enum:` '
             '(the name of an enum)',
         ],

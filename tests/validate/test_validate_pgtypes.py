@@ -7,6 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from fixtures.language.helpers import issues_of, schema_of, write_project
 from schemagen.cli import main
+from schemagen.model.schema import Database, Schema
 from schemagen.model.typemap import pg_type
 
 TYPES = """
@@ -113,3 +114,44 @@ def test_a_name_validate_cannot_verify_is_a_warning(tmp_path: Path) -> None:
     ]
     result = CliRunner().invoke(main, ["validate", "--strict", "--project", str(tmp_path)])
     assert result.exit_code != 0
+
+
+def test_varchar_without_a_length(tmp_path: Path) -> None:
+    """``varchar``, PostgreSQL's word, may go without a length (what ``Column(String)``
+    creates); ``string`` still needs one, written directly or through an alias."""
+    text = """
+    types:
+      handle: {type: varchar}
+      label: {type: string}
+    entities:
+      Place:
+        columns:
+          id: {type: bigint, primary_key: true}
+          a: {type: varchar}
+          b: {type: character varying}
+          c: {type: VARCHAR, default: x}
+          d: {type: handle, unique: true}
+          e: {type: array, of: varchar}
+          f: {type: varchar, length: 5}
+          g: {type: label}
+          h: {type: array, of: label}
+    """
+    assert issues_of(tmp_path, {"s.yaml": text}) == [
+        "schema/s.yaml:14:11: entities.Place.columns.g.type: type string needs `length` (or "
+        "use text, or varchar for no limit)",
+        "schema/s.yaml:15:11: entities.Place.columns.h.type: type string needs `length` (or "
+        "use text, or varchar for no limit)",
+    ]
+    text = "\n".join(line for line in text.splitlines() if "label}" not in line)
+    place = schema_of(tmp_path, {"s.yaml": text}).entity("Place")
+    empty = Schema(database=Database(name="t"))
+    printed = {c.name: pg_type(c.type, empty) for c in place.columns}
+    assert printed == {
+        "id": "bigint",
+        "a": "character varying",
+        "b": "character varying",
+        "c": "character varying",
+        "d": "character varying",
+        "e": "character varying[]",
+        "f": "character varying(5)",
+    }

@@ -30,7 +30,7 @@ from .routines import map_routines
 from .values import map_default, map_type
 
 _INTEGER = frozenset({"smallint", "integer", "bigint"})
-_COLLATABLE = frozenset({"string", "text"})
+_COLLATABLE = frozenset({"string", "varchar", "text"})
 _SERIALS = {"smallint": "smallserial", "integer": "serial", "bigint": "bigserial"}
 
 

@@ -61,8 +61,9 @@ class ImportResult:
         return lines
 
 
-def require_settings(root: Path) -> Project:
-    """The project at ``root``, which must have a ``[tool.schemagen]`` table."""
+def require_settings(root: Path | None) -> Project:
+    """The project at ``root`` (None: found upward from the current folder, as every
+    command finds it), which must have a ``[tool.schemagen]`` table."""
     project = load_project(root)
     pyproject = project.root / "pyproject.toml"
     tool: Any = {}
@@ -84,7 +85,7 @@ def existing_yaml(project: Project) -> list[Path]:
 
 
 def import_database(
-    root: str | Path,
+    root: str | Path | None,
     url: str,
     *,
     schemas: tuple[str, ...] = (),
@@ -92,7 +93,7 @@ def import_database(
     allow_partial: bool = False,
 ) -> ImportResult:
     """Import the database at ``url`` into the project at ``root``; see the module doc."""
-    project = require_settings(Path(root))
+    project = require_settings(None if root is None else Path(root))
     old = existing_yaml(project)
     if old and not force:
         raise SchemaExists(

@@ -63,6 +63,8 @@ def map_type(text: str, enums: dict[str, str]) -> dict[str, Any] | None:
         return {"type": SIMPLE_TYPES[text]}
     if match := _VARCHAR.match(text):
         return {"type": "string", "length": int(match[1])}
+    if text == "character varying":  # Column(String): a varchar without a length
+        return {"type": "varchar"}
     if match := _NUMERIC.match(text):
         return {"type": "numeric", "precision": int(match[1]), "scale": int(match[2])}
     name = unquote(text)
@@ -95,7 +97,7 @@ def map_default(printed: str, spec: dict[str, Any], pg_type: str) -> Any:
     text; ``now()`` becomes ``now``; anything else (``CURRENT_TIMESTAMP``
     included, which PostgreSQL prints differently from ``now()``) stays SQL.
     """
-    kind = spec["type"]
+    kind = "string" if spec["type"] == "varchar" else spec["type"]
     if printed == "now()" and kind in _TIME_KINDS:
         return "now"
     if kind == "boolean" and printed in ("true", "false"):

@@ -126,11 +126,17 @@ def owned_by_sql(seq: DbSequence) -> str:
     from .sqltext import quote_name
 
     assert seq.owned_by is not None
-    table, column = seq.owned_by.split(".", 1)
-    return (
-        f"ALTER SEQUENCE {quote_name(seq.name)} OWNED BY "
-        f"{quote_name(table)}.{quote_name(column)}"
-    )
+    # "app.t.c": the table may be qualified by its schema; the column is the last part
+    table, column = seq.owned_by.rsplit(".", 1)
+    owner = f"{_qualified(table)}.{quote_name(column)}"
+    return f"ALTER SEQUENCE {_qualified(seq.name)} OWNED BY {owner}"
+
+
+def _qualified(name: str) -> str:
+    """``app.t_id_seq`` quoted part by part."""
+    from .sqltext import quote_name
+
+    return ".".join(quote_name(part) for part in name.split("."))
 
 
 def serial_sequence(table: str, column: str) -> str:

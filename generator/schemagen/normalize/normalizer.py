@@ -479,7 +479,8 @@ def build_column(
     default = default_of(spec["default"], ctype) if "default" in spec else None
     serial = spec.get("type") in SERIAL_TYPES
     if serial:
-        table = table_of(resolver.src, col.entity)
+        # qualified: a table in another schema has its sequence there (app.t_id_seq)
+        table = qualified_table_of(resolver.src, col.entity)
         default = Default("sql", f"nextval('{serial_sequence(table, col.name)}'::regclass)")
     primary = bool(spec.get("primary_key")) if in_pk is None else in_pk
     generated = spec.get("generated")

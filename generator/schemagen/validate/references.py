@@ -93,11 +93,37 @@ def check_params(spec: dict[str, Any], ctype: ColumnType, path: YamlPath, report
         check_params(of, ctype.of, (*path, "of"), report)
 
 
-def check_final_type(ctype: ColumnType, path: YamlPath, report: Reporter) -> None:
-    """Rules on a column's complete type: string length, numeric scale, array element."""
+def _spelled(src: Sources, spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The specs a column's type goes through: its own, then each ``types:`` alias."""
+    chain = [spec]
+    name = spec.get("type")
+    while isinstance(name, str) and name in src.types and len(chain) <= len(src.types):
+        chain.append(_dict(src.types[name]))
+        name = chain[-1].get("type")
+    return chain
+
+
+def _element_specs(src: Sources, chain: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The spec chain of an array's element type (the first ``of:`` along ``chain``)."""
+    of = next((s["of"] for s in chain if "of" in s), None)
+    if of is None:
+        return []
+    return _spelled(src, of if isinstance(of, dict) else {"type": of})
+
+
+def check_final_type(
+    src: Sources, ctype: ColumnType, chain: list[dict[str, Any]], path: YamlPath, report: Reporter
+) -> None:
+    """Rules on a column's complete type: string length, numeric scale, array element.
+
+    ``chain`` holds the specs the type was written with (the column's, then its
+    aliases', see :func:`_spelled`): ``string`` needs a length; ``varchar``,
+    PostgreSQL's word, may go without one, as ``Column(String)`` creates it.
+    """
     where = (*path, "type")
-    if ctype.kind == "string" and ctype.length is None:
-        report.error(where, "type string needs `length` (or use text)")
+    unbounded = ctype.kind == "string" and ctype.length is None
+    if unbounded and chain and chain[-1].get("type") == "string":
+        report.error(where, "type string needs `length` (or use text, or varchar for no limit)")
     if ctype.kind == "numeric":
         if ctype.scale is not None and ctype.precision is None:
             report.error(where, "numeric `scale` needs `precision` too")
@@ -112,7 +138,7 @@ def check_final_type(ctype: ColumnType, path: YamlPath, report: Reporter) -> Non
         elif ctype.of.kind == "array":
             report.error(where, "an array of arrays is not supported; use one array type")
         else:
-            check_final_type(ctype.of, path, report)
+            check_final_type(src, ctype.of, _element_specs(src, chain), path, report)
 
 
 def check_entity(src: Sources, resolver: Resolver, report: Reporter, name: str) -> None:
@@ -195,7 +221,7 @@ def check_column(src: Sources, resolver: Resolver, report: Reporter, col: RawCol
         return
     if "type" in spec:
         check_params(spec, ctype, col.path, report)
-    check_final_type(ctype, col.path, report)
+    check_final_type(src, ctype, _spelled(src, spec), col.path, report)
     if spec.get("primary_key") and spec.get("nullable"):
         report.error((*col.path, "nullable"), "a primary-key column cannot be nullable")
     if "references" in spec:
