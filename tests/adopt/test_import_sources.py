@@ -28,6 +28,10 @@ CREATE TABLE "Customers" (
   ratio double precision DEFAULT '-1'::integer,
   created timestamp with time zone NOT NULL DEFAULT CURRENT_TIMESTAMP,
   seen timestamp with time zone DEFAULT now(),
+  today date DEFAULT CURRENT_DATE,
+  local_at timestamp DEFAULT LOCALTIMESTAMP,
+  clock time DEFAULT CURRENT_TIME,
+  stamped_on date DEFAULT CURRENT_TIMESTAMP,
   tags text[] DEFAULT '{}'::text[],
   blob bytea DEFAULT '\\x00ff'::bytea,
   born date DEFAULT '2000-01-31',
@@ -153,7 +157,12 @@ def test_plain_sql_round_trip(pg: PgCluster, tmp_path: Path) -> None:
     assert columns["metadata"]["attribute"] == "metadata_"
     assert columns["metadata"]["default"] == {}
     assert columns["mood"] == {"type": "enum", "enum": "Mood", "nullable": True, "default": "calm"}
-    assert columns["created"]["default"] == {"sql": "CURRENT_TIMESTAMP"}
+    # SQL's current-time keywords by name: PostgreSQL prints them back as written
+    assert columns["created"]["default"] == "current_timestamp"
+    assert columns["today"]["default"] == "current_date"
+    assert columns["local_at"]["default"] == "localtimestamp"
+    assert columns["clock"]["default"] == "current_time"
+    assert columns["stamped_on"]["default"] == "current_timestamp"
     assert columns["seen"]["default"] == "now"
     assert columns["score"]["default"] == {"sql": "1.50"}
     assert columns["ratio"]["default"] == -1

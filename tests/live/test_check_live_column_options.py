@@ -68,3 +68,29 @@ def test_identity_options_are_compared(pg: PgCluster, pg_db: str, tmp_path: Path
         "max 2147483647, cache 3 in the database, ALWAYS, start 100, increment 10, min 1, "
         "max 2147483647, cache 1 in the schema",
     ]
+
+
+def test_current_time_keywords_are_compared(pg: PgCluster, pg_db: str, tmp_path: Path) -> None:
+    """``current_timestamp`` is no drift against the database it made, and ``now()``
+    in its place is drift (the two print differently in a dump)."""
+    text = """
+database: {name: t}
+entities:
+  Visit:
+    columns:
+      id: {type: bigint, primary_key: true}
+      at: {type: timestamptz, default: current_timestamp}
+      day: {type: date, default: current_date}
+      seen: {type: timestamptz, default: now}
+"""
+    root = _migrated(tmp_path / "p", text, pg.url(pg_db))
+    assert _findings(root, pg.url(pg_db)) == []
+    pg.sql(
+        "ALTER TABLE visits ALTER COLUMN at SET DEFAULT now();"
+        "ALTER TABLE visits ALTER COLUMN seen SET DEFAULT CURRENT_TIMESTAMP",
+        pg_db,
+    )
+    assert _findings(root, pg.url(pg_db)) == [
+        "column visits.at: default is now() in the database, CURRENT_TIMESTAMP in the schema",
+        "column visits.seen: default is CURRENT_TIMESTAMP in the database, now() in the schema",
+    ]

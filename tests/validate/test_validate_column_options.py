@@ -136,3 +136,52 @@ def test_bad_serials_are_located_errors(tmp_path: Path) -> None:
         "schema/s.yaml:8:53: entities.Ticket.columns.other.default: a smallserial column "
         "cannot have `default` (its default is nextval of its own sequence)",
     ]
+
+
+def test_current_time_keywords_in_the_model(tmp_path: Path) -> None:
+    """``default: current_timestamp`` (and its kin) is SQL's keyword: the same default
+    as ``{sql: CURRENT_TIMESTAMP}``, not ``now()``; on a text column it stays text."""
+    text = """
+    entities:
+      Visit:
+        columns:
+          id: {type: bigint, primary_key: true}
+          at: {type: timestamptz, default: current_timestamp}
+          same: {type: timestamptz, default: {sql: CURRENT_TIMESTAMP}}
+          now: {type: timestamptz, default: now}
+          day: {type: date, default: current_date}
+          local: {type: timestamp, default: LOCALTIMESTAMP}
+          clock: {type: time, default: current_time}
+          word: {type: text, default: current_timestamp}
+    """
+    visit = schema_of(tmp_path, {"s.yaml": text}).entity("Visit")
+    defaults = {c.name: c.default for c in visit.columns if c.default is not None}
+    assert defaults == {
+        "at": Default("sql", "CURRENT_TIMESTAMP"),
+        "same": Default("sql", "CURRENT_TIMESTAMP"),
+        "now": Default("now", ""),
+        "day": Default("sql", "CURRENT_DATE"),
+        "local": Default("sql", "LOCALTIMESTAMP"),
+        "clock": Default("sql", "CURRENT_TIME"),
+        "word": Default("string", "current_timestamp"),
+    }
+
+
+def test_a_current_time_keyword_that_does_not_fit_is_a_located_error(tmp_path: Path) -> None:
+    text = """
+    entities:
+      Visit:
+        columns:
+          id: {type: bigint, primary_key: true}
+          at: {type: timestamptz, default: current_time}
+          day: {type: date, default: localtime}
+          n: {type: integer, default: current_date}
+    """
+    assert issues_of(tmp_path, {"s.yaml": text}) == [
+        "schema/s.yaml:5:31: entities.Visit.columns.at.default: default current_time does not "
+        "fit timestamptz; it fits time",
+        "schema/s.yaml:6:25: entities.Visit.columns.day.default: default localtime does not "
+        "fit date; it fits time",
+        "schema/s.yaml:7:26: entities.Visit.columns.n.default: default 'current_date' is text, "
+        "but the column is integer",
+    ]

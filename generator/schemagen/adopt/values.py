@@ -15,6 +15,7 @@ import uuid
 from typing import Any
 
 from ..model.pgtypes import PGTYPE, format_type, is_known, parse_type_name
+from ..model.sqltext import TIME_KEYWORDS
 
 #: ``format_type`` text -> the language's base type.
 SIMPLE_TYPES: dict[str, str] = {
@@ -94,12 +95,15 @@ def map_default(printed: str, spec: dict[str, Any], pg_type: str) -> Any:
 
     ``spec`` is the column's mapped type, ``pg_type`` its ``format_type`` text.
     Literals become YAML literals only where writing them back gives the same
-    text; ``now()`` becomes ``now``; anything else (``CURRENT_TIMESTAMP``
-    included, which PostgreSQL prints differently from ``now()``) stays SQL.
+    text; ``now()`` becomes ``now`` and ``CURRENT_TIMESTAMP`` (which PostgreSQL
+    prints differently from ``now()``) its keyword ``current_timestamp``, as do
+    ``CURRENT_DATE``, ``LOCALTIMESTAMP`` and their kin; anything else stays SQL.
     """
     kind = "string" if spec["type"] == "varchar" else spec["type"]
     if printed == "now()" and kind in _TIME_KINDS:
         return "now"
+    if kind in TIME_KEYWORDS.get(printed.lower(), ()) and printed.isupper():
+        return printed.lower()
     if kind == "boolean" and printed in ("true", "false"):
         return printed == "true"
     number = _number(printed, kind)

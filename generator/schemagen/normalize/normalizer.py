@@ -45,6 +45,7 @@ from ..model.schema import (
     UniqueConstraint,
 )
 from ..model.sequences import serial_sequence
+from ..model.sqltext import TIME_KEYWORDS
 from ..model.typemap import collatable
 from ..source.loader import Sources, YamlPath
 from .relationships import attach_relationships
@@ -308,6 +309,9 @@ def default_of(value: Any, ctype: ColumnType) -> Default:
     if isinstance(value, str):
         if value == "now" and ctype.kind in TIME_KINDS:
             return Default("now", "")
+        if value.lower() in TIME_KEYWORDS and ctype.kind in TIME_KINDS:
+            # `current_timestamp` is SQL's keyword, the same default as {sql: ...}
+            return Default("sql", value.upper())
         return Default("string", value)
     if isinstance(value, dict) and set(value) == {"sql"} and isinstance(value["sql"], str):
         # nextval('s'::regclass) and nextval('s') are one default; Alembic compares

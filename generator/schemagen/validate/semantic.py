@@ -19,6 +19,7 @@ from ..language.structure import describe, did_you_mean
 from ..model import naming
 from ..model.pgtypes import PGTYPE, is_known, param_problem, required_extension
 from ..model.schema import INTEGER_TYPES, Column, ColumnType, Entity, Schema
+from ..model.sqltext import TIME_KEYWORDS
 from ..normalize.normalizer import TIME_KINDS
 from ..source.loader import Sources, YamlPath
 from .excludes import check_excludes
@@ -266,6 +267,10 @@ def default_problem(schema: Schema, column: Column, value: Any) -> str | None:
     """Why a YAML ``default:`` does not fit its column, or None."""
     kind = column.type.kind
     shown = type_text(column.type)
+    if isinstance(value, str) and value.lower() in TIME_KEYWORDS and kind in TIME_KINDS:
+        fits = TIME_KEYWORDS[value.lower()]
+        if kind not in fits:
+            return f"default {value} does not fit {shown}; it fits {', '.join(sorted(fits))}"
     if column.default is not None and column.default.kind == "sql":
         return sql_default_problem(column.default.value)
     if column.default is not None and column.default.kind == "now":
