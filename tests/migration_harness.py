@@ -60,6 +60,7 @@ from schemagen.api import load_schema
 from schemagen.cli import main as schemagen_main
 from schemagen.config import load_project
 from schemagen.live.compare import check_database
+from sqlalchemy.dialects.postgresql import DOMAIN
 
 OUTPUT = "generated"
 EXTENSION_TABLES = (
@@ -368,6 +369,12 @@ def create_all(pg: PgCluster, dbname: str, metadata: sa.MetaData, extensions: li
         engine.dispose()
 
 
+def _domain_default(inspector: Any, table: Any, column_info: dict[str, Any]) -> None:
+    kind = column_info["type"]
+    if isinstance(kind, DOMAIN) and column_info.get("default") == kind.default:
+        column_info["default"] = None
+
+
 def autogenerate_diffs(pg: PgCluster, dbname: str, metadata: sa.MetaData) -> list[Any]:
     """What ``alembic check`` would report (types and server defaults compared)."""
     engine = sa.create_engine(pg.url(dbname))
@@ -403,7 +410,13 @@ def autogenerate_diffs(pg: PgCluster, dbname: str, metadata: sa.MetaData) -> lis
                 # Alembic sorts the tables it compares; a foreign-key cycle (corpus
                 # cases 33/34, on purpose) makes SQLAlchemy warn that it cannot.
                 warnings.filterwarnings("ignore", "Cannot correctly sort tables", sa.exc.SAWarning)
-                return list(compare_metadata(ctx, metadata))
+                # As env.py does for a domain with a DEFAULT: reflection gives it to
+                # the columns, the models leave it to the domain.
+                sa.event.listen(sa.Table, "column_reflect", _domain_default)
+                try:
+                    return list(compare_metadata(ctx, metadata))
+                finally:
+                    sa.event.remove(sa.Table, "column_reflect", _domain_default)
     finally:
         engine.dispose()
 

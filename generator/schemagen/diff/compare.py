@@ -28,6 +28,7 @@ from ..operations.schema import (
     ReplaceEnum,
 )
 from ..operations.table import RenameColumn, RenameTable
+from .domains import compare_domains, domain_defaults
 from .drops import settle_drops
 from .online import settle_online
 from .ordering import order
@@ -77,11 +78,13 @@ def diff(old: Schema | None, new: Schema) -> Plan:
     ops += compare_pg_schemas(old_v, new_v)
     ops += compare_extensions(old_v, new_v)
     ops += compare_enums(old_v, new_v)
+    ops += compare_domains(old_v, new_v)
     renames = compare_renames(old_v, new_v, hints)
     # after the renames: a serial key's sequence is renamed with its table or column
     ops += compare_sequences(apply(old_v, renames), new_v)
     ops += renames
     table_ops = compare_entities(apply(old_v, renames), new_v, hints.not_concurrent, hints.using)
+    table_ops = domain_defaults(new_v, table_ops)
     ops += table_ops
     ops += compare_routines(old_v, new_v, [*renames, *table_ops])
     notes = unresolved_hints(old_v, new_v, hints) if old is not None else ()

@@ -28,6 +28,10 @@ reads), triggers (after their functions). So a view over a column whose type
 changes is dropped and created again around the change, in one transaction.
 
 Sequences are created (and their options changed) right after the enums.
+Domains are created right after the enums (before the tables and columns that use
+them) and dropped after every column that used them, before the enums; a domain's
+dropped checks come early, its added checks, default and NOT NULL late (after the
+columns changed to it).
 """
 
 from __future__ import annotations
@@ -44,6 +48,13 @@ from ..operations.constraint import (
     DropConstraint,
     DropIndex,
     RenameConstraint,
+)
+from ..operations.domain import (
+    AddDomainCheck,
+    AlterDomain,
+    CreateDomain,
+    DropDomain,
+    DropDomainCheck,
 )
 from ..operations.routines import (
     CreateFunction,
@@ -89,6 +100,8 @@ _PHASES: tuple[type[Operation] | str, ...] = (
     CreateExtension,
     CreateEnum,
     AddEnumValue,
+    CreateDomain,  # after the enums and extensions its type may be; before its columns
+    DropDomainCheck,  # before columns move to the domain (they need not pass it)
     CreateSequence,  # before the columns whose defaults call nextval
     AlterSequence,
     DropTrigger,  # before the renames: they name the tables as they were
@@ -115,6 +128,9 @@ _PHASES: tuple[type[Operation] | str, ...] = (
     CreateView,  # after the tables, columns and functions they read
     CreateTrigger,  # after its table and its function
     CreateIndex,  # in the transaction; the concurrent ones come right after
+    AlterDomain,  # default and NOT NULL, once the columns use the domain
+    AddDomainCheck,  # checks the domain's columns as they are now
+    DropDomain,  # after the columns and tables that used it; before the enum it is of
     ReplaceEnum,
     DropEnumValue,
     DropEnum,

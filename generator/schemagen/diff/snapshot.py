@@ -13,7 +13,8 @@ drops what produces no DDL, so that editing it never asks for a revision:
 - the database name, description and naming convention (names are final);
 - a function's YAML key, and whether schemagen made a function or trigger;
 - a view's declared column types and ORM key (a view is keyed by its
-  database name).
+  database name);
+- a domain's description (for the docs; domains get no COMMENT).
 
 Table and column descriptions stay: they are ``COMMENT ON`` DDL.
 
@@ -75,6 +76,10 @@ def _ddl_view(schema: Schema) -> Schema:
         enums=enums,
         entities=entities,
         sequences=schema.sequences,
+        domains=tuple(
+            dataclasses.replace(d, type=_type_view(d.type, db_names), description=None)
+            for d in schema.domains
+        ),
         functions=tuple(
             dataclasses.replace(fn, key="", generated=False) for fn in schema.functions
         ),

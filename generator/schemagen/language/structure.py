@@ -561,6 +561,37 @@ _DEFS: dict[str, Any] = {
         },
         expected="a sequence mapping such as {start: 1000}",
     ),
+    "domain": _object(
+        {
+            **{k: v for k, v in _TYPE_PARAMS.items() if k not in ("enum",)},
+            "not_null": {**_BOOL, "description": "NOT NULL: no column of the domain holds NULL."},
+            "default": {
+                "type": ["string", "number", "boolean", "object"],
+                "description": "DEFAULT of the domain: a literal, `now`, or {sql: expression}.",
+                "x-expected": "a literal, now, or {sql: expression}",
+            },
+            "checks": {
+                "type": "object",
+                "additionalProperties": {
+                    **_TEXT,
+                    "minLength": 1,
+                    "x-expected": "an SQL expression over VALUE",
+                },
+                "description": "Named CHECK constraints: name: SQL expression over VALUE.",
+                "x-expected": "a mapping of name: SQL expression over VALUE",
+            },
+            "collation": {
+                **_TEXT,
+                "minLength": 1,
+                "description": "COLLATE of a string or text domain.",
+                "x-expected": "a collation name",
+            },
+            "schema": _SCHEMA,
+            "description": {**_TEXT, "description": "Markdown for the docs."},
+        },
+        ("type",),
+        expected="a domain mapping such as {type: text, checks: {email_has_at: \"VALUE ~ '@'\"}}",
+    ),
     "database": _object(
         {
             "name": {**_NAME, "description": "Used in docs, the .env example, pg_dump."},
@@ -605,6 +636,9 @@ JSON_SCHEMA: dict[str, Any] = {
             "functions": _named("function", "SQL and PL/pgSQL functions."),
             "views": _named("view", "Views and materialized views: read-only classes."),
             "sequences": _named("sequence", "Standalone sequences (CREATE SEQUENCE)."),
+            "domains": _named(
+                "domain", "Domains (CREATE DOMAIN): named types with their checks."
+            ),
         }
     ),
     "$defs": _DEFS,

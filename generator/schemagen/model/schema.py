@@ -93,6 +93,9 @@ class ColumnType:
     args: tuple[str, ...] = sparse(())
     # COLLATE of a string or text column (``"C"``, ``"en-x-icu"``); None: the database's
     collation: str | None = sparse(None)
+    # a column typed by a domain: the domain's (qualified) name; the fields above
+    # are then the domain's base type (what Python, seed and casts see)
+    domain: str | None = sparse(None)
 
 
 @dataclass(frozen=True)
@@ -369,6 +372,20 @@ class DbSequence:
 
 
 @dataclass(frozen=True)
+class Domain:
+    """``CREATE DOMAIN name AS type [COLLATE] [DEFAULT] [NOT NULL] [CONSTRAINT c CHECK (...)]``:
+    a named type with its checks (over ``VALUE``), used by columns like a type.
+    ``type`` is the base type (its ``collation`` the domain's COLLATE)."""
+
+    name: str  # qualified outside the default schema: billing.email
+    type: ColumnType
+    not_null: bool = False
+    default: Default | None = None
+    checks: tuple[CheckConstraint, ...] = ()  # sorted by name
+    description: str | None = None
+
+
+@dataclass(frozen=True)
 class Database:
     name: str
     dialect: str = "postgresql"
@@ -468,13 +485,15 @@ class Schema:
         """The triggers of ``table``, by name."""
         return tuple(tg for tg in self.triggers if tg.table == table)
     sequences: tuple[DbSequence, ...] = sparse(())  # sorted by name
+    domains: tuple[Domain, ...] = sparse(())  # sorted by name
 
     @property
     def pg_schemas(self) -> tuple[str, ...]:
-        """The PostgreSQL schemas other than the default that tables, enum types and
-        sequences live in (their names are qualified: ``billing.invoices``), sorted."""
+        """The PostgreSQL schemas other than the default that tables, enum types,
+        domains and sequences live in (their names are qualified: ``billing.invoices``),
+        sorted."""
         names = [e.table for e in self.entities] + [e.db_name for e in self.enums]
-        names += [s.name for s in self.sequences]
+        names += [s.name for s in self.sequences] + [d.name for d in self.domains]
         return tuple(sorted({n.partition(".")[0] for n in names if "." in n}))
 
     def entity(self, name: str) -> Entity:
@@ -497,6 +516,22 @@ class Schema:
 
     def has_enum(self, name: str) -> bool:
         return name in self._enum_index
+
+    def domain(self, name: str) -> Domain:
+        """The domain of (qualified) ``name``."""
+        for dom in self.domains:
+            if dom.name == name:
+                return dom
+        raise KeyError(f"no domain {name!r}")
+
+    def domain_columns(self, name: str) -> tuple[tuple[Entity, Column], ...]:
+        """Every column typed by domain ``name`` (or an array of it), with its entity."""
+        return tuple(
+            (ent, col)
+            for ent in self.entities
+            for col in ent.columns
+            if column_domain(col) == name
+        )
 
     def foreign_keys_to(self, entity: str) -> tuple[tuple[Entity, ForeignKey], ...]:
         """Every foreign key that references ``entity`` (its own included), with the
@@ -598,6 +633,12 @@ def column_enum(column: Column) -> str | None:
     if ctype is not None and ctype.kind == "enum":
         return ctype.enum
     return None
+
+
+def column_domain(column: Column) -> str | None:
+    """The domain a column's values are of (directly or as array elements), if any."""
+    ctype = column.type.of if column.type.kind == "array" else column.type
+    return ctype.domain if ctype is not None else None
 
 
 _T = typing.TypeVar("_T")

@@ -12,9 +12,11 @@ import re
 
 from .schema import Column, Default, ExcludeConstraint, ExcludeElement, Index, IndexKey
 
-# What SQLAlchemy's text() takes for a bind parameter: a colon followed by a word
-# character, not preceded by another colon or a word character ("::" casts are fine).
-_BIND_LIKE = re.compile(r"(?<![:\w\\]):(?=\w)")
+# What SQLAlchemy's text() takes for a bind parameter (its BIND_PARAMS): a colon and
+# a run of word characters, neither preceded nor followed by a colon or word
+# character ("::" casts and "[:space:]" are fine). Only those are escaped: text()
+# unescapes exactly those, and would leave any other backslash in the SQL.
+_BIND_LIKE = re.compile(r"(?<![:\w$\\]):(?=[\w$]+(?![:\w$]))")
 
 
 _TIMES = frozenset({"date", "time", "timestamp", "timestamptz"})

@@ -51,6 +51,8 @@ _SIMPLE: dict[str, tuple[str, str, str, str, str | None]] = {
 
 def pg_type(ct: ColumnType, schema: Schema) -> str:
     """The type as PostgreSQL's ``format_type`` prints it (``character varying(64)``)."""
+    if ct.domain is not None:
+        return ct.domain
     if ct.kind in _SIMPLE:
         return _SIMPLE[ct.kind][2]
     if ct.kind == "string":
@@ -119,6 +121,8 @@ def sa_type(ct: ColumnType, schema: Schema, style: Style) -> TypeCode:
     enum class by value; in ``alembic`` style they name the existing type with
     ``create_type=False`` (the revision creates enum types itself).
     """
+    if ct.domain is not None:
+        return _domain_type(ct.domain, schema, style)
     if ct.kind == "enum":
         return _enum_type(ct, schema, style)
     if ct.kind == "array":
@@ -148,7 +152,9 @@ COLLATABLE_PGTYPES = frozenset({"character", "citext"})
 
 
 def collatable(ct: ColumnType) -> bool:
-    """Whether ``ct`` takes a COLLATE clause."""
+    """Whether ``ct`` takes a COLLATE clause (a domain column takes its domain's)."""
+    if ct.domain is not None:
+        return False
     return ct.kind in ("string", "text") or (
         ct.kind == pgtypes.PGTYPE and ct.pgtype in COLLATABLE_PGTYPES
     )
@@ -163,6 +169,28 @@ def _collated(ct: ColumnType, schema: Schema, style: Style) -> TypeCode:
     inner = rest[:-1]
     words = f"{inner}, " if inner else ""
     return TypeCode(f"{head}({words}collation={_quote(str(ct.collation))})", plain.imports)
+
+
+def domain_variable(name: str) -> str:
+    """The module-level name models.py gives the ``DOMAIN`` of domain ``name``."""
+    return name.replace(".", "_").upper() + "_DOMAIN"
+
+
+def _domain_type(name: str, schema: Schema, style: Style) -> TypeCode:
+    """models.py names its module-level ``DOMAIN``; a revision names the domain
+    (``create_type=False``: the revision creates domains itself)."""
+    if style == "models":
+        return TypeCode(domain_variable(name), frozenset())
+    from dataclasses import replace
+
+    from . import naming
+
+    dom = schema.domain(name)
+    base = sa_type(replace(dom.type, collation=None), schema, style)
+    pg_schema, bare = naming.split_qualified(name)
+    in_schema = f", schema={_quote(pg_schema)}" if pg_schema else ""
+    args = f"({_quote(bare)}, {base.expr}{in_schema}, create_type=False)"
+    return _code(style, "sqlalchemy.dialects.postgresql", "DOMAIN", args, base.imports)
 
 
 def _enum_type(ct: ColumnType, schema: Schema, style: Style) -> TypeCode:

@@ -2,7 +2,7 @@
 
 Owns: resolving mixins, types and references (``normalizer.Resolver``, which the
 reference checks of ``validate`` walk too), building the frozen ``Schema`` in its
-canonical order, and naming relationships (``relationships``).
+canonical order, naming relationships (``relationships``) and building domains (``domains``).
 
 May import: ``language``, ``source``, ``model``, ``util`` and the foundation.
 """

@@ -48,6 +48,7 @@ from ..model.sequences import serial_sequence
 from ..model.sqltext import TIME_KEYWORDS
 from ..model.typemap import collatable
 from ..source.loader import Sources, YamlPath
+from .domains import build_domains
 from .relationships import attach_relationships
 
 #: ``type: serial`` and its kin, as PostgreSQL spells them -> the integer kind.
@@ -235,6 +236,8 @@ class Resolver:
             raise Unresolved(path, "missing required key 'type'")
         if name in SERIAL_TYPES:
             return ColumnType(kind=SERIAL_TYPES[name])
+        if name in self.src.domains and name not in BASE_TYPES:
+            return self.domain_type(name, path)
         if name in BASE_TYPES:
             base, alias = ColumnType(kind=name), None
         elif name in self.src.types:
@@ -259,6 +262,23 @@ class Resolver:
         if result.kind == "enum":
             self._check_enum(result, spec, path)
         return result
+
+    def domain_type(self, name: str, path: YamlPath) -> ColumnType:
+        """A column typed by domain ``name``: the domain's base type (without its
+        collation, which is the domain's) marked with the domain's qualified name."""
+        if self.src.is_broken("domains", name):
+            raise Unresolved(path, "")
+        spec = _dict(self.src.domains[name])
+        if spec.get("type") in self.src.domains:
+            raise Unresolved(
+                ("domains", name, "type"),
+                f"domain {name}: its type is the domain {spec['type']}; a domain's type is "
+                "a base type, an alias or a PostgreSQL type by name",
+            )
+        base = self.spec_type(spec, ("domains", name))
+        home = pg_schema(_dict(self.src.database), None)
+        qualified = naming.qualify(pg_schema(spec, home), name)
+        return replace(base, collation=None, alias=None, domain=qualified)
 
     def _named_type(self, name: str, path: YamlPath) -> ColumnType:
         """A PostgreSQL type by name (``tsvector``, ``vector(3)``), unless the name is
@@ -355,7 +375,12 @@ def normalize(src: Sources, resolver: Resolver | None = None) -> Schema:
     declared = [build_sequence(n, _dict(src.sequences[n]), home) for n in sorted(src.sequences)]
     owned = [s for s in serial_sequences(entities) if s.name not in src.sequences]
     sequences = tuple(sorted([*declared, *owned], key=lambda seq: seq.name))
-    return Schema(database=database, enums=enums, entities=tuple(entities), sequences=sequences)
+    return Schema(
+        database=database, enums=enums, entities=tuple(entities), sequences=sequences,
+        domains=build_domains(
+            src.domains, lambda name: resolver.domain_type(name, ("domains", name)), default_of
+        ),
+    )
 
 
 def pg_schema(spec: dict[str, Any], home: str | None) -> str | None:

@@ -24,6 +24,7 @@ from ..model.volatility import builtin_volatility
 from ..validate.sql import SqlSyntaxError, called_functions, parse_expression
 from .base import Operation
 from .constraint import AddConstraint, CreateIndex, DropConstraint, DropIndex, RenameConstraint
+from .domain import AddDomainCheck, AlterDomain, CreateDomain, DropDomain, DropDomainCheck
 from .routines import (
     CreateFunction,
     CreateTrigger,
@@ -138,6 +139,11 @@ FACTS: dict[str, Cost] = {
     "schema": Cost("", "no scan"),  # a namespace: no table is touched
     "add generated column": Cost(_AX, "rewrites"),  # every row gets its value
     "add identity column": Cost(_AX, "rewrites"),  # every row gets a number
+    "domain": Cost("", "no scan"),  # the type alone: create, drop, default, drop a check
+    # every table with a column of the domain is scanned under SHARE (writes wait);
+    # VALIDATE of a NOT VALID domain check holds the same lock, so it is one step
+    "add domain check": Cost("ShareLock", "scans"),
+    "domain set not null": Cost("ShareLock", "scans"),
 }
 
 
@@ -164,6 +170,9 @@ def steps(op: Operation) -> tuple[str, ...]:
         return _alter_column(op)
     if isinstance(op, CreateView):
         return ("create materialized view" if op.view.materialized else "create view",)
+    if isinstance(op, AlterDomain):
+        adds = op.new.not_null and not op.old.not_null
+        return ("domain set not null" if adds else "domain",)
     raise TypeError(f"no cost facts for {type(op).__name__}")
 
 
@@ -192,6 +201,10 @@ _SIMPLE: dict[type, str] = {
     DropView: "drop view",
     CreateTrigger: "create trigger",
     DropTrigger: "drop trigger",
+    CreateDomain: "domain",
+    DropDomain: "domain",
+    DropDomainCheck: "domain",
+    AddDomainCheck: "add domain check",
 }
 
 

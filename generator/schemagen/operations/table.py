@@ -180,6 +180,8 @@ class AddColumn(Operation):
     table: str
     column: Column
     position: int
+    #: its type is a domain with a DEFAULT, which fills the rows the table holds
+    domain_default: bool = False
 
     def reverse(self) -> Operation:
         return DropColumn(self.table, self.column, self.position)
@@ -198,6 +200,8 @@ class AddColumn(Operation):
     def risk(self) -> str | None:
         col = self.column
         if col.nullable or col.default is not None or col.identity or col.generated is not None:
+            return None
+        if self.domain_default:
             return None
         return (
             f"adds NOT NULL column {self.table}.{col.name} without a default "

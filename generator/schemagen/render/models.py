@@ -18,6 +18,7 @@ from ..model.routines import view_order
 from ..model.schema import (
     INTEGER_TYPES,
     Column,
+    Domain,
     Entity,
     ExcludeConstraint,
     ForeignKey,
@@ -27,7 +28,7 @@ from ..model.schema import (
 )
 from ..model.sequences import identity_kwargs
 from ..model.sqltext import default_sql, index_key_sql, quote_name, text_source
-from ..model.typemap import SQL_TYPE, SQL_TYPE_LINES, python_type, sa_type
+from ..model.typemap import SQL_TYPE, SQL_TYPE_LINES, domain_variable, python_type, sa_type
 from ..util.pycode import (
     INDENT,
     Call,
@@ -42,6 +43,7 @@ from ..util.pycode import (
     pylist,
     pytuple,
 )
+from .domains import domain_lines, plain_base
 from .routines import ddl_lines, view_as_entity, view_base_lines, view_doc
 
 _STDLIB = frozenset({"collections.abc", "datetime", "decimal", "enum", "os", "pathlib", "typing"})
@@ -192,6 +194,7 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
         for b in (
             _helper_lines(imp),
             _pg_schema_lines(schema, imp, base),
+            domain_lines(schema, imp.name, lambda dom: _base_expr(schema, dom, imp), base),
             _sequence_lines(schema, imp, base),
         )
         if b
@@ -432,8 +435,16 @@ def _annotation(col: Column, imp: Imports) -> str:
     return f"{text} | None" if col.nullable else text
 
 
+def _base_expr(schema: Schema, dom: Domain, imp: Imports) -> Expr:
+    """The base type of a domain, as a column of that type would have it."""
+    plain = plain_base(dom)
+    return _type_expr(schema, Column(name="", type=plain.type), imp)
+
+
 def _type_expr(schema: Schema, col: Column, imp: Imports) -> Expr:
     ct = col.type
+    if ct.domain is not None:
+        return domain_variable(ct.domain)
     if ct.kind == "enum" or (ct.kind == "array" and ct.of is not None and ct.of.kind == "enum"):
         # Built here rather than taken from typemap as text, so that it can be split.
         inner = ct.of if ct.kind == "array" and ct.of is not None else ct

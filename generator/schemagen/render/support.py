@@ -77,6 +77,8 @@ class SupportView:
     # the PostgreSQL schemas autogenerate compares besides the default one, as a
     # Python tuple literal; "" when the tables all live in the default schema
     pg_schemas_literal: str = ""
+    # a domain has a DEFAULT: autogenerate reads it as the default of its columns
+    domain_defaults: bool = False
 
 
 def support_views(project: Project, schema: Schema, layout: Layout) -> dict[str, SupportView]:
@@ -103,6 +105,7 @@ def support_views(project: Project, schema: Schema, layout: Layout) -> dict[str,
             if schema.pg_schemas
             else ""
         ),
+        domain_defaults=any(d.default is not None for d in schema.domains),
     )
     database_doc = (
         f"Engines and sessions of the {name} database, configured from DATABASE_URL.\n\n"

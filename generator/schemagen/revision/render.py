@@ -342,6 +342,8 @@ def column_expr(col: Column, state: Schema) -> Expr:
 
 def type_expr(ct: ColumnType, state: Schema) -> Expr:
     """The SQLAlchemy type of a revision; enums as call trees so long ones can split."""
+    if ct.domain is not None:
+        return sa_type(ct, state, "alembic").expr
     if ct.kind == "enum" and ct.enum is not None:
         values = (Str(v) for v in state.enum(ct.enum).value_names)
         pg_schema, name = naming.split_qualified(ct.enum)

@@ -37,6 +37,7 @@ SECTIONS: tuple[str, ...] = (
     "functions",
     "views",
     "sequences",
+    "domains",
 )
 TOP_LEVEL_KEYS: tuple[str, ...] = ("database", *SECTIONS)
 SECTION_KINDS: dict[str, str] = {
@@ -47,6 +48,7 @@ SECTION_KINDS: dict[str, str] = {
     "functions": "function",
     "views": "view",
     "sequences": "sequence",
+    "domains": "domain",
 }
 
 _MAX_DEPTH = 64
@@ -80,6 +82,7 @@ class Sources:
     functions: dict[str, Any] = field(default_factory=dict)
     views: dict[str, Any] = field(default_factory=dict)
     sequences: dict[str, Any] = field(default_factory=dict)
+    domains: dict[str, Any] = field(default_factory=dict)
     locations: dict[YamlPath, Place] = field(default_factory=dict)
     files: tuple[str, ...] = ()
     #: Definitions left out because they already have errors: (section, name) or

@@ -16,6 +16,7 @@ from ..normalize.normalizer import RawColumn, Resolver, Unresolved, table_of
 from ..normalize.relationships import many_to_one_name, one_to_many_name
 from ..source.loader import Sources, YamlPath
 from .columns import check_identity, check_serial
+from .domains import check_domain_sources
 from .excludes import check_exclude_references
 from .foreign_keys import check_foreign_keys
 from .reporter import Reporter, plain_type, type_text
@@ -39,6 +40,7 @@ def check_references(src: Sources, resolver: Resolver, report: Reporter) -> None
     """Report every name that does not resolve and every type parameter that does not fit."""
     check_naming_convention(src, report)
     check_aliases(src, resolver, report)
+    check_domain_sources(src, resolver, report)
     for name in sorted(src.mixins):
         # Check every mixin even when no entity uses it yet.
         for col, spec in _dict(_dict(src.mixins[name]).get("columns")).items():

@@ -22,6 +22,7 @@ from ..model.schema import INTEGER_TYPES, Column, ColumnType, Entity, Schema
 from ..model.sqltext import TIME_KEYWORDS
 from ..normalize.normalizer import TIME_KINDS
 from ..source.loader import Sources, YamlPath
+from .domains import check_domains
 from .excludes import check_excludes
 from .reporter import Reporter, column_path, index_path, type_text, unique_path
 from .sequences import check_sequences
@@ -73,6 +74,7 @@ def check_model(schema: Schema, src: Sources, report: Reporter) -> None:
     check_enums(schema, report)
     check_serves(schema, src, report)
     check_sequences(schema, src, report)
+    check_domains(schema, src, report)
 
 
 # --- names ----------------------------------------------------------------------

@@ -1,0 +1,75 @@
+"""The domains of ``models.py``: one module-level ``DOMAIN`` each, attached to the
+metadata so that ``create_all`` makes it before the tables that use it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from ..model import naming
+from ..model.domains import check_sql, default_sql, quote_qualified
+from ..model.schema import CheckConstraint, Domain, Schema
+from ..model.sqltext import text_source
+from ..model.typemap import domain_variable
+from ..util.pycode import Expr, call, layout, py_str
+
+#: ``(module, name) -> the name to use in code`` (models.Imports.name).
+ImportName = Callable[[str, str], str]
+#: A column type -> its SQLAlchemy expression in models.py (models._type_expr).
+TypeExpr = Callable[[Domain], Expr]
+
+
+def domain_lines(schema: Schema, name: ImportName, base_type: TypeExpr, base: str) -> list[str]:
+    """``X_DOMAIN = DOMAIN(...)`` for each domain. SQLAlchemy's DOMAIN takes one
+    check, and names NOT NULL with ``constraint_name`` when both are given, so the
+    first check goes into DOMAIN only without NOT NULL; the others are added right
+    after the domain is created (``after_create``), with the names the schema says."""
+    if not schema.domains:
+        return []
+    lines = ["# Domains (named types with their checks); create_all makes them first."]
+    for dom in schema.domains:
+        inline = dom.checks[0] if dom.checks and not dom.not_null else None
+        lines += layout(_domain_call(dom, inline, name, base_type, base), "",
+                        f"{domain_variable(dom.name)} = ")
+        for check in dom.checks:
+            if check is not inline:
+                lines += _after_create(dom, check, name)
+    return lines
+
+
+def _domain_call(
+    dom: Domain, inline: CheckConstraint | None, name: ImportName, base_type: TypeExpr, base: str
+) -> Expr:
+    pg_schema, bare = naming.split_qualified(dom.name)
+    text = name("sqlalchemy", "text")
+    default = default_sql(dom)
+    return call(
+        name("sqlalchemy.dialects.postgresql", "DOMAIN"),
+        py_str(bare),
+        base_type(dom),
+        collation=py_str(dom.type.collation) if dom.type.collation is not None else None,
+        default=call(text, py_str(text_source(default))) if default is not None else None,
+        not_null="True" if dom.not_null else None,
+        constraint_name=py_str(inline.name) if inline is not None else None,
+        check=call(text, py_str(text_source(inline.expression))) if inline is not None else None,
+        schema=py_str(pg_schema) if pg_schema else None,
+        metadata=f"{base}.metadata",
+    )
+
+
+def _after_create(dom: Domain, check: CheckConstraint, name: ImportName) -> list[str]:
+    # DDL() formats its statement with %: a literal % is written %%.
+    sql = f"ALTER DOMAIN {quote_qualified(dom.name)} ADD {check_sql(check)}".replace("%", "%%")
+    ddl = call(name("sqlalchemy", "DDL"), py_str(sql))
+    listen = call(
+        f"{name('sqlalchemy', 'event')}.listen",
+        domain_variable(dom.name),
+        py_str("after_create"),
+        ddl,
+    )
+    return layout(listen, "")
+
+
+def plain_base(dom: Domain) -> Domain:
+    """The domain with its base type alone (no COLLATE: DOMAIN writes its own)."""
+    return replace(dom, type=replace(dom.type, collation=None))

@@ -1,0 +1,245 @@
+"""Checks on domains (``domains:``) and on the columns that use them.
+
+A domain *conflicts* with its use (an error, located where the use is written)
+when:
+
+- a literal default (the domain's own, or that of a column of the domain) is one
+  that the domain's checks provably reject: each check is evaluated on the
+  value where it is made of comparisons (``< <= > >= = <>``), ``BETWEEN``,
+  ``IN``, ``IS [NOT] NULL``, ``length``/``char_length``/``lower``/``upper``/``btrim``
+  of ``VALUE``, and ``AND``/``OR``/``NOT`` of those; a check of another shape
+  (a regular expression, say) is not judged here, and PostgreSQL judges it when
+  the default is first used;
+- a column says ``nullable: true`` while the domain is ``not_null`` (the
+  column could never hold NULL: PostgreSQL applies the domain's NOT NULL);
+- a column gives type parameters (``length``, ``precision``, ...) or a
+  ``collation``: a domain column's type and collation are the domain's.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from pglast import ast
+from pglast.enums import A_Expr_Kind, BoolExprType, NullTestType
+
+from ..language.structure import did_you_mean
+from ..model import naming
+from ..model.pgtypes import is_known
+from ..model.schema import BASE_TYPES, Column, Default, Domain, Entity, Schema
+from ..normalize.normalizer import SERIAL_TYPES, Resolver, Unresolved
+from ..source.loader import Sources, YamlPath
+from .reporter import Reporter, column_path
+from .sql import SqlSyntaxError, parse_expression, read_expression, shown
+
+_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+_PARAMS = ("length", "precision", "scale", "of", "enum", "collation")
+Value = Decimal | str | None
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def check_domain_sources(src: Sources, resolver: Resolver, report: Reporter) -> None:
+    """Each domain: a name of its own, a type that resolves, and checks that parse
+    as PostgreSQL reads them and name nothing but ``VALUE``."""
+    for name in sorted(src.domains):
+        path: YamlPath = ("domains", name)
+        spec = _dict(src.domains[name])
+        _check_domain_name(src, name, path, report)
+        try:
+            resolver.domain_type(name, path)
+        except Unresolved as exc:
+            report.error(exc.path, exc.message)
+        for check, sql in _dict(spec.get("checks")).items():
+            _check_domain_check(str(check), sql, (*path, "checks", str(check)), report)
+
+
+def _check_domain_name(src: Sources, name: str, path: YamlPath, report: Reporter) -> None:
+    if not _NAME.match(name) or naming.too_long(name):
+        report.error(
+            path,
+            f"domain name '{shown(name)}' is not a PostgreSQL name in lower case (letters, "
+            f"digits and _, at most {naming.MAX_IDENTIFIER_BYTES} bytes)",
+        )
+    elif name in BASE_TYPES or name in SERIAL_TYPES or is_known(name):
+        report.error(path, f"domain name '{name}' is a type name already; choose another")
+    elif name in src.types:
+        report.error(path, f"domain name '{name}' is also a `types:` alias; say it once")
+
+
+def _check_domain_check(name: str, sql: Any, path: YamlPath, report: Reporter) -> None:
+    if not _NAME.match(name) or naming.too_long(name):
+        report.error(path, f"check name '{shown(name)}' is not a PostgreSQL name in lower case")
+    if not isinstance(sql, str):
+        return  # the JSON Schema says so
+    try:
+        expression = read_expression(sql)
+    except SqlSyntaxError as exc:
+        report.error(path, f"SQL {shown(sql)!r} {exc.describe()}")
+        return
+    if expression.subquery:
+        report.error(path, "PostgreSQL allows no sub-select (SELECT, EXISTS) in a domain check")
+    for parts in expression.columns:
+        if parts != ("value",):
+            report.error(
+                path,
+                f"a domain check names its value VALUE, not '{shown('.'.join(parts))}'"
+                f"{did_you_mean(parts[-1], ['VALUE'])}",
+            )
+
+
+def check_domains(schema: Schema, src: Sources, report: Reporter) -> None:
+    """The domains' defaults against their checks, and every use of a domain."""
+    by_name = {dom.name: dom for dom in schema.domains}
+    keys = {str(_qualified(src, key)): key for key in src.domains}
+    for dom in schema.domains:
+        problem = _violation(dom, dom.default)
+        if problem:
+            report.error(("domains", keys.get(dom.name, dom.name), "default"), problem)
+    for ent in schema.entities:
+        for col in ent.columns:
+            used = by_name.get(str(col.type.domain)) if col.type.domain else None
+            if used is not None:
+                _check_use(ent, col, used, src, report)
+
+
+def _qualified(src: Sources, key: str) -> str:
+    from ..normalize.normalizer import pg_schema
+
+    home = pg_schema(_dict(src.database), None)
+    return naming.qualify(pg_schema(_dict(src.domains[key]), home), key)
+
+
+def _check_use(ent: Entity, col: Column, dom: Domain, src: Sources, report: Reporter) -> None:
+    path = column_path(src, ent, col.name)
+    raw = _raw(src, path)
+    for key in _PARAMS:
+        if key in raw:
+            report.error(
+                (*path, key),
+                f"`{key}` does not apply to a column of domain {dom.name}: its type "
+                "and collation are the domain's",
+            )
+    if raw.get("nullable") is True and dom.not_null:
+        report.error(
+            (*path, "nullable"),
+            f"{ent.table}.{col.name} says nullable: true, but domain {dom.name} is NOT NULL "
+            "(PostgreSQL refuses NULL in any column of it); drop one of the two",
+        )
+    problem = _violation(dom, col.default)
+    if problem:
+        report.error((*path, "default"), f"{ent.table}.{col.name}: {problem}")
+
+
+def _raw(src: Sources, path: YamlPath) -> dict[str, Any]:
+    section, owner, _, column = path
+    return _dict(_dict(_dict(getattr(src, section).get(owner)).get("columns")).get(column))
+
+
+def _violation(dom: Domain, default: Default | None) -> str | None:
+    """Why ``default`` (a literal) provably fails a check of ``dom``, else None."""
+    if default is None or default.kind not in ("string", "number", "boolean"):
+        return None
+    value: Value = default.value
+    if default.kind == "number":
+        try:
+            value = Decimal(default.value)
+        except InvalidOperation:
+            return None
+    for check in dom.checks:
+        try:
+            verdict = _holds(parse_expression(check.expression), value)
+        except SqlSyntaxError:
+            continue
+        if verdict is False:
+            return (
+                f"the default {default.value!r} fails check {check.name} of domain "
+                f"{dom.name} ({shown(check.expression)})"
+            )
+    return None
+
+
+def _holds(node: Any, value: Value) -> bool | None:
+    """The check's truth for ``value``: True, False, or None (unknown shape, or NULL)."""
+    if isinstance(node, ast.BoolExpr):
+        parts = [_holds(arg, value) for arg in node.args or ()]
+        if node.boolop == BoolExprType.NOT_EXPR:
+            return None if parts[0] is None else not parts[0]
+        if node.boolop == BoolExprType.AND_EXPR:
+            return False if False in parts else (None if None in parts else True)
+        return True if True in parts else (None if None in parts else False)
+    if isinstance(node, ast.NullTest):
+        is_null = _term(node.arg, value) is None
+        return is_null if node.nulltesttype == NullTestType.IS_NULL else not is_null
+    if isinstance(node, ast.A_Expr):
+        return _expr(node, value)
+    return None
+
+
+def _expr(node: ast.A_Expr, value: Value) -> bool | None:
+    left = _term(node.lexpr, value)
+    op = str(node.name[-1].sval) if node.name else ""
+    if node.kind == A_Expr_Kind.AEXPR_OP:
+        return _compare(left, op, _term(node.rexpr, value))
+    items = [_term(item, value) for item in node.rexpr or ()]  # type: ignore[union-attr]
+    if node.kind == A_Expr_Kind.AEXPR_IN:
+        found = any(_compare(left, "=", item) for item in items)
+        unknown = any(_compare(left, "=", item) is None for item in items)
+        result = None if unknown and not found else found
+        return result if op == "=" or result is None else not result
+    if node.kind in (A_Expr_Kind.AEXPR_BETWEEN, A_Expr_Kind.AEXPR_NOT_BETWEEN) and len(items) == 2:
+        low, high = _compare(left, ">=", items[0]), _compare(left, "<=", items[1])
+        inside = None if None in (low, high) else bool(low and high)
+        between = node.kind == A_Expr_Kind.AEXPR_BETWEEN
+        return inside if inside is None or between else not inside
+    return None
+
+
+_UNKNOWN = object()
+
+
+def _term(node: Any, value: Value) -> Any:
+    """A constant, ``VALUE`` or a function of it that is known here; else _UNKNOWN."""
+    if isinstance(node, ast.TypeCast):
+        return _term(node.arg, value)
+    if isinstance(node, ast.ColumnRef):
+        return value
+    if isinstance(node, ast.A_Const):
+        val = node.val
+        if node.isnull:
+            return None
+        if isinstance(val, ast.Integer):
+            return Decimal(val.ival or 0)
+        if isinstance(val, ast.Float):
+            return Decimal(val.fval or 0)
+        if isinstance(val, ast.String):
+            return str(val.sval)
+        return _UNKNOWN
+    if isinstance(node, ast.FuncCall) and node.args and node.funcname and len(node.args) == 1:
+        name = str(node.funcname[-1].sval)
+        arg = _term(node.args[0], value)
+        if not isinstance(arg, str):
+            return _UNKNOWN
+        if name in ("length", "char_length"):
+            return Decimal(len(arg))
+        known = {"lower": str.lower, "upper": str.upper, "btrim": lambda s: s.strip(" ")}
+        return known[name](arg) if name in known else _UNKNOWN
+    return _UNKNOWN
+
+
+def _compare(left: Any, op: str, right: Any) -> bool | None:
+    if left is _UNKNOWN or right is _UNKNOWN or left is None or right is None:
+        return None
+    if isinstance(left, str) and isinstance(right, Decimal):
+        return None  # a cast PostgreSQL makes; not judged here
+    if type(left) is not type(right):
+        return None
+    ops = {
+        "<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right,
+        "=": left == right, "<>": left != right, "!=": left != right,
+    }
+    return ops.get(op)
