@@ -91,6 +91,8 @@ def layout(imported: Imported, schema_line: str | None = None) -> dict[str, str]
     head: dict[str, Any] = {"database": imported.database}
     if imported.sequences:
         head["sequences"] = imported.sequences
+    if imported.domains:
+        head["domains"] = imported.domains
     files = {"database.yaml": _document(head, schema_line)}
     shared = {n: s for n, s in imported.enums.items() if enum_home.get(n) is None}
     if shared:

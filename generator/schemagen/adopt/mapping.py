@@ -22,6 +22,7 @@ from ..model import naming
 from ..model.sequences import serial_sequence
 from ..model.typemap import COLLATABLE_PGTYPES
 from .catalog import Catalog
+from .domains import domain_column, map_domains
 from .excludes import exclude_spec
 from .keys import FK_WORDS, column_ops, fk_options, foreign_key_spec, index_keys, sequence_spec
 from .names import Named, choose_template, class_names, python_name, usable_as_is
@@ -58,6 +59,7 @@ class Imported:
     functions: dict[str, dict[str, Any]] = field(default_factory=dict)
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
     sequences: dict[str, dict[str, Any]] = field(default_factory=dict)
+    domains: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -94,6 +96,9 @@ class Mapper:
         self.entity_of = class_names(tables, taken, singularize=True)
         self.enum_of = class_names(self.shape.enums, taken, singularize=False)
         self.taken = taken
+        self.domains, self.domain_of, self.domain_problems = map_domains(
+            self.shape.domains, self.enum_of
+        )
 
     def report(self, kind: str, name: str, detail: str = "") -> None:
         self.out.append(Unsupported(kind, name, detail))
@@ -147,6 +152,8 @@ class Mapper:
     def run(self) -> Imported:
         """Map the catalog: enums, entities with their keys, indexes and relationships."""
         self.report_objects()
+        for kind, name, detail in self.domain_problems:
+            self.report(kind, name, detail)
         enums = {self.enum_of[t]: self._enum(t) for t in sorted(self.shape.enums)}
         tables = [
             _Table(name, entity, self.shape.tables[name])
@@ -193,6 +200,7 @@ class Mapper:
             routines.functions,
             routines.views,
             self._sequences(),
+            self.domains,
         )
 
     def _sequences(self) -> dict[str, dict[str, Any]]:
@@ -257,7 +265,7 @@ class Mapper:
                 self.report("column", where, "the language needs letters, digits and _")
                 table.left_out.add(name)
                 continue
-            spec = map_type(shape.type, self.enum_of)
+            spec = domain_column(shape.type, self.domain_of) or map_type(shape.type, self.enum_of)
             if spec is None:
                 self.report("type", shape.type, f"of column {where}")
                 table.left_out.add(name)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from ..model.schema import Entity, Index, Schema, column_enum, leads_an_index
+from .domains import DomainRow, domain_rows
 from .mermaid import neighborhood_diagram
 from .served import Proofs, ServedRow, served_rows
 from .text import md_cell_text, md_code, md_code_cell, md_text
@@ -337,6 +338,7 @@ class Overview:
     indexes: tuple[IndexRow, ...]
     constraints: tuple[ConstraintRow, ...]
     routines: str = ""  # "1 view, 2 functions and 4 triggers", when there are any
+    domains: tuple[DomainRow, ...] = ()
 
 
 def _first_paragraph(text: str | None) -> str | None:
@@ -405,6 +407,7 @@ def overview(schema: Schema) -> Overview:
             for row in constraint_rows(e, schema, README, entity_link(schema, e.name, README))
         ),
         routines=_routines_count(schema),
+        domains=domain_rows(schema),
     )
 
 

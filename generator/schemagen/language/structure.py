@@ -563,7 +563,7 @@ _DEFS: dict[str, Any] = {
     ),
     "domain": _object(
         {
-            **{k: v for k, v in _TYPE_PARAMS.items() if k not in ("enum",)},
+            **_TYPE_PARAMS,
             "not_null": {**_BOOL, "description": "NOT NULL: no column of the domain holds NULL."},
             "default": {
                 "type": ["string", "number", "boolean", "object"],

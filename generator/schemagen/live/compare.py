@@ -23,6 +23,7 @@ from ..errors import DatabaseError
 from ..findings import Finding
 from ..model.schema import Schema
 from ..util.urls import parse, redact
+from .domains import compare_domains
 from .expected import expected_shape, normalize_expected
 from .introspect import (
     ColumnShape,
@@ -184,6 +185,11 @@ def compare(expected: DatabaseShape, actual: DatabaseShape) -> list[Finding]:
     findings += _missing_extra("sequence", set(expected.sequences), set(actual.sequences))
     for name in sorted(set(expected.sequences) & set(actual.sequences)):
         findings += _compare_sequence(name, expected.sequences[name], actual.sequences[name])
+    findings += compare_domains(expected.domains, actual.domains, _finding, _missing_extra)
+    findings += [
+        _finding(f"domain check {name}", "is NOT VALID: rows written before it were never checked")
+        for name in actual.not_valid_domain_checks
+    ]
     return findings
 
 

@@ -27,6 +27,9 @@ from ..model.sequences import effective
 from ..model.sqltext import default_sql, exclude_sql
 from ..model.typemap import pg_type
 from ..operations.sqlutil import quote_table
+from .domains import expected_domains
+from .domains import printed as printed_domains
+from .domains import register as register_domains
 from .introspect import (
     ColumnShape,
     DatabaseShape,
@@ -50,6 +53,7 @@ def expected_shape(schema: Schema) -> DatabaseShape:
         sequences={
             seq.name: effective(seq) for seq in schema.sequences if seq.owned_by is None
         },
+        domains=expected_domains(schema),
     )
 
 
@@ -111,7 +115,7 @@ def _identity_facts(col: Column) -> tuple[object, ...] | None:
 
 def _format_type(ct: ColumnType, schema: Schema) -> str:
     """``pg_type`` with enum names quoted where ``format_type`` quotes them (``"Mood"``)."""
-    if ct.kind == "enum":
+    if ct.kind == "enum" and ct.domain is None:
         return quote_table(pg_type(ct, schema))
     if ct.kind == "array" and ct.of is not None:
         return _format_type(ct.of, schema) + "[]"
@@ -152,6 +156,7 @@ def normalize_expected(
     common = sorted(set(expected.tables) & set(actual.tables))
     printer = Printer()
     keys = {name: _register(printer, expected.tables[name], actual.tables[name]) for name in common}
+    domain_keys = register_domains(printer, expected.domains)
     printed = printer.run(conn)
     tables = dict(expected.tables)
     for name in common:
@@ -160,7 +165,8 @@ def normalize_expected(
         else:
             tables[name] = _printed_table(expected.tables[name], keys[name], printed)
         tables[name] = _drop_default_opclasses(tables[name], default_opclasses)
-    return replace(expected, tables=tables)
+    domains = printed_domains(expected.domains, domain_keys, printed or {})
+    return replace(expected, tables=tables, domains=domains)
 
 
 def _register(printer: Printer, exp: TableShape, act: TableShape) -> dict[str, str]:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..model.schema import DbSequence
 from ..model.sequences import TYPE_RANGES, effective
+from .domains import DOMAINS_SQL, DomainShape, read_domains
 
 if TYPE_CHECKING:
     import psycopg
@@ -117,6 +118,9 @@ class DatabaseShape:
     # (table, kind, name) of every check or foreign key left NOT VALID (a revision
     # failed between ADD ... NOT VALID and VALIDATE): old rows were never checked.
     not_valid_constraints: tuple[tuple[str, str, str], ...] = ()
+    domains: dict[str, DomainShape] = field(default_factory=dict)
+    # domain.check of every domain check left NOT VALID
+    not_valid_domain_checks: tuple[str, ...] = ()
 
 
 #: The key of an object named {name} in the namespace {ns}: bare in the current schema,
@@ -229,6 +233,10 @@ WHERE t.relnamespace IN {SCHEMAS_READ} AND NOT i.indisvalid
 ORDER BY 1, 2
 """
 
+_DOMAINS_SQL = DOMAINS_SQL.format(
+    key=QUALIFIED_KEY.format(ns="t.typnamespace", name="t.typname"), schemas=SCHEMAS_READ
+)
+
 _EXTENSIONS_SQL = "SELECT extname FROM pg_extension WHERE extname <> 'plpgsql'"
 
 
@@ -274,6 +282,8 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
         revisions = _revisions(cur)
         cur.execute(_INVALID_INDEXES_SQL, read)
         invalid = tuple((table, index) for table, index in cur.fetchall())
+        cur.execute(_DOMAINS_SQL, read)
+        domains, not_valid_checks = read_domains(cur.fetchall())
     return DatabaseShape(
         tables=tables,
         enums=enums,
@@ -282,6 +292,8 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
         revisions=revisions,
         invalid_indexes=invalid,
         not_valid_constraints=tuple(sorted(not_valid)),
+        domains=domains,
+        not_valid_domain_checks=tuple(sorted(not_valid_checks)),
     )
 
 

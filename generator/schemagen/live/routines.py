@@ -50,10 +50,11 @@ FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
 WHERE c.relnamespace = current_schema()::regnamespace AND NOT t.tgisinternal
 """
 
-# Types other than enums (compared with the tables), table row types and arrays.
+# Types other than enums and domains (compared with the tables), table row types
+# and arrays.
 TYPES = f"""
 SELECT t.typname FROM pg_type t
-WHERE t.typnamespace = current_schema()::regnamespace AND t.typtype IN ('c', 'd', 'r', 'm')
+WHERE t.typnamespace = current_schema()::regnamespace AND t.typtype IN ('c', 'r', 'm')
   AND (t.typrelid = 0 OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')
   AND {_NOT_EXTENSION.format(oid="t.oid")}
 """

@@ -1,0 +1,64 @@
+"""Domains imported exactly: ``domains:`` entries from the catalog's domains, and the
+columns typed by them (``type: email``)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+from ..live.domains import DomainShape
+from ..model import naming
+from .values import map_default, map_type
+
+_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def map_domains(
+    domains: dict[str, DomainShape], enums: dict[str, str]
+) -> tuple[dict[str, dict[str, Any]], dict[str, str], list[tuple[str, str, str]]]:
+    """``domains:`` specs by bare name, each domain's YAML name by its catalog key
+    (as ``format_type`` prints a column of it), and (kind, name, why) of the domains
+    the language cannot write."""
+    count = Counter(naming.split_qualified(key)[1] for key in domains)
+    specs: dict[str, dict[str, Any]] = {}
+    names: dict[str, str] = {}
+    problems: list[tuple[str, str, str]] = []
+    for key in sorted(domains):
+        pg_schema, bare = naming.split_qualified(key)
+        spec, problem = _spec(domains[key], enums)
+        if not _NAME.match(bare) or naming.too_long(bare):
+            problem = "the language needs a lower-case name (letters, digits and _)"
+        elif count[bare] > 1:
+            problem = "its name is used in another schema too"
+        if spec is None or problem:
+            problems.append(("domain", key, problem))
+            continue
+        specs[bare] = {"schema": pg_schema, **spec} if pg_schema else spec
+        names[key] = bare
+    return dict(sorted(specs.items())), names, problems
+
+
+def _spec(dom: DomainShape, enums: dict[str, str]) -> tuple[dict[str, Any] | None, str]:
+    base = map_type(dom.type, enums)
+    if base is None:
+        return None, f"its type {dom.type} (another domain, or a type the language lacks)"
+    spec = dict(base)
+    if dom.collation:
+        spec["collation"] = dom.collation
+    if dom.not_null:
+        spec["not_null"] = True
+    if dom.default is not None:
+        spec["default"] = map_default(dom.default, base, dom.type)
+    if dom.checks:
+        spec["checks"] = dict(dom.checks)
+    return spec, ""
+
+
+def domain_column(type_text: str, names: dict[str, str]) -> dict[str, Any] | None:
+    """The column spec of a column typed by a domain (or an array of one), else None."""
+    if type_text.endswith("[]") and type_text[:-2] in names:
+        return {"type": "array", "of": names[type_text[:-2]]}
+    if type_text in names:
+        return {"type": names[type_text]}
+    return None
