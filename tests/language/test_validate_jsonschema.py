@@ -24,6 +24,7 @@ def test_is_a_valid_draft_2020_12_schema() -> None:
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert sorted(schema["properties"]) == [
         "database",
+        "domains",
         "entities",
         "enums",
         "functions",

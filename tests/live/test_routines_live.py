@@ -98,6 +98,7 @@ def test_changes_behind_its_back(pg: PgCluster, migrated: tuple[Schema, str], db
     )
     assert _lines(schema, pg, db) == [
         "sequence extra_seq: in the database but not in the schema",
+        "domain extra_positive: in the database but not in the schema",
         "function extra_fn(): in the database but not in the schema",
         "function add_one(integer): definition differs: expected 'AS $function$', "
         "found 'AS $function$SELECT $1 + 2$function$'",
@@ -107,7 +108,6 @@ def test_changes_behind_its_back(pg: PgCluster, migrated: tuple[Schema, str], db
         "materialized view totals: indexes none, expected ux_totals",
         "trigger products.trg_products_price: missing from the database",
         "type extra_pair: in the database but not in the schema",
-        "type extra_positive: in the database but not in the schema",
     ]
 
 

@@ -12,7 +12,7 @@ from schemagen.source.loader import parse_text
 
 MAPPING_HINT = (
     "a schema file holds a mapping with any of: database, types, mixins, enums, entities, "
-    "functions, views, sequences"
+    "functions, views, sequences, domains"
 )
 
 ENTITY = """
