@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from .config import Project, load_project
 from .errors import Issue, MigrationError, SchemaInvalid, Severity, sort_issues
-from .util.commit import writing
+from .util.commit import staging_area, writing
 from .validate.pipeline import ValidationResult, load_and_validate, load_schema
 
 if TYPE_CHECKING:
@@ -69,23 +69,25 @@ def unmatched_renames(
 
 def build_project(project_dir: str | Path | None = None) -> BuildResult:
     """Render every generated file; write only those whose content changed."""
-    from .render.build import DocsJob, build, start_docs
+    from .render.build import BUILD_COMMAND, PageStager, build_staged, stage_docs
 
     project = load_project(project_dir)
-    with writing(project.root, project.output_dir) as recovered:
-        # The docs start to render (in a child, for a large schema) once the schema
-        # is normalized, while the model checks and lint run here.
-        docs: list[DocsJob] = []
+    with writing(project.root, project.output_dir) as recovered, staging_area(
+        project.output_dir, BUILD_COMMAND
+    ) as staging:
+        # The docs pages start to render and stage (in a child, for a large schema)
+        # once the schema is normalized, while the model checks and lint run here.
+        pages: list[PageStager] = []
         try:
             result = load_schema(
                 project,
-                normalized=lambda schema: docs.append(start_docs(project, schema, early=True)),
+                normalized=lambda schema: pages.append(stage_docs(project, schema, staging)),
             )
         except BaseException:
-            for job in docs:
+            for job in pages:
                 job.cancel()
             raise
-        built = build(project, result.schema, docs[0] if docs else None)  # type: ignore[arg-type]
+        built = build_staged(project, result.schema, pages[0])  # type: ignore[arg-type]
     built.recovered = recovered
     return built
 

@@ -46,6 +46,23 @@ def render_docs(
     between two processes). ``proofs``: what ``prove --write-docs`` recorded;
     ``history``: the revisions (:func:`read_history`).
     """
+    pages = page_renderers(schema, env, proofs, history)
+    # Rendered in this order (a broken template fails where it always did), sorted after.
+    files = {path: render() for path, render in pages.items() if only is None or only(path)}
+    return dict(sorted(files.items()))
+
+
+def page_renderers(
+    schema: Schema,
+    env: jinja2.Environment,
+    proofs: Proofs | None = None,
+    history: tuple[RevisionDoc, ...] = (),
+) -> dict[str, Callable[[], str]]:
+    """Every docs page's path, with a function that renders its final text.
+
+    Nothing is rendered yet: ``build`` hands the pages out in chunks to two
+    processes that render and stage them side by side.
+    """
     pages: dict[str, Callable[[], str]] = {
         README: lambda: env.get_template("docs/README.md.j2").render(view=overview(schema)),
         ER_DIAGRAM: lambda: env.get_template("docs/er-diagram.md.j2").render(
@@ -82,9 +99,11 @@ def render_docs(
             ),
             entity,
         )
-    # Rendered in this order (a broken template fails where it always did), sorted after.
-    files = {path: render() for path, render in pages.items() if only is None or only(path)}
-    return {path: _tidy(text) for path, text in sorted(files.items())}
+    return {path: _tidied(render) for path, render in pages.items()}
+
+
+def _tidied(render: Callable[[], str]) -> Callable[[], str]:
+    return lambda: _tidy(render())
 
 
 def _diagram_counts(schema: Schema) -> str:

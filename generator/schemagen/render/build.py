@@ -8,14 +8,15 @@ tables takes seconds, rendering its text takes milliseconds).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import jinja2
 
 from ..config import Project
 from ..docs.history import RevisionDoc, read_history
-from ..docs.render import render_docs
+from ..docs.render import page_renderers, render_docs
 from ..docs.served import Proofs
 from ..docs.view import README
 from ..errors import ConfigError
@@ -26,7 +27,8 @@ from ..util.commit import Changes, commit
 from ..util.templating import make_environment
 from ..util.writer import pending_writes
 from .models import models_view
-from .support import header_lines, project_layout, support_views
+from .staging import PageStager, StagedPages
+from .support import Layout, header_lines, project_layout, support_views
 
 #: Output file (relative to the output folder) -> template that renders it.
 SUPPORT_FILES: dict[str, str] = {
@@ -41,6 +43,9 @@ SUPPORT_FILES: dict[str, str] = {
 #: while it renders models.py (two cores at work); below, a fork costs more than
 #: it saves.
 PARALLEL_DOCS = 300
+
+#: The command line that build's staging folder and journal name.
+BUILD_COMMAND = "schemagen build"
 
 #: The output file that render_all returns but that the JSON Schema module provides.
 JSON_SCHEMA_FILE = "schemagen.schema.json"
@@ -115,6 +120,28 @@ def start_docs(
     return DocsJob(job, here, history)
 
 
+def stage_docs(project: Project, schema: Schema, staging: Path) -> PageStager:
+    """Start staging every docs page into ``staging`` for :func:`build`: a child
+    process and, once models.py is rendered, the caller share the pages
+    (:mod:`schemagen.render.staging`)."""
+    renderers = page_renderers(
+        schema, _environment(project), load_proofs(project), read_history(project)
+    )
+    checked = {path: _template_checked(render) for path, render in renderers.items()}
+    output = project_layout(project).output
+    return PageStager(project.root, staging, output, checked, fork=_docs_apart(schema))
+
+
+def _template_checked(render: Callable[[], str]) -> Callable[[], str]:
+    def run() -> str:
+        try:
+            return render()
+        except jinja2.TemplateError as exc:
+            raise _template_error("docs/*.md.j2", exc) from None
+
+    return run
+
+
 def _docs_apart(schema: Schema) -> bool:
     return len(schema.entities) >= PARALLEL_DOCS
 
@@ -124,25 +151,28 @@ def render_all(
     schema: Schema,
     docs: DocsJob | None = None,
     pending: Sequence[tuple[str, str]] = (),
+    *,
+    with_docs: bool = True,
 ) -> dict[str, str]:
     """Render every file that ``build`` owns, keyed by POSIX path relative to the
     project root. Migration revisions and alembic.ini are not among them.
 
     ``docs`` is :func:`start_docs`'s job when the caller started it already;
     ``pending`` the revisions (text, snapshot) ``migrate`` is about to write.
+    ``with_docs=False``: no docs pages (the caller stages them, :func:`stage_docs`).
     """
     layout = project_layout(project)
     files: dict[str, str] = {}
+    if not with_docs:
+        env = _environment(project)
+        _render_code(project, schema, env, layout, files)
+        files[layout.path(JSON_SCHEMA_FILE)] = json_schema_file()
+        return files
     try:
         env = _environment(project)
         if docs is None:
             docs = start_docs(project, schema, env, pending=pending)
-        header = header_lines(project, schema)
-        view = models_view(schema, header)
-        files[layout.path("models.py")] = _render(env, "models.py.j2", view=view)
-        views = support_views(project, schema, layout)
-        for name, template in SUPPORT_FILES.items():
-            files[layout.path(name)] = _render(env, template, view=views[template])
+        _render_code(project, schema, env, layout, files)
         proofs = load_proofs(project) if docs.here is not None else None
         here = (
             _docs(schema, env, docs.here, proofs, docs.history) if docs.here is not None else {}
@@ -156,6 +186,21 @@ def render_all(
         files[layout.path(name)] = text
     files[layout.path(JSON_SCHEMA_FILE)] = json_schema_file()
     return files
+
+
+def _render_code(
+    project: Project,
+    schema: Schema,
+    env: jinja2.Environment,
+    layout: Layout,
+    files: dict[str, str],
+) -> None:
+    """models.py and the support files (database.py, env.py, ...) into ``files``."""
+    view = models_view(schema, header_lines(project, schema))
+    files[layout.path("models.py")] = _render(env, "models.py.j2", view=view)
+    views = support_views(project, schema, layout)
+    for name, template in SUPPORT_FILES.items():
+        files[layout.path(name)] = _render(env, template, view=views[template])
 
 
 def render_models(project: Project, schema: Schema) -> str:
@@ -188,7 +233,21 @@ def build(
     ``docs`` is :func:`start_docs`'s job when the caller started it already.
     """
     changes, result = stage_build(project, schema, docs, pending)
-    commit(project.output_dir, changes, "schemagen build")
+    commit(project.output_dir, changes, BUILD_COMMAND)
+    return result
+
+
+def build_staged(project: Project, schema: Schema, pages: PageStager) -> BuildResult:
+    """:func:`build` with the docs pages staged by ``pages`` (:func:`stage_docs`),
+    inside the open staging area."""
+    try:
+        files = render_all(project, schema, with_docs=False)
+        staged = pages.finish()
+    except BaseException:
+        pages.cancel()
+        raise
+    changes, result = _changes(project, schema, files, staged)
+    commit(project.output_dir, changes, BUILD_COMMAND)
     return result
 
 
@@ -199,21 +258,31 @@ def stage_build(
     pending: Sequence[tuple[str, str]] = (),
 ) -> tuple[Changes, BuildResult]:
     """What :func:`build` would write and delete, and its report; write nothing."""
-    files = render_all(project, schema, docs, pending)
+    return _changes(project, schema, render_all(project, schema, docs, pending), StagedPages())
+
+
+def _changes(
+    project: Project, schema: Schema, files: dict[str, str], staged: StagedPages
+) -> tuple[Changes, BuildResult]:
+    """The files to write (``files`` that differ from the disk, and the pages
+    ``staged`` already) and the stale pages to delete, with build's report."""
     ini_path = project.root / "alembic.ini"
     if not ini_path.exists():
         files["alembic.ini"] = render_alembic_ini(project, schema)
     modes: dict[str, int | None] = {}
     writes, changed, unchanged = pending_writes(project.root, files, modes)
-    removed = _stale_docs(project, files)
-    changes = Changes(project.root, writes, removed, modes=modes)
+    removed = _stale_docs(project, {*files, *staged.paths})
+    changes = Changes(project.root, writes, removed, modes=modes, staged=staged.staged)
     result = BuildResult(
-        changed, unchanged, created_alembic_ini="alembic.ini" in changed, removed=removed
+        sorted([*changed, *staged.staged]),
+        sorted([*unchanged, *staged.unchanged]),
+        created_alembic_ini="alembic.ini" in changed,
+        removed=removed,
     )
     return changes, result
 
 
-def _stale_docs(project: Project, files: dict[str, str]) -> list[str]:
+def _stale_docs(project: Project, files: Collection[str]) -> list[str]:
     """Pages under ``<output>/docs/`` that build no longer renders."""
     docs = project.output_dir / "docs"
     if not docs.is_dir():

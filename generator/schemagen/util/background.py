@@ -67,3 +67,42 @@ class Job(Generic[T]):
             os.close(self.fd)
             os.waitpid(self.pid, 0)
             self.pid = 0
+
+
+class Claims:
+    """Numbered chunks of work that two processes share: each :meth:`claim` hands
+    out a chunk no other process gets, until none is left.
+
+    The chunk numbers wait in a pipe created before the fork: a read of one
+    4-byte number is atomic between processes (Linux pipes serialize readers),
+    so whichever process is free takes the next chunk, and neither waits for a
+    static half that turned out larger. Without ``os.fork`` the caller alone
+    claims every chunk.
+    """
+
+    SIZE = 4
+
+    def __init__(self, count: int) -> None:
+        """Offer chunks ``0 .. count - 1``, in order."""
+        self.read_fd, write_fd = os.pipe()
+        try:
+            # Written whole before anyone reads: the pipe holds 16,384 numbers at least.
+            os.write(write_fd, b"".join(n.to_bytes(self.SIZE, "little") for n in range(count)))
+        finally:
+            os.close(write_fd)  # an empty pipe then reads as end of file, not a wait
+
+    def claim(self) -> int | None:
+        """The next chunk's number, or None when every chunk is taken."""
+        if self.read_fd < 0:
+            return None
+        data = os.read(self.read_fd, self.SIZE)
+        return int.from_bytes(data, "little") if data else None
+
+    def close(self) -> None:
+        """Release the pipe (each process closes its own copy); again: nothing."""
+        if self.read_fd >= 0:
+            os.close(self.read_fd)
+            self.read_fd = -1
+
+    #: At most this many chunks (the pipe's capacity, 64 KiB, over SIZE).
+    MAX_CHUNKS = 16_384

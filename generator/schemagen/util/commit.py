@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SchemagenError
+from .writer import current_file
 
 STAGING = ".schemagen-staging"
 JOURNAL = ".schemagen-journal"
@@ -58,10 +59,13 @@ class Changes:
     durable: set[str] = field(default_factory=set)
     #: Permission bits of each file to write as it is now (None: new); absent: looked up.
     modes: dict[str, int | None] = field(default_factory=dict)
+    #: Files already written into the staging folder (:func:`stage_file`): path ->
+    #: name in the staging folder. Their modes are set already.
+    staged: dict[str, str] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
-        return not self.writes and not self.deletes
+        return not self.writes and not self.deletes and not self.staged
 
 
 @contextlib.contextmanager
@@ -98,15 +102,84 @@ def writing(root: Path, output_dir: Path) -> Iterator[list[str]]:
         yield recover(root, output_dir)
 
 
-def commit(output_dir: Path, changes: Changes, command: str) -> None:
-    """Write ``changes`` all or nothing (see the module docstring)."""
-    if changes.empty:
-        return
+@contextlib.contextmanager
+def staging_area(output_dir: Path, command: str) -> Iterator[Path]:
+    """A fresh staging folder for :func:`stage_file`, before :func:`commit`.
+
+    A command that stages files while it still renders (``build``) opens it
+    first; if the command fails before its commit, the folder goes, and the
+    output is as it was. Call under the project lock (:func:`writing`).
+    """
+    missing = _first_missing(output_dir)  # made here: removed again if nothing lands
+    staging = _open_staging(output_dir, command)
+    try:
+        yield staging
+    finally:
+        # Committed: already gone. Not committed (an error, nothing to write): dropped.
+        if not (output_dir / JOURNAL).exists():
+            shutil.rmtree(staging, ignore_errors=True)
+            if missing is not None:
+                _remove_empty(output_dir, missing)
+
+
+def _first_missing(folder: Path) -> Path | None:
+    """The outermost of ``folder`` and its parents that does not exist yet."""
+    missing = None
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            return missing
+        missing = candidate
+    return missing
+
+
+def _remove_empty(folder: Path, top: Path) -> None:
+    """Remove ``folder`` and its parents up to ``top`` while they are empty."""
+    for candidate in (folder, *folder.parents):
+        try:
+            candidate.rmdir()
+        except OSError:
+            return
+        if candidate == top:
+            return
+
+
+def stage_file(staging: Path, name: str, target: Path, data: bytes) -> tuple[bool, int | None]:
+    """Write ``data`` into the staging folder as ``name`` if ``target`` holds other bytes.
+
+    Returns ``(changed, mode)``: whether the file was staged, and the existing
+    file's permission bits (None for a new file), which the staged copy keeps.
+    """
+    current, mode = current_file(target)
+    if current == data:
+        return False, mode
+    staged = staging / name
+    with open(staged, "wb") as handle:
+        handle.write(data)
+    if mode is not None and mode != _new_file_mode():
+        os.chmod(staged, mode)
+    return True, mode
+
+
+def _open_staging(output_dir: Path, command: str) -> Path:
     staging = output_dir / STAGING
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     (staging / COMMAND_FILE).write_text(command, encoding="utf-8")
-    moves: list[list[str]] = []
+    return staging
+
+
+def commit(output_dir: Path, changes: Changes, command: str) -> None:
+    """Write ``changes`` all or nothing (see the module docstring).
+
+    Files staged ahead (``changes.staged``) must be in the open staging folder
+    (:func:`staging_area`); without any, the folder is made here.
+    """
+    if changes.empty:
+        return
+    staging = output_dir / STAGING
+    if not changes.staged:
+        _open_staging(output_dir, command)
+    moves: list[list[str]] = [[name, rel] for rel, name in sorted(changes.staged.items())]
     new_mode = _new_file_mode()  # what open() gives a new file: no chmod for those
     for index, rel in enumerate(sorted(changes.writes)):
         staged = staging / str(index)

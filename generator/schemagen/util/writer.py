@@ -22,7 +22,7 @@ def write_files(root: Path, files: dict[str, str]) -> tuple[list[str], list[str]
     for rel in sorted(files):
         data = files[rel].encode("utf-8")
         target = root / rel
-        current, mode = _current(target)
+        current, mode = current_file(target)
         if current == data:
             unchanged.append(rel)
             continue
@@ -48,7 +48,7 @@ def pending_writes(
     unchanged: list[str] = []
     for rel in sorted(files):
         data = files[rel].encode("utf-8")
-        current, mode = _current(root / rel)
+        current, mode = current_file(root / rel)
         if current == data:
             unchanged.append(rel)
         else:
@@ -58,7 +58,7 @@ def pending_writes(
     return writes, list(writes), unchanged
 
 
-def _current(target: Path) -> tuple[bytes | None, int | None]:
+def current_file(target: Path) -> tuple[bytes | None, int | None]:
     """The bytes and permission bits of the file ``target``; ``(None, None)`` if
     there is none (one open instead of a stat, a read and another stat)."""
     try:
