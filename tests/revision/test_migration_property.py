@@ -15,7 +15,8 @@ enum type there), a generated
 column added or its expression changed, a sequence with a nextval default added
 or altered, an index with an expression or a DESC NULLS LAST key, a column's
 collation set, changed or removed, identity options on a key, bigserial keys, an
-exclusion constraint (btree_gist, over a range column when there is one).
+exclusion constraint (btree_gist, over a range column when there is one), a domain
+with a column of it added, or its checks, default or NOT NULL changed.
 The example count is small and derandomized so CI stays fast and repeatable.
 """
 
@@ -373,13 +374,48 @@ def edit_exclusion(draw: st.DrawFn, doc: Doc, ent: Doc) -> str:
     return f"add exclusion over {len(elements)} element(s)"
 
 
+def _domain(doc: Doc, ent: Doc) -> None:
+    """Declare domain ``positive`` and give ``ent`` a column of it."""
+    doc.setdefault("domains", {})["positive"] = {
+        "type": "integer",
+        "default": 1,
+        "checks": {"positive_above_zero": "VALUE > 0"},
+    }
+    ent["columns"]["score"] = {"type": "positive", "nullable": True}
+
+
+def edit_domain(draw: st.DrawFn, doc: Doc, ent: Doc) -> str:
+    """Add a domain and a column of it; or, when the schema has it, add or drop a
+    check, change its default, make it NOT NULL (its column then too)."""
+    domains = doc.get("domains", {})
+    if "positive" not in domains:
+        _domain(doc, ent)
+        return "add domain positive and a column of it"
+    dom = domains["positive"]
+    choice = draw(st.sampled_from(["add check", "drop check", "default", "not null"]))
+    if choice == "add check":
+        dom["checks"]["positive_small"] = "VALUE < 1000"
+    elif choice == "drop check":
+        dom["checks"].pop("positive_above_zero")
+    elif choice == "default":
+        dom["default"] = draw(st.sampled_from([5, None]))
+        if dom["default"] is None:
+            del dom["default"]
+    else:
+        dom["not_null"] = True
+        for other in doc["entities"].values():
+            if other["columns"].get("score", {}).get("type") == "positive":
+                other["columns"]["score"].pop("nullable", None)
+    return f"domain positive: {choice}"
+
+
 EDITS = [
     edit_add_column, edit_drop_column, edit_widen, edit_nullability, edit_default,
     edit_index, edit_enum_value, edit_rename_column, edit_reference_unique,
     edit_generated, edit_sequence, edit_index_keys, edit_collation, edit_identity,
-    edit_pg_schema, edit_exclusion,
+    edit_pg_schema, edit_exclusion, edit_domain,
 ]
-ISSUE_11_EDITS = [edit_generated, edit_sequence, edit_index_keys, edit_exclusion]
+ISSUE_11_EDITS = [edit_generated, edit_sequence, edit_index_keys, edit_exclusion, edit_domain]
 
 
 def _rename_entity(doc: Doc, old: str, new: str) -> str:
@@ -421,6 +457,9 @@ def schema_and_edit(draw: st.DrawFn) -> tuple[Doc, Doc, str]:
         ent = entities[name]
         ent["table"] = _table(name)  # for index names; equal to the default, dropped below
         if choice == "issue 11":
+            if draw(st.booleans()):  # a domain before, so that edit_domain changes it
+                _domain(before, before["entities"][name])
+                _domain(after, ent)
             # every newer feature at once (each edit draws its own variant), so
             # that the few examples draw each of them
             what = ", ".join(edit(draw, after, ent) for edit in ISSUE_11_EDITS) + f" of {name}"

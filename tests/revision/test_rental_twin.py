@@ -14,7 +14,9 @@ trigger records status changes, a SQL function prices stays, and reports read
 three views (one over another) and a materialized view with a unique index. A
 second PostgreSQL schema, ``billing``, holds payouts: tables, an enum type and a
 sequence of its own, keyed to and from public's tables.
-Issue 11 (engineer B): unit_blocks' exclusion constraint (btree_gist).
+Issue 11 (engineer B): unit_blocks' exclusion constraint (btree_gist). Domains: owners'
+e-mail addresses (citext with a format check) and payment amounts (positive money,
+NOT NULL, two checks).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import psycopg
+import pytest
 from migration_harness import alembic, schemagen, write_schema
 from pgcluster import PgCluster
 from pgdump import schema_dump
@@ -93,3 +96,12 @@ def _database_logic_works(url: str) -> None:
         conn.execute("REFRESH MATERIALIZED VIEW CONCURRENTLY monthly_revenue")
         revenue = conn.execute("SELECT revenue, payments FROM monthly_revenue").fetchall()
         assert revenue == [(Decimal("361.50"), 2)]
+        # the domains hold for every writer
+        for bad, check in (
+            ("INSERT INTO owners (email, display_name) VALUES ('no-at-sign', 'X')",
+             "email_address_format"),
+            ("INSERT INTO payments (invoice_id, method, amount) VALUES (1, 'card', 0)",
+             "positive_money_above_zero"),
+        ):
+            with pytest.raises(psycopg.errors.CheckViolation, match=check):
+                conn.execute(bad)

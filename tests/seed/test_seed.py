@@ -483,3 +483,55 @@ def test_types_by_name_get_values_of_their_own(
             assert "readings.owner" in str(info.value) and "seed: {sql:" in str(info.value)
     finally:
         pg.drop_database(db)
+
+
+DOMAINS = """
+database: {name: shop}
+domains:
+  rating: {type: smallint, checks: {rating_range: "VALUE BETWEEN 1 AND 5"}}
+  grade: {type: string, length: 1, checks: {grade_known: "VALUE IN ('A', 'B', 'C')"}}
+  amount:
+    type: numeric
+    precision: 8
+    scale: 2
+    not_null: true
+    checks: {amount_positive: "VALUE > 0", amount_small: "VALUE < 50"}
+  code: {type: text, checks: {code_upper: "VALUE = upper(VALUE)"}}
+entities:
+  Review:
+    columns:
+      id: {type: integer, primary_key: true}
+      stars: {type: rating}
+      grade: {type: grade, nullable: true}
+      price: {type: amount}
+      code: {type: code%s}
+"""
+
+
+def test_seeded_rows_keep_the_checks_of_their_domains(
+    pg: PgCluster, pg_db: str, tmp_path: Path
+) -> None:
+    """A domain's checks bind seed as a column's own do: ranges and value lists are
+    met by construction, and a shape seed cannot meet names the domain check and asks
+    for a value generator (PostgreSQL would refuse every row otherwise)."""
+    write_schema(tmp_path, {"schema.yaml": DOMAINS % ""})
+    with created(pg, pg_db, tmp_path) as conn:
+        with pytest.raises(SeedError) as info:
+            seed_connection(conn, project_schema(tmp_path), rows=10)
+        assert "code_upper (domain of code)" in str(info.value)
+        assert "entities.Review.columns.code: seed: {sql:" in str(info.value)
+    write_schema(tmp_path, {"schema.yaml": DOMAINS % ", seed: {sql: \"'C-' || n\"}"})
+    db = pg.create_database()
+    try:
+        with created(pg, db, tmp_path) as conn:
+            seed_connection(conn, project_schema(tmp_path), rows=300, seed=4)
+            row = conn.execute(
+                "SELECT min(stars), max(stars), count(DISTINCT grade), min(price), "
+                "max(price), count(*) FROM reviews"
+            ).fetchone()
+            assert row is not None
+            low, high, grades, cheapest, dearest, count = row
+            assert (count, grades) == (300, 3)
+            assert 1 <= low < high <= 5 and 0 < cheapest < dearest < 50
+    finally:
+        pg.drop_database(db)

@@ -18,6 +18,7 @@ inserts a single row, instead of failing insert after insert.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -26,6 +27,9 @@ from pglast import ast
 from pglast.enums import A_Expr_Kind, BoolExprType, NullTestType
 from pglast.parser import ParseError, parse_sql
 from pglast.stream import RawStream
+
+from ..model.schema import CheckConstraint, Entity, Schema
+from ..model.sqltext import quote_name
 
 Literal = Decimal | str | bool
 
@@ -105,6 +109,28 @@ class CheckRules:
 
     def domain(self, column: str) -> Domain:
         return self.domains.setdefault(column, Domain())
+
+
+#: A string literal (quotes doubled inside), and the word VALUE outside of one.
+_LITERAL_OR_VALUE = re.compile(r"('(?:[^']|'')*')|\bVALUE\b", re.IGNORECASE)
+
+
+def domain_checks(schema: Schema, ent: Entity) -> list[CheckConstraint]:
+    """The checks of the domains of ``ent``'s columns, each over its column (``VALUE``
+    is the column), so seed satisfies them as it does the table's own checks."""
+    found = []
+    for col in ent.columns:
+        if col.type.domain is None:
+            continue
+        for check in schema.domain(col.type.domain).checks:
+            sql = _over(check.expression, quote_name(col.name))
+            found.append(CheckConstraint(f"{check.name} (domain of {col.name})", sql))
+    return found
+
+
+def _over(expression: str, column: str) -> str:
+    """A domain check's ``expression`` with ``column`` for VALUE (not inside strings)."""
+    return _LITERAL_OR_VALUE.sub(lambda m: m[1] or column, expression)
 
 
 def read_check(expression: str, rules: CheckRules) -> None:

@@ -28,7 +28,14 @@ from dataclasses import dataclass, field
 from ..errors import SchemagenError
 from ..model.schema import INTEGER_TYPES, Column, Entity, ForeignKey, Schema, column_enum
 from .catalog import derived_from, slug
-from .checks import CheckRules, Domain, Unsupported, columns_named, read_check
+from .checks import (
+    CheckRules,
+    Domain,
+    Unsupported,
+    columns_named,
+    domain_checks,
+    read_check,
+)
 from .excludes import kept_apart
 from .random import below, salt, uniform
 from .values import ColumnJob, ident, value_sql
@@ -224,7 +231,7 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
 def _rules(schema: Schema, ent: Entity) -> CheckRules:
     rules = CheckRules()
     generated = {c.name for c in ent.columns if c.seed is not None and c.seed.sql}
-    for check in ent.checks:
+    for check in (*ent.checks, *domain_checks(schema, ent)):
         try:
             read_check(check.expression, rules)
         except Unsupported as exc:
