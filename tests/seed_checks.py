@@ -20,6 +20,11 @@ def q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def qt(table: str) -> str:
+    """A table's qualified name (``billing.payouts``) as SQL names it."""
+    return ".".join(q(part) for part in table.split("."))
+
+
 def project_schema(root: Path) -> Schema:
     schema = load_schema(load_project(root)).schema
     assert schema is not None
@@ -52,7 +57,7 @@ def violations(conn: psycopg.Connection[Any], schema: Schema) -> list[str]:
 
 def constraint_queries(ent: Entity) -> list[tuple[str, str]]:
     """(constraint, SELECT count of offending rows) for every constraint of ``ent``."""
-    t = q(ent.table)
+    t = qt(ent.table)
     queries = []
     for check in ent.checks:
         queries.append((check.name, f"SELECT count(*) FROM {t} WHERE NOT ({check.expression})"))
@@ -88,7 +93,7 @@ def constraint_queries(ent: Entity) -> list[tuple[str, str]]:
             (
                 fk.name,
                 f"SELECT count(*) FROM {t} AS c WHERE {set_} AND NOT EXISTS "
-                f"(SELECT 1 FROM {q(fk.ref_table)} AS p WHERE {match})",
+                f"(SELECT 1 FROM {qt(fk.ref_table)} AS p WHERE {match})",
             )
         )
     return queries
@@ -99,7 +104,7 @@ def table_digest(conn: psycopg.Connection[Any], ent: Entity) -> tuple[int, str]:
     order = ", ".join(q(c) for c in ent.primary_key.columns)
     row = conn.execute(  # type: ignore[arg-type]
         f"SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY {order}), '')) "
-        f"FROM {q(ent.table)} AS t"
+        f"FROM {qt(ent.table)} AS t"
     ).fetchone()
     assert row is not None
     return int(row[0]), str(row[1])

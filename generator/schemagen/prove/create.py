@@ -18,17 +18,22 @@ from ..config import Project
 from ..errors import SchemagenError
 from ..model.schema import Schema
 from ..render.build import render_models
+from ..seed.values import ident
 
 
 class NotEmpty(SchemagenError):
     """prove was pointed at a database that holds tables (exit 2)."""
 
 
-def require_empty(conn: psycopg.Connection[Any]) -> None:
-    """Refuse a database whose current schema holds any table, view or sequence."""
+def require_empty(conn: psycopg.Connection[Any], pg_schemas: tuple[str, ...] = ()) -> None:
+    """Refuse a database whose current schema, or one of ``pg_schemas`` (the other
+    PostgreSQL schemas the project's tables live in), holds any table, view or sequence."""
     rows = conn.execute(
-        "SELECT c.relname FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace "
-        "AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') ORDER BY 1 LIMIT 6"
+        "SELECT c.oid::regclass::text FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE (n.oid = current_schema()::regnamespace OR n.nspname = ANY(%s)) "
+        "AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') ORDER BY 1 LIMIT 6",
+        (list(pg_schemas),),
     ).fetchall()
     conn.rollback()
     if rows:
@@ -43,6 +48,8 @@ def create_schema(conn: psycopg.Connection[Any], project: Project, schema: Schem
     """Create the extensions and every table, index and constraint; commit."""
     for ext in schema.database.extensions:
         conn.execute(f'CREATE EXTENSION IF NOT EXISTS "{ext}"')  # type: ignore[arg-type]
+    for name in schema.pg_schemas:  # create_all makes tables and types in them, not them
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {ident(name)}")  # type: ignore[arg-type]
     conn.commit()
     metadata = _metadata(render_models(project, schema))
     # SQLAlchemy drives the connection we hold (one pool slot, never closed by it).

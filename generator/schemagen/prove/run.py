@@ -133,7 +133,7 @@ def prove_connection(
     seed: int = 0,
 ) -> ProveResult:
     """Create, seed and measure on ``conn`` (an empty database)."""
-    require_empty(conn)
+    require_empty(conn, schema.pg_schemas)
     create_schema(conn, project, schema)
     _check_queries(conn, schema, source_map)
     wanted = {ent.table: rows for ent in schema.entities}

@@ -29,9 +29,10 @@ from typing import Any
 
 import psycopg
 
+from ..model.naming import qualify, split_qualified
 from ..model.sqltext import sql_string
 from .plan import SeedError
-from .values import ident
+from .values import ident, qualified_ident
 
 #: The table's plain indexes (those that back no constraint), with their comments.
 _INDEXES = """
@@ -82,7 +83,7 @@ def load_empty_table(
 def _detach(conn: psycopg.Connection[Any], table: str) -> list[_Detached]:
     items = []
     for owner, name, definition, comment in conn.execute(
-        _CONSTRAINTS, {"t": ident(table)}
+        _CONSTRAINTS, {"t": qualified_ident(table)}
     ).fetchall():
         on = f"ALTER TABLE {owner} "  # regclass text is already quoted as needed
         items.append(
@@ -94,14 +95,15 @@ def _detach(conn: psycopg.Connection[Any], table: str) -> list[_Detached]:
                 else f"COMMENT ON CONSTRAINT {ident(name)} ON {owner} IS {sql_string(comment)}",
             )
         )
-    for name, definition, comment in conn.execute(_INDEXES, {"t": ident(table)}).fetchall():
+    indexes = conn.execute(_INDEXES, {"t": qualified_ident(table)}).fetchall()
+    for name, definition, comment in indexes:
         items.append(
             _Detached(
-                drop=f"DROP INDEX {ident(name)}",
+                drop=f"DROP INDEX {_in_schema_of(table, name)}",
                 create=definition,
                 comment=None
                 if comment is None
-                else f"COMMENT ON INDEX {ident(name)} IS {sql_string(comment)}",
+                else f"COMMENT ON INDEX {_in_schema_of(table, name)} IS {sql_string(comment)}",
             )
         )
     return items
@@ -150,7 +152,7 @@ def binary_types(
         "FROM pg_attribute AS a JOIN pg_type AS t ON t.oid = a.atttypid "
         "JOIN pg_namespace AS n ON n.oid = t.typnamespace "
         "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped",
-        (ident(table),),
+        (qualified_ident(table),),
     ).fetchall()
     found = {name: (kind, binary) for name, kind, binary in rows}
     if not all(found[c][1] for c in columns):
@@ -171,7 +173,7 @@ def copy_rows(
     values = ", ".join(f"CAST(s.{ident(c)} AS {types[c]})" for c in columns)
     out_sql = f"COPY (SELECT {values} FROM ({select}) AS s) TO STDOUT (FORMAT binary)"
     in_sql = (
-        f"COPY {ident(table)} ({', '.join(ident(c) for c in columns)}) "
+        f"COPY {qualified_ident(table)} ({', '.join(ident(c) for c in columns)}) "
         "FROM STDIN (FORMAT binary)"
     )
     try:
@@ -196,3 +198,8 @@ def execute(conn: psycopg.Connection[Any], table: str, statement: str) -> None:
     except psycopg.Error as exc:
         reason = " ".join(str(exc).split())
         raise SeedError(f"seeding {table} failed: {reason}") from None
+
+
+def _in_schema_of(table: str, name: str) -> str:
+    """An index ``name`` as SQL names it: in the PostgreSQL schema of its ``table``."""
+    return qualified_ident(qualify(split_qualified(table)[0], name))

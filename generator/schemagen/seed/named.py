@@ -29,6 +29,10 @@ class ColumnJob(Protocol):
 
     def u(self, purpose: str = "") -> str: ...
 
+#: Types by name whose generator below builds distinct values from ``n`` when the
+#: column carries a unique key (text-like ones through the text, which then holds n).
+DISTINCT_FROM_N = frozenset({"citext", "name", "character", "inet", "cidr", "macaddr", "macaddr8"})
+
 #: Points fall in a box over Europe: valid longitudes and latitudes for geography.
 _LON, _LAT = (-10.0, 30.0), (35.0, 60.0)
 

@@ -26,6 +26,7 @@ import graphlib
 from dataclasses import dataclass, field
 
 from ..errors import SchemagenError
+from ..model.pgtypes import PGTYPE
 from ..model.schema import INTEGER_TYPES, Column, Entity, ForeignKey, Schema, column_enum
 from .catalog import derived_from, slug
 from .checks import (
@@ -37,12 +38,16 @@ from .checks import (
     read_check,
 )
 from .excludes import kept_apart
+from .named import DISTINCT_FROM_N
 from .random import below, salt, uniform
-from .values import ColumnJob, ident, value_sql
+from .values import ColumnJob, ident, qualified_ident, value_sql
 
 DEFAULT_FK_SKEW = 2.0
 TEXT = ("string", "text")
 DEFAULT_NULL_SHARE = 0.2
+#: A key counted through its combinations: (columns of one digit, number of values).
+Radix = list[tuple[tuple[str, ...], int]]
+
 UNIQUE_KINDS = INTEGER_TYPES | {
     "numeric",
     "float",
@@ -204,7 +209,8 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
         f"FROM generate_series({first}, {first + rows - 1}) AS g(n)) AS v"
     )
     # No column list when every column is left to its default or identity.
-    target = ident(ent.table) + (f" ({', '.join(ident(c) for c in columns)})" if columns else "")
+    target = qualified_ident(ent.table)
+    target += f" ({', '.join(ident(c) for c in columns)})" if columns else ""
     fks = tuple(fk for fk in ent.foreign_keys if fk.name in deferred)
     if fks:
         pk = ", ".join(ident(c) for c in ent.primary_key.columns)
@@ -262,33 +268,51 @@ def _unsupported(ent: Entity, name: str, expression: str, why: str) -> str:
 
 def _unique_carriers(
     ctx: TableContext, ent: Entity, fks: list[ForeignKey]
-) -> tuple[set[str], list[tuple[str, int]] | None]:
+) -> tuple[set[str], Radix | None]:
     """Columns built from ``n`` (one per unique key), or the radix of a key that
     only foreign keys and enums can carry: ``[(column, number of values), ...]``."""
     fk_columns = {c for fk in fks for c in fk.columns}
     keys = [ent.primary_key.columns] + [u.columns for u in ent.uniques]
     keys += [ix.columns for ix in ent.indexes if ix.unique]
     carriers: set[str] = set()
-    radix: list[tuple[str, int]] | None = None
+    radix: Radix | None = None
     for key in keys:
         cols = [ent.column(c) for c in key if ent.has_column(c)]
         if any(c.identity or c.serial or (c.seed is not None and c.seed.sql) for c in cols):
             continue
         if any(c.name in carriers for c in cols):
             continue
-        carrier = next(
-            (c for c in cols if c.name not in fk_columns and c.type.kind in UNIQUE_KINDS), None
-        )
+        carrier = next((c for c in cols if c.name not in fk_columns and _distinct(c)), None)
         if carrier is not None:
             carriers.add(carrier.name)
         elif radix is None:
-            radix = [(c.name, _value_count(ctx, ent, c, fks)) for c in cols]
+            radix = _radix(ctx, ent, cols, fks)
         else:
             raise SeedError(
                 f"cannot seed {ent.table}: two unique keys made only of foreign "
                 "keys and enums; give one of their columns a seed: {sql: ...}"
             )
     return carriers, radix
+
+
+def _radix(ctx: TableContext, ent: Entity, cols: list[Column], fks: list[ForeignKey]) -> Radix:
+    """The digits of a key that only foreign keys, enums and booleans carry. The
+    columns of one composite foreign key are one digit: they must name one parent row."""
+    digits: Radix = []
+    for col in cols:
+        if any(col.name in names for names, _ in digits):
+            continue
+        fk = next((fk for fk in fks if col.name in fk.columns), None)
+        names = fk.columns if fk is not None else (col.name,)
+        digits.append((tuple(names), _value_count(ctx, ent, col, fks)))
+    return digits
+
+
+def _distinct(col: Column) -> bool:
+    """Whether ``col``'s generator can make as many distinct values as rows."""
+    if col.type.kind == PGTYPE:
+        return (col.type.pgtype or "") in DISTINCT_FROM_N
+    return col.type.kind in UNIQUE_KINDS
 
 
 def _value_count(ctx: TableContext, ent: Entity, col: Column, fks: list[ForeignKey]) -> int:
@@ -315,7 +339,7 @@ class _Table:
     rows: int
     rules: CheckRules
     carriers: set[str]
-    radix: list[tuple[str, int]] | None
+    radix: Radix | None
 
 
 def _select_lists(
@@ -324,7 +348,7 @@ def _select_lists(
     rows: int,
     rules: CheckRules,
     carriers: set[str],
-    radix: list[tuple[str, int]] | None,
+    radix: Radix | None,
     deferred: set[str],
 ) -> tuple[list[str], list[str], list[str]]:
     """(inserted columns, inner select list, outer select list)."""
@@ -392,7 +416,7 @@ def _job(t: _Table, col: Column) -> ColumnJob:
     enum_type = None
     if enum is not None:
         en = t.ctx.schema.enum(enum)
-        values, enum_type = en.value_names, ident(en.db_name)
+        values, enum_type = en.value_names, qualified_ident(en.db_name)
     return ColumnJob(
         table=t.ent.table,
         column=col,
@@ -416,13 +440,13 @@ def _single_keys(ent: Entity) -> list[tuple[str, ...]]:
     return keys
 
 
-def _radix_position(radix: list[tuple[str, int]] | None, column: str) -> str | None:
+def _radix_position(radix: Radix | None, column: str) -> str | None:
     """0-based position of ``column`` when counting through the key's combinations."""
     if radix is None:
         return None
     place = 1
-    for name, size in radix:
-        if name == column:
+    for names, size in radix:
+        if column in names:
             return f"(((n - 1) / {place}) % {max(size, 1)})"
         place *= max(size, 1)
     return None
@@ -433,7 +457,7 @@ def _radix_value(t: _Table, col: Column, position: str) -> str:
     if enum is not None:
         en = t.ctx.schema.enum(enum)
         array = ", ".join("'" + v.replace("'", "''") + "'" for v in en.value_names)
-        return f"(ARRAY[{array}])[1 + {position}]::{ident(en.db_name)}"
+        return f"(ARRAY[{array}])[1 + {position}]::{qualified_ident(en.db_name)}"
     return f"({position} = 1)"  # boolean
 
 
@@ -513,7 +537,7 @@ def _deferred_update(
     keys = ", ".join(ident(c) for c in pk)
     match = " AND ".join(f"t.{ident(c)} = s.{ident(c)}" for c in pk)
     return (
-        f"UPDATE {ident(ent.table)} AS t SET {', '.join(sets)} FROM (SELECT "
+        f"UPDATE {qualified_ident(ent.table)} AS t SET {', '.join(sets)} FROM (SELECT "
         f"row_number() OVER (ORDER BY {keys}) + {first - 1} AS n, {keys} "
         f"FROM {new_rows_table(ent.table)}) AS s WHERE {match}"
     )

@@ -26,7 +26,7 @@ from .plan import (
     new_rows_table,
     plan_table,
 )
-from .values import ident
+from .values import ident, qualified_ident
 
 #: From this many rows into an empty table, its indexes are built after the insert.
 BULK_ROWS = 10_000
@@ -168,7 +168,7 @@ def _fill(
             pk = ", ".join(ident(c) for c in ent.primary_key.columns)
             conn.execute(
                 f"CREATE TEMP TABLE {new_rows_table(ent.table)} AS "
-                f"SELECT {pk} FROM {ident(ent.table)} WITH NO DATA"
+                f"SELECT {pk} FROM {qualified_ident(ent.table)} WITH NO DATA"
             )
         if plan.rows:
             _load(conn, plan, helper, empty=not existing[ent.table])
@@ -193,7 +193,7 @@ def _keys(
     conn.execute(f"DROP TABLE IF EXISTS {keys_table(table)}")
     conn.execute(
         f"CREATE TEMP TABLE {keys_table(table)} AS SELECT row_number() OVER (ORDER BY {by}) "
-        f"AS rn, {cols} FROM {ident(table)}"
+        f"AS rn, {cols} FROM {qualified_ident(table)}"
     )
     conn.execute(f"ALTER TABLE {keys_table(table)} ADD PRIMARY KEY (rn)")
 
@@ -207,7 +207,8 @@ def _contiguous(conn: psycopg.Connection[Any], schema: Schema, table: str) -> in
         return None
     col = ident(pk[0])
     row = conn.execute(  # type: ignore[arg-type]
-        f"SELECT count(*) = max({col}) - min({col}) + 1, min({col}) - 1 FROM {ident(table)}"
+        f"SELECT count(*) = max({col}) - min({col}) + 1, min({col}) - 1 "
+        f"FROM {qualified_ident(table)}"
     ).fetchone()
     return int(row[1]) if row and row[0] else None
 
@@ -215,9 +216,12 @@ def _contiguous(conn: psycopg.Connection[Any], schema: Schema, table: str) -> in
 def _existing_rows(conn: psycopg.Connection[Any], schema: Schema) -> dict[str, int]:
     """Rows in each table; SeedError when a table is missing (not at head)."""
     tables = [e.table for e in schema.entities]
+    # Named as the schema names them: bare in the current schema, else qualified.
     found = conn.execute(
-        "SELECT c.relname FROM pg_class c WHERE c.relname = ANY(%s) AND c.relkind IN ('r', 'p') "
-        "AND c.relnamespace = current_schema()::regnamespace",
+        "SELECT q.name FROM (SELECT CASE WHEN n.oid = current_schema()::regnamespace "
+        "THEN c.relname ELSE n.nspname || '.' || c.relname END AS name "
+        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relkind IN ('r', 'p')) AS q WHERE q.name = ANY(%s)",
         (tables,),
     ).fetchall()
     missing = sorted(set(tables) - {row[0] for row in found})
@@ -228,7 +232,7 @@ def _existing_rows(conn: psycopg.Connection[Any], schema: Schema) -> dict[str, i
         )
     counts = {}
     for table in tables:
-        row = conn.execute(f"SELECT count(*) FROM {ident(table)}").fetchone()  # type: ignore[arg-type]
+        row = conn.execute(f"SELECT count(*) FROM {qualified_ident(table)}").fetchone()  # type: ignore[arg-type]
         counts[table] = int(row[0]) if row else 0
     conn.rollback()
     return counts

@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..model.naming import split_qualified
 from ..model.pgtypes import PGTYPE
 from ..model.schema import Column, ColumnType
 from ..model.sqltext import sql_string
@@ -30,6 +31,13 @@ INTEGER_MAX = {"smallint": 2**15 - 1, "integer": 2**31 - 1, "bigint": 2**63 - 1}
 def ident(name: str) -> str:
     """A quoted SQL identifier."""
     return '"' + name.replace('"', '""') + '"'
+
+
+def qualified_ident(name: str) -> str:
+    """A table, type or sequence as SQL names it: ``"billing"."payouts"`` for the
+    qualified name ``billing.payouts`` (names in the language hold no dot)."""
+    pg_schema, bare = split_qualified(name)
+    return f"{ident(pg_schema)}.{ident(bare)}" if pg_schema else ident(bare)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import Any
 from pglast import ast
 
 from ..language.structure import did_you_mean
+from ..model.naming import qualify
 from ..model.schema import Entity, Schema
 from ..source.loader import Sources
 from .reporter import Reporter, index_path
@@ -95,7 +96,9 @@ class _References:
     def _note(self, node: ast.Node) -> None:
         if isinstance(node, ast.RangeVar):
             alias = node.alias.aliasname if node.alias is not None else node.relname
-            self.tables[str(alias)] = str(node.relname)
+            # Keyed as the schema keys tables: billing.invoices, or bare in public.
+            home = None if node.schemaname in (None, "public") else str(node.schemaname)
+            self.tables[str(alias)] = qualify(home, str(node.relname))
         elif isinstance(node, ast.CommonTableExpr):
             self.ctes.add(str(node.ctename))
         elif isinstance(node, ast.RangeSubselect | ast.RangeFunction | ast.SubLink):
