@@ -187,8 +187,7 @@ def copy_rows(
                         chunk = bytearray()
                 into.write(chunk)
     except psycopg.Error as exc:
-        reason = " ".join(str(exc).split())
-        raise SeedError(f"seeding {table} failed: {reason}") from None
+        raise _failed(table, exc) from None
 
 
 def execute(conn: psycopg.Connection[Any], table: str, statement: str) -> None:
@@ -196,8 +195,19 @@ def execute(conn: psycopg.Connection[Any], table: str, statement: str) -> None:
     try:
         conn.execute(statement)  # type: ignore[arg-type]
     except psycopg.Error as exc:
-        reason = " ".join(str(exc).split())
-        raise SeedError(f"seeding {table} failed: {reason}") from None
+        raise _failed(table, exc) from None
+
+
+def _failed(table: str, exc: psycopg.Error) -> SeedError:
+    """The load of ``table`` failed (all of the seed rolls back): say why, and for a
+    check its values missed (a pattern seed left to the server), what to do."""
+    reason = " ".join(str(exc).split())
+    if isinstance(exc, psycopg.errors.CheckViolation):
+        reason += (
+            "; seed's values do not fit this check: give the column it names a value "
+            'generator, seed: {sql: "<SQL expression over n, the row number>"}'
+        )
+    return SeedError(f"seeding {table} failed: {reason}")
 
 
 def _in_schema_of(table: str, name: str) -> str:

@@ -33,6 +33,8 @@ from ..model.sqltext import quote_name
 
 Literal = Decimal | str | bool
 
+#: Regex and LIKE operators (as the parser names them: ~~ is LIKE, ~~* ILIKE).
+_PATTERN_OPS = frozenset({"~", "~*", "~~", "~~*"})
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "<>": "<>", "!=": "<>"}
 
 
@@ -51,6 +53,8 @@ class Domain:
     allowed: list[Literal] | None = None
     avoid: list[Literal] = field(default_factory=list)
     not_null: bool = False
+    #: ``length(column) <= n``: text no longer than this.
+    max_length: int | None = None
 
     def bound(self, op: str, value: Literal) -> None:
         """Narrow by ``column op value`` (value on the right)."""
@@ -106,6 +110,8 @@ class CheckRules:
     domains: dict[str, Domain] = field(default_factory=dict)
     orders: list[Order] = field(default_factory=list)
     null_unless: list[NullUnless] = field(default_factory=list)
+    #: (column, pattern) of regex and LIKE checks: left to the server to verify.
+    patterns: list[tuple[str, str]] = field(default_factory=list)
 
     def domain(self, column: str) -> Domain:
         return self.domains.setdefault(column, Domain())
@@ -210,6 +216,8 @@ def _read_expr(node: ast.A_Expr, rules: CheckRules) -> None:
         low, high = (_literal(item) for item in node.rexpr)  # type: ignore[union-attr]
         rules.domain(column).bound(">=", low)
         rules.domain(column).bound("<=", high)
+    elif kind in (A_Expr_Kind.AEXPR_LIKE, A_Expr_Kind.AEXPR_ILIKE) and _op(node) in _PATTERN_OPS:
+        _read_pattern(node, rules)
     elif kind == A_Expr_Kind.AEXPR_IN and _op(node) == "=":
         column = _required_column(node.lexpr)
         rules.domain(column).allow([_literal(item) for item in node.rexpr])  # type: ignore[union-attr]
@@ -219,9 +227,15 @@ def _read_expr(node: ast.A_Expr, rules: CheckRules) -> None:
 
 def _read_comparison(node: ast.A_Expr, rules: CheckRules) -> None:
     op = _op(node)
+    if op in _PATTERN_OPS:
+        _read_pattern(node, rules)
+        return
     if op not in _FLIP:
         raise Unsupported(f"operator {op}")
     op = "<>" if op == "!=" else op
+    if _length_of(node.lexpr) is not None:
+        _read_length(_length_of(node.lexpr), op, node.rexpr, rules)  # type: ignore[arg-type]
+        return
     left, right = _column(node.lexpr), _column(node.rexpr)
     if left is not None and right is not None:
         if op in ("=", "<>"):
@@ -233,6 +247,41 @@ def _read_comparison(node: ast.A_Expr, rules: CheckRules) -> None:
         rules.domain(right).bound(_FLIP[op], _literal(node.lexpr))
     else:
         raise Unsupported("a comparison without a column")
+
+
+#: Functions that count a text's characters.
+_LENGTHS = frozenset({"length", "char_length", "character_length"})
+
+
+def _length_of(node: Any) -> str | None:
+    """The column of ``length(column)`` (or char_length), else None."""
+    if isinstance(node, ast.FuncCall) and len(node.args or ()) == 1:
+        name = str(node.funcname[-1].sval) if node.funcname else ""
+        if name in _LENGTHS:
+            return _column(node.args[0])  # type: ignore[index]
+    return None
+
+
+def _read_length(column: str, op: str, bound: Any, rules: CheckRules) -> None:
+    """``length(column) <= n`` or ``< n``: a cap on the text seed writes."""
+    value = _literal(bound)
+    if op not in ("<", "<=") or not isinstance(value, Decimal):
+        raise Unsupported(f"length(...) {op} {value!r} (only an upper bound)")
+    cap = int(value) - (1 if op == "<" else 0)
+    domain = rules.domain(column)
+    domain.max_length = cap if domain.max_length is None else min(cap, domain.max_length)
+
+
+def _read_pattern(node: ast.A_Expr, rules: CheckRules) -> None:
+    """``column ~ 'regex'`` (or ``~*``, LIKE, ILIKE): seed cannot build text from a
+    pattern, so it keeps the column's realistic text (an email column's addresses)
+    and the server checks every row; a row that misses fails the load, which
+    rolls back whole and names the check (see ``bulk.execute``)."""
+    column = _required_column(node.lexpr)
+    pattern = _literal(node.rexpr)
+    if not isinstance(pattern, str):
+        raise Unsupported("a pattern that is not a text constant")
+    rules.patterns.append((column, pattern))
 
 
 def _op(node: ast.A_Expr) -> str:

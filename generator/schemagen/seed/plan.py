@@ -259,7 +259,8 @@ def _unsupported(ent: Entity, name: str, expression: str, why: str) -> str:
     return (
         f"cannot seed {ent.table}: check {name} ({expression}) has a shape seed cannot "
         f"satisfy ({why}). Seed understands ranges and comparisons with constants, "
-        "BETWEEN, IN lists, <> and `column IS NULL OR ...`. Give a column it names a value "
+        "BETWEEN, IN lists, <>, length(column) <= n, regex and LIKE patterns and "
+        "`column IS NULL OR ...`. Give a column it names a value "
         f"generator, e.g. under entities.{ent.name}.columns.{column}: "
         'seed: {sql: "<SQL expression over n, the row number, and r, a random number '
         'in [0, 1)>"}'

@@ -292,6 +292,9 @@ def _time(job: ColumnJob, kind: str) -> str:
 
 
 def _text(job: ColumnJob, length: int | None) -> str:
+    cap = job.domain.max_length
+    if cap is not None:
+        length = cap if length is None else min(length, cap)
     base, has_n = _named_text(job)
     if job.unique and not has_n:
         base = f"{base} || ' ' || n"
