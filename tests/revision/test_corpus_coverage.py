@@ -25,6 +25,13 @@ from schemagen.model.schema import (
     Schema,
     UniqueConstraint,
 )
+from schemagen.operations.domain import (
+    AddDomainCheck,
+    AlterDomain,
+    CreateDomain,
+    DropDomain,
+    DropDomainCheck,
+)
 from schemagen.operations.plan import (
     AddColumn,
     AddConstraint,
@@ -240,6 +247,18 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         c.any(CreateTable, lambda op: bool(op.entity.excludes))
         and c.any(AddConstraint, lambda op: isinstance(op.constraint, ExcludeConstraint))
         and c.any(DropConstraint, lambda op: isinstance(op.constraint, ExcludeConstraint))
+    ),
+    "domain created before its columns, dropped after them": lambda c: (
+        c.any(CreateDomain) and c.any(DropDomain)
+        and any(col.type.domain for s in (c.old, c.new) for e in s.entities for col in e.columns)
+    ),
+    "column of a table holding rows changed to a domain (rows kept)": lambda c: c.any(
+        AlterColumn, lambda op: op.new.type.domain is not None and op.old.type.domain is None
+    )
+    and bool(c.case.setup),
+    "domain check added and dropped on rows, default and NOT NULL changed": lambda c: (
+        c.any(AddDomainCheck) and c.any(DropDomainCheck) and c.any(AlterDomain)
+        and bool(c.case.setup)
     ),
 }
 

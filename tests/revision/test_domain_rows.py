@@ -1,9 +1,11 @@
 """A check added to a domain whose columns hold rows: PostgreSQL checks every row
 then, and a row that breaks it fails the revision clearly and rolls all of it back;
-with the rows fixed the same revision runs, and its downgrade drops the check."""
+with the rows fixed the same revision runs, and its downgrade drops the check. A
+domain whose base type changes is refused by migrate, with what to do instead."""
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -69,3 +71,29 @@ def test_a_domain_check_that_rows_break_fails_the_revision_clearly(
     assert pg.sql("SELECT count(*) FROM items", pg_db).strip() == "552"
     alembic(root, url, "downgrade", "000")
     assert pg.sql(checks, pg_db).strip() == "sku_short"
+
+
+def test_migrate_refuses_a_domain_whose_base_type_changes(tmp_path: Path) -> None:
+    """PostgreSQL has no ALTER DOMAIN for a base type or collation; one name cannot be
+    dropped and created in one revision while columns use it: migrate says what to do."""
+    before = """
+    database: {name: t}
+    domains:
+      code: {type: string, length: 8}
+    entities:
+      Item:
+        columns:
+          id: {type: bigint, primary_key: true}
+          code: {type: code}
+    """
+    write_schema(tmp_path, {"s.yaml": textwrap.dedent(before)})
+    schemagen(tmp_path, "migrate", "-m", "initial")
+    after = before.replace("{type: string, length: 8}", "{type: text, collation: C}")
+    write_schema(tmp_path, {"s.yaml": textwrap.dedent(after)})
+    out = schemagen(tmp_path, "migrate", "-m", "retype", expect_exit=1)
+    assert (
+        "domain code changes its base type or collation (character varying(8) -> text "
+        'COLLATE "C"), which PostgreSQL cannot alter: declare a domain of another name, '
+        "move the columns to it, and drop code in a later revision"
+    ) in out
+    assert len(list((tmp_path / "generated" / "migrations" / "versions").glob("*.py"))) == 1

@@ -126,3 +126,4 @@ def test_a_domain_used_with_a_conflicting_default_or_nullability_is_an_error(
         'schema/s.yaml:23:26: entities.Item.columns.sized.length: `length` does not '
         "apply to a column of domain tag: its type and collation are the domain's",
     ]
+

@@ -9,7 +9,7 @@ cells), so a template never needs to escape anything.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..model import sqltext
 from ..model.routines import ON_UPDATE_TRIGGER
@@ -79,8 +79,13 @@ def enum_link(enum: Enum, from_page: str) -> Link:
 
 
 def type_text(column: Column, schema: Schema) -> str:
-    """The type as PostgreSQL spells it, plus the ``types:`` alias if one was used."""
+    """The type as PostgreSQL spells it, plus the ``types:`` alias if one was used
+    (a domain's name says that it is one: ``email`` (domain over text))."""
     words = pg_type(column.type, schema)
+    ct = column.type.of if column.type.kind == "array" else column.type
+    if ct is not None and ct.domain is not None:
+        base = pg_type(replace(schema.domain(ct.domain).type, collation=None), schema)
+        return f"{md_code_cell(words)} (domain over {md_code_cell(base)})"
     if column.type.collation is not None:
         words += f" COLLATE {sqltext.quote_name(column.type.collation)}"
     text = md_code_cell(words)

@@ -17,7 +17,10 @@ from ..diff.snapshot import (
     view_text,
 )
 from ..errors import CastRefused, DestructiveChange
-from ..model.schema import ColumnType, Entity, Schema
+from ..model.schema import ColumnType, Database, Domain, Entity, Schema
+from ..model.sqltext import quote_name
+from ..model.typemap import pg_type
+from ..operations.domain import CreateDomain, DropDomain
 from ..operations.plan import Plan, apply
 from ..operations.stages import DEFAULT_LOCK_BUDGET, Stage, stages
 from ..operations.table import AddColumn, AlterColumn, CreateTable, DropColumn, DropTable
@@ -27,6 +30,31 @@ from .script import RevisionInfo, described, live_warnings, render_revision, slu
 
 if TYPE_CHECKING:  # build imports Jinja: only migrate needs it, not plan
     from ..render.build import BuildResult
+
+
+def retyped_domains(plan: Plan) -> list[str]:
+    """Domains whose base type or collation changes: PostgreSQL has no ALTER DOMAIN
+    for that, and one name cannot be dropped and created in one plan while columns
+    use it."""
+    dropped = {op.domain.name: op.domain for op in plan.operations if isinstance(op, DropDomain)}
+    return [
+        f"domain {op.domain.name} changes its base type or collation "
+        f"({base_words(dropped[op.domain.name])} -> {base_words(op.domain)}), which PostgreSQL "
+        "cannot alter: declare a domain of another name, move the columns to it, and drop "
+        f"{op.domain.name} in a later revision"
+        for op in plan.operations
+        if isinstance(op, CreateDomain) and op.domain.name in dropped
+    ]
+
+
+def base_words(dom: Domain) -> str:
+    """``text``, ``character varying(2) COLLATE "C"``: a domain's base as DDL says it."""
+    ct = dom.type
+    if ct.kind == "enum":
+        plain = str(ct.enum)
+    else:
+        plain = pg_type(replace(ct, collation=None), Schema(Database("")))
+    return plain + (f" COLLATE {quote_name(ct.collation)}" if ct.collation else "")
 
 
 @dataclass(frozen=True)
@@ -51,7 +79,7 @@ class PlanResult:
         found = [
             op.cast_problem() for op in self.plan.operations if isinstance(op, AlterColumn)
         ]
-        return [problem for problem in found if problem]
+        return [problem for problem in found if problem] + retyped_domains(self.plan)
 
     def revision_ids(self) -> list[str]:
         """The ids the stages get, in order."""
