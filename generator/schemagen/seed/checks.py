@@ -30,6 +30,7 @@ from pglast.stream import RawStream
 
 from ..model.schema import CheckConstraint, Entity, Schema
 from ..model.sqltext import quote_name
+from ..validate.sql import NOT_CONSTANT, constant
 
 Literal = Decimal | str | bool
 
@@ -307,17 +308,7 @@ def _required_column(node: Any) -> str:
 
 def _literal(node: Any) -> Literal:
     """A constant (numbers as Decimal), also behind a cast such as ``'x'::text``."""
-    if isinstance(node, ast.TypeCast):
-        return _literal(node.arg)
-    if not isinstance(node, ast.A_Const) or node.isnull:
+    value = constant(node)
+    if value is None or value is NOT_CONSTANT:
         raise Unsupported("a value that is not a constant")
-    val = node.val
-    if isinstance(val, ast.Integer):
-        return Decimal(val.ival or 0)
-    if isinstance(val, ast.Float):
-        return Decimal(val.fval or 0)
-    if isinstance(val, ast.Boolean):
-        return bool(val.boolval)
-    if isinstance(val, ast.String):
-        return str(val.sval)
-    raise Unsupported("this kind of constant")
+    return value  # type: ignore[no-any-return]

@@ -32,7 +32,14 @@ from ..model.schema import BASE_TYPES, Column, Default, Domain, Entity, Schema
 from ..normalize.normalizer import SERIAL_TYPES, Resolver, Unresolved
 from ..source.loader import Sources, YamlPath
 from .reporter import Reporter, column_path
-from .sql import SqlSyntaxError, parse_expression, read_expression, shown
+from .sql import (
+    NOT_CONSTANT,
+    SqlSyntaxError,
+    constant,
+    expression_problems,
+    parse_expression,
+    shown,
+)
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 _PARAMS = ("length", "precision", "scale", "of", "enum", "collation")
@@ -76,14 +83,10 @@ def _check_domain_check(name: str, sql: Any, path: YamlPath, report: Reporter) -
         report.error(path, f"check name '{shown(name)}' is not a PostgreSQL name in lower case")
     if not isinstance(sql, str):
         return  # the JSON Schema says so
-    try:
-        expression = read_expression(sql)
-    except SqlSyntaxError as exc:
-        report.error(path, f"SQL {shown(sql)!r} {exc.describe()}")
-        return
-    if expression.subquery:
-        report.error(path, "PostgreSQL allows no sub-select (SELECT, EXISTS) in a domain check")
-    for parts in expression.columns:
+    expression, problems = expression_problems(sql, "in a domain check")
+    for problem in problems:
+        report.error(path, problem)
+    for parts in expression.columns if expression is not None else ():
         if parts != ("value",):
             report.error(
                 path,
@@ -209,16 +212,8 @@ def _term(node: Any, value: Value) -> Any:
     if isinstance(node, ast.ColumnRef):
         return value
     if isinstance(node, ast.A_Const):
-        val = node.val
-        if node.isnull:
-            return None
-        if isinstance(val, ast.Integer):
-            return Decimal(val.ival or 0)
-        if isinstance(val, ast.Float):
-            return Decimal(val.fval or 0)
-        if isinstance(val, ast.String):
-            return str(val.sval)
-        return _UNKNOWN
+        found = constant(node)
+        return _UNKNOWN if found is NOT_CONSTANT else found
     if isinstance(node, ast.FuncCall) and node.args and node.funcname and len(node.args) == 1:
         name = str(node.funcname[-1].sval)
         arg = _term(node.args[0], value)

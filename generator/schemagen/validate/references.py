@@ -20,7 +20,7 @@ from .domains import check_domain_sources
 from .excludes import check_exclude_references
 from .foreign_keys import check_foreign_keys
 from .reporter import Reporter, plain_type, type_text
-from .sql import SqlSyntaxError, read_expression, shown, unknown_order_by
+from .sql import SqlSyntaxError, expression_problems, read_expression, shown, unknown_order_by
 
 _PARAM_KINDS = {
     "length": "string",
@@ -351,14 +351,10 @@ def check_sql_columns(
     sub-select, and names only columns of its own table."""
     if not sql.strip():
         return  # the model checks say it is empty
-    try:
-        expression = read_expression(sql)
-    except SqlSyntaxError as exc:
-        report.error(path, f"SQL {shown(sql)!r} {exc.describe()}")
-        return
-    if expression.subquery:
-        report.error(path, "PostgreSQL allows no sub-select (SELECT, EXISTS) here")
-    for parts in expression.columns:
+    expression, problems = expression_problems(sql)
+    for problem in problems:
+        report.error(path, problem)
+    for parts in expression.columns if expression is not None else ():
         word = parts[-1]
         if len(parts) > 1 and parts[:-1] != (table,):
             report.error(

@@ -33,6 +33,7 @@ import functools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from pglast import ast
@@ -316,3 +317,40 @@ def unknown_order_by(order_by: str, columns: list[str]) -> list[str]:
         if name not in columns or extra:
             problems.append(f"order_by names '{part.strip()}', which is not a column")
     return problems
+
+
+#: What :func:`constant` returns for a node that is no constant it reads.
+NOT_CONSTANT: Any = object()
+
+
+def constant(node: Any) -> Any:
+    """The value of a constant node, also behind a cast (``'x'::text``): numbers as
+    Decimal, ``None`` for NULL, a bool or a str; :data:`NOT_CONSTANT` otherwise."""
+    if isinstance(node, ast.TypeCast):
+        return constant(node.arg)
+    if not isinstance(node, ast.A_Const):
+        return NOT_CONSTANT
+    if node.isnull:
+        return None
+    val = node.val
+    if isinstance(val, ast.Integer):
+        return Decimal(val.ival or 0)
+    if isinstance(val, ast.Float):
+        return Decimal(val.fval or 0)
+    if isinstance(val, ast.Boolean):
+        return bool(val.boolval)
+    if isinstance(val, ast.String):
+        return str(val.sval)
+    return NOT_CONSTANT
+
+
+def expression_problems(sql: str, where: str = "here") -> tuple[Expression | None, list[str]]:
+    """``sql`` read as one expression (None when it does not parse), and what is wrong
+    with it as a check: a syntax error, or a sub-select (PostgreSQL allows none ``where``)."""
+    try:
+        expression = read_expression(sql)
+    except SqlSyntaxError as exc:
+        return None, [f"SQL {shown(sql)!r} {exc.describe()}"]
+    if expression.subquery:
+        return expression, [f"PostgreSQL allows no sub-select (SELECT, EXISTS) {where}"]
+    return expression, []
