@@ -268,15 +268,15 @@ def read_catalog(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -
             kind, persistence, *others = flags
             catalog.relations[name] = RelationFacts(kind, persistence == "u", *others)
         cur.execute(_OBJECTS_SQL, read)
-        # Functions and triggers of the current schema are read (and reported if need
-        # be) by adopt.routines; those of the other schemas (their names qualified) are
-        # not expressible.
+        # Functions of the current schema and every trigger are read (and reported if
+        # need be) by adopt.routines; functions of the other schemas (their names
+        # qualified) are not expressible.
         catalog.objects = [
             (kind, name)
             for kind, name in cur.fetchall()
-            if kind not in ("function", "trigger") or "." in name
+            if kind != "trigger" and (kind != "function" or "." in name)
         ]
-    catalog.routines = read_routines(conn)
+    catalog.routines = read_routines(conn, schemas)
     return catalog
 
 

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..live.introspect import QUALIFIED_KEY, SCHEMAS_READ
 from ..model import naming
 from ..model.routines import ON_UPDATE_FUNCTION, ON_UPDATE_TRIGGER
 from ..normalize.routines import on_update_function
@@ -65,13 +66,16 @@ WHERE c.relnamespace = to_regnamespace(current_schema()) AND c.relkind IN ('v', 
 ORDER BY 1
 """
 
-TRIGGERS_SQL = """
-SELECT c.relname, t.tgname, t.tgtype, p.proname, p.pronargs, pg_get_triggerdef(t.oid),
+# The triggers of the tables read (keyed bare in the current schema, qualified in
+# the other schemas read); the language's functions live in the current schema.
+TRIGGERS_SQL = f"""
+SELECT {QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")},
+       t.tgname, t.tgtype, p.proname, p.pronargs, pg_get_triggerdef(t.oid),
        t.tgnargs = 0 AND t.tgattr::text = '' AND t.tgconstraint = 0 AND t.tgenabled = 'O'
-       AND p.pronamespace = c.relnamespace,
+       AND p.pronamespace = to_regnamespace(current_schema()),
        obj_description(t.oid, 'pg_trigger')
 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid
-WHERE c.relnamespace = to_regnamespace(current_schema()) AND NOT t.tgisinternal
+WHERE c.relnamespace IN {SCHEMAS_READ} AND NOT t.tgisinternal
 ORDER BY 1, 2
 """
 
@@ -90,16 +94,17 @@ class Routines:
     triggers: list[tuple[Any, ...]] = field(default_factory=list)
 
 
-def read_routines(conn: psycopg.Connection[Any]) -> Routines:
+def read_routines(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> Routines:
+    """The functions and views of the current schema, and the triggers of the tables
+    of it and of the other PostgreSQL ``schemas`` read."""
     found = Routines()
     with conn.cursor() as cur:
-        for query, target in (
-            (FUNCTIONS_SQL, found.functions),
-            (VIEWS_SQL, found.views),
-            (TRIGGERS_SQL, found.triggers),
-        ):
-            cur.execute(query)
-            target.extend(cur.fetchall())
+        cur.execute(FUNCTIONS_SQL)
+        found.functions.extend(cur.fetchall())
+        cur.execute(VIEWS_SQL)
+        found.views.extend(cur.fetchall())
+        cur.execute(TRIGGERS_SQL, {"schemas": list(schemas)})
+        found.triggers.extend(cur.fetchall())
     return found
 
 
@@ -192,7 +197,8 @@ def _on_update(found: Routines, tables: dict[str, list[str]], out: Mapped) -> se
         if (
             expected is not None
             and function == expected.name
-            and trigger == ON_UPDATE_TRIGGER.format(table=table, column=column)
+            and trigger
+            == ON_UPDATE_TRIGGER.format(table=naming.split_qualified(table)[1], column=column)
             and tgtype == 1 | 2 | 16  # ROW, BEFORE, UPDATE
             and plain
             and " WHEN " not in _text

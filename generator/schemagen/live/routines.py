@@ -44,10 +44,16 @@ WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('v', 'm'
   AND {_NOT_EXTENSION.format(oid="c.oid")}
 """
 
+# Tables keyed as the schema keys them: bare in the current schema, else qualified
+# (the other PostgreSQL schemas the schema's tables live in: %(schemas)s).
 TRIGGERS = """
-SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid)
+SELECT CASE WHEN c.relnamespace = current_schema()::regnamespace THEN c.relname
+            ELSE n.nspname || '.' || c.relname END,
+       t.tgname, pg_get_triggerdef(t.oid)
 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
-WHERE c.relnamespace = current_schema()::regnamespace AND NOT t.tgisinternal
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE (c.relnamespace = current_schema()::regnamespace OR n.nspname = ANY(%(schemas)s))
+  AND NOT t.tgisinternal
 """
 
 # Types other than enums and domains (compared with the tables), table row types
@@ -74,7 +80,7 @@ class Shapes:
 def routine_findings(conn: psycopg.Connection[Any], schema: Schema) -> list[Finding]:
     """Compare the live functions, views and triggers with ``schema``; report
     types that the schema does not declare (sequences: :mod:`.compare`)."""
-    actual = introspect_routines(conn)
+    actual = introspect_routines(conn, schema.pg_schemas)
     expected = expected_routines(conn, schema, actual)
     findings = list(expected.rejected)
     findings += _compare("function", expected.functions, actual.functions)
@@ -89,7 +95,9 @@ def routine_findings(conn: psycopg.Connection[Any], schema: Schema) -> list[Find
     return findings
 
 
-def introspect_routines(conn: psycopg.Connection[Any]) -> Shapes:
+def introspect_routines(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> Shapes:
+    """The live functions and views of the current schema, and the triggers of its
+    tables and of those in ``schemas``."""
     shapes = Shapes()
     with conn.cursor() as cur:
         cur.execute(FUNCTIONS)
@@ -99,7 +107,7 @@ def introspect_routines(conn: psycopg.Connection[Any]) -> Shapes:
             name: (bool(mat), _tidy(text), tuple(indexes))
             for name, mat, text, indexes in cur.fetchall()
         }
-        cur.execute(TRIGGERS)
+        cur.execute(TRIGGERS, {"schemas": list(schemas)})
         shapes.triggers = {f"{table}.{name}": text for table, name, text in cur.fetchall()}
     return shapes
 
@@ -203,11 +211,13 @@ def _expect_trigger(
 ) -> None:
     copy = f"schemagen_check_trigger_{number}"
     like = sql.SQL("CREATE TEMP TABLE {} (LIKE {})").format(
-        sql.Identifier(copy), sql.Identifier(tg.table)
+        sql.Identifier(copy), sql.Identifier(*tg.table.split("."))
     )
     create = ddl.create_trigger(tg).replace(
-        f" ON {ddl.ident(tg.table)} FOR EACH", f" ON pg_temp.{copy} FOR EACH", 1
+        f" ON {ddl.table_name(tg.table)} FOR EACH", f" ON pg_temp.{copy} FOR EACH", 1
     )
+    # pg_get_triggerdef names the table with its schema, always.
+    shown = ddl.table_name(tg.table) if "." in tg.table else f"{home}.{ddl.ident(tg.table)}"
     read = sql.SQL(
         "SELECT pg_get_triggerdef(t.oid) FROM pg_trigger t WHERE t.tgrelid = {}::regclass"
     ).format(sql.Literal(f"pg_temp.{copy}"))
@@ -215,7 +225,7 @@ def _expect_trigger(
     if row is not None:
         text = re.sub(
             rf" ON pg_temp(?:_\d+)?\.{copy} ",
-            f" ON {home}.{ddl.ident(tg.table)} ",
+            f" ON {shown} ",
             str(row[0]),
             count=1,
         )

@@ -42,6 +42,7 @@ EVENTS: tuple[str, ...] = ("insert", "delete", "update", "truncate")
 LEVELS: tuple[str, ...] = ("row", "statement")
 #: The names of what keeps a database-side ``on_update: now`` column.
 ON_UPDATE_FUNCTION = "schemagen_set_{column}"
+#: ``{table}`` is the bare table name: a trigger's name is per table, whatever its schema.
 ON_UPDATE_TRIGGER = "trg_{table}_set_{column}"
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from .naming import split_qualified
 from .routines import TIMINGS, Function, Trigger, View
 from .schema import Index
 from .sqltext import sql_string
@@ -40,6 +41,13 @@ def ident(name: str) -> str:
     if _PLAIN.fullmatch(name) and name not in _KEYWORDS:
         return name
     return '"' + name.replace('"', '""') + '"'
+
+
+def table_name(table: str) -> str:
+    """A table as SQL names it: ``billing.invoices`` for the qualified name of a table
+    in another PostgreSQL schema (each part quoted where needed), else the bare name."""
+    pg_schema, bare = split_qualified(table)
+    return f"{ident(pg_schema)}.{ident(bare)}" if pg_schema else ident(bare)
 
 
 def dollar_quote(body: str) -> str:
@@ -87,20 +95,21 @@ def create_trigger(tg: Trigger) -> str:
     events = " OR ".join(e.upper() for e in tg.events)
     when = f" WHEN ({tg.when.strip()})" if tg.when else ""
     return (
-        f"CREATE TRIGGER {ident(tg.name)} {TIMINGS[tg.timing]} {events} ON {ident(tg.table)}"
+        f"CREATE TRIGGER {ident(tg.name)} {TIMINGS[tg.timing]} {events} ON {table_name(tg.table)}"
         f" FOR EACH {tg.level.upper()}{when} EXECUTE FUNCTION {ident(tg.function_name)}()"
     )
 
 
 def drop_trigger(tg: Trigger) -> str:
-    return f"DROP TRIGGER {ident(tg.name)} ON {ident(tg.table)}"
+    return f"DROP TRIGGER {ident(tg.name)} ON {table_name(tg.table)}"
 
 
 def comment_trigger(tg: Trigger) -> str | None:
     if tg.description is None:
         return None
     return (
-        f"COMMENT ON TRIGGER {ident(tg.name)} ON {ident(tg.table)} IS {sql_string(tg.description)}"
+        f"COMMENT ON TRIGGER {ident(tg.name)} ON {table_name(tg.table)} "
+        f"IS {sql_string(tg.description)}"
     )
 
 

@@ -147,7 +147,9 @@ def on_update_objects(entities: list[Entity]) -> tuple[list[Function], list[Trig
                 fn = functions[col.name] = on_update_function(col.name)
             triggers.append(
                 Trigger(
-                    name=ON_UPDATE_TRIGGER.format(table=ent.table, column=col.name),
+                    name=ON_UPDATE_TRIGGER.format(
+                        table=naming.split_qualified(ent.table)[1], column=col.name
+                    ),
                     table=ent.table,
                     function=fn.identity,
                     timing="before",
