@@ -182,6 +182,32 @@ def _regconfig(job: ColumnJob, ctype: ColumnType) -> str:
     return f"({pick_text(('simple', 'english', 'german', 'french'), job.salt('cfg'))})::regconfig"
 
 
+#: Catalog objects every database has (regproc: names with one function only).
+_REG_NAMES = {
+    "regclass": ("pg_class", "pg_type", "pg_proc", "pg_namespace", "pg_index"),
+    "regtype": ("integer", "text", "boolean", "numeric", "timestamp with time zone", "jsonb"),
+    "regproc": ("now", "clock_timestamp", "timeofday", "pg_backend_pid", "version"),
+}
+
+
+def _reg(job: ColumnJob, ctype: ColumnType) -> str:
+    names = _REG_NAMES[ctype.pgtype or ""]
+    return f"({pick_text(names, job.salt('reg'))})::{ctype.pgtype}"
+
+
+def _pg_snapshot(job: ColumnJob, ctype: ColumnType) -> str:
+    # xmin:xmax:xip-list; fixed numbers, not the live pg_current_snapshot(): the same
+    # seed gives the same rows
+    xmax = f"(1000 + {below(100_000, job.salt('xmax'))})"
+    return f"('1000:' || {xmax} || ':')::pg_snapshot"
+
+
+def _sparsevec(job: ColumnJob, ctype: ColumnType) -> str:
+    dims = int(ctype.args[0]) if ctype.args else 3
+    index = f"(1 + {below(dims, job.salt('index'))})"
+    return f"('{{' || {index} || ':' || round(({job.u()})::numeric, 4) || '}}/{dims}')::sparsevec"
+
+
 def _cube(job: ColumnJob, ctype: ColumnType) -> str:
     return f"cube(ARRAY[{job.u('a')}, {job.u('b')}, {job.u('c')}])"
 
@@ -213,4 +239,9 @@ _MAKERS: dict[str, Callable[[ColumnJob, ColumnType], str]] = {
     "jsonpath": _jsonpath,
     "regconfig": _regconfig,
     "cube": _cube,
+    "regclass": _reg,
+    "regtype": _reg,
+    "regproc": _reg,
+    "pg_snapshot": _pg_snapshot,
+    "sparsevec": _sparsevec,
 }
