@@ -13,7 +13,19 @@ from typing import Any
 
 
 class SqlSyntaxError(ValueError):
-    """PostgreSQL's parser rejects the text; the message is the parser's."""
+    """PostgreSQL's parser rejects the text (the message is the parser's);
+    ``position`` is 1-based, in characters, where the parser says."""
+
+    def __init__(self, message: str, position: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.position = position
+
+    def describe(self) -> str:
+        """The parser's message with where in the fragment it stopped."""
+        if self.position is None:
+            return self.message
+        return f"{self.message} (character {self.position} of the SQL)"
 
 
 @dataclass

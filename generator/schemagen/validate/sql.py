@@ -39,6 +39,8 @@ from typing import Any
 from pglast import ast
 from pglast.parser import ParseError, parse_sql, parse_sql_json
 
+from ..util.sqlrefs import SqlSyntaxError
+
 #: What a fragment shows of itself in a message: enough to recognise it.
 _SHOWN = 60
 
@@ -60,21 +62,6 @@ _SELECT_CLAUSES = (
     "larg",
     "rarg",
 )
-
-
-class SqlSyntaxError(ValueError):
-    """A fragment PostgreSQL would not accept; ``position`` is 1-based, in characters."""
-
-    def __init__(self, message: str, position: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.position = position
-
-    def describe(self) -> str:
-        """The parser's message with where in the fragment it stopped."""
-        if self.position is None:
-            return self.message
-        return f"{self.message} (character {self.position} of the SQL)"
 
 
 @dataclass(frozen=True)
