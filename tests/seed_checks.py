@@ -3,7 +3,7 @@ query per constraint that finds the rows breaking it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -11,7 +11,7 @@ from typing import Any
 import psycopg
 from pgcluster import PgCluster
 from schemagen.config import load_project
-from schemagen.model.schema import Entity, Schema
+from schemagen.model.schema import Column, Entity, Schema
 from schemagen.prove.create import create_schema
 from schemagen.validate.pipeline import load_schema
 
@@ -99,12 +99,28 @@ def constraint_queries(ent: Entity) -> list[tuple[str, str]]:
     return queries
 
 
-def table_digest(conn: psycopg.Connection[Any], ent: Entity) -> tuple[int, str]:
-    """Row count and an md5 of every row in primary-key order."""
+def table_digest(
+    conn: psycopg.Connection[Any], ent: Entity, skip: Callable[[Column], bool] | None = None
+) -> tuple[int, str]:
+    """Row count and an md5 of every row in primary-key order (without the columns
+    ``skip`` accepts, e.g. ones a trigger stamps with the time)."""
     order = ", ".join(q(c) for c in ent.primary_key.columns)
+    kept = [q(c.name) for c in ent.columns if skip is None or not skip(c)]
+    shown = "t::text" if skip is None else f"row({', '.join(kept)})::text"
     row = conn.execute(  # type: ignore[arg-type]
-        f"SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY {order}), '')) "
+        f"SELECT count(*), md5(coalesce(string_agg({shown}, '|' ORDER BY {order}), '')) "
         f"FROM {qt(ent.table)} AS t"
     ).fetchone()
     assert row is not None
     return int(row[0]), str(row[1])
+
+
+def prove_cli(root: Path, url: str, *args: str) -> tuple[int, str]:
+    """``schemagen prove --project root --database url ...``: exit code and output."""
+    from click.testing import CliRunner
+    from schemagen.cli import main
+
+    result = CliRunner().invoke(
+        main, ["prove", "--project", str(root), "--database", url, *args], catch_exceptions=False
+    )
+    return result.exit_code, result.output

@@ -8,10 +8,9 @@ import shutil
 from pathlib import Path
 
 import psycopg
-from click.testing import CliRunner
 from migration_harness import write_schema
 from pgcluster import PgCluster
-from schemagen.cli import main
+from seed_checks import prove_cli
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -32,13 +31,6 @@ CI_ROWS = [
 ]
 
 
-def _prove(root: Path, url: str, *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(
-        main, ["prove", "--project", str(root), "--database", url, *args], catch_exceptions=False
-    )
-    return result.exit_code, result.output
-
-
 def test_flagship_every_declared_query_uses_its_index(
     pg: PgCluster, pg_db: str, tmp_path: Path
 ) -> None:
@@ -47,7 +39,7 @@ def test_flagship_every_declared_query_uses_its_index(
     for name in ("schema", "generated"):
         shutil.copytree(REPO / name, root / name)
     shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
-    code, out = _prove(root, pg.url(pg_db), *CI_ROWS, "--format", "json", "--write-docs")
+    code, out = prove_cli(root, pg.url(pg_db), *CI_ROWS, "--format", "json", "--write-docs")
     report = json.loads(out[: out.rindex("}") + 1])
     failing = [
         (q["index"], q["with_index"]["plan"])
@@ -107,7 +99,7 @@ def test_exit_1_names_the_index_and_the_plan_it_got(
     pg: PgCluster, pg_db: str, tmp_path: Path
 ) -> None:
     write_schema(tmp_path, {"schema.yaml": WRONG % ""})
-    code, out = _prove(tmp_path, pg.url(pg_db), "--rows", "20000")
+    code, out = prove_cli(tmp_path, pg.url(pg_db), "--rows", "20000")
     assert code == 1, out
     assert "FAIL products.idx_products_title: SELECT id FROM products WHERE title ILIKE" in out
     assert "FAIL products.idx_products_store_price: SELECT id FROM products WHERE price" in out
@@ -121,7 +113,7 @@ def test_refuses_a_database_that_holds_tables(pg: PgCluster, pg_db: str, tmp_pat
     with psycopg.connect(pg.libpq_url(pg_db), autocommit=True) as conn:
         conn.execute("CREATE TABLE customers (id int)")
         conn.execute("INSERT INTO customers VALUES (1)")
-    code, out = _prove(tmp_path, pg.url(pg_db), "--rows", "10")
+    code, out = prove_cli(tmp_path, pg.url(pg_db), "--rows", "10")
     assert code == 2
     assert "empty database" in out and "customers" in out
     with psycopg.connect(pg.libpq_url(pg_db)) as conn:
@@ -136,7 +128,7 @@ def test_a_query_postgresql_rejects_is_a_located_error(
 ) -> None:
     bad = WRONG.replace("WHERE price = 42.5", "WHERE price = 'cheap'")
     write_schema(tmp_path, {"schema.yaml": bad % ""})
-    code, out = _prove(tmp_path, pg.url(pg_db), "--rows", "10")
+    code, out = prove_cli(tmp_path, pg.url(pg_db), "--rows", "10")
     assert code == 2
     assert "schema/schema.yaml:" in out and "idx_products_store_price.serves.0" in out
     assert "cheap" in out and "Traceback" not in out
@@ -177,7 +169,7 @@ def test_summary_lists_redundant_unserving_and_unindexed(
 ) -> None:
     """The summary's three lists, and the buffers of both plans, in text and JSON."""
     write_schema(tmp_path, {"schema.yaml": SUMMARY})
-    code, out = _prove(tmp_path, pg.url(pg_db), "--rows", "20000", "--format", "json")
+    code, out = prove_cli(tmp_path, pg.url(pg_db), "--rows", "20000", "--format", "json")
     report = json.loads(out[: out.rindex("}") + 1])
     assert code == report["failures"] == 0, out
     assert report["redundant_indexes"] == [
@@ -191,7 +183,7 @@ def test_summary_lists_redundant_unserving_and_unindexed(
         assert 0 < query["with_index"]["buffers"] < query["without_index"]["buffers"]
     db = pg.create_database()
     try:
-        code, out = _prove(tmp_path, pg.url(db), "--rows", "20000")
+        code, out = prove_cli(tmp_path, pg.url(db), "--rows", "20000")
     finally:
         pg.drop_database(db)
     assert "redundant indexes (1):\n  products.idx_products_store: a prefix of" in out
