@@ -140,3 +140,51 @@ def test_an_early_docs_child_that_fails_leaves_the_error_to_the_caller(
     assert result.exit_code == 2
     assert "templates folder nowhere does not exist" in result.output
     assert not (root / "generated").exists()
+
+
+@needs_fork
+@pytest.mark.parametrize(
+    ("old", "new", "message", "started"),
+    [
+        # normalize fails on it (a parent that does not exist): no child starts
+        (
+            "references: Customer\n        nullable: true",
+            "references: Nobody\n        nullable: true",
+            "unknown entity 'Nobody'",
+            False,
+        ),
+        # normalize copes with it (an index over a missing column): the child starts
+        ("{columns: [settings], using: gin}", "{columns: [setings], using: gin}", "setings", True),
+    ],
+)
+def test_docs_started_before_the_reference_checks_are_dropped_on_an_error(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    old: str,
+    new: str,
+    message: str,
+    started: bool,
+) -> None:
+    root = copy_case("shop", tmp_path / "shop")
+    build_project(root)
+    before = _snapshot(root / "generated")
+    yaml_path = root / "schema" / "shop.yaml"
+    text = yaml_path.read_text(encoding="utf-8")
+    assert old in text
+    yaml_path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    monkeypatch.setattr(build, "PARALLEL_DOCS", 0)
+    cancelled: list[int] = []
+    cancel = Job.cancel
+
+    def spy(job: Job[object]) -> None:
+        cancelled.append(job.pid)
+        cancel(job)
+
+    monkeypatch.setattr(Job, "cancel", spy)
+    result = CliRunner().invoke(main, ["build", "--project", str(root)])
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "shop.yaml:" in result.output
+    # a child started early is stopped; none starts when normalizing failed
+    assert (len(cancelled) == 1 and cancelled[0] != 0) if started else cancelled == []
+    assert _snapshot(root / "generated") == before
+    assert not (root / "generated" / ".schemagen-staging").exists()

@@ -26,6 +26,8 @@ from migration_harness import (
 )
 from pgcluster import PgCluster
 from schemagen.api import validate_project
+from schemagen.config import load_project
+from schemagen.validate.pipeline import load_and_validate
 
 REPO = Path(__file__).resolve().parents[2]
 FLAGSHIP = {p.name: p.read_text(encoding="utf-8") for p in sorted((REPO / "schema").glob("*.yaml"))}
@@ -101,6 +103,10 @@ def test_mutants_never_crash_and_every_error_is_located(tmp_path: Path, pg: PgCl
         root = tmp_path / f"m{number}"
         write_schema(root, files)
         result = validate_project(root)  # any exception but SchemagenError fails here
+        # build normalizes before the reference checks (to start its docs child
+        # early): that must never crash, nor change a single issue or the schema.
+        early = load_and_validate(load_project(root), normalized=lambda schema: None)
+        assert early.issues == result.issues and early.schema == result.schema, number
         for issue in result.errors:
             where = f"mutant {number}: {issue.format()}"
             assert issue.file.startswith("schema"), where

@@ -77,8 +77,9 @@ def load_and_validate(
 
     ``schema`` is None when there is any error; ``issues`` holds errors and
     warnings sorted by file, line and column. ``normalized`` is called with the
-    schema as soon as it is built, before the model checks and lint, which may
-    still find errors in it: a caller can start work that it drops then.
+    schema as soon as it is built, before the reference checks, the model checks
+    and lint, which may still find errors in it: a caller can start work that it
+    drops then.
     """
     folder = project.relative(project.schema_dir)
     raws, issues = read_folder(project)
@@ -97,19 +98,36 @@ def load_and_validate(
             Issue(folder, 0, 0, "database", "no file defines the `database` block (name: ...)")
         )
     resolver = Resolver(src)
+    early = None
+    if normalized is not None and not report.has_errors:
+        # The caller's work (build's docs child) may start before the reference
+        # checks: it is dropped if they find an error (see the docstring).
+        early = _normalized_early(src, resolver)
+        if early is not None:
+            normalized(early)
     check_references(src, resolver, report)
     check_routines(src, resolver, report)
     if report.has_errors:
         # The model checks still run on the part that has no error: all at once.
         check_clean_part(src, report, check_model)
         return _result(project, None, source_map, report.issues)
-    schema = with_routines(normalize(src, resolver), resolver)
-    if normalized is not None:
+    schema = early or with_routines(normalize(src, resolver), resolver)
+    if normalized is not None and early is None:
         normalized(schema)
     check_model(schema, src, report)
     lint(schema, src, report)
     final = None if report.has_errors else schema
     return _result(project, final, source_map, report.issues)
+
+
+def _normalized_early(src: Sources, resolver: Resolver) -> Schema | None:
+    """The schema normalized before the reference checks, or None where sources that
+    they would reject make normalizing fail (it assumes names resolve). Whatever
+    comes of such sources is never used: the checks then report their errors."""
+    try:
+        return with_routines(normalize(src, resolver), resolver)
+    except Exception:  # noqa: BLE001 - any failure here is an error the checks name
+        return None
 
 
 def read_folder(project: Project) -> tuple[list[RawFile], list[Issue]]:
