@@ -113,6 +113,31 @@ def test_serial_keys_in_the_model(tmp_path: Path) -> None:
     )
 
 
+def test_serial_columns_anywhere_in_the_model(tmp_path: Path) -> None:
+    """A serial column need not be a lone key: part of a composite key, or no key."""
+    text = """
+    entities:
+      Line:
+        primary_key: [region, n]
+        columns:
+          region: {type: text}
+          n: {type: smallserial}
+          ticket: {type: serial, unique: true}
+    """
+    schema = schema_of(tmp_path, {"s.yaml": text})
+    line = schema.entity("Line")
+    assert [(c.name, c.type.kind, c.serial, c.identity) for c in line.columns] == [
+        ("region", "text", False, False),
+        ("n", "smallint", True, False),
+        ("ticket", "integer", True, False),
+    ]
+    assert line.column("ticket").default == Default("sql", "nextval('lines_ticket_seq'::regclass)")
+    assert schema.sequences == (
+        DbSequence("lines_n_seq", "smallint", owned_by="lines.n"),
+        DbSequence("lines_ticket_seq", "integer", owned_by="lines.ticket"),
+    )
+
+
 def test_bad_serials_are_located_errors(tmp_path: Path) -> None:
     text = """
     sequences:
@@ -121,19 +146,15 @@ def test_bad_serials_are_located_errors(tmp_path: Path) -> None:
       Ticket:
         columns:
           id: {type: serial, primary_key: true}
-          number: {type: serial}
-          other: {type: smallserial, primary_key: true, default: 1}
+          number: {type: serial, nullable: true}
+          other: {type: smallserial, default: 1}
     """
-    lone_key = "lone primary key; elsewhere use a sequence and a nextval default (or identity:)"
     assert issues_of(tmp_path, {"s.yaml": text}) == [
-        f"schema/s.yaml:6:12: entities.Ticket.columns.id.type: serial is for a table's {lone_key}",
         "schema/s.yaml:6:12: entities.Ticket.columns.id.type: serial makes sequence "
         "tickets_id_seq, which `sequences:` declares too",
-        f"schema/s.yaml:7:16: entities.Ticket.columns.number.type: serial is for a table's "
-        f"{lone_key}",
-        f"schema/s.yaml:8:15: entities.Ticket.columns.other.type: smallserial is for a "
-        f"table's {lone_key}",
-        "schema/s.yaml:8:53: entities.Ticket.columns.other.default: a smallserial column "
+        "schema/s.yaml:7:30: entities.Ticket.columns.number.nullable: a serial column is NOT "
+        "NULL (PostgreSQL's serial makes it so)",
+        "schema/s.yaml:8:34: entities.Ticket.columns.other.default: a smallserial column "
         "cannot have `default` (its default is nextval of its own sequence)",
     ]
 

@@ -176,6 +176,7 @@ class SequenceFacts:
     owner: tuple[str, str] | None  # (table, column)
     owned_as: str | None  # "a": serial / OWNED BY; "i": identity
     defaults: bool  # start 1, increment 1, min 1, max of its type, cache 1, no cycle
+    data_type: str = ""  # format_type of the sequence's type: smallint, integer, bigint
 
 
 @dataclass(frozen=True)
@@ -286,4 +287,4 @@ def _sequence(row: tuple[Any, ...]) -> SequenceFacts:
         type_
     )
     owner = (table, column) if table and column else None
-    return SequenceFacts(name, owner, deptype, defaults)
+    return SequenceFacts(name, owner, deptype, defaults, type_)

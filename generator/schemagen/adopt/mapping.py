@@ -293,7 +293,7 @@ class Mapper:
         if facts is not None and facts.identity:
             self._identity(table, name, spec, bool(auto))
         elif serial:
-            self._serial_type(table, name, spec, bool(auto))
+            self._serial_type(table, name, spec)
         elif shape.default is not None and not (facts is not None and facts.generated):
             # (pg_attrdef holds a generated column's expression, which is no default)
             spec["default"] = map_default(shape.default, spec, shape.type)
@@ -330,20 +330,26 @@ class Mapper:
         said = {k: v for k, v, p in zip(keys, facts, plain, strict=True) if v != p}
         spec["identity"] = "always" if said == {"always": True} else said
 
-    def _serial_type(self, table: _Table, name: str, spec: dict[str, Any], auto: bool) -> None:
-        """``type: serial`` for a lone integer key whose default is nextval of its own
-        sequence, named and set up as PostgreSQL's serial makes it."""
+    def _serial_type(self, table: _Table, name: str, spec: dict[str, Any]) -> None:
+        """``type: serial`` for an integer column (a key or not) whose default is
+        nextval of its own sequence, named and set up as PostgreSQL's serial makes it."""
         seq = self.sequence_of[(table.name, name)]
         default = table.shape.columns[name].default
         if (
-            auto
+            spec["type"] in _INTEGER
+            and seq.data_type == spec["type"]  # a serial column widened keeps its sequence
+            and not spec.get("nullable")
             and seq.name == serial_sequence(table.name, name)
             and seq.defaults
             and default == f"nextval('{seq.name}'::regclass)"
         ):
             spec["type"] = _SERIALS[spec["type"]]
         else:
-            self.report("serial column", f"{table.name}.{name}", "only a lone key's own sequence")
+            self.report(
+                "serial column",
+                f"{table.name}.{name}",
+                "not as serial makes it (a sequence of another name, type or options, or NULLs)",
+            )
 
     def _serial(self, table: str, column: str) -> bool:
         seq = self.sequence_of.get((table, column))

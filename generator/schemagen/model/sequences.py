@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .schema import DbSequence, IdentityOptions
+from .schema import Column, DbSequence, IdentityOptions
 
 TYPE_RANGES: dict[str, tuple[int, int]] = {
     "smallint": (-(2**15), 2**15 - 1),
@@ -142,3 +142,18 @@ def _qualified(name: str) -> str:
 def serial_sequence(table: str, column: str) -> str:
     """The sequence PostgreSQL makes for a ``serial`` column (names of up to 63 bytes)."""
     return f"{table}_{column}_seq"
+
+
+def switches_sequence(old: Column, new: Column) -> bool:
+    """Whether a column trades an identity for ``serial`` or back: both kinds own a
+    sequence named ``<table>_<column>_seq``, so the migration replaces one with the
+    other inside the column's change (the old one must be gone before the new one
+    is made), not as a sequence created and another dropped."""
+    return (old.identity and new.serial) or (old.serial and new.identity)
+
+
+def serial_of(table: str, col: Column) -> DbSequence:
+    """The sequence ``serial`` makes for ``col`` of ``table``, as the model keeps it."""
+    return DbSequence(
+        serial_sequence(table, col.name), col.type.kind, owned_by=f"{table}.{col.name}"
+    )

@@ -16,7 +16,7 @@ from ..model.schema import (
     PrimaryKey,
     Schema,
 )
-from ..model.sequences import serial_sequence
+from ..model.sequences import serial_of, serial_sequence, switches_sequence
 from .base import Operation, add_entity, remove_entity, with_entity, with_table
 from .sqlutil import rename_identifier
 from .typechange import is_narrowing, pg_type_name, type_words, using_cast
@@ -383,7 +383,10 @@ class AlterColumn(Operation):
             words.append("through a validated CHECK (no scan under the exclusive lock)")
         if old.default != new.default:
             words.append("default removed" if new.default is None else "default")
-        if old.identity != new.identity:
+        if switches_sequence(old, new):
+            words.append("serial, its sequence after the largest value" if new.serial
+                         else "identity, its sequence after the largest value")
+        elif old.identity != new.identity:
             words.append("identity" if new.identity else "identity removed")
         elif old.identity_options != new.identity_options:
             words.append("identity options")
@@ -401,7 +404,15 @@ class AlterColumn(Operation):
             cols = tuple(self.new if c.name == self.old.name else c for c in ent.columns)
             return dataclasses.replace(ent, columns=cols)
 
-        return with_table(schema, self.table, alter)
+        schema = with_table(schema, self.table, alter)
+        if not switches_sequence(self.old, self.new):
+            return schema
+        # identity <-> serial: the serial sequence comes or goes with the change
+        gone = serial_of(self.table, self.old)
+        kept = [s for s in schema.sequences if s.owned_by != gone.owned_by]
+        if self.new.serial:
+            kept.append(serial_of(self.table, self.new))
+        return dataclasses.replace(schema, sequences=tuple(sorted(kept, key=lambda s: s.name)))
 
     def risk(self) -> str | None:
         old, new = self.old, self.new

@@ -43,6 +43,7 @@ from ..util.pycode import (
     pylist,
     pytuple,
 )
+from . import sequences
 from .domains import domain_lines, plain_base
 from .routines import ddl_lines, view_as_entity, view_base_lines, view_doc
 
@@ -195,7 +196,8 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
             _helper_lines(imp),
             _pg_schema_lines(schema, imp, base),
             domain_lines(schema, imp.name, lambda dom: _base_expr(schema, dom, imp), base),
-            _sequence_lines(schema, imp, base),
+            sequences.standalone_lines(schema, imp.name, base),
+            sequences.owned_by_lines(schema, imp.name, base),
         )
         if b
     ]
@@ -257,7 +259,6 @@ def _routines_view(
         ]
         classes.append(ClassView(view.name, view_doc(view), statements))
     return view_base_lines(names), classes, tail
-_SEQUENCE_TYPES = {"smallint": "SmallInteger", "integer": "Integer"}
 
 
 def _pg_schema_lines(schema: Schema, imp: Imports, base: str) -> list[str]:
@@ -273,36 +274,6 @@ def _pg_schema_lines(schema: Schema, imp: Imports, base: str) -> list[str]:
         event = py_str("before_create")
         lines += layout(call(f"{listen}.listen", f"{base}.metadata", event, create), "")
     return lines
-
-
-def _sequence_lines(schema: Schema, imp: Imports, base: str) -> list[str]:
-    """The standalone sequences, attached to the metadata so create_all makes them."""
-    # a serial key's sequence is SERIAL's own (see _server_default)
-    standalone = [seq for seq in schema.sequences if seq.owned_by is None]
-    if not standalone:
-        return []
-    sequence = imp.name("sqlalchemy", "Sequence")
-    items: list[Expr] = []
-    for seq in standalone:
-        kind = _SEQUENCE_TYPES.get(seq.data_type)
-        pg_schema, name = naming.split_qualified(seq.name)
-        items.append(
-            call(
-                sequence,
-                py_str(name),
-                start=str(seq.start) if seq.start is not None else None,
-                increment=str(seq.increment) if seq.increment is not None else None,
-                minvalue=str(seq.min_value) if seq.min_value is not None else None,
-                maxvalue=str(seq.max_value) if seq.max_value is not None else None,
-                cycle="True" if seq.cycle else None,
-                cache=str(seq.cache) if seq.cache is not None else None,
-                data_type=call(imp.name("sqlalchemy", kind)) if kind else None,
-                schema=py_str(pg_schema) if pg_schema else None,
-                metadata=f"{base}.metadata",
-            )
-        )
-    lines = ["# Standalone sequences (nextval defaults use them); create_all makes them."]
-    return lines + layout(pytuple(items), "", "SEQUENCES = ")
 
 
 def _helper_lines(imp: Imports) -> list[str]:
@@ -382,13 +353,15 @@ def _column_lines(schema: Schema, ent: Entity, col: Column, imp: Imports) -> lis
     if col.identity:
         options = identity_kwargs(col.identity_options)
         args.append(call(imp.name("sqlalchemy", "Identity"), **dict(options)))
+    if sequences.needs_own_sequence(ent, col):
+        args.append(sequences.column_sequence(ent, col, imp.name))
     if col.generated is not None:
         computed = imp.name("sqlalchemy", "Computed")
         args.append(call(computed, Str(text_source(col.generated)), persisted="True"))
     kwargs: dict[str, Expr | None] = {
         "primary_key": "True" if col.primary_key else None,
         "autoincrement": "False" if _serial_by_accident(ent, col) else None,
-        "server_default": _server_default(col, imp),
+        "server_default": _server_default(ent, col, imp),
         **_on_update(schema, col, imp),
         "comment": Str(col.description) if col.description else None,
     }
@@ -491,11 +464,14 @@ def _foreign_key(fk: ForeignKey, imp: Imports) -> Expr:
     )
 
 
-def _server_default(col: Column, imp: Imports) -> Expr | None:
+def _server_default(ent: Entity, col: Column, imp: Imports) -> Expr | None:
     # A serial key: SQLAlchemy's create_all writes SERIAL, which makes the sequence,
     # its OWNED BY and the default exactly as the migrations do.
-    if col.default is None or col.serial:
+    if col.default is None or sequences.made_by_serial(ent, col):
         return None
+    if col.serial:
+        sql = sequences.model_default(ent, col)
+        return None if sql is None else Call(imp.name("sqlalchemy", "text"), (Str(sql),))
     if col.default.kind == "now":
         return f"{imp.name('sqlalchemy', 'func')}.now()"
     sql = default_sql(col)

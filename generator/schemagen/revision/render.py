@@ -35,7 +35,9 @@ from ..model.sequences import (
     identity_sql,
     options_sql,
     owned_by_sql,
+    serial_of,
     serial_sequence,
+    switches_sequence,
 )
 from ..model.sqltext import default_sql, exclude_sql, index_key_sql, text_source
 from ..model.typemap import sa_type
@@ -807,9 +809,7 @@ def _(operation: AlterColumn, state: Schema) -> list[Stmt]:
     old, new, table = operation.old, operation.new, operation.table
     target = (_bare(table), Str(new.name))
     retype = old.type != new.type
-    stmts: list[Stmt] = []
-    if old.identity and not new.identity:
-        stmts.append(_identity_sql(table, new.name, add=False))
+    stmts = _sequences_before(table, old, new)
     if retype and old.default is not None:
         # The old default may not cast to the new type: drop it, set it again below.
         stmts.append(call("op.alter_column", *target, server_default="None"))
@@ -838,6 +838,28 @@ def _(operation: AlterColumn, state: Schema) -> list[Stmt]:
     rest = _alter_rest(old, new, retype)
     if rest:
         stmts.append(call("op.alter_column", *target, *rest))
+    return stmts + _sequences_after(table, old, new)
+
+
+def _sequences_before(table: str, old: Column, new: Column) -> list[Stmt]:
+    """An identity dropped, and a serial column's sequence made where it replaces
+    the identity's sequence of the same name (identity -> serial)."""
+    stmts: list[Stmt] = []
+    if old.identity and not new.identity:
+        stmts.append(_identity_sql(table, new.name, add=False))
+    if switches_sequence(old, new) and new.serial:
+        seq = serial_of(table, new)
+        stmts.append(execute(f"CREATE SEQUENCE {quote_table(seq.name)} {options_sql(seq)}"))
+    return stmts
+
+
+def _sequences_after(table: str, old: Column, new: Column) -> list[Stmt]:
+    """Once the default is set or gone: the serial sequence dropped where an identity
+    takes its name (serial -> identity), identity options, a new serial's OWNED BY,
+    a new identity; a new sequence goes on after the largest value in the table."""
+    stmts: list[Stmt] = []
+    if switches_sequence(old, new) and old.serial:
+        stmts.append(execute(f"DROP SEQUENCE {quote_table(serial_of(table, old).name)}"))
     if new.identity and old.identity and new.identity_options != old.identity_options:
         alter = f"ALTER TABLE {quote_table(table)} ALTER COLUMN {quote_ident(new.name)}"
         stmts.append(execute(f"{alter} {identity_alter_sql(new.identity_options, new.type.kind)}"))

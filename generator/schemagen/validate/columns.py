@@ -3,8 +3,6 @@ options (``identity:``) and serial types."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from ..model.schema import INTEGER_TYPES
 from ..model.sequences import option_problem, serial_sequence
 from ..normalize.normalizer import (
@@ -50,11 +48,10 @@ def check_identity(report: Reporter, resolver: Resolver, columns: list[RawColumn
                 report.error(path, problem)
 
 
-def check_serial(
-    report: Reporter, src: Sources, table: str, columns: list[RawColumn], key: Sequence[str]
-) -> None:
+def check_serial(report: Reporter, src: Sources, table: str, columns: list[RawColumn]) -> None:
     """``type: serial`` makes its own default and sequence: no ``default``,
-    ``identity`` or ``generated`` with it, and no declared sequence of its name."""
+    ``identity``, ``generated`` or ``nullable: true`` with it, and no declared
+    sequence of its name. Any column may be serial (a key, part of one, or none)."""
     for col in columns:
         if col.spec.get("type") not in SERIAL_TYPES:
             continue
@@ -65,11 +62,10 @@ def check_serial(
                     f"a {col.spec['type']} column cannot have `{word}` (its default is "
                     "nextval of its own sequence)",
                 )
-        if col.name not in key or len(key) != 1:
+        if col.spec.get("nullable") is True:
             report.error(
-                (*col.path, "type"),
-                f"{col.spec['type']} is for a table's lone primary key; elsewhere use a "
-                "sequence and a nextval default (or identity:)",
+                (*col.path, "nullable"),
+                f"a {col.spec['type']} column is NOT NULL (PostgreSQL's serial makes it so)",
             )
         name = serial_sequence(table, col.name)
         if name in src.sequences:

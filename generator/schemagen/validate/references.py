@@ -179,9 +179,7 @@ def check_entity(src: Sources, resolver: Resolver, report: Reporter, name: str) 
             check_sql_columns(report, (*base, "checks", ck), expression, names, table_of(src, name))
     check_generated(report, resolver.columns(name), names, table_of(src, name))
     check_identity(report, resolver, resolver.columns(name))
-    check_serial(
-        report, src, table_of(src, name), resolver.columns(name), resolver.primary_key(name)
-    )
+    check_serial(report, src, table_of(src, name), resolver.columns(name))
     check_exclude_references(
         report, base, spec, names, table_of(src, name), check_sql_columns
     )
