@@ -141,6 +141,8 @@ def test_create_all_gives_exactly_the_schema_names(
         expected_constraints |= {uq.name for uq in ent.uniques}
         expected_constraints |= {ck.name for ck in ent.checks}
         expected_indexes |= {ix.name for ix in ent.indexes}
+    # a domain's checks, with their names (one in DOMAIN(), the others by a listener)
+    expected_constraints |= {ck.name for dom in schema.domains for ck in dom.checks}
     actual_constraints = set(pg.sql(
         "SELECT conname FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
         "WHERE n.nspname = 'public' AND contype IN ('p', 'f', 'u', 'c')", pg_db

@@ -5,12 +5,14 @@
 import datetime as datetime_
 import enum
 import uuid as uuid_
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Connection,
     DateTime,
     Enum,
     ForeignKey,
@@ -22,11 +24,12 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    event,
     func,
 )
 from sqlalchemy import Index as Index_
 from sqlalchemy import text as text_
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import DOMAIN, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Names for anything created without an explicit name; every constraint and
@@ -43,6 +46,33 @@ class Base(DeclarativeBase):
     """Declarative base whose MetaData names constraints as the schema does."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _domain_checks(statements: list[str]) -> Callable[..., None]:
+    """An after_create listener of a domain: the checks DOMAIN() cannot hold."""
+
+    def listener(target: Any, connection: Connection, **kw: Any) -> None:
+        for statement in statements:
+            connection.execute(text_(statement))
+
+    return listener
+
+
+# Domains (named types with their checks); create_all makes them first.
+REMARK_DOMAIN = DOMAIN("remark", Text(), not_null=True, metadata=Base.metadata)
+event.listen(
+    REMARK_DOMAIN,
+    "after_create",
+    _domain_checks(
+        [
+            (
+                "ALTER DOMAIN remark ADD CONSTRAINT remark_mentions_percent CHECK "
+                "(VALUE LIKE '%\\%%' OR VALUE = 'it''s \\:x')"
+            ),
+            "ALTER DOMAIN remark ADD CONSTRAINT remark_short CHECK (length(VALUE) < 100)",
+        ],
+    ),
+)
 
 
 def enum_values(enum_class: type[enum.Enum]) -> list[str]:
@@ -136,6 +166,10 @@ class Order(Base):
     uuid: Mapped[uuid_.UUID | None] = mapped_column(
         Uuid(),
         comment="A column named like the uuid module.",
+    )
+    remark: Mapped[str] = mapped_column(
+        REMARK_DOMAIN,
+        server_default=text_("'50% off'"),
     )
     datetime: Mapped[datetime_.datetime] = mapped_column(
         DateTime(timezone=True),
