@@ -21,6 +21,8 @@ from schemagen.api import load_schema
 from schemagen.config import load_project
 from schemagen.model.schema import Schema
 
+REPO = Path(__file__).resolve().parents[2]
+
 
 def load_models(case: str) -> ModuleType:
     """Import a case's generated models.py under a unique module name (once)."""
@@ -87,6 +89,30 @@ def test_generated_code_is_ruff_formatted(line_length: str) -> None:
         capture_output=True, text=True,
     )
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_models_in_postgresql_schemas_pass_ruff_and_mypy_strict(tmp_path: Path) -> None:
+    """A schema whose tables live in another PostgreSQL schema (CREATE SCHEMA before
+    create_all), with serial columns and triggers there: the listeners are typed."""
+    from migration_harness import load_case, schemagen, write_schema
+
+    case = load_case(REPO / "tests" / "corpus" / "85_triggers_in_another_schema")
+    files = dict(case.after)
+    files["serials.yaml"] = (
+        "entities:\n  Ticket:\n    schema: billing\n    columns:\n"
+        "      id: {type: bigint, primary_key: true}\n      number: {type: serial}\n"
+    )
+    write_schema(tmp_path / "p", files)
+    schemagen(tmp_path / "p", "build")
+    models = tmp_path / "p" / "generated" / "models.py"
+    text = models.read_text(encoding="utf-8")
+    assert "PG_SCHEMAS_DDL" in text and "SERIAL_DDL" in text and "DDL(" not in text
+    for argv in (
+        ["ruff", "check", "--no-cache", str(models)],
+        ["mypy", "--strict", "--no-incremental", "--cache-dir", str(tmp_path / ".m"), str(models)],
+    ):
+        out = subprocess.run([sys.executable, "-m", *argv], capture_output=True, text=True)
+        assert out.returncode == 0, out.stdout + out.stderr
 
 
 def test_generated_code_passes_mypy_strict(tmp_path: Path) -> None:

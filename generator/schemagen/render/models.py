@@ -45,6 +45,7 @@ from ..util.pycode import (
 )
 from . import sequences
 from .domains import domain_lines, plain_base
+from .listeners import listener_lines
 from .routines import ddl_lines, view_as_entity, view_base_lines, view_doc
 
 _STDLIB = frozenset({"collections.abc", "datetime", "decimal", "enum", "os", "pathlib", "typing"})
@@ -266,14 +267,15 @@ def _pg_schema_lines(schema: Schema, imp: Imports, base: str) -> list[str]:
     makes them first (migrations create them with CREATE SCHEMA IF NOT EXISTS)."""
     if not schema.pg_schemas:
         return []
-    listen, ddl = imp.name("sqlalchemy", "event"), imp.name("sqlalchemy", "DDL")
-    lines = ["# PostgreSQL schemas of the tables below; create_all makes them first."]
-    for name in schema.pg_schemas:
-        sql = f"CREATE SCHEMA IF NOT EXISTS {quote_name(name)}"
-        create = call(ddl, py_str(sql))
-        event = py_str("before_create")
-        lines += layout(call(f"{listen}.listen", f"{base}.metadata", event, create), "")
-    return lines
+    statements = [f"CREATE SCHEMA IF NOT EXISTS {quote_name(name)}" for name in schema.pg_schemas]
+    return listener_lines(
+        statements,
+        constant="PG_SCHEMAS_DDL",
+        event="before_create",
+        comment="PostgreSQL schemas of the tables below; create_all makes them first.",
+        name=imp.name,
+        base=base,
+    )
 
 
 def _helper_lines(imp: Imports) -> list[str]:

@@ -21,15 +21,12 @@ from a module and return the name to use in code.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from ..model import naming
 from ..model.schema import Column, DbSequence, Entity, Schema
 from ..model.sequences import owned_by_sql, serial_sequence
-from ..model.sqltext import quote_name, text_source
-from ..util.pycode import INDENT, Expr, Str, call, layout, py_str, pylist, pytuple
-
-Namer = Callable[[str, str], str]
+from ..model.sqltext import quote_name
+from ..util.pycode import Expr, call, layout, py_str, pytuple
+from .listeners import Namer, listener_lines
 
 #: Sequence data types SQLAlchemy must be told (bigint is its default).
 _SEQUENCE_TYPES = {"smallint": "SmallInteger", "integer": "Integer"}
@@ -83,35 +80,14 @@ def owned_by_lines(schema: Schema, name: Namer, base: str) -> list[str]:
             statements.append(owned_by_sql(DbSequence(seq, owned_by=f"{ent.table}.{col.name}")))
     if not statements:
         return []
-    return _listener_lines(statements, name, base)
-
-
-def _listener_lines(statements: list[str], name: Namer, base: str) -> list[str]:
-    """``SERIAL_DDL`` and a typed listener that runs it after create_all (``DDL()``
-    has no annotations, which mypy --strict refuses in typed code)."""
-    any_, text = name("typing", "Any"), name("sqlalchemy", "text")
-    connection = name("sqlalchemy", "Connection")
-    listen = call(
-        f"{name('sqlalchemy', 'event')}.listen",
-        f"{base}.metadata",
-        py_str("after_create"),
-        "_serial_ddl",
+    return listener_lines(
+        statements,
+        constant="SERIAL_DDL",
+        event="after_create",
+        comment="Serial columns that are no lone key: the default and OWNED BY serial makes.",
+        name=name,
+        base=base,
     )
-    return [
-        "# Serial columns that are no lone key: the default and OWNED BY serial makes.",
-        *layout(
-            pylist([Str(text_source(sql)) for sql in statements]), "", "SERIAL_DDL: list[str] = "
-        ),
-        "",
-        "",
-        f"def _serial_ddl(target: {any_}, connection: {connection}, **kw: {any_}) -> None:",
-        f'{INDENT}"""Run SERIAL_DDL once create_all has made the tables."""',
-        f"{INDENT}for statement in SERIAL_DDL:",
-        f"{INDENT}{INDENT}connection.execute({text}(statement))",
-        "",
-        "",
-        *layout(listen),
-    ]
 
 
 def _qualified(name: str) -> str:

@@ -1,0 +1,52 @@
+"""DDL that ``create_all`` runs around the tables, as typed listeners in models.py.
+
+SQLAlchemy's ``DDL()`` has no annotations, which ``mypy --strict`` refuses in
+typed code, and it formats ``%``. So statements the metadata cannot express are
+written as a list of strings and run by a small typed function listening to
+the metadata's ``before_create`` or ``after_create`` event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..model.sqltext import text_source
+from ..util.pycode import INDENT, Str, call, layout, py_str, pylist
+
+#: ``Imports.name`` of :mod:`.models`: imports a name and says how to spell it.
+Namer = Callable[[str, str], str]
+
+
+def listener_lines(
+    statements: list[str],
+    *,
+    constant: str,
+    event: str,
+    comment: str,
+    name: Namer,
+    base: str,
+) -> list[str]:
+    """``<constant>: list[str] = [...]`` and ``_<constant lower>(...)`` listening to
+    ``event`` (``before_create`` or ``after_create``) of ``base``'s metadata."""
+    any_, text = name("typing", "Any"), name("sqlalchemy", "text")
+    connection = name("sqlalchemy", "Connection")
+    function = f"_{constant.lower()}"
+    when = "before create_all makes" if event == "before_create" else "once create_all has made"
+    listen = call(
+        f"{name('sqlalchemy', 'event')}.listen", f"{base}.metadata", py_str(event), function
+    )
+    return [
+        f"# {comment}",
+        *layout(
+            pylist([Str(text_source(sql)) for sql in statements]), "", f"{constant}: list[str] = "
+        ),
+        "",
+        "",
+        f"def {function}(target: {any_}, connection: {connection}, **kw: {any_}) -> None:",
+        f'{INDENT}"""Run {constant} {when} the tables."""',
+        f"{INDENT}for statement in {constant}:",
+        f"{INDENT}{INDENT}connection.execute({text}(statement))",
+        "",
+        "",
+        *layout(listen),
+    ]
