@@ -65,7 +65,9 @@ from sqlalchemy.dialects.postgresql import DOMAIN
 OUTPUT = "generated"
 EXTENSION_TABLES = (
     "SELECT c.relname FROM pg_depend d JOIN pg_class c ON c.oid = d.objid "
-    "WHERE d.classid = 'pg_class'::regclass AND d.deptype = 'e'"
+    "WHERE d.classid = 'pg_class'::regclass AND d.deptype = 'e' "
+    # Partitions are made by DDL (models.py's DDL_AFTER_CREATE), not by the metadata.
+    "UNION ALL SELECT relname FROM pg_class WHERE relispartition"
 )
 PYPROJECT = f'[tool.schemagen]\nschema = "schema"\noutput = "{OUTPUT}"\n'
 _module_ids = count()

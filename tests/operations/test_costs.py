@@ -38,6 +38,9 @@ CREATE INDEX t_a ON t (a);
 ALTER TABLE t ADD CONSTRAINT t_ck CHECK (a > 0) NOT VALID;
 CREATE UNIQUE INDEX t_ux ON t (n);
 CREATE TYPE e AS ENUM ('x', 'y');
+CREATE TABLE pt (id int, k int NOT NULL) PARTITION BY RANGE (k);
+CREATE TABLE pt1 PARTITION OF pt FOR VALUES FROM (0) TO (100);
+INSERT INTO pt SELECT g, g % 100 FROM generate_series(1, 200) g;
 """
 
 # kind -> (statements run first, the statement measured, the relation it locks)
@@ -139,6 +142,14 @@ STATEMENTS: dict[str, tuple[str, str, str]] = {
     "domain": ("", "CREATE DOMAIN d2 AS int CONSTRAINT d2_pos CHECK (VALUE > 0)", "t"),
     "add domain check": ("", "ALTER DOMAIN pos ADD CONSTRAINT pos_ck CHECK (VALUE > 0)", "t"),
     "domain set not null": ("", "ALTER DOMAIN pos SET NOT NULL", "t"),
+    "create partition": (
+        "", "CREATE TABLE pt2 PARTITION OF pt FOR VALUES FROM (100) TO (200)", "pt"
+    ),
+    "drop partition": ("", "DROP TABLE pt1", "pt"),
+    "detach partition concurrently": (
+        "", "ALTER TABLE pt DETACH PARTITION pt1 CONCURRENTLY", "pt"
+    ),
+    "drop detached partition": ("ALTER TABLE pt DETACH PARTITION pt1", "DROP TABLE pt1", "pt"),
 }
 
 #: Table lock modes, weakest first.

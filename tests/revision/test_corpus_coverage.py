@@ -32,6 +32,7 @@ from schemagen.operations.domain import (
     DropDomain,
     DropDomainCheck,
 )
+from schemagen.operations.partition import CreatePartition, DropPartition
 from schemagen.operations.plan import (
     AddColumn,
     AddConstraint,
@@ -259,6 +260,16 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
     "domain check added and dropped on rows, default and NOT NULL changed": lambda c: (
         c.any(AddDomainCheck) and c.any(DropDomainCheck) and c.any(AlterDomain)
         and bool(c.case.setup)
+    ),
+    "partitioned table created with its partitions, dropped, made again": lambda c: (
+        c.any(CreateTable, lambda op: bool(op.entity.partitions))
+        and c.any(DropTable, lambda op: bool(op.entity.partitions))
+    ),
+    "partition added, bound changed (drop + create)": lambda c: (
+        c.any(CreatePartition) and c.any(DropPartition, lambda op: not op.concurrently)
+    ),
+    "partition dropped with DETACH PARTITION CONCURRENTLY (online)": lambda c: c.any(
+        DropPartition, lambda op: op.concurrently
     ),
 }
 

@@ -16,7 +16,8 @@ column added or its expression changed, a sequence with a nextval default added
 or altered, an index with an expression or a DESC NULLS LAST key, a column's
 collation set, changed or removed, identity options on a key, bigserial keys, an
 exclusion constraint (btree_gist, over a range column when there is one), a domain
-with a column of it added, or its checks, default or NOT NULL changed.
+with a column of it added, or its checks, default or NOT NULL changed, a new
+range-, list- or hash-partitioned table (in public or another PostgreSQL schema).
 The example count is small and derandomized so CI stays fast and repeatable.
 """
 
@@ -409,13 +410,49 @@ def edit_domain(draw: st.DrawFn, doc: Doc, ent: Doc) -> str:
     return f"domain positive: {choice}"
 
 
+def edit_partitioned(draw: st.DrawFn, doc: Doc, ent: Doc) -> str:
+    """A new range-, list- or hash-partitioned table that references the entity."""
+    method = draw(st.sampled_from(["range", "list", "hash"]))
+    parent = next(name for name, e in doc["entities"].items() if e is ent)
+    cols: Doc = {
+        "id": {"type": "bigint", "primary_key": True},
+        "day": {"type": "date", "primary_key": True},
+        "owner_id": {"references": parent, "nullable": True, "on_delete": "cascade"},
+    }
+    partitions: Doc
+    if method == "range":
+        partitions = {
+            "foxtrots_2026": {"from": "2026-01-01", "to": "2027-01-01"},
+            "foxtrots_rest": {"default": True},
+        }
+    elif method == "list":
+        partitions = {
+            "foxtrots_new_year": {"in": ["2026-01-01"]},
+            "foxtrots_rest": {"default": True},
+        }
+    else:
+        partitions = {f"foxtrots_{r}": {"modulus": 2, "remainder": r} for r in (0, 1)}
+    pg_schema = draw(st.sampled_from([None, "side"]))  # its partitions go with it
+    doc["entities"]["Foxtrot"] = {
+        **({"schema": pg_schema} if pg_schema else {}),
+        "columns": cols,
+        "indexes": {"idx_foxtrots_owner_id": ["owner_id"]},
+        "partition_by": {method: ["day" if method != "hash" else "id"]},
+        "partitions": partitions,
+    }
+    return f"add {method}-partitioned Foxtrot" + (f" in {pg_schema}" if pg_schema else "")
+
+
 EDITS = [
     edit_add_column, edit_drop_column, edit_widen, edit_nullability, edit_default,
     edit_index, edit_enum_value, edit_rename_column, edit_reference_unique,
     edit_generated, edit_sequence, edit_index_keys, edit_collation, edit_identity,
-    edit_pg_schema, edit_exclusion, edit_domain,
+    edit_pg_schema, edit_exclusion, edit_domain, edit_partitioned,
 ]
-ISSUE_11_EDITS = [edit_generated, edit_sequence, edit_index_keys, edit_exclusion, edit_domain]
+ISSUE_11_EDITS = [
+    edit_generated, edit_sequence, edit_index_keys, edit_exclusion, edit_domain,
+    edit_partitioned,
+]
 
 
 def _rename_entity(doc: Doc, old: str, new: str) -> str:
@@ -439,7 +476,7 @@ def schema_and_edit(draw: st.DrawFn) -> tuple[Doc, Doc, str]:
     entities = after["entities"]
     choice = draw(
         st.sampled_from(
-            ["column", "column", "column", "add entity", "drop entity", "rename", "issue 11"]
+            ["issue 11", "column", "column", "column", "add entity", "drop entity", "rename"]
         )
     )
     if choice == "rename":

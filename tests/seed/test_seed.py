@@ -539,3 +539,46 @@ def test_seeded_rows_keep_the_checks_of_their_domains(
             assert 1 <= low < high <= 5 and 0 < cheapest < dearest < 50
     finally:
         pg.drop_database(db)
+
+
+PARTITIONED = """
+database: {name: ledger}
+entities:
+  Entry:
+    primary_key: [id, booked_on]
+    columns:
+      id: {type: bigint, primary_key: true}
+      booked_on: {type: date, primary_key: true}
+      region: {type: string, length: 4}
+    partition_by: {range: [%s]}
+    partitions:
+      entries_2026_q1: {from: %s, to: %s}
+      entries_2026_q2: {from: %s, to: %s}
+"""
+
+
+def test_seeded_rows_go_to_partitions_by_bound(pg: PgCluster, pg_db: str, tmp_path: Path) -> None:
+    """No DEFAULT partition: row n goes to partition n mod 2, at a date inside its range;
+    a key of two columns seed cannot route is named with the way out."""
+    keys = ("booked_on", "2026-01-01", "2026-04-01", "2026-04-01", "2026-07-01")
+    write_schema(tmp_path, {"schema.yaml": PARTITIONED % keys})
+    with created(pg, pg_db, tmp_path) as conn:
+        seed_connection(conn, project_schema(tmp_path), rows=200, seed=2)
+        rows = conn.execute(
+            "SELECT tableoid::regclass::text, count(*), count(DISTINCT booked_on) "
+            "FROM entries GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+        assert [(r[0], r[1]) for r in rows] == [("entries_2026_q1", 100), ("entries_2026_q2", 100)]
+        assert all(r[2] > 30 for r in rows)  # spread over the quarter, not one day
+    two = ("id, booked_on", "[0, 2026-01-01]", "[1000, 2026-01-01]", "[1000, 2026-01-01]",
+           "[2000, 2026-01-01]")
+    write_schema(tmp_path, {"schema.yaml": PARTITIONED % two})
+    db = pg.create_database()
+    try:
+        with created(pg, db, tmp_path) as conn:
+            with pytest.raises(SeedError) as info:
+                seed_connection(conn, project_schema(tmp_path), rows=10)
+            assert "cannot seed entries" in str(info.value)
+            assert "DEFAULT partition" in str(info.value)
+    finally:
+        pg.drop_database(db)

@@ -30,7 +30,7 @@ from .mapping import Imported
 INDENT = "  "
 #: Sections whose entries are one flow-style line each.
 _FLOW_SECTIONS = frozenset(
-    {"columns", "unique", "checks", "indexes", "values", "foreign_keys", "sequences"}
+    {"columns", "unique", "checks", "indexes", "values", "foreign_keys", "sequences", "partitions"}
 )
 
 

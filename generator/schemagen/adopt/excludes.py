@@ -1,5 +1,7 @@
 """Exclusion constraints as ``pg_get_constraintdef`` prints them, read back into the
-language's ``exclude:`` entries.
+language's ``exclude:`` entries; partition keys and bounds as ``pg_get_partkeydef``
+and ``pg_get_expr(relpartbound)`` print them, read back into ``partition_by:`` and
+``partitions:``.
 
 PostgreSQL prints ``EXCLUDE USING gist (room_id WITH =, during WITH &&) WHERE (...)``;
 an element is a column, or an expression in parentheses (a function call may
@@ -120,3 +122,65 @@ def _balanced(text: str) -> bool:
         if depth < 0:
             return False
     return depth == 0
+
+
+# --- partitions ------------------------------------------------------------------
+
+_KEY = re.compile(r"^(RANGE|LIST|HASH) \((.*)\)$", re.S)
+_HASH = re.compile(r"^FOR VALUES WITH \(modulus (\d+), remainder (\d+)\)$")
+_FROM_TO = re.compile(r"^FOR VALUES FROM \((.*?)\) TO \((.*)\)$", re.S)
+_IN = re.compile(r"^FOR VALUES IN \((.*)\)$", re.S)
+_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+
+
+def partition_key_spec(key: str) -> dict[str, Any] | None:
+    """``RANGE (paid_on)`` -> ``{"range": ["paid_on"]}`` (an expression as
+    ``{"expression": ...}``); None for what this reader cannot take apart."""
+    match = _KEY.match(key.strip())
+    if match is None:
+        return None
+    items: list[Any] = []
+    for part in split_top_level(match.group(2)):
+        if _IDENT.match(part):
+            items.append(part[1:-1].replace('""', '"') if part.startswith('"') else part)
+        elif _UNSUPPORTED.search(_outside_parentheses(part)):
+            return None  # a collation or an operator class
+        else:
+            inner = part[1:-1] if part.startswith("(") and part.endswith(")") else part
+            items.append({"expression": inner})
+    return {match.group(1).lower(): items}
+
+
+def partition_spec(bound: str) -> dict[str, Any] | None:
+    """A bound as ``pg_get_expr`` prints it -> the ``partitions:`` entry."""
+    bound = bound.strip()
+    if bound == "DEFAULT":
+        return {"default": True}
+    hashed = _HASH.match(bound)
+    if hashed:
+        return {"modulus": int(hashed.group(1)), "remainder": int(hashed.group(2))}
+    ranged = _FROM_TO.match(bound)
+    if ranged:
+        low, high = _values(ranged.group(1)), _values(ranged.group(2))
+        return {"from": low[0] if len(low) == 1 else low, "to": high[0] if len(high) == 1 else high}
+    listed = _IN.match(bound)
+    if listed:
+        return {"in": _values(listed.group(1))}
+    return None
+
+
+def _values(text: str) -> list[Any]:
+    return [_value(part) for part in split_top_level(text)]
+
+
+def _value(text: str) -> Any:
+    """A printed constant as YAML: text, a number, true/false, null, MINVALUE/MAXVALUE."""
+    if text.startswith("'") and text.endswith("'"):
+        return text[1:-1].replace("''", "'")
+    if text in ("true", "false"):
+        return text == "true"
+    if text == "NULL":
+        return None
+    if _NUMBER.match(text):
+        return float(text) if "." in text else int(text)
+    return text  # MINVALUE, MAXVALUE

@@ -23,7 +23,7 @@ from ..model.sequences import serial_sequence
 from ..model.typemap import COLLATABLE_PGTYPES
 from .catalog import Catalog
 from .domains import domain_column, map_domains
-from .excludes import exclude_spec
+from .excludes import exclude_spec, partition_key_spec, partition_spec
 from .keys import FK_WORDS, column_ops, fk_options, foreign_key_spec, index_keys, sequence_spec
 from .names import Named, choose_template, class_names, python_name, usable_as_is
 from .relations import relationship_keys
@@ -106,9 +106,8 @@ class Mapper:
     # --- what is not a table ------------------------------------------------------
 
     def _importable(self, table: str) -> bool:
-        facts = self.catalog.relations.get(table)
         shape = self.shape.tables[table]
-        if facts is not None and facts.kind == "p":
+        if shape.partition_key is not None and not self._partitioning(table, shape):
             return False
         if not naming.is_sql_name(_bare(table)) or naming.too_long(_bare(table)):
             return False
@@ -123,10 +122,10 @@ class Mapper:
             if facts.kind in kinds:
                 self.report(kinds[facts.kind], name)
                 continue
-            if facts.kind == "p":
-                self.report("partitioned table", name)
+            if facts.kind == "p" and name not in self.entity_of:
+                self.report("partitioned table", name, "its key or a bound is not one to import")
             elif facts.partition:
-                self.report("partition", name)
+                pass  # read with its parent (partition_by:, partitions:)
             elif not naming.is_sql_name(_bare(name)) or naming.too_long(_bare(name)):
                 self.report("table", name, "the language needs letters, digits and _")
             elif self.shape.tables.get(name) and self.shape.tables[name].primary_key is None:
@@ -468,6 +467,11 @@ class Mapper:
         excludes = dict(self._excludes(table))
         if excludes:
             spec["exclude"] = excludes
+        if table.shape.partition_key is not None:
+            key, partitions = self._partitioning(table.name, table.shape) or ({}, {})
+            spec["partition_by"] = key
+            if partitions:
+                spec["partitions"] = partitions
         indexes = dict(self._indexes(table, convention))
         if indexes:
             spec["indexes"] = indexes
@@ -509,6 +513,20 @@ class Mapper:
             facts = self.catalog.constraints.get((table.name, name))
             if self._usable(table, "check constraint", name, facts.columns if facts else ()):
                 yield name, expression
+
+    def _partitioning(
+        self, name: str, shape: TableShape
+    ) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """``partition_by:`` and ``partitions:`` of a partitioned table, or None when
+        its key or a bound is not one the language can say, or a partition is in
+        another PostgreSQL schema than its parent (introspect names it schema.name)."""
+        key = partition_key_spec(shape.partition_key or "")
+        bounds = {p: partition_spec(b) for p, b in sorted(shape.partitions.items())}
+        if key is None or any(spec is None for spec in bounds.values()):
+            return None
+        if any(not naming.is_sql_name(p) or naming.too_long(p) for p in bounds):
+            return None
+        return key, {p: spec for p, spec in bounds.items() if spec is not None}
 
     def _excludes(self, table: _Table) -> Iterator[tuple[str, dict[str, Any]]]:
         for name, definition in sorted(table.shape.excludes.items()):

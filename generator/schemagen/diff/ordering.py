@@ -56,6 +56,7 @@ from ..operations.domain import (
     DropDomain,
     DropDomainCheck,
 )
+from ..operations.partition import CreatePartition, DropPartition
 from ..operations.routines import (
     CreateFunction,
     CreateTrigger,
@@ -111,6 +112,7 @@ _PHASES: tuple[type[Operation] | str, ...] = (
     RenameColumn,
     DropIndex,  # names the renamed table
     DROP_FOREIGN_KEY,
+    DropPartition,  # before a partition of the same bound is created again
     DropTable,  # its foreign keys go with it
     DropConstraint,  # uniques and checks, after the foreign keys that need them
     DropPrimaryKey,  # after the foreign keys that reference it
@@ -122,6 +124,7 @@ _PHASES: tuple[type[Operation] | str, ...] = (
     AddPrimaryKey,  # before the foreign keys that reference it
     AddConstraint,  # uniques and checks, before the foreign keys (and tables) that need them
     CreateTable,
+    CreatePartition,  # of a kept table (a new table creates its own)
     ADD_FOREIGN_KEY,
     CreateFunction,
     ReplaceFunction,

@@ -21,6 +21,7 @@ from ..operations.constraint import (
     RenameConstraint,
     RenameKind,
 )
+from ..operations.partition import CreatePartition, DropPartition
 from ..operations.table import (
     AddColumn,
     AddPrimaryKey,
@@ -44,10 +45,34 @@ def compare_entities(
     """Tables created and dropped, and the changes inside the tables kept."""
     before = {e.name: e for e in old.entities}
     after = {e.name: e for e in new.entities}
-    ops: list[Operation] = [CreateTable(after[n]) for n in sorted(after.keys() - before.keys())]
-    ops += [DropTable(before[n]) for n in sorted(before.keys() - after.keys())]
-    for name in sorted(before.keys() & after.keys()):
+    # PostgreSQL cannot change a table's partition key (or make a table partitioned):
+    # the table is made again (destructive: DropTable says so).
+    remade = {
+        n for n in before.keys() & after.keys() if before[n].partition_by != after[n].partition_by
+    }
+    created = sorted((after.keys() - before.keys()) | remade)
+    ops: list[Operation] = [CreateTable(after[n]) for n in created]
+    ops += [DropTable(before[n]) for n in sorted((before.keys() - after.keys()) | remade)]
+    for name in sorted((before.keys() & after.keys()) - remade):
         ops += compare_entity(before[name], after[name], not_concurrent, using or {})
+    return ops
+
+
+def compare_partitions(old: Entity, new: Entity) -> list[Operation]:
+    """Partitions added, dropped, and with a changed bound (dropped and created again).
+
+    A dropped partition is detached CONCURRENTLY (online) unless PostgreSQL forbids
+    it (a DEFAULT partition) or the plan creates a partition on the same table in
+    its main transaction, which may need the dropped one's bound."""
+    before = {p.name: p for p in old.partitions}
+    after = {p.name: p for p in new.partitions}
+    changed = {n for n in before.keys() & after.keys() if before[n] != after[n]}
+    added = sorted((after.keys() - before.keys()) | changed)
+    dropped = sorted((before.keys() - after.keys()) | changed)
+    has_default = any(p.default for p in (*old.partitions, *new.partitions))
+    concurrently = not has_default and not added
+    ops: list[Operation] = [DropPartition(new.table, before[n], concurrently) for n in dropped]
+    ops += [CreatePartition(new.table, after[n]) for n in added]
     return ops
 
 
@@ -61,6 +86,7 @@ def compare_entity(
         ops.append(AlterTableComment(table, old.description, new.description))
     ops += compare_columns(old, new, using or {})
     ops += compare_primary_key(old, new)
+    ops += compare_partitions(old, new)
     for kind in ("foreign_keys", "uniques", "checks", "excludes"):
         ops += compare_named(
             table,
@@ -87,7 +113,20 @@ def compare_entity(
         add=lambda ix: CreateIndex(table, ix, concurrently(ix)),
         drop=lambda ix: DropIndex(table, ix, concurrently(ix)),
     )
+    if old.partition_by is not None or new.partition_by is not None:
+        return [_in_transaction(op) for op in ops]
     return ops
+
+
+def _in_transaction(op: Operation) -> Operation:
+    """The plain form of a lock-safe step: PostgreSQL 15 builds no index of a
+    partitioned table CONCURRENTLY, attaches no unique index to one, and adds no
+    NOT VALID foreign key to one (each partition then takes the lock in turn)."""
+    if isinstance(op, CreateIndex | DropIndex) and op.concurrently:
+        return dataclasses.replace(op, concurrently=False)
+    if isinstance(op, AddConstraint | DropConstraint | AlterColumn) and op.lock_safe:
+        return dataclasses.replace(op, lock_safe=False)
+    return op
 
 
 def compare_columns(old: Entity, new: Entity, using: Using | None = None) -> list[Operation]:

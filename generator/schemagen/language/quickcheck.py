@@ -132,6 +132,9 @@ def _scalar_keyword(key: str, arg: Any, build: Callable[[Any], Check]) -> Check:
     if key == "pattern":
         pattern = re.compile(arg)
         return lambda v: not isinstance(v, str) or pattern.search(v) is not None
+    if key in ("minProperties", "maxProperties"):
+        least = key == "minProperties"
+        return lambda v: not isinstance(v, dict) or (len(v) >= arg if least else len(v) <= arg)
     if key in ("minimum", "maximum"):
         below = key == "minimum"
         return lambda v: not _TYPES["number"](v) or (v >= arg if below else v <= arg)

@@ -334,6 +334,63 @@ _EXCLUDE: dict[str, Any] = _object(
     expected='an exclusion such as {elements: [{column: during, with: "&&"}]}',
 )
 
+_PARTITION_KEY_ITEM: dict[str, Any] = {
+    "anyOf": [
+        _NAME,
+        _object(
+            {"expression": {**_TEXT, "description": "An SQL expression rows are routed by."}},
+            ("expression",),
+        ),
+    ],
+    "x-expected": "a column name or {expression: ...}",
+}
+_PARTITION_KEY_LIST: dict[str, Any] = {
+    "type": "array",
+    "items": {"$ref": "#/$defs/partition_key_item"},
+    "minItems": 1,
+    "x-expected": "a non-empty list of columns or {expression: ...}",
+}
+_BOUND_VALUE: dict[str, Any] = {
+    "type": ["string", "number", "boolean", "null"],
+    "x-expected": "a value (MINVALUE and MAXVALUE say themselves)",
+}
+_BOUND: dict[str, Any] = {
+    "anyOf": [_BOUND_VALUE, {"type": "array", "items": _BOUND_VALUE, "minItems": 1}],
+    "x-expected": "a value, or a list of values (one per key column)",
+}
+
+_PARTITION_BY: dict[str, Any] = {
+    **_object(
+        {
+            "range": {**_PARTITION_KEY_LIST, "description": "PARTITION BY RANGE (...)."},
+            "list": {**_PARTITION_KEY_LIST, "description": "PARTITION BY LIST (...)."},
+            "hash": {**_PARTITION_KEY_LIST, "description": "PARTITION BY HASH (...)."},
+        },
+        expected="one of {range: [...]}, {list: [...]} or {hash: [...]}",
+    ),
+    "minProperties": 1,
+    "maxProperties": 1,
+}
+
+_PARTITION: dict[str, Any] = _object(
+    {
+        "from": {**_BOUND, "description": "FOR VALUES FROM (...), inclusive."},
+        "to": {**_BOUND, "description": "... TO (...), exclusive."},
+        "in": {
+            "type": "array",
+            "items": _BOUND_VALUE,
+            "minItems": 1,
+            "description": "FOR VALUES IN (...).",
+            "x-expected": "a non-empty list of values",
+        },
+        "modulus": {"type": "integer", "minimum": 1, "description": "FOR VALUES WITH (MODULUS)."},
+        "remainder": {"type": "integer", "minimum": 0, "description": "... REMAINDER)."},
+        "default": {"const": True, "description": "The DEFAULT partition: rows no other takes."},
+    },
+    expected="a bound such as {from: 2026-01-01, to: 2026-02-01}, {in: [a, b]}, "
+    "{modulus: 4, remainder: 0} or {default: true}",
+)
+
 _RELATIONSHIP: dict[str, Any] = _object(
     {
         "entity": {**_NAME, "description": "The entity on the other side."},
@@ -467,6 +524,8 @@ _DEFS: dict[str, Any] = {
     "view_column": _VIEW_COLUMN,
     "exclude": _EXCLUDE,
     "exclude_element": _EXCLUDE_ELEMENT,
+    "partition": _PARTITION,
+    "partition_key_item": _PARTITION_KEY_ITEM,
     "foreign_key": _object(
         {
             "columns": {**_COLUMN_LIST, "description": "The referencing columns, in order."},
@@ -543,6 +602,12 @@ _DEFS: dict[str, Any] = {
             "exclude": _named(
                 "exclude", "Named exclusion constraints (EXCLUDE USING gist (... WITH ...))."
             ),
+            "partition_by": {
+                **_PARTITION_BY,
+                "description": "The partition key: {range|list|hash: [columns or "
+                "{expression: ...}]}.",
+            },
+            "partitions": _named("partition", "Partitions by table name, with their bounds."),
             "relationships": _named("relationship", "Reverse-side options or many-to-many."),
             "triggers": _named("trigger", "Triggers on the table."),
         },

@@ -2,9 +2,9 @@
 
 Owns: catalog queries (``introspect``), the expected shape of the Schema as
 PostgreSQL would store it (``expected``, with the server printing its
-expressions in a fixed number of statements: ``printing``) and the comparison
-that yields drift findings (``compare``); domains, all three, in ``domains``. A new
-drift check goes in ``compare``.
+expressions in a fixed number of statements: ``printing``; partition bounds:
+``partitions``) and the comparison that yields drift findings (``compare``);
+domains, all three, in ``domains``. A new drift check goes in ``compare``.
 
 May import: ``model``, ``util`` and the foundation (and psycopg).
 """

@@ -251,7 +251,31 @@ def compare_table(table: str, exp: TableShape, act: TableShape) -> list[Finding]
         table, "foreign key", exp.foreign_keys, act.foreign_keys, _describe_fk
     )
     findings += _compare_named(table, "index", exp.indexes, act.indexes, _describe_index)
+    findings += _compare_partitions(table, exp, act)
     return findings
+
+
+def _compare_partitions(table: str, exp: TableShape, act: TableShape) -> list[Finding]:
+    """The partition key, then partitions by name: missing, extra, another bound."""
+    if _loose_key(exp.partition_key) != _loose_key(act.partition_key):
+        return [
+            _finding(
+                f"table {table}",
+                f"partitioned by {act.partition_key or 'nothing'} in the database, "
+                f"by {exp.partition_key or 'nothing'} in the schema",
+                "PostgreSQL cannot change a partition key: make the table again",
+            )
+        ]
+    return _compare_named(table, "partition", exp.partitions, act.partitions, _describe_bound)
+
+
+def _loose_key(key: str | None) -> str | None:
+    """A partition key up to parentheses and case (an expression key prints its own way)."""
+    return " ".join(re.sub(r"[()]", " ", key).lower().split()) if key else None
+
+
+def _describe_bound(exp: str, act: str) -> list[str]:
+    return _aspect("bound is", exp, act)
 
 
 def _finding(obj: str, message: str, hint: str = "") -> Finding:

@@ -38,6 +38,7 @@ from .introspect import (
     TableShape,
     plain_identity,
 )
+from .partitions import print_bounds
 from .printing import Printer
 
 
@@ -76,6 +77,9 @@ def _expected_table(ent: Entity, schema: Schema) -> TableShape:
     table.uniques = {u.name: tuple(u.columns) for u in ent.uniques}
     table.checks = {c.name: c.expression for c in ent.checks}
     table.excludes = {ex.name: exclude_sql(ex) for ex in ent.excludes}
+    if ent.partition_by is not None:
+        table.partition_key = ent.partition_by.sql()
+        table.partitions = {p.name: p.bound_sql() for p in ent.partitions}
     for fk in ent.foreign_keys:
         table.foreign_keys[fk.name] = ForeignKeyShape(
             columns=tuple(fk.columns),
@@ -166,6 +170,7 @@ def normalize_expected(
             tables[name] = _printed_table(expected.tables[name], keys[name], printed)
         tables[name] = _drop_default_opclasses(tables[name], default_opclasses)
     domains = printed_domains(expected.domains, domain_keys, printed or {})
+    tables = print_bounds(conn, tables, actual.tables)
     return replace(expected, tables=tables, domains=domains)
 
 

@@ -100,6 +100,9 @@ class TableShape:
     excludes: dict[str, str] = field(default_factory=dict)
     foreign_keys: dict[str, ForeignKeyShape] = field(default_factory=dict)
     indexes: dict[str, IndexShape] = field(default_factory=dict)
+    partition_key: str | None = None  # pg_get_partkeydef: RANGE (paid_on)
+    # partition name -> bound as pg_get_expr prints it: FOR VALUES FROM (...) TO (...)
+    partitions: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -136,9 +139,19 @@ SCHEMAS_READ = (
 )
 
 # One query per kind of object; each selects only the tables of the schemas read.
+# Partitions are not tables of their own here: their parent lists them with their
+# bounds, each named bare when it is in its parent's PostgreSQL schema (the
+# language's partitions are), else schema.name.
 _TABLES_SQL = f"""
 SELECT c.oid, {QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")},
-       obj_description(c.oid, 'pg_class') FROM pg_class c
+       obj_description(c.oid, 'pg_class'),
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
+       ARRAY(SELECT ARRAY[CASE WHEN p.relnamespace = c.relnamespace THEN p.relname::text
+                               ELSE p.relnamespace::regnamespace::text || '.' || p.relname END,
+                          pg_get_expr(p.relpartbound, p.oid)]
+             FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhrelid
+             WHERE i.inhparent = c.oid AND p.relispartition ORDER BY 1)
+FROM pg_class c
 WHERE c.relnamespace IN {SCHEMAS_READ}
   AND c.relkind IN ('r', 'p') AND NOT c.relispartition
   AND (c.relname <> %(version)s OR c.relnamespace <> to_regnamespace(current_schema()))
@@ -247,8 +260,15 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
     with conn.cursor() as cur:
         cur.execute(_TABLES_SQL, {**read, "version": VERSION_TABLE})
         rows = cur.fetchall()
-        names: dict[int, str] = {oid: name for oid, name, _ in rows}
-        tables = {name: TableShape(comment=comment) for _, name, comment in rows}
+        names: dict[int, str] = {row[0]: row[1] for row in rows}
+        tables = {
+            name: TableShape(
+                comment=comment,
+                partition_key=key,
+                partitions={p: bound for p, bound in parts or ()},
+            )
+            for _, name, comment, key, parts in rows
+        }
         oids = list(names)
         cur.execute(_COLUMNS_SQL, (oids,))
         for row in cur.fetchall():

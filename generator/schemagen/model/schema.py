@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -231,6 +232,67 @@ class ExcludeConstraint:
     where: str | None = None
 
 
+PARTITION_METHODS: tuple[str, ...] = ("range", "list", "hash")
+
+
+@dataclass(frozen=True)
+class PartitionKey:
+    """``PARTITION BY RANGE|LIST|HASH (key, ...)``: each key a column or an expression."""
+
+    method: str  # "range", "list" or "hash"
+    columns: tuple[str | None, ...]  # per key: the column, or None for an expression
+    expressions: tuple[str | None, ...] = ()  # per key: the expression, or None
+
+    def keys_sql(self) -> str:
+        """``paid_on`` or ``(lower(region))``, comma-separated."""
+        return ", ".join(
+            quote_name(col) if col is not None else f"({expr})"
+            for col, expr in zip(self.columns, self._expressions, strict=True)
+        )
+
+    def sql(self) -> str:
+        """``RANGE (paid_on)``: what ``PARTITION BY`` says and ``pg_get_partkeydef`` prints."""
+        return f"{self.method.upper()} ({self.keys_sql()})"
+
+    @property
+    def _expressions(self) -> tuple[str | None, ...]:
+        return self.expressions or tuple(None for _ in self.columns)
+
+
+@dataclass(frozen=True)
+class Partition:
+    """One partition of a partitioned table: its own table and its bound.
+
+    Bound values are SQL literals (``'2026-01-01'``, ``10``, ``NULL``) or
+    ``MINVALUE`` / ``MAXVALUE``; exactly one kind of bound is set."""
+
+    name: str  # the partition's table name
+    default: bool = False
+    start: tuple[str, ...] = ()  # FROM (...)
+    end: tuple[str, ...] = ()  # TO (...)
+    values: tuple[str, ...] = ()  # IN (...)
+    modulus: int | None = None
+    remainder: int | None = None
+
+    def bound_sql(self) -> str:
+        """``FOR VALUES FROM ('2026-01-01') TO ('2026-02-01')``, ``IN (...)``,
+        ``WITH (modulus 4, remainder 0)`` or ``DEFAULT``."""
+        if self.default:
+            return "DEFAULT"
+        if self.modulus is not None:
+            return f"FOR VALUES WITH (modulus {self.modulus}, remainder {self.remainder})"
+        if self.values:
+            return f"FOR VALUES IN ({', '.join(self.values)})"
+        return f"FOR VALUES FROM ({', '.join(self.start)}) TO ({', '.join(self.end)})"
+
+
+def quote_name(name: str) -> str:
+    """An identifier as SQL needs it: bare when PostgreSQL would not fold or refuse it."""
+    if re.match(r"^[a-z_][a-z0-9_$]*$", name):
+        return name
+    return '"' + name.replace('"', '""') + '"'
+
+
 @dataclass(frozen=True)
 class IndexKey:
     """One key of an index that is more than a plain ascending column: an
@@ -320,6 +382,8 @@ class Entity:
     relationships: tuple[Relationship, ...] = ()
     renamed_from: str | None = None
     excludes: tuple[ExcludeConstraint, ...] = sparse(())  # sorted by name
+    partition_by: PartitionKey | None = sparse(None)
+    partitions: tuple[Partition, ...] = sparse(())  # sorted by name
 
     def column(self, name: str) -> Column:
         try:

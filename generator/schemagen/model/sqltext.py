@@ -10,7 +10,16 @@ from __future__ import annotations
 
 import re
 
-from .schema import Column, Default, ExcludeConstraint, ExcludeElement, Index, IndexKey
+from .schema import (
+    Column,
+    Default,
+    Entity,
+    ExcludeConstraint,
+    ExcludeElement,
+    Index,
+    IndexKey,
+    Partition,
+)
 
 # What SQLAlchemy's text() takes for a bind parameter (its BIND_PARAMS): a colon and
 # a run of word characters, neither preceded nor followed by a colon or word
@@ -106,3 +115,19 @@ def exclude_sql(constraint: ExcludeConstraint) -> str:
     if constraint.where:
         sql += f" WHERE ({constraint.where})"
     return sql
+
+
+def partition_sql(parent: str, partition: Partition) -> str:
+    """``CREATE TABLE p PARTITION OF parent FOR VALUES ...``: the partition takes its
+    columns, keys, indexes and foreign keys from the parent."""
+    return (
+        f"CREATE TABLE {quote_name(partition.name)} PARTITION OF {quote_name(parent)} "
+        f"{partition.bound_sql()}"
+    )
+
+
+def partition_statements(entity: Entity) -> list[str]:
+    """Every partition of ``entity``, in name order (the DEFAULT one last: a bound
+    added after it would have to scan it)."""
+    ordered = sorted(entity.partitions, key=lambda p: (p.default, p.name))
+    return [partition_sql(entity.table, p) for p in ordered]

@@ -39,6 +39,8 @@ from ..model.schema import (
     IdentityOptions,
     Index,
     IndexKey,
+    Partition,
+    PartitionKey,
     PrimaryKey,
     Schema,
     SeedHint,
@@ -465,7 +467,64 @@ def build_entity(resolver: Resolver, name: str, convention: dict[str, str]) -> E
         indexes=_sorted(build_indexes(spec, raw_columns, table, convention)),
         renamed_from=spec.get("renamed_from"),
         excludes=_sorted(build_excludes(spec)),
+        partition_by=build_partition_key(spec.get("partition_by")),
+        partitions=_sorted(build_partitions(spec)),
     )
+
+
+def build_partition_key(spec: Any) -> PartitionKey | None:
+    """``partition_by: {range: [paid_on]}`` (the JSON Schema allows one method)."""
+    if not isinstance(spec, dict) or len(spec) != 1:
+        return None
+    ((method, items),) = spec.items()
+    items = items if isinstance(items, list) else []
+    columns = tuple(str(i) if not isinstance(i, dict) else None for i in items)
+    expressions = tuple(str(i["expression"]) if isinstance(i, dict) else None for i in items)
+    return PartitionKey(
+        method=str(method),
+        columns=columns,
+        expressions=expressions if any(e is not None for e in expressions) else (),
+    )
+
+
+def bound_literal(value: Any) -> str:
+    """A bound value as SQL: a quoted literal, a number, true/false, NULL, or the
+    MINVALUE / MAXVALUE keywords."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    text = str(value)
+    if text.upper() in ("MINVALUE", "MAXVALUE"):
+        return text.upper()
+    return "'" + text.replace("'", "''") + "'"
+
+
+def build_partitions(spec: dict[str, Any]) -> list[Partition]:
+    """The ``partitions:`` entries: table name -> bound."""
+
+    def values(raw: Any) -> tuple[str, ...]:
+        items = raw if isinstance(raw, list) else [raw]
+        return tuple(bound_literal(v) for v in items)
+
+    result = []
+    for name, entry in _dict(spec.get("partitions")).items():
+        entry = _dict(entry)
+        modulus, remainder = entry.get("modulus"), entry.get("remainder")
+        result.append(
+            Partition(
+                name=str(name),
+                default=bool(entry.get("default")),
+                start=values(entry["from"]) if "from" in entry else (),
+                end=values(entry["to"]) if "to" in entry else (),
+                values=values(entry["in"]) if "in" in entry else (),
+                modulus=int(modulus) if modulus is not None else None,
+                remainder=int(remainder) if remainder is not None else None,
+            )
+        )
+    return result
 
 
 def build_excludes(spec: dict[str, Any]) -> list[ExcludeConstraint]:

@@ -25,6 +25,7 @@ from ..validate.sql import SqlSyntaxError, called_functions, parse_expression
 from .base import Operation
 from .constraint import AddConstraint, CreateIndex, DropConstraint, DropIndex, RenameConstraint
 from .domain import AddDomainCheck, AlterDomain, CreateDomain, DropDomain, DropDomainCheck
+from .partition import CreatePartition, DropPartition
 from .routines import (
     CreateFunction,
     CreateTrigger,
@@ -144,14 +145,20 @@ FACTS: dict[str, Cost] = {
     # VALIDATE of a NOT VALID domain check holds the same lock, so it is one step
     "add domain check": Cost("ShareLock", "scans"),
     "domain set not null": Cost("ShareLock", "scans"),
+    # on the partitioned (parent) table:
+    "create partition": Cost(_AX, "no scan"),
+    "drop partition": Cost(_AX, "no scan"),
+    "detach partition concurrently": Cost("ShareUpdateExclusiveLock", "no scan", True),
+    "drop detached partition": Cost("", "no scan", True),  # the parent is not locked
 }
 
 
 def steps(op: Operation) -> tuple[str, ...]:
     """The kinds of step ``op`` runs, in order (keys of :data:`FACTS`)."""
-    simple = _SIMPLE.get(type(op))
+    online = _ONLINE_STEPS.get(type(op)) if op.online else None
+    simple = online or ((_SIMPLE[type(op)],) if type(op) in _SIMPLE else None)
     if simple is not None:
-        return (simple,)
+        return simple
     if isinstance(op, AddConstraint):
         return _add_constraint(op)
     if isinstance(op, DropConstraint):
@@ -176,7 +183,14 @@ def steps(op: Operation) -> tuple[str, ...]:
     raise TypeError(f"no cost facts for {type(op).__name__}")
 
 
+#: Operations whose online form is other steps than their plain one.
+_ONLINE_STEPS: dict[type, tuple[str, ...]] = {
+    DropPartition: ("detach partition concurrently", "drop detached partition"),
+}
+
 _SIMPLE: dict[type, str] = {
+    CreatePartition: "create partition",
+    DropPartition: "drop partition",  # the concurrent one: _ONLINE_STEPS
     CreateSequence: "sequence",
     AlterSequence: "sequence",
     DropSequence: "sequence",

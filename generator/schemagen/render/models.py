@@ -231,8 +231,10 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
 def _routines_view(
     schema: Schema, imp: Imports, base: str
 ) -> tuple[list[str], list[ClassView], list[str]]:
-    """``ViewBase`` and the view classes, and the DDL of functions, views, triggers."""
-    if not (schema.views or schema.functions or schema.triggers):
+    """``ViewBase`` and the view classes, and the DDL of partitions, functions, views,
+    triggers."""
+    partitions = any(ent.partitions for ent in schema.entities)
+    if not (schema.views or schema.functions or schema.triggers or partitions):
         return [], [], []
     names = {
         "base": base,
@@ -530,6 +532,9 @@ def _table_args(ent: Entity, imp: Imports) -> list[Expr]:
     pg_schema = naming.split_qualified(ent.table)[0]
     if pg_schema is not None:
         options["schema"] = py_str(pg_schema)
+    if ent.partition_by is not None:
+        # the partitions themselves are made by the DDL at the end of the module
+        options["postgresql_partition_by"] = Str(ent.partition_by.sql())
     if options:
         args.append(pydict(options))
     return args

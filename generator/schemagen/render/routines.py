@@ -1,4 +1,4 @@
-"""The part of ``models.py`` for views, functions and triggers.
+"""The part of ``models.py`` for partitions, views, functions and triggers.
 
 Views become read-only classes on a second declarative base (``ViewBase``)
 whose MetaData ``create_all`` never sees: the class gives typed attributes and
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ..model import routinesql as ddl
 from ..model.routines import View
 from ..model.schema import Entity, PrimaryKey, Schema
-from ..model.sqltext import text_source
+from ..model.sqltext import partition_statements, text_source
 from ..util.pycode import INDENT, Expr, Str, call, docstring, layout, pylist
 
 
@@ -47,8 +47,10 @@ def view_as_entity(view: View) -> Entity:
 
 
 def create_statements(schema: Schema, view_order: list[View]) -> list[str]:
-    """Everything after the tables, in creation order."""
-    stmts = [s for fn in schema.functions for s in ddl.function_statements(fn)]
+    """Everything after the tables, in creation order: partitions first (as a
+    migration creates them with their table), then functions, views, triggers."""
+    stmts = [s for ent in schema.entities for s in partition_statements(ent)]
+    stmts += [s for fn in schema.functions for s in ddl.function_statements(fn)]
     stmts += [s for view in view_order for s in ddl.view_statements(view)]
     stmts += [s for tg in schema.triggers for s in ddl.trigger_statements(tg)]
     return stmts
@@ -72,7 +74,9 @@ def ddl_lines(schema: Schema, view_order: list[View], names: dict[str, str]) -> 
     if not create:
         return []
     lines = [
-        "# Functions, views and triggers: created after the tables by create_all, in",
+        "# Partitions, functions, views and triggers: created after the tables by create_all, in"
+        if any(ent.partitions for ent in schema.entities)
+        else "# Functions, views and triggers: created after the tables by create_all, in",
         "# the order the migrations create them; views dropped before the tables by",
         "# drop_all, functions after. Written for text(): a colon that would start a",
         "# bind parameter is escaped, and the SQL reaches the database as is.",

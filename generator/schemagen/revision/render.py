@@ -39,7 +39,13 @@ from ..model.sequences import (
     serial_sequence,
     switches_sequence,
 )
-from ..model.sqltext import default_sql, exclude_sql, index_key_sql, text_source
+from ..model.sqltext import (
+    default_sql,
+    exclude_sql,
+    index_key_sql,
+    partition_statements,
+    text_source,
+)
 from ..model.typemap import sa_type
 from ..operations.base import Operation
 from ..operations.constraint import (
@@ -407,10 +413,13 @@ def _(operation: CreateTable, state: Schema) -> list[Stmt]:
             *_constraint_exprs(ent),
             comment=Str(ent.description) if ent.description is not None else None,
             schema=_schema(ent.table),
+            postgresql_partition_by=Str(ent.partition_by.sql()) if ent.partition_by else None,
         )
     ]
     stmts += [_add_exclude(ent.table, ex) for ex in ent.excludes]
     stmts += [create_index(ent.table, ix, concurrently=False) for ix in ent.indexes]
+    # after the indexes, as create_all makes them: each partition gets its own copy
+    stmts += [execute(sql) for sql in partition_statements(ent)]
     return stmts + _owned_sequences(ent.table, ent.columns)
 
 

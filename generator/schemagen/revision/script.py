@@ -14,6 +14,7 @@ from ..operations.stages import Stage
 from ..util.pycode import docstring, py_str
 from ..util.templating import make_environment
 from . import domains as _domains  # noqa: F401  (registers its renderers)
+from . import partitions as _partitions  # noqa: F401  (registers its renderers)
 from . import routines as _routines  # noqa: F401  (registers its renderers)
 from .render import render_body
 

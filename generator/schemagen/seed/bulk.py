@@ -49,8 +49,10 @@ _CONSTRAINTS = """
 SELECT k.conrelid::regclass::text, k.conname, pg_get_constraintdef(k.oid),
        obj_description(k.oid, 'pg_constraint')
 FROM pg_constraint AS k
-WHERE (k.conrelid = %(t)s::regclass AND k.contype IN ('p', 'u', 'f'))
-   OR (k.confrelid = %(t)s::regclass AND k.contype = 'f' AND k.conrelid <> k.confrelid)
+WHERE ((k.conrelid = %(t)s::regclass AND k.contype IN ('p', 'u', 'f'))
+   OR (k.confrelid = %(t)s::regclass AND k.contype = 'f' AND k.conrelid <> k.confrelid))
+  -- not a partition's copy of its parent's constraint: it goes and comes with the parent's
+  AND k.conparentid = 0
 ORDER BY CASE WHEN k.contype = 'f' THEN 1 ELSE 0 END, k.conrelid <> %(t)s::regclass, 2
 """
 
@@ -100,7 +102,9 @@ def _detach(conn: psycopg.Connection[Any], table: str) -> list[_Detached]:
         items.append(
             _Detached(
                 drop=f"DROP INDEX {_in_schema_of(table, name)}",
-                create=definition,
+                # a partitioned table's index prints ON ONLY (its partitions' copies
+                # are attached one by one); made again, it builds them all at once
+                create=definition.replace(" ON ONLY ", " ON ", 1),
                 comment=None
                 if comment is None
                 else f"COMMENT ON INDEX {_in_schema_of(table, name)} IS {sql_string(comment)}",

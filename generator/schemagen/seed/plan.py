@@ -39,6 +39,7 @@ from .checks import (
 )
 from .excludes import kept_apart
 from .named import DISTINCT_FROM_N
+from .partitions import routed
 from .random import below, salt, uniform
 from .values import ColumnJob, ident, qualified_ident, value_sql
 
@@ -187,7 +188,7 @@ class TableContext:
 
 def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) -> TablePlan:
     """The statements that add ``rows`` rows to ``ent``'s table."""
-    ent = kept_apart(ent, SeedError) if rows > 0 else ent
+    ent = routed(ctx.schema, kept_apart(ent, SeedError), SeedError) if rows > 0 else ent
     rules = _rules(ctx.schema, ent)
     active_fks = [fk for fk in ent.foreign_keys if fk.name not in deferred]
     carriers, radix = _unique_carriers(ctx, ent, active_fks)

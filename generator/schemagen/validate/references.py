@@ -19,6 +19,7 @@ from .columns import check_identity, check_serial
 from .domains import check_domain_sources
 from .excludes import check_exclude_references
 from .foreign_keys import check_foreign_keys
+from .partitions import check_partition_references
 from .reporter import Reporter, plain_type, type_text
 from .sql import SqlSyntaxError, expression_problems, read_expression, shown, unknown_order_by
 
@@ -181,6 +182,9 @@ def check_entity(src: Sources, resolver: Resolver, report: Reporter, name: str) 
     check_identity(report, resolver, resolver.columns(name))
     check_serial(report, src, table_of(src, name), resolver.columns(name))
     check_exclude_references(
+        report, base, spec, names, table_of(src, name), check_sql_columns
+    )
+    check_partition_references(
         report, base, spec, names, table_of(src, name), check_sql_columns
     )
 

@@ -24,6 +24,7 @@ from ..normalize.normalizer import TIME_KINDS
 from ..source.loader import Sources, YamlPath
 from .domains import check_domains
 from .excludes import check_excludes
+from .partitions import check_partitions
 from .reporter import Reporter, column_path, index_path, type_text, unique_path
 from .sequences import check_sequences
 from .serves import check_serves
@@ -67,6 +68,7 @@ def check_model(schema: Schema, src: Sources, report: Reporter) -> None:
             check_column_rules(schema, entity, column, src, report)
         check_indexes(schema, entity, src, report)
         check_excludes(schema, entity, src, report, default_opclass_problem)
+        check_partitions(schema, entity, src, report)
         check_blank_sql(entity, src, report)
     check_namespaces(schema, src, report)
     check_renames(schema, src, report)

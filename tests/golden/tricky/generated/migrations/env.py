@@ -96,10 +96,12 @@ def run_migrations_online() -> None:
         engine.dispose()
 
 
-# Tables that an extension owns (PostGIS's spatial_ref_sys) are not the schema's.
+# Tables that an extension owns (PostGIS's spatial_ref_sys) are not the schema's;
+# partitions are the schema's, but models.py makes them by DDL, not as Tables.
 EXTENSION_TABLES = (
     "SELECT c.relname FROM pg_depend d JOIN pg_class c ON c.oid = d.objid "
-    "WHERE d.classid = 'pg_class'::regclass AND d.deptype = 'e'"
+    "WHERE d.classid = 'pg_class'::regclass AND d.deptype = 'e' "
+    "UNION ALL SELECT relname FROM pg_class WHERE relispartition"
 )
 
 

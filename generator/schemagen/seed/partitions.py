@@ -1,0 +1,84 @@
+"""Rows that fall into the partitions of a partitioned table.
+
+PostgreSQL refuses a row that no partition takes. With a DEFAULT partition every
+row has a place and nothing changes; a hash-partitioned table whose partitions
+cover every remainder takes any value. Otherwise seed gives the (single) key
+column a value generator that sends row ``n`` to partition ``n mod k`` (the
+partitions in name order): a listed value, or a value inside the range, spread
+by ``r`` where the type allows (numbers, dates, timestamps; text takes the lower
+bound, which is in the range). A key over several columns or an expression, and
+a key column that alone carries a unique key, stop the seed with a message that
+names the table and asks for a value generator (``seed: {sql: ...}``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from fractions import Fraction
+
+from ..errors import SchemagenError
+from ..model.schema import INTEGER_TYPES, Column, Entity, Partition, Schema, SeedHint
+from ..model.typemap import pg_type
+
+#: Width of an open range's side (MINVALUE / MAXVALUE), per kind of key column.
+_SPAN = {"date": "365", "timestamp": "interval '365 days'", "timestamptz": "interval '365 days'"}
+
+
+def routed(schema: Schema, ent: Entity, error: type[SchemagenError]) -> Entity:
+    """``ent`` with a key-column generator that puts every row in some partition."""
+    key = ent.partition_by
+    if key is None or any(p.default for p in ent.partitions) or _covered(ent):
+        return ent
+    column = ent.column(key.columns[0]) if len(key.columns) == 1 and key.columns[0] else None
+    if column is not None and column.seed is not None and column.seed.sql:
+        return ent  # the user's generator answers for it
+    unique = {ent.primary_key.columns, *(u.columns for u in ent.uniques)}
+    if column is None or (column.name,) in unique or key.method == "hash" or not ent.partitions:
+        raise error(
+            f"cannot seed {ent.table}: no partition takes every row (no DEFAULT partition) "
+            f"and seed cannot route rows by {key.sql()}. Add a DEFAULT partition, or give "
+            f"the key a value generator under entities.{ent.name}.columns.<column>: "
+            'seed: {sql: "<SQL over n and r giving a value some partition takes>"}'
+        )
+    type_ = pg_type(column.type, schema)
+    parts = sorted(ent.partitions, key=lambda p: p.name)
+    cases = " ".join(
+        f"WHEN {number} THEN {_value(column, type_, part)}" for number, part in enumerate(parts)
+    )
+    sql = f"CASE (n % {len(parts)}) {cases} END"
+    seeded = dataclasses.replace(
+        column, seed=dataclasses.replace(column.seed or SeedHint(), sql=sql)
+    )
+    columns = tuple(seeded if c.name == column.name else c for c in ent.columns)
+    return dataclasses.replace(ent, columns=columns)
+
+
+def _covered(ent: Entity) -> bool:
+    """Hash partitions whose remainders cover every hash value."""
+    if ent.partition_by is None or ent.partition_by.method != "hash":
+        return False
+    share = sum(Fraction(1, p.modulus) for p in ent.partitions if p.modulus)
+    return share == 1
+
+
+def _value(column: Column, type_: str, part: Partition) -> str:
+    if part.values:
+        values = [v for v in part.values if v != "NULL"] or ["NULL"]
+        return f"({values[0]})::{type_}"
+    low, high = part.start[0], part.end[0]
+    kind = column.type.kind
+    span = _SPAN.get(kind, "1000")
+    lo = f"({low})::{type_}" if low != "MINVALUE" else f"(({high})::{type_} - {span})"
+    hi = f"({high})::{type_}" if high != "MAXVALUE" else f"(({low})::{type_} + {span})"
+    if low == "MINVALUE" and high == "MAXVALUE":
+        lo, hi = "0", span
+    if kind in INTEGER_TYPES:
+        return f"({lo} + floor(({hi} - {lo}) * r))::{type_}"
+    if kind in ("numeric", "float", "double"):
+        return f"({lo} + ({hi} - {lo}) * r::numeric)::{type_}"
+    if kind == "date":
+        return f"({lo} + floor(({hi} - {lo}) * r)::integer)"
+    if kind in ("timestamp", "timestamptz"):
+        return f"({lo} + ({hi} - {lo}) * r)"
+    # text and the rest: the lower bound is in the range; below any upper bound, ''
+    return lo if low != "MINVALUE" else f"''::{type_}"

@@ -1,0 +1,255 @@
+"""Checks of partitioned tables: ``partition_by:`` and the ``partitions:`` bounds.
+
+What PostgreSQL would refuse in ``alembic upgrade`` is a located error here: a
+bound of the wrong kind for the method, two bounds that overlap (range bounds
+compared by the key columns' types, list values, hash moduli and remainders),
+an empty range, two DEFAULT partitions, and a primary key or unique constraint
+that leaves out a partition-key column.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import math
+from collections.abc import Callable
+from typing import Any
+
+from ..language.structure import did_you_mean
+from ..model.schema import INTEGER_TYPES, Column, Entity, Partition, PartitionKey, Schema
+from ..source.loader import Sources, YamlPath
+from .excludes import SqlCheck
+from .reporter import Reporter
+
+#: What each method's bound says, in the YAML's words.
+_BOUND_WORDS = {
+    "range": "`from:` and `to:` (or `default: true`)",
+    "list": "`in:` (or `default: true`)",
+    "hash": "`modulus:` and `remainder:`",
+}
+_KEYS = {"range": ("from", "to"), "list": ("in",), "hash": ("modulus", "remainder")}
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def check_partition_references(
+    report: Reporter,
+    base: YamlPath,
+    spec: dict[str, Any],
+    names: list[str],
+    table: str,
+    check_sql_columns: SqlCheck,
+) -> None:
+    """Key columns exist, key expressions name only the table's columns, and
+    ``partitions:`` come with a ``partition_by:``."""
+    key = _dict(spec.get("partition_by"))
+    for method, items in key.items():
+        for number, item in enumerate(items if isinstance(items, list) else []):
+            where = (*base, "partition_by", str(method), str(number))
+            if isinstance(item, dict) and isinstance(item.get("expression"), str):
+                check_sql_columns(report, where, item["expression"], names, table)
+            elif isinstance(item, str) and item not in names:
+                report.error(where, f"unknown column '{item}'{did_you_mean(item, names)}")
+    if spec.get("partitions") and not key:
+        report.error(
+            (*base, "partitions"),
+            "partitions need a partition key: add partition_by: {range: [...]}",
+        )
+
+
+def check_partitions(schema: Schema, entity: Entity, src: Sources, report: Reporter) -> None:
+    """Bounds of the right kind that do not overlap, and keys that include the partition key."""
+    key = entity.partition_by
+    if key is None:
+        return
+    base: YamlPath = ("entities", entity.name)
+    _check_keys(entity, key, base, report)
+    defaults = [p for p in entity.partitions if p.default]
+    for extra in defaults[1:]:
+        report.error(
+            (*base, "partitions", extra.name),
+            f"a second DEFAULT partition ({defaults[0].name} is one); a table has at most one",
+        )
+    good = [p for p in entity.partitions if _right_kind(entity, key, p, base, report)]
+    if key.method == "range":
+        _check_ranges(entity, key, good, base, report)
+    elif key.method == "list":
+        _check_lists(good, base, report)
+    else:
+        _check_hashes(good, base, report)
+    tables = {e.table for e in schema.entities}
+    for p in entity.partitions:
+        if p.name in tables:
+            report.error(
+                (*base, "partitions", p.name),
+                f"partition {p.name} has the name of a table; a partition is a table of its own",
+            )
+    if entity.excludes:
+        report.error(
+            (*base, "exclude"), "PostgreSQL 15 has no exclusion constraints on partitioned tables"
+        )
+
+
+def _check_keys(entity: Entity, key: PartitionKey, base: YamlPath, report: Reporter) -> None:
+    if key.method == "list" and len(key.columns) > 1:
+        report.error(
+            (*base, "partition_by", "list"), "a list partition key has one column or expression"
+        )
+    keys = [(entity.primary_key.name, entity.primary_key.columns)]
+    keys += [(u.name, u.columns) for u in entity.uniques]
+    keys += [(ix.name, ix.columns) for ix in entity.indexes if ix.unique]
+    for name, columns in keys:
+        if any(c is None for c in key.columns):
+            missing = "an expression (a unique key cannot include one)"
+        else:
+            left = [c for c in key.columns if c not in columns]
+            if not left:
+                continue
+            missing = "column " + ", ".join(str(c) for c in left)
+        report.error(
+            (*base, "partition_by"),
+            f"{name} ({', '.join(columns)}) must include every partition-key column: "
+            f"PostgreSQL enforces a primary key or unique per partition; it leaves out {missing}",
+        )
+
+
+def _right_kind(
+    entity: Entity, key: PartitionKey, p: Partition, base: YamlPath, report: Reporter
+) -> bool:
+    path = (*base, "partitions", p.name)
+    given = {
+        "from": bool(p.start), "to": bool(p.end), "in": bool(p.values),
+        "modulus": p.modulus is not None, "remainder": p.remainder is not None,
+    }
+    wanted = _KEYS[key.method]
+    wrong = [k for k, present in given.items() if present and k not in wanted]
+    if p.default and key.method == "hash":
+        wrong.append("default")
+    if wrong or (not p.default and not all(given[k] for k in wanted)) or (p.default and any(
+        given.values()
+    )):
+        report.error(
+            path,
+            f"a partition of a {key.method}-partitioned table takes "
+            f"{_BOUND_WORDS[key.method]}"
+            + (f", not {', '.join(f'`{w}:`' for w in wrong)}" if wrong else ""),
+        )
+        return False
+    if key.method == "range" and not p.default:
+        for word, values in (("from", p.start), ("to", p.end)):
+            if len(values) != len(key.columns):
+                report.error(
+                    (*path, word),
+                    f"{len(values)} value(s) for a partition key of {len(key.columns)}",
+                )
+                return False
+    if key.method == "hash" and p.remainder is not None and p.modulus is not None:
+        if p.remainder >= p.modulus:
+            report.error((*path, "remainder"), "the remainder must be less than the modulus")
+            return False
+    return True
+
+
+# --- overlaps -----------------------------------------------------------------------
+
+
+def _parser(col: Column | None) -> Callable[[str], Any] | None:
+    """Turns a bound literal into a comparable Python value, by the key column's type;
+    None where Python cannot order values as PostgreSQL does (text: collations)."""
+    if col is None:
+        return None
+    kind = col.type.kind
+    if kind in INTEGER_TYPES:
+        return int
+    if kind in ("numeric", "float", "double"):
+        return decimal.Decimal
+    if kind == "date":
+        return lambda text: datetime.date.fromisoformat(_unquote(text))
+    if kind in ("timestamp", "timestamptz"):
+        return _timestamp
+    return None
+
+
+def _unquote(text: str) -> str:
+    return text[1:-1].replace("''", "'") if text.startswith("'") else text
+
+
+def _timestamp(text: str) -> datetime.datetime:
+    value = datetime.datetime.fromisoformat(_unquote(text))
+    return value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
+
+
+def _comparable(values: tuple[str, ...], parsers: list[Callable[[str], Any]]) -> tuple[Any, ...]:
+    """(rank, value) per key column: MINVALUE sorts first, MAXVALUE last."""
+    out = []
+    for text, parse in zip(values, parsers, strict=True):
+        if text == "MINVALUE":
+            out.append((0, 0))
+        elif text == "MAXVALUE":
+            out.append((2, 0))
+        else:
+            out.append((1, parse(text)))
+    return tuple(out)
+
+
+def _check_ranges(
+    entity: Entity, key: PartitionKey, parts: list[Partition], base: YamlPath, report: Reporter
+) -> None:
+    columns = [entity.column(c) if c and entity.has_column(c) else None for c in key.columns]
+    maybe = [_parser(col) for col in columns]
+    if any(p is None for p in maybe):
+        return  # text or an expression: only the database orders them
+    parsers = [p for p in maybe if p is not None]
+    bounds = []
+    for part in (p for p in parts if not p.default):
+        path = (*base, "partitions", part.name)
+        try:
+            low, high = _comparable(part.start, parsers), _comparable(part.end, parsers)
+        except (ValueError, decimal.InvalidOperation):
+            kinds = ", ".join(str(c.type.kind) for c in columns if c is not None)
+            report.error(path, f"a bound value is not a {kinds} value")
+            continue
+        if not low < high:
+            report.error(path, "an empty range: `from` must be below `to`")
+            continue
+        bounds.append((low, high, part.name))
+    bounds.sort()
+    for (_, high, first), (low, _, second) in zip(bounds, bounds[1:], strict=False):
+        if low < high:
+            report.error(
+                (*base, "partitions", second, "from"),
+                f"partition {second} overlaps partition {first}",
+            )
+
+
+def _check_lists(parts: list[Partition], base: YamlPath, report: Reporter) -> None:
+    owner: dict[str, str] = {}
+    for part in parts:
+        for value in part.values:
+            if value in owner and owner[value] != part.name:
+                report.error(
+                    (*base, "partitions", part.name, "in"),
+                    f"value {value} is also in partition {owner[value]}",
+                )
+            owner.setdefault(value, part.name)
+
+
+def _check_hashes(parts: list[Partition], base: YamlPath, report: Reporter) -> None:
+    seen: list[tuple[int, int, str]] = []
+    for part in sorted(parts, key=lambda p: (p.modulus or 0, p.name)):
+        assert part.modulus is not None and part.remainder is not None
+        path = (*base, "partitions", part.name)
+        for modulus, remainder, name in seen:
+            if part.modulus % modulus:
+                report.error(
+                    (*path, "modulus"),
+                    f"modulus {part.modulus} is not a multiple of {modulus} (partition {name}); "
+                    "PostgreSQL needs each modulus to divide the next larger one",
+                )
+                break
+            if part.remainder % math.gcd(modulus, part.modulus) == remainder % modulus:
+                report.error(path, f"partition {part.name} overlaps partition {name}")
+                break
+        seen.append((part.modulus, part.remainder, part.name))

@@ -1,0 +1,113 @@
+"""Partitioned tables: the model, and the located errors (bounds of the wrong kind,
+overlapping bounds, keys that leave out the partition key)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fixtures.language.helpers import issues_of, schema_of
+from schemagen.model.schema import Partition
+
+BASE = """
+entities:
+  Payment:
+    primary_key: [id, paid_on]
+    columns:
+      id: {type: bigint, primary_key: true}
+      paid_on: {type: date, primary_key: true}
+      region: {type: string, length: 8}
+"""
+
+
+def test_partitioned_table_in_the_model(tmp_path: Path) -> None:
+    text = BASE + """
+    partition_by: {range: [paid_on]}
+    partitions:
+      payments_2026_01: {from: 2026-01-01, to: 2026-02-01}
+      payments_old: {from: MINVALUE, to: 2026-01-01}
+      payments_rest: {default: true}
+    """
+    payment = schema_of(tmp_path, {"s.yaml": text}).entity("Payment")
+    assert payment.partition_by is not None
+    assert payment.partition_by.sql() == "RANGE (paid_on)"
+    assert payment.partitions[0] == Partition(
+        "payments_2026_01", start=("'2026-01-01'",), end=("'2026-02-01'",)
+    )
+    assert [p.bound_sql() for p in payment.partitions] == [
+        "FOR VALUES FROM ('2026-01-01') TO ('2026-02-01')",
+        "FOR VALUES FROM (MINVALUE) TO ('2026-01-01')",
+        "DEFAULT",
+    ]
+
+
+def test_bad_bounds_are_located_errors(tmp_path: Path) -> None:
+    text = BASE + """
+    partition_by: {range: [paid_on]}
+    partitions:
+      payments_2026_01: {from: 2026-01-01, to: 2026-02-01}
+      payments_overlap: {from: 2026-01-15, to: 2026-03-01}
+      payments_empty: {from: 2026-05-01, to: 2026-04-01}
+      payments_listed: {in: [2026-06-01]}
+      payments_not_a_date: {from: soon, to: later}
+      payments_rest: {default: true}
+      payments_rest2: {default: true}
+    """
+    assert issues_of(tmp_path, {"s.yaml": text}) == [
+        "schema/s.yaml:12:26: entities.Payment.partitions.payments_overlap.from: partition "
+        "payments_overlap overlaps partition payments_2026_01",
+        "schema/s.yaml:13:7: entities.Payment.partitions.payments_empty: an empty range: "
+        "`from` must be below `to`",
+        "schema/s.yaml:14:7: entities.Payment.partitions.payments_listed: a partition of a "
+        "range-partitioned table takes `from:` and `to:` (or `default: true`), not `in:`",
+        "schema/s.yaml:15:7: entities.Payment.partitions.payments_not_a_date: a bound value "
+        "is not a date value",
+        "schema/s.yaml:17:7: entities.Payment.partitions.payments_rest2: a second DEFAULT "
+        "partition (payments_rest is one); a table has at most one",
+    ]
+
+
+def test_list_and_hash_overlaps_and_keys_are_located_errors(tmp_path: Path) -> None:
+    text = BASE + """
+    unique:
+      uq_payments_id: [id]
+    partition_by: {list: [region]}
+    partitions:
+      payments_eu: {in: [de, fr]}
+      payments_fr: {in: [fr]}
+      payments_hashed: {modulus: 2, remainder: 0}
+  Reading:
+    columns:
+      id: {type: bigint, primary_key: true}
+    partition_by: {hash: [id]}
+    partitions:
+      readings_a: {modulus: 2, remainder: 0}
+      readings_b: {modulus: 4, remainder: 2}
+      readings_c: {modulus: 3, remainder: 1}
+      readings_d: {default: true}
+  Stray:
+    columns:
+      id: {type: bigint, primary_key: true}
+    partitions:
+      strays_a: {default: true}
+    """
+    assert issues_of(tmp_path, {"s.yaml": text}) == [
+        "schema/s.yaml:11:5: entities.Payment.partition_by: pk_payments (id, paid_on) must "
+        "include every partition-key column: PostgreSQL enforces a primary key or unique per "
+        "partition; it leaves out column region",
+        "schema/s.yaml:11:5: entities.Payment.partition_by: uq_payments_id (id) must include "
+        "every partition-key column: PostgreSQL enforces a primary key or unique per "
+        "partition; it leaves out column region",
+        "schema/s.yaml:14:21: entities.Payment.partitions.payments_fr.in: value 'fr' is also "
+        "in partition payments_eu",
+        "schema/s.yaml:15:7: entities.Payment.partitions.payments_hashed: a partition of a "
+        "list-partitioned table takes `in:` (or `default: true`), not `modulus:`, `remainder:`",
+        "schema/s.yaml:22:7: entities.Reading.partitions.readings_b: partition readings_b "
+        "overlaps partition readings_a",
+        "schema/s.yaml:23:20: entities.Reading.partitions.readings_c.modulus: modulus 3 is not "
+        "a multiple of 2 (partition readings_a); PostgreSQL needs each modulus to divide the "
+        "next larger one",
+        "schema/s.yaml:24:7: entities.Reading.partitions.readings_d: a partition of a "
+        "hash-partitioned table takes `modulus:` and `remainder:`, not `default:`",
+        "schema/s.yaml:28:5: entities.Stray.partitions: partitions need a partition key: add "
+        "partition_by: {range: [...]}",
+    ]
