@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from migration_harness import alembic, schemagen, write_schema
 from migration_harness import live_findings as _findings
+from migration_harness import migrated_project
 from pgcluster import PgCluster
 
 EXCLUDES = """
@@ -35,11 +35,8 @@ entities:
 def test_exclusion_constraints_have_no_drift(pg: PgCluster, pg_db: str, tmp_path: Path) -> None:
     """The server prints the predicate as ((status)::text <> 'cancelled'::text): still
     no drift; a constraint changed, dropped or added by hand is a finding."""
-    root = tmp_path / "p"
-    write_schema(root, {"s.yaml": EXCLUDES})
-    schemagen(root, "migrate", "-m", "initial")
     url = pg.url(pg_db)
-    alembic(root, url, "upgrade", "head")
+    root = migrated_project(tmp_path / "p", EXCLUDES, url)
     assert _findings(root, url) == []
     pg.sql(
         "ALTER TABLE bookings DROP CONSTRAINT bookings_no_overlap;"
@@ -88,11 +85,8 @@ def test_partitioned_tables_have_no_drift(pg: PgCluster, pg_db: str, tmp_path: P
     """Bounds print in the server's words ('2026-01-01 00:00:00+00'): no drift, and the
     partitions' own keys and index copies are not reported; a partition detached,
     another attached with a different bound and a stray one are findings."""
-    root = tmp_path / "p"
-    write_schema(root, {"s.yaml": PARTITIONED})
-    schemagen(root, "migrate", "-m", "initial")
     url = pg.url(pg_db)
-    alembic(root, url, "upgrade", "head")
+    root = migrated_project(tmp_path / "p", PARTITIONED, url)
     assert _findings(root, url) == []
     pg.sql(
         "ALTER TABLE payments DETACH PARTITION payments_2026_02;"
