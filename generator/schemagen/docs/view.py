@@ -253,7 +253,7 @@ def constraint_rows(
     entity: Entity, schema: Schema, page: str, table: Link
 ) -> tuple[ConstraintRow, ...]:
     """Every constraint of an entity: primary key, uniques, checks, foreign keys,
-    exclusion constraints."""
+    exclusion constraints; and a partitioned table's key and partitions."""
     pk = entity.primary_key
     rows = [
         ConstraintRow(
@@ -286,6 +286,16 @@ def constraint_rows(
         ConstraintRow(str(table), md_code_cell(ex.name), "exclusion", md_code_cell(exclude_sql(ex)))
         for ex in entity.excludes
     ]
+    if entity.partition_by is not None:
+        # the partitions are tables of their own, listed with the key they split
+        key = md_code_cell(entity.partition_by.sql())
+        rows.append(ConstraintRow(str(table), "", "partition key", key))
+        rows += [
+            ConstraintRow(
+                str(table), md_code_cell(p.name), "partition", md_code_cell(p.bound_sql())
+            )
+            for p in entity.partitions
+        ]
     return tuple(rows)
 
 
