@@ -13,6 +13,7 @@ from ..model.schema import (
     ExcludeConstraint,
     ForeignKey,
     Index,
+    PartitionKey,
     PrimaryKey,
     Schema,
 )
@@ -307,7 +308,20 @@ class RenameColumn(Operation):
                 for ck in ent.checks
             ),
             excludes=tuple(self._rename_exclude(ex) for ex in ent.excludes),
+            partition_by=self._rename_key(ent.partition_by),
         )
+
+    def _rename_key(self, key: PartitionKey | None) -> PartitionKey | None:
+        """A renamed column keeps its place in the partition key (PostgreSQL keeps
+        the key by column number)."""
+        if key is None:
+            return None
+        columns = tuple(self.new if c == self.old else c for c in key.columns)
+        expressions = tuple(
+            rename_identifier(e, self.old, self.new) if e is not None else None
+            for e in key.expressions
+        )
+        return dataclasses.replace(key, columns=columns, expressions=expressions)
 
     def _rename_exclude(self, ex: ExcludeConstraint) -> ExcludeConstraint:
         def rename(text: str | None) -> str | None:
