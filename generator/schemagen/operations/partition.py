@@ -50,6 +50,10 @@ class CreatePartition(Operation):
         ent = schema.entity_by_table(self.table)
         return _with_partitions(schema, self.table, (*ent.partitions, self.partition))
 
+    @property
+    def locks(self) -> int:
+        return _partition_locks()
+
 
 @dataclass(frozen=True)
 class DropPartition(Operation):
@@ -75,5 +79,15 @@ class DropPartition(Operation):
         ent = schema.entity_by_table(self.table)
         return _with_partitions(schema, self.table, by_name(ent.partitions, self.partition.name))
 
+    @property
+    def locks(self) -> int:
+        return _partition_locks()
+
     def risk(self) -> str | None:
         return f"drops partition {self.partition.name} of {self.table} and its rows"
+
+
+def _partition_locks() -> int:
+    """The parent, the partition, its TOAST table and index, and (an estimate) a few
+    copies of the parent's keys and indexes."""
+    return 8

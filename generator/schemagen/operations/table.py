@@ -50,10 +50,12 @@ class CreateTable(Operation):
 def table_locks(entity: Entity) -> int:
     """Relations that creating or dropping ``entity`` locks: the table, its TOAST
     table and index, each index and key, each identity sequence, each table its
-    foreign keys reference."""
-    keys = 1 + len(entity.uniques) + len(entity.indexes)
+    foreign keys reference, and each partition with its copies of them."""
+    keys = 1 + len(entity.uniques) + len(entity.indexes) + len(entity.excludes)
     sequences = sum(1 for col in entity.columns if col.identity)
-    return 3 + keys + sequences + len(entity.foreign_keys)
+    # each partition is a table of its own with a copy of every key and index
+    partitions = len(entity.partitions) * (3 + keys)
+    return 3 + keys + sequences + len(entity.foreign_keys) + partitions
 
 
 @dataclass(frozen=True)
