@@ -4,7 +4,8 @@ Import, build, migrate, stamp, check, and a fresh database upgraded to head dump
 like the DDL's, comments and column order included (see :mod:`adopt_harness`).
 
 Both PostgreSQL schemas are imported (``--schema public --schema billing``): the
-billing tables, enum type and sequence come back with ``schema: billing``."""
+billing tables, enum type and sequence come back with ``schema: billing``, the
+partitioned ``billing.payout_events`` with its key and its partitions' bounds."""
 
 from __future__ import annotations
 
@@ -30,5 +31,9 @@ def test_rental_ddl_imports_exactly(pg: PgCluster, tmp_path: Path) -> None:
         pg.drop_database(source)
     text = "".join(p.read_text() for p in sorted((root / "schema").glob("*.yaml")))
     words = ("sequences:", "generated:", "foreign_keys:", "expression:", "order: desc")
-    for word in (*words, "schema: billing"):
+    partitioned = (
+        "partition_by:\n      range: [happened_on]\n    partitions:\n"
+        "      payout_events_2026_01: {from: '2026-01-01', to: '2026-02-01'}\n"
+    )
+    for word in (*words, "schema: billing", partitioned, "payout_events_other: {default: true}"):
         assert word in text, word

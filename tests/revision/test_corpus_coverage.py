@@ -271,6 +271,10 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
     "partition dropped with DETACH PARTITION CONCURRENTLY (online)": lambda c: c.any(
         DropPartition, lambda op: op.concurrently
     ),
+    "partitions added and dropped in a PostgreSQL schema other than public": lambda c: (
+        c.any(CreatePartition, lambda op: "." in op.table)
+        and c.any(DropPartition, lambda op: "." in op.table)
+    ),
 }
 
 

@@ -13,7 +13,9 @@ real app: PostgreSQL keeps ``updated_at`` (``on_update_now: trigger``), an audit
 trigger records status changes, a SQL function prices stays, and reports read
 three views (one over another) and a materialized view with a unique index. A
 second PostgreSQL schema, ``billing``, holds payouts: tables, an enum type and a
-sequence of its own, keyed to and from public's tables.
+sequence of its own, keyed to and from public's tables, and a table partitioned
+by month (``billing.payout_events``, its partitions in billing too, with a DEFAULT
+one); rows go to the partition their day falls in.
 Issue 11 (engineer B): unit_blocks' exclusion constraint (btree_gist). Domains: owners'
 e-mail addresses (citext with a format check) and payment amounts (positive money,
 NOT NULL, two checks).
@@ -78,6 +80,11 @@ INSERT INTO bookings (guest_id, property_id, unit_no, stay, created_at, updated_
 INSERT INTO invoices (booking_id, net) VALUES (1, 361.50);
 INSERT INTO payments (invoice_id, method, amount, paid_at)
     VALUES (1, 'card', 200, '2026-06-03'), (1, 'card', 161.50, '2026-06-20');
+INSERT INTO billing.payouts (id, owner_id, amount, period)
+    VALUES (1, 1, 300, '[2026-01-01,2026-02-01)');
+INSERT INTO billing.payout_events (id, happened_on, payout_id, status)
+    VALUES (1, '2026-01-31', 1, 'pending'), (2, '2026-02-01', 1, 'sent'),
+           (3, '2025-12-31', 1, 'failed'), (4, '2026-03-01', 1, 'sent');
 """
 
 
@@ -105,3 +112,15 @@ def _database_logic_works(url: str) -> None:
         ):
             with pytest.raises(psycopg.errors.CheckViolation, match=check):
                 conn.execute(bad)
+        routed = conn.execute(
+            "SELECT tableoid::regclass::text, array_agg(id ORDER BY id) "
+            "FROM billing.payout_events GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+        assert routed == [  # the bound's upper end is exclusive; the rest go to DEFAULT
+            ("billing.payout_events_2026_01", [1]),
+            ("billing.payout_events_2026_02", [2]),
+            ("billing.payout_events_other", [3, 4]),
+        ]
+        conn.execute("DELETE FROM billing.payouts")  # the foreign key cascades into partitions
+        left = conn.execute("SELECT count(*) FROM billing.payout_events").fetchone()
+        assert left == (0,)

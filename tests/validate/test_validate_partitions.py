@@ -111,3 +111,48 @@ def test_list_and_hash_overlaps_and_keys_are_located_errors(tmp_path: Path) -> N
         "schema/s.yaml:28:5: entities.Stray.partitions: partitions need a partition key: add "
         "partition_by: {range: [...]}",
     ]
+
+
+def test_partition_names_share_their_schemas_namespace(tmp_path: Path) -> None:
+    """A partition lives in its table's PostgreSQL schema: its name may be a table's
+    in another schema, not a table's, index's or other partition's in its own."""
+    text = """
+entities:
+  Entry:
+    schema: books
+    primary_key: [id, day]
+    columns:
+      id: {type: bigint, primary_key: true}
+      day: {type: date, primary_key: true}
+    indexes:
+      ix_entries_id: [id]
+    partition_by: {range: [day]}
+    partitions:
+      old_entries: {from: 2025-01-01, to: 2026-01-01}
+      ix_entries_id: {from: 2026-01-01, to: 2027-01-01}
+      shared: {from: 2027-01-01, to: 2028-01-01}
+  OldEntry:
+    table: old_entries            # public: no clash
+    columns:
+      id: {type: bigint, primary_key: true}
+  Ledger:
+    schema: books
+    table: ledger
+    columns:
+      id: {type: bigint, primary_key: true}
+    partition_by: {hash: [id]}
+    partitions:
+      shared: {modulus: 1, remainder: 0}
+"""
+    issues = issues_of(tmp_path, {"s.yaml": text})
+    assert [i.split(": ", 2)[1:] for i in issues] == [
+        ["entities.Entry.partitions.ix_entries_id", "name 'books.ix_entries_id' is already "
+         "used by an index of Entry (schema/s.yaml:9:7); PostgreSQL tables, indexes and "
+         "unique or primary-key constraints share one namespace"],
+        ["entities.Ledger.partitions.shared", "name 'books.shared' is already used by a "
+         "partition of Entry (schema/s.yaml:14:7); PostgreSQL tables, indexes and unique or "
+         "primary-key constraints share one namespace"],
+    ]
+    fixed = text.replace("ix_entries_id: {from", "x: {from").replace("shared: {mod", "y: {mod")
+    entry = schema_of(tmp_path, {"s.yaml": fixed}).entity("Entry")
+    assert [p.name for p in entry.partitions] == ["old_entries", "shared", "x"]

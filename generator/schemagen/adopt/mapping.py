@@ -467,11 +467,7 @@ class Mapper:
         excludes = dict(self._excludes(table))
         if excludes:
             spec["exclude"] = excludes
-        if table.shape.partition_key is not None:
-            key, partitions = self._partitioning(table.name, table.shape) or ({}, {})
-            spec["partition_by"] = key
-            if partitions:
-                spec["partitions"] = partitions
+        spec.update(self._partition_sections(table))
         indexes = dict(self._indexes(table, convention))
         if indexes:
             spec["indexes"] = indexes
@@ -513,6 +509,13 @@ class Mapper:
             facts = self.catalog.constraints.get((table.name, name))
             if self._usable(table, "check constraint", name, facts.columns if facts else ()):
                 yield name, expression
+
+    def _partition_sections(self, table: _Table) -> dict[str, Any]:
+        """``partition_by:`` and, when it has any, ``partitions:`` of a partitioned table."""
+        if table.shape.partition_key is None:
+            return {}
+        key, partitions = self._partitioning(table.name, table.shape) or ({}, {})
+        return {"partition_by": key, **({"partitions": partitions} if partitions else {})}
 
     def _partitioning(
         self, name: str, shape: TableShape

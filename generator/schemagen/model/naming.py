@@ -63,6 +63,12 @@ def split_qualified(name: str) -> tuple[str | None, str]:
     return (schema, bare) if dot else (None, name)
 
 
+def partition_table(parent: str, partition: str) -> str:
+    """The key of a partition's own table: a partition lives in its parent's
+    PostgreSQL schema (``billing.payout_events`` -> ``billing.payout_events_2026_01``)."""
+    return qualify(split_qualified(parent)[0], partition)
+
+
 def snake_case(name: str) -> str:
     """``SubscriptionStatus`` -> ``subscription_status``; ``HTTPLog`` -> ``http_log``."""
     s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from .naming import partition_table
 from .schema import (
     Column,
     Default,
@@ -19,6 +20,7 @@ from .schema import (
     Index,
     IndexKey,
     Partition,
+    quote_name,
 )
 
 # What SQLAlchemy's text() takes for a bind parameter (its BIND_PARAMS): a colon and
@@ -81,12 +83,6 @@ def text_source(sql: str) -> str:
     return _BIND_LIKE.sub(r"\\:", sql)
 
 
-_PLAIN_NAME = re.compile(r"^[a-z_][a-z0-9_$]*$")
-
-
-def quote_name(name: str) -> str:
-    """An identifier as SQL needs it: bare when PostgreSQL would not fold or refuse it."""
-    return name if _PLAIN_NAME.match(name) else '"' + name.replace('"', '""') + '"'
 
 
 def index_key_sql(index: Index, key: IndexKey) -> str:
@@ -117,13 +113,17 @@ def exclude_sql(constraint: ExcludeConstraint) -> str:
     return sql
 
 
+def quote_qualified(name: str) -> str:
+    """A table as the model keys it (``billing.payouts``), quoted part by part."""
+    return ".".join(quote_name(part) for part in name.split("."))
+
+
 def partition_sql(parent: str, partition: Partition) -> str:
     """``CREATE TABLE p PARTITION OF parent FOR VALUES ...``: the partition takes its
-    columns, keys, indexes and foreign keys from the parent."""
-    return (
-        f"CREATE TABLE {quote_name(partition.name)} PARTITION OF {quote_name(parent)} "
-        f"{partition.bound_sql()}"
-    )
+    columns, keys, indexes and foreign keys from the parent, and is made in the
+    parent's PostgreSQL schema."""
+    table = quote_qualified(partition_table(parent, partition.name))
+    return f"CREATE TABLE {table} PARTITION OF {quote_qualified(parent)} {partition.bound_sql()}"
 
 
 def partition_statements(entity: Entity) -> list[str]:

@@ -8,10 +8,11 @@ other sessions write to it), else ``DROP TABLE`` in the main transaction.
 
 from __future__ import annotations
 
+from ..model.naming import partition_table
 from ..model.schema import Schema
 from ..model.sqltext import partition_sql
 from ..operations.partition import CreatePartition, DropPartition
-from ..operations.sqlutil import quote_ident
+from ..operations.sqlutil import quote_table
 from .render import Stmt, _render, execute
 
 
@@ -25,10 +26,10 @@ def _(operation: CreatePartition, state: Schema) -> list[Stmt]:
 
 @_render.register(DropPartition)
 def _(operation: DropPartition, state: Schema) -> list[Stmt]:
-    name = quote_ident(operation.partition.name)
+    name = quote_table(partition_table(operation.table, operation.partition.name))
     if not operation.concurrently:
         return [execute(f"DROP TABLE {name}")]
-    parent = quote_ident(operation.table)
+    parent = quote_table(operation.table)
     return [
         execute(f"ALTER TABLE {parent} DETACH PARTITION {name} CONCURRENTLY"),
         execute(f"DROP TABLE IF EXISTS {name}"),

@@ -79,13 +79,6 @@ def check_partitions(schema: Schema, entity: Entity, src: Sources, report: Repor
         _check_lists(good, base, report)
     else:
         _check_hashes(good, base, report)
-    tables = {e.table for e in schema.entities}
-    for p in entity.partitions:
-        if p.name in tables:
-            report.error(
-                (*base, "partitions", p.name),
-                f"partition {p.name} has the name of a table; a partition is a table of its own",
-            )
     if entity.excludes:
         report.error(
             (*base, "exclude"), "PostgreSQL 15 has no exclusion constraints on partitioned tables"

@@ -583,6 +583,13 @@ def check_namespaces(schema: Schema, src: Sources, report: Reporter) -> None:
             claim = _Claim(f"an index of {entity.name}", path)
             _claim(relations, qualify(ix.name), claim, report, src)
         check_constraint_names(entity, src, report)
+    for entity in schema.entities:  # after every table, so a clash is the partition's
+        for part in entity.partitions:
+            path = ("entities", entity.name, "partitions", part.name)
+            claim = _Claim(f"a partition of {entity.name}", path)
+            table_name = naming.partition_table(entity.table, part.name)
+            if _claim(relations, table_name, claim, report, src):
+                _claim(types, table_name, claim, report, src)  # its row type
 
 
 def _claim(
