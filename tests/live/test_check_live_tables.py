@@ -109,3 +109,39 @@ def test_partitioned_tables_have_no_drift(pg: PgCluster, pg_db: str, tmp_path: P
     assert _findings(root, url)[-1] == (
         "table shards: partitioned by nothing in the database, by HASH (id) in the schema"
     )
+
+
+IN_A_SCHEMA = """
+database: {name: t}
+entities:
+  Entry:
+    schema: books
+    primary_key: [id, day]
+    columns:
+      id: {type: bigint, primary_key: true}
+      day: {type: date, primary_key: true}
+    partition_by: {range: [day]}
+    partitions:
+      entries_2026_01: {from: 2026-01-01, to: 2026-02-01}
+      entries_2026_02: {from: 2026-02-01, to: 2026-03-01}
+"""
+
+
+def test_partitions_outside_public_have_no_drift(pg: PgCluster, pg_db: str, tmp_path: Path) -> None:
+    """Partitions of books.entries live in books: no drift; one detached by hand is
+    missing (and a stray table of books), one attached from public is named public.x."""
+    url = pg.url(pg_db)
+    root = migrated_project(tmp_path / "p", IN_A_SCHEMA, url)
+    assert _findings(root, url) == []
+    pg.sql(
+        "ALTER TABLE books.entries DETACH PARTITION books.entries_2026_02;"
+        "CREATE TABLE public.entries_2026_03 PARTITION OF books.entries "
+        "FOR VALUES FROM ('2026-03-01') TO ('2026-04-01')",
+        pg_db,
+    )
+    assert _findings(root, url) == [
+        "table books.entries_2026_02: in the database but not in the schema",
+        "partition entries_2026_02 on books.entries: missing from the database",
+        "partition public.entries_2026_03 on books.entries: in the database but not in the "
+        "schema",
+    ]

@@ -268,8 +268,8 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
     "partition added, bound changed (drop + create)": lambda c: (
         c.any(CreatePartition) and c.any(DropPartition, lambda op: not op.concurrently)
     ),
-    "partition dropped with DETACH PARTITION CONCURRENTLY (online)": lambda c: c.any(
-        DropPartition, lambda op: op.concurrently
+    "partition dropped with DETACH PARTITION CONCURRENTLY (before the main revision)": (
+        lambda c: c.any(DropPartition, lambda op: op.concurrently)
     ),
     "partitions added and dropped in a PostgreSQL schema other than public": lambda c: (
         c.any(CreatePartition, lambda op: "." in op.table)

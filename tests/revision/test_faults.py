@@ -466,3 +466,45 @@ def test_failure_in_the_middle_of_a_downgrade_that_renames_and_drops_rolls_it_al
     assert scene.sql("SELECT string_agg(title || code, ',' ORDER BY id) FROM products") == (
         "a12,bshort"
     )
+
+
+PARTITIONED = """database:
+  name: faults
+entities:
+  Entry:
+    schema: books
+    primary_key: [id, day]
+    columns:
+      id: {type: bigint, primary_key: true}
+      day: {type: date, primary_key: true}
+    partition_by: {range: [day]}
+    partitions:
+%s      entries_2026_02: {from: 2026-02-01, to: 2026-03-01}
+"""
+JANUARY = "      entries_2026_01: {from: 2026-01-01, to: 2026-02-01}\n"
+PENDING = "SELECT string_agg(inhrelid::regclass::text, ',') FROM pg_inherits WHERE inhdetachpending"
+
+
+def test_concurrent_detach_interrupted_is_finished_by_the_rerun(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """A reader holds the partitioned table: DETACH PARTITION ... CONCURRENTLY commits
+    its first step, waits for the reader, times out and leaves the partition "detach
+    pending". The other partition takes writes meanwhile; once the reader is gone,
+    a plain rerun finishes the detach (FINALIZE, not a second detach) and the drop."""
+    case = Case("detach", {"s.yaml": PARTITIONED % JANUARY}, {"s.yaml": PARTITIONED % ""},
+                destructive=True)  # fmt: skip
+    scene = Scene(pg, tmp_path / "project", case)
+    _set_lock_timeout(scene, "300ms")
+    scene.sql("INSERT INTO books.entries VALUES (1, '2026-01-15'), (2, '2026-02-15')")
+    with psycopg.connect(pg.libpq_url(scene.db)) as reader:
+        reader.execute("SELECT count(*) FROM books.entries")  # ACCESS SHARE until rollback
+        scene.fails("upgrade", "head", "canceling statement due to lock timeout")
+        assert scene.sql(PENDING) == "books.entries_2026_01"
+        scene.sql("INSERT INTO books.entries VALUES (3, '2026-02-20')")  # not blocked
+        reader.rollback()
+    scene.reaches("upgrade", "head", scene.models_after, "upgrade rerun")
+    assert scene.sql(PENDING) == ""
+    assert scene.sql("SELECT string_agg(id::text, ',' ORDER BY id) FROM books.entries") == "2,3"
+    scene.check_clean()
+    scene.reaches("downgrade", "000", scene.models_before, "downgrade")

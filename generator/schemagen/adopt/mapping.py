@@ -123,7 +123,9 @@ class Mapper:
                 self.report(kinds[facts.kind], name)
                 continue
             if facts.kind == "p" and name not in self.entity_of:
-                self.report("partitioned table", name, "its key or a bound is not one to import")
+                self.report(
+                    "partitioned table", name, "a key, bound or partition the language cannot say"
+                )
             elif facts.partition:
                 pass  # read with its parent (partition_by:, partitions:)
             elif not naming.is_sql_name(_bare(name)) or naming.too_long(_bare(name)):
@@ -521,14 +523,19 @@ class Mapper:
         self, name: str, shape: TableShape
     ) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """``partition_by:`` and ``partitions:`` of a partitioned table, or None when
-        its key or a bound is not one the language can say, or a partition is in
-        another PostgreSQL schema than its parent (introspect names it schema.name)."""
+        its key or a bound is not one the language can say, a partition is in
+        another PostgreSQL schema than its parent (introspect names it schema.name)
+        or is partitioned in turn."""
         key = partition_key_spec(shape.partition_key or "")
         bounds = {p: partition_spec(b) for p, b in sorted(shape.partitions.items())}
         if key is None or any(spec is None for spec in bounds.values()):
             return None
         if any(not naming.is_sql_name(p) or naming.too_long(p) for p in bounds):
             return None
+        pg_schema = naming.split_qualified(name)[0]
+        parts = [self.catalog.relations.get(naming.qualify(pg_schema, p)) for p in bounds]
+        if any(facts is not None and facts.kind == "p" for facts in parts):
+            return None  # a partition partitioned in turn: the language has no word for it
         return key, {p: spec for p, spec in bounds.items() if spec is not None}
 
     def _excludes(self, table: _Table) -> Iterator[tuple[str, dict[str, Any]]]:

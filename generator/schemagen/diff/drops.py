@@ -16,6 +16,11 @@ step idempotent, so a failed downgrade is fixed and run again. Being before the
 main revision, an index dropped concurrently never waits on what the main
 revision does to its columns or its name.
 
+A partition dropped from a table without a DEFAULT partition goes there too:
+``DETACH PARTITION ... CONCURRENTLY`` then ``DROP TABLE``, before the main
+transaction, which may add partitions that take its bound (and whose downgrade
+drops them before the partition is made again).
+
 They run before the renames of the main revision, so they carry the definitions
 of the previous revision (its table and column names).
 
@@ -34,6 +39,7 @@ from ..model.schema import Column, ForeignKey, Index, Schema
 from ..model.schema import UniqueConstraint as Unique
 from ..operations.base import Operation
 from ..operations.constraint import Constraint, DropConstraint, DropIndex, kind_of
+from ..operations.partition import DropPartition
 from ..operations.table import AlterColumn, DropTable, RenameColumn, RenameTable
 
 
@@ -100,6 +106,9 @@ def _early(
         if not found or table in names.dropped:
             return None
         return DropIndex(table, found[0], concurrently=True), []
+    if isinstance(op, DropPartition) and op.concurrently:
+        # detached before the main transaction adds partitions that may take its bound
+        return dataclasses.replace(op, table=names.table(op.table)), []
     if isinstance(op, AlterColumn) and not op.lock_safe and _lifts_not_null(op, old, names):
         table = names.table(op.table)
         was = old.entity_by_table(table).column(names.column(op.table, op.old.name))

@@ -61,16 +61,16 @@ def compare_entities(
 def compare_partitions(old: Entity, new: Entity) -> list[Operation]:
     """Partitions added, dropped, and with a changed bound (dropped and created again).
 
-    A dropped partition is detached CONCURRENTLY (online) unless PostgreSQL forbids
-    it (a DEFAULT partition) or the plan creates a partition on the same table in
-    its main transaction, which may need the dropped one's bound."""
+    A dropped partition is detached CONCURRENTLY, in the drops stage before the main
+    transaction (:mod:`schemagen.diff.drops`: a partition the main transaction adds
+    may take its bound), unless PostgreSQL forbids it: the table had a DEFAULT
+    partition."""
     before = {p.name: p for p in old.partitions}
     after = {p.name: p for p in new.partitions}
     changed = {n for n in before.keys() & after.keys() if before[n] != after[n]}
     added = sorted((after.keys() - before.keys()) | changed)
     dropped = sorted((before.keys() - after.keys()) | changed)
-    has_default = any(p.default for p in (*old.partitions, *new.partitions))
-    concurrently = not has_default and not added
+    concurrently = not any(p.default for p in old.partitions)
     ops: list[Operation] = [DropPartition(new.table, before[n], concurrently) for n in dropped]
     ops += [CreatePartition(new.table, after[n]) for n in added]
     return ops

@@ -7,9 +7,10 @@ the parent's table name and the partition's bound.
 ``concurrently``: the partition is dropped with ``DETACH PARTITION ...
 CONCURRENTLY`` (which takes SHARE UPDATE EXCLUSIVE on the parent instead of
 ACCESS EXCLUSIVE, and cannot run in a transaction) and then ``DROP TABLE``, in
-the online stage. PostgreSQL refuses a concurrent detach while the parent has a
-DEFAULT partition; the diff then drops plainly, in the main transaction. The
-reverse of an online operation is online: it creates ``IF NOT EXISTS``.
+the drops stage before the main transaction (:mod:`schemagen.diff.drops`).
+PostgreSQL refuses a concurrent detach while the parent has a DEFAULT partition;
+the diff then drops plainly, in the main transaction. The reverse of an online
+operation is online: it creates ``IF NOT EXISTS``.
 """
 
 from __future__ import annotations

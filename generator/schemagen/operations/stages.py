@@ -14,7 +14,7 @@ So ``migrate`` writes one plan as up to four revisions, in this order:
    committed before anything uses the new values;
 2. **drops** (outside a transaction): constraints and indexes dropped and NOT NULL
    lifted on tables that hold rows (:mod:`schemagen.diff.drops`), each ``IF
-   EXISTS``, indexes ``CONCURRENTLY``. They
+   EXISTS``, indexes ``CONCURRENTLY``; partitions detached ``CONCURRENTLY``. They
    come before the main revision so that their downgrade, which adds them back
    the lock-safe way, runs after the main downgrade has restored what they need;
 3. **main** (transactional): every other operation, in one transaction, so a
@@ -53,6 +53,7 @@ from typing import Literal
 from ..config import DEFAULT_MAX_LOCKS
 from .base import Operation
 from .constraint import DropConstraint, DropIndex
+from .partition import DropPartition
 from .plan import Plan
 from .schema import AddEnumValue
 from .table import AlterColumn
@@ -168,5 +169,7 @@ def kind_of(op: Operation) -> StageKind:
     if isinstance(op, DropIndex) and op.concurrently:
         return "drops"
     if isinstance(op, AlterColumn) and op.lock_safe and op.new.nullable:
+        return "drops"
+    if isinstance(op, DropPartition) and op.concurrently:
         return "drops"
     return "online" if op.online else "main"

@@ -2,8 +2,14 @@
 
 A partition added to a kept table is ``CREATE TABLE ... PARTITION OF``; a dropped
 one, where PostgreSQL allows it, ``DETACH PARTITION ... CONCURRENTLY`` then
-``DROP TABLE`` in the online stage (no ACCESS EXCLUSIVE lock on the parent while
+``DROP TABLE`` in the drops stage (no ACCESS EXCLUSIVE lock on the parent while
 other sessions write to it), else ``DROP TABLE`` in the main transaction.
+
+The concurrent detach is resumable, as every step outside a transaction is: a
+detach interrupted after its first transaction (lock_timeout while it waits for
+the parent's readers, a cancel, a lost connection) leaves the partition "detach
+pending", which the rerun finishes with ``DETACH PARTITION ... FINALIZE``; a
+partition no longer attached (detached, or dropped) is not detached again.
 """
 
 from __future__ import annotations
@@ -12,25 +18,38 @@ from ..model.naming import partition_table
 from ..model.schema import Schema
 from ..model.sqltext import partition_sql
 from ..operations.partition import CreatePartition, DropPartition
-from ..operations.sqlutil import quote_table
-from .render import Stmt, _render, execute
+from ..operations.sqlutil import quote_table, sql_literal
+from .render import Guarded, Stmt, _render, execute
 
 
 @_render.register(CreatePartition)
-def _(operation: CreatePartition, state: Schema) -> list[Stmt]:
+def _(operation: CreatePartition, state: Schema) -> list[Stmt | Guarded]:
     sql = partition_sql(operation.table, operation.partition)
-    if operation.concurrently:  # online: a rerun finds it made
+    if operation.concurrently:  # outside a transaction: a rerun finds it made
         sql = sql.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1)
     return [execute(sql)]
 
 
 @_render.register(DropPartition)
-def _(operation: DropPartition, state: Schema) -> list[Stmt]:
-    name = quote_table(partition_table(operation.table, operation.partition.name))
+def _(operation: DropPartition, state: Schema) -> list[Stmt | Guarded]:
+    table = partition_table(operation.table, operation.partition.name)
+    name = quote_table(table)
     if not operation.concurrently:
         return [execute(f"DROP TABLE {name}")]
-    parent = quote_table(operation.table)
+    detach = f"ALTER TABLE {quote_table(operation.table)} DETACH PARTITION {name}"
+    found = (
+        f"FROM pg_inherits WHERE inhrelid = to_regclass({sql_literal(name)}) "
+        f"AND inhparent = to_regclass({sql_literal(quote_table(operation.table))})"
+    )
     return [
-        execute(f"ALTER TABLE {parent} DETACH PARTITION {name} CONCURRENTLY"),
+        # FINALIZE, unlike CONCURRENTLY, runs in a transaction: in a DO block
+        execute(
+            f"DO $$ BEGIN IF EXISTS (SELECT {found} AND inhdetachpending) "
+            f"THEN {detach} FINALIZE; END IF; END $$"
+        ),
+        Guarded(
+            f"SELECT EXISTS (SELECT {found} AND NOT inhdetachpending)",
+            (execute(f"{detach} CONCURRENTLY"),),
+        ),
         execute(f"DROP TABLE IF EXISTS {name}"),
     ]

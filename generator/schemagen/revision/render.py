@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..model import naming, routinesql
@@ -100,10 +101,21 @@ Stmt = Expr  # one statement; a ``str`` starting with "#" is a comment
 
 
 @dataclass(frozen=True)
+class Guarded:
+    """Statements run only where ``query`` (SQL giving one boolean) is true on the
+    database: a step that a rerun must skip and that no SQL can make conditional
+    (``DETACH PARTITION ... CONCURRENTLY`` runs in no transaction, so in no DO
+    block). ``alembic upgrade --sql`` writes them out unguarded."""
+
+    query: str
+    statements: tuple[Stmt, ...]
+
+
+@dataclass(frozen=True)
 class Rendered:
     """The statements of one operation, and whether they run outside the transaction."""
 
-    statements: tuple[Stmt, ...]
+    statements: tuple[Stmt | Guarded, ...]
     autocommit: bool = False
 
 
@@ -129,10 +141,21 @@ def render_body(ops: tuple[Operation, ...], state: Schema, *, online: bool = Fal
         if risk:
             lines += _comment_lines(f"DESTRUCTIVE: {risk}", indent)
         for stmt in rendered.statements:
-            lines.extend(layout(stmt, indent))
+            lines.extend(_statement_lines(stmt, indent))
     body = lines[1:] if online else lines
     if not any(not line.strip().startswith("#") for line in body):
         lines.append(f"{indent}pass")
+    return lines
+
+
+def _statement_lines(stmt: Stmt | Guarded, indent: str) -> list[str]:
+    if not isinstance(stmt, Guarded):
+        return layout(stmt, indent)
+    check = call("op.get_bind().scalar", call("sa.text", Str(text_source(stmt.query))))
+    lines = layout(check, indent, prefix="needed = op.get_context().as_sql or ")
+    lines.append(f"{indent}if needed:")
+    for inner in stmt.statements:
+        lines.extend(layout(inner, indent + INDENT))
     return lines
 
 
@@ -145,7 +168,7 @@ def render(operation: Operation, state: Schema) -> Rendered:
 
 
 @functools.singledispatch
-def _render(operation: Operation, state: Schema) -> Rendered | list[Stmt]:
+def _render(operation: Operation, state: Schema) -> Rendered | Sequence[Stmt | Guarded]:
     raise TypeError(f"no revision renderer for {type(operation).__name__}")
 
 
