@@ -156,3 +156,30 @@ entities:
     fixed = text.replace("ix_entries_id: {from", "x: {from").replace("shared: {mod", "y: {mod")
     entry = schema_of(tmp_path, {"s.yaml": fixed}).entity("Entry")
     assert [p.name for p in entry.partitions] == ["old_entries", "shared", "x"]
+
+
+def test_text_range_overlaps(tmp_path: Path) -> None:
+    """A text key in the C collation is ordered by bytes, as PostgreSQL does; in
+    another collation only ranges that share an end are sure to overlap."""
+    text = """
+entities:
+  Word:
+    primary_key: [id, word]
+    columns:
+      id: {type: bigint, primary_key: true}
+      word: {type: text, primary_key: true%s}
+    partition_by: {range: [word]}
+    partitions:
+      words_a: {from: a, to: m}
+      words_f: {from: f, to: z}
+      words_z: {from: f, to: zz}
+"""
+    assert [i.split(": ", 1)[1] for i in issues_of(tmp_path, {"s.yaml": text % ""})] == [
+        "entities.Word.partitions.words_z.from: partition words_z overlaps partition words_f "
+        "(the same `from:`)",
+    ]
+    in_c = issues_of(tmp_path, {"s.yaml": text % ", collation: C"})
+    assert [i.split(": ", 1)[1] for i in in_c] == [
+        "entities.Word.partitions.words_f.from: partition words_f overlaps partition words_a",
+        "entities.Word.partitions.words_z.from: partition words_z overlaps partition words_f",
+    ]

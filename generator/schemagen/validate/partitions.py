@@ -2,7 +2,8 @@
 
 What PostgreSQL would refuse in ``alembic upgrade`` is a located error here: a
 bound of the wrong kind for the method, two bounds that overlap (range bounds
-compared by the key columns' types, list values, hash moduli and remainders),
+compared by the key columns' types, text only in the C collation, else ranges
+that share an end; list values; hash moduli and remainders),
 an empty range, two DEFAULT partitions, and a primary key or unique constraint
 that leaves out a partition-key column.
 """
@@ -162,6 +163,8 @@ def _parser(col: Column | None) -> Callable[[str], Any] | None:
         return lambda text: datetime.date.fromisoformat(_unquote(text))
     if kind in ("timestamp", "timestamptz"):
         return _timestamp
+    if kind in ("string", "text") and col.type.collation in ("C", "POSIX"):
+        return _unquote  # byte order: UTF-8 sorts as code points do
     return None
 
 
@@ -193,7 +196,10 @@ def _check_ranges(
     columns = [entity.column(c) if c and entity.has_column(c) else None for c in key.columns]
     maybe = [_parser(col) for col in columns]
     if any(p is None for p in maybe):
-        return  # text or an expression: only the database orders them
+        # text (its collation orders it) or an expression: only the database orders
+        # them, but two non-empty ranges that share an end overlap in any order
+        _check_shared_ends([p for p in parts if not p.default], base, report)
+        return
     parsers = [p for p in maybe if p is not None]
     bounds = []
     for part in (p for p in parts if not p.default):
@@ -215,6 +221,19 @@ def _check_ranges(
                 (*base, "partitions", second, "from"),
                 f"partition {second} overlaps partition {first}",
             )
+
+
+def _check_shared_ends(parts: list[Partition], base: YamlPath, report: Reporter) -> None:
+    seen: dict[tuple[str, tuple[str, ...]], str] = {}
+    for part in parts:
+        for word, values in (("from", part.start), ("to", part.end)):
+            first = seen.setdefault((word, values), part.name)
+            if first != part.name:
+                report.error(
+                    (*base, "partitions", part.name, word),
+                    f"partition {part.name} overlaps partition {first} (the same `{word}:`)",
+                )
+                break
 
 
 def _check_lists(parts: list[Partition], base: YamlPath, report: Reporter) -> None:
