@@ -527,6 +527,23 @@ def prove(pg: PgCluster, case: Case, root: Path) -> None:
     run_checks(pg, db, case.check_down, f"{case.name} downgrade")
 
 
+#: A table range-partitioned by month in the PostgreSQL schema ``books`` (its
+#: partitions there too); ``%s``: more partitions, such as :data:`JANUARY`.
+BOOKS_ENTRIES = """database: {name: t}
+entities:
+  Entry:
+    schema: books
+    primary_key: [id, day]
+    columns:
+      id: {type: bigint, primary_key: true}
+      day: {type: date, primary_key: true}
+    partition_by: {range: [day]}
+    partitions:
+%s      entries_2026_02: {from: 2026-02-01, to: 2026-03-01}
+"""
+JANUARY = "      entries_2026_01: {from: 2026-01-01, to: 2026-02-01}\n"
+
+
 def migrated_project(root: Path, text: str, url: str) -> Path:
     """A project of one schema file, migrated and upgraded to head at ``url``."""
     write_schema(root, {"s.yaml": text})

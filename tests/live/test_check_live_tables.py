@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from migration_harness import BOOKS_ENTRIES, JANUARY, migrated_project
 from migration_harness import live_findings as _findings
-from migration_harness import migrated_project
 from pgcluster import PgCluster
 
 EXCLUDES = """
@@ -111,27 +111,12 @@ def test_partitioned_tables_have_no_drift(pg: PgCluster, pg_db: str, tmp_path: P
     )
 
 
-IN_A_SCHEMA = """
-database: {name: t}
-entities:
-  Entry:
-    schema: books
-    primary_key: [id, day]
-    columns:
-      id: {type: bigint, primary_key: true}
-      day: {type: date, primary_key: true}
-    partition_by: {range: [day]}
-    partitions:
-      entries_2026_01: {from: 2026-01-01, to: 2026-02-01}
-      entries_2026_02: {from: 2026-02-01, to: 2026-03-01}
-"""
-
 
 def test_partitions_outside_public_have_no_drift(pg: PgCluster, pg_db: str, tmp_path: Path) -> None:
     """Partitions of books.entries live in books: no drift; one detached by hand is
     missing (and a stray table of books), one attached from public is named public.x."""
     url = pg.url(pg_db)
-    root = migrated_project(tmp_path / "p", IN_A_SCHEMA, url)
+    root = migrated_project(tmp_path / "p", BOOKS_ENTRIES % JANUARY, url)
     assert _findings(root, url) == []
     pg.sql(
         "ALTER TABLE books.entries DETACH PARTITION books.entries_2026_02;"

@@ -24,6 +24,8 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 from migration_harness import (
+    BOOKS_ENTRIES,
+    JANUARY,
     Case,
     alembic,
     assert_matches_models,
@@ -468,20 +470,6 @@ def test_failure_in_the_middle_of_a_downgrade_that_renames_and_drops_rolls_it_al
     )
 
 
-PARTITIONED = """database:
-  name: faults
-entities:
-  Entry:
-    schema: books
-    primary_key: [id, day]
-    columns:
-      id: {type: bigint, primary_key: true}
-      day: {type: date, primary_key: true}
-    partition_by: {range: [day]}
-    partitions:
-%s      entries_2026_02: {from: 2026-02-01, to: 2026-03-01}
-"""
-JANUARY = "      entries_2026_01: {from: 2026-01-01, to: 2026-02-01}\n"
 PENDING = "SELECT string_agg(inhrelid::regclass::text, ',') FROM pg_inherits WHERE inhdetachpending"
 
 
@@ -492,7 +480,7 @@ def test_concurrent_detach_interrupted_is_finished_by_the_rerun(
     its first step, waits for the reader, times out and leaves the partition "detach
     pending". The other partition takes writes meanwhile; once the reader is gone,
     a plain rerun finishes the detach (FINALIZE, not a second detach) and the drop."""
-    case = Case("detach", {"s.yaml": PARTITIONED % JANUARY}, {"s.yaml": PARTITIONED % ""},
+    case = Case("detach", {"s.yaml": BOOKS_ENTRIES % JANUARY}, {"s.yaml": BOOKS_ENTRIES % ""},
                 destructive=True)  # fmt: skip
     scene = Scene(pg, tmp_path / "project", case)
     _set_lock_timeout(scene, "300ms")
