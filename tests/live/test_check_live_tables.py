@@ -71,6 +71,15 @@ entities:
       payments_2026_01: {from: "2026-01-01 00:00+00", to: "2026-02-01 00:00+00"}
       payments_2026_02: {from: "2026-02-01 00:00+00", to: "2026-03-01 00:00+00"}
       payments_rest: {default: true}
+  Slot:                       # key columns named like keywords: quoted where needed
+    primary_key: [id, order, time]
+    columns:
+      id: {type: bigint, primary_key: true}
+      order: {type: integer, primary_key: true}
+      time: {type: integer, primary_key: true}
+    partition_by: {range: [order, time]}
+    partitions:
+      slots_low: {from: [0, 0], to: [100, 0]}
   Shard:
     columns:
       id: {type: integer, primary_key: true}

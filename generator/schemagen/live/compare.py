@@ -270,8 +270,9 @@ def _compare_partitions(table: str, exp: TableShape, act: TableShape) -> list[Fi
 
 
 def _loose_key(key: str | None) -> str | None:
-    """A partition key up to parentheses and case (an expression key prints its own way)."""
-    return " ".join(re.sub(r"[()]", " ", key).lower().split()) if key else None
+    """A partition key up to parentheses, quotes and case (an expression key prints its
+    own way; the server quotes a column named like a keyword that needs none: "time")."""
+    return " ".join(re.sub(r'[()"]', " ", key).lower().split()) if key else None
 
 
 def _describe_bound(exp: str, act: str) -> list[str]:

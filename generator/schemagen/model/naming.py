@@ -17,6 +17,23 @@ DEFAULT_NAMING_CONVENTION: dict[str, str] = {
 #: Attribute names that SQLAlchemy's declarative base reserves.
 RESERVED_ATTRIBUTES = frozenset({"metadata", "registry"})
 
+# PostgreSQL's reserved and type/function-name keywords (its
+# kwlist.h): as identifiers they need quotes. Kept here as data so that
+# rendering never imports SQLAlchemy or the parser.
+SQL_KEYWORDS = frozenset(
+    (
+        "all analyse analyze and any array as asc asymmetric authorization binary both case cast "
+        "check collate collation column concurrently constraint create cross current_catalog "
+        "current_date current_role current_schema current_time current_timestamp current_user "
+        "default deferrable desc distinct do else end except false fetch for foreign freeze from "
+        "full grant group having ilike in initially inner intersect into is isnull join lateral "
+        "leading left like limit localtime localtimestamp natural not notnull null offset on only "
+        "or order outer overlaps placing primary references returning right select session_user "
+        "similar some symmetric system_user table tablesample then to trailing true union unique "
+        "user using variadic verbose when where window with "
+    ).split()
+)
+
 MAX_IDENTIFIER_BYTES = 63
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _SQL_NAME = re.compile(r"^[A-Za-z0-9_]+$")

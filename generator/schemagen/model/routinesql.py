@@ -10,37 +10,11 @@ quote whose tag it does not contain.
 
 from __future__ import annotations
 
-import re
-
 from .naming import split_qualified
 from .routines import TIMINGS, Function, Trigger, View
 from .schema import Index
+from .schema import quote_name as ident  # reserved words and capitals quoted
 from .sqltext import sql_string
-
-# PostgreSQL's reserved and type/function-name keywords (its
-# kwlist.h): as identifiers they need quotes. Kept here as data so that
-# rendering never imports SQLAlchemy or the parser.
-_KEYWORDS = frozenset(
-    (
-        "all analyse analyze and any array as asc asymmetric authorization binary both case cast "
-        "check collate collation column concurrently constraint create cross current_catalog "
-        "current_date current_role current_schema current_time current_timestamp current_user "
-        "default deferrable desc distinct do else end except false fetch for foreign freeze from "
-        "full grant group having ilike in initially inner intersect into is isnull join lateral "
-        "leading left like limit localtime localtimestamp natural not notnull null offset on only "
-        "or order outer overlaps placing primary references returning right select session_user "
-        "similar some symmetric system_user table tablesample then to trailing true union unique "
-        "user using variadic verbose when where window with "
-    ).split()
-)
-_PLAIN = re.compile(r"[a-z_][a-z0-9_$]*")
-
-
-def ident(name: str) -> str:
-    """Quote ``name`` only where PostgreSQL needs it (reserved words, capitals)."""
-    if _PLAIN.fullmatch(name) and name not in _KEYWORDS:
-        return name
-    return '"' + name.replace('"', '""') + '"'
 
 
 def table_name(table: str) -> str:

@@ -29,6 +29,8 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .naming import SQL_KEYWORDS
+
 #: Base column kinds of the schema language (``type:`` values that are not aliases).
 BASE_TYPES: tuple[str, ...] = (
     "smallint",
@@ -287,8 +289,9 @@ class Partition:
 
 
 def quote_name(name: str) -> str:
-    """An identifier as SQL needs it: bare when PostgreSQL would not fold or refuse it."""
-    if re.match(r"^[a-z_][a-z0-9_$]*$", name):
+    """An identifier as SQL needs it: bare when PostgreSQL would neither fold it
+    (capitals) nor read a keyword (``order``, ``user``)."""
+    if re.match(r"^[a-z_][a-z0-9_$]*$", name) and name not in SQL_KEYWORDS:
         return name
     return '"' + name.replace('"', '""') + '"'
 
