@@ -214,10 +214,10 @@ def _expect_trigger(
         sql.Identifier(copy), sql.Identifier(*tg.table.split("."))
     )
     create = ddl.create_trigger(tg).replace(
-        f" ON {ddl.table_name(tg.table)} FOR EACH", f" ON pg_temp.{copy} FOR EACH", 1
+        f" ON {ddl.quote_qualified(tg.table)} FOR EACH", f" ON pg_temp.{copy} FOR EACH", 1
     )
     # pg_get_triggerdef names the table with its schema, always.
-    shown = ddl.table_name(tg.table) if "." in tg.table else f"{home}.{ddl.ident(tg.table)}"
+    shown = ddl.quote_qualified(tg.table) if "." in tg.table else f"{home}.{ddl.ident(tg.table)}"
     read = sql.SQL(
         "SELECT pg_get_triggerdef(t.oid) FROM pg_trigger t WHERE t.tgrelid = {}::regclass"
     ).format(sql.Literal(f"pg_temp.{copy}"))

@@ -10,18 +10,10 @@ quote whose tag it does not contain.
 
 from __future__ import annotations
 
-from .naming import split_qualified
 from .routines import TIMINGS, Function, Trigger, View
 from .schema import Index
 from .schema import quote_name as ident  # reserved words and capitals quoted
-from .sqltext import sql_string
-
-
-def table_name(table: str) -> str:
-    """A table as SQL names it: ``billing.invoices`` for the qualified name of a table
-    in another PostgreSQL schema (each part quoted where needed), else the bare name."""
-    pg_schema, bare = split_qualified(table)
-    return f"{ident(pg_schema)}.{ident(bare)}" if pg_schema else ident(bare)
+from .sqltext import quote_qualified, sql_string
 
 
 def dollar_quote(body: str) -> str:
@@ -69,20 +61,21 @@ def create_trigger(tg: Trigger) -> str:
     events = " OR ".join(e.upper() for e in tg.events)
     when = f" WHEN ({tg.when.strip()})" if tg.when else ""
     return (
-        f"CREATE TRIGGER {ident(tg.name)} {TIMINGS[tg.timing]} {events} ON {table_name(tg.table)}"
+        f"CREATE TRIGGER {ident(tg.name)} {TIMINGS[tg.timing]} {events} "
+        f"ON {quote_qualified(tg.table)}"
         f" FOR EACH {tg.level.upper()}{when} EXECUTE FUNCTION {ident(tg.function_name)}()"
     )
 
 
 def drop_trigger(tg: Trigger) -> str:
-    return f"DROP TRIGGER {ident(tg.name)} ON {table_name(tg.table)}"
+    return f"DROP TRIGGER {ident(tg.name)} ON {quote_qualified(tg.table)}"
 
 
 def comment_trigger(tg: Trigger) -> str | None:
     if tg.description is None:
         return None
     return (
-        f"COMMENT ON TRIGGER {ident(tg.name)} ON {table_name(tg.table)} "
+        f"COMMENT ON TRIGGER {ident(tg.name)} ON {quote_qualified(tg.table)} "
         f"IS {sql_string(tg.description)}"
     )
 

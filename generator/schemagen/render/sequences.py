@@ -24,7 +24,7 @@ from __future__ import annotations
 from ..model import naming
 from ..model.schema import Column, DbSequence, Entity, Schema
 from ..model.sequences import owned_by_sql, serial_sequence
-from ..model.sqltext import quote_name
+from ..model.sqltext import quote_name, quote_qualified
 from ..util.pycode import Expr, call, layout, py_str, pytuple
 from .listeners import Namer, listener_lines
 
@@ -74,7 +74,7 @@ def owned_by_lines(schema: Schema, name: Namer, base: str) -> list[str]:
             seq = serial_sequence(ent.table, col.name)
             if model_default(ent, col) is None:
                 statements.append(
-                    f"ALTER TABLE {_qualified(ent.table)} ALTER COLUMN {quote_name(col.name)} "
+                    f"ALTER TABLE {quote_qualified(ent.table)} ALTER COLUMN {quote_name(col.name)} "
                     f"SET DEFAULT nextval('{seq}'::regclass)"
                 )
             statements.append(owned_by_sql(DbSequence(seq, owned_by=f"{ent.table}.{col.name}")))
@@ -88,10 +88,6 @@ def owned_by_lines(schema: Schema, name: Namer, base: str) -> list[str]:
         name=name,
         base=base,
     )
-
-
-def _qualified(name: str) -> str:
-    return ".".join(quote_name(part) for part in name.split("."))
 
 
 def standalone_lines(schema: Schema, name: Namer, base: str) -> list[str]:
