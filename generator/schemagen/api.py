@@ -69,7 +69,7 @@ def unmatched_renames(
 
 def build_project(project_dir: str | Path | None = None) -> BuildResult:
     """Render every generated file; write only those whose content changed."""
-    from .render.build import BUILD_COMMAND, PageStager, build_staged, stage_docs
+    from .render.build import BUILD_COMMAND, PageStager, build, stage_docs
 
     project = load_project(project_dir)
     with writing(project.root, project.output_dir) as recovered, staging_area(
@@ -87,7 +87,7 @@ def build_project(project_dir: str | Path | None = None) -> BuildResult:
             for job in pages:
                 job.cancel()
             raise
-        built = build_staged(project, result.schema, pages[0])  # type: ignore[arg-type]
+        built = build(project, result.schema, pages[0])  # type: ignore[arg-type]
     built.recovered = recovered
     return built
 

@@ -95,28 +95,23 @@ class DocsJob:
 def start_docs(
     project: Project,
     schema: Schema,
-    env: jinja2.Environment | None = None,
-    *,
-    early: bool = False,
+    env: jinja2.Environment,
     pending: Sequence[tuple[str, str]] = (),
 ) -> DocsJob:
     """Start rendering the docs pages for :func:`render_all`.
 
-    The docs of a large schema render in a child process (see background). Started
-    along with models.py, the child leaves the overview page to the caller (the
-    two halves take about as long); started ``early`` (``build_project`` starts it
-    before the model checks and lint, and cancels it if they find an error), it
-    renders every page. A small schema's job renders every page when asked.
-    ``pending``: revisions ``migrate`` is about to write, for the history page.
+    The docs of a large schema render in a child process (see background) along
+    with models.py; the child leaves the overview page to the caller (the two
+    halves take about as long). A small schema's job renders every page when
+    asked. ``pending``: revisions ``migrate`` is about to write, for the history
+    page. (``build`` itself stages its pages instead: :func:`stage_docs`.)
     """
     fork = _docs_apart(schema)
-    here = (lambda path: path == README) if fork and not early else None
+    here = (lambda path: path == README) if fork else None
     only = (lambda path: path != README) if here is not None else None
     proofs = load_proofs(project)
     history = read_history(project, pending)
-    job = Job(
-        lambda: _docs(schema, env or _environment(project), only, proofs, history), fork=fork
-    )
+    job = Job(lambda: _docs(schema, env, only, proofs, history), fork=fork)
     return DocsJob(job, here, history)
 
 
@@ -149,7 +144,6 @@ def _docs_apart(schema: Schema) -> bool:
 def render_all(
     project: Project,
     schema: Schema,
-    docs: DocsJob | None = None,
     pending: Sequence[tuple[str, str]] = (),
     *,
     with_docs: bool = True,
@@ -157,33 +151,25 @@ def render_all(
     """Render every file that ``build`` owns, keyed by POSIX path relative to the
     project root. Migration revisions and alembic.ini are not among them.
 
-    ``docs`` is :func:`start_docs`'s job when the caller started it already;
-    ``pending`` the revisions (text, snapshot) ``migrate`` is about to write.
+    ``pending``: the revisions (text, snapshot) ``migrate`` is about to write.
     ``with_docs=False``: no docs pages (the caller stages them, :func:`stage_docs`).
     """
     layout = project_layout(project)
     files: dict[str, str] = {}
-    if not with_docs:
-        env = _environment(project)
-        _render_code(project, schema, env, layout, files)
-        files[layout.path(JSON_SCHEMA_FILE)] = json_schema_file()
-        return files
+    env = _environment(project)
+    docs = start_docs(project, schema, env, pending) if with_docs else None
     try:
-        env = _environment(project)
-        if docs is None:
-            docs = start_docs(project, schema, env, pending=pending)
         _render_code(project, schema, env, layout, files)
-        proofs = load_proofs(project) if docs.here is not None else None
-        here = (
-            _docs(schema, env, docs.here, proofs, docs.history) if docs.here is not None else {}
-        )
+        here = {}
+        if docs is not None and docs.here is not None:
+            here = _docs(schema, env, docs.here, load_proofs(project), docs.history)
     except BaseException:
         if docs is not None:
             docs.cancel()
         raise
-    pages = {**docs.job.result(), **here}
-    for name, text in sorted(pages.items()):
-        files[layout.path(name)] = text
+    if docs is not None:
+        for name, text in sorted({**docs.job.result(), **here}.items()):
+            files[layout.path(name)] = text
     files[layout.path(JSON_SCHEMA_FILE)] = json_schema_file()
     return files
 
@@ -216,12 +202,7 @@ def render_alembic_ini(project: Project, schema: Schema) -> str:
     return _render(_environment(project), "alembic.ini.j2", view=view)
 
 
-def build(
-    project: Project,
-    schema: Schema,
-    docs: DocsJob | None = None,
-    pending: Sequence[tuple[str, str]] = (),
-) -> BuildResult:
+def build(project: Project, schema: Schema, pages: PageStager) -> BuildResult:
     """Write render_all's files that differ, and alembic.ini when it is missing.
 
     Only pages of the docs folder that are no longer rendered (the page of a
@@ -230,16 +211,8 @@ def build(
     the first one is written, so a template error leaves the output untouched,
     and all are committed together (``util.commit``): a killed build leaves
     the old output or the new one once the next command has run.
-    ``docs`` is :func:`start_docs`'s job when the caller started it already.
+    ``pages``: :func:`stage_docs`'s pages, staged in the open staging area.
     """
-    changes, result = stage_build(project, schema, docs, pending)
-    commit(project.output_dir, changes, BUILD_COMMAND)
-    return result
-
-
-def build_staged(project: Project, schema: Schema, pages: PageStager) -> BuildResult:
-    """:func:`build` with the docs pages staged by ``pages`` (:func:`stage_docs`),
-    inside the open staging area."""
     try:
         files = render_all(project, schema, with_docs=False)
         staged = pages.finish()
@@ -252,13 +225,10 @@ def build_staged(project: Project, schema: Schema, pages: PageStager) -> BuildRe
 
 
 def stage_build(
-    project: Project,
-    schema: Schema,
-    docs: DocsJob | None = None,
-    pending: Sequence[tuple[str, str]] = (),
+    project: Project, schema: Schema, pending: Sequence[tuple[str, str]] = ()
 ) -> tuple[Changes, BuildResult]:
     """What :func:`build` would write and delete, and its report; write nothing."""
-    return _changes(project, schema, render_all(project, schema, docs, pending), StagedPages())
+    return _changes(project, schema, render_all(project, schema, pending), StagedPages())
 
 
 def _changes(
