@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..util.background import Claims, Job
 from ..util.commit import stage_file
+from ..util.writer import new_file_mode
 
 #: Pages per chunk: small enough that the two processes end close together,
 #: large enough that claiming costs nothing next to rendering.
@@ -64,6 +65,7 @@ class PageStager:
         Without ``fork``, :meth:`finish` does all the work."""
         self.root, self.staging, self.output = root, staging, output
         self.renderers = renderers
+        self.new_mode = new_file_mode()
         paths = list(renderers)  # in render order: a broken template fails as before
         size = max(CHUNK, -(-len(paths) // Claims.MAX_CHUNKS))
         self.chunks = [paths[start : start + size] for start in range(0, len(paths), size)]
@@ -100,8 +102,7 @@ class PageStager:
             rel = f"{self.output}/{path}"
             data = self.renderers[path]().encode("utf-8")
             name = f"docs-{number}-{index}"
-            changed, _ = stage_file(self.staging, name, self.root / rel, data)
-            if changed:
+            if stage_file(self.staging, name, self.root / rel, data, self.new_mode):
                 done.staged[rel] = name
             else:
                 done.unchanged.append(rel)

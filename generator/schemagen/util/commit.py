@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SchemagenError
-from .writer import current_file
+from .writer import current_file, new_file_mode
 
 STAGING = ".schemagen-staging"
 JOURNAL = ".schemagen-journal"
@@ -143,21 +143,20 @@ def _remove_empty(folder: Path, top: Path) -> None:
             return
 
 
-def stage_file(staging: Path, name: str, target: Path, data: bytes) -> tuple[bool, int | None]:
-    """Write ``data`` into the staging folder as ``name`` if ``target`` holds other bytes.
-
-    Returns ``(changed, mode)``: whether the file was staged, and the existing
-    file's permission bits (None for a new file), which the staged copy keeps.
-    """
+def stage_file(staging: Path, name: str, target: Path, data: bytes, new_mode: int) -> bool:
+    """Write ``data`` into the staging folder as ``name`` if ``target`` holds other
+    bytes; return whether it did. The staged copy keeps an existing file's
+    permission bits; ``new_mode`` is what ``open`` gives a new file
+    (:func:`~.writer.new_file_mode`, asked once by the caller, not per file)."""
     current, mode = current_file(target)
     if current == data:
-        return False, mode
+        return False
     staged = staging / name
     with open(staged, "wb") as handle:
         handle.write(data)
-    if mode is not None and mode != _new_file_mode():
+    if mode is not None and mode != new_mode:
         os.chmod(staged, mode)
-    return True, mode
+    return True
 
 
 def _open_staging(output_dir: Path, command: str) -> Path:
@@ -180,7 +179,7 @@ def commit(output_dir: Path, changes: Changes, command: str) -> None:
     if not changes.staged:
         _open_staging(output_dir, command)
     moves: list[list[str]] = [[name, rel] for rel, name in sorted(changes.staged.items())]
-    new_mode = _new_file_mode()  # what open() gives a new file: no chmod for those
+    new_mode = new_file_mode()  # what open() gives a new file: no chmod for those
     for index, rel in enumerate(sorted(changes.writes)):
         staged = staging / str(index)
         with open(staged, "wb") as handle:
@@ -291,9 +290,3 @@ def _mode_of(target: Path, new_mode: int) -> int:
         return target.stat().st_mode & 0o7777
     except FileNotFoundError:
         return new_mode
-
-
-def _new_file_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask

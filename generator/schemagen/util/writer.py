@@ -30,7 +30,7 @@ def write_files(root: Path, files: dict[str, str]) -> tuple[list[str], list[str]
             target.parent.mkdir(parents=True, exist_ok=True)
             folders.add(target.parent)
         if mode is None:
-            new_mode = _new_file_mode() if new_mode is None else new_mode
+            new_mode = new_file_mode() if new_mode is None else new_mode
             mode = new_mode
         _replace(target, data, mode)
         changed.append(rel)
@@ -102,10 +102,11 @@ def _mode_for(target: Path) -> int:
     try:
         return target.stat().st_mode & 0o7777
     except FileNotFoundError:
-        return _new_file_mode()
+        return new_file_mode()
 
 
-def _new_file_mode() -> int:
+def new_file_mode() -> int:
+    """The permission bits ``open`` gives a new file: 0o666 minus the umask."""
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
