@@ -80,10 +80,16 @@ def split_qualified(name: str) -> tuple[str | None, str]:
     return (schema, bare) if dot else (None, name)
 
 
+def in_schema_of(table: str, name: str) -> str:
+    """``name`` keyed in the PostgreSQL schema of ``table`` (where its indexes,
+    constraints and partitions live): ``billing.invoices``, ``ix`` -> ``billing.ix``."""
+    return qualify(split_qualified(table)[0], name)
+
+
 def partition_table(parent: str, partition: str) -> str:
     """The key of a partition's own table: a partition lives in its parent's
     PostgreSQL schema (``billing.payout_events`` -> ``billing.payout_events_2026_01``)."""
-    return qualify(split_qualified(parent)[0], partition)
+    return in_schema_of(parent, partition)
 
 
 def snake_case(name: str) -> str:

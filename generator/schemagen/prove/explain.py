@@ -15,7 +15,7 @@ from typing import Any
 
 import psycopg
 
-from ..model.naming import qualify, split_qualified
+from ..model.naming import in_schema_of
 from ..seed.values import qualified_ident
 
 RUNS = 3
@@ -52,7 +52,7 @@ def prove_query(conn: psycopg.Connection[Any], table: str, index: str, query: st
     """Measure ``query`` with ``index`` and with it hidden; leave the database as it was."""
     with_index = _measure(conn, index, query)
     with conn.transaction(force_rollback=True):
-        conn.execute(f"DROP INDEX {qualified_ident(qualify(split_qualified(table)[0], index))}")  # type: ignore[arg-type]
+        conn.execute(f"DROP INDEX {qualified_ident(in_schema_of(table, index))}")  # type: ignore[arg-type]
         without_index = _measure(conn, index, query)
     return QueryProof(table, index, query, with_index, without_index)
 

@@ -199,11 +199,6 @@ def _schema(table: str) -> Str | None:
     return Str(pg_schema) if pg_schema else None
 
 
-def _in_schema_of(table: str, name: str) -> str:
-    """An index or constraint ``name`` qualified like its ``table`` (it lives there)."""
-    return naming.qualify(naming.split_qualified(table)[0], name)
-
-
 def execute(sql: str) -> Stmt:
     """``op.execute("...")``, with colons escaped so ``text()`` sees no bind parameter."""
     return call("op.execute", Str(text_source(sql)))
@@ -480,7 +475,7 @@ def _(operation: RenameTable, state: Schema) -> list[Stmt]:
         # sequences go with it; then a rename, if the name changes too
         target = naming.split_qualified(new)[0] or "public"
         stmts.append(execute(f"ALTER TABLE {quote_table(old)} SET SCHEMA {quote_ident(target)}"))
-        old = naming.qualify(naming.split_qualified(new)[0], _bare_name(old))
+        old = naming.in_schema_of(new, _bare_name(old))
     if old == new:
         return stmts
     stmts.append(call("op.rename_table", _bare(old), _bare(new), schema=_schema(new)))
@@ -772,7 +767,7 @@ def drop_invalid_index(name: str, table: str) -> Stmt:
     return execute(
         "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
         f"WHERE c.relname = {literal} AND c.relnamespace = {namespace}::regnamespace "
-        f"AND NOT i.indisvalid) THEN DROP INDEX {quote_table(_in_schema_of(table, name))}; "
+        f"AND NOT i.indisvalid) THEN DROP INDEX {quote_table(naming.in_schema_of(table, name))}; "
         "END IF; END $$"
     )
 
@@ -798,7 +793,7 @@ def _drop_index(table: str, index: Index, *, concurrently: bool) -> Stmt:
 def _(operation: RenameConstraint, state: Schema) -> list[Stmt]:
     old, new = quote_ident(operation.old), quote_ident(operation.new)
     if operation.kind == "index":
-        index = quote_table(_in_schema_of(operation.table, operation.old))
+        index = quote_table(naming.in_schema_of(operation.table, operation.old))
         return [execute(f"ALTER INDEX {index} RENAME TO {new}")]
     return [execute(f"ALTER TABLE {quote_table(operation.table)} RENAME CONSTRAINT {old} TO {new}")]
 

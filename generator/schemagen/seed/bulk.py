@@ -29,7 +29,7 @@ from typing import Any
 
 import psycopg
 
-from ..model.naming import qualify, split_qualified
+from ..model.naming import in_schema_of
 from ..model.sqltext import sql_string
 from .plan import SeedError
 from .values import ident, qualified_ident
@@ -99,15 +99,16 @@ def _detach(conn: psycopg.Connection[Any], table: str) -> list[_Detached]:
         )
     indexes = conn.execute(_INDEXES, {"t": qualified_ident(table)}).fetchall()
     for name, definition, comment in indexes:
+        index = qualified_ident(in_schema_of(table, name))  # it lives in its table's schema
         items.append(
             _Detached(
-                drop=f"DROP INDEX {_in_schema_of(table, name)}",
+                drop=f"DROP INDEX {index}",
                 # a partitioned table's index prints ON ONLY (its partitions' copies
                 # are attached one by one); made again, it builds them all at once
                 create=definition.replace(" ON ONLY ", " ON ", 1),
                 comment=None
                 if comment is None
-                else f"COMMENT ON INDEX {_in_schema_of(table, name)} IS {sql_string(comment)}",
+                else f"COMMENT ON INDEX {index} IS {sql_string(comment)}",
             )
         )
     return items
@@ -212,8 +213,3 @@ def _failed(table: str, exc: psycopg.Error) -> SeedError:
             'generator, seed: {sql: "<SQL expression over n, the row number>"}'
         )
     return SeedError(f"seeding {table} failed: {reason}")
-
-
-def _in_schema_of(table: str, name: str) -> str:
-    """An index ``name`` as SQL names it: in the PostgreSQL schema of its ``table``."""
-    return qualified_ident(qualify(split_qualified(table)[0], name))

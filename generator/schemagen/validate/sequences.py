@@ -17,7 +17,7 @@ def check_sequences(schema: Schema, src: Sources, report: Reporter) -> None:
     declared = {seq.name for seq in schema.sequences}
     relations = {ent.table for ent in schema.entities}
     relations |= {
-        naming.qualify(naming.split_qualified(ent.table)[0], ix.name)
+        naming.in_schema_of(ent.table, ix.name)
         for ent in schema.entities
         for ix in ent.indexes
     }
