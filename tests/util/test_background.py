@@ -102,33 +102,6 @@ def _snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
 
 
 @needs_fork
-def test_docs_started_before_the_model_checks_are_dropped_on_an_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    root = copy_case("shop", tmp_path / "shop")
-    build_project(root)
-    before = _snapshot(root / "generated")
-    yaml_path = root / "schema" / "shop.yaml"
-    text = yaml_path.read_text(encoding="utf-8")
-    # A default that only the model checks (after normalize) reject.
-    yaml_path.write_text(text.replace("default: 2.5}", "default: yes}"), encoding="utf-8")
-    monkeypatch.setattr(build, "PARALLEL_DOCS", 0)
-    cancelled: list[int] = []
-    cancel = Job.cancel
-
-    def spy(job: Job[object]) -> None:
-        cancelled.append(job.pid)
-        cancel(job)
-
-    monkeypatch.setattr(Job, "cancel", spy)
-    result = CliRunner().invoke(main, ["build", "--project", str(root)])
-    assert result.exit_code == 2, result.output
-    assert "rating.default: default true is a boolean" in result.output
-    assert len(cancelled) == 1 and cancelled[0] != 0  # the docs child, stopped
-    assert _snapshot(root / "generated") == before
-
-
-@needs_fork
 def test_an_early_docs_child_that_fails_leaves_the_error_to_the_caller(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -155,9 +128,11 @@ def test_an_early_docs_child_that_fails_leaves_the_error_to_the_caller(
         ),
         # normalize copes with it (an index over a missing column): the child starts
         ("{columns: [settings], using: gin}", "{columns: [setings], using: gin}", "setings", True),
+        # only the model checks (after normalize) reject it: the child starts
+        ("default: 2.5}", "default: yes}", "rating.default: default true is a boolean", True),
     ],
 )
-def test_docs_started_before_the_reference_checks_are_dropped_on_an_error(
+def test_docs_started_early_are_dropped_on_an_error(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     old: str,
