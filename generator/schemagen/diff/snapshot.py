@@ -39,6 +39,7 @@ from ..model.schema import (
     EnumValue,
     Index,
     Schema,
+    copy_with,
     short_fields,
     to_short_data,
 )
@@ -171,13 +172,15 @@ def _enum_view(en: Enum) -> Enum:
 
 
 def _type_view(ct: ColumnType, db_names: dict[str, str]) -> ColumnType:
+    if ct.alias is None and ct.of is None and ct.enum is None:
+        return ct  # already as the view has it (most columns)
     of = _type_view(ct.of, db_names) if ct.of is not None else None
     enum = db_names.get(ct.enum, ct.enum) if ct.enum is not None else None
-    return dataclasses.replace(ct, alias=None, of=of, enum=enum)
+    return copy_with(ct, alias=None, of=of, enum=enum)
 
 
 def _column_view(col: Column, db_names: dict[str, str]) -> Column:
-    return dataclasses.replace(
+    return copy_with(
         col,
         type=_type_view(col.type, db_names),
         on_update_now=False,
@@ -190,11 +193,11 @@ def _column_view(col: Column, db_names: dict[str, str]) -> Column:
 
 
 def _index_view(ix: Index) -> Index:
-    return dataclasses.replace(ix, description=None, concurrently=True, serves=())
+    return copy_with(ix, description=None, concurrently=True, serves=())
 
 
 def _entity_view(ent: Entity, db_names: dict[str, str]) -> Entity:
-    return dataclasses.replace(
+    return copy_with(
         ent,
         columns=tuple(_column_view(c, db_names) for c in ent.columns),
         indexes=tuple(sorted((_index_view(ix) for ix in ent.indexes), key=lambda i: i.name)),

@@ -76,7 +76,16 @@ def _entity_name(entity: Entity) -> str:
 
 
 def remove_entity(schema: Schema, name: str) -> Schema:
-    """Return ``schema`` without entity ``name``."""
+    """Return ``schema`` without entity ``name``.
+
+    Found by bisection where the entities are sorted: a first revision's
+    downgrade drops 2,000 tables one by one, and a scan each time was quadratic.
+    """
+    entities = schema.entities
+    at = bisect.bisect_left(entities, name, key=_entity_name)
+    if at < len(entities) and entities[at].name == name:
+        if at + 1 == len(entities) or entities[at + 1].name != name:
+            return dataclasses.replace(schema, entities=(*entities[:at], *entities[at + 1 :]))
     return dataclasses.replace(
         schema, entities=tuple(ent for ent in schema.entities if ent.name != name)
     )

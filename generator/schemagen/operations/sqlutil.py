@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from sqlalchemy.dialects import postgresql
+import functools
+from typing import Any
 
 from ..validate.sql import SqlSyntaxError, column_positions, parse_expression
-
-_PREPARER = postgresql.dialect().identifier_preparer
 
 
 def quote_ident(name: str) -> str:
     """Quote ``name`` only where PostgreSQL needs it (reserved words, capitals)."""
-    return str(_PREPARER.quote(name))
+    return str(_preparer().quote(name))
+
+
+@functools.cache
+def _preparer() -> Any:
+    # SQLAlchemy is imported when a name is first quoted, not by every command that
+    # imports the operations: ``plan`` with nothing to change quotes nothing.
+    from sqlalchemy.dialects import postgresql
+
+    return postgresql.dialect().identifier_preparer
 
 
 def quote_table(name: str) -> str:
