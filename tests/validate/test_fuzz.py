@@ -62,12 +62,22 @@ def _set(node: Any, path: tuple[Any, ...], value: Any) -> None:
     node[path[-1]] = value
 
 
+def _loads(text: str) -> bool:
+    """Whether a file still loads: one that the first round broke as text gets a
+    second text mutation instead of a value mutation."""
+    try:
+        yaml.safe_load(text)
+    except yaml.YAMLError:
+        return False
+    return True
+
+
 def mutate(rng: random.Random) -> dict[str, str]:
     """The flagship files with one or two mutations, on values or on the text."""
     files = dict(FLAGSHIP)
     for _ in range(rng.choice((1, 1, 2))):
         name = rng.choice(sorted(files))
-        if rng.random() < 0.7:
+        if rng.random() < 0.7 and _loads(files[name]):
             data = yaml.safe_load(files[name])
             paths = _scalars(data)
             if paths:
