@@ -194,7 +194,8 @@ def main(argv: list[str] | None = None) -> int:
         "--pairs", default="", help="table counts for the side-by-side part (pairs.py)"
     )
     parser.add_argument(
-        "--peers", type=Path, default=None, help="venv with migra, sqlacodegen, psycopg2"
+        "--peers", type=Path, default=None,
+        help="venv with migra, sqlacodegen, psycopg2 (default: made on first use, peers.py)",
     )
     args = parser.parse_args(argv)
     global TIMEOUT
@@ -210,9 +211,10 @@ def main(argv: list[str] | None = None) -> int:
             scale_report([int(s) for s in args.sizes.split(",") if s], args.runs, Path(tmp))
         if args.pairs:
             from pairs import pairs_report
+            from peers import peer_env
 
             sizes = [int(s) for s in args.pairs.split(",") if s]
-            pairs_report(sizes, args.runs, Path(tmp), args.peers)
+            pairs_report(sizes, args.runs, Path(tmp), args.peers or peer_env())
     return 0
 
 

@@ -29,7 +29,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import venv
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -37,20 +36,14 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO / "tests"))
 
+from peers import peer_env  # noqa: E402
 from pgcluster import PgCluster, start_cluster  # noqa: E402
 from synthetic import write_project  # noqa: E402
-
-PEERS = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "schemagen" / "bench-peers"
-PEER_PACKAGES = ("sqlacodegen==4.0.4", "psycopg[binary]")
 
 
 def peer_python() -> Path:
     """The benchmark environment's Python, with sqlacodegen installed (made once)."""
-    python = PEERS / "bin" / "python"
-    if not (PEERS / "bin" / "sqlacodegen").exists():
-        venv.create(PEERS, with_pip=True)
-        subprocess.run([str(python), "-m", "pip", "install", "-q", *PEER_PACKAGES], check=True)
-    return python
+    return peer_env() / "bin" / "python"
 
 
 def schemagen(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

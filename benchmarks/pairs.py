@@ -14,12 +14,13 @@ median of several fresh processes of:
 - importing the generated models (mapping configured);
 - ``build`` (YAML to models): sqlacodegen (database to models).
 
-The peers run from their own virtual environment (``--peers DIR``, made with
-``python -m venv`` and ``pip install migra sqlacodegen psycopg2-binary``);
-they are never dependencies of schemagen. A peer that is missing or fails
+The peers run from their own virtual environment: ``--peers DIR``, or by
+default the one ``peers.py`` makes on first use (``~/.cache/schemagen/bench-peers``,
+migra, sqlacodegen and their drivers installed with pip); they are never
+dependencies of schemagen. A peer that is missing or fails
 prints ``-`` or ``fails`` in its cell, and the reason below the table.
 
-    python benchmarks/bench.py --pairs 200,2000 --peers /tmp/peers --runs 3
+    python benchmarks/bench.py --floor-only --sizes "" --pairs 200,2000 --runs 3
 """
 
 from __future__ import annotations
