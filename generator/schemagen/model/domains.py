@@ -6,13 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .schema import CheckConstraint, Domain, Schema
-from .sqltext import default_expression, quote_name
+from .sqltext import default_expression, quote_name, quote_qualified
 from .typemap import pg_type
-
-
-def quote_qualified(name: str) -> str:
-    """``billing.email`` quoted part by part."""
-    return ".".join(quote_name(part) for part in name.split("."))
 
 
 def base_sql(dom: Domain, schema: Schema) -> str:

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from ..model import naming
-from ..model.domains import check_sql, default_sql, quote_qualified
+from ..model.domains import check_sql, default_sql
 from ..model.schema import CheckConstraint, Domain, Schema
-from ..model.sqltext import text_source
+from ..model.sqltext import quote_qualified, text_source
 from ..model.typemap import domain_variable
 from ..util.pycode import INDENT, Expr, Str, call, layout, py_str, pylist
 

@@ -3,9 +3,9 @@ exactly what PostgreSQL stores (Alembic has no domain operations)."""
 
 from __future__ import annotations
 
-from ..model.domains import check_sql, create_sql, default_sql, quote_qualified
+from ..model.domains import check_sql, create_sql, default_sql
 from ..model.schema import Schema
-from ..model.sqltext import quote_name
+from ..model.sqltext import quote_name, quote_qualified
 from ..operations.domain import (
     AddDomainCheck,
     AlterDomain,
