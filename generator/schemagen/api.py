@@ -6,14 +6,22 @@ re-exported here, where users import them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from .config import Project, load_project
 from .errors import Issue, MigrationError, SchemaInvalid, Severity, sort_issues
+from .model.schema import Schema
 from .util.commit import staging_area, writing
-from .validate.pipeline import ValidationResult, load_and_validate, load_schema
+from .validate.pipeline import (
+    PendingSchema,
+    ValidationResult,
+    load_and_validate,
+    load_schema,
+    load_schema_apart,
+)
 
 if TYPE_CHECKING:
     from .adopt.run import ImportResult
@@ -97,7 +105,12 @@ def plan_project(project_dir: str | Path | None = None) -> PlanResult:
     from .revision.commands import plan
 
     project = load_project(project_dir)
-    return plan(project, load_schema(project).schema)  # type: ignore[arg-type]
+    # A large schema is checked in a child while the plan is made: the same errors
+    # (exit 2) before any plan is shown.
+    pending = load_schema_apart(project)
+    result = _checked_first(pending, lambda schema: plan(project, schema))
+    pending.finish()
+    return result
 
 
 def migrate_project(
@@ -110,13 +123,50 @@ def migrate_project(
     # Under the lock, a second migrate started at the same moment plans against
     # the revision the first one wrote.
     with writing(project.root, project.output_dir) as recovered:
-        result = load_schema(project)
-        wrong = unmatched_renames(project, result, "error")
-        if wrong:
-            raise SchemaInvalid(wrong)
-        schema = result.schema
-        done = migrate(project, schema, message, allow_destructive=allow_destructive)  # type: ignore[arg-type]
+        pending = load_schema_apart(project)
+
+        confirmed: list[bool] = []
+
+        def confirm() -> None:
+            """The schema's errors, then a ``renamed_from`` that renames nothing: asked
+            (once) before migrate refuses a plan or writes anything."""
+            if not confirmed:
+                wrong = unmatched_renames(project, pending.finish(), "error")
+                if wrong:
+                    raise SchemaInvalid(wrong)
+                confirmed.append(True)
+
+        done = _checked_first(
+            pending,
+            lambda schema: migrate(
+                project, schema, message, allow_destructive=allow_destructive, confirm=confirm
+            ),
+            confirm,
+        )
     return replace(done, recovered=tuple(recovered))
+
+
+_R = TypeVar("_R")
+
+
+def _checked_first(
+    pending: PendingSchema, work: Callable[[Schema], _R], first: Callable[[], object] | None = None
+) -> _R:
+    """``work`` on a schema whose checks may still be running: whatever it raises,
+    the schema's own errors (``first``: :meth:`PendingSchema.finish`) are reported
+    first, as when the checks ran before it."""
+    first = first or pending.finish
+    schema = pending.schema
+    if schema is None:
+        first()  # raises: the schema could not even be normalized
+    try:
+        return work(schema)  # type: ignore[arg-type]
+    except Exception:
+        first()
+        raise
+    except BaseException:
+        pending.cancel()
+        raise
 
 
 def rehash_project(project_dir: str | Path | None = None) -> list[str]:

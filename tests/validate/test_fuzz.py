@@ -13,6 +13,7 @@ import random
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 import yaml
 from migration_harness import (
@@ -27,6 +28,8 @@ from migration_harness import (
 from pgcluster import PgCluster
 from schemagen.api import validate_project
 from schemagen.config import load_project
+from schemagen.errors import SchemaInvalid
+from schemagen.validate import pipeline
 from schemagen.validate.pipeline import load_and_validate
 
 REPO = Path(__file__).resolve().parents[2]
@@ -105,7 +108,10 @@ def mutate(rng: random.Random) -> dict[str, str]:
     return files
 
 
-def test_mutants_never_crash_and_every_error_is_located(tmp_path: Path, pg: PgCluster) -> None:
+def test_mutants_never_crash_and_every_error_is_located(
+    tmp_path: Path, pg: PgCluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "PARALLEL_CHECKS", 0)  # every mutant checked in a child
     rng = random.Random(1515)
     valid: list[tuple[int, dict[str, str]]] = []
     for number in range(MUTANTS):
@@ -117,6 +123,8 @@ def test_mutants_never_crash_and_every_error_is_located(tmp_path: Path, pg: PgCl
         # early): that must never crash, nor change a single issue or the schema.
         early = load_and_validate(load_project(root), normalized=lambda schema: None)
         assert early.issues == result.issues and early.schema == result.schema, number
+        # plan and migrate check it in a child while they work on the schema
+        _same_apart(load_project(root), result, number)
         for issue in result.errors:
             where = f"mutant {number}: {issue.format()}"
             assert issue.file.startswith("schema"), where
@@ -126,6 +134,18 @@ def test_mutants_never_crash_and_every_error_is_located(tmp_path: Path, pg: PgCl
     assert 10 < len(valid) < MUTANTS - 10  # both outcomes are exercised
     for number, files in rng.sample(valid, ON_POSTGRES):
         _runs_on_postgres(pg, tmp_path / f"m{number}", files)
+
+
+def _same_apart(project: Any, result: Any, number: int) -> None:
+    """``load_schema_apart`` gives ``result`` (the checks in one process): its schema,
+    or the same errors."""
+    pending = pipeline.load_schema_apart(project)
+    if result.schema is not None:
+        assert pending.finish().schema == result.schema, number
+        return
+    with pytest.raises(SchemaInvalid) as raised:
+        pending.finish()
+    assert raised.value.issues == result.errors, number
 
 
 def _runs_on_postgres(pg: PgCluster, root: Path, files: dict[str, str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -172,17 +173,26 @@ def _plan(history: History, schema: Schema) -> PlanResult:
 
 
 def migrate(
-    project: Project, schema: Schema, message: str, *, allow_destructive: bool = False
+    project: Project,
+    schema: Schema,
+    message: str,
+    *,
+    allow_destructive: bool = False,
+    confirm: Callable[[], None] = lambda: None,
 ) -> MigrateResult:
     """Write the next revision, its snapshot and the sums, then rebuild the outputs.
 
     Nothing is written when the history is inconsistent, when there is no
     change, or when the plan is destructive and ``allow_destructive`` is false
-    (:class:`DestructiveChange`, exit 1).
+    (:class:`DestructiveChange`, exit 1). ``confirm`` is called before anything
+    is written: it raises where the schema, still being checked, has errors
+    (:func:`schemagen.validate.pipeline.load_schema_apart`; the caller also asks
+    it first when migrate raises).
     """
     history = load_history(project)
     result = replace(_plan(history, schema), allow_destructive=allow_destructive)
     if result.plan.empty:
+        confirm()
         old = history.old_snapshots
         return MigrateResult(result, _prune(project, history), project=project, removed=old)
     if result.plan.destructive and not allow_destructive:
@@ -243,6 +253,7 @@ def migrate(
     written.append(snap_path)
     _add(changes, project, history.sum_path, sum_text(dict(sorted(entries.items()))).encode())
     written.append(history.sum_path)
+    confirm()
     commit(project.output_dir, changes, f"schemagen migrate -m {_quoted(message)}")
     return MigrateResult(
         result,

@@ -81,6 +81,32 @@ def load_and_validate(
     and lint, which may still find errors in it: a caller can start work that it
     drops then.
     """
+    front = _front(project)
+    if isinstance(front, ValidationResult):
+        return front
+    early = None
+    if normalized is not None and not front.report.has_errors:
+        # The caller's work (build's docs child) may start before the reference
+        # checks: it is dropped if they find an error (see the docstring).
+        early = _normalized_early(front.src, front.resolver)
+        if early is not None:
+            normalized(early)
+    return _checked(front, early, normalized)
+
+
+@dataclass
+class _Front:
+    """The merged sources of a folder whose files parsed, before the checks."""
+
+    project: Project
+    src: Sources
+    resolver: Resolver
+    source_map: SourceMap
+    report: Reporter
+
+
+def _front(project: Project) -> _Front | ValidationResult:
+    """Parse and merge; a result already when a file could not be parsed at all."""
     folder = project.relative(project.schema_dir)
     raws, issues = read_folder(project)
     if issues and not all(prunable(raw) for raw in raws):
@@ -97,27 +123,95 @@ def load_and_validate(
         report.issues.append(
             Issue(folder, 0, 0, "database", "no file defines the `database` block (name: ...)")
         )
-    resolver = Resolver(src)
-    early = None
-    if normalized is not None and not report.has_errors:
-        # The caller's work (build's docs child) may start before the reference
-        # checks: it is dropped if they find an error (see the docstring).
-        early = _normalized_early(src, resolver)
-        if early is not None:
-            normalized(early)
+    return _Front(project, src, Resolver(src), source_map, report)
+
+
+def _checked(
+    front: _Front, early: Schema | None, normalized: Callable[[Schema], object] | None = None
+) -> ValidationResult:
+    """The reference checks, normalizing (unless ``early`` is the schema already),
+    the model checks and lint."""
+    src, resolver, report = front.src, front.resolver, front.report
     check_references(src, resolver, report)
     check_routines(src, resolver, report)
     if report.has_errors:
         # The model checks still run on the part that has no error: all at once.
         check_clean_part(src, report, check_model)
-        return _result(project, None, source_map, report.issues)
+        return _result(front.project, None, front.source_map, report.issues)
     schema = early or with_routines(normalize(src, resolver), resolver)
     if normalized is not None and early is None:
         normalized(schema)
     check_model(schema, src, report)
     lint(schema, src, report)
     final = None if report.has_errors else schema
-    return _result(project, final, source_map, report.issues)
+    return _result(front.project, final, front.source_map, report.issues)
+
+
+#: From this many entities on, :func:`load_schema_apart` runs the checks in a forked
+#: child while the caller works on the schema (two cores); below, the fork and
+#: sending the issues back cost more than the checks.
+PARALLEL_CHECKS = 300
+
+
+class PendingSchema:
+    """A schema normalized before its checks are done (:func:`load_schema_apart`).
+
+    ``schema`` may still be found invalid: work done on it must write nothing
+    until :meth:`finish` has returned.
+    """
+
+    def __init__(self, project: Project) -> None:
+        front = _front(project)
+        self._done: ValidationResult | None = None
+        self._job: Job[tuple[list[Issue], bool]] | None = None
+        self.schema: Schema | None = None
+        if isinstance(front, ValidationResult):
+            self._done = front
+            return
+        early = None if front.report.has_errors else _normalized_early(front.src, front.resolver)
+        if early is None or len(early.entities) < PARALLEL_CHECKS:
+            self._done = _checked(front, early)
+            self.schema = self._done.schema
+            return
+        self.schema, self._front = early, front
+        # The child sends back only the issues (a list of small tuples), not the schema.
+        self._job = Job(lambda: _issues_of(_checked(front, early)))
+
+    def finish(self) -> ValidationResult:
+        """The checks' result, as :func:`load_schema` gives it: :class:`SchemaInvalid`
+        on any error. Again: the same result."""
+        if self._done is None:
+            assert self._job is not None
+            issues, valid = self._job.result()
+            front, schema = self._front, self.schema if valid else None
+            self._done = ValidationResult(front.project, schema, front.source_map, issues)
+            self._job = None
+        if self._done.errors or self._done.schema is None:
+            raise SchemaInvalid(self._done.errors)
+        return self._done
+
+    def cancel(self) -> None:
+        """Stop the checks (the caller gives up)."""
+        if self._job is not None:
+            self._job.cancel()
+            self._job = None
+
+
+def _issues_of(result: ValidationResult) -> tuple[list[Issue], bool]:
+    return result.issues, result.schema is not None
+
+
+def load_schema_apart(project: Project) -> PendingSchema:
+    """Load and normalize ``project``'s schema, and check it while the caller works.
+
+    For a large schema the reference checks, model checks and lint run in a
+    forked child (see :mod:`schemagen.util.background`); ``plan`` and ``migrate``
+    diff and render meanwhile, then :meth:`PendingSchema.finish` reports the same
+    errors, in the same order, as :func:`load_schema` would, and nothing was
+    written. ``schema`` is None where the schema cannot even be normalized (then
+    ``finish`` raises).
+    """
+    return PendingSchema(project)
 
 
 def _normalized_early(src: Sources, resolver: Resolver) -> Schema | None:

@@ -1,0 +1,142 @@
+"""``plan`` and ``migrate`` of a large schema check it in a forked child while they
+diff and render (``pipeline.load_schema_apart``): the same output, the same errors
+and exit code, and nothing written, as when the checks ran first in one process.
+
+``PARALLEL_CHECKS`` is lowered to 0 so that the small ``shop`` case takes the
+forked path, and raised out of reach for the one-process reference.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from fixtures.build.cases import copy_case
+from schemagen.cli import main
+from schemagen.config import load_project
+from schemagen.errors import SchemaInvalid
+from schemagen.util.background import Job
+from schemagen.validate import pipeline
+
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork here")
+
+#: A column dropped: a destructive plan, which migrate refuses (exit 1) unless the
+#: schema has an error as well (exit 2, the error reported, not the refusal).
+DROP = ("      ratio: {type: numeric, nullable: true}\n", "")
+
+CASES = [
+    # normalize fails on it (a parent that does not exist): nothing is forked
+    ("references: Customer\n        nullable: true", "references: Nobody\n        nullable: true",
+     "unknown entity 'Nobody'", False),
+    # the reference checks reject it, normalize copes: the checks run in the child
+    ("{columns: [settings], using: gin}", "{columns: [setings], using: gin}", "setings", True),
+    # only the model checks (after normalize) reject it
+    ("default: 2.5}", "default: yes}", "rating.default: default true is a boolean", True),
+]  # fmt: skip
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def _run(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(main, [*args, "--project", str(root)])
+
+
+def _project(tmp_path: Path, name: str, edits: list[tuple[str, str]]) -> Path:
+    """The shop case with its first revision, then ``edits`` made to its YAML."""
+    root = copy_case("shop", tmp_path / name)
+    assert _run(root, "migrate", "-m", "first").exit_code == 0
+    path = root / "schema" / "shop.yaml"
+    text = path.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    return root
+
+
+def _forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The children started from now on (their pids)."""
+    started: list[int] = []
+    start = Job._start
+
+    def spy(job: Job[object]) -> None:
+        start(job)
+        started.append(job.pid)
+
+    monkeypatch.setattr(Job, "_start", spy)
+    return started
+
+
+COMMANDS = [
+    ("plan",),
+    ("migrate", "-m", "second"),
+    ("migrate", "-m", "second", "--allow-destructive"),
+]
+
+
+@needs_fork
+@pytest.mark.parametrize(("old", "new", "message", "forked"), CASES)
+def test_errors_found_in_the_child_are_reported_as_before_and_nothing_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str, message: str,
+    forked: bool,
+) -> None:
+    edits = [(old, new), DROP]
+    serial, apart = _project(tmp_path, "serial", edits), _project(tmp_path, "apart", edits)
+    before = _tree(apart)
+    for command in COMMANDS:
+        monkeypatch.setattr(pipeline, "PARALLEL_CHECKS", 10**9)
+        expected = _run(serial, *command)
+        monkeypatch.setattr(pipeline, "PARALLEL_CHECKS", 0)
+        started = _forks(monkeypatch)
+        got = _run(apart, *command)
+        monkeypatch.undo()
+        assert got.exit_code == expected.exit_code == 2, got.output
+        assert got.output == expected.output and message in got.output
+        assert "drops column" not in got.output  # the schema's errors, not the refusal
+        assert bool(started) == forked, command
+        assert _tree(apart) == before  # not a byte written, no staging folder left
+
+
+@needs_fork
+def test_a_valid_schema_plans_and_migrates_the_same_bytes_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rating = "      rating: {type: double, default: 2.5}\n"
+    edits = [DROP, (rating, rating + "      memo: {type: text, nullable: true}\n")]
+    serial, apart = _project(tmp_path, "serial", edits), _project(tmp_path, "apart", edits)
+    for command in COMMANDS:
+        monkeypatch.setattr(pipeline, "PARALLEL_CHECKS", 10**9)
+        expected = _run(serial, *command)
+        monkeypatch.setattr(pipeline, "PARALLEL_CHECKS", 0)
+        started = _forks(monkeypatch)
+        got = _run(apart, *command)
+        monkeypatch.undo()
+        assert (got.exit_code, got.output) == (expected.exit_code, expected.output)
+        assert len(started) == 1, command  # the checks; shop is too small for other children
+    assert "+ column customers.memo text" in got.output and "wrote" in got.output
+    assert _tree(apart / "generated") == _tree(serial / "generated")
+
+
+@needs_fork
+def test_pending_schema_gives_load_schemas_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "PARALLEL_CHECKS", 0)
+    project = load_project(copy_case("shop", tmp_path / "shop"))
+    pending = pipeline.load_schema_apart(project)
+    assert pending.schema is not None
+    result = pending.finish()
+    assert result == pipeline.load_schema(project)
+    assert pending.finish() is result  # asked again: the same, no second child
+    path = project.schema_dir / "shop.yaml"
+    path.write_text(path.read_text().replace(*CASES[2][:2], 1))
+    pending = pipeline.load_schema_apart(project)
+    with pytest.raises(SchemaInvalid) as apart:
+        pending.finish()
+    with pytest.raises(SchemaInvalid) as serial:
+        pipeline.load_schema(project)
+    assert apart.value.issues == serial.value.issues and apart.value.issues
