@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import time
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,7 @@ from schemagen.cli import main
 from schemagen.config import load_project
 from schemagen.errors import ConfigError
 from schemagen.render import build
-from schemagen.util.background import Job
+from schemagen.util.background import Job, run_shared
 from schemagen.validate import pipeline as loading
 
 REPO = Path(__file__).resolve().parents[2]
@@ -53,6 +55,45 @@ def test_cancel_stops_the_child() -> None:
 def test_without_fork_the_function_runs_on_result() -> None:
     job = Job(lambda: os.getpid(), fork=False)
     assert job.result() == os.getpid()
+
+
+@needs_fork
+def test_shared_tasks_give_every_result_in_order_from_both_processes(tmp_path: Path) -> None:
+    parent, marker = os.getpid(), tmp_path / "child-was-here"
+
+    def task(n: int) -> tuple[int, int]:
+        if os.getpid() != parent:
+            marker.touch()
+        else:  # the caller waits for the child's first task: both surely take some
+            deadline = time.monotonic() + 30
+            while not marker.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+        return n, os.getpid()
+
+    results = run_shared([partial(task, n) for n in range(40)])
+    assert [n for n, _ in results] == list(range(40))
+    assert {pid for _, pid in results} - {parent}  # the child delivered some
+
+
+@needs_fork
+def test_tasks_a_dying_child_took_are_run_by_the_caller() -> None:
+    parent = os.getpid()
+
+    def task(n: int) -> int:
+        if os.getpid() != parent:
+            os._exit(3)  # the child dies on its first task, which it never delivers
+        return n * n
+
+    assert run_shared([partial(task, n) for n in range(10)]) == [n * n for n in range(10)]
+
+
+@needs_fork
+def test_a_failing_shared_task_raises_in_the_caller() -> None:
+    def fail() -> int:
+        raise ConfigError("template revision.py.j2: boom")
+
+    with pytest.raises(ConfigError, match="boom"):
+        run_shared([lambda: 1, fail, lambda: 3])
 
 
 @needs_fork

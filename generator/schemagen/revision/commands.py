@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,7 @@ from ..operations.domain import CreateDomain, DropDomain
 from ..operations.plan import Plan, apply
 from ..operations.stages import DEFAULT_LOCK_BUDGET, Stage, stages
 from ..operations.table import AddColumn, AlterColumn, CreateTable, DropColumn, DropTable
+from ..util.background import run_shared
 from ..util.commit import Changes, commit
 from .history import History, load_history, sha256, snapshots_dir, sum_entries, sum_text
 from .script import RevisionInfo, described, live_warnings, render_revision, slugify
@@ -208,28 +210,7 @@ def migrate(
                 ]
             )
         )
-    state = ddl_view(history.head.snapshot if history.head else empty_schema())
-    revisions: list[tuple[Path, str, Path, str]] = []
-    down = result.head
-    parts = result.stages
-    lines: Lines = {}  # each table's snapshot line, rendered once for all the parts
-    for rev_id, stage in zip(result.revision_ids(), parts, strict=True):
-        after = apply(state, stage.plan)
-        # Only the last snapshot is stored: the schema's own view, byte for byte
-        # what check compares. Each revision records the hash of the one it leads to
-        # (``after`` is a DDL view already: the head's, changed by operations on views).
-        last = stage is parts[-1]
-        snapshot = snapshot_text(schema, lines) if last else view_text(after, lines)
-        info = RevisionInfo(
-            id=rev_id,
-            down_revision=down,
-            message=message,
-            snapshot_sha256=sha256(snapshot.encode("utf-8")),
-        )
-        text = render_revision(info, stage, state, project.templates_dir)
-        rev_path = project.versions_dir / f"{rev_id}_{slugify(message)}{stage.slug_suffix}.py"
-        revisions.append((rev_path, text, snapshots_dir(project) / f"{rev_id}.json", snapshot))
-        state, down = after, rev_id
+    revisions = _revisions(project, history, result, schema, message)
     # The revisions, their snapshots, the sums and the rebuilt outputs are committed
     # together: a kill at any instant leaves all of them or none once the next
     # command has run (util.commit), never a revision missing from the sums. The
@@ -262,6 +243,48 @@ def migrate(
         project,
         removed=tuple(project.root / rel for rel in stale),
     )
+
+
+#: From this many operations on, the revisions of one change (the parts of a large
+#: first revision) are rendered by the caller and a forked child together.
+PARALLEL_RENDER = 500
+
+
+def _revisions(
+    project: Project, history: History, result: PlanResult, schema: Schema, message: str
+) -> list[tuple[Path, str, Path, str]]:
+    """(revision path, its text, snapshot path, the snapshot's text) of each part."""
+    state = ddl_view(history.head.snapshot if history.head else empty_schema())
+    parts = result.stages
+    down = result.head
+    lines: Lines = {}  # each table's snapshot line, rendered once for all the parts
+    found: list[tuple[Path, Path, str]] = []
+    renders: list[Callable[[], str]] = []
+    for rev_id, stage in zip(result.revision_ids(), parts, strict=True):
+        after = apply(state, stage.plan)
+        # Only the last snapshot is stored: the schema's own view, byte for byte
+        # what check compares. Each revision records the hash of the one it leads to
+        # (``after`` is a DDL view already: the head's, changed by operations on views).
+        last = stage is parts[-1]
+        snapshot = snapshot_text(schema, lines) if last else view_text(after, lines)
+        info = RevisionInfo(
+            id=rev_id,
+            down_revision=down,
+            message=message,
+            snapshot_sha256=sha256(snapshot.encode("utf-8")),
+        )
+        renders.append(partial(render_revision, info, stage, state, project.templates_dir))
+        rev_path = project.versions_dir / f"{rev_id}_{slugify(message)}{stage.slug_suffix}.py"
+        found.append((rev_path, snapshots_dir(project) / f"{rev_id}.json", snapshot))
+        state, down = after, rev_id
+    # Rendering the parts is most of a large first revision's time; each is a pure
+    # function of its part, so two processes may share them (util.background).
+    fork = len(result.plan.operations) >= PARALLEL_RENDER
+    texts = run_shared(renders, fork=fork)
+    return [
+        (rev_path, text, snap_path, snapshot)
+        for (rev_path, snap_path, snapshot), text in zip(found, texts, strict=True)
+    ]
 
 
 def _stored_snapshots(history: History) -> list[str]:

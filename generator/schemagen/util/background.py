@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import pickle
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -106,3 +106,29 @@ class Claims:
 
     #: At most this many chunks (the pipe's capacity, 64 KiB, over SIZE).
     MAX_CHUNKS = 16_384
+
+
+def run_shared(tasks: Sequence[Callable[[], T]], *, fork: bool = True) -> list[T]:
+    """Every task's result, in order, computed by the caller and a forked child
+    together: each takes the next task not yet taken (:class:`Claims`), so
+    neither waits for a half fixed in advance. Only the child's results travel
+    back; a task the child took but did not deliver (it failed or was killed)
+    is run by the caller, so an error surfaces here, with its own type."""
+    claims = Claims(len(tasks))
+
+    def work() -> dict[int, T]:
+        done: dict[int, T] = {}
+        while (number := claims.claim()) is not None:
+            done[number] = tasks[number]()
+        return done
+
+    job = Job(work, fork=fork and len(tasks) > 1)
+    try:
+        results = work()
+        results.update(job.result())
+    except BaseException:
+        job.cancel()
+        raise
+    finally:
+        claims.close()
+    return [results[n] if n in results else tasks[n]() for n in range(len(tasks))]
