@@ -218,7 +218,9 @@ class Resolver:
             target = self.column(ref_entity, ref_name)
             assert target is not None
             # A referencing column has the key's type, not its collation (as in DDL).
-            ctype = replace(self.column_type(target), collation=None)
+            ctype = self.column_type(target)
+            if ctype.collation is not None:
+                ctype = replace(ctype, collation=None)
         else:
             raise Unresolved(col.path, "column needs a `type` (or `references`)")
         collation = col.spec.get("collation")
