@@ -70,9 +70,7 @@ rewrite, outside a transaction):
     lock ACCESS EXCLUSIVE, no scan
 """
 
-import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
 revision: str = "000"
 down_revision: str | None = None
@@ -129,1936 +127,911 @@ def upgrade() -> None:
     op.execute(
         "CREATE TYPE workflow_execution_status AS ENUM ('success', 'failed', 'skipped')",
     )
-    op.create_table(
-        "stores",
-        sa.Column("id", sa.Integer(), sa.Identity(always=False), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-            comment="When the row was created.",
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-            comment="When the row was last changed through the ORM.",
-        ),
-        sa.Column(
-            "shopify_domain",
-            sa.String(255),
-            nullable=False,
-            comment=(
-                "The store's permanent `*.myshopify.com` domain; identifies the store "
-                "in every webhook."
-            ),
-        ),
-        sa.Column(
-            "shop_name",
-            sa.String(255),
-            nullable=False,
-            comment="The store's display name in Shopify.",
-        ),
-        sa.Column(
-            "email",
-            sa.String(320),
-            nullable=True,
-            comment="Store owner's contact email.",
-        ),
-        sa.Column(
-            "currency",
-            sa.String(3),
-            server_default=sa.text("'USD'"),
-            nullable=False,
-            comment="ISO 4217 code of the store's selling currency (prices are in this currency).",
-        ),
-        sa.Column(
-            "timezone",
-            sa.String(64),
-            server_default=sa.text("'UTC'"),
-            nullable=False,
-            comment=(
-                "IANA time zone of the store (e.g. `Europe/Berlin`), for daily reports "
-                "and forecasts."
-            ),
-        ),
-        sa.Column(
-            "subscription_plan",
-            postgresql.ENUM(
-                "starter",
-                "growth",
-                "pro",
-                name="subscription_plan",
-                create_type=False,
-            ),
-            server_default=sa.text("'starter'"),
-            nullable=False,
-            comment="The app plan the store is on.",
-        ),
-        sa.Column(
-            "subscription_status",
-            postgresql.ENUM(
-                "trial",
-                "active",
-                "cancelled",
-                "expired",
-                "frozen",
-                name="subscription_status",
-                create_type=False,
-            ),
-            server_default=sa.text("'trial'"),
-            nullable=False,
-            comment="Billing state of the subscription.",
-        ),
-        sa.Column(
-            "trial_ends_at",
-            sa.DateTime(timezone=True),
-            nullable=True,
-            comment="End of the free trial; null when the store never had one.",
-        ),
-        sa.Column(
-            "shopify_charge_id",
-            sa.String(64),
-            nullable=True,
-            comment="Id of the Shopify recurring application charge that bills the plan.",
-        ),
-        sa.Column(
-            "billing_cycle_start",
-            sa.DateTime(timezone=True),
-            nullable=True,
-            comment="Start of the current billing period.",
-        ),
-        sa.Column(
-            "billing_cycle_end",
-            sa.DateTime(timezone=True),
-            nullable=True,
-            comment="End of the current billing period.",
-        ),
-        sa.Column(
-            "plan_price",
-            sa.Numeric(12, 2),
-            server_default=sa.text("0"),
-            nullable=False,
-            comment="Monthly price of the plan, in `billing_currency`.",
-        ),
-        sa.Column(
-            "usage_charges",
-            sa.Numeric(12, 2),
-            server_default=sa.text("0"),
-            nullable=False,
-            comment=(
-                "Usage-based charges accrued in the current billing period, in `billing_currency`."
-            ),
-        ),
-        sa.Column(
-            "billing_currency",
-            sa.String(3),
-            server_default=sa.text("'USD'"),
-            nullable=False,
-            comment="ISO 4217 code of the currency the app bills in.",
-        ),
-        sa.Column(
-            "deletion_scheduled_at",
-            sa.DateTime(timezone=True),
-            nullable=True,
-            comment=(
-                "When the store's data will be erased (GDPR `shop/redact`); null when "
-                "none is scheduled."
-            ),
-        ),
-        sa.Column(
-            "is_active",
-            sa.Boolean(),
-            server_default=sa.text("true"),
-            nullable=False,
-            comment="False once the app is uninstalled.",
-        ),
-        sa.Column(
-            "uninstalled_at",
-            sa.DateTime(timezone=True),
-            nullable=True,
-            comment="When the app was uninstalled; null while installed.",
-        ),
-        sa.Column(
-            "access_token",
-            sa.Text(),
-            nullable=False,
-            comment="Shopify Admin API offline access token. Secret; never log it.",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_stores")),
-        sa.CheckConstraint(
-            "plan_price >= 0",
-            name=op.f("ck_stores_plan_price_not_negative"),
-        ),
-        sa.CheckConstraint(
-            "usage_charges >= 0",
-            name=op.f("ck_stores_usage_charges_not_negative"),
-        ),
-        comment=(
-            "A Shopify store that installed the app. Owns every other row: deleting\n"
+    op.execute(
+        (
+            "CREATE TABLE stores (\n"
+            "    id integer GENERATED BY DEFAULT AS IDENTITY,\n"
+            "    created_at timestamp with time zone DEFAULT now() NOT NULL,\n"
+            "    updated_at timestamp with time zone DEFAULT now() NOT NULL,\n"
+            "    shopify_domain character varying(255) NOT NULL,\n"
+            "    shop_name character varying(255) NOT NULL,\n"
+            "    email character varying(320),\n"
+            "    currency character varying(3) DEFAULT 'USD' NOT NULL,\n"
+            "    timezone character varying(64) DEFAULT 'UTC' NOT NULL,\n"
+            "    subscription_plan subscription_plan DEFAULT 'starter' NOT NULL,\n"
+            "    subscription_status subscription_status DEFAULT 'trial' NOT NULL,\n"
+            "    trial_ends_at timestamp with time zone,\n"
+            "    shopify_charge_id character varying(64),\n"
+            "    billing_cycle_start timestamp with time zone,\n"
+            "    billing_cycle_end timestamp with time zone,\n"
+            "    plan_price numeric(12,2) DEFAULT 0 NOT NULL,\n"
+            "    usage_charges numeric(12,2) DEFAULT 0 NOT NULL,\n"
+            "    billing_currency character varying(3) DEFAULT 'USD' NOT NULL,\n"
+            "    deletion_scheduled_at timestamp with time zone,\n"
+            "    is_active boolean DEFAULT true NOT NULL,\n"
+            "    uninstalled_at timestamp with time zone,\n"
+            "    access_token text NOT NULL,\n"
+            "    CONSTRAINT pk_stores PRIMARY KEY (id),\n"
+            "    CONSTRAINT ck_stores_plan_price_not_negative CHECK (plan_price >= "
+            "0),\n"
+            "    CONSTRAINT ck_stores_usage_charges_not_negative CHECK (usage_charges "
+            ">= 0)\n"
+            ");\n"
+            "COMMENT ON TABLE stores IS 'A Shopify store that installed the app. Owns "
+            "every other row: deleting\n"
             "a store deletes its locations, catalog, inventory, alerts, suppliers,\n"
             "purchase orders, custom fields and workflows.\n"
+            "';\n"
+            "COMMENT ON COLUMN stores.created_at IS 'When the row was created.';\n"
+            "COMMENT ON COLUMN stores.updated_at IS 'When the row was last changed "
+            "through the ORM.';\n"
+            "COMMENT ON COLUMN stores.shopify_domain IS 'The store''s permanent "
+            "`*.myshopify.com` domain; identifies the store in every webhook.';\n"
+            "COMMENT ON COLUMN stores.shop_name IS 'The store''s display name in "
+            "Shopify.';\n"
+            "COMMENT ON COLUMN stores.email IS 'Store owner''s contact email.';\n"
+            "COMMENT ON COLUMN stores.currency IS 'ISO 4217 code of the store''s "
+            "selling currency (prices are in this currency).';\n"
+            "COMMENT ON COLUMN stores.timezone IS 'IANA time zone of the store (e.g. "
+            "`Europe/Berlin`), for daily reports and forecasts.';\n"
+            "COMMENT ON COLUMN stores.subscription_plan IS 'The app plan the store is "
+            "on.';\n"
+            "COMMENT ON COLUMN stores.subscription_status IS 'Billing state of the "
+            "subscription.';\n"
+            "COMMENT ON COLUMN stores.trial_ends_at IS 'End of the free trial; null "
+            "when the store never had one.';\n"
+            "COMMENT ON COLUMN stores.shopify_charge_id IS 'Id of the Shopify "
+            "recurring application charge that bills the plan.';\n"
+            "COMMENT ON COLUMN stores.billing_cycle_start IS 'Start of the current "
+            "billing period.';\n"
+            "COMMENT ON COLUMN stores.billing_cycle_end IS 'End of the current billing "
+            "period.';\n"
+            "COMMENT ON COLUMN stores.plan_price IS 'Monthly price of the plan, in "
+            "`billing_currency`.';\n"
+            "COMMENT ON COLUMN stores.usage_charges IS 'Usage-based charges accrued in "
+            "the current billing period, in `billing_currency`.';\n"
+            "COMMENT ON COLUMN stores.billing_currency IS 'ISO 4217 code of the "
+            "currency the app bills in.';\n"
+            "COMMENT ON COLUMN stores.deletion_scheduled_at IS 'When the store''s data "
+            "will be erased (GDPR `shop/redact`); null when none is scheduled.';\n"
+            "COMMENT ON COLUMN stores.is_active IS 'False once the app is "
+            "uninstalled.';\n"
+            "COMMENT ON COLUMN stores.uninstalled_at IS 'When the app was uninstalled; "
+            "null while installed.';\n"
+            "COMMENT ON COLUMN stores.access_token IS 'Shopify Admin API offline "
+            "access token. Secret; never log it.'"
         ),
     )
-    op.create_table(
-        "alert_templates",
-        sa.Column("id", sa.Integer(), sa.Identity(always=False), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-            comment="When the row was created.",
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-            comment="When the row was last changed through the ORM.",
-        ),
-        sa.Column(
-            "store_id",
-            sa.Integer(),
-            nullable=False,
-            comment="The store that owns the template.",
-        ),
-        sa.Column(
-            "template_name",
-            sa.String(255),
-            nullable=False,
-            comment="Name of the template in the settings page.",
-        ),
-        sa.Column(
-            "description",
-            sa.Text(),
-            nullable=True,
-            comment="What the template is for.",
-        ),
-        sa.Column(
-            "alert_type",
-            postgresql.ENUM(
-                "low_stock",
-                "overstock",
-                "reorder",
-                "compliance",
-                "workflow",
-                "custom",
-                name="alert_type",
-                create_type=False,
-            ),
-            nullable=False,
-            comment="Type of the alerts raised from this template.",
-        ),
-        sa.Column(
-            "title_template",
-            sa.String(255),
-            nullable=False,
-            comment=(
-                "Title of the alerts, with placeholders (e.g. `Low stock: {{ product_title }}`)."
-            ),
-        ),
-        sa.Column(
-            "message_template",
-            sa.Text(),
-            nullable=False,
-            comment="Message of the alerts, with placeholders.",
-        ),
-        sa.Column(
-            "severity",
-            postgresql.ENUM(
-                "low",
-                "medium",
-                "high",
-                "critical",
-                name="alert_severity",
-                create_type=False,
-            ),
-            server_default=sa.text("'medium'"),
-            nullable=False,
-            comment="Severity of the alerts raised from this template.",
-        ),
-        sa.Column(
-            "trigger_conditions",
-            postgresql.JSONB(),
-            server_default=sa.text("'{}'::jsonb"),
-            nullable=False,
-            comment="Conditions that raise an alert from this template (JSON rules).",
-        ),
-        sa.Column(
-            "notification_channels",
-            postgresql.JSONB(),
-            server_default=sa.text("'[]'::jsonb"),
-            nullable=False,
-            comment='Channels to notify (e.g. `["email"]`).',
-        ),
-        sa.Column(
-            "notification_config",
-            postgresql.JSONB(),
-            server_default=sa.text("'{}'::jsonb"),
-            nullable=False,
-            comment="Per-channel settings (recipients, webhook URLs, ...).",
-        ),
-        sa.Column(
-            "is_active",
-            sa.Boolean(),
-            server_default=sa.text("true"),
-            nullable=False,
-            comment="Inactive templates raise no alerts.",
-        ),
-        sa.Column(
-            "auto_resolve_hours",
-            sa.Integer(),
-            nullable=True,
-            comment=(
-                "Alerts from this template resolve themselves after this many hours; "
-                "null for never."
-            ),
-        ),
-        sa.Column(
-            "usage_count",
-            sa.Integer(),
-            server_default=sa.text("0"),
-            nullable=False,
-            comment="How many alerts were raised from the template.",
-        ),
-        sa.Column(
-            "last_used_at",
-            sa.DateTime(timezone=True),
-            nullable=True,
-            comment="When the template last raised an alert.",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_alert_templates")),
-        sa.ForeignKeyConstraint(
-            ["store_id"],
-            ["stores.id"],
-            name=op.f("fk_alert_templates_store_id_stores"),
-            ondelete="CASCADE",
-        ),
-        sa.CheckConstraint(
-            "auto_resolve_hours > 0",
-            name=op.f("ck_alert_templates_auto_resolve_hours_positive"),
-        ),
-        sa.CheckConstraint(
-            "usage_count >= 0",
-            name=op.f("ck_alert_templates_usage_count_not_negative"),
-        ),
-        comment=(
-            "A store's reusable template for alerts of one type, with trigger and "
-            "notification settings."
+    op.execute(
+        (
+            "CREATE TABLE alert_templates (\n"
+            "    id integer GENERATED BY DEFAULT AS IDENTITY,\n"
+            "    created_at timestamp with time zone DEFAULT now() NOT NULL,\n"
+            "    updated_at timestamp with time zone DEFAULT now() NOT NULL,\n"
+            "    store_id integer NOT NULL,\n"
+            "    template_name character varying(255) NOT NULL,\n"
+            "    description text,\n"
+            "    alert_type alert_type NOT NULL,\n"
+            "    title_template character varying(255) NOT NULL,\n"
+            "    message_template text NOT NULL,\n"
+            "    severity alert_severity DEFAULT 'medium' NOT NULL,\n"
+            "    trigger_conditions jsonb DEFAULT '{}'::jsonb NOT NULL,\n"
+            "    notification_channels jsonb DEFAULT '[]'::jsonb NOT NULL,\n"
+            "    notification_config jsonb DEFAULT '{}'::jsonb NOT NULL,\n"
+            "    is_active boolean DEFAULT true NOT NULL,\n"
+            "    auto_resolve_hours integer,\n"
+            "    usage_count integer DEFAULT 0 NOT NULL,\n"
+            "    last_used_at timestamp with time zone,\n"
+            "    CONSTRAINT pk_alert_templates PRIMARY KEY (id),\n"
+            "    CONSTRAINT fk_alert_templates_store_id_stores FOREIGN KEY (store_id) "
+            "REFERENCES stores (id) ON DELETE CASCADE,\n"
+            "    CONSTRAINT ck_alert_templates_auto_resolve_hours_positive CHECK "
+            "(auto_resolve_hours > 0),\n"
+            "    CONSTRAINT ck_alert_templates_usage_count_not_negative CHECK "
+            "(usage_count >= 0)\n"
+            ");\n"
+            "COMMENT ON TABLE alert_templates IS 'A store''s reusable template for "
+            "alerts of one type, with trigger and notification settings.';\n"
+            "COMMENT ON COLUMN alert_templates.created_at IS 'When the row was "
+            "created.';\n"
+            "COMMENT ON COLUMN alert_templates.updated_at IS 'When the row was last "
+            "changed through the ORM.';\n"
+            "COMMENT ON COLUMN alert_templates.store_id IS 'The store that owns the "
+            "template.';\n"
+            "COMMENT ON COLUMN alert_templates.template_name IS 'Name of the template "
+            "in the settings page.';\n"
+            "COMMENT ON COLUMN alert_templates.description IS 'What the template is "
+            "for.';\n"
+            "COMMENT ON COLUMN alert_templates.alert_type IS 'Type of the alerts "
+            "raised from this template.';\n"
+            "COMMENT ON COLUMN alert_templates.title_template IS 'Title of the alerts, "
+            "with placeholders (e.g. `Low stock: {{ product_title }}`).';\n"
+            "COMMENT ON COLUMN alert_templates.message_template IS 'Message of the "
+            "alerts, with placeholders.';\n"
+            "COMMENT ON COLUMN alert_templates.severity IS 'Severity of the alerts "
+            "raised from this template.';\n"
+            "COMMENT ON COLUMN alert_templates.trigger_conditions IS 'Conditions that "
+            "raise an alert from this template (JSON rules).';\n"
+            "COMMENT ON COLUMN alert_templates.notification_channels IS 'Channels to "
+            'notify (e.g. `["email"]`).\';\n'
+            "COMMENT ON COLUMN alert_templates.notification_config IS 'Per-channel "
+            "settings (recipients, webhook URLs, ...).';\n"
+            "COMMENT ON COLUMN alert_templates.is_active IS 'Inactive templates raise "
+            "no alerts.';\n"
+            "COMMENT ON COLUMN alert_templates.auto_resolve_hours IS 'Alerts from this "
+            "template resolve themselves after this many hours; null for never.';\n"
+            "COMMENT ON COLUMN alert_templates.usage_count IS 'How many alerts were "
+            "raised from the template.';\n"
+            "COMMENT ON COLUMN alert_templates.last_used_at IS 'When the template last "
+            "raised an alert.'"
         ),
     )
-    op.create_table(
-        "alerts",
-        sa.Column("id", sa.Integer(), sa.Identity(always=False), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-            comment="When the row was created.",
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-            comment="When the row was last changed through the ORM.",
-        ),
-        sa.Column(
-            "store_id",
-            sa.Integer(),
-            nullable=False,
-            comment="The store the alert is for.",
-        ),
-        sa.Column(
-            "alert_type",
-            postgresql.ENUM(
-                "low_stock",
-                "overstock",
-                "reorder",
-                "compliance",
-                "workflow",
-                "custom",
-                name="alert_type",
-                create_type=False,
-            ),
-            nullable=False,
-            comment="What the alert is about.",
-        ),
-        sa.Column(
-            "severity",
-            postgresql.ENUM(
-                "low",
-                "medium",
-                "high",
-                "critical",
-                name="alert_severity",
-                create_type=False,
-            ),
-            server_default=sa.text("'medium'"),
-            nullable=False,
-            comment="How urgent the alert is; sorts the inbox.",
-        ),
-        sa.Column(
-            "title",
-            sa.String(255),
-            nullable=False,
-            comment="One-line summary shown in the alert list.",
-        ),
-        sa.Column("message", sa.Text(), nullable=False, comment="Full alert text."),
-        sa.Column(
-            "product_sku",
-            sa.String(255),
-            nullable=True,
-            comment="SKU of the variant concerned, copied for display.",
-        ),
-        sa.Column(
-            "location_name",
-            sa.String(255),
-            nullable=True,
-            comment="Name of the location concerned, copied for display.",
-        ),
-        sa.Column(
-            "current_stock",
-            sa.Integer(),
-            nullable=True,
-            comment="Available stock when the alert was raised.",
-        ),
-        sa.Column(
-            "recommended_action",
-            sa.Text(),
-            nullable=True,
-            comment="What the merchant should do.",
-        ),
-        sa.Column(
-            "alert_source",
-            postgresql.ENUM(
-                "system",
-                "workflow",
-                "manual",
-                "api",
-                name="alert_source",
-                create_type=False,
-            ),
-            server_default=sa.text("'system'"),
-            nullable=False,
-            comment="What raised the alert.",
-        ),
-        sa.Column(
-            "entity_type",
-            sa.String(64),
-            nullable=True,
-            comment=(
-                "Kind of row the alert is about (e.g. `inventory_item`, `product`), "
-                "with `entity_id`: a polymorphic reference without a foreign key."
-            ),
-        ),
-        sa.Column(
-            "entity_id",
-            sa.Integer(),
-            nullable=True,
-            comment="Id of the row named by `entity_type`.",
-        ),
-        sa.Column(
-            "custom_data",
-            postgresql.JSONB(),
-            server_default=sa.text("'{}'::jsonb"),
-            nullable=False,
-            comment="Extra data for custom and workflow alerts.",
-        ),
-        sa.Column(
-            "notification_channels",
-            postgresql.JSONB(),
-            server_default=sa.text("'[]'::jsonb"),
-            nullable=False,
-            comment='Channels the alert was sent to, e.g. `["email", "slack"]`.',
-        ),
-        sa.Column(
-            "is_acknowledged",
-            sa.Boolean(),
-            server_default=sa.text("false"),
-            nullable=False,
-            comment="A merchant has seen the alert.",
-        ),
-        sa.Column(
-            "acknowledged_at",
-            sa.DateTime(timezone=True),
-            nullable=True,
-            comment="When the alert was acknowledged; null until then.",
-        ),
-        sa.Column(
-            "acknowledged_by",
-            sa.String(255),
-            nullable=True,
-            comment="Who acknowledged the alert (staff email or name).",
-        ),
-        sa.Column(
-            "is_resolved",
-            sa.Boolean(),
-            server_default=sa.text("false"),
-            nullable=False,
-            comment="The cause was dealt with; resolved alerts leave the inbox.",
-        ),
-        sa.Column(
-            "resolved_at",
-            sa.DateTime(timezone=True),
-            nullable=True,
-            comment="When the alert was resolved; null while open.",
-        ),
-        sa.Column(
-            "resolved_by",
-            sa.String(255),
-            nullable=True,
-            comment="Who resolved the alert (staff email or name, or `system`).",
-        ),
-        sa.Column(
-            "resolution_notes",
-            sa.Text(),
-            nullable=True,
-            comment="How the cause was dealt with.",
-        ),
-        sa.Column(
-            "auto_resolve_at",
-            sa.DateTime(timezone=True),
-            nullable=True,
-            comment="When the alert resolves itself if it is auto-resolvable and still open.",
-        ),
-        sa.Column(
-            "is_auto_resolvable",
-            sa.Boolean(),
-            server_default=sa.text("false"),
-            nullable=False,
-            comment=(
-                "The alert may be resolved automatically at `auto_resolve_at` (or when "
-                "its cause disappears)."
-            ),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_alerts")),
-        sa.ForeignKeyConstraint(
-            ["store_id"],
-            ["stores.id"],
-            name=op.f("fk_alerts_store_id_stores"),
-            ondelete="CASCADE",
-        ),
-        sa.CheckConstraint(
-            "entity_id IS NULL OR entity_type IS NOT NULL",
-            name=op.f("ck_alerts_entity_type_with_id"),
-        ),
-        comment=(
-            "A notification for a store's merchant: what happened, how urgent it is,\n"
+    op.execute(
+        (
+            "CREATE TABLE alerts (\n"
+            "    id integer GENERATED BY DEFAULT AS IDENTITY,\n"
+            "    created_at timestamp with time zone DEFAULT now() NOT NULL,\n"
+            "    updated_at timestamp with time zone DEFAULT now() NOT NULL,\n"
+            "    store_id integer NOT NULL,\n"
+            "    alert_type alert_type NOT NULL,\n"
+            "    severity alert_severity DEFAULT 'medium' NOT NULL,\n"
+            "    title character varying(255) NOT NULL,\n"
+            "    message text NOT NULL,\n"
+            "    product_sku character varying(255),\n"
+            "    location_name character varying(255),\n"
+            "    current_stock integer,\n"
+            "    recommended_action text,\n"
+            "    alert_source alert_source DEFAULT 'system' NOT NULL,\n"
+            "    entity_type character varying(64),\n"
+            "    entity_id integer,\n"
+            "    custom_data jsonb DEFAULT '{}'::jsonb NOT NULL,\n"
+            "    notification_channels jsonb DEFAULT '[]'::jsonb NOT NULL,\n"
+            "    is_acknowledged boolean DEFAULT false NOT NULL,\n"
+            "    acknowledged_at timestamp with time zone,\n"
+            "    acknowledged_by character varying(255),\n"
+            "    is_resolved boolean DEFAULT false NOT NULL,\n"
+            "    resolved_at timestamp with time zone,\n"
+            "    resolved_by character varying(255),\n"
+            "    resolution_notes text,\n"
+            "    auto_resolve_at timestamp with time zone,\n"
+            "    is_auto_resolvable boolean DEFAULT false NOT NULL,\n"
+            "    CONSTRAINT pk_alerts PRIMARY KEY (id),\n"
+            "    CONSTRAINT fk_alerts_store_id_stores FOREIGN KEY (store_id) "
+            "REFERENCES stores (id) ON DELETE CASCADE,\n"
+            "    CONSTRAINT ck_alerts_entity_type_with_id CHECK (entity_id IS NULL OR "
+            "entity_type IS NOT NULL)\n"
+            ");\n"
+            "COMMENT ON TABLE alerts IS 'A notification for a store''s merchant: what "
+            "happened, how urgent it is,\n"
             "and its lifecycle (acknowledged, resolved, possibly resolved\n"
             "automatically).\n"
+            "';\n"
+            "COMMENT ON COLUMN alerts.created_at IS 'When the row was created.';\n"
+            "COMMENT ON COLUMN alerts.updated_at IS 'When the row was last changed "
+            "through the ORM.';\n"
+            "COMMENT ON COLUMN alerts.store_id IS 'The store the alert is for.';\n"
+            "COMMENT ON COLUMN alerts.alert_type IS 'What the alert is about.';\n"
+            "COMMENT ON COLUMN alerts.severity IS 'How urgent the alert is; sorts the "
+            "inbox.';\n"
+            "COMMENT ON COLUMN alerts.title IS 'One-line summary shown in the alert "
+            "list.';\n"
+            "COMMENT ON COLUMN alerts.message IS 'Full alert text.';\n"
+            "COMMENT ON COLUMN alerts.product_sku IS 'SKU of the variant concerned, "
+            "copied for display.';\n"
+            "COMMENT ON COLUMN alerts.location_name IS 'Name of the location "
+            "concerned, copied for display.';\n"
+            "COMMENT ON COLUMN alerts.current_stock IS 'Available stock when the alert "
+            "was raised.';\n"
+            "COMMENT ON COLUMN alerts.recommended_action IS 'What the merchant should "
+            "do.';\n"
+            "COMMENT ON COLUMN alerts.alert_source IS 'What raised the alert.';\n"
+            "COMMENT ON COLUMN alerts.entity_type IS 'Kind of row the alert is about "
+            "(e.g. `inventory_item`, `product`), with `entity_id`: a polymorphic "
+            "reference without a foreign key.';\n"
+            "COMMENT ON COLUMN alerts.entity_id IS 'Id of the row named by "
+            "`entity_type`.';\n"
+            "COMMENT ON COLUMN alerts.custom_data IS 'Extra data for custom and "
+            "workflow alerts.';\n"
+            "COMMENT ON COLUMN alerts.notification_channels IS 'Channels the alert was "
+            'sent to, e.g. `["email", "slack"]`.\';\n'
+            "COMMENT ON COLUMN alerts.is_acknowledged IS 'A merchant has seen the "
+            "alert.';\n"
+            "COMMENT ON COLUMN alerts.acknowledged_at IS 'When the alert was "
+            "acknowledged; null until then.';\n"
+            "COMMENT ON COLUMN alerts.acknowledged_by IS 'Who acknowledged the alert "
+            "(staff email or name).';\n"
+            "COMMENT ON COLUMN alerts.is_resolved IS 'The cause was dealt with; "
+            "resolved alerts leave the inbox.';\n"
+            "COMMENT ON COLUMN alerts.resolved_at IS 'When the alert was resolved; "
+            "null while open.';\n"
+            "COMMENT ON COLUMN alerts.resolved_by IS 'Who resolved the alert (staff "
+            "email or name, or `system`).';\n"
+            "COMMENT ON COLUMN alerts.resolution_notes IS 'How the cause was dealt "
+            "with.';\n"
+            "COMMENT ON COLUMN alerts.auto_resolve_at IS 'When the alert resolves "
+            "itself if it is auto-resolvable and still open.';\n"
+            "COMMENT ON COLUMN alerts.is_auto_resolvable IS 'The alert may be resolved "
+            "automatically at `auto_resolve_at` (or when its cause disappears).'"
         ),
     )
-    op.create_table(
-        "custom_field_definitions",
-        sa.Column("id", sa.Integer(), sa.Identity(always=False), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-            comment="When the row was created.",
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-            comment="When the row was last changed through the ORM.",
-        ),
-        sa.Column(
-            "store_id",
-            sa.Integer(),
-            nullable=False,
-            comment="The store that defined the field.",
-        ),
-        sa.Column(
-            "field_name",
-            sa.String(100),
-            nullable=False,
-            comment="Key of the field in `custom_data`; unique per store and target entity.",
-        ),
-        sa.Column(
-            "display_name",
-            sa.String(255),
-            nullable=False,
-            comment="Label shown in forms and tables.",
-        ),
-        sa.Column(
-            "field_type",
-            postgresql.ENUM(
-                "text",
-                "number",
-                "date",
-                "boolean",
-                "select",
-                "multi_select",
-                "url",
-                "email",
-                name="custom_field_type",
-                create_type=False,
-            ),
-            nullable=False,
-            comment="Data type of the field's values.",
-        ),
-        sa.Column(
-            "target_entity",
-            postgresql.ENUM(
-                "product",
-                "variant",
-                "inventory_item",
-                "supplier",
-                name="custom_field_target",
-                create_type=False,
-            ),
-            nullable=False,
-            comment="Which rows the field extends.",
-        ),
-        sa.Column(
-            "validation_rules",
-            postgresql.JSONB(),
-            server_default=sa.text("'{}'::jsonb"),
-            nullable=False,
-            comment="Constraints on values: options of a select, min/max, pattern, ...",
-        ),
-        sa.Column(
-            "is_required",
-            sa.Boolean(),
-            server_default=sa.text("false"),
-            nullable=False,
-            comment="A value must be given.",
-        ),
-        sa.Column(
-            "is_searchable",
-            sa.Boolean(),
-            server_default=sa.text("true"),
-            nullable=False,
-            comment="Included in the search box.",
-        ),
-        sa.Column(
-            "is_filterable",
-            sa.Boolean(),
-            server_default=sa.text("true"),
-            nullable=False,
-            comment="Offered as a filter in lists.",
-        ),
-        sa.Column(
-            "display_order",
-            sa.Integer(),
-            server_default=sa.text("0"),
-            nullable=False,
-            comment="Position of the field in forms (ascending).",
-        ),
-        sa.Column(
-            "help_text",
-            sa.Text(),
-            nullable=True,
-            comment="Hint shown under the input.",
-        ),
-        sa.Column(
-            "default_value",
-            sa.String(255),
-            nullable=True,
-            comment="Value pre-filled for new rows, as text.",
-        ),
-        sa.Column(
-            "field_group",
-            sa.String(255),
-            nullable=True,
-            comment="Heading the field is grouped under in forms.",
-        ),
-        sa.Column(
-            "industry_template",
-            sa.String(255),
-            nullable=True,
-            comment="Industry template the field came from (e.g. `apparel`), if any.",
-        ),
-        sa.Column(
-            "is_active",
-            sa.Boolean(),
-            server_default=sa.text("true"),
-            nullable=False,
-            comment="Inactive fields are hidden but keep their values.",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_custom_field_definitions")),
-        sa.ForeignKeyConstraint(
-            ["store_id"],
-            ["stores.id"],
-            name=op.f("fk_custom_field_definitions_store_id_stores"),
-            ondelete="CASCADE",
-        ),
-        sa.UniqueConstraint(
-            "store_id",
-            "field_name",
-            "target_entity",
-            name=op.f("uq_custom_field_definitions_store_field_target"),
-        ),
-        comment=(
-            "A custom field a store defines for products, variants, inventory items\n"
-            "or suppliers. Values are stored under `field_name` in the target rows'\n"
+    op.execute(
+        (
+            "CREATE TABLE custom_field_definitions (\n"
+            "    id integer GENERATED BY DEFAULT AS IDENTITY,\n"
+            "    created_at timestamp with time zone DEFAULT now() NOT NULL,\n"
+            "    updated_at timestamp with time zone DEFAULT now() NOT NULL,\n"
+            "    store_id integer NOT NULL,\n"
+            "    field_name character varying(100) NOT NULL,\n"
+            "    display_name character varying(255) NOT NULL,\n"
+            "    field_type custom_field_type NOT NULL,\n"
+            "    target_entity custom_field_target NOT NULL,\n"
+            "    validation_rules jsonb DEFAULT '{}'::jsonb NOT NULL,\n"
+            "    is_required boolean DEFAULT false NOT NULL,\n"
+            "    is_searchable boolean DEFAULT true NOT NULL,\n"
+            "    is_filterable boolean DEFAULT true NOT NULL,\n"
+            "    display_order integer DEFAULT 0 NOT NULL,\n"
+            "    help_text text,\n"
+            "    default_value character varying(255),\n"
+            "    field_group character varying(255),\n"
+            "    industry_template character varying(255),\n"
+            "    is_active boolean DEFAULT true NOT NULL,\n"
+            "    CONSTRAINT pk_custom_field_definitions PRIMARY KEY (id),\n"
+            "    CONSTRAINT fk_custom_field_definitions_store_id_stores FOREIGN KEY "
+            "(store_id) REFERENCES stores (id) ON DELETE CASCADE,\n"
+            "    CONSTRAINT uq_custom_field_definitions_store_field_target UNIQUE "
+            "(store_id, field_name, target_entity)\n"
+            ");\n"
+            "COMMENT ON TABLE custom_field_definitions IS 'A custom field a store "
+            "defines for products, variants, inventory items\n"
+            "or suppliers. Values are stored under `field_name` in the target rows''\n"
             "`custom_data`.\n"
+            "';\n"
+            "COMMENT ON COLUMN custom_field_definitions.created_at IS 'When the row "
+            "was created.';\n"
+            "COMMENT ON COLUMN custom_field_definitions.updated_at IS 'When the row "
+            "was last changed through the ORM.';\n"
+            "COMMENT ON COLUMN custom_field_definitions.store_id IS 'The store that "
+            "defined the field.';\n"
+            "COMMENT ON COLUMN custom_field_definitions.field_name IS 'Key of the "
+            "field in `custom_data`; unique per store and target entity.';\n"
+            "COMMENT ON COLUMN custom_field_definitions.display_name IS 'Label shown "
+            "in forms and tables.';\n"
+            "COMMENT ON COLUMN custom_field_definitions.field_type IS 'Data type of "
+            "the field''s values.';\n"
+            "COMMENT ON COLUMN custom_field_definitions.target_entity IS 'Which rows "
+            "the field extends.';\n"
+            "COMMENT ON COLUMN custom_field_definitions.validation_rules IS "
+            "'Constraints on values: options of a select, min/max, pattern, ...';\n"
+            "COMMENT ON COLUMN custom_field_definitions.is_required IS 'A value must "
+            "be given.';\n"
+            "COMMENT ON COLUMN custom_field_definitions.is_searchable IS 'Included in "
+            "the search box.';\n"
+            "COMMENT ON COLUMN custom_field_definitions.is_filterable IS 'Offered as a "
+            "filter in lists.';\n"
+            "COMMENT ON COLUMN custom_field_definitions.display_order IS 'Position of "
+            "the field in forms (ascending).';\n"
+            "COMMENT ON COLUMN custom_field_definitions.help_text IS 'Hint shown under "
+            "the input.';\n"
+            "COMMENT ON COLUMN custom_field_definitions.default_value IS 'Value "
+            "pre-filled for new rows, as text.';\n"
+            "COMMENT ON COLUMN custom_field_definitions.field_group IS 'Heading the "
+            "field is grouped under in forms.';\n"
+            "COMMENT ON COLUMN custom_field_definitions.industry_template IS 'Industry "
+            "template the field came from (e.g. `apparel`), if any.';\n"
+            "COMMENT ON COLUMN custom_field_definitions.is_active IS 'Inactive fields "
+            "are hidden but keep their values.'"
         ),
     )
-    op.create_table(
-        "locations",
-        sa.Column("id", sa.Integer(), sa.Identity(always=False), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-            comment="When the row was created.",
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-            comment="When the row was last changed through the ORM.",
-        ),
-        sa.Column(
-            "store_id",
-            sa.Integer(),
-            nullable=False,
-            comment="The store the location belongs to.",
-        ),
-        sa.Column(
-            "shopify_location_id",
-            sa.String(64),
-            nullable=False,
-            comment="Shopify's id of the location; unique within a store.",
-        ),
-        sa.Column(
-            "name",
-            sa.String(255),
-            nullable=False,
-            comment="Location name as shown in Shopify.",
-        ),
-        sa.Column("address", sa.Text(), nullable=True, comment="Street address."),
-        sa.Column(
-            "city",
-            sa.String(255),
-            nullable=True,
-            comment="City of the address.",
-        ),
-        sa.Column(
-            "country",
-            sa.String(255),
-            nullable=True,
-            comment="Country of the address.",
-        ),
-        sa.Column(
-            "is_active",
-            sa.Boolean(),
-            server_default=sa.text("true"),
-            nullable=False,
-            comment="False when the location was deactivated in Shopify.",
-        ),
-        sa.Column(
-            "manages_inventory",
-            sa.Boolean(),
-            server_default=sa.text("true"),
-            nullable=False,
-            comment=(
-                "Whether Shopify tracks stock at this location (false for some "
-                "fulfillment services)."
-            ),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_locations")),
-        sa.ForeignKeyConstraint(
-            ["store_id"],
-            ["stores.id"],
-            name=op.f("fk_locations_store_id_stores"),
-            ondelete="CASCADE",
-        ),
-        sa.UniqueConstraint(
-            "store_id",
-            "shopify_location_id",
-            name=op.f("uq_locations_store_shopify_location_id"),
-        ),
-        comment="A Shopify location (warehouse, shop, fulfillment service) where stock is kept.",
-    )
-    op.create_table(
-        "products",
-        sa.Column("id", sa.Integer(), sa.Identity(always=False), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-            comment="When the row was created.",
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-            comment="When the row was last changed through the ORM.",
-        ),
-        sa.Column(
-            "store_id",
-            sa.Integer(),
-            nullable=False,
-            comment="The store the product belongs to.",
-        ),
-        sa.Column(
-            "shopify_product_id",
-            sa.String(64),
-            nullable=False,
-            comment="Shopify's id of the product; unique within a store.",
-        ),
-        sa.Column("title", sa.String(255), nullable=False, comment="Product title."),
-        sa.Column(
-            "handle",
-            sa.String(255),
-            nullable=False,
-            comment="URL slug of the product in the storefront (unique per store in Shopify).",
-        ),
-        sa.Column(
-            "product_type",
-            sa.String(255),
-            nullable=True,
-            comment="Merchant-defined category.",
-        ),
-        sa.Column(
-            "vendor",
-            sa.String(255),
-            nullable=True,
-            comment="Brand or manufacturer.",
-        ),
-        sa.Column(
-            "tags",
-            sa.Text(),
-            nullable=True,
-            comment="Shopify tags, comma-separated, as Shopify sends them.",
-        ),
-        sa.Column(
-            "body_html",
-            sa.Text(),
-            nullable=True,
-            comment="Product description as HTML.",
-        ),
-        sa.Column(
-            "price",
-            sa.Numeric(12, 2),
-            nullable=True,
-            comment="Reference price in the store currency (each variant has its own price).",
-        ),
-        sa.Column(
-            "cost_per_item",
-            sa.Numeric(12, 2),
-            nullable=True,
-            comment="Reference unit cost in the store currency.",
-        ),
-        sa.Column(
-            "status",
-            postgresql.ENUM(
-                "active",
-                "archived",
-                "draft",
-                name="product_status",
-                create_type=False,
-            ),
-            server_default=sa.text("'active'"),
-            nullable=False,
-            comment="Publication state in Shopify.",
-        ),
-        sa.Column(
-            "custom_data",
-            postgresql.JSONB(),
-            server_default=sa.text("'{}'::jsonb"),
-            nullable=False,
-            comment=(
-                "Values of the store's custom fields whose target is `product`, keyed "
-                "by field name."
-            ),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_products")),
-        sa.ForeignKeyConstraint(
-            ["store_id"],
-            ["stores.id"],
-            name=op.f("fk_products_store_id_stores"),
-            ondelete="CASCADE",
-        ),
-        sa.UniqueConstraint(
-            "store_id",
-            "shopify_product_id",
-            name=op.f("uq_products_store_shopify_product_id"),
-        ),
-        sa.CheckConstraint(
-            "cost_per_item >= 0",
-            name=op.f("ck_products_cost_not_negative"),
-        ),
-        sa.CheckConstraint("price >= 0", name=op.f("ck_products_price_not_negative")),
-        comment="A product synced from Shopify; its variants carry SKUs, prices and stock.",
-    )
-    op.create_table(
-        "suppliers",
-        sa.Column("id", sa.Integer(), sa.Identity(always=False), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-            comment="When the row was created.",
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-            comment="When the row was last changed through the ORM.",
-        ),
-        sa.Column(
-            "store_id",
-            sa.Integer(),
-            nullable=False,
-            comment="The store that buys from this supplier.",
-        ),
-        sa.Column(
-            "name",
-            sa.String(255),
-            nullable=False,
-            comment="Supplier company name.",
-        ),
-        sa.Column(
-            "contact_person",
-            sa.String(255),
-            nullable=True,
-            comment="Name of the contact at the supplier.",
-        ),
-        sa.Column(
-            "email",
-            sa.String(320),
-            nullable=True,
-            comment="Where purchase orders are sent.",
-        ),
-        sa.Column(
-            "phone",
-            sa.String(64),
-            nullable=True,
-            comment="Contact phone number as entered.",
-        ),
-        sa.Column("address", sa.Text(), nullable=True, comment="Street address."),
-        sa.Column(
-            "city",
-            sa.String(255),
-            nullable=True,
-            comment="City of the address.",
-        ),
-        sa.Column(
-            "country",
-            sa.String(255),
-            nullable=True,
-            comment="Country of the address.",
-        ),
-        sa.Column(
-            "payment_terms",
-            sa.String(255),
-            nullable=True,
-            comment="Agreed payment terms, free text (e.g. `Net 30`).",
-        ),
-        sa.Column(
-            "minimum_order_value",
-            sa.Numeric(12, 2),
-            nullable=True,
-            comment="Smallest order the supplier accepts, in the store currency; null for none.",
-        ),
-        sa.Column(
-            "lead_time_days",
-            sa.Integer(),
-            server_default=sa.text("14"),
-            nullable=False,
-            comment="Usual days from order to delivery.",
-        ),
-        sa.Column(
-            "reliability_score",
-            sa.Numeric(4, 2),
-            server_default=sa.text("5.0"),
-            nullable=False,
-            comment="Merchant's rating of on-time, complete deliveries (higher is better).",
-        ),
-        sa.Column(
-            "quality_score",
-            sa.Numeric(4, 2),
-            server_default=sa.text("5.0"),
-            nullable=False,
-            comment="Merchant's rating of the goods' quality (higher is better).",
-        ),
-        sa.Column(
-            "is_active",
-            sa.Boolean(),
-            server_default=sa.text("true"),
-            nullable=False,
-            comment="False for suppliers no longer used (kept for the history of their orders).",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_suppliers")),
-        sa.ForeignKeyConstraint(
-            ["store_id"],
-            ["stores.id"],
-            name=op.f("fk_suppliers_store_id_stores"),
-            ondelete="CASCADE",
-        ),
-        sa.CheckConstraint(
-            "lead_time_days >= 0",
-            name=op.f("ck_suppliers_lead_time_not_negative"),
-        ),
-        sa.CheckConstraint(
-            "minimum_order_value >= 0",
-            name=op.f("ck_suppliers_minimum_order_value_not_negative"),
-        ),
-        comment="A supplier a store buys stock from.",
-    )
-    op.create_table(
-        "workflow_rules",
-        sa.Column("id", sa.Integer(), sa.Identity(always=False), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-            comment="When the row was created.",
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-            comment="When the row was last changed through the ORM.",
-        ),
-        sa.Column(
-            "store_id",
-            sa.Integer(),
-            nullable=False,
-            comment="The store that owns the rule.",
-        ),
-        sa.Column(
-            "rule_name",
-            sa.String(255),
-            nullable=False,
-            comment="Name of the rule in the settings page.",
-        ),
-        sa.Column(
-            "description",
-            sa.Text(),
-            nullable=True,
-            comment="What the rule is for.",
-        ),
-        sa.Column(
-            "trigger_event",
-            sa.String(100),
-            nullable=False,
-            comment="Event that runs the rule (e.g. `inventory.low_stock`, `order.created`).",
-        ),
-        sa.Column(
-            "trigger_conditions",
-            postgresql.JSONB(),
-            server_default=sa.text("'{}'::jsonb"),
-            nullable=False,
-            comment="Conditions on the event's data that must hold (JSON rules).",
-        ),
-        sa.Column(
-            "actions",
-            postgresql.JSONB(),
-            server_default=sa.text("'[]'::jsonb"),
-            nullable=False,
-            comment="Actions to run, in order (JSON list of action objects).",
-        ),
-        sa.Column(
-            "is_active",
-            sa.Boolean(),
-            server_default=sa.text("true"),
-            nullable=False,
-            comment="Inactive rules never run.",
-        ),
-        sa.Column(
-            "execution_count",
-            sa.Integer(),
-            server_default=sa.text("0"),
-            nullable=False,
-            comment="How many times the rule has run.",
-        ),
-        sa.Column(
-            "last_executed_at",
-            sa.DateTime(timezone=True),
-            nullable=True,
-            comment="When the rule last ran.",
-        ),
-        sa.Column(
-            "priority",
-            sa.Integer(),
-            server_default=sa.text("100"),
-            nullable=False,
-            comment="Rules for the same event run in ascending priority.",
-        ),
-        sa.Column(
-            "max_executions_per_hour",
-            sa.Integer(),
-            server_default=sa.text("60"),
-            nullable=False,
-            comment="Rate limit; further events in the hour are skipped.",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_workflow_rules")),
-        sa.ForeignKeyConstraint(
-            ["store_id"],
-            ["stores.id"],
-            name=op.f("fk_workflow_rules_store_id_stores"),
-            ondelete="CASCADE",
-        ),
-        sa.CheckConstraint(
-            "execution_count >= 0",
-            name=op.f("ck_workflow_rules_execution_count_not_negative"),
-        ),
-        sa.CheckConstraint(
-            "max_executions_per_hour > 0",
-            name=op.f("ck_workflow_rules_max_executions_positive"),
-        ),
-        comment=(
-            "A store's automation rule, \"when this event happens and these conditions "
-            'hold, do these actions".'
+    op.execute(
+        (
+            "CREATE TABLE locations (\n"
+            "    id integer GENERATED BY DEFAULT AS IDENTITY,\n"
+            "    created_at timestamp with time zone DEFAULT now() NOT NULL,\n"
+            "    updated_at timestamp with time zone DEFAULT now() NOT NULL,\n"
+            "    store_id integer NOT NULL,\n"
+            "    shopify_location_id character varying(64) NOT NULL,\n"
+            "    name character varying(255) NOT NULL,\n"
+            "    address text,\n"
+            "    city character varying(255),\n"
+            "    country character varying(255),\n"
+            "    is_active boolean DEFAULT true NOT NULL,\n"
+            "    manages_inventory boolean DEFAULT true NOT NULL,\n"
+            "    CONSTRAINT pk_locations PRIMARY KEY (id),\n"
+            "    CONSTRAINT fk_locations_store_id_stores FOREIGN KEY (store_id) "
+            "REFERENCES stores (id) ON DELETE CASCADE,\n"
+            "    CONSTRAINT uq_locations_store_shopify_location_id UNIQUE (store_id, "
+            "shopify_location_id)\n"
+            ");\n"
+            "COMMENT ON TABLE locations IS 'A Shopify location (warehouse, shop, "
+            "fulfillment service) where stock is kept.';\n"
+            "COMMENT ON COLUMN locations.created_at IS 'When the row was created.';\n"
+            "COMMENT ON COLUMN locations.updated_at IS 'When the row was last changed "
+            "through the ORM.';\n"
+            "COMMENT ON COLUMN locations.store_id IS 'The store the location belongs "
+            "to.';\n"
+            "COMMENT ON COLUMN locations.shopify_location_id IS 'Shopify''s id of the "
+            "location; unique within a store.';\n"
+            "COMMENT ON COLUMN locations.name IS 'Location name as shown in "
+            "Shopify.';\n"
+            "COMMENT ON COLUMN locations.address IS 'Street address.';\n"
+            "COMMENT ON COLUMN locations.city IS 'City of the address.';\n"
+            "COMMENT ON COLUMN locations.country IS 'Country of the address.';\n"
+            "COMMENT ON COLUMN locations.is_active IS 'False when the location was "
+            "deactivated in Shopify.';\n"
+            "COMMENT ON COLUMN locations.manages_inventory IS 'Whether Shopify tracks "
+            "stock at this location (false for some fulfillment services).'"
         ),
     )
-    op.create_table(
-        "product_variants",
-        sa.Column("id", sa.Integer(), sa.Identity(always=False), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-            comment="When the row was created.",
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-            comment="When the row was last changed through the ORM.",
-        ),
-        sa.Column(
-            "product_id",
-            sa.Integer(),
-            nullable=False,
-            comment="The product this variant belongs to.",
-        ),
-        sa.Column(
-            "shopify_variant_id",
-            sa.String(64),
-            nullable=False,
-            comment="Shopify's id of the variant.",
-        ),
-        sa.Column(
-            "title",
-            sa.String(255),
-            nullable=False,
-            comment="Variant title, usually the option values (e.g. `M / Blue`).",
-        ),
-        sa.Column(
-            "sku",
-            sa.String(255),
-            nullable=True,
-            comment="Stock keeping unit; optional in Shopify.",
-        ),
-        sa.Column(
-            "barcode",
-            sa.String(255),
-            nullable=True,
-            comment="Barcode (ISBN, UPC, GTIN, ...).",
-        ),
-        sa.Column(
-            "option1",
-            sa.String(255),
-            nullable=True,
-            comment="Value of the product's first option (usually size).",
-        ),
-        sa.Column(
-            "option2",
-            sa.String(255),
-            nullable=True,
-            comment="Value of the second option (usually color).",
-        ),
-        sa.Column(
-            "option3",
-            sa.String(255),
-            nullable=True,
-            comment="Value of the third option (usually style or material).",
-        ),
-        sa.Column(
-            "price",
-            sa.Numeric(12, 2),
-            nullable=False,
-            comment="Selling price in the store currency.",
-        ),
-        sa.Column(
-            "compare_at_price",
-            sa.Numeric(12, 2),
-            nullable=True,
-            comment="Original price shown struck through when the variant is on sale.",
-        ),
-        sa.Column(
-            "cost_per_item",
-            sa.Numeric(12, 2),
-            nullable=True,
-            comment="Unit cost in the store currency, for margins and stock valuation.",
-        ),
-        sa.Column(
-            "weight",
-            sa.Numeric(12, 3),
-            nullable=True,
-            comment="Shipping weight, in `weight_unit`.",
-        ),
-        sa.Column(
-            "weight_unit",
-            postgresql.ENUM(
-                "kg",
-                "g",
-                "lb",
-                "oz",
-                name="weight_unit",
-                create_type=False,
-            ),
-            server_default=sa.text("'kg'"),
-            nullable=False,
-            comment="Unit of `weight`.",
-        ),
-        sa.Column(
-            "requires_shipping",
-            sa.Boolean(),
-            server_default=sa.text("true"),
-            nullable=False,
-            comment="False for digital goods and services.",
-        ),
-        sa.Column(
-            "track_inventory",
-            sa.Boolean(),
-            server_default=sa.text("true"),
-            nullable=False,
-            comment="Whether stock levels of this variant are tracked (and alerted on).",
-        ),
-        sa.Column(
-            "inventory_policy",
-            postgresql.ENUM(
-                "deny",
-                "continue",
-                name="inventory_policy",
-                create_type=False,
-            ),
-            server_default=sa.text("'deny'"),
-            nullable=False,
-            comment="Whether the variant can be sold when out of stock.",
-        ),
-        sa.Column(
-            "inventory_quantity",
-            sa.Integer(),
-            server_default=sa.text("0"),
-            nullable=False,
-            comment="Total available quantity over all locations, as last reported by Shopify.",
-        ),
-        sa.Column(
-            "inventory_management",
-            sa.String(255),
-            nullable=True,
-            comment=(
-                "Who tracks the stock in Shopify (`shopify` or a fulfillment service "
-                "handle); null when untracked."
-            ),
-        ),
-        sa.Column(
-            "custom_data",
-            postgresql.JSONB(),
-            server_default=sa.text("'{}'::jsonb"),
-            nullable=False,
-            comment=(
-                "Values of the store's custom fields whose target is `variant`, keyed "
-                "by field name."
-            ),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_product_variants")),
-        sa.ForeignKeyConstraint(
-            ["product_id"],
-            ["products.id"],
-            name=op.f("fk_product_variants_product_id_products"),
-            ondelete="CASCADE",
-        ),
-        sa.UniqueConstraint(
-            "shopify_variant_id",
-            "product_id",
-            name=op.f("uq_product_variants_shopify_variant_id_product_id"),
-        ),
-        sa.CheckConstraint(
-            "compare_at_price >= 0",
-            name=op.f("ck_product_variants_compare_at_price_not_negative"),
-        ),
-        sa.CheckConstraint(
-            "cost_per_item >= 0",
-            name=op.f("ck_product_variants_cost_not_negative"),
-        ),
-        sa.CheckConstraint(
-            "price >= 0",
-            name=op.f("ck_product_variants_price_not_negative"),
-        ),
-        sa.CheckConstraint(
-            "weight >= 0",
-            name=op.f("ck_product_variants_weight_not_negative"),
-        ),
-        comment=(
-            "A sellable variant of a product (size, color, ...), with its own SKU, "
-            "price and stock settings."
+    op.execute(
+        (
+            "CREATE TABLE products (\n"
+            "    id integer GENERATED BY DEFAULT AS IDENTITY,\n"
+            "    created_at timestamp with time zone DEFAULT now() NOT NULL,\n"
+            "    updated_at timestamp with time zone DEFAULT now() NOT NULL,\n"
+            "    store_id integer NOT NULL,\n"
+            "    shopify_product_id character varying(64) NOT NULL,\n"
+            "    title character varying(255) NOT NULL,\n"
+            "    handle character varying(255) NOT NULL,\n"
+            "    product_type character varying(255),\n"
+            "    vendor character varying(255),\n"
+            "    tags text,\n"
+            "    body_html text,\n"
+            "    price numeric(12,2),\n"
+            "    cost_per_item numeric(12,2),\n"
+            "    status product_status DEFAULT 'active' NOT NULL,\n"
+            "    custom_data jsonb DEFAULT '{}'::jsonb NOT NULL,\n"
+            "    CONSTRAINT pk_products PRIMARY KEY (id),\n"
+            "    CONSTRAINT fk_products_store_id_stores FOREIGN KEY (store_id) "
+            "REFERENCES stores (id) ON DELETE CASCADE,\n"
+            "    CONSTRAINT uq_products_store_shopify_product_id UNIQUE (store_id, "
+            "shopify_product_id),\n"
+            "    CONSTRAINT ck_products_cost_not_negative CHECK (cost_per_item >= 0),\n"
+            "    CONSTRAINT ck_products_price_not_negative CHECK (price >= 0)\n"
+            ");\n"
+            "COMMENT ON TABLE products IS 'A product synced from Shopify; its variants "
+            "carry SKUs, prices and stock.';\n"
+            "COMMENT ON COLUMN products.created_at IS 'When the row was created.';\n"
+            "COMMENT ON COLUMN products.updated_at IS 'When the row was last changed "
+            "through the ORM.';\n"
+            "COMMENT ON COLUMN products.store_id IS 'The store the product belongs "
+            "to.';\n"
+            "COMMENT ON COLUMN products.shopify_product_id IS 'Shopify''s id of the "
+            "product; unique within a store.';\n"
+            "COMMENT ON COLUMN products.title IS 'Product title.';\n"
+            "COMMENT ON COLUMN products.handle IS 'URL slug of the product in the "
+            "storefront (unique per store in Shopify).';\n"
+            "COMMENT ON COLUMN products.product_type IS 'Merchant-defined category.';\n"
+            "COMMENT ON COLUMN products.vendor IS 'Brand or manufacturer.';\n"
+            "COMMENT ON COLUMN products.tags IS 'Shopify tags, comma-separated, as "
+            "Shopify sends them.';\n"
+            "COMMENT ON COLUMN products.body_html IS 'Product description as HTML.';\n"
+            "COMMENT ON COLUMN products.price IS 'Reference price in the store "
+            "currency (each variant has its own price).';\n"
+            "COMMENT ON COLUMN products.cost_per_item IS 'Reference unit cost in the "
+            "store currency.';\n"
+            "COMMENT ON COLUMN products.status IS 'Publication state in Shopify.';\n"
+            "COMMENT ON COLUMN products.custom_data IS 'Values of the store''s custom "
+            "fields whose target is `product`, keyed by field name.'"
         ),
     )
-    op.create_table(
-        "purchase_orders",
-        sa.Column("id", sa.Integer(), sa.Identity(always=False), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-            comment="When the row was created.",
+    op.execute(
+        (
+            "CREATE TABLE suppliers (\n"
+            "    id integer GENERATED BY DEFAULT AS IDENTITY,\n"
+            "    created_at timestamp with time zone DEFAULT now() NOT NULL,\n"
+            "    updated_at timestamp with time zone DEFAULT now() NOT NULL,\n"
+            "    store_id integer NOT NULL,\n"
+            "    name character varying(255) NOT NULL,\n"
+            "    contact_person character varying(255),\n"
+            "    email character varying(320),\n"
+            "    phone character varying(64),\n"
+            "    address text,\n"
+            "    city character varying(255),\n"
+            "    country character varying(255),\n"
+            "    payment_terms character varying(255),\n"
+            "    minimum_order_value numeric(12,2),\n"
+            "    lead_time_days integer DEFAULT 14 NOT NULL,\n"
+            "    reliability_score numeric(4,2) DEFAULT 5.0 NOT NULL,\n"
+            "    quality_score numeric(4,2) DEFAULT 5.0 NOT NULL,\n"
+            "    is_active boolean DEFAULT true NOT NULL,\n"
+            "    CONSTRAINT pk_suppliers PRIMARY KEY (id),\n"
+            "    CONSTRAINT fk_suppliers_store_id_stores FOREIGN KEY (store_id) "
+            "REFERENCES stores (id) ON DELETE CASCADE,\n"
+            "    CONSTRAINT ck_suppliers_lead_time_not_negative CHECK (lead_time_days "
+            ">= 0),\n"
+            "    CONSTRAINT ck_suppliers_minimum_order_value_not_negative CHECK "
+            "(minimum_order_value >= 0)\n"
+            ");\n"
+            "COMMENT ON TABLE suppliers IS 'A supplier a store buys stock from.';\n"
+            "COMMENT ON COLUMN suppliers.created_at IS 'When the row was created.';\n"
+            "COMMENT ON COLUMN suppliers.updated_at IS 'When the row was last changed "
+            "through the ORM.';\n"
+            "COMMENT ON COLUMN suppliers.store_id IS 'The store that buys from this "
+            "supplier.';\n"
+            "COMMENT ON COLUMN suppliers.name IS 'Supplier company name.';\n"
+            "COMMENT ON COLUMN suppliers.contact_person IS 'Name of the contact at the "
+            "supplier.';\n"
+            "COMMENT ON COLUMN suppliers.email IS 'Where purchase orders are sent.';\n"
+            "COMMENT ON COLUMN suppliers.phone IS 'Contact phone number as entered.';\n"
+            "COMMENT ON COLUMN suppliers.address IS 'Street address.';\n"
+            "COMMENT ON COLUMN suppliers.city IS 'City of the address.';\n"
+            "COMMENT ON COLUMN suppliers.country IS 'Country of the address.';\n"
+            "COMMENT ON COLUMN suppliers.payment_terms IS 'Agreed payment terms, free "
+            "text (e.g. `Net 30`).';\n"
+            "COMMENT ON COLUMN suppliers.minimum_order_value IS 'Smallest order the "
+            "supplier accepts, in the store currency; null for none.';\n"
+            "COMMENT ON COLUMN suppliers.lead_time_days IS 'Usual days from order to "
+            "delivery.';\n"
+            "COMMENT ON COLUMN suppliers.reliability_score IS 'Merchant''s rating of "
+            "on-time, complete deliveries (higher is better).';\n"
+            "COMMENT ON COLUMN suppliers.quality_score IS 'Merchant''s rating of the "
+            "goods'' quality (higher is better).';\n"
+            "COMMENT ON COLUMN suppliers.is_active IS 'False for suppliers no longer "
+            "used (kept for the history of their orders).'"
         ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-            comment="When the row was last changed through the ORM.",
-        ),
-        sa.Column(
-            "store_id",
-            sa.Integer(),
-            nullable=False,
-            comment="The store that places the order.",
-        ),
-        sa.Column(
-            "supplier_id",
-            sa.Integer(),
-            nullable=False,
-            comment=(
-                "The supplier the order goes to. Deleting a supplier deletes its "
-                "orders; deactivate suppliers (`is_active`) to keep their history."
-            ),
-        ),
-        sa.Column(
-            "po_number",
-            sa.String(64),
-            nullable=False,
-            comment="The store's purchase-order number, unique within the store.",
-        ),
-        sa.Column(
-            "status",
-            postgresql.ENUM(
-                "draft",
-                "sent",
-                "confirmed",
-                "received",
-                "cancelled",
-                name="purchase_order_status",
-                create_type=False,
-            ),
-            server_default=sa.text("'draft'"),
-            nullable=False,
-            comment="Where the order is in its lifecycle.",
-        ),
-        sa.Column(
-            "order_date",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-            comment="When the order was placed.",
-        ),
-        sa.Column(
-            "expected_delivery_date",
-            sa.DateTime(timezone=True),
-            nullable=True,
-            comment="When the supplier promised delivery.",
-        ),
-        sa.Column(
-            "actual_delivery_date",
-            sa.DateTime(timezone=True),
-            nullable=True,
-            comment="When the goods arrived; null until received.",
-        ),
-        sa.Column(
-            "subtotal",
-            sa.Numeric(12, 2),
-            server_default=sa.text("0"),
-            nullable=False,
-            comment="Sum of the line totals.",
-        ),
-        sa.Column(
-            "tax_amount",
-            sa.Numeric(12, 2),
-            server_default=sa.text("0"),
-            nullable=False,
-            comment="Tax charged on the order.",
-        ),
-        sa.Column(
-            "shipping_cost",
-            sa.Numeric(12, 2),
-            server_default=sa.text("0"),
-            nullable=False,
-            comment="Shipping charged on the order.",
-        ),
-        sa.Column(
-            "total_amount",
-            sa.Numeric(12, 2),
-            server_default=sa.text("0"),
-            nullable=False,
-            comment="Subtotal plus tax and shipping.",
-        ),
-        sa.Column(
-            "notes",
-            sa.Text(),
-            nullable=True,
-            comment="Free-text notes for the supplier or the team.",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_purchase_orders")),
-        sa.ForeignKeyConstraint(
-            ["store_id"],
-            ["stores.id"],
-            name=op.f("fk_purchase_orders_store_id_stores"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["supplier_id"],
-            ["suppliers.id"],
-            name=op.f("fk_purchase_orders_supplier_id_suppliers"),
-            ondelete="CASCADE",
-        ),
-        sa.UniqueConstraint(
-            "store_id",
-            "po_number",
-            name=op.f("uq_purchase_orders_store_id_po_number"),
-        ),
-        sa.CheckConstraint(
-            "shipping_cost >= 0",
-            name=op.f("ck_purchase_orders_shipping_cost_not_negative"),
-        ),
-        sa.CheckConstraint(
-            "subtotal >= 0",
-            name=op.f("ck_purchase_orders_subtotal_not_negative"),
-        ),
-        sa.CheckConstraint(
-            "tax_amount >= 0",
-            name=op.f("ck_purchase_orders_tax_amount_not_negative"),
-        ),
-        sa.CheckConstraint(
-            "total_amount >= 0",
-            name=op.f("ck_purchase_orders_total_amount_not_negative"),
-        ),
-        comment="An order of stock from a supplier; its line items list variants and quantities.",
     )
-    op.create_table(
-        "workflow_executions",
-        sa.Column("id", sa.Integer(), sa.Identity(always=False), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-            comment="When the row was created.",
+    op.execute(
+        (
+            "CREATE TABLE workflow_rules (\n"
+            "    id integer GENERATED BY DEFAULT AS IDENTITY,\n"
+            "    created_at timestamp with time zone DEFAULT now() NOT NULL,\n"
+            "    updated_at timestamp with time zone DEFAULT now() NOT NULL,\n"
+            "    store_id integer NOT NULL,\n"
+            "    rule_name character varying(255) NOT NULL,\n"
+            "    description text,\n"
+            "    trigger_event character varying(100) NOT NULL,\n"
+            "    trigger_conditions jsonb DEFAULT '{}'::jsonb NOT NULL,\n"
+            "    actions jsonb DEFAULT '[]'::jsonb NOT NULL,\n"
+            "    is_active boolean DEFAULT true NOT NULL,\n"
+            "    execution_count integer DEFAULT 0 NOT NULL,\n"
+            "    last_executed_at timestamp with time zone,\n"
+            "    priority integer DEFAULT 100 NOT NULL,\n"
+            "    max_executions_per_hour integer DEFAULT 60 NOT NULL,\n"
+            "    CONSTRAINT pk_workflow_rules PRIMARY KEY (id),\n"
+            "    CONSTRAINT fk_workflow_rules_store_id_stores FOREIGN KEY (store_id) "
+            "REFERENCES stores (id) ON DELETE CASCADE,\n"
+            "    CONSTRAINT ck_workflow_rules_execution_count_not_negative CHECK "
+            "(execution_count >= 0),\n"
+            "    CONSTRAINT ck_workflow_rules_max_executions_positive CHECK "
+            "(max_executions_per_hour > 0)\n"
+            ");\n"
+            "COMMENT ON TABLE workflow_rules IS 'A store''s automation rule, \"when "
+            "this event happens and these conditions hold, do these actions\".';\n"
+            "COMMENT ON COLUMN workflow_rules.created_at IS 'When the row was "
+            "created.';\n"
+            "COMMENT ON COLUMN workflow_rules.updated_at IS 'When the row was last "
+            "changed through the ORM.';\n"
+            "COMMENT ON COLUMN workflow_rules.store_id IS 'The store that owns the "
+            "rule.';\n"
+            "COMMENT ON COLUMN workflow_rules.rule_name IS 'Name of the rule in the "
+            "settings page.';\n"
+            "COMMENT ON COLUMN workflow_rules.description IS 'What the rule is for.';\n"
+            "COMMENT ON COLUMN workflow_rules.trigger_event IS 'Event that runs the "
+            "rule (e.g. `inventory.low_stock`, `order.created`).';\n"
+            "COMMENT ON COLUMN workflow_rules.trigger_conditions IS 'Conditions on the "
+            "event''s data that must hold (JSON rules).';\n"
+            "COMMENT ON COLUMN workflow_rules.actions IS 'Actions to run, in order "
+            "(JSON list of action objects).';\n"
+            "COMMENT ON COLUMN workflow_rules.is_active IS 'Inactive rules never "
+            "run.';\n"
+            "COMMENT ON COLUMN workflow_rules.execution_count IS 'How many times the "
+            "rule has run.';\n"
+            "COMMENT ON COLUMN workflow_rules.last_executed_at IS 'When the rule last "
+            "ran.';\n"
+            "COMMENT ON COLUMN workflow_rules.priority IS 'Rules for the same event "
+            "run in ascending priority.';\n"
+            "COMMENT ON COLUMN workflow_rules.max_executions_per_hour IS 'Rate limit; "
+            "further events in the hour are skipped.'"
         ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-            comment="When the row was last changed through the ORM.",
-        ),
-        sa.Column(
-            "rule_id",
-            sa.Integer(),
-            nullable=False,
-            comment="The rule that ran.",
-        ),
-        sa.Column(
-            "trigger_data",
-            postgresql.JSONB(),
-            server_default=sa.text("'{}'::jsonb"),
-            nullable=False,
-            comment="The event data the rule ran on.",
-        ),
-        sa.Column(
-            "execution_status",
-            postgresql.ENUM(
-                "success",
-                "failed",
-                "skipped",
-                name="workflow_execution_status",
-                create_type=False,
-            ),
-            server_default=sa.text("'success'"),
-            nullable=False,
-            comment="Outcome of the run.",
-        ),
-        sa.Column(
-            "error_message",
-            sa.Text(),
-            nullable=True,
-            comment="Why the run failed; null unless `failed`.",
-        ),
-        sa.Column(
-            "execution_time_ms",
-            sa.Integer(),
-            nullable=True,
-            comment="Duration of the run in milliseconds.",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_workflow_executions")),
-        sa.ForeignKeyConstraint(
-            ["rule_id"],
-            ["workflow_rules.id"],
-            name=op.f("fk_workflow_executions_rule_id_workflow_rules"),
-            ondelete="CASCADE",
-        ),
-        sa.CheckConstraint(
-            "execution_time_ms >= 0",
-            name=op.f("ck_workflow_executions_time_not_negative"),
-        ),
-        comment="One run of a workflow rule, with its input and outcome.",
     )
-    op.create_table(
-        "forecasts",
-        sa.Column("id", sa.Integer(), sa.Identity(always=False), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-            comment="When the row was created.",
+    op.execute(
+        (
+            "CREATE TABLE product_variants (\n"
+            "    id integer GENERATED BY DEFAULT AS IDENTITY,\n"
+            "    created_at timestamp with time zone DEFAULT now() NOT NULL,\n"
+            "    updated_at timestamp with time zone DEFAULT now() NOT NULL,\n"
+            "    product_id integer NOT NULL,\n"
+            "    shopify_variant_id character varying(64) NOT NULL,\n"
+            "    title character varying(255) NOT NULL,\n"
+            "    sku character varying(255),\n"
+            "    barcode character varying(255),\n"
+            "    option1 character varying(255),\n"
+            "    option2 character varying(255),\n"
+            "    option3 character varying(255),\n"
+            "    price numeric(12,2) NOT NULL,\n"
+            "    compare_at_price numeric(12,2),\n"
+            "    cost_per_item numeric(12,2),\n"
+            "    weight numeric(12,3),\n"
+            "    weight_unit weight_unit DEFAULT 'kg' NOT NULL,\n"
+            "    requires_shipping boolean DEFAULT true NOT NULL,\n"
+            "    track_inventory boolean DEFAULT true NOT NULL,\n"
+            "    inventory_policy inventory_policy DEFAULT 'deny' NOT NULL,\n"
+            "    inventory_quantity integer DEFAULT 0 NOT NULL,\n"
+            "    inventory_management character varying(255),\n"
+            "    custom_data jsonb DEFAULT '{}'::jsonb NOT NULL,\n"
+            "    CONSTRAINT pk_product_variants PRIMARY KEY (id),\n"
+            "    CONSTRAINT fk_product_variants_product_id_products FOREIGN KEY "
+            "(product_id) REFERENCES products (id) ON DELETE CASCADE,\n"
+            "    CONSTRAINT uq_product_variants_shopify_variant_id_product_id UNIQUE "
+            "(shopify_variant_id, product_id),\n"
+            "    CONSTRAINT ck_product_variants_compare_at_price_not_negative CHECK "
+            "(compare_at_price >= 0),\n"
+            "    CONSTRAINT ck_product_variants_cost_not_negative CHECK (cost_per_item "
+            ">= 0),\n"
+            "    CONSTRAINT ck_product_variants_price_not_negative CHECK (price >= "
+            "0),\n"
+            "    CONSTRAINT ck_product_variants_weight_not_negative CHECK (weight >= "
+            "0)\n"
+            ");\n"
+            "COMMENT ON TABLE product_variants IS 'A sellable variant of a product "
+            "(size, color, ...), with its own SKU, price and stock settings.';\n"
+            "COMMENT ON COLUMN product_variants.created_at IS 'When the row was "
+            "created.';\n"
+            "COMMENT ON COLUMN product_variants.updated_at IS 'When the row was last "
+            "changed through the ORM.';\n"
+            "COMMENT ON COLUMN product_variants.product_id IS 'The product this "
+            "variant belongs to.';\n"
+            "COMMENT ON COLUMN product_variants.shopify_variant_id IS 'Shopify''s id "
+            "of the variant.';\n"
+            "COMMENT ON COLUMN product_variants.title IS 'Variant title, usually the "
+            "option values (e.g. `M / Blue`).';\n"
+            "COMMENT ON COLUMN product_variants.sku IS 'Stock keeping unit; optional "
+            "in Shopify.';\n"
+            "COMMENT ON COLUMN product_variants.barcode IS 'Barcode (ISBN, UPC, GTIN, "
+            "...).';\n"
+            "COMMENT ON COLUMN product_variants.option1 IS 'Value of the product''s "
+            "first option (usually size).';\n"
+            "COMMENT ON COLUMN product_variants.option2 IS 'Value of the second option "
+            "(usually color).';\n"
+            "COMMENT ON COLUMN product_variants.option3 IS 'Value of the third option "
+            "(usually style or material).';\n"
+            "COMMENT ON COLUMN product_variants.price IS 'Selling price in the store "
+            "currency.';\n"
+            "COMMENT ON COLUMN product_variants.compare_at_price IS 'Original price "
+            "shown struck through when the variant is on sale.';\n"
+            "COMMENT ON COLUMN product_variants.cost_per_item IS 'Unit cost in the "
+            "store currency, for margins and stock valuation.';\n"
+            "COMMENT ON COLUMN product_variants.weight IS 'Shipping weight, in "
+            "`weight_unit`.';\n"
+            "COMMENT ON COLUMN product_variants.weight_unit IS 'Unit of `weight`.';\n"
+            "COMMENT ON COLUMN product_variants.requires_shipping IS 'False for "
+            "digital goods and services.';\n"
+            "COMMENT ON COLUMN product_variants.track_inventory IS 'Whether stock "
+            "levels of this variant are tracked (and alerted on).';\n"
+            "COMMENT ON COLUMN product_variants.inventory_policy IS 'Whether the "
+            "variant can be sold when out of stock.';\n"
+            "COMMENT ON COLUMN product_variants.inventory_quantity IS 'Total available "
+            "quantity over all locations, as last reported by Shopify.';\n"
+            "COMMENT ON COLUMN product_variants.inventory_management IS 'Who tracks "
+            "the stock in Shopify (`shopify` or a fulfillment service handle); null "
+            "when untracked.';\n"
+            "COMMENT ON COLUMN product_variants.custom_data IS 'Values of the store''s "
+            "custom fields whose target is `variant`, keyed by field name.'"
         ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-            comment="When the row was last changed through the ORM.",
-        ),
-        sa.Column(
-            "variant_id",
-            sa.Integer(),
-            nullable=False,
-            comment="The variant whose demand is forecast.",
-        ),
-        sa.Column(
-            "location_id",
-            sa.Integer(),
-            nullable=False,
-            comment="The location whose demand is forecast.",
-        ),
-        sa.Column(
-            "forecast_date",
-            sa.DateTime(timezone=True),
-            nullable=False,
-            comment="Start of the forecast period.",
-        ),
-        sa.Column(
-            "forecast_period",
-            postgresql.ENUM(
-                "daily",
-                "weekly",
-                "monthly",
-                name="forecast_period",
-                create_type=False,
-            ),
-            server_default=sa.text("'daily'"),
-            nullable=False,
-            comment="Length of the period that starts at `forecast_date`.",
-        ),
-        sa.Column(
-            "predicted_demand",
-            sa.Numeric(12, 3),
-            nullable=False,
-            comment="Units expected to sell in the period.",
-        ),
-        sa.Column(
-            "confidence_level",
-            sa.Numeric(4, 3),
-            server_default=sa.text("0.8"),
-            nullable=False,
-            comment="Confidence of the prediction, from 0 to 1.",
-        ),
-        sa.Column(
-            "historical_days",
-            sa.Integer(),
-            server_default=sa.text("90"),
-            nullable=False,
-            comment="Days of sales history the model used.",
-        ),
-        sa.Column(
-            "seasonal_factor",
-            sa.Numeric(6, 3),
-            server_default=sa.text("1.0"),
-            nullable=False,
-            comment="Seasonal multiplier applied to the base demand (1 = none).",
-        ),
-        sa.Column(
-            "trend_factor",
-            sa.Numeric(6, 3),
-            server_default=sa.text("1.0"),
-            nullable=False,
-            comment="Trend multiplier applied to the base demand (1 = flat).",
-        ),
-        sa.Column(
-            "model_version",
-            sa.String(32),
-            server_default=sa.text("'v1'"),
-            nullable=False,
-            comment="Version of the forecasting model that produced the row.",
-        ),
-        sa.Column(
-            "accuracy_score",
-            sa.Numeric(7, 4),
-            nullable=True,
-            comment="Accuracy measured once the period is over (e.g. `0.9200`); null until then.",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_forecasts")),
-        sa.ForeignKeyConstraint(
-            ["location_id"],
-            ["locations.id"],
-            name=op.f("fk_forecasts_location_id_locations"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["variant_id"],
-            ["product_variants.id"],
-            name=op.f("fk_forecasts_variant_id_product_variants"),
-            ondelete="CASCADE",
-        ),
-        sa.CheckConstraint(
-            "confidence_level BETWEEN 0 AND 1",
-            name=op.f("ck_forecasts_confidence_level_range"),
-        ),
-        sa.CheckConstraint(
-            "historical_days > 0",
-            name=op.f("ck_forecasts_historical_days_positive"),
-        ),
-        sa.CheckConstraint(
-            "predicted_demand >= 0",
-            name=op.f("ck_forecasts_predicted_demand_not_negative"),
-        ),
-        comment="Predicted demand of a variant at a location for one period.",
     )
-    op.create_table(
-        "inventory_items",
-        sa.Column("id", sa.Integer(), sa.Identity(always=False), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-            comment="When the row was created.",
+    op.execute(
+        (
+            "CREATE TABLE purchase_orders (\n"
+            "    id integer GENERATED BY DEFAULT AS IDENTITY,\n"
+            "    created_at timestamp with time zone DEFAULT now() NOT NULL,\n"
+            "    updated_at timestamp with time zone DEFAULT now() NOT NULL,\n"
+            "    store_id integer NOT NULL,\n"
+            "    supplier_id integer NOT NULL,\n"
+            "    po_number character varying(64) NOT NULL,\n"
+            "    status purchase_order_status DEFAULT 'draft' NOT NULL,\n"
+            "    order_date timestamp with time zone DEFAULT now() NOT NULL,\n"
+            "    expected_delivery_date timestamp with time zone,\n"
+            "    actual_delivery_date timestamp with time zone,\n"
+            "    subtotal numeric(12,2) DEFAULT 0 NOT NULL,\n"
+            "    tax_amount numeric(12,2) DEFAULT 0 NOT NULL,\n"
+            "    shipping_cost numeric(12,2) DEFAULT 0 NOT NULL,\n"
+            "    total_amount numeric(12,2) DEFAULT 0 NOT NULL,\n"
+            "    notes text,\n"
+            "    CONSTRAINT pk_purchase_orders PRIMARY KEY (id),\n"
+            "    CONSTRAINT fk_purchase_orders_store_id_stores FOREIGN KEY (store_id) "
+            "REFERENCES stores (id) ON DELETE CASCADE,\n"
+            "    CONSTRAINT fk_purchase_orders_supplier_id_suppliers FOREIGN KEY "
+            "(supplier_id) REFERENCES suppliers (id) ON DELETE CASCADE,\n"
+            "    CONSTRAINT uq_purchase_orders_store_id_po_number UNIQUE (store_id, "
+            "po_number),\n"
+            "    CONSTRAINT ck_purchase_orders_shipping_cost_not_negative CHECK "
+            "(shipping_cost >= 0),\n"
+            "    CONSTRAINT ck_purchase_orders_subtotal_not_negative CHECK (subtotal "
+            ">= 0),\n"
+            "    CONSTRAINT ck_purchase_orders_tax_amount_not_negative CHECK "
+            "(tax_amount >= 0),\n"
+            "    CONSTRAINT ck_purchase_orders_total_amount_not_negative CHECK "
+            "(total_amount >= 0)\n"
+            ");\n"
+            "COMMENT ON TABLE purchase_orders IS 'An order of stock from a supplier; "
+            "its line items list variants and quantities.';\n"
+            "COMMENT ON COLUMN purchase_orders.created_at IS 'When the row was "
+            "created.';\n"
+            "COMMENT ON COLUMN purchase_orders.updated_at IS 'When the row was last "
+            "changed through the ORM.';\n"
+            "COMMENT ON COLUMN purchase_orders.store_id IS 'The store that places the "
+            "order.';\n"
+            "COMMENT ON COLUMN purchase_orders.supplier_id IS 'The supplier the order "
+            "goes to. Deleting a supplier deletes its orders; deactivate suppliers "
+            "(`is_active`) to keep their history.';\n"
+            "COMMENT ON COLUMN purchase_orders.po_number IS 'The store''s "
+            "purchase-order number, unique within the store.';\n"
+            "COMMENT ON COLUMN purchase_orders.status IS 'Where the order is in its "
+            "lifecycle.';\n"
+            "COMMENT ON COLUMN purchase_orders.order_date IS 'When the order was "
+            "placed.';\n"
+            "COMMENT ON COLUMN purchase_orders.expected_delivery_date IS 'When the "
+            "supplier promised delivery.';\n"
+            "COMMENT ON COLUMN purchase_orders.actual_delivery_date IS 'When the goods "
+            "arrived; null until received.';\n"
+            "COMMENT ON COLUMN purchase_orders.subtotal IS 'Sum of the line totals.';\n"
+            "COMMENT ON COLUMN purchase_orders.tax_amount IS 'Tax charged on the "
+            "order.';\n"
+            "COMMENT ON COLUMN purchase_orders.shipping_cost IS 'Shipping charged on "
+            "the order.';\n"
+            "COMMENT ON COLUMN purchase_orders.total_amount IS 'Subtotal plus tax and "
+            "shipping.';\n"
+            "COMMENT ON COLUMN purchase_orders.notes IS 'Free-text notes for the "
+            "supplier or the team.'"
         ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-            comment="When the row was last changed through the ORM.",
+    )
+    op.execute(
+        (
+            "CREATE TABLE workflow_executions (\n"
+            "    id integer GENERATED BY DEFAULT AS IDENTITY,\n"
+            "    created_at timestamp with time zone DEFAULT now() NOT NULL,\n"
+            "    updated_at timestamp with time zone DEFAULT now() NOT NULL,\n"
+            "    rule_id integer NOT NULL,\n"
+            "    trigger_data jsonb DEFAULT '{}'::jsonb NOT NULL,\n"
+            "    execution_status workflow_execution_status DEFAULT 'success' NOT "
+            "NULL,\n"
+            "    error_message text,\n"
+            "    execution_time_ms integer,\n"
+            "    CONSTRAINT pk_workflow_executions PRIMARY KEY (id),\n"
+            "    CONSTRAINT fk_workflow_executions_rule_id_workflow_rules FOREIGN KEY "
+            "(rule_id) REFERENCES workflow_rules (id) ON DELETE CASCADE,\n"
+            "    CONSTRAINT ck_workflow_executions_time_not_negative CHECK "
+            "(execution_time_ms >= 0)\n"
+            ");\n"
+            "COMMENT ON TABLE workflow_executions IS 'One run of a workflow rule, with "
+            "its input and outcome.';\n"
+            "COMMENT ON COLUMN workflow_executions.created_at IS 'When the row was "
+            "created.';\n"
+            "COMMENT ON COLUMN workflow_executions.updated_at IS 'When the row was "
+            "last changed through the ORM.';\n"
+            "COMMENT ON COLUMN workflow_executions.rule_id IS 'The rule that ran.';\n"
+            "COMMENT ON COLUMN workflow_executions.trigger_data IS 'The event data the "
+            "rule ran on.';\n"
+            "COMMENT ON COLUMN workflow_executions.execution_status IS 'Outcome of the "
+            "run.';\n"
+            "COMMENT ON COLUMN workflow_executions.error_message IS 'Why the run "
+            "failed; null unless `failed`.';\n"
+            "COMMENT ON COLUMN workflow_executions.execution_time_ms IS 'Duration of "
+            "the run in milliseconds.'"
         ),
-        sa.Column(
-            "store_id",
-            sa.Integer(),
-            nullable=False,
-            comment="The store (denormalized from the variant, for per-store queries).",
+    )
+    op.execute(
+        (
+            "CREATE TABLE forecasts (\n"
+            "    id integer GENERATED BY DEFAULT AS IDENTITY,\n"
+            "    created_at timestamp with time zone DEFAULT now() NOT NULL,\n"
+            "    updated_at timestamp with time zone DEFAULT now() NOT NULL,\n"
+            "    variant_id integer NOT NULL,\n"
+            "    location_id integer NOT NULL,\n"
+            "    forecast_date timestamp with time zone NOT NULL,\n"
+            "    forecast_period forecast_period DEFAULT 'daily' NOT NULL,\n"
+            "    predicted_demand numeric(12,3) NOT NULL,\n"
+            "    confidence_level numeric(4,3) DEFAULT 0.8 NOT NULL,\n"
+            "    historical_days integer DEFAULT 90 NOT NULL,\n"
+            "    seasonal_factor numeric(6,3) DEFAULT 1.0 NOT NULL,\n"
+            "    trend_factor numeric(6,3) DEFAULT 1.0 NOT NULL,\n"
+            "    model_version character varying(32) DEFAULT 'v1' NOT NULL,\n"
+            "    accuracy_score numeric(7,4),\n"
+            "    CONSTRAINT pk_forecasts PRIMARY KEY (id),\n"
+            "    CONSTRAINT fk_forecasts_location_id_locations FOREIGN KEY "
+            "(location_id) REFERENCES locations (id) ON DELETE CASCADE,\n"
+            "    CONSTRAINT fk_forecasts_variant_id_product_variants FOREIGN KEY "
+            "(variant_id) REFERENCES product_variants (id) ON DELETE CASCADE,\n"
+            "    CONSTRAINT ck_forecasts_confidence_level_range CHECK "
+            "(confidence_level BETWEEN 0 AND 1),\n"
+            "    CONSTRAINT ck_forecasts_historical_days_positive CHECK "
+            "(historical_days > 0),\n"
+            "    CONSTRAINT ck_forecasts_predicted_demand_not_negative CHECK "
+            "(predicted_demand >= 0)\n"
+            ");\n"
+            "COMMENT ON TABLE forecasts IS 'Predicted demand of a variant at a "
+            "location for one period.';\n"
+            "COMMENT ON COLUMN forecasts.created_at IS 'When the row was created.';\n"
+            "COMMENT ON COLUMN forecasts.updated_at IS 'When the row was last changed "
+            "through the ORM.';\n"
+            "COMMENT ON COLUMN forecasts.variant_id IS 'The variant whose demand is "
+            "forecast.';\n"
+            "COMMENT ON COLUMN forecasts.location_id IS 'The location whose demand is "
+            "forecast.';\n"
+            "COMMENT ON COLUMN forecasts.forecast_date IS 'Start of the forecast "
+            "period.';\n"
+            "COMMENT ON COLUMN forecasts.forecast_period IS 'Length of the period that "
+            "starts at `forecast_date`.';\n"
+            "COMMENT ON COLUMN forecasts.predicted_demand IS 'Units expected to sell "
+            "in the period.';\n"
+            "COMMENT ON COLUMN forecasts.confidence_level IS 'Confidence of the "
+            "prediction, from 0 to 1.';\n"
+            "COMMENT ON COLUMN forecasts.historical_days IS 'Days of sales history the "
+            "model used.';\n"
+            "COMMENT ON COLUMN forecasts.seasonal_factor IS 'Seasonal multiplier "
+            "applied to the base demand (1 = none).';\n"
+            "COMMENT ON COLUMN forecasts.trend_factor IS 'Trend multiplier applied to "
+            "the base demand (1 = flat).';\n"
+            "COMMENT ON COLUMN forecasts.model_version IS 'Version of the forecasting "
+            "model that produced the row.';\n"
+            "COMMENT ON COLUMN forecasts.accuracy_score IS 'Accuracy measured once the "
+            "period is over (e.g. `0.9200`); null until then.'"
         ),
-        sa.Column(
-            "location_id",
-            sa.Integer(),
-            nullable=False,
-            comment="Where the stock is.",
-        ),
-        sa.Column(
-            "variant_id",
-            sa.Integer(),
-            nullable=False,
-            comment="Which variant is stocked.",
-        ),
-        sa.Column(
-            "available_quantity",
-            sa.Integer(),
-            server_default=sa.text("0"),
-            nullable=False,
-            comment="Units available to sell (on hand minus committed); negative when oversold.",
-        ),
-        sa.Column(
-            "committed_quantity",
-            sa.Integer(),
-            server_default=sa.text("0"),
-            nullable=False,
-            comment="Units reserved by unfulfilled orders.",
-        ),
-        sa.Column(
-            "on_hand_quantity",
-            sa.Integer(),
-            server_default=sa.text("0"),
-            nullable=False,
-            comment="Units physically at the location.",
-        ),
-        sa.Column(
-            "reorder_point",
-            sa.Integer(),
-            server_default=sa.text("10"),
-            nullable=False,
-            comment=(
-                "Raise a low-stock alert and suggest reordering when "
-                "`available_quantity` falls to this level."
-            ),
-        ),
-        sa.Column(
-            "reorder_quantity",
-            sa.Integer(),
-            server_default=sa.text("50"),
-            nullable=False,
-            comment="Units to order when reordering.",
-        ),
-        sa.Column(
-            "max_stock_level",
-            sa.Integer(),
-            nullable=True,
-            comment=(
-                "Above this `available_quantity` the item counts as overstocked; null for no limit."
-            ),
-        ),
-        sa.Column(
-            "lead_time_days",
-            sa.Integer(),
-            server_default=sa.text("7"),
-            nullable=False,
-            comment="Days a reorder of this item takes to arrive.",
-        ),
-        sa.Column(
-            "custom_data",
-            postgresql.JSONB(),
-            server_default=sa.text("'{}'::jsonb"),
-            nullable=False,
-            comment=(
-                "Values of the store's custom fields whose target is `inventory_item`, "
-                "keyed by field name."
-            ),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_inventory_items")),
-        sa.ForeignKeyConstraint(
-            ["location_id"],
-            ["locations.id"],
-            name=op.f("fk_inventory_items_location_id_locations"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["store_id"],
-            ["stores.id"],
-            name=op.f("fk_inventory_items_store_id_stores"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["variant_id"],
-            ["product_variants.id"],
-            name=op.f("fk_inventory_items_variant_id_product_variants"),
-            ondelete="CASCADE",
-        ),
-        sa.UniqueConstraint(
-            "variant_id",
-            "location_id",
-            name=op.f("uq_inventory_items_variant_id_location_id"),
-        ),
-        sa.CheckConstraint(
-            "committed_quantity >= 0",
-            name=op.f("ck_inventory_items_committed_not_negative"),
-        ),
-        sa.CheckConstraint(
-            "lead_time_days >= 0",
-            name=op.f("ck_inventory_items_lead_time_not_negative"),
-        ),
-        sa.CheckConstraint(
-            "max_stock_level >= 0",
-            name=op.f("ck_inventory_items_max_stock_not_negative"),
-        ),
-        sa.CheckConstraint(
-            "reorder_point >= 0",
-            name=op.f("ck_inventory_items_reorder_point_not_negative"),
-        ),
-        sa.CheckConstraint(
-            "reorder_quantity >= 0",
-            name=op.f("ck_inventory_items_reorder_quantity_not_negative"),
-        ),
-        comment=(
-            "Stock level of one variant at one location, with its reorder settings.\n"
+    )
+    op.execute(
+        (
+            "CREATE TABLE inventory_items (\n"
+            "    id integer GENERATED BY DEFAULT AS IDENTITY,\n"
+            "    created_at timestamp with time zone DEFAULT now() NOT NULL,\n"
+            "    updated_at timestamp with time zone DEFAULT now() NOT NULL,\n"
+            "    store_id integer NOT NULL,\n"
+            "    location_id integer NOT NULL,\n"
+            "    variant_id integer NOT NULL,\n"
+            "    available_quantity integer DEFAULT 0 NOT NULL,\n"
+            "    committed_quantity integer DEFAULT 0 NOT NULL,\n"
+            "    on_hand_quantity integer DEFAULT 0 NOT NULL,\n"
+            "    reorder_point integer DEFAULT 10 NOT NULL,\n"
+            "    reorder_quantity integer DEFAULT 50 NOT NULL,\n"
+            "    max_stock_level integer,\n"
+            "    lead_time_days integer DEFAULT 7 NOT NULL,\n"
+            "    custom_data jsonb DEFAULT '{}'::jsonb NOT NULL,\n"
+            "    CONSTRAINT pk_inventory_items PRIMARY KEY (id),\n"
+            "    CONSTRAINT fk_inventory_items_location_id_locations FOREIGN KEY "
+            "(location_id) REFERENCES locations (id) ON DELETE CASCADE,\n"
+            "    CONSTRAINT fk_inventory_items_store_id_stores FOREIGN KEY (store_id) "
+            "REFERENCES stores (id) ON DELETE CASCADE,\n"
+            "    CONSTRAINT fk_inventory_items_variant_id_product_variants FOREIGN KEY "
+            "(variant_id) REFERENCES product_variants (id) ON DELETE CASCADE,\n"
+            "    CONSTRAINT uq_inventory_items_variant_id_location_id UNIQUE "
+            "(variant_id, location_id),\n"
+            "    CONSTRAINT ck_inventory_items_committed_not_negative CHECK "
+            "(committed_quantity >= 0),\n"
+            "    CONSTRAINT ck_inventory_items_lead_time_not_negative CHECK "
+            "(lead_time_days >= 0),\n"
+            "    CONSTRAINT ck_inventory_items_max_stock_not_negative CHECK "
+            "(max_stock_level >= 0),\n"
+            "    CONSTRAINT ck_inventory_items_reorder_point_not_negative CHECK "
+            "(reorder_point >= 0),\n"
+            "    CONSTRAINT ck_inventory_items_reorder_quantity_not_negative CHECK "
+            "(reorder_quantity >= 0)\n"
+            ");\n"
+            "COMMENT ON TABLE inventory_items IS 'Stock level of one variant at one "
+            "location, with its reorder settings.\n"
             "One row per (variant, location).\n"
+            "';\n"
+            "COMMENT ON COLUMN inventory_items.created_at IS 'When the row was "
+            "created.';\n"
+            "COMMENT ON COLUMN inventory_items.updated_at IS 'When the row was last "
+            "changed through the ORM.';\n"
+            "COMMENT ON COLUMN inventory_items.store_id IS 'The store (denormalized "
+            "from the variant, for per-store queries).';\n"
+            "COMMENT ON COLUMN inventory_items.location_id IS 'Where the stock is.';\n"
+            "COMMENT ON COLUMN inventory_items.variant_id IS 'Which variant is "
+            "stocked.';\n"
+            "COMMENT ON COLUMN inventory_items.available_quantity IS 'Units available "
+            "to sell (on hand minus committed); negative when oversold.';\n"
+            "COMMENT ON COLUMN inventory_items.committed_quantity IS 'Units reserved "
+            "by unfulfilled orders.';\n"
+            "COMMENT ON COLUMN inventory_items.on_hand_quantity IS 'Units physically "
+            "at the location.';\n"
+            "COMMENT ON COLUMN inventory_items.reorder_point IS 'Raise a low-stock "
+            "alert and suggest reordering when `available_quantity` falls to this "
+            "level.';\n"
+            "COMMENT ON COLUMN inventory_items.reorder_quantity IS 'Units to order "
+            "when reordering.';\n"
+            "COMMENT ON COLUMN inventory_items.max_stock_level IS 'Above this "
+            "`available_quantity` the item counts as overstocked; null for no "
+            "limit.';\n"
+            "COMMENT ON COLUMN inventory_items.lead_time_days IS 'Days a reorder of "
+            "this item takes to arrive.';\n"
+            "COMMENT ON COLUMN inventory_items.custom_data IS 'Values of the store''s "
+            "custom fields whose target is `inventory_item`, keyed by field name.'"
         ),
     )
-    op.create_table(
-        "purchase_order_line_items",
-        sa.Column("id", sa.Integer(), sa.Identity(always=False), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-            comment="When the row was created.",
+    op.execute(
+        (
+            "CREATE TABLE purchase_order_line_items (\n"
+            "    id integer GENERATED BY DEFAULT AS IDENTITY,\n"
+            "    created_at timestamp with time zone DEFAULT now() NOT NULL,\n"
+            "    updated_at timestamp with time zone DEFAULT now() NOT NULL,\n"
+            "    purchase_order_id integer NOT NULL,\n"
+            "    variant_id integer NOT NULL,\n"
+            "    quantity_ordered integer NOT NULL,\n"
+            "    quantity_received integer DEFAULT 0 NOT NULL,\n"
+            "    unit_cost numeric(12,2) NOT NULL,\n"
+            "    line_total numeric(12,2) NOT NULL,\n"
+            "    CONSTRAINT pk_purchase_order_line_items PRIMARY KEY (id),\n"
+            "    CONSTRAINT "
+            "fk_purchase_order_line_items_purchase_order_id_purchase_orders FOREIGN "
+            "KEY (purchase_order_id) REFERENCES purchase_orders (id) ON DELETE "
+            "CASCADE,\n"
+            "    CONSTRAINT fk_purchase_order_line_items_variant_id_product_variants "
+            "FOREIGN KEY (variant_id) REFERENCES product_variants (id) ON DELETE "
+            "CASCADE,\n"
+            "    CONSTRAINT ck_purchase_order_line_items_line_total_not_negative CHECK "
+            "(line_total >= 0),\n"
+            "    CONSTRAINT ck_purchase_order_line_items_quantity_ordered_positive "
+            "CHECK (quantity_ordered > 0),\n"
+            "    CONSTRAINT "
+            "ck_purchase_order_line_items_quantity_received_not_negative CHECK "
+            "(quantity_received >= 0),\n"
+            "    CONSTRAINT ck_purchase_order_line_items_unit_cost_not_negative CHECK "
+            "(unit_cost >= 0)\n"
+            ");\n"
+            "COMMENT ON TABLE purchase_order_line_items IS 'One variant ordered on a "
+            "purchase order, with quantities and cost.';\n"
+            "COMMENT ON COLUMN purchase_order_line_items.created_at IS 'When the row "
+            "was created.';\n"
+            "COMMENT ON COLUMN purchase_order_line_items.updated_at IS 'When the row "
+            "was last changed through the ORM.';\n"
+            "COMMENT ON COLUMN purchase_order_line_items.purchase_order_id IS 'The "
+            "order this line belongs to.';\n"
+            "COMMENT ON COLUMN purchase_order_line_items.variant_id IS 'The variant "
+            "ordered. Deleting the variant (its product was deleted in Shopify) "
+            "deletes the line, as the rest of the variant''s data.';\n"
+            "COMMENT ON COLUMN purchase_order_line_items.quantity_ordered IS 'Units "
+            "ordered.';\n"
+            "COMMENT ON COLUMN purchase_order_line_items.quantity_received IS 'Units "
+            "received so far (partial deliveries).';\n"
+            "COMMENT ON COLUMN purchase_order_line_items.unit_cost IS 'Cost per unit, "
+            "in the store currency.';\n"
+            "COMMENT ON COLUMN purchase_order_line_items.line_total IS "
+            "'`quantity_ordered × unit_cost`, in the store currency.'"
         ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-            comment="When the row was last changed through the ORM.",
-        ),
-        sa.Column(
-            "purchase_order_id",
-            sa.Integer(),
-            nullable=False,
-            comment="The order this line belongs to.",
-        ),
-        sa.Column(
-            "variant_id",
-            sa.Integer(),
-            nullable=False,
-            comment=(
-                "The variant ordered. Deleting the variant (its product was deleted in "
-                "Shopify) deletes the line, as the rest of the variant's data."
-            ),
-        ),
-        sa.Column(
-            "quantity_ordered",
-            sa.Integer(),
-            nullable=False,
-            comment="Units ordered.",
-        ),
-        sa.Column(
-            "quantity_received",
-            sa.Integer(),
-            server_default=sa.text("0"),
-            nullable=False,
-            comment="Units received so far (partial deliveries).",
-        ),
-        sa.Column(
-            "unit_cost",
-            sa.Numeric(12, 2),
-            nullable=False,
-            comment="Cost per unit, in the store currency.",
-        ),
-        sa.Column(
-            "line_total",
-            sa.Numeric(12, 2),
-            nullable=False,
-            comment="`quantity_ordered × unit_cost`, in the store currency.",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_purchase_order_line_items")),
-        sa.ForeignKeyConstraint(
-            ["purchase_order_id"],
-            ["purchase_orders.id"],
-            name=op.f("fk_purchase_order_line_items_purchase_order_id_purchase_orders"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["variant_id"],
-            ["product_variants.id"],
-            name=op.f("fk_purchase_order_line_items_variant_id_product_variants"),
-            ondelete="CASCADE",
-        ),
-        sa.CheckConstraint(
-            "line_total >= 0",
-            name=op.f("ck_purchase_order_line_items_line_total_not_negative"),
-        ),
-        sa.CheckConstraint(
-            "quantity_ordered > 0",
-            name=op.f("ck_purchase_order_line_items_quantity_ordered_positive"),
-        ),
-        sa.CheckConstraint(
-            "quantity_received >= 0",
-            name=op.f("ck_purchase_order_line_items_quantity_received_not_negative"),
-        ),
-        sa.CheckConstraint(
-            "unit_cost >= 0",
-            name=op.f("ck_purchase_order_line_items_unit_cost_not_negative"),
-        ),
-        comment="One variant ordered on a purchase order, with quantities and cost.",
     )
-    op.create_table(
-        "inventory_movements",
-        sa.Column("id", sa.Integer(), sa.Identity(always=False), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-            comment="When the row was created.",
+    op.execute(
+        (
+            "CREATE TABLE inventory_movements (\n"
+            "    id integer GENERATED BY DEFAULT AS IDENTITY,\n"
+            "    created_at timestamp with time zone DEFAULT now() NOT NULL,\n"
+            "    updated_at timestamp with time zone DEFAULT now() NOT NULL,\n"
+            "    inventory_item_id integer NOT NULL,\n"
+            "    movement_type movement_type NOT NULL,\n"
+            "    quantity_change integer NOT NULL,\n"
+            "    reference_id character varying(255),\n"
+            "    unit_cost numeric(12,2),\n"
+            "    total_cost numeric(12,2),\n"
+            "    notes text,\n"
+            "    CONSTRAINT pk_inventory_movements PRIMARY KEY (id),\n"
+            "    CONSTRAINT fk_inventory_movements_inventory_item_id_inventory_items "
+            "FOREIGN KEY (inventory_item_id) REFERENCES inventory_items (id) ON DELETE "
+            "CASCADE,\n"
+            "    CONSTRAINT ck_inventory_movements_quantity_change_not_zero CHECK "
+            "(quantity_change <> 0),\n"
+            "    CONSTRAINT ck_inventory_movements_unit_cost_not_negative CHECK "
+            "(unit_cost >= 0)\n"
+            ");\n"
+            "COMMENT ON TABLE inventory_movements IS 'One change of an inventory "
+            "item''s stock level (the stock ledger).';\n"
+            "COMMENT ON COLUMN inventory_movements.created_at IS 'When the row was "
+            "created.';\n"
+            "COMMENT ON COLUMN inventory_movements.updated_at IS 'When the row was "
+            "last changed through the ORM.';\n"
+            "COMMENT ON COLUMN inventory_movements.inventory_item_id IS 'The stock "
+            "level that changed.';\n"
+            "COMMENT ON COLUMN inventory_movements.movement_type IS 'Why the stock "
+            "level changed.';\n"
+            "COMMENT ON COLUMN inventory_movements.quantity_change IS 'Signed change "
+            "in units (positive in, negative out).';\n"
+            "COMMENT ON COLUMN inventory_movements.reference_id IS 'Id of what caused "
+            "the movement (Shopify order id, PO number, transfer id).';\n"
+            "COMMENT ON COLUMN inventory_movements.unit_cost IS 'Cost per unit moved, "
+            "in the store currency.';\n"
+            "COMMENT ON COLUMN inventory_movements.total_cost IS 'Total cost of the "
+            "movement, in the store currency.';\n"
+            "COMMENT ON COLUMN inventory_movements.notes IS 'Free-text note (e.g. "
+            "reason of an adjustment).'"
         ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-            comment="When the row was last changed through the ORM.",
-        ),
-        sa.Column(
-            "inventory_item_id",
-            sa.Integer(),
-            nullable=False,
-            comment="The stock level that changed.",
-        ),
-        sa.Column(
-            "movement_type",
-            postgresql.ENUM(
-                "purchase",
-                "sale",
-                "adjustment",
-                "transfer",
-                name="movement_type",
-                create_type=False,
-            ),
-            nullable=False,
-            comment="Why the stock level changed.",
-        ),
-        sa.Column(
-            "quantity_change",
-            sa.Integer(),
-            nullable=False,
-            comment="Signed change in units (positive in, negative out).",
-        ),
-        sa.Column(
-            "reference_id",
-            sa.String(255),
-            nullable=True,
-            comment="Id of what caused the movement (Shopify order id, PO number, transfer id).",
-        ),
-        sa.Column(
-            "unit_cost",
-            sa.Numeric(12, 2),
-            nullable=True,
-            comment="Cost per unit moved, in the store currency.",
-        ),
-        sa.Column(
-            "total_cost",
-            sa.Numeric(12, 2),
-            nullable=True,
-            comment="Total cost of the movement, in the store currency.",
-        ),
-        sa.Column(
-            "notes",
-            sa.Text(),
-            nullable=True,
-            comment="Free-text note (e.g. reason of an adjustment).",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_inventory_movements")),
-        sa.ForeignKeyConstraint(
-            ["inventory_item_id"],
-            ["inventory_items.id"],
-            name=op.f("fk_inventory_movements_inventory_item_id_inventory_items"),
-            ondelete="CASCADE",
-        ),
-        sa.CheckConstraint(
-            "quantity_change <> 0",
-            name=op.f("ck_inventory_movements_quantity_change_not_zero"),
-        ),
-        sa.CheckConstraint(
-            "unit_cost >= 0",
-            name=op.f("ck_inventory_movements_unit_cost_not_negative"),
-        ),
-        comment="One change of an inventory item's stock level (the stock ledger).",
     )
 
 

@@ -21,7 +21,6 @@ from ..model.schema import (
     Column,
     ColumnType,
     DbSequence,
-    Entity,
     ExcludeConstraint,
     ForeignKey,
     IdentityOptions,
@@ -44,7 +43,6 @@ from ..model.sqltext import (
     default_sql,
     exclude_sql,
     index_key_sql,
-    partition_statements,
     text_source,
 )
 from ..model.typemap import sa_type
@@ -76,7 +74,6 @@ from ..operations.table import (
     AddPrimaryKey,
     AlterColumn,
     AlterTableComment,
-    CreateTable,
     DropColumn,
     DropPrimaryKey,
     DropTable,
@@ -388,57 +385,6 @@ def type_expr(ct: ColumnType, state: Schema) -> Expr:
 def _server_default(col: Column) -> Expr | None:
     sql = default_sql(col)
     return None if sql is None else call("sa.text", Str(text_source(sql)))
-
-
-def _fk_expr(fk: ForeignKey) -> Expr:
-    return call(
-        "sa.ForeignKeyConstraint",
-        pylist([Str(c) for c in fk.columns]),
-        pylist([Str(f"{fk.ref_table}.{c}") for c in fk.ref_columns]),
-        name=_name(fk.name),
-        ondelete=Str(fk.on_delete) if fk.on_delete else None,
-        onupdate=Str(fk.on_update) if fk.on_update else None,
-        deferrable="True" if fk.deferrable else None,
-        initially=Str("DEFERRED") if fk.initially_deferred else None,
-    )
-
-
-def _constraint_exprs(ent: Entity) -> list[Expr]:
-    pk = ent.primary_key
-    exprs: list[Expr] = [
-        call("sa.PrimaryKeyConstraint", *(Str(c) for c in pk.columns), name=_name(pk.name))
-    ]
-    exprs += [_fk_expr(fk) for fk in ent.foreign_keys]
-    exprs += [
-        call("sa.UniqueConstraint", *(Str(c) for c in uq.columns), name=_name(uq.name))
-        for uq in ent.uniques
-    ]
-    exprs += [
-        call("sa.CheckConstraint", Str(text_source(ck.expression)), name=_name(ck.name))
-        for ck in ent.checks
-    ]
-    return exprs
-
-
-@_render.register(CreateTable)
-def _(operation: CreateTable, state: Schema) -> list[Stmt]:
-    ent = operation.entity
-    stmts: list[Stmt] = [
-        call(
-            "op.create_table",
-            _bare(ent.table),
-            *(column_expr(c, state) for c in ent.columns),
-            *_constraint_exprs(ent),
-            comment=Str(ent.description) if ent.description is not None else None,
-            schema=_schema(ent.table),
-            postgresql_partition_by=Str(ent.partition_by.sql()) if ent.partition_by else None,
-        )
-    ]
-    stmts += [_add_exclude(ent.table, ex) for ex in ent.excludes]
-    stmts += [create_index(ent.table, ix, concurrently=False) for ix in ent.indexes]
-    # after the indexes, as create_all makes them: each partition gets its own copy
-    stmts += [execute(sql) for sql in partition_statements(ent)]
-    return stmts + _owned_sequences(ent.table, ent.columns)
 
 
 def _owned_sequences(table: str, columns: tuple[Column, ...]) -> list[Stmt]:

@@ -15,6 +15,7 @@ from ..util.pycode import docstring, py_str
 from . import domains as _domains  # noqa: F401  (registers its renderers)
 from . import partitions as _partitions  # noqa: F401  (registers its renderers)
 from . import routines as _routines  # noqa: F401  (registers its renderers)
+from . import tables as _tables  # noqa: F401  (registers its renderers)
 from .render import render_body
 
 TEMPLATE = "revision.py.j2"
@@ -68,6 +69,9 @@ def _imports(body: str) -> tuple[list[str], list[str]]:
     module-level helper lines (the ``SqlType`` class of a type SQLAlchemy has no
     class for)."""
     helpers: list[str] = []
+    # Names in code only: SQL in string literals (a comment "see NASA.") and
+    # comments import nothing.
+    body = _COMMENT.sub("", _STRING.sub('""', body))
     if f"{SQL_TYPE}(" in body:
         helpers = [line.replace("UserDefinedType", "sa.types.UserDefinedType")
                    for line in SQL_TYPE_LINES]
@@ -77,13 +81,17 @@ def _imports(body: str) -> tuple[list[str], list[str]]:
     for marker, line in _OPTIONAL_IMPORTS:
         if marker in body:
             third.append(line)
-    if "postgresql." in body:
+    if re.search(r"\bpostgresql\.", body):
         third.append("from sqlalchemy.dialects import postgresql")
-    if "sa." not in body:
+    if not re.search(r"\bsa\.", body):
         third.remove("import sqlalchemy as sa")
     third.sort(key=lambda line: (line.startswith("from "), line.split()[1]))
     return stdlib + ([""] if stdlib else []) + third, helpers
 
+
+#: A string literal as :func:`schemagen.util.pycode.py_str` writes it (one line).
+_STRING = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'""")
+_COMMENT = re.compile(r"#[^\n]*")
 
 #: Modules whose SQLAlchemy types a revision may name (optional extras).
 _OPTIONAL_IMPORTS = (
