@@ -43,7 +43,7 @@ from ..util.pycode import (
     pylist,
     pytuple,
 )
-from . import sequences
+from . import collector, sequences
 from .domains import domain_lines, plain_base
 from .listeners import listener_lines
 from .routines import ddl_lines, view_as_entity, view_base_lines, view_doc
@@ -191,9 +191,11 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
     metadata = imp.name("sqlalchemy", "MetaData")
     classes = [_entity_view(schema, ent, imp) for ent in schema.entities]
     enums = [_enum_view(schema, en.name) for en in schema.enums]
+    large = len(schema.entities) >= collector.PAUSE_FROM
     blocks = [
         b
         for b in (
+            collector.pause_lines(imp.name, imp.module) if large else [],
             _helper_lines(imp),
             _pg_schema_lines(schema, imp, base),
             domain_lines(schema, imp.name, lambda dom: _base_expr(schema, dom, imp), base),
@@ -212,6 +214,8 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
         f"{INDENT}metadata = {metadata}(naming_convention=NAMING_CONVENTION)",
     ]
     view_base, view_classes, tail = _routines_view(schema, imp, base)
+    if large:
+        tail += ([""] * 2 if tail else []) + collector.resume_lines()
     return ModelsView(
         header=header,
         module_doc=docstring(f"SQLAlchemy models of the {schema.database.name} database.", ""),
