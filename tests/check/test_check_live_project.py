@@ -193,7 +193,9 @@ def test_database_option_without_value_reads_the_env_file_as_alembic_does(
         result = check(project, "--database")
         current = subprocess.run(
             [sys.executable, "-m", "alembic", "-c", str(project / "alembic.ini"), "current"],
-            cwd=tmp_path, capture_output=True, text=True,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
         )
     finally:
         env_file.unlink()

@@ -55,21 +55,31 @@ def history_findings(project: Project) -> tuple[HistoryState | None, list[Findin
     ), []
 
 
-def pending_findings(state: HistoryState, schema: Schema) -> list[Finding]:
-    """The operations the next revision would hold: the schema moved past its snapshot.
+def pending_findings(state: HistoryState, schema: Schema) -> tuple[list[Finding], bool]:
+    """The operations the next revision would hold: the schema moved past its snapshot;
+    and whether the head snapshot is exactly the schema's DDL view.
 
     Fast path first: ``migrate`` stores ``snapshot_text(schema)`` as the
     snapshot, so identical data means nothing is pending, and the diff engine
-    (which imports SQLAlchemy to render types) is not even imported.
+    (which imports SQLAlchemy to render types) is not even imported. Only then
+    can the snapshot stand in for the schema where DDL is all that matters
+    (``check --database`` with the files remembered clean); a snapshot of an
+    older format that merely diffs empty cannot.
     """
     from ..diff.snapshot import matches_snapshot
 
     try:
         snapshot_text = _read(state.head_snapshot_path)
     except UnicodeDecodeError as exc:
-        return [_bad_snapshot(state, exc)]
+        return [_bad_snapshot(state, exc)], False
     if snapshot_text is not None and matches_snapshot(snapshot_text, schema):
-        return []
+        return [], True
+    return _pending_operations(state, schema, snapshot_text), False
+
+
+def _pending_operations(
+    state: HistoryState, schema: Schema, snapshot_text: str | None
+) -> list[Finding]:
     try:
         stored = json.loads(snapshot_text) if snapshot_text is not None else None
         old = from_data(Schema, stored) if stored is not None else None

@@ -24,7 +24,9 @@ from ..findings import HALF_BUILT, KINDS, Finding
 from ..util.words import plural
 
 if TYPE_CHECKING:
+    from ..live.compare import LiveCheck
     from ..model.schema import Schema
+    from ..util.background import Job
     from .drift import HistoryState
 
 #: The environment variable ``--database`` reads when given without a URL.
@@ -130,15 +132,22 @@ def check_project(
         inputs = check_cache.input_digest(project)
         summary = check_cache.lookup(project, inputs)
         if summary is not None:
+            summary = dict(summary)
+            exact = summary.pop(_EXACT_SNAPSHOT, False) is True
             cached = CheckReport(**summary, cached=True)  # type: ignore[arg-type]
             if database_url is None:
                 return cached
-            return _live_check(project, database_url, cached)
-    report, rendered = _full_check(project, database_url, show_diff)
+            return _live_check(project, database_url, cached, exact_snapshot=exact)
+    report, rendered, exact = _full_check(project, database_url, show_diff)
     report.findings = leftover + report.findings
     if inputs is not None and report.ok:
-        check_cache.remember(project, inputs, rendered, _cached_summary(report))
+        summary = {**_cached_summary(report), _EXACT_SNAPSHOT: exact}
+        check_cache.remember(project, inputs, rendered, summary)
     return report
+
+
+#: In a remembered summary: the head snapshot was exactly the schema's DDL view.
+_EXACT_SNAPSHOT = "head_snapshot_exact"
 
 
 def _cached_summary(report: CheckReport) -> dict[str, object]:
@@ -151,8 +160,14 @@ def _cached_summary(report: CheckReport) -> dict[str, object]:
 
 def _full_check(
     project: Project, database_url: str | None, show_diff: bool
-) -> tuple[CheckReport, dict[str, str]]:
-    """Every check, cheap ones first; also return what build renders (for the cache)."""
+) -> tuple[CheckReport, dict[str, str], bool]:
+    """Every check, cheap ones first; also return what build renders (for the cache)
+    and whether the head snapshot is exactly the schema's DDL view.
+
+    The database is compared in a child process (:class:`~schemagen.util.background.Job`)
+    while this one renders and compares the generated files: the one mostly
+    waits on the server, the other is all Python.
+    """
     from ..validate.pipeline import load_schema
     from .drift import file_findings, history_findings, pending_findings
 
@@ -162,55 +177,110 @@ def _full_check(
     report = CheckReport()
     state, report.findings = history_findings(project)
     report.history_broken = state is None
-    if state is not None:
-        report.revisions, report.head = len(state.ids), state.head
-        report.findings += pending_findings(state, schema)
-    from ..render.build import render_all
-
-    rendered = render_all(project, schema)
-    report.files_checked = len(rendered)
-    report.findings += file_findings(project, rendered, show_diff=show_diff)
+    live = None
     if database_url is not None:
-        _compare_database(report, schema, database_url, state)
-    return report, rendered
+        report.database = _masked(database_url)
+        live = _database_job(schema, database_url, state)
+    try:
+        exact = False
+        if state is not None:
+            report.revisions, report.head = len(state.ids), state.head
+            pending, exact = pending_findings(state, schema)
+            report.findings += pending
+        from ..render.build import render_all
+
+        rendered = render_all(project, schema)
+        report.files_checked = len(rendered)
+        report.findings += file_findings(project, rendered, show_diff=show_diff)
+    except BaseException:
+        if live is not None:
+            live.cancel()
+        raise
+    if live is not None:
+        found = live.result()
+        if isinstance(found, DatabaseError):
+            raise found
+        report.findings += found
+    return report, rendered, exact
 
 
-def _live_check(project: Project, database_url: str, report: CheckReport) -> CheckReport:
+def _live_check(
+    project: Project, database_url: str, report: CheckReport, *, exact_snapshot: bool
+) -> CheckReport:
     """Only the database, against the schema: the files and history were found
-    clean with the very same input and output files (``report``, remembered)."""
-    from ..validate.pipeline import load_schema
+    clean with the very same input and output files (``report``, remembered).
+
+    When the head snapshot was exactly the schema's DDL view, it stands in for
+    the schema: the live comparison reads only what DDL can observe
+    (``tests/check/test_check_database_snapshot.py`` proves the findings the
+    same), and rebuilding the snapshot is a fraction of loading and validating
+    the YAML. The database is read meanwhile (:class:`~schemagen.live.compare.LiveCheck`).
+    """
     from .drift import history_findings
+
+    state, _ = history_findings(project)  # clean when it was remembered
+    report.database = _masked(database_url)
+    ids = state.ids if state else ()
+    head = state.head if state else None
+    snapshot = state.head_snapshot_path if state and exact_snapshot else None
+    if snapshot is not None:
+        from ..model.schema import Schema, data_pg_schemas, from_data
+
+        data = json.loads(snapshot.read_text(encoding="utf-8"))
+        with _live_checker()(database_url, data_pg_schemas(data)) as live:
+            report.findings += live.finish(from_data(Schema, data), history=ids, head=head)
+        return report
+    from ..validate.pipeline import load_schema
 
     schema = load_schema(project).schema
     if schema is None:
         raise SchemaInvalid([])
-    state, _ = history_findings(project)  # clean when it was remembered
-    _compare_database(report, schema, database_url, state)
+    report.findings += _database_findings(schema, database_url, state)
     return report
 
 
-def _compare_database(
-    report: CheckReport, schema: Schema, database_url: str, state: HistoryState | None
-) -> None:
+def _masked(database_url: str) -> str:
     from ..util.urls import parse
 
-    check_database = _live_checker()
-    report.database = parse(database_url).masked()
+    return parse(database_url).masked()
+
+
+def _database_job(
+    schema: Schema, database_url: str, state: HistoryState | None
+) -> Job[list[Finding] | DatabaseError]:
+    """The live comparison in a child process; its DatabaseError comes back as a value
+    (raised by the caller, once), anything else fails the child, and the caller
+    then runs the comparison itself to raise it."""
+    from ..util.background import Job
+
+    def compare() -> list[Finding] | DatabaseError:
+        try:
+            return _database_findings(schema, database_url, state)
+        except DatabaseError as exc:
+            return exc
+
+    return Job(compare)
+
+
+def _database_findings(
+    schema: Schema, database_url: str, state: HistoryState | None
+) -> list[Finding]:
     ids = state.ids if state else ()
     head = state.head if state else None
-    report.findings += check_database(schema, database_url, history=ids, head=head)
+    with _live_checker()(database_url, schema.pg_schemas) as live:
+        return live.finish(schema, history=ids, head=head)
 
 
-def _live_checker() -> Callable[..., list[Finding]]:
+def _live_checker() -> type[LiveCheck]:
     """The live comparison, which needs psycopg 3 (not needed without ``--database``)."""
     try:
-        from ..live.compare import check_database
+        from ..live.compare import LiveCheck
     except ImportError as exc:
         raise DatabaseError(
             f"schemagen check --database needs psycopg 3 ({exc}); "
             "install it with: pip install 'psycopg[binary]'"
         ) from None
-    return check_database
+    return LiveCheck
 
 
 def resolve_database_url(

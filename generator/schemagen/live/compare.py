@@ -12,8 +12,9 @@ This module imports psycopg; only ``schemagen check --database`` loads it.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import psycopg
@@ -69,17 +70,69 @@ def check_database(
     schema: Schema, url: str, *, history: tuple[str, ...] = (), head: str | None = None
 ) -> list[Finding]:
     """Compare the database at ``url`` with ``schema``; ``history``: revision ids in order."""
-    expected = expected_shape(schema)
-    with connect(url) as conn:
-        actual = introspect(conn, schema.pg_schemas)
-        unknown = unknown_types(conn, schema)
-        expected = normalize_expected(conn, expected, actual)
-        routines = routine_findings(conn, schema) if actual.tables or not expected.tables else []
-        conn.rollback()
-    findings = compare_revision(actual.revisions, history, head)
-    findings.extend(unknown)
-    findings.extend(compare(expected, actual))
-    return findings + routines
+    with LiveCheck(url, schema.pg_schemas) as live:
+        return live.finish(schema, history=history, head=head)
+
+
+class LiveCheck:
+    """A comparison whose database side is read while the caller builds the schema.
+
+    Reading the catalog is mostly waiting on the server (about a second at 2,000
+    tables), so a thread connects and introspects as soon as the PostgreSQL
+    schemas to read are known, while the caller loads the schema and
+    :meth:`finish` builds the expected side; then :meth:`finish` goes on alone
+    on the same connection. Failures surface in :meth:`finish` exactly as
+    :func:`check_database` raised them: every psycopg error becomes the same
+    one-line :class:`DatabaseError`.
+    """
+
+    def __init__(self, url: str, pg_schemas: tuple[str, ...]) -> None:
+        """Start connecting to ``url`` and reading the current schema and ``pg_schemas``."""
+        self._session = ExitStack()
+        self._conn: psycopg.Connection[Any] | None = None
+        self._actual: DatabaseShape | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._read, args=(url, pg_schemas), name="schemagen-introspect", daemon=True
+        )
+        self._thread.start()
+
+    def _read(self, url: str, pg_schemas: tuple[str, ...]) -> None:
+        try:
+            self._conn = self._session.enter_context(connect(url))
+            self._actual = introspect(self._conn, pg_schemas)
+        except BaseException as exc:  # noqa: BLE001 - handed to finish(), raised there
+            self._error = exc
+
+    def finish(
+        self, schema: Schema, *, history: tuple[str, ...] = (), head: str | None = None
+    ) -> list[Finding]:
+        """The findings for ``schema`` (whose ``pg_schemas`` were the ones given)."""
+        expected = expected_shape(schema)
+        self._thread.join()
+        with self._session:  # closes the connection; turns a psycopg error into DatabaseError
+            if self._error is not None:
+                raise self._error
+            conn, actual = self._conn, self._actual
+            assert conn is not None and actual is not None
+            unknown = unknown_types(conn, schema)
+            expected = normalize_expected(conn, expected, actual)
+            routines = (
+                routine_findings(conn, schema) if actual.tables or not expected.tables else []
+            )
+            conn.rollback()
+        findings = compare_revision(actual.revisions, history, head)
+        findings.extend(unknown)
+        findings.extend(compare(expected, actual))
+        return findings + routines
+
+    def __enter__(self) -> LiveCheck:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Close the connection if :meth:`finish` was not reached (the caller failed)."""
+        self._thread.join()
+        self._session.close()
 
 
 def unknown_types(conn: psycopg.Connection[Any], schema: Schema) -> list[Finding]:

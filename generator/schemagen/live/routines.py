@@ -129,7 +129,8 @@ def expected_routines(conn: psycopg.Connection[Any], schema: Schema, actual: Sha
     home, temp = str(row[0]), str(row[1])
     for fn in schema.functions:
         _expect_function(conn, fn, home, temp, shapes)
-    for number, view in enumerate(schema.views):
+    # By database name, as the DDL view keys them (a snapshot can stand in for the schema)
+    for number, view in enumerate(sorted(schema.views, key=lambda v: v.view)):
         _expect_view(conn, view, number, shapes)
     for number, tg in enumerate(schema.triggers):
         _expect_trigger(conn, tg, number, home, temp, shapes)

@@ -1,0 +1,87 @@
+"""A full `check --database` compares the database in a child process while it renders
+and compares the generated files; the report and its errors are those of one process."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from migration_harness import alembic, schemagen, write_schema
+from pgcluster import PgCluster
+from schemagen.check import run
+from schemagen.check.run import check_project
+from schemagen.errors import DatabaseError
+from schemagen.findings import Finding
+
+SCHEMA = """
+database: {name: t}
+entities:
+  Note:
+    columns:
+      id: {type: bigint, primary_key: true}
+      body: {type: text}
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SCHEMAGEN_NO_CACHE", "1")
+    root = tmp_path / "p"
+    write_schema(root, {"s.yaml": SCHEMA})
+    schemagen(root, "migrate", "-m", "initial")
+    return root
+
+
+def test_file_and_database_drift_are_both_reported_files_first(
+    project: Path, pg: PgCluster, pg_db: str
+) -> None:
+    url = pg.url(pg_db)
+    alembic(project, url, "upgrade", "head")
+    pg.sql("ALTER TABLE notes ADD COLUMN extra integer", pg_db)
+    models = project / "generated" / "models.py"
+    models.write_text(models.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    report = check_project(project, url)
+    assert [(f.kind, f.object) for f in report.findings] == [
+        ("file", "generated/models.py"),
+        ("database", "column notes.extra"),
+    ]
+    assert report.exit_code == 1
+
+
+def test_the_database_is_compared_in_another_process(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def where(*args: object) -> list[Finding]:
+        return [Finding("database", f"pid {os.getpid()}", "compared here")]
+
+    monkeypatch.setattr(run, "_database_findings", where)
+    report = check_project(project, "postgresql://u@127.0.0.1:1/x")
+    (finding,) = report.findings
+    assert finding.object != f"pid {os.getpid()}"
+
+
+def test_a_database_error_in_the_child_is_raised_once(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = []
+
+    def refused(*args: object) -> list[Finding]:
+        calls.append(os.getpid())  # only this process's list: the child's is its own
+        raise DatabaseError("cannot connect to postgresql://u:***@127.0.0.1:1/x: refused")
+
+    monkeypatch.setattr(run, "_database_findings", refused)
+    with pytest.raises(DatabaseError, match="refused"):
+        check_project(project, "postgresql://u:secret@127.0.0.1:1/x")
+    assert calls == []  # not compared again here
+
+
+def test_a_bug_in_the_child_surfaces_here_with_its_own_type(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object) -> list[Finding]:
+        raise RuntimeError("a bug in the comparison")
+
+    monkeypatch.setattr(run, "_database_findings", broken)
+    with pytest.raises(RuntimeError, match="a bug in the comparison"):
+        check_project(project, "postgresql://u@127.0.0.1:1/x")
