@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..findings import Finding
 from ..model.domains import base_sql, default_sql
+from ..model.naming import format_name
 from ..model.schema import Schema
-from ..operations.sqlutil import quote_table
 
 if TYPE_CHECKING:
     from .printing import Printer
@@ -67,7 +67,7 @@ def expected_domains(schema: Schema) -> dict[str, DomainShape]:
     return {
         dom.name: DomainShape(
             # format_type quotes an enum name where it must ("Mood")
-            type=quote_table(base_sql(dom, schema))
+            type=format_name(base_sql(dom, schema))
             if dom.type.kind == "enum"
             else base_sql(dom, schema),
             not_null=dom.not_null,

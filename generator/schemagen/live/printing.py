@@ -51,25 +51,24 @@ BEGIN
     FOR statement IN SELECT value FROM jsonb_array_elements_text(ddl) LOOP
       EXECUTE statement;
     END LOOP;
-    EXECUTE $q$
-      SELECT coalesce(jsonb_object_agg(n, e), '{}') FROM (
-        SELECT a.attname::text AS n, pg_get_expr(d.adbin, d.adrelid) AS e
-        FROM pg_attrdef d
-        JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
-        WHERE d.adrelid = to_regclass('pg_temp.schemagen_probe')
-        UNION ALL
-        SELECT conname::text, pg_get_expr(conbin, conrelid, true) FROM pg_constraint
-        WHERE conrelid = to_regclass('pg_temp.schemagen_probe') AND contype = 'c'
-        UNION ALL
-        SELECT conname::text, pg_get_constraintdef(oid, true) FROM pg_constraint
-        WHERE conrelid = to_regclass('pg_temp.schemagen_probe') AND contype = 'x'
-        UNION ALL
-        SELECT c.relname::text, pg_get_indexdef(i.indexrelid, 1, true) FROM pg_index i
-        JOIN pg_class c ON c.oid = i.indexrelid
-        WHERE i.indrelid = to_regclass('pg_temp.schemagen_probe')
-          -- an exclusion constraint's own index has its name: the constraint prints
-          AND NOT EXISTS (SELECT 1 FROM pg_constraint x WHERE x.conindid = i.indexrelid)) s
-    $q$ INTO found;
+    -- static SQL: planned once per session, not once per probe table as EXECUTE was
+    SELECT coalesce(jsonb_object_agg(n, e), '{}') INTO found FROM (
+      SELECT a.attname::text AS n, pg_get_expr(d.adbin, d.adrelid) AS e
+      FROM pg_attrdef d
+      JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+      WHERE d.adrelid = to_regclass('pg_temp.schemagen_probe')
+      UNION ALL
+      SELECT conname::text, pg_get_expr(conbin, conrelid, true) FROM pg_constraint
+      WHERE conrelid = to_regclass('pg_temp.schemagen_probe') AND contype = 'c'
+      UNION ALL
+      SELECT conname::text, pg_get_constraintdef(oid, true) FROM pg_constraint
+      WHERE conrelid = to_regclass('pg_temp.schemagen_probe') AND contype = 'x'
+      UNION ALL
+      SELECT c.relname::text, pg_get_indexdef(i.indexrelid, 1, true) FROM pg_index i
+      JOIN pg_class c ON c.oid = i.indexrelid
+      WHERE i.indrelid = to_regclass('pg_temp.schemagen_probe')
+        -- an exclusion constraint's own index has its name: the constraint prints
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint x WHERE x.conindid = i.indexrelid)) s;
     RAISE EXCEPTION 'schemagen probe done';
   EXCEPTION WHEN OTHERS THEN
     NULL;

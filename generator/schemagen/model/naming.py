@@ -34,6 +34,35 @@ SQL_KEYWORDS = frozenset(
     ).split()
 )
 
+#: PostgreSQL's column-name keywords (``pg_get_keywords()``, category C). Its
+#: ``quote_identifier`` quotes them as well as the reserved and type or function
+#: name keywords (:data:`SQL_KEYWORDS`); ``tests/live/test_introspect.py``
+#: compares both with the server's list.
+COL_NAME_KEYWORDS = frozenset(
+    (
+        "between bigint bit boolean char character coalesce dec decimal exists extract float "
+        "greatest grouping inout int integer interval least national nchar none normalize "
+        "nullif numeric out overlay position precision real row setof smallint substring time "
+        "timestamp treat trim values varchar xmlattributes xmlconcat xmlelement xmlexists "
+        "xmlforest xmlnamespaces xmlparse xmlpi xmlroot xmlserialize xmltable"
+    ).split()
+)
+
+_PLAIN_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def format_name(name: str) -> str:
+    """A type name as ``format_type`` prints it: each part of ``billing.mood``
+    quoted where PostgreSQL's ``quote_identifier`` quotes (capitals, a ``$``, a
+    keyword other than an unreserved one), without asking the server."""
+    return ".".join(
+        part
+        if _PLAIN_NAME.match(part) and part not in SQL_KEYWORDS and part not in COL_NAME_KEYWORDS
+        else '"' + part.replace('"', '""') + '"'
+        for part in name.split(".")
+    )
+
+
 MAX_IDENTIFIER_BYTES = 63
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _SQL_NAME = re.compile(r"^[A-Za-z0-9_]+$")
