@@ -197,6 +197,11 @@ def main(argv: list[str] | None = None) -> int:
         "--peers", type=Path, default=None,
         help="venv with migra, sqlacodegen, psycopg2 (default: made on first use, peers.py)",
     )
+    parser.add_argument(
+        "--pair-rows",
+        default="check,rest",
+        help="which side-by-side rows: check (check --database and its peers), rest",
+    )
     args = parser.parse_args(argv)
     global TIMEOUT
     TIMEOUT = args.timeout
@@ -214,7 +219,8 @@ def main(argv: list[str] | None = None) -> int:
             from peers import peer_env
 
             sizes = [int(s) for s in args.pairs.split(",") if s]
-            pairs_report(sizes, args.runs, Path(tmp), args.peers or peer_env())
+            rows = tuple(r for r in args.pair_rows.split(",") if r)
+            pairs_report(sizes, args.runs, Path(tmp), args.peers or peer_env(), rows)
     return 0
 
 
