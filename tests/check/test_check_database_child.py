@@ -13,15 +13,7 @@ from schemagen.check import run
 from schemagen.check.run import check_project
 from schemagen.errors import DatabaseError
 from schemagen.findings import Finding
-
-SCHEMA = """
-database: {name: t}
-entities:
-  Note:
-    columns:
-      id: {type: bigint, primary_key: true}
-      body: {type: text}
-"""
+from test_check_database_cache import SCHEMA
 
 
 @pytest.fixture
