@@ -173,7 +173,19 @@ def py_str(value: str) -> str:
     quote = "'" if value.count('"') > value.count("'") else '"'
     if value.isprintable() and "\\" not in value:
         return quote + value.replace(quote, "\\" + quote) + quote
+    if value.translate(_LINE_BREAKS).isprintable():
+        # Only the usual escapes (SQL text of a revision): at C speed, the very
+        # text _escape_char writes character by character.
+        return quote + value.translate(_ESCAPES[quote]) + quote
     return quote + "".join(_escape_char(ch, quote) for ch in value) + quote
+
+
+#: Backslash, line break, tab and carriage return, and each quote: their escapes.
+_ESCAPES = {
+    quote: str.maketrans({"\\": "\\\\", quote: "\\" + quote, "\n": "\\n", "\t": "\\t", "\r": "\\r"})
+    for quote in ("'", '"')
+}
+_LINE_BREAKS = str.maketrans("", "", "\n\t\r")
 
 
 def _escape_char(ch: str, quote: str) -> str:
