@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from .naming import format_name
 from .schema import CheckConstraint, Domain, Schema
-from .sqltext import default_expression, quote_name, quote_qualified
+from .sqltext import default_expression, quote_name
 from .typemap import pg_type
 
 
@@ -30,7 +31,7 @@ def check_sql(check: CheckConstraint) -> str:
 
 def create_sql(dom: Domain, schema: Schema) -> str:
     """The whole ``CREATE DOMAIN`` statement, checks in name order."""
-    words = [f"CREATE DOMAIN {quote_qualified(dom.name)} AS {base_sql(dom, schema)}"]
+    words = [f"CREATE DOMAIN {format_name(dom.name)} AS {base_sql(dom, schema)}"]
     if dom.type.collation is not None:
         words.append(f"COLLATE {quote_name(dom.type.collation)}")
     default = default_sql(dom)

@@ -63,6 +63,16 @@ def format_name(name: str) -> str:
     )
 
 
+def type_needs_quotes(name: str) -> bool:
+    """Whether PostgreSQL needs ``name`` (one part) quoted where it names a type.
+
+    SQLAlchemy quotes reserved words and capitals, but not the keywords that may
+    name a column yet not a type (``position``, ``over``, ``new``): a column of
+    an enum named ``position`` must be ``place "position"``, or the statement is a
+    syntax error. models.py and revisions then pass ``quote=True``."""
+    return format_name(name) != name
+
+
 MAX_IDENTIFIER_BYTES = 63
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _SQL_NAME = re.compile(r"^[A-Za-z0-9_]+$")

@@ -189,23 +189,31 @@ def _domain_type(name: str, schema: Schema, style: Style) -> TypeCode:
     base = sa_type(replace(dom.type, collation=None), schema, style)
     pg_schema, bare = naming.split_qualified(name)
     in_schema = f", schema={_quote(pg_schema)}" if pg_schema else ""
-    args = f"({_quote(bare)}, {base.expr}{in_schema}, create_type=False)"
+    quote = ", quote=True" if naming.type_needs_quotes(bare) else ""
+    args = f"({_quote(bare)}, {base.expr}{in_schema}, create_type=False{quote})"
     return _code(style, "sqlalchemy.dialects.postgresql", "DOMAIN", args, base.imports)
 
 
 def _enum_type(ct: ColumnType, schema: Schema, style: Style) -> TypeCode:
     assert ct.enum is not None
     enum = schema.enum(ct.enum)
+    quote = ", quote=True" if _needs_quotes(enum.db_name) else ""
     if style == "models":
-        args = f'({enum.name}, name="{enum.db_name}", values_callable=enum_values)'
+        args = f'({enum.name}, name="{enum.db_name}"{quote}, values_callable=enum_values)'
         return _code(style, "sqlalchemy", "Enum", args)
     values = ", ".join(_quote(v) for v in enum.value_names)
     return _code(
         style,
         "sqlalchemy.dialects.postgresql",
         "ENUM",
-        f'({values}, name="{enum.db_name}", create_type=False)',
+        f'({values}, name="{enum.db_name}", create_type=False{quote})',
     )
+
+
+def _needs_quotes(name: str) -> bool:
+    from . import naming
+
+    return naming.type_needs_quotes(name)
 
 
 #: The class that models.py and revisions define for a type SQLAlchemy has no class for.

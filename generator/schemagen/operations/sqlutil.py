@@ -28,6 +28,15 @@ def quote_table(name: str) -> str:
     return ".".join(quote_ident(part) for part in name.split("."))
 
 
+def quote_type(name: str) -> str:
+    """A type (``billing.status``) where it stands as a column's type or in a cast,
+    quoted by PostgreSQL's own rule (:func:`schemagen.model.naming.format_name`):
+    :func:`quote_table` leaves ``position`` bare, which a type name cannot be."""
+    from ..model.naming import format_name
+
+    return format_name(name)
+
+
 def sql_literal(value: str) -> str:
     """A standard SQL string literal: single quotes doubled."""
     return "'" + value.replace("'", "''") + "'"

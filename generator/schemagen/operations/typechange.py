@@ -10,7 +10,7 @@ import dataclasses
 
 from ..model.casts import cast_context
 from ..model.schema import ColumnType
-from .sqlutil import quote_ident, quote_table
+from .sqlutil import quote_ident, quote_type
 
 _INT_RANK = {"smallint": 1, "integer": 2, "bigint": 3}
 _INT_DIGITS = {"smallint": 5, "integer": 10, "bigint": 19}
@@ -82,7 +82,7 @@ def pg_type_name(ct: ColumnType) -> str:
 
     if ct.kind == "enum":
         assert ct.enum is not None
-        return quote_table(ct.enum)  # billing.status: a type in another schema
+        return quote_type(ct.enum)  # billing.status: a type in another schema
     if ct.kind == "array":
         assert ct.of is not None
         return pg_type_name(ct.of) + "[]"

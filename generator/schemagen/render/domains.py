@@ -9,7 +9,7 @@ from dataclasses import replace
 from ..model import naming
 from ..model.domains import check_sql, default_sql
 from ..model.schema import CheckConstraint, Domain, Schema
-from ..model.sqltext import quote_qualified, text_source
+from ..model.sqltext import text_source
 from ..model.typemap import domain_variable
 from ..util.pycode import INDENT, Expr, Str, call, layout, py_str, pylist
 
@@ -55,12 +55,13 @@ def _domain_call(
         constraint_name=py_str(inline.name) if inline is not None else None,
         check=call(text, py_str(text_source(inline.expression))) if inline is not None else None,
         schema=py_str(pg_schema) if pg_schema else None,
+        quote="True" if naming.type_needs_quotes(bare) else None,
         metadata=f"{base}.metadata",
     )
 
 
 def _after_create(dom: Domain, checks: list[CheckConstraint], name: ImportName) -> list[str]:
-    sql = [f"ALTER DOMAIN {quote_qualified(dom.name)} ADD {check_sql(ck)}" for ck in checks]
+    sql = [f"ALTER DOMAIN {naming.format_name(dom.name)} ADD {check_sql(ck)}" for ck in checks]
     listen = call(
         f"{name('sqlalchemy', 'event')}.listen",
         domain_variable(dom.name),

@@ -433,9 +433,16 @@ def _type_expr(schema: Schema, col: Column, imp: Imports) -> Expr:
         en = schema.enum(inner.enum)
         pg_schema, name = naming.split_qualified(en.db_name)
         in_schema = (Kw("schema", py_str(pg_schema)),) if pg_schema is not None else ()
+        quote = (Kw("quote", "True"),) if naming.type_needs_quotes(name) else ()
         expr: Expr = Call(
             imp.name("sqlalchemy", "Enum"),
-            (en.name, Kw("name", py_str(name)), *in_schema, Kw("values_callable", imp.helper)),
+            (
+                en.name,
+                Kw("name", py_str(name)),
+                *in_schema,
+                *quote,
+                Kw("values_callable", imp.helper),
+            ),
         )
         if ct.kind == "array":
             expr = Call(imp.name("sqlalchemy.dialects.postgresql", "ARRAY"), (expr,))

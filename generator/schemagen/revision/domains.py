@@ -4,8 +4,9 @@ exactly what PostgreSQL stores (Alembic has no domain operations)."""
 from __future__ import annotations
 
 from ..model.domains import check_sql, create_sql, default_sql
+from ..model.naming import format_name
 from ..model.schema import Schema
-from ..model.sqltext import quote_name, quote_qualified
+from ..model.sqltext import quote_name
 from ..operations.domain import (
     AddDomainCheck,
     AlterDomain,
@@ -23,27 +24,27 @@ def _(operation: CreateDomain, state: Schema) -> list[Stmt]:
 
 @_render.register(DropDomain)
 def _(operation: DropDomain, state: Schema) -> list[Stmt]:
-    return [execute(f"DROP DOMAIN {quote_qualified(operation.domain.name)}")]
+    return [execute(f"DROP DOMAIN {format_name(operation.domain.name)}")]
 
 
 @_render.register(AddDomainCheck)
 def _(operation: AddDomainCheck, state: Schema) -> list[Stmt]:
     # One step: NOT VALID then VALIDATE would hold the same SHARE lock on the
     # domain's tables while it scans them (PostgreSQL's validateDomainConstraint).
-    name = quote_qualified(operation.domain)
+    name = format_name(operation.domain)
     return [execute(f"ALTER DOMAIN {name} ADD {check_sql(operation.check)}")]
 
 
 @_render.register(DropDomainCheck)
 def _(operation: DropDomainCheck, state: Schema) -> list[Stmt]:
-    name = quote_qualified(operation.domain)
+    name = format_name(operation.domain)
     return [execute(f"ALTER DOMAIN {name} DROP CONSTRAINT {quote_name(operation.check.name)}")]
 
 
 @_render.register(AlterDomain)
 def _(operation: AlterDomain, state: Schema) -> list[Stmt]:
     old, new = operation.old, operation.new
-    alter = f"ALTER DOMAIN {quote_qualified(new.name)}"
+    alter = f"ALTER DOMAIN {format_name(new.name)}"
     stmts: list[Stmt] = []
     if old.default != new.default:
         sql = default_sql(new)

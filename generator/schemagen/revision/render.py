@@ -68,7 +68,13 @@ from ..operations.schema import (
     ReplaceEnum,
 )
 from ..operations.sequence import AlterSequence, CreateSequence, DropSequence
-from ..operations.sqlutil import identity_sequence, quote_ident, quote_table, sql_literal
+from ..operations.sqlutil import (
+    identity_sequence,
+    quote_ident,
+    quote_table,
+    quote_type,
+    sql_literal,
+)
 from ..operations.table import (
     AddColumn,
     AddPrimaryKey,
@@ -253,14 +259,14 @@ def _(operation: CreateEnum, state: Schema) -> list[Stmt]:
     en = operation.enum
     return [
         execute(
-            f"CREATE TYPE {quote_table(en.db_name)} AS ENUM ({_enum_values_sql(en.value_names)})"
+            f"CREATE TYPE {quote_type(en.db_name)} AS ENUM ({_enum_values_sql(en.value_names)})"
         )
     ]
 
 
 @_render.register(DropEnum)
 def _(operation: DropEnum, state: Schema) -> list[Stmt]:
-    return [execute(f"DROP TYPE {quote_table(operation.enum.db_name)}")]
+    return [execute(f"DROP TYPE {quote_type(operation.enum.db_name)}")]
 
 
 @_render.register(AddEnumValue)
@@ -271,7 +277,7 @@ def _(operation: AddEnumValue, state: Schema) -> Rendered:
     elif operation.after is not None:
         where = f" AFTER {sql_literal(operation.after)}"
     sql = (
-        f"ALTER TYPE {quote_table(operation.enum)} ADD VALUE IF NOT EXISTS "
+        f"ALTER TYPE {quote_type(operation.enum)} ADD VALUE IF NOT EXISTS "
         f"{sql_literal(operation.value)}{where}"
     )
     # A value added in a transaction cannot be used before it commits: the
@@ -303,8 +309,8 @@ def swap_enum(
     stmts: list[Stmt] = [execute(routinesql.drop_trigger(tg)) for tg in triggers]
     stmts += [execute(routinesql.drop_view(view)) for view in reversed(views)]
     stmts += [
-        execute(f"ALTER TYPE {quote_table(enum)} RENAME TO {quote_ident(_bare_name(old))}"),
-        execute(f"CREATE TYPE {quote_table(enum)} AS ENUM ({_enum_values_sql(values)})"),
+        execute(f"ALTER TYPE {quote_type(enum)} RENAME TO {quote_ident(_bare_name(old))}"),
+        execute(f"CREATE TYPE {quote_type(enum)} AS ENUM ({_enum_values_sql(values)})"),
     ]
     indexes = {(u.table, ix.name): (u.table, ix) for u in usages for ix in u.indexes}
     checks = {(u.table, ck.name): (u.table, ck) for u in usages for ck in u.checks}
@@ -312,7 +318,7 @@ def swap_enum(
     stmts += [_drop_constraint(table, ck) for table, ck in checks.values()]
     for use in usages:
         alter = f"ALTER TABLE {quote_table(use.table)} ALTER COLUMN {quote_ident(use.column)}"
-        target = quote_table(enum) + ("[]" if use.array else "")
+        target = quote_type(enum) + ("[]" if use.array else "")
         through = "::text[]" if use.array else "::text"
         if use.default_sql is not None:
             stmts.append(execute(f"{alter} DROP DEFAULT"))
@@ -323,7 +329,7 @@ def swap_enum(
             stmts.append(execute(f"{alter} SET DEFAULT {use.default_sql}"))
     stmts += [_add_constraint(table, ck) for table, ck in checks.values()]
     stmts += [create_index(table, ix, concurrently=False) for table, ix in indexes.values()]
-    stmts.append(execute(f"DROP TYPE {quote_table(old)}"))
+    stmts.append(execute(f"DROP TYPE {quote_type(old)}"))
     stmts += [execute(sql) for view in views for sql in routinesql.view_statements(view)]
     stmts += [execute(sql) for tg in triggers for sql in routinesql.trigger_statements(tg)]
     return stmts
@@ -376,6 +382,7 @@ def type_expr(ct: ColumnType, state: Schema) -> Expr:
             name=Str(name),
             create_type="False",
             schema=Str(pg_schema) if pg_schema else None,
+            quote="True" if naming.type_needs_quotes(name) else None,
         )
     if ct.kind == "array" and ct.of is not None:
         return call("postgresql.ARRAY", type_expr(ct.of, state))
@@ -389,11 +396,7 @@ def _server_default(col: Column) -> Expr | None:
 
 def _owned_sequences(table: str, columns: tuple[Column, ...]) -> list[Stmt]:
     """``ALTER SEQUENCE ... OWNED BY`` for each ``serial`` column, as ``serial`` does."""
-    return [
-        execute(owned_by_sql(_serial_of(table, c.name)))
-        for c in columns
-        if c.serial
-    ]
+    return [execute(owned_by_sql(_serial_of(table, c.name))) for c in columns if c.serial]
 
 
 def _serial_of(table: str, column: str) -> DbSequence:
@@ -458,9 +461,7 @@ def _(operation: AlterTableComment, state: Schema) -> list[Stmt]:
 @_render.register(AddColumn)
 def _(operation: AddColumn, state: Schema) -> list[Stmt]:
     column, table = operation.column, operation.table
-    add = call(
-        "op.add_column", _bare(table), column_expr(column, state), schema=_schema(table)
-    )
+    add = call("op.add_column", _bare(table), column_expr(column, state), schema=_schema(table))
     return [add, *_owned_sequences(table, (column,))]
 
 

@@ -22,7 +22,7 @@ from ..model.schema import Column, ColumnType, Entity, Index, Schema
 from ..model.sequences import identity_sql, owned_by_sql
 from ..model.sqltext import default_sql, exclude_sql, index_key_sql, partition_statements
 from ..model.typemap import pg_type
-from ..operations.sqlutil import quote_ident, quote_table, sql_literal
+from ..operations.sqlutil import quote_ident, quote_table, quote_type, sql_literal
 from ..operations.table import CreateTable
 from .render import Stmt, _render, _serial_of, constraint_sql, execute
 
@@ -95,9 +95,9 @@ def type_sql(ct: ColumnType, state: Schema) -> str:
     """A column's type: a domain or enum by its (quoted) name, an array with ``[]``,
     else as ``format_type`` prints it; a collation last (``text COLLATE "C"``)."""
     if ct.domain is not None:  # the domain's collation is the column's
-        return quote_table(ct.domain)
+        return quote_type(ct.domain)
     if ct.kind == "enum" and ct.enum is not None:
-        return quote_table(state.enum(ct.enum).db_name)
+        return quote_type(state.enum(ct.enum).db_name)
     if ct.kind == "array" and ct.of is not None:
         return type_sql(ct.of, state) + "[]"
     text = pg_type(ct, state)
