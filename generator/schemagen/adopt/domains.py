@@ -9,7 +9,7 @@ from typing import Any
 
 from ..live.domains import DomainShape
 from ..model import naming
-from .values import map_default, map_type
+from .values import map_default, map_type, unquote
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
@@ -56,9 +56,12 @@ def _spec(dom: DomainShape, enums: dict[str, str]) -> tuple[dict[str, Any] | Non
 
 
 def domain_column(type_text: str, names: dict[str, str]) -> dict[str, Any] | None:
-    """The column spec of a column typed by a domain (or an array of one), else None."""
-    if type_text.endswith("[]") and type_text[:-2] in names:
-        return {"type": "array", "of": names[type_text[:-2]]}
-    if type_text in names:
-        return {"type": names[type_text]}
-    return None
+    """The column spec of a column typed by a domain (or an array of one), else None.
+
+    ``format_type`` quotes a domain named by a keyword (``"values"``); the
+    catalog keys are bare names."""
+    array = type_text.endswith("[]")
+    key = ".".join(unquote(part) for part in (type_text[:-2] if array else type_text).split("."))
+    if key not in names:
+        return None
+    return {"type": "array", "of": names[key]} if array else {"type": names[key]}

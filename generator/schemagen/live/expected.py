@@ -118,8 +118,9 @@ def _identity_facts(col: Column) -> tuple[object, ...] | None:
 
 
 def _format_type(ct: ColumnType, schema: Schema) -> str:
-    """``pg_type`` with enum names quoted where ``format_type`` quotes them (``"Mood"``)."""
-    if ct.kind == "enum" and ct.domain is None:
+    """``pg_type`` with enum and domain names quoted where ``format_type`` quotes them
+    (``"Mood"``, ``"values"``)."""
+    if ct.domain is not None or ct.kind == "enum":
         return format_name(pg_type(ct, schema))
     if ct.kind == "array" and ct.of is not None:
         return _format_type(ct.of, schema) + "[]"
