@@ -82,3 +82,38 @@ def test_ruff_check_is_clean(module: tuple[Path, list[str]]) -> None:
         capture_output=True, text=True,
     )
     assert out.returncode == 0, out.stdout[:4000]
+
+
+def _split_word_by_word(value: str, indent: str) -> list[str]:
+    """The split of a long string as it was first written: word by word over the
+    whole text (a line break ends a part); ``layout`` now splits line by line."""
+    import re
+
+    from schemagen.util.pycode import LINE_LIMIT, width
+
+    inner = indent + INDENT
+    parts: list[str] = []
+    for token in re.findall(r"[^ \n]+ *\n?| +\n?|\n", value):
+        fits = bool(parts) and width(inner + py_str(parts[-1] + token)) <= LINE_LIMIT
+        if fits and not parts[-1].endswith("\n"):
+            parts[-1] += token
+        else:
+            parts.append(token)
+    return [inner + py_str(p) for p in parts]
+
+
+def test_long_strings_split_as_word_by_word() -> None:
+    """Splitting line by line (a line that fits is one part) gives the parts the
+    word-by-word split gave, for hostile strings and long SQL-like lines."""
+    rng = random.Random(7)
+    sql = ["CREATE TABLE t (\n", "    id bigint NOT NULL,\n", "x " * 60 + "\n", "'a''b' ", "\n"]
+    strings = random_strings(400, seed=11) + [
+        "".join(rng.choice(sql) for _ in range(rng.randrange(3, 40))) for _ in range(200)
+    ]
+    split = 0
+    for value in strings:
+        lines = layout(Str(value), indent=INDENT, prefix="x = ")
+        if lines[-1].strip() == ")" and len(lines) > 3:
+            split += 1
+            assert lines[1:-1] == _split_word_by_word(value, INDENT), value
+    assert split > 100  # the comparison ran on many split strings

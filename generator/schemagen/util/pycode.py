@@ -135,12 +135,20 @@ def _layout_str(value: str, indent: str, prefix: str, suffix: str) -> list[str]:
     if width(inner + py_str(value)) <= STRING_SPLIT_LIMIT:
         return [f"{indent}{prefix}(", inner + py_str(value), f"{indent}){suffix}"]
     parts: list[str] = []
-    for token in _TOKEN.findall(value):
-        fits = bool(parts) and width(inner + py_str(parts[-1] + token)) <= LINE_LIMIT
-        if fits and not parts[-1].endswith("\n"):
-            parts[-1] += token
-        else:
-            parts.append(token)
+    for line in _LINE.findall(value):
+        # A line break ends a part, so lines are split on their own; a line that
+        # fits is one part (each of its prefixes fits too), without trying it
+        # word by word (the SQL of a 2,000-table first revision: 500,000 words).
+        if width(inner + py_str(line)) <= LINE_LIMIT:
+            parts.append(line)
+            continue
+        start = len(parts)
+        for token in _TOKEN.findall(line):
+            fits = len(parts) > start and width(inner + py_str(parts[-1] + token)) <= LINE_LIMIT
+            if fits and not parts[-1].endswith("\n"):
+                parts[-1] += token
+            else:
+                parts.append(token)
     if "".join(parts) != value or len(parts) < 2:
         return [one]
     return [f"{indent}{prefix}(", *(inner + py_str(p) for p in parts), f"{indent}){suffix}"]
@@ -148,6 +156,8 @@ def _layout_str(value: str, indent: str, prefix: str, suffix: str) -> list[str]:
 
 # Words with the blanks after them, a line break ending a part.
 _TOKEN = re.compile(r"[^ \n]+ *\n?| +\n?|\n")
+# Lines with their line break (only "\n" ends a part).
+_LINE = re.compile(r"[^\n]*\n|[^\n]+")
 
 
 def width(text: str) -> int:
