@@ -4,17 +4,14 @@ one process writes."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from fixtures.build.cases import copy_case
+from forks import fork_spy, needs_fork
 from schemagen.cli import main
 from schemagen.revision import commands
-from schemagen.util.background import Job
-
-needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork here")
 
 
 def _migrate(root: Path) -> None:
@@ -37,14 +34,7 @@ def test_parts_rendered_by_two_processes_are_the_same_bytes(
     monkeypatch.setattr(commands, "PARALLEL_RENDER", 10**9)
     _migrate(serial)
     monkeypatch.setattr(commands, "PARALLEL_RENDER", 0)
-    started: list[int] = []
-    start = Job._start
-
-    def spy(job: Job[object]) -> None:
-        start(job)
-        started.append(job.pid)
-
-    monkeypatch.setattr(Job, "_start", spy)
+    started = fork_spy(monkeypatch)
     _migrate(shared)
     assert started  # the parts were shared with a child
     versions = sorted((shared / "generated" / "migrations" / "versions").glob("*.py"))

@@ -8,19 +8,16 @@ forked path, and raised out of reach for the one-process reference.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 from fixtures.build.cases import copy_case
+from forks import fork_spy, needs_fork
 from schemagen.cli import main
 from schemagen.config import load_project
 from schemagen.errors import SchemaInvalid
-from schemagen.util.background import Job
 from schemagen.validate import pipeline
-
-needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork here")
 
 #: A column dropped: a destructive plan, which migrate refuses (exit 1) unless the
 #: schema has an error as well (exit 2, the error reported, not the refusal).
@@ -58,24 +55,25 @@ def _project(tmp_path: Path, name: str, edits: list[tuple[str, str]]) -> Path:
     return root
 
 
-def _forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The children started from now on (their pids)."""
-    started: list[int] = []
-    start = Job._start
-
-    def spy(job: Job[object]) -> None:
-        start(job)
-        started.append(job.pid)
-
-    monkeypatch.setattr(Job, "_start", spy)
-    return started
-
-
 COMMANDS = [
     ("plan",),
     ("migrate", "-m", "second"),
     ("migrate", "-m", "second", "--allow-destructive"),
 ]
+
+
+def _both_ways(
+    monkeypatch: pytest.MonkeyPatch, serial: Path, apart: Path, command: tuple[str, ...]
+) -> tuple[Result, Result, list[int]]:
+    """``command`` run in ``serial`` with the checks in this process, then in ``apart``
+    with them in a child: both results and the children the second run started."""
+    monkeypatch.setattr(pipeline, "PARALLEL_CHECKS", 10**9)
+    expected = _run(serial, *command)
+    monkeypatch.setattr(pipeline, "PARALLEL_CHECKS", 0)
+    started = fork_spy(monkeypatch)
+    got = _run(apart, *command)
+    monkeypatch.undo()
+    return expected, got, started
 
 
 @needs_fork
@@ -88,12 +86,7 @@ def test_errors_found_in_the_child_are_reported_as_before_and_nothing_is_written
     serial, apart = _project(tmp_path, "serial", edits), _project(tmp_path, "apart", edits)
     before = _tree(apart)
     for command in COMMANDS:
-        monkeypatch.setattr(pipeline, "PARALLEL_CHECKS", 10**9)
-        expected = _run(serial, *command)
-        monkeypatch.setattr(pipeline, "PARALLEL_CHECKS", 0)
-        started = _forks(monkeypatch)
-        got = _run(apart, *command)
-        monkeypatch.undo()
+        expected, got, started = _both_ways(monkeypatch, serial, apart, command)
         assert got.exit_code == expected.exit_code == 2, got.output
         assert got.output == expected.output and message in got.output
         assert "drops column" not in got.output  # the schema's errors, not the refusal
@@ -109,12 +102,7 @@ def test_a_valid_schema_plans_and_migrates_the_same_bytes_apart(
     edits = [DROP, (rating, rating + "      memo: {type: text, nullable: true}\n")]
     serial, apart = _project(tmp_path, "serial", edits), _project(tmp_path, "apart", edits)
     for command in COMMANDS:
-        monkeypatch.setattr(pipeline, "PARALLEL_CHECKS", 10**9)
-        expected = _run(serial, *command)
-        monkeypatch.setattr(pipeline, "PARALLEL_CHECKS", 0)
-        started = _forks(monkeypatch)
-        got = _run(apart, *command)
-        monkeypatch.undo()
+        expected, got, started = _both_ways(monkeypatch, serial, apart, command)
         assert (got.exit_code, got.output) == (expected.exit_code, expected.output)
         assert len(started) == 1, command  # the checks; shop is too small for other children
     assert "+ column customers.memo text" in got.output and "wrote" in got.output
