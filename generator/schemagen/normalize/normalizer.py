@@ -49,7 +49,7 @@ from ..model.schema import (
 from ..model.sequences import serial_sequence
 from ..model.sqltext import TIME_KEYWORDS
 from ..model.typemap import collatable
-from ..source.loader import Sources, YamlPath
+from ..source.loader import Sources, YamlPath, mapping
 from .domains import build_domains
 from .relationships import attach_relationships
 
@@ -85,8 +85,6 @@ class RawColumn:
     mixin: str | None = None
 
 
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 class Resolver:
@@ -110,17 +108,17 @@ class Resolver:
         return self._columns[entity]
 
     def _collect(self, entity: str) -> list[RawColumn]:
-        spec = _dict(self.src.entities.get(entity))
+        spec = mapping(self.src.entities.get(entity))
         own = [
-            RawColumn(entity, name, _dict(col), ("entities", entity, "columns", name))
-            for name, col in _dict(spec.get("columns")).items()
+            RawColumn(entity, name, mapping(col), ("entities", entity, "columns", name))
+            for name, col in mapping(spec.get("columns")).items()
         ]
         from_mixins = []
         for mixin in spec.get("mixins") or []:
-            mixin_spec = _dict(self.src.mixins.get(mixin))
-            for name, col in _dict(mixin_spec.get("columns")).items():
+            mixin_spec = mapping(self.src.mixins.get(mixin))
+            for name, col in mapping(mixin_spec.get("columns")).items():
                 path = ("mixins", mixin, "columns", name)
-                from_mixins.append(RawColumn(entity, name, _dict(col), path, mixin))
+                from_mixins.append(RawColumn(entity, name, mapping(col), path, mixin))
         # Declaration order; mixin columns go right after the entity's own primary
         # key (the contract; before its other columns when the key comes first).
         pk_names = self._declared_pk(spec)
@@ -139,7 +137,7 @@ class Resolver:
         listed = spec.get("primary_key")
         if isinstance(listed, list):
             return {str(c) for c in listed}
-        return {n for n, c in _dict(spec.get("columns")).items() if _dict(c).get("primary_key")}
+        return {n for n, c in mapping(spec.get("columns")).items() if mapping(c).get("primary_key")}
 
     def column(self, entity: str, name: str) -> RawColumn | None:
         """The raw column ``name`` of ``entity`` (own or from a mixin), if any."""
@@ -152,7 +150,7 @@ class Resolver:
         """Names of the primary-key columns, in table order."""
         # Asked for every column that references the entity: remembered.
         if entity not in self._primary_keys:
-            listed = _dict(self.src.entities.get(entity)).get("primary_key")
+            listed = mapping(self.src.entities.get(entity)).get("primary_key")
             if isinstance(listed, list):  # the key's own order, apart from the columns'
                 pk = tuple(str(c) for c in listed)
             else:
@@ -272,7 +270,7 @@ class Resolver:
         collation, which is the domain's) marked with the domain's qualified name."""
         if self.src.is_broken("domains", name):
             raise Unresolved(path, "")
-        spec = _dict(self.src.domains[name])
+        spec = mapping(self.src.domains[name])
         if spec.get("type") in self.src.domains:
             raise Unresolved(
                 ("domains", name, "type"),
@@ -280,7 +278,7 @@ class Resolver:
                 "a base type, an alias or a PostgreSQL type by name",
             )
         base = self.spec_type(spec, ("domains", name))
-        home = pg_schema(_dict(self.src.database), None)
+        home = pg_schema(mapping(self.src.database), None)
         qualified = naming.qualify(pg_schema(spec, home), name)
         return replace(base, collation=None, alias=None, domain=qualified)
 
@@ -314,7 +312,7 @@ class Resolver:
             raise Unresolved(("types", cycle[0], "type"), f"type alias cycle: {' -> '.join(cycle)}")
         self._alias_stack.append(name)
         try:
-            result = self.spec_type(_dict(self.src.types[name]), ("types", name))
+            result = self.spec_type(mapping(self.src.types[name]), ("types", name))
         finally:
             self._alias_stack.pop()
         self._aliases[name] = result
@@ -353,7 +351,7 @@ def default_of(value: Any, ctype: ColumnType) -> Default:
 def naming_convention(src: Sources) -> dict[str, str]:
     """The default naming convention overridden key by key by the database block."""
     merged = dict(naming.DEFAULT_NAMING_CONVENTION)
-    overrides = _dict(_dict(src.database).get("naming_convention"))
+    overrides = mapping(mapping(src.database).get("naming_convention"))
     merged.update({k: str(v) for k, v in overrides.items()})
     return merged
 
@@ -362,7 +360,7 @@ def normalize(src: Sources, resolver: Resolver | None = None) -> Schema:
     """Build the frozen, canonical :class:`Schema` from sources that passed validation."""
     resolver = resolver or Resolver(src)
     convention = naming_convention(src)
-    db = _dict(src.database)
+    db = mapping(src.database)
     database = Database(
         name=str(db.get("name", "")),
         dialect=str(db.get("dialect", "postgresql")),
@@ -372,11 +370,11 @@ def normalize(src: Sources, resolver: Resolver | None = None) -> Schema:
     )
     home = pg_schema(db, None)
     enums = tuple(
-        build_enum(name, _dict(src.enums[name]), home) for name in sorted(src.enums)
+        build_enum(name, mapping(src.enums[name]), home) for name in sorted(src.enums)
     )
     entities = [build_entity(resolver, name, convention) for name in sorted(src.entities)]
     entities = attach_relationships(src, entities)
-    declared = [build_sequence(n, _dict(src.sequences[n]), home) for n in sorted(src.sequences)]
+    declared = [build_sequence(n, mapping(src.sequences[n]), home) for n in sorted(src.sequences)]
     owned = [s for s in serial_sequences(entities) if s.name not in src.sequences]
     sequences = tuple(sorted([*declared, *owned], key=lambda seq: seq.name))
     return Schema(
@@ -429,20 +427,20 @@ def build_enum(name: str, spec: dict[str, Any], home: str | None = None) -> Enum
 
 def table_of(src: Sources, entity: str) -> str:
     """The table name of an entity (``table:`` or the default), without its schema."""
-    return str(_dict(src.entities.get(entity)).get("table") or naming.default_table_name(entity))
+    return str(mapping(src.entities.get(entity)).get("table") or naming.default_table_name(entity))
 
 
 def qualified_table_of(src: Sources, entity: str) -> str:
     """The table of an entity as the model keys it: ``billing.invoices`` in a schema."""
-    home = pg_schema(_dict(src.database), None)
-    schema = pg_schema(_dict(src.entities.get(entity)), home)
+    home = pg_schema(mapping(src.database), None)
+    schema = pg_schema(mapping(src.entities.get(entity)), home)
     return naming.qualify(schema, table_of(src, entity))
 
 
 def build_entity(resolver: Resolver, name: str, convention: dict[str, str]) -> Entity:
     """One entity without relationships (those need every entity's foreign keys)."""
     src = resolver.src
-    spec = _dict(src.entities[name])
+    spec = mapping(src.entities[name])
     table = table_of(src, name)
     raw_columns = resolver.columns(name)
     pk_names = resolver.primary_key(name)
@@ -464,7 +462,7 @@ def build_entity(resolver: Resolver, name: str, convention: dict[str, str]) -> E
         foreign_keys=_sorted(build_foreign_keys(resolver, raw_columns, table, convention)),
         uniques=_sorted(build_uniques(spec, raw_columns, table, convention)),
         checks=_sorted(
-            CheckConstraint(str(k), str(v)) for k, v in _dict(spec.get("checks")).items()
+            CheckConstraint(str(k), str(v)) for k, v in mapping(spec.get("checks")).items()
         ),
         indexes=_sorted(build_indexes(spec, raw_columns, table, convention)),
         renamed_from=spec.get("renamed_from"),
@@ -512,8 +510,8 @@ def build_partitions(spec: dict[str, Any]) -> list[Partition]:
         return tuple(bound_literal(v) for v in items)
 
     result = []
-    for name, entry in _dict(spec.get("partitions")).items():
-        entry = _dict(entry)
+    for name, entry in mapping(spec.get("partitions")).items():
+        entry = mapping(entry)
         modulus, remainder = entry.get("modulus"), entry.get("remainder")
         result.append(
             Partition(
@@ -532,8 +530,8 @@ def build_partitions(spec: dict[str, Any]) -> list[Partition]:
 def build_excludes(spec: dict[str, Any]) -> list[ExcludeConstraint]:
     """The entity's ``exclude:`` entries (the method defaults to gist)."""
     result = []
-    for name, entry in _dict(spec.get("exclude")).items():
-        entry = _dict(entry)
+    for name, entry in mapping(spec.get("exclude")).items():
+        entry = mapping(entry)
         elements = tuple(
             ExcludeElement(
                 operator=str(el["with"]),
@@ -680,9 +678,9 @@ def build_foreign_keys(
             )
         )
     entity = columns[0].entity if columns else ""
-    spec = _dict(resolver.src.entities.get(entity))
-    for name, entry in _dict(spec.get("foreign_keys")).items():
-        result.append(build_composite_fk(resolver, str(name), _dict(entry)))
+    spec = mapping(resolver.src.entities.get(entity))
+    for name, entry in mapping(spec.get("foreign_keys")).items():
+        result.append(build_composite_fk(resolver, str(name), mapping(entry)))
     return result
 
 
@@ -716,7 +714,7 @@ def build_uniques(
         for col in columns
         if col.spec.get("unique")
     ]
-    for name, cols in _dict(spec.get("unique")).items():
+    for name, cols in mapping(spec.get("unique")).items():
         result.append(UniqueConstraint(str(name), tuple(str(c) for c in cols)))
     return result
 
@@ -733,7 +731,7 @@ def build_indexes(
         for col in columns
         if col.spec.get("index")
     ]
-    for name, entry in _dict(spec.get("indexes")).items():
+    for name, entry in mapping(spec.get("indexes")).items():
         result.append(build_index(str(name), entry))
     return result
 
@@ -762,7 +760,7 @@ def build_index(name: str, entry: Any) -> Index:
     keys = tuple(_index_key(item) for item in entry["columns"])
     plain = all(k.expression is None and not k.descending and not k.nulls for k in keys)
     cols = tuple(k.column for k in keys if k.column is not None and k.expression is None)
-    ops_spec = _dict(entry.get("ops"))
+    ops_spec = mapping(entry.get("ops"))
     ops_spec.update({k.column: k.ops for k in keys if k.column is not None and k.ops})
     if not plain:
         keys = tuple(replace(k, ops=None) if k.column is not None else k for k in keys)

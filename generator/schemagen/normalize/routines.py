@@ -24,13 +24,9 @@ from ..model.routines import (
 )
 from ..model.routinesql import create_function, ident
 from ..model.schema import Column, Entity, Schema
-from ..source.loader import Sources
+from ..source.loader import Sources, mapping
 from ..util.sqlrefs import SqlSyntaxError, plpgsql_reads, select_reads, statements_reads
 from .normalizer import RawColumn, Resolver, build_column, build_index
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def build_function(key: str, spec: dict[str, Any]) -> Function:
@@ -75,7 +71,7 @@ def build_triggers(
 ) -> list[Trigger]:
     """The ``triggers:`` of one entity; ``functions`` maps keys to functions."""
     result = []
-    for name, spec in _dict(_dict(src.entities.get(entity)).get("triggers")).items():
+    for name, spec in mapping(mapping(src.entities.get(entity)).get("triggers")).items():
         fn = functions.get(str(spec.get("function")))
         events = set(spec.get("events") or ())
         result.append(
@@ -96,8 +92,8 @@ def build_triggers(
 def build_view(resolver: Resolver, name: str, spec: dict[str, Any]) -> View:
     """One ``views:`` entry (its columns typed like table columns)."""
     columns = tuple(
-        _view_column(resolver, name, str(col), _dict(col_spec))
-        for col, col_spec in _dict(spec.get("columns")).items()
+        _view_column(resolver, name, str(col), mapping(col_spec))
+        for col, col_spec in mapping(spec.get("columns")).items()
     )
     key = tuple(str(c) for c in spec.get("key") or ())
     if not key and columns:
@@ -116,7 +112,7 @@ def build_view(resolver: Resolver, name: str, spec: dict[str, Any]) -> View:
         description=spec.get("description"),
         indexes=tuple(
             sorted(
-                (build_index(str(n), e) for n, e in _dict(spec.get("indexes")).items()),
+                (build_index(str(n), e) for n, e in mapping(spec.get("indexes")).items()),
                 key=lambda ix: ix.name,
             )
         ),
@@ -180,7 +176,7 @@ def on_update_function(column: str) -> Function:
 def with_routines(schema: Schema, resolver: Resolver) -> Schema:
     """``schema`` (tables only, from :func:`normalize`) with its functions,
     triggers and views, and the database's ``on_update_now`` setting."""
-    on_update = str(_dict(resolver.src.database).get("on_update_now", "orm"))
+    on_update = str(mapping(resolver.src.database).get("on_update_now", "orm"))
     functions, triggers, views = build_routines(resolver, list(schema.entities), on_update)
     database = dataclasses.replace(schema.database, on_update_now=on_update)
     return dataclasses.replace(
@@ -193,7 +189,7 @@ def build_routines(
 ) -> tuple[tuple[Function, ...], tuple[Trigger, ...], tuple[View, ...]]:
     """Every function, trigger and view of the sources, in canonical order."""
     src = resolver.src
-    declared = {key: build_function(key, _dict(spec)) for key, spec in src.functions.items()}
+    declared = {key: build_function(key, mapping(spec)) for key, spec in src.functions.items()}
     functions = list(declared.values())
     triggers: list[Trigger] = []
     if on_update == "trigger":
@@ -202,7 +198,7 @@ def build_routines(
         triggers += extra_triggers
     for ent in entities:
         triggers += build_triggers(src, ent.name, ent.table, declared)
-    views = [build_view(resolver, name, _dict(src.views[name])) for name in sorted(src.views)]
+    views = [build_view(resolver, name, mapping(src.views[name])) for name in sorted(src.views)]
     return (
         tuple(sorted(functions, key=lambda f: f.identity)),
         tuple(sorted(triggers, key=lambda t: (t.table, t.name))),

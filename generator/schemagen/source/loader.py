@@ -28,6 +28,12 @@ from .plain import load_plain
 
 YamlPath = tuple[str, ...]
 
+
+def mapping(value: Any) -> dict[str, Any]:
+    """A loaded YAML value as a mapping, or an empty one when it is not a mapping
+    (the structure check reports that; the later checks just read past it)."""
+    return value if isinstance(value, dict) else {}
+
 #: Top-level keys that hold named definitions, in the order the language lists them.
 SECTIONS: tuple[str, ...] = (
     "types",

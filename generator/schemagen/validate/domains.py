@@ -30,7 +30,7 @@ from ..model import naming
 from ..model.pgtypes import is_known
 from ..model.schema import BASE_TYPES, Column, Default, Domain, Entity, Schema
 from ..normalize.normalizer import SERIAL_TYPES, Resolver, Unresolved
-from ..source.loader import Sources, YamlPath
+from ..source.loader import Sources, YamlPath, mapping
 from .reporter import Reporter, column_path
 from .sql import (
     NOT_CONSTANT,
@@ -46,8 +46,6 @@ _PARAMS = ("length", "precision", "scale", "of", "enum", "collation")
 Value = Decimal | str | None
 
 
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def check_domain_sources(src: Sources, resolver: Resolver, report: Reporter) -> None:
@@ -55,13 +53,13 @@ def check_domain_sources(src: Sources, resolver: Resolver, report: Reporter) -> 
     as PostgreSQL reads them and name nothing but ``VALUE``."""
     for name in sorted(src.domains):
         path: YamlPath = ("domains", name)
-        spec = _dict(src.domains[name])
+        spec = mapping(src.domains[name])
         _check_domain_name(src, name, path, report)
         try:
             resolver.domain_type(name, path)
         except Unresolved as exc:
             report.error(exc.path, exc.message)
-        for check, sql in _dict(spec.get("checks")).items():
+        for check, sql in mapping(spec.get("checks")).items():
             _check_domain_check(str(check), sql, (*path, "checks", str(check)), report)
 
 
@@ -113,8 +111,8 @@ def check_domains(schema: Schema, src: Sources, report: Reporter) -> None:
 def _qualified(src: Sources, key: str) -> str:
     from ..normalize.normalizer import pg_schema
 
-    home = pg_schema(_dict(src.database), None)
-    return naming.qualify(pg_schema(_dict(src.domains[key]), home), key)
+    home = pg_schema(mapping(src.database), None)
+    return naming.qualify(pg_schema(mapping(src.domains[key]), home), key)
 
 
 def _check_use(ent: Entity, col: Column, dom: Domain, src: Sources, report: Reporter) -> None:
@@ -140,7 +138,7 @@ def _check_use(ent: Entity, col: Column, dom: Domain, src: Sources, report: Repo
 
 def _raw(src: Sources, path: YamlPath) -> dict[str, Any]:
     section, owner, _, column = path
-    return _dict(_dict(_dict(getattr(src, section).get(owner)).get("columns")).get(column))
+    return mapping(mapping(mapping(getattr(src, section).get(owner)).get("columns")).get(column))
 
 
 def _violation(dom: Domain, default: Default | None) -> str | None:

@@ -7,15 +7,13 @@ from typing import Any
 
 from ..language.structure import did_you_mean
 from ..model.schema import Column, Entity, Schema
-from ..source.loader import Sources, YamlPath
+from ..source.loader import Sources, YamlPath, mapping
 from .reporter import Reporter
 
 #: Index methods that can back an exclusion constraint (amgettuple); gin and brin cannot.
 EXCLUDE_METHODS = frozenset({"btree", "hash", "gist", "spgist"})
 
 
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 #: ``references.check_sql_columns``: passed in by its caller (no import cycle).
@@ -34,12 +32,12 @@ def check_exclude_references(
 ) -> None:
     """Each element names a column of the entity or an expression over them (one of
     the two), and the ``where:`` predicate names only its columns."""
-    for name, entry in _dict(spec.get("exclude")).items():
+    for name, entry in mapping(spec.get("exclude")).items():
         path: YamlPath = (*base, "exclude", str(name))
-        entry = _dict(entry)
+        entry = mapping(entry)
         for number, element in enumerate(entry.get("elements") or ()):
             where = (*path, "elements", str(number))
-            element = _dict(element)
+            element = mapping(element)
             column, expression = element.get("column"), element.get("expression")
             if (column is None) == (expression is None):
                 report.error(where, "an element names a `column` or an `expression` (one of them)")

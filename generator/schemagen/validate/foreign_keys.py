@@ -6,22 +6,18 @@ from typing import Any
 
 from ..language.structure import did_you_mean
 from ..normalize.normalizer import Resolver, Unresolved
-from ..source.loader import Sources, YamlPath
+from ..source.loader import Sources, YamlPath, mapping
 from .reporter import Reporter, plain_type, type_text
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def check_foreign_keys(src: Sources, resolver: Resolver, report: Reporter, entity: str) -> None:
     """Each entry names columns of its entity and an entity whose key has as many
     columns, of the same types, and is its primary key or unique."""
-    spec = _dict(src.entities.get(entity))
+    spec = mapping(src.entities.get(entity))
     names = [c.name for c in resolver.columns(entity)]
-    for name, entry in _dict(spec.get("foreign_keys")).items():
+    for name, entry in mapping(spec.get("foreign_keys")).items():
         path: YamlPath = ("entities", entity, "foreign_keys", str(name))
-        check_foreign_key(src, resolver, report, (entity, names), path, _dict(entry))
+        check_foreign_key(src, resolver, report, (entity, names), path, mapping(entry))
 
 
 def check_foreign_key(
@@ -109,14 +105,14 @@ def _is_key(src: Sources, resolver: Resolver, entity: str, columns: list[str]) -
     wanted = set(columns)
     if set(resolver.primary_key(entity)) == wanted:
         return True
-    spec = _dict(src.entities.get(entity))
-    if any(set(cols) == wanted for cols in _dict(spec.get("unique")).values()):
+    spec = mapping(src.entities.get(entity))
+    if any(set(cols) == wanted for cols in mapping(spec.get("unique")).values()):
         return True
     if len(columns) == 1:
         col = resolver.column(entity, columns[0])
         if col is not None and col.spec.get("unique"):
             return True
-    for entry in _dict(spec.get("indexes")).values():
+    for entry in mapping(spec.get("indexes")).values():
         if isinstance(entry, dict) and entry.get("unique") and not entry.get("where"):
             if set(map(str, entry.get("columns") or [])) == wanted:
                 return True

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..language.structure import did_you_mean
 from ..model.schema import INTEGER_TYPES, Column, Entity, Partition, PartitionKey, Schema
-from ..source.loader import Sources, YamlPath
+from ..source.loader import Sources, YamlPath, mapping
 from .excludes import SqlCheck
 from .reporter import Reporter
 
@@ -31,8 +31,6 @@ _BOUND_WORDS = {
 _KEYS = {"range": ("from", "to"), "list": ("in",), "hash": ("modulus", "remainder")}
 
 
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def check_partition_references(
@@ -45,7 +43,7 @@ def check_partition_references(
 ) -> None:
     """Key columns exist, key expressions name only the table's columns, and
     ``partitions:`` come with a ``partition_by:``."""
-    key = _dict(spec.get("partition_by"))
+    key = mapping(spec.get("partition_by"))
     for method, items in key.items():
         for number, item in enumerate(items if isinstance(items, list) else []):
             where = (*base, "partition_by", str(method), str(number))

@@ -14,7 +14,7 @@ from ..model import naming
 from ..model.schema import ColumnType
 from ..normalize.normalizer import RawColumn, Resolver, Unresolved, table_of
 from ..normalize.relationships import many_to_one_name, one_to_many_name
-from ..source.loader import Sources, YamlPath
+from ..source.loader import Sources, YamlPath, mapping
 from .columns import check_identity, check_serial
 from .domains import check_domain_sources
 from .excludes import check_exclude_references
@@ -33,8 +33,6 @@ _PARAM_KINDS = {
 _FK_ONLY = ("on_delete", "on_update_fk", "relationship", "back_populates")
 
 
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def check_references(src: Sources, resolver: Resolver, report: Reporter) -> None:
@@ -44,9 +42,10 @@ def check_references(src: Sources, resolver: Resolver, report: Reporter) -> None
     check_domain_sources(src, resolver, report)
     for name in sorted(src.mixins):
         # Check every mixin even when no entity uses it yet.
-        for col, spec in _dict(_dict(src.mixins[name]).get("columns")).items():
+        for col, spec in mapping(mapping(src.mixins[name]).get("columns")).items():
             path = ("mixins", name, "columns", col)
-            check_column(src, resolver, report, RawColumn(f"mixin {name}", col, _dict(spec), path))
+            raw = RawColumn(f"mixin {name}", col, mapping(spec), path)
+            check_column(src, resolver, report, raw)
     for name in sorted(src.entities):
         check_entity(src, resolver, report, name)
     reverse = reverse_sides(src, resolver)
@@ -57,7 +56,7 @@ def check_references(src: Sources, resolver: Resolver, report: Reporter) -> None
 
 def check_naming_convention(src: Sources, report: Reporter) -> None:
     """Each naming-convention template expands with the tokens SQLAlchemy offers."""
-    for key, template in _dict(_dict(src.database).get("naming_convention")).items():
+    for key, template in mapping(mapping(src.database).get("naming_convention")).items():
         try:
             naming.apply_convention(
                 str(template),
@@ -77,7 +76,7 @@ def check_naming_convention(src: Sources, report: Reporter) -> None:
 def check_aliases(src: Sources, resolver: Resolver, report: Reporter) -> None:
     """Each ``types:`` alias resolves, without cycles, with parameters that fit."""
     for name in sorted(src.types):
-        spec = _dict(src.types[name])
+        spec = mapping(src.types[name])
         try:
             ctype = resolver.alias_type(name)
         except Unresolved as exc:
@@ -101,7 +100,7 @@ def _spelled(src: Sources, spec: dict[str, Any]) -> list[dict[str, Any]]:
     chain = [spec]
     name = spec.get("type")
     while isinstance(name, str) and name in src.types and len(chain) <= len(src.types):
-        chain.append(_dict(src.types[name]))
+        chain.append(mapping(src.types[name]))
         name = chain[-1].get("type")
     return chain
 
@@ -146,7 +145,7 @@ def check_final_type(
 
 def check_entity(src: Sources, resolver: Resolver, report: Reporter, name: str) -> None:
     """Mixins, columns, primary key, constraints and indexes of one entity."""
-    spec = _dict(src.entities[name])
+    spec = mapping(src.entities[name])
     base: YamlPath = ("entities", name)
     check_mixins(src, report, name, spec)
     names = [c.name for c in resolver.columns(name)]
@@ -168,14 +167,14 @@ def check_entity(src: Sources, resolver: Resolver, report: Reporter, name: str) 
                     f"column {col.name} says primary_key, but the entity's primary_key "
                     f"list ({', '.join(map(str, listed))}) leaves it out",
                 )
-    for uq, cols in _dict(spec.get("unique")).items():
+    for uq, cols in mapping(spec.get("unique")).items():
         check_column_list(report, (*base, "unique", uq), cols, names)
-    for ix, entry in _dict(spec.get("indexes")).items():
+    for ix, entry in mapping(spec.get("indexes")).items():
         check_index(report, (*base, "indexes", ix), entry, names, table_of(src, name))
         if isinstance(entry, dict) and isinstance(entry.get("where"), str):
             where = (*base, "indexes", ix, "where")
             check_sql_columns(report, where, entry["where"], names, table_of(src, name))
-    for ck, expression in _dict(spec.get("checks")).items():
+    for ck, expression in mapping(spec.get("checks")).items():
         if isinstance(expression, str):
             check_sql_columns(report, (*base, "checks", ck), expression, names, table_of(src, name))
     check_generated(report, resolver.columns(name), names, table_of(src, name))
@@ -191,7 +190,7 @@ def check_entity(src: Sources, resolver: Resolver, report: Reporter, name: str) 
 
 def check_mixins(src: Sources, report: Reporter, name: str, spec: dict[str, Any]) -> None:
     """Listed mixins exist, and no column comes from two places."""
-    own = set(_dict(spec.get("columns")))
+    own = set(mapping(spec.get("columns")))
     origin: dict[str, str] = {}
     for index, mixin in enumerate(spec.get("mixins") or []):
         path = ("entities", name, "mixins", str(index))
@@ -201,7 +200,7 @@ def check_mixins(src: Sources, report: Reporter, name: str, spec: dict[str, Any]
             hint = did_you_mean(str(mixin), sorted(src.mixins))
             report.error(path, f"unknown mixin '{mixin}'{hint}")
             continue
-        for col in _dict(_dict(src.mixins[mixin]).get("columns")):
+        for col in mapping(mapping(src.mixins[mixin]).get("columns")):
             if col in own:
                 report.error(
                     ("entities", name, "columns", col),
@@ -278,10 +277,10 @@ def is_unique(src: Sources, resolver: Resolver, entity: str, column: str) -> boo
     col = resolver.column(entity, column)
     if col is not None and col.spec.get("unique"):
         return True
-    spec = _dict(src.entities.get(entity))
-    if any(list(cols) == [column] for cols in _dict(spec.get("unique")).values()):
+    spec = mapping(src.entities.get(entity))
+    if any(list(cols) == [column] for cols in mapping(spec.get("unique")).values()):
         return True
-    for entry in _dict(spec.get("indexes")).values():
+    for entry in mapping(spec.get("indexes")).values():
         if isinstance(entry, dict) and entry.get("unique") and not entry.get("where"):
             if list(entry.get("columns") or []) == [column]:
                 return True
@@ -308,7 +307,7 @@ def check_index(
     if isinstance(entry, list):
         check_column_list(report, path, entry, names)
         return
-    entry = _dict(entry)
+    entry = mapping(entry)
     items = entry.get("columns") if isinstance(entry.get("columns"), list) else []
     columns: list[str] = []
     for number, item in enumerate(items):
@@ -321,7 +320,7 @@ def check_index(
         elif col in columns:
             report.error(where, f"column '{col}' is listed twice")
         columns.append(col)
-    for col in _dict(entry.get("ops")):
+    for col in mapping(entry.get("ops")):
         if col not in columns:
             report.error(
                 (*path, "ops", col),
@@ -438,9 +437,9 @@ def check_relationship_entries(
 
     ``tables`` maps every table name to its entity (built once by the caller).
     """
-    entries = _dict(_dict(src.entities[name]).get("relationships"))
+    entries = mapping(mapping(src.entities[name]).get("relationships"))
     for rel, entry in entries.items():
-        entry = _dict(entry)
+        entry = mapping(entry)
         path: YamlPath = ("entities", name, "relationships", rel)
         target = entry.get("entity")
         if src.is_broken("entities", target):
@@ -592,7 +591,7 @@ def check_reverse_many_to_many(
     target, back = entry.get("entity"), entry.get("back_populates")
     if target not in src.entities or back is None:
         return
-    other = _dict(_dict(_dict(src.entities[target]).get("relationships")).get(back))
+    other = mapping(mapping(mapping(src.entities[target]).get("relationships")).get(back))
     if not other:
         return  # normalization creates the reverse side
     if other.get("entity") != owner or other.get("secondary") != entry.get("secondary"):

@@ -8,11 +8,9 @@ live in :mod:`lint`.
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..errors import Issue, Severity
 from ..model.schema import ColumnType, Entity, SourceMap
-from ..source.loader import Sources, YamlPath
+from ..source.loader import Sources, YamlPath, mapping
 
 
 class Reporter:
@@ -95,19 +93,17 @@ def column_path(src: Sources, entity: Entity, column: str) -> YamlPath:
     return ("entities", entity.name, "columns", column)
 
 
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def unique_path(src: Sources, entity: Entity, name: str, columns: tuple[str, ...]) -> YamlPath:
     """Where a unique constraint was written: its ``unique:`` entry or its column."""
-    if name in _dict(_dict(src.entities[entity.name]).get("unique")):
+    if name in mapping(mapping(src.entities[entity.name]).get("unique")):
         return ("entities", entity.name, "unique", name)
     return (*column_path(src, entity, columns[0]), "unique")
 
 
 def index_path(src: Sources, entity: Entity, name: str, columns: tuple[str, ...]) -> YamlPath:
     """Where an index was written: its ``indexes:`` entry or its column's ``index: true``."""
-    if name in _dict(_dict(src.entities[entity.name]).get("indexes")):
+    if name in mapping(mapping(src.entities[entity.name]).get("indexes")):
         return ("entities", entity.name, "indexes", name)
     return (*column_path(src, entity, columns[0]), "index")

@@ -17,7 +17,7 @@ from ..model import naming
 from ..model.routines import ON_UPDATE_FUNCTION, ON_UPDATE_TRIGGER
 from ..normalize.normalizer import Resolver, Unresolved, table_of
 from ..normalize.routines import build_function, function_reads
-from ..source.loader import Sources, YamlPath
+from ..source.loader import Sources, YamlPath, mapping
 from ..util.sqlrefs import Reads, SqlSyntaxError, select_reads
 from .references import check_column_list, check_index
 from .reporter import Reporter
@@ -25,8 +25,6 @@ from .reporter import Reporter
 Relations = dict[str, list[str]]  # database name -> its columns
 
 
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def check_routines(src: Sources, resolver: Resolver, report: Reporter) -> None:
@@ -38,7 +36,7 @@ def check_routines(src: Sources, resolver: Resolver, report: Reporter) -> None:
     for name in sorted(src.views):
         check_view(src, resolver, report, name, relations)
     check_view_cycles(src, report)
-    if _dict(src.database).get("on_update_now") == "trigger":
+    if mapping(src.database).get("on_update_now") == "trigger":
         check_on_update_names(src, resolver, report)
 
 
@@ -62,7 +60,8 @@ def _relations(src: Sources, resolver: Resolver) -> Relations:
     for entity in src.entities:
         found[table_of(src, entity)] = [c.name for c in resolver.columns(entity)]
     for name, spec in src.views.items():
-        found[view_name(name, _dict(spec))] = [str(c) for c in _dict(_dict(spec).get("columns"))]
+        view = mapping(spec)
+        found[view_name(name, view)] = [str(c) for c in mapping(view.get("columns"))]
     return found
 
 
@@ -83,9 +82,9 @@ def view_name(name: str, spec: dict[str, Any]) -> str:
 def check_functions(src: Sources, report: Reporter) -> None:
     """Bodies that parse, one function per signature, names PostgreSQL takes."""
     seen: dict[str, str] = {}
-    on_update = _dict(src.database).get("on_update_now") == "trigger"
+    on_update = mapping(src.database).get("on_update_now") == "trigger"
     for key in sorted(src.functions):
-        spec = _dict(src.functions[key])
+        spec = mapping(src.functions[key])
         path: YamlPath = ("functions", key)
         fn = build_function(key, spec)
         try:
@@ -107,18 +106,18 @@ def check_functions(src: Sources, report: Reporter) -> None:
 
 def check_triggers(src: Sources, report: Reporter, entity: str) -> None:
     """Each trigger of ``entity`` names a trigger function and a valid combination."""
-    triggers = _dict(_dict(src.entities[entity]).get("triggers"))
+    triggers = mapping(mapping(src.entities[entity]).get("triggers"))
     for name, raw in triggers.items():
-        spec = _dict(raw)
+        spec = mapping(raw)
         path: YamlPath = ("entities", entity, "triggers", str(name))
         fn_key = str(spec.get("function"))
         fn_spec = src.functions.get(fn_key)
         if fn_spec is None:
             hint = did_you_mean(fn_key, sorted(src.functions))
             report.error((*path, "function"), f"unknown function '{fn_key}'{hint}")
-        elif str(_dict(fn_spec).get("returns", "")).strip().lower() != "trigger":
+        elif str(mapping(fn_spec).get("returns", "")).strip().lower() != "trigger":
             report.error((*path, "function"), f"function '{fn_key}' does not return trigger")
-        elif _dict(fn_spec).get("arguments"):
+        elif mapping(fn_spec).get("arguments"):
             report.error((*path, "function"), f"trigger function '{fn_key}' takes arguments")
         level = spec.get("for_each", "row")
         if spec.get("timing") == "instead of":
@@ -135,25 +134,25 @@ def check_view(
     src: Sources, resolver: Resolver, report: Reporter, name: str, relations: Relations
 ) -> None:
     """The view's SQL parses, reads what exists, and its declared columns fit."""
-    spec = _dict(src.views[name])
+    spec = mapping(src.views[name])
     path: YamlPath = ("views", name)
     if not name.isidentifier() or keyword.iskeyword(name):
         report.error(path, f"'{name}' is not a Python class name (say view: for the database name)")
     if name in src.entities or name in src.enums:
         report.error(path, f"'{name}' is also an entity or enum name: models.py needs one class")
-    columns = [str(c) for c in _dict(spec.get("columns"))]
-    for col, col_spec in _dict(spec.get("columns")).items():
+    columns = [str(c) for c in mapping(spec.get("columns"))]
+    for col, col_spec in mapping(spec.get("columns")).items():
         col_path = (*path, "columns", str(col))
         try:
-            resolver.spec_type(_dict(col_spec), col_path)
+            resolver.spec_type(mapping(col_spec), col_path)
         except Unresolved as exc:
             report.error(exc.path, exc.message)
-        attribute = str(_dict(col_spec).get("attribute") or col)
+        attribute = str(mapping(col_spec).get("attribute") or col)
         if not attribute.isidentifier() or keyword.iskeyword(attribute):
             report.error(col_path, f"'{attribute}' is not a Python attribute name: say attribute:")
     if "key" in spec:
         check_column_list(report, (*path, "key"), spec.get("key"), columns)
-    indexes = _dict(spec.get("indexes"))
+    indexes = mapping(spec.get("indexes"))
     if indexes and not spec.get("materialized"):
         report.error((*path, "indexes"), "only a materialized view can have indexes")
     for ix_name, entry in indexes.items():
@@ -209,11 +208,11 @@ def _check_outputs(report: Reporter, path: YamlPath, reads: Reads, columns: list
 
 def check_view_cycles(src: Sources, report: Reporter) -> None:
     """Views that read each other, directly or through others, cannot be created."""
-    names = {view_name(n, _dict(s)): n for n, s in src.views.items()}
+    names = {view_name(n, mapping(s)): n for n, s in src.views.items()}
     graph: dict[str, set[str]] = {}
     for db_name, key in names.items():
         try:
-            reads = select_reads(str(_dict(src.views[key]).get("sql", "")))
+            reads = select_reads(str(mapping(src.views[key]).get("sql", "")))
         except SqlSyntaxError:
             continue
         graph[db_name] = {r for r in reads.relations if r in names}

@@ -21,7 +21,7 @@ from ..model.pgtypes import PGTYPE, is_known, param_problem, required_extension
 from ..model.schema import INTEGER_TYPES, Column, ColumnType, Entity, Schema
 from ..model.sqltext import TIME_KEYWORDS
 from ..normalize.normalizer import TIME_KINDS
-from ..source.loader import Sources, YamlPath
+from ..source.loader import Sources, YamlPath, mapping
 from .domains import check_domains
 from .excludes import check_excludes
 from .partitions import check_partitions
@@ -55,8 +55,6 @@ OPCLASS_EXTENSIONS: dict[str, str] = {
 GIN_DEFAULT_KINDS = frozenset({"array", "jsonb"})
 
 
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def check_model(schema: Schema, src: Sources, report: Reporter) -> None:
@@ -136,7 +134,7 @@ def _check_generated(report: Reporter, path: YamlPath, name: str, what: str) -> 
 def check_entity_names(entity: Entity, src: Sources, report: Reporter) -> None:
     """Identifiers of the entity, its table, columns, constraints and indexes."""
     base: YamlPath = ("entities", entity.name)
-    raw = _dict(src.entities[entity.name])
+    raw = mapping(src.entities[entity.name])
     if not naming.is_identifier(entity.name) or naming.is_python_keyword(entity.name):
         report.error(base, f"entity name '{entity.name}' is not a valid Python class name")
     table_path = (*base, "table") if "table" in raw else base
@@ -151,7 +149,7 @@ def check_entity_names(entity: Entity, src: Sources, report: Reporter) -> None:
     for fk in entity.foreign_keys:
         path = (*column_path(src, entity, fk.columns[0]), "references")
         _check_generated(report, path, fk.name, "foreign-key name")
-    given_uniques = _dict(raw.get("unique"))
+    given_uniques = mapping(raw.get("unique"))
     for uq in entity.uniques:
         path = unique_path(src, entity, uq.name, uq.columns)
         if uq.name in given_uniques:
@@ -162,7 +160,7 @@ def check_entity_names(entity: Entity, src: Sources, report: Reporter) -> None:
         _check_name(report, (*base, "checks", ck.name), ck.name, "check constraint name")
     for ex in entity.excludes:
         _check_name(report, (*base, "exclude", ex.name), ex.name, "exclusion constraint name")
-    given_indexes = _dict(raw.get("indexes"))
+    given_indexes = mapping(raw.get("indexes"))
     for ix in entity.indexes:
         path = index_path(src, entity, ix.name, ix.columns)
         if ix.name in given_indexes:
@@ -264,7 +262,7 @@ def check_named_type(
 def _raw_column(src: Sources, entity: Entity, column: Column) -> dict[str, Any]:
     path = column_path(src, entity, column.name)
     owner = src.mixins if path[0] == "mixins" else src.entities
-    return _dict(_dict(_dict(owner.get(path[1])).get("columns")).get(column.name))
+    return mapping(mapping(mapping(owner.get(path[1])).get("columns")).get(column.name))
 
 
 def default_problem(schema: Schema, column: Column, value: Any) -> str | None:
