@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +16,26 @@ sys.path.insert(0, str(Path(__file__).parent))
 from pgcluster import PgCluster, start_cluster  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
+_CACHE_FOLDER = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Point the user cache (check cache, template bytecode) at a folder of this run.
+
+    Every test project lives in its own temp folder, so each would leave its own
+    cache files in the tester's ``~/.cache/schemagen`` for ever; and a test must not
+    see what an earlier run remembered. Set before any test, so the commands that
+    tests start as subprocesses inherit it.
+    """
+    folder = tempfile.mkdtemp(prefix="schemagen-test-cache-")
+    os.environ["XDG_CACHE_HOME"] = folder
+    config.stash[_CACHE_FOLDER] = folder
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = config.stash.get(_CACHE_FOLDER, None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
