@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -47,7 +48,45 @@ project_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group. Run as the program (``main()`` with no arguments: the
+    console script, ``python -m schemagen.cli``), it ends the process at once for
+    a command that asked to (:func:`leave_quickly`): tearing down the millions of
+    objects a 2,000-table check built took 0.3 to 0.5 s, longer than some of its
+    checks. Called with arguments (``main([...])``) or by ``CliRunner`` (which
+    calls :meth:`main`), it raises SystemExit as usual, so the caller goes on."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return self.main(*args, **kwargs)
+        except SystemExit as exc:
+            as_program = not args and "args" not in kwargs
+            if as_program and _leaving_quickly and (exc.code is None or isinstance(exc.code, int)):
+                _leave(exc.code or 0)
+            raise
+
+
+#: Set by :func:`leave_quickly`: the command's output is all printed when it exits.
+_leaving_quickly = False
+
+
+def leave_quickly() -> None:
+    """Let the running command's exit skip the interpreter's teardown: its output
+    is flushed, and it leaves no temporary file or child process behind."""
+    global _leaving_quickly
+    _leaving_quickly = True
+
+
+def _leave(code: int) -> None:
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return  # a closed or broken pipe: the normal exit reports it
+    os._exit(code)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="schemagen")
 def main() -> None:
     """Generate SQLAlchemy models, Alembic migrations and docs from YAML."""
@@ -267,6 +306,7 @@ def check(
     """Fail (exit 1) when generated files, migrations or a database drifted."""
     from .check.run import run_check
 
+    leave_quickly()  # a check writes nothing, and its children are waited for
     code = run_check(
         project_dir,
         show_diff=show_diff,

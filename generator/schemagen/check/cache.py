@@ -149,18 +149,16 @@ def lookup(project: Project, inputs: str) -> dict[str, object] | None:
 
 
 def remember(
-    project: Project, inputs: str, rendered: dict[str, str], summary: dict[str, object]
+    project: Project, inputs: str, outputs: dict[str, str], summary: dict[str, object]
 ) -> None:
-    """Store a clean result; ``inputs`` is the digest taken before the check ran.
+    """Store a clean result; ``inputs`` is the digest taken before the check ran,
+    ``outputs`` the sha256 of each generated file's text as build renders it.
 
     Taking the digest before the check means a file edited while the check ran
     makes the entry stale rather than wrong.
     """
     if not enabled():
         return
-    outputs = {
-        rel: hashlib.sha256(text.encode("utf-8")).hexdigest() for rel, text in rendered.items()
-    }
     entry = {"inputs": inputs, "outputs": outputs, "summary": summary}
     path = _entry_path(project)
     try:

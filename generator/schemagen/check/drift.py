@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,19 +125,6 @@ def _read(path: Path | None) -> str | None:
     return path.read_text(encoding="utf-8")
 
 
-def file_findings(
-    project: Project, rendered: dict[str, str], *, show_diff: bool = False
-) -> list[Finding]:
-    """Every file in ``rendered`` (``build.render_all``'s output) that is missing or
-    differs, and every stale file in the docs folder that build no longer writes."""
-    findings = []
-    for rel in sorted(rendered):
-        finding = compare_file(project.root / rel, rel, rendered[rel], show_diff=show_diff)
-        if finding is not None:
-            findings.append(finding)
-    return findings + stale_docs(project, rendered)
-
-
 def leftover_findings(project: Project) -> list[Finding]:
     """What a killed ``build`` or ``migrate`` left: its journal, staging folder or a
     temporary file. The next ``build`` (or ``migrate``) finishes or undoes it."""
@@ -153,8 +141,9 @@ def leftover_findings(project: Project) -> list[Finding]:
     ]
 
 
-def stale_docs(project: Project, rendered: dict[str, str]) -> list[Finding]:
-    """Pages under ``<output>/docs/`` that build does not write any more.
+def stale_docs(project: Project, rendered: Collection[str]) -> list[Finding]:
+    """Pages under ``<output>/docs/`` that build does not write any more (``rendered``:
+    the paths, relative to the project, of every file build renders).
 
     Build never deletes a file, so the page of a dropped entity would linger and
     describe a table that no longer exists. Only the docs folder is scanned:

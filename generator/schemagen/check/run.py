@@ -138,11 +138,11 @@ def check_project(
             if database_url is None:
                 return cached
             return _live_check(project, database_url, cached, exact_snapshot=exact)
-    report, rendered, exact = _full_check(project, database_url, show_diff)
+    report, digests, exact = _full_check(project, database_url, show_diff)
     report.findings = leftover + report.findings
     if inputs is not None and report.ok:
         summary = {**_cached_summary(report), _EXACT_SNAPSHOT: exact}
-        check_cache.remember(project, inputs, rendered, summary)
+        check_cache.remember(project, inputs, digests, summary)
     return report
 
 
@@ -161,15 +161,17 @@ def _cached_summary(report: CheckReport) -> dict[str, object]:
 def _full_check(
     project: Project, database_url: str | None, show_diff: bool
 ) -> tuple[CheckReport, dict[str, str], bool]:
-    """Every check, cheap ones first; also return what build renders (for the cache)
-    and whether the head snapshot is exactly the schema's DDL view.
+    """Every check, cheap ones first; also return the sha256 of every file build
+    renders (for the cache) and whether the head snapshot is exactly the schema's
+    DDL view.
 
     The database is compared in a child process (:class:`~schemagen.util.background.Job`)
-    while this one renders and compares the generated files: the one mostly
-    waits on the server, the other is all Python.
+    while this one and another child render and compare the generated files
+    (:func:`~schemagen.check.files.check_files`): the one mostly waits on the
+    server, the others are all Python.
     """
     from ..validate.pipeline import load_schema
-    from .drift import file_findings, history_findings, pending_findings
+    from .drift import history_findings
 
     schema = load_schema(project).schema
     if schema is None:  # load_schema raises instead; keep mypy and readers sure
@@ -177,31 +179,28 @@ def _full_check(
     report = CheckReport()
     state, report.findings = history_findings(project)
     report.history_broken = state is None
+    if state is not None:
+        report.revisions, report.head = len(state.ids), state.head
     live = None
     if database_url is not None:
         report.database = _masked(database_url)
         live = _database_job(schema, database_url, state)
     try:
-        exact = False
-        if state is not None:
-            report.revisions, report.head = len(state.ids), state.head
-            pending, exact = pending_findings(state, schema)
-            report.findings += pending
-        from ..render.build import render_all
+        from .files import check_files
 
-        rendered = render_all(project, schema)
-        report.files_checked = len(rendered)
-        report.findings += file_findings(project, rendered, show_diff=show_diff)
+        files = check_files(project, schema, state, show_diff=show_diff)
     except BaseException:
         if live is not None:
             live.cancel()
         raise
+    report.files_checked = len(files.digests)
+    report.findings += files.pending + files.findings
     if live is not None:
         found = live.result()
         if isinstance(found, DatabaseError):
             raise found
         report.findings += found
-    return report, rendered, exact
+    return report, files.digests, files.exact_snapshot
 
 
 def _live_check(

@@ -27,7 +27,7 @@ from ..util.commit import Changes, commit
 from ..util.templating import make_environment
 from ..util.writer import pending_writes
 from .models import models_view
-from .staging import PageStager, StagedPages
+from .staging import CHUNK, PageStager, StagedPages
 from .support import Layout, header_lines, project_layout, support_views
 
 #: Output file (relative to the output folder) -> template that renders it.
@@ -172,6 +172,37 @@ def render_all(
             files[layout.path(name)] = text
     files[layout.path(JSON_SCHEMA_FILE)] = json_schema_file()
     return files
+
+
+#: A part of :func:`render_parts`: renders some of the files, ``{path: text}``.
+Part = Callable[[], dict[str, str]]
+
+
+def render_parts(project: Project, schema: Schema) -> list[Part]:
+    """:func:`render_all`'s files cut into parts that render independently, in the
+    order in which render_all would meet a broken template: models.py with the
+    support files and the JSON Schema file, then the docs pages in
+    :data:`~schemagen.render.staging.CHUNK`-page chunks (README alone: it is the
+    largest). Together they render exactly render_all's files (tested), so two
+    processes can share them (``check``).
+    """
+    layout = project_layout(project)
+    env = _environment(project)
+    pages = page_renderers(schema, env, load_proofs(project), read_history(project))
+
+    def code() -> dict[str, str]:
+        files: dict[str, str] = {}
+        _render_code(project, schema, env, layout, files)
+        files[layout.path(JSON_SCHEMA_FILE)] = json_schema_file()
+        return files
+
+    def docs(paths: list[str]) -> Part:
+        checked = {path: _template_checked(pages[path]) for path in paths}
+        return lambda: {layout.path(path): render() for path, render in checked.items()}
+
+    rest = [path for path in pages if path != README]
+    chunks = [rest[start : start + CHUNK] for start in range(0, len(rest), CHUNK)]
+    return [code, docs([README]), *(docs(chunk) for chunk in chunks)]
 
 
 def _render_code(

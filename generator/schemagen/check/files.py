@@ -1,0 +1,121 @@
+"""The generated files and the head snapshot, checked by two processes at once.
+
+At 2,000 tables ``build`` owns 2,011 files (20 MB: models.py, 2,000 entity
+pages, the overview), and rendering them is all Python, so one process renders
+for seconds while the other core idles. Here the work is cut into parts
+(:func:`~schemagen.render.build.render_parts`, and the pending-changes check
+against the head snapshot) that the caller and a forked child claim as each
+comes free (:func:`~schemagen.util.background.run_shared`). Each process
+compares the files it rendered with the disk itself and sends back only the
+findings and each file's sha256 (for the check cache), never the 20 MB of text.
+
+What is found is what one process finds: the same findings in the same order
+(files sorted by path, then the stale docs pages), and when parts fail, the
+error of the first failing part in order, raised by the caller with its own
+type (``tests/check/test_check_files.py``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from ..config import Project
+from ..findings import Finding
+from ..model.schema import Schema
+from ..render.build import Part, render_parts
+from ..util.background import run_shared
+from .drift import HistoryState, compare_file, pending_findings, stale_docs
+
+T = TypeVar("T")
+
+#: From this many entities on the parts are shared with a child; below, the fork
+#: costs more than it saves (the same threshold as build's docs child).
+PARALLEL_FROM = 300
+
+
+@dataclass
+class FilesChecked:
+    """The file findings (sorted by path, stale docs pages last), the pending
+    findings, and what the check cache and the summary need."""
+
+    findings: list[Finding] = field(default_factory=list)
+    pending: list[Finding] = field(default_factory=list)
+    #: the head snapshot is exactly the schema's DDL view (see ``pending_findings``)
+    exact_snapshot: bool = False
+    #: sha256 of each rendered file's text, by path relative to the project
+    digests: dict[str, str] = field(default_factory=dict)
+
+
+#: What the pending-changes check finds, and whether the snapshot is exact.
+Pending = tuple[list[Finding], bool]
+
+#: What one part sends back: per rendered file, its finding (None: as on disk) and
+#: the sha256 of the rendered text.
+Compared = dict[str, tuple[Finding | None, str]]
+
+
+def check_files(
+    project: Project,
+    schema: Schema,
+    state: HistoryState | None,
+    *,
+    show_diff: bool = False,
+) -> FilesChecked:
+    """Pending changes (when the history is readable) and every generated file."""
+    parts = render_parts(project, schema)
+    tasks: list[Callable[[], Compared | Pending]] = [
+        _compared(project, part, show_diff) for part in parts
+    ]
+    if state is not None:
+        tasks.insert(0, lambda: pending_findings(state, schema))
+    done = FilesChecked()
+    compared: Compared = {}
+    for result in shared(tasks, fork=len(schema.entities) >= PARALLEL_FROM):
+        if isinstance(result, dict):
+            compared.update(result)
+        else:
+            done.pending, done.exact_snapshot = result
+    for rel in sorted(compared):
+        finding, done.digests[rel] = compared[rel]
+        if finding is not None:
+            done.findings.append(finding)
+    done.findings += stale_docs(project, compared)
+    return done
+
+
+def _compared(project: Project, part: Part, show_diff: bool) -> Callable[[], Compared]:
+    """``part`` rendered and compared with the disk, in whichever process runs it."""
+
+    def run() -> Compared:
+        return {
+            rel: (
+                compare_file(project.root / rel, rel, text, show_diff=show_diff),
+                hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            )
+            for rel, text in part().items()
+        }
+
+    return run
+
+
+def shared(tasks: Sequence[Callable[[], T]], *, fork: bool = True) -> list[T]:
+    """Every task's result, in order, the tasks shared with a child (``run_shared``);
+    when some fail, the first failing one in order raises here, as it would have
+    run alone in this process: a task that failed, here or in the child, is only
+    noted, then run again in order (rendering is deterministic)."""
+    outcomes = run_shared([_noted(task) for task in tasks], fork=fork)
+    pairs = zip(outcomes, tasks, strict=True)
+    return [outcome[0] if outcome else task() for outcome, task in pairs]
+
+
+def _noted(task: Callable[[], T]) -> Callable[[], tuple[T] | None]:
+    def run() -> tuple[T] | None:
+        try:
+            return (task(),)
+        except Exception:  # raised again, in order, by shared()
+            return None
+
+    return run
