@@ -1,18 +1,28 @@
 """A full `check --database` compares the database in a child process while it renders
-and compares the generated files; the report and its errors are those of one process."""
+and compares the generated files; the report and its errors are those of one process.
+
+At head the child starts before the YAML is loaded, against the head snapshot
+(``run._snapshot_findings``), and its findings are used only when the snapshot is
+exactly the schema's DDL view; otherwise the schema is compared (``run._database_findings``).
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from migration_harness import alembic, schemagen, write_schema
 from pgcluster import PgCluster
 from schemagen.check import run
+from schemagen.check.drift import history_findings
 from schemagen.check.run import check_project
+from schemagen.config import load_project
 from schemagen.errors import DatabaseError
 from schemagen.findings import Finding
+from schemagen.live.compare import check_database
+from schemagen.validate.pipeline import load_schema
 from test_check_database_cache import SCHEMA
 
 
@@ -48,6 +58,7 @@ def test_the_database_is_compared_in_another_process(
         return [Finding("database", f"pid {os.getpid()}", "compared here")]
 
     monkeypatch.setattr(run, "_database_findings", where)
+    monkeypatch.setattr(run, "_snapshot_findings", where)
     report = check_project(project, "postgresql://u@127.0.0.1:1/x")
     (finding,) = report.findings
     assert finding.object != f"pid {os.getpid()}"
@@ -63,6 +74,7 @@ def test_a_database_error_in_the_child_is_raised_once(
         raise DatabaseError("cannot connect to postgresql://u:***@127.0.0.1:1/x: refused")
 
     monkeypatch.setattr(run, "_database_findings", refused)
+    monkeypatch.setattr(run, "_snapshot_findings", refused)
     with pytest.raises(DatabaseError, match="refused"):
         check_project(project, "postgresql://u:secret@127.0.0.1:1/x")
     assert calls == []  # not compared again here
@@ -75,5 +87,47 @@ def test_a_bug_in_the_child_surfaces_here_with_its_own_type(
         raise RuntimeError("a bug in the comparison")
 
     monkeypatch.setattr(run, "_database_findings", broken)
+    monkeypatch.setattr(run, "_snapshot_findings", broken)
     with pytest.raises(RuntimeError, match="a bug in the comparison"):
         check_project(project, "postgresql://u@127.0.0.1:1/x")
+
+
+
+def _marked(name: str) -> Callable[..., list[Finding]]:
+    """A stand-in comparison that says which one ran, and in which process."""
+
+    def found(*args: object) -> list[Finding]:
+        return [Finding("database", name, f"compared in {os.getpid()}")]
+
+    return found
+
+
+def test_at_head_the_snapshot_comparison_started_early_is_used(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(run, "_snapshot_findings", _marked("snapshot"))
+    monkeypatch.setattr(run, "_database_findings", _marked("schema"))
+    (finding,) = check_project(project, "postgresql://u@127.0.0.1:1/x").findings
+    assert finding.object == "snapshot" and finding.message != f"compared in {os.getpid()}"
+
+
+def test_a_pending_change_drops_the_snapshot_comparison_for_the_schema(
+    project: Path, pg: PgCluster, pg_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = pg.url(pg_db)
+    alembic(project, url, "upgrade", "head")
+    pg.sql("ALTER TABLE notes ADD COLUMN extra integer", pg_db)
+    path = project / "schema" / "s.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("{type: text}", "{type: text, nullable: true}"), encoding="utf-8")
+    loaded = load_project(project)
+    state, _ = history_findings(loaded)
+    assert state is not None
+    schema = load_schema(loaded).schema
+    assert schema is not None
+    expected = check_database(schema, url, history=state.ids, head=state.head)
+    monkeypatch.setattr(run, "_snapshot_findings", _marked("snapshot"))
+    report = check_project(project, url)
+    assert [f for f in report.findings if f.kind == "database"] == expected
+    assert "column notes.extra" in [f.object for f in expected]
+    assert report.findings[0].kind == "pending"

@@ -1,9 +1,9 @@
-"""`check` renders and compares the generated files (and the pending changes) in two
-processes (``check.files``); what it finds is what one process rendering everything
-finds: the same findings in the same order, the same digests, the same first error.
+"""`check` renders and compares the generated files in two processes (``check.files``);
+what it finds is what one process rendering everything finds: the same findings in
+the same order, the same digests, the same first error.
 
 The one-process reference is the check as it was: ``render_all``, then each file
-compared in path order, then the stale docs pages, and the pending changes.
+compared in path order, then the stale docs pages.
 """
 
 from __future__ import annotations
@@ -15,13 +15,10 @@ from pathlib import Path
 
 import pytest
 from forks import fork_spy, needs_fork
-from migration_harness import load_case, schemagen, write_schema
+from migration_harness import load_case, write_schema
 from schemagen.check import files
 from schemagen.check.drift import (
-    HistoryState,
     compare_file,
-    history_findings,
-    pending_findings,
     stale_docs,
 )
 from schemagen.config import Project, load_project
@@ -38,23 +35,22 @@ CORPUS = REPO / "tests" / "corpus"
 pytestmark = needs_fork
 
 
-Found = tuple[list[Finding], tuple[list[Finding], bool], dict[str, str]]
+Found = tuple[list[Finding], dict[str, str]]
 
 
-def _one_process(project: Project, schema: Schema, state: HistoryState | None, diff: bool) -> Found:
+def _one_process(project: Project, schema: Schema, diff: bool) -> Found:
     rendered = render_all(project, schema)
     found = [
         compare_file(project.root / rel, rel, rendered[rel], show_diff=diff)
         for rel in sorted(rendered)
     ]
-    pending = pending_findings(state, schema) if state is not None else ([], False)
     digests = {rel: hashlib.sha256(text.encode()).hexdigest() for rel, text in rendered.items()}
-    return [f for f in found if f is not None] + stale_docs(project, rendered), pending, digests
+    return [f for f in found if f is not None] + stale_docs(project, rendered), digests
 
 
-def _shared(project: Project, schema: Schema, state: HistoryState | None, diff: bool) -> Found:
-    done = files.check_files(project, schema, state, show_diff=diff)
-    return done.findings, (done.pending, done.exact_snapshot), done.digests
+def _shared(project: Project, schema: Schema, diff: bool) -> Found:
+    done = files.check_files(project, schema, show_diff=diff)
+    return done.findings, done.digests
 
 
 def _both(root: Path, monkeypatch: pytest.MonkeyPatch, diff: bool = True) -> tuple[Found, Found]:
@@ -63,11 +59,10 @@ def _both(root: Path, monkeypatch: pytest.MonkeyPatch, diff: bool = True) -> tup
     project = load_project(root)
     schema = load_schema(project).schema
     assert schema is not None
-    state, _ = history_findings(project)
-    expected = _one_process(project, schema, state, diff)
+    expected = _one_process(project, schema, diff)
     monkeypatch.setattr(files, "PARALLEL_FROM", 0)
     started = fork_spy(monkeypatch)
-    actual = _shared(project, schema, state, diff)
+    actual = _shared(project, schema, diff)
     monkeypatch.undo()
     assert started, "no child was forked"
     return expected, actual
@@ -88,15 +83,15 @@ def test_render_parts_render_exactly_what_render_all_renders() -> None:
 def test_the_flagship_clean_and_at_head(monkeypatch: pytest.MonkeyPatch) -> None:
     expected, actual = _both(REPO, monkeypatch)
     assert actual == expected
-    findings, (pending, exact), digests = actual
-    assert findings == [] and pending == [] and exact and len(digests) > 20
+    findings, digests = actual
+    assert findings == [] and len(digests) > 20
 
 
 def test_every_corpus_schema_with_nothing_built_yet(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every file missing (with its diff) and the first revision pending: the whole
-    text of every file rendered by either process is compared."""
+    """Every file missing, with its diff: the whole text of every file rendered by
+    either process is compared."""
     cases = sorted(CORPUS.glob("[0-9]*"))
     assert len(cases) > 80
     for number, folder in enumerate(cases):
@@ -104,7 +99,7 @@ def test_every_corpus_schema_with_nothing_built_yet(
         write_schema(root, load_case(folder).after)
         expected, actual = _both(root, monkeypatch)
         assert actual == expected, folder.name
-        assert len(actual[0]) > 5 and actual[1][0], folder.name
+        assert len(actual[0]) > 5, folder.name
 
 
 @pytest.fixture
@@ -138,21 +133,6 @@ def test_every_kind_of_file_drift(
     messages = {f.message.split(" (")[0] for f in actual[0]}
     assert {"missing", "unreadable", "differs from what `schemagen build` writes"} <= messages
     assert any(f.message.startswith("stale") for f in actual[0])
-
-
-def test_a_schema_change_not_migrated_is_pending_in_either_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    case = load_case(CORPUS / "03_add_column_nullable")
-    root = tmp_path / "p"
-    write_schema(root, case.before)
-    schemagen(root, "migrate", "-m", "initial")
-    write_schema(root, case.after)
-    expected, actual = _both(root, monkeypatch)
-    assert actual == expected
-    (pending, exact) = actual[1]
-    assert pending and not exact
-    assert [f.object for f in actual[0]] and all(f.kind == "file" for f in actual[0])
 
 
 def test_a_part_that_fails_in_the_child_is_rendered_here(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -197,7 +177,36 @@ def test_the_first_broken_template_in_order_is_the_error(
     monkeypatch.setattr(files, "PARALLEL_FROM", 0)
     started = fork_spy(monkeypatch)
     with pytest.raises(ConfigError) as shared:
-        files.check_files(project, schema, None)
+        files.check_files(project, schema)
     assert started
     assert str(shared.value) == str(alone.value)
     assert "models.py.j2" in str(shared.value)
+
+
+def _stale_reference(project: Project, rendered: set[str]) -> list[str]:
+    """The stale pages as the check named them before: each page's path resolved."""
+    docs = project.output_dir / "docs"
+    paths = sorted(p for p in docs.rglob("[!.]*") if p.is_file())
+    return [rel for rel in map(project.relative, paths) if rel not in rendered]
+
+
+def test_stale_pages_are_named_as_before_links_included(drifted: Path, tmp_path: Path) -> None:
+    """Pages are named by the docs folder resolved once, except symbolic links,
+    which are resolved one by one (a link can point anywhere)."""
+    entities = drifted / "generated" / "docs" / "entities"
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text("# elsewhere\n")
+    (entities / "link_out.md").symlink_to(outside)
+    pages = sorted(p for p in entities.glob("*.md") if p.is_file() and not p.is_symlink())
+    (entities / "link_in.md").symlink_to(pages[-1])
+    (entities / "sub").mkdir()
+    (entities / "sub" / "deeper.md").write_text("# deeper\n")
+    (entities / ".hidden.md").write_text("not a page\n")
+    project = load_project(drifted)
+    schema = load_schema(project).schema
+    assert schema is not None
+    rendered = set(render_all(project, schema))
+    found = [f.object for f in stale_docs(project, rendered)]
+    assert found == _stale_reference(project, rendered)
+    assert str(entities / "link_out.md") in found  # outside the project: its own path
+    assert "generated/docs/entities/sub/deeper.md" in found

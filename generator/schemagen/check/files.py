@@ -1,11 +1,10 @@
-"""The generated files and the head snapshot, checked by two processes at once.
+"""The generated files, rendered and compared by two processes at once.
 
 At 2,000 tables ``build`` owns 2,011 files (20 MB: models.py, 2,000 entity
 pages, the overview), and rendering them is all Python, so one process renders
 for seconds while the other core idles. Here the work is cut into parts
-(:func:`~schemagen.render.build.render_parts`, and the pending-changes check
-against the head snapshot) that the caller and a forked child claim as each
-comes free (:func:`~schemagen.util.background.run_shared`). Each process
+(:func:`~schemagen.render.build.render_parts`) that the caller and a forked
+child claim as each comes free (:func:`~schemagen.util.background.run_shared`). Each process
 compares the files it rendered with the disk itself and sends back only the
 findings and each file's sha256 (for the check cache), never the 20 MB of text.
 
@@ -27,7 +26,7 @@ from ..findings import Finding
 from ..model.schema import Schema
 from ..render.build import Part, render_parts
 from ..util.background import run_shared
-from .drift import HistoryState, compare_file, pending_findings, stale_docs
+from .drift import compare_file, stale_docs
 
 T = TypeVar("T")
 
@@ -38,46 +37,26 @@ PARALLEL_FROM = 300
 
 @dataclass
 class FilesChecked:
-    """The file findings (sorted by path, stale docs pages last), the pending
-    findings, and what the check cache and the summary need."""
+    """The file findings (sorted by path, stale docs pages last), and what the
+    check cache and the summary need."""
 
     findings: list[Finding] = field(default_factory=list)
-    pending: list[Finding] = field(default_factory=list)
-    #: the head snapshot is exactly the schema's DDL view (see ``pending_findings``)
-    exact_snapshot: bool = False
     #: sha256 of each rendered file's text, by path relative to the project
     digests: dict[str, str] = field(default_factory=dict)
 
-
-#: What the pending-changes check finds, and whether the snapshot is exact.
-Pending = tuple[list[Finding], bool]
 
 #: What one part sends back: per rendered file, its finding (None: as on disk) and
 #: the sha256 of the rendered text.
 Compared = dict[str, tuple[Finding | None, str]]
 
 
-def check_files(
-    project: Project,
-    schema: Schema,
-    state: HistoryState | None,
-    *,
-    show_diff: bool = False,
-) -> FilesChecked:
-    """Pending changes (when the history is readable) and every generated file."""
-    parts = render_parts(project, schema)
-    tasks: list[Callable[[], Compared | Pending]] = [
-        _compared(project, part, show_diff) for part in parts
-    ]
-    if state is not None:
-        tasks.insert(0, lambda: pending_findings(state, schema))
-    done = FilesChecked()
+def check_files(project: Project, schema: Schema, *, show_diff: bool = False) -> FilesChecked:
+    """Every file that build writes for ``schema``, compared with the disk."""
+    tasks = [_compared(project, part, show_diff) for part in render_parts(project, schema)]
     compared: Compared = {}
     for result in shared(tasks, fork=len(schema.entities) >= PARALLEL_FROM):
-        if isinstance(result, dict):
-            compared.update(result)
-        else:
-            done.pending, done.exact_snapshot = result
+        compared.update(result)
+    done = FilesChecked()
     for rel in sorted(compared):
         finding, done.digests[rel] = compared[rel]
         if finding is not None:

@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING
 from ..config import Project, load_project
 from ..errors import ConfigError, DatabaseError, SchemagenError, SchemaInvalid, bounded
 from ..findings import HALF_BUILT, KINDS, Finding
+from ..util.background import Job
 from ..util.words import plural
 
 if TYPE_CHECKING:
     from ..live.compare import LiveCheck
     from ..model.schema import Schema
-    from ..util.background import Job
     from .drift import HistoryState
 
 #: The environment variable ``--database`` reads when given without a URL.
@@ -165,42 +165,73 @@ def _full_check(
     renders (for the cache) and whether the head snapshot is exactly the schema's
     DDL view.
 
-    The database is compared in a child process (:class:`~schemagen.util.background.Job`)
-    while this one and another child render and compare the generated files
-    (:func:`~schemagen.check.files.check_files`): the one mostly waits on the
-    server, the others are all Python.
+    Up to four processes share the work of a large schema. The database is
+    compared in a child (:class:`~schemagen.util.background.Job`), mostly
+    waiting on the server; it starts before the YAML is even read, against the
+    head snapshot, and its findings are kept only if the snapshot turns out to
+    be exactly the schema's DDL view (then they are the schema's, see
+    :func:`_live_check`); otherwise a child compares the schema itself. The
+    schema's own checks (references, model checks, lint) run in another child
+    (:func:`~schemagen.validate.pipeline.load_schema_apart`), and this process
+    and a third child render and compare the generated files
+    (:func:`~schemagen.check.files.check_files`). The schema's errors are still
+    raised first, whatever else failed, and nothing found on a schema they
+    reject is reported.
     """
-    from ..validate.pipeline import load_schema
-    from .drift import history_findings
+    from ..validate.pipeline import load_schema_apart
+    from .drift import pending_findings
+    from .files import check_files
 
-    schema = load_schema(project).schema
-    if schema is None:  # load_schema raises instead; keep mypy and readers sure
-        raise SchemaInvalid([])
-    report = CheckReport()
-    state, report.findings = history_findings(project)
-    report.history_broken = state is None
-    if state is not None:
-        report.revisions, report.head = len(state.ids), state.head
-    live = None
-    if database_url is not None:
-        report.database = _masked(database_url)
-        live = _database_job(schema, database_url, state)
+    report, state = _history_report(project)
+    live = _snapshot_job(state, database_url) if database_url is not None else None
+    loaded = load_schema_apart(project)
+    exact = False
     try:
-        from .files import check_files
-
-        files = check_files(project, schema, state, show_diff=show_diff)
-    except BaseException:
-        if live is not None:
-            live.cancel()
+        schema = loaded.schema
+        if schema is None:
+            loaded.finish()  # raises: the schema could not even be normalized
+            raise SchemaInvalid([])  # (finish raised; keep mypy and readers sure)
+        if state is not None:
+            pending, exact = pending_findings(state, schema)
+            report.findings += pending
+        if database_url is not None:
+            report.database = _masked(database_url)
+            if live is None or not exact:  # the snapshot does not stand for the schema
+                _cancel(live)
+                live = _database_job(schema, database_url, state)
+        files = check_files(project, schema, show_diff=show_diff)
+        loaded.finish()
+    except BaseException as exc:
+        _cancel(live)
+        if isinstance(exc, Exception) and not isinstance(exc, SchemaInvalid):
+            loaded.finish()  # the schema's own errors first, as when checked first
+        loaded.cancel()
         raise
     report.files_checked = len(files.digests)
-    report.findings += files.pending + files.findings
+    report.findings += files.findings
     if live is not None:
         found = live.result()
         if isinstance(found, DatabaseError):
             raise found
         report.findings += found
-    return report, files.digests, files.exact_snapshot
+    return report, files.digests, exact
+
+
+def _cancel(job: Job[list[Finding] | DatabaseError] | None) -> None:
+    if job is not None:
+        job.cancel()
+
+
+def _history_report(project: Project) -> tuple[CheckReport, HistoryState | None]:
+    """A report of the migration history alone, and the history's state."""
+    from .drift import history_findings
+
+    report = CheckReport()
+    state, report.findings = history_findings(project)
+    report.history_broken = state is None
+    if state is not None:
+        report.revisions, report.head = len(state.ids), state.head
+    return report, state
 
 
 def _live_check(
@@ -223,11 +254,7 @@ def _live_check(
     head = state.head if state else None
     snapshot = state.head_snapshot_path if state and exact_snapshot else None
     if snapshot is not None:
-        from ..model.schema import Schema, data_pg_schemas, from_data
-
-        data = json.loads(snapshot.read_text(encoding="utf-8"))
-        with _live_checker()(database_url, data_pg_schemas(data)) as live:
-            report.findings += live.finish(from_data(Schema, data), history=ids, head=head)
+        report.findings += _snapshot_findings(snapshot, database_url, ids, head)
         return report
     from ..validate.pipeline import load_schema
 
@@ -250,8 +277,6 @@ def _database_job(
     """The live comparison in a child process; its DatabaseError comes back as a value
     (raised by the caller, once), anything else fails the child, and the caller
     then runs the comparison itself to raise it."""
-    from ..util.background import Job
-
     def compare() -> list[Finding] | DatabaseError:
         try:
             return _database_findings(schema, database_url, state)
@@ -259,6 +284,35 @@ def _database_job(
             return exc
 
     return Job(compare)
+
+
+def _snapshot_job(
+    state: HistoryState | None, database_url: str
+) -> Job[list[Finding] | DatabaseError] | None:
+    """The live comparison against the head snapshot, started in a child before the
+    schema is loaded; None without a head snapshot. Only :func:`_full_check` knows
+    whether its findings stand for the schema's: it asks for them, or cancels it."""
+    snapshot = state.head_snapshot_path if state is not None else None
+    if state is None or snapshot is None:
+        return None
+    def compare() -> list[Finding] | DatabaseError:
+        try:
+            return _snapshot_findings(snapshot, database_url, state.ids, state.head)
+        except DatabaseError as exc:
+            return exc
+
+    return Job(compare)
+
+
+def _snapshot_findings(
+    snapshot: Path, database_url: str, ids: tuple[str, ...], head: str | None
+) -> list[Finding]:
+    """The database compared with the schema whose DDL view is ``snapshot``."""
+    from ..model.schema import Schema, data_pg_schemas, from_data
+
+    data = json.loads(snapshot.read_text(encoding="utf-8"))
+    with _live_checker()(database_url, data_pg_schemas(data)) as live:
+        return live.finish(from_data(Schema, data), history=ids, head=head)
 
 
 def _database_findings(

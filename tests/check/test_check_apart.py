@@ -1,0 +1,57 @@
+"""A full ``check`` of a large schema runs the schema's own checks in a child while it
+compares the files and the database (``pipeline.load_schema_apart``): the same
+output and exit code as when the checks ran first, and the schema's errors win
+over file drift, a broken template and an unreachable database alike.
+
+The helpers and cases are ``tests/validate/test_checks_apart.py``'s (plan and
+migrate take the same path).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from forks import needs_fork
+from validate.test_checks_apart import CASES, DROP, _both_ways, _project
+
+COMMANDS = [
+    ("check", "--no-cache"),
+    ("check", "--no-cache", "--format", "json"),
+    ("check", "--no-cache", "--database", "postgresql://u:pw@127.0.0.1:1/x"),
+]
+
+
+@needs_fork
+@pytest.mark.parametrize(("old", "new", "message", "forked"), CASES)
+def test_the_schemas_errors_are_reported_as_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str, message: str,
+    forked: bool,
+) -> None:
+    edits = [(old, new), DROP]
+    serial, apart = _project(tmp_path, "serial", edits), _project(tmp_path, "apart", edits)
+    models = apart / "generated" / "models.py"
+    models.write_text("# edited\n", encoding="utf-8")  # file drift, not reported
+    for command in COMMANDS:
+        expected, got, started = _both_ways(monkeypatch, serial, apart, command)
+        assert got.exit_code == expected.exit_code == 2, got.output
+        assert got.output == expected.output and message in got.output
+        # with a database, its comparison starts in a child before the YAML is read
+        assert bool(started) == (forked or "--database" in command), command
+
+
+@needs_fork
+def test_a_valid_schema_finds_the_same_drift_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serial, apart = _project(tmp_path, "serial", [DROP]), _project(tmp_path, "apart", [DROP])
+    for root in (serial, apart):
+        (root / "generated" / "database.py").write_text("# edited\n", encoding="utf-8")
+    for command in COMMANDS[:2]:
+        expected, got, started = _both_ways(monkeypatch, serial, apart, command)
+        assert (got.exit_code, got.output) == (expected.exit_code, expected.output)
+        assert got.exit_code == 1 and "database.py" in got.output, got.output
+        assert len(started) == 1, command  # the checks; shop is too small for other children
+    expected, got, _ = _both_ways(monkeypatch, serial, apart, COMMANDS[2])
+    assert (got.exit_code, got.output) == (expected.exit_code, expected.output)
+    assert got.exit_code == 2 and "cannot connect" in got.output
