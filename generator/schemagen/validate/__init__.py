@@ -7,8 +7,9 @@ the normalized Schema (``semantic``; standalone sequences and nextval defaults i
 ``columns``), lint warnings (``lint``), and
 ``pipeline.load_and_validate``, which runs stages 1 to 4 and returns every
 problem at once with the Schema when there is no error, and
-``pipeline.load_schema_apart``, which runs the same checks of a large schema in a
-forked child while ``plan`` and ``migrate`` work on it.
+``pipeline.load_schema_apart``, which runs the same checks of a large schema in
+two forked children (the reference checks while it normalizes, the model checks
+and lint while ``plan`` and ``migrate`` work on it).
 
 May import: ``normalize``, ``language``, ``source``, ``model``, ``util`` and the foundation.
 """

@@ -131,24 +131,34 @@ def _checked(
 ) -> ValidationResult:
     """The reference checks, normalizing (unless ``early`` is the schema already),
     the model checks and lint."""
-    src, resolver, report = front.src, front.resolver, front.report
-    check_references(src, resolver, report)
-    check_routines(src, resolver, report)
+    src, report = front.src, front.report
+    _check_names(front, report)
     if report.has_errors:
         # The model checks still run on the part that has no error: all at once.
         check_clean_part(src, report, check_model)
         return _result(front.project, None, front.source_map, report.issues)
-    schema = early or with_routines(normalize(src, resolver), resolver)
+    schema = early or with_routines(normalize(src, front.resolver), front.resolver)
     if normalized is not None and early is None:
         normalized(schema)
-    check_model(schema, src, report)
-    lint(schema, src, report)
+    _check_rules(front, schema, report)
     final = None if report.has_errors else schema
     return _result(front.project, final, front.source_map, report.issues)
 
 
-#: From this many entities on, :func:`load_schema_apart` runs the checks in a forked
-#: child while the caller works on the schema (two cores); below, the fork and
+def _check_names(front: _Front, report: Reporter) -> None:
+    """The checks on the merged sources: every name resolves, every parameter fits."""
+    check_references(front.src, front.resolver, report)
+    check_routines(front.src, front.resolver, report)
+
+
+def _check_rules(front: _Front, schema: Schema, report: Reporter) -> None:
+    """The checks on the normalized schema: the model's rules, then lint."""
+    check_model(schema, front.src, report)
+    lint(schema, front.src, report)
+
+
+#: From this many entities on, :func:`load_schema_apart` runs the checks in forked
+#: children while the caller works on the schema (two cores); below, the forks and
 #: sending the issues back cost more than the checks.
 PARALLEL_CHECKS = 300
 
@@ -162,53 +172,87 @@ class PendingSchema:
 
     def __init__(self, project: Project) -> None:
         front = _front(project)
-        self._done: ValidationResult | None = None
-        self._job: Job[tuple[list[Issue], bool]] | None = None
+        self._names: Job[list[Issue]] | None = None
+        self._rules: Job[list[Issue]] | None = None
         self.schema: Schema | None = None
-        if isinstance(front, ValidationResult):
-            self._done = front
-            return
-        early = None if front.report.has_errors else _normalized_early(front.src, front.resolver)
-        if early is None or len(early.entities) < PARALLEL_CHECKS:
-            self._done = _checked(front, early)
+        self._done = front if isinstance(front, ValidationResult) else self._start(front)
+        if self._done is not None:
             self.schema = self._done.schema
-            return
-        self.schema, self._front = early, front
-        # The child sends back only the issues (a list of small tuples), not the schema.
-        self._job = Job(lambda: _issues_of(_checked(front, early)))
+
+    def _start(self, front: _Front) -> ValidationResult | None:
+        """Start the checks of a large schema; a small one is checked right here."""
+        names, clean = None, not front.report.has_errors
+        if clean and len(front.src.entities) >= PARALLEL_CHECKS:
+            # The reference checks read only the merged sources: a child runs them
+            # while this process normalizes, on the core that would idle meanwhile.
+            names = Job(lambda: _new_issues(front.report, lambda r: _check_names(front, r)))
+        try:
+            early = _normalized_early(front.src, front.resolver) if clean else None
+        except BaseException:
+            if names is not None:
+                names.cancel()
+            raise
+        if names is None or early is None:
+            if names is not None:
+                names.cancel()
+            return _checked(front, early)
+        # The model checks and lint: in a second child, while the caller works.
+        rules = Job(lambda: _new_issues(front.report, lambda r: _check_rules(front, early, r)))
+        self._rules = rules
+        self.schema, self._front, self._names = early, front, names
+        return None
 
     def finish(self) -> ValidationResult:
         """The checks' result, as :func:`load_schema` gives it: :class:`SchemaInvalid`
         on any error. Again: the same result."""
         if self._done is None:
-            assert self._job is not None
-            issues, valid = self._job.result()
-            front, schema = self._front, self.schema if valid else None
-            self._done = ValidationResult(front.project, schema, front.source_map, issues)
-            self._job = None
+            self._done = self._joined()
         if self._done.errors or self._done.schema is None:
             raise SchemaInvalid(self._done.errors)
         return self._done
 
+    def _joined(self) -> ValidationResult:
+        """The children's issues, as :func:`_checked` would have reported them."""
+        assert self._names is not None and self._rules is not None
+        front, names = self._front, self._names.result()
+        self._names = None
+        if any(issue.severity == "error" for issue in names):
+            # Rare: then the model checks run on the clean part only (check_clean_part).
+            self.cancel()
+            return _checked(front, self.schema)
+        rules, self._rules = self._rules.result(), None
+        # One Reporter would have dropped a rule's issue already reported by name.
+        known = {(issue.path, issue.message) for issue in names}
+        rules = [issue for issue in rules if (issue.path, issue.message) not in known]
+        issues = [*front.report.issues, *names, *rules]
+        valid = not any(issue.severity == "error" for issue in rules)
+        return _result(front.project, self.schema if valid else None, front.source_map, issues)
+
     def cancel(self) -> None:
         """Stop the checks (the caller gives up)."""
-        if self._job is not None:
-            self._job.cancel()
-            self._job = None
+        for job in (self._names, self._rules):
+            if job is not None:
+                job.cancel()
+        self._names = self._rules = None
 
 
-def _issues_of(result: ValidationResult) -> tuple[list[Issue], bool]:
-    return result.issues, result.schema is not None
+def _new_issues(report: Reporter, checks: Callable[[Reporter], object]) -> list[Issue]:
+    """The issues ``checks`` adds to a copy of ``report`` (a child's result; the copy
+    leaves ``report`` as it was if the caller has to run them itself)."""
+    copy = report.copy()
+    checks(copy)
+    return copy.issues[len(report.issues) :]
 
 
 def load_schema_apart(project: Project) -> PendingSchema:
     """Load and normalize ``project``'s schema, and check it while the caller works.
 
-    For a large schema the reference checks, model checks and lint run in a
-    forked child (see :mod:`schemagen.util.background`); ``plan`` and ``migrate``
-    diff and render meanwhile, then :meth:`PendingSchema.finish` reports the same
-    errors, in the same order, as :func:`load_schema` would, and nothing was
-    written. ``schema`` is None where the schema cannot even be normalized (then
+    For a large schema the reference checks run in a forked child while the
+    schema is normalized, then the model checks and lint in another one (see
+    :mod:`schemagen.util.background`); ``plan`` and ``migrate`` diff and render
+    meanwhile, then :meth:`PendingSchema.finish` reports the same errors, in the
+    same order, as :func:`load_schema` would, and nothing was written.
+    ``schema`` is None where the schema cannot even be normalized (then
     ``finish`` raises).
     """
     return PendingSchema(project)

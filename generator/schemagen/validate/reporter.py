@@ -50,6 +50,13 @@ class Reporter:
             issue = Issue(loc.file, loc.line, loc.column, dotted, message, severity, after)
         self.issues.append(issue)
 
+    def copy(self) -> Reporter:
+        """An independent reporter that holds (and has seen) the same issues."""
+        twin = Reporter(self.source_map, self.fallback_file)
+        twin.issues = list(self.issues)
+        twin._seen = set(self._seen)
+        return twin
+
     @property
     def has_errors(self) -> bool:
         return any(i.severity == "error" for i in self.issues)
