@@ -7,7 +7,8 @@ of language types to PostgreSQL and SQLAlchemy types (``typemap``; PostgreSQL
 types by name in ``pgtypes``), PostgreSQL's cast table between them (``casts``,
 from ``pg_casts.json``), the volatility of its built-in functions (``volatility``,
 from ``pg_volatility.json``) and the options and DDL words of standalone sequences
-(``sequences``) and of domains (``domains``). Nothing here
+(``sequences``) and of domains (``domains``), and the fast ``__init__`` of the
+frozen dataclasses (``frozen``). Nothing here
 parses YAML or renders a file; nothing here mutates a Schema.
 
 May import: ``util`` and the top-level foundation modules.

@@ -29,6 +29,7 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .frozen import fast_init
 from .naming import SQL_KEYWORDS
 
 #: Base column kinds of the schema language (``type:`` values that are not aliases).
@@ -80,6 +81,7 @@ def sparse(default: Any) -> Any:
     return field(default=default, metadata=OMIT_DEFAULT)
 
 
+@fast_init
 @dataclass(frozen=True)
 class ColumnType:
     """A resolved column type. ``kind`` is one of :data:`BASE_TYPES`."""
@@ -101,6 +103,7 @@ class ColumnType:
     domain: str | None = sparse(None)
 
 
+@fast_init
 @dataclass(frozen=True)
 class Default:
     """A server default.
@@ -115,6 +118,7 @@ class Default:
     value: str
 
 
+@fast_init
 @dataclass(frozen=True)
 class SeedHint:
     """How ``schemagen seed`` fills a column where its own choice does not fit.
@@ -131,6 +135,7 @@ class SeedHint:
     nulls: float | None = None
 
 
+@fast_init
 @dataclass(frozen=True)
 class IdentityOptions:
     """``GENERATED {ALWAYS | BY DEFAULT} AS IDENTITY (options)`` of an identity column
@@ -152,6 +157,7 @@ class IdentityOptions:
         )
 
 
+@fast_init
 @dataclass(frozen=True)
 class Column:
     """A table column."""
@@ -179,12 +185,14 @@ class Column:
     serial: bool = sparse(False)
 
 
+@fast_init
 @dataclass(frozen=True)
 class PrimaryKey:
     name: str
     columns: tuple[str, ...]
 
 
+@fast_init
 @dataclass(frozen=True)
 class ForeignKey:
     """A foreign-key constraint on the entity that owns it (the referencing side)."""
@@ -200,18 +208,21 @@ class ForeignKey:
     initially_deferred: bool = sparse(False)
 
 
+@fast_init
 @dataclass(frozen=True)
 class UniqueConstraint:
     name: str
     columns: tuple[str, ...]
 
 
+@fast_init
 @dataclass(frozen=True)
 class CheckConstraint:
     name: str
     expression: str
 
 
+@fast_init
 @dataclass(frozen=True)
 class ExcludeElement:
     """One element of an exclusion constraint: a column or an expression compared
@@ -223,6 +234,7 @@ class ExcludeElement:
     ops: str | None = None  # operator class, when not the type's default
 
 
+@fast_init
 @dataclass(frozen=True)
 class ExcludeConstraint:
     """``EXCLUDE USING method (element WITH operator, ...) [WHERE (predicate)]``:
@@ -237,6 +249,7 @@ class ExcludeConstraint:
 PARTITION_METHODS: tuple[str, ...] = ("range", "list", "hash")
 
 
+@fast_init
 @dataclass(frozen=True)
 class PartitionKey:
     """``PARTITION BY RANGE|LIST|HASH (key, ...)``: each key a column or an expression."""
@@ -261,6 +274,7 @@ class PartitionKey:
         return self.expressions or tuple(None for _ in self.columns)
 
 
+@fast_init
 @dataclass(frozen=True)
 class Partition:
     """One partition of a partitioned table: its own table and its bound.
@@ -296,6 +310,7 @@ def quote_name(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+@fast_init
 @dataclass(frozen=True)
 class IndexKey:
     """One key of an index that is more than a plain ascending column: an
@@ -320,6 +335,7 @@ class IndexKey:
         return " ".join(words)
 
 
+@fast_init
 @dataclass(frozen=True)
 class Index:
     name: str
@@ -342,6 +358,7 @@ class Index:
 RelationshipKind = Literal["many_to_one", "one_to_many", "many_to_many"]
 
 
+@fast_init
 @dataclass(frozen=True)
 class Relationship:
     """One ORM relationship attribute on its entity.
@@ -370,6 +387,7 @@ class Relationship:
     uselist: bool | None = None
 
 
+@fast_init
 @dataclass(frozen=True)
 class Entity:
     name: str
@@ -402,6 +420,7 @@ class Entity:
         return _index(self.columns, lambda col: col.name)
 
 
+@fast_init
 @dataclass(frozen=True)
 class EnumValue:
     value: str
@@ -409,6 +428,7 @@ class EnumValue:
     description: str | None = None
 
 
+@fast_init
 @dataclass(frozen=True)
 class Enum:
     name: str  # Python class name, as declared
@@ -421,6 +441,7 @@ class Enum:
         return tuple(v.value for v in self.values)
 
 
+@fast_init
 @dataclass(frozen=True)
 class DbSequence:
     """A standalone sequence (``CREATE SEQUENCE``); ``None`` options take PostgreSQL's
@@ -438,6 +459,7 @@ class DbSequence:
     owned_by: str | None = sparse(None)
 
 
+@fast_init
 @dataclass(frozen=True)
 class Domain:
     """``CREATE DOMAIN name AS type [COLLATE] [DEFAULT] [NOT NULL] [CONSTRAINT c CHECK (...)]``:
@@ -452,6 +474,7 @@ class Domain:
     description: str | None = None
 
 
+@fast_init
 @dataclass(frozen=True)
 class Database:
     name: str
@@ -463,6 +486,7 @@ class Database:
     on_update_now: str = field(default="orm", metadata=OMIT_DEFAULT)
 
 
+@fast_init
 @dataclass(frozen=True)
 class Argument:
     """One function argument: its SQL type, and its name when it has one."""
@@ -471,6 +495,7 @@ class Argument:
     name: str | None = None
 
 
+@fast_init
 @dataclass(frozen=True)
 class Function:
     """A SQL or PL/pgSQL function. ``key`` is its YAML key (overloads need two keys)."""
@@ -493,6 +518,7 @@ class Function:
         return f"{self.name}({', '.join(a.type for a in self.arguments)})"
 
 
+@fast_init
 @dataclass(frozen=True)
 class Trigger:
     """A trigger on a table that calls a function (by its ``key`` in the schema)."""
@@ -512,6 +538,7 @@ class Trigger:
         return self.function.split("(", 1)[0]
 
 
+@fast_init
 @dataclass(frozen=True)
 class View:
     """A view or materialized view: SQL plus documented, typed columns."""
@@ -531,6 +558,7 @@ class View:
         return "materialized view" if self.materialized else "view"
 
 
+@fast_init
 @dataclass(frozen=True)
 class Schema:
     database: Database
@@ -655,6 +683,7 @@ class Schema:
         return from_data(cls, json.loads(text))
 
 
+@fast_init
 @dataclass(frozen=True)
 class SourceLocation:
     file: str  # path as shown to the user, relative to the project root
@@ -667,6 +696,7 @@ class SourceLocation:
 Place = tuple[str, int, int]
 
 
+@fast_init
 @dataclass(frozen=True)
 class SourceMap:
     """Where each YAML path was written: ``("entities", "Product", "columns", "title")``."""
