@@ -21,7 +21,11 @@ import sqlalchemy
 import yaml
 from pgcluster import PgCluster
 from schemagen.api import ValidationResult, build_project, validate_project
+from schemagen.config import load_project
 from schemagen.model.schema import Entity, Index, Relationship, Schema
+from schemagen.source.loader import merge
+from schemagen.validate.pipeline import read_folder
+from schemagen.validate.reporter import column_path, own_column_path
 from sqlalchemy.orm import Session
 
 REPO = Path(__file__).resolve().parents[2]
@@ -266,6 +270,17 @@ def test_timestamps_come_from_the_mixin(schema: Schema) -> None:
         assert updated.default is not None and updated.default.kind == "now"
         assert updated.on_update_now and not created.on_update_now
         assert not created.nullable and not updated.nullable
+
+
+def test_a_columns_own_path_is_where_column_path_finds_it(result: ValidationResult) -> None:
+    """The model checks' short way to a column's YAML path (validate.reporter)."""
+    src, _ = merge(read_folder(load_project(REPO))[0])
+    paths = set()
+    for entity in result.schema.entities:  # type: ignore[union-attr]
+        for column in entity.columns:
+            paths.add(own_column_path(entity, column)[0])
+            assert own_column_path(entity, column) == column_path(src, entity, column.name)
+    assert paths == {"entities", "mixins"}
 
 
 def test_integer_identity_primary_keys(schema: Schema) -> None:

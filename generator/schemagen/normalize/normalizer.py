@@ -45,6 +45,7 @@ from ..model.schema import (
     Schema,
     SeedHint,
     UniqueConstraint,
+    copy_with,
 )
 from ..model.sequences import serial_sequence
 from ..model.sqltext import TIME_KEYWORDS
@@ -218,7 +219,7 @@ class Resolver:
             # A referencing column has the key's type, not its collation (as in DDL).
             ctype = self.column_type(target)
             if ctype.collation is not None:
-                ctype = replace(ctype, collation=None)
+                ctype = copy_with(ctype, collation=None)
         else:
             raise Unresolved(col.path, "column needs a `type` (or `references`)")
         collation = col.spec.get("collation")
@@ -259,8 +260,8 @@ class Resolver:
             of = spec["of"]
             of_spec = of if isinstance(of, dict) else {"type": of}
             changes["of"] = self.spec_type(of_spec, (*path, "of"))
-        # replace() inspects the fields on every call; a base type needs no copy
-        result = ColumnType(kind=name, **changes) if alias is None else replace(base, **changes)
+        # a base type needs no copy
+        result = ColumnType(kind=name, **changes) if alias is None else copy_with(base, **changes)
         if result.kind == "enum":
             self._check_enum(result, spec, path)
         return result
@@ -763,7 +764,7 @@ def build_index(name: str, entry: Any) -> Index:
     ops_spec = mapping(entry.get("ops"))
     ops_spec.update({k.column: k.ops for k in keys if k.column is not None and k.ops})
     if not plain:
-        keys = tuple(replace(k, ops=None) if k.column is not None else k for k in keys)
+        keys = tuple(copy_with(k, ops=None) if k.column is not None else k for k in keys)
     return Index(
         name=name,
         columns=cols,

@@ -10,11 +10,11 @@ many-to-many; when only one side declares it, the other side is created.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from ..model import naming
-from ..model.schema import Column, Entity, ForeignKey, Relationship
+from ..model.schema import Column, Entity, ForeignKey, Relationship, copy_with
 from ..source.loader import Sources
 
 
@@ -99,7 +99,7 @@ def attach_relationships(src: Sources, entities: list[Entity]) -> list[Entity]:
             options = _dict(_dict(entry).get(link.one_to_many))
             found[link.fk.ref_entity].append(one_to_many(link, ambiguous, options))
     add_many_to_many(src, entities, found)
-    return [replace(e, relationships=_sorted(found[e.name])) for e in entities]
+    return [copy_with(e, relationships=_sorted(found[e.name])) for e in entities]
 
 
 def many_to_one(link: FkLink, ambiguous: bool) -> Relationship:

@@ -9,7 +9,7 @@ live in :mod:`lint`.
 from __future__ import annotations
 
 from ..errors import Issue, Severity
-from ..model.schema import ColumnType, Entity, SourceMap
+from ..model.schema import Column, ColumnType, Entity, SourceMap
 from ..source.loader import Sources, YamlPath, mapping
 
 
@@ -100,6 +100,13 @@ def column_path(src: Sources, entity: Entity, column: str) -> YamlPath:
     return ("entities", entity.name, "columns", column)
 
 
+def own_column_path(entity: Entity, column: Column) -> YamlPath:
+    """:func:`column_path` of one of ``entity``'s columns, from the column itself (the
+    checks ask it of every column: finding the column again by name was a third of
+    the model checks' time)."""
+    if column.mixin is not None:
+        return ("mixins", column.mixin, "columns", column.name)
+    return ("entities", entity.name, "columns", column.name)
 
 
 def unique_path(src: Sources, entity: Entity, name: str, columns: tuple[str, ...]) -> YamlPath:

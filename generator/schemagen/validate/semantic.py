@@ -25,7 +25,14 @@ from ..source.loader import Sources, YamlPath, mapping
 from .domains import check_domains
 from .excludes import check_excludes
 from .partitions import check_partitions
-from .reporter import Reporter, column_path, index_path, type_text, unique_path
+from .reporter import (
+    Reporter,
+    column_path,
+    index_path,
+    own_column_path,
+    type_text,
+    unique_path,
+)
 from .sequences import check_sequences
 from .serves import check_serves
 from .sql import SqlSyntaxError, read_expression, shown
@@ -143,7 +150,7 @@ def check_entity_names(entity: Entity, src: Sources, report: Reporter) -> None:
     if pg_schema is not None:
         _check_pg_schema(report, (*base, "schema") if "schema" in raw else ("database",), pg_schema)
     for column in entity.columns:
-        path = column_path(src, entity, column.name)
+        path = own_column_path(entity, column)
         _check_name(report, path, column.name, "column name", digit_first=True)
     _check_generated(report, base, entity.primary_key.name, "primary-key name")
     for fk in entity.foreign_keys:
@@ -173,7 +180,7 @@ def check_attributes(entity: Entity, src: Sources, report: Reporter) -> None:
     """Python attribute names: no keywords, nothing SQLAlchemy reserves, no repeats."""
     seen: dict[str, str] = {}
     for column in entity.columns:
-        path = column_path(src, entity, column.name)
+        path = own_column_path(entity, column)
         if column.attribute == column.name:
             if naming.is_sql_name(column.name) and column.name[0].isdigit():
                 report.error(
@@ -217,7 +224,7 @@ def check_column_rules(
     schema: Schema, entity: Entity, column: Column, src: Sources, report: Reporter
 ) -> None:
     """The default fits the column; ``on_update: now`` is on a date/time column."""
-    path = column_path(src, entity, column.name)
+    path = own_column_path(entity, column)
     if column.on_update_now and column.type.kind not in TIME_KINDS:
         report.error(
             (*path, "on_update"),
@@ -260,7 +267,7 @@ def check_named_type(
 
 
 def _raw_column(src: Sources, entity: Entity, column: Column) -> dict[str, Any]:
-    path = column_path(src, entity, column.name)
+    path = own_column_path(entity, column)
     owner = src.mixins if path[0] == "mixins" else src.entities
     return mapping(mapping(mapping(owner.get(path[1])).get("columns")).get(column.name))
 
