@@ -96,3 +96,39 @@ def test_a_class_that_does_more_in_init_keeps_it() -> None:
     assert fast_init(Checked).__init__ is init
     with pytest.raises(ValueError, match="negative"):
         Checked(-1)
+
+
+@pytest.mark.parametrize("cls", MODEL_CLASSES, ids=lambda cls: cls.__name__)
+def test_copy_with_is_dataclasses_replace(cls: type) -> None:
+    rng = random.Random(cls.__name__)
+    fields = dataclasses.fields(cls)
+    obj = cls(**{f.name: object() for f in fields})
+    for _ in range(30):
+        changes = {f.name: object() for f in fields if rng.random() < 0.4}
+        assert _state(schema.copy_with(obj, **changes)) == _state(
+            dataclasses.replace(obj, **changes)
+        )
+
+
+def test_copy_with_leaves_cached_properties_behind() -> None:
+    entity = schema.Entity(
+        name="Thing",
+        table="things",
+        columns=(schema.Column("id", schema.ColumnType("integer")),),
+        primary_key=schema.PrimaryKey("pk_things", ("id",)),
+    )
+    assert entity.has_column("id")  # fills a cached property
+    other = schema.copy_with(entity, columns=(schema.Column("uid", schema.ColumnType("uuid")),))
+    assert other.has_column("uid") and not other.has_column("id")
+
+
+def test_copy_with_refuses_a_class_that_does_more_in_init() -> None:
+    @dataclasses.dataclass(frozen=True)
+    class Checked:
+        size: int
+
+        def __post_init__(self) -> None:
+            pass
+
+    with pytest.raises(TypeError, match="needs dataclasses.replace"):
+        schema.copy_with(Checked(1), size=2)

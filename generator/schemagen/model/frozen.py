@@ -15,6 +15,7 @@ reading fields from it is slower.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 _T = TypeVar("_T")
@@ -73,3 +74,35 @@ def _written_init(cls: type) -> Any:
 #: The default of a parameter whose field has a ``default_factory``: called per
 #: instance, as the dataclass's own ``__init__`` does.
 _FACTORY = object()
+
+
+def copier(kind: type) -> Callable[[Any, dict[str, Any]], Any]:
+    """The function behind ``model.schema.copy_with`` for instances of ``kind``:
+    ``copy(obj, changes)`` is a new instance holding ``obj``'s fields, then
+    ``changes``, without calling ``__init__``; cached properties are not copied.
+
+    Written once per class with the field names spelled out, as ``dataclasses``
+    writes ``__init__``: the DDL view of a 2,000-table schema copies 50,000 objects,
+    and looking the names up per copy took a third of the copying."""
+    known = _COPIERS.get(kind)
+    if known is not None:
+        return known
+    fields = dataclasses.fields(kind)
+    if hasattr(kind, "__post_init__") or not all(f.init for f in fields):
+        raise TypeError(f"copy_with: {kind.__name__} needs dataclasses.replace")
+    values = ", ".join(f"{f.name!r}: state[{f.name!r}]" for f in fields)
+    source = (
+        "def copy(obj, changes):\n"
+        "    state = obj.__dict__\n"
+        "    new = _new(kind)\n"
+        f"    new.__dict__.update({{{values}}}, **changes)\n"
+        "    return new\n"
+    )
+    scope: dict[str, Any] = {"_new": object.__new__, "kind": kind}
+    exec(source, scope)  # noqa: S102 - our own field names, as dataclasses does
+    made: Callable[[Any, dict[str, Any]], Any] = scope["copy"]
+    _COPIERS[kind] = made
+    return made
+
+
+_COPIERS: dict[type, Callable[[Any, dict[str, Any]], Any]] = {}

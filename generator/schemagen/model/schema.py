@@ -29,7 +29,7 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .frozen import fast_init
+from .frozen import copier, fast_init
 from .naming import SQL_KEYWORDS
 
 #: Base column kinds of the schema language (``type:`` values that are not aliases).
@@ -873,20 +873,8 @@ def copy_with(obj: _M, **changes: Any) -> _M:
     ``__init__`` (the model classes have no ``__post_init__``; checked once per
     class): the DDL view copies 80,000 objects of a 2,000-table schema, and
     ``replace`` was half its time. Cached properties are not copied."""
-    kind: type = type(obj)
-    names = _field_names(kind)
-    copy: _M = object.__new__(kind)
-    state = obj.__dict__
-    copy.__dict__.update({name: state[name] for name in names}, **changes)
-    return copy
-
-
-@functools.cache
-def _field_names(kind: type) -> tuple[str, ...]:
-    fields = dataclasses.fields(kind)
-    if hasattr(kind, "__post_init__") or not all(f.init for f in fields):
-        raise TypeError(f"copy_with: {kind.__name__} needs dataclasses.replace")
-    return tuple(f.name for f in fields)
+    copied: _M = copier(type(obj))(obj, changes)
+    return copied
 
 
 def from_data(tp: Any, data: Any) -> Any:
