@@ -806,8 +806,9 @@ def _short_items(obj: Any) -> list[Any]:
 
 #: The converter of each type :func:`to_short_data` met: plain values stay, tuples
 #: and lists become lists, a dataclass gets a function of its own (below).
+_PLAIN: frozenset[type] = frozenset((str, int, bool, float, type(None)))
 _SHORT: dict[type, typing.Callable[[Any], Any]] = {
-    **dict.fromkeys((str, int, bool, float, type(None)), _same),
+    **dict.fromkeys(_PLAIN, _same),
     tuple: _short_items,
     list: _short_items,
 }
@@ -823,15 +824,17 @@ def _short_converter(kind: type) -> typing.Callable[[Any], Any]:
     if not dataclasses.is_dataclass(kind):
         return _short_items if issubclass(kind, tuple | list) else _same
     lines = ["def convert(obj):", "    data = {}"]
-    scope: dict[str, Any] = {"short": to_short_data}
+    # A plain value (most fields) is stored as it is, without a call of to_short_data.
+    scope: dict[str, Any] = {"short": to_short_data, "plain": _PLAIN}
+    store = "value if value.__class__ in plain else short(value)"
     for number, (name, default) in enumerate(_defaults(kind)):
+        lines.append(f"    value = obj.{name}")
         if default is _REQUIRED:
-            lines.append(f"    data[{name!r}] = short(obj.{name})")
+            lines.append(f"    data[{name!r}] = {store}")
             continue
         scope[f"default{number}"] = default
         differs = "is not None" if default is None else f"!= default{number}"
-        lines += [f"    value = obj.{name}", f"    if value {differs}:"]
-        lines.append(f"        data[{name!r}] = short(value)")
+        lines += [f"    if value {differs}:", f"        data[{name!r}] = {store}"]
     exec("\n".join([*lines, "    return data"]), scope)  # noqa: S102 - our own field names
     return typing.cast(typing.Callable[[Any], Any], scope["convert"])
 
