@@ -105,6 +105,7 @@ def validate(project_dir: Path | None, strict: bool) -> None:
     """Check the schema and print every problem at once; never writes a file."""
     from .api import validate_project
 
+    leave_quickly()  # validate writes nothing, and its children are waited for
     result = validate_project(project_dir)
     for issue in result.issues:
         click.echo(issue.format(), err=True)
@@ -260,6 +261,7 @@ def plan(project_dir: Path | None) -> None:
     """Print the operations the next revision would hold; write nothing."""
     from .api import plan_project
 
+    leave_quickly()  # plan writes nothing, and its children are waited for
     result = plan_project(project_dir)
     for line in result.report_lines():
         click.echo(line)

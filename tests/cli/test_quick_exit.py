@@ -1,7 +1,7 @@
-"""`schemagen check` run as a program leaves without the interpreter's teardown
-(``cli.leave_quickly``), yet prints all of its report and keeps its exit code;
-other commands, ``main([...])`` called from Python and ``CliRunner`` keep the
-normal exit."""
+"""`schemagen check`, `plan` and `validate` run as a program leave without the
+interpreter's teardown (``cli.leave_quickly``), yet print all of their report and
+keep their exit code; other commands, ``main([...])`` called from Python and
+``CliRunner`` keep the normal exit."""
 
 from __future__ import annotations
 
@@ -76,10 +76,25 @@ CALLER = (
 )
 
 
+def test_plan_and_validate_print_everything_keep_their_code_and_skip_the_teardown(
+    project: Path,
+) -> None:
+    planned = _program(project, "plan")
+    assert planned.returncode == 0
+    assert planned.stdout == "No changes: the schema matches revision 000.\n"
+    validated = _program(project, "validate", "--strict")
+    assert validated.returncode == 0 and validated.stdout.startswith("schema OK: 1 entity")
+    (project / "schema" / "s.yaml").write_text(SCHEMA.replace("text", "txet"), encoding="utf-8")
+    for command in ("plan", "validate"):
+        broken = _program(project, command)
+        assert broken.returncode == 2 and "unknown type 'txet'" in broken.stderr, command
+        assert "torn down" not in broken.stderr + planned.stderr + validated.stderr
+
+
 def test_other_commands_and_callers_exit_normally(project: Path) -> None:
-    validated = _program(project, "validate")
-    assert validated.returncode == 0
-    assert "torn down" in validated.stderr
+    built = _program(project, "build")
+    assert built.returncode == 0
+    assert "torn down" in built.stderr
     argv = [sys.executable, "-c", CALLER, "check", "--project", str(project)]
     called = subprocess.run(argv, capture_output=True, text=True, timeout=120)
     assert called.stdout.splitlines()[-1] == "went on after exit 0", called.stdout + called.stderr
