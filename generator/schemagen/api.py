@@ -104,9 +104,8 @@ def plan_project(project_dir: str | Path | None = None) -> PlanResult:
     """Diff the schema against the latest revision's snapshot; write nothing."""
     project = load_project(project_dir)
     # A large schema is checked in a child while the plan is made: the same errors
-    # (exit 2) before any plan is shown. The plan's modules are imported meanwhile too
-    # (a tenth of a second), not before the schema is loaded.
-    pending = load_schema_apart(project)
+    # (exit 2) before any plan is shown.
+    pending = load_schema_apart(project, meanwhile=_import_revisions)
     from .revision.commands import plan
 
     result = _checked_first(pending, lambda schema: plan(project, schema))
@@ -122,8 +121,8 @@ def migrate_project(
     # Under the lock, a second migrate started at the same moment plans against
     # the revision the first one wrote.
     with writing(project.root, project.output_dir) as recovered:
-        pending = load_schema_apart(project)
-        from .revision.commands import migrate  # imported while the checks run
+        pending = load_schema_apart(project, meanwhile=_import_revisions)
+        from .revision.commands import migrate
 
         confirmed: list[bool] = []
 
@@ -144,6 +143,12 @@ def migrate_project(
             confirm,
         )
     return replace(done, recovered=tuple(recovered))
+
+
+def _import_revisions() -> None:
+    """Import what plan and migrate run (diff, operations, revision: a tenth of a
+    second) while the schema's last files are parsed in a child, not before."""
+    from .revision import commands  # noqa: F401
 
 
 _R = TypeVar("_R")

@@ -6,6 +6,7 @@ import os
 import time
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -132,6 +133,31 @@ def test_a_forked_read_loads_the_same_schema_and_issues(
     assert bool(serial.errors) is broken
     assert forked.schema == serial.schema
     assert forked.source_map == serial.source_map
+
+
+@needs_fork
+def test_the_callers_work_meanwhile_runs_once_while_the_child_parses(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    project = load_project(REPO)
+    monkeypatch.setattr(loading, "PARALLEL_READ_BYTES", 10**12)
+    serial = loading.read_folder(project)
+    monkeypatch.setattr(loading, "PARALLEL_READ_BYTES", 0)
+    children: list[int] = []
+    monkeypatch.setattr(Job, "result", _counting(Job.result, children))
+    calls: list[int] = []
+    # called before the child's files are taken: the child is still owed
+    forked = loading.read_folder(project, lambda: calls.append(len(children)))
+    assert calls == [0] and children == [1]
+    assert forked == serial
+
+
+def _counting(result: Any, calls: list[int]) -> Any:
+    def counted(job: Job[Any]) -> Any:
+        calls.append(1)
+        return result(job)
+
+    return counted
 
 
 def _snapshot(root: Path) -> dict[str, tuple[bytes, int]]:

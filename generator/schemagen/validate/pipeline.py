@@ -35,6 +35,10 @@ from .reporter import Reporter
 from .routines import check_routines
 from .semantic import check_model
 
+#: Work of the caller's that needs no schema, done while a child parses files
+#: (:func:`read_folder`).
+Meanwhile = Callable[[], object] | None
+
 
 @dataclass
 class ValidationResult:
@@ -105,10 +109,10 @@ class _Front:
     report: Reporter
 
 
-def _front(project: Project) -> _Front | ValidationResult:
+def _front(project: Project, meanwhile: Meanwhile = None) -> _Front | ValidationResult:
     """Parse and merge; a result already when a file could not be parsed at all."""
     folder = project.relative(project.schema_dir)
-    raws, issues = read_folder(project)
+    raws, issues = read_folder(project, meanwhile)
     if issues and not all(prunable(raw) for raw in raws):
         return _result(project, None, SourceMap(), issues)
     broken = prune(raws)
@@ -170,8 +174,8 @@ class PendingSchema:
     until :meth:`finish` has returned.
     """
 
-    def __init__(self, project: Project) -> None:
-        front = _front(project)
+    def __init__(self, project: Project, meanwhile: Meanwhile = None) -> None:
+        front = _front(project, meanwhile)
         self._names: Job[list[Issue]] | None = None
         self._rules: Job[list[Issue]] | None = None
         self.schema: Schema | None = None
@@ -244,7 +248,7 @@ def _new_issues(report: Reporter, checks: Callable[[Reporter], object]) -> list[
     return copy.issues[len(report.issues) :]
 
 
-def load_schema_apart(project: Project) -> PendingSchema:
+def load_schema_apart(project: Project, *, meanwhile: Meanwhile = None) -> PendingSchema:
     """Load and normalize ``project``'s schema, and check it while the caller works.
 
     For a large schema the reference checks run in a forked child while the
@@ -253,9 +257,9 @@ def load_schema_apart(project: Project) -> PendingSchema:
     meanwhile, then :meth:`PendingSchema.finish` reports the same errors, in the
     same order, as :func:`load_schema` would, and nothing was written.
     ``schema`` is None where the schema cannot even be normalized (then
-    ``finish`` raises).
+    ``finish`` raises). ``meanwhile`` is passed on to :func:`read_folder`.
     """
-    return PendingSchema(project)
+    return PendingSchema(project, meanwhile)
 
 
 def _normalized_early(src: Sources, resolver: Resolver) -> Schema | None:
@@ -268,8 +272,13 @@ def _normalized_early(src: Sources, resolver: Resolver) -> Schema | None:
         return None
 
 
-def read_folder(project: Project) -> tuple[list[RawFile], list[Issue]]:
-    """Parse every schema file and check its structure against the JSON Schema."""
+def read_folder(project: Project, meanwhile: Meanwhile = None) -> tuple[list[RawFile], list[Issue]]:
+    """Parse every schema file and check its structure against the JSON Schema.
+
+    ``meanwhile``, if given, is called once this process has parsed its share of
+    the files, while the child parses the rest and sends them: time this process
+    would wait otherwise (``plan`` imports its own modules then). Without files
+    it is not called."""
     folder = project.relative(project.schema_dir)
     if not project.schema_dir.is_dir():
         return [], [Issue(folder, 0, 0, "", f"schema folder {folder}/ does not exist")]
@@ -280,6 +289,8 @@ def read_folder(project: Project) -> tuple[list[RawFile], list[Issue]]:
     rest = Job(lambda: _read_files(project, paths[split:]), fork=split < len(paths))
     try:
         raws, issues = _read_files(project, paths[:split])
+        if meanwhile is not None:
+            meanwhile()
     except BaseException:
         rest.cancel()
         raise
