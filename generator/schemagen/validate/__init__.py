@@ -6,7 +6,8 @@ the normalized Schema (``semantic``; standalone sequences and nextval defaults i
 ``sequences``, composite foreign keys in ``foreign_keys``, identity options in
 ``columns``), lint warnings (``lint``), and
 ``pipeline.load_and_validate``, which runs stages 1 to 4 and returns every
-problem at once with the Schema when there is no error, and
+problem at once with the Schema when there is no error (for a large schema the
+reference checks in a forked child while it normalizes), and
 ``pipeline.load_schema_apart``, which runs the same checks of a large schema in
 two forked children (the reference checks while it normalizes, the model checks
 and lint while ``plan`` and ``migrate`` work on it).

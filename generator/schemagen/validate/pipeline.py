@@ -83,11 +83,16 @@ def load_and_validate(
     warnings sorted by file, line and column. ``normalized`` is called with the
     schema as soon as it is built, before the reference checks, the model checks
     and lint, which may still find errors in it: a caller can start work that it
-    drops then.
+    drops then. For a large schema the reference checks run in a forked child
+    while the schema is normalized (see :class:`PendingSchema`): the same result.
     """
     front = _front(project)
     if isinstance(front, ValidationResult):
         return front
+    if _large(front):
+        # The reference checks in a child while this process normalizes (see
+        # PendingSchema), the model checks and lint here after.
+        return PendingSchema(front, normalized, rules_apart=False).result()
     early = None
     if normalized is not None and not front.report.has_errors:
         # The caller's work (build's docs child) may start before the reference
@@ -174,24 +179,40 @@ class PendingSchema:
     until :meth:`finish` has returned.
     """
 
-    def __init__(self, project: Project, meanwhile: Meanwhile = None) -> None:
-        front = _front(project, meanwhile)
+    def __init__(
+        self,
+        front: _Front | ValidationResult,
+        normalized: Callable[[Schema], object] | None = None,
+        *,
+        rules_apart: bool = True,
+    ) -> None:
+        """Start the checks of ``front`` (see :func:`load_schema_apart`); with
+        ``rules_apart`` false, the model checks and lint wait for :meth:`result`
+        and run in this process. ``normalized`` is :func:`load_and_validate`'s."""
         self._names: Job[list[Issue]] | None = None
         self._rules: Job[list[Issue]] | None = None
         self.schema: Schema | None = None
-        self._done = front if isinstance(front, ValidationResult) else self._start(front)
+        self._done = (
+            front
+            if isinstance(front, ValidationResult)
+            else self._start(front, normalized, rules_apart)
+        )
         if self._done is not None:
             self.schema = self._done.schema
 
-    def _start(self, front: _Front) -> ValidationResult | None:
+    def _start(
+        self, front: _Front, normalized: Callable[[Schema], object] | None, rules_apart: bool
+    ) -> ValidationResult | None:
         """Start the checks of a large schema; a small one is checked right here."""
         names, clean = None, not front.report.has_errors
-        if clean and len(front.src.entities) >= PARALLEL_CHECKS:
+        if _large(front):
             # The reference checks read only the merged sources: a child runs them
             # while this process normalizes, on the core that would idle meanwhile.
             names = Job(lambda: _new_issues(front.report, lambda r: _check_names(front, r)))
         try:
             early = _normalized_early(front.src, front.resolver) if clean else None
+            if early is not None and normalized is not None:
+                normalized(early)  # as load_and_validate does, before the checks
         except BaseException:
             if names is not None:
                 names.cancel()
@@ -199,32 +220,43 @@ class PendingSchema:
         if names is None or early is None:
             if names is not None:
                 names.cancel()
-            return _checked(front, early)
-        # The model checks and lint: in a second child, while the caller works.
-        rules = Job(lambda: _new_issues(front.report, lambda r: _check_rules(front, early, r)))
-        self._rules = rules
+            return _checked(front, early, normalized)
+        if rules_apart:  # the model checks and lint: in a second child, while the caller works
+            rules = Job(lambda: _new_issues(front.report, lambda r: _check_rules(front, early, r)))
+            self._rules = rules
         self.schema, self._front, self._names = early, front, names
         return None
 
     def finish(self) -> ValidationResult:
         """The checks' result, as :func:`load_schema` gives it: :class:`SchemaInvalid`
         on any error. Again: the same result."""
+        result = self.result()
+        if result.errors or result.schema is None:
+            raise SchemaInvalid(result.errors)
+        return result
+
+    def result(self) -> ValidationResult:
+        """The checks' result, as :func:`load_and_validate` gives it. Again: the same."""
         if self._done is None:
             self._done = self._joined()
-        if self._done.errors or self._done.schema is None:
-            raise SchemaInvalid(self._done.errors)
         return self._done
 
     def _joined(self) -> ValidationResult:
         """The children's issues, as :func:`_checked` would have reported them."""
-        assert self._names is not None and self._rules is not None
-        front, names = self._front, self._names.result()
-        self._names = None
+        assert self._names is not None
+        front, schema = self._front, self.schema
+        assert schema is not None
+        # The reference checks first (their child is done by now: they take a third
+        # of normalizing): the model checks may fail on what they reject.
+        names, self._names = self._names.result(), None
         if any(issue.severity == "error" for issue in names):
             # Rare: then the model checks run on the clean part only (check_clean_part).
             self.cancel()
-            return _checked(front, self.schema)
-        rules, self._rules = self._rules.result(), None
+            return _checked(front, schema)
+        if self._rules is None:
+            rules = _new_issues(front.report, lambda r: _check_rules(front, schema, r))
+        else:
+            rules, self._rules = self._rules.result(), None
         # One Reporter would have dropped a rule's issue already reported by name.
         known = {(issue.path, issue.message) for issue in names}
         rules = [issue for issue in rules if (issue.path, issue.message) not in known]
@@ -259,7 +291,12 @@ def load_schema_apart(project: Project, *, meanwhile: Meanwhile = None) -> Pendi
     ``schema`` is None where the schema cannot even be normalized (then
     ``finish`` raises). ``meanwhile`` is passed on to :func:`read_folder`.
     """
-    return PendingSchema(project, meanwhile)
+    return PendingSchema(_front(project, meanwhile))
+
+
+def _large(front: _Front) -> bool:
+    """Whether the checks of a schema without a parse error are worth children."""
+    return not front.report.has_errors and len(front.src.entities) >= PARALLEL_CHECKS
 
 
 def _normalized_early(src: Sources, resolver: Resolver) -> Schema | None:
