@@ -130,6 +130,13 @@ def test_every_kind_of_file_drift(
 ) -> None:
     expected, actual = _both(drifted, monkeypatch, diff)
     assert actual == expected
+    # without the digests (no cache to fill): the same findings, every file counted
+    project = load_project(drifted)
+    schema = load_schema(project).schema
+    assert schema is not None
+    bare = files.check_files(project, schema, show_diff=diff, digests=False)
+    assert bare.findings == actual[0]
+    assert bare.digests == dict.fromkeys(actual[1], "")
     messages = {f.message.split(" (")[0] for f in actual[0]}
     assert {"missing", "unreadable", "differs from what `schemagen build` writes"} <= messages
     assert any(f.message.startswith("stale") for f in actual[0])

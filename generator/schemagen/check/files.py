@@ -41,18 +41,23 @@ class FilesChecked:
     check cache and the summary need."""
 
     findings: list[Finding] = field(default_factory=list)
-    #: sha256 of each rendered file's text, by path relative to the project
+    #: sha256 of each rendered file's text (empty unless asked for), by path
+    #: relative to the project: every rendered file is a key
     digests: dict[str, str] = field(default_factory=dict)
 
 
 #: What one part sends back: per rendered file, its finding (None: as on disk) and
-#: the sha256 of the rendered text.
+#: the sha256 of the rendered text (or "").
 Compared = dict[str, tuple[Finding | None, str]]
 
 
-def check_files(project: Project, schema: Schema, *, show_diff: bool = False) -> FilesChecked:
-    """Every file that build writes for ``schema``, compared with the disk."""
-    tasks = [_compared(project, part, show_diff) for part in render_parts(project, schema)]
+def check_files(
+    project: Project, schema: Schema, *, show_diff: bool = False, digests: bool = True
+) -> FilesChecked:
+    """Every file that build writes for ``schema``, compared with the disk; with
+    ``digests``, the sha256 of each (20 MB hashed at 2,000 tables, for the cache)."""
+    parts = render_parts(project, schema)
+    tasks = [_compared(project, part, show_diff, digests) for part in parts]
     compared: Compared = {}
     for result in shared(tasks, fork=len(schema.entities) >= PARALLEL_FROM):
         compared.update(result)
@@ -65,14 +70,16 @@ def check_files(project: Project, schema: Schema, *, show_diff: bool = False) ->
     return done
 
 
-def _compared(project: Project, part: Part, show_diff: bool) -> Callable[[], Compared]:
+def _compared(
+    project: Project, part: Part, show_diff: bool, digests: bool
+) -> Callable[[], Compared]:
     """``part`` rendered and compared with the disk, in whichever process runs it."""
 
     def run() -> Compared:
         return {
             rel: (
                 compare_file(project.root / rel, rel, text, show_diff=show_diff),
-                hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                hashlib.sha256(text.encode("utf-8")).hexdigest() if digests else "",
             )
             for rel, text in part().items()
         }
