@@ -11,18 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from check.test_check_database_cache import SCHEMA
 from click.testing import CliRunner
 from migration_harness import schemagen, write_schema
 from schemagen.cli import main
-
-SCHEMA = """
-database: {name: t}
-entities:
-  Note:
-    columns:
-      id: {type: bigint, primary_key: true}
-      body: {type: text}
-"""
 
 #: The console script, with a teardown step that a normal exit runs.
 PROGRAM = (
@@ -34,12 +26,11 @@ PROGRAM = (
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("SCHEMAGEN_NO_CACHE", "1")
-    root = tmp_path / "p"
-    write_schema(root, {"s.yaml": SCHEMA})
-    schemagen(root, "migrate", "-m", "initial")
-    return root
+def project(tmp_path: Path) -> Path:
+    """A one-table project at its first revision (checked with ``--no-cache``)."""
+    write_schema(tmp_path, {"s.yaml": SCHEMA})
+    schemagen(tmp_path, "migrate", "-m", "initial")
+    return tmp_path
 
 
 def _program(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -48,19 +39,19 @@ def _program(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_check_prints_everything_keeps_its_code_and_skips_the_teardown(project: Path) -> None:
-    clean = _program(project, "check")
+    clean = _program(project, "check", "--no-cache")
     assert clean.returncode == 0, clean.stderr
     assert clean.stdout.splitlines()[-1].startswith("check OK: nothing drifted")
     assert "torn down" not in clean.stderr
 
     models = project / "generated" / "models.py"
     models.write_text(models.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
-    drifted = _program(project, "check", "--format", "json")
+    drifted = _program(project, "check", "--no-cache", "--format", "json")
     assert drifted.returncode == 1
     assert json.loads(drifted.stdout)["findings"][0]["object"] == "generated/models.py"
     assert "torn down" not in drifted.stderr
 
-    broken = _program(project, "check", "--database", "postgresql://u:pw@127.0.0.1:1/x")
+    broken = _program(project, "check", "--no-cache", "--database", "postgresql://u:pw@127.0.0.1:1/x")
     assert broken.returncode == 2
     assert "cannot connect" in broken.stderr and "pw" not in broken.stderr
 
@@ -95,8 +86,8 @@ def test_other_commands_and_callers_exit_normally(project: Path) -> None:
     built = _program(project, "build")
     assert built.returncode == 0
     assert "torn down" in built.stderr
-    argv = [sys.executable, "-c", CALLER, "check", "--project", str(project)]
+    argv = [sys.executable, "-c", CALLER, "check", "--no-cache", "--project", str(project)]
     called = subprocess.run(argv, capture_output=True, text=True, timeout=120)
     assert called.stdout.splitlines()[-1] == "went on after exit 0", called.stdout + called.stderr
-    result = CliRunner().invoke(main, ["check", "--project", str(project)])
+    result = CliRunner().invoke(main, ["check", "--no-cache", "--project", str(project)])
     assert result.exit_code == 0, result.output  # and this process is still here
