@@ -105,7 +105,7 @@ def plan_project(project_dir: str | Path | None = None) -> PlanResult:
     project = load_project(project_dir)
     # A large schema is checked in a child while the plan is made: the same errors
     # (exit 2) before any plan is shown.
-    pending = load_schema_apart(project, meanwhile=_import_revisions)
+    pending = load_schema_apart(project, meanwhile=_import_revisions, names_early=True)
     from .revision.commands import plan
 
     result = _checked_first(pending, lambda schema: plan(project, schema))

@@ -23,17 +23,17 @@ from schemagen.validate import pipeline
 #: schema has an error as well (exit 2, the error reported, not the refusal).
 DROP = ("      ratio: {type: numeric, nullable: true}\n", "")
 
-#: (old text, new text, a word of the error, the children started: the reference
-#: checks' from the start, the model checks' once the schema is normalized)
+#: (old text, new text, a word of the error, whether the schema is normalized: then
+#: its checks are forked)
 CASES = [
-    # normalize fails on it (a parent that does not exist): the reference checks'
-    # child is stopped, they run here
+    # normalize fails on it (a parent that does not exist): nothing is forked but
+    # plan's reference checks, stopped then (they run here)
     ("references: Customer\n        nullable: true", "references: Nobody\n        nullable: true",
-     "unknown entity 'Nobody'", 1),
+     "unknown entity 'Nobody'", False),
     # the reference checks reject it, normalize copes: the checks run in the child
-    ("{columns: [settings], using: gin}", "{columns: [setings], using: gin}", "setings", 2),
+    ("{columns: [settings], using: gin}", "{columns: [setings], using: gin}", "setings", True),
     # only the model checks (after normalize) reject it
-    ("default: 2.5}", "default: yes}", "rating.default: default true is a boolean", 2),
+    ("default: 2.5}", "default: yes}", "rating.default: default true is a boolean", True),
 ]  # fmt: skip
 
 
@@ -80,10 +80,10 @@ def _both_ways(
 
 
 @needs_fork
-@pytest.mark.parametrize(("old", "new", "message", "children"), CASES)
+@pytest.mark.parametrize(("old", "new", "message", "forked"), CASES)
 def test_errors_found_in_the_child_are_reported_as_before_and_nothing_is_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str, message: str,
-    children: int,
+    forked: bool,
 ) -> None:
     edits = [(old, new), DROP]
     serial, apart = _project(tmp_path, "serial", edits), _project(tmp_path, "apart", edits)
@@ -93,7 +93,7 @@ def test_errors_found_in_the_child_are_reported_as_before_and_nothing_is_written
         assert got.exit_code == expected.exit_code == 2, got.output
         assert got.output == expected.output and message in got.output
         assert "drops column" not in got.output  # the schema's errors, not the refusal
-        assert len(started) == children, command
+        assert len(started) == _children(command, forked), command
         assert _tree(apart) == before  # not a byte written, no staging folder left
 
 
@@ -107,27 +107,44 @@ def test_a_valid_schema_plans_and_migrates_the_same_bytes_apart(
     for command in COMMANDS:
         expected, got, started = _both_ways(monkeypatch, serial, apart, command)
         assert (got.exit_code, got.output) == (expected.exit_code, expected.output)
-        assert len(started) == 2, command  # the checks; shop is too small for other children
+        assert len(started) == _children(command, True), command  # shop has no other children
     assert "+ column customers.memo text" in got.output and "wrote" in got.output
     assert _tree(apart / "generated") == _tree(serial / "generated")
 
 
+def _children(command: tuple[str, ...], normalized: bool) -> int:
+    """The checks' children: plan's reference checks start before normalizing and its
+    model checks after; migrate's checks start together once the schema is normalized."""
+    if command[0] == "plan":
+        return 1 + normalized
+    return int(normalized)
+
+
 @needs_fork
+@pytest.mark.parametrize("names_early", [False, True])
 def test_pending_schema_gives_load_schemas_result(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, names_early: bool
 ) -> None:
-    monkeypatch.setattr(pipeline, "PARALLEL_CHECKS", 0)
     project = load_project(copy_case("shop", tmp_path / "shop"))
-    pending = pipeline.load_schema_apart(project)
+
+    def serial() -> pipeline.ValidationResult:
+        monkeypatch.setattr(pipeline, "PARALLEL_CHECKS", 10**9)
+        try:
+            return pipeline.load_schema(project)
+        finally:
+            monkeypatch.setattr(pipeline, "PARALLEL_CHECKS", 0)
+
+    monkeypatch.setattr(pipeline, "PARALLEL_CHECKS", 0)
+    pending = pipeline.load_schema_apart(project, names_early=names_early)
     assert pending.schema is not None
     result = pending.finish()
-    assert result == pipeline.load_schema(project)
+    assert result == serial()
     assert pending.finish() is result  # asked again: the same, no second child
     path = project.schema_dir / "shop.yaml"
     path.write_text(path.read_text().replace(*CASES[2][:2], 1))
-    pending = pipeline.load_schema_apart(project)
+    pending = pipeline.load_schema_apart(project, names_early=names_early)
     with pytest.raises(SchemaInvalid) as apart:
         pending.finish()
-    with pytest.raises(SchemaInvalid) as serial:
-        pipeline.load_schema(project)
-    assert apart.value.issues == serial.value.issues and apart.value.issues
+    with pytest.raises(SchemaInvalid) as alone:
+        serial()
+    assert apart.value.issues == alone.value.issues and apart.value.issues

@@ -144,14 +144,16 @@ def test_mutants_never_crash_and_every_error_is_located(
 
 def _same_apart(project: Any, result: Any, number: int) -> None:
     """``load_schema_apart`` gives ``result`` (the checks in one process): the same
-    result, warnings included, or the same errors."""
-    pending = pipeline.load_schema_apart(project)
-    if result.schema is not None:
-        assert pending.finish() == result, number
-        return
-    with pytest.raises(SchemaInvalid) as raised:
-        pending.finish()
-    assert raised.value.issues == result.errors, number
+    result, warnings included, or the same errors; with the reference checks in a
+    child of their own (plan) or not (check, migrate)."""
+    for names_early in (False, True):
+        pending = pipeline.load_schema_apart(project, names_early=names_early)
+        if result.schema is not None:
+            assert pending.finish() == result, number
+            continue
+        with pytest.raises(SchemaInvalid) as raised:
+            pending.finish()
+        assert raised.value.issues == result.errors, number
 
 
 def _runs_on_postgres(pg: PgCluster, root: Path, files: dict[str, str]) -> None:

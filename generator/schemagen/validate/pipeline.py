@@ -92,7 +92,7 @@ def load_and_validate(
     if _large(front):
         # The reference checks in a child while this process normalizes (see
         # PendingSchema), the model checks and lint here after.
-        return PendingSchema(front, normalized, rules_apart=False).result()
+        return PendingSchema(front, normalized, names_early=True, rules_apart=False).result()
     early = None
     if normalized is not None and not front.report.has_errors:
         # The caller's work (build's docs child) may start before the reference
@@ -184,28 +184,38 @@ class PendingSchema:
         front: _Front | ValidationResult,
         normalized: Callable[[Schema], object] | None = None,
         *,
+        names_early: bool = False,
         rules_apart: bool = True,
     ) -> None:
-        """Start the checks of ``front`` (see :func:`load_schema_apart`); with
-        ``rules_apart`` false, the model checks and lint wait for :meth:`result`
-        and run in this process. ``normalized`` is :func:`load_and_validate`'s."""
+        """Start the checks of ``front`` (see :func:`load_schema_apart`).
+
+        With ``names_early`` the reference checks run in a child while the schema
+        is normalized, then the model checks and lint in another child, or with
+        ``rules_apart`` false in this process when :meth:`result` is asked.
+        Otherwise all of them run in one child once the schema is normalized.
+        ``normalized`` is :func:`load_and_validate`'s."""
         self._names: Job[list[Issue]] | None = None
         self._rules: Job[list[Issue]] | None = None
+        self._whole: Job[tuple[list[Issue], bool]] | None = None
         self.schema: Schema | None = None
         self._done = (
             front
             if isinstance(front, ValidationResult)
-            else self._start(front, normalized, rules_apart)
+            else self._start(front, normalized, names_early, rules_apart)
         )
         if self._done is not None:
             self.schema = self._done.schema
 
     def _start(
-        self, front: _Front, normalized: Callable[[Schema], object] | None, rules_apart: bool
+        self,
+        front: _Front,
+        normalized: Callable[[Schema], object] | None,
+        names_early: bool,
+        rules_apart: bool,
     ) -> ValidationResult | None:
         """Start the checks of a large schema; a small one is checked right here."""
         names, clean = None, not front.report.has_errors
-        if _large(front):
+        if names_early and _large(front):
             # The reference checks read only the merged sources: a child runs them
             # while this process normalizes, on the core that would idle meanwhile.
             names = Job(lambda: _new_issues(front.report, lambda r: _check_names(front, r)))
@@ -217,6 +227,11 @@ class PendingSchema:
             if names is not None:
                 names.cancel()
             raise
+        if not names_early and early is not None and _large(front):
+            # The sent issues are all there is to send: not the schema.
+            self._whole = Job(lambda: _issues_of(_checked(front, early)))
+            self.schema, self._front = early, front
+            return None
         if names is None or early is None:
             if names is not None:
                 names.cancel()
@@ -243,9 +258,14 @@ class PendingSchema:
 
     def _joined(self) -> ValidationResult:
         """The children's issues, as :func:`_checked` would have reported them."""
-        assert self._names is not None
         front, schema = self._front, self.schema
         assert schema is not None
+        if self._whole is not None:
+            issues, valid = self._whole.result()
+            self._whole = None
+            final = schema if valid else None
+            return ValidationResult(front.project, final, front.source_map, issues)
+        assert self._names is not None
         # The reference checks first (their child is done by now: they take a third
         # of normalizing): the model checks may fail on what they reject.
         names, self._names = self._names.result(), None
@@ -266,10 +286,14 @@ class PendingSchema:
 
     def cancel(self) -> None:
         """Stop the checks (the caller gives up)."""
-        for job in (self._names, self._rules):
+        for job in (self._names, self._rules, self._whole):
             if job is not None:
                 job.cancel()
-        self._names = self._rules = None
+        self._names = self._rules = self._whole = None
+
+
+def _issues_of(result: ValidationResult) -> tuple[list[Issue], bool]:
+    return result.issues, result.schema is not None
 
 
 def _new_issues(report: Reporter, checks: Callable[[Reporter], object]) -> list[Issue]:
@@ -280,18 +304,23 @@ def _new_issues(report: Reporter, checks: Callable[[Reporter], object]) -> list[
     return copy.issues[len(report.issues) :]
 
 
-def load_schema_apart(project: Project, *, meanwhile: Meanwhile = None) -> PendingSchema:
+def load_schema_apart(
+    project: Project, *, meanwhile: Meanwhile = None, names_early: bool = False
+) -> PendingSchema:
     """Load and normalize ``project``'s schema, and check it while the caller works.
 
-    For a large schema the reference checks run in a forked child while the
-    schema is normalized, then the model checks and lint in another one (see
-    :mod:`schemagen.util.background`); ``plan`` and ``migrate`` diff and render
-    meanwhile, then :meth:`PendingSchema.finish` reports the same errors, in the
-    same order, as :func:`load_schema` would, and nothing was written.
-    ``schema`` is None where the schema cannot even be normalized (then
-    ``finish`` raises). ``meanwhile`` is passed on to :func:`read_folder`.
+    For a large schema the checks run in a forked child once the schema is
+    normalized (see :mod:`schemagen.util.background`); with ``names_early`` the
+    reference checks run in a child of their own while the schema is normalized,
+    then the model checks and lint in another one: for a caller whose work on
+    the schema is short (``plan``), not for one that keeps both cores busy
+    meanwhile (``check``, ``migrate``). The caller diffs and renders meanwhile,
+    then :meth:`PendingSchema.finish` reports the same errors, in the same order,
+    as :func:`load_schema` would, and nothing was written. ``schema`` is None
+    where the schema cannot even be normalized (then ``finish`` raises).
+    ``meanwhile`` is passed on to :func:`read_folder`.
     """
-    return PendingSchema(_front(project, meanwhile))
+    return PendingSchema(_front(project, meanwhile), names_early=names_early)
 
 
 def _large(front: _Front) -> bool:
