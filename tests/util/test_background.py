@@ -98,6 +98,30 @@ def test_a_failing_shared_task_raises_in_the_caller() -> None:
 
 
 @needs_fork
+def test_the_first_failing_shared_task_in_order_raises_whoever_met_it() -> None:
+    """The caller is held on the first task while the child takes the second, which
+    fails only later; the caller then takes the third and meets its failure first.
+    The error is still the second task's, as when one process runs them in order."""
+    caller = os.getpid()
+
+    def held() -> int:
+        if os.getpid() == caller:
+            time.sleep(0.4)  # the child takes the next task meanwhile
+        return 0
+
+    def early() -> int:
+        if os.getpid() != caller:
+            time.sleep(0.8)  # in the child: fails after the caller met the third task
+        raise ConfigError("template models.py.j2: first")
+
+    def late() -> int:
+        raise ValueError("second")
+
+    with pytest.raises(ConfigError, match="first"):
+        run_shared([held, early, late])
+
+
+@needs_fork
 def test_forked_docs_render_the_same_files(monkeypatch: pytest.MonkeyPatch) -> None:
     project = load_project(REPO)
     schema = load_schema(project).schema

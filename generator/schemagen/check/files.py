@@ -17,22 +17,19 @@ type (``tests/check/test_check_files.py``).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 from ..config import Project
 from ..findings import Finding
 from ..model.schema import Schema
-from ..render.build import Part, render_parts
+from ..render.build import PARALLEL_DOCS, Part, render_parts
 from ..util.background import run_shared
 from .drift import compare_file, stale_docs
 
-T = TypeVar("T")
-
 #: From this many entities on the parts are shared with a child; below, the fork
-#: costs more than it saves (the same threshold as build's docs child).
-PARALLEL_FROM = 300
+#: costs more than it saves: the threshold of build's docs child.
+PARALLEL_FROM = PARALLEL_DOCS
 
 
 @dataclass
@@ -59,7 +56,7 @@ def check_files(
     parts = render_parts(project, schema)
     tasks = [_compared(project, part, show_diff, digests) for part in parts]
     compared: Compared = {}
-    for result in shared(tasks, fork=len(schema.entities) >= PARALLEL_FROM):
+    for result in run_shared(tasks, fork=len(schema.entities) >= PARALLEL_FROM):
         compared.update(result)
     done = FilesChecked()
     for rel in sorted(compared):
@@ -83,25 +80,5 @@ def _compared(
             )
             for rel, text in part().items()
         }
-
-    return run
-
-
-def shared(tasks: Sequence[Callable[[], T]], *, fork: bool = True) -> list[T]:
-    """Every task's result, in order, the tasks shared with a child (``run_shared``);
-    when some fail, the first failing one in order raises here, as it would have
-    run alone in this process: a task that failed, here or in the child, is only
-    noted, then run again in order (rendering is deterministic)."""
-    outcomes = run_shared([_noted(task) for task in tasks], fork=fork)
-    pairs = zip(outcomes, tasks, strict=True)
-    return [outcome[0] if outcome else task() for outcome, task in pairs]
-
-
-def _noted(task: Callable[[], T]) -> Callable[[], tuple[T] | None]:
-    def run() -> tuple[T] | None:
-        try:
-            return (task(),)
-        except Exception:  # raised again, in order, by shared()
-            return None
 
     return run

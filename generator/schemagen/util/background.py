@@ -112,14 +112,20 @@ def run_shared(tasks: Sequence[Callable[[], T]], *, fork: bool = True) -> list[T
     """Every task's result, in order, computed by the caller and a forked child
     together: each takes the next task not yet taken (:class:`Claims`), so
     neither waits for a half fixed in advance. Only the child's results travel
-    back; a task the child took but did not deliver (it failed or was killed)
-    is run by the caller, so an error surfaces here, with its own type."""
+    back. A task that failed, in either process, is only passed over; the tasks
+    not delivered (failed, or taken by a child that was killed) are then run
+    here in order, so the error is the one of the first failing task, with its
+    own type, whichever process met which first: as when one process runs them
+    all (the tasks must be pure, as renders are)."""
     claims = Claims(len(tasks))
 
     def work() -> dict[int, T]:
         done: dict[int, T] = {}
         while (number := claims.claim()) is not None:
-            done[number] = tasks[number]()
+            try:
+                done[number] = tasks[number]()
+            except Exception:  # noqa: S112 - run again below, in order, where it raises
+                continue
         return done
 
     job = Job(work, fork=fork and len(tasks) > 1)
