@@ -275,16 +275,8 @@ def _masked(database_url: str) -> str:
 def _database_job(
     schema: Schema, database_url: str, state: HistoryState | None
 ) -> Job[list[Finding] | DatabaseError]:
-    """The live comparison in a child process; its DatabaseError comes back as a value
-    (raised by the caller, once), anything else fails the child, and the caller
-    then runs the comparison itself to raise it."""
-    def compare() -> list[Finding] | DatabaseError:
-        try:
-            return _database_findings(schema, database_url, state)
-        except DatabaseError as exc:
-            return exc
-
-    return Job(compare)
+    """The live comparison of ``schema`` in a child process (:func:`_live_job`)."""
+    return _live_job(lambda: _database_findings(schema, database_url, state))
 
 
 def _snapshot_job(
@@ -293,16 +285,24 @@ def _snapshot_job(
     """The live comparison against the head snapshot, started in a child before the
     schema is loaded; None without a head snapshot. Only :func:`_full_check` knows
     whether its findings stand for the schema's: it asks for them, or cancels it."""
-    snapshot = state.head_snapshot_path if state is not None else None
-    if state is None or snapshot is None:
+    if state is None or state.head_snapshot_path is None:
         return None
-    def compare() -> list[Finding] | DatabaseError:
+    snapshot, ids, head = state.head_snapshot_path, state.ids, state.head
+    return _live_job(lambda: _snapshot_findings(snapshot, database_url, ids, head))
+
+
+def _live_job(compare: Callable[[], list[Finding]]) -> Job[list[Finding] | DatabaseError]:
+    """``compare`` in a child process; its DatabaseError comes back as a value (raised
+    by the caller, once), anything else fails the child, and the caller then runs
+    the comparison itself to raise it."""
+
+    def run() -> list[Finding] | DatabaseError:
         try:
-            return _snapshot_findings(snapshot, database_url, state.ids, state.head)
+            return compare()
         except DatabaseError as exc:
             return exc
 
-    return Job(compare)
+    return Job(run)
 
 
 def _snapshot_findings(
