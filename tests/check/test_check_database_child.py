@@ -92,7 +92,6 @@ def test_a_bug_in_the_child_surfaces_here_with_its_own_type(
         check_project(project, "postgresql://u@127.0.0.1:1/x")
 
 
-
 def _marked(name: str) -> Callable[..., list[Finding]]:
     """A stand-in comparison that says which one ran, and in which process."""
 

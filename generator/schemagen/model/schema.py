@@ -73,7 +73,6 @@ OMIT_DEFAULT = {"omit_default": True}
 DefaultKind = Literal["string", "number", "boolean", "json", "now", "sql"]
 
 
-
 def sparse(default: Any) -> Any:
     """A field added after the first release: ``default``, and left out of
     :func:`to_data` while unchanged (:data:`OMIT_DEFAULT`), so snapshots of schemas
@@ -765,8 +764,6 @@ def _index(items: tuple[_T, ...], key: typing.Callable[[_T], str]) -> dict[str, 
 
 
 # --- generic (de)serialization of the frozen dataclasses ----------------------
-
-
 
 
 def to_data(obj: Any) -> Any:

@@ -86,8 +86,6 @@ class RawColumn:
     mixin: str | None = None
 
 
-
-
 class Resolver:
     """Resolve types, columns and references of merged sources, with memoization."""
 

@@ -15,11 +15,7 @@ from typing import Any
 
 from ..model import naming
 from ..model.schema import Column, Entity, ForeignKey, Relationship, copy_with
-from ..source.loader import Sources
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
+from ..source.loader import Sources, mapping
 
 
 def _sorted(items: Any) -> tuple[Any, ...]:
@@ -58,8 +54,8 @@ def fk_links(src: Sources, entities: list[Entity]) -> list[FkLink]:
     links = []
     for entity in entities:
         specs = {}
-        for name, col in _dict(_dict(src.entities[entity.name]).get("columns")).items():
-            specs[name] = _dict(col)
+        for name, col in mapping(mapping(src.entities[entity.name]).get("columns")).items():
+            specs[name] = mapping(col)
         for fk in entity.foreign_keys:
             column = entity.column(fk.columns[0])
             spec = specs.get(column.name) or _mixin_spec(src, column)
@@ -80,8 +76,8 @@ def fk_links(src: Sources, entities: list[Entity]) -> list[FkLink]:
 def _mixin_spec(src: Sources, column: Column) -> dict[str, Any]:
     if column.mixin is None:
         return {}
-    mixin = _dict(src.mixins.get(column.mixin))
-    return _dict(_dict(mixin.get("columns")).get(column.name))
+    mixin = mapping(src.mixins.get(column.mixin))
+    return mapping(mapping(mixin.get("columns")).get(column.name))
 
 
 def attach_relationships(src: Sources, entities: list[Entity]) -> list[Entity]:
@@ -95,8 +91,8 @@ def attach_relationships(src: Sources, entities: list[Entity]) -> list[Entity]:
         ambiguous = pairs[frozenset({link.owner, link.fk.ref_entity})] > 1
         found[link.owner].append(many_to_one(link, ambiguous))
         if link.one_to_many is not None:
-            entry = _dict(src.entities[link.fk.ref_entity]).get("relationships")
-            options = _dict(_dict(entry).get(link.one_to_many))
+            entry = mapping(src.entities[link.fk.ref_entity]).get("relationships")
+            options = mapping(mapping(entry).get(link.one_to_many))
             found[link.fk.ref_entity].append(one_to_many(link, ambiguous, options))
     add_many_to_many(src, entities, found)
     return [copy_with(e, relationships=_sorted(found[e.name])) for e in entities]
@@ -145,7 +141,7 @@ def add_many_to_many(
     declared: list[tuple[str, Relationship]] = []
     for entity in entities:
         taken = {r.name for r in found[entity.name]}
-        entries = _dict(_dict(src.entities[entity.name]).get("relationships"))
+        entries = mapping(mapping(src.entities[entity.name]).get("relationships"))
         for name, entry in entries.items():
             if name not in taken and isinstance(entry, dict) and entry.get("secondary"):
                 rel = many_to_many(name, entry)

@@ -34,6 +34,7 @@ def mapping(value: Any) -> dict[str, Any]:
     (the structure check reports that; the later checks just read past it)."""
     return value if isinstance(value, dict) else {}
 
+
 #: Top-level keys that hold named definitions, in the order the language lists them.
 SECTIONS: tuple[str, ...] = (
     "types",

@@ -46,8 +46,6 @@ _PARAMS = ("length", "precision", "scale", "of", "enum", "collation")
 Value = Decimal | str | None
 
 
-
-
 def check_domain_sources(src: Sources, resolver: Resolver, report: Reporter) -> None:
     """Each domain: a name of its own, a type that resolves, and checks that parse
     as PostgreSQL reads them and name nothing but ``VALUE``."""

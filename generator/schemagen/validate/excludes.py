@@ -14,8 +14,6 @@ from .reporter import Reporter
 EXCLUDE_METHODS = frozenset({"btree", "hash", "gist", "spgist"})
 
 
-
-
 #: ``references.check_sql_columns``: passed in by its caller (no import cycle).
 SqlCheck = Callable[[Reporter, YamlPath, str, list[str], str], None]
 #: ``semantic.default_opclass_problem``: passed in by its caller (no import cycle).

@@ -31,8 +31,6 @@ _BOUND_WORDS = {
 _KEYS = {"range": ("from", "to"), "list": ("in",), "hash": ("modulus", "remainder")}
 
 
-
-
 def check_partition_references(
     report: Reporter,
     base: YamlPath,

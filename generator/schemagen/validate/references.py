@@ -33,8 +33,6 @@ _PARAM_KINDS = {
 _FK_ONLY = ("on_delete", "on_update_fk", "relationship", "back_populates")
 
 
-
-
 def check_references(src: Sources, resolver: Resolver, report: Reporter) -> None:
     """Report every name that does not resolve and every type parameter that does not fit."""
     check_naming_convention(src, report)

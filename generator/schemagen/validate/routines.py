@@ -25,8 +25,6 @@ from .reporter import Reporter
 Relations = dict[str, list[str]]  # database name -> its columns
 
 
-
-
 def check_routines(src: Sources, resolver: Resolver, report: Reporter) -> None:
     """Every check of this module, in YAML order of kinds: functions, triggers, views."""
     check_functions(src, report)

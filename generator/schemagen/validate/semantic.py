@@ -62,8 +62,6 @@ OPCLASS_EXTENSIONS: dict[str, str] = {
 GIN_DEFAULT_KINDS = frozenset({"array", "jsonb"})
 
 
-
-
 def check_model(schema: Schema, src: Sources, report: Reporter) -> None:
     """Report every rule the normalized schema breaks."""
     for entity in schema.entities:
