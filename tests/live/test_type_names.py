@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import psycopg
-from migration_harness import alembic, live_findings, schemagen, write_schema
+from migration_harness import live_findings, migrated_project
 from pgcluster import PgCluster
 from schemagen.model.naming import COL_NAME_KEYWORDS, SQL_KEYWORDS, format_name
 
@@ -49,10 +49,7 @@ entities:
 def test_an_enum_named_like_an_unreserved_keyword_is_no_drift(
     pg: PgCluster, pg_db: str, tmp_path: Path
 ) -> None:
-    root = tmp_path / "p"
-    write_schema(root, {"s.yaml": ENUM_NAMED_NEW})
-    schemagen(root, "migrate", "-m", "initial")
-    alembic(root, pg.url(pg_db), "upgrade", "head")
+    root = migrated_project(tmp_path / "p", ENUM_NAMED_NEW, pg.url(pg_db))
     assert live_findings(root, pg.url(pg_db)) == []
     pg.sql("ALTER TYPE new ADD VALUE 'gone'", pg_db)
     assert live_findings(root, pg.url(pg_db)) == [
