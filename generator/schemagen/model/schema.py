@@ -26,6 +26,7 @@ import json
 import re
 import types
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -700,7 +701,8 @@ Place = tuple[str, int, int]
 class SourceMap:
     """Where each YAML path was written: ``("entities", "Product", "columns", "title")``."""
 
-    locations: dict[tuple[str, ...], Place] = field(default_factory=dict)
+    #: A dict, or a mapping that looks each path up when asked (source.loader.Locations).
+    locations: Mapping[tuple[str, ...], Place] = field(default_factory=dict)
 
     def find(self, path: tuple[str, ...]) -> SourceLocation | None:
         """Return the location of ``path`` or of its nearest located ancestor."""

@@ -8,7 +8,7 @@ path, a repeated key is an error, and malformed YAML becomes a located
 
 The files are then merged (:func:`merge`) into one :class:`Sources`: the
 sections of every file side by side, each name kept from the first file that
-defines it, with one location map for the whole folder.
+defines it, with the locations of the whole folder (:class:`Locations`).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..config import DEFAULT_LIMITS, Limits
 from ..errors import Issue
 from ..model.schema import Place, SourceLocation
+from .locations import Locations
 from .plain import load_plain
 
 YamlPath = tuple[str, ...]
@@ -90,7 +91,7 @@ class Sources:
     views: dict[str, Any] = field(default_factory=dict)
     sequences: dict[str, Any] = field(default_factory=dict)
     domains: dict[str, Any] = field(default_factory=dict)
-    locations: dict[YamlPath, Place] = field(default_factory=dict)
+    locations: Locations = field(default_factory=Locations)
     files: tuple[str, ...] = ()
     #: Definitions left out because they already have errors: (section, name) or
     #: ("database",). Names that refer to them are not reported again.
@@ -463,17 +464,19 @@ def merge(files: Iterable[RawFile]) -> tuple[Sources, list[Issue]]:
     sources = Sources()
     issues: list[Issue] = []
     owner: dict[YamlPath, str] = {}  # (section, name) or ("database",) -> file that won
+    merged: dict[str, RawFile] = {}
+    sources.locations = Locations(merged, owner)
     names: list[str] = []
     for raw in files:
         names.append(raw.path)
         if not isinstance(raw.data, dict):
             continue
+        merged[raw.path] = raw
         for key, value in raw.data.items():
             if key == "database":
                 _merge_database(sources, raw, value, owner, issues)
             elif key in SECTIONS and isinstance(value, dict):
                 _merge_section(sources, raw, key, value, owner, issues)
-        _copy_locations(sources, raw, owner)
     sources.files = tuple(names)
     return sources, issues
 
@@ -505,7 +508,8 @@ def _merge_database(
         )
         return
     owner[("database",)] = raw.path
-    sources.locations[("database",)] = (here.file, here.line, here.column)
+    # Located even when no mark says where (a `database` key from a YAML merge key).
+    sources.locations.pin(("database",), (here.file, here.line, here.column))
     sources.database = value if isinstance(value, dict) else None
 
 
@@ -519,8 +523,8 @@ def _merge_section(
 ) -> None:
     target = sources.section(section)
     for name, definition in value.items():
-        here = _where(raw, (section, name))
         if (section, name) in owner:
+            here = _where(raw, (section, name))
             first = sources.locations.get((section, name), (here.file, here.line, here.column))
             issues.append(
                 Issue(
@@ -535,18 +539,6 @@ def _merge_section(
             continue
         owner[(section, name)] = raw.path
         target[name] = definition
-
-
-def _copy_locations(sources: Sources, raw: RawFile, owner: dict[YamlPath, str]) -> None:
-    locations = sources.locations
-    file = raw.path
-    for path, (line, column) in raw.marks.items():
-        if path in locations:
-            continue  # the first file's location stays
-        key = path[:1] if path[0] == "database" else path[:2]
-        if (len(key) == 2 or path[0] == "database") and owner.get(key) != file:
-            continue  # inside a definition that another file holds
-        locations[path] = (file, line, column)
 
 
 def _fmt(place: Place) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 from ..config import Limits, Project
 from ..errors import Issue, SchemaInvalid, sort_issues
 from ..language.structure import check_structure
-from ..model.schema import Place, Schema, SourceMap
+from ..model.schema import Schema, SourceMap
 from ..normalize.normalizer import Resolver, normalize
 from ..normalize.routines import with_routines
 from ..source.loader import (
@@ -483,19 +483,12 @@ def prune_entities_with_broken_mixins(src: Sources) -> None:
 
 def build_source_map(src: Sources) -> SourceMap:
     """Every located YAML path, plus each mixin column under the entities that use it."""
-    locations: dict[tuple[str, ...], Place] = dict(src.locations)
-    # Group the mixin column paths once: scanning every location for every
-    # entity that uses a mixin is quadratic in the size of the schema.
-    mixin_paths: dict[str, list[tuple[tuple[str, ...], Place]]] = {}
-    for path, loc in src.locations.items():
-        if len(path) >= 4 and path[0] == "mixins" and path[2] == "columns":
-            mixin_paths.setdefault(path[1], []).append((path[3:], loc))
+    uses: dict[str, tuple[str, ...]] = {}
     for name, spec in src.entities.items():
         mixins = spec.get("mixins") if isinstance(spec, dict) else None
-        for mixin in mixins or []:
-            for rest, loc in mixin_paths.get(str(mixin), ()):
-                locations.setdefault(("entities", name, "columns", *rest), loc)
-    return SourceMap(locations)
+        if mixins:
+            uses[name] = tuple(str(mixin) for mixin in mixins)
+    return SourceMap(src.locations.with_mixin_columns(uses))
 
 
 def _result(
