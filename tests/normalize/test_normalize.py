@@ -13,6 +13,8 @@ from schemagen.model.schema import (
     Relationship,
     Schema,
 )
+from schemagen.normalize.normalizer import Resolver, Unresolved
+from schemagen.source.loader import merge, parse_text
 
 # The example of the language page, completed into a schema that validates.
 LANGUAGE_PAGE = {
@@ -338,3 +340,36 @@ def test_the_model_is_frozen_all_the_way_down(tmp_path: Path) -> None:
     assert {"Schema", "Entity", "Column", "ColumnType", "Index", "Relationship", "Enum"} <= kinds
     with pytest.raises(dataclasses.FrozenInstanceError):
         schema.entities[0].columns[0].name = "other"  # type: ignore[misc]
+
+
+def test_each_type_mapping_resolves_as_if_alone() -> None:
+    """The resolver remembers each distinct type mapping: a remembered type is the one
+    a fresh resolver gives, numbers keep their class, a failure is raised anew where
+    it is written."""
+    text = "types:\n  money: {type: numeric, precision: 12, scale: 2}\nenums:\n  E: {values: [a]}\n"
+    src, _ = merge([parse_text(text, "a.yaml")[0]])
+    specs = [
+        {"type": "string", "length": 2},
+        {"type": "string", "length": 2.0},
+        {"type": "string", "length": True},
+        {"type": "string", "length": None},
+        {"type": "string"},
+        {"type": "money"},
+        {"type": "money", "scale": 4},
+        {"type": "array", "of": "money"},
+        {"type": "array", "of": {"type": "string", "length": 2.0}},
+        {"type": "enum", "enum": "E"},
+        {"type": "varchar(10)"},
+        {"type": "varchar(10)", "length": None},
+    ]
+    shared = Resolver(src)
+    for spec in specs * 2:
+        alone = Resolver(src).spec_type(spec, ("x",))
+        assert repr(shared.spec_type(spec, ("x",))) == repr(alone)
+    for path in (("a",), ("b",)):
+        try:
+            shared.spec_type({"type": "enum", "enum": "Nope"}, path)
+        except Unresolved as error:
+            assert error.path == (*path, "enum")
+        else:
+            raise AssertionError("an unknown enum resolved")

@@ -60,6 +60,9 @@ SERIAL_TYPES = {"smallserial": "smallint", "serial": "integer", "bigserial": "bi
 _NEXTVAL_CAST = re.compile(r"nextval\('([^']+)'::regclass\)")
 TIME_KINDS = frozenset({"date", "time", "timestamp", "timestamptz"})
 RELATIONSHIP_OPTIONS = ("cascade", "order_by", "lazy", "uselist", "passive_deletes")
+#: The parameters of a ``type:`` mapping that are numbers.
+_TYPE_NUMBERS = ("length", "precision", "scale")
+_ABSENT = object()
 
 
 class Unresolved(Exception):
@@ -97,6 +100,7 @@ class Resolver:
         self._primary_keys: dict[str, tuple[str, ...]] = {}
         self._types: dict[tuple[str, str], ColumnType] = {}
         self._type_stack: list[tuple[str, str]] = []
+        self._spec_types: dict[tuple[Any, ...], ColumnType] = {}
 
     # --- columns --------------------------------------------------------------
 
@@ -231,7 +235,21 @@ class Resolver:
         return replace(ctype, collation=str(collation))
 
     def spec_type(self, spec: dict[str, Any], path: YamlPath) -> ColumnType:
-        """Resolve a mapping with ``type:`` and optional parameters."""
+        """Resolve a mapping with ``type:`` and optional parameters.
+
+        A schema writes a few types over thousands of columns: each distinct one
+        is resolved once (the frozen result is shared). ``path`` only places an
+        error, and a mapping that fails is resolved again, to fail where it is."""
+        try:
+            key = _type_key(spec)
+            return self._spec_types[key]
+        except KeyError:
+            result = self._spec_types[key] = self._spec_type(spec, path)
+            return result
+        except TypeError:  # a value that cannot be a key (a mapping under `of:`)
+            return self._spec_type(spec, path)
+
+    def _spec_type(self, spec: dict[str, Any], path: YamlPath) -> ColumnType:
         name = spec.get("type")
         if not isinstance(name, str):
             raise Unresolved(path, "missing required key 'type'")
@@ -316,6 +334,18 @@ class Resolver:
             self._alias_stack.pop()
         self._aliases[name] = result
         return result
+
+
+def _type_key(spec: dict[str, Any]) -> tuple[Any, ...]:
+    """What decides the type that a ``type:`` mapping resolves to. A number keeps
+    its class: 2, 2.0 and True are one key, not one type."""
+    get = spec.get
+    key: tuple[Any, ...] = (get("type"), get("enum", _ABSENT), get("of", _ABSENT))
+    for name in _TYPE_NUMBERS:
+        if name in spec:
+            value = spec[name]
+            key += (name, value, type(value))
+    return key
 
 
 # --- defaults -------------------------------------------------------------------
