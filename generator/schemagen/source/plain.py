@@ -49,8 +49,9 @@ _CONSTRUCTED = frozenset(
 _RESOLVER = yaml.resolver.Resolver()
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 # Scalars repeat (true, integer, column names): resolve and construct each once.
-# A scalar that stays text maps to _TEXT (the event's own string is the value).
-_TEXT = object()
+# Text maps to the first string read with it, so that every `columns` or `type`
+# of a schema is one object: the paths of the marks share them, and sending a
+# child's files back pickles each text once instead of at every use.
 _UNKNOWN = object()
 _SCALARS: dict[tuple[str, tuple[bool, bool]], Any] = {}
 
@@ -158,14 +159,14 @@ def scalar(event: Any) -> Any:
         if "\x00" in value:
             raise _NotPlain  # the loader reports it, located
         known = _SCALARS[key] = _construct(event)
-    return value if known is _TEXT else known
+    return known
 
 
 def _construct(event: Any) -> Any:
-    """The value of a scalar that is not text, or _TEXT."""
+    """The value of a scalar: its text, or what the safe constructor makes of it."""
     tag = _RESOLVER.resolve(ScalarNode, event.value, event.implicit)
     if tag in _AS_TEXT:
-        return _TEXT
+        return event.value
     if tag not in _CONSTRUCTED:
         raise _NotPlain  # a merge key (<<) or the value tag (=)
     node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
