@@ -85,6 +85,7 @@ def check_model(schema: Schema, src: Sources, report: Reporter) -> None:
 # --- names ----------------------------------------------------------------------
 
 
+@functools.cache  # the same column names come back in every table
 def identifier_problem(name: str, *, digit_first: bool = False) -> str | None:
     """Why ``name`` cannot be a PostgreSQL identifier, or None.
 

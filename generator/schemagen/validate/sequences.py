@@ -15,6 +15,28 @@ def check_sequences(schema: Schema, src: Sources, report: Reporter) -> None:
     ``nextval('name')`` default naming a declared sequence (else the default
     passes every check and fails in ``alembic upgrade``)."""
     declared = {seq.name for seq in schema.sequences}
+    if schema.sequences:
+        _check_options_and_names(schema, report)
+    owned: set[str] | None = None  # made when a name is not declared: most schemas have none
+    for ent in schema.entities:
+        for col in ent.columns:
+            if col.default is None or col.default.kind != "sql":
+                continue
+            for name in nextval_names(col.default.value):
+                if name in declared:
+                    continue
+                owned = _serial_names(schema) if owned is None else owned
+                if name not in owned:
+                    hint = did_you_mean(name, sorted(declared))
+                    report.error(
+                        (*column_path(src, ent, col.name), "default"),
+                        f"nextval names sequence '{name}', which the schema does not declare"
+                        f"{hint}; add it under `sequences:`",
+                    )
+
+
+def _check_options_and_names(schema: Schema, report: Reporter) -> None:
+    """Each sequence's options, and its name apart from every table and index."""
     relations = {ent.table for ent in schema.entities}
     relations |= {
         naming.in_schema_of(ent.table, ix.name)
@@ -32,16 +54,8 @@ def check_sequences(schema: Schema, src: Sources, report: Reporter) -> None:
                 f"sequence {seq.name} has the name of a table or index (PostgreSQL keeps them "
                 "in one namespace); rename one of them",
             )
-    owned = {f"{ent.table}_{col.name}_seq" for ent in schema.entities for col in ent.columns}
-    for ent in schema.entities:
-        for col in ent.columns:
-            if col.default is None or col.default.kind != "sql":
-                continue
-            for name in nextval_names(col.default.value):
-                if name not in declared and name not in owned:
-                    hint = did_you_mean(name, sorted(declared))
-                    report.error(
-                        (*column_path(src, ent, col.name), "default"),
-                        f"nextval names sequence '{name}', which the schema does not declare"
-                        f"{hint}; add it under `sequences:`",
-                    )
+
+
+def _serial_names(schema: Schema) -> set[str]:
+    """The name PostgreSQL would give every column's own sequence."""
+    return {f"{ent.table}_{col.name}_seq" for ent in schema.entities for col in ent.columns}
