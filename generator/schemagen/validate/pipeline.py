@@ -112,9 +112,13 @@ class _Front:
     resolver: Resolver
     source_map: SourceMap
     report: Reporter
+    #: False for a caller that shows no warnings (see :func:`load_schema_apart`).
+    lint: bool = True
 
 
-def _front(project: Project, meanwhile: Meanwhile = None) -> _Front | ValidationResult:
+def _front(
+    project: Project, meanwhile: Meanwhile = None, *, lint: bool = True
+) -> _Front | ValidationResult:
     """Parse and merge; a result already when a file could not be parsed at all."""
     folder = project.relative(project.schema_dir)
     raws, issues = read_folder(project, meanwhile)
@@ -132,7 +136,7 @@ def _front(project: Project, meanwhile: Meanwhile = None) -> _Front | Validation
         report.issues.append(
             Issue(folder, 0, 0, "database", "no file defines the `database` block (name: ...)")
         )
-    return _Front(project, src, Resolver(src), source_map, report)
+    return _Front(project, src, Resolver(src), source_map, report, lint)
 
 
 def _checked(
@@ -163,7 +167,8 @@ def _check_names(front: _Front, report: Reporter) -> None:
 def _check_rules(front: _Front, schema: Schema, report: Reporter) -> None:
     """The checks on the normalized schema: the model's rules, then lint."""
     check_model(schema, front.src, report)
-    lint(schema, front.src, report)
+    if front.lint:
+        lint(schema, front.src, report)
 
 
 #: From this many entities on, :func:`load_schema_apart` runs the checks in forked
@@ -305,7 +310,7 @@ def _new_issues(report: Reporter, checks: Callable[[Reporter], object]) -> list[
 
 
 def load_schema_apart(
-    project: Project, *, meanwhile: Meanwhile = None, names_early: bool = False
+    project: Project, *, meanwhile: Meanwhile = None, names_early: bool = False, lint: bool = True
 ) -> PendingSchema:
     """Load and normalize ``project``'s schema, and check it while the caller works.
 
@@ -318,9 +323,11 @@ def load_schema_apart(
     then :meth:`PendingSchema.finish` reports the same errors, in the same order,
     as :func:`load_schema` would, and nothing was written. ``schema`` is None
     where the schema cannot even be normalized (then ``finish`` raises).
-    ``meanwhile`` is passed on to :func:`read_folder`.
+    ``meanwhile`` is passed on to :func:`read_folder`. With ``lint`` false, for a
+    caller that shows no warnings (``plan``), lint is left out: it only warns, so
+    the errors, and what the caller does with them, are the same.
     """
-    return PendingSchema(_front(project, meanwhile), names_early=names_early)
+    return PendingSchema(_front(project, meanwhile, lint=lint), names_early=names_early)
 
 
 def _large(front: _Front) -> bool:
