@@ -200,10 +200,17 @@ def history_page(schema: Schema, history: tuple[RevisionDoc, ...], header: str) 
     return HistoryPage(header, md_text(schema.database.name), rows, sections)
 
 
-def entity_revisions(
-    history: tuple[RevisionDoc, ...], table: str, from_page: str
-) -> tuple[str, ...]:
-    """Links to the revisions that changed ``table``, oldest first."""
-    return tuple(
-        revision_link(doc, from_page) for doc in history if doc.tables and table in doc.tables
-    )
+def revisions_by_table(history: tuple[RevisionDoc, ...]) -> dict[str, list[RevisionDoc]]:
+    """The revisions that changed each table, oldest first. Built once for all entity
+    pages: a first revision names every table, and looking each table up in each
+    revision's tuple made the pages quadratic in tables."""
+    found: dict[str, list[RevisionDoc]] = {}
+    for doc in history:
+        for table in dict.fromkeys(doc.tables or ()):  # once per revision, however named
+            found.setdefault(table, []).append(doc)
+    return found
+
+
+def entity_revisions(changed_by: Iterable[RevisionDoc], from_page: str) -> tuple[str, ...]:
+    """Links to the revisions ``changed_by`` (those of one table, oldest first)."""
+    return tuple(revision_link(doc, from_page) for doc in changed_by)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 from ..model.schema import ColumnType, Entity, ForeignKey, Schema
 
@@ -154,9 +155,18 @@ def er_diagram(schema: Schema) -> str:
     return "\n".join(out) + "\n"
 
 
-def neighborhood_diagram(entity: Entity, schema: Schema) -> str:
+#: :func:`attribute_lines` of an entity, all columns or (True) only the keys.
+AttributeLines = Callable[[Entity, bool], list[str]]
+
+
+def neighborhood_diagram(
+    entity: Entity, schema: Schema, attributes: AttributeLines | None = None
+) -> str:
     """An ``erDiagram`` of one table (all columns), the tables its foreign keys
-    point to and the tables whose foreign keys point at it (key columns only)."""
+    point to and the tables whose foreign keys point at it (key columns only).
+    ``attributes``: :func:`attribute_lines` for ``schema`` (the pages of its
+    neighbors show the same tables: a caller may remember them)."""
+    lines_of = attributes or (lambda ent, keys_only: attribute_lines(ent, schema, keys_only))
     lines = relationship_lines(schema, around=entity)
     shown = {entity.table: entity}
     for fk in entity.foreign_keys:
@@ -168,6 +178,6 @@ def neighborhood_diagram(entity: Entity, schema: Schema) -> str:
         ent = shown[table]
         out.append(f"    {entity_name(ent.table)} {{")
         keys_only = ent.table != entity.table
-        out += [f"        {line}" for line in attribute_lines(ent, schema, keys_only)]
+        out += [f"        {line}" for line in lines_of(ent, keys_only)]
         out.append("    }")
     return "\n".join(out) + "\n"

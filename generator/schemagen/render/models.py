@@ -77,7 +77,10 @@ class Imports:
 
     def name(self, module: str, name: str) -> str:
         """Import ``name`` from ``module``; return the name to use in code."""
-        return self.names.setdefault((module, name), self._local(name))
+        local = self.names.get((module, name))
+        if local is None:  # asked for about 80 times per table: looked up, not re-derived
+            local = self.names[(module, name)] = self._local(name)
+        return local
 
     def module(self, module: str) -> str:
         """Import ``module`` itself; return the name to use in code."""
