@@ -17,13 +17,12 @@ equal up to casts, parentheses and case.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Any
 
 import psycopg
 
 from ..model.naming import format_name
-from ..model.schema import Column, ColumnType, Entity, IndexKey, Schema
+from ..model.schema import Column, ColumnType, Entity, IndexKey, Schema, copy_with
 from ..model.sequences import effective
 from ..model.sqltext import default_sql, exclude_sql
 from ..model.typemap import pg_type
@@ -172,7 +171,7 @@ def normalize_expected(
         tables[name] = _drop_default_opclasses(tables[name], default_opclasses)
     domains = printed_domains(expected.domains, domain_keys, printed or {})
     tables = print_bounds(conn, tables, actual.tables)
-    return replace(expected, tables=tables, domains=domains)
+    return copy_with(expected, tables=tables, domains=domains)
 
 
 def _register(printer: Printer, exp: TableShape, act: TableShape) -> dict[str, str]:
@@ -230,7 +229,7 @@ def _printed_table(shape: TableShape, keys: dict[str, str], printed: dict[str, s
         columns = dict(columns)
         for name in defaults.keys() | generated.keys():
             col = columns[name]
-            columns[name] = replace(
+            columns[name] = copy_with(
                 col,
                 default=defaults.get(name, col.default),
                 generated=generated.get(name, col.generated),
@@ -243,7 +242,7 @@ def _printed_table(shape: TableShape, keys: dict[str, str], printed: dict[str, s
             keys_of = [f"{name}:{number}" for number in range(len(ix.columns))]
             if name not in predicates and not any(k in keys_printed for k in keys_of):
                 continue
-            indexes[name] = replace(
+            indexes[name] = copy_with(
                 ix,
                 predicate=predicates.get(name, ix.predicate),
                 # an expression key as pg_get_indexdef prints it; a plain column stays itself
@@ -251,7 +250,7 @@ def _printed_table(shape: TableShape, keys: dict[str, str], printed: dict[str, s
                     keys_printed.get(k, key) for k, key in zip(keys_of, ix.columns, strict=True)
                 ),
             )
-    return replace(
+    return copy_with(
         shape,
         columns=columns,
         checks={**shape.checks, **found.get("check", {})},
@@ -282,18 +281,18 @@ def _align_loosely(exp: TableShape, act: TableShape) -> TableShape:
     """Without a temp table to let PostgreSQL normalize expressions, accept the
     database's spelling of an expression equal to ours up to casts and parentheses."""
     columns = {
-        n: replace(c, default=_pick(c.default, act.columns[n].default)) if n in act.columns else c
+        n: copy_with(c, default=_pick(c.default, act.columns[n].default)) if n in act.columns else c
         for n, c in exp.columns.items()
     }
     checks = {n: _pick(e, act.checks.get(n)) or e for n, e in exp.checks.items()}
     excludes = {n: _pick(e, act.excludes.get(n)) or e for n, e in exp.excludes.items()}
     indexes = {
-        n: replace(ix, predicate=_pick(ix.predicate, act.indexes[n].predicate))
+        n: copy_with(ix, predicate=_pick(ix.predicate, act.indexes[n].predicate))
         if n in act.indexes
         else ix
         for n, ix in exp.indexes.items()
     }
-    return replace(exp, columns=columns, checks=checks, excludes=excludes, indexes=indexes)
+    return copy_with(exp, columns=columns, checks=checks, excludes=excludes, indexes=indexes)
 
 
 def _default_opclasses(
@@ -323,9 +322,9 @@ def _drop_default_opclasses(shape: TableShape, defaults: set[tuple[str, str]]) -
     if not defaults:
         return shape
     indexes = {
-        name: replace(
+        name: copy_with(
             ix, opclasses=tuple(None if (ix.method, op) in defaults else op for op in ix.opclasses)
         )
         for name, ix in shape.indexes.items()
     }
-    return replace(shape, indexes=indexes)
+    return copy_with(shape, indexes=indexes)

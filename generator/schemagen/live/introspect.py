@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..model.frozen import fast_init
 from ..model.schema import DbSequence
 from ..model.sequences import TYPE_RANGES, effective
 from .domains import DOMAINS_SQL, DomainShape, read_domains
@@ -45,6 +46,7 @@ _KIND_WORDS = {
 }
 
 
+@fast_init  # both sides of a 2,000-table comparison build 64,000 of these
 @dataclass(frozen=True)
 class ColumnShape:
     """A column as the database sees it (types as ``format_type`` prints them)."""
@@ -61,6 +63,7 @@ class ColumnShape:
     identity_options: tuple[object, ...] | None = None
 
 
+@fast_init
 @dataclass(frozen=True)
 class IndexShape:
     """An index not owned by a constraint. ``opclasses``: non-default ones, by position."""
@@ -76,6 +79,7 @@ class IndexShape:
     nulls_not_distinct: bool = False
 
 
+@fast_init
 @dataclass(frozen=True)
 class ForeignKeyShape:
     columns: tuple[str, ...]
