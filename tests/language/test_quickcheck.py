@@ -109,3 +109,30 @@ def test_unknown_keywords_are_refused() -> None:
     with pytest.raises(Unsupported):
         compile_schema({"$ref": "#/definitions/x"})
     assert compile_schema(JSON_SCHEMA)({"entities": {}})
+
+
+def test_definitions_referred_to_before_they_are_written_and_by_themselves() -> None:
+    tree = {
+        "$defs": {
+            "node": {
+                "type": "object",
+                "properties": {
+                    "label": {"$ref": "#/$defs/label"},
+                    "kids": {"$ref": "#/$defs/kids"},
+                },
+                "additionalProperties": False,
+            },
+            "kids": {"type": "array", "items": {"$ref": "#/$defs/node"}},
+            "label": {"anyOf": [{"type": "string", "minLength": 1}, {"type": "integer"}]},
+        },
+        "$ref": "#/$defs/node",
+    }
+    check = compile_schema(tree)
+    validator = Draft202012Validator(tree)
+    for document in [
+        {"label": "a", "kids": [{"label": 1, "kids": [{"kids": []}]}]},
+        {"label": "a", "kids": [{"label": "", "kids": []}]},  # an empty label, deep down
+        {"kids": [{"kids": [{"other": 1}]}]},  # an unknown key, deep down
+        {"label": 2.5},
+    ]:
+        assert check(document) == (not any(True for _ in validator.iter_errors(document)))

@@ -48,14 +48,21 @@ def compile_schema(root: dict[str, Any]) -> Check:
     """
     defs: dict[str, Check] = {}
     raw_defs: dict[str, Any] = root.get("$defs", {})
+    compiling: set[str] = set()
 
     def ref(target: str) -> Check:
         prefix = "#/$defs/"
         if not target.startswith(prefix) or target[len(prefix) :] not in raw_defs:
             raise Unsupported(f"$ref {target}")
         name = target[len(prefix) :]
-        # Late binding: a definition may refer to itself or to one compiled later.
-        return lambda value: defs[name](value)
+        if name in compiling:
+            # Late binding: a definition that refers to itself, directly or not.
+            return lambda value: defs[name](value)
+        if name not in defs:  # compiled where first used: the check itself, no lookup
+            compiling.add(name)
+            defs[name] = build(raw_defs[name])
+            compiling.discard(name)
+        return defs[name]
 
     def build(schema: Any) -> Check:
         if schema is True:
@@ -67,8 +74,8 @@ def compile_schema(root: dict[str, Any]) -> Check:
         checks = [_keyword(key, arg, schema, build, ref) for key, arg in schema.items()]
         return _all([c for c in checks if c is not None])
 
-    for name, schema in raw_defs.items():
-        defs[name] = build(schema)
+    for name in raw_defs:
+        ref(f"#/$defs/{name}")
     return build(root)
 
 
@@ -81,7 +88,14 @@ def _all(checks: list[Check]) -> Check:
     if len(checks) == 2:
         first, second = checks
         return lambda value: first(value) and second(value)
-    return lambda value: all(check(value) for check in checks)
+
+    def every(value: Any) -> bool:  # a loop: all() of a generator costs a frame per value
+        for check in checks:
+            if not check(value):
+                return False
+        return True
+
+    return every
 
 
 def _keyword(
@@ -99,8 +113,7 @@ def _keyword(
     if key == "$ref":
         return ref(arg)
     if key == "anyOf":
-        branches = [build(b) for b in arg]
-        return lambda v: any(branch(v) for branch in branches)
+        return _any([build(b) for b in arg])
     if key == "not":
         inner = build(arg)
         return lambda v: not inner(v)
@@ -139,6 +152,18 @@ def _scalar_keyword(key: str, arg: Any, build: Callable[[Any], Check]) -> Check:
         below = key == "minimum"
         return lambda v: not _TYPES["number"](v) or (v >= arg if below else v <= arg)
     raise Unsupported(key)
+
+
+def _any(branches: list[Check]) -> Check:
+    """Some branch passes (tried in order, as a loop for the reason of :func:`_all`)."""
+
+    def some(value: Any) -> bool:
+        for branch in branches:
+            if branch(value):
+                return True
+        return False
+
+    return some
 
 
 def _type(arg: Any) -> Check:
