@@ -6,6 +6,8 @@ PostgreSQL; each is a case here, with its exact message.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -158,3 +160,18 @@ def test_sql_defaults_are_parsed(tmp_path: Path) -> None:
         "column ('price'); PostgreSQL refuses it (for text, write the value without {sql: ...})"
     ]
     assert _issues(tmp_path, extra="n: {type: integer, default: {sql: 'abs(-1) + 2'}}") == []
+
+
+def test_pglast_is_imported_only_to_read_sql() -> None:
+    """Importing the checks and plan's modules leaves pglast out (~50 ms: plan's own
+    process never reads SQL); the first fragment read brings it in."""
+    code = (
+        "import sys\n"
+        "import schemagen.validate.pipeline, schemagen.revision.commands\n"
+        "print('pglast' in sys.modules)\n"
+        "from schemagen.validate.sql import read_expression\n"
+        "read_expression('price > 0')\n"
+        "print('pglast' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert out.stdout.split() == ["False", "True"]

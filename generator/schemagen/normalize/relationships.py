@@ -53,12 +53,10 @@ def fk_links(src: Sources, entities: list[Entity]) -> list[FkLink]:
     """Every foreign key whose column does not say ``relationship: false``."""
     links = []
     for entity in entities:
-        specs = {}
-        for name, col in mapping(mapping(src.entities[entity.name]).get("columns")).items():
-            specs[name] = mapping(col)
+        own = mapping(mapping(src.entities[entity.name]).get("columns"))
         for fk in entity.foreign_keys:
             column = entity.column(fk.columns[0])
-            spec = specs.get(column.name) or _mixin_spec(src, column)
+            spec = mapping(own.get(column.name)) or _mixin_spec(src, column)
             if spec.get("relationship") is False:
                 continue
             links.append(

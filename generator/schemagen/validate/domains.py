@@ -20,10 +20,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Any
-
-from pglast import ast
-from pglast.enums import A_Expr_Kind, BoolExprType, NullTestType
+from typing import TYPE_CHECKING, Any
 
 from ..language.structure import did_you_mean
 from ..model import naming
@@ -40,6 +37,9 @@ from .sql import (
     parse_expression,
     shown,
 )
+
+if TYPE_CHECKING:  # imported where used: see .sql
+    from pglast import ast
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 _PARAMS = ("length", "precision", "scale", "of", "enum", "collation")
@@ -164,6 +164,9 @@ def _violation(dom: Domain, default: Default | None) -> str | None:
 
 def _holds(node: Any, value: Value) -> bool | None:
     """The check's truth for ``value``: True, False, or None (unknown shape, or NULL)."""
+    from pglast import ast
+    from pglast.enums import BoolExprType, NullTestType
+
     if isinstance(node, ast.BoolExpr):
         parts = [_holds(arg, value) for arg in node.args or ()]
         if node.boolop == BoolExprType.NOT_EXPR:
@@ -180,6 +183,8 @@ def _holds(node: Any, value: Value) -> bool | None:
 
 
 def _expr(node: ast.A_Expr, value: Value) -> bool | None:
+    from pglast.enums import A_Expr_Kind
+
     left = _term(node.lexpr, value)
     op = str(node.name[-1].sval) if node.name else ""
     if node.kind == A_Expr_Kind.AEXPR_OP:
@@ -203,6 +208,8 @@ _UNKNOWN = object()
 
 def _term(node: Any, value: Value) -> Any:
     """A constant, ``VALUE`` or a function of it that is known here; else _UNKNOWN."""
+    from pglast import ast
+
     if isinstance(node, ast.TypeCast):
         return _term(node.arg, value)
     if isinstance(node, ast.ColumnRef):

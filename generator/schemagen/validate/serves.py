@@ -8,9 +8,7 @@ plans the query.
 
 from __future__ import annotations
 
-from typing import Any
-
-from pglast import ast
+from typing import TYPE_CHECKING, Any
 
 from ..language.structure import did_you_mean
 from ..model.naming import qualify
@@ -18,6 +16,9 @@ from ..model.schema import Entity, Schema
 from ..source.loader import Sources
 from .reporter import Reporter, index_path
 from .sql import SqlSyntaxError, parse_query
+
+if TYPE_CHECKING:  # imported where used: see .sql
+    from pglast import ast
 
 
 def check_serves(schema: Schema, src: Sources, report: Reporter) -> None:
@@ -83,6 +84,8 @@ class _References:
         self.subqueries = False
 
     def walk(self, node: Any) -> None:
+        from pglast import ast
+
         if isinstance(node, tuple | list):
             for item in node:
                 self.walk(item)
@@ -94,6 +97,8 @@ class _References:
             self.walk(getattr(node, name))
 
     def _note(self, node: ast.Node) -> None:
+        from pglast import ast
+
         if isinstance(node, ast.RangeVar):
             alias = node.alias.aliasname if node.alias is not None else node.relname
             # Keyed as the schema keys tables: billing.invoices, or bare in public.

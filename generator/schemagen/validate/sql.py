@@ -34,12 +34,17 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
-
-from pglast import ast
-from pglast.parser import ParseError, parse_sql, parse_sql_json
+from typing import TYPE_CHECKING, Any
 
 from ..util.sqlrefs import SqlSyntaxError
+
+# pglast takes ~50 ms to import: each function imports it when a schema has SQL
+# to read, so that importing this module (plan's and migrate's imports,
+# operations) costs nothing, and plan's process, whose checks run in children,
+# never pays it.
+if TYPE_CHECKING:
+    from pglast import ast
+    from pglast.parser import ParseError
 
 #: What a fragment shows of itself in a message: enough to recognise it.
 _SHOWN = 60
@@ -120,6 +125,8 @@ def parse_expression(sql: str) -> ast.Node:
 
 def parse_expression_tree(sql: str) -> ast.Node:
     """The pglast tree of an expression :func:`read_expression` accepts."""
+    from pglast import ast
+
     bare = _select(sql, "SELECT ")
     target = bare.targetList[0]
     for ref in _nodes(target.val, ast.ColumnRef):
@@ -131,6 +138,8 @@ def parse_expression_tree(sql: str) -> ast.Node:
 
 def parse_query(sql: str) -> ast.Node:
     """Parse ``sql`` as one query (``SELECT``, ``VALUES``, ``WITH ... SELECT``)."""
+    from pglast import ast
+
     _check_text(sql)
     statements = _parse(sql, 0)
     if len(statements) != 1:
@@ -147,6 +156,8 @@ def referenced_columns(tree: ast.Node) -> list[tuple[str, ...]]:
     ``price`` gives ``("price",)``; ``p.price`` gives ``("p", "price")``. Names
     are as PostgreSQL folds them: bare words in lower case, quoted ones as written.
     """
+    from pglast import ast
+
     found: dict[tuple[str, ...], None] = {}
     for ref in _nodes(tree, ast.ColumnRef):
         parts = tuple(str(f.sval) for f in ref.fields or () if isinstance(f, ast.String))
@@ -158,6 +169,8 @@ def referenced_columns(tree: ast.Node) -> list[tuple[str, ...]]:
 def column_positions(tree: ast.Node) -> list[tuple[int, tuple[str, ...]]]:
     """Each column reference of a :func:`parse_expression` tree: (0-based start in
     the fragment, dotted parts). A qualified reference starts at its qualifier."""
+    from pglast import ast
+
     found = []
     for ref in _nodes(tree, ast.ColumnRef):
         parts = tuple(str(f.sval) for f in ref.fields or () if isinstance(f, ast.String))
@@ -172,6 +185,8 @@ def referenced_relations(tree: ast.Node) -> list[tuple[str, ...]]:
 
     A name a ``WITH`` clause defines is listed too: the caller knows its CTEs.
     """
+    from pglast import ast
+
     found: dict[tuple[str, ...], None] = {}
     for rel in _nodes(tree, ast.RangeVar):
         parts = tuple(str(p) for p in (rel.catalogname, rel.schemaname, rel.relname) if p)
@@ -181,6 +196,8 @@ def referenced_relations(tree: ast.Node) -> list[tuple[str, ...]]:
 
 def has_subquery(tree: ast.Node) -> bool:
     """Whether ``tree`` holds a sub-select (``EXISTS (...)``, ``IN (SELECT ...)``)."""
+    from pglast import ast
+
     return next(_nodes(tree, ast.SubLink), None) is not None
 
 
@@ -191,6 +208,8 @@ def called_functions(tree: ast.Node) -> list[tuple[str, ...]]:
     gives ``("pg_catalog", "now")``. Keywords that PostgreSQL reads as values
     (``CURRENT_TIMESTAMP``, ``CURRENT_USER``) are not calls; all of them are stable.
     """
+    from pglast import ast
+
     found: dict[tuple[str, ...], None] = {}
     for call in _nodes(tree, ast.FuncCall):
         found.setdefault(tuple(str(p.sval) for p in call.funcname if isinstance(p, ast.String)))
@@ -225,6 +244,8 @@ def _select(sql: str, prefix: str, suffix: str = "") -> Any:
 
 
 def _select_data(sql: str, prefix: str, suffix: str = "") -> dict[str, Any]:
+    from pglast.parser import ParseError, parse_sql_json
+
     text = prefix + sql + suffix
     try:
         data = json.loads(parse_sql_json(text))
@@ -259,6 +280,8 @@ def _syntax_error(exc: ParseError, offset: int) -> SqlSyntaxError:
 
 
 def _parse(text: str, offset: int) -> tuple[Any, ...]:
+    from pglast.parser import ParseError, parse_sql
+
     try:
         statements: tuple[Any, ...] = parse_sql(text)
     except ParseError as exc:
@@ -273,6 +296,8 @@ def _position(node: Any, offset: int) -> int | None:
 
 def _nodes(tree: Any, kind: type[ast.Node]) -> Iterator[Any]:
     """Every node of type ``kind`` under ``tree`` (``tree`` included), depth first."""
+    from pglast import ast
+
     stack = [tree]
     while stack:
         node = stack.pop()
@@ -313,6 +338,8 @@ NOT_CONSTANT: Any = object()
 def constant(node: Any) -> Any:
     """The value of a constant node, also behind a cast (``'x'::text``): numbers as
     Decimal, ``None`` for NULL, a bool or a str; :data:`NOT_CONSTANT` otherwise."""
+    from pglast import ast
+
     if isinstance(node, ast.TypeCast):
         return constant(node.arg)
     if not isinstance(node, ast.A_Const):
