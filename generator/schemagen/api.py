@@ -104,8 +104,10 @@ def plan_project(project_dir: str | Path | None = None) -> PlanResult:
     """Diff the schema against the latest revision's snapshot; write nothing."""
     project = load_project(project_dir)
     # A large schema is checked in a child while the plan is made: the same errors
-    # (exit 2) before any plan is shown. A plan shows no warnings: no lint.
-    pending = load_schema_apart(project, meanwhile=_import_revisions, names_early=True, lint=False)
+    # (exit 2) before any plan is shown. A plan shows no warnings.
+    pending = load_schema_apart(
+        project, meanwhile=_import_revisions, names_early=True, warnings=False
+    )
     from .revision.commands import plan
 
     result = _checked_first(pending, lambda schema: plan(project, schema))

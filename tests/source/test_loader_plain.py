@@ -32,7 +32,7 @@ VALUES = st.recursive(
 def _full(text: str) -> tuple[RawFile, list[Any]]:
     """parse_text without its fast path."""
     fast = loader.load_plain
-    loader.load_plain = lambda *args: None  # type: ignore[assignment]
+    loader.load_plain = lambda *args, **kwargs: None  # type: ignore[assignment]
     try:
         return parse_text(text, "a.yaml")
     finally:
@@ -45,6 +45,11 @@ def _same(text: str) -> None:
     assert repr(fast_raw.data) == repr(full_raw.data)
     assert list(fast_raw.marks.items()) == list(full_raw.marks.items())
     assert (fast_raw.broken, fast_issues) == (full_raw.broken, full_issues)
+    # Marks found later (plan's reading) are the same marks, in the same order.
+    later_raw, later_issues = parse_text(text, "a.yaml", marks=False)
+    assert repr(later_raw.data) == repr(full_raw.data)
+    assert list(later_raw.marks.items()) == list(full_raw.marks.items())
+    assert (later_raw.broken, later_issues) == (full_raw.broken, full_issues)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -17,6 +17,7 @@ from forks import fork_spy, needs_fork
 from schemagen.cli import main
 from schemagen.config import load_project
 from schemagen.errors import SchemaInvalid
+from schemagen.source import plain
 from schemagen.validate import pipeline
 
 #: A column dropped: a destructive plan, which migrate refuses (exit 1) unless the
@@ -148,3 +149,24 @@ def test_pending_schema_gives_load_schemas_result(
     with pytest.raises(SchemaInvalid) as alone:
         serial()
     assert apart.value.issues == alone.value.issues and apart.value.issues
+
+
+def test_plan_reads_a_file_again_only_for_the_marks_of_an_issue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """plan records no marks while parsing (it shows no warnings): a clean schema is
+    read once; an error has its file read again, for the same located message."""
+    rereads: list[str] = []
+    first_read = plain.load_plain
+    monkeypatch.setattr(
+        plain, "load_plain", lambda text, *a, **k: rereads.append(text) or first_read(text, *a, **k)
+    )
+    clean = _project(tmp_path, "clean", [])
+    assert _run(clean, "plan").exit_code == 0
+    assert rereads == []
+    old, new = CASES[2][:2]
+    broken = _project(tmp_path, "broken", [(old, new)])
+    got = _run(broken, "plan")
+    assert got.exit_code == 2 and len(rereads) == 1, got.output
+    # the same error, at the same place, as validate's (marks recorded while parsing)
+    assert got.output.splitlines()[0] in _run(broken, "validate").output.splitlines()

@@ -13,7 +13,7 @@ defines it, with the locations of the whole folder (:class:`Locations`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from ..config import DEFAULT_LIMITS, Limits
 from ..errors import Issue
 from ..model.schema import Place, SourceLocation
 from .locations import Locations
-from .plain import load_plain
+from .plain import LaterMarks, load_plain
 
 YamlPath = tuple[str, ...]
 
@@ -71,7 +71,8 @@ class RawFile:
 
     path: str  # as shown to the user: relative to the project root
     data: Any
-    marks: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+    #: A dict, or :class:`~schemagen.source.plain.LaterMarks` (``read_file``'s ``marks``).
+    marks: Mapping[YamlPath, tuple[int, int]] = field(default_factory=dict)
     #: Paths with a problem found while loading or by the JSON Schema.
     broken: set[YamlPath] = field(default_factory=set)
     #: Expanded size: YAML nodes, alias uses, UTF-8 bytes of scalars (see Limits).
@@ -273,9 +274,12 @@ def too_large_message(key: str, limit: int, what: str) -> str:
 
 
 def read_file(
-    path: Path, display: str, limits: Limits = DEFAULT_LIMITS
+    path: Path, display: str, limits: Limits = DEFAULT_LIMITS, *, marks: bool = True
 ) -> tuple[RawFile, list[Issue]]:
-    """Read one YAML file; return its data (``None`` when unusable) and any issues."""
+    """Read one YAML file; return its data (``None`` when unusable) and any issues.
+
+    Without ``marks`` (a caller that expects no issue on most schemas) a plain
+    file's marks are found only when first asked for (:class:`LaterMarks`)."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -284,11 +288,11 @@ def read_file(
         ]
     except OSError as exc:
         return RawFile(display, None), [Issue(display, 0, 0, "", f"cannot read file: {exc}")]
-    return parse_text(text, display, limits)
+    return parse_text(text, display, limits, marks=marks)
 
 
 def parse_text(
-    text: str, display: str, limits: Limits = DEFAULT_LIMITS
+    text: str, display: str, limits: Limits = DEFAULT_LIMITS, *, marks: bool = True
 ) -> tuple[RawFile, list[Issue]]:
     """Parse YAML text as one schema file (see :func:`read_file`)."""
     # Without aliases, scalars hold at most the bytes of the file: a file within
@@ -296,9 +300,11 @@ def parse_text(
     size = len(text.encode("utf-8", "surrogatepass"))
     plain = None
     if size <= limits.max_scalar_bytes:
-        plain = load_plain(text, limits.max_nodes, _MAX_DEPTH)
+        plain = load_plain(text, limits.max_nodes, _MAX_DEPTH, marks=marks)
     if plain is not None:
-        return RawFile(display, plain[0], plain[1], size=(plain[2], 0, size)), []
+        data, found, count = plain
+        later = found if found is not None else LaterMarks(text, limits.max_nodes, _MAX_DEPTH)
+        return RawFile(display, data, later, size=(count, 0, size)), []
     deep = _too_deep(text)
     if deep is not None:
         return RawFile(display, None), [
@@ -493,8 +499,8 @@ def _merge_database(
     owner: dict[YamlPath, str],
     issues: list[Issue],
 ) -> None:
-    here = _where(raw, ("database",))
     if ("database",) in owner:
+        here = _where(raw, ("database",))
         first = sources.locations.get(("database",), (here.file, here.line, here.column))
         issues.append(
             Issue(
@@ -508,8 +514,6 @@ def _merge_database(
         )
         return
     owner[("database",)] = raw.path
-    # Located even when no mark says where (a `database` key from a YAML merge key).
-    sources.locations.pin(("database",), (here.file, here.line, here.column))
     sources.database = value if isinstance(value, dict) else None
 
 

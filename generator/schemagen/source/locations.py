@@ -13,13 +13,14 @@ from typing import Any, Protocol
 from ..model.schema import Place
 
 YamlPath = tuple[str, ...]
+_DATABASE: YamlPath = ("database",)
 
 
 class RawFile(Protocol):
     """What is read of a :class:`schemagen.source.loader.RawFile` here."""
 
     path: str
-    marks: dict[YamlPath, tuple[int, int]]
+    marks: Mapping[YamlPath, tuple[int, int]]
 
 
 class Locations(Mapping[YamlPath, Place]):
@@ -39,31 +40,24 @@ class Locations(Mapping[YamlPath, Place]):
         files: Mapping[str, RawFile] | None = None,
         owner: Mapping[YamlPath, str] | None = None,
         mixins: Mapping[str, tuple[str, ...]] | None = None,
-        pinned: dict[YamlPath, Place] | None = None,
     ) -> None:
         self._files: Mapping[str, RawFile] = {} if files is None else files  # in merge order
         self._owner: Mapping[YamlPath, str] = {} if owner is None else owner
         self._mixins: Mapping[str, tuple[str, ...]] = {} if mixins is None else mixins
-        #: Places set by :meth:`pin`, before any mark.
-        self._pinned: dict[YamlPath, Place] = {} if pinned is None else pinned
-
-    def pin(self, path: YamlPath, place: Place) -> None:
-        """Locate ``path`` at ``place`` whatever the marks say."""
-        self._pinned[path] = place
 
     def with_mixin_columns(self, uses: Mapping[str, tuple[str, ...]]) -> Locations:
         """These locations, and ``("entities", E, "columns", ...)`` of a column that
         entity E has from a mixin at the mixin's place: ``uses`` maps each entity
         to its mixins, the first of them that has the column wins."""
-        return Locations(self._files, self._owner, uses, self._pinned)
+        return Locations(self._files, self._owner, uses)
 
     def get(self, path: YamlPath, default: Any = None) -> Any:  # noqa: D102 - Mapping's
-        if path in self._pinned:
-            return self._pinned[path]
         for raw in self._holders(path):
             mark = raw.marks.get(path)
             if mark is not None:
                 return (raw.path, *mark)
+        if path == _DATABASE and _DATABASE in self._owner:
+            return (self._owner[_DATABASE], 1, 1)  # from a YAML merge key: no mark says where
         if len(path) >= 4 and path[0] == "entities" and path[2] == "columns":
             for mixin in self._mixins.get(path[1], ()):
                 place = self.get(("mixins", mixin, *path[2:]))
@@ -97,7 +91,7 @@ class Locations(Mapping[YamlPath, Place]):
 
     def _all(self) -> dict[YamlPath, Place]:
         """Every located path (for comparing and listing: slow, never needed to report)."""
-        paths = dict.fromkeys(self._pinned)
+        paths = dict.fromkeys([_DATABASE] if _DATABASE in self._owner else [])
         paths.update((path, None) for raw in self._files.values() for path in raw.marks)
         for entity, mixins in self._mixins.items():
             for mixin in mixins:

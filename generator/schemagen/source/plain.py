@@ -12,7 +12,7 @@ message about an unusual file comes from one place.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import yaml
@@ -61,35 +61,66 @@ class _NotPlain(Exception):
 
 
 def load_plain(
-    text: str, max_nodes: int, max_depth: int
-) -> tuple[dict[str, Any], Marks, int] | None:
+    text: str, max_nodes: int, max_depth: int, *, marks: bool = True
+) -> tuple[dict[str, Any], Marks | None, int] | None:
     """The data, marks and node count of a plain one-document file whose root is a
     mapping, or None.
 
     ``max_nodes`` and ``max_depth`` are the full loader's limits; a file that
-    comes near them is left to it, so it reports them in its own words.
+    comes near them is left to it, so it reports them in its own words. Without
+    ``marks`` none are recorded (None): :class:`LaterMarks` finds them if asked.
     """
     fast = getattr(yaml, "CSafeLoader", None)
     if fast is None:
         return None
     loader = fast(text)
     try:
-        return _Builder(loader.get_event, max_nodes, max_depth).document()
+        return _Builder(loader.get_event, max_nodes, max_depth, marks).document()
     except (_NotPlain, yaml.YAMLError):
         return None
     finally:
         loader.dispose()
 
 
+class LaterMarks(Mapping[YamlPath, tuple[int, int]]):
+    """The marks of a file that :func:`load_plain` read without them, found on first use
+    by reading it again with them: the same marks, as its own reading would have
+    recorded. Only an issue asks for a mark, and a clean schema has none when its
+    caller shows no warnings (``plan``): then no file is read twice."""
+
+    def __init__(self, text: str, max_nodes: int, max_depth: int) -> None:
+        self._text: str | None = text
+        self._limits = (max_nodes, max_depth)
+        self._marks: Marks = {}
+
+    def _found(self) -> Marks:
+        if self._text is not None:
+            loaded = load_plain(self._text, *self._limits)
+            assert loaded is not None and loaded[1] is not None  # it was read once already
+            self._marks, self._text = loaded[1], None
+        return self._marks
+
+    def __getitem__(self, path: YamlPath) -> tuple[int, int]:
+        return self._found()[path]
+
+    def __iter__(self) -> Iterator[YamlPath]:
+        return iter(self._found())
+
+    def __len__(self) -> int:
+        return len(self._found())
+
+
 class _Builder:
-    def __init__(self, get_event: Callable[[], Event], max_nodes: int, max_depth: int) -> None:
+    def __init__(
+        self, get_event: Callable[[], Event], max_nodes: int, max_depth: int, marks: bool
+    ) -> None:
         self.get = get_event
-        self.marks: Marks = {}
+        self.marks: Marks | None = {} if marks else None
         self.count = 0
         self.max_nodes = max_nodes
         self.max_depth = max_depth
 
-    def document(self) -> tuple[dict[str, Any], Marks, int]:
+    def document(self) -> tuple[dict[str, Any], Marks | None, int]:
         self.expect(StreamStartEvent)
         self.expect(DocumentStartEvent)
         data = self.node(self.get(), ())
@@ -132,19 +163,22 @@ class _Builder:
             if not isinstance(key, str) or key in result:
                 raise _NotPlain  # the loader reports both
             key_path = (*path, key)
-            mark = event.start_mark
-            marks[key_path] = (mark.line + 1, mark.column + 1)
+            if marks is not None:
+                mark = event.start_mark
+                marks[key_path] = (mark.line + 1, mark.column + 1)
             result[key] = self.node(get(), key_path)
 
     def sequence(self, path: YamlPath) -> list[Any]:
         items: list[Any] = []
+        marks = self.marks
         while True:
             event = self.get()
             if type(event) is SequenceEndEvent:
                 return items
             item_path = (*path, str(len(items)))
-            mark = event.start_mark
-            self.marks.setdefault(item_path, (mark.line + 1, mark.column + 1))
+            if marks is not None:
+                mark = event.start_mark
+                marks.setdefault(item_path, (mark.line + 1, mark.column + 1))
             items.append(self.node(event, item_path))
 
 

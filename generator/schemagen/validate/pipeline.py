@@ -113,15 +113,16 @@ class _Front:
     source_map: SourceMap
     report: Reporter
     #: False for a caller that shows no warnings (see :func:`load_schema_apart`).
-    lint: bool = True
+    warnings: bool = True
 
 
 def _front(
-    project: Project, meanwhile: Meanwhile = None, *, lint: bool = True
+    project: Project, meanwhile: Meanwhile = None, *, warnings: bool = True
 ) -> _Front | ValidationResult:
     """Parse and merge; a result already when a file could not be parsed at all."""
     folder = project.relative(project.schema_dir)
-    raws, issues = read_folder(project, meanwhile)
+    # Without warnings a clean schema has no issue to locate: marks only if asked.
+    raws, issues = read_folder(project, meanwhile, marks=warnings)
     if issues and not all(prunable(raw) for raw in raws):
         return _result(project, None, SourceMap(), issues)
     broken = prune(raws)
@@ -136,7 +137,7 @@ def _front(
         report.issues.append(
             Issue(folder, 0, 0, "database", "no file defines the `database` block (name: ...)")
         )
-    return _Front(project, src, Resolver(src), source_map, report, lint)
+    return _Front(project, src, Resolver(src), source_map, report, warnings)
 
 
 def _checked(
@@ -167,7 +168,7 @@ def _check_names(front: _Front, report: Reporter) -> None:
 def _check_rules(front: _Front, schema: Schema, report: Reporter) -> None:
     """The checks on the normalized schema: the model's rules, then lint."""
     check_model(schema, front.src, report)
-    if front.lint:
+    if front.warnings:
         lint(schema, front.src, report)
 
 
@@ -310,7 +311,11 @@ def _new_issues(report: Reporter, checks: Callable[[Reporter], object]) -> list[
 
 
 def load_schema_apart(
-    project: Project, *, meanwhile: Meanwhile = None, names_early: bool = False, lint: bool = True
+    project: Project,
+    *,
+    meanwhile: Meanwhile = None,
+    names_early: bool = False,
+    warnings: bool = True,
 ) -> PendingSchema:
     """Load and normalize ``project``'s schema, and check it while the caller works.
 
@@ -323,11 +328,12 @@ def load_schema_apart(
     then :meth:`PendingSchema.finish` reports the same errors, in the same order,
     as :func:`load_schema` would, and nothing was written. ``schema`` is None
     where the schema cannot even be normalized (then ``finish`` raises).
-    ``meanwhile`` is passed on to :func:`read_folder`. With ``lint`` false, for a
-    caller that shows no warnings (``plan``), lint is left out: it only warns, so
-    the errors, and what the caller does with them, are the same.
+    ``meanwhile`` is passed on to :func:`read_folder`. With ``warnings`` false, for
+    a caller that shows none (``plan``), lint is left out (it only warns) and the
+    files' marks are found only where an issue asks (a clean schema: nowhere); the
+    errors, and what the caller does with them, are the same.
     """
-    return PendingSchema(_front(project, meanwhile, lint=lint), names_early=names_early)
+    return PendingSchema(_front(project, meanwhile, warnings=warnings), names_early=names_early)
 
 
 def _large(front: _Front) -> bool:
@@ -345,13 +351,15 @@ def _normalized_early(src: Sources, resolver: Resolver) -> Schema | None:
         return None
 
 
-def read_folder(project: Project, meanwhile: Meanwhile = None) -> tuple[list[RawFile], list[Issue]]:
+def read_folder(
+    project: Project, meanwhile: Meanwhile = None, *, marks: bool = True
+) -> tuple[list[RawFile], list[Issue]]:
     """Parse every schema file and check its structure against the JSON Schema.
 
     ``meanwhile``, if given, is called once this process has parsed its share of
     the files, while the child parses the rest and sends them: time this process
     would wait otherwise (``plan`` imports its own modules then). Without files
-    it is not called."""
+    it is not called. ``marks`` is :func:`~schemagen.source.loader.read_file`'s."""
     folder = project.relative(project.schema_dir)
     if not project.schema_dir.is_dir():
         return [], [Issue(folder, 0, 0, "", f"schema folder {folder}/ does not exist")]
@@ -359,9 +367,9 @@ def read_folder(project: Project, meanwhile: Meanwhile = None) -> tuple[list[Raw
     if not paths:
         return [], [Issue(folder, 0, 0, "", f"no *.yaml or *.yml files in {folder}/")]
     split = _split(paths)
-    rest = Job(lambda: _read_files(project, paths[split:]), fork=split < len(paths))
+    rest = Job(lambda: _read_files(project, paths[split:], marks), fork=split < len(paths))
     try:
-        raws, issues = _read_files(project, paths[:split])
+        raws, issues = _read_files(project, paths[:split], marks)
         if meanwhile is not None:
             meanwhile()
     except BaseException:
@@ -421,11 +429,13 @@ def _size(path: Path) -> int:
         return 0  # read_file reports it
 
 
-def _read_files(project: Project, paths: list[Path]) -> tuple[list[RawFile], list[Issue]]:
+def _read_files(
+    project: Project, paths: list[Path], marks: bool
+) -> tuple[list[RawFile], list[Issue]]:
     raws: list[RawFile] = []
     issues: list[Issue] = []
     for path in paths:
-        raw, found = read_file(path, project.relative(path), project.limits)
+        raw, found = read_file(path, project.relative(path), project.limits, marks=marks)
         raws.append(raw)
         issues.extend(found)
         issues.extend(check_structure(raw))
