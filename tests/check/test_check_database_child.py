@@ -1,9 +1,9 @@
 """A full `check --database` compares the database in a child process while it renders
 and compares the generated files; the report and its errors are those of one process.
 
-At head the child starts before the YAML is loaded, against the head snapshot
-(``run._snapshot_findings``), and its findings are used only when the snapshot is
-exactly the schema's DDL view; otherwise the schema is compared (``run._database_findings``).
+The child starts once the schema is loaded and compares the schema itself
+(``run._database_findings``), at head too: the head snapshot stands in for the
+schema only when the files were remembered clean (``run._snapshot_findings``).
 """
 
 from __future__ import annotations
@@ -101,16 +101,16 @@ def _marked(name: str) -> Callable[..., list[Finding]]:
     return found
 
 
-def test_at_head_the_snapshot_comparison_started_early_is_used(
+def test_at_head_the_loaded_schema_is_compared_not_its_snapshot(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(run, "_snapshot_findings", _marked("snapshot"))
     monkeypatch.setattr(run, "_database_findings", _marked("schema"))
     (finding,) = check_project(project, "postgresql://u@127.0.0.1:1/x").findings
-    assert finding.object == "snapshot" and finding.message != f"compared in {os.getpid()}"
+    assert finding.object == "schema" and finding.message != f"compared in {os.getpid()}"
 
 
-def test_a_pending_change_drops_the_snapshot_comparison_for_the_schema(
+def test_a_pending_change_is_compared_as_the_schema_says(
     project: Path, pg: PgCluster, pg_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url = pg.url(pg_db)
