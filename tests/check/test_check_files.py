@@ -209,6 +209,11 @@ def test_stale_pages_are_named_as_before_links_included(drifted: Path, tmp_path:
     (entities / "sub").mkdir()
     (entities / "sub" / "deeper.md").write_text("# deeper\n")
     (entities / ".hidden.md").write_text("not a page\n")
+    (entities / "sub-x.md").write_text("# sorts after sub/ as a path, before it as text\n")
+    (entities / ".drafts").mkdir()  # a hidden folder's pages are still pages
+    (entities / ".drafts" / "draft.md").write_text("# draft\n")
+    (entities / "linked").symlink_to(entities / "sub")  # not entered
+    (entities / "broken.md").symlink_to(tmp_path / "missing.md")  # no file
     project = load_project(drifted)
     schema = load_schema(project).schema
     assert schema is not None
@@ -217,3 +222,5 @@ def test_stale_pages_are_named_as_before_links_included(drifted: Path, tmp_path:
     assert found == _stale_reference(project, rendered)
     assert str(entities / "link_out.md") in found  # outside the project: its own path
     assert "generated/docs/entities/sub/deeper.md" in found
+    assert "generated/docs/entities/.drafts/draft.md" in found
+    assert not any("linked" in rel or "broken" in rel for rel in found)

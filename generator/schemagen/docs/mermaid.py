@@ -89,9 +89,23 @@ def _cardinality(entity: Entity, fk: ForeignKey) -> str:
     return f"{parent}{line}{child}"
 
 
-def relationship_lines(schema: Schema, around: Entity | None = None) -> list[str]:
+def relationship_line(entity: Entity, fk: ForeignKey) -> str:
+    """The line of foreign key ``fk`` of ``entity``: ``parent <card> child : "columns"``."""
+    label = ", ".join(fk.columns).replace('"', "'")
+    return (
+        f"{entity_name(fk.ref_table)} {_cardinality(entity, fk)} "
+        f'{entity_name(entity.table)} : "{label}"'
+    )
+
+
+def relationship_lines(
+    schema: Schema,
+    around: Entity | None = None,
+    line_of: Callable[[Entity, ForeignKey], str] = relationship_line,
+) -> list[str]:
     """One line per foreign key, sorted by parent table, child table, FK name
-    (only those from or to the entity ``around`` when given)."""
+    (only those from or to the entity ``around`` when given). ``line_of``:
+    :func:`relationship_line`, or a memo of it (:class:`DiagramParts`)."""
     if around is None:
         pairs = [(ent, fk) for ent in schema.entities for fk in ent.foreign_keys]
     else:
@@ -100,14 +114,7 @@ def relationship_lines(schema: Schema, around: Entity | None = None) -> list[str
         pairs += [
             (ent, fk) for ent, fk in schema.foreign_keys_to(around.name) if ent.name != around.name
         ]
-    rows = []
-    for ent, fk in pairs:
-        label = ", ".join(fk.columns).replace('"', "'")
-        line = (
-            f"{entity_name(fk.ref_table)} {_cardinality(ent, fk)} "
-            f'{entity_name(ent.table)} : "{label}"'
-        )
-        rows.append(((fk.ref_table, ent.table, fk.name), line))
+    rows = [((fk.ref_table, ent.table, fk.name), line_of(ent, fk)) for ent, fk in pairs]
     return [line for _, line in sorted(rows)]
 
 
@@ -155,19 +162,39 @@ def er_diagram(schema: Schema) -> str:
     return "\n".join(out) + "\n"
 
 
-#: :func:`attribute_lines` of an entity, all columns or (True) only the keys.
-AttributeLines = Callable[[Entity, bool], list[str]]
+class DiagramParts:
+    """The lines that the neighborhood diagrams of one schema repeat, each worked out
+    once: a table and its foreign keys show on its own page and on the page of
+    every table it references or that references it."""
+
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+        self._attributes: dict[tuple[str, bool], list[str]] = {}
+        self._relationships: dict[tuple[str, str], str] = {}
+
+    def attributes(self, entity: Entity, keys_only: bool) -> list[str]:
+        """:func:`attribute_lines` of ``entity``."""
+        key = (entity.name, keys_only)
+        found = self._attributes.get(key)
+        if found is None:
+            found = self._attributes[key] = attribute_lines(entity, self.schema, keys_only)
+        return found
+
+    def relationship(self, entity: Entity, fk: ForeignKey) -> str:
+        """:func:`relationship_line` of ``fk`` of ``entity``."""
+        key = (entity.name, fk.name)
+        found = self._relationships.get(key)
+        if found is None:
+            found = self._relationships[key] = relationship_line(entity, fk)
+        return found
 
 
-def neighborhood_diagram(
-    entity: Entity, schema: Schema, attributes: AttributeLines | None = None
-) -> str:
+def neighborhood_diagram(entity: Entity, schema: Schema, parts: DiagramParts | None = None) -> str:
     """An ``erDiagram`` of one table (all columns), the tables its foreign keys
     point to and the tables whose foreign keys point at it (key columns only).
-    ``attributes``: :func:`attribute_lines` for ``schema`` (the pages of its
-    neighbors show the same tables: a caller may remember them)."""
-    lines_of = attributes or (lambda ent, keys_only: attribute_lines(ent, schema, keys_only))
-    lines = relationship_lines(schema, around=entity)
+    ``parts``: the lines of ``schema``'s diagrams, as far as already worked out."""
+    parts = parts or DiagramParts(schema)
+    lines = relationship_lines(schema, entity, parts.relationship)
     shown = {entity.table: entity}
     for fk in entity.foreign_keys:
         shown.setdefault(fk.ref_table, schema.entity(fk.ref_entity))
@@ -178,6 +205,6 @@ def neighborhood_diagram(
         ent = shown[table]
         out.append(f"    {entity_name(ent.table)} {{")
         keys_only = ent.table != entity.table
-        out += [f"        {line}" for line in lines_of(ent, keys_only)]
+        out += [f"        {line}" for line in parts.attributes(ent, keys_only)]
         out.append("    }")
     return "\n".join(out) + "\n"

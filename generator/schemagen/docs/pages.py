@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from ..model.schema import Entity, Index, Schema, column_enum, leads_an_index
 from .domains import DomainRow, domain_rows
-from .mermaid import attribute_lines, neighborhood_diagram
+from .mermaid import DiagramParts, neighborhood_diagram
 from .served import Proofs, ServedRow, served_rows
 from .text import md_cell_text, md_code, md_code_cell, md_text
 from .view import (
@@ -90,13 +90,13 @@ class SharedSections:
 
     - an enum's section, on the page of every table that uses the enum: every
       entity page lives in the same folder, so even its links read the same;
-    - a table's diagram lines, on its own page and its neighbors' pages.
+    - the lines of the neighborhood diagrams (:class:`~schemagen.docs.mermaid.DiagramParts`).
     """
 
     def __init__(self, schema: Schema) -> None:
         self.schema = schema
+        self.diagrams = DiagramParts(schema)
         self._enums: dict[tuple[str, str], EnumView] = {}
-        self._attributes: dict[tuple[str, bool], list[str]] = {}
 
     def enum(self, name: str, page: str) -> EnumView:
         """:func:`~schemagen.docs.view.enum_view` of enum ``name`` on ``page``."""
@@ -104,14 +104,6 @@ class SharedSections:
         found = self._enums.get(key)
         if found is None:
             found = self._enums[key] = enum_view(self.schema.enum(name), self.schema, page)
-        return found
-
-    def attributes(self, entity: Entity, keys_only: bool) -> list[str]:
-        """:func:`~schemagen.docs.mermaid.attribute_lines` of ``entity``."""
-        key = (entity.name, keys_only)
-        found = self._attributes.get(key)
-        if found is None:
-            found = self._attributes[key] = attribute_lines(entity, self.schema, keys_only)
         return found
 
 
@@ -145,7 +137,7 @@ def entity_page(
         diagram_link="../er-diagram.md",
         primary_key=", ".join(md_code(c) for c in entity.primary_key.columns),
         diagram=(
-            neighborhood_diagram(entity, schema, shared.attributes)
+            neighborhood_diagram(entity, schema, shared.diagrams)
             if _has_neighbors(entity, schema)
             else ""
         ),
