@@ -174,55 +174,53 @@ def normalize_expected(
     return copy_with(expected, tables=tables, domains=domains)
 
 
-def _register(printer: Printer, exp: TableShape, act: TableShape) -> dict[str, str]:
+#: What :func:`_register` handed to the printer: kind -> name -> printer key.
+_Keys = dict[str, dict[str, str]]
+
+
+def _register(printer: Printer, exp: TableShape, act: TableShape) -> _Keys:
     """Hand the table's expressions to ``printer``, typed as the real table is;
-    return ``default:<column>``, ``check:<name>``, ``index:<name>`` -> printer key.
-    A default of a column the real table lacks is not printed (it differs anyway)."""
+    return their printer keys by kind (``default``, ``check``, ``exclude``,
+    ``index``, ``generated``: by column or constraint name; ``key``: an index's
+    expression key by ``<index>:<position>``). A default of a column the real
+    table lacks is not printed (it differs anyway)."""
     types = {name: col.type for name, col in act.columns.items()}
-    keys = {
-        f"default:{name}": printer.default(types[name], col.default)
-        for name, col in exp.columns.items()
-        if col.default is not None and name in types
-    }
-    keys.update({f"check:{name}": printer.check(expr, types) for name, expr in exp.checks.items()})
-    keys.update(
-        {f"exclude:{name}": printer.exclude(sql, types) for name, sql in exp.excludes.items()}
-    )
-    keys.update(
-        {
-            f"index:{name}": printer.check(ix.predicate, types)
+    return {
+        "default": {
+            name: printer.default(types[name], col.default)
+            for name, col in exp.columns.items()
+            if col.default is not None and name in types
+        },
+        "check": {name: printer.check(expr, types) for name, expr in exp.checks.items()},
+        "exclude": {name: printer.exclude(sql, types) for name, sql in exp.excludes.items()},
+        "index": {
+            name: printer.check(ix.predicate, types)
             for name, ix in exp.indexes.items()
             if ix.predicate
-        }
-    )
-    keys.update(
-        {
-            f"generated:{name}": printer.generated(types.get(name, col.type), col.generated, types)
+        },
+        "generated": {
+            name: printer.generated(types.get(name, col.type), col.generated, types)
             for name, col in exp.columns.items()
             if col.generated is not None
-        }
-    )
-    keys.update(
-        {
-            f"key:{name}:{number}": printer.index_key(key, types)
+        },
+        "key": {
+            f"{name}:{number}": printer.index_key(key, types)
             for name, ix in exp.indexes.items()
             for number, key in enumerate(ix.columns)
             if key not in exp.columns
-        }
-    )
-    return keys
+        },
+    }
 
 
-def _printed_table(shape: TableShape, keys: dict[str, str], printed: dict[str, str]) -> TableShape:
+def _printed_table(shape: TableShape, keys: _Keys, printed: dict[str, str]) -> TableShape:
     """``shape`` with each registered expression as the server printed it (an expression
     it refused keeps its text). Only what was printed is copied: at 2,000 tables,
     copying every column and index took longer than the comparison itself."""
-    found: dict[str, dict[str, str]] = {}  # kind -> name -> printed text
-    for key, alias in keys.items():
-        text = printed.get(alias)
-        if text:
-            kind, _, name = key.partition(":")
-            found.setdefault(kind, {})[name] = text
+    found: _Keys = {}  # kind -> name -> printed text
+    for kind, aliases in keys.items():
+        texts = {name: text for name, alias in aliases.items() if (text := printed.get(alias))}
+        if texts:
+            found[kind] = texts
     columns = shape.columns
     if "default" in found or "generated" in found:
         defaults, generated = found.get("default", {}), found.get("generated", {})

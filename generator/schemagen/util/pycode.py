@@ -90,15 +90,17 @@ def pydict(items: dict[str, Expr]) -> Seq:
 
 def flat(expr: Expr) -> str:
     """``expr`` on one line."""
+    # Most parts are plain text or calls: tested first. (Lists, not generators, for
+    # join: 120,000 parts at 2,000 tables.)
     if isinstance(expr, str):
         return expr
-    if isinstance(expr, Str):
-        return py_str(expr.value)
+    if isinstance(expr, Call):
+        return f"{expr.func}({', '.join([flat(a) for a in expr.args])})"
     if isinstance(expr, Kw):
         return f"{expr.name}{expr.sep}{flat(expr.value)}"
-    if isinstance(expr, Call):
-        return f"{expr.func}({', '.join(flat(a) for a in expr.args)})"
-    inner = ", ".join(flat(i) for i in expr.items)
+    if isinstance(expr, Str):
+        return py_str(expr.value)
+    inner = ", ".join([flat(i) for i in expr.items])
     if expr.open == "(" and len(expr.items) == 1:
         inner += ","  # a one-element tuple
     return f"{expr.open}{inner}{expr.close}"
