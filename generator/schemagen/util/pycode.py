@@ -219,7 +219,9 @@ def docstring(text: str, indent: str) -> list[str]:
     """
     lines = []
     for raw in text.strip().splitlines():
-        body = "".join(_doc_char(ch) for ch in raw.rstrip())
+        body = raw.rstrip()
+        if not body.isprintable() or "\\" in body:  # else every character stays itself
+            body = "".join(_doc_char(ch) for ch in body)
         wrapped = textwrap.wrap(
             body,
             width=max(LINE_LIMIT - len(indent), 40),
