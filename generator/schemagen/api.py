@@ -84,12 +84,14 @@ def build_project(project_dir: str | Path | None = None) -> BuildResult:
         project.output_dir, BUILD_COMMAND
     ) as staging:
         # The docs pages start to render and stage (in a child, for a large schema)
-        # once the schema is normalized, while the model checks and lint run here.
+        # once the schema is normalized, while the model checks run here. A build
+        # reports the schema's errors, never a warning: no lint (see load_schema_apart).
         pages: list[PageStager] = []
         try:
             result = load_schema(
                 project,
                 normalized=lambda schema: pages.append(stage_docs(project, schema, staging)),
+                warnings=False,
             )
         except BaseException:
             for job in pages:

@@ -124,12 +124,15 @@ def test_mutants_never_crash_and_every_error_is_located(
         # early): that must never crash, nor change a single issue or the schema.
         early = load_and_validate(load_project(root), normalized=lambda schema: None)
         assert early.issues == result.issues and early.schema == result.schema, number
+        # build's way shows no warnings: the same errors and schema without them
+        _same_built(root, result, number)
         # every mutant checked in children, as a large schema is: the reference
         # checks while it is normalized, and for plan and migrate the model checks too
         monkeypatch.setattr(pipeline, "PARALLEL_CHECKS", 0)
         assert validate_project(root) == result, number
         early = load_and_validate(load_project(root), normalized=lambda schema: None)
         assert early == result, number
+        _same_built(root, result, number)
         _same_apart(load_project(root), result, number)
         for issue in result.errors:
             where = f"mutant {number}: {issue.format()}"
@@ -140,6 +143,13 @@ def test_mutants_never_crash_and_every_error_is_located(
     assert 10 < len(valid) < MUTANTS - 10  # both outcomes are exercised
     for number, files in rng.sample(valid, ON_POSTGRES):
         _runs_on_postgres(pg, tmp_path / f"m{number}", files)
+
+
+def _same_built(root: Path, result: Any, number: int) -> None:
+    """build's way (it shows no warnings: no lint, marks only if asked) gives the same
+    errors and schema."""
+    built = load_and_validate(load_project(root), normalized=lambda s: None, warnings=False)
+    assert (built.errors, built.schema) == (result.errors, result.schema), number
 
 
 def _same_apart(project: Any, result: Any, number: int) -> None:

@@ -75,7 +75,10 @@ class ValidationResult:
 
 
 def load_and_validate(
-    project: Project, *, normalized: Callable[[Schema], object] | None = None
+    project: Project,
+    *,
+    normalized: Callable[[Schema], object] | None = None,
+    warnings: bool = True,
 ) -> ValidationResult:
     """Load, validate, normalize and lint ``project``'s schema folder; never write a file.
 
@@ -85,8 +88,9 @@ def load_and_validate(
     and lint, which may still find errors in it: a caller can start work that it
     drops then. For a large schema the reference checks run in a forked child
     while the schema is normalized (see :class:`PendingSchema`): the same result.
+    ``warnings`` is :func:`load_schema_apart`'s.
     """
-    front = _front(project)
+    front = _front(project, warnings=warnings)
     if isinstance(front, ValidationResult):
         return front
     if _large(front):
@@ -520,13 +524,16 @@ def _result(
 
 
 def load_schema(
-    project: Project, *, normalized: Callable[[Schema], object] | None = None
+    project: Project,
+    *,
+    normalized: Callable[[Schema], object] | None = None,
+    warnings: bool = True,
 ) -> ValidationResult:
     """Like :func:`validate_project`, but raise :class:`SchemaInvalid` on any error.
 
-    ``normalized`` is passed on to :func:`load_and_validate`.
+    ``normalized`` and ``warnings`` are passed on to :func:`load_and_validate`.
     """
-    result = load_and_validate(project, normalized=normalized)
+    result = load_and_validate(project, normalized=normalized, warnings=warnings)
     if result.errors or result.schema is None:
         raise SchemaInvalid(result.errors)
     return result
