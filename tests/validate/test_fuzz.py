@@ -155,8 +155,8 @@ def _same_built(root: Path, result: Any, number: int) -> None:
 def _same_apart(project: Any, result: Any, number: int) -> None:
     """``load_schema_apart`` gives ``result`` (the checks in one process): the same
     result, warnings included, or the same errors; with the reference checks in a
-    child of their own (plan) or not (check, migrate). Without warnings (plan and
-    migrate show none: no lint, marks only if asked): the same errors and schema,
+    child of their own (plan) or not (check, migrate). Without warnings (plan, migrate,
+    build and check show none: no lint, marks only if asked): the same errors and schema,
     and no other warning."""
     for names_early, warnings in ((False, True), (True, True), (True, False), (False, False)):
         pending = pipeline.load_schema_apart(project, names_early=names_early, warnings=warnings)

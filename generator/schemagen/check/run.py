@@ -184,7 +184,8 @@ def _full_check(
     from .drift import pending_findings
     from .files import check_files
 
-    loaded = load_schema_apart(project)
+    # check shows the schema's errors, never its warnings: no lint, no marks unless asked
+    loaded = load_schema_apart(project, warnings=False)
     exact = False
     live = None
     try:

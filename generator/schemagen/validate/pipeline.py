@@ -333,9 +333,10 @@ def load_schema_apart(
     as :func:`load_schema` would, and nothing was written. ``schema`` is None
     where the schema cannot even be normalized (then ``finish`` raises).
     ``meanwhile`` is passed on to :func:`read_folder`. With ``warnings`` false, for
-    a caller that shows none (``plan``), lint is left out (it only warns) and the
-    files' marks are found only where an issue asks (a clean schema: nowhere); the
-    errors, and what the caller does with them, are the same.
+    a caller that shows none (``plan``, ``migrate``, ``build``, ``check``), lint is
+    left out (it only warns) and the files' marks are found only where an issue
+    asks (a clean schema: nowhere); the errors, and what the caller does with
+    them, are the same.
     """
     return PendingSchema(_front(project, meanwhile, warnings=warnings), names_early=names_early)
 
