@@ -184,8 +184,9 @@ def _full_check(
     from .drift import pending_findings
     from .files import check_files
 
-    # check shows the schema's errors, never its warnings: no lint, no marks unless asked
-    loaded = load_schema_apart(project, warnings=False)
+    # check shows the schema's errors, never its warnings: no lint, no marks unless
+    # asked. The reference checks use the core that normalizing leaves idle.
+    loaded = load_schema_apart(project, names_early=True, warnings=False)
     exact = False
     live = None
     try:

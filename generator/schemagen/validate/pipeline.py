@@ -325,13 +325,14 @@ def load_schema_apart(
 
     For a large schema the checks run in a forked child once the schema is
     normalized (see :mod:`schemagen.util.background`); with ``names_early`` the
-    reference checks run in a child of their own while the schema is normalized,
-    then the model checks and lint in another one: for a caller whose work on
-    the schema is short (``plan``), not for one that keeps both cores busy
-    meanwhile (``check``, ``migrate``). The caller diffs and renders meanwhile,
-    then :meth:`PendingSchema.finish` reports the same errors, in the same order,
-    as :func:`load_schema` would, and nothing was written. ``schema`` is None
-    where the schema cannot even be normalized (then ``finish`` raises).
+    reference checks run in a child of their own while the schema is normalized
+    (which leaves the other core idle otherwise), then the model checks and lint
+    in another one: for a caller whose work on the schema is short (``plan``) or
+    that cannot start it before the schema is normalized (``check``). The caller
+    diffs and renders meanwhile, then :meth:`PendingSchema.finish` reports the
+    same errors, in the same order, as :func:`load_schema` would, and nothing was
+    written. ``schema`` is None where the schema cannot even be normalized (then
+    ``finish`` raises).
     ``meanwhile`` is passed on to :func:`read_folder`. With ``warnings`` false, for
     a caller that shows none (``plan``, ``migrate``, ``build``, ``check``), lint is
     left out (it only warns) and the files' marks are found only where an issue
