@@ -165,10 +165,11 @@ def _full_check(
     renders (with ``digests``, for the cache) and whether the head snapshot is
     exactly the schema's DDL view.
 
-    Up to four processes share the work of a large schema. The schema's own
-    checks (references, model checks, lint) run in a child
-    (:func:`~schemagen.validate.pipeline.load_schema_apart`); once the schema is
-    loaded, another child compares the database with it
+    Up to five processes share the work of a large schema. The schema's own
+    checks run in children (:func:`~schemagen.validate.pipeline.load_schema_apart`):
+    the references while the schema is normalized, the model checks after (no
+    lint: check shows no warnings); once the schema is loaded, another child
+    compares the database with it
     (:class:`~schemagen.util.background.Job`, mostly waiting on the server), and
     this process and a third child render and compare the generated files
     (:func:`~schemagen.check.files.check_files`). The comparison child shares the
