@@ -171,7 +171,7 @@ def _full_check(
     lint: check shows no warnings); once the schema is loaded, another child
     compares the database with it
     (:class:`~schemagen.util.background.Job`, mostly waiting on the server), and
-    this process and a third child render and compare the generated files
+    this process and one more child render and compare the generated files
     (:func:`~schemagen.check.files.check_files`). The comparison child shares the
     loaded schema for free: starting it earlier, against the head snapshot,
     meant building the schema a second time from the snapshot's data, 0.25 s of
@@ -204,7 +204,8 @@ def _full_check(
         files = check_files(project, schema, show_diff=show_diff, digests=digests)
         loaded.finish()
     except BaseException as exc:
-        _cancel(live)
+        if live is not None:
+            live.cancel()
         if isinstance(exc, Exception) and not isinstance(exc, SchemaInvalid):
             loaded.finish()  # the schema's own errors first, as when checked first
         loaded.cancel()
@@ -217,11 +218,6 @@ def _full_check(
             raise found
         report.findings += found
     return report, files.digests, exact
-
-
-def _cancel(job: Job[list[Finding] | DatabaseError] | None) -> None:
-    if job is not None:
-        job.cancel()
 
 
 def _history_report(project: Project) -> tuple[CheckReport, HistoryState | None]:
@@ -276,22 +272,17 @@ def _masked(database_url: str) -> str:
 def _database_job(
     schema: Schema, database_url: str, state: HistoryState | None
 ) -> Job[list[Finding] | DatabaseError]:
-    """The live comparison of ``schema`` in a child process (:func:`_live_job`)."""
-    return _live_job(lambda: _database_findings(schema, database_url, state))
+    """The live comparison of ``schema`` in a child process; its DatabaseError comes
+    back as a value (raised by the caller, once), anything else fails the child,
+    and the caller then runs the comparison itself to raise it."""
 
-
-def _live_job(compare: Callable[[], list[Finding]]) -> Job[list[Finding] | DatabaseError]:
-    """``compare`` in a child process; its DatabaseError comes back as a value (raised
-    by the caller, once), anything else fails the child, and the caller then runs
-    the comparison itself to raise it."""
-
-    def run() -> list[Finding] | DatabaseError:
+    def compare() -> list[Finding] | DatabaseError:
         try:
-            return compare()
+            return _database_findings(schema, database_url, state)
         except DatabaseError as exc:
             return exc
 
-    return Job(run)
+    return Job(compare)
 
 
 def _snapshot_findings(
