@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from ..language.structure import did_you_mean
@@ -234,7 +234,7 @@ class Resolver:
                 (*col.path, "collation"),
                 f"a collation applies to string and text columns, not {ctype.kind}",
             )
-        return replace(ctype, collation=str(collation))
+        return copy_with(ctype, collation=str(collation))
 
     def spec_type(self, spec: dict[str, Any], path: YamlPath) -> ColumnType:
         """Resolve a mapping with ``type:`` and optional parameters.
@@ -269,7 +269,7 @@ class Resolver:
             base, alias = self._named_type(name, path), None
             if base.kind != name:
                 params = {k: spec[k] for k in ("length", "precision", "scale") if k in spec}
-                return replace(base, **params) if params else base
+                return copy_with(base, **params) if params else base
         changes: dict[str, Any] = {"alias": alias}
         for key in ("length", "precision", "scale", "enum"):
             if key in spec:
@@ -299,7 +299,7 @@ class Resolver:
         base = self.spec_type(spec, ("domains", name))
         home = pg_schema(mapping(self.src.database), None)
         qualified = naming.qualify(pg_schema(spec, home), name)
-        return replace(base, collation=None, alias=None, domain=qualified)
+        return copy_with(base, collation=None, alias=None, domain=qualified)
 
     def _named_type(self, name: str, path: YamlPath) -> ColumnType:
         """A PostgreSQL type by name (``tsvector``, ``vector(3)``), unless the name is
@@ -340,7 +340,8 @@ class Resolver:
 
 def _type_key(spec: dict[str, Any]) -> tuple[Any, ...]:
     """What decides the type that a ``type:`` mapping resolves to. A number keeps
-    its class: 2, 2.0 and True are one key, not one type."""
+    its class in the key: 2, 2.0 and True are equal as dict keys, but not as the
+    parameters of a type."""
     get = spec.get
     key: tuple[Any, ...] = (get("type"), get("enum", _ABSENT), get("of", _ABSENT))
     for name in _TYPE_NUMBERS:

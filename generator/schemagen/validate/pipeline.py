@@ -292,7 +292,7 @@ class PendingSchema:
         rules = [issue for issue in rules if (issue.path, issue.message) not in known]
         issues = [*front.report.issues, *names, *rules]
         valid = not any(issue.severity == "error" for issue in rules)
-        return _result(front.project, self.schema if valid else None, front.source_map, issues)
+        return _result(front.project, schema if valid else None, front.source_map, issues)
 
     def cancel(self) -> None:
         """Stop the checks (the caller gives up)."""

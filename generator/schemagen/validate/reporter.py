@@ -94,9 +94,8 @@ def plain_type(ctype: ColumnType) -> ColumnType:
 
 def column_path(src: Sources, entity: Entity, column: str) -> YamlPath:
     """Where a column of a normalized entity was written (the entity or its mixin)."""
-    col = entity.column(column) if entity.has_column(column) else None
-    if col is not None and col.mixin is not None:
-        return ("mixins", col.mixin, "columns", column)
+    if entity.has_column(column):
+        return own_column_path(entity, entity.column(column))
     return ("entities", entity.name, "columns", column)
 
 
