@@ -233,16 +233,16 @@ WHERE i.indrelid = ANY(%s)
 _OPCLASSES_SQL = "SELECT oid, opcname FROM pg_opclass WHERE NOT opcdefault"
 
 # Sequences that belong to no column (identity and serial sequences belong to theirs).
-_SEQUENCES_SQL = """
-SELECT CASE WHEN s.schemaname = current_schema() THEN s.sequencename::text
-            ELSE s.schemaname || '.' || s.sequencename END,
-       s.data_type::text, s.start_value, s.increment_by, s.min_value,
-       s.max_value, s.cycle, s.cache_size
-FROM pg_sequences s
-WHERE (s.schemaname = current_schema() OR s.schemaname = ANY(%(schemas)s))
+_SEQUENCES_SQL = f"""
+SELECT {QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")},
+       s.seqtypid::regtype::text, s.seqstart, s.seqincrement, s.seqmin,
+       s.seqmax, s.seqcycle, s.seqcache
+FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid
+WHERE c.relnamespace IN {SCHEMAS_READ}
+  -- by oid: pg_sequences has only names, and a regclass cast of each cost a name lookup
   AND NOT EXISTS (SELECT 1 FROM pg_depend d
                   WHERE d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
-                    AND d.objid = format('%%I.%%I', s.schemaname, s.sequencename)::regclass)
+                    AND d.objid = c.oid)
 """
 
 _ENUMS_SQL = f"""
