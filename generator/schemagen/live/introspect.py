@@ -175,7 +175,8 @@ SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnot
          (SELECT ARRAY[s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcycle::int, s.seqcache]
           FROM pg_depend p JOIN pg_sequence s ON s.seqrelid = p.objid
           WHERE p.classid = 'pg_class'::regclass AND p.refclassid = 'pg_class'::regclass
-            AND p.refobjid = a.attrelid AND p.refobjsubid = a.attnum AND p.deptype = 'i') END
+            AND p.refobjid = a.attrelid AND p.refobjsubid = a.attnum AND p.deptype = 'i') END,
+       a.attnum
 FROM pg_attribute a
 JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
@@ -186,12 +187,14 @@ WHERE a.attrelid = ANY(%s) AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum
 """
 
+#: The referenced table of a foreign key (asked of foreign keys only: of any other
+#: constraint its namespace, NULL, was looked up in pg_namespace in vain).
+_REF_TABLE_KEY = QUALIFIED_KEY.format(ns="r.relnamespace", name="r.relname")
+
 _CONSTRAINTS_SQL = f"""
 SELECT c.conrelid, c.conname, c.contype,
-       ARRAY(SELECT (SELECT a.attname FROM pg_attribute a
-                     WHERE a.attrelid = c.conrelid AND a.attnum = k.n)
-             FROM unnest(c.conkey) WITH ORDINALITY k(n, i) ORDER BY k.i),
-       {QUALIFIED_KEY.format(ns="r.relnamespace", name="r.relname")},
+       c.conkey,  -- named by the caller from the columns it read (a lookup each here)
+       CASE WHEN c.contype = 'f' THEN {_REF_TABLE_KEY} END,
        ARRAY(SELECT (SELECT a.attname FROM pg_attribute a
                      WHERE a.attrelid = c.confrelid AND a.attnum = k.n)
              FROM unnest(c.confkey) WITH ORDINALITY k(n, i) ORDER BY k.i),
@@ -207,10 +210,12 @@ WHERE c.conrelid = ANY(%s) AND c.contype IN ('p', 'u', 'c', 'f', 'x')
 
 _INDEXES_SQL = """
 SELECT i.indrelid, ic.relname, i.indisunique, am.amname, i.indnkeyatts,
-       ARRAY(SELECT CASE WHEN i.indkey[k - 1] = 0 THEN pg_get_indexdef(i.indexrelid, k, true)
-                         ELSE (SELECT quote_ident(a.attname) FROM pg_attribute a
-                               WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1]) END
-             FROM generate_series(1, i.indnatts) k ORDER BY k),
+       -- the key columns' numbers, named by the caller from the columns it read (a
+       -- lookup each here); an expression key (number 0) as pg_get_indexdef prints it
+       i.indkey::int2[],
+       CASE WHEN 0 = ANY(i.indkey::int2[]) THEN
+         ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true)
+               FROM generate_series(1, i.indnatts) k ORDER BY k) END,
        -- named from _OPCLASSES_SQL by the caller: a lookup per key here was a
        -- sequential scan of pg_opclass each, half of the query's time
        i.indclass::oid[],
@@ -290,7 +295,10 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
         }
         oids = list(names)
         cur.execute(_COLUMNS_SQL, (oids,))
+        # by table oid: each column's name by its number, for the keys read below
+        attnames: dict[int, dict[int, str]] = {oid: {} for oid in oids}
         for row in cur.fetchall():
+            attnames[row[0]][row[11]] = row[1]
             relid, name, type_, nullable, default, identity, comment, gen, collation = row[:9]
             # pg_attrdef holds a generated column's expression where others hold a default
             tables[names[relid]].columns[name] = ColumnShape(
@@ -306,14 +314,16 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
         cur.execute(_CONSTRAINTS_SQL, (oids,))
         not_valid: list[tuple[str, str, str]] = []
         for row in cur.fetchall():
-            _add_constraint(tables[names[row[0]]], row[:-1])
+            own = attnames[row[0]]
+            keys = tuple(own.get(number) for number in row[3])
+            _add_constraint(tables[names[row[0]]], (*row[:3], keys, *row[4:-1]))
             if not row[-1]:
                 not_valid.append((names[row[0]], _KIND_WORDS[row[2]], row[1]))
         cur.execute(_OPCLASSES_SQL)
         opclasses = dict(cur.fetchall())
         cur.execute(_INDEXES_SQL, (oids,))
         for row in cur.fetchall():
-            _add_index(tables[names[row[0]]], row, opclasses)
+            _add_index(tables[names[row[0]]], row, attnames[row[0]], opclasses)
         cur.execute(_ENUMS_SQL, read)
         enums = {name: tuple(labels) for name, labels in cur.fetchall()}
         cur.execute(_SEQUENCES_SQL, read)
@@ -379,10 +389,15 @@ def _add_constraint(table: TableShape, row: tuple[Any, ...]) -> None:
         )
 
 
-def _add_index(table: TableShape, row: tuple[Any, ...], opclasses: dict[int, str]) -> None:
-    """Add the index of ``row``; ``opclasses``: the name of each non-default operator class."""
-    _, name, unique, method, nkey, defs, classes, predicate, orders, not_distinct = row
-    items = tuple(unquote_ident(d) for d in defs)
+def _add_index(
+    table: TableShape, row: tuple[Any, ...], columns: dict[int, str], opclasses: dict[int, str]
+) -> None:
+    """Add the index of ``row``; ``columns``: the table's column names by number,
+    ``opclasses``: the name of each non-default operator class."""
+    _, name, unique, method, nkey, numbers, printed, classes, predicate, orders, not_distinct = row
+    items = tuple(
+        columns[n] if n else unquote_ident(printed[k]) for k, n in enumerate(numbers)
+    )
     table.indexes[name] = IndexShape(
         columns=items[:nkey],
         unique=unique,
