@@ -151,33 +151,37 @@ def renamed_attributes(schema: Schema) -> list[tuple[str, str]]:
     ]
 
 
-def er_diagram(schema: Schema) -> str:
-    """The whole ``erDiagram`` text (without the Markdown fence)."""
+def er_diagram(schema: Schema, parts: DiagramParts | None = None) -> str:
+    """The whole ``erDiagram`` text (without the Markdown fence). ``parts``: the
+    lines of ``schema``'s diagrams, as far as the entity pages worked them out
+    (every line of this diagram is on one of them too)."""
+    parts = parts or DiagramParts(schema)
     out = ["erDiagram"]
-    out += [f"    {line}" for line in relationship_lines(schema)]
-    for ent in sorted(schema.entities, key=lambda e: e.table):
-        out.append(f"    {entity_name(ent.table)} {{")
-        out += [f"        {line}" for line in attribute_lines(ent, schema)]
-        out.append("    }")
+    out += [f"    {line}" for line in relationship_lines(schema, line_of=parts.relationship)]
+    out += [parts.block(ent, False) for ent in sorted(schema.entities, key=lambda e: e.table)]
     return "\n".join(out) + "\n"
 
 
 class DiagramParts:
-    """The lines that the neighborhood diagrams of one schema repeat, each worked out
-    once: a table and its foreign keys show on its own page and on the page of
-    every table it references or that references it."""
+    """The parts that the diagrams of one schema repeat, each worked out once: a
+    table and its foreign keys show on its own page, on the page of every table it
+    references or that references it, and in the whole diagram."""
 
     def __init__(self, schema: Schema) -> None:
         self.schema = schema
-        self._attributes: dict[tuple[str, bool], list[str]] = {}
+        self._blocks: dict[tuple[str, bool], str] = {}
         self._relationships: dict[tuple[str, str], str] = {}
 
-    def attributes(self, entity: Entity, keys_only: bool) -> list[str]:
-        """:func:`attribute_lines` of ``entity``."""
+    def block(self, entity: Entity, keys_only: bool) -> str:
+        """The lines of ``entity`` in a diagram, as one text: its quoted name, the
+        :func:`attribute_lines` (indented), the closing brace."""
         key = (entity.name, keys_only)
-        found = self._attributes.get(key)
+        found = self._blocks.get(key)
         if found is None:
-            found = self._attributes[key] = attribute_lines(entity, self.schema, keys_only)
+            lines = attribute_lines(entity, self.schema, keys_only)
+            found = self._blocks[key] = "\n".join(
+                [f"    {entity_name(entity.table)} {{", *[f"        {x}" for x in lines], "    }"]
+            )
         return found
 
     def relationship(self, entity: Entity, fk: ForeignKey) -> str:
@@ -192,7 +196,7 @@ class DiagramParts:
 def neighborhood_diagram(entity: Entity, schema: Schema, parts: DiagramParts | None = None) -> str:
     """An ``erDiagram`` of one table (all columns), the tables its foreign keys
     point to and the tables whose foreign keys point at it (key columns only).
-    ``parts``: the lines of ``schema``'s diagrams, as far as already worked out."""
+    ``parts``: the parts of ``schema``'s diagrams, as far as already worked out."""
     parts = parts or DiagramParts(schema)
     lines = relationship_lines(schema, entity, parts.relationship)
     shown = {entity.table: entity}
@@ -200,11 +204,6 @@ def neighborhood_diagram(entity: Entity, schema: Schema, parts: DiagramParts | N
         shown.setdefault(fk.ref_table, schema.entity(fk.ref_entity))
     for ent, _ in schema.foreign_keys_to(entity.name):
         shown.setdefault(ent.table, ent)
-    out = ["erDiagram", *(f"    {line}" for line in lines)]
-    for table in sorted(shown):
-        ent = shown[table]
-        out.append(f"    {entity_name(ent.table)} {{")
-        keys_only = ent.table != entity.table
-        out += [f"        {line}" for line in parts.attributes(ent, keys_only)]
-        out.append("    }")
+    out = ["erDiagram", *[f"    {line}" for line in lines]]
+    out += [parts.block(shown[table], table != entity.table) for table in sorted(shown)]
     return "\n".join(out) + "\n"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import quote
 
 from ..model.schema import Entity, Index, Schema, column_enum, leads_an_index
@@ -332,16 +333,14 @@ def extension_notes(schema: Schema) -> tuple[ExtensionNote, ...]:
 # --- the overview --------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class EntityRow:
+class EntityRow(NamedTuple):
     entity: str
     table: str
     columns: int
     description: str
 
 
-@dataclass(frozen=True)
-class EnumRow:
+class EnumRow(NamedTuple):
     enum: str
     db_name: str
     values: str

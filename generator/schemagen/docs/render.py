@@ -63,12 +63,13 @@ def page_renderers(
     Nothing is rendered yet: ``build`` hands the pages out in chunks to two
     processes that render and stage them side by side.
     """
+    shared = SharedSections(schema)
     pages: dict[str, Callable[[], str]] = {
         README: lambda: env.get_template("docs/README.md.j2").render(view=overview(schema)),
         ER_DIAGRAM: lambda: env.get_template("docs/er-diagram.md.j2").render(
             header=HEADER,
             name=md_text(schema.database.name),
-            diagram=er_diagram(schema),
+            diagram=er_diagram(schema, shared.diagrams),
             counts=_diagram_counts(schema),
             renamed=", ".join(
                 f"{md_code(column)} as {md_code(word)}"
@@ -90,7 +91,6 @@ def page_renderers(
     def entity_template() -> jinja2.Template:
         return env.get_template("docs/entity.md.j2")
 
-    shared = SharedSections(schema)
     changed_by = revisions_by_table(history)
     for entity in schema.entities:
         pages[entity_path(entity)] = functools.partial(

@@ -80,6 +80,8 @@ def default_sql(col: Column) -> str | None:
 def text_source(sql: str) -> str:
     """``sql`` escaped for SQLAlchemy's ``text()``: colons that would start a bind
     parameter (``'10:30'``) are written ``\\:`` so the SQL reaches the database as is."""
+    if ":" not in sql:  # most SQL: no search (a template substitution per call)
+        return sql
     return _BIND_LIKE.sub(r"\\:", sql)
 
 

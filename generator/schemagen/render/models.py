@@ -154,7 +154,9 @@ class EnumView:
 class ClassView:
     name: str
     doc: list[str]
-    statements: list[list[str]]  # groups of lines; the template separates groups
+    #: Groups of lines, none empty: the template separates groups with a blank line
+    #: and joins the lines of each (one join instead of a loop step per line).
+    statements: list[list[str]]
 
 
 @dataclass(frozen=True)

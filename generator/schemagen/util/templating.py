@@ -7,7 +7,9 @@ through one of these filters, chosen for the target it lands in.
 from __future__ import annotations
 
 import json
+from collections.abc import MutableMapping
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -22,6 +24,20 @@ class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
         except OSError:
             pass
+
+
+class _Environment(jinja2.Environment):
+    """Jinja's environment, with each template's globals as a plain dict."""
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """The environment's globals overlaid by ``d``, copied into one dict.
+
+        Jinja returns a ChainMap of the two, and every render copies it into the new
+        context key by key in Python (15 microseconds a render: 2,000 entity pages).
+        A copy keeps the environment's globals unchanged as well; none is added after
+        a template is loaded (Jinja's documentation asks that of every user anyway).
+        """
+        return {**self.globals, **(d or {})}
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
@@ -48,7 +64,7 @@ def make_environment(user_templates: Path | None = None) -> jinja2.Environment:
     # The top-level templates/ folder is installed as the data package
     # schemagen.templates (see pyproject.toml), in a wheel and in editable mode.
     loaders.append(jinja2.PackageLoader("schemagen.templates", "."))
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
