@@ -176,41 +176,43 @@ def history_page(schema: Schema, history: tuple[RevisionDoc, ...], header: str) 
         ]
         return ", ".join(links) or "none (types or extensions only)"
 
+    # each revision's tables, in its row and in its section (2,000 in a first revision)
+    changed = [table_links(doc) for doc in history]
     rows = tuple(
         (
             revision_link(doc, HISTORY),
             md_cell_text(doc.message),
-            table_links(doc),
+            tables_text,
             str(len(doc.destructive)) if doc.destructive else "",
         )
-        for doc in history
+        for doc, tables_text in zip(history, changed, strict=True)
     )
     sections = tuple(
         RevisionSection(
             heading=md_text(revision_heading(doc)),
-            tables=table_links(doc),
+            tables=tables_text,
             plan=tuple(
                 md_code_cell(line) + (f" ({md_text(cost)})" if cost else "")
                 for line, cost in zip(doc.plan, doc.costs, strict=True)
             ),
             destructive=tuple(md_text(line) for line in doc.destructive),
         )
-        for doc in history
+        for doc, tables_text in zip(history, changed, strict=True)
     )
     return HistoryPage(header, md_text(schema.database.name), rows, sections)
 
 
-def revisions_by_table(history: tuple[RevisionDoc, ...]) -> dict[str, list[RevisionDoc]]:
-    """The revisions that changed each table, oldest first. Built once for all entity
-    pages: a first revision names every table, and looking each table up in each
-    revision's tuple made the pages quadratic in tables."""
-    found: dict[str, list[RevisionDoc]] = {}
+def revisions_by_table(
+    history: tuple[RevisionDoc, ...], from_page: str
+) -> dict[str, tuple[str, ...]]:
+    """Links from ``from_page`` to the revisions that changed each table, oldest
+    first, for the entity pages (all in ``from_page``'s folder). Built once for
+    them all: a first revision names every table, and looking each table up in
+    each revision's tuple made the pages quadratic in tables; and a revision's
+    link, the same on each of those pages, is made once, not once per page."""
+    found: dict[str, list[str]] = {}
     for doc in history:
+        link = revision_link(doc, from_page)
         for table in dict.fromkeys(doc.tables or ()):  # once per revision, however named
-            found.setdefault(table, []).append(doc)
-    return found
-
-
-def entity_revisions(changed_by: Iterable[RevisionDoc], from_page: str) -> tuple[str, ...]:
-    """Links to the revisions ``changed_by`` (those of one table, oldest first)."""
-    return tuple(revision_link(doc, from_page) for doc in changed_by)
+            found.setdefault(table, []).append(link)
+    return {table: tuple(links) for table, links in found.items()}

@@ -26,6 +26,7 @@ import re
 from collections.abc import Callable
 
 from ..model.schema import ColumnType, Entity, ForeignKey, Schema
+from .view import PerType
 
 _ATTRIBUTE_NAME = re.compile(r"^[A-Za-z_*][A-Za-z0-9_-]*$")
 _KEY_WORDS = frozenset({"pk", "fk", "uk"})
@@ -57,9 +58,12 @@ def mermaid_type(ct: ColumnType, schema: Schema) -> str:
 @functools.lru_cache(maxsize=65536)
 def attribute_word(name: str) -> str:
     """``name`` as a Mermaid attribute word (type or attribute name)."""
-    word = re.sub(r"[^A-Za-z0-9_-]", "_", name)
-    if not _ATTRIBUTE_NAME.match(word):
-        word = "_" + word
+    if name.isascii() and name.isidentifier():
+        word = name  # as most names: already a word (no substitution to search for)
+    else:
+        word = re.sub(r"[^A-Za-z0-9_-]", "_", name)
+        if not _ATTRIBUTE_NAME.match(word):
+            word = "_" + word
     if word.lower() in _KEY_WORDS:
         word += "_"
     return word
@@ -118,9 +122,16 @@ def relationship_lines(
     return [line for _, line in sorted(rows)]
 
 
-def attribute_lines(entity: Entity, schema: Schema, keys_only: bool = False) -> list[str]:
+def attribute_lines(
+    entity: Entity,
+    schema: Schema,
+    keys_only: bool = False,
+    type_word: Callable[[ColumnType], str] | None = None,
+) -> list[str]:
     """``type name KEYS`` for every column of ``entity``, in table order (only the
-    primary-key and foreign-key columns when ``keys_only``)."""
+    primary-key and foreign-key columns when ``keys_only``). ``type_word``:
+    :func:`mermaid_type`, or a memo of it (:class:`DiagramParts`)."""
+    type_word = type_word or (lambda ct: mermaid_type(ct, schema))
     fk_columns = {c for fk in entity.foreign_keys for c in fk.columns}
     single_unique = {next(iter(s)) for s in _unique_sets(entity) if len(s) == 1}
     lines = []
@@ -134,7 +145,7 @@ def attribute_lines(entity: Entity, schema: Schema, keys_only: bool = False) -> 
             keys.append("UK")
         if keys_only and not (col.primary_key or col.name in fk_columns):
             continue
-        text = f"{mermaid_type(col.type, schema)} {attribute_word(col.name)}"
+        text = f"{type_word(col.type)} {attribute_word(col.name)}"
         if keys:
             text += f" {', '.join(keys)}"
         lines.append(f'{text} "nullable"' if col.nullable else text)
@@ -170,6 +181,7 @@ class DiagramParts:
     def __init__(self, schema: Schema) -> None:
         self.schema = schema
         self._blocks: dict[tuple[str, bool], str] = {}
+        self._types = PerType(lambda ct: mermaid_type(ct, schema))
         self._relationships: dict[tuple[str, str], str] = {}
 
     def block(self, entity: Entity, keys_only: bool) -> str:
@@ -178,7 +190,7 @@ class DiagramParts:
         key = (entity.name, keys_only)
         found = self._blocks.get(key)
         if found is None:
-            lines = attribute_lines(entity, self.schema, keys_only)
+            lines = attribute_lines(entity, self.schema, keys_only, self._types)
             found = self._blocks[key] = "\n".join(
                 [f"    {entity_name(entity.table)} {{", *[f"        {x}" for x in lines], "    }"]
             )

@@ -37,6 +37,7 @@ from .view import (
     index_row,
     referenced_by,
     relationship_rows,
+    type_texts,
 )
 
 HEADER = (
@@ -91,12 +92,14 @@ class SharedSections:
 
     - an enum's section, on the page of every table that uses the enum: every
       entity page lives in the same folder, so even its links read the same;
-    - the lines of the neighborhood diagrams (:class:`~schemagen.docs.mermaid.DiagramParts`).
+    - the lines of the neighborhood diagrams (:class:`~schemagen.docs.mermaid.DiagramParts`);
+    - the text of each column type (:func:`~schemagen.docs.view.type_texts`).
     """
 
     def __init__(self, schema: Schema) -> None:
         self.schema = schema
         self.diagrams = DiagramParts(schema)
+        self.types = type_texts(schema)
         self._enums: dict[tuple[str, str], EnumView] = {}
 
     def enum(self, name: str, page: str) -> EnumView:
@@ -142,7 +145,7 @@ def entity_page(
             if _has_neighbors(entity, schema)
             else ""
         ),
-        columns=column_rows(entity, schema, page),
+        columns=column_rows(entity, schema, page, shared.types),
         indexes=tuple(index_row(entity, ix, here) for ix in entity.indexes),
         constraints=constraint_rows(entity, schema, page, here)[1:],
         has_uniques=bool(entity.uniques),
@@ -395,6 +398,11 @@ def overview(schema: Schema) -> Overview:
     """Build the docs' README.md view."""
     name = schema.database.name
     file_stem = re.sub(r"[^A-Za-z0-9_.-]", "_", name) or "database"
+    # the index and constraint tables: by table, each table's link made once
+    by_table = [
+        (e, entity_link(schema, e.name, README))
+        for e in sorted(schema.entities, key=lambda e: e.table)
+    ]
     return Overview(
         header=HEADER,
         name=md_text(name),
@@ -426,14 +434,10 @@ def overview(schema: Schema) -> Overview:
         sql_file=f"{file_stem}.sql",
         performance=performance_sections(schema),
         indexes=tuple(
-            index_row(e, ix, entity_link(schema, e.name, README))
-            for e in sorted(schema.entities, key=lambda e: e.table)
-            for ix in e.indexes
+            index_row(e, ix, link) for e, link in by_table for ix in e.indexes
         ),
         constraints=tuple(
-            row
-            for e in sorted(schema.entities, key=lambda e: e.table)
-            for row in constraint_rows(e, schema, README, entity_link(schema, e.name, README))
+            row for e, link in by_table for row in constraint_rows(e, schema, README, link)
         ),
         routines=_routines_count(schema),
         domains=domain_rows(schema),

@@ -24,7 +24,7 @@ from collections.abc import Callable
 import jinja2
 
 from ..model.schema import Schema
-from .history import HISTORY, RevisionDoc, entity_revisions, history_page, revisions_by_table
+from .history import HISTORY, RevisionDoc, history_page, revisions_by_table
 from .mermaid import er_diagram, renamed_attributes
 from .pages import HEADER, SharedSections, entity_page, enums_page, overview, plural
 from .routines import ROUTINES, routines_page
@@ -91,17 +91,12 @@ def page_renderers(
     def entity_template() -> jinja2.Template:
         return env.get_template("docs/entity.md.j2")
 
-    changed_by = revisions_by_table(history)
+    pages_at = entity_path(schema.entities[0]) if schema.entities else README  # one folder
+    changed_by = revisions_by_table(history, pages_at)
     for entity in schema.entities:
         pages[entity_path(entity)] = functools.partial(
             lambda ent: entity_template().render(
-                view=entity_page(
-                    ent,
-                    schema,
-                    proofs,
-                    entity_revisions(changed_by.get(ent.table, ()), entity_path(ent)),
-                    shared,
-                )
+                view=entity_page(ent, schema, proofs, changed_by.get(ent.table, ()), shared)
             ),
             entity,
         )

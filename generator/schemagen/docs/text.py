@@ -43,6 +43,11 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 #: The same names and types recur on every page: each text is escaped once.
 _memo = functools.lru_cache(maxsize=65536)
 
+# What can make a line of text more than itself in Markdown: an escape, HTML, a pipe,
+# a code span, a link, a line break. A description without any (most of them) is
+# its own escaped form, stripped; only a paragraph's line start still needs a guard.
+_MARKUP = re.compile(r"[\\&<>|`\[\n\r]")
+
 
 def _escape_plain(text: str) -> str:
     """Escape a stretch of text outside code spans."""
@@ -127,6 +132,8 @@ def md_text(text: str | None) -> str:
     """Render a description as Markdown paragraphs that show it as written."""
     if not text or not text.strip():
         return ""
+    if _MARKUP.search(text) is None:
+        return _guard_line(text.strip())
     paragraphs: list[list[str]] = [[]]
     for line in _lines(text):
         if line.strip():
@@ -142,6 +149,8 @@ def md_cell_text(text: str | None) -> str:
     """Render a description for one Markdown table cell (newlines as ``<br>``)."""
     if not text or not text.strip():
         return ""
+    if _MARKUP.search(text) is None:
+        return text.strip()
     return "<br>".join(_inline(line, cell=True) for line in _lines(text))
 
 
@@ -153,6 +162,8 @@ def md_code_cell(text: str) -> str:
     table (its cell splitter and its pipe unescaping disagree about it), so such
     text is shown as escaped plain text instead.
     """
+    if text.isidentifier():  # a name, as most cells are: nothing in it to escape
+        return f"`{text}`"
     text = text.replace("\r\n", "\n").replace("\n", " ")
     if "\\|" in text:
         return _escape_plain(text)
@@ -166,6 +177,8 @@ def md_code_cell(text: str) -> str:
 @_memo
 def md_code(text: str) -> str:
     """An inline code span for a paragraph (not a table cell)."""
+    if text.isidentifier():  # a name: nothing in it to escape
+        return f"`{text}`"
     text = text.replace("\r\n", "\n").replace("\n", " ")
     fence = "`"
     while fence in text:

@@ -7,7 +7,7 @@ through one of these filters, chosen for the target it lands in.
 from __future__ import annotations
 
 import json
-from collections.abc import MutableMapping
+from collections.abc import Iterable, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +78,14 @@ def make_environment(user_templates: Path | None = None) -> jinja2.Environment:
     env.filters["md_code"] = md_code
     env.filters["sql_literal"] = sql_literal
     env.filters["json"] = lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True)
+    env.filters["lines"] = lines
     return env
+
+
+def lines(value: Iterable[str]) -> str:
+    """Lines of text joined by line breaks, in one call: Jinja's ``join`` filter
+    calls a Python function on each item (180,000 lines of a 2,000-table models.py)."""
+    return "\n".join(value)
 
 
 def py_literal(value: object) -> str:
