@@ -174,8 +174,10 @@ class Printer:
         return self._aliases[probe]
 
     def run(self, conn: psycopg.Connection[Any]) -> dict[str, str] | None:
-        """Key -> printed text for every expression the server accepted; None when
-        the server refuses to create the function (a read-only standby)."""
+        """Key -> printed text of every expression the server accepted and prints
+        otherwise than written (the others read as written: ``0``, ``now()``, most
+        defaults; so the caller copies only what changed); None when the server
+        refuses to create the function (a read-only standby) or accepted nothing."""
         if not self._aliases:
             return {}
         probes = [
@@ -195,7 +197,10 @@ class Printer:
                 (json.dumps(probes),),
             )
             printed = dict(cur.fetchall())
-        return printed or None
+        if not printed:
+            return None
+        written = {alias: probe.expression for probe, alias in self._aliases.items()}
+        return {alias: text for alias, text in printed.items() if text != written.get(alias)}
 
     def _pack(self) -> list[_Table]:
         tables: list[_Table] = []
