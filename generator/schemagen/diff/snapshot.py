@@ -43,6 +43,7 @@ from ..model.schema import (
     short_fields,
     to_short_data,
 )
+from ..util.identity import Memo, by_identity
 
 
 def ddl_view(schema: Schema) -> Schema:
@@ -100,9 +101,8 @@ def snapshot_data(schema: Schema) -> Any:
     return to_short_data(ddl_view(schema))
 
 
-#: Lines already rendered: ``id(item) -> (item, its canonical JSON)``; the item is
-#: kept so that its id cannot be reused while the memo lives.
-Lines = dict[int, tuple[Any, str]]
+#: Lines already rendered: each item's canonical JSON, once per item object.
+Lines = Memo[Any, str]
 
 
 def snapshot_text(schema: Schema, lines: Lines | None = None) -> str:
@@ -132,12 +132,11 @@ def view_text(view: Schema, lines: Lines) -> str:
 
 
 def _line(item: Any, lines: Lines) -> str:
-    known = lines.get(id(item))
-    if known is not None and known[0] is item:
-        return known[1]
-    line = canonical(to_short_data(item))
-    lines[id(item)] = (item, line)
-    return line
+    return by_identity(lines, item, _short_json)
+
+
+def _short_json(item: Any) -> str:
+    return canonical(to_short_data(item))
 
 
 def canonical(data: Any) -> str:

@@ -28,6 +28,7 @@ from ..model.schema import (
 from ..model.sequences import identity_sql
 from ..model.sqltext import exclude_sql, index_key_sql
 from ..model.typemap import pg_type
+from ..util.identity import Memo, by_identity
 from .text import github_slug, md_cell_text, md_code, md_code_cell, md_text
 
 # One row of a table on a page (a column, an index, a constraint, ...) is a named
@@ -104,14 +105,10 @@ class PerType:
 
     def __init__(self, text: Callable[[ColumnType], str]) -> None:
         self._text = text
-        # by id, with the type kept alive beside its text so that no id is reused
-        self._known: dict[int, tuple[ColumnType, str]] = {}
+        self._known: Memo[ColumnType, str] = {}
 
     def __call__(self, ct: ColumnType) -> str:
-        known = self._known.get(id(ct))
-        if known is None or known[0] is not ct:
-            known = self._known[id(ct)] = (ct, self._text(ct))
-        return known[1]
+        return by_identity(self._known, ct, self._text)
 
 
 def type_text(ctype: ColumnType, schema: Schema) -> str:

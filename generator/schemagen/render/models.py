@@ -30,6 +30,7 @@ from ..model.schema import (
 from ..model.sequences import identity_kwargs
 from ..model.sqltext import default_sql, index_key_sql, quote_name, text_source
 from ..model.typemap import SQL_TYPE, SQL_TYPE_LINES, domain_variable, python_type, sa_type
+from ..util.identity import Memo, by_identity
 from ..util.pycode import (
     INDENT,
     Call,
@@ -75,10 +76,10 @@ class Imports:
     helper: str = "enum_values"  # the module's enum helper; renamed if shadowed
     sql_type: bool = False  # the module defines SqlType (a type SQLAlchemy has no class for)
     names: dict[tuple[str, str], str] = field(default_factory=dict)  # (module, name) -> local
-    #: The type expression written for each ColumnType object, by its id (kept with
-    #: it, so that the id is not reused): the 32,000 columns of a 2,000-table schema
-    #: share about 200 type objects. Their imports were made with the first one.
-    type_exprs: dict[int, tuple[ColumnType, Expr]] = field(default_factory=dict)
+    #: The type expression written for each ColumnType object: the 32,000 columns
+    #: of a 2,000-table schema share about 200 type objects. Their imports were
+    #: made with the first one.
+    type_exprs: Memo[ColumnType, Expr] = field(default_factory=dict)
 
     def name(self, module: str, name: str) -> str:
         """Import ``name`` from ``module``; return the name to use in code."""
@@ -434,13 +435,7 @@ def _base_expr(schema: Schema, dom: Domain, imp: Imports) -> Expr:
 
 def _type_expr(schema: Schema, col: Column, imp: Imports) -> Expr:
     """The column type as models.py writes it (``imp.type_exprs`` remembers it)."""
-    ct = col.type
-    known = imp.type_exprs.get(id(ct))
-    if known is not None and known[0] is ct:
-        return known[1]
-    expr = _new_type_expr(schema, ct, imp)
-    imp.type_exprs[id(ct)] = (ct, expr)
-    return expr
+    return by_identity(imp.type_exprs, col.type, lambda ct: _new_type_expr(schema, ct, imp))
 
 
 def _new_type_expr(schema: Schema, ct: ColumnType, imp: Imports) -> Expr:
