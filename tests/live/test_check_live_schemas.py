@@ -54,3 +54,31 @@ def test_every_schema_is_read_in_the_same_statements(
     found = sorted(f"{f.object}: {f.message}" for f in check_database(schema, pg.url(dbname)))
     assert len(found) == 3, found
     assert all("billing." in line for line in found), found
+
+
+def test_triggers_in_another_schema(pg: PgCluster, tmp_path: Path) -> None:
+    """Triggers on billing.invoices (a user trigger and on_update_now's) compare by
+    their table's schema: a trigger of the same name on a public table is another
+    trigger, and each finding names its table with its schema."""
+    files = load_case(CORPUS / "85_triggers_in_another_schema").after
+    dbname = _migrated(pg, tmp_path / "p", files, "triggers")
+    schema = load_schema(load_project(tmp_path / "p")).schema
+    assert schema is not None
+    assert check_database(schema, pg.url(dbname)) == []
+    pg.sql(
+        "DROP TRIGGER trg_invoices_set_updated_at ON billing.invoices;"
+        "CREATE TRIGGER trg_invoices_set_updated_at BEFORE UPDATE ON customers "
+        "FOR EACH ROW EXECUTE FUNCTION schemagen_set_updated_at();"
+        "DROP TRIGGER trg_invoices_code ON billing.invoices;"
+        "CREATE TRIGGER trg_invoices_code BEFORE INSERT ON billing.invoices "
+        "FOR EACH ROW EXECUTE FUNCTION set_code()",
+        dbname,
+    )
+    found = sorted(f"{f.object}: {f.message}" for f in check_database(schema, pg.url(dbname)))
+    assert found == [
+        "trigger billing.invoices.trg_invoices_code: definition differs: expected 'CREATE "
+        "TRIGGER trg_invoices_code BEFORE INSERT OR UPDATE ...', found 'CREATE TRIGGER "
+        "trg_invoices_code BEFORE INSERT ON billing...'",
+        "trigger billing.invoices.trg_invoices_set_updated_at: missing from the database",
+        "trigger customers.trg_invoices_set_updated_at: in the database but not in the schema",
+    ]

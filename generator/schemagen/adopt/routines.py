@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..live.introspect import QUALIFIED_KEY, SCHEMAS_READ
 from ..model import naming
-from ..model.routines import ON_UPDATE_FUNCTION, ON_UPDATE_TRIGGER
+from ..model.routines import ON_UPDATE_FUNCTION, on_update_trigger
 from ..normalize.routines import on_update_function
 from ..util.sqlrefs import SqlSyntaxError, select_reads
 from .names import class_names, python_name, usable_as_is
@@ -197,8 +197,7 @@ def _on_update(found: Routines, tables: dict[str, list[str]], out: Mapped) -> se
         if (
             expected is not None
             and function == expected.name
-            and trigger
-            == ON_UPDATE_TRIGGER.format(table=naming.split_qualified(table)[1], column=column)
+            and trigger == on_update_trigger(table, column)
             and tgtype == 1 | 2 | 16  # ROW, BEFORE, UPDATE
             and plain
             and " WHEN " not in _text

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from ..model import sqltext
-from ..model.routines import ON_UPDATE_TRIGGER
+from ..model.routines import on_update_trigger
 from ..model.schema import (
     Column,
     ColumnType,
@@ -181,7 +181,7 @@ def _column_notes(column: Column, entity: Entity, schema: Schema | None = None) 
     if column.mixin:
         notes.append(f"From mixin {md_code_cell(column.mixin)}.")
     if column.on_update_now and schema is not None and schema.database.on_update_now == "trigger":
-        trigger = ON_UPDATE_TRIGGER.format(table=entity.table, column=column.name)
+        trigger = on_update_trigger(entity.table, column.name)
         notes.append(
             f"Set to `now()` on every UPDATE by the database trigger {md_code_cell(trigger)}, "
             "whoever writes the row."

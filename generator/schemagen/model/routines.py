@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from . import naming
+
 # The dataclasses live in schema.py (a Schema holds them); they are named here too.
 from .schema import Argument, Function, Trigger, View
 
@@ -30,6 +32,7 @@ __all__ = [
     "Function",
     "Trigger",
     "View",
+    "on_update_trigger",
     "view_order",
 ]
 
@@ -44,6 +47,13 @@ LEVELS: tuple[str, ...] = ("row", "statement")
 ON_UPDATE_FUNCTION = "schemagen_set_{column}"
 #: ``{table}`` is the bare table name: a trigger's name is per table, whatever its schema.
 ON_UPDATE_TRIGGER = "trg_{table}_set_{column}"
+
+
+def on_update_trigger(table: str, column: str) -> str:
+    """The trigger that keeps ``table.column`` (``table`` as the model keys it, with
+    its PostgreSQL schema or without): ``trg_invoices_set_updated_at`` for
+    ``billing.invoices``, since a trigger is named within its table."""
+    return ON_UPDATE_TRIGGER.format(table=naming.split_qualified(table)[1], column=column)
 
 
 def view_order(views: Sequence[View]) -> list[View]:

@@ -16,11 +16,11 @@ from ..model import naming
 from ..model.routines import (
     EVENTS,
     ON_UPDATE_FUNCTION,
-    ON_UPDATE_TRIGGER,
     Argument,
     Function,
     Trigger,
     View,
+    on_update_trigger,
 )
 from ..model.routinesql import create_function, ident
 from ..model.schema import Column, Entity, Schema
@@ -143,9 +143,7 @@ def on_update_objects(entities: list[Entity]) -> tuple[list[Function], list[Trig
                 fn = functions[col.name] = on_update_function(col.name)
             triggers.append(
                 Trigger(
-                    name=ON_UPDATE_TRIGGER.format(
-                        table=naming.split_qualified(ent.table)[1], column=col.name
-                    ),
+                    name=on_update_trigger(ent.table, col.name),
                     table=ent.table,
                     function=fn.identity,
                     timing="before",

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..language.structure import did_you_mean
 from ..model import naming
-from ..model.routines import ON_UPDATE_FUNCTION, ON_UPDATE_TRIGGER
+from ..model.routines import ON_UPDATE_FUNCTION, on_update_trigger
 from ..normalize.normalizer import Resolver, Unresolved, table_of
 from ..normalize.routines import build_function, function_reads
 from ..source.loader import Sources, YamlPath, mapping
@@ -45,7 +45,7 @@ def check_on_update_names(src: Sources, resolver: Resolver, report: Reporter) ->
         for col in resolver.columns(entity):
             if col.spec.get("on_update") != "now":
                 continue
-            name = ON_UPDATE_TRIGGER.format(table=table, column=col.name)
+            name = on_update_trigger(table, col.name)
             if len(name.encode()) > naming.MAX_IDENTIFIER_BYTES:
                 report.error(
                     (*col.path, "on_update"),
