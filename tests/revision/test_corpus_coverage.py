@@ -240,6 +240,11 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         RenameTable, lambda op: op.old_table.partition(".")[0] != op.new_table.partition(".")[0]
     )
     and bool(c.case.setup),
+    "triggers on tables outside the default PostgreSQL schema, made again when a table moves": (
+        lambda c: c.any(CreateTrigger, lambda op: "." in op.trigger.table)
+        and c.any(RenameTable, lambda op: "." in op.old_table and "." in op.new_table)
+        and bool(c.case.setup)
+    ),
     "one table name in two PostgreSQL schemas": lambda c: any(
         len({e.table.rpartition(".")[2] for e in s.entities}) < len(s.entities)
         for s in (c.old, c.new)
