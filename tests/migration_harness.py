@@ -64,10 +64,13 @@ from sqlalchemy.dialects.postgresql import DOMAIN
 
 OUTPUT = "generated"
 EXTENSION_TABLES = (
-    "SELECT c.relname FROM pg_depend d JOIN pg_class c ON c.oid = d.objid "
-    "WHERE d.classid = 'pg_class'::regclass AND d.deptype = 'e' "
+    # As env.py keys them: (schema, table), the schema None for the current one.
+    "SELECT NULLIF(n.nspname, current_schema()), c.relname FROM pg_class c "
+    "JOIN pg_namespace n ON n.oid = c.relnamespace "
     # Partitions are made by DDL (models.py's DDL_AFTER_CREATE), not by the metadata.
-    "UNION ALL SELECT relname FROM pg_class WHERE relispartition"
+    "WHERE c.relispartition "
+    "OR c.oid IN (SELECT objid FROM pg_depend "
+    "WHERE classid = 'pg_class'::regclass AND deptype = 'e')"
 )
 PYPROJECT = f'[tool.schemagen]\nschema = "schema"\noutput = "{OUTPUT}"\n'
 _module_ids = count()
@@ -383,10 +386,11 @@ def autogenerate_diffs(pg: PgCluster, dbname: str, metadata: sa.MetaData) -> lis
     try:
         with engine.connect() as conn:
             # As the generated env.py does: tables an extension owns are not compared.
-            owned = {row[0] for row in conn.exec_driver_sql(EXTENSION_TABLES)}
+            owned = {(row[0], row[1]) for row in conn.exec_driver_sql(EXTENSION_TABLES)}
 
             def include_object(obj: Any, name: Any, type_: str, reflected: bool, to: Any) -> bool:
-                return not (type_ == "table" and reflected and to is None and name in owned)
+                hidden = (obj.schema, name) in owned if type_ == "table" else False
+                return not (reflected and to is None and hidden)
 
             # As env.py does for tables in PostgreSQL schemas: compare those schemas
             # (None: the default one) and no others.

@@ -98,10 +98,14 @@ def run_migrations_online() -> None:
 
 # Tables that an extension owns (PostGIS's spatial_ref_sys) are not the schema's;
 # partitions are the schema's, but models.py makes them by DDL, not as Tables.
+# Each is keyed by its PostgreSQL schema as Alembic names a reflected table's
+# (None: the connection's current schema), so that a table of the same name in
+# another schema is still compared.
 EXTENSION_TABLES = (
-    "SELECT c.relname FROM pg_depend d JOIN pg_class c ON c.oid = d.objid "
-    "WHERE d.classid = 'pg_class'::regclass AND d.deptype = 'e' "
-    "UNION ALL SELECT relname FROM pg_class WHERE relispartition"
+    "SELECT NULLIF(n.nspname, current_schema()), c.relname FROM pg_class c "
+    "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relispartition "
+    "OR c.oid IN (SELECT objid FROM pg_depend "
+    "WHERE classid = 'pg_class'::regclass AND deptype = 'e')"
 )
 
 
@@ -115,8 +119,8 @@ def _run(connection: Connection) -> None:
         # seen: the object was reflected from the database.
         if kind != "table" or not seen or to is not None:
             return True
-        owned = {row[0] for row in connection.exec_driver_sql(EXTENSION_TABLES)}
-        return name not in owned
+        owned = connection.exec_driver_sql(EXTENSION_TABLES)
+        return (obj.schema, name) not in {tuple(row) for row in owned}
 
     context.configure(
         connection=connection,
