@@ -19,8 +19,11 @@ from migration_harness import load_case, write_schema
 from schemagen.check import files
 from schemagen.check.drift import (
     compare_file,
+    history_findings,
+    pending_findings,
     stale_docs,
 )
+from schemagen.check.run import check_project
 from schemagen.config import Project, load_project
 from schemagen.errors import ConfigError
 from schemagen.findings import Finding
@@ -188,6 +191,41 @@ def test_the_first_broken_template_in_order_is_the_error(
     assert started
     assert str(shared.value) == str(alone.value)
     assert "models.py.j2" in str(shared.value)
+
+
+def test_the_snapshot_comparison_is_shared_out_first(
+    drifted: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``check`` hands the comparison with the head snapshot to the two processes as
+    the first task: the same pending operations, before the same file findings, as
+    when one process does everything; its error is the one raised, even where a
+    template breaks too."""
+    stores = drifted / "schema" / "stores.yaml"
+    text = stores.read_text(encoding="utf-8")
+    stores.write_text(text.replace("A Shopify store that installed", "A store that installed"))
+    monkeypatch.setattr(files, "PARALLEL_FROM", 10**9)
+    alone = check_project(drifted, use_cache=False).findings
+    monkeypatch.setattr(files, "PARALLEL_FROM", 0)
+    started = fork_spy(monkeypatch)
+    shared = check_project(drifted, use_cache=False).findings
+    assert started, "no child was forked"
+    assert shared == alone
+    kinds = [f.kind for f in shared]
+    assert kinds[:2] == ["pending", "pending"] and set(kinds[2:]) == {"file"}
+
+    project = load_project(drifted)
+    schema = load_schema(project).schema
+    state, _ = history_findings(project)
+    assert schema is not None and state is not None
+    done = files.check_files(project, schema, pending=lambda: pending_findings(state, schema))
+    assert done.pending == pending_findings(state, schema)
+
+    def broken() -> files.Pending:
+        raise LookupError("the snapshot comparison failed")
+
+    monkeypatch.setattr(build, "models_view", None)  # models.py's part fails too
+    with pytest.raises(LookupError, match="snapshot comparison"):
+        files.check_files(project, schema, pending=broken)
 
 
 def _stale_reference(project: Project, rendered: set[str]) -> list[str]:

@@ -8,6 +8,14 @@ child claim as each comes free (:func:`~schemagen.util.background.run_shared`). 
 compares the files it rendered with the disk itself and sends back only the
 findings and each file's sha256 (for the check cache), never the 20 MB of text.
 
+``check`` hands the same two processes its comparison of the schema with the
+head snapshot too (``pending``, the first task). Run by the caller between the
+fork of the database comparison's child and the fork of the files' child, it
+read the whole schema in between, so each page of the schema it touched was
+copied on write once after each fork; as a task it runs after both forks, in
+whichever process is free (at 2,000 tables about 11,000 fewer page copies of
+153,000, and 0.1 s less CPU).
+
 What is found is what one process finds: the same findings in the same order
 (files sorted by path, then the stale docs pages), and when parts fail, the
 error of the first failing part in order, raised by the caller with its own
@@ -41,24 +49,44 @@ class FilesChecked:
     #: sha256 of each rendered file's text (empty unless asked for), by path
     #: relative to the project: every rendered file is a key
     digests: dict[str, str] = field(default_factory=dict)
+    #: what the ``pending`` task returned (nothing pending without one)
+    pending: Pending = field(default_factory=lambda: ([], False))
 
 
 #: What one part sends back: per rendered file, its finding (None: as on disk) and
 #: the sha256 of the rendered text (or "").
 Compared = dict[str, tuple[Finding | None, str]]
 
+#: :func:`~schemagen.check.drift.pending_findings`'s result: the operations that
+#: the next revision would hold, and whether the head snapshot is exactly the schema.
+Pending = tuple[list[Finding], bool]
+
 
 def check_files(
-    project: Project, schema: Schema, *, show_diff: bool = False, digests: bool = True
+    project: Project,
+    schema: Schema,
+    *,
+    show_diff: bool = False,
+    digests: bool = True,
+    pending: Callable[[], Pending] | None = None,
 ) -> FilesChecked:
     """Every file that build writes for ``schema``, compared with the disk; with
-    ``digests``, the sha256 of each (20 MB hashed at 2,000 tables, for the cache)."""
+    ``digests``, the sha256 of each (20 MB hashed at 2,000 tables, for the cache).
+    ``pending``: a pure task run first of all, by either process (see the module
+    docstring); its result is :attr:`FilesChecked.pending`."""
     parts = render_parts(project, schema)
-    tasks = [_compared(project, part, show_diff, digests) for part in parts]
+    tasks: list[Callable[[], Compared | Pending]] = [
+        _compared(project, part, show_diff, digests) for part in parts
+    ]
+    if pending is not None:
+        tasks.insert(0, pending)
+    done = FilesChecked()
     compared: Compared = {}
     for result in run_shared(tasks, fork=len(schema.entities) >= PARALLEL_FROM):
-        compared.update(result)
-    done = FilesChecked()
+        if isinstance(result, tuple):
+            done.pending = result
+        else:
+            compared.update(result)
     for rel in sorted(compared):
         finding, done.digests[rel] = compared[rel]
         if finding is not None:

@@ -171,7 +171,8 @@ def _full_check(
     lint: check shows no warnings); once the schema is loaded, another child
     compares the database with it
     (:class:`~schemagen.util.background.Job`, mostly waiting on the server), and
-    this process and one more child render and compare the generated files
+    this process and one more child render and compare the generated files, the
+    comparison with the head snapshot first among them
     (:func:`~schemagen.check.files.check_files`). The comparison child shares the
     loaded schema for free: starting it earlier, against the head snapshot,
     meant building the schema a second time from the snapshot's data, 0.25 s of
@@ -188,7 +189,6 @@ def _full_check(
     # check shows the schema's errors, never its warnings: no lint, no marks unless
     # asked. The reference checks use the core that normalizing leaves idle.
     loaded = load_schema_apart(project, names_early=True, warnings=False)
-    exact = False
     live = None
     try:
         schema = loaded.schema
@@ -198,10 +198,10 @@ def _full_check(
         if database_url is not None:
             report.database = _masked(database_url)
             live = _database_job(schema, database_url, state)
-        if state is not None:
-            pending, exact = pending_findings(state, schema)
-            report.findings += pending
-        files = check_files(project, schema, show_diff=show_diff, digests=digests)
+        pending = (lambda: pending_findings(state, schema)) if state is not None else None
+        files = check_files(
+            project, schema, show_diff=show_diff, digests=digests, pending=pending
+        )
         loaded.finish()
     except BaseException as exc:
         if live is not None:
@@ -210,8 +210,9 @@ def _full_check(
             loaded.finish()  # the schema's own errors first, as when checked first
         loaded.cancel()
         raise
+    pending_ops, exact = files.pending
     report.files_checked = len(files.digests)
-    report.findings += files.findings
+    report.findings += pending_ops + files.findings
     if live is not None:
         found = live.result()
         if isinstance(found, DatabaseError):
