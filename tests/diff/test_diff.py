@@ -211,6 +211,34 @@ def test_enum_python_name_change_is_no_change() -> None:
     assert diff(schema(ea, enums=(a,)), schema(eb, enums=(b,))).empty
 
 
+def test_enum_moved_to_another_schema_is_set_schema_and_keeps_its_columns() -> None:
+    """A type of one name gone from one schema and new in another moves (ALTER TYPE
+    ... SET SCHEMA): no column is altered, no type dropped; a value added with the
+    move names the type where it is when it runs (its revision comes first)."""
+    home = enum("status", "a", "b", name="Status")
+    away = enum("billing.status", "a", "b", name="Status")
+    ent = entity("Thing", "things", col("state", enum_type(home)),
+                 col("past", ColumnType("array", of=enum_type(home)), nullable=True))
+    moved = dataclasses.replace(
+        ent, columns=(ent.columns[0], col("state", enum_type(away)),
+                      col("past", ColumnType("array", of=enum_type(away)), nullable=True))
+    )
+    old, new = schema(ent, enums=(home,)), schema(moved, enums=(away,))
+    assert lines(old, new) == ["+ schema billing", "~ enum status moved to billing.status"]
+    assert lines(new, old) == ["~ enum billing.status moved to status", "- schema billing"]
+    assert not diff(old, new).destructive
+    more = dataclasses.replace(away, values=(*away.values, *enum("x", "c").values))
+    assert lines(old, schema(moved, enums=(more,))) == [
+        "+ schema billing",
+        "+ enum value status.'c' after 'b'",
+        "~ enum status moved to billing.status",
+    ]
+    # two types of that name gone or new: which went where is not guessed
+    other = enum("sales.status", "a", "b", name="Other")
+    both = diff(old, schema(moved, enums=(away, other)))
+    assert not any(line.startswith("~ enum") for line in both.describe())
+
+
 def test_entity_rename_renames_table_sequence_and_conventional_names() -> None:
     old = schema(stores(), products())
     prod = products()

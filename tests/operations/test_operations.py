@@ -51,6 +51,7 @@ from schemagen.operations.schema import (
     DropEnumValue,
     DropExtension,
     EnumUsage,
+    MoveEnum,
     ReplaceEnum,
 )
 from schemagen.operations.stages import stages
@@ -81,6 +82,7 @@ EXAMPLES: list[Operation] = [
     AddEnumValue("status", "c", ("a", "b"), before="b", usages=(USAGE,)),
     DropEnumValue("status", "c", ("a", "b"), after="b"),
     ReplaceEnum("status", ("a", "b"), ("b", "a"), (USAGE,)),
+    MoveEnum("status", "billing.status"),
     CreateTable(stores()),
     DropTable(products()),
     RenameTable("Item", "Product", "items", "products", ("id",)),
@@ -119,6 +121,19 @@ def test_reverse_reverse_is_identity(op: Operation) -> None:
 
 def _state() -> Schema:
     return ddl_view(schema(stores(), products()))
+
+
+def test_enum_move_renders_set_schema_both_ways() -> None:
+    state = ddl_view(schema(enums=(enum("billing.status", "a"),)))
+    for op, sql in (
+        (MoveEnum("billing.status", "status"), "ALTER TYPE billing.status SET SCHEMA public"),
+        (MoveEnum("status", "billing.status"), "ALTER TYPE status SET SCHEMA billing"),
+    ):
+        rendered = render(op, state)
+        assert not rendered.autocommit
+        assert [line for stmt in rendered.statements for line in layout(stmt, "")] == [
+            f'op.execute("{sql}")'
+        ]
 
 
 def test_one_operation_renders_exactly() -> None:

@@ -67,7 +67,7 @@ from schemagen.operations.routines import (
     DropView,
     ReplaceFunction,
 )
-from schemagen.operations.schema import CreateSchema, DropSchema
+from schemagen.operations.schema import CreateSchema, DropSchema, MoveEnum
 from schemagen.operations.stages import stages
 from schemagen.operations.typechange import needs_using
 
@@ -244,6 +244,9 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         lambda c: c.any(CreateTrigger, lambda op: "." in op.trigger.table)
         and c.any(RenameTable, lambda op: "." in op.old_table and "." in op.new_table)
         and bool(c.case.setup)
+    ),
+    "enum type moved to another PostgreSQL schema (columns kept), with a value added": (
+        lambda c: c.any(MoveEnum) and c.any(AddEnumValue) and bool(c.case.setup)
     ),
     "one table name in two PostgreSQL schemas": lambda c: any(
         len({e.table.rpartition(".")[2] for e in s.entities}) < len(s.entities)

@@ -3,7 +3,8 @@
 Phases, in upgrade order (the downgrade runs the reversed operations backwards):
 
 0. PostgreSQL schemas created (dropped last of all, once empty);
-1. extensions, then enum types and enum values (types exist before any table);
+1. extensions, then enum values added, enum types moved to another PostgreSQL
+   schema and enum types created (types exist before any table);
 2. renames of tables and columns;
 3. indexes dropped (concurrently, outside the transaction), foreign keys
    dropped, tables dropped (referencing tables first), then the unique and
@@ -75,6 +76,7 @@ from ..operations.schema import (
     DropEnumValue,
     DropExtension,
     DropSchema,
+    MoveEnum,
     ReplaceEnum,
 )
 from ..operations.sequence import AlterSequence, CreateSequence, DropSequence
@@ -99,8 +101,9 @@ ADD_FOREIGN_KEY = "add foreign key"
 _PHASES: tuple[type[Operation] | str, ...] = (
     CreateSchema,  # before everything that lives in it
     CreateExtension,
+    AddEnumValue,  # a revision of its own, before the main one (operations.stages)
+    MoveEnum,  # to a schema created above; after its new values, before it is rebuilt
     CreateEnum,
-    AddEnumValue,
     CreateDomain,  # after the enums and extensions its type may be; before its columns
     DropDomainCheck,  # before columns move to the domain (they need not pass it)
     CreateSequence,  # before the columns whose defaults call nextval

@@ -44,6 +44,7 @@ from .schema import (
     DropEnumValue,
     DropExtension,
     DropSchema,
+    MoveEnum,
     ReplaceEnum,
 )
 from .sequence import AlterSequence, CreateSequence, DropSequence
@@ -128,6 +129,7 @@ FACTS: dict[str, Cost] = {
     "add primary key": Cost(_AX, "scans"),
     "drop primary key": Cost(_AX, "no scan"),
     "enum type or value": Cost("", "no scan"),
+    "move enum type": Cost("", "no scan"),  # the columns refer to the type by OID
     "swap enum type of columns": Cost(_AX, "rewrites"),
     "extension": Cost("", "no scan"),
     "function": Cost("", "no scan"),
@@ -203,6 +205,7 @@ _SIMPLE: dict[type, str] = {
     AddPrimaryKey: "add primary key",
     DropPrimaryKey: "drop primary key",
     CreateEnum: "enum type or value",
+    MoveEnum: "move enum type",
     DropEnum: "enum type or value",
     AddEnumValue: "enum type or value",
     CreateExtension: "extension",

@@ -28,6 +28,7 @@ from .schema import (
     DropEnumValue,
     DropExtension,
     EnumUsage,
+    MoveEnum,
     ReplaceEnum,
 )
 from .table import (
@@ -63,6 +64,7 @@ __all__ = [
     "DropIndex",
     "DropTable",
     "EnumUsage",
+    "MoveEnum",
     "Operation",
     "Plan",
     "RenameColumn",

@@ -6,7 +6,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from ..model.schema import CheckConstraint, Enum, EnumValue, Index, Schema
+from ..model import naming
+from ..model.schema import CheckConstraint, ColumnType, Enum, EnumValue, Index, Schema
 from .base import Operation, with_enum
 
 
@@ -139,6 +140,52 @@ class DropEnum(Operation):
 
     def risk(self) -> str | None:
         return f"drops enum type {self.enum.db_name}"
+
+
+@dataclass(frozen=True)
+class MoveEnum(Operation):
+    """``ALTER TYPE ... SET SCHEMA``: the enum type of one name moves to another
+    PostgreSQL schema, and the columns of that type (and arrays and domains of it)
+    keep their values: PostgreSQL refers to the type by OID. Applied to a DDL view,
+    where an enum and the types that use it are named by their PostgreSQL name."""
+
+    old: str  # PostgreSQL type names, qualified outside the default schema
+    new: str
+
+    def reverse(self) -> Operation:
+        return MoveEnum(self.new, self.old)
+
+    def describe(self) -> str:
+        return f"~ enum {self.old} moved to {self.new}"
+
+    def apply(self, schema: Schema) -> Schema:
+        def moved(en: Enum) -> Enum:
+            return dataclasses.replace(en, name=self.new, db_name=self.new)
+
+        schema = with_enum(schema, self.old, moved)
+        entities = tuple(
+            dataclasses.replace(
+                ent,
+                columns=tuple(
+                    dataclasses.replace(col, type=self._retyped(col.type)) for col in ent.columns
+                ),
+            )
+            for ent in schema.entities
+        )
+        domains = tuple(dataclasses.replace(d, type=self._retyped(d.type)) for d in schema.domains)
+        return dataclasses.replace(schema, entities=entities, domains=domains)
+
+    def _retyped(self, ct: ColumnType) -> ColumnType:
+        """``ct`` naming the moved type where it named the old one (an array's element too)."""
+        of = self._retyped(ct.of) if ct.of is not None else None
+        if ct.enum != self.old and of is ct.of:
+            return ct
+        return dataclasses.replace(ct, enum=self.new if ct.enum == self.old else ct.enum, of=of)
+
+    @property
+    def target_schema(self) -> str:
+        """The PostgreSQL schema the type moves to (``public`` for an unqualified name)."""
+        return naming.split_qualified(self.new)[0] or "public"
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,7 @@ from ..operations.schema import (
     DropExtension,
     DropSchema,
     EnumUsage,
+    MoveEnum,
     ReplaceEnum,
 )
 from ..operations.sequence import AlterSequence, CreateSequence, DropSequence
@@ -267,6 +268,12 @@ def _(operation: CreateEnum, state: Schema) -> list[Stmt]:
 @_render.register(DropEnum)
 def _(operation: DropEnum, state: Schema) -> list[Stmt]:
     return [execute(f"DROP TYPE {quote_type(operation.enum.db_name)}")]
+
+
+@_render.register(MoveEnum)
+def _(operation: MoveEnum, state: Schema) -> list[Stmt]:
+    target = quote_ident(operation.target_schema)
+    return [execute(f"ALTER TYPE {quote_type(operation.old)} SET SCHEMA {target}")]
 
 
 @_render.register(AddEnumValue)
