@@ -248,6 +248,10 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
     "enum type moved to another PostgreSQL schema (columns kept), with a value added": (
         lambda c: c.any(MoveEnum) and c.any(AddEnumValue) and bool(c.case.setup)
     ),
+    "columns of a table in another PostgreSQL schema altered under a view that reads it": (
+        lambda c: c.any(AlterColumn, lambda op: "." in op.table)
+        and c.any(CreateView, lambda op: any("." in r for r in op.view.reads))
+    ),
     "one table name in two PostgreSQL schemas": lambda c: any(
         len({e.table.rpartition(".")[2] for e in s.entities}) < len(s.entities)
         for s in (c.old, c.new)

@@ -47,6 +47,36 @@ views:
             "does not have"
         ],
     ),
+    # a table in another PostgreSQL schema is read by its qualified name, as
+    # PostgreSQL resolves it; its columns are checked like any table's
+    "view_table_in_another_schema": (
+        TABLES.replace("  Product:\n", "  Product:\n    schema: sales\n")
+        + """
+views:
+  Listing:
+    sql: SELECT p.id, p.price FROM products p JOIN sales.stores s ON s.id = p.store_id
+    columns: {id: {type: bigint}, price: {type: numeric}}
+""",
+        [
+            "schema/s.yaml:15:5: views.Listing.sql: reads table 'products', which the schema "
+            "does not have (did you mean 'sales.products'?)",
+            "schema/s.yaml:15:5: views.Listing.sql: reads table 'sales.stores', which the "
+            "schema does not have (did you mean 'stores'?)",
+        ],
+    ),
+    "view_column_of_a_table_in_another_schema": (
+        TABLES.replace("  Product:\n", "  Product:\n    schema: sales\n")
+        + """
+views:
+  Listing:
+    sql: SELECT p.id, p.price FROM sales.products p
+    columns: {id: {type: bigint}, price: {type: numeric}}
+""",
+        [
+            "schema/s.yaml:15:5: views.Listing.sql: reads p.price, but sales.products has no "
+            "column 'price'"
+        ],
+    ),
     "view_missing_column": (
         TABLES
         + """

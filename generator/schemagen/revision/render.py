@@ -789,11 +789,12 @@ def _(operation: AlterColumn, state: Schema) -> list[Stmt]:
         return lock_safe_nullability(operation)
     old, new, table = operation.old, operation.new, operation.table
     target = (_bare(table), Str(new.name))
+    schema = _schema(table)
     retype = old.type != new.type
     stmts = _sequences_before(table, old, new)
     if retype and old.default is not None:
         # The old default may not cast to the new type: drop it, set it again below.
-        stmts.append(call("op.alter_column", *target, server_default="None"))
+        stmts.append(call("op.alter_column", *target, server_default="None", schema=schema))
     if retype:
         using = operation.using
         if using is None and needs_using(old.type, new.type):
@@ -805,6 +806,7 @@ def _(operation: AlterColumn, state: Schema) -> list[Stmt]:
                 type_=type_expr(new.type, state),
                 existing_type=type_expr(old.type, state),
                 postgresql_using=Str(using) if using else None,
+                schema=schema,
             )
         )
     if operation.backfills:
@@ -818,7 +820,7 @@ def _(operation: AlterColumn, state: Schema) -> list[Stmt]:
         )
     rest = _alter_rest(old, new, retype)
     if rest:
-        stmts.append(call("op.alter_column", *target, *rest))
+        stmts.append(call("op.alter_column", *target, *rest, schema=schema))
     return stmts + _sequences_after(table, old, new)
 
 

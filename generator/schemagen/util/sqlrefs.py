@@ -140,13 +140,16 @@ def _collect(stmts: Any) -> Reads:
             reads.opaque = True
 
         def visit_RangeVar(self, ancestors: Any, node: Any) -> None:  # noqa: N802
-            if node.schemaname not in (None, "public"):
-                reads.opaque = True  # pg_catalog and the like: not the schema's
+            schema = node.schemaname
+            if schema is not None and (schema.startswith("pg_") or schema == "information_schema"):
+                reads.opaque = True  # the catalog: not the schema's
                 return
-            reads.relations.add(node.relname)
-            reads.aliases[node.relname] = node.relname
+            # as the model keys tables: public's bare, another schema's qualified
+            relation = node.relname if schema in (None, "public") else f"{schema}.{node.relname}"
+            reads.relations.add(relation)
+            reads.aliases[node.relname] = relation
             if node.alias is not None:
-                reads.aliases[node.alias.aliasname] = node.relname
+                reads.aliases[node.alias.aliasname] = relation
 
         def visit_ColumnRef(self, ancestors: Any, node: Any) -> None:  # noqa: N802
             _column_ref(reads, node)

@@ -15,7 +15,7 @@ from typing import Any
 from ..language.structure import did_you_mean
 from ..model import naming
 from ..model.routines import ON_UPDATE_FUNCTION, on_update_trigger
-from ..normalize.normalizer import Resolver, Unresolved, table_of
+from ..normalize.normalizer import Resolver, Unresolved, qualified_table_of, table_of
 from ..normalize.routines import build_function, function_reads
 from ..source.loader import Sources, YamlPath, mapping
 from ..util.sqlrefs import Reads, SqlSyntaxError, select_reads
@@ -56,7 +56,8 @@ def check_on_update_names(src: Sources, resolver: Resolver, report: Reporter) ->
 def _relations(src: Sources, resolver: Resolver) -> Relations:
     found: Relations = {}
     for entity in src.entities:
-        found[table_of(src, entity)] = [c.name for c in resolver.columns(entity)]
+        # as a view's SQL names it (util.sqlrefs): billing.invoices outside public
+        found[qualified_table_of(src, entity)] = [c.name for c in resolver.columns(entity)]
     for name, spec in src.views.items():
         view = mapping(spec)
         found[view_name(name, view)] = [str(c) for c in mapping(view.get("columns"))]
@@ -64,10 +65,10 @@ def _relations(src: Sources, resolver: Resolver) -> Relations:
 
 
 def _broken_tables(src: Sources) -> set[str]:
-    """Default table names of entities left out for their own errors: a view that
+    """Table names (as views name them) of entities left out for their own errors: a view that
     reads one is not reported again."""
     return {
-        naming.default_table_name(str(item[1]))
+        qualified_table_of(src, str(item[1]))
         for item in src.broken
         if len(item) == 2 and item[0] == "entities"
     }
