@@ -17,7 +17,7 @@ from schemagen.config import load_project
 from schemagen.errors import ConfigError
 from schemagen.render import build
 from schemagen.util.background import Job, run_shared
-from schemagen.validate import pipeline as loading
+from schemagen.validate import reading as loading
 
 REPO = Path(__file__).resolve().parents[2]
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork here")

@@ -24,7 +24,7 @@ from schemagen.api import ValidationResult, build_project, validate_project
 from schemagen.config import load_project
 from schemagen.model.schema import Entity, Index, Relationship, Schema
 from schemagen.source.loader import merge
-from schemagen.validate.pipeline import read_folder
+from schemagen.validate.reading import read_folder
 from schemagen.validate.reporter import column_path, own_column_path
 from sqlalchemy.orm import Session
 

@@ -9,35 +9,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from ..config import Limits, Project
+from ..config import Project
 from ..errors import Issue, SchemaInvalid, sort_issues
-from ..language.structure import check_structure
 from ..model.schema import Schema, SourceMap
 from ..normalize.normalizer import Resolver, normalize
 from ..normalize.routines import with_routines
-from ..source.loader import (
-    RawFile,
-    Sources,
-    merge,
-    read_file,
-    schema_files,
-    too_large_message,
-)
+from ..source.loader import RawFile, Sources, merge
 from ..util.background import Job
 from ..util.words import plural
 from .lint import lint
 from .partial import LEAF_SECTIONS, check_clean_part
+from .reading import FolderRead, Meanwhile
 from .references import check_references
 from .reporter import Reporter
 from .routines import check_routines
 from .semantic import check_model
-
-#: Work of the caller's that needs no schema, done while a child parses files
-#: (:func:`read_folder`).
-Meanwhile = Callable[[], object] | None
 
 
 @dataclass
@@ -121,12 +109,19 @@ class _Front:
 
 
 def _front(
-    project: Project, meanwhile: Meanwhile = None, *, warnings: bool = True
+    project: Project,
+    meanwhile: Meanwhile = None,
+    *,
+    warnings: bool = True,
+    reading: FolderRead | None = None,
 ) -> _Front | ValidationResult:
-    """Parse and merge; a result already when a file could not be parsed at all."""
+    """Parse (unless ``reading`` is under way) and merge; a result already when a file
+    could not be parsed at all."""
     folder = project.relative(project.schema_dir)
     # Without warnings a clean schema has no issue to locate: marks only if asked.
-    raws, issues = read_folder(project, meanwhile, marks=warnings)
+    if reading is None:
+        reading = FolderRead(project, marks=warnings)
+    raws, issues = reading.finish(meanwhile)
     if issues and not all(prunable(raw) for raw in raws):
         return _result(project, None, SourceMap(), issues)
     broken = prune(raws)
@@ -320,6 +315,7 @@ def load_schema_apart(
     meanwhile: Meanwhile = None,
     names_early: bool = False,
     warnings: bool = True,
+    reading: FolderRead | None = None,
 ) -> PendingSchema:
     """Load and normalize ``project``'s schema, and check it while the caller works.
 
@@ -333,13 +329,18 @@ def load_schema_apart(
     same errors, in the same order, as :func:`load_schema` would, and nothing was
     written. ``schema`` is None where the schema cannot even be normalized (then
     ``finish`` raises).
-    ``meanwhile`` is passed on to :func:`read_folder`. With ``warnings`` false, for
-    a caller that shows none (``plan``, ``migrate``, ``build``, ``check``), lint is
-    left out (it only warns) and the files' marks are found only where an issue
-    asks (a clean schema: nowhere); the errors, and what the caller does with
-    them, are the same.
+    ``meanwhile`` is passed on to :meth:`~schemagen.validate.reading.FolderRead.finish`.
+    With ``warnings`` false, for a caller that shows none (``plan``, ``migrate``,
+    ``build``, ``check``), lint is left out (it only warns) and the files' marks
+    are found only where an issue asks (a clean schema: nowhere); the errors, and
+    what the caller does with them, are the same. ``reading``: the folder's files,
+    already being parsed by the caller's :class:`~schemagen.validate.reading.FolderRead`
+    (with marks exactly when ``warnings``).
     """
-    return PendingSchema(_front(project, meanwhile, warnings=warnings), names_early=names_early)
+    if reading is not None and reading.marks != warnings:
+        raise ValueError("load_schema_apart: the reading's marks must follow warnings")
+    front = _front(project, meanwhile, warnings=warnings, reading=reading)
+    return PendingSchema(front, names_early=names_early)
 
 
 def _large(front: _Front) -> bool:
@@ -355,97 +356,6 @@ def _normalized_early(src: Sources, resolver: Resolver) -> Schema | None:
         return with_routines(normalize(src, resolver), resolver)
     except Exception:  # noqa: BLE001 - any failure here is an error the checks name
         return None
-
-
-def read_folder(
-    project: Project, meanwhile: Meanwhile = None, *, marks: bool = True
-) -> tuple[list[RawFile], list[Issue]]:
-    """Parse every schema file and check its structure against the JSON Schema.
-
-    ``meanwhile``, if given, is called once this process has parsed its share of
-    the files, while the child parses the rest and sends them: time this process
-    would wait otherwise (``plan`` imports its own modules then). Without files
-    it is not called. ``marks`` is :func:`~schemagen.source.loader.read_file`'s."""
-    folder = project.relative(project.schema_dir)
-    if not project.schema_dir.is_dir():
-        return [], [Issue(folder, 0, 0, "", f"schema folder {folder}/ does not exist")]
-    paths = schema_files(project.schema_dir)
-    if not paths:
-        return [], [Issue(folder, 0, 0, "", f"no *.yaml or *.yml files in {folder}/")]
-    split = _split(paths)
-    rest = Job(lambda: _read_files(project, paths[split:], marks), fork=split < len(paths))
-    try:
-        raws, issues = _read_files(project, paths[:split], marks)
-        if meanwhile is not None:
-            meanwhile()
-    except BaseException:
-        rest.cancel()
-        raise
-    more_raws, more_issues = rest.result()
-    raws, issues = raws + more_raws, issues + more_issues
-    return raws, issues + _over_limits(raws, project.limits)
-
-
-def _over_limits(raws: list[RawFile], limits: Limits) -> list[Issue]:
-    """The folder's files together past a limit: located at the file that passes it."""
-    totals = [0, 0, 0]
-    keys = (
-        ("max_nodes", limits.max_nodes, "YAML nodes"),
-        ("max_alias_nodes", limits.max_alias_nodes, "YAML nodes copied by aliases"),
-        ("max_scalar_bytes", limits.max_scalar_bytes, "bytes of text"),
-    )
-    for raw in raws:
-        for index, (key, limit, what) in enumerate(keys):
-            totals[index] += raw.size[index]
-            if totals[index] > limit:
-                raw.data = None
-                return [Issue(raw.path, 1, 1, "", too_large_message(key, limit, what))]
-    return []
-
-
-#: From this many bytes of YAML on, read_folder parses the last files in a forked
-#: child while it parses the first ones (two cores; see background). Below, the
-#: fork and sending the parsed data back cost more than they save.
-PARALLEL_READ_BYTES = 256 * 1024
-
-#: The share of the bytes that the caller parses itself: the child also has to
-#: pickle what it parsed (about a quarter of the parsing time), and measured at
-#: 2,000 tables (plan, validate) it still finished last at 0.55 and at 0.5.
-CALLER_SHARE = 0.6
-
-
-def _split(paths: list[Path]) -> int:
-    """How many of ``paths`` (from the start) the caller reads; the child reads the rest."""
-    sizes = [_size(path) for path in paths]
-    total = sum(sizes)
-    if total < PARALLEL_READ_BYTES or len(paths) < 2:
-        return len(paths)
-    done = 0
-    for count, size in enumerate(sizes, 1):
-        done += size
-        if done >= total * CALLER_SHARE:
-            return min(count, len(paths) - 1)
-    return len(paths) - 1
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0  # read_file reports it
-
-
-def _read_files(
-    project: Project, paths: list[Path], marks: bool
-) -> tuple[list[RawFile], list[Issue]]:
-    raws: list[RawFile] = []
-    issues: list[Issue] = []
-    for path in paths:
-        raw, found = read_file(path, project.relative(path), project.limits, marks=marks)
-        raws.append(raw)
-        issues.extend(found)
-        issues.extend(check_structure(raw))
-    return raws, issues
 
 
 def _definition(path: tuple[str, ...]) -> tuple[str, ...]:
