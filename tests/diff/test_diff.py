@@ -23,6 +23,7 @@ from schemagen.model.schema import (
     CheckConstraint,
     ColumnType,
     Default,
+    Domain,
     Entity,
     ForeignKey,
     Index,
@@ -237,6 +238,22 @@ def test_enum_moved_to_another_schema_is_set_schema_and_keeps_its_columns() -> N
     other = enum("sales.status", "a", "b", name="Other")
     both = diff(old, schema(moved, enums=(away, other)))
     assert not any(line.startswith("~ enum") for line in both.describe())
+
+
+def test_domain_moved_to_another_schema_is_set_schema_and_keeps_its_columns() -> None:
+    text = ColumnType("text")
+    home, away = Domain("code", text), Domain("billing.code", text, default=Default("string", "x"))
+    typed = lambda name: dataclasses.replace(text, domain=name)  # noqa: E731
+    ent = entity("Thing", "things", col("code", typed("code")),
+                 col("codes", ColumnType("array", of=typed("code")), nullable=True))
+    moved = entity("Thing", "things", col("code", typed("billing.code")),
+                   col("codes", ColumnType("array", of=typed("billing.code")), nullable=True))
+    old = dataclasses.replace(schema(ent), domains=(home,))
+    new = dataclasses.replace(schema(moved), domains=(away,))
+    assert lines(old, new) == [
+        "+ schema billing", "~ domain code moved to billing.code", "~ domain billing.code: default"
+    ]
+    assert not diff(old, new).destructive
 
 
 def test_entity_rename_renames_table_sequence_and_conventional_names() -> None:

@@ -31,6 +31,7 @@ from schemagen.operations.domain import (
     CreateDomain,
     DropDomain,
     DropDomainCheck,
+    MoveDomain,
 )
 from schemagen.operations.partition import CreatePartition, DropPartition
 from schemagen.operations.plan import (
@@ -251,6 +252,9 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
     "columns of a table in another PostgreSQL schema altered under a view that reads it": (
         lambda c: c.any(AlterColumn, lambda op: "." in op.table)
         and c.any(CreateView, lambda op: any("." in r for r in op.view.reads))
+    ),
+    "domain moved to another PostgreSQL schema (columns kept)": (
+        lambda c: c.any(MoveDomain) and bool(c.case.setup)
     ),
     "one table name in two PostgreSQL schemas": lambda c: any(
         len({e.table.rpartition(".")[2] for e in s.entities}) < len(s.entities)

@@ -8,12 +8,10 @@ or index whose name changed is renamed rather than rebuilt, which loses nothing)
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass, field
 
 from ..language.structure import did_you_mean
-from ..model import naming
 from ..model.schema import Column, Entity, Enum, Schema
 from ..model.sqltext import default_sql
 from ..operations.base import Operation
@@ -27,12 +25,12 @@ from ..operations.schema import (
     DropExtension,
     DropSchema,
     EnumUsage,
-    MoveEnum,
     ReplaceEnum,
 )
 from ..operations.table import RenameColumn, RenameTable
 from .domains import compare_domains, domain_defaults
 from .drops import settle_drops
+from .moves import before_moves, compare_moves
 from .online import settle_online
 from .ordering import order
 from .routines import compare_routines
@@ -80,7 +78,7 @@ def diff(old: Schema | None, new: Schema) -> Plan:
     ops: list[Operation] = []
     ops += compare_pg_schemas(old_v, new_v)
     ops += compare_extensions(old_v, new_v)
-    moves = compare_enum_moves(old_v, new_v)
+    moves = compare_moves(old_v, new_v)
     ops += moves
     # what follows compares against the old schema with those types moved: their
     # columns keep their type, so none is altered
@@ -120,39 +118,6 @@ def compare_extensions(old: Schema, new: Schema) -> list[Operation]:
     ops: list[Operation] = [CreateExtension(name) for name in sorted(after - before)]
     ops += [DropExtension(name) for name in sorted(before - after)]
     return ops
-
-
-def compare_enum_moves(old: Schema, new: Schema) -> list[MoveEnum]:
-    """Enum types that moved to another PostgreSQL schema: the type of one name is
-    gone from one schema and a type of that name is new in another (one each), as
-    when an enum's ``schema:`` changes. The snapshot does not hold Python names, so
-    the PostgreSQL name says which type it is; its values are compared after."""
-    before = {en.db_name for en in old.enums}
-    after = {en.db_name for en in new.enums}
-    gone: dict[str, list[str]] = {}
-    for name in sorted(before - after):
-        gone.setdefault(naming.split_qualified(name)[1], []).append(name)
-    came: dict[str, list[str]] = {}
-    for name in sorted(after - before):
-        came.setdefault(naming.split_qualified(name)[1], []).append(name)
-    return [
-        MoveEnum(gone[bare][0], came[bare][0])
-        for bare in sorted(gone.keys() & came.keys())
-        if len(gone[bare]) == len(came[bare]) == 1
-    ]
-
-
-def before_moves(ops: list[Operation], moves: list[MoveEnum]) -> list[Operation]:
-    """``ops`` with each value added to a moved type naming it where it still is:
-    added values commit in a revision of their own before the move (see
-    :mod:`schemagen.operations.stages`), and come before it in the plan."""
-    old_name = {move.new: move.old for move in moves}
-    return [
-        dataclasses.replace(op, enum=old_name[op.enum])
-        if isinstance(op, AddEnumValue) and op.enum in old_name
-        else op
-        for op in ops
-    ]
 
 
 def compare_enums(old: Schema, new: Schema) -> list[Operation]:

@@ -24,7 +24,14 @@ from ..model.volatility import builtin_volatility
 from ..validate.sql import SqlSyntaxError, called_functions, parse_expression
 from .base import Operation
 from .constraint import AddConstraint, CreateIndex, DropConstraint, DropIndex, RenameConstraint
-from .domain import AddDomainCheck, AlterDomain, CreateDomain, DropDomain, DropDomainCheck
+from .domain import (
+    AddDomainCheck,
+    AlterDomain,
+    CreateDomain,
+    DropDomain,
+    DropDomainCheck,
+    MoveDomain,
+)
 from .partition import CreatePartition, DropPartition
 from .routines import (
     CreateFunction,
@@ -130,6 +137,7 @@ FACTS: dict[str, Cost] = {
     "drop primary key": Cost(_AX, "no scan"),
     "enum type or value": Cost("", "no scan"),
     "move enum type": Cost("", "no scan"),  # the columns refer to the type by OID
+    "move domain": Cost("", "no scan"),  # as an enum type
     "swap enum type of columns": Cost(_AX, "rewrites"),
     "extension": Cost("", "no scan"),
     "function": Cost("", "no scan"),
@@ -206,6 +214,7 @@ _SIMPLE: dict[type, str] = {
     DropPrimaryKey: "drop primary key",
     CreateEnum: "enum type or value",
     MoveEnum: "move enum type",
+    MoveDomain: "move domain",
     DropEnum: "enum type or value",
     AddEnumValue: "enum type or value",
     CreateExtension: "extension",

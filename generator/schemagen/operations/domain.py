@@ -7,7 +7,8 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..model.schema import CheckConstraint, Domain, Schema
+from ..model import naming
+from ..model.schema import CheckConstraint, ColumnType, Domain, Schema
 from .base import Operation
 
 
@@ -52,6 +53,49 @@ class DropDomain(Operation):
 
     def apply(self, schema: Schema) -> Schema:
         return _with_domains(schema, [d for d in schema.domains if d.name != self.domain.name])
+
+
+@dataclass(frozen=True)
+class MoveDomain(Operation):
+    """``ALTER DOMAIN ... SET SCHEMA``: the domain of one name moves to another
+    PostgreSQL schema with its checks, and the columns of it keep it and their
+    values (PostgreSQL refers to it by OID)."""
+
+    old: str  # qualified outside the default schema
+    new: str
+
+    def reverse(self) -> Operation:
+        return MoveDomain(self.new, self.old)
+
+    def describe(self) -> str:
+        return f"~ domain {self.old} moved to {self.new}"
+
+    def apply(self, schema: Schema) -> Schema:
+        schema = _edit(schema, self.old, lambda d: dataclasses.replace(d, name=self.new))
+        entities = tuple(
+            dataclasses.replace(
+                ent,
+                columns=tuple(
+                    dataclasses.replace(col, type=self._retyped(col.type)) for col in ent.columns
+                ),
+            )
+            for ent in schema.entities
+        )
+        return dataclasses.replace(schema, entities=entities)
+
+    def _retyped(self, ct: ColumnType) -> ColumnType:
+        """``ct`` naming the moved domain where it named the old one (an array's element too)."""
+        of = self._retyped(ct.of) if ct.of is not None else None
+        if ct.domain != self.old and of is ct.of:
+            return ct
+        return dataclasses.replace(
+            ct, domain=self.new if ct.domain == self.old else ct.domain, of=of
+        )
+
+    @property
+    def target_schema(self) -> str:
+        """The PostgreSQL schema the domain moves to (``public`` for an unqualified name)."""
+        return naming.split_qualified(self.new)[0] or "public"
 
 
 @dataclass(frozen=True)

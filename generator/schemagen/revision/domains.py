@@ -13,7 +13,9 @@ from ..operations.domain import (
     CreateDomain,
     DropDomain,
     DropDomainCheck,
+    MoveDomain,
 )
+from ..operations.sqlutil import quote_ident
 from .render import Stmt, _render, execute
 
 
@@ -25,6 +27,12 @@ def _(operation: CreateDomain, state: Schema) -> list[Stmt]:
 @_render.register(DropDomain)
 def _(operation: DropDomain, state: Schema) -> list[Stmt]:
     return [execute(f"DROP DOMAIN {format_name(operation.domain.name)}")]
+
+
+@_render.register(MoveDomain)
+def _(operation: MoveDomain, state: Schema) -> list[Stmt]:
+    target = quote_ident(operation.target_schema)
+    return [execute(f"ALTER DOMAIN {format_name(operation.old)} SET SCHEMA {target}")]
 
 
 @_render.register(AddDomainCheck)

@@ -1,0 +1,55 @@
+"""Types moved to another PostgreSQL schema: an enum or a domain whose ``schema:``
+changed is ``ALTER ... SET SCHEMA``, which keeps the columns that use it.
+
+The snapshot knows enums and domains by their PostgreSQL names (``billing.status``),
+not by the YAML's keys, so a move is read off the names: a type of one name gone
+from one schema and a type of that name new in another, one each. Two candidates
+are not guessed between: they stay a drop and a create.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ..model import naming
+from ..model.schema import Schema
+from ..operations.base import Operation
+from ..operations.domain import MoveDomain
+from ..operations.schema import AddEnumValue, MoveEnum
+
+
+def moved_names(before: set[str], after: set[str]) -> list[tuple[str, str]]:
+    """``(old, new)`` qualified names of one bare name that left ``before`` for ``after``."""
+    gone: dict[str, list[str]] = {}
+    for name in sorted(before - after):
+        gone.setdefault(naming.split_qualified(name)[1], []).append(name)
+    came: dict[str, list[str]] = {}
+    for name in sorted(after - before):
+        came.setdefault(naming.split_qualified(name)[1], []).append(name)
+    return [
+        (gone[bare][0], came[bare][0])
+        for bare in sorted(gone.keys() & came.keys())
+        if len(gone[bare]) == len(came[bare]) == 1
+    ]
+
+
+def compare_moves(old: Schema, new: Schema) -> list[Operation]:
+    """The enum types and domains of ``old`` (a DDL view) that ``new`` has elsewhere;
+    their values, checks and defaults are compared after, on the moved state."""
+    enums = moved_names({en.db_name for en in old.enums}, {en.db_name for en in new.enums})
+    domains = moved_names({d.name for d in old.domains}, {d.name for d in new.domains})
+    ops: list[Operation] = [MoveEnum(a, b) for a, b in enums]
+    return ops + [MoveDomain(a, b) for a, b in domains]
+
+
+def before_moves(ops: list[Operation], moves: list[Operation]) -> list[Operation]:
+    """``ops`` with each value added to a moved type naming it where it still is:
+    added values commit in a revision of their own before the move (see
+    :mod:`schemagen.operations.stages`), and come before it in the plan."""
+    old_name = {move.new: move.old for move in moves if isinstance(move, MoveEnum)}
+    return [
+        dataclasses.replace(op, enum=old_name[op.enum])
+        if isinstance(op, AddEnumValue) and op.enum in old_name
+        else op
+        for op in ops
+    ]
