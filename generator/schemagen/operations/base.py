@@ -10,8 +10,10 @@ import bisect
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from ..model.schema import Entity, Enum, Schema
+from ..model import naming
+from ..model.schema import ColumnType, Entity, Enum, Schema
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,33 @@ def with_enum(schema: Schema, name: str, edit: Callable[[Enum], Enum]) -> Schema
     """Return ``schema`` with enum ``name`` replaced by ``edit(enum)``."""
     enums = tuple(edit(en) if en.name == name else en for en in schema.enums)
     return dataclasses.replace(schema, enums=tuple(sorted(enums, key=lambda en: en.name)))
+
+
+def with_type_renamed(schema: Schema, field: str, old: str, new: str) -> Schema:
+    """Return ``schema`` with every column type whose ``field`` (``enum`` or
+    ``domain``) names ``old`` naming ``new`` instead, an array's element too."""
+
+    def renamed(ct: ColumnType) -> ColumnType:
+        of = renamed(ct.of) if ct.of is not None else None
+        if getattr(ct, field) != old and of is ct.of:
+            return ct
+        changes: dict[str, Any] = {field: new} if getattr(ct, field) == old else {}
+        return dataclasses.replace(ct, of=of, **changes)
+
+    entities = tuple(
+        dataclasses.replace(
+            ent, columns=tuple(dataclasses.replace(c, type=renamed(c.type)) for c in ent.columns)
+        )
+        for ent in schema.entities
+    )
+    domains = tuple(dataclasses.replace(d, type=renamed(d.type)) for d in schema.domains)
+    return dataclasses.replace(schema, entities=entities, domains=domains)
+
+
+def schema_of_name(name: str) -> str:
+    """The PostgreSQL schema of a model name: ``billing`` of ``billing.status``,
+    ``public`` of an unqualified one."""
+    return naming.split_qualified(name)[0] or "public"
 
 
 def by_name(items: tuple, name: str) -> tuple:  # type: ignore[type-arg]

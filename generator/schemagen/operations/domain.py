@@ -7,9 +7,8 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..model import naming
-from ..model.schema import CheckConstraint, ColumnType, Domain, Schema
-from .base import Operation
+from ..model.schema import CheckConstraint, Domain, Schema
+from .base import Operation, schema_of_name, with_type_renamed
 
 
 def _with_domains(schema: Schema, domains: list[Domain]) -> Schema:
@@ -72,30 +71,12 @@ class MoveDomain(Operation):
 
     def apply(self, schema: Schema) -> Schema:
         schema = _edit(schema, self.old, lambda d: dataclasses.replace(d, name=self.new))
-        entities = tuple(
-            dataclasses.replace(
-                ent,
-                columns=tuple(
-                    dataclasses.replace(col, type=self._retyped(col.type)) for col in ent.columns
-                ),
-            )
-            for ent in schema.entities
-        )
-        return dataclasses.replace(schema, entities=entities)
-
-    def _retyped(self, ct: ColumnType) -> ColumnType:
-        """``ct`` naming the moved domain where it named the old one (an array's element too)."""
-        of = self._retyped(ct.of) if ct.of is not None else None
-        if ct.domain != self.old and of is ct.of:
-            return ct
-        return dataclasses.replace(
-            ct, domain=self.new if ct.domain == self.old else ct.domain, of=of
-        )
+        return with_type_renamed(schema, "domain", self.old, self.new)
 
     @property
     def target_schema(self) -> str:
         """The PostgreSQL schema the domain moves to (``public`` for an unqualified name)."""
-        return naming.split_qualified(self.new)[0] or "public"
+        return schema_of_name(self.new)
 
 
 @dataclass(frozen=True)

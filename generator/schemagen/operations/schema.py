@@ -6,9 +6,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import naming
-from ..model.schema import CheckConstraint, ColumnType, Enum, EnumValue, Index, Schema
-from .base import Operation, with_enum
+from ..model.schema import CheckConstraint, Enum, EnumValue, Index, Schema
+from .base import Operation, schema_of_name, with_enum, with_type_renamed
 
 
 @dataclass(frozen=True)
@@ -163,29 +162,12 @@ class MoveEnum(Operation):
             return dataclasses.replace(en, name=self.new, db_name=self.new)
 
         schema = with_enum(schema, self.old, moved)
-        entities = tuple(
-            dataclasses.replace(
-                ent,
-                columns=tuple(
-                    dataclasses.replace(col, type=self._retyped(col.type)) for col in ent.columns
-                ),
-            )
-            for ent in schema.entities
-        )
-        domains = tuple(dataclasses.replace(d, type=self._retyped(d.type)) for d in schema.domains)
-        return dataclasses.replace(schema, entities=entities, domains=domains)
-
-    def _retyped(self, ct: ColumnType) -> ColumnType:
-        """``ct`` naming the moved type where it named the old one (an array's element too)."""
-        of = self._retyped(ct.of) if ct.of is not None else None
-        if ct.enum != self.old and of is ct.of:
-            return ct
-        return dataclasses.replace(ct, enum=self.new if ct.enum == self.old else ct.enum, of=of)
+        return with_type_renamed(schema, "enum", self.old, self.new)
 
     @property
     def target_schema(self) -> str:
         """The PostgreSQL schema the type moves to (``public`` for an unqualified name)."""
-        return naming.split_qualified(self.new)[0] or "public"
+        return schema_of_name(self.new)
 
 
 @dataclass(frozen=True)
