@@ -22,6 +22,7 @@ from schemagen.diff.snapshot import ddl_view, empty_schema, same_ddl
 from schemagen.model.schema import (
     CheckConstraint,
     ColumnType,
+    DbSequence,
     Default,
     Domain,
     Entity,
@@ -374,3 +375,32 @@ def test_a_rename_onto_a_name_still_in_use_is_noted_not_guessed() -> None:
         "Thing.name says renamed_from: title, but name still exists in the latest revision, "
         "so nothing is renamed; drop name in one revision and rename title in the next",
     )
+
+
+def test_sequence_moved_to_another_schema_keeps_its_value_and_its_defaults() -> None:
+    """A standalone sequence of one name gone from one schema and new in another is
+    ALTER SEQUENCE ... SET SCHEMA (its value kept); the nextval default that now
+    names it where it lives is no change of the column (it refers to it by OID)."""
+    calls = lambda name: Default("sql", f"nextval('{name}')")  # noqa: E731
+    numbered = lambda name: schema(entity(  # noqa: E731
+        "Invoice", "invoices", col("number", BIGINT, default=calls(name))
+    ))
+    old = dataclasses.replace(numbered("numbers"), sequences=(DbSequence("numbers"),))
+    new = dataclasses.replace(
+        numbered("billing.numbers"), sequences=(DbSequence("billing.numbers", increment=5),)
+    )
+    assert lines(old, new) == [
+        "+ schema billing",
+        "~ sequence numbers moved to billing.numbers (current value kept)",
+        "~ sequence billing.numbers: options",
+    ]
+    assert lines(new, old) == [
+        "~ sequence billing.numbers moved to numbers (current value kept)",
+        "~ sequence numbers: options",
+        "- schema billing",
+    ]
+    assert not diff(old, new).destructive
+    # two of that name new: which one it became is not guessed (drop and create)
+    two = dataclasses.replace(new, sequences=(*new.sequences, DbSequence("sales.numbers")))
+    assert diff(old, two).destructive
+    assert not any("moved" in line for line in diff(old, two).describe())

@@ -25,7 +25,9 @@ from schemagen.diff.snapshot import ddl_view, empty_schema, same_ddl
 from schemagen.model.schema import (
     CheckConstraint,
     ColumnType,
+    DbSequence,
     Default,
+    Domain,
     Entity,
     Enum,
     ForeignKey,
@@ -54,6 +56,7 @@ from schemagen.operations.schema import (
     MoveEnum,
     ReplaceEnum,
 )
+from schemagen.operations.sequence import MoveSequence
 from schemagen.operations.stages import stages
 from schemagen.operations.table import (
     AddColumn,
@@ -134,6 +137,40 @@ def test_enum_move_renders_set_schema_both_ways() -> None:
         assert [line for stmt in rendered.statements for line in layout(stmt, "")] == [
             f'op.execute("{sql}")'
         ]
+
+
+def test_sequence_move_reverses_renames_its_defaults_and_renders_set_schema() -> None:
+    """The move back undoes the move; every nextval default (a column's, a domain's,
+    one that casts to regclass or names public) follows; other sequences stay."""
+    called = lambda sql: Default("sql", sql)  # noqa: E731
+    start = dataclasses.replace(
+        schema(entity("Thing", "things",
+                      col("a", BIGINT, default=called("nextval('public.numbers'::regclass)")),
+                      col("b", default=called("'T-' || nextval('numbers')")),
+                      col("c", BIGINT, default=called("nextval('numbers_2')")))),
+        sequences=(DbSequence("numbers", start=5), DbSequence("numbers_2")),
+        domains=(Domain("code", BIGINT, default=called("nextval('numbers')")),),
+    )
+    op = MoveSequence("numbers", "billing.numbers")
+    assert op.reverse() == MoveSequence("billing.numbers", "numbers")
+    assert op.reverse().reverse() == op
+    moved = op.apply(start)
+    assert [s.name for s in moved.sequences] == ["billing.numbers", "numbers_2"]
+    assert moved.sequences[0].start == 5
+    assert [c.default.value for c in moved.entities[0].columns[1:] if c.default] == [
+        "nextval('billing.numbers'::regclass)",
+        "'T-' || nextval('billing.numbers')",
+        "nextval('numbers_2')",
+    ]
+    assert moved.domains[0].default == called("nextval('billing.numbers')")
+    assert op.reverse().apply(moved).sequences == start.sequences
+    assert [line for stmt in render(op, moved).statements for line in layout(stmt, "")] == [
+        'op.execute("ALTER SEQUENCE numbers SET SCHEMA billing")'
+    ]
+    assert [line for stmt in render(op.reverse(), moved).statements
+            for line in layout(stmt, "")] == [
+        'op.execute("ALTER SEQUENCE billing.numbers SET SCHEMA public")'
+    ]
 
 
 def test_one_operation_renders_exactly() -> None:

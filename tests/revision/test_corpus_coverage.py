@@ -69,6 +69,7 @@ from schemagen.operations.routines import (
     ReplaceFunction,
 )
 from schemagen.operations.schema import CreateSchema, DropSchema, MoveEnum
+from schemagen.operations.sequence import MoveSequence
 from schemagen.operations.stages import stages
 from schemagen.operations.typechange import needs_using
 
@@ -255,6 +256,9 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
     ),
     "domain moved to another PostgreSQL schema (columns kept)": (
         lambda c: c.any(MoveDomain) and bool(c.case.setup)
+    ),
+    "standalone sequence moved to another PostgreSQL schema (current value kept)": (
+        lambda c: c.any(MoveSequence) and bool(c.case.setup) and bool(c.case.check_down)
     ),
     "one table name in two PostgreSQL schemas": lambda c: any(
         len({e.table.rpartition(".")[2] for e in s.entities}) < len(s.entities)

@@ -1,10 +1,12 @@
-"""Types moved to another PostgreSQL schema: an enum or a domain whose ``schema:``
-changed is ``ALTER ... SET SCHEMA``, which keeps the columns that use it.
+"""Types and sequences moved to another PostgreSQL schema: an enum, a domain or a
+standalone sequence whose ``schema:`` changed is ``ALTER ... SET SCHEMA``, which
+keeps the columns that use it (and a sequence's current value).
 
-The snapshot knows enums and domains by their PostgreSQL names (``billing.status``),
-not by the YAML's keys, so a move is read off the names: a type of one name gone
-from one schema and a type of that name new in another, one each. Two candidates
-are not guessed between: they stay a drop and a create.
+The snapshot knows them by their PostgreSQL names (``billing.status``), not by the
+YAML's keys, so a move is read off the names: an object of one name gone from one
+schema and one of that name new in another, one each. Two candidates are not
+guessed between: they stay a drop and a create. A ``serial`` column's own sequence
+is left out: it moves with its table (``ALTER TABLE ... SET SCHEMA``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from ..model.schema import Schema
 from ..operations.base import Operation
 from ..operations.domain import MoveDomain
 from ..operations.schema import AddEnumValue, MoveEnum
+from ..operations.sequence import MoveSequence
 
 
 def moved_names(before: set[str], after: set[str]) -> list[tuple[str, str]]:
@@ -34,12 +37,20 @@ def moved_names(before: set[str], after: set[str]) -> list[tuple[str, str]]:
 
 
 def compare_moves(old: Schema, new: Schema) -> list[Operation]:
-    """The enum types and domains of ``old`` (a DDL view) that ``new`` has elsewhere;
-    their values, checks and defaults are compared after, on the moved state."""
+    """The enum types, domains and standalone sequences of ``old`` (a DDL view) that
+    ``new`` has elsewhere; their values, checks, defaults and options are compared
+    after, on the moved state."""
     enums = moved_names({en.db_name for en in old.enums}, {en.db_name for en in new.enums})
     domains = moved_names({d.name for d in old.domains}, {d.name for d in new.domains})
+    sequences = moved_names(_standalone(old), _standalone(new))
     ops: list[Operation] = [MoveEnum(a, b) for a, b in enums]
-    return ops + [MoveDomain(a, b) for a, b in domains]
+    ops += [MoveDomain(a, b) for a, b in domains]
+    return ops + [MoveSequence(a, b) for a, b in sequences]
+
+
+def _standalone(schema: Schema) -> set[str]:
+    """Names of the sequences that no column owns (a serial column's goes with its table)."""
+    return {seq.name for seq in schema.sequences if seq.owned_by is None}
 
 
 def before_moves(ops: list[Operation], moves: list[Operation]) -> list[Operation]:

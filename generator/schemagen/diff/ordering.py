@@ -3,8 +3,9 @@
 Phases, in upgrade order (the downgrade runs the reversed operations backwards):
 
 0. PostgreSQL schemas created (dropped last of all, once empty);
-1. extensions, then enum values added, enum types and domains moved to another
-   PostgreSQL schema, and enum types created (types exist before any table);
+1. extensions, then enum values added, enum types, domains and standalone
+   sequences moved to another PostgreSQL schema, and enum types created (types
+   exist before any table);
 2. renames of tables and columns;
 3. indexes dropped (concurrently, outside the transaction), foreign keys
    dropped, tables dropped (referencing tables first), then the unique and
@@ -80,7 +81,7 @@ from ..operations.schema import (
     MoveEnum,
     ReplaceEnum,
 )
-from ..operations.sequence import AlterSequence, CreateSequence, DropSequence
+from ..operations.sequence import AlterSequence, CreateSequence, DropSequence, MoveSequence
 from ..operations.table import (
     AddColumn,
     AddPrimaryKey,
@@ -105,6 +106,7 @@ _PHASES: tuple[type[Operation] | str, ...] = (
     AddEnumValue,  # a revision of its own, before the main one (operations.stages)
     MoveEnum,  # to a schema created above; after its new values, before it is rebuilt
     MoveDomain,
+    MoveSequence,  # before its options change (AlterSequence names it where it now is)
     CreateEnum,
     CreateDomain,  # after the enums and extensions its type may be; before its columns
     DropDomainCheck,  # before columns move to the domain (they need not pass it)

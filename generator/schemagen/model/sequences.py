@@ -82,6 +82,14 @@ def nextval_names(sql: str) -> list[str]:
     return NEXTVAL.findall(sql)
 
 
+def renamed_in_nextval(sql: str, old: str, new: str) -> str:
+    """``sql`` with each ``nextval('old')`` naming sequence ``new`` instead (a
+    sequence moved to another schema); an unqualified ``old`` matches ``public.old`` too."""
+    public = "" if "." in old else r"(?:\"?public\"?\.)?"
+    pattern = rf"(nextval\s*\(\s*'){public}{re.escape(old)}(')"
+    return re.sub(pattern, lambda m: f"{m.group(1)}{new}{m.group(2)}", sql, flags=re.IGNORECASE)
+
+
 def identity_kwargs(options: IdentityOptions | None) -> list[tuple[str, str]]:
     """``Identity(...)`` keyword arguments (SQLAlchemy's names) for an identity's options."""
     if options is None:

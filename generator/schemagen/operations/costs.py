@@ -54,7 +54,7 @@ from .schema import (
     MoveEnum,
     ReplaceEnum,
 )
-from .sequence import AlterSequence, CreateSequence, DropSequence
+from .sequence import AlterSequence, CreateSequence, DropSequence, MoveSequence
 from .table import (
     AddColumn,
     AddPrimaryKey,
@@ -138,6 +138,8 @@ FACTS: dict[str, Cost] = {
     "enum type or value": Cost("", "no scan"),
     "move enum type": Cost("", "no scan"),  # the columns refer to the type by OID
     "move domain": Cost("", "no scan"),  # as an enum type
+    # the defaults call it by OID; the sequence itself is locked until commit
+    "move sequence": Cost("", "no scan"),
     "swap enum type of columns": Cost(_AX, "rewrites"),
     "extension": Cost("", "no scan"),
     "function": Cost("", "no scan"),
@@ -215,6 +217,7 @@ _SIMPLE: dict[type, str] = {
     CreateEnum: "enum type or value",
     MoveEnum: "move enum type",
     MoveDomain: "move domain",
+    MoveSequence: "move sequence",
     DropEnum: "enum type or value",
     AddEnumValue: "enum type or value",
     CreateExtension: "extension",

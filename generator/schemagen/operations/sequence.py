@@ -5,8 +5,9 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from ..model.schema import DbSequence, Schema
-from .base import Operation
+from ..model.schema import Column, DbSequence, Default, Schema
+from ..model.sequences import renamed_in_nextval
+from .base import Operation, schema_of_name
 
 
 def _with_sequences(schema: Schema, sequences: list[DbSequence]) -> Schema:
@@ -70,3 +71,51 @@ class AlterSequence(Operation):
     def apply(self, schema: Schema) -> Schema:
         others = [s for s in schema.sequences if s.name != self.new.name]
         return _with_sequences(schema, [*others, self.new])
+
+
+@dataclass(frozen=True)
+class MoveSequence(Operation):
+    """``ALTER SEQUENCE ... SET SCHEMA``: a standalone sequence moves to another
+    PostgreSQL schema with its current value. The ``nextval`` defaults that call it
+    refer to it by OID (``::regclass``), so they follow it: in the model each
+    default (of a column or a domain) names it where it now is."""
+
+    old: str  # qualified outside the default schema
+    new: str
+
+    def reverse(self) -> Operation:
+        return MoveSequence(self.new, self.old)
+
+    def describe(self) -> str:
+        return f"~ sequence {self.old} moved to {self.new} (current value kept)"
+
+    def apply(self, schema: Schema) -> Schema:
+        sequences = [
+            dataclasses.replace(s, name=self.new) if s.name == self.old else s
+            for s in schema.sequences
+        ]
+        entities = tuple(
+            dataclasses.replace(ent, columns=tuple(self._redefault(c) for c in ent.columns))
+            for ent in schema.entities
+        )
+        domains = tuple(
+            dataclasses.replace(d, default=self._renamed(d.default)) for d in schema.domains
+        )
+        schema = dataclasses.replace(schema, entities=entities, domains=domains)
+        return _with_sequences(schema, sequences)
+
+    def _redefault(self, col: Column) -> Column:
+        default = self._renamed(col.default)
+        return col if default is col.default else dataclasses.replace(col, default=default)
+
+    def _renamed(self, default: Default | None) -> Default | None:
+        """``default`` calling the sequence by its new name, else itself."""
+        if default is None or default.kind != "sql":
+            return default
+        value = renamed_in_nextval(default.value, self.old, self.new)
+        return default if value == default.value else dataclasses.replace(default, value=value)
+
+    @property
+    def target_schema(self) -> str:
+        """The PostgreSQL schema the sequence moves to (``public`` for an unqualified name)."""
+        return schema_of_name(self.new)

@@ -68,7 +68,7 @@ from ..operations.schema import (
     MoveEnum,
     ReplaceEnum,
 )
-from ..operations.sequence import AlterSequence, CreateSequence, DropSequence
+from ..operations.sequence import AlterSequence, CreateSequence, DropSequence, MoveSequence
 from ..operations.sqlutil import (
     identity_sequence,
     quote_ident,
@@ -253,6 +253,13 @@ def _(operation: DropSequence, state: Schema) -> list[Stmt]:
 def _(operation: AlterSequence, state: Schema) -> list[Stmt]:
     new = operation.new
     return [execute(f"ALTER SEQUENCE {quote_table(new.name)} {alter_sql(new)}")]
+
+
+@_render.register(MoveSequence)
+def _(operation: MoveSequence, state: Schema) -> list[Stmt]:
+    # keeps the current value; nextval defaults name the sequence by OID and follow
+    target = quote_ident(operation.target_schema)
+    return [execute(f"ALTER SEQUENCE {quote_table(operation.old)} SET SCHEMA {target}")]
 
 
 @_render.register(CreateEnum)
