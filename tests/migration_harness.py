@@ -374,10 +374,24 @@ def create_all(pg: PgCluster, dbname: str, metadata: sa.MetaData, extensions: li
         engine.dispose()
 
 
-def _domain_default(inspector: Any, table: Any, column_info: dict[str, Any]) -> None:
-    kind = column_info["type"]
-    if isinstance(kind, DOMAIN) and column_info.get("default") == kind.default:
+_PRINTED_DEFAULT = sa.text(
+    "SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d "
+    "JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum "
+    "JOIN pg_class c ON c.oid = d.adrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE n.nspname = :schema AND c.relname = :table AND a.attname = :column"
+)
+
+
+def _reflected_default(inspector: Any, table: Any, column_info: dict[str, Any]) -> None:
+    """As env.py does: a domain's DEFAULT is the domain's, not its columns'; and
+    a ``nextval('seq')`` PostgreSQL printed unqualified stays so (SQLAlchemy's
+    reflection qualifies it with the table's schema, naming no sequence)."""
+    kind, default = column_info["type"], column_info.get("default")
+    if isinstance(kind, DOMAIN) and default == kind.default:
         column_info["default"] = None
+    elif table.schema and str(default).startswith(f"nextval('\"{table.schema}\"."):
+        names = {"schema": table.schema, "table": table.name, "column": column_info["name"]}
+        column_info["default"] = inspector.bind.execute(_PRINTED_DEFAULT, names).scalar()
 
 
 def autogenerate_diffs(pg: PgCluster, dbname: str, metadata: sa.MetaData) -> list[Any]:
@@ -416,13 +430,11 @@ def autogenerate_diffs(pg: PgCluster, dbname: str, metadata: sa.MetaData) -> lis
                 # Alembic sorts the tables it compares; a foreign-key cycle (corpus
                 # cases 33/34, on purpose) makes SQLAlchemy warn that it cannot.
                 warnings.filterwarnings("ignore", "Cannot correctly sort tables", sa.exc.SAWarning)
-                # As env.py does for a domain with a DEFAULT: reflection gives it to
-                # the columns, the models leave it to the domain.
-                sa.event.listen(sa.Table, "column_reflect", _domain_default)
+                sa.event.listen(sa.Table, "column_reflect", _reflected_default)
                 try:
                     return list(compare_metadata(ctx, metadata))
                 finally:
-                    sa.event.remove(sa.Table, "column_reflect", _domain_default)
+                    sa.event.remove(sa.Table, "column_reflect", _reflected_default)
     finally:
         engine.dispose()
 

@@ -93,23 +93,33 @@ def test_generated_code_is_ruff_formatted(line_length: str) -> None:
 
 def test_models_in_postgresql_schemas_pass_ruff_and_mypy_strict(tmp_path: Path) -> None:
     """A schema whose tables live in another PostgreSQL schema (CREATE SCHEMA before
-    create_all), with serial columns and triggers there: the listeners are typed."""
+    create_all), with serial columns, a default calling a public sequence and
+    triggers there: the listeners (of models.py and env.py) are typed."""
     from migration_harness import load_case, schemagen, write_schema
 
     case = load_case(REPO / "tests" / "corpus" / "85_triggers_in_another_schema")
     files = dict(case.after)
     files["serials.yaml"] = (
+        "sequences:\n  ticket_codes: {}\n"
         "entities:\n  Ticket:\n    schema: billing\n    columns:\n"
         "      id: {type: bigint, primary_key: true}\n      number: {type: serial}\n"
+        "      code: {type: bigint, default: {sql: \"nextval('ticket_codes')\"}}\n"
     )
     write_schema(tmp_path / "p", files)
     schemagen(tmp_path / "p", "build")
     models = tmp_path / "p" / "generated" / "models.py"
+    env = tmp_path / "p" / "generated" / "migrations" / "env.py"
     text = models.read_text(encoding="utf-8")
     assert "PG_SCHEMAS_DDL" in text and "SERIAL_DDL" in text and "DDL(" not in text
+    assert "def _nextval_default(" in env.read_text(encoding="utf-8")
     for argv in (
-        ["ruff", "check", "--no-cache", str(models)],
-        ["mypy", "--strict", "--no-incremental", "--cache-dir", str(tmp_path / ".m"), str(models)],
+        ["ruff", "check", "--no-cache", str(models), str(env)],
+        *(
+            ["ruff", "format", "--isolated", "--check", "--line-length", n, str(env)]
+            for n in ("88", "100")
+        ),
+        ["mypy", "--strict", "--no-incremental", "--cache-dir", str(tmp_path / ".m"),
+         str(models), str(env)],
     ):
         out = subprocess.run([sys.executable, "-m", *argv], capture_output=True, text=True)
         assert out.returncode == 0, out.stdout + out.stderr

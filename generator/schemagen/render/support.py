@@ -10,6 +10,7 @@ from ..config import Project
 from ..errors import ConfigError
 from ..model.naming import is_python_keyword
 from ..model.schema import Schema
+from ..model.sequences import nextval_names
 from ..util.pycode import comment_text, docstring, py_str
 
 
@@ -79,12 +80,44 @@ class SupportView:
     pg_schemas_literal: str = ""
     # a domain has a DEFAULT: autogenerate reads it as the default of its columns
     domain_defaults: bool = False
+    # a table outside the default schema calls nextval of an unqualified sequence,
+    # which SQLAlchemy's reflection qualifies with the table's schema
+    unqualified_nextval: bool = False
+    # env.py's `from sqlalchemy import ...` statement
+    sqlalchemy_import: str = ""
+
+
+def _unqualified_nextval(schema: Schema) -> bool:
+    """Whether a table outside the default schema has a default calling
+    ``nextval('name')`` of a sequence it does not qualify (one of the default schema)."""
+    return any(
+        "." not in name
+        for ent in schema.entities
+        if "." in ent.table
+        for col in ent.columns
+        if col.default is not None and col.default.kind == "sql"
+        for name in nextval_names(col.default.value)
+    )
+
+
+def _sqlalchemy_import(domain_defaults: bool, unqualified_nextval: bool) -> str:
+    """env.py's import from sqlalchemy (the column_reflect listeners need more
+    names), sorted and wrapped as ruff formats it at a line length of 88."""
+    listeners = ["Table", "event"] if domain_defaults or unqualified_nextval else []
+    names = ["Connection", "MetaData", "create_engine", "exc", "pool", *listeners]
+    names = sorted(names + (["text"] if unqualified_nextval else []))
+    line = f"from sqlalchemy import {', '.join(names)}"
+    if len(line) <= 88:
+        return line
+    return "from sqlalchemy import (\n" + "".join(f"    {n},\n" for n in names) + ")"
 
 
 def support_views(project: Project, schema: Schema, layout: Layout) -> dict[str, SupportView]:
     """One view per support template, keyed by template name."""
     header = header_lines(project, schema)
     name = schema.database.name
+    domain_defaults = any(d.default is not None for d in schema.domains)
+    unqualified_nextval = _unqualified_nextval(schema)
     base = SupportView(
         header=header,
         header_text=" ".join(line.lstrip("# ") for line in header),
@@ -105,7 +138,9 @@ def support_views(project: Project, schema: Schema, layout: Layout) -> dict[str,
             if schema.pg_schemas
             else ""
         ),
-        domain_defaults=any(d.default is not None for d in schema.domains),
+        domain_defaults=domain_defaults,
+        unqualified_nextval=unqualified_nextval,
+        sqlalchemy_import=_sqlalchemy_import(domain_defaults, unqualified_nextval),
     )
     database_doc = (
         f"Engines and sessions of the {name} database, configured from DATABASE_URL.\n\n"
