@@ -94,7 +94,9 @@ def test_generated_code_is_ruff_formatted(line_length: str) -> None:
 def test_models_in_postgresql_schemas_pass_ruff_and_mypy_strict(tmp_path: Path) -> None:
     """A schema whose tables live in another PostgreSQL schema (CREATE SCHEMA before
     create_all), with serial columns, a default calling a public sequence and
-    triggers there: the listeners (of models.py and env.py) are typed."""
+    triggers there: the listeners (of models.py and env.py) are typed. With domains
+    over enums (corpus 92) and over a type by name (SqlType) that no column uses
+    itself: the module defines each class before the domain naming it."""
     from migration_harness import load_case, schemagen, write_schema
 
     case = load_case(REPO / "tests" / "corpus" / "85_triggers_in_another_schema")
@@ -105,6 +107,11 @@ def test_models_in_postgresql_schemas_pass_ruff_and_mypy_strict(tmp_path: Path) 
         "      id: {type: bigint, primary_key: true}\n      number: {type: serial}\n"
         "      code: {type: bigint, default: {sql: \"nextval('ticket_codes')\"}}\n"
     )
+    over_enum = load_case(REPO / "tests" / "corpus" / "92_domain_over_enum").after
+    files["over_enum.yaml"] = over_enum["schema.yaml"].replace("database: {name: shop}\n", "")
+    files["by_name.yaml"] = "domains:\n  tag_path: {type: tag_label}\n"
+    files["by_name.yaml"] += "entities:\n  Tag:\n    columns:\n"
+    files["by_name.yaml"] += "      id: {type: bigint, primary_key: true}\n      path: {type: tag_path}\n"
     write_schema(tmp_path / "p", files)
     schemagen(tmp_path / "p", "build")
     models = tmp_path / "p" / "generated" / "models.py"
@@ -112,6 +119,10 @@ def test_models_in_postgresql_schemas_pass_ruff_and_mypy_strict(tmp_path: Path) 
     text = models.read_text(encoding="utf-8")
     assert "PG_SCHEMAS_DDL" in text and "SERIAL_DDL" in text and "DDL(" not in text
     assert "def _nextval_default(" in env.read_text(encoding="utf-8")
+    assert "JOB_STATE_DOMAIN" in text and "ARRAY(JOB_STATE_DOMAIN)" in text
+    spec = importlib.util.spec_from_file_location("schemagen_built_over_enum_models", models)
+    assert spec is not None and spec.loader is not None
+    spec.loader.exec_module(importlib.util.module_from_spec(spec))  # no NameError
     for argv in (
         ["ruff", "check", "--no-cache", str(models), str(env)],
         *(

@@ -203,13 +203,15 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
     classes = [_entity_view(schema, ent, imp) for ent in schema.entities]
     enums = [_enum_view(schema, en.name) for en in schema.enums]
     large = len(schema.entities) >= collector.PAUSE_FROM
+    # Before _helper_lines: a domain's base type may be the only use of SqlType.
+    domains = domain_lines(schema, imp.name, lambda dom: _base_expr(schema, dom, imp, base), base)
     blocks = [
         b
         for b in (
             collector.pause_lines(imp.name, imp.module) if large else [],
             _helper_lines(imp),
             _pg_schema_lines(schema, imp, base),
-            domain_lines(schema, imp.name, lambda dom: _base_expr(schema, dom, imp), base),
+            domains,
             sequences.standalone_lines(schema, imp.name, base),
             sequences.owned_by_lines(schema, imp.name, base),
         )
@@ -427,10 +429,15 @@ def _annotation(col: Column, imp: Imports) -> str:
     return f"{text} | None" if col.nullable else text
 
 
-def _base_expr(schema: Schema, dom: Domain, imp: Imports) -> Expr:
-    """The base type of a domain, as a column of that type would have it."""
+def _base_expr(schema: Schema, dom: Domain, imp: Imports, base: str) -> Expr:
+    """The base type of a domain, as a column of that type would have it. An enum
+    gets the metadata: create_all makes a type of no table only so, and this one
+    before the domain (its listener comes first, from the inner call)."""
     plain = plain_base(dom)
-    return _type_expr(schema, Column(name="", type=plain.type), imp)
+    expr = _type_expr(schema, Column(name="", type=plain.type), imp)
+    if plain.type.kind == "enum" and isinstance(expr, Call):
+        expr = expr._replace(args=(*expr.args, Kw("metadata", f"{base}.metadata")))
+    return expr
 
 
 def _type_expr(schema: Schema, col: Column, imp: Imports) -> Expr:
@@ -441,7 +448,9 @@ def _type_expr(schema: Schema, col: Column, imp: Imports) -> Expr:
 def _new_type_expr(schema: Schema, ct: ColumnType, imp: Imports) -> Expr:
     if ct.domain is not None:
         return domain_variable(ct.domain)
-    if ct.kind == "enum" or (ct.kind == "array" and ct.of is not None and ct.of.kind == "enum"):
+    if ct.kind == "enum" or (
+        ct.kind == "array" and ct.of is not None and ct.of.kind == "enum" and ct.of.domain is None
+    ):
         # Built here rather than taken from typemap as text, so that it can be split.
         inner = ct.of if ct.kind == "array" and ct.of is not None else ct
         assert inner.enum is not None

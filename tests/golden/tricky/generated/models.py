@@ -48,6 +48,21 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def enum_values(enum_class: type[enum.Enum]) -> list[str]:
+    """Store enum members by value, so the database holds the values of the schema."""
+    return [str(member.value) for member in enum_class]
+
+
+class Mood(enum.Enum):
+    """Moods ""\" with triple quotes, and a trailing quote\""""
+
+    IN_PROGRESS = "in-progress"
+    IT_S = "it's"
+    TWO_WORDS = "two words"
+    X = "{{ x }}"
+    NONE = "None"
+
+
 def _domain_checks(statements: list[str]) -> Callable[..., None]:
     """An after_create listener of a domain: the checks DOMAIN() cannot hold."""
 
@@ -73,21 +88,6 @@ event.listen(
         ],
     ),
 )
-
-
-def enum_values(enum_class: type[enum.Enum]) -> list[str]:
-    """Store enum members by value, so the database holds the values of the schema."""
-    return [str(member.value) for member in enum_class]
-
-
-class Mood(enum.Enum):
-    """Moods ""\" with triple quotes, and a trailing quote\""""
-
-    IN_PROGRESS = "in-progress"
-    IT_S = "it's"
-    TWO_WORDS = "two words"
-    X = "{{ x }}"
-    NONE = "None"
 
 
 class Index(Base):
