@@ -109,9 +109,10 @@ def test_models_in_postgresql_schemas_pass_ruff_and_mypy_strict(tmp_path: Path) 
     )
     over_enum = load_case(REPO / "tests" / "corpus" / "92_domain_over_enum").after
     files["over_enum.yaml"] = over_enum["schema.yaml"].replace("database: {name: shop}\n", "")
-    files["by_name.yaml"] = "domains:\n  tag_path: {type: tag_label}\n"
-    files["by_name.yaml"] += "entities:\n  Tag:\n    columns:\n"
-    files["by_name.yaml"] += "      id: {type: bigint, primary_key: true}\n      path: {type: tag_path}\n"
+    files["by_name.yaml"] = (
+        "domains:\n  tag_path: {type: tag_label}\nentities:\n  Tag:\n    columns:\n"
+        "      id: {type: bigint, primary_key: true}\n      path: {type: tag_path}\n"
+    )
     write_schema(tmp_path / "p", files)
     schemagen(tmp_path / "p", "build")
     models = tmp_path / "p" / "generated" / "models.py"
