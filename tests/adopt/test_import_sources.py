@@ -117,6 +117,11 @@ CREATE TABLE tickets (
   code text COLLATE "C"
 );
 ALTER TABLE tickets ADD CONSTRAINT tickets_qty_check CHECK (qty > 0) NOT VALID;
+CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';
+CREATE TRIGGER stamp_tickets BEFORE UPDATE ON tickets FOR EACH ROW EXECUTE FUNCTION stamp();
+CREATE TRIGGER stamp_tickets_r BEFORE INSERT ON tickets FOR EACH ROW EXECUTE FUNCTION stamp();
+ALTER TABLE tickets DISABLE TRIGGER stamp_tickets;
+ALTER TABLE tickets ENABLE REPLICA TRIGGER stamp_tickets_r;
 CREATE INDEX tickets_code_posix ON tickets (code COLLATE "POSIX");
 COMMENT ON INDEX whatever_name IS 'Why it exists';
 COMMENT ON TYPE "Mood" IS 'How they feel';
@@ -339,8 +344,13 @@ def test_objects_it_cannot_express_are_listed_and_nothing_is_written(
                 "not expressible: serial column widened.n: not as serial makes it (a sequence "
                 "of another name, type or options, or NULLs)",
                 "not expressible: table audit_log: no primary key",
+                "not expressible: trigger stamp_tickets on tickets: disabled (DISABLE "
+                "TRIGGER): it never fires; the language declares enabled triggers only",
+                "not expressible: trigger stamp_tickets_r on tickets: enabled for replicas "
+                "only (ENABLE REPLICA TRIGGER): it fires only in sessions whose "
+                "session_replication_role is replica; the language declares enabled triggers only",
                 "not expressible: trigger touch_users on users: arguments, UPDATE OF, "
-                "constraint, disabled, INSTEAD OF or a function not imported",
+                "constraint, INSTEAD OF or a function not imported",
                 "not expressible: type txid_snapshot: of column notes.body",
                 "not expressible: unique constraint users_login_key on users: NULLS NOT DISTINCT",
                 "not expressible: view big_orders: options (check option, security barrier)",

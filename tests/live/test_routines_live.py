@@ -194,3 +194,48 @@ def test_parsed_reads_are_what_postgresql_records(
     ).split()
     parsed = sorted(f"{v.view}:{r}" for v in migrated[0].views for r in v.reads)
     assert parsed == recorded == ["listing:products", "listing:stores", "totals:products"]
+
+
+
+def _trigger_lines(root: Path, url: str, expect_exit: int) -> list[str]:
+    out = schemagen(root, "check", "--no-cache", "--database", url, expect_exit=expect_exit)
+    return [line.strip() for line in out.splitlines() if line.strip().startswith("trigger")]
+
+
+def test_trigger_not_enabled_is_a_finding(
+    pg: PgCluster, migrated: tuple[Schema, str], db: str
+) -> None:
+    """A second session disables the on_update_now trigger of a table holding rows
+    (an UPDATE then keeps the old updated_at, and a negative price passes) and sets
+    the declared trigger to fire for replicas only, then always: check exits 1
+    naming each with its qualified table; enabled again, check is clean."""
+    root, url = Path(migrated[1]), pg.url(db)
+    pg.sql(
+        "INSERT INTO stores VALUES (1, 'a'), (2, 'a');"
+        "INSERT INTO products (id, store_id, title, price, updated_at) "
+        "SELECT n, 1 + n % 2, 't', n, '2000-01-01' FROM generate_series(1, 50) n;"
+        "ALTER TABLE products DISABLE TRIGGER trg_products_set_updated_at;"
+        "ALTER TABLE products ENABLE REPLICA TRIGGER trg_products_price",
+        db,
+    )
+    pg.sql("UPDATE products SET title = 'u', price = -1 WHERE id = 1", db)
+    row = pg.sql("SELECT updated_at::date, price FROM products WHERE id = 1", db)
+    assert row == "2000-01-01|-1.00\n"
+    assert _trigger_lines(root, url, 1) == [
+        "trigger products.trg_products_price: on public.products is enabled for replicas "
+        "only (ENABLE REPLICA TRIGGER): it fires only in sessions whose "
+        "session_replication_role is replica; the schema declares it enabled",
+        "trigger products.trg_products_set_updated_at: on public.products is disabled "
+        "(DISABLE TRIGGER): it never fires; the schema declares it enabled",
+    ]
+    pg.sql(
+        "ALTER TABLE products ENABLE ALWAYS TRIGGER trg_products_price;"
+        "ALTER TABLE products ENABLE TRIGGER trg_products_set_updated_at",
+        db,
+    )
+    assert _trigger_lines(root, url, 1) == [
+        "trigger products.trg_products_price: on public.products is enabled always (ENABLE "
+        "ALWAYS TRIGGER): it fires in replica sessions too; the schema declares it enabled",
+    ]
+    pg.sql("ALTER TABLE products ENABLE TRIGGER trg_products_price", db)
+    assert _trigger_lines(root, url, 0) == []

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..live.introspect import QUALIFIED_KEY, SCHEMAS_READ
 from ..model import naming
-from ..model.routines import ON_UPDATE_FUNCTION, on_update_trigger
+from ..model.routines import NOT_ENABLED, ON_UPDATE_FUNCTION, on_update_trigger
 from ..normalize.routines import on_update_function
 from ..util.sqlrefs import SqlSyntaxError, select_reads
 from .names import class_names, python_name, usable_as_is
@@ -71,9 +71,9 @@ ORDER BY 1
 TRIGGERS_SQL = f"""
 SELECT {QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")},
        t.tgname, t.tgtype, p.proname, p.pronargs, pg_get_triggerdef(t.oid),
-       t.tgnargs = 0 AND t.tgattr::text = '' AND t.tgconstraint = 0 AND t.tgenabled = 'O'
+       t.tgnargs = 0 AND t.tgattr::text = '' AND t.tgconstraint = 0
        AND p.pronamespace = to_regnamespace(current_schema()),
-       obj_description(t.oid, 'pg_trigger')
+       obj_description(t.oid, 'pg_trigger'), t.tgenabled
 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid
 WHERE c.relnamespace IN {SCHEMAS_READ} AND NOT t.tgisinternal
 ORDER BY 1, 2
@@ -191,7 +191,7 @@ def _on_update(found: Routines, tables: dict[str, list[str]], out: Mapped) -> se
         if row[0].startswith(ON_UPDATE_FUNCTION.format(column=""))
     }
     generated: set[str] = set()
-    for table, trigger, tgtype, function, _nargs, _text, plain, _comment in found.triggers:
+    for table, trigger, tgtype, function, _nargs, _text, plain, _comment, on in found.triggers:
         column = function[len(ON_UPDATE_FUNCTION.format(column="")) :]
         expected = on_update_function(column) if column else None
         if (
@@ -200,6 +200,7 @@ def _on_update(found: Routines, tables: dict[str, list[str]], out: Mapped) -> se
             and trigger == on_update_trigger(table, column)
             and tgtype == 1 | 2 | 16  # ROW, BEFORE, UPDATE
             and plain
+            and on == "O"
             and " WHEN " not in _text
             and column in tables.get(table, ())
             and _body(str(bodies.get(function, ""))).strip() == expected.body.strip()
@@ -216,20 +217,23 @@ def _triggers(
     generated: set[str],
     out: Mapped,
 ) -> None:
-    for table, name, tgtype, function, nargs, text, plain, comment in found.triggers:
+    for table, name, tgtype, function, nargs, text, plain, comment, on in found.triggers:
         where = f"{name} on {table}"
-        if function in generated and table in out.on_update:
+        if function in generated and table in out.on_update and on == "O":
             continue
         key = keys.get(f"{function}()")
         if table not in tables:
             continue  # the table itself is reported
+        if on != "O":
+            reason = f"{NOT_ENABLED.get(on, on)}; the language declares enabled triggers only"
+            out.unsupported.append(("trigger", where, reason))
+            continue
         if not plain or nargs or key is None or tgtype & 64:
             out.unsupported.append(
                 (
                     "trigger",
                     where,
-                    "arguments, UPDATE OF, constraint, "
-                    "disabled, INSTEAD OF or a function not imported",
+                    "arguments, UPDATE OF, constraint, INSTEAD OF or a function not imported",
                 )
             )
             continue

@@ -20,7 +20,7 @@ from psycopg import sql
 
 from ..findings import Finding
 from ..model import routinesql as ddl
-from ..model.routines import Function, Trigger, View
+from ..model.routines import NOT_ENABLED, Function, Trigger, View
 from ..model.schema import Schema
 
 HINT = "run `alembic upgrade head`, or write the database's definition into schema/"
@@ -45,11 +45,13 @@ WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('v', 'm'
 """
 
 # Tables keyed as the schema keys them: bare in the current schema, else qualified
-# (the other PostgreSQL schemas the schema's tables live in: %(schemas)s).
+# (the other PostgreSQL schemas the schema's tables live in: %(schemas)s). Also
+# whether each fires (tgenabled) and its table's qualified name, for the finding.
 TRIGGERS = """
 SELECT CASE WHEN c.relnamespace = current_schema()::regnamespace THEN c.relname
             ELSE n.nspname || '.' || c.relname END,
-       t.tgname, pg_get_triggerdef(t.oid)
+       t.tgname, pg_get_triggerdef(t.oid), t.tgenabled,
+       quote_ident(n.nspname) || '.' || quote_ident(c.relname)
 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE (c.relnamespace = current_schema()::regnamespace OR n.nspname = ANY(%(schemas)s))
@@ -75,6 +77,9 @@ class Shapes:
     views: dict[str, tuple[bool, str, tuple[str, ...]]] = field(default_factory=dict)
     triggers: dict[str, str] = field(default_factory=dict)
     rejected: list[Finding] = field(default_factory=list)
+    #: Live triggers that do not fire as declared ones do: ``table.name`` ->
+    #: (``pg_trigger.tgenabled``, the table's qualified name, the trigger's name).
+    trigger_states: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
 
 def routine_findings(conn: psycopg.Connection[Any], schema: Schema) -> list[Finding]:
@@ -86,6 +91,7 @@ def routine_findings(conn: psycopg.Connection[Any], schema: Schema) -> list[Find
     findings += _compare("function", expected.functions, actual.functions)
     findings += _compare_views(expected.views, actual.views)
     findings += _compare("trigger", expected.triggers, actual.triggers)
+    findings += _trigger_states(expected.triggers.keys() & actual.trigger_states.keys(), actual)
     with conn.cursor() as cur:
         cur.execute(TYPES)
         for (name,) in sorted(cur.fetchall()):
@@ -108,8 +114,27 @@ def introspect_routines(conn: psycopg.Connection[Any], schemas: tuple[str, ...] 
             for name, mat, text, indexes in cur.fetchall()
         }
         cur.execute(TRIGGERS, {"schemas": list(schemas)})
-        shapes.triggers = {f"{table}.{name}": text for table, name, text in cur.fetchall()}
+        for table, name, text, enabled, qualified in cur.fetchall():
+            shapes.triggers[f"{table}.{name}"] = text
+            if enabled != "O":
+                shapes.trigger_states[f"{table}.{name}"] = (enabled, qualified, name)
     return shapes
+
+
+def _trigger_states(keys: set[str], actual: Shapes) -> list[Finding]:
+    """A declared trigger that exists but does not fire as declared (enabled)."""
+    findings = []
+    for key in sorted(keys):
+        enabled, table, name = actual.trigger_states[key]
+        state = NOT_ENABLED.get(enabled, f"in state tgenabled = {enabled!r}")
+        findings.append(
+            _finding(
+                f"trigger {key}",
+                f"on {table} is {state}; the schema declares it enabled",
+                f"ALTER TABLE {table} ENABLE TRIGGER {ddl.ident(name)}",
+            )
+        )
+    return findings
 
 
 def expected_routines(conn: psycopg.Connection[Any], schema: Schema, actual: Shapes) -> Shapes:

@@ -40,6 +40,15 @@ VOLATILITIES: tuple[str, ...] = ("volatile", "stable", "immutable")
 SECURITIES: tuple[str, ...] = ("invoker", "definer")
 LANGUAGES: tuple[str, ...] = ("sql", "plpgsql")
 TIMINGS: dict[str, str] = {"before": "BEFORE", "after": "AFTER", "instead of": "INSTEAD OF"}
+
+#: ``pg_trigger.tgenabled`` other than 'O', what CREATE TRIGGER makes and the one state
+#: the language declares: how ``check --database`` and ``import`` name it.
+NOT_ENABLED: dict[str, str] = {
+    "D": "disabled (DISABLE TRIGGER): it never fires",
+    "R": "enabled for replicas only (ENABLE REPLICA TRIGGER): it fires only in sessions "
+    "whose session_replication_role is replica",
+    "A": "enabled always (ENABLE ALWAYS TRIGGER): it fires in replica sessions too",
+}
 #: Trigger events in the order ``pg_get_triggerdef`` prints them.
 EVENTS: tuple[str, ...] = ("insert", "delete", "update", "truncate")
 LEVELS: tuple[str, ...] = ("row", "statement")
