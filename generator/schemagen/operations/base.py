@@ -10,7 +10,7 @@ import bisect
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from ..model import naming
 from ..model.schema import ColumnType, Entity, Enum, Schema
@@ -125,10 +125,28 @@ def with_type_renamed(schema: Schema, field: str, old: str, new: str) -> Schema:
     return dataclasses.replace(schema, entities=entities, domains=domains)
 
 
-def schema_of_name(name: str) -> str:
-    """The PostgreSQL schema of a model name: ``billing`` of ``billing.status``,
-    ``public`` of an unqualified one."""
-    return naming.split_qualified(name)[0] or "public"
+@dataclass(frozen=True)
+class MoveToSchema(Operation):
+    """``ALTER ... SET SCHEMA`` of a named object (an enum type, a domain, a
+    standalone sequence): it keeps its OID, so what uses it follows it. ``old``
+    and ``new`` are its model names, qualified outside the default schema."""
+
+    old: str
+    new: str
+
+    #: What the plan calls the object (``enum``, ``domain``, ``sequence``).
+    what: ClassVar[str]
+
+    def reverse(self) -> Operation:
+        return type(self)(self.new, self.old)
+
+    def describe(self) -> str:
+        return f"~ {self.what} {self.old} moved to {self.new}"
+
+    @property
+    def target_schema(self) -> str:
+        """The PostgreSQL schema it moves to (``public`` for an unqualified name)."""
+        return naming.split_qualified(self.new)[0] or "public"
 
 
 def by_name(items: tuple, name: str) -> tuple:  # type: ignore[type-arg]

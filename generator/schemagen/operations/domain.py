@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..model.schema import CheckConstraint, Domain, Schema
-from .base import Operation, schema_of_name, with_type_renamed
+from .base import MoveToSchema, Operation, with_type_renamed
 
 
 def _with_domains(schema: Schema, domains: list[Domain]) -> Schema:
@@ -55,28 +55,16 @@ class DropDomain(Operation):
 
 
 @dataclass(frozen=True)
-class MoveDomain(Operation):
+class MoveDomain(MoveToSchema):
     """``ALTER DOMAIN ... SET SCHEMA``: the domain of one name moves to another
     PostgreSQL schema with its checks, and the columns of it keep it and their
     values (PostgreSQL refers to it by OID)."""
 
-    old: str  # qualified outside the default schema
-    new: str
-
-    def reverse(self) -> Operation:
-        return MoveDomain(self.new, self.old)
-
-    def describe(self) -> str:
-        return f"~ domain {self.old} moved to {self.new}"
+    what = "domain"
 
     def apply(self, schema: Schema) -> Schema:
         schema = _edit(schema, self.old, lambda d: dataclasses.replace(d, name=self.new))
         return with_type_renamed(schema, "domain", self.old, self.new)
-
-    @property
-    def target_schema(self) -> str:
-        """The PostgreSQL schema the domain moves to (``public`` for an unqualified name)."""
-        return schema_of_name(self.new)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model.schema import CheckConstraint, Enum, EnumValue, Index, Schema
-from .base import Operation, schema_of_name, with_enum, with_type_renamed
+from .base import MoveToSchema, Operation, with_enum, with_type_renamed
 
 
 @dataclass(frozen=True)
@@ -142,20 +142,13 @@ class DropEnum(Operation):
 
 
 @dataclass(frozen=True)
-class MoveEnum(Operation):
+class MoveEnum(MoveToSchema):
     """``ALTER TYPE ... SET SCHEMA``: the enum type of one name moves to another
     PostgreSQL schema, and the columns of that type (and arrays and domains of it)
     keep their values: PostgreSQL refers to the type by OID. Applied to a DDL view,
     where an enum and the types that use it are named by their PostgreSQL name."""
 
-    old: str  # PostgreSQL type names, qualified outside the default schema
-    new: str
-
-    def reverse(self) -> Operation:
-        return MoveEnum(self.new, self.old)
-
-    def describe(self) -> str:
-        return f"~ enum {self.old} moved to {self.new}"
+    what = "enum"
 
     def apply(self, schema: Schema) -> Schema:
         def moved(en: Enum) -> Enum:
@@ -163,11 +156,6 @@ class MoveEnum(Operation):
 
         schema = with_enum(schema, self.old, moved)
         return with_type_renamed(schema, "enum", self.old, self.new)
-
-    @property
-    def target_schema(self) -> str:
-        """The PostgreSQL schema the type moves to (``public`` for an unqualified name)."""
-        return schema_of_name(self.new)
 
 
 @dataclass(frozen=True)

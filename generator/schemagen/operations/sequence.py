@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..model.schema import Column, DbSequence, Default, Schema
 from ..model.sequences import renamed_in_nextval
-from .base import Operation, schema_of_name
+from .base import MoveToSchema, Operation
 
 
 def _with_sequences(schema: Schema, sequences: list[DbSequence]) -> Schema:
@@ -74,20 +74,16 @@ class AlterSequence(Operation):
 
 
 @dataclass(frozen=True)
-class MoveSequence(Operation):
+class MoveSequence(MoveToSchema):
     """``ALTER SEQUENCE ... SET SCHEMA``: a standalone sequence moves to another
     PostgreSQL schema with its current value. The ``nextval`` defaults that call it
     refer to it by OID (``::regclass``), so they follow it: in the model each
     default (of a column or a domain) names it where it now is."""
 
-    old: str  # qualified outside the default schema
-    new: str
-
-    def reverse(self) -> Operation:
-        return MoveSequence(self.new, self.old)
+    what = "sequence"
 
     def describe(self) -> str:
-        return f"~ sequence {self.old} moved to {self.new} (current value kept)"
+        return f"{super().describe()} (current value kept)"
 
     def apply(self, schema: Schema) -> Schema:
         sequences = [
@@ -114,8 +110,3 @@ class MoveSequence(Operation):
             return default
         value = renamed_in_nextval(default.value, self.old, self.new)
         return default if value == default.value else dataclasses.replace(default, value=value)
-
-    @property
-    def target_schema(self) -> str:
-        """The PostgreSQL schema the sequence moves to (``public`` for an unqualified name)."""
-        return schema_of_name(self.new)
