@@ -39,6 +39,7 @@ from ..util.pycode import (
     Str,
     call,
     docstring,
+    from_import_lines,
     layout,
     py_str,
     pydict,
@@ -107,7 +108,7 @@ class Imports:
             by_module.setdefault(module, []).append(name if local == name else f"{name} as {local}")
         for module in sorted(by_module):
             target = stdlib if module in _STDLIB else third
-            target.append(_from_lines(module, by_module[module]))
+            target.append(from_import_lines(module, by_module[module]))
         stdlib.sort(key=lambda lines: (lines[0].startswith("from "), lines[0].lower()))
         flat_std = [line for lines in stdlib for line in lines]
         flat_third = [line for lines in third for line in lines]
@@ -116,32 +117,6 @@ class Imports:
 
 def _import_line(module: str, local: str) -> str:
     return f"import {module}" if module == local else f"import {module} as {local}"
-
-
-def _isort_key(name: str) -> tuple[int, str]:
-    """ruff's ``order-by-type``: CONSTANTS, then Classes, then functions."""
-    bare = name.split(" as ")[0]
-    if bare.isupper() and len(bare) > 1:
-        return (0, bare)
-    if bare[:1].isupper():
-        return (1, bare)
-    return (2, bare)
-
-
-def _from_lines(module: str, names: list[str]) -> list[str]:
-    """One ``from`` statement for plain names, then one per aliased name (isort's
-    default keeps ``as`` imports apart)."""
-    ordered = sorted({n for n in names if " as " not in n}, key=_isort_key)
-    lines = []
-    if ordered:
-        line = f"from {module} import {', '.join(ordered)}"
-        if len(line) <= 88:
-            lines.append(line)
-        else:
-            lines.extend([f"from {module} import (", *(f"{INDENT}{n}," for n in ordered), ")"])
-    aliased = sorted({n for n in names if " as " in n}, key=_isort_key)
-    lines.extend(f"from {module} import {n}" for n in aliased)
-    return lines
 
 
 @dataclass(frozen=True)

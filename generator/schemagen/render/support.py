@@ -11,7 +11,7 @@ from ..errors import ConfigError
 from ..model.naming import is_python_keyword
 from ..model.schema import Schema
 from ..model.sequences import nextval_names
-from ..util.pycode import comment_text, docstring, py_str
+from ..util.pycode import comment_text, docstring, from_import_lines, py_str
 
 
 @dataclass(frozen=True)
@@ -102,14 +102,11 @@ def _unqualified_nextval(schema: Schema) -> bool:
 
 def _sqlalchemy_import(domain_defaults: bool, unqualified_nextval: bool) -> str:
     """env.py's import from sqlalchemy (the column_reflect listeners need more
-    names), sorted and wrapped as ruff formats it at a line length of 88."""
+    names), sorted and wrapped as ruff formats it."""
     listeners = ["Table", "event"] if domain_defaults or unqualified_nextval else []
     names = ["Connection", "MetaData", "create_engine", "exc", "pool", *listeners]
-    names = sorted(names + (["text"] if unqualified_nextval else []))
-    line = f"from sqlalchemy import {', '.join(names)}"
-    if len(line) <= 88:
-        return line
-    return "from sqlalchemy import (\n" + "".join(f"    {n},\n" for n in names) + ")"
+    names += ["text"] if unqualified_nextval else []
+    return "\n".join(from_import_lines("sqlalchemy", names))
 
 
 def support_views(project: Project, schema: Schema, layout: Layout) -> dict[str, SupportView]:

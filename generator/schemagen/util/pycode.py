@@ -161,6 +161,32 @@ _TOKEN = re.compile(r"[^ \n]+ *\n?| +\n?|\n")
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")
 
 
+def _isort_key(name: str) -> tuple[int, str]:
+    """ruff's ``order-by-type``: CONSTANTS, then Classes, then functions."""
+    bare = name.split(" as ")[0]
+    if bare.isupper() and len(bare) > 1:
+        return (0, bare)
+    if bare[:1].isupper():
+        return (1, bare)
+    return (2, bare)
+
+
+def from_import_lines(module: str, names: list[str]) -> list[str]:
+    """One ``from`` statement for plain names (sorted and wrapped as ruff does), then
+    one per aliased name (isort's default keeps ``as`` imports apart)."""
+    ordered = sorted({n for n in names if " as " not in n}, key=_isort_key)
+    lines = []
+    if ordered:
+        line = f"from {module} import {', '.join(ordered)}"
+        if len(line) <= LINE_LIMIT:
+            lines.append(line)
+        else:
+            lines.extend([f"from {module} import (", *(f"{INDENT}{n}," for n in ordered), ")"])
+    aliased = sorted({n for n in names if " as " in n}, key=_isort_key)
+    lines.extend(f"from {module} import {n}" for n in aliased)
+    return lines
+
+
 def width(text: str) -> int:
     """Display width as ruff measures it: East Asian wide characters count two."""
     if text.isascii():
