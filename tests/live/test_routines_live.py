@@ -141,6 +141,36 @@ def test_read_only_database_compares_names(
     ]
 
 
+def test_view_columns_declared_with_other_types(
+    pg: PgCluster, migrated: tuple[Schema, str], db: str, tmp_path: Path
+) -> None:
+    """A view column declared with a type its SQL does not give: models.py and the
+    docs would type it wrongly while the view and its migration are fine. Found
+    from the declared SQL as PostgreSQL types it, and from the live view when
+    temporary objects are refused."""
+    pg.sql(
+        "INSERT INTO stores (id, name) VALUES (1, 'North'), (2, 'South');"
+        "INSERT INTO products (id, store_id, title, price) VALUES "
+        "(1, 1, 'a', 1.5), (2, 1, 'b', 0), (3, 2, 'c', 2);"
+        "REFRESH MATERIALIZED VIEW totals",
+        db,
+    )
+    lying = SCHEMA.replace(
+        "columns: {id: {type: bigint}, name: {type: string, length: 100}}",
+        "columns: {id: {type: bigint}, name: {type: text}}",
+    ).replace("n: {type: bigint}}", "n: {type: integer}}")
+    schema = schema_of(tmp_path, {"schema.yaml": lying})
+    expected = [
+        "view listing: column name is declared text, "
+        "but the view's SQL gives character varying(100)",
+        "materialized view totals: column n is declared integer, but the view's SQL gives bigint",
+    ]
+    assert _lines(schema, pg, db) == expected
+    pg.sql(f'ALTER DATABASE "{db}" SET default_transaction_read_only = on')
+    assert _lines(schema, pg, db) == expected
+    assert _lines(migrated[0], pg, db) == []
+
+
 def test_view_classes_read_and_refuse_writes(
     pg: PgCluster, migrated: tuple[Schema, str], db: str
 ) -> None:

@@ -64,7 +64,7 @@ def _expected_table(ent: Entity, schema: Schema) -> TableShape:
     )
     for col in ent.columns:
         table.columns[col.name] = ColumnShape(
-            type=_format_type(col.type, schema),
+            type=format_type(col.type, schema),
             nullable=col.nullable and not col.primary_key,
             default=None if col.identity else default_sql(col),
             identity=col.identity,
@@ -116,13 +116,14 @@ def _identity_facts(col: Column) -> tuple[object, ...] | None:
     return None if facts == plain_identity(col.type.kind) else facts
 
 
-def _format_type(ct: ColumnType, schema: Schema) -> str:
-    """``pg_type`` with enum and domain names quoted where ``format_type`` quotes them
-    (``"Mood"``, ``"values"``)."""
+def format_type(ct: ColumnType, schema: Schema) -> str:
+    """A declared type as PostgreSQL's ``format_type`` prints it: ``pg_type`` with
+    enum and domain names quoted where ``format_type`` quotes them (``"Mood"``,
+    ``"values"``)."""
     if ct.domain is not None or ct.kind == "enum":
         return format_name(pg_type(ct, schema))
     if ct.kind == "array" and ct.of is not None:
-        return _format_type(ct.of, schema) + "[]"
+        return format_type(ct.of, schema) + "[]"
     return pg_type(ct, schema)
 
 

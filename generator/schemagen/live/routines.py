@@ -22,6 +22,7 @@ from ..findings import Finding
 from ..model import routinesql as ddl
 from ..model.routines import NOT_ENABLED, Function, Trigger, View
 from ..model.schema import Schema
+from .expected import format_type
 
 HINT = "run `alembic upgrade head`, or write the database's definition into schema/"
 EXTRA_HINT = "add it to schema/ or drop it from the database"
@@ -35,10 +36,17 @@ WHERE p.pronamespace = current_schema()::regnamespace AND p.prokind = 'f'
   AND {_NOT_EXTENSION.format(oid="p.oid")}
 """
 
+# A view's columns, name and type as format_type prints them, in SELECT order.
+_VIEW_COLUMNS = """ARRAY(SELECT ARRAY[a.attname::text, format_type(a.atttypid, a.atttypmod)]
+             FROM pg_attribute a
+             WHERE a.attrelid = {rel} AND a.attnum > 0 AND NOT a.attisdropped
+             ORDER BY a.attnum)"""
+
 VIEWS = f"""
 SELECT c.relname, c.relkind = 'm', pg_get_viewdef(c.oid),
        ARRAY(SELECT i.indexrelid::regclass::text FROM pg_index i
-             WHERE i.indrelid = c.oid ORDER BY 1)
+             WHERE i.indrelid = c.oid ORDER BY 1),
+       {_VIEW_COLUMNS.format(rel="c.oid")}
 FROM pg_class c
 WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('v', 'm')
   AND {_NOT_EXTENSION.format(oid="c.oid")}
@@ -77,6 +85,8 @@ class Shapes:
     views: dict[str, tuple[bool, str, tuple[str, ...]]] = field(default_factory=dict)
     triggers: dict[str, str] = field(default_factory=dict)
     rejected: list[Finding] = field(default_factory=list)
+    #: Each view's columns as PostgreSQL types them: (name, ``format_type``) pairs.
+    view_columns: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     #: Live triggers that do not fire as declared ones do: ``table.name`` ->
     #: (``pg_trigger.tgenabled``, the table's qualified name, the trigger's name).
     trigger_states: dict[str, tuple[str, str, str]] = field(default_factory=dict)
@@ -90,6 +100,7 @@ def routine_findings(conn: psycopg.Connection[Any], schema: Schema) -> list[Find
     findings = list(expected.rejected)
     findings += _compare("function", expected.functions, actual.functions)
     findings += _compare_views(expected.views, actual.views)
+    findings += _declared_view_columns(schema, expected.view_columns or actual.view_columns)
     findings += _compare("trigger", expected.triggers, actual.triggers)
     findings += _trigger_states(expected.triggers.keys() & actual.trigger_states.keys(), actual)
     with conn.cursor() as cur:
@@ -109,10 +120,9 @@ def introspect_routines(conn: psycopg.Connection[Any], schemas: tuple[str, ...] 
         cur.execute(FUNCTIONS)
         shapes.functions = {key: _tidy(text) for key, text in cur.fetchall()}
         cur.execute(VIEWS)
-        shapes.views = {
-            name: (bool(mat), _tidy(text), tuple(indexes))
-            for name, mat, text, indexes in cur.fetchall()
-        }
+        for name, mat, text, indexes, columns in cur.fetchall():
+            shapes.views[name] = (bool(mat), _tidy(text), tuple(indexes))
+            shapes.view_columns[name] = _pairs(columns)
         cur.execute(TRIGGERS, {"schemas": list(schemas)})
         for table, name, text, enabled, qualified in cur.fetchall():
             shapes.triggers[f"{table}.{name}"] = text
@@ -225,11 +235,14 @@ def _expect_view(conn: psycopg.Connection[Any], view: View, number: int, shapes:
     create = sql.SQL("CREATE TEMP VIEW {} AS ").format(sql.Identifier(temp)) + sql.SQL(
         ddl.view_query(view)  # type: ignore[arg-type]
     )
-    read = sql.SQL("SELECT pg_get_viewdef({}::regclass)").format(sql.Literal(temp))
+    read = sql.SQL("SELECT pg_get_viewdef({rel}), " + _VIEW_COLUMNS).format(
+        rel=sql.SQL("{}::regclass").format(sql.Literal(temp))
+    )
     row = _attempt(conn, f"{view.kind} {view.view}", [create, read], shapes)
     if row is not None:
         indexes = tuple(sorted(ix.name for ix in view.indexes))
         shapes.views[view.view] = (view.materialized, _tidy(str(row[0])), indexes)
+        shapes.view_columns[view.view] = _pairs(row[1])
 
 
 def _expect_trigger(
@@ -307,6 +320,38 @@ def _compare_views(
                 )
             )
     return findings
+
+
+def _declared_view_columns(
+    schema: Schema, typed: dict[str, tuple[tuple[str, str], ...]]
+) -> list[Finding]:
+    """A view column declared with another type than PostgreSQL gives the view's SQL.
+
+    ``typed`` is what the server made of the declared SQL (a temporary view), or of
+    the live view when temporary objects are refused. models.py and the docs type
+    the column as declared, so a wrong declaration is a lie at run time.
+    """
+    findings = []
+    for view in sorted(schema.views, key=lambda v: v.view):
+        given = dict(typed.get(view.view, ()))
+        for col in view.columns:
+            declared = format_type(col.type, schema)
+            actual = given.get(col.name)
+            if actual is not None and actual != declared:
+                findings.append(
+                    _finding(
+                        f"{view.kind} {view.view}",
+                        f"column {col.name} is declared {declared}, "
+                        f"but the view's SQL gives {actual}",
+                        f"declare `{col.name}` with the type the SQL gives "
+                        "(models.py and the docs use the declared one)",
+                    )
+                )
+    return findings
+
+
+def _pairs(columns: list[list[str]] | None) -> tuple[tuple[str, str], ...]:
+    return tuple((str(name), str(kind)) for name, kind in columns or ())
 
 
 def _differs(expected: str, actual: str) -> str:
