@@ -124,7 +124,7 @@ class Mapper:
                 continue
             if facts.kind == "p" and name not in self.entity_of:
                 self.report(
-                    "partitioned table", name, "a key, bound or partition the language cannot say"
+                    "partitioned table", name, self._unimportable_partitioned(name, facts.partition)
                 )
             elif facts.partition:
                 pass  # read with its parent (partition_by:, partitions:)
@@ -523,20 +523,46 @@ class Mapper:
         self, name: str, shape: TableShape
     ) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """``partition_by:`` and ``partitions:`` of a partitioned table, or None when
-        its key or a bound is not one the language can say, a partition is in
-        another PostgreSQL schema than its parent (introspect names it schema.name)
-        or is partitioned in turn."""
+        the language cannot say them (:meth:`_partition_problem` says why)."""
         key = partition_key_spec(shape.partition_key or "")
         bounds = {p: partition_spec(b) for p, b in sorted(shape.partitions.items())}
-        if key is None or any(spec is None for spec in bounds.values()):
+        if key is None or self._partition_problem(name, shape) is not None:
             return None
-        if any(not naming.is_sql_name(p) or naming.too_long(p) for p in bounds):
-            return None
-        pg_schema = naming.split_qualified(name)[0]
-        parts = [self.catalog.relations.get(naming.qualify(pg_schema, p)) for p in bounds]
-        if any(facts is not None and facts.kind == "p" for facts in parts):
-            return None  # a partition partitioned in turn: the language has no word for it
         return key, {p: spec for p, spec in bounds.items() if spec is not None}
+
+    def _partition_problem(self, name: str, shape: TableShape) -> str | None:
+        """Why the language cannot say a partitioned table's key or partitions: a key
+        or bound it has no words for, a partition in another PostgreSQL schema than
+        its table (introspect names it schema.name), a partition name it cannot
+        take, or a partition partitioned in turn."""
+        if partition_key_spec(shape.partition_key or "") is None:
+            return f"its partition key {shape.partition_key}"
+        pg_schema = naming.split_qualified(name)[0]
+        for part, bound in sorted(shape.partitions.items()):
+            if partition_spec(bound) is None:
+                return f"the bound of partition {part}: {bound}"
+            if "." in part:
+                return f"partition {part} is in another PostgreSQL schema than its table"
+            if not naming.is_sql_name(part) or naming.too_long(part):
+                return f"partition {part}: the language needs letters, digits and _"
+            facts = self.catalog.relations.get(naming.qualify(pg_schema, part))
+            if facts is not None and facts.kind == "p":
+                return f"partition {part} is partitioned in turn"
+        return None
+
+    def _unimportable_partitioned(self, name: str, partition: bool) -> str:
+        """The one reason a partitioned table is left out (see :meth:`_importable`)."""
+        shape = self.shape.tables.get(name)
+        if partition:
+            return "a partition partitioned in turn: the language has no word for it"
+        if shape is None:
+            return "its table could not be read"
+        problem = self._partition_problem(name, shape)
+        if problem is not None:
+            return problem
+        if shape.primary_key is None:
+            return "no primary key"
+        return "the language needs letters, digits and _"
 
     def _excludes(self, table: _Table) -> Iterator[tuple[str, dict[str, Any]]]:
         for name, definition in sorted(table.shape.excludes.items()):
