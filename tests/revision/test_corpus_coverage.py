@@ -291,6 +291,12 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
     "partition dropped with DETACH PARTITION CONCURRENTLY (before the main revision)": (
         lambda c: c.any(DropPartition, lambda op: op.concurrently)
     ),
+    "integer key without identity (identity: false): identity dropped, added, on rows": (
+        lambda c: c.any(AlterColumn, lambda op: op.old.identity and not op.new.identity)
+        and c.any(AlterColumn, lambda op: op.new.identity and not op.old.identity)
+        and c.any(CreateTable, lambda op: not any(col.identity for col in op.entity.columns))
+        and bool(c.case.setup)
+    ),
     "partitions added and dropped in a PostgreSQL schema other than public": lambda c: (
         c.any(CreatePartition, lambda op: "." in op.table)
         and c.any(DropPartition, lambda op: "." in op.table)

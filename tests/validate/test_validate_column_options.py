@@ -97,6 +97,23 @@ def test_bad_identities_are_located_errors(tmp_path: Path) -> None:
 
 
 
+def test_identity_false_is_a_key_without_identity(tmp_path: Path) -> None:
+    """``identity: false``: the lone integer key the application numbers; any other
+    value than the words and false is a located error."""
+    text = """
+    entities:
+      Shop:
+        columns:
+          id: {type: bigint, primary_key: true, identity: false}
+    """
+    key = schema_of(tmp_path, {"s.yaml": text}).entity("Shop").column("id")
+    assert (key.identity, key.identity_options, key.default) == (False, None, None)
+    assert issues_of(tmp_path, {"s.yaml": text.replace("false", "true")}) == [
+        "schema/s.yaml:4:45: entities.Shop.columns.id.identity: expected always, by "
+        "default, false, or a mapping such as {always: true, start: 1000}, got true",
+    ]
+
+
 def test_serial_keys_in_the_model(tmp_path: Path) -> None:
     text = """
     entities:

@@ -288,7 +288,6 @@ class Mapper:
         """Identity, serial, default, generated and collation of one column."""
         shape = table.shape.columns[name]
         facts = self.catalog.columns.get((table.name, name))
-        where = f"{table.name}.{name}"
         auto = single and spec.get("primary_key") and spec["type"] in _INTEGER
         serial = self._serial(table.name, name)
         if facts is not None and facts.identity:
@@ -298,8 +297,8 @@ class Mapper:
         elif shape.default is not None and not (facts is not None and facts.generated):
             # (pg_attrdef holds a generated column's expression, which is no default)
             spec["default"] = map_default(shape.default, spec, shape.type)
-        elif auto:
-            self.report("primary key", where, "an integer key without identity")
+        elif auto and shape.generated is None:  # numbered by the application: say so
+            spec["identity"] = False
         if shape.generated is not None:
             spec["generated"] = shape.generated
 
@@ -413,6 +412,8 @@ class Mapper:
             return target
         ref_col = fk.ref_columns[0]
         spec["references"] = target.entity if ref_pk == (ref_col,) else f"{target.entity}.{ref_col}"
+        if spec.get("identity") is False:  # a key that references a key is no identity
+            del spec["identity"]
         ref_spec = target.columns.get(ref_col, {})
         if (
             {k: v for k, v in ref_spec.items() if k in ("type", "length", "precision", "scale")}

@@ -177,13 +177,14 @@ def _type(arg: Any) -> Check:
 
 
 def _options(options: list[Any]) -> Check:
-    """``enum``/``const`` of texts or True (what the language uses); anything else is
+    """``enum``/``const`` of texts, True or False (what the language uses); anything else is
     compared by jsonschema's own rules, so it is not supported here."""
     if all(isinstance(o, str) for o in options):
         texts = frozenset(options)
         return lambda v: isinstance(v, str) and v in texts
-    if options == [True]:
-        return lambda v: v is True
+    if options in ([True], [False]):
+        only = options[0]
+        return lambda v: v is only
     raise Unsupported(f"enum {options}")
 
 

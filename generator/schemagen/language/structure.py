@@ -128,6 +128,7 @@ _SEQUENCE_OPTIONS: dict[str, Any] = {
 _IDENTITY: dict[str, Any] = {
     "anyOf": [
         {"enum": ["always", "by default"]},
+        {"const": False},  # no identity: a lone integer key the application numbers
         _object(
             {
                 "always": {**_BOOL, "description": "GENERATED ALWAYS (default: BY DEFAULT)."},
@@ -136,8 +137,8 @@ _IDENTITY: dict[str, Any] = {
         ),
     ],
     "description": "An identity column: GENERATED ALWAYS or BY DEFAULT AS IDENTITY, "
-    "with sequence options.",
-    "x-expected": "always, by default, or a mapping such as {always: true, start: 1000}",
+    "with sequence options; false: no identity (a lone integer key is one otherwise).",
+    "x-expected": "always, by default, false, or a mapping such as {always: true, start: 1000}",
 }
 
 _FK_ACTION = {"enum": list(FK_ACTIONS), "x-expected": "one of " + ", ".join(FK_ACTIONS)}

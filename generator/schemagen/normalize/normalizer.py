@@ -605,9 +605,11 @@ def build_column(
     primary = bool(spec.get("primary_key")) if in_pk is None else in_pk
     generated = spec.get("generated")
     # ``identity:`` makes any integer column one; an integer lone key is one unless
-    # it references a key or has a default or an expression.
-    identity = "identity" in spec or (
-        generated is None
+    # it references a key, has a default or an expression, or says ``identity: false``.
+    said = spec.get("identity")
+    identity = (said is not None and said is not False) or (
+        said is None
+        and generated is None
         and primary
         and single_pk
         and ctype.kind in INTEGER_TYPES

@@ -22,7 +22,7 @@ def check_identity(report: Reporter, resolver: Resolver, columns: list[RawColumn
     PostgreSQL accepts for the column's type."""
     for col in columns:
         spec = col.spec.get("identity")
-        if spec is None:
+        if spec is None or spec is False:  # false: no identity, on any column
             continue
         path = (*col.path, "identity")
         try:
@@ -56,7 +56,7 @@ def check_serial(report: Reporter, src: Sources, table: str, columns: list[RawCo
         if col.spec.get("type") not in SERIAL_TYPES:
             continue
         for word in ("default", "identity", "generated"):
-            if word in col.spec:
+            if word in col.spec and not (word == "identity" and col.spec[word] is False):
                 report.error(
                     (*col.path, word),
                     f"a {col.spec['type']} column cannot have `{word}` (its default is "
