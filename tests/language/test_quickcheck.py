@@ -72,7 +72,7 @@ def test_accepts_valid_documents(document: dict[str, Any]) -> None:
     [
         {"database": {"name": ""}},
         {"database": {"name": "x", "extensions": ["a", "a"]}},
-        {"types": {"money": {"type": "numeric", "precision": 0}}},
+        {"types": {"money": {"type": "numeric", "precision": -1}}},
         {"types": {"money": {"type": "numeric", "precision": 2.0}}},  # jsonschema decides
         {"entities": {"A": {"columns": {"id": {"type": "integer", "primry": True}}}}},
         {"entities": {"A": {"columns": {"id": {"references": "a.b.c"}}}}},

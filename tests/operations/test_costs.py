@@ -24,9 +24,11 @@ from typing import Any
 import psycopg
 import pytest
 from pgcluster import PgCluster
+from schemagen.model.pgtypes import parse_type_name
 from schemagen.model.schema import PrimaryKey
-from schemagen.operations.costs import FACTS, Cost, live_warning, steps
+from schemagen.operations.costs import FACTS, Cost, binary_compatible, live_warning, steps
 from schemagen.operations.table import AddPrimaryKey
+from schemagen.operations.typechange import is_narrowing, pg_type_name
 
 SETUP = """
 CREATE TABLE r (id int PRIMARY KEY);
@@ -292,3 +294,50 @@ def test_validating_a_not_valid_domain_check_holds_what_adding_it_holds(conninfo
         conn.execute("ALTER DOMAIN pos ADD CONSTRAINT pos_ck CHECK (VALUE > 0) NOT VALID")
     lock, scanned, _, _ = _holds(conninfo, "ALTER DOMAIN pos VALIDATE CONSTRAINT pos_ck", "t")
     assert (lock, scanned) == (FACTS["add domain check"].lock, True)
+
+
+#: (old type, new type, a value of the old type): precision and interval field changes.
+TYPMOD_CHANGES = [
+    ("timestamp", "timestamp(3)", "2024-01-01 10:00:00.123456"),
+    ("timestamp", "timestamp(6)", "2024-01-01 10:00:00.123456"),
+    ("timestamp(3)", "timestamp(6)", "2024-01-01 10:00:00.123"),
+    ("timestamp(6)", "timestamp(3)", "2024-01-01 10:00:00.123456"),
+    ("timestamp(3)", "timestamp", "2024-01-01 10:00:00.123"),
+    ("timestamptz(0)", "timestamptz(2)", "2024-01-01 10:00:00+00"),
+    ("timestamp(6)", "timestamptz(3)", "2024-01-01 10:00:00.123456"),
+    ("time(6)", "time(0)", "10:00:00.5"),
+    ("time(2) with time zone", "timetz", "10:00:00.12+02"),
+    ("interval", "interval(3)", "1 day 00:00:01.123456"),
+    ("interval(3)", "interval", "1 day 00:00:01.123"),
+    ("interval", "interval day to second", "1 day 00:00:01.123456"),
+    ("interval", "interval day", "1 day 04:00:00"),
+    ("interval day", "interval", "1 day"),
+    ("interval year to month", "interval year", "1 year 2 mons"),
+    ("interval year", "interval month", "1 year"),
+    ("interval day to second(3)", "interval day to second(1)", "1 day 00:00:01.123"),
+    ("interval hour", "interval hour to second(2)", "4 hours"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "value"), TYPMOD_CHANGES)
+def test_precision_changes_rewrite_and_round_as_predicted(
+    conninfo: str, old: str, new: str, value: str
+) -> None:
+    """PostgreSQL rewrites the table, and changes a value, exactly when the plan says
+    the type change rewrites (``binary_compatible``) and the diff calls it narrowing."""
+    old_type, new_type = parse_type_name(old), parse_type_name(new)
+    assert old_type is not None and new_type is not None
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f"CREATE TABLE tm (v {pg_type_name(old_type)})")
+        conn.execute("INSERT INTO tm VALUES (%s), (NULL)", (value,))
+        oid = _oid(conn, "tm")
+        assert oid is not None
+        before = (_filenode(conn, oid), _values(conn))
+        conn.execute(f"ALTER TABLE tm ALTER COLUMN v TYPE {pg_type_name(new_type)}")
+        after = (_filenode(conn, oid), _values(conn))
+    assert (after[0] != before[0]) == (not binary_compatible(old_type, new_type))
+    assert (after[1] != before[1]) == is_narrowing(old_type, new_type), (before, after)
+
+
+def _values(conn: psycopg.Connection[Any]) -> list[Any]:
+    return conn.execute("SELECT v::text FROM tm ORDER BY v NULLS LAST").fetchall()

@@ -25,6 +25,7 @@ from schemagen.model.schema import (
     Schema,
     UniqueConstraint,
 )
+from schemagen.operations.costs import binary_compatible
 from schemagen.operations.domain import (
     AddDomainCheck,
     AlterDomain,
@@ -71,7 +72,7 @@ from schemagen.operations.routines import (
 from schemagen.operations.schema import CreateSchema, DropSchema, MoveEnum
 from schemagen.operations.sequence import MoveSequence
 from schemagen.operations.stages import stages
-from schemagen.operations.typechange import needs_using
+from schemagen.operations.typechange import is_narrowing, needs_using
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 README = CORPUS / "README.md"
@@ -295,6 +296,15 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         lambda c: c.any(AlterColumn, lambda op: op.old.identity and not op.new.identity)
         and c.any(AlterColumn, lambda op: op.new.identity and not op.old.identity)
         and c.any(CreateTable, lambda op: not any(col.identity for col in op.entity.columns))
+        and bool(c.case.setup)
+    ),
+    "time, timestamp and interval precision and fields: rounded (destructive), widened in "
+    "place, on rows": lambda c: (
+        c.any(AlterColumn, lambda op: op.old.type.kind == op.new.type.kind == "timestamp"
+              and is_narrowing(op.old.type, op.new.type))
+        and c.any(AlterColumn, lambda op: op.old.type.kind == op.new.type.kind == "timestamp"
+                  and binary_compatible(op.old.type, op.new.type))
+        and c.any(AlterColumn, lambda op: op.new.type.fields is not None)
         and bool(c.case.setup)
     ),
     "partitions added and dropped in a PostgreSQL schema other than public": lambda c: (

@@ -217,9 +217,9 @@ def test_a_current_time_keyword_that_does_not_fit_is_a_located_error(tmp_path: P
     """
     assert issues_of(tmp_path, {"s.yaml": text}) == [
         "schema/s.yaml:5:31: entities.Visit.columns.at.default: default current_time does not "
-        "fit timestamptz; it fits time",
+        "fit timestamptz; it fits time, timetz",
         "schema/s.yaml:6:25: entities.Visit.columns.day.default: default localtime does not "
-        "fit date; it fits time",
+        "fit date; it fits time, timetz",
         "schema/s.yaml:7:26: entities.Visit.columns.n.default: default 'current_date' is text, "
         "but the column is integer",
     ]

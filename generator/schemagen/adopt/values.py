@@ -16,6 +16,7 @@ from typing import Any
 
 from ..model.pgtypes import PGTYPE, format_type, is_known, parse_type_name
 from ..model.sqltext import TIME_KEYWORDS
+from ..model.temporal import TEMPORAL_KINDS, format_temporal, parse_temporal
 
 #: ``format_type`` text -> the language's base type.
 SIMPLE_TYPES: dict[str, str] = {
@@ -28,6 +29,7 @@ SIMPLE_TYPES: dict[str, str] = {
     "double precision": "double",
     "date": "date",
     "time without time zone": "time",
+    "time with time zone": "timetz",
     "timestamp without time zone": "timestamp",
     "timestamp with time zone": "timestamptz",
     "interval": "interval",
@@ -39,7 +41,7 @@ SIMPLE_TYPES: dict[str, str] = {
 }
 _VARCHAR = re.compile(r"^character varying\((\d+)\)$")
 _NUMERIC = re.compile(r"^numeric\((\d+),(\d+)\)$")
-_TIME_KINDS = frozenset({"date", "time", "timestamp", "timestamptz"})
+_TIME_KINDS = frozenset({"date", "time", "timetz", "timestamp", "timestamptz"})
 
 
 def unquote(name: str) -> str:
@@ -71,7 +73,20 @@ def map_type(text: str, enums: dict[str, str]) -> dict[str, Any] | None:
     name = unquote(text)
     if name in enums:
         return {"type": "enum", "enum": enums[name]}
-    return _named_type(text)
+    return _temporal_type(text) or _named_type(text)
+
+
+def _temporal_type(text: str) -> dict[str, Any] | None:
+    """``timestamp(6) without time zone`` -> ``{type: timestamp, precision: 6}``;
+    ``interval day to second(3)`` -> ``{type: interval day to second, precision: 3}``
+    (the precision a key, as numeric's)."""
+    parsed = parse_temporal(text)
+    if parsed is None or parsed.kind not in TEMPORAL_KINDS or format_temporal(parsed) != text:
+        return None
+    spec: dict[str, Any] = {"type": f"interval {parsed.fields}" if parsed.fields else parsed.kind}
+    if parsed.precision is not None:
+        spec["precision"] = parsed.precision
+    return spec
 
 
 def _named_type(text: str) -> dict[str, Any] | None:
@@ -122,6 +137,7 @@ def map_default(printed: str, spec: dict[str, Any], pg_type: str) -> Any:
 _PARSERS = {
     "date": datetime.date.fromisoformat,
     "time": datetime.time.fromisoformat,
+    "timetz": datetime.time.fromisoformat,
     "timestamp": datetime.datetime.fromisoformat,
     "timestamptz": datetime.datetime.fromisoformat,
     "uuid": uuid.UUID,

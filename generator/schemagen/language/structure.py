@@ -103,9 +103,10 @@ _TYPE_PARAMS: dict[str, Any] = {
     },
     "precision": {
         "type": "integer",
-        "minimum": 1,
+        "minimum": 0,
         "maximum": 1000,
-        "description": "Total digits of a numeric.",
+        "description": "Total digits of a numeric (1 to 1000); fractional digits of the "
+        "seconds of a time, timetz, timestamp, timestamptz or interval (0 to 6).",
     },
     "scale": {"type": "integer", "minimum": 0, "description": "Digits after the point."},
     "enum": {**_NAME, "description": "The enum of an `enum` column."},

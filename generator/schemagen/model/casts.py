@@ -39,6 +39,7 @@ TYPNAMES: dict[str, str] = {
     "double": "float8",
     "date": "date",
     "time": "time",
+    "timetz": "timetz",
     "timestamp": "timestamp",
     "timestamptz": "timestamptz",
     "interval": "interval",

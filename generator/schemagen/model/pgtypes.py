@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from .schema import ColumnType
+from .temporal import TEMPORAL_KINDS, parse_temporal
 
 PGTYPE = "pgtype"  # the ColumnType.kind of a type given by its PostgreSQL name
 
@@ -124,6 +125,7 @@ SYNONYMS: dict[str, str] = {
     "timestamp without time zone": "timestamp",
     "timestamp with time zone": "timestamptz",
     "time without time zone": "time",
+    "time with time zone": "timetz",
 }
 #: Base types of the language whose name is also PostgreSQL's (written with
 #: parameters or in capitals, they reach :func:`parse_type_name`).
@@ -167,9 +169,15 @@ def parse_type_name(text: str) -> ColumnType | None:
 
     ``varchar(20)`` -> ``string`` of length 20; ``vector(3)`` -> a ``pgtype``
     named ``vector`` with parameter ``3``. Parameters are not checked here
-    (:func:`param_problem` does).
+    (:func:`param_problem` does). Times, timestamps and intervals with a precision
+    or fields are :func:`~.temporal.parse_temporal`'s.
     """
+    temporal = parse_temporal(text)
+    if temporal is not None:
+        return temporal
     match = _TYPE_NAME.match(text)
+    if match is not None and re.split(r"[\s(]", text.strip().lower())[0] in TEMPORAL_KINDS:
+        return None  # timestamp(x), interval month to day: no such type
     if match is None:
         return None
     name = " ".join(match.group("name").lower().split())

@@ -46,6 +46,7 @@ BASE_TYPES: tuple[str, ...] = (
     "double",
     "date",
     "time",
+    "timetz",
     "timestamp",
     "timestamptz",
     "interval",
@@ -101,6 +102,9 @@ class ColumnType:
     # a column typed by a domain: the domain's (qualified) name; the fields above
     # are then the domain's base type (what Python, seed and casts see)
     domain: str | None = sparse(None)
+    # an interval's fields, lower case as format_type prints them (``day to second``);
+    # ``precision`` above is a time's, timestamp's or interval's fractional digits
+    fields: str | None = sparse(None)
 
 
 @fast_init

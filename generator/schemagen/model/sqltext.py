@@ -34,15 +34,15 @@ _TIMES = frozenset({"date", "time", "timestamp", "timestamptz"})
 
 #: SQL's current-time keywords that ``default:`` takes on date and time columns,
 #: with the kinds each fits (PostgreSQL casts the value to the column's type;
-#: ``CURRENT_TIME`` is a time with time zone, which casts to ``time`` only). The
+#: ``CURRENT_TIME`` is a time with time zone, which casts to ``time`` and ``timetz`` only). The
 #: default is then the keyword itself, so PostgreSQL prints it back as written
 #: (``now()`` and ``CURRENT_TIMESTAMP`` are one value but two texts in a dump).
 TIME_KEYWORDS: dict[str, frozenset[str]] = {
-    "current_timestamp": _TIMES,
+    "current_timestamp": _TIMES | {"timetz"},
     "localtimestamp": _TIMES,
     "current_date": frozenset({"date", "timestamp", "timestamptz"}),
-    "current_time": frozenset({"time"}),
-    "localtime": frozenset({"time"}),
+    "current_time": frozenset({"time", "timetz"}),
+    "localtime": frozenset({"time", "timetz"}),
 }
 
 

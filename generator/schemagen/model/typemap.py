@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from . import pgtypes
+from . import pgtypes, temporal
 from .schema import ColumnType, Default, Schema
 
 Style = Literal["models", "alembic"]
@@ -34,6 +34,8 @@ _SIMPLE: dict[str, tuple[str, str, str, str, str | None]] = {
     "double": ("sqlalchemy", "Double", "double precision", "float", None),
     "date": ("sqlalchemy", "Date", "date", "datetime.date", "datetime"),
     "time": ("sqlalchemy", "Time", "time without time zone", "datetime.time", "datetime"),
+    # (the SQLAlchemy class of a timetz, and of any precision: temporal.sa_arguments)
+    "timetz": ("sqlalchemy", "Time", "time with time zone", "datetime.time", "datetime"),
     "timestamp": (
         "sqlalchemy",
         "DateTime",
@@ -53,6 +55,8 @@ def pg_type(ct: ColumnType, schema: Schema) -> str:
     """The type as PostgreSQL's ``format_type`` prints it (``character varying(64)``)."""
     if ct.domain is not None:
         return ct.domain
+    if ct.kind in temporal.TEMPORAL_KINDS:
+        return temporal.format_temporal(ct)
     if ct.kind in _SIMPLE:
         return _SIMPLE[ct.kind][2]
     if ct.kind == "string":
@@ -139,6 +143,9 @@ def sa_type(ct: ColumnType, schema: Schema, style: Style) -> TypeCode:
         if ct.precision is None:
             return _code(style, "sqlalchemy", "Numeric", "()")
         return _code(style, "sqlalchemy", "Numeric", f"({ct.precision}, {ct.scale or 0})")
+    if ct.kind == "timetz" or (ct.kind in temporal.TEMPORAL_KINDS and not temporal.is_plain(ct)):
+        name, args = temporal.sa_arguments(ct)
+        return _code(style, "sqlalchemy.dialects.postgresql", name, f"({args})")
     if ct.kind == "timestamptz":
         return _code(style, "sqlalchemy", "DateTime", "(timezone=True)")
     if ct.kind == pgtypes.PGTYPE:

@@ -50,6 +50,7 @@ from ..model.schema import (
 )
 from ..model.sequences import serial_sequence
 from ..model.sqltext import TIME_KEYWORDS
+from ..model.temporal import spelling_hint
 from ..model.typemap import collatable
 from ..source.loader import Sources, YamlPath, mapping
 from .domains import build_domains
@@ -59,7 +60,7 @@ from .relationships import attach_relationships
 SERIAL_TYPES = {"smallserial": "smallint", "serial": "integer", "bigserial": "bigint"}
 
 _NEXTVAL_CAST = re.compile(r"nextval\('([^']+)'::regclass\)")
-TIME_KINDS = frozenset({"date", "time", "timestamp", "timestamptz"})
+TIME_KINDS = frozenset({"date", "time", "timetz", "timestamp", "timestamptz"})
 RELATIONSHIP_OPTIONS = ("cascade", "order_by", "lazy", "uselist", "passive_deletes")
 #: The parameters of a ``type:`` mapping that are numbers.
 _TYPE_NUMBERS = ("length", "precision", "scale")
@@ -309,6 +310,7 @@ class Resolver:
         hint = did_you_mean(name, options)
         known = parsed is not None and (parsed.kind != PGTYPE or is_known(str(parsed.pgtype)))
         if parsed is None or (hint and not known):
+            hint = spelling_hint(name) or hint
             raise Unresolved((*path, "type"), f"unknown type '{name}'{hint}")
         return parsed
 

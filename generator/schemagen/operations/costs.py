@@ -20,6 +20,7 @@ from ..model.schema import (
     ForeignKey,
     UniqueConstraint,
 )
+from ..model.temporal import TEMPORAL_KINDS, typmod_noop
 from ..model.volatility import builtin_volatility
 from ..validate.sql import SqlSyntaxError, called_functions, parse_expression
 from .base import Operation
@@ -311,7 +312,8 @@ def _alter_column(op: AlterColumn) -> tuple[str, ...]:
 
 def binary_compatible(old_type: object, new_type: object) -> bool:
     """Whether PostgreSQL changes the type without rewriting: a longer (or no)
-    varchar length, varchar to text, more numeric precision at the same scale."""
+    varchar length, varchar to text, more numeric precision at the same scale, a
+    time, timestamp or interval precision (fields) change that is a no-op cast."""
     from ..model.schema import ColumnType
 
     assert isinstance(old_type, ColumnType) and isinstance(new_type, ColumnType)
@@ -320,6 +322,8 @@ def binary_compatible(old_type: object, new_type: object) -> bool:
         return True
     if old.kind == new.kind == "string":
         return new.length is None or (old.length is not None and new.length >= old.length)
+    if old.kind == new.kind and old.kind in TEMPORAL_KINDS:
+        return typmod_noop(old, new)
     if old.kind == new.kind == "numeric":
         same_scale = (old.scale or 0) == (new.scale or 0)
         wider = new.precision is None or (

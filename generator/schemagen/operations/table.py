@@ -18,6 +18,7 @@ from ..model.schema import (
     Schema,
 )
 from ..model.sequences import serial_of, serial_sequence, switches_sequence
+from ..model.temporal import TEMPORAL_KINDS
 from .base import Operation, add_entity, remove_entity, with_entity, with_table
 from .sqlutil import rename_identifier
 from .typechange import is_narrowing, pg_type_name, type_words, using_cast
@@ -434,9 +435,13 @@ class AlterColumn(Operation):
         old, new = self.old, self.new
         where = f"{self.table}.{new.name}"
         if is_narrowing(old.type, new.type):
+            # fewer fractional digits or interval fields: every value fits, rounded or cut
+            same = old.type.kind.removesuffix("tz") == new.type.kind.removesuffix("tz")
+            temporal = same and new.type.kind in TEMPORAL_KINDS
+            how = "are rounded or cut to the new precision" if temporal else "may not fit"
             return (
                 f"narrows {where} from {pg_type_name(old.type)} to {pg_type_name(new.type)} "
-                "(values may not fit)"
+                f"(values {how})"
             )
         if old.nullable and not new.nullable and new.default is None:
             return f"sets NOT NULL on {where}, which has no default (fails if any row is NULL)"

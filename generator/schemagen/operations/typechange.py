@@ -10,6 +10,7 @@ import dataclasses
 
 from ..model.casts import cast_context
 from ..model.schema import ColumnType
+from ..model.temporal import TEMPORAL_KINDS, typmod_noop
 from .sqlutil import quote_ident, quote_type
 
 _INT_RANK = {"smallint": 1, "integer": 2, "bigint": 3}
@@ -17,6 +18,8 @@ _INT_DIGITS = {"smallint": 5, "integer": 10, "bigint": 19}
 _STRINGS = frozenset({"string", "text"})
 _FRACTIONAL = frozenset({"numeric", "float", "double"})
 _TIMESTAMPS = frozenset({"timestamp", "timestamptz"})
+#: Kinds that differ only in the time zone: a change between them keeps the digits.
+_ZONE_PAIRS = ({"timestamp", "timestamptz"}, {"time", "timetz"})
 
 
 def plain(ct: ColumnType) -> ColumnType:
@@ -30,7 +33,8 @@ def is_narrowing(old: ColumnType, new: ColumnType) -> bool:
 
     Narrowing is what can cut or round values, or reject values the old type
     held: a shorter string, a smaller integer, less numeric precision or scale,
-    a fraction or a time of day dropped. A conversion between families
+    a fraction or a time of day dropped, a time, timestamp or interval given fewer
+    fractional digits or (an interval) fewer fields. A conversion between families
     (varchar to integer, text to an enum, json to jsonb, float to numeric) is
     not narrowing: PostgreSQL's cast either converts every value or fails the
     whole migration, and nothing is lost silently.
@@ -50,9 +54,21 @@ def is_narrowing(old: ColumnType, new: ColumnType) -> bool:
         return _numeric_narrowing(old, new)
     if new.kind == "float":
         return old.kind in ("double", "numeric", "bigint", "integer")
+    if new.kind in TEMPORAL_KINDS and old.kind in TEMPORAL_KINDS:
+        return _temporal_narrowing(old, new)
     if new.kind in ("date", "time"):
         return old.kind in _TIMESTAMPS
     return False
+
+
+def _temporal_narrowing(old: ColumnType, new: ColumnType) -> bool:
+    """Fewer fractional digits or interval fields: PostgreSQL rounds (truncates) the
+    values exactly when the cast is no no-op (see :mod:`schemagen.model.temporal`)."""
+    if old.kind == new.kind:
+        return not typmod_noop(old, new)
+    if any({old.kind, new.kind} == pair for pair in _ZONE_PAIRS):
+        return not typmod_noop(old, dataclasses.replace(new, kind=old.kind))
+    return new.kind in ("time", "timetz") and old.kind in _TIMESTAMPS  # the date dropped
 
 
 def _numeric_narrowing(old: ColumnType, new: ColumnType) -> bool:
@@ -92,13 +108,13 @@ def pg_type_name(ct: ColumnType) -> str:
 def needs_using(old: ColumnType, new: ColumnType) -> bool:
     """Whether ``ALTER COLUMN ... TYPE`` should carry a ``USING`` cast.
 
-    Length and precision changes within a kind, and string <-> text, have
+    Length, precision and interval field changes within a kind, and string <-> text, have
     assignment casts; every other change gets an explicit cast, which is
     harmless where PostgreSQL would not need it.
     """
     old, new = plain(old), plain(new)
-    if old.kind == new.kind and old.kind in ("string", "numeric"):
-        return False
+    if old.kind == new.kind and old.kind in ("string", "numeric", *TEMPORAL_KINDS):
+        return False  # a length coercion: an implicit cast
     if old.kind in _STRINGS and new.kind in _STRINGS:
         return False
     return old != new

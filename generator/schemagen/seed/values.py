@@ -96,7 +96,7 @@ def _typed(job: ColumnJob, ctype: ColumnType) -> str:
 def _other(job: ColumnJob, kind: str) -> str:
     if kind in ("timestamp", "timestamptz", "date"):
         return _time(job, kind)
-    if kind == "time":
+    if kind in ("time", "timetz"):
         return f"(time '08:00' + {job.u()} * interval '10 hours')"
     if kind == "interval":
         return f"({job.u()} * interval '30 days')"

@@ -12,6 +12,8 @@ from typing import Any
 from ..language.structure import did_you_mean
 from ..model import naming
 from ..model.schema import ColumnType
+from ..model.temporal import TEMPORAL_KINDS
+from ..model.temporal import problem as temporal_problem
 from ..normalize.normalizer import RawColumn, Resolver, Unresolved, table_of
 from ..normalize.relationships import many_to_one_name, one_to_many_name
 from ..source.loader import Sources, YamlPath, mapping
@@ -23,12 +25,12 @@ from .partitions import check_partition_references
 from .reporter import Reporter, plain_type, type_text
 from .sql import SqlSyntaxError, expression_problems, read_expression, shown, unknown_order_by
 
-_PARAM_KINDS = {
-    "length": "string",
-    "precision": "numeric",
-    "scale": "numeric",
-    "of": "array",
-    "enum": "enum",
+_PARAM_KINDS: dict[str, frozenset[str]] = {
+    "length": frozenset({"string"}),
+    "precision": frozenset({"numeric"}) | TEMPORAL_KINDS,
+    "scale": frozenset({"numeric"}),
+    "of": frozenset({"array"}),
+    "enum": frozenset({"enum"}),
 }
 _FK_ONLY = ("on_delete", "on_update_fk", "relationship", "back_populates")
 
@@ -85,9 +87,10 @@ def check_aliases(src: Sources, resolver: Resolver, report: Reporter) -> None:
 
 def check_params(spec: dict[str, Any], ctype: ColumnType, path: YamlPath, report: Reporter) -> None:
     """Parameters written in ``spec`` must belong to the resolved kind."""
-    for key, kind in _PARAM_KINDS.items():
-        if key in spec and ctype.kind != kind:
-            report.error((*path, key), f"`{key}` applies only to type {kind}, not {ctype.kind}")
+    for key, kinds in _PARAM_KINDS.items():
+        if key in spec and ctype.kind not in kinds:
+            names = " or ".join(sorted(kinds)) if key == "precision" else next(iter(kinds))
+            report.error((*path, key), f"`{key}` applies only to type {names}, not {ctype.kind}")
     of = spec.get("of")
     if isinstance(of, dict) and ctype.of is not None:
         check_params(of, ctype.of, (*path, "of"), report)
@@ -124,7 +127,14 @@ def check_final_type(
     unbounded = ctype.kind == "string" and ctype.length is None
     if unbounded and chain and chain[-1].get("type") == "string":
         report.error(where, "type string needs `length` (or use text, or varchar for no limit)")
+    # a precision written as a key is placed there, one in the type's name at the type
+    at_precision = (*path, "precision") if chain and "precision" in chain[0] else where
+    temporal = temporal_problem(ctype)
+    if temporal is not None:
+        report.error(at_precision, temporal)
     if ctype.kind == "numeric":
+        if ctype.precision == 0:
+            report.error(at_precision, "numeric precision is 1 to 1000, not 0")
         if ctype.scale is not None and ctype.precision is None:
             report.error(where, "numeric `scale` needs `precision` too")
         elif ctype.scale is not None and ctype.precision is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..errors import Issue, Severity
 from ..model.schema import Column, ColumnType, Entity, SourceMap
+from ..model.temporal import TEMPORAL_KINDS, format_temporal, is_plain
 from ..source.loader import Sources, YamlPath, mapping
 
 
@@ -68,6 +69,8 @@ def type_text(ctype: ColumnType) -> str:
         return f"string({ctype.length})"
     if ctype.kind == "numeric" and ctype.precision is not None:
         return f"numeric({ctype.precision},{ctype.scale or 0})"
+    if ctype.kind in TEMPORAL_KINDS and not is_plain(ctype):
+        return format_temporal(ctype)
     if ctype.kind == "enum":
         return f"enum {ctype.enum}"
     if ctype.kind == "array" and ctype.of is not None:
@@ -89,6 +92,7 @@ def plain_type(ctype: ColumnType) -> ColumnType:
         of,
         pgtype=ctype.pgtype,
         args=ctype.args,
+        fields=ctype.fields,
     )
 
 

@@ -395,11 +395,12 @@ def _text_problem(schema: Schema, column: Column, value: str) -> str | None:
 
 
 def _time_problem(kind: str, value: str) -> str | None:
-    if value in ("infinity", "-infinity") and kind != "time":
+    if value in ("infinity", "-infinity") and kind not in ("time", "timetz"):
         return None
     parse = {
         "date": datetime.date.fromisoformat,
         "time": datetime.time.fromisoformat,
+        "timetz": datetime.time.fromisoformat,  # 12:30:00+02:00
         "timestamp": datetime.datetime.fromisoformat,
         "timestamptz": datetime.datetime.fromisoformat,
     }[kind]

@@ -35,7 +35,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSON, JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, INTERVAL, JSON, JSONB, TIME, TIMESTAMP
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Names for anything created without an explicit name; every constraint and
@@ -177,6 +177,15 @@ class Customer(Base):
     wake_up: Mapped[datetime.time | None] = mapped_column(Time())
     last_seen: Mapped[datetime.datetime | None] = mapped_column(DateTime())
     session_length: Mapped[datetime.timedelta | None] = mapped_column(Interval())
+    callback_at: Mapped[datetime.time | None] = mapped_column(
+        TIME(timezone=True, precision=3),
+    )
+    signed_up_at: Mapped[datetime.datetime | None] = mapped_column(
+        TIMESTAMP(precision=6),
+    )
+    trial_left: Mapped[datetime.timedelta | None] = mapped_column(
+        INTERVAL(fields="DAY TO SECOND", precision=0),
+    )
     avatar: Mapped[bytes | None] = mapped_column(LargeBinary())
     token: Mapped[uuid.UUID] = mapped_column(
         Uuid(),
