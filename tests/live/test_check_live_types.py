@@ -79,6 +79,37 @@ entities:
     ]
 
 
+def test_time_precisions_and_interval_fields_are_compared(
+    pg: PgCluster, pg_db: str, tmp_path: Path
+) -> None:
+    """A precision or interval fields the database has and the schema has not (or
+    other ones) is drift, named as ``format_type`` prints the two types."""
+    text = """
+database: {name: t}
+entities:
+  Visit:
+    columns:
+      id: {type: bigint, primary_key: true}
+      created_at: {type: timestamp, precision: 6}
+      opens: {type: timetz, nullable: true}
+      stay: {type: 'interval day to second(3)', nullable: true}
+"""
+    root = _project(tmp_path / "p", text)
+    alembic(root, pg.url(pg_db), "upgrade", "head")
+    assert _findings(root, pg.url(pg_db)) == []
+    pg.sql("ALTER TABLE visits ALTER COLUMN created_at TYPE timestamp(3)", pg_db)
+    pg.sql("ALTER TABLE visits ALTER COLUMN opens TYPE time(2) with time zone", pg_db)
+    pg.sql("ALTER TABLE visits ALTER COLUMN stay TYPE interval", pg_db)
+    assert _findings(root, pg.url(pg_db)) == [
+        "column visits.created_at: type is timestamp(3) without time zone in the database, "
+        "timestamp(6) without time zone in the schema",
+        "column visits.opens: type is time(2) with time zone in the database, "
+        "time with time zone in the schema",
+        "column visits.stay: type is interval in the database, interval day to second(3) "
+        "in the schema",
+    ]
+
+
 def test_a_type_the_server_does_not_know(pg: PgCluster, pg_db: str, tmp_path: Path) -> None:
     text = NAMED.replace("notes: {type: xml", "notes: {type: xmlish")
     root = _project(tmp_path / "p", text)
