@@ -42,6 +42,7 @@ from schemagen.operations.plan import (
     AddPrimaryKey,
     AlterColumn,
     AlterTableComment,
+    AlterUniqueDeferral,
     CreateEnum,
     CreateExtension,
     CreateIndex,
@@ -305,6 +306,12 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         and c.any(AlterColumn, lambda op: op.old.type.kind == op.new.type.kind == "timestamp"
                   and binary_compatible(op.old.type, op.new.type))
         and c.any(AlterColumn, lambda op: op.new.type.fields is not None)
+        and bool(c.case.setup)
+    ),
+    "unique constraint made DEFERRABLE INITIALLY DEFERRED (drop + add in one transaction) "
+    "and a DEFERRABLE one added, on rows": lambda c: (
+        c.any(AlterUniqueDeferral, lambda op: op.new.initially_deferred)
+        and c.any(AddConstraint, lambda op: getattr(op.constraint, "deferrable", False))
         and bool(c.case.setup)
     ),
     "partitions added and dropped in a PostgreSQL schema other than public": lambda c: (

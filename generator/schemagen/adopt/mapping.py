@@ -371,9 +371,9 @@ class Mapper:
             for name, fk in t.shape.foreign_keys.items():
                 if len(fk.columns) == 1:
                     samples["fk"].append(Named(name, t.bare, fk.columns, _bare(fk.ref_table)))
-            for name, cols in t.shape.uniques.items():
-                if len(cols) == 1:
-                    samples["uq"].append(Named(name, t.bare, cols))
+            for name, uq in t.shape.uniques.items():
+                if len(uq.columns) == 1:
+                    samples["uq"].append(Named(name, t.bare, uq.columns))
             for name, ix in t.shape.indexes.items():
                 if len(ix.columns) == 1 and _plain_index(ix, self._expressions(t.name, name)):
                     samples["ix"].append(Named(name, t.bare, ix.columns))
@@ -485,24 +485,36 @@ class Mapper:
         if set(columns) & table.left_out:
             self.report(kind, where, "it uses a column that is left out")
             return False
-        # PostgreSQL marks every key NO INHERIT; only a check can be inherited.
-        no_inherit = facts is not None and facts.kind == "c" and facts.no_inherit
-        if facts is not None and (facts.deferrable or not facts.validated or no_inherit):
-            self.report(kind, where, "DEFERRABLE, NOT VALID or NO INHERIT")
-            return False
-        return True
+        if facts is None:
+            return True
+        # A unique constraint says its deferral in the language; PostgreSQL marks
+        # every key NO INHERIT, and only a check can be inherited.
+        reasons = [
+            word
+            for word, applies in (
+                ("DEFERRABLE", facts.deferrable and facts.kind != "u"),
+                ("NOT VALID", not facts.validated),
+                ("NO INHERIT", facts.kind == "c" and facts.no_inherit),
+            )
+            if applies
+        ]
+        if reasons:
+            self.report(kind, where, ", ".join(reasons))
+        return not reasons
 
-    def _uniques(
-        self, table: _Table, convention: dict[str, str]
-    ) -> Iterator[tuple[str, list[str]]]:
-        for name, cols in sorted(table.shape.uniques.items()):
-            if not self._usable(table, "unique constraint", name, cols):
+    def _uniques(self, table: _Table, convention: dict[str, str]) -> Iterator[tuple[str, Any]]:
+        for name, uq in sorted(table.shape.uniques.items()):
+            if not self._usable(table, "unique constraint", name, uq.columns):
                 continue
             index = self.catalog.indexes.get((table.name, name))
             if index is not None and (index.nulls_not_distinct or index.storage):
                 self.report("unique constraint", f"{name} on {table.name}", "NULLS NOT DISTINCT")
                 continue
-            if len(cols) == 1 and Named(name, table.bare, cols).follows(convention["uq"]):
+            cols = uq.columns
+            if uq.deferrable:  # the entity's unique: says it; a column's unique: true cannot
+                key = "initially_deferred" if uq.initially_deferred else "deferrable"
+                yield name, {"columns": list(cols), key: True}
+            elif len(cols) == 1 and Named(name, table.bare, cols).follows(convention["uq"]):
                 _set_before(table.columns[cols[0]], "unique", True)
             else:
                 yield name, list(cols)

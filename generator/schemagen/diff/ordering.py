@@ -46,6 +46,7 @@ from ..model.schema import Entity, ForeignKey
 from ..operations.base import Operation
 from ..operations.constraint import (
     AddConstraint,
+    AlterUniqueDeferral,
     CreateIndex,
     DropConstraint,
     DropIndex,
@@ -130,6 +131,7 @@ _PHASES: tuple[type[Operation] | str, ...] = (
     AlterTableComment,
     AddPrimaryKey,  # before the foreign keys that reference it
     AddConstraint,  # uniques and checks, before the foreign keys (and tables) that need them
+    AlterUniqueDeferral,  # no foreign key may reference a deferrable unique (validate)
     CreateTable,
     CreatePartition,  # of a kept table (a new table creates its own)
     ADD_FOREIGN_KEY,

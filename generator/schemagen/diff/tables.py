@@ -10,10 +10,11 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from ..model.schema import Column, Entity, ExcludeConstraint, Index, Schema
+from ..model.schema import Column, Entity, ExcludeConstraint, Index, Schema, UniqueConstraint
 from ..operations.base import Operation
 from ..operations.constraint import (
     AddConstraint,
+    AlterUniqueDeferral,
     Constraint,
     CreateIndex,
     DropConstraint,
@@ -87,12 +88,15 @@ def compare_entity(
     ops += compare_columns(old, new, using or {})
     ops += compare_primary_key(old, new)
     ops += compare_partitions(old, new)
+    redeferred = _redeferred(old.uniques, new.uniques)
+    ops += [AlterUniqueDeferral(table, before, after) for before, after in redeferred]
+    done = {after.name for _, after in redeferred}
     for kind in ("foreign_keys", "uniques", "checks", "excludes"):
         ops += compare_named(
             table,
             kind,
-            getattr(old, kind),
-            getattr(new, kind),
+            [c for c in getattr(old, kind) if kind != "uniques" or c.name not in done],
+            [c for c in getattr(new, kind) if kind != "uniques" or c.name not in done],
             # The table holds rows: add the lock-safe way (diff.online may undo
             # that for a unique a new table's foreign key needs at once). An
             # exclusion constraint has no lock-safe way (no NOT VALID).
@@ -116,6 +120,18 @@ def compare_entity(
     if old.partition_by is not None or new.partition_by is not None:
         return [_in_transaction(op) for op in ops]
     return ops
+
+
+def _redeferred(
+    old: Sequence[UniqueConstraint], new: Sequence[UniqueConstraint]
+) -> list[tuple[UniqueConstraint, UniqueConstraint]]:
+    """Unique constraints of one name and columns whose deferrability changed."""
+    before = {uq.name: uq for uq in old}
+    return [
+        (before[uq.name], uq)
+        for uq in new
+        if uq.name in before and before[uq.name].columns == uq.columns and before[uq.name] != uq
+    ]
 
 
 def _in_transaction(op: Operation) -> Operation:

@@ -26,7 +26,7 @@ from ..model.schema import (
     Schema,
 )
 from ..model.sequences import identity_sql
-from ..model.sqltext import exclude_sql, index_key_sql
+from ..model.sqltext import deferral_sql, exclude_sql, index_key_sql
 from ..model.typemap import pg_type
 from ..util.identity import Memo, by_identity
 from .text import github_slug, md_cell_text, md_code, md_code_cell, md_text
@@ -308,7 +308,7 @@ def constraint_rows(
             cell,
             md_code_cell(u.name),
             "unique",
-            md_code_cell("(" + ", ".join(u.columns) + ")"),
+            md_code_cell("(" + ", ".join(u.columns) + ")" + deferral_sql(u)),
         )
         for u in entity.uniques
     ]

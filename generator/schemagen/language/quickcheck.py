@@ -22,7 +22,9 @@ from typing import Any
 Check = Callable[[Any], bool]
 
 #: Keywords that only annotate: they never make a value invalid.
-_ANNOTATIONS = frozenset({"$schema", "$id", "$defs", "title", "description", "x-expected"})
+_ANNOTATIONS = frozenset(
+    {"$schema", "$id", "$defs", "title", "description", "x-expected", "x-misplaced"}
+)
 
 _TYPES: dict[str, Check] = {
     "string": lambda v: isinstance(v, str),

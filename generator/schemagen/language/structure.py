@@ -296,6 +296,12 @@ _INDEX: dict[str, Any] = _object(
     },
     ("columns",),
 )
+# PostgreSQL defers only constraints: ``CREATE UNIQUE INDEX`` has no DEFERRABLE.
+_INDEX["x-misplaced"] = {
+    key: "an index cannot be DEFERRABLE (only a constraint can); declare a unique "
+    "constraint under the entity's unique: as {columns: [...], deferrable: true}"
+    for key in ("deferrable", "initially_deferred")
+}
 
 _EXCLUDE_ELEMENT: dict[str, Any] = _object(
     {
@@ -528,6 +534,27 @@ _DEFS: dict[str, Any] = {
     "exclude_element": _EXCLUDE_ELEMENT,
     "partition": _PARTITION,
     "partition_key_item": _PARTITION_KEY_ITEM,
+    "unique": {
+        "anyOf": [
+            _COLUMN_LIST,
+            _object(
+                {
+                    "columns": {**_COLUMN_LIST, "description": "The unique columns, in order."},
+                    "deferrable": {
+                        **_BOOL,
+                        "description": "DEFERRABLE: may be checked at commit (SET CONSTRAINTS).",
+                    },
+                    "initially_deferred": {
+                        **_BOOL,
+                        "description": "DEFERRABLE INITIALLY DEFERRED: checked at commit.",
+                    },
+                },
+                ("columns",),
+                expected="a unique constraint such as {columns: [a, b], deferrable: true}",
+            ),
+        ],
+        "x-expected": "a list of column names, or {columns: [...], deferrable: true}",
+    },
     "foreign_key": _object(
         {
             "columns": {**_COLUMN_LIST, "description": "The referencing columns, in order."},
@@ -589,8 +616,9 @@ _DEFS: dict[str, Any] = {
             "columns": _named("column", "Columns, in table order."),
             "unique": {
                 "type": "object",
-                "additionalProperties": _COLUMN_LIST,
-                "description": "Named unique constraints: name: [columns].",
+                "additionalProperties": {"$ref": "#/$defs/unique"},
+                "description": "Named unique constraints: name: [columns], or name: "
+                "{columns: [...], deferrable: true}.",
                 "x-expected": "a mapping of name: [columns]",
             },
             "checks": {
@@ -788,8 +816,9 @@ def _translate(error: ValidationError) -> Iterator[tuple[YamlPath, str]]:
     if error.validator == "additionalProperties":
         known = sorted(schema.get("properties", {}))
         extras = [k for k in error.instance if k not in schema.get("properties", {})]
+        misplaced = schema.get("x-misplaced", {})
         for key in sorted(extras):
-            yield (*path, key), unknown_key_message(key, known)
+            yield (*path, key), misplaced.get(key) or unknown_key_message(key, known)
         return
     if error.validator in ("anyOf", "oneOf") and error.context:
         branch = _matching_branch(error)

@@ -32,6 +32,7 @@ from .introspect import (
     ForeignKeyShape,
     IndexShape,
     TableShape,
+    UniqueShape,
     introspect,
 )
 from .routines import routine_findings
@@ -296,7 +297,7 @@ def compare_table(table: str, exp: TableShape, act: TableShape) -> list[Finding]
         findings.append(_finding(f"table {table}", _comment_message(exp.comment, act.comment)))
     findings += _compare_primary_key(table, exp.primary_key, act.primary_key)
     findings += _compare_named(
-        table, "unique constraint", exp.uniques, act.uniques, _describe_columns
+        table, "unique constraint", exp.uniques, act.uniques, _describe_unique
     )
     findings += _compare_named(table, "check constraint", exp.checks, act.checks, _describe_check)
     findings += _compare_named(
@@ -485,8 +486,12 @@ def _show(value: object) -> str:
     return _or_none(value)  # type: ignore[arg-type]
 
 
-def _describe_columns(exp: tuple[str, ...], act: tuple[str, ...]) -> list[str]:
-    return _aspect("columns", exp, act)
+def _describe_unique(exp: UniqueShape, act: UniqueShape) -> list[str]:
+    return (
+        _aspect("columns", exp.columns, act.columns)
+        + _aspect("DEFERRABLE:", exp.deferrable, act.deferrable)
+        + _aspect("INITIALLY DEFERRED:", exp.initially_deferred, act.initially_deferred)
+    )
 
 
 def _describe_check(exp: str, act: str) -> list[str]:

@@ -35,6 +35,7 @@ from .introspect import (
     ForeignKeyShape,
     IndexShape,
     TableShape,
+    UniqueShape,
     plain_identity,
 )
 from .partitions import print_bounds
@@ -73,7 +74,10 @@ def _expected_table(ent: Entity, schema: Schema) -> TableShape:
             collation=col.type.collation,
             identity_options=_identity_facts(col),
         )
-    table.uniques = {u.name: tuple(u.columns) for u in ent.uniques}
+    table.uniques = {
+        u.name: UniqueShape(tuple(u.columns), u.deferrable, u.initially_deferred)
+        for u in ent.uniques
+    }
     table.checks = {c.name: c.expression for c in ent.checks}
     table.excludes = {ex.name: exclude_sql(ex) for ex in ent.excludes}
     if ent.partition_by is not None:

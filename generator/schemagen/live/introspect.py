@@ -91,6 +91,14 @@ class ForeignKeyShape:
     initially_deferred: bool = False
 
 
+@fast_init
+@dataclass(frozen=True)
+class UniqueShape:
+    columns: tuple[str, ...]
+    deferrable: bool = False
+    initially_deferred: bool = False
+
+
 @dataclass
 class TableShape:
     """Everything one table holds, keyed by name."""
@@ -98,7 +106,7 @@ class TableShape:
     columns: dict[str, ColumnShape] = field(default_factory=dict)
     comment: str | None = None
     primary_key: tuple[str, tuple[str, ...]] | None = None  # (name, columns)
-    uniques: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    uniques: dict[str, UniqueShape] = field(default_factory=dict)
     checks: dict[str, str] = field(default_factory=dict)  # name -> expression
     # name -> pg_get_constraintdef: EXCLUDE USING gist (room_id WITH =, during WITH &&)
     excludes: dict[str, str] = field(default_factory=dict)
@@ -372,7 +380,7 @@ def _add_constraint(table: TableShape, row: tuple[Any, ...]) -> None:
     if kind == "p":
         table.primary_key = (name, cols)
     elif kind == "u":
-        table.uniques[name] = cols
+        table.uniques[name] = UniqueShape(cols, deferrable, deferred)
     elif kind == "c":
         table.checks[name] = check
     elif kind == "x":

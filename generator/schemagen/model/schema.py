@@ -215,8 +215,13 @@ class ForeignKey:
 @fast_init
 @dataclass(frozen=True)
 class UniqueConstraint:
+    """A named unique constraint; ``deferrable`` / ``initially_deferred`` as a
+    foreign key's (checked at the end of the statement, or at commit)."""
+
     name: str
     columns: tuple[str, ...]
+    deferrable: bool = sparse(False)
+    initially_deferred: bool = sparse(False)
 
 
 @fast_init

@@ -17,9 +17,11 @@ from .schema import (
     Entity,
     ExcludeConstraint,
     ExcludeElement,
+    ForeignKey,
     Index,
     IndexKey,
     Partition,
+    UniqueConstraint,
     quote_name,
 )
 
@@ -113,6 +115,13 @@ def exclude_sql(constraint: ExcludeConstraint) -> str:
     if constraint.where:
         sql += f" WHERE ({constraint.where})"
     return sql
+
+
+def deferral_sql(key: ForeignKey | UniqueConstraint) -> str:
+    """`` DEFERRABLE [INITIALLY DEFERRED]`` as the key says, or nothing."""
+    if not key.deferrable:
+        return ""
+    return " DEFERRABLE INITIALLY DEFERRED" if key.initially_deferred else " DEFERRABLE"
 
 
 def quote_qualified(name: str) -> str:

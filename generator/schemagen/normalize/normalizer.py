@@ -52,7 +52,7 @@ from ..model.sequences import serial_sequence
 from ..model.sqltext import TIME_KEYWORDS
 from ..model.temporal import spelling_hint
 from ..model.typemap import collatable
-from ..source.loader import Sources, YamlPath, mapping
+from ..source.loader import Sources, YamlPath, mapping, unique_columns
 from .domains import build_domains
 from .relationships import attach_relationships
 
@@ -750,8 +750,16 @@ def build_uniques(
         for col in columns
         if col.spec.get("unique")
     ]
-    for name, cols in mapping(spec.get("unique")).items():
-        result.append(UniqueConstraint(str(name), tuple(str(c) for c in cols)))
+    for name, entry in mapping(spec.get("unique")).items():
+        deferral = mapping(entry)
+        result.append(
+            UniqueConstraint(
+                str(name),
+                tuple(str(c) for c in unique_columns(entry)),
+                deferrable=bool(deferral.get("deferrable") or deferral.get("initially_deferred")),
+                initially_deferred=bool(deferral.get("initially_deferred")),
+            )
+        )
     return result
 
 

@@ -15,6 +15,7 @@ from ..model.schema import (
     Schema,
     UniqueConstraint,
 )
+from ..model.sqltext import deferral_sql
 from .base import Operation, by_name, sorted_named, with_table
 
 Constraint = ForeignKey | UniqueConstraint | CheckConstraint | ExcludeConstraint
@@ -114,6 +115,41 @@ class DropConstraint(Operation):
             return _replace(ent, kind, items)
 
         return with_table(schema, self.table, drop)
+
+
+def deferral_words(uq: UniqueConstraint) -> str:
+    """``NOT DEFERRABLE``, ``DEFERRABLE`` or ``DEFERRABLE INITIALLY DEFERRED``."""
+    return deferral_sql(uq).strip() or "NOT DEFERRABLE"
+
+
+@dataclass(frozen=True)
+class AlterUniqueDeferral(Operation):
+    """A unique constraint that only changes its deferrability: dropped and added
+    again in one transaction. ``ALTER CONSTRAINT`` changes the deferrability of
+    foreign keys only, so its index is built again under ACCESS EXCLUSIVE; the
+    transaction leaves no moment without the constraint."""
+
+    table: str
+    old: UniqueConstraint
+    new: UniqueConstraint
+
+    def reverse(self) -> Operation:
+        return AlterUniqueDeferral(self.table, self.new, self.old)
+
+    def describe(self) -> str:
+        return (
+            f"~ unique {self.new.name} on {self.table}: {deferral_words(self.new)} (was "
+            f"{deferral_words(self.old)}; dropped and added in one transaction under "
+            "ACCESS EXCLUSIVE, its unique index rebuilt: PostgreSQL alters the "
+            "deferrability of foreign keys only)"
+        )
+
+    def apply(self, schema: Schema) -> Schema:
+        def alter(ent: Entity) -> Entity:
+            items = sorted_named((*by_name(ent.uniques, self.old.name), self.new))
+            return dataclasses.replace(ent, uniques=items)
+
+        return with_table(schema, self.table, alter)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,14 @@ from ..model.temporal import TEMPORAL_KINDS, typmod_noop
 from ..model.volatility import builtin_volatility
 from ..validate.sql import SqlSyntaxError, called_functions, parse_expression
 from .base import Operation
-from .constraint import AddConstraint, CreateIndex, DropConstraint, DropIndex, RenameConstraint
+from .constraint import (
+    AddConstraint,
+    AlterUniqueDeferral,
+    CreateIndex,
+    DropConstraint,
+    DropIndex,
+    RenameConstraint,
+)
 from .domain import (
     AddDomainCheck,
     AlterDomain,
@@ -169,7 +176,8 @@ FACTS: dict[str, Cost] = {
 def steps(op: Operation) -> tuple[str, ...]:
     """The kinds of step ``op`` runs, in order (keys of :data:`FACTS`)."""
     online = _ONLINE_STEPS.get(type(op)) if op.online else None
-    simple = online or ((_SIMPLE[type(op)],) if type(op) in _SIMPLE else None)
+    simple = online or _STEPS.get(type(op))
+    simple = simple or ((_SIMPLE[type(op)],) if type(op) in _SIMPLE else None)
     if simple is not None:
         return simple
     if isinstance(op, AddConstraint):
@@ -199,6 +207,11 @@ def steps(op: Operation) -> tuple[str, ...]:
 #: Operations whose online form is other steps than their plain one.
 _ONLINE_STEPS: dict[type, tuple[str, ...]] = {
     DropPartition: ("detach partition concurrently", "drop detached partition"),
+}
+
+#: Operations of several steps, whatever their fields.
+_STEPS: dict[type, tuple[str, ...]] = {
+    AlterUniqueDeferral: ("drop constraint", "add unique"),  # one transaction
 }
 
 _SIMPLE: dict[type, str] = {

@@ -15,6 +15,7 @@ from ..model.schema import Schema
 from .base import Operation
 from .constraint import (
     AddConstraint,
+    AlterUniqueDeferral,
     CreateIndex,
     DropConstraint,
     DropIndex,
@@ -49,6 +50,7 @@ __all__ = [
     "AddConstraint",
     "AddEnumValue",
     "AlterColumn",
+    "AlterUniqueDeferral",
     "AddPrimaryKey",
     "AlterTableComment",
     "CreateEnum",

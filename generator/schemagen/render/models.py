@@ -524,6 +524,8 @@ def _table_args(ent: Entity, imp: Imports) -> list[Expr]:
                 imp.name("sqlalchemy", "UniqueConstraint"),
                 *[py_str(_attr(ent, c)) for c in uq.columns],
                 name=py_str(uq.name),
+                deferrable="True" if uq.deferrable else None,
+                initially=py_str("DEFERRED") if uq.initially_deferred else None,
             )
         )
     for ck in ent.checks:

@@ -41,6 +41,7 @@ from ..model.sequences import (
 )
 from ..model.sqltext import (
     default_sql,
+    deferral_sql,
     exclude_sql,
     index_key_sql,
     text_source,
@@ -49,6 +50,7 @@ from ..model.typemap import sa_type
 from ..operations.base import Operation
 from ..operations.constraint import (
     AddConstraint,
+    AlterUniqueDeferral,
     Constraint,
     CreateIndex,
     DropConstraint,
@@ -586,7 +588,9 @@ def lock_safe_constraint(table: str, c: Constraint) -> list[Stmt]:
                 f"ON {quote_table(table)} ({cols})"
             ),
             if_no_constraint(
-                table, c.name, f"{alter} ADD CONSTRAINT {name} UNIQUE USING INDEX {name}"
+                table,
+                c.name,
+                f"{alter} ADD CONSTRAINT {name} UNIQUE USING INDEX {name}{deferral_sql(c)}",
             ),
         ]
     return [
@@ -608,9 +612,7 @@ def constraint_sql(c: ForeignKey | CheckConstraint) -> str:
         sql += f" ON DELETE {c.on_delete}"
     if c.on_update:
         sql += f" ON UPDATE {c.on_update}"
-    if c.deferrable:
-        sql += " DEFERRABLE INITIALLY DEFERRED" if c.initially_deferred else " DEFERRABLE"
-    return sql
+    return sql + deferral_sql(c)
 
 
 def _add_constraint(table_name: str, c: Constraint) -> Stmt:
@@ -639,6 +641,8 @@ def _add_constraint(table_name: str, c: Constraint) -> Stmt:
             table,
             pylist([Str(x) for x in c.columns]),
             schema=schema,
+            deferrable="True" if c.deferrable else None,
+            initially=Str("DEFERRED") if c.initially_deferred else None,
         )
     return call(
         "op.create_check_constraint",
@@ -657,6 +661,14 @@ def _(operation: DropConstraint, state: Schema) -> list[Stmt]:
             execute(f"ALTER TABLE {quote_table(operation.table)} DROP CONSTRAINT IF EXISTS {name}")
         ]
     return [_drop_constraint(operation.table, operation.constraint)]
+
+
+@_render.register(AlterUniqueDeferral)
+def _(operation: AlterUniqueDeferral, state: Schema) -> list[Stmt]:
+    return [
+        _drop_constraint(operation.table, operation.old),
+        _add_constraint(operation.table, operation.new),
+    ]
 
 
 def _drop_constraint(table: str, constraint: Constraint) -> Stmt:

@@ -20,7 +20,13 @@ from __future__ import annotations
 
 from ..model.schema import Column, ColumnType, Entity, Index, Schema
 from ..model.sequences import identity_sql, owned_by_sql
-from ..model.sqltext import default_sql, exclude_sql, index_key_sql, partition_statements
+from ..model.sqltext import (
+    default_sql,
+    deferral_sql,
+    exclude_sql,
+    index_key_sql,
+    partition_statements,
+)
 from ..model.typemap import pg_type
 from ..operations.sqlutil import quote_ident, quote_table, quote_type, sql_literal
 from ..operations.table import CreateTable
@@ -66,7 +72,8 @@ def create_table_sql(ent: Entity, state: Schema) -> str:
     items.append(f"CONSTRAINT {quote_ident(pk.name)} PRIMARY KEY ({_names(pk.columns)})")
     items += [f"CONSTRAINT {quote_ident(fk.name)} {constraint_sql(fk)}" for fk in ent.foreign_keys]
     items += [
-        f"CONSTRAINT {quote_ident(uq.name)} UNIQUE ({_names(uq.columns)})" for uq in ent.uniques
+        f"CONSTRAINT {quote_ident(uq.name)} UNIQUE ({_names(uq.columns)}){deferral_sql(uq)}"
+        for uq in ent.uniques
     ]
     items += [f"CONSTRAINT {quote_ident(ck.name)} {constraint_sql(ck)}" for ck in ent.checks]
     sql = f"CREATE TABLE {quote_table(ent.table)} ({_ITEM}{(',' + _ITEM).join(items)}\n)"

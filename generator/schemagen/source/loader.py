@@ -36,6 +36,14 @@ def mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def unique_columns(entry: Any) -> list[Any]:
+    """The columns of an entity's ``unique:`` entry: the list itself (the short
+    form) or the ``columns:`` of its mapping form; empty when it is neither."""
+    if isinstance(entry, dict):
+        entry = entry.get("columns")
+    return entry if isinstance(entry, list) else []
+
+
 #: Top-level keys that hold named definitions, in the order the language lists them.
 SECTIONS: tuple[str, ...] = (
     "types",

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..language.structure import did_you_mean
 from ..normalize.normalizer import Resolver, Unresolved
-from ..source.loader import Sources, YamlPath, mapping
+from ..source.loader import Sources, YamlPath, mapping, unique_columns
 from .reporter import Reporter, plain_type, type_text
 
 
@@ -57,7 +57,10 @@ def check_foreign_key(
     if missing or unknown:
         return
     _check_types(resolver, report, path, (entity, columns), (target, ref_columns))
-    if not _is_key(src, resolver, target, ref_columns):
+    deferred = deferrable_unique(src, target, ref_columns)
+    if not _is_key(src, resolver, target, ref_columns) and deferred is not None:
+        report.error((*path, "references"), deferrable_target(target, ref_columns, deferred))
+    elif not _is_key(src, resolver, target, ref_columns):
         report.error(
             (*path, "references"),
             f"{target} ({', '.join(ref_columns)}) is neither its primary key nor unique; "
@@ -106,8 +109,9 @@ def _is_key(src: Sources, resolver: Resolver, entity: str, columns: list[str]) -
     if set(resolver.primary_key(entity)) == wanted:
         return True
     spec = mapping(src.entities.get(entity))
-    if any(set(cols) == wanted for cols in mapping(spec.get("unique")).values()):
-        return True
+    for entry in mapping(spec.get("unique")).values():
+        if set(unique_columns(entry)) == wanted and not deferrable_entry(entry):
+            return True
     if len(columns) == 1:
         col = resolver.column(entity, columns[0])
         if col is not None and col.spec.get("unique"):
@@ -117,3 +121,30 @@ def _is_key(src: Sources, resolver: Resolver, entity: str, columns: list[str]) -
             if set(map(str, entry.get("columns") or [])) == wanted:
                 return True
     return False
+
+
+def deferrable_entry(entry: Any) -> bool:
+    """Whether a ``unique:`` entry says ``deferrable`` or ``initially_deferred``."""
+    return isinstance(entry, dict) and bool(
+        entry.get("deferrable") or entry.get("initially_deferred")
+    )
+
+
+def deferrable_unique(src: Sources, entity: str, columns: list[str]) -> str | None:
+    """The name of a DEFERRABLE unique constraint of ``entity`` on exactly ``columns``
+    (in any order), if one is declared."""
+    spec = mapping(src.entities.get(entity))
+    for name, entry in mapping(spec.get("unique")).items():
+        if deferrable_entry(entry) and set(map(str, unique_columns(entry))) == set(columns):
+            return str(name)
+    return None
+
+
+def deferrable_target(entity: str, columns: list[str], name: str) -> str:
+    """The message for a foreign key whose only referenced key is deferrable."""
+    return (
+        f"{entity} ({', '.join(columns)}) is unique only by its DEFERRABLE unique "
+        f"constraint {name}; PostgreSQL refuses a foreign key that references a deferrable "
+        "unique constraint: add a unique constraint that is not deferrable, or reference "
+        "another key"
+    )

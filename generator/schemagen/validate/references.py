@@ -16,11 +16,16 @@ from ..model.temporal import TEMPORAL_KINDS
 from ..model.temporal import problem as temporal_problem
 from ..normalize.normalizer import RawColumn, Resolver, Unresolved, table_of
 from ..normalize.relationships import many_to_one_name, one_to_many_name
-from ..source.loader import Sources, YamlPath, mapping
+from ..source.loader import Sources, YamlPath, mapping, unique_columns
 from .columns import check_identity, check_serial
 from .domains import check_domain_sources
 from .excludes import check_exclude_references
-from .foreign_keys import check_foreign_keys
+from .foreign_keys import (
+    check_foreign_keys,
+    deferrable_entry,
+    deferrable_target,
+    deferrable_unique,
+)
 from .partitions import check_partition_references
 from .reporter import Reporter, plain_type, type_text
 from .sql import SqlSyntaxError, expression_problems, read_expression, shown, unknown_order_by
@@ -175,8 +180,9 @@ def check_entity(src: Sources, resolver: Resolver, report: Reporter, name: str) 
                     f"column {col.name} says primary_key, but the entity's primary_key "
                     f"list ({', '.join(map(str, listed))}) leaves it out",
                 )
-    for uq, cols in mapping(spec.get("unique")).items():
-        check_column_list(report, (*base, "unique", uq), cols, names)
+    for uq, entry in mapping(spec.get("unique")).items():
+        at = (*base, "unique", uq, *(() if isinstance(entry, list) else ("columns",)))
+        check_column_list(report, at, unique_columns(entry), names)
     for ix, entry in mapping(spec.get("indexes")).items():
         check_index(report, (*base, "indexes", ix), entry, names, table_of(src, name))
         if isinstance(entry, dict) and isinstance(entry.get("where"), str):
@@ -241,6 +247,14 @@ def check_column(src: Sources, resolver: Resolver, report: Reporter, col: RawCol
         for key in _FK_ONLY:
             if key in spec:
                 report.error((*col.path, key), f"`{key}` needs `references` (a foreign key)")
+        for key in ("deferrable", "initially_deferred"):
+            if key in spec:  # not the column's unique: that would read two ways with references
+                report.error(
+                    (*col.path, key),
+                    f"`{key}` needs `references` (a foreign key); a deferrable unique "
+                    "constraint is declared under the entity's unique: as {columns: "
+                    f"[{col.name}], {key}: true}}",
+                )
 
 
 def check_reference(
@@ -254,7 +268,10 @@ def check_reference(
         return
     target = resolver.column(ref_entity, ref_name)
     assert target is not None
-    if not is_unique(src, resolver, ref_entity, ref_name):
+    deferred = deferrable_unique(src, ref_entity, [ref_name])
+    if not is_unique(src, resolver, ref_entity, ref_name) and deferred is not None:
+        report.error((*col.path, "references"), deferrable_target(ref_entity, [ref_name], deferred))
+    elif not is_unique(src, resolver, ref_entity, ref_name):
         report.error(
             (*col.path, "references"),
             f"{ref_entity}.{ref_name} is neither the primary key nor unique; PostgreSQL "
@@ -286,8 +303,9 @@ def is_unique(src: Sources, resolver: Resolver, entity: str, column: str) -> boo
     if col is not None and col.spec.get("unique"):
         return True
     spec = mapping(src.entities.get(entity))
-    if any(list(cols) == [column] for cols in mapping(spec.get("unique")).values()):
-        return True
+    for entry in mapping(spec.get("unique")).values():
+        if unique_columns(entry) == [column] and not deferrable_entry(entry):
+            return True
     for entry in mapping(spec.get("indexes")).values():
         if isinstance(entry, dict) and entry.get("unique") and not entry.get("where"):
             if list(entry.get("columns") or []) == [column]:
