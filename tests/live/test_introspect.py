@@ -10,6 +10,7 @@ from schemagen.live.introspect import (
     DatabaseShape,
     ForeignKeyShape,
     IndexShape,
+    UniqueShape,
     introspect,
     unquote_ident,
 )
@@ -68,7 +69,7 @@ def test_columns_types_nullability_defaults_identity(shape: DatabaseShape) -> No
 def test_constraints(shape: DatabaseShape) -> None:
     items = shape.tables["items"]
     assert items.primary_key == ("pk_items", ("id",))
-    assert items.uniques == {"uq_items_owner_title": ("owner_id", "title")}
+    assert items.uniques == {"uq_items_owner_title": UniqueShape(("owner_id", "title"))}
     assert items.checks == {"ck_items_order": '"order" >= 0'}
     assert items.foreign_keys == {
         "fk_items_owner_id_owners": ForeignKeyShape(
