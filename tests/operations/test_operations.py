@@ -39,6 +39,7 @@ from schemagen.model.schema import (
 from schemagen.operations.base import Operation
 from schemagen.operations.constraint import (
     AddConstraint,
+    AlterUniqueDeferral,
     CreateIndex,
     DropConstraint,
     DropIndex,
@@ -101,6 +102,11 @@ EXAMPLES: list[Operation] = [
     CreateIndex("stores", Index("ix_stores_name", ("name",)), concurrently=True),
     DropIndex("stores", Index("ix_stores_name", ("name",))),
     RenameConstraint("stores", "index", "ix_a", "ix_b"),
+    AlterUniqueDeferral(
+        "stores",
+        UniqueConstraint("uq_stores_name", ("name",)),
+        UniqueConstraint("uq_stores_name", ("name",), deferrable=True, initially_deferred=True),
+    ),
 ]
 
 
@@ -220,6 +226,25 @@ def test_online_body_is_one_autocommit_block_and_destructive_ops_are_marked() ->
         "            if_exists=True,",
         "        )",
     ]
+
+
+def test_unique_deferral_change_is_drop_and_add_in_the_transaction() -> None:
+    state = _state()
+    op = next(op for op in EXAMPLES if isinstance(op, AlterUniqueDeferral))
+    assert render_body((op,), state) == [
+        '    op.drop_constraint(op.f("uq_stores_name"), "stores", type_="unique")',
+        "    op.create_unique_constraint(",
+        '        op.f("uq_stores_name"),',
+        '        "stores",',
+        '        ["name"],',
+        "        deferrable=True,",
+        '        initially="DEFERRED",',
+        "    )",
+    ]
+    assert op.reverse().describe().startswith(
+        "~ unique uq_stores_name on stores: NOT DEFERRABLE (was DEFERRABLE INITIALLY DEFERRED; "
+        "dropped and added in one transaction under ACCESS EXCLUSIVE, its unique index rebuilt"
+    )
 
 
 def test_online_and_transactional_work_never_share_a_body() -> None:
