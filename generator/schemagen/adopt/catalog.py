@@ -67,9 +67,6 @@ _INDEXES_SQL = f"""
 SELECT ic.relname, {_TABLE},
        ARRAY(SELECT k = 0 FROM unnest(i.indkey::int2[]) WITH ORDINALITY u(k, n)
              WHERE u.n <= i.indnkeyatts ORDER BY u.n),
-       EXISTS (SELECT 1 FROM unnest(i.indcollation) WITH ORDINALITY u(coll, n)
-               JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[u.n - 1]
-               WHERE u.coll <> 0 AND u.coll <> a.attcollation),
        i.indnullsnotdistinct, NOT i.indisvalid,
        obj_description(i.indexrelid, 'pg_class'),
        ic.reloptions IS NOT NULL
@@ -185,7 +182,6 @@ class IndexFacts:
 
     table: str
     expressions: tuple[bool, ...] = ()  # per key: an expression, not a column
-    collation: bool = False
     nulls_not_distinct: bool = False
     invalid: bool = False
     comment: str | None = None
@@ -254,9 +250,9 @@ def read_catalog(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -
         cur.execute(_SEQUENCES_SQL, read)
         catalog.sequences = [_sequence(r) for r in cur.fetchall()]
         cur.execute(_INDEXES_SQL, read)
-        for name, table, expr, coll, nnd, invalid, comment, storage in cur.fetchall():
+        for name, table, expr, nnd, invalid, comment, storage in cur.fetchall():
             catalog.indexes[(table, name)] = IndexFacts(
-                table, tuple(expr), coll, nnd, invalid, comment, storage
+                table, tuple(expr), nnd, invalid, comment, storage
             )
         cur.execute(_CONSTRAINTS_SQL, read)
         for row in cur.fetchall():

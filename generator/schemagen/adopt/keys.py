@@ -28,20 +28,23 @@ _ORDERS: dict[str, dict[str, str]] = {
 
 def index_keys(ix: IndexShape, expressions: tuple[bool, ...]) -> list[Any]:
     """The ``columns:`` list of an index: a plain name for an ascending column key,
-    else ``{column|expression, order, nulls, ops}``. A column's operator class goes
+    else ``{column|expression, order, nulls, ops, collation}``. A column's operator class goes
     to the index's ``ops:`` (see :func:`column_ops`); an expression's stays on its key."""
     keys: list[Any] = []
     for n, text in enumerate(ix.columns):
         expression = n < len(expressions) and expressions[n]
         order = _ORDERS[ix.orders[n]] if ix.orders else {}
         ops = ix.opclasses[n] if n < len(ix.opclasses) else None
-        if not expression and not order:
+        collation = ix.collations[n] if ix.collations else None
+        if not expression and not order and collation is None:
             keys.append(text)
             continue
         key: dict[str, Any] = {"expression": text} if expression else {"column": text}
         key.update(order)
         if expression and ops:
             key["ops"] = ops
+        if collation is not None:
+            key["collation"] = collation
         keys.append(key)
     return keys
 

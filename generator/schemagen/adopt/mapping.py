@@ -618,8 +618,6 @@ class Mapper:
     def _index_problem(self, table: _Table, name: str, ix: IndexShape) -> str:
         facts = self.catalog.indexes.get((table.name, name))
         if facts is not None:
-            if facts.collation:
-                return "a collation of its own on a key"
             if facts.storage or facts.invalid:
                 return "storage options, or not valid"
         expressions = self._expressions(table.name, name)
@@ -652,6 +650,7 @@ def _plain_index(ix: IndexShape, expressions: tuple[bool, ...]) -> bool:
         and not ix.include
         and not any(ix.opclasses)
         and not ix.orders
+        and not ix.collations
         and not any(expressions)
     )
 

@@ -243,6 +243,12 @@ _INDEX_KEY: dict[str, Any] = {
                 "order": {"enum": ["asc", "desc"], "x-expected": "asc or desc"},
                 "nulls": {"enum": ["first", "last"], "x-expected": "first or last"},
                 "ops": {**_NAME, "description": "Operator class of this key."},
+                "collation": {
+                    **_TEXT,
+                    "minLength": 1,
+                    "description": 'COLLATE of this column key, e.g. "C".',
+                    "x-expected": "a collation name",
+                },
             },
             expected="a key such as {column: created_at, order: desc, nulls: last} "
             'or {expression: "lower(email)"}',

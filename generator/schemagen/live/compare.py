@@ -527,7 +527,16 @@ def _describe_index(exp: IndexShape, act: IndexShape) -> list[str]:
         + _aspect("INCLUDE", exp.include, act.include)
         + _aspect("key order", exp.orders or "all ASC", act.orders or "all ASC")
         + _aspect("nulls_not_distinct:", exp.nulls_not_distinct, act.nulls_not_distinct)
+        + _aspect(
+            "key collations", _collation_words(exp.collations), _collation_words(act.collations)
+        )
     )
+
+
+def _collation_words(collations: tuple[str | None, ...]) -> str:
+    """``(C, -)``: each key's collation of its own, ``-`` for none; ``none`` for an index
+    whose keys have none."""
+    return f"({', '.join(c or '-' for c in collations)})" if collations else "none"
 
 
 def _compare_enum(name: str, exp: tuple[str, ...], act: tuple[str, ...]) -> list[Finding]:

@@ -106,8 +106,20 @@ def _expected_table(ent: Entity, schema: Schema) -> TableShape:
             include=tuple(ix.include),
             orders=_orders(keys),
             nulls_not_distinct=ix.nulls_not_distinct,
+            collations=_collations(ent, keys),
         )
     return table
+
+
+def _collations(ent: Entity, keys: tuple[IndexKey, ...]) -> tuple[str | None, ...]:
+    """Each key's collation of its own (one its column has is not), or ``()`` for none."""
+    found = tuple(
+        k.collation
+        if k.column is not None and k.collation != ent.column(k.column).type.collation
+        else None
+        for k in keys
+    )
+    return found if any(found) else ()
 
 
 def _identity_facts(col: Column) -> tuple[object, ...] | None:

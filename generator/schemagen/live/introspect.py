@@ -77,6 +77,8 @@ class IndexShape:
     # per key: "ASC", "DESC", "NULLS FIRST", "DESC NULLS LAST"; () when all are ASC
     orders: tuple[str, ...] = ()
     nulls_not_distinct: bool = False
+    # per key: a collation of its own (a column key's), else None; () when none has one
+    collations: tuple[str | None, ...] = ()
 
 
 @fast_init
@@ -232,7 +234,14 @@ SELECT i.indrelid, ic.relname, i.indisunique, am.amname, i.indnkeyatts,
                          THEN CASE WHEN o & 2 = 2 THEN 'DESC' ELSE 'DESC NULLS LAST' END
                          ELSE CASE WHEN o & 2 = 2 THEN 'NULLS FIRST' ELSE 'ASC' END END
              FROM unnest(i.indoption::int2[]) WITH ORDINALITY u(o, n) ORDER BY u.n),
-       i.indnullsnotdistinct
+       i.indnullsnotdistinct,
+       -- per key: a column key's collation when not its column's (COLLATE "C")
+       ARRAY(SELECT co.collname
+             FROM unnest(i.indcollation::oid[], i.indkey::int2[]) WITH ORDINALITY u(coll, k, n)
+             LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = u.k
+             LEFT JOIN pg_collation co
+               ON co.oid = u.coll AND u.k <> 0 AND u.coll <> a.attcollation
+             ORDER BY u.n)
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_am am ON am.oid = ic.relam
@@ -402,7 +411,8 @@ def _add_index(
 ) -> None:
     """Add the index of ``row``; ``columns``: the table's column names by number,
     ``opclasses``: the name of each non-default operator class."""
-    _, name, unique, method, nkey, numbers, printed, classes, predicate, orders, not_distinct = row
+    _, name, unique, method, nkey, numbers, printed, classes, predicate, orders = row[:10]
+    not_distinct, collations = row[10:12]
     items = tuple(
         columns[n] if n else unquote_ident(printed[k]) for k, n in enumerate(numbers)
     )
@@ -416,6 +426,8 @@ def _add_index(
         # all ascending (the common case) reads as no orders at all
         orders=() if set(orders[:nkey]) <= {"ASC"} else tuple(orders[:nkey]),
         nulls_not_distinct=not_distinct,
+        # none of its own (the common case) reads as no collations at all
+        collations=tuple(collations[:nkey]) if any(collations[:nkey]) else (),
     )
 
 

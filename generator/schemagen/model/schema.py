@@ -330,11 +330,21 @@ class IndexKey:
     descending: bool = False
     nulls: str | None = None  # "FIRST" or "LAST"; None: PostgreSQL's default for the order
     ops: str | None = None  # operator class of an expression key
+    collation: str | None = sparse(None)  # COLLATE of a column key, when not the column's
+
+    @property
+    def plain_column(self) -> bool:
+        """Whether the key is a column as it is: no order, NULLS or collation of its own."""
+        plain = not self.descending and not self.nulls and self.collation is None
+        return self.column is not None and self.expression is None and plain
 
     def sql(self, column_text: str | None = None) -> str:
-        """The key as CREATE INDEX writes it: ``(lower(email)) DESC NULLS LAST``."""
+        """The key as CREATE INDEX writes it: ``(lower(email)) DESC NULLS LAST``,
+        ``name COLLATE "C"``."""
         text = f"({self.expression})" if self.expression is not None else column_text
         words = [str(text if text is not None else self.column)]
+        if self.collation is not None:
+            words.append(f"COLLATE {quote_name(self.collation)}")
         if self.ops:
             words.append(self.ops)
         if self.descending:

@@ -94,7 +94,27 @@ def index_key_sql(index: Index, key: IndexKey) -> str:
     (a column key's class is in ``index.ops``)."""
     ops = key.ops or (dict(index.ops).get(key.column) if key.column is not None else None)
     column = quote_name(key.column) if key.column is not None else None
-    return IndexKey(key.column, key.expression, key.descending, key.nulls, ops).sql(column)
+    return IndexKey(
+        key.column, key.expression, key.descending, key.nulls, ops, key.collation
+    ).sql(column)
+
+
+def column_key_options(index: Index) -> dict[str, str]:
+    """What follows each column key written as the column itself (no order or
+    NULLS of its own), by column: its collation of its own and its operator class
+    (``COLLATE "C" text_pattern_ops``), as SQLAlchemy's ``postgresql_ops`` writes
+    them. Alembic compares such a key as its column (it reflects neither)."""
+    ops = dict(index.ops)
+    keys = index.keys or tuple(IndexKey(column=c) for c in index.columns)
+    found: dict[str, str] = {}
+    for key in keys:
+        if key.column is None or key.descending or key.nulls:
+            continue
+        words = [f"COLLATE {quote_name(key.collation)}"] if key.collation else []
+        words += [ops[key.column]] if key.column in ops else []
+        if words:
+            found[key.column] = " ".join(words)
+    return found
 
 
 def exclude_element_sql(element: ExcludeElement) -> str:

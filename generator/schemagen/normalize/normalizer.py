@@ -794,6 +794,7 @@ def _index_key(item: Any) -> IndexKey:
         descending=descending,
         nulls=nulls,
         ops=str(item["ops"]) if "ops" in item else None,
+        collation=str(item["collation"]) if "collation" in item else None,
     )
 
 
@@ -802,7 +803,7 @@ def build_index(name: str, entry: Any) -> Index:
     if isinstance(entry, list):
         return Index(name, tuple(str(c) for c in entry))
     keys = tuple(_index_key(item) for item in entry["columns"])
-    plain = all(k.expression is None and not k.descending and not k.nulls for k in keys)
+    plain = all(k.plain_column for k in keys)
     cols = tuple(k.column for k in keys if k.column is not None and k.expression is None)
     ops_spec = mapping(entry.get("ops"))
     ops_spec.update({k.column: k.ops for k in keys if k.column is not None and k.ops})

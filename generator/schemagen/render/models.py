@@ -28,7 +28,13 @@ from ..model.schema import (
     Schema,
 )
 from ..model.sequences import identity_kwargs
-from ..model.sqltext import default_sql, index_key_sql, quote_name, text_source
+from ..model.sqltext import (
+    column_key_options,
+    default_sql,
+    index_key_sql,
+    quote_name,
+    text_source,
+)
 from ..model.typemap import SQL_TYPE, SQL_TYPE_LINES, domain_variable, python_type, sa_type
 from ..util.identity import Memo, by_identity
 from ..util.pycode import (
@@ -595,10 +601,7 @@ def _exclude(ent: Entity, ex: ExcludeConstraint, imp: Imports) -> Expr:
 
 
 def _index(ent: Entity, ix: Index, imp: Imports) -> Expr:
-    plain = {k.column for k in ix.keys if k.column and not k.descending and not k.nulls}
-    ops = {
-        _attr(ent, c): py_str(op) for c, op in ix.ops if not ix.keys or c in plain
-    }
+    ops = {_attr(ent, c): py_str(text) for c, text in column_key_options(ix).items()}
     where = None
     if ix.where:
         where = Call(imp.name("sqlalchemy", "text"), (Str(text_source(ix.where)),))

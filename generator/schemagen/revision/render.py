@@ -40,6 +40,7 @@ from ..model.sequences import (
     switches_sequence,
 )
 from ..model.sqltext import (
+    column_key_options,
     default_sql,
     deferral_sql,
     exclude_sql,
@@ -689,7 +690,7 @@ def _drop_constraint(table: str, constraint: Constraint) -> Stmt:
 def create_index(table: str, ix: Index, *, concurrently: bool) -> Stmt:
     """``op.create_index(...)`` with every PostgreSQL option the index uses."""
     plain = {k.column for k in ix.keys if k.column and not k.descending and not k.nulls}
-    ops = {c: o for c, o in ix.ops if not ix.keys or c in plain}
+    ops = column_key_options(ix)
     keys: list[Expr] = [Str(c) for c in ix.columns]
     if ix.keys:
         keys = [
