@@ -96,7 +96,8 @@ def test_models_in_postgresql_schemas_pass_ruff_and_mypy_strict(tmp_path: Path) 
     create_all), with serial columns, a default calling a public sequence and
     triggers there: the listeners (of models.py and env.py) are typed. With domains
     over enums (corpus 92) and over a type by name (SqlType) that no column uses
-    itself: the module defines each class before the domain naming it."""
+    itself: the module defines each class before the domain naming it. With a
+    domain whose default calls a sequence: the domain's listeners make it."""
     from migration_harness import load_case, schemagen, write_schema
 
     case = load_case(REPO / "tests" / "corpus" / "85_triggers_in_another_schema")
@@ -113,6 +114,14 @@ def test_models_in_postgresql_schemas_pass_ruff_and_mypy_strict(tmp_path: Path) 
         "domains:\n  tag_path: {type: tag_label}\nentities:\n  Tag:\n    columns:\n"
         "      id: {type: bigint, primary_key: true}\n      path: {type: tag_path}\n"
     )
+    # a domain whose default calls a sequence of another schema (made by the domain)
+    files["domain_sequence.yaml"] = (
+        "sequences:\n  order_numbers: {schema: billing, start: 10}\n"
+        "domains:\n  order_no:\n    type: bigint\n"
+        "    default: {sql: \"nextval('billing.order_numbers')\"}\n"
+        "entities:\n  Purchase:\n    columns:\n"
+        "      id: {type: bigint, primary_key: true}\n      number: {type: order_no}\n"
+    )
     write_schema(tmp_path / "p", files)
     schemagen(tmp_path / "p", "build")
     models = tmp_path / "p" / "generated" / "models.py"
@@ -121,6 +130,8 @@ def test_models_in_postgresql_schemas_pass_ruff_and_mypy_strict(tmp_path: Path) 
     assert "PG_SCHEMAS_DDL" in text and "SERIAL_DDL" in text and "DDL(" not in text
     assert "def _nextval_default(" in env.read_text(encoding="utf-8")
     assert "JOB_STATE_DOMAIN" in text and "ARRAY(JOB_STATE_DOMAIN)" in text
+    assert "BILLING_ORDER_NUMBERS_SEQUENCE = Sequence(" in text
+    assert "mapped_column(ORDER_NO_DOMAIN, server_default=FetchedValue())" in text
     spec = importlib.util.spec_from_file_location("schemagen_built_over_enum_models", models)
     assert spec is not None and spec.loader is not None
     spec.loader.exec_module(importlib.util.module_from_spec(spec))  # no NameError

@@ -29,8 +29,9 @@ the indexes, in the transaction: functions, views (each after the views it
 reads), triggers (after their functions). So a view over a column whose type
 changes is dropped and created again around the change, in one transaction.
 
-Sequences are created (and their options changed) right after the enums.
-Domains are created right after the enums (before the tables and columns that use
+Sequences are created (and their options changed) right after the enums, before
+the domains (a domain's default may call one: the downgrade then drops the domain
+first). Domains are created next (before the tables and columns that use
 them) and dropped after every column that used them, before the enums; a domain's
 dropped checks come early, its added checks, default and NOT NULL late (after the
 columns changed to it).
@@ -109,10 +110,10 @@ _PHASES: tuple[type[Operation] | str, ...] = (
     MoveDomain,
     MoveSequence,  # before its options change (AlterSequence names it where it now is)
     CreateEnum,
+    CreateSequence,  # before the domains and columns whose defaults call nextval
+    AlterSequence,
     CreateDomain,  # after the enums and extensions its type may be; before its columns
     DropDomainCheck,  # before columns move to the domain (they need not pass it)
-    CreateSequence,  # before the columns whose defaults call nextval
-    AlterSequence,
     DropTrigger,  # before the renames: they name the tables as they were
     DropView,
     DropFunction,  # after the triggers and views that call it

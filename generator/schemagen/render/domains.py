@@ -12,6 +12,7 @@ from ..model.schema import CheckConstraint, Domain, Schema
 from ..model.sqltext import text_source
 from ..model.typemap import domain_variable
 from ..util.pycode import INDENT, Expr, Str, call, layout, py_str, pylist
+from .listeners import factory_lines
 
 #: ``(module, name) -> the name to use in code`` (models.Imports.name).
 ImportName = Callable[[str, str], str]
@@ -72,21 +73,17 @@ def _after_create(dom: Domain, checks: list[CheckConstraint], name: ImportName) 
 
 
 def _helper_lines(name: ImportName) -> list[str]:
-    """A typed listener factory: DDL() is untyped (mypy --strict refuses the call) and
-    formats its statement with %; text() runs the SQL as written (colons escaped)."""
-    any_, connection = name("typing", "Any"), name("sqlalchemy", "Connection")
-    return [
-        f"def {HELPER}(statements: list[str]) -> {name('collections.abc', 'Callable')}[..., None]:",
-        f'{INDENT}"""An after_create listener of a domain: the checks DOMAIN() cannot hold."""',
-        "",
-        f"{INDENT}def listener(target: {any_}, connection: {connection}, **kw: {any_}) -> None:",
-        f"{INDENT * 2}for statement in statements:",
-        f"{INDENT * 3}connection.execute({name('sqlalchemy', 'text')}(statement))",
-        "",
-        f"{INDENT}return listener",
-        "",
-        "",
-    ]
+    """A typed listener factory: DDL() formats its statement with %; text() runs the
+    SQL as written (colons escaped)."""
+    return factory_lines(
+        name,
+        f"{HELPER}(statements: list[str])",
+        "An after_create listener of a domain: the checks DOMAIN() cannot hold.",
+        [
+            "for statement in statements:",
+            f"{INDENT}connection.execute({name('sqlalchemy', 'text')}(statement))",
+        ],
+    )
 
 
 #: The function models.py defines when a domain has checks beyond DOMAIN's one.

@@ -50,3 +50,21 @@ def listener_lines(
         "",
         *layout(listen),
     ]
+
+
+def factory_lines(name: Namer, head: str, doc: str, body: list[str]) -> list[str]:
+    """``def <head> -> Callable[..., None]`` returning a typed DDL-event listener that
+    runs ``body`` (lines indented for the listener's body): ``DDL()`` is untyped, which
+    ``mypy --strict`` refuses in typed code."""
+    any_, connection = name("typing", "Any"), name("sqlalchemy", "Connection")
+    return [
+        f"def {head} -> {name('collections.abc', 'Callable')}[..., None]:",
+        f'{INDENT}"""{doc}"""',
+        "",
+        f"{INDENT}def listener(target: {any_}, connection: {connection}, **kw: {any_}) -> None:",
+        *(f"{INDENT * 2}{line}" for line in body),
+        "",
+        f"{INDENT}return listener",
+        "",
+        "",
+    ]

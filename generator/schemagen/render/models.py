@@ -194,6 +194,7 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
             _pg_schema_lines(schema, imp, base),
             domains,
             sequences.standalone_lines(schema, imp.name, base),
+            sequences.domain_sequence_lines(schema, imp.name),
             sequences.owned_by_lines(schema, imp.name, base),
         )
         if b
@@ -363,7 +364,7 @@ def _column_lines(schema: Schema, ent: Entity, col: Column, imp: Imports) -> lis
     kwargs: dict[str, Expr | None] = {
         "primary_key": "True" if col.primary_key else None,
         "autoincrement": "False" if _serial_by_accident(ent, col) else None,
-        "server_default": _server_default(ent, col, imp),
+        "server_default": _server_default(schema, ent, col, imp),
         **_on_update(schema, col, imp),
         "comment": Str(col.description) if col.description else None,
     }
@@ -484,10 +485,17 @@ def _foreign_key(fk: ForeignKey, imp: Imports) -> Expr:
     )
 
 
-def _server_default(ent: Entity, col: Column, imp: Imports) -> Expr | None:
+def _server_default(schema: Schema, ent: Entity, col: Column, imp: Imports) -> Expr | None:
+    if col.default is None:
+        # A column of a domain with a DEFAULT takes the domain's: FetchedValue() (no
+        # DDL) tells the ORM so, which would otherwise insert NULL into the column.
+        dom = col.type.domain
+        if dom is not None and schema.domain(dom).default is not None:
+            return f"{imp.name('sqlalchemy', 'FetchedValue')}()"
+        return None
     # A serial key: SQLAlchemy's create_all writes SERIAL, which makes the sequence,
     # its OWNED BY and the default exactly as the migrations do.
-    if col.default is None or sequences.made_by_serial(ent, col):
+    if sequences.made_by_serial(ent, col):
         return None
     if col.serial:
         sql = sequences.model_default(ent, col)

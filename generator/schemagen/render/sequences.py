@@ -22,11 +22,13 @@ from a module and return the name to use in code.
 from __future__ import annotations
 
 from ..model import naming
+from ..model.domains import default_sql
 from ..model.schema import Column, DbSequence, Entity, Schema
-from ..model.sequences import owned_by_sql, serial_sequence
+from ..model.sequences import nextval_names, owned_by_sql, serial_sequence
 from ..model.sqltext import quote_name, quote_qualified
-from ..util.pycode import Expr, call, layout, py_str, pytuple
-from .listeners import Namer, listener_lines
+from ..model.typemap import domain_variable
+from ..util.pycode import INDENT, Expr, call, layout, py_str, pytuple
+from .listeners import Namer, factory_lines, listener_lines
 
 #: Sequence data types SQLAlchemy must be told (bigint is its default).
 _SEQUENCE_TYPES = {"smallint": "SmallInteger", "integer": "Integer"}
@@ -90,30 +92,98 @@ def owned_by_lines(schema: Schema, name: Namer, base: str) -> list[str]:
     )
 
 
+def domain_called(schema: Schema) -> dict[str, list[str]]:
+    """``{sequence: the domains whose DEFAULT calls it}``, both in schema order."""
+    called: dict[str, list[str]] = {}
+    for dom in schema.domains:
+        default = default_sql(dom)
+        for seq in nextval_names(default) if default is not None else []:
+            if dom.name not in called.setdefault(seq, []):
+                called[seq].append(dom.name)
+    return called
+
+
 def standalone_lines(schema: Schema, name: Namer, base: str) -> list[str]:
-    """The standalone sequences, attached to the metadata so create_all makes them."""
+    """The standalone sequences: attached to the metadata so create_all makes them,
+    except those a domain's default calls (:func:`domain_sequence_lines`)."""
     # a serial column's sequence is SERIAL's own, or its column's (see above)
-    standalone = [seq for seq in schema.sequences if seq.owned_by is None]
+    called = domain_called(schema)
+    standalone = [s for s in schema.sequences if s.owned_by is None and s.name not in called]
     if not standalone:
         return []
-    items: list[Expr] = []
-    for seq in standalone:
-        kind = _SEQUENCE_TYPES.get(seq.data_type)
-        pg_schema, seq_name = naming.split_qualified(seq.name)
-        items.append(
-            call(
-                name("sqlalchemy", "Sequence"),
-                py_str(seq_name),
-                start=str(seq.start) if seq.start is not None else None,
-                increment=str(seq.increment) if seq.increment is not None else None,
-                minvalue=str(seq.min_value) if seq.min_value is not None else None,
-                maxvalue=str(seq.max_value) if seq.max_value is not None else None,
-                cycle="True" if seq.cycle else None,
-                cache=str(seq.cache) if seq.cache is not None else None,
-                data_type=call(name("sqlalchemy", kind)) if kind else None,
-                schema=py_str(pg_schema) if pg_schema else None,
-                metadata=f"{base}.metadata",
-            )
-        )
+    items = [_sequence_call(seq, name, metadata=f"{base}.metadata") for seq in standalone]
     lines = ["# Standalone sequences (nextval defaults use them); create_all makes them."]
     return lines + layout(pytuple(items), "", "SEQUENCES = ")
+
+
+def domain_sequence_lines(schema: Schema, name: Namer) -> list[str]:
+    """The standalone sequences a domain's DEFAULT calls, made by the domains' DDL
+    events: create_all makes the metadata's domains (its before_create event) before
+    the metadata's sequences, and drop_all drops them after, both of which PostgreSQL
+    refuses. Each domain that calls one creates it first (if it is not there yet:
+    several may call it, and a table's create makes its domains alone); the domain
+    that drop_all drops last of them (it drops domains in the order they were
+    defined) drops it after itself."""
+    called = domain_called(schema)
+    sequences = [s for s in schema.sequences if s.owned_by is None and s.name in called]
+    if not sequences:
+        return []
+    lines = [
+        *_ddl_helper_lines(name),
+        "# Sequences a domain's DEFAULT calls: create_all makes the metadata's domains",
+        "# before its sequences, so each domain makes them before itself instead.",
+    ]
+    listen = f"{name('sqlalchemy', 'event')}.listen"
+    for seq in sequences:
+        variable = sequence_variable(seq.name)
+        lines += layout(_sequence_call(seq, name), "", f"{variable} = ")
+        domains = called[seq.name]
+        for dom in domains:
+            ddl = call(SEQUENCE_HELPER, variable, create="True")
+            lines += layout(call(listen, domain_variable(dom), py_str("before_create"), ddl))
+        ddl = call(SEQUENCE_HELPER, variable, create="False")
+        lines += layout(call(listen, domain_variable(domains[-1]), py_str("after_drop"), ddl))
+    return lines
+
+
+def sequence_variable(name: str) -> str:
+    """The module-level name models.py gives the ``Sequence`` that a domain calls."""
+    return name.replace(".", "_").upper() + "_SEQUENCE"
+
+
+#: The listener factory models.py defines when a domain's default calls a sequence.
+SEQUENCE_HELPER = "_domain_sequence"
+
+
+def _ddl_helper_lines(name: Namer) -> list[str]:
+    """A typed listener factory (``Sequence.create`` and ``drop`` with checkfirst)."""
+    return factory_lines(
+        name,
+        f"{SEQUENCE_HELPER}(sequence: {name('sqlalchemy', 'Sequence')}, create: bool)",
+        "A domain's listener: create ``sequence`` before it, or drop it after.",
+        [
+            "if create:",
+            f"{INDENT}sequence.create(connection, checkfirst=True)",
+            "else:",
+            f"{INDENT}sequence.drop(connection, checkfirst=True)",
+        ],
+    )
+
+
+def _sequence_call(seq: DbSequence, name: Namer, metadata: str | None = None) -> Expr:
+    """``Sequence("name", start=..., ...)`` with the options the YAML gave."""
+    kind = _SEQUENCE_TYPES.get(seq.data_type)
+    pg_schema, seq_name = naming.split_qualified(seq.name)
+    return call(
+        name("sqlalchemy", "Sequence"),
+        py_str(seq_name),
+        start=str(seq.start) if seq.start is not None else None,
+        increment=str(seq.increment) if seq.increment is not None else None,
+        minvalue=str(seq.min_value) if seq.min_value is not None else None,
+        maxvalue=str(seq.max_value) if seq.max_value is not None else None,
+        cycle="True" if seq.cycle else None,
+        cache=str(seq.cache) if seq.cache is not None else None,
+        data_type=call(name("sqlalchemy", kind)) if kind else None,
+        schema=py_str(pg_schema) if pg_schema else None,
+        metadata=metadata,
+    )
