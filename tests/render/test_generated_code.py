@@ -97,7 +97,8 @@ def test_models_in_postgresql_schemas_pass_ruff_and_mypy_strict(tmp_path: Path) 
     triggers there: the listeners (of models.py and env.py) are typed. With domains
     over enums (corpus 92) and over a type by name (SqlType) that no column uses
     itself: the module defines each class before the domain naming it. With a
-    domain whose default calls a sequence: the domain's listeners make it."""
+    domain whose default calls a sequence: the domain's listeners make it; and a
+    default calling nextval in an expression: env.py's NextvalDefaults."""
     from migration_harness import load_case, schemagen, write_schema
 
     case = load_case(REPO / "tests" / "corpus" / "85_triggers_in_another_schema")
@@ -121,6 +122,7 @@ def test_models_in_postgresql_schemas_pass_ruff_and_mypy_strict(tmp_path: Path) 
         "    default: {sql: \"nextval('billing.order_numbers')\"}\n"
         "entities:\n  Purchase:\n    columns:\n"
         "      id: {type: bigint, primary_key: true}\n      number: {type: order_no}\n"
+        "      code: {type: text, default: {sql: \"'P-' || nextval('billing.order_numbers')\"}}\n"
     )
     write_schema(tmp_path / "p", files)
     schemagen(tmp_path / "p", "build")
@@ -129,6 +131,7 @@ def test_models_in_postgresql_schemas_pass_ruff_and_mypy_strict(tmp_path: Path) 
     text = models.read_text(encoding="utf-8")
     assert "PG_SCHEMAS_DDL" in text and "SERIAL_DDL" in text and "DDL(" not in text
     assert "def _nextval_default(" in env.read_text(encoding="utf-8")
+    assert "class NextvalDefaults(PostgresqlImpl):" in env.read_text(encoding="utf-8")
     assert "JOB_STATE_DOMAIN" in text and "ARRAY(JOB_STATE_DOMAIN)" in text
     assert "BILLING_ORDER_NUMBERS_SEQUENCE = Sequence(" in text
     assert "mapped_column(ORDER_NO_DOMAIN, server_default=FetchedValue())" in text

@@ -18,13 +18,16 @@ from migration_harness import Case, load_case, write_schema
 from schemagen.api import load_schema
 from schemagen.config import load_project
 from schemagen.diff.compare import diff
+from schemagen.model.domains import default_sql as domain_default
 from schemagen.model.schema import (
     CheckConstraint,
+    Column,
     ExcludeConstraint,
     ForeignKey,
     Schema,
     UniqueConstraint,
 )
+from schemagen.model.sequences import nextval_names
 from schemagen.operations.costs import binary_compatible
 from schemagen.operations.domain import (
     AddDomainCheck,
@@ -71,7 +74,7 @@ from schemagen.operations.routines import (
     ReplaceFunction,
 )
 from schemagen.operations.schema import CreateSchema, DropSchema, MoveEnum
-from schemagen.operations.sequence import MoveSequence
+from schemagen.operations.sequence import CreateSequence, MoveSequence
 from schemagen.operations.stages import stages
 from schemagen.operations.typechange import is_narrowing, needs_using
 
@@ -136,6 +139,22 @@ def _new_enum_new_column(c: Change) -> bool:
 def _mixin_added(c: Change) -> bool:
     before = {e.name: set(e.mixins) for e in c.old.entities}
     return any(set(e.mixins) - before.get(e.name, set(e.mixins)) for e in c.new.entities)
+
+
+def _domain_calls_new_sequence(c: Change) -> bool:
+    """A domain whose default calls a sequence that the upgrade creates before it."""
+    ops = c.upgrade.operations
+    made = {op.sequence.name: i for i, op in enumerate(ops) if isinstance(op, CreateSequence)}
+    return any(
+        isinstance(op, CreateDomain)
+        and any(made.get(name, i) < i for name in nextval_names(domain_default(op.domain) or ""))
+        for i, op in enumerate(ops)
+    )
+
+
+def _nextval_in_expression(col: Column) -> bool:
+    sql = col.default.value if col.default is not None and col.default.kind == "sql" else ""
+    return bool(nextval_names(sql)) and not re.fullmatch(r"nextval\('[^']*'\)", sql)
 
 
 def _rows_survive(kind: type) -> Callable[[Change], bool]:
@@ -322,6 +341,13 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
     "partitions added and dropped in a PostgreSQL schema other than public": lambda c: (
         c.any(CreatePartition, lambda op: "." in op.table)
         and c.any(DropPartition, lambda op: "." in op.table)
+    ),
+    "domain default calling a standalone sequence (created before the domain, dropped after)": (
+        _domain_calls_new_sequence
+    ),
+    "column default calling nextval inside a larger expression, on a table holding rows": (
+        lambda c: c.any(AddColumn, lambda op: _nextval_in_expression(op.column))
+        and bool(c.case.setup)
     ),
 }
 

@@ -85,6 +85,9 @@ class SupportView:
     unqualified_nextval: bool = False
     # env.py's `from sqlalchemy import ...` statement
     sqlalchemy_import: str = ""
+    # a column's default calls nextval: env.py compares such defaults as PostgreSQL
+    # prints them instead of letting Alembic evaluate them (which calls nextval)
+    nextval_defaults: bool = False
 
 
 def _unqualified_nextval(schema: Schema) -> bool:
@@ -97,6 +100,16 @@ def _unqualified_nextval(schema: Schema) -> bool:
         for col in ent.columns
         if col.default is not None and col.default.kind == "sql"
         for name in nextval_names(col.default.value)
+    )
+
+
+def _nextval_defaults(schema: Schema) -> bool:
+    """Whether a column's default calls ``nextval`` (alone or in an expression)."""
+    return any(
+        nextval_names(col.default.value)
+        for ent in schema.entities
+        for col in ent.columns
+        if col.default is not None and col.default.kind == "sql"
     )
 
 
@@ -138,6 +151,7 @@ def support_views(project: Project, schema: Schema, layout: Layout) -> dict[str,
         domain_defaults=domain_defaults,
         unqualified_nextval=unqualified_nextval,
         sqlalchemy_import=_sqlalchemy_import(domain_defaults, unqualified_nextval),
+        nextval_defaults=_nextval_defaults(schema),
     )
     database_doc = (
         f"Engines and sessions of the {name} database, configured from DATABASE_URL.\n\n"
