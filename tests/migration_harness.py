@@ -104,6 +104,8 @@ class Case:
     concurrent_indexes: list[str] = field(default_factory=list)
     plain_indexes: list[str] = field(default_factory=list)
     concurrent_drops: list[str] = field(default_factory=list)
+    # Roles the schemas' policies name: cluster objects, created before anything else.
+    roles: list[str] = field(default_factory=list)
 
     @classmethod
     def from_dicts(
@@ -139,6 +141,7 @@ def load_case(folder: Path) -> Case:
         concurrent_indexes=list(meta.get("concurrent_indexes", [])),
         plain_indexes=list(meta.get("plain_indexes", [])),
         concurrent_drops=list(meta.get("concurrent_drops", [])),
+        roles=list(meta.get("roles", [])),
         **checks,
     )
 
@@ -544,12 +547,22 @@ def generate(case: Case, root: Path) -> tuple[Path, Path]:
     return models_before, models_after
 
 
+def create_roles(pg: PgCluster, roles: list[str]) -> None:
+    """Create each role unless the cluster has it (roles outlive databases)."""
+    for role in roles:
+        pg.sql(
+            "DO $$BEGIN CREATE ROLE " + '"' + role + '"' + " NOLOGIN; "
+            "EXCEPTION WHEN duplicate_object THEN NULL; END$$"
+        )
+
+
 def prove(pg: PgCluster, case: Case, root: Path) -> None:
     """Run the whole proof of ``case`` in the (new) project folder ``root``."""
     models_before, models_after = generate(case, root)
     assert_index_builds(case, root)
     ext_before, ext_after = declared_extensions(case.before), declared_extensions(case.after)
 
+    create_roles(pg, case.roles)
     db = scratch_database(pg, "mig")
     url = pg.url(db)
     alembic(root, url, "upgrade", "000")

@@ -145,6 +145,15 @@ STATEMENTS: dict[str, tuple[str, str, str]] = {
         "DROP TRIGGER tg ON t",
         "t",
     ),
+    "row level security": ("", "ALTER TABLE t ENABLE ROW LEVEL SECURITY", "t"),
+    "create policy": ("", "CREATE POLICY p ON t FOR SELECT USING (a > 0)", "t"),
+    "alter policy": (
+        "CREATE POLICY p ON t FOR SELECT USING (a > 0)", "ALTER POLICY p ON t USING (a > 1)", "t"
+    ),
+    "drop policy": ("CREATE POLICY p ON t USING (a > 0)", "DROP POLICY p ON t", "t"),
+    "policy comment": (
+        "CREATE POLICY p ON t USING (a > 0)", "COMMENT ON POLICY p ON t IS 'x'", "t"
+    ),
     "sequence": ("", "CREATE SEQUENCE s2 START WITH 5", "t"),
     "schema": ("", "CREATE SCHEMA IF NOT EXISTS billing", "t"),
     "add generated column": (

@@ -98,7 +98,8 @@ def test_models_in_postgresql_schemas_pass_ruff_and_mypy_strict(tmp_path: Path) 
     over enums (corpus 92) and over a type by name (SqlType) that no column uses
     itself: the module defines each class before the domain naming it. With a
     domain whose default calls a sequence: the domain's listeners make it; and a
-    default calling nextval in an expression: env.py's NextvalDefaults."""
+    default calling nextval in an expression: env.py's NextvalDefaults. With row-level security
+    and policies (corpus 93) in the DDL that create_all runs."""
     from migration_harness import load_case, schemagen, write_schema
 
     case = load_case(REPO / "tests" / "corpus" / "85_triggers_in_another_schema")
@@ -124,6 +125,8 @@ def test_models_in_postgresql_schemas_pass_ruff_and_mypy_strict(tmp_path: Path) 
         "      id: {type: bigint, primary_key: true}\n      number: {type: order_no}\n"
         "      code: {type: text, default: {sql: \"'P-' || nextval('billing.order_numbers')\"}}\n"
     )
+    rls = load_case(REPO / "tests" / "corpus" / "93_row_level_security").after
+    files["rls.yaml"] = rls["schema.yaml"].replace("database:\n  name: rls\n", "")
     write_schema(tmp_path / "p", files)
     schemagen(tmp_path / "p", "build")
     models = tmp_path / "p" / "generated" / "models.py"
@@ -135,6 +138,7 @@ def test_models_in_postgresql_schemas_pass_ruff_and_mypy_strict(tmp_path: Path) 
     assert "JOB_STATE_DOMAIN" in text and "ARRAY(JOB_STATE_DOMAIN)" in text
     assert "BILLING_ORDER_NUMBERS_SEQUENCE = Sequence(" in text
     assert "mapped_column(ORDER_NO_DOMAIN, server_default=FetchedValue())" in text
+    assert "ALTER TABLE notes FORCE ROW LEVEL SECURITY" in text and "CREATE POLICY" in text
     spec = importlib.util.spec_from_file_location("schemagen_built_over_enum_models", models)
     assert spec is not None and spec.loader is not None
     spec.loader.exec_module(importlib.util.module_from_spec(spec))  # no NameError

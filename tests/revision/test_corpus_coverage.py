@@ -74,6 +74,7 @@ from schemagen.operations.routines import (
     ReplaceFunction,
 )
 from schemagen.operations.schema import CreateSchema, DropSchema, MoveEnum
+from schemagen.operations.security import AlterPolicy, CreatePolicy, DropPolicy, SetRowSecurity
 from schemagen.operations.sequence import CreateSequence, MoveSequence
 from schemagen.operations.stages import stages
 from schemagen.operations.typechange import is_narrowing, needs_using
@@ -257,6 +258,19 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
     "function overloaded by signature": _overloaded,
     "create trigger": lambda c: c.any(CreateTrigger),
     "drop trigger": lambda c: c.any(DropTrigger),
+    "row-level security enabled, forced and disabled on tables holding rows": lambda c: (
+        c.any(SetRowSecurity, lambda op: op.old is None and op.new == "enable")
+        and c.any(SetRowSecurity, lambda op: op.new == "force")
+        and c.any(SetRowSecurity, lambda op: op.new is None)
+        and bool(c.case.setup)
+    ),
+    "policy created, altered in place, its command changed (drop + create), dropped": (
+        lambda c: c.any(CreatePolicy) and c.any(AlterPolicy) and c.any(DropPolicy)
+        and bool(
+            {op.policy.name for op in c.upgrade.operations if isinstance(op, CreatePolicy)}
+            & {op.policy.name for op in c.upgrade.operations if isinstance(op, DropPolicy)}
+        )
+    ),
     "PostgreSQL schema created": lambda c: c.any(CreateSchema),
     "PostgreSQL schema dropped": lambda c: c.any(DropSchema),
     "table moved to another PostgreSQL schema (rows kept)": lambda c: c.any(

@@ -34,6 +34,7 @@ from .moves import before_moves, compare_moves
 from .online import settle_online
 from .ordering import order
 from .routines import compare_routines
+from .security import compare_security
 from .sequences import compare_sequences
 from .snapshot import ddl_view, empty_schema
 from .tables import compare_entities
@@ -93,6 +94,7 @@ def diff(old: Schema | None, new: Schema) -> Plan:
     table_ops = domain_defaults(new_v, table_ops)
     ops += table_ops
     ops += compare_routines(old_v, new_v, [*renames, *table_ops])
+    ops += compare_security(old_v, new_v, [*renames, *table_ops])
     notes = unresolved_hints(old_v, new_v, hints) if old is not None else ()
     return Plan(tuple(settle_drops(old_v, settle_online(order(ops)))), notes)
 

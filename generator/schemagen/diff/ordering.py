@@ -22,6 +22,10 @@ Phases, in upgrade order (the downgrade runs the reversed operations backwards):
 7. enums rebuilt (every column, partial index and check that uses them exists
    now), enums dropped, sequences dropped, extensions dropped.
 
+Row-level security: policies are dropped with the triggers and created after
+them (an altered one there too); a table's RLS is turned off right after those
+drops and turned on (or forced) right after the triggers are created.
+
 Functions, views and triggers: their drops come before the renames (they name
 the tables as they were), triggers first, then views (each before the views it
 reads), then functions; their creates come after the foreign keys and before
@@ -83,6 +87,7 @@ from ..operations.schema import (
     MoveEnum,
     ReplaceEnum,
 )
+from ..operations.security import AlterPolicy, CreatePolicy, DropPolicy, SetRowSecurity
 from ..operations.sequence import AlterSequence, CreateSequence, DropSequence, MoveSequence
 from ..operations.table import (
     AddColumn,
@@ -100,6 +105,9 @@ from ..operations.table import (
 # Foreign keys have their own slots: a foreign key needs the primary key or
 # unique constraint it references, so it is dropped before and added after them.
 DROP_FOREIGN_KEY = "drop foreign key"
+# Row-level security turned off comes early (before a rename or drop of its table),
+# turned on or changed late (after the table exists under its new name).
+DISABLE_ROW_SECURITY = "disable row level security"
 ADD_FOREIGN_KEY = "add foreign key"
 
 _PHASES: tuple[type[Operation] | str, ...] = (
@@ -115,6 +123,8 @@ _PHASES: tuple[type[Operation] | str, ...] = (
     CreateDomain,  # after the enums and extensions its type may be; before its columns
     DropDomainCheck,  # before columns move to the domain (they need not pass it)
     DropTrigger,  # before the renames: they name the tables as they were
+    DropPolicy,  # as triggers: before the renames and the column changes under them
+    DISABLE_ROW_SECURITY,  # RLS off, or a table's state before its rename or drop
     DropView,
     DropFunction,  # after the triggers and views that call it
     RenameTable,
@@ -140,6 +150,9 @@ _PHASES: tuple[type[Operation] | str, ...] = (
     ReplaceFunction,
     CreateView,  # after the tables, columns and functions they read
     CreateTrigger,  # after its table and its function
+    SetRowSecurity,  # RLS on (or changed), after the table is created or renamed
+    AlterPolicy,  # after the columns its new expressions name are added
+    CreatePolicy,  # after its table and the functions, views and tables it names
     CreateIndex,  # in the transaction; the concurrent ones come right after
     AlterDomain,  # default and NOT NULL, once the columns use the domain
     AddDomainCheck,  # checks the domain's columns as they are now
@@ -158,6 +171,8 @@ def phase(op: Operation) -> float:
     """The phase number of ``op`` (see the module docstring)."""
     if isinstance(op, CreateIndex) and op.concurrently:
         return _CONCURRENT_INDEXES
+    if isinstance(op, SetRowSecurity) and op.new is None:
+        return _PHASES.index(DISABLE_ROW_SECURITY)
     if isinstance(op, AddConstraint | DropConstraint) and isinstance(op.constraint, ForeignKey):
         return _PHASES.index(ADD_FOREIGN_KEY if isinstance(op, AddConstraint) else DROP_FOREIGN_KEY)
     return _PHASES.index(type(op))

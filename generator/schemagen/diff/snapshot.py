@@ -87,6 +87,7 @@ def _ddl_view(schema: Schema) -> Schema:
         ),
         triggers=tuple(dataclasses.replace(tg, generated=False) for tg in schema.triggers),
         views=tuple(sorted((_view_view(v) for v in schema.views), key=lambda v: v.name)),
+        policies=schema.policies,
     )
 
 

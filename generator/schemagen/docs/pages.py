@@ -14,6 +14,7 @@ from urllib.parse import quote
 from ..model.schema import Entity, Index, Schema, column_enum, leads_an_index
 from .domains import DomainRow, domain_rows
 from .mermaid import DiagramParts, neighborhood_diagram
+from .security import SecuritySection, security_section
 from .served import Proofs, ServedRow, served_rows
 from .text import md_cell_text, md_code, md_code_cell, md_text
 from .view import (
@@ -75,6 +76,7 @@ class EntityPage:
     enums: tuple[EnumView, ...]
     served: tuple[ServedRow, ...] = ()
     revisions: tuple[str, ...] = ()  # links to the revisions that changed the table
+    security: SecuritySection = SecuritySection("", (), "")
 
 
 def _entity_enums(entity: Entity, schema: Schema) -> list[str]:
@@ -154,6 +156,7 @@ def entity_page(
         enums=tuple(shared.enum(name, page) for name in _entity_enums(entity, schema)),
         served=served_rows(entity, proofs),
         revisions=revisions,
+        security=security_section(entity, schema),
     )
 
 

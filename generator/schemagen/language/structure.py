@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import Issue
 from ..model.routines import EVENTS, LANGUAGES, LEVELS, SECURITIES, TIMINGS, VOLATILITIES
-from ..model.schema import BASE_TYPES, FK_ACTIONS
+from ..model.schema import BASE_TYPES, FK_ACTIONS, POLICY_COMMANDS
 from ..source.loader import RawFile, YamlPath
 from .quickcheck import Check, Unsupported, compile_schema
 
@@ -481,6 +481,27 @@ _TRIGGER: dict[str, Any] = _object(
     expected="a trigger mapping with function: and events:",
 )
 
+_POLICY: dict[str, Any] = _object(
+    {
+        "command": _choice(POLICY_COMMANDS, "The command it applies to (default all)."),
+        "roles": {
+            **_NAMES,
+            "minItems": 1,
+            "description": "Roles it applies to (default public: every role); each "
+            "named role must exist in the cluster.",
+        },
+        "permissive": {
+            **_BOOL,
+            "description": "PERMISSIVE (default true: any one such policy lets a row "
+            "through) or RESTRICTIVE (false: every such policy must).",
+        },
+        "using": {**_SQL, "description": "USING: the rows the command sees (SQL)."},
+        "with_check": {**_SQL, "description": "WITH CHECK: the rows it may write (SQL)."},
+        "description": {**_TEXT, "description": "Markdown; also the COMMENT."},
+    },
+    expected="a policy mapping such as {command: select, using: \"owner = current_user\"}",
+)
+
 _VIEW_COLUMN: dict[str, Any] = _object(
     {
         **_TYPE_PARAMS,
@@ -534,6 +555,7 @@ _DEFS: dict[str, Any] = {
     "relationship": _RELATIONSHIP,
     "function": _FUNCTION,
     "trigger": _TRIGGER,
+    "policy": _POLICY,
     "view": _VIEW,
     "view_column": _VIEW_COLUMN,
     "exclude": _EXCLUDE,
@@ -646,6 +668,14 @@ _DEFS: dict[str, Any] = {
             "partitions": _named("partition", "Partitions by table name, with their bounds."),
             "relationships": _named("relationship", "Reverse-side options or many-to-many."),
             "triggers": _named("trigger", "Triggers on the table."),
+            "row_level_security": {
+                "type": ["boolean", "string"],
+                "pattern": "^force$",
+                "description": "Row-level security: true (ENABLE), force (ENABLE and "
+                "FORCE: the table's owner too) or false (default).",
+                "x-expected": "true, false or force",
+            },
+            "policies": _named("policy", "Row-level security policies, by name."),
         },
         ("columns",),
         expected="an entity mapping with columns: {...}",

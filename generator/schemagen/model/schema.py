@@ -424,6 +424,8 @@ class Entity:
     excludes: tuple[ExcludeConstraint, ...] = sparse(())  # sorted by name
     partition_by: PartitionKey | None = sparse(None)
     partitions: tuple[Partition, ...] = sparse(())  # sorted by name
+    # row-level security: None (off), "enable" or "force" (ENABLE + FORCE: the owner too)
+    row_level_security: str | None = sparse(None)
 
     def column(self, name: str) -> Column:
         try:
@@ -557,6 +559,29 @@ class Trigger:
         return self.function.split("(", 1)[0]
 
 
+#: A policy's ``command``: what ``CREATE POLICY ... FOR`` names (``all`` by default).
+POLICY_COMMANDS: tuple[str, ...] = ("all", "select", "insert", "update", "delete")
+#: ``row_level_security:`` in the model: ENABLE, or ENABLE and FORCE (the owner too).
+ROW_SECURITY: tuple[str, ...] = ("enable", "force")
+
+
+@fast_init
+@dataclass(frozen=True)
+class Policy:
+    """A row-level security policy (``CREATE POLICY``) on a table. ``roles`` sorted,
+    ``public`` for every role; ``using`` filters the rows a command sees, ``with_check``
+    the rows it writes."""
+
+    name: str
+    table: str  # qualified outside the default schema, as Entity.table
+    command: str = "all"
+    roles: tuple[str, ...] = ("public",)
+    permissive: bool = True
+    using: str | None = None
+    with_check: str | None = None
+    description: str | None = None
+
+
 @fast_init
 @dataclass(frozen=True)
 class View:
@@ -600,6 +625,11 @@ class Schema:
         return tuple(tg for tg in self.triggers if tg.table == table)
     sequences: tuple[DbSequence, ...] = sparse(())  # sorted by name
     domains: tuple[Domain, ...] = sparse(())  # sorted by name
+    policies: tuple[Policy, ...] = sparse(())  # by (table, name)
+
+    def policies_on(self, table: str) -> tuple[Policy, ...]:
+        """The row-level security policies of ``table``, by name."""
+        return tuple(p for p in self.policies if p.table == table)
 
     @property
     def pg_schemas(self) -> tuple[str, ...]:

@@ -27,6 +27,7 @@ from ..model.schema import Column, Entity, Schema
 from ..source.loader import Sources, mapping
 from ..util.sqlrefs import SqlSyntaxError, plpgsql_reads, select_reads, statements_reads
 from .normalizer import RawColumn, Resolver, build_column, build_index
+from .security import build_policies
 
 
 def build_function(key: str, spec: dict[str, Any]) -> Function:
@@ -178,7 +179,12 @@ def with_routines(schema: Schema, resolver: Resolver) -> Schema:
     functions, triggers, views = build_routines(resolver, list(schema.entities), on_update)
     database = dataclasses.replace(schema.database, on_update_now=on_update)
     return dataclasses.replace(
-        schema, database=database, functions=functions, triggers=triggers, views=views
+        schema,
+        database=database,
+        functions=functions,
+        triggers=triggers,
+        views=views,
+        policies=build_policies(resolver.src, schema.entities),
     )
 
 

@@ -62,6 +62,7 @@ from .schema import (
     MoveEnum,
     ReplaceEnum,
 )
+from .security import AlterPolicy, CreatePolicy, DropPolicy, SetRowSecurity
 from .sequence import AlterSequence, CreateSequence, DropSequence, MoveSequence
 from .table import (
     AddColumn,
@@ -156,6 +157,11 @@ FACTS: dict[str, Cost] = {
     "drop view": Cost("", "no scan"),  # locks the view alone, not the tables it reads
     "create trigger": Cost("ShareRowExclusiveLock", "no scan"),
     "drop trigger": Cost(_AX, "no scan"),
+    "row level security": Cost(_AX, "no scan"),  # ENABLE, DISABLE, [NO] FORCE
+    "create policy": Cost(_AX, "no scan"),
+    "alter policy": Cost(_AX, "no scan"),
+    "drop policy": Cost(_AX, "no scan"),
+    "policy comment": Cost("AccessShareLock", "no scan"),  # COMMENT ON POLICY
     "sequence": Cost("", "no scan"),  # a sequence of its own: no table is touched
     "schema": Cost("", "no scan"),  # a namespace: no table is touched
     "add generated column": Cost(_AX, "rewrites"),  # every row gets its value
@@ -198,9 +204,17 @@ def steps(op: Operation) -> tuple[str, ...]:
         return _alter_column(op)
     if isinstance(op, CreateView):
         return ("create materialized view" if op.view.materialized else "create view",)
+    return _other_steps(op)
+
+
+def _other_steps(op: Operation) -> tuple[str, ...]:
     if isinstance(op, AlterDomain):
         adds = op.new.not_null and not op.old.not_null
         return ("domain set not null" if adds else "domain",)
+    if isinstance(op, AlterPolicy):
+        old, new = op.old, op.new
+        in_place = (old.roles, old.using, old.with_check) != (new.roles, new.using, new.with_check)
+        return ("alter policy",) if in_place else ("policy comment",)
     raise TypeError(f"no cost facts for {type(op).__name__}")
 
 
@@ -244,6 +258,9 @@ _SIMPLE: dict[type, str] = {
     DropView: "drop view",
     CreateTrigger: "create trigger",
     DropTrigger: "drop trigger",
+    SetRowSecurity: "row level security",
+    CreatePolicy: "create policy",
+    DropPolicy: "drop policy",
     CreateDomain: "domain",
     DropDomain: "domain",
     DropDomainCheck: "domain",

@@ -233,7 +233,8 @@ def _routines_view(
     """``ViewBase`` and the view classes, and the DDL of partitions, functions, views,
     triggers."""
     partitions = any(ent.partitions for ent in schema.entities)
-    if not (schema.views or schema.functions or schema.triggers or partitions):
+    secured = schema.policies or any(ent.row_level_security for ent in schema.entities)
+    if not (schema.views or schema.functions or schema.triggers or partitions or secured):
         return [], [], []
     names = {
         "base": base,

@@ -15,6 +15,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from ..model import routinesql as ddl
+from ..model import security
 from ..model.routines import View
 from ..model.schema import Entity, PrimaryKey, Schema
 from ..model.sqltext import partition_statements, text_source
@@ -48,11 +49,18 @@ def view_as_entity(view: View) -> Entity:
 
 def create_statements(schema: Schema, view_order: list[View]) -> list[str]:
     """Everything after the tables, in creation order: partitions first (as a
-    migration creates them with their table), then functions, views, triggers."""
+    migration creates them with their table), then functions, views, triggers,
+    row-level security and policies."""
     stmts = [s for ent in schema.entities for s in partition_statements(ent)]
     stmts += [s for fn in schema.functions for s in ddl.function_statements(fn)]
     stmts += [s for view in view_order for s in ddl.view_statements(view)]
     stmts += [s for tg in schema.triggers for s in ddl.trigger_statements(tg)]
+    stmts += [
+        s
+        for ent in schema.entities
+        for s in security.row_security_statements(ent.table, None, ent.row_level_security)
+    ]
+    stmts += [s for policy in schema.policies for s in security.policy_statements(policy)]
     return stmts
 
 
@@ -74,9 +82,7 @@ def ddl_lines(schema: Schema, view_order: list[View], names: dict[str, str]) -> 
     if not create:
         return []
     lines = [
-        "# Partitions, functions, views and triggers: created after the tables by create_all, in"
-        if any(ent.partitions for ent in schema.entities)
-        else "# Functions, views and triggers: created after the tables by create_all, in",
+        _heading(schema),
         "# the order the migrations create them; views dropped before the tables by",
         "# drop_all, functions after. Written for text(): a colon that would start a",
         "# bind parameter is escaped, and the SQL reaches the database as is.",
@@ -102,6 +108,18 @@ def ddl_lines(schema: Schema, view_order: list[View], names: dict[str, str]) -> 
         *_listen("DDL_AFTER_DROP", "after_drop", names),
     ]
     return lines
+
+
+def _heading(schema: Schema) -> str:
+    """The first comment line over the DDL: what it creates."""
+    if schema.policies or any(ent.row_level_security for ent in schema.entities):
+        return "# Functions, views, triggers and row-level security: created after the tables, in"
+    if any(ent.partitions for ent in schema.entities):
+        return f"# Partitions, functions, views and triggers: {_AFTER_TABLES}"
+    return f"# Functions, views and triggers: {_AFTER_TABLES}"
+
+
+_AFTER_TABLES = "created after the tables by create_all, in"
 
 
 def _strings(statements: list[str]) -> Expr:

@@ -14,7 +14,7 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..model import naming, routinesql
+from ..model import naming, routinesql, security
 from ..model.routines import Trigger, View, view_order
 from ..model.schema import (
     CheckConstraint,
@@ -317,13 +317,17 @@ def swap_enum(
 ) -> list[Stmt]:
     """Rebuild an enum type: rename the old one, create the new, cast each column, drop.
 
-    PostgreSQL refuses to change the type of a column that a view reads or a
-    trigger's ``WHEN`` names, so those (as ``state`` has them at this point of
-    the revision, upgrade or downgrade) are dropped first and made again last.
+    PostgreSQL refuses to change the type of a column that a view reads, a
+    trigger's ``WHEN`` or a policy's expression names, so those (as ``state`` has
+    them at this point of the revision, upgrade or downgrade) are dropped first
+    and made again last.
     """
-    views, triggers = enum_dependents(state, {use.table for use in usages})
+    tables = {use.table for use in usages}
+    views, triggers = enum_dependents(state, tables)
+    policies = [p for p in state.policies if security.reads_any(p, tables)]
     old = f"{enum}__old"
-    stmts: list[Stmt] = [execute(routinesql.drop_trigger(tg)) for tg in triggers]
+    stmts: list[Stmt] = [execute(security.drop_policy(p)) for p in policies]
+    stmts += [execute(routinesql.drop_trigger(tg)) for tg in triggers]
     stmts += [execute(routinesql.drop_view(view)) for view in reversed(views)]
     stmts += [
         execute(f"ALTER TYPE {quote_type(enum)} RENAME TO {quote_ident(_bare_name(old))}"),
@@ -349,6 +353,7 @@ def swap_enum(
     stmts.append(execute(f"DROP TYPE {quote_type(old)}"))
     stmts += [execute(sql) for view in views for sql in routinesql.view_statements(view)]
     stmts += [execute(sql) for tg in triggers for sql in routinesql.trigger_statements(tg)]
+    stmts += [execute(sql) for p in policies for sql in security.policy_statements(p)]
     return stmts
 
 

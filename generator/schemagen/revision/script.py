@@ -15,6 +15,7 @@ from ..util.pycode import docstring, py_str
 from . import domains as _domains  # noqa: F401  (registers its renderers)
 from . import partitions as _partitions  # noqa: F401  (registers its renderers)
 from . import routines as _routines  # noqa: F401  (registers its renderers)
+from . import security as _security  # noqa: F401  (registers its renderers)
 from . import tables as _tables  # noqa: F401  (registers its renderers)
 from .render import render_body
 

@@ -25,6 +25,7 @@ from .reading import FolderRead, Meanwhile
 from .references import check_references
 from .reporter import Reporter
 from .routines import check_routines
+from .security import check_security
 from .semantic import check_model
 
 
@@ -162,6 +163,7 @@ def _check_names(front: _Front, report: Reporter) -> None:
     """The checks on the merged sources: every name resolves, every parameter fits."""
     check_references(front.src, front.resolver, report)
     check_routines(front.src, front.resolver, report)
+    check_security(front.src, front.resolver, report)
 
 
 def _check_rules(front: _Front, schema: Schema, report: Reporter) -> None:

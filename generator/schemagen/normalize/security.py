@@ -1,0 +1,44 @@
+"""Row-level security built from the merged sources: each entity's
+``row_level_security`` state and its ``policies``, in canonical order."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..model.schema import Entity, Policy
+from ..source.loader import Sources, mapping
+
+
+def row_security(value: Any) -> str | None:
+    """``row_level_security:`` as the model keeps it: ``true`` -> ``enable``,
+    ``force`` -> ``force``, ``false`` or absent -> ``None``."""
+    if value == "force":
+        return "force"
+    return "enable" if value is True else None
+
+
+def build_policies(src: Sources, entities: Sequence[Entity]) -> tuple[Policy, ...]:
+    """Every entity's ``policies:``, sorted by (table, name); roles sorted and unique."""
+    found = []
+    for ent in entities:
+        for name, spec in mapping(mapping(src.entities.get(ent.name)).get("policies")).items():
+            spec = mapping(spec)
+            roles = spec.get("roles") or ("public",)
+            found.append(
+                Policy(
+                    name=str(name),
+                    table=ent.table,
+                    command=str(spec.get("command", "all")),
+                    roles=tuple(sorted({str(r) for r in roles})),
+                    permissive=bool(spec.get("permissive", True)),
+                    using=_sql(spec.get("using")),
+                    with_check=_sql(spec.get("with_check")),
+                    description=spec.get("description"),
+                )
+            )
+    return tuple(sorted(found, key=lambda p: (p.table, p.name)))
+
+
+def _sql(value: Any) -> str | None:
+    return None if value is None else str(value).strip()

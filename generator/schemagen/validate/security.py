@@ -1,0 +1,87 @@
+"""Checks of row-level security on the merged sources (before normalizing).
+
+What PostgreSQL would reject later is a located error: ``with_check`` on a
+``select`` or ``delete`` policy (nothing is written), ``using`` on an ``insert``
+policy (nothing is read), SQL that does not parse, and, in an expression without
+a sub-select, a column its table does not have. A sub-select (``EXISTS (SELECT
+... FROM memberships ...)``) may read other tables; its columns are left to
+PostgreSQL. Policies on a table without ``row_level_security`` are valid but
+take no effect: a warning.
+"""
+
+from __future__ import annotations
+
+from ..language.structure import did_you_mean
+from ..model import naming
+from ..model.security import USING_COMMANDS, WITH_CHECK_COMMANDS
+from ..normalize.normalizer import Resolver, qualified_table_of
+from ..source.loader import Sources, YamlPath, mapping
+from .reporter import Reporter
+from .sql import SqlSyntaxError, read_expression, shown
+
+
+def check_security(src: Sources, resolver: Resolver, report: Reporter) -> None:
+    """Every entity's policies, in entity order."""
+    for entity in sorted(src.entities):
+        spec = mapping(src.entities[entity])
+        policies = mapping(spec.get("policies"))
+        if not policies:
+            continue
+        base: YamlPath = ("entities", entity)
+        if not spec.get("row_level_security"):
+            report.warning(
+                (*base, "policies"),
+                f"{entity} has policies but no row_level_security: PostgreSQL applies "
+                "them only once row-level security is enabled (row_level_security: true)",
+            )
+        names = [c.name for c in resolver.columns(entity)]
+        for name, raw in policies.items():
+            table = qualified_table_of(src, entity)
+            _check_policy(report, (*base, "policies", str(name)), mapping(raw), names, table)
+
+
+def _check_policy(
+    report: Reporter, path: YamlPath, spec: dict[str, object], names: list[str], table: str
+) -> None:
+    command = str(spec.get("command", "all"))
+    if len(str(path[-1]).encode()) > naming.MAX_IDENTIFIER_BYTES:
+        report.error(path, "policy name is longer than 63 bytes")
+    if "using" in spec and command not in USING_COMMANDS:
+        report.error(
+            (*path, "using"),
+            f"an {command} policy reads no existing rows, so it takes no using: "
+            "say with_check: for the rows it may insert",
+        )
+    if "with_check" in spec and command not in WITH_CHECK_COMMANDS:
+        report.error(
+            (*path, "with_check"),
+            f"a {command} policy writes no rows, so it takes no with_check: "
+            "say using: for the rows it may see",
+        )
+    for key in ("using", "with_check"):
+        if isinstance(spec.get(key), str):
+            _check_expression(report, (*path, key), str(spec[key]), names, table)
+
+
+def _check_expression(
+    report: Reporter, path: YamlPath, sql: str, names: list[str], table: str
+) -> None:
+    """The expression parses; without a sub-select, it names only its table's columns."""
+    try:
+        expression = read_expression(sql)
+    except SqlSyntaxError as exc:
+        report.error(path, f"SQL {shown(sql)!r} {exc.describe()}")
+        return
+    if expression.subquery:
+        return  # its columns may be another table's: PostgreSQL checks them
+    own = {(naming.split_qualified(table)[1],), tuple(table.split("."))}
+    for parts in expression.columns:
+        word = parts[-1]
+        if len(parts) > 1 and parts[:-1] not in own:
+            report.error(
+                path,
+                f"'{shown('.'.join(parts))}' names another table; a policy's expression "
+                f"reads the columns of {table} (or another table through a sub-select)",
+            )
+        elif word not in names:
+            report.error(path, f"unknown column '{shown(word)}'{did_you_mean(word, names)}")
