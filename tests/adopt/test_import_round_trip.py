@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 from adopt_harness import new_project, round_trip
-from migration_harness import alembic, load_case, schemagen, scratch_database, write_schema
+from migration_harness import (
+    alembic,
+    create_roles,
+    load_case,
+    schemagen,
+    scratch_database,
+    write_schema,
+)
 from pgcluster import PgCluster
 from schemagen.api import load_schema
 from schemagen.config import load_project
@@ -117,6 +124,7 @@ def test_flagship_round_trip_and_same_schema(
 def test_corpus_case_round_trip(pg: PgCluster, tmp_path: Path, folder: Path) -> None:
     """The schema after each corpus change, migrated into a database, imports exactly."""
     case = load_case(folder)
+    create_roles(pg, case.roles)
     source_project = tmp_path / "source"
     write_schema(source_project, case.after)
     schemagen(source_project, "migrate", "-m", "source")

@@ -28,9 +28,18 @@ from synthetic import write_project  # noqa: E402
 _SENT = re.compile(r"^F\t\d+\t(?:Query|Parse)\t", re.MULTILINE)
 
 
-def migrated_synthetic(pg: PgCluster, root: Path, tables: int) -> str:
-    """A synthetic project of ``tables`` tables, its first revision applied; the database."""
+def migrated_synthetic(pg: PgCluster, root: Path, tables: int, policies: bool = False) -> str:
+    """A synthetic project of ``tables`` tables, its first revision applied; the database.
+    With ``policies``, every table has row-level security and a policy."""
     write_project(root, tables)
+    if policies:
+        for part in (root / "schema").glob("part_*.yaml"):
+            text = part.read_text(encoding="utf-8").replace(
+                "    mixins: [timestamps]\n",
+                "    mixins: [timestamps]\n    row_level_security: true\n"
+                "    policies: {positive: {using: \"amount >= 0 AND state <> 'archived'\"}}\n",
+            )
+            part.write_text(text, encoding="utf-8")
     build_project(root)
     migrate_project(root, "initial")
     script = root / "upgrade.sql"
@@ -71,21 +80,31 @@ def test_statements_are_the_same_for_10_and_200_tables(
     sent = {}
     for tables in (10, 200):
         root = tmp_path / f"p{tables}"
-        dbname = migrated_synthetic(pg, root, tables)
+        dbname = migrated_synthetic(pg, root, tables, policies=True)
         try:
             sent[tables] = traced_check(pg, root, dbname, monkeypatch)
             if tables == 200:
-                # drift is still seen through the batched printing: one default changed
-                pg.sql("ALTER TABLE thing_0150s ALTER COLUMN amount SET DEFAULT 1", dbname)
+                # drift is still seen through the batched printing: one default changed,
+                # one policy's expression changed
+                pg.sql(
+                    "ALTER TABLE thing_0150s ALTER COLUMN amount SET DEFAULT 1;"
+                    "ALTER POLICY positive ON thing_0151s USING (amount > 0)",
+                    dbname,
+                )
                 schema = load_schema(load_project(root)).schema
                 assert schema is not None
                 lines = [f.message for f in check_database(schema, pg.url(dbname))]
-                assert lines == ["default is 1 in the database, 0 in the schema"], lines
+                assert lines == [
+                    "default is 1 in the database, 0 in the schema",
+                    "USING is (amount > (0)::numeric) in the database, ((amount >= "
+                    "(0)::numeric) AND (state <> 'archived'::state015)) in the schema",
+                ], lines
         finally:
             pg.drop_database(dbname)
     assert sent[10] == sent[200]
-    # A fixed handful: the catalog reads for tables, plus those for functions,
-    # views and triggers (which add none per table either).
+    # A fixed handful: the catalog reads for tables (their row-level security and
+    # policies included), plus those for functions, views and triggers (which add
+    # none per table either).
     assert sent[10] < 30, sent
 
 

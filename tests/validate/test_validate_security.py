@@ -50,8 +50,7 @@ def test_bad_policies_are_located_errors(tmp_path: Path) -> None:
         "schema/s.yaml:12:11: entities.Account.policies.e.using: SQL 'owner_id = = 1' syntax "
         'error at or near "=" (character 12 of the SQL)',
         "schema/s.yaml:13:11: entities.Account.policies.f.using: 'stores.owner_id' names "
-        "another table; a policy's expression reads the columns of accounts (or another "
-        "table through a sub-select)",
+        "another table; only the columns of accounts can appear here",
     ]
 
 

@@ -130,11 +130,7 @@ FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
 WHERE c.relnamespace IN {SCHEMAS_READ} AND r.rulename <> '_RETURN'
   -- an extension's own views keep their rules (PostGIS's geometry_columns)
   AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = c.oid AND e.deptype = 'e')
-UNION ALL
-SELECT 'policy', p.polname || ' on ' || {_REL}
-FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
-WHERE c.relnamespace IN {SCHEMAS_READ}
-  AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = c.oid AND e.deptype = 'e')
+-- (row-level security and policies are read by live.introspect and imported)
 UNION ALL
 SELECT 'comment on type', {QUALIFIED_KEY.format(ns="t.typnamespace", name="t.typname")}
 FROM pg_type t

@@ -134,7 +134,6 @@ class Mapper:
                 self.report("table", name, "no primary key")
             flags = [
                 (facts.unlogged, "unlogged table"),
-                (facts.row_security, "row-level security on table"),
                 (facts.options, "storage options of table"),
                 (facts.inherits and not facts.partition, "inheritance of table"),
                 (facts.tablespace, "tablespace of table"),
@@ -476,6 +475,7 @@ class Mapper:
             spec["indexes"] = indexes
         if table.foreign_keys:
             spec["foreign_keys"] = dict(sorted(table.foreign_keys.items()))
+        spec.update(_security(table.shape))
         self._constraint_comments(table)
         return spec
 
@@ -639,6 +639,33 @@ class Mapper:
 def _bare(name: str) -> str:
     """A table, type or sequence name without its PostgreSQL schema."""
     return naming.split_qualified(name)[1]
+
+
+def _security(shape: TableShape) -> dict[str, Any]:
+    """``row_level_security:`` and ``policies:`` of a table, defaults left out."""
+    spec: dict[str, Any] = {}
+    if shape.row_security is not None:
+        spec["row_level_security"] = "force" if shape.row_security == "force" else True
+    policies: dict[str, Any] = {}
+    for name, policy in sorted(shape.policies.items()):
+        entry: dict[str, Any] = {}
+        if policy.command != "all":
+            entry["command"] = policy.command
+        if policy.roles != ("public",):
+            entry["roles"] = list(policy.roles)
+        if not policy.permissive:
+            entry["permissive"] = False
+        for key, value in (
+            ("using", policy.using),
+            ("with_check", policy.with_check),
+            ("description", policy.comment),
+        ):
+            if value is not None:
+                entry[key] = value
+        policies[name] = entry
+    if policies:
+        spec["policies"] = policies
+    return spec
 
 
 def _plain_index(ix: IndexShape, expressions: tuple[bool, ...]) -> bool:

@@ -23,6 +23,7 @@ from psycopg.conninfo import make_conninfo
 from ..errors import DatabaseError
 from ..findings import Finding
 from ..model.schema import Schema
+from ..model.security import row_security_statements, row_security_words
 from ..util.urls import parse, redact
 from .domains import compare_domains
 from .expected import expected_shape, normalize_expected
@@ -31,6 +32,7 @@ from .introspect import (
     DatabaseShape,
     ForeignKeyShape,
     IndexShape,
+    PolicyShape,
     TableShape,
     UniqueShape,
     introspect,
@@ -308,7 +310,37 @@ def compare_table(table: str, exp: TableShape, act: TableShape) -> list[Finding]
     )
     findings += _compare_named(table, "index", exp.indexes, act.indexes, _describe_index)
     findings += _compare_partitions(table, exp, act)
+    findings += _compare_security(table, exp, act)
     return findings
+
+
+def _compare_security(table: str, exp: TableShape, act: TableShape) -> list[Finding]:
+    """Row-level security on, off or forced, then the policies by name."""
+    findings = []
+    if exp.row_security != act.row_security:
+        restore = "; ".join(row_security_statements(table, act.row_security, exp.row_security))
+        findings.append(
+            _finding(
+                f"table {table}",
+                f"row-level security is {row_security_words(act.row_security)} in the "
+                f"database, {row_security_words(exp.row_security)} in the schema",
+                f"run `{restore}` (or `alembic upgrade head`), or write the database's "
+                "state into schema/",
+            )
+        )
+    return findings + _compare_named(table, "policy", exp.policies, act.policies, _describe_policy)
+
+
+def _describe_policy(exp: PolicyShape, act: PolicyShape) -> list[str]:
+    comment = [_comment_message(exp.comment, act.comment)] if exp.comment != act.comment else []
+    return (
+        _aspect("command is", exp.command, act.command)
+        + _aspect("permissive:", exp.permissive, act.permissive)
+        + _aspect("roles", exp.roles, act.roles)
+        + _aspect("USING is", exp.using, act.using)
+        + _aspect("WITH CHECK is", exp.with_check, act.with_check)
+        + comment
+    )
 
 
 def _compare_partitions(table: str, exp: TableShape, act: TableShape) -> list[Finding]:

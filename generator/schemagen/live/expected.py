@@ -22,7 +22,7 @@ from typing import Any
 import psycopg
 
 from ..model.naming import format_name
-from ..model.schema import Column, ColumnType, Entity, IndexKey, Schema, copy_with
+from ..model.schema import Column, ColumnType, Entity, IndexKey, Policy, Schema, copy_with
 from ..model.sequences import effective
 from ..model.sqltext import default_sql, exclude_sql
 from ..model.typemap import pg_type
@@ -34,17 +34,24 @@ from .introspect import (
     DatabaseShape,
     ForeignKeyShape,
     IndexShape,
+    PolicyShape,
     TableShape,
     UniqueShape,
     plain_identity,
 )
 from .partitions import print_bounds
-from .printing import Printer
+from .printing import Printer, as_on
 
 
 def expected_shape(schema: Schema) -> DatabaseShape:
     """The structure that ``schema`` says the database has."""
-    tables = {ent.table: _expected_table(ent, schema) for ent in schema.entities}
+    policies: dict[str, list[Policy]] = {}
+    for policy in schema.policies:
+        policies.setdefault(policy.table, []).append(policy)
+    tables = {
+        ent.table: _expected_table(ent, schema, policies.get(ent.table, []))
+        for ent in schema.entities
+    }
     enums = {en.db_name: en.value_names for en in schema.enums}
     return DatabaseShape(
         tables=tables,
@@ -58,10 +65,17 @@ def expected_shape(schema: Schema) -> DatabaseShape:
     )
 
 
-def _expected_table(ent: Entity, schema: Schema) -> TableShape:
+def _expected_table(ent: Entity, schema: Schema, policies: list[Policy]) -> TableShape:
     table = TableShape(
         primary_key=(ent.primary_key.name, tuple(ent.primary_key.columns)),
         comment=ent.description,
+        row_security=ent.row_level_security,
+        policies={
+            p.name: PolicyShape(
+                p.command, p.permissive, p.roles, p.using, p.with_check, p.description
+            )
+            for p in policies
+        },
     )
     for col in ent.columns:
         table.columns[col.name] = ColumnShape(
@@ -184,7 +198,7 @@ def normalize_expected(
         if printed is None:  # a read-only standby, or no TEMP privilege
             tables[name] = _align_loosely(expected.tables[name], actual.tables[name])
         else:
-            tables[name] = _printed_table(expected.tables[name], keys[name], printed)
+            tables[name] = _printed_table(expected.tables[name], keys[name], printed, name)
         tables[name] = _drop_default_opclasses(tables[name], default_opclasses)
     domains = printed_domains(expected.domains, domain_keys, printed or {})
     tables = print_bounds(conn, tables, actual.tables)
@@ -220,6 +234,14 @@ def _register(printer: Printer, exp: TableShape, act: TableShape) -> _Keys:
             for name, col in exp.columns.items()
             if col.generated is not None
         },
+        "using": {
+            name: printer.policy(p.using, types) for name, p in exp.policies.items() if p.using
+        },
+        "with_check": {
+            name: printer.policy(p.with_check, types)
+            for name, p in exp.policies.items()
+            if p.with_check
+        },
         "key": {
             f"{name}:{number}": printer.index_key(key, types)
             for name, ix in exp.indexes.items()
@@ -229,7 +251,9 @@ def _register(printer: Printer, exp: TableShape, act: TableShape) -> _Keys:
     }
 
 
-def _printed_table(shape: TableShape, keys: _Keys, printed: dict[str, str]) -> TableShape:
+def _printed_table(
+    shape: TableShape, keys: _Keys, printed: dict[str, str], table: str
+) -> TableShape:
     """``shape`` with each registered expression as the server printed it (an expression
     it refused keeps its text). Only what was printed is copied: at 2,000 tables,
     copying every column and index took longer than the comparison itself."""
@@ -271,7 +295,22 @@ def _printed_table(shape: TableShape, keys: _Keys, printed: dict[str, str]) -> T
         checks={**shape.checks, **found.get("check", {})},
         excludes={**shape.excludes, **found.get("exclude", {})},
         indexes=indexes,
+        policies=_printed_policies(shape, found, table),
     )
+
+
+def _printed_policies(shape: TableShape, found: _Keys, table: str) -> dict[str, PolicyShape]:
+    using, check = found.get("using", {}), found.get("with_check", {})
+    if not using and not check:
+        return shape.policies
+    return {
+        name: copy_with(
+            p,
+            using=as_on(using[name], table) if name in using else p.using,
+            with_check=as_on(check[name], table) if name in check else p.with_check,
+        )
+        for name, p in shape.policies.items()
+    }
 
 
 #: A cast as PostgreSQL prints it: ``::text``, ``::character varying(3)``, ``::product_status[]``.
@@ -307,7 +346,19 @@ def _align_loosely(exp: TableShape, act: TableShape) -> TableShape:
         else ix
         for n, ix in exp.indexes.items()
     }
-    return copy_with(exp, columns=columns, checks=checks, excludes=excludes, indexes=indexes)
+    policies = {
+        n: copy_with(
+            p,
+            using=_pick(p.using, act.policies[n].using),
+            with_check=_pick(p.with_check, act.policies[n].with_check),
+        )
+        if n in act.policies
+        else p
+        for n, p in exp.policies.items()
+    }
+    return copy_with(
+        exp, columns=columns, checks=checks, excludes=excludes, indexes=indexes, policies=policies
+    )
 
 
 def _default_opclasses(

@@ -101,6 +101,23 @@ class UniqueShape:
     initially_deferred: bool = False
 
 
+@fast_init
+@dataclass(frozen=True)
+class PolicyShape:
+    """A row-level security policy; expressions as ``pg_get_expr`` prints them."""
+
+    command: str = "all"  # all, select, insert, update, delete
+    permissive: bool = True
+    roles: tuple[str, ...] = ("public",)  # sorted
+    using: str | None = None
+    with_check: str | None = None
+    comment: str | None = None
+
+
+#: ``pg_policy.polcmd`` -> the language's ``command``.
+POLICY_COMMAND_CODES = {"*": "all", "r": "select", "a": "insert", "w": "update", "d": "delete"}
+
+
 @dataclass
 class TableShape:
     """Everything one table holds, keyed by name."""
@@ -117,6 +134,8 @@ class TableShape:
     partition_key: str | None = None  # pg_get_partkeydef: RANGE (paid_on)
     # partition name -> bound as pg_get_expr prints it: FOR VALUES FROM (...) TO (...)
     partitions: dict[str, str] = field(default_factory=dict)
+    row_security: str | None = None  # None (off), "enable" or "force" (as the model says)
+    policies: dict[str, PolicyShape] = field(default_factory=dict)
 
 
 @dataclass
@@ -164,7 +183,17 @@ SELECT c.oid, {QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")},
                                ELSE p.relnamespace::regnamespace::text || '.' || p.relname END,
                           pg_get_expr(p.relpartbound, p.oid)]
              FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhrelid
-             WHERE i.inhparent = c.oid AND p.relispartition ORDER BY 1)
+             WHERE i.inhparent = c.oid AND p.relispartition ORDER BY 1),
+       CASE WHEN c.relrowsecurity THEN
+         CASE WHEN c.relforcerowsecurity THEN 'force' ELSE 'enable' END END,
+       -- policies of the table, in the same query (no query per table)
+       (SELECT json_agg(json_build_array(
+                 p.polname, p.polcmd, p.polpermissive,
+                 ARRAY(SELECT CASE WHEN r = 0 THEN 'public' ELSE pg_get_userbyid(r)::text END
+                       FROM unnest(p.polroles) r),
+                 pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid),
+                 obj_description(p.oid, 'pg_policy')))
+        FROM pg_policy p WHERE p.polrelid = c.oid)
 FROM pg_class c
 WHERE c.relnamespace IN {SCHEMAS_READ}
   AND c.relkind IN ('r', 'p') AND NOT c.relispartition
@@ -307,8 +336,10 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
                 comment=comment,
                 partition_key=key,
                 partitions={p: bound for p, bound in parts or ()},
+                row_security=security,
+                policies=read_policies(policies),
             )
-            for _, name, comment, key, parts in rows
+            for _, name, comment, key, parts, security, policies in rows
         }
         oids = list(names)
         cur.execute(_COLUMNS_SQL, (oids,))
@@ -363,6 +394,17 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
         domains=domains,
         not_valid_domain_checks=tuple(sorted(not_valid_checks)),
     )
+
+
+def read_policies(rows: list[list[Any]] | None) -> dict[str, PolicyShape]:
+    """The policies of one table from the tables query's JSON, by name."""
+    return {
+        name: PolicyShape(
+            POLICY_COMMAND_CODES.get(cmd, cmd), permissive, tuple(sorted(roles)), using, check,
+            comment,
+        )
+        for name, cmd, permissive, roles, using, check, comment in rows or ()
+    }
 
 
 def identity_facts(

@@ -35,10 +35,21 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from ..model.schema import quote_name
+
 #: Columns per probe table; PostgreSQL's limit is 1,600.
 MAX_COLUMNS = 1000
 
 _PROBE = "schemagen_probe"
+#: How the server names the probe table in what it prints (a sub-select's outer column).
+PROBE_TABLE = _PROBE
+
+
+def as_on(printed: str, table: str) -> str:
+    """A policy expression printed on the probe table as it prints on ``table`` (its
+    bare name, quoted where PostgreSQL quotes it): a sub-select qualifies the
+    columns of the policy's own table with the table's name."""
+    return printed.replace(f"{_PROBE}.", f"{quote_name(table.rpartition('.')[2])}.")
 
 # Rolled back by the RAISE whether or not the DDL worked; the variable keeps the result.
 _FUNCTIONS = """
@@ -63,6 +74,9 @@ BEGIN
       UNION ALL
       SELECT conname::text, pg_get_constraintdef(oid, true) FROM pg_constraint
       WHERE conrelid = to_regclass('pg_temp.schemagen_probe') AND contype = 'x'
+      UNION ALL
+      SELECT polname::text, pg_get_expr(polqual, polrelid) FROM pg_policy
+      WHERE polrelid = to_regclass('pg_temp.schemagen_probe')
       UNION ALL
       SELECT c.relname::text, pg_get_indexdef(i.indexrelid, 1, true) FROM pg_index i
       JOIN pg_class c ON c.oid = i.indexrelid
@@ -119,7 +133,8 @@ class _Probe:
     expression: str
     type_: str | None = None  # a default's or generated column's type
     columns: tuple[tuple[str, str], ...] = ()  # (name, type) the expression refers to
-    kind: str = "x"  # d: default, x: check, g: generated column, k: index key, e: exclusion
+    # d: default, x: check, g: generated column, k: index key, e: exclusion, p: policy
+    kind: str = "x"
 
 
 @dataclass
@@ -166,6 +181,12 @@ class Printer:
     def index_key(self, expression: str, columns: dict[str, str]) -> str:
         """Register an index's expression key; it prints as ``pg_get_indexdef`` shows it."""
         return self._alias(_Probe(expression, columns=_used(expression, columns), kind="k"))
+
+    def policy(self, expression: str, columns: dict[str, str]) -> str:
+        """Register a policy's ``USING`` or ``WITH CHECK`` expression; it prints as
+        ``pg_get_expr`` of ``pg_policy`` shows it, a column of the table that a
+        sub-select names qualified by :data:`PROBE_TABLE` (see :func:`as_on`)."""
+        return self._alias(_Probe(expression, columns=_used(expression, columns), kind="p"))
 
     def _alias(self, probe: _Probe) -> str:
         if probe not in self._aliases:
@@ -233,7 +254,15 @@ def _ddl(conn: psycopg.Connection[Any], table: _Table) -> list[str]:
     ]
     indexes = []
     for alias, probe in table.probes:
-        if probe.kind == "k":
+        if probe.kind == "p":
+            indexes.append(
+                sql.SQL("CREATE POLICY {} ON {} USING ({})").format(
+                    sql.Identifier(alias),
+                    sql.Identifier(_PROBE),
+                    sql.SQL(probe.expression),  # type: ignore[arg-type]
+                )
+            )
+        elif probe.kind == "k":
             indexes.append(
                 sql.SQL("CREATE INDEX {} ON {} (({}))").format(
                     sql.Identifier(alias),

@@ -3,7 +3,8 @@
 Owns: the ``Operation`` base (``base``), operations on tables and columns
 (``table``), on indexes and constraints (``constraint``), on enums, extensions
 and comments (``schema``), on standalone sequences (``sequence``), on domains (``domain``),
-on the partitions of a partitioned table (``partition``), the ``Plan`` and ``apply``
+on the partitions of a partitioned table (``partition``), on row-level security
+and policies (``security``), the ``Plan`` and ``apply``
 (``plan``), the split of a plan into
 revisions that are each atomic or resumable (``stages``), and the SQL
 helpers operations need (``sqlutil``, ``typechange``). Each operation has

@@ -11,11 +11,11 @@ take no effect: a warning.
 
 from __future__ import annotations
 
-from ..language.structure import did_you_mean
 from ..model import naming
 from ..model.security import USING_COMMANDS, WITH_CHECK_COMMANDS
-from ..normalize.normalizer import Resolver, qualified_table_of
+from ..normalize.normalizer import Resolver, table_of
 from ..source.loader import Sources, YamlPath, mapping
+from .references import check_sql_columns
 from .reporter import Reporter
 from .sql import SqlSyntaxError, read_expression, shown
 
@@ -36,7 +36,7 @@ def check_security(src: Sources, resolver: Resolver, report: Reporter) -> None:
             )
         names = [c.name for c in resolver.columns(entity)]
         for name, raw in policies.items():
-            table = qualified_table_of(src, entity)
+            table = table_of(src, entity)
             _check_policy(report, (*base, "policies", str(name)), mapping(raw), names, table)
 
 
@@ -66,22 +66,12 @@ def _check_policy(
 def _check_expression(
     report: Reporter, path: YamlPath, sql: str, names: list[str], table: str
 ) -> None:
-    """The expression parses; without a sub-select, it names only its table's columns."""
+    """The expression parses; without a sub-select, it names only its table's columns
+    (the checks of a check constraint's expression)."""
     try:
         expression = read_expression(sql)
     except SqlSyntaxError as exc:
         report.error(path, f"SQL {shown(sql)!r} {exc.describe()}")
         return
-    if expression.subquery:
-        return  # its columns may be another table's: PostgreSQL checks them
-    own = {(naming.split_qualified(table)[1],), tuple(table.split("."))}
-    for parts in expression.columns:
-        word = parts[-1]
-        if len(parts) > 1 and parts[:-1] not in own:
-            report.error(
-                path,
-                f"'{shown('.'.join(parts))}' names another table; a policy's expression "
-                f"reads the columns of {table} (or another table through a sub-select)",
-            )
-        elif word not in names:
-            report.error(path, f"unknown column '{shown(word)}'{did_you_mean(word, names)}")
+    if not expression.subquery:  # else its columns may be another table's: PostgreSQL's
+        check_sql_columns(report, path, sql, names, table)
