@@ -271,6 +271,15 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
             & {op.policy.name for op in c.upgrade.operations if isinstance(op, DropPolicy)}
         )
     ),
+    "policies dropped and made again around an enum rebuild and a renamed column": (
+        lambda c: c.any((ReplaceEnum, DropEnumValue), lambda op: bool(c.old.policies))
+        and c.any(RenameColumn)
+        and bool(
+            {op.policy.name for op in c.upgrade.operations if isinstance(op, CreatePolicy)}
+            & {op.policy.name for op in c.upgrade.operations if isinstance(op, DropPolicy)}
+        )
+        and bool(c.case.setup)
+    ),
     "PostgreSQL schema created": lambda c: c.any(CreateSchema),
     "PostgreSQL schema dropped": lambda c: c.any(DropSchema),
     "table moved to another PostgreSQL schema (rows kept)": lambda c: c.any(

@@ -36,6 +36,7 @@ def test_bad_policies_are_located_errors(tmp_path: Path) -> None:
       e: {using: "owner_id = = 1"}
       f: {using: "stores.owner_id = 1"}
       g: {using: "EXISTS (SELECT 1 FROM stores s WHERE s.anything = owner_id)"}
+      h: {roles: [app, CURRENT_USER], using: "true"}
 """
     )
     assert issues_of(tmp_path, {"s.yaml": text}) == [
@@ -51,6 +52,8 @@ def test_bad_policies_are_located_errors(tmp_path: Path) -> None:
         'error at or near "=" (character 12 of the SQL)',
         "schema/s.yaml:13:11: entities.Account.policies.f.using: 'stores.owner_id' names "
         "another table; only the columns of accounts can appear here",
+        "schema/s.yaml:15:11: entities.Account.policies.h.roles: CURRENT_USER is not a role: "
+        "PostgreSQL stores the role it means when the policy is made, so name that role",
     ]
 
 
@@ -95,7 +98,7 @@ def test_normalized_policies(tmp_path: Path) -> None:
         using: " owner_id = 1 "
         with_check: owner_id = 2
         description: Own rows.
-      a_all: {using: "true"}
+      a_all: {roles: [PUBLIC], using: "true"}
 """,
         rls="force",
     ) + """\

@@ -30,7 +30,7 @@ def build_policies(src: Sources, entities: Sequence[Entity]) -> tuple[Policy, ..
                     name=str(name),
                     table=ent.table,
                     command=str(spec.get("command", "all")),
-                    roles=tuple(sorted({str(r) for r in roles})),
+                    roles=tuple(sorted({_role(r) for r in roles})),
                     permissive=bool(spec.get("permissive", True)),
                     using=_sql(spec.get("using")),
                     with_check=_sql(spec.get("with_check")),
@@ -38,6 +38,12 @@ def build_policies(src: Sources, entities: Sequence[Entity]) -> tuple[Policy, ..
                 )
             )
     return tuple(sorted(found, key=lambda p: (p.table, p.name)))
+
+
+def _role(value: Any) -> str:
+    """A role name as written; ``PUBLIC`` in any case is the keyword, every role."""
+    name = str(value)
+    return "public" if name.lower() == "public" else name
 
 
 def _sql(value: Any) -> str | None:

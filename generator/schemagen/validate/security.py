@@ -19,6 +19,9 @@ from .references import check_sql_columns
 from .reporter import Reporter
 from .sql import SqlSyntaxError, read_expression, shown
 
+#: Words ``TO`` accepts that are not role names (each stands for the session's role).
+_SESSION_ROLES = ("current_user", "session_user", "current_role")
+
 
 def check_security(src: Sources, resolver: Resolver, report: Reporter) -> None:
     """Every entity's policies, in entity order."""
@@ -46,6 +49,13 @@ def _check_policy(
     command = str(spec.get("command", "all"))
     if len(str(path[-1]).encode()) > naming.MAX_IDENTIFIER_BYTES:
         report.error(path, "policy name is longer than 63 bytes")
+    for role in spec.get("roles") or ():
+        if str(role).lower() in _SESSION_ROLES:
+            report.error(
+                (*path, "roles"),
+                f"{role} is not a role: PostgreSQL stores the role it means when the policy "
+                "is made, so name that role",
+            )
     if "using" in spec and command not in USING_COMMANDS:
         report.error(
             (*path, "using"),
