@@ -49,7 +49,8 @@ def _check_policy(
     command = str(spec.get("command", "all"))
     if len(str(path[-1]).encode()) > naming.MAX_IDENTIFIER_BYTES:
         report.error(path, "policy name is longer than 63 bytes")
-    for role in spec.get("roles") or ():
+    roles = spec.get("roles")
+    for role in roles if isinstance(roles, list) else ():
         if str(role).lower() in _SESSION_ROLES:
             report.error(
                 (*path, "roles"),
