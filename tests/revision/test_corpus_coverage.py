@@ -291,6 +291,12 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         and c.any(RenameTable, lambda op: "." in op.old_table and "." in op.new_table)
         and bool(c.case.setup)
     ),
+    "functions in the project's default PostgreSQL schema, called by triggers of two schemas": (
+        lambda c: c.any(CreateFunction, lambda op: "." in op.function.name)
+        and c.any(CreateTrigger, lambda op: "." in op.trigger.function)
+        and len({t.table.partition(".")[0] for t in c.new.triggers}) > 1
+        and bool(c.case.setup)
+    ),
     "enum type moved to another PostgreSQL schema (columns kept), with a value added": (
         lambda c: c.any(MoveEnum) and c.any(AddEnumValue) and bool(c.case.setup)
     ),

@@ -5,7 +5,8 @@ Owns: reading what the language can and cannot say about a live database
 on top of ``live.introspect``), turning it into the language's documents with
 one line for every object it cannot express (``mapping``; types and defaults in
 ``values``, entity, enum, attribute and convention names in ``names``,
-relationship names in ``relations``, domains in ``domains``), laying the documents out as YAML files
+relationship names in ``relations``, domains in ``domains``, the project's
+default PostgreSQL schema in ``home``), laying the documents out as YAML files
 (``emit``) and the run that checks and writes them (``run``).
 
 May import: ``live``, ``validate`` and every earlier stage, and the foundation

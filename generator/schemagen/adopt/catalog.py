@@ -261,14 +261,10 @@ def read_catalog(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -
             kind, persistence, *others = flags
             catalog.relations[name] = RelationFacts(kind, persistence == "u", *others)
         cur.execute(_OBJECTS_SQL, read)
-        # Functions of the current schema and every trigger are read (and reported if
-        # need be) by adopt.routines; functions of the other schemas (their names
-        # qualified) are not expressible.
-        catalog.objects = [
-            (kind, name)
-            for kind, name in cur.fetchall()
-            if kind != "trigger" and (kind != "function" or "." in name)
-        ]
+        # Every trigger, and the functions of the project's default schema, are read
+        # (and reported if need be) by adopt.routines; functions of the other schemas
+        # are not expressible (adopt.mapping tells them apart once it chose that schema).
+        catalog.objects = [(kind, name) for kind, name in cur.fetchall() if kind != "trigger"]
     catalog.routines = read_routines(conn, schemas)
     return catalog
 

@@ -24,6 +24,7 @@ from ..model.typemap import COLLATABLE_PGTYPES
 from .catalog import Catalog
 from .domains import domain_column, map_domains
 from .excludes import exclude_spec, partition_key_spec, partition_spec
+from .home import choose_home, function_schema, rehome
 from .keys import FK_WORDS, column_ops, fk_options, foreign_key_spec, index_keys, sequence_spec
 from .names import Named, choose_template, class_names, python_name, usable_as_is
 from .relations import relationship_keys
@@ -99,6 +100,7 @@ class Mapper:
         self.domains, self.domain_of, self.domain_problems = map_domains(
             self.shape.domains, self.enum_of
         )
+        self.home = choose_home(self.entity_of, (r[-1] for r in catalog.routines.functions))
 
     def report(self, kind: str, name: str, detail: str = "") -> None:
         self.out.append(Unsupported(kind, name, detail))
@@ -144,8 +146,13 @@ class Mapper:
         for seq in self.catalog.sequences:
             if seq.owner is None and seq.name not in self._standalone_sequences():
                 self.report("sequence", seq.name, "the language needs letters, digits and _")
+        self._report_other_objects()
+
+    def _report_other_objects(self) -> None:
+        """Functions, types, ...: not the functions of the default schema (adopt.routines)."""
         for kind, name in self.catalog.objects:
-            self.report(kind, name)
+            if kind != "function" or function_schema(name) != self.home:
+                self.report(kind, name)
 
     # --- the whole run -----------------------------------------------------------------
 
@@ -174,6 +181,7 @@ class Mapper:
             {t.name: list(t.columns) for t in tables},
             self.enum_of,
             self.taken,
+            self.home,
         )
         for kind, name, detail in routines.unsupported:
             self.report(kind, name, detail)
@@ -191,16 +199,19 @@ class Mapper:
         changed = {k: v for k, v in convention.items() if naming.DEFAULT_NAMING_CONVENTION[k] != v}
         if changed:
             database["naming_convention"] = dict(sorted(changed.items()))
+        sequences = self._sequences()  # before the list of what is left out: it adds to it
+        docs = {"database": database, "enums": enums, "entities": entities}
+        docs = rehome({**docs, "sequences": sequences, "domains": self.domains}, self.home)
         return Imported(
-            database,
-            enums,
-            entities,
+            docs["database"],
+            docs["enums"],
+            docs["entities"],
             links,
             sorted(set(self.out)),
             routines.functions,
             routines.views,
-            self._sequences(),
-            self.domains,
+            docs["sequences"],
+            docs["domains"],
         )
 
     def _sequences(self) -> dict[str, dict[str, Any]]:

@@ -39,9 +39,10 @@ SELECT p.proname, p.oid::regprocedure::text, pg_get_function_result(p.oid), l.la
        coalesce(p.proargnames, '{{}}'), obj_description(p.oid, 'pg_proc'),
        p.prokind = 'f' AND NOT p.proisstrict AND NOT p.proleakproof AND p.proparallel = 'u'
        AND p.procost = 100 AND p.proconfig IS NULL AND p.pronargdefaults = 0
-       AND p.proargmodes IS NULL
-FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
-WHERE p.pronamespace = to_regnamespace(current_schema()) AND {_NOT_EXTENSION.format("p.oid")}
+       AND p.proargmodes IS NULL,
+       n.nspname
+FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE p.pronamespace IN {SCHEMAS_READ} AND {_NOT_EXTENSION.format("p.oid")}
 ORDER BY 2
 """
 
@@ -67,14 +68,15 @@ ORDER BY 1
 """
 
 # The triggers of the tables read (keyed bare in the current schema, qualified in
-# the other schemas read); the language's functions live in the current schema.
+# the other schemas read), with the schema of the function each calls: the
+# language's functions live in the project's default schema (see adopt.home).
 TRIGGERS_SQL = f"""
 SELECT {QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")},
        t.tgname, t.tgtype, p.proname, p.pronargs, pg_get_triggerdef(t.oid),
-       t.tgnargs = 0 AND t.tgattr::text = '' AND t.tgconstraint = 0
-       AND p.pronamespace = to_regnamespace(current_schema()),
-       obj_description(t.oid, 'pg_trigger'), t.tgenabled
+       t.tgnargs = 0 AND t.tgattr::text = '' AND t.tgconstraint = 0,
+       obj_description(t.oid, 'pg_trigger'), t.tgenabled, n.nspname
 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid
+JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE c.relnamespace IN {SCHEMAS_READ} AND NOT t.tgisinternal
 ORDER BY 1, 2
 """
@@ -95,11 +97,11 @@ class Routines:
 
 
 def read_routines(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> Routines:
-    """The functions and views of the current schema, and the triggers of the tables
-    of it and of the other PostgreSQL ``schemas`` read."""
+    """The functions of the current schema and of the other PostgreSQL ``schemas`` read,
+    the views of the current schema, and the triggers of the tables of them all."""
     found = Routines()
     with conn.cursor() as cur:
-        cur.execute(FUNCTIONS_SQL)
+        cur.execute(FUNCTIONS_SQL, {"schemas": list(schemas)})
         found.functions.extend(cur.fetchall())
         cur.execute(VIEWS_SQL)
         found.views.extend(cur.fetchall())
@@ -120,10 +122,21 @@ class Mapped:
 
 
 def map_routines(
-    found: Routines, tables: dict[str, list[str]], enums: dict[str, str], taken: set[str]
+    found: Routines,
+    tables: dict[str, list[str]],
+    enums: dict[str, str],
+    taken: set[str],
+    home: str = "public",
 ) -> Mapped:
-    """Map the rows; ``tables``: importable table -> its columns; ``taken``: class names."""
+    """Map the rows; ``tables``: importable table -> its columns; ``taken``: class names;
+    ``home``: the project's default PostgreSQL schema, where the language's functions
+    live (those of other schemas are reported with the catalog's other objects)."""
     out = Mapped()
+    found = Routines(
+        [row[:-1] for row in found.functions if row[-1] == home],
+        found.views,
+        [row[:-1] + (row[-1] == home,) for row in found.triggers],
+    )
     keys = _functions(found, out)
     generated = _on_update(found, tables, out)
     for name in generated:
@@ -191,7 +204,9 @@ def _on_update(found: Routines, tables: dict[str, list[str]], out: Mapped) -> se
         if row[0].startswith(ON_UPDATE_FUNCTION.format(column=""))
     }
     generated: set[str] = set()
-    for table, trigger, tgtype, function, _nargs, _text, plain, _comment, on in found.triggers:
+    for table, trigger, tgtype, function, _nargs, _text, plain, _comment, on, at_home in (
+        found.triggers
+    ):
         column = function[len(ON_UPDATE_FUNCTION.format(column="")) :]
         expected = on_update_function(column) if column else None
         if (
@@ -200,6 +215,7 @@ def _on_update(found: Routines, tables: dict[str, list[str]], out: Mapped) -> se
             and trigger == on_update_trigger(table, column)
             and tgtype == 1 | 2 | 16  # ROW, BEFORE, UPDATE
             and plain
+            and at_home
             and on == "O"
             and " WHEN " not in _text
             and column in tables.get(table, ())
@@ -217,7 +233,7 @@ def _triggers(
     generated: set[str],
     out: Mapped,
 ) -> None:
-    for table, name, tgtype, function, nargs, text, plain, comment, on in found.triggers:
+    for table, name, tgtype, function, nargs, text, plain, comment, on, at_home in found.triggers:
         where = f"{name} on {table}"
         if function in generated and table in out.on_update and on == "O":
             continue
@@ -228,7 +244,7 @@ def _triggers(
             reason = f"{NOT_ENABLED.get(on, on)}; the language declares enabled triggers only"
             out.unsupported.append(("trigger", where, reason))
             continue
-        if not plain or nargs or key is None or tgtype & 64:
+        if not plain or not at_home or nargs or key is None or tgtype & 64:
             out.unsupported.append(
                 (
                     "trigger",

@@ -731,7 +731,7 @@ _DEFS: dict[str, Any] = {
             "schema": {
                 **_SCHEMA,
                 "description": "The PostgreSQL schema of every table, enum and sequence that "
-                "names none (default public).",
+                "names none, and of every function (default public).",
             },
             "extensions": {
                 **_NAMES,

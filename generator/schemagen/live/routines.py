@@ -19,6 +19,7 @@ import psycopg
 from psycopg import sql
 
 from ..findings import Finding
+from ..model import naming
 from ..model import routinesql as ddl
 from ..model.routines import NOT_ENABLED, Function, Trigger, View
 from ..model.schema import Schema
@@ -29,11 +30,15 @@ EXTRA_HINT = "add it to schema/ or drop it from the database"
 
 _NOT_EXTENSION = "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = {oid} AND d.deptype = 'e')"
 
+# Keyed as the schema keys them: bare in the current schema, else qualified (the
+# other PostgreSQL schemas the schema's objects live in: %(schemas)s).
 FUNCTIONS = f"""
-SELECT p.proname || '(' || oidvectortypes(p.proargtypes) || ')', pg_get_functiondef(p.oid)
-FROM pg_proc p
-WHERE p.pronamespace = current_schema()::regnamespace AND p.prokind = 'f'
-  AND {_NOT_EXTENSION.format(oid="p.oid")}
+SELECT CASE WHEN p.pronamespace = current_schema()::regnamespace THEN ''
+            ELSE n.nspname || '.' END
+       || p.proname || '(' || oidvectortypes(p.proargtypes) || ')', pg_get_functiondef(p.oid)
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE (p.pronamespace = current_schema()::regnamespace OR n.nspname = ANY(%(schemas)s))
+  AND p.prokind = 'f' AND {_NOT_EXTENSION.format(oid="p.oid")}
 """
 
 # A view's columns, name and type as format_type prints them, in SELECT order.
@@ -113,11 +118,11 @@ def routine_findings(conn: psycopg.Connection[Any], schema: Schema) -> list[Find
 
 
 def introspect_routines(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> Shapes:
-    """The live functions and views of the current schema, and the triggers of its
-    tables and of those in ``schemas``."""
+    """The live functions of the current schema and of ``schemas``, the views of
+    the current schema, and the triggers of its tables and of those in ``schemas``."""
     shapes = Shapes()
     with conn.cursor() as cur:
-        cur.execute(FUNCTIONS)
+        cur.execute(FUNCTIONS, {"schemas": list(schemas)})
         shapes.functions = {key: _tidy(text) for key, text in cur.fetchall()}
         cur.execute(VIEWS)
         for name, mat, text, indexes, columns in cur.fetchall():
@@ -214,20 +219,22 @@ def _attempt(
 def _expect_function(
     conn: psycopg.Connection[Any], fn: Function, home: str, temp: str, shapes: Shapes
 ) -> None:
+    pg_schema, bare = naming.split_qualified(fn.name)
     create = ddl.create_function(fn).replace(
-        f"FUNCTION {ddl.ident(fn.name)}(", f"FUNCTION pg_temp.{ddl.ident(fn.name)}(", 1
+        f"FUNCTION {ddl.quote_qualified(fn.name)}(", f"FUNCTION pg_temp.{ddl.ident(bare)}(", 1
     )
     read = sql.SQL(
         "SELECT p.proname || '(' || oidvectortypes(p.proargtypes) || ')', "
         "pg_get_functiondef(p.oid) FROM pg_proc p "
         "WHERE p.pronamespace = pg_my_temp_schema() AND p.proname = {} "
         "ORDER BY p.oid DESC LIMIT 1"
-    ).format(fn.name)
+    ).format(bare)
     row = _attempt(conn, f"function {fn.identity}", [sql.SQL(create), read], shapes)  # type: ignore[arg-type]
     if row is not None:
         # Printed with "pg_temp." or the session's own "pg_temp_N.".
-        text = re.sub(r"FUNCTION pg_temp(?:_\d+)?\.", f"FUNCTION {home}.", str(row[1]), count=1)
-        shapes.functions[str(row[0])] = _tidy(text)
+        shown = ddl.ident(pg_schema) if pg_schema else home
+        text = re.sub(r"FUNCTION pg_temp(?:_\d+)?\.", f"FUNCTION {shown}.", str(row[1]), count=1)
+        shapes.functions[naming.qualify(pg_schema, str(row[0]))] = _tidy(text)
 
 
 def _expect_view(conn: psycopg.Connection[Any], view: View, number: int, shapes: Shapes) -> None:

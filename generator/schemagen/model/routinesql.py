@@ -30,7 +30,7 @@ def function_signature(fn: Function, *, names: bool = True) -> str:
     args = []
     for arg in fn.arguments:
         args.append(f"{ident(arg.name)} {arg.type}" if names and arg.name else arg.type)
-    return f"{ident(fn.name)}({', '.join(args)})"
+    return f"{quote_qualified(fn.name)}({', '.join(args)})"
 
 
 def create_function(fn: Function, *, replace: bool = False) -> str:
@@ -63,7 +63,7 @@ def create_trigger(tg: Trigger) -> str:
     return (
         f"CREATE TRIGGER {ident(tg.name)} {TIMINGS[tg.timing]} {events} "
         f"ON {quote_qualified(tg.table)}"
-        f" FOR EACH {tg.level.upper()}{when} EXECUTE FUNCTION {ident(tg.function_name)}()"
+        f" FOR EACH {tg.level.upper()}{when} EXECUTE FUNCTION {quote_qualified(tg.function_name)}()"
     )
 
 

@@ -634,10 +634,11 @@ class Schema:
     @property
     def pg_schemas(self) -> tuple[str, ...]:
         """The PostgreSQL schemas other than the default that tables, enum types,
-        domains and sequences live in (their names are qualified: ``billing.invoices``),
-        sorted."""
+        domains, sequences and functions live in (their names are qualified:
+        ``billing.invoices``), sorted."""
         names = [e.table for e in self.entities] + [e.db_name for e in self.enums]
         names += [s.name for s in self.sequences] + [d.name for d in self.domains]
+        names += [f.name for f in self.functions]
         return _pg_schemas(names)
 
     def entity(self, name: str) -> Entity:
@@ -790,6 +791,7 @@ def data_pg_schemas(data: dict[str, Any]) -> tuple[str, ...]:
     names += [e["db_name"] for e in data.get("enums", ())]
     names += [s["name"] for s in data.get("sequences", ())]
     names += [d["name"] for d in data.get("domains", ())]
+    names += [f["name"] for f in data.get("functions", ())]
     return _pg_schemas(names)
 
 

@@ -26,12 +26,13 @@ from ..model.routinesql import create_function, ident
 from ..model.schema import Column, Entity, Schema
 from ..source.loader import Sources, mapping
 from ..util.sqlrefs import SqlSyntaxError, plpgsql_reads, select_reads, statements_reads
-from .normalizer import RawColumn, Resolver, build_column, build_index
+from .normalizer import RawColumn, Resolver, build_column, build_index, pg_schema
 from .security import build_policies
 
 
-def build_function(key: str, spec: dict[str, Any]) -> Function:
-    """One ``functions:`` entry."""
+def build_function(key: str, spec: dict[str, Any], home: str | None = None) -> Function:
+    """One ``functions:`` entry; like a table, it lives in ``home`` (the project's
+    default PostgreSQL schema, ``database.schema``; ``None``: the connection's)."""
     args = []
     for item in spec.get("arguments") or ():
         if isinstance(item, dict):
@@ -40,7 +41,7 @@ def build_function(key: str, spec: dict[str, Any]) -> Function:
             args.append(Argument(type=str(item).strip()))
     fn = Function(
         key=key,
-        name=str(spec.get("name") or key),
+        name=naming.qualify(home, str(spec.get("name") or key)),
         returns=str(spec["returns"]).strip(),
         body=str(spec["body"]),
         arguments=tuple(args),
@@ -131,8 +132,11 @@ def _view_column(resolver: Resolver, view: str, name: str, spec: dict[str, Any])
     return build_column(resolver, raw, single_pk=False)
 
 
-def on_update_objects(entities: list[Entity]) -> tuple[list[Function], list[Trigger]]:
-    """The trigger functions and triggers that keep ``on_update: now`` columns."""
+def on_update_objects(
+    entities: list[Entity], home: str | None = None
+) -> tuple[list[Function], list[Trigger]]:
+    """The trigger functions (in ``home``, the default schema: one function serves
+    the tables of every schema) and triggers that keep ``on_update: now`` columns."""
     functions: dict[str, Function] = {}
     triggers = []
     for ent in entities:
@@ -141,7 +145,7 @@ def on_update_objects(entities: list[Entity]) -> tuple[list[Function], list[Trig
                 continue
             fn = functions.get(col.name)
             if fn is None:
-                fn = functions[col.name] = on_update_function(col.name)
+                fn = functions[col.name] = on_update_function(col.name, home)
             triggers.append(
                 Trigger(
                     name=on_update_trigger(ent.table, col.name),
@@ -157,9 +161,9 @@ def on_update_objects(entities: list[Entity]) -> tuple[list[Function], list[Trig
     return [functions[c] for c in sorted(functions)], triggers
 
 
-def on_update_function(column: str) -> Function:
-    """``NEW.<column> := now()`` for every updated row."""
-    name = ON_UPDATE_FUNCTION.format(column=column)
+def on_update_function(column: str, home: str | None = None) -> Function:
+    """``NEW.<column> := now()`` for every updated row, a function of ``home``."""
+    name = naming.qualify(home, ON_UPDATE_FUNCTION.format(column=column))
     body = f"BEGIN\n    NEW.{ident(column)} := now();\n    RETURN NEW;\nEND;"
     return Function(
         key=name,
@@ -193,11 +197,14 @@ def build_routines(
 ) -> tuple[tuple[Function, ...], tuple[Trigger, ...], tuple[View, ...]]:
     """Every function, trigger and view of the sources, in canonical order."""
     src = resolver.src
-    declared = {key: build_function(key, mapping(spec)) for key, spec in src.functions.items()}
+    home = pg_schema(mapping(src.database), None)
+    declared = {
+        key: build_function(key, mapping(spec), home) for key, spec in src.functions.items()
+    }
     functions = list(declared.values())
     triggers: list[Trigger] = []
     if on_update == "trigger":
-        extra_fns, extra_triggers = on_update_objects(entities)
+        extra_fns, extra_triggers = on_update_objects(entities, home)
         functions += extra_fns
         triggers += extra_triggers
     for ent in entities:
