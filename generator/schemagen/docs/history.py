@@ -165,12 +165,13 @@ class HistoryPage:
 def history_page(schema: Schema, history: tuple[RevisionDoc, ...], header: str) -> HistoryPage:
     """The view-model of ``docs/history.md``: a table of revisions, then one section each."""
     tables = {e.table: e for e in schema.entities}
+    home = schema.database.schema
 
     def table_links(doc: RevisionDoc) -> str:
         if doc.tables is None:
             return "(snapshot unreadable)"
         links = [
-            str(Link(md_code(t), entity_path(tables[t]).removeprefix("docs/")))
+            str(Link(md_code(t), entity_path(tables[t], home).removeprefix("docs/")))
             if t in tables else f"{md_code(t)} (dropped)"
             for t in doc.tables
         ]

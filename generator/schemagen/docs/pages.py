@@ -123,7 +123,7 @@ def entity_page(
     """Build the page of one entity (``revisions``: links to those that changed it;
     ``shared``: the sections it shares with the other pages of ``schema``)."""
     shared = shared or SharedSections(schema)
-    page = entity_path(entity)
+    page = entity_path(entity, schema.database.schema)
     here = Link(md_code_cell(entity.table))
     fks = len(entity.foreign_keys)
     summary = (
@@ -211,10 +211,10 @@ def _serves_jsonb(index: Index, entity: Entity) -> str:
     return f"containment and key queries on {', '.join(md_code(c) for c in cols)} ({operators})"
 
 
-def _note(index: Index, entity: Entity, serves: str) -> PerfNote:
+def _note(index: Index, entity: Entity, serves: str, home: str | None) -> PerfNote:
     return PerfNote(
         index=md_code(index.name),
-        table=str(Link(md_code(entity.table), entity_path(entity).removeprefix("docs/"))),
+        table=str(Link(md_code(entity.table), entity_path(entity, home).removeprefix("docs/"))),
         columns=", ".join(md_code(c) for c in index.columns),
         note="serves " + serves,
         description=md_text(index.description),
@@ -223,6 +223,7 @@ def _note(index: Index, entity: Entity, serves: str) -> PerfNote:
 
 def _unindexed_fk_notes(schema: Schema) -> list[PerfNote]:
     notes = []
+    home = schema.database.schema
     for ent in schema.entities:
         for fk in ent.foreign_keys:
             if leads_an_index(ent, fk.columns):
@@ -231,7 +232,9 @@ def _unindexed_fk_notes(schema: Schema) -> list[PerfNote]:
             notes.append(
                 PerfNote(
                     index=md_code(fk.name),
-                    table=str(Link(md_code(ent.table), entity_path(ent).removeprefix("docs/"))),
+                    table=str(
+                        Link(md_code(ent.table), entity_path(ent, home).removeprefix("docs/"))
+                    ),
                     columns=", ".join(md_code(c) for c in fk.columns),
                     note=(
                         f"no index starts with these columns, so finding the "
@@ -250,12 +253,13 @@ def performance_sections(schema: Schema) -> tuple[PerfSection, ...]:
     and the foreign keys that no index supports."""
     found: dict[str, list[PerfNote]] = {"trgm": [], "jsonb": [], "partial": [], "covering": []}
     found["fk"] = _unindexed_fk_notes(schema)
+    home = schema.database.schema
     for ent in schema.entities:
         for ix in ent.indexes:
             if _is_trigram(ix):
-                found["trgm"].append(_note(ix, ent, _serves_trigram(ix)))
+                found["trgm"].append(_note(ix, ent, _serves_trigram(ix), home))
             if _is_jsonb_gin(ix, ent):
-                found["jsonb"].append(_note(ix, ent, _serves_jsonb(ix, ent)))
+                found["jsonb"].append(_note(ix, ent, _serves_jsonb(ix, ent), home))
             if ix.where:
                 found["partial"].append(
                     _note(
@@ -263,12 +267,13 @@ def performance_sections(schema: Schema) -> tuple[PerfSection, ...]:
                         ent,
                         f"queries whose `WHERE` implies {md_code(ix.where)}; "
                         "other rows are not in the index",
+                        home,
                     )
                 )
             if ix.include:
                 cols = ", ".join(md_code(c) for c in ix.include)
                 found["covering"].append(
-                    _note(ix, ent, f"index-only scans that also return {cols}")
+                    _note(ix, ent, f"index-only scans that also return {cols}", home)
                 )
     titles = {
         "trgm": ("Trigram indexes", "GIN/GiST indexes with `pg_trgm` operator classes."),

@@ -12,8 +12,9 @@ Pages, relative to the output folder:
 - ``docs/enums.md``: every enum type with its values;
 - ``docs/history.md``: every migration revision (:mod:`schemagen.docs.history`);
 - ``docs/routines.md``: views (with what they read from), functions, triggers;
-- ``docs/entities/<table>.md``: one page per entity, linking the revisions that
-  changed it.
+- ``docs/entities/<table>.md``: one page per entity (the table qualified only
+  outside the default PostgreSQL schema, :func:`.view.entity_path`), linking the
+  revisions that changed it.
 """
 
 from __future__ import annotations
@@ -91,10 +92,11 @@ def page_renderers(
     def entity_template() -> jinja2.Template:
         return env.get_template("docs/entity.md.j2")
 
-    pages_at = entity_path(schema.entities[0]) if schema.entities else README  # one folder
+    home = schema.database.schema
+    pages_at = entity_path(schema.entities[0], home) if schema.entities else README  # one folder
     changed_by = revisions_by_table(history, pages_at)
     for entity in schema.entities:
-        pages[entity_path(entity)] = functools.partial(
+        pages[entity_path(entity, home)] = functools.partial(
             lambda ent: entity_template().render(
                 view=entity_page(ent, schema, proofs, changed_by.get(ent.table, ()), shared)
             ),

@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model.routines import TIMINGS, Function, Trigger, View
-from ..model.schema import Schema
+from ..model.schema import Entity, Schema
 from ..model.typemap import pg_type
 from .text import github_slug, md_cell_text, md_code, md_code_cell, md_text
+from .view import entity_path
 
 ROUTINES = "docs/routines.md"
 
@@ -51,8 +52,14 @@ def fence(text: str) -> str:
 def _relation_link(schema: Schema, name: str) -> str:
     for ent in schema.entities:
         if ent.table == name:
-            return f"[{md_code(name)}](entities/{name}.md)"
+            return _table_link(schema, ent)
     return f"[{md_code(name)}](#{github_slug(name)})"
+
+
+def _table_link(schema: Schema, entity: Entity) -> str:
+    """A link from this page to the page of ``entity`` (its table as code)."""
+    page = entity_path(entity, schema.database.schema).removeprefix("docs/")
+    return f"[{md_code(entity.table)}]({page})"
 
 
 def view_block(schema: Schema, view: View) -> Block:
@@ -85,11 +92,12 @@ def function_block(fn: Function) -> Block:
     return Block(md_code(fn.identity), github_slug(fn.identity), facts, [], body, fence(body))
 
 
-def trigger_block(tg: Trigger) -> Block:
+def trigger_block(schema: Schema, tg: Trigger) -> Block:
     events = " OR ".join(e.upper() for e in tg.events)
     facts = [md_text(tg.description)] if tg.description else []
+    table = _table_link(schema, schema.entity_by_table(tg.table))
     facts.append(
-        f"{TIMINGS[tg.timing]} {events} on [{md_code(tg.table)}](entities/{tg.table}.md), "
+        f"{TIMINGS[tg.timing]} {events} on {table}, "
         f"FOR EACH {tg.level.upper()}, calls "
         f"[{md_code(tg.function)}](#{github_slug(tg.function)})."
     )
@@ -102,5 +110,5 @@ def routines_page(schema: Schema, header: str) -> RoutinesPage:
         header=header,
         views=[view_block(schema, v) for v in schema.views],
         functions=[function_block(fn) for fn in schema.functions],
-        triggers=[trigger_block(tg) for tg in schema.triggers],
+        triggers=[trigger_block(schema, tg) for tg in schema.triggers],
     )

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
-from ..model import sqltext
+from ..model import naming, sqltext
 from ..model.routines import on_update_trigger
 from ..model.schema import (
     Column,
@@ -42,9 +42,20 @@ ER_DIAGRAM = "docs/er-diagram.md"
 ENUMS = "docs/enums.md"
 
 
-def entity_path(entity: Entity) -> str:
-    """The page of one entity, relative to the output folder."""
-    return f"docs/entities/{entity.table}.md"
+def entity_path(entity: Entity, home: str | None = None) -> str:
+    """The page of one entity, relative to the output folder: named by its table,
+    qualified only outside the project's default PostgreSQL schema ``home``
+    (``database.schema``; None: public). With ``home`` app: ``customers.md`` for
+    app.customers, ``billing.invoices.md``, and ``public.settings.md``."""
+    return f"docs/entities/{page_table(entity.table, home)}.md"
+
+
+def page_table(table: str, home: str | None) -> str:
+    """``table`` (keyed as the model keys it) relative to ``home``."""
+    pg_schema, bare = naming.split_qualified(table)
+    if home is None or pg_schema == home:
+        return table if home is None else bare
+    return f"{pg_schema or 'public'}.{bare}"
 
 
 def entity_heading(entity: Entity) -> str:
@@ -84,7 +95,7 @@ def _rel(from_page: str, to_page: str) -> str:
 def entity_link(schema: Schema, name: str, from_page: str, text: str | None = None) -> Link:
     """A link to the page of entity ``name`` (text: its table name, as code)."""
     ent = schema.entity(name)
-    target = _rel(from_page, entity_path(ent))
+    target = _rel(from_page, entity_path(ent, schema.database.schema))
     return Link(text if text is not None else md_code_cell(ent.table), target)
 
 

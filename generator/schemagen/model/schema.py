@@ -505,6 +505,10 @@ class Database:
     naming_convention: tuple[tuple[str, str], ...] = ()  # sorted (key, template) pairs
     # who keeps ``on_update: now`` columns: "orm" or "trigger"
     on_update_now: str = field(default="orm", metadata=OMIT_DEFAULT)
+    # the project's default PostgreSQL schema (``database.schema``), whose objects'
+    # names are qualified all the same; None: the connection's (public). The docs
+    # name pages by it; the DDL never depends on it (the DDL view drops it).
+    schema: str | None = sparse(None)
 
 
 @fast_init

@@ -396,14 +396,15 @@ def normalize(src: Sources, resolver: Resolver | None = None) -> Schema:
     resolver = resolver or Resolver(src)
     convention = naming_convention(src)
     db = mapping(src.database)
+    home = pg_schema(db, None)
     database = Database(
         name=str(db.get("name", "")),
         dialect=str(db.get("dialect", "postgresql")),
         description=db.get("description"),
         extensions=tuple(sorted(set(db.get("extensions") or ()))),
         naming_convention=tuple(sorted(convention.items())),
+        schema=home,
     )
-    home = pg_schema(db, None)
     enums = tuple(
         build_enum(name, mapping(src.enums[name]), home) for name in sorted(src.enums)
     )
