@@ -135,7 +135,7 @@ def test_models_in_postgresql_schemas_pass_ruff_and_mypy_strict(tmp_path: Path) 
     assert "PG_SCHEMAS_DDL" in text and "SERIAL_DDL" in text and "DDL(" not in text
     assert "def _nextval_default(" in env.read_text(encoding="utf-8")
     assert "class NextvalDefaults(PostgresqlImpl):" in env.read_text(encoding="utf-8")
-    assert "JOB_STATE_DOMAIN" in text and "ARRAY(JOB_STATE_DOMAIN)" in text
+    assert "= EnumDomain(" in text and "EnumDomainArray(JOB_STATE_DOMAIN)" in text
     assert "BILLING_ORDER_NUMBERS_SEQUENCE = Sequence(" in text
     assert "mapped_column(ORDER_NO_DOMAIN, server_default=FetchedValue())" in text
     assert "ALTER TABLE notes FORCE ROW LEVEL SECURITY" in text and "CREATE POLICY" in text

@@ -4,7 +4,7 @@ metadata so that ``create_all`` makes it before the tables that use it."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from ..model import naming
 from ..model.domains import check_sql, default_sql
@@ -20,34 +20,52 @@ ImportName = Callable[[str, str], str]
 TypeExpr = Callable[[Domain], Expr]
 
 
-def domain_lines(schema: Schema, name: ImportName, base_type: TypeExpr, base: str) -> list[str]:
+@dataclass(frozen=True)
+class DomainNames:
+    """How models.py names what its domains use."""
+
+    name: ImportName  # an import (models.Imports.name)
+    own: Callable[[str], str]  # a class the module defines (models.Imports.own)
+    base: str  # the declarative base
+    enum_arrays: bool  # a column is an array of a domain over an enum
+
+
+def domain_lines(schema: Schema, names: DomainNames, base_type: TypeExpr) -> list[str]:
     """``X_DOMAIN = DOMAIN(...)`` for each domain. SQLAlchemy's DOMAIN takes one
     check, and names NOT NULL with ``constraint_name`` when both are given, so the
     first check goes into DOMAIN only without NOT NULL; the others are added right
-    after the domain is created (``after_create``), with the names the schema says."""
+    after the domain is created (``after_create``), with the names the schema says.
+    A domain over an enum is an ``EnumDomain`` (see :func:`enum_domain_lines`)."""
     if not schema.domains:
         return []
+    name = names.name
     lines = ["# Domains (named types with their checks); create_all makes them first."]
     helper = False
     for dom in schema.domains:
         inline = dom.checks[0] if dom.checks and not dom.not_null else None
-        lines += layout(_domain_call(dom, inline, name, base_type, base), "",
+        lines += layout(_domain_call(dom, inline, names, base_type), "",
                         f"{domain_variable(dom.name)} = ")
         rest = [check for check in dom.checks if check is not inline]
         if rest:
             lines += _after_create(dom, rest, name)
             helper = True
-    return (_helper_lines(name) if helper else []) + lines
+    classes = []
+    if any(dom.type.kind == "enum" for dom in schema.domains):
+        classes = enum_domain_lines(names)
+    return classes + (_helper_lines(name) if helper else []) + lines
 
 
 def _domain_call(
-    dom: Domain, inline: CheckConstraint | None, name: ImportName, base_type: TypeExpr, base: str
+    dom: Domain, inline: CheckConstraint | None, names: DomainNames, base_type: TypeExpr
 ) -> Expr:
+    name = names.name
     pg_schema, bare = naming.split_qualified(dom.name)
-    text = name("sqlalchemy", "text")
     default = default_sql(dom)
+    # imported only when used: a domain with neither default nor check needs no text()
+    text = name("sqlalchemy", "text") if default is not None or inline is not None else ""
+    over_enum = dom.type.kind == "enum"
     return call(
-        name("sqlalchemy.dialects.postgresql", "DOMAIN"),
+        names.own(ENUM_DOMAIN) if over_enum else name("sqlalchemy.dialects.postgresql", "DOMAIN"),
         py_str(bare),
         base_type(dom),
         collation=py_str(dom.type.collation) if dom.type.collation is not None else None,
@@ -57,7 +75,7 @@ def _domain_call(
         check=call(text, py_str(text_source(inline.expression))) if inline is not None else None,
         schema=py_str(pg_schema) if pg_schema else None,
         quote="True" if naming.type_needs_quotes(bare) else None,
-        metadata=f"{base}.metadata",
+        metadata=f"{names.base}.metadata",
     )
 
 
@@ -88,6 +106,100 @@ def _helper_lines(name: ImportName) -> list[str]:
 
 #: The function models.py defines when a domain has checks beyond DOMAIN's one.
 HELPER = "_domain_checks"
+
+#: The classes models.py defines for a domain over an enum and for an array of one.
+ENUM_DOMAIN = "EnumDomain"
+ENUM_DOMAIN_ARRAY = "EnumDomainArray"
+
+
+def enum_domain_lines(names: DomainNames) -> list[str]:
+    """``EnumDomain``: SQLAlchemy's DOMAIN sends and returns values as they are, so a
+    member of the enum would reach the database by its Python name and a label come
+    back as a str. This DOMAIN hands its values to its enum type both ways, as
+    SQLAlchemy's ARRAY does with its item type. With ``EnumDomainArray`` when a column
+    is an array of one."""
+    name, own = names.name, names.own
+    any_, dialect = name("typing", "Any"), name("sqlalchemy", "Dialect")
+    callable_ = name("collections.abc", "Callable")
+    processor = f"{callable_}[[{any_}], {any_}] | None"
+    impl = "self.data_type.dialect_impl(dialect)"
+    domain, column = name("sqlalchemy.dialects.postgresql", "DOMAIN"), name("sqlalchemy", "cast")
+    element = f"{name('sqlalchemy', 'ColumnElement')}[{any_}]"
+    operator = name("sqlalchemy.sql.operators", "OperatorType")
+    lines = [
+        f"class {own(ENUM_DOMAIN)}({domain}):",
+        f'{INDENT}"""A DOMAIN over an enum type: its values pass through the enum type both',
+        f"{INDENT}ways, as in a column of the enum itself. DOMAIN alone hands values to the",
+        f"{INDENT}driver as they are (psycopg sends a member's Python name, asyncpg refuses",
+        f'{INDENT}it) and returns labels as str."""',
+        "",
+        f"{INDENT}class Comparator({domain}.Comparator[{any_}]):",
+        f'{INDENT * 2}"""Compare as the enum: PostgreSQL has no operator (=, <, ...) for a',
+        f'{INDENT * 2}domain over an enum, not even against itself."""',
+        "",
+        f"{INDENT * 2}def operate(",
+        f"{INDENT * 3}self, op: {operator}, *other: {any_}, **kwargs: {any_}",
+        f"{INDENT * 2}) -> {element}:",
+        f"{INDENT * 3}return self._as_enum().operate(op, *other, **kwargs)",
+        "",
+        f"{INDENT * 2}def reverse_operate(",
+        f"{INDENT * 3}self, op: {operator}, other: {any_}, **kwargs: {any_}",
+        f"{INDENT * 2}) -> {element}:",
+        f"{INDENT * 3}return self._as_enum().reverse_operate(op, other, **kwargs)",
+        "",
+        f"{INDENT * 2}def _as_enum(self) -> {element}:",
+        f"{INDENT * 3}assert isinstance(self.type, {domain})",
+        f"{INDENT * 3}return {column}(self.expr, self.type.data_type)",
+        "",
+        f"{INDENT}comparator_factory = Comparator",
+        "",
+        f"{INDENT}def bind_processor(self, dialect: {dialect}) -> {processor}:",
+        f"{INDENT * 2}return {impl}.bind_processor(dialect)",
+        "",
+        f"{INDENT}def literal_processor(self, dialect: {dialect})"
+        f" -> {callable_}[[{any_}], str] | None:",
+        f"{INDENT * 2}return {impl}.literal_processor(dialect)",
+        "",
+        f"{INDENT}def result_processor(",
+        f"{INDENT * 2}self, dialect: {dialect}, coltype: object",
+        f"{INDENT}) -> {processor}:",
+        f"{INDENT * 2}return {impl}.result_processor(dialect, coltype)",
+        "",
+        f"{INDENT}@property",
+        f"{INDENT}def python_type(self) -> type[{any_}]:",
+        f"{INDENT * 2}return self.data_type.python_type",
+        "",
+        "",
+    ]
+    return lines + (_enum_array_lines(names) if names.enum_arrays else [])
+
+
+def _enum_array_lines(names: DomainNames) -> list[str]:
+    """A TypeDecorator, not an ARRAY subclass: the drivers' dialects replace ARRAY
+    with their own class, and a subclass's column_expression with it."""
+    name, own = names.name, names.own
+    any_, array = name("typing", "Any"), name("sqlalchemy.dialects.postgresql", "ARRAY")
+    column = f"{name('sqlalchemy', 'ColumnElement')}[{any_}]"
+    item, text = own(ENUM_DOMAIN), name("sqlalchemy", "Text")
+    return [
+        f"class {own(ENUM_DOMAIN_ARRAY)}({name('sqlalchemy', 'TypeDecorator')}[list[{any_}]]):",
+        f'{INDENT}"""An array of an {item}, selected as text[] and read as this type:',
+        f"{INDENT}psycopg has no loader for an array of a domain and would return its text",
+        f'{INDENT}("{{a,b}}"), not a list."""',
+        "",
+        f"{INDENT}impl = {array}",
+        f"{INDENT}cache_ok = True",
+        "",
+        f"{INDENT}def __init__(self, item_type: {item}) -> None:",
+        f"{INDENT * 2}super().__init__(item_type)",
+        f"{INDENT * 2}self.item_type = item_type  # part of the cache key",
+        "",
+        f"{INDENT}def column_expression(self, column: {column}) -> {column}:",
+        f"{INDENT * 2}as_text = {name('sqlalchemy', 'cast')}(column, {array}({text}()))",
+        f"{INDENT * 2}return {name('sqlalchemy', 'type_coerce')}(as_text, self)",
+        "",
+        "",
+    ]
 
 
 def plain_base(dom: Domain) -> Domain:

@@ -53,7 +53,7 @@ from ..util.pycode import (
     pytuple,
 )
 from . import collector, sequences
-from .domains import domain_lines, plain_base
+from .domains import ENUM_DOMAIN_ARRAY, DomainNames, domain_lines, plain_base
 from .listeners import listener_lines
 from .routines import ddl_lines, view_as_entity, view_base_lines, view_doc
 
@@ -82,6 +82,9 @@ class Imports:
     modules: dict[str, str] = field(default_factory=dict)  # module -> local name
     helper: str = "enum_values"  # the module's enum helper; renamed if shadowed
     sql_type: bool = False  # the module defines SqlType (a type SQLAlchemy has no class for)
+    #: A column is an array of a domain over an enum: the module defines EnumDomainArray.
+    enum_domain_array: bool = False
+    defined: dict[str, str] = field(default_factory=dict)  # module-level class -> its name
     names: dict[tuple[str, str], str] = field(default_factory=dict)  # (module, name) -> local
     #: The type expression written for each ColumnType object: the 32,000 columns
     #: of a 2,000-table schema share about 200 type objects. Their imports were
@@ -94,6 +97,10 @@ class Imports:
         if local is None:  # asked for about 80 times per table: looked up, not re-derived
             local = self.names[(module, name)] = self._local(name)
         return local
+
+    def own(self, name: str) -> str:
+        """The name of a class the module defines itself, clear of what it shadows."""
+        return self.defined.setdefault(name, self._local(name))
 
     def module(self, module: str) -> str:
         """Import ``module`` itself; return the name to use in code."""
@@ -182,10 +189,16 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
     declarative = imp.name("sqlalchemy.orm", "DeclarativeBase")
     metadata = imp.name("sqlalchemy", "MetaData")
     classes = [_entity_view(schema, ent, imp) for ent in schema.entities]
+    view_base, view_classes, tail = _routines_view(schema, imp, base)
     enums = [_enum_view(schema, en.name) for en in schema.enums]
     large = len(schema.entities) >= collector.PAUSE_FROM
+    # After the classes: they tell whether an array of a domain over an enum is used.
     # Before _helper_lines: a domain's base type may be the only use of SqlType.
-    domains = domain_lines(schema, imp.name, lambda dom: _base_expr(schema, dom, imp, base), base)
+    domains = domain_lines(
+        schema,
+        DomainNames(imp.name, imp.own, base, imp.enum_domain_array),
+        lambda dom: _base_expr(schema, dom, imp, base),
+    )
     blocks = [
         b
         for b in (
@@ -208,7 +221,6 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
         "",
         f"{INDENT}metadata = {metadata}(naming_convention=NAMING_CONVENTION)",
     ]
-    view_base, view_classes, tail = _routines_view(schema, imp, base)
     if large:
         tail += ([""] * 2 if tail else []) + collector.resume_lines()
     return ModelsView(
@@ -431,6 +443,9 @@ def _type_expr(schema: Schema, col: Column, imp: Imports) -> Expr:
 def _new_type_expr(schema: Schema, ct: ColumnType, imp: Imports) -> Expr:
     if ct.domain is not None:
         return domain_variable(ct.domain)
+    if ct.kind == "array" and ct.of is not None and ct.of.domain and ct.of.kind == "enum":
+        imp.enum_domain_array = True
+        return Call(imp.own(ENUM_DOMAIN_ARRAY), (domain_variable(ct.of.domain),))
     if ct.kind == "enum" or (
         ct.kind == "array" and ct.of is not None and ct.of.kind == "enum" and ct.of.domain is None
     ):
