@@ -53,7 +53,11 @@ def _probe(root: Path, collecting: str) -> list[str]:
 def test_large_models_pause_the_collector_and_keep_the_ddl(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    files = load_case(REPO / "tests" / "corpus" / "01_create_table_all_constraints").after
+    files = dict(load_case(REPO / "tests" / "corpus" / "01_create_table_all_constraints").after)
+    files["moods.yaml"] = (
+        "enums:\n  Mood: {values: [glad, sad]}\nentities:\n  Note:\n    columns:\n"
+        "      id: {type: bigint, primary_key: true}\n      mood: {type: enum, enum: Mood}\n"
+    )
     plain = _build(tmp_path / "plain", files)
     monkeypatch.setattr(collector, "PAUSE_FROM", 1)  # as if it had 200 tables
     paused = _build(tmp_path / "paused", files)
@@ -61,6 +65,8 @@ def test_large_models_pause_the_collector_and_keep_the_ddl(
     assert "gc" not in plain.read_text(encoding="utf-8").split()
     text = paused.read_text(encoding="utf-8")
     assert "\n_pause_collector()\n" in text and text.endswith("\n_resume_collector()\n")
+    # paused before the first class the module defines: the enums come before the tables
+    assert text.index("\n_pause_collector()\n") < text.index("\nclass Mood(")
     for argv in (
         ["ruff", "check", "--no-cache", str(paused)],
         ["ruff", "format", "--check", "--no-cache", str(paused)],

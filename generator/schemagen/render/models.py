@@ -156,6 +156,9 @@ class ModelsView:
     naming_convention: list[str]
     base: str
     enum_helper: str
+    #: The cycle collector's pause of a large module: right after the declarative
+    #: base, before the first class the module defines (its enums).
+    pause: list[str]
     helpers: list[str]  # module-level definitions the classes use (SqlType)
     enums: list[EnumView]
     classes: list[ClassView]
@@ -192,6 +195,7 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
     view_base, view_classes, tail = _routines_view(schema, imp, base)
     enums = [_enum_view(schema, en.name) for en in schema.enums]
     large = len(schema.entities) >= collector.PAUSE_FROM
+    pause = collector.pause_lines(imp.name, imp.module) if large else []
     # After the classes: they tell whether an array of a domain over an enum is used.
     # Before _helper_lines: a domain's base type may be the only use of SqlType.
     domains = domain_lines(
@@ -202,7 +206,6 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
     blocks = [
         b
         for b in (
-            collector.pause_lines(imp.name, imp.module) if large else [],
             _helper_lines(imp),
             _pg_schema_lines(schema, imp, base),
             domains,
@@ -230,6 +233,7 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
         naming_convention=_convention_lines(schema) + [""] + [""] + base_lines,
         base=base,
         enum_helper=imp.helper,
+        pause=pause,
         helpers=helpers,
         enums=enums,
         classes=classes,
