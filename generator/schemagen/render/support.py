@@ -88,6 +88,10 @@ class SupportView:
     # a column's default calls nextval: env.py compares such defaults as PostgreSQL
     # prints them instead of letting Alembic evaluate them (which calls nextval)
     nextval_defaults: bool = False
+    # env.py has column_reflect listeners (domain_defaults or unqualified_nextval)
+    reflect_listeners: bool = False
+    # env.py's `from collections.abc import ...` statement
+    abc_import: str = "from collections.abc import Sequence"
 
 
 def _unqualified_nextval(schema: Schema) -> bool:
@@ -128,6 +132,7 @@ def support_views(project: Project, schema: Schema, layout: Layout) -> dict[str,
     name = schema.database.name
     domain_defaults = any(d.default is not None for d in schema.domains)
     unqualified_nextval = _unqualified_nextval(schema)
+    listeners = domain_defaults or unqualified_nextval
     base = SupportView(
         header=header,
         header_text=" ".join(line.lstrip("# ") for line in header),
@@ -152,6 +157,8 @@ def support_views(project: Project, schema: Schema, layout: Layout) -> dict[str,
         unqualified_nextval=unqualified_nextval,
         sqlalchemy_import=_sqlalchemy_import(domain_defaults, unqualified_nextval),
         nextval_defaults=_nextval_defaults(schema),
+        reflect_listeners=listeners,
+        abc_import=f"from collections.abc import {'Callable, ' if listeners else ''}Sequence",
     )
     database_doc = (
         f"Engines and sessions of the {name} database, configured from DATABASE_URL.\n\n"
