@@ -35,11 +35,13 @@ def validate_project(project_dir: str | Path | None = None) -> ValidationResult:
     """Load, validate, normalize and lint the schema of the project at ``project_dir``.
 
     A ``renamed_from`` that names nothing in the latest revision's snapshot is a
-    warning (``migrate`` refuses it).
+    warning (``migrate`` refuses it); a domain change since that snapshot that
+    PostgreSQL refuses while a column is an array of the domain is an error (a
+    warning when only the revision's downgrade would fail).
     """
     project = load_project(project_dir)
     result = load_and_validate(project)
-    found = unmatched_renames(project, result, "warning")
+    found = [*unmatched_renames(project, result, "warning"), *array_domain_issues(project, result)]
     return replace(result, issues=sort_issues([*result.issues, *found])) if found else result
 
 
@@ -58,21 +60,61 @@ def unmatched_renames(
     ):
         return []
     from .diff.compare import unmatched_renames as unmatched
+
+    head = _head_snapshot(project)
+    if head is None:
+        return []  # before the first revision there is nothing to rename from
+    found = unmatched(head, schema)
+    return [_located(project, result, path, message, severity) for path, message in found]
+
+
+def array_domain_issues(project: Project, result: ValidationResult) -> list[Issue]:
+    """The domain changes since the latest snapshot that PostgreSQL refuses while a
+    column is an array of the domain (:func:`schemagen.diff.domains.array_domain_conflicts`),
+    located: an error when the next revision's upgrade would fail, a warning when
+    its downgrade would. None to look for without such a column (the usual case)."""
+    schema = result.schema
+    if schema is None or not any(
+        c.type.of is not None and c.type.of.domain for e in schema.entities for c in e.columns
+    ):
+        return []
+    from .diff.compare import diff
+    from .diff.domains import array_domain_conflicts
+
+    head = _head_snapshot(project)
+    if head is None:
+        return []  # the first revision creates each domain with its checks, then the columns
+    found = array_domain_conflicts(diff(head, schema).operations, head, schema)
+    return [
+        _located(project, result, c.path, c.message, "error" if c.upgrade else "warning")
+        for c in found
+    ]
+
+
+def _head_snapshot(project: Project) -> Schema | None:
+    """The latest revision's snapshot; None before the first revision, and when the
+    history is broken (``check`` reports that)."""
     from .revision.history import load_history
 
     try:
         head = load_history(project).head
     except MigrationError:
-        return []
-    if head is None:
-        return []  # before the first revision there is nothing to rename from
-    issues = []
+        return None
+    return head.snapshot if head is not None else None
+
+
+def _located(
+    project: Project,
+    result: ValidationResult,
+    path: tuple[str, ...],
+    message: str,
+    severity: Severity,
+) -> Issue:
+    """An issue where ``path`` was written (the schema folder when it cannot be found)."""
+    loc = result.source_map.find(path)
     folder = project.relative(project.schema_dir)
-    for path, message in unmatched(head.snapshot, schema):
-        loc = result.source_map.find(path)
-        where = (loc.file, loc.line, loc.column) if loc else (folder, 0, 0)
-        issues.append(Issue(*where, ".".join(path), message, severity))
-    return issues
+    where = (loc.file, loc.line, loc.column) if loc else (folder, 0, 0)
+    return Issue(*where, ".".join(path), message, severity)
 
 
 def build_project(project_dir: str | Path | None = None) -> BuildResult:
@@ -132,10 +174,14 @@ def migrate_project(
         confirmed: list[bool] = []
 
         def confirm() -> None:
-            """The schema's errors, then a ``renamed_from`` that renames nothing: asked
-            (once) before migrate refuses a plan or writes anything."""
+            """The schema's errors, then a ``renamed_from`` that renames nothing and a
+            domain change PostgreSQL refuses (an array of the domain): asked (once)
+            before migrate refuses a plan or writes anything."""
             if not confirmed:
-                wrong = unmatched_renames(project, pending.finish(), "error")
+                checked = pending.finish()
+                wrong = unmatched_renames(project, checked, "error")
+                # a revision whose upgrade PostgreSQL would refuse is not written
+                wrong += [i for i in array_domain_issues(project, checked) if i.severity == "error"]
                 if wrong:
                     raise SchemaInvalid(wrong)
                 confirmed.append(True)

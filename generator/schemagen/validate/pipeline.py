@@ -49,7 +49,8 @@ class ValidationResult:
     def summary(self) -> str:
         """One line: ``schema OK: 15 entities, 231 columns, 9 enums, 60 indexes``."""
         schema = self.schema
-        if schema is None:
+        # (a schema that normalized may still have an error against the history)
+        if schema is None or self.errors:
             text = f"schema invalid: {plural(len(self.errors), 'error')}"
             return text + (f", {plural(len(self.warnings), 'warning')}" if self.warnings else "")
         columns = sum(len(e.columns) for e in schema.entities)
