@@ -19,7 +19,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..live.introspect import QUALIFIED_KEY, SCHEMAS_READ, DatabaseShape, introspect
+from ..live.introspect import (
+    QUALIFIED_KEY,
+    SCHEMAS_READ,
+    DatabaseShape,
+    introspect,
+    key_names,
+)
 from .routines import Routines, read_routines
 
 if TYPE_CHECKING:
@@ -61,12 +67,10 @@ WHERE s.relnamespace IN {SCHEMAS_READ} AND s.relkind = 'S'
 ORDER BY 1
 """
 
-# Indexes (constraint-owned ones too): what a column list cannot say. The
-# first array says, key by key, whether the key is an expression.
+# Indexes (constraint-owned ones too): what a column list cannot say. Which keys
+# are expressions (column number 0) the client reads from indkey.
 _INDEXES_SQL = f"""
-SELECT ic.relname, {_TABLE},
-       ARRAY(SELECT k = 0 FROM unnest(i.indkey::int2[]) WITH ORDINALITY u(k, n)
-             WHERE u.n <= i.indnkeyatts ORDER BY u.n),
+SELECT ic.relname, {_TABLE}, i.indnkeyatts, i.indkey::int2[],
        i.indnullsnotdistinct, NOT i.indisvalid,
        obj_description(i.indexrelid, 'pg_class'),
        ic.reloptions IS NOT NULL
@@ -80,8 +84,7 @@ _CONSTRAINTS_SQL = f"""
 SELECT c.conname, {_TABLE}, c.contype, c.condeferrable, c.convalidated,
        c.confmatchtype = 'f', c.connoinherit, obj_description(c.oid, 'pg_constraint'),
        r.relnamespace IS NOT NULL AND r.relnamespace NOT IN {SCHEMAS_READ},
-       ARRAY(SELECT a.attname FROM unnest(c.conkey) k
-             JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k)
+       c.conkey  -- named by the client from the columns read
 FROM pg_constraint c
 JOIN pg_class t ON t.oid = c.conrelid
 LEFT JOIN pg_class r ON r.oid = c.confrelid
@@ -239,22 +242,25 @@ def read_catalog(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -
         assert row is not None
         catalog = Catalog(database=row[0], schema=row[1], schemas=tuple(row[2]), shape=shape)
         cur.execute(_COLUMNS_SQL, read)
+        numbered: dict[str, dict[int, str]] = {}  # by table: column names by number
         for table, column, number, identity, generated, collation in cur.fetchall():
             catalog.columns[(table, column)] = ColumnFacts(
                 number, identity, generated != "", collation
             )
+            numbered.setdefault(table, {})[number] = column
         cur.execute(_SEQUENCES_SQL, read)
         catalog.sequences = [_sequence(r) for r in cur.fetchall()]
         cur.execute(_INDEXES_SQL, read)
-        for name, table, expr, nnd, invalid, comment, storage in cur.fetchall():
+        for name, table, nkey, keys, *flags in cur.fetchall():
             catalog.indexes[(table, name)] = IndexFacts(
-                table, tuple(expr), nnd, invalid, comment, storage
+                table, tuple(n == 0 for n in keys[:nkey]), *flags
             )
         cur.execute(_CONSTRAINTS_SQL, read)
         for row in cur.fetchall():
-            name, table, kind, deferrable, valid, full, no_inherit, comment, other, cols = row
+            name, table, kind, deferrable, valid, full, no_inherit, comment, other, keys = row
+            cols = key_names(keys, numbered.get(table, {}))
             catalog.constraints[(table, name)] = ConstraintFacts(
-                table, kind, deferrable, valid, full, no_inherit, comment, other, tuple(cols)
+                table, kind, deferrable, valid, full, no_inherit, comment, other, cols
             )
         cur.execute(_RELATIONS_SQL, read)
         for name, *flags in cur.fetchall():

@@ -362,8 +362,7 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
         cur.execute(_CONSTRAINTS_SQL, (oids,))
         not_valid: list[tuple[str, str, str]] = []
         for row in cur.fetchall():
-            own = attnames[row[0]]
-            keys = tuple(own.get(number) for number in row[3])
+            keys = key_names(row[3], attnames[row[0]])
             _add_constraint(tables[names[row[0]]], (*row[:3], keys, *row[4:-1]))
             if not row[-1]:
                 not_valid.append((names[row[0]], _KIND_WORDS[row[2]], row[1]))
@@ -405,6 +404,20 @@ def read_policies(rows: list[list[Any]] | None) -> dict[str, PolicyShape]:
         )
         for name, cmd, permissive, roles, using, check, comment in rows or ()
     }
+
+
+#: The system columns a key may name (a check may name tableoid), by number.
+_SYSTEM_COLUMNS = {-1: "ctid", -2: "xmin", -3: "cmin", -4: "xmax", -5: "cmax", -6: "tableoid"}
+
+
+def key_names(numbers: list[int] | None, columns: dict[int, str]) -> tuple[str, ...]:
+    """Name the key columns ``numbers`` (``pg_constraint.conkey``) from ``columns``, the
+    table's column names by number as the columns query read them: on the server a
+    ``pg_attribute`` lookup per key cost more than the rest of the constraints query.
+    An expression key of an exclusion constraint (number 0) names no column and is
+    left out; a constraint's columns are never dropped ones (PostgreSQL drops it
+    with them)."""
+    return tuple(columns[n] if n > 0 else _SYSTEM_COLUMNS[n] for n in numbers or () if n)
 
 
 def identity_facts(
