@@ -5,8 +5,10 @@ It loads the synthetic project's first revision (``benchmarks/synthetic.py``, as
 measures this tree's ``adopt.catalog`` and (``--against REV``) the same module at
 another revision, alternating, each in fresh processes:
 
-- ``EXPLAIN (ANALYZE)`` execution time, warm, of each of the module's
-  table-sized queries (columns, indexes, constraints), in a transaction set as
+- the server's execution time and shared buffer hits (``EXPLAIN (ANALYZE,
+  TIMING OFF, BUFFERS)``; the hits do not depend on what else the machine runs),
+  warm, of each of the module's table-sized queries (columns, indexes,
+  constraints), and the wall time of running it and fetching its rows, in a transaction set as
   ``import`` sets it (``jit`` off, ``work_mem`` 64MB: ``live.introspect`` runs first);
 - the wall time of the whole read (``adopt.run.read_database``: the drift check's
   queries and the import's).
@@ -53,13 +55,24 @@ with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as c
         cur.execute("SET LOCAL jit = off")
         cur.execute("SET LOCAL work_mem = '64MB'")
         for name in sys.argv[3:]:
-            sql = "EXPLAIN (ANALYZE, FORMAT JSON) " + getattr(catalog, name)
+            plain = getattr(catalog, name)
+            # TIMING OFF: per-node clocks would weigh on the per-key subqueries most
+            sql = "EXPLAIN (ANALYZE, TIMING OFF, BUFFERS, FORMAT JSON) " + plain
             cur.execute(sql, {"schemas": []})  # warm-up
-            times = []
+            times, walls, hits = [], [], []
             for _ in range(runs):
                 cur.execute(sql, {"schemas": []})
-                times.append(cur.fetchone()[0][0]["Execution Time"])
-            found[name] = times
+                (explained,) = cur.fetchone()[0]
+                times.append(explained["Execution Time"])
+                # buffer hits: the work done, whatever else the machine is doing
+                hits.append(explained["Plan"]["Shared Hit Blocks"])
+                start = time.perf_counter()
+                cur.execute(plain, {"schemas": []})
+                cur.fetchall()
+                walls.append((time.perf_counter() - start) * 1000)
+            found[name.strip("_").removesuffix("_SQL").lower() + " (server)"] = times
+            found[name.strip("_").removesuffix("_SQL").lower() + " (wall)"] = walls
+            found[name.strip("_").removesuffix("_SQL").lower() + " (buffer hits)"] = hits
     conn.rollback()
 read_database(url)  # warm-up
 walls = []
@@ -115,8 +128,10 @@ def main(argv: list[str] | None = None) -> int:
                         found[label].setdefault(key, []).extend(times)
             for label, cells in found.items():
                 line = ", ".join(
-                    f"{k.strip('_')} {statistics.median(v):.1f} ms" for k, v in cells.items()
-                )
+                    f"{k} {statistics.median(v):.0f}" if "hits" in k
+                    else f"{k} {statistics.median(v):.1f} ms"
+                    for k, v in cells.items()
+                )  # fmt: skip
                 print(f"{tables} tables, {label}: {line}", flush=True)
     finally:
         cluster.stop()
