@@ -125,7 +125,7 @@ def test_models_in_postgresql_schemas_pass_ruff_and_mypy_strict(tmp_path: Path) 
         "      id: {type: bigint, primary_key: true}\n      number: {type: order_no}\n"
         "      code: {type: text, default: {sql: \"'P-' || nextval('billing.order_numbers')\"}}\n"
     )
-    rls = load_case(REPO / "tests" / "corpus" / "93_row_level_security").after
+    rls = load_case(REPO / "tests" / "corpus" / "100_row_level_security").after
     files["rls.yaml"] = rls["schema.yaml"].replace("database:\n  name: rls\n", "")
     write_schema(tmp_path / "p", files)
     schemagen(tmp_path / "p", "build")

@@ -414,7 +414,7 @@ def readme_table() -> dict[str, list[str]]:
     for line in README.read_text(encoding="utf-8").splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
         if len(cells) == 2 and cells[0] in FEATURES:
-            rows[cells[0]] = re.findall(r"`(\d\d_\w+)`", cells[1])
+            rows[cells[0]] = re.findall(r"`(\d+_\w+)`", cells[1])
     return rows
 
 
