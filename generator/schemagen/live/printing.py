@@ -245,6 +245,10 @@ def _single(alias: str, probe: _Probe) -> _Table:
     return table
 
 
+#: Probes made after the probe table, on it: a policy's USING, an index key.
+_ON_PROBE = {"p": "CREATE POLICY {} ON {} USING ({})", "k": "CREATE INDEX {} ON {} (({}))"}
+
+
 def _ddl(conn: psycopg.Connection[Any], table: _Table) -> list[str]:
     """``CREATE TEMP TABLE schemagen_probe (...)`` holding the table's probes, then
     one ``CREATE INDEX`` per index-key probe."""
@@ -254,17 +258,9 @@ def _ddl(conn: psycopg.Connection[Any], table: _Table) -> list[str]:
     ]
     indexes = []
     for alias, probe in table.probes:
-        if probe.kind == "p":
+        if probe.kind in _ON_PROBE:
             indexes.append(
-                sql.SQL("CREATE POLICY {} ON {} USING ({})").format(
-                    sql.Identifier(alias),
-                    sql.Identifier(_PROBE),
-                    sql.SQL(probe.expression),  # type: ignore[arg-type]
-                )
-            )
-        elif probe.kind == "k":
-            indexes.append(
-                sql.SQL("CREATE INDEX {} ON {} (({}))").format(
+                sql.SQL(_ON_PROBE[probe.kind]).format(  # type: ignore[arg-type]
                     sql.Identifier(alias),
                     sql.Identifier(_PROBE),
                     sql.SQL(probe.expression),  # type: ignore[arg-type]
