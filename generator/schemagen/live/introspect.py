@@ -215,7 +215,7 @@ SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnot
           FROM pg_depend p JOIN pg_sequence s ON s.seqrelid = p.objid
           WHERE p.classid = 'pg_class'::regclass AND p.refclassid = 'pg_class'::regclass
             AND p.refobjid = a.attrelid AND p.refobjsubid = a.attnum AND p.deptype = 'i') END,
-       a.attnum
+       a.attnum, a.attcollation
 FROM pg_attribute a
 JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
@@ -264,13 +264,13 @@ SELECT i.indrelid, ic.relname, i.indisunique, am.amname, i.indnkeyatts,
                          ELSE CASE WHEN o & 2 = 2 THEN 'NULLS FIRST' ELSE 'ASC' END END
              FROM unnest(i.indoption::int2[]) WITH ORDINALITY u(o, n) ORDER BY u.n),
        i.indnullsnotdistinct,
-       -- per key: a column key's collation when not its column's (COLLATE "C")
-       ARRAY(SELECT co.collname
-             FROM unnest(i.indcollation::oid[], i.indkey::int2[]) WITH ORDINALITY u(coll, k, n)
-             LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = u.k
-             LEFT JOIN pg_collation co
-               ON co.oid = u.coll AND u.k <> 0 AND u.coll <> a.attcollation
-             ORDER BY u.n)
+       -- per key: its collation, by oid and name; the caller compares it with its
+       -- column's (a pg_attribute join per key here made the query eight times slower)
+       i.indcollation::oid[],
+       ARRAY(SELECT CASE u.coll WHEN 0 THEN NULL WHEN 100 THEN 'default'
+                    ELSE (SELECT co.collname::text FROM pg_collation co WHERE co.oid = u.coll)
+                    END
+             FROM unnest(i.indcollation::oid[]) WITH ORDINALITY u(coll, n) ORDER BY u.n)
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_am am ON am.oid = ic.relam
@@ -345,8 +345,10 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
         cur.execute(_COLUMNS_SQL, (oids,))
         # by table oid: each column's name by its number, for the keys read below
         attnames: dict[int, dict[int, str]] = {oid: {} for oid in oids}
+        attcolls: dict[int, dict[int, int]] = {oid: {} for oid in oids}
         for row in cur.fetchall():
             attnames[row[0]][row[11]] = row[1]
+            attcolls[row[0]][row[11]] = row[12]
             relid, name, type_, nullable, default, identity, comment, gen, collation = row[:9]
             # pg_attrdef holds a generated column's expression where others hold a default
             tables[names[relid]].columns[name] = ColumnShape(
@@ -370,7 +372,8 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
         opclasses = dict(cur.fetchall())
         cur.execute(_INDEXES_SQL, (oids,))
         for row in cur.fetchall():
-            _add_index(tables[names[row[0]]], row, attnames[row[0]], opclasses)
+            key_colls = _key_collations(row[5], row[4], row[11], row[12], attcolls[row[0]])
+            _add_index(tables[names[row[0]]], (*row[:11], key_colls), attnames[row[0]], opclasses)
         cur.execute(_ENUMS_SQL, read)
         enums = {name: tuple(labels) for name, labels in cur.fetchall()}
         cur.execute(_SEQUENCES_SQL, read)
@@ -459,6 +462,17 @@ def _add_constraint(table: TableShape, row: tuple[Any, ...]) -> None:
             deferrable=deferrable,
             initially_deferred=deferred,
         )
+
+
+def _key_collations(
+    numbers: list[int], nkey: int, oids: list[int], names: list[str | None], columns: dict[int, int]
+) -> list[str | None]:
+    """Each key column's collation where it is not its column's (``COLLATE "C"``), else
+    None; ``columns``: the table's column collations by column number."""
+    return [
+        names[k] if n and oids[k] != columns.get(n, oids[k]) else None
+        for k, n in enumerate(numbers[:nkey])
+    ]
 
 
 def _add_index(
