@@ -96,7 +96,8 @@ def test_models_in_postgresql_schemas_pass_ruff_and_mypy_strict(tmp_path: Path) 
     create_all), with serial columns, a default calling a public sequence and
     triggers there: the listeners (of models.py and env.py) are typed. With domains
     over enums (corpus 92) and over a type by name (SqlType) that no column uses
-    itself: the module defines each class before the domain naming it. With a
+    itself (and an array of that one: DomainArray): the module defines each class
+    before the domain naming it. With a
     domain whose default calls a sequence: the domain's listeners make it; and a
     default calling nextval in an expression: env.py's NextvalDefaults. With row-level security
     and policies (corpus 93) in the DDL that create_all runs."""
@@ -115,6 +116,7 @@ def test_models_in_postgresql_schemas_pass_ruff_and_mypy_strict(tmp_path: Path) 
     files["by_name.yaml"] = (
         "domains:\n  tag_path: {type: tag_label}\nentities:\n  Tag:\n    columns:\n"
         "      id: {type: bigint, primary_key: true}\n      path: {type: tag_path}\n"
+        "      paths: {type: array, of: tag_path, nullable: true}\n"
     )
     # a domain whose default calls a sequence of another schema (made by the domain)
     files["domain_sequence.yaml"] = (
@@ -136,6 +138,7 @@ def test_models_in_postgresql_schemas_pass_ruff_and_mypy_strict(tmp_path: Path) 
     assert "def _nextval_default(" in env.read_text(encoding="utf-8")
     assert "class NextvalDefaults(PostgresqlImpl):" in env.read_text(encoding="utf-8")
     assert "= EnumDomain(" in text and "EnumDomainArray(JOB_STATE_DOMAIN)" in text
+    assert "mapped_column(DomainArray(TAG_PATH_DOMAIN))" in text
     assert "BILLING_ORDER_NUMBERS_SEQUENCE = Sequence(" in text
     assert "mapped_column(ORDER_NO_DOMAIN, server_default=FetchedValue())" in text
     assert "ALTER TABLE notes FORCE ROW LEVEL SECURITY" in text and "CREATE POLICY" in text

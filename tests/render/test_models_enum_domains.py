@@ -65,6 +65,8 @@ def _queries(m: ModuleType) -> dict[str, Any]:
         "before_done": select(job.id).where(job.status < status.DONE).order_by(job.id),
         "high": select(job.id).where(job.priority == m.Priority.HIGH).order_by(job.id),
         "history_held": select(job.id).where(job.history.contains([held])),
+        # an index is an integer, not an array of the domain
+        "first_history": select(job.history[1]).order_by(job.id),
     }
 
 
@@ -127,6 +129,7 @@ def test_domain_over_enum_columns_hold_enum_members_with_both_drivers(
             "before_done": [1, 3],  # in the enum's order
             "high": [1, 4],
             "history_held": [1],
+            "first_history": [status.QUEUED, None, None, None],
         }
         # Enum members compare by identity: a label read back as str would differ.
         assert read_sync == expected

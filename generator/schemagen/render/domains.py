@@ -28,6 +28,7 @@ class DomainNames:
     own: Callable[[str], str]  # a class the module defines (models.Imports.own)
     base: str  # the declarative base
     enum_arrays: bool  # a column is an array of a domain over an enum
+    arrays: bool = False  # a column is an array of a domain over another type
 
 
 def domain_lines(schema: Schema, names: DomainNames, base_type: TypeExpr) -> list[str]:
@@ -52,6 +53,8 @@ def domain_lines(schema: Schema, names: DomainNames, base_type: TypeExpr) -> lis
     classes = []
     if any(dom.type.kind == "enum" for dom in schema.domains):
         classes = enum_domain_lines(names)
+    if names.arrays:
+        classes += _domain_array_lines(names)
     return classes + (_helper_lines(name) if helper else []) + lines
 
 
@@ -110,6 +113,8 @@ HELPER = "_domain_checks"
 #: The classes models.py defines for a domain over an enum and for an array of one.
 ENUM_DOMAIN = "EnumDomain"
 ENUM_DOMAIN_ARRAY = "EnumDomainArray"
+#: The class models.py defines for an array of a domain over any other type.
+DOMAIN_ARRAY = "DomainArray"
 
 
 def enum_domain_lines(names: DomainNames) -> list[str]:
@@ -175,17 +180,56 @@ def enum_domain_lines(names: DomainNames) -> list[str]:
 
 
 def _enum_array_lines(names: DomainNames) -> list[str]:
-    """A TypeDecorator, not an ARRAY subclass: the drivers' dialects replace ARRAY
+    """``EnumDomainArray``: selected as text[] (psycopg has no loader for an array of
+    the enum either), whose labels ARRAY of the EnumDomain reads as members."""
+    text = names.name("sqlalchemy", "Text")
+    item = names.own(ENUM_DOMAIN)
+    return _array_lines(
+        names,
+        ENUM_DOMAIN_ARRAY,
+        item,
+        [
+            f"An array of an {item}, selected as text[] and read as this type:",
+            "psycopg has no loader for an array of a domain and would return its text",
+            '("{a,b}"), not a list.',
+        ],
+        f"{text}()",
+    )
+
+
+def _domain_array_lines(names: DomainNames) -> list[str]:
+    """``DomainArray``: an array of a domain over any other type, selected as an array
+    of the domain's base type (text[], integer[], ...), which both drivers read, and
+    read through ARRAY of the domain as before. The DDL stays ``email_address[]``."""
+    return _array_lines(
+        names,
+        DOMAIN_ARRAY,
+        names.name("sqlalchemy.dialects.postgresql", "DOMAIN"),
+        [
+            "An array of a DOMAIN, selected as an array of the domain's base type and",
+            "read as this type: PostgreSQL sends the array type of the domain, which",
+            "psycopg has no loader for, and ARRAY read its text as a list of characters.",
+        ],
+        "self.item_type.data_type",
+    )
+
+
+def _array_lines(
+    names: DomainNames, cls: str, item: str, doc: list[str], read_as: str
+) -> list[str]:
+    """A TypeDecorator over ARRAY of a domain whose column expression casts the array
+    to ARRAY(``read_as``). Not an ARRAY subclass: the drivers' dialects replace ARRAY
     with their own class, and a subclass's column_expression with it."""
     name, own = names.name, names.own
     any_, array = name("typing", "Any"), name("sqlalchemy.dialects.postgresql", "ARRAY")
     column = f"{name('sqlalchemy', 'ColumnElement')}[{any_}]"
-    item, text = own(ENUM_DOMAIN), name("sqlalchemy", "Text")
+    operator = f"{name('sqlalchemy.sql.operators', 'OperatorType')} | None"
+    doc_lines = [f"{INDENT}{line}" for line in doc]
+    doc_lines[0] = f'{INDENT}"""{doc[0]}'
+    doc_lines[-1] += '"""'
     return [
-        f"class {own(ENUM_DOMAIN_ARRAY)}({name('sqlalchemy', 'TypeDecorator')}[list[{any_}]]):",
-        f'{INDENT}"""An array of an {item}, selected as text[] and read as this type:',
-        f"{INDENT}psycopg has no loader for an array of a domain and would return its text",
-        f'{INDENT}("{{a,b}}"), not a list."""',
+        f"class {own(cls)}({name('sqlalchemy', 'TypeDecorator')}[list[{any_}]]):",
+        *doc_lines,
         "",
         f"{INDENT}impl = {array}",
         f"{INDENT}cache_ok = True",
@@ -195,8 +239,14 @@ def _enum_array_lines(names: DomainNames) -> list[str]:
         f"{INDENT * 2}self.item_type = item_type  # part of the cache key",
         "",
         f"{INDENT}def column_expression(self, column: {column}) -> {column}:",
-        f"{INDENT * 2}as_text = {name('sqlalchemy', 'cast')}(column, {array}({text}()))",
-        f"{INDENT * 2}return {name('sqlalchemy', 'type_coerce')}(as_text, self)",
+        f"{INDENT * 2}selected = {name('sqlalchemy', 'cast')}(column, {array}({read_as}))",
+        f"{INDENT * 2}return {name('sqlalchemy', 'type_coerce')}(selected, self)",
+        "",
+        f"{INDENT}def coerce_compared_value(",
+        f"{INDENT * 2}self, op: {operator}, value: {any_}",
+        f"{INDENT}) -> {name('sqlalchemy.types', 'TypeEngine')}[{any_}]:",
+        f"{INDENT * 2}# As ARRAY: an index (column[1]) is an integer, not an array.",
+        f"{INDENT * 2}return self.impl_instance.coerce_compared_value(op, value)",
         "",
         "",
     ]

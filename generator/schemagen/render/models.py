@@ -53,7 +53,7 @@ from ..util.pycode import (
     pytuple,
 )
 from . import collector, sequences
-from .domains import ENUM_DOMAIN_ARRAY, DomainNames, domain_lines, plain_base
+from .domains import DOMAIN_ARRAY, ENUM_DOMAIN_ARRAY, DomainNames, domain_lines, plain_base
 from .listeners import listener_lines
 from .routines import ddl_lines, view_as_entity, view_base_lines, view_doc
 
@@ -84,6 +84,8 @@ class Imports:
     sql_type: bool = False  # the module defines SqlType (a type SQLAlchemy has no class for)
     #: A column is an array of a domain over an enum: the module defines EnumDomainArray.
     enum_domain_array: bool = False
+    #: A column is an array of a domain over another type: the module defines DomainArray.
+    domain_array: bool = False
     defined: dict[str, str] = field(default_factory=dict)  # module-level class -> its name
     names: dict[tuple[str, str], str] = field(default_factory=dict)  # (module, name) -> local
     #: The type expression written for each ColumnType object: the 32,000 columns
@@ -196,11 +198,11 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
     enums = [_enum_view(schema, en.name) for en in schema.enums]
     large = len(schema.entities) >= collector.PAUSE_FROM
     pause = collector.pause_lines(imp.name, imp.module) if large else []
-    # After the classes: they tell whether an array of a domain over an enum is used.
+    # After the classes: they tell whether an array of a domain (over an enum) is used.
     # Before _helper_lines: a domain's base type may be the only use of SqlType.
     domains = domain_lines(
         schema,
-        DomainNames(imp.name, imp.own, base, imp.enum_domain_array),
+        DomainNames(imp.name, imp.own, base, imp.enum_domain_array, imp.domain_array),
         lambda dom: _base_expr(schema, dom, imp, base),
     )
     blocks = [
@@ -450,6 +452,9 @@ def _new_type_expr(schema: Schema, ct: ColumnType, imp: Imports) -> Expr:
     if ct.kind == "array" and ct.of is not None and ct.of.domain and ct.of.kind == "enum":
         imp.enum_domain_array = True
         return Call(imp.own(ENUM_DOMAIN_ARRAY), (domain_variable(ct.of.domain),))
+    if ct.kind == "array" and ct.of is not None and ct.of.domain:
+        imp.domain_array = True
+        return Call(imp.own(DOMAIN_ARRAY), (domain_variable(ct.of.domain),))
     if ct.kind == "enum" or (
         ct.kind == "array" and ct.of is not None and ct.of.kind == "enum" and ct.of.domain is None
     ):
