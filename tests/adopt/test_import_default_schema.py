@@ -47,6 +47,14 @@ COMMENT ON FUNCTION app.schemagen_set_updated_at() IS
   'Trigger function: sets updated_at to now() (on_update: now).';
 COMMENT ON TRIGGER trg_customers_set_updated_at ON app.customers IS
   'Sets updated_at to now() on every UPDATE (on_update: now).';
+CREATE VIEW app.customer_orders AS
+  SELECT c.id, c.name, count(o.id) AS orders
+  FROM app.customers c LEFT JOIN app.orders o ON o.customer_id = c.id GROUP BY c.id;
+COMMENT ON VIEW app.customer_orders IS 'Orders per customer.';
+CREATE MATERIALIZED VIEW billing.invoice_counts AS
+  SELECT i.customer_id, count(*) AS invoices FROM billing.invoices i GROUP BY i.customer_id;
+CREATE UNIQUE INDEX ux_invoice_counts_customer ON billing.invoice_counts (customer_id);
+CREATE VIEW public.setting_keys AS SELECT s.key FROM public.settings s;
 INSERT INTO app.customers (id, name, plan)
   VALUES (1, NULL, 'pro'), (2, 'Bo', 'free'), (3, 'Bo', 'free');
 INSERT INTO app.orders (id, customer_id) VALUES (1, 1), (2, 1), (3, 2);
@@ -80,6 +88,15 @@ def test_default_schema_is_written_once(pg: PgCluster, tmp_path: Path) -> None:
     }
     assert enums == {"Plan": {"values": ["free", "pro"]}}
     assert docs["routines.yaml"]["functions"]["fill_name"]["returns"] == "trigger"
+    # views live where their tables do: app's (the default) say no schema
+    views = docs["routines.yaml"]["views"]
+    assert {name: spec.get("schema") for name, spec in views.items()} == {
+        "CustomerOrders": None, "InvoiceCounts": "billing", "SettingKeys": "public"
+    }
+    assert "app.customers" in views["CustomerOrders"]["sql"]
+    assert views["InvoiceCounts"]["indexes"] == {
+        "ux_invoice_counts_customer": {"columns": ["customer_id"], "unique": True}
+    }
     text = "".join(p.read_text(encoding="utf-8") for p in (root / "schema").glob("*.yaml"))
     assert text.count("schema: app") == 1, text
     # the project says what the rows need: the triggers still fire

@@ -43,9 +43,13 @@ entities:
     columns:
       key: {type: text, primary_key: true}
 views:
-  Names:
+  Names:                             # app.names, like the tables
     sql: SELECT id, name FROM app.customers
     columns: {id: {type: bigint}, name: {type: text}}
+  NameCount:                         # reports.name_count, a view over app.names
+    schema: reports
+    sql: SELECT count(*) AS names FROM app.names
+    columns: {names: {type: bigint}}
 """
 
 
@@ -84,6 +88,9 @@ def test_pages_qualify_only_outside_the_default_schema(tmp_path: Path) -> None:
     routines = pages["docs/routines.md"]
     assert "on [`app.customers`](entities/customers.md)" in routines  # a trigger
     assert "Reads from: [`app.customers`](entities/customers.md)" in routines  # a view
+    # views are named as PostgreSQL names them from public, and linked so
+    assert "Reads from: [`app.names`](#appnames)" in routines
+    assert "\n### app.names\n" in routines and "\n### reports.name_count\n" in routines
     assert "(customers.md)" in pages["docs/entities/billing.invoices.md"]  # its key
     assert check_links(pages) > 20
     schemagen(root, "check", "--no-cache")
@@ -92,6 +99,7 @@ def test_pages_qualify_only_outside_the_default_schema(tmp_path: Path) -> None:
 def test_pages_without_a_default_schema_keep_their_names(tmp_path: Path) -> None:
     root = tmp_path / "public"
     text = SCHEMA.replace(", schema: app", "").replace("FROM app.", "FROM ")
+    text = text.replace("    schema: reports\n", "")
     # the second events table moves to archive: public.events is the default's now
     text = text.replace("schema: public                   # public.events", "schema: archive #")
     write_schema(root, {"schema.yaml": text})

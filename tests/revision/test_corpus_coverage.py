@@ -297,6 +297,12 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         and len({t.table.partition(".")[0] for t in c.new.triggers}) > 1
         and bool(c.case.setup)
     ),
+    "views and a materialized view in the project's default PostgreSQL schema, one in its own": (
+        lambda c: c.any(CreateView, lambda op: op.view.view.startswith(f"{c.new.database.schema}."))
+        and c.any(CreateView, lambda op: op.view.materialized and "." in op.view.view)
+        and len({v.view.partition(".")[0] for v in c.new.views}) > 1
+        and bool(c.case.setup)
+    ),
     "enum type moved to another PostgreSQL schema (columns kept), with a value added": (
         lambda c: c.any(MoveEnum) and c.any(AddEnumValue) and bool(c.case.setup)
     ),

@@ -36,8 +36,8 @@ def function_schema(identity: str) -> str:
 
 
 def rehome(documents: dict[str, dict[str, Any]], home: str) -> dict[str, dict[str, Any]]:
-    """``documents`` (``database``, and ``enums``, ``entities``, ``sequences`` and
-    ``domains`` by name, with ``schema:`` written outside public) with ``home`` as
+    """``documents`` (``database``, and ``enums``, ``entities``, ``sequences``,
+    ``domains`` and ``views`` by name, with ``schema:`` written outside public) with ``home`` as
     the project's default schema: said once in ``database``, and by ``schema:``
     where it is not."""
     if home == PUBLIC:

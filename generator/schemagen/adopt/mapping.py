@@ -201,7 +201,10 @@ class Mapper:
             database["naming_convention"] = dict(sorted(changed.items()))
         sequences = self._sequences()  # before the list of what is left out: it adds to it
         docs = {"database": database, "enums": enums, "entities": entities}
-        docs = rehome({**docs, "sequences": sequences, "domains": self.domains}, self.home)
+        docs = rehome(
+            {**docs, "sequences": sequences, "domains": self.domains, "views": routines.views},
+            self.home,
+        )
         return Imported(
             docs["database"],
             docs["enums"],
@@ -209,7 +212,7 @@ class Mapper:
             links,
             sorted(set(self.out)),
             routines.functions,
-            routines.views,
+            docs["views"],
             docs["sequences"],
             docs["domains"],
         )

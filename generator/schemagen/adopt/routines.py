@@ -46,8 +46,11 @@ WHERE p.pronamespace IN {SCHEMAS_READ} AND {_NOT_EXTENSION.format("p.oid")}
 ORDER BY 2
 """
 
+# Views keyed as tables are (bare in the current schema, else qualified), with
+# their schema last: a view lives in the project's default schema or says its own.
 VIEWS_SQL = f"""
-SELECT c.relname, c.relkind = 'm', pg_get_viewdef(c.oid), obj_description(c.oid, 'pg_class'),
+SELECT {QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")},
+       c.relkind = 'm', pg_get_viewdef(c.oid), obj_description(c.oid, 'pg_class'),
        ARRAY(SELECT a.attname FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0
              AND NOT a.attisdropped ORDER BY a.attnum),
        ARRAY(SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
@@ -60,9 +63,10 @@ SELECT c.relname, c.relkind = 'm', pg_get_viewdef(c.oid), obj_description(c.oid,
                        WITH ORDINALITY k(n, o) JOIN pg_attribute a ON a.attrelid = c.oid
                        AND a.attnum = k.n ORDER BY k.o), ',')
              FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
-             JOIN pg_am am ON am.oid = ic.relam WHERE i.indrelid = c.oid ORDER BY 1)
-FROM pg_class c
-WHERE c.relnamespace = to_regnamespace(current_schema()) AND c.relkind IN ('v', 'm')
+             JOIN pg_am am ON am.oid = ic.relam WHERE i.indrelid = c.oid ORDER BY 1),
+       n.nspname
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relnamespace IN {SCHEMAS_READ} AND c.relkind IN ('v', 'm')
   AND {_NOT_EXTENSION.format("c.oid")}
 ORDER BY 1
 """
@@ -97,13 +101,13 @@ class Routines:
 
 
 def read_routines(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> Routines:
-    """The functions of the current schema and of the other PostgreSQL ``schemas`` read,
-    the views of the current schema, and the triggers of the tables of them all."""
+    """The functions and views of the current schema and of the other PostgreSQL
+    ``schemas`` read, and the triggers of the tables of them all."""
     found = Routines()
     with conn.cursor() as cur:
         cur.execute(FUNCTIONS_SQL, {"schemas": list(schemas)})
         found.functions.extend(cur.fetchall())
-        cur.execute(VIEWS_SQL)
+        cur.execute(VIEWS_SQL, {"schemas": list(schemas)})
         found.views.extend(cur.fetchall())
         cur.execute(TRIGGERS_SQL, {"schemas": list(schemas)})
         found.triggers.extend(cur.fetchall())
@@ -276,7 +280,7 @@ def _views(
     names = class_names([row[0] for row in found.views], taken, singularize=False)
     known = tables | set(names)
     for row in found.views:
-        relname, materialized, definition, comment, columns, types, options, indexes = row
+        relname, materialized, definition, comment, columns, types, options, indexes, nsp = row
         kind = "materialized view" if materialized else "view"
         problem = _view_problem(definition, options, known)
         if problem:
@@ -286,9 +290,11 @@ def _views(
         view_indexes = _view_indexes(relname, indexes, out)
         if cols is None or view_indexes is None:
             continue
-        spec: dict[str, Any] = {}
-        if naming.snake_case(names[relname]) != relname:
-            spec["view"] = relname
+        # ``schema:`` first, outside public, as for tables (adopt.home rehomes it)
+        spec: dict[str, Any] = {"schema": nsp} if nsp != "public" else {}
+        bare = naming.split_qualified(relname)[1]
+        if naming.snake_case(names[relname]) != bare:
+            spec["view"] = bare
         if materialized:
             spec["materialized"] = True
         if comment is not None:

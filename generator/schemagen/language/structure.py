@@ -516,6 +516,7 @@ _VIEW_COLUMN: dict[str, Any] = _object(
 _VIEW: dict[str, Any] = _object(
     {
         "view": {**_NAME, "description": "Database name (default: snake_case of the key)."},
+        "schema": _SCHEMA,
         "materialized": {**_BOOL, "description": "A materialized view (default false)."},
         "sql": {**_SQL, "description": "The SELECT that defines the view."},
         "description": {**_TEXT, "description": "Markdown; also the COMMENT."},
@@ -730,8 +731,8 @@ _DEFS: dict[str, Any] = {
             "dialect": {"enum": ["postgresql"], "x-expected": "postgresql"},
             "schema": {
                 **_SCHEMA,
-                "description": "The PostgreSQL schema of every table, enum and sequence that "
-                "names none, and of every function (default public).",
+                "description": "The PostgreSQL schema of every table, enum, sequence and view "
+                "that names none, and of every function (default public).",
             },
             "extensions": {
                 **_NAMES,

@@ -47,14 +47,18 @@ _VIEW_COLUMNS = """ARRAY(SELECT ARRAY[a.attname::text, format_type(a.atttypid, a
              WHERE a.attrelid = {rel} AND a.attnum > 0 AND NOT a.attisdropped
              ORDER BY a.attnum)"""
 
+# Keyed as the schema keys them (bare in the current schema, else qualified, as
+# FUNCTIONS); a materialized view's indexes live in its schema: named bare.
 VIEWS = f"""
-SELECT c.relname, c.relkind = 'm', pg_get_viewdef(c.oid),
-       ARRAY(SELECT i.indexrelid::regclass::text FROM pg_index i
+SELECT CASE WHEN c.relnamespace = current_schema()::regnamespace THEN c.relname::text
+            ELSE n.nspname || '.' || c.relname END,
+       c.relkind = 'm', pg_get_viewdef(c.oid),
+       ARRAY(SELECT ic.relname::text FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
              WHERE i.indrelid = c.oid ORDER BY 1),
        {_VIEW_COLUMNS.format(rel="c.oid")}
-FROM pg_class c
-WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('v', 'm')
-  AND {_NOT_EXTENSION.format(oid="c.oid")}
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE (c.relnamespace = current_schema()::regnamespace OR n.nspname = ANY(%(schemas)s))
+  AND c.relkind IN ('v', 'm') AND {_NOT_EXTENSION.format(oid="c.oid")}
 """
 
 # Tables keyed as the schema keys them: bare in the current schema, else qualified
@@ -118,13 +122,13 @@ def routine_findings(conn: psycopg.Connection[Any], schema: Schema) -> list[Find
 
 
 def introspect_routines(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> Shapes:
-    """The live functions of the current schema and of ``schemas``, the views of
-    the current schema, and the triggers of its tables and of those in ``schemas``."""
+    """The live functions and views of the current schema and of ``schemas``, and
+    the triggers of its tables and of those in ``schemas``."""
     shapes = Shapes()
     with conn.cursor() as cur:
         cur.execute(FUNCTIONS, {"schemas": list(schemas)})
         shapes.functions = {key: _tidy(text) for key, text in cur.fetchall()}
-        cur.execute(VIEWS)
+        cur.execute(VIEWS, {"schemas": list(schemas)})
         for name, mat, text, indexes, columns in cur.fetchall():
             shapes.views[name] = (bool(mat), _tidy(text), tuple(indexes))
             shapes.view_columns[name] = _pairs(columns)

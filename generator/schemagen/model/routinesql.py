@@ -87,19 +87,19 @@ def view_query(view: View) -> str:
 
 def create_view(view: View) -> str:
     kind = "MATERIALIZED VIEW" if view.materialized else "VIEW"
-    return f"CREATE {kind} {ident(view.view)} AS\n{view_query(view)}"
+    return f"CREATE {kind} {quote_qualified(view.view)} AS\n{view_query(view)}"
 
 
 def drop_view(view: View) -> str:
     kind = "MATERIALIZED VIEW" if view.materialized else "VIEW"
-    return f"DROP {kind} {ident(view.view)}"
+    return f"DROP {kind} {quote_qualified(view.view)}"
 
 
 def comment_view(view: View) -> str | None:
     if view.description is None:
         return None
     kind = "MATERIALIZED VIEW" if view.materialized else "VIEW"
-    return f"COMMENT ON {kind} {ident(view.view)} IS {sql_string(view.description)}"
+    return f"COMMENT ON {kind} {quote_qualified(view.view)} IS {sql_string(view.description)}"
 
 
 def create_view_index(view: View, ix: Index) -> str:
@@ -111,7 +111,7 @@ def create_view_index(view: View, ix: Index) -> str:
     include = f" INCLUDE ({', '.join(ident(c) for c in ix.include)})" if ix.include else ""
     where = f" WHERE {ix.where}" if ix.where else ""
     return (
-        f"CREATE {unique}INDEX {ident(ix.name)} ON {ident(view.view)}{using} ({cols})"
+        f"CREATE {unique}INDEX {ident(ix.name)} ON {quote_qualified(view.view)}{using} ({cols})"
         f"{include}{where}"
     )
 

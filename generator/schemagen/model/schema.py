@@ -638,11 +638,11 @@ class Schema:
     @property
     def pg_schemas(self) -> tuple[str, ...]:
         """The PostgreSQL schemas other than the default that tables, enum types,
-        domains, sequences and functions live in (their names are qualified:
+        domains, sequences, functions and views live in (their names are qualified:
         ``billing.invoices``), sorted."""
         names = [e.table for e in self.entities] + [e.db_name for e in self.enums]
         names += [s.name for s in self.sequences] + [d.name for d in self.domains]
-        names += [f.name for f in self.functions]
+        names += [f.name for f in self.functions] + [v.view for v in self.views]
         return _pg_schemas(names)
 
     def entity(self, name: str) -> Entity:
@@ -796,6 +796,7 @@ def data_pg_schemas(data: dict[str, Any]) -> tuple[str, ...]:
     names += [s["name"] for s in data.get("sequences", ())]
     names += [d["name"] for d in data.get("domains", ())]
     names += [f["name"] for f in data.get("functions", ())]
+    names += [v["view"] for v in data.get("views", ())]
     return _pg_schemas(names)
 
 

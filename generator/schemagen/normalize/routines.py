@@ -91,8 +91,12 @@ def build_triggers(
     return result
 
 
-def build_view(resolver: Resolver, name: str, spec: dict[str, Any]) -> View:
-    """One ``views:`` entry (its columns typed like table columns)."""
+def build_view(
+    resolver: Resolver, name: str, spec: dict[str, Any], home: str | None = None
+) -> View:
+    """One ``views:`` entry (its columns typed like table columns); like a table, it
+    lives in the schema it names, else in ``home`` (``database.schema``; ``None``:
+    the connection's)."""
     columns = tuple(
         _view_column(resolver, name, str(col), mapping(col_spec))
         for col, col_spec in mapping(spec.get("columns")).items()
@@ -106,7 +110,9 @@ def build_view(resolver: Resolver, name: str, spec: dict[str, Any]) -> View:
         reads = ()
     return View(
         name=name,
-        view=str(spec.get("view") or naming.snake_case(name)),
+        view=naming.qualify(
+            pg_schema(spec, home), str(spec.get("view") or naming.snake_case(name))
+        ),
         sql=str(spec["sql"]),
         columns=columns,
         key=key,
@@ -209,7 +215,9 @@ def build_routines(
         triggers += extra_triggers
     for ent in entities:
         triggers += build_triggers(src, ent.name, ent.table, declared)
-    views = [build_view(resolver, name, mapping(src.views[name])) for name in sorted(src.views)]
+    views = [
+        build_view(resolver, name, mapping(src.views[name]), home) for name in sorted(src.views)
+    ]
     return (
         tuple(sorted(functions, key=lambda f: f.identity)),
         tuple(sorted(triggers, key=lambda t: (t.table, t.name))),

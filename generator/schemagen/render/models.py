@@ -274,10 +274,12 @@ def _routines_view(
     for view in schema.views:
         ent = view_as_entity(view)
         columns = [_column_lines(schema, ent, col, imp) for col in ent.columns]
-        statements = [
-            [f"{INDENT}__tablename__ = {py_str(view.view)}"],
-            [line for lines in columns for line in lines],
-        ]
+        pg_schema, bare = naming.split_qualified(view.view)
+        head = [f"{INDENT}__tablename__ = {py_str(bare)}"]
+        if pg_schema is not None:
+            # ORM queries read the view where the DDL made it, whatever the search_path
+            head.append(f"{INDENT}__table_args__ = {{{py_str('schema')}: {py_str(pg_schema)}}}")
+        statements = [head, [line for lines in columns for line in lines]]
         classes.append(ClassView(view.name, view_doc(view), statements))
     return view_base_lines(names), classes, tail
 

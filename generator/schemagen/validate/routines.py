@@ -15,7 +15,13 @@ from typing import Any
 from ..language.structure import did_you_mean
 from ..model import naming
 from ..model.routines import ON_UPDATE_FUNCTION, on_update_trigger
-from ..normalize.normalizer import Resolver, Unresolved, qualified_table_of, table_of
+from ..normalize.normalizer import (
+    Resolver,
+    Unresolved,
+    pg_schema,
+    qualified_table_of,
+    table_of,
+)
 from ..normalize.routines import build_function, function_reads
 from ..source.loader import Sources, YamlPath, mapping
 from ..util.sqlrefs import Reads, SqlSyntaxError, select_reads
@@ -60,7 +66,7 @@ def _relations(src: Sources, resolver: Resolver) -> Relations:
         found[qualified_table_of(src, entity)] = [c.name for c in resolver.columns(entity)]
     for name, spec in src.views.items():
         view = mapping(spec)
-        found[view_name(name, view)] = [str(c) for c in mapping(view.get("columns"))]
+        found[view_name(src, name, view)] = [str(c) for c in mapping(view.get("columns"))]
     return found
 
 
@@ -74,8 +80,11 @@ def _broken_tables(src: Sources) -> set[str]:
     }
 
 
-def view_name(name: str, spec: dict[str, Any]) -> str:
-    return str(spec.get("view") or naming.snake_case(name))
+def view_name(src: Sources, name: str, spec: dict[str, Any]) -> str:
+    """The view as the model keys it and a view's SQL names it: qualified outside
+    public (``app.totals`` in a project whose ``database.schema`` is app)."""
+    home = pg_schema(mapping(src.database), None)
+    return naming.qualify(pg_schema(spec, home), str(spec.get("view") or naming.snake_case(name)))
 
 
 def check_functions(src: Sources, report: Reporter) -> None:
@@ -156,8 +165,8 @@ def check_view(
         report.error((*path, "indexes"), "only a materialized view can have indexes")
     for ix_name, entry in indexes.items():
         check_index(report, (*path, "indexes", str(ix_name)), entry, columns)
-    if view_name(name, spec) in {table_of(src, e) for e in src.entities}:
-        report.error(path, f"view {view_name(name, spec)!r} has the name of a table")
+    if view_name(src, name, spec) in {qualified_table_of(src, e) for e in src.entities}:
+        report.error(path, f"view {view_name(src, name, spec)!r} has the name of a table")
     try:
         reads = select_reads(str(spec.get("sql", "")))
     except SqlSyntaxError as exc:
@@ -207,7 +216,7 @@ def _check_outputs(report: Reporter, path: YamlPath, reads: Reads, columns: list
 
 def check_view_cycles(src: Sources, report: Reporter) -> None:
     """Views that read each other, directly or through others, cannot be created."""
-    names = {view_name(n, mapping(s)): n for n, s in src.views.items()}
+    names = {view_name(src, n, mapping(s)): n for n, s in src.views.items()}
     graph: dict[str, set[str]] = {}
     for db_name, key in names.items():
         try:
