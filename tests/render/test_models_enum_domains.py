@@ -163,3 +163,100 @@ def test_domain_over_enum_without_default_or_check_imports_no_text(tmp_path: Pat
     out = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", str(models)],
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+# Two tables whose status columns are of one domain over an enum (and an array of
+# it), and a second domain over the same enum: comparisons of column with column.
+PAIRS = """\
+database: {name: jobs}
+enums:
+  JobStatus: {values: [queued, running, done]}
+domains:
+  job_state: {type: enum, enum: JobStatus}
+  other_state: {type: enum, enum: JobStatus}
+entities:
+  Job:
+    columns:
+      id: {type: bigint, primary_key: true}
+      status: {type: job_state, nullable: true}
+      other: {type: other_state, nullable: true}
+      history: {type: array, of: job_state, nullable: true}
+  Step:
+    columns:
+      id: {type: bigint, primary_key: true}
+      status: {type: job_state, nullable: true}
+"""
+
+
+def _pair_queries(m: ModuleType) -> dict[str, Any]:
+    from sqlalchemy import any_, select
+    from sqlalchemy.orm import aliased
+
+    job, step, later = m.Job, m.Step, aliased(m.Job)
+    pairs = select(job.id, step.id).order_by(job.id, step.id)
+    return {
+        "join": pairs.join(step, step.status == job.status),
+        "where": pairs.where(job.status == step.status),
+        "reversed": pairs.where(step.status != job.status),
+        "self_join": select(job.id, later.id)
+        .join(later, job.status < later.status)
+        .order_by(job.id, later.id),
+        "other_domain": select(job.id).where(job.status == job.other).order_by(job.id),
+        "in_select": select(job.id).where(job.status.in_(select(step.status))).order_by(job.id),
+        "in_history": select(job.id, step.id)
+        .where(step.status == any_(job.history))
+        .order_by(job.id, step.id),
+    }
+
+
+def test_columns_of_domains_over_one_enum_compare_with_each_other(
+    pg: PgCluster, pg_db: str, tmp_path: Path
+) -> None:
+    """PostgreSQL has no operator for a domain over an enum, so both sides are cast to
+    the enum: a join or a filter of column against column, with both drivers. Rows
+    with NULLs and duplicates (NULL matches nothing)."""
+    url = pg.url(pg_db)
+    root = migrated_project(tmp_path / "p", PAIRS, url)
+    with project_env(root, url):
+        m = importlib.import_module("generated.models")
+        database = importlib.import_module("generated.database")
+        s = m.JobStatus
+        with database.get_sessionmaker()() as session:
+            session.add_all([
+                m.Job(id=1, status=s.RUNNING, other=s.RUNNING, history=[s.DONE, None]),
+                m.Job(id=2, status=s.DONE, other=s.QUEUED, history=[]),
+                m.Job(id=3, status=None, other=None, history=None),
+                m.Job(id=4, status=s.RUNNING, other=None, history=[s.RUNNING]),
+                m.Step(id=10, status=s.RUNNING),
+                m.Step(id=11, status=s.RUNNING),
+                m.Step(id=12, status=None),
+                m.Step(id=13, status=s.DONE),
+            ])
+            session.commit()
+        with database.get_sessionmaker()() as session:
+            read_sync = {name: [tuple(r) for r in session.execute(q)]
+                         for name, q in _pair_queries(m).items()}
+
+        async def read_async() -> dict[str, Any]:
+            engine = database.get_async_engine()
+            try:
+                async with database.get_async_sessionmaker()() as session:
+                    return {name: [tuple(r) for r in await session.execute(q)]
+                            for name, q in _pair_queries(m).items()}
+            finally:
+                await engine.dispose()
+
+        from_async = asyncio.run(read_async())
+        database.get_engine().dispose()
+    running = [(1, 10), (1, 11), (4, 10), (4, 11)]
+    expected = {
+        "join": [*running[:2], (2, 13), *running[2:]],
+        "where": [*running[:2], (2, 13), *running[2:]],
+        "reversed": [(1, 13), (2, 10), (2, 11), (4, 13)],
+        "self_join": [(1, 2), (4, 2)],
+        "other_domain": [(1,)],
+        "in_select": [(1,), (2,), (4,)],
+        "in_history": [(1, 13), (4, 10), (4, 11)],
+    }
+    assert read_sync == expected
+    assert from_async == expected

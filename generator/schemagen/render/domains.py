@@ -128,9 +128,7 @@ def enum_domain_lines(names: DomainNames) -> list[str]:
     callable_ = name("collections.abc", "Callable")
     processor = f"{callable_}[[{any_}], {any_}] | None"
     impl = "self.data_type.dialect_impl(dialect)"
-    domain, column = name("sqlalchemy.dialects.postgresql", "DOMAIN"), name("sqlalchemy", "cast")
-    element = f"{name('sqlalchemy', 'ColumnElement')}[{any_}]"
-    operator = name("sqlalchemy.sql.operators", "OperatorType")
+    domain = name("sqlalchemy.dialects.postgresql", "DOMAIN")
     lines = [
         f"class {own(ENUM_DOMAIN)}({domain}):",
         f'{INDENT}"""A DOMAIN over an enum type: its values pass through the enum type both',
@@ -138,24 +136,7 @@ def enum_domain_lines(names: DomainNames) -> list[str]:
         f"{INDENT}driver as they are (psycopg sends a member's Python name, asyncpg refuses",
         f'{INDENT}it) and returns labels as str."""',
         "",
-        f"{INDENT}class Comparator({domain}.Comparator[{any_}]):",
-        f'{INDENT * 2}"""Compare as the enum: PostgreSQL has no operator (=, <, ...) for a',
-        f'{INDENT * 2}domain over an enum, not even against itself."""',
-        "",
-        f"{INDENT * 2}def operate(",
-        f"{INDENT * 3}self, op: {operator}, *other: {any_}, **kwargs: {any_}",
-        f"{INDENT * 2}) -> {element}:",
-        f"{INDENT * 3}return self._as_enum().operate(op, *other, **kwargs)",
-        "",
-        f"{INDENT * 2}def reverse_operate(",
-        f"{INDENT * 3}self, op: {operator}, other: {any_}, **kwargs: {any_}",
-        f"{INDENT * 2}) -> {element}:",
-        f"{INDENT * 3}return self._as_enum().reverse_operate(op, other, **kwargs)",
-        "",
-        f"{INDENT * 2}def _as_enum(self) -> {element}:",
-        f"{INDENT * 3}assert isinstance(self.type, {domain})",
-        f"{INDENT * 3}return {column}(self.expr, self.type.data_type)",
-        "",
+        *_enum_comparator_lines(names),
         f"{INDENT}comparator_factory = Comparator",
         "",
         f"{INDENT}def bind_processor(self, dialect: {dialect}) -> {processor}:",
@@ -177,6 +158,67 @@ def enum_domain_lines(names: DomainNames) -> list[str]:
         "",
     ]
     return lines + (_enum_array_lines(names) if names.enum_arrays else [])
+
+
+def _enum_comparator_lines(names: DomainNames) -> list[str]:
+    """The comparator of ``EnumDomain``: PostgreSQL has no operator for a domain over
+    an enum, so each side that is one (the column, another column or scalar subquery
+    of such a domain, ANY/ALL of an array of one, the column an IN subquery selects)
+    is cast to the enum; two columns of the domain failed (``job_status = job_state``)."""
+    name, own = names.name, names.own
+    any_, cast = name("typing", "Any"), name("sqlalchemy", "cast")
+    domain = name("sqlalchemy.dialects.postgresql", "DOMAIN")
+    array = name("sqlalchemy.dialects.postgresql", "ARRAY")
+    column = name("sqlalchemy", "ColumnElement")
+    element = f"{column}[{any_}]"
+    operators = "sqlalchemy.sql.operators"
+    operator = name(operators, "OperatorType")
+    aggregate = name("sqlalchemy.sql.elements", "CollectionAggregate")
+    enum_domain = own(ENUM_DOMAIN)
+    return [
+        f"{INDENT}class Comparator({domain}.Comparator[{any_}]):",
+        f'{INDENT * 2}"""Compare as the enum: PostgreSQL has no operator (=, <, ...) for a',
+        f"{INDENT * 2}domain over an enum, not even against itself, so every side of the",
+        f'{INDENT * 2}domain is cast to the enum."""',
+        "",
+        f"{INDENT * 2}def operate(",
+        f"{INDENT * 3}self, op: {operator}, *other: {any_}, **kwargs: {any_}",
+        f"{INDENT * 2}) -> {element}:",
+        f"{INDENT * 3}others = [self._operand(value) for value in other]",
+        f"{INDENT * 3}return self._as_enum().operate(op, *others, **kwargs)",
+        "",
+        f"{INDENT * 2}def reverse_operate(",
+        f"{INDENT * 3}self, op: {operator}, other: {any_}, **kwargs: {any_}",
+        f"{INDENT * 2}) -> {element}:",
+        f"{INDENT * 3}return self._as_enum().reverse_operate(op, self._operand(other), **kwargs)",
+        "",
+        f"{INDENT * 2}def _as_enum(self) -> {element}:",
+        f"{INDENT * 3}assert isinstance(self.type, {domain})",
+        f"{INDENT * 3}return {cast}(self.expr, self.type.data_type)",
+        "",
+        f"{INDENT * 2}@classmethod",
+        f"{INDENT * 2}def _operand(cls, value: {any_}) -> {any_}:",
+        f'{INDENT * 3}"""A column (or scalar subquery) of a domain over an enum cast to the',
+        f"{INDENT * 3}enum; ANY/ALL of an array of one over the array cast to the enum's",
+        f'{INDENT * 3}array; a subquery (of IN) with its columns so; anything else as is."""',
+        f"{INDENT * 3}if isinstance(value, {name('sqlalchemy', 'Select')}):",
+        f"{INDENT * 4}columns = [cls._operand(c) for c in value.selected_columns]",
+        f"{INDENT * 4}return value.with_only_columns(*columns)",
+        f"{INDENT * 3}if isinstance(value, {aggregate}):",
+        f'{INDENT * 4}item = getattr(value.element.type, "item_type", None)',
+        f"{INDENT * 4}if not isinstance(item, {enum_domain}):",
+        f"{INDENT * 5}return value",
+        f"{INDENT * 4}array = {cast}(value.element, {array}(item.data_type))",
+        f"{INDENT * 4}if value.operator is {name(operators, 'any_op')}:",
+        f"{INDENT * 5}return {name('sqlalchemy', 'any_')}(array)",
+        f"{INDENT * 4}return {name('sqlalchemy', 'all_')}(array)",
+        f"{INDENT * 3}clause = getattr(value, \"__clause_element__\", None)  # an ORM attribute",
+        f"{INDENT * 3}expr = value if clause is None else clause()",
+        f"{INDENT * 3}if isinstance(expr, {column}) and isinstance(expr.type, {enum_domain}):",
+        f"{INDENT * 4}return {cast}(expr, expr.type.data_type)",
+        f"{INDENT * 3}return value",
+        "",
+    ]
 
 
 def _enum_array_lines(names: DomainNames) -> list[str]:
