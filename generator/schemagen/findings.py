@@ -18,6 +18,11 @@ KINDS = (
 #: repair it, which the advice shared by a group of findings does not cover.
 HALF_BUILT = ("is INVALID:", "is NOT VALID:")
 
+#: How the object of a finding starts when the schema language cannot declare it (a
+#: rule, extended statistics): "edit schema/" cannot be the way, so its own hint
+#: (the statement that drops it) is shown too.
+UNDECLARABLE = ("rule ", "statistics ")
+
 
 @dataclass(frozen=True)
 class Finding:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ..live.introspect import (
     QUALIFIED_KEY,
     SCHEMAS_READ,
+    STATISTICS_KEY,
     DatabaseShape,
     introspect,
     key_names,
@@ -133,6 +134,11 @@ FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
 WHERE c.relnamespace IN {SCHEMAS_READ} AND r.rulename <> '_RETURN'
   -- an extension's own views keep their rules (PostGIS's geometry_columns)
   AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = c.oid AND e.deptype = 'e')
+UNION ALL
+SELECT 'statistics', {STATISTICS_KEY} || ' on ' || {_REL}
+FROM pg_statistic_ext s JOIN pg_class c ON c.oid = s.stxrelid
+WHERE c.relnamespace IN {SCHEMAS_READ}
+  AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = s.oid AND e.deptype = 'e')
 -- (row-level security and policies are read by live.introspect and imported)
 UNION ALL
 SELECT 'comment on type', {QUALIFIED_KEY.format(ns="t.typnamespace", name="t.typname")}

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from ..config import Project, load_project
 from ..errors import ConfigError, DatabaseError, SchemagenError, SchemaInvalid, bounded
-from ..findings import HALF_BUILT, KINDS, Finding
+from ..findings import HALF_BUILT, KINDS, UNDECLARABLE, Finding
 from ..util.background import Job
 from ..util.words import plural
 
@@ -441,7 +441,11 @@ def _hints(group: list[Finding], kind: str, lagging: bool) -> list[str]:
     hints: list[str] = []
     if kind == "database":
         hints.append(_LAGGING_HINT if lagging else _DATABASE_HINT)
-        group = [f for f in group if f.message.startswith(HALF_BUILT)]
+        group = [
+            f
+            for f in group
+            if f.message.startswith(HALF_BUILT) or f.object.startswith(UNDECLARABLE)
+        ]
     for finding in group:
         for hint in finding.hint.splitlines():
             if hint and hint not in hints:

@@ -38,6 +38,7 @@ from .introspect import (
     introspect,
 )
 from .routines import routine_findings
+from .undeclarable import undeclarable
 
 UPGRADE_HINT = "run `alembic upgrade head` against this database"
 
@@ -311,7 +312,7 @@ def compare_table(table: str, exp: TableShape, act: TableShape) -> list[Finding]
     findings += _compare_named(table, "index", exp.indexes, act.indexes, _describe_index)
     findings += _compare_partitions(table, exp, act)
     findings += _compare_security(table, exp, act)
-    return findings
+    return findings + undeclarable(table, act.rules, act.statistics)
 
 
 def _compare_security(table: str, exp: TableShape, act: TableShape) -> list[Finding]:

@@ -24,6 +24,8 @@ from ..model import routinesql as ddl
 from ..model.routines import NOT_ENABLED, Function, Trigger, View
 from ..model.schema import Schema
 from .expected import format_type
+from .introspect import STATISTICS_KEY
+from .undeclarable import undeclarable
 
 HINT = "run `alembic upgrade head`, or write the database's definition into schema/"
 EXTRA_HINT = "add it to schema/ or drop it from the database"
@@ -55,7 +57,12 @@ SELECT CASE WHEN c.relnamespace = current_schema()::regnamespace THEN c.relname:
        c.relkind = 'm', pg_get_viewdef(c.oid),
        ARRAY(SELECT ic.relname::text FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
              WHERE i.indrelid = c.oid ORDER BY 1),
-       {_VIEW_COLUMNS.format(rel="c.oid")}
+       {_VIEW_COLUMNS.format(rel="c.oid")},
+       -- rules but its own _RETURN, and (a materialized view's) extended statistics:
+       -- the language declares neither (live.undeclarable); NULL for none
+       (SELECT array_agg(r.rulename::text) FROM pg_rewrite r
+        WHERE r.ev_class = c.oid AND r.rulename <> '_RETURN'),
+       (SELECT array_agg({STATISTICS_KEY}) FROM pg_statistic_ext s WHERE s.stxrelid = c.oid)
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE (c.relnamespace = current_schema()::regnamespace OR n.nspname = ANY(%(schemas)s))
   AND c.relkind IN ('v', 'm') AND {_NOT_EXTENSION.format(oid="c.oid")}
@@ -99,6 +106,11 @@ class Shapes:
     #: Live triggers that do not fire as declared ones do: ``table.name`` ->
     #: (``pg_trigger.tgenabled``, the table's qualified name, the trigger's name).
     trigger_states: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    #: Live views with rules (but ``_RETURN``) or extended statistics: name ->
+    #: (rule names, statistics names), each sorted.
+    view_extras: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(
+        default_factory=dict
+    )
 
 
 def routine_findings(conn: psycopg.Connection[Any], schema: Schema) -> list[Finding]:
@@ -112,6 +124,8 @@ def routine_findings(conn: psycopg.Connection[Any], schema: Schema) -> list[Find
     findings += _declared_view_columns(schema, expected.view_columns or actual.view_columns)
     findings += _compare("trigger", expected.triggers, actual.triggers)
     findings += _trigger_states(expected.triggers.keys() & actual.trigger_states.keys(), actual)
+    for name, (rules, statistics) in sorted(actual.view_extras.items()):
+        findings += undeclarable(name, rules, statistics)
     with conn.cursor() as cur:
         cur.execute(TYPES)
         for (name,) in sorted(cur.fetchall()):
@@ -129,9 +143,14 @@ def introspect_routines(conn: psycopg.Connection[Any], schemas: tuple[str, ...] 
         cur.execute(FUNCTIONS, {"schemas": list(schemas)})
         shapes.functions = {key: _tidy(text) for key, text in cur.fetchall()}
         cur.execute(VIEWS, {"schemas": list(schemas)})
-        for name, mat, text, indexes, columns in cur.fetchall():
+        for name, mat, text, indexes, columns, rules, statistics in cur.fetchall():
             shapes.views[name] = (bool(mat), _tidy(text), tuple(indexes))
             shapes.view_columns[name] = _pairs(columns)
+            if rules or statistics:
+                shapes.view_extras[name] = (
+                    tuple(sorted(rules or ())),
+                    tuple(sorted(statistics or ())),
+                )
         cur.execute(TRIGGERS, {"schemas": list(schemas)})
         for table, name, text, enabled, qualified in cur.fetchall():
             shapes.triggers[f"{table}.{name}"] = text

@@ -1,0 +1,44 @@
+"""Live objects the schema language cannot declare: rules and extended statistics.
+
+A database written by other people may hold them, and each changes what the
+application sees or gets (a rule can turn its INSERTs into nothing), so each is
+drift: reported as an extra index or trigger is, with the statement that drops
+it. They are read in the queries that read their tables and views (no query of
+their own).
+"""
+
+from __future__ import annotations
+
+from ..findings import Finding
+from ..model.schema import quote_name
+from ..model.sqltext import quote_qualified
+
+EXTRA = "in the database but not in the schema"
+
+
+def undeclarable(
+    relation: str, rules: tuple[str, ...], statistics: tuple[str, ...]
+) -> list[Finding]:
+    """A finding for each of the ``rules`` and extended ``statistics`` of ``relation``
+    (a table or view, keyed as the comparison keys it; statistics keyed so too)."""
+    where = quote_qualified(relation)
+    findings = [
+        Finding(
+            "database",
+            f"rule {name} on {relation}",
+            EXTRA,
+            f"the schema cannot declare a rule: `DROP RULE {quote_name(name)} ON {where}`, "
+            "or do what it does with a trigger or a view in schema/",
+        )
+        for name in rules
+    ]
+    return findings + [
+        Finding(
+            "database",
+            f"statistics {name} on {relation}",
+            EXTRA,
+            "the schema cannot declare extended statistics: "
+            f"`DROP STATISTICS {quote_qualified(name)}`",
+        )
+        for name in statistics
+    ]

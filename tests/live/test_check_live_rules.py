@@ -1,0 +1,148 @@
+"""``check --database`` on what the schema language cannot declare but a database
+may hold all the same: rules (``CREATE RULE``, any ``pg_rewrite`` row but a view's
+own ``_RETURN``) and extended statistics (``CREATE STATISTICS``). Each is reported
+as an extra object, like an extra index or trigger, in text and in JSON: a rule
+that turns the application's INSERTs into nothing is drift that check must not
+call OK. And ``schemagen import`` of such a database lists both among the objects
+the language cannot express."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import psycopg
+import pytest
+from adopt_harness import new_project
+from click.testing import CliRunner
+from migration_harness import live_findings, migrated_project, schemagen
+from pgcluster import PgCluster
+from schemagen.cli import main
+
+SCHEMA = """
+database: {name: rules}
+entities:
+  Account:
+    columns:
+      id: {type: bigint, primary_key: true}
+      owner_id: {type: bigint, nullable: true}
+      email: {type: text, nullable: true}
+  Event:
+    schema: audit
+    columns:
+      id: {type: bigint, primary_key: true}
+      account_id: {type: bigint, nullable: true}
+views:
+  AccountEmail:
+    sql: "SELECT id, email FROM accounts"
+    columns:
+      id: {type: bigint}
+      email: {type: text}
+"""
+
+ROWS = (
+    # NULLs and duplicates, as the columns the statistics span hold them
+    "INSERT INTO accounts SELECT n, CASE WHEN n % 5 = 0 THEN NULL ELSE n % 3 END, "
+    "CASE WHEN n % 4 = 0 THEN NULL ELSE 'user' || n % 7 || '@example.com' END "
+    "FROM generate_series(1, 90) n;"
+    "INSERT INTO audit.events SELECT n, NULLIF(n % 10, 0) FROM generate_series(1, 40) n"
+)
+
+# A second session's changes behind schemagen's back: none of them declarable.
+BEHIND = (
+    "CREATE RULE swallow_inserts AS ON INSERT TO accounts DO INSTEAD NOTHING",
+    "CREATE RULE log_deletes AS ON DELETE TO audit.events "
+    "DO ALSO INSERT INTO accounts (id) VALUES (OLD.id + 1000)",
+    "CREATE RULE view_insert AS ON INSERT TO account_email "
+    "DO INSTEAD INSERT INTO accounts (id, email) VALUES (NEW.id, NEW.email)",
+    "CREATE STATISTICS accounts_owner_email (dependencies, ndistinct) "
+    "ON owner_id, email FROM accounts",
+    "CREATE STATISTICS audit.events_account (mcv) ON id, account_id FROM audit.events",
+    "ANALYZE accounts",
+)
+
+EXPECTED = [
+    ("rule swallow_inserts on accounts", "DROP RULE swallow_inserts ON accounts"),
+    ("statistics accounts_owner_email on accounts", "DROP STATISTICS accounts_owner_email"),
+    ("rule log_deletes on audit.events", "DROP RULE log_deletes ON audit.events"),
+    ("statistics audit.events_account on audit.events", "DROP STATISTICS audit.events_account"),
+    ("rule view_insert on account_email", "DROP RULE view_insert ON account_email"),
+]
+
+
+@pytest.fixture
+def db(pg: PgCluster, tmp_path: Path) -> tuple[Path, str]:
+    name = pg.create_database("rules")
+    root = migrated_project(tmp_path / "p", SCHEMA, pg.url(name))
+    pg.sql(ROWS, name)
+    return root, name
+
+
+def test_rules_and_statistics_are_extra_objects(pg: PgCluster, db: tuple[Path, str]) -> None:
+    root, name = db
+    url = pg.url(name)
+    assert live_findings(root, url) == []
+    with psycopg.connect(pg.libpq_url(name)) as other:
+        for statement in BEHIND:
+            other.execute(statement)
+        other.commit()
+    # the rule is at work: the application's INSERT now writes nothing
+    pg.sql("INSERT INTO accounts (id) VALUES (500)", name)
+    assert pg.sql("SELECT count(*) FROM accounts", name) == "90\n"
+    extra = "in the database but not in the schema"
+    assert live_findings(root, url) == [f"{obj}: {extra}" for obj, _ in EXPECTED]
+
+    text = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
+    assert text.exit_code == 1, text.output
+    lines = text.output.splitlines()
+    for obj, drop in EXPECTED:
+        assert f"  {obj}: {extra}" in lines, text.output
+        assert any(drop in line for line in lines if line.lstrip().startswith("->")), text.output
+
+    out = CliRunner().invoke(
+        main, ["check", "--project", str(root), "--format", "json", "--database", url]
+    )
+    assert out.exit_code == 1, out.output
+    found = [
+        (f["kind"], f["object"], f["message"]) for f in json.loads(out.output)["findings"]
+    ]
+    assert found == [("database", obj, extra) for obj, _ in EXPECTED]
+    hints = [f["hint"] for f in json.loads(out.output)["findings"]]
+    assert all(drop in hint for (_, drop), hint in zip(EXPECTED, hints, strict=True)), hints
+
+    # dropped again, the database is back at the schema
+    pg.sql(
+        "DROP RULE swallow_inserts ON accounts; DROP RULE log_deletes ON audit.events;"
+        "DROP RULE view_insert ON account_email; DROP STATISTICS accounts_owner_email;"
+        "DROP STATISTICS audit.events_account",
+        name,
+    )
+    assert live_findings(root, url) == []
+    assert pg.sql("SELECT count(*) FROM audit.events WHERE account_id IS NULL", name) == "4\n"
+
+
+SOURCE = """
+CREATE TABLE accounts (id bigint PRIMARY KEY, owner_id bigint, email text);
+CREATE TABLE archived (id bigint PRIMARY KEY);
+INSERT INTO accounts SELECT n, NULLIF(n % 3, 0), 'same@example.com' FROM generate_series(1, 30) n;
+CREATE RULE keep_deleted AS ON DELETE TO accounts DO ALSO INSERT INTO archived VALUES (OLD.id);
+CREATE STATISTICS accounts_owner_email (dependencies) ON owner_id, email FROM accounts;
+"""
+
+
+def test_import_lists_rules_and_statistics_as_not_expressible(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    source = pg.create_database("rules_import")
+    try:
+        pg.sql(SOURCE, source)
+        root = new_project(tmp_path / "p")
+        out = schemagen(root, "import", "--database", pg.url(source), expect_exit=1)
+        assert "not expressible: rule keep_deleted on accounts" in out, out
+        assert "not expressible: statistics accounts_owner_email on accounts" in out, out
+        assert not list((root / "schema").glob("*.yaml"))  # nothing written
+        out = schemagen(root, "import", "--allow-partial", "--database", pg.url(source))
+        assert "not expressible: statistics accounts_owner_email on accounts" in out, out
+        assert list((root / "schema").glob("*.yaml"))
+    finally:
+        pg.drop_database(source)
