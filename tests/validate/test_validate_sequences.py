@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fixtures.language.helpers import issues_of, schema_of
+from pgcluster import PgCluster
 
 
 def test_sequences_in_the_model(tmp_path: Path) -> None:
@@ -48,3 +49,69 @@ def test_undeclared_nextval_and_bad_options_are_located_errors(tmp_path: Path) -
         "'number', which the schema does not declare (did you mean 'numbers'?); add it under "
         "`sequences:`",
     ]
+
+
+def test_domain_default_calling_an_undeclared_sequence_is_a_located_error(
+    tmp_path: Path,
+) -> None:
+    """A domain's default is checked as a column's: each sequence its nextval calls is
+    declared (qualified or not; with ::regclass or not)."""
+    text = """
+    sequences:
+      ticket_seq: {start: 100}
+      order_numbers: {schema: billing}
+    domains:
+      ticket_no:
+        type: bigint
+        default: {sql: "nextval('ticket_sq')"}
+      order_no:
+        type: bigint
+        schema: billing
+        default: {sql: "nextval('billing.order_numbers'::regclass) + nextval('orders')"}
+      fine_no: {type: bigint, default: {sql: "nextval('ticket_seq'::regclass)"}}
+    entities:
+      Ticket:
+        columns:
+          id: {type: bigint, primary_key: true}
+          ref: {type: ticket_no}
+    """
+    assert issues_of(tmp_path, {"s.yaml": text}) == [
+        "schema/s.yaml:7:5: domains.ticket_no.default: nextval names sequence 'ticket_sq', "
+        "which the schema does not declare (did you mean 'ticket_seq'?); add it under "
+        "`sequences:`",
+        "schema/s.yaml:11:5: domains.order_no.default: nextval names sequence 'orders', "
+        "which the schema does not declare; add it under `sequences:`",
+    ]
+
+
+def test_migrate_refuses_a_domain_default_calling_an_undeclared_sequence(
+    pg: PgCluster, pg_db: str, tmp_path: Path
+) -> None:
+    """On a database at revision 000 holding rows: the revision used to be written and
+    its CREATE DOMAIN failed in ``alembic upgrade`` (relation "ticket_sq" does not
+    exist); now migrate exits 2 with the located error and writes nothing."""
+    from migration_harness import migrated_project, revisions, schemagen, write_schema
+
+    before = (
+        "database: {name: t}\nsequences:\n  ticket_seq: {start: 100}\nentities:\n"
+        "  Ticket:\n    columns:\n      id: {type: bigint, primary_key: true}\n"
+        "      title: {type: text, nullable: true}\n"
+    )
+    root = migrated_project(tmp_path / "p", before, pg.url(pg_db))
+    pg.sql("INSERT INTO tickets (id, title) VALUES (1, 'a'), (2, NULL), (3, 'a')", pg_db)
+    after = before.replace(
+        "entities:\n",
+        "domains:\n  ticket_no:\n    type: bigint\n"
+        "    default: {sql: \"nextval('ticket_sq')\"}\nentities:\n",
+    ) + "      number: {type: ticket_no, nullable: true}\n"
+    write_schema(root, {"s.yaml": after})
+    written = revisions(root)
+    out = schemagen(root, "migrate", "-m", "numbers", expect_exit=2)
+    assert (
+        "schema/s.yaml:7:5: domains.ticket_no.default: nextval names sequence 'ticket_sq', "
+        "which the schema does not declare (did you mean 'ticket_seq'?); add it under "
+        "`sequences:`"
+    ) in out
+    assert "Traceback" not in out
+    assert revisions(root) == written
+    assert pg.sql("SELECT count(*) FROM tickets", pg_db) == "3\n"

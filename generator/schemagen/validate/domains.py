@@ -29,6 +29,7 @@ from ..model.schema import BASE_TYPES, Column, Default, Domain, Entity, Schema
 from ..normalize.normalizer import SERIAL_TYPES, Resolver, Unresolved
 from ..source.loader import Sources, YamlPath, mapping
 from .reporter import Reporter, column_path
+from .sequences import domain_default_problems
 from .sql import (
     NOT_CONSTANT,
     SqlSyntaxError,
@@ -92,13 +93,17 @@ def _check_domain_check(name: str, sql: Any, path: YamlPath, report: Reporter) -
 
 
 def check_domains(schema: Schema, src: Sources, report: Reporter) -> None:
-    """The domains' defaults against their checks, and every use of a domain."""
+    """The domains' defaults against their checks and the sequences they call, and
+    every use of a domain."""
     by_name = {dom.name: dom for dom in schema.domains}
     keys = {str(_qualified(src, key)): key for key in src.domains}
     for dom in schema.domains:
+        path = ("domains", keys.get(dom.name, dom.name), "default")
         problem = _violation(dom, dom.default)
         if problem:
-            report.error(("domains", keys.get(dom.name, dom.name), "default"), problem)
+            report.error(path, problem)
+        for problem in domain_default_problems(schema, dom):
+            report.error(path, problem)
     for ent in schema.entities:
         for col in ent.columns:
             used = by_name.get(str(col.type.domain)) if col.type.domain else None

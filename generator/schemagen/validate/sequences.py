@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..language.structure import did_you_mean
 from ..model import naming
-from ..model.schema import Schema
+from ..model.schema import Domain, Schema
 from ..model.sequences import nextval_names, option_problem
 from ..source.loader import Sources
 from .reporter import Reporter, column_path
@@ -27,12 +27,28 @@ def check_sequences(schema: Schema, src: Sources, report: Reporter) -> None:
                     continue
                 owned = _serial_names(schema) if owned is None else owned
                 if name not in owned:
-                    hint = did_you_mean(name, sorted(declared))
                     report.error(
-                        (*column_path(src, ent, col.name), "default"),
-                        f"nextval names sequence '{name}', which the schema does not declare"
-                        f"{hint}; add it under `sequences:`",
+                        (*column_path(src, ent, col.name), "default"), _undeclared(name, declared)
                     )
+
+
+def domain_default_problems(schema: Schema, dom: Domain) -> list[str]:
+    """Each sequence that ``dom``'s default calls and the schema does not declare:
+    PostgreSQL resolves ``nextval('name')`` in ``CREATE DOMAIN``, so the revision
+    would fail in ``alembic upgrade``."""
+    if dom.default is None or dom.default.kind != "sql":
+        return []
+    declared = {seq.name for seq in schema.sequences}
+    names = nextval_names(dom.default.value)
+    return [_undeclared(name, declared) for name in names if name not in declared]
+
+
+def _undeclared(name: str, declared: set[str]) -> str:
+    hint = did_you_mean(name, sorted(declared))
+    return (
+        f"nextval names sequence '{name}', which the schema does not declare{hint}; "
+        "add it under `sequences:`"
+    )
 
 
 def _check_options_and_names(schema: Schema, report: Reporter) -> None:
