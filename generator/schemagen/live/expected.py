@@ -40,7 +40,7 @@ from .introspect import (
     plain_identity,
 )
 from .partitions import print_bounds
-from .printing import Printer, as_on
+from .printing import PROBE_TABLE, Printer, as_on, on_probe
 
 
 def expected_shape(schema: Schema) -> DatabaseShape:
@@ -190,13 +190,16 @@ def normalize_expected(
     default_opclasses = _default_opclasses(conn, expected)
     common = sorted(set(expected.tables) & set(actual.tables))
     printer = Printer()
-    keys = {name: _register(printer, expected.tables[name], actual.tables[name]) for name in common}
+    keys = {
+        name: _register(printer, name, expected.tables[name], actual.tables[name])
+        for name in common
+    }
     domain_keys = register_domains(printer, expected.domains)
     printed = printer.run(conn)
     tables = dict(expected.tables)
     for name in common:
         if printed is None:  # a read-only standby, or no TEMP privilege
-            tables[name] = _align_loosely(expected.tables[name], actual.tables[name])
+            tables[name] = _align_loosely(name, expected.tables[name], actual.tables[name])
         else:
             tables[name] = _printed_table(expected.tables[name], keys[name], printed, name)
         tables[name] = _drop_default_opclasses(tables[name], default_opclasses)
@@ -209,8 +212,8 @@ def normalize_expected(
 _Keys = dict[str, dict[str, str]]
 
 
-def _register(printer: Printer, exp: TableShape, act: TableShape) -> _Keys:
-    """Hand the table's expressions to ``printer``, typed as the real table is;
+def _register(printer: Printer, table: str, exp: TableShape, act: TableShape) -> _Keys:
+    """Hand the expressions of ``table`` to ``printer``, typed as the real table is;
     return their printer keys by kind (``default``, ``check``, ``exclude``,
     ``index``, ``generated``: by column or constraint name; ``key``: an index's
     expression key by ``<index>:<position>``). A default of a column the real
@@ -235,10 +238,12 @@ def _register(printer: Printer, exp: TableShape, act: TableShape) -> _Keys:
             if col.generated is not None
         },
         "using": {
-            name: printer.policy(p.using, types) for name, p in exp.policies.items() if p.using
+            name: printer.policy(p.using, types, table)
+            for name, p in exp.policies.items()
+            if p.using
         },
         "with_check": {
-            name: printer.policy(p.with_check, types)
+            name: printer.policy(p.with_check, types, table)
             for name, p in exp.policies.items()
             if p.with_check
         },
@@ -331,7 +336,20 @@ def _pick(expected: str | None, actual: str | None) -> str | None:
     return expected
 
 
-def _align_loosely(exp: TableShape, act: TableShape) -> TableShape:
+def _pick_policy(expected: str | None, actual: str | None, table: str) -> str | None:
+    """:func:`_pick` for a policy expression of ``table``, up to its columns qualified
+    with the table's name too (PostgreSQL prints them bare, but in a sub-select)."""
+    if expected is None or actual is None:
+        return expected
+    own = f"{PROBE_TABLE}."
+    if _loose(on_probe(expected, table).replace(own, "")) == _loose(
+        on_probe(actual, table).replace(own, "")
+    ):
+        return actual
+    return expected
+
+
+def _align_loosely(table: str, exp: TableShape, act: TableShape) -> TableShape:
     """Without a temp table to let PostgreSQL normalize expressions, accept the
     database's spelling of an expression equal to ours up to casts and parentheses."""
     columns = {
@@ -349,8 +367,8 @@ def _align_loosely(exp: TableShape, act: TableShape) -> TableShape:
     policies = {
         n: copy_with(
             p,
-            using=_pick(p.using, act.policies[n].using),
-            with_check=_pick(p.with_check, act.policies[n].with_check),
+            using=_pick_policy(p.using, act.policies[n].using, table),
+            with_check=_pick_policy(p.with_check, act.policies[n].with_check, table),
         )
         if n in act.policies
         else p

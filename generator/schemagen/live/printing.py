@@ -51,6 +51,46 @@ def as_on(printed: str, table: str) -> str:
     columns of the policy's own table with the table's name."""
     return printed.replace(f"{_PROBE}.", f"{quote_name(table.rpartition('.')[2])}.")
 
+
+#: An expression's tokens: a string (plain, E'', dollar-quoted), a quoted or bare
+#: name, a run of blanks, any other character.
+_TOKEN = re.compile(
+    r"[eE]'(?:[^'\\]|\\.|'')*'|'(?:[^']|'')*'|\$(\w*)\$.*?\$\1\$"
+    r'|"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*|\s+|.',
+    re.DOTALL,
+)
+
+
+def on_probe(expression: str, table: str) -> str:
+    """A policy expression of ``table`` as it reads on the probe table: a column that
+    it qualifies with the table's own name (``accounts.owner_id``, as users write
+    them, and as :func:`as_on` gives back) qualified by the probe's instead, which
+    the probe would otherwise refuse (it has no ``accounts``), so that the policy
+    would differ from itself. Not a name in a string (a setting ``'accounts.x'``),
+    not the second part of a qualified name, not a schema qualifying a function."""
+    own = table.rpartition(".")[2]
+    tokens = [m.group(0) for m in _TOKEN.finditer(expression)]
+    solid = [i for i, t in enumerate(tokens) if not t.isspace()]
+    for k, i in enumerate(solid):
+        if _name(tokens[i]) != own or k + 2 >= len(solid):
+            continue
+        dot, column = tokens[solid[k + 1]], tokens[solid[k + 2]]
+        before = tokens[solid[k - 1]] if k else ""
+        after = tokens[solid[k + 3]] if k + 3 < len(solid) else ""
+        if dot == "." and _name(column) is not None and before != "." and after != "(":
+            tokens[i] = _PROBE
+    return "".join(tokens)
+
+
+def _name(token: str) -> str | None:
+    """The identifier a token spells (a quoted one as written, a bare one folded)."""
+    if token.startswith('"') and len(token) > 1:
+        return token[1:-1].replace('""', '"')
+    if token[0].isalpha() or token[0] == "_":
+        return token.lower()
+    return None
+
+
 # Rolled back by the RAISE whether or not the DDL worked; the variable keeps the result.
 _FUNCTIONS = """
 CREATE FUNCTION pg_temp.schemagen_try(ddl jsonb) RETURNS jsonb LANGUAGE plpgsql AS $f$
@@ -182,11 +222,12 @@ class Printer:
         """Register an index's expression key; it prints as ``pg_get_indexdef`` shows it."""
         return self._alias(_Probe(expression, columns=_used(expression, columns), kind="k"))
 
-    def policy(self, expression: str, columns: dict[str, str]) -> str:
-        """Register a policy's ``USING`` or ``WITH CHECK`` expression; it prints as
-        ``pg_get_expr`` of ``pg_policy`` shows it, a column of the table that a
-        sub-select names qualified by :data:`PROBE_TABLE` (see :func:`as_on`)."""
-        return self._alias(_Probe(expression, columns=_used(expression, columns), kind="p"))
+    def policy(self, expression: str, columns: dict[str, str], table: str) -> str:
+        """Register a policy's ``USING`` or ``WITH CHECK`` expression on ``table``; it
+        prints as ``pg_get_expr`` of ``pg_policy`` shows it, a column of the table that
+        a sub-select names qualified by :data:`PROBE_TABLE` (see :func:`as_on`)."""
+        probed = on_probe(expression, table)
+        return self._alias(_Probe(probed, columns=_used(probed, columns), kind="p"))
 
     def _alias(self, probe: _Probe) -> str:
         if probe not in self._aliases:
