@@ -106,6 +106,8 @@ class Case:
     concurrent_drops: list[str] = field(default_factory=list)
     # Roles the schemas' policies name: cluster objects, created before anything else.
     roles: list[str] = field(default_factory=list)
+    # The client's TimeZone (PGTZ) while Alembic upgrades and downgrades; None: the server's.
+    time_zone: str | None = None
 
     @classmethod
     def from_dicts(
@@ -142,6 +144,7 @@ def load_case(folder: Path) -> Case:
         plain_indexes=list(meta.get("plain_indexes", [])),
         concurrent_drops=list(meta.get("concurrent_drops", [])),
         roles=list(meta.get("roles", [])),
+        time_zone=meta.get("time_zone"),
         **checks,
     )
 
@@ -232,11 +235,23 @@ def alembic_config(root: Path) -> Config:
     return Config(str(ini))
 
 
-def alembic(root: Path, url: str, action: str, revision: str) -> None:
-    """``alembic upgrade|downgrade <revision>`` against ``url``, in-process."""
-    with project_env(root, url):
-        cfg = alembic_config(root)
-        getattr(command, action)(cfg, revision)
+def alembic(
+    root: Path, url: str, action: str, revision: str, time_zone: str | None = None
+) -> None:
+    """``alembic upgrade|downgrade <revision>`` against ``url``, in-process; with
+    ``time_zone``, from a client whose TimeZone that is (libpq's ``PGTZ``)."""
+    saved = os.environ.get("PGTZ")
+    if time_zone is not None:
+        os.environ["PGTZ"] = time_zone
+    try:
+        with project_env(root, url):
+            cfg = alembic_config(root)
+            getattr(command, action)(cfg, revision)
+    finally:
+        if saved is None:
+            os.environ.pop("PGTZ", None)
+        else:
+            os.environ["PGTZ"] = saved
 
 
 def offline_sql(root: Path, revisions_range: str, action: str = "upgrade") -> str:
@@ -565,16 +580,16 @@ def prove(pg: PgCluster, case: Case, root: Path) -> None:
     create_roles(pg, case.roles)
     db = scratch_database(pg, "mig")
     url = pg.url(db)
-    alembic(root, url, "upgrade", "000")
+    alembic(root, url, "upgrade", "000", case.time_zone)
     dump_before = reference_dump(pg, models_before, ext_before)
     assert_same_dump(schema_dump(pg, db), dump_before, f"{case.name} at 000")
     for statement in case.setup:
         pg.sql(statement, db)
-    alembic(root, url, "upgrade", "head")
+    alembic(root, url, "upgrade", "head", case.time_zone)
     assert_matches_models(pg, db, models_after, ext_after, f"{case.name} upgrade")
     run_checks(pg, db, case.check_after, f"{case.name} upgrade")
 
-    alembic(root, url, "downgrade", "000")
+    alembic(root, url, "downgrade", "000", case.time_zone)
     assert_matches_models(
         pg, db, models_before, ext_before, f"{case.name} downgrade", dump_before
     )

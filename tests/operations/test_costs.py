@@ -16,6 +16,7 @@ print these facts, so a wrong row would mislead every user who reads a plan.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Iterator
@@ -28,7 +29,7 @@ from schemagen.model.pgtypes import parse_type_name
 from schemagen.model.schema import PrimaryKey
 from schemagen.operations.costs import FACTS, Cost, binary_compatible, live_warning, steps
 from schemagen.operations.table import AddPrimaryKey
-from schemagen.operations.typechange import is_narrowing, pg_type_name
+from schemagen.operations.typechange import IN_UTC, ZONE_RESTORED, is_narrowing, pg_type_name
 
 SETUP = """
 CREATE TABLE r (id int PRIMARY KEY);
@@ -44,6 +45,18 @@ CREATE TABLE pt (id int, k int NOT NULL) PARTITION BY RANGE (k);
 CREATE TABLE pt1 PARTITION OF pt FOR VALUES FROM (0) TO (100);
 INSERT INTO pt SELECT g, g % 100 FROM generate_series(1, 200) g;
 """
+
+#: timestamp -> timestamptz as a revision runs it: read in UTC, the session's zone restored.
+ZONED_ALTER = "; ".join(
+    (
+        *IN_UTC,
+        "ALTER TABLE t ALTER COLUMN {column} TYPE timestamp with time zone"
+        " USING {column}::timestamp with time zone",
+        ZONE_RESTORED,
+    )
+)
+
+HOURLY = "UPDATE t SET ts = '2024-03-31 00:30'::timestamp + id * interval '1h'"
 
 # kind -> (statements run first, the statement measured, the relation it locks)
 STATEMENTS: dict[str, tuple[str, str, str]] = {
@@ -67,6 +80,17 @@ STATEMENTS: dict[str, tuple[str, str, str]] = {
         "", "ALTER TABLE t ALTER COLUMN c TYPE varchar(20)", "t"
     ),
     "alter column type": ("", "ALTER TABLE t ALTER COLUMN a TYPE bigint", "t"),
+    # as a revision says it, from a session whose TimeZone is not UTC (Berlin)
+    "alter column type, time zone read as UTC": (
+        f"ALTER TABLE t ADD COLUMN ts timestamp; {HOURLY}",
+        f"SET TimeZone = 'Europe/Berlin'; {ZONED_ALTER.format(column='ts')}",
+        "t",
+    ),
+    "alter column type, time zone read as UTC, indexed": (
+        f"ALTER TABLE t ADD COLUMN ts timestamp; {HOURLY}; CREATE INDEX t_ts ON t (ts)",
+        f"SET TimeZone = 'Europe/Berlin'; {ZONED_ALTER.format(column='ts')}",
+        "t",
+    ),
     "set not null": ("", "ALTER TABLE t ALTER COLUMN a SET NOT NULL", "t"),
     "drop not null": (
         "ALTER TABLE t ALTER COLUMN n SET NOT NULL",
@@ -350,3 +374,91 @@ def test_precision_changes_rewrite_and_round_as_predicted(
 
 def _values(conn: psycopg.Connection[Any]) -> list[Any]:
     return conn.execute("SELECT v::text FROM tm ORDER BY v NULLS LAST").fetchall()
+
+
+def _zone_change(old: str, new: str, using: str | None = None, indexed: bool = False) -> Any:
+    from schemagen.model.schema import Column, ColumnType
+    from schemagen.operations.table import AlterColumn
+
+    def typed(name: str) -> ColumnType:
+        element = parse_type_name(name.removesuffix("[]"))
+        assert element is not None
+        return ColumnType(kind="array", of=element) if name.endswith("[]") else element
+
+    before, after = Column(name="v", type=typed(old)), Column(name="v", type=typed(new))
+    return AlterColumn("tm", before, after, using=using, indexed=indexed)
+
+
+def test_a_time_zone_change_is_classified_by_postgresql_s_rule() -> None:
+    """PostgreSQL 12+ keeps the file of a timestamp <-> timestamptz change made in a
+    session whose TimeZone is UTC (its indexes, keyed by another operator class,
+    are rebuilt); a rounding typmod, an array or the user's own USING rewrites."""
+    utc = "alter column type, time zone read as UTC"
+    assert steps(_zone_change("timestamp", "timestamptz")) == (utc,)
+    assert steps(_zone_change("timestamptz(3)", "timestamp(3)")) == (utc,)
+    assert steps(_zone_change("timestamp(3)", "timestamptz(6)")) == (utc,)
+    assert steps(_zone_change("timestamp", "timestamptz", indexed=True)) == (f"{utc}, indexed",)
+    assert steps(_zone_change("timestamp", "timestamptz(3)")) == ("alter column type",)
+    assert steps(_zone_change("timestamp[]", "timestamptz[]")) == ("alter column type",)
+    assert steps(_zone_change("time", "timetz")) == ("alter column type",)
+    using = "v AT TIME ZONE 'Europe/Berlin'"
+    assert steps(_zone_change("timestamp", "timestamptz", using=using)) == ("alter column type",)
+    op = _zone_change("timestamp", "timestamptz", indexed=True)
+    assert op.reverse().indexed and op.reverse().reverse() == dataclasses.replace(op, using=None)
+
+
+#: Wall-clock times around Berlin's switch to summer time (02:00 -> 03:00 on 2024-03-31).
+WALL_CLOCK = ["2024-03-31 00:30:00", "2024-03-31 02:30:00", "2024-10-27 02:30:00", None]
+
+
+@pytest.mark.parametrize("indexed", [False, True])
+def test_timestamp_to_timestamptz_reads_utc_without_rewriting(
+    conninfo: str, indexed: bool
+) -> None:
+    """Under a client TimeZone of Europe/Berlin, the statements a revision runs give
+    every stored timestamp its UTC meaning and keep the table's file; the reverse
+    gives back the same wall-clock times; the session's TimeZone is Berlin again
+    after each. Without the UTC setting the same ALTER rewrites and shifts the
+    values by Berlin's offset (which is why the revision says it)."""
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute("CREATE TABLE tm (id int PRIMARY KEY, v timestamp)")
+        for number, value in enumerate(WALL_CLOCK):
+            conn.execute("INSERT INTO tm VALUES (%s, %s)", (number, value))
+        if indexed:
+            conn.execute("CREATE INDEX tm_v ON tm (v)")
+        conn.execute("SET TimeZone = 'Europe/Berlin'")
+        oid = _oid(conn, "tm")
+        assert oid is not None
+        node = _filenode(conn, oid)
+        up = ZONED_ALTER.replace(" t ", " tm ").format(column="v")
+        with conn.transaction():
+            conn.execute(up)
+        assert _filenode(conn, oid) == node
+        assert conn.execute("SHOW TimeZone").fetchone() == ("Europe/Berlin",)
+        utc = conn.execute(
+            "SELECT to_char(v AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM tm ORDER BY id"
+        ).fetchall()
+        assert [row[0] for row in utc] == WALL_CLOCK
+        down = "; ".join(
+            (
+                *IN_UTC,
+                "ALTER TABLE tm ALTER COLUMN v TYPE timestamp without time zone"
+                " USING v::timestamp without time zone",
+                ZONE_RESTORED,
+            )
+        )
+        with conn.transaction():
+            conn.execute(down)
+        assert _filenode(conn, oid) == node
+        back = conn.execute("SELECT v::text FROM tm ORDER BY id").fetchall()
+        assert [row[0] for row in back] == WALL_CLOCK
+        # the same ALTER in Berlin's time: a rewrite, and other instants
+        conn.execute(
+            "ALTER TABLE tm ALTER COLUMN v TYPE timestamp with time zone"
+            " USING v::timestamp with time zone"
+        )
+        assert _filenode(conn, oid) != node
+        shifted = conn.execute(
+            "SELECT to_char(v AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM tm WHERE id = 0"
+        ).fetchone()
+        assert shifted == ("2024-03-30 23:30:00",)

@@ -77,7 +77,12 @@ from schemagen.operations.schema import CreateSchema, DropSchema, MoveEnum
 from schemagen.operations.security import AlterPolicy, CreatePolicy, DropPolicy, SetRowSecurity
 from schemagen.operations.sequence import CreateSequence, MoveSequence
 from schemagen.operations.stages import stages
-from schemagen.operations.typechange import is_narrowing, needs_using
+from schemagen.operations.typechange import (
+    converts_in_time_zone,
+    is_narrowing,
+    needs_using,
+    zone_only_change,
+)
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 README = CORPUS / "README.md"
@@ -360,6 +365,17 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         and c.any(AlterColumn, lambda op: op.old.type.kind == op.new.type.kind == "timestamp"
                   and binary_compatible(op.old.type, op.new.type))
         and c.any(AlterColumn, lambda op: op.new.type.fields is not None)
+        and bool(c.case.setup)
+    ),
+    "types with a time zone converted in UTC under a Berlin client (timestamp <-> "
+    "timestamptz without a rewrite, date, time), on rows": lambda c: (
+        c.any(AlterColumn, lambda op: zone_only_change(op.old.type, op.new.type)
+              and op.new.type.kind == "timestamptz")
+        and c.any(AlterColumn, lambda op: zone_only_change(op.old.type, op.new.type)
+                  and op.new.type.kind == "timestamp")
+        and c.any(AlterColumn, lambda op: converts_in_time_zone(op.old.type, op.new.type)
+                  and not zone_only_change(op.old.type, op.new.type))
+        and c.case.time_zone not in (None, "UTC")
         and bool(c.case.setup)
     ),
     "unique constraint made DEFERRABLE INITIALLY DEFERRED (drop + add in one transaction) "

@@ -10,7 +10,15 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from ..model.schema import Column, Entity, ExcludeConstraint, Index, Schema, UniqueConstraint
+from ..model.schema import (
+    Column,
+    Entity,
+    ExcludeConstraint,
+    Index,
+    Schema,
+    UniqueConstraint,
+    in_an_index,
+)
 from ..operations.base import Operation
 from ..operations.constraint import (
     AddConstraint,
@@ -163,23 +171,27 @@ def compare_columns(old: Entity, new: Entity, using: Using | None = None) -> lis
             ops.append(AddColumn(new.table, col, pos))
         elif _column_ddl(before[col.name]) != _column_ddl(col):
             was = before[col.name]
-            sql = (using or {}).get((new.table, col.name)) if was.type != col.type else None
-            ops += _alter_column(new.table, was, col, sql)
+            retyped = was.type != col.type
+            sql = (using or {}).get((new.table, col.name)) if retyped else None
+            indexed = retyped and in_an_index(old, col.name)
+            ops += _alter_column(new.table, was, col, sql, indexed)
     return ops
 
 
 def _alter_column(
-    table: str, old: Column, new: Column, using: str | None = None
+    table: str, old: Column, new: Column, using: str | None = None, indexed: bool = False
 ) -> list[Operation]:
     """One change, or two when a column of a table that holds rows becomes NOT
     NULL: the rest in the transaction, ``SET NOT NULL`` lock-safe after it.
-    ``using`` (the column's ``using:``) goes with the type change."""
+    ``using`` (the column's ``using:``) goes with the type change; ``indexed``: an
+    index holds the column."""
     if not (old.nullable and not new.nullable) or (new.identity and not old.identity):
-        return [AlterColumn(table, old, new, using=using)]  # identity needs NOT NULL at once
+        # identity needs NOT NULL at once
+        return [AlterColumn(table, old, new, using=using, indexed=indexed)]
     mid = dataclasses.replace(new, nullable=True)
     ops: list[Operation] = []
     if _column_ddl(old) != _column_ddl(mid):
-        ops.append(AlterColumn(table, old, mid, using=using))
+        ops.append(AlterColumn(table, old, mid, using=using, indexed=indexed))
     return [*ops, AlterColumn(table, mid, new, lock_safe=True)]
 
 

@@ -779,6 +779,25 @@ def leads_an_index(entity: Entity, columns: tuple[str, ...]) -> bool:
     return any(set(cols[: len(want)]) == want for cols in leading)
 
 
+def in_an_index(entity: Entity, column: str) -> bool:
+    """Whether an index of ``entity`` holds ``column`` (its primary key, a unique or
+    exclusion constraint, an index's key, ``INCLUDE`` or ``WHERE``): PostgreSQL
+    rebuilds such an index when the column's type changes operator class. An
+    expression or predicate counts when it names the column as a word."""
+    named = re.compile(rf"\b{re.escape(column)}\b", re.IGNORECASE)
+    held = [entity.primary_key.columns, *(u.columns for u in entity.uniques)]
+    texts: list[str | None] = []
+    for ix in entity.indexes:
+        held += [ix.columns, ix.include, tuple(k.column for k in ix.keys if k.column)]
+        texts += [ix.where, *(k.expression for k in ix.keys)]
+    for ex in entity.excludes:
+        held.append(tuple(e.column for e in ex.elements if e.column))
+        texts += [ex.where, *(e.expression for e in ex.elements)]
+    return any(column in cols for cols in held) or any(
+        text is not None and named.search(text) for text in texts
+    )
+
+
 def column_enum(column: Column) -> str | None:
     """The enum a column's values come from (directly or as array elements), if any."""
     ctype = column.type.of if column.type.kind == "array" else column.type

@@ -76,7 +76,7 @@ from .table import (
     RenameColumn,
     RenameTable,
 )
-from .typechange import plain
+from .typechange import plain, zone_only_change
 
 Effect = Literal["no scan", "scans", "rewrites"]
 
@@ -119,6 +119,11 @@ FACTS: dict[str, Cost] = {
     "alter identity": Cost(_AX, "no scan"),
     "alter column type, binary compatible": Cost(_AX, "no scan"),
     "alter column type": Cost(_AX, "rewrites"),
+    # timestamp <-> timestamptz in a transaction whose TimeZone is UTC (as revisions
+    # run it): PostgreSQL 12+ keeps the table's file; an index on the column is
+    # rebuilt (timestamp_ops -> timestamptz_ops), which reads the table
+    "alter column type, time zone read as UTC": Cost(_AX, "no scan"),
+    "alter column type, time zone read as UTC, indexed": Cost(_AX, "scans"),
     "set not null": Cost(_AX, "scans"),
     "drop not null": Cost(_AX, "no scan"),
     "backfill NULLs": Cost("RowExclusiveLock", "scans", True),
@@ -324,11 +329,7 @@ def _alter_column(op: AlterColumn) -> tuple[str, ...]:
         return (*backfill, *recipe)
     found: list[str] = []
     if old.type != new.type:
-        found.append(
-            "alter column type, binary compatible"
-            if binary_compatible(old.type, new.type)
-            else "alter column type"
-        )
+        found.append(_type_change(op))
     if op.backfills:
         found.append("backfill NULLs")
     if old.nullable != new.nullable:
@@ -338,6 +339,17 @@ def _alter_column(op: AlterColumn) -> tuple[str, ...]:
     if old.default != new.default or old.description != new.description:
         found.append("alter column default or comment")
     return tuple(found) or ("alter column default or comment",)
+
+
+def _type_change(op: AlterColumn) -> str:
+    old, new = op.old.type, op.new.type
+    if binary_compatible(old, new):
+        return "alter column type, binary compatible"
+    # the user's USING is an expression of its own: PostgreSQL rewrites
+    if op.using is None and zone_only_change(old, new):
+        utc = "alter column type, time zone read as UTC"
+        return f"{utc}, indexed" if op.indexed else utc
+    return "alter column type"
 
 
 def binary_compatible(old_type: object, new_type: object) -> bool:

@@ -358,9 +358,12 @@ class AlterColumn(Operation):
     #: The user's ``using:`` SQL for a type change (the upgrade only: the
     #: downgrade casts back with PostgreSQL's own cast, through text if need be).
     using: str | None = None
+    #: The type changes and an index holds the column (model.schema.in_an_index):
+    #: a change of its operator class rebuilds the index (operations.costs).
+    indexed: bool = False
 
     def reverse(self) -> Operation:
-        return AlterColumn(self.table, self.new, self.old, self.lock_safe)
+        return AlterColumn(self.table, self.new, self.old, self.lock_safe, indexed=self.indexed)
 
     @property
     def online(self) -> bool:

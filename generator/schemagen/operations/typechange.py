@@ -20,6 +20,18 @@ _FRACTIONAL = frozenset({"numeric", "float", "double"})
 _TIMESTAMPS = frozenset({"timestamp", "timestamptz"})
 #: Kinds that differ only in the time zone: a change between them keeps the digits.
 _ZONE_PAIRS = ({"timestamp", "timestamptz"}, {"time", "timetz"})
+_ZONED = frozenset({"timestamptz", "timetz"})
+
+#: Run before a type change that converts in the session's TimeZone: the session's
+#: zone kept (a custom setting, local to the transaction), then UTC, so that every
+#: deployer's migration gives the same values, and PostgreSQL 12+ keeps the table's
+#: file for timestamp <-> timestamptz (it rewrites it under any other zone).
+IN_UTC = (
+    "SELECT set_config('schemagen.time_zone', current_setting('TimeZone'), true)",
+    "SET LOCAL TimeZone = 'UTC'",
+)
+#: Run after it: the session's zone again for the rest of the revision.
+ZONE_RESTORED = "SELECT set_config('TimeZone', current_setting('schemagen.time_zone'), true)"
 
 
 def plain(ct: ColumnType) -> ColumnType:
@@ -69,6 +81,28 @@ def _temporal_narrowing(old: ColumnType, new: ColumnType) -> bool:
     if any({old.kind, new.kind} == pair for pair in _ZONE_PAIRS):
         return not typmod_noop(old, dataclasses.replace(new, kind=old.kind))
     return new.kind in ("time", "timetz") and old.kind in _TIMESTAMPS  # the date dropped
+
+
+def converts_in_time_zone(old: ColumnType, new: ColumnType) -> bool:
+    """Whether PostgreSQL converts the values in the session's TimeZone: a change
+    of kind to or from timestamptz or timetz (or arrays of them), such as
+    timestamp -> timestamptz, which reads each stored wall-clock time in that zone."""
+    old, new = _element(plain(old)), _element(plain(new))
+    return old.kind != new.kind and bool({old.kind, new.kind} & _ZONED)
+
+
+def zone_only_change(old: ColumnType, new: ColumnType) -> bool:
+    """timestamp <-> timestamptz with no rounding: PostgreSQL (12+) changes it without
+    rewriting the table when the session's TimeZone is UTC (a scalar column only:
+    an array's elements are always converted one by one)."""
+    old, new = plain(old), plain(new)
+    return {old.kind, new.kind} == {"timestamp", "timestamptz"} and typmod_noop(
+        old, dataclasses.replace(new, kind=old.kind)
+    )
+
+
+def _element(ct: ColumnType) -> ColumnType:
+    return _element(ct.of) if ct.kind == "array" and ct.of is not None else ct
 
 
 def _numeric_narrowing(old: ColumnType, new: ColumnType) -> bool:

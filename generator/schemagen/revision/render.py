@@ -90,7 +90,13 @@ from ..operations.table import (
     RenameColumn,
     RenameTable,
 )
-from ..operations.typechange import needs_using, using_cast
+from ..operations.typechange import (
+    IN_UTC,
+    ZONE_RESTORED,
+    converts_in_time_zone,
+    needs_using,
+    using_cast,
+)
 from ..util.pycode import (
     INDENT,
     LINE_LIMIT,
@@ -824,6 +830,9 @@ def _(operation: AlterColumn, state: Schema) -> list[Stmt]:
         using = operation.using
         if using is None and needs_using(old.type, new.type):
             using = using_cast(new.name, old.type, new.type)
+        # The values are converted in the session's TimeZone: in UTC, whoever deploys
+        zoned = converts_in_time_zone(old.type, new.type)
+        stmts += [execute(sql) for sql in IN_UTC] if zoned else []
         stmts.append(
             call(
                 "op.alter_column",
@@ -834,6 +843,7 @@ def _(operation: AlterColumn, state: Schema) -> list[Stmt]:
                 schema=schema,
             )
         )
+        stmts += [execute(ZONE_RESTORED)] if zoned else []
     if operation.backfills:
         # SET NOT NULL checks every row: give the NULLs the default first (a
         # column default only fills inserts that leave the column out).
