@@ -20,7 +20,8 @@ _CACHE_FOLDER = pytest.StashKey[str]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Point the user cache (check cache, template bytecode) at a folder of this run.
+    """Point the user cache (check cache, template bytecode) at a folder of this run,
+    and the tools started by name at this Python's.
 
     Every test project lives in its own temp folder, so each would leave its own
     cache files in the tester's ``~/.cache/schemagen`` for ever; and a test must not
@@ -30,6 +31,13 @@ def pytest_configure(config: pytest.Config) -> None:
     folder = tempfile.mkdtemp(prefix="schemagen-test-cache-")
     os.environ["XDG_CACHE_HOME"] = folder
     config.stash[_CACHE_FOLDER] = folder
+    # The README runs the suite as `.venv/bin/python -m pytest` without activating the
+    # venv, so the tools tests start by name (ruff, mypy, schemagen, alembic) are found
+    # where this Python's are, not on whatever PATH the machine has (a fresh machine
+    # has no ruff on it).
+    bindir = str(Path(sys.executable).parent)
+    if os.environ.get("PATH", "").split(os.pathsep)[0] != bindir:
+        os.environ["PATH"] = os.pathsep.join([bindir, os.environ.get("PATH", "")])
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
