@@ -11,6 +11,8 @@ PostgreSQL schemas the caller names, in the same queries: their tables, types
 and sequences are keyed ``schema.name`` (as ``regclass`` prints them, and as the
 model keys them), those of the current schema by their bare names. Alembic's
 ``alembic_version`` table is not part of the structure but gives the revision.
+A search_path that puts one of the named schemas first (the project's
+``database.schema``) is read past: see :func:`_home`.
 """
 
 from __future__ import annotations
@@ -214,7 +216,7 @@ LEFT JOIN (SELECT s.stxrelid, array_agg({STATISTICS_KEY}) AS statistics
            FROM pg_statistic_ext s GROUP BY s.stxrelid) st ON st.stxrelid = c.oid
 WHERE c.relnamespace IN {SCHEMAS_READ}
   AND c.relkind IN ('r', 'p') AND NOT c.relispartition
-  AND (c.relname <> %(version)s OR c.relnamespace <> to_regnamespace(current_schema()))
+  AND c.oid <> %(version)s  -- Alembic's version table (0: none)
   -- a table an extension owns (PostGIS's spatial_ref_sys) is not the schema's
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
                   AND d.objid = c.oid AND d.deptype = 'e')
@@ -345,7 +347,8 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
         cur.execute("SET LOCAL jit = off")
         # the columns query sorts 30,000 rows at 2,000 tables: on disk at the default 4MB
         cur.execute("SET LOCAL work_mem = '64MB'")
-        cur.execute(_TABLES_SQL, {**read, "version": VERSION_TABLE})
+        version, revisions = _home(cur, schemas)
+        cur.execute(_TABLES_SQL, {**read, "version": version})
         rows = cur.fetchall()
         names: dict[int, str] = {row[0]: row[1] for row in rows}
         tables = {
@@ -399,7 +402,6 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
         sequences = {row[0]: tuple(row[1:]) for row in cur.fetchall()}
         cur.execute(_EXTENSIONS_SQL)
         extensions = frozenset(name for (name,) in cur.fetchall())
-        revisions = _revisions(cur)
         cur.execute(_INVALID_INDEXES_SQL, read)
         invalid = tuple((table, index) for table, index in cur.fetchall())
         cur.execute(_DOMAINS_SQL, read)
@@ -519,16 +521,35 @@ def _add_index(
     )
 
 
-def _revisions(cur: psycopg.Cursor[Any]) -> tuple[str, ...] | None:
-    cur.execute(
-        "SELECT to_regclass(quote_ident(current_schema()) || '.' || %s) IS NOT NULL",
-        (VERSION_TABLE,),
-    )
+#: Alembic's version table in the connection's current schema, where Alembic makes
+#: and reads it (its oid, or NULL), and whether that schema is one of those named.
+_HOME_SQL = """
+SELECT to_regclass(quote_ident(current_schema()) || '.' || %(version)s)::oid,
+       coalesce(current_schema() = ANY(%(schemas)s), false)
+"""
+
+
+def _home(cur: psycopg.Cursor[Any], schemas: tuple[str, ...]) -> tuple[int, tuple[str, ...] | None]:
+    """The oid of Alembic's version table (0 for none) and its revisions (None for no
+    such table), read where the connection's search_path puts them; then, when that
+    path names one of the PostgreSQL ``schemas`` first (a URL with
+    ``options=-csearch_path=app`` for a project whose ``database.schema`` is app),
+    the path the schema's names assume for the rest of the session's transaction:
+    public, where its bare names live, and every named schema only by its name, so
+    that their objects are keyed ``app.name`` as the model keys them and
+    ``format_type`` prints ``app.plan`` as the model does (one statement more, in that
+    case only)."""
+    cur.execute(_HOME_SQL, {"version": VERSION_TABLE, "schemas": list(schemas)})
     row = cur.fetchone()
-    if not row or not row[0]:
-        return None
-    cur.execute(f"SELECT version_num FROM {VERSION_TABLE} ORDER BY version_num")
-    return tuple(r[0] for r in cur.fetchall())
+    assert row is not None
+    version, named = row
+    revisions = None
+    if version is not None:
+        cur.execute(f"SELECT version_num FROM {VERSION_TABLE} ORDER BY version_num")
+        revisions = tuple(r[0] for r in cur.fetchall())
+    if named:
+        cur.execute("SELECT set_config('search_path', 'public', true)")
+    return version or 0, revisions
 
 
 def unquote_ident(text: str) -> str:
