@@ -54,6 +54,7 @@ def test_every_column_key_of_the_language_is_known() -> None:
         "generated",
         "deferrable",
         "initially_deferred",
+        "match",
         "collation",
         "identity",
     ])

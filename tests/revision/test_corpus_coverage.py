@@ -367,6 +367,14 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         and c.any(AlterColumn, lambda op: op.new.type.fields is not None)
         and bool(c.case.setup)
     ),
+    "foreign key made MATCH FULL (drop + add) and a new table with a MATCH FULL key, on rows": (
+        lambda c: c.any(
+            AddConstraint, lambda op: getattr(op.constraint, "match", None) == "FULL"
+        )
+        and c.any(CreateTable, lambda op: any(fk.match for fk in op.entity.foreign_keys))
+        and c.any(DropConstraint, lambda op: getattr(op.constraint, "match", 0) is None)
+        and bool(c.case.setup)
+    ),
     "types with a time zone converted in UTC under a Berlin client (timestamp <-> "
     "timestamptz without a rewrite, date, time), on rows": lambda c: (
         c.any(AlterColumn, lambda op: zone_only_change(op.old.type, op.new.type)

@@ -72,3 +72,38 @@ def test_bad_composite_keys_are_located_errors(tmp_path: Path) -> None:
         "schema/s.yaml:28:9: entities.Booking.foreign_keys.fk_missing.references: unknown "
         "entity 'Unti' (did you mean 'Unit'?)",
     ]
+
+
+def test_match_type_in_the_model(tmp_path: Path) -> None:
+    text = BASE.replace(
+        "prev_id: {references: Booking, nullable: true, initially_deferred: true}",
+        "prev_id: {references: Booking, nullable: true, match: full}",
+    ) + """
+      fk_bookings_unit:
+        columns: [property_id, unit_no]
+        references: Unit
+        match: %s
+    """
+    for word, match in (("full", "FULL"), ("simple", None)):
+        booking = schema_of(tmp_path / word, {"s.yaml": text % word}).entity("Booking")
+        fks = {fk.name: fk.match for fk in booking.foreign_keys}
+        # simple is PostgreSQL's default: said or not, the model is the same
+        assert fks == {"fk_bookings_prev_id_bookings": "FULL", "fk_bookings_unit": match}
+
+
+def test_a_bad_match_type_is_a_located_error(tmp_path: Path) -> None:
+    text = BASE.replace(
+        "prev_id: {references: Booking, nullable: true, initially_deferred: true}",
+        "prev_id: {references: Booking, nullable: true, match: FULL}",
+    ) + """
+      fk_bookings_unit:
+        columns: [property_id, unit_no]
+        references: Unit
+        match: partial
+    """
+    assert issues_of(tmp_path, {"s.yaml": text}) == [
+        "schema/s.yaml:13:54: entities.Booking.columns.prev_id.match: unknown value 'FULL'; "
+        "expected one of: simple, full",
+        "schema/s.yaml:19:9: entities.Booking.foreign_keys.fk_bookings_unit.match: unknown "
+        "value 'partial'; expected one of: simple, full",
+    ]

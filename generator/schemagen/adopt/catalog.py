@@ -83,7 +83,7 @@ WHERE t.relnamespace IN {SCHEMAS_READ} AND t.relkind IN ('r', 'p')
 
 _CONSTRAINTS_SQL = f"""
 SELECT c.conname, {_TABLE}, c.contype, c.condeferrable, c.convalidated,
-       c.confmatchtype = 'f', c.connoinherit, obj_description(c.oid, 'pg_constraint'),
+       c.connoinherit, obj_description(c.oid, 'pg_constraint'),
        r.relnamespace IS NOT NULL AND r.relnamespace NOT IN {SCHEMAS_READ},
        c.conkey  -- named by the client from the columns read
 FROM pg_constraint c
@@ -199,7 +199,6 @@ class ConstraintFacts:
     kind: str  # pg_constraint.contype
     deferrable: bool = False
     validated: bool = True
-    match_full: bool = False
     no_inherit: bool = False
     comment: str | None = None
     other_schema: bool = False
@@ -263,10 +262,10 @@ def read_catalog(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -
             )
         cur.execute(_CONSTRAINTS_SQL, read)
         for row in cur.fetchall():
-            name, table, kind, deferrable, valid, full, no_inherit, comment, other, keys = row
+            name, table, kind, deferrable, valid, no_inherit, comment, other, keys = row
             cols = key_names(keys, numbered.get(table, {}))
             catalog.constraints[(table, name)] = ConstraintFacts(
-                table, kind, deferrable, valid, full, no_inherit, comment, other, cols
+                table, kind, deferrable, valid, no_inherit, comment, other, cols
             )
         cur.execute(_RELATIONS_SQL, read)
         for name, *flags in cur.fetchall():

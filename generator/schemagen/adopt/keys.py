@@ -69,12 +69,15 @@ def foreign_key_spec(fk: ForeignKeyShape, target: str, ref_pk: tuple[str, ...]) 
 
 def fk_options(fk: ForeignKeyShape, *, on_update_key: str) -> dict[str, Any]:
     """``on_delete``, ``on_update`` (a column says ``on_update_fk``: its ``on_update``
-    is ``now``), ``deferrable`` and ``initially_deferred`` where not the default."""
+    is ``now``), ``match``, ``deferrable`` and ``initially_deferred`` where not the
+    default."""
     options: dict[str, Any] = {}
     if fk.on_delete != "NO ACTION":
         options["on_delete"] = FK_WORDS[fk.on_delete]
     if fk.on_update != "NO ACTION":
         options[on_update_key] = FK_WORDS[fk.on_update]
+    if fk.match != "SIMPLE":
+        options["match"] = fk.match.lower()
     if fk.initially_deferred:
         options["initially_deferred"] = True  # (implies deferrable)
     elif fk.deferrable:

@@ -453,8 +453,8 @@ class Mapper:
             return "it uses a column that is left out"
         if fk.on_delete not in FK_WORDS or fk.on_update not in FK_WORDS:
             return "SET DEFAULT"
-        if facts is not None and (facts.match_full or not facts.validated):
-            return "MATCH FULL or NOT VALID"
+        if facts is not None and not facts.validated:
+            return "NOT VALID"
         return ""
 
     def _entity(self, table: _Table, convention: dict[str, str]) -> dict[str, Any]:

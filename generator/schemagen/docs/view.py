@@ -288,11 +288,13 @@ class ConstraintRow(NamedTuple):
 
 
 def fk_definition(fk: ForeignKey, schema: Schema, page: str) -> str:
-    """``(store_id) → stores(id)``, ON DELETE / ON UPDATE when set."""
+    """``(store_id) → stores(id)``, MATCH FULL when set, ON DELETE, ON UPDATE when set."""
     target = entity_link(
         schema, fk.ref_entity, page, md_code_cell(f"{fk.ref_table}({', '.join(fk.ref_columns)})")
     )
     text = f"{md_code_cell('(' + ', '.join(fk.columns) + ')')} → {target}"
+    if fk.match:
+        text += f", MATCH {fk.match} (all NULL or all set)"
     text += f", ON DELETE {fk.on_delete or 'NO ACTION (default)'}"
     if fk.on_update:
         text += f", ON UPDATE {fk.on_update}"

@@ -143,6 +143,12 @@ _IDENTITY: dict[str, Any] = {
 }
 
 _FK_ACTION = {"enum": list(FK_ACTIONS), "x-expected": "one of " + ", ".join(FK_ACTIONS)}
+_FK_MATCH = {
+    "enum": ["simple", "full"],
+    "description": "MATCH SIMPLE (the default: a key with a NULL is not checked) or "
+    "MATCH FULL (its columns are all NULL or all set and checked).",
+    "x-expected": "simple or full (PostgreSQL implements no MATCH PARTIAL)",
+}
 
 _COLUMN: dict[str, Any] = _object(
     {
@@ -177,6 +183,7 @@ _COLUMN: dict[str, Any] = _object(
         },
         "on_delete": _FK_ACTION,
         "on_update_fk": _FK_ACTION,
+        "match": _FK_MATCH,
         "deferrable": {**_BOOL, "description": "The foreign key is DEFERRABLE."},
         "initially_deferred": {
             **_BOOL,
@@ -594,6 +601,7 @@ _DEFS: dict[str, Any] = {
             },
             "on_delete": _FK_ACTION,
             "on_update": _FK_ACTION,
+            "match": _FK_MATCH,
             "deferrable": {**_BOOL, "description": "DEFERRABLE."},
             "initially_deferred": {**_BOOL, "description": "DEFERRABLE INITIALLY DEFERRED."},
         },

@@ -545,6 +545,7 @@ def _describe_fk(exp: ForeignKeyShape, act: ForeignKeyShape) -> list[str]:
         )
         + _aspect("ON DELETE", exp.on_delete, act.on_delete)
         + _aspect("ON UPDATE", exp.on_update, act.on_update)
+        + _aspect("MATCH", exp.match, act.match)
         + _aspect("DEFERRABLE:", exp.deferrable, act.deferrable)
         + _aspect("INITIALLY DEFERRED:", exp.initially_deferred, act.initially_deferred)
     )

@@ -106,6 +106,7 @@ def _expected_table(ent: Entity, schema: Schema, policies: list[Policy]) -> Tabl
             on_update=fk.on_update or "NO ACTION",
             deferrable=fk.deferrable,
             initially_deferred=fk.initially_deferred,
+            match=fk.match or "SIMPLE",
         )
     for ix in ent.indexes:
         ops = dict(ix.ops)

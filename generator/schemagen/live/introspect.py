@@ -36,6 +36,8 @@ FK_ACTION_CODES = {
     "n": "SET NULL",
     "d": "SET DEFAULT",
 }
+#: ``pg_constraint.confmatchtype`` codes, as the DDL spells them.
+FK_MATCH_CODES = {"s": "SIMPLE", "f": "FULL", "p": "PARTIAL"}
 
 VERSION_TABLE = "alembic_version"
 
@@ -93,6 +95,7 @@ class ForeignKeyShape:
     on_update: str = "NO ACTION"
     deferrable: bool = False
     initially_deferred: bool = False
+    match: str = "SIMPLE"  # FULL, SIMPLE (PARTIAL: PostgreSQL makes none)
 
 
 @fast_init
@@ -259,7 +262,7 @@ SELECT c.conrelid, c.conname, c.contype,
        c.confdeltype, c.confupdtype,
        CASE WHEN c.contype = 'c' THEN pg_get_expr(c.conbin, c.conrelid, true)
             WHEN c.contype = 'x' THEN pg_get_constraintdef(c.oid, true) END,
-       c.condeferrable, c.condeferred,
+       c.condeferrable, c.condeferred, c.confmatchtype,
        c.convalidated
 FROM pg_constraint c
 LEFT JOIN pg_class r ON r.oid = c.confrelid
@@ -463,7 +466,7 @@ def plain_identity(type_: str) -> tuple[object, ...]:
 
 def _add_constraint(table: TableShape, row: tuple[Any, ...]) -> None:
     _, name, kind, columns, ref_table, ref_columns, on_delete, on_update, check = row[:9]
-    deferrable, deferred = row[9:11]
+    deferrable, deferred, match = row[9:12]
     cols = tuple(columns)
     if kind == "p":
         table.primary_key = (name, cols)
@@ -482,6 +485,7 @@ def _add_constraint(table: TableShape, row: tuple[Any, ...]) -> None:
             on_update=FK_ACTION_CODES.get(on_update, on_update),
             deferrable=deferrable,
             initially_deferred=deferred,
+            match=FK_MATCH_CODES.get(match, match),
         )
 
 

@@ -210,6 +210,12 @@ class ForeignKey:
     on_update: str | None = None
     deferrable: bool = sparse(False)
     initially_deferred: bool = sparse(False)
+    match: str | None = sparse(None)  # "FULL"; None: MATCH SIMPLE, PostgreSQL's default
+
+    @property
+    def match_sql(self) -> str:
+        """`` MATCH FULL`` where the key says so, else nothing."""
+        return f" MATCH {self.match}" if self.match else ""
 
 
 @fast_init

@@ -714,6 +714,7 @@ def build_foreign_keys(
                 on_update=FK_ACTIONS[on_update] if on_update else None,
                 deferrable=bool(col.spec.get("deferrable") or col.spec.get("initially_deferred")),
                 initially_deferred=bool(col.spec.get("initially_deferred")),
+                match=fk_match(col.spec.get("match")),
             )
         )
     entity = columns[0].entity if columns else ""
@@ -738,7 +739,13 @@ def build_composite_fk(resolver: Resolver, name: str, entry: dict[str, Any]) -> 
         on_update=FK_ACTIONS[on_update] if on_update else None,
         deferrable=bool(entry.get("deferrable") or entry.get("initially_deferred")),
         initially_deferred=bool(entry.get("initially_deferred")),
+        match=fk_match(entry.get("match")),
     )
+
+
+def fk_match(word: Any) -> str | None:
+    """``match: full`` -> ``FULL``; ``simple`` (or nothing) is PostgreSQL's default."""
+    return "FULL" if word == "full" else None
 
 
 def build_uniques(

@@ -508,6 +508,7 @@ def _foreign_key(fk: ForeignKey, imp: Imports) -> Expr:
         onupdate=py_str(fk.on_update) if fk.on_update else None,
         deferrable="True" if fk.deferrable else None,
         initially=py_str("DEFERRED") if fk.initially_deferred else None,
+        match=py_str(fk.match) if fk.match else None,
         name=py_str(fk.name),
     )
 
@@ -556,6 +557,7 @@ def _table_args(ent: Entity, imp: Imports) -> list[Expr]:
                     onupdate=py_str(fk.on_update) if fk.on_update else None,
                     deferrable="True" if fk.deferrable else None,
                     initially=py_str("DEFERRED") if fk.initially_deferred else None,
+                    match=py_str(fk.match) if fk.match else None,
                     name=py_str(fk.name),
                 )
             )

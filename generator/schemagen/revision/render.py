@@ -619,7 +619,7 @@ def constraint_sql(c: ForeignKey | CheckConstraint) -> str:
         return f"CHECK ({c.expression})"
     cols = ", ".join(quote_ident(col) for col in c.columns)
     refs = ", ".join(quote_ident(col) for col in c.ref_columns)
-    sql = f"FOREIGN KEY ({cols}) REFERENCES {quote_table(c.ref_table)} ({refs})"
+    sql = f"FOREIGN KEY ({cols}) REFERENCES {quote_table(c.ref_table)} ({refs}){c.match_sql}"
     if c.on_delete:
         sql += f" ON DELETE {c.on_delete}"
     if c.on_update:
@@ -643,6 +643,7 @@ def _add_constraint(table_name: str, c: Constraint) -> Stmt:
             onupdate=Str(c.on_update) if c.on_update else None,
             deferrable="True" if c.deferrable else None,
             initially=Str("DEFERRED") if c.initially_deferred else None,
+            match=Str(c.match) if c.match else None,
             source_schema=schema,
             referent_schema=_schema(c.ref_table),
         )
