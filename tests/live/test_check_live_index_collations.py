@@ -53,3 +53,62 @@ def test_key_collation_drift_is_found(pg: PgCluster, pg_db: str, tmp_path: Path)
         pg_db,
     )
     assert live_findings(root, url) == []
+
+
+BOOKS = """
+database: {name: t}
+entities:
+  Book:
+    columns:
+      id: {type: bigint, primary_key: true}
+      title: {type: text, nullable: true}
+      code: {type: text, collation: C, nullable: true}
+    indexes:
+      books_title_c: {columns: [{expression: "lower(title)", collation: C}]}
+      books_title_code:
+        columns: [{expression: "title || code", collation: POSIX, ops: text_pattern_ops}, id]
+      books_code_lower: {columns: [{expression: "lower(code)"}, {column: title, collation: C}]}
+"""
+
+
+def test_expression_key_collation_drift_is_found(
+    pg: PgCluster, pg_db: str, tmp_path: Path
+) -> None:
+    """An expression key's collation of its own (COLLATE after the key in the
+    index's definition), told from the one its expression has (lower(code) of a C
+    column is C, and none of its own); a second session drops one, adds one, changes
+    one: three findings; built back as declared: none."""
+    url = pg.url(pg_db)
+    root = migrated_project(tmp_path / "p", BOOKS, url)
+    pg.sql(
+        "INSERT INTO books SELECT n, CASE WHEN n % 4 > 0 THEN chr(65 + n % 3 * 32) END, "
+        "CASE WHEN n % 5 > 0 THEN 'c' || n % 7 END FROM generate_series(1, 40) n",
+        pg_db,
+    )
+    assert live_findings(root, url) == []
+    pg.sql(
+        "DROP INDEX books_title_c; CREATE INDEX books_title_c ON books (lower(title));"
+        "DROP INDEX books_code_lower; CREATE INDEX books_code_lower "
+        'ON books (lower(code) COLLATE "POSIX", title COLLATE "C");'
+        "DROP INDEX books_title_code; CREATE INDEX books_title_code "
+        'ON books ((title || code) COLLATE "C" text_pattern_ops, id)',
+        pg_db,
+    )
+    assert live_findings(root, url) == [
+        "index books_code_lower on books: key collations (POSIX, C) in the database, (-, C) "
+        "in the schema",
+        "index books_title_c on books: key collations none in the database, (C) in the schema",
+        # COLLATE "C" is title || code's own collation (its C column's): none of the key's
+        "index books_title_code on books: key collations none in the database, (POSIX, -) "
+        "in the schema",
+    ]
+    pg.sql(
+        "DROP INDEX books_title_c; "
+        'CREATE INDEX books_title_c ON books ((lower(title) COLLATE "C"));'
+        "DROP INDEX books_code_lower; CREATE INDEX books_code_lower "
+        'ON books (lower(code), title COLLATE "C");'
+        "DROP INDEX books_title_code; CREATE INDEX books_title_code "
+        'ON books ((title || code) COLLATE "POSIX" text_pattern_ops, id)',
+        pg_db,
+    )
+    assert live_findings(root, url) == []

@@ -100,7 +100,8 @@ def test_models_in_postgresql_schemas_pass_ruff_and_mypy_strict(tmp_path: Path) 
     before the domain naming it. With a
     domain whose default calls a sequence: the domain's listeners make it; and a
     default calling nextval in an expression: env.py's NextvalDefaults. With row-level security
-    and policies (corpus 93) in the DDL that create_all runs."""
+    and policies (corpus 93) in the DDL that create_all runs, and expression index keys
+    with a collation of their own (corpus 103)."""
     from migration_harness import load_case, schemagen, write_schema
 
     case = load_case(REPO / "tests" / "corpus" / "85_triggers_in_another_schema")
@@ -127,6 +128,9 @@ def test_models_in_postgresql_schemas_pass_ruff_and_mypy_strict(tmp_path: Path) 
         "      id: {type: bigint, primary_key: true}\n      number: {type: order_no}\n"
         "      code: {type: text, default: {sql: \"'P-' || nextval('billing.order_numbers')\"}}\n"
     )
+    # expression index keys with a collation of their own (literal_column, postgresql_ops)
+    books = load_case(REPO / "tests" / "corpus" / "103_expression_key_collation").after
+    files["books.yaml"] = books["schema.yaml"].replace("database:\n  name: corpus\n", "")
     rls = load_case(REPO / "tests" / "corpus" / "100_row_level_security").after
     files["rls.yaml"] = rls["schema.yaml"].replace("database:\n  name: rls\n", "")
     write_schema(tmp_path / "p", files)
@@ -139,6 +143,7 @@ def test_models_in_postgresql_schemas_pass_ruff_and_mypy_strict(tmp_path: Path) 
     assert "class NextvalDefaults(PostgresqlImpl):" in env.read_text(encoding="utf-8")
     assert "= EnumDomain(" in text and "EnumDomainArray(JOB_STATE_DOMAIN)" in text
     assert "mapped_column(DomainArray(TAG_PATH_DOMAIN))" in text
+    assert 'literal_column("(title || code)")' in text
     assert "BILLING_ORDER_NUMBERS_SEQUENCE = Sequence(" in text
     assert "mapped_column(ORDER_NO_DOMAIN, server_default=FetchedValue())" in text
     assert "ALTER TABLE notes FORCE ROW LEVEL SECURITY" in text and "CREATE POLICY" in text

@@ -397,6 +397,15 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         and c.any(DropIndex)
         and bool(c.case.setup)
     ),
+    "expression index key with a collation of its own: key changed (drop + create), "
+    "index added, on rows": (
+        lambda c: c.any(
+            CreateIndex,
+            lambda op: any(k.collation and k.expression for k in op.index.keys),
+        )
+        and c.any(DropIndex)
+        and bool(c.case.setup)
+    ),
     "partitions added and dropped in a PostgreSQL schema other than public": lambda c: (
         c.any(CreatePartition, lambda op: "." in op.table)
         and c.any(DropPartition, lambda op: "." in op.table)

@@ -80,24 +80,29 @@ def test_key_collations_in_the_model_and_located_errors(tmp_path: Path) -> None:
           name: {type: text}
         indexes:
           ix_c: {columns: [{column: name, collation: C, ops: text_pattern_ops}, id]}
+          ix_x: {columns: [{expression: "lower(name)", collation: C, ops: text_pattern_ops}]}
     """
-    ix = schema_of(tmp_path / "a", {"s.yaml": text}).entity("Child").indexes[0]
+    ix, expression = schema_of(tmp_path / "a", {"s.yaml": text}).entity("Child").indexes
     assert (ix.keys, ix.ops) == (
         (IndexKey(column="name", collation="C"), IndexKey(column="id")),
         (("name", "text_pattern_ops"),),
     )
+    # an expression key's collation of its own (PostgreSQL's (lower(name)) COLLATE "C")
+    assert expression.keys == (
+        IndexKey(expression="lower(name)", ops="text_pattern_ops", collation="C"),
+    )
     bad = text + """
           ix_d: {columns: [{column: id, collation: C}]}
           ix_e: {columns: [{column: name, collation: C, order: desc}]}
-          ix_f: {columns: [{expression: "lower(name)", collation: C}]}
+          ix_f: {columns: [{expression: "lower(name)", collation: C, nulls: first}]}
     """
     assert issues_of(tmp_path / "b", {"s.yaml": bad}) == [
-        "schema/s.yaml:9:37: entities.Child.indexes.ix_d.columns.0.collation: a collation "
+        "schema/s.yaml:10:37: entities.Child.indexes.ix_d.columns.0.collation: a collation "
         "applies to string and text columns, not bigint",
-        "schema/s.yaml:10:39: entities.Child.indexes.ix_e.columns.0.collation: not yet: a key "
+        "schema/s.yaml:11:39: entities.Child.indexes.ix_e.columns.0.collation: not yet: a key "
         "with a collation of its own keeps the default order (ASC NULLS LAST); Alembic could "
         "not compare it",
-        "schema/s.yaml:11:52: entities.Child.indexes.ix_f.columns.0.collation: `collation` "
-        "applies to a column key; an expression says its collation inside: {expression: "
-        "'lower(name) COLLATE \"C\"'}",
+        "schema/s.yaml:12:52: entities.Child.indexes.ix_f.columns.0.collation: not yet: a key "
+        "with a collation of its own keeps the default order (ASC NULLS LAST); Alembic could "
+        "not compare it",
     ]

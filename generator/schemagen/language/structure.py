@@ -253,7 +253,7 @@ _INDEX_KEY: dict[str, Any] = {
                 "collation": {
                     **_TEXT,
                     "minLength": 1,
-                    "description": 'COLLATE of this column key, e.g. "C".',
+                    "description": 'COLLATE of this key (a column or an expression), e.g. "C".',
                     "x-expected": "a collation name",
                 },
             },

@@ -127,10 +127,11 @@ def _expected_table(ent: Entity, schema: Schema, policies: list[Policy]) -> Tabl
 
 
 def _collations(ent: Entity, keys: tuple[IndexKey, ...]) -> tuple[str | None, ...]:
-    """Each key's collation of its own (one its column has is not), or ``()`` for none."""
+    """Each key's collation of its own (one its column has is not; an expression key's
+    as the schema says it), or ``()`` for none."""
     found = tuple(
         k.collation
-        if k.column is not None and k.collation != ent.column(k.column).type.collation
+        if k.column is None or k.collation != ent.column(k.column).type.collation
         else None
         for k in keys
     )

@@ -292,7 +292,11 @@ SELECT i.indrelid, ic.relname, i.indisunique, am.amname, i.indnkeyatts,
        ARRAY(SELECT CASE u.coll WHEN 0 THEN NULL WHEN 100 THEN 'default'
                     ELSE (SELECT co.collname::text FROM pg_collation co WHERE co.oid = u.coll)
                     END
-             FROM unnest(i.indcollation::oid[]) WITH ORDINALITY u(coll, n) ORDER BY u.n)
+             FROM unnest(i.indcollation::oid[]) WITH ORDINALITY u(coll, n) ORDER BY u.n),
+       -- an expression key's collation of its own: the whole definition says COLLATE
+       -- after a key only where its collation is not the expression's (as a column
+       -- key's is told from its column's); printed for indexes with one only
+       CASE WHEN 0 = ANY(i.indkey::int2[]) THEN pg_get_indexdef(i.indexrelid, 0, true) END
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_am am ON am.oid = ic.relam
@@ -398,6 +402,8 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
         cur.execute(_INDEXES_SQL, (oids,))
         for row in cur.fetchall():
             key_colls = _key_collations(row[5], row[4], row[11], row[12], attcolls[row[0]])
+            if row[13] is not None:
+                key_colls = _expression_collations(key_colls, row[5], row[6], row[13])
             _add_index(tables[names[row[0]]], (*row[:11], key_colls), attnames[row[0]], opclasses)
         cur.execute(_ENUMS_SQL, read)
         enums = {name: tuple(labels) for name, labels in cur.fetchall()}
@@ -493,11 +499,32 @@ def _key_collations(
     numbers: list[int], nkey: int, oids: list[int], names: list[str | None], columns: dict[int, int]
 ) -> list[str | None]:
     """Each key column's collation where it is not its column's (``COLLATE "C"``), else
-    None; ``columns``: the table's column collations by column number."""
+    None; ``columns``: the table's column collations by column number. An expression
+    key (number 0) has its collation here: :func:`_expression_collations` keeps it only
+    where it is the key's own."""
     return [
-        names[k] if n and oids[k] != columns.get(n, oids[k]) else None
+        (names[k] if oids[k] != columns.get(n, oids[k]) else None) if n else names[k]
         for k, n in enumerate(numbers[:nkey])
     ]
+
+
+def _expression_collations(
+    collations: list[str | None], numbers: list[int], printed: list[str], definition: str
+) -> list[str | None]:
+    """``collations`` with each expression key's collation of its own: the one
+    ``definition`` (``pg_get_indexdef``) says ``COLLATE`` of right after the key's text
+    (``printed``: each key as ``pg_get_indexdef`` prints it alone, which it writes in
+    the definition the same way). Its name is the catalog's (``collations``' source)."""
+    found = list(collations)
+    at = definition.find(" (", definition.find(" USING ")) + 2  # the first key
+    for k in range(len(collations)):
+        # after the first, each key follows ", " (its text may occur in what follows
+        # the key before it: a column t in text_pattern_ops)
+        start = definition.find(printed[k] if k == 0 else ", " + printed[k], at)
+        at = start + len(printed[k]) + (2 if k else 0)
+        if numbers[k] == 0 and (start < 0 or not definition.startswith(" COLLATE ", at)):
+            found[k] = None
+    return found
 
 
 def _add_index(

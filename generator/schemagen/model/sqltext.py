@@ -117,6 +117,25 @@ def column_key_options(index: Index) -> dict[str, str]:
     return found
 
 
+def expression_key_text(key: IndexKey) -> str:
+    """An expression key in parentheses, as a key of CREATE INDEX needs it
+    (``(title || code)``) and as models.py names it in ``postgresql_ops``."""
+    return f"({key.expression})"
+
+
+def expression_key_options(index: Index) -> dict[str, str]:
+    """What follows each expression key with a collation of its own, by
+    :func:`expression_key_text`: its collation and operator class (``COLLATE "C"
+    text_pattern_ops``), as SQLAlchemy's ``postgresql_ops`` writes them. Alembic then
+    compares the expression alone, as SQLAlchemy reflects it (no key collation)."""
+    found: dict[str, str] = {}
+    for key in index.keys:
+        if key.expression is not None and key.collation is not None:
+            words = [f"COLLATE {quote_name(key.collation)}", *([key.ops] if key.ops else [])]
+            found[expression_key_text(key)] = " ".join(words)
+    return found
+
+
 def exclude_element_sql(element: ExcludeElement) -> str:
     """``room_id WITH =``, ``(lower(name)) text_pattern_ops WITH =``."""
     if element.expression is not None:

@@ -31,6 +31,8 @@ from ..model.sequences import identity_kwargs
 from ..model.sqltext import (
     column_key_options,
     default_sql,
+    expression_key_options,
+    expression_key_text,
     index_key_sql,
     quote_name,
     text_source,
@@ -597,16 +599,23 @@ def _table_args(ent: Entity, imp: Imports) -> list[Expr]:
 
 def _index_elements(ent: Entity, ix: Index, imp: Imports) -> list[Expr]:
     """Column keys by attribute; expression and ordered keys as ``text()`` (their
-    operator class inside, since ``postgresql_ops`` names columns only)."""
+    operator class inside). An expression key with a collation of its own is a
+    ``literal_column`` of its text, which ``postgresql_ops`` names (with the collation
+    and the operator class): Alembic compares the expression without them, as it
+    reflects it, where it would compare a ``text()`` with ``COLLATE`` and differ."""
     if not ix.keys:
         return [py_str(_attr(ent, c)) for c in ix.columns]
-    text_ = imp.name("sqlalchemy", "text")
-    return [
-        py_str(_attr(ent, key.column))
-        if key.column is not None and not key.descending and not key.nulls
-        else Call(text_, (Str(text_source(index_key_sql(ix, key))),))
-        for key in ix.keys
-    ]
+    elements: list[Expr] = []
+    for key in ix.keys:
+        if key.column is not None and not key.descending and not key.nulls:
+            elements.append(py_str(_attr(ent, key.column)))
+        elif key.expression is not None and key.collation is not None:
+            literal = imp.name("sqlalchemy", "literal_column")
+            elements.append(Call(literal, (Str(expression_key_text(key)),)))
+        else:
+            text_ = imp.name("sqlalchemy", "text")
+            elements.append(Call(text_, (Str(text_source(index_key_sql(ix, key))),)))
+    return elements
 
 
 def _exclude(ent: Entity, ex: ExcludeConstraint, imp: Imports) -> Expr:
@@ -639,6 +648,7 @@ def _exclude(ent: Entity, ex: ExcludeConstraint, imp: Imports) -> Expr:
 
 def _index(ent: Entity, ix: Index, imp: Imports) -> Expr:
     ops = {_attr(ent, c): py_str(text) for c, text in column_key_options(ix).items()}
+    ops |= {key: py_str(text) for key, text in expression_key_options(ix).items()}
     where = None
     if ix.where:
         where = Call(imp.name("sqlalchemy", "text"), (Str(text_source(ix.where)),))

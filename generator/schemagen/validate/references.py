@@ -367,12 +367,6 @@ def _index_key_column(
         return None
     if "expression" in item:
         check_sql_columns(report, (*path, "expression"), str(item["expression"]), names, table)
-        if "collation" in item:
-            report.error(
-                (*path, "collation"),
-                "`collation` applies to a column key; an expression says its collation "
-                "inside: {expression: 'lower(name) COLLATE \"C\"'}",
-            )
         return None
     return str(item["column"])
 

@@ -457,9 +457,10 @@ def check_indexes(schema: Schema, entity: Entity, src: Sources, report: Reporter
                 report.error(
                     where, f"a collation applies to string and text columns, not {column.type.kind}"
                 )
-            elif column is not None and (key.descending or key.nulls):
+            elif key.collation and (key.descending or key.nulls):
                 # SQLAlchemy reflects no key collation: Alembic would compare the
-                # text() such a key needs with the bare ordered column, and differ.
+                # text() such a key needs with the bare ordered column (or the
+                # expression alone), and differ.
                 report.error(
                     where,
                     "not yet: a key with a collation of its own keeps the default order "
