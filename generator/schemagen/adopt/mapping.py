@@ -640,6 +640,9 @@ class Mapper:
         # (an expression may name a left-out column: conservatively, any left-out column)
         if columns & table.left_out or (any(expressions) and table.left_out):
             return "it uses a column that is left out"
+        if any(c and o != "ASC" for c, o in zip(ix.collations, ix.orders, strict=False)):
+            # validate refuses the pair (Alembic could not compare such a key)
+            return "a key with a collation of its own is not ASC NULLS LAST"
         return ""
 
     def _constraint_comments(self, table: _Table) -> None:
