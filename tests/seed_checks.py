@@ -66,7 +66,7 @@ def constraint_queries(ent: Entity) -> list[tuple[str, str]]:
             queries.append(
                 (f"{col.name} NOT NULL", f"SELECT count(*) FROM {t} WHERE {q(col.name)} IS NULL")
             )
-    keys = [("primary key", ent.primary_key.columns)]
+    keys = [("primary key", ent.primary_key.columns)] if ent.has_primary_key else []
     keys += [(u.name, u.columns) for u in ent.uniques]
     # A unique index over expressions (lower(email)) is not a check of its columns alone.
     keys += [
@@ -102,11 +102,12 @@ def constraint_queries(ent: Entity) -> list[tuple[str, str]]:
 def table_digest(
     conn: psycopg.Connection[Any], ent: Entity, skip: Callable[[Column], bool] | None = None
 ) -> tuple[int, str]:
-    """Row count and an md5 of every row in primary-key order (without the columns
-    ``skip`` accepts, e.g. ones a trigger stamps with the time)."""
-    order = ", ".join(q(c) for c in ent.primary_key.columns)
+    """Row count and an md5 of every row in primary-key order (in the order of the
+    rows' text without one), without the columns ``skip`` accepts (e.g. ones a
+    trigger stamps with the time)."""
     kept = [q(c.name) for c in ent.columns if skip is None or not skip(c)]
     shown = "t::text" if skip is None else f"row({', '.join(kept)})::text"
+    order = ", ".join(q(c) for c in ent.primary_key.columns) or shown
     row = conn.execute(  # type: ignore[arg-type]
         f"SELECT count(*), md5(coalesce(string_agg({shown}, '|' ORDER BY {order}), '')) "
         f"FROM {qt(ent.table)} AS t"

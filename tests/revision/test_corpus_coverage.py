@@ -417,6 +417,19 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         lambda c: c.any(AddColumn, lambda op: _nextval_in_expression(op.column))
         and bool(c.case.setup)
     ),
+    "table without a primary key (primary_key: false) created and dropped, holding repeated "
+    "rows": lambda c: (
+        c.any(CreateTable, lambda op: not op.entity.has_primary_key)
+        and c.any(DropTable, lambda op: not op.entity.has_primary_key)
+        and bool(c.case.setup)
+    ),
+    "primary key added to tables that had none (single and composite), on rows; the "
+    "downgrade drops it": lambda c: (
+        c.any(AddPrimaryKey, lambda op: op.keyless and len(op.primary_key.columns) == 1)
+        and c.any(AddPrimaryKey, lambda op: op.keyless and len(op.primary_key.columns) > 1)
+        and c.any(DropPrimaryKey, lambda op: op.keyless)
+        and bool(c.case.setup)
+    ),
 }
 
 

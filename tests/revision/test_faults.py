@@ -181,6 +181,34 @@ def test_duplicate_rows_under_a_new_unique_constraint(pg: PgCluster, tmp_path: P
     assert scene.heads == ["000", "001"]
 
 
+def test_repeated_rows_under_a_primary_key_added_to_a_keyless_table(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """primary_key: false removed from a log holding repeated rows: migrate refuses
+    the change without --allow-destructive; the upgrade then stops before the ALTER
+    with a message naming the key, the table, the columns and one repeated value
+    (PostgreSQL's own "could not create unique index" names none of them), and check
+    --database reports the missing key; once the repeat is gone the rerun adds it."""
+    log = "database:\n  name: faults\nentities:\n  Event:\n%s    columns:\n" + (
+        "      id: {type: bigint%s}\n      note: {type: text, nullable: true}\n"
+    )
+    case = Case(
+        "keyless_key_dupes",
+        {"s.yaml": log % ("    primary_key: false\n", "")},
+        {"s.yaml": log % ("", ", primary_key: true, identity: false")},
+        destructive=True,
+    )
+    scene = _run_fault(
+        pg, tmp_path, case,
+        rows="INSERT INTO events (id, note) VALUES (1, 'a'), (2, 'b'), (2, 'b'), (3, NULL)",
+        cause=r"cannot add primary key pk_events to events: more than one row has \(id\) = 2"
+        r".*HINT:  delete or change those rows \(or keep primary_key: false\)",
+        fix="DELETE FROM events WHERE ctid = (SELECT max(ctid) FROM events WHERE id = 2)",
+        drift=r"primary key of events: missing from the database",
+    )
+    assert scene.sql("SELECT string_agg(id::text, ',' ORDER BY id) FROM events") == "1,2,3"
+
+
 PRICE = "      price: {type: integer, nullable: true}\n"
 
 

@@ -214,7 +214,8 @@ entities:
 """,
         [
             'schema/s.yaml:2:3: entities.Store: entity has no primary key; mark a column '
-            'with primary_key: true',
+            'with primary_key: true, or say primary_key: false for a table without one '
+            '(an event log, a staging table)',
             'schema/s.yaml:8:44: entities.Other.columns.b.nullable: a primary-key column '
             'cannot be nullable',
             'schema/s.yaml:12:11: entities.Ref.columns.o.references: entity Other has a '

@@ -111,9 +111,7 @@ class Mapper:
         shape = self.shape.tables[table]
         if shape.partition_key is not None and not self._partitioning(table, shape):
             return False
-        if not naming.is_sql_name(_bare(table)) or naming.too_long(_bare(table)):
-            return False
-        return shape.primary_key is not None
+        return naming.is_sql_name(_bare(table)) and not naming.too_long(_bare(table))
 
     def report_objects(self) -> None:
         """Everything the catalog holds beyond tables, and table-level options."""
@@ -132,8 +130,6 @@ class Mapper:
                 pass  # read with its parent (partition_by:, partitions:)
             elif not naming.is_sql_name(_bare(name)) or naming.too_long(_bare(name)):
                 self.report("table", name, "the language needs letters, digits and _")
-            elif self.shape.tables.get(name) and self.shape.tables[name].primary_key is None:
-                self.report("table", name, "no primary key")
             flags = [
                 (facts.unlogged, "unlogged table"),
                 (facts.options, "storage options of table"),
@@ -174,7 +170,12 @@ class Mapper:
         links, fk_columns = self._foreign_keys(tables, by_table, convention)
         relationship_keys(
             [(t.entity, t.bare, t.columns) for t in tables],
-            [(t.entity, column, target.entity) for t, column, target in fk_columns],
+            [
+                (t.entity, column, target.entity)
+                for t, column, target in fk_columns
+                # no ORM relationship joins a table without a primary key (a Table)
+                if t.shape.primary_key is not None and target.shape.primary_key is not None
+            ],
         )
         routines = map_routines(
             self.catalog.routines,
@@ -467,7 +468,9 @@ class Mapper:
         if table.shape.comment is not None:
             spec["description"] = table.shape.comment
         pk_name, pk_cols = table.shape.primary_key or ("", ())
-        if not Named(pk_name, table.bare, pk_cols).follows(convention["pk"]):
+        if table.shape.primary_key is None:
+            spec["primary_key"] = False  # an event log, a staging table: rows may repeat
+        elif not Named(pk_name, table.bare, pk_cols).follows(convention["pk"]):
             self.report(
                 "primary key name", f"{pk_name} on {table.name}", "follows no common pattern"
             )
@@ -587,8 +590,6 @@ class Mapper:
         problem = self._partition_problem(name, shape)
         if problem is not None:
             return problem
-        if shape.primary_key is None:
-            return "no primary key"
         return "the language needs letters, digits and _"
 
     def _excludes(self, table: _Table) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -201,10 +201,18 @@ def _column_ddl(col: Column) -> Column:
 
 
 def compare_primary_key(old: Entity, new: Entity) -> list[Operation]:
-    """A primary key over other columns is rebuilt; a new name alone is a rename."""
+    """A primary key over other columns is rebuilt; a new name alone is a rename.
+    A table that gets its first primary key (``primary_key: false`` removed) only
+    adds it, one that says ``primary_key: false`` now only drops it."""
     before, after = old.primary_key, new.primary_key
     if before.columns != after.columns:
-        return [DropPrimaryKey(new.table, before), AddPrimaryKey(new.table, after)]
+        keyless = not (old.has_primary_key and new.has_primary_key)
+        ops: list[Operation] = []
+        if old.has_primary_key:
+            ops.append(DropPrimaryKey(new.table, before, keyless=keyless))
+        if new.has_primary_key:
+            ops.append(AddPrimaryKey(new.table, after, keyless=keyless))
+        return ops
     if before.name != after.name:
         return [RenameConstraint(new.table, "primary_key", before.name, after.name)]
     return []

@@ -66,6 +66,7 @@ class EntityPage:
     overview_link: str
     diagram_link: str
     primary_key: str
+    keyed: bool  # False: a table without a primary key (primary_key: false)
     diagram: str
     columns: tuple[ColumnRow, ...]
     indexes: tuple[IndexRow, ...]
@@ -77,6 +78,13 @@ class EntityPage:
     served: tuple[ServedRow, ...] = ()
     revisions: tuple[str, ...] = ()  # links to the revisions that changed the table
     security: SecuritySection = SecuritySection("", (), "")
+
+
+#: What an entity page says of a table without a primary key.
+NO_KEY_TEXT = (
+    "none (`primary_key: false`): rows may repeat, nothing can reference the table "
+    "as a whole, and `models.py` maps it as a `Table`, not a class"
+)
 
 
 def _entity_enums(entity: Entity, schema: Schema) -> list[str]:
@@ -141,7 +149,10 @@ def entity_page(
         summary=summary + ".",
         overview_link="../README.md",
         diagram_link="../er-diagram.md",
-        primary_key=", ".join(md_code(c) for c in entity.primary_key.columns),
+        primary_key=", ".join(md_code(c) for c in entity.primary_key.columns)
+        if entity.has_primary_key
+        else NO_KEY_TEXT,
+        keyed=entity.has_primary_key,
         diagram=(
             neighborhood_diagram(entity, schema, shared.diagrams)
             if _has_neighbors(entity, schema)
@@ -149,7 +160,7 @@ def entity_page(
         ),
         columns=column_rows(entity, schema, page, shared.types),
         indexes=tuple(index_row(entity, ix, here) for ix in entity.indexes),
-        constraints=constraint_rows(entity, schema, page, here)[1:],
+        constraints=constraint_rows(entity, schema, page, here)[int(entity.has_primary_key) :],
         has_uniques=bool(entity.uniques),
         relationships=relationship_rows(entity, schema, page),
         referenced_by=referenced_by(entity, schema, page),

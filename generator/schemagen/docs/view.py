@@ -169,6 +169,7 @@ def indexed_by(entity: Entity) -> dict[str, list[str]]:
     query on that column alone cannot use it well)."""
     found: dict[str, list[str]] = {}
     keys = [(entity.primary_key.name, entity.primary_key.columns, ["PK"])]
+    keys = keys if entity.has_primary_key else []
     keys += [(u.name, u.columns, ["unique"]) for u in entity.uniques]
     keys += [(ix.name, ix.columns, []) for ix in entity.indexes]
     for name, columns, kind in keys:
@@ -316,6 +317,7 @@ def constraint_rows(
             md_code_cell("(" + ", ".join(pk.columns) + ")"),
         )
     ]
+    rows = rows if entity.has_primary_key else []  # primary_key: false
     rows += [
         ConstraintRow(
             cell,

@@ -646,8 +646,12 @@ _DEFS: dict[str, Any] = {
             "mixins": {**_NAMES, "description": "Mixins whose columns follow the primary key."},
             "primary_key": {
                 **_COLUMN_LIST,
+                "type": ["array", "boolean"],
+                "not": {"const": True},
                 "description": "The primary key's columns in the key's own order (when it "
-                "differs from the columns' order).",
+                "differs from the columns' order), or false: the table has no primary key "
+                "(an event log, a staging table; models.py makes it a Table, not a class).",
+                "x-expected": "a non-empty list of column names, or false for no primary key",
             },
             "renamed_from": {**_NAME, "description": "The entity's previous name."},
             "columns": _named("column", "Columns, in table order."),

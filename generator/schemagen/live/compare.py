@@ -481,7 +481,12 @@ def _compare_primary_key(
     if act is None:
         return [_finding(f"primary key of {table}", "missing from the database", UPGRADE_HINT)]
     if exp is None:
-        return [_finding(f"primary key {act[0]}", "in the database but not in the schema")]
+        return [
+            _finding(
+                f"primary key {act[0]}",
+                "in the database but not in the schema (which says primary_key: false)",
+            )
+        ]
     return [
         _finding(
             f"primary key of {table}",

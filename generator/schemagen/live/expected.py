@@ -67,7 +67,9 @@ def expected_shape(schema: Schema) -> DatabaseShape:
 
 def _expected_table(ent: Entity, schema: Schema, policies: list[Policy]) -> TableShape:
     table = TableShape(
-        primary_key=(ent.primary_key.name, tuple(ent.primary_key.columns)),
+        primary_key=(ent.primary_key.name, tuple(ent.primary_key.columns))
+        if ent.has_primary_key
+        else None,
         comment=ent.description,
         row_security=ent.row_level_security,
         policies={

@@ -192,8 +192,15 @@ class Column:
 @fast_init
 @dataclass(frozen=True)
 class PrimaryKey:
+    """The primary key; :data:`NO_PRIMARY_KEY` (no name, no columns) for a table
+    without one (``primary_key: false``: an event log, a staging table)."""
+
     name: str
     columns: tuple[str, ...]
+
+
+#: The key of a table that has none; ``Entity.has_primary_key`` tells it apart.
+NO_PRIMARY_KEY = PrimaryKey("", ())
 
 
 @fast_init
@@ -432,6 +439,11 @@ class Entity:
     partitions: tuple[Partition, ...] = sparse(())  # sorted by name
     # row-level security: None (off), "enable" or "force" (ENABLE + FORCE: the owner too)
     row_level_security: str | None = sparse(None)
+
+    @property
+    def has_primary_key(self) -> bool:
+        """False for a table without a primary key (``primary_key: false``)."""
+        return bool(self.primary_key.columns)
 
     def column(self, name: str) -> Column:
         try:

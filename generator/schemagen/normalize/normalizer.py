@@ -25,6 +25,7 @@ from ..model.schema import (
     BASE_TYPES,
     FK_ACTIONS,
     INTEGER_TYPES,
+    NO_PRIMARY_KEY,
     CheckConstraint,
     Column,
     ColumnType,
@@ -66,6 +67,15 @@ RELATIONSHIP_OPTIONS = ("cascade", "order_by", "lazy", "uselist", "passive_delet
 #: The parameters of a ``type:`` mapping that are numbers.
 _TYPE_NUMBERS = ("length", "precision", "scale")
 _ABSENT = object()
+
+
+def no_key_to_reference(entity: str, unique: list[str]) -> str:
+    """Why ``references: Entity`` cannot name an entity without a primary key."""
+    example = f"{entity}.{unique[0]}" if unique else f"{entity}.<a unique column>"
+    return (
+        f"entity {entity} has no primary key to reference (it says primary_key: false); "
+        f"reference a unique column instead, e.g. {example}"
+    )
 
 
 class Unresolved(Exception):
@@ -160,10 +170,20 @@ class Resolver:
             listed = mapping(self.src.entities.get(entity)).get("primary_key")
             if isinstance(listed, list):  # the key's own order, apart from the columns'
                 pk = tuple(str(c) for c in listed)
+            elif listed is False:  # a table without a primary key
+                pk = ()
             else:
                 pk = tuple(c.name for c in self.columns(entity) if c.spec.get("primary_key"))
             self._primary_keys[entity] = pk
         return list(self._primary_keys[entity])
+
+    def keyless(self, entity: str) -> bool:
+        """Whether the entity says ``primary_key: false`` (a table without a primary key)."""
+        return mapping(self.src.entities.get(entity)).get("primary_key") is False
+
+    def unique_columns(self, entity: str) -> list[str]:
+        """Columns that say ``unique: true`` alone (what a reference may name instead)."""
+        return [c.name for c in self.columns(entity) if c.spec.get("unique") is True]
 
     # --- references -------------------------------------------------------------
 
@@ -184,6 +204,8 @@ class Resolver:
                 raise Unresolved(path, f"entity {entity} has no column '{name}'{hint}")
             return entity, name
         pk = self.primary_key(entity)
+        if not pk and self.keyless(entity):
+            raise Unresolved(path, no_key_to_reference(entity, self.unique_columns(entity)))
         if not pk:
             raise Unresolved(path, f"entity {entity} has no primary key to reference")
         if len(pk) > 1:
@@ -484,10 +506,11 @@ def build_entity(resolver: Resolver, name: str, convention: dict[str, str]) -> E
         build_column(resolver, col, single_pk=len(pk_names) == 1, in_pk=col.name in pk_names)
         for col in raw_columns
     )
-    pk = PrimaryKey(
-        name=naming.apply_convention(convention["pk"], table_name=table, columns=tuple(pk_names)),
-        columns=tuple(pk_names),
-    )
+    pk = NO_PRIMARY_KEY  # primary_key: false
+    if pk_names:
+        key = tuple(pk_names)
+        pk_name = naming.apply_convention(convention["pk"], table_name=table, columns=key)
+        pk = PrimaryKey(name=pk_name, columns=key)
     return Entity(
         name=name,
         table=qualified_table_of(src, name),

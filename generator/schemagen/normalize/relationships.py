@@ -50,11 +50,18 @@ class FkLink:
 
 
 def fk_links(src: Sources, entities: list[Entity]) -> list[FkLink]:
-    """Every foreign key whose column does not say ``relationship: false``."""
+    """Every foreign key whose column does not say ``relationship: false``, between
+    two entities with primary keys (one without is a ``Table``, not a mapped class,
+    so neither side of an ORM relationship can live on it)."""
+    keyless = {e.name for e in entities if not e.has_primary_key}
     links = []
     for entity in entities:
+        if entity.name in keyless:
+            continue
         own = mapping(mapping(src.entities[entity.name]).get("columns"))
         for fk in entity.foreign_keys:
+            if fk.ref_entity in keyless:
+                continue
             column = entity.column(fk.columns[0])
             spec = mapping(own.get(column.name)) or _mixin_spec(src, column)
             if spec.get("relationship") is False:

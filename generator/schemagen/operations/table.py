@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..model.casts import cast_context, is_safe_change
 from ..model.schema import (
+    NO_PRIMARY_KEY,
     Column,
     Default,
     Entity,
@@ -454,39 +455,56 @@ class AlterColumn(Operation):
 @dataclass(frozen=True)
 class DropPrimaryKey(Operation):
     """Drop the primary key before its columns change (the table briefly has none:
-    ``primary_key.columns`` is empty in that state)."""
+    it is :data:`NO_PRIMARY_KEY` in that state), or for good: ``keyless`` when the
+    schema says ``primary_key: false`` now."""
 
     table: str
     primary_key: PrimaryKey
+    keyless: bool = False
 
     def reverse(self) -> Operation:
-        return AddPrimaryKey(self.table, self.primary_key)
+        return AddPrimaryKey(self.table, self.primary_key, keyless=self.keyless)
 
     def describe(self) -> str:
-        return f"- primary key {self.primary_key.name} on {self.table}"
+        gone = " (the table keeps no primary key)" if self.keyless else ""
+        return f"- primary key {self.primary_key.name} on {self.table}{gone}"
 
     def apply(self, schema: Schema) -> Schema:
-        gone = PrimaryKey(self.primary_key.name, ())
-        return with_table(schema, self.table, lambda e: dataclasses.replace(e, primary_key=gone))
+        return with_table(
+            schema, self.table, lambda e: dataclasses.replace(e, primary_key=NO_PRIMARY_KEY)
+        )
 
 
 @dataclass(frozen=True)
 class AddPrimaryKey(Operation):
-    """Add the primary key over its new columns, once they all exist."""
+    """Add the primary key over its new columns, once they all exist; ``keyless``
+    when the table had none (``primary_key: false``): its rows were never held
+    unique, so the key fails on duplicate or NULL ones (:meth:`risk`)."""
 
     table: str
     primary_key: PrimaryKey
+    keyless: bool = False
 
     def reverse(self) -> Operation:
-        return DropPrimaryKey(self.table, self.primary_key)
+        return DropPrimaryKey(self.table, self.primary_key, keyless=self.keyless)
 
     def describe(self) -> str:
         cols = ", ".join(self.primary_key.columns)
-        return f"+ primary key {self.primary_key.name} on {self.table} ({cols})"
+        had = " (the table had none)" if self.keyless else ""
+        return f"+ primary key {self.primary_key.name} on {self.table} ({cols}){had}"
 
     def apply(self, schema: Schema) -> Schema:
         pk = self.primary_key
         return with_table(schema, self.table, lambda e: dataclasses.replace(e, primary_key=pk))
+
+    def risk(self) -> str | None:
+        if not self.keyless:
+            return None
+        cols = ", ".join(self.primary_key.columns)
+        return (
+            f"adds primary key {self.primary_key.name} to {self.table}, which had none "
+            f"(fails if two rows share ({cols}) or a row holds NULL there)"
+        )
 
 
 def _type_words(col: Column) -> str:

@@ -22,7 +22,9 @@ class KeyIndex:
 
 def key_indexes(ent: Entity) -> list[KeyIndex]:
     """Every B-tree the table has for its keys, and every declared index."""
-    found = [KeyIndex(ent.primary_key.name, ent.primary_key.columns, "btree", None, True, False)]
+    pk = ent.primary_key
+    found = [KeyIndex(pk.name, pk.columns, "btree", None, True, False)]
+    found = found if ent.has_primary_key else []  # primary_key: false
     found += [KeyIndex(u.name, u.columns, "btree", None, True, False) for u in ent.uniques]
     found += [
         KeyIndex(ix.name, ix.columns, ix.using, ix.where, ix.unique, True) for ix in ent.indexes

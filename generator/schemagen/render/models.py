@@ -166,6 +166,8 @@ class ModelsView:
     helpers: list[str]  # module-level definitions the classes use (SqlType)
     enums: list[EnumView]
     classes: list[ClassView]
+    #: Tables without a primary key: a ``Table`` each (the ORM maps no class without one).
+    tables: list[list[str]] = field(default_factory=list)
     view_base: list[str] = field(default_factory=list)
     view_classes: list[ClassView] = field(default_factory=list)
     tail: list[str] = field(default_factory=list)
@@ -187,7 +189,8 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
         | classes_named
         | {v.name for v in schema.views}
     )
-    imp = Imports(shadowed)
+    table_names = _table_variables(schema, shadowed)
+    imp = Imports(shadowed | frozenset(table_names.values()))
     while imp.helper in shadowed:
         imp.helper += "_"
     base = "Base"
@@ -195,7 +198,12 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
         base += "_"
     declarative = imp.name("sqlalchemy.orm", "DeclarativeBase")
     metadata = imp.name("sqlalchemy", "MetaData")
-    classes = [_entity_view(schema, ent, imp) for ent in schema.entities]
+    classes = [_entity_view(schema, ent, imp) for ent in schema.entities if ent.has_primary_key]
+    tables = [
+        _table_lines(schema, ent, imp, table_names[ent.name], base)
+        for ent in schema.entities
+        if not ent.has_primary_key
+    ]
     view_base, view_classes, tail = _routines_view(schema, imp, base)
     enums = [_enum_view(schema, en.name) for en in schema.enums]
     large = len(schema.entities) >= collector.PAUSE_FROM
@@ -241,6 +249,7 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
         helpers=helpers,
         enums=enums,
         classes=classes,
+        tables=tables,
         view_base=view_base,
         view_classes=view_classes,
         tail=tail,
@@ -354,13 +363,67 @@ def _entity_view(schema: Schema, ent: Entity, imp: Imports) -> ClassView:
     return ClassView(ent.name, doc, statements)
 
 
+# --- tables without a primary key ------------------------------------------------
+
+
+def _table_variables(schema: Schema, taken: frozenset[str]) -> dict[str, str]:
+    """Entity -> the module variable of its ``Table``, for the entities without a
+    primary key: ``t_<table>`` as sqlacodegen names them (``t_<schema>_<table>``
+    outside the default schema), clear of every other name of the module."""
+    found: dict[str, str] = {}
+    used = set(taken)
+    for ent in schema.entities:
+        if ent.has_primary_key:
+            continue
+        name = "t_" + re.sub(r"\W", "_", ent.table.replace(".", "_"))
+        while name in used:
+            name += "_"
+        used.add(name)
+        found[ent.name] = name
+    return found
+
+
+def _table_lines(schema: Schema, ent: Entity, imp: Imports, variable: str, base: str) -> list[str]:
+    """``t_events = Table("events", Base.metadata, Column(...), ..., comment=...)``:
+    what sqlacodegen writes for a table without a primary key, which SQLAlchemy's
+    ORM cannot map as a class. Columns are keyed by their names (no attributes)."""
+    columns = [_table_column(schema, ent, col, imp) for col in ent.columns]
+    constraints = _table_constraints(ent, imp)
+    options = _table_options(ent)
+    value = call(
+        imp.name("sqlalchemy", "Table"),
+        py_str(naming.split_qualified(ent.table)[1]),
+        f"{base}.metadata",
+        *columns,
+        *constraints,
+        **options,
+    )
+    lines = [f"# {line}".rstrip() for line in (ent.description or "").splitlines()[:1]]
+    return lines + layout(value, "", f"{variable} = ")
+
+
+def _table_column(schema: Schema, ent: Entity, col: Column, imp: Imports) -> Expr:
+    """``Column(name, type, ...)`` of a ``Table``: the ``mapped_column`` arguments,
+    with NOT NULL said outright (no ``Mapped[...]`` annotation to infer it from)."""
+    args, kwargs = _column_arguments(schema, ent, col, imp)
+    del kwargs["primary_key"], kwargs["autoincrement"]  # never in a table without a key
+    return call(
+        imp.name("sqlalchemy", "Column"),
+        py_str(col.name),
+        *args,
+        nullable=None if col.nullable else "False",
+        **kwargs,
+    )
+
+
 # --- columns ------------------------------------------------------------------
 
 
 def _attr(ent: Entity, column: str) -> str:
     """The Python attribute (the Column's key) of ``column``; table-level constructs
-    such as Index and UniqueConstraint find columns by key."""
-    if ent.has_column(column):
+    such as Index and UniqueConstraint find columns by key. A ``Table`` (no primary
+    key) keys its columns by name."""
+    if ent.has_column(column) and ent.has_primary_key:
         col = ent.column(column)
         return col.attribute or col.name
     return column
@@ -368,11 +431,21 @@ def _attr(ent: Entity, column: str) -> str:
 
 def _column_lines(schema: Schema, ent: Entity, col: Column, imp: Imports) -> list[str]:
     annotation = _annotation(col, imp)
-    args: list[Expr] = []
     attribute = col.attribute or col.name
+    args, kwargs = _column_arguments(schema, ent, col, imp)
     if attribute != col.name:
-        args.append(py_str(col.name))
-    args.append(_type_expr(schema, col, imp))
+        args.insert(0, py_str(col.name))
+    value = call(imp.name("sqlalchemy.orm", "mapped_column"), *args, **kwargs)
+    mapped = imp.name("sqlalchemy.orm", "Mapped")
+    return layout(value, INDENT, f"{attribute}: {mapped}[{annotation}] = ")
+
+
+def _column_arguments(
+    schema: Schema, ent: Entity, col: Column, imp: Imports
+) -> tuple[list[Expr], dict[str, Expr | None]]:
+    """The positional and keyword arguments of a column, after its name: the same
+    for ``mapped_column`` and ``Column``."""
+    args: list[Expr] = [_type_expr(schema, col, imp)]
     fk = _single_fk(ent, col)
     if fk is not None:
         args.append(_foreign_key(fk, imp))
@@ -391,9 +464,7 @@ def _column_lines(schema: Schema, ent: Entity, col: Column, imp: Imports) -> lis
         **_on_update(schema, col, imp),
         "comment": Str(col.description) if col.description else None,
     }
-    value = call(imp.name("sqlalchemy.orm", "mapped_column"), *args, **kwargs)
-    mapped = imp.name("sqlalchemy.orm", "Mapped")
-    return layout(value, INDENT, f"{attribute}: {mapped}[{annotation}] = ")
+    return args, kwargs
 
 
 def _on_update(schema: Schema, col: Column, imp: Imports) -> dict[str, Expr | None]:
@@ -541,13 +612,23 @@ def _server_default(schema: Schema, ent: Entity, col: Column, imp: Imports) -> E
 
 
 def _table_args(ent: Entity, imp: Imports) -> list[Expr]:
-    args: list[Expr] = [
-        call(
-            imp.name("sqlalchemy", "PrimaryKeyConstraint"),
-            *[py_str(_attr(ent, c)) for c in ent.primary_key.columns],
-            name=py_str(ent.primary_key.name),
+    """The constraints and indexes of a table, then a dict of its options (when any)."""
+    options = _table_options(ent)
+    return _table_constraints(ent, imp) + ([pydict(options)] if options else [])
+
+
+def _table_constraints(ent: Entity, imp: Imports) -> list[Expr]:
+    """The primary key (when there is one), constraints and indexes of a table."""
+    args: list[Expr] = []
+    if ent.has_primary_key:
+        pk = ent.primary_key
+        args.append(
+            call(
+                imp.name("sqlalchemy", "PrimaryKeyConstraint"),
+                *[py_str(_attr(ent, c)) for c in pk.columns],
+                name=py_str(pk.name),
+            )
         )
-    ]
     for fk in ent.foreign_keys:
         if len(fk.columns) > 1:
             args.append(
@@ -583,6 +664,11 @@ def _table_args(ent: Entity, imp: Imports) -> list[Expr]:
         )
     args.extend(_exclude(ent, ex, imp) for ex in ent.excludes)
     args.extend(_index(ent, ix, imp) for ix in ent.indexes)
+    return args
+
+
+def _table_options(ent: Entity) -> dict[str, Expr]:
+    """``comment``, ``schema`` and ``postgresql_partition_by`` of a table, when set."""
     options: dict[str, Expr] = {}
     if ent.description:
         options["comment"] = Str(ent.description)
@@ -592,9 +678,7 @@ def _table_args(ent: Entity, imp: Imports) -> list[Expr]:
     if ent.partition_by is not None:
         # the partitions themselves are made by the DDL at the end of the module
         options["postgresql_partition_by"] = Str(ent.partition_by.sql())
-    if options:
-        args.append(pydict(options))
-    return args
+    return options
 
 
 def _index_elements(ent: Entity, ix: Index, imp: Imports) -> list[Expr]:

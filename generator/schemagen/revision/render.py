@@ -538,7 +538,8 @@ def _(operation: DropPrimaryKey, state: Schema) -> list[Stmt]:
 @_render.register(AddPrimaryKey)
 def _(operation: AddPrimaryKey, state: Schema) -> list[Stmt]:
     pk = operation.primary_key
-    return [
+    guard = [execute(_key_rows_sql(operation))] if operation.keyless else []
+    return guard + [
         call(
             "op.create_primary_key",
             _name(pk.name),
@@ -547,6 +548,35 @@ def _(operation: AddPrimaryKey, state: Schema) -> list[Stmt]:
             schema=_schema(operation.table),
         )
     ]
+
+
+def _key_rows_sql(operation: AddPrimaryKey) -> str:
+    """A check before a primary key is added to a table that had none: its rows
+    were never held unique, and PostgreSQL's own failure ("could not create unique
+    index") names neither the key nor what to do. This one says which key, which
+    columns, one repeated value, and how to go on."""
+    pk, table = operation.primary_key, quote_table(operation.table)
+    cols = ", ".join(quote_ident(c) for c in pk.columns)
+    row = cols if len(pk.columns) == 1 else f"ROW({cols})"
+    nulls = " OR ".join(f"{quote_ident(c)} IS NULL" for c in pk.columns)
+    what = f"cannot add primary key {pk.name} to {operation.table}: "
+    shown = ", ".join(pk.columns)
+    null_text = sql_literal(f"{what}a row holds NULL in ({shown})")
+    repeat_text = sql_literal(f"{what}more than one row has ({shown}) = ")
+    hint = sql_literal(
+        "delete or change those rows (or keep primary_key: false), then upgrade again"
+    )
+    return (
+        "DO $$\nDECLARE\n    repeated text;\nBEGIN\n"
+        f"    IF EXISTS (SELECT FROM {table} WHERE {nulls}) THEN\n"
+        f"        RAISE EXCEPTION USING MESSAGE = {null_text}, HINT = {hint};\n"
+        "    END IF;\n"
+        f"    SELECT CAST({row} AS text) INTO repeated FROM {table} GROUP BY {cols} "
+        "HAVING count(*) > 1 LIMIT 1;\n"
+        "    IF repeated IS NOT NULL THEN\n"
+        f"        RAISE EXCEPTION USING MESSAGE = {repeat_text} || repeated, HINT = {hint};\n"
+        "    END IF;\nEND $$"
+    )
 
 
 # --- constraints and indexes ------------------------------------------------------

@@ -69,7 +69,8 @@ def create_table_sql(ent: Entity, state: Schema) -> str:
     uniques and checks, each named."""
     items = [column_sql(col, state) for col in ent.columns]
     pk = ent.primary_key
-    items.append(f"CONSTRAINT {quote_ident(pk.name)} PRIMARY KEY ({_names(pk.columns)})")
+    if ent.has_primary_key:  # else a table without one (primary_key: false)
+        items.append(f"CONSTRAINT {quote_ident(pk.name)} PRIMARY KEY ({_names(pk.columns)})")
     items += [f"CONSTRAINT {quote_ident(fk.name)} {constraint_sql(fk)}" for fk in ent.foreign_keys]
     items += [
         f"CONSTRAINT {quote_ident(uq.name)} UNIQUE ({_names(uq.columns)}){deferral_sql(uq)}"

@@ -274,7 +274,9 @@ def _unique_carriers(
     """Columns built from ``n`` (one per unique key), or the radix of a key that
     only foreign keys and enums can carry: ``[(column, number of values), ...]``."""
     fk_columns = {c for fk in fks for c in fk.columns}
-    keys = [ent.primary_key.columns] + [u.columns for u in ent.uniques]
+    # (a table without a primary key has only its unique keys: other rows may repeat)
+    keys = [ent.primary_key.columns] if ent.has_primary_key else []
+    keys += [u.columns for u in ent.uniques]
     keys += [ix.columns for ix in ent.indexes if ix.unique]
     carriers: set[str] = set()
     radix: Radix | None = None

@@ -173,7 +173,9 @@ def _fill(
         if plan.rows:
             _load(conn, plan, helper, empty=not existing[ent.table])
         if ent.table in referenced:
-            _keys(conn, ent.table, sorted(referenced[ent.table]), ent.primary_key.columns)
+            # numbered by the primary key, or by what is referenced when there is none
+            keys = sorted(referenced[ent.table])
+            _keys(conn, ent.table, keys, ent.primary_key.columns or tuple(keys))
             offset = _contiguous(conn, schema, ent.table)
             if offset is not None:
                 ctx.offsets[ent.table] = offset

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..language.structure import did_you_mean
-from ..normalize.normalizer import Resolver, Unresolved
+from ..normalize.normalizer import Resolver, Unresolved, no_key_to_reference
 from ..source.loader import Sources, YamlPath, mapping, unique_columns
 from .reporter import Reporter, plain_type, type_text
 
@@ -35,11 +35,7 @@ def check_foreign_key(
     for col in missing:
         report.error((*path, "columns"), f"unknown column '{col}'{did_you_mean(col, names)}")
     target = str(entry.get("references", ""))
-    if src.is_broken("entities", target):
-        return
-    if target not in src.entities:
-        hint = did_you_mean(target, sorted(src.entities))
-        report.error((*path, "references"), f"unknown entity '{target}'{hint}")
+    if not _referable(src, resolver, report, path, entry):
         return
     ref_columns = [str(c) for c in entry.get("ref_columns") or resolver.primary_key(target)]
     target_names = [c.name for c in resolver.columns(target)]
@@ -74,6 +70,30 @@ def check_foreign_key(
                     (*path, key),
                     f"{key}: set null on NOT NULL column(s) {', '.join(required)}",
                 )
+
+
+def _referable(
+    src: Sources, resolver: Resolver, report: Reporter, path: YamlPath, entry: dict[str, Any]
+) -> bool:
+    """The target entity exists (and was not left out for its own errors), and has
+    columns to reference: ``ref_columns``, or its primary key; one that says
+    ``primary_key: false`` has none (reported)."""
+    target = str(entry.get("references", ""))
+    if src.is_broken("entities", target):
+        return False
+    if target not in src.entities:
+        hint = did_you_mean(target, sorted(src.entities))
+        report.error((*path, "references"), f"unknown entity '{target}'{hint}")
+        return False
+    if not entry.get("ref_columns") and resolver.keyless(target):
+        report.error(
+            (*path, "references"),
+            no_key_to_reference(target, resolver.unique_columns(target)).replace(
+                "reference a unique column instead, e.g.", "say ref_columns: of a unique key, e.g."
+            ),
+        )
+        return False
+    return True
 
 
 def _check_types(

@@ -44,7 +44,9 @@ def _plain(index: Index) -> bool:
 
 def lint_duplicate_indexes(entity: Entity, src: Sources, report: Reporter) -> None:
     """An index equal to the primary key, a unique constraint or an earlier index."""
-    covered: dict[tuple[str, ...], str] = {entity.primary_key.columns: "the primary key"}
+    covered: dict[tuple[str, ...], str] = {}
+    if entity.has_primary_key:
+        covered[entity.primary_key.columns] = "the primary key"
     for uq in entity.uniques:
         if uq.columns in covered:
             report.warning(

@@ -87,7 +87,7 @@ def _check_keys(entity: Entity, key: PartitionKey, base: YamlPath, report: Repor
         report.error(
             (*base, "partition_by", "list"), "a list partition key has one column or expression"
         )
-    keys = [(entity.primary_key.name, entity.primary_key.columns)]
+    keys = [(entity.primary_key.name, entity.primary_key.columns)] if entity.has_primary_key else []
     keys += [(u.name, u.columns) for u in entity.uniques]
     keys += [(ix.name, ix.columns) for ix in entity.indexes if ix.unique]
     for name, columns in keys:

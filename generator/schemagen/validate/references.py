@@ -26,6 +26,7 @@ from .foreign_keys import (
     deferrable_target,
     deferrable_unique,
 )
+from .keyless import check_keyless_relationships, check_primary_key_declared
 from .partitions import check_partition_references
 from .reporter import Reporter, plain_type, type_text
 from .sql import SqlSyntaxError, expression_problems, read_expression, shown, unknown_order_by
@@ -56,7 +57,9 @@ def check_references(src: Sources, resolver: Resolver, report: Reporter) -> None
     reverse = reverse_sides(src, resolver)
     tables = {table_of(src, e): e for e in src.entities}
     for name in sorted(src.entities):
-        check_relationship_entries(src, resolver, report, name, reverse.get(name, {}), tables)
+        if not resolver.keyless(name):  # its entries are errors of their own (keyless)
+            check_relationship_entries(src, resolver, report, name, reverse.get(name, {}), tables)
+    check_keyless_relationships(src, resolver, report)
 
 
 def check_naming_convention(src: Sources, report: Reporter) -> None:
@@ -168,8 +171,7 @@ def check_entity(src: Sources, resolver: Resolver, report: Reporter, name: str) 
         if isinstance(col.spec.get("using"), str):
             path = (*col.path, "using")
             check_sql_columns(report, path, col.spec["using"], names, table_of(src, name))
-    if not resolver.primary_key(name):
-        report.error(base, "entity has no primary key; mark a column with primary_key: true")
+    check_primary_key_declared(src, resolver, report, name)
     listed = spec.get("primary_key")
     if isinstance(listed, list):
         check_column_list(report, (*base, "primary_key"), listed, names)
@@ -444,6 +446,8 @@ def reverse_sides(src: Sources, resolver: Resolver) -> dict[str, dict[str, tuple
                 target, _ = resolver.reference(col)
             except Unresolved:
                 continue
+            if resolver.keyless(owner) or resolver.keyless(target):
+                continue  # no ORM relationship joins a table without a primary key
             name = one_to_many_name(col.spec, table_of(src, owner))
             if name is not None:
                 pair = (owner, many_to_one_name(col.name, col.spec))
@@ -468,8 +472,8 @@ def check_relationship_entries(
         entry = mapping(entry)
         path: YamlPath = ("entities", name, "relationships", rel)
         target = entry.get("entity")
-        if src.is_broken("entities", target):
-            continue
+        if src.is_broken("entities", target) or (target and resolver.keyless(str(target))):
+            continue  # an entity without a primary key: check_keyless_relationships
         if target is not None and target not in src.entities:
             hint = did_you_mean(str(target), sorted(src.entities))
             report.error((*path, "entity"), f"unknown entity '{target}'{hint}")

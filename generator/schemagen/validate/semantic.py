@@ -151,7 +151,8 @@ def check_entity_names(entity: Entity, src: Sources, report: Reporter) -> None:
     for column in entity.columns:
         path = own_column_path(entity, column)
         _check_name(report, path, column.name, "column name", digit_first=True)
-    _check_generated(report, base, entity.primary_key.name, "primary-key name")
+    if entity.has_primary_key:
+        _check_generated(report, base, entity.primary_key.name, "primary-key name")
     for fk in entity.foreign_keys:
         path = (*column_path(src, entity, fk.columns[0]), "references")
         _check_generated(report, path, fk.name, "foreign-key name")
@@ -586,7 +587,7 @@ def check_namespaces(schema: Schema, src: Sources, report: Reporter) -> None:
         qualify = functools.partial(naming.qualify, naming.split_qualified(entity.table)[0])
 
         # When the table clashes, its conventional names clash too: one message is enough.
-        if _claim(relations, entity.table, table, report, src):
+        if _claim(relations, entity.table, table, report, src) and entity.has_primary_key:
             _claim(types, entity.table, table, report, src)
             pk = _Claim(f"the primary key of {entity.name}", base)
             _claim(relations, qualify(entity.primary_key.name), pk, report, src)
@@ -635,7 +636,7 @@ def _claim(
 
 def check_constraint_names(entity: Entity, src: Sources, report: Reporter) -> None:
     """Constraint names are unique within a table."""
-    seen: set[str] = {entity.primary_key.name}
+    seen: set[str] = {entity.primary_key.name} if entity.has_primary_key else set()
     names: list[tuple[str, YamlPath]] = [
         (uq.name, unique_path(src, entity, uq.name, uq.columns)) for uq in entity.uniques
     ]

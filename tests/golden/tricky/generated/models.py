@@ -12,6 +12,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Column,
     Connection,
     DateTime,
     Enum,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     MetaData,
     PrimaryKeyConstraint,
     String,
+    Table,
     Text,
     UniqueConstraint,
     Uuid,
@@ -217,3 +219,29 @@ class User(Base):
     )
 
     order: Mapped["Order"] = relationship(back_populates="users")
+
+
+# An append-only log: rows may "repeat", 50% | piped
+t_audit = Table(
+    "audit",
+    Base.metadata,
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column(
+        "order_id",
+        Integer(),
+        ForeignKey("order.id", ondelete="CASCADE", name="fk_audit_order_id_order"),
+        nullable=False,
+    ),
+    Column("select", Text(), comment="A reserved word; it's quoted."),
+    Column(
+        "text",
+        Text(),
+        nullable=False,
+        server_default=text_("'10:30, at \\:30 or \\:x, 50% off'"),
+    ),
+    Column("mood", Enum(Mood, name="mood", values_callable=enum_values)),
+    Column("remark", REMARK_DOMAIN, nullable=False, server_default=text_("'50% off'")),
+    CheckConstraint("\"select\" <> ''", name="ck_audit_select_not_empty"),
+    Index_("ix_audit_order_id_at", "order_id", "at"),
+    comment='An append-only log: rows may "repeat", 50% | piped',
+)
