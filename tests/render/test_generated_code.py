@@ -163,6 +163,31 @@ def test_models_in_postgresql_schemas_pass_ruff_and_mypy_strict(tmp_path: Path) 
         assert out.returncode == 0, out.stdout + out.stderr
 
 
+def test_env_of_a_project_in_another_default_schema_passes_ruff_and_mypy_strict(
+    tmp_path: Path,
+) -> None:
+    """With ``database.schema`` (corpus 73), env.py sets public's search_path for every
+    step and finds Alembic's version table before it does (see
+    tests/revision/test_search_path_migrations.py); that code is typed and formatted."""
+    from migration_harness import load_case, schemagen, write_schema
+
+    write_schema(tmp_path / "p", load_case(REPO / "tests/corpus/73_database_default_schema").after)
+    schemagen(tmp_path / "p", "build")
+    env = tmp_path / "p" / "generated" / "migrations" / "env.py"
+    text = env.read_text(encoding="utf-8")
+    assert "context.execute(SEARCH_PATH_SQL)" in text and "version_table_schema=" in text
+    for argv in (
+        ["ruff", "check", "--no-cache", str(env)],
+        *(
+            ["ruff", "format", "--isolated", "--check", "--line-length", n, str(env)]
+            for n in ("88", "100")
+        ),
+        ["mypy", "--strict", "--no-incremental", "--cache-dir", str(tmp_path / ".m"), str(env)],
+    ):
+        out = subprocess.run([sys.executable, "-m", *argv], capture_output=True, text=True)
+        assert out.returncode == 0, out.stdout + out.stderr
+
+
 def test_generated_code_passes_mypy_strict(tmp_path: Path) -> None:
     """One mypy run over every case: each package copied under its own name."""
     for case in ALL_CASES:

@@ -552,18 +552,22 @@ def _add_index(
     )
 
 
-#: Alembic's version table in the connection's current schema, where Alembic makes
-#: and reads it (its oid, or NULL), and whether that schema is one of those named.
+#: Alembic's version table (its oid and name, or NULLs) in the connection's current
+#: schema, where Alembic makes and reads it, else, when that schema is one of those
+#: named, in public, where env.py keeps it for such a URL; and whether it is named.
 _HOME_SQL = """
-SELECT to_regclass(quote_ident(current_schema()) || '.' || %(version)s)::oid,
-       coalesce(current_schema() = ANY(%(schemas)s), false)
+SELECT v::oid, v::text, named FROM (
+  SELECT coalesce(current_schema() = ANY(%(schemas)s), false) AS named) AS h,
+LATERAL (SELECT coalesce(to_regclass(quote_ident(current_schema()) || '.' || %(version)s),
+                         CASE WHEN named THEN to_regclass('public.' || %(version)s) END) AS v) AS t
 """
 
 
 def _home(cur: psycopg.Cursor[Any], schemas: tuple[str, ...]) -> tuple[int, tuple[str, ...] | None]:
     """The oid of Alembic's version table (0 for none) and its revisions (None for no
-    such table), read where the connection's search_path puts them; then, when that
-    path names one of the PostgreSQL ``schemas`` first (a URL with
+    such table), read where the connection's search_path puts them (or in public,
+    where env.py keeps them when that path names a schema of the model); then, when
+    that path names one of the PostgreSQL ``schemas`` first (a URL with
     ``options=-csearch_path=app`` for a project whose ``database.schema`` is app),
     the path the schema's names assume for the rest of the session's transaction:
     public, where its bare names live, and every named schema only by its name, so
@@ -573,10 +577,11 @@ def _home(cur: psycopg.Cursor[Any], schemas: tuple[str, ...]) -> tuple[int, tupl
     cur.execute(_HOME_SQL, {"version": VERSION_TABLE, "schemas": list(schemas)})
     row = cur.fetchone()
     assert row is not None
-    version, named = row
+    version, table, named = row
     revisions = None
     if version is not None:
-        cur.execute(f"SELECT version_num FROM {VERSION_TABLE} ORDER BY version_num")
+        # regclass's text: qualified where the search_path would not find it
+        cur.execute(f"SELECT version_num FROM {table} ORDER BY version_num")
         revisions = tuple(r[0] for r in cur.fetchall())
     if named:
         cur.execute("SELECT set_config('search_path', 'public', true)")

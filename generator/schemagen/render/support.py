@@ -92,6 +92,10 @@ class SupportView:
     reflect_listeners: bool = False
     # env.py's `from collections.abc import ...` statement
     abc_import: str = "from collections.abc import Sequence"
+    # the project's default PostgreSQL schema is not public (database.schema): env.py
+    # runs every step with public's search_path, whatever DATABASE_URL sets, and keeps
+    # Alembic's version table where it finds it
+    pins_search_path: bool = False
 
 
 def _unqualified_nextval(schema: Schema) -> bool:
@@ -159,6 +163,7 @@ def support_views(project: Project, schema: Schema, layout: Layout) -> dict[str,
         nextval_defaults=_nextval_defaults(schema),
         reflect_listeners=listeners,
         abc_import=f"from collections.abc import {'Callable, ' if listeners else ''}Sequence",
+        pins_search_path=schema.database.schema is not None,
     )
     database_doc = (
         f"Engines and sessions of the {name} database, configured from DATABASE_URL.\n\n"

@@ -1,0 +1,161 @@
+"""Migrations of a project whose default PostgreSQL schema is app (``database.schema:
+app``) through a DATABASE_URL that sets ``search_path=app``
+(``?options=-csearch_path%3Dapp``, common in production) on an empty database: the
+first ``alembic upgrade head`` runs (Alembic's version table needs a schema before
+revision 000 makes app), an entity that says ``schema: public`` lands in public, the
+declared extensions are installed in public as through a plain URL (their types
+read ``citext``, not ``app.citext``), the migrated schema equals ``create_all``'s,
+``check --database`` finds nothing through either URL, and the downgrade to base
+leaves nothing behind. A database whose version table is already in app keeps it
+there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from migration_harness import (
+    alembic,
+    assert_same_dump,
+    live_findings,
+    reference_dump,
+    schemagen,
+    write_schema,
+)
+from pgcluster import PgCluster
+from pgdump import schema_dump
+from schemagen.cli import main
+
+SCHEMA = """
+database: {name: shop, schema: app, extensions: [citext, pg_trgm]}
+enums:
+  Plan: {values: [free, paid]}
+entities:
+  Setting:                        # public.settings
+    schema: public
+    columns:
+      key: {type: string, length: 64, primary_key: true}
+      label: {type: citext, nullable: true}
+    indexes:
+      ix_settings_label: {columns: [label], using: gin, ops: {label: gin_trgm_ops}}
+  Account:                        # app.accounts
+    columns:
+      id: {type: bigint, primary_key: true}
+      plan: {type: enum, enum: Plan, default: free}
+      email: {type: citext, nullable: true}
+      setting_key: {references: Setting, nullable: true}
+"""
+
+#: A later change: a column on public's table and one on app's.
+SCHEMA_2 = SCHEMA.replace(
+    "      label: {type: citext, nullable: true}\n",
+    "      label: {type: citext, nullable: true}\n      note: {type: text, nullable: true}\n",
+).replace(
+    "      email: {type: citext, nullable: true}\n",
+    "      email: {type: citext, nullable: true}\n      nick: {type: citext, nullable: true}\n",
+)
+
+ROWS = (
+    "INSERT INTO public.settings VALUES ('theme', 'Dark'), ('font', NULL), ('mode', 'dark');"
+    "INSERT INTO app.accounts (id, email, setting_key) VALUES "
+    "(1, 'A@x.io', 'theme'), (2, 'a@X.io', 'theme'), (3, NULL, NULL)"
+)
+
+#: Where each object landed: relations and types by schema, extensions by schema.
+WHERE = (
+    "SELECT string_agg(n.nspname || '.' || c.relname, ',' ORDER BY n.nspname, c.relname) "
+    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE c.relkind = 'r' AND n.nspname IN ('public', 'app');"
+    "SELECT string_agg(e.extname || '@' || n.nspname, ',' ORDER BY e.extname) "
+    "FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+    "WHERE e.extname <> 'plpgsql'"
+)
+
+
+def search_path_url(pg: PgCluster, dbname: str) -> str:
+    return pg.url(dbname) + "?options=-csearch_path%3Dapp"
+
+
+def check(root: Path, url: str) -> tuple[int, str]:
+    """``schemagen check --database url``: the revision too, read from Alembic's table."""
+    argv = ["check", "--project", str(root), "--no-cache", "--database", url]
+    result = CliRunner().invoke(main, argv)
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    write_schema(tmp_path, {"s.yaml": SCHEMA})
+    schemagen(tmp_path, "migrate", "-m", "initial")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("search_path", "app_exists"),
+    [(True, False), (True, True), (False, False)],
+    ids=["search_path_app", "search_path_app_made_before", "plain_url"],
+)
+def test_upgrade_check_downgrade(
+    pg: PgCluster, project: Path, search_path: bool, app_exists: bool
+) -> None:
+    dbname = pg.create_database("sp_cycle")
+    url = search_path_url(pg, dbname) if search_path else pg.url(dbname)
+    try:
+        if app_exists:  # as a DBA may have made it, before any revision ran
+            pg.sql("CREATE SCHEMA app", dbname)
+        alembic(project, url, "upgrade", "head")
+        pg.sql(ROWS, dbname)
+        assert pg.sql(WHERE, dbname).split() == [
+            "app.accounts,public.alembic_version,public.settings",
+            "citext@public,pg_trgm@public",
+        ]
+        # citext compares without case, with the rows' NULLs and duplicates
+        assert pg.sql(
+            "SELECT count(*) FROM app.accounts a JOIN public.settings s "
+            "ON s.key = a.setting_key WHERE a.email = 'a@x.io' AND s.label = 'DARK'",
+            dbname,
+        ).strip() == "2"
+        expected = reference_dump(pg, project / "generated" / "models.py", ["citext", "pg_trgm"])
+        assert_same_dump(schema_dump(pg, dbname), expected, "upgrade head")
+        assert live_findings(project, url) == []
+        assert live_findings(project, pg.url(dbname)) == []
+        for through in (url, pg.url(dbname)):
+            code, output = check(project, through)
+            assert code == 0 and "nothing drifted" in output and "up to 000," in output, output
+
+        alembic(project, url, "downgrade", "base")
+        assert pg.sql(WHERE, dbname).split() == ["public.alembic_version"]
+        assert pg.sql("SELECT count(*) FROM public.alembic_version", dbname).strip() == "0"
+        assert pg.sql("SELECT to_regnamespace('app') IS NULL", dbname).strip() == "t"
+    finally:
+        pg.drop_database(dbname)
+
+
+def test_version_table_already_in_app_stays_there(pg: PgCluster, project: Path) -> None:
+    """A database migrated while app existed before revision 000 (where Alembic made
+    its version table in app, the connection's current schema) is not orphaned: the
+    next upgrade reads and advances app's version table."""
+    dbname = pg.create_database("sp_kept")
+    url = search_path_url(pg, dbname)
+    try:
+        alembic(project, url, "upgrade", "head")
+        pg.sql("ALTER TABLE public.alembic_version SET SCHEMA app;" + ROWS, dbname)
+        write_schema(project, {"s.yaml": SCHEMA_2})
+        schemagen(project, "migrate", "-m", "notes")
+        code, output = check(project, url)
+        assert code == 1 and "the database is at revision 000, 1 revision behind head 001" in (
+            output
+        ), output
+        alembic(project, url, "upgrade", "head")
+        assert pg.sql("SELECT version_num FROM app.alembic_version", dbname).strip() == "001"
+        assert pg.sql("SELECT to_regclass('public.alembic_version') IS NULL", dbname) == "t\n"
+        assert pg.sql(
+            "SELECT count(note) || ' ' || count(*) FROM public.settings", dbname
+        ).strip() == "0 3"
+        code, output = check(project, url)
+        assert code == 0 and "nothing drifted" in output and "up to 001," in output, output
+        expected = reference_dump(pg, project / "generated" / "models.py", ["citext", "pg_trgm"])
+        assert_same_dump(schema_dump(pg, dbname), expected, "upgrade head")
+    finally:
+        pg.drop_database(dbname)
