@@ -96,6 +96,20 @@ def keys_table(table: str) -> str:
     return f"pg_temp.{ident('seed_keys_' + table)}"
 
 
+#: How the rows of a table without a primary key are told apart while a seed fills
+#: their deferred foreign keys: by ctid, which stays put within the transaction
+#: (a temporary table cannot have a column named ctid: hence the alias).
+ROW_ID = "seed_row_ctid"
+
+
+def row_keys(ent: Entity) -> list[tuple[str, str]]:
+    """(expression on the table, column of the new-rows table) for each column that
+    tells the rows of ``ent`` apart: its primary key, else its ctid."""
+    if not ent.has_primary_key:
+        return [("ctid", ROW_ID)]
+    return [(ident(c), ident(c)) for c in ent.primary_key.columns]
+
+
 def new_rows_table(table: str) -> str:
     """The temporary list of rows this run inserted into ``table`` (for deferred keys)."""
     return f"pg_temp.{ident('seed_new_' + table)}"
@@ -214,10 +228,11 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
     target += f" ({', '.join(ident(c) for c in columns)})" if columns else ""
     fks = tuple(fk for fk in ent.foreign_keys if fk.name in deferred)
     if fks:
-        pk = ", ".join(ident(c) for c in ent.primary_key.columns)
+        returning = ", ".join(f"{expr} AS {name}" for expr, name in row_keys(ent))
+        names = ", ".join(name for _, name in row_keys(ent))
         insert = (
-            f"WITH ins AS (INSERT INTO {target} {select} RETURNING {pk}) "
-            f"INSERT INTO {new_rows_table(ent.table)} SELECT {pk} FROM ins"
+            f"WITH ins AS (INSERT INTO {target} {select} RETURNING {returning}) "
+            f"INSERT INTO {new_rows_table(ent.table)} SELECT {names} FROM ins"
         )
         update = _deferred_update(ctx, ent, fks, first)
         return TablePlan(ent, rows, first, insert, fks, update, capped)
@@ -523,7 +538,6 @@ def _deferred_update(
     ctx: TableContext, ent: Entity, fks: tuple[ForeignKey, ...], first: int
 ) -> str:
     """Fill the deferred foreign keys of the rows this run inserted."""
-    pk = ent.primary_key.columns
     sets = []
     for fk in fks:
         count = ctx.counts.get(fk.ref_table, 0)
@@ -538,8 +552,8 @@ def _deferred_update(
                 f"(SELECT k.{ident(ref)} FROM {keys_table(fk.ref_table)} AS k WHERE k.rn = {pick})"
             )
             sets.append(f"{ident(col_name)} = CASE WHEN {u} < {share!r} THEN NULL ELSE {value} END")
-    keys = ", ".join(ident(c) for c in pk)
-    match = " AND ".join(f"t.{ident(c)} = s.{ident(c)}" for c in pk)
+    keys = ", ".join(name for _, name in row_keys(ent))
+    match = " AND ".join(f"t.{expr} = s.{name}" for expr, name in row_keys(ent))
     return (
         f"UPDATE {qualified_ident(ent.table)} AS t SET {', '.join(sets)} FROM (SELECT "
         f"row_number() OVER (ORDER BY {keys}) + {first - 1} AS n, {keys} "

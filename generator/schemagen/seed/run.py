@@ -25,6 +25,7 @@ from .plan import (
     keys_table,
     new_rows_table,
     plan_table,
+    row_keys,
 )
 from .values import ident, qualified_ident
 
@@ -165,10 +166,10 @@ def _fill(
         ctx.counts[ent.table] = existing[ent.table] + plan.rows
         began = time.perf_counter()
         if plan.deferred:
-            pk = ", ".join(ident(c) for c in ent.primary_key.columns)
+            row_ids = ", ".join(f"{expr} AS {name}" for expr, name in row_keys(ent))
             conn.execute(
                 f"CREATE TEMP TABLE {new_rows_table(ent.table)} AS "
-                f"SELECT {pk} FROM {qualified_ident(ent.table)} WITH NO DATA"
+                f"SELECT {row_ids} FROM {qualified_ident(ent.table)} WITH NO DATA"
             )
         if plan.rows:
             _load(conn, plan, helper, empty=not existing[ent.table])
