@@ -14,11 +14,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from alembic import command
 from click.testing import CliRunner
 from migration_harness import (
     alembic,
+    alembic_config,
     assert_same_dump,
     live_findings,
+    project_env,
     reference_dump,
     schemagen,
     write_schema,
@@ -123,6 +126,8 @@ def test_upgrade_check_downgrade(
         for through in (url, pg.url(dbname)):
             code, output = check(project, through)
             assert code == 0 and "nothing drifted" in output and "up to 000," in output, output
+            with project_env(project, through):
+                command.check(alembic_config(project))  # raises on any difference
 
         alembic(project, url, "downgrade", "base")
         assert pg.sql(WHERE, dbname).split() == ["public.alembic_version"]
