@@ -36,6 +36,7 @@ import psycopg
 from psycopg import sql
 
 from ..model.schema import quote_name
+from . import policy_names
 
 #: Columns per probe table; PostgreSQL's limit is 1,600.
 MAX_COLUMNS = 1000
@@ -52,43 +53,13 @@ def as_on(printed: str, table: str) -> str:
     return printed.replace(f"{_PROBE}.", f"{quote_name(table.rpartition('.')[2])}.")
 
 
-#: An expression's tokens: a string (plain, E'', dollar-quoted), a quoted or bare
-#: name, a run of blanks, any other character.
-_TOKEN = re.compile(
-    r"[eE]'(?:[^'\\]|\\.|'')*'|'(?:[^']|'')*'|\$(\w*)\$.*?\$\1\$"
-    r'|"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*|\s+|.',
-    re.DOTALL,
-)
-
-
 def on_probe(expression: str, table: str) -> str:
-    """A policy expression of ``table`` as it reads on the probe table: a column that
-    it qualifies with the table's own name (``accounts.owner_id``, as users write
-    them, and as :func:`as_on` gives back) qualified by the probe's instead, which
-    the probe would otherwise refuse (it has no ``accounts``), so that the policy
-    would differ from itself. Not a name in a string (a setting ``'accounts.x'``),
-    not the second part of a qualified name, not a schema qualifying a function."""
-    own = table.rpartition(".")[2]
-    tokens = [m.group(0) for m in _TOKEN.finditer(expression)]
-    solid = [i for i, t in enumerate(tokens) if not t.isspace()]
-    for k, i in enumerate(solid):
-        if _name(tokens[i]) != own or k + 2 >= len(solid):
-            continue
-        dot, column = tokens[solid[k + 1]], tokens[solid[k + 2]]
-        before = tokens[solid[k - 1]] if k else ""
-        after = tokens[solid[k + 3]] if k + 3 < len(solid) else ""
-        if dot == "." and _name(column) is not None and before != "." and after != "(":
-            tokens[i] = _PROBE
-    return "".join(tokens)
-
-
-def _name(token: str) -> str | None:
-    """The identifier a token spells (a quoted one as written, a bare one folded)."""
-    if token.startswith('"') and len(token) > 1:
-        return token[1:-1].replace('""', '"')
-    if token[0].isalpha() or token[0] == "_":
-        return token.lower()
-    return None
+    """A policy expression of ``table`` as it reads on the probe table (see
+    :mod:`.policy_names`): a column it qualifies with the table's own name
+    (``accounts.owner_id``, as users write them, and as :func:`as_on` gives back)
+    qualified by the probe's instead, a sub-select's table that PostgreSQL renames
+    when it prints the policy (``FROM accounts accounts_1``) so named."""
+    return policy_names.on_probe(expression, table, _PROBE)
 
 
 # Rolled back by the RAISE whether or not the DDL worked; the variable keeps the result.
