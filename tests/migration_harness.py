@@ -571,15 +571,16 @@ def create_roles(pg: PgCluster, roles: list[str]) -> None:
         )
 
 
-def prove(pg: PgCluster, case: Case, root: Path) -> None:
-    """Run the whole proof of ``case`` in the (new) project folder ``root``."""
+def prove(pg: PgCluster, case: Case, root: Path, url_query: str = "") -> None:
+    """Run the whole proof of ``case`` in the (new) project folder ``root``; Alembic
+    connects with ``url_query`` after the URL (``?options=-csearch_path%3Dapp``)."""
     models_before, models_after = generate(case, root)
     assert_index_builds(case, root)
     ext_before, ext_after = declared_extensions(case.before), declared_extensions(case.after)
 
     create_roles(pg, case.roles)
     db = scratch_database(pg, "mig")
-    url = pg.url(db)
+    url = pg.url(db) + url_query
     alembic(root, url, "upgrade", "000", case.time_zone)
     dump_before = reference_dump(pg, models_before, ext_before)
     assert_same_dump(schema_dump(pg, db), dump_before, f"{case.name} at 000")

@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from alembic import command
 from click.testing import CliRunner
 from migration_harness import (
@@ -21,7 +22,9 @@ from migration_harness import (
     alembic_config,
     assert_same_dump,
     live_findings,
+    load_case,
     project_env,
+    prove,
     reference_dump,
     schemagen,
     write_schema,
@@ -73,6 +76,15 @@ WHERE = (
     "SELECT string_agg(e.extname || '@' || n.nspname, ',' ORDER BY e.extname) "
     "FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
     "WHERE e.extname <> 'plpgsql'"
+)
+
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+#: The corpus cases whose after schema has a database.schema.
+HOMED_CASES = sorted(
+    p.name for p in CORPUS.iterdir()
+    if any((yaml.safe_load(f.read_text()).get("database") or {}).get("schema")
+           for f in (p / "after").glob("*.yaml"))
 )
 
 
@@ -164,3 +176,12 @@ def test_version_table_already_in_app_stays_there(pg: PgCluster, project: Path) 
         assert_same_dump(schema_dump(pg, dbname), expected, "upgrade head")
     finally:
         pg.drop_database(dbname)
+
+
+@pytest.mark.parametrize("name", HOMED_CASES)
+def test_corpus_case_through_search_path_app(pg: PgCluster, tmp_path: Path, name: str) -> None:
+    """The corpus cases of a project in app, proven (upgrade from 000 with its rows,
+    dumps equal create_all's, autogenerate, downgrade, the case's checks) with
+    Alembic connecting through the search_path=app URL."""
+    assert len(HOMED_CASES) >= 4, HOMED_CASES
+    prove(pg, load_case(CORPUS / name), tmp_path / "project", "?options=-csearch_path%3Dapp")
