@@ -430,6 +430,13 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         and c.any(DropPrimaryKey, lambda op: op.keyless)
         and bool(c.case.setup)
     ),
+    "primary keys dropped (single with its identity, composite): tables that say "
+    "primary_key: false now, on rows; the downgrade adds them back": lambda c: (
+        any(isinstance(op, DropPrimaryKey) and op.keyless for op in c.upgrade.operations)
+        and c.any(DropPrimaryKey, lambda op: op.keyless and len(op.primary_key.columns) > 1)
+        and c.any(AlterColumn, lambda op: op.old.identity and not op.new.identity)
+        and bool(c.case.setup)
+    ),
 }
 
 
