@@ -190,3 +190,42 @@ def test_summary_lists_redundant_unserving_and_unindexed(
     assert "indexes that serve no declared query (1):\n  products.idx_products_store" in out
     assert "foreign keys without an index (1):\n  products.fk_products_supplier_id" in out
     assert " buffers" in out and "2 of 2 declared queries use their index" in out
+
+
+KEYLESS = """
+database: {name: logs}
+entities:
+  Store:
+    columns:
+      id: {type: bigint, primary_key: true}
+  EventLog:
+    table: event_log
+    primary_key: false
+    columns:
+      store_id: {references: Store}
+      kind: {type: string, length: 20}
+      at: {type: timestamptz, default: now}
+    indexes:
+      idx_event_log_kind:
+        columns: [kind, at]
+        serves:
+          - "SELECT at FROM event_log WHERE kind = 'signup' ORDER BY at DESC LIMIT 10"
+      idx_event_log_kind_only: [kind]
+"""
+
+
+def test_a_table_without_a_primary_key_is_proven(pg: PgCluster, pg_db: str, tmp_path: Path) -> None:
+    """Created, seeded (its rows may repeat) and its declared query served by its
+    index; the summary compares its indexes with its keys, of which it has none but
+    its foreign key's (unindexed: the two indexes lead with kind)."""
+    write_schema(tmp_path, {"schema.yaml": KEYLESS})
+    code, out = prove_cli(tmp_path, pg.url(pg_db), "--rows", "20000", "--format", "json")
+    report = json.loads(out[: out.rindex("}") + 1])
+    assert code == report["failures"] == 0, out
+    assert [q["index"] for q in report["queries"]] == ["idx_event_log_kind"]
+    assert report["redundant_indexes"] == [
+        "event_log.idx_event_log_kind_only: a prefix of idx_event_log_kind (kind, at)"
+    ]
+    assert report["unindexed_foreign_keys"] == [
+        "event_log.fk_event_log_store_id_stores (store_id) -> stores"
+    ]
