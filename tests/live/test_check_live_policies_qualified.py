@@ -30,6 +30,7 @@ entities:
         with_check: >-
           Accounts.owner_id > 0
           AND accounts.tenant = current_setting('accounts.tenant', true)
+      gone: {command: delete, roles: [rlsq_app], using: "public.accounts.owner_id IS NOT NULL"}
   Member:
     row_level_security: true
     columns:
@@ -48,6 +49,10 @@ entities:
       total: {type: numeric, precision: 10, scale: 2, nullable: true}
     policies:
       positive: {using: "invoices.total >= 0 OR Invoices.total IS NULL"}
+      small:
+        command: update
+        using: "billing.invoices.total < 1000"
+        with_check: "billing.Invoices.total < 1000 OR billing.invoices.total IS NULL"
 """
 
 
@@ -99,6 +104,9 @@ def test_a_changed_qualified_policy_is_still_a_finding(
         other.execute(
             "ALTER POLICY positive ON billing.invoices USING (billing.invoices.total > 0)"
         )
+        other.execute(
+            "ALTER POLICY small ON billing.invoices WITH CHECK (billing.invoices.total < 100)"
+        )
         other.commit()
     assert live_findings(root, url) == [
         "policy own on accounts: USING is (owner_id = ((current_setting('app.user_id'::text))"
@@ -108,6 +116,8 @@ def test_a_changed_qualified_policy_is_still_a_finding(
         " AND (tenant = current_setting('accounts.tenant'::text, true))) in the schema",
         "policy positive on billing.invoices: USING is (total > (0)::numeric) in the database, "
         "((total >= (0)::numeric) OR (total IS NULL)) in the schema",
+        "policy small on billing.invoices: WITH CHECK is (total < (100)::numeric) in the "
+        "database, ((total < (1000)::numeric) OR (total IS NULL)) in the schema",
         "policy of_visible_accounts on members: USING is (account_id IN ( SELECT a.id FROM "
         "accounts a WHERE (a.owner_id = members.account_id))) in the database, (account_id IN "
         "( SELECT a.id FROM accounts a WHERE (a.owner_id = members.id))) in the schema",

@@ -127,3 +127,42 @@ def test_normalized_policies(tmp_path: Path) -> None:
         ),
         Policy(name="sees_all", table="books.ledgers", command="select", using="id > 0"),
     )
+
+
+def test_own_table_may_be_schema_qualified(tmp_path: Path) -> None:
+    """``billing.invoices.total`` in a policy of billing.invoices, and
+    ``public.accounts.owner_id`` in one of accounts, are the policy's own table, as
+    PostgreSQL reads them; another schema's or another table's still are located errors."""
+    text = _text(
+        """\
+      mine: {using: "public.accounts.owner_id > 0 AND Public.Accounts.id > 0"}
+      other_schema: {using: "billing.accounts.owner_id > 0"}
+      other_table: {command: update, with_check: "public.stores.owner_id > 0"}
+"""
+    ) + """\
+  Invoice:
+    schema: billing
+    row_level_security: true
+    columns:
+      id: {type: bigint, primary_key: true}
+      total: {type: numeric, nullable: true}
+    policies:
+      mine: {using: "billing.invoices.total >= 0 OR billing.invoices.total IS NULL"}
+      unqualified: {command: update, using: "invoices.total >= 0"}
+      in_public: {command: delete, using: "public.invoices.total >= 0"}
+      too_deep: {command: select, using: "db.billing.invoices.total >= 0"}
+"""
+    assert issues_of(tmp_path, {"s.yaml": text}) == [
+        "schema/s.yaml:9:22: entities.Account.policies.other_schema.using: "
+        "'billing.accounts.owner_id' names another table; only the columns of accounts "
+        "can appear here",
+        "schema/s.yaml:10:38: entities.Account.policies.other_table.with_check: "
+        "'public.stores.owner_id' names another table; only the columns of accounts can "
+        "appear here",
+        "schema/s.yaml:21:36: entities.Invoice.policies.in_public.using: "
+        "'public.invoices.total' names another table; only the columns of billing.invoices "
+        "can appear here",
+        "schema/s.yaml:22:35: entities.Invoice.policies.too_deep.using: "
+        "'db.billing.invoices.total' names another table; only the columns of "
+        "billing.invoices can appear here",
+    ]

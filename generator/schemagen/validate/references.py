@@ -374,22 +374,31 @@ def _index_key_column(
 
 
 def check_sql_columns(
-    report: Reporter, path: YamlPath, sql: str, names: list[str], table: str
+    report: Reporter,
+    path: YamlPath,
+    sql: str,
+    names: list[str],
+    table: str,
+    schema: str | None = None,
 ) -> None:
     """A check or partial-index predicate parses as PostgreSQL reads it, holds no
-    sub-select, and names only columns of its own table."""
+    sub-select, and names only columns of its own table: ``table.column``, or, given
+    the table's PostgreSQL ``schema`` (a policy's, which PostgreSQL reads so),
+    ``schema.table.column`` too."""
     if not sql.strip():
         return  # the model checks say it is empty
     expression, problems = expression_problems(sql)
     for problem in problems:
         report.error(path, problem)
+    own = {(table,)} if schema is None else {(table,), (schema, table)}
     for parts in expression.columns if expression is not None else ():
         word = parts[-1]
-        if len(parts) > 1 and parts[:-1] != (table,):
+        if len(parts) > 1 and parts[:-1] not in own:
+            shown_table = table if schema in (None, "public") else f"{schema}.{table}"
             report.error(
                 path,
                 f"'{shown('.'.join(parts))}' names another table; only the columns "
-                f"of {table} can appear here",
+                f"of {shown_table} can appear here",
             )
         elif word not in names:
             report.error(path, f"unknown column '{shown(word)}'{did_you_mean(word, names)}")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ..model import naming
 from ..model.security import USING_COMMANDS, WITH_CHECK_COMMANDS
-from ..normalize.normalizer import Resolver, table_of
+from ..normalize.normalizer import Resolver, pg_schema, table_of
 from ..source.loader import Sources, YamlPath, mapping
 from .references import check_sql_columns
 from .reporter import Reporter
@@ -25,6 +25,7 @@ _SESSION_ROLES = ("current_user", "session_user", "current_role")
 
 def check_security(src: Sources, resolver: Resolver, report: Reporter) -> None:
     """Every entity's policies, in entity order."""
+    home = pg_schema(mapping(src.database), None)
     for entity in sorted(src.entities):
         spec = mapping(src.entities[entity])
         policies = mapping(spec.get("policies"))
@@ -38,13 +39,20 @@ def check_security(src: Sources, resolver: Resolver, report: Reporter) -> None:
                 "them only once row-level security is enabled (row_level_security: true)",
             )
         names = [c.name for c in resolver.columns(entity)]
+        # the schema that may qualify the table's own name (billing.invoices.total)
+        schema = pg_schema(spec, home) or "public"
         for name, raw in policies.items():
             table = table_of(src, entity)
-            _check_policy(report, (*base, "policies", str(name)), mapping(raw), names, table)
+            where = (*base, "policies", str(name))
+            _check_policy(report, where, mapping(raw), names, (schema, table))
 
 
 def _check_policy(
-    report: Reporter, path: YamlPath, spec: dict[str, object], names: list[str], table: str
+    report: Reporter,
+    path: YamlPath,
+    spec: dict[str, object],
+    names: list[str],
+    table: tuple[str, str],
 ) -> None:
     command = str(spec.get("command", "all"))
     if len(str(path[-1]).encode()) > naming.MAX_IDENTIFIER_BYTES:
@@ -75,14 +83,15 @@ def _check_policy(
 
 
 def _check_expression(
-    report: Reporter, path: YamlPath, sql: str, names: list[str], table: str
+    report: Reporter, path: YamlPath, sql: str, names: list[str], table: tuple[str, str]
 ) -> None:
-    """The expression parses; without a sub-select, it names only its table's columns
-    (the checks of a check constraint's expression)."""
+    """The expression parses; without a sub-select, it names only the columns of its
+    table (``(schema, name)``), qualified or not (the checks of a check constraint's
+    expression, and the table's schema-qualified name)."""
     try:
         expression = read_expression(sql)
     except SqlSyntaxError as exc:
         report.error(path, f"SQL {shown(sql)!r} {exc.describe()}")
         return
     if not expression.subquery:  # else its columns may be another table's: PostgreSQL's
-        check_sql_columns(report, path, sql, names, table)
+        check_sql_columns(report, path, sql, names, table[1], schema=table[0])
