@@ -18,7 +18,7 @@ import psycopg
 from ..config import Project
 from ..errors import Issue, SchemaInvalid
 from ..model.schema import Schema, SourceMap
-from ..seed.run import SeedResult, seed_connection
+from ..seed.run import SeedResult, seed_connection, use_public_search_path
 from .create import create_schema, require_empty
 from .explain import QueryProof, parse_problem, prove_query
 from .summary import redundant_indexes, unindexed_foreign_keys, unserving_indexes
@@ -133,6 +133,7 @@ def prove_connection(
     seed: int = 0,
 ) -> ProveResult:
     """Create, seed and measure on ``conn`` (an empty database)."""
+    use_public_search_path(conn, schema)
     require_empty(conn, schema.pg_schemas)
     create_schema(conn, project, schema)
     _check_queries(conn, schema, source_map)

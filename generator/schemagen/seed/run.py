@@ -66,6 +66,17 @@ class SeedResult:
         return lines
 
 
+def use_public_search_path(conn: psycopg.Connection[Any], schema: Schema) -> None:
+    """With ``database.schema``, the schema's bare names are public's, as env.py runs
+    the revisions, whatever search_path the URL or role sets (``options=-csearch_path=app``
+    hides public's tables and names app's bare): the session's search_path becomes
+    public (committed: a rollback would undo it). Without it, bare names stay the
+    connection's current schema's."""
+    if schema.database.schema is not None:
+        conn.execute("SELECT set_config('search_path', 'public', false)")
+        conn.commit()
+
+
 def seed_connection(
     conn: psycopg.Connection[Any],
     schema: Schema,
@@ -76,6 +87,7 @@ def seed_connection(
     append: bool = False,
 ) -> SeedResult:
     """Fill the tables of ``schema`` on ``conn`` and commit; raise SeedError on bad input."""
+    use_public_search_path(conn, schema)
     rows_per = dict(rows_per or {})
     unknown = sorted(set(rows_per) - {e.table for e in schema.entities})
     if unknown:
