@@ -185,3 +185,35 @@ def test_corpus_case_through_search_path_app(pg: PgCluster, tmp_path: Path, name
     Alembic connecting through the search_path=app URL."""
     assert len(HOMED_CASES) >= 4, HOMED_CASES
     prove(pg, load_case(CORPUS / name), tmp_path / "project", "?options=-csearch_path%3Dapp")
+
+
+def test_application_through_search_path_app_and_public(pg: PgCluster, project: Path) -> None:
+    """The application's own session through ``search_path=app,public`` (as the docs
+    ask of it: public holds the extensions and the entities that say so) reads and
+    writes both tables with the generated models; citext compares without case."""
+    import sqlalchemy as sa
+
+    dbname = pg.create_database("sp_app")
+    url = search_path_url(pg, dbname)
+    try:
+        alembic(project, url, "upgrade", "head")
+        pg.sql(ROWS, dbname)
+        with project_env(project, pg.url(dbname) + "?options=-csearch_path%3Dapp%2Cpublic"):
+            from generated import database, models
+
+            with database.get_sessionmaker()() as session:
+                session.add(models.Setting(key="lang", label="EN"))
+                session.flush()
+                found = session.scalars(
+                    sa.select(models.Account.id)
+                    .join(models.Account.setting_key_ref)
+                    .where(models.Account.email == "a@x.io", models.Setting.label == "dark")
+                    .order_by(models.Account.id)
+                ).all()
+                assert found == [1, 2]
+                assert session.scalar(sa.select(sa.func.count()).select_from(models.Setting)) == 4
+                session.commit()
+            database.get_engine().dispose()
+        assert pg.sql("SELECT label FROM public.settings WHERE key = 'lang'", dbname) == "EN\n"
+    finally:
+        pg.drop_database(dbname)
