@@ -32,6 +32,7 @@ from schemagen.model.schema import (
     UniqueConstraint,
 )
 from schemagen.operations.plan import Plan, apply
+from schemagen.operations.stages import stages
 
 
 def numeric(precision: int, scale: int) -> ColumnType:
@@ -142,16 +143,43 @@ def test_not_null_without_default_is_destructive_with_default_is_not() -> None:
     ]
 
 
-def test_changed_on_delete_is_drop_then_add() -> None:
+def test_changed_on_delete_is_swapped_in_place_never_dropped_first() -> None:
+    """One online step swaps the key (never a drop in one revision and an add in a
+    later one: tests/revision/test_foreign_key_swap.py); the downgrade swaps back."""
     old = schema(stores(), products())
     prod = products()
     changed = dataclasses.replace(
-        prod, foreign_keys=(fk("products", "store_id", "Store", "stores", on_delete="RESTRICT"),)
+        prod,
+        foreign_keys=(
+            fk("products", "store_id", "Store", "stores", on_delete="RESTRICT", match="FULL"),
+        ),
     )
-    assert lines(old, schema(stores(), changed)) == [
-        "- foreign key fk_products_store_id_stores on products",
-        "+ foreign key fk_products_store_id_stores on products (NOT VALID, then VALIDATE)",
+    plan = diff(old, schema(stores(), changed))
+    assert plan.describe() == [
+        "~ foreign key fk_products_store_id_stores on products: MATCH FULL (was SIMPLE), "
+        "ON DELETE RESTRICT (was CASCADE); swapped NOT VALID in one statement, then VALIDATE",
     ]
+    assert [stage.kind for stage in stages(plan)] == ["online"]
+    assert plan.reverse().describe() == [
+        "~ foreign key fk_products_store_id_stores on products: MATCH SIMPLE (was FULL), "
+        "ON DELETE CASCADE (was RESTRICT); swapped NOT VALID in one statement, then VALIDATE",
+    ]
+
+
+def test_changed_key_whose_column_changes_type_is_dropped_before_the_alter() -> None:
+    """The ALTER would check a key still in place again under its lock: dropped in the
+    drops revision, added after the transaction, as a key over other columns is."""
+    old = schema(stores(), products())
+    prod = products()
+    store_id = dataclasses.replace(prod.column("store_id"), type=ColumnType("integer"))
+    changed = dataclasses.replace(
+        prod,
+        columns=tuple(store_id if c.name == "store_id" else c for c in prod.columns),
+        foreign_keys=(fk("products", "store_id", "Store", "stores", on_delete="RESTRICT"),),
+    )
+    described = lines(old, schema(stores(), changed))
+    assert "- foreign key fk_products_store_id_stores on products" in described
+    assert not any(line.startswith("~ foreign key") for line in described)
 
 
 def test_index_on_existing_table_is_concurrent_unless_it_says_not() -> None:

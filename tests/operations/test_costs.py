@@ -26,7 +26,8 @@ import psycopg
 import pytest
 from pgcluster import PgCluster
 from schemagen.model.pgtypes import parse_type_name
-from schemagen.model.schema import PrimaryKey
+from schemagen.model.schema import ForeignKey, PrimaryKey
+from schemagen.operations.constraint import ReplaceForeignKey
 from schemagen.operations.costs import FACTS, Cost, binary_compatible, live_warning, steps
 from schemagen.operations.table import AddPrimaryKey
 from schemagen.operations.typechange import IN_UTC, ZONE_RESTORED, is_narrowing, pg_type_name
@@ -57,6 +58,13 @@ ZONED_ALTER = "; ".join(
 )
 
 HOURLY = "UPDATE t SET ts = '2024-03-31 00:30'::timestamp + id * interval '1h'"
+
+FK = "ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (r_id) REFERENCES r (id)"
+#: a foreign key's new ON DELETE as a revision swaps it in (revision.render, ReplaceForeignKey)
+SWAP = (
+    "ALTER TABLE t DROP CONSTRAINT IF EXISTS fk, ADD CONSTRAINT fk FOREIGN KEY (r_id) "
+    "REFERENCES r (id) ON DELETE CASCADE NOT VALID"
+)
 
 # kind -> (statements run first, the statement measured, the relation it locks)
 STATEMENTS: dict[str, tuple[str, str, str]] = {
@@ -115,6 +123,7 @@ STATEMENTS: dict[str, tuple[str, str, str]] = {
     "add foreign key NOT VALID": (
         "", "ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (r_id) REFERENCES r (id) NOT VALID", "t"
     ),
+    "swap foreign key NOT VALID": (FK, SWAP, "t"),
     "validate constraint": ("", "ALTER TABLE t VALIDATE CONSTRAINT t_ck", "t"),
     "create unique index concurrently": ("", "CREATE UNIQUE INDEX CONCURRENTLY ux2 ON t (a)", "t"),
     "attach unique index": ("", "ALTER TABLE t ADD CONSTRAINT t_ux UNIQUE USING INDEX t_ux", "t"),
@@ -327,6 +336,35 @@ def test_validating_a_not_valid_domain_check_holds_what_adding_it_holds(conninfo
         conn.execute("ALTER DOMAIN pos ADD CONSTRAINT pos_ck CHECK (VALUE > 0) NOT VALID")
     lock, scanned, _, _ = _holds(conninfo, "ALTER DOMAIN pos VALIDATE CONSTRAINT pos_ck", "t")
     assert (lock, scanned) == (FACTS["add domain check"].lock, True)
+
+
+def test_a_foreign_key_swap_locks_the_referenced_table_briefly_and_scans_neither(
+    conninfo: str,
+) -> None:
+    """What the plan line of ReplaceForeignKey says beyond :data:`FACTS` (which
+    names the changed table only): the swap also takes ACCESS EXCLUSIVE on the
+    referenced table (as any foreign key's drop does: the drops revision took it
+    before), reads neither table, and leaves the key NOT VALID with its new
+    action; VALIDATE then holds nothing on the referenced table stronger than
+    the ROW SHARE its lookups take."""
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(FK)
+    lock, scanned, _, _ = _holds(conninfo, SWAP, "r")
+    assert (lock, scanned) == ("AccessExclusiveLock", False)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT convalidated, confdeltype FROM pg_constraint WHERE conname = 'fk'"
+        ).fetchone()
+        assert row == (False, "c")
+    lock, scanned, _, _ = _holds(conninfo, "ALTER TABLE t VALIDATE CONSTRAINT fk", "r")
+    assert MODES.index(lock or "AccessShareLock") <= MODES.index("RowShareLock"), lock
+    assert steps(ReplaceForeignKey("t", _fk(None), _fk("CASCADE"))) == (
+        "swap foreign key NOT VALID", "validate constraint"
+    )
+
+
+def _fk(on_delete: str | None) -> ForeignKey:
+    return ForeignKey("fk", ("r_id",), "R", "r", ("id",), on_delete=on_delete)
 
 
 #: (old type, new type, a value of the old type): precision and interval field changes.

@@ -44,6 +44,7 @@ from schemagen.operations.constraint import (
     DropConstraint,
     DropIndex,
     RenameConstraint,
+    ReplaceForeignKey,
 )
 from schemagen.operations.plan import Plan, apply
 from schemagen.operations.schema import (
@@ -102,6 +103,11 @@ EXAMPLES: list[Operation] = [
     CreateIndex("stores", Index("ix_stores_name", ("name",)), concurrently=True),
     DropIndex("stores", Index("ix_stores_name", ("name",))),
     RenameConstraint("stores", "index", "ix_a", "ix_b"),
+    ReplaceForeignKey(
+        "products",
+        ForeignKey("fk_p_s", ("store_id",), "Store", "stores", ("id",), on_delete="CASCADE"),
+        ForeignKey("fk_p_s", ("store_id",), "Store", "stores", ("id",), match="FULL"),
+    ),
     AlterUniqueDeferral(
         "stores",
         UniqueConstraint("uq_stores_name", ("name",)),
@@ -244,6 +250,28 @@ def test_unique_deferral_change_is_drop_and_add_in_the_transaction() -> None:
     assert op.reverse().describe().startswith(
         "~ unique uq_stores_name on stores: NOT DEFERRABLE (was DEFERRABLE INITIALLY DEFERRED; "
         "dropped and added in one transaction under ACCESS EXCLUSIVE, its unique index rebuilt"
+    )
+
+
+def test_foreign_key_swap_is_one_statement_then_validate_online() -> None:
+    """No moment without the key: the drop and the NOT VALID add are one ALTER TABLE."""
+    op = next(op for op in EXAMPLES if isinstance(op, ReplaceForeignKey))
+    assert op.online and op.reverse().online
+    body = render_body((op,), _state(), online=True)
+    assert body == [
+        "    with op.get_context().autocommit_block():",
+        "        op.execute(",
+        "            (",
+        '                "ALTER TABLE products DROP CONSTRAINT IF EXISTS fk_p_s, ADD CONSTRAINT "',
+        '                "fk_p_s FOREIGN KEY (store_id) REFERENCES stores (id) MATCH FULL NOT "',
+        '                "VALID"',
+        "            ),",
+        "        )",
+        '        op.execute("ALTER TABLE products VALIDATE CONSTRAINT fk_p_s")',
+    ]
+    assert op.describe() == (
+        "~ foreign key fk_p_s on products: MATCH FULL (was SIMPLE), ON DELETE NO ACTION "
+        "(was CASCADE); swapped NOT VALID in one statement, then VALIDATE"
     )
 
 

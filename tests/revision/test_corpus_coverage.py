@@ -64,6 +64,7 @@ from schemagen.operations.plan import (
     RenameConstraint,
     RenameTable,
     ReplaceEnum,
+    ReplaceForeignKey,
 )
 from schemagen.operations.routines import (
     CreateFunction,
@@ -122,11 +123,14 @@ def _fk_cycle(c: Change) -> bool:
     )
 
 
-def _on_delete_changed(c: Change) -> bool:
+def _key_swapped(c: Change) -> bool:
+    """A foreign key of a table holding rows changed in place, never dropped first."""
+    swapped = [op for op in c.upgrade.operations if isinstance(op, ReplaceForeignKey)]
     dropped = {(op.table, op.constraint.name) for op in c.upgrade.operations
                if isinstance(op, DropConstraint) and isinstance(op.constraint, ForeignKey)}
-    return any(isinstance(op, AddConstraint) and (op.table, op.constraint.name) in dropped
-               for op in c.upgrade.operations)
+    return bool(swapped) and bool(c.case.setup) and not any(
+        (op.table, op.new.name) in dropped for op in swapped
+    )
 
 
 def _self_fk(c: Change) -> bool:
@@ -217,7 +221,8 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
     "drop check constraint": _constraint(DropConstraint, CheckConstraint),
     "add foreign key": _constraint(AddConstraint, ForeignKey),
     "drop foreign key": _constraint(DropConstraint, ForeignKey),
-    "on_delete changed (drop + add)": _on_delete_changed,
+    "foreign key changed in place (on_delete, on_update, match, deferrable: swapped NOT VALID, "
+    "then VALIDATE)": _key_swapped,
     "primary key dropped and added": lambda c: c.any(DropPrimaryKey) and c.any(AddPrimaryKey),
     "create enum": lambda c: c.any(CreateEnum),
     "drop enum": lambda c: c.any(DropEnum),
@@ -367,12 +372,12 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         and c.any(AlterColumn, lambda op: op.new.type.fields is not None)
         and bool(c.case.setup)
     ),
-    "foreign key made MATCH FULL (drop + add) and a new table with a MATCH FULL key, on rows": (
+    "foreign key made MATCH FULL (swapped in place) and a new table with a MATCH FULL key, "
+    "on rows": (
         lambda c: c.any(
-            AddConstraint, lambda op: getattr(op.constraint, "match", None) == "FULL"
+            ReplaceForeignKey, lambda op: op.new.match == "FULL" and op.old.match is None
         )
         and c.any(CreateTable, lambda op: any(fk.match for fk in op.entity.foreign_keys))
-        and c.any(DropConstraint, lambda op: getattr(op.constraint, "match", 0) is None)
         and bool(c.case.setup)
     ),
     "types with a time zone converted in UTC under a Berlin client (timestamp <-> "

@@ -56,6 +56,7 @@ from ..operations.constraint import (
     DropConstraint,
     DropIndex,
     RenameConstraint,
+    ReplaceForeignKey,
 )
 from ..operations.domain import (
     AddDomainCheck,
@@ -175,6 +176,8 @@ def phase(op: Operation) -> float:
         return _PHASES.index(DISABLE_ROW_SECURITY)
     if isinstance(op, AddConstraint | DropConstraint) and isinstance(op.constraint, ForeignKey):
         return _PHASES.index(ADD_FOREIGN_KEY if isinstance(op, AddConstraint) else DROP_FOREIGN_KEY)
+    if isinstance(op, ReplaceForeignKey):  # online: after the transaction, as a new key's
+        return _PHASES.index(ADD_FOREIGN_KEY)
     return _PHASES.index(type(op))
 
 

@@ -14,6 +14,7 @@ from ..model.schema import (
     Column,
     Entity,
     ExcludeConstraint,
+    ForeignKey,
     Index,
     Schema,
     UniqueConstraint,
@@ -29,6 +30,8 @@ from ..operations.constraint import (
     DropIndex,
     RenameConstraint,
     RenameKind,
+    ReplaceForeignKey,
+    swappable,
 )
 from ..operations.partition import CreatePartition, DropPartition
 from ..operations.table import (
@@ -98,13 +101,19 @@ def compare_entity(
     ops += compare_partitions(old, new)
     redeferred = _redeferred(old.uniques, new.uniques)
     ops += [AlterUniqueDeferral(table, before, after) for before, after in redeferred]
-    done = {after.name for _, after in redeferred}
+    swapped = _swapped_keys(old, new, ops)
+    ops += [ReplaceForeignKey(table, before, after) for before, after in swapped]
+    done = {
+        "uniques": {after.name for _, after in redeferred},
+        "foreign_keys": {after.name for _, after in swapped},
+    }
     for kind in ("foreign_keys", "uniques", "checks", "excludes"):
+        skip = done.get(kind, set())
         ops += compare_named(
             table,
             kind,
-            [c for c in getattr(old, kind) if kind != "uniques" or c.name not in done],
-            [c for c in getattr(new, kind) if kind != "uniques" or c.name not in done],
+            [c for c in getattr(old, kind) if c.name not in skip],
+            [c for c in getattr(new, kind) if c.name not in skip],
             # The table holds rows: add the lock-safe way (diff.online may undo
             # that for a unique a new table's foreign key needs at once). An
             # exclusion constraint has no lock-safe way (no NOT VALID).
@@ -139,6 +148,33 @@ def _redeferred(
         (before[uq.name], uq)
         for uq in new
         if uq.name in before and before[uq.name].columns == uq.columns and before[uq.name] != uq
+    ]
+
+
+def _swapped_keys(
+    old: Entity, new: Entity, column_ops: Sequence[Operation]
+) -> list[tuple[ForeignKey, ForeignKey]]:
+    """Foreign keys of one name that only change their actions, MATCH or
+    deferrability: swapped in place (:class:`ReplaceForeignKey`), never dropped
+    in one revision and added in a later one. Not on a partitioned table (no NOT
+    VALID key there: dropped and added in the transaction), nor where a column
+    of the key changes its type in the same plan (the key is then dropped before
+    the ALTER, which would otherwise check it again under its lock)."""
+    if old.partition_by is not None or new.partition_by is not None:
+        return []
+    retyped = {
+        op.new.name
+        for op in column_ops
+        if isinstance(op, AlterColumn) and op.old.type != op.new.type
+    }
+    before = {fk.name: fk for fk in old.foreign_keys}
+    return [
+        (before[fk.name], fk)
+        for fk in new.foreign_keys
+        if fk.name in before
+        and before[fk.name] != fk
+        and swappable(before[fk.name], fk)
+        and not retyped & set(fk.columns)
     ]
 
 

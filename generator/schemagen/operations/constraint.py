@@ -117,6 +117,68 @@ class DropConstraint(Operation):
         return with_table(schema, self.table, drop)
 
 
+@dataclass(frozen=True)
+class ReplaceForeignKey(Operation):
+    """A foreign key of a table that holds rows whose actions, ``MATCH`` or
+    deferrability change (same name, columns and referenced columns), swapped
+    with no moment without a key, in the online stage: one ``ALTER TABLE`` drops
+    it and adds the new definition ``NOT VALID`` (every row written from then on
+    is checked against it; brief ACCESS EXCLUSIVE locks on both tables, no
+    scan), then ``VALIDATE CONSTRAINT`` checks the old rows under SHARE UPDATE
+    EXCLUSIVE while writes go on. Dropped in one revision and added in a later
+    one, the key would be missing in between: another session could write
+    orphans there, and VALIDATE would fail on them half-way through the deploy.
+    The reverse swaps back the same way, so the downgrade has no gap either."""
+
+    table: str
+    old: ForeignKey
+    new: ForeignKey
+
+    def reverse(self) -> Operation:
+        return ReplaceForeignKey(self.table, self.new, self.old)
+
+    @property
+    def online(self) -> bool:
+        return True
+
+    def describe(self) -> str:
+        old, new = fk_rules(self.old), fk_rules(self.new)
+        changed = ", ".join(
+            f"{rule} {new[rule]} (was {old[rule]})".lstrip()
+            for rule in new
+            if new[rule] != old[rule]
+        )
+        return (
+            f"~ foreign key {self.new.name} on {self.table}: {changed}; swapped NOT VALID "
+            "in one statement, then VALIDATE"
+        )
+
+    def apply(self, schema: Schema) -> Schema:
+        def swap(ent: Entity) -> Entity:
+            items = sorted_named((*by_name(ent.foreign_keys, self.old.name), self.new))
+            return dataclasses.replace(ent, foreign_keys=items)
+
+        return with_table(schema, self.table, swap)
+
+
+def fk_rules(fk: ForeignKey) -> dict[str, str]:
+    """What a key does beyond its columns, PostgreSQL's defaults spelt out:
+    ``{"MATCH": "SIMPLE", "ON DELETE": "NO ACTION", ...}``."""
+    return {
+        "MATCH": fk.match or "SIMPLE",
+        "ON DELETE": fk.on_delete or "NO ACTION",
+        "ON UPDATE": fk.on_update or "NO ACTION",
+        "": deferral_sql(fk).strip() or "NOT DEFERRABLE",
+    }
+
+
+def swappable(old: ForeignKey, new: ForeignKey) -> bool:
+    """Whether ``new`` differs from ``old`` only in what :class:`ReplaceForeignKey`
+    may swap in place (not its columns, nor what it references)."""
+    keep = ("columns", "ref_table", "ref_columns")
+    return old.name == new.name and all(getattr(old, f) == getattr(new, f) for f in keep)
+
+
 def deferral_words(uq: UniqueConstraint) -> str:
     """``NOT DEFERRABLE``, ``DEFERRABLE`` or ``DEFERRABLE INITIALLY DEFERRED``."""
     return deferral_sql(uq).strip() or "NOT DEFERRABLE"

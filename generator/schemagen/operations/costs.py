@@ -31,6 +31,7 @@ from .constraint import (
     DropConstraint,
     DropIndex,
     RenameConstraint,
+    ReplaceForeignKey,
 )
 from .domain import (
     AddDomainCheck,
@@ -134,6 +135,9 @@ FACTS: dict[str, Cost] = {
     "add exclusion constraint": Cost(_AX, "scans"),
     "add check NOT VALID": Cost(_AX, "no scan", True),
     "add foreign key NOT VALID": Cost("ShareRowExclusiveLock", "no scan", True),
+    # DROP CONSTRAINT IF EXISTS and ADD CONSTRAINT ... NOT VALID in one ALTER TABLE
+    # (the referenced table is locked ACCESS EXCLUSIVE too, as by any foreign key's drop)
+    "swap foreign key NOT VALID": Cost(_AX, "no scan", True),
     "validate constraint": Cost("ShareUpdateExclusiveLock", "scans", True),
     "create unique index concurrently": Cost("ShareUpdateExclusiveLock", "scans", True),
     "attach unique index": Cost(_AX, "no scan", True),
@@ -231,6 +235,7 @@ _ONLINE_STEPS: dict[type, tuple[str, ...]] = {
 #: Operations of several steps, whatever their fields.
 _STEPS: dict[type, tuple[str, ...]] = {
     AlterUniqueDeferral: ("drop constraint", "add unique"),  # one transaction
+    ReplaceForeignKey: ("swap foreign key NOT VALID", "validate constraint"),
 }
 
 _SIMPLE: dict[type, str] = {

@@ -20,6 +20,7 @@ from .constraint import (
     DropConstraint,
     DropIndex,
     RenameConstraint,
+    ReplaceForeignKey,
 )
 from .schema import (
     AddEnumValue,
@@ -73,6 +74,7 @@ __all__ = [
     "RenameConstraint",
     "RenameTable",
     "ReplaceEnum",
+    "ReplaceForeignKey",
     "apply",
 ]
 

@@ -57,6 +57,7 @@ from ..operations.constraint import (
     DropConstraint,
     DropIndex,
     RenameConstraint,
+    ReplaceForeignKey,
 )
 from ..operations.schema import (
     AddEnumValue,
@@ -704,6 +705,22 @@ def _(operation: DropConstraint, state: Schema) -> list[Stmt]:
             execute(f"ALTER TABLE {quote_table(operation.table)} DROP CONSTRAINT IF EXISTS {name}")
         ]
     return [_drop_constraint(operation.table, operation.constraint)]
+
+
+@_render.register(ReplaceForeignKey)
+def _(operation: ReplaceForeignKey, state: Schema) -> list[Stmt]:
+    # One statement, so one transaction: the old key is gone only where the new
+    # one, NOT VALID, already checks every row written. A rerun swaps again (the
+    # same brief locks) and validates: the same end whichever key it finds.
+    alter = f"ALTER TABLE {quote_table(operation.table)}"
+    name = quote_ident(operation.new.name)
+    return [
+        execute(
+            f"{alter} DROP CONSTRAINT IF EXISTS {name}, "
+            f"ADD CONSTRAINT {name} {constraint_sql(operation.new)} NOT VALID"
+        ),
+        execute(f"{alter} VALIDATE CONSTRAINT {name}"),
+    ]
 
 
 @_render.register(AlterUniqueDeferral)
