@@ -146,3 +146,102 @@ def test_import_lists_rules_and_statistics_as_not_expressible(
         assert list((root / "schema").glob("*.yaml"))
     finally:
         pg.drop_database(source)
+
+
+PARTITIONED = """
+database: {name: rules}
+entities:
+  Payment:
+    primary_key: [id, paid_on]
+    columns:
+      id: {type: bigint, primary_key: true}
+      paid_on: {type: date, primary_key: true}
+      amount: {type: numeric, precision: 12, scale: 2, nullable: true}
+      payer: {type: text, nullable: true}
+    partition_by: {range: [paid_on]}
+    partitions:
+      payments_2026_01: {from: "2026-01-01", to: "2026-02-01"}
+      payments_rest: {default: true}
+  Entry:
+    schema: audit
+    columns:
+      id: {type: bigint, primary_key: true}
+      kind: {type: text, primary_key: true}
+      note: {type: text, nullable: true}
+    primary_key: [id, kind]
+    partition_by: {list: [kind]}
+    partitions:
+      entries_login: {in: [login]}
+      entries_other: {default: true}
+"""
+
+PARTITION_ROWS = (
+    # NULLs and duplicates, in both partitions of each table
+    "INSERT INTO payments SELECT n, DATE '2025-12-20' + n, "
+    "CASE WHEN n % 5 = 0 THEN NULL ELSE n % 4 END, "
+    "CASE WHEN n % 3 = 0 THEN NULL ELSE 'payer' || n % 2 END FROM generate_series(1, 60) n;"
+    "INSERT INTO audit.entries SELECT n, CASE WHEN n % 2 = 0 THEN 'login' ELSE 'edit' END, "
+    "NULLIF('n' || n % 3, 'n0') FROM generate_series(1, 40) n"
+)
+
+PARTITIONS_BEHIND = (
+    "CREATE RULE swallow_inserts AS ON INSERT TO payments_2026_01 DO INSTEAD NOTHING",
+    "CREATE RULE keep_deletes AS ON DELETE TO audit.entries_login "
+    "DO ALSO INSERT INTO audit.entries_other VALUES (OLD.id + 1000, 'kept', OLD.note)",
+    "CREATE STATISTICS payments_rest_amount_payer (dependencies, ndistinct) "
+    "ON amount, payer FROM payments_rest",
+    "CREATE STATISTICS audit.entries_other_note (mcv) ON id, note FROM audit.entries_other",
+    "ANALYZE payments_rest",
+)
+
+PARTITIONS_EXPECTED = [
+    ("rule keep_deletes on audit.entries_login", "DROP RULE keep_deletes ON audit.entries_login"),
+    (
+        "statistics audit.entries_other_note on audit.entries_other",
+        "DROP STATISTICS audit.entries_other_note",
+    ),
+    ("rule swallow_inserts on payments_2026_01", "DROP RULE swallow_inserts ON payments_2026_01"),
+    (
+        "statistics payments_rest_amount_payer on payments_rest",
+        "DROP STATISTICS payments_rest_amount_payer",
+    ),
+]
+
+
+def test_rules_and_statistics_on_partitions_are_extra_objects(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """A partition is read with its parent, not as a table of its own; its rules and
+    statistics are drift all the same (a rule on a partition swallows the INSERTs
+    written to it), reported on the partition, with the same number of queries."""
+    name = pg.create_database("rules_parts")
+    url = pg.url(name)
+    root = migrated_project(tmp_path / "p", PARTITIONED, url)
+    pg.sql(PARTITION_ROWS, name)
+    assert live_findings(root, url) == []
+    with psycopg.connect(pg.libpq_url(name)) as other:
+        for statement in PARTITIONS_BEHIND:
+            other.execute(statement)
+        other.commit()
+    # the rule is at work: an INSERT written to the partition now writes nothing
+    pg.sql("INSERT INTO payments_2026_01 VALUES (500, '2026-01-15', 1, NULL)", name)
+    assert pg.sql("SELECT count(*) FROM payments WHERE id = 500", name) == "0\n"
+    extra = "in the database but not in the schema"
+    assert live_findings(root, url) == [f"{obj}: {extra}" for obj, _ in PARTITIONS_EXPECTED]
+
+    out = CliRunner().invoke(
+        main, ["check", "--project", str(root), "--format", "json", "--database", url]
+    )
+    assert out.exit_code == 1, out.output
+    findings = json.loads(out.output)["findings"]
+    assert [(f["object"], f["message"]) for f in findings] == [
+        (obj, extra) for obj, _ in PARTITIONS_EXPECTED
+    ]
+    assert all(
+        drop in f["hint"] for (_, drop), f in zip(PARTITIONS_EXPECTED, findings, strict=True)
+    ), findings
+
+    # each DROP the hints give brings the database back to the schema
+    pg.sql(";".join(drop for _, drop in PARTITIONS_EXPECTED), name)
+    assert live_findings(root, url) == []
+    assert pg.sql("SELECT count(*) FROM payments WHERE payer IS NULL", name) == "20\n"

@@ -312,7 +312,10 @@ def compare_table(table: str, exp: TableShape, act: TableShape) -> list[Finding]
     findings += _compare_named(table, "index", exp.indexes, act.indexes, _describe_index)
     findings += _compare_partitions(table, exp, act)
     findings += _compare_security(table, exp, act)
-    return findings + undeclarable(table, act.rules, act.statistics)
+    findings += undeclarable(table, act.rules, act.statistics)
+    for partition, (rules, statistics) in sorted(act.partition_extras.items()):
+        findings += undeclarable(partition, rules, statistics)
+    return findings
 
 
 def _compare_security(table: str, exp: TableShape, act: TableShape) -> list[Finding]:
