@@ -413,6 +413,8 @@ def _column_expr(t: _Table, col: Column, fk: ForeignKey | None) -> str | None:
         else:
             lookup = f"FROM {keys_table(fk.ref_table)} AS k WHERE k.rn = {row}"
             expr = f"(SELECT k.{ident(ref)} {lookup})"
+        if fk.match and len(fk.columns) > 1:
+            return _key_nulls(t, fk, expr)
         return _nulls(t, col, expr)
     if radix_pos is not None:
         return _radix_value(t, col, radix_pos)
@@ -496,6 +498,26 @@ def _nulls(t: _Table, col: Column, expr: str) -> str:
     return f"(CASE WHEN {u} < {share!r} THEN NULL ELSE {expr} END)"
 
 
+def _key_nulls(t: _Table, fk: ForeignKey, expr: str) -> str:
+    """NULL in a share of the rows for every column of a MATCH FULL key at once
+    (PostgreSQL refuses a key that is NULL in part): one draw per row, salted by the
+    key, and none when one of its columns may not be NULL."""
+    cols = [t.ent.column(c) for c in fk.columns]
+    domains = [t.rules.domains.get(c.name) for c in cols]
+    if any(not c.nullable or c.name in t.carriers for c in cols) or any(
+        d is not None and d.not_null for d in domains
+    ):
+        return expr
+    first = cols[0]
+    share = first.seed.nulls if first.seed and first.seed.nulls is not None else DEFAULT_NULL_SHARE
+    if share <= 0:
+        return expr
+    if share >= 1:
+        return "NULL"
+    u = uniform(salt(t.ctx.seed, t.ent.table, fk.name, "null"))
+    return f"(CASE WHEN {u} < {share!r} THEN NULL ELSE {expr} END)"
+
+
 def _outer(t: _Table, name: str, columns: list[str]) -> str:
     """The outer expression of one column: related columns fixed up."""
     expr = f"v.{ident(name)}"
@@ -542,12 +564,16 @@ def _deferred_update(
     for fk in fks:
         count = ctx.counts.get(fk.ref_table, 0)
         pick = f"(1 + {below(count, salt(ctx.seed, ent.table, fk.name), DEFAULT_FK_SKEW, 's.n')})"
+        whole = bool(fk.match) and len(fk.columns) > 1
         for col_name, ref in zip(fk.columns, fk.ref_columns, strict=True):
-            col = ent.column(col_name)
+            # a MATCH FULL key is NULL in all its columns or in none: one draw and one
+            # share (its first column's) for all
+            col = ent.column(fk.columns[0] if whole else col_name)
             share = (
                 col.seed.nulls if col.seed and col.seed.nulls is not None else DEFAULT_NULL_SHARE
             )
-            u = uniform(salt(ctx.seed, ent.table, col_name, "null"), "s.n")
+            drawn = fk.name if whole else col_name
+            u = uniform(salt(ctx.seed, ent.table, drawn, "null"), "s.n")
             value = (
                 f"(SELECT k.{ident(ref)} FROM {keys_table(fk.ref_table)} AS k WHERE k.rn = {pick})"
             )
