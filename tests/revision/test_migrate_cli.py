@@ -432,3 +432,42 @@ def test_plan_warns_about_what_can_never_be_safe_on_a_live_table(tmp_path: Path)
         "lock (every read and write waits until it ends). On a large live table add a new "
         "column instead, backfill it in batches, switch the code over, then drop the old column"
     )
+
+
+KEYLESS_LOG = """
+database: {name: shop}
+entities:
+  Event:
+    %s
+    columns:
+      id: {type: bigint%s}
+      note: {type: text, nullable: true}
+"""
+
+
+def test_a_primary_key_added_to_a_keyless_table_is_refused_until_allowed(tmp_path: Path) -> None:
+    """Its rows were never held unique: plan lists the added key as destructive (it
+    fails on repeated or NULL rows), migrate refuses it without the flag and writes
+    nothing; the key dropped again (primary_key: false) is no risk."""
+    root = _project(tmp_path / "p", KEYLESS_LOG % ("primary_key: false", ""))
+    run(root, "migrate", "-m", "initial")
+    keyed = textwrap.dedent(KEYLESS_LOG % ("description: a log", ", primary_key: true"))
+    (root / "schema/shop.yaml").write_text(keyed)
+    lines = run(root, "plan").splitlines()
+    assert "  + primary key pk_events on events (id) (the table had none)" in lines
+    risk = (
+        "  ! adds primary key pk_events to events, which had none (fails if two rows share "
+        "(id) or a row holds NULL there)"
+    )
+    assert lines[lines.index("Destructive (1): needs --allow-destructive") + 1] == risk
+    out = run(root, "migrate", "-m", "key", code=1)
+    assert "would hold changes that can lose data or fail on existing rows:" in out
+    assert risk in out.splitlines() and len(_revisions(root)) == 1
+    run(root, "migrate", "-m", "key", "--allow-destructive")
+    text = (root / "generated/migrations/versions" / _revisions(root)[1]).read_text()
+    assert "more than one row has (id) = " in text and "op.create_primary_key" in text
+    keyless = textwrap.dedent(KEYLESS_LOG % ("primary_key: false", ""))
+    (root / "schema/shop.yaml").write_text(keyless)
+    lines = run(root, "plan").splitlines()
+    assert "  - primary key pk_events on events (the table keeps no primary key)" in lines
+    assert not any(line.startswith("Destructive") for line in lines)

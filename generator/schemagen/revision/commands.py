@@ -340,7 +340,8 @@ def _quoted(message: str) -> str:
 
 def _refusal(result: PlanResult, schema: Schema) -> str:
     lines = [
-        f"refused: revision {result.next_id} would hold changes that can lose data:",
+        f"refused: revision {result.next_id} would hold changes that can lose data or fail "
+        "on existing rows:",
         *(f"  ! {op.risk()}" for op in result.plan.destructive),
         *rename_suggestions(result.plan, schema),
         "Nothing was written. If this is intended, run again with --allow-destructive;",
