@@ -72,8 +72,9 @@ from schemagen.operations.table import (
     RenameColumn,
     RenameTable,
 )
-from schemagen.revision.render import render, render_body
+from schemagen.revision.render import execute, render, render_body
 from schemagen.revision.script import RevisionInfo, render_revision
+from schemagen.revision.validation import validate_foreign_key_sql
 from schemagen.util.pycode import layout
 
 STATUS = enum("status", "a", "b")
@@ -258,7 +259,7 @@ def test_foreign_key_swap_is_one_statement_then_validate_online() -> None:
     op = next(op for op in EXAMPLES if isinstance(op, ReplaceForeignKey))
     assert op.online and op.reverse().online
     body = render_body((op,), _state(), online=True)
-    assert body == [
+    assert body[:8] == [
         "    with op.get_context().autocommit_block():",
         "        op.execute(",
         "            (",
@@ -267,12 +268,58 @@ def test_foreign_key_swap_is_one_statement_then_validate_online() -> None:
         '                "VALID"',
         "            ),",
         "        )",
-        '        op.execute("ALTER TABLE products VALIDATE CONSTRAINT fk_p_s")',
     ]
+    assert body[8:] == layout(execute(validate_foreign_key_sql("products", op.new)), "        ")
     assert op.describe() == (
         "~ foreign key fk_p_s on products: MATCH FULL (was SIMPLE), ON DELETE NO ACTION "
         "(was CASCADE); swapped NOT VALID in one statement, then VALIDATE"
     )
+
+
+def test_a_foreign_key_s_validate_says_which_rows_break_it() -> None:
+    """Caught only when VALIDATE fails: the error names the key, the rows' problem
+    (partly NULL under MATCH FULL, else orphans) and a query that lists them."""
+    key = ForeignKey(
+        "fk_b_unit", ("property_id", "unit_no"), "Unit", "billing.units",
+        ("property_id", "unit_no"), match="FULL",
+    )
+    rerun = (
+        "then run the same alembic command again (until then the key is NOT VALID: "
+        "rows written meanwhile are checked)"
+    )
+    assert validate_foreign_key_sql("bookings", key).splitlines() == [
+        "DO $schemagen$",
+        "DECLARE",
+        "    detail text;",
+        "BEGIN",
+        "    ALTER TABLE bookings VALIDATE CONSTRAINT fk_b_unit;",
+        "EXCEPTION WHEN foreign_key_violation THEN",
+        "    GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;",
+        "    IF EXISTS (SELECT FROM bookings WHERE num_nulls(property_id, unit_no) = 1) THEN",
+        "        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', "
+        "CONSTRAINT = 'fk_b_unit',",
+        "            MESSAGE = 'cannot validate foreign key fk_b_unit on bookings: rows hold "
+        "(property_id, unit_no) partly NULL, which MATCH FULL refuses',",
+        "            DETAIL = SQLERRM || '. ' || detail,",
+        "            HINT = 'list them with: SELECT * FROM bookings WHERE "
+        "num_nulls(property_id, unit_no) = 1; set each such key all NULL or give it every "
+        f"column, {rerun}';",
+        "    END IF;",
+        "    RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', "
+        "CONSTRAINT = 'fk_b_unit',",
+        "        MESSAGE = 'cannot validate foreign key fk_b_unit on bookings: rows hold "
+        "(property_id, unit_no) values that billing.units does not have',",
+        "        DETAIL = SQLERRM || '. ' || detail,",
+        "        HINT = 'list them with: SELECT k.* FROM bookings AS k WHERE k.property_id "
+        "IS NOT NULL AND k.unit_no IS NOT NULL AND NOT EXISTS (SELECT FROM billing.units "
+        "AS r WHERE r.property_id = k.property_id AND r.unit_no = k.unit_no); delete those "
+        f"rows, or set their key NULL or to a row of billing.units, {rerun}';",
+        "END $schemagen$",
+    ]
+    three = dataclasses.replace(key, columns=("a", "b", "c"), ref_columns=("a", "b", "c"))
+    assert "num_nulls(a, b, c) BETWEEN 1 AND 2" in validate_foreign_key_sql("t", three)
+    simple = dataclasses.replace(key, match=None)
+    assert "num_nulls" not in validate_foreign_key_sql("t", simple)
 
 
 def test_online_and_transactional_work_never_share_a_body() -> None:

@@ -110,6 +110,7 @@ from ..util.pycode import (
     pydict,
     pylist,
 )
+from .validation import validate_foreign_key_sql
 
 Stmt = Expr  # one statement; a ``str`` starting with "#" is a comment
 
@@ -640,8 +641,15 @@ def lock_safe_constraint(table: str, c: Constraint) -> list[Stmt]:
         if_no_constraint(
             table, c.name, f"{alter} ADD CONSTRAINT {name} {constraint_sql(c)} NOT VALID"
         ),
-        execute(f"{alter} VALIDATE CONSTRAINT {name}"),
+        validate_constraint(table, c),
     ]
+
+
+def validate_constraint(table: str, c: ForeignKey | CheckConstraint) -> Stmt:
+    """``VALIDATE CONSTRAINT``; a foreign key's says which rows break it, if any do."""
+    if isinstance(c, ForeignKey):
+        return execute(validate_foreign_key_sql(table, c))
+    return execute(f"ALTER TABLE {quote_table(table)} VALIDATE CONSTRAINT {quote_ident(c.name)}")
 
 
 def constraint_sql(c: ForeignKey | CheckConstraint) -> str:
@@ -719,7 +727,7 @@ def _(operation: ReplaceForeignKey, state: Schema) -> list[Stmt]:
             f"{alter} DROP CONSTRAINT IF EXISTS {name}, "
             f"ADD CONSTRAINT {name} {constraint_sql(operation.new)} NOT VALID"
         ),
-        execute(f"{alter} VALIDATE CONSTRAINT {name}"),
+        validate_constraint(operation.table, operation.new),
     ]
 
 

@@ -1,0 +1,90 @@
+"""The ``VALIDATE CONSTRAINT`` step of a foreign key, and the error it raises when
+rows break the key.
+
+Whether rows hold orphans, or keys partly NULL that a ``MATCH FULL`` key
+refuses, only the database knows: a revision finds out at ``VALIDATE``, in an
+online step, with the key already in place ``NOT VALID``. PostgreSQL's own
+error names the constraint and one key value, not which rows nor what to do.
+So the step catches it (nothing more runs when the key holds) and raises one
+that names the key and its table, what is wrong with the rows, a query that
+lists them and how to go on, with PostgreSQL's words as its DETAIL and its
+SQLSTATE (``foreign_key_violation``) kept.
+"""
+
+from __future__ import annotations
+
+from ..model.schema import ForeignKey
+from ..operations.sqlutil import quote_ident, quote_table, sql_literal
+
+#: What a failed step says last, in the upgrade and in the downgrade alike.
+_RERUN = (
+    "then run the same alembic command again (until then the key is NOT VALID: "
+    "rows written meanwhile are checked)"
+)
+
+
+def validate_foreign_key_sql(table: str, fk: ForeignKey) -> str:
+    """``VALIDATE CONSTRAINT`` of ``fk`` on ``table``, raising the error above."""
+    name = quote_ident(fk.name)
+    where = f"cannot validate foreign key {fk.name} on {table}: rows hold {_columns(fk)} "
+    half_null = ""
+    if fk.match == "FULL" and len(fk.columns) > 1:
+        half_null = (
+            f"    IF EXISTS ({partly_null_rows(table, fk, 'SELECT FROM')}) THEN\n"
+            + _raise(
+                f"{where}partly NULL, which MATCH FULL refuses",
+                f"list them with: {partly_null_rows(table, fk)}; set each such key all "
+                f"NULL or give it every column, {_RERUN}",
+                fk.name,
+                "        ",
+            )
+            + "    END IF;\n"
+        )
+    orphans = _raise(
+        f"{where}values that {fk.ref_table} does not have",
+        f"list them with: {orphan_rows(table, fk)}; delete those rows, or set their key "
+        f"NULL or to a row of {fk.ref_table}, {_RERUN}",
+        fk.name,
+    )
+    return (
+        "DO $schemagen$\nDECLARE\n    detail text;\nBEGIN\n"
+        f"    ALTER TABLE {quote_table(table)} VALIDATE CONSTRAINT {name};\n"
+        "EXCEPTION WHEN foreign_key_violation THEN\n"
+        "    GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;\n"
+        f"{half_null}{orphans}END $schemagen$"
+    )
+
+
+def partly_null_rows(table: str, fk: ForeignKey, select: str = "SELECT * FROM") -> str:
+    """The rows of ``table`` whose key ``fk`` is neither all NULL nor all set."""
+    cols = ", ".join(quote_ident(c) for c in fk.columns)
+    some = "= 1" if len(fk.columns) == 2 else f"BETWEEN 1 AND {len(fk.columns) - 1}"
+    return f"{select} {quote_table(table)} WHERE num_nulls({cols}) {some}"
+
+
+def orphan_rows(table: str, fk: ForeignKey) -> str:
+    """The rows of ``table`` whose key ``fk`` is all set and found in no row it references."""
+    set_ = " AND ".join(f"k.{quote_ident(c)} IS NOT NULL" for c in fk.columns)
+    same = " AND ".join(
+        f"r.{quote_ident(ref)} = k.{quote_ident(col)}"
+        for col, ref in zip(fk.columns, fk.ref_columns, strict=True)
+    )
+    return (
+        f"SELECT k.* FROM {quote_table(table)} AS k WHERE {set_} AND NOT EXISTS "
+        f"(SELECT FROM {quote_table(fk.ref_table)} AS r WHERE {same})"
+    )
+
+
+def _columns(fk: ForeignKey) -> str:
+    return f"({', '.join(fk.columns)})"
+
+
+def _raise(message: str, hint: str, constraint: str, indent: str = "    ") -> str:
+    more = indent + "    "
+    return (
+        f"{indent}RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', "
+        f"CONSTRAINT = {sql_literal(constraint)},\n"
+        f"{more}MESSAGE = {sql_literal(message)},\n"
+        f"{more}DETAIL = SQLERRM || '. ' || detail,\n"
+        f"{more}HINT = {sql_literal(hint)};\n"
+    )

@@ -1,0 +1,159 @@
+"""A foreign key's VALIDATE that fails on the rows says which key, what is wrong
+with the rows, and a query that lists them.
+
+Only the database knows whether rows hold half-NULL keys (refused by MATCH
+FULL) or orphans: the upgrade finds out at VALIDATE, in the online revision,
+after the key is in place NOT VALID. PostgreSQL's own error names the
+constraint but says nothing of which rows, nor what to do; the revision's
+error does, and the user fixes the rows and runs the same command again.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from migration_harness import (
+    Case,
+    alembic,
+    assert_matches_models,
+    generate,
+    schemagen,
+    scratch_database,
+)
+from pgcluster import PgCluster
+
+_SCHEMA = """\
+database:
+  name: validate
+entities:
+  Unit:
+    primary_key: [property_id, unit_no]
+    columns:
+      property_id: {{type: bigint, primary_key: true}}
+      unit_no: {{type: integer, primary_key: true}}
+  Booking:
+    columns:
+      id: {{type: bigint, primary_key: true}}
+      property_id: {{type: bigint, nullable: true}}
+      unit_no: {{type: integer, nullable: true}}
+{key}"""
+
+KEY = """\
+    foreign_keys:
+      fk_bookings_unit:
+        columns: [property_id, unit_no]
+        references: Unit{match}
+"""
+
+
+def _schema(key: str) -> dict[str, str]:
+    return {"schema.yaml": _SCHEMA.format(key=key)}
+
+
+def _fails(root: Path, url: str, action: str, target: str) -> str:
+    with pytest.raises(sa.exc.DBAPIError) as info:
+        alembic(root, url, action, target)
+    return str(info.value)
+
+
+def _listed(pg: PgCluster, db: str, error: str) -> str:
+    """The ids of the rows the error's listing query returns."""
+    found = re.search(r"list them with: (SELECT .*?);", error, re.S)
+    assert found, error
+    return pg.sql(f"SELECT string_agg(id::text, ',' ORDER BY id) FROM ({found[1]}) AS r", db)
+
+
+def test_upgrade_to_match_full_over_half_null_keys_names_the_key_the_rows_and_a_query(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    case = Case(
+        "match_full_half_null",
+        _schema(KEY.format(match="")),
+        _schema(KEY.format(match="\n        match: full")),
+        destructive=False,
+    )
+    root = tmp_path / "project"
+    _, models_after = generate(case, root)
+    db = scratch_database(pg, "mig")
+    url = pg.url(db)
+    alembic(root, url, "upgrade", "000")
+    pg.sql(
+        "INSERT INTO units VALUES (1, 1), (1, 2);"
+        "INSERT INTO bookings VALUES (1, 1, 1), (2, 1, 1), (3, NULL, NULL), (4, 1, NULL),"
+        " (5, NULL, 2), (6, 1, NULL)",
+        db,
+    )
+    error = _fails(root, url, "upgrade", "head")
+    assert re.search(
+        r"cannot validate foreign key fk_bookings_unit on bookings: rows hold "
+        r"\(property_id, unit_no\) partly NULL, which MATCH FULL refuses", error
+    ), error
+    assert "MATCH FULL does not allow mixing of null and nonnull key values" in error, error
+    assert "set each such key all NULL or give it every column" in error, error
+    assert _listed(pg, db, error).strip() == "4,5,6"
+    out = schemagen(root, "check", "--database", url, expect_exit=1)
+    assert "foreign key fk_bookings_unit on bookings: is NOT VALID" in out, out
+
+    pg.sql("UPDATE bookings SET property_id = NULL, unit_no = NULL WHERE id IN (4, 5, 6)", db)
+    alembic(root, url, "upgrade", "head")
+    assert_matches_models(pg, db, models_after, [], "upgrade")
+    assert pg.sql("SELECT count(*) FROM bookings", db).strip() == "6"
+
+
+def test_a_new_key_over_orphans_names_the_key_the_rows_and_a_query(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """The same for a key added to a table holding rows (a MATCH FULL one whose rows
+    hold no half-NULL key: the orphans are what is wrong)."""
+    case = Case("orphans", _schema(""), _schema(KEY.format(match="\n        match: full")),
+                destructive=False)
+    root = tmp_path / "project"
+    _, models_after = generate(case, root)
+    db = scratch_database(pg, "mig")
+    url = pg.url(db)
+    alembic(root, url, "upgrade", "000")
+    pg.sql(
+        "INSERT INTO units VALUES (1, 1);"
+        "INSERT INTO bookings VALUES (1, 1, 1), (2, 1, 7), (3, NULL, NULL), (4, 9, 9)",
+        db,
+    )
+    error = _fails(root, url, "upgrade", "head")
+    assert re.search(
+        r"cannot validate foreign key fk_bookings_unit on bookings: rows hold "
+        r"\(property_id, unit_no\) values that units does not have", error
+    ), error
+    assert re.search(r"Key \(property_id, unit_no\)=\(\d, \d\) is not present", error), error
+    assert "delete those rows, or set their key NULL or to a row of units" in error, error
+    assert _listed(pg, db, error).strip() == "2,4"
+    pg.sql("DELETE FROM bookings WHERE id IN (2, 4)", db)
+    alembic(root, url, "upgrade", "head")
+    assert_matches_models(pg, db, models_after, [], "upgrade")
+
+
+def test_a_downgrade_adding_a_dropped_key_back_over_orphans_says_the_same(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """A MATCH SIMPLE key dropped by the upgrade: rows written meanwhile may break it,
+    and its downgrade (the drops revision's, adding it back NOT VALID, then VALIDATE)
+    fails naming them; a half-NULL key is no problem for it."""
+    case = Case("dropped", _schema(KEY.format(match="")), _schema(""), destructive=False)
+    root = tmp_path / "project"
+    models_before, _ = generate(case, root)
+    db = scratch_database(pg, "mig")
+    url = pg.url(db)
+    alembic(root, url, "upgrade", "head")
+    pg.sql(
+        "INSERT INTO units VALUES (1, 1);"
+        "INSERT INTO bookings VALUES (1, 1, 1), (2, 1, NULL), (3, 5, 5)",
+        db,
+    )
+    error = _fails(root, url, "downgrade", "000")
+    assert "rows hold (property_id, unit_no) values that units does not have" in error, error
+    assert "then run the same alembic command again" in error, error
+    assert _listed(pg, db, error).strip() == "3"
+    pg.sql("DELETE FROM bookings WHERE id = 3", db)
+    alembic(root, url, "downgrade", "000")
+    assert_matches_models(pg, db, models_before, [], "downgrade")
