@@ -115,9 +115,12 @@ def test_models_in_postgresql_schemas_pass_ruff_and_mypy_strict(tmp_path: Path) 
     over_enum = load_case(REPO / "tests" / "corpus" / "92_domain_over_enum").after
     files["over_enum.yaml"] = over_enum["schema.yaml"].replace("database: {name: shop}\n", "")
     files["by_name.yaml"] = (
-        "domains:\n  tag_path: {type: tag_label}\nentities:\n  Tag:\n    columns:\n"
+        "domains:\n  tag_path: {type: tag_label}\n  tag_weight: {type: integer}\n"
+        "entities:\n  Tag:\n    columns:\n"
         "      id: {type: bigint, primary_key: true}\n      path: {type: tag_path}\n"
         "      paths: {type: array, of: tag_path, nullable: true}\n"
+        "      labels: {type: array, of: tag_label, nullable: true}\n"
+        "      weights: {type: array, of: tag_weight, nullable: true}\n"
     )
     # a domain whose default calls a sequence of another schema (made by the domain)
     files["domain_sequence.yaml"] = (
@@ -142,7 +145,10 @@ def test_models_in_postgresql_schemas_pass_ruff_and_mypy_strict(tmp_path: Path) 
     assert "def _nextval_default(" in env.read_text(encoding="utf-8")
     assert "class NextvalDefaults(PostgresqlImpl):" in env.read_text(encoding="utf-8")
     assert "= EnumDomain(" in text and "EnumDomainArray(JOB_STATE_DOMAIN)" in text
-    assert "mapped_column(DomainArray(TAG_PATH_DOMAIN))" in text
+    # arrays of a type psycopg has no loader for, of a domain over one, of another domain
+    assert "mapped_column(NamedTypeArray(TAG_PATH_DOMAIN))" in text
+    assert 'NamedTypeArray(SqlType("tag_label"))' in text
+    assert "mapped_column(DomainArray(TAG_WEIGHT_DOMAIN))" in text
     assert 'literal_column("(title || code)")' in text
     assert "BILLING_ORDER_NUMBERS_SEQUENCE = Sequence(" in text
     assert "mapped_column(ORDER_NO_DOMAIN, server_default=FetchedValue())" in text

@@ -228,6 +228,23 @@ def required_extension(ct: ColumnType) -> str | None:
     return NAMED[ct.pgtype].extension
 
 
+#: Extensions whose types SQLAlchemy's psycopg dialect registers with psycopg when it
+#: connects (``TypeInfo.fetch``), arrays included.
+_REGISTERED_BY_SQLALCHEMY = frozenset({"hstore"})
+
+
+def psycopg_reads_array(ct: ColumnType) -> bool:
+    """Whether psycopg reads an array of ``ct`` (a type, not a domain) as a list: it
+    knows the built-in types by oid, but an extension's type or one only the database
+    defines has an oid of that database, whose array psycopg returns as its text."""
+    if ct.kind != PGTYPE or ct.pgtype is None:
+        return True
+    spec = NAMED.get(ct.pgtype)
+    if spec is None:
+        return False
+    return spec.extension is None or spec.extension in _REGISTERED_BY_SQLALCHEMY
+
+
 def param_problem(ct: ColumnType) -> str | None:
     """Why the parameters of a named type cannot be right, or None."""
     if ct.kind != PGTYPE or ct.pgtype is None:

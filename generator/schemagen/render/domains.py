@@ -12,6 +12,7 @@ from ..model.schema import CheckConstraint, Domain, Schema
 from ..model.sqltext import text_source
 from ..model.typemap import domain_variable
 from ..util.pycode import INDENT, Expr, Str, call, layout, py_str, pylist
+from .arrays import array_lines
 from .listeners import factory_lines
 
 #: ``(module, name) -> the name to use in code`` (models.Imports.name).
@@ -226,8 +227,9 @@ def _enum_array_lines(names: DomainNames) -> list[str]:
     the enum either), whose labels ARRAY of the EnumDomain reads as members."""
     text = names.name("sqlalchemy", "Text")
     item = names.own(ENUM_DOMAIN)
-    return _array_lines(
-        names,
+    return array_lines(
+        names.name,
+        names.own,
         ENUM_DOMAIN_ARRAY,
         item,
         [
@@ -243,8 +245,9 @@ def _domain_array_lines(names: DomainNames) -> list[str]:
     """``DomainArray``: an array of a domain over any other type, selected as an array
     of the domain's base type (text[], integer[], ...), which both drivers read, and
     read through ARRAY of the domain as before. The DDL stays ``email_address[]``."""
-    return _array_lines(
-        names,
+    return array_lines(
+        names.name,
+        names.own,
         DOMAIN_ARRAY,
         names.name("sqlalchemy.dialects.postgresql", "DOMAIN"),
         [
@@ -254,44 +257,6 @@ def _domain_array_lines(names: DomainNames) -> list[str]:
         ],
         "self.item_type.data_type",
     )
-
-
-def _array_lines(
-    names: DomainNames, cls: str, item: str, doc: list[str], read_as: str
-) -> list[str]:
-    """A TypeDecorator over ARRAY of a domain whose column expression casts the array
-    to ARRAY(``read_as``). Not an ARRAY subclass: the drivers' dialects replace ARRAY
-    with their own class, and a subclass's column_expression with it."""
-    name, own = names.name, names.own
-    any_, array = name("typing", "Any"), name("sqlalchemy.dialects.postgresql", "ARRAY")
-    column = f"{name('sqlalchemy', 'ColumnElement')}[{any_}]"
-    operator = f"{name('sqlalchemy.sql.operators', 'OperatorType')} | None"
-    doc_lines = [f"{INDENT}{line}" for line in doc]
-    doc_lines[0] = f'{INDENT}"""{doc[0]}'
-    doc_lines[-1] += '"""'
-    return [
-        f"class {own(cls)}({name('sqlalchemy', 'TypeDecorator')}[list[{any_}]]):",
-        *doc_lines,
-        "",
-        f"{INDENT}impl = {array}",
-        f"{INDENT}cache_ok = True",
-        "",
-        f"{INDENT}def __init__(self, item_type: {item}) -> None:",
-        f"{INDENT * 2}super().__init__(item_type)",
-        f"{INDENT * 2}self.item_type = item_type  # part of the cache key",
-        "",
-        f"{INDENT}def column_expression(self, column: {column}) -> {column}:",
-        f"{INDENT * 2}selected = {name('sqlalchemy', 'cast')}(column, {array}({read_as}))",
-        f"{INDENT * 2}return {name('sqlalchemy', 'type_coerce')}(selected, self)",
-        "",
-        f"{INDENT}def coerce_compared_value(",
-        f"{INDENT * 2}self, op: {operator}, value: {any_}",
-        f"{INDENT}) -> {name('sqlalchemy.types', 'TypeEngine')}[{any_}]:",
-        f"{INDENT * 2}# As ARRAY: an index (column[1]) is an integer, not an array.",
-        f"{INDENT * 2}return self.impl_instance.coerce_compared_value(op, value)",
-        "",
-        "",
-    ]
 
 
 def plain_base(dom: Domain) -> Domain:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import naming
+from ..model import naming, pgtypes
 from ..model.naming import DEFAULT_NAMING_CONVENTION
 from ..model.routines import view_order
 from ..model.schema import (
@@ -55,6 +55,7 @@ from ..util.pycode import (
     pytuple,
 )
 from . import collector, sequences
+from .arrays import NAMED_TYPE_ARRAY, named_type_array_lines
 from .domains import DOMAIN_ARRAY, ENUM_DOMAIN_ARRAY, DomainNames, domain_lines, plain_base
 from .listeners import listener_lines
 from .routines import ddl_lines, view_as_entity, view_base_lines, view_doc
@@ -88,6 +89,9 @@ class Imports:
     enum_domain_array: bool = False
     #: A column is an array of a domain over another type: the module defines DomainArray.
     domain_array: bool = False
+    #: A column is an array of a type psycopg cannot read (pgtypes.psycopg_reads_array),
+    #: or of a domain over one: the module defines NamedTypeArray.
+    named_type_array: bool = False
     defined: dict[str, str] = field(default_factory=dict)  # module-level class -> its name
     names: dict[tuple[str, str], str] = field(default_factory=dict)  # (module, name) -> local
     #: The type expression written for each ColumnType object: the 32,000 columns
@@ -221,6 +225,7 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
             _helper_lines(imp),
             _pg_schema_lines(schema, imp, base),
             domains,
+            named_type_array_lines(imp.name, imp.own) if imp.named_type_array else [],
             sequences.standalone_lines(schema, imp.name, base),
             sequences.domain_sequence_lines(schema, imp.name),
             sequences.owned_by_lines(schema, imp.name, base),
@@ -524,6 +529,10 @@ def _type_expr(schema: Schema, col: Column, imp: Imports) -> Expr:
 def _new_type_expr(schema: Schema, ct: ColumnType, imp: Imports) -> Expr:
     if ct.domain is not None:
         return domain_variable(ct.domain)
+    if ct.kind == "array" and ct.of is not None and not _psycopg_reads_array(schema, ct.of):
+        imp.named_type_array = True
+        item = _type_expr(schema, Column(name="", type=ct.of), imp)
+        return Call(imp.own(NAMED_TYPE_ARRAY), (item,))
     if ct.kind == "array" and ct.of is not None and ct.of.domain and ct.of.kind == "enum":
         imp.enum_domain_array = True
         return Call(imp.own(ENUM_DOMAIN_ARRAY), (domain_variable(ct.of.domain),))
@@ -563,6 +572,13 @@ def _new_type_expr(schema: Schema, ct: ColumnType, imp: Imports) -> Expr:
         if local != name:
             text = re.sub(rf"\b{name}(?=\()", local, text)
     return text
+
+
+def _psycopg_reads_array(schema: Schema, item: ColumnType) -> bool:
+    """Whether psycopg reads an array of ``item``: of a domain, as an array of its base
+    type (DomainArray), else of the type itself."""
+    base = schema.domain(item.domain).type if item.domain is not None else item
+    return pgtypes.psycopg_reads_array(base)
 
 
 def _single_fk(ent: Entity, col: Column) -> ForeignKey | None:
