@@ -27,6 +27,7 @@ from .plan import (
     plan_table,
     row_keys,
 )
+from .security import lift_row_security, restore_row_security
 from .values import ident, qualified_ident
 
 #: From this many rows into an empty table, its indexes are built after the insert.
@@ -92,18 +93,21 @@ def seed_connection(
     unknown = sorted(set(rows_per) - {e.table for e in schema.entities})
     if unknown:
         raise SeedError(f"--rows-per names no table of the schema: {', '.join(unknown)}")
-    existing = _existing_rows(conn, schema)
-    full = sorted(t for t, count in existing.items() if count)
-    if full and not append:
-        raise SeedError(
-            f"refusing to seed: {', '.join(full)} already hold rows "
-            "(seed never deletes; give --append to add rows)"
-        )
+    _check_at_head(conn, schema)
     wanted = default_rows(schema, 1000 if rows is None else rows)
     wanted.update(rows_per)
     started = time.perf_counter()
     result = SeedResult()
     with conn.transaction():
+        # before the rows are counted: a forced policy hides rows from the owner too
+        forced = lift_row_security(conn, schema)
+        existing = _existing_rows(conn, schema)
+        full = sorted(t for t, count in existing.items() if count)
+        if full and not append:
+            raise SeedError(
+                f"refusing to seed: {', '.join(full)} already hold rows "
+                "(seed never deletes; give --append to add rows)"
+            )
         conn.execute("SET LOCAL synchronous_commit = off")
         conn.execute("SET LOCAL maintenance_work_mem = '256MB'")  # index builds
         # Compiling the long generator expressions costs more than it saves.
@@ -116,6 +120,7 @@ def seed_connection(
         for plan in plans:
             if plan.update is not None:
                 execute(conn, plan.entity.table, plan.update)
+        restore_row_security(conn, forced)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -228,8 +233,8 @@ def _contiguous(conn: psycopg.Connection[Any], schema: Schema, table: str) -> in
     return int(row[1]) if row and row[0] else None
 
 
-def _existing_rows(conn: psycopg.Connection[Any], schema: Schema) -> dict[str, int]:
-    """Rows in each table; SeedError when a table is missing (not at head)."""
+def _check_at_head(conn: psycopg.Connection[Any], schema: Schema) -> None:
+    """SeedError when a table of the schema is missing (the database is not at head)."""
     tables = [e.table for e in schema.entities]
     # Named as the schema names them: bare in the current schema, else qualified.
     found = conn.execute(
@@ -245,9 +250,13 @@ def _existing_rows(conn: psycopg.Connection[Any], schema: Schema) -> dict[str, i
             f"the database lacks {', '.join(missing)}: bring it to head first "
             "(`alembic upgrade head`)"
         )
+    conn.rollback()
+
+
+def _existing_rows(conn: psycopg.Connection[Any], schema: Schema) -> dict[str, int]:
+    """Rows in each table (in the seed's transaction: every row, whatever the policies)."""
     counts = {}
-    for table in tables:
+    for table in (e.table for e in schema.entities):
         row = conn.execute(f"SELECT count(*) FROM {qualified_ident(table)}").fetchone()  # type: ignore[arg-type]
         counts[table] = int(row[0]) if row else 0
-    conn.rollback()
     return counts
