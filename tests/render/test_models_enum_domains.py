@@ -53,7 +53,7 @@ def _rows(m: ModuleType) -> tuple[list[Any], list[Any]]:
 
 
 def _queries(m: ModuleType) -> dict[str, Any]:
-    from sqlalchemy import select
+    from sqlalchemy import all_, any_, select
 
     job, status = m.Job, m.JobStatus
     held = status('on hold, "later"')
@@ -65,6 +65,11 @@ def _queries(m: ModuleType) -> dict[str, Any]:
         "before_done": select(job.id).where(job.status < status.DONE).order_by(job.id),
         "high": select(job.id).where(job.priority == m.Priority.HIGH).order_by(job.id),
         "history_held": select(job.id).where(job.history.contains([held])),
+        # ANY/ALL on the left: compared as the enum's array (PostgreSQL has no operator
+        # for the domain), a member bound as its label
+        "any_history": select(job.id).where(any_(job.history) == held),
+        "all_history": select(job.id).where(all_(job.history) != status.DONE).order_by(job.id),
+        "any_history_ordered": select(job.id).where(any_(job.history) < status.IN_PROGRESS),
         # an index is an integer, not an array of the domain
         "first_history": select(job.history[1]).order_by(job.id),
     }
@@ -129,6 +134,9 @@ def test_domain_over_enum_columns_hold_enum_members_with_both_drivers(
             "before_done": [1, 3],  # in the enum's order
             "high": [1, 4],
             "history_held": [1],
+            "any_history": [1],
+            "all_history": [1, 3],  # NULL arrays are neither; an empty one is
+            "any_history_ordered": [1],  # queued, before in-progress in the enum's order
             "first_history": [status.QUEUED, None, None, None],
         }
         # Enum members compare by identity: a label read back as str would differ.
@@ -206,6 +214,9 @@ def _pair_queries(m: ModuleType) -> dict[str, Any]:
         "in_history": select(job.id, step.id)
         .where(step.status == any_(job.history))
         .order_by(job.id, step.id),
+        "history_any": select(job.id, step.id)
+        .where(any_(job.history) == step.status)
+        .order_by(job.id, step.id),
     }
 
 
@@ -257,6 +268,7 @@ def test_columns_of_domains_over_one_enum_compare_with_each_other(
         "other_domain": [(1,)],
         "in_select": [(1,), (2,), (4,)],
         "in_history": [(1, 13), (4, 10), (4, 11)],
+        "history_any": [(1, 13), (4, 10), (4, 11)],
     }
     assert read_sync == expected
     assert from_async == expected

@@ -40,11 +40,12 @@ def named_type_array_lines(name: ImportName, own: Callable[[str], str]) -> list[
 
 def array_lines(
     name: ImportName, own: Callable[[str], str], cls: str, item: str, doc: list[str],
-    read_as: str,
+    read_as: str, comparator: list[str] | None = None,
 ) -> list[str]:
     """A TypeDecorator over ARRAY of ``item`` whose column expression casts the array
-    to ARRAY(``read_as``). Not an ARRAY subclass: the drivers' dialects replace ARRAY
-    with their own class, and a subclass's column_expression with it."""
+    to ARRAY(``read_as``), with the lines of its ``Comparator`` class if it has one.
+    Not an ARRAY subclass: the drivers' dialects replace ARRAY with their own class,
+    and a subclass's column_expression with it."""
     any_, array = name("typing", "Any"), name("sqlalchemy.dialects.postgresql", "ARRAY")
     column = f"{name('sqlalchemy', 'ColumnElement')}[{any_}]"
     operator = f"{name('sqlalchemy.sql.operators', 'OperatorType')} | None"
@@ -58,6 +59,7 @@ def array_lines(
         f"{INDENT}impl = {array}",
         f"{INDENT}cache_ok = True",
         "",
+        *(comparator or []),
         f"{INDENT}def __init__(self, item_type: {item}) -> None:",
         f"{INDENT * 2}super().__init__(item_type)",
         f"{INDENT * 2}self.item_type = item_type  # part of the cache key",

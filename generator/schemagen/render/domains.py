@@ -186,6 +186,9 @@ def _enum_comparator_lines(names: DomainNames) -> list[str]:
         f"{INDENT * 3}self, op: {operator}, *other: {any_}, **kwargs: {any_}",
         f"{INDENT * 2}) -> {element}:",
         f"{INDENT * 3}others = [self._operand(value) for value in other]",
+        f"{INDENT * 3}if isinstance(self.expr, {aggregate}):",
+        f"{INDENT * 4}# any_(Job.history) == value: ANY over the enum's array already",
+        f"{INDENT * 4}return super().operate(op, *others, **kwargs)",
         f"{INDENT * 3}return self._as_enum().operate(op, *others, **kwargs)",
         "",
         f"{INDENT * 2}def reverse_operate(",
@@ -238,7 +241,44 @@ def _enum_array_lines(names: DomainNames) -> list[str]:
             '("{a,b}"), not a list.',
         ],
         f"{text}()",
+        _enum_array_comparator_lines(names),
     )
+
+
+def _enum_array_comparator_lines(names: DomainNames) -> list[str]:
+    """The comparator of ``EnumDomainArray``: ``any_(Job.history) == value`` (ANY or
+    ALL on the left) compared the domain with the value, for which PostgreSQL has no
+    operator: SQLAlchemy's ANY/ALL is of type Boolean, and its comparison reaches no
+    comparator of the domain. ANY/ALL of the column is taken over the array cast to
+    the enum's array and is of the ``EnumDomain``, whose comparator then casts the
+    other side (``Step.status``) to the enum as well and binds a member as its label."""
+    name, own = names.name, names.own
+    any_, array = name("typing", "Any"), name("sqlalchemy.dialects.postgresql", "ARRAY")
+    operators = "sqlalchemy.sql.operators"
+    any_op, all_op = name(operators, "any_op"), name(operators, "all_op")
+    decorator = name("sqlalchemy", "TypeDecorator")
+    return [
+        f"{INDENT}class Comparator({decorator}.Comparator[list[{any_}]], "
+        f"{array}.Comparator[{any_}]):",
+        f'{INDENT * 2}"""ANY/ALL over the array cast to the enum\'s: PostgreSQL has no',
+        f'{INDENT * 2}operator for a domain over an enum; the rest is ARRAY\'s."""',
+        "",
+        f"{INDENT * 2}def operate(",
+        f"{INDENT * 3}self, op: {name(operators, 'OperatorType')}, *other: {any_}, "
+        f"**kwargs: {any_}",
+        f"{INDENT * 2}) -> {name('sqlalchemy', 'ColumnElement')}[{any_}]:",
+        f"{INDENT * 3}if op is {any_op} or op is {all_op}:",
+        f"{INDENT * 4}assert isinstance(self.type, {own(ENUM_DOMAIN_ARRAY)})",
+        f"{INDENT * 4}item = self.type.item_type",
+        f"{INDENT * 4}enums = {name('sqlalchemy', 'cast')}(self.expr, {array}(item.data_type))",
+        f"{INDENT * 4}# of the domain's type: its comparator casts the other side",
+        f"{INDENT * 4}return {name('sqlalchemy.sql.elements', 'CollectionAggregate')}"
+        f"(enums.self_group(), operator=op, type_=item)",
+        f"{INDENT * 3}return super().operate(op, *other, **kwargs)",
+        "",
+        f"{INDENT}comparator_factory = Comparator",
+        "",
+    ]
 
 
 def _domain_array_lines(names: DomainNames) -> list[str]:
