@@ -1,6 +1,6 @@
 """Both sides of every relationship, from the foreign keys and ``relationships:`` entries.
 
-For each foreign-key column (unless ``relationship: false``): a many-to-one on
+For each column's ``references:`` (unless ``relationship: false``): a many-to-one on
 its entity and a one-to-many on the referenced entity (unless
 ``back_populates: false``), with the options of the matching
 ``relationships:`` entry merged in. Entries that say ``secondary:`` are
@@ -50,17 +50,22 @@ class FkLink:
 
 
 def fk_links(src: Sources, entities: list[Entity]) -> list[FkLink]:
-    """Every foreign key whose column does not say ``relationship: false``, between
-    two entities with primary keys (one without is a ``Table``, not a mapped class,
-    so neither side of an ORM relationship can live on it)."""
+    """Every foreign key of a column's ``references:`` whose column does not say
+    ``relationship: false``, between two entities with primary keys (one without
+    is a ``Table``, not a mapped class, so neither side of an ORM relationship can
+    live on it). A key of the entity's ``foreign_keys:`` gives none, as the
+    language says: its columns name no attribute for it, and two such keys over
+    the same columns, or to the same entity, would give one attribute twice."""
     keyless = {e.name for e in entities if not e.has_primary_key}
     links = []
     for entity in entities:
         if entity.name in keyless:
             continue
-        own = mapping(mapping(src.entities[entity.name]).get("columns"))
+        raw = mapping(src.entities[entity.name])
+        own = mapping(raw.get("columns"))
+        table_level = set(mapping(raw.get("foreign_keys")))
         for fk in entity.foreign_keys:
-            if fk.ref_entity in keyless:
+            if fk.ref_entity in keyless or fk.name in table_level:
                 continue
             column = entity.column(fk.columns[0])
             spec = mapping(own.get(column.name)) or _mixin_spec(src, column)
