@@ -33,7 +33,8 @@ class DomainNames:
 
 
 def domain_lines(schema: Schema, names: DomainNames, base_type: TypeExpr) -> list[str]:
-    """``X_DOMAIN = DOMAIN(...)`` for each domain. SQLAlchemy's DOMAIN takes one
+    """``X_DOMAIN = Domain(...)`` for each domain (see :func:`domain_class_lines`).
+    SQLAlchemy's DOMAIN takes one
     check, and names NOT NULL with ``constraint_name`` when both are given, so the
     first check goes into DOMAIN only without NOT NULL; the others are added right
     after the domain is created (``after_create``), with the names the schema says.
@@ -51,9 +52,9 @@ def domain_lines(schema: Schema, names: DomainNames, base_type: TypeExpr) -> lis
         if rest:
             lines += _after_create(dom, rest, name)
             helper = True
-    classes = []
+    classes = domain_class_lines(names)
     if any(dom.type.kind == "enum" for dom in schema.domains):
-        classes = enum_domain_lines(names)
+        classes += enum_domain_lines(names)
     if names.arrays:
         classes += _domain_array_lines(names)
     return classes + (_helper_lines(name) if helper else []) + lines
@@ -69,7 +70,7 @@ def _domain_call(
     text = name("sqlalchemy", "text") if default is not None or inline is not None else ""
     over_enum = dom.type.kind == "enum"
     return call(
-        names.own(ENUM_DOMAIN) if over_enum else name("sqlalchemy.dialects.postgresql", "DOMAIN"),
+        names.own(ENUM_DOMAIN) if over_enum else names.own(DOMAIN_CLASS),
         py_str(bare),
         base_type(dom),
         collation=py_str(dom.type.collation) if dom.type.collation is not None else None,
@@ -111,11 +112,38 @@ def _helper_lines(name: ImportName) -> list[str]:
 #: The function models.py defines when a domain has checks beyond DOMAIN's one.
 HELPER = "_domain_checks"
 
+#: The class models.py defines for a domain: SQLAlchemy's DOMAIN with operator classes.
+DOMAIN_CLASS = "Domain"
 #: The classes models.py defines for a domain over an enum and for an array of one.
 ENUM_DOMAIN = "EnumDomain"
 ENUM_DOMAIN_ARRAY = "EnumDomainArray"
 #: The class models.py defines for an array of a domain over any other type.
 DOMAIN_ARRAY = "DomainArray"
+
+
+def domain_class_lines(names: DomainNames) -> list[str]:
+    """``Domain``: SQLAlchemy's DOMAIN whose ``operator_classes`` (SQLAlchemy 2.1) are
+    those of its base type. DOMAIN has none, so every comparison of a column of a
+    domain (``c.email == any_(c.emails)``) warned that a later release will require
+    them; a property per instance, as SQLAlchemy's TypeDecorator has it (the attribute
+    is a ClassVar to type checkers, hence hidden from them). SQLAlchemy 2.0 never
+    reads it."""
+    name, own = names.name, names.own
+    domain = name("sqlalchemy.dialects.postgresql", "DOMAIN")
+    return [
+        f"class {own(DOMAIN_CLASS)}({domain}):",
+        f'{INDENT}"""A DOMAIN that has the operators of its base type: SQLAlchemy 2.1 asks each',
+        f"{INDENT}type for its operator_classes, which DOMAIN does not say (a deprecation",
+        f'{INDENT}warning on every comparison of a column of a domain)."""',
+        "",
+        f"{INDENT}if not {name('typing', 'TYPE_CHECKING')}:  # a ClassVar to type checkers",
+        "",
+        f"{INDENT * 2}@property",
+        f"{INDENT * 2}def operator_classes(self) -> {name('typing', 'Any')}:",
+        f"{INDENT * 3}return self.data_type.operator_classes",
+        "",
+        "",
+    ]
 
 
 def enum_domain_lines(names: DomainNames) -> list[str]:
@@ -129,9 +157,8 @@ def enum_domain_lines(names: DomainNames) -> list[str]:
     callable_ = name("collections.abc", "Callable")
     processor = f"{callable_}[[{any_}], {any_}] | None"
     impl = "self.data_type.dialect_impl(dialect)"
-    domain = name("sqlalchemy.dialects.postgresql", "DOMAIN")
     lines = [
-        f"class {own(ENUM_DOMAIN)}({domain}):",
+        f"class {own(ENUM_DOMAIN)}({own(DOMAIN_CLASS)}):",
         f'{INDENT}"""A DOMAIN over an enum type: its values pass through the enum type both',
         f"{INDENT}ways, as in a column of the enum itself. DOMAIN alone hands values to the",
         f"{INDENT}driver as they are (psycopg sends a member's Python name, asyncpg refuses",
