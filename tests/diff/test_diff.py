@@ -166,6 +166,22 @@ def test_changed_on_delete_is_swapped_in_place_never_dropped_first() -> None:
     ]
 
 
+def test_changed_key_whose_name_followed_a_rename_is_swapped_under_the_new_name() -> None:
+    old = schema(stores(), products())
+    prod = products()
+    item = dataclasses.replace(
+        prod, name="Item", table="items", renamed_from="Product",
+        primary_key=dataclasses.replace(prod.primary_key, name="pk_items"),
+        foreign_keys=(fk("items", "store_id", "Store", "stores", on_delete="RESTRICT"),),
+    )
+    assert lines(old, schema(stores(), item)) == [
+        "~ table products renamed to items",
+        "~ primary key pk_products renamed to pk_items on items",
+        "~ foreign key fk_items_store_id_stores (was fk_products_store_id_stores) on items: "
+        "ON DELETE RESTRICT (was CASCADE); swapped NOT VALID in one statement, then VALIDATE",
+    ]
+
+
 def test_changed_key_whose_column_changes_type_is_dropped_before_the_alter() -> None:
     """The ALTER would check a key still in place again under its lock: dropped in the
     drops revision, added after the transaction, as a key over other columns is."""

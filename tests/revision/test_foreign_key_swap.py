@@ -138,3 +138,58 @@ def test_no_revision_boundary_leaves_a_changed_key_missing(
     assert accepted == [], accepted
     assert_matches_models(pg, db, models_before, [], "downgrade")
     assert pg.sql("SELECT count(*) FROM bookings", db).strip() == "4"
+
+
+RENAME_BEFORE = """\
+database: {name: swap}
+entities:
+  Store:
+    columns:
+      id: {type: bigint, primary_key: true}
+  Product:
+    columns:
+      id: {type: bigint, primary_key: true}
+      shop_id: {references: Store, nullable: true, on_delete: cascade}
+"""
+RENAME_AFTER = """\
+database: {name: swap}
+entities:
+  Shop:
+    renamed_from: Store
+    columns:
+      id: {type: bigint, primary_key: true}
+  Product:
+    columns:
+      id: {type: bigint, primary_key: true}
+      store_id: {references: Shop, nullable: true, on_delete: restrict, renamed_from: shop_id}
+"""
+
+
+def test_a_key_renamed_with_its_table_and_column_and_changed_is_never_missing(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """fk_products_shop_id_stores becomes fk_products_store_id_shops (its name follows
+    the renames) and RESTRICT: one swap under the new name, after the renames."""
+    case = Case("fk_renamed_swap", {"s.yaml": RENAME_BEFORE}, {"s.yaml": RENAME_AFTER},
+                destructive=False)
+    root = tmp_path / "project"
+    models_before, models_after = generate(case, root)
+    db = scratch_database(pg, "mig")
+    url = pg.url(db)
+    alembic(root, url, "upgrade", "000")
+    pg.sql("INSERT INTO stores VALUES (1); INSERT INTO products VALUES (1, 1), (2, 1), (3, NULL)",
+           db)
+    heads = [p.name.split("_", 1)[0] for p in revisions(root)]
+    orphan = [("orphan", "INSERT INTO products VALUES (100, 99)")]
+    assert _accepted_at_each_step(root, url, heads[1:], "upgrade", orphan) == []
+    assert_matches_models(pg, db, models_after, [], "upgrade")
+    assert pg.sql(
+        "SELECT string_agg(conname || ' ' || confdeltype::text, ',') FROM pg_constraint "
+        "WHERE contype = 'f'", db
+    ).strip() == "fk_products_store_id_shops r"
+    out = schemagen(root, "check", "--database", url)
+    assert out.startswith("check OK"), out
+    down = list(reversed(heads[:-1]))
+    assert _accepted_at_each_step(root, url, down, "downgrade", orphan) == []
+    assert_matches_models(pg, db, models_before, [], "downgrade")
+    assert pg.sql("SELECT count(*) FROM products", db).strip() == "3"

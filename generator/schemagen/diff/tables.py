@@ -103,17 +103,18 @@ def compare_entity(
     ops += [AlterUniqueDeferral(table, before, after) for before, after in redeferred]
     swapped = _swapped_keys(old, new, ops)
     ops += [ReplaceForeignKey(table, before, after) for before, after in swapped]
+    # (names of the old side, names of the new side) that compare_named leaves alone
     done = {
-        "uniques": {after.name for _, after in redeferred},
-        "foreign_keys": {after.name for _, after in swapped},
+        "uniques": ({b.name for b, _ in redeferred}, {a.name for _, a in redeferred}),
+        "foreign_keys": ({b.name for b, _ in swapped}, {a.name for _, a in swapped}),
     }
     for kind in ("foreign_keys", "uniques", "checks", "excludes"):
-        skip = done.get(kind, set())
+        skip_old, skip_new = done.get(kind, (set(), set()))
         ops += compare_named(
             table,
             kind,
-            [c for c in getattr(old, kind) if c.name not in skip],
-            [c for c in getattr(new, kind) if c.name not in skip],
+            [c for c in getattr(old, kind) if c.name not in skip_old],
+            [c for c in getattr(new, kind) if c.name not in skip_new],
             # The table holds rows: add the lock-safe way (diff.online may undo
             # that for a unique a new table's foreign key needs at once). An
             # exclusion constraint has no lock-safe way (no NOT VALID).
@@ -154,9 +155,12 @@ def _redeferred(
 def _swapped_keys(
     old: Entity, new: Entity, column_ops: Sequence[Operation]
 ) -> list[tuple[ForeignKey, ForeignKey]]:
-    """Foreign keys of one name that only change their actions, MATCH or
-    deferrability: swapped in place (:class:`ReplaceForeignKey`), never dropped
-    in one revision and added in a later one. Not on a partitioned table (no NOT
+    """Foreign keys that keep their columns and what they reference but change
+    their actions, MATCH or deferrability: swapped in place
+    (:class:`ReplaceForeignKey`), never dropped in one revision and added in a
+    later one. Under one name, or under a new one (a conventional name that
+    followed a renamed table or column; an equal definition under a new name is
+    a rename instead, :func:`compare_named`). Not on a partitioned table (no NOT
     VALID key there: dropped and added in the transaction), nor where a column
     of the key changes its type in the same plan (the key is then dropped before
     the ALTER, which would otherwise check it again under its lock)."""
@@ -168,14 +172,23 @@ def _swapped_keys(
         if isinstance(op, AlterColumn) and op.old.type != op.new.type
     }
     before = {fk.name: fk for fk in old.foreign_keys}
-    return [
-        (before[fk.name], fk)
-        for fk in new.foreign_keys
-        if fk.name in before
-        and before[fk.name] != fk
-        and swappable(before[fk.name], fk)
-        and not retyped & set(fk.columns)
-    ]
+    after = {fk.name: fk for fk in new.foreign_keys}
+    gone = [before[n] for n in sorted(before.keys() - after.keys())]
+    pairs: list[tuple[ForeignKey, ForeignKey]] = []
+    for fk in new.foreign_keys:
+        if retyped & set(fk.columns):
+            continue
+        if fk.name in before:
+            if before[fk.name] != fk and swappable(before[fk.name], fk):
+                pairs.append((before[fk.name], fk))
+            continue
+        if any(_definition(g) == _definition(fk) for g in gone):
+            continue  # renamed, not changed
+        twin = next((g for g in gone if swappable(g, fk)), None)
+        if twin is not None:
+            gone.remove(twin)
+            pairs.append((twin, fk))
+    return pairs
 
 
 def _in_transaction(op: Operation) -> Operation:

@@ -128,7 +128,9 @@ class ReplaceForeignKey(Operation):
     EXCLUSIVE while writes go on. Dropped in one revision and added in a later
     one, the key would be missing in between: another session could write
     orphans there, and VALIDATE would fail on them half-way through the deploy.
-    The reverse swaps back the same way, so the downgrade has no gap either."""
+    The reverse swaps back the same way, so the downgrade has no gap either. The
+    new key may have a new name (a conventional name that followed a renamed
+    table or column)."""
 
     table: str
     old: ForeignKey
@@ -148,9 +150,10 @@ class ReplaceForeignKey(Operation):
             for rule in new
             if new[rule] != old[rule]
         )
+        renamed = f" (was {self.old.name})" if self.old.name != self.new.name else ""
         return (
-            f"~ foreign key {self.new.name} on {self.table}: {changed}; swapped NOT VALID "
-            "in one statement, then VALIDATE"
+            f"~ foreign key {self.new.name}{renamed} on {self.table}: {changed}; swapped "
+            "NOT VALID in one statement, then VALIDATE"
         )
 
     def apply(self, schema: Schema) -> Schema:
@@ -173,10 +176,10 @@ def fk_rules(fk: ForeignKey) -> dict[str, str]:
 
 
 def swappable(old: ForeignKey, new: ForeignKey) -> bool:
-    """Whether ``new`` differs from ``old`` only in what :class:`ReplaceForeignKey`
-    may swap in place (not its columns, nor what it references)."""
+    """Whether ``new`` may replace ``old`` through :class:`ReplaceForeignKey`: the
+    same columns referencing the same columns (its name may differ)."""
     keep = ("columns", "ref_table", "ref_columns")
-    return old.name == new.name and all(getattr(old, f) == getattr(new, f) for f in keep)
+    return all(getattr(old, f) == getattr(new, f) for f in keep)
 
 
 def deferral_words(uq: UniqueConstraint) -> str:

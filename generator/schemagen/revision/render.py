@@ -719,14 +719,16 @@ def _(operation: DropConstraint, state: Schema) -> list[Stmt]:
 def _(operation: ReplaceForeignKey, state: Schema) -> list[Stmt]:
     # One statement, so one transaction: the old key is gone only where the new
     # one, NOT VALID, already checks every row written. A rerun swaps again (the
-    # same brief locks) and validates: the same end whichever key it finds.
+    # same brief locks) and validates: the same end whichever key it finds (under
+    # a new name, the new one is dropped too, so that it can be added again).
     alter = f"ALTER TABLE {quote_table(operation.table)}"
     name = quote_ident(operation.new.name)
+    drops = "".join(
+        f"DROP CONSTRAINT IF EXISTS {quote_ident(n)}, "
+        for n in dict.fromkeys((operation.old.name, operation.new.name))
+    )
     return [
-        execute(
-            f"{alter} DROP CONSTRAINT IF EXISTS {name}, "
-            f"ADD CONSTRAINT {name} {constraint_sql(operation.new)} NOT VALID"
-        ),
+        execute(f"{alter} {drops}ADD CONSTRAINT {name} {constraint_sql(operation.new)} NOT VALID"),
         validate_constraint(operation.table, operation.new),
     ]
 
