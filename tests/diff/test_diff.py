@@ -393,6 +393,31 @@ def test_check_and_comment_changes() -> None:
     ]
 
 
+def test_a_key_made_match_full_over_nullable_columns_is_noted_with_its_query() -> None:
+    """What the diff can know without the database: rows MAY hold the key partly NULL
+    (a column of it is nullable), which VALIDATE would refuse; the note says how to
+    look before deploying. A key of NOT NULL columns, or of one column, cannot."""
+    unit = entity("Unit", "units", col("no", BIGINT))
+    key = ForeignKey("fk_b_unit", ("unit_id", "unit_no"), "Unit", "units", ("id", "no"))
+    cols = (col("unit_id", BIGINT, nullable=True), col("unit_no", BIGINT))
+    booking = entity("Booking", "bookings", *cols, foreign_keys=(key,))
+    full = dataclasses.replace(booking, foreign_keys=(dataclasses.replace(key, match="FULL"),))
+    assert diff(schema(unit, booking), schema(unit, full)).notes == (
+        "fk_b_unit on bookings becomes MATCH FULL: its VALIDATE fails if rows hold "
+        "(unit_id, unit_no) partly NULL; before deploying, list them with: SELECT * FROM "
+        "bookings WHERE num_nulls(unit_id, unit_no) = 1",
+    )
+    assert diff(schema(unit, full), schema(unit, booking)).notes == ()
+    new_key = schema(unit, dataclasses.replace(full, name="Booking"))
+    plain = dataclasses.replace(booking, foreign_keys=())
+    assert len(diff(schema(unit, plain), new_key).notes) == 1  # a new key on a kept table
+    assert diff(None, new_key).notes == ()  # a new table holds no rows
+    not_null = dataclasses.replace(full, columns=tuple(
+        dataclasses.replace(c, nullable=False) for c in full.columns
+    ))
+    assert diff(schema(unit, booking), schema(unit, not_null)).notes == ()
+
+
 def test_a_hint_that_names_nothing_is_noted() -> None:
     old = schema(stores())
     prod = dataclasses.replace(products(), renamed_from="Itme")

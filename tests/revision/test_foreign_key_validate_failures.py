@@ -22,6 +22,7 @@ from migration_harness import (
     generate,
     schemagen,
     scratch_database,
+    write_schema,
 )
 from pgcluster import PgCluster
 
@@ -101,6 +102,23 @@ def test_upgrade_to_match_full_over_half_null_keys_names_the_key_the_rows_and_a_
     alembic(root, url, "upgrade", "head")
     assert_matches_models(pg, db, models_after, [], "upgrade")
     assert pg.sql("SELECT count(*) FROM bookings", db).strip() == "6"
+
+
+def test_plan_and_migrate_say_before_the_deploy_how_to_find_keys_partly_null(
+    tmp_path: Path,
+) -> None:
+    """What can be known without the database: the key's columns may be NULL."""
+    root = tmp_path / "project"
+    write_schema(root, _schema(KEY.format(match="")))
+    schemagen(root, "migrate", "-m", "before")
+    write_schema(root, _schema(KEY.format(match="\n        match: full")))
+    note = (
+        "note: fk_bookings_unit on bookings becomes MATCH FULL: its VALIDATE fails if rows "
+        "hold (property_id, unit_no) partly NULL; before deploying, list them with: "
+        "SELECT * FROM bookings WHERE num_nulls(property_id, unit_no) = 1"
+    )
+    assert note in schemagen(root, "plan").splitlines()
+    assert note in schemagen(root, "migrate", "-m", "full").splitlines()
 
 
 def test_a_new_key_over_orphans_names_the_key_the_rows_and_a_query(

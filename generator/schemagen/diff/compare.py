@@ -12,9 +12,11 @@ import re
 from dataclasses import dataclass, field
 
 from ..language.structure import did_you_mean
-from ..model.schema import Column, Entity, Enum, Schema
+from ..model.schema import Column, Entity, Enum, ForeignKey, Schema
 from ..model.sqltext import default_sql
 from ..operations.base import Operation
+from ..operations.constraint import AddConstraint, ReplaceForeignKey
+from ..operations.keyrows import may_hold_partly_null, partly_null_rows
 from ..operations.plan import Plan, apply
 from ..operations.schema import (
     AddEnumValue,
@@ -96,7 +98,30 @@ def diff(old: Schema | None, new: Schema) -> Plan:
     ops += compare_routines(old_v, new_v, [*renames, *table_ops])
     ops += compare_security(old_v, new_v, [*renames, *table_ops])
     notes = unresolved_hints(old_v, new_v, hints) if old is not None else ()
-    return Plan(tuple(settle_drops(old_v, settle_online(order(ops)))), notes)
+    planned = tuple(settle_drops(old_v, settle_online(order(ops))))
+    return Plan(planned, (*notes, *match_full_notes(planned, new_v)))
+
+
+def match_full_notes(ops: tuple[Operation, ...], new: Schema) -> tuple[str, ...]:
+    """A key made MATCH FULL on a table that holds rows, over a nullable column: what
+    the rows hold only the database knows, and VALIDATE refuses a key partly NULL
+    (:mod:`schemagen.revision.validation` says so then); the note says how to look
+    before deploying."""
+    keys: list[tuple[str, object]] = []
+    for op in ops:
+        if isinstance(op, ReplaceForeignKey) and op.old.match != "FULL":
+            keys.append((op.table, op.new))
+        elif isinstance(op, AddConstraint) and op.lock_safe:
+            keys.append((op.table, op.constraint))
+    return tuple(
+        f"{fk.name} on {table} becomes MATCH FULL: its VALIDATE fails if rows hold "
+        f"({', '.join(fk.columns)}) partly NULL; before deploying, list them with: "
+        f"{partly_null_rows(table, fk)}"
+        for table, fk in keys
+        if isinstance(fk, ForeignKey)
+        and fk.match == "FULL"
+        and may_hold_partly_null(new.entity_by_table(table), fk)
+    )
 
 
 def unchanged_plan(new: Schema) -> Plan:

@@ -14,6 +14,7 @@ SQLSTATE (``foreign_key_violation``) kept.
 from __future__ import annotations
 
 from ..model.schema import ForeignKey
+from ..operations.keyrows import orphan_rows, partly_null_rows
 from ..operations.sqlutil import quote_ident, quote_table, sql_literal
 
 #: What a failed step says last, in the upgrade and in the downgrade alike.
@@ -52,26 +53,6 @@ def validate_foreign_key_sql(table: str, fk: ForeignKey) -> str:
         "EXCEPTION WHEN foreign_key_violation THEN\n"
         "    GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;\n"
         f"{half_null}{orphans}END $schemagen$"
-    )
-
-
-def partly_null_rows(table: str, fk: ForeignKey, select: str = "SELECT * FROM") -> str:
-    """The rows of ``table`` whose key ``fk`` is neither all NULL nor all set."""
-    cols = ", ".join(quote_ident(c) for c in fk.columns)
-    some = "= 1" if len(fk.columns) == 2 else f"BETWEEN 1 AND {len(fk.columns) - 1}"
-    return f"{select} {quote_table(table)} WHERE num_nulls({cols}) {some}"
-
-
-def orphan_rows(table: str, fk: ForeignKey) -> str:
-    """The rows of ``table`` whose key ``fk`` is all set and found in no row it references."""
-    set_ = " AND ".join(f"k.{quote_ident(c)} IS NOT NULL" for c in fk.columns)
-    same = " AND ".join(
-        f"r.{quote_ident(ref)} = k.{quote_ident(col)}"
-        for col, ref in zip(fk.columns, fk.ref_columns, strict=True)
-    )
-    return (
-        f"SELECT k.* FROM {quote_table(table)} AS k WHERE {set_} AND NOT EXISTS "
-        f"(SELECT FROM {quote_table(fk.ref_table)} AS r WHERE {same})"
     )
 
 
