@@ -98,7 +98,7 @@ def _shape(result: dict[str, Any]) -> dict[str, Any]:
     return {
         "rows": [(i.id, i.names, i.emails, i.labels, i.label_refs, i.paths, i.boxes)
                  for i in rows],
-        "sites": [(s.id, points(s.spots), s.places) for s in result.pop("sites")],
+        "sites": [(s.id, points(s.spots), points(s.places)) for s in result.pop("sites")],
         **result,
     }
 
@@ -141,9 +141,8 @@ POINT_3_4 = "0101000020e610000000000000000008400000000000001040"
 
 EXPECTED = {
     "rows": ROWS,
-    # A domain's values are the driver's, as in a column of the domain (DOMAIN has no
-    # result processor of its base type): geometry's text, its EWKB in hex.
-    "sites": [(1, [(4326, POINT_1_2), None], []), (2, None, [POINT_3_4.upper()])],
+    # a domain's elements as its base type's (models.py's Domain): WKBElements too
+    "sites": [(1, [(4326, POINT_1_2), None], []), (2, None, [(4326, POINT_3_4)])],
     "any_name": [1, 4],
     "names_contain": [1],
     "any_email": [1],

@@ -122,50 +122,26 @@ DOMAIN_ARRAY = "DomainArray"
 
 
 def domain_class_lines(names: DomainNames) -> list[str]:
-    """``Domain``: SQLAlchemy's DOMAIN whose ``operator_classes`` (SQLAlchemy 2.1) are
-    those of its base type. DOMAIN has none, so every comparison of a column of a
-    domain (``c.email == any_(c.emails)``) warned that a later release will require
-    them; a property per instance, as SQLAlchemy's TypeDecorator has it (the attribute
-    is a ClassVar to type checkers, hence hidden from them). SQLAlchemy 2.0 never
-    reads it."""
-    name, own = names.name, names.own
-    domain = name("sqlalchemy.dialects.postgresql", "DOMAIN")
-    return [
-        f"class {own(DOMAIN_CLASS)}({domain}):",
-        f'{INDENT}"""A DOMAIN that has the operators of its base type: SQLAlchemy 2.1 asks each',
-        f"{INDENT}type for its operator_classes, which DOMAIN does not say (a deprecation",
-        f'{INDENT}warning on every comparison of a column of a domain)."""',
-        "",
-        f"{INDENT}if not {name('typing', 'TYPE_CHECKING')}:  # a ClassVar to type checkers",
-        "",
-        f"{INDENT * 2}@property",
-        f"{INDENT * 2}def operator_classes(self) -> {name('typing', 'Any')}:",
-        f"{INDENT * 3}return self.data_type.operator_classes",
-        "",
-        "",
-    ]
-
-
-def enum_domain_lines(names: DomainNames) -> list[str]:
-    """``EnumDomain``: SQLAlchemy's DOMAIN sends and returns values as they are, so a
-    member of the enum would reach the database by its Python name and a label come
-    back as a str. This DOMAIN hands its values to its enum type both ways, as
-    SQLAlchemy's ARRAY does with its item type. With ``EnumDomainArray`` when a column
-    is an array of one."""
+    """``Domain``: SQLAlchemy's DOMAIN whose values pass through its base type both
+    ways, as SQLAlchemy's ARRAY does with its item type, and whose ``operator_classes``
+    (SQLAlchemy 2.1) are the base type's. DOMAIN alone hands values to the driver as
+    they are (a dict for a jsonb domain could not be written, a member of an enum went
+    by its Python name) and returns what the driver gives (JSON text with asyncpg), and
+    says no operator class, so every comparison of a column of a domain warned that a
+    later release will require one. ``operator_classes`` is a property per instance,
+    as SQLAlchemy's TypeDecorator has it (a ClassVar to type checkers, hence hidden
+    from them); SQLAlchemy 2.0 never reads it."""
     name, own = names.name, names.own
     any_, dialect = name("typing", "Any"), name("sqlalchemy", "Dialect")
     callable_ = name("collections.abc", "Callable")
     processor = f"{callable_}[[{any_}], {any_}] | None"
     impl = "self.data_type.dialect_impl(dialect)"
-    lines = [
-        f"class {own(ENUM_DOMAIN)}({own(DOMAIN_CLASS)}):",
-        f'{INDENT}"""A DOMAIN over an enum type: its values pass through the enum type both',
-        f"{INDENT}ways, as in a column of the enum itself. DOMAIN alone hands values to the",
-        f"{INDENT}driver as they are (psycopg sends a member's Python name, asyncpg refuses",
-        f'{INDENT}it) and returns labels as str."""',
-        "",
-        *_enum_comparator_lines(names),
-        f"{INDENT}comparator_factory = Comparator",
+    domain = name("sqlalchemy.dialects.postgresql", "DOMAIN")
+    return [
+        f"class {own(DOMAIN_CLASS)}({domain}):",
+        f'{INDENT}"""A DOMAIN whose values pass through its base type both ways, as in a',
+        f"{INDENT}column of that type (DOMAIN alone hands them to the driver as they are),",
+        f'{INDENT}and that has the operators of its base type (SQLAlchemy 2.1 asks)."""',
         "",
         f"{INDENT}def bind_processor(self, dialect: {dialect}) -> {processor}:",
         f"{INDENT * 2}return {impl}.bind_processor(dialect)",
@@ -174,14 +150,41 @@ def enum_domain_lines(names: DomainNames) -> list[str]:
         f" -> {callable_}[[{any_}], str] | None:",
         f"{INDENT * 2}return {impl}.literal_processor(dialect)",
         "",
-        f"{INDENT}def result_processor(",
-        f"{INDENT * 2}self, dialect: {dialect}, coltype: object",
+        f"{INDENT}def result_processor(",  # a trailing comma: one layout at 88 and 100
+        f"{INDENT * 2}self,",
+        f"{INDENT * 2}dialect: {dialect},",
+        f"{INDENT * 2}coltype: object,",
         f"{INDENT}) -> {processor}:",
         f"{INDENT * 2}return {impl}.result_processor(dialect, coltype)",
         "",
         f"{INDENT}@property",
         f"{INDENT}def python_type(self) -> type[{any_}]:",
         f"{INDENT * 2}return self.data_type.python_type",
+        "",
+        f"{INDENT}if not {name('typing', 'TYPE_CHECKING')}:  # a ClassVar to type checkers",
+        "",
+        f"{INDENT * 2}@property",
+        f"{INDENT * 2}def operator_classes(self) -> {any_}:",
+        f"{INDENT * 3}return self.data_type.operator_classes",
+        "",
+        "",
+    ]
+
+
+def enum_domain_lines(names: DomainNames) -> list[str]:
+    """``EnumDomain``: a ``Domain`` over an enum, whose values pass through the enum
+    type (members in, members out) and which compares as the enum. With
+    ``EnumDomainArray`` when a column is an array of one."""
+    own = names.own
+    lines = [
+        f"class {own(ENUM_DOMAIN)}({own(DOMAIN_CLASS)}):",
+        f'{INDENT}"""A Domain over an enum type: its values pass through the enum type both',
+        f"{INDENT}ways, as in a column of the enum itself (DOMAIN alone: psycopg sends a",
+        f"{INDENT}member's Python name, asyncpg refuses it, labels come back as str), and it",
+        f'{INDENT}compares as the enum."""',
+        "",
+        *_enum_comparator_lines(names),
+        f"{INDENT}comparator_factory = Comparator",
         "",
         "",
     ]

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Column,
     Connection,
     DateTime,
+    Dialect,
     Enum,
     ForeignKey,
     Identity,
@@ -66,9 +67,26 @@ class Mood(enum.Enum):
 
 
 class Domain(DOMAIN):
-    """A DOMAIN that has the operators of its base type: SQLAlchemy 2.1 asks each
-    type for its operator_classes, which DOMAIN does not say (a deprecation
-    warning on every comparison of a column of a domain)."""
+    """A DOMAIN whose values pass through its base type both ways, as in a
+    column of that type (DOMAIN alone hands them to the driver as they are),
+    and that has the operators of its base type (SQLAlchemy 2.1 asks)."""
+
+    def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any] | None:
+        return self.data_type.dialect_impl(dialect).bind_processor(dialect)
+
+    def literal_processor(self, dialect: Dialect) -> Callable[[Any], str] | None:
+        return self.data_type.dialect_impl(dialect).literal_processor(dialect)
+
+    def result_processor(
+        self,
+        dialect: Dialect,
+        coltype: object,
+    ) -> Callable[[Any], Any] | None:
+        return self.data_type.dialect_impl(dialect).result_processor(dialect, coltype)
+
+    @property
+    def python_type(self) -> type[Any]:
+        return self.data_type.python_type
 
     if not TYPE_CHECKING:  # a ClassVar to type checkers
 

@@ -1,0 +1,144 @@
+"""Columns of domains over a type whose SQLAlchemy class converts values (jsonb and
+json serialize and parse, a range is a Range, a uuid a UUID), and arrays of such
+domains, through the generated models: the values of a column of the base type
+itself, written and read with psycopg 3 (sync) and asyncpg (async), NULLs, JSON null
+members, NULL elements and empty arrays included. SQLAlchemy's DOMAIN handed values
+to the driver as they were: a dict could not be written by either driver."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import importlib
+import uuid
+from decimal import Decimal
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from migration_harness import assert_matches_models, migrated_project, project_env
+from pgcluster import PgCluster
+
+SCHEMA = """\
+database: {name: docs}
+domains:
+  document: {type: jsonb, checks: {document_not_long: "length(VALUE::text) < 1000"}}
+  payload: {type: json}
+  period: {type: daterange}
+  ref: {type: uuid}
+  amount: {type: numeric, precision: 8, scale: 2}
+entities:
+  Record:
+    columns:
+      id: {type: bigint, primary_key: true}
+      doc: {type: document, nullable: true}
+      plain: {type: jsonb, nullable: true}
+      raw: {type: payload, nullable: true}
+      span: {type: period, nullable: true}
+      ref: {type: ref, nullable: true}
+      total: {type: amount, nullable: true}
+      docs: {type: array, of: document, nullable: true}
+"""
+REF = uuid.UUID("12345678-1234-5678-1234-567812345678")
+
+
+def _rows() -> list[tuple[Any, ...]]:
+    from sqlalchemy.dialects.postgresql import Range
+
+    span = Range(datetime.date(2026, 1, 1), datetime.date(2026, 2, 1))
+    return [
+        # id, doc, raw, span, ref, total, docs
+        (1, {"a": [1, "x"], "n": None}, [1, {"b": True}], span, REF, Decimal("1.50"),
+         [{"a": 1}, {"b": [2]}]),
+        (2, None, None, None, None, None, None),
+        (3, {}, {"s": "it's"}, Range(empty=True), REF, Decimal("0.00"), []),
+        (4, {"k": "v"}, "text", span, None, None, [None, {"k": "v"}]),
+    ]
+
+
+def _records(m: ModuleType, ids: set[int]) -> list[Any]:
+    return [
+        m.Record(id=i, doc=d, plain=d, raw=r, span=s, ref=u, total=t, docs=ds)
+        for i, d, r, s, u, t, ds in _rows()
+        if i in ids
+    ]
+
+
+def _queries(m: ModuleType) -> dict[str, Any]:
+    from sqlalchemy import select
+
+    r = m.Record
+    ids = select(r.id).order_by(r.id)
+    return {
+        "rows": select(r).order_by(r.id),
+        "doc_equal": ids.where(r.doc == {"k": "v"}),
+        "ref": ids.where(r.ref == REF),
+        "first_doc": select(r.docs[1]).order_by(r.id),
+    }
+
+
+def _shape(result: dict[str, Any]) -> dict[str, Any]:
+    rows = [(r.id, r.doc, r.raw, r.span, r.ref, r.total, r.docs) for r in result.pop("rows")]
+    return {"rows": rows, **result}
+
+
+def _write_sync(m: ModuleType, database: ModuleType) -> None:
+    with database.get_sessionmaker()() as session:
+        session.add_all(_records(m, {1, 2}))
+        session.commit()
+
+
+def _read_sync(m: ModuleType, database: ModuleType) -> dict[str, Any]:
+    with database.get_sessionmaker()() as session:
+        return _shape({name: session.scalars(q).all() for name, q in _queries(m).items()})
+
+
+async def _async(m: ModuleType, database: ModuleType) -> dict[str, Any]:
+    engine = database.get_async_engine()
+    try:
+        async with database.get_async_sessionmaker()() as session:
+            session.add_all(_records(m, {3, 4}))
+            await session.commit()
+        async with database.get_async_sessionmaker()() as session:
+            return _shape(
+                {name: (await session.scalars(q)).all() for name, q in _queries(m).items()}
+            )
+    finally:
+        await engine.dispose()
+
+
+def test_domains_over_converting_types_hold_their_values_with_both_drivers(
+    pg: PgCluster, pg_db: str, tmp_path: Path
+) -> None:
+    url = pg.url(pg_db)
+    root = migrated_project(tmp_path / "p", SCHEMA, url)
+    with project_env(root, url):
+        m = importlib.import_module("generated.models")
+        database = importlib.import_module("generated.database")
+        _write_sync(m, database)  # rows 1 and 2 through psycopg, 3 and 4 through asyncpg
+        read_async = asyncio.run(_async(m, database))
+        read_sync = _read_sync(m, database)
+        database.get_engine().dispose()
+    expected = {
+        "rows": _rows(),
+        "doc_equal": [4],
+        "ref": [1, 3],
+        "first_doc": [{"a": 1}, None, None, None],
+    }
+    assert read_sync == expected
+    assert read_async == expected
+    # As a column of the base type (plain): None is JSON null in a JSON column and
+    # in an array of one (SQLAlchemy's JSON.none_as_null is False), SQL NULL in the
+    # others.
+    assert pg.sql(
+        "SELECT id, doc, doc IS NOT DISTINCT FROM plain, raw, span, docs "
+        "FROM records ORDER BY id", pg_db
+    ) == (
+        '1|{"a": [1, "x"], "n": null}|t|[1, {"b": true}]|[2026-01-01,2026-02-01)'
+        '|{"{\\"a\\": 1}","{\\"b\\": [2]}"}\n'
+        "2|null|t|null||\n"
+        '3|{}|t|{"s": "it\'s"}|empty|{}\n'
+        '4|{"k": "v"}|t|"text"|[2026-01-01,2026-02-01)|{"null","{\\"k\\": \\"v\\"}"}\n'
+    )
+    # The types that convert leave the DDL as it was: create_all equals the migration.
+    assert_matches_models(pg, pg_db, root / "generated" / "models.py", [], "domain values")
