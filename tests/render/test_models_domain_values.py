@@ -20,8 +20,9 @@ from migration_harness import assert_matches_models, migrated_project, project_e
 from pgcluster import PgCluster
 
 SCHEMA = """\
-database: {name: docs}
+database: {name: docs, extensions: [citext]}
 domains:
+  email: {type: citext}
   document: {type: jsonb, checks: {document_not_long: "length(VALUE::text) < 1000"}}
   payload: {type: json}
   period: {type: daterange}
@@ -38,6 +39,7 @@ entities:
       ref: {type: ref, nullable: true}
       total: {type: amount, nullable: true}
       docs: {type: array, of: document, nullable: true}
+      email: {type: email, nullable: true}
 """
 REF = uuid.UUID("12345678-1234-5678-1234-567812345678")
 
@@ -58,7 +60,8 @@ def _rows() -> list[tuple[Any, ...]]:
 
 def _records(m: ModuleType, ids: set[int]) -> list[Any]:
     return [
-        m.Record(id=i, doc=d, plain=d, raw=r, span=s, ref=u, total=t, docs=ds)
+        m.Record(id=i, doc=d, plain=d, raw=r, span=s, ref=u, total=t, docs=ds,
+                 email=f"Ann{i}@X.io" if i % 2 else None)
         for i, d, r, s, u, t, ds in _rows()
         if i in ids
     ]
@@ -73,6 +76,10 @@ def _queries(m: ModuleType) -> dict[str, Any]:
         "rows": select(r).order_by(r.id),
         "doc_equal": ids.where(r.doc == {"k": "v"}),
         "ref": ids.where(r.ref == REF),
+        # compared as citext (case-insensitive), not as the varchar a str would bind as
+        "email": ids.where(r.email == "ann3@x.IO"),
+        "email_in": ids.where(r.email.in_(["ANN1@X.IO", "nobody@x.io"])),
+        "total": ids.where(r.total > Decimal("1")),
         "first_doc": select(r.docs[1]).order_by(r.id),
     }
 
@@ -123,6 +130,9 @@ def test_domains_over_converting_types_hold_their_values_with_both_drivers(
         "rows": _rows(),
         "doc_equal": [4],
         "ref": [1, 3],
+        "email": [3],
+        "email_in": [1],
+        "total": [1],
         "first_doc": [{"a": 1}, None, None, None],
     }
     assert read_sync == expected
@@ -141,4 +151,4 @@ def test_domains_over_converting_types_hold_their_values_with_both_drivers(
         '4|{"k": "v"}|t|"text"|[2026-01-01,2026-02-01)|{"null","{\\"k\\": \\"v\\"}"}\n'
     )
     # The types that convert leave the DDL as it was: create_all equals the migration.
-    assert_matches_models(pg, pg_db, root / "generated" / "models.py", [], "domain values")
+    assert_matches_models(pg, pg_db, root / "generated" / "models.py", ["citext"], "domain values")

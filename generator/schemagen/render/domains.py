@@ -128,7 +128,9 @@ def domain_class_lines(names: DomainNames) -> list[str]:
     they are (a dict for a jsonb domain could not be written, a member of an enum went
     by its Python name) and returns what the driver gives (JSON text with asyncpg), and
     says no operator class, so every comparison of a column of a domain warned that a
-    later release will require one. ``operator_classes`` is a property per instance,
+    later release will require one. A value compared with a column of the domain binds
+    as the base type has it: a str bound as VARCHAR, so ``=`` on a domain over citext
+    was text's, case-sensitive. ``operator_classes`` is a property per instance,
     as SQLAlchemy's TypeDecorator has it (a ClassVar to type checkers, hence hidden
     from them); SQLAlchemy 2.0 never reads it."""
     name, own = names.name, names.own
@@ -160,6 +162,15 @@ def domain_class_lines(names: DomainNames) -> list[str]:
         f"{INDENT}@property",
         f"{INDENT}def python_type(self) -> type[{any_}]:",
         f"{INDENT * 2}return self.data_type.python_type",
+        "",
+        f"{INDENT}def coerce_compared_value(",  # one layout at 88 and 100, as above
+        f"{INDENT * 2}self,",
+        f"{INDENT * 2}op: {name('sqlalchemy.sql.operators', 'OperatorType')} | None,",
+        f"{INDENT * 2}value: {any_},",
+        f"{INDENT}) -> {name('sqlalchemy.types', 'TypeEngine')}[{any_}]:",
+        f"{INDENT * 2}# A value compared with the column binds as the base type would have it:",
+        f"{INDENT * 2}# a str as citext for a domain over citext (as VARCHAR, = was text's).",
+        f"{INDENT * 2}return self.data_type.coerce_compared_value(op, value)",
         "",
         f"{INDENT}if not {name('typing', 'TYPE_CHECKING')}:  # a ClassVar to type checkers",
         "",

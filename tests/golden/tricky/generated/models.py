@@ -34,6 +34,8 @@ from sqlalchemy import Index as Index_
 from sqlalchemy import text as text_
 from sqlalchemy.dialects.postgresql import DOMAIN, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.operators import OperatorType
+from sqlalchemy.types import TypeEngine
 
 # Names for anything created without an explicit name; every constraint and
 # index below is named explicitly, exactly as in the schema.
@@ -87,6 +89,15 @@ class Domain(DOMAIN):
     @property
     def python_type(self) -> type[Any]:
         return self.data_type.python_type
+
+    def coerce_compared_value(
+        self,
+        op: OperatorType | None,
+        value: Any,
+    ) -> TypeEngine[Any]:
+        # A value compared with the column binds as the base type would have it:
+        # a str as citext for a domain over citext (as VARCHAR, = was text's).
+        return self.data_type.coerce_compared_value(op, value)
 
     if not TYPE_CHECKING:  # a ClassVar to type checkers
 
