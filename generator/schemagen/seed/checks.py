@@ -4,8 +4,10 @@ A check is parsed (pglast, PostgreSQL's own parser) and split at ``AND``; each
 part must have one of the shapes seed knows how to satisfy by construction:
 
 - ``col >= 0``, ``col < 10``, ``0 <= col``, ``col BETWEEN a AND b``: bounds;
-- ``col = v``, ``col IN (a, b)``: a set of allowed values;
-- ``col <> v``: a value to avoid;
+- ``col = v``, ``col IN (a, b)``: a set of allowed values, also as PostgreSQL
+  prints an IN list back (``col = ANY (ARRAY[a, b])``, the column cast to text when
+  it is varchar: what ``schemagen import`` reads from a database);
+- ``col <> v``, and ``col <> ALL (ARRAY[a, b])`` (PostgreSQL's ``NOT IN``): values to avoid;
 - ``col IS NOT NULL``: no NULLs;
 - ``a <= b`` between two columns: an order, fixed after both are generated;
 - ``col IS NULL OR <anything>``: ``col`` is NULL on the rows where the rest
@@ -222,6 +224,12 @@ def _read_expr(node: ast.A_Expr, rules: CheckRules) -> None:
     elif kind == A_Expr_Kind.AEXPR_IN and _op(node) == "=":
         column = _required_column(node.lexpr)
         rules.domain(column).allow([_literal(item) for item in node.rexpr])  # type: ignore[union-attr]
+    elif kind == A_Expr_Kind.AEXPR_OP_ANY and _op(node) == "=":
+        column = _required_column(_text_cast_of(node.lexpr))
+        rules.domain(column).allow(_array_literals(node.rexpr))
+    elif kind == A_Expr_Kind.AEXPR_OP_ALL and _op(node) == "<>":
+        column = _required_column(_text_cast_of(node.lexpr))
+        rules.domain(column).avoid.extend(_array_literals(node.rexpr))
     else:
         raise Unsupported("this kind of expression")
 
@@ -283,6 +291,31 @@ def _read_pattern(node: ast.A_Expr, rules: CheckRules) -> None:
     if not isinstance(pattern, str):
         raise Unsupported("a pattern that is not a text constant")
     rules.patterns.append((column, pattern))
+
+
+#: The types PostgreSQL casts a varchar or char column to when it prints an IN list.
+_TEXT_TYPES = frozenset({"text", "varchar", "bpchar"})
+
+
+def _text_cast_of(node: Any) -> Any:
+    """The column inside ``col::text`` (PostgreSQL compares a varchar column's IN list
+    as text), else ``node`` itself; casts to other types are left for the caller to
+    refuse, since the values would then be of another type than the column."""
+    if isinstance(node, ast.TypeCast) and node.typeName is not None:
+        names = node.typeName.names or ()
+        if names and str(names[-1].sval) in _TEXT_TYPES and not node.typeName.arrayBounds:
+            return node.arg
+    return node
+
+
+def _array_literals(node: Any) -> list[Literal]:
+    """The constants of ``ARRAY[a, b]``, each maybe behind casts; ``ARRAY[...]::text[]``
+    (how PostgreSQL prints a varchar column's IN list) too."""
+    if isinstance(node, ast.TypeCast):
+        node = node.arg
+    if not isinstance(node, ast.A_ArrayExpr):
+        raise Unsupported("ANY or ALL over something else than an ARRAY[...] of constants")
+    return [_literal(item) for item in node.elements or ()]
 
 
 def _op(node: ast.A_Expr) -> str:
