@@ -233,6 +233,12 @@ def required_extension(ct: ColumnType) -> str | None:
 _REGISTERED_BY_SQLALCHEMY = frozenset({"hstore"})
 
 
+def is_multirange(ct: ColumnType) -> bool:
+    """Whether ``ct`` is a multirange type (``int4multirange``, ...), whose values are
+    lists of ranges."""
+    return ct.kind == PGTYPE and ct.pgtype is not None and ct.pgtype.endswith("multirange")
+
+
 def psycopg_reads_array(ct: ColumnType) -> bool:
     """Whether psycopg reads an array of ``ct`` (a type, not a domain) as a list: it
     knows the built-in types by oid, but an extension's type or one only the database

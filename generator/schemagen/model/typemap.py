@@ -132,8 +132,15 @@ def sa_type(ct: ColumnType, schema: Schema, style: Style) -> TypeCode:
     if ct.kind == "array":
         assert ct.of is not None
         inner = sa_type(ct.of, schema, style)
+        # A multirange is a list itself: without dimensions, ARRAY would take it for a
+        # second dimension and hand each of its ranges to the multirange's processors.
+        dims = ", dimensions=1" if pgtypes.is_multirange(ct.of) else ""
         return _code(
-            style, "sqlalchemy.dialects.postgresql", "ARRAY", f"({inner.expr})", inner.imports
+            style,
+            "sqlalchemy.dialects.postgresql",
+            "ARRAY",
+            f"({inner.expr}{dims})",
+            inner.imports,
         )
     if ct.collation is not None:
         return _collated(ct, schema, style)
