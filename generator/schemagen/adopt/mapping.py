@@ -452,6 +452,9 @@ class Mapper:
             set(fk.ref_columns) & by_table[fk.ref_table].left_out
         ):
             return "it uses a column that is left out"
+        mismatch = _type_mismatch(table, fk, by_table[fk.ref_table])
+        if mismatch:
+            return mismatch
         if fk.on_delete not in FK_WORDS or fk.on_update not in FK_WORDS:
             return "SET DEFAULT"
         if facts is not None and not facts.validated:
@@ -652,6 +655,21 @@ class Mapper:
                 self.report("comment on constraint", f"{name} on {table.name}", "left out")
             if facts.kind == "t":
                 self.report("constraint trigger", f"{name} on {table.name}")
+
+
+def _type_mismatch(table: _Table, fk: ForeignKeyShape, target: _Table) -> str:
+    """Why a key whose columns are not of the referenced columns' types cannot be
+    written ("" when they are): PostgreSQL accepts one between types of one operator
+    family (a smallint column referencing an integer key, as ports from other
+    databases have), the language makes a key's columns of the referenced types."""
+    for column, ref in zip(fk.columns, fk.ref_columns, strict=True):
+        mine, theirs = table.shape.columns[column].type, target.shape.columns[ref].type
+        if mine != theirs:
+            return (
+                f"column {column} is {mine}, {target.name}.{ref} is {theirs} "
+                "(the language makes a key's columns of the referenced types)"
+            )
+    return ""
 
 
 def _bare(name: str) -> str:
