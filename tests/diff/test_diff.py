@@ -182,6 +182,29 @@ def test_changed_key_whose_name_followed_a_rename_is_swapped_under_the_new_name(
     ]
 
 
+def test_changed_check_is_swapped_unless_it_names_a_retyped_column() -> None:
+    """Swapped in one online step, as a key (tests/revision/test_check_swap.py); but
+    the ALTER of a column it names would carry the old check over to the new type,
+    so that one is dropped in the drops revision and added after the transaction."""
+    code = col("code", string(20))
+    before = entity("Thing", "things", code, col("n", BIGINT),
+                    checks=(CheckConstraint("ck_code", "length(code) > 0"),
+                            CheckConstraint("ck_n", "n > 0")))
+    after = dataclasses.replace(
+        before,
+        columns=(*before.columns[:-2], col("code", BIGINT), col("n", BIGINT)),
+        checks=(CheckConstraint("ck_code", "code > 0"), CheckConstraint("ck_n", "n > 1")),
+    )
+    plan = diff(schema(before), schema(after))
+    by_stage = {stage.kind: stage.plan.describe() for stage in stages(plan)}
+    assert by_stage["drops"] == ["- check ck_code on things"]
+    assert by_stage["online"] == [
+        "~ check ck_n on things: (n > 1) (was (n > 0)); swapped NOT VALID in one statement, "
+        "then VALIDATE",
+        "+ check ck_code on things (NOT VALID, then VALIDATE)",
+    ]
+
+
 def test_changed_key_whose_column_changes_type_is_dropped_before_the_alter() -> None:
     """The ALTER would check a key still in place again under its lock: dropped in the
     drops revision, added after the transaction, as a key over other columns is."""

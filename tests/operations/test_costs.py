@@ -124,6 +124,11 @@ STATEMENTS: dict[str, tuple[str, str, str]] = {
         "", "ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (r_id) REFERENCES r (id) NOT VALID", "t"
     ),
     "swap foreign key NOT VALID": (FK, SWAP, "t"),
+    "swap check NOT VALID": (
+        "",
+        "ALTER TABLE t DROP CONSTRAINT IF EXISTS t_ck, ADD CONSTRAINT t_ck CHECK (a > 1) NOT VALID",
+        "t",
+    ),
     "validate constraint": ("", "ALTER TABLE t VALIDATE CONSTRAINT t_ck", "t"),
     "create unique index concurrently": ("", "CREATE UNIQUE INDEX CONCURRENTLY ux2 ON t (a)", "t"),
     "attach unique index": ("", "ALTER TABLE t ADD CONSTRAINT t_ux UNIQUE USING INDEX t_ux", "t"),

@@ -44,6 +44,7 @@ from schemagen.operations.constraint import (
     DropConstraint,
     DropIndex,
     RenameConstraint,
+    ReplaceCheck,
     ReplaceForeignKey,
 )
 from schemagen.operations.plan import Plan, apply
@@ -108,6 +109,9 @@ EXAMPLES: list[Operation] = [
         "products",
         ForeignKey("fk_p_s", ("store_id",), "Store", "stores", ("id",), on_delete="CASCADE"),
         ForeignKey("fk_p_s", ("store_id",), "Store", "stores", ("id",), match="FULL"),
+    ),
+    ReplaceCheck(
+        "stores", CheckConstraint("ck_stores_x", "x > 0"), CheckConstraint("ck_stores_x", "x > 1")
     ),
     AlterUniqueDeferral(
         "stores",
@@ -273,6 +277,25 @@ def test_foreign_key_swap_is_one_statement_then_validate_online() -> None:
     assert op.describe() == (
         "~ foreign key fk_p_s on products: MATCH FULL (was SIMPLE), ON DELETE NO ACTION "
         "(was CASCADE); swapped NOT VALID in one statement, then VALIDATE"
+    )
+
+
+def test_check_swap_is_one_statement_then_validate_online() -> None:
+    op = next(op for op in EXAMPLES if isinstance(op, ReplaceCheck))
+    assert op.online and op.reverse().online
+    assert render_body((op,), _state(), online=True) == [
+        "    with op.get_context().autocommit_block():",
+        "        op.execute(",
+        "            (",
+        '                "ALTER TABLE stores DROP CONSTRAINT IF EXISTS ck_stores_x, ADD "',
+        '                "CONSTRAINT ck_stores_x CHECK (x > 1) NOT VALID"',
+        "            ),",
+        "        )",
+        '        op.execute("ALTER TABLE stores VALIDATE CONSTRAINT ck_stores_x")',
+    ]
+    assert op.reverse().describe() == (
+        "~ check ck_stores_x on stores: (x > 0) (was (x > 1)); swapped NOT VALID in one "
+        "statement, then VALIDATE"
     )
 
 

@@ -63,6 +63,7 @@ from schemagen.operations.plan import (
     RenameColumn,
     RenameConstraint,
     RenameTable,
+    ReplaceCheck,
     ReplaceEnum,
     ReplaceForeignKey,
 )
@@ -223,6 +224,13 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
     "drop foreign key": _constraint(DropConstraint, ForeignKey),
     "foreign key changed in place (on_delete, on_update, match, deferrable: swapped NOT VALID, "
     "then VALIDATE)": _key_swapped,
+    "check changed in place (swapped NOT VALID, then VALIDATE); one an enum rebuild holds "
+    "dropped and added around it": lambda c: (
+        c.any(ReplaceCheck)
+        and c.any(DropConstraint, lambda op: isinstance(op.constraint, CheckConstraint))
+        and c.any((ReplaceEnum, DropEnumValue))
+        and bool(c.case.setup)
+    ),
     "primary key dropped and added": lambda c: c.any(DropPrimaryKey) and c.any(AddPrimaryKey),
     "create enum": lambda c: c.any(CreateEnum),
     "drop enum": lambda c: c.any(DropEnum),

@@ -7,7 +7,8 @@ in the drops stage: :mod:`schemagen.diff.drops`.) An enum swap in the main
 transaction must not touch an index or check that only the online stage
 creates. And a unique constraint that a foreign key of the main transaction
 references (from a new table, or closing a cycle) is added plainly there,
-before that key.
+before that key. A changed check that an enum rebuild holds is not swapped
+online but dropped and added around the transaction.
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ from ..model.schema import CheckConstraint as Check
 from ..model.schema import ForeignKey
 from ..model.schema import UniqueConstraint as Unique
 from ..operations.base import Operation
-from ..operations.constraint import AddConstraint, CreateIndex
+from ..operations.constraint import AddConstraint, CreateIndex, DropConstraint, ReplaceCheck
 from ..operations.schema import DropEnumValue, EnumUsage, ReplaceEnum
 from ..operations.table import CreateTable
 
 
 def settle_online(ops: list[Operation]) -> list[Operation]:
     """Return ``ops`` (ordered) with the online-stage rules above applied."""
+    ops = _unswap_rebuilt_checks(ops)
     main = [op for op in ops if not op.online]
     built_online = {
         (op.table, op.index.name) for op in ops if isinstance(op, CreateIndex) and op.online
@@ -45,6 +47,30 @@ def settle_online(ops: list[Operation]) -> list[Operation]:
             op = dataclasses.replace(op, usages=_without(op.usages, built_online))
         settled.append(op)
     return settled
+
+
+def _unswap_rebuilt_checks(ops: list[Operation]) -> list[Operation]:
+    """A changed check that an enum rebuild of the plan drops and makes again (it
+    names a column of the enum) is dropped before the main transaction and added
+    after it, not swapped after it: the rebuild, and its downgrade, make the
+    checks it holds as its usages say, which would undo a swap around it."""
+    rebuilt = {
+        (use.table, ck.name)
+        for op in ops
+        if isinstance(op, ReplaceEnum | DropEnumValue)
+        for use in op.usages
+        for ck in use.checks
+    }
+    if not rebuilt:
+        return ops
+    found: list[Operation] = []
+    for op in ops:
+        if isinstance(op, ReplaceCheck) and (op.table, op.new.name) in rebuilt:
+            # the drop goes to the drops stage (diff.drops), with the old names
+            found += [DropConstraint(op.table, op.old), AddConstraint(op.table, op.new, True)]
+        else:
+            found.append(op)
+    return found
 
 
 def _referenced_by_main(main: Iterable[Operation]) -> set[tuple[str, tuple[str, ...]]]:

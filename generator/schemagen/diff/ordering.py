@@ -56,6 +56,7 @@ from ..operations.constraint import (
     DropConstraint,
     DropIndex,
     RenameConstraint,
+    ReplaceCheck,
     ReplaceForeignKey,
 )
 from ..operations.domain import (
@@ -178,6 +179,8 @@ def phase(op: Operation) -> float:
         return _PHASES.index(ADD_FOREIGN_KEY if isinstance(op, AddConstraint) else DROP_FOREIGN_KEY)
     if isinstance(op, ReplaceForeignKey):  # online: after the transaction, as a new key's
         return _PHASES.index(ADD_FOREIGN_KEY)
+    if isinstance(op, ReplaceCheck):  # online, as a new check's
+        return _PHASES.index(AddConstraint)
     return _PHASES.index(type(op))
 
 

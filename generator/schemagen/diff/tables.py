@@ -7,10 +7,12 @@ tables and columns are matched by name.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from ..model.schema import (
+    CheckConstraint,
     Column,
     Entity,
     ExcludeConstraint,
@@ -30,6 +32,7 @@ from ..operations.constraint import (
     DropIndex,
     RenameConstraint,
     RenameKind,
+    ReplaceCheck,
     ReplaceForeignKey,
     swappable,
 )
@@ -103,10 +106,13 @@ def compare_entity(
     ops += [AlterUniqueDeferral(table, before, after) for before, after in redeferred]
     swapped = _swapped_keys(old, new, ops)
     ops += [ReplaceForeignKey(table, before, after) for before, after in swapped]
+    rechecked = _swapped_checks(old, new, ops)
+    ops += [ReplaceCheck(table, before, after) for before, after in rechecked]
     # (names of the old side, names of the new side) that compare_named leaves alone
     done = {
         "uniques": ({b.name for b, _ in redeferred}, {a.name for _, a in redeferred}),
         "foreign_keys": ({b.name for b, _ in swapped}, {a.name for _, a in swapped}),
+        "checks": ({b.name for b, _ in rechecked}, {a.name for _, a in rechecked}),
     }
     for kind in ("foreign_keys", "uniques", "checks", "excludes"):
         skip_old, skip_new = done.get(kind, (set(), set()))
@@ -189,6 +195,31 @@ def _swapped_keys(
             gone.remove(twin)
             pairs.append((twin, fk))
     return pairs
+
+
+def _swapped_checks(
+    old: Entity, new: Entity, column_ops: Sequence[Operation]
+) -> list[tuple[CheckConstraint, CheckConstraint]]:
+    """Checks of one name whose expression changes: swapped in place
+    (:class:`ReplaceCheck`), never dropped in one revision and added in a later
+    one. Not on a partitioned table (dropped and added in the transaction), nor
+    where either expression names a column whose type the plan changes (the
+    ALTER would carry the old check over to the new type, which it may not fit:
+    length(code) > 0 of a code made integer)."""
+    if old.partition_by is not None or new.partition_by is not None:
+        return []
+    retyped = [
+        re.compile(rf"\b{re.escape(op.new.name)}\b")
+        for op in column_ops
+        if isinstance(op, AlterColumn) and op.old.type != op.new.type
+    ]
+    before = {ck.name: ck for ck in old.checks}
+    return [
+        (before[ck.name], ck)
+        for ck in new.checks
+        if before.get(ck.name, ck) != ck
+        and not any(r.search(f"{before[ck.name].expression} {ck.expression}") for r in retyped)
+    ]
 
 
 def _in_transaction(op: Operation) -> Operation:

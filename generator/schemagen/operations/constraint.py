@@ -164,6 +164,40 @@ class ReplaceForeignKey(Operation):
         return with_table(schema, self.table, swap)
 
 
+@dataclass(frozen=True)
+class ReplaceCheck(Operation):
+    """A check of a table that holds rows whose expression changes (same name),
+    swapped as :class:`ReplaceForeignKey` swaps a key: one ``ALTER TABLE`` drops it
+    and adds the new expression ``NOT VALID`` (rows written from then on are
+    checked; a brief ACCESS EXCLUSIVE lock, no scan), then ``VALIDATE`` in its own
+    transaction. A check whose columns an enum rebuild of the same plan retypes is
+    dropped and added instead (:mod:`schemagen.diff.online`)."""
+
+    table: str
+    old: CheckConstraint
+    new: CheckConstraint
+
+    def reverse(self) -> Operation:
+        return ReplaceCheck(self.table, self.new, self.old)
+
+    @property
+    def online(self) -> bool:
+        return True
+
+    def describe(self) -> str:
+        return (
+            f"~ check {self.new.name} on {self.table}: ({self.new.expression}) (was "
+            f"({self.old.expression})); swapped NOT VALID in one statement, then VALIDATE"
+        )
+
+    def apply(self, schema: Schema) -> Schema:
+        def swap(ent: Entity) -> Entity:
+            items = sorted_named((*by_name(ent.checks, self.old.name), self.new))
+            return dataclasses.replace(ent, checks=items)
+
+        return with_table(schema, self.table, swap)
+
+
 def fk_rules(fk: ForeignKey) -> dict[str, str]:
     """What a key does beyond its columns, PostgreSQL's defaults spelt out:
     ``{"MATCH": "SIMPLE", "ON DELETE": "NO ACTION", ...}``."""

@@ -31,6 +31,7 @@ from .constraint import (
     DropConstraint,
     DropIndex,
     RenameConstraint,
+    ReplaceCheck,
     ReplaceForeignKey,
 )
 from .domain import (
@@ -138,6 +139,7 @@ FACTS: dict[str, Cost] = {
     # DROP CONSTRAINT IF EXISTS and ADD CONSTRAINT ... NOT VALID in one ALTER TABLE
     # (the referenced table is locked ACCESS EXCLUSIVE too, as by any foreign key's drop)
     "swap foreign key NOT VALID": Cost(_AX, "no scan", True),
+    "swap check NOT VALID": Cost(_AX, "no scan", True),
     "validate constraint": Cost("ShareUpdateExclusiveLock", "scans", True),
     "create unique index concurrently": Cost("ShareUpdateExclusiveLock", "scans", True),
     "attach unique index": Cost(_AX, "no scan", True),
@@ -236,6 +238,7 @@ _ONLINE_STEPS: dict[type, tuple[str, ...]] = {
 _STEPS: dict[type, tuple[str, ...]] = {
     AlterUniqueDeferral: ("drop constraint", "add unique"),  # one transaction
     ReplaceForeignKey: ("swap foreign key NOT VALID", "validate constraint"),
+    ReplaceCheck: ("swap check NOT VALID", "validate constraint"),
 }
 
 _SIMPLE: dict[type, str] = {

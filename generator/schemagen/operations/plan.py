@@ -20,6 +20,7 @@ from .constraint import (
     DropConstraint,
     DropIndex,
     RenameConstraint,
+    ReplaceCheck,
     ReplaceForeignKey,
 )
 from .schema import (
@@ -73,6 +74,7 @@ __all__ = [
     "RenameColumn",
     "RenameConstraint",
     "RenameTable",
+    "ReplaceCheck",
     "ReplaceEnum",
     "ReplaceForeignKey",
     "apply",

@@ -57,6 +57,7 @@ from ..operations.constraint import (
     DropConstraint,
     DropIndex,
     RenameConstraint,
+    ReplaceCheck,
     ReplaceForeignKey,
 )
 from ..operations.schema import (
@@ -729,6 +730,20 @@ def _(operation: ReplaceForeignKey, state: Schema) -> list[Stmt]:
     )
     return [
         execute(f"{alter} {drops}ADD CONSTRAINT {name} {constraint_sql(operation.new)} NOT VALID"),
+        validate_constraint(operation.table, operation.new),
+    ]
+
+
+@_render.register(ReplaceCheck)
+def _(operation: ReplaceCheck, state: Schema) -> list[Stmt]:
+    # as a foreign key's swap: one statement, then VALIDATE; a rerun swaps again
+    alter = f"ALTER TABLE {quote_table(operation.table)}"
+    name = quote_ident(operation.new.name)
+    return [
+        execute(
+            f"{alter} DROP CONSTRAINT IF EXISTS {name}, "
+            f"ADD CONSTRAINT {name} {constraint_sql(operation.new)} NOT VALID"
+        ),
         validate_constraint(operation.table, operation.new),
     ]
 

@@ -1,0 +1,78 @@
+"""A check whose expression changes is never missing, at any revision boundary,
+up or down, on a table that holds rows (as a foreign key's change:
+tests/revision/test_foreign_key_swap.py): after every revision a second session
+inserts a row that breaks it, and PostgreSQL must refuse it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+from migration_harness import (
+    Case,
+    alembic,
+    assert_matches_models,
+    generate,
+    revisions,
+    schemagen,
+    scratch_database,
+)
+from pgcluster import PgCluster
+
+_SCHEMA = """\
+database: {{name: swap}}
+entities:
+  Product:
+    columns:
+      id: {{type: bigint, primary_key: true}}
+      price: {{type: integer, nullable: true}}
+    checks:
+      ck_products_price: "{check}"
+"""
+
+#: breaks the check before and after the change
+BREAKING = "INSERT INTO products VALUES (100, -1)"
+
+
+def _refused(url: str, insert: str) -> bool:
+    with psycopg.connect(url.replace("+psycopg", "")) as conn:
+        try:
+            conn.execute(insert)
+        except psycopg.errors.CheckViolation:
+            return True
+        finally:
+            conn.rollback()
+    return False
+
+
+def test_no_revision_boundary_leaves_a_changed_check_missing(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    case = Case(
+        "check_swap",
+        {"s.yaml": _SCHEMA.format(check="price >= 0")},
+        {"s.yaml": _SCHEMA.format(check="price >= 0 AND price < 1000")},
+        destructive=False,
+    )
+    root = tmp_path / "project"
+    models_before, models_after = generate(case, root)
+    db = scratch_database(pg, "mig")
+    url = pg.url(db)
+    alembic(root, url, "upgrade", "000")
+    pg.sql("INSERT INTO products VALUES (1, 5), (2, 5), (3, NULL)", db)
+    heads = [p.name.split("_", 1)[0] for p in revisions(root)]
+    accepted = []
+    for rev in heads[1:]:
+        alembic(root, url, "upgrade", rev)
+        accepted += [f"upgrade {rev}"] if not _refused(url, BREAKING) else []
+    assert accepted == [], accepted
+    assert _refused(url, "INSERT INTO products VALUES (101, 5000)")
+    assert_matches_models(pg, db, models_after, [], "upgrade")
+    out = schemagen(root, "check", "--database", url)
+    assert out.startswith("check OK"), out
+    for rev in reversed(heads[:-1]):
+        alembic(root, url, "downgrade", rev)
+        accepted += [f"downgrade {rev}"] if not _refused(url, BREAKING) else []
+    assert accepted == [], accepted
+    assert_matches_models(pg, db, models_before, [], "downgrade")
+    assert pg.sql("SELECT count(*) FROM products", db).strip() == "3"
