@@ -75,7 +75,7 @@ from schemagen.operations.table import (
 )
 from schemagen.revision.render import execute, render, render_body
 from schemagen.revision.script import RevisionInfo, render_revision
-from schemagen.revision.validation import validate_foreign_key_sql
+from schemagen.revision.validation import validate_check_sql, validate_foreign_key_sql
 from schemagen.util.pycode import layout
 
 STATUS = enum("status", "a", "b")
@@ -291,7 +291,19 @@ def test_check_swap_is_one_statement_then_validate_online() -> None:
         '                "CONSTRAINT ck_stores_x CHECK (x > 1) NOT VALID"',
         "            ),",
         "        )",
-        '        op.execute("ALTER TABLE stores VALIDATE CONSTRAINT ck_stores_x")',
+        *layout(execute(validate_check_sql("stores", op.new)), "        "),
+    ]
+    assert validate_check_sql("stores", op.new).splitlines()[4:] == [
+        "    ALTER TABLE stores VALIDATE CONSTRAINT ck_stores_x;",
+        "EXCEPTION WHEN check_violation THEN",
+        "    GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;",
+        "    RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'ck_stores_x',",
+        "        MESSAGE = 'cannot validate check ck_stores_x on stores: rows break (x > 1)',",
+        "        DETAIL = SQLERRM || coalesce('. ' || nullif(detail, ''), ''),",
+        "        HINT = 'list them with: SELECT * FROM stores WHERE NOT (x > 1); change or "
+        "delete those rows, then run the same alembic command again (until then the "
+        "constraint is NOT VALID: rows written meanwhile are checked)';",
+        "END $schemagen$",
     ]
     assert op.reverse().describe() == (
         "~ check ck_stores_x on stores: (x > 0) (was (x > 1)); swapped NOT VALID in one "
@@ -307,7 +319,7 @@ def test_a_foreign_key_s_validate_says_which_rows_break_it() -> None:
         ("property_id", "unit_no"), match="FULL",
     )
     rerun = (
-        "then run the same alembic command again (until then the key is NOT VALID: "
+        "then run the same alembic command again (until then the constraint is NOT VALID: "
         "rows written meanwhile are checked)"
     )
     assert validate_foreign_key_sql("bookings", key).splitlines() == [
@@ -323,7 +335,7 @@ def test_a_foreign_key_s_validate_says_which_rows_break_it() -> None:
         "CONSTRAINT = 'fk_b_unit',",
         "            MESSAGE = 'cannot validate foreign key fk_b_unit on bookings: rows hold "
         "(property_id, unit_no) partly NULL, which MATCH FULL refuses',",
-        "            DETAIL = SQLERRM || '. ' || detail,",
+        "            DETAIL = SQLERRM || coalesce('. ' || nullif(detail, ''), ''),",
         "            HINT = 'list them with: SELECT * FROM bookings WHERE "
         "num_nulls(property_id, unit_no) = 1; set each such key all NULL or give it every "
         f"column, {rerun}';",
@@ -332,7 +344,7 @@ def test_a_foreign_key_s_validate_says_which_rows_break_it() -> None:
         "CONSTRAINT = 'fk_b_unit',",
         "        MESSAGE = 'cannot validate foreign key fk_b_unit on bookings: rows hold "
         "(property_id, unit_no) values that billing.units does not have',",
-        "        DETAIL = SQLERRM || '. ' || detail,",
+        "        DETAIL = SQLERRM || coalesce('. ' || nullif(detail, ''), ''),",
         "        HINT = 'list them with: SELECT k.* FROM bookings AS k WHERE k.property_id "
         "IS NOT NULL AND k.unit_no IS NOT NULL AND NOT EXISTS (SELECT FROM billing.units "
         "AS r WHERE r.property_id = k.property_id AND r.unit_no = k.unit_no); delete those "

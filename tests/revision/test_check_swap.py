@@ -76,3 +76,45 @@ def test_no_revision_boundary_leaves_a_changed_check_missing(
     assert accepted == [], accepted
     assert_matches_models(pg, db, models_before, [], "downgrade")
     assert pg.sql("SELECT count(*) FROM products", db).strip() == "3"
+
+
+def test_a_check_s_validate_that_rows_break_names_the_check_and_a_query(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """As a foreign key's (test_foreign_key_validate_failures): PostgreSQL's "is
+    violated by some row" names no row; the revision's error gives a query for them."""
+    import re
+
+    import pytest
+    import sqlalchemy as sa
+
+    case = Case(
+        "check_validate",
+        {"s.yaml": _SCHEMA.format(check="price >= 0")},
+        {"s.yaml": _SCHEMA.format(check="price >= 0 AND price < 1000")},
+        destructive=False,
+    )
+    root = tmp_path / "project"
+    _, models_after = generate(case, root)
+    db = scratch_database(pg, "mig")
+    url = pg.url(db)
+    alembic(root, url, "upgrade", "000")
+    pg.sql("INSERT INTO products VALUES (1, 5), (2, 5000), (3, NULL), (4, 7000)", db)
+    with pytest.raises(sa.exc.DBAPIError) as info:
+        alembic(root, url, "upgrade", "head")
+    error = str(info.value)
+    assert (
+        "cannot validate check ck_products_price on products: rows break "
+        "(price >= 0 AND price < 1000)"
+    ) in error, error
+    assert "change or delete those rows, then run the same alembic command again" in error
+    assert re.search(r'check constraint "ck_products_price" of relation "products" is violated',
+                     error), error
+    found = re.search(r"list them with: (SELECT .*?);", error, re.S)
+    assert found, error
+    listed = pg.sql(f"SELECT string_agg(id::text, ',' ORDER BY id) FROM ({found[1]}) AS r", db)
+    assert listed.strip() == "2,4"
+    assert isinstance(info.value.orig, psycopg.errors.CheckViolation)
+    pg.sql("UPDATE products SET price = 999 WHERE price >= 1000", db)
+    alembic(root, url, "upgrade", "head")
+    assert_matches_models(pg, db, models_after, [], "upgrade")

@@ -111,7 +111,7 @@ from ..util.pycode import (
     pydict,
     pylist,
 )
-from .validation import validate_foreign_key_sql
+from .validation import validate_check_sql, validate_foreign_key_sql
 
 Stmt = Expr  # one statement; a ``str`` starting with "#" is a comment
 
@@ -647,10 +647,10 @@ def lock_safe_constraint(table: str, c: Constraint) -> list[Stmt]:
 
 
 def validate_constraint(table: str, c: ForeignKey | CheckConstraint) -> Stmt:
-    """``VALIDATE CONSTRAINT``; a foreign key's says which rows break it, if any do."""
+    """``VALIDATE CONSTRAINT`` that says which rows break the constraint, if any do."""
     if isinstance(c, ForeignKey):
         return execute(validate_foreign_key_sql(table, c))
-    return execute(f"ALTER TABLE {quote_table(table)} VALIDATE CONSTRAINT {quote_ident(c.name)}")
+    return execute(validate_check_sql(table, c))
 
 
 def constraint_sql(c: ForeignKey | CheckConstraint) -> str:

@@ -1,5 +1,5 @@
-"""The ``VALIDATE CONSTRAINT`` step of a foreign key, and the error it raises when
-rows break the key.
+"""The ``VALIDATE CONSTRAINT`` step of a foreign key or check, and the error it
+raises when rows break it.
 
 Whether rows hold orphans, or keys partly NULL that a ``MATCH FULL`` key
 refuses, only the database knows: a revision finds out at ``VALIDATE``, in an
@@ -8,18 +8,19 @@ error names the constraint and one key value, not which rows nor what to do.
 So the step catches it (nothing more runs when the key holds) and raises one
 that names the key and its table, what is wrong with the rows, a query that
 lists them and how to go on, with PostgreSQL's words as its DETAIL and its
-SQLSTATE (``foreign_key_violation``) kept.
+SQLSTATE (``foreign_key_violation``) kept. A check's step does the same
+(``check_violation``; PostgreSQL's "is violated by some row" names none).
 """
 
 from __future__ import annotations
 
-from ..model.schema import ForeignKey
+from ..model.schema import CheckConstraint, ForeignKey
 from ..operations.keyrows import orphan_rows, partly_null_rows
 from ..operations.sqlutil import quote_ident, quote_table, sql_literal
 
 #: What a failed step says last, in the upgrade and in the downgrade alike.
 _RERUN = (
-    "then run the same alembic command again (until then the key is NOT VALID: "
+    "then run the same alembic command again (until then the constraint is NOT VALID: "
     "rows written meanwhile are checked)"
 )
 
@@ -56,16 +57,41 @@ def validate_foreign_key_sql(table: str, fk: ForeignKey) -> str:
     )
 
 
+def validate_check_sql(table: str, check: CheckConstraint) -> str:
+    """``VALIDATE CONSTRAINT`` of ``check`` on ``table``, raising the error above."""
+    rows = f"SELECT * FROM {quote_table(table)} WHERE NOT ({check.expression})"
+    raise_ = _raise(
+        f"cannot validate check {check.name} on {table}: rows break ({check.expression})",
+        f"list them with: {rows}; change or delete those rows, {_RERUN}",
+        check.name,
+        errcode="check_violation",
+    )
+    return (
+        "DO $schemagen$\nDECLARE\n    detail text;\nBEGIN\n"
+        f"    ALTER TABLE {quote_table(table)} VALIDATE CONSTRAINT {quote_ident(check.name)};\n"
+        "EXCEPTION WHEN check_violation THEN\n"
+        "    GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;\n"
+        f"{raise_}END $schemagen$"
+    )
+
+
 def _columns(fk: ForeignKey) -> str:
     return f"({', '.join(fk.columns)})"
 
 
-def _raise(message: str, hint: str, constraint: str, indent: str = "    ") -> str:
+def _raise(
+    message: str,
+    hint: str,
+    constraint: str,
+    indent: str = "    ",
+    errcode: str = "foreign_key_violation",
+) -> str:
     more = indent + "    "
+    # a check violation has no DETAIL: then PostgreSQL's message alone
     return (
-        f"{indent}RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', "
+        f"{indent}RAISE EXCEPTION USING ERRCODE = '{errcode}', "
         f"CONSTRAINT = {sql_literal(constraint)},\n"
         f"{more}MESSAGE = {sql_literal(message)},\n"
-        f"{more}DETAIL = SQLERRM || '. ' || detail,\n"
+        f"{more}DETAIL = SQLERRM || coalesce('. ' || nullif(detail, ''), ''),\n"
         f"{more}HINT = {sql_literal(hint)};\n"
     )
