@@ -4,7 +4,10 @@ PostgreSQL schemas holding rows, and foreign keys from smallint columns to integ
 keys. The language makes a foreign key's columns of its key's types, so such a key is
 listed as not expressible; before, import wrote it and ``build`` refused the YAML it
 had written ("column crew_id is smallint but Crew.crew_id is integer; the types must
-be the same", or "type smallint differs from the referenced Station.station_id")."""
+be the same", or "type smallint differs from the referenced Station.station_id").
+The comment on each schema and the tables' CLUSTER ON marks are listed too: the
+language has no word for them, and import dropped them without a word (it listed the
+comment of the connection's current schema only)."""
 
 from __future__ import annotations
 
@@ -46,6 +49,10 @@ def test_keys_between_integer_types_of_other_widths_are_listed(
     url = pg.url(workshop)
     out = schemagen(root, "import", *SCHEMAS, "--database", url, expect_exit=1)
     assert listed(out) == [
+        "not expressible: cluster on stock_pkey on plant.stock",
+        "not expressible: cluster on worker_pkey on staff.worker",
+        "not expressible: comment on schema plant",
+        "not expressible: comment on schema staff",
         "not expressible: foreign key FK_Assignment_Crew_CrewID on staff.assignment: "
         "column crew_id is smallint, staff.crew.crew_id is integer "
         "(the language makes a key's columns of the referenced types)",

@@ -146,9 +146,18 @@ FROM pg_type t
 WHERE t.typnamespace IN {SCHEMAS_READ} AND t.typtype = 'e'
   AND obj_description(t.oid, 'pg_type') IS NOT NULL
 UNION ALL
-SELECT 'comment on schema', current_schema()
-WHERE obj_description(to_regnamespace(current_schema()), 'pg_namespace') IS NOT NULL
-  AND current_schema() <> 'public'
+-- every schema read, not only the current one (public's is initdb's own)
+SELECT 'comment on schema', n.nspname
+FROM pg_namespace n
+WHERE n.oid IN {SCHEMAS_READ} AND n.nspname <> 'public'
+  AND obj_description(n.oid, 'pg_namespace') IS NOT NULL
+UNION ALL
+-- ALTER TABLE ... CLUSTER ON: the index is imported, the mark is not
+SELECT 'cluster on', ic.relname || ' on ' || {_TABLE}
+FROM pg_index i
+JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_class t ON t.oid = i.indrelid
+WHERE t.relnamespace IN {SCHEMAS_READ} AND i.indisclustered
 ORDER BY 1, 2
 """
 
