@@ -23,7 +23,7 @@ FERRY = Path(__file__).resolve().parents[1] / "fixtures" / "ferry" / "ferry.sql"
 
 ROWS = """
 INSERT INTO ferries.vessels VALUES
-  ('FJ01', '{"en": "Fjord"}', 300), ('FJ02', '{}', 300);
+  ('FJ01', '{"en": "Fjord"}', 300, 'NO', 'YES'), ('FJ02', '{}', 300, 'NO', NULL);
 INSERT INTO ferries.cabins VALUES ('FJ01', '101', 'Main'), ('FJ02', '101', 'Main');
 INSERT INTO ferries.sailings (sailing_id, route_no, departs, arrives, state, vessel_code,
                               sailed, docked) OVERRIDING SYSTEM VALUE VALUES

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..live.domains import DomainShape
 from ..model import naming
+from .inlists import in_lists
 from .values import map_default, map_type, unquote
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -51,7 +52,7 @@ def _spec(dom: DomainShape, enums: dict[str, str]) -> tuple[dict[str, Any] | Non
     if dom.default is not None:
         spec["default"] = map_default(dom.default, base, dom.type)
     if dom.checks:
-        spec["checks"] = dict(dom.checks)
+        spec["checks"] = {name: in_lists(check) for name, check in dom.checks}
     return spec, ""
 
 

@@ -25,6 +25,7 @@ from .catalog import Catalog
 from .domains import domain_column, map_domains
 from .excludes import exclude_spec, partition_key_spec, partition_spec
 from .home import choose_home, function_schema, rehome
+from .inlists import in_lists
 from .keys import FK_WORDS, column_ops, fk_options, foreign_key_spec, index_keys, sequence_spec
 from .names import Named, choose_template, class_names, python_name, usable_as_is
 from .relations import relationship_keys
@@ -543,7 +544,7 @@ class Mapper:
         for name, expression in sorted(table.shape.checks.items()):
             facts = self.catalog.constraints.get((table.name, name))
             if self._usable(table, "check constraint", name, facts.columns if facts else ()):
-                yield name, expression
+                yield name, in_lists(expression)
 
     def _partition_sections(self, table: _Table) -> dict[str, Any]:
         """``partition_by:`` and, when it has any, ``partitions:`` of a partitioned table."""
@@ -730,7 +731,7 @@ def _index_spec(ix: IndexShape, expressions: tuple[bool, ...]) -> dict[str, Any]
     if ops:
         spec["ops"] = ops
     if ix.predicate is not None:
-        spec["where"] = ix.predicate
+        spec["where"] = in_lists(ix.predicate)
     if ix.include:
         spec["include"] = list(ix.include)
     return spec

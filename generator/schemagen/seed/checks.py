@@ -7,7 +7,7 @@ part must have one of the shapes seed knows how to satisfy by construction:
 - ``col = v``, ``col IN (a, b)``: a set of allowed values, also as PostgreSQL
   prints an IN list back (``col = ANY (ARRAY[a, b])``, the column cast to text when
   it is varchar: what ``schemagen import`` reads from a database);
-- ``col <> v``, and ``col <> ALL (ARRAY[a, b])`` (PostgreSQL's ``NOT IN``): values to avoid;
+- ``col <> v``, ``col NOT IN (a, b)``, ``col <> ALL (ARRAY[a, b])``: values to avoid;
 - ``col IS NOT NULL``: no NULLs;
 - ``a <= b`` between two columns: an order, fixed after both are generated;
 - ``col IS NULL OR <anything>``: ``col`` is NULL on the rows where the rest
@@ -224,6 +224,9 @@ def _read_expr(node: ast.A_Expr, rules: CheckRules) -> None:
     elif kind == A_Expr_Kind.AEXPR_IN and _op(node) == "=":
         column = _required_column(node.lexpr)
         rules.domain(column).allow([_literal(item) for item in node.rexpr])  # type: ignore[union-attr]
+    elif kind == A_Expr_Kind.AEXPR_IN and _op(node) == "<>":
+        column = _required_column(node.lexpr)
+        rules.domain(column).avoid.extend(_literal(item) for item in node.rexpr)  # type: ignore[union-attr]
     elif kind == A_Expr_Kind.AEXPR_OP_ANY and _op(node) == "=":
         column = _required_column(_text_cast_of(node.lexpr))
         rules.domain(column).allow(_array_literals(node.rexpr))
