@@ -146,6 +146,15 @@ FROM pg_type t
 WHERE t.typnamespace IN {SCHEMAS_READ} AND t.typtype = 'e'
   AND obj_description(t.oid, 'pg_type') IS NOT NULL
 UNION ALL
+-- a view's columns take descriptions for the docs only: no COMMENT ON COLUMN is made
+SELECT 'comment on view column', {_REL} || '.' || a.attname
+FROM pg_description d
+JOIN pg_class c ON c.oid = d.objoid
+JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid
+WHERE d.classoid = 'pg_class'::regclass AND d.objsubid > 0
+  AND c.relnamespace IN {SCHEMAS_READ} AND c.relkind IN ('v', 'm')
+  AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = c.oid AND e.deptype = 'e')
+UNION ALL
 -- every schema read, not only the current one (public's is initdb's own)
 SELECT 'comment on schema', n.nspname
 FROM pg_namespace n
