@@ -1,8 +1,10 @@
 """``schemagen import`` of what the language cannot say, as a dump of an older
 PostgreSQL leaves a database (``tests/fixtures/ferry/ferry_legacy.sql``, our own
 DDL, a twin of how PostgreSQL's airline demo database ships): each such object is
-listed and nothing is written without ``--allow-partial``. A view's column comments
-were left out without a word: a view column's ``description`` is for the docs only."""
+listed and nothing is written without ``--allow-partial``; what is written with it
+claims nothing the database does not hold. A view's column comments were left out
+without a word (a view column's ``description`` is for the docs only), and a lone
+integer key whose serial was left out became an identity column."""
 
 from __future__ import annotations
 
@@ -10,8 +12,8 @@ import subprocess
 from pathlib import Path
 
 import psycopg
-from adopt_harness import new_project
-from migration_harness import schemagen
+from adopt_harness import new_project, stamp
+from migration_harness import alembic, schemagen
 from pgcluster import PgCluster
 
 LEGACY = Path(__file__).resolve().parents[1] / "fixtures" / "ferry" / "ferry_legacy.sql"
@@ -22,9 +24,15 @@ INSERT INTO ferries.crossings (from_port, to_port, minutes) VALUES
   ('BGO', 'HIR', 960), ('BGO', 'STV', NULL), ('HIR', 'BGO', 960);
 """
 
+_IDENTITY = """
+SELECT attidentity, pg_get_expr(d.adbin, d.adrelid)
+FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE a.attrelid = 'ferries.crossings'::regclass AND a.attname = 'crossing_id'
+"""
+
 
 def test_legacy_view_column_comments_and_serial_are_listed(pg: PgCluster, tmp_path: Path) -> None:
-    source = pg.create_database("legacy")
+    source, fresh = pg.create_database("legacy"), pg.create_database("legacy_fresh")
     url = pg.url(source)
     try:
         subprocess.run(
@@ -42,8 +50,27 @@ def test_legacy_view_column_comments_and_serial_are_listed(pg: PgCluster, tmp_pa
             "not expressible: serial column ferries.crossings.crossing_id: not as serial makes it "
             "(a sequence of another name, type or options, or NULLs)",
         ], out
+        schemagen(root, "import", "--schema=ferries", "--allow-partial", "--database", url)
+        text = (root / "schema" / "ports.yaml").read_text()
+        assert "crossing_id: {type: integer, primary_key: true, identity: false}" in text
+        schemagen(root, "build")
+        schemagen(root, "migrate", "-m", "initial")
+        alembic(root, pg.url(fresh), "upgrade", "head")
+        with psycopg.connect(pg.libpq_url(fresh)) as conn:
+            # a plain integer key, as the source's is: no identity claimed
+            assert conn.execute(_IDENTITY).fetchone() == ("", None)
+        stamp(root, url)
+        out = schemagen(root, "check", "--no-cache", "--database", url, expect_exit=1)
+        findings = [line.strip() for line in out.splitlines() if line.startswith("  ")]
+        # only what import listed: the serial's default (and its sequence, not standalone)
+        assert findings[:-1] == [
+            "column ferries.crossings.crossing_id: default is "
+            "nextval('ferries.crossings_crossing_id_seq'::regclass) in the database, "
+            "none in the schema",
+        ], out
         with psycopg.connect(pg.libpq_url(source)) as conn:
             count = conn.execute("SELECT count(*), count(minutes) FROM ferries.crossings")
             assert count.fetchone() == (3, 2)
     finally:
         pg.drop_database(source)
+        pg.drop_database(fresh)

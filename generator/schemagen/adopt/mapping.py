@@ -309,6 +309,9 @@ class Mapper:
             self._identity(table, name, spec, bool(auto))
         elif serial:
             self._serial_type(table, name, spec)
+            if auto and spec["type"] in _INTEGER:
+                # listed, not serial: the key has no identity either (never claim one)
+                spec["identity"] = False
         elif shape.default is not None and not (facts is not None and facts.generated):
             # (pg_attrdef holds a generated column's expression, which is no default)
             spec["default"] = map_default(shape.default, spec, shape.type)
