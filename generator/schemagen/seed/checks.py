@@ -8,6 +8,9 @@ part must have one of the shapes seed knows how to satisfy by construction:
   prints an IN list back (``col = ANY (ARRAY[a, b])``, the column cast to text when
   it is varchar: what ``schemagen import`` reads from a database);
 - ``col <> v``, ``col NOT IN (a, b)``, ``col <> ALL (ARRAY[a, b])``: values to avoid;
+- ``upper(col) IN ('A', 'B')`` (``lower`` too, in any of the forms above): the
+  values of the list that the function leaves as they are (a port from a database
+  whose comparisons ignore case writes these);
 - ``col IS NOT NULL``: no NULLs;
 - ``a <= b`` between two columns: an order, fixed after both are generated;
 - ``col IS NULL OR <anything>``: ``col`` is NULL on the rows where the rest
@@ -104,6 +107,7 @@ class NullUnless:
 
     column: str
     predicate: str
+    check: str = ""  # the name of the check it comes from, for messages
 
 
 @dataclass
@@ -212,7 +216,10 @@ def _read_or(node: ast.BoolExpr, rules: CheckRules) -> None:
 
 def _read_expr(node: ast.A_Expr, rules: CheckRules) -> None:
     kind = node.kind
-    if kind == A_Expr_Kind.AEXPR_OP:
+    folded = _case_folded(node.lexpr)
+    if folded is not None:
+        _read_folded(node, folded, rules)
+    elif kind == A_Expr_Kind.AEXPR_OP:
         _read_comparison(node, rules)
     elif kind == A_Expr_Kind.AEXPR_BETWEEN:
         column = _required_column(node.lexpr)
@@ -235,6 +242,42 @@ def _read_expr(node: ast.A_Expr, rules: CheckRules) -> None:
         rules.domain(column).avoid.extend(_array_literals(node.rexpr))
     else:
         raise Unsupported("this kind of expression")
+
+
+#: Functions that fold a text's case, with what they do to a Python str.
+_FOLDS = {"upper": str.upper, "lower": str.lower}
+
+
+def _case_folded(node: Any) -> tuple[str, str] | None:
+    """(column, function) of ``upper(column)`` or ``lower(column)``, the column maybe
+    cast to text (as PostgreSQL prints it for a char or varchar column), else None."""
+    if isinstance(node, ast.FuncCall) and len(node.args or ()) == 1 and node.funcname:
+        name = str(node.funcname[-1].sval)
+        column = _column(_text_cast_of(node.args[0]))  # type: ignore[index]
+        if name in _FOLDS and column is not None:
+            return column, name
+    return None
+
+
+def _read_folded(node: ast.A_Expr, folded: tuple[str, str], rules: CheckRules) -> None:
+    """``upper(col) IN (...)`` (``=``, ``= ANY (ARRAY[...])``, ``lower``): the column
+    takes the listed values that the function leaves unchanged ('SC' for upper), so
+    each one written passes the check as it is; the others need a value generator."""
+    column, function = folded
+    op, kind = _op(node), node.kind
+    if op == "=" and kind == A_Expr_Kind.AEXPR_OP:
+        values = [_literal(node.rexpr)]
+    elif op == "=" and kind == A_Expr_Kind.AEXPR_IN:
+        values = [_literal(item) for item in node.rexpr]  # type: ignore[union-attr]
+    elif op == "=" and kind == A_Expr_Kind.AEXPR_OP_ANY:
+        values = _array_literals(node.rexpr)
+    else:
+        raise Unsupported(f"{function}(column) other than = or IN")
+    fold = _FOLDS[function]
+    kept: list[Literal] = [v for v in values if isinstance(v, str) and fold(v) == v]
+    if not kept:
+        raise Unsupported(f"no listed value is its own {function}()")
+    rules.domain(column).allow(kept)
 
 
 def _read_comparison(node: ast.A_Expr, rules: CheckRules) -> None:

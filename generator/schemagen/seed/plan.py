@@ -23,7 +23,7 @@ by counting through their combinations (which caps the table's rows).
 from __future__ import annotations
 
 import graphlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..errors import SchemagenError
 from ..model.pgtypes import PGTYPE
@@ -254,8 +254,12 @@ def _rules(schema: Schema, ent: Entity) -> CheckRules:
     rules = CheckRules()
     generated = {c.name for c in ent.columns if c.seed is not None and c.seed.sql}
     for check in (*ent.checks, *domain_checks(schema, ent)):
+        guards = len(rules.null_unless)
         try:
             read_check(check.expression, rules)
+            rules.null_unless[guards:] = [
+                replace(guard, check=check.name) for guard in rules.null_unless[guards:]
+            ]
         except Unsupported as exc:
             if columns_named(check.expression) & generated:
                 continue  # the user's value generator answers for it
@@ -266,7 +270,7 @@ def _rules(schema: Schema, ent: Entity) -> CheckRules:
             try:
                 read_check(guard.predicate, rules)
             except Unsupported as exc:
-                raise SeedError(_unsupported(ent, "a check", guard.predicate, str(exc))) from None
+                raise SeedError(_unsupported(ent, guard.check, guard.predicate, str(exc))) from None
     return rules
 
 
