@@ -9,7 +9,12 @@ import that wrote the printed text made a schema that ``check --database`` found
 different from the database it came from (expression is ... in the database, ...
 in the schema), and whose migration dumped differently. Import writes such a list
 back as ``flag IN (...)`` (``NOT IN`` for ``<> ALL``), in checks, a domain's checks
-and a partial index's WHERE."""
+and a partial index's WHERE.
+
+A function whose body is not on lines of its own (``AS $$SELECT ...;$$``, as the
+demo's ``now()``) came back with newlines around it (schemagen puts a body on lines
+of its own): ``check --database`` reported its definition changed and the dumps
+differed. Import says ``verbatim: true`` for it."""
 
 from __future__ import annotations
 
@@ -59,5 +64,7 @@ def test_ferry_ddl_with_in_lists_imports_exactly(pg: PgCluster, tmp_path: Path) 
         "''113''::character varying)'",
         "where: 'state IN (''Planned''::character varying, ''Boarding''::character varying)'",
         "yes_no_check: 'VALUE IN (''YES''::character varying, ''NO''::character varying)'",
+        "  season_start:\n    language: sql\n    volatility: immutable\n    returns: date\n"
+        "    verbatim: true\n    body: SELECT DATE '2026-05-01';\n",
     ):
         assert written in text, written

@@ -273,6 +273,10 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         CreateView, lambda op: op.view.materialized and any(ix.unique for ix in op.view.indexes)
     ),
     "function replaced in place": lambda c: c.any(ReplaceFunction),
+    "function body verbatim between its dollar quotes, replaced in place and created": (
+        lambda c: c.any(ReplaceFunction, lambda op: op.new.verbatim and not op.old.verbatim)
+        and c.any(CreateFunction, lambda op: op.function.verbatim)
+    ),
     "function overloaded by signature": _overloaded,
     "create trigger": lambda c: c.any(CreateTrigger),
     "drop trigger": lambda c: c.any(DropTrigger),

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from ..live.introspect import QUALIFIED_KEY, SCHEMAS_READ
 from ..model import naming
 from ..model.routines import NOT_ENABLED, ON_UPDATE_FUNCTION, on_update_trigger
+from ..model.routinesql import function_source
 from ..normalize.routines import on_update_function
 from ..util.sqlrefs import SqlSyntaxError, select_reads
 from .names import class_names, python_name, usable_as_is
@@ -186,7 +187,12 @@ def _functions(found: Routines, out: Mapped) -> dict[str, str]:
         if arguments:
             spec["arguments"] = arguments
         spec["returns"] = result
-        spec["body"] = _body(body)
+        if function_source(_body(body)) != body:
+            # not on lines of its own (AS $$SELECT 1;$$): said as it is
+            spec["verbatim"] = True
+            spec["body"] = body
+        else:
+            spec["body"] = _body(body)
         if comment is not None:
             spec["description"] = comment
         out.functions[key] = spec

@@ -462,6 +462,11 @@ _FUNCTION: dict[str, Any] = _object(
         "volatility": _choice(VOLATILITIES, "Volatility (default volatile)."),
         "security": _choice(SECURITIES, "SECURITY INVOKER (default) or DEFINER."),
         "body": {**_SQL, "description": "The function body (SQL or PL/pgSQL)."},
+        "verbatim": {
+            **_BOOL,
+            "description": "The body exactly as written between the dollar quotes "
+            "(default false: on lines of its own).",
+        },
         "description": {**_TEXT, "description": "Markdown; also the COMMENT."},
     },
     ("returns", "body"),

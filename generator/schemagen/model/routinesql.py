@@ -40,7 +40,7 @@ def create_function(fn: Function, *, replace: bool = False) -> str:
     return (
         f"{verb} FUNCTION {function_signature(fn)} RETURNS {fn.returns}\n"
         f"LANGUAGE {fn.language} {fn.volatility.upper()}{security}\n"
-        f"AS {dollar_quote(_body(fn.body))}"
+        f"AS {dollar_quote(function_source(fn.body, verbatim=fn.verbatim))}"
     )
 
 
@@ -134,7 +134,11 @@ def trigger_statements(tg: Trigger) -> list[str]:
     return [create_trigger(tg)] + ([comment] if comment else [])
 
 
-def _body(body: str) -> str:
+def function_source(body: str, *, verbatim: bool = False) -> str:
+    """What goes between the dollar quotes (PostgreSQL's ``prosrc``): the body on
+    lines of its own, or exactly as written when ``verbatim``."""
+    if verbatim:
+        return body
     # A body on its own lines reads best in revisions and in pg_dump alike.
     text = body.strip("\n")
     return f"\n{text}\n"

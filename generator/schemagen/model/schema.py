@@ -554,6 +554,8 @@ class Function:
     description: str | None = None
     reads: tuple[str, ...] = ()  # relations the body names, sorted
     generated: bool = False  # made by schemagen (database-side on_update: now)
+    #: The body between the dollar quotes exactly as written, not on lines of its own.
+    verbatim: bool = False
 
     @property
     def identity(self) -> str:

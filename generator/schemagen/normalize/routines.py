@@ -48,6 +48,7 @@ def build_function(key: str, spec: dict[str, Any], home: str | None = None) -> F
         language=str(spec.get("language", "plpgsql")),
         volatility=str(spec.get("volatility", "volatile")),
         security=str(spec.get("security", "invoker")),
+        verbatim=bool(spec.get("verbatim", False)),
         description=spec.get("description"),
     )
     return _with_reads(fn)
