@@ -136,6 +136,12 @@ def test_models_in_postgresql_schemas_pass_ruff_and_mypy_strict(tmp_path: Path) 
     files["books.yaml"] = books["schema.yaml"].replace("database:\n  name: corpus\n", "")
     rls = load_case(REPO / "tests" / "corpus" / "100_row_level_security").after
     files["rls.yaml"] = rls["schema.yaml"].replace("database:\n  name: rls\n", "")
+    # a view in another PostgreSQL schema: its class names the schema in __table_args__
+    files["views.yaml"] = (
+        "views:\n  TicketNumber:\n    schema: billing\n"
+        "    sql: SELECT id, number FROM billing.tickets\n"
+        "    columns: {id: {type: bigint}, number: {type: integer}}\n"
+    )
     write_schema(tmp_path / "p", files)
     schemagen(tmp_path / "p", "build")
     models = tmp_path / "p" / "generated" / "models.py"
@@ -153,11 +159,15 @@ def test_models_in_postgresql_schemas_pass_ruff_and_mypy_strict(tmp_path: Path) 
     assert "BILLING_ORDER_NUMBERS_SEQUENCE = Sequence(" in text
     assert "mapped_column(ORDER_NO_DOMAIN, server_default=FetchedValue())" in text
     assert "ALTER TABLE notes FORCE ROW LEVEL SECURITY" in text and "CREATE POLICY" in text
+    view_head = '__tablename__ = "ticket_number"\n    __table_args__ = ({"schema": "billing"},)'
+    assert view_head in text
     spec = importlib.util.spec_from_file_location("schemagen_built_over_enum_models", models)
     assert spec is not None and spec.loader is not None
     spec.loader.exec_module(importlib.util.module_from_spec(spec))  # no NameError
     for argv in (
         ["ruff", "check", "--no-cache", str(models), str(env)],
+        # ruff's own defaults (0.17) include RUF012: no mutable class attribute
+        ["ruff", "check", "--no-cache", "--isolated", "--select", "RUF012", str(models)],
         *(
             ["ruff", "format", "--isolated", "--check", "--line-length", n, str(env)]
             for n in ("88", "100")

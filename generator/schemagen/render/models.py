@@ -293,8 +293,10 @@ def _routines_view(
         pg_schema, bare = naming.split_qualified(view.view)
         head = [f"{INDENT}__tablename__ = {py_str(bare)}"]
         if pg_schema is not None:
-            # ORM queries read the view where the DDL made it, whatever the search_path
-            head.append(f"{INDENT}__table_args__ = {{{py_str('schema')}: {py_str(pg_schema)}}}")
+            # ORM queries read the view where the DDL made it, whatever the search_path;
+            # a tuple, as a table's: a dict is a mutable class attribute (ruff's RUF012)
+            schema_arg = f"{{{py_str('schema')}: {py_str(pg_schema)}}}"
+            head.append(f"{INDENT}__table_args__ = ({schema_arg},)")
         statements = [head, [line for lines in columns for line in lines]]
         classes.append(ClassView(view.name, view_doc(view), statements))
     return view_base_lines(names), classes, tail
