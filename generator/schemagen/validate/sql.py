@@ -335,13 +335,29 @@ def unknown_order_by(order_by: str, columns: list[str]) -> list[str]:
 NOT_CONSTANT: Any = object()
 
 
+#: The number types a cast names, as the parser spells them (``integer`` is int4).
+_NUMBER_TYPES = frozenset(
+    {"int2", "int4", "int8", "numeric", "float4", "float8", "smallint", "integer", "bigint"}
+)
+
+
 def constant(node: Any) -> Any:
     """The value of a constant node, also behind a cast (``'x'::text``): numbers as
-    Decimal, ``None`` for NULL, a bool or a str; :data:`NOT_CONSTANT` otherwise."""
+    Decimal, ``None`` for NULL, a bool or a str; :data:`NOT_CONSTANT` otherwise.
+
+    A string cast to a number type is that number: PostgreSQL prints a negative
+    constant back that way (``'-40'::integer``, ``'-12.5'::numeric``)."""
     from pglast import ast
 
     if isinstance(node, ast.TypeCast):
-        return constant(node.arg)
+        value = constant(node.arg)
+        names = node.typeName.names if node.typeName is not None else None
+        if isinstance(value, str) and names and str(names[-1].sval) in _NUMBER_TYPES:
+            try:
+                return Decimal(value)
+            except ArithmeticError:  # InvalidOperation: not a number, PostgreSQL refuses it
+                return value
+        return value
     if not isinstance(node, ast.A_Const):
         return NOT_CONSTANT
     if node.isnull:
