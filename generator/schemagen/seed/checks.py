@@ -14,7 +14,9 @@ part must have one of the shapes seed knows how to satisfy by construction:
 - ``col IS NOT NULL``: no NULLs;
 - ``a <= b`` between two columns: an order, fixed after both are generated;
 - ``col IS NULL OR <anything>``: ``col`` is NULL on the rows where the rest
-  does not hold (evaluated on the generated values, so anything goes there).
+  does not hold (evaluated on the generated values, so anything goes there); when
+  the rest is one of the shapes above about ``col`` alone, ``col`` takes values that
+  keep it instead (and its share of NULLs).
 
 Anything else is :class:`Unsupported`: seed then needs a value generator
 (``seed: {sql: ...}``) on a column the check names, and says so before it
@@ -82,6 +84,20 @@ class Domain:
                 self.high, self.high_strict = value, op == "<"
         else:
             raise Unsupported(f"operator {op}")
+
+    def narrowed(self, other: Domain) -> Domain:
+        """A copy narrowed by everything ``other`` asks but NOT NULL; Unsupported when
+        no value is left."""
+        both = Domain(**{**vars(self), "avoid": [*self.avoid, *other.avoid]})
+        if other.low is not None:
+            both.bound(">" if other.low_strict else ">=", other.low)
+        if other.high is not None:
+            both.bound("<" if other.high_strict else "<=", other.high)
+        if other.allowed is not None:
+            both.allow(other.allowed)
+        if other.max_length is not None:
+            both.max_length = min(other.max_length, both.max_length or other.max_length)
+        return both
 
     def allow(self, values: list[Literal]) -> None:
         if self.allowed is None:

@@ -32,6 +32,7 @@ from .catalog import derived_from, slug
 from .checks import (
     CheckRules,
     Domain,
+    NullUnless,
     Unsupported,
     columns_named,
     domain_checks,
@@ -271,7 +272,31 @@ def _rules(schema: Schema, ent: Entity) -> CheckRules:
                 read_check(guard.predicate, rules)
             except Unsupported as exc:
                 raise SeedError(_unsupported(ent, guard.check, guard.predicate, str(exc))) from None
+        elif _values_keep(guard, rules):
+            rules.null_unless.remove(guard)
     return rules
+
+
+def _values_keep(guard: NullUnless, rules: CheckRules) -> bool:
+    """Narrow ``guard.column``'s values to what the guarded predicate asks, when it
+    asks about that column alone in a shape seed reads (``grade IS NULL OR
+    upper(grade) IN ('A', 'B')``): its values then keep the check, and NULLs come
+    from its share of them. Without this the predicate only NULLed the values that
+    missed it, so such a column was nearly always NULL. False (the guard stays) for
+    any other predicate."""
+    own = CheckRules()
+    try:
+        read_check(guard.predicate, own)
+    except Unsupported:
+        return False
+    if set(own.domains) != {guard.column} or own.orders or own.null_unless or own.patterns:
+        return False
+    try:
+        narrowed = rules.domain(guard.column).narrowed(own.domains[guard.column])
+    except Unsupported:
+        return False
+    rules.domains[guard.column] = narrowed
+    return True
 
 
 def _unsupported(ent: Entity, name: str, expression: str, why: str) -> str:
