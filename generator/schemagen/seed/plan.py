@@ -421,6 +421,10 @@ def _select_lists(
 def _column_expr(t: _Table, col: Column, fk: ForeignKey | None) -> str | None:
     """The inner expression of one column, or None to leave it to its default."""
     radix_pos = _radix_position(t.radix, col.name)
+    if fk is not None and col.seed is not None and col.seed.sql:
+        # the user's value generator, on a key column too: it answers for the checks
+        # naming the column (see _rules) and for the parents its values name
+        return _nulls(t, col, value_sql(_job(t, col)))
     if fk is not None:
         ref = fk.ref_columns[fk.columns.index(col.name)]
         count = t.ctx.counts.get(fk.ref_table, 0)
