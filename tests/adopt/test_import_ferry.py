@@ -14,7 +14,11 @@ and a partial index's WHERE.
 A function whose body is not on lines of its own (``AS $$SELECT ...;$$``, as the
 demo's ``now()``) came back with newlines around it (schemagen puts a body on lines
 of its own): ``check --database`` reported its definition changed and the dumps
-differed. Import says ``verbatim: true`` for it."""
+differed. Import says ``verbatim: true`` for it.
+
+A table renamed since it was made keeps its primary key's name (``vessels`` with
+``ships_pkey``), which no naming convention gives: import listed it as not
+expressible. It says ``primary_key_name: ships_pkey``."""
 
 from __future__ import annotations
 
@@ -64,6 +68,7 @@ def test_ferry_ddl_with_in_lists_imports_exactly(pg: PgCluster, tmp_path: Path) 
         "''113''::character varying)'",
         "where: 'state IN (''Planned''::character varying, ''Boarding''::character varying)'",
         "yes_no_check: 'VALUE IN (''YES''::character varying, ''NO''::character varying)'",
+        "    primary_key_name: ships_pkey\n",
         "  season_start:\n    language: sql\n    volatility: immutable\n    returns: date\n"
         "    verbatim: true\n    body: SELECT DATE '2026-05-01';\n",
     ):

@@ -273,6 +273,15 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         CreateView, lambda op: op.view.materialized and any(ix.unique for ix in op.view.indexes)
     ),
     "function replaced in place": lambda c: c.any(ReplaceFunction),
+    "primary key named by primary_key_name: renamed in place on rows, created so": (
+        lambda c: c.any(RenameConstraint, lambda op: op.kind == "primary_key")
+        and c.any(
+            CreateTable,
+            lambda op: op.entity.primary_key.name
+            not in (f"pk_{op.entity.table}", f"{op.entity.table}_pkey"),
+        )
+        and bool(c.case.setup)
+    ),
     "function body verbatim between its dollar quotes, replaced in place and created": (
         lambda c: c.any(ReplaceFunction, lambda op: op.new.verbatim and not op.old.verbatim)
         and c.any(CreateFunction, lambda op: op.function.verbatim)

@@ -137,3 +137,38 @@ def test_validate_cli_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     assert "entities.Log.columns.id.primary_key: column id says primary_key" in result.output
     assert "Traceback" not in result.output
     assert sorted(p.name for p in tmp_path.rglob("*")) == before
+
+
+def test_primary_key_name_needs_a_primary_key_and_a_free_name(tmp_path: Path) -> None:
+    """``primary_key_name:`` names the key (a table renamed since kept its old key
+    name): on a table without a key it is a located error, and the name it gives
+    claims its place among the schema's relation names like a conventional one."""
+    text = (
+        STORE
+        + """\
+  EventLog:
+    primary_key: false
+    primary_key_name: event_logs_pkey
+    columns:
+      kind: {type: text}
+  Vessel:
+    primary_key_name: stores_code_idx
+    columns:
+      code: {type: text, primary_key: true}
+    indexes:
+      stores_code_idx: {columns: [code]}
+"""
+    )
+    issues = issues_of(tmp_path, {"s.yaml": text})
+    assert issues[0] == (
+        "schema/s.yaml:8:5: entities.EventLog.primary_key_name: entity EventLog says "
+        "primary_key: false: there is no primary key to name; remove one of the two"
+    )
+    assert issues[1:] == [
+        "schema/s.yaml:16:7: entities.Vessel.indexes.stores_code_idx: name 'stores_code_idx' "
+        "is already used by the primary key of Vessel (schema/s.yaml:11:3); PostgreSQL "
+        "tables, indexes and unique or primary-key constraints share one namespace"
+    ]
+    renamed = STORE.replace("  Store:\n", "  Store:\n    primary_key_name: shops_pkey\n")
+    named = schema_of(tmp_path, {"s.yaml": renamed})
+    assert named.entity("Store").primary_key.name == "shops_pkey"

@@ -478,9 +478,7 @@ class Mapper:
         if table.shape.primary_key is None:
             spec["primary_key"] = False  # an event log, a staging table: rows may repeat
         elif not Named(pk_name, table.bare, pk_cols).follows(convention["pk"]):
-            self.report(
-                "primary key name", f"{pk_name} on {table.name}", "follows no common pattern"
-            )
+            spec["primary_key_name"] = pk_name  # a table renamed since: the old key name
         if table.key_order is not None:
             spec["primary_key"] = table.key_order
         spec["columns"] = table.columns

@@ -658,6 +658,11 @@ _DEFS: dict[str, Any] = {
                 "(an event log, a staging table; models.py makes it a Table, not a class).",
                 "x-expected": "a non-empty list of column names, or false for no primary key",
             },
+            "primary_key_name": {
+                **_NAME,
+                "description": "The primary key constraint's name, when naming_convention's "
+                "pk does not give it (a table renamed since: PostgreSQL kept the old name).",
+            },
             "renamed_from": {**_NAME, "description": "The entity's previous name."},
             "columns": _named("column", "Columns, in table order."),
             "unique": {

@@ -509,7 +509,9 @@ def build_entity(resolver: Resolver, name: str, convention: dict[str, str]) -> E
     pk = NO_PRIMARY_KEY  # primary_key: false
     if pk_names:
         key = tuple(pk_names)
-        pk_name = naming.apply_convention(convention["pk"], table_name=table, columns=key)
+        pk_name = str(spec.get("primary_key_name") or "") or naming.apply_convention(
+            convention["pk"], table_name=table, columns=key
+        )
         pk = PrimaryKey(name=pk_name, columns=key)
     return Entity(
         name=name,

@@ -32,6 +32,11 @@ def check_primary_key_declared(
                 f"{OPT_IN} for a table without one (an event log, a staging table)",
             )
         return
+    if "primary_key_name" in mapping(src.entities[name]):
+        report.error(
+            (*base, "primary_key_name"),
+            f"entity {name} says {OPT_IN}: there is no primary key to name; remove one of the two",
+        )
     for col in resolver.columns(name):
         if col.spec.get("primary_key"):
             report.error(
