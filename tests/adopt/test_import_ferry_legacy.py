@@ -74,3 +74,31 @@ def test_legacy_view_column_comments_and_serial_are_listed(pg: PgCluster, tmp_pa
     finally:
         pg.drop_database(source)
         pg.drop_database(fresh)
+
+
+def test_import_of_public_names_the_schemas_it_did_not_read(pg: PgCluster, tmp_path: Path) -> None:
+    """The airline demo keeps its tables in a schema of its own, as the ferry twin
+    does: ``schemagen import`` reads public unless told, and wrote an empty project
+    (0 entities, exit 0) without a word of the tables it left. It now names each
+    schema holding tables that it did not read, and the option that reads it."""
+    source = pg.create_database("legacy_public")
+    try:
+        subprocess.run(
+            [pg.bin("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", source,
+             "-f", str(LEGACY), "-c", ROWS, "-c", "CREATE SCHEMA empty"],
+            env=pg.env(), check=True, capture_output=True, text=True,
+        )  # fmt: skip
+        root = new_project(tmp_path / "adopted")
+        out = schemagen(root, "import", "--database", pg.url(source))
+        assert out.splitlines()[-3:] == [
+            "note: schema ferries holds 2 tables, not read (import with --schema ferries)",
+            "imported 0 entities and 0 enums into schema/",
+            "next: schemagen build && schemagen migrate -m baseline",
+        ], out
+        out = schemagen(
+            root, "import", "--force", "--allow-partial", "--schema=ferries", "--schema=public",
+            "--database", pg.url(source),
+        )  # fmt: skip
+        assert "note:" not in out and "imported 2 entities" in out, out
+    finally:
+        pg.drop_database(source)

@@ -174,7 +174,16 @@ _DATABASE_SQL = """
 SELECT current_database(), current_schema(),
        ARRAY(SELECT nspname FROM pg_namespace
              WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'
-             ORDER BY nspname)
+             ORDER BY nspname),
+       -- how many tables each schema holds (an extension's own left out): import names
+       -- those it was not asked to read
+       ARRAY(SELECT n.nspname || ':' || count(*) FROM pg_class c
+             JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+               AND n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'
+               AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = c.oid
+                               AND e.deptype = 'e')
+             GROUP BY n.nspname ORDER BY n.nspname)
 """
 
 
@@ -242,6 +251,8 @@ class Catalog:
     schema: str
     schemas: tuple[str, ...]
     shape: DatabaseShape
+    #: (schema, number of tables) of every schema that holds tables, read or not
+    tables_per_schema: tuple[tuple[str, int], ...] = ()
     columns: dict[tuple[str, str], ColumnFacts] = field(default_factory=dict)
     sequences: list[SequenceFacts] = field(default_factory=list)
     indexes: dict[tuple[str, str], IndexFacts] = field(default_factory=dict)  # (table, name)
@@ -263,7 +274,14 @@ def read_catalog(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -
         cur.execute(_DATABASE_SQL)
         row = cur.fetchone()
         assert row is not None
-        catalog = Catalog(database=row[0], schema=row[1], schemas=tuple(row[2]), shape=shape)
+        counts = tuple((name, int(n)) for name, _, n in (s.rpartition(":") for s in row[3]))
+        catalog = Catalog(
+            database=row[0],
+            schema=row[1],
+            schemas=tuple(row[2]),
+            shape=shape,
+            tables_per_schema=counts,
+        )
         cur.execute(_COLUMNS_SQL, read)
         numbered: dict[str, dict[int, str]] = {}  # by table: column names by number
         for table, column, number, identity, generated, collation in cur.fetchall():

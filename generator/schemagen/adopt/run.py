@@ -45,6 +45,8 @@ class ImportResult:
     removed: list[str] = field(default_factory=list)
     entities: int = 0
     enums: int = 0
+    #: (schema, number of tables) of the schemas holding tables that were not read
+    unread: list[tuple[str, int]] = field(default_factory=list)
 
     def problem_lines(self) -> list[str]:
         """One line per object the language cannot express."""
@@ -53,6 +55,11 @@ class ImportResult:
     def report_lines(self) -> list[str]:
         lines = [f"wrote {self.schema_dir}/{name}" for name in self.written]
         lines += [f"removed {self.schema_dir}/{name}" for name in self.removed]
+        lines += [
+            f"note: schema {name} holds {count} table{'s' if count != 1 else ''}, not read "
+            f"(import with --schema {name})"
+            for name, count in self.unread
+        ]
         lines.append(
             f"imported {self.entities} entities and {self.enums} enums into {self.schema_dir}/"
             + (f"; {len(self.unsupported)} object(s) left out" if self.unsupported else "")
@@ -114,6 +121,7 @@ def import_database(
         unsupported=imported.unsupported,
         entities=len(imported.entities),
         enums=len(imported.enums),
+        unread=[(name, n) for name, n in catalog.tables_per_schema if name not in wanted],
     )
     hint = schema_reference(result.schema_dir, project.relative(project.output_dir))
     result.files = layout(imported, hint)
