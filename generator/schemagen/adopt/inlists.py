@@ -23,24 +23,38 @@ from pglast.enums import A_Expr_Kind
 from pglast.parser import ParseError, parse_sql
 
 _PREFIX = "SELECT 1 WHERE "
-#: From the ``::`` of the column's cast to the opening bracket of the array.
-_OPENING = re.compile(r"::(?P<type>[^\s()]+(?: [^\s()]+)*?) (?P<op>= ANY|<> ALL) \(ARRAY\[")
+#: From the ``::`` of the column's cast to the opening bracket of the array (in
+#: parentheses of its own where PostgreSQL prints without pretty-printing).
+_OPENING = re.compile(
+    r"::(?P<type>[^\s()]+(?: [^\s()]+)*?) (?P<op>= ANY|<> ALL) \((?P<paren>\(?)ARRAY\["
+)
 _WORDS = {"= ANY": "IN", "<> ALL": "NOT IN"}
 
 
 def in_lists(expression: str) -> str:
     """``expression`` (as ``pg_get_expr`` prints it) with each IN list over a coerced
     array written as ``x IN (...)`` / ``x NOT IN (...)``; anything else unchanged."""
-    if "(ARRAY[" not in expression:
-        return expression  # the common case: no parsing
+    return _in_lists(expression, _PREFIX)
+
+
+def query_in_lists(query: str) -> str:
+    """The same for a whole query (a view's, as ``pg_get_viewdef`` prints it)."""
+    return _in_lists(query, "")
+
+
+def _in_lists(sql: str, prefix: str) -> str:
+    if "(ARRAY[" not in sql:
+        return sql  # the common case: no parsing
+    text = prefix + sql
     try:
-        statements = parse_sql(_PREFIX + expression)
+        statements = parse_sql(text)
     except ParseError:
-        return expression
-    text = _PREFIX + expression
+        return sql
+    if len(statements) != 1:
+        return sql
     for at in sorted(_coerced_lists(statements[0].stmt), reverse=True):
         text = _rewrite(text, at)
-    return text[len(_PREFIX) :]
+    return text[len(prefix) :]
 
 
 def _coerced_lists(node: Any) -> list[int]:
@@ -91,7 +105,7 @@ def _rewrite(text: str, at: int) -> str:
     close = _closing_bracket(text, opening.end())
     if close is None:
         return text
-    ending = f"]::{opening['type']}[])"
+    ending = f"]{')' if opening['paren'] else ''}::{opening['type']}[])"
     if not text.startswith(ending, close):
         return text
     elements = text[opening.end() : close]

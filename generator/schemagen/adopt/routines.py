@@ -24,6 +24,7 @@ from ..model.routines import NOT_ENABLED, ON_UPDATE_FUNCTION, on_update_trigger
 from ..model.routinesql import function_source
 from ..normalize.routines import on_update_function
 from ..util.sqlrefs import SqlSyntaxError, select_reads
+from .inlists import query_in_lists
 from .names import class_names, python_name, usable_as_is
 from .values import map_type
 
@@ -305,7 +306,7 @@ def _views(
             spec["materialized"] = True
         if comment is not None:
             spec["description"] = comment
-        spec["sql"] = definition.strip().rstrip(";") + "\n"
+        spec["sql"] = query_in_lists(definition.strip().rstrip(";")) + "\n"
         spec["columns"] = cols
         if view_indexes:
             spec["indexes"] = view_indexes
