@@ -11,8 +11,9 @@ in the schema), and whose migration dumped differently. Import writes such a lis
 back as ``flag IN (...)`` (``NOT IN`` for ``<> ALL``), in checks, a domain's checks
 and a partial index's WHERE.
 
-A view's query had the same trouble (``check --database``: view ...: definition
-differs): import writes its IN lists so too.
+A view's query, a generated column's expression and a trigger's WHEN had the same
+trouble (``check --database``: definition differs, generated as ... in the database):
+import writes their IN lists so too.
 
 A function whose body is not on lines of its own (``AS $$SELECT ...;$$``, as the
 demo's ``now()``) came back with newlines around it (schemagen puts a body on lines
@@ -72,6 +73,10 @@ def test_ferry_ddl_with_in_lists_imports_exactly(pg: PgCluster, tmp_path: Path) 
         "where: 'state IN (''Planned''::character varying, ''Boarding''::character varying)'",
         "yes_no_check: 'VALUE IN (''YES''::character varying, ''NO''::character varying)'",
         "    primary_key_name: ships_pkey\n",
+        "generated: '((state) IN (''Planned''::character varying, ''Boarding''::character "
+        "varying))'",
+        "when: '((new.state) IN (''Sailed''::character varying, ''Docked''::character "
+        "varying))'",
         "WHERE (((s.state) IN ('Planned'::character varying, 'Boarding'::character varying)) "
         "AND (s.route_no <> ALL (ARRAY['R0000'::bpchar, 'R9999'::bpchar])))",
         "  season_start:\n    language: sql\n    volatility: immutable\n    returns: date\n"

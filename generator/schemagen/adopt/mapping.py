@@ -318,7 +318,7 @@ class Mapper:
         elif auto and shape.generated is None:  # numbered by the application: say so
             spec["identity"] = False
         if shape.generated is not None:
-            spec["generated"] = shape.generated
+            spec["generated"] = in_lists(shape.generated)
 
     def _collation(self, table: str, name: str, spec: dict[str, Any]) -> None:
         """A column's own collation, where its type takes one (right after the type)."""

@@ -24,7 +24,7 @@ from ..model.routines import NOT_ENABLED, ON_UPDATE_FUNCTION, on_update_trigger
 from ..model.routinesql import function_source
 from ..normalize.routines import on_update_function
 from ..util.sqlrefs import SqlSyntaxError, select_reads
-from .inlists import query_in_lists
+from .inlists import in_lists, query_in_lists
 from .names import class_names, python_name, usable_as_is
 from .values import map_type
 
@@ -275,7 +275,7 @@ def _triggers(
             spec["for_each"] = "statement"
         match = _WHEN.search(text)
         if match:
-            spec["when"] = match.group(1)
+            spec["when"] = in_lists(match.group(1))
         if comment is not None:
             spec["description"] = comment
         out.triggers.setdefault(table, {})[name] = spec
