@@ -269,3 +269,25 @@ def test_trigger_not_enabled_is_a_finding(
     ]
     pg.sql("ALTER TABLE products ENABLE TRIGGER trg_products_price", db)
     assert _trigger_lines(root, url, 0) == []
+
+
+def test_a_difference_far_into_a_line_is_shown(
+    pg: PgCluster, migrated: tuple[Schema, str], db: str
+) -> None:
+    """A trigger is one line: a WHEN changed by hand differs past the first 60
+    characters, and the finding showed the same cut-off start twice ('CREATE TRIGGER
+    trg_products_price BEFORE INSERT OR UPDATE ON pro...' for both). It now shows both
+    from a little before where they part. The table holds rows meanwhile."""
+    pg.sql(
+        "INSERT INTO stores VALUES (1, 'a'), (2, 'a');"
+        "INSERT INTO products (id, store_id, title, price) VALUES (1, 1, 'x', 1), (2, 2, 'x', 1);"
+        "DROP TRIGGER trg_products_price ON products;"
+        "CREATE TRIGGER trg_products_price BEFORE INSERT OR UPDATE ON products "
+        "FOR EACH ROW WHEN (NEW.price < -1) EXECUTE FUNCTION check_price()",
+        db,
+    )
+    assert _lines(migrated[0], pg, db) == [
+        "trigger products.trg_products_price: definition differs: expected "
+        "'...WHEN ((new.price < (0)::numeric)) EXECUTE FUNCTION che...', found "
+        "\"...WHEN ((new.price < ('-1'::integer)::numeric)) EXECUTE ...\""
+    ]

@@ -11,6 +11,7 @@ own. Everything runs in the caller's transaction, which it rolls back.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -391,12 +392,22 @@ def _differs(expected: str, actual: str) -> str:
         exp_lines + [""] * len(act_lines), act_lines + [""] * len(exp_lines), strict=False
     ):
         if exp != act:
-            return f"definition differs: expected {_short(exp)}, found {_short(act)}"
+            shown_exp, shown_act = _shorts(exp, act)
+            return f"definition differs: expected {shown_exp}, found {shown_act}"
     return "definition differs"
 
 
-def _short(line: str, width: int = 60) -> str:
-    line = " ".join(line.split())
+def _shorts(expected: str, actual: str, width: int = 60) -> tuple[str, str]:
+    """Both lines cut to ``width``; from a little before where they part when that
+    is past the cut (a trigger is one long line), so that the two shown differ."""
+    expected, actual = " ".join(expected.split()), " ".join(actual.split())
+    same = len(os.path.commonprefix([expected, actual]))
+    start = same - 20 if same > width - 10 else 0
+    return _short(expected, start, width), _short(actual, start, width)
+
+
+def _short(line: str, start: int, width: int) -> str:
+    line = ("..." if start else "") + line[start:]
     return repr(line if len(line) <= width else line[: width - 3] + "...")
 
 
