@@ -11,7 +11,8 @@ in the schema), and whose migration dumped differently. Import writes such a lis
 back as ``flag IN (...)`` (``NOT IN`` for ``<> ALL``), in checks, a domain's checks
 and a partial index's WHERE.
 
-A view's query, a generated column's expression and a trigger's WHEN had the same
+A view's query, a materialized view's index predicate, a generated column's
+expression and a trigger's WHEN had the same
 trouble (``check --database``: definition differs, generated as ... in the database):
 import writes their IN lists so too.
 
@@ -75,6 +76,8 @@ def test_ferry_ddl_with_in_lists_imports_exactly(pg: PgCluster, tmp_path: Path) 
         "    primary_key_name: ships_pkey\n",
         "generated: '((state) IN (''Planned''::character varying, ''Boarding''::character "
         "varying))'",
+        "route_states_open_idx: {columns: [route_no], unique: true, where: '((state) IN "
+        "(''Planned''::character varying, ''Boarding''::character varying))'}",
         "when: '((new.state) IN (''Sailed''::character varying, ''Docked''::character "
         "varying))'",
         "WHERE (((s.state) IN ('Planned'::character varying, 'Boarding'::character varying)) "

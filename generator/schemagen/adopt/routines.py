@@ -357,6 +357,6 @@ def _view_indexes(relname: str, rows: list[str], out: Mapped) -> dict[str, Any] 
         if method != "btree":
             spec["using"] = method
         if where:
-            spec["where"] = where
+            spec["where"] = in_lists(where)
         found[name] = spec
     return found
