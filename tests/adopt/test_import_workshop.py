@@ -7,7 +7,10 @@ had written ("column crew_id is smallint but Crew.crew_id is integer; the types 
 be the same", or "type smallint differs from the referenced Station.station_id").
 The comment on each schema and the tables' CLUSTER ON marks are listed too: the
 language has no word for them, and import dropped them without a word (it listed the
-comment of the connection's current schema only)."""
+comment of the connection's current schema only). Its domains are named as
+AdventureWorks names them ("Name", "Flag"): they import with ``db_name:`` (before,
+they were listed as not expressible, and with them every column, index and view
+over them), build, migrate and check clean."""
 
 from __future__ import annotations
 
@@ -68,7 +71,13 @@ def test_keys_between_integer_types_of_other_widths_are_listed(
     # The rest is written and is a schema the project accepts: it builds, migrates,
     # and the drift check names the three keys left out, and nothing else.
     schemagen(root, "import", *SCHEMAS, "--allow-partial", "--database", url)
+    written = "".join(p.read_text() for p in sorted((root / "schema").rglob("*.yaml")))
+    assert "  flag:\n    db_name: Flag\n" in written
+    assert "  name_domain:\n    db_name: Name\n" in written
+    assert "title: {type: name_domain}" in written
     schemagen(root, "build")
+    models = (root / "generated" / "models.py").read_text()
+    assert 'STAFF_NAME_DOMAIN = Domain(\n    "Name",' in models
     schemagen(root, "migrate", "-m", "initial")
     stamp(root, url)
     drift = schemagen(root, "check", "--no-cache", "--database", url, expect_exit=1)

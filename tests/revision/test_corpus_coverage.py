@@ -364,6 +364,15 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         AlterColumn, lambda op: op.new.type.domain is not None and op.old.type.domain is None
     )
     and bool(c.case.setup),
+    "domain named by db_name that needs quotes: created, a column holding rows changed to it": (
+        lambda c: c.any(CreateDomain, lambda op: op.domain.name != op.domain.name.lower())
+        and c.any(
+            AlterColumn,
+            lambda op: op.new.type.domain is not None
+            and op.new.type.domain != op.new.type.domain.lower(),
+        )
+        and bool(c.case.setup)
+    ),
     "domain check added and dropped on rows, default and NOT NULL changed": lambda c: (
         c.any(AddDomainCheck) and c.any(DropDomainCheck) and c.any(AlterDomain)
         and bool(c.case.setup)

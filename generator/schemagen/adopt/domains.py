@@ -9,6 +9,9 @@ from typing import Any
 
 from ..live.domains import DomainShape
 from ..model import naming
+from ..model.pgtypes import is_known
+from ..model.schema import BASE_TYPES
+from ..normalize.normalizer import SERIAL_TYPES
 from .inlists import in_lists
 from .values import map_default, map_type, unquote
 
@@ -21,23 +24,39 @@ def map_domains(
     """``domains:`` specs by bare name, each domain's YAML name by its catalog key
     (as ``format_type`` prints a column of it), and (kind, name, why) of the domains
     the language cannot write."""
-    count = Counter(naming.split_qualified(key)[1] for key in domains)
+    keys = {key: yaml_key(naming.split_qualified(key)[1]) for key in domains}
+    count = Counter(keys.values())
     specs: dict[str, dict[str, Any]] = {}
     names: dict[str, str] = {}
     problems: list[tuple[str, str, str]] = []
     for key in sorted(domains):
         pg_schema, bare = naming.split_qualified(key)
         spec, problem = _spec(domains[key], enums)
-        if not _NAME.match(bare) or naming.too_long(bare):
-            problem = "the language needs a lower-case name (letters, digits and _)"
-        elif count[bare] > 1:
+        if not naming.is_identifier(bare) or naming.too_long(bare):
+            problem = "the language needs a name of letters, digits and _"
+        elif count[keys[key]] > 1:
             problem = "its name is used in another schema too"
         if spec is None or problem:
             problems.append(("domain", key, problem))
             continue
-        specs[bare] = {"schema": pg_schema, **spec} if pg_schema else spec
-        names[key] = bare
+        # db_name: the PostgreSQL name where the YAML key is not it ("Name" -> name_domain)
+        named = {"db_name": bare, **spec} if keys[key] != bare else spec
+        specs[keys[key]] = {"schema": pg_schema, **named} if pg_schema else named
+        names[key] = keys[key]
     return dict(sorted(specs.items())), names, problems
+
+
+def yaml_key(bare: str) -> str:
+    """The ``domains:`` key of PostgreSQL's domain ``bare``: itself when the language
+    can say it, else in snake case (``AccountNumber`` -> ``account_number``), and
+    ``_domain`` after a key that is a type's name already (``Name`` -> ``name_domain``:
+    ``name`` is PostgreSQL's type)."""
+    if _NAME.match(bare):
+        return bare
+    key = naming.snake_case(bare)
+    if key in BASE_TYPES or key in SERIAL_TYPES or is_known(key):
+        return f"{key}_domain"
+    return key
 
 
 def _spec(dom: DomainShape, enums: dict[str, str]) -> tuple[dict[str, Any] | None, str]:

@@ -184,6 +184,7 @@ class Mapper:
             self.enum_of,
             self.taken,
             self.home,
+            self.domain_of,
         )
         for kind, name, detail in routines.unsupported:
             self.report(kind, name, detail)

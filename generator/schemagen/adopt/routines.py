@@ -24,6 +24,7 @@ from ..model.routines import NOT_ENABLED, ON_UPDATE_FUNCTION, on_update_trigger
 from ..model.routinesql import function_source
 from ..normalize.routines import on_update_function
 from ..util.sqlrefs import SqlSyntaxError, select_reads
+from .domains import domain_column
 from .inlists import in_lists, query_in_lists
 from .names import class_names, python_name, usable_as_is
 from .values import map_type
@@ -133,10 +134,13 @@ def map_routines(
     enums: dict[str, str],
     taken: set[str],
     home: str = "public",
+    domains: dict[str, str] | None = None,
 ) -> Mapped:
     """Map the rows; ``tables``: importable table -> its columns; ``taken``: class names;
     ``home``: the project's default PostgreSQL schema, where the language's functions
-    live (those of other schemas are reported with the catalog's other objects)."""
+    live (those of other schemas are reported with the catalog's other objects);
+    ``domains``: each imported domain's YAML key by its catalog key (a view's column
+    of a domain is typed by it, as a table's is)."""
     out = Mapped()
     found = Routines(
         [row[:-1] for row in found.functions if row[-1] == home],
@@ -148,7 +152,7 @@ def map_routines(
     for name in generated:
         out.functions.pop(keys.pop(f"{name}()", ""), None)
     _triggers(found, tables, keys, generated, out)
-    _views(found, enums, taken, set(tables), out)
+    _views(found, enums, domains or {}, taken, set(tables), out)
     return out
 
 
@@ -282,7 +286,12 @@ def _triggers(
 
 
 def _views(
-    found: Routines, enums: dict[str, str], taken: set[str], tables: set[str], out: Mapped
+    found: Routines,
+    enums: dict[str, str],
+    domains: dict[str, str],
+    taken: set[str],
+    tables: set[str],
+    out: Mapped,
 ) -> None:
     names = class_names([row[0] for row in found.views], taken, singularize=False)
     known = tables | set(names)
@@ -293,7 +302,7 @@ def _views(
         if problem:
             out.unsupported.append((kind, relname, problem))
             continue
-        cols = _view_columns(kind, relname, columns, types, enums, out)
+        cols = _view_columns(kind, relname, columns, types, (enums, domains), out)
         view_indexes = _view_indexes(relname, indexes, out)
         if cols is None or view_indexes is None:
             continue
@@ -328,12 +337,13 @@ def _view_columns(
     relname: str,
     columns: list[str],
     types: list[str],
-    enums: dict[str, str],
+    type_names: tuple[dict[str, str], dict[str, str]],
     out: Mapped,
 ) -> dict[str, Any] | None:
+    enums, domains = type_names
     cols: dict[str, Any] = {}
     for column, type_text in zip(columns, types, strict=True):
-        col = map_type(type_text, enums)
+        col = domain_column(type_text, domains) or map_type(type_text, enums)
         if col is None:
             out.unsupported.append((kind, relname, f"column {column} of type {type_text}"))
             return None

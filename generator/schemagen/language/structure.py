@@ -741,6 +741,11 @@ _DEFS: dict[str, Any] = {
                 "x-expected": "a collation name",
             },
             "schema": _SCHEMA,
+            "db_name": {
+                **_NAME,
+                "description": "PostgreSQL domain name (default: the YAML key), such as Name: "
+                "one that needs quotes.",
+            },
             "description": {**_TEXT, "description": "Markdown for the docs."},
         },
         ("type",),

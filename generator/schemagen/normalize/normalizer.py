@@ -322,7 +322,7 @@ class Resolver:
             )
         base = self.spec_type(spec, ("domains", name))
         home = pg_schema(mapping(self.src.database), None)
-        qualified = naming.qualify(pg_schema(spec, home), name)
+        qualified = naming.qualify(pg_schema(spec, home), str(spec.get("db_name") or name))
         return copy_with(base, collation=None, alias=None, domain=qualified)
 
     def _named_type(self, name: str, path: YamlPath) -> ColumnType:

@@ -50,10 +50,21 @@ Value = Decimal | str | None
 def check_domain_sources(src: Sources, resolver: Resolver, report: Reporter) -> None:
     """Each domain: a name of its own, a type that resolves, and checks that parse
     as PostgreSQL reads them and name nothing but ``VALUE``."""
+    claimed: dict[str, str] = {}
     for name in sorted(src.domains):
         path: YamlPath = ("domains", name)
         spec = mapping(src.domains[name])
         _check_domain_name(src, name, path, report)
+        if "db_name" in spec:
+            _check_db_name(spec["db_name"], (*path, "db_name"), report)
+        qualified = _qualified(src, name)
+        if qualified in claimed:
+            report.error(
+                path,
+                f"domain {name} is PostgreSQL's {qualified}, as domain {claimed[qualified]} "
+                "is; give one another db_name",
+            )
+        claimed.setdefault(qualified, name)
         try:
             resolver.domain_type(name, path)
         except Unresolved as exc:
@@ -73,6 +84,19 @@ def _check_domain_name(src: Sources, name: str, path: YamlPath, report: Reporter
         report.error(path, f"domain name '{name}' is a type name already; choose another")
     elif name in src.types:
         report.error(path, f"domain name '{name}' is also a `types:` alias; say it once")
+
+
+def _check_db_name(db_name: Any, path: YamlPath, report: Reporter) -> None:
+    """``db_name:`` may need quotes (``Name``), never a dot, nor a type's name."""
+    name = str(db_name)
+    if not naming.is_identifier(name) or naming.too_long(name):
+        report.error(
+            path,
+            f"domain db_name '{shown(name)}' is not a PostgreSQL name (letters, digits and _, "
+            f"not starting with a digit, at most {naming.MAX_IDENTIFIER_BYTES} bytes)",
+        )
+    elif name in BASE_TYPES or name in SERIAL_TYPES or is_known(name):
+        report.error(path, f"domain db_name '{name}' is a type name already; choose another")
 
 
 def _check_domain_check(name: str, sql: Any, path: YamlPath, report: Reporter) -> None:
@@ -115,7 +139,8 @@ def _qualified(src: Sources, key: str) -> str:
     from ..normalize.normalizer import pg_schema
 
     home = pg_schema(mapping(src.database), None)
-    return naming.qualify(pg_schema(mapping(src.domains[key]), home), key)
+    spec = mapping(src.domains[key])
+    return naming.qualify(pg_schema(spec, home), str(spec.get("db_name") or key))
 
 
 def _check_use(ent: Entity, col: Column, dom: Domain, src: Sources, report: Reporter) -> None:
