@@ -517,37 +517,30 @@ def _radix_value(t: _Table, col: Column, position: str) -> str:
 
 def _nulls(t: _Table, col: Column, expr: str) -> str:
     """NULL in a share of the rows of a nullable column (not in key carriers)."""
-    if not col.nullable or col.name in t.carriers:
-        return expr
-    domain = t.rules.domains.get(col.name)
-    if domain is not None and domain.not_null:
-        return expr
-    share = col.seed.nulls if col.seed and col.seed.nulls is not None else DEFAULT_NULL_SHARE
-    if share <= 0:
-        return expr
-    if share >= 1:
-        return "NULL"
-    u = uniform(salt(t.ctx.seed, t.ent.table, col.name, "null"))
-    return f"(CASE WHEN {u} < {share!r} THEN NULL ELSE {expr} END)"
+    return _null_share(t, [col], col.name, expr)
 
 
 def _key_nulls(t: _Table, fk: ForeignKey, expr: str) -> str:
     """NULL in a share of the rows for every column of a MATCH FULL key at once
     (PostgreSQL refuses a key that is NULL in part): one draw per row, salted by the
     key, and none when one of its columns may not be NULL."""
-    cols = [t.ent.column(c) for c in fk.columns]
-    domains = [t.rules.domains.get(c.name) for c in cols]
-    if any(not c.nullable or c.name in t.carriers for c in cols) or any(
-        d is not None and d.not_null for d in domains
-    ):
-        return expr
+    return _null_share(t, [t.ent.column(c) for c in fk.columns], fk.name, expr)
+
+
+def _null_share(t: _Table, cols: list[Column], drawn: str, expr: str) -> str:
+    """``expr``, or NULL in the share the first of ``cols`` asks for (one draw a row,
+    salted by ``drawn``); never NULL when one of ``cols`` may not be NULL."""
+    for col in cols:
+        domain = t.rules.domains.get(col.name)
+        if not col.nullable or col.name in t.carriers or (domain is not None and domain.not_null):
+            return expr
     first = cols[0]
     share = first.seed.nulls if first.seed and first.seed.nulls is not None else DEFAULT_NULL_SHARE
     if share <= 0:
         return expr
     if share >= 1:
         return "NULL"
-    u = uniform(salt(t.ctx.seed, t.ent.table, fk.name, "null"))
+    u = uniform(salt(t.ctx.seed, t.ent.table, drawn, "null"))
     return f"(CASE WHEN {u} < {share!r} THEN NULL ELSE {expr} END)"
 
 
