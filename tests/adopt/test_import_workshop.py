@@ -10,7 +10,8 @@ language has no word for them, and import dropped them without a word (it listed
 comment of the connection's current schema only). Its domains are named as
 AdventureWorks names them ("Name", "Flag"): they import with ``db_name:`` (before,
 they were listed as not expressible, and with them every column, index and view
-over them), build, migrate and check clean."""
+over them), build, migrate and check clean, as does crew's key "PK_Crew_CrewID"
+(``primary_key_name:``)."""
 
 from __future__ import annotations
 
@@ -75,6 +76,7 @@ def test_keys_between_integer_types_of_other_widths_are_listed(
     assert "  flag:\n    db_name: Flag\n" in written
     assert "  name_domain:\n    db_name: Name\n" in written
     assert "title: {type: name_domain}" in written
+    assert "    table: crew\n    primary_key_name: PK_Crew_CrewID\n" in written
     schemagen(root, "build")
     models = (root / "generated" / "models.py").read_text()
     assert 'STAFF_NAME_DOMAIN = Domain(\n    "Name",' in models

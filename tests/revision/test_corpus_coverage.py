@@ -282,6 +282,17 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         )
         and bool(c.case.setup)
     ),
+    "primary key named by primary_key_name that needs quotes: renamed in place on rows, "
+    "created so": (
+        lambda c: c.any(
+            RenameConstraint, lambda op: op.kind == "primary_key" and op.new != op.new.lower()
+        )
+        and c.any(
+            CreateTable,
+            lambda op: op.entity.primary_key.name != op.entity.primary_key.name.lower(),
+        )
+        and bool(c.case.setup)
+    ),
     "function body verbatim between its dollar quotes, replaced in place and created": (
         lambda c: c.any(ReplaceFunction, lambda op: op.new.verbatim and not op.old.verbatim)
         and c.any(CreateFunction, lambda op: op.function.verbatim)

@@ -172,3 +172,28 @@ def test_primary_key_name_needs_a_primary_key_and_a_free_name(tmp_path: Path) ->
     renamed = STORE.replace("  Store:\n", "  Store:\n    primary_key_name: shops_pkey\n")
     named = schema_of(tmp_path, {"s.yaml": renamed})
     assert named.entity("Store").primary_key.name == "shops_pkey"
+
+
+def test_a_primary_key_name_postgresql_cannot_take_is_located_at_it(tmp_path: Path) -> None:
+    long = "PK_" + "Person" * 11  # 69 bytes
+    text = f"""
+    entities:
+      Dotted:
+        primary_key_name: pk.dotted
+        columns:
+          id: {{type: bigint, primary_key: true}}
+      Long:
+        primary_key_name: {long}
+        columns:
+          id: {{type: bigint, primary_key: true}}
+      Quoted:
+        primary_key_name: PK_Quoted_ID
+        columns:
+          id: {{type: bigint, primary_key: true}}
+    """
+    assert issues_of(tmp_path, {"s.yaml": text}) == [
+        "schema/s.yaml:3:5: entities.Dotted.primary_key_name: primary-key name 'pk.dotted' "
+        "is not a valid identifier (letters, digits and underscores, not starting with a digit)",
+        f"schema/s.yaml:7:5: entities.Long.primary_key_name: primary-key name '{long}' is 69 "
+        "bytes, longer than PostgreSQL's 63-byte limit for names",
+    ]

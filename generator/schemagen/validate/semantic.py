@@ -137,6 +137,17 @@ def _check_generated(report: Reporter, path: YamlPath, name: str, what: str) -> 
         )
 
 
+def _check_primary_key_name(entity: Entity, given: bool, report: Reporter) -> None:
+    """A name written out (``primary_key_name:``) is checked as such, where it is
+    written; the convention's only for its length."""
+    base: YamlPath = ("entities", entity.name)
+    name = entity.primary_key.name
+    if given:
+        _check_name(report, (*base, "primary_key_name"), name, "primary-key name")
+    else:
+        _check_generated(report, base, name, "primary-key name")
+
+
 def check_entity_names(entity: Entity, src: Sources, report: Reporter) -> None:
     """Identifiers of the entity, its table, columns, constraints and indexes."""
     base: YamlPath = ("entities", entity.name)
@@ -152,7 +163,7 @@ def check_entity_names(entity: Entity, src: Sources, report: Reporter) -> None:
         path = own_column_path(entity, column)
         _check_name(report, path, column.name, "column name", digit_first=True)
     if entity.has_primary_key:
-        _check_generated(report, base, entity.primary_key.name, "primary-key name")
+        _check_primary_key_name(entity, "primary_key_name" in raw, report)
     for fk in entity.foreign_keys:
         path = (*column_path(src, entity, fk.columns[0]), "references")
         _check_generated(report, path, fk.name, "foreign-key name")
