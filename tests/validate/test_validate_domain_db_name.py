@@ -68,3 +68,23 @@ def test_build_refuses_a_bad_db_name_and_writes_nothing(tmp_path: Path) -> None:
     assert "schema/s.yaml:2:11: domains.phone.db_name: domain db_name 'x y'" in result.output
     assert "Traceback" not in result.output
     assert not (root / "generated" / "models.py").exists()
+
+
+def test_domain_check_names_may_need_quotes(tmp_path: Path) -> None:
+    """As an entity's checks' names may: import keeps AdventureWorks-style names."""
+    text = """
+    domains:
+      phone:
+        db_name: Phone
+        type: text
+        checks: {CK_Phone_Digits: "VALUE ~ '^[0-9 -]+$'"}
+    """
+    schema = schema_of(tmp_path / "ok", {"s.yaml": text})
+    assert create_sql(schema.domains[0], schema) == (
+        'CREATE DOMAIN "Phone" AS text CONSTRAINT "CK_Phone_Digits" CHECK (VALUE ~ \'^[0-9 -]+$\')'
+    )
+    bad = text.replace("CK_Phone_Digits", "9_digits")
+    assert issues_of(tmp_path / "bad", {"s.yaml": bad}) == [
+        "schema/s.yaml:5:14: domains.phone.checks.9_digits: check name '9_digits' is not a "
+        "PostgreSQL name (letters, digits and _, not starting with a digit, at most 63 bytes)",
+    ]

@@ -100,8 +100,14 @@ def _check_db_name(db_name: Any, path: YamlPath, report: Reporter) -> None:
 
 
 def _check_domain_check(name: str, sql: Any, path: YamlPath, report: Reporter) -> None:
-    if not _NAME.match(name) or naming.too_long(name):
-        report.error(path, f"check name '{shown(name)}' is not a PostgreSQL name in lower case")
+    # a name that needs quotes is one as an entity's check's is (import keeps
+    # AdventureWorks-style CK_Name_NotBlank); every statement quotes it
+    if not naming.is_identifier(name) or naming.too_long(name):
+        report.error(
+            path,
+            f"check name '{shown(name)}' is not a PostgreSQL name (letters, digits and _, "
+            f"not starting with a digit, at most {naming.MAX_IDENTIFIER_BYTES} bytes)",
+        )
     if not isinstance(sql, str):
         return  # the JSON Schema says so
     expression, problems = expression_problems(sql, "in a domain check")
