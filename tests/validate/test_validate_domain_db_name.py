@@ -88,3 +88,17 @@ def test_domain_check_names_may_need_quotes(tmp_path: Path) -> None:
         "schema/s.yaml:5:14: domains.phone.checks.9_digits: check name '9_digits' is not a "
         "PostgreSQL name (letters, digits and _, not starting with a digit, at most 63 bytes)",
     ]
+
+
+def test_two_domains_of_one_models_name_are_a_located_error(tmp_path: Path) -> None:
+    """``Name`` and ``NAME`` are two PostgreSQL names, but models.py's module-level
+    ``NAME_DOMAIN`` is one: the second would replace the first without a word."""
+    text = """
+    domains:
+      name_domain: {db_name: Name, type: text}
+      shouted: {db_name: NAME, type: text}
+    """
+    assert issues_of(tmp_path, {"s.yaml": text}) == [
+        "schema/s.yaml:3:3: domains.shouted: domain shouted would be models.py's NAME_DOMAIN, "
+        "as domain name_domain is; give one another db_name",
+    ]

@@ -26,6 +26,7 @@ from ..language.structure import did_you_mean
 from ..model import naming
 from ..model.pgtypes import is_known
 from ..model.schema import BASE_TYPES, Column, Default, Domain, Entity, Schema
+from ..model.typemap import domain_variable
 from ..normalize.normalizer import SERIAL_TYPES, Resolver, Unresolved
 from ..source.loader import Sources, YamlPath, mapping
 from .reporter import Reporter, column_path
@@ -50,7 +51,8 @@ Value = Decimal | str | None
 def check_domain_sources(src: Sources, resolver: Resolver, report: Reporter) -> None:
     """Each domain: a name of its own, a type that resolves, and checks that parse
     as PostgreSQL reads them and name nothing but ``VALUE``."""
-    claimed: dict[str, str] = {}
+    claimed: dict[str, str] = {}  # domain by PostgreSQL name
+    variables: dict[str, str] = {}  # domain by models.py's name
     for name in sorted(src.domains):
         path: YamlPath = ("domains", name)
         spec = mapping(src.domains[name])
@@ -58,13 +60,21 @@ def check_domain_sources(src: Sources, resolver: Resolver, report: Reporter) -> 
         if "db_name" in spec:
             _check_db_name(spec["db_name"], (*path, "db_name"), report)
         qualified = _qualified(src, name)
+        variable = domain_variable(qualified)
         if qualified in claimed:
             report.error(
                 path,
                 f"domain {name} is PostgreSQL's {qualified}, as domain {claimed[qualified]} "
                 "is; give one another db_name",
             )
+        elif variable in variables:  # Name and NAME: one module-level name in models.py
+            report.error(
+                path,
+                f"domain {name} would be models.py's {variable}, as domain "
+                f"{variables[variable]} is; give one another db_name",
+            )
         claimed.setdefault(qualified, name)
+        variables.setdefault(variable, name)
         try:
             resolver.domain_type(name, path)
         except Unresolved as exc:
