@@ -6,7 +6,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import sysconfig
 from pathlib import Path
 
 from fixtures.build.cases import REPO, built, copy_case, output_files
@@ -41,15 +40,17 @@ def test_wheel_install_builds_a_project_from_another_folder(tmp_path: Path) -> N
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "venv", venv)
     py = venv / "bin" / "python"
-    # schemagen's dependencies are the ones this suite runs with (the project's venv),
-    # seen through a .pth file: `--system-site-packages` would show the base Python's,
-    # which on a fresh machine has none of them. A plain path in a .pth file is added
-    # after the venv's own site-packages and its .pth files are not run, so the
-    # source tree's editable install stays out of sight.
+    # schemagen's dependencies are the ones this suite runs with, seen through a .pth
+    # file: every site-packages folder on this Python's path (the project's venv and,
+    # when quickstart made it with --system-site-packages, the base Python's, which
+    # holds some of them). `--system-site-packages` alone would show the base
+    # Python's only, which on a fresh machine lacks pglast. A plain path in a .pth
+    # file is added after the venv's own site-packages and the .pth files in it are
+    # not run, so the source tree's editable install stays out of sight.
     purelib = run(py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])")
-    ours = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    ours = [p for p in sys.path if Path(p).name in ("site-packages", "dist-packages")]
     (Path(purelib.strip()) / "suite_dependencies.pth").write_text(
-        "".join(f"{path}\n" for path in sorted(ours)), encoding="utf-8"
+        "".join(f"{path}\n" for path in ours), encoding="utf-8"
     )
     run(py, "-m", "pip", "install", "-q", "--no-deps", "--no-index", wheel)
     where = run(py, "-c", "import schemagen.templates as t; print(t.__file__)")
