@@ -159,5 +159,17 @@ def sorted_named(items: tuple) -> tuple:  # type: ignore[type-arg]
     return tuple(sorted(items, key=lambda item: item.name))
 
 
+def with_replaced(schema: Schema, table: str, field: str, old_name: str, new: Any) -> Schema:
+    """Return ``schema`` with the named object ``old_name`` in the entity of ``table``'s
+    ``field`` (``checks``, ``uniques``, ...) replaced by ``new``, in canonical order."""
+
+    def replace(ent: Entity) -> Entity:
+        items = sorted_named((*by_name(getattr(ent, field), old_name), new))
+        changes: dict[str, Any] = {field: items}
+        return dataclasses.replace(ent, **changes)
+
+    return with_table(schema, table, replace)
+
+
 def _sorted_entities(entities: tuple[Entity, ...]) -> tuple[Entity, ...]:
     return tuple(sorted(entities, key=lambda ent: ent.name))

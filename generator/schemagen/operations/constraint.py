@@ -16,7 +16,7 @@ from ..model.schema import (
     UniqueConstraint,
 )
 from ..model.sqltext import deferral_sql
-from .base import Operation, by_name, sorted_named, with_table
+from .base import Operation, by_name, sorted_named, with_replaced, with_table
 
 Constraint = ForeignKey | UniqueConstraint | CheckConstraint | ExcludeConstraint
 ConstraintKind = Literal["foreign_keys", "uniques", "checks", "excludes"]
@@ -157,11 +157,7 @@ class ReplaceForeignKey(Operation):
         )
 
     def apply(self, schema: Schema) -> Schema:
-        def swap(ent: Entity) -> Entity:
-            items = sorted_named((*by_name(ent.foreign_keys, self.old.name), self.new))
-            return dataclasses.replace(ent, foreign_keys=items)
-
-        return with_table(schema, self.table, swap)
+        return with_replaced(schema, self.table, "foreign_keys", self.old.name, self.new)
 
 
 @dataclass(frozen=True)
@@ -191,11 +187,7 @@ class ReplaceCheck(Operation):
         )
 
     def apply(self, schema: Schema) -> Schema:
-        def swap(ent: Entity) -> Entity:
-            items = sorted_named((*by_name(ent.checks, self.old.name), self.new))
-            return dataclasses.replace(ent, checks=items)
-
-        return with_table(schema, self.table, swap)
+        return with_replaced(schema, self.table, "checks", self.old.name, self.new)
 
 
 def fk_rules(fk: ForeignKey) -> dict[str, str]:
@@ -244,11 +236,7 @@ class AlterUniqueDeferral(Operation):
         )
 
     def apply(self, schema: Schema) -> Schema:
-        def alter(ent: Entity) -> Entity:
-            items = sorted_named((*by_name(ent.uniques, self.old.name), self.new))
-            return dataclasses.replace(ent, uniques=items)
-
-        return with_table(schema, self.table, alter)
+        return with_replaced(schema, self.table, "uniques", self.old.name, self.new)
 
 
 @dataclass(frozen=True)
