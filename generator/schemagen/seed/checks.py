@@ -244,20 +244,31 @@ def _read_expr(node: ast.A_Expr, rules: CheckRules) -> None:
         rules.domain(column).bound("<=", high)
     elif kind in (A_Expr_Kind.AEXPR_LIKE, A_Expr_Kind.AEXPR_ILIKE) and _op(node) in _PATTERN_OPS:
         _read_pattern(node, rules)
-    elif kind == A_Expr_Kind.AEXPR_IN and _op(node) == "=":
-        column = _required_column(node.lexpr)
-        rules.domain(column).allow([_literal(item) for item in node.rexpr])  # type: ignore[union-attr]
-    elif kind == A_Expr_Kind.AEXPR_IN and _op(node) == "<>":
-        column = _required_column(node.lexpr)
-        rules.domain(column).avoid.extend(_literal(item) for item in node.rexpr)  # type: ignore[union-attr]
-    elif kind == A_Expr_Kind.AEXPR_OP_ANY and _op(node) == "=":
-        column = _required_column(_text_cast_of(node.lexpr))
-        rules.domain(column).allow(_array_literals(node.rexpr))
-    elif kind == A_Expr_Kind.AEXPR_OP_ALL and _op(node) == "<>":
-        column = _required_column(_text_cast_of(node.lexpr))
-        rules.domain(column).avoid.extend(_array_literals(node.rexpr))
+    elif (listed := _listed(node)) is not None:
+        allowed, column_node, values = listed
+        domain = rules.domain(_required_column(column_node))
+        if allowed:
+            domain.allow(values)
+        else:
+            domain.avoid.extend(values)
     else:
         raise Unsupported("this kind of expression")
+
+
+def _listed(node: ast.A_Expr) -> tuple[bool, Any, list[Literal]] | None:
+    """A list comparison in each form PostgreSQL reads or prints it: (whether the
+    values are the ones allowed, the column's node, the values) for ``x IN (...)``
+    and ``x = ANY (ARRAY[...])`` (allowed), ``x NOT IN (...)`` and ``x <> ALL
+    (ARRAY[...])`` (avoided); else None. The ARRAY forms may cast the column to text,
+    as PostgreSQL prints a varchar column's list."""
+    op, kind = _op(node), node.kind
+    if kind == A_Expr_Kind.AEXPR_IN and op in ("=", "<>"):
+        return op == "=", node.lexpr, [_literal(item) for item in node.rexpr]  # type: ignore[union-attr]
+    if kind == A_Expr_Kind.AEXPR_OP_ANY and op == "=":
+        return True, _text_cast_of(node.lexpr), _array_literals(node.rexpr)
+    if kind == A_Expr_Kind.AEXPR_OP_ALL and op == "<>":
+        return False, _text_cast_of(node.lexpr), _array_literals(node.rexpr)
+    return None
 
 
 #: Functions that fold a text's case, with what they do to a Python str.
@@ -280,13 +291,11 @@ def _read_folded(node: ast.A_Expr, folded: tuple[str, str], rules: CheckRules) -
     takes the listed values that the function leaves unchanged ('SC' for upper), so
     each one written passes the check as it is; the others need a value generator."""
     column, function = folded
-    op, kind = _op(node), node.kind
-    if op == "=" and kind == A_Expr_Kind.AEXPR_OP:
+    listed = _listed(node)
+    if _op(node) == "=" and node.kind == A_Expr_Kind.AEXPR_OP:
         values = [_literal(node.rexpr)]
-    elif op == "=" and kind == A_Expr_Kind.AEXPR_IN:
-        values = [_literal(item) for item in node.rexpr]  # type: ignore[union-attr]
-    elif op == "=" and kind == A_Expr_Kind.AEXPR_OP_ANY:
-        values = _array_literals(node.rexpr)
+    elif listed is not None and listed[0]:
+        values = listed[2]
     else:
         raise Unsupported(f"{function}(column) other than = or IN")
     fold = _FOLDS[function]
