@@ -130,7 +130,10 @@ def domain_class_lines(names: DomainNames) -> list[str]:
     says no operator class, so every comparison of a column of a domain warned that a
     later release will require one. A value compared with a column of the domain binds
     as the base type has it: a str bound as VARCHAR, so ``=`` on a domain over citext
-    was text's, case-sensitive. ``operator_classes`` is a property per instance,
+    was text's, case-sensitive. Its comparator is the base type's, so a column of a
+    domain over jsonb has ``["k"]``, ``.astext`` and ``.has_key()``, one over an array
+    ``.contains()`` and ``[1]``, one over text ``+`` as ``||`` (DOMAIN's was no kind's:
+    ``[]`` failed, ``+`` was text + varchar). ``operator_classes`` is a property per instance,
     as SQLAlchemy's TypeDecorator has it (a ClassVar to type checkers, hence hidden
     from them); SQLAlchemy 2.0 never reads it."""
     name, own = names.name, names.own
@@ -139,6 +142,9 @@ def domain_class_lines(names: DomainNames) -> list[str]:
     processor = f"{callable_}[[{any_}], {any_}] | None"
     impl = "self.data_type.dialect_impl(dialect)"
     domain = name("sqlalchemy.dialects.postgresql", "DOMAIN")
+    column = f"{name('sqlalchemy', 'ColumnElement')}[{any_}]"
+    comparator = f"{name('sqlalchemy.types', 'TypeEngine')}.Comparator[{any_}]"
+    array = name("sqlalchemy.dialects.postgresql", "ARRAY")
     return [
         f"class {own(DOMAIN_CLASS)}({domain}):",
         f'{INDENT}"""A DOMAIN whose values pass through its base type both ways, as in a',
@@ -171,6 +177,21 @@ def domain_class_lines(names: DomainNames) -> list[str]:
         f"{INDENT * 2}# A value compared with the column binds as the base type would have it:",
         f"{INDENT * 2}# a str as citext for a domain over citext (as VARCHAR, = was text's).",
         f"{INDENT * 2}return self.data_type.coerce_compared_value(op, value)",
+        "",
+        f"{INDENT}def comparator_factory(",  # one layout at 88 and 100, as above
+        f"{INDENT * 2}self,",
+        f"{INDENT * 2}expr: {column},",
+        f"{INDENT}) -> {comparator}:",
+        f"{INDENT * 2}# The base type's operators (JSON's [] and astext, ARRAY's contains, a",
+        f"{INDENT * 2}# range's overlaps, numeric's result types), whose comparator reads its",
+        f"{INDENT * 2}# type's attributes (astext_type, item_type) from its type: the base type.",
+        f"{INDENT * 2}if isinstance(self.data_type, {array}):",
+        f"{INDENT * 3}# ARRAY's [] asks the expression's own type to be indexable, which a",
+        f"{INDENT * 3}# DOMAIN is not; PostgreSQL subscripts a domain over an array as one.",
+        f"{INDENT * 3}expr = {name('sqlalchemy', 'type_coerce')}(expr, self.data_type)",
+        f"{INDENT * 2}comparator = self.data_type.comparator_factory(expr)",
+        f"{INDENT * 2}comparator.type = self.data_type",
+        f"{INDENT * 2}return comparator",
         "",
         f"{INDENT}if not {name('typing', 'TYPE_CHECKING')}:  # a ClassVar to type checkers",
         "",

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    ColumnElement,
     Connection,
     DateTime,
     Dialect,
@@ -29,10 +30,11 @@ from sqlalchemy import (
     Uuid,
     event,
     func,
+    type_coerce,
 )
 from sqlalchemy import Index as Index_
 from sqlalchemy import text as text_
-from sqlalchemy.dialects.postgresql import DOMAIN, JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, DOMAIN, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.sql.operators import OperatorType
 from sqlalchemy.types import TypeEngine
@@ -98,6 +100,21 @@ class Domain(DOMAIN):
         # A value compared with the column binds as the base type would have it:
         # a str as citext for a domain over citext (as VARCHAR, = was text's).
         return self.data_type.coerce_compared_value(op, value)
+
+    def comparator_factory(
+        self,
+        expr: ColumnElement[Any],
+    ) -> TypeEngine.Comparator[Any]:
+        # The base type's operators (JSON's [] and astext, ARRAY's contains, a
+        # range's overlaps, numeric's result types), whose comparator reads its
+        # type's attributes (astext_type, item_type) from its type: the base type.
+        if isinstance(self.data_type, ARRAY):
+            # ARRAY's [] asks the expression's own type to be indexable, which a
+            # DOMAIN is not; PostgreSQL subscripts a domain over an array as one.
+            expr = type_coerce(expr, self.data_type)
+        comparator = self.data_type.comparator_factory(expr)
+        comparator.type = self.data_type
+        return comparator
 
     if not TYPE_CHECKING:  # a ClassVar to type checkers
 
