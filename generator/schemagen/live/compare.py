@@ -38,7 +38,7 @@ from .introspect import (
     introspect,
 )
 from .routines import routine_findings
-from .undeclarable import undeclarable
+from .undeclarable import cluster_marks, undeclarable
 
 UPGRADE_HINT = "run `alembic upgrade head` against this database"
 
@@ -315,7 +315,7 @@ def compare_table(table: str, exp: TableShape, act: TableShape) -> list[Finding]
     findings += undeclarable(table, act.rules, act.statistics)
     for partition, (rules, statistics) in sorted(act.partition_extras.items()):
         findings += undeclarable(partition, rules, statistics)
-    return findings
+    return findings + cluster_marks(act.clustered)
 
 
 def _compare_security(table: str, exp: TableShape, act: TableShape) -> list[Finding]:

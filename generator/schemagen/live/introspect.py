@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..model.frozen import fast_init
+from ..model.naming import partition_table
 from ..model.schema import DbSequence
 from ..model.sequences import TYPE_RANGES, effective
 from .domains import DOMAINS_SQL, DomainShape, read_domains
@@ -151,6 +152,9 @@ class TableShape:
     partition_extras: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(
         default_factory=dict
     )
+    # (relation, index) of each CLUSTER ON mark, the table's own or a partition's (keyed
+    # as a table is), sorted: the language cannot declare one either
+    clustered: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -204,9 +208,14 @@ _TABLES_SQL = f"""
 SELECT c.oid, {QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")},
        obj_description(c.oid, 'pg_class'),
        CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
+       -- each partition's name, bound and CLUSTER ON index (NULL for none: a lookup
+       -- per partition, the table's own mark is read with its indexes)
        ARRAY(SELECT ARRAY[CASE WHEN p.relnamespace = c.relnamespace THEN p.relname::text
                                ELSE p.relnamespace::regnamespace::text || '.' || p.relname END,
-                          pg_get_expr(p.relpartbound, p.oid)]
+                          pg_get_expr(p.relpartbound, p.oid),
+                          (SELECT x.relname::text FROM pg_index m JOIN pg_class x
+                             ON x.oid = m.indexrelid
+                           WHERE m.indrelid = p.oid AND m.indisclustered)]
              FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhrelid
              WHERE i.inhparent = c.oid AND p.relispartition ORDER BY 1),
        CASE WHEN c.relrowsecurity THEN
@@ -295,7 +304,11 @@ LEFT JOIN pg_class r ON r.oid = c.confrelid
 WHERE c.conrelid = ANY(%s) AND c.contype IN ('p', 'u', 'c', 'f', 'x')
 """
 
-_INDEXES_SQL = """
+#: The constraint (a key, unique or exclusion constraint) that owns the index i.
+_OWNED = """SELECT 1 FROM pg_constraint c
+WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid AND c.contype IN ('p', 'u', 'x')"""
+
+_INDEXES_SQL = f"""
 SELECT i.indrelid, ic.relname, i.indisunique, am.amname, i.indnkeyatts,
        -- the key columns' numbers, named by the caller from the columns it read (a
        -- lookup each here); an expression key (number 0) as pg_get_indexdef prints it
@@ -322,14 +335,18 @@ SELECT i.indrelid, ic.relname, i.indisunique, am.amname, i.indnkeyatts,
        -- an expression key's collation of its own: the whole definition says COLLATE
        -- after a key only where its collation is not the expression's (as a column
        -- key's is told from its column's); printed for indexes with one only
-       CASE WHEN 0 = ANY(i.indkey::int2[]) THEN pg_get_indexdef(i.indexrelid, 0, true) END
+       CASE WHEN 0 = ANY(i.indkey::int2[]) THEN pg_get_indexdef(i.indexrelid, 0, true) END,
+       -- CLUSTER ON it, and then whether a constraint owns it (asked of marked ones only)
+       i.indisclustered,
+       CASE WHEN i.indisclustered THEN EXISTS ({_OWNED}) END
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_am am ON am.oid = ic.relam
 WHERE i.indrelid = ANY(%s)
-  AND NOT EXISTS (SELECT 1 FROM pg_constraint c
-                  WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid
-                    AND c.contype IN ('p', 'u', 'x'))
+  -- a constraint's index is read with its constraint, here only for its CLUSTER ON mark
+  -- (a join filter of the same hash anti join: an OR with the join outside it made the
+  -- planner expect one row and loop over pg_class, twice the time)
+  AND NOT EXISTS ({_OWNED} AND NOT i.indisclustered)
 """
 
 # The operator classes an index key can name; a default one is left unnamed.
@@ -388,12 +405,18 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
             name: TableShape(
                 comment=comment,
                 partition_key=key,
-                partitions={p: bound for p, bound in parts or ()},
+                partitions={p: bound for p, bound, _ in parts or ()},
                 row_security=security,
                 policies=read_policies(policies),
                 rules=tuple(sorted(rules or ())),
                 statistics=tuple(sorted(statistics or ())),
                 partition_extras=_partition_extras(part_rules, part_statistics),
+                # a partition keyed as a table is (partitions names it bare in its schema)
+                clustered=tuple(
+                    (p if "." in p else partition_table(name, p), mark)
+                    for p, _, mark in parts or ()
+                    if mark
+                ),
             )
             for (
                 _,
@@ -440,6 +463,11 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
         opclasses = dict(cur.fetchall())
         cur.execute(_INDEXES_SQL, (oids,))
         for row in cur.fetchall():
+            if row[14]:  # CLUSTER ON it: before the table's partitions' marks
+                table = tables[names[row[0]]]
+                table.clustered = ((names[row[0]], row[1]), *table.clustered)
+            if row[15]:  # a constraint's index
+                continue
             key_colls = _key_collations(row[5], row[4], row[11], row[12], attcolls[row[0]])
             if row[13] is not None:
                 key_colls = _expression_collations(key_colls, row[5], row[6], row[13])

@@ -1,10 +1,12 @@
-"""Live objects the schema language cannot declare: rules and extended statistics.
+"""Live objects the schema language cannot declare: rules, extended statistics and
+``CLUSTER ON`` marks.
 
 A database written by other people may hold them, and each changes what the
-application sees or gets (a rule can turn its INSERTs into nothing), so each is
-drift: reported as an extra index or trigger is, with the statement that drops
-it. They are read in the queries that read their tables and views (no query of
-their own).
+application sees or gets (a rule can turn its INSERTs into nothing; a mark is
+what a bare ``CLUSTER`` of the table, run by a maintenance job, sorts by and
+locks the table for), so each is drift: reported as an extra index or trigger
+is, with the statement that drops it. They are read in the queries that read
+their tables and views (no query of their own).
 """
 
 from __future__ import annotations
@@ -41,4 +43,19 @@ def undeclarable(
             f"`DROP STATISTICS {quote_qualified(name)}`",
         )
         for name in statistics
+    ]
+
+
+def cluster_marks(marks: tuple[tuple[str, str], ...]) -> list[Finding]:
+    """A finding for each ``CLUSTER ON`` mark: (relation, index), the relation keyed as
+    the comparison keys a table (the index is in its PostgreSQL schema)."""
+    return [
+        Finding(
+            "database",
+            f"cluster on {index} on {relation}",
+            EXTRA,
+            "the schema cannot declare CLUSTER ON: "
+            f"`ALTER TABLE {quote_qualified(relation)} SET WITHOUT CLUSTER`",
+        )
+        for relation, index in marks
     ]

@@ -1,0 +1,144 @@
+"""``check --database`` on ``ALTER TABLE ... CLUSTER ON``: the mark names the index a
+bare ``CLUSTER`` of the table sorts its rows by, which the schema language cannot
+declare (``schemagen import`` lists it as not expressible). Made by hand it is
+drift, reported as an extra object with the statement that removes it, on a
+table's own index, on the index of its primary key and of a unique constraint,
+in another PostgreSQL schema and on a partition, read in the queries that read
+the tables (no query of their own)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import psycopg
+import pytest
+from click.testing import CliRunner
+from migration_harness import live_findings, migrated_project
+from pgcluster import PgCluster
+from schemagen.cli import main
+
+SCHEMA = """
+database: {name: clus}
+entities:
+  Account:
+    columns:
+      id: {type: bigint, primary_key: true}
+      owner_id: {type: bigint, nullable: true}
+      email: {type: text, nullable: true}
+    unique:
+      uq_accounts_email: [email]
+    indexes:
+      ix_accounts_owner_id: {columns: [owner_id]}
+  Event:
+    schema: audit
+    columns:
+      id: {type: bigint, primary_key: true}
+      account_id: {type: bigint, nullable: true}
+  Entry:
+    schema: audit
+    columns:
+      id: {type: bigint, primary_key: true}
+      kind: {type: text, primary_key: true}
+    primary_key: [id, kind]
+    partition_by: {list: [kind]}
+    partitions:
+      entries_login: {in: [login]}
+      entries_other: {default: true}
+  Payment:
+    columns:
+      id: {type: bigint, primary_key: true}
+      paid_on: {type: date, primary_key: true}
+      amount: {type: integer, nullable: true}
+    primary_key: [id, paid_on]
+    partition_by: {range: [paid_on]}
+    partitions:
+      payments_2026_01: {from: "2026-01-01", to: "2026-02-01"}
+      payments_rest: {default: true}
+"""
+
+ROWS = (
+    # NULLs and duplicates in the indexed columns
+    "INSERT INTO accounts SELECT n, CASE WHEN n % 5 = 0 THEN NULL ELSE n % 3 END, "
+    "CASE WHEN n % 4 = 0 THEN NULL ELSE 'user' || n || '@example.com' END "
+    "FROM generate_series(1, 90) n;"
+    "INSERT INTO audit.events SELECT n, NULLIF(n % 10, 0) FROM generate_series(1, 40) n;"
+    "INSERT INTO audit.entries SELECT n, CASE WHEN n % 2 = 0 THEN 'login' ELSE 'edit' END "
+    "FROM generate_series(1, 40) n;"
+    "INSERT INTO payments SELECT n, DATE '2025-12-20' + n, NULLIF(n % 4, 0) "
+    "FROM generate_series(1, 60) n"
+)
+
+# A second session's marks behind schemagen's back (and a CLUSTER that uses one).
+BEHIND = (
+    "ALTER TABLE accounts CLUSTER ON ix_accounts_owner_id",
+    "CLUSTER accounts",
+    "ALTER TABLE audit.events CLUSTER ON pk_events",
+    "ALTER TABLE payments_2026_01 CLUSTER ON payments_2026_01_pkey",
+    "ALTER TABLE audit.entries_login CLUSTER ON entries_login_pkey",
+)
+
+EXPECTED = [
+    ("cluster on ix_accounts_owner_id on accounts", "ALTER TABLE accounts SET WITHOUT CLUSTER"),
+    # tables by key: audit.entries, audit.events, then payments, whose partition's mark it reports
+    ("cluster on entries_login_pkey on audit.entries_login",
+     "ALTER TABLE audit.entries_login SET WITHOUT CLUSTER"),
+    ("cluster on pk_events on audit.events", "ALTER TABLE audit.events SET WITHOUT CLUSTER"),
+    ("cluster on payments_2026_01_pkey on payments_2026_01",
+     "ALTER TABLE payments_2026_01 SET WITHOUT CLUSTER"),
+]
+EXTRA = "in the database but not in the schema"
+
+
+@pytest.fixture
+def db(pg: PgCluster, tmp_path: Path) -> tuple[Path, str]:
+    name = pg.create_database("clus")
+    root = migrated_project(tmp_path / "p", SCHEMA, pg.url(name))
+    pg.sql(ROWS, name)
+    return root, name
+
+
+def test_a_database_at_head_has_no_cluster_marks(pg: PgCluster, db: tuple[Path, str]) -> None:
+    root, name = db
+    url = pg.url(name)
+    assert live_findings(root, url) == []
+    # CLUSTER ... USING sorts once without leaving a mark: nothing to report
+    pg.sql("CLUSTER accounts USING uq_accounts_email", name)
+    pg.sql("ALTER TABLE accounts SET WITHOUT CLUSTER", name)
+    assert live_findings(root, url) == []
+    out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
+    assert out.exit_code == 0, out.output
+
+
+def test_cluster_marks_made_by_hand_are_extra(pg: PgCluster, db: tuple[Path, str]) -> None:
+    root, name = db
+    url = pg.url(name)
+    with psycopg.connect(pg.libpq_url(name)) as other:
+        for statement in BEHIND:
+            other.execute(statement)
+        other.commit()
+    assert live_findings(root, url) == [f"{obj}: {EXTRA}" for obj, _ in EXPECTED]
+
+    text = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
+    assert text.exit_code == 1, text.output
+    lines = text.output.splitlines()
+    for obj, fix in EXPECTED:
+        assert f"  {obj}: {EXTRA}" in lines, text.output
+        assert any(fix in line for line in lines if line.lstrip().startswith("->")), text.output
+
+    out = CliRunner().invoke(
+        main, ["check", "--project", str(root), "--format", "json", "--database", url]
+    )
+    assert out.exit_code == 1, out.output
+    findings = json.loads(out.output)["findings"]
+    assert [(f["object"], f["message"]) for f in findings] == [(o, EXTRA) for o, _ in EXPECTED]
+    assert all(fix in f["hint"] for (_, fix), f in zip(EXPECTED, findings, strict=True))
+
+    # moved to another index: still one mark, named anew
+    pg.sql("ALTER TABLE accounts CLUSTER ON uq_accounts_email", name)
+    assert live_findings(root, url)[0] == f"cluster on uq_accounts_email on accounts: {EXTRA}"
+
+    # the hints' statements remove the marks: the database is back at the schema
+    for _, fix in EXPECTED:
+        pg.sql(fix, name)
+    assert live_findings(root, url) == []
