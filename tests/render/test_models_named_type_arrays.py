@@ -52,8 +52,8 @@ ROWS: list[tuple[Any, ...]] = [
     (3, [], [], [], [], [], []),
     (4, [None, "BOB"], [None], [None, "red"], [None], [None], [None]),
 ]
-# Written in SQL: writing an array of geometry through the ORM is another matter
-# (see the report of this change); reading it is this test's.
+# Written in SQL, as another client would; writing them through the models is
+# test_models_geometry_arrays.py's. Reading them is this test's.
 SITES = (
     "INSERT INTO sites VALUES (1, ARRAY['SRID=4326;POINT(1 2)', NULL]::geometry[],"
     " '{}'), (2, NULL, ARRAY['SRID=4326;POINT(3 4)']::geometry[])"

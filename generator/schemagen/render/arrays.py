@@ -22,8 +22,10 @@ def named_type_array_lines(name: ImportName, own: Callable[[str], str]) -> list[
     defines, or a domain over one), selected as text[] and read through ARRAY of the
     type itself, so the type's own result processor (GeoAlchemy2's, pgvector's) reads
     each element's text. A type that psycopg does not know comes back as its text
-    alone, with either driver's scalar columns too. Filters and the DDL are ARRAY's."""
-    return array_lines(
+    alone, with either driver's scalar columns too. Filters and the DDL are ARRAY's.
+    Written as text[] cast to the array (:func:`_text_bind_lines`). A block of its own:
+    without the two blank lines that end a class followed by others."""
+    lines = array_lines(
         name,
         own,
         NAMED_TYPE_ARRAY,
@@ -35,15 +37,55 @@ def named_type_array_lines(name: ImportName, own: Callable[[str], str]) -> list[
             "ARRAY read as a list of characters.",
         ],
         f"{name('sqlalchemy', 'Text')}()",
+        bind=_text_bind_lines(name),
     )
+    return lines[:-2]
+
+
+def _text_bind_lines(name: ImportName) -> list[str]:
+    """``bind_expression`` and the type it binds with: psycopg sends a list of str as an
+    array literal of no type, which PostgreSQL reads with the delimiter of the array's
+    element type, and PostGIS geometry's is ':' (a list of points failed: 'malformed
+    array literal'). Bound as text[], whose delimiter is ',', each element processed
+    as the array's (GeoAlchemy2's EWKT), and cast to the array."""
+    any_, array = name("typing", "Any"), name("sqlalchemy.dialects.postgresql", "ARRAY")
+    decorator = name("sqlalchemy", "TypeDecorator")
+    dialect = name("sqlalchemy", "Dialect")
+    return [
+        f"{INDENT}class Sent({decorator}[list[{any_}]]):",
+        f'{INDENT * 2}"""text[] whose elements are processed as those of ``array``."""',
+        "",
+        f"{INDENT * 2}impl = {array}",
+        f"{INDENT * 2}cache_ok = True",
+        "",
+        f"{INDENT * 2}def __init__(self, array: {name('sqlalchemy.types', 'TypeEngine')}"
+        f"[{any_}]) -> None:",
+        f"{INDENT * 3}super().__init__({name('sqlalchemy', 'Text')}())",
+        f"{INDENT * 3}self.array = array  # part of the cache key",
+        "",
+        f"{INDENT * 2}def process_bind_param(self, value: {any_}, dialect: {dialect}) -> {any_}:",
+        f"{INDENT * 3}process = self.array.dialect_impl(dialect).bind_processor(dialect)",
+        f"{INDENT * 3}return value if process is None else process(value)",
+        "",
+        f"{INDENT}def bind_expression(",  # a trailing comma: one layout at 88 and 100
+        f"{INDENT * 2}self,",
+        f"{INDENT * 2}bindvalue: {name('sqlalchemy', 'BindParameter')}[{any_}],",
+        f"{INDENT}) -> {name('sqlalchemy', 'ColumnElement')}[{any_}]:",
+        f"{INDENT * 2}# psycopg's array literal has ',' between elements; PostgreSQL reads it",
+        f"{INDENT * 2}# with the element type's delimiter, ':' for PostGIS geometry.",
+        f"{INDENT * 2}sent = {name('sqlalchemy', 'type_coerce')}(bindvalue, self.Sent(self))",
+        f"{INDENT * 2}return {name('sqlalchemy', 'cast')}(sent, self)",
+        "",
+    ]
 
 
 def array_lines(
     name: ImportName, own: Callable[[str], str], cls: str, item: str, doc: list[str],
-    read_as: str, comparator: list[str] | None = None,
+    read_as: str, comparator: list[str] | None = None, bind: list[str] | None = None,
 ) -> list[str]:
     """A TypeDecorator over ARRAY of ``item`` whose column expression casts the array
-    to ARRAY(``read_as``), with the lines of its ``Comparator`` class if it has one.
+    to ARRAY(``read_as``), with the lines of its ``Comparator`` class if it has one and
+    those of its ``bind_expression`` if it has one.
     Not an ARRAY subclass: the drivers' dialects replace ARRAY with their own class,
     and a subclass's column_expression with it."""
     any_, array = name("typing", "Any"), name("sqlalchemy.dialects.postgresql", "ARRAY")
@@ -68,6 +110,7 @@ def array_lines(
         f"{INDENT * 2}selected = {name('sqlalchemy', 'cast')}(column, {array}({read_as}))",
         f"{INDENT * 2}return {name('sqlalchemy', 'type_coerce')}(selected, self)",
         "",
+        *(bind or []),
         f"{INDENT}def coerce_compared_value(",
         f"{INDENT * 2}self, op: {operator}, value: {any_}",
         f"{INDENT}) -> {name('sqlalchemy.types', 'TypeEngine')}[{any_}]:",
