@@ -19,6 +19,7 @@ from schemagen.api import load_schema
 from schemagen.config import load_project
 from schemagen.diff.compare import diff
 from schemagen.model.domains import default_sql as domain_default
+from schemagen.model.routines import table_calls
 from schemagen.model.schema import (
     CheckConstraint,
     Column,
@@ -71,6 +72,7 @@ from schemagen.operations.routines import (
     CreateFunction,
     CreateTrigger,
     CreateView,
+    DropFunction,
     DropTrigger,
     DropView,
     ReplaceFunction,
@@ -159,6 +161,22 @@ def _domain_calls_new_sequence(c: Change) -> bool:
     return any(
         isinstance(op, CreateDomain)
         and any(made.get(name, i) < i for name in nextval_names(domain_default(op.domain) or ""))
+        for i, op in enumerate(ops)
+    )
+
+
+def _table_calls_new_function(c: Change) -> bool:
+    """A new table whose default, generated column or check calls a function that
+    the upgrade creates before it, and a dropped table whose default called a
+    function that the upgrade drops after it."""
+    ops = c.upgrade.operations
+    made = {op.function.name: i for i, op in enumerate(ops) if isinstance(op, CreateFunction)}
+    gone = {op.function.name: i for i, op in enumerate(ops) if isinstance(op, DropFunction)}
+    return any(
+        isinstance(op, CreateTable) and any(made.get(n, i) < i for n in table_calls(op.entity))
+        for i, op in enumerate(ops)
+    ) and any(
+        isinstance(op, DropTable) and any(gone.get(n, i) > i for n in table_calls(op.entity))
         for i, op in enumerate(ops)
     )
 
@@ -458,6 +476,10 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
     ),
     "domain default calling a standalone sequence (created before the domain, dropped after)": (
         _domain_calls_new_sequence
+    ),
+    "function called by a new table's default, generated column and check (created before "
+    "the tables), and one a dropped table's default called (dropped after it)": (
+        _table_calls_new_function
     ),
     "column default calling nextval inside a larger expression, on a table holding rows": (
         lambda c: c.any(AddColumn, lambda op: _nextval_in_expression(op.column))

@@ -32,6 +32,12 @@ reads), then functions; their creates come after the foreign keys and before
 the indexes, in the transaction: functions, views (each after the views it
 reads), triggers (after their functions). So a view over a column whose type
 changes is dropped and created again around the change, in one transaction.
+A function that a column's default or generated expression, or a check, calls
+(a timeline's ``timestamp_id('statuses')`` as ids) is created before the tables
+and columns instead, right after the domains (PostgreSQL refuses such a default
+naming a function that does not exist yet), and dropped after the tables,
+columns and checks that called it, with the domains (PostgreSQL refuses to drop
+it while they do): see :func:`schemagen.model.routines.called_first`.
 
 Sequences are created (and their options changed) right after the enums, before
 the domains (a domain's default may call one: the downgrade then drops the domain
@@ -46,8 +52,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from ..model.routines import view_order
-from ..model.schema import Entity, ForeignKey
+from ..model.routines import called_first, check_calls, column_calls, table_calls, view_order
+from ..model.schema import CheckConstraint, Entity, ForeignKey
 from ..operations.base import Operation
 from ..operations.constraint import (
     AddConstraint,
@@ -111,6 +117,10 @@ DROP_FOREIGN_KEY = "drop foreign key"
 # turned on or changed late (after the table exists under its new name).
 DISABLE_ROW_SECURITY = "disable row level security"
 ADD_FOREIGN_KEY = "add foreign key"
+# Functions that a default, generated column or check calls: made before the
+# tables and columns, dropped after them (model.routines.called_first).
+CREATE_CALLED_FUNCTION = "create function called by a table"
+DROP_CALLED_FUNCTION = "drop function called by a table"
 
 _PHASES: tuple[type[Operation] | str, ...] = (
     CreateSchema,  # before everything that lives in it
@@ -123,6 +133,7 @@ _PHASES: tuple[type[Operation] | str, ...] = (
     CreateSequence,  # before the domains and columns whose defaults call nextval
     AlterSequence,
     CreateDomain,  # after the enums and extensions its type may be; before its columns
+    CREATE_CALLED_FUNCTION,  # after the types its arguments may be; before the tables
     DropDomainCheck,  # before columns move to the domain (they need not pass it)
     DropTrigger,  # before the renames: they name the tables as they were
     DropPolicy,  # as triggers: before the renames and the column changes under them
@@ -159,6 +170,7 @@ _PHASES: tuple[type[Operation] | str, ...] = (
     AlterDomain,  # default and NOT NULL, once the columns use the domain
     AddDomainCheck,  # checks the domain's columns as they are now
     DropDomain,  # after the columns and tables that used it; before the enum it is of
+    DROP_CALLED_FUNCTION,  # after the tables, columns and checks that called it
     ReplaceEnum,
     DropEnumValue,
     DropEnum,
@@ -200,8 +212,60 @@ def order(ops: Sequence[Operation]) -> list[Operation]:
     dropped_views = view_order([op.view for op in ops if isinstance(op, DropView)])
     rest += [CreateView(view) for view in created_views]
     rest += [DropView(view) for view in reversed(dropped_views)]
-    return sorted(rest, key=phase)
+    early, late = _called_functions(ops)
 
+    def placed(op: Operation) -> float:
+        if isinstance(op, CreateFunction) and op.function.identity in early:
+            return _PHASES.index(CREATE_CALLED_FUNCTION)
+        if isinstance(op, DropFunction) and op.function.identity in late:
+            return _PHASES.index(DROP_CALLED_FUNCTION)
+        return phase(op)
+
+    return sorted(rest, key=placed)
+
+
+def _called_functions(ops: Sequence[Operation]) -> tuple[set[str], set[str]]:
+    """The identities of the functions created that the plan's new tables, columns
+    and checks call, and of those dropped that its dropped ones called. A function
+    dropped and created again (a new result type) keeps its usual places: it cannot
+    be both before and after the tables."""
+    made = [op.function for op in ops if isinstance(op, CreateFunction)]
+    gone = [op.function for op in ops if isinstance(op, DropFunction)]
+    if not made and not gone:
+        return set(), set()
+    new_calls: set[str] = set()
+    old_calls: set[str] = set()
+    for op in ops:
+        new, old = _calls(op)
+        new_calls |= new
+        old_calls |= old
+    both = {fn.identity for fn in made} & {fn.identity for fn in gone}
+    early = {fn.identity for fn in called_first(made, frozenset(new_calls))} - both
+    late = {fn.identity for fn in called_first(gone, frozenset(old_calls))} - both
+    return early, late
+
+
+def _calls(op: Operation) -> tuple[frozenset[str], frozenset[str]]:
+    """The functions that what ``op`` makes calls, and those that what it removes called."""
+    none: frozenset[str] = frozenset()
+    if isinstance(op, CreateTable):
+        return table_calls(op.entity), none
+    if isinstance(op, DropTable):
+        return none, table_calls(op.entity)
+    if isinstance(op, AddColumn):
+        return column_calls(op.column), none
+    if isinstance(op, DropColumn):
+        return none, column_calls(op.column)
+    if isinstance(op, AlterColumn):
+        return column_calls(op.new), column_calls(op.old)
+    if isinstance(op, ReplaceCheck):
+        return check_calls(op.new), check_calls(op.old)
+    if isinstance(op, AddConstraint | DropConstraint) and isinstance(
+        op.constraint, CheckConstraint
+    ):
+        calls = check_calls(op.constraint)
+        return (calls, none) if isinstance(op, AddConstraint) else (none, calls)
+    return none, none
 
 
 def creation_order(

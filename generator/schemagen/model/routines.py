@@ -12,12 +12,13 @@ PostgreSQL prints them (insert, delete, update, truncate).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
+from ..util.sqlrefs import expression_calls
 from . import naming
 
 # The dataclasses live in schema.py (a Schema holds them); they are named here too.
-from .schema import Argument, Function, Trigger, View
+from .schema import Argument, CheckConstraint, Column, Entity, Function, Trigger, View
 
 __all__ = [
     "EVENTS",
@@ -32,7 +33,10 @@ __all__ = [
     "Function",
     "Trigger",
     "View",
+    "called_first",
+    "column_calls",
     "on_update_trigger",
+    "table_calls",
     "view_order",
 ]
 
@@ -79,3 +83,40 @@ def view_order(views: Sequence[View]) -> list[View]:
             placed.add(name)
             del waits[name]
     return done
+
+
+def column_calls(column: Column) -> frozenset[str]:
+    """The functions ``column``'s SQL default and generated expression call (see
+    :func:`schemagen.util.sqlrefs.expression_calls` for how they are keyed)."""
+    calls: frozenset[str] = frozenset()
+    if column.default is not None and column.default.kind == "sql":
+        calls |= expression_calls(column.default.value)
+    if column.generated is not None:
+        calls |= expression_calls(column.generated)
+    return calls
+
+
+def check_calls(check: CheckConstraint) -> frozenset[str]:
+    """The functions a check constraint's expression calls."""
+    return expression_calls(check.expression)
+
+
+def table_calls(entity: Entity) -> frozenset[str]:
+    """The functions that ``CREATE TABLE`` of ``entity`` needs: those its columns'
+    defaults and generated expressions and its checks call."""
+    calls: frozenset[str] = frozenset()
+    for column in entity.columns:
+        calls |= column_calls(column)
+    for check in entity.checks:
+        calls |= check_calls(check)
+    return calls
+
+
+def called_first(functions: Iterable[Function], calls: frozenset[str]) -> list[Function]:
+    """The ``functions`` that must exist before the tables: PostgreSQL refuses a
+    default, check or generated column that calls a function not created yet.
+
+    Those that ``calls`` names, but not an SQL function that reads relations:
+    PostgreSQL checks an SQL body when it creates the function, so it needs its
+    tables (a PL/pgSQL body is only parsed then)."""
+    return [fn for fn in functions if fn.name in calls and (fn.language != "sql" or not fn.reads)]

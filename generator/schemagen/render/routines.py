@@ -5,7 +5,9 @@ whose MetaData ``create_all`` never sees: the class gives typed attributes and
 queries; the view itself is made by DDL. Functions, views (each after what it
 reads) and triggers are created by DDL statements attached to the tables'
 MetaData, after the tables, in the order a migration creates them; so
-``create_all`` makes exactly the schema the migrations make. The DDL text is
+``create_all`` makes exactly the schema the migrations make. Functions that a
+table's default, generated column or check calls are made before the tables
+(the MetaData's ``before_create``), as a migration makes them. The DDL text is
 that of :mod:`schemagen.model.routinesql`, held in string literals.
 """
 
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 
 from ..model import routinesql as ddl
 from ..model import security
-from ..model.routines import View
+from ..model.routines import Function, View, called_first, table_calls
 from ..model.schema import Entity, PrimaryKey, Schema
 from ..model.sqltext import partition_statements, text_source
 from ..util.pycode import INDENT, Expr, Str, call, docstring, layout, pylist
@@ -47,12 +49,26 @@ def view_as_entity(view: View) -> Entity:
     )
 
 
+def _tables_call(schema: Schema) -> list[Function]:
+    """The functions made before the tables: those they call
+    (:func:`schemagen.model.routines.called_first`)."""
+    calls = frozenset(name for ent in schema.entities for name in table_calls(ent))
+    return called_first(schema.functions, calls)
+
+
+def first_statements(schema: Schema) -> list[str]:
+    """What comes before the tables: the functions they call."""
+    return [s for fn in _tables_call(schema) for s in ddl.function_statements(fn)]
+
+
 def create_statements(schema: Schema, view_order: list[View]) -> list[str]:
     """Everything after the tables, in creation order: partitions first (as a
-    migration creates them with their table), then functions, views, triggers,
-    row-level security and policies."""
+    migration creates them with their table), then functions (but those the tables
+    call), views, triggers, row-level security and policies."""
+    first = {fn.identity for fn in _tables_call(schema)}
     stmts = [s for ent in schema.entities for s in partition_statements(ent)]
-    stmts += [s for fn in schema.functions for s in ddl.function_statements(fn)]
+    later = [fn for fn in schema.functions if fn.identity not in first]
+    stmts += [s for fn in later for s in ddl.function_statements(fn)]
     stmts += [s for view in view_order for s in ddl.view_statements(view)]
     stmts += [s for tg in schema.triggers for s in ddl.trigger_statements(tg)]
     stmts += [
@@ -73,15 +89,24 @@ def drop_statements(view_order: list[View]) -> list[str]:
 
 def ddl_lines(schema: Schema, view_order: list[View], names: dict[str, str]) -> list[str]:
     """The DDL tuples and the listeners that run them with create_all and drop_all."""
+    first = first_statements(schema)
     create = create_statements(schema, view_order)
     drop = drop_statements(view_order)
     fn_drops = [
         f"DROP FUNCTION IF EXISTS {ddl.function_signature(fn, names=False)}"
         for fn in schema.functions
     ]
-    if not create:
+    if not create and not first:
         return []
+    before = [
+        "# Functions that the tables' defaults, generated columns or checks call: created",
+        "# before the tables by create_all (PostgreSQL refuses such a default otherwise).",
+        *layout(_strings(first), "", "DDL_BEFORE_CREATE: list[str] = "),
+        "",
+        "",
+    ]
     lines = [
+        *(before if first else []),
         _heading(schema),
         "# the order the migrations create them; views dropped before the tables by",
         "# drop_all, functions after. Written for text(): a colon that would start a",
@@ -103,6 +128,7 @@ def ddl_lines(schema: Schema, view_order: list[View], names: dict[str, str]) -> 
         f"{INDENT}return listener",
         "",
         "",
+        *(_listen("DDL_BEFORE_CREATE", "before_create", names) if first else []),
         *_listen("DDL_AFTER_CREATE", "after_create", names),
         *_listen("DDL_BEFORE_DROP", "before_drop", names),
         *_listen("DDL_AFTER_DROP", "after_drop", names),

@@ -99,6 +99,31 @@ def plpgsql_reads(create_function_sql: str) -> Reads:
     return reads
 
 
+@functools.lru_cache(maxsize=512)
+def expression_calls(sql: str) -> frozenset[str]:
+    """The functions an expression (a default, a check) calls, keyed as the model
+    keys tables: public's bare, another schema's qualified; ``pg_catalog``'s left
+    out. Empty when ``sql`` does not parse (validate says why elsewhere)."""
+    from pglast.visitors import Visitor
+
+    try:
+        stmts = _parse(f"SELECT {sql}")
+    except SqlSyntaxError:
+        return frozenset()
+    found: set[str] = set()
+
+    class _Calls(Visitor):  # type: ignore[misc]
+        def visit_FuncCall(self, ancestors: Any, node: Any) -> None:  # noqa: N802
+            parts = [str(p.sval) for p in node.funcname if hasattr(p, "sval")]
+            if parts[:-1] in ([], ["public"]):
+                found.add(parts[-1])
+            elif parts[0] != "pg_catalog":
+                found.add(".".join(parts))
+
+    _Calls()(stmts)
+    return frozenset(found)
+
+
 def _queries(node: Any) -> list[str]:
     # The tree is plain JSON data; every SQL expression sits under "query".
     found: list[str] = []
