@@ -496,3 +496,63 @@ def test_sequence_moved_to_another_schema_keeps_its_value_and_its_defaults() -> 
     two = dataclasses.replace(new, sequences=(*new.sequences, DbSequence("sales.numbers")))
     assert diff(old, two).destructive
     assert not any("moved" in line for line in diff(old, two).describe())
+
+
+def test_unique_over_other_columns_is_swapped_never_dropped_first() -> None:
+    """Under one name, or a new one whose columns hold the old ones (or the other way
+    round), paired in name order: one online swap each, after the transaction that
+    adds the new column (never a drop in one revision and an add in a later one:
+    tests/revision/test_unique_swap.py); the downgrade swaps back. A unique with a
+    dropped column is dropped and added as before (PostgreSQL drops it with the
+    column)."""
+    base = entity("Thing", "things", col("a", BIGINT), col("b", BIGINT), col("c", BIGINT))
+    before = dataclasses.replace(base, uniques=(  # in name order, as normalized
+        UniqueConstraint("uq_gone", ("c",)),
+        UniqueConstraint("uq_other", ("b",)),
+        UniqueConstraint("uq_same", ("a", "b")),
+        UniqueConstraint("uq_things_a_b", ("b", "a")),
+    ))
+    after = dataclasses.replace(
+        base,
+        columns=(*[c for c in base.columns if c.name != "c"], col("d", BIGINT, nullable=True)),
+        uniques=(
+            UniqueConstraint("uq_gone", ("d",)),
+            UniqueConstraint("uq_same", ("a", "b", "d")),
+            UniqueConstraint("uq_things_a", ("a",)),
+            UniqueConstraint("uq_wider", ("b", "d")),
+        ),
+    )
+    swapped = "new unique index built concurrently, then swapped in one statement"
+    plan = diff(schema(before), schema(after))
+    assert {stage.kind: stage.plan.describe() for stage in stages(plan)} == {
+        "drops": ["- unique uq_gone on things"],
+        "main": ["- column things.c", "+ column things.d bigint"],
+        "online": [
+            f"~ unique uq_same on things: (a, b, d) (was (a, b)); {swapped}",
+            f"~ unique uq_things_a (was uq_things_a_b) on things: (a) (was (b, a)); {swapped}",
+            f"~ unique uq_wider (was uq_other) on things: (b, d) (was (b)); {swapped}",
+            "+ unique uq_gone on things (concurrent unique index)",
+        ],
+    }
+    check_invariants(schema(before), schema(after), plan)
+    assert f"~ unique uq_same on things: (a, b) (was (a, b, d)); {swapped}" in (
+        plan.reverse().describe()
+    )
+
+
+def test_a_swapped_unique_that_a_new_foreign_key_needs_is_swapped_in_the_transaction() -> None:
+    """A new table's key references the new columns at once: the swap is one
+    ALTER TABLE in the main transaction (no moment without either there)."""
+    store = entity("Store", "stores", col("code", string(20)), col("region", string(8)),
+                   uniques=(UniqueConstraint("uq_stores_code", ("code", "region")),))
+    narrowed = dataclasses.replace(store, uniques=(UniqueConstraint("uq_stores_code", ("code",)),))
+    shelf = entity("Shelf", "shelves", col("store_code", string(20)), foreign_keys=(
+        dataclasses.replace(fk("shelves", "store_code", "Store", "stores"), ref_columns=("code",)),
+    ))
+    plan = diff(schema(store), schema(narrowed, shelf))
+    assert [stage.kind for stage in stages(plan)] == ["main"]
+    assert plan.describe()[:2] == [
+        "~ unique uq_stores_code on stores: (code) (was (code, region)); dropped and added in "
+        "one statement, its index built under the lock",
+        "+ table shelves",
+    ]

@@ -26,11 +26,12 @@ import psycopg
 import pytest
 from pgcluster import PgCluster
 from schemagen.model.pgtypes import parse_type_name
-from schemagen.model.schema import ForeignKey, PrimaryKey
+from schemagen.model.schema import ForeignKey, PrimaryKey, UniqueConstraint
 from schemagen.operations.constraint import ReplaceForeignKey
 from schemagen.operations.costs import FACTS, Cost, binary_compatible, live_warning, steps
 from schemagen.operations.table import AddPrimaryKey
 from schemagen.operations.typechange import IN_UTC, ZONE_RESTORED, is_narrowing, pg_type_name
+from schemagen.revision.validation import repeated_rows_sql
 
 SETUP = """
 CREATE TABLE r (id int PRIMARY KEY);
@@ -132,6 +133,23 @@ STATEMENTS: dict[str, tuple[str, str, str]] = {
     "validate constraint": ("", "ALTER TABLE t VALIDATE CONSTRAINT t_ck", "t"),
     "create unique index concurrently": ("", "CREATE UNIQUE INDEX CONCURRENTLY ux2 ON t (a)", "t"),
     "attach unique index": ("", "ALTER TABLE t ADD CONSTRAINT t_ux UNIQUE USING INDEX t_ux", "t"),
+    "find repeated keys": (
+        "",
+        repeated_rows_sql("t", UniqueConstraint("t_uq", ("a", "b")), "false"),
+        "t",
+    ),
+    # as a revision swaps a unique for one over other columns (ReplaceUnique)
+    "swap unique USING INDEX": (
+        "ALTER TABLE t ADD CONSTRAINT t_uq UNIQUE (a); CREATE UNIQUE INDEX t_uq_swap ON t (a, n)",
+        "ALTER TABLE t DROP CONSTRAINT IF EXISTS t_uq, ADD CONSTRAINT t_uq UNIQUE USING INDEX "
+        "t_uq_swap",
+        "t",
+    ),
+    "swap unique": (
+        "ALTER TABLE t ADD CONSTRAINT t_uq UNIQUE (a)",
+        "ALTER TABLE t DROP CONSTRAINT t_uq, ADD CONSTRAINT t_uq UNIQUE (a, n)",
+        "t",
+    ),
     "set not null, validated check": (
         "ALTER TABLE t ADD CONSTRAINT nn CHECK (a IS NOT NULL)",
         "ALTER TABLE t ALTER COLUMN a SET NOT NULL",

@@ -46,6 +46,8 @@ from schemagen.operations.constraint import (
     RenameConstraint,
     ReplaceCheck,
     ReplaceForeignKey,
+    ReplaceUnique,
+    swap_index_name,
 )
 from schemagen.operations.plan import Plan, apply
 from schemagen.operations.schema import (
@@ -73,9 +75,13 @@ from schemagen.operations.table import (
     RenameColumn,
     RenameTable,
 )
-from schemagen.revision.render import execute, render, render_body
+from schemagen.revision.render import Guarded, execute, render, render_body
 from schemagen.revision.script import RevisionInfo, render_revision
-from schemagen.revision.validation import validate_check_sql, validate_foreign_key_sql
+from schemagen.revision.validation import (
+    repeated_rows_sql,
+    validate_check_sql,
+    validate_foreign_key_sql,
+)
 from schemagen.util.pycode import layout
 
 STATUS = enum("status", "a", "b")
@@ -117,6 +123,11 @@ EXAMPLES: list[Operation] = [
         "stores",
         UniqueConstraint("uq_stores_name", ("name",)),
         UniqueConstraint("uq_stores_name", ("name",), deferrable=True, initially_deferred=True),
+    ),
+    ReplaceUnique(
+        "stores",
+        UniqueConstraint("uq_stores_name", ("name", "shop_domain")),
+        UniqueConstraint("uq_stores_name", ("name",), deferrable=True),
     ),
 ]
 
@@ -256,6 +267,65 @@ def test_unique_deferral_change_is_drop_and_add_in_the_transaction() -> None:
         "~ unique uq_stores_name on stores: NOT DEFERRABLE (was DEFERRABLE INITIALLY DEFERRED; "
         "dropped and added in one transaction under ACCESS EXCLUSIVE, its unique index rebuilt"
     )
+
+
+def test_unique_swap_builds_the_new_index_then_swaps_in_one_statement() -> None:
+    """No moment without a unique: the new index is built under a name of its own
+    while the old constraint holds; one ALTER TABLE drops the old and attaches the
+    new. Fewer columns than before: rows are searched for repeats first. Every step
+    is skipped once the new constraint is in place (a rerun)."""
+    op = next(op for op in EXAMPLES if isinstance(op, ReplaceUnique))
+    assert op.online and op.reverse().online and op.checks_rows
+    assert not op.reverse().checks_rows  # (name) -> (name, shop_domain): no row can repeat
+    done = (
+        "EXISTS (SELECT FROM pg_constraint c WHERE c.conrelid = 'stores'::regclass AND "
+        "c.conname = 'uq_stores_name' AND c.contype = 'u' AND ARRAY(SELECT a.attname::text "
+        "FROM unnest(c.conkey) WITH ORDINALITY AS k (attnum, n) JOIN pg_attribute a ON "
+        "a.attrelid = c.conrelid AND a.attnum = k.attnum ORDER BY k.n) = ARRAY['name']::text[])"
+    )
+    steps = render(op, _state()).statements
+    assert len(steps) == 4
+    assert "DROP INDEX uq_stores_name_swap;" in str(steps[0])
+    repeats = repeated_rows_sql("stores", op.new, done, held_by=op.old)
+    assert steps[1] == execute(repeats)
+    assert repeats.splitlines()[1] == (
+        f"    IF NOT {done} AND EXISTS (SELECT * FROM stores WHERE name IN (SELECT name FROM "
+        "stores GROUP BY name HAVING count(*) > 1)) THEN"
+    )
+    assert "MESSAGE = 'cannot add unique uq_stores_name to stores: rows repeat (name)'" in repeats
+    assert "(until then uq_stores_name holds, over (name, shop_domain))';" in repeats
+    assert steps[2] == Guarded(
+        f"SELECT NOT {done}",
+        (execute("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS uq_stores_name_swap ON stores "
+                 "(name)"),),
+    )
+    assert steps[3] == execute(
+        f"DO $schemagen$ BEGIN IF NOT {done} THEN ALTER TABLE stores DROP CONSTRAINT IF EXISTS "
+        "uq_stores_name, ADD CONSTRAINT uq_stores_name UNIQUE USING INDEX uq_stores_name_swap "
+        "DEFERRABLE; END IF; END $schemagen$"
+    )
+    assert op.describe() == (
+        "~ unique uq_stores_name on stores: (name) (was (name, shop_domain)); new unique "
+        "index built concurrently, then swapped in one statement"
+    )
+    # in the transaction (a partitioned table): one statement, the index built under the lock
+    plain = ReplaceUnique("stores", op.old, op.new, lock_safe=False)
+    assert not plain.online
+    assert render_body((plain,), _state()) == [
+        "    op.execute(",
+        "        (",
+        '            "ALTER TABLE stores DROP CONSTRAINT uq_stores_name, ADD CONSTRAINT "',
+        '            "uq_stores_name UNIQUE (name) DEFERRABLE"',
+        "        ),",
+        "    )",
+    ]
+
+
+def test_a_swapped_unique_s_index_name_stays_within_63_bytes() -> None:
+    assert swap_index_name("uq_a") == "uq_a_swap"
+    long = "uq_" + "ä" * 30  # 63 bytes
+    assert swap_index_name(long) == "uq_" + "ä" * 27 + "_swap"
+    assert len(swap_index_name(long).encode()) == 62
 
 
 def test_foreign_key_swap_is_one_statement_then_validate_online() -> None:

@@ -67,6 +67,7 @@ from schemagen.operations.plan import (
     ReplaceCheck,
     ReplaceEnum,
     ReplaceForeignKey,
+    ReplaceUnique,
 )
 from schemagen.operations.routines import (
     CreateFunction,
@@ -454,6 +455,14 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
     "and a DEFERRABLE one added, on rows": lambda c: (
         c.any(AlterUniqueDeferral, lambda op: op.new.initially_deferred)
         and c.any(AddConstraint, lambda op: getattr(op.constraint, "deferrable", False))
+        and bool(c.case.setup)
+    ),
+    "unique constraint over other columns swapped in place (new index built concurrently, "
+    "then DROP and ADD ... USING INDEX in one statement; one a new table's key needs, in "
+    "the transaction), on rows": lambda c: (
+        c.any(ReplaceUnique, lambda op: op.online and op.old.name == op.new.name)
+        and c.any(ReplaceUnique, lambda op: op.online and op.checks_rows)
+        and c.any(ReplaceUnique, lambda op: not op.online)
         and bool(c.case.setup)
     ),
     "index key with a collation of its own: key changed (drop + create), index added, on rows": (

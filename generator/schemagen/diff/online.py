@@ -7,7 +7,8 @@ in the drops stage: :mod:`schemagen.diff.drops`.) An enum swap in the main
 transaction must not touch an index or check that only the online stage
 creates. And a unique constraint that a foreign key of the main transaction
 references (from a new table, or closing a cycle) is added plainly there,
-before that key. A changed check that an enum rebuild holds is not swapped
+before that key (a unique swapped for one over other columns: in one statement
+there). A changed check that an enum rebuild holds is not swapped
 online but dropped and added around the transaction.
 """
 
@@ -20,7 +21,13 @@ from ..model.schema import CheckConstraint as Check
 from ..model.schema import ForeignKey
 from ..model.schema import UniqueConstraint as Unique
 from ..operations.base import Operation
-from ..operations.constraint import AddConstraint, CreateIndex, DropConstraint, ReplaceCheck
+from ..operations.constraint import (
+    AddConstraint,
+    CreateIndex,
+    DropConstraint,
+    ReplaceCheck,
+    ReplaceUnique,
+)
 from ..operations.schema import DropEnumValue, EnumUsage, ReplaceEnum
 from ..operations.table import CreateTable
 
@@ -42,6 +49,9 @@ def settle_online(ops: list[Operation]) -> list[Operation]:
     for op in ops:
         if isinstance(op, AddConstraint) and op.online and isinstance(op.constraint, Unique):
             if (op.table, op.constraint.columns) in needed:
+                op = dataclasses.replace(op, lock_safe=False)
+        elif isinstance(op, ReplaceUnique) and op.online:
+            if (op.table, op.new.columns) in needed:
                 op = dataclasses.replace(op, lock_safe=False)
         elif isinstance(op, ReplaceEnum | DropEnumValue) and built_online:
             op = dataclasses.replace(op, usages=_without(op.usages, built_online))

@@ -64,6 +64,7 @@ from ..operations.constraint import (
     RenameConstraint,
     ReplaceCheck,
     ReplaceForeignKey,
+    ReplaceUnique,
 )
 from ..operations.domain import (
     AddDomainCheck,
@@ -191,7 +192,7 @@ def phase(op: Operation) -> float:
         return _PHASES.index(ADD_FOREIGN_KEY if isinstance(op, AddConstraint) else DROP_FOREIGN_KEY)
     if isinstance(op, ReplaceForeignKey):  # online: after the transaction, as a new key's
         return _PHASES.index(ADD_FOREIGN_KEY)
-    if isinstance(op, ReplaceCheck):  # online, as a new check's
+    if isinstance(op, ReplaceCheck | ReplaceUnique):  # as a new check's or unique's
         return _PHASES.index(AddConstraint)
     return _PHASES.index(type(op))
 

@@ -34,6 +34,7 @@ from ..operations.constraint import (
     RenameKind,
     ReplaceCheck,
     ReplaceForeignKey,
+    ReplaceUnique,
     swappable,
 )
 from ..operations.partition import CreatePartition, DropPartition
@@ -104,13 +105,18 @@ def compare_entity(
     ops += compare_partitions(old, new)
     redeferred = _redeferred(old.uniques, new.uniques)
     ops += [AlterUniqueDeferral(table, before, after) for before, after in redeferred]
+    reindexed = _swapped_uniques(old, new, ops)
+    ops += [ReplaceUnique(table, before, after) for before, after in reindexed]
     swapped = _swapped_keys(old, new, ops)
     ops += [ReplaceForeignKey(table, before, after) for before, after in swapped]
     rechecked = _swapped_checks(old, new, ops)
     ops += [ReplaceCheck(table, before, after) for before, after in rechecked]
     # (names of the old side, names of the new side) that compare_named leaves alone
     done = {
-        "uniques": ({b.name for b, _ in redeferred}, {a.name for _, a in redeferred}),
+        "uniques": (
+            {b.name for b, _ in [*redeferred, *reindexed]},
+            {a.name for _, a in [*redeferred, *reindexed]},
+        ),
         "foreign_keys": ({b.name for b, _ in swapped}, {a.name for _, a in swapped}),
         "checks": ({b.name for b, _ in rechecked}, {a.name for _, a in rechecked}),
     }
@@ -156,6 +162,40 @@ def _redeferred(
         for uq in new
         if uq.name in before and before[uq.name].columns == uq.columns and before[uq.name] != uq
     ]
+
+
+def _swapped_uniques(
+    old: Entity, new: Entity, column_ops: Sequence[Operation]
+) -> list[tuple[UniqueConstraint, UniqueConstraint]]:
+    """Unique constraints whose columns change: swapped (:class:`ReplaceUnique`),
+    never dropped in one revision and added in a later one. Under one name, or a
+    dropped and an added one whose columns hold one another's (the columns widen
+    or narrow: a conventional name follows them; an equal definition under a new
+    name is a rename instead, :func:`compare_named`), paired in name order. Not
+    one with a column the plan drops (PostgreSQL drops the constraint with it).
+    On a partitioned table in the transaction (``lock_safe`` false: no concurrent
+    index, no ``USING INDEX`` there)."""
+    dropped = {op.column.name for op in column_ops if isinstance(op, DropColumn)}
+    before = {uq.name: uq for uq in old.uniques if not dropped & set(uq.columns)}
+    after = {uq.name: uq for uq in new.uniques}
+    pairs = [
+        (before[n], after[n])
+        for n in sorted(before.keys() & after.keys())
+        if before[n].columns != after[n].columns
+    ]
+    gone = [before[n] for n in sorted(before.keys() - after.keys())]
+    for uq in (after[n] for n in sorted(after.keys() - before.keys())):
+        if any(_definition(g) == _definition(uq) for g in gone):
+            continue  # renamed, not changed
+        twin = next((g for g in gone if _nested(g.columns, uq.columns)), None)
+        if twin is not None:
+            gone.remove(twin)
+            pairs.append((twin, uq))
+    return pairs
+
+
+def _nested(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    return set(a) <= set(b) or set(b) <= set(a)
 
 
 def _swapped_keys(
@@ -228,7 +268,8 @@ def _in_transaction(op: Operation) -> Operation:
     NOT VALID foreign key to one (each partition then takes the lock in turn)."""
     if isinstance(op, CreateIndex | DropIndex) and op.concurrently:
         return dataclasses.replace(op, concurrently=False)
-    if isinstance(op, AddConstraint | DropConstraint | AlterColumn) and op.lock_safe:
+    locked = AddConstraint | DropConstraint | AlterColumn | ReplaceUnique
+    if isinstance(op, locked) and op.lock_safe:
         return dataclasses.replace(op, lock_safe=False)
     return op
 

@@ -6,6 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from ..model import naming
 from ..model.schema import (
     CheckConstraint,
     Entity,
@@ -237,6 +238,70 @@ class AlterUniqueDeferral(Operation):
 
     def apply(self, schema: Schema) -> Schema:
         return with_replaced(schema, self.table, "uniques", self.old.name, self.new)
+
+
+@dataclass(frozen=True)
+class ReplaceUnique(Operation):
+    """A unique constraint whose columns change (under one name or a new one),
+    swapped with no moment without it. ``lock_safe`` (a table that holds rows), in
+    the online stage: the new unique index is built ``CONCURRENTLY`` while the old
+    constraint still holds (every row written from the start of the build is
+    checked against both), then one ``ALTER TABLE`` drops the old constraint and
+    adds the new one ``USING INDEX`` (a brief ACCESS EXCLUSIVE lock, no scan).
+    Dropped in one revision and added in a later one, it would be missing in
+    between: another session could write duplicates, and the build would then
+    fail on them half-way through the deploy. Where the new columns do not hold
+    the old ones, the rows are first searched for repeated keys, so that a
+    failure names the constraint and the rows. Under one name, the index is built
+    under a name of its own (:func:`swap_index_name`), which ``USING INDEX`` renames.
+
+    Not ``lock_safe`` (a partitioned table, or a new unique that a foreign key
+    of the main transaction references): the old dropped and the new added in one
+    ``ALTER TABLE`` of the main transaction, its index built under the lock."""
+
+    table: str
+    old: UniqueConstraint
+    new: UniqueConstraint
+    lock_safe: bool = True
+
+    def reverse(self) -> Operation:
+        return ReplaceUnique(self.table, self.new, self.old, self.lock_safe)
+
+    @property
+    def online(self) -> bool:
+        return self.lock_safe
+
+    @property
+    def checks_rows(self) -> bool:
+        """Whether rows may repeat the new columns while the old constraint holds:
+        unless the new columns hold every old one (then two rows equal in the new
+        columns, none NULL, would be equal in the old ones too)."""
+        return not set(self.old.columns) <= set(self.new.columns)
+
+    def describe(self) -> str:
+        renamed = f" (was {self.old.name})" if self.old.name != self.new.name else ""
+        how = (
+            "new unique index built concurrently, then swapped in one statement"
+            if self.lock_safe
+            else "dropped and added in one statement, its index built under the lock"
+        )
+        return (
+            f"~ unique {self.new.name}{renamed} on {self.table}: "
+            f"({', '.join(self.new.columns)}) (was ({', '.join(self.old.columns)})); {how}"
+        )
+
+    def apply(self, schema: Schema) -> Schema:
+        return with_replaced(schema, self.table, "uniques", self.old.name, self.new)
+
+
+def swap_index_name(name: str) -> str:
+    """The name :class:`ReplaceUnique` builds the new index of constraint ``name``
+    under while the old constraint's index still has it: ``name_swap``, ``name``
+    cut (never inside a character) so that it stays within PostgreSQL's 63 bytes."""
+    suffix = "_swap"
+    room = naming.MAX_IDENTIFIER_BYTES - len(suffix)
+    cut = name.encode()[:room].decode(errors="ignore")
+    return cut + suffix
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from .constraint import (
     RenameConstraint,
     ReplaceCheck,
     ReplaceForeignKey,
+    ReplaceUnique,
 )
 from .domain import (
     AddDomainCheck,
@@ -143,6 +144,13 @@ FACTS: dict[str, Cost] = {
     "validate constraint": Cost("ShareUpdateExclusiveLock", "scans", True),
     "create unique index concurrently": Cost("ShareUpdateExclusiveLock", "scans", True),
     "attach unique index": Cost(_AX, "no scan", True),
+    # before a unique index is built: rows that repeat its key are searched for, so
+    # that a failure names them (revision.validation.repeated_rows_sql)
+    "find repeated keys": Cost("AccessShareLock", "scans", True),
+    # DROP CONSTRAINT IF EXISTS and ADD CONSTRAINT ... UNIQUE USING INDEX in one ALTER TABLE
+    "swap unique USING INDEX": Cost(_AX, "no scan", True),
+    # DROP CONSTRAINT and ADD CONSTRAINT ... UNIQUE in one ALTER TABLE: builds the index
+    "swap unique": Cost(_AX, "scans"),
     "set not null, validated check": Cost(_AX, "no scan", True),
     "drop constraint": Cost(_AX, "no scan"),
     "drop constraint, online": Cost(_AX, "no scan", True),
@@ -219,6 +227,11 @@ def steps(op: Operation) -> tuple[str, ...]:
 
 
 def _other_steps(op: Operation) -> tuple[str, ...]:
+    if isinstance(op, ReplaceUnique):
+        if not op.lock_safe:
+            return ("swap unique",)
+        find = ("find repeated keys",) if op.checks_rows else ()
+        return (*find, "create unique index concurrently", "swap unique USING INDEX")
     if isinstance(op, AlterDomain):
         adds = op.new.not_null and not op.old.not_null
         return ("domain set not null" if adds else "domain",)
@@ -311,7 +324,7 @@ def _add_constraint(op: AddConstraint) -> tuple[str, ...]:
             return ("add foreign key",)
         return ("add unique",) if isinstance(c, UniqueConstraint) else ("add check",)
     if isinstance(c, UniqueConstraint):
-        return ("create unique index concurrently", "attach unique index")
+        return ("find repeated keys", "create unique index concurrently", "attach unique index")
     first = "add foreign key NOT VALID" if isinstance(c, ForeignKey) else "add check NOT VALID"
     assert isinstance(c, ForeignKey | CheckConstraint)
     return (first, "validate constraint")

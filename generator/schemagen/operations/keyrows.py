@@ -1,5 +1,6 @@
-"""Queries that list the rows of a table that break one of its foreign keys: what
-a revision's failed ``VALIDATE`` and the plan's notes hand the user."""
+"""Queries that list the rows of a table that break one of its foreign keys or
+unique constraints: what a revision's failed ``VALIDATE`` or unique index build,
+and the plan's notes, hand the user."""
 
 from __future__ import annotations
 
@@ -32,3 +33,15 @@ def may_hold_partly_null(entity: Entity, fk: ForeignKey) -> bool:
     one of its columns is nullable."""
     nullable = {c.name for c in entity.columns if c.nullable}
     return len(fk.columns) > 1 and bool(nullable & set(fk.columns))
+
+
+def repeated_rows(table: str, columns: tuple[str, ...]) -> str:
+    """The rows of ``table`` whose ``columns``, none NULL, another row repeats: the
+    rows a unique constraint over them refuses (a row with a NULL in them repeats
+    none, as the row comparison with NULL is not true)."""
+    cols = ", ".join(quote_ident(c) for c in columns)
+    key = cols if len(columns) == 1 else f"({cols})"
+    return (
+        f"SELECT * FROM {quote_table(table)} WHERE {key} IN (SELECT {cols} FROM "
+        f"{quote_table(table)} GROUP BY {cols} HAVING count(*) > 1)"
+    )

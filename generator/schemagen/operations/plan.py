@@ -22,6 +22,7 @@ from .constraint import (
     RenameConstraint,
     ReplaceCheck,
     ReplaceForeignKey,
+    ReplaceUnique,
 )
 from .schema import (
     AddEnumValue,
@@ -77,6 +78,7 @@ __all__ = [
     "ReplaceCheck",
     "ReplaceEnum",
     "ReplaceForeignKey",
+    "ReplaceUnique",
     "apply",
 ]
 

@@ -59,6 +59,8 @@ from ..operations.constraint import (
     RenameConstraint,
     ReplaceCheck,
     ReplaceForeignKey,
+    ReplaceUnique,
+    swap_index_name,
 )
 from ..operations.schema import (
     AddEnumValue,
@@ -111,7 +113,7 @@ from ..util.pycode import (
     pydict,
     pylist,
 )
-from .validation import validate_check_sql, validate_foreign_key_sql
+from .validation import repeated_rows_sql, validate_check_sql, validate_foreign_key_sql
 
 Stmt = Expr  # one statement; a ``str`` starting with "#" is a comment
 
@@ -625,13 +627,10 @@ def lock_safe_constraint(table: str, c: Constraint) -> list[Stmt]:
     if isinstance(c, ExcludeConstraint):
         return [_add_exclude(table, c)]  # no NOT VALID for an exclusion: built under the lock
     if isinstance(c, UniqueConstraint):
-        cols = ", ".join(quote_ident(col) for col in c.columns)
         return [
             drop_invalid_index(c.name, table),
-            execute(
-                f"CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {name} "
-                f"ON {quote_table(table)} ({cols})"
-            ),
+            execute(repeated_rows_sql(table, c, _unique_in_place(table, c))),
+            execute(_unique_index_sql(table, c.name, c)),
             if_no_constraint(
                 table,
                 c.name,
@@ -644,6 +643,27 @@ def lock_safe_constraint(table: str, c: Constraint) -> list[Stmt]:
         ),
         validate_constraint(table, c),
     ]
+
+
+def _unique_index_sql(table: str, index: str, uq: UniqueConstraint) -> str:
+    """The concurrent build of ``uq``'s unique index, named ``index``."""
+    cols = ", ".join(quote_ident(col) for col in uq.columns)
+    return (
+        f"CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {quote_ident(index)} "
+        f"ON {quote_table(table)} ({cols})"
+    )
+
+
+def _unique_in_place(table: str, uq: UniqueConstraint) -> str:
+    """SQL true where ``table`` has ``uq``: its name over its columns, in order."""
+    cols = ", ".join(sql_literal(c) for c in uq.columns)
+    return (
+        f"EXISTS (SELECT FROM pg_constraint c WHERE c.conrelid = "
+        f"{sql_literal(quote_table(table))}::regclass AND c.conname = {sql_literal(uq.name)} "
+        "AND c.contype = 'u' AND ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH "
+        "ORDINALITY AS k (attnum, n) JOIN pg_attribute a ON a.attrelid = c.conrelid AND "
+        f"a.attnum = k.attnum ORDER BY k.n) = ARRAY[{cols}]::text[])"
+    )
 
 
 def validate_constraint(table: str, c: ForeignKey | CheckConstraint) -> Stmt:
@@ -745,6 +765,40 @@ def _(operation: ReplaceCheck, state: Schema) -> list[Stmt]:
             f"ADD CONSTRAINT {name} {constraint_sql(operation.new)} NOT VALID"
         ),
         validate_constraint(operation.table, operation.new),
+    ]
+
+
+@_render.register(ReplaceUnique)
+def _(operation: ReplaceUnique, state: Schema) -> list[Stmt | Guarded]:
+    old, new = operation.old, operation.new
+    alter = f"ALTER TABLE {quote_table(operation.table)} DROP CONSTRAINT"
+    if not operation.lock_safe:
+        cols = ", ".join(quote_ident(c) for c in new.columns)
+        return [
+            execute(
+                f"{alter} {quote_ident(old.name)}, ADD CONSTRAINT {quote_ident(new.name)} "
+                f"UNIQUE ({cols}){deferral_sql(new)}"
+            )
+        ]
+    # The new index is built while the old constraint holds, then one statement
+    # drops the old and attaches the new: no moment without either. Every step
+    # asks whether the swap is done (the new name over the new columns), so a
+    # rerun after a failure anywhere skips what is done and never builds the
+    # index again once it was attached (under one name, as the old's).
+    table = operation.table
+    index = new.name if new.name != old.name else swap_index_name(new.name)
+    done = _unique_in_place(table, new)
+    steps: list[Stmt | Guarded] = [drop_invalid_index(index, table)]
+    if operation.checks_rows:
+        steps.append(execute(repeated_rows_sql(table, new, done, held_by=old)))
+    swap = (
+        f"{alter} IF EXISTS {quote_ident(old.name)}, ADD CONSTRAINT {quote_ident(new.name)} "
+        f"UNIQUE USING INDEX {quote_ident(index)}{deferral_sql(new)}"
+    )
+    return [
+        *steps,
+        Guarded(f"SELECT NOT {done}", (execute(_unique_index_sql(table, index, new)),)),
+        execute(f"DO $schemagen$ BEGIN IF NOT {done} THEN {swap}; END IF; END $schemagen$"),
     ]
 
 

@@ -10,12 +10,17 @@ that names the key and its table, what is wrong with the rows, a query that
 lists them and how to go on, with PostgreSQL's words as its DETAIL and its
 SQLSTATE (``foreign_key_violation``) kept. A check's step does the same
 (``check_violation``; PostgreSQL's "is violated by some row" names none).
+
+A unique constraint built as a concurrent unique index has no such step to catch
+(``CREATE INDEX CONCURRENTLY`` runs in no DO block, and its "could not create
+unique index" names one key value): its rows are searched for repeated keys
+first, and the error raised there says the same things.
 """
 
 from __future__ import annotations
 
-from ..model.schema import CheckConstraint, ForeignKey
-from ..operations.keyrows import orphan_rows, partly_null_rows
+from ..model.schema import CheckConstraint, ForeignKey, UniqueConstraint
+from ..operations.keyrows import orphan_rows, partly_null_rows, repeated_rows
 from ..operations.sqlutil import quote_ident, quote_table, sql_literal
 
 #: What a failed step says last, in the upgrade and in the downgrade alike.
@@ -75,6 +80,36 @@ def validate_check_sql(table: str, check: CheckConstraint) -> str:
     )
 
 
+def repeated_rows_sql(
+    table: str, uq: UniqueConstraint, unless: str, held_by: UniqueConstraint | None = None
+) -> str:
+    """A DO block that raises, before ``uq``'s unique index is built, when rows of
+    ``table`` repeat its columns (SQLSTATE ``unique_violation``, the constraint
+    named), with a query that lists them; nothing when ``unless`` (SQL giving a
+    boolean: the constraint is already in place) is true. ``held_by``: the
+    constraint that holds meanwhile (a swap's old one)."""
+    columns = f"({', '.join(uq.columns)})"
+    until = (
+        f" (until then {held_by.name} holds, over ({', '.join(held_by.columns)}))"
+        if held_by is not None
+        else ""
+    )
+    rows = repeated_rows(table, uq.columns)
+    raise_ = _raise(
+        f"cannot add unique {uq.name} to {table}: rows repeat {columns}",
+        f"list them with: {rows}; change or delete those rows, then run the same "
+        f"alembic command again{until}",
+        uq.name,
+        "        ",
+        errcode="unique_violation",
+        detail="its unique index was not built",
+    )
+    return (
+        f"DO $schemagen$ BEGIN\n    IF NOT {unless} AND EXISTS ({rows}) THEN\n"
+        f"{raise_}    END IF;\nEND $schemagen$"
+    )
+
+
 def _columns(fk: ForeignKey) -> str:
     return f"({', '.join(fk.columns)})"
 
@@ -85,13 +120,19 @@ def _raise(
     constraint: str,
     indent: str = "    ",
     errcode: str = "foreign_key_violation",
+    detail: str | None = None,
 ) -> str:
     more = indent + "    "
     # a check violation has no DETAIL: then PostgreSQL's message alone
+    details = (
+        sql_literal(detail)
+        if detail is not None
+        else "SQLERRM || coalesce('. ' || nullif(detail, ''), '')"
+    )
     return (
         f"{indent}RAISE EXCEPTION USING ERRCODE = '{errcode}', "
         f"CONSTRAINT = {sql_literal(constraint)},\n"
         f"{more}MESSAGE = {sql_literal(message)},\n"
-        f"{more}DETAIL = SQLERRM || coalesce('. ' || nullif(detail, ''), ''),\n"
+        f"{more}DETAIL = {details},\n"
         f"{more}HINT = {sql_literal(hint)};\n"
     )

@@ -1,0 +1,167 @@
+"""A unique constraint whose columns change is never missing, at any revision
+boundary, up or down, on a table that holds rows (as a foreign key's or a check's
+change: tests/revision/test_foreign_key_swap.py, test_check_swap.py): after every
+revision a second session inserts a duplicate of both the old and the new
+columns, and PostgreSQL must refuse it. Where the new columns are fewer, rows
+may repeat them: the revision's error names the constraint and gives a query
+that lists those rows."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import psycopg
+import pytest
+import sqlalchemy as sa
+from migration_harness import (
+    Case,
+    alembic,
+    assert_matches_models,
+    generate,
+    revisions,
+    schemagen,
+    scratch_database,
+)
+from pgcluster import PgCluster
+
+_BEFORE = """\
+database: {name: swap}
+entities:
+  Product:
+    columns:
+      id: {type: bigint, primary_key: true}
+      store_id: {type: bigint}
+      sku: {type: text, nullable: true}
+    unique:
+      UNIQUE_NAME: [store_id, sku]
+"""
+_AFTER = """\
+database: {name: swap}
+entities:
+  Product:
+    columns:
+      id: {type: bigint, primary_key: true}
+      store_id: {type: bigint}
+      sku: {type: text, nullable: true}
+      variant: {type: text, default: ""}
+    unique:
+      UNIQUE_NAME: [store_id, sku, variant]
+"""
+
+#: rows with NULL skus (not duplicates to a unique constraint) and repeated stores
+ROWS = "INSERT INTO products VALUES (1, 1, 'a'), (2, 1, NULL), (3, 1, NULL), (4, 2, 'a')"
+#: a duplicate of row 1 under the old columns and, its variant '' by default, the new
+DUPLICATE = "INSERT INTO products (id, store_id, sku) VALUES (100, 1, 'a')"
+
+
+def _refused(url: str, insert: str) -> bool:
+    """Whether a second session's ``insert`` is refused as a unique violation (it is
+    rolled back either way)."""
+    with psycopg.connect(url.replace("+psycopg", "")) as conn:
+        try:
+            conn.execute(insert)
+        except psycopg.errors.UniqueViolation:
+            return True
+        finally:
+            conn.rollback()
+    return False
+
+
+def _unique_constraints(pg: PgCluster, db: str) -> str:
+    return pg.sql(
+        "SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid), ', ' ORDER BY conname) "
+        "FROM pg_constraint WHERE conrelid = 'products'::regclass AND contype = 'u'",
+        db,
+    ).strip()
+
+
+@pytest.mark.parametrize(
+    ("old_name", "new_name"),
+    [
+        ("uq_products_sku", "uq_products_sku"),  # one name: a temporary index, renamed
+        ("uq_products_store_sku", "uq_products_store_sku_variant"),
+    ],
+    ids=["same_name", "new_name"],
+)
+def test_no_revision_boundary_leaves_a_unique_with_new_columns_missing(
+    pg: PgCluster, tmp_path: Path, old_name: str, new_name: str
+) -> None:
+    case = Case(
+        "unique_swap",
+        {"s.yaml": _BEFORE.replace("UNIQUE_NAME", old_name)},
+        {"s.yaml": _AFTER.replace("UNIQUE_NAME", new_name)},
+        destructive=False,
+    )
+    root = tmp_path / "project"
+    models_before, models_after = generate(case, root)
+    db = scratch_database(pg, "mig")
+    url = pg.url(db)
+    alembic(root, url, "upgrade", "000")
+    pg.sql(ROWS, db)
+    heads = [p.name.split("_", 1)[0] for p in revisions(root)]
+    accepted = []
+    for rev in heads[1:]:
+        alembic(root, url, "upgrade", rev)
+        accepted += [f"upgrade {rev}"] if not _refused(url, DUPLICATE) else []
+    assert accepted == [], accepted
+    assert _unique_constraints(pg, db) == f"{new_name} UNIQUE (store_id, sku, variant)"
+    assert_matches_models(pg, db, models_after, [], "upgrade")
+    out = schemagen(root, "check", "--database", url)
+    assert out.startswith("check OK"), out
+    # a rerun of the last revision (as after a failure half-way) changes nothing
+    alembic(root, url, "downgrade", heads[-2])
+    alembic(root, url, "upgrade", "head")
+    assert_matches_models(pg, db, models_after, [], "rerun")
+    for rev in reversed(heads[:-1]):
+        alembic(root, url, "downgrade", rev)
+        accepted += [f"downgrade {rev}"] if not _refused(url, DUPLICATE) else []
+    assert accepted == [], accepted
+    assert _unique_constraints(pg, db) == f"{old_name} UNIQUE (store_id, sku)"
+    assert_matches_models(pg, db, models_before, [], "downgrade")
+    assert pg.sql("SELECT count(*) FROM products", db).strip() == "4"
+
+
+def test_rows_that_repeat_fewer_columns_name_the_unique_and_a_query(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """(store_id, sku, variant) -> (store_id, sku) over rows that repeat (store_id,
+    sku): PostgreSQL's "could not create unique index" names one key value; the
+    revision's error names the constraint and a query for every such row, and once
+    they are fixed the same command completes the upgrade."""
+    case = Case(
+        "unique_narrowed",
+        {"s.yaml": _AFTER.replace("UNIQUE_NAME", "uq_products_sku")},
+        {"s.yaml": _AFTER.replace("UNIQUE_NAME: [store_id, sku, variant]",
+                                  "uq_products_sku: [store_id, sku]")},
+        destructive=False,
+    )
+    root = tmp_path / "project"
+    _, models_after = generate(case, root)
+    db = scratch_database(pg, "mig")
+    url = pg.url(db)
+    alembic(root, url, "upgrade", "000")
+    pg.sql(
+        "INSERT INTO products VALUES (1, 1, 'a', 'x'), (2, 1, 'a', 'y'), (3, 1, NULL, 'x'),"
+        " (4, 1, NULL, 'y'), (5, 2, 'a', 'x'), (6, 3, 'b', 'x'), (7, 3, 'b', 'y'),"
+        " (8, 3, 'b', 'z')",
+        db,
+    )
+    with pytest.raises(sa.exc.DBAPIError) as info:
+        alembic(root, url, "upgrade", "head")
+    error = str(info.value)
+    assert (
+        "cannot add unique uq_products_sku to products: rows repeat (store_id, sku)"
+    ) in error, error
+    assert "then run the same alembic command again" in error
+    found = re.search(r"list them with: (SELECT .*?);", error, re.S)
+    assert found, error
+    listed = pg.sql(f"SELECT string_agg(id::text, ',' ORDER BY id) FROM ({found[1]}) AS r", db)
+    assert listed.strip() == "1,2,6,7,8"
+    assert isinstance(info.value.orig, psycopg.errors.UniqueViolation)
+    # the old constraint still holds meanwhile
+    assert _refused(url, "INSERT INTO products VALUES (100, 1, 'a', 'x')")
+    pg.sql("DELETE FROM products WHERE id IN (2, 7, 8)", db)
+    alembic(root, url, "upgrade", "head")
+    assert_matches_models(pg, db, models_after, [], "upgrade")
+    assert _unique_constraints(pg, db) == "uq_products_sku UNIQUE (store_id, sku)"
