@@ -63,11 +63,14 @@ NAMED: dict[str, NamedType] = {
     "cidr": NamedType(_PG, "CIDR", "Any", "typing"),
     "macaddr": NamedType(_PG, "MACADDR"),
     "macaddr8": NamedType(_PG, "MACADDR8"),
-    "money": NamedType(_PG, "MONEY"),
+    # SqlType, not SQLAlchemy's MONEY and JSONPATH: 2.1 gives those no operator class
+    # (every comparison warns), and JSONPATH is the type of a path handed to #> (a list
+    # of keys), whose bind processor writes None as '{}' or [].
+    "money": NamedType(None, None, "str"),
     "oid": NamedType(_PG, "OID", "int"),
     "regclass": NamedType(_PG, "REGCLASS"),
     "regconfig": NamedType(_PG, "REGCONFIG"),
-    "jsonpath": NamedType(_PG, "JSONPATH"),
+    "jsonpath": NamedType(None, None, "str"),
     "hstore": NamedType(_PG, "HSTORE", "dict[str, str | None]", extension="hstore"),
     "int4range": _range("int4range", "int"),
     "int8range": _range("int8range", "int"),
