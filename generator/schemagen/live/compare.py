@@ -25,13 +25,13 @@ from ..findings import Finding
 from ..model.schema import Schema
 from ..model.security import row_security_statements, row_security_words
 from ..util.urls import parse, redact
+from .aspects import aspect, describe_index, or_none, show
 from .domains import compare_domains
 from .expected import expected_shape, normalize_expected
 from .introspect import (
     ColumnShape,
     DatabaseShape,
     ForeignKeyShape,
-    IndexShape,
     PolicyShape,
     TableShape,
     UniqueShape,
@@ -122,7 +122,8 @@ class LiveCheck:
             unknown = unknown_types(conn, schema)
             expected = normalize_expected(conn, expected, actual)
             routines = (
-                routine_findings(conn, schema) if actual.tables or not expected.tables else []
+                routine_findings(conn, schema, actual.opclasses)
+                if actual.tables or not expected.tables else []
             )
             conn.rollback()
         findings = compare_revision(actual.revisions, history, head)
@@ -309,7 +310,7 @@ def compare_table(table: str, exp: TableShape, act: TableShape) -> list[Finding]
     findings += _compare_named(
         table, "foreign key", exp.foreign_keys, act.foreign_keys, _describe_fk
     )
-    findings += _compare_named(table, "index", exp.indexes, act.indexes, _describe_index)
+    findings += _compare_named(table, "index", exp.indexes, act.indexes, describe_index)
     findings += _compare_partitions(table, exp, act)
     findings += _compare_security(table, exp, act)
     findings += undeclarable(table, act.rules, act.statistics)
@@ -338,11 +339,11 @@ def _compare_security(table: str, exp: TableShape, act: TableShape) -> list[Find
 def _describe_policy(exp: PolicyShape, act: PolicyShape) -> list[str]:
     comment = [_comment_message(exp.comment, act.comment)] if exp.comment != act.comment else []
     return (
-        _aspect("command is", exp.command, act.command)
-        + _aspect("permissive:", exp.permissive, act.permissive)
-        + _aspect("roles", exp.roles, act.roles)
-        + _aspect("USING is", exp.using, act.using)
-        + _aspect("WITH CHECK is", exp.with_check, act.with_check)
+        aspect("command is", exp.command, act.command)
+        + aspect("permissive:", exp.permissive, act.permissive)
+        + aspect("roles", exp.roles, act.roles)
+        + aspect("USING is", exp.using, act.using)
+        + aspect("WITH CHECK is", exp.with_check, act.with_check)
         + comment
     )
 
@@ -368,7 +369,7 @@ def _loose_key(key: str | None) -> str | None:
 
 
 def _describe_bound(exp: str, act: str) -> list[str]:
-    return _aspect("bound is", exp, act)
+    return aspect("bound is", exp, act)
 
 
 def _finding(obj: str, message: str, hint: str = "") -> Finding:
@@ -411,8 +412,8 @@ def _compare_column(obj: str, exp: ColumnShape, act: ColumnShape) -> list[Findin
         messages.append(f"type is {act.type} in the database, {exp.type} in the schema")
     if exp.collation != act.collation:
         messages.append(
-            f"collation is {_or_none(act.collation)} in the database, "
-            f"{_or_none(exp.collation)} in the schema"
+            f"collation is {or_none(act.collation)} in the database, "
+            f"{or_none(exp.collation)} in the schema"
         )
     if exp.nullable != act.nullable:
         messages.append(
@@ -428,13 +429,13 @@ def _compare_column(obj: str, exp: ColumnShape, act: ColumnShape) -> list[Findin
         )
     if exp.default != act.default:
         messages.append(
-            f"default is {_or_none(act.default)} in the database, "
-            f"{_or_none(exp.default)} in the schema"
+            f"default is {or_none(act.default)} in the database, "
+            f"{or_none(exp.default)} in the schema"
         )
     if exp.generated != act.generated:
         messages.append(
-            f"generated as {_or_none(act.generated)} in the database, "
-            f"{_or_none(exp.generated)} in the schema"
+            f"generated as {or_none(act.generated)} in the database, "
+            f"{or_none(exp.generated)} in the schema"
         )
     if exp.comment != act.comment:
         messages.append(_comment_message(exp.comment, act.comment))
@@ -468,10 +469,6 @@ def _excerpt(text: str | None, width: int = 40) -> str:
 
 def _null(nullable: bool) -> str:
     return "nullable" if nullable else "NOT NULL"
-
-
-def _or_none(value: str | None) -> str:
-    return "none" if value is None else value
 
 
 def _compare_primary_key(
@@ -513,72 +510,36 @@ def _compare_named(
     return findings
 
 
-def _aspect(label: str, exp: object, act: object) -> list[str]:
-    if exp == act:
-        return []
-    return [f"{label} {_show(act)} in the database, {_show(exp)} in the schema"]
-
-
-def _show(value: object) -> str:
-    if isinstance(value, tuple):
-        return "(" + ", ".join(_or_none(v) for v in value) + ")"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return _or_none(value)  # type: ignore[arg-type]
-
-
 def _describe_unique(exp: UniqueShape, act: UniqueShape) -> list[str]:
     return (
-        _aspect("columns", exp.columns, act.columns)
-        + _aspect("DEFERRABLE:", exp.deferrable, act.deferrable)
-        + _aspect("INITIALLY DEFERRED:", exp.initially_deferred, act.initially_deferred)
+        aspect("columns", exp.columns, act.columns)
+        + aspect("DEFERRABLE:", exp.deferrable, act.deferrable)
+        + aspect("INITIALLY DEFERRED:", exp.initially_deferred, act.initially_deferred)
     )
 
 
 def _describe_check(exp: str, act: str) -> list[str]:
-    return _aspect("expression is", exp, act)
+    return aspect("expression is", exp, act)
 
 
 def _describe_exclude(exp: str, act: str) -> list[str]:
-    return _aspect("definition is", exp, act)
+    return aspect("definition is", exp, act)
 
 
 def _describe_fk(exp: ForeignKeyShape, act: ForeignKeyShape) -> list[str]:
     return (
-        _aspect("columns", exp.columns, act.columns)
-        + _aspect(
+        aspect("columns", exp.columns, act.columns)
+        + aspect(
             "references",
-            f"{exp.ref_table}{_show(exp.ref_columns)}",
-            f"{act.ref_table}{_show(act.ref_columns)}",
+            f"{exp.ref_table}{show(exp.ref_columns)}",
+            f"{act.ref_table}{show(act.ref_columns)}",
         )
-        + _aspect("ON DELETE", exp.on_delete, act.on_delete)
-        + _aspect("ON UPDATE", exp.on_update, act.on_update)
-        + _aspect("MATCH", exp.match, act.match)
-        + _aspect("DEFERRABLE:", exp.deferrable, act.deferrable)
-        + _aspect("INITIALLY DEFERRED:", exp.initially_deferred, act.initially_deferred)
+        + aspect("ON DELETE", exp.on_delete, act.on_delete)
+        + aspect("ON UPDATE", exp.on_update, act.on_update)
+        + aspect("MATCH", exp.match, act.match)
+        + aspect("DEFERRABLE:", exp.deferrable, act.deferrable)
+        + aspect("INITIALLY DEFERRED:", exp.initially_deferred, act.initially_deferred)
     )
-
-
-def _describe_index(exp: IndexShape, act: IndexShape) -> list[str]:
-    return (
-        _aspect("columns", exp.columns, act.columns)
-        + _aspect("unique:", exp.unique, act.unique)
-        + _aspect("method", exp.method, act.method)
-        + _aspect("operator classes", exp.opclasses, act.opclasses)
-        + _aspect("predicate", exp.predicate, act.predicate)
-        + _aspect("INCLUDE", exp.include, act.include)
-        + _aspect("key order", exp.orders or "all ASC", act.orders or "all ASC")
-        + _aspect("nulls_not_distinct:", exp.nulls_not_distinct, act.nulls_not_distinct)
-        + _aspect(
-            "key collations", _collation_words(exp.collations), _collation_words(act.collations)
-        )
-    )
-
-
-def _collation_words(collations: tuple[str | None, ...]) -> str:
-    """``(C, -)``: each key's collation of its own, ``-`` for none; ``none`` for an index
-    whose keys have none."""
-    return f"({', '.join(c or '-' for c in collations)})" if collations else "none"
 
 
 def _compare_enum(name: str, exp: tuple[str, ...], act: tuple[str, ...]) -> list[Finding]:

@@ -176,6 +176,9 @@ class DatabaseShape:
     domains: dict[str, DomainShape] = field(default_factory=dict)
     # domain.check of every domain check left NOT VALID
     not_valid_domain_checks: tuple[str, ...] = ()
+    # the name of each operator class that is not its type's default, by oid: how the
+    # indexes of materialized views (read later, with the views) are named too
+    opclasses: dict[int, str] = field(default_factory=dict)
 
 
 #: The key of an object named {name} in the namespace {ns}: bare in the current schema,
@@ -304,6 +307,13 @@ LEFT JOIN pg_class r ON r.oid = c.confrelid
 WHERE c.conrelid = ANY(%s) AND c.contype IN ('p', 'u', 'c', 'f', 'x')
 """
 
+#: Each key's order of the index i, from ``indoption``: ASC, DESC, NULLS FIRST or DESC
+#: NULLS LAST (what :class:`IndexShape` ``orders`` holds).
+KEY_ORDERS = """ARRAY(SELECT CASE WHEN o & 1 = 1
+                         THEN CASE WHEN o & 2 = 2 THEN 'DESC' ELSE 'DESC NULLS LAST' END
+                         ELSE CASE WHEN o & 2 = 2 THEN 'NULLS FIRST' ELSE 'ASC' END END
+             FROM unnest(i.indoption::int2[]) WITH ORDINALITY u(o, n) ORDER BY u.n)"""
+
 #: The constraint (a key, unique or exclusion constraint) that owns the index i.
 _OWNED = """SELECT 1 FROM pg_constraint c
 WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid AND c.contype IN ('p', 'u', 'x')"""
@@ -320,10 +330,7 @@ SELECT i.indrelid, ic.relname, i.indisunique, am.amname, i.indnkeyatts,
        -- sequential scan of pg_opclass each, half of the query's time
        i.indclass::oid[],
        pg_get_expr(i.indpred, i.indrelid, true),
-       ARRAY(SELECT CASE WHEN o & 1 = 1
-                         THEN CASE WHEN o & 2 = 2 THEN 'DESC' ELSE 'DESC NULLS LAST' END
-                         ELSE CASE WHEN o & 2 = 2 THEN 'NULLS FIRST' ELSE 'ASC' END END
-             FROM unnest(i.indoption::int2[]) WITH ORDINALITY u(o, n) ORDER BY u.n),
+       {KEY_ORDERS},
        i.indnullsnotdistinct,
        -- per key: its collation, by oid and name; the caller compares it with its
        -- column's (a pg_attribute join per key here made the query eight times slower)
@@ -348,6 +355,21 @@ WHERE i.indrelid = ANY(%s)
   -- planner expect one row and loop over pg_class, twice the time)
   AND NOT EXISTS ({_OWNED} AND NOT i.indisclustered)
 """
+
+#: The indexes of the relation {rel} (a materialized view, or the temporary copy of a
+#: declared one) as JSON, one array each: name, unique, method, number of keys, each
+#: column (key, then INCLUDE) as pg_get_indexdef prints it, each key's operator class
+#: (named by the caller from _OPCLASSES_SQL: a lookup per key here was a sixth of the
+#: views query), predicate, key orders, NULLS NOT DISTINCT; NULL for none.
+VIEW_INDEXES = f"""(SELECT json_agg(json_build_array(
+         ic.relname, i.indisunique, am.amname, i.indnkeyatts,
+         ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true)
+               FROM generate_series(1, i.indnatts) k ORDER BY k),
+         i.indclass::oid[],
+         pg_get_expr(i.indpred, i.indrelid, true), {KEY_ORDERS}, i.indnullsnotdistinct))
+       FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+       JOIN pg_am am ON am.oid = ic.relam
+       WHERE i.indrelid = {{rel}})"""
 
 # The operator classes an index key can name; a default one is left unnamed.
 _OPCLASSES_SQL = "SELECT oid, opcname FROM pg_opclass WHERE NOT opcdefault"
@@ -492,6 +514,7 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
         not_valid_constraints=tuple(sorted(not_valid)),
         domains=domains,
         not_valid_domain_checks=tuple(sorted(not_valid_checks)),
+        opclasses=opclasses,
     )
 
 
@@ -517,6 +540,29 @@ def read_policies(rows: list[list[Any]] | None) -> dict[str, PolicyShape]:
         )
         for name, cmd, permissive, roles, using, check, comment in rows or ()
     }
+
+
+def read_view_indexes(
+    rows: list[list[Any]] | None, opclasses: dict[int, str]
+) -> dict[str, IndexShape]:
+    """A materialized view's indexes from :data:`VIEW_INDEXES`' JSON, by name, as
+    :func:`_add_index` reads a table's (collations aside: the language gives a view's
+    index keys none); ``opclasses``: the name of each non-default operator class."""
+    found = {}
+    for name, unique, method, nkey, keys, classes, predicate, orders, not_distinct in rows or ():
+        items = tuple(unquote_ident(k) for k in keys)
+        found[name] = IndexShape(
+            columns=items[:nkey],
+            unique=unique,
+            method=method,
+            # JSON spells an oid as a string
+            opclasses=tuple(opclasses.get(int(oid)) for oid in classes[:nkey]),
+            predicate=predicate,
+            include=items[nkey:],
+            orders=() if set(orders[:nkey]) <= {"ASC"} else tuple(orders[:nkey]),
+            nulls_not_distinct=not_distinct,
+        )
+    return found
 
 
 #: The system columns a key may name (a check may name tableoid), by number.

@@ -23,9 +23,10 @@ from ..findings import Finding
 from ..model import naming
 from ..model import routinesql as ddl
 from ..model.routines import NOT_ENABLED, Function, Trigger, View
-from ..model.schema import Schema
+from ..model.schema import Schema, copy_with
+from .aspects import describe_index
 from .expected import format_type
-from .introspect import STATISTICS_KEY
+from .introspect import STATISTICS_KEY, VIEW_INDEXES, IndexShape, read_view_indexes
 from .undeclarable import undeclarable
 
 HINT = "run `alembic upgrade head`, or write the database's definition into schema/"
@@ -51,13 +52,13 @@ _VIEW_COLUMNS = """ARRAY(SELECT ARRAY[a.attname::text, format_type(a.atttypid, a
              ORDER BY a.attnum)"""
 
 # Keyed as the schema keys them (bare in the current schema, else qualified, as
-# FUNCTIONS); a materialized view's indexes live in its schema: named bare.
+# FUNCTIONS); a materialized view's indexes live in its schema: named bare, read
+# as the declared ones are read from a temporary copy (compared as a table's).
 VIEWS = f"""
 SELECT CASE WHEN c.relnamespace = current_schema()::regnamespace THEN c.relname::text
             ELSE n.nspname || '.' || c.relname END,
        c.relkind = 'm', pg_get_viewdef(c.oid),
-       ARRAY(SELECT ic.relname::text FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
-             WHERE i.indrelid = c.oid ORDER BY 1),
+       {VIEW_INDEXES.format(rel="c.oid")},
        {_VIEW_COLUMNS.format(rel="c.oid")},
        -- rules but its own _RETURN, and (a materialized view's) extended statistics:
        -- the language declares neither (live.undeclarable); NULL for none
@@ -107,6 +108,9 @@ class Shapes:
     #: Live triggers that do not fire as declared ones do: ``table.name`` ->
     #: (``pg_trigger.tgenabled``, the table's qualified name, the trigger's name).
     trigger_states: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    #: Each materialized view's indexes, by name: the live ones as the catalog has
+    #: them, the declared ones as made on a temporary copy of the view.
+    view_indexes: dict[str, dict[str, IndexShape]] = field(default_factory=dict)
     #: Live views with rules (but ``_RETURN``) or extended statistics: name ->
     #: (rule names, statistics names), each sorted.
     view_extras: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(
@@ -114,14 +118,19 @@ class Shapes:
     )
 
 
-def routine_findings(conn: psycopg.Connection[Any], schema: Schema) -> list[Finding]:
+def routine_findings(
+    conn: psycopg.Connection[Any], schema: Schema, opclasses: dict[int, str]
+) -> list[Finding]:
     """Compare the live functions, views and triggers with ``schema``; report
-    types that the schema does not declare (sequences: :mod:`.compare`)."""
-    actual = introspect_routines(conn, schema.pg_schemas)
-    expected = expected_routines(conn, schema, actual)
+    types that the schema does not declare (sequences: :mod:`.compare`).
+    ``opclasses``: the name of each non-default operator class by oid, as
+    :func:`~.introspect.introspect` read them."""
+    actual = introspect_routines(conn, schema.pg_schemas, opclasses)
+    expected = expected_routines(conn, schema, actual, opclasses)
     findings = list(expected.rejected)
     findings += _compare("function", expected.functions, actual.functions)
     findings += _compare_views(expected.views, actual.views)
+    findings += _compare_view_indexes(expected, actual)
     findings += _declared_view_columns(schema, expected.view_columns or actual.view_columns)
     findings += _compare("trigger", expected.triggers, actual.triggers)
     findings += _trigger_states(expected.triggers.keys() & actual.trigger_states.keys(), actual)
@@ -136,16 +145,20 @@ def routine_findings(conn: psycopg.Connection[Any], schema: Schema) -> list[Find
     return findings
 
 
-def introspect_routines(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> Shapes:
+def introspect_routines(
+    conn: psycopg.Connection[Any], schemas: tuple[str, ...], opclasses: dict[int, str]
+) -> Shapes:
     """The live functions and views of the current schema and of ``schemas``, and
-    the triggers of its tables and of those in ``schemas``."""
+    the triggers of its tables and of those in ``schemas``; ``opclasses`` names the
+    non-default operator classes of materialized views' indexes."""
     shapes = Shapes()
     with conn.cursor() as cur:
         cur.execute(FUNCTIONS, {"schemas": list(schemas)})
         shapes.functions = {key: _tidy(text) for key, text in cur.fetchall()}
         cur.execute(VIEWS, {"schemas": list(schemas)})
         for name, mat, text, indexes, columns, rules, statistics in cur.fetchall():
-            shapes.views[name] = (bool(mat), _tidy(text), tuple(indexes))
+            shapes.view_indexes[name] = read_view_indexes(indexes, opclasses)
+            shapes.views[name] = (bool(mat), _tidy(text), tuple(sorted(shapes.view_indexes[name])))
             shapes.view_columns[name] = _pairs(columns)
             if rules or statistics:
                 shapes.view_extras[name] = (
@@ -176,7 +189,9 @@ def _trigger_states(keys: set[str], actual: Shapes) -> list[Finding]:
     return findings
 
 
-def expected_routines(conn: psycopg.Connection[Any], schema: Schema, actual: Shapes) -> Shapes:
+def expected_routines(
+    conn: psycopg.Connection[Any], schema: Schema, actual: Shapes, opclasses: dict[int, str]
+) -> Shapes:
     """The schema's functions, views and triggers as this server prints them."""
     shapes = Shapes()
     if not (schema.functions or schema.views or schema.triggers):
@@ -195,7 +210,7 @@ def expected_routines(conn: psycopg.Connection[Any], schema: Schema, actual: Sha
         _expect_function(conn, fn, home, temp, shapes)
     # By database name, as the DDL view keys them (a snapshot can stand in for the schema)
     for number, view in enumerate(sorted(schema.views, key=lambda v: v.view)):
-        _expect_view(conn, view, number, shapes)
+        _expect_view(conn, view, number, shapes, opclasses)
     for number, tg in enumerate(schema.triggers):
         _expect_trigger(conn, tg, number, home, temp, shapes)
     return shapes
@@ -261,19 +276,54 @@ def _expect_function(
         shapes.functions[naming.qualify(pg_schema, str(row[0]))] = _tidy(text)
 
 
-def _expect_view(conn: psycopg.Connection[Any], view: View, number: int, shapes: Shapes) -> None:
+def _expect_view(
+    conn: psycopg.Connection[Any],
+    view: View,
+    number: int,
+    shapes: Shapes,
+    opclasses: dict[int, str],
+) -> None:
+    """The view's definition and columns as a temporary view over its SQL prints them;
+    a materialized view's indexes as made on a temporary table of its columns (the
+    same names and types), each named by its number there (names may repeat across
+    PostgreSQL schemas, not in pg_temp). One statement makes them all."""
     temp = f"schemagen_check_view_{number}"
     create = sql.SQL("CREATE TEMP VIEW {} AS ").format(sql.Identifier(temp)) + sql.SQL(
         ddl.view_query(view)  # type: ignore[arg-type]
     )
-    read = sql.SQL("SELECT pg_get_viewdef({rel}), " + _VIEW_COLUMNS).format(
-        rel=sql.SQL("{}::regclass").format(sql.Literal(temp))
+    indexed = temp
+    aliases = {f"schemagen_check_ix_{number}_{k}": ix for k, ix in enumerate(view.indexes)}
+    if aliases:
+        indexed = f"schemagen_check_mv_{number}"
+        copy = copy_with(view, view=indexed)
+        create = sql.SQL("; ").join(
+            [
+                create,
+                sql.SQL("CREATE TEMP TABLE {} AS SELECT * FROM {} WITH NO DATA").format(
+                    sql.Identifier(indexed), sql.Identifier(temp)
+                ),
+                *(
+                    sql.SQL(ddl.create_view_index(copy, copy_with(ix, name=alias)))  # type: ignore[arg-type]
+                    for alias, ix in aliases.items()
+                ),
+            ]
+        )
+    read = sql.SQL(
+        "SELECT pg_get_viewdef({rel}), "
+        + _VIEW_COLUMNS
+        + ", "
+        + VIEW_INDEXES.format(rel="{indexed}")
+    ).format(
+        rel=sql.SQL("{}::regclass").format(sql.Literal(temp)),
+        indexed=sql.SQL("{}::regclass").format(sql.Literal(indexed)),
     )
     row = _attempt(conn, f"{view.kind} {view.view}", [create, read], shapes)
     if row is not None:
         indexes = tuple(sorted(ix.name for ix in view.indexes))
         shapes.views[view.view] = (view.materialized, _tidy(str(row[0])), indexes)
         shapes.view_columns[view.view] = _pairs(row[1])
+        made = read_view_indexes(row[2], opclasses)
+        shapes.view_indexes[view.view] = {aliases[a].name: ix for a, ix in made.items()}
 
 
 def _expect_trigger(
@@ -350,6 +400,28 @@ def _compare_views(
                     HINT,
                 )
             )
+    return findings
+
+
+def _compare_view_indexes(expected: Shapes, actual: Shapes) -> list[Finding]:
+    """The indexes of each materialized view on both sides, by name, as a table's are
+    compared: a line per differing aspect (those missing or extra: :func:`_compare_views`).
+    Without temporary objects (:func:`_names_only`) the declared ones are unknown."""
+    findings = []
+    for view in sorted(expected.view_indexes.keys() & actual.view_indexes.keys()):
+        exp, act = expected.view_indexes[view], actual.view_indexes[view]
+        for name in sorted(exp.keys() & act.keys()):
+            where = ddl.quote_qualified(naming.in_schema_of(view, name))
+            findings += [
+                _finding(
+                    f"index {name} on {view}",
+                    message,
+                    f"`DROP INDEX {where}` and create it as schema/ declares it "
+                    "(as the revision that made the view does), or write the database's "
+                    "definition into schema/",
+                )
+                for message in describe_index(exp[name], act[name])
+            ]
     return findings
 
 
