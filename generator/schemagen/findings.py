@@ -19,9 +19,9 @@ KINDS = (
 HALF_BUILT = ("is INVALID:", "is NOT VALID:")
 
 #: How the object of a finding starts when the schema language cannot declare it (a
-#: rule, extended statistics, a CLUSTER ON mark): "edit schema/" cannot be the way, so
-#: its own hint (the statement that drops it) is shown too.
-UNDECLARABLE = ("rule ", "statistics ", "cluster on ")
+#: rule, extended statistics, a CLUSTER ON mark, a comment on a view's column): "edit
+#: schema/" cannot be the way, so its own hint (the statement that drops it) is shown too.
+UNDECLARABLE = ("rule ", "statistics ", "cluster on ", "comment on view column ")
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from ..model.schema import Schema, copy_with
 from .aspects import describe_index
 from .expected import format_type
 from .introspect import STATISTICS_KEY, VIEW_INDEXES, IndexShape, read_view_indexes
-from .undeclarable import undeclarable
+from .undeclarable import undeclarable, view_column_comments
 
 HINT = "run `alembic upgrade head`, or write the database's definition into schema/"
 EXTRA_HINT = "add it to schema/ or drop it from the database"
@@ -64,7 +64,13 @@ SELECT CASE WHEN c.relnamespace = current_schema()::regnamespace THEN c.relname:
        -- the language declares neither (live.undeclarable); NULL for none
        (SELECT array_agg(r.rulename::text) FROM pg_rewrite r
         WHERE r.ev_class = c.oid AND r.rulename <> '_RETURN'),
-       (SELECT array_agg({STATISTICS_KEY}) FROM pg_statistic_ext s WHERE s.stxrelid = c.oid)
+       (SELECT array_agg({STATISTICS_KEY}) FROM pg_statistic_ext s WHERE s.stxrelid = c.oid),
+       -- its columns that have a comment, which migrations never make (a view column's
+       -- description is the docs'): NULL for none
+       (SELECT array_agg(a.attname::text ORDER BY a.attnum)
+        FROM pg_description d
+        JOIN pg_attribute a ON a.attrelid = d.objoid AND a.attnum = d.objsubid
+        WHERE d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid > 0)
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE (c.relnamespace = current_schema()::regnamespace OR n.nspname = ANY(%(schemas)s))
   AND c.relkind IN ('v', 'm') AND {_NOT_EXTENSION.format(oid="c.oid")}
@@ -116,6 +122,8 @@ class Shapes:
     view_extras: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(
         default_factory=dict
     )
+    #: Live views with comments on columns: name -> the columns, in order.
+    view_column_comments: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def routine_findings(
@@ -136,6 +144,8 @@ def routine_findings(
     findings += _trigger_states(expected.triggers.keys() & actual.trigger_states.keys(), actual)
     for name, (rules, statistics) in sorted(actual.view_extras.items()):
         findings += undeclarable(name, rules, statistics)
+    for name, columns in sorted(actual.view_column_comments.items()):
+        findings += view_column_comments(name, columns)
     with conn.cursor() as cur:
         cur.execute(TYPES)
         for (name,) in sorted(cur.fetchall()):
@@ -156,10 +166,12 @@ def introspect_routines(
         cur.execute(FUNCTIONS, {"schemas": list(schemas)})
         shapes.functions = {key: _tidy(text) for key, text in cur.fetchall()}
         cur.execute(VIEWS, {"schemas": list(schemas)})
-        for name, mat, text, indexes, columns, rules, statistics in cur.fetchall():
+        for name, mat, text, indexes, columns, rules, statistics, commented in cur.fetchall():
             shapes.view_indexes[name] = read_view_indexes(indexes, opclasses)
             shapes.views[name] = (bool(mat), _tidy(text), tuple(sorted(shapes.view_indexes[name])))
             shapes.view_columns[name] = _pairs(columns)
+            if commented:
+                shapes.view_column_comments[name] = tuple(commented)
             if rules or statistics:
                 shapes.view_extras[name] = (
                     tuple(sorted(rules or ())),

@@ -1,12 +1,13 @@
-"""Live objects the schema language cannot declare: rules, extended statistics and
-``CLUSTER ON`` marks.
+"""Live objects the schema language cannot declare: rules, extended statistics,
+``CLUSTER ON`` marks and comments on a view's columns.
 
 A database written by other people may hold them, and each changes what the
 application sees or gets (a rule can turn its INSERTs into nothing; a mark is
 what a bare ``CLUSTER`` of the table, run by a maintenance job, sorts by and
-locks the table for), so each is drift: reported as an extra index or trigger
-is, with the statement that drops it. They are read in the queries that read
-their tables and views (no query of their own).
+locks the table for; a comment is what tools show of a view's column, whose
+``description`` in the YAML is for the docs only), so each is drift: reported
+as an extra index or trigger is, with the statement that drops it. They are
+read in the queries that read their tables and views (no query of their own).
 """
 
 from __future__ import annotations
@@ -58,4 +59,20 @@ def cluster_marks(marks: tuple[tuple[str, str], ...]) -> list[Finding]:
             f"`ALTER TABLE {quote_qualified(relation)} SET WITHOUT CLUSTER`",
         )
         for relation, index in marks
+    ]
+
+
+def view_column_comments(view: str, columns: tuple[str, ...]) -> list[Finding]:
+    """A finding for the comment on each of ``columns`` of ``view`` (keyed as the
+    comparison keys views): the language makes none (a view column's ``description``
+    is for the docs only)."""
+    return [
+        Finding(
+            "database",
+            f"comment on view column {view}.{column}",
+            EXTRA,
+            "the schema cannot declare it (a view column's description is for the docs "
+            f"only): `COMMENT ON COLUMN {quote_qualified(view)}.{quote_name(column)} IS NULL`",
+        )
+        for column in columns
     ]

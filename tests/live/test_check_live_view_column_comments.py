@@ -1,0 +1,117 @@
+"""``check --database`` on comments on a view's columns (``COMMENT ON COLUMN view.c``).
+
+A view column's ``description`` is for the docs only: migrations make no comment
+on it, and the language cannot declare one (``schemagen import`` lists each as
+not expressible). One made by hand, on a view or a materialized view, in the
+default PostgreSQL schema or another, is drift, reported as an extra object with
+the statement that removes it; read in the query that reads the views (no query
+of its own). A database at head, whose view columns have descriptions in the
+YAML, checks clean."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import psycopg
+import pytest
+from click.testing import CliRunner
+from migration_harness import live_findings, migrated_project
+from pgcluster import PgCluster
+from schemagen.cli import main
+
+SCHEMA = """
+database: {name: vcc}
+entities:
+  Sailing:
+    columns:
+      id: {type: bigint, primary_key: true}
+      route: {type: string, length: 40, nullable: true, description: Where it goes.}
+      fare: {type: numeric, precision: 10, scale: 2, nullable: true}
+views:
+  OpenSailings:
+    description: Sailings still sold.
+    sql: "SELECT id, route FROM sailings WHERE fare IS NOT NULL"
+    columns:
+      id: {type: bigint, description: The sailing.}
+      route: {type: string, length: 40, description: Where it goes.}
+  RouteCounts:
+    view: billing.route_counts
+    materialized: true
+    sql: "SELECT route, count(*) AS sailings FROM sailings GROUP BY route"
+    columns:
+      route: {type: string, length: 40}
+      sailings: {type: bigint, description: How many.}
+"""
+
+ROWS = (
+    # NULLs and duplicates in the columns the views read
+    "INSERT INTO sailings SELECT n, CASE WHEN n % 6 = 0 THEN NULL ELSE 'route ' || n % 4 END, "
+    "CASE WHEN n % 5 = 0 THEN NULL ELSE (n % 9) * 7.5 END FROM generate_series(1, 80) n;"
+    "REFRESH MATERIALIZED VIEW billing.route_counts"
+)
+
+BEHIND = (
+    "COMMENT ON COLUMN open_sailings.route IS 'Where it goes.'",
+    "COMMENT ON COLUMN billing.route_counts.sailings IS 'Sailings per route, refreshed nightly'",
+)
+
+EXPECTED = [  # by view key: billing.route_counts first
+    ("comment on view column billing.route_counts.sailings",
+     "COMMENT ON COLUMN billing.route_counts.sailings IS NULL"),
+    ("comment on view column open_sailings.route",
+     "COMMENT ON COLUMN open_sailings.route IS NULL"),
+]
+EXTRA = "in the database but not in the schema"
+
+
+@pytest.fixture
+def db(pg: PgCluster, tmp_path: Path) -> tuple[Path, str]:
+    name = pg.create_database("vcc")
+    root = migrated_project(tmp_path / "p", SCHEMA, pg.url(name))
+    pg.sql(ROWS, name)
+    return root, name
+
+
+def test_a_database_at_head_is_clean(pg: PgCluster, db: tuple[Path, str]) -> None:
+    root, name = db
+    assert live_findings(root, pg.url(name)) == []
+    # the columns' descriptions made no comments; the view's own is the language's
+    assert pg.sql(
+        "SELECT count(*) FROM pg_description WHERE objsubid > 0 AND objoid IN "
+        "('open_sailings'::regclass, 'billing.route_counts'::regclass)",
+        name,
+    ) == "0\n"
+    out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", pg.url(name)])
+    assert out.exit_code == 0, out.output
+
+
+def test_view_column_comments_made_by_hand_are_extra(
+    pg: PgCluster, db: tuple[Path, str]
+) -> None:
+    root, name = db
+    url = pg.url(name)
+    with psycopg.connect(pg.libpq_url(name)) as other:
+        for statement in BEHIND:
+            other.execute(statement)
+        other.commit()
+    assert live_findings(root, url) == [f"{obj}: {EXTRA}" for obj, _ in EXPECTED]
+
+    text = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
+    assert text.exit_code == 1, text.output
+    lines = text.output.splitlines()
+    for obj, fix in EXPECTED:
+        assert f"  {obj}: {EXTRA}" in lines, text.output
+        assert any(fix in line for line in lines if line.lstrip().startswith("->")), text.output
+
+    out = CliRunner().invoke(
+        main, ["check", "--project", str(root), "--format", "json", "--database", url]
+    )
+    assert out.exit_code == 1, out.output
+    findings = json.loads(out.output)["findings"]
+    assert [(f["object"], f["message"]) for f in findings] == [(o, EXTRA) for o, _ in EXPECTED]
+
+    # the hints' statements remove them: the database is back at the schema
+    for _, fix in EXPECTED:
+        pg.sql(fix, name)
+    assert live_findings(root, url) == []
