@@ -166,6 +166,26 @@ def test_changed_on_delete_is_swapped_in_place_never_dropped_first() -> None:
     ]
 
 
+def test_a_key_s_deferrability_alone_is_altered_in_the_transaction() -> None:
+    """No drop, no NOT VALID, no VALIDATE (tests/revision/test_foreign_key_deferral.py);
+    with another change (ON DELETE too) it is swapped as before."""
+    old = schema(stores(), products())
+    key = products().foreign_keys[0]
+    deferred = dataclasses.replace(key, deferrable=True, initially_deferred=True)
+    new = schema(stores(), dataclasses.replace(products(), foreign_keys=(deferred,)))
+    plan = diff(old, new)
+    assert plan.describe() == [
+        "~ foreign key fk_products_store_id_stores on products: DEFERRABLE INITIALLY DEFERRED "
+        "(was NOT DEFERRABLE); altered in place, no scan",
+    ]
+    assert [stage.kind for stage in stages(plan)] == ["main"]
+    check_invariants(old, new, plan)
+    both = dataclasses.replace(deferred, on_delete="RESTRICT")
+    plan = diff(old, schema(stores(), dataclasses.replace(products(), foreign_keys=(both,))))
+    assert [stage.kind for stage in stages(plan)] == ["online"]
+    assert plan.describe()[0].endswith("swapped NOT VALID in one statement, then VALIDATE")
+
+
 def test_changed_key_whose_name_followed_a_rename_is_swapped_under_the_new_name() -> None:
     old = schema(stores(), products())
     prod = products()

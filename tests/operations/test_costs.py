@@ -27,7 +27,7 @@ import pytest
 from pgcluster import PgCluster
 from schemagen.model.pgtypes import parse_type_name
 from schemagen.model.schema import ForeignKey, PrimaryKey, UniqueConstraint
-from schemagen.operations.constraint import ReplaceForeignKey
+from schemagen.operations.constraint import AlterForeignKeyDeferral, ReplaceForeignKey
 from schemagen.operations.costs import FACTS, Cost, binary_compatible, live_warning, steps
 from schemagen.operations.table import AddPrimaryKey
 from schemagen.operations.typechange import IN_UTC, ZONE_RESTORED, is_narrowing, pg_type_name
@@ -129,6 +129,9 @@ STATEMENTS: dict[str, tuple[str, str, str]] = {
         "",
         "ALTER TABLE t DROP CONSTRAINT IF EXISTS t_ck, ADD CONSTRAINT t_ck CHECK (a > 1) NOT VALID",
         "t",
+    ),
+    "alter foreign key deferrability": (
+        FK, "ALTER TABLE t ALTER CONSTRAINT fk DEFERRABLE INITIALLY DEFERRED", "t"
     ),
     "validate constraint": ("", "ALTER TABLE t VALIDATE CONSTRAINT t_ck", "t"),
     "create unique index concurrently": ("", "CREATE UNIQUE INDEX CONCURRENTLY ux2 ON t (a)", "t"),
@@ -383,6 +386,29 @@ def test_a_foreign_key_swap_locks_the_referenced_table_briefly_and_scans_neither
     assert MODES.index(lock or "AccessShareLock") <= MODES.index("RowShareLock"), lock
     assert steps(ReplaceForeignKey("t", _fk(None), _fk("CASCADE"))) == (
         "swap foreign key NOT VALID", "validate constraint"
+    )
+
+
+def test_a_foreign_key_s_deferrability_alone_is_altered_without_touching_the_referenced_table(
+    conninfo: str,
+) -> None:
+    """Beyond :data:`FACTS`: ALTER CONSTRAINT takes no lock on the referenced table
+    (a swap takes ACCESS EXCLUSIVE there) and reads neither table; the key stays
+    the same constraint, validated."""
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(FK)
+        oid = conn.execute("SELECT oid FROM pg_constraint WHERE conname = 'fk'").fetchone()
+    statement = "ALTER TABLE t ALTER CONSTRAINT fk DEFERRABLE INITIALLY DEFERRED"
+    assert _holds(conninfo, statement, "r")[:2] == ("", False)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT oid, condeferrable, condeferred, convalidated FROM pg_constraint "
+            "WHERE conname = 'fk'"
+        ).fetchone()
+    assert oid is not None and row == (oid[0], True, True, True)
+    old = dataclasses.replace(_fk(None), initially_deferred=True, deferrable=True)
+    assert steps(AlterForeignKeyDeferral("t", _fk(None), old)) == (
+        "alter foreign key deferrability",
     )
 
 

@@ -39,6 +39,7 @@ from schemagen.model.schema import (
 from schemagen.operations.base import Operation
 from schemagen.operations.constraint import (
     AddConstraint,
+    AlterForeignKeyDeferral,
     AlterUniqueDeferral,
     CreateIndex,
     DropConstraint,
@@ -123,6 +124,12 @@ EXAMPLES: list[Operation] = [
         "stores",
         UniqueConstraint("uq_stores_name", ("name",)),
         UniqueConstraint("uq_stores_name", ("name",), deferrable=True, initially_deferred=True),
+    ),
+    AlterForeignKeyDeferral(
+        "products",
+        ForeignKey("fk_p_s", ("store_id",), "Store", "stores", ("id",)),
+        ForeignKey("fk_p_s", ("store_id",), "Store", "stores", ("id",), deferrable=True,
+                   initially_deferred=True),
     ),
     ReplaceUnique(
         "stores",
@@ -266,6 +273,24 @@ def test_unique_deferral_change_is_drop_and_add_in_the_transaction() -> None:
     assert op.reverse().describe().startswith(
         "~ unique uq_stores_name on stores: NOT DEFERRABLE (was DEFERRABLE INITIALLY DEFERRED; "
         "dropped and added in one transaction under ACCESS EXCLUSIVE, its unique index rebuilt"
+    )
+
+
+def test_a_foreign_key_s_deferrability_alone_is_altered_in_the_transaction() -> None:
+    """ALTER CONSTRAINT, both words said each way (what it is not told it resets)."""
+    op = next(op for op in EXAMPLES if isinstance(op, AlterForeignKeyDeferral))
+    assert not op.online and not op.reverse().online
+    assert render_body((op,), _state()) == [
+        "    op.execute(",
+        '        "ALTER TABLE products ALTER CONSTRAINT fk_p_s DEFERRABLE INITIALLY DEFERRED",',
+        "    )",
+    ]
+    assert render_body((op.reverse(),), _state())[1] == (
+        '        "ALTER TABLE products ALTER CONSTRAINT fk_p_s NOT DEFERRABLE INITIALLY IMMEDIATE",'
+    )
+    assert op.describe() == (
+        "~ foreign key fk_p_s on products: DEFERRABLE INITIALLY DEFERRED (was NOT "
+        "DEFERRABLE); altered in place, no scan"
     )
 
 

@@ -45,6 +45,7 @@ from schemagen.operations.plan import (
     AddEnumValue,
     AddPrimaryKey,
     AlterColumn,
+    AlterForeignKeyDeferral,
     AlterTableComment,
     AlterUniqueDeferral,
     CreateEnum,
@@ -241,8 +242,8 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
     "drop check constraint": _constraint(DropConstraint, CheckConstraint),
     "add foreign key": _constraint(AddConstraint, ForeignKey),
     "drop foreign key": _constraint(DropConstraint, ForeignKey),
-    "foreign key changed in place (on_delete, on_update, match, deferrable: swapped NOT VALID, "
-    "then VALIDATE)": _key_swapped,
+    "foreign key changed in place (on_delete, on_update, match, deferrable with them: swapped "
+    "NOT VALID, then VALIDATE)": _key_swapped,
     "check changed in place (swapped NOT VALID, then VALIDATE); one an enum rebuild holds "
     "dropped and added around it": lambda c: (
         c.any(ReplaceCheck)
@@ -463,6 +464,13 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         c.any(ReplaceUnique, lambda op: op.online and op.old.name == op.new.name)
         and c.any(ReplaceUnique, lambda op: op.online and op.checks_rows)
         and c.any(ReplaceUnique, lambda op: not op.online)
+        and bool(c.case.setup)
+    ),
+    "foreign key whose deferrability alone changes altered in place (ALTER CONSTRAINT in "
+    "the transaction, no drop, no VALIDATE), each way, on rows": lambda c: (
+        c.any(AlterForeignKeyDeferral, lambda op: op.new.initially_deferred)
+        and c.any(AlterForeignKeyDeferral, lambda op: op.old.deferrable and not op.new.deferrable)
+        and not c.any(ReplaceForeignKey)
         and bool(c.case.setup)
     ),
     "index key with a collation of its own: key changed (drop + create), index added, on rows": (

@@ -57,6 +57,7 @@ from ..model.schema import CheckConstraint, Entity, ForeignKey
 from ..operations.base import Operation
 from ..operations.constraint import (
     AddConstraint,
+    AlterForeignKeyDeferral,
     AlterUniqueDeferral,
     CreateIndex,
     DropConstraint,
@@ -190,7 +191,7 @@ def phase(op: Operation) -> float:
         return _PHASES.index(DISABLE_ROW_SECURITY)
     if isinstance(op, AddConstraint | DropConstraint) and isinstance(op.constraint, ForeignKey):
         return _PHASES.index(ADD_FOREIGN_KEY if isinstance(op, AddConstraint) else DROP_FOREIGN_KEY)
-    if isinstance(op, ReplaceForeignKey):  # online: after the transaction, as a new key's
+    if isinstance(op, ReplaceForeignKey | AlterForeignKeyDeferral):  # as a new key's
         return _PHASES.index(ADD_FOREIGN_KEY)
     if isinstance(op, ReplaceCheck | ReplaceUnique):  # as a new check's or unique's
         return _PHASES.index(AddConstraint)

@@ -25,6 +25,7 @@ from ..model.schema import (
 from ..operations.base import Operation
 from ..operations.constraint import (
     AddConstraint,
+    AlterForeignKeyDeferral,
     AlterUniqueDeferral,
     Constraint,
     CreateIndex,
@@ -35,6 +36,7 @@ from ..operations.constraint import (
     ReplaceCheck,
     ReplaceForeignKey,
     ReplaceUnique,
+    deferral_only,
     swappable,
 )
 from ..operations.partition import CreatePartition, DropPartition
@@ -108,7 +110,12 @@ def compare_entity(
     reindexed = _swapped_uniques(old, new, ops)
     ops += [ReplaceUnique(table, before, after) for before, after in reindexed]
     swapped = _swapped_keys(old, new, ops)
-    ops += [ReplaceForeignKey(table, before, after) for before, after in swapped]
+    ops += [
+        AlterForeignKeyDeferral(table, before, after)
+        if deferral_only(before, after)
+        else ReplaceForeignKey(table, before, after)
+        for before, after in swapped
+    ]
     rechecked = _swapped_checks(old, new, ops)
     ops += [ReplaceCheck(table, before, after) for before, after in rechecked]
     # (names of the old side, names of the new side) that compare_named leaves alone
@@ -203,8 +210,9 @@ def _swapped_keys(
 ) -> list[tuple[ForeignKey, ForeignKey]]:
     """Foreign keys that keep their columns and what they reference but change
     their actions, MATCH or deferrability: swapped in place
-    (:class:`ReplaceForeignKey`), never dropped in one revision and added in a
-    later one. Under one name, or under a new one (a conventional name that
+    (:class:`ReplaceForeignKey`; one that changes its deferrability alone is
+    altered, :class:`AlterForeignKeyDeferral`), never dropped in one revision and
+    added in a later one. Under one name, or under a new one (a conventional name that
     followed a renamed table or column; an equal definition under a new name is
     a rename instead, :func:`compare_named`). Not on a partitioned table (no NOT
     VALID key there: dropped and added in the transaction), nor where a column

@@ -162,6 +162,39 @@ class ReplaceForeignKey(Operation):
 
 
 @dataclass(frozen=True)
+class AlterForeignKeyDeferral(Operation):
+    """A foreign key whose only change is its deferrability (same name and all
+    else): ``ALTER TABLE ... ALTER CONSTRAINT ... [NOT] DEFERRABLE INITIALLY ...``
+    in the transaction. The same constraint stays (no drop, no ``NOT VALID``, no
+    ``VALIDATE``): PostgreSQL changes its catalog row and its triggers, taking
+    ACCESS EXCLUSIVE on the table for as long, and reads no row of either table."""
+
+    table: str
+    old: ForeignKey
+    new: ForeignKey
+
+    def reverse(self) -> Operation:
+        return AlterForeignKeyDeferral(self.table, self.new, self.old)
+
+    def describe(self) -> str:
+        return (
+            f"~ foreign key {self.new.name} on {self.table}: {fk_rules(self.new)['']} (was "
+            f"{fk_rules(self.old)['']}); altered in place, no scan"
+        )
+
+    def apply(self, schema: Schema) -> Schema:
+        return with_replaced(schema, self.table, "foreign_keys", self.old.name, self.new)
+
+
+def deferral_only(old: ForeignKey, new: ForeignKey) -> bool:
+    """Whether ``new`` differs from ``old`` in its deferrability alone (one name)."""
+    same = dataclasses.replace(
+        old, deferrable=new.deferrable, initially_deferred=new.initially_deferred
+    )
+    return old != new and same == new
+
+
+@dataclass(frozen=True)
 class ReplaceCheck(Operation):
     """A check of a table that holds rows whose expression changes (same name),
     swapped as :class:`ReplaceForeignKey` swaps a key: one ``ALTER TABLE`` drops it

@@ -26,6 +26,7 @@ from ..validate.sql import SqlSyntaxError, called_functions, parse_expression
 from .base import Operation
 from .constraint import (
     AddConstraint,
+    AlterForeignKeyDeferral,
     AlterUniqueDeferral,
     CreateIndex,
     DropConstraint,
@@ -141,6 +142,8 @@ FACTS: dict[str, Cost] = {
     # (the referenced table is locked ACCESS EXCLUSIVE too, as by any foreign key's drop)
     "swap foreign key NOT VALID": Cost(_AX, "no scan", True),
     "swap check NOT VALID": Cost(_AX, "no scan", True),
+    # ALTER CONSTRAINT ... [NOT] DEFERRABLE: the catalog and the key's triggers only
+    "alter foreign key deferrability": Cost(_AX, "no scan"),
     "validate constraint": Cost("ShareUpdateExclusiveLock", "scans", True),
     "create unique index concurrently": Cost("ShareUpdateExclusiveLock", "scans", True),
     "attach unique index": Cost(_AX, "no scan", True),
@@ -255,6 +258,7 @@ _STEPS: dict[type, tuple[str, ...]] = {
 }
 
 _SIMPLE: dict[type, str] = {
+    AlterForeignKeyDeferral: "alter foreign key deferrability",
     CreatePartition: "create partition",
     DropPartition: "drop partition",  # the concurrent one: _ONLINE_STEPS
     CreateSequence: "sequence",

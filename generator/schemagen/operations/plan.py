@@ -15,6 +15,7 @@ from ..model.schema import Schema
 from .base import Operation
 from .constraint import (
     AddConstraint,
+    AlterForeignKeyDeferral,
     AlterUniqueDeferral,
     CreateIndex,
     DropConstraint,
@@ -53,6 +54,7 @@ __all__ = [
     "AddConstraint",
     "AddEnumValue",
     "AlterColumn",
+    "AlterForeignKeyDeferral",
     "AlterUniqueDeferral",
     "AddPrimaryKey",
     "AlterTableComment",

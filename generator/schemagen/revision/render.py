@@ -51,6 +51,7 @@ from ..model.typemap import sa_type
 from ..operations.base import Operation
 from ..operations.constraint import (
     AddConstraint,
+    AlterForeignKeyDeferral,
     AlterUniqueDeferral,
     Constraint,
     CreateIndex,
@@ -751,6 +752,20 @@ def _(operation: ReplaceForeignKey, state: Schema) -> list[Stmt]:
     return [
         execute(f"{alter} {drops}ADD CONSTRAINT {name} {constraint_sql(operation.new)} NOT VALID"),
         validate_constraint(operation.table, operation.new),
+    ]
+
+
+@_render.register(AlterForeignKeyDeferral)
+def _(operation: AlterForeignKeyDeferral, state: Schema) -> list[Stmt]:
+    # Both words always said: ALTER CONSTRAINT sets what it is not told to its default.
+    fk = operation.new
+    deferrable = "DEFERRABLE" if fk.deferrable or fk.initially_deferred else "NOT DEFERRABLE"
+    initially = "DEFERRED" if fk.initially_deferred else "IMMEDIATE"
+    return [
+        execute(
+            f"ALTER TABLE {quote_table(operation.table)} ALTER CONSTRAINT "
+            f"{quote_ident(fk.name)} {deferrable} INITIALLY {initially}"
+        )
     ]
 
 
