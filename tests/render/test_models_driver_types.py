@@ -24,6 +24,9 @@ from pgcluster import PgCluster
 
 SCHEMA = """\
 database: {name: kinds}
+domains:
+  spot: {type: point}
+  flags3: {type: "bit(3)"}
 entities:
   Reading:
     columns:
@@ -31,15 +34,36 @@ entities:
       path: {type: jsonpath, nullable: true}
       cost: {type: money, nullable: true}
       costs: {type: array, of: money, nullable: true}
+      at: {type: point, nullable: true}
+      ats: {type: array, of: point, nullable: true}
+      area: {type: box, nullable: true}
+      areas: {type: array, of: box, nullable: true}
+      lsn: {type: pg_lsn, nullable: true}
+      lsns: {type: array, of: pg_lsn, nullable: true}
+      flags: {type: "bit(3)", nullable: true}
+      flagss: {type: array, of: "bit(3)", nullable: true}
+      mask: {type: "bit varying(8)", nullable: true}
+      masks: {type: array, of: "bit varying(8)", nullable: true}
+      home: {type: spot, nullable: true}
+      homes: {type: array, of: spot, nullable: true}
+      bits: {type: flags3, nullable: true}
 """
-COLUMNS = ("path", "cost", "costs")
+COLUMNS = ("path", "cost", "costs", "at", "ats", "area", "areas", "lsn", "lsns", "flags",
+           "flagss", "mask", "masks", "home", "homes", "bits")
+P = '$."a"[*]?(@ > 1)'
+BOX = "(3,4),(1,2)"  # box's array delimiter is ';'
 ROWS: list[tuple[Any, ...]] = [
-    # id, path, cost, costs
-    (1, '$."a"[*]?(@ > 1)', "$1,234.50", ["$1.00", None]),
-    (2, None, None, None),
-    (3, "$", "$0.00", []),
-    (4, None, "$1,234.50", [None]),
-    (5, '$."a"[*]?(@ > 1)', "$1,234.50", ["$1.00", None]),  # row 1 again
+    (1, P, "$1,234.50", ["$1.00", None], "(1,2)", ["(1,2)", None], BOX, [BOX, BOX],
+     "16/B374D848", ["0/0", None], "101", ["101", None], "1101", ["1", None], "(1,2)",
+     ["(3,4)"], "011"),
+    (2, *[None] * len(COLUMNS)),
+    (3, "$", "$0.00", [], "(0.5,-2)", [], "(1,1),(0,0)", [], "0/10", [], "000", [], "", [],
+     "(0,0)", [], "111"),
+    (4, None, "$1,234.50", [None], None, [None], None, [None], None, [None], None, [None],
+     None, [None], None, [None], None),
+    (5, P, "$1,234.50", ["$1.00", None], "(1,2)", ["(1,2)", None], BOX, [BOX, BOX],
+     "16/B374D848", ["0/0", None], "101", ["101", None], "1101", ["1", None], "(1,2)",
+     ["(3,4)"], "011"),  # row 1 again
 ]
 
 
@@ -65,6 +89,12 @@ def _queries(m: ModuleType) -> dict[str, Any]:
         "cost_above": ids.where(r.cost > "$1.00"),
         "cost_in": ids.where(r.cost.in_(["$0.00", "$9.99"])),
         "costs_length": select(func.cardinality(r.costs)).order_by(r.id),
+        "lsn_above": ids.where(r.lsn > "0/10"),
+        "flags_equal": ids.where(r.flags == "101"),
+        "bits_equal": ids.where(r.bits == "111"),
+        "mask_in": ids.where(r.mask.in_(["", "1"])),
+        "first_lsn": select(r.lsns[1]).order_by(r.id),
+        "first_area": select(r.areas[1]).order_by(r.id),
     }
 
 
@@ -106,6 +136,12 @@ EXPECTED = {
     "cost_above": [1, 4, 5],
     "cost_in": [3],
     "costs_length": [2, None, 0, 1, 2],
+    "lsn_above": [1, 5],
+    "flags_equal": [1, 5],
+    "bits_equal": [3],
+    "mask_in": [3],
+    "first_lsn": ["0/0", None, None, None, "0/0"],
+    "first_area": [BOX, None, None, None, BOX],
 }
 
 
@@ -123,7 +159,14 @@ def test_text_valued_types_give_the_same_str_with_both_drivers(
         database.get_engine().dispose()
     assert read_sync == EXPECTED
     assert read_async == EXPECTED
-    assert pg.sql("SELECT id, path, cost, costs FROM readings ORDER BY id", pg_db) == (
-        '1|$."a"[*]?(@ > 1)|$1,234.50|{$1.00,NULL}\n2|||\n3|$|$0.00|{}\n'
-        '4||$1,234.50|{NULL}\n5|$."a"[*]?(@ > 1)|$1,234.50|{$1.00,NULL}\n'
+    assert pg.sql(f"SELECT {', '.join(COLUMNS)} FROM readings ORDER BY id", pg_db) == (
+        '$."a"[*]?(@ > 1)|$1,234.50|{$1.00,NULL}|(1,2)|{"(1,2)",NULL}|(3,4),(1,2)'
+        "|{(3,4),(1,2);(3,4),(1,2)}|16/B374D848|{0/0,NULL}|101|{101,NULL}|1101|{1,NULL}"
+        '|(1,2)|{"(3,4)"}|011\n'
+        "|||||||||||||||\n"
+        "$|$0.00|{}|(0.5,-2)|{}|(1,1),(0,0)|{}|0/10|{}|000|{}||{}|(0,0)|{}|111\n"
+        "|$1,234.50|{NULL}||{NULL}||{NULL}||{NULL}||{NULL}||{NULL}||{NULL}|\n"
+        '$."a"[*]?(@ > 1)|$1,234.50|{$1.00,NULL}|(1,2)|{"(1,2)",NULL}|(3,4),(1,2)'
+        "|{(3,4),(1,2);(3,4),(1,2)}|16/B374D848|{0/0,NULL}|101|{101,NULL}|1101|{1,NULL}"
+        '|(1,2)|{"(3,4)"}|011\n'
     )

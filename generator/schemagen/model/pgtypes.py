@@ -35,7 +35,9 @@ class NamedType:
     ``SqlType``); ``python`` is the ``Mapped[...]`` annotation and ``py_module``
     the module it needs (a key of ``render.models._PY_IMPORTS``); ``extension``
     is what ``database.extensions`` must list; ``nparams`` the number of
-    parameters the type takes at most.
+    parameters the type takes at most. ``sent_as``, for a type whose values models
+    hold as text but asyncpg decodes into classes of its own (and refuses a str
+    for), is the type a str is cast to from text (models.py's ``SqlText``).
     """
 
     sa_module: str | None = "sqlalchemy.dialects.postgresql"
@@ -44,6 +46,7 @@ class NamedType:
     py_module: str | None = None
     extension: str | None = None
     nparams: int = 0
+    sent_as: str | None = None
 
 
 _PG = "sqlalchemy.dialects.postgresql"
@@ -52,6 +55,12 @@ _PG = "sqlalchemy.dialects.postgresql"
 def _range(name: str, py: str, module: str | None = None) -> NamedType:
     """A range type: SQLAlchemy's class is its name in capitals, values are ``Range``."""
     return NamedType(_PG, name.upper(), f"Range[{py}]", module)
+
+
+def _as_text(sent_as: str, nparams: int = 0) -> NamedType:
+    """A type models hold as text, which asyncpg decodes into a class of its own
+    (point: Point, pg_lsn: int, bit: BitString) and psycopg returns as text."""
+    return NamedType(None, None, "str", nparams=nparams, sent_as=sent_as)
 
 
 #: The PostgreSQL types schemagen knows by name (beyond the base types).
@@ -85,18 +94,20 @@ NAMED: dict[str, NamedType] = {
     "tsmultirange": NamedType(_PG, "TSMULTIRANGE", "Any", "typing"),
     "tstzmultirange": NamedType(_PG, "TSTZMULTIRANGE", "Any", "typing"),
     "character": NamedType("sqlalchemy", "CHAR", nparams=1),
-    "bit": NamedType(None, None, "str", nparams=1),
-    "bit varying": NamedType(None, None, "str", nparams=1),
+    # Sent as bit varying: a cast to bit(3) cuts '1101' to '110' (pads '11' to '110'),
+    # where the column refuses a value of another length.
+    "bit": _as_text("bit varying", nparams=1),
+    "bit varying": _as_text("bit varying", nparams=1),
     "xml": NamedType(None, None, "str"),
-    "point": NamedType(None, None, "str"),
-    "line": NamedType(None, None, "str"),
-    "lseg": NamedType(None, None, "str"),
-    "box": NamedType(None, None, "str"),
-    "path": NamedType(None, None, "str"),
-    "polygon": NamedType(None, None, "str"),
-    "circle": NamedType(None, None, "str"),
-    "pg_lsn": NamedType(None, None, "str"),
-    "pg_snapshot": NamedType(None, None, "str"),
+    "point": _as_text("point"),
+    "line": _as_text("line"),
+    "lseg": _as_text("lseg"),
+    "box": _as_text("box"),
+    "path": _as_text("path"),
+    "polygon": _as_text("polygon"),
+    "circle": _as_text("circle"),
+    "pg_lsn": _as_text("pg_lsn"),
+    "pg_snapshot": _as_text("pg_snapshot"),
     "regtype": NamedType(None, None, "str"),
     "regproc": NamedType(None, None, "str"),
     "name": NamedType(None, None, "str"),
@@ -234,6 +245,14 @@ def required_extension(ct: ColumnType) -> str | None:
 #: Extensions whose types SQLAlchemy's psycopg dialect registers with psycopg when it
 #: connects (``TypeInfo.fetch``), arrays included.
 _REGISTERED_BY_SQLALCHEMY = frozenset({"hstore"})
+
+
+def sent_as(ct: ColumnType) -> str | None:
+    """The type a str of ``ct`` is cast to when models.py binds it as text (see
+    :attr:`NamedType.sent_as`), or None for a type the drivers agree on."""
+    if ct.kind != PGTYPE or ct.pgtype is None or ct.pgtype not in NAMED:
+        return None
+    return NAMED[ct.pgtype].sent_as
 
 
 def is_multirange(ct: ColumnType) -> bool:

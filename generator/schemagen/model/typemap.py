@@ -232,12 +232,19 @@ def _needs_quotes(name: str) -> bool:
 
 #: The class that models.py and revisions define for a type SQLAlchemy has no class for.
 SQL_TYPE = "SqlType"
+#: The SqlType of models.py whose values are text both ways (render.text_types).
+SQL_TEXT = "SqlText"
 
 
 def _named_type(ct: ColumnType, style: Style) -> TypeCode:
     assert ct.pgtype is not None
     spec = pgtypes.NAMED.get(ct.pgtype)
     args = f"({pgtypes.sa_args(ct)})"
+    if spec is not None and spec.sent_as is not None and style == "models":
+        # models.py's SqlType whose values are text with either driver (render.text_types)
+        sent = pgtypes.format_type(ct)
+        sent_as = "" if spec.sent_as == sent else f", {_quote(spec.sent_as)}"
+        return TypeCode(f"{SQL_TEXT}({_quote(sent)}{sent_as})", frozenset({("", SQL_TEXT)}))
     if spec is None or spec.sa_module is None or spec.sa_class is None:
         # Defined in the generated file itself (see SQL_TYPE_LINES).
         return TypeCode(f"{SQL_TYPE}{args}", frozenset({("", SQL_TYPE)}))

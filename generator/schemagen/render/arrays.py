@@ -74,7 +74,9 @@ def _text_bind_lines(name: ImportName) -> list[str]:
         f"{INDENT * 2}# psycopg's array literal has ',' between elements; PostgreSQL reads it",
         f"{INDENT * 2}# with the element type's delimiter, ':' for PostGIS geometry.",
         f"{INDENT * 2}sent = {name('sqlalchemy', 'type_coerce')}(bindvalue, self.Sent(self))",
-        f"{INDENT * 2}return {name('sqlalchemy', 'cast')}(sent, self)",
+        f"{INDENT * 2}# to an array of SqlText's sent_type (bit varying[] for bit(3)[])",
+        f'{INDENT * 2}item = getattr(self.item_type, "sent_type", self.item_type)',
+        f"{INDENT * 2}return {name('sqlalchemy', 'cast')}(sent, {array}(item))",
         "",
     ]
 
@@ -111,8 +113,10 @@ def array_lines(
         f"{INDENT * 2}return {name('sqlalchemy', 'type_coerce')}(selected, self)",
         "",
         *(bind or []),
-        f"{INDENT}def coerce_compared_value(",
-        f"{INDENT * 2}self, op: {operator}, value: {any_}",
+        f"{INDENT}def coerce_compared_value(",  # a trailing comma: one layout at 88 and 100
+        f"{INDENT * 2}self,",
+        f"{INDENT * 2}op: {operator},",
+        f"{INDENT * 2}value: {any_},",
         f"{INDENT}) -> {name('sqlalchemy.types', 'TypeEngine')}[{any_}]:",
         f"{INDENT * 2}# As ARRAY: an index (column[1]) is an integer, not an array.",
         f"{INDENT * 2}return self.impl_instance.coerce_compared_value(op, value)",

@@ -145,6 +145,7 @@ def domain_class_lines(names: DomainNames) -> list[str]:
     column = f"{name('sqlalchemy', 'ColumnElement')}[{any_}]"
     comparator = f"{name('sqlalchemy.types', 'TypeEngine')}.Comparator[{any_}]"
     array = name("sqlalchemy.dialects.postgresql", "ARRAY")
+    coerce = name("sqlalchemy", "type_coerce")
     return [
         f"class {own(DOMAIN_CLASS)}({domain}):",
         f'{INDENT}"""A DOMAIN whose values pass through its base type both ways, as in a',
@@ -178,6 +179,19 @@ def domain_class_lines(names: DomainNames) -> list[str]:
         f"{INDENT * 2}# a str as citext for a domain over citext (as VARCHAR, = was text's).",
         f"{INDENT * 2}return self.data_type.coerce_compared_value(op, value)",
         "",
+        f"{INDENT}def column_expression(self, column: {column}) -> {column}:",
+        f"{INDENT * 2}# The base type's (SqlText's cast to text, GeoAlchemy2's ST_AsEWKB).",
+        f"{INDENT * 2}selected = self.data_type.column_expression(column)",
+        f"{INDENT * 2}return column if selected is None else {coerce}(selected, self)",
+        "",
+        f"{INDENT}def bind_expression(",  # one layout at 88 and 100, as above
+        f"{INDENT * 2}self,",
+        f"{INDENT * 2}bindvalue: {name('sqlalchemy', 'BindParameter')}[{any_}],",
+        f"{INDENT}) -> {column}:",
+        f"{INDENT * 2}# The base type's (SqlText's cast from text, GeoAlchemy2's ST_GeomFromEWKT).",
+        f"{INDENT * 2}sent = self.data_type.bind_expression(bindvalue)",
+        f"{INDENT * 2}return bindvalue if sent is None else sent",
+        "",
         f"{INDENT}def comparator_factory(",  # one layout at 88 and 100, as above
         f"{INDENT * 2}self,",
         f"{INDENT * 2}expr: {column},",
@@ -188,7 +202,7 @@ def domain_class_lines(names: DomainNames) -> list[str]:
         f"{INDENT * 2}if isinstance(self.data_type, {array}):",
         f"{INDENT * 3}# ARRAY's [] asks the expression's own type to be indexable, which a",
         f"{INDENT * 3}# DOMAIN is not; PostgreSQL subscripts a domain over an array as one.",
-        f"{INDENT * 3}expr = {name('sqlalchemy', 'type_coerce')}(expr, self.data_type)",
+        f"{INDENT * 3}expr = {coerce}(expr, self.data_type)",
         f"{INDENT * 2}comparator = self.data_type.comparator_factory(expr)",
         f"{INDENT * 2}comparator.type = self.data_type",
         f"{INDENT * 2}return comparator",

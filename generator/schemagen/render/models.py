@@ -37,7 +37,14 @@ from ..model.sqltext import (
     quote_name,
     text_source,
 )
-from ..model.typemap import SQL_TYPE, SQL_TYPE_LINES, domain_variable, python_type, sa_type
+from ..model.typemap import (
+    SQL_TEXT,
+    SQL_TYPE,
+    SQL_TYPE_LINES,
+    domain_variable,
+    python_type,
+    sa_type,
+)
 from ..util.identity import Memo, by_identity
 from ..util.pycode import (
     INDENT,
@@ -59,6 +66,7 @@ from .arrays import NAMED_TYPE_ARRAY, named_type_array_lines
 from .domains import DOMAIN_ARRAY, ENUM_DOMAIN_ARRAY, DomainNames, domain_lines, plain_base
 from .listeners import listener_lines
 from .routines import ddl_lines, view_as_entity, view_base_lines, view_doc
+from .text_types import sql_text_lines
 
 _STDLIB = frozenset({"collections.abc", "datetime", "decimal", "enum", "os", "pathlib", "typing"})
 
@@ -85,6 +93,7 @@ class Imports:
     modules: dict[str, str] = field(default_factory=dict)  # module -> local name
     helper: str = "enum_values"  # the module's enum helper; renamed if shadowed
     sql_type: bool = False  # the module defines SqlType (a type SQLAlchemy has no class for)
+    sql_text: bool = False  # and SqlText (a SqlType whose values are text: text_types)
     #: A column is an array of a domain over an enum: the module defines EnumDomainArray.
     enum_domain_array: bool = False
     #: A column is an array of a domain over another type: the module defines DomainArray.
@@ -323,10 +332,11 @@ def _helper_lines(imp: Imports) -> list[str]:
         return []
     user_type = imp.name("sqlalchemy.types", "UserDefinedType")
     any_ = imp.name("typing", "Any")
-    return [
+    lines = [
         line.replace("UserDefinedType", user_type).replace("Any", any_)
         for line in SQL_TYPE_LINES
     ]
+    return lines + (["", "", *sql_text_lines(imp.name)] if imp.sql_text else [])
 
 
 def _convention_lines(schema: Schema) -> list[str]:
@@ -567,8 +577,9 @@ def _new_type_expr(schema: Schema, ct: ColumnType, imp: Imports) -> Expr:
     code = sa_type(ct, schema, "models")
     text = code.expr
     for module, name in sorted(code.imports):
-        if name == SQL_TYPE and not module:
+        if name in (SQL_TYPE, SQL_TEXT) and not module:
             imp.sql_type = True
+            imp.sql_text = imp.sql_text or name == SQL_TEXT
             continue
         local = imp.name(module, name)
         if local != name:
@@ -578,9 +589,10 @@ def _new_type_expr(schema: Schema, ct: ColumnType, imp: Imports) -> Expr:
 
 def _psycopg_reads_array(schema: Schema, item: ColumnType) -> bool:
     """Whether psycopg reads an array of ``item``: of a domain, as an array of its base
-    type (DomainArray), else of the type itself."""
+    type (DomainArray), else of the type itself. And whether both drivers read it
+    alike: an array of a SqlText is selected as text[] too (NamedTypeArray)."""
     base = schema.domain(item.domain).type if item.domain is not None else item
-    return pgtypes.psycopg_reads_array(base)
+    return pgtypes.psycopg_reads_array(base) and pgtypes.sent_as(base) is None
 
 
 def _single_fk(ent: Entity, col: Column) -> ForeignKey | None:

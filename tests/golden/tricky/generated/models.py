@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     BigInteger,
+    BindParameter,
     Boolean,
     CheckConstraint,
     Column,
@@ -100,6 +101,19 @@ class Domain(DOMAIN):
         # A value compared with the column binds as the base type would have it:
         # a str as citext for a domain over citext (as VARCHAR, = was text's).
         return self.data_type.coerce_compared_value(op, value)
+
+    def column_expression(self, column: ColumnElement[Any]) -> ColumnElement[Any]:
+        # The base type's (SqlText's cast to text, GeoAlchemy2's ST_AsEWKB).
+        selected = self.data_type.column_expression(column)
+        return column if selected is None else type_coerce(selected, self)
+
+    def bind_expression(
+        self,
+        bindvalue: BindParameter[Any],
+    ) -> ColumnElement[Any]:
+        # The base type's (SqlText's cast from text, GeoAlchemy2's ST_GeomFromEWKT).
+        sent = self.data_type.bind_expression(bindvalue)
+        return bindvalue if sent is None else sent
 
     def comparator_factory(
         self,
