@@ -1,10 +1,11 @@
-"""``schemagen import`` of what the language cannot say, as a dump of an older
-PostgreSQL leaves a database (``tests/fixtures/ferry/ferry_legacy.sql``, our own
-DDL, a twin of how PostgreSQL's airline demo database ships): each such object is
-listed and nothing is written without ``--allow-partial``; what is written with it
-claims nothing the database does not hold. A view's column comments were left out
-without a word (a view column's ``description`` is for the docs only), and a lone
-integer key whose serial was left out became an identity column."""
+"""``schemagen import`` of a database restored from a dump of an older PostgreSQL
+(``tests/fixtures/ferry/ferry_legacy.sql``, our own DDL, a twin of how PostgreSQL's
+airline demo database ships). Its serial key's sequence was made before sequences
+had a type (``CREATE SEQUENCE`` without ``AS``: bigint) and is owned by an integer
+column: import says so (``type: serial`` with ``sequence: {type: bigint}``) and the
+adopted project makes the same sequence. A view's column comments cannot be said
+(a view column's ``description`` is for the docs only): they are listed and
+nothing is written without ``--allow-partial``."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 import psycopg
-from adopt_harness import new_project, stamp
+from adopt_harness import new_project, round_trip, stamp
 from migration_harness import alembic, schemagen
 from pgcluster import PgCluster
 
@@ -24,22 +25,61 @@ INSERT INTO ferries.crossings (from_port, to_port, minutes) VALUES
   ('BGO', 'HIR', 960), ('BGO', 'STV', NULL), ('HIR', 'BGO', 960);
 """
 
-_IDENTITY = """
-SELECT attidentity, pg_get_expr(d.adbin, d.adrelid)
-FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-WHERE a.attrelid = 'ferries.crossings'::regclass AND a.attname = 'crossing_id'
+_SEQUENCE = """
+SELECT s.seqtypid::regtype::text, d.refobjid::regclass::text || '.' || a.attname,
+       pg_get_expr(f.adbin, f.adrelid), c.attidentity
+FROM pg_sequence s
+JOIN pg_depend d ON d.objid = s.seqrelid AND d.deptype = 'a' AND d.refobjsubid > 0
+JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+JOIN pg_attribute c ON c.attrelid = 'ferries.crossings'::regclass AND c.attname = 'crossing_id'
+JOIN pg_attrdef f ON f.adrelid = c.attrelid AND f.adnum = c.attnum
+WHERE s.seqrelid = 'ferries.crossings_crossing_id_seq'::regclass
 """
 
+_LEGACY_SERIAL = (
+    "bigint",
+    "ferries.crossings.crossing_id",
+    "nextval('ferries.crossings_crossing_id_seq'::regclass)",
+    "",
+)
 
-def test_legacy_view_column_comments_and_serial_are_listed(pg: PgCluster, tmp_path: Path) -> None:
+_NEW_ROW = (
+    "INSERT INTO ferries.crossings (from_port, to_port) VALUES ('STV', 'BGO') "
+    "RETURNING crossing_id"
+)
+
+
+_VIEW_COMMENTS = [
+    "comment on view column ferries.crossings_v.from_name: in the database but not in the "
+    "schema",
+    "comment on view column ferries.crossings_v.minutes: in the database but not in the schema",
+]
+
+
+def _findings(root: Path, url: str) -> list[str]:
+    out = schemagen(root, "check", "--no-cache", "--database", url, expect_exit=1)
+    return [
+        line.strip() for line in out.splitlines()
+        if line.startswith("  ") and not line.startswith("  ->")
+    ]
+
+
+def _load(pg: PgCluster, dbname: str, *sql: str) -> None:
+    commands = [arg for statement in (ROWS, *sql) for arg in ("-c", statement)]
+    subprocess.run(
+        [pg.bin("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", dbname, "-f", str(LEGACY),
+         *commands],
+        env=pg.env(), check=True, capture_output=True, text=True,
+    )  # fmt: skip
+
+
+def test_legacy_serial_is_imported_and_view_column_comments_listed(
+    pg: PgCluster, tmp_path: Path
+) -> None:
     source, fresh = pg.create_database("legacy"), pg.create_database("legacy_fresh")
     url = pg.url(source)
     try:
-        subprocess.run(
-            [pg.bin("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", source,
-             "-f", str(LEGACY), "-c", ROWS],
-            env=pg.env(), check=True, capture_output=True, text=True,
-        )  # fmt: skip
+        _load(pg, source)
         root = new_project(tmp_path / "adopted")
         out = schemagen(root, "import", "--schema=ferries", "--database", url, expect_exit=1)
         assert not list((root / "schema").glob("*.yaml"))
@@ -47,33 +87,48 @@ def test_legacy_view_column_comments_and_serial_are_listed(pg: PgCluster, tmp_pa
         assert listed == [
             "not expressible: comment on view column ferries.crossings_v.from_name",
             "not expressible: comment on view column ferries.crossings_v.minutes",
-            "not expressible: serial column ferries.crossings.crossing_id: not as serial makes it "
-            "(a sequence of another name, type or options, or NULLs)",
         ], out
         schemagen(root, "import", "--schema=ferries", "--allow-partial", "--database", url)
         text = (root / "schema" / "ports.yaml").read_text()
-        assert "crossing_id: {type: integer, primary_key: true, identity: false}" in text
+        assert (
+            "crossing_id: {type: serial, primary_key: true, sequence: {type: bigint}}" in text
+        ), text
         schemagen(root, "build")
         schemagen(root, "migrate", "-m", "initial")
         alembic(root, pg.url(fresh), "upgrade", "head")
         with psycopg.connect(pg.libpq_url(fresh)) as conn:
-            # a plain integer key, as the source's is: no identity claimed
-            assert conn.execute(_IDENTITY).fetchone() == ("", None)
+            # the same sequence (bigint, OWNED BY the integer key), no identity claimed
+            assert conn.execute(_SEQUENCE).fetchone() == _LEGACY_SERIAL
+            assert conn.execute(ROWS).rowcount == 3
+            assert conn.execute(_NEW_ROW).fetchone() == (4,)
         stamp(root, url)
-        out = schemagen(root, "check", "--no-cache", "--database", url, expect_exit=1)
-        findings = [line.strip() for line in out.splitlines() if line.startswith("  ")]
-        # only what import listed: the serial's default (and its sequence, not standalone)
-        assert findings[:-1] == [
-            "column ferries.crossings.crossing_id: default is "
-            "nextval('ferries.crossings_crossing_id_seq'::regclass) in the database, "
-            "none in the schema",
-        ], out
-        with psycopg.connect(pg.libpq_url(source)) as conn:
+        # only what import listed: nothing of the serial key
+        assert _findings(root, url) == _VIEW_COMMENTS
+        with psycopg.connect(pg.libpq_url(source), autocommit=True) as conn:
+            assert conn.execute(_NEW_ROW).fetchone() == (4,)
             count = conn.execute("SELECT count(*), count(minutes) FROM ferries.crossings")
-            assert count.fetchone() == (3, 2)
+            assert count.fetchone() == (4, 2)
+            # a real drift is still seen: the sequence made an integer one by hand
+            conn.execute("ALTER SEQUENCE ferries.crossings_crossing_id_seq AS integer")
+        assert _findings(root, url) == [
+            "sequence ferries.crossings_crossing_id_seq: differs: type integer (schema: bigint), "
+            "max 2147483647 (schema: 9223372036854775807)",
+            *_VIEW_COMMENTS,
+        ]
     finally:
         pg.drop_database(source)
         pg.drop_database(fresh)
+
+
+def test_legacy_serial_round_trip(pg: PgCluster, tmp_path: Path) -> None:
+    """Without the view (whose column comments cannot be said): imported, checked
+    clean against the source holding rows, and a fresh copy dumps exactly like it."""
+    source = pg.create_database("legacy_trip")
+    try:
+        _load(pg, source, "DROP VIEW ferries.crossings_v")
+        round_trip(pg, source, tmp_path / "adopted", "legacy serial", ("ferries",))
+    finally:
+        pg.drop_database(source)
 
 
 def test_import_of_public_names_the_schemas_it_did_not_read(pg: PgCluster, tmp_path: Path) -> None:

@@ -57,6 +57,7 @@ def test_every_column_key_of_the_language_is_known() -> None:
         "match",
         "collation",
         "identity",
+        "sequence",
     ])
     index = json_schema()["$defs"]["index"]["anyOf"][1]["properties"]
     assert sorted(index) == sorted([

@@ -81,7 +81,7 @@ from schemagen.operations.routines import (
 )
 from schemagen.operations.schema import CreateSchema, DropSchema, MoveEnum
 from schemagen.operations.security import AlterPolicy, CreatePolicy, DropPolicy, SetRowSecurity
-from schemagen.operations.sequence import CreateSequence, MoveSequence
+from schemagen.operations.sequence import AlterSequence, CreateSequence, MoveSequence
 from schemagen.operations.stages import stages
 from schemagen.operations.typechange import (
     converts_in_time_zone,
@@ -293,6 +293,17 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         CreateView, lambda op: op.view.materialized and any(ix.unique for ix in op.view.indexes)
     ),
     "function replaced in place": lambda c: c.any(ReplaceFunction),
+    "serial column whose sequence is of another type (sequence:): changed in place on rows, "
+    "created so": (
+        lambda c: c.any(
+            AlterSequence,
+            lambda op: op.new.owned_by is not None and op.old.data_type != op.new.data_type,
+        )
+        and c.any(
+            CreateTable, lambda op: any(col.sequence_type for col in op.entity.columns)
+        )
+        and bool(c.case.setup)
+    ),
     "primary key named by primary_key_name: renamed in place on rows, created so": (
         lambda c: c.any(RenameConstraint, lambda op: op.kind == "primary_key")
         and c.any(

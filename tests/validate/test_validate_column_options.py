@@ -176,6 +176,52 @@ def test_bad_serials_are_located_errors(tmp_path: Path) -> None:
     ]
 
 
+def test_serial_sequence_of_another_type_in_the_model(tmp_path: Path) -> None:
+    """``sequence: {type: bigint}``: the serial's own sequence is of that type, as a
+    dump of PostgreSQL before 10 restores an integer serial; said of the column's
+    own type it is the plain serial."""
+    text = """
+    entities:
+      Crossing:
+        columns:
+          id: {type: serial, primary_key: true, sequence: {type: bigint}}
+          leg: {type: bigserial, sequence: {type: bigint}}
+    """
+    schema = schema_of(tmp_path, {"s.yaml": text})
+    crossing = schema.entity("Crossing")
+    assert [(c.name, c.type.kind, c.serial, c.sequence_type) for c in crossing.columns] == [
+        ("id", "integer", True, "bigint"),
+        ("leg", "bigint", True, None),
+    ]
+    assert crossing.column("id").default == Default(
+        "sql", "nextval('crossings_id_seq'::regclass)"
+    )
+    assert schema.sequences == (
+        DbSequence("crossings_id_seq", "bigint", owned_by="crossings.id"),
+        DbSequence("crossings_leg_seq", "bigint", owned_by="crossings.leg"),
+    )
+
+
+def test_sequence_of_a_column_that_is_no_serial_is_a_located_error(tmp_path: Path) -> None:
+    text = """
+    entities:
+      Crossing:
+        columns:
+          id: {type: integer, primary_key: true, sequence: {type: bigint}}
+    """
+    assert issues_of(tmp_path, {"s.yaml": text}) == [
+        "schema/s.yaml:4:46: entities.Crossing.columns.id.sequence: `sequence:` says a serial "
+        "column's own sequence; this column is no serial (a sequence of its own: "
+        "`sequences:` and a nextval default)",
+    ]
+    text = text.replace("integer, primary_key: true, sequence: {type: bigint}",
+                        "serial, primary_key: true, sequence: {type: numeric}")
+    assert issues_of(tmp_path, {"s.yaml": text}) == [
+        "schema/s.yaml:4:56: entities.Crossing.columns.id.sequence.type: unknown value "
+        "'numeric'; expected one of: smallint, integer, bigint",
+    ]
+
+
 def test_current_time_keywords_in_the_model(tmp_path: Path) -> None:
     """``default: current_timestamp`` (and its kin) is SQL's keyword: the same default
     as ``{sql: CURRENT_TIMESTAMP}``, not ``now()``; on a text column it stays text."""

@@ -356,18 +356,23 @@ class Mapper:
         default = table.shape.columns[name].default
         if (
             spec["type"] in _INTEGER
-            and seq.data_type == spec["type"]  # a serial column widened keeps its sequence
+            and seq.data_type in _INTEGER
             and not spec.get("nullable")
             and seq.name == serial_sequence(table.name, name)
             and seq.defaults
             and default == f"nextval('{seq.name}'::regclass)"
         ):
-            spec["type"] = _SERIALS[spec["type"]]
+            kind = spec["type"]
+            spec["type"] = _SERIALS[kind]
+            if seq.data_type != kind:
+                # a sequence made before PostgreSQL 10 (bigint), or a serial column
+                # widened or narrowed, which keeps its sequence
+                spec["sequence"] = {"type": seq.data_type}
         else:
             self.report(
                 "serial column",
                 f"{table.name}.{name}",
-                "not as serial makes it (a sequence of another name, type or options, or NULLs)",
+                "not as serial makes it (a sequence of another name or options, or NULLs)",
             )
 
     def _serial(self, table: str, column: str) -> bool:

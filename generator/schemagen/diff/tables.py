@@ -325,8 +325,9 @@ def _alter_column(
 
 
 def _column_ddl(col: Column) -> Column:
-    # The primary-key flag is the primary key's business (compare_primary_key).
-    return dataclasses.replace(col, primary_key=False)
+    # The primary-key flag is the primary key's business (compare_primary_key), a
+    # serial column's sequence type its sequence's (AlterSequence).
+    return dataclasses.replace(col, primary_key=False, sequence_type=None)
 
 
 def compare_primary_key(old: Entity, new: Entity) -> list[Operation]:

@@ -169,6 +169,20 @@ _COLUMN: dict[str, Any] = _object(
             "x-expected": "an SQL expression",
         },
         "identity": _IDENTITY,
+        "sequence": _object(
+            {
+                "type": {
+                    "enum": ["smallint", "integer", "bigint"],
+                    "description": "The sequence's type where it is not the column's "
+                    "(a dump of PostgreSQL before 10: bigint).",
+                    "x-expected": "smallint, integer or bigint",
+                },
+            },
+            ("type",),
+            expected="a sequence mapping such as {type: bigint}",
+            description="A serial column's own sequence, where it is not what serial "
+            "makes today.",
+        ),
         "collation": {
             **_TEXT,
             "minLength": 1,

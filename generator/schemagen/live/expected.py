@@ -57,10 +57,8 @@ def expected_shape(schema: Schema) -> DatabaseShape:
         tables=tables,
         enums=enums,
         extensions=frozenset(schema.database.extensions),
-        # a serial column's sequence belongs to it (introspection leaves it out too)
-        sequences={
-            seq.name: effective(seq) for seq in schema.sequences if seq.owned_by is None
-        },
+        # a serial column's sequence too (an identity's is read with its column)
+        sequences={seq.name: effective(seq) for seq in schema.sequences},
         domains=expected_domains(schema),
     )
 

@@ -164,7 +164,8 @@ class DatabaseShape:
     tables: dict[str, TableShape] = field(default_factory=dict)
     enums: dict[str, tuple[str, ...]] = field(default_factory=dict)
     extensions: frozenset[str] = frozenset()
-    # standalone sequences: name -> (type, start, increment, min, max, cycle, cache)
+    # sequences but identities' (standalone ones and serial's, OWNED BY a column):
+    # name -> (type, start, increment, min, max, cycle, cache)
     sequences: dict[str, tuple[object, ...]] = field(default_factory=dict)
     revisions: tuple[str, ...] | None = None  # alembic_version rows; None: no such table
     # (table, index) of every INVALID index: left by a failed concurrent build, it
@@ -374,7 +375,8 @@ VIEW_INDEXES = f"""(SELECT json_agg(json_build_array(
 # The operator classes an index key can name; a default one is left unnamed.
 _OPCLASSES_SQL = "SELECT oid, opcname FROM pg_opclass WHERE NOT opcdefault"
 
-# Sequences that belong to no column (identity and serial sequences belong to theirs).
+# Sequences, but an identity's (its options are read with the columns): standalone
+# ones and those a column owns (serial's, OWNED BY).
 _SEQUENCES_SQL = f"""
 SELECT {QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")},
        s.seqtypid::regtype::text, s.seqstart, s.seqincrement, s.seqmin,
@@ -383,7 +385,7 @@ FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid
 WHERE c.relnamespace IN {SCHEMAS_READ}
   -- by oid: pg_sequences has only names, and a regclass cast of each cost a name lookup
   AND NOT EXISTS (SELECT 1 FROM pg_depend d
-                  WHERE d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+                  WHERE d.classid = 'pg_class'::regclass AND d.deptype = 'i'
                     AND d.objid = c.oid)
 """
 

@@ -187,6 +187,10 @@ class Column:
     identity_options: IdentityOptions | None = sparse(None)
     # ``type: serial``: an integer with a nextval default of its own sequence (OWNED BY)
     serial: bool = sparse(False)
+    # a serial column's sequence type where it is not the column's (``sequence:``;
+    # a dump of PostgreSQL before 10 made every one bigint); the sequence in
+    # ``Schema.sequences`` says it too, and AlterSequence keeps the two alike
+    sequence_type: str | None = sparse(None)
 
 
 @fast_init

@@ -163,5 +163,7 @@ def switches_sequence(old: Column, new: Column) -> bool:
 def serial_of(table: str, col: Column) -> DbSequence:
     """The sequence ``serial`` makes for ``col`` of ``table``, as the model keeps it."""
     return DbSequence(
-        serial_sequence(table, col.name), col.type.kind, owned_by=f"{table}.{col.name}"
+        serial_sequence(table, col.name),
+        col.sequence_type or col.type.kind,
+        owned_by=f"{table}.{col.name}",
     )

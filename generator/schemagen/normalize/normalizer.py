@@ -49,7 +49,7 @@ from ..model.schema import (
     UniqueConstraint,
     copy_with,
 )
-from ..model.sequences import serial_sequence
+from ..model.sequences import serial_of, serial_sequence
 from ..model.sqltext import TIME_KEYWORDS
 from ..model.temporal import spelling_hint
 from ..model.typemap import collatable
@@ -663,16 +663,21 @@ def build_column(
         generated=str(generated) if generated is not None else None,
         identity_options=identity_options(spec.get("identity")),
         serial=serial,
+        sequence_type=_sequence_type(spec, ctype) if serial else None,
     )
+
+
+def _sequence_type(spec: dict[str, Any], ctype: ColumnType) -> str | None:
+    """A serial column's ``sequence: {type: ...}`` where it is not the column's type."""
+    said = spec.get("sequence")
+    kind = said.get("type") if isinstance(said, dict) else None
+    return str(kind) if kind is not None and kind != ctype.kind else None
 
 
 def serial_sequences(entities: list[Entity]) -> list[DbSequence]:
     """The sequence of each ``serial`` column, OWNED BY it."""
     return [
-        DbSequence(
-            serial_sequence(ent.table, col.name), col.type.kind,
-            owned_by=f"{ent.table}.{col.name}",
-        )
+        serial_of(ent.table, col)
         for ent in entities
         for col in ent.columns
         if col.serial

@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from ..model.schema import Column, DbSequence, Default, Schema
+from ..model.schema import Column, DbSequence, Default, Entity, Schema
 from ..model.sequences import renamed_in_nextval
-from .base import MoveToSchema, Operation
+from .base import MoveToSchema, Operation, with_table
 
 
 def _with_sequences(schema: Schema, sequences: list[DbSequence]) -> Schema:
@@ -70,7 +70,24 @@ class AlterSequence(Operation):
 
     def apply(self, schema: Schema) -> Schema:
         others = [s for s in schema.sequences if s.name != self.new.name]
-        return _with_sequences(schema, [*others, self.new])
+        return _with_sequences(_with_owner_type(schema, self.new), [*others, self.new])
+
+
+def _with_owner_type(schema: Schema, seq: DbSequence) -> Schema:
+    """A serial column's ``sequence_type`` as its sequence's type now is (the
+    column says it where it is not the column's own type)."""
+    if seq.owned_by is None:
+        return schema
+    table, column = seq.owned_by.rsplit(".", 1)
+
+    def retyped(col: Column) -> Column:
+        kind = None if seq.data_type == col.type.kind else seq.data_type
+        return dataclasses.replace(col, sequence_type=kind) if col.name == column else col
+
+    def edit(ent: Entity) -> Entity:
+        return dataclasses.replace(ent, columns=tuple(retyped(col) for col in ent.columns))
+
+    return with_table(schema, table, edit)
 
 
 @dataclass(frozen=True)

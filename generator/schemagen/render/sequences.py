@@ -3,10 +3,11 @@
 ``create_all`` must make what the migrations make. A table's lone ``serial`` key
 is easy: SQLAlchemy writes it ``SERIAL``, which makes the sequence, the default
 and ``OWNED BY``. Any other serial column (one that is not a key, part of a
-composite key, a second serial column) gets what ``SERIAL`` would have made, said
-outright: its sequence attached to the column (created before the table, dropped
-after it, skipped when already gone with the table; ORM inserts call it), the
-``nextval`` default and ``ALTER SEQUENCE ... OWNED BY``, run after ``create_all``.
+composite key, a second serial column, one whose sequence is of another type)
+gets what ``SERIAL`` would have made, said outright: its sequence attached to the
+column (created before the table, dropped after it, skipped when already gone
+with the table; ORM inserts call it), the ``nextval`` default and ``ALTER
+SEQUENCE ... OWNED BY``, run after ``create_all``.
 
 Where the default is declared follows Alembic's autogenerate, so that ``alembic
 check`` sees no difference: it takes an ``integer`` or ``bigint`` column whose
@@ -35,8 +36,14 @@ _SEQUENCE_TYPES = {"smallint": "SmallInteger", "integer": "Integer"}
 
 
 def made_by_serial(ent: Entity, col: Column) -> bool:
-    """Whether ``create_all`` writes ``col`` as ``SERIAL`` (a table's lone serial key)."""
-    return col.serial and col.primary_key and len(ent.primary_key.columns) == 1
+    """Whether ``create_all`` writes ``col`` as ``SERIAL`` (a table's lone serial
+    key whose sequence is of the column's type, as ``SERIAL`` makes it)."""
+    return (
+        col.serial
+        and col.sequence_type is None
+        and col.primary_key
+        and len(ent.primary_key.columns) == 1
+    )
 
 
 def needs_own_sequence(ent: Entity, col: Column) -> bool:
@@ -56,7 +63,7 @@ def model_default(ent: Entity, col: Column) -> str | None:
 def column_sequence(ent: Entity, col: Column, name: Namer) -> Expr:
     """``Sequence("t_c_seq", data_type=Integer())`` for the column's arguments."""
     pg_schema, seq = naming.split_qualified(serial_sequence(ent.table, col.name))
-    kind = _SEQUENCE_TYPES.get(col.type.kind)
+    kind = _SEQUENCE_TYPES.get(col.sequence_type or col.type.kind)
     return call(
         name("sqlalchemy", "Sequence"),
         py_str(seq),

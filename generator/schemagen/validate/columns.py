@@ -51,9 +51,16 @@ def check_identity(report: Reporter, resolver: Resolver, columns: list[RawColumn
 def check_serial(report: Reporter, src: Sources, table: str, columns: list[RawColumn]) -> None:
     """``type: serial`` makes its own default and sequence: no ``default``,
     ``identity``, ``generated`` or ``nullable: true`` with it, and no declared
-    sequence of its name. Any column may be serial (a key, part of one, or none)."""
+    sequence of its name. Any column may be serial (a key, part of one, or none).
+    ``sequence:`` says a serial column's own sequence, so it needs one."""
     for col in columns:
         if col.spec.get("type") not in SERIAL_TYPES:
+            if "sequence" in col.spec:
+                report.error(
+                    (*col.path, "sequence"),
+                    "`sequence:` says a serial column's own sequence; this column is no "
+                    "serial (a sequence of its own: `sequences:` and a nextval default)",
+                )
             continue
         for word in ("default", "identity", "generated"):
             if word in col.spec and not (word == "identity" and col.spec[word] is False):
