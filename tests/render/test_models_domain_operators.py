@@ -31,6 +31,7 @@ domains:
   label: {type: text}
   amount: {type: numeric, precision: 8, scale: 2}
   quantity: {type: integer}
+  names: {type: array, of: citext}
 entities:
   Record:
     columns:
@@ -43,6 +44,7 @@ entities:
       label: {type: label, nullable: true}
       total: {type: amount, nullable: true}
       qty: {type: quantity, nullable: true}
+      names: {type: names, nullable: true}
 """
 
 
@@ -54,17 +56,18 @@ def _rows() -> list[dict[str, Any]]:
     return [
         {"id": 1, "doc": {"k": "v", "n": [1, 2]}, "raw": {"s": "x", "t": 1},
          "scores": [1, 2, 3], "span": jan, "email": "Ann@X.io", "label": "red",
-         "total": Decimal("1.50"), "qty": 3},
+         "total": Decimal("1.50"), "qty": 3, "names": ["Ann", "bob"]},
         {"id": 2, "doc": None, "raw": None, "scores": None, "span": None, "email": None,
-         "label": None, "total": None, "qty": None},
+         "label": None, "total": None, "qty": None, "names": None},
         {"id": 3, "doc": {"k": "w"}, "raw": {"s": "y"}, "scores": [], "span": mar,
-         "email": "bob@y.io", "label": "green", "total": Decimal("0.25"), "qty": 0},
+         "email": "bob@y.io", "label": "green", "total": Decimal("0.25"), "qty": 0, "names": []},
         {"id": 4, "doc": {"n": None}, "raw": [1], "scores": [2, None], "span": Range(empty=True),
-         "email": "ANN@x.IO", "label": "red", "total": Decimal("10.00"), "qty": 3},
+         "email": "ANN@x.IO", "label": "red", "total": Decimal("10.00"), "qty": 3,
+         "names": [None, "ANN"]},
         # a duplicate of row 1 but for its key
         {"id": 5, "doc": {"k": "v", "n": [1, 2]}, "raw": {"s": "x", "t": 1},
          "scores": [1, 2, 3], "span": jan, "email": "Ann@X.io", "label": "red",
-         "total": Decimal("1.50"), "qty": 3},
+         "total": Decimal("1.50"), "qty": 3, "names": ["Ann", "bob"]},
     ]
 
 
@@ -103,6 +106,10 @@ def _queries(m: ModuleType) -> dict[str, Any]:
         "total_plus": ids.where(r.total + Decimal("0.5") > 2),
         # integer: / is true division, as on an integer column
         "qty_half": select(r.qty / 2).order_by(r.id),
+        # an array of citext (models.py's NamedTypeArray): citext's case-insensitive =
+        "names": select(r.names).order_by(r.id),
+        "names_contain": ids.where(r.names.contains(["ann"])),
+        "names_first": select(r.names[1]).order_by(r.id),
     }
 
 
@@ -168,6 +175,9 @@ EXPECTED = {
     "total_times": [Decimal("3.00"), None, Decimal("0.50"), Decimal("20.00"), Decimal("3.00")],
     "total_plus": [4],
     "qty_half": [Decimal("1.5"), None, Decimal("0"), Decimal("1.5"), Decimal("1.5")],
+    "names": [["Ann", "bob"], None, [], [None, "ANN"], ["Ann", "bob"]],
+    "names_contain": [1, 4, 5],
+    "names_first": ["Ann", None, None, None, "Ann"],
 }
 
 

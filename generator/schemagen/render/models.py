@@ -233,8 +233,9 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
         for b in (
             _helper_lines(imp),
             _pg_schema_lines(schema, imp, base),
-            domains,
+            # before the domains: one over an array of citext is Domain(..., NamedTypeArray(..))
             named_type_array_lines(imp.name, imp.own) if imp.named_type_array else [],
+            domains,
             sequences.standalone_lines(schema, imp.name, base),
             sequences.domain_sequence_lines(schema, imp.name),
             sequences.owned_by_lines(schema, imp.name, base),

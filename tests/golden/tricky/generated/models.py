@@ -122,7 +122,8 @@ class Domain(DOMAIN):
         # The base type's operators (JSON's [] and astext, ARRAY's contains, a
         # range's overlaps, numeric's result types), whose comparator reads its
         # type's attributes (astext_type, item_type) from its type: the base type.
-        if isinstance(self.data_type, ARRAY):
+        base = getattr(self.data_type, "impl_instance", self.data_type)
+        if isinstance(base, ARRAY):  # an ARRAY, or a TypeDecorator of one
             # ARRAY's [] asks the expression's own type to be indexable, which a
             # DOMAIN is not; PostgreSQL subscripts a domain over an array as one.
             expr = type_coerce(expr, self.data_type)
