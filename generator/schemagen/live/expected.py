@@ -40,6 +40,7 @@ from .introspect import (
     plain_identity,
 )
 from .partitions import print_bounds
+from .policy_forms import Columns, policy_form
 from .printing import PROBE_TABLE, Printer, as_on, on_probe
 
 
@@ -199,9 +200,12 @@ def normalize_expected(
     domain_keys = register_domains(printer, expected.domains)
     printed = printer.run(conn)
     tables = dict(expected.tables)
+    columns = _columns_of(actual)
     for name in common:
         if printed is None:  # a read-only standby, or no TEMP privilege
-            tables[name] = _align_loosely(name, expected.tables[name], actual.tables[name])
+            tables[name] = _align_loosely(
+                name, expected.tables[name], actual.tables[name], columns
+            )
         else:
             tables[name] = _printed_table(expected.tables[name], keys[name], printed, name)
         tables[name] = _drop_default_opclasses(tables[name], default_opclasses)
@@ -338,11 +342,32 @@ def _pick(expected: str | None, actual: str | None) -> str | None:
     return expected
 
 
-def _pick_policy(expected: str | None, actual: str | None, table: str) -> str | None:
-    """:func:`_pick` for a policy expression of ``table``, up to its columns qualified
-    with the table's name too (PostgreSQL prints them bare, but in a sub-select)."""
+def _columns_of(actual: DatabaseShape) -> Columns:
+    """The columns of a table the database read, by (schema or None, name)."""
+
+    def columns(schema: str | None, name: str) -> frozenset[str] | None:
+        table = actual.tables.get(f"{schema}.{name}" if schema else name)
+        return frozenset(table.columns) if table is not None else None
+
+    return columns
+
+
+def _pick_policy(
+    expected: str | None, actual: str | None, table: str, act: TableShape, columns: Columns
+) -> str | None:
+    """The database's text of a policy expression of ``table`` (whose shape is
+    ``act``) that is ours as PostgreSQL prints it back (:mod:`.policy_forms`: columns
+    by what they bind to, sub-selects' included, printing's rewrites undone), else
+    ours. Where either does not parse, :func:`_pick` up to its columns qualified with
+    the table's name too (PostgreSQL prints them bare, but in a sub-select)."""
     if expected is None or actual is None:
         return expected
+    own_columns = frozenset(act.columns)
+    form = policy_form(expected, table, own_columns, columns)
+    if form is not None:
+        printed = policy_form(actual, table, own_columns, columns)
+        if printed is not None:
+            return actual if form == printed else expected
     own = f"{PROBE_TABLE}."
     if _loose(on_probe(expected, table).replace(own, "")) == _loose(
         on_probe(actual, table).replace(own, "")
@@ -351,9 +376,10 @@ def _pick_policy(expected: str | None, actual: str | None, table: str) -> str | 
     return expected
 
 
-def _align_loosely(table: str, exp: TableShape, act: TableShape) -> TableShape:
+def _align_loosely(table: str, exp: TableShape, act: TableShape, read: Columns) -> TableShape:
     """Without a temp table to let PostgreSQL normalize expressions, accept the
-    database's spelling of an expression equal to ours up to casts and parentheses."""
+    database's spelling of an expression equal to ours up to casts and parentheses
+    (a policy's: as :func:`_pick_policy` says; ``read``: the columns of the tables read)."""
     columns = {
         n: copy_with(c, default=_pick(c.default, act.columns[n].default)) if n in act.columns else c
         for n, c in exp.columns.items()
@@ -369,8 +395,8 @@ def _align_loosely(table: str, exp: TableShape, act: TableShape) -> TableShape:
     policies = {
         n: copy_with(
             p,
-            using=_pick_policy(p.using, act.policies[n].using, table),
-            with_check=_pick_policy(p.with_check, act.policies[n].with_check, table),
+            using=_pick_policy(p.using, act.policies[n].using, table, act, read),
+            with_check=_pick_policy(p.with_check, act.policies[n].with_check, table, act, read),
         )
         if n in act.policies
         else p
