@@ -48,6 +48,7 @@ def test_bad_db_names_are_located_errors(tmp_path: Path) -> None:
       typed: {db_name: text, type: text}
       phone: {db_name: Phone, type: text}
       telephone: {db_name: Phone, type: text}
+      inet_domain: {db_name: inet, type: text, schema: app}  # app.inet is no inet
     """
     assert issues_of(tmp_path, {"s.yaml": text}) == [
         "schema/s.yaml:2:12: domains.dotted.db_name: domain db_name 'a.b' is not a "
@@ -55,7 +56,8 @@ def test_bad_db_names_are_located_errors(tmp_path: Path) -> None:
         "schema/s.yaml:3:11: domains.digit.db_name: domain db_name '9Lives' is not a "
         "PostgreSQL name (letters, digits and _, not starting with a digit, at most 63 bytes)",
         "schema/s.yaml:4:11: domains.typed.db_name: domain db_name 'text' is a type name "
-        "already; choose another",
+        "already; choose another, or put the domain in a PostgreSQL schema of its own "
+        "(schema:)",
         "schema/s.yaml:6:3: domains.telephone: domain telephone is PostgreSQL's Phone, as "
         "domain phone is; give one another db_name",
     ]

@@ -34,6 +34,10 @@ def map_domains(
         spec, problem = _spec(domains[key], enums)
         if not naming.is_identifier(bare) or naming.too_long(bare):
             problem = "the language needs a name of letters, digits and _"
+        elif pg_schema is None and _type_name(bare):
+            # unqualified, the name is PostgreSQL's type (pg_catalog comes first)
+            problem = f"named like the type {bare}, in the default schema (put it in a schema"
+            problem += " of its own: there its qualified name tells them apart)"
         elif count[keys[key]] > 1:
             problem = "its name is used in another schema too"
         if spec is None or problem:
@@ -50,13 +54,14 @@ def yaml_key(bare: str) -> str:
     """The ``domains:`` key of PostgreSQL's domain ``bare``: itself when the language
     can say it, else in snake case (``AccountNumber`` -> ``account_number``), and
     ``_domain`` after a key that is a type's name already (``Name`` -> ``name_domain``:
-    ``name`` is PostgreSQL's type)."""
-    if _NAME.match(bare):
-        return bare
-    key = naming.snake_case(bare)
-    if key in BASE_TYPES or key in SERIAL_TYPES or is_known(key):
-        return f"{key}_domain"
-    return key
+    ``name`` is PostgreSQL's type; ``app.inet`` -> ``inet_domain``)."""
+    key = bare if _NAME.match(bare) else naming.snake_case(bare)
+    return f"{key}_domain" if _type_name(key) else key
+
+
+def _type_name(key: str) -> bool:
+    """Whether ``key`` names a type already, PostgreSQL's or the language's."""
+    return key in BASE_TYPES or key in SERIAL_TYPES or is_known(key)
 
 
 def _spec(dom: DomainShape, enums: dict[str, str]) -> tuple[dict[str, Any] | None, str]:

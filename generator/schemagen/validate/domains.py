@@ -57,9 +57,9 @@ def check_domain_sources(src: Sources, resolver: Resolver, report: Reporter) -> 
         path: YamlPath = ("domains", name)
         spec = mapping(src.domains[name])
         _check_domain_name(src, name, path, report)
-        if "db_name" in spec:
-            _check_db_name(spec["db_name"], (*path, "db_name"), report)
         qualified = _qualified(src, name)
+        if "db_name" in spec:
+            _check_db_name(spec["db_name"], "." in qualified, (*path, "db_name"), report)
         variable = domain_variable(qualified)
         if qualified in claimed:
             report.error(
@@ -96,8 +96,10 @@ def _check_domain_name(src: Sources, name: str, path: YamlPath, report: Reporter
         report.error(path, f"domain name '{name}' is also a `types:` alias; say it once")
 
 
-def _check_db_name(db_name: Any, path: YamlPath, report: Reporter) -> None:
-    """``db_name:`` may need quotes (``Name``), never a dot, nor a type's name."""
+def _check_db_name(db_name: Any, qualified: bool, path: YamlPath, report: Reporter) -> None:
+    """``db_name:`` may need quotes (``Name``), never a dot, nor a type's name unless
+    the domain is in a PostgreSQL schema of its own: ``app.inet`` is no ``inet``, while
+    an unqualified ``inet`` is PostgreSQL's type (pg_catalog is searched first)."""
     name = str(db_name)
     if not naming.is_identifier(name) or naming.too_long(name):
         report.error(
@@ -105,8 +107,12 @@ def _check_db_name(db_name: Any, path: YamlPath, report: Reporter) -> None:
             f"domain db_name '{shown(name)}' is not a PostgreSQL name (letters, digits and _, "
             f"not starting with a digit, at most {naming.MAX_IDENTIFIER_BYTES} bytes)",
         )
-    elif name in BASE_TYPES or name in SERIAL_TYPES or is_known(name):
-        report.error(path, f"domain db_name '{name}' is a type name already; choose another")
+    elif not qualified and (name in BASE_TYPES or name in SERIAL_TYPES or is_known(name)):
+        report.error(
+            path,
+            f"domain db_name '{name}' is a type name already; choose another, or put the "
+            "domain in a PostgreSQL schema of its own (schema:)",
+        )
 
 
 def _check_domain_check(name: str, sql: Any, path: YamlPath, report: Reporter) -> None:
