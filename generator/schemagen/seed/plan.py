@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from ..errors import SchemagenError
 from ..model.pgtypes import PGTYPE
 from ..model.schema import INTEGER_TYPES, Column, Entity, ForeignKey, Schema, column_enum
+from ..revision.tables import type_sql
 from .catalog import derived_from, slug
 from .checks import (
     CheckRules,
@@ -483,6 +484,7 @@ def _job(t: _Table, col: Column) -> ColumnJob:
         text_columns=frozenset(  # the ones this insert writes (not generated ones)
             c.name for c in t.ent.columns if c.type.kind in TEXT and c.generated is None
         ),
+        type_sql=type_sql(col.type, t.ctx.schema),
     )
 
 

@@ -15,6 +15,9 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
+from pglast import ast
+from pglast.parser import ParseError, parse_sql
+
 from ..model.naming import split_qualified
 from ..model.pgtypes import PGTYPE
 from ..model.schema import Column, ColumnType
@@ -53,6 +56,8 @@ class ColumnJob:
     enum_type: str | None = None  # PostgreSQL enum type of an enum column (or its elements)
     enum_values: tuple[str, ...] = ()
     text_columns: frozenset[str] = frozenset()  # the table's text columns, this one too
+    #: The column's type as a cast names it (``"billing"."kind"``, ``text COLLATE "C"``).
+    type_sql: str = ""
 
     def salt(self, purpose: str = "") -> int:
         return salt(self.seed, self.table, self.column.name, purpose)
@@ -65,9 +70,31 @@ def value_sql(job: ColumnJob) -> str:
     """The column's value expression (NULL shares are added by the caller)."""
     if job.column.seed is not None and job.column.seed.sql:
         # The user's expression sees n (from the row) and r, bound here per row.
-        return f"(SELECT {job.column.seed.sql} FROM (SELECT {job.u('user')} AS r) AS seed_r)"
+        sql = job.column.seed.sql
+        if job.type_sql and _untyped_constant(sql):
+            # NULL or 'text' has no type of its own; out of the sub-select it would be
+            # text, which no timestamptz, enum or date column takes
+            sql = f"({sql.strip()})::{job.type_sql}"
+        return f"(SELECT {sql} FROM (SELECT {job.u('user')} AS r) AS seed_r)"
     expr = _typed(job, job.column.type)
     return _avoid(expr, job.domain.avoid, job.column.type)
+
+
+def _untyped_constant(sql: str) -> bool:
+    """Whether ``sql`` is a bare NULL or quoted string: a constant PostgreSQL types
+    only from where it goes."""
+    try:
+        statements = parse_sql(f"SELECT {sql}")
+    except ParseError:
+        return False  # the server says what is wrong with it
+    select = statements[0].stmt if len(statements) == 1 else None
+    targets = list(getattr(select, "targetList", None) or ())
+    if len(targets) != 1 or getattr(select, "fromClause", None):
+        return False
+    value = targets[0].val
+    return isinstance(value, ast.A_Const) and (
+        value.isnull or isinstance(value.val, ast.String)
+    )
 
 
 def _typed(job: ColumnJob, ctype: ColumnType) -> str:
