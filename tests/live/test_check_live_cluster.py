@@ -3,8 +3,8 @@ bare ``CLUSTER`` of the table sorts its rows by, which the schema language canno
 declare (``schemagen import`` lists it as not expressible). Made by hand it is
 drift, reported as an extra object with the statement that removes it, on a
 table's own index, on the index of its primary key and of a unique constraint,
-in another PostgreSQL schema and on a partition, read in the queries that read
-the tables (no query of their own)."""
+in another PostgreSQL schema, on a partition and on a materialized view, read in
+the queries that read the tables and views (no query of their own)."""
 
 from __future__ import annotations
 
@@ -55,6 +55,13 @@ entities:
     partitions:
       payments_2026_01: {from: "2026-01-01", to: "2026-02-01"}
       payments_rest: {default: true}
+views:
+  OwnerCounts:
+    view: audit.owner_counts
+    materialized: true
+    sql: "SELECT owner_id, count(*) AS accounts FROM accounts GROUP BY owner_id"
+    columns: {owner_id: {type: bigint}, accounts: {type: bigint}}
+    indexes: {ux_owner_counts: {columns: [owner_id], unique: true}}
 """
 
 ROWS = (
@@ -66,7 +73,8 @@ ROWS = (
     "INSERT INTO audit.entries SELECT n, CASE WHEN n % 2 = 0 THEN 'login' ELSE 'edit' END "
     "FROM generate_series(1, 40) n;"
     "INSERT INTO payments SELECT n, DATE '2025-12-20' + n, NULLIF(n % 4, 0) "
-    "FROM generate_series(1, 60) n"
+    "FROM generate_series(1, 60) n;"
+    "REFRESH MATERIALIZED VIEW audit.owner_counts"
 )
 
 # A second session's marks behind schemagen's back (and a CLUSTER that uses one).
@@ -76,6 +84,7 @@ BEHIND = (
     "ALTER TABLE audit.events CLUSTER ON pk_events",
     "ALTER TABLE payments_2026_01 CLUSTER ON payments_2026_01_pkey",
     "ALTER TABLE audit.entries_login CLUSTER ON entries_login_pkey",
+    "ALTER MATERIALIZED VIEW audit.owner_counts CLUSTER ON ux_owner_counts",
 )
 
 EXPECTED = [
@@ -86,6 +95,9 @@ EXPECTED = [
     ("cluster on pk_events on audit.events", "ALTER TABLE audit.events SET WITHOUT CLUSTER"),
     ("cluster on payments_2026_01_pkey on payments_2026_01",
      "ALTER TABLE payments_2026_01 SET WITHOUT CLUSTER"),
+    # a materialized view's, after the tables'
+    ("cluster on ux_owner_counts on audit.owner_counts",
+     "ALTER MATERIALIZED VIEW audit.owner_counts SET WITHOUT CLUSTER"),
 ]
 EXTRA = "in the database but not in the schema"
 

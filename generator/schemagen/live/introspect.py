@@ -365,13 +365,14 @@ WHERE i.indrelid = ANY(%s)
 #: declared one) as JSON, one array each: name, unique, method, number of keys, each
 #: column (key, then INCLUDE) as pg_get_indexdef prints it, each key's operator class
 #: (named by the caller from _OPCLASSES_SQL: a lookup per key here was a sixth of the
-#: views query), predicate, key orders, NULLS NOT DISTINCT; NULL for none.
+#: views query), predicate, key orders, NULLS NOT DISTINCT, CLUSTER ON it; NULL for none.
 VIEW_INDEXES = f"""(SELECT json_agg(json_build_array(
          ic.relname, i.indisunique, am.amname, i.indnkeyatts,
          ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true)
                FROM generate_series(1, i.indnatts) k ORDER BY k),
          i.indclass::oid[],
-         pg_get_expr(i.indpred, i.indrelid, true), {KEY_ORDERS}, i.indnullsnotdistinct))
+         pg_get_expr(i.indpred, i.indrelid, true), {KEY_ORDERS}, i.indnullsnotdistinct,
+         i.indisclustered))
        FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
        JOIN pg_am am ON am.oid = ic.relam
        WHERE i.indrelid = {{rel}})"""
@@ -557,7 +558,8 @@ def read_view_indexes(
     :func:`_add_index` reads a table's (collations aside: the language gives a view's
     index keys none); ``opclasses``: the name of each non-default operator class."""
     found = {}
-    for name, unique, method, nkey, keys, classes, predicate, orders, not_distinct in rows or ():
+    for row in rows or ():
+        name, unique, method, nkey, keys, classes, predicate, orders, not_distinct = row[:9]
         items = tuple(unquote_ident(k) for k in keys)
         found[name] = IndexShape(
             columns=items[:nkey],
@@ -571,6 +573,11 @@ def read_view_indexes(
             nulls_not_distinct=not_distinct,
         )
     return found
+
+
+def clustered_view_index(rows: list[list[Any]] | None) -> str | None:
+    """The index of :data:`VIEW_INDEXES`' JSON that a materialized view is CLUSTERed ON."""
+    return next((row[0] for row in rows or () if row[9]), None)
 
 
 #: The system columns a key may name (a check may name tableoid), by number.

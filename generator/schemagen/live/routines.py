@@ -26,8 +26,14 @@ from ..model.routines import NOT_ENABLED, Function, Trigger, View
 from ..model.schema import Schema, copy_with
 from .aspects import describe_index
 from .expected import format_type
-from .introspect import STATISTICS_KEY, VIEW_INDEXES, IndexShape, read_view_indexes
-from .undeclarable import undeclarable, view_column_comments
+from .introspect import (
+    STATISTICS_KEY,
+    VIEW_INDEXES,
+    IndexShape,
+    clustered_view_index,
+    read_view_indexes,
+)
+from .undeclarable import cluster_marks, undeclarable, view_column_comments
 
 HINT = "run `alembic upgrade head`, or write the database's definition into schema/"
 EXTRA_HINT = "add it to schema/ or drop it from the database"
@@ -122,6 +128,8 @@ class Shapes:
     view_extras: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(
         default_factory=dict
     )
+    #: Live materialized views CLUSTERed ON an index: name -> the index.
+    view_clustered: dict[str, str] = field(default_factory=dict)
     #: Live views with comments on columns: name -> the columns, in order.
     view_column_comments: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -146,6 +154,7 @@ def routine_findings(
         findings += undeclarable(name, rules, statistics)
     for name, columns in sorted(actual.view_column_comments.items()):
         findings += view_column_comments(name, columns)
+    findings += cluster_marks(tuple(sorted(actual.view_clustered.items())), "MATERIALIZED VIEW")
     with conn.cursor() as cur:
         cur.execute(TYPES)
         for (name,) in sorted(cur.fetchall()):
@@ -168,6 +177,8 @@ def introspect_routines(
         cur.execute(VIEWS, {"schemas": list(schemas)})
         for name, mat, text, indexes, columns, rules, statistics, commented in cur.fetchall():
             shapes.view_indexes[name] = read_view_indexes(indexes, opclasses)
+            if (marked := clustered_view_index(indexes)) is not None:
+                shapes.view_clustered[name] = marked
             shapes.views[name] = (bool(mat), _tidy(text), tuple(sorted(shapes.view_indexes[name])))
             shapes.view_columns[name] = _pairs(columns)
             if commented:

@@ -47,16 +47,17 @@ def undeclarable(
     ]
 
 
-def cluster_marks(marks: tuple[tuple[str, str], ...]) -> list[Finding]:
+def cluster_marks(marks: tuple[tuple[str, str], ...], kind: str = "TABLE") -> list[Finding]:
     """A finding for each ``CLUSTER ON`` mark: (relation, index), the relation keyed as
-    the comparison keys a table (the index is in its PostgreSQL schema)."""
+    the comparison keys a table or view (the index is in its PostgreSQL schema); ``kind``:
+    what ``ALTER`` names it (``TABLE``, ``MATERIALIZED VIEW``)."""
     return [
         Finding(
             "database",
             f"cluster on {index} on {relation}",
             EXTRA,
             "the schema cannot declare CLUSTER ON: "
-            f"`ALTER TABLE {quote_qualified(relation)} SET WITHOUT CLUSTER`",
+            f"`ALTER {kind} {quote_qualified(relation)} SET WITHOUT CLUSTER`",
         )
         for relation, index in marks
     ]
