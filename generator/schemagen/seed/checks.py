@@ -11,6 +11,8 @@ part must have one of the shapes seed knows how to satisfy by construction:
 - ``upper(col) IN ('A', 'B')`` (``lower`` too, in any of the forms above): the
   values of the list that the function leaves as they are (a port from a database
   whose comparisons ignore case writes these);
+- ``length(col) <= n``, ``>= n``, ``BETWEEN a AND b`` (``char_length`` too): text
+  cut to, or padded to, that length;
 - ``col IS NOT NULL``: no NULLs;
 - ``a <= b`` between two columns: an order, fixed after both are generated;
 - ``col IS NULL OR <anything>``: ``col`` is NULL on the rows where the rest
@@ -63,6 +65,8 @@ class Domain:
     not_null: bool = False
     #: ``length(column) <= n``: text no longer than this.
     max_length: int | None = None
+    #: ``length(column) >= n``: text no shorter than this.
+    min_length: int | None = None
 
     def bound(self, op: str, value: Literal) -> None:
         """Narrow by ``column op value`` (value on the right)."""
@@ -97,6 +101,8 @@ class Domain:
             both.allow(other.allowed)
         if other.max_length is not None:
             both.max_length = min(other.max_length, both.max_length or other.max_length)
+        if other.min_length is not None:
+            both.min_length = max(other.min_length, both.min_length or 0)
         return both
 
     def allow(self, values: list[Literal]) -> None:
@@ -238,10 +244,15 @@ def _read_expr(node: ast.A_Expr, rules: CheckRules) -> None:
     elif kind == A_Expr_Kind.AEXPR_OP:
         _read_comparison(node, rules)
     elif kind == A_Expr_Kind.AEXPR_BETWEEN:
+        low, high = (item for item in node.rexpr)  # type: ignore[union-attr]
+        length = _length_of(node.lexpr)
+        if length is not None:
+            _read_length(length, ">=", low, rules)
+            _read_length(length, "<=", high, rules)
+            return
         column = _required_column(node.lexpr)
-        low, high = (_literal(item) for item in node.rexpr)  # type: ignore[union-attr]
-        rules.domain(column).bound(">=", low)
-        rules.domain(column).bound("<=", high)
+        rules.domain(column).bound(">=", _literal(low))
+        rules.domain(column).bound("<=", _literal(high))
     elif kind in (A_Expr_Kind.AEXPR_LIKE, A_Expr_Kind.AEXPR_ILIKE) and _op(node) in _PATTERN_OPS:
         _read_pattern(node, rules)
     elif (listed := _listed(node)) is not None:
@@ -316,7 +327,11 @@ def _read_comparison(node: ast.A_Expr, rules: CheckRules) -> None:
     if _length_of(node.lexpr) is not None:
         _read_length(_length_of(node.lexpr), op, node.rexpr, rules)  # type: ignore[arg-type]
         return
-    left, right = _column(node.lexpr), _column(node.rexpr)
+    if _length_of(node.rexpr) is not None:
+        _read_length(_length_of(node.rexpr), _FLIP[op], node.lexpr, rules)  # type: ignore[arg-type]
+        return
+    # a varchar column compared as text (PostgreSQL prints VALUE::text <> ''::text)
+    left, right = _column(_text_cast_of(node.lexpr)), _column(_text_cast_of(node.rexpr))
     if left is not None and right is not None:
         if op in ("=", "<>"):
             raise Unsupported(f"`{op}` between two columns")
@@ -334,22 +349,28 @@ _LENGTHS = frozenset({"length", "char_length", "character_length"})
 
 
 def _length_of(node: Any) -> str | None:
-    """The column of ``length(column)`` (or char_length), else None."""
+    """The column of ``length(column)`` (or char_length), the column maybe cast to
+    text (as PostgreSQL prints it for a varchar column), else None."""
     if isinstance(node, ast.FuncCall) and len(node.args or ()) == 1:
         name = str(node.funcname[-1].sval) if node.funcname else ""
         if name in _LENGTHS:
-            return _column(node.args[0])  # type: ignore[index]
+            return _column(_text_cast_of(node.args[0]))  # type: ignore[index]
     return None
 
 
 def _read_length(column: str, op: str, bound: Any, rules: CheckRules) -> None:
-    """``length(column) <= n`` or ``< n``: a cap on the text seed writes."""
+    """``length(column) <= n`` (``<``): a cap on the text seed writes; ``>= n``
+    (``>``): a least length, which seed pads its text to."""
     value = _literal(bound)
-    if op not in ("<", "<=") or not isinstance(value, Decimal):
-        raise Unsupported(f"length(...) {op} {value!r} (only an upper bound)")
-    cap = int(value) - (1 if op == "<" else 0)
+    if op not in ("<", "<=", ">", ">=") or not isinstance(value, Decimal):
+        raise Unsupported(f"length(...) {op} {value!r}")
     domain = rules.domain(column)
-    domain.max_length = cap if domain.max_length is None else min(cap, domain.max_length)
+    if op in ("<", "<="):
+        cap = int(value) - (1 if op == "<" else 0)
+        domain.max_length = cap if domain.max_length is None else min(cap, domain.max_length)
+    else:
+        least = int(value) + (1 if op == ">" else 0)
+        domain.min_length = max(least, domain.min_length or 0)
 
 
 def _read_pattern(node: ast.A_Expr, rules: CheckRules) -> None:

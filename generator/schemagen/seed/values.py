@@ -322,6 +322,23 @@ def _text(job: ColumnJob, length: int | None) -> str:
     cap = job.domain.max_length
     if cap is not None:
         length = cap if length is None else min(length, cap)
+    least = job.domain.min_length
+    if least is None or least <= 0:
+        return _cut_text(job, length)
+    if length is not None and least > length:
+        raise Unsupported(f"no text is at least {least} and at most {length} characters long")
+    return _padded(_cut_text(job, length), least, job.unique)
+
+
+def _padded(expr: str, least: int, unique: bool) -> str:
+    """``expr`` made at least ``least`` characters long. A unique key's text ends with
+    the row number, so it is padded in front, where no two values then meet."""
+    pad = f"repeat('{'0' if unique else '.'}', greatest({least} - char_length(t.v), 0))"
+    padded = f"{pad} || t.v" if unique else f"t.v || {pad}"
+    return f"(SELECT {padded} FROM (SELECT {expr} AS v) AS t)"
+
+
+def _cut_text(job: ColumnJob, length: int | None) -> str:
     base, has_n = _named_text(job)
     if job.unique and not has_n:
         base = f"{base} || ' ' || n"
