@@ -412,6 +412,30 @@ def test_read_only_database_compares_expressions_loosely(pg: PgCluster, shop_db:
     ]
 
 
+def test_read_only_database_tells_a_string_s_case(pg: PgCluster, shop_db: str) -> None:
+    """The loose comparison of a standby keeps the case of strings: a default changed
+    by hand from 'USD' to 'usd' is a finding (it lowercased both texts, so it passed),
+    while the database at head, whose texts differ from the YAML's by casts and
+    parentheses only, is still clean."""
+    pg.sql(
+        # NULLs and duplicates: stores sharing a currency, products without a price
+        "INSERT INTO stores (name, currency) SELECT 'store ' || n, "
+        "(ARRAY['USD', 'EUR', 'usd'])[1 + n % 3] FROM generate_series(1, 9) n;"
+        "INSERT INTO products (store_id, title, price) SELECT 1 + n % 9, 'product ' || n % 4, "
+        "CASE WHEN n % 5 = 0 THEN NULL ELSE n END FROM generate_series(1, 40) n",
+        shop_db,
+    )
+    pg.sql(f'ALTER DATABASE "{shop_db}" SET default_transaction_read_only = on')
+    assert lines(pg, shop_db) == []
+    pg.sql(f'ALTER DATABASE "{shop_db}" SET default_transaction_read_only = off')
+    pg.sql("ALTER TABLE stores ALTER COLUMN currency SET DEFAULT 'usd'", shop_db)
+    pg.sql(f'ALTER DATABASE "{shop_db}" SET default_transaction_read_only = on')
+    assert lines(pg, shop_db) == [
+        "column stores.currency: default is 'usd'::character varying in the database, "
+        "'USD' in the schema"
+    ]
+
+
 def test_empty_database_is_one_line(pg: PgCluster, pg_db: str) -> None:
     findings = check_database(hand_schema(), pg.url(pg_db), history=HISTORY, head="001")
     assert [f.line() for f in findings] == [

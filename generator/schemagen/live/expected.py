@@ -331,9 +331,24 @@ _CAST = re.compile(
 )
 
 
+#: A string constant or a quoted name: case and parentheses in it are its own.
+_QUOTED = re.compile(r"""(?:[eE]?'(?:[^']|'')*'|"(?:[^"]|"")+")""")
+
+
 def _loose(text: str) -> str:
-    """An expression without casts, parentheses and case: a fallback comparison key."""
-    return " ".join(re.sub(r"[()]", " ", _CAST.sub("", text)).lower().split())
+    """An expression without casts, parentheses and case: a fallback comparison key.
+    Strings and quoted names keep theirs ('USD' is not 'usd')."""
+    text = _CAST.sub("", text)  # first: a cast may name a quoted type (::"Mood")
+    parts = []
+    at = 0
+    for quoted in _QUOTED.finditer(text):
+        parts += [_loose_words(text[at : quoted.start()]), quoted.group(0)]
+        at = quoted.end()
+    return " ".join(" ".join([*parts, _loose_words(text[at:])]).split())
+
+
+def _loose_words(text: str) -> str:
+    return re.sub(r"[()]", " ", text).lower()
 
 
 def _pick(expected: str | None, actual: str | None) -> str | None:
