@@ -430,7 +430,7 @@ def _column_expr(t: _Table, col: Column, fk: ForeignKey | None) -> str | None:
         ref = fk.ref_columns[fk.columns.index(col.name)]
         count = t.ctx.counts.get(fk.ref_table, 0)
         if count == 0:
-            if col.nullable:
+            if _may_be_null(t, col):
                 return "NULL"
             raise SeedError(f"cannot seed {t.ent.table}: {fk.ref_table} has no rows to reference")
         skew = col.seed.skew if col.seed and col.seed.skew else DEFAULT_FK_SKEW
@@ -456,7 +456,7 @@ def _column_expr(t: _Table, col: Column, fk: ForeignKey | None) -> str | None:
     try:
         expr = value_sql(job)
     except Unsupported as exc:
-        if col.default is not None or col.nullable:
+        if col.default is not None or _may_be_null(t, col):
             return None
         raise SeedError(
             f"cannot seed {t.ent.table}.{col.name}: {exc}; give it a value generator, "
@@ -534,7 +534,11 @@ def _null_share(t: _Table, cols: list[Column], drawn: str, expr: str) -> str:
     salted by ``drawn``); never NULL when one of ``cols`` may not be NULL."""
     for col in cols:
         domain = t.rules.domains.get(col.name)
-        if not col.nullable or col.name in t.carriers or (domain is not None and domain.not_null):
+        if (
+            not _may_be_null(t, col)
+            or col.name in t.carriers
+            or (domain is not None and domain.not_null)
+        ):
             return expr
     first = cols[0]
     share = first.seed.nulls if first.seed and first.seed.nulls is not None else DEFAULT_NULL_SHARE
@@ -544,6 +548,13 @@ def _null_share(t: _Table, cols: list[Column], drawn: str, expr: str) -> str:
         return "NULL"
     u = uniform(salt(t.ctx.seed, t.ent.table, drawn, "null"))
     return f"(CASE WHEN {u} < {share!r} THEN NULL ELSE {expr} END)"
+
+
+def _may_be_null(t: _Table, col: Column) -> bool:
+    """Whether ``col`` takes NULL: nullable, and not of a NOT NULL domain (a column
+    may be declared nullable over one, which PostgreSQL refuses NULL in all the same)."""
+    dom = col.type.domain
+    return col.nullable and not (dom is not None and t.ctx.schema.domain(dom).not_null)
 
 
 def _outer(t: _Table, name: str, columns: list[str]) -> str:

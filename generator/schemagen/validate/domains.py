@@ -10,8 +10,9 @@ when:
   of ``VALUE``, and ``AND``/``OR``/``NOT`` of those; a check of another shape
   (a regular expression, say) is not judged here, and PostgreSQL judges it when
   the default is first used;
-- a column says ``nullable: true`` while the domain is ``not_null`` (the
-  column could never hold NULL: PostgreSQL applies the domain's NOT NULL);
+- a column says ``nullable: true`` while the domain is ``not_null`` (a warning:
+  the column could never hold NULL, PostgreSQL applies the domain's NOT NULL; but
+  PostgreSQL takes it, and a database adopted by import may have it so);
 - a column gives type parameters (``length``, ``precision``, ...) or a
   ``collation``: a domain column's type and collation are the domain's.
 """
@@ -176,10 +177,13 @@ def _check_use(ent: Entity, col: Column, dom: Domain, src: Sources, report: Repo
                 "and collation are the domain's",
             )
     if raw.get("nullable") is True and dom.not_null:
-        report.error(
+        # a warning: PostgreSQL takes the column declared nullable (attnotnull false),
+        # and an adopted database may have one, which the YAML must then say to match
+        report.warning(
             (*path, "nullable"),
-            f"{ent.table}.{col.name} says nullable: true, but domain {dom.name} is NOT NULL "
-            "(PostgreSQL refuses NULL in any column of it); drop one of the two",
+            f"{ent.table}.{col.name} says nullable: true, but domain {dom.name} is NOT NULL: "
+            "PostgreSQL refuses NULL in it all the same (the column is declared nullable, "
+            "as a database may have it); drop nullable: true unless the database has it so",
         )
     problem = _violation(dom, col.default)
     if problem:
