@@ -13,8 +13,11 @@ part must have one of the shapes seed knows how to satisfy by construction:
   whose comparisons ignore case writes these);
 - ``length(col) <= n``, ``>= n``, ``BETWEEN a AND b`` (``char_length`` too): text
   cut to, or padded to, that length;
+- ``col <= now()`` (``<``, ``>``, ``>=``; ``CURRENT_DATE``, ``LOCALTIMESTAMP``...): a
+  time on that side of the moment the seed runs;
 - ``col IS NOT NULL``: no NULLs;
 - ``a <= b`` between two columns: an order, fixed after both are generated;
+- ``a <> b`` between two foreign keys to one table: two different parent rows;
 - ``col IS NULL OR <anything>``: ``col`` is NULL on the rows where the rest
   does not hold (evaluated on the generated values, so anything goes there); when
   the rest is one of the shapes above about ``col`` alone, ``col`` takes values that
@@ -33,7 +36,7 @@ from decimal import Decimal
 from typing import Any
 
 from pglast import ast
-from pglast.enums import A_Expr_Kind, BoolExprType, NullTestType
+from pglast.enums import A_Expr_Kind, BoolExprType, NullTestType, SQLValueFunctionOp
 from pglast.parser import ParseError, parse_sql
 from pglast.stream import RawStream
 
@@ -67,6 +70,8 @@ class Domain:
     max_length: int | None = None
     #: ``length(column) >= n``: text no shorter than this.
     min_length: int | None = None
+    #: ``column op now()`` (CURRENT_DATE, ...): (op, the clock's SQL), column on the left.
+    clocks: list[tuple[str, str]] = field(default_factory=list)
 
     def bound(self, op: str, value: Literal) -> None:
         """Narrow by ``column op value`` (value on the right)."""
@@ -92,7 +97,9 @@ class Domain:
     def narrowed(self, other: Domain) -> Domain:
         """A copy narrowed by everything ``other`` asks but NOT NULL; Unsupported when
         no value is left."""
-        both = Domain(**{**vars(self), "avoid": [*self.avoid, *other.avoid]})
+        both = Domain(**vars(self))
+        both.avoid = [*self.avoid, *other.avoid]
+        both.clocks = [*self.clocks, *other.clocks]
         if other.low is not None:
             both.bound(">" if other.low_strict else ">=", other.low)
         if other.high is not None:
@@ -121,6 +128,7 @@ class Order:
     left: str
     op: str
     right: str
+    check: str = ""  # the name of the check it comes from, for messages
 
 
 @dataclass(frozen=True)
@@ -332,8 +340,12 @@ def _read_comparison(node: ast.A_Expr, rules: CheckRules) -> None:
         return
     # a varchar column compared as text (PostgreSQL prints VALUE::text <> ''::text)
     left, right = _column(_text_cast_of(node.lexpr)), _column(_text_cast_of(node.rexpr))
-    if left is not None and right is not None:
-        if op in ("=", "<>"):
+    if left is not None and _clock(node.rexpr) is not None and op not in ("=", "<>"):
+        rules.domain(left).clocks.append((op, _clock(node.rexpr)))  # type: ignore[arg-type]
+    elif right is not None and _clock(node.lexpr) is not None and op not in ("=", "<>"):
+        rules.domain(right).clocks.append((_FLIP[op], _clock(node.lexpr)))  # type: ignore[arg-type]
+    elif left is not None and right is not None:
+        if op == "=":
             raise Unsupported(f"`{op}` between two columns")
         rules.orders.append(Order(left, op, right))
     elif left is not None:
@@ -342,6 +354,35 @@ def _read_comparison(node: ast.A_Expr, rules: CheckRules) -> None:
         rules.domain(right).bound(_FLIP[op], _literal(node.lexpr))
     else:
         raise Unsupported("a comparison without a column")
+
+
+#: Functions that read the clock (``CURRENT_TIMESTAMP`` and the like parse otherwise).
+_CLOCKS = frozenset({"now", "transaction_timestamp", "statement_timestamp", "clock_timestamp"})
+
+
+_CLOCK_WORDS = frozenset(
+    {
+        SQLValueFunctionOp.SVFOP_CURRENT_DATE,
+        SQLValueFunctionOp.SVFOP_CURRENT_TIMESTAMP,
+        SQLValueFunctionOp.SVFOP_CURRENT_TIMESTAMP_N,
+        SQLValueFunctionOp.SVFOP_LOCALTIMESTAMP,
+        SQLValueFunctionOp.SVFOP_LOCALTIMESTAMP_N,
+    }
+)
+
+
+def _clock(node: Any) -> str | None:
+    """The SQL of ``now()``, ``CURRENT_DATE``, ``LOCALTIMESTAMP`` and the like (maybe
+    cast), else None."""
+    inner = node.arg if isinstance(node, ast.TypeCast) else node
+    if (isinstance(inner, ast.SQLValueFunction) and inner.op in _CLOCK_WORDS) or (
+        isinstance(inner, ast.FuncCall)
+        and not inner.args
+        and inner.funcname
+        and str(inner.funcname[-1].sval) in _CLOCKS
+    ):
+        return str(RawStream()(node))
+    return None
 
 
 #: Functions that count a text's characters.

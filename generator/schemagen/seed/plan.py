@@ -208,6 +208,7 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
     rules = _rules(ctx.schema, ent)
     active_fks = [fk for fk in ent.foreign_keys if fk.name not in deferred]
     carriers, radix = _unique_carriers(ctx, ent, active_fks)
+    apart = _apart(ctx, ent, rules, active_fks, radix)
     capped = None
     if radix is not None:
         capacity = 1
@@ -220,7 +221,8 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
     first = ctx.existing.get(ent.table, 0) + 1
     if rows <= 0:  # nothing asked (or room for nothing): no statement, no parent needed
         return TablePlan(ent, 0, first, "", capped=capped)
-    columns, inner, outer = _select_lists(ctx, ent, rows, rules, carriers, radix, deferred)
+    t = _Table(ctx, ent, rows, rules, carriers, radix, apart)
+    columns, inner, outer = _select_lists(t, deferred)
     select = (
         f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} "
         f"FROM generate_series({first}, {first + rows - 1}) AS g(n)) AS v"
@@ -256,12 +258,13 @@ def _rules(schema: Schema, ent: Entity) -> CheckRules:
     rules = CheckRules()
     generated = {c.name for c in ent.columns if c.seed is not None and c.seed.sql}
     for check in (*ent.checks, *domain_checks(schema, ent)):
-        guards = len(rules.null_unless)
+        guards, orders = len(rules.null_unless), len(rules.orders)
         try:
             read_check(check.expression, rules)
             rules.null_unless[guards:] = [
                 replace(guard, check=check.name) for guard in rules.null_unless[guards:]
             ]
+            rules.orders[orders:] = [replace(o, check=check.name) for o in rules.orders[orders:]]
         except Unsupported as exc:
             if columns_named(check.expression) & generated:
                 continue  # the user's value generator answers for it
@@ -305,12 +308,72 @@ def _unsupported(ent: Entity, name: str, expression: str, why: str) -> str:
     return (
         f"cannot seed {ent.table}: check {name} ({expression}) has a shape seed cannot "
         f"satisfy ({why}). Seed understands ranges and comparisons with constants, "
-        "BETWEEN, IN lists, <>, length(column) <= n, regex and LIKE patterns and "
+        "BETWEEN, IN lists, <>, length(column) <= n, bounds by now() or CURRENT_DATE, "
+        "regex and LIKE patterns and "
         "`column IS NULL OR ...`. Give a column it names a value "
         f"generator, e.g. under entities.{ent.name}.columns.{column}: "
         'seed: {sql: "<SQL expression over n, the row number, and r, a random number '
         'in [0, 1)>"}'
     )
+
+
+def _apart(
+    ctx: TableContext, ent: Entity, rules: CheckRules, fks: list[ForeignKey], radix: Radix | None
+) -> dict[str, tuple[str, int]]:
+    """For each ``a <> b`` check (an :class:`Order` with ``<>``): the column whose
+    parent row moves off the other's, mapped to (the other, the parent's rows).
+
+    Both must be single-column foreign keys to one table's key: then different
+    parent rows are different values. Where both count through a key's combinations
+    (``radix``), the later one's digit loses a value (``radix`` is narrowed in
+    place): it counts through the parent's other rows, after the earlier one's."""
+    apart: dict[str, tuple[str, int]] = {}
+    single = {c for key in _single_keys(ent) for c in key}
+    for order in [o for o in rules.orders if o.op == "<>"]:
+        cols = [ent.column(order.left), ent.column(order.right)]
+        if any(c.seed is not None and c.seed.sql for c in cols):
+            continue  # the user's value generator answers for it
+        pair = [next((fk for fk in fks if fk.columns == (c.name,)), None) for c in cols]
+        if (
+            pair[0] is None
+            or pair[1] is None
+            or (pair[0].ref_table, pair[0].ref_columns)
+            != (pair[1].ref_table, pair[1].ref_columns)
+        ):
+            raise SeedError(
+                _unsupported(
+                    ent,
+                    order.check,
+                    f"{order.left} <> {order.right}",
+                    "`<>` between two columns that are not two foreign keys to one table",
+                )
+            )
+        count = ctx.counts.get(pair[0].ref_table, 0)
+        own = [(c.name,) for c in cols]
+        digits = [n for n, (names, _) in enumerate(radix or ()) if names in own]
+        if radix is not None and len(digits) == 2:
+            names, size = radix[digits[1]]
+            radix[digits[1]] = (names, max(size - 1, 0))
+            earlier = radix[digits[0]][0][0]
+            apart[names[0]] = (earlier, size)
+            continue
+        moved = order.left if order.left not in single else order.right
+        if moved in single:
+            raise SeedError(
+                f"cannot seed {ent.table}: check {order.check} asks {order.left} <> "
+                f"{order.right}, and each is a unique key of its own; give one of them a "
+                f"value generator, e.g. under entities.{ent.name}.columns.{order.left}: "
+                'seed: {sql: "..."}'
+            )
+        if count < 2:
+            raise SeedError(
+                f"cannot seed {ent.table}: check {order.check} asks {order.left} <> "
+                f"{order.right}, and {pair[0].ref_table} will hold {count} "
+                f"row{'' if count == 1 else 's'}: seed at least 2 there "
+                f"(--rows-per {pair[0].ref_table}=N)"
+            )
+        apart[moved] = (order.right if moved == order.left else order.left, count)
+    return apart
 
 
 def _unique_carriers(
@@ -389,19 +452,13 @@ class _Table:
     rules: CheckRules
     carriers: set[str]
     radix: Radix | None
+    #: column -> (the column it must differ from, rows of their parent): see _apart
+    apart: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
-def _select_lists(
-    ctx: TableContext,
-    ent: Entity,
-    rows: int,
-    rules: CheckRules,
-    carriers: set[str],
-    radix: Radix | None,
-    deferred: set[str],
-) -> tuple[list[str], list[str], list[str]]:
+def _select_lists(t: _Table, deferred: set[str]) -> tuple[list[str], list[str], list[str]]:
     """(inserted columns, inner select list, outer select list)."""
-    t = _Table(ctx, ent, rows, rules, carriers, radix)
+    ent = t.ent
     skipped = {c for fk in ent.foreign_keys if fk.name in deferred for c in fk.columns}
     fk_of = {c: fk for fk in ent.foreign_keys if fk.name not in deferred for c in fk.columns}
     columns: list[str] = []
@@ -433,13 +490,12 @@ def _column_expr(t: _Table, col: Column, fk: ForeignKey | None) -> str | None:
             if _may_be_null(t, col):
                 return "NULL"
             raise SeedError(f"cannot seed {t.ent.table}: {fk.ref_table} has no rows to reference")
-        skew = col.seed.skew if col.seed and col.seed.skew else DEFAULT_FK_SKEW
-        if radix_pos is not None:
-            row = f"(1 + {radix_pos})"
-        elif any(col.name in key for key in _single_keys(t.ent)):
-            row = f"(1 + (n - 1) % {count})"  # a one-to-one: each parent once
-        else:
-            row = f"(1 + {below(count, salt(t.ctx.seed, t.ent.table, fk.name), skew)})"
+        row = _parent_row(t, col, fk, count)
+        if col.name in t.apart and radix_pos is None:  # off the other key's parent row
+            other = t.ent.column(t.apart[col.name][0])
+            its_fk = next(f for f in t.ent.foreign_keys if f.columns == (other.name,))
+            twin = _parent_row(t, other, its_fk, count)
+            row = f"(CASE WHEN {row} = {twin} THEN 1 + {row} % {count} ELSE {row} END)"
         offset = t.ctx.offsets.get(fk.ref_table)
         parent_pk = t.ctx.schema.entity_by_table(fk.ref_table).primary_key.columns
         if offset is not None and fk.ref_columns == parent_pk:
@@ -463,6 +519,21 @@ def _column_expr(t: _Table, col: Column, fk: ForeignKey | None) -> str | None:
             f'e.g. under entities.{t.ent.name}.columns.{col.name}: seed: {{sql: "..."}}'
         ) from None
     return _nulls(t, col, expr)
+
+
+def _parent_row(t: _Table, col: Column, fk: ForeignKey, count: int) -> str:
+    """The parent's row number (1 to ``count``) a foreign-key column takes."""
+    radix_pos = _radix_position(t.radix, col.name)
+    if radix_pos is not None and col.name in t.apart:
+        # the parent's rows after the earlier digit's, round: never its row
+        other, size = t.apart[col.name]
+        return f"(1 + ({_radix_position(t.radix, other)} + 1 + {radix_pos}) % {size})"
+    if radix_pos is not None:
+        return f"(1 + {radix_pos})"
+    if any(col.name in key for key in _single_keys(t.ent)):
+        return f"(1 + (n - 1) % {count})"  # a one-to-one: each parent once
+    skew = col.seed.skew if col.seed and col.seed.skew else DEFAULT_FK_SKEW
+    return f"(1 + {below(count, salt(t.ctx.seed, t.ent.table, fk.name), skew)})"
 
 
 def _job(t: _Table, col: Column) -> ColumnJob:
@@ -566,7 +637,7 @@ def _outer(t: _Table, name: str, columns: list[str]) -> str:
         expr = f"{slug('v.' + ident(source))} || '-' || {expr}"
         expr = f"left({expr}, {length})" if length else f"({expr})"
     for order in t.rules.orders:
-        if order.left == name and order.right in columns:
+        if order.op != "<>" and order.left == name and order.right in columns:
             expr = _ordered(t, expr, order.op, f"v.{ident(order.right)}", name)
     for guard in t.rules.null_unless:
         if guard.column == name:

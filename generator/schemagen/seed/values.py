@@ -77,7 +77,39 @@ def value_sql(job: ColumnJob) -> str:
             sql = f"({sql.strip()})::{job.type_sql}"
         return f"(SELECT {sql} FROM (SELECT {job.u('user')} AS r) AS seed_r)"
     expr = _typed(job, job.column.type)
-    return _avoid(expr, job.domain.avoid, job.column.type)
+    expr = _avoid(expr, job.domain.avoid, job.column.type)
+    for op, clock in job.domain.clocks:
+        expr = _by_clock(job, expr, op, clock)
+    return expr
+
+
+_TIMES = ("timestamp", "timestamptz", "date")
+
+
+def _by_clock(job: ColumnJob, expr: str, op: str, clock: str) -> str:
+    """``expr`` on the ``op`` side of ``clock`` (``now()``, ``CURRENT_DATE``), computed
+    as timestamptz and cast back. Seed's times start at EPOCH and mostly lie in the
+    past: a bound above (``created_at <= now()``) keeps each value and takes the
+    clock's where a value is later (a unique key's values then follow the clock
+    down, one unit a row, as they went up: still distinct); a bound below
+    (``expires_at > now()``) moves every value by the clock's distance from EPOCH,
+    so they keep their spread (and their distinctness) after it."""
+    kind = job.column.type.kind
+    if kind not in _TIMES or not job.type_sql:
+        raise Unsupported(f"a bound by the clock on a {kind} column")
+    unit = "interval '1 day'" if kind == "date" else "interval '1 minute'"
+    step = "interval '0'"
+    if op in ("<", ">"):  # strictly: a day for a date, else a second
+        step = "interval '1 day'" if kind == "date" else "interval '1 second'"
+    value, now = f"({expr})::timestamptz", f"({clock})::timestamptz"
+    if op in (">", ">="):
+        return f"({value} + ({now} - {EPOCH}) + {step})::{job.type_sql}"
+    if op not in ("<", "<="):
+        raise Unsupported(f"operator {op} with the clock")
+    bound = f"{now} - {step}"
+    if job.unique:
+        bound += f" - ({job.rows} + 1 - n) * {unit}"
+    return f"LEAST({value}, {bound})::{job.type_sql}"
 
 
 def _untyped_constant(sql: str) -> bool:
