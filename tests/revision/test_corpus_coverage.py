@@ -331,6 +331,11 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
     "function overloaded by signature": _overloaded,
     "create trigger": lambda c: c.any(CreateTrigger),
     "drop trigger": lambda c: c.any(DropTrigger),
+    "triggers with transition tables (old_table and new_table), on a table holding rows": (
+        lambda c: c.any(CreateTrigger, lambda op: op.trigger.old_table is not None)
+        and c.any(CreateTrigger, lambda op: op.trigger.new_table is not None)
+        and bool(c.case.setup)
+    ),
     "row-level security enabled, forced and disabled on tables holding rows": lambda c: (
         c.any(SetRowSecurity, lambda op: op.old is None and op.new == "enable")
         and c.any(SetRowSecurity, lambda op: op.new == "force")

@@ -181,6 +181,31 @@ views:
             "triggers must be for_each: statement",
         ],
     ),
+    # PostgreSQL's rules for REFERENCING OLD/NEW TABLE, refused before a revision
+    "trigger_transition_tables": (
+        TABLES.replace(
+            "      title: {type: text}\n",
+            "      title: {type: text}\n    triggers:\n"
+            "      trg_a: {function: touch, events: [delete], old_table: gone}\n"
+            "      trg_b: {function: touch, timing: after, events: [insert, delete],"
+            " for_each: statement, old_table: gone}\n"
+            "      trg_c: {function: touch, timing: after, events: [insert], new_table: made,"
+            " old_table: gone}\n"
+            "      trg_d: {function: touch, timing: after, events: [update], new_table: rows,"
+            " old_table: rows}\n",
+        )
+        + TOUCH,
+        [
+            "schema/s.yaml:12:50: entities.Product.triggers.trg_a.old_table: a transition "
+            "table needs timing: after",
+            "schema/s.yaml:13:94: entities.Product.triggers.trg_b.old_table: a transition "
+            "table needs exactly one event",
+            "schema/s.yaml:14:82: entities.Product.triggers.trg_c.old_table: old_table holds "
+            "rows after update or delete only",
+            "schema/s.yaml:15:65: entities.Product.triggers.trg_d.new_table: old_table and "
+            "new_table must differ",
+        ],
+    ),
     "function_body_does_not_parse": (
         TABLES
         + """

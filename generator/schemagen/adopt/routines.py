@@ -81,7 +81,8 @@ TRIGGERS_SQL = f"""
 SELECT {QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")},
        t.tgname, t.tgtype, p.proname, p.pronargs, pg_get_triggerdef(t.oid),
        t.tgnargs = 0 AND t.tgattr::text = '' AND t.tgconstraint = 0,
-       obj_description(t.oid, 'pg_trigger'), t.tgenabled, n.nspname
+       obj_description(t.oid, 'pg_trigger'), t.tgenabled, t.tgoldtable, t.tgnewtable,
+       n.nspname
 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid
 JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE c.relnamespace IN {SCHEMAS_READ} AND NOT t.tgisinternal
@@ -219,9 +220,9 @@ def _on_update(found: Routines, tables: dict[str, list[str]], out: Mapped) -> se
         if row[0].startswith(ON_UPDATE_FUNCTION.format(column=""))
     }
     generated: set[str] = set()
-    for table, trigger, tgtype, function, _nargs, _text, plain, _comment, on, at_home in (
-        found.triggers
-    ):
+    for row in found.triggers:
+        table, trigger, tgtype, function, _nargs, _text, plain, _comment, on = row[:9]
+        at_home = row[-1]
         column = function[len(ON_UPDATE_FUNCTION.format(column="")) :]
         expected = on_update_function(column) if column else None
         if (
@@ -248,7 +249,9 @@ def _triggers(
     generated: set[str],
     out: Mapped,
 ) -> None:
-    for table, name, tgtype, function, nargs, text, plain, comment, on, at_home in found.triggers:
+    for row in found.triggers:
+        table, name, tgtype, function, nargs, text, plain, comment, on = row[:9]
+        old_table, new_table, at_home = row[9:]
         where = f"{name} on {table}"
         if function in generated and table in out.on_update and on == "O":
             continue
@@ -280,6 +283,10 @@ def _triggers(
         match = _WHEN.search(text)
         if match:
             spec["when"] = in_lists(match.group(1))
+        if old_table is not None:
+            spec["old_table"] = old_table
+        if new_table is not None:
+            spec["new_table"] = new_table
         if comment is not None:
             spec["description"] = comment
         out.triggers.setdefault(table, {})[name] = spec

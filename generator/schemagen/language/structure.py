@@ -501,6 +501,16 @@ _TRIGGER: dict[str, Any] = _object(
         },
         "for_each": _choice(LEVELS, "FOR EACH ROW (default) or STATEMENT."),
         "when": {**_SQL, "description": "WHEN condition (SQL, may use OLD and NEW)."},
+        "old_table": {
+            **_NAME,
+            "description": "REFERENCING OLD TABLE AS: the name the function reads the "
+            "statement's old rows by (an AFTER trigger on update or delete).",
+        },
+        "new_table": {
+            **_NAME,
+            "description": "REFERENCING NEW TABLE AS: the name the function reads the "
+            "statement's new rows by (an AFTER trigger on insert or update).",
+        },
         "description": {**_TEXT, "description": "Markdown; also the COMMENT."},
     },
     ("function", "events"),

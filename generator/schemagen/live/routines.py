@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import psycopg
@@ -356,9 +356,7 @@ def _expect_trigger(
     like = sql.SQL("CREATE TEMP TABLE {} (LIKE {})").format(
         sql.Identifier(copy), sql.Identifier(*tg.table.split("."))
     )
-    create = ddl.create_trigger(tg).replace(
-        f" ON {ddl.quote_qualified(tg.table)} FOR EACH", f" ON pg_temp.{copy} FOR EACH", 1
-    )
+    create = ddl.create_trigger(replace(tg, table=f"pg_temp.{copy}"))
     # pg_get_triggerdef names the table with its schema, always.
     shown = ddl.quote_qualified(tg.table) if "." in tg.table else f"{home}.{ddl.ident(tg.table)}"
     read = sql.SQL(

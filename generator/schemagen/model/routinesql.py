@@ -60,9 +60,16 @@ def create_trigger(tg: Trigger) -> str:
     """``CREATE TRIGGER ...`` as ``pg_get_triggerdef`` would order its clauses."""
     events = " OR ".join(e.upper() for e in tg.events)
     when = f" WHEN ({tg.when.strip()})" if tg.when else ""
+    referencing = "".join(
+        f" {kind} TABLE AS {ident(name)}"
+        for kind, name in (("OLD", tg.old_table), ("NEW", tg.new_table))
+        if name is not None
+    )
+    if referencing:
+        referencing = f" REFERENCING{referencing}"
     return (
         f"CREATE TRIGGER {ident(tg.name)} {TIMINGS[tg.timing]} {events} "
-        f"ON {quote_qualified(tg.table)}"
+        f"ON {quote_qualified(tg.table)}{referencing}"
         f" FOR EACH {tg.level.upper()}{when} EXECUTE FUNCTION {quote_qualified(tg.function_name)}()"
     )
 

@@ -581,6 +581,10 @@ class Trigger:
     when: str | None = None
     description: str | None = None
     generated: bool = False
+    #: REFERENCING OLD TABLE AS / NEW TABLE AS: the names the function reads the
+    #: statement's old and new rows by (transition tables; AFTER triggers only)
+    old_table: str | None = sparse(None)
+    new_table: str | None = sparse(None)
 
     @property
     def function_name(self) -> str:

@@ -87,6 +87,8 @@ def build_triggers(
                 level=str(spec.get("for_each", "row")),
                 when=spec.get("when"),
                 description=spec.get("description"),
+                old_table=spec.get("old_table"),
+                new_table=spec.get("new_table"),
             )
         )
     return result

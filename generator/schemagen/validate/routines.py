@@ -136,6 +136,34 @@ def check_triggers(src: Sources, report: Reporter, entity: str) -> None:
             report.error((*path, "when"), "a statement-level WHEN cannot use OLD or NEW")
         if len(str(name).encode()) > naming.MAX_IDENTIFIER_BYTES:
             report.error(path, "trigger name is longer than 63 bytes")
+        _check_transition_tables(spec, path, report)
+
+
+#: The events after which a transition table holds rows, by its key.
+_TRANSITION_EVENTS = {"old_table": ("update", "delete"), "new_table": ("insert", "update")}
+
+
+def _check_transition_tables(spec: dict[str, Any], path: YamlPath, report: Reporter) -> None:
+    """``old_table`` / ``new_table`` where PostgreSQL accepts them (it refuses the
+    rest at ``CREATE TRIGGER``, in the middle of a revision)."""
+    events = [str(e) for e in spec.get("events") or ()]
+    names = []
+    for key, allowed in _TRANSITION_EVENTS.items():
+        if spec.get(key) is None:
+            continue
+        where = (*path, key)
+        name = str(spec[key])
+        names.append(name)
+        if spec.get("timing", "before") != "after":
+            report.error(where, "a transition table needs timing: after")
+        elif len(events) != 1:
+            report.error(where, "a transition table needs exactly one event")
+        elif events[0] not in allowed:
+            report.error(where, f"{key} holds rows after {' or '.join(allowed)} only")
+        if len(name.encode()) > naming.MAX_IDENTIFIER_BYTES:
+            report.error(where, f"{name!r} is longer than 63 bytes")
+    if len(names) == 2 and names[0] == names[1]:
+        report.error((*path, "new_table"), "old_table and new_table must differ")
 
 
 def check_view(
