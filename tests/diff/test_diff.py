@@ -205,29 +205,45 @@ def test_changed_key_whose_name_followed_a_rename_is_swapped_under_the_new_name(
 def test_changed_check_is_swapped_unless_it_names_a_retyped_column() -> None:
     """Swapped in one online step, as a key (tests/revision/test_check_swap.py); but
     the ALTER of a column it names would carry the old check over to the new type,
-    so that one is dropped in the drops revision and added after the transaction."""
+    checked again under its lock (or fail, where the expression no longer applies),
+    so that one is dropped before the ALTER and added after it in the transaction:
+    never missing at a revision boundary (tests/revision/test_retyped_constraint_swap.py).
+    A binary compatible type change (a longer varchar) keeps the check as it is,
+    unchecked: swapped after the transaction as any other."""
     code = col("code", string(20))
-    before = entity("Thing", "things", code, col("n", BIGINT),
+    before = entity("Thing", "things", code, col("n", BIGINT), col("label", string(10)),
                     checks=(CheckConstraint("ck_code", "length(code) > 0"),
+                            CheckConstraint("ck_label", "label <> ''"),
                             CheckConstraint("ck_n", "n > 0")))
     after = dataclasses.replace(
         before,
-        columns=(*before.columns[:-2], col("code", BIGINT), col("n", BIGINT)),
-        checks=(CheckConstraint("ck_code", "code > 0"), CheckConstraint("ck_n", "n > 1")),
+        columns=(*before.columns[:-3], col("code", BIGINT), col("n", BIGINT),
+                 col("label", string(20))),
+        checks=(CheckConstraint("ck_code", "code > 0"), CheckConstraint("ck_label", "label <> 'x'"),
+                CheckConstraint("ck_n", "n > 1")),
     )
     plan = diff(schema(before), schema(after))
     by_stage = {stage.kind: stage.plan.describe() for stage in stages(plan)}
-    assert by_stage["drops"] == ["- check ck_code on things"]
+    assert "drops" not in by_stage
+    assert by_stage["main"] == [
+        "- check ck_code on things",
+        "~ column things.code: type character varying(20) -> bigint",
+        "~ column things.label: type character varying(10) -> character varying(20)",
+        "+ check ck_code on things",
+    ]
     assert by_stage["online"] == [
+        "~ check ck_label on things: (label <> 'x') (was (label <> '')); swapped NOT VALID in "
+        "one statement, then VALIDATE",
         "~ check ck_n on things: (n > 1) (was (n > 0)); swapped NOT VALID in one statement, "
         "then VALIDATE",
-        "+ check ck_code on things (NOT VALID, then VALIDATE)",
     ]
+    check_invariants(schema(before), schema(after), plan)
 
 
-def test_changed_key_whose_column_changes_type_is_dropped_before_the_alter() -> None:
-    """The ALTER would check a key still in place again under its lock: dropped in the
-    drops revision, added after the transaction, as a key over other columns is."""
+def test_changed_key_whose_column_changes_type_is_dropped_and_added_around_the_alter() -> None:
+    """The ALTER would check a key still in place again under its lock (or fail, where
+    the types no longer compare): dropped before it and added after it, in the
+    transaction, never in a revision of its own."""
     old = schema(stores(), products())
     prod = products()
     store_id = dataclasses.replace(prod.column("store_id"), type=ColumnType("integer"))
@@ -236,9 +252,13 @@ def test_changed_key_whose_column_changes_type_is_dropped_before_the_alter() -> 
         columns=tuple(store_id if c.name == "store_id" else c for c in prod.columns),
         foreign_keys=(fk("products", "store_id", "Store", "stores", on_delete="RESTRICT"),),
     )
-    described = lines(old, schema(stores(), changed))
-    assert "- foreign key fk_products_store_id_stores on products" in described
+    plan = diff(old, schema(stores(), changed))
+    assert [stage.kind for stage in stages(plan)] == ["main"]
+    described = plan.describe()
+    assert described[0] == "- foreign key fk_products_store_id_stores on products"
+    assert described[-1] == "+ foreign key fk_products_store_id_stores on products"
     assert not any(line.startswith("~ foreign key") for line in described)
+    check_invariants(old, schema(stores(), changed), plan)
 
 
 def test_index_on_existing_table_is_concurrent_unless_it_says_not() -> None:

@@ -489,6 +489,16 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         and not c.any(ReplaceForeignKey)
         and bool(c.case.setup)
     ),
+    "foreign key and check changed while a column they name changes type: dropped before "
+    "the ALTER and added after it in the transaction (binary compatible: swapped after "
+    "it); a partitioned table's changed check in the transaction, on rows": lambda c: (
+        c.any(AddConstraint, lambda op: not op.lock_safe and isinstance(op.constraint, ForeignKey))
+        and c.any(AddConstraint, lambda op: not op.lock_safe
+                  and isinstance(op.constraint, CheckConstraint))
+        and c.any(ReplaceCheck)
+        and "drops" not in [stage.kind for stage in stages(c.upgrade)]
+        and bool(c.case.setup)
+    ),
     "index key with a collation of its own: key changed (drop + create), index added, on rows": (
         lambda c: c.any(CreateIndex, lambda op: any(k.collation for k in op.index.keys))
         and c.any(DropIndex)

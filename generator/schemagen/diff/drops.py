@@ -27,7 +27,11 @@ of the previous revision (its table and column names).
 A drop stays in the main transaction when something there still needs the object:
 a unique constraint that a foreign key kept until the main transaction (one of a
 dropped table, say) references; a NOT NULL on a primary-key or identity column;
-an index the schema says to drop with ``concurrently: false``.
+an index the schema says to drop with ``concurrently: false``. And a constraint
+that the main transaction adds again under its name (changed around a column's
+type change, or on a partitioned table): dropped and added in one transaction,
+it is never missing at a revision boundary, where another session could write
+rows that break it.
 """
 
 from __future__ import annotations
@@ -38,7 +42,13 @@ from collections.abc import Sequence
 from ..model.schema import Column, ForeignKey, Index, Schema
 from ..model.schema import UniqueConstraint as Unique
 from ..operations.base import Operation
-from ..operations.constraint import Constraint, DropConstraint, DropIndex, kind_of
+from ..operations.constraint import (
+    AddConstraint,
+    Constraint,
+    DropConstraint,
+    DropIndex,
+    kind_of,
+)
 from ..operations.partition import DropPartition
 from ..operations.table import AlterColumn, DropTable, RenameColumn, RenameTable
 
@@ -60,9 +70,19 @@ def settle_drops(old: Schema, ops: Sequence[Operation]) -> list[Operation]:
         for fk in ent.foreign_keys
         if (ent.table, fk.name) not in early_fks
     }
+    readded = {
+        (op.table, kind_of(op.constraint), op.constraint.name)
+        for op in ops
+        if isinstance(op, AddConstraint) and not op.lock_safe
+    }
     early: list[Operation] = []
     rest: list[Operation] = []
     for op in ops:
+        if isinstance(op, DropConstraint) and (
+            (op.table, kind_of(op.constraint), op.constraint.name) in readded
+        ):
+            rest.append(op)
+            continue
         moved = _early(op, old, names, kept_refs)
         if moved is None:
             rest.append(op)

@@ -39,6 +39,7 @@ from ..operations.constraint import (
     deferral_only,
     swappable,
 )
+from ..operations.costs import binary_compatible
 from ..operations.partition import CreatePartition, DropPartition
 from ..operations.table import (
     AddColumn,
@@ -73,7 +74,35 @@ def compare_entities(
     ops += [DropTable(before[n]) for n in sorted((before.keys() - after.keys()) | remade)]
     for name in sorted((before.keys() & after.keys()) - remade):
         ops += compare_entity(before[name], after[name], not_concurrent, using or {})
-    return ops
+    kept = [(before[n], after[n]) for n in sorted((before.keys() & after.keys()) - remade)]
+    return ops + _keys_across_retypes(kept, ops)
+
+
+def _keys_across_retypes(
+    kept: Sequence[tuple[Entity, Entity]], ops: Sequence[Operation]
+) -> list[Operation]:
+    """An unchanged foreign key whose columns and referenced columns both change type
+    (not binary compatibly): dropped before the ALTERs and added after them, in the
+    transaction. The ALTERs run one column at a time, and between them PostgreSQL
+    keeps a key only over types that compare (integer and bigint do, text and uuid
+    do not: "foreign key constraint ... cannot be implemented"); where they do, it
+    checks the key again under the ALTER's lock anyway, as the add does."""
+    retyped = {
+        (op.table, op.new.name)
+        for op in ops
+        if isinstance(op, AlterColumn)
+        and op.old.type != op.new.type
+        and not binary_compatible(op.old.type, op.new.type)
+    }
+    found: list[Operation] = []
+    for old, new in kept:
+        for fk in new.foreign_keys:
+            if fk not in old.foreign_keys:
+                continue  # a changed key: compare_entity's
+            own = any((new.table, c) in retyped for c in fk.columns)
+            if own and any((fk.ref_table, c) in retyped for c in fk.ref_columns):
+                found += [DropConstraint(new.table, fk), AddConstraint(new.table, fk)]
+    return found
 
 
 def compare_partitions(old: Entity, new: Entity) -> list[Operation]:
@@ -118,6 +147,7 @@ def compare_entity(
     ]
     rechecked = _swapped_checks(old, new, ops)
     ops += [ReplaceCheck(table, before, after) for before, after in rechecked]
+    around = _around_retype(old, new, ops)
     # (names of the old side, names of the new side) that compare_named leaves alone
     done = {
         "uniques": (
@@ -136,8 +166,14 @@ def compare_entity(
             [c for c in getattr(new, kind) if c.name not in skip_new],
             # The table holds rows: add the lock-safe way (diff.online may undo
             # that for a unique a new table's foreign key needs at once). An
-            # exclusion constraint has no lock-safe way (no NOT VALID).
-            add=lambda c: AddConstraint(table, c, lock_safe=not isinstance(c, ExcludeConstraint)),
+            # exclusion constraint has no lock-safe way (no NOT VALID); a key or
+            # check changed around its column's type change is added in the
+            # transaction that drops it (diff.drops keeps the drop there).
+            add=lambda c: AddConstraint(
+                table,
+                c,
+                lock_safe=not isinstance(c, ExcludeConstraint) and c.name not in around,
+            ),
             drop=lambda c: DropConstraint(table, c),
         )
 
@@ -220,11 +256,7 @@ def _swapped_keys(
     the ALTER, which would otherwise check it again under its lock)."""
     if old.partition_by is not None or new.partition_by is not None:
         return []
-    retyped = {
-        op.new.name
-        for op in column_ops
-        if isinstance(op, AlterColumn) and op.old.type != op.new.type
-    }
+    retyped = _retyped(column_ops)
     before = {fk.name: fk for fk in old.foreign_keys}
     after = {fk.name: fk for fk in new.foreign_keys}
     gone = [before[n] for n in sorted(before.keys() - after.keys())]
@@ -256,11 +288,7 @@ def _swapped_checks(
     length(code) > 0 of a code made integer)."""
     if old.partition_by is not None or new.partition_by is not None:
         return []
-    retyped = [
-        re.compile(rf"\b{re.escape(op.new.name)}\b")
-        for op in column_ops
-        if isinstance(op, AlterColumn) and op.old.type != op.new.type
-    ]
+    retyped = [re.compile(rf"\b{re.escape(name)}\b") for name in sorted(_retyped(column_ops))]
     before = {ck.name: ck for ck in old.checks}
     return [
         (before[ck.name], ck)
@@ -268,6 +296,47 @@ def _swapped_checks(
         if before.get(ck.name, ck) != ck
         and not any(r.search(f"{before[ck.name].expression} {ck.expression}") for r in retyped)
     ]
+
+
+def _retyped(column_ops: Sequence[Operation]) -> set[str]:
+    """Columns whose type the plan changes so that PostgreSQL checks the keys and
+    checks over them again under the ALTER's lock (not binary compatible: a
+    binary compatible change keeps them as they are, unchecked)."""
+    return {
+        op.new.name
+        for op in column_ops
+        if isinstance(op, AlterColumn)
+        and op.old.type != op.new.type
+        and not binary_compatible(op.old.type, op.new.type)
+    }
+
+
+def _around_retype(old: Entity, new: Entity, column_ops: Sequence[Operation]) -> set[str]:
+    """Names of the foreign keys and checks that change (under one name) and name a
+    column whose type changes (:func:`_retyped`): they are dropped before the ALTER
+    and added after it in the same transaction, never swapped after it (the ALTER
+    would check the old one again under its lock, or fail: a key cannot stay over
+    columns whose types no longer compare, a check whose expression no longer
+    applies) nor dropped in a revision before it (another session could then write
+    rows that break both). The add checks the rows under the lock the ALTER holds."""
+    if old.partition_by is not None or new.partition_by is not None:
+        return set()  # every change there is in the transaction already
+    retyped = _retyped(column_ops)
+    words = [re.compile(rf"\b{re.escape(name)}\b") for name in sorted(retyped)]
+    keys = {fk.name: fk for fk in old.foreign_keys}
+    checks = {ck.name: ck for ck in old.checks}
+    found = {
+        fk.name
+        for fk in new.foreign_keys
+        if keys.get(fk.name, fk) != fk and retyped & {*fk.columns, *keys[fk.name].columns}
+    }
+    found |= {
+        ck.name
+        for ck in new.checks
+        if checks.get(ck.name, ck) != ck
+        and any(w.search(f"{checks[ck.name].expression} {ck.expression}") for w in words)
+    }
+    return found
 
 
 def _in_transaction(op: Operation) -> Operation:
