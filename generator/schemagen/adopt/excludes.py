@@ -7,13 +7,16 @@ PostgreSQL prints ``EXCLUDE USING gist (room_id WITH =, during WITH &&) WHERE (.
 an element is a column, or an expression in parentheses (a function call may
 come bare), maybe followed by an operator class. What this reader cannot take
 apart (a collation, ``DESC``/``NULLS``, ``INCLUDE``, ``DEFERRABLE``) gives
-``None``: the import then reports the constraint as left out.
+``None``: the import then reports the constraint as left out. IN lists in the
+WHERE and the element expressions are written as ``x IN (...)`` (see :mod:`.inlists`).
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any
+
+from .inlists import in_lists
 
 _HEAD = re.compile(r"^EXCLUDE USING (\w+) \(")
 _WHERE = re.compile(r"^ WHERE \((.*)\)$", re.S)
@@ -63,7 +66,7 @@ def exclude_spec(definition: str) -> dict[str, Any] | None:
         spec["using"] = using
     spec["elements"] = elements
     if where is not None:
-        spec["where"] = where
+        spec["where"] = in_lists(where)
     return spec
 
 
@@ -82,9 +85,9 @@ def _element(part: str) -> dict[str, Any] | None:
     if _IDENT.match(key):
         element = {"column": key[1:-1].replace('""', '"') if key.startswith('"') else key}
     elif key.startswith("(") and key.endswith(")") and _balanced(key[1:-1]):
-        element = {"expression": key[1:-1]}
+        element = {"expression": in_lists(key[1:-1])}
     else:
-        element = {"expression": key}
+        element = {"expression": in_lists(key)}
     element["with"] = operator
     if ops:
         element["ops"] = ops

@@ -14,6 +14,7 @@ from typing import Any
 from ..live.introspect import ForeignKeyShape, IndexShape
 from ..model.schema import FK_ACTIONS
 from ..model.sequences import TYPE_RANGES
+from .inlists import in_lists
 
 FK_WORDS = {v: k for k, v in FK_ACTIONS.items()}
 
@@ -39,7 +40,8 @@ def index_keys(ix: IndexShape, expressions: tuple[bool, ...]) -> list[Any]:
         if not expression and not order and collation is None:
             keys.append(text)
             continue
-        key: dict[str, Any] = {"expression": text} if expression else {"column": text}
+        # an expression's IN lists as x IN (...), so that it reads back the same
+        key: dict[str, Any] = {"expression": in_lists(text)} if expression else {"column": text}
         key.update(order)
         if expression and ops:
             key["ops"] = ops
