@@ -18,6 +18,8 @@ part must have one of the shapes seed knows how to satisfy by construction:
 - ``col IS NOT NULL``: no NULLs;
 - ``a <= b`` between two columns: an order, fixed after both are generated;
 - ``a <> b`` between two foreign keys to one table: two different parent rows;
+- ``(a = 'x' AND b > 0) OR (a = 'y' AND b IS NULL)``, an OR without such a guard:
+  each row keeps one of the branches made of the shapes above (and ``IS NULL``);
 - ``col IS NULL OR <anything>``: ``col`` is NULL on the rows where the rest
   does not hold (evaluated on the generated values, so anything goes there); when
   the rest is one of the shapes above about ``col`` alone, ``col`` takes values that
@@ -110,6 +112,11 @@ class Domain:
             both.max_length = min(other.max_length, both.max_length or other.max_length)
         if other.min_length is not None:
             both.min_length = max(other.min_length, both.min_length or 0)
+        if both.low is not None and both.high is not None:
+            if both.low > both.high or (
+                both.low == both.high and (both.low_strict or both.high_strict)
+            ):
+                raise Unsupported("no value is within the bounds")
         return both
 
     def allow(self, values: list[Literal]) -> None:
@@ -141,6 +148,27 @@ class NullUnless:
 
 
 @dataclass
+class Branch:
+    """One side of an OR that seed can read: what it asks of the columns it names."""
+
+    domains: dict[str, Domain]
+    nulls: frozenset[str]  # ``column IS NULL``
+
+    @property
+    def columns(self) -> set[str]:
+        return set(self.domains) | set(self.nulls)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An OR without ``column IS NULL``: each row keeps one of ``branches``."""
+
+    branches: tuple[Branch, ...]
+    check: str = ""  # the name of the check it comes from, for messages
+    expression: str = ""
+
+
+@dataclass
 class CheckRules:
     """Everything the checks of one table ask, per column."""
 
@@ -149,6 +177,7 @@ class CheckRules:
     null_unless: list[NullUnless] = field(default_factory=list)
     #: (column, pattern) of regex and LIKE checks: left to the server to verify.
     patterns: list[tuple[str, str]] = field(default_factory=list)
+    choices: list[Choice] = field(default_factory=list)
 
     def domain(self, column: str) -> Domain:
         return self.domains.setdefault(column, Domain())
@@ -241,7 +270,32 @@ def _read_or(node: ast.BoolExpr, rules: CheckRules) -> None:
             predicate = " OR ".join(f"({RawStream()(part)})" for part in rest)
             rules.null_unless.append(NullUnless(column, predicate))
             return
-    raise Unsupported("an OR without `column IS NULL`")
+    branches = [b for b in (_branch(arg) for arg in args) if b is not None]
+    if not branches:
+        raise Unsupported("an OR none of whose branches seed can read")
+    rules.choices.append(Choice(tuple(branches)))
+
+
+def _branch(node: Any) -> Branch | None:
+    """A side of an OR made of the shapes a column's values can keep (bounds, lists,
+    ``IS NOT NULL``) and ``column IS NULL``, ANDed; else None (seed leaves it out)."""
+    own, nulls = CheckRules(), set()
+    for part in _conjuncts(node):
+        if isinstance(part, ast.NullTest) and part.nulltesttype == NullTestType.IS_NULL:
+            column = _column(part.arg)
+            if column is None:
+                return None
+            nulls.add(column)
+            continue
+        try:
+            _read_part(part, own)
+        except Unsupported:
+            return None
+    if own.orders or own.null_unless or own.patterns or own.choices:
+        return None
+    if any(column in nulls for column in own.domains):
+        return None  # NULL and a value at once: a branch no row keeps
+    return Branch(own.domains, frozenset(nulls))
 
 
 def _read_expr(node: ast.A_Expr, rules: CheckRules) -> None:

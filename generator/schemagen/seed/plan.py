@@ -31,6 +31,7 @@ from ..model.schema import INTEGER_TYPES, Column, Entity, ForeignKey, Schema, co
 from ..revision.tables import type_sql
 from .catalog import derived_from, slug
 from .checks import (
+    Branch,
     CheckRules,
     Domain,
     NullUnless,
@@ -209,6 +210,8 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
     active_fks = [fk for fk in ent.foreign_keys if fk.name not in deferred]
     carriers, radix = _unique_carriers(ctx, ent, active_fks)
     apart = _apart(ctx, ent, rules, active_fks, radix)
+    keys = carriers | {c for fk in ent.foreign_keys for c in fk.columns}
+    branched = _branched(ctx, ent, rules, keys)
     capped = None
     if radix is not None:
         capacity = 1
@@ -221,7 +224,7 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
     first = ctx.existing.get(ent.table, 0) + 1
     if rows <= 0:  # nothing asked (or room for nothing): no statement, no parent needed
         return TablePlan(ent, 0, first, "", capped=capped)
-    t = _Table(ctx, ent, rows, rules, carriers, radix, apart)
+    t = _Table(ctx, ent, rows, rules, carriers, radix, apart, branched)
     columns, inner, outer = _select_lists(t, deferred)
     select = (
         f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} "
@@ -258,13 +261,17 @@ def _rules(schema: Schema, ent: Entity) -> CheckRules:
     rules = CheckRules()
     generated = {c.name for c in ent.columns if c.seed is not None and c.seed.sql}
     for check in (*ent.checks, *domain_checks(schema, ent)):
-        guards, orders = len(rules.null_unless), len(rules.orders)
+        guards, orders, choices = len(rules.null_unless), len(rules.orders), len(rules.choices)
         try:
             read_check(check.expression, rules)
             rules.null_unless[guards:] = [
                 replace(guard, check=check.name) for guard in rules.null_unless[guards:]
             ]
             rules.orders[orders:] = [replace(o, check=check.name) for o in rules.orders[orders:]]
+            rules.choices[choices:] = [
+                replace(c, check=check.name, expression=check.expression)
+                for c in rules.choices[choices:]
+            ]
         except Unsupported as exc:
             if columns_named(check.expression) & generated:
                 continue  # the user's value generator answers for it
@@ -293,7 +300,13 @@ def _values_keep(guard: NullUnless, rules: CheckRules) -> bool:
         read_check(guard.predicate, own)
     except Unsupported:
         return False
-    if set(own.domains) != {guard.column} or own.orders or own.null_unless or own.patterns:
+    if (
+        set(own.domains) != {guard.column}
+        or own.orders
+        or own.null_unless
+        or own.patterns
+        or own.choices
+    ):
         return False
     try:
         narrowed = rules.domain(guard.column).narrowed(own.domains[guard.column])
@@ -376,6 +389,93 @@ def _apart(
     return apart
 
 
+#: A column an OR check names: (the SQL of the row's branch, 0 to k - 1, and per
+#: branch the values it takes: a Domain, or None for NULL).
+Branched = dict[str, tuple[str, list[Domain | None]]]
+
+
+def _branched(ctx: TableContext, ent: Entity, rules: CheckRules, fixed: set[str]) -> Branched:
+    """What the OR checks without ``IS NULL`` (each a :class:`Choice`) ask of their
+    columns: the branches whose asks the columns' other checks leave room for, on
+    columns seed makes freely (not a key, not a unique key's carrier). ORs that name
+    a column in common are chosen together: each row keeps one branch of each."""
+    groups: list[tuple[set[str], list[dict[str, Domain | None]], str]] = []
+    for choice in rules.choices:
+        columns = set().union(*(b.columns for b in choice.branches))
+        if any(_generated(ent, c) for c in columns):
+            continue  # the user's value generator answers for it
+        read = [_option(ent, rules, b, columns, fixed) for b in choice.branches]
+        kept = [o for o in read if o is not None]
+        names = choice.check
+        for group in [g for g in groups if g[0] & columns]:
+            groups.remove(group)
+            columns |= group[0]
+            kept = [m for a in group[1] for b in kept if (m := _merged(a, b)) is not None]
+            names = f"{group[2]}, {names}"
+        if not kept:
+            why = "no branch of the OR is left by the other checks and keys"
+            raise SeedError(_unsupported(ent, names, choice.expression, why))
+        groups.append((columns, kept, names))
+    branched: Branched = {}
+    for columns, options, names in groups:
+        draw = uniform(salt(ctx.seed, ent.table, names, "branch"))
+        which = f"floor({draw} * {len(options)})::integer"
+        for column in sorted(columns):
+            branched[column] = (which, [o.get(column, Domain()) for o in options])
+    return branched
+
+
+def _merged(
+    one: dict[str, Domain | None], other: dict[str, Domain | None]
+) -> dict[str, Domain | None] | None:
+    """Two branches of two ORs taken together, or None where no value keeps both."""
+    merged = dict(one)
+    for column, domain in other.items():
+        if column not in merged:
+            merged[column] = domain
+        elif merged[column] is None or domain is None:
+            if merged[column] is not None or domain is not None:
+                return None  # NULL in one, a value in the other
+        else:
+            try:
+                both = merged[column].narrowed(domain)  # type: ignore[union-attr]
+            except Unsupported:
+                return None
+            both.not_null = both.not_null or domain.not_null
+            merged[column] = both
+    return merged
+
+
+def _generated(ent: Entity, column: str) -> bool:
+    col = ent.column(column) if ent.has_column(column) else None
+    return col is not None and col.seed is not None and bool(col.seed.sql)
+
+
+def _option(
+    ent: Entity, rules: CheckRules, branch: Branch, columns: set[str], fixed: set[str]
+) -> dict[str, Domain | None] | None:
+    """Per column of the OR, what ``branch`` gives it (its other checks' values where
+    the branch names it not), or None when no row can keep the branch."""
+    if branch.columns & fixed or not all(ent.has_column(c) for c in columns):
+        return None
+    option: dict[str, Domain | None] = {}
+    for column in columns:
+        base = rules.domains.get(column, Domain())
+        if column in branch.nulls:
+            if not ent.column(column).nullable or base.not_null:
+                return None
+            option[column] = None
+            continue
+        own = branch.domains.get(column, Domain())
+        try:
+            narrowed = base.narrowed(own)
+        except Unsupported:
+            return None
+        narrowed.not_null = narrowed.not_null or own.not_null
+        option[column] = narrowed
+    return option
+
+
 def _unique_carriers(
     ctx: TableContext, ent: Entity, fks: list[ForeignKey]
 ) -> tuple[set[str], Radix | None]:
@@ -454,6 +554,7 @@ class _Table:
     radix: Radix | None
     #: column -> (the column it must differ from, rows of their parent): see _apart
     apart: dict[str, tuple[str, int]] = field(default_factory=dict)
+    branched: Branched = field(default_factory=dict)
 
 
 def _select_lists(t: _Table, deferred: set[str]) -> tuple[list[str], list[str], list[str]]:
@@ -510,6 +611,8 @@ def _column_expr(t: _Table, col: Column, fk: ForeignKey | None) -> str | None:
         return _radix_value(t, col, radix_pos)
     job = _job(t, col)
     try:
+        if col.name in t.branched:
+            return _branch_value(t, col, job)
         expr = value_sql(job)
     except Unsupported as exc:
         if col.default is not None or _may_be_null(t, col):
@@ -534,6 +637,21 @@ def _parent_row(t: _Table, col: Column, fk: ForeignKey, count: int) -> str:
         return f"(1 + (n - 1) % {count})"  # a one-to-one: each parent once
     skew = col.seed.skew if col.seed and col.seed.skew else DEFAULT_FK_SKEW
     return f"(1 + {below(count, salt(t.ctx.seed, t.ent.table, fk.name), skew)})"
+
+
+def _branch_value(t: _Table, col: Column, job: ColumnJob) -> str:
+    """A column an OR check names: the values of the row's branch (see _branched);
+    NULL in a share of the rows only where no branch asks for a value."""
+    which, options = t.branched[col.name]
+    cases = " ".join(
+        f"WHEN {i} THEN "
+        + ("NULL" if domain is None else value_sql(replace(job, domain=domain)))
+        for i, domain in enumerate(options)
+    )
+    expr = f"(CASE {which} {cases} END)"
+    if any(domain is not None and domain.not_null for domain in options):
+        return expr
+    return _nulls(t, col, expr)
 
 
 def _job(t: _Table, col: Column) -> ColumnJob:
