@@ -26,9 +26,22 @@ import psycopg
 import pytest
 from pgcluster import PgCluster
 from schemagen.model.pgtypes import parse_type_name
-from schemagen.model.schema import ForeignKey, PrimaryKey, UniqueConstraint
-from schemagen.operations.constraint import AlterForeignKeyDeferral, ReplaceForeignKey
-from schemagen.operations.costs import FACTS, Cost, binary_compatible, live_warning, steps
+from schemagen.model.schema import CheckConstraint, ForeignKey, PrimaryKey, UniqueConstraint
+from schemagen.operations.constraint import (
+    AddConstraint,
+    AlterForeignKeyDeferral,
+    DropConstraint,
+    ReplaceForeignKey,
+)
+from schemagen.operations.costs import (
+    FACTS,
+    REFERENCED,
+    Cost,
+    binary_compatible,
+    cost_line,
+    live_warning,
+    steps,
+)
 from schemagen.operations.table import AddPrimaryKey
 from schemagen.operations.typechange import IN_UTC, ZONE_RESTORED, is_narrowing, pg_type_name
 from schemagen.revision.validation import repeated_rows_sql
@@ -410,6 +423,61 @@ def test_a_foreign_key_s_deferrability_alone_is_altered_without_touching_the_ref
     assert steps(AlterForeignKeyDeferral("t", _fk(None), old)) == (
         "alter foreign key deferrability",
     )
+
+
+#: kind -> (statements run first, the statement measured on the referenced table r)
+REFERENCED_STATEMENTS: dict[str, tuple[str, str]] = {
+    "add foreign key": ("", FK),
+    "add foreign key NOT VALID": ("", f"{FK} NOT VALID"),
+    "swap foreign key NOT VALID": (FK, SWAP),
+    "validate constraint": (f"{FK} NOT VALID", "ALTER TABLE t VALIDATE CONSTRAINT fk"),
+    "drop constraint": (FK, "ALTER TABLE t DROP CONSTRAINT fk"),
+    "drop constraint, online": (FK, "ALTER TABLE t DROP CONSTRAINT IF EXISTS fk"),
+}
+
+
+def test_the_referenced_table_s_locks_name_every_kind_once() -> None:
+    assert sorted(REFERENCED_STATEMENTS) == sorted(REFERENCED)
+    assert set(REFERENCED) <= set(FACTS)
+
+
+@pytest.mark.parametrize("kind", sorted(REFERENCED))
+def test_the_lock_on_the_referenced_table_holds_on_postgresql(conninfo: str, kind: str) -> None:
+    """What a plan line says a foreign key's step takes on the table it references."""
+    before, statement = REFERENCED_STATEMENTS[kind]
+    if before:
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute(before)
+    lock, _, _, _ = _holds(conninfo, statement, "r")
+    assert lock == REFERENCED[kind], f"{kind}: {statement} takes {lock or 'no lock'} on r"
+
+
+def test_a_foreign_key_s_plan_line_names_the_lock_on_the_table_it_references() -> None:
+    """SHARE ROW EXCLUSIVE on both tables for an add (writes to stores wait too),
+    ROW SHARE there for VALIDATE; nothing more for a check or a self-reference."""
+    key = _fk(None)
+    assert cost_line(AddConstraint("t", key)) == (
+        "lock SHARE ROW EXCLUSIVE, scans; SHARE ROW EXCLUSIVE on r"
+    )
+    assert cost_line(AddConstraint("t", key, lock_safe=True)) == (
+        "add foreign key NOT VALID (SHARE ROW EXCLUSIVE, no scan; SHARE ROW EXCLUSIVE on r); "
+        "validate constraint (SHARE UPDATE EXCLUSIVE, scans; ROW SHARE on r), outside a "
+        "transaction"
+    )
+    assert cost_line(DropConstraint("t", key)) == (
+        "lock ACCESS EXCLUSIVE, no scan; ACCESS EXCLUSIVE on r"
+    )
+    assert cost_line(ReplaceForeignKey("t", key, _fk("CASCADE"))).startswith(
+        "swap foreign key NOT VALID (ACCESS EXCLUSIVE, no scan; ACCESS EXCLUSIVE on r); "
+        "validate constraint (SHARE UPDATE EXCLUSIVE, scans; ROW SHARE on r)"
+    )
+    check = CheckConstraint("ck", "a > 0")
+    assert cost_line(AddConstraint("t", check, lock_safe=True)) == (
+        "add check NOT VALID (ACCESS EXCLUSIVE, no scan); validate constraint (SHARE UPDATE "
+        "EXCLUSIVE, scans), outside a transaction"
+    )
+    self_ref = ForeignKey("fk_t_parent", ("parent_id",), "T", "t", ("id",))
+    assert cost_line(AddConstraint("t", self_ref)) == "lock SHARE ROW EXCLUSIVE, scans"
 
 
 def _fk(on_delete: str | None) -> ForeignKey:

@@ -201,6 +201,33 @@ FACTS: dict[str, Cost] = {
 }
 
 
+#: Kind of step -> the lock it takes on the table a foreign key references, when the
+#: step is a foreign key's and that table is another (FACTS says the key's own
+#: table): adding a key locks both tables against writes, dropping or swapping one
+#: takes ACCESS EXCLUSIVE on both, validating one reads the referenced table under
+#: ROW SHARE. Checked against pg_locks by tests/operations/test_costs.py.
+REFERENCED: dict[str, str] = {
+    "add foreign key": "ShareRowExclusiveLock",
+    "add foreign key NOT VALID": "ShareRowExclusiveLock",
+    "swap foreign key NOT VALID": _AX,
+    "validate constraint": "RowShareLock",
+    "drop constraint": _AX,
+    "drop constraint, online": _AX,
+}
+
+
+def referenced_table(op: Operation) -> str | None:
+    """The other table that the foreign key ``op`` adds, drops, swaps or validates
+    references, else ``None`` (not a key's step, or a key of its own table)."""
+    if isinstance(op, AddConstraint | DropConstraint) and isinstance(op.constraint, ForeignKey):
+        fk = op.constraint
+    elif isinstance(op, ReplaceForeignKey):
+        fk = op.new
+    else:
+        return None
+    return fk.ref_table if fk.ref_table != op.table else None
+
+
 def steps(op: Operation) -> tuple[str, ...]:
     """The kinds of step ``op`` runs, in order (keys of :data:`FACTS`)."""
     online = _ONLINE_STEPS.get(type(op)) if op.online else None
@@ -401,14 +428,22 @@ def binary_compatible(old_type: object, new_type: object) -> bool:
 
 
 def cost_line(op: Operation) -> str:
-    """``lock ACCESS EXCLUSIVE, no scan``; several steps each named, in order."""
+    """``lock ACCESS EXCLUSIVE, no scan``; several steps each named, in order. A
+    foreign key's step says the lock on the table it references too
+    (``lock SHARE ROW EXCLUSIVE, scans; SHARE ROW EXCLUSIVE on stores``)."""
     kinds = steps(op)
     outside = any(FACTS[kind].outside_transaction for kind in kinds)
     where = ", outside a transaction" if outside else ""
+    other = referenced_table(op)
+
+    def words(kind: str) -> str:
+        also = REFERENCED.get(kind) if other is not None else None
+        return FACTS[kind].words() + (f"; {_lock_words(also)} on {other}" if also else "")
+
     if len(kinds) == 1:
         fact = FACTS[kinds[0]]
-        return f"{'lock ' if fact.lock else ''}{fact.words()}{where}"
-    parts = "; ".join(f"{kind} ({FACTS[kind].words()})" for kind in kinds)
+        return f"{'lock ' if fact.lock else ''}{words(kinds[0])}{where}"
+    parts = "; ".join(f"{kind} ({words(kind)})" for kind in kinds)
     return f"{parts}{where}"
 
 
