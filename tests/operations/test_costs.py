@@ -26,7 +26,13 @@ import psycopg
 import pytest
 from pgcluster import PgCluster
 from schemagen.model.pgtypes import parse_type_name
-from schemagen.model.schema import CheckConstraint, ForeignKey, PrimaryKey, UniqueConstraint
+from schemagen.model.schema import (
+    CheckConstraint,
+    Entity,
+    ForeignKey,
+    PrimaryKey,
+    UniqueConstraint,
+)
 from schemagen.operations.constraint import (
     AddConstraint,
     AlterForeignKeyDeferral,
@@ -42,7 +48,7 @@ from schemagen.operations.costs import (
     live_warning,
     steps,
 )
-from schemagen.operations.table import AddPrimaryKey
+from schemagen.operations.table import AddPrimaryKey, CreateTable, DropTable
 from schemagen.operations.typechange import IN_UTC, ZONE_RESTORED, is_narrowing, pg_type_name
 from schemagen.revision.validation import repeated_rows_sql
 
@@ -427,6 +433,8 @@ def test_a_foreign_key_s_deferrability_alone_is_altered_without_touching_the_ref
 
 #: kind -> (statements run first, the statement measured on the referenced table r)
 REFERENCED_STATEMENTS: dict[str, tuple[str, str]] = {
+    "create table": ("", "CREATE TABLE t2 (id int, r_id int REFERENCES r (id))"),
+    "drop table": (FK, "DROP TABLE t"),
     "add foreign key": ("", FK),
     "add foreign key NOT VALID": ("", f"{FK} NOT VALID"),
     "swap foreign key NOT VALID": (FK, SWAP),
@@ -478,6 +486,12 @@ def test_a_foreign_key_s_plan_line_names_the_lock_on_the_table_it_references() -
     )
     self_ref = ForeignKey("fk_t_parent", ("parent_id",), "T", "t", ("id",))
     assert cost_line(AddConstraint("t", self_ref)) == "lock SHARE ROW EXCLUSIVE, scans"
+    keys = (key, self_ref, dataclasses.replace(key, name="fk2", ref_table="a"))
+    table = Entity("T", "t", (), PrimaryKey("pk_t", ("id",)), foreign_keys=keys)
+    assert cost_line(CreateTable(table)) == (
+        "lock ACCESS EXCLUSIVE, no scan; SHARE ROW EXCLUSIVE on a, r"
+    )
+    assert cost_line(DropTable(table)) == "lock ACCESS EXCLUSIVE, no scan; ACCESS EXCLUSIVE on a, r"
 
 
 def _fk(on_delete: str | None) -> ForeignKey:

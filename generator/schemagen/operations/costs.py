@@ -201,12 +201,15 @@ FACTS: dict[str, Cost] = {
 }
 
 
-#: Kind of step -> the lock it takes on the table a foreign key references, when the
-#: step is a foreign key's and that table is another (FACTS says the key's own
-#: table): adding a key locks both tables against writes, dropping or swapping one
-#: takes ACCESS EXCLUSIVE on both, validating one reads the referenced table under
-#: ROW SHARE. Checked against pg_locks by tests/operations/test_costs.py.
+#: Kind of step -> the lock it takes on the tables that the foreign keys it adds,
+#: drops, swaps or validates reference, where those are other tables (FACTS says
+#: the step's own table): adding a key (or a table with keys) locks the referenced
+#: table against writes, dropping or swapping one (or dropping a table with keys)
+#: takes ACCESS EXCLUSIVE there, validating one reads it under ROW SHARE. Checked
+#: against pg_locks by tests/operations/test_costs.py.
 REFERENCED: dict[str, str] = {
+    "create table": "ShareRowExclusiveLock",
+    "drop table": _AX,
     "add foreign key": "ShareRowExclusiveLock",
     "add foreign key NOT VALID": "ShareRowExclusiveLock",
     "swap foreign key NOT VALID": _AX,
@@ -216,16 +219,19 @@ REFERENCED: dict[str, str] = {
 }
 
 
-def referenced_table(op: Operation) -> str | None:
-    """The other table that the foreign key ``op`` adds, drops, swaps or validates
-    references, else ``None`` (not a key's step, or a key of its own table)."""
+def referenced_tables(op: Operation) -> tuple[str, ...]:
+    """The other tables that the foreign keys ``op`` adds, drops, swaps or validates
+    reference, in name order (none for a check or a self-reference)."""
+    keys: tuple[ForeignKey, ...]
     if isinstance(op, AddConstraint | DropConstraint) and isinstance(op.constraint, ForeignKey):
-        fk = op.constraint
+        table, keys = op.table, (op.constraint,)
     elif isinstance(op, ReplaceForeignKey):
-        fk = op.new
+        table, keys = op.table, (op.new,)
+    elif isinstance(op, CreateTable | DropTable):
+        table, keys = op.entity.table, op.entity.foreign_keys
     else:
-        return None
-    return fk.ref_table if fk.ref_table != op.table else None
+        return ()
+    return tuple(sorted({fk.ref_table for fk in keys} - {table}))
 
 
 def steps(op: Operation) -> tuple[str, ...]:
@@ -434,11 +440,11 @@ def cost_line(op: Operation) -> str:
     kinds = steps(op)
     outside = any(FACTS[kind].outside_transaction for kind in kinds)
     where = ", outside a transaction" if outside else ""
-    other = referenced_table(op)
+    others = ", ".join(referenced_tables(op))
 
     def words(kind: str) -> str:
-        also = REFERENCED.get(kind) if other is not None else None
-        return FACTS[kind].words() + (f"; {_lock_words(also)} on {other}" if also else "")
+        also = REFERENCED.get(kind) if others else None
+        return FACTS[kind].words() + (f"; {_lock_words(also)} on {others}" if also else "")
 
     if len(kinds) == 1:
         fact = FACTS[kinds[0]]
