@@ -208,27 +208,31 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
     ent = routed(ctx.schema, kept_apart(ent, SeedError), SeedError) if rows > 0 else ent
     rules = _rules(ctx.schema, ent)
     active_fks = [fk for fk in ent.foreign_keys if fk.name not in deferred]
-    carriers, radix = _unique_carriers(ctx, ent, active_fks)
+    carriers, radix, radix_key = _unique_carriers(ctx, ent, active_fks)
     apart = _apart(ctx, ent, rules, active_fks, radix)
     keys = carriers | {c for fk in ent.foreign_keys for c in fk.columns}
     branched = _branched(ctx, ent, rules, keys)
     capped = None
+    combinations = 1
+    for _, size in radix or ():
+        combinations *= size
     if radix is not None:
-        capacity = 1
-        for _, size in radix:
-            capacity *= size
-        capacity -= ctx.existing.get(ent.table, 0)
+        capacity = combinations - ctx.existing.get(ent.table, 0)
         if rows > capacity:
             capped = f"capped at {max(capacity, 0)}: its unique key combines foreign keys"
             rows = max(capacity, 0)
     first = ctx.existing.get(ent.table, 0) + 1
     if rows <= 0:  # nothing asked (or room for nothing): no statement, no parent needed
         return TablePlan(ent, 0, first, "", capped=capped)
-    t = _Table(ctx, ent, rows, rules, carriers, radix, apart, branched)
+    # with rows there, a key counted through its combinations leaves theirs out
+    counter = "c" if radix is not None and first > 1 else "n"
+    t = _Table(ctx, ent, rows, rules, carriers, radix, apart, branched, counter)
     columns, inner, outer = _select_lists(t, deferred)
+    source = f"generate_series({first}, {first + rows - 1}) AS g(n)"
+    if counter == "c":
+        source = _free_combinations(t, radix_key, first, min(combinations, rows + first - 1))
     select = (
-        f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} "
-        f"FROM generate_series({first}, {first + rows - 1}) AS g(n)) AS v"
+        f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {source}) AS v"
     )
     # No column list when every column is left to its default or identity.
     target = qualified_ident(ent.table)
@@ -243,8 +247,11 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
         )
         update = _deferred_update(ctx, ent, fks, first)
         return TablePlan(ent, rows, first, insert, fks, update, capped)
-    standalone = bool(columns) and "pg_temp." not in select and not any(
-        c.seed is not None and c.seed.sql for c in ent.columns
+    standalone = (
+        bool(columns)
+        and "pg_temp." not in select
+        and counter == "n"  # (else it reads the table)
+        and not any(c.seed is not None and c.seed.sql for c in ent.columns)
     )
     return TablePlan(
         ent,
@@ -255,6 +262,31 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
         select=select if standalone else "",
         columns=tuple(columns),
     )
+
+
+def _free_combinations(t: _Table, key: tuple[str, ...], first: int, candidates: int) -> str:
+    """The rows' numbers ``n`` (from ``first``) and ``c``, the combinations of ``key``
+    (counted through by ``c``, see _radix_position) that no row of the table holds,
+    the first ``t.rows`` of them. Each row there takes at most one combination, so
+    the first (rows asked + rows there) combinations hold enough free ones."""
+    matches = " AND ".join(f"e.{ident(c)} = {_key_value(t, c)}" for c in key)
+    return (
+        f"(SELECT {first - 1} + row_number() OVER (ORDER BY c) AS n, c FROM "
+        f"(SELECT c FROM generate_series(1, {candidates}) AS g(c) WHERE NOT EXISTS "
+        f"(SELECT 1 FROM {qualified_ident(t.ent.table)} AS e WHERE {matches}) "
+        f"ORDER BY c LIMIT {t.rows}) AS free) AS g"
+    )
+
+
+def _key_value(t: _Table, column: str) -> str:
+    """The value a column of the counted key takes at combination ``c``."""
+    col = t.ent.column(column)
+    fk = next((fk for fk in t.ent.foreign_keys if column in fk.columns), None)
+    position = _radix_position(t.radix, column, t.counter)
+    if fk is None or position is None:
+        return _radix_value(t, col, position or "0")
+    count = t.ctx.counts.get(fk.ref_table, 0)
+    return _parent_value(t, fk, column, _parent_row(t, col, fk, count))
 
 
 def _rules(schema: Schema, ent: Entity) -> CheckRules:
@@ -478,9 +510,10 @@ def _option(
 
 def _unique_carriers(
     ctx: TableContext, ent: Entity, fks: list[ForeignKey]
-) -> tuple[set[str], Radix | None]:
-    """Columns built from ``n`` (one per unique key), or the radix of a key that
-    only foreign keys and enums can carry: ``[(column, number of values), ...]``."""
+) -> tuple[set[str], Radix | None, tuple[str, ...]]:
+    """Columns built from ``n`` (one per unique key), and the radix of a key that
+    only foreign keys and enums can carry, ``[(column, number of values), ...]``,
+    with that key's columns (else None and ())."""
     fk_columns = {c for fk in fks for c in fk.columns}
     # (a table without a primary key has only its unique keys: other rows may repeat)
     keys = [ent.primary_key.columns] if ent.has_primary_key else []
@@ -488,6 +521,7 @@ def _unique_carriers(
     keys += [ix.columns for ix in ent.indexes if ix.unique]
     carriers: set[str] = set()
     radix: Radix | None = None
+    radix_key: tuple[str, ...] = ()
     for key in keys:
         cols = [ent.column(c) for c in key if ent.has_column(c)]
         if any(c.identity or c.serial or (c.seed is not None and c.seed.sql) for c in cols):
@@ -498,13 +532,13 @@ def _unique_carriers(
         if carrier is not None:
             carriers.add(carrier.name)
         elif radix is None:
-            radix = _radix(ctx, ent, cols, fks)
+            radix, radix_key = _radix(ctx, ent, cols, fks), tuple(c.name for c in cols)
         else:
             raise SeedError(
                 f"cannot seed {ent.table}: two unique keys made only of foreign "
                 "keys and enums; give one of their columns a seed: {sql: ...}"
             )
-    return carriers, radix
+    return carriers, radix, radix_key
 
 
 def _radix(ctx: TableContext, ent: Entity, cols: list[Column], fks: list[ForeignKey]) -> Radix:
@@ -555,6 +589,8 @@ class _Table:
     #: column -> (the column it must differ from, rows of their parent): see _apart
     apart: dict[str, tuple[str, int]] = field(default_factory=dict)
     branched: Branched = field(default_factory=dict)
+    #: what a key counted through its combinations counts by: n, or c (_free_combinations)
+    counter: str = "n"
 
 
 def _select_lists(t: _Table, deferred: set[str]) -> tuple[list[str], list[str], list[str]]:
@@ -579,13 +615,12 @@ def _select_lists(t: _Table, deferred: set[str]) -> tuple[list[str], list[str], 
 
 def _column_expr(t: _Table, col: Column, fk: ForeignKey | None) -> str | None:
     """The inner expression of one column, or None to leave it to its default."""
-    radix_pos = _radix_position(t.radix, col.name)
+    radix_pos = _radix_position(t.radix, col.name, t.counter)
     if fk is not None and col.seed is not None and col.seed.sql:
         # the user's value generator, on a key column too: it answers for the checks
         # naming the column (see _rules) and for the parents its values name
         return _nulls(t, col, value_sql(_job(t, col)))
     if fk is not None:
-        ref = fk.ref_columns[fk.columns.index(col.name)]
         count = t.ctx.counts.get(fk.ref_table, 0)
         if count == 0:
             if _may_be_null(t, col):
@@ -597,13 +632,7 @@ def _column_expr(t: _Table, col: Column, fk: ForeignKey | None) -> str | None:
             its_fk = next(f for f in t.ent.foreign_keys if f.columns == (other.name,))
             twin = _parent_row(t, other, its_fk, count)
             row = f"(CASE WHEN {row} = {twin} THEN 1 + {row} % {count} ELSE {row} END)"
-        offset = t.ctx.offsets.get(fk.ref_table)
-        parent_pk = t.ctx.schema.entity_by_table(fk.ref_table).primary_key.columns
-        if offset is not None and fk.ref_columns == parent_pk:
-            expr = f"({offset} + {row})"
-        else:
-            lookup = f"FROM {keys_table(fk.ref_table)} AS k WHERE k.rn = {row}"
-            expr = f"(SELECT k.{ident(ref)} {lookup})"
+        expr = _parent_value(t, fk, col.name, row)
         if fk.match and len(fk.columns) > 1:
             return _key_nulls(t, fk, expr)
         return _nulls(t, col, expr)
@@ -624,13 +653,25 @@ def _column_expr(t: _Table, col: Column, fk: ForeignKey | None) -> str | None:
     return _nulls(t, col, expr)
 
 
+def _parent_value(t: _Table, fk: ForeignKey, column: str, row: str) -> str:
+    """The value ``column`` of ``fk`` takes from the parent's row number ``row``."""
+    ref = fk.ref_columns[fk.columns.index(column)]
+    offset = t.ctx.offsets.get(fk.ref_table)
+    parent_pk = t.ctx.schema.entity_by_table(fk.ref_table).primary_key.columns
+    if offset is not None and fk.ref_columns == parent_pk:
+        return f"({offset} + {row})"
+    lookup = f"FROM {keys_table(fk.ref_table)} AS k WHERE k.rn = {row}"
+    return f"(SELECT k.{ident(ref)} {lookup})"
+
+
 def _parent_row(t: _Table, col: Column, fk: ForeignKey, count: int) -> str:
     """The parent's row number (1 to ``count``) a foreign-key column takes."""
-    radix_pos = _radix_position(t.radix, col.name)
+    radix_pos = _radix_position(t.radix, col.name, t.counter)
     if radix_pos is not None and col.name in t.apart:
         # the parent's rows after the earlier digit's, round: never its row
         other, size = t.apart[col.name]
-        return f"(1 + ({_radix_position(t.radix, other)} + 1 + {radix_pos}) % {size})"
+        earlier = _radix_position(t.radix, other, t.counter)
+        return f"(1 + ({earlier} + 1 + {radix_pos}) % {size})"
     if radix_pos is not None:
         return f"(1 + {radix_pos})"
     if any(col.name in key for key in _single_keys(t.ent)):
@@ -685,14 +726,15 @@ def _single_keys(ent: Entity) -> list[tuple[str, ...]]:
     return keys
 
 
-def _radix_position(radix: Radix | None, column: str) -> str | None:
-    """0-based position of ``column`` when counting through the key's combinations."""
+def _radix_position(radix: Radix | None, column: str, counter: str = "n") -> str | None:
+    """0-based position of ``column`` when counting through the key's combinations
+    by ``counter`` (from 1)."""
     if radix is None:
         return None
     place = 1
     for names, size in radix:
         if column in names:
-            return f"(((n - 1) / {place}) % {max(size, 1)})"
+            return f"((({counter} - 1) / {place}) % {max(size, 1)})"
         place *= max(size, 1)
     return None
 
