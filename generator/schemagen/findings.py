@@ -23,6 +23,10 @@ HALF_BUILT = ("is INVALID:", "is NOT VALID:")
 #: schema/" cannot be the way, so its own hint (the statement that drops it) is shown too.
 UNDECLARABLE = ("rule ", "statistics ", "cluster on ", "comment on view column ")
 
+#: How the message of a drifted comment starts. At head, upgrading changes no
+#: comment: a hint of its own (the statement that sets or removes it) is shown too.
+COMMENT_MESSAGE = "comment is"
+
 
 @dataclass(frozen=True)
 class Finding:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from ..config import Project, load_project
 from ..errors import ConfigError, DatabaseError, SchemagenError, SchemaInvalid, bounded
-from ..findings import HALF_BUILT, KINDS, UNDECLARABLE, Finding
+from ..findings import COMMENT_MESSAGE, HALF_BUILT, KINDS, UNDECLARABLE, Finding
 from ..util.background import Job
 from ..util.words import plural
 
@@ -444,7 +444,8 @@ def _hints(group: list[Finding], kind: str, lagging: bool) -> list[str]:
         group = [
             f
             for f in group
-            if f.message.startswith(HALF_BUILT) or f.object.startswith(UNDECLARABLE)
+            if f.message.startswith((*HALF_BUILT, COMMENT_MESSAGE))
+            or f.object.startswith(UNDECLARABLE)
         ]
     for finding in group:
         for hint in finding.hint.splitlines():

@@ -26,6 +26,7 @@ from ..model.schema import Schema
 from ..model.security import row_security_statements, row_security_words
 from ..util.urls import parse, redact
 from .aspects import aspect, describe_index, or_none, show
+from .comments import comment_message
 from .domains import compare_domains
 from .expected import expected_shape, normalize_expected
 from .introspect import (
@@ -298,7 +299,7 @@ def compare_table(table: str, exp: TableShape, act: TableShape) -> list[Finding]
     for name in sorted(set(exp.columns) & set(act.columns)):
         findings += _compare_column(f"{table}.{name}", exp.columns[name], act.columns[name])
     if exp.comment != act.comment:
-        findings.append(_finding(f"table {table}", _comment_message(exp.comment, act.comment)))
+        findings.append(_finding(f"table {table}", comment_message(exp.comment, act.comment)))
     findings += _compare_primary_key(table, exp.primary_key, act.primary_key)
     findings += _compare_named(
         table, "unique constraint", exp.uniques, act.uniques, _describe_unique
@@ -337,7 +338,7 @@ def _compare_security(table: str, exp: TableShape, act: TableShape) -> list[Find
 
 
 def _describe_policy(exp: PolicyShape, act: PolicyShape) -> list[str]:
-    comment = [_comment_message(exp.comment, act.comment)] if exp.comment != act.comment else []
+    comment = [comment_message(exp.comment, act.comment)] if exp.comment != act.comment else []
     return (
         aspect("command is", exp.command, act.command)
         + aspect("permissive:", exp.permissive, act.permissive)
@@ -438,7 +439,7 @@ def _compare_column(obj: str, exp: ColumnShape, act: ColumnShape) -> list[Findin
             f"{or_none(exp.generated)} in the schema"
         )
     if exp.comment != act.comment:
-        messages.append(_comment_message(exp.comment, act.comment))
+        messages.append(comment_message(exp.comment, act.comment))
     return [_finding(f"column {obj}", message) for message in messages]
 
 
@@ -453,18 +454,6 @@ def _identity_words(facts: tuple[object, ...] | None) -> str:
         f"{when}, start {start}, increment {increment}, min {minimum}, max {maximum}, "
         f"cache {cache}{cycles}"
     )
-
-
-def _comment_message(exp: str | None, act: str | None) -> str:
-    """Comments are long Markdown: show the start of each, on one line."""
-    return f"comment is {_excerpt(act)} in the database, {_excerpt(exp)} in the schema"
-
-
-def _excerpt(text: str | None, width: int = 40) -> str:
-    if text is None:
-        return "none"
-    shown = repr(text if len(text) <= width else text[: width - 3] + "...")
-    return shown
 
 
 def _null(nullable: bool) -> str:

@@ -1,0 +1,80 @@
+"""Live drift of the comments of functions, views, materialized views and triggers.
+
+Migrations write each one's ``description`` as its comment (``comment_function``,
+``comment_view``, ``comment_trigger``), so the comment the database holds is
+compared with the declared text as a table's is; the live comments are read in
+the queries that read those objects (no query of their own). The declared text
+comes from the schema itself, so a read-only database is compared too.
+"""
+
+from __future__ import annotations
+
+from ..findings import COMMENT_MESSAGE, Finding
+from ..model import routinesql as ddl
+from ..model.schema import Schema
+from ..model.sqltext import quote_qualified, sql_string
+
+#: The longest declared text a hint spells out in the statement that sets it.
+_SHOWN = 120
+
+
+def comment_findings(
+    schema: Schema,
+    functions: dict[str, str | None],
+    views: dict[str, str | None],
+    triggers: dict[str, str | None],
+) -> list[Finding]:
+    """A finding for each declared object present in the database whose comment is
+    not its ``description``; ``functions``, ``views`` and ``triggers``: the live
+    comments (None for none) of the live objects, keyed as the comparison keys them
+    (those missing are reported as missing objects, not here)."""
+    findings = []
+    for fn in sorted(schema.functions, key=lambda f: f.identity):
+        if fn.identity in functions:
+            target = f"FUNCTION {ddl.function_signature(fn, names=False)}"
+            findings += _compare(
+                f"function {fn.identity}", target, fn.description, functions[fn.identity]
+            )
+    for view in sorted(schema.views, key=lambda v: v.view):
+        if view.view in views:
+            target = f"{view.kind.upper()} {quote_qualified(view.view)}"
+            findings += _compare(
+                f"{view.kind} {view.view}", target, view.description, views[view.view]
+            )
+    for tg in sorted(schema.triggers, key=lambda t: (t.table, t.name)):
+        key = f"{tg.table}.{tg.name}"
+        if key in triggers:
+            target = f"TRIGGER {ddl.ident(tg.name)} ON {quote_qualified(tg.table)}"
+            findings += _compare(f"trigger {key}", target, tg.description, triggers[key])
+    return findings
+
+
+def _compare(obj: str, target: str, declared: str | None, live: str | None) -> list[Finding]:
+    """A finding for ``obj`` (``COMMENT ON {target}``) when ``live`` is not ``declared``."""
+    if declared == live:
+        return []
+    if declared is None:
+        hint = f"the schema declares no description: `COMMENT ON {target} IS NULL`"
+    elif len(declared) <= _SHOWN and "\n" not in declared:
+        hint = (
+            f"set the description schema/ declares: `COMMENT ON {target} IS "
+            f"{sql_string(declared)}`"
+        )
+    else:  # long Markdown: a hint is one line
+        hint = (
+            f"set the description schema/ declares (`COMMENT ON {target} IS '...'` "
+            "with its text)"
+        )
+    message = comment_message(declared, live)
+    return [Finding("database", obj, message, hint + ", or write the database's into schema/")]
+
+
+def comment_message(declared: str | None, live: str | None) -> str:
+    """Comments are long Markdown: the start of each, on one line."""
+    return f"{COMMENT_MESSAGE} {_excerpt(live)} in the database, {_excerpt(declared)} in the schema"
+
+
+def _excerpt(text: str | None, width: int = 40) -> str:
+    if text is None:
+        return "none"
+    return repr(text if len(text) <= width else text[: width - 3] + "...")

@@ -1,0 +1,163 @@
+"""``check --database`` on the comments of views, materialized views, functions and
+triggers: migrations write each object's ``description`` as its comment
+(``COMMENT ON VIEW`` / ``FUNCTION`` / ``TRIGGER``), so one changed, added where the
+YAML has no description, or removed by hand is drift, reported as a table's
+comment is, with the statement that puts the declared text back (or removes the
+extra one); read in the queries that read those objects (no query of their own),
+and compared on a read-only database too (the declared text needs no temporary
+object)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import psycopg
+import pytest
+from click.testing import CliRunner
+from migration_harness import live_findings, migrated_project
+from pgcluster import PgCluster
+from schemagen.cli import main
+
+SCHEMA = """
+database: {name: rcom}
+entities:
+  Store:
+    columns:
+      id: {type: bigint, primary_key: true}
+      name: {type: string, length: 60, nullable: true}
+      city: {type: string, length: 40, nullable: true}
+    triggers:
+      trg_stores_name:
+        function: tidy_name
+        events: [insert, update]
+        description: Trims the name.
+      trg_stores_city:
+        function: tidy_name
+        events: [update]
+functions:
+  tidy_name:
+    returns: trigger
+    description: Trims a store's name.
+    body: |
+      BEGIN
+        NEW.name := btrim(NEW.name);
+        RETURN NEW;
+      END;
+  city_count:
+    language: sql
+    volatility: stable
+    arguments: [text]
+    returns: bigint
+    body: SELECT count(*) FROM stores WHERE city = $1
+views:
+  NamedStores:
+    description: Stores with a name.
+    sql: "SELECT id, name FROM stores WHERE name IS NOT NULL"
+    columns: {id: {type: bigint}, name: {type: string, length: 60}}
+  Cities:
+    sql: "SELECT DISTINCT city FROM stores"
+    columns: {city: {type: string, length: 40}}
+  CityCounts:
+    view: audit.city_counts
+    materialized: true
+    description: Stores per city.
+    sql: "SELECT city, count(*) AS stores FROM stores GROUP BY city"
+    columns: {city: {type: string, length: 40}, stores: {type: bigint}}
+"""
+
+ROWS = (
+    # NULLs and duplicates in the columns the views read
+    "INSERT INTO stores SELECT n, CASE WHEN n % 5 = 0 THEN NULL ELSE ' store ' || n % 7 END, "
+    "CASE WHEN n % 4 = 0 THEN NULL ELSE 'city ' || n % 3 END FROM generate_series(1, 70) n;"
+    "REFRESH MATERIALIZED VIEW audit.city_counts"
+)
+
+BEHIND = (
+    "COMMENT ON VIEW named_stores IS 'Changed by hand.'",
+    "COMMENT ON VIEW cities IS 'Every city.'",
+    "COMMENT ON MATERIALIZED VIEW audit.city_counts IS NULL",
+    "COMMENT ON FUNCTION tidy_name() IS 'Changed by hand.'",
+    "COMMENT ON FUNCTION city_count(text) IS 'Counts.'",
+    "COMMENT ON TRIGGER trg_stores_name ON stores IS NULL",
+    "COMMENT ON TRIGGER trg_stores_city ON stores IS 'Also the city.'",
+)
+
+EXPECTED = [  # object, message, the hint's statement
+    ("function city_count(text)", "comment is 'Counts.' in the database, none in the schema",
+     "COMMENT ON FUNCTION city_count(text) IS NULL"),
+    ("function tidy_name()",
+     "comment is 'Changed by hand.' in the database, \"Trims a store's name.\" in the schema",
+     "COMMENT ON FUNCTION tidy_name() IS 'Trims a store''s name.'"),
+    ("materialized view audit.city_counts",
+     "comment is none in the database, 'Stores per city.' in the schema",
+     "COMMENT ON MATERIALIZED VIEW audit.city_counts IS 'Stores per city.'"),
+    ("view cities", "comment is 'Every city.' in the database, none in the schema",
+     "COMMENT ON VIEW cities IS NULL"),
+    ("view named_stores",
+     "comment is 'Changed by hand.' in the database, 'Stores with a name.' in the schema",
+     "COMMENT ON VIEW named_stores IS 'Stores with a name.'"),
+    ("trigger stores.trg_stores_city",
+     "comment is 'Also the city.' in the database, none in the schema",
+     "COMMENT ON TRIGGER trg_stores_city ON stores IS NULL"),
+    ("trigger stores.trg_stores_name",
+     "comment is none in the database, 'Trims the name.' in the schema",
+     "COMMENT ON TRIGGER trg_stores_name ON stores IS 'Trims the name.'"),
+]
+
+
+@pytest.fixture
+def db(pg: PgCluster, tmp_path: Path) -> tuple[Path, str]:
+    name = pg.create_database("rcom")
+    root = migrated_project(tmp_path / "p", SCHEMA, pg.url(name))
+    pg.sql(ROWS, name)
+    return root, name
+
+
+def test_a_database_at_head_is_clean(pg: PgCluster, db: tuple[Path, str]) -> None:
+    root, name = db
+    assert live_findings(root, pg.url(name)) == []
+    # the migration made the declared comments, and only those
+    assert pg.sql(
+        "SELECT count(*) FROM pg_description WHERE objsubid = 0 AND description IN "
+        "('Stores with a name.', 'Stores per city.', 'Trims a store''s name.', "
+        "'Trims the name.')",
+        name,
+    ) == "4\n"
+    out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", pg.url(name)])
+    assert out.exit_code == 0, out.output
+
+
+def test_comments_changed_by_hand_are_drift(pg: PgCluster, db: tuple[Path, str]) -> None:
+    root, name = db
+    url = pg.url(name)
+    with psycopg.connect(pg.libpq_url(name)) as other:
+        for statement in BEHIND:
+            other.execute(statement)
+        other.commit()
+    assert live_findings(root, url) == [f"{obj}: {msg}" for obj, msg, _ in EXPECTED]
+
+    text = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
+    assert text.exit_code == 1, text.output
+    lines = text.output.splitlines()
+    for obj, msg, fix in EXPECTED:
+        assert f"  {obj}: {msg}" in lines, text.output
+        assert any(fix in line for line in lines if line.lstrip().startswith("->")), text.output
+
+    out = CliRunner().invoke(
+        main, ["check", "--project", str(root), "--format", "json", "--database", url]
+    )
+    assert out.exit_code == 1, out.output
+    findings = json.loads(out.output)["findings"]
+    assert [(f["object"], f["message"]) for f in findings] == [(o, m) for o, m, _ in EXPECTED]
+    assert all(fix in f["hint"] for (_, _, fix), f in zip(EXPECTED, findings, strict=True))
+
+    # on a read-only database (no temporary objects) the comments are compared all the same
+    pg.sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+    assert live_findings(root, url) == [f"{obj}: {msg}" for obj, msg, _ in EXPECTED]
+    pg.sql(f'ALTER DATABASE "{name}" RESET default_transaction_read_only')
+
+    # the hints' statements put the declared comments back: the database is at the schema
+    for _, _, fix in EXPECTED:
+        pg.sql(fix, name)
+    assert live_findings(root, url) == []
