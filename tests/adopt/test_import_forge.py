@@ -73,6 +73,15 @@ def test_forge_imports_migrates_and_checks_clean(pg: PgCluster, forge: str, tmp_
         "index_merge_request_diff_commits_on_merge_request_diff_id_and_s: ",
     ):
         assert said in written, said
+    # Django's key names carry a hash of their own: one of them is no convention for
+    # the keys a later revision adds (it named one key of 31 here)
+    convention = (root / "schema" / "database.yaml").read_text()
+    assert "ix: index_%(table_name)s_on_%(column_0_N_name)s\n" in convention  # Rails'
+    assert "    fk:" not in convention  # the language's default
+    assert (
+        "helpdesk_ticket_assigned_to_id_123a4bd1_fk_auth_user_id: {columns: [assigned_to_id]"
+        in written
+    )
     schemagen(root, "build")
     schemagen(root, "migrate", "-m", "initial")
     stamp(root, url)

@@ -10,6 +10,7 @@ from schemagen.adopt import emit
 from schemagen.adopt.emit import scalar
 from schemagen.adopt.names import Named, choose_template, class_names, python_name, singular
 from schemagen.adopt.values import map_default, map_type
+from schemagen.model.naming import DEFAULT_NAMING_CONVENTION
 
 
 @pytest.mark.parametrize(
@@ -57,6 +58,19 @@ def test_convention_is_the_pattern_most_names_follow() -> None:
     )
     two = [Named("idx_a_x", "a", ("x",)), Named("idx_b_y", "b", ("y",))]
     assert choose_template("ix", two) == "idx_%(table_name)s_%(column_0_N_name)s"
+    # A pattern read off a single name among others is that name's, not a convention:
+    # Django's keys carry a hash each, Rails' fk_rails_<hash> follow no pattern at all.
+    django = [
+        Named("ticket_user_id_123a4bd1_fk_auth_user_id", "ticket", ("user_id",), "auth_user"),
+        Named("followup_ticket_id_1f3a8b2c_fk_ticket_id", "followup", ("ticket_id",), "ticket"),
+        Named("fk_rails_8b5c4c5d2e", "emails", ("user_id",), "users"),
+    ]
+    assert choose_template("fk", django) == DEFAULT_NAMING_CONVENTION["fk"]
+    # ... while the single key of a database is named by its own pattern (a column's
+    # references: gets its name from the convention alone)
+    assert choose_template("fk", django[:1]) == (
+        "%(table_name)s_%(column_0_N_name)s_123a4bd1_fk_%(referred_table_name)s_id"
+    )
 
 
 @pytest.mark.parametrize(

@@ -162,17 +162,24 @@ def _derived(item: Named) -> str | None:
 def choose_template(key: str, items: list[Named]) -> str:
     """The template that most ``items`` follow (the language's default on a tie or none).
 
-    Primary and foreign keys can only be named by the convention, so the
-    pattern of a single one is taken; unique constraints and indexes can be
-    named one by one, so a pattern needs two followers to be worth a key.
+    A column's primary or foreign key is named by the convention alone, so a
+    known pattern that a single one follows is taken; unique constraints and
+    indexes can be named one by one, so a pattern needs two followers to be worth
+    a key. A pattern read off one name (``_derived``) needs two followers too,
+    unless that name is the only one: among others it is that name's spelling,
+    not a convention (Django puts a hash of its own in each key's name:
+    ``ticket_user_id_123a4bd1_fk_auth_user_id`` would name every key added later
+    with ``123a4bd1``).
     """
     default = naming.DEFAULT_NAMING_CONVENTION[key]
     candidates = [default, *KNOWN_TEMPLATES[key]]
+    known = len(candidates)
     candidates += sorted({t for t in map(_derived, items) if t and t not in candidates})
     best, best_score = default, sum(item.follows(default) for item in items)
     least = 1 if key in ("pk", "fk") else 2
-    for template in candidates:
+    for number, template in enumerate(candidates):
         score = sum(item.follows(template) for item in items)
-        if score > best_score and score >= least:
+        needed = least if number < known or len(items) == 1 else 2
+        if score > best_score and score >= needed:
             best, best_score = template, score
     return best
