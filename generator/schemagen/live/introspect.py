@@ -365,14 +365,25 @@ WHERE i.indrelid = ANY(%s)
 #: declared one) as JSON, one array each: name, unique, method, number of keys, each
 #: column (key, then INCLUDE) as pg_get_indexdef prints it, each key's operator class
 #: (named by the caller from _OPCLASSES_SQL: a lookup per key here was a sixth of the
-#: views query), predicate, key orders, NULLS NOT DISTINCT, CLUSTER ON it; NULL for none.
+#: views query), predicate, key orders, NULLS NOT DISTINCT, CLUSTER ON it, and each
+#: key's collation of its own (NULL where it is its column's, and for an expression
+#: key, which the language cannot declare on a view); NULL for none.
 VIEW_INDEXES = f"""(SELECT json_agg(json_build_array(
          ic.relname, i.indisunique, am.amname, i.indnkeyatts,
          ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true)
                FROM generate_series(1, i.indnatts) k ORDER BY k),
          i.indclass::oid[],
          pg_get_expr(i.indpred, i.indrelid, true), {KEY_ORDERS}, i.indnullsnotdistinct,
-         i.indisclustered))
+         i.indisclustered,
+         -- the column's collation is looked up for a key with one only (a text key)
+         ARRAY(SELECT CASE WHEN u.coll = 0 OR u.col = 0 OR u.coll = (
+                             SELECT a.attcollation FROM pg_attribute a
+                             WHERE a.attrelid = i.indrelid AND a.attnum = u.col) THEN NULL
+                           WHEN u.coll = 100 THEN 'default'
+                           ELSE (SELECT co.collname::text FROM pg_collation co
+                                 WHERE co.oid = u.coll) END
+               FROM unnest(i.indcollation::oid[], i.indkey::int2[]) WITH ORDINALITY u(coll, col, n)
+               ORDER BY u.n)))
        FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
        JOIN pg_am am ON am.oid = ic.relam
        WHERE i.indrelid = {{rel}})"""
@@ -555,8 +566,8 @@ def read_view_indexes(
     rows: list[list[Any]] | None, opclasses: dict[int, str]
 ) -> dict[str, IndexShape]:
     """A materialized view's indexes from :data:`VIEW_INDEXES`' JSON, by name, as
-    :func:`_add_index` reads a table's (collations aside: the language gives a view's
-    index keys none); ``opclasses``: the name of each non-default operator class."""
+    :func:`_add_index` reads a table's; ``opclasses``: the name of each non-default
+    operator class."""
     found = {}
     for row in rows or ():
         name, unique, method, nkey, keys, classes, predicate, orders, not_distinct = row[:9]
@@ -571,6 +582,8 @@ def read_view_indexes(
             include=items[nkey:],
             orders=() if set(orders[:nkey]) <= {"ASC"} else tuple(orders[:nkey]),
             nulls_not_distinct=not_distinct,
+            # none of its own (the common case) reads as no collations at all
+            collations=tuple(row[10][:nkey]) if any(row[10][:nkey]) else (),
         )
     return found
 

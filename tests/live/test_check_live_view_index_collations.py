@@ -1,0 +1,128 @@
+"""``check --database`` on the key collations of materialized views' indexes,
+compared as a table's index keys' are: a key's collation of its own (``COLLATE
+"C"`` made by hand) is a finding, a key whose collation is its column's (a view
+column over a ``collation: C`` table column has C) is none. Read in the views
+query (no query of their own); a database at head, in the default schema and in
+another, checks clean."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import psycopg
+import pytest
+from click.testing import CliRunner
+from migration_harness import live_findings, migrated_project
+from pgcluster import PgCluster
+from schemagen.cli import main
+
+SCHEMA = """
+database: {name: mvco}
+entities:
+  Store:
+    columns:
+      id: {type: bigint, primary_key: true}
+      name: {type: text, nullable: true}
+      code: {type: text, collation: C, nullable: true}
+views:
+  StoreNames:
+    materialized: true
+    sql: "SELECT id, name, code FROM stores WHERE id > 0"
+    columns: {id: {type: bigint}, name: {type: text}, code: {type: text}}
+    indexes:
+      ux_store_names: {columns: [id], unique: true}
+      ix_store_names_name: {columns: [name, id]}
+      ix_store_names_code: {columns: [code]}
+  CodeCounts:
+    view: audit.code_counts
+    materialized: true
+    sql: "SELECT code, count(*) AS stores FROM stores GROUP BY code"
+    columns: {code: {type: text}, stores: {type: bigint}}
+    indexes:
+      ix_code_counts: {columns: [code]}
+"""
+
+ROWS = (
+    # NULLs and duplicates in the indexed columns
+    "INSERT INTO stores SELECT n, CASE WHEN n % 5 = 0 THEN NULL ELSE 'store ' || n % 7 END, "
+    "CASE WHEN n % 4 = 0 THEN NULL ELSE chr(65 + n % 3 * 32) END FROM generate_series(1, 60) n;"
+    "REFRESH MATERIALIZED VIEW store_names; REFRESH MATERIALIZED VIEW audit.code_counts"
+)
+
+# A second session makes indexes again with a collation of their own per key.
+BEHIND = (
+    "DROP INDEX ix_store_names_name",
+    'CREATE INDEX ix_store_names_name ON store_names (name COLLATE "C", id)',
+    "DROP INDEX ix_store_names_code",
+    'CREATE INDEX ix_store_names_code ON store_names (code COLLATE "POSIX")',
+    "DROP INDEX audit.ix_code_counts",
+    'CREATE INDEX ix_code_counts ON audit.code_counts (code COLLATE "default")',
+)
+
+EXPECTED = [  # by view key (audit.code_counts first), then index
+    ("index ix_code_counts on audit.code_counts",
+     "key collations (default) in the database, none in the schema",
+     "DROP INDEX audit.ix_code_counts"),
+    ("index ix_store_names_code on store_names",
+     "key collations (POSIX) in the database, none in the schema",
+     "DROP INDEX ix_store_names_code"),
+    ("index ix_store_names_name on store_names",
+     "key collations (C, -) in the database, none in the schema",
+     "DROP INDEX ix_store_names_name"),
+]
+
+
+@pytest.fixture
+def db(pg: PgCluster, tmp_path: Path) -> tuple[Path, str]:
+    name = pg.create_database("mvco")
+    root = migrated_project(tmp_path / "p", SCHEMA, pg.url(name))
+    pg.sql(ROWS, name)
+    return root, name
+
+
+def test_a_database_at_head_is_clean(pg: PgCluster, db: tuple[Path, str]) -> None:
+    root, name = db
+    assert live_findings(root, pg.url(name)) == []
+    # the view column over the C column has C: its index key has no collation of its own
+    assert pg.sql(
+        "SELECT l.collname FROM pg_attribute a JOIN pg_collation l ON l.oid = a.attcollation "
+        "WHERE a.attrelid = 'store_names'::regclass AND a.attname = 'code'",
+        name,
+    ) == "C\n"
+    out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", pg.url(name)])
+    assert out.exit_code == 0, out.output
+
+
+def test_key_collations_made_by_hand_are_drift(pg: PgCluster, db: tuple[Path, str]) -> None:
+    root, name = db
+    url = pg.url(name)
+    with psycopg.connect(pg.libpq_url(name)) as other:
+        for statement in BEHIND:
+            other.execute(statement)
+        other.commit()
+    assert live_findings(root, url) == [f"{obj}: {msg}" for obj, msg, _ in EXPECTED]
+
+    text = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
+    assert text.exit_code == 1, text.output
+    for obj, msg, _ in EXPECTED:
+        assert f"  {obj}: {msg}" in text.output.splitlines(), text.output
+
+    out = CliRunner().invoke(
+        main, ["check", "--project", str(root), "--format", "json", "--database", url]
+    )
+    assert out.exit_code == 1, out.output
+    findings = json.loads(out.output)["findings"]
+    assert [(f["object"], f["message"]) for f in findings] == [(o, m) for o, m, _ in EXPECTED]
+    assert all(f"`{fix}`" in f["hint"] for (_, _, fix), f in zip(EXPECTED, findings, strict=True))
+
+    # made again as declared: the database is back at the schema
+    pg.sql(
+        "DROP INDEX ix_store_names_name; DROP INDEX ix_store_names_code;"
+        "DROP INDEX audit.ix_code_counts;"
+        "CREATE INDEX ix_store_names_name ON store_names (name, id);"
+        "CREATE INDEX ix_store_names_code ON store_names (code);"
+        "CREATE INDEX ix_code_counts ON audit.code_counts (code)",
+        name,
+    )
+    assert live_findings(root, url) == []
