@@ -154,3 +154,39 @@ def test_cluster_marks_made_by_hand_are_extra(pg: PgCluster, db: tuple[Path, str
     for _, fix in EXPECTED:
         pg.sql(fix, name)
     assert live_findings(root, url) == []
+
+
+# A partition partitioned again by hand (the language cannot declare that) whose own
+# partition, a sub-partition, gets a mark: read with the root table as a partition's is.
+SUB_PARTITION = (
+    "BEGIN; ALTER TABLE payments DETACH PARTITION payments_rest;"
+    "ALTER TABLE payments_rest RENAME TO payments_old;"
+    "CREATE TABLE payments_rest PARTITION OF payments DEFAULT PARTITION BY RANGE (paid_on);"
+    "CREATE TABLE payments_rest_early PARTITION OF payments_rest"
+    " FOR VALUES FROM (MINVALUE) TO ('2026-01-01');"
+    "CREATE TABLE payments_rest_late PARTITION OF payments_rest DEFAULT;"
+    "INSERT INTO payments SELECT * FROM payments_old; DROP TABLE payments_old;"
+    "INSERT INTO payments VALUES (61, '2025-12-21', NULL), (62, '2025-12-21', NULL); COMMIT"
+)
+
+
+def test_a_sub_partition_s_mark_is_extra(pg: PgCluster, db: tuple[Path, str]) -> None:
+    root, name = db
+    url = pg.url(name)
+    pg.sql(SUB_PARTITION, name)
+    assert pg.sql("SELECT count(*) FROM payments_rest_early", name) == "13\n"
+    before = live_findings(root, url)
+    pg.sql("ALTER TABLE payments_rest_early CLUSTER ON payments_rest_early_pkey", name)
+    found = f"cluster on payments_rest_early_pkey on payments_rest_early: {EXTRA}"
+    assert sorted(live_findings(root, url)) == sorted([*before, found])
+
+    out = CliRunner().invoke(
+        main, ["check", "--project", str(root), "--format", "json", "--database", url]
+    )
+    assert out.exit_code == 1, out.output
+    (mark,) = [f for f in json.loads(out.output)["findings"] if f["object"].startswith("cluster")]
+    assert "`ALTER TABLE payments_rest_early SET WITHOUT CLUSTER`" in mark["hint"]
+
+    # the hint's statement removes it
+    pg.sql("ALTER TABLE payments_rest_early SET WITHOUT CLUSTER", name)
+    assert live_findings(root, url) == before
