@@ -19,6 +19,7 @@ from ..config import Project
 from ..errors import Issue, SchemaInvalid
 from ..model.schema import Schema, SourceMap
 from ..seed.run import SeedResult, seed_connection, use_public_search_path
+from ..seed.security import lift_row_security
 from .create import create_schema, require_empty
 from .explain import QueryProof, parse_problem, prove_query
 from .summary import redundant_indexes, unindexed_foreign_keys, unserving_indexes
@@ -148,10 +149,15 @@ def prove_connection(
         unserving=unserving_indexes(schema),
         unindexed_fks=unindexed_foreign_keys(schema),
     )
-    for ent in schema.entities:
-        for ix in ent.indexes:
-            for query in ix.serves:
-                result.proofs.append(prove_query(conn, ent.table, ix.name, query))
+    # The declared queries as written: FORCE binds the owner to policies, which read
+    # the application's session (current_setting('app.user_id')) or hide every row
+    # from a role they do not name. Lifted as seed lifts it, and rolled back.
+    with conn.transaction(force_rollback=True):
+        lift_row_security(conn, schema)
+        for ent in schema.entities:
+            for ix in ent.indexes:
+                for query in ix.serves:
+                    result.proofs.append(prove_query(conn, ent.table, ix.name, query))
     return result
 
 
