@@ -115,6 +115,18 @@ def test_legacy_serial_is_imported_and_view_column_comments_listed(
             "max 2147483647 (schema: 9223372036854775807)",
             *_VIEW_COMMENTS,
         ]
+        with psycopg.connect(pg.libpq_url(source), autocommit=True) as conn:
+            conn.execute("ALTER SEQUENCE ferries.crossings_crossing_id_seq AS bigint")
+            # its OWNED BY taken away by hand is drift too; a table added by hand with a
+            # serial key is reported as the table, its sequence not again
+            conn.execute("ALTER SEQUENCE ferries.crossings_crossing_id_seq OWNED BY NONE")
+            conn.execute("CREATE TABLE ferries.extra (id serial PRIMARY KEY)")
+        assert sorted(_findings(root, url)) == sorted([
+            "sequence ferries.crossings_crossing_id_seq: owned by no column in the database, "
+            "ferries.crossings.crossing_id in the schema",
+            "table ferries.extra: in the database but not in the schema",
+            *_VIEW_COMMENTS,
+        ])
     finally:
         pg.drop_database(source)
         pg.drop_database(fresh)

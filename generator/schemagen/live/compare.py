@@ -39,6 +39,7 @@ from .introspect import (
     introspect,
 )
 from .routines import routine_findings
+from .sequences import compare_sequences
 from .undeclarable import cluster_marks, undeclarable
 
 UPGRADE_HINT = "run `alembic upgrade head` against this database"
@@ -241,9 +242,7 @@ def compare(expected: DatabaseShape, actual: DatabaseShape) -> list[Finding]:
     for name in sorted(set(expected.enums) & set(actual.enums)):
         findings += _compare_enum(name, expected.enums[name], actual.enums[name])
     findings += _missing_extra("extension", set(expected.extensions), set(actual.extensions))
-    findings += _missing_extra("sequence", set(expected.sequences), set(actual.sequences))
-    for name in sorted(set(expected.sequences) & set(actual.sequences)):
-        findings += _compare_sequence(name, expected.sequences[name], actual.sequences[name])
+    findings += compare_sequences(expected, actual, _finding, _missing_extra)
     findings += compare_domains(expected.domains, actual.domains, _finding, _missing_extra)
     findings += [
         _finding(f"domain check {name}", "is NOT VALID: rows written before it were never checked")
@@ -261,18 +260,6 @@ def _invalid_index(table: str, index: str) -> Finding:
         "the alembic upgrade or downgrade that failed: it drops the INVALID index and "
         f"builds it again (by hand: DROP INDEX CONCURRENTLY {_quoted(index)})",
     )
-
-
-_SEQUENCE_OPTIONS = ("type", "start", "increment", "min", "max", "cycle", "cache")
-
-
-def _compare_sequence(name: str, exp: tuple[object, ...], act: tuple[object, ...]) -> list[Finding]:
-    words = [
-        f"{label} {a} (schema: {e})"
-        for label, e, a in zip(_SEQUENCE_OPTIONS, exp, act, strict=True)
-        if e != a
-    ]
-    return [_finding(f"sequence {name}", "differs: " + ", ".join(words))] if words else []
 
 
 def _not_valid(table: str, kind: str, name: str) -> Finding:

@@ -60,6 +60,7 @@ def expected_shape(schema: Schema) -> DatabaseShape:
         extensions=frozenset(schema.database.extensions),
         # a serial column's sequence too (an identity's is read with its column)
         sequences={seq.name: effective(seq) for seq in schema.sequences},
+        sequence_owners={seq.name: seq.owned_by for seq in schema.sequences if seq.owned_by},
         domains=expected_domains(schema),
     )
 

@@ -167,6 +167,8 @@ class DatabaseShape:
     # sequences but identities' (standalone ones and serial's, OWNED BY a column):
     # name -> (type, start, increment, min, max, cycle, cache)
     sequences: dict[str, tuple[object, ...]] = field(default_factory=dict)
+    # the column that owns a sequence (OWNED BY): name -> "table.column"
+    sequence_owners: dict[str, str] = field(default_factory=dict)
     revisions: tuple[str, ...] | None = None  # alembic_version rows; None: no such table
     # (table, index) of every INVALID index: left by a failed concurrent build, it
     # enforces nothing and serves no query, whatever its definition says.
@@ -184,6 +186,9 @@ class DatabaseShape:
 
 #: The key of an object named {name} in the namespace {ns}: bare in the current schema,
 #: ``schema.name`` in another (``adopt.catalog`` keys its facts the same way).
+#: The owner of a sequence owned by a column of a table not read (another schema).
+NOT_READ = "(a table not read)"
+
 QUALIFIED_KEY = (
     "CASE WHEN {ns} = to_regnamespace(current_schema()) THEN {name}::text "
     "ELSE (SELECT nspname FROM pg_namespace WHERE oid = {ns}) || '.' || {name} END"
@@ -410,17 +415,18 @@ VIEW_INDEXES = f"""(SELECT json_agg(json_build_array(
 _OPCLASSES_SQL = "SELECT oid, opcname FROM pg_opclass WHERE NOT opcdefault"
 
 # Sequences, but an identity's (its options are read with the columns): standalone
-# ones and those a column owns (serial's, OWNED BY).
+# ones and those a column owns (serial's, OWNED BY: the column by table oid and
+# number, named by the client from what the columns' read gave).
 _SEQUENCES_SQL = f"""
 SELECT {QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")},
        s.seqtypid::regtype::text, s.seqstart, s.seqincrement, s.seqmin,
-       s.seqmax, s.seqcycle, s.seqcache
+       s.seqmax, s.seqcycle, s.seqcache, o.refobjid, o.refobjsubid
 FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid
-WHERE c.relnamespace IN {SCHEMAS_READ}
-  -- by oid: pg_sequences has only names, and a regclass cast of each cost a name lookup
-  AND NOT EXISTS (SELECT 1 FROM pg_depend d
-                  WHERE d.classid = 'pg_class'::regclass AND d.deptype = 'i'
-                    AND d.objid = c.oid)
+-- by oid: pg_sequences has only names, and a regclass cast of each cost a name
+-- lookup; one probe finds the owner ('a') and an identity's column ('i') alike
+LEFT JOIN pg_depend o ON o.classid = 'pg_class'::regclass AND o.objid = c.oid
+     AND o.deptype IN ('a', 'i')
+WHERE c.relnamespace IN {SCHEMAS_READ} AND o.deptype IS DISTINCT FROM 'i'
 """
 
 _ENUMS_SQL = f"""
@@ -537,7 +543,13 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
         cur.execute(_ENUMS_SQL, read)
         enums = {name: tuple(labels) for name, labels in cur.fetchall()}
         cur.execute(_SEQUENCES_SQL, read)
-        sequences = {row[0]: tuple(row[1:]) for row in cur.fetchall()}
+        sequences: dict[str, tuple[object, ...]] = {}
+        owners: dict[str, str] = {}
+        for row in cur.fetchall():
+            sequences[row[0]] = tuple(row[1:8])
+            if row[8] is not None:
+                owner, column = names.get(row[8]), attnames.get(row[8], {}).get(row[9])
+                owners[row[0]] = f"{owner}.{column}" if owner and column else NOT_READ
         cur.execute(_EXTENSIONS_SQL)
         extensions = frozenset(name for (name,) in cur.fetchall())
         cur.execute(_INVALID_INDEXES_SQL, read)
@@ -549,6 +561,7 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
         enums=enums,
         extensions=extensions,
         sequences=sequences,
+        sequence_owners=owners,
         revisions=revisions,
         invalid_indexes=invalid,
         not_valid_constraints=tuple(sorted(not_valid)),
