@@ -41,7 +41,18 @@ _TABLE = QUALIFIED_KEY.format(ns="t.relnamespace", name="t.relname")
 _COLUMNS_SQL = f"""
 SELECT {_REL}, a.attname, a.attnum, a.attidentity, a.attgenerated,
        CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation
-            THEN co.collname END
+            THEN co.collname END,
+       -- the ALTER COLUMN options the language has no word for, as the DDL says them
+       -- (attstattarget: -1 before PostgreSQL 17, NULL since, when not set)
+       concat_ws(', ',
+         CASE WHEN a.attstattarget >= 0 THEN 'SET STATISTICS ' || a.attstattarget END,
+         CASE WHEN a.attstorage <> t.typstorage THEN 'SET STORAGE ' || CASE a.attstorage
+              WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN'
+              ELSE 'EXTENDED' END END,
+         CASE WHEN a.attcompression <> '' THEN 'SET COMPRESSION ' || CASE a.attcompression
+              WHEN 'p' THEN 'pglz' ELSE 'lz4' END END,
+         CASE WHEN a.attoptions IS NOT NULL
+              THEN 'SET (' || array_to_string(a.attoptions, ', ') || ')' END)
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_type t ON t.oid = a.atttypid
@@ -195,6 +206,8 @@ class ColumnFacts:
     identity: str = ""  # "a" always, "d" by default, "" none
     generated: bool = False
     collation: str | None = None
+    #: ALTER COLUMN options the language has no word for (``SET STATISTICS 1000``)
+    options: str = ""
 
 
 @dataclass(frozen=True)
@@ -284,9 +297,9 @@ def read_catalog(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -
         )
         cur.execute(_COLUMNS_SQL, read)
         numbered: dict[str, dict[int, str]] = {}  # by table: column names by number
-        for table, column, number, identity, generated, collation in cur.fetchall():
+        for table, column, number, identity, generated, collation, options in cur.fetchall():
             catalog.columns[(table, column)] = ColumnFacts(
-                number, identity, generated != "", collation
+                number, identity, generated != "", collation, options
             )
             numbered.setdefault(table, {})[number] = column
         cur.execute(_SEQUENCES_SQL, read)

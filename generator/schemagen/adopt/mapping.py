@@ -140,6 +140,9 @@ class Mapper:
             for present, kind in flags:
                 if present:
                     self.report(kind, name)
+        for (table, column), column_facts in sorted(self.catalog.columns.items()):
+            if column_facts.options:  # a planner's or TOAST's setting, dropped otherwise
+                self.report("options of column", f"{table}.{column}", column_facts.options)
         for seq in self.catalog.sequences:
             if seq.owner is None and seq.name not in self._standalone_sequences():
                 self.report("sequence", seq.name, "the language needs letters, digits and _")
