@@ -41,33 +41,35 @@ rewrite, outside a transaction):
 + table stores
     lock ACCESS EXCLUSIVE, no scan
 + table alert_templates
-    lock ACCESS EXCLUSIVE, no scan
+    lock ACCESS EXCLUSIVE, no scan; SHARE ROW EXCLUSIVE on stores
 + table alerts
-    lock ACCESS EXCLUSIVE, no scan
+    lock ACCESS EXCLUSIVE, no scan; SHARE ROW EXCLUSIVE on stores
 + table custom_field_definitions
-    lock ACCESS EXCLUSIVE, no scan
+    lock ACCESS EXCLUSIVE, no scan; SHARE ROW EXCLUSIVE on stores
 + table locations
-    lock ACCESS EXCLUSIVE, no scan
+    lock ACCESS EXCLUSIVE, no scan; SHARE ROW EXCLUSIVE on stores
 + table products
-    lock ACCESS EXCLUSIVE, no scan
+    lock ACCESS EXCLUSIVE, no scan; SHARE ROW EXCLUSIVE on stores
 + table suppliers
-    lock ACCESS EXCLUSIVE, no scan
+    lock ACCESS EXCLUSIVE, no scan; SHARE ROW EXCLUSIVE on stores
 + table workflow_rules
-    lock ACCESS EXCLUSIVE, no scan
+    lock ACCESS EXCLUSIVE, no scan; SHARE ROW EXCLUSIVE on stores
 + table product_variants
-    lock ACCESS EXCLUSIVE, no scan
+    lock ACCESS EXCLUSIVE, no scan; SHARE ROW EXCLUSIVE on products
 + table purchase_orders
-    lock ACCESS EXCLUSIVE, no scan
+    lock ACCESS EXCLUSIVE, no scan; SHARE ROW EXCLUSIVE on stores, suppliers
 + table workflow_executions
-    lock ACCESS EXCLUSIVE, no scan
+    lock ACCESS EXCLUSIVE, no scan; SHARE ROW EXCLUSIVE on workflow_rules
 + table forecasts
-    lock ACCESS EXCLUSIVE, no scan
+    lock ACCESS EXCLUSIVE, no scan; SHARE ROW EXCLUSIVE on locations, product_variants
 + table inventory_items
-    lock ACCESS EXCLUSIVE, no scan
+    lock ACCESS EXCLUSIVE, no scan; SHARE ROW EXCLUSIVE on locations, product_variants,
+stores
 + table purchase_order_line_items
-    lock ACCESS EXCLUSIVE, no scan
+    lock ACCESS EXCLUSIVE, no scan; SHARE ROW EXCLUSIVE on product_variants,
+purchase_orders
 + table inventory_movements
-    lock ACCESS EXCLUSIVE, no scan
+    lock ACCESS EXCLUSIVE, no scan; SHARE ROW EXCLUSIVE on inventory_items
 """
 
 from alembic import op
