@@ -205,7 +205,7 @@ def normalize_expected(
     for name in common:
         if printed is None:  # a read-only standby, or no TEMP privilege
             tables[name] = _align_loosely(
-                name, expected.tables[name], actual.tables[name], columns
+                name, expected.tables[name], actual.tables[name], columns, actual.home
             )
         else:
             tables[name] = _printed_table(expected.tables[name], keys[name], printed, name)
@@ -369,7 +369,12 @@ def _columns_of(actual: DatabaseShape) -> Columns:
 
 
 def _pick_policy(
-    expected: str | None, actual: str | None, table: str, act: TableShape, columns: Columns
+    expected: str | None,
+    actual: str | None,
+    table: str,
+    act: TableShape,
+    columns: Columns,
+    home: str | None,
 ) -> str | None:
     """The database's text of a policy expression of ``table`` (whose shape is
     ``act``) that is ours as PostgreSQL prints it back (:mod:`.policy_forms`: columns
@@ -379,9 +384,9 @@ def _pick_policy(
     if expected is None or actual is None:
         return expected
     own_columns = frozenset(act.columns)
-    form = policy_form(expected, table, own_columns, columns)
+    form = policy_form(expected, table, own_columns, columns, home)
     if form is not None:
-        printed = policy_form(actual, table, own_columns, columns)
+        printed = policy_form(actual, table, own_columns, columns, home)
         if printed is not None:
             return actual if form == printed else expected
     own = f"{PROBE_TABLE}."
@@ -392,7 +397,9 @@ def _pick_policy(
     return expected
 
 
-def _align_loosely(table: str, exp: TableShape, act: TableShape, read: Columns) -> TableShape:
+def _align_loosely(
+    table: str, exp: TableShape, act: TableShape, read: Columns, home: str | None
+) -> TableShape:
     """Without a temp table to let PostgreSQL normalize expressions, accept the
     database's spelling of an expression equal to ours up to casts and parentheses
     (a policy's: as :func:`_pick_policy` says; ``read``: the columns of the tables read)."""
@@ -411,8 +418,10 @@ def _align_loosely(table: str, exp: TableShape, act: TableShape, read: Columns) 
     policies = {
         n: copy_with(
             p,
-            using=_pick_policy(p.using, act.policies[n].using, table, act, read),
-            with_check=_pick_policy(p.with_check, act.policies[n].with_check, table, act, read),
+            using=_pick_policy(p.using, act.policies[n].using, table, act, read, home),
+            with_check=_pick_policy(
+                p.with_check, act.policies[n].with_check, table, act, read, home
+            ),
         )
         if n in act.policies
         else p

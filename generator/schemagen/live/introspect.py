@@ -182,6 +182,9 @@ class DatabaseShape:
     # the name of each operator class that is not its type's default, by oid: how the
     # indexes of materialized views (read later, with the views) are named too
     opclasses: dict[int, str] = field(default_factory=dict)
+    # the current schema, whose objects PostgreSQL prints bare (``FROM stores`` for
+    # public.stores) and this shape keys bare; None when the search_path names none
+    home: str | None = None
 
 
 #: The key of an object named {name} in the namespace {ns}: bare in the current schema,
@@ -461,7 +464,7 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
         cur.execute("SET LOCAL jit = off")
         # the columns query sorts 30,000 rows at 2,000 tables: on disk at the default 4MB
         cur.execute("SET LOCAL work_mem = '64MB'")
-        version, revisions = _home(cur, schemas)
+        version, revisions, home = _home(cur, schemas)
         cur.execute(_TABLES_SQL, {**read, "version": version})
         rows = cur.fetchall()
         names: dict[int, str] = {row[0]: row[1] for row in rows}
@@ -568,6 +571,7 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
         domains=domains,
         not_valid_domain_checks=tuple(sorted(not_valid_checks)),
         opclasses=opclasses,
+        home=home,
     )
 
 
@@ -741,20 +745,25 @@ def _add_index(
 
 #: Alembic's version table (its oid and name, or NULLs) in the connection's current
 #: schema, where Alembic makes and reads it, else, when that schema is one of those
-#: named, in public, where env.py keeps it for such a URL; and whether it is named.
+#: named, in public, where env.py keeps it for such a URL; whether it is named; and
+#: the current schema (NULL when the search_path names none that exists).
 _HOME_SQL = """
-SELECT v::oid, v::text, named FROM (
+SELECT v::oid, v::text, named, current_schema() FROM (
   SELECT coalesce(current_schema() = ANY(%(schemas)s), false) AS named) AS h,
 LATERAL (SELECT coalesce(to_regclass(quote_ident(current_schema()) || '.' || %(version)s),
                          CASE WHEN named THEN to_regclass('public.' || %(version)s) END) AS v) AS t
 """
 
 
-def _home(cur: psycopg.Cursor[Any], schemas: tuple[str, ...]) -> tuple[int, tuple[str, ...] | None]:
-    """The oid of Alembic's version table (0 for none) and its revisions (None for no
-    such table), read where the connection's search_path puts them (or in public,
-    where env.py keeps them when that path names a schema of the model); then, when
-    that path names one of the PostgreSQL ``schemas`` first (a URL with
+def _home(
+    cur: psycopg.Cursor[Any], schemas: tuple[str, ...]
+) -> tuple[int, tuple[str, ...] | None, str | None]:
+    """The oid of Alembic's version table (0 for none), its revisions (None for no
+    such table) and the schema a bare name is found in for the rest of the session's
+    transaction (see :attr:`DatabaseShape.home`), read where the connection's
+    search_path puts them (or in public, where env.py keeps them when that path names
+    a schema of the model); then, when that path names one of the PostgreSQL
+    ``schemas`` first (a URL with
     ``options=-csearch_path=app`` for a project whose ``database.schema`` is app),
     the path the schema's names assume for the rest of the session's transaction:
     public, where its bare names live, and every named schema only by its name, so
@@ -764,7 +773,7 @@ def _home(cur: psycopg.Cursor[Any], schemas: tuple[str, ...]) -> tuple[int, tupl
     cur.execute(_HOME_SQL, {"version": VERSION_TABLE, "schemas": list(schemas)})
     row = cur.fetchone()
     assert row is not None
-    version, table, named = row
+    version, table, named, home = row
     revisions = None
     if version is not None:
         # regclass's text: qualified where the search_path would not find it
@@ -772,7 +781,8 @@ def _home(cur: psycopg.Cursor[Any], schemas: tuple[str, ...]) -> tuple[int, tupl
         revisions = tuple(r[0] for r in cur.fetchall())
     if named:
         cur.execute("SELECT set_config('search_path', 'public', true)")
-    return version or 0, revisions
+        home = "public"
+    return version or 0, revisions, home
 
 
 def unquote_ident(text: str) -> str:

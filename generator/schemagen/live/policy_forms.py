@@ -21,6 +21,11 @@ gone, and no other:
   ``x = ANY (ARRAY[a, b])`` (``NOT IN``: ``<> ALL``), ``LIKE`` is ``~~``,
   ``BETWEEN`` is ``>= AND <=``, nested ``AND`` / ``OR`` are one list.
 
+- a relation named with the current schema (``FROM public.stores``) is named bare,
+  as PostgreSQL prints it (``FROM stores``: the name the search_path finds it by);
+  one of any other schema keeps its schema, so ``billing.stores`` and an
+  ``archive.stores`` the model does not know still differ from it.
+
 Constants (strings with their case), operators, functions and relations are kept,
 so a policy changed by hand still differs. An expression that does not parse has
 no form (None), nor one whose tree is of a shape not foreseen here: the caller
@@ -51,10 +56,15 @@ class _Item:
 
 
 def policy_form(
-    expression: str, table: str, own_columns: frozenset[str], columns: Columns
+    expression: str,
+    table: str,
+    own_columns: frozenset[str],
+    columns: Columns,
+    home: str | None = None,
 ) -> object | None:
     """The form of ``expression``, a policy's on ``table`` (``name`` or
-    ``schema.name``) whose columns are ``own_columns``; None if it does not parse."""
+    ``schema.name``) whose columns are ``own_columns``; None if it does not parse.
+    ``home``: the current schema, whose relations PostgreSQL prints bare."""
     from pglast import parse_sql
     from pglast.parser import ParseError
 
@@ -69,14 +79,15 @@ def policy_form(
     schema, _, own = table.rpartition(".")
     outer = [_Item(own, own_columns, (schema or None, own))]
     try:
-        return _Reducer(columns).reduce(target[0].val, [outer], {})
+        return _Reducer(columns, home).reduce(target[0].val, [outer], {})
     except (AttributeError, TypeError, ValueError):  # a tree of a shape not foreseen here
         return None
 
 
 class _Reducer:
-    def __init__(self, columns: Columns) -> None:
+    def __init__(self, columns: Columns, home: str | None) -> None:
         self._columns = columns
+        self._home = home
 
     def reduce(
         self, node: Any, levels: list[list[_Item]], ctes: dict[str, frozenset[str] | None]
@@ -223,13 +234,16 @@ class _Reducer:
         kind = type(item).__name__
         alias = item.alias.aliasname if getattr(item, "alias", None) is not None else None
         if kind == "RangeVar":
+            # a relation of the current schema as PostgreSQL prints it: bare (never a
+            # CTE: a qualified name is a relation's)
+            schema = None if item.schemaname == self._home else item.schemaname
             if item.schemaname is None and item.relname in ctes:
                 columns = ctes[item.relname]
             else:
-                columns = self._columns(item.schemaname, item.relname)
-            relation = None if alias else (item.schemaname, item.relname)
+                columns = self._columns(schema, item.relname)
+            relation = None if alias else (schema, item.relname)
             level.append(_Item(alias or item.relname, columns, relation))
-            return ("relation", item.schemaname, item.relname, bool(item.inh))
+            return ("relation", schema, item.relname, bool(item.inh))
         if kind == "JoinExpr":
             left = self._from(item.larg, levels, level, ctes)
             right = self._from(item.rarg, levels, level, ctes)

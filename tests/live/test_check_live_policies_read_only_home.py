@@ -1,0 +1,127 @@
+"""``check --database`` on a read-only database (no temporary table to let PostgreSQL
+print the declared policies) with policies whose sub-select names a table of the
+current schema qualified (``FROM public.stores``): PostgreSQL prints it back bare
+(``FROM stores``), the name the search_path finds, so compared by form the two
+are the same table and a database at head checks clean. A table of the same name
+in another schema is not: one of the model's (``billing.stores``) or one the
+model does not know (``archive.stores``), each made by hand, is still a finding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+import pytest
+from click.testing import CliRunner
+from migration_harness import create_roles, live_findings, migrated_project
+from pgcluster import PgCluster
+from schemagen.cli import main
+
+POLICIES = {
+    "qualified": "store_id IN (SELECT id FROM public.stores WHERE owner = current_user)",
+    "qualified_ref": "EXISTS (SELECT 1 FROM public.stores WHERE stores.id = products.store_id)",
+    "qualified_alias": (
+        "store_id IN (SELECT s.id FROM public.stores s WHERE s.owner = current_user)"
+    ),
+    "bare": "store_id IN (SELECT id FROM stores WHERE owner = 'x')",
+    "billing": "store_id IN (SELECT id FROM billing.stores WHERE owner = current_user)",
+}
+
+SCHEMA = """
+database: {name: rlhm}
+entities:
+  Store:
+    columns:
+      id: {type: bigint, primary_key: true}
+      owner: {type: text, nullable: true}
+  BillingStore:
+    schema: billing
+    table: stores
+    columns:
+      id: {type: bigint, primary_key: true}
+      owner: {type: text, nullable: true}
+  Product:
+    row_level_security: true
+    columns:
+      id: {type: bigint, primary_key: true}
+      store_id: {type: bigint, nullable: true}
+    policies:
+""" + "".join(
+    f'      {name}: {{roles: [rlhm_app], command: select, using: "{using}"}}\n'
+    for name, using in POLICIES.items()
+)
+
+ROWS = (
+    # NULLs and duplicates: stores of one owner, products of one store
+    "INSERT INTO stores SELECT n, CASE WHEN n % 4 = 0 THEN NULL ELSE 'owner' || n % 3 END "
+    "FROM generate_series(1, 20) n;"
+    "INSERT INTO billing.stores SELECT n, NULLIF('owner' || n % 2, 'owner0') "
+    "FROM generate_series(1, 10) n;"
+    "INSERT INTO products SELECT n, NULLIF(n % 22, 0) FROM generate_series(1, 60) n;"
+    # a table of the same name in a schema the model does not know
+    "CREATE SCHEMA archive; CREATE TABLE archive.stores (id bigint, owner text);"
+    "INSERT INTO archive.stores SELECT n, 'owner' || n % 3 FROM generate_series(1, 5) n;"
+    "GRANT SELECT ON stores, billing.stores, products TO rlhm_app"
+)
+
+
+@pytest.fixture
+def db(pg: PgCluster, tmp_path: Path) -> tuple[Path, str]:
+    create_roles(pg, ["rlhm_app"])
+    name = pg.create_database("rlhm")
+    root = migrated_project(tmp_path / "p", SCHEMA, pg.url(name))
+    pg.sql(ROWS, name)
+    return root, name
+
+
+def _read_only(pg: PgCluster, name: str) -> None:
+    pg.sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+
+
+def test_a_qualified_table_of_the_current_schema_is_no_finding(
+    pg: PgCluster, db: tuple[Path, str]
+) -> None:
+    root, name = db
+    url = pg.url(name)
+    assert live_findings(root, url) == []  # printed by the server: as before
+    # what it is compared with: the table printed bare
+    printed = pg.sql(
+        "SELECT pg_get_expr(polqual, polrelid) FROM pg_policy WHERE polname = 'qualified'", name
+    )
+    assert "FROM stores WHERE" in " ".join(printed.split()), printed
+    _read_only(pg, name)
+    assert live_findings(root, url) == []
+    out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
+    assert out.exit_code == 0, out.output
+
+
+def test_a_table_of_the_same_name_elsewhere_is_a_finding(
+    pg: PgCluster, db: tuple[Path, str]
+) -> None:
+    root, name = db
+    url = pg.url(name)
+    with psycopg.connect(pg.libpq_url(name)) as other:
+        for policy, using in (
+            ("qualified", "store_id IN (SELECT id FROM billing.stores WHERE owner = CURRENT_USER)"),
+            ("qualified_ref",
+             "EXISTS (SELECT 1 FROM archive.stores WHERE stores.id = products.store_id)"),
+            ("bare", "store_id IN (SELECT id FROM archive.stores WHERE owner = 'x')"),
+            ("billing", "store_id IN (SELECT id FROM public.stores WHERE owner = CURRENT_USER)"),
+        ):
+            other.execute(f"ALTER POLICY {policy} ON products USING ({using})")
+        other.commit()
+    expected = [
+        "policy bare on products",
+        "policy billing on products",
+        "policy qualified on products",
+        "policy qualified_ref on products",
+    ]
+    found = live_findings(root, url)
+    assert [line.split(":")[0] for line in found] == expected, found
+    _read_only(pg, name)
+    found = live_findings(root, url)
+    assert [line.split(":")[0] for line in found] == expected, found
+    out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
+    assert out.exit_code == 1, out.output
+    assert "  policy qualified on products: USING is" in out.output
+    assert "  -> if the database was changed by hand, undo that change" in out.output
