@@ -18,10 +18,11 @@ from typing import Any
 from ..language.structure import describe, did_you_mean
 from ..model import naming
 from ..model.pgtypes import PGTYPE, is_known, param_problem, required_extension
-from ..model.schema import INTEGER_TYPES, Column, ColumnType, Entity, Schema
+from ..model.schema import INTEGER_TYPES, Column, ColumnType, Entity, IndexKey, Schema
 from ..model.sqltext import TIME_KEYWORDS
 from ..normalize.normalizer import TIME_KINDS
 from ..source.loader import Sources, YamlPath, mapping
+from .collations import uncollatable_type
 from .domains import check_domains
 from .excludes import check_excludes
 from .partitions import check_partitions
@@ -462,22 +463,7 @@ def check_indexes(schema: Schema, entity: Entity, src: Sources, report: Reporter
                 (*path, "include"),
                 f"`include` works only with btree and gist indexes, not {index.using}",
             )
-        for number, key in enumerate(index.keys):
-            column = entity.column(key.column) if key.collation and key.column else None
-            where = (*path, "columns", str(number), "collation")
-            if column is not None and column.type.kind not in ("string", "text"):
-                report.error(
-                    where, f"a collation applies to string and text columns, not {column.type.kind}"
-                )
-            elif key.collation and (key.descending or key.nulls):
-                # SQLAlchemy reflects no key collation: Alembic would compare the
-                # text() such a key needs with the bare ordered column (or the
-                # expression alone), and differ.
-                report.error(
-                    where,
-                    "not yet: a key with a collation of its own keeps the default order "
-                    "(ASC NULLS LAST); Alembic could not compare it",
-                )
+        _check_key_collations(schema, entity, index.keys, path, report)
         for name in index.columns:
             opclass = ops.get(name)
             if opclass is None:
@@ -493,6 +479,36 @@ def check_indexes(schema: Schema, entity: Entity, src: Sources, report: Reporter
                     "database.extensions",
                 )
     check_json_equality(entity, src, report)
+
+
+def _check_key_collations(
+    schema: Schema, entity: Entity, keys: tuple[IndexKey, ...], path: YamlPath, report: Reporter
+) -> None:
+    """A key's collation: on a type that has collations, in the default order."""
+    for number, key in enumerate(keys):
+        column = entity.column(key.column) if key.collation and key.column else None
+        where = (*path, "columns", str(number), "collation")
+        if column is not None and column.type.kind not in ("string", "text"):
+            report.error(
+                where, f"a collation applies to string and text columns, not {column.type.kind}"
+            )
+        elif key.collation and key.expression is not None and (
+            kind := uncollatable_type(key.expression, entity, schema)
+        ):
+            report.error(
+                where,
+                f"{key.expression} is of type {kind}, which has no collation: "
+                "PostgreSQL refuses COLLATE on it",
+            )
+        elif key.collation and (key.descending or key.nulls):
+            # SQLAlchemy reflects no key collation: Alembic would compare the
+            # text() such a key needs with the bare ordered column (or the
+            # expression alone), and differ.
+            report.error(
+                where,
+                "not yet: a key with a collation of its own keeps the default order "
+                "(ASC NULLS LAST); Alembic could not compare it",
+            )
 
 
 #: Index methods that core PostgreSQL has, and those that extensions add.
