@@ -19,6 +19,8 @@ What it found, each fixed where it belongs:
   (``check --database``: definition differs; the dumps differed). The language says
   it now (``old_table:`` / ``new_table:``);
 - Django's hashed key names: one of them became the project's fk convention;
+- a text default ending in a newline was written as a plain YAML scalar, which
+  folds the newline away (``check --database``: default differs);
 - a DBA's column settings (``SET STATISTICS``, ``SET STORAGE``, ``SET COMPRESSION``,
   ``SET (n_distinct = ...)``): import dropped them without a word (the dumps
   differed); it lists them now.
@@ -35,6 +37,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from adopt_harness import exact_dump, new_project, stamp
 from migration_harness import alembic, schemagen, scratch_database
 from pgcluster import PgCluster
@@ -95,6 +98,8 @@ def test_forge_imports_migrates_and_checks_clean(pg: PgCluster, forge: str, tmp_
         "helpdesk_ticket_assigned_to_id_123a4bd1_fk_auth_user_id: {columns: [assigned_to_id]"
         in written
     )
+    options = yaml.safe_load((root / "schema" / "user_options.yaml").read_text())
+    assert options["entities"]["UserOption"]["columns"]["signature"]["default"] == "it's me\n"
     schemagen(root, "build")
     schemagen(root, "migrate", "-m", "initial")
     stamp(root, url)

@@ -141,6 +141,13 @@ def test_map_default(printed: str, kind: str, pg_type: str, expected: object) ->
     assert map_default(printed, {"type": kind}, pg_type) == expected
 
 
+@pytest.mark.parametrize("text", ["it's me\n", "a\n", "a b.\n", "x)\n"])
+def test_plain_looking_text_with_a_trailing_newline_is_quoted(text: str) -> None:
+    """A default such as 'it''s me<newline>'::text: Python's ``$`` matches before a final
+    newline, so it was written plain, and YAML folds that newline away."""
+    assert yaml.safe_load("{k: " + scalar(text) + "}") == {"k": text}
+
+
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(text=st.text(max_size=40))
 def test_yaml_text_reads_back_as_written(text: str) -> None:

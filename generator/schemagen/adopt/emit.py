@@ -163,7 +163,8 @@ def scalar(value: Any) -> str:
 @functools.lru_cache(maxsize=65536)
 def _string(value: str) -> str:
     """A string: names repeat (types, keys), so each is spelled once."""
-    if _PLAIN.match(value) and value.lower() not in _YAML_WORDS:
+    # fullmatch: match's ``$`` also matches before a final newline, which YAML folds
+    if _PLAIN.fullmatch(value) and value.lower() not in _YAML_WORDS:
         return value
     return _pyyaml_scalar(value)
 
