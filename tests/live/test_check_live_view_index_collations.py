@@ -126,3 +126,50 @@ def test_key_collations_made_by_hand_are_drift(pg: PgCluster, db: tuple[Path, st
         name,
     )
     assert live_findings(root, url) == []
+
+
+DECLARED = """
+database: {name: mvcd}
+entities:
+  Store:
+    columns:
+      id: {type: bigint, primary_key: true}
+      name: {type: text, nullable: true}
+views:
+  StoreNames:
+    materialized: true
+    sql: "SELECT id, name FROM stores"
+    columns: {id: {type: bigint}, name: {type: text}}
+    indexes:
+      ix_store_names_name:
+        columns: [{column: name, collation: C}, {column: id, order: desc}]
+      ux_store_names_id: {columns: [id], unique: true, nulls_not_distinct: true}
+"""
+
+
+def test_declared_key_options_are_made_and_compared(pg: PgCluster, tmp_path: Path) -> None:
+    """A key's collation and order declared on a view's index are made (the migration
+    left them out before) and compared: built again without them by hand, a finding."""
+    name = pg.create_database("mvcd")
+    url = pg.url(name)
+    root = migrated_project(tmp_path / "p", DECLARED, url)
+    pg.sql(
+        "INSERT INTO stores SELECT n, CASE WHEN n % 3 = 0 THEN NULL ELSE 'store ' || n % 4 END "
+        "FROM generate_series(1, 30) n; REFRESH MATERIALIZED VIEW store_names",
+        name,
+    )
+    assert live_findings(root, url) == []
+    pg.sql(
+        "DROP INDEX ix_store_names_name;"
+        "CREATE INDEX ix_store_names_name ON store_names (name, id);"
+        "DROP INDEX ux_store_names_id; CREATE UNIQUE INDEX ux_store_names_id ON store_names (id)",
+        name,
+    )
+    assert live_findings(root, url) == [
+        "index ix_store_names_name on store_names: key order all ASC in the database, "
+        "(ASC, DESC) in the schema",
+        "index ix_store_names_name on store_names: key collations none in the database, "
+        "(C, -) in the schema",
+        "index ux_store_names_id on store_names: nulls_not_distinct: no in the database, "
+        "yes in the schema",
+    ]

@@ -292,6 +292,13 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
     "materialized view with a unique index": lambda c: c.any(
         CreateView, lambda op: op.view.materialized and any(ix.unique for ix in op.view.indexes)
     ),
+    "materialized view index keys with options of their own (collation, order, expression)":
+        lambda c: c.any(
+            CreateView,
+            lambda op: any(
+                not key.plain_column for ix in op.view.indexes for key in ix.keys
+            ),
+        ),
     "function replaced in place": lambda c: c.any(ReplaceFunction),
     "serial column whose sequence is of another type (sequence:): changed in place on rows, "
     "created so": (

@@ -13,7 +13,7 @@ from __future__ import annotations
 from .routines import TIMINGS, Function, Trigger, View
 from .schema import Index
 from .schema import quote_name as ident  # reserved words and capitals quoted
-from .sqltext import quote_qualified, sql_string
+from .sqltext import index_key_sql, quote_qualified, sql_string
 
 
 def dollar_quote(body: str) -> str:
@@ -110,16 +110,22 @@ def comment_view(view: View) -> str | None:
 
 
 def create_view_index(view: View, ix: Index) -> str:
-    """``CREATE INDEX`` on a materialized view."""
-    ops = dict(ix.ops)
-    cols = ", ".join(f"{ident(c)} {ops[c]}" if c in ops else ident(c) for c in ix.columns)
+    """``CREATE INDEX`` on a materialized view, each key as a table index's is written
+    (its order, NULLS, collation and operator class; an expression key), and NULLS NOT
+    DISTINCT."""
+    if ix.keys:
+        cols = ", ".join(index_key_sql(ix, key) for key in ix.keys)
+    else:
+        ops = dict(ix.ops)
+        cols = ", ".join(f"{ident(c)} {ops[c]}" if c in ops else ident(c) for c in ix.columns)
     unique = "UNIQUE " if ix.unique else ""
     using = f" USING {ix.using}" if ix.using != "btree" else ""
     include = f" INCLUDE ({', '.join(ident(c) for c in ix.include)})" if ix.include else ""
+    distinct = " NULLS NOT DISTINCT" if ix.nulls_not_distinct else ""
     where = f" WHERE {ix.where}" if ix.where else ""
     return (
         f"CREATE {unique}INDEX {ident(ix.name)} ON {quote_qualified(view.view)}{using} ({cols})"
-        f"{include}{where}"
+        f"{include}{distinct}{where}"
     )
 
 
