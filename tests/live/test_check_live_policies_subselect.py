@@ -5,7 +5,9 @@ stand-in table the check prints the declared policy on has another name, so the
 same policy must be printed with the same names all the same. The same policy is
 no finding right after ``alembic upgrade head``; a really changed one still is.
 Also a sub-select over another table, over the own table with an alias, with the
-alias the own table's name, nested, and in a schema."""
+alias the own table's name, nested, and in a schema. The policies over their own
+table apply to updates and deletes: one that applies to reads would recurse at query
+time, and validate refuses it (tests/validate/test_validate_policy_recursion.py)."""
 
 from __future__ import annotations
 
@@ -26,9 +28,11 @@ entities:
       owner_id: {type: integer, nullable: true}
     policies:
       self_plain:
+        command: update
         roles: [rlss_app]
         using: "EXISTS (SELECT 1 FROM accounts WHERE accounts.id = 5)"
       self_alias:
+        command: delete
         roles: [rlss_app]
         using: >-
           EXISTS (SELECT 1 FROM accounts a WHERE a.owner_id = accounts.owner_id AND a.id < id)
@@ -54,6 +58,7 @@ entities:
       total: {type: numeric, precision: 10, scale: 2, nullable: true}
     policies:
       big:
+        command: update
         using: "EXISTS (SELECT 1 FROM billing.invoices WHERE invoices.total > 100)"
 """
 

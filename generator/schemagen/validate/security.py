@@ -17,7 +17,15 @@ from ..normalize.normalizer import Resolver, pg_schema, table_of
 from ..source.loader import Sources, YamlPath, mapping
 from .references import check_sql_columns
 from .reporter import Reporter
-from .sql import SqlSyntaxError, read_expression, shown
+from .sql import (
+    SqlSyntaxError,
+    common_table_names,
+    has_subquery,
+    parse_expression_tree,
+    read_expression,
+    referenced_relations,
+    shown,
+)
 
 #: Words ``TO`` accepts that are not role names (each stands for the session's role).
 _SESSION_ROLES = ("current_user", "session_user", "current_role")
@@ -41,10 +49,45 @@ def check_security(src: Sources, resolver: Resolver, report: Reporter) -> None:
         names = [c.name for c in resolver.columns(entity)]
         # the schema that may qualify the table's own name (billing.invoices.total)
         schema = pg_schema(spec, home) or "public"
+        # whether a bare name in a sub-select is the table (it is in the default schema)
+        bare = schema == (home or "public")
         for name, raw in policies.items():
             table = table_of(src, entity)
             where = (*base, "policies", str(name))
             _check_policy(report, where, mapping(raw), names, (schema, table))
+            using = mapping(raw).get("using")
+            if str(mapping(raw).get("command", "all")) in _READ_COMMANDS and isinstance(using, str):
+                _check_recursion(report, (*where, "using"), using, (schema, table), bare)
+
+
+#: The commands whose policies' ``using`` PostgreSQL applies to a read of the table.
+_READ_COMMANDS = ("all", "select")
+
+
+def _check_recursion(
+    report: Reporter, path: YamlPath, sql: str, table: tuple[str, str], bare: bool
+) -> None:
+    """A ``using`` that applies to reads and sub-selects its own table: PostgreSQL
+    applies the table's read policies to that sub-select, this one among them, and
+    raises at query time. Names a ``WITH`` clause defines are not the table."""
+    try:
+        tree = parse_expression_tree(sql)
+    except SqlSyntaxError:
+        return  # reported by _check_expression
+    if not has_subquery(tree):
+        return
+    own = {(table[0], table[1])} | ({(table[1],)} if bare else set())
+    ctes = set(common_table_names(tree))
+    read = [r for r in referenced_relations(tree) if not (len(r) == 1 and r[0] in ctes)]
+    if any(tuple(p.lower() for p in r[-2:]) in own for r in read):
+        shown_table = table[1] if bare else f"{table[0]}.{table[1]}"
+        report.error(
+            path,
+            f"its sub-select reads {shown_table}, the policy's own table: PostgreSQL applies "
+            f"the policies of {shown_table} to it again, and the first query the policy binds "
+            "fails with 'infinite recursion detected in policy'; read the rows through a "
+            "SECURITY DEFINER function (routines:) instead",
+        )
 
 
 def _check_policy(

@@ -194,6 +194,13 @@ def referenced_relations(tree: ast.Node) -> list[tuple[str, ...]]:
     return list(found)
 
 
+def common_table_names(tree: ast.Node) -> list[str]:
+    """The names the ``WITH`` clauses in ``tree`` define."""
+    from pglast import ast
+
+    return [str(cte.ctename) for cte in _nodes(tree, ast.CommonTableExpr)]
+
+
 def has_subquery(tree: ast.Node) -> bool:
     """Whether ``tree`` holds a sub-select (``EXISTS (...)``, ``IN (SELECT ...)``)."""
     from pglast import ast
