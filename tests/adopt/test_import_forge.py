@@ -22,13 +22,13 @@ What it found, each fixed where it belongs:
 - a text default ending in a newline was written as a plain YAML scalar, which
   folds the newline away (``check --database``: default differs);
 - a DBA's column settings (``SET STATISTICS``, ``SET STORAGE``, ``SET COMPRESSION``,
-  ``SET (n_distinct = ...)``): import dropped them without a word (the dumps
-  differed); it lists them now.
+  ``SET (n_distinct = ...)``) and a table's ``REPLICA IDENTITY FULL`` (change data
+  capture): import dropped them without a word (the dumps differed); it lists them.
 
 Listed as not expressible: the check left NOT VALID on notes (the language declares
 validated checks only; the one finding of ``check --database`` afterwards), those
-column settings and a table's autovacuum setting (``check --database`` leaves them
-alone)."""
+column settings, the replica identity and a table's autovacuum setting (``check
+--database`` leaves them alone)."""
 
 from __future__ import annotations
 
@@ -76,6 +76,7 @@ def test_forge_imports_migrates_and_checks_clean(pg: PgCluster, forge: str, tmp_
         "not expressible: options of column notes.noteable_type: SET (n_distinct=100)",
         "not expressible: options of column notes.position: SET COMPRESSION pglz",
         "not expressible: options of column notes.st_diff: SET STORAGE EXTERNAL",
+        "not expressible: replica identity of table statuses: FULL",
         "not expressible: storage options of table statuses",
     ]
 
@@ -120,6 +121,7 @@ def test_forge_imports_migrates_and_checks_clean(pg: PgCluster, forge: str, tmp_
         "ALTER TABLE ONLY public.notes ALTER COLUMN note SET STATISTICS 1000",
         "ALTER TABLE ONLY public.notes ALTER COLUMN noteable_type SET (n_distinct=100)",
         "ALTER TABLE ONLY public.notes ALTER COLUMN st_diff SET STORAGE EXTERNAL",
+        "ALTER TABLE ONLY public.statuses REPLICA IDENTITY FULL",
         NOT_VALID,
         next(s for s in source_dump if s.startswith("CREATE TABLE public.statuses ")),
     ]
@@ -143,3 +145,28 @@ def test_forge_imports_migrates_and_checks_clean(pg: PgCluster, forge: str, tmp_
     left = "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace"
     assert pg.sql(left, fresh).strip() == "2"  # alembic_version and its key
     assert pg.sql("SELECT count(*) FROM loose_foreign_keys_deleted_records", forge).strip() == "1"
+
+
+def test_every_replica_identity_is_listed(pg: PgCluster, tmp_path: Path) -> None:
+    """NOTHING and USING INDEX too (a logical replica's UPDATEs depend on it)."""
+    source = pg.create_database("replident")
+    try:
+        pg.sql(
+            "CREATE TABLE events (id bigint PRIMARY KEY, code text NOT NULL);"
+            "CREATE UNIQUE INDEX events_code ON events (code);"
+            "ALTER TABLE events REPLICA IDENTITY USING INDEX events_code;"
+            "CREATE TABLE scratch (id bigint PRIMARY KEY, note text);"
+            "ALTER TABLE scratch REPLICA IDENTITY NOTHING;"
+            "CREATE TABLE plain (id bigint PRIMARY KEY);"
+            "INSERT INTO events VALUES (1, 'a'), (2, 'b');"
+            "INSERT INTO scratch VALUES (1, NULL), (2, NULL);",
+            source,
+        )
+        out = schemagen(new_project(tmp_path / "p"), "import", "--database", pg.url(source),
+                        expect_exit=1)  # fmt: skip
+    finally:
+        pg.drop_database(source)
+    assert [line for line in out.splitlines() if line.startswith("not expressible")] == [
+        "not expressible: replica identity of table events: USING INDEX events_code",
+        "not expressible: replica identity of table scratch: NOTHING",
+    ]

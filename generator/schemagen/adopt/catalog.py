@@ -108,7 +108,14 @@ _RELATIONS_SQL = f"""
 SELECT {_REL}, c.relkind, c.relpersistence, c.relispartition, c.relrowsecurity,
        c.reloptions IS NOT NULL,
        EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = c.oid),
-       c.reltablespace <> 0
+       c.reltablespace <> 0,
+       -- REPLICA IDENTITY other than a table's default (its primary key), as DDL says it
+       CASE WHEN c.relkind IN ('r', 'p') AND c.relreplident <> 'd' THEN
+         CASE c.relreplident WHEN 'f' THEN 'FULL' WHEN 'n' THEN 'NOTHING'
+              ELSE 'USING INDEX ' || (SELECT ic.relname FROM pg_index i
+                                      JOIN pg_class ic ON ic.oid = i.indexrelid
+                                      WHERE i.indrelid = c.oid AND i.indisreplident) END
+       END
 FROM pg_class c
 WHERE c.relnamespace IN {SCHEMAS_READ}
   AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c')
@@ -254,6 +261,7 @@ class RelationFacts:
     options: bool = False
     inherits: bool = False
     tablespace: bool = False
+    replica_identity: str | None = None  # FULL, NOTHING, USING INDEX x; None: the default
 
 
 @dataclass

@@ -21,7 +21,7 @@ from ..live.introspect import ForeignKeyShape, IndexShape, TableShape, plain_ide
 from ..model import naming
 from ..model.sequences import serial_sequence
 from ..model.typemap import COLLATABLE_PGTYPES
-from .catalog import Catalog
+from .catalog import Catalog, RelationFacts
 from .domains import domain_column, map_domains
 from .excludes import exclude_spec, partition_key_spec, partition_spec
 from .home import choose_home, function_schema, rehome
@@ -131,15 +131,7 @@ class Mapper:
                 pass  # read with its parent (partition_by:, partitions:)
             elif not naming.is_sql_name(_bare(name)) or naming.too_long(_bare(name)):
                 self.report("table", name, "the language needs letters, digits and _")
-            flags = [
-                (facts.unlogged, "unlogged table"),
-                (facts.options, "storage options of table"),
-                (facts.inherits and not facts.partition, "inheritance of table"),
-                (facts.tablespace, "tablespace of table"),
-            ]
-            for present, kind in flags:
-                if present:
-                    self.report(kind, name)
+            self._report_table_options(name, facts)
         for (table, column), column_facts in sorted(self.catalog.columns.items()):
             if column_facts.options:  # a planner's or TOAST's setting, dropped otherwise
                 self.report("options of column", f"{table}.{column}", column_facts.options)
@@ -147,6 +139,20 @@ class Mapper:
             if seq.owner is None and seq.name not in self._standalone_sequences():
                 self.report("sequence", seq.name, "the language needs letters, digits and _")
         self._report_other_objects()
+
+    def _report_table_options(self, name: str, facts: RelationFacts) -> None:
+        """A table's settings the language has no word for."""
+        flags = [
+            (facts.unlogged, "unlogged table"),
+            (facts.options, "storage options of table"),
+            (facts.inherits and not facts.partition, "inheritance of table"),
+            (facts.tablespace, "tablespace of table"),
+        ]
+        for present, kind in flags:
+            if present:
+                self.report(kind, name)
+        if facts.replica_identity is not None:  # what logical replication sends
+            self.report("replica identity of table", name, facts.replica_identity)
 
     def _report_other_objects(self) -> None:
         """Functions, types, ...: not the functions of the default schema (adopt.routines)."""
