@@ -1,10 +1,13 @@
-"""Live drift of the comments of functions, views, materialized views and triggers.
+"""Live drift of the comments of tables, columns, functions, views, materialized
+views and triggers.
 
 Migrations write each one's ``description`` as its comment (``comment_function``,
-``comment_view``, ``comment_trigger``), so the comment the database holds is
-compared with the declared text as a table's is; the live comments are read in
-the queries that read those objects (no query of their own). The declared text
-comes from the schema itself, so a read-only database is compared too.
+``comment_view``, ``comment_trigger``, a table's and column's with the table), so
+the comment the database holds is compared with the declared text; the live
+comments are read in the queries that read those objects (no query of their own).
+The declared text comes from the schema itself, so a read-only database is
+compared too. Each finding's hint is the statement that sets the declared text or
+removes the extra comment: at head, upgrading changes no comment.
 """
 
 from __future__ import annotations
@@ -32,25 +35,29 @@ def comment_findings(
     for fn in sorted(schema.functions, key=lambda f: f.identity):
         if fn.identity in functions:
             target = f"FUNCTION {ddl.function_signature(fn, names=False)}"
-            findings += _compare(
+            findings += compare_comment(
                 f"function {fn.identity}", target, fn.description, functions[fn.identity]
             )
     for view in sorted(schema.views, key=lambda v: v.view):
         if view.view in views:
             target = f"{view.kind.upper()} {quote_qualified(view.view)}"
-            findings += _compare(
+            findings += compare_comment(
                 f"{view.kind} {view.view}", target, view.description, views[view.view]
             )
     for tg in sorted(schema.triggers, key=lambda t: (t.table, t.name)):
         key = f"{tg.table}.{tg.name}"
         if key in triggers:
             target = f"TRIGGER {ddl.ident(tg.name)} ON {quote_qualified(tg.table)}"
-            findings += _compare(f"trigger {key}", target, tg.description, triggers[key])
+            findings += compare_comment(f"trigger {key}", target, tg.description, triggers[key])
     return findings
 
 
-def _compare(obj: str, target: str, declared: str | None, live: str | None) -> list[Finding]:
-    """A finding for ``obj`` (``COMMENT ON {target}``) when ``live`` is not ``declared``."""
+def compare_comment(
+    obj: str, target: str, declared: str | None, live: str | None
+) -> list[Finding]:
+    """A finding for ``obj`` (``COMMENT ON {target}``, e.g. ``TABLE billing.invoices``)
+    when its ``live`` comment is not the ``declared`` description, with the statement
+    that sets it as hint."""
     if declared == live:
         return []
     if declared is None:

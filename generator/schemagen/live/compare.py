@@ -22,11 +22,12 @@ from psycopg.conninfo import make_conninfo
 
 from ..errors import DatabaseError
 from ..findings import Finding
-from ..model.schema import Schema
+from ..model.schema import Schema, quote_name
 from ..model.security import row_security_statements, row_security_words
+from ..model.sqltext import quote_qualified
 from ..util.urls import parse, redact
 from .aspects import aspect, describe_index, or_none, show
-from .comments import comment_message
+from .comments import comment_message, compare_comment
 from .domains import compare_domains
 from .expected import expected_shape, normalize_expected
 from .introspect import (
@@ -285,8 +286,15 @@ def compare_table(table: str, exp: TableShape, act: TableShape) -> list[Finding]
     findings = _missing_extra("column", set(exp.columns), set(act.columns), prefix=f"{table}.")
     for name in sorted(set(exp.columns) & set(act.columns)):
         findings += _compare_column(f"{table}.{name}", exp.columns[name], act.columns[name])
-    if exp.comment != act.comment:
-        findings.append(_finding(f"table {table}", comment_message(exp.comment, act.comment)))
+        findings += compare_comment(
+            f"column {table}.{name}",
+            f"COLUMN {quote_qualified(table)}.{quote_name(name)}",
+            exp.columns[name].comment,
+            act.columns[name].comment,
+        )
+    findings += compare_comment(
+        f"table {table}", f"TABLE {quote_qualified(table)}", exp.comment, act.comment
+    )
     findings += _compare_primary_key(table, exp.primary_key, act.primary_key)
     findings += _compare_named(
         table, "unique constraint", exp.uniques, act.uniques, _describe_unique
@@ -425,8 +433,6 @@ def _compare_column(obj: str, exp: ColumnShape, act: ColumnShape) -> list[Findin
             f"generated as {or_none(act.generated)} in the database, "
             f"{or_none(exp.generated)} in the schema"
         )
-    if exp.comment != act.comment:
-        messages.append(comment_message(exp.comment, act.comment))
     return [_finding(f"column {obj}", message) for message in messages]
 
 

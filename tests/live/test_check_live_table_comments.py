@@ -1,0 +1,117 @@
+"""``check --database`` on the comments of tables and columns: migrations write each
+entity's and column's ``description`` as its comment, so at head ``alembic upgrade
+head`` changes no comment, and a comment changed, added or removed by hand is drift
+whose hint is the statement that puts the declared text back (``COMMENT ON TABLE`` /
+``COLUMN ... IS '...'``) or removes the extra one (``IS NULL``), as a view's,
+function's or trigger's comment is; text output shows it, not only the general
+hint (a migration cannot be the way)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import psycopg
+import pytest
+from click.testing import CliRunner
+from migration_harness import live_findings, migrated_project
+from pgcluster import PgCluster
+from schemagen.cli import main
+
+SCHEMA = """
+database: {name: tcom}
+entities:
+  Store:
+    description: A shop of the chain.
+    columns:
+      id: {type: bigint, primary_key: true}
+      name: {type: string, length: 60, nullable: true, description: "The shop's sign."}
+      city: {type: string, length: 40, nullable: true}
+  Invoice:
+    schema: billing
+    columns:
+      id: {type: bigint, primary_key: true}
+      store_id: {type: bigint, nullable: true, description: Who sold it.}
+      note: {type: text, nullable: true}
+"""
+
+ROWS = (
+    # NULLs and duplicates in the described columns
+    "INSERT INTO stores SELECT n, CASE WHEN n % 5 = 0 THEN NULL ELSE 'store ' || n % 7 END, "
+    "CASE WHEN n % 4 = 0 THEN NULL ELSE 'city ' || n % 3 END FROM generate_series(1, 70) n;"
+    "INSERT INTO billing.invoices SELECT n, NULLIF(n % 6, 0), 'same' FROM generate_series(1, 30) n"
+)
+
+BEHIND = (
+    "COMMENT ON TABLE stores IS 'Changed by hand.'",
+    "COMMENT ON TABLE billing.invoices IS 'Added by hand.'",
+    "COMMENT ON COLUMN stores.name IS NULL",
+    "COMMENT ON COLUMN stores.city IS 'Added by hand.'",
+    "COMMENT ON COLUMN billing.invoices.store_id IS 'Changed by hand.'",
+)
+
+EXPECTED = [  # object, message, the hint's statement
+    ("column billing.invoices.store_id",
+     "comment is 'Changed by hand.' in the database, 'Who sold it.' in the schema",
+     "COMMENT ON COLUMN billing.invoices.store_id IS 'Who sold it.'"),
+    ("table billing.invoices", "comment is 'Added by hand.' in the database, none in the schema",
+     "COMMENT ON TABLE billing.invoices IS NULL"),
+    ("column stores.city", "comment is 'Added by hand.' in the database, none in the schema",
+     "COMMENT ON COLUMN stores.city IS NULL"),
+    ("column stores.name", "comment is none in the database, \"The shop's sign.\" in the schema",
+     "COMMENT ON COLUMN stores.name IS 'The shop''s sign.'"),
+    ("table stores",
+     "comment is 'Changed by hand.' in the database, 'A shop of the chain.' in the schema",
+     "COMMENT ON TABLE stores IS 'A shop of the chain.'"),
+]
+
+
+@pytest.fixture
+def db(pg: PgCluster, tmp_path: Path) -> tuple[Path, str]:
+    name = pg.create_database("tcom")
+    root = migrated_project(tmp_path / "p", SCHEMA, pg.url(name))
+    pg.sql(ROWS, name)
+    return root, name
+
+
+def test_comments_changed_by_hand_have_their_statement_as_hint(
+    pg: PgCluster, db: tuple[Path, str]
+) -> None:
+    root, name = db
+    url = pg.url(name)
+    assert live_findings(root, url) == []
+    with psycopg.connect(pg.libpq_url(name)) as other:
+        for statement in BEHIND:
+            other.execute(statement)
+        other.commit()
+    assert live_findings(root, url) == [f"{obj}: {msg}" for obj, msg, _ in EXPECTED]
+
+    text = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
+    assert text.exit_code == 1, text.output
+    lines = text.output.splitlines()
+    hints = [line for line in lines if line.lstrip().startswith("->")]
+    for obj, msg, fix in EXPECTED:
+        assert f"  {obj}: {msg}" in lines, text.output
+        assert any(f"`{fix}`" in line for line in hints), text.output
+
+    out = CliRunner().invoke(
+        main, ["check", "--project", str(root), "--format", "json", "--database", url]
+    )
+    assert out.exit_code == 1, out.output
+    findings = json.loads(out.output)["findings"]
+    assert [(f["object"], f["message"]) for f in findings] == [(o, m) for o, m, _ in EXPECTED]
+    assert all(f"`{fix}`" in f["hint"] for (_, _, fix), f in zip(EXPECTED, findings, strict=True))
+
+    # read-only (no temporary objects): the same findings and hints
+    pg.sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+    ro = CliRunner().invoke(
+        main, ["check", "--project", str(root), "--format", "json", "--database", url]
+    )
+    assert ro.exit_code == 1, ro.output
+    assert json.loads(ro.output)["findings"] == findings
+    pg.sql(f'ALTER DATABASE "{name}" RESET default_transaction_read_only')
+
+    # the hints' statements put the declared comments back: the database is at the schema
+    for _, _, fix in EXPECTED:
+        pg.sql(fix, name)
+    assert live_findings(root, url) == []
