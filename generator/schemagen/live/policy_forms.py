@@ -24,7 +24,9 @@ gone, and no other:
 - a relation named with the current schema (``FROM public.stores``) is named bare,
   as PostgreSQL prints it (``FROM stores``: the name the search_path finds it by);
   one of any other schema keeps its schema, so ``billing.stores`` and an
-  ``archive.stores`` the model does not know still differ from it.
+  ``archive.stores`` the model does not know still differ from it; likewise a
+  function of ``pg_catalog`` or of the current schema (``public.store_open(id)``)
+  is named bare, one of any other schema (``archive.store_open(id)``) is not.
 
 Constants (strings with their case), operators, functions and relations are kept,
 so a policy changed by hand still differs. An expression that does not parse has
@@ -146,7 +148,10 @@ class _Reducer:
         self, node: Any, levels: list[list[_Item]], ctes: dict[str, frozenset[str] | None]
     ) -> object:
         name = _names(node.funcname)
-        if len(name) == 2 and name[0] == "pg_catalog":  # printed bare where visible
+        # printed bare where the search_path finds it: pg_catalog's, and the current
+        # schema's (public.f(): the functions the model declares); another schema's
+        # keeps its name, so archive.f() in place of f() still differs
+        if len(name) == 2 and name[0] in ("pg_catalog", self._home):
             name = name[1:]
         # funcformat says how it was written (EXTRACT(...) or a call): printing's own
         return ("func", name, *(
