@@ -235,10 +235,11 @@ def _called_functions(ops: Sequence[Operation]) -> tuple[set[str], set[str]]:
     gone = [op.function for op in ops if isinstance(op, DropFunction)]
     if not made and not gone:
         return set(), set()
+    names = {fn.name for fn in (*made, *gone)}
     new_calls: set[str] = set()
     old_calls: set[str] = set()
     for op in ops:
-        new, old = _calls(op)
+        new, old = _calls(op, names)
         new_calls |= new
         old_calls |= old
     both = {fn.identity for fn in made} & {fn.identity for fn in gone}
@@ -247,25 +248,26 @@ def _called_functions(ops: Sequence[Operation]) -> tuple[set[str], set[str]]:
     return early, late
 
 
-def _calls(op: Operation) -> tuple[frozenset[str], frozenset[str]]:
-    """The functions that what ``op`` makes calls, and those that what it removes called."""
+def _calls(op: Operation, names: set[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The functions (of ``names``) that what ``op`` makes calls, and those that what
+    it removes called."""
     none: frozenset[str] = frozenset()
     if isinstance(op, CreateTable):
-        return table_calls(op.entity), none
+        return table_calls(op.entity, names), none
     if isinstance(op, DropTable):
-        return none, table_calls(op.entity)
+        return none, table_calls(op.entity, names)
     if isinstance(op, AddColumn):
-        return column_calls(op.column), none
+        return column_calls(op.column, names), none
     if isinstance(op, DropColumn):
-        return none, column_calls(op.column)
+        return none, column_calls(op.column, names)
     if isinstance(op, AlterColumn):
-        return column_calls(op.new), column_calls(op.old)
+        return column_calls(op.new, names), column_calls(op.old, names)
     if isinstance(op, ReplaceCheck):
-        return check_calls(op.new), check_calls(op.old)
+        return check_calls(op.new, names), check_calls(op.old, names)
     if isinstance(op, AddConstraint | DropConstraint) and isinstance(
         op.constraint, CheckConstraint
     ):
-        calls = check_calls(op.constraint)
+        calls = check_calls(op.constraint, names)
         return (calls, none) if isinstance(op, AddConstraint) else (none, calls)
     return none, none
 

@@ -52,7 +52,10 @@ def view_as_entity(view: View) -> Entity:
 def _tables_call(schema: Schema) -> list[Function]:
     """The functions made before the tables: those they call
     (:func:`schemagen.model.routines.called_first`)."""
-    calls = frozenset(name for ent in schema.entities for name in table_calls(ent))
+    if not schema.functions:
+        return []
+    names = {fn.name for fn in schema.functions}
+    calls = frozenset(name for ent in schema.entities for name in table_calls(ent, names))
     return called_first(schema.functions, calls)
 
 
