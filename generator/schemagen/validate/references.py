@@ -14,7 +14,7 @@ from ..model import naming
 from ..model.schema import ColumnType
 from ..model.temporal import TEMPORAL_KINDS
 from ..model.temporal import problem as temporal_problem
-from ..normalize.normalizer import RawColumn, Resolver, Unresolved, table_of
+from ..normalize.normalizer import RawColumn, Resolver, Unresolved, pg_schema, table_of
 from ..normalize.relationships import many_to_one_name, one_to_many_name
 from ..source.loader import Sources, YamlPath, mapping, unique_columns
 from .columns import check_identity, check_serial
@@ -165,6 +165,8 @@ def check_entity(src: Sources, resolver: Resolver, report: Reporter, name: str) 
     base: YamlPath = ("entities", name)
     check_mixins(src, report, name, spec)
     names = [c.name for c in resolver.columns(name)]
+    # the schema that may qualify the table's own name (billing.invoices.total)
+    schema = pg_schema(spec, pg_schema(mapping(src.database), None)) or "public"
     check_foreign_keys(src, resolver, report, name)
     for col in resolver.columns(name):
         check_column(src, resolver, report, col)
@@ -189,10 +191,13 @@ def check_entity(src: Sources, resolver: Resolver, report: Reporter, name: str) 
         check_index(report, (*base, "indexes", ix), entry, names, table_of(src, name))
         if isinstance(entry, dict) and isinstance(entry.get("where"), str):
             where = (*base, "indexes", ix, "where")
-            check_sql_columns(report, where, entry["where"], names, table_of(src, name))
+            check_sql_columns(
+                report, where, entry["where"], names, table_of(src, name), schema=schema
+            )
     for ck, expression in mapping(spec.get("checks")).items():
         if isinstance(expression, str):
-            check_sql_columns(report, (*base, "checks", ck), expression, names, table_of(src, name))
+            at = (*base, "checks", ck)
+            check_sql_columns(report, at, expression, names, table_of(src, name), schema=schema)
     check_generated(report, resolver.columns(name), names, table_of(src, name))
     check_identity(report, resolver, resolver.columns(name))
     check_serial(report, src, table_of(src, name), resolver.columns(name))
@@ -383,8 +388,8 @@ def check_sql_columns(
 ) -> None:
     """A check or partial-index predicate parses as PostgreSQL reads it, holds no
     sub-select, and names only columns of its own table: ``table.column``, or, given
-    the table's PostgreSQL ``schema`` (a policy's, which PostgreSQL reads so),
-    ``schema.table.column`` too."""
+    the table's PostgreSQL ``schema`` (a check's, a predicate's, a policy's, which
+    PostgreSQL reads so), ``schema.table.column`` too."""
     if not sql.strip():
         return  # the model checks say it is empty
     expression, problems = expression_problems(sql)
