@@ -28,6 +28,7 @@ from schemagen.model.schema import (
     Entity,
     ForeignKey,
     Index,
+    PartitionKey,
     Schema,
     UniqueConstraint,
 )
@@ -543,8 +544,9 @@ def test_unique_over_other_columns_is_swapped_never_dropped_first() -> None:
     round), paired in name order: one online swap each, after the transaction that
     adds the new column (never a drop in one revision and an add in a later one:
     tests/revision/test_unique_swap.py); the downgrade swaps back. A unique with a
-    dropped column is dropped and added as before (PostgreSQL drops it with the
-    column)."""
+    dropped column for one over a new column is dropped and added as before
+    (PostgreSQL drops it with the column; for one over columns it keeps, see
+    test_a_unique_losing_a_dropped_column_is_swapped_before_the_drop)."""
     base = entity("Thing", "things", col("a", BIGINT), col("b", BIGINT), col("c", BIGINT))
     before = dataclasses.replace(base, uniques=(  # in name order, as normalized
         UniqueConstraint("uq_gone", ("c",)),
@@ -578,6 +580,69 @@ def test_unique_over_other_columns_is_swapped_never_dropped_first() -> None:
     assert f"~ unique uq_same on things: (a, b) (was (a, b, d)); {swapped}" in (
         plan.reverse().describe()
     )
+
+
+def test_a_unique_losing_a_dropped_column_is_swapped_before_the_drop() -> None:
+    """unique(a, x, legacy) -> unique(a, y) while legacy is dropped, the table and x
+    renamed: swapped in the drops stage, under the previous revision's names, before
+    the main transaction drops legacy (which would take the old with it); the
+    downgrade swaps back after the main downgrade restored legacy. Not lock-safe
+    (a partitioned table) it is one statement of the transaction, before the drop.
+    One that a new foreign key of the main transaction needs stays in the drops
+    stage: it is there before the key. (tests/revision/test_unique_losing_a_dropped_column.py)"""
+    before = entity("Thing", "things", col("a", BIGINT), col("x", BIGINT),
+                    col("legacy", BIGINT, nullable=True),
+                    uniques=(UniqueConstraint("uq_things_key", ("a", "x", "legacy")),))
+    after = entity("Item", "items", col("a", BIGINT), col("y", BIGINT, renamed_from="x"),
+                   renamed_from="Thing",
+                   uniques=(UniqueConstraint("uq_items_key", ("a", "y")),))
+    plan = diff(schema(before), schema(after))
+    swapped = "new unique index built concurrently, then swapped in one statement"
+    assert {stage.kind: stage.plan.describe() for stage in stages(plan)} == {
+        "drops": [
+            f"~ unique uq_items_key (was uq_things_key) on things: (a, x) (was (a, x, legacy)); "
+            f"{swapped}"
+        ],
+        "main": [
+            "~ table things renamed to items",
+            "~ column items.x renamed to y",
+            "~ primary key pk_things renamed to pk_items on items",
+            "- column items.legacy",
+        ],
+    }
+    check_invariants(schema(before), schema(after), plan)
+    assert plan.reverse().describe()[-1] == (
+        f"~ unique uq_things_key (was uq_items_key) on things: (a, x, legacy) (was (a, x)); "
+        f"{swapped}"
+    )
+    # a new table's key references the new columns: still swapped before the transaction
+    shelf = entity("Shelf", "shelves", col("item_a", BIGINT), col("item_y", BIGINT),
+                   foreign_keys=(dataclasses.replace(
+                       fk("shelves", "item_a", "Item", "items"), columns=("item_a", "item_y"),
+                       ref_columns=("a", "y"), name="fk_shelves_item"),))
+    plan = diff(schema(before), schema(after, shelf))
+    assert [stage.kind for stage in stages(plan)] == ["drops", "main"]
+    check_invariants(schema(before), schema(after, shelf), plan)
+    # partitioned: in the transaction, before the drop
+    key = PartitionKey("hash", ("id",))
+    plan = diff(
+        schema(dataclasses.replace(before, partition_by=key)),
+        schema(dataclasses.replace(after, partition_by=key)),
+    )
+    assert [stage.kind for stage in stages(plan)] == ["main"]
+    assert plan.describe() == [
+        "~ table things renamed to items",
+        "~ column items.x renamed to y",
+        "~ primary key pk_things renamed to pk_items on items",
+        "~ unique uq_items_key (was uq_things_key) on items: (a, y) (was (a, y, legacy)); "
+        "dropped and added in one statement, its index built under the lock",
+        "- column items.legacy",
+    ]
+    assert plan.reverse().describe()[:2] == [
+        "+ column items.legacy bigint",
+        "~ unique uq_things_key (was uq_items_key) on items: (a, y, legacy) (was (a, y)); "
+        "dropped and added in one statement, its index built under the lock",
+    ]
 
 
 def test_a_swapped_unique_that_a_new_foreign_key_needs_is_swapped_in_the_transaction() -> None:

@@ -489,6 +489,15 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         and c.any(ReplaceUnique, lambda op: not op.online)
         and bool(c.case.setup)
     ),
+    "unique constraint losing a column the plan drops swapped before the drop (in the drops "
+    "revision, under the previous revision's names; a partitioned table's in the transaction, "
+    "before DROP COLUMN), on rows": lambda c: (
+        c.any(ReplaceUnique, lambda op: op.early and op.lock_safe and op.old.name != op.new.name)
+        and c.any(ReplaceUnique, lambda op: op.early and not op.lock_safe)
+        and c.any(RenameColumn)
+        and [stage.kind for stage in stages(c.upgrade)] == ["drops", "main"]
+        and bool(c.case.setup)
+    ),
     "foreign key whose deferrability alone changes altered in place (ALTER CONSTRAINT in "
     "the transaction, no drop, no VALIDATE), each way, on rows": lambda c: (
         c.any(AlterForeignKeyDeferral, lambda op: op.new.initially_deferred)

@@ -16,6 +16,11 @@ step idempotent, so a failed downgrade is fixed and run again. Being before the
 main revision, an index dropped concurrently never waits on what the main
 revision does to its columns or its name.
 
+A unique constraint swapped for one over fewer columns, where the main transaction
+drops a column of the old (:class:`ReplaceUnique` ``early``), goes there too: its
+new index is built and swapped in while the column is there, and its downgrade
+swaps back once the main downgrade has restored the column.
+
 A partition dropped from a table without a DEFAULT partition goes there too:
 ``DETACH PARTITION ... CONCURRENTLY`` then ``DROP TABLE``, before the main
 transaction, which may add partitions that take its bound (and whose downgrade
@@ -47,6 +52,7 @@ from ..operations.constraint import (
     Constraint,
     DropConstraint,
     DropIndex,
+    ReplaceUnique,
     kind_of,
 )
 from ..operations.partition import DropPartition
@@ -126,6 +132,15 @@ def _early(
         if not found or table in names.dropped:
             return None
         return DropIndex(table, found[0], concurrently=True), []
+    if isinstance(op, ReplaceUnique) and op.early and op.lock_safe:
+        # swapped while the column the main transaction drops is still there
+        table = names.table(op.table)
+        before = _constraint(old, table, op.old)
+        if not isinstance(before, Unique):
+            return None
+        cols = tuple(names.column(op.table, c) for c in op.new.columns)
+        new = dataclasses.replace(op.new, columns=cols)
+        return dataclasses.replace(op, table=table, old=before, new=new), []
     if isinstance(op, DropPartition) and op.concurrently:
         # detached before the main transaction adds partitions that may take its bound
         return dataclasses.replace(op, table=names.table(op.table)), []

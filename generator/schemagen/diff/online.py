@@ -50,7 +50,8 @@ def settle_online(ops: list[Operation]) -> list[Operation]:
         if isinstance(op, AddConstraint) and op.online and isinstance(op.constraint, Unique):
             if (op.table, op.constraint.columns) in needed:
                 op = dataclasses.replace(op, lock_safe=False)
-        elif isinstance(op, ReplaceUnique) and op.online:
+        elif isinstance(op, ReplaceUnique) and op.online and not op.early:
+            # (an early one is done before the main transaction: diff.drops)
             if (op.table, op.new.columns) in needed:
                 op = dataclasses.replace(op, lock_safe=False)
         elif isinstance(op, ReplaceEnum | DropEnumValue) and built_online:

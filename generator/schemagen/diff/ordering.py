@@ -193,6 +193,8 @@ def phase(op: Operation) -> float:
         return _PHASES.index(ADD_FOREIGN_KEY if isinstance(op, AddConstraint) else DROP_FOREIGN_KEY)
     if isinstance(op, ReplaceForeignKey | AlterForeignKeyDeferral):  # as a new key's
         return _PHASES.index(ADD_FOREIGN_KEY)
+    if isinstance(op, ReplaceUnique) and op.early:  # before a column of the old goes
+        return _PHASES.index(DropColumn) - 0.5
     if isinstance(op, ReplaceCheck | ReplaceUnique):  # as a new check's or unique's
         return _PHASES.index(AddConstraint)
     return _PHASES.index(type(op))

@@ -137,7 +137,13 @@ def compare_entity(
     redeferred = _redeferred(old.uniques, new.uniques)
     ops += [AlterUniqueDeferral(table, before, after) for before, after in redeferred]
     reindexed = _swapped_uniques(old, new, ops)
-    ops += [ReplaceUnique(table, before, after) for before, after in reindexed]
+    # One whose old columns hold a column the plan drops is swapped before the drop
+    # (PostgreSQL would drop the old with the column, the new not made yet).
+    dropped = _dropped(ops)
+    ops += [
+        ReplaceUnique(table, before, after, early=bool(dropped & set(before.columns)))
+        for before, after in reindexed
+    ]
     swapped = _swapped_keys(old, new, ops)
     ops += [
         AlterForeignKeyDeferral(table, before, after)
@@ -214,27 +220,40 @@ def _swapped_uniques(
     never dropped in one revision and added in a later one. Under one name, or a
     dropped and an added one whose columns hold one another's (the columns widen
     or narrow: a conventional name follows them; an equal definition under a new
-    name is a rename instead, :func:`compare_named`), paired in name order. Not
-    one with a column the plan drops (PostgreSQL drops the constraint with it).
-    On a partitioned table in the transaction (``lock_safe`` false: no concurrent
-    index, no ``USING INDEX`` there)."""
-    dropped = {op.column.name for op in column_ops if isinstance(op, DropColumn)}
-    before = {uq.name: uq for uq in old.uniques if not dropped & set(uq.columns)}
+    name is a rename instead, :func:`compare_named`), paired in name order. One
+    with a column the plan drops only for a new one over columns it keeps
+    (unique(store_id, sku, legacy) -> unique(store_id, sku), legacy dropped): it
+    is swapped before the drop, which would otherwise take the old constraint
+    with it while the new one is not there yet. On a partitioned table in the
+    transaction (``lock_safe`` false: no concurrent index, no ``USING INDEX``
+    there)."""
+    dropped = _dropped(column_ops)
+
+    def fits(was: UniqueConstraint, uq: UniqueConstraint) -> bool:
+        # the new one can be there before the old one's column goes
+        return not dropped & set(was.columns) or set(uq.columns) <= set(was.columns) - dropped
+
+    before = {uq.name: uq for uq in old.uniques}
     after = {uq.name: uq for uq in new.uniques}
     pairs = [
         (before[n], after[n])
         for n in sorted(before.keys() & after.keys())
-        if before[n].columns != after[n].columns
+        if before[n].columns != after[n].columns and fits(before[n], after[n])
     ]
     gone = [before[n] for n in sorted(before.keys() - after.keys())]
     for uq in (after[n] for n in sorted(after.keys() - before.keys())):
         if any(_definition(g) == _definition(uq) for g in gone):
             continue  # renamed, not changed
-        twin = next((g for g in gone if _nested(g.columns, uq.columns)), None)
+        twin = next((g for g in gone if _nested(g.columns, uq.columns) and fits(g, uq)), None)
         if twin is not None:
             gone.remove(twin)
             pairs.append((twin, uq))
     return pairs
+
+
+def _dropped(column_ops: Sequence[Operation]) -> set[str]:
+    """Columns the plan drops (a generated column made again among them)."""
+    return {op.column.name for op in column_ops if isinstance(op, DropColumn)}
 
 
 def _nested(a: tuple[str, ...], b: tuple[str, ...]) -> bool:

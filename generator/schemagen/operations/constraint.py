@@ -290,15 +290,23 @@ class ReplaceUnique(Operation):
 
     Not ``lock_safe`` (a partitioned table, or a new unique that a foreign key
     of the main transaction references): the old dropped and the new added in one
-    ``ALTER TABLE`` of the main transaction, its index built under the lock."""
+    ``ALTER TABLE`` of the main transaction, its index built under the lock.
+
+    ``early``: the old columns hold one the plan drops (the new ones are among
+    those it keeps). The main transaction's ``DROP COLUMN`` takes the old
+    constraint with it, so the swap runs before: ``lock_safe``, in the drops
+    stage before the main transaction (:mod:`schemagen.diff.drops`, under the
+    previous revision's names), whose downgrade swaps back once the main
+    downgrade has restored the column; else before the drop in the transaction."""
 
     table: str
     old: UniqueConstraint
     new: UniqueConstraint
     lock_safe: bool = True
+    early: bool = False
 
     def reverse(self) -> Operation:
-        return ReplaceUnique(self.table, self.new, self.old, self.lock_safe)
+        return ReplaceUnique(self.table, self.new, self.old, self.lock_safe, self.early)
 
     @property
     def online(self) -> bool:

@@ -14,7 +14,9 @@ So ``migrate`` writes one plan as up to four revisions, in this order:
    committed before anything uses the new values;
 2. **drops** (outside a transaction): constraints and indexes dropped and NOT NULL
    lifted on tables that hold rows (:mod:`schemagen.diff.drops`), each ``IF
-   EXISTS``, indexes ``CONCURRENTLY``; partitions detached ``CONCURRENTLY``. They
+   EXISTS``, indexes ``CONCURRENTLY``; partitions detached ``CONCURRENTLY``; a
+   unique swapped for one over fewer columns before the main revision drops a
+   column of the old one. They
    come before the main revision so that their downgrade, which adds them back
    the lock-safe way, runs after the main downgrade has restored what they need;
 3. **main** (transactional): every other operation, in one transaction, so a
@@ -52,7 +54,7 @@ from typing import Literal
 
 from ..config import DEFAULT_MAX_LOCKS
 from .base import Operation
-from .constraint import DropConstraint, DropIndex
+from .constraint import DropConstraint, DropIndex, ReplaceUnique
 from .partition import DropPartition
 from .plan import Plan
 from .schema import AddEnumValue
@@ -172,4 +174,6 @@ def kind_of(op: Operation) -> StageKind:
         return "drops"
     if isinstance(op, DropPartition) and op.concurrently:
         return "drops"
+    if isinstance(op, ReplaceUnique) and op.lock_safe and op.early:
+        return "drops"  # before the main transaction drops a column of the old
     return "online" if op.online else "main"
