@@ -214,6 +214,7 @@ def read_check(expression: str, rules: CheckRules) -> None:
     if len(statements) != 1:
         raise Unsupported("more than one expression")
     where = statements[0].stmt.whereClause  # type: ignore[union-attr]
+    _unqualify(where)
     for part in _conjuncts(where):
         _read_part(part, rules)
 
@@ -225,6 +226,7 @@ def columns_named(expression: str) -> set[str]:
     except ParseError:
         return set()
     found: set[str] = set()
+    _unqualify(statements[0].stmt)
 
     def walk(node: Any) -> None:
         if isinstance(node, ast.ColumnRef):
@@ -240,6 +242,22 @@ def columns_named(expression: str) -> set[str]:
 
     walk(statements[0].stmt)
     return found
+
+
+def _unqualify(node: Any) -> None:
+    """Make every column of a check bare, in place: a check names only its own
+    table's columns, also qualified (``billing.invoices.total``), and seed writes
+    its guards over the row's values by the bare names."""
+    if isinstance(node, ast.ColumnRef):
+        fields = node.fields or ()
+        if len(fields) > 1 and all(isinstance(f, ast.String) for f in fields):
+            node.fields = fields[-1:]
+    elif isinstance(node, ast.Node):
+        for attr in node:  # the node's field names
+            _unqualify(getattr(node, attr))
+    elif isinstance(node, tuple | list):
+        for item in node:
+            _unqualify(item)
 
 
 def _conjuncts(node: Any) -> list[Any]:
