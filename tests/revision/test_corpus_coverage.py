@@ -81,7 +81,12 @@ from schemagen.operations.routines import (
 )
 from schemagen.operations.schema import CreateSchema, DropSchema, MoveEnum
 from schemagen.operations.security import AlterPolicy, CreatePolicy, DropPolicy, SetRowSecurity
-from schemagen.operations.sequence import AlterSequence, CreateSequence, MoveSequence
+from schemagen.operations.sequence import (
+    AlterSequence,
+    CreateSequence,
+    MoveSequence,
+    RenameSequence,
+)
 from schemagen.operations.stages import stages
 from schemagen.operations.typechange import (
     converts_in_time_zone,
@@ -309,6 +314,21 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         and c.any(
             CreateTable, lambda op: any(col.sequence_type for col in op.entity.columns)
         )
+        and bool(c.case.setup)
+    ),
+    "serial column whose sequence has a name of its own (sequence: {name: ...}): kept "
+    "through its table's rename, renamed alone on rows, created so": (
+        lambda c: c.any(RenameSequence)
+        and c.any(
+            RenameTable,
+            lambda op: op.old_table != op.new_table
+            and any(
+                col.serial and col.name not in op.identity_columns
+                for ent in c.old.entities if ent.table == op.old_table
+                for col in ent.columns
+            ),
+        )
+        and c.any(CreateTable, lambda op: any(col.sequence_name for col in op.entity.columns))
         and bool(c.case.setup)
     ),
     "primary key named by primary_key_name: renamed in place on rows, created so": (

@@ -222,6 +222,64 @@ def test_sequence_of_a_column_that_is_no_serial_is_a_located_error(tmp_path: Pat
     ]
 
 
+def test_serial_sequence_of_another_name_in_the_model(tmp_path: Path) -> None:
+    """``sequence: {name: orders_id_seq}``: the serial's own sequence under the name
+    PostgreSQL kept when the table was renamed, in the table's PostgreSQL schema;
+    said of serial's own name it is the plain serial."""
+    text = """
+    entities:
+      Purchase:
+        columns:
+          id: {type: serial, primary_key: true, sequence: {name: orders_id_seq}}
+          ref: {type: bigserial, sequence: {name: purchases_ref_seq, type: integer}}
+      Basket:
+        schema: shop
+        columns:
+          id: {type: serial, primary_key: true, sequence: {name: carts_id_seq}}
+    """
+    schema = schema_of(tmp_path, {"s.yaml": text})
+    purchase = schema.entity("Purchase")
+    assert [(c.name, c.sequence_name, c.sequence_type) for c in purchase.columns] == [
+        ("id", "orders_id_seq", None),
+        ("ref", None, "integer"),
+    ]
+    assert purchase.column("id").default == Default("sql", "nextval('orders_id_seq'::regclass)")
+    assert schema.entity("Basket").column("id").default == Default(
+        "sql", "nextval('shop.carts_id_seq'::regclass)"
+    )
+    assert schema.sequences == (
+        DbSequence("orders_id_seq", "integer", owned_by="purchases.id"),
+        DbSequence("purchases_ref_seq", "integer", owned_by="purchases.ref"),
+        DbSequence("shop.carts_id_seq", "integer", owned_by="shop.baskets.id"),
+    )
+
+
+def test_serial_sequence_name_errors_are_located(tmp_path: Path) -> None:
+    """A name that two serials share, that ``sequences:`` declares, or that
+    PostgreSQL would shorten."""
+    long = "s" * 64
+    text = f"""
+    sequences:
+      numbers: {{start: 1}}
+    entities:
+      Purchase:
+        columns:
+          id: {{type: serial, primary_key: true, sequence: {{name: orders_id_seq}}}}
+          ref: {{type: serial, sequence: {{name: orders_id_seq}}}}
+          other: {{type: serial, sequence: {{name: numbers}}}}
+          last: {{type: serial, sequence: {{name: {long}}}}}
+    """
+    assert issues_of(tmp_path, {"s.yaml": text}) == [
+        "schema/s.yaml:7:38: entities.Purchase.columns.ref.sequence.name: sequence "
+        "orders_id_seq is id's too: each serial has its own",
+        "schema/s.yaml:8:40: entities.Purchase.columns.other.sequence.name: serial makes "
+        "sequence numbers, which `sequences:` declares too",
+        f"schema/s.yaml:9:39: entities.Purchase.columns.last.sequence.name: the sequence "
+        f"name {long} is longer than 63 bytes (PostgreSQL would shorten it); use a sequence "
+        "and a nextval default",
+    ]
+
+
 def test_current_time_keywords_in_the_model(tmp_path: Path) -> None:
     """``default: current_timestamp`` (and its kin) is SQL's keyword: the same default
     as ``{sql: CURRENT_TIMESTAMP}``, not ``now()``; on a text column it stays text."""

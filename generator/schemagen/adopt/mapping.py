@@ -19,7 +19,7 @@ from typing import Any
 
 from ..live.introspect import ForeignKeyShape, IndexShape, TableShape, plain_identity
 from ..model import naming
-from ..model.sequences import serial_sequence
+from ..model.sequences import custom_sequence_name
 from ..model.typemap import COLLATABLE_PGTYPES
 from .catalog import Catalog, RelationFacts
 from .domains import domain_column, map_domains
@@ -367,7 +367,6 @@ class Mapper:
             spec["type"] in _INTEGER
             and seq.data_type in _INTEGER
             and not spec.get("nullable")
-            and seq.name == serial_sequence(table.name, name)
             and seq.defaults
             and default == f"nextval('{seq.name}'::regclass)"
         ):
@@ -377,11 +376,15 @@ class Mapper:
                 # a sequence made before PostgreSQL 10 (bigint), or a serial column
                 # widened or narrowed, which keeps its sequence
                 spec["sequence"] = {"type": seq.data_type}
+            custom = custom_sequence_name(table.name, name, seq.name)
+            if custom is not None:
+                # a table or column renamed keeps its serial's sequence name
+                spec.setdefault("sequence", {})["name"] = custom
         else:
             self.report(
                 "serial column",
                 f"{table.name}.{name}",
-                "not as serial makes it (a sequence of another name or options, or NULLs)",
+                "not as serial makes it (a sequence of other options, or NULLs)",
             )
 
     def _serial(self, table: str, column: str) -> bool:

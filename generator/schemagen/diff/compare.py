@@ -237,11 +237,24 @@ def compare_renames(old: Schema, new: Schema, hints: Hints) -> list[Operation]:
             continue
         before = old.entity(previous)
         if previous != ent.name or before.table != ent.table:
-            # identity and serial sequences are named after the table: renamed with it
-            identity = tuple(c.name for c in before.columns if c.identity or c.serial)
+            # identity and serial sequences are named after the table: renamed with
+            # it, but a serial's sequence of a name of its own, before or after
+            identity = tuple(
+                c.name for c in before.columns if c.identity or _named_after(c, ent)
+            )
             ops.append(RenameTable(previous, ent.name, before.table, ent.table, identity))
         ops += _column_renames(before, ent, hints)
     return ops
+
+
+def _named_after(col: Column, after: Entity, name: str | None = None) -> bool:
+    """Whether serial column ``col``'s sequence is named after its table and column
+    both before and after (``name``: what the column is called after), so that a
+    rename of either renames it (PostgreSQL keeps the name: the revision says it)."""
+    if not col.serial or col.sequence_name is not None:
+        return False
+    now = next((c for c in after.columns if c.name == (name or col.name)), None)
+    return now is None or now.sequence_name is None
 
 
 def unresolved_hints(old: Schema, new: Schema, hints: Hints) -> tuple[str, ...]:
@@ -318,6 +331,6 @@ def _column_renames(before: Entity, after: Entity, hints: Hints) -> list[Operati
         if hint is None or hint not in old_cols:
             continue
         if hint not in new_cols and col.name not in old_cols:
-            named = old_cols[hint].identity or old_cols[hint].serial
+            named = old_cols[hint].identity or _named_after(old_cols[hint], after, col.name)
             ops.append(RenameColumn(after.table, hint, col.name, named))
     return ops

@@ -98,7 +98,13 @@ from ..operations.schema import (
     ReplaceEnum,
 )
 from ..operations.security import AlterPolicy, CreatePolicy, DropPolicy, SetRowSecurity
-from ..operations.sequence import AlterSequence, CreateSequence, DropSequence, MoveSequence
+from ..operations.sequence import (
+    AlterSequence,
+    CreateSequence,
+    DropSequence,
+    MoveSequence,
+    RenameSequence,
+)
 from ..operations.table import (
     AddColumn,
     AddPrimaryKey,
@@ -133,7 +139,6 @@ _PHASES: tuple[type[Operation] | str, ...] = (
     MoveSequence,  # before its options change (AlterSequence names it where it now is)
     CreateEnum,
     CreateSequence,  # before the domains and columns whose defaults call nextval
-    AlterSequence,
     CreateDomain,  # after the enums and extensions its type may be; before its columns
     CREATE_CALLED_FUNCTION,  # after the types its arguments may be; before the tables
     DropDomainCheck,  # before columns move to the domain (they need not pass it)
@@ -144,6 +149,8 @@ _PHASES: tuple[type[Operation] | str, ...] = (
     DropFunction,  # after the triggers and views that call it
     RenameTable,
     RenameColumn,
+    RenameSequence,  # a serial's, after its table's rename (which may have renamed it)
+    AlterSequence,  # names a serial's sequence as the renames above leave it
     DropIndex,  # names the renamed table
     DROP_FOREIGN_KEY,
     DropPartition,  # before a partition of the same bound is created again

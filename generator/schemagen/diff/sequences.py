@@ -1,11 +1,14 @@
-"""The comparator of standalone sequences: created, dropped, options changed."""
+"""The comparator of sequences: created, dropped, renamed (a serial column's),
+options changed."""
 
 from __future__ import annotations
 
-from ..model.schema import Column, Schema
+import dataclasses
+
+from ..model.schema import Column, DbSequence, Schema
 from ..model.sequences import switches_sequence
 from ..operations.base import Operation
-from ..operations.sequence import AlterSequence, CreateSequence, DropSequence
+from ..operations.sequence import AlterSequence, CreateSequence, DropSequence, RenameSequence
 
 
 def compare_sequences(old: Schema, new: Schema) -> list[Operation]:
@@ -16,7 +19,12 @@ def compare_sequences(old: Schema, new: Schema) -> list[Operation]:
     switched = _switched(old, new)
     before = {seq.name: seq for seq in old.sequences if seq.owned_by not in switched}
     after = {seq.name: seq for seq in new.sequences if seq.owned_by not in switched}
-    ops: list[Operation] = [CreateSequence(after[n]) for n in sorted(after.keys() - before.keys())]
+    ops: list[Operation] = []
+    for seq, now in _renamed(before, after):
+        ops.append(RenameSequence(seq.name, now.name, now.owned_by or ""))
+        del before[seq.name]
+        before[now.name] = dataclasses.replace(seq, name=now.name)
+    ops += [CreateSequence(after[n]) for n in sorted(after.keys() - before.keys())]
     ops += [DropSequence(before[n]) for n in sorted(before.keys() - after.keys())]
     ops += [
         AlterSequence(before[n], after[n])
@@ -24,6 +32,20 @@ def compare_sequences(old: Schema, new: Schema) -> list[Operation]:
         if before[n] != after[n]
     ]
     return ops
+
+
+def _renamed(
+    before: dict[str, DbSequence], after: dict[str, DbSequence]
+) -> list[tuple[DbSequence, DbSequence]]:
+    """(old, new) of each serial column's sequence whose name alone changes
+    (``sequence: {name: ...}``): the same column owns it on both sides."""
+    owners = {seq.owned_by: seq for seq in before.values() if seq.owned_by is not None}
+    pairs = [
+        (owners[seq.owned_by], seq)
+        for seq in after.values()
+        if seq.owned_by in owners and owners[seq.owned_by].name != seq.name
+    ]
+    return sorted(pairs, key=lambda pair: pair[1].name)
 
 
 def _switched(old: Schema, new: Schema) -> set[str]:

@@ -414,7 +414,13 @@ def _alter_column(
 
 def _column_ddl(col: Column) -> Column:
     # The primary-key flag is the primary key's business (compare_primary_key), a
-    # serial column's sequence type its sequence's (AlterSequence).
+    # serial column's sequence type its sequence's (AlterSequence), and so are its
+    # sequence's name and the nextval default naming it (RenameSequence; the
+    # default names the sequence by OID, so it follows the rename).
+    if col.serial:
+        return dataclasses.replace(
+            col, primary_key=False, sequence_type=None, sequence_name=None, default=None
+        )
     return dataclasses.replace(col, primary_key=False, sequence_type=None)
 
 

@@ -177,9 +177,14 @@ _COLUMN: dict[str, Any] = _object(
                     "(a dump of PostgreSQL before 10: bigint).",
                     "x-expected": "smallint, integer or bigint",
                 },
+                "name": {
+                    **_NAME,
+                    "description": "The sequence's name where it is not <table>_<column>_seq "
+                    "(PostgreSQL keeps the old name when a table is renamed); in the "
+                    "table's PostgreSQL schema.",
+                },
             },
-            ("type",),
-            expected="a sequence mapping such as {type: bigint}",
+            expected="a sequence mapping such as {type: bigint} or {name: orders_id_seq}",
             description="A serial column's own sequence, where it is not what serial "
             "makes today.",
         ),

@@ -191,6 +191,10 @@ class Column:
     # a dump of PostgreSQL before 10 made every one bigint); the sequence in
     # ``Schema.sequences`` says it too, and AlterSequence keeps the two alike
     sequence_type: str | None = sparse(None)
+    # a serial column's sequence name (bare: it lives in the table's schema) where it
+    # is not ``<table>_<column>_seq`` (``sequence: {name: ...}``; PostgreSQL keeps
+    # the old name when the table is renamed); see model.sequences.serial_name
+    sequence_name: str | None = sparse(None)
 
 
 @fast_init

@@ -160,10 +160,29 @@ def switches_sequence(old: Column, new: Column) -> bool:
     return (old.identity and new.serial) or (old.serial and new.identity)
 
 
+def serial_name(table: str, col: Column) -> str:
+    """The name of ``col``'s own sequence (a serial column of ``table``), qualified as
+    ``table`` is: the one every revision, model and check derives it from. It is
+    ``serial``'s ``<table>_<column>_seq`` unless the column says another
+    (``sequence: {name: ...}``, kept by PostgreSQL when a table is renamed)."""
+    if col.sequence_name is None:
+        return serial_sequence(table, col.name)
+    schema = table.rsplit(".", 1)[0] + "." if "." in table else ""
+    return f"{schema}{col.sequence_name}"
+
+
+def custom_sequence_name(table: str, column: str, sequence: str) -> str | None:
+    """What a serial column of ``table`` says as ``sequence_name`` for its sequence
+    ``sequence`` (qualified as ``table`` is): None where it is serial's own name."""
+    if sequence == serial_sequence(table, column):
+        return None
+    return sequence.rsplit(".", 1)[-1]
+
+
 def serial_of(table: str, col: Column) -> DbSequence:
     """The sequence ``serial`` makes for ``col`` of ``table``, as the model keeps it."""
     return DbSequence(
-        serial_sequence(table, col.name),
+        serial_name(table, col),
         col.sequence_type or col.type.kind,
         owned_by=f"{table}.{col.name}",
     )

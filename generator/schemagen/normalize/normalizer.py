@@ -49,7 +49,7 @@ from ..model.schema import (
     UniqueConstraint,
     copy_with,
 )
-from ..model.sequences import serial_of, serial_sequence
+from ..model.sequences import custom_sequence_name, serial_of, serial_sequence
 from ..model.sqltext import TIME_KEYWORDS
 from ..model.temporal import spelling_hint
 from ..model.typemap import collatable
@@ -628,10 +628,13 @@ def build_column(
     ctype = resolver.column_type(col)
     default = default_of(spec["default"], ctype) if "default" in spec else None
     serial = spec.get("type") in SERIAL_TYPES
+    named = None
     if serial:
         # qualified: a table in another schema has its sequence there (app.t_id_seq)
         table = qualified_table_of(resolver.src, col.entity)
-        default = Default("sql", f"nextval('{serial_sequence(table, col.name)}'::regclass)")
+        named = _sequence_name(spec, table, col.name)
+        seq = serial_sequence(table, col.name) if named is None else _in_schema(table, named)
+        default = Default("sql", f"nextval('{seq}'::regclass)")
     primary = bool(spec.get("primary_key")) if in_pk is None else in_pk
     generated = spec.get("generated")
     # ``identity:`` makes any integer column one; an integer lone key is one unless
@@ -664,7 +667,22 @@ def build_column(
         identity_options=identity_options(spec.get("identity")),
         serial=serial,
         sequence_type=_sequence_type(spec, ctype) if serial else None,
+        sequence_name=named if serial else None,
     )
+
+
+def _sequence_name(spec: dict[str, Any], table: str, column: str) -> str | None:
+    """A serial column's ``sequence: {name: ...}`` where it is not serial's own name."""
+    said = spec.get("sequence")
+    name = said.get("name") if isinstance(said, dict) else None
+    if name is None:
+        return None
+    return custom_sequence_name(table, column, _in_schema(table, str(name)))
+
+
+def _in_schema(table: str, name: str) -> str:
+    """``name`` in the PostgreSQL schema of ``table`` (an owned sequence lives there)."""
+    return f"{table.rsplit('.', 1)[0]}.{name}" if "." in table else name
 
 
 def _sequence_type(spec: dict[str, Any], ctype: ColumnType) -> str | None:

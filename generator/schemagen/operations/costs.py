@@ -67,7 +67,13 @@ from .schema import (
     ReplaceEnum,
 )
 from .security import AlterPolicy, CreatePolicy, DropPolicy, SetRowSecurity
-from .sequence import AlterSequence, CreateSequence, DropSequence, MoveSequence
+from .sequence import (
+    AlterSequence,
+    CreateSequence,
+    DropSequence,
+    MoveSequence,
+    RenameSequence,
+)
 from .table import (
     AddColumn,
     AddPrimaryKey,
@@ -296,6 +302,7 @@ _SIMPLE: dict[type, str] = {
     DropPartition: "drop partition",  # the concurrent one: _ONLINE_STEPS
     CreateSequence: "sequence",
     AlterSequence: "sequence",
+    RenameSequence: "sequence",
     DropSequence: "sequence",
     CreateTable: "create table",
     DropTable: "drop table",

@@ -1,4 +1,4 @@
-"""Operations on standalone sequences: create, drop, and change their options."""
+"""Operations on sequences: create, drop, rename (a serial's), and change their options."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from ..model.schema import Column, DbSequence, Default, Entity, Schema
-from ..model.sequences import renamed_in_nextval
+from ..model.sequences import custom_sequence_name, renamed_in_nextval
 from .base import MoveToSchema, Operation, with_table
 
 
@@ -88,6 +88,42 @@ def _with_owner_type(schema: Schema, seq: DbSequence) -> Schema:
         return dataclasses.replace(ent, columns=tuple(retyped(col) for col in ent.columns))
 
     return with_table(schema, table, edit)
+
+
+@dataclass(frozen=True)
+class RenameSequence(Operation):
+    """``ALTER SEQUENCE ... RENAME TO``: a serial column's sequence under another
+    name of its own (``sequence: {name: ...}``), current value kept. Its column's
+    ``nextval`` default names it by OID, so it follows; the model's says the new name."""
+
+    old: str
+    new: str
+    owned_by: str
+
+    def reverse(self) -> Operation:
+        return RenameSequence(self.new, self.old, self.owned_by)
+
+    def describe(self) -> str:
+        return f"~ sequence {self.old} renamed to {self.new}"
+
+    def apply(self, schema: Schema) -> Schema:
+        sequences = [
+            dataclasses.replace(s, name=self.new) if s.name == self.old else s
+            for s in schema.sequences
+        ]
+        table, column = self.owned_by.rsplit(".", 1)
+        custom = custom_sequence_name(table, column, self.new)
+        default = Default("sql", f"nextval('{self.new}'::regclass)")
+
+        def renamed(col: Column) -> Column:
+            if col.name != column:
+                return col
+            return dataclasses.replace(col, sequence_name=custom, default=default)
+
+        def edit(ent: Entity) -> Entity:
+            return dataclasses.replace(ent, columns=tuple(renamed(col) for col in ent.columns))
+
+        return _with_sequences(with_table(schema, table, edit), sequences)
 
 
 @dataclass(frozen=True)

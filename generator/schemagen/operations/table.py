@@ -18,7 +18,12 @@ from ..model.schema import (
     PrimaryKey,
     Schema,
 )
-from ..model.sequences import serial_of, serial_sequence, switches_sequence
+from ..model.sequences import (
+    custom_sequence_name,
+    serial_of,
+    serial_sequence,
+    switches_sequence,
+)
 from ..model.temporal import TEMPORAL_KINDS
 from .base import Operation, add_entity, remove_entity, with_entity, with_table
 from .sqlutil import rename_identifier
@@ -121,28 +126,38 @@ class RenameTable(Operation):
             for ent in schema.entities
         )
         schema = dataclasses.replace(schema, entities=entities)
-        for col in self.identity_columns:
-            schema = rename_serial(schema, (self.old_table, col), (self.new_table, col))
+        for col in schema.entity(self.new_name).columns:
+            if col.serial or col.name in self.identity_columns:
+                keep = col.name not in self.identity_columns
+                old, new = (self.old_table, col.name), (self.new_table, col.name)
+                schema = rename_serial(schema, old, new, keep_name=keep)
         return schema
 
 
-def rename_serial(schema: Schema, old: tuple[str, str], new: tuple[str, str]) -> Schema:
-    """A serial column's sequence (and its default) under the name PostgreSQL's
-    serial gives ``new`` (table, column), as the rename's ALTER SEQUENCE makes it."""
+def rename_serial(
+    schema: Schema, old: tuple[str, str], new: tuple[str, str], *, keep_name: bool = False
+) -> Schema:
+    """A serial column's sequence (and its default) owned by ``new`` (table, column)
+    and under the name PostgreSQL's serial gives it, as the rename's ALTER SEQUENCE
+    makes it; with ``keep_name`` (a sequence of a name of its own, which the rename
+    leaves as it is) under its name, which the column then says."""
     owner = ".".join(old)
     if not any(seq.owned_by == owner for seq in schema.sequences):
         return schema
-    name = serial_sequence(*new)
+    kept = next(seq.name for seq in schema.sequences if seq.owned_by == owner)
+    name = kept if keep_name else serial_sequence(*new)
     sequences = tuple(
         dataclasses.replace(seq, name=name, owned_by=".".join(new))
         if seq.owned_by == owner else seq
         for seq in schema.sequences
     )
     default = Default("sql", f"nextval('{name}'::regclass)")
+    custom = custom_sequence_name(*new, name)
 
     def redefault(ent: Entity) -> Entity:
         cols = tuple(
-            dataclasses.replace(c, default=default) if c.name == new[1] else c
+            dataclasses.replace(c, default=default, sequence_name=custom)
+            if c.name == new[1] else c
             for c in ent.columns
         )
         return dataclasses.replace(ent, columns=cols)
@@ -268,7 +283,8 @@ class RenameColumn(Operation):
             for other in schema.entities
         )
         schema = dataclasses.replace(schema, entities=entities)
-        return rename_serial(schema, (self.table, self.old), (self.table, self.new))
+        old, new = (self.table, self.old), (self.table, self.new)
+        return rename_serial(schema, old, new, keep_name=not self.identity)
 
     def _names(self, names: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(self.new if n == self.old else n for n in names)

@@ -25,7 +25,7 @@ from __future__ import annotations
 from ..model import naming
 from ..model.domains import default_sql
 from ..model.schema import Column, DbSequence, Entity, Schema
-from ..model.sequences import nextval_names, owned_by_sql, serial_sequence
+from ..model.sequences import nextval_names, owned_by_sql, serial_name
 from ..model.sqltext import quote_name, quote_qualified
 from ..model.typemap import domain_variable
 from ..util.pycode import INDENT, Expr, call, layout, py_str, pytuple
@@ -37,10 +37,11 @@ _SEQUENCE_TYPES = {"smallint": "SmallInteger", "integer": "Integer"}
 
 def made_by_serial(ent: Entity, col: Column) -> bool:
     """Whether ``create_all`` writes ``col`` as ``SERIAL`` (a table's lone serial
-    key whose sequence is of the column's type, as ``SERIAL`` makes it)."""
+    key whose sequence is of the column's type and name, as ``SERIAL`` makes it)."""
     return (
         col.serial
         and col.sequence_type is None
+        and col.sequence_name is None
         and col.primary_key
         and len(ent.primary_key.columns) == 1
     )
@@ -57,12 +58,12 @@ def model_default(ent: Entity, col: Column) -> str | None:
     :func:`needs_own_sequence` (see the module doc)."""
     if col.type.kind != "smallint":
         return None
-    return f"nextval('{serial_sequence(ent.table, col.name)}')"
+    return f"nextval('{serial_name(ent.table, col)}')"
 
 
 def column_sequence(ent: Entity, col: Column, name: Namer) -> Expr:
     """``Sequence("t_c_seq", data_type=Integer())`` for the column's arguments."""
-    pg_schema, seq = naming.split_qualified(serial_sequence(ent.table, col.name))
+    pg_schema, seq = naming.split_qualified(serial_name(ent.table, col))
     kind = _SEQUENCE_TYPES.get(col.sequence_type or col.type.kind)
     return call(
         name("sqlalchemy", "Sequence"),
@@ -80,7 +81,7 @@ def owned_by_lines(schema: Schema, name: Namer, base: str) -> list[str]:
         for col in ent.columns:
             if not needs_own_sequence(ent, col):
                 continue
-            seq = serial_sequence(ent.table, col.name)
+            seq = serial_name(ent.table, col)
             if model_default(ent, col) is None:
                 statements.append(
                     f"ALTER TABLE {quote_qualified(ent.table)} ALTER COLUMN {quote_name(col.name)} "

@@ -20,7 +20,6 @@ from ..model.schema import (
     CheckConstraint,
     Column,
     ColumnType,
-    DbSequence,
     ExcludeConstraint,
     ForeignKey,
     IdentityOptions,
@@ -36,7 +35,6 @@ from ..model.sequences import (
     options_sql,
     owned_by_sql,
     serial_of,
-    serial_sequence,
     switches_sequence,
 )
 from ..model.sqltext import (
@@ -76,7 +74,13 @@ from ..operations.schema import (
     MoveEnum,
     ReplaceEnum,
 )
-from ..operations.sequence import AlterSequence, CreateSequence, DropSequence, MoveSequence
+from ..operations.sequence import (
+    AlterSequence,
+    CreateSequence,
+    DropSequence,
+    MoveSequence,
+    RenameSequence,
+)
 from ..operations.sqlutil import (
     identity_sequence,
     quote_ident,
@@ -270,6 +274,12 @@ def _(operation: AlterSequence, state: Schema) -> list[Stmt]:
     return [execute(f"ALTER SEQUENCE {quote_table(new.name)} {alter_sql(new)}")]
 
 
+@_render.register(RenameSequence)
+def _(operation: RenameSequence, state: Schema) -> list[Stmt]:
+    # keeps the current value; the column's nextval default names it by OID
+    return [_rename_sequence(operation.old, operation.new)]
+
+
 @_render.register(MoveSequence)
 def _(operation: MoveSequence, state: Schema) -> list[Stmt]:
     # keeps the current value; nextval defaults name the sequence by OID and follow
@@ -430,11 +440,7 @@ def _server_default(col: Column) -> Expr | None:
 
 def _owned_sequences(table: str, columns: tuple[Column, ...]) -> list[Stmt]:
     """``ALTER SEQUENCE ... OWNED BY`` for each ``serial`` column, as ``serial`` does."""
-    return [execute(owned_by_sql(_serial_of(table, c.name))) for c in columns if c.serial]
-
-
-def _serial_of(table: str, column: str) -> DbSequence:
-    return DbSequence(serial_sequence(table, column), owned_by=f"{table}.{column}")
+    return [execute(owned_by_sql(serial_of(table, c))) for c in columns if c.serial]
 
 
 @_render.register(DropTable)

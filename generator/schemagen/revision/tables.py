@@ -19,7 +19,7 @@ it as it is.
 from __future__ import annotations
 
 from ..model.schema import Column, ColumnType, Entity, Index, Schema
-from ..model.sequences import identity_sql, owned_by_sql
+from ..model.sequences import identity_sql, owned_by_sql, serial_of
 from ..model.sqltext import (
     default_sql,
     deferral_sql,
@@ -30,7 +30,7 @@ from ..model.sqltext import (
 from ..model.typemap import pg_type
 from ..operations.sqlutil import quote_ident, quote_table, quote_type, sql_literal
 from ..operations.table import CreateTable
-from .render import Stmt, _render, _serial_of, constraint_sql, execute
+from .render import Stmt, _render, constraint_sql, execute
 
 #: Columns and constraints of ``CREATE TABLE``, one per line.
 _ITEM = "\n    "
@@ -60,7 +60,7 @@ def table_statements(ent: Entity, state: Schema) -> list[str]:
     stmts += [create_index_sql(ent.table, ix) for ix in ent.indexes]
     # after the indexes, as create_all makes them: each partition gets its own copy
     stmts += partition_statements(ent)
-    stmts += [owned_by_sql(_serial_of(ent.table, col.name)) for col in ent.columns if col.serial]
+    stmts += [owned_by_sql(serial_of(ent.table, col)) for col in ent.columns if col.serial]
     return stmts
 
 

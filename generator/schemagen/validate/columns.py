@@ -53,6 +53,7 @@ def check_serial(report: Reporter, src: Sources, table: str, columns: list[RawCo
     ``identity``, ``generated`` or ``nullable: true`` with it, and no declared
     sequence of its name. Any column may be serial (a key, part of one, or none).
     ``sequence:`` says a serial column's own sequence, so it needs one."""
+    named: dict[str, str] = {}  # sequence name -> the serial column it is made for
     for col in columns:
         if col.spec.get("type") not in SERIAL_TYPES:
             if "sequence" in col.spec:
@@ -74,15 +75,23 @@ def check_serial(report: Reporter, src: Sources, table: str, columns: list[RawCo
                 (*col.path, "nullable"),
                 f"a {col.spec['type']} column is NOT NULL (PostgreSQL's serial makes it so)",
             )
-        name = serial_sequence(table, col.name)
+        said = col.spec.get("sequence")
+        custom = said.get("name") if isinstance(said, dict) else None
+        name = serial_sequence(table, col.name) if custom is None else str(custom)
+        where = (*col.path, "type") if custom is None else (*col.path, "sequence", "name")
+        if custom is not None and name in named:
+            report.error(
+                where, f"sequence {name} is {named[name]}'s too: each serial has its own"
+            )
+        named.setdefault(name, col.name)
         if name in src.sequences:
             report.error(
-                (*col.path, "type"),
+                where,
                 f"{col.spec['type']} makes sequence {name}, which `sequences:` declares too",
             )
         if len(name.encode()) > 63:
             report.error(
-                (*col.path, "type"),
+                where,
                 f"the sequence name {name} is longer than 63 bytes (PostgreSQL would "
                 "shorten it); use a sequence and a nextval default",
             )
