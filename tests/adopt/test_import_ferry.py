@@ -76,8 +76,8 @@ def test_ferry_ddl_with_in_lists_imports_exactly(pg: PgCluster, tmp_path: Path) 
         "    primary_key_name: ships_pkey\n",
         "generated: '((state) IN (''Planned''::character varying, ''Boarding''::character "
         "varying))'",
-        "route_states_open_idx: {columns: [route_no], unique: true, where: '((state) IN "
-        "(''Planned''::character varying, ''Boarding''::character varying))'}",
+        "route_states_open_idx: {columns: [route_no], unique: true, where: 'state IN "
+        "(''Planned''::character varying, ''Boarding''::character varying)'}",
         "when: '((new.state) IN (''Sailed''::character varying, ''Docked''::character "
         "varying))'",
         "WHERE (((s.state) IN ('Planned'::character varying, 'Boarding'::character varying)) "

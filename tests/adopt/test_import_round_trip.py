@@ -27,12 +27,7 @@ CORPUS = REPO / "tests" / "corpus"
 CASE_DIRS = sorted(p for p in CORPUS.iterdir() if (p / "before").is_dir())
 #: Corpus cases whose features ``schemagen import`` does not read yet
 #: (strict: the day it does, the mark must go).
-NOT_YET_IMPORTED: dict[str, str] = {
-    # adopt.routines reads a materialized view's index keys as bare columns (and lists
-    # an expression key as not expressible): their collation, order and NULLS NOT
-    # DISTINCT are not read yet
-    "128_matview_index_key_options": "a materialized view's index key options",
-}
+NOT_YET_IMPORTED: dict[str, str] = {}
 
 
 def _case_param(folder: Path) -> object:

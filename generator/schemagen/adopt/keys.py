@@ -51,6 +51,26 @@ def index_keys(ix: IndexShape, expressions: tuple[bool, ...]) -> list[Any]:
     return keys
 
 
+def index_spec(ix: IndexShape, expressions: tuple[bool, ...]) -> dict[str, Any]:
+    """An ``indexes:`` entry (a table's or a materialized view's) for ``ix``, whose
+    keys ``expressions`` says are expressions."""
+    spec: dict[str, Any] = {"columns": index_keys(ix, expressions)}
+    if ix.unique:
+        spec["unique"] = True
+    if ix.nulls_not_distinct:
+        spec["nulls_not_distinct"] = True
+    if ix.method != "btree":
+        spec["using"] = ix.method
+    ops = column_ops(ix, expressions)
+    if ops:
+        spec["ops"] = ops
+    if ix.predicate is not None:
+        spec["where"] = in_lists(ix.predicate)
+    if ix.include:
+        spec["include"] = list(ix.include)
+    return spec
+
+
 def column_ops(ix: IndexShape, expressions: tuple[bool, ...]) -> dict[str, str]:
     """Non-default operator classes of the index's column keys, by column."""
     return {

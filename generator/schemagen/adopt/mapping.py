@@ -26,7 +26,7 @@ from .domains import domain_column, map_domains
 from .excludes import exclude_spec, partition_key_spec, partition_spec
 from .home import choose_home, function_schema, rehome
 from .inlists import in_lists
-from .keys import FK_WORDS, column_ops, fk_options, foreign_key_spec, index_keys, sequence_spec
+from .keys import FK_WORDS, fk_options, foreign_key_spec, index_spec, sequence_spec
 from .names import Named, choose_template, class_names, python_name, usable_as_is
 from .relations import relationship_keys
 from .routines import map_routines
@@ -194,6 +194,7 @@ class Mapper:
             self.taken,
             self.home,
             self.domain_of,
+            self.catalog.shape.opclasses,
         )
         for kind, name, detail in routines.unsupported:
             self.report(kind, name, detail)
@@ -647,7 +648,7 @@ class Mapper:
             elif plain:
                 yield name, list(ix.columns)
             else:
-                yield name, _index_spec(ix, expressions)
+                yield name, index_spec(ix, expressions)
 
     def _expressions(self, table: str, index: str) -> tuple[bool, ...]:
         facts = self.catalog.indexes.get((table, index))
@@ -736,24 +737,6 @@ def _plain_index(ix: IndexShape, expressions: tuple[bool, ...]) -> bool:
         and not ix.collations
         and not any(expressions)
     )
-
-
-def _index_spec(ix: IndexShape, expressions: tuple[bool, ...]) -> dict[str, Any]:
-    spec: dict[str, Any] = {"columns": index_keys(ix, expressions)}
-    if ix.unique:
-        spec["unique"] = True
-    if ix.nulls_not_distinct:
-        spec["nulls_not_distinct"] = True
-    if ix.method != "btree":
-        spec["using"] = ix.method
-    ops = column_ops(ix, expressions)
-    if ops:
-        spec["ops"] = ops
-    if ix.predicate is not None:
-        spec["where"] = in_lists(ix.predicate)
-    if ix.include:
-        spec["include"] = list(ix.include)
-    return spec
 
 
 def _move_last(spec: dict[str, Any], keys: tuple[str, ...]) -> None:

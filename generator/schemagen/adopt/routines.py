@@ -7,9 +7,9 @@ SQL as PostgreSQL prints it (``prosrc``, ``pg_get_viewdef``, the ``WHEN`` of
 definitions. What the language cannot say (another language, ``STRICT``, a
 non-default cost or parallel safety, ``SET`` options, argument defaults or
 modes, trigger arguments, ``UPDATE OF`` columns, constraint triggers, disabled
-triggers, view options, index expressions on a materialized view) is one
-unsupported line and the object is left out. The triggers schemagen makes for
-``on_update_now: trigger`` are recognized and imported as that setting.
+triggers, view options) is one unsupported line and the object is left out. The
+triggers schemagen makes for ``on_update_now: trigger`` are recognized and
+imported as that setting.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..live.introspect import QUALIFIED_KEY, SCHEMAS_READ
+from ..live.introspect import QUALIFIED_KEY, SCHEMAS_READ, VIEW_INDEXES, read_view_indexes
 from ..model import naming
 from ..model.routines import NOT_ENABLED, ON_UPDATE_FUNCTION, on_update_trigger
 from ..model.routinesql import function_source
@@ -26,6 +26,7 @@ from ..normalize.routines import on_update_function
 from ..util.sqlrefs import SqlSyntaxError, select_reads
 from .domains import domain_column
 from .inlists import in_lists, query_in_lists
+from .keys import index_spec
 from .names import class_names, python_name, usable_as_is
 from .values import map_type
 
@@ -59,14 +60,9 @@ SELECT {QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")},
        ARRAY(SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
              WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum),
        c.reloptions IS NOT NULL,
-       ARRAY(SELECT ic.relname || '|' || i.indisunique || '|' || am.amname || '|'
-                    || (0 = ANY (i.indkey::int2[]))::text || '|'
-                    || coalesce(pg_get_expr(i.indpred, i.indrelid), '') || '|'
-                    || array_to_string(ARRAY(SELECT a.attname FROM unnest(i.indkey::int2[])
-                       WITH ORDINALITY k(n, o) JOIN pg_attribute a ON a.attrelid = c.oid
-                       AND a.attnum = k.n ORDER BY k.o), ',')
-             FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
-             JOIN pg_am am ON am.oid = ic.relam WHERE i.indrelid = c.oid ORDER BY 1),
+       -- a materialized view's indexes as check --database reads them (keys with
+       -- their order, collation and operator class, INCLUDE, NULLS NOT DISTINCT)
+       {VIEW_INDEXES.format(rel="c.oid")},
        n.nspname
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relnamespace IN {SCHEMAS_READ} AND c.relkind IN ('v', 'm')
@@ -136,12 +132,14 @@ def map_routines(
     taken: set[str],
     home: str = "public",
     domains: dict[str, str] | None = None,
+    opclasses: dict[int, str] | None = None,
 ) -> Mapped:
     """Map the rows; ``tables``: importable table -> its columns; ``taken``: class names;
     ``home``: the project's default PostgreSQL schema, where the language's functions
     live (those of other schemas are reported with the catalog's other objects);
     ``domains``: each imported domain's YAML key by its catalog key (a view's column
-    of a domain is typed by it, as a table's is)."""
+    of a domain is typed by it, as a table's is); ``opclasses``: the name of each
+    non-default operator class by oid (a view index key's)."""
     out = Mapped()
     found = Routines(
         [row[:-1] for row in found.functions if row[-1] == home],
@@ -153,7 +151,7 @@ def map_routines(
     for name in generated:
         out.functions.pop(keys.pop(f"{name}()", ""), None)
     _triggers(found, tables, keys, generated, out)
-    _views(found, enums, domains or {}, taken, set(tables), out)
+    _views(found, (enums, domains or {}, opclasses or {}), taken, set(tables), out)
     return out
 
 
@@ -294,12 +292,12 @@ def _triggers(
 
 def _views(
     found: Routines,
-    enums: dict[str, str],
-    domains: dict[str, str],
+    names_of: tuple[dict[str, str], dict[str, str], dict[int, str]],
     taken: set[str],
     tables: set[str],
     out: Mapped,
 ) -> None:
+    enums, domains, opclasses = names_of
     names = class_names([row[0] for row in found.views], taken, singularize=False)
     known = tables | set(names)
     for row in found.views:
@@ -310,8 +308,8 @@ def _views(
             out.unsupported.append((kind, relname, problem))
             continue
         cols = _view_columns(kind, relname, columns, types, (enums, domains), out)
-        view_indexes = _view_indexes(relname, indexes, out)
-        if cols is None or view_indexes is None:
+        view_indexes = _view_indexes(indexes, columns, opclasses)
+        if cols is None:
             continue
         # ``schema:`` first, outside public, as for tables (adopt.home rehomes it)
         spec: dict[str, Any] = {"schema": nsp} if nsp != "public" else {}
@@ -361,19 +359,14 @@ def _view_columns(
     return cols
 
 
-def _view_indexes(relname: str, rows: list[str], out: Mapped) -> dict[str, Any] | None:
+def _view_indexes(
+    rows: list[list[Any]] | None, columns: list[str], opclasses: dict[int, str]
+) -> dict[str, Any]:
+    """The ``indexes:`` of a materialized view from :data:`VIEW_INDEXES`' JSON, each as
+    a table's index is imported: a key that is none of the view's columns is an
+    expression (pg_get_indexdef prints a column key as its name)."""
     found: dict[str, Any] = {}
-    for row in rows:
-        name, unique, method, expressions, where, columns = row.split("|", 5)
-        if expressions == "true":
-            out.unsupported.append(("index", f"{name} on {relname}", "expressions"))
-            return None
-        spec: dict[str, Any] = {"columns": columns.split(",")}
-        if unique == "true":
-            spec["unique"] = True
-        if method != "btree":
-            spec["using"] = method
-        if where:
-            spec["where"] = in_lists(where)
-        found[name] = spec
+    for name, ix in sorted(read_view_indexes(rows, opclasses).items()):
+        expressions = tuple(key not in columns for key in ix.columns)
+        found[name] = index_spec(ix, expressions)
     return found
