@@ -262,6 +262,45 @@ def test_changed_key_whose_column_changes_type_is_dropped_and_added_around_the_a
     check_invariants(old, schema(stores(), changed), plan)
 
 
+def test_renamed_and_changed_key_whose_column_changes_type_is_dropped_and_added_around_it() -> None:
+    """Under a new name as well (an explicit one, or a conventional one that followed
+    the table's rename): its drop and add are paired by what the key is (the same
+    columns referencing the same columns) and both stay in the transaction
+    (tests/revision/test_renamed_key_around_a_retype.py). So on a partitioned table,
+    whose keys are always dropped and added in the transaction."""
+    old = schema(stores(), products())
+    prod = products()
+    store_id = dataclasses.replace(prod.column("store_id"), type=ColumnType("integer"))
+    columns = tuple(store_id if c.name == "store_id" else c for c in prod.columns)
+    renamed = dataclasses.replace(
+        fk("products", "store_id", "Store", "stores", on_delete="RESTRICT"), name="fk_shop"
+    )
+    for new in (
+        schema(stores(), dataclasses.replace(prod, columns=columns, foreign_keys=(renamed,))),
+        schema(stores(), dataclasses.replace(
+            prod, name="Item", table="items", renamed_from="Product", columns=columns,
+            foreign_keys=(fk("items", "store_id", "Store", "stores", on_delete="RESTRICT"),),
+        )),
+    ):
+        plan = diff(old, new)
+        assert [stage.kind for stage in stages(plan)] == ["main"]
+        described = [line for line in plan.describe() if "foreign key" in line]
+        assert len(described) == 2, described
+        assert described[0].startswith("- foreign key fk_products_store_id_stores on ")
+        assert described[1].startswith("+ foreign key fk_")
+        assert not described[1].endswith("(NOT VALID, then VALIDATE)")
+        check_invariants(old, new, plan)
+    key = PartitionKey("hash", ("id",))
+    old = schema(dataclasses.replace(prod, partition_by=key))
+    new = schema(dataclasses.replace(prod, partition_by=key, foreign_keys=(renamed,)))
+    plan = diff(old, new)
+    assert [stage.kind for stage in stages(plan)] == ["main"]
+    assert plan.describe() == [
+        "- foreign key fk_products_store_id_stores on products",
+        "+ foreign key fk_shop on products",
+    ]
+
+
 def test_index_on_existing_table_is_concurrent_unless_it_says_not() -> None:
     old = schema(stores(), products())
     prod = products()

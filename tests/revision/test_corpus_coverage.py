@@ -216,6 +216,26 @@ def _overloaded(c: Change) -> bool:
     return c.any(CreateFunction) and len(names) != len(set(names))
 
 
+def _renamed_keys_around_retype(c: Change) -> int:
+    """How many foreign keys the upgrade drops and adds again under a new name, both
+    in the transaction, around a type change of one of their columns."""
+    ops = c.upgrade.operations
+    retyped = {(op.table, op.new.name) for op in ops
+               if isinstance(op, AlterColumn) and op.old.type != op.new.type}
+    dropped = {(op.table, op.constraint.columns, op.constraint.name) for op in ops
+               if isinstance(op, DropConstraint) and isinstance(op.constraint, ForeignKey)
+               and not op.lock_safe}
+    return sum(
+        1
+        for op in ops
+        if isinstance(op, AddConstraint) and isinstance(op.constraint, ForeignKey)
+        and not op.lock_safe
+        and any(t == op.table and cols == op.constraint.columns and name != op.constraint.name
+                for t, cols, name in dropped)
+        and any((op.table, col) in retyped for col in op.constraint.columns)
+    )
+
+
 #: Feature -> predicate over a case. Names are those of the README table.
 FEATURES: dict[str, Callable[[Change], bool]] = {
     "create table": lambda c: c.any(CreateTable),
@@ -533,6 +553,14 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
                   and isinstance(op.constraint, CheckConstraint))
         and c.any(ReplaceCheck)
         and "drops" not in [stage.kind for stage in stages(c.upgrade)]
+        and bool(c.case.setup)
+    ),
+    "foreign key renamed and changed while a column it names changes type: paired by what "
+    "it is, dropped before the ALTER and added after it in the transaction (a conventional "
+    "name that followed its table's rename; a partitioned table's), on rows": (
+        lambda c: _renamed_keys_around_retype(c) >= 3
+        and c.any(RenameTable)
+        and [stage.kind for stage in stages(c.upgrade)] == ["main"]
         and bool(c.case.setup)
     ),
     "index key with a collation of its own: key changed (drop + create), index added, on rows": (

@@ -33,10 +33,11 @@ A drop stays in the main transaction when something there still needs the object
 a unique constraint that a foreign key kept until the main transaction (one of a
 dropped table, say) references; a NOT NULL on a primary-key or identity column;
 an index the schema says to drop with ``concurrently: false``. And a constraint
-that the main transaction adds again under its name (changed around a column's
-type change, or on a partitioned table): dropped and added in one transaction,
-it is never missing at a revision boundary, where another session could write
-rows that break it.
+that the main transaction adds again under its name, or a foreign key it adds
+again under a new one over the same columns and referenced columns (changed
+around a column's type change, or on a partitioned table): dropped and added in
+one transaction, it is never missing at a revision boundary, where another
+session could write rows that break it.
 """
 
 from __future__ import annotations
@@ -76,16 +77,28 @@ def settle_drops(old: Schema, ops: Sequence[Operation]) -> list[Operation]:
         for fk in ent.foreign_keys
         if (ent.table, fk.name) not in early_fks
     }
-    readded = {
+    readded: set[tuple[str, ...]] = {
         (op.table, kind_of(op.constraint), op.constraint.name)
         for op in ops
         if isinstance(op, AddConstraint) and not op.lock_safe
+    }
+    # a foreign key added again under a new name is paired by what it is
+    readded |= {
+        _key_identity(op.table, op.constraint)
+        for op in ops
+        if isinstance(op, AddConstraint)
+        and not op.lock_safe
+        and isinstance(op.constraint, ForeignKey)
     }
     early: list[Operation] = []
     rest: list[Operation] = []
     for op in ops:
         if isinstance(op, DropConstraint) and (
             (op.table, kind_of(op.constraint), op.constraint.name) in readded
+            or (
+                isinstance(op.constraint, ForeignKey)
+                and _key_identity(op.table, op.constraint) in readded
+            )
         ):
             rest.append(op)
             continue
@@ -97,6 +110,11 @@ def settle_drops(old: Schema, ops: Sequence[Operation]) -> list[Operation]:
         early.append(first)
         rest += remainder
     return early + rest
+
+
+def _key_identity(table: str, fk: ForeignKey) -> tuple[str, str, str, str]:
+    """What a foreign key is, its name aside: its table, columns and what they reference."""
+    return (table, ",".join(fk.columns), fk.ref_table, ",".join(fk.ref_columns))
 
 
 class _Names:

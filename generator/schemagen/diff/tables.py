@@ -331,7 +331,8 @@ def _retyped(column_ops: Sequence[Operation]) -> set[str]:
 
 
 def _around_retype(old: Entity, new: Entity, column_ops: Sequence[Operation]) -> set[str]:
-    """Names of the foreign keys and checks that change (under one name) and name a
+    """Names of the foreign keys and checks that change (under one name, or a key
+    under a new one: the same columns referencing the same columns) and name a
     column whose type changes (:func:`_retyped`): they are dropped before the ALTER
     and added after it in the same transaction, never swapped after it (the ALTER
     would check the old one again under its lock, or fail: a key cannot stay over
@@ -349,6 +350,16 @@ def _around_retype(old: Entity, new: Entity, column_ops: Sequence[Operation]) ->
         for fk in new.foreign_keys
         if keys.get(fk.name, fk) != fk and retyped & {*fk.columns, *keys[fk.name].columns}
     }
+    # a key renamed as well: paired by what it is, as compare_named pairs its drop and add
+    gone = [fk for fk in old.foreign_keys if fk.name not in {k.name for k in new.foreign_keys}]
+    for fk in (fk for fk in new.foreign_keys if fk.name not in keys):
+        if any(_definition(g) == _definition(fk) for g in gone):
+            continue  # renamed, not changed
+        twin = next((g for g in gone if swappable(g, fk)), None)
+        if twin is not None:
+            gone.remove(twin)
+            if retyped & {*fk.columns, *twin.columns}:
+                found.add(fk.name)
     found |= {
         ck.name
         for ck in new.checks
