@@ -19,9 +19,10 @@ KINDS = (
 HALF_BUILT = ("is INVALID:", "is NOT VALID:")
 
 #: How the object of a finding starts when the schema language cannot declare it (a
-#: rule, extended statistics, a CLUSTER ON mark, a comment on a view's column): "edit
-#: schema/" cannot be the way, so its own hint (the statement that drops it) is shown too.
-UNDECLARABLE = ("rule ", "statistics ", "cluster on ", "comment on view column ")
+#: rule, extended statistics, a CLUSTER ON mark, a comment on a view's column, a
+#: partition partitioned again): "edit schema/" cannot be the way, so its own hint (the
+#: statement that drops it) is shown too.
+UNDECLARABLE = ("rule ", "statistics ", "cluster on ", "comment on view column ", "partition key ")
 
 #: How the message of a drifted comment starts. At head, upgrading changes no
 #: comment: a hint of its own (the statement that sets or removes it) is shown too.

@@ -190,3 +190,48 @@ def test_a_sub_partition_s_mark_is_extra(pg: PgCluster, db: tuple[Path, str]) ->
     # the hint's statement removes it
     pg.sql("ALTER TABLE payments_rest_early SET WITHOUT CLUSTER", name)
     assert live_findings(root, url) == before
+
+
+def test_a_partition_partitioned_again_is_undeclarable(
+    pg: PgCluster, db: tuple[Path, str]
+) -> None:
+    """payments_rest made PARTITION BY RANGE by hand, with two sub-partitions holding
+    its rows: the language cannot declare a partition's own partitions, so it is a
+    finding of its own (before: none, only its sub-partitions' marks were), with the
+    statements that make it a plain partition again as hint."""
+    root, name = db
+    url = pg.url(name)
+    assert live_findings(root, url) == []
+    pg.sql(SUB_PARTITION, name)
+    assert pg.sql("SELECT count(*) FROM payments_rest_early", name) == "13\n"
+    assert pg.sql("SELECT count(*) FROM payments_rest_late", name) == "18\n"
+    found = f"partition key RANGE (paid_on) on payments_rest: {EXTRA}"
+    assert live_findings(root, url) == [found]
+
+    text = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
+    assert text.exit_code == 1, text.output
+    assert f"  {found}" in text.output.splitlines(), text.output
+    assert "`ALTER TABLE payments DETACH PARTITION payments_rest`" in text.output, text.output
+    out = CliRunner().invoke(
+        main, ["check", "--project", str(root), "--format", "json", "--database", url]
+    )
+    assert out.exit_code == 1, out.output
+    (finding,) = json.loads(out.output)["findings"]
+    assert "ATTACH PARTITION" in finding["hint"] and "DEFAULT" in finding["hint"], finding
+
+    # read-only (no temporary objects): the same
+    pg.sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+    assert live_findings(root, url) == [found]
+    pg.sql(f'ALTER DATABASE "{name}" RESET default_transaction_read_only')
+
+    # the hint's way: a plain partition holding the rows, attached in its place
+    pg.sql(
+        "BEGIN; ALTER TABLE payments DETACH PARTITION payments_rest;"
+        "ALTER TABLE payments_rest RENAME TO payments_split;"
+        "CREATE TABLE payments_rest (LIKE payments_split INCLUDING ALL);"
+        "INSERT INTO payments_rest SELECT * FROM payments_split; DROP TABLE payments_split;"
+        "ALTER TABLE payments ATTACH PARTITION payments_rest DEFAULT; COMMIT",
+        name,
+    )
+    assert pg.sql("SELECT count(*) FROM payments_rest", name) == "31\n"
+    assert live_findings(root, url) == []

@@ -41,7 +41,7 @@ from .introspect import (
 )
 from .routines import routine_findings
 from .sequences import compare_sequences
-from .undeclarable import cluster_marks, undeclarable
+from .undeclarable import cluster_marks, repartitioned, undeclarable
 
 UPGRADE_HINT = "run `alembic upgrade head` against this database"
 
@@ -309,6 +309,7 @@ def compare_table(table: str, exp: TableShape, act: TableShape) -> list[Finding]
     findings += _compare_named(table, "index", exp.indexes, act.indexes, describe_index)
     findings += _compare_partitions(table, exp, act)
     findings += _compare_security(table, exp, act)
+    findings += repartitioned(table, act.repartitioned)
     findings += undeclarable(table, act.rules, act.statistics)
     for partition, (rules, statistics) in sorted(act.partition_extras.items()):
         findings += undeclarable(partition, rules, statistics)

@@ -155,6 +155,9 @@ class TableShape:
     # (relation, index) of each CLUSTER ON mark, the table's own or a partition's (keyed
     # as a table is), sorted: the language cannot declare one either
     clustered: tuple[tuple[str, str], ...] = ()
+    # (partition, its bound, its partition key) of each partition partitioned again by
+    # hand (keyed as a table is), by name: the language cannot declare sub-partitions
+    repartitioned: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass
@@ -220,14 +223,16 @@ _TABLES_SQL = f"""
 SELECT c.oid, {QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")},
        obj_description(c.oid, 'pg_class'),
        CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
-       -- each partition's name, bound and CLUSTER ON index (NULL for none: a lookup
-       -- per partition, the table's own mark is read with its indexes)
+       -- each partition's name, bound, CLUSTER ON index (NULL for none: a lookup
+       -- per partition, the table's own mark is read with its indexes) and, for one
+       -- partitioned again by hand (which the language cannot declare), its partition key
        ARRAY(SELECT ARRAY[CASE WHEN p.relnamespace = c.relnamespace THEN p.relname::text
                                ELSE p.relnamespace::regnamespace::text || '.' || p.relname END,
                           pg_get_expr(p.relpartbound, p.oid),
                           (SELECT x.relname::text FROM pg_index m JOIN pg_class x
                              ON x.oid = m.indexrelid
-                           WHERE m.indrelid = p.oid AND m.indisclustered)]
+                           WHERE m.indrelid = p.oid AND m.indisclustered),
+                          CASE WHEN p.relkind = 'p' THEN pg_get_partkeydef(p.oid) END]
              FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhrelid
              WHERE i.inhparent = c.oid AND p.relispartition ORDER BY 1),
        CASE WHEN c.relrowsecurity THEN
@@ -472,7 +477,12 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
             name: TableShape(
                 comment=comment,
                 partition_key=key,
-                partitions={p: bound for p, bound, _ in parts or ()},
+                partitions={p: bound for p, bound, _, _ in parts or ()},
+                repartitioned=tuple(
+                    (p if "." in p else partition_table(name, p), bound, key)
+                    for p, bound, _, key in parts or ()
+                    if key is not None
+                ),
                 row_security=security,
                 policies=read_policies(policies),
                 rules=tuple(sorted(rules or ())),
@@ -482,7 +492,8 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
                 clustered=tuple(
                     (p if "." in p else partition_table(name, p), mark)
                     for p, mark in sorted(
-                        [(p, m) for p, _, m in parts or () if m] + [(p, m) for p, m in deeper or ()]
+                        [(p, m) for p, _, m, _ in parts or () if m]
+                        + [(p, m) for p, m in deeper or ()]
                     )
                 ),
             )
