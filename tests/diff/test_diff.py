@@ -404,6 +404,40 @@ def test_domain_moved_to_another_schema_is_set_schema_and_keeps_its_columns() ->
     assert not diff(old, new).destructive
 
 
+def test_domain_whose_name_alone_changes_is_renamed_and_keeps_its_columns() -> None:
+    """db_name: changed, all else equal (the description aside): ALTER DOMAIN ... RENAME
+    TO, no column altered (tests/revision/test_domain_rename.py); the reverse renames
+    back. With another change (NOT NULL here), or a schema too, or with two candidates
+    of one definition, nothing is guessed: a drop and a create, the columns altered."""
+    text = ColumnType("text")
+    check = (CheckConstraint("ck_code", "VALUE <> ''"),)
+    typed = lambda name: dataclasses.replace(text, domain=name)  # noqa: E731
+
+    def with_domains(*domains: Domain) -> Schema:
+        names = [d.name for d in domains]
+        ent = entity("Thing", "things", *(col(f"c{i}", typed(n)) for i, n in enumerate(names)),
+                     col("codes", ColumnType("array", of=typed(names[0])), nullable=True))
+        ordered = tuple(sorted(domains, key=lambda d: d.name))
+        return dataclasses.replace(schema(ent), domains=ordered)
+
+    old = with_domains(Domain("billing.code", text, checks=check))
+    new = with_domains(Domain("billing.Code", text, checks=check, description="Docs only."))
+    assert lines(old, new) == ["~ domain billing.code renamed to billing.Code"]
+    assert diff(new, old).describe() == ["~ domain billing.Code renamed to billing.code"]
+    assert not diff(old, new).destructive
+    defaulted = with_domains(Domain("billing.Code", text, checks=check, not_null=True))
+    assert not any("renamed" in line for line in lines(old, defaulted))
+    # in another schema too: a move and a rename at once are not guessed
+    assert not any("renamed" in line for line in lines(old, with_domains(
+        Domain("Code", text, checks=check))))
+    two = with_domains(Domain("a", text), Domain("b", text))
+    assert not any("renamed" in line for line in lines(two, with_domains(
+        Domain("c", text), Domain("d", text))))
+    assert lines(two, with_domains(Domain("a", text), Domain("c", text))) == [
+        "~ domain b renamed to c"
+    ]
+
+
 def test_entity_rename_renames_table_sequence_and_conventional_names() -> None:
     old = schema(stores(), products())
     prod = products()

@@ -191,6 +191,7 @@ STATEMENTS: dict[str, tuple[str, str, str]] = {
     "drop primary key": ("", "ALTER TABLE t DROP CONSTRAINT t_pkey", "t"),
     "enum type or value": ("", "ALTER TYPE e ADD VALUE 'z'", "t"),
     "move domain": ("CREATE SCHEMA IF NOT EXISTS moved", "ALTER DOMAIN pos SET SCHEMA moved", "t"),
+    "rename domain": ("", "ALTER DOMAIN pos RENAME TO pos2", "t"),
     "move sequence": (
         "CREATE SEQUENCE s3; ALTER TABLE t ADD COLUMN q bigint DEFAULT nextval('s3');"
         " CREATE SCHEMA IF NOT EXISTS moved",

@@ -1,11 +1,14 @@
 """Types and sequences moved to another PostgreSQL schema: an enum, a domain or a
 standalone sequence whose ``schema:`` changed is ``ALTER ... SET SCHEMA``, which
-keeps the columns that use it (and a sequence's current value).
+keeps the columns that use it (and a sequence's current value). And domains
+renamed in their schema (``db_name:``): ``ALTER DOMAIN ... RENAME TO``.
 
 The snapshot knows them by their PostgreSQL names (``billing.status``), not by the
 YAML's keys, so a move is read off the names: an object of one name gone from one
-schema and one of that name new in another, one each. Two candidates are not
-guessed between: they stay a drop and a create. A ``serial`` column's own sequence
+schema and one of that name new in another, one each. A rename is read off the
+definitions: a domain gone from one schema and one new in it, equal but for the
+name (type, collation, default, NOT NULL, checks), one each. Two candidates are
+not guessed between: they stay a drop and a create. A ``serial`` column's own sequence
 is left out: it moves with its table (``ALTER TABLE ... SET SCHEMA``).
 """
 
@@ -14,9 +17,9 @@ from __future__ import annotations
 import dataclasses
 
 from ..model import naming
-from ..model.schema import Schema
+from ..model.schema import Domain, Schema
 from ..operations.base import Operation
-from ..operations.domain import MoveDomain
+from ..operations.domain import MoveDomain, RenameDomain
 from ..operations.schema import AddEnumValue, MoveEnum
 from ..operations.sequence import MoveSequence
 
@@ -45,7 +48,36 @@ def compare_moves(old: Schema, new: Schema) -> list[Operation]:
     sequences = moved_names(_standalone(old), _standalone(new))
     ops: list[Operation] = [MoveEnum(a, b) for a, b in enums]
     ops += [MoveDomain(a, b) for a, b in domains]
+    ops += [RenameDomain(a, b) for a, b in renamed_domains(old, new, domains)]
     return ops + [MoveSequence(a, b) for a, b in sequences]
+
+
+def renamed_domains(
+    old: Schema, new: Schema, moved: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """``(old, new)`` names of the domains of ``old`` that ``new`` has under another
+    name in the same PostgreSQL schema, all else equal (the description aside: it
+    is docs only), one candidate each; the ``moved`` ones aside."""
+    taken = {a for a, _ in moved} | {b for _, b in moved}
+    before = {d.name: d for d in old.domains}
+    after = {d.name: d for d in new.domains}
+
+    def shape(d: Domain) -> tuple[str | None, Domain]:
+        return naming.split_qualified(d.name)[0], dataclasses.replace(
+            d, name="", description=None
+        )
+
+    gone: dict[object, list[str]] = {}
+    for name in sorted(before.keys() - after.keys() - taken):
+        gone.setdefault(shape(before[name]), []).append(name)
+    came: dict[object, list[str]] = {}
+    for name in sorted(after.keys() - before.keys() - taken):
+        came.setdefault(shape(after[name]), []).append(name)
+    return sorted(
+        (gone[key][0], came[key][0])
+        for key in gone.keys() & came.keys()
+        if len(gone[key]) == len(came[key]) == 1
+    )
 
 
 def _standalone(schema: Schema) -> set[str]:

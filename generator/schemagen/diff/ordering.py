@@ -74,6 +74,7 @@ from ..operations.domain import (
     DropDomain,
     DropDomainCheck,
     MoveDomain,
+    RenameDomain,
 )
 from ..operations.partition import CreatePartition, DropPartition
 from ..operations.routines import (
@@ -136,6 +137,7 @@ _PHASES: tuple[type[Operation] | str, ...] = (
     AddEnumValue,  # a revision of its own, before the main one (operations.stages)
     MoveEnum,  # to a schema created above; after its new values, before it is rebuilt
     MoveDomain,
+    RenameDomain,  # before a new domain may take its old name
     MoveSequence,  # before its options change (AlterSequence names it where it now is)
     CreateEnum,
     CreateSequence,  # before the domains and columns whose defaults call nextval

@@ -43,6 +43,7 @@ from .domain import (
     DropDomain,
     DropDomainCheck,
     MoveDomain,
+    RenameDomain,
 )
 from .partition import CreatePartition, DropPartition
 from .routines import (
@@ -175,6 +176,7 @@ FACTS: dict[str, Cost] = {
     "enum type or value": Cost("", "no scan"),
     "move enum type": Cost("", "no scan"),  # the columns refer to the type by OID
     "move domain": Cost("", "no scan"),  # as an enum type
+    "rename domain": Cost("", "no scan"),  # as a move: the columns refer to it by OID
     # the defaults call it by OID; the sequence itself is locked until commit
     "move sequence": Cost("", "no scan"),
     "swap enum type of columns": Cost(_AX, "rewrites"),
@@ -315,6 +317,7 @@ _SIMPLE: dict[type, str] = {
     CreateEnum: "enum type or value",
     MoveEnum: "move enum type",
     MoveDomain: "move domain",
+    RenameDomain: "rename domain",
     MoveSequence: "move sequence",
     DropEnum: "enum type or value",
     AddEnumValue: "enum type or value",

@@ -1,5 +1,5 @@
-"""Operations on domains: create, drop, add and drop a check, change the default or
-NOT NULL (``ALTER DOMAIN``)."""
+"""Operations on domains: create, drop, rename, move, add and drop a check, change
+the default or NOT NULL (``ALTER DOMAIN``)."""
 
 from __future__ import annotations
 
@@ -61,6 +61,28 @@ class MoveDomain(MoveToSchema):
     values (PostgreSQL refers to it by OID)."""
 
     what = "domain"
+
+    def apply(self, schema: Schema) -> Schema:
+        schema = _edit(schema, self.old, lambda d: dataclasses.replace(d, name=self.new))
+        return with_type_renamed(schema, "domain", self.old, self.new)
+
+
+@dataclass(frozen=True)
+class RenameDomain(Operation):
+    """``ALTER DOMAIN ... RENAME TO``: a domain whose PostgreSQL name alone changes
+    (``db_name:``), in its PostgreSQL schema. The same domain (its OID) keeps its
+    checks, and the columns of it, their indexes and values are left alone (they
+    refer to it by OID): no column is altered, no table locked or read. ``old`` and
+    ``new`` are its model names, qualified outside the default schema."""
+
+    old: str
+    new: str
+
+    def reverse(self) -> Operation:
+        return RenameDomain(self.new, self.old)
+
+    def describe(self) -> str:
+        return f"~ domain {self.old} renamed to {self.new}"
 
     def apply(self, schema: Schema) -> Schema:
         schema = _edit(schema, self.old, lambda d: dataclasses.replace(d, name=self.new))

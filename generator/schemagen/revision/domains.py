@@ -4,7 +4,7 @@ exactly what PostgreSQL stores (Alembic has no domain operations)."""
 from __future__ import annotations
 
 from ..model.domains import check_sql, create_sql, default_sql
-from ..model.naming import format_name
+from ..model.naming import format_name, split_qualified
 from ..model.schema import Schema
 from ..model.sqltext import quote_name
 from ..operations.domain import (
@@ -14,6 +14,7 @@ from ..operations.domain import (
     DropDomain,
     DropDomainCheck,
     MoveDomain,
+    RenameDomain,
 )
 from ..operations.sqlutil import quote_ident
 from .render import Stmt, _render, execute
@@ -33,6 +34,12 @@ def _(operation: DropDomain, state: Schema) -> list[Stmt]:
 def _(operation: MoveDomain, state: Schema) -> list[Stmt]:
     target = quote_ident(operation.target_schema)
     return [execute(f"ALTER DOMAIN {format_name(operation.old)} SET SCHEMA {target}")]
+
+
+@_render.register(RenameDomain)
+def _(operation: RenameDomain, state: Schema) -> list[Stmt]:
+    bare = format_name(split_qualified(operation.new)[1])
+    return [execute(f"ALTER DOMAIN {format_name(operation.old)} RENAME TO {bare}")]
 
 
 @_render.register(AddDomainCheck)
