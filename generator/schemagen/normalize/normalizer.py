@@ -335,7 +335,29 @@ class Resolver:
         if parsed is None or (hint and not known):
             hint = spelling_hint(name) or hint
             raise Unresolved((*path, "type"), f"unknown type '{name}'{hint}")
+        enum = self._enum_named(parsed)
+        if enum is not None:
+            # A type by name is made by no statement of the schema's: models.py's
+            # create_all made the column before the enum's type, and failed.
+            wanted = f"type: enum, enum: {enum}"
+            wanted = f"of: {{{wanted}}}" if path[-1] == "of" else wanted
+            raise Unresolved(
+                (*path, "type"),
+                f"type '{name}' names the enum {enum}, which is no PostgreSQL type by "
+                f"name: write `{wanted}`",
+            )
         return parsed
+
+    def _enum_named(self, parsed: ColumnType) -> str | None:
+        """The declared enum a type by name names (its YAML name in any case, or its
+        PostgreSQL type name without the schema), or None."""
+        if parsed.kind != PGTYPE or parsed.args:
+            return None
+        for enum, spec in self.src.enums.items():
+            db_name = str(mapping(spec).get("db_name") or naming.snake_case(enum))
+            if parsed.pgtype in (enum.lower(), db_name.lower()):
+                return enum
+        return None
 
     def _check_enum(self, ctype: ColumnType, spec: dict[str, Any], path: YamlPath) -> None:
         if ctype.enum is None:
