@@ -33,6 +33,7 @@ inserts a single row, instead of failing insert after insert.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -225,39 +226,31 @@ def columns_named(expression: str) -> set[str]:
         statements = parse_sql(f"SELECT 1 WHERE {expression}")
     except ParseError:
         return set()
-    found: set[str] = set()
     _unqualify(statements[0].stmt)
-
-    def walk(node: Any) -> None:
-        if isinstance(node, ast.ColumnRef):
-            name = _column(node)
-            if name is not None:
-                found.add(name)
-        if isinstance(node, ast.Node):
-            for attr in node:  # the node's field names
-                walk(getattr(node, attr))
-        elif isinstance(node, tuple | list):
-            for item in node:
-                walk(item)
-
-    walk(statements[0].stmt)
-    return found
+    refs = (node for node in _walk(statements[0].stmt) if isinstance(node, ast.ColumnRef))
+    return {name for name in map(_column, refs) if name is not None}
 
 
 def _unqualify(node: Any) -> None:
     """Make every column of a check bare, in place: a check names only its own
     table's columns, also qualified (``billing.invoices.total``), and seed writes
     its guards over the row's values by the bare names."""
-    if isinstance(node, ast.ColumnRef):
-        fields = node.fields or ()
-        if len(fields) > 1 and all(isinstance(f, ast.String) for f in fields):
-            node.fields = fields[-1:]
-    elif isinstance(node, ast.Node):
+    for ref in _walk(node):
+        if isinstance(ref, ast.ColumnRef):
+            fields = ref.fields or ()
+            if len(fields) > 1 and all(isinstance(f, ast.String) for f in fields):
+                ref.fields = fields[-1:]
+
+
+def _walk(node: Any) -> Iterator[ast.Node]:
+    """Every node under ``node`` (``node`` included), each before what it holds."""
+    if isinstance(node, ast.Node):
+        yield node
         for attr in node:  # the node's field names
-            _unqualify(getattr(node, attr))
+            yield from _walk(getattr(node, attr))
     elif isinstance(node, tuple | list):
         for item in node:
-            _unqualify(item)
+            yield from _walk(item)
 
 
 def _conjuncts(node: Any) -> list[Any]:
