@@ -16,6 +16,11 @@ def _with_sequences(schema: Schema, sequences: list[DbSequence]) -> Schema:
     )
 
 
+def _sequences_renamed(schema: Schema, old: str, new: str) -> list[DbSequence]:
+    """The schema's sequences with ``old`` called ``new``."""
+    return [dataclasses.replace(s, name=new) if s.name == old else s for s in schema.sequences]
+
+
 @dataclass(frozen=True)
 class CreateSequence(Operation):
     """``CREATE SEQUENCE`` (before the tables whose defaults call ``nextval``)."""
@@ -107,10 +112,7 @@ class RenameSequence(Operation):
         return f"~ sequence {self.old} renamed to {self.new}"
 
     def apply(self, schema: Schema) -> Schema:
-        sequences = [
-            dataclasses.replace(s, name=self.new) if s.name == self.old else s
-            for s in schema.sequences
-        ]
+        sequences = _sequences_renamed(schema, self.old, self.new)
         table, column = self.owned_by.rsplit(".", 1)
         custom = custom_sequence_name(table, column, self.new)
         default = Default("sql", f"nextval('{self.new}'::regclass)")
@@ -139,10 +141,7 @@ class MoveSequence(MoveToSchema):
         return f"{super().describe()} (current value kept)"
 
     def apply(self, schema: Schema) -> Schema:
-        sequences = [
-            dataclasses.replace(s, name=self.new) if s.name == self.old else s
-            for s in schema.sequences
-        ]
+        sequences = _sequences_renamed(schema, self.old, self.new)
         entities = tuple(
             dataclasses.replace(ent, columns=tuple(self._redefault(c) for c in ent.columns))
             for ent in schema.entities
