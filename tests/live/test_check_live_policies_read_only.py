@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import psycopg
 import pytest
 from click.testing import CliRunner
-from migration_harness import create_roles, live_findings, migrated_project
+from migration_harness import live_findings
 from pgcluster import PgCluster
+from policy_setup import alter_policies, policy_database, read_only, select_policies
 from schemagen.cli import main
 
 POLICIES = {
@@ -77,10 +77,7 @@ entities:
       store_id: {type: bigint, nullable: true}
       title: {type: text, nullable: true}
     policies:
-""" + "".join(
-    f'      {name}: {{roles: [rlro_app], command: select, using: "{using}"}}\n'
-    for name, using in POLICIES.items()
-)
+""" + select_policies(POLICIES, "rlro_app")
 
 ROWS = (
     # NULLs and duplicates: stores of one owner, members of several stores
@@ -99,22 +96,14 @@ ROWS = (
 
 @pytest.fixture
 def db(pg: PgCluster, tmp_path: Path) -> tuple[Path, str]:
-    create_roles(pg, ["rlro_app"])
-    name = pg.create_database("rlro")
-    root = migrated_project(tmp_path / "p", SCHEMA, pg.url(name))
-    pg.sql(ROWS, name)
-    return root, name
-
-
-def _read_only(pg: PgCluster, name: str) -> None:
-    pg.sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+    return policy_database(pg, tmp_path, "rlro", SCHEMA, ROWS)
 
 
 def test_policies_at_head_are_no_finding_read_only(pg: PgCluster, db: tuple[Path, str]) -> None:
     root, name = db
     url = pg.url(name)
     assert live_findings(root, url) == []  # printed by the server: as before
-    _read_only(pg, name)
+    read_only(pg, name)
     assert live_findings(root, url) == []
     out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
     assert out.exit_code == 0, out.output
@@ -132,8 +121,10 @@ def test_policies_changed_by_hand_are_findings_read_only(
 ) -> None:
     root, name = db
     url = pg.url(name)
-    with psycopg.connect(pg.libpq_url(name)) as other:
-        for policy, using in (
+    alter_policies(
+        pg,
+        name,
+        (
             # a constant's case: the loose comparison of texts lowercased it away
             ("not_in", "store_id NOT IN (SELECT id FROM stores WHERE name = 'Closed')"),
             # the sub-select's column compared with the product's id, not its store's
@@ -143,10 +134,9 @@ def test_policies_changed_by_hand_are_findings_read_only(
             ("between", "store_id IN (SELECT id FROM stores WHERE id BETWEEN 1 AND 11)"),
             # no sub-select: before, the lowercased texts were equal, so this passed
             ("plain", "title <> 'hidden'"),
-        ):
-            other.execute(f"ALTER POLICY {policy} ON products USING ({using})")
-        other.commit()
-    _read_only(pg, name)
+        ),
+    )
+    read_only(pg, name)
     found = live_findings(root, url)
     assert [line.split(":")[0] for line in found] == [
         "policy as_alias on products",

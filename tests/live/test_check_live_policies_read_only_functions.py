@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import psycopg
 import pytest
 from click.testing import CliRunner
-from migration_harness import create_roles, live_findings, migrated_project
+from migration_harness import live_findings
 from pgcluster import PgCluster
+from policy_setup import alter_policies, policy_database, read_only, select_policies
 from schemagen.cli import main
 
 POLICIES = {
@@ -47,10 +47,7 @@ entities:
       store_id: {type: bigint, nullable: true}
       owner: {type: text, nullable: true}
     policies:
-""" + "".join(
-    f'      {name}: {{roles: [rlfn_app], command: select, using: "{using}"}}\n'
-    for name, using in POLICIES.items()
-)
+""" + select_policies(POLICIES, "rlfn_app")
 
 ROWS = (
     # NULLs and duplicates: stores without an owner, products of one store
@@ -67,15 +64,7 @@ ROWS = (
 
 @pytest.fixture
 def db(pg: PgCluster, tmp_path: Path) -> tuple[Path, str]:
-    create_roles(pg, ["rlfn_app"])
-    name = pg.create_database("rlfn")
-    root = migrated_project(tmp_path / "p", SCHEMA, pg.url(name))
-    pg.sql(ROWS, name)
-    return root, name
-
-
-def _read_only(pg: PgCluster, name: str) -> None:
-    pg.sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+    return policy_database(pg, tmp_path, "rlfn", SCHEMA, ROWS)
 
 
 def test_a_qualified_function_of_the_current_schema_is_no_finding(
@@ -89,7 +78,7 @@ def test_a_qualified_function_of_the_current_schema_is_no_finding(
         "SELECT pg_get_expr(polqual, polrelid) FROM pg_policy WHERE polname = 'qualified'", name
     )
     assert printed.strip() == "store_open(store_id)", printed
-    _read_only(pg, name)
+    read_only(pg, name)
     assert live_findings(root, url) == []
     out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
     assert out.exit_code == 0, out.output
@@ -100,17 +89,18 @@ def test_a_function_of_the_same_name_elsewhere_is_a_finding(
 ) -> None:
     root, name = db
     url = pg.url(name)
-    with psycopg.connect(pg.libpq_url(name)) as other:
-        for policy, using in (
+    alter_policies(
+        pg,
+        name,
+        (
             ("qualified", "archive.store_open(store_id)"),
             ("bare", "archive.store_open(store_id) OR store_id IS NULL"),
-        ):
-            other.execute(f"ALTER POLICY {policy} ON products USING ({using})")
-        other.commit()
+        ),
+    )
     expected = ["policy bare on products", "policy qualified on products"]
     found = live_findings(root, url)
     assert [line.split(":")[0] for line in found] == expected, found
-    _read_only(pg, name)
+    read_only(pg, name)
     found = live_findings(root, url)
     assert [line.split(":")[0] for line in found] == expected, found
     out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import psycopg
 import pytest
 from click.testing import CliRunner
-from migration_harness import create_roles, live_findings, migrated_project
+from migration_harness import live_findings
 from pgcluster import PgCluster
+from policy_setup import alter_policies, policy_database, read_only, select_policies
 from schemagen.cli import main
 
 POLICIES = {
@@ -46,10 +46,7 @@ entities:
       id: {type: bigint, primary_key: true}
       store_id: {type: bigint, nullable: true}
     policies:
-""" + "".join(
-    f'      {name}: {{roles: [rlhm_app], command: select, using: "{using}"}}\n'
-    for name, using in POLICIES.items()
-)
+""" + select_policies(POLICIES, "rlhm_app")
 
 ROWS = (
     # NULLs and duplicates: stores of one owner, products of one store
@@ -67,15 +64,7 @@ ROWS = (
 
 @pytest.fixture
 def db(pg: PgCluster, tmp_path: Path) -> tuple[Path, str]:
-    create_roles(pg, ["rlhm_app"])
-    name = pg.create_database("rlhm")
-    root = migrated_project(tmp_path / "p", SCHEMA, pg.url(name))
-    pg.sql(ROWS, name)
-    return root, name
-
-
-def _read_only(pg: PgCluster, name: str) -> None:
-    pg.sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+    return policy_database(pg, tmp_path, "rlhm", SCHEMA, ROWS)
 
 
 def test_a_qualified_table_of_the_current_schema_is_no_finding(
@@ -89,7 +78,7 @@ def test_a_qualified_table_of_the_current_schema_is_no_finding(
         "SELECT pg_get_expr(polqual, polrelid) FROM pg_policy WHERE polname = 'qualified'", name
     )
     assert "FROM stores WHERE" in " ".join(printed.split()), printed
-    _read_only(pg, name)
+    read_only(pg, name)
     assert live_findings(root, url) == []
     out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
     assert out.exit_code == 0, out.output
@@ -100,16 +89,17 @@ def test_a_table_of_the_same_name_elsewhere_is_a_finding(
 ) -> None:
     root, name = db
     url = pg.url(name)
-    with psycopg.connect(pg.libpq_url(name)) as other:
-        for policy, using in (
+    alter_policies(
+        pg,
+        name,
+        (
             ("qualified", "store_id IN (SELECT id FROM billing.stores WHERE owner = CURRENT_USER)"),
             ("qualified_ref",
              "EXISTS (SELECT 1 FROM archive.stores WHERE stores.id = products.store_id)"),
             ("bare", "store_id IN (SELECT id FROM archive.stores WHERE owner = 'x')"),
             ("billing", "store_id IN (SELECT id FROM public.stores WHERE owner = CURRENT_USER)"),
-        ):
-            other.execute(f"ALTER POLICY {policy} ON products USING ({using})")
-        other.commit()
+        ),
+    )
     expected = [
         "policy bare on products",
         "policy billing on products",
@@ -118,7 +108,7 @@ def test_a_table_of_the_same_name_elsewhere_is_a_finding(
     ]
     found = live_findings(root, url)
     assert [line.split(":")[0] for line in found] == expected, found
-    _read_only(pg, name)
+    read_only(pg, name)
     found = live_findings(root, url)
     assert [line.split(":")[0] for line in found] == expected, found
     out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])

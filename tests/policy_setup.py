@@ -1,0 +1,46 @@
+"""Shared setup of the tests of ``check --database`` on a read-only database with
+row-level security policies: the policies as YAML, a migrated database holding
+rows, the database made read-only, and policies changed by hand."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import psycopg
+from migration_harness import create_roles, migrated_project
+from pgcluster import PgCluster
+
+
+def select_policies(policies: Mapping[str, str], role: str) -> str:
+    """A table's ``policies:`` entries (indented under it): a SELECT policy for
+    ``role`` with each USING, by name."""
+    return "".join(
+        f'      {name}: {{roles: [{role}], command: select, using: "{using}"}}\n'
+        for name, using in policies.items()
+    )
+
+
+def policy_database(
+    pg: PgCluster, tmp_path: Path, name: str, schema: str, rows: str
+) -> tuple[Path, str]:
+    """The project of ``schema`` migrated into a fresh database named ``name``
+    (its role ``{name}_app`` created first), then ``rows`` run in it."""
+    create_roles(pg, [f"{name}_app"])
+    database = pg.create_database(name)
+    root = migrated_project(tmp_path / "p", schema, pg.url(database))
+    pg.sql(rows, database)
+    return root, database
+
+
+def read_only(pg: PgCluster, name: str) -> None:
+    """Make every later session of database ``name`` read-only, as on a hot standby."""
+    pg.sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+
+
+def alter_policies(pg: PgCluster, name: str, usings: Iterable[tuple[str, str]]) -> None:
+    """Change each policy of ``products`` to another USING, by hand, in another session."""
+    with psycopg.connect(pg.libpq_url(name)) as other:
+        for policy, using in usings:
+            other.execute(f"ALTER POLICY {policy} ON products USING ({using})")
+        other.commit()
