@@ -5,13 +5,13 @@ included, and filters on those columns (``any_``, ``contains``)."""
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from driver_round_trip import both_drivers
 from migration_harness import assert_matches_models, migrated_project, project_env
 from pgcluster import PgCluster
 
@@ -80,38 +80,6 @@ def _shape(result: dict[str, Any]) -> dict[str, Any]:
     return {"rows": rows, **result}
 
 
-def _write_sync(m: ModuleType, database: ModuleType) -> None:
-    with database.get_sessionmaker()() as session:
-        session.add_all(_contacts(m, {1, 2}))
-        session.commit()
-
-
-def _read_sync(m: ModuleType, database: ModuleType) -> dict[str, Any]:
-    with database.get_sessionmaker()() as session:
-        return _shape({name: session.scalars(q).all() for name, q in _queries(m).items()})
-
-
-async def _write_async(m: ModuleType, database: ModuleType) -> None:
-    engine = database.get_async_engine()
-    try:
-        async with database.get_async_sessionmaker()() as session:
-            session.add_all(_contacts(m, {3, 4}))
-            await session.commit()
-    finally:
-        await engine.dispose()
-
-
-async def _read_async(m: ModuleType, database: ModuleType) -> dict[str, Any]:
-    engine = database.get_async_engine()
-    try:
-        async with database.get_async_sessionmaker()() as session:
-            return _shape(
-                {name: (await session.scalars(q)).all() for name, q in _queries(m).items()}
-            )
-    finally:
-        await engine.dispose()
-
-
 EXPECTED = {
     "rows": ROWS,
     "any_email": [1, 4],
@@ -134,10 +102,9 @@ def test_arrays_of_domains_hold_lists_with_both_drivers(
     with project_env(root, url):
         m = importlib.import_module("generated.models")
         database = importlib.import_module("generated.database")
-        _write_sync(m, database)  # rows 1 and 2 through psycopg, 3 and 4 through asyncpg
-        asyncio.run(_write_async(m, database))
-        read_sync = _read_sync(m, database)
-        read_async = asyncio.run(_read_async(m, database))
+        # rows 1 and 2 through psycopg, 3 and 4 through asyncpg
+        read = both_drivers(database, _contacts(m, {1, 2}), _contacts(m, {3, 4}), _queries(m))
+        read_sync, read_async = map(_shape, read)
         database.get_engine().dispose()
     assert read_async == EXPECTED
     assert read_sync == EXPECTED

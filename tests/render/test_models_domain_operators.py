@@ -9,7 +9,6 @@ of no kind: ``doc["k"]`` and ``.has_key`` failed, ``.contains()`` was LIKE."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime
 import importlib
 from decimal import Decimal
@@ -17,6 +16,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from driver_round_trip import both_drivers
 from migration_harness import migrated_project, project_env
 from pgcluster import PgCluster
 
@@ -113,29 +113,6 @@ def _queries(m: ModuleType) -> dict[str, Any]:
     }
 
 
-def _write_sync(m: ModuleType, database: ModuleType) -> None:
-    with database.get_sessionmaker()() as session:
-        session.add_all([m.Record(**row) for row in _rows() if row["id"] % 2])
-        session.commit()
-
-
-def _read_sync(m: ModuleType, database: ModuleType) -> dict[str, Any]:
-    with database.get_sessionmaker()() as session:
-        return {name: session.scalars(q).all() for name, q in _queries(m).items()}
-
-
-async def _async(m: ModuleType, database: ModuleType) -> dict[str, Any]:
-    engine = database.get_async_engine()
-    try:
-        async with database.get_async_sessionmaker()() as session:
-            session.add_all([m.Record(**row) for row in _rows() if not row["id"] % 2])
-            await session.commit()
-        async with database.get_async_sessionmaker()() as session:
-            return {name: (await session.scalars(q)).all() for name, q in _queries(m).items()}
-    finally:
-        await engine.dispose()
-
-
 def _result_types(m: ModuleType) -> dict[str, str]:
     r = m.Record
     expressions = {
@@ -190,9 +167,10 @@ def test_domain_columns_have_their_base_types_operators_with_both_drivers(
         m = importlib.import_module("generated.models")
         assert _result_types(m) == RESULT_TYPES
         database = importlib.import_module("generated.database")
-        _write_sync(m, database)  # rows 1, 3 and 5 through psycopg, 2 and 4 through asyncpg
-        read_async = asyncio.run(_async(m, database))
-        read_sync = _read_sync(m, database)
+        # rows 1, 3 and 5 through psycopg, 2 and 4 through asyncpg
+        odd = [m.Record(**row) for row in _rows() if row["id"] % 2]
+        even = [m.Record(**row) for row in _rows() if not row["id"] % 2]
+        read_sync, read_async = both_drivers(database, odd, even, _queries(m))
         database.get_engine().dispose()
     assert read_sync == EXPECTED
     assert read_async == EXPECTED

@@ -7,7 +7,6 @@ to the driver as they were: a dict could not be written by either driver."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime
 import importlib
 import uuid
@@ -16,6 +15,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from driver_round_trip import both_drivers
 from migration_harness import assert_matches_models, migrated_project, project_env
 from pgcluster import PgCluster
 
@@ -89,31 +89,6 @@ def _shape(result: dict[str, Any]) -> dict[str, Any]:
     return {"rows": rows, **result}
 
 
-def _write_sync(m: ModuleType, database: ModuleType) -> None:
-    with database.get_sessionmaker()() as session:
-        session.add_all(_records(m, {1, 2}))
-        session.commit()
-
-
-def _read_sync(m: ModuleType, database: ModuleType) -> dict[str, Any]:
-    with database.get_sessionmaker()() as session:
-        return _shape({name: session.scalars(q).all() for name, q in _queries(m).items()})
-
-
-async def _async(m: ModuleType, database: ModuleType) -> dict[str, Any]:
-    engine = database.get_async_engine()
-    try:
-        async with database.get_async_sessionmaker()() as session:
-            session.add_all(_records(m, {3, 4}))
-            await session.commit()
-        async with database.get_async_sessionmaker()() as session:
-            return _shape(
-                {name: (await session.scalars(q)).all() for name, q in _queries(m).items()}
-            )
-    finally:
-        await engine.dispose()
-
-
 def test_domains_over_converting_types_hold_their_values_with_both_drivers(
     pg: PgCluster, pg_db: str, tmp_path: Path
 ) -> None:
@@ -122,9 +97,9 @@ def test_domains_over_converting_types_hold_their_values_with_both_drivers(
     with project_env(root, url):
         m = importlib.import_module("generated.models")
         database = importlib.import_module("generated.database")
-        _write_sync(m, database)  # rows 1 and 2 through psycopg, 3 and 4 through asyncpg
-        read_async = asyncio.run(_async(m, database))
-        read_sync = _read_sync(m, database)
+        # rows 1 and 2 through psycopg, 3 and 4 through asyncpg
+        read = both_drivers(database, _records(m, {1, 2}), _records(m, {3, 4}), _queries(m))
+        read_sync, read_async = map(_shape, read)
         database.get_engine().dispose()
     expected = {
         "rows": _rows(),

@@ -13,12 +13,12 @@ holding NULLs and duplicates: the same str from both drivers.
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from driver_round_trip import both_drivers
 from migration_harness import migrated_project, project_env
 from pgcluster import PgCluster
 
@@ -103,31 +103,6 @@ def _shape(result: dict[str, Any]) -> dict[str, Any]:
     return {"rows": rows, **result}
 
 
-def _write_sync(m: ModuleType, database: ModuleType) -> None:
-    with database.get_sessionmaker()() as session:
-        session.add_all(_readings(m, {1, 3, 5}))
-        session.commit()
-
-
-def _read_sync(m: ModuleType, database: ModuleType) -> dict[str, Any]:
-    with database.get_sessionmaker()() as session:
-        return _shape({name: session.scalars(q).all() for name, q in _queries(m).items()})
-
-
-async def _async(m: ModuleType, database: ModuleType) -> dict[str, Any]:
-    engine = database.get_async_engine()
-    try:
-        async with database.get_async_sessionmaker()() as session:
-            session.add_all(_readings(m, {2, 4}))
-            await session.commit()
-        async with database.get_async_sessionmaker()() as session:
-            return _shape(
-                {name: (await session.scalars(q)).all() for name, q in _queries(m).items()}
-            )
-    finally:
-        await engine.dispose()
-
-
 EXPECTED = {
     "rows": ROWS,
     "path_used": [[2, 3], None, [{"a": [1, 2, 3]}], None, [2, 3]],
@@ -153,9 +128,9 @@ def test_text_valued_types_give_the_same_str_with_both_drivers(
     with project_env(root, url):
         m = importlib.import_module("generated.models")
         database = importlib.import_module("generated.database")
-        _write_sync(m, database)  # rows 1, 3 and 5 through psycopg, 2 and 4 through asyncpg
-        read_async = asyncio.run(_async(m, database))
-        read_sync = _read_sync(m, database)
+        # rows 1, 3 and 5 through psycopg, 2 and 4 through asyncpg
+        read = both_drivers(database, _readings(m, {1, 3, 5}), _readings(m, {2, 4}), _queries(m))
+        read_sync, read_async = map(_shape, read)
         database.get_engine().dispose()
     assert read_sync == EXPECTED
     assert read_async == EXPECTED

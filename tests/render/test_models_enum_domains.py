@@ -10,6 +10,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from driver_round_trip import both_drivers
 from migration_harness import assert_matches_models, migrated_project, project_env
 from pgcluster import PgCluster
 
@@ -80,33 +81,6 @@ def _shape(result: dict[str, Any]) -> dict[str, Any]:
     return {"rows": rows, **result}
 
 
-def _write_sync(m: ModuleType, database: ModuleType) -> None:
-    with database.get_sessionmaker()() as session:
-        session.add_all(_rows(m)[0])
-        session.commit()
-
-
-def _read_sync(m: ModuleType, database: ModuleType) -> dict[str, Any]:
-    with database.get_sessionmaker()() as session:
-        result = {name: session.scalars(q).all() for name, q in _queries(m).items()}
-        return _shape(result)
-
-
-async def _async(m: ModuleType, database: ModuleType) -> dict[str, Any]:
-    engine = database.get_async_engine()
-    try:
-        async with database.get_async_sessionmaker()() as session:
-            session.add_all(_rows(m)[1])
-            await session.commit()
-        async with database.get_async_sessionmaker()() as session:
-            result = {
-                name: (await session.scalars(q)).all() for name, q in _queries(m).items()
-            }
-            return _shape(result)
-    finally:
-        await engine.dispose()
-
-
 def test_domain_over_enum_columns_hold_enum_members_with_both_drivers(
     pg: PgCluster, pg_db: str, tmp_path: Path
 ) -> None:
@@ -115,9 +89,9 @@ def test_domain_over_enum_columns_hold_enum_members_with_both_drivers(
     with project_env(root, url):
         m = importlib.import_module("generated.models")
         database = importlib.import_module("generated.database")
-        _write_sync(m, database)
-        read_async = asyncio.run(_async(m, database))
-        read_sync = _read_sync(m, database)
+        sync_rows, async_rows = _rows(m)
+        read = both_drivers(database, sync_rows, async_rows, _queries(m))
+        read_sync, read_async = map(_shape, read)
         database.get_engine().dispose()
         status, priority = m.JobStatus, m.Priority
         held = status('on hold, "later"')

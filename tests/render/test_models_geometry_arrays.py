@@ -5,13 +5,13 @@ arrays included. Skipped with its reason where the test cluster has no PostGIS."
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
+from driver_round_trip import both_drivers
 from migration_harness import migrated_project, project_env
 from pgcluster import PgCluster
 
@@ -87,33 +87,6 @@ def _read(rows: list[Any]) -> list[tuple[Any, ...]]:
     return [(s.id, _ewkt(s.spot), many(s.spots), _ewkt(s.home), many(s.places)) for s in rows]
 
 
-def _write_sync(m: ModuleType, database: ModuleType) -> None:
-    with database.get_sessionmaker()() as session:
-        session.add_all(_sites(m, {1, 3, 5}))
-        session.commit()
-
-
-def _read_sync(m: ModuleType, database: ModuleType) -> list[tuple[Any, ...]]:
-    from sqlalchemy import select
-
-    with database.get_sessionmaker()() as session:
-        return _read(list(session.scalars(select(m.Site).order_by(m.Site.id))))
-
-
-async def _async(m: ModuleType, database: ModuleType) -> list[tuple[Any, ...]]:
-    from sqlalchemy import select
-
-    engine = database.get_async_engine()
-    try:
-        async with database.get_async_sessionmaker()() as session:
-            session.add_all(_sites(m, {2, 4}))
-            await session.commit()
-        async with database.get_async_sessionmaker()() as session:
-            return _read(list(await session.scalars(select(m.Site).order_by(m.Site.id))))
-    finally:
-        await engine.dispose()
-
-
 def test_geometry_and_arrays_of_it_are_written_and_read_with_both_drivers(
     pg: PgCluster, pg_db: str, tmp_path: Path
 ) -> None:
@@ -124,9 +97,12 @@ def test_geometry_and_arrays_of_it_are_written_and_read_with_both_drivers(
     with project_env(root, url):
         m = importlib.import_module("generated.models")
         database = importlib.import_module("generated.database")
-        _write_sync(m, database)  # rows 1, 3 and 5 through psycopg, 2 and 4 through asyncpg
-        read_async = asyncio.run(_async(m, database))
-        read_sync = _read_sync(m, database)
+        from sqlalchemy import select
+
+        # rows 1, 3 and 5 through psycopg, 2 and 4 through asyncpg
+        sites = {"sites": select(m.Site).order_by(m.Site.id)}
+        read = both_drivers(database, _sites(m, {1, 3, 5}), _sites(m, {2, 4}), sites)
+        read_sync, read_async = (_read(result["sites"]) for result in read)
         database.get_engine().dispose()
     assert read_sync == ROWS
     assert read_async == ROWS

@@ -8,12 +8,12 @@ columns must keep the element type's own operators (citext's ``=`` ignores case)
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from driver_round_trip import both_drivers
 from migration_harness import migrated_project, project_env
 from pgcluster import PgCluster
 
@@ -103,38 +103,6 @@ def _shape(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _write_sync(m: ModuleType, database: ModuleType) -> None:
-    with database.get_sessionmaker()() as session:
-        session.add_all(_items(m, {1, 2}))
-        session.commit()
-
-
-def _read_sync(m: ModuleType, database: ModuleType) -> dict[str, Any]:
-    with database.get_sessionmaker()() as session:
-        return _shape({name: session.scalars(q).all() for name, q in _queries(m).items()})
-
-
-async def _write_async(m: ModuleType, database: ModuleType) -> None:
-    engine = database.get_async_engine()
-    try:
-        async with database.get_async_sessionmaker()() as session:
-            session.add_all(_items(m, {3, 4}))
-            await session.commit()
-    finally:
-        await engine.dispose()
-
-
-async def _read_async(m: ModuleType, database: ModuleType) -> dict[str, Any]:
-    engine = database.get_async_engine()
-    try:
-        async with database.get_async_sessionmaker()() as session:
-            return _shape(
-                {name: (await session.scalars(q)).all() for name, q in _queries(m).items()}
-            )
-    finally:
-        await engine.dispose()
-
-
 # The points' EWKB in hex: SRID 4326, x and y as little-endian doubles.
 POINT_1_2 = "0101000020e6100000000000000000f03f0000000000000040"
 POINT_3_4 = "0101000020e610000000000000000008400000000000001040"
@@ -161,10 +129,9 @@ def test_arrays_of_types_psycopg_does_not_know_hold_lists_with_both_drivers(
     with project_env(root, url):
         m = importlib.import_module("generated.models")
         database = importlib.import_module("generated.database")
-        _write_sync(m, database)  # rows 1 and 2 through psycopg, 3 and 4 through asyncpg
-        asyncio.run(_write_async(m, database))
-        read_sync = _read_sync(m, database)
-        read_async = asyncio.run(_read_async(m, database))
+        # rows 1 and 2 through psycopg, 3 and 4 through asyncpg
+        read = both_drivers(database, _items(m, {1, 2}), _items(m, {3, 4}), _queries(m))
+        read_sync, read_async = map(_shape, read)
         database.get_engine().dispose()
     assert read_async == EXPECTED
     assert read_sync == EXPECTED
