@@ -130,6 +130,8 @@ def pg_type_name(ct: ColumnType) -> str:
     from ..model.schema import Database, Schema
     from ..model.typemap import pg_type
 
+    if ct.domain is not None:  # hr."Flag": quoted as it is named (db_name:)
+        return quote_type(ct.domain)
     if ct.kind == "enum":
         assert ct.enum is not None
         return quote_type(ct.enum)  # billing.status: a type in another schema
