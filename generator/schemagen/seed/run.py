@@ -28,6 +28,7 @@ from .plan import (
     row_keys,
 )
 from .security import lift_row_security, restore_row_security
+from .sequences import move_sequences
 from .values import ident, qualified_ident
 
 #: From this many rows into an empty table, its indexes are built after the insert.
@@ -48,6 +49,8 @@ class SeedResult:
 
     tables: list[TableResult] = field(default_factory=list)
     seconds: float = 0.0
+    #: the sequences moved past the rows there before the insert (--append)
+    sequences: list[str] = field(default_factory=list)
 
     @property
     def rows(self) -> int:
@@ -55,7 +58,7 @@ class SeedResult:
 
     def report_lines(self) -> list[str]:
         width = max((len(t.table) for t in self.tables), default=5)
-        lines = []
+        lines = [f"  {line}" for line in self.sequences]
         for t in self.tables:
             note = f"  ({t.note})" if t.note else ""
             lines.append(f"  {t.table:<{width}}  {t.rows:>10,} rows  {t.seconds:7.2f} s{note}")
@@ -108,6 +111,8 @@ def seed_connection(
                 f"refusing to seed: {', '.join(full)} already hold rows "
                 "(seed never deletes; give --append to add rows)"
             )
+        if full:
+            result.sequences = move_sequences(conn, schema, existing)
         conn.execute("SET LOCAL synchronous_commit = off")
         conn.execute("SET LOCAL maintenance_work_mem = '256MB'")  # index builds
         # Compiling the long generator expressions costs more than it saves.

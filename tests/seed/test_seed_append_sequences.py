@@ -1,0 +1,88 @@
+"""``seed --append`` after rows written with their ids (a restore, a hand-made
+fixture, ``OVERRIDING SYSTEM VALUE``): the identity or serial sequence had not moved,
+so seed's first row took id 1 again and the whole seed failed ('duplicate key value
+violates unique constraint "pk_accounts"'). Seed now moves such a sequence past the
+table's largest value first (setval), only where the rows are beyond it, and says
+so."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from migration_harness import write_schema
+from pgcluster import PgCluster
+from schemagen.seed.run import seed_connection
+from seed_checks import created, project_schema, violations
+
+SCHEMA = """
+database: {name: shop}
+entities:
+  Account:
+    columns:
+      id: {type: bigint, primary_key: true}
+      name: {type: text, nullable: true}
+  Order:
+    columns:
+      id: {type: serial, primary_key: true}
+      account_id: {references: Account, back_populates: orders}
+      note: {type: text, nullable: true}
+  Invoice:
+    schema: billing
+    columns:
+      id: {type: integer, primary_key: true, identity: by default}
+      total: {type: integer, nullable: true}
+  Tag:
+    columns:
+      id: {type: bigint, primary_key: true}
+      label: {type: text, nullable: true}
+  Note:
+    columns:
+      id: {type: bigint, primary_key: true}
+      body: {type: text, nullable: true}
+"""
+
+# accounts, orders and billing.invoices hold ids their sequences never gave; tags'
+# rows took theirs from the sequence; notes' sequence was moved past its rows by hand
+ROWS = """
+INSERT INTO accounts OVERRIDING SYSTEM VALUE VALUES (1, 'a'), (2, 'a'), (7, NULL);
+INSERT INTO orders VALUES (1, 1, NULL), (2, 7, 'x'), (3, 7, 'x');
+INSERT INTO billing.invoices VALUES (40, NULL), (41, 5), (42, 5);
+INSERT INTO tags (label) VALUES ('a'), ('a'), (NULL);
+INSERT INTO notes OVERRIDING SYSTEM VALUE VALUES (5, 'x'), (6, NULL), (6 + 1, 'x');
+SELECT setval('notes_id_seq', 100);
+"""
+
+
+def test_append_moves_a_sequence_behind_the_rows(pg: PgCluster, pg_db: str, tmp_path: Path) -> None:
+    write_schema(tmp_path, {"schema.yaml": SCHEMA})
+    schema = project_schema(tmp_path)
+    with created(pg, pg_db, tmp_path) as conn:
+        conn.execute(ROWS)  # type: ignore[arg-type]
+        conn.commit()
+        result = seed_connection(conn, schema, rows=20, seed=1, append=True)
+        assert violations(conn, schema) == []
+        lines = result.report_lines()
+        assert [line for line in lines if "sequence" in line] == [
+            "  moved sequence accounts_id_seq to 7: accounts.id holds up to 7",
+            "  moved sequence billing.invoices_id_seq to 42: billing.invoices.id holds up to 42",
+            "  moved sequence orders_id_seq to 3: orders.id holds up to 3",
+        ], lines
+        counts = conn.execute(
+            "SELECT (SELECT count(*) FROM accounts WHERE id > 7),"
+            " (SELECT count(*) FROM orders WHERE id > 3),"
+            " (SELECT count(*) FROM billing.invoices WHERE id > 42),"
+            " (SELECT min(id) FROM notes WHERE id > 7),"
+            " (SELECT count(*) FROM tags)"
+        ).fetchone()
+        assert counts is not None and counts[4] > 3
+        inserted = {t.table: t.rows for t in result.tables}
+        assert counts[:3] == (
+            inserted["accounts"],
+            inserted["orders"],
+            inserted["billing.invoices"],
+        )
+        assert counts[3] == 101  # notes' sequence, already past its rows, was left alone
+        # and once more: the sequences are past the rows now, nothing to move
+        again = seed_connection(conn, schema, rows=20, seed=2, append=True)
+        assert [line for line in again.report_lines() if "sequence" in line] == []
+        assert violations(conn, schema) == []
