@@ -40,13 +40,14 @@ import sys
 import tomllib
 import traceback
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import psycopg
 import sqlalchemy as sa
 import yaml
 from alembic import command
@@ -620,6 +621,37 @@ def migrated_project(root: Path, text: str, url: str) -> Path:
     schemagen(root, "migrate", "-m", "initial")
     alembic(root, url, "upgrade", "head")
     return root
+
+
+def migrated_database(
+    pg: PgCluster, tmp_path: Path, name: str, schema: str, rows: str
+) -> tuple[Path, str]:
+    """A fresh database ``name`` migrated to head from ``schema`` (its project under
+    ``tmp_path``), then ``rows`` run in it: (the project's root, the database's name)."""
+    database = pg.create_database(name)
+    root = migrated_project(tmp_path / "p", schema, pg.url(database))
+    pg.sql(rows, database)
+    return root, database
+
+
+def by_hand(pg: PgCluster, name: str, statements: Iterable[str]) -> None:
+    """Run ``statements`` in database ``name`` in a session of their own, one
+    transaction: a change made by hand, behind the migrations' back."""
+    with psycopg.connect(pg.libpq_url(name)) as other:
+        for statement in statements:
+            other.execute(statement)
+        other.commit()
+
+
+def assert_text_findings(root: Path, url: str, expected: Iterable[tuple[str, str, str]]) -> None:
+    """``check --database`` in text exits 1, with a line ``  object: message`` for
+    each expected (object, message, fix) and a hint line (``->``) holding its fix."""
+    text = CliRunner().invoke(schemagen_main, ["check", "--project", str(root), "--database", url])
+    assert text.exit_code == 1, text.output
+    lines = text.output.splitlines()
+    for obj, msg, fix in expected:
+        assert f"  {obj}: {msg}" in lines, text.output
+        assert any(fix in line for line in lines if line.lstrip().startswith("->")), text.output
 
 
 def live_findings(root: Path, url: str) -> list[str]:

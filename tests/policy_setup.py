@@ -7,8 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-import psycopg
-from migration_harness import create_roles, migrated_project
+from migration_harness import by_hand, create_roles, migrated_database
 from pgcluster import PgCluster
 
 
@@ -27,10 +26,7 @@ def policy_database(
     """The project of ``schema`` migrated into a fresh database named ``name``
     (its role ``{name}_app`` created first), then ``rows`` run in it."""
     create_roles(pg, [f"{name}_app"])
-    database = pg.create_database(name)
-    root = migrated_project(tmp_path / "p", schema, pg.url(database))
-    pg.sql(rows, database)
-    return root, database
+    return migrated_database(pg, tmp_path, name, schema, rows)
 
 
 def read_only(pg: PgCluster, name: str) -> None:
@@ -40,7 +36,4 @@ def read_only(pg: PgCluster, name: str) -> None:
 
 def alter_policies(pg: PgCluster, name: str, usings: Iterable[tuple[str, str]]) -> None:
     """Change each policy of ``products`` to another USING, by hand, in another session."""
-    with psycopg.connect(pg.libpq_url(name)) as other:
-        for policy, using in usings:
-            other.execute(f"ALTER POLICY {policy} ON products USING ({using})")
-        other.commit()
+    by_hand(pg, name, (f"ALTER POLICY {p} ON products USING ({using})" for p, using in usings))

@@ -11,10 +11,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import psycopg
 import pytest
 from click.testing import CliRunner
-from migration_harness import live_findings, migrated_project
+from migration_harness import assert_text_findings, by_hand, live_findings, migrated_database
 from pgcluster import PgCluster
 from schemagen.cli import main
 
@@ -104,10 +103,7 @@ EXTRA = "in the database but not in the schema"
 
 @pytest.fixture
 def db(pg: PgCluster, tmp_path: Path) -> tuple[Path, str]:
-    name = pg.create_database("clus")
-    root = migrated_project(tmp_path / "p", SCHEMA, pg.url(name))
-    pg.sql(ROWS, name)
-    return root, name
+    return migrated_database(pg, tmp_path, "clus", SCHEMA, ROWS)
 
 
 def test_a_database_at_head_has_no_cluster_marks(pg: PgCluster, db: tuple[Path, str]) -> None:
@@ -125,18 +121,10 @@ def test_a_database_at_head_has_no_cluster_marks(pg: PgCluster, db: tuple[Path, 
 def test_cluster_marks_made_by_hand_are_extra(pg: PgCluster, db: tuple[Path, str]) -> None:
     root, name = db
     url = pg.url(name)
-    with psycopg.connect(pg.libpq_url(name)) as other:
-        for statement in BEHIND:
-            other.execute(statement)
-        other.commit()
+    by_hand(pg, name, BEHIND)
     assert live_findings(root, url) == [f"{obj}: {EXTRA}" for obj, _ in EXPECTED]
 
-    text = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
-    assert text.exit_code == 1, text.output
-    lines = text.output.splitlines()
-    for obj, fix in EXPECTED:
-        assert f"  {obj}: {EXTRA}" in lines, text.output
-        assert any(fix in line for line in lines if line.lstrip().startswith("->")), text.output
+    assert_text_findings(root, url, [(obj, EXTRA, fix) for obj, fix in EXPECTED])
 
     out = CliRunner().invoke(
         main, ["check", "--project", str(root), "--format", "json", "--database", url]

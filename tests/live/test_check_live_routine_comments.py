@@ -12,10 +12,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import psycopg
 import pytest
 from click.testing import CliRunner
-from migration_harness import live_findings, migrated_project
+from migration_harness import assert_text_findings, by_hand, live_findings, migrated_database
 from pgcluster import PgCluster
 from schemagen.cli import main
 
@@ -108,10 +107,7 @@ EXPECTED = [  # object, message, the hint's statement
 
 @pytest.fixture
 def db(pg: PgCluster, tmp_path: Path) -> tuple[Path, str]:
-    name = pg.create_database("rcom")
-    root = migrated_project(tmp_path / "p", SCHEMA, pg.url(name))
-    pg.sql(ROWS, name)
-    return root, name
+    return migrated_database(pg, tmp_path, "rcom", SCHEMA, ROWS)
 
 
 def test_a_database_at_head_is_clean(pg: PgCluster, db: tuple[Path, str]) -> None:
@@ -131,18 +127,10 @@ def test_a_database_at_head_is_clean(pg: PgCluster, db: tuple[Path, str]) -> Non
 def test_comments_changed_by_hand_are_drift(pg: PgCluster, db: tuple[Path, str]) -> None:
     root, name = db
     url = pg.url(name)
-    with psycopg.connect(pg.libpq_url(name)) as other:
-        for statement in BEHIND:
-            other.execute(statement)
-        other.commit()
+    by_hand(pg, name, BEHIND)
     assert live_findings(root, url) == [f"{obj}: {msg}" for obj, msg, _ in EXPECTED]
 
-    text = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
-    assert text.exit_code == 1, text.output
-    lines = text.output.splitlines()
-    for obj, msg, fix in EXPECTED:
-        assert f"  {obj}: {msg}" in lines, text.output
-        assert any(fix in line for line in lines if line.lstrip().startswith("->")), text.output
+    assert_text_findings(root, url, EXPECTED)
 
     out = CliRunner().invoke(
         main, ["check", "--project", str(root), "--format", "json", "--database", url]

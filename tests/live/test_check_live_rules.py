@@ -15,7 +15,14 @@ import psycopg
 import pytest
 from adopt_harness import new_project
 from click.testing import CliRunner
-from migration_harness import live_findings, migrated_project, schemagen
+from migration_harness import (
+    assert_text_findings,
+    by_hand,
+    live_findings,
+    migrated_database,
+    migrated_project,
+    schemagen,
+)
 from pgcluster import PgCluster
 from schemagen.cli import main
 
@@ -72,32 +79,21 @@ EXPECTED = [
 
 @pytest.fixture
 def db(pg: PgCluster, tmp_path: Path) -> tuple[Path, str]:
-    name = pg.create_database("rules")
-    root = migrated_project(tmp_path / "p", SCHEMA, pg.url(name))
-    pg.sql(ROWS, name)
-    return root, name
+    return migrated_database(pg, tmp_path, "rules", SCHEMA, ROWS)
 
 
 def test_rules_and_statistics_are_extra_objects(pg: PgCluster, db: tuple[Path, str]) -> None:
     root, name = db
     url = pg.url(name)
     assert live_findings(root, url) == []
-    with psycopg.connect(pg.libpq_url(name)) as other:
-        for statement in BEHIND:
-            other.execute(statement)
-        other.commit()
+    by_hand(pg, name, BEHIND)
     # the rule is at work: the application's INSERT now writes nothing
     pg.sql("INSERT INTO accounts (id) VALUES (500)", name)
     assert pg.sql("SELECT count(*) FROM accounts", name) == "90\n"
     extra = "in the database but not in the schema"
     assert live_findings(root, url) == [f"{obj}: {extra}" for obj, _ in EXPECTED]
 
-    text = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
-    assert text.exit_code == 1, text.output
-    lines = text.output.splitlines()
-    for obj, drop in EXPECTED:
-        assert f"  {obj}: {extra}" in lines, text.output
-        assert any(drop in line for line in lines if line.lstrip().startswith("->")), text.output
+    assert_text_findings(root, url, [(obj, extra, drop) for obj, drop in EXPECTED])
 
     out = CliRunner().invoke(
         main, ["check", "--project", str(root), "--format", "json", "--database", url]

@@ -11,10 +11,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import psycopg
 import pytest
 from click.testing import CliRunner
-from migration_harness import live_findings, migrated_project
+from migration_harness import assert_text_findings, by_hand, live_findings, migrated_database
 from pgcluster import PgCluster
 from schemagen.cli import main
 
@@ -68,10 +67,7 @@ EXPECTED = [  # object, message, the hint's statement
 
 @pytest.fixture
 def db(pg: PgCluster, tmp_path: Path) -> tuple[Path, str]:
-    name = pg.create_database("tcom")
-    root = migrated_project(tmp_path / "p", SCHEMA, pg.url(name))
-    pg.sql(ROWS, name)
-    return root, name
+    return migrated_database(pg, tmp_path, "tcom", SCHEMA, ROWS)
 
 
 def test_comments_changed_by_hand_have_their_statement_as_hint(
@@ -80,19 +76,10 @@ def test_comments_changed_by_hand_have_their_statement_as_hint(
     root, name = db
     url = pg.url(name)
     assert live_findings(root, url) == []
-    with psycopg.connect(pg.libpq_url(name)) as other:
-        for statement in BEHIND:
-            other.execute(statement)
-        other.commit()
+    by_hand(pg, name, BEHIND)
     assert live_findings(root, url) == [f"{obj}: {msg}" for obj, msg, _ in EXPECTED]
 
-    text = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
-    assert text.exit_code == 1, text.output
-    lines = text.output.splitlines()
-    hints = [line for line in lines if line.lstrip().startswith("->")]
-    for obj, msg, fix in EXPECTED:
-        assert f"  {obj}: {msg}" in lines, text.output
-        assert any(f"`{fix}`" in line for line in hints), text.output
+    assert_text_findings(root, url, [(obj, msg, f"`{fix}`") for obj, msg, fix in EXPECTED])
 
     out = CliRunner().invoke(
         main, ["check", "--project", str(root), "--format", "json", "--database", url]

@@ -10,10 +10,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import psycopg
 import pytest
 from click.testing import CliRunner
-from migration_harness import live_findings, migrated_project
+from migration_harness import by_hand, live_findings, migrated_database, migrated_project
 from pgcluster import PgCluster
 from schemagen.cli import main
 
@@ -75,10 +74,7 @@ EXPECTED = [  # by view key (audit.code_counts first), then index
 
 @pytest.fixture
 def db(pg: PgCluster, tmp_path: Path) -> tuple[Path, str]:
-    name = pg.create_database("mvco")
-    root = migrated_project(tmp_path / "p", SCHEMA, pg.url(name))
-    pg.sql(ROWS, name)
-    return root, name
+    return migrated_database(pg, tmp_path, "mvco", SCHEMA, ROWS)
 
 
 def test_a_database_at_head_is_clean(pg: PgCluster, db: tuple[Path, str]) -> None:
@@ -97,10 +93,7 @@ def test_a_database_at_head_is_clean(pg: PgCluster, db: tuple[Path, str]) -> Non
 def test_key_collations_made_by_hand_are_drift(pg: PgCluster, db: tuple[Path, str]) -> None:
     root, name = db
     url = pg.url(name)
-    with psycopg.connect(pg.libpq_url(name)) as other:
-        for statement in BEHIND:
-            other.execute(statement)
-        other.commit()
+    by_hand(pg, name, BEHIND)
     assert live_findings(root, url) == [f"{obj}: {msg}" for obj, msg, _ in EXPECTED]
 
     text = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])

@@ -12,10 +12,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import psycopg
 import pytest
 from click.testing import CliRunner
-from migration_harness import live_findings, migrated_project
+from migration_harness import by_hand, live_findings, migrated_database
 from pgcluster import PgCluster
 from schemagen.cli import main
 
@@ -104,10 +103,7 @@ EXPECTED = [
 
 @pytest.fixture
 def db(pg: PgCluster, tmp_path: Path) -> tuple[Path, str]:
-    name = pg.create_database("mvix")
-    root = migrated_project(tmp_path / "p", SCHEMA, pg.url(name))
-    pg.sql(ROWS, name)
-    return root, name
+    return migrated_database(pg, tmp_path, "mvix", SCHEMA, ROWS)
 
 
 def test_a_database_at_head_is_clean(pg: PgCluster, db: tuple[Path, str]) -> None:
@@ -120,10 +116,7 @@ def test_a_database_at_head_is_clean(pg: PgCluster, db: tuple[Path, str]) -> Non
 def test_indexes_made_again_otherwise_are_findings(pg: PgCluster, db: tuple[Path, str]) -> None:
     root, name = db
     url = pg.url(name)
-    with psycopg.connect(pg.libpq_url(name)) as other:
-        for statement in BEHIND:
-            other.execute(statement)
-        other.commit()
+    by_hand(pg, name, BEHIND)
     assert live_findings(root, url) == EXPECTED
 
     out = CliRunner().invoke(
