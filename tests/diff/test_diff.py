@@ -290,6 +290,25 @@ def test_renamed_and_changed_key_whose_column_changes_type_is_dropped_and_added_
         assert described[1].startswith("+ foreign key fk_")
         assert not described[1].endswith("(NOT VALID, then VALIDATE)")
         check_invariants(old, new, plan)
+    # only renamed, both sides text -> uuid: no rename kept through the ALTERs
+    uuid, text = ColumnType("uuid"), ColumnType("text")
+    tenant = entity("Tenant", "tenants", col("code", text))
+    site = entity("Site", "sites", col("tenant_code", text, nullable=True), foreign_keys=(
+        dataclasses.replace(fk("sites", "tenant_code", "Tenant", "tenants"),
+                            ref_columns=("code",)),))
+    retyped = (
+        dataclasses.replace(tenant, columns=(tenant.columns[0], col("code", uuid))),
+        dataclasses.replace(
+            site, columns=(site.columns[0], col("tenant_code", uuid, nullable=True)),
+            foreign_keys=(dataclasses.replace(site.foreign_keys[0], name="fk_sites_owner"),)),
+    )
+    plan = diff(schema(tenant, site), schema(*retyped))
+    assert [line for line in plan.describe() if "foreign key" in line] == [
+        "- foreign key fk_sites_tenant_code_tenants on sites",
+        "+ foreign key fk_sites_owner on sites",
+    ]
+    assert [stage.kind for stage in stages(plan)] == ["main"]
+    check_invariants(schema(tenant, site), schema(*retyped), plan)
     key = PartitionKey("hash", ("id",))
     old = schema(dataclasses.replace(prod, partition_by=key))
     new = schema(dataclasses.replace(prod, partition_by=key, foreign_keys=(renamed,)))

@@ -110,3 +110,69 @@ def test_a_renamed_and_changed_key_over_a_retyped_column_is_never_missing(
     assert accepted == [], accepted
     assert _keys(pg, db) == "fk_products_store true FOREIGN KEY (store_id) REFERENCES stores(id)"
     assert_matches_models(pg, db, models_before, [], "downgrade")
+
+
+UUID_BEFORE = """\
+database: {name: renamed}
+entities:
+  Tenant:
+    columns:
+      id: {type: string, length: 36, primary_key: true}
+  Site:
+    columns:
+      id: {type: bigint, primary_key: true}
+      tenant_id: {type: string, length: 36, nullable: true}
+    foreign_keys:
+      fk_sites_tenant: {columns: [tenant_id], references: Tenant}
+"""
+UUID_AFTER = """\
+database: {name: renamed}
+entities:
+  Tenant:
+    columns:
+      id: {type: uuid, primary_key: true, using: "id::uuid"}
+  Site:
+    columns:
+      id: {type: bigint, primary_key: true}
+      tenant_id: {type: uuid, nullable: true, using: "tenant_id::uuid"}
+    foreign_keys:
+      fk_sites_owner: {columns: [tenant_id], references: Tenant}
+"""
+A, MISSING = "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "d0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"
+
+
+def test_a_key_only_renamed_while_both_sides_change_to_types_that_do_not_compare(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """Renamed in place, the key stayed through the ALTERs and the first failed
+    ('foreign key constraint "fk_sites_owner" cannot be implemented': text and uuid
+    do not compare). As an unchanged key there, it is dropped under its old name
+    before the ALTERs and added under its new one after them, in the transaction."""
+    case = Case("uuid", {"s.yaml": UUID_BEFORE}, {"s.yaml": UUID_AFTER}, destructive=False)
+    root = tmp_path / "project"
+    models_before, models_after = generate(case, root)
+    assert [p.name for p in revisions(root)][1:] == ["001_after.py"]
+    db = scratch_database(pg, "mig")
+    url = pg.url(db)
+    alembic(root, url, "upgrade", "000")
+    pg.sql(f"INSERT INTO tenants VALUES ('{A}'); "
+           f"INSERT INTO sites VALUES (1, '{A}'), (2, NULL), (3, '{A}')", db)
+    orphan = f"INSERT INTO sites VALUES (9, '{MISSING}')"
+
+    def accepted() -> bool:
+        with psycopg.connect(url.replace("+psycopg", "")) as conn:
+            try:
+                conn.execute(orphan)
+            except psycopg.errors.ForeignKeyViolation:
+                return False
+            finally:
+                conn.rollback()
+        return True
+
+    alembic(root, url, "upgrade", "head")
+    assert not accepted()
+    assert_matches_models(pg, db, models_after, [], "upgrade")
+    alembic(root, url, "downgrade", "000")
+    assert not accepted()
+    assert_matches_models(pg, db, models_before, [], "downgrade")
+    assert pg.sql("SELECT count(*) FROM sites", db).strip() == "3"

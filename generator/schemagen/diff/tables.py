@@ -75,7 +75,7 @@ def compare_entities(
     for name in sorted((before.keys() & after.keys()) - remade):
         ops += compare_entity(before[name], after[name], not_concurrent, using or {})
     kept = [(before[n], after[n]) for n in sorted((before.keys() & after.keys()) - remade)]
-    return ops + _keys_across_retypes(kept, ops)
+    return _renames_across_retypes(kept, ops) + _keys_across_retypes(kept, ops)
 
 
 def _keys_across_retypes(
@@ -87,13 +87,7 @@ def _keys_across_retypes(
     keeps a key only over types that compare (integer and bigint do, text and uuid
     do not: "foreign key constraint ... cannot be implemented"); where they do, it
     checks the key again under the ALTER's lock anyway, as the add does."""
-    retyped = {
-        (op.table, op.new.name)
-        for op in ops
-        if isinstance(op, AlterColumn)
-        and op.old.type != op.new.type
-        and not binary_compatible(op.old.type, op.new.type)
-    }
+    retyped = _retyped_columns(ops)
     found: list[Operation] = []
     for old, new in kept:
         for fk in new.foreign_keys:
@@ -103,6 +97,46 @@ def _keys_across_retypes(
             if own and any((fk.ref_table, c) in retyped for c in fk.ref_columns):
                 found += [DropConstraint(new.table, fk), AddConstraint(new.table, fk)]
     return found
+
+
+def _renames_across_retypes(
+    kept: Sequence[tuple[Entity, Entity]], ops: Sequence[Operation]
+) -> list[Operation]:
+    """``ops`` with each foreign key that is only renamed, while its columns and
+    referenced columns both change type (as :func:`_keys_across_retypes` finds),
+    dropped under its old name and added under its new one in the transaction
+    instead: renamed, it would stay through the ALTERs, which fail where the types
+    no longer compare (text and uuid)."""
+    retyped = _retyped_columns(ops)
+    keys = {(new.table, fk.name): fk for _, new in kept for fk in new.foreign_keys}
+    olds = {(new.table, fk.name): fk for old, new in kept for fk in old.foreign_keys}
+    found: list[Operation] = []
+    for op in ops:
+        fk = keys.get((op.table, op.new)) if isinstance(op, RenameConstraint) else None
+        was = olds.get((op.table, op.old)) if isinstance(op, RenameConstraint) else None
+        if (
+            isinstance(op, RenameConstraint)
+            and op.kind == "foreign_keys"
+            and fk is not None
+            and was is not None
+            and any((op.table, c) in retyped for c in fk.columns)
+            and any((fk.ref_table, c) in retyped for c in fk.ref_columns)
+        ):
+            found += [DropConstraint(op.table, was), AddConstraint(op.table, fk)]
+        else:
+            found.append(op)
+    return found
+
+
+def _retyped_columns(ops: Sequence[Operation]) -> set[tuple[str, str]]:
+    """(table, column) of the columns whose type the plan changes, not binary compatibly."""
+    return {
+        (op.table, op.new.name)
+        for op in ops
+        if isinstance(op, AlterColumn)
+        and op.old.type != op.new.type
+        and not binary_compatible(op.old.type, op.new.type)
+    }
 
 
 def compare_partitions(old: Entity, new: Entity) -> list[Operation]:
