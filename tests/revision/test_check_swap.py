@@ -13,11 +13,11 @@ from migration_harness import (
     alembic,
     assert_matches_models,
     generate,
-    revisions,
     schemagen,
     scratch_database,
 )
 from pgcluster import PgCluster
+from revision_steps import accepted_at_each_step, at_first_revision, refused
 
 _SCHEMA = """\
 database: {{name: swap}}
@@ -34,15 +34,9 @@ entities:
 BREAKING = "INSERT INTO products VALUES (100, -1)"
 
 
-def _refused(url: str, insert: str) -> bool:
-    with psycopg.connect(url.replace("+psycopg", "")) as conn:
-        try:
-            conn.execute(insert)
-        except psycopg.errors.CheckViolation:
-            return True
-        finally:
-            conn.rollback()
-    return False
+def _breaking(url: str) -> list[str]:
+    """:data:`BREAKING` if a second session could write it (rolled back)."""
+    return [] if refused(url, BREAKING, psycopg.errors.CheckViolation) else ["breaking row"]
 
 
 def test_no_revision_boundary_leaves_a_changed_check_missing(
@@ -54,25 +48,17 @@ def test_no_revision_boundary_leaves_a_changed_check_missing(
         {"s.yaml": _SCHEMA.format(check="price >= 0 AND price < 1000")},
         destructive=False,
     )
-    root = tmp_path / "project"
-    models_before, models_after = generate(case, root)
-    db = scratch_database(pg, "mig")
-    url = pg.url(db)
-    alembic(root, url, "upgrade", "000")
-    pg.sql("INSERT INTO products VALUES (1, 5), (2, 5), (3, NULL)", db)
-    heads = [p.name.split("_", 1)[0] for p in revisions(root)]
-    accepted = []
-    for rev in heads[1:]:
-        alembic(root, url, "upgrade", rev)
-        accepted += [f"upgrade {rev}"] if not _refused(url, BREAKING) else []
+    root, db, url, heads, models_before, models_after = at_first_revision(
+        pg, case, tmp_path, "INSERT INTO products VALUES (1, 5), (2, 5), (3, NULL)"
+    )
+    accepted = accepted_at_each_step(root, url, heads[1:], "upgrade", lambda: _breaking(url))
     assert accepted == [], accepted
-    assert _refused(url, "INSERT INTO products VALUES (101, 5000)")
+    assert refused(url, "INSERT INTO products VALUES (101, 5000)", psycopg.errors.CheckViolation)
     assert_matches_models(pg, db, models_after, [], "upgrade")
     out = schemagen(root, "check", "--database", url)
     assert out.startswith("check OK"), out
-    for rev in reversed(heads[:-1]):
-        alembic(root, url, "downgrade", rev)
-        accepted += [f"downgrade {rev}"] if not _refused(url, BREAKING) else []
+    down = reversed(heads[:-1])
+    accepted = accepted_at_each_step(root, url, down, "downgrade", lambda: _breaking(url))
     assert accepted == [], accepted
     assert_matches_models(pg, db, models_before, [], "downgrade")
     assert pg.sql("SELECT count(*) FROM products", db).strip() == "3"

@@ -25,6 +25,7 @@ from migration_harness import (
     scratch_database,
 )
 from pgcluster import PgCluster
+from revision_steps import accepted_at_each_step, refused
 
 _SCHEMA = """\
 database:
@@ -73,30 +74,16 @@ def _case(name: str, *, on_delete: tuple[str, str], match: tuple[str, str]) -> C
     return Case(name, side(0), side(1), destructive=False)
 
 
-def _refused(url: str, insert: str) -> bool:
-    """Whether a second session's ``insert`` is refused as a foreign-key violation
-    (it is rolled back either way)."""
-    with psycopg.connect(url.replace("+psycopg", "")) as conn:
-        try:
-            conn.execute(insert)
-        except psycopg.errors.ForeignKeyViolation:
-            return True
-        finally:
-            conn.rollback()
-    return False
-
-
 def _accepted_at_each_step(
     root: Path, url: str, steps: list[str], action: str, breaking: list[tuple[str, str]]
 ) -> list[str]:
     """``alembic action`` to each of ``steps`` in turn; after each, the rows of
     ``breaking`` that a second session could insert (each must be refused)."""
-    accepted = []
-    for rev in steps:
-        alembic(root, url, action, rev)
-        accepted += [f"{what} at {action} {rev}" for what, sql in breaking
-                     if not _refused(url, sql)]
-    return accepted
+    def accepted() -> list[str]:
+        error = psycopg.errors.ForeignKeyViolation
+        return [what for what, sql in breaking if not refused(url, sql, error)]
+
+    return accepted_at_each_step(root, url, steps, action, accepted)
 
 
 @pytest.mark.parametrize(

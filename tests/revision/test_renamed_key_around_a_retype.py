@@ -17,16 +17,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import psycopg
-from migration_harness import (
-    Case,
-    alembic,
-    assert_matches_models,
-    generate,
-    revisions,
-    schemagen,
-    scratch_database,
-)
+from migration_harness import Case, assert_matches_models, schemagen
 from pgcluster import PgCluster
+from revision_steps import accepted_at_each_step, at_first_revision, refused
 
 BEFORE = """\
 database: {name: renamed}
@@ -57,15 +50,9 @@ entities:
 ORPHAN = "INSERT INTO products VALUES (100, 99)"
 
 
-def _orphan_accepted(url: str) -> bool:
-    with psycopg.connect(url.replace("+psycopg", "")) as conn:
-        try:
-            conn.execute(ORPHAN)
-        except psycopg.errors.ForeignKeyViolation:
-            return False
-        finally:
-            conn.rollback()
-    return True
+def _orphans(url: str) -> list[str]:
+    """:data:`ORPHAN` if a second session could write it (rolled back)."""
+    return [] if refused(url, ORPHAN, psycopg.errors.ForeignKeyViolation) else ["orphan"]
 
 
 def _keys(pg: PgCluster, db: str) -> str:
@@ -81,19 +68,11 @@ def test_a_renamed_and_changed_key_over_a_retyped_column_is_never_missing(
     pg: PgCluster, tmp_path: Path
 ) -> None:
     case = Case("renamed", {"s.yaml": BEFORE}, {"s.yaml": AFTER}, destructive=False)
-    root = tmp_path / "project"
-    models_before, models_after = generate(case, root)
-    db = scratch_database(pg, "mig")
-    url = pg.url(db)
-    alembic(root, url, "upgrade", "000")
-    pg.sql("INSERT INTO stores VALUES (1), (2); "
-           "INSERT INTO products VALUES (1, 1), (2, NULL), (3, 1), (4, 2)", db)
-    heads = [p.name.split("_", 1)[0] for p in revisions(root)]
+    rows = ("INSERT INTO stores VALUES (1), (2); "
+            "INSERT INTO products VALUES (1, 1), (2, NULL), (3, 1), (4, 2)")
+    root, db, url, heads, models_before, models_after = at_first_revision(pg, case, tmp_path, rows)
     assert heads == ["000", "001"], heads  # one transaction, no revision before or after
-    accepted = []
-    for rev in heads[1:]:
-        alembic(root, url, "upgrade", rev)
-        accepted += [f"upgrade {rev}"] if _orphan_accepted(url) else []
+    accepted = accepted_at_each_step(root, url, heads[1:], "upgrade", lambda: _orphans(url))
     assert accepted == [], accepted
     assert _keys(pg, db) == (
         "fk_products_shop true FOREIGN KEY (store_id) REFERENCES stores(id) ON DELETE CASCADE"
@@ -104,9 +83,8 @@ def test_a_renamed_and_changed_key_over_a_retyped_column_is_never_missing(
     pg.sql("DELETE FROM stores WHERE id = 2", db)
     assert pg.sql("SELECT string_agg(id::text, ',' ORDER BY id) FROM products", db).strip() \
         == "1,2,3"
-    for rev in reversed(heads[:-1]):
-        alembic(root, url, "downgrade", rev)
-        accepted += [f"downgrade {rev}"] if _orphan_accepted(url) else []
+    down = reversed(heads[:-1])
+    accepted = accepted_at_each_step(root, url, down, "downgrade", lambda: _orphans(url))
     assert accepted == [], accepted
     assert _keys(pg, db) == "fk_products_store true FOREIGN KEY (store_id) REFERENCES stores(id)"
     assert_matches_models(pg, db, models_before, [], "downgrade")

@@ -24,6 +24,7 @@ from migration_harness import (
     scratch_database,
 )
 from pgcluster import PgCluster
+from revision_steps import accepted_at_each_step, at_first_revision
 
 BEFORE = """\
 database: {name: retyped}
@@ -85,18 +86,10 @@ def test_a_changed_key_or_check_over_a_retyped_column_is_never_missing(
     pg: PgCluster, tmp_path: Path
 ) -> None:
     case = Case("retyped", {"s.yaml": BEFORE}, {"s.yaml": AFTER}, destructive=False)
-    root = tmp_path / "project"
-    models_before, models_after = generate(case, root)
-    db = scratch_database(pg, "mig")
-    url = pg.url(db)
-    alembic(root, url, "upgrade", "000")
-    pg.sql("INSERT INTO stores VALUES (1, 'a'), (2, 'b'); "
-           "INSERT INTO products VALUES (1, 1, 5), (2, NULL, NULL), (3, 1, 5), (4, 2, NULL)", db)
-    heads = [p.name.split("_", 1)[0] for p in revisions(root)]
-    accepted = []
-    for rev in heads[1:]:
-        alembic(root, url, "upgrade", rev)
-        accepted += [f"{what} at upgrade {rev}" for what in _accepted(url)]
+    rows = ("INSERT INTO stores VALUES (1, 'a'), (2, 'b'); "
+            "INSERT INTO products VALUES (1, 1, 5), (2, NULL, NULL), (3, 1, 5), (4, 2, NULL)")
+    root, db, url, heads, models_before, models_after = at_first_revision(pg, case, tmp_path, rows)
+    accepted = accepted_at_each_step(root, url, heads[1:], "upgrade", lambda: _accepted(url))
     assert accepted == [], accepted
     assert_matches_models(pg, db, models_after, [], "upgrade")
     out = schemagen(root, "check", "--database", url)
@@ -105,9 +98,8 @@ def test_a_changed_key_or_check_over_a_retyped_column_is_never_missing(
     pg.sql("DELETE FROM stores WHERE id = 2", db)
     assert pg.sql("SELECT string_agg(id::text, ',' ORDER BY id) FROM products", db).strip() \
         == "1,2,3"
-    for rev in reversed(heads[:-1]):
-        alembic(root, url, "downgrade", rev)
-        accepted += [f"{what} at downgrade {rev}" for what in _accepted(url)]
+    down = reversed(heads[:-1])
+    accepted = accepted_at_each_step(root, url, down, "downgrade", lambda: _accepted(url))
     assert accepted == [], accepted
     assert_matches_models(pg, db, models_before, [], "downgrade")
     assert pg.sql("SELECT count(*) FROM products", db).strip() == "3"

@@ -24,11 +24,11 @@ from migration_harness import (
     alembic,
     assert_matches_models,
     generate,
-    revisions,
     schemagen,
     scratch_database,
 )
 from pgcluster import PgCluster
+from revision_steps import accepted_at_each_step, at_first_revision
 
 BEFORE = """\
 database: {name: narrowed}
@@ -58,8 +58,8 @@ ROWS = "INSERT INTO products VALUES (1, 1, 'a', 'x'), (2, 1, NULL, NULL), (3, 1,
     "(4, 2, 'a', NULL)"
 
 
-def _duplicate_accepted(url: str) -> bool:
-    """Whether a second session may write one row twice (rolled back): both the
+def _duplicates(url: str) -> list[str]:
+    """One row twice, if a second session may write it (rolled back): both the
     old and the new constraint refuse that, whether ``legacy`` exists or not."""
     with psycopg.connect(url.replace("+psycopg", "")) as conn:
         legacy = conn.execute(
@@ -71,10 +71,10 @@ def _duplicate_accepted(url: str) -> bool:
         try:
             conn.execute(f"INSERT INTO products {cols} VALUES (100, {row[1:]}, (101, {row[1:]}")
         except psycopg.errors.UniqueViolation:
-            return False
+            return []
         finally:
             conn.rollback()
-    return True
+    return ["duplicate"]
 
 
 def _uniques(pg: PgCluster, db: str) -> str:
@@ -99,25 +99,17 @@ def test_a_unique_losing_a_dropped_column_is_never_missing(
         {"s.yaml": AFTER.replace("NEW_NAME", new_name)},
         destructive=True,
     )
-    root = tmp_path / "project"
-    models_before, models_after = generate(case, root)
-    db = scratch_database(pg, "mig")
-    url = pg.url(db)
-    alembic(root, url, "upgrade", "000")
-    pg.sql(ROWS, db)
-    heads = [p.name.split("_", 1)[0] for p in revisions(root)]
-    accepted = []
-    for rev in heads[1:]:
-        alembic(root, url, "upgrade", rev)
-        accepted += [f"upgrade {rev}"] if _duplicate_accepted(url) else []
+    root, db, url, heads, models_before, models_after = at_first_revision(
+        pg, case, tmp_path, ROWS
+    )
+    accepted = accepted_at_each_step(root, url, heads[1:], "upgrade", lambda: _duplicates(url))
     assert accepted == [], accepted
     assert _uniques(pg, db) == f"{new_name} UNIQUE (store_id, sku)"
     assert_matches_models(pg, db, models_after, [], "upgrade")
     out = schemagen(root, "check", "--database", url)
     assert out.startswith("check OK"), out
-    for rev in reversed(heads[:-1]):
-        alembic(root, url, "downgrade", rev)
-        accepted += [f"downgrade {rev}"] if _duplicate_accepted(url) else []
+    down = reversed(heads[:-1])
+    accepted = accepted_at_each_step(root, url, down, "downgrade", lambda: _duplicates(url))
     assert accepted == [], accepted
     assert _uniques(pg, db) == f"{old_name} UNIQUE (store_id, sku, legacy)"
     assert_matches_models(pg, db, models_before, [], "downgrade")

@@ -19,11 +19,11 @@ from migration_harness import (
     alembic,
     assert_matches_models,
     generate,
-    revisions,
     schemagen,
     scratch_database,
 )
 from pgcluster import PgCluster
+from revision_steps import accepted_at_each_step, at_first_revision, refused
 
 _BEFORE = """\
 database: {name: swap}
@@ -55,17 +55,9 @@ ROWS = "INSERT INTO products VALUES (1, 1, 'a'), (2, 1, NULL), (3, 1, NULL), (4,
 DUPLICATE = "INSERT INTO products (id, store_id, sku) VALUES (100, 1, 'a')"
 
 
-def _refused(url: str, insert: str) -> bool:
-    """Whether a second session's ``insert`` is refused as a unique violation (it is
-    rolled back either way)."""
-    with psycopg.connect(url.replace("+psycopg", "")) as conn:
-        try:
-            conn.execute(insert)
-        except psycopg.errors.UniqueViolation:
-            return True
-        finally:
-            conn.rollback()
-    return False
+def _duplicates(url: str) -> list[str]:
+    """:data:`DUPLICATE` if a second session could write it (rolled back)."""
+    return [] if refused(url, DUPLICATE, psycopg.errors.UniqueViolation) else ["duplicate"]
 
 
 def _unique_constraints(pg: PgCluster, db: str) -> str:
@@ -93,17 +85,10 @@ def test_no_revision_boundary_leaves_a_unique_with_new_columns_missing(
         {"s.yaml": _AFTER.replace("UNIQUE_NAME", new_name)},
         destructive=False,
     )
-    root = tmp_path / "project"
-    models_before, models_after = generate(case, root)
-    db = scratch_database(pg, "mig")
-    url = pg.url(db)
-    alembic(root, url, "upgrade", "000")
-    pg.sql(ROWS, db)
-    heads = [p.name.split("_", 1)[0] for p in revisions(root)]
-    accepted = []
-    for rev in heads[1:]:
-        alembic(root, url, "upgrade", rev)
-        accepted += [f"upgrade {rev}"] if not _refused(url, DUPLICATE) else []
+    root, db, url, heads, models_before, models_after = at_first_revision(
+        pg, case, tmp_path, ROWS
+    )
+    accepted = accepted_at_each_step(root, url, heads[1:], "upgrade", lambda: _duplicates(url))
     assert accepted == [], accepted
     assert _unique_constraints(pg, db) == f"{new_name} UNIQUE (store_id, sku, variant)"
     assert_matches_models(pg, db, models_after, [], "upgrade")
@@ -113,9 +98,8 @@ def test_no_revision_boundary_leaves_a_unique_with_new_columns_missing(
     alembic(root, url, "downgrade", heads[-2])
     alembic(root, url, "upgrade", "head")
     assert_matches_models(pg, db, models_after, [], "rerun")
-    for rev in reversed(heads[:-1]):
-        alembic(root, url, "downgrade", rev)
-        accepted += [f"downgrade {rev}"] if not _refused(url, DUPLICATE) else []
+    down = reversed(heads[:-1])
+    accepted = accepted_at_each_step(root, url, down, "downgrade", lambda: _duplicates(url))
     assert accepted == [], accepted
     assert _unique_constraints(pg, db) == f"{old_name} UNIQUE (store_id, sku)"
     assert_matches_models(pg, db, models_before, [], "downgrade")
@@ -160,7 +144,8 @@ def test_rows_that_repeat_fewer_columns_name_the_unique_and_a_query(
     assert listed.strip() == "1,2,6,7,8"
     assert isinstance(info.value.orig, psycopg.errors.UniqueViolation)
     # the old constraint still holds meanwhile
-    assert _refused(url, "INSERT INTO products VALUES (100, 1, 'a', 'x')")
+    duplicate = "INSERT INTO products VALUES (100, 1, 'a', 'x')"
+    assert refused(url, duplicate, psycopg.errors.UniqueViolation)
     pg.sql("DELETE FROM products WHERE id IN (2, 7, 8)", db)
     alembic(root, url, "upgrade", "head")
     assert_matches_models(pg, db, models_after, [], "upgrade")

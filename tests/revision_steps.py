@@ -1,0 +1,63 @@
+"""Shared steps of the revision tests that prove a constraint is never missing at
+any revision boundary, up or down, on a table holding rows: the case's project
+generated and a scratch database at its first revision with the rows, then each
+revision in turn, with what a second session could write that it must not."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import NamedTuple
+
+import psycopg
+from migration_harness import Case, alembic, generate, revisions, scratch_database
+from pgcluster import PgCluster
+
+
+class FirstRevision(NamedTuple):
+    """A case's project and a scratch database upgraded to its revision ``000``."""
+
+    root: Path
+    db: str
+    url: str
+    heads: list[str]  # the revisions' numbers, 000 first
+    models_before: Path
+    models_after: Path
+
+
+def at_first_revision(pg: PgCluster, case: Case, tmp_path: Path, rows: str) -> FirstRevision:
+    """``case`` generated under ``tmp_path``, a scratch database upgraded to ``000``,
+    then ``rows`` written into it."""
+    root = tmp_path / "project"
+    models_before, models_after = generate(case, root)
+    db = scratch_database(pg, "mig")
+    url = pg.url(db)
+    alembic(root, url, "upgrade", "000")
+    pg.sql(rows, db)
+    heads = [p.name.split("_", 1)[0] for p in revisions(root)]
+    return FirstRevision(root, db, url, heads, models_before, models_after)
+
+
+def accepted_at_each_step(
+    root: Path, url: str, steps: Iterable[str], action: str, accepted: Callable[[], list[str]]
+) -> list[str]:
+    """``alembic action`` to each of ``steps`` in turn; after each, what ``accepted``
+    finds a second session could write (each must be refused), as ``what at action rev``."""
+    found = []
+    for rev in steps:
+        alembic(root, url, action, rev)
+        found += [f"{what} at {action} {rev}" for what in accepted()]
+    return found
+
+
+def refused(url: str, insert: str, error: type[psycopg.Error]) -> bool:
+    """Whether a second session's ``insert`` is refused with ``error`` (it is rolled
+    back either way)."""
+    with psycopg.connect(url.replace("+psycopg", "")) as conn:
+        try:
+            conn.execute(insert)
+        except error:
+            return True
+        finally:
+            conn.rollback()
+    return False
