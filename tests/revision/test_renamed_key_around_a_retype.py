@@ -17,7 +17,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import psycopg
-from migration_harness import Case, assert_matches_models, schemagen
+from migration_harness import (
+    Case,
+    alembic,
+    assert_matches_models,
+    generate,
+    revisions,
+    schemagen,
+    scratch_database,
+)
 from pgcluster import PgCluster
 from revision_steps import accepted_at_each_step, at_first_revision, refused
 
