@@ -61,3 +61,12 @@ def refused(url: str, insert: str, error: type[psycopg.Error]) -> bool:
         finally:
             conn.rollback()
     return False
+
+
+def uniques(pg: PgCluster, db: str) -> str:
+    """The unique constraints of ``products`` by name: ``name definition, ...``."""
+    return pg.sql(
+        "SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid), ', ' ORDER BY conname) "
+        "FROM pg_constraint WHERE conrelid = 'products'::regclass AND contype = 'u'",
+        db,
+    ).strip()

@@ -28,7 +28,7 @@ from migration_harness import (
     scratch_database,
 )
 from pgcluster import PgCluster
-from revision_steps import accepted_at_each_step, at_first_revision
+from revision_steps import accepted_at_each_step, at_first_revision, uniques
 
 BEFORE = """\
 database: {name: narrowed}
@@ -77,14 +77,6 @@ def _duplicates(url: str) -> list[str]:
     return ["duplicate"]
 
 
-def _uniques(pg: PgCluster, db: str) -> str:
-    return pg.sql(
-        "SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid), ', ' ORDER BY conname) "
-        "FROM pg_constraint WHERE conrelid = 'products'::regclass AND contype = 'u'",
-        db,
-    ).strip()
-
-
 @pytest.mark.parametrize(
     ("old_name", "new_name"),
     [("uq_products_key", "uq_products_key"), ("uq_products_old", "uq_products_store_id_sku")],
@@ -104,14 +96,14 @@ def test_a_unique_losing_a_dropped_column_is_never_missing(
     )
     accepted = accepted_at_each_step(root, url, heads[1:], "upgrade", lambda: _duplicates(url))
     assert accepted == [], accepted
-    assert _uniques(pg, db) == f"{new_name} UNIQUE (store_id, sku)"
+    assert uniques(pg, db) == f"{new_name} UNIQUE (store_id, sku)"
     assert_matches_models(pg, db, models_after, [], "upgrade")
     out = schemagen(root, "check", "--database", url)
     assert out.startswith("check OK"), out
     down = reversed(heads[:-1])
     accepted = accepted_at_each_step(root, url, down, "downgrade", lambda: _duplicates(url))
     assert accepted == [], accepted
-    assert _uniques(pg, db) == f"{old_name} UNIQUE (store_id, sku, legacy)"
+    assert uniques(pg, db) == f"{old_name} UNIQUE (store_id, sku, legacy)"
     assert_matches_models(pg, db, models_before, [], "downgrade")
     assert pg.sql("SELECT count(*) FROM products", db).strip() == "4"
 
@@ -143,8 +135,8 @@ def test_rows_that_repeat_the_kept_columns_name_the_unique_and_a_query(
     listed = pg.sql(f"SELECT string_agg(id::text, ',' ORDER BY id) FROM ({found[1]}) AS r", db)
     assert listed.strip() == "1,4,5,6"
     # the column and the old constraint are still there
-    assert _uniques(pg, db) == "uq_products_key UNIQUE (store_id, sku, legacy)"
+    assert uniques(pg, db) == "uq_products_key UNIQUE (store_id, sku, legacy)"
     pg.sql("DELETE FROM products WHERE id IN (5, 6)", db)
     alembic(root, url, "upgrade", "head")
     assert_matches_models(pg, db, models_after, [], "upgrade")
-    assert _uniques(pg, db) == "uq_products_key UNIQUE (store_id, sku)"
+    assert uniques(pg, db) == "uq_products_key UNIQUE (store_id, sku)"

@@ -23,7 +23,7 @@ from migration_harness import (
     scratch_database,
 )
 from pgcluster import PgCluster
-from revision_steps import accepted_at_each_step, at_first_revision, refused
+from revision_steps import accepted_at_each_step, at_first_revision, refused, uniques
 
 _BEFORE = """\
 database: {name: swap}
@@ -60,14 +60,6 @@ def _duplicates(url: str) -> list[str]:
     return [] if refused(url, DUPLICATE, psycopg.errors.UniqueViolation) else ["duplicate"]
 
 
-def _unique_constraints(pg: PgCluster, db: str) -> str:
-    return pg.sql(
-        "SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid), ', ' ORDER BY conname) "
-        "FROM pg_constraint WHERE conrelid = 'products'::regclass AND contype = 'u'",
-        db,
-    ).strip()
-
-
 @pytest.mark.parametrize(
     ("old_name", "new_name"),
     [
@@ -90,7 +82,7 @@ def test_no_revision_boundary_leaves_a_unique_with_new_columns_missing(
     )
     accepted = accepted_at_each_step(root, url, heads[1:], "upgrade", lambda: _duplicates(url))
     assert accepted == [], accepted
-    assert _unique_constraints(pg, db) == f"{new_name} UNIQUE (store_id, sku, variant)"
+    assert uniques(pg, db) == f"{new_name} UNIQUE (store_id, sku, variant)"
     assert_matches_models(pg, db, models_after, [], "upgrade")
     out = schemagen(root, "check", "--database", url)
     assert out.startswith("check OK"), out
@@ -101,7 +93,7 @@ def test_no_revision_boundary_leaves_a_unique_with_new_columns_missing(
     down = reversed(heads[:-1])
     accepted = accepted_at_each_step(root, url, down, "downgrade", lambda: _duplicates(url))
     assert accepted == [], accepted
-    assert _unique_constraints(pg, db) == f"{old_name} UNIQUE (store_id, sku)"
+    assert uniques(pg, db) == f"{old_name} UNIQUE (store_id, sku)"
     assert_matches_models(pg, db, models_before, [], "downgrade")
     assert pg.sql("SELECT count(*) FROM products", db).strip() == "4"
 
@@ -149,4 +141,4 @@ def test_rows_that_repeat_fewer_columns_name_the_unique_and_a_query(
     pg.sql("DELETE FROM products WHERE id IN (2, 7, 8)", db)
     alembic(root, url, "upgrade", "head")
     assert_matches_models(pg, db, models_after, [], "upgrade")
-    assert _unique_constraints(pg, db) == "uq_products_sku UNIQUE (store_id, sku)"
+    assert uniques(pg, db) == "uq_products_sku UNIQUE (store_id, sku)"
