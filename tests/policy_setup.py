@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from migration_harness import by_hand, create_roles, migrated_database
+from migration_harness import by_hand, create_roles, live_findings, migrated_database
 from pgcluster import PgCluster
 
 
@@ -37,3 +37,21 @@ def read_only(pg: PgCluster, name: str) -> None:
 def alter_policies(pg: PgCluster, name: str, usings: Iterable[tuple[str, str]]) -> None:
     """Change each policy of ``products`` to another USING, by hand, in another session."""
     by_hand(pg, name, (f"ALTER POLICY {p} ON products USING ({using})" for p, using in usings))
+
+
+def printed_using(pg: PgCluster, name: str, policy: str) -> str:
+    """The USING of ``policy`` as PostgreSQL prints it back (``pg_get_expr``)."""
+    return pg.sql(
+        f"SELECT pg_get_expr(polqual, polrelid) FROM pg_policy WHERE polname = '{policy}'", name
+    )
+
+
+def assert_found_also_read_only(pg: PgCluster, root: Path, name: str, expected: list[str]) -> None:
+    """``check --database`` finds ``expected`` (each finding's object), then the same
+    once database ``name`` is made read-only."""
+    url = pg.url(name)
+    found = live_findings(root, url)
+    assert [line.split(":")[0] for line in found] == expected, found
+    read_only(pg, name)
+    found = live_findings(root, url)
+    assert [line.split(":")[0] for line in found] == expected, found

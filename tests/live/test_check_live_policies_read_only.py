@@ -22,7 +22,13 @@ import pytest
 from click.testing import CliRunner
 from migration_harness import live_findings
 from pgcluster import PgCluster
-from policy_setup import alter_policies, policy_database, read_only, select_policies
+from policy_setup import (
+    alter_policies,
+    policy_database,
+    printed_using,
+    read_only,
+    select_policies,
+)
 from schemagen.cli import main
 
 POLICIES = {
@@ -108,9 +114,7 @@ def test_policies_at_head_are_no_finding_read_only(pg: PgCluster, db: tuple[Path
     out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
     assert out.exit_code == 0, out.output
     # what each was compared with: the server's own form, unlike the YAML's
-    printed = pg.sql(
-        "SELECT pg_get_expr(polqual, polrelid) FROM pg_policy WHERE polname = 'in_list'", name
-    )
+    printed = printed_using(pg, name, "in_list")
     assert "SELECT stores.id FROM stores WHERE (stores.owner = CURRENT_USER)" in " ".join(
         printed.split()
     )

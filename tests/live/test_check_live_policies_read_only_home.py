@@ -14,7 +14,14 @@ import pytest
 from click.testing import CliRunner
 from migration_harness import live_findings
 from pgcluster import PgCluster
-from policy_setup import alter_policies, policy_database, read_only, select_policies
+from policy_setup import (
+    alter_policies,
+    assert_found_also_read_only,
+    policy_database,
+    printed_using,
+    read_only,
+    select_policies,
+)
 from schemagen.cli import main
 
 POLICIES = {
@@ -74,9 +81,7 @@ def test_a_qualified_table_of_the_current_schema_is_no_finding(
     url = pg.url(name)
     assert live_findings(root, url) == []  # printed by the server: as before
     # what it is compared with: the table printed bare
-    printed = pg.sql(
-        "SELECT pg_get_expr(polqual, polrelid) FROM pg_policy WHERE polname = 'qualified'", name
-    )
+    printed = printed_using(pg, name, "qualified")
     assert "FROM stores WHERE" in " ".join(printed.split()), printed
     read_only(pg, name)
     assert live_findings(root, url) == []
@@ -106,11 +111,7 @@ def test_a_table_of_the_same_name_elsewhere_is_a_finding(
         "policy qualified on products",
         "policy qualified_ref on products",
     ]
-    found = live_findings(root, url)
-    assert [line.split(":")[0] for line in found] == expected, found
-    read_only(pg, name)
-    found = live_findings(root, url)
-    assert [line.split(":")[0] for line in found] == expected, found
+    assert_found_also_read_only(pg, root, name, expected)
     out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
     assert out.exit_code == 1, out.output
     assert "  policy qualified on products: USING is" in out.output
