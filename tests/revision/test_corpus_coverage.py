@@ -23,8 +23,10 @@ from schemagen.model.routines import table_calls
 from schemagen.model.schema import (
     CheckConstraint,
     Column,
+    Entity,
     ExcludeConstraint,
     ForeignKey,
+    Index,
     Schema,
     UniqueConstraint,
 )
@@ -123,6 +125,27 @@ def _constraint(op_type: type, kind: type) -> Callable[[Change], bool]:
 
 def _index(what: Callable[[CreateIndex], bool]) -> Callable[[Change], bool]:
     return lambda c: c.any(CreateIndex, what)
+
+
+def _collated_key_of_citext_or_array(c: Change) -> bool:
+    """A new index (on a table holding rows) and a new table's index with a column key
+    of a citext or array column that has a collation of its own."""
+
+    def collated(entity: Entity, index: Index) -> bool:
+        return any(
+            k.collation
+            and k.column
+            and (entity.column(k.column).type.kind == "array"
+                 or entity.column(k.column).type.pgtype == "citext")
+            for k in index.keys
+        )  # fmt: skip
+
+    return (
+        c.any(CreateIndex, lambda op: collated(c.new.entity_by_table(op.table), op.index))
+        and c.any(CreateTable, lambda op: any(collated(op.entity, i) for i in op.entity.indexes))
+        and c.any(DropIndex)
+        and bool(c.case.setup)
+    )
 
 
 def _fk_cycle(c: Change) -> bool:
@@ -567,6 +590,10 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         lambda c: c.any(CreateIndex, lambda op: any(k.collation for k in op.index.keys))
         and c.any(DropIndex)
         and bool(c.case.setup)
+    ),
+    "index key with a collation of its own on a citext or array column (text[], citext[], "
+    "varchar[]): key changed (drop + create), index added, new table, on rows": (
+        _collated_key_of_citext_or_array
     ),
     "expression index key with a collation of its own: key changed (drop + create), "
     "index added, on rows": (

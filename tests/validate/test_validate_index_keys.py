@@ -98,7 +98,8 @@ def test_key_collations_in_the_model_and_located_errors(tmp_path: Path) -> None:
     """
     assert issues_of(tmp_path / "b", {"s.yaml": bad}) == [
         "schema/s.yaml:10:37: entities.Child.indexes.ix_d.columns.0.collation: a collation "
-        "applies to string and text columns, not bigint",
+        "applies to columns of a type with collations (string, text, citext, or an array of "
+        "one), not bigint",
         "schema/s.yaml:11:39: entities.Child.indexes.ix_e.columns.0.collation: not yet: a key "
         "with a collation of its own keeps the default order (ASC NULLS LAST); Alembic could "
         "not compare it",

@@ -174,6 +174,17 @@ def collatable(ct: ColumnType) -> bool:
     )
 
 
+def key_collatable(ct: ColumnType) -> bool:
+    """Whether an index key of a column of type ``ct`` takes a COLLATE clause: the
+    type (a domain's base type) has collations, or an array's element type does,
+    whose elements the index then compares under it."""
+    from dataclasses import replace
+
+    if ct.kind == "array" and ct.of is not None:
+        ct = ct.of
+    return collatable(replace(ct, domain=None))
+
+
 def _collated(ct: ColumnType, schema: Schema, style: Style) -> TypeCode:
     """``String(64, collation="C")``: SQLAlchemy writes ``VARCHAR(64) COLLATE "C"``."""
     from dataclasses import replace

@@ -20,6 +20,7 @@ from ..model import naming
 from ..model.pgtypes import PGTYPE, is_known, param_problem, required_extension
 from ..model.schema import INTEGER_TYPES, Column, ColumnType, Entity, IndexKey, Schema
 from ..model.sqltext import TIME_KEYWORDS
+from ..model.typemap import key_collatable
 from ..normalize.normalizer import TIME_KINDS
 from ..source.loader import Sources, YamlPath, mapping
 from .collations import uncollatable_type
@@ -488,9 +489,11 @@ def _check_key_collations(
     for number, key in enumerate(keys):
         column = entity.column(key.column) if key.collation and key.column else None
         where = (*path, "columns", str(number), "collation")
-        if column is not None and column.type.kind not in ("string", "text"):
+        if column is not None and not key_collatable(column.type):
             report.error(
-                where, f"a collation applies to string and text columns, not {column.type.kind}"
+                where,
+                "a collation applies to columns of a type with collations (string, text, "
+                f"citext, or an array of one), not {column.type.pgtype or column.type.kind}",
             )
         elif key.collation and key.expression is not None and (
             kind := uncollatable_type(key.expression, entity, schema)
