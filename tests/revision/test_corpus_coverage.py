@@ -374,6 +374,17 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         and c.any(CreateTable, lambda op: any(col.sequence_name for col in op.entity.columns))
         and bool(c.case.setup)
     ),
+    "serial column whose sequence has options of its own (sequence: {start: ...}): changed "
+    "in place on rows, created so": (
+        lambda c: c.any(
+            AlterSequence,
+            lambda op: op.new.owned_by is not None
+            and op.old.data_type == op.new.data_type
+            and op.old != op.new,
+        )
+        and c.any(CreateTable, lambda op: any(col.sequence_options for col in op.entity.columns))
+        and bool(c.case.setup)
+    ),
     "primary key named by primary_key_name: renamed in place on rows, created so": (
         lambda c: c.any(RenameConstraint, lambda op: op.kind == "primary_key")
         and c.any(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fixtures.language.helpers import issues_of, schema_of
-from schemagen.model.schema import DbSequence, Default, IdentityOptions
+from schemagen.model.schema import DbSequence, Default, IdentityOptions, SequenceOptions
 
 
 def test_collation_in_the_model(tmp_path: Path) -> None:
@@ -277,6 +277,33 @@ def test_serial_sequence_name_errors_are_located(tmp_path: Path) -> None:
         f"schema/s.yaml:9:39: entities.Purchase.columns.last.sequence.name: the sequence "
         f"name {long} is longer than 63 bytes (PostgreSQL would shorten it); use a sequence "
         "and a nextval default",
+    ]
+
+
+def test_serial_sequence_options_in_the_model(tmp_path: Path) -> None:
+    """``sequence: {start: 1000, ...}``: the serial's own sequence with the options
+    ``sequences:`` entries take; an option PostgreSQL would refuse is located at
+    the column's ``sequence:``."""
+    text = """
+    entities:
+      Order:
+        columns:
+          id: {type: serial, primary_key: true, sequence: {start: 1000, increment: 5, cache: 20}}
+          down: {type: smallserial, sequence: {increment: -1, min: -100, max: -1, cycle: true}}
+    """
+    schema = schema_of(tmp_path, {"s.yaml": text})
+    order = schema.entity("Order")
+    assert order.column("id").sequence_options == SequenceOptions(1000, 5, None, None, False, 20)
+    assert schema.sequences == (
+        DbSequence("orders_down_seq", "smallint", None, -1, -100, -1, True, None,
+                   owned_by="orders.down"),
+        DbSequence("orders_id_seq", "integer", 1000, 5, None, None, False, 20,
+                   owned_by="orders.id"),
+    )  # fmt: skip
+    bad = text.replace("{start: 1000, increment: 5, cache: 20}", "{max: 40000, type: smallint}")
+    assert issues_of(tmp_path, {"s.yaml": bad}) == [
+        "schema/s.yaml:4:45: entities.Order.columns.id.sequence: max 40000 is out of range "
+        "for smallint (-32768 to 32767)",
     ]
 
 

@@ -224,8 +224,9 @@ class SequenceFacts:
     name: str
     owner: tuple[str, str] | None  # (table, column)
     owned_as: str | None  # "a": serial / OWNED BY; "i": identity
-    defaults: bool  # start 1, increment 1, min 1, max of its type, cache 1, no cycle
     data_type: str = ""  # format_type of the sequence's type: smallint, integer, bigint
+    # (start, increment, min, max, cache, cycle) as pg_sequence holds them
+    options: tuple[int, int, int, int, int, bool] = (1, 1, 1, 0, 1, False)
 
 
 @dataclass(frozen=True)
@@ -283,7 +284,6 @@ class Catalog:
     routines: Routines = field(default_factory=Routines)
 
 
-_TYPE_MAX = {"smallint": 32767, "integer": 2147483647, "bigint": 9223372036854775807}
 
 
 def read_catalog(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> Catalog:
@@ -339,8 +339,5 @@ def read_catalog(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -
 
 def _sequence(row: tuple[Any, ...]) -> SequenceFacts:
     name, deptype, table, column, start, inc, low, high, cache, cycle, type_ = row
-    defaults = (start, inc, low, cache, cycle) == (1, 1, 1, 1, False) and high == _TYPE_MAX.get(
-        type_
-    )
     owner = (table, column) if table and column else None
-    return SequenceFacts(name, owner, deptype, defaults, type_)
+    return SequenceFacts(name, owner, deptype, type_, (start, inc, low, high, cache, cycle))

@@ -361,14 +361,14 @@ class Mapper:
 
     def _serial_type(self, table: _Table, name: str, spec: dict[str, Any]) -> None:
         """``type: serial`` for an integer column (a key or not) whose default is
-        nextval of its own sequence, named and set up as PostgreSQL's serial makes it."""
+        nextval of its own sequence (its type, name and options said where they are
+        not what serial makes)."""
         seq = self.sequence_of[(table.name, name)]
         default = table.shape.columns[name].default
         if (
             spec["type"] in _INTEGER
             and seq.data_type in _INTEGER
             and not spec.get("nullable")
-            and seq.defaults
             and default == f"nextval('{seq.name}'::regclass)"
         ):
             kind = spec["type"]
@@ -381,11 +381,17 @@ class Mapper:
             if custom is not None:
                 # a table or column renamed keeps its serial's sequence name
                 spec.setdefault("sequence", {})["name"] = custom
+            start, increment, low, high, cache, cycle = seq.options
+            said = sequence_spec((seq.data_type, start, increment, low, high, cycle, cache))
+            said.pop("type", None)  # said above, where it is not the column's
+            if said:
+                spec["sequence"] = {**spec.get("sequence", {}), **said}
         else:
             self.report(
                 "serial column",
                 f"{table.name}.{name}",
-                "not as serial makes it (a sequence of other options, or NULLs)",
+                "not as serial makes it (NULL allowed, or a default other than its "
+                "sequence's nextval)",
             )
 
     def _serial(self, table: str, column: str) -> bool:

@@ -459,12 +459,17 @@ def _alter_column(
 
 def _column_ddl(col: Column) -> Column:
     # The primary-key flag is the primary key's business (compare_primary_key), a
-    # serial column's sequence type its sequence's (AlterSequence), and so are its
-    # sequence's name and the nextval default naming it (RenameSequence; the
+    # serial column's sequence type and options its sequence's (AlterSequence), and so
+    # are its sequence's name and the nextval default naming it (RenameSequence; the
     # default names the sequence by OID, so it follows the rename).
     if col.serial:
         return dataclasses.replace(
-            col, primary_key=False, sequence_type=None, sequence_name=None, default=None
+            col,
+            primary_key=False,
+            sequence_type=None,
+            sequence_name=None,
+            sequence_options=None,
+            default=None,
         )
     return dataclasses.replace(col, primary_key=False, sequence_type=None)
 

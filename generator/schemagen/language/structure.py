@@ -183,10 +183,12 @@ _COLUMN: dict[str, Any] = _object(
                     "(PostgreSQL keeps the old name when a table is renamed); in the "
                     "table's PostgreSQL schema.",
                 },
+                **_SEQUENCE_OPTIONS,
             },
-            expected="a sequence mapping such as {type: bigint} or {name: orders_id_seq}",
+            expected="a sequence mapping such as {type: bigint}, {name: orders_id_seq} or "
+            "{start: 1000}",
             description="A serial column's own sequence, where it is not what serial "
-            "makes today.",
+            "makes today: its type, name and options (as sequences: entries say them).",
         ),
         "collation": {
             **_TEXT,

@@ -163,6 +163,21 @@ class IdentityOptions:
 
 @fast_init
 @dataclass(frozen=True)
+class SequenceOptions:
+    """A serial column's sequence options where they are not PostgreSQL's defaults
+    (``sequence: {start: 1000, ...}``, as ``sequences:`` entries say them); ``None``
+    options take PostgreSQL's defaults."""
+
+    start: int | None = None
+    increment: int | None = None
+    min_value: int | None = None
+    max_value: int | None = None
+    cycle: bool = False
+    cache: int | None = None
+
+
+@fast_init
+@dataclass(frozen=True)
 class Column:
     """A table column."""
 
@@ -195,6 +210,10 @@ class Column:
     # is not ``<table>_<column>_seq`` (``sequence: {name: ...}``; PostgreSQL keeps
     # the old name when the table is renamed); see model.sequences.serial_name
     sequence_name: str | None = sparse(None)
+    # a serial column's sequence options where they are not PostgreSQL's defaults
+    # (``sequence: {start: ..., cache: ...}``); the sequence in ``Schema.sequences``
+    # says them too, and AlterSequence keeps the two alike
+    sequence_options: SequenceOptions | None = sparse(None)
 
 
 @fast_init

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .schema import Column, DbSequence, IdentityOptions
+from .schema import Column, DbSequence, IdentityOptions, SequenceOptions
 
 TYPE_RANGES: dict[str, tuple[int, int]] = {
     "smallint": (-(2**15), 2**15 - 1),
@@ -180,9 +180,25 @@ def custom_sequence_name(table: str, column: str, sequence: str) -> str | None:
 
 
 def serial_of(table: str, col: Column) -> DbSequence:
-    """The sequence ``serial`` makes for ``col`` of ``table``, as the model keeps it."""
+    """The sequence ``serial`` makes for ``col`` of ``table``, as the model keeps it
+    (of the type, name and options the column says where they are not serial's)."""
+    opts = col.sequence_options or SequenceOptions()
     return DbSequence(
         serial_name(table, col),
         col.sequence_type or col.type.kind,
+        opts.start,
+        opts.increment,
+        opts.min_value,
+        opts.max_value,
+        opts.cycle,
+        opts.cache,
         owned_by=f"{table}.{col.name}",
     )
+
+
+def options_of(seq: DbSequence) -> SequenceOptions | None:
+    """``seq``'s options as a serial column says them; None: PostgreSQL's defaults."""
+    opts = SequenceOptions(
+        seq.start, seq.increment, seq.min_value, seq.max_value, seq.cycle, seq.cache
+    )
+    return None if opts == SequenceOptions() else opts

@@ -46,6 +46,7 @@ from ..model.schema import (
     PrimaryKey,
     Schema,
     SeedHint,
+    SequenceOptions,
     UniqueConstraint,
     copy_with,
 )
@@ -690,7 +691,24 @@ def build_column(
         serial=serial,
         sequence_type=_sequence_type(spec, ctype) if serial else None,
         sequence_name=named if serial else None,
+        sequence_options=_sequence_options(spec) if serial else None,
     )
+
+
+def _sequence_options(spec: dict[str, Any]) -> SequenceOptions | None:
+    """A serial column's ``sequence: {start: ..., ...}``, as ``sequences:`` say them."""
+    said = spec.get("sequence")
+    if not isinstance(said, dict):
+        return None
+    options = SequenceOptions(
+        start=said.get("start"),
+        increment=said.get("increment"),
+        min_value=said.get("min"),
+        max_value=said.get("max"),
+        cycle=bool(said.get("cycle", False)),
+        cache=said.get("cache"),
+    )
+    return None if options == SequenceOptions() else options
 
 
 def _sequence_name(spec: dict[str, Any], table: str, column: str) -> str | None:

@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from ..model.schema import Column, DbSequence, Default, Entity, Schema
-from ..model.sequences import custom_sequence_name, renamed_in_nextval
+from ..model.sequences import custom_sequence_name, options_of, renamed_in_nextval
 from .base import MoveToSchema, Operation, with_table
 
 
@@ -79,15 +79,17 @@ class AlterSequence(Operation):
 
 
 def _with_owner_type(schema: Schema, seq: DbSequence) -> Schema:
-    """A serial column's ``sequence_type`` as its sequence's type now is (the
-    column says it where it is not the column's own type)."""
+    """A serial column's ``sequence_type`` and ``sequence_options`` as its sequence's
+    now are (the column says its type where it is not the column's own)."""
     if seq.owned_by is None:
         return schema
     table, column = seq.owned_by.rsplit(".", 1)
 
     def retyped(col: Column) -> Column:
+        if col.name != column:
+            return col
         kind = None if seq.data_type == col.type.kind else seq.data_type
-        return dataclasses.replace(col, sequence_type=kind) if col.name == column else col
+        return dataclasses.replace(col, sequence_type=kind, sequence_options=options_of(seq))
 
     def edit(ent: Entity) -> Entity:
         return dataclasses.replace(ent, columns=tuple(retyped(col) for col in ent.columns))

@@ -22,10 +22,12 @@ from a module and return the name to use in code.
 
 from __future__ import annotations
 
+from dataclasses import astuple
+
 from ..model import naming
 from ..model.domains import default_sql
-from ..model.schema import Column, DbSequence, Entity, Schema
-from ..model.sequences import nextval_names, owned_by_sql, serial_name
+from ..model.schema import Column, DbSequence, Entity, IdentityOptions, Schema
+from ..model.sequences import identity_kwargs, nextval_names, owned_by_sql, serial_name
 from ..model.sqltext import quote_name, quote_qualified
 from ..model.typemap import domain_variable
 from ..util.pycode import INDENT, Expr, call, layout, py_str, pytuple
@@ -37,11 +39,13 @@ _SEQUENCE_TYPES = {"smallint": "SmallInteger", "integer": "Integer"}
 
 def made_by_serial(ent: Entity, col: Column) -> bool:
     """Whether ``create_all`` writes ``col`` as ``SERIAL`` (a table's lone serial
-    key whose sequence is of the column's type and name, as ``SERIAL`` makes it)."""
+    key whose sequence is of the column's type, name and options, as ``SERIAL``
+    makes it)."""
     return (
         col.serial
         and col.sequence_type is None
         and col.sequence_name is None
+        and col.sequence_options is None
         and col.primary_key
         and len(ent.primary_key.columns) == 1
     )
@@ -62,14 +66,18 @@ def model_default(ent: Entity, col: Column) -> str | None:
 
 
 def column_sequence(ent: Entity, col: Column, name: Namer) -> Expr:
-    """``Sequence("t_c_seq", data_type=Integer())`` for the column's arguments."""
+    """``Sequence("t_c_seq", data_type=Integer())`` for the column's arguments, with
+    the sequence's options where it has some (``Identity``'s keywords: the same)."""
     pg_schema, seq = naming.split_qualified(serial_name(ent.table, col))
     kind = _SEQUENCE_TYPES.get(col.sequence_type or col.type.kind)
+    opts = col.sequence_options
+    options = identity_kwargs(IdentityOptions(False, *astuple(opts)) if opts else None)
     return call(
         name("sqlalchemy", "Sequence"),
         py_str(seq),
         data_type=call(name("sqlalchemy", kind)) if kind else None,
         schema=py_str(pg_schema) if pg_schema else None,
+        **dict(options),
     )
 
 

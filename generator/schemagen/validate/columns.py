@@ -3,7 +3,9 @@ options (``identity:``) and serial types."""
 
 from __future__ import annotations
 
-from ..model.schema import INTEGER_TYPES
+from typing import Any
+
+from ..model.schema import INTEGER_TYPES, DbSequence
 from ..model.sequences import option_problem, serial_sequence
 from ..normalize.normalizer import (
     SERIAL_TYPES,
@@ -76,6 +78,10 @@ def check_serial(report: Reporter, src: Sources, table: str, columns: list[RawCo
                 f"a {col.spec['type']} column is NOT NULL (PostgreSQL's serial makes it so)",
             )
         said = col.spec.get("sequence")
+        if isinstance(said, dict):
+            problem = option_problem(_serial_options(col.spec["type"], said))
+            if problem:
+                report.error((*col.path, "sequence"), problem)
         custom = said.get("name") if isinstance(said, dict) else None
         name = serial_sequence(table, col.name) if custom is None else str(custom)
         where = (*col.path, "type") if custom is None else (*col.path, "sequence", "name")
@@ -95,3 +101,17 @@ def check_serial(report: Reporter, src: Sources, table: str, columns: list[RawCo
                 f"the sequence name {name} is longer than 63 bytes (PostgreSQL would "
                 "shorten it); use a sequence and a nextval default",
             )
+
+
+def _serial_options(kind: str, said: dict[str, Any]) -> DbSequence:
+    """A serial column's ``sequence:`` mapping as the sequence it makes (for its rules)."""
+    return DbSequence(
+        "",
+        str(said.get("type") or SERIAL_TYPES[kind]),
+        said.get("start"),
+        said.get("increment"),
+        said.get("min"),
+        said.get("max"),
+        bool(said.get("cycle", False)),
+        said.get("cache"),
+    )

@@ -61,7 +61,8 @@ def _check_options_and_names(schema: Schema, report: Reporter) -> None:
     }
     for seq in schema.sequences:
         path = ("sequences", naming.split_qualified(seq.name)[1])  # the YAML key
-        problem = option_problem(seq)
+        # a serial column's own sequence is checked at its column (validate.columns)
+        problem = option_problem(seq) if seq.owned_by is None else None
         if problem:
             report.error(path, problem)
         if seq.name in relations:
