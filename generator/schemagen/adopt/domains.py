@@ -9,10 +9,10 @@ from typing import Any
 
 from ..live.domains import DomainShape
 from ..model import naming
+from ..model.inlists import in_lists
 from ..model.pgtypes import is_known
 from ..model.schema import BASE_TYPES
 from ..normalize.normalizer import SERIAL_TYPES
-from .inlists import in_lists
 from .values import map_default, map_type, unquote
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")

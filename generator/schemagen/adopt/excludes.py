@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .inlists import in_lists
+from ..model.inlists import in_lists
 
 _HEAD = re.compile(r"^EXCLUDE USING (\w+) \(")
 _WHERE = re.compile(r"^ WHERE \((.*)\)$", re.S)
@@ -138,7 +138,8 @@ _NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 
 def partition_key_spec(key: str) -> dict[str, Any] | None:
     """``RANGE (paid_on)`` -> ``{"range": ["paid_on"]}`` (an expression as
-    ``{"expression": ...}``); None for what this reader cannot take apart."""
+    ``{"expression": ...}``, its IN lists as ``x IN (...)``); None for what this
+    reader cannot take apart."""
     match = _KEY.match(key.strip())
     if match is None:
         return None
@@ -150,7 +151,8 @@ def partition_key_spec(key: str) -> dict[str, Any] | None:
             return None  # a collation or an operator class
         else:
             inner = part[1:-1] if part.startswith("(") and part.endswith(")") else part
-            items.append({"expression": inner})
+            # an IN list as written, or the key reads back as another expression
+            items.append({"expression": in_lists(inner)})
     return {match.group(1).lower(): items}
 
 

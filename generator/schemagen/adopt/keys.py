@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..live.introspect import ForeignKeyShape, IndexShape
+from ..model.inlists import in_lists
 from ..model.schema import FK_ACTIONS
 from ..model.sequences import TYPE_RANGES
-from .inlists import in_lists
 
 FK_WORDS = {v: k for k, v in FK_ACTIONS.items()}
 

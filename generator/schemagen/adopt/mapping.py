@@ -19,13 +19,13 @@ from typing import Any
 
 from ..live.introspect import ForeignKeyShape, IndexShape, TableShape, plain_identity
 from ..model import naming
+from ..model.inlists import in_lists
 from ..model.sequences import custom_sequence_name
 from ..model.typemap import COLLATABLE_PGTYPES
 from .catalog import Catalog, RelationFacts
 from .domains import domain_column, map_domains
 from .excludes import exclude_spec, partition_key_spec, partition_spec
 from .home import choose_home, function_schema, rehome
-from .inlists import in_lists
 from .keys import FK_WORDS, fk_options, foreign_key_spec, index_spec, sequence_spec
 from .names import Named, choose_template, class_names, python_name, usable_as_is
 from .relations import relationship_keys

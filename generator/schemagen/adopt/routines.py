@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 from ..live.introspect import QUALIFIED_KEY, SCHEMAS_READ, VIEW_INDEXES, read_view_indexes
 from ..model import naming
+from ..model.inlists import in_lists, query_in_lists
 from ..model.routines import NOT_ENABLED, ON_UPDATE_FUNCTION, on_update_trigger
 from ..model.routinesql import function_source
 from ..normalize.routines import on_update_function
 from ..util.sqlrefs import SqlSyntaxError, select_reads
 from .domains import domain_column
-from .inlists import in_lists, query_in_lists
 from .keys import index_spec
 from .names import class_names, python_name, usable_as_is
 from .values import map_type

@@ -37,6 +37,13 @@ def in_lists(expression: str) -> str:
     return _in_lists(expression, _PREFIX)
 
 
+def key_in_lists(key: str) -> str:
+    """The same for a partition key as ``pg_get_partkeydef`` prints it (``LIST
+    ((expr))``, ``RANGE ((expr), id)``: its columns and expressions read as a row)."""
+    method, _, rest = key.partition(" ")
+    return f"{method} {in_lists(rest)}" if rest else key
+
+
 def query_in_lists(query: str) -> str:
     """The same for a whole query (a view's, as ``pg_get_viewdef`` prints it)."""
     return _in_lists(query, "")
