@@ -15,6 +15,7 @@ from ..model import naming
 from ..model.security import USING_COMMANDS, WITH_CHECK_COMMANDS
 from ..normalize.normalizer import Resolver, pg_schema, table_of
 from ..source.loader import Sources, YamlPath, mapping
+from .policy_cycles import READ_COMMANDS, check_policy_cycles
 from .references import check_sql_columns
 from .reporter import Reporter
 from .sql import (
@@ -56,12 +57,9 @@ def check_security(src: Sources, resolver: Resolver, report: Reporter) -> None:
             where = (*base, "policies", str(name))
             _check_policy(report, where, mapping(raw), names, (schema, table))
             using = mapping(raw).get("using")
-            if str(mapping(raw).get("command", "all")) in _READ_COMMANDS and isinstance(using, str):
+            if str(mapping(raw).get("command", "all")) in READ_COMMANDS and isinstance(using, str):
                 _check_recursion(report, (*where, "using"), using, (schema, table), bare)
-
-
-#: The commands whose policies' ``using`` PostgreSQL applies to a read of the table.
-_READ_COMMANDS = ("all", "select")
+    check_policy_cycles(src, report)
 
 
 def _check_recursion(
