@@ -24,6 +24,11 @@ HALF_BUILT = ("is INVALID:", "is NOT VALID:")
 #: statement that drops it) is shown too.
 UNDECLARABLE = ("rule ", "statistics ", "cluster on ", "comment on view column ", "partition key ")
 
+#: How the message of a check declared ``validated: false`` but validated by hand
+#: starts: the rows hold it, so the schema is what to change (its own hint says so),
+#: not the database, as the advice shared by the group says.
+VALIDATED_BY_HAND = "is validated in the database"
+
 #: How the message of a drifted comment starts. At head, upgrading changes no
 #: comment: a hint of its own (the statement that sets or removes it) is shown too.
 COMMENT_MESSAGE = "comment is"

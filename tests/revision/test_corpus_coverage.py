@@ -292,6 +292,16 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
     "drop foreign key": _constraint(DropConstraint, ForeignKey),
     "foreign key changed in place (on_delete, on_update, match, deferrable with them: swapped "
     "NOT VALID, then VALIDATE)": _key_swapped,
+    "check left NOT VALID on purpose (validated: false): added so to a table holding rows "
+    "that break it and after a new table's CREATE TABLE; validated in place (false -> true) "
+    "and swapped NOT VALID again (true -> false)": lambda c: (
+        c.any(AddConstraint, lambda op: isinstance(op.constraint, CheckConstraint)
+              and not op.constraint.validated and op.lock_safe)
+        and c.any(CreateTable, lambda op: any(not ck.validated for ck in op.entity.checks))
+        and c.any(ReplaceCheck, lambda op: op.validates_only)
+        and c.any(ReplaceCheck, lambda op: op.old.validated and not op.new.validated)
+        and bool(c.case.setup)
+    ),  # fmt: skip
     "check changed in place (swapped NOT VALID, then VALIDATE); one an enum rebuild holds "
     "dropped and added around it": lambda c: (
         c.any(ReplaceCheck)

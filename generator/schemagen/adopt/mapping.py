@@ -22,7 +22,7 @@ from ..model import naming
 from ..model.inlists import in_lists
 from ..model.sequences import custom_sequence_name
 from ..model.typemap import COLLATABLE_PGTYPES
-from .catalog import Catalog, RelationFacts
+from .catalog import Catalog, ConstraintFacts, RelationFacts
 from .domains import domain_column, map_domains
 from .excludes import exclude_spec, partition_key_spec, partition_spec
 from .home import choose_home, function_schema, rehome
@@ -540,7 +540,8 @@ class Mapper:
             word
             for word, applies in (
                 ("DEFERRABLE", facts.deferrable and facts.kind != "u"),
-                ("NOT VALID", not facts.validated),
+                # a check says it (validated: false), but not on a partitioned table
+                ("NOT VALID", not facts.validated and not _says_not_valid(table, facts)),
                 ("NO INHERIT", facts.kind == "c" and facts.no_inherit),
             )
             if applies
@@ -566,10 +567,14 @@ class Mapper:
             else:
                 yield name, list(cols)
 
-    def _checks(self, table: _Table) -> Iterator[tuple[str, str]]:
+    def _checks(self, table: _Table) -> Iterator[tuple[str, Any]]:
         for name, expression in sorted(table.shape.checks.items()):
             facts = self.catalog.constraints.get((table.name, name))
-            if self._usable(table, "check constraint", name, facts.columns if facts else ()):
+            if not self._usable(table, "check constraint", name, facts.columns if facts else ()):
+                continue
+            if facts is not None and not facts.validated:  # left NOT VALID on purpose
+                yield name, {"expression": in_lists(expression), "validated": False}
+            else:
                 yield name, in_lists(expression)
 
     def _partition_sections(self, table: _Table) -> dict[str, Any]:
@@ -760,3 +765,9 @@ def _set_before(spec: dict[str, Any], key: str, value: Any) -> None:
 def import_catalog(catalog: Catalog) -> Imported:
     """Map ``catalog`` to the language's documents, listing what they leave out."""
     return Mapper(catalog).run()
+
+
+def _says_not_valid(table: _Table, facts: ConstraintFacts) -> bool:
+    """Whether the language says this NOT VALID constraint: a check
+    (``validated: false``) of a table that is not partitioned."""
+    return facts.kind == "c" and table.shape.partition_key is None

@@ -20,7 +20,14 @@ from typing import TYPE_CHECKING
 
 from ..config import Project, load_project
 from ..errors import ConfigError, DatabaseError, SchemagenError, SchemaInvalid, bounded
-from ..findings import COMMENT_MESSAGE, HALF_BUILT, KINDS, UNDECLARABLE, Finding
+from ..findings import (
+    COMMENT_MESSAGE,
+    HALF_BUILT,
+    KINDS,
+    UNDECLARABLE,
+    VALIDATED_BY_HAND,
+    Finding,
+)
 from ..util.background import Job
 from ..util.words import plural
 
@@ -444,7 +451,7 @@ def _hints(group: list[Finding], kind: str, lagging: bool) -> list[str]:
         group = [
             f
             for f in group
-            if f.message.startswith((*HALF_BUILT, COMMENT_MESSAGE))
+            if f.message.startswith((*HALF_BUILT, COMMENT_MESSAGE, VALIDATED_BY_HAND))
             or f.object.startswith(UNDECLARABLE)
         ]
     for finding in group:

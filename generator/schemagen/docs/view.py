@@ -328,7 +328,12 @@ def constraint_rows(
         for u in entity.uniques
     ]
     rows += [
-        ConstraintRow(cell, md_code_cell(c.name), "check", md_code_cell(c.expression))
+        ConstraintRow(
+            cell,
+            md_code_cell(c.name),
+            "check" if c.validated else "check, NOT VALID (old rows unchecked)",
+            md_code_cell(c.expression),
+        )
         for c in entity.checks
     ]
     rows += [

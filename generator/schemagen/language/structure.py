@@ -606,6 +606,25 @@ _DEFS: dict[str, Any] = {
     "exclude_element": _EXCLUDE_ELEMENT,
     "partition": _PARTITION,
     "partition_key_item": _PARTITION_KEY_ITEM,
+    "check": {
+        "anyOf": [
+            {**_TEXT, "x-expected": "an SQL expression"},
+            _object(
+                {
+                    "expression": {**_TEXT, "description": "The SQL expression."},
+                    "validated": {
+                        **_BOOL,
+                        "description": "false: NOT VALID on purpose (rows written are "
+                        "checked, the rows there when it was added never were); "
+                        "default true.",
+                    },
+                },
+                ("expression",),
+                expected="a check such as {expression: \"total >= 0\", validated: false}",
+            ),
+        ],
+        "x-expected": "an SQL expression, or {expression: ..., validated: false}",
+    },
     "unique": {
         "anyOf": [
             _COLUMN_LIST,
@@ -705,8 +724,9 @@ _DEFS: dict[str, Any] = {
             },
             "checks": {
                 "type": "object",
-                "additionalProperties": {**_TEXT, "x-expected": "an SQL expression"},
-                "description": "Named check constraints: name: SQL expression.",
+                "additionalProperties": {"$ref": "#/$defs/check"},
+                "description": "Named check constraints: name: SQL expression, or name: "
+                "{expression: ..., validated: false}.",
                 "x-expected": "a mapping of name: SQL expression",
             },
             "indexes": _named("index", "Named indexes."),

@@ -21,7 +21,7 @@ import psycopg
 from psycopg.conninfo import make_conninfo
 
 from ..errors import DatabaseError
-from ..findings import Finding
+from ..findings import VALIDATED_BY_HAND, Finding
 from ..model.inlists import key_in_lists
 from ..model.schema import Schema, quote_name
 from ..model.security import row_security_statements, row_security_words
@@ -236,7 +236,7 @@ def compare(expected: DatabaseShape, actual: DatabaseShape) -> list[Finding]:
         count = len(expected.tables)
         return [_finding("database", f"has no tables; the schema has {count}", UPGRADE_HINT)]
     findings: list[Finding] = [_invalid_index(t, ix) for t, ix in actual.invalid_indexes]
-    findings += [_not_valid(*found) for found in actual.not_valid_constraints]
+    findings += _compare_not_valid(expected, actual)
     findings += _missing_extra("table", set(expected.tables), set(actual.tables))
     for name in sorted(set(expected.tables) & set(actual.tables)):
         findings += compare_table(name, expected.tables[name], actual.tables[name])
@@ -262,6 +262,32 @@ def _invalid_index(table: str, index: str) -> Finding:
         "the alembic upgrade or downgrade that failed: it drops the INVALID index and "
         f"builds it again (by hand: DROP INDEX CONCURRENTLY {_quoted(index)})",
     )
+
+
+def _compare_not_valid(expected: DatabaseShape, actual: DatabaseShape) -> list[Finding]:
+    """Constraints NOT VALID in the database that the schema does not declare so
+    (a failed revision), and checks declared ``validated: false`` that the
+    database holds validated (by hand); a check missing on either side is
+    reported as missing or extra alone."""
+    declared = set(expected.not_valid_constraints)
+    findings = [
+        _not_valid(*found) for found in actual.not_valid_constraints if found not in declared
+    ]
+    for table, kind, name in expected.not_valid_constraints:
+        exp, act = expected.tables.get(table), actual.tables.get(table)
+        if exp is None or act is None or name not in exp.checks or name not in act.checks:
+            continue
+        if (table, kind, name) not in actual.not_valid_constraints:
+            findings.append(
+                _finding(
+                    f"{kind} {name} on {table}",
+                    f"{VALIDATED_BY_HAND}, NOT VALID in the schema (validated: false)",
+                    f"{kind} {name}: it was validated by hand, so the rows hold it: "
+                    "declare it validated (leave out validated: false) and run schemagen "
+                    "migrate (its VALIDATE CONSTRAINT finds it valid and reads no row)",
+                )
+            )
+    return findings
 
 
 def _not_valid(table: str, kind: str, name: str) -> Finding:

@@ -267,8 +267,13 @@ class UniqueConstraint:
 @fast_init
 @dataclass(frozen=True)
 class CheckConstraint:
+    """A named check; ``validated`` false is one left ``NOT VALID`` on purpose
+    (``{expression: ..., validated: false}``): rows written are checked, the rows
+    that were there when it was added never were."""
+
     name: str
     expression: str
+    validated: bool = sparse(True)
 
 
 @fast_init

@@ -12,6 +12,7 @@ import re
 
 from .naming import partition_table
 from .schema import (
+    CheckConstraint,
     Column,
     Default,
     Entity,
@@ -161,6 +162,16 @@ def deferral_sql(key: ForeignKey | UniqueConstraint) -> str:
     if not key.deferrable:
         return ""
     return " DEFERRABLE INITIALLY DEFERRED" if key.initially_deferred else " DEFERRABLE"
+
+
+def not_valid_check_sql(table: str, check: CheckConstraint) -> str:
+    """``ALTER TABLE ... ADD CONSTRAINT ... NOT VALID`` of a check declared
+    ``validated: false``: PostgreSQL makes a NOT VALID check written inside
+    ``CREATE TABLE`` valid, so the revisions and create_all add it after its table."""
+    return (
+        f"ALTER TABLE {quote_qualified(table)} ADD CONSTRAINT {quote_name(check.name)} "
+        f"CHECK ({check.expression}) NOT VALID"
+    )
 
 
 def quote_qualified(name: str) -> str:

@@ -545,9 +545,7 @@ def build_entity(resolver: Resolver, name: str, convention: dict[str, str]) -> E
         mixins=tuple(spec.get("mixins") or ()),
         foreign_keys=_sorted(build_foreign_keys(resolver, raw_columns, table, convention)),
         uniques=_sorted(build_uniques(spec, raw_columns, table, convention)),
-        checks=_sorted(
-            CheckConstraint(str(k), str(v)) for k, v in mapping(spec.get("checks")).items()
-        ),
+        checks=_sorted(build_check(str(k), v) for k, v in mapping(spec.get("checks")).items()),
         indexes=_sorted(build_indexes(spec, raw_columns, table, convention)),
         renamed_from=spec.get("renamed_from"),
         excludes=_sorted(build_excludes(spec)),
@@ -921,3 +919,11 @@ def build_index(name: str, entry: Any) -> Index:
         description=entry.get("description"),
         serves=tuple(str(q) for q in entry.get("serves") or ()),
     )
+
+
+def build_check(name: str, entry: Any) -> CheckConstraint:
+    """A check from its entry: an SQL expression, or ``{expression: ...,
+    validated: false}`` for one left ``NOT VALID`` on purpose."""
+    if isinstance(entry, dict):
+        return CheckConstraint(name, str(entry["expression"]), entry.get("validated", True))
+    return CheckConstraint(name, str(entry))

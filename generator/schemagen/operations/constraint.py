@@ -63,7 +63,9 @@ class AddConstraint(Operation):
 
     def describe(self) -> str:
         how = ""
-        if self.lock_safe:
+        if not_validated(self.constraint):
+            how = " (NOT VALID, left so: validated: false)"
+        elif self.lock_safe:
             how = (
                 " (concurrent unique index)"
                 if kind_of(self.constraint) == "uniques"
@@ -201,7 +203,14 @@ class ReplaceCheck(Operation):
     and adds the new expression ``NOT VALID`` (rows written from then on are
     checked; a brief ACCESS EXCLUSIVE lock, no scan), then ``VALIDATE`` in its own
     transaction. A check whose columns an enum rebuild of the same plan retypes is
-    dropped and added instead (:mod:`schemagen.diff.online`)."""
+    dropped and added instead (:mod:`schemagen.diff.online`).
+
+    ``validated`` changes too: a check declared ``validated: false`` is swapped
+    ``NOT VALID`` and left so (no ``VALIDATE``); one whose only change is
+    ``validated`` false -> true is validated in place (:attr:`validates_only`:
+    ``VALIDATE CONSTRAINT`` alone, no swap). Back to false is the swap without
+    ``VALIDATE`` (PostgreSQL cannot mark a valid constraint NOT VALID again; the
+    rows are not touched)."""
 
     table: str
     old: CheckConstraint
@@ -214,14 +223,35 @@ class ReplaceCheck(Operation):
     def online(self) -> bool:
         return True
 
+    @property
+    def validates_only(self) -> bool:
+        """Whether the one change is ``validated`` false -> true (same expression)."""
+        return self.old.expression == self.new.expression and (
+            not self.old.validated and self.new.validated
+        )
+
     def describe(self) -> str:
+        if self.validates_only:
+            return (
+                f"~ check {self.new.name} on {self.table}: validated (was NOT VALID); "
+                "VALIDATE checks the old rows"
+            )
+        change = f"({self.new.expression}) (was ({self.old.expression}))"
+        if self.old.expression == self.new.expression:
+            change = "NOT VALID (was validated)"
+        then = "then VALIDATE" if self.new.validated else "left NOT VALID (validated: false)"
         return (
-            f"~ check {self.new.name} on {self.table}: ({self.new.expression}) (was "
-            f"({self.old.expression})); swapped NOT VALID in one statement, then VALIDATE"
+            f"~ check {self.new.name} on {self.table}: {change}; swapped NOT VALID in one "
+            f"statement, {then}"
         )
 
     def apply(self, schema: Schema) -> Schema:
         return with_replaced(schema, self.table, "checks", self.old.name, self.new)
+
+
+def not_validated(c: Constraint) -> bool:
+    """Whether ``c`` is a check declared ``validated: false`` (left NOT VALID)."""
+    return isinstance(c, CheckConstraint) and not c.validated
 
 
 def fk_rules(fk: ForeignKey) -> dict[str, str]:

@@ -271,6 +271,11 @@ def steps(op: Operation) -> tuple[str, ...]:
 
 
 def _other_steps(op: Operation) -> tuple[str, ...]:
+    if isinstance(op, ReplaceCheck):
+        if op.validates_only:
+            return ("validate constraint",)
+        swap = ("swap check NOT VALID",)
+        return (*swap, "validate constraint") if op.new.validated else swap
     if isinstance(op, ReplaceUnique):
         if not op.lock_safe:
             return ("swap unique",)
@@ -295,7 +300,6 @@ _ONLINE_STEPS: dict[type, tuple[str, ...]] = {
 _STEPS: dict[type, tuple[str, ...]] = {
     AlterUniqueDeferral: ("drop constraint", "add unique"),  # one transaction
     ReplaceForeignKey: ("swap foreign key NOT VALID", "validate constraint"),
-    ReplaceCheck: ("swap check NOT VALID", "validate constraint"),
 }
 
 _SIMPLE: dict[type, str] = {
@@ -366,6 +370,8 @@ def _add_constraint(op: AddConstraint) -> tuple[str, ...]:
     c = op.constraint
     if isinstance(c, ExcludeConstraint):
         return ("add exclusion constraint",)
+    if isinstance(c, CheckConstraint) and not c.validated:
+        return ("add check NOT VALID",)  # left so: validated: false
     if not op.lock_safe:
         if isinstance(c, ForeignKey):
             return ("add foreign key",)

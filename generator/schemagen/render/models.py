@@ -34,6 +34,7 @@ from ..model.sqltext import (
     expression_key_options,
     expression_key_text,
     index_key_sql,
+    not_valid_check_sql,
     quote_name,
     text_source,
 )
@@ -233,6 +234,7 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
         for b in (
             _helper_lines(imp),
             _pg_schema_lines(schema, imp, base),
+            _not_valid_check_lines(schema, imp, base),
             # before the domains: one over an array of citext is Domain(..., NamedTypeArray(..))
             named_type_array_lines(imp.name, imp.own) if imp.named_type_array else [],
             domains,
@@ -323,6 +325,29 @@ def _pg_schema_lines(schema: Schema, imp: Imports, base: str) -> list[str]:
         constant="PG_SCHEMAS_DDL",
         event="before_create",
         comment="PostgreSQL schemas of the tables below; create_all makes them first.",
+        name=imp.name,
+        base=base,
+    )
+
+
+def _not_valid_check_lines(schema: Schema, imp: Imports, base: str) -> list[str]:
+    """The checks declared ``validated: false``: not in their tables' arguments,
+    since PostgreSQL makes a check written inside CREATE TABLE valid; create_all
+    adds them NOT VALID after the tables, as the migrations do."""
+    statements = [
+        not_valid_check_sql(ent.table, ck)
+        for ent in schema.entities
+        for ck in ent.checks
+        if not ck.validated
+    ]
+    if not statements:
+        return []
+    return listener_lines(
+        statements,
+        constant="NOT_VALID_CHECKS_DDL",
+        event="after_create",
+        comment="Checks left NOT VALID on purpose (validated: false): added once the "
+        "tables are made.",
         name=imp.name,
         base=base,
     )
@@ -685,7 +710,7 @@ def _table_constraints(ent: Entity, imp: Imports) -> list[Expr]:
                 initially=py_str("DEFERRED") if uq.initially_deferred else None,
             )
         )
-    for ck in ent.checks:
+    for ck in (ck for ck in ent.checks if ck.validated):  # else NOT_VALID_CHECKS_DDL
         args.append(
             call(
                 imp.name("sqlalchemy", "CheckConstraint"),

@@ -43,6 +43,7 @@ from ..model.sqltext import (
     deferral_sql,
     exclude_sql,
     index_key_sql,
+    not_valid_check_sql,
     text_source,
 )
 from ..model.typemap import sa_type
@@ -644,12 +645,12 @@ def lock_safe_constraint(table: str, c: Constraint) -> list[Stmt]:
                 f"{alter} ADD CONSTRAINT {name} UNIQUE USING INDEX {name}{deferral_sql(c)}",
             ),
         ]
-    return [
-        if_no_constraint(
-            table, c.name, f"{alter} ADD CONSTRAINT {name} {constraint_sql(c)} NOT VALID"
-        ),
-        validate_constraint(table, c),
-    ]
+    add = if_no_constraint(
+        table, c.name, f"{alter} ADD CONSTRAINT {name} {constraint_sql(c)} NOT VALID"
+    )
+    if isinstance(c, CheckConstraint) and not c.validated:
+        return [add]  # validated: false: left NOT VALID on purpose
+    return [add, validate_constraint(table, c)]
 
 
 def _unique_index_sql(table: str, index: str, uq: UniqueConstraint) -> str:
@@ -697,6 +698,8 @@ def constraint_sql(c: ForeignKey | CheckConstraint) -> str:
 def _add_constraint(table_name: str, c: Constraint) -> Stmt:
     if isinstance(c, ExcludeConstraint):
         return _add_exclude(table_name, c)
+    if isinstance(c, CheckConstraint) and not c.validated:
+        return execute(not_valid_check_sql(table_name, c))
     table, schema = _bare(table_name), _schema(table_name)
     if isinstance(c, ForeignKey):
         return call(
@@ -778,15 +781,18 @@ def _(operation: AlterForeignKeyDeferral, state: Schema) -> list[Stmt]:
 @_render.register(ReplaceCheck)
 def _(operation: ReplaceCheck, state: Schema) -> list[Stmt]:
     # as a foreign key's swap: one statement, then VALIDATE; a rerun swaps again
+    # (validated: false: the swap alone; false -> true: VALIDATE alone)
+    if operation.validates_only:
+        return [validate_constraint(operation.table, operation.new)]
     alter = f"ALTER TABLE {quote_table(operation.table)}"
     name = quote_ident(operation.new.name)
-    return [
-        execute(
-            f"{alter} DROP CONSTRAINT IF EXISTS {name}, "
-            f"ADD CONSTRAINT {name} {constraint_sql(operation.new)} NOT VALID"
-        ),
-        validate_constraint(operation.table, operation.new),
-    ]
+    swap = execute(
+        f"{alter} DROP CONSTRAINT IF EXISTS {name}, "
+        f"ADD CONSTRAINT {name} {constraint_sql(operation.new)} NOT VALID"
+    )
+    if not operation.new.validated:
+        return [swap]
+    return [swap, validate_constraint(operation.table, operation.new)]
 
 
 @_render.register(ReplaceUnique)

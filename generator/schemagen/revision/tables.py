@@ -25,6 +25,7 @@ from ..model.sqltext import (
     deferral_sql,
     exclude_sql,
     index_key_sql,
+    not_valid_check_sql,
     partition_statements,
 )
 from ..model.typemap import pg_type
@@ -57,6 +58,8 @@ def table_statements(ent: Entity, state: Schema) -> list[str]:
         f"ALTER TABLE {table} ADD CONSTRAINT {quote_ident(ex.name)} {exclude_sql(ex)}"
         for ex in ent.excludes
     ]
+    # validated: false: PostgreSQL would make it valid inside CREATE TABLE
+    stmts += [not_valid_check_sql(ent.table, ck) for ck in ent.checks if not ck.validated]
     stmts += [create_index_sql(ent.table, ix) for ix in ent.indexes]
     # after the indexes, as create_all makes them: each partition gets its own copy
     stmts += partition_statements(ent)
@@ -66,7 +69,7 @@ def table_statements(ent: Entity, state: Schema) -> list[str]:
 
 def create_table_sql(ent: Entity, state: Schema) -> str:
     """``CREATE TABLE`` with the columns, then the primary key, foreign keys,
-    uniques and checks, each named."""
+    uniques and checks (but those declared ``validated: false``), each named."""
     items = [column_sql(col, state) for col in ent.columns]
     pk = ent.primary_key
     if ent.has_primary_key:  # else a table without one (primary_key: false)
@@ -76,7 +79,11 @@ def create_table_sql(ent: Entity, state: Schema) -> str:
         f"CONSTRAINT {quote_ident(uq.name)} UNIQUE ({_names(uq.columns)}){deferral_sql(uq)}"
         for uq in ent.uniques
     ]
-    items += [f"CONSTRAINT {quote_ident(ck.name)} {constraint_sql(ck)}" for ck in ent.checks]
+    items += [
+        f"CONSTRAINT {quote_ident(ck.name)} {constraint_sql(ck)}"
+        for ck in ent.checks
+        if ck.validated  # else added NOT VALID after (table_statements)
+    ]
     sql = f"CREATE TABLE {quote_table(ent.table)} ({_ITEM}{(',' + _ITEM).join(items)}\n)"
     if ent.partition_by is not None:
         sql += f" PARTITION BY {ent.partition_by.sql()}"

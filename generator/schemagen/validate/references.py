@@ -194,9 +194,12 @@ def check_entity(src: Sources, resolver: Resolver, report: Reporter, name: str) 
             check_sql_columns(
                 report, where, entry["where"], names, table_of(src, name), schema=schema
             )
-    for ck, expression in mapping(spec.get("checks")).items():
+    for ck, entry in mapping(spec.get("checks")).items():
+        at = (*base, "checks", ck)
+        expression = entry.get("expression") if isinstance(entry, dict) else entry
+        if isinstance(entry, dict):
+            at = (*at, "expression")
         if isinstance(expression, str):
-            at = (*base, "checks", ck)
             check_sql_columns(report, at, expression, names, table_of(src, name), schema=schema)
     check_generated(report, resolver.columns(name), names, table_of(src, name))
     check_identity(report, resolver, resolver.columns(name))

@@ -75,6 +75,7 @@ def check_model(schema: Schema, src: Sources, report: Reporter) -> None:
         check_excludes(schema, entity, src, report, default_opclass_problem)
         check_partitions(schema, entity, src, report)
         check_blank_sql(entity, src, report)
+        check_not_valid_checks(entity, report)
     check_namespaces(schema, src, report)
     check_renames(schema, src, report)
     check_relationship_names(schema, src, report)
@@ -423,6 +424,21 @@ def _time_problem(kind: str, value: str) -> str | None:
     except ValueError:
         return f"default '{value}' is not an ISO {kind} (or `now`)"
     return None
+
+
+def check_not_valid_checks(entity: Entity, report: Reporter) -> None:
+    """``validated: false`` only on a table that is not partitioned: a partitioned
+    table's checks are made in the transaction with its partitions (no online
+    step), and its partitions take the check as their own."""
+    if entity.partition_by is None:
+        return
+    for ck in entity.checks:
+        if not ck.validated:
+            report.error(
+                ("entities", entity.name, "checks", ck.name, "validated"),
+                f"check {ck.name} of partitioned table {entity.table} cannot be left NOT "
+                "VALID here: declare it validated (leave validated: out)",
+            )
 
 
 def check_blank_sql(entity: Entity, src: Sources, report: Reporter) -> None:
