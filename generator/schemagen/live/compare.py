@@ -30,7 +30,7 @@ from ..util.urls import parse, redact
 from .aspects import aspect, describe_index, or_none, show
 from .comments import comment_message, compare_comment
 from .domains import compare_domains
-from .expected import expected_shape, normalize_expected
+from .expected import expected_shape, loose, normalize_expected
 from .introspect import (
     ColumnShape,
     DatabaseShape,
@@ -377,9 +377,9 @@ def _compare_partitions(table: str, exp: TableShape, act: TableShape) -> list[Fi
     # the database's key is also read with its IN lists as ``x IN (...)``, as import
     # writes them (model.inlists: a key made so reads back as the database prints it)
     printed = act.partition_key or ""
-    if _loose_key(exp.partition_key) not in (
-        _loose_key(printed), _loose_key(key_in_lists(printed))
-    ):
+    read = key_in_lists(printed)
+    same = _loose_key(exp.partition_key) in (_loose_key(printed), _loose_key(read))
+    if not same and not _same_expressions(exp.partition_key, read):
         return [
             _finding(
                 f"table {table}",
@@ -395,6 +395,50 @@ def _loose_key(key: str | None) -> str | None:
     """A partition key up to parentheses, quotes and case (an expression key prints its
     own way; the server quotes a column named like a keyword that needs none: "time")."""
     return " ".join(re.sub(r'[()"]', " ", key).lower().split()) if key else None
+
+
+def _same_expressions(expected: str | None, printed: str) -> bool:
+    """Two keys with the same method and elements, each a column or an expression as
+    in the other, equal up to casts, parentheses and case, strings keeping theirs
+    (:func:`.expected.loose`): no statement prints our key as the server would, and it
+    adds casts to one written by hand (``status IN ('held', 'paid')`` over a varchar
+    column is ``(status)::text IN ('held'::character varying, ...)`` once its IN
+    lists are read back) and an ELSE NULL to a CASE without ELSE. An element's kind
+    counts: ``(paid_at::date)`` is not the column ``paid_at``."""
+    if expected is None or not printed:
+        return False
+    return _key_elements(expected) == _key_elements(printed)
+
+
+def _key_elements(key: str) -> tuple[str, tuple[tuple[bool, str], ...]]:
+    """``LIST ((expr), col)`` as its method and, for each element, whether it is an
+    expression (``pg_get_partkeydef`` and the model both parenthesize one) and its
+    loose text."""
+    method, _, rest = key.strip().partition(" ")
+    rest = rest.strip()
+    if rest.startswith("(") and rest.endswith(")"):
+        rest = rest[1:-1]
+    return method.upper(), tuple(
+        (element.startswith("("), loose(element)) for element in _top_level(rest)
+    )
+
+
+def _top_level(text: str) -> list[str]:
+    """``text`` split at its commas outside parentheses, brackets and quotes."""
+    elements, depth, start, quote = [], 0, 0, ""
+    for i, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote else quote  # a doubled quote reopens at once
+        elif char in "'\"":
+            quote = char
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "," and depth == 0:
+            elements.append(text[start:i].strip())
+            start = i + 1
+    return [*elements, text[start:].strip()]
 
 
 def _describe_bound(exp: str, act: str) -> list[str]:
