@@ -2095,16 +2095,20 @@ DDL_BEFORE_DROP: list[str] = []
 DDL_AFTER_DROP: list[str] = ["DROP FUNCTION IF EXISTS schemagen_set_updated_at()"]
 
 
-def _run(statements: list[str]) -> Callable[..., None]:
-    """A create_all / drop_all listener that runs ``statements`` as written."""
+def _run(statements: list[str], *, made: bool = False) -> Callable[..., None]:
+    """A create_all / drop_all listener that runs ``statements`` as written;
+    with ``made``, only when create_all makes tables: it is checkfirst but fires
+    its events when every table is there, and these were made with them."""
 
     def listener(target: Any, connection: Connection, **kw: Any) -> None:
+        if made and not kw["tables"]:
+            return
         for statement in statements:
             connection.execute(text(statement))
 
     return listener
 
 
-event.listen(Base.metadata, "after_create", _run(DDL_AFTER_CREATE))
+event.listen(Base.metadata, "after_create", _run(DDL_AFTER_CREATE, made=True))
 event.listen(Base.metadata, "before_drop", _run(DDL_BEFORE_DROP))
 event.listen(Base.metadata, "after_drop", _run(DDL_AFTER_DROP))

@@ -3,7 +3,10 @@
 SQLAlchemy's ``DDL()`` has no annotations, which ``mypy --strict`` refuses in
 typed code, and it formats ``%``. So statements the metadata cannot express are
 written as a list of strings and run by a small typed function listening to
-the metadata's ``before_create`` or ``after_create`` event.
+the metadata's ``before_create`` or ``after_create`` event. SQLAlchemy fires
+those on every ``create_all``, even one that finds every table there and makes
+none (it is checkfirst); the listener then does nothing (its ``tables`` keyword
+is empty), so a second ``create_all`` is a no-op as SQLAlchemy's own DDL is.
 """
 
 from __future__ import annotations
@@ -44,6 +47,10 @@ def listener_lines(
         "",
         f"def {function}(target: {any_}, connection: {connection}, **kw: {any_}) -> None:",
         f'{INDENT}"""Run {constant} {when} the tables."""',
+        # create_all is checkfirst but fires the metadata's events even when it makes
+        # no table: what runs here was made with the tables, and is there already
+        f'{INDENT}if not kw["tables"]:',
+        f"{INDENT}{INDENT}return",
         f"{INDENT}for statement in {constant}:",
         f"{INDENT}{INDENT}connection.execute({text}(statement))",
         "",

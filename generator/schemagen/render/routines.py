@@ -120,19 +120,24 @@ def ddl_lines(schema: Schema, view_order: list[View], names: dict[str, str]) -> 
         *layout(_strings(fn_drops), "", "DDL_AFTER_DROP: list[str] = "),
         "",
         "",
-        f"def _run(statements: list[str]) -> {names['Callable']}[..., None]:",
-        f'{INDENT}"""A create_all / drop_all listener that runs ``statements`` as written."""',
+        "def _run(statements: list[str], *, made: bool = False) -> "
+        f"{names['Callable']}[..., None]:",
+        f'{INDENT}"""A create_all / drop_all listener that runs ``statements`` as written;',
+        f"{INDENT}with ``made``, only when create_all makes tables: it is checkfirst but fires",
+        f'{INDENT}its events when every table is there, and these were made with them."""',
         "",
         f"{INDENT}def listener(target: {names['Any']}, connection: {names['Connection']}, "
         f"**kw: {names['Any']}) -> None:",
+        f'{INDENT * 2}if made and not kw["tables"]:',
+        f"{INDENT * 3}return",
         f"{INDENT * 2}for statement in statements:",
         f"{INDENT * 3}connection.execute({names['text']}(statement))",
         "",
         f"{INDENT}return listener",
         "",
         "",
-        *(_listen("DDL_BEFORE_CREATE", "before_create", names) if first else []),
-        *_listen("DDL_AFTER_CREATE", "after_create", names),
+        *(_listen("DDL_BEFORE_CREATE", "before_create", names, made=True) if first else []),
+        *_listen("DDL_AFTER_CREATE", "after_create", names, made=True),
         *_listen("DDL_BEFORE_DROP", "before_drop", names),
         *_listen("DDL_AFTER_DROP", "after_drop", names),
     ]
@@ -155,10 +160,9 @@ def _strings(statements: list[str]) -> Expr:
     return pylist([Str(text_source(s)) for s in statements])
 
 
-def _listen(constant: str, event: str, names: dict[str, str]) -> list[str]:
-    statement = call(
-        f"{names['event']}.listen", f"{names['base']}.metadata", Str(event), f"_run({constant})"
-    )
+def _listen(constant: str, event: str, names: dict[str, str], *, made: bool = False) -> list[str]:
+    run = f"_run({constant}, made=True)" if made else f"_run({constant})"
+    statement = call(f"{names['event']}.listen", f"{names['base']}.metadata", Str(event), run)
     return layout(statement)
 
 
