@@ -103,3 +103,48 @@ def test_a_column_is_not_an_expression_over_it() -> None:
         "LIST ((status IN ('held')))", "HASH (((status)::text IN ('held'::character varying)))"
     )
     assert _same_expressions("RANGE ((paid_at::date), id)", "RANGE (((paid_at)::date), id)")
+
+
+LABELS = """
+database: {name: t}
+entities:
+  Label:
+    primary_key: false
+    columns:
+      id: {type: integer}
+      code: {type: text, nullable: true}
+    partition_by: {list: [{expression: "code = 'A'::text"}]}
+    partitions:
+      labels_a: {in: [true]}
+      labels_rest: {default: true}
+"""
+
+LABEL_ROWS = "INSERT INTO labels VALUES (1, 'A'), (2, 'a'), (3, NULL), (1, 'A'), (4, NULL)"
+
+LABELS_REMADE = (
+    "DROP TABLE labels; CREATE TABLE labels (id integer NOT NULL, code text) "
+    "PARTITION BY LIST (({key})); "
+    "CREATE TABLE labels_a PARTITION OF labels FOR VALUES IN (true); "
+    "CREATE TABLE labels_rest PARTITION OF labels DEFAULT; "
+    "INSERT INTO labels VALUES (1, 'A'), (2, 'a'), (3, NULL), (1, 'A')"
+)
+
+
+def test_a_key_s_string_keeps_its_case(pg: PgCluster, pg_db: str, tmp_path: Path) -> None:
+    """The exact comparison, tried first, kept no case at all: a key on a text column
+    remade by hand with 'a' where the schema says 'A' printed as the declared one up
+    to case, and passed."""
+    root, database = migrated_database(pg, tmp_path, "key_case", LABELS, LABEL_ROWS)
+    url = pg.url(database)
+    try:
+        assert live_findings(root, url) == []
+        pg.sql(LABELS_REMADE.format(key="code = 'a'::text"), database)
+        findings = live_findings(root, url)
+        assert findings == [
+            "table labels: partitioned by LIST (((code = 'a'::text))) in the database, "
+            "by LIST ((code = 'A'::text)) in the schema"
+        ], findings
+        pg.sql(LABELS_REMADE.format(key="code = 'A'::text"), database)
+        assert live_findings(root, url) == []
+    finally:
+        pg.drop_database(database)

@@ -393,8 +393,23 @@ def _compare_partitions(table: str, exp: TableShape, act: TableShape) -> list[Fi
 
 def _loose_key(key: str | None) -> str | None:
     """A partition key up to parentheses, quotes and case (an expression key prints its
-    own way; the server quotes a column named like a keyword that needs none: "time")."""
-    return " ".join(re.sub(r'[()"]', " ", key).lower().split()) if key else None
+    own way; the server quotes a column named like a keyword that needs none: "time").
+    A string constant keeps its case and parentheses: 'A' is not 'a'."""
+    if not key:
+        return None
+    parts, at = [], 0
+    for string in _STRING.finditer(key):
+        parts += [_loose_words(key[at : string.start()]), string.group(0)]
+        at = string.end()
+    return " ".join(" ".join([*parts, _loose_words(key[at:])]).split())
+
+
+#: A string constant as PostgreSQL prints it ('it''s', E'\\n').
+_STRING = re.compile(r"[eE]?'(?:[^']|'')*'")
+
+
+def _loose_words(text: str) -> str:
+    return " ".join(re.sub(r'[()"]', " ", text).lower().split())
 
 
 def _same_expressions(expected: str | None, printed: str) -> bool:
