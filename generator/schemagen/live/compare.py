@@ -28,7 +28,7 @@ from ..model.security import row_security_statements, row_security_words
 from ..model.sqltext import quote_qualified
 from ..util.urls import parse, redact
 from .aspects import aspect, describe_index, or_none, show
-from .comments import comment_message, compare_comment
+from .comments import compare_comment
 from .domains import compare_domains
 from .expected import expected_shape, loose, normalize_expected
 from .introspect import (
@@ -357,18 +357,33 @@ def _compare_security(table: str, exp: TableShape, act: TableShape) -> list[Find
                 "state into schema/",
             )
         )
-    return findings + _compare_named(table, "policy", exp.policies, act.policies, _describe_policy)
+    findings += _missing_extra(
+        "policy", set(exp.policies), set(act.policies), suffix=f" on {table}"
+    )
+    for name in sorted(set(exp.policies) & set(act.policies)):
+        obj = f"policy {name} on {table}"
+        findings += [
+            _finding(obj, message)
+            for message in _describe_policy(exp.policies[name], act.policies[name])
+        ]
+        # its comment last, with the statement that sets it as hint (at head a
+        # migration changes no comment)
+        findings += compare_comment(
+            obj,
+            f"POLICY {quote_name(name)} ON {quote_qualified(table)}",
+            exp.policies[name].comment,
+            act.policies[name].comment,
+        )
+    return findings
 
 
 def _describe_policy(exp: PolicyShape, act: PolicyShape) -> list[str]:
-    comment = [comment_message(exp.comment, act.comment)] if exp.comment != act.comment else []
     return (
         aspect("command is", exp.command, act.command)
         + aspect("permissive:", exp.permissive, act.permissive)
         + aspect("roles", exp.roles, act.roles)
         + aspect("USING is", exp.using, act.using)
         + aspect("WITH CHECK is", exp.with_check, act.with_check)
-        + comment
     )
 
 
