@@ -217,7 +217,7 @@ def normalize_expected(
     for name in common:
         if printed is None:  # a read-only standby, or no TEMP privilege
             tables[name] = _align_loosely(
-                name, expected.tables[name], actual.tables[name], columns, actual.home
+                name, expected.tables[name], actual.tables[name], columns, actual
             )
         else:
             tables[name] = _printed_table(expected.tables[name], keys[name], printed, name)
@@ -389,19 +389,21 @@ def _pick_policy(
     table: str,
     act: TableShape,
     columns: Columns,
-    home: str | None,
+    live: DatabaseShape,
 ) -> str | None:
     """The database's text of a policy expression of ``table`` (whose shape is
     ``act``) that is ours as PostgreSQL prints it back (:mod:`.policy_forms`: columns
     by what they bind to, sub-selects' included, printing's rewrites undone), else
     ours. Where either does not parse, :func:`_pick` up to its columns qualified with
-    the table's name too (PostgreSQL prints them bare, but in a sub-select)."""
+    the table's name too (PostgreSQL prints them bare, but in a sub-select).
+    ``live``: the database read, whose current schema PostgreSQL prints bare."""
     if expected is None or actual is None:
         return expected
     own_columns = frozenset(act.columns)
-    form = policy_form(expected, table, own_columns, columns, home)
+    home, shadowed = live.home, live.shadowed
+    form = policy_form(expected, table, own_columns, columns, home, shadowed)
     if form is not None:
-        printed = policy_form(actual, table, own_columns, columns, home)
+        printed = policy_form(actual, table, own_columns, columns, home, shadowed)
         if printed is not None:
             return actual if form == printed else expected
     own = f"{PROBE_TABLE}."
@@ -435,11 +437,12 @@ def _bare_columns(shape: TableShape, table: str) -> TableShape:
 
 
 def _align_loosely(
-    table: str, exp: TableShape, act: TableShape, read: Columns, home: str | None
+    table: str, exp: TableShape, act: TableShape, read: Columns, live: DatabaseShape
 ) -> TableShape:
     """Without a temp table to let PostgreSQL normalize expressions, accept the
     database's spelling of an expression equal to ours up to casts and parentheses
-    (a policy's: as :func:`_pick_policy` says; ``read``: the columns of the tables read)."""
+    (a policy's: as :func:`_pick_policy` says; ``read``: the columns of the tables read;
+    ``live``: the database read)."""
     columns = {
         n: copy_with(c, default=_pick(c.default, act.columns[n].default)) if n in act.columns else c
         for n, c in exp.columns.items()
@@ -455,9 +458,9 @@ def _align_loosely(
     policies = {
         n: copy_with(
             p,
-            using=_pick_policy(p.using, act.policies[n].using, table, act, read, home),
+            using=_pick_policy(p.using, act.policies[n].using, table, act, read, live),
             with_check=_pick_policy(
-                p.with_check, act.policies[n].with_check, table, act, read, home
+                p.with_check, act.policies[n].with_check, table, act, read, live
             ),
         )
         if n in act.policies

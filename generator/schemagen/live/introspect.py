@@ -188,6 +188,10 @@ class DatabaseShape:
     # the current schema, whose objects PostgreSQL prints bare (``FROM stores`` for
     # public.stores) and this shape keys bare; None when the search_path names none
     home: str | None = None
+    # the names of the current schema's functions that pg_catalog has too: the search
+    # path finds pg_catalog's first, so PostgreSQL prints such a call qualified
+    # (public.lower(x)), and lower(x) is the built-in
+    shadowed: frozenset[str] = frozenset()
 
 
 #: The key of an object named {name} in the namespace {ns}: bare in the current schema,
@@ -469,7 +473,7 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
         cur.execute("SET LOCAL jit = off")
         # the columns query sorts 30,000 rows at 2,000 tables: on disk at the default 4MB
         cur.execute("SET LOCAL work_mem = '64MB'")
-        version, revisions, home = _home(cur, schemas)
+        version, revisions, home, shadowed = _home(cur, schemas)
         cur.execute(_TABLES_SQL, {**read, "version": version})
         rows = cur.fetchall()
         names: dict[int, str] = {row[0]: row[1] for row in rows}
@@ -583,6 +587,7 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
         not_valid_domain_checks=tuple(sorted(not_valid_checks)),
         opclasses=opclasses,
         home=home,
+        shadowed=shadowed,
     )
 
 
@@ -756,11 +761,23 @@ def _add_index(
 
 #: Alembic's version table (its oid and name, or NULLs) in the connection's current
 #: schema, where Alembic makes and reads it, else, when that schema is one of those
-#: named, in public, where env.py keeps it for such a URL; whether it is named; and
-#: the current schema (NULL when the search_path names none that exists).
+#: named, in public, where env.py keeps it for such a URL; whether it is named; the
+#: current schema (NULL when the search_path names none that exists); and the names
+#: of the home schema's functions that pg_catalog has too.
 _HOME_SQL = """
-SELECT v::oid, v::text, named, current_schema() FROM (
-  SELECT coalesce(current_schema() = ANY(%(schemas)s), false) AS named) AS h,
+SELECT v::oid, v::text, named, current_schema(),
+       -- the names of the home schema's functions that pg_catalog has too (printed
+       -- qualified, pg_catalog being first on the path): each probed by name alone
+       -- (a hash of all pg_catalog's functions costs ten times more)
+       ARRAY(SELECT DISTINCT u.proname::text FROM pg_proc u
+             WHERE u.pronamespace = h.home
+               AND (SELECT true FROM pg_proc c WHERE c.proname = u.proname
+                      AND c.pronamespace = 'pg_catalog'::regnamespace LIMIT 1))
+FROM (
+  -- OFFSET 0: the home schema's oid computed once, not for each function
+  SELECT named, to_regnamespace(CASE WHEN named THEN 'public' ELSE current_schema() END) AS home
+  FROM (SELECT coalesce(current_schema() = ANY(%(schemas)s), false) AS named) AS n
+  OFFSET 0) AS h,
 LATERAL (SELECT coalesce(to_regclass(quote_ident(current_schema()) || '.' || %(version)s),
                          CASE WHEN named THEN to_regclass('public.' || %(version)s) END) AS v) AS t
 """
@@ -768,10 +785,11 @@ LATERAL (SELECT coalesce(to_regclass(quote_ident(current_schema()) || '.' || %(v
 
 def _home(
     cur: psycopg.Cursor[Any], schemas: tuple[str, ...]
-) -> tuple[int, tuple[str, ...] | None, str | None]:
+) -> tuple[int, tuple[str, ...] | None, str | None, frozenset[str]]:
     """The oid of Alembic's version table (0 for none), its revisions (None for no
-    such table) and the schema a bare name is found in for the rest of the session's
-    transaction (see :attr:`DatabaseShape.home`), read where the connection's
+    such table), the schema a bare name is found in for the rest of the session's
+    transaction (see :attr:`DatabaseShape.home`) and the names of its functions that
+    pg_catalog has too (:attr:`DatabaseShape.shadowed`), read where the connection's
     search_path puts them (or in public, where env.py keeps them when that path names
     a schema of the model); then, when that path names one of the PostgreSQL
     ``schemas`` first (a URL with
@@ -784,7 +802,7 @@ def _home(
     cur.execute(_HOME_SQL, {"version": VERSION_TABLE, "schemas": list(schemas)})
     row = cur.fetchone()
     assert row is not None
-    version, table, named, home = row
+    version, table, named, home, shadowed = row
     revisions = None
     if version is not None:
         # regclass's text: qualified where the search_path would not find it
@@ -793,7 +811,7 @@ def _home(
     if named:
         cur.execute("SELECT set_config('search_path', 'public', true)")
         home = "public"
-    return version or 0, revisions, home
+    return version or 0, revisions, home, frozenset(shadowed)
 
 
 def unquote_ident(text: str) -> str:

@@ -26,7 +26,10 @@ gone, and no other:
   one of any other schema keeps its schema, so ``billing.stores`` and an
   ``archive.stores`` the model does not know still differ from it; likewise a
   function of ``pg_catalog`` or of the current schema (``public.store_open(id)``)
-  is named bare, one of any other schema (``archive.store_open(id)``) is not.
+  is named bare, one of any other schema (``archive.store_open(id)``) is not, nor
+  one of the current schema that pg_catalog has a function of the name of
+  (``public.lower(x)``: the search path finds pg_catalog's first, so PostgreSQL
+  prints it qualified).
 
 Constants (strings with their case), operators, functions and relations are kept,
 so a policy changed by hand still differs. An expression that does not parse has
@@ -63,10 +66,12 @@ def policy_form(
     own_columns: frozenset[str],
     columns: Columns,
     home: str | None = None,
+    shadowed: frozenset[str] = frozenset(),
 ) -> object | None:
     """The form of ``expression``, a policy's on ``table`` (``name`` or
     ``schema.name``) whose columns are ``own_columns``; None if it does not parse.
-    ``home``: the current schema, whose relations PostgreSQL prints bare."""
+    ``home``: the current schema, whose relations PostgreSQL prints bare, and its
+    functions but the ``shadowed`` ones (whose names pg_catalog has too)."""
     from pglast import parse_sql
     from pglast.parser import ParseError
 
@@ -81,15 +86,16 @@ def policy_form(
     schema, _, own = table.rpartition(".")
     outer = [_Item(own, own_columns, (schema or None, own))]
     try:
-        return _Reducer(columns, home).reduce(target[0].val, [outer], {})
+        return _Reducer(columns, home, shadowed).reduce(target[0].val, [outer], {})
     except (AttributeError, TypeError, ValueError):  # a tree of a shape not foreseen here
         return None
 
 
 class _Reducer:
-    def __init__(self, columns: Columns, home: str | None) -> None:
+    def __init__(self, columns: Columns, home: str | None, shadowed: frozenset[str]) -> None:
         self._columns = columns
         self._home = home
+        self._shadowed = shadowed
 
     def reduce(
         self, node: Any, levels: list[list[_Item]], ctes: dict[str, frozenset[str] | None]
@@ -149,9 +155,13 @@ class _Reducer:
     ) -> object:
         name = _names(node.funcname)
         # printed bare where the search_path finds it: pg_catalog's, and the current
-        # schema's (public.f(): the functions the model declares); another schema's
-        # keeps its name, so archive.f() in place of f() still differs
-        if len(name) == 2 and name[0] in ("pg_catalog", self._home):
+        # schema's (public.f(): the functions the model declares) unless pg_catalog,
+        # first on the path, has one of its name (public.lower() prints so; lower()
+        # is the built-in); another schema's keeps its name, so archive.f() in place
+        # of f() still differs
+        if len(name) == 2 and (
+            name[0] == "pg_catalog" or (name[0] == self._home and name[1] not in self._shadowed)
+        ):
             name = name[1:]
         # funcformat says how it was written (EXTRACT(...) or a call): printing's own
         return ("func", name, *(
