@@ -160,6 +160,11 @@ STATEMENTS: dict[str, tuple[str, str, str]] = {
         repeated_rows_sql("t", UniqueConstraint("t_uq", ("a", "b")), "false"),
         "t",
     ),
+    "find repeated keys, in the transaction": (
+        "",
+        repeated_rows_sql("t", UniqueConstraint("t_uq", ("a", "b")), "false"),
+        "t",
+    ),
     # as a revision swaps a unique for one over other columns (ReplaceUnique)
     "swap unique USING INDEX": (
         "ALTER TABLE t ADD CONSTRAINT t_uq UNIQUE (a); CREATE UNIQUE INDEX t_uq_swap ON t (a, n)",

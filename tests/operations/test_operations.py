@@ -50,6 +50,7 @@ from schemagen.operations.constraint import (
     ReplaceUnique,
     swap_index_name,
 )
+from schemagen.operations.costs import steps as steps_of
 from schemagen.operations.plan import Plan, apply
 from schemagen.operations.schema import (
     AddEnumValue,
@@ -333,17 +334,27 @@ def test_unique_swap_builds_the_new_index_then_swaps_in_one_statement() -> None:
         "~ unique uq_stores_name on stores: (name) (was (name, shop_domain)); new unique "
         "index built concurrently, then swapped in one statement"
     )
-    # in the transaction (a partitioned table): one statement, the index built under the lock
+    # in the transaction (a partitioned table): one statement, the index built under
+    # the lock, after the same search for repeated rows (the failure names them)
     plain = ReplaceUnique("stores", op.old, op.new, lock_safe=False)
     assert not plain.online
-    assert render_body((plain,), _state()) == [
-        "    op.execute(",
-        "        (",
-        '            "ALTER TABLE stores DROP CONSTRAINT uq_stores_name, ADD CONSTRAINT "',
-        '            "uq_stores_name UNIQUE (name) DEFERRABLE"',
-        "        ),",
-        "    )",
+    assert list(render(plain, _state()).statements) == [
+        execute(repeats),
+        execute(
+            "ALTER TABLE stores DROP CONSTRAINT uq_stores_name, ADD CONSTRAINT "
+            "uq_stores_name UNIQUE (name) DEFERRABLE"
+        ),
     ]
+    assert steps_of(plain) == ("find repeated keys, in the transaction", "swap unique")
+    # (name) -> (name, shop_domain): no row can repeat, no search
+    back = plain.reverse()
+    assert list(render(back, _state()).statements) == [
+        execute(
+            "ALTER TABLE stores DROP CONSTRAINT uq_stores_name, ADD CONSTRAINT "
+            "uq_stores_name UNIQUE (name, shop_domain)"
+        ),
+    ]
+    assert steps_of(back) == ("swap unique",)
 
 
 def test_a_swapped_unique_s_index_name_stays_within_63_bytes() -> None:

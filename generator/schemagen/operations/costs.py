@@ -157,6 +157,8 @@ FACTS: dict[str, Cost] = {
     # before a unique index is built: rows that repeat its key are searched for, so
     # that a failure names them (revision.validation.repeated_rows_sql)
     "find repeated keys": Cost("AccessShareLock", "scans", True),
+    # the same, before a unique swapped in the transaction is built under its lock
+    "find repeated keys, in the transaction": Cost("AccessShareLock", "scans"),
     # DROP CONSTRAINT IF EXISTS and ADD CONSTRAINT ... UNIQUE USING INDEX in one ALTER TABLE
     "swap unique USING INDEX": Cost(_AX, "no scan", True),
     # DROP CONSTRAINT and ADD CONSTRAINT ... UNIQUE in one ALTER TABLE: builds the index
@@ -278,7 +280,8 @@ def _other_steps(op: Operation) -> tuple[str, ...]:
         return (*swap, "validate constraint") if op.new.validated else swap
     if isinstance(op, ReplaceUnique):
         if not op.lock_safe:
-            return ("swap unique",)
+            find = ("find repeated keys, in the transaction",) if op.checks_rows else ()
+            return (*find, "swap unique")
         find = ("find repeated keys",) if op.checks_rows else ()
         return (*find, "create unique index concurrently", "swap unique USING INDEX")
     if isinstance(op, AlterDomain):

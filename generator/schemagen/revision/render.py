@@ -800,12 +800,23 @@ def _(operation: ReplaceUnique, state: Schema) -> list[Stmt | Guarded]:
     old, new = operation.old, operation.new
     alter = f"ALTER TABLE {quote_table(operation.table)} DROP CONSTRAINT"
     if not operation.lock_safe:
+        # Rows that repeat the new columns would fail the build with
+        # PostgreSQL's "could not create unique index" (one key value): they are
+        # searched for first, so that the failure names the constraint and a
+        # query that lists them; the transaction rolls back, the old one holds.
         cols = ", ".join(quote_ident(c) for c in new.columns)
+        table = operation.table
+        find = (
+            [execute(repeated_rows_sql(table, new, _unique_in_place(table, new), held_by=old))]
+            if operation.checks_rows
+            else []
+        )
         return [
+            *find,
             execute(
                 f"{alter} {quote_ident(old.name)}, ADD CONSTRAINT {quote_ident(new.name)} "
                 f"UNIQUE ({cols}){deferral_sql(new)}"
-            )
+            ),
         ]
     # The new index is built while the old constraint holds, then one statement
     # drops the old and attaches the new: no moment without either. Every step

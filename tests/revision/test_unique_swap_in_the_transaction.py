@@ -1,0 +1,126 @@
+"""A unique swapped in the main transaction (a partitioned table's, or one a new
+table's foreign key needs at once) over rows that repeat its new columns fails
+with the constraint named and a query that lists the rows, as the lock-safe swap
+does, not PostgreSQL's "could not create unique index" (which names one key
+value); the transaction rolls back, the old constraint still refuses a second
+session's duplicate, and once the rows are fixed the same command completes it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import psycopg
+import pytest
+import sqlalchemy as sa
+from migration_harness import (
+    Case,
+    alembic,
+    assert_matches_models,
+    generate,
+    revisions,
+    scratch_database,
+)
+from pgcluster import PgCluster
+from revision_steps import accepted_at_each_step, refused
+
+PARTITIONED = """\
+database: {name: inplace}
+entities:
+  Payment:
+    primary_key: [id, paid_on]
+    columns:
+      id: {type: bigint, primary_key: true}
+      paid_on: {type: date, primary_key: true}
+      ref: {type: text, nullable: true}
+      kind: {type: text, nullable: true}
+    unique:
+      uq_payments_ref: COLUMNS
+    partition_by: {range: [paid_on]}
+    partitions:
+      payments_2026: {from: "2026-01-01", to: "2027-01-01"}
+"""
+NEEDED_BEFORE = """\
+database: {name: inplace}
+entities:
+  Payment:
+    columns:
+      id: {type: bigint, primary_key: true}
+      paid_on: {type: date}
+      ref: {type: text, nullable: true}
+      kind: {type: text, nullable: true}
+    unique:
+      uq_payments_ref: [paid_on, ref, kind]
+"""
+NEEDED_AFTER = NEEDED_BEFORE.replace("[paid_on, ref, kind]", "[paid_on, ref]") + """\
+  Refund:
+    columns:
+      id: {type: bigint, primary_key: true}
+      paid_on: {type: date}
+      ref: {type: text}
+    foreign_keys:
+      fk_refunds_payment:
+        columns: [paid_on, ref]
+        references: Payment
+        ref_columns: [paid_on, ref]
+"""
+#: NULL refs and kinds; (2026-03-01, r1) twice under two kinds (ids 1 and 5)
+ROWS = (
+    "INSERT INTO payments VALUES (1, '2026-03-01', 'r1', 'x'), (2, '2026-03-01', NULL, NULL), "
+    "(3, '2026-03-01', NULL, 'x'), (4, '2026-04-01', 'r1', NULL), (5, '2026-03-01', 'r1', 'y')"
+)
+#: one row twice, which both (paid_on, ref, kind) and (paid_on, ref) refuse
+TWICE = (
+    "INSERT INTO payments VALUES (100, '2026-05-01', 'z', 'k'), (101, '2026-05-01', 'z', 'k')"
+)
+
+
+def _twice(url: str) -> list[str]:
+    return [] if refused(url, TWICE, psycopg.errors.UniqueViolation) else ["duplicate"]
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            PARTITIONED.replace("COLUMNS", "[paid_on, ref, kind]"),
+            PARTITIONED.replace("COLUMNS", "[paid_on, ref]"),
+        ),
+        (NEEDED_BEFORE, NEEDED_AFTER),
+    ],
+    ids=["partitioned", "a_new_key_needs_it"],
+)
+def test_repeated_rows_name_the_unique_and_a_query(
+    pg: PgCluster, tmp_path: Path, before: str, after: str
+) -> None:
+    case = Case("inplace", {"s.yaml": before}, {"s.yaml": after}, destructive=False)
+    root = tmp_path / "project"
+    models_before, models_after = generate(case, root)
+    migration = "\n".join(p.read_text() for p in revisions(root))
+    # swapped in the transaction, its index built under the lock
+    assert "USING INDEX" not in migration
+    assert "uq_payments_ref UNIQUE (paid_on, ref)" in migration
+    db = scratch_database(pg, "mig")
+    url = pg.url(db)
+    alembic(root, url, "upgrade", "000")
+    pg.sql(ROWS, db)
+    with pytest.raises(sa.exc.DBAPIError) as info:
+        alembic(root, url, "upgrade", "head")
+    error = str(info.value)
+    assert "cannot add unique uq_payments_ref to payments: rows repeat (paid_on, ref)" in error
+    assert "could not create unique index" not in error
+    assert "until then uq_payments_ref holds, over (paid_on, ref, kind)" in error
+    found = re.search(r"list them with: (SELECT .*?);", error, re.S)
+    assert found, error
+    listed = pg.sql(f"SELECT string_agg(id::text, ',' ORDER BY id) FROM ({found[1]}) AS r", db)
+    assert listed.strip() == "1,5"
+    # rolled back: the old constraint still refuses a second session's duplicate
+    assert _twice(url) == []
+    pg.sql("DELETE FROM payments WHERE id = 5", db)
+    heads = [p.name.split("_", 1)[0] for p in revisions(root)]
+    assert accepted_at_each_step(root, url, heads[1:], "upgrade", lambda: _twice(url)) == []
+    assert_matches_models(pg, db, models_after, [], "upgrade")
+    down = reversed(heads[:-1])
+    assert accepted_at_each_step(root, url, down, "downgrade", lambda: _twice(url)) == []
+    assert_matches_models(pg, db, models_before, [], "downgrade")
+    assert pg.sql("SELECT count(*) FROM payments", db).strip() == "4"
