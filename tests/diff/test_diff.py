@@ -635,10 +635,11 @@ def test_unique_over_other_columns_is_swapped_never_dropped_first() -> None:
     """Under one name, or a new one whose columns hold the old ones (or the other way
     round), paired in name order: one online swap each, after the transaction that
     adds the new column (never a drop in one revision and an add in a later one:
-    tests/revision/test_unique_swap.py); the downgrade swaps back. A unique with a
-    dropped column for one over a new column is dropped and added as before
-    (PostgreSQL drops it with the column; for one over columns it keeps, see
-    test_a_unique_losing_a_dropped_column_is_swapped_before_the_drop)."""
+    tests/revision/test_unique_swap.py); the downgrade swaps back. A unique that
+    trades a dropped column for a new one is swapped in the transaction, after the
+    ADD COLUMN and before the DROP COLUMN (see
+    test_a_unique_trading_a_dropped_column_is_swapped_between_add_and_drop; for one
+    over columns it keeps, test_a_unique_losing_a_dropped_column_is_swapped_before_the_drop)."""
     base = entity("Thing", "things", col("a", BIGINT), col("b", BIGINT), col("c", BIGINT))
     before = dataclasses.replace(base, uniques=(  # in name order, as normalized
         UniqueConstraint("uq_gone", ("c",)),
@@ -659,19 +660,59 @@ def test_unique_over_other_columns_is_swapped_never_dropped_first() -> None:
     swapped = "new unique index built concurrently, then swapped in one statement"
     plan = diff(schema(before), schema(after))
     assert {stage.kind: stage.plan.describe() for stage in stages(plan)} == {
-        "drops": ["- unique uq_gone on things"],
-        "main": ["- column things.c", "+ column things.d bigint"],
+        "main": [
+            "+ column things.d bigint",
+            "~ unique uq_gone on things: (d) (was (c)); dropped and added in one statement, "
+            "its index built under the lock",
+            "- column things.c",
+        ],
         "online": [
             f"~ unique uq_same on things: (a, b, d) (was (a, b)); {swapped}",
             f"~ unique uq_things_a (was uq_things_a_b) on things: (a) (was (b, a)); {swapped}",
             f"~ unique uq_wider (was uq_other) on things: (b, d) (was (b)); {swapped}",
-            "+ unique uq_gone on things (concurrent unique index)",
         ],
     }
     check_invariants(schema(before), schema(after), plan)
     assert f"~ unique uq_same on things: (a, b) (was (a, b, d)); {swapped}" in (
         plan.reverse().describe()
     )
+
+
+def test_a_unique_trading_a_dropped_column_is_swapped_between_add_and_drop() -> None:
+    """unique(a, legacy) -> unique(a, variant) while legacy is dropped and variant
+    added, under one name or a new one: the new one cannot be built before the main
+    transaction adds variant, nor can the old outlive its DROP COLUMN, so it is
+    swapped there, after the ADD COLUMN and before the DROP COLUMN (which otherwise
+    come the other way round); the downgrade mirrors it.
+    (tests/revision/test_unique_trading_a_dropped_column.py)"""
+    before = entity("Thing", "things", col("a", BIGINT), col("legacy", BIGINT, nullable=True),
+                    col("b", BIGINT),
+                    uniques=(UniqueConstraint("uq_things_a_legacy", ("a", "legacy")),))
+    for name in ("uq_things_a_legacy", "uq_things_a_variant"):
+        after = entity("Thing", "things", col("a", BIGINT), col("b", BIGINT),
+                       col("variant", BIGINT, nullable=True),
+                       uniques=(UniqueConstraint(name, ("a", "variant")),))
+        plan = diff(schema(before), schema(after))
+        renamed = " (was uq_things_a_legacy)" if name != "uq_things_a_legacy" else ""
+        in_place = "dropped and added in one statement, its index built under the lock"
+        assert [stage.kind for stage in stages(plan)] == ["main"]
+        assert plan.describe() == [
+            "+ column things.variant bigint",
+            f"~ unique {name}{renamed} on things: (a, variant) (was (a, legacy)); {in_place}",
+            "- column things.legacy",
+        ]
+        check_invariants(schema(before), schema(after), plan)
+        back = f" (was {name})" if name != "uq_things_a_legacy" else ""
+        assert plan.reverse().describe() == [
+            "+ column things.legacy bigint",
+            f"~ unique uq_things_a_legacy{back} on things: (a, legacy) (was (a, variant)); "
+            f"{in_place}",
+            "- column things.variant",
+        ]
+    # over a column the table had (b), not one the plan adds: dropped and added as before
+    after = entity("Thing", "things", col("a", BIGINT), col("b", BIGINT),
+                   uniques=(UniqueConstraint("uq_things_a_b", ("a", "b")),))
+    assert not any("~ unique" in line for line in diff(schema(before), schema(after)).describe())
 
 
 def test_a_unique_losing_a_dropped_column_is_swapped_before_the_drop() -> None:

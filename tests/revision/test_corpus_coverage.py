@@ -115,6 +115,24 @@ class Change:
         return any(isinstance(op, kind) and test(op) for op in self.ops)
 
 
+def _trades(c: Change, *, same_name: bool) -> bool:
+    """A unique of ``c`` swapped in the transaction for one over a column the plan
+    adds, the old over one it drops, the ADD COLUMN before it and the DROP COLUMN after."""
+    ops = list(c.upgrade.operations)
+    for i, op in enumerate(ops):
+        if not (isinstance(op, ReplaceUnique) and op.early and not op.lock_safe):
+            continue
+        if (op.old.name == op.new.name) != same_name:
+            continue
+        added = {o.column.name for o in ops[:i] if isinstance(o, AddColumn) and o.table == op.table}
+        dropped = {
+            o.column.name for o in ops[i:] if isinstance(o, DropColumn) and o.table == op.table
+        }
+        if added & set(op.new.columns) and dropped & set(op.old.columns):
+            return True
+    return False
+
+
 def _altered(what: Callable[[AlterColumn], bool]) -> Callable[[Change], bool]:
     return lambda c: c.any(AlterColumn, what)
 
@@ -582,6 +600,12 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         and [stage.kind for stage in stages(c.upgrade)] == ["drops", "main"]
         and bool(c.case.setup)
     ),
+    "unique constraint trading a column the plan drops for one it adds swapped in the "
+    "transaction (after ADD COLUMN, before DROP COLUMN; rows searched for repeats), under one "
+    "name and a new one, on rows": lambda c: _trades(c, same_name=True)
+    and _trades(c, same_name=False)
+    and [stage.kind for stage in stages(c.upgrade)] == ["main"]
+    and bool(c.case.setup),
     "foreign key whose deferrability alone changes altered in place (ALTER CONSTRAINT in "
     "the transaction, no drop, no VALIDATE), each way, on rows": lambda c: (
         c.any(AlterForeignKeyDeferral, lambda op: op.new.initially_deferred)

@@ -226,8 +226,18 @@ def order(ops: Sequence[Operation]) -> list[Operation]:
     rest += [CreateView(view) for view in created_views]
     rest += [DropView(view) for view in reversed(dropped_views)]
     early, late = _called_functions(ops)
+    # a unique swapped in the transaction that trades a dropped column for added
+    # ones: the ADD COLUMNs first, then the swap, then the DROP COLUMN
+    traded = {
+        (op.table, col)
+        for op in ops
+        if isinstance(op, ReplaceUnique) and op.early and not op.lock_safe
+        for col in op.new.columns
+    }
 
     def placed(op: Operation) -> float:
+        if isinstance(op, AddColumn) and (op.table, op.column.name) in traded:
+            return _PHASES.index(DropColumn) - 0.75
         if isinstance(op, CreateFunction) and op.function.identity in early:
             return _PHASES.index(CREATE_CALLED_FUNCTION)
         if isinstance(op, DropFunction) and op.function.identity in late:

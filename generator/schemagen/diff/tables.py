@@ -172,10 +172,19 @@ def compare_entity(
     ops += [AlterUniqueDeferral(table, before, after) for before, after in redeferred]
     reindexed = _swapped_uniques(old, new, ops)
     # One whose old columns hold a column the plan drops is swapped before the drop
-    # (PostgreSQL would drop the old with the column, the new not made yet).
-    dropped = _dropped(ops)
+    # (PostgreSQL would drop the old with the column, the new not made yet); one
+    # that also needs a column the plan adds is swapped in the transaction,
+    # between the ADD COLUMN and the DROP COLUMN (diff.ordering): the new one
+    # cannot be built before its column is there, nor the old outlive its own.
+    dropped, added = _dropped(ops), _added(ops)
     ops += [
-        ReplaceUnique(table, before, after, early=bool(dropped & set(before.columns)))
+        ReplaceUnique(
+            table,
+            before,
+            after,
+            lock_safe=not (dropped & set(before.columns) and added & set(after.columns)),
+            early=bool(dropped & set(before.columns)),
+        )
         for before, after in reindexed
     ]
     swapped = _swapped_keys(old, new, ops)
@@ -258,14 +267,25 @@ def _swapped_uniques(
     with a column the plan drops only for a new one over columns it keeps
     (unique(store_id, sku, legacy) -> unique(store_id, sku), legacy dropped): it
     is swapped before the drop, which would otherwise take the old constraint
-    with it while the new one is not there yet. On a partitioned table in the
+    with it while the new one is not there yet; or for one that trades the
+    dropped columns for columns the plan adds (unique(store_id, legacy) ->
+    unique(store_id, variant)): it is swapped in the transaction, after the ADD
+    COLUMN and before the DROP COLUMN. On a partitioned table in the
     transaction (``lock_safe`` false: no concurrent index, no ``USING INDEX``
     there)."""
-    dropped = _dropped(column_ops)
+    dropped, added = _dropped(column_ops), _added(column_ops)
 
     def fits(was: UniqueConstraint, uq: UniqueConstraint) -> bool:
-        # the new one can be there before the old one's column goes
-        return not dropped & set(was.columns) or set(uq.columns) <= set(was.columns) - dropped
+        # the new one can be there before the old one's column goes (made of
+        # columns the old keeps, or added by the plan: then in its transaction)
+        kept = set(was.columns) - dropped
+        return not dropped & set(was.columns) or set(uq.columns) <= kept | added
+
+    def traded(was: UniqueConstraint, uq: UniqueConstraint) -> bool:
+        # the dropped columns of the old traded for added ones of the new
+        return bool(dropped & set(was.columns) and added & set(uq.columns)) and _nested(
+            tuple(set(was.columns) - dropped), tuple(set(uq.columns) - added)
+        )
 
     before = {uq.name: uq for uq in old.uniques}
     after = {uq.name: uq for uq in new.uniques}
@@ -278,7 +298,14 @@ def _swapped_uniques(
     for uq in (after[n] for n in sorted(after.keys() - before.keys())):
         if any(_definition(g) == _definition(uq) for g in gone):
             continue  # renamed, not changed
-        twin = next((g for g in gone if _nested(g.columns, uq.columns) and fits(g, uq)), None)
+        twin = next(
+            (
+                g
+                for g in gone
+                if (_nested(g.columns, uq.columns) or traded(g, uq)) and fits(g, uq)
+            ),
+            None,
+        )
         if twin is not None:
             gone.remove(twin)
             pairs.append((twin, uq))
@@ -288,6 +315,13 @@ def _swapped_uniques(
 def _dropped(column_ops: Sequence[Operation]) -> set[str]:
     """Columns the plan drops (a generated column made again among them)."""
     return {op.column.name for op in column_ops if isinstance(op, DropColumn)}
+
+
+def _added(column_ops: Sequence[Operation]) -> set[str]:
+    """Columns the plan adds (not one it drops and makes again: a generated column)."""
+    return {op.column.name for op in column_ops if isinstance(op, AddColumn)} - _dropped(
+        column_ops
+    )
 
 
 def _nested(a: tuple[str, ...], b: tuple[str, ...]) -> bool:

@@ -1,0 +1,157 @@
+"""A unique constraint that trades a column the same plan drops for one it adds
+(unique(store_id, legacy) -> unique(store_id, variant), legacy dropped, variant
+added) is never missing, at any revision boundary, up or down, on a table that
+holds rows.
+
+Measured first (PostgreSQL 15): the old constraint was dropped in the _drops
+revision and the new one only built in the _online revision, so after upgrade
+001 and 002 a second session wrote the same (store_id, legacy), then the same
+(store_id, variant), twice. The new one cannot be built before the main
+transaction adds its column, nor can the old outlive that transaction's DROP
+COLUMN, so they are swapped in it: ADD COLUMN, the swap, then DROP COLUMN, one
+transaction, the new index built under its lock. Rows that repeat the new
+columns stop it with the constraint named and a query that lists them, as a
+lock-safe swap's do."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import psycopg
+import pytest
+import sqlalchemy as sa
+from migration_harness import (
+    Case,
+    alembic,
+    assert_matches_models,
+    generate,
+    schemagen,
+    scratch_database,
+)
+from pgcluster import PgCluster
+from revision_steps import accepted_at_each_step, at_first_revision, uniques
+
+BEFORE = """\
+database: {name: traded}
+entities:
+  Product:
+    columns:
+      id: {type: bigint, primary_key: true}
+      store_id: {type: bigint}
+      legacy: {type: text, nullable: true}
+    unique:
+      OLD_NAME: [store_id, legacy]
+"""
+AFTER = """\
+database: {name: traded}
+entities:
+  Product:
+    columns:
+      id: {type: bigint, primary_key: true}
+      store_id: {type: bigint}
+      variant: {type: text, nullable: true}
+    unique:
+      NEW_NAME: [store_id, variant]
+"""
+#: NULL legacies (never duplicates to a unique) and repeated stores
+ROWS = "INSERT INTO products VALUES (1, 1, 'x'), (2, 1, NULL), (3, 1, NULL), (4, 2, 'x')"
+
+
+def _duplicates(url: str) -> list[str]:
+    """Each column of ``legacy`` and ``variant`` there, if a second session may
+    write one (store_id, column) twice (rolled back)."""
+    found = []
+    with psycopg.connect(url.replace("+psycopg", "")) as conn:
+        for col in ("legacy", "variant"):
+            there = conn.execute(
+                "SELECT count(*) FROM information_schema.columns "
+                "WHERE table_name = 'products' AND column_name = %s",
+                (col,),
+            ).fetchone()
+            if not there or not there[0]:
+                continue
+            try:
+                conn.execute(
+                    f"INSERT INTO products (id, store_id, {col}) "
+                    "VALUES (100, 1, 'z'), (101, 1, 'z')"
+                )
+            except psycopg.errors.UniqueViolation:
+                continue
+            finally:
+                conn.rollback()
+            found.append(col)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("old_name", "new_name"),
+    [
+        ("uq_products_key", "uq_products_key"),
+        ("uq_products_store_id_legacy", "uq_products_store_id_variant"),
+    ],
+    ids=["same_name", "new_name"],
+)
+def test_a_unique_trading_a_dropped_column_for_an_added_one_is_never_missing(
+    pg: PgCluster, tmp_path: Path, old_name: str, new_name: str
+) -> None:
+    case = Case(
+        "traded",
+        {"s.yaml": BEFORE.replace("OLD_NAME", old_name)},
+        {"s.yaml": AFTER.replace("NEW_NAME", new_name)},
+        destructive=True,
+    )
+    root, db, url, heads, models_before, models_after = at_first_revision(
+        pg, case, tmp_path, ROWS
+    )
+    accepted = accepted_at_each_step(root, url, heads[1:], "upgrade", lambda: _duplicates(url))
+    assert accepted == [], accepted
+    assert uniques(pg, db) == f"{new_name} UNIQUE (store_id, variant)"
+    assert_matches_models(pg, db, models_after, [], "upgrade")
+    out = schemagen(root, "check", "--database", url)
+    assert out.startswith("check OK"), out
+    down = reversed(heads[:-1])
+    accepted = accepted_at_each_step(root, url, down, "downgrade", lambda: _duplicates(url))
+    assert accepted == [], accepted
+    assert uniques(pg, db) == f"{old_name} UNIQUE (store_id, legacy)"
+    assert_matches_models(pg, db, models_before, [], "downgrade")
+    assert pg.sql("SELECT count(*) FROM products", db).strip() == "4"
+
+
+def test_rows_that_repeat_the_new_columns_name_the_unique_and_a_query(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """variant added with a default: rows of one store repeat (store_id, variant).
+    The transaction stops with the constraint named and a query that lists them
+    (not PostgreSQL's "could not create unique index"), nothing done; fixed, the
+    same command completes it."""
+    after = AFTER.replace("NEW_NAME", "uq_products_key").replace(
+        "variant: {type: text, nullable: true}", "variant: {type: text, default: std}"
+    )
+    case = Case(
+        "traded",
+        {"s.yaml": BEFORE.replace("OLD_NAME", "uq_products_key")},
+        {"s.yaml": after},
+        destructive=True,
+    )
+    root = tmp_path / "project"
+    _, models_after = generate(case, root)
+    db = scratch_database(pg, "mig")
+    url = pg.url(db)
+    alembic(root, url, "upgrade", "000")
+    pg.sql(ROWS, db)
+    with pytest.raises(sa.exc.DBAPIError) as info:
+        alembic(root, url, "upgrade", "head")
+    error = str(info.value)
+    assert "cannot add unique uq_products_key to products: rows repeat (store_id, variant)" in error
+    assert "could not create unique index" not in error
+    found = re.search(r"list them with: (SELECT .*?);", error, re.S)
+    assert found, error
+    # the transaction rolled back: legacy and the old constraint are still there
+    assert uniques(pg, db) == "uq_products_key UNIQUE (store_id, legacy)"
+    pg.sql("DELETE FROM products WHERE id IN (2, 3)", db)
+    alembic(root, url, "upgrade", "head")
+    assert_matches_models(pg, db, models_after, [], "upgrade")
+    assert uniques(pg, db) == "uq_products_key UNIQUE (store_id, variant)"
+    listed = pg.sql(f"SELECT count(*) FROM ({found[1]}) AS r", db)
+    assert listed.strip() == "0"
