@@ -5,7 +5,8 @@ class, ``INCLUDE`` columns and ``NULLS NOT DISTINCT``. It read each key as a bar
 column (``INCLUDE`` columns among them) and listed a view with an expression key as
 not expressible, so the migrated copy built other indexes (``(name, id)`` for
 ``(name COLLATE "C", id DESC)``) and dumped differently; migrations write them
-since 4c2183e (corpus 128)."""
+since 4c2183e (corpus 128). An expression key's collation of its own
+(``(lower(name)) COLLATE "C"``) was read as none, so the copy's index had none."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ CREATE INDEX ix_store_names_city
 CREATE INDEX ix_store_names_pattern ON store_names (name text_pattern_ops NULLS FIRST)
   INCLUDE (city) WHERE city IS NOT NULL;
 CREATE UNIQUE INDEX ux_store_names_id ON store_names (id) NULLS NOT DISTINCT;
+CREATE INDEX ix_store_names_lower ON store_names ((lower(name)) COLLATE "C", id);
 """
 
 EXPECTED = {
@@ -35,6 +37,7 @@ EXPECTED = {
             {"expression": "lower(name)", "ops": "text_pattern_ops"},
         ]
     },
+    "ix_store_names_lower": {"columns": [{"expression": "lower(name)", "collation": "C"}, "id"]},
     "ix_store_names_name": {"columns": [{"column": "name", "collation": "C"},
                                         {"column": "id", "order": "desc"}]},
     "ix_store_names_pattern": {

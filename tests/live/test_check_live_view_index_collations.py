@@ -166,3 +166,70 @@ def test_declared_key_options_are_made_and_compared(pg: PgCluster, tmp_path: Pat
         "index ux_store_names_id on store_names: nulls_not_distinct: no in the database, "
         "yes in the schema",
     ]
+
+
+EXPRESSIONS = """
+database: {name: mvex}
+entities:
+  Store:
+    columns:
+      id: {type: bigint, primary_key: true}
+      name: {type: text, nullable: true}
+      code: {type: text, collation: C, nullable: true}
+views:
+  StoreNames:
+    materialized: true
+    sql: "SELECT id, name, code FROM stores"
+    columns: {id: {type: bigint}, name: {type: text}, code: {type: text}}
+    indexes:
+      ix_store_names_lower:
+        columns: [{expression: lower(name), collation: C}, id]
+      ix_store_names_plain: {columns: [{expression: lower(name)}]}
+      ix_store_names_code: {columns: [{expression: upper(code)}]}
+"""
+
+
+def test_an_expression_key_s_own_collation_is_compared(pg: PgCluster, tmp_path: Path) -> None:
+    """An expression key's collation of its own (``(lower(name)) COLLATE "C"``) on a
+    materialized view's index, read from its definition as a table index's is
+    (VIEW_INDEXES gave NULL for every expression key): removed or added by hand, a
+    finding; an expression whose own collation is C (``upper(code)`` of a C column)
+    is none."""
+    name = pg.create_database("mvex")
+    url = pg.url(name)
+    root = migrated_project(tmp_path / "p", EXPRESSIONS, url)
+    try:
+        pg.sql(
+            # NULLs and duplicates in the indexed expressions
+            "INSERT INTO stores SELECT n, CASE WHEN n % 3 = 0 THEN NULL ELSE 'Store ' || n % 4 "
+            "END, CASE WHEN n % 5 = 0 THEN NULL ELSE chr(65 + n % 2 * 32) END "
+            "FROM generate_series(1, 40) n; REFRESH MATERIALIZED VIEW store_names",
+            name,
+        )
+        assert live_findings(root, url) == []
+        out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
+        assert out.exit_code == 0, out.output
+        by_hand(pg, name, (
+            "DROP INDEX ix_store_names_lower",
+            "CREATE INDEX ix_store_names_lower ON store_names (lower(name), id)",
+            "DROP INDEX ix_store_names_plain",
+            'CREATE INDEX ix_store_names_plain ON store_names ((lower(name)) COLLATE "POSIX")',
+        ))
+        assert live_findings(root, url) == [
+            "index ix_store_names_lower on store_names: key collations none in the database, "
+            "(C, -) in the schema",
+            "index ix_store_names_plain on store_names: key collations (POSIX) in the "
+            "database, none in the schema",
+        ]
+        out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
+        assert out.exit_code == 1, out.output
+        # made again as declared: clean
+        pg.sql(
+            "DROP INDEX ix_store_names_lower; DROP INDEX ix_store_names_plain;"
+            'CREATE INDEX ix_store_names_lower ON store_names ((lower(name)) COLLATE "C", id);'
+            "CREATE INDEX ix_store_names_plain ON store_names (lower(name))",
+            name,
+        )
+        assert live_findings(root, url) == []
+    finally:
+        pg.drop_database(name)

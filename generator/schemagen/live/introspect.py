@@ -400,9 +400,11 @@ WHERE i.indrelid = ANY(%s)
 #: declared one) as JSON, one array each: name, unique, method, number of keys, each
 #: column (key, then INCLUDE) as pg_get_indexdef prints it, each key's operator class
 #: (named by the caller from _OPCLASSES_SQL: a lookup per key here was a sixth of the
-#: views query), predicate, key orders, NULLS NOT DISTINCT, CLUSTER ON it, and each
-#: key's collation of its own (NULL where it is its column's, and for an expression
-#: key, which the language cannot declare on a view); NULL for none.
+#: views query), predicate, key orders, NULLS NOT DISTINCT, CLUSTER ON it, each
+#: key's collation (NULL where it is its column's; an expression key's, whatever it
+#: is), and, for an index with an expression key, its key numbers and its whole
+#: definition (:func:`_expression_collations` keeps an expression key's collation
+#: only where the definition says COLLATE after it); NULL for none.
 VIEW_INDEXES = f"""(SELECT json_agg(json_build_array(
          ic.relname, i.indisunique, am.amname, i.indnkeyatts,
          ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true)
@@ -410,15 +412,18 @@ VIEW_INDEXES = f"""(SELECT json_agg(json_build_array(
          i.indclass::oid[],
          pg_get_expr(i.indpred, i.indrelid, true), {KEY_ORDERS}, i.indnullsnotdistinct,
          i.indisclustered,
-         -- the column's collation is looked up for a key with one only (a text key)
-         ARRAY(SELECT CASE WHEN u.coll = 0 OR u.col = 0 OR u.coll = (
+         -- the column's collation is looked up for a column key with one only (a text key)
+         ARRAY(SELECT CASE WHEN u.coll = 0 OR u.col <> 0 AND u.coll = (
                              SELECT a.attcollation FROM pg_attribute a
                              WHERE a.attrelid = i.indrelid AND a.attnum = u.col) THEN NULL
                            WHEN u.coll = 100 THEN 'default'
                            ELSE (SELECT co.collname::text FROM pg_collation co
                                  WHERE co.oid = u.coll) END
                FROM unnest(i.indcollation::oid[], i.indkey::int2[]) WITH ORDINALITY u(coll, col, n)
-               ORDER BY u.n)))
+               ORDER BY u.n),
+         -- an expression key's collation of its own: as _INDEXES_SQL reads a table's
+         CASE WHEN 0 = ANY(i.indkey::int2[]) THEN i.indkey::int2[] END,
+         CASE WHEN 0 = ANY(i.indkey::int2[]) THEN pg_get_indexdef(i.indexrelid, 0, true) END))
        FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
        JOIN pg_am am ON am.oid = ic.relam
        WHERE i.indrelid = {{rel}})"""
@@ -624,6 +629,9 @@ def read_view_indexes(
     found = {}
     for row in rows or ():
         name, unique, method, nkey, keys, classes, predicate, orders, not_distinct = row[:9]
+        collations = row[10][:nkey]
+        if row[12] is not None:  # an expression key: its collation where it is its own
+            collations = _expression_collations(collations, row[11], keys, row[12])
         items = tuple(unquote_ident(k) for k in keys)
         found[name] = IndexShape(
             columns=items[:nkey],
@@ -636,7 +644,7 @@ def read_view_indexes(
             orders=() if set(orders[:nkey]) <= {"ASC"} else tuple(orders[:nkey]),
             nulls_not_distinct=not_distinct,
             # none of its own (the common case) reads as no collations at all
-            collations=tuple(row[10][:nkey]) if any(row[10][:nkey]) else (),
+            collations=tuple(collations) if any(collations) else (),
         )
     return found
 
