@@ -683,7 +683,8 @@ def test_a_unique_trading_a_dropped_column_is_swapped_between_add_and_drop() -> 
     added, under one name or a new one: the new one cannot be built before the main
     transaction adds variant, nor can the old outlive its DROP COLUMN, so it is
     swapped there, after the ADD COLUMN and before the DROP COLUMN (which otherwise
-    come the other way round); the downgrade mirrors it.
+    come the other way round); the downgrade mirrors it. Traded for a column the
+    table has, it is swapped in the transaction too, before the DROP COLUMN.
     (tests/revision/test_unique_trading_a_dropped_column.py)"""
     before = entity("Thing", "things", col("a", BIGINT), col("legacy", BIGINT, nullable=True),
                     col("b", BIGINT),
@@ -709,10 +710,23 @@ def test_a_unique_trading_a_dropped_column_is_swapped_between_add_and_drop() -> 
             f"{in_place}",
             "- column things.variant",
         ]
-    # over a column the table had (b), not one the plan adds: dropped and added as before
+    # for a column the table had (b), not one the plan adds: in the transaction too
+    # (swapped before it, the old would be missing while legacy is still there)
     after = entity("Thing", "things", col("a", BIGINT), col("b", BIGINT),
                    uniques=(UniqueConstraint("uq_things_a_b", ("a", "b")),))
-    assert not any("~ unique" in line for line in diff(schema(before), schema(after)).describe())
+    plan = diff(schema(before), schema(after))
+    assert [stage.kind for stage in stages(plan)] == ["main"]
+    assert plan.describe() == [
+        f"~ unique uq_things_a_b (was uq_things_a_legacy) on things: (a, b) (was (a, legacy)); "
+        f"{in_place}",
+        "- column things.legacy",
+    ]
+    check_invariants(schema(before), schema(after), plan)
+    assert plan.reverse().describe() == [
+        "+ column things.legacy bigint",
+        f"~ unique uq_things_a_legacy (was uq_things_a_b) on things: (a, legacy) (was (a, b)); "
+        f"{in_place}",
+    ]
 
 
 def test_a_unique_losing_a_dropped_column_is_swapped_before_the_drop() -> None:

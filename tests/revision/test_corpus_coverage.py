@@ -606,6 +606,18 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
     and _trades(c, same_name=False)
     and [stage.kind for stage in stages(c.upgrade)] == ["main"]
     and bool(c.case.setup),
+    "unique constraint trading a column the plan drops for one the table has swapped in the "
+    "transaction (after the renames, before DROP COLUMN), on rows": lambda c: c.any(
+        ReplaceUnique,
+        lambda op: op.early
+        and not op.lock_safe
+        and op.old.name != op.new.name
+        and not set(op.new.columns) <= set(op.old.columns),
+    )
+    and c.any(RenameColumn)
+    and not any(isinstance(op, AddColumn) for op in c.upgrade.operations)
+    and [stage.kind for stage in stages(c.upgrade)] == ["main"]
+    and bool(c.case.setup),
     "foreign key whose deferrability alone changes altered in place (ALTER CONSTRAINT in "
     "the transaction, no drop, no VALIDATE), each way, on rows": lambda c: (
         c.any(AlterForeignKeyDeferral, lambda op: op.new.initially_deferred)

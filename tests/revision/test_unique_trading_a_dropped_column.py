@@ -59,18 +59,16 @@ ROWS = "INSERT INTO products VALUES (1, 1, 'x'), (2, 1, NULL), (3, 1, NULL), (4,
 
 
 def _duplicates(url: str) -> list[str]:
-    """Each column of ``legacy`` and ``variant`` there, if a second session may
-    write one (store_id, column) twice (rolled back)."""
+    """``legacy`` while it is there (the old constraint's column), else
+    ``variant`` (the new one's), if a second session may write one (store_id,
+    column) twice (rolled back)."""
     found = []
     with psycopg.connect(url.replace("+psycopg", "")) as conn:
-        for col in ("legacy", "variant"):
-            there = conn.execute(
-                "SELECT count(*) FROM information_schema.columns "
-                "WHERE table_name = 'products' AND column_name = %s",
-                (col,),
-            ).fetchone()
-            if not there or not there[0]:
-                continue
+        legacy = conn.execute(
+            "SELECT count(*) FROM information_schema.columns "
+            "WHERE table_name = 'products' AND column_name = 'legacy'"
+        ).fetchone()
+        for col in ["legacy" if legacy and legacy[0] else "variant"]:
             try:
                 conn.execute(
                     f"INSERT INTO products (id, store_id, {col}) "
@@ -84,6 +82,18 @@ def _duplicates(url: str) -> list[str]:
     return found
 
 
+#: variant already there (all NULL), not added by the plan
+KEPT = BEFORE.replace(
+    "      legacy: {type: text, nullable: true}\n",
+    "      legacy: {type: text, nullable: true}\n      variant: {type: text, nullable: true}\n",
+)
+KEPT_ROWS = (
+    "INSERT INTO products VALUES (1, 1, 'x', NULL), (2, 1, NULL, NULL), (3, 1, NULL, NULL), "
+    "(4, 2, 'x', NULL)"
+)
+
+
+@pytest.mark.parametrize("variant", ["added", "kept"])
 @pytest.mark.parametrize(
     ("old_name", "new_name"),
     [
@@ -92,18 +102,24 @@ def _duplicates(url: str) -> list[str]:
     ],
     ids=["same_name", "new_name"],
 )
-def test_a_unique_trading_a_dropped_column_for_an_added_one_is_never_missing(
-    pg: PgCluster, tmp_path: Path, old_name: str, new_name: str
+def test_a_unique_trading_a_dropped_column_is_never_missing(
+    pg: PgCluster, tmp_path: Path, old_name: str, new_name: str, variant: str
 ) -> None:
+    """Traded for a column the plan adds or one the table has (measured too:
+    accepted at upgrade 001 and 002 before), swapped in the main transaction,
+    before its DROP COLUMN (swapped lock-safe before it, the old would be missing
+    while legacy is there: the previous release could write duplicates)."""
     case = Case(
         "traded",
-        {"s.yaml": BEFORE.replace("OLD_NAME", old_name)},
+        {"s.yaml": (BEFORE if variant == "added" else KEPT).replace("OLD_NAME", old_name)},
         {"s.yaml": AFTER.replace("NEW_NAME", new_name)},
         destructive=True,
     )
+    rows = ROWS if variant == "added" else KEPT_ROWS
     root, db, url, heads, models_before, models_after = at_first_revision(
-        pg, case, tmp_path, ROWS
+        pg, case, tmp_path, rows
     )
+    assert heads[1:] == ["001"]  # one transaction
     accepted = accepted_at_each_step(root, url, heads[1:], "upgrade", lambda: _duplicates(url))
     assert accepted == [], accepted
     assert uniques(pg, db) == f"{new_name} UNIQUE (store_id, variant)"

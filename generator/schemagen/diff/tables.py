@@ -172,17 +172,23 @@ def compare_entity(
     ops += [AlterUniqueDeferral(table, before, after) for before, after in redeferred]
     reindexed = _swapped_uniques(old, new, ops)
     # One whose old columns hold a column the plan drops is swapped before the drop
-    # (PostgreSQL would drop the old with the column, the new not made yet); one
-    # that also needs a column the plan adds is swapped in the transaction,
-    # between the ADD COLUMN and the DROP COLUMN (diff.ordering): the new one
-    # cannot be built before its column is there, nor the old outlive its own.
-    dropped, added = _dropped(ops), _added(ops)
+    # (PostgreSQL would drop the old with the column, the new not made yet). Lock-safe
+    # before the main transaction only for one over columns the old keeps (it
+    # refuses whatever the old did); one that trades the dropped column for
+    # another is swapped in the transaction, between the ADD COLUMN of a new one
+    # and the DROP COLUMN (diff.ordering): done earlier, the old would be missing
+    # while its column is still there, for the previous release to write
+    # duplicates into (or to name in ON CONFLICT).
+    dropped = _dropped(ops)
     ops += [
         ReplaceUnique(
             table,
             before,
             after,
-            lock_safe=not (dropped & set(before.columns) and added & set(after.columns)),
+            lock_safe=not (
+                dropped & set(before.columns)
+                and not set(after.columns) <= set(before.columns)
+            ),
             early=bool(dropped & set(before.columns)),
         )
         for before, after in reindexed
@@ -267,24 +273,25 @@ def _swapped_uniques(
     with a column the plan drops only for a new one over columns it keeps
     (unique(store_id, sku, legacy) -> unique(store_id, sku), legacy dropped): it
     is swapped before the drop, which would otherwise take the old constraint
-    with it while the new one is not there yet; or for one that trades the
-    dropped columns for columns the plan adds (unique(store_id, legacy) ->
+    with it while the new one is not there yet; or for a new one that trades
+    the dropped columns for others (unique(store_id, legacy) ->
     unique(store_id, variant)): it is swapped in the transaction, after the ADD
-    COLUMN and before the DROP COLUMN. On a partitioned table in the
+    COLUMN of a column the plan adds and before the DROP COLUMN. On a partitioned table in the
     transaction (``lock_safe`` false: no concurrent index, no ``USING INDEX``
     there)."""
-    dropped, added = _dropped(column_ops), _added(column_ops)
+    dropped = _dropped(column_ops)
 
     def fits(was: UniqueConstraint, uq: UniqueConstraint) -> bool:
-        # the new one can be there before the old one's column goes (made of
-        # columns the old keeps, or added by the plan: then in its transaction)
-        kept = set(was.columns) - dropped
-        return not dropped & set(was.columns) or set(uq.columns) <= kept | added
+        # the new one can be there before the old one's column goes: over columns
+        # the table keeps (swapped before the drop) or the plan adds (swapped in
+        # its transaction); not over a column dropped and made again (generated)
+        return not dropped & set(was.columns) or not dropped & set(uq.columns)
 
     def traded(was: UniqueConstraint, uq: UniqueConstraint) -> bool:
-        # the dropped columns of the old traded for added ones of the new
-        return bool(dropped & set(was.columns) and added & set(uq.columns)) and _nested(
-            tuple(set(was.columns) - dropped), tuple(set(uq.columns) - added)
+        # the dropped columns of the old traded for others: what the old keeps
+        # and what the new keeps of it hold one another
+        return bool(dropped & set(was.columns)) and _nested(
+            tuple(set(was.columns) - dropped), tuple(set(uq.columns) & set(was.columns))
         )
 
     before = {uq.name: uq for uq in old.uniques}

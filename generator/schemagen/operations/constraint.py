@@ -328,13 +328,14 @@ class ReplaceUnique(Operation):
     stage before the main transaction (:mod:`schemagen.diff.drops`, under the
     previous revision's names), whose downgrade swaps back once the main
     downgrade has restored the column; else before the drop in the transaction.
-    One whose new columns hold one the plan adds (unique(store_id, legacy) ->
-    unique(store_id, variant)) is never ``lock_safe``: the new index cannot be
-    built before the main transaction adds its column, so the swap is in that
-    transaction, after the ``ADD COLUMN`` and before the ``DROP COLUMN``
-    (:mod:`schemagen.diff.ordering`). In the transaction, too, rows that repeat
-    the new columns are searched for first, so that a failure names the
-    constraint and a query that lists them."""
+    One whose new columns are not among the old ones (unique(store_id, legacy)
+    -> unique(store_id, variant)) is never ``lock_safe``: swapped before the main
+    transaction, the old would be missing while its column is still there, and
+    the new index cannot be built before that transaction adds a new column. So
+    the swap is in that transaction, after the ``ADD COLUMN`` of a new column and
+    before the ``DROP COLUMN`` (:mod:`schemagen.diff.ordering`). In the
+    transaction, too, rows that repeat the new columns are searched for first,
+    so that a failure names the constraint and a query that lists them."""
 
     table: str
     old: UniqueConstraint
