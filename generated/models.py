@@ -1949,166 +1949,292 @@ class WorkflowRule(Base):
 # the order the migrations create them; views dropped before the tables by
 # drop_all, functions after. Written for text(): a colon that would start a
 # bind parameter is escaped, and the SQL reaches the database as is.
-DDL_AFTER_CREATE: list[str] = [
+DDL_AFTER_CREATE: list[tuple[str, str, list[str]]] = [
     (
-        "CREATE FUNCTION schemagen_set_updated_at() RETURNS trigger\n"
-        "LANGUAGE plpgsql VOLATILE\n"
-        "AS $body$\n"
-        "BEGIN\n"
-        "    NEW.updated_at := now();\n"
-        "    RETURN NEW;\n"
-        "END;\n"
-        "$body$"
+        "regprocedure",
+        "schemagen_set_updated_at()",
+        [
+            (
+                "CREATE FUNCTION schemagen_set_updated_at() RETURNS trigger\n"
+                "LANGUAGE plpgsql VOLATILE\n"
+                "AS $body$\n"
+                "BEGIN\n"
+                "    NEW.updated_at := now();\n"
+                "    RETURN NEW;\n"
+                "END;\n"
+                "$body$"
+            ),
+            (
+                "COMMENT ON FUNCTION schemagen_set_updated_at() IS 'Trigger function: "
+                "sets updated_at to now() (on_update: now).'"
+            ),
+        ],
     ),
     (
-        "COMMENT ON FUNCTION schemagen_set_updated_at() IS 'Trigger function: sets "
-        "updated_at to now() (on_update: now).'"
+        "table",
+        "alert_templates",
+        [
+            (
+                "CREATE TRIGGER trg_alert_templates_set_updated_at BEFORE UPDATE ON "
+                "alert_templates FOR EACH ROW EXECUTE FUNCTION "
+                "schemagen_set_updated_at()"
+            ),
+            (
+                "COMMENT ON TRIGGER trg_alert_templates_set_updated_at ON "
+                "alert_templates IS 'Sets updated_at to now() on every UPDATE "
+                "(on_update: now).'"
+            ),
+        ],
     ),
     (
-        "CREATE TRIGGER trg_alert_templates_set_updated_at BEFORE UPDATE ON "
-        "alert_templates FOR EACH ROW EXECUTE FUNCTION schemagen_set_updated_at()"
+        "table",
+        "alerts",
+        [
+            (
+                "CREATE TRIGGER trg_alerts_set_updated_at BEFORE UPDATE ON alerts FOR "
+                "EACH ROW EXECUTE FUNCTION schemagen_set_updated_at()"
+            ),
+            (
+                "COMMENT ON TRIGGER trg_alerts_set_updated_at ON alerts IS 'Sets "
+                "updated_at to now() on every UPDATE (on_update: now).'"
+            ),
+        ],
     ),
     (
-        "COMMENT ON TRIGGER trg_alert_templates_set_updated_at ON alert_templates IS "
-        "'Sets updated_at to now() on every UPDATE (on_update: now).'"
+        "table",
+        "custom_field_definitions",
+        [
+            (
+                "CREATE TRIGGER trg_custom_field_definitions_set_updated_at BEFORE "
+                "UPDATE ON custom_field_definitions FOR EACH ROW EXECUTE FUNCTION "
+                "schemagen_set_updated_at()"
+            ),
+            (
+                "COMMENT ON TRIGGER trg_custom_field_definitions_set_updated_at ON "
+                "custom_field_definitions IS 'Sets updated_at to now() on every UPDATE "
+                "(on_update: now).'"
+            ),
+        ],
     ),
     (
-        "CREATE TRIGGER trg_alerts_set_updated_at BEFORE UPDATE ON alerts FOR EACH ROW "
-        "EXECUTE FUNCTION schemagen_set_updated_at()"
+        "table",
+        "forecasts",
+        [
+            (
+                "CREATE TRIGGER trg_forecasts_set_updated_at BEFORE UPDATE ON "
+                "forecasts FOR EACH ROW EXECUTE FUNCTION schemagen_set_updated_at()"
+            ),
+            (
+                "COMMENT ON TRIGGER trg_forecasts_set_updated_at ON forecasts IS 'Sets "
+                "updated_at to now() on every UPDATE (on_update: now).'"
+            ),
+        ],
     ),
     (
-        "COMMENT ON TRIGGER trg_alerts_set_updated_at ON alerts IS 'Sets updated_at to "
-        "now() on every UPDATE (on_update: now).'"
+        "table",
+        "inventory_items",
+        [
+            (
+                "CREATE TRIGGER trg_inventory_items_set_updated_at BEFORE UPDATE ON "
+                "inventory_items FOR EACH ROW EXECUTE FUNCTION "
+                "schemagen_set_updated_at()"
+            ),
+            (
+                "COMMENT ON TRIGGER trg_inventory_items_set_updated_at ON "
+                "inventory_items IS 'Sets updated_at to now() on every UPDATE "
+                "(on_update: now).'"
+            ),
+        ],
     ),
     (
-        "CREATE TRIGGER trg_custom_field_definitions_set_updated_at BEFORE UPDATE ON "
-        "custom_field_definitions FOR EACH ROW EXECUTE FUNCTION "
-        "schemagen_set_updated_at()"
+        "table",
+        "inventory_movements",
+        [
+            (
+                "CREATE TRIGGER trg_inventory_movements_set_updated_at BEFORE UPDATE "
+                "ON inventory_movements FOR EACH ROW EXECUTE FUNCTION "
+                "schemagen_set_updated_at()"
+            ),
+            (
+                "COMMENT ON TRIGGER trg_inventory_movements_set_updated_at ON "
+                "inventory_movements IS 'Sets updated_at to now() on every UPDATE "
+                "(on_update: now).'"
+            ),
+        ],
     ),
     (
-        "COMMENT ON TRIGGER trg_custom_field_definitions_set_updated_at ON "
-        "custom_field_definitions IS 'Sets updated_at to now() on every UPDATE "
-        "(on_update: now).'"
+        "table",
+        "locations",
+        [
+            (
+                "CREATE TRIGGER trg_locations_set_updated_at BEFORE UPDATE ON "
+                "locations FOR EACH ROW EXECUTE FUNCTION schemagen_set_updated_at()"
+            ),
+            (
+                "COMMENT ON TRIGGER trg_locations_set_updated_at ON locations IS 'Sets "
+                "updated_at to now() on every UPDATE (on_update: now).'"
+            ),
+        ],
     ),
     (
-        "CREATE TRIGGER trg_forecasts_set_updated_at BEFORE UPDATE ON forecasts FOR "
-        "EACH ROW EXECUTE FUNCTION schemagen_set_updated_at()"
+        "table",
+        "product_variants",
+        [
+            (
+                "CREATE TRIGGER trg_product_variants_set_updated_at BEFORE UPDATE ON "
+                "product_variants FOR EACH ROW EXECUTE FUNCTION "
+                "schemagen_set_updated_at()"
+            ),
+            (
+                "COMMENT ON TRIGGER trg_product_variants_set_updated_at ON "
+                "product_variants IS 'Sets updated_at to now() on every UPDATE "
+                "(on_update: now).'"
+            ),
+        ],
     ),
     (
-        "COMMENT ON TRIGGER trg_forecasts_set_updated_at ON forecasts IS 'Sets "
-        "updated_at to now() on every UPDATE (on_update: now).'"
+        "table",
+        "products",
+        [
+            (
+                "CREATE TRIGGER trg_products_set_updated_at BEFORE UPDATE ON products "
+                "FOR EACH ROW EXECUTE FUNCTION schemagen_set_updated_at()"
+            ),
+            (
+                "COMMENT ON TRIGGER trg_products_set_updated_at ON products IS 'Sets "
+                "updated_at to now() on every UPDATE (on_update: now).'"
+            ),
+        ],
     ),
     (
-        "CREATE TRIGGER trg_inventory_items_set_updated_at BEFORE UPDATE ON "
-        "inventory_items FOR EACH ROW EXECUTE FUNCTION schemagen_set_updated_at()"
+        "table",
+        "purchase_order_line_items",
+        [
+            (
+                "CREATE TRIGGER trg_purchase_order_line_items_set_updated_at BEFORE "
+                "UPDATE ON purchase_order_line_items FOR EACH ROW EXECUTE FUNCTION "
+                "schemagen_set_updated_at()"
+            ),
+            (
+                "COMMENT ON TRIGGER trg_purchase_order_line_items_set_updated_at ON "
+                "purchase_order_line_items IS 'Sets updated_at to now() on every "
+                "UPDATE (on_update: now).'"
+            ),
+        ],
     ),
     (
-        "COMMENT ON TRIGGER trg_inventory_items_set_updated_at ON inventory_items IS "
-        "'Sets updated_at to now() on every UPDATE (on_update: now).'"
+        "table",
+        "purchase_orders",
+        [
+            (
+                "CREATE TRIGGER trg_purchase_orders_set_updated_at BEFORE UPDATE ON "
+                "purchase_orders FOR EACH ROW EXECUTE FUNCTION "
+                "schemagen_set_updated_at()"
+            ),
+            (
+                "COMMENT ON TRIGGER trg_purchase_orders_set_updated_at ON "
+                "purchase_orders IS 'Sets updated_at to now() on every UPDATE "
+                "(on_update: now).'"
+            ),
+        ],
     ),
     (
-        "CREATE TRIGGER trg_inventory_movements_set_updated_at BEFORE UPDATE ON "
-        "inventory_movements FOR EACH ROW EXECUTE FUNCTION schemagen_set_updated_at()"
+        "table",
+        "stores",
+        [
+            (
+                "CREATE TRIGGER trg_stores_set_updated_at BEFORE UPDATE ON stores FOR "
+                "EACH ROW EXECUTE FUNCTION schemagen_set_updated_at()"
+            ),
+            (
+                "COMMENT ON TRIGGER trg_stores_set_updated_at ON stores IS 'Sets "
+                "updated_at to now() on every UPDATE (on_update: now).'"
+            ),
+        ],
     ),
     (
-        "COMMENT ON TRIGGER trg_inventory_movements_set_updated_at ON "
-        "inventory_movements IS 'Sets updated_at to now() on every UPDATE (on_update: "
-        "now).'"
+        "table",
+        "suppliers",
+        [
+            (
+                "CREATE TRIGGER trg_suppliers_set_updated_at BEFORE UPDATE ON "
+                "suppliers FOR EACH ROW EXECUTE FUNCTION schemagen_set_updated_at()"
+            ),
+            (
+                "COMMENT ON TRIGGER trg_suppliers_set_updated_at ON suppliers IS 'Sets "
+                "updated_at to now() on every UPDATE (on_update: now).'"
+            ),
+        ],
     ),
     (
-        "CREATE TRIGGER trg_locations_set_updated_at BEFORE UPDATE ON locations FOR "
-        "EACH ROW EXECUTE FUNCTION schemagen_set_updated_at()"
+        "table",
+        "workflow_executions",
+        [
+            (
+                "CREATE TRIGGER trg_workflow_executions_set_updated_at BEFORE UPDATE "
+                "ON workflow_executions FOR EACH ROW EXECUTE FUNCTION "
+                "schemagen_set_updated_at()"
+            ),
+            (
+                "COMMENT ON TRIGGER trg_workflow_executions_set_updated_at ON "
+                "workflow_executions IS 'Sets updated_at to now() on every UPDATE "
+                "(on_update: now).'"
+            ),
+        ],
     ),
     (
-        "COMMENT ON TRIGGER trg_locations_set_updated_at ON locations IS 'Sets "
-        "updated_at to now() on every UPDATE (on_update: now).'"
-    ),
-    (
-        "CREATE TRIGGER trg_product_variants_set_updated_at BEFORE UPDATE ON "
-        "product_variants FOR EACH ROW EXECUTE FUNCTION schemagen_set_updated_at()"
-    ),
-    (
-        "COMMENT ON TRIGGER trg_product_variants_set_updated_at ON product_variants IS "
-        "'Sets updated_at to now() on every UPDATE (on_update: now).'"
-    ),
-    (
-        "CREATE TRIGGER trg_products_set_updated_at BEFORE UPDATE ON products FOR EACH "
-        "ROW EXECUTE FUNCTION schemagen_set_updated_at()"
-    ),
-    (
-        "COMMENT ON TRIGGER trg_products_set_updated_at ON products IS 'Sets "
-        "updated_at to now() on every UPDATE (on_update: now).'"
-    ),
-    (
-        "CREATE TRIGGER trg_purchase_order_line_items_set_updated_at BEFORE UPDATE ON "
-        "purchase_order_line_items FOR EACH ROW EXECUTE FUNCTION "
-        "schemagen_set_updated_at()"
-    ),
-    (
-        "COMMENT ON TRIGGER trg_purchase_order_line_items_set_updated_at ON "
-        "purchase_order_line_items IS 'Sets updated_at to now() on every UPDATE "
-        "(on_update: now).'"
-    ),
-    (
-        "CREATE TRIGGER trg_purchase_orders_set_updated_at BEFORE UPDATE ON "
-        "purchase_orders FOR EACH ROW EXECUTE FUNCTION schemagen_set_updated_at()"
-    ),
-    (
-        "COMMENT ON TRIGGER trg_purchase_orders_set_updated_at ON purchase_orders IS "
-        "'Sets updated_at to now() on every UPDATE (on_update: now).'"
-    ),
-    (
-        "CREATE TRIGGER trg_stores_set_updated_at BEFORE UPDATE ON stores FOR EACH ROW "
-        "EXECUTE FUNCTION schemagen_set_updated_at()"
-    ),
-    (
-        "COMMENT ON TRIGGER trg_stores_set_updated_at ON stores IS 'Sets updated_at to "
-        "now() on every UPDATE (on_update: now).'"
-    ),
-    (
-        "CREATE TRIGGER trg_suppliers_set_updated_at BEFORE UPDATE ON suppliers FOR "
-        "EACH ROW EXECUTE FUNCTION schemagen_set_updated_at()"
-    ),
-    (
-        "COMMENT ON TRIGGER trg_suppliers_set_updated_at ON suppliers IS 'Sets "
-        "updated_at to now() on every UPDATE (on_update: now).'"
-    ),
-    (
-        "CREATE TRIGGER trg_workflow_executions_set_updated_at BEFORE UPDATE ON "
-        "workflow_executions FOR EACH ROW EXECUTE FUNCTION schemagen_set_updated_at()"
-    ),
-    (
-        "COMMENT ON TRIGGER trg_workflow_executions_set_updated_at ON "
-        "workflow_executions IS 'Sets updated_at to now() on every UPDATE (on_update: "
-        "now).'"
-    ),
-    (
-        "CREATE TRIGGER trg_workflow_rules_set_updated_at BEFORE UPDATE ON "
-        "workflow_rules FOR EACH ROW EXECUTE FUNCTION schemagen_set_updated_at()"
-    ),
-    (
-        "COMMENT ON TRIGGER trg_workflow_rules_set_updated_at ON workflow_rules IS "
-        "'Sets updated_at to now() on every UPDATE (on_update: now).'"
+        "table",
+        "workflow_rules",
+        [
+            (
+                "CREATE TRIGGER trg_workflow_rules_set_updated_at BEFORE UPDATE ON "
+                "workflow_rules FOR EACH ROW EXECUTE FUNCTION "
+                "schemagen_set_updated_at()"
+            ),
+            (
+                "COMMENT ON TRIGGER trg_workflow_rules_set_updated_at ON "
+                "workflow_rules IS 'Sets updated_at to now() on every UPDATE "
+                "(on_update: now).'"
+            ),
+        ],
     ),
 ]
 DDL_BEFORE_DROP: list[str] = []
 DDL_AFTER_DROP: list[str] = ["DROP FUNCTION IF EXISTS schemagen_set_updated_at()"]
 
 
-def _run(statements: list[str], *, made: bool = False) -> Callable[..., None]:
-    """A create_all / drop_all listener that runs ``statements`` as written;
-    with ``made``, only when create_all makes tables: it is checkfirst but fires
-    its events when every table is there, and these were made with them."""
+def _create(groups: list[tuple[str, str, list[str]]]) -> Callable[..., None]:
+    """A create_all listener that runs the groups of statements not there yet: a
+    table's (kind ``table``) when create_all makes the table (it is checkfirst and
+    may make some tables only), a function's or view's when ``to_<kind>(name)``
+    does not find it."""
 
     def listener(target: Any, connection: Connection, **kw: Any) -> None:
-        if made and not kw["tables"]:
-            return
+        made = {table.fullname for table in kw["tables"]}
+        for kind, name, statements in groups:
+            if kind == "table":
+                missing = name in made
+            else:
+                probe = text(f"SELECT to_{kind}(:name) IS NULL")
+                missing = connection.scalar(probe, {"name": name})
+            if not missing:
+                continue
+            for statement in statements:
+                connection.execute(text(statement))
+
+    return listener
+
+
+def _run(statements: list[str]) -> Callable[..., None]:
+    """A drop_all listener that runs ``statements`` as written."""
+
+    def listener(target: Any, connection: Connection, **kw: Any) -> None:
         for statement in statements:
             connection.execute(text(statement))
 
     return listener
 
 
-event.listen(Base.metadata, "after_create", _run(DDL_AFTER_CREATE, made=True))
+event.listen(Base.metadata, "after_create", _create(DDL_AFTER_CREATE))
 event.listen(Base.metadata, "before_drop", _run(DDL_BEFORE_DROP))
 event.listen(Base.metadata, "after_drop", _run(DDL_AFTER_DROP))

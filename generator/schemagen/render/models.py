@@ -65,7 +65,7 @@ from ..util.pycode import (
 from . import collector, sequences
 from .arrays import NAMED_TYPE_ARRAY, named_type_array_lines
 from .domains import DOMAIN_ARRAY, ENUM_DOMAIN_ARRAY, DomainNames, domain_lines, plain_base
-from .listeners import listener_lines
+from .listeners import listener_lines, table_listener_lines
 from .routines import ddl_lines, view_as_entity, view_base_lines, view_doc
 from .text_types import sql_text_lines
 
@@ -334,20 +334,17 @@ def _not_valid_check_lines(schema: Schema, imp: Imports, base: str) -> list[str]
     """The checks declared ``validated: false``: not in their tables' arguments,
     since PostgreSQL makes a check written inside CREATE TABLE valid; create_all
     adds them NOT VALID after the tables, as the migrations do."""
-    statements = [
-        not_valid_check_sql(ent.table, ck)
+    statements = {
+        ent.table: [not_valid_check_sql(ent.table, ck) for ck in ent.checks if not ck.validated]
         for ent in schema.entities
-        for ck in ent.checks
-        if not ck.validated
-    ]
+    }
+    statements = {table: sqls for table, sqls in statements.items() if sqls}
     if not statements:
         return []
-    return listener_lines(
+    return table_listener_lines(
         statements,
         constant="NOT_VALID_CHECKS_DDL",
-        event="after_create",
-        comment="Checks left NOT VALID on purpose (validated: false): added once the "
-        "tables are made.",
+        comment="Checks left NOT VALID on purpose (validated: false): added to their tables.",
         name=imp.name,
         base=base,
     )

@@ -20,8 +20,8 @@ from ..model import routinesql as ddl
 from ..model import security
 from ..model.routines import Function, View, called_first, table_calls
 from ..model.schema import Entity, PrimaryKey, Schema
-from ..model.sqltext import partition_statements, text_source
-from ..util.pycode import INDENT, Expr, Str, call, docstring, layout, pylist
+from ..model.sqltext import partition_statements, quote_qualified, text_source
+from ..util.pycode import INDENT, Expr, Str, call, docstring, layout, pylist, pytuple
 
 
 @dataclass(frozen=True)
@@ -59,28 +59,44 @@ def _tables_call(schema: Schema) -> list[Function]:
     return called_first(schema.functions, calls)
 
 
-def first_statements(schema: Schema) -> list[str]:
+#: A group of statements models.py runs with create_all: ``(kind, name, statements)``.
+#: ``kind`` ``table``: the statements of the table ``name`` (``Table.fullname``), run when
+#: create_all makes it; ``regprocedure`` or ``regclass``: a function or view, run when
+#: ``to_<kind>(name)`` does not find it (create_all is checkfirst: it may make some
+#: tables beside others that are there, with what they share).
+Group = tuple[str, str, list[str]]
+
+
+def _function_group(fn: Function) -> Group:
+    return ("regprocedure", ddl.function_signature(fn, names=False), ddl.function_statements(fn))
+
+
+def first_statements(schema: Schema) -> list[Group]:
     """What comes before the tables: the functions they call."""
-    return [s for fn in _tables_call(schema) for s in ddl.function_statements(fn)]
+    return [_function_group(fn) for fn in _tables_call(schema)]
 
 
-def create_statements(schema: Schema, view_order: list[View]) -> list[str]:
+def create_statements(schema: Schema, view_order: list[View]) -> list[Group]:
     """Everything after the tables, in creation order: partitions first (as a
     migration creates them with their table), then functions (but those the tables
-    call), views, triggers, row-level security and policies."""
+    call), views, triggers, row-level security and policies; each with what it
+    belongs to."""
     first = {fn.identity for fn in _tables_call(schema)}
-    stmts = [s for ent in schema.entities for s in partition_statements(ent)]
-    later = [fn for fn in schema.functions if fn.identity not in first]
-    stmts += [s for fn in later for s in ddl.function_statements(fn)]
-    stmts += [s for view in view_order for s in ddl.view_statements(view)]
-    stmts += [s for tg in schema.triggers for s in ddl.trigger_statements(tg)]
-    stmts += [
-        s
-        for ent in schema.entities
-        for s in security.row_security_statements(ent.table, None, ent.row_level_security)
+    groups: list[Group] = [
+        ("table", ent.table, partition_statements(ent)) for ent in schema.entities if ent.partitions
     ]
-    stmts += [s for policy in schema.policies for s in security.policy_statements(policy)]
-    return stmts
+    groups += [_function_group(fn) for fn in schema.functions if fn.identity not in first]
+    groups += [
+        ("regclass", quote_qualified(view.view), ddl.view_statements(view)) for view in view_order
+    ]
+    groups += [("table", tg.table, ddl.trigger_statements(tg)) for tg in schema.triggers]
+    groups += [
+        ("table", ent.table, stmts)
+        for ent in schema.entities
+        if (stmts := security.row_security_statements(ent.table, None, ent.row_level_security))
+    ]
+    groups += [("table", p.table, security.policy_statements(p)) for p in schema.policies]
+    return groups
 
 
 def drop_statements(view_order: list[View]) -> list[str]:
@@ -104,7 +120,7 @@ def ddl_lines(schema: Schema, view_order: list[View], names: dict[str, str]) -> 
     before = [
         "# Functions that the tables' defaults, generated columns or checks call: created",
         "# before the tables by create_all (PostgreSQL refuses such a default otherwise).",
-        *layout(_strings(first), "", "DDL_BEFORE_CREATE: list[str] = "),
+        *layout(_groups(first), "", "DDL_BEFORE_CREATE: list[tuple[str, str, list[str]]] = "),
         "",
         "",
     ]
@@ -115,29 +131,47 @@ def ddl_lines(schema: Schema, view_order: list[View], names: dict[str, str]) -> 
         "# drop_all, functions after. Written for text(): a colon that would start a",
         "# bind parameter is escaped, and the SQL reaches the database as is.",
         # Lists, not tuples: ruff formats a one-item tuple differently at each line length.
-        *layout(_strings(create), "", "DDL_AFTER_CREATE: list[str] = "),
+        *layout(_groups(create), "", "DDL_AFTER_CREATE: list[tuple[str, str, list[str]]] = "),
         *layout(_strings(drop), "", "DDL_BEFORE_DROP: list[str] = "),
         *layout(_strings(fn_drops), "", "DDL_AFTER_DROP: list[str] = "),
         "",
         "",
-        "def _run(statements: list[str], *, made: bool = False) -> "
-        f"{names['Callable']}[..., None]:",
-        f'{INDENT}"""A create_all / drop_all listener that runs ``statements`` as written;',
-        f"{INDENT}with ``made``, only when create_all makes tables: it is checkfirst but fires",
-        f'{INDENT}its events when every table is there, and these were made with them."""',
+        f"def _create(groups: list[tuple[str, str, list[str]]]) -> {names['Callable']}[..., None]:",
+        f'{INDENT}"""A create_all listener that runs the groups of statements not there yet: a',
+        f"{INDENT}table's (kind ``table``) when create_all makes the table (it is checkfirst and",
+        f"{INDENT}may make some tables only), a function's or view's when ``to_<kind>(name)``",
+        f'{INDENT}does not find it."""',
         "",
         f"{INDENT}def listener(target: {names['Any']}, connection: {names['Connection']}, "
         f"**kw: {names['Any']}) -> None:",
-        f'{INDENT * 2}if made and not kw["tables"]:',
-        f"{INDENT * 3}return",
+        f'{INDENT * 2}made = {{table.fullname for table in kw["tables"]}}',
+        f"{INDENT * 2}for kind, name, statements in groups:",
+        f'{INDENT * 3}if kind == "table":',
+        f"{INDENT * 4}missing = name in made",
+        f"{INDENT * 3}else:",
+        f'{INDENT * 4}probe = {names["text"]}(f"SELECT to_{{kind}}(:name) IS NULL")',
+        f'{INDENT * 4}missing = connection.scalar(probe, {{"name": name}})',
+        f"{INDENT * 3}if not missing:",
+        f"{INDENT * 4}continue",
+        f"{INDENT * 3}for statement in statements:",
+        f"{INDENT * 4}connection.execute({names['text']}(statement))",
+        "",
+        f"{INDENT}return listener",
+        "",
+        "",
+        f"def _run(statements: list[str]) -> {names['Callable']}[..., None]:",
+        f'{INDENT}"""A drop_all listener that runs ``statements`` as written."""',
+        "",
+        f"{INDENT}def listener(target: {names['Any']}, connection: {names['Connection']}, "
+        f"**kw: {names['Any']}) -> None:",
         f"{INDENT * 2}for statement in statements:",
         f"{INDENT * 3}connection.execute({names['text']}(statement))",
         "",
         f"{INDENT}return listener",
         "",
         "",
-        *(_listen("DDL_BEFORE_CREATE", "before_create", names, made=True) if first else []),
-        *_listen("DDL_AFTER_CREATE", "after_create", names, made=True),
+        *(_listen("DDL_BEFORE_CREATE", "before_create", names, run="_create") if first else []),
+        *_listen("DDL_AFTER_CREATE", "after_create", names, run="_create"),
         *_listen("DDL_BEFORE_DROP", "before_drop", names),
         *_listen("DDL_AFTER_DROP", "after_drop", names),
     ]
@@ -160,9 +194,13 @@ def _strings(statements: list[str]) -> Expr:
     return pylist([Str(text_source(s)) for s in statements])
 
 
-def _listen(constant: str, event: str, names: dict[str, str], *, made: bool = False) -> list[str]:
-    run = f"_run({constant}, made=True)" if made else f"_run({constant})"
-    statement = call(f"{names['event']}.listen", f"{names['base']}.metadata", Str(event), run)
+def _groups(groups: list[Group]) -> Expr:
+    return pylist([pytuple([Str(kind), Str(name), _strings(sqls)]) for kind, name, sqls in groups])
+
+
+def _listen(constant: str, event: str, names: dict[str, str], *, run: str = "_run") -> list[str]:
+    listener = f"{run}({constant})"
+    statement = call(f"{names['event']}.listen", f"{names['base']}.metadata", Str(event), listener)
     return layout(statement)
 
 

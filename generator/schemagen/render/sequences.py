@@ -31,7 +31,7 @@ from ..model.sequences import identity_kwargs, nextval_names, owned_by_sql, seri
 from ..model.sqltext import quote_name, quote_qualified
 from ..model.typemap import domain_variable
 from ..util.pycode import INDENT, Expr, call, layout, py_str, pytuple
-from .listeners import Namer, factory_lines, listener_lines
+from .listeners import Namer, factory_lines, table_listener_lines
 
 #: Sequence data types SQLAlchemy must be told (bigint is its default).
 _SEQUENCE_TYPES = {"smallint": "SmallInteger", "integer": "Integer"}
@@ -84,24 +84,24 @@ def column_sequence(ent: Entity, col: Column, name: Namer) -> Expr:
 def owned_by_lines(schema: Schema, name: Namer, base: str) -> list[str]:
     """The defaults and ``OWNED BY`` of the serial columns that
     :func:`needs_own_sequence`, run after create_all."""
-    statements = []
+    statements: dict[str, list[str]] = {}
     for ent in schema.entities:
         for col in ent.columns:
             if not needs_own_sequence(ent, col):
                 continue
             seq = serial_name(ent.table, col)
+            table = statements.setdefault(ent.table, [])
             if model_default(ent, col) is None:
-                statements.append(
+                table.append(
                     f"ALTER TABLE {quote_qualified(ent.table)} ALTER COLUMN {quote_name(col.name)} "
                     f"SET DEFAULT nextval('{seq}'::regclass)"
                 )
-            statements.append(owned_by_sql(DbSequence(seq, owned_by=f"{ent.table}.{col.name}")))
+            table.append(owned_by_sql(DbSequence(seq, owned_by=f"{ent.table}.{col.name}")))
     if not statements:
         return []
-    return listener_lines(
+    return table_listener_lines(
         statements,
         constant="SERIAL_DDL",
-        event="after_create",
         comment="Serial columns that are no lone key: the default and OWNED BY serial makes.",
         name=name,
         base=base,
