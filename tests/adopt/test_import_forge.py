@@ -5,8 +5,8 @@ time zone``, expression, pattern, trigram and tsvector indexes, unique indexes w
 WHERE, duplicate indexes, an index name PostgreSQL truncated, arrays and jsonb with
 ``'{}'`` defaults, citext, a generated tsvector, an enum, a range-partitioned table
 and a key to it, a materialized view with a unique index, updated_at triggers,
-checks added NOT VALID, one of them left so over a row that breaks it, Django's
-deferrable keys), holding rows (``forge_rows.sql``):
+checks added NOT VALID, one of them left so over a row that breaks it, a key left
+NOT VALID over an orphan, Django's deferrable keys), holding rows (``forge_rows.sql``):
 the adoption a real user makes, end to end.
 
 What it found, each fixed where it belongs:
@@ -28,7 +28,11 @@ What it found, each fixed where it belongs:
 - the check left NOT VALID on notes was listed as not expressible, and ``check
   --database`` reported it twice ("is NOT VALID", "in the database but not in the
   schema"): import writes it ``{expression: ..., validated: false}`` now, the
-  migrated copy holds it NOT VALID too, and the database checks clean.
+  migrated copy holds it NOT VALID too, and the database checks clean;
+- the key left NOT VALID on notes over an old orphan (a note of a deleted project)
+  was listed as not expressible ("NOT VALID"): import writes it ``validated: false``
+  now, the migrated copy holds it NOT VALID too, refuses a new orphan as the source
+  does, and the database checks clean.
 
 Listed as not expressible: those column settings, the replica identity and a
 table's autovacuum setting (``check --database`` leaves them alone)."""
@@ -53,6 +57,12 @@ NOT_VALID = (
     " NOT VALID"
 )
 LONG_NOTE = "INSERT INTO notes (note, discussion_id) VALUES ('new', repeat('d', 300))"
+NOT_VALID_KEY = (
+    "ALTER TABLE ONLY public.notes\n"
+    "    ADD CONSTRAINT fk_99e097b079 FOREIGN KEY (project_id) REFERENCES public.projects(id)"
+    " ON DELETE CASCADE NOT VALID"
+)
+ORPHAN_NOTE = "INSERT INTO notes (note, project_id) VALUES ('new orphan', 424243)"
 
 
 @pytest.fixture
@@ -93,6 +103,8 @@ def test_forge_imports_migrates_and_checks_clean(pg: PgCluster, forge: str, tmp_
         "        old_table: old_table\n",
         "index_merge_request_diff_commits_on_merge_request_diff_id_and_s: ",
         "      check_82f260979e: {expression: 'char_length(discussion_id::text) <= 255',"
+        " validated: false}\n",
+        "      fk_99e097b079: {columns: [project_id], references: Project, on_delete: cascade,"
         " validated: false}\n",
     ):
         assert said in written, said
@@ -148,6 +160,16 @@ def test_forge_imports_migrates_and_checks_clean(pg: PgCluster, forge: str, tmp_
     with psycopg.connect(pg.libpq_url(forge)) as conn, pytest.raises(psycopg.errors.CheckViolation):
         conn.execute(LONG_NOTE)
     assert pg.sql("SELECT count(*) FROM notes WHERE length(discussion_id) > 255", forge) == "1\n"
+    # the key left NOT VALID over an old orphan: so in the copy, a new orphan refused
+    assert NOT_VALID_KEY in migrated
+    assert NOT_VALID_KEY in source_dump
+    for db in (fresh, forge):
+        with (
+            psycopg.connect(pg.libpq_url(db)) as conn,
+            pytest.raises(psycopg.errors.ForeignKeyViolation),
+        ):
+            conn.execute(ORPHAN_NOTE)
+    assert pg.sql("SELECT count(*) FROM notes WHERE project_id = 424242", forge) == "1\n"
     alembic(root, pg.url(fresh), "downgrade", "base")
     left = "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace"
     assert pg.sql(left, fresh).strip() == "2"  # alembic_version and its key

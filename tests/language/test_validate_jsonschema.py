@@ -58,6 +58,7 @@ def test_every_column_key_of_the_language_is_known() -> None:
         "collation",
         "identity",
         "sequence",
+        "validated",
     ])
     index = json_schema()["$defs"]["index"]["anyOf"][1]["properties"]
     assert sorted(index) == sorted([

@@ -55,6 +55,18 @@ CASES: dict[str, tuple[dict[str, str], list[str], list[str], list[str]]] = {
         ],
         ["orders", "payments", "items", "refunds"],
     ),
+    "not_valid_keys": (
+        load_case(CORPUS / "137_foreign_keys_left_not_valid").after,
+        [],  # (no listener: SQLAlchemy adds them NOT VALID after the tables, use_alter)
+        [
+            "INSERT INTO customers VALUES (1), (2)",
+            "INSERT INTO orders VALUES (1, 1), (2, NULL), (3, NULL)",
+            "INSERT INTO payments VALUES (1, 1), (2, 1)",
+            "INSERT INTO items VALUES (1, NULL), (2, 2)",
+            "INSERT INTO refunds VALUES (1, 1, NULL), (2, 1, 2)",
+        ],
+        ["customers", "orders", "payments", "items", "refunds"],
+    ),
     "functions_before_tables": (
         load_case(CORPUS / "125_default_calls_a_function").after,
         ["DDL_BEFORE_CREATE", "DDL_AFTER_CREATE"],

@@ -320,6 +320,16 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         and c.any(ReplaceCheck, lambda op: op.old.validated and not op.new.validated)
         and bool(c.case.setup)
     ),  # fmt: skip
+    "foreign key left NOT VALID on purpose (validated: false): added so to a table holding "
+    "rows that reference nothing and after a new table's CREATE TABLE; validated in place "
+    "(false -> true) and swapped NOT VALID again (true -> false)": lambda c: (
+        c.any(AddConstraint, lambda op: isinstance(op.constraint, ForeignKey)
+              and not op.constraint.validated and op.lock_safe)
+        and c.any(CreateTable, lambda op: any(not fk.validated for fk in op.entity.foreign_keys))
+        and c.any(ReplaceForeignKey, lambda op: op.validates_only)
+        and c.any(ReplaceForeignKey, lambda op: op.old.validated and not op.new.validated)
+        and bool(c.case.setup)
+    ),  # fmt: skip
     "check changed in place (swapped NOT VALID, then VALIDATE); one an enum rebuild holds "
     "dropped and added around it": lambda c: (
         c.any(ReplaceCheck)

@@ -175,3 +175,44 @@ def test_a_downgrade_adding_a_dropped_key_back_over_orphans_says_the_same(
     pg.sql("DELETE FROM bookings WHERE id = 3", db)
     alembic(root, url, "downgrade", "000")
     assert_matches_models(pg, db, models_before, [], "downgrade")
+
+
+def test_a_key_left_not_valid_validated_over_orphans_says_the_same(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """validated: false -> true is VALIDATE CONSTRAINT alone: over the old orphans a
+    key left NOT VALID kept, it fails naming them; its downgrade (back to NOT VALID,
+    the swap without VALIDATE) reads no row, so orphans do not stop it."""
+    left = KEY.format(match="") + "        validated: false\n"
+    case = Case("validated", _schema(left), _schema(KEY.format(match="")), destructive=False)
+    root = tmp_path / "project"
+    models_before, models_after = generate(case, root)
+    db = scratch_database(pg, "mig")
+    url = pg.url(db)
+    alembic(root, url, "upgrade", "000")
+    pg.sql(
+        "ALTER TABLE bookings DROP CONSTRAINT fk_bookings_unit;"
+        "INSERT INTO units VALUES (1, 1);"
+        "INSERT INTO bookings VALUES (1, 1, 1), (2, 1, 7), (3, NULL, NULL), (4, 9, 9),"
+        " (5, 9, 9);"
+        "ALTER TABLE bookings ADD CONSTRAINT fk_bookings_unit FOREIGN KEY (property_id,"
+        " unit_no) REFERENCES units NOT VALID",
+        db,
+    )
+    error = _fails(root, url, "upgrade", "head")
+    assert re.search(
+        r"cannot validate foreign key fk_bookings_unit on bookings: rows hold "
+        r"\(property_id, unit_no\) values that units does not have", error
+    ), error
+    assert _listed(pg, db, error).strip() == "2,4,5"
+    pg.sql("DELETE FROM bookings WHERE id IN (2, 4, 5)", db)
+    alembic(root, url, "upgrade", "head")
+    assert_matches_models(pg, db, models_after, [], "upgrade")
+    valid = "SELECT convalidated FROM pg_constraint WHERE conname = 'fk_bookings_unit'"
+    assert pg.sql(valid, db).strip() == "t"
+    # back to NOT VALID: no scan, so rows written meanwhile are no matter
+    pg.sql("INSERT INTO bookings VALUES (6, 1, 1), (7, NULL, 3)", db)
+    alembic(root, url, "downgrade", "000")
+    assert_matches_models(pg, db, models_before, [], "downgrade")
+    assert pg.sql(valid, db).strip() == "f"
+    assert pg.sql("SELECT count(*) FROM bookings", db).strip() == "4"

@@ -452,6 +452,8 @@ class Mapper:
             )
         ):
             table.foreign_keys[name] = foreign_key_spec(fk, target.entity, ref_pk)
+            if facts is not None and not facts.validated:  # left NOT VALID on purpose
+                table.foreign_keys[name]["validated"] = False
             return target
         ref_col = fk.ref_columns[0]
         spec["references"] = target.entity if ref_pk == (ref_col,) else f"{target.entity}.{ref_col}"
@@ -467,6 +469,8 @@ class Mapper:
             for key in ("type", "length", "precision", "scale"):
                 spec.pop(key, None)
         spec.update(fk_options(fk, on_update_key="on_update_fk"))
+        if facts is not None and not facts.validated:  # left NOT VALID on purpose
+            spec["validated"] = False
         _move_last(spec, ("description", "attribute"))
         return target
 
@@ -486,8 +490,8 @@ class Mapper:
             return mismatch
         if fk.on_delete not in FK_WORDS or fk.on_update not in FK_WORDS:
             return "SET DEFAULT"
-        if facts is not None and not facts.validated:
-            return "NOT VALID"
+        if facts is not None and not facts.validated and table.shape.partition_key is not None:
+            return "NOT VALID"  # (validated: false is refused on a partitioned table)
         return ""
 
     def _entity(self, table: _Table, convention: dict[str, str]) -> dict[str, Any]:

@@ -120,6 +120,7 @@ def match_full_notes(ops: tuple[Operation, ...], new: Schema) -> tuple[str, ...]
         for table, fk in keys
         if isinstance(fk, ForeignKey)
         and fk.match == "FULL"
+        and fk.validated  # (validated: false: no VALIDATE to fail)
         and may_hold_partly_null(new.entity_by_table(table), fk)
     )
 

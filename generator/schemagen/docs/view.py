@@ -337,7 +337,12 @@ def constraint_rows(
         for c in entity.checks
     ]
     rows += [
-        ConstraintRow(cell, md_code_cell(fk.name), "foreign key", fk_definition(fk, schema, page))
+        ConstraintRow(
+            cell,
+            md_code_cell(fk.name),
+            "foreign key" if fk.validated else "foreign key, NOT VALID (old rows unchecked)",
+            fk_definition(fk, schema, page),
+        )
         for fk in entity.foreign_keys
     ]
     rows += [

@@ -210,6 +210,11 @@ _COLUMN: dict[str, Any] = _object(
             **_BOOL,
             "description": "DEFERRABLE INITIALLY DEFERRED: checked at commit.",
         },
+        "validated": {
+            **_BOOL,
+            "description": "false: the foreign key is NOT VALID on purpose (rows written "
+            "are checked, the rows there when it was added never were); default true.",
+        },
         "relationship": {
             "type": ["string", "boolean"],
             "not": {"const": True},
@@ -659,6 +664,11 @@ _DEFS: dict[str, Any] = {
             "match": _FK_MATCH,
             "deferrable": {**_BOOL, "description": "DEFERRABLE."},
             "initially_deferred": {**_BOOL, "description": "DEFERRABLE INITIALLY DEFERRED."},
+            "validated": {
+                **_BOOL,
+                "description": "false: NOT VALID on purpose (rows written are checked, the "
+                "rows there when it was added never were); default true.",
+            },
         },
         ("columns", "references"),
         expected="a foreign key such as {columns: [a, b], references: Entity}",

@@ -266,8 +266,8 @@ def _invalid_index(table: str, index: str) -> Finding:
 
 def _compare_not_valid(expected: DatabaseShape, actual: DatabaseShape) -> list[Finding]:
     """Constraints NOT VALID in the database that the schema does not declare so
-    (a failed revision), and checks declared ``validated: false`` that the
-    database holds validated (by hand); a check missing on either side is
+    (a failed revision), and checks and foreign keys declared ``validated: false``
+    that the database holds validated (by hand); one missing on either side is
     reported as missing or extra alone."""
     declared = set(expected.not_valid_constraints)
     findings = [
@@ -275,7 +275,10 @@ def _compare_not_valid(expected: DatabaseShape, actual: DatabaseShape) -> list[F
     ]
     for table, kind, name in expected.not_valid_constraints:
         exp, act = expected.tables.get(table), actual.tables.get(table)
-        if exp is None or act is None or name not in exp.checks or name not in act.checks:
+        held = "checks" if kind == "check constraint" else "foreign_keys"
+        if exp is None or act is None:
+            continue
+        if name not in getattr(exp, held) or name not in getattr(act, held):
             continue
         if (table, kind, name) not in actual.not_valid_constraints:
             findings.append(

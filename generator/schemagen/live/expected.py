@@ -62,13 +62,24 @@ def expected_shape(schema: Schema) -> DatabaseShape:
         sequences={seq.name: effective(seq) for seq in schema.sequences},
         sequence_owners={seq.name: seq.owned_by for seq in schema.sequences if seq.owned_by},
         domains=expected_domains(schema),
-        # the checks declared validated: false, which the database holds NOT VALID
+        # the checks and keys declared validated: false, which the database holds
+        # NOT VALID
         not_valid_constraints=tuple(
             sorted(
-                (ent.table, "check constraint", ck.name)
-                for ent in schema.entities
-                for ck in ent.checks
-                if not ck.validated
+                [
+                    *(
+                        (ent.table, "check constraint", ck.name)
+                        for ent in schema.entities
+                        for ck in ent.checks
+                        if not ck.validated
+                    ),
+                    *(
+                        (ent.table, "foreign key", fk.name)
+                        for ent in schema.entities
+                        for fk in ent.foreign_keys
+                        if not fk.validated
+                    ),
+                ]
             )
         ),
     )

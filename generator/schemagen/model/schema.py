@@ -245,6 +245,9 @@ class ForeignKey:
     deferrable: bool = sparse(False)
     initially_deferred: bool = sparse(False)
     match: str | None = sparse(None)  # "FULL"; None: MATCH SIMPLE, PostgreSQL's default
+    #: false: left ``NOT VALID`` on purpose (``validated: false``): rows written are
+    #: checked, the rows there when it was added never were
+    validated: bool = sparse(True)
 
     @property
     def match_sql(self) -> str:

@@ -801,6 +801,7 @@ def build_foreign_keys(
                 deferrable=bool(col.spec.get("deferrable") or col.spec.get("initially_deferred")),
                 initially_deferred=bool(col.spec.get("initially_deferred")),
                 match=fk_match(col.spec.get("match")),
+                validated=col.spec.get("validated", True),
             )
         )
     entity = columns[0].entity if columns else ""
@@ -826,6 +827,7 @@ def build_composite_fk(resolver: Resolver, name: str, entry: dict[str, Any]) -> 
         deferrable=bool(entry.get("deferrable") or entry.get("initially_deferred")),
         initially_deferred=bool(entry.get("initially_deferred")),
         match=fk_match(entry.get("match")),
+        validated=entry.get("validated", True),
     )
 
 

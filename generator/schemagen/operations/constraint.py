@@ -146,18 +146,31 @@ class ReplaceForeignKey(Operation):
     def online(self) -> bool:
         return True
 
+    @property
+    def validates_only(self) -> bool:
+        """Whether the one change is ``validated`` false -> true (same name and
+        definition): ``VALIDATE CONSTRAINT`` alone, no swap."""
+        return (
+            not self.old.validated
+            and self.new.validated
+            and dataclasses.replace(self.old, validated=True) == self.new
+        )
+
     def describe(self) -> str:
+        renamed = f" (was {self.old.name})" if self.old.name != self.new.name else ""
+        head = f"~ foreign key {self.new.name}{renamed} on {self.table}"
+        if self.validates_only:
+            return f"{head}: validated (was NOT VALID); VALIDATE checks the old rows"
         old, new = fk_rules(self.old), fk_rules(self.new)
         changed = ", ".join(
             f"{rule} {new[rule]} (was {old[rule]})".lstrip()
             for rule in new
             if new[rule] != old[rule]
         )
-        renamed = f" (was {self.old.name})" if self.old.name != self.new.name else ""
-        return (
-            f"~ foreign key {self.new.name}{renamed} on {self.table}: {changed}; swapped "
-            "NOT VALID in one statement, then VALIDATE"
-        )
+        if self.old.validated and not self.new.validated:
+            changed = ", ".join(filter(None, (changed, "NOT VALID (was validated)")))
+        then = "then VALIDATE" if self.new.validated else "left NOT VALID (validated: false)"
+        return f"{head}: {changed}; swapped NOT VALID in one statement, {then}"
 
     def apply(self, schema: Schema) -> Schema:
         return with_replaced(schema, self.table, "foreign_keys", self.old.name, self.new)
@@ -250,8 +263,9 @@ class ReplaceCheck(Operation):
 
 
 def not_validated(c: Constraint) -> bool:
-    """Whether ``c`` is a check declared ``validated: false`` (left NOT VALID)."""
-    return isinstance(c, CheckConstraint) and not c.validated
+    """Whether ``c`` is a check or foreign key declared ``validated: false`` (left
+    NOT VALID)."""
+    return isinstance(c, CheckConstraint | ForeignKey) and not c.validated
 
 
 def fk_rules(fk: ForeignKey) -> dict[str, str]:

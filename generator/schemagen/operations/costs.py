@@ -278,6 +278,11 @@ def _other_steps(op: Operation) -> tuple[str, ...]:
             return ("validate constraint",)
         swap = ("swap check NOT VALID",)
         return (*swap, "validate constraint") if op.new.validated else swap
+    if isinstance(op, ReplaceForeignKey):
+        if op.validates_only:
+            return ("validate constraint",)
+        swap_key = ("swap foreign key NOT VALID",)
+        return (*swap_key, "validate constraint") if op.new.validated else swap_key
     if isinstance(op, ReplaceUnique):
         if not op.lock_safe:
             find = ("find repeated keys, in the transaction",) if op.checks_rows else ()
@@ -302,7 +307,6 @@ _ONLINE_STEPS: dict[type, tuple[str, ...]] = {
 #: Operations of several steps, whatever their fields.
 _STEPS: dict[type, tuple[str, ...]] = {
     AlterUniqueDeferral: ("drop constraint", "add unique"),  # one transaction
-    ReplaceForeignKey: ("swap foreign key NOT VALID", "validate constraint"),
 }
 
 _SIMPLE: dict[type, str] = {
@@ -375,6 +379,8 @@ def _add_constraint(op: AddConstraint) -> tuple[str, ...]:
         return ("add exclusion constraint",)
     if isinstance(c, CheckConstraint) and not c.validated:
         return ("add check NOT VALID",)  # left so: validated: false
+    if isinstance(c, ForeignKey) and not c.validated:
+        return ("add foreign key NOT VALID",)  # left so: validated: false
     if not op.lock_safe:
         if isinstance(c, ForeignKey):
             return ("add foreign key",)

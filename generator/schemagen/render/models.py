@@ -636,7 +636,17 @@ def _foreign_key(fk: ForeignKey, imp: Imports) -> Expr:
         initially=py_str("DEFERRED") if fk.initially_deferred else None,
         match=py_str(fk.match) if fk.match else None,
         name=py_str(fk.name),
+        **_not_valid_key(fk),
     )
+
+
+def _not_valid_key(fk: ForeignKey) -> dict[str, Expr | None]:
+    """A key declared ``validated: false``: PostgreSQL makes a key written inside
+    CREATE TABLE valid, so create_all adds it after the tables (``use_alter``)
+    ``NOT VALID``, as the migrations do."""
+    if fk.validated:
+        return {}
+    return {"use_alter": "True", "postgresql_not_valid": "True"}
 
 
 def _server_default(schema: Schema, ent: Entity, col: Column, imp: Imports) -> Expr | None:
@@ -695,6 +705,7 @@ def _table_constraints(ent: Entity, imp: Imports) -> list[Expr]:
                     initially=py_str("DEFERRED") if fk.initially_deferred else None,
                     match=py_str(fk.match) if fk.match else None,
                     name=py_str(fk.name),
+                    **_not_valid_key(fk),
                 )
             )
     for uq in ent.uniques:

@@ -60,6 +60,7 @@ from ..operations.constraint import (
     ReplaceCheck,
     ReplaceForeignKey,
     ReplaceUnique,
+    not_validated,
     swap_index_name,
 )
 from ..operations.schema import (
@@ -648,7 +649,7 @@ def lock_safe_constraint(table: str, c: Constraint) -> list[Stmt]:
     add = if_no_constraint(
         table, c.name, f"{alter} ADD CONSTRAINT {name} {constraint_sql(c)} NOT VALID"
     )
-    if isinstance(c, CheckConstraint) and not c.validated:
+    if not_validated(c):
         return [add]  # validated: false: left NOT VALID on purpose
     return [add, validate_constraint(table, c)]
 
@@ -681,6 +682,16 @@ def validate_constraint(table: str, c: ForeignKey | CheckConstraint) -> Stmt:
     return execute(validate_check_sql(table, c))
 
 
+def not_valid_key_sql(table: str, fk: ForeignKey) -> str:
+    """``ALTER TABLE ... ADD CONSTRAINT ... NOT VALID`` of a foreign key declared
+    ``validated: false``: PostgreSQL makes a key written inside ``CREATE TABLE``
+    valid, so a new table gets it after its ``CREATE TABLE``."""
+    return (
+        f"ALTER TABLE {quote_table(table)} ADD CONSTRAINT {quote_ident(fk.name)} "
+        f"{constraint_sql(fk)} NOT VALID"
+    )
+
+
 def constraint_sql(c: ForeignKey | CheckConstraint) -> str:
     """The body of ``ADD CONSTRAINT name ...`` for a foreign key or check."""
     if isinstance(c, CheckConstraint):
@@ -700,6 +711,8 @@ def _add_constraint(table_name: str, c: Constraint) -> Stmt:
         return _add_exclude(table_name, c)
     if isinstance(c, CheckConstraint) and not c.validated:
         return execute(not_valid_check_sql(table_name, c))
+    if isinstance(c, ForeignKey) and not c.validated:
+        return execute(not_valid_key_sql(table_name, c))
     table, schema = _bare(table_name), _schema(table_name)
     if isinstance(c, ForeignKey):
         return call(
@@ -754,14 +767,19 @@ def _(operation: ReplaceForeignKey, state: Schema) -> list[Stmt]:
     # a new name, the new one is dropped too, so that it can be added again).
     alter = f"ALTER TABLE {quote_table(operation.table)}"
     name = quote_ident(operation.new.name)
+    # (validated: false: the swap alone; false -> true: VALIDATE alone)
+    if operation.validates_only:
+        return [validate_constraint(operation.table, operation.new)]
     drops = "".join(
         f"DROP CONSTRAINT IF EXISTS {quote_ident(n)}, "
         for n in dict.fromkeys((operation.old.name, operation.new.name))
     )
-    return [
-        execute(f"{alter} {drops}ADD CONSTRAINT {name} {constraint_sql(operation.new)} NOT VALID"),
-        validate_constraint(operation.table, operation.new),
-    ]
+    swap = execute(
+        f"{alter} {drops}ADD CONSTRAINT {name} {constraint_sql(operation.new)} NOT VALID"
+    )
+    if not operation.new.validated:
+        return [swap]
+    return [swap, validate_constraint(operation.table, operation.new)]
 
 
 @_render.register(AlterForeignKeyDeferral)

@@ -31,7 +31,7 @@ from ..model.sqltext import (
 from ..model.typemap import pg_type
 from ..operations.sqlutil import quote_ident, quote_table, quote_type, sql_literal
 from ..operations.table import CreateTable
-from .render import Stmt, _render, constraint_sql, execute
+from .render import Stmt, _render, constraint_sql, execute, not_valid_key_sql
 
 #: Columns and constraints of ``CREATE TABLE``, one per line.
 _ITEM = "\n    "
@@ -60,6 +60,7 @@ def table_statements(ent: Entity, state: Schema) -> list[str]:
     ]
     # validated: false: PostgreSQL would make it valid inside CREATE TABLE
     stmts += [not_valid_check_sql(ent.table, ck) for ck in ent.checks if not ck.validated]
+    stmts += [not_valid_key_sql(ent.table, fk) for fk in ent.foreign_keys if not fk.validated]
     stmts += [create_index_sql(ent.table, ix) for ix in ent.indexes]
     # after the indexes, as create_all makes them: each partition gets its own copy
     stmts += partition_statements(ent)
@@ -69,12 +70,17 @@ def table_statements(ent: Entity, state: Schema) -> list[str]:
 
 def create_table_sql(ent: Entity, state: Schema) -> str:
     """``CREATE TABLE`` with the columns, then the primary key, foreign keys,
-    uniques and checks (but those declared ``validated: false``), each named."""
+    uniques and checks (but keys and checks declared ``validated: false``), each
+    named."""
     items = [column_sql(col, state) for col in ent.columns]
     pk = ent.primary_key
     if ent.has_primary_key:  # else a table without one (primary_key: false)
         items.append(f"CONSTRAINT {quote_ident(pk.name)} PRIMARY KEY ({_names(pk.columns)})")
-    items += [f"CONSTRAINT {quote_ident(fk.name)} {constraint_sql(fk)}" for fk in ent.foreign_keys]
+    items += [
+        f"CONSTRAINT {quote_ident(fk.name)} {constraint_sql(fk)}"
+        for fk in ent.foreign_keys
+        if fk.validated  # else added NOT VALID after (table_statements)
+    ]
     items += [
         f"CONSTRAINT {quote_ident(uq.name)} UNIQUE ({_names(uq.columns)}){deferral_sql(uq)}"
         for uq in ent.uniques

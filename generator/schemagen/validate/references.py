@@ -38,7 +38,7 @@ _PARAM_KINDS: dict[str, frozenset[str]] = {
     "of": frozenset({"array"}),
     "enum": frozenset({"enum"}),
 }
-_FK_ONLY = ("on_delete", "on_update_fk", "relationship", "back_populates")
+_FK_ONLY = ("on_delete", "on_update_fk", "relationship", "back_populates", "validated")
 
 
 def check_references(src: Sources, resolver: Resolver, report: Reporter) -> None:

@@ -76,6 +76,7 @@ def check_model(schema: Schema, src: Sources, report: Reporter) -> None:
         check_partitions(schema, entity, src, report)
         check_blank_sql(entity, src, report)
         check_not_valid_checks(entity, report)
+        check_not_valid_keys(entity, src, report)
     check_namespaces(schema, src, report)
     check_renames(schema, src, report)
     check_relationship_names(schema, src, report)
@@ -439,6 +440,28 @@ def check_not_valid_checks(entity: Entity, report: Reporter) -> None:
                 f"check {ck.name} of partitioned table {entity.table} cannot be left NOT "
                 "VALID here: declare it validated (leave validated: out)",
             )
+
+
+def check_not_valid_keys(entity: Entity, src: Sources, report: Reporter) -> None:
+    """``validated: false`` only on a foreign key of a table that is not
+    partitioned: PostgreSQL refuses ``NOT VALID`` on a partitioned table's key
+    ('cannot add NOT VALID foreign key on partitioned table')."""
+    if entity.partition_by is None:
+        return
+    declared = mapping(mapping(src.entities.get(entity.name)).get("foreign_keys"))
+    for fk in entity.foreign_keys:
+        if fk.validated:
+            continue
+        if fk.name in declared:
+            at: tuple[str, ...] = ("entities", entity.name, "foreign_keys", fk.name, "validated")
+        else:
+            at = ("entities", entity.name, "columns", fk.columns[0], "validated")
+        report.error(
+            at,
+            f"foreign key {fk.name} of partitioned table {entity.table} cannot be left NOT "
+            "VALID (PostgreSQL refuses NOT VALID on a partitioned table's key): declare "
+            "it validated (leave validated: out)",
+        )
 
 
 def check_blank_sql(entity: Entity, src: Sources, report: Reporter) -> None:
