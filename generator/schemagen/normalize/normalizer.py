@@ -698,15 +698,21 @@ def _sequence_options(spec: dict[str, Any]) -> SequenceOptions | None:
     said = spec.get("sequence")
     if not isinstance(said, dict):
         return None
-    options = SequenceOptions(
-        start=said.get("start"),
-        increment=said.get("increment"),
-        min_value=said.get("min"),
-        max_value=said.get("max"),
-        cycle=bool(said.get("cycle", False)),
-        cache=said.get("cache"),
-    )
+    options = SequenceOptions(**_sequence_fields(said))
     return None if options == SequenceOptions() else options
+
+
+def _sequence_fields(said: dict[str, Any]) -> dict[str, Any]:
+    """The sequence options a mapping says (``start``, ``min``, ...), as the model's
+    fields: a serial's ``sequence:`` and an identity's ``identity:`` say them alike."""
+    return {
+        "start": said.get("start"),
+        "increment": said.get("increment"),
+        "min_value": said.get("min"),
+        "max_value": said.get("max"),
+        "cycle": bool(said.get("cycle", False)),
+        "cache": said.get("cache"),
+    }
 
 
 def _sequence_name(spec: dict[str, Any], table: str, column: str) -> str | None:
@@ -747,15 +753,7 @@ def identity_options(spec: Any) -> IdentityOptions | None:
         return IdentityOptions(always=True)
     if not isinstance(spec, dict):
         return None
-    options = IdentityOptions(
-        always=bool(spec.get("always", False)),
-        start=spec.get("start"),
-        increment=spec.get("increment"),
-        min_value=spec.get("min"),
-        max_value=spec.get("max"),
-        cycle=bool(spec.get("cycle", False)),
-        cache=spec.get("cache"),
-    )
+    options = IdentityOptions(always=bool(spec.get("always", False)), **_sequence_fields(spec))
     return None if options == IdentityOptions() else options
 
 
