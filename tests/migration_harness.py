@@ -33,6 +33,7 @@ import difflib
 import importlib
 import importlib.util
 import io
+import json
 import os
 import re
 import shutil
@@ -652,6 +653,16 @@ def assert_text_findings(root: Path, url: str, expected: Iterable[tuple[str, str
     for obj, msg, fix in expected:
         assert f"  {obj}: {msg}" in lines, text.output
         assert any(fix in line for line in lines if line.lstrip().startswith("->")), text.output
+
+
+def json_findings(root: Path, url: str) -> list[dict[str, str]]:
+    """``check --database --format json`` of the project at ``root`` against ``url``:
+    its findings, each a mapping (kind, object, message, hint)."""
+    result = CliRunner().invoke(
+        schemagen_main, ["check", "--project", str(root), "--format", "json", "--database", url]
+    )
+    findings: list[dict[str, str]] = json.loads(result.output)["findings"]
+    return findings
 
 
 def live_findings(root: Path, url: str) -> list[str]:

@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from click.testing import CliRunner
 from migration_harness import by_hand, create_roles, live_findings, migrated_database
 from pgcluster import PgCluster
+from schemagen.cli import main
 
 
 def select_policies(policies: Mapping[str, str], role: str) -> str:
@@ -55,3 +57,13 @@ def assert_found_also_read_only(pg: PgCluster, root: Path, name: str, expected: 
     read_only(pg, name)
     found = live_findings(root, url)
     assert [line.split(":")[0] for line in found] == expected, found
+
+
+def assert_clean_read_only(pg: PgCluster, root: Path, name: str) -> None:
+    """Once database ``name`` is made read-only, ``check --database`` finds nothing
+    and exits 0."""
+    url = pg.url(name)
+    read_only(pg, name)
+    assert live_findings(root, url) == []
+    out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
+    assert out.exit_code == 0, out.output

@@ -7,13 +7,12 @@ VALID in the database, is a finding with its hint."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import psycopg
 import pytest
 from click.testing import CliRunner
-from migration_harness import live_findings, migrated_project
+from migration_harness import json_findings, live_findings, migrated_project
 from pgcluster import PgCluster
 from schemagen.cli import main
 
@@ -47,14 +46,6 @@ def db(pg: PgCluster, tmp_path: Path) -> tuple[Path, str]:
         name,
     )
     return root, name
-
-
-def _json(root: Path, url: str) -> list[dict[str, str]]:
-    result = CliRunner().invoke(
-        main, ["check", "--project", str(root), "--format", "json", "--database", url]
-    )
-    findings: list[dict[str, str]] = json.loads(result.output)["findings"]
-    return findings
 
 
 def test_declared_not_valid_is_clean_and_new_orphans_are_refused(
@@ -112,7 +103,7 @@ def test_validated_by_hand_and_not_valid_by_hand_are_findings(
     assert text.exit_code == 1
     assert "declare it validated (leave out validated: false)" in text.output, text.output
     assert 'ALTER TABLE "items" VALIDATE CONSTRAINT "fk_items_order_id_orders"' in text.output
-    hints = {f["object"]: f["hint"] for f in _json(root, pg.url(name))}
+    hints = {f["object"]: f["hint"] for f in json_findings(root, pg.url(name))}
     assert "declare it validated" in hints["foreign key fk_payments_order_id_orders on payments"]
     pg.sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
     assert len(live_findings(root, pg.url(name))) == 2

@@ -24,6 +24,7 @@ from migration_harness import live_findings
 from pgcluster import PgCluster
 from policy_setup import (
     alter_policies,
+    assert_clean_read_only,
     policy_database,
     printed_using,
     read_only,
@@ -109,10 +110,7 @@ def test_policies_at_head_are_no_finding_read_only(pg: PgCluster, db: tuple[Path
     root, name = db
     url = pg.url(name)
     assert live_findings(root, url) == []  # printed by the server: as before
-    read_only(pg, name)
-    assert live_findings(root, url) == []
-    out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
-    assert out.exit_code == 0, out.output
+    assert_clean_read_only(pg, root, name)
     # what each was compared with: the server's own form, unlike the YAML's
     printed = printed_using(pg, name, "in_list")
     assert "SELECT stores.id FROM stores WHERE (stores.owner = CURRENT_USER)" in " ".join(

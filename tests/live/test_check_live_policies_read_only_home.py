@@ -16,10 +16,10 @@ from migration_harness import live_findings
 from pgcluster import PgCluster
 from policy_setup import (
     alter_policies,
+    assert_clean_read_only,
     assert_found_also_read_only,
     policy_database,
     printed_using,
-    read_only,
     select_policies,
 )
 from schemagen.cli import main
@@ -83,10 +83,7 @@ def test_a_qualified_table_of_the_current_schema_is_no_finding(
     # what it is compared with: the table printed bare
     printed = printed_using(pg, name, "qualified")
     assert "FROM stores WHERE" in " ".join(printed.split()), printed
-    read_only(pg, name)
-    assert live_findings(root, url) == []
-    out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
-    assert out.exit_code == 0, out.output
+    assert_clean_read_only(pg, root, name)
 
 
 def test_a_table_of_the_same_name_elsewhere_is_a_finding(

@@ -16,10 +16,10 @@ from migration_harness import live_findings
 from pgcluster import PgCluster
 from policy_setup import (
     alter_policies,
+    assert_clean_read_only,
     assert_found_also_read_only,
     policy_database,
     printed_using,
-    read_only,
     select_policies,
 )
 from schemagen.cli import main
@@ -84,10 +84,7 @@ def test_a_shadowed_function_at_head_is_no_finding(pg: PgCluster, db: tuple[Path
         "((lower(owner) = 'x'::text) OR (store_id IS NULL))"
     )
     assert printed_using(pg, name, "own").strip() == "store_open(store_id)"
-    read_only(pg, name)
-    assert live_findings(root, url) == []
-    out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
-    assert out.exit_code == 0, out.output
+    assert_clean_read_only(pg, root, name)
 
 
 def test_the_built_in_swapped_for_the_shadowing_one_is_a_finding(
