@@ -357,6 +357,34 @@ def test_unique_swap_builds_the_new_index_then_swaps_in_one_statement() -> None:
     assert steps_of(back) == ("swap unique",)
 
 
+def test_a_unique_added_in_the_transaction_searches_for_repeated_rows_first() -> None:
+    """Built under the lock (a partitioned table's, one a new table's key needs at
+    once): the search first, so that a failure names the constraint and its rows."""
+    uq = UniqueConstraint("uq_stores_name", ("name", "shop_domain"), deferrable=True)
+    op = AddConstraint("stores", uq)
+    repeats = repeated_rows_sql("stores", uq, "false")
+    assert repeats.splitlines()[1] == (
+        "    IF NOT false AND EXISTS (SELECT * FROM stores WHERE (name, shop_domain) IN "
+        "(SELECT name, shop_domain FROM stores GROUP BY name, shop_domain HAVING count(*) > 1)) "
+        "THEN"
+    )
+    assert "(until then" not in repeats
+    first, add = render(op, _state()).statements
+    assert first == execute(repeats)
+    assert render_body((op,), _state())[-6:] == [
+        "    op.create_unique_constraint(",
+        '        op.f("uq_stores_name"),',
+        '        "stores",',
+        '        ["name", "shop_domain"],',
+        "        deferrable=True,",
+        "    )",
+    ]
+    assert steps_of(op) == ("find repeated keys, in the transaction", "add unique")
+    # a check added in the transaction has no such search
+    check = AddConstraint("stores", CheckConstraint("ck_stores_name", "name <> ''"))
+    assert len(render(check, _state()).statements) == 1
+
+
 def test_a_swapped_unique_s_index_name_stays_within_63_bytes() -> None:
     assert swap_index_name("uq_a") == "uq_a_swap"
     long = "uq_" + "ä" * 30  # 63 bytes

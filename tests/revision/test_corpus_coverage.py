@@ -628,6 +628,13 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
     and not any(isinstance(op, AddColumn) for op in c.upgrade.operations)
     and [stage.kind for stage in stages(c.upgrade)] == ["main"]
     and bool(c.case.setup),
+    "new unique constraint added in the transaction (a partitioned table's; one a new "
+    "table's foreign key needs at once), rows searched for repeats first, on rows": lambda c: (
+        c.any(AddConstraint, lambda op: _in_transaction_unique(op) and op.table == "payments")
+        and c.any(AddConstraint, lambda op: _in_transaction_unique(op) and op.table == "stores")
+        and c.any(CreateTable, lambda op: bool(op.entity.foreign_keys))
+        and bool(c.case.setup)
+    ),
     "foreign key whose deferrability alone changes altered in place (ALTER CONSTRAINT in "
     "the transaction, no drop, no VALIDATE), each way, on rows": lambda c: (
         c.any(AlterForeignKeyDeferral, lambda op: op.new.initially_deferred)
@@ -707,6 +714,10 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         and bool(c.case.setup)
     ),
 }
+
+
+def _in_transaction_unique(op: AddConstraint) -> bool:
+    return not op.lock_safe and isinstance(op.constraint, UniqueConstraint)
 
 
 def _load(root: Path, files: dict[str, str]) -> Schema:

@@ -157,7 +157,7 @@ FACTS: dict[str, Cost] = {
     # before a unique index is built: rows that repeat its key are searched for, so
     # that a failure names them (revision.validation.repeated_rows_sql)
     "find repeated keys": Cost("AccessShareLock", "scans", True),
-    # the same, before a unique swapped in the transaction is built under its lock
+    # the same, before a unique added or swapped in the transaction is built under its lock
     "find repeated keys, in the transaction": Cost("AccessShareLock", "scans"),
     # DROP CONSTRAINT IF EXISTS and ADD CONSTRAINT ... UNIQUE USING INDEX in one ALTER TABLE
     "swap unique USING INDEX": Cost(_AX, "no scan", True),
@@ -384,7 +384,9 @@ def _add_constraint(op: AddConstraint) -> tuple[str, ...]:
     if not op.lock_safe:
         if isinstance(c, ForeignKey):
             return ("add foreign key",)
-        return ("add unique",) if isinstance(c, UniqueConstraint) else ("add check",)
+        if isinstance(c, UniqueConstraint):
+            return ("find repeated keys, in the transaction", "add unique")
+        return ("add check",)
     if isinstance(c, UniqueConstraint):
         return ("find repeated keys", "create unique index concurrently", "attach unique index")
     first = "add foreign key NOT VALID" if isinstance(c, ForeignKey) else "add check NOT VALID"

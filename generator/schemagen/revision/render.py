@@ -613,9 +613,17 @@ def _add_exclude(table: str, ex: ExcludeConstraint) -> Stmt:
 
 @_render.register(AddConstraint)
 def _(operation: AddConstraint, state: Schema) -> list[Stmt]:
+    table, c = operation.table, operation.constraint
     if operation.lock_safe:
-        return lock_safe_constraint(operation.table, operation.constraint)
-    return [_add_constraint(operation.table, operation.constraint)]
+        return lock_safe_constraint(table, c)
+    if isinstance(c, UniqueConstraint):
+        # Built under the transaction's lock (a partitioned table's, one a new
+        # table's foreign key needs at once, one added back around a retype): rows
+        # that repeat its columns are searched for first, as a swap in the
+        # transaction does, so that the failure names the constraint and a query
+        # that lists them rather than PostgreSQL's "could not create unique index".
+        return [execute(repeated_rows_sql(table, c, "false")), _add_constraint(table, c)]
+    return [_add_constraint(table, c)]
 
 
 def if_no_constraint(table: str, name: str, sql: str) -> Stmt:
