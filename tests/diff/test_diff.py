@@ -32,7 +32,7 @@ from schemagen.model.schema import (
     Schema,
     UniqueConstraint,
 )
-from schemagen.operations.plan import Plan, apply
+from schemagen.operations.plan import Plan, PrebuildUniqueIndex, apply
 from schemagen.operations.stages import stages
 
 
@@ -711,14 +711,19 @@ def test_a_unique_trading_a_dropped_column_is_swapped_between_add_and_drop() -> 
             "- column things.variant",
         ]
     # for a column the table had (b), not one the plan adds: in the transaction too
-    # (swapped before it, the old would be missing while legacy is still there)
+    # (swapped before it, the old would be missing while legacy is still there),
+    # its index built concurrently before it and attached USING INDEX there; the
+    # downgrade builds the old one back in its transaction (legacy is new there)
     after = entity("Thing", "things", col("a", BIGINT), col("b", BIGINT),
                    uniques=(UniqueConstraint("uq_things_a_b", ("a", "b")),))
     plan = diff(schema(before), schema(after))
-    assert [stage.kind for stage in stages(plan)] == ["main"]
+    assert [stage.kind for stage in stages(plan)] == ["drops", "main"]
     assert plan.describe() == [
-        f"~ unique uq_things_a_b (was uq_things_a_legacy) on things: (a, b) (was (a, legacy)); "
-        f"{in_place}",
+        "+ unique index uq_things_a_b on things (a, b), built concurrently for uq_things_a_b, "
+        "which the main revision swaps in USING INDEX",
+        "~ unique uq_things_a_b (was uq_things_a_legacy) on things: (a, b) (was (a, legacy)); "
+        "dropped and added in one statement USING INDEX uq_things_a_b, built concurrently "
+        "before the transaction",
         "- column things.legacy",
     ]
     check_invariants(schema(before), schema(after), plan)
@@ -726,7 +731,16 @@ def test_a_unique_trading_a_dropped_column_is_swapped_between_add_and_drop() -> 
         "+ column things.legacy bigint",
         f"~ unique uq_things_a_legacy (was uq_things_a_b) on things: (a, legacy) (was (a, b)); "
         f"{in_place}",
+        "- unique index uq_things_a_b on things (a, b), if still there",
     ]
+    # a partitioned table's: no concurrent build, in the transaction as before
+    key = PartitionKey("hash", ("id",))
+    plan = diff(
+        schema(dataclasses.replace(before, partition_by=key)),
+        schema(dataclasses.replace(after, partition_by=key)),
+    )
+    assert [stage.kind for stage in stages(plan)] == ["main"]
+    assert not any(isinstance(op, PrebuildUniqueIndex) for op in plan.operations)
 
 
 def test_a_unique_losing_a_dropped_column_is_swapped_before_the_drop() -> None:

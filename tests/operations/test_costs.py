@@ -172,6 +172,13 @@ STATEMENTS: dict[str, tuple[str, str, str]] = {
         "t_uq_swap",
         "t",
     ),
+    # the same in the transaction, the index built concurrently before it
+    # (PrebuildUniqueIndex, then ReplaceUnique prebuilt)
+    "swap unique USING INDEX, in the transaction": (
+        "ALTER TABLE t ADD CONSTRAINT t_uq UNIQUE (a); CREATE UNIQUE INDEX t_uq_swap ON t (a, n)",
+        "ALTER TABLE t DROP CONSTRAINT t_uq, ADD CONSTRAINT t_uq UNIQUE USING INDEX t_uq_swap",
+        "t",
+    ),
     "swap unique": (
         "ALTER TABLE t ADD CONSTRAINT t_uq UNIQUE (a)",
         "ALTER TABLE t DROP CONSTRAINT t_uq, ADD CONSTRAINT t_uq UNIQUE (a, n)",

@@ -44,6 +44,7 @@ from schemagen.operations.constraint import (
     CreateIndex,
     DropConstraint,
     DropIndex,
+    PrebuildUniqueIndex,
     RenameConstraint,
     ReplaceCheck,
     ReplaceForeignKey,
@@ -77,7 +78,7 @@ from schemagen.operations.table import (
     RenameColumn,
     RenameTable,
 )
-from schemagen.revision.render import Guarded, execute, render, render_body
+from schemagen.revision.render import Guarded, drop_invalid_index, execute, render, render_body
 from schemagen.revision.script import RevisionInfo, render_revision
 from schemagen.revision.validation import (
     repeated_rows_sql,
@@ -89,6 +90,16 @@ from schemagen.util.pycode import layout
 STATUS = enum("status", "a", "b")
 USAGE = EnumUsage("things", "state", default_sql="'a'")
 
+#: unique(name, legacy) -> unique(name, code), legacy dropped, code there: its new
+#: index built before the main transaction, which attaches it
+TRADE = ReplaceUnique(
+    "stores",
+    UniqueConstraint("uq_stores_name_legacy", ("name", "legacy")),
+    UniqueConstraint("uq_stores_name_code", ("name", "code")),
+    lock_safe=False,
+    early=True,
+    prebuilt="new",
+)
 EXAMPLES: list[Operation] = [
     CreateExtension("pg_trgm"),
     DropExtension("pg_trgm"),
@@ -137,6 +148,7 @@ EXAMPLES: list[Operation] = [
         UniqueConstraint("uq_stores_name", ("name", "shop_domain")),
         UniqueConstraint("uq_stores_name", ("name",), deferrable=True),
     ),
+    PrebuildUniqueIndex(TRADE),
 ]
 
 
@@ -383,6 +395,42 @@ def test_a_unique_added_in_the_transaction_searches_for_repeated_rows_first() ->
     # a check added in the transaction has no such search
     check = AddConstraint("stores", CheckConstraint("ck_stores_name", "name <> ''"))
     assert len(render(check, _state()).statements) == 1
+
+
+def test_a_traded_unique_s_index_is_built_before_the_transaction_and_attached_in_it() -> None:
+    """unique(name, legacy) -> unique(name, code), code there: the index is built
+    concurrently (after the search) before the main transaction, which attaches it
+    USING INDEX with no scan; the downgrade builds the old one back in its
+    transaction (legacy is new there) and drops the index if the upgrade left it."""
+    build = PrebuildUniqueIndex(TRADE)
+    assert build.online and build.reverse().online and build.reverse().reverse() == build
+    assert list(render(build, _state()).statements) == [
+        drop_invalid_index("uq_stores_name_code", "stores"),
+        execute(repeated_rows_sql("stores", TRADE.new, "false", held_by=TRADE.old)),
+        execute(
+            "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS uq_stores_name_code ON stores "
+            "(name, code)"
+        ),
+    ]
+    assert steps_of(build) == ("find repeated keys", "create unique index concurrently")
+    assert list(render(build.reverse(), _state()).statements) == [
+        execute("DROP INDEX CONCURRENTLY IF EXISTS uq_stores_name_code")
+    ]
+    assert steps_of(build.reverse()) == ("drop index concurrently",)
+    assert list(render(TRADE, _state()).statements) == [
+        execute(
+            "ALTER TABLE stores DROP CONSTRAINT uq_stores_name_legacy, ADD CONSTRAINT "
+            "uq_stores_name_code UNIQUE USING INDEX uq_stores_name_code"
+        )
+    ]
+    assert steps_of(TRADE) == ("swap unique USING INDEX, in the transaction",)
+    back = TRADE.reverse()
+    assert isinstance(back, ReplaceUnique) and back.prebuilt == "old" and back.checks_rows
+    assert steps_of(back) == ("find repeated keys, in the transaction", "swap unique")
+    # under one name the index is built as name_swap, which USING INDEX renames
+    same = dataclasses.replace(TRADE, new=dataclasses.replace(TRADE.new, name=TRADE.old.name))
+    assert same.index == "uq_stores_name_legacy_swap"
+    assert "UNIQUE USING INDEX uq_stores_name_legacy_swap" in str(render(same, _state()))
 
 
 def test_a_swapped_unique_s_index_name_stays_within_63_bytes() -> None:

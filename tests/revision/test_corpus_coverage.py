@@ -64,6 +64,7 @@ from schemagen.operations.plan import (
     DropTable,
     Operation,
     Plan,
+    PrebuildUniqueIndex,
     RenameColumn,
     RenameConstraint,
     RenameTable,
@@ -617,17 +618,29 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
     and [stage.kind for stage in stages(c.upgrade)] == ["main"]
     and bool(c.case.setup),
     "unique constraint trading a column the plan drops for one the table has swapped in the "
-    "transaction (after the renames, before DROP COLUMN), on rows": lambda c: c.any(
-        ReplaceUnique,
-        lambda op: op.early
-        and not op.lock_safe
-        and op.old.name != op.new.name
-        and not set(op.new.columns) <= set(op.old.columns),
-    )
-    and c.any(RenameColumn)
-    and not any(isinstance(op, AddColumn) for op in c.upgrade.operations)
-    and [stage.kind for stage in stages(c.upgrade)] == ["main"]
-    and bool(c.case.setup),
+    "transaction (after the renames, before DROP COLUMN; its index built concurrently in the "
+    "drops revision under the previous revision's names, attached USING INDEX), on rows": (
+        lambda c: c.any(
+            ReplaceUnique,
+            lambda op: op.early
+            and op.prebuilt == "new"
+            and op.old.name != op.new.name
+            and not set(op.new.columns) <= set(op.old.columns),
+        )
+        and c.any(PrebuildUniqueIndex, lambda op: not op.undo)
+        and c.any(RenameColumn)
+        and not any(isinstance(op, AddColumn) for op in c.upgrade.operations)
+        and [stage.kind for stage in stages(c.upgrade)] == ["drops", "main"]
+        and bool(c.case.setup)
+    ),
+    "unique constraint traded under its name for one over a column the table has: its index "
+    "built concurrently as name_swap in the drops revision, attached USING INDEX in the "
+    "transaction; a partitioned table's built in the transaction, on rows": lambda c: (
+        c.any(PrebuildUniqueIndex, lambda op: op.swap.old.name == op.swap.new.name)
+        and c.any(ReplaceUnique, lambda op: op.early and op.prebuilt == "" and not op.lock_safe)
+        and [stage.kind for stage in stages(c.upgrade)] == ["drops", "main"]
+        and bool(c.case.setup)
+    ),
     "new unique constraint added in the transaction (a partitioned table's; one a new "
     "table's foreign key needs at once), rows searched for repeats first, on rows": lambda c: (
         c.any(AddConstraint, lambda op: _in_transaction_unique(op) and op.table == "payments")

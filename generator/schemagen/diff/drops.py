@@ -53,11 +53,12 @@ from ..operations.constraint import (
     Constraint,
     DropConstraint,
     DropIndex,
+    PrebuildUniqueIndex,
     ReplaceUnique,
     kind_of,
 )
 from ..operations.partition import DropPartition
-from ..operations.table import AlterColumn, DropTable, RenameColumn, RenameTable
+from ..operations.table import AddColumn, AlterColumn, DropTable, RenameColumn, RenameTable
 
 
 def settle_drops(old: Schema, ops: Sequence[Operation]) -> list[Operation]:
@@ -124,6 +125,8 @@ class _Names:
         self.tables = {op.new_table: op.old_table for op in ops if isinstance(op, RenameTable)}
         self.dropped = {op.entity.table for op in ops if isinstance(op, DropTable)}
         self.columns = {(op.table, op.new): op.old for op in ops if isinstance(op, RenameColumn)}
+        # (a column dropped and made again under its name, a generated one, is added)
+        self.added = {(op.table, op.column.name) for op in ops if isinstance(op, AddColumn)}
 
     def table(self, table: str) -> str:
         return self.tables.get(table, table)
@@ -150,6 +153,8 @@ def _early(
         if not found or table in names.dropped:
             return None
         return DropIndex(table, found[0], concurrently=True), []
+    if isinstance(op, ReplaceUnique) and op.early and not op.lock_safe:
+        return _prebuilt(op, old, names)
     if isinstance(op, ReplaceUnique) and op.early and op.lock_safe:
         # swapped while the column the main transaction drops is still there
         table = names.table(op.table)
@@ -170,6 +175,31 @@ def _early(
         same = _plain(mid) == _plain(op.new)
         return first, [] if same else [dataclasses.replace(op, old=mid)]
     return None
+
+
+def _prebuilt(
+    op: ReplaceUnique, old: Schema, names: _Names
+) -> tuple[Operation, list[Operation]] | None:
+    """A unique swapped in the main transaction for one over columns the table
+    has before it (a dropped column traded for a kept one): its new index built
+    concurrently first, under the previous revision's names, and attached there
+    ``USING INDEX`` (built in the transaction, ACCESS EXCLUSIVE would hold every
+    reader for the whole build). Not over a column the plan adds (or drops and
+    makes again), nor on a partitioned table (no concurrent build)."""
+    table = names.table(op.table)
+    before = _constraint(old, table, op.old)
+    if not isinstance(before, Unique) or table in names.dropped:
+        return None
+    ent = old.entity_by_table(table)
+    cols = tuple(names.column(op.table, c) for c in op.new.columns)
+    had = {c.name for c in ent.columns}
+    if ent.partition_by is not None or not set(cols) <= had:
+        return None
+    if {(op.table, c) for c in op.new.columns} & names.added:
+        return None
+    new = dataclasses.replace(op.new, columns=cols)
+    swap = dataclasses.replace(op, table=table, old=before, new=new, prebuilt="new")
+    return PrebuildUniqueIndex(swap), [dataclasses.replace(op, prebuilt="new")]
 
 
 def _constraint(old: Schema, table: str, constraint: Constraint) -> Constraint | None:

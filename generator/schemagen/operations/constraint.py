@@ -349,16 +349,34 @@ class ReplaceUnique(Operation):
     the swap is in that transaction, after the ``ADD COLUMN`` of a new column and
     before the ``DROP COLUMN`` (:mod:`schemagen.diff.ordering`). In the
     transaction, too, rows that repeat the new columns are searched for first,
-    so that a failure names the constraint and a query that lists them."""
+    so that a failure names the constraint and a query that lists them.
+
+    ``prebuilt``: the side (``"new"`` or ``"old"``) whose unique index
+    :class:`PrebuildUniqueIndex` built ``CONCURRENTLY`` before the main
+    transaction: a swap in it whose new columns the table has already
+    (unique(store_id, legacy) -> unique(store_id, variant), variant there) attaches
+    that index ``USING INDEX`` (a brief lock, no scan) instead of building it
+    under ACCESS EXCLUSIVE, which holds every reader for the whole build. The
+    reverse swaps back to the other side, which is built in its transaction."""
 
     table: str
     old: UniqueConstraint
     new: UniqueConstraint
     lock_safe: bool = True
     early: bool = False
+    prebuilt: Literal["", "new", "old"] = ""
 
     def reverse(self) -> Operation:
-        return ReplaceUnique(self.table, self.new, self.old, self.lock_safe, self.early)
+        side: dict[str, Literal["", "new", "old"]] = {"": "", "new": "old", "old": "new"}
+        return ReplaceUnique(
+            self.table, self.new, self.old, self.lock_safe, self.early, side[self.prebuilt]
+        )
+
+    @property
+    def index(self) -> str:
+        """The name the new unique index is built under: the new constraint's, or
+        :func:`swap_index_name` of it while the old one's index has that name."""
+        return self.new.name if self.new.name != self.old.name else swap_index_name(self.new.name)
 
     @property
     def online(self) -> bool:
@@ -378,6 +396,11 @@ class ReplaceUnique(Operation):
             if self.lock_safe
             else "dropped and added in one statement, its index built under the lock"
         )
+        if self.prebuilt == "new":
+            how = (
+                f"dropped and added in one statement USING INDEX {self.index}, built "
+                "concurrently before the transaction"
+            )
         return (
             f"~ unique {self.new.name}{renamed} on {self.table}: "
             f"({', '.join(self.new.columns)}) (was ({', '.join(self.old.columns)})); {how}"
@@ -385,6 +408,47 @@ class ReplaceUnique(Operation):
 
     def apply(self, schema: Schema) -> Schema:
         return with_replaced(schema, self.table, "uniques", self.old.name, self.new)
+
+
+@dataclass(frozen=True)
+class PrebuildUniqueIndex(Operation):
+    """The unique index of ``swap`` (a :class:`ReplaceUnique` of the main
+    transaction, ``prebuilt`` ``"new"``) built ``CONCURRENTLY`` before it, in the
+    drops stage, under the previous revision's table and column names, while the
+    old constraint holds: rows that repeat its columns are searched for first,
+    an INVALID index a failed build left is dropped first (a rerun builds it
+    again). Nothing in the schema changes until the swap attaches it.
+
+    ``undo``: its reverse, the drops revision's downgrade, which runs after the
+    main one swapped back (and so dropped the index with the new constraint):
+    ``DROP INDEX CONCURRENTLY IF EXISTS``, which finds it only where the main
+    upgrade never ran."""
+
+    swap: ReplaceUnique
+    undo: bool = False
+
+    @property
+    def table(self) -> str:
+        return self.swap.table
+
+    def reverse(self) -> Operation:
+        return PrebuildUniqueIndex(self.swap, not self.undo)
+
+    @property
+    def online(self) -> bool:
+        return True
+
+    def describe(self) -> str:
+        cols = ", ".join(self.swap.new.columns)
+        if self.undo:
+            return f"- unique index {self.swap.index} on {self.table} ({cols}), if still there"
+        return (
+            f"+ unique index {self.swap.index} on {self.table} ({cols}), built concurrently "
+            f"for {self.swap.new.name}, which the main revision swaps in USING INDEX"
+        )
+
+    def apply(self, schema: Schema) -> Schema:
+        return schema
 
 
 def swap_index_name(name: str) -> str:

@@ -31,6 +31,7 @@ from .constraint import (
     CreateIndex,
     DropConstraint,
     DropIndex,
+    PrebuildUniqueIndex,
     RenameConstraint,
     ReplaceCheck,
     ReplaceForeignKey,
@@ -161,6 +162,8 @@ FACTS: dict[str, Cost] = {
     "find repeated keys, in the transaction": Cost("AccessShareLock", "scans"),
     # DROP CONSTRAINT IF EXISTS and ADD CONSTRAINT ... UNIQUE USING INDEX in one ALTER TABLE
     "swap unique USING INDEX": Cost(_AX, "no scan", True),
+    # the same in the transaction, with an index built CONCURRENTLY before it
+    "swap unique USING INDEX, in the transaction": Cost(_AX, "no scan"),
     # DROP CONSTRAINT and ADD CONSTRAINT ... UNIQUE in one ALTER TABLE: builds the index
     "swap unique": Cost(_AX, "scans"),
     "set not null, validated check": Cost(_AX, "no scan", True),
@@ -283,7 +286,14 @@ def _other_steps(op: Operation) -> tuple[str, ...]:
             return ("validate constraint",)
         swap_key = ("swap foreign key NOT VALID",)
         return (*swap_key, "validate constraint") if op.new.validated else swap_key
+    if isinstance(op, PrebuildUniqueIndex):
+        if op.undo:
+            return ("drop index concurrently",)
+        find = ("find repeated keys",) if op.swap.checks_rows else ()
+        return (*find, "create unique index concurrently")
     if isinstance(op, ReplaceUnique):
+        if op.prebuilt == "new":
+            return ("swap unique USING INDEX, in the transaction",)
         if not op.lock_safe:
             find = ("find repeated keys, in the transaction",) if op.checks_rows else ()
             return (*find, "swap unique")

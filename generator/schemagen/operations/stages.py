@@ -16,7 +16,8 @@ So ``migrate`` writes one plan as up to four revisions, in this order:
    lifted on tables that hold rows (:mod:`schemagen.diff.drops`), each ``IF
    EXISTS``, indexes ``CONCURRENTLY``; partitions detached ``CONCURRENTLY``; a
    unique swapped for one over fewer columns before the main revision drops a
-   column of the old one. They
+   column of the old one; the unique index a swap in the main revision attaches,
+   built concurrently. They
    come before the main revision so that their downgrade, which adds them back
    the lock-safe way, runs after the main downgrade has restored what they need;
 3. **main** (transactional): every other operation, in one transaction, so a
@@ -54,7 +55,7 @@ from typing import Literal
 
 from ..config import DEFAULT_MAX_LOCKS
 from .base import Operation
-from .constraint import DropConstraint, DropIndex, ReplaceUnique
+from .constraint import DropConstraint, DropIndex, PrebuildUniqueIndex, ReplaceUnique
 from .partition import DropPartition
 from .plan import Plan
 from .schema import AddEnumValue
@@ -176,4 +177,6 @@ def kind_of(op: Operation) -> StageKind:
         return "drops"
     if isinstance(op, ReplaceUnique) and op.lock_safe and op.early:
         return "drops"  # before the main transaction drops a column of the old
+    if isinstance(op, PrebuildUniqueIndex):
+        return "drops"  # before the main transaction attaches it
     return "online" if op.online else "main"

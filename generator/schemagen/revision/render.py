@@ -56,12 +56,12 @@ from ..operations.constraint import (
     CreateIndex,
     DropConstraint,
     DropIndex,
+    PrebuildUniqueIndex,
     RenameConstraint,
     ReplaceCheck,
     ReplaceForeignKey,
     ReplaceUnique,
     not_validated,
-    swap_index_name,
 )
 from ..operations.schema import (
     AddEnumValue,
@@ -825,6 +825,15 @@ def _(operation: ReplaceCheck, state: Schema) -> list[Stmt]:
 def _(operation: ReplaceUnique, state: Schema) -> list[Stmt | Guarded]:
     old, new = operation.old, operation.new
     alter = f"ALTER TABLE {quote_table(operation.table)} DROP CONSTRAINT"
+    if operation.prebuilt == "new":
+        # its index built and searched before the transaction (PrebuildUniqueIndex):
+        # attached, no scan under the lock
+        return [
+            execute(
+                f"{alter} {quote_ident(old.name)}, ADD CONSTRAINT {quote_ident(new.name)} "
+                f"UNIQUE USING INDEX {quote_ident(operation.index)}{deferral_sql(new)}"
+            )
+        ]
     if not operation.lock_safe:
         # Rows that repeat the new columns would fail the build with
         # PostgreSQL's "could not create unique index" (one key value): they are
@@ -849,21 +858,41 @@ def _(operation: ReplaceUnique, state: Schema) -> list[Stmt | Guarded]:
     # asks whether the swap is done (the new name over the new columns), so a
     # rerun after a failure anywhere skips what is done and never builds the
     # index again once it was attached (under one name, as the old's).
-    table = operation.table
-    index = new.name if new.name != old.name else swap_index_name(new.name)
+    table, index = operation.table, operation.index
     done = _unique_in_place(table, new)
-    steps: list[Stmt | Guarded] = [drop_invalid_index(index, table)]
-    if operation.checks_rows:
-        steps.append(execute(repeated_rows_sql(table, new, done, held_by=old)))
     swap = (
         f"{alter} IF EXISTS {quote_ident(old.name)}, ADD CONSTRAINT {quote_ident(new.name)} "
         f"UNIQUE USING INDEX {quote_ident(index)}{deferral_sql(new)}"
     )
     return [
-        *steps,
-        Guarded(f"SELECT NOT {done}", (execute(_unique_index_sql(table, index, new)),)),
+        *_swap_index_build(operation, done),
         execute(f"DO $schemagen$ BEGIN IF NOT {done} THEN {swap}; END IF; END $schemagen$"),
     ]
+
+
+def _swap_index_build(operation: ReplaceUnique, done: str | None) -> list[Stmt | Guarded]:
+    """The idempotent steps that build a swap's new unique index concurrently
+    while the old constraint holds: an INVALID leftover dropped, the rows searched
+    for repeats (unless the new columns hold the old ones), the build; each
+    skipped once ``done`` (SQL: the swap is made; None: it cannot be yet)."""
+    table, index, new = operation.table, operation.index, operation.new
+    steps: list[Stmt | Guarded] = [drop_invalid_index(index, table)]
+    if operation.checks_rows:
+        unless = done or "false"
+        steps.append(execute(repeated_rows_sql(table, new, unless, held_by=operation.old)))
+    build = execute(_unique_index_sql(table, index, new))
+    return [*steps, build if done is None else Guarded(f"SELECT NOT {done}", (build,))]
+
+
+@_render.register(PrebuildUniqueIndex)
+def _(operation: PrebuildUniqueIndex, state: Schema) -> list[Stmt | Guarded]:
+    # Before the main transaction, which attaches it: the old constraint and its
+    # columns still there, under the previous revision's names.
+    swap = operation.swap
+    if operation.undo:
+        name = quote_table(naming.in_schema_of(swap.table, swap.index))
+        return [execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")]
+    return _swap_index_build(swap, None)
 
 
 @_render.register(AlterUniqueDeferral)
