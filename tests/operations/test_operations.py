@@ -78,7 +78,8 @@ from schemagen.operations.table import (
     RenameColumn,
     RenameTable,
 )
-from schemagen.revision.render import Guarded, drop_invalid_index, execute, render, render_body
+from schemagen.revision.indexes import drop_invalid_index
+from schemagen.revision.render import Guarded, execute, render, render_body
 from schemagen.revision.script import RevisionInfo, render_revision
 from schemagen.revision.validation import (
     repeated_rows_sql,

@@ -9,7 +9,8 @@ and policies (``security``), the ``Plan`` and ``apply``
 revisions that are each atomic or resumable (``stages``), and the SQL
 helpers operations need (``sqlutil``, ``typechange``). Each operation has
 ``reverse()``, ``describe()`` and ``apply(schema)``. A new operation starts here,
-then gets a comparator in ``diff`` and a renderer in ``revision.render``.
+then gets a comparator in ``diff`` and a renderer in ``revision`` (on the
+dispatcher of ``revision.render``, in the module of its family).
 
 May import: ``model``, ``util``, the foundation, and ``validate.sql`` (SQL fragments
 read by PostgreSQL's parser).

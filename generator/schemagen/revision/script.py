@@ -12,10 +12,17 @@ from ..operations.costs import cost_line, live_warning
 from ..operations.plan import Plan, apply
 from ..operations.stages import Stage
 from ..util.pycode import docstring, py_str
+from . import columns as _columns  # noqa: F401  (registers its renderers)
+from . import constraints as _constraints  # noqa: F401  (registers its renderers)
 from . import domains as _domains  # noqa: F401  (registers its renderers)
+from . import enums as _enums  # noqa: F401  (registers its renderers)
+from . import indexes as _indexes  # noqa: F401  (registers its renderers)
 from . import partitions as _partitions  # noqa: F401  (registers its renderers)
 from . import routines as _routines  # noqa: F401  (registers its renderers)
+from . import schemas as _schemas  # noqa: F401  (registers its renderers)
 from . import security as _security  # noqa: F401  (registers its renderers)
+from . import sequences as _sequences  # noqa: F401  (registers its renderers)
+from . import swaps as _swaps  # noqa: F401  (registers its renderers)
 from . import tables as _tables  # noqa: F401  (registers its renderers)
 from .render import render_body
 

@@ -1,4 +1,6 @@
-"""Revision code for a new table: the SQL that Alembic's ``op.create_table`` compiles.
+"""Revision code for tables: a new table as the SQL that Alembic's ``op.create_table``
+compiles; a table dropped, renamed (to another PostgreSQL schema, too) or its
+comment changed, as Alembic's operations.
 
 A new table is one ``op.execute`` of SQL: its ``CREATE TABLE``, comments,
 exclusion constraints, indexes, partitions and serial sequences' ``OWNED BY``,
@@ -18,6 +20,7 @@ it as it is.
 
 from __future__ import annotations
 
+from ..model import naming
 from ..model.schema import Column, ColumnType, Entity, Index, Schema
 from ..model.sequences import identity_sql, owned_by_sql, serial_of
 from ..model.sqltext import (
@@ -29,9 +32,18 @@ from ..model.sqltext import (
     partition_statements,
 )
 from ..model.typemap import pg_type
-from ..operations.sqlutil import quote_ident, quote_table, quote_type, sql_literal
-from ..operations.table import CreateTable
-from .render import Stmt, _render, constraint_sql, execute, not_valid_key_sql
+from ..operations.sqlutil import (
+    identity_sequence,
+    quote_ident,
+    quote_table,
+    quote_type,
+    sql_literal,
+)
+from ..operations.table import AlterTableComment, CreateTable, DropTable, RenameTable
+from ..util.pycode import Str, call
+from .constraints import constraint_sql, not_valid_key_sql
+from .render import Stmt, _bare, _bare_name, _render, _schema, execute
+from .sequences import _rename_sequence
 
 #: Columns and constraints of ``CREATE TABLE``, one per line.
 _ITEM = "\n    "
@@ -148,3 +160,54 @@ def create_index_sql(table: str, ix: Index) -> str:
 
 def _names(columns: tuple[str, ...]) -> str:
     return ", ".join(quote_ident(c) for c in columns)
+
+
+@_render.register(DropTable)
+def _(operation: DropTable, state: Schema) -> list[Stmt]:
+    table = operation.entity.table
+    return [call("op.drop_table", _bare(table), schema=_schema(table))]
+
+
+@_render.register(RenameTable)
+def _(operation: RenameTable, state: Schema) -> list[Stmt]:
+    if operation.old_table == operation.new_table:
+        return [f"# entity {operation.old_name} is now {operation.new_name}: no DDL"]
+    old, new = operation.old_table, operation.new_table
+    stmts: list[Stmt] = []
+    if naming.split_qualified(old)[0] != naming.split_qualified(new)[0]:
+        # to another PostgreSQL schema: its indexes, constraints and identity
+        # sequences go with it; then a rename, if the name changes too
+        target = naming.split_qualified(new)[0] or "public"
+        stmts.append(execute(f"ALTER TABLE {quote_table(old)} SET SCHEMA {quote_ident(target)}"))
+        old = naming.in_schema_of(new, _bare_name(old))
+    if old == new:
+        return stmts
+    stmts.append(call("op.rename_table", _bare(old), _bare(new), schema=_schema(new)))
+    stmts += [
+        _rename_sequence(identity_sequence(old, col), identity_sequence(new, col))
+        for col in operation.identity_columns
+    ]
+    return stmts
+
+
+@_render.register(AlterTableComment)
+def _(operation: AlterTableComment, state: Schema) -> list[Stmt]:
+    existing = Str(operation.old) if operation.old is not None else None
+    if operation.new is None:
+        return [
+            call(
+                "op.drop_table_comment",
+                _bare(operation.table),
+                existing_comment=existing,
+                schema=_schema(operation.table),
+            )
+        ]
+    return [
+        call(
+            "op.create_table_comment",
+            _bare(operation.table),
+            Str(operation.new),
+            existing_comment=existing,
+            schema=_schema(operation.table),
+        )
+    ]

@@ -1,0 +1,280 @@
+"""Revision code for columns (registered on the dispatcher).
+
+A column added (``sa.Column(...)`` as models.py declares it, a serial's ``OWNED
+BY``), dropped, renamed (an identity's sequence with it) and altered: its type
+(with ``USING`` where PostgreSQL needs it), nullability (lock-safe on a table
+holding rows: a ``NOT VALID`` check first), default, comment, and the switch
+between identity and serial with their sequences.
+"""
+
+from __future__ import annotations
+
+from ..model import naming
+from ..model.schema import (
+    Column,
+    ColumnType,
+    IdentityOptions,
+    Schema,
+)
+from ..model.sequences import (
+    identity_alter_sql,
+    identity_kwargs,
+    identity_sql,
+    options_sql,
+    owned_by_sql,
+    serial_of,
+    switches_sequence,
+)
+from ..model.sqltext import (
+    default_sql,
+    text_source,
+)
+from ..model.typemap import sa_type
+from ..operations.sqlutil import (
+    identity_sequence,
+    quote_ident,
+    quote_table,
+    sql_literal,
+)
+from ..operations.table import (
+    AddColumn,
+    AlterColumn,
+    DropColumn,
+    RenameColumn,
+)
+from ..operations.typechange import (
+    IN_UTC,
+    ZONE_RESTORED,
+    converts_in_time_zone,
+    needs_using,
+    using_cast,
+)
+from ..util.pycode import (
+    Expr,
+    Kw,
+    Str,
+    call,
+)
+from .constraints import if_no_constraint
+from .render import Stmt, _bare, _render, _schema, execute
+from .sequences import _rename_sequence
+
+
+def column_expr(col: Column, state: Schema) -> Expr:
+    """``sa.Column(...)`` for a column, as models.py declares it."""
+    args: list[Expr] = [Str(col.name), type_expr(col.type, state)]
+    if col.identity and col.identity_options is None:
+        args.append("sa.Identity(always=False)")
+    elif col.identity:
+        args.append(call("sa.Identity", **dict(identity_kwargs(col.identity_options))))
+    if col.generated is not None:
+        args.append(call("sa.Computed", Str(text_source(col.generated)), persisted="True"))
+    return call(
+        "sa.Column",
+        *args,
+        server_default=_server_default(col),
+        nullable="False" if not col.nullable else "True",
+        comment=Str(col.description) if col.description is not None else None,
+    )
+
+
+def type_expr(ct: ColumnType, state: Schema) -> Expr:
+    """The SQLAlchemy type of a revision; enums as call trees so long ones can split."""
+    if ct.domain is not None:
+        return sa_type(ct, state, "alembic").expr
+    if ct.kind == "enum" and ct.enum is not None:
+        values = (Str(v) for v in state.enum(ct.enum).value_names)
+        pg_schema, name = naming.split_qualified(ct.enum)
+        return call(
+            "postgresql.ENUM",
+            *values,
+            name=Str(name),
+            create_type="False",
+            schema=Str(pg_schema) if pg_schema else None,
+            quote="True" if naming.type_needs_quotes(name) else None,
+        )
+    if ct.kind == "array" and ct.of is not None:
+        return call("postgresql.ARRAY", type_expr(ct.of, state))
+    return sa_type(ct, state, "alembic").expr
+
+
+def _server_default(col: Column) -> Expr | None:
+    sql = default_sql(col)
+    return None if sql is None else call("sa.text", Str(text_source(sql)))
+
+
+def _owned_sequences(table: str, columns: tuple[Column, ...]) -> list[Stmt]:
+    """``ALTER SEQUENCE ... OWNED BY`` for each ``serial`` column, as ``serial`` does."""
+    return [execute(owned_by_sql(serial_of(table, c))) for c in columns if c.serial]
+
+
+@_render.register(AddColumn)
+def _(operation: AddColumn, state: Schema) -> list[Stmt]:
+    column, table = operation.column, operation.table
+    add = call("op.add_column", _bare(table), column_expr(column, state), schema=_schema(table))
+    return [add, *_owned_sequences(table, (column,))]
+
+
+@_render.register(DropColumn)
+def _(operation: DropColumn, state: Schema) -> list[Stmt]:
+    table = operation.table
+    return [call("op.drop_column", _bare(table), Str(operation.column.name), schema=_schema(table))]
+
+
+@_render.register(RenameColumn)
+def _(operation: RenameColumn, state: Schema) -> list[Stmt]:
+    stmts: list[Stmt] = [
+        call(
+            "op.alter_column",
+            _bare(operation.table),
+            Str(operation.old),
+            new_column_name=Str(operation.new),
+            schema=_schema(operation.table),
+        )
+    ]
+    if operation.identity:
+        stmts.append(
+            _rename_sequence(
+                identity_sequence(operation.table, operation.old),
+                identity_sequence(operation.table, operation.new),
+            )
+        )
+    return stmts
+
+
+def lock_safe_nullability(operation: AlterColumn) -> list[Stmt]:
+    """Online steps, each idempotent. ``SET NOT NULL`` after a validated
+    ``CHECK (col IS NOT NULL)`` (so PostgreSQL skips its scan under the
+    exclusive lock), the NULLs backfilled first when there is a default."""
+    table, col = quote_table(operation.table), quote_ident(operation.new.name)
+    alter = f"ALTER TABLE {table}"
+    if operation.new.nullable:
+        return [execute(f"{alter} ALTER COLUMN {col} DROP NOT NULL")]
+    check = not_null_check_name(operation.new.name)
+    stmts: list[Stmt] = []
+    if operation.backfills:
+        fill = default_sql(operation.new)
+        stmts.append(execute(f"UPDATE {table} SET {col} = {fill} WHERE {col} IS NULL"))
+    return [
+        *stmts,
+        if_no_constraint(
+            operation.table,
+            check,
+            f"{alter} ADD CONSTRAINT {quote_ident(check)} CHECK ({col} IS NOT NULL) NOT VALID",
+        ),
+        execute(f"{alter} VALIDATE CONSTRAINT {quote_ident(check)}"),
+        execute(f"{alter} ALTER COLUMN {col} SET NOT NULL"),
+        execute(f"{alter} DROP CONSTRAINT IF EXISTS {quote_ident(check)}"),
+    ]
+
+
+def not_null_check_name(column: str) -> str:
+    """The temporary check of the ``SET NOT NULL`` recipe (at most 63 bytes)."""
+    return f"schemagen_not_null_{column}"[:63]
+
+
+@_render.register(AlterColumn)
+def _(operation: AlterColumn, state: Schema) -> list[Stmt]:
+    if operation.lock_safe:
+        return lock_safe_nullability(operation)
+    old, new, table = operation.old, operation.new, operation.table
+    target = (_bare(table), Str(new.name))
+    schema = _schema(table)
+    retype = old.type != new.type
+    stmts = _sequences_before(table, old, new)
+    if retype and old.default is not None:
+        # The old default may not cast to the new type: drop it, set it again below.
+        stmts.append(call("op.alter_column", *target, server_default="None", schema=schema))
+    if retype:
+        using = operation.using
+        if using is None and needs_using(old.type, new.type):
+            using = using_cast(new.name, old.type, new.type)
+        # The values are converted in the session's TimeZone: in UTC, whoever deploys
+        zoned = converts_in_time_zone(old.type, new.type)
+        stmts += [execute(sql) for sql in IN_UTC] if zoned else []
+        stmts.append(
+            call(
+                "op.alter_column",
+                *target,
+                type_=type_expr(new.type, state),
+                existing_type=type_expr(old.type, state),
+                postgresql_using=Str(using) if using else None,
+                schema=schema,
+            )
+        )
+        stmts += [execute(ZONE_RESTORED)] if zoned else []
+    if operation.backfills:
+        # SET NOT NULL checks every row: give the NULLs the default first (a
+        # column default only fills inserts that leave the column out).
+        col = quote_ident(new.name)
+        stmts.append(
+            execute(
+                f"UPDATE {quote_table(table)} SET {col} = {default_sql(new)} WHERE {col} IS NULL"
+            )
+        )
+    rest = _alter_rest(old, new, retype)
+    if rest:
+        stmts.append(call("op.alter_column", *target, *rest, schema=schema))
+    return stmts + _sequences_after(table, old, new)
+
+
+def _sequences_before(table: str, old: Column, new: Column) -> list[Stmt]:
+    """An identity dropped, and a serial column's sequence made where it replaces
+    the identity's sequence of the same name (identity -> serial)."""
+    stmts: list[Stmt] = []
+    if old.identity and not new.identity:
+        stmts.append(_identity_sql(table, new.name, add=False))
+    if switches_sequence(old, new) and new.serial:
+        seq = serial_of(table, new)
+        stmts.append(execute(f"CREATE SEQUENCE {quote_table(seq.name)} {options_sql(seq)}"))
+    return stmts
+
+
+def _sequences_after(table: str, old: Column, new: Column) -> list[Stmt]:
+    """Once the default is set or gone: the serial sequence dropped where an identity
+    takes its name (serial -> identity), identity options, a new serial's OWNED BY,
+    a new identity; a new sequence goes on after the largest value in the table."""
+    stmts: list[Stmt] = []
+    if switches_sequence(old, new) and old.serial:
+        stmts.append(execute(f"DROP SEQUENCE {quote_table(serial_of(table, old).name)}"))
+    if new.identity and old.identity and new.identity_options != old.identity_options:
+        alter = f"ALTER TABLE {quote_table(table)} ALTER COLUMN {quote_ident(new.name)}"
+        stmts.append(execute(f"{alter} {identity_alter_sql(new.identity_options, new.type.kind)}"))
+    if new.serial and not old.serial:
+        stmts += _owned_sequences(table, (new,))
+        stmts.append(_past_max(table, new.name))
+    if new.identity and not old.identity:
+        stmts.append(_identity_sql(table, new.name, add=True, options=new.identity_options))
+        stmts.append(_past_max(table, new.name))
+    return stmts
+
+
+def _past_max(table: str, column: str) -> Stmt:
+    """The new sequence starts at 1; move it past the ids the rows already hold."""
+    t, c = sql_literal(quote_table(table)), sql_literal(column)
+    return execute(
+        f"SELECT setval(pg_get_serial_sequence({t}, {c}), "
+        f"coalesce(max({quote_ident(column)}), 0) + 1, false) FROM {quote_table(table)}"
+    )
+
+
+def _alter_rest(old: Column, new: Column, retype: bool) -> list[Expr]:
+    kws: list[Expr] = []
+    if old.nullable != new.nullable:
+        kws.append(Kw("nullable", str(new.nullable)))
+    if old.default != new.default or (retype and old.default is not None):
+        kws.append(Kw("server_default", _server_default(new) or "None"))
+    if old.description != new.description:
+        comment = Str(new.description) if new.description is not None else "None"
+        kws.append(Kw("comment", comment))
+        if old.description is not None:
+            kws.append(Kw("existing_comment", Str(old.description)))
+    return kws
+
+
+def _identity_sql(
+    table: str, column: str, *, add: bool, options: IdentityOptions | None = None
+) -> Stmt:
+    alter = f"ALTER TABLE {quote_table(table)} ALTER COLUMN {quote_ident(column)}"
+    action = f"ADD {identity_sql(options)}" if add else "DROP IDENTITY"
+    return execute(f"{alter} {action}")

@@ -1,0 +1,305 @@
+"""Revision code for primary keys and constraints (registered on the dispatcher).
+
+Foreign keys, uniques, checks and exclusions added (in the transaction, or
+lock-safe on a table holding rows: ``NOT VALID`` then ``VALIDATE``, a unique
+through a concurrent index), dropped and renamed (an index too); a primary key
+added or dropped. The checks that run first name the rows that would break the
+new key or constraint. A constraint's SQL (``constraint_sql``) is shared with
+``tables`` and ``swaps``.
+"""
+
+from __future__ import annotations
+
+from ..model import naming
+from ..model.schema import (
+    CheckConstraint,
+    ExcludeConstraint,
+    ForeignKey,
+    Schema,
+    UniqueConstraint,
+)
+from ..model.sqltext import (
+    deferral_sql,
+    exclude_sql,
+    not_valid_check_sql,
+    text_source,
+)
+from ..operations.constraint import (
+    AddConstraint,
+    Constraint,
+    DropConstraint,
+    RenameConstraint,
+    not_validated,
+)
+from ..operations.sqlutil import (
+    quote_ident,
+    quote_table,
+    sql_literal,
+)
+from ..operations.table import (
+    AddPrimaryKey,
+    DropPrimaryKey,
+)
+from ..util.pycode import (
+    Str,
+    call,
+    pylist,
+)
+from .indexes import drop_invalid_index
+from .render import Stmt, _bare, _name, _render, _schema, execute
+from .validation import repeated_rows_sql, validate_check_sql, validate_foreign_key_sql
+
+
+@_render.register(DropPrimaryKey)
+def _(operation: DropPrimaryKey, state: Schema) -> list[Stmt]:
+    pk = operation.primary_key
+    table = operation.table
+    return [
+        call(
+            "op.drop_constraint",
+            _name(pk.name),
+            _bare(table),
+            type_=Str("primary"),
+            schema=_schema(table),
+        )
+    ]
+
+
+@_render.register(AddPrimaryKey)
+def _(operation: AddPrimaryKey, state: Schema) -> list[Stmt]:
+    pk = operation.primary_key
+    guard = [execute(_key_rows_sql(operation))] if operation.keyless else []
+    return guard + [
+        call(
+            "op.create_primary_key",
+            _name(pk.name),
+            _bare(operation.table),
+            pylist([Str(c) for c in pk.columns]),
+            schema=_schema(operation.table),
+        )
+    ]
+
+
+def _key_rows_sql(operation: AddPrimaryKey) -> str:
+    """A check before a primary key is added to a table that had none: its rows
+    were never held unique, and PostgreSQL's own failure ("could not create unique
+    index") names neither the key nor what to do. This one says which key, which
+    columns, one repeated value, and how to go on."""
+    pk, table = operation.primary_key, quote_table(operation.table)
+    cols = ", ".join(quote_ident(c) for c in pk.columns)
+    row = cols if len(pk.columns) == 1 else f"ROW({cols})"
+    nulls = " OR ".join(f"{quote_ident(c)} IS NULL" for c in pk.columns)
+    what = f"cannot add primary key {pk.name} to {operation.table}: "
+    shown = ", ".join(pk.columns)
+    null_text = sql_literal(f"{what}a row holds NULL in ({shown})")
+    repeat_text = sql_literal(f"{what}more than one row has ({shown}) = ")
+    hint = sql_literal(
+        "delete or change those rows (or keep primary_key: false), then upgrade again"
+    )
+    return (
+        "DO $$\nDECLARE\n    repeated text;\nBEGIN\n"
+        f"    IF EXISTS (SELECT FROM {table} WHERE {nulls}) THEN\n"
+        f"        RAISE EXCEPTION USING MESSAGE = {null_text}, HINT = {hint};\n"
+        "    END IF;\n"
+        f"    SELECT CAST({row} AS text) INTO repeated FROM {table} GROUP BY {cols} "
+        "HAVING count(*) > 1 LIMIT 1;\n"
+        "    IF repeated IS NOT NULL THEN\n"
+        f"        RAISE EXCEPTION USING MESSAGE = {repeat_text} || repeated, HINT = {hint};\n"
+        "    END IF;\nEND $$"
+    )
+
+
+_CONSTRAINT_TYPES = {
+    ForeignKey: "foreignkey",
+    UniqueConstraint: "unique",
+    CheckConstraint: "check",
+    ExcludeConstraint: "exclude",
+}
+
+
+def _add_exclude(table: str, ex: ExcludeConstraint) -> Stmt:
+    """``ALTER TABLE ... ADD CONSTRAINT ... EXCLUDE``, as SQL: Alembic has no
+    operation for it, and the SQL says exactly what PostgreSQL stores."""
+    return execute(
+        f"ALTER TABLE {quote_table(table)} ADD CONSTRAINT {quote_ident(ex.name)} {exclude_sql(ex)}"
+    )
+
+
+@_render.register(AddConstraint)
+def _(operation: AddConstraint, state: Schema) -> list[Stmt]:
+    table, c = operation.table, operation.constraint
+    if operation.lock_safe:
+        return lock_safe_constraint(table, c)
+    if isinstance(c, UniqueConstraint):
+        # Built under the transaction's lock (a partitioned table's, one a new
+        # table's foreign key needs at once, one added back around a retype): rows
+        # that repeat its columns are searched for first, as a swap in the
+        # transaction does, so that the failure names the constraint and a query
+        # that lists them rather than PostgreSQL's "could not create unique index".
+        return [execute(repeated_rows_sql(table, c, "false")), _add_constraint(table, c)]
+    return [_add_constraint(table, c)]
+
+
+def if_no_constraint(table: str, name: str, sql: str) -> Stmt:
+    """``sql``, run only while ``table`` has no constraint ``name`` (a rerun skips it)."""
+    return execute(
+        "DO $schemagen$ BEGIN IF NOT EXISTS (SELECT FROM pg_constraint WHERE conrelid = "
+        f"{sql_literal(quote_table(table))}::regclass AND conname = {sql_literal(name)}) "
+        f"THEN {sql}; END IF; END $schemagen$"
+    )
+
+
+def lock_safe_constraint(table: str, c: Constraint) -> list[Stmt]:
+    """The online steps that add ``c`` to a table holding rows, each idempotent:
+    a unique as a concurrent unique index attached with ``USING INDEX``; a
+    foreign key or check ``NOT VALID``, then validated in its own transaction."""
+    alter = f"ALTER TABLE {quote_table(table)}"
+    name = quote_ident(c.name)
+    if isinstance(c, ExcludeConstraint):
+        return [_add_exclude(table, c)]  # no NOT VALID for an exclusion: built under the lock
+    if isinstance(c, UniqueConstraint):
+        return [
+            drop_invalid_index(c.name, table),
+            execute(repeated_rows_sql(table, c, _unique_in_place(table, c))),
+            execute(_unique_index_sql(table, c.name, c)),
+            if_no_constraint(
+                table,
+                c.name,
+                f"{alter} ADD CONSTRAINT {name} UNIQUE USING INDEX {name}{deferral_sql(c)}",
+            ),
+        ]
+    add = if_no_constraint(
+        table, c.name, f"{alter} ADD CONSTRAINT {name} {constraint_sql(c)} NOT VALID"
+    )
+    if not_validated(c):
+        return [add]  # validated: false: left NOT VALID on purpose
+    return [add, validate_constraint(table, c)]
+
+
+def _unique_index_sql(table: str, index: str, uq: UniqueConstraint) -> str:
+    """The concurrent build of ``uq``'s unique index, named ``index``."""
+    cols = ", ".join(quote_ident(col) for col in uq.columns)
+    return (
+        f"CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {quote_ident(index)} "
+        f"ON {quote_table(table)} ({cols})"
+    )
+
+
+def _unique_in_place(table: str, uq: UniqueConstraint) -> str:
+    """SQL true where ``table`` has ``uq``: its name over its columns, in order."""
+    cols = ", ".join(sql_literal(c) for c in uq.columns)
+    return (
+        f"EXISTS (SELECT FROM pg_constraint c WHERE c.conrelid = "
+        f"{sql_literal(quote_table(table))}::regclass AND c.conname = {sql_literal(uq.name)} "
+        "AND c.contype = 'u' AND ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH "
+        "ORDINALITY AS k (attnum, n) JOIN pg_attribute a ON a.attrelid = c.conrelid AND "
+        f"a.attnum = k.attnum ORDER BY k.n) = ARRAY[{cols}]::text[])"
+    )
+
+
+def validate_constraint(table: str, c: ForeignKey | CheckConstraint) -> Stmt:
+    """``VALIDATE CONSTRAINT`` that says which rows break the constraint, if any do."""
+    if isinstance(c, ForeignKey):
+        return execute(validate_foreign_key_sql(table, c))
+    return execute(validate_check_sql(table, c))
+
+
+def not_valid_key_sql(table: str, fk: ForeignKey) -> str:
+    """``ALTER TABLE ... ADD CONSTRAINT ... NOT VALID`` of a foreign key declared
+    ``validated: false``: PostgreSQL makes a key written inside ``CREATE TABLE``
+    valid, so a new table gets it after its ``CREATE TABLE``."""
+    return (
+        f"ALTER TABLE {quote_table(table)} ADD CONSTRAINT {quote_ident(fk.name)} "
+        f"{constraint_sql(fk)} NOT VALID"
+    )
+
+
+def constraint_sql(c: ForeignKey | CheckConstraint) -> str:
+    """The body of ``ADD CONSTRAINT name ...`` for a foreign key or check."""
+    if isinstance(c, CheckConstraint):
+        return f"CHECK ({c.expression})"
+    cols = ", ".join(quote_ident(col) for col in c.columns)
+    refs = ", ".join(quote_ident(col) for col in c.ref_columns)
+    sql = f"FOREIGN KEY ({cols}) REFERENCES {quote_table(c.ref_table)} ({refs}){c.match_sql}"
+    if c.on_delete:
+        sql += f" ON DELETE {c.on_delete}"
+    if c.on_update:
+        sql += f" ON UPDATE {c.on_update}"
+    return sql + deferral_sql(c)
+
+
+def _add_constraint(table_name: str, c: Constraint) -> Stmt:
+    if isinstance(c, ExcludeConstraint):
+        return _add_exclude(table_name, c)
+    if isinstance(c, CheckConstraint) and not c.validated:
+        return execute(not_valid_check_sql(table_name, c))
+    if isinstance(c, ForeignKey) and not c.validated:
+        return execute(not_valid_key_sql(table_name, c))
+    table, schema = _bare(table_name), _schema(table_name)
+    if isinstance(c, ForeignKey):
+        return call(
+            "op.create_foreign_key",
+            _name(c.name),
+            table,
+            _bare(c.ref_table),
+            pylist([Str(x) for x in c.columns]),
+            pylist([Str(x) for x in c.ref_columns]),
+            ondelete=Str(c.on_delete) if c.on_delete else None,
+            onupdate=Str(c.on_update) if c.on_update else None,
+            deferrable="True" if c.deferrable else None,
+            initially=Str("DEFERRED") if c.initially_deferred else None,
+            match=Str(c.match) if c.match else None,
+            source_schema=schema,
+            referent_schema=_schema(c.ref_table),
+        )
+    if isinstance(c, UniqueConstraint):
+        return call(
+            "op.create_unique_constraint",
+            _name(c.name),
+            table,
+            pylist([Str(x) for x in c.columns]),
+            schema=schema,
+            deferrable="True" if c.deferrable else None,
+            initially=Str("DEFERRED") if c.initially_deferred else None,
+        )
+    return call(
+        "op.create_check_constraint",
+        _name(c.name),
+        table,
+        Str(text_source(c.expression)),
+        schema=schema,
+    )
+
+
+@_render.register(DropConstraint)
+def _(operation: DropConstraint, state: Schema) -> list[Stmt]:
+    if operation.lock_safe:
+        name = quote_ident(operation.constraint.name)
+        return [
+            execute(f"ALTER TABLE {quote_table(operation.table)} DROP CONSTRAINT IF EXISTS {name}")
+        ]
+    return [_drop_constraint(operation.table, operation.constraint)]
+
+
+def _drop_constraint(table: str, constraint: Constraint) -> Stmt:
+    if isinstance(constraint, ExcludeConstraint):
+        # Alembic's drop_constraint knows no "exclude" type; the SQL is the same.
+        name = quote_ident(constraint.name)
+        return execute(f"ALTER TABLE {quote_table(table)} DROP CONSTRAINT {name}")
+    kind = _CONSTRAINT_TYPES[type(constraint)]
+    return call(
+        "op.drop_constraint",
+        _name(constraint.name),
+        _bare(table),
+        type_=Str(kind),
+        schema=_schema(table),
+    )
+
+
+@_render.register(RenameConstraint)
+def _(operation: RenameConstraint, state: Schema) -> list[Stmt]:
+    old, new = quote_ident(operation.old), quote_ident(operation.new)
+    if operation.kind == "index":
+        index = quote_table(naming.in_schema_of(operation.table, operation.old))
+        return [execute(f"ALTER INDEX {index} RENAME TO {new}")]
+    return [execute(f"ALTER TABLE {quote_table(operation.table)} RENAME CONSTRAINT {old} TO {new}")]

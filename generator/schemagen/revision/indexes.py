@@ -1,0 +1,111 @@
+"""Revision code for indexes (registered on the dispatcher).
+
+``op.create_index`` with every PostgreSQL option the index uses, and
+``op.drop_index``; a concurrent build or drop runs outside the transaction and
+can be rerun, a build first dropping an INVALID index that a failed one left.
+"""
+
+from __future__ import annotations
+
+from ..model import naming
+from ..model.schema import (
+    Index,
+    Schema,
+)
+from ..model.sqltext import (
+    column_key_options,
+    index_key_sql,
+    text_source,
+)
+from ..operations.constraint import (
+    CreateIndex,
+    DropIndex,
+)
+from ..operations.sqlutil import (
+    quote_table,
+    sql_literal,
+)
+from ..util.pycode import (
+    Expr,
+    Str,
+    call,
+    pydict,
+    pylist,
+)
+from .render import Rendered, Stmt, _bare, _name, _render, _schema, execute
+
+
+def create_index(table: str, ix: Index, *, concurrently: bool) -> Stmt:
+    """``op.create_index(...)`` with every PostgreSQL option the index uses."""
+    plain = {k.column for k in ix.keys if k.column and not k.descending and not k.nulls}
+    ops = column_key_options(ix)
+    keys: list[Expr] = [Str(c) for c in ix.columns]
+    if ix.keys:
+        keys = [
+            Str(key.column)
+            if key.column is not None and key.column in plain
+            else call("sa.text", Str(text_source(index_key_sql(ix, key))))
+            for key in ix.keys
+        ]
+    return call(
+        "op.create_index",
+        _name(ix.name),
+        _bare(table),
+        pylist(keys),
+        unique="True" if ix.unique else None,
+        postgresql_nulls_not_distinct="True" if ix.nulls_not_distinct else None,
+        postgresql_using=Str(ix.using) if ix.using != "btree" else None,
+        postgresql_ops=pydict({c: Str(o) for c, o in ops.items()}) if ops else None,
+        postgresql_where=call("sa.text", Str(text_source(ix.where))) if ix.where else None,
+        postgresql_include=pylist([Str(c) for c in ix.include]) if ix.include else None,
+        postgresql_concurrently="True" if concurrently else None,
+        # Outside a transaction a failure leaves the others done: let a rerun pass.
+        if_not_exists="True" if concurrently else None,
+        schema=_schema(table),
+    )
+
+
+@_render.register(CreateIndex)
+def _(operation: CreateIndex, state: Schema) -> Rendered:
+    stmt = create_index(operation.table, operation.index, concurrently=operation.concurrently)
+    if not operation.concurrently:
+        return Rendered((stmt,))
+    # A failed or killed concurrent build leaves an INVALID index that IF NOT
+    # EXISTS would take for done: drop it first, so the build runs again.
+    return Rendered(
+        (drop_invalid_index(operation.index.name, operation.table), stmt), autocommit=True
+    )
+
+
+def drop_invalid_index(name: str, table: str) -> Stmt:
+    """A DO block that drops index ``name`` of ``table``'s schema if it is INVALID.
+
+    Plain ``DROP INDEX`` (CONCURRENTLY cannot run in a DO block): the index is
+    empty of meaning, the lock it takes is brief and bounded by lock_timeout.
+    """
+    literal = sql_literal(name)
+    pg_schema = naming.split_qualified(table)[0]
+    namespace = sql_literal(pg_schema) if pg_schema else "current_schema()"
+    return execute(
+        "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+        f"WHERE c.relname = {literal} AND c.relnamespace = {namespace}::regnamespace "
+        f"AND NOT i.indisvalid) THEN DROP INDEX {quote_table(naming.in_schema_of(table, name))}; "
+        "END IF; END $$"
+    )
+
+
+@_render.register(DropIndex)
+def _(operation: DropIndex, state: Schema) -> Rendered:
+    stmt = _drop_index(operation.table, operation.index, concurrently=operation.concurrently)
+    return Rendered((stmt,), autocommit=operation.concurrently)
+
+
+def _drop_index(table: str, index: Index, *, concurrently: bool) -> Stmt:
+    return call(
+        "op.drop_index",
+        _name(index.name),
+        table_name=_bare(table),
+        postgresql_concurrently="True" if concurrently else None,
+        if_exists="True" if concurrently else None,
+        schema=_schema(table),
+    )

@@ -1,0 +1,64 @@
+"""Revision code for standalone sequences (registered on the dispatcher): created,
+dropped, altered, renamed and moved to another PostgreSQL schema, as plain SQL.
+
+A serial or identity column's own sequence changes with its column (``columns``).
+"""
+
+from __future__ import annotations
+
+from ..model.schema import (
+    Schema,
+)
+from ..model.sequences import (
+    alter_sql,
+    options_sql,
+)
+from ..operations.sequence import (
+    AlterSequence,
+    CreateSequence,
+    DropSequence,
+    MoveSequence,
+    RenameSequence,
+)
+from ..operations.sqlutil import (
+    quote_ident,
+    quote_table,
+)
+from .render import Stmt, _bare_name, _render, execute
+
+
+@_render.register(CreateSequence)
+def _(operation: CreateSequence, state: Schema) -> list[Stmt]:
+    seq = operation.sequence
+    return [execute(f"CREATE SEQUENCE {quote_table(seq.name)} {options_sql(seq)}")]
+
+
+@_render.register(DropSequence)
+def _(operation: DropSequence, state: Schema) -> list[Stmt]:
+    seq = operation.sequence
+    # A serial column's sequence went with its column or table if they were dropped.
+    exists = " IF EXISTS" if seq.owned_by is not None else ""
+    return [execute(f"DROP SEQUENCE{exists} {quote_table(seq.name)}")]
+
+
+@_render.register(AlterSequence)
+def _(operation: AlterSequence, state: Schema) -> list[Stmt]:
+    new = operation.new
+    return [execute(f"ALTER SEQUENCE {quote_table(new.name)} {alter_sql(new)}")]
+
+
+@_render.register(RenameSequence)
+def _(operation: RenameSequence, state: Schema) -> list[Stmt]:
+    # keeps the current value; the column's nextval default names it by OID
+    return [_rename_sequence(operation.old, operation.new)]
+
+
+@_render.register(MoveSequence)
+def _(operation: MoveSequence, state: Schema) -> list[Stmt]:
+    # keeps the current value; nextval defaults name the sequence by OID and follow
+    target = quote_ident(operation.target_schema)
+    return [execute(f"ALTER SEQUENCE {quote_table(operation.old)} SET SCHEMA {target}")]
+
+
+def _rename_sequence(old: str, new: str) -> Stmt:
+    return execute(f"ALTER SEQUENCE {quote_table(old)} RENAME TO {quote_ident(_bare_name(new))}")
