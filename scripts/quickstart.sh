@@ -77,5 +77,5 @@ echo "== schemagen build"
 schemagen build
 echo "== flagship migrations on a throwaway PostgreSQL"
 python scripts/flagship_demo.py
-echo "== done: run the tests with .venv/bin/python -m pytest -q" \
+echo "== done: run the tests with .venv/bin/python -m pytest -q -n auto --dist loadfile" \
   "(or . .venv/bin/activate first, then schemagen, alembic and pytest are on PATH)"

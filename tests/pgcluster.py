@@ -118,13 +118,23 @@ def start_cluster(base: Path | None = None, settings: dict[str, str] | None = No
         str(bindir / "initdb"), "-D", str(datadir), "-U", USER, "--pwfile", str(pwfile),
         "-A", "scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync",
     ])
-    opts = (
-        f"-p {cluster.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={root} "
-        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
-    )
-    opts += "".join(f" -c {name}={value}" for name, value in (settings or {}).items())
-    cluster._run([str(bindir / "pg_ctl"), "-D", str(datadir), "-o", opts,
-                  "-l", str(root / "server.log"), "-w", "-t", "60", "start"])
+    # The port is free when probed, not when the server binds it: parallel test
+    # workers each start a cluster at the same moment, so a taken port gets a new one.
+    for attempt in range(5):
+        opts = (
+            f"-p {cluster.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={root} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
+        )
+        opts += "".join(f" -c {name}={value}" for name, value in (settings or {}).items())
+        started = cluster._run([str(bindir / "pg_ctl"), "-D", str(datadir), "-o", opts,
+                                "-l", str(root / "server.log"), "-w", "-t", "60", "start"],
+                               check=False)
+        if started.returncode == 0:
+            break
+        log = (root / "server.log").read_text(errors="replace")
+        if "could not bind" not in log or attempt == 4:
+            raise RuntimeError(f"PostgreSQL did not start: {started.stderr}\n{log[-2000:]}")
+        cluster.port = _free_port()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
