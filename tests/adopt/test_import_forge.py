@@ -24,7 +24,8 @@ What it found, each fixed where it belongs:
   folds the newline away (``check --database``: default differs);
 - a DBA's column settings (``SET STATISTICS``, ``SET STORAGE``, ``SET COMPRESSION``,
   ``SET (n_distinct = ...)``) and a table's ``REPLICA IDENTITY FULL`` (change data
-  capture): import dropped them without a word (the dumps differed); it lists them;
+  capture): import dropped them without a word (the dumps differed); it listed them,
+  and writes the replica identity now (``replica_identity: full``);
 - the check left NOT VALID on notes was listed as not expressible, and ``check
   --database`` reported it twice ("is NOT VALID", "in the database but not in the
   schema"): import writes it ``{expression: ..., validated: false}`` now, the
@@ -34,8 +35,8 @@ What it found, each fixed where it belongs:
   now, the migrated copy holds it NOT VALID too, refuses a new orphan as the source
   does, and the database checks clean.
 
-Listed as not expressible: those column settings, the replica identity and a
-table's autovacuum setting (``check --database`` leaves them alone)."""
+Listed as not expressible: those column settings and a table's autovacuum setting
+(``check --database`` leaves them alone)."""
 
 from __future__ import annotations
 
@@ -90,7 +91,6 @@ def test_forge_imports_migrates_and_checks_clean(pg: PgCluster, forge: str, tmp_
         "not expressible: options of column notes.noteable_type: SET (n_distinct=100)",
         "not expressible: options of column notes.position: SET COMPRESSION pglz",
         "not expressible: options of column notes.st_diff: SET STORAGE EXTERNAL",
-        "not expressible: replica identity of table statuses: FULL",
         "not expressible: storage options of table statuses",
     ]
 
@@ -106,6 +106,7 @@ def test_forge_imports_migrates_and_checks_clean(pg: PgCluster, forge: str, tmp_
         " validated: false}\n",
         "      fk_99e097b079: {columns: [project_id], references: Project, on_delete: cascade,"
         " validated: false}\n",
+        "    replica_identity: full\n",
     ):
         assert said in written, said
     # Django's key names carry a hash of their own: one of them is no convention for
@@ -135,7 +136,6 @@ def test_forge_imports_migrates_and_checks_clean(pg: PgCluster, forge: str, tmp_
         "ALTER TABLE ONLY public.notes ALTER COLUMN note SET STATISTICS 1000",
         "ALTER TABLE ONLY public.notes ALTER COLUMN noteable_type SET (n_distinct=100)",
         "ALTER TABLE ONLY public.notes ALTER COLUMN st_diff SET STORAGE EXTERNAL",
-        "ALTER TABLE ONLY public.statuses REPLICA IDENTITY FULL",
         next(s for s in source_dump if s.startswith("CREATE TABLE public.statuses ")),
     ]
     assert [s for s in migrated if s not in source_dump] == [
@@ -174,28 +174,3 @@ def test_forge_imports_migrates_and_checks_clean(pg: PgCluster, forge: str, tmp_
     left = "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace"
     assert pg.sql(left, fresh).strip() == "2"  # alembic_version and its key
     assert pg.sql("SELECT count(*) FROM loose_foreign_keys_deleted_records", forge).strip() == "1"
-
-
-def test_every_replica_identity_is_listed(pg: PgCluster, tmp_path: Path) -> None:
-    """NOTHING and USING INDEX too (a logical replica's UPDATEs depend on it)."""
-    source = pg.create_database("replident")
-    try:
-        pg.sql(
-            "CREATE TABLE events (id bigint PRIMARY KEY, code text NOT NULL);"
-            "CREATE UNIQUE INDEX events_code ON events (code);"
-            "ALTER TABLE events REPLICA IDENTITY USING INDEX events_code;"
-            "CREATE TABLE scratch (id bigint PRIMARY KEY, note text);"
-            "ALTER TABLE scratch REPLICA IDENTITY NOTHING;"
-            "CREATE TABLE plain (id bigint PRIMARY KEY);"
-            "INSERT INTO events VALUES (1, 'a'), (2, 'b');"
-            "INSERT INTO scratch VALUES (1, NULL), (2, NULL);",
-            source,
-        )
-        out = schemagen(new_project(tmp_path / "p"), "import", "--database", pg.url(source),
-                        expect_exit=1)  # fmt: skip
-    finally:
-        pg.drop_database(source)
-    assert [line for line in out.splitlines() if line.startswith("not expressible")] == [
-        "not expressible: replica identity of table events: USING INDEX events_code",
-        "not expressible: replica identity of table scratch: NOTHING",
-    ]

@@ -237,6 +237,11 @@ STATEMENTS: dict[str, tuple[str, str, str]] = {
         "t",
     ),
     "row level security": ("", "ALTER TABLE t ENABLE ROW LEVEL SECURITY", "t"),
+    "replica identity": ("", "ALTER TABLE t REPLICA IDENTITY FULL", "t"),
+    # (the lock of one statement; a drops or online revision runs it alone)
+    "replica identity, outside a transaction": (
+        "", "ALTER TABLE t REPLICA IDENTITY USING INDEX t_pkey", "t"
+    ),
     "create policy": ("", "CREATE POLICY p ON t FOR SELECT USING (a > 0)", "t"),
     "alter policy": (
         "CREATE POLICY p ON t FOR SELECT USING (a > 0)", "ALTER POLICY p ON t USING (a > 1)", "t"

@@ -73,6 +73,7 @@ from schemagen.operations.plan import (
     ReplaceForeignKey,
     ReplaceUnique,
 )
+from schemagen.operations.replication import SetReplicaIdentity
 from schemagen.operations.routines import (
     CreateFunction,
     CreateTrigger,
@@ -454,6 +455,17 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
     "triggers with transition tables (old_table and new_table), on a table holding rows": (
         lambda c: c.any(CreateTrigger, lambda op: op.trigger.old_table is not None)
         and c.any(CreateTrigger, lambda op: op.trigger.new_table is not None)
+        and bool(c.case.setup)
+    ),
+    "replica identity set (full, nothing, using index), changed and put back to default on "
+    "tables holding rows; back to default first where its index is dropped concurrently or "
+    "its column loses NOT NULL, and set online after its index's concurrent build": lambda c: (
+        c.any(SetReplicaIdentity, lambda op: op.new is not None and op.new.kind == "full")
+        and c.any(SetReplicaIdentity, lambda op: op.new is not None and op.new.kind == "nothing")
+        and c.any(SetReplicaIdentity, lambda op: op.new is not None and op.new.kind == "index")
+        and c.any(SetReplicaIdentity, lambda op: op.stage == "drops")
+        and c.any(SetReplicaIdentity, lambda op: op.stage == "online")
+        and c.any(SetReplicaIdentity, lambda op: op.new is None and not op.first)
         and bool(c.case.setup)
     ),
     "row-level security enabled, forced and disabled on tables holding rows": lambda c: (

@@ -112,9 +112,10 @@ SELECT {_REL}, c.relkind, c.relpersistence, c.relispartition, c.relrowsecurity,
        -- REPLICA IDENTITY other than a table's default (its primary key), as DDL says it
        CASE WHEN c.relkind IN ('r', 'p') AND c.relreplident <> 'd' THEN
          CASE c.relreplident WHEN 'f' THEN 'FULL' WHEN 'n' THEN 'NOTHING'
-              ELSE 'USING INDEX ' || (SELECT ic.relname FROM pg_index i
+              ELSE 'USING INDEX ' || coalesce((SELECT ic.relname FROM pg_index i
                                       JOIN pg_class ic ON ic.oid = i.indexrelid
-                                      WHERE i.indrelid = c.oid AND i.indisreplident) END
+                                      WHERE i.indrelid = c.oid AND i.indisreplident),
+                                      '(an index dropped since)') END
        END
 FROM pg_class c
 WHERE c.relnamespace IN {SCHEMAS_READ}

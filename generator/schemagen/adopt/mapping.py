@@ -20,6 +20,7 @@ from typing import Any
 from ..live.introspect import ForeignKeyShape, IndexShape, TableShape, plain_identity
 from ..model import naming
 from ..model.inlists import in_lists
+from ..model.replication import replica_identity_spec
 from ..model.sequences import custom_sequence_name
 from ..model.typemap import COLLATABLE_PGTYPES
 from .catalog import Catalog, ConstraintFacts, RelationFacts
@@ -151,7 +152,11 @@ class Mapper:
         for present, kind in flags:
             if present:
                 self.report(kind, name)
-        if facts.replica_identity is not None:  # what logical replication sends
+        # what logical replication sends: written as replica_identity: (see _security),
+        # but where PostgreSQL keeps it apart from the rows (a partitioned table's, a
+        # partition's) or USING INDEX names an index dropped since
+        unwritable = facts.kind == "p" or facts.partition or facts.replica_identity == _DANGLING
+        if facts.replica_identity is not None and unwritable:
             self.report("replica identity of table", name, facts.replica_identity)
 
     def _report_other_objects(self) -> None:
@@ -713,11 +718,20 @@ def _bare(name: str) -> str:
     return naming.split_qualified(name)[1]
 
 
+#: ``RelationFacts.replica_identity`` of USING INDEX an index dropped since.
+_DANGLING = "USING INDEX (an index dropped since)"
+
+
 def _security(shape: TableShape) -> dict[str, Any]:
-    """``row_level_security:`` and ``policies:`` of a table, defaults left out."""
+    """``row_level_security:``, ``policies:`` and ``replica_identity:`` of a table,
+    defaults left out (a partitioned table's identity is listed: report_objects)."""
     spec: dict[str, Any] = {}
     if shape.row_security is not None:
         spec["row_level_security"] = "force" if shape.row_security == "force" else True
+    identity = shape.replica_identity
+    dangling = identity is not None and identity.kind == "index" and identity.index is None
+    if identity is not None and shape.partition_key is None and not dangling:
+        spec["replica_identity"] = replica_identity_spec(identity)
     policies: dict[str, Any] = {}
     for name, policy in sorted(shape.policies.items()):
         entry: dict[str, Any] = {}

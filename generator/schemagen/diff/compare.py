@@ -35,6 +35,7 @@ from .drops import settle_drops
 from .moves import before_moves, compare_moves
 from .online import settle_online
 from .ordering import order
+from .replication import compare_replica_identity
 from .routines import compare_routines
 from .security import compare_security
 from .sequences import compare_sequences
@@ -97,6 +98,7 @@ def diff(old: Schema | None, new: Schema) -> Plan:
     ops += table_ops
     ops += compare_routines(old_v, new_v, [*renames, *table_ops])
     ops += compare_security(old_v, new_v, [*renames, *table_ops])
+    ops += compare_replica_identity(old_v, new_v, table_ops)
     notes = unresolved_hints(old_v, new_v, hints) if old is not None else ()
     planned = tuple(settle_drops(old_v, settle_online(order(ops))))
     return Plan(planned, (*notes, *match_full_notes(planned, new_v)))

@@ -58,6 +58,7 @@ from ..operations.constraint import (
     kind_of,
 )
 from ..operations.partition import DropPartition
+from ..operations.replication import SetReplicaIdentity
 from ..operations.table import AddColumn, AlterColumn, DropTable, RenameColumn, RenameTable
 
 
@@ -110,7 +111,23 @@ def settle_drops(old: Schema, ops: Sequence[Operation]) -> list[Operation]:
         first, remainder = moved
         early.append(first)
         rest += remainder
-    return early + rest
+    return _identities_first(early, rest)
+
+
+def _identities_first(early: list[Operation], rest: list[Operation]) -> list[Operation]:
+    """``early + rest`` with a table's REPLICA IDENTITY put back to DEFAULT ahead of
+    the early drops of that table (a drops-stage revision): the drop of its index,
+    or of a NOT NULL under it, must not run first, and its downgrade names the index
+    only after that revision's downgrade has made it again."""
+    tables = {getattr(op, "table", None) for op in early}
+    moved: list[Operation] = []
+    kept: list[Operation] = []
+    for op in rest:
+        if isinstance(op, SetReplicaIdentity) and op.first and op.table in tables:
+            moved.append(dataclasses.replace(op, stage="drops"))
+        else:
+            kept.append(op)
+    return [*moved, *early, *kept]
 
 
 def _key_identity(table: str, fk: ForeignKey) -> tuple[str, str, str, str]:

@@ -28,6 +28,7 @@ from ..operations.constraint import (
     ReplaceCheck,
     ReplaceUnique,
 )
+from ..operations.replication import SetReplicaIdentity
 from ..operations.schema import DropEnumValue, EnumUsage, ReplaceEnum
 from ..operations.table import CreateTable
 
@@ -57,7 +58,34 @@ def settle_online(ops: list[Operation]) -> list[Operation]:
         elif isinstance(op, ReplaceEnum | DropEnumValue) and built_online:
             op = dataclasses.replace(op, usages=_without(op.usages, built_online))
         settled.append(op)
-    return settled
+    return _identities_online(settled)
+
+
+def _identities_online(ops: list[Operation]) -> list[Operation]:
+    """``ops`` with each REPLICA IDENTITY set to an index built in the online stage
+    moved there, after that build."""
+    built = {
+        (getattr(op, "table", ""), name) for op in ops if op.online for name in _index_names(op)
+    }
+    return [
+        dataclasses.replace(op, stage="online")
+        if isinstance(op, SetReplicaIdentity)
+        and op.new is not None
+        and (op.table, op.new.index) in built
+        else op
+        for op in ops
+    ]
+
+
+def _index_names(op: Operation) -> tuple[str, ...]:
+    """The index or unique constraint ``op`` builds, if any."""
+    if isinstance(op, CreateIndex):
+        return (op.index.name,)
+    if isinstance(op, AddConstraint) and isinstance(op.constraint, Unique):
+        return (op.constraint.name,)
+    if isinstance(op, ReplaceUnique):
+        return (op.new.name,)
+    return ()
 
 
 def _unswap_rebuilt_checks(ops: list[Operation]) -> list[Operation]:

@@ -77,6 +77,7 @@ from ..operations.domain import (
     RenameDomain,
 )
 from ..operations.partition import CreatePartition, DropPartition
+from ..operations.replication import SetReplicaIdentity
 from ..operations.routines import (
     CreateFunction,
     CreateTrigger,
@@ -126,6 +127,9 @@ DROP_FOREIGN_KEY = "drop foreign key"
 # turned on or changed late (after the table exists under its new name).
 DISABLE_ROW_SECURITY = "disable row level security"
 ADD_FOREIGN_KEY = "add foreign key"
+# REPLICA IDENTITY back to DEFAULT comes as early (diff.replication), the new one
+# after the indexes it may name are built and their columns made NOT NULL.
+RESET_REPLICA_IDENTITY = "reset replica identity"
 # Functions that a default, generated column or check calls: made before the
 # tables and columns, dropped after them (model.routines.called_first).
 CREATE_CALLED_FUNCTION = "create function called by a table"
@@ -147,6 +151,7 @@ _PHASES: tuple[type[Operation] | str, ...] = (
     DropTrigger,  # before the renames: they name the tables as they were
     DropPolicy,  # as triggers: before the renames and the column changes under them
     DISABLE_ROW_SECURITY,  # RLS off, or a table's state before its rename or drop
+    RESET_REPLICA_IDENTITY,  # before the renames, the drops and the NOT NULLs lifted
     DropView,
     DropFunction,  # after the triggers and views that call it
     RenameTable,
@@ -178,6 +183,7 @@ _PHASES: tuple[type[Operation] | str, ...] = (
     AlterPolicy,  # after the columns its new expressions name are added
     CreatePolicy,  # after its table and the functions, views and tables it names
     CreateIndex,  # in the transaction; the concurrent ones come right after
+    SetReplicaIdentity,  # after the index it names (a concurrent one's: online stage)
     AlterDomain,  # default and NOT NULL, once the columns use the domain
     AddDomainCheck,  # checks the domain's columns as they are now
     DropDomain,  # after the columns and tables that used it; before the enum it is of
@@ -198,6 +204,8 @@ def phase(op: Operation) -> float:
         return _CONCURRENT_INDEXES
     if isinstance(op, SetRowSecurity) and op.new is None:
         return _PHASES.index(DISABLE_ROW_SECURITY)
+    if isinstance(op, SetReplicaIdentity) and op.first:
+        return _PHASES.index(RESET_REPLICA_IDENTITY)
     if isinstance(op, AddConstraint | DropConstraint) and isinstance(op.constraint, ForeignKey):
         return _PHASES.index(ADD_FOREIGN_KEY if isinstance(op, AddConstraint) else DROP_FOREIGN_KEY)
     if isinstance(op, ReplaceForeignKey | AlterForeignKeyDeferral):  # as a new key's

@@ -14,6 +14,7 @@ from urllib.parse import quote
 from ..model.schema import Entity, Index, Schema, column_enum, leads_an_index
 from .domains import DomainRow, domain_rows
 from .mermaid import DiagramParts, neighborhood_diagram
+from .replication import replication_text
 from .security import SecuritySection, security_section
 from .served import Proofs, ServedRow, served_rows
 from .text import md_cell_text, md_code, md_code_cell, md_text
@@ -78,6 +79,7 @@ class EntityPage:
     served: tuple[ServedRow, ...] = ()
     revisions: tuple[str, ...] = ()  # links to the revisions that changed the table
     security: SecuritySection = SecuritySection("", (), "")
+    replication: str = ""  # REPLICA IDENTITY other than DEFAULT, a paragraph
 
 
 #: What an entity page says of a table without a primary key.
@@ -168,6 +170,7 @@ def entity_page(
         served=served_rows(entity, proofs),
         revisions=revisions,
         security=security_section(entity, schema),
+        replication=replication_text(entity),
     )
 
 

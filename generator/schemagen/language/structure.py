@@ -760,6 +760,26 @@ _DEFS: dict[str, Any] = {
                 "x-expected": "true, false or force",
             },
             "policies": _named("policy", "Row-level security policies, by name."),
+            "replica_identity": {
+                "anyOf": [
+                    {"enum": ["default", "full", "nothing"]},
+                    _object(
+                        {
+                            "index": {
+                                **_NAME,
+                                "description": "A unique index or unique constraint of "
+                                "the table (or its primary key), by name.",
+                            }
+                        },
+                        ("index",),
+                    ),
+                ],
+                "description": "REPLICA IDENTITY: what logical replication and change "
+                "data capture (Debezium) send of an updated or deleted row's old version: "
+                "default (its primary key), full (every column), nothing, or {index: "
+                "name} (that unique index's columns).",
+                "x-expected": "default, full, nothing, or {index: name of a unique index}",
+            },
         },
         ("columns",),
         expected="an entity mapping with columns: {...}",

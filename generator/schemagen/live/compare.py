@@ -23,7 +23,8 @@ from psycopg.conninfo import make_conninfo
 from ..errors import DatabaseError
 from ..findings import VALIDATED_BY_HAND, Finding
 from ..model.inlists import key_in_lists
-from ..model.schema import Schema, quote_name
+from ..model.replication import replica_identity_statement, replica_identity_words
+from ..model.schema import ReplicaIdentity, Schema, quote_name
 from ..model.security import row_security_statements, row_security_words
 from ..model.sqltext import quote_qualified
 from ..util.urls import parse, redact
@@ -339,11 +340,34 @@ def compare_table(table: str, exp: TableShape, act: TableShape) -> list[Finding]
     findings += _compare_named(table, "index", exp.indexes, act.indexes, describe_index)
     findings += _compare_partitions(table, exp, act)
     findings += _compare_security(table, exp, act)
+    findings += _compare_replica_identity(table, exp.replica_identity, act.replica_identity)
     findings += repartitioned(table, act.repartitioned)
     findings += undeclarable(table, act.rules, act.statistics)
     for partition, (rules, statistics) in sorted(act.partition_extras.items()):
         findings += undeclarable(partition, rules, statistics)
     return findings + cluster_marks(act.clustered)
+
+
+def _compare_replica_identity(
+    table: str, exp: ReplicaIdentity | None, act: ReplicaIdentity | None
+) -> list[Finding]:
+    """REPLICA IDENTITY as declared (what logical replication and CDC rely on)."""
+    if exp == act:
+        return []
+    if act is not None and act.kind == "index" and act.index is None:
+        state = "using an index dropped since (nothing is sent)"
+    else:
+        state = replica_identity_words(act)
+    restore = replica_identity_statement(table, exp)
+    return [
+        _finding(
+            f"table {table}",
+            f"replica identity is {state} in the database, "
+            f"{replica_identity_words(exp)} in the schema",
+            f"run `{restore}` (or `alembic upgrade head`), or write the database's "
+            "identity into schema/ (replica_identity:)",
+        )
+    ]
 
 
 def _compare_security(table: str, exp: TableShape, act: TableShape) -> list[Finding]:

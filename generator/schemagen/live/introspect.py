@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..model.frozen import fast_init
 from ..model.naming import partition_table
-from ..model.schema import DbSequence
+from ..model.schema import DbSequence, ReplicaIdentity
 from ..model.sequences import TYPE_RANGES, effective
 from .domains import DOMAINS_SQL, DomainShape, read_domains
 
@@ -158,6 +158,9 @@ class TableShape:
     # (partition, its bound, its partition key) of each partition partitioned again by
     # hand (keyed as a table is), by name: the language cannot declare sub-partitions
     repartitioned: tuple[tuple[str, str, str], ...] = ()
+    # REPLICA IDENTITY: None for DEFAULT; USING INDEX of an index dropped since (which
+    # PostgreSQL leaves in place: nothing is sent) has no index name
+    replica_identity: ReplicaIdentity | None = None
 
 
 @dataclass
@@ -270,7 +273,12 @@ SELECT c.oid, {QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")},
                           ON x.oid = m.indexrelid
                         WHERE m.indrelid = t.relid AND m.indisclustered) AS mark
                 FROM pg_partition_tree(c.oid) t WHERE t.level > 1) s
-          WHERE s.mark IS NOT NULL) END
+          WHERE s.mark IS NOT NULL) END,
+       -- REPLICA IDENTITY, and the index of USING INDEX (a lookup for such tables alone)
+       c.relreplident,
+       CASE WHEN c.relreplident = 'i' THEN
+         (SELECT x.relname::text FROM pg_index m JOIN pg_class x ON x.oid = m.indexrelid
+          WHERE m.indrelid = c.oid AND m.indisreplident) END
 FROM pg_class c
 -- each catalog grouped once and joined (a subquery per table cost 2,000 index
 -- lookups at 2,000 tables, a tenth more time; these scan two small catalogs once),
@@ -505,6 +513,7 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
                         + [(p, m) for p, m in deeper or ()]
                     )
                 ),
+                replica_identity=replica_identity(ident, ident_index),
             )
             for (
                 _,
@@ -519,6 +528,8 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
                 part_rules,
                 part_statistics,
                 deeper,
+                ident,
+                ident_index,
             ) in rows
         }
         oids = list(names)
@@ -607,6 +618,16 @@ def _partition_extras(
     return {
         partition: (tuple(sorted(r)), tuple(sorted(s))) for partition, (r, s) in found.items()
     }
+
+
+#: ``pg_class.relreplident`` -> the model's kind (``d``, DEFAULT, is None).
+_IDENTITY_CODES = {"f": "full", "n": "nothing", "i": "index"}
+
+
+def replica_identity(code: str, index: str | None) -> ReplicaIdentity | None:
+    """The model's identity of ``relreplident`` ``code`` (``index``: the one of USING INDEX)."""
+    kind = _IDENTITY_CODES.get(code)
+    return None if kind is None else ReplicaIdentity(kind, index if kind == "index" else None)
 
 
 def read_policies(rows: list[list[Any]] | None) -> dict[str, PolicyShape]:

@@ -456,6 +456,17 @@ class Relationship:
 
 @fast_init
 @dataclass(frozen=True)
+class ReplicaIdentity:
+    """``REPLICA IDENTITY`` other than ``DEFAULT``: what logical replication sends of
+    an updated or deleted row's old version. ``kind`` is ``full``, ``nothing`` or
+    ``index`` (``USING INDEX index``: a unique index or constraint of the table)."""
+
+    kind: str
+    index: str | None = None
+
+
+@fast_init
+@dataclass(frozen=True)
 class Entity:
     name: str
     table: str  # qualified outside the default schema: billing.invoices (naming.qualify)
@@ -474,6 +485,8 @@ class Entity:
     partitions: tuple[Partition, ...] = sparse(())  # sorted by name
     # row-level security: None (off), "enable" or "force" (ENABLE + FORCE: the owner too)
     row_level_security: str | None = sparse(None)
+    # REPLICA IDENTITY: None for DEFAULT (the primary key)
+    replica_identity: ReplicaIdentity | None = sparse(None)
 
     @property
     def has_primary_key(self) -> bool:

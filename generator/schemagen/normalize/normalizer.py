@@ -57,7 +57,7 @@ from ..model.typemap import collatable
 from ..source.loader import Sources, YamlPath, mapping, unique_columns
 from .domains import build_domains
 from .relationships import attach_relationships
-from .security import row_security
+from .security import replica_identity, row_security
 
 #: ``type: serial`` and its kin, as PostgreSQL spells them -> the integer kind.
 SERIAL_TYPES = {"smallserial": "smallint", "serial": "integer", "bigserial": "bigint"}
@@ -552,6 +552,7 @@ def build_entity(resolver: Resolver, name: str, convention: dict[str, str]) -> E
         partition_by=build_partition_key(spec.get("partition_by")),
         partitions=_sorted(build_partitions(spec)),
         row_level_security=row_security(spec.get("row_level_security")),
+        replica_identity=replica_identity(spec.get("replica_identity")),
     )
 
 

@@ -1,12 +1,13 @@
 """Row-level security built from the merged sources: each entity's
-``row_level_security`` state and its ``policies``, in canonical order."""
+``row_level_security`` state and its ``policies``, in canonical order; and its
+``replica_identity`` (what logical replication sends of a changed row)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from ..model.schema import Entity, Policy
+from ..model.schema import Entity, Policy, ReplicaIdentity
 from ..source.loader import Sources, mapping
 
 
@@ -16,6 +17,14 @@ def row_security(value: Any) -> str | None:
     if value == "force":
         return "force"
     return "enable" if value is True else None
+
+
+def replica_identity(value: Any) -> ReplicaIdentity | None:
+    """``replica_identity:`` as the model keeps it: ``full``, ``nothing``, ``{index:
+    name}``; ``default`` or absent -> ``None``."""
+    if isinstance(value, dict):
+        return ReplicaIdentity("index", str(value.get("index")))
+    return ReplicaIdentity(value) if value in ("full", "nothing") else None
 
 
 def build_policies(src: Sources, entities: Sequence[Entity]) -> tuple[Policy, ...]:

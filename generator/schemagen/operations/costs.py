@@ -47,6 +47,7 @@ from .domain import (
     RenameDomain,
 )
 from .partition import CreatePartition, DropPartition
+from .replication import SetReplicaIdentity
 from .routines import (
     CreateFunction,
     CreateTrigger,
@@ -193,6 +194,9 @@ FACTS: dict[str, Cost] = {
     "create trigger": Cost("ShareRowExclusiveLock", "no scan"),
     "drop trigger": Cost(_AX, "no scan"),
     "row level security": Cost(_AX, "no scan"),  # ENABLE, DISABLE, [NO] FORCE
+    "replica identity": Cost(_AX, "no scan"),  # FULL, NOTHING, DEFAULT, USING INDEX
+    # the same statement in a drops or online revision (operations.stages)
+    "replica identity, outside a transaction": Cost(_AX, "no scan", True),
     "create policy": Cost(_AX, "no scan"),
     "alter policy": Cost(_AX, "no scan"),
     "drop policy": Cost(_AX, "no scan"),
@@ -312,6 +316,7 @@ def _other_steps(op: Operation) -> tuple[str, ...]:
 #: Operations whose online form is other steps than their plain one.
 _ONLINE_STEPS: dict[type, tuple[str, ...]] = {
     DropPartition: ("detach partition concurrently", "drop detached partition"),
+    SetReplicaIdentity: ("replica identity, outside a transaction",),  # drops or online
 }
 
 #: Operations of several steps, whatever their fields.
@@ -353,6 +358,7 @@ _SIMPLE: dict[type, str] = {
     CreateTrigger: "create trigger",
     DropTrigger: "drop trigger",
     SetRowSecurity: "row level security",
+    SetReplicaIdentity: "replica identity",
     CreatePolicy: "create policy",
     DropPolicy: "drop policy",
     CreateDomain: "domain",

@@ -58,6 +58,7 @@ from .base import Operation
 from .constraint import DropConstraint, DropIndex, PrebuildUniqueIndex, ReplaceUnique
 from .partition import DropPartition
 from .plan import Plan
+from .replication import SetReplicaIdentity
 from .schema import AddEnumValue
 from .table import AlterColumn
 
@@ -179,4 +180,6 @@ def kind_of(op: Operation) -> StageKind:
         return "drops"  # before the main transaction drops a column of the old
     if isinstance(op, PrebuildUniqueIndex):
         return "drops"  # before the main transaction attaches it
+    if isinstance(op, SetReplicaIdentity) and op.stage == "drops":
+        return "drops"  # before the lock-safe drops of its old index (diff.drops)
     return "online" if op.online else "main"

@@ -277,9 +277,11 @@ def _routines_view(
     schema: Schema, imp: Imports, base: str
 ) -> tuple[list[str], list[ClassView], list[str]]:
     """``ViewBase`` and the view classes, and the DDL of partitions, functions, views,
-    triggers."""
+    triggers, row-level security and replica identities."""
     partitions = any(ent.partitions for ent in schema.entities)
-    secured = schema.policies or any(ent.row_level_security for ent in schema.entities)
+    secured = schema.policies or any(
+        ent.row_level_security or ent.replica_identity for ent in schema.entities
+    )
     if not (schema.views or schema.functions or schema.triggers or partitions or secured):
         return [], [], []
     names = {

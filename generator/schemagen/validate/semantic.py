@@ -27,6 +27,7 @@ from .collations import uncollatable_type
 from .domains import check_domains
 from .excludes import check_excludes
 from .partitions import check_partitions
+from .replication import check_replica_identity
 from .reporter import (
     Reporter,
     column_path,
@@ -77,6 +78,7 @@ def check_model(schema: Schema, src: Sources, report: Reporter) -> None:
         check_blank_sql(entity, src, report)
         check_not_valid_checks(entity, report)
         check_not_valid_keys(entity, src, report)
+        check_replica_identity(entity, report)
     check_namespaces(schema, src, report)
     check_renames(schema, src, report)
     check_relationship_names(schema, src, report)
