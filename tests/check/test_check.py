@@ -325,6 +325,33 @@ def test_cache_can_be_disabled_by_environment(shop: Path, private_cache: Path) -
     assert not private_cache.exists()
 
 
+def test_disabled_cache_digests_nothing(
+    shop: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SCHEMAGEN_NO_CACHE=1 runs as --no-cache does: nothing can be looked up or
+    remembered, so the inputs are not digested and the rendered files not hashed."""
+    import schemagen.check.files as check_files_module
+    from schemagen.check import cache as check_cache
+
+    def no_digest(project: object) -> str:
+        raise AssertionError("the inputs were digested with the cache disabled")
+
+    asked: list[bool] = []
+    real = check_files_module.check_files
+
+    def spy(*args: object, **kwargs: bool) -> object:
+        asked.append(kwargs["digests"])
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(check_cache, "input_digest", no_digest)
+    monkeypatch.setattr(check_files_module, "check_files", spy)
+    result = check(shop, env={"SCHEMAGEN_NO_CACHE": "1"})
+    assert result.exit_code == 0, result.output
+    assert "check OK: nothing drifted" in result.output
+    assert asked == [False]
+    assert not private_cache.exists()
+
+
 def _text_findings(output: str) -> list[str]:
     """The finding lines of a text report (not headings, hints or the summary)."""
     return [line[2:] for line in output.splitlines() if line.startswith("  ") and line[2] != "-"]

@@ -129,7 +129,13 @@ def check_project(
     """
     if not isinstance(project, Project):
         project = load_project(project)
+    from ..util.cache import enabled
     from .drift import leftover_findings
+
+    # SCHEMAGEN_NO_CACHE=1 is --no-cache: nothing is looked up or remembered, so
+    # neither the digest of the inputs (15 MB read and hashed at 2,000 tables,
+    # before the schema's first file is parsed) nor the rendered files' sha256.
+    use_cache = use_cache and enabled()
 
     leftover = leftover_findings(project)
     inputs = None
