@@ -16,11 +16,10 @@ as ``flag IN ('NO'::character varying, 'DK'::character varying)`` (``<> ALL`` as
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pglast import ast
-from pglast.enums import A_Expr_Kind
-from pglast.parser import ParseError, parse_sql
+if TYPE_CHECKING:
+    from pglast import ast
 
 _PREFIX = "SELECT 1 WHERE "
 #: From the ``::`` of the column's cast to the opening bracket of the array (in
@@ -52,6 +51,10 @@ def query_in_lists(query: str) -> str:
 def _in_lists(sql: str, prefix: str) -> str:
     if "(ARRAY[" not in sql:
         return sql  # the common case: no parsing
+    # pglast takes 30 ms of CPU to import: only here, where there is a list to read
+    # (check --database imports this module for partition keys; most have none)
+    from pglast.parser import ParseError, parse_sql
+
     text = prefix + sql
     try:
         statements = parse_sql(text)
@@ -67,6 +70,8 @@ def _in_lists(sql: str, prefix: str) -> str:
 def _coerced_lists(node: Any) -> list[int]:
     """Where (the ``::`` of the left side's cast) each ``x::T = ANY (ARRAY[...]::T[])``
     or ``x::T <> ALL (...)`` starts."""
+    from pglast import ast
+
     found: list[int] = []
     if isinstance(node, ast.A_Expr) and _is_coerced_list(node):
         found.append(int(node.lexpr.location))  # type: ignore[union-attr]
@@ -80,6 +85,9 @@ def _coerced_lists(node: Any) -> list[int]:
 
 
 def _is_coerced_list(node: ast.A_Expr) -> bool:
+    from pglast import ast
+    from pglast.enums import A_Expr_Kind
+
     op = str(node.name[-1].sval) if node.name else ""
     if (node.kind, op) not in (
         (A_Expr_Kind.AEXPR_OP_ANY, "="),
