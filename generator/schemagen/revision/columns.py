@@ -10,12 +10,7 @@ between identity and serial with their sequences.
 from __future__ import annotations
 
 from ..model import naming
-from ..model.schema import (
-    Column,
-    ColumnType,
-    IdentityOptions,
-    Schema,
-)
+from ..model.schema import Column, ColumnType, IdentityOptions, Schema
 from ..model.sequences import (
     identity_alter_sql,
     identity_kwargs,
@@ -25,23 +20,10 @@ from ..model.sequences import (
     serial_of,
     switches_sequence,
 )
-from ..model.sqltext import (
-    default_sql,
-    text_source,
-)
+from ..model.sqltext import default_sql, text_source
 from ..model.typemap import sa_type
-from ..operations.sqlutil import (
-    identity_sequence,
-    quote_ident,
-    quote_table,
-    sql_literal,
-)
-from ..operations.table import (
-    AddColumn,
-    AlterColumn,
-    DropColumn,
-    RenameColumn,
-)
+from ..operations.sqlutil import identity_sequence, quote_ident, quote_table, sql_literal
+from ..operations.table import AddColumn, AlterColumn, DropColumn, RenameColumn
 from ..operations.typechange import (
     IN_UTC,
     ZONE_RESTORED,
@@ -49,12 +31,7 @@ from ..operations.typechange import (
     needs_using,
     using_cast,
 )
-from ..util.pycode import (
-    Expr,
-    Kw,
-    Str,
-    call,
-)
+from ..util.pycode import Expr, Kw, Str, call
 from .constraints import if_no_constraint
 from .render import Stmt, _bare, _render, _schema, execute
 from .sequences import _rename_sequence

@@ -11,19 +11,8 @@ new key or constraint. A constraint's SQL (``constraint_sql``) is shared with
 from __future__ import annotations
 
 from ..model import naming
-from ..model.schema import (
-    CheckConstraint,
-    ExcludeConstraint,
-    ForeignKey,
-    Schema,
-    UniqueConstraint,
-)
-from ..model.sqltext import (
-    deferral_sql,
-    exclude_sql,
-    not_valid_check_sql,
-    text_source,
-)
+from ..model.schema import CheckConstraint, ExcludeConstraint, ForeignKey, Schema, UniqueConstraint
+from ..model.sqltext import deferral_sql, exclude_sql, not_valid_check_sql, text_source
 from ..operations.constraint import (
     AddConstraint,
     Constraint,
@@ -31,20 +20,9 @@ from ..operations.constraint import (
     RenameConstraint,
     not_validated,
 )
-from ..operations.sqlutil import (
-    quote_ident,
-    quote_table,
-    sql_literal,
-)
-from ..operations.table import (
-    AddPrimaryKey,
-    DropPrimaryKey,
-)
-from ..util.pycode import (
-    Str,
-    call,
-    pylist,
-)
+from ..operations.sqlutil import quote_ident, quote_table, sql_literal
+from ..operations.table import AddPrimaryKey, DropPrimaryKey
+from ..util.pycode import Str, call, pylist
 from .indexes import drop_invalid_index
 from .render import Stmt, _bare, _name, _render, _schema, execute
 from .validation import repeated_rows_sql, validate_check_sql, validate_foreign_key_sql

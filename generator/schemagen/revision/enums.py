@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from ..model import routinesql, security
 from ..model.routines import Trigger, View, view_order
-from ..model.schema import (
-    Schema,
-)
+from ..model.schema import Schema
 from ..operations.schema import (
     AddEnumValue,
     CreateEnum,
@@ -22,12 +20,7 @@ from ..operations.schema import (
     MoveEnum,
     ReplaceEnum,
 )
-from ..operations.sqlutil import (
-    quote_ident,
-    quote_table,
-    quote_type,
-    sql_literal,
-)
+from ..operations.sqlutil import quote_ident, quote_table, quote_type, sql_literal
 from .constraints import _add_constraint, _drop_constraint
 from .indexes import _drop_index, create_index
 from .render import Rendered, Stmt, _bare_name, _render, execute

@@ -8,30 +8,11 @@ can be rerun, a build first dropping an INVALID index that a failed one left.
 from __future__ import annotations
 
 from ..model import naming
-from ..model.schema import (
-    Index,
-    Schema,
-)
-from ..model.sqltext import (
-    column_key_options,
-    index_key_sql,
-    text_source,
-)
-from ..operations.constraint import (
-    CreateIndex,
-    DropIndex,
-)
-from ..operations.sqlutil import (
-    quote_table,
-    sql_literal,
-)
-from ..util.pycode import (
-    Expr,
-    Str,
-    call,
-    pydict,
-    pylist,
-)
+from ..model.schema import Index, Schema
+from ..model.sqltext import column_key_options, index_key_sql, text_source
+from ..operations.constraint import CreateIndex, DropIndex
+from ..operations.sqlutil import quote_table, sql_literal
+from ..util.pycode import Expr, Str, call, pydict, pylist
 from .render import Rendered, Stmt, _bare, _name, _render, _schema, execute
 
 

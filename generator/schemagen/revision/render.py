@@ -23,22 +23,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..model import naming
-from ..model.schema import (
-    Schema,
-)
-from ..model.sqltext import (
-    text_source,
-)
+from ..model.schema import Schema
+from ..model.sqltext import text_source
 from ..operations.base import Operation
-from ..util.pycode import (
-    INDENT,
-    LINE_LIMIT,
-    Expr,
-    Str,
-    call,
-    comment_text,
-    layout,
-)
+from ..util.pycode import INDENT, LINE_LIMIT, Expr, Str, call, comment_text, layout
 
 Stmt = Expr  # one statement; a ``str`` starting with "#" is a comment
 

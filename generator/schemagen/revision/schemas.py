@@ -3,18 +3,9 @@ plain SQL, ``CREATE ... IF NOT EXISTS`` and ``DROP ... IF EXISTS``."""
 
 from __future__ import annotations
 
-from ..model.schema import (
-    Schema,
-)
-from ..operations.schema import (
-    CreateExtension,
-    CreateSchema,
-    DropExtension,
-    DropSchema,
-)
-from ..operations.sqlutil import (
-    quote_ident,
-)
+from ..model.schema import Schema
+from ..operations.schema import CreateExtension, CreateSchema, DropExtension, DropSchema
+from ..operations.sqlutil import quote_ident
 from .render import Stmt, _render, execute
 
 

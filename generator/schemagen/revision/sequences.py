@@ -6,13 +6,8 @@ A serial or identity column's own sequence changes with its column (``columns``)
 
 from __future__ import annotations
 
-from ..model.schema import (
-    Schema,
-)
-from ..model.sequences import (
-    alter_sql,
-    options_sql,
-)
+from ..model.schema import Schema
+from ..model.sequences import alter_sql, options_sql
 from ..operations.sequence import (
     AlterSequence,
     CreateSequence,
@@ -20,10 +15,7 @@ from ..operations.sequence import (
     MoveSequence,
     RenameSequence,
 )
-from ..operations.sqlutil import (
-    quote_ident,
-    quote_table,
-)
+from ..operations.sqlutil import quote_ident, quote_table
 from .render import Stmt, _bare_name, _render, execute
 
 

@@ -11,12 +11,8 @@ would have.
 from __future__ import annotations
 
 from ..model import naming
-from ..model.schema import (
-    Schema,
-)
-from ..model.sqltext import (
-    deferral_sql,
-)
+from ..model.schema import Schema
+from ..model.sqltext import deferral_sql
 from ..operations.constraint import (
     AlterForeignKeyDeferral,
     AlterUniqueDeferral,
@@ -25,10 +21,7 @@ from ..operations.constraint import (
     ReplaceForeignKey,
     ReplaceUnique,
 )
-from ..operations.sqlutil import (
-    quote_ident,
-    quote_table,
-)
+from ..operations.sqlutil import quote_ident, quote_table
 from .constraints import (
     _add_constraint,
     _drop_constraint,
