@@ -33,7 +33,7 @@ class NamedType:
 
     ``sa_module``/``sa_class`` name the SQLAlchemy type (``None``: the generated
     ``SqlType``); ``python`` is the ``Mapped[...]`` annotation and ``py_module``
-    the module it needs (a key of ``render.models._PY_IMPORTS``); ``extension``
+    the module it needs (a key of ``render.column_types._PY_IMPORTS``); ``extension``
     is what ``database.extensions`` must list; ``nparams`` the number of
     parameters the type takes at most. ``sent_as``, for a type whose values models
     hold as text but asyncpg decodes into classes of its own (and refuses a str

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from ..util.pycode import INDENT
 
-#: ``(module, name) -> the name to use in code`` (models.Imports.name).
+#: ``(module, name) -> the name to use in code`` (imports.Imports.name).
 ImportName = Callable[[str, str], str]
 
 #: The class models.py defines for an array of a type psycopg cannot read by oid.

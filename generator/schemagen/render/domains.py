@@ -15,9 +15,9 @@ from ..util.pycode import INDENT, Expr, Str, call, layout, py_str, pylist
 from .arrays import array_lines
 from .listeners import factory_lines
 
-#: ``(module, name) -> the name to use in code`` (models.Imports.name).
+#: ``(module, name) -> the name to use in code`` (imports.Imports.name).
 ImportName = Callable[[str, str], str]
-#: A column type -> its SQLAlchemy expression in models.py (models._type_expr).
+#: A column type -> its SQLAlchemy expression in models.py (column_types._type_expr).
 TypeExpr = Callable[[Domain], Expr]
 
 
@@ -25,8 +25,8 @@ TypeExpr = Callable[[Domain], Expr]
 class DomainNames:
     """How models.py names what its domains use."""
 
-    name: ImportName  # an import (models.Imports.name)
-    own: Callable[[str], str]  # a class the module defines (models.Imports.own)
+    name: ImportName  # an import (imports.Imports.name)
+    own: Callable[[str], str]  # a class the module defines (imports.Imports.own)
     base: str  # the declarative base
     enum_arrays: bool  # a column is an array of a domain over an enum
     arrays: bool = False  # a column is an array of a domain over another type

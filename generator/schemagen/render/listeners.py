@@ -19,7 +19,7 @@ from collections.abc import Callable
 from ..model.sqltext import text_source
 from ..util.pycode import INDENT, Str, call, layout, py_str, pydict, pylist
 
-#: ``Imports.name`` of :mod:`.models`: imports a name and says how to spell it.
+#: ``Imports.name`` of :mod:`.imports`: imports a name and says how to spell it.
 Namer = Callable[[str, str], str]
 
 

@@ -16,7 +16,7 @@ compares it as having no default, so the model declares none (the DDL sets it);
 a ``smallint`` one keeps its default, so the model declares it, in the form
 Alembic compares (``nextval('t_c_seq')``, without the ``::regclass`` cast).
 
-``name`` arguments are ``Imports.name`` of :mod:`.models`: they import a name
+``name`` arguments are ``Imports.name`` of :mod:`.imports`: they import a name
 from a module and return the name to use in code.
 """
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from ..model.typemap import SQL_TEXT, SQL_TYPE
 from ..util.pycode import INDENT
 
-#: ``(module, name) -> the name to use in code`` (models.Imports.name).
+#: ``(module, name) -> the name to use in code`` (imports.Imports.name).
 ImportName = Callable[[str, str], str]
 
 
