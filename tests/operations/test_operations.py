@@ -64,7 +64,7 @@ from schemagen.operations.schema import (
     MoveEnum,
     ReplaceEnum,
 )
-from schemagen.operations.sequence import MoveSequence
+from schemagen.operations.sequence import AlterSequence, MoveSequence
 from schemagen.operations.stages import stages
 from schemagen.operations.table import (
     AddColumn,
@@ -83,6 +83,7 @@ from schemagen.revision.render import Guarded, execute, render, render_body
 from schemagen.revision.script import RevisionInfo, render_revision
 from schemagen.revision.validation import (
     repeated_rows_sql,
+    sequence_bounds_sql,
     validate_check_sql,
     validate_foreign_key_sql,
 )
@@ -432,6 +433,47 @@ def test_a_traded_unique_s_index_is_built_before_the_transaction_and_attached_in
     same = dataclasses.replace(TRADE, new=dataclasses.replace(TRADE.new, name=TRADE.old.name))
     assert same.index == "uq_stores_name_legacy_swap"
     assert "UNIQUE USING INDEX uq_stores_name_legacy_swap" in str(render(same, _state()))
+
+
+def test_a_narrowed_sequence_bound_is_checked_before_the_alter() -> None:
+    """max: lowered (or min: raised): a risk in the plan, and the current value is
+    read first, so that a sequence already past the new bound is named with it;
+    widened back (the downgrade), no check and no risk."""
+    old = DbSequence("billing.numbers", max_value=1000)
+    new = DbSequence("billing.numbers", max_value=100, min_value=-5, increment=-1)
+    op = AlterSequence(old, new)
+    assert op.risk() == (
+        "lowers MAXVALUE of sequence billing.numbers from 1000 to 100 (fails if its current "
+        "value is above 100: rows numbered past it)"
+    )
+    check = sequence_bounds_sql("'billing.numbers'", [("MAXVALUE", 1000, 100)])
+    assert check.splitlines()[:7] == [
+        "DO $schemagen$",
+        "DECLARE",
+        "    seq regclass := 'billing.numbers';",
+        "    current bigint;",
+        "BEGIN",
+        "    EXECUTE format('SELECT last_value FROM %s', seq) INTO current;",
+        "    IF current > 100 THEN",
+    ]
+    assert (
+        "MESSAGE = format('cannot lower MAXVALUE of sequence %s to 100: its current value "
+        "is %s', seq, current)" in check
+    )
+    first, alter = render(op, _state()).statements
+    assert first == execute(check)
+    assert alter == execute(
+        "ALTER SEQUENCE billing.numbers AS bigint INCREMENT BY -1 MINVALUE -5 MAXVALUE 100 "
+        "START WITH 100 CACHE 1 NO CYCLE"
+    )
+    back = op.reverse()
+    assert back.risk() == (
+        "raises MINVALUE of sequence billing.numbers from -5 to 1 (fails if its current value "
+        "is below 1: rows numbered past it)"
+    )
+    assert "IF current < 1 THEN" in str(render(back, _state()).statements[0])
+    wider = AlterSequence(old, DbSequence("billing.numbers", max_value=5000, cache=10))
+    assert wider.risk() is None and len(render(wider, _state()).statements) == 1
 
 
 def test_a_swapped_unique_s_index_name_stays_within_63_bytes() -> None:

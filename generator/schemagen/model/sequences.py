@@ -32,6 +32,22 @@ def effective(seq: DbSequence) -> tuple[str, int, int, int, int, bool, int]:
     return (seq.data_type, start, increment, minimum, maximum, seq.cycle, seq.cache or 1)
 
 
+def narrowed_bounds(old: DbSequence, new: DbSequence) -> list[tuple[str, int, int]]:
+    """The bounds ``new`` narrows from ``old``, as (``MAXVALUE`` or ``MINVALUE``, was,
+    now): a lower maximum, a higher minimum. ``ALTER SEQUENCE`` fails where the
+    current value is past one (PostgreSQL: "RESTART value ... cannot be greater
+    than MAXVALUE"), which only the database knows."""
+    _, _, _, old_min, old_max, _, _ = effective(old)
+    _, _, _, new_min, new_max, _, _ = effective(new)
+    found = [("MAXVALUE", old_max, new_max)] if new_max < old_max else []
+    return found + ([("MINVALUE", old_min, new_min)] if new_min > old_min else [])
+
+
+def identity_sequence_of(col: Column) -> DbSequence:
+    """An identity column's options as its sequence (PostgreSQL's defaults for none)."""
+    return (col.identity_options or IdentityOptions()).sequence("", col.type.kind)
+
+
 def option_problem(seq: DbSequence) -> str | None:
     """Why PostgreSQL would refuse the sequence's options, or None."""
     if seq.increment == 0:

@@ -6,7 +6,12 @@ import dataclasses
 from dataclasses import dataclass
 
 from ..model.schema import Column, DbSequence, Default, Entity, Schema
-from ..model.sequences import custom_sequence_name, options_of, renamed_in_nextval
+from ..model.sequences import (
+    custom_sequence_name,
+    narrowed_bounds,
+    options_of,
+    renamed_in_nextval,
+)
 from .base import MoveToSchema, Operation, with_table
 
 
@@ -73,9 +78,23 @@ class AlterSequence(Operation):
     def describe(self) -> str:
         return f"~ sequence {self.new.name}: options"
 
+    def risk(self) -> str | None:
+        return bounds_risk(f"sequence {self.new.name}", self.old, self.new)
+
     def apply(self, schema: Schema) -> Schema:
         others = [s for s in schema.sequences if s.name != self.new.name]
         return _with_sequences(_with_owner_type(schema, self.new), [*others, self.new])
+
+
+def bounds_risk(what: str, old: DbSequence, new: DbSequence) -> str | None:
+    """Why narrowing ``old``'s bounds to ``new``'s can fail on existing rows, else None."""
+    words = [
+        f"{'lowers' if bound == 'MAXVALUE' else 'raises'} {bound} of {what} from {was} to "
+        f"{now} (fails if its current value is {'above' if bound == 'MAXVALUE' else 'below'} "
+        f"{now}: rows numbered past it)"
+        for bound, was, now in narrowed_bounds(old, new)
+    ]
+    return "; ".join(words) or None
 
 
 def _with_owner_type(schema: Schema, seq: DbSequence) -> Schema:

@@ -20,12 +20,14 @@ from ..model.schema import (
 )
 from ..model.sequences import (
     custom_sequence_name,
+    identity_sequence_of,
     serial_of,
     serial_sequence,
     switches_sequence,
 )
 from ..model.temporal import TEMPORAL_KINDS
 from .base import Operation, add_entity, remove_entity, with_entity, with_table
+from .sequence import bounds_risk
 from .sqlutil import rename_identifier
 from .typechange import is_narrowing, pg_type_name, type_words, using_cast
 
@@ -465,6 +467,9 @@ class AlterColumn(Operation):
             )
         if old.nullable and not new.nullable and new.default is None:
             return f"sets NOT NULL on {where}, which has no default (fails if any row is NULL)"
+        if old.identity and new.identity:
+            seqs = identity_sequence_of(old), identity_sequence_of(new)
+            return bounds_risk(f"the identity sequence of {where}", *seqs)
         return None
 
 

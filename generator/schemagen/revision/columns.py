@@ -14,7 +14,9 @@ from ..model.schema import Column, ColumnType, IdentityOptions, Schema
 from ..model.sequences import (
     identity_alter_sql,
     identity_kwargs,
+    identity_sequence_of,
     identity_sql,
+    narrowed_bounds,
     options_sql,
     owned_by_sql,
     serial_of,
@@ -35,6 +37,7 @@ from ..util.pycode import Expr, Kw, Str, call
 from .constraints import if_no_constraint
 from .render import Stmt, _bare, _render, _schema, execute
 from .sequences import _rename_sequence
+from .validation import sequence_bounds_sql
 
 
 def column_expr(col: Column, state: Schema) -> Expr:
@@ -215,6 +218,12 @@ def _sequences_after(table: str, old: Column, new: Column) -> list[Stmt]:
     if switches_sequence(old, new) and old.serial:
         stmts.append(execute(f"DROP SEQUENCE {quote_table(serial_of(table, old).name)}"))
     if new.identity and old.identity and new.identity_options != old.identity_options:
+        bounds = narrowed_bounds(identity_sequence_of(old), identity_sequence_of(new))
+        if bounds:
+            # past a new bound already: say which sequence, where it is and what to do
+            t, c = sql_literal(quote_table(table)), sql_literal(new.name)
+            seq = f"pg_get_serial_sequence({t}, {c})"
+            stmts.append(execute(sequence_bounds_sql(seq, bounds)))
         alter = f"ALTER TABLE {quote_table(table)} ALTER COLUMN {quote_ident(new.name)}"
         stmts.append(execute(f"{alter} {identity_alter_sql(new.identity_options, new.type.kind)}"))
     if new.serial and not old.serial:

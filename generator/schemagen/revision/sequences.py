@@ -7,7 +7,7 @@ A serial or identity column's own sequence changes with its column (``columns``)
 from __future__ import annotations
 
 from ..model.schema import Schema
-from ..model.sequences import alter_sql, options_sql
+from ..model.sequences import alter_sql, narrowed_bounds, options_sql
 from ..operations.sequence import (
     AlterSequence,
     CreateSequence,
@@ -15,8 +15,9 @@ from ..operations.sequence import (
     MoveSequence,
     RenameSequence,
 )
-from ..operations.sqlutil import quote_ident, quote_table
+from ..operations.sqlutil import quote_ident, quote_table, sql_literal
 from .render import Stmt, _bare_name, _render, execute
+from .validation import sequence_bounds_sql
 
 
 @_render.register(CreateSequence)
@@ -36,7 +37,13 @@ def _(operation: DropSequence, state: Schema) -> list[Stmt]:
 @_render.register(AlterSequence)
 def _(operation: AlterSequence, state: Schema) -> list[Stmt]:
     new = operation.new
-    return [execute(f"ALTER SEQUENCE {quote_table(new.name)} {alter_sql(new)}")]
+    alter = execute(f"ALTER SEQUENCE {quote_table(new.name)} {alter_sql(new)}")
+    bounds = narrowed_bounds(operation.old, new)
+    if not bounds:
+        return [alter]
+    # past a new bound already: say which sequence, where it is and what to do
+    name = sql_literal(quote_table(new.name))
+    return [execute(sequence_bounds_sql(name, bounds)), alter]
 
 
 @_render.register(RenameSequence)

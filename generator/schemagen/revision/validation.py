@@ -110,6 +110,41 @@ def repeated_rows_sql(
     )
 
 
+def sequence_bounds_sql(sequence: str, bounds: list[tuple[str, int, int]]) -> str:
+    """A DO block that raises, before ``ALTER SEQUENCE`` narrows the bounds of
+    ``sequence`` (SQL giving its name, as ``pg_get_serial_sequence`` does), when
+    its current value is already past a new one: PostgreSQL's own refusal
+    ("RESTART value (150) cannot be greater than MAXVALUE (100)") names neither
+    the sequence nor what to do. ``bounds``: (``MAXVALUE`` or ``MINVALUE``, was,
+    now), as :func:`~schemagen.model.sequences.narrowed_bounds` gives them."""
+    checks = []
+    for bound, _, now in bounds:
+        high = bound == "MAXVALUE"
+        verb, past, beyond, key, side, reached = (
+            ("lower", ">", "above", "max", "or above", "up to")
+            if high
+            else ("raise", "<", "below", "min", "or below", "down to")
+        )
+        message = f"cannot {verb} {bound} of sequence %s to {now}: its current value is %s"
+        hint = (
+            f"rows were numbered {reached} %s; keep {key}: at %s {side}, or, if no row keeps a "
+            f"number {beyond} {now} any more, set the sequence back first with SELECT "
+            "setval(%L, <the last number in use>), then run the same alembic command again"
+        )
+        checks.append(
+            f"    IF current {past} {now} THEN\n"
+            "        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',\n"
+            f"            MESSAGE = format({sql_literal(message)}, seq, current),\n"
+            f"            HINT = format({sql_literal(hint)}, current, current, seq::text);\n"
+            "    END IF;\n"
+        )
+    return (
+        f"DO $schemagen$\nDECLARE\n    seq regclass := {sequence};\n    current bigint;\n"
+        "BEGIN\n    EXECUTE format('SELECT last_value FROM %s', seq) INTO current;\n"
+        f"{''.join(checks)}END $schemagen$"
+    )
+
+
 def _columns(fk: ForeignKey) -> str:
     return f"({', '.join(fk.columns)})"
 
