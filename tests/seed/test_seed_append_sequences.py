@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from migration_harness import write_schema
 from pgcluster import PgCluster
+from schemagen.seed.plan import SeedError
 from schemagen.seed.run import seed_connection
 from seed_checks import created, project_schema, violations
 
@@ -86,3 +88,55 @@ def test_append_moves_a_sequence_behind_the_rows(pg: PgCluster, pg_db: str, tmp_
         again = seed_connection(conn, schema, rows=20, seed=2, append=True)
         assert [line for line in again.report_lines() if "sequence" in line] == []
         assert violations(conn, schema) == []
+
+
+BOUNDED = """
+database: {name: shop}
+entities:
+  Order:
+    columns:
+      id: {type: serial, primary_key: true, sequence: {max: 100}}
+      note: {type: text, nullable: true}
+  Invoice:
+    columns:
+      id: {type: integer, primary_key: true, identity: {max: 1000}}
+      total: {type: integer, nullable: true}
+"""
+
+
+def test_append_past_a_sequence_s_maxvalue_says_so(
+    pg: PgCluster, pg_db: str, tmp_path: Path
+) -> None:
+    """orders holds an id (500) written by hand past its sequence's MAXVALUE (100):
+    setval(orders_id_seq, 500) failed with PostgreSQL's 'setval: value 500 is out
+    of bounds for sequence "orders_id_seq" (1..100)'. Seed now stops before it,
+    naming the table, the sequence, the largest value and the bound, writes
+    nothing, and says what to do."""
+    write_schema(tmp_path, {"schema.yaml": BOUNDED})
+    schema = project_schema(tmp_path)
+    with created(pg, pg_db, tmp_path) as conn:
+        conn.execute(
+            "INSERT INTO orders VALUES (1, NULL), (2, 'x'), (500, 'x'); "  # type: ignore[arg-type]
+            "INSERT INTO invoices (total) VALUES (NULL), (3), (3)"
+        )
+        conn.commit()
+        with pytest.raises(SeedError) as info:
+            seed_connection(conn, schema, rows=20, seed=1, append=True)
+        assert str(info.value) == (
+            "cannot append to orders: orders.id holds up to 500, past the MAXVALUE 100 of "
+            "its sequence orders_id_seq, so no new row can be numbered; raise the sequence's "
+            "max: to 500 or more (or delete the rows above 100), then seed again"
+        )
+        conn.rollback()
+        counts = conn.execute(
+            "SELECT (SELECT count(*) FROM orders), (SELECT count(*) FROM invoices),"
+            " (SELECT last_value FROM orders_id_seq)"
+        ).fetchone()
+        assert counts == (3, 3, 1)  # nothing written, the sequence where it was
+        conn.execute("DELETE FROM orders WHERE id = 500")  # type: ignore[arg-type]
+        conn.commit()
+        result = seed_connection(conn, schema, rows=20, seed=1, append=True)
+        assert violations(conn, schema) == []
+        assert [line for line in result.report_lines() if "sequence" in line] == [
+            "  moved sequence orders_id_seq to 2: orders.id holds up to 2",
+        ]

@@ -3,7 +3,8 @@
 Rows written with their own ids (a restore, a fixture, ``OVERRIDING SYSTEM
 VALUE``) leave the column's sequence where it was, and the first row ``seed
 --append`` lets the sequence number collides with them. Only a sequence the rows
-are beyond is moved, and only forward.
+are beyond is moved, and only forward; one whose MAXVALUE the rows are past
+already cannot number a new row, which seed says rather than fail in setval.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from typing import Any
 import psycopg
 
 from ..model.schema import Schema
+from .plan import SeedError
 from .values import ident, qualified_ident
 
 _SEQUENCE_SQL = """
 SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname),
        CASE WHEN n.nspname = current_schema() THEN '' ELSE n.nspname || '.' END || c.relname,
-       s.seqincrement
+       s.seqincrement,
+       s.seqmax
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_sequence s ON s.seqrelid = c.oid
@@ -42,7 +45,7 @@ def move_sequences(
             found = conn.execute(_SEQUENCE_SQL, (qualified_ident(ent.table), col.name)).fetchone()
             if found is None or found[2] <= 0:
                 continue  # a descending sequence numbers below the rows, not into them
-            sequence, shown, increment = found
+            sequence, shown, increment, maximum = found
             row = conn.execute(
                 f"SELECT m, CASE WHEN s.is_called THEN s.last_value + %s ELSE s.last_value END"
                 f" FROM (SELECT max({ident(col.name)}) AS m FROM {qualified_ident(ent.table)}) t,"
@@ -51,6 +54,14 @@ def move_sequences(
             ).fetchone()
             if row is None or row[0] is None or row[0] < row[1]:
                 continue
+            if row[0] > maximum:
+                # setval would fail with "value ... is out of bounds for sequence"
+                raise SeedError(
+                    f"cannot append to {ent.table}: {ent.table}.{col.name} holds up to "
+                    f"{row[0]}, past the MAXVALUE {maximum} of its sequence {shown}, so no new "
+                    f"row can be numbered; raise the sequence's max: to {row[0]} or more (or "
+                    f"delete the rows above {maximum}), then seed again"
+                )
             conn.execute("SELECT setval(%s::regclass, %s)", (sequence, row[0]))
             moved.append(
                 f"moved sequence {shown} to {row[0]}: {ent.table}.{col.name} holds up to {row[0]}"
