@@ -3,9 +3,10 @@
 Owns: rendering operations as Alembic code by dispatch (``render``; one module
 per operation family: ``schemas``, ``sequences``, ``enums``, ``domains``,
 ``tables``, ``columns``, ``constraints``, ``swaps``, ``indexes``,
-``partitions``, ``routines``, ``security``), the revision file (``script``),
-reading and checking the history with its snapshots and checksums
-(``history``) and the ``plan``/``migrate``/``rehash`` commands (``commands``).
+``partitions``, ``routines``, ``security``, ``replication``), the revision file
+(``script``), reading and checking the history with its snapshots and
+checksums (``history``) and the ``plan``/``migrate``/``rehash`` commands
+(``commands``).
 
 May import: ``diff``, ``operations``, ``render``, ``docs``, ``model``, ``util``
 and the foundation.

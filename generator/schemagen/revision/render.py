@@ -9,10 +9,8 @@ the metadata's naming convention never rewrites a final name.
 Owns the dispatcher (``_render``, ``render``), what a renderer returns (``Stmt``,
 ``Guarded``, ``Rendered``), the body of a revision (``render_body``) and the
 helpers every renderer uses (``execute``, ``op.f()`` names, ``schema=``). The
-renderers register themselves, one module per operation family: ``schemas``,
-``sequences``, ``enums``, ``domains``, ``tables``, ``columns``, ``constraints``,
-``swaps``, ``indexes``, ``partitions``, ``routines``, ``security``
-(:mod:`schemagen.revision.script` imports them all).
+renderers register themselves, one module per operation family (listed in the
+package's docstring; :mod:`schemagen.revision.script` imports them all).
 """
 
 from __future__ import annotations
