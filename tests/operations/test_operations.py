@@ -476,6 +476,28 @@ def test_a_narrowed_sequence_bound_is_checked_before_the_alter() -> None:
     assert wider.risk() is None and len(render(wider, _state()).statements) == 1
 
 
+def test_a_primary_key_rebuilt_over_other_columns_searches_its_rows_first() -> None:
+    """(a, b) -> (a): rows apart in (a, b) may share a, so the rows are searched
+    first and a repeat names the key; (a) -> (a, b) cannot repeat: no search. The
+    diff gives each side the other's columns, so the downgrade knows too."""
+    old, new = PrimaryKey("pk_links", ("a", "b")), PrimaryKey("pk_links", ("a",))
+    link = entity("Link", "links", col("a", BIGINT), col("b", BIGINT))
+    plan = diff(
+        schema(dataclasses.replace(link, primary_key=old)),
+        schema(dataclasses.replace(link, primary_key=new)),
+    )
+    drop, add = (op for op in plan.operations if isinstance(op, DropPrimaryKey | AddPrimaryKey))
+    assert drop == DropPrimaryKey("links", old, other=("a",))
+    assert add == AddPrimaryKey("links", new, other=("a", "b"))
+    assert add.checks_rows and add.reverse().reverse() == add
+    back = drop.reverse()
+    assert isinstance(back, AddPrimaryKey) and not back.checks_rows
+    guard, _ = render(add, _state()).statements
+    assert "cannot add primary key pk_links to links: more than one row has (a) = " in str(guard)
+    assert "or keep the primary key over (a, b)" in str(guard)
+    assert len(render(back, _state()).statements) == 1
+
+
 def test_a_swapped_unique_s_index_name_stays_within_63_bytes() -> None:
     assert swap_index_name("uq_a") == "uq_a_swap"
     long = "uq_" + "ä" * 30  # 63 bytes

@@ -523,10 +523,11 @@ def compare_primary_key(old: Entity, new: Entity) -> list[Operation]:
     if before.columns != after.columns:
         keyless = not (old.has_primary_key and new.has_primary_key)
         ops: list[Operation] = []
+        # (each carries the other's columns: whether rows may repeat the one added)
         if old.has_primary_key:
-            ops.append(DropPrimaryKey(new.table, before, keyless=keyless))
+            ops.append(DropPrimaryKey(new.table, before, keyless, after.columns))
         if new.has_primary_key:
-            ops.append(AddPrimaryKey(new.table, after, keyless=keyless))
+            ops.append(AddPrimaryKey(new.table, after, keyless, before.columns))
         return ops
     if before.name != after.name:
         return [RenameConstraint(new.table, "primary_key", before.name, after.name)]

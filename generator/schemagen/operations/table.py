@@ -477,14 +477,16 @@ class AlterColumn(Operation):
 class DropPrimaryKey(Operation):
     """Drop the primary key before its columns change (the table briefly has none:
     it is :data:`NO_PRIMARY_KEY` in that state), or for good: ``keyless`` when the
-    schema says ``primary_key: false`` now."""
+    schema says ``primary_key: false`` now. ``other``: the columns of the key
+    that replaces it (its reverse's :attr:`AddPrimaryKey.other`)."""
 
     table: str
     primary_key: PrimaryKey
     keyless: bool = False
+    other: tuple[str, ...] = ()
 
     def reverse(self) -> Operation:
-        return AddPrimaryKey(self.table, self.primary_key, keyless=self.keyless)
+        return AddPrimaryKey(self.table, self.primary_key, self.keyless, self.other)
 
     def describe(self) -> str:
         gone = " (the table keeps no primary key)" if self.keyless else ""
@@ -500,14 +502,23 @@ class DropPrimaryKey(Operation):
 class AddPrimaryKey(Operation):
     """Add the primary key over its new columns, once they all exist; ``keyless``
     when the table had none (``primary_key: false``): its rows were never held
-    unique, so the key fails on duplicate or NULL ones (:meth:`risk`)."""
+    unique, so the key fails on duplicate or NULL ones (:meth:`risk`). ``other``:
+    the columns of the key it replaces (one rebuilt over other columns)."""
 
     table: str
     primary_key: PrimaryKey
     keyless: bool = False
+    other: tuple[str, ...] = ()
 
     def reverse(self) -> Operation:
-        return DropPrimaryKey(self.table, self.primary_key, keyless=self.keyless)
+        return DropPrimaryKey(self.table, self.primary_key, self.keyless, self.other)
+
+    @property
+    def checks_rows(self) -> bool:
+        """Whether rows may repeat the key's columns: the table had no key, or the key
+        it replaces was over columns that these do not all hold (two rows apart in
+        (a, b) may share a)."""
+        return self.keyless or not set(self.other) <= set(self.primary_key.columns)
 
     def describe(self) -> str:
         cols = ", ".join(self.primary_key.columns)

@@ -46,7 +46,7 @@ def _(operation: DropPrimaryKey, state: Schema) -> list[Stmt]:
 @_render.register(AddPrimaryKey)
 def _(operation: AddPrimaryKey, state: Schema) -> list[Stmt]:
     pk = operation.primary_key
-    guard = [execute(_key_rows_sql(operation))] if operation.keyless else []
+    guard = [execute(_key_rows_sql(operation))] if operation.checks_rows else []
     return guard + [
         call(
             "op.create_primary_key",
@@ -59,10 +59,11 @@ def _(operation: AddPrimaryKey, state: Schema) -> list[Stmt]:
 
 
 def _key_rows_sql(operation: AddPrimaryKey) -> str:
-    """A check before a primary key is added to a table that had none: its rows
-    were never held unique, and PostgreSQL's own failure ("could not create unique
-    index") names neither the key nor what to do. This one says which key, which
-    columns, one repeated value, and how to go on."""
+    """A check before a primary key is added to a table that had none (its rows
+    were never held unique) or rebuilt over columns the old key's do not hold
+    apart: PostgreSQL's own failure ("could not create unique index") names
+    neither the key nor what to do. This one says which key, which columns, one
+    repeated value, and how to go on."""
     pk, table = operation.primary_key, quote_table(operation.table)
     cols = ", ".join(quote_ident(c) for c in pk.columns)
     row = cols if len(pk.columns) == 1 else f"ROW({cols})"
@@ -71,9 +72,12 @@ def _key_rows_sql(operation: AddPrimaryKey) -> str:
     shown = ", ".join(pk.columns)
     null_text = sql_literal(f"{what}a row holds NULL in ({shown})")
     repeat_text = sql_literal(f"{what}more than one row has ({shown}) = ")
-    hint = sql_literal(
-        "delete or change those rows (or keep primary_key: false), then upgrade again"
+    keep = (
+        "primary_key: false"
+        if operation.keyless
+        else f"the primary key over ({', '.join(operation.other)})"
     )
+    hint = sql_literal(f"delete or change those rows (or keep {keep}), then upgrade again")
     return (
         "DO $$\nDECLARE\n    repeated text;\nBEGIN\n"
         f"    IF EXISTS (SELECT FROM {table} WHERE {nulls}) THEN\n"

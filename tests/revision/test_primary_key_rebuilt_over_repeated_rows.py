@@ -1,0 +1,74 @@
+"""A primary key rebuilt over columns that do not hold the old key's (links'
+(a, b) narrowed to (a), or (a) moved to (code)) on rows that repeat the new
+columns fails with the key named, the columns and one repeated value, as a key
+added to a keyless table does, not PostgreSQL's "could not create unique index
+"pk_links"" (measured on PostgreSQL 15); the transaction rolls back with the old
+key in place, and once the rows are fixed the same command completes it. A key
+rebuilt over columns that hold the old ones cannot meet repeated rows: no check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+import pytest
+import sqlalchemy as sa
+from migration_harness import Case, alembic, assert_matches_models, revisions
+from pgcluster import PgCluster
+from revision_steps import at_first_revision, refused
+
+BEFORE = """\
+database: {name: keys}
+entities:
+  Link:
+    columns:
+      a: {type: bigint, primary_key: true}
+      b: {type: bigint, primary_key: true}
+      code: {type: text}
+      note: {type: text, nullable: true}
+"""
+NARROWED = BEFORE.replace("b: {type: bigint, primary_key: true}", "b: {type: bigint}")
+MOVED = NARROWED.replace("a: {type: bigint, primary_key: true}", "a: {type: bigint}").replace(
+    "code: {type: text}", "code: {type: text, primary_key: true}"
+)
+#: (1, *) twice and code 'c' twice (rows 1 and 2), NULL notes
+ROWS = (
+    "INSERT INTO links VALUES (1, 1, 'c', 'x'), (1, 2, 'c', NULL), (2, 1, 'd', NULL), "
+    "(3, 1, 'e', 'x')"
+)
+
+
+@pytest.mark.parametrize(
+    ("after", "message"),
+    [
+        (NARROWED, "cannot add primary key pk_links to links: more than one row has (a) = 1"),
+        (MOVED, "cannot add primary key pk_links to links: more than one row has (code) = c"),
+    ],
+    ids=["narrowed", "moved"],
+)
+def test_a_rebuilt_key_over_repeated_rows_is_named(
+    pg: PgCluster, tmp_path: Path, after: str, message: str
+) -> None:
+    case = Case("keys", {"s.yaml": BEFORE}, {"s.yaml": after})
+    first = at_first_revision(pg, case, tmp_path, ROWS)
+    root, db, url = first.root, first.db, first.url
+    with pytest.raises(sa.exc.DBAPIError) as info:
+        alembic(root, url, "upgrade", "head")
+    error = str(info.value)
+    assert message in error, error
+    assert "could not create unique index" not in error
+    assert "or keep the primary key over (a, b)" in error
+    # rolled back: the old key still refuses a second session's duplicate
+    twice = "INSERT INTO links VALUES (3, 1, 'z', NULL)"
+    assert refused(url, twice, psycopg.errors.UniqueViolation)
+    pg.sql("DELETE FROM links WHERE b = 2", db)
+    alembic(root, url, "upgrade", "head")
+    assert_matches_models(pg, db, first.models_after, [], "upgrade")
+    # back to (a, b): from (a), which it holds, rows cannot repeat it (no check);
+    # from (code) they may (checked)
+    migration = "\n".join(p.read_text() for p in revisions(root)[1:])
+    downgrade = migration[migration.index("def downgrade") :]
+    assert ("cannot add primary key" in downgrade) == (after == MOVED)
+    alembic(root, url, "downgrade", first.heads[0])
+    assert_matches_models(pg, db, first.models_before, [], "downgrade")
+    assert pg.sql("SELECT count(*) FROM links", db).strip() == "3"
