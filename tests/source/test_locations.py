@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from schemagen.language.structure import check_structure
+from schemagen.language.messages import check_structure
 from schemagen.source.loader import SECTIONS, RawFile, merge, parse_text, read_file, schema_files
 from schemagen.validate.pipeline import build_source_map, prune, prune_entities_with_broken_mixins
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..language.structure import did_you_mean
+from ..language.messages import did_you_mean
 from ..model.schema import Column, Entity, Enum, ForeignKey, Schema
 from ..model.sqltext import default_sql
 from ..operations.base import Operation

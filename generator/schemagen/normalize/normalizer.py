@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..language.structure import did_you_mean
+from ..language.messages import did_you_mean
 from ..model import naming
 from ..model.frozen import fast_init
 from ..model.pgtypes import PGTYPE, is_known, parse_type_name

@@ -23,7 +23,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from ..language.structure import did_you_mean
+from ..language.messages import did_you_mean
 from ..model import naming
 from ..model.pgtypes import is_known
 from ..model.schema import BASE_TYPES, Column, Default, Domain, Entity, Schema

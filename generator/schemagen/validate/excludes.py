@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..language.structure import did_you_mean
+from ..language.messages import did_you_mean
 from ..model.schema import Column, Entity, Schema
 from ..source.loader import Sources, YamlPath, mapping
 from .reporter import Reporter

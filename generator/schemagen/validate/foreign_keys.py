@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..language.structure import did_you_mean
+from ..language.messages import did_you_mean
 from ..normalize.normalizer import Resolver, Unresolved, no_key_to_reference
 from ..source.loader import Sources, YamlPath, mapping, unique_columns
 from .reporter import Reporter, plain_type, type_text

@@ -16,7 +16,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from ..language.structure import did_you_mean
+from ..language.messages import did_you_mean
 from ..model.schema import INTEGER_TYPES, Column, Entity, Partition, PartitionKey, Schema
 from ..source.loader import Sources, YamlPath, mapping
 from .excludes import SqlCheck

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..config import Limits, Project
 from ..errors import Issue
-from ..language.structure import check_structure
+from ..language.messages import check_structure
 from ..source.loader import RawFile, read_file, schema_files, too_large_message
 from ..util.background import Job
 

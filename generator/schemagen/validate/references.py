@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..language.structure import did_you_mean
+from ..language.messages import did_you_mean
 from ..model import naming
 from ..model.schema import ColumnType
 from ..model.temporal import TEMPORAL_KINDS

@@ -12,7 +12,7 @@ import graphlib
 import keyword
 from typing import Any
 
-from ..language.structure import did_you_mean
+from ..language.messages import did_you_mean
 from ..model import naming
 from ..model.routines import ON_UPDATE_FUNCTION, on_update_trigger
 from ..normalize.normalizer import (

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
-from ..language.structure import describe, did_you_mean
+from ..language.messages import describe, did_you_mean
 from ..model import naming
 from ..model.pgtypes import PGTYPE, is_known, param_problem, required_extension
 from ..model.schema import INTEGER_TYPES, Column, ColumnType, Entity, IndexKey, Schema

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..language.structure import did_you_mean
+from ..language.messages import did_you_mean
 from ..model import naming
 from ..model.schema import Domain, Schema
 from ..model.sequences import nextval_names, option_problem

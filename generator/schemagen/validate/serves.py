@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..language.structure import did_you_mean
+from ..language.messages import did_you_mean
 from ..model.naming import qualify
 from ..model.schema import Entity, Schema
 from ..source.loader import Sources
