@@ -21,7 +21,8 @@ from schemagen.config import load_project
 from schemagen.diff.snapshot import snapshot_text
 from schemagen.live.expected import expected_shape
 from schemagen.model import routinesql
-from schemagen.model.schema import Schema, data_pg_schemas, from_data
+from schemagen.model.data import from_data
+from schemagen.model.schema import Schema, data_pg_schemas
 from schemagen.validate.pipeline import load_schema
 
 REPO = Path(__file__).resolve().parents[2]

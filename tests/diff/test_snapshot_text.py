@@ -17,7 +17,8 @@ from schemagen.diff.snapshot import (
     snapshot_text,
     view_text,
 )
-from schemagen.model.schema import Schema, from_data, to_data
+from schemagen.model.data import from_data, to_data
+from schemagen.model.schema import Schema
 from schemagen.operations.plan import apply
 from schemagen.operations.stages import stages
 

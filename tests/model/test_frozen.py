@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from schemagen.model import schema
-from schemagen.model.frozen import fast_init
+from schemagen.model.frozen import copy_with, fast_init
 
 MODEL_CLASSES = [
     cls
@@ -105,7 +105,7 @@ def test_copy_with_is_dataclasses_replace(cls: type) -> None:
     obj = cls(**{f.name: object() for f in fields})
     for _ in range(30):
         changes = {f.name: object() for f in fields if rng.random() < 0.4}
-        assert _state(schema.copy_with(obj, **changes)) == _state(
+        assert _state(copy_with(obj, **changes)) == _state(
             dataclasses.replace(obj, **changes)
         )
 
@@ -118,7 +118,7 @@ def test_copy_with_leaves_cached_properties_behind() -> None:
         primary_key=schema.PrimaryKey("pk_things", ("id",)),
     )
     assert entity.has_column("id")  # fills a cached property
-    other = schema.copy_with(entity, columns=(schema.Column("uid", schema.ColumnType("uuid")),))
+    other = copy_with(entity, columns=(schema.Column("uid", schema.ColumnType("uuid")),))
     assert other.has_column("uid") and not other.has_column("id")
 
 
@@ -131,4 +131,4 @@ def test_copy_with_refuses_a_class_that_does_more_in_init() -> None:
             pass
 
     with pytest.raises(TypeError, match="needs dataclasses.replace"):
-        schema.copy_with(Checked(1), size=2)
+        copy_with(Checked(1), size=2)

@@ -1,4 +1,4 @@
-"""``model.schema.to_short_data``, the data of every stored snapshot, is its
+"""``model.data.to_short_data``, the data of every stored snapshot, is its
 definition: each field of a model object that does not hold its default,
 converted the same way; tuples and lists as lists; anything else as it is."""
 
@@ -11,7 +11,7 @@ from typing import Any
 from fixtures.build.cases import copy_case
 from schemagen.api import validate_project
 from schemagen.diff.snapshot import ddl_view
-from schemagen.model.schema import to_short_data
+from schemagen.model.data import to_short_data
 
 REPO = Path(__file__).resolve().parents[2]
 

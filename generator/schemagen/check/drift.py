@@ -18,7 +18,8 @@ from pathlib import Path
 from ..config import Project
 from ..errors import MigrationError
 from ..findings import Finding
-from ..model.schema import Schema, from_data
+from ..model.data import from_data
+from ..model.schema import Schema
 from ..util.words import plural
 
 #: Pending operations listed one per finding; past this, one summary line

@@ -322,7 +322,8 @@ def _snapshot_findings(
     snapshot: Path, database_url: str, ids: tuple[str, ...], head: str | None
 ) -> list[Finding]:
     """The database compared with the schema whose DDL view is ``snapshot``."""
-    from ..model.schema import Schema, data_pg_schemas, from_data
+    from ..model.data import from_data
+    from ..model.schema import Schema, data_pg_schemas
 
     data = json.loads(snapshot.read_text(encoding="utf-8"))
     with _live_checker()(database_url, data_pg_schemas(data)) as live:

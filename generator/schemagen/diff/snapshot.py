@@ -29,20 +29,10 @@ import dataclasses
 import json
 from typing import Any
 
+from ..model.data import short_fields, to_short_data
+from ..model.frozen import copy_with
 from ..model.routines import View
-from ..model.schema import (
-    Column,
-    ColumnType,
-    Database,
-    Entity,
-    Enum,
-    EnumValue,
-    Index,
-    Schema,
-    copy_with,
-    short_fields,
-    to_short_data,
-)
+from ..model.schema import Column, ColumnType, Database, Entity, Enum, EnumValue, Index, Schema
 from ..util.identity import Memo, by_identity
 
 

@@ -21,8 +21,9 @@ from typing import Any
 
 import psycopg
 
+from ..model.frozen import copy_with
 from ..model.naming import format_name
-from ..model.schema import Column, ColumnType, Entity, IndexKey, Policy, Schema, copy_with
+from ..model.schema import Column, ColumnType, Entity, IndexKey, Policy, Schema
 from ..model.sequences import effective
 from ..model.sqltext import default_sql, exclude_sql
 from ..model.typemap import pg_type

@@ -22,8 +22,9 @@ from psycopg import sql
 from ..findings import Finding
 from ..model import naming
 from ..model import routinesql as ddl
+from ..model.frozen import copy_with
 from ..model.routines import NOT_ENABLED, Function, Trigger, View
-from ..model.schema import Schema, copy_with
+from ..model.schema import Schema
 from .aspects import describe_index
 from .comments import comment_findings
 from .expected import format_type

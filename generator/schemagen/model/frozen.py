@@ -77,7 +77,7 @@ _FACTORY = object()
 
 
 def copier(kind: type) -> Callable[[Any, dict[str, Any]], Any]:
-    """The function behind ``model.schema.copy_with`` for instances of ``kind``:
+    """The function behind :func:`copy_with` for instances of ``kind``:
     ``copy(obj, changes)`` is a new instance holding ``obj``'s fields, then
     ``changes``, without calling ``__init__``; cached properties are not copied.
 
@@ -106,3 +106,15 @@ def copier(kind: type) -> Callable[[Any, dict[str, Any]], Any]:
 
 
 _COPIERS: dict[type, Callable[[Any, dict[str, Any]], Any]] = {}
+
+
+_M = TypeVar("_M")
+
+
+def copy_with(obj: _M, **changes: Any) -> _M:
+    """``dataclasses.replace(obj, **changes)`` for a model object, without calling
+    ``__init__`` (the model classes have no ``__post_init__``; checked once per
+    class): the DDL view copies 80,000 objects of a 2,000-table schema, and
+    ``replace`` was half its time. Cached properties are not copied."""
+    copied: _M = copier(type(obj))(obj, changes)
+    return copied

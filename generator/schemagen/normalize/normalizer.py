@@ -19,7 +19,7 @@ from typing import Any
 
 from ..language.messages import did_you_mean
 from ..model import naming
-from ..model.frozen import fast_init
+from ..model.frozen import copy_with, fast_init
 from ..model.pgtypes import PGTYPE, is_known, parse_type_name
 from ..model.schema import (
     BASE_TYPES,
@@ -48,7 +48,6 @@ from ..model.schema import (
     SeedHint,
     SequenceOptions,
     UniqueConstraint,
-    copy_with,
 )
 from ..model.sequences import custom_sequence_name, serial_of, serial_sequence
 from ..model.sqltext import TIME_KEYWORDS

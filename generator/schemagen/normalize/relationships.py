@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import naming
-from ..model.schema import Column, Entity, ForeignKey, Relationship, copy_with
+from ..model.frozen import copy_with
+from ..model.schema import Column, Entity, ForeignKey, Relationship
 from ..source.loader import Sources, mapping
 
 

@@ -32,7 +32,8 @@ from typing import Any
 
 from ..config import Project
 from ..errors import MigrationError
-from ..model.schema import Schema, from_data
+from ..model.data import from_data
+from ..model.schema import Schema
 from ..util.commit import JOURNAL
 from ..util.pycode import parse_header
 
