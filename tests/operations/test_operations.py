@@ -32,6 +32,7 @@ from schemagen.model.schema import (
     Enum,
     ForeignKey,
     Index,
+    IndexKey,
     PrimaryKey,
     Schema,
     UniqueConstraint,
@@ -82,6 +83,7 @@ from schemagen.revision.indexes import drop_invalid_index
 from schemagen.revision.render import Guarded, execute, render, render_body
 from schemagen.revision.script import RevisionInfo, render_revision
 from schemagen.revision.validation import (
+    repeated_index_rows_sql,
     repeated_rows_sql,
     sequence_bounds_sql,
     validate_check_sql,
@@ -496,6 +498,38 @@ def test_a_primary_key_rebuilt_over_other_columns_searches_its_rows_first() -> N
     assert "cannot add primary key pk_links to links: more than one row has (a) = " in str(guard)
     assert "or keep the primary key over (a, b)" in str(guard)
     assert len(render(back, _state()).statements) == 1
+
+
+def test_a_unique_index_searches_its_rows_as_it_compares_them_first() -> None:
+    """Its keys (columns and expressions) among the rows its WHERE holds for, before
+    the build, online or in the transaction; not where GROUP BY would compare
+    otherwise (an operator class of its own, NULLS NOT DISTINCT), nor for an index
+    that is not unique."""
+    ix = Index(
+        "ux_stores_name", ("id",), unique=True, where="NOT closed",
+        keys=(IndexKey(column="id"), IndexKey(expression="lower(name)")),
+    )
+    online = CreateIndex("stores", ix, concurrently=True)
+    drop, find, build = render(online, _state()).statements
+    assert find == execute(repeated_index_rows_sql("stores", ix))
+    assert repeated_index_rows_sql("stores", ix).splitlines()[1] == (
+        "    IF EXISTS (SELECT * FROM stores WHERE (id, (lower(name))) IN (SELECT id, "
+        "(lower(name)) FROM stores WHERE NOT closed GROUP BY id, (lower(name)) HAVING "
+        "count(*) > 1) AND (NOT closed)) THEN"
+    )
+    message = "cannot build unique index ux_stores_name on stores: rows repeat (id, lower(name))"
+    assert f"MESSAGE = '{message}'" in repeated_index_rows_sql("stores", ix)
+    assert steps_of(online) == ("find repeated keys", "create index concurrently")
+    plain = CreateIndex("stores", ix)
+    assert render(plain, _state()).statements[0] == find
+    assert steps_of(plain) == ("find repeated keys, in the transaction", "create index")
+    for other in (
+        dataclasses.replace(ix, nulls_not_distinct=True),
+        dataclasses.replace(ix, keys=(IndexKey(expression="lower(name)", ops="text_pattern_ops"),)),
+        dataclasses.replace(ix, unique=False),
+    ):
+        op = CreateIndex("stores", other)
+        assert not op.checks_rows and len(render(op, _state()).statements) == 1
 
 
 def test_a_swapped_unique_s_index_name_stays_within_63_bytes() -> None:

@@ -76,7 +76,8 @@ rewrite, outside a transaction):
 + index idx_stores_deletion_scheduled on stores (concurrently)
     lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_stores_shop_domain on stores (concurrently)
-    lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
+    find repeated keys (ACCESS SHARE, scans); create index concurrently (SHARE UPDATE
+EXCLUSIVE, scans), outside a transaction
 + index idx_stores_subscription_status on stores (concurrently)
     lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_suppliers_store_name on suppliers (concurrently)
@@ -636,6 +637,25 @@ def upgrade() -> None:
                 "c.oid = i.indexrelid WHERE c.relname = 'idx_stores_shop_domain' AND "
                 "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
                 "THEN DROP INDEX idx_stores_shop_domain; END IF; END $$"
+            ),
+        )
+        op.execute(
+            (
+                "DO $schemagen$ BEGIN\n"
+                "    IF EXISTS (SELECT * FROM stores WHERE shopify_domain IN (SELECT "
+                "shopify_domain FROM stores GROUP BY shopify_domain HAVING count(*) > "
+                "1)) THEN\n"
+                "        RAISE EXCEPTION USING ERRCODE = 'unique_violation', "
+                "CONSTRAINT = 'idx_stores_shop_domain',\n"
+                "            MESSAGE = 'cannot build unique index "
+                "idx_stores_shop_domain on stores: rows repeat (shopify_domain)',\n"
+                "            DETAIL = 'the index was not built',\n"
+                "            HINT = 'list them with: SELECT * FROM stores WHERE "
+                "shopify_domain IN (SELECT shopify_domain FROM stores GROUP BY "
+                "shopify_domain HAVING count(*) > 1); change or delete those rows, "
+                "then run the same alembic command again';\n"
+                "    END IF;\n"
+                "END $schemagen$"
             ),
         )
         op.create_index(

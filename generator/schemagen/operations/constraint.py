@@ -480,6 +480,15 @@ class CreateIndex(Operation):
         how = " (concurrently)" if self.concurrently else ""
         return f"+ index {self.index.name} on {self.table}{how}"
 
+    @property
+    def checks_rows(self) -> bool:
+        """Whether rows are searched for repeated keys before the build: a unique
+        index, whose keys compare as GROUP BY compares them (no operator class of
+        their own, NULLs distinct)."""
+        ix = self.index
+        own_ops = bool(ix.ops) or any(key.ops for key in ix.keys)
+        return ix.unique and not ix.nulls_not_distinct and not own_ops
+
     def apply(self, schema: Schema) -> Schema:
         def add(ent: Entity) -> Entity:
             return dataclasses.replace(ent, indexes=sorted_named((*ent.indexes, self.index)))

@@ -263,7 +263,7 @@ def steps(op: Operation) -> tuple[str, ...]:
     if isinstance(op, DropConstraint):
         return ("drop constraint, online" if op.lock_safe else "drop constraint",)
     if isinstance(op, CreateIndex):
-        return ("create index concurrently" if op.concurrently else "create index",)
+        return _create_index(op)
     if isinstance(op, DropIndex):
         return ("drop index concurrently" if op.concurrently else "drop index",)
     if isinstance(op, RenameConstraint):
@@ -408,6 +408,14 @@ def _add_constraint(op: AddConstraint) -> tuple[str, ...]:
     first = "add foreign key NOT VALID" if isinstance(c, ForeignKey) else "add check NOT VALID"
     assert isinstance(c, ForeignKey | CheckConstraint)
     return (first, "validate constraint")
+
+
+def _create_index(op: CreateIndex) -> tuple[str, ...]:
+    build = "create index concurrently" if op.concurrently else "create index"
+    if not op.checks_rows:
+        return (build,)
+    find = "find repeated keys" if op.concurrently else "find repeated keys, in the transaction"
+    return (find, build)
 
 
 def _add_column(col: Column) -> str:

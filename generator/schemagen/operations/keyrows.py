@@ -39,9 +39,17 @@ def repeated_rows(table: str, columns: tuple[str, ...]) -> str:
     """The rows of ``table`` whose ``columns``, none NULL, another row repeats: the
     rows a unique constraint over them refuses (a row with a NULL in them repeats
     none, as the row comparison with NULL is not true)."""
-    cols = ", ".join(quote_ident(c) for c in columns)
-    key = cols if len(columns) == 1 else f"({cols})"
+    return repeated_key_rows(table, tuple(quote_ident(c) for c in columns))
+
+
+def repeated_key_rows(table: str, keys: tuple[str, ...], where: str | None = None) -> str:
+    """The rows of ``table`` whose ``keys`` (SQL: columns or expressions), none
+    NULL, another row repeats, among the rows ``where`` (SQL) holds for: the rows a
+    unique index over them (partial: ``WHERE where``) refuses."""
+    cols = ", ".join(keys)
+    key = cols if len(keys) == 1 else f"({cols})"
+    only, also = (f" WHERE {where}", f" AND ({where})") if where else ("", "")
     return (
         f"SELECT * FROM {quote_table(table)} WHERE {key} IN (SELECT {cols} FROM "
-        f"{quote_table(table)} GROUP BY {cols} HAVING count(*) > 1)"
+        f"{quote_table(table)}{only} GROUP BY {cols} HAVING count(*) > 1){also}"
     )

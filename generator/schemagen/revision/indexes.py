@@ -14,6 +14,7 @@ from ..operations.constraint import CreateIndex, DropIndex
 from ..operations.sqlutil import quote_table, sql_literal
 from ..util.pycode import Expr, Str, call, pydict, pylist
 from .render import Rendered, Stmt, _bare, _name, _render, _schema, execute
+from .validation import repeated_index_rows_sql
 
 
 def create_index(table: str, ix: Index, *, concurrently: bool) -> Stmt:
@@ -49,12 +50,21 @@ def create_index(table: str, ix: Index, *, concurrently: bool) -> Stmt:
 @_render.register(CreateIndex)
 def _(operation: CreateIndex, state: Schema) -> Rendered:
     stmt = create_index(operation.table, operation.index, concurrently=operation.concurrently)
+    # Rows that repeat a unique index's keys would fail the build with PostgreSQL's
+    # "could not create unique index" (one key value; a concurrent build leaves an
+    # INVALID index): searched for first, so that the failure names the index and
+    # a query that lists them.
+    find = (
+        (execute(repeated_index_rows_sql(operation.table, operation.index)),)
+        if operation.checks_rows
+        else ()
+    )
     if not operation.concurrently:
-        return Rendered((stmt,))
+        return Rendered((*find, stmt))
     # A failed or killed concurrent build leaves an INVALID index that IF NOT
     # EXISTS would take for done: drop it first, so the build runs again.
     return Rendered(
-        (drop_invalid_index(operation.index.name, operation.table), stmt), autocommit=True
+        (drop_invalid_index(operation.index.name, operation.table), *find, stmt), autocommit=True
     )
 
 

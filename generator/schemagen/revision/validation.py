@@ -19,8 +19,8 @@ first, and the error raised there says the same things.
 
 from __future__ import annotations
 
-from ..model.schema import CheckConstraint, ForeignKey, UniqueConstraint
-from ..operations.keyrows import orphan_rows, partly_null_rows, repeated_rows
+from ..model.schema import CheckConstraint, ForeignKey, Index, IndexKey, UniqueConstraint
+from ..operations.keyrows import orphan_rows, partly_null_rows, repeated_key_rows, repeated_rows
 from ..operations.sqlutil import quote_ident, quote_table, sql_literal
 
 #: What a failed step says last, in the upgrade and in the downgrade alike.
@@ -107,6 +107,30 @@ def repeated_rows_sql(
     return (
         f"DO $schemagen$ BEGIN\n    IF NOT {unless} AND EXISTS ({rows}) THEN\n"
         f"{raise_}    END IF;\nEND $schemagen$"
+    )
+
+
+def repeated_index_rows_sql(table: str, ix: Index) -> str:
+    """The same search before unique index ``ix`` is built (not a constraint, so
+    none holds meanwhile): its keys as it compares them, columns or expressions,
+    among the rows its ``WHERE`` holds for; the error names the index."""
+    keys = ix.keys or tuple(IndexKey(column=c) for c in ix.columns)
+    sql = tuple(
+        quote_ident(k.column) if k.column is not None else f"({k.expression})" for k in keys
+    )
+    shown = ", ".join(k.column if k.column is not None else str(k.expression) for k in keys)
+    rows = repeated_key_rows(table, sql, ix.where)
+    raise_ = _raise(
+        f"cannot build unique index {ix.name} on {table}: rows repeat ({shown})",
+        f"list them with: {rows}; change or delete those rows, then run the same "
+        "alembic command again",
+        ix.name,
+        "        ",
+        errcode="unique_violation",
+        detail="the index was not built",
+    )
+    return (
+        f"DO $schemagen$ BEGIN\n    IF EXISTS ({rows}) THEN\n{raise_}    END IF;\nEND $schemagen$"
     )
 
 
