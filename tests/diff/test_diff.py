@@ -808,7 +808,8 @@ def test_a_unique_losing_a_dropped_column_is_swapped_before_the_drop() -> None:
 
 def test_a_swapped_unique_that_a_new_foreign_key_needs_is_swapped_in_the_transaction() -> None:
     """A new table's key references the new columns at once: the swap is one
-    ALTER TABLE in the main transaction (no moment without either there)."""
+    ALTER TABLE in the main transaction (no moment without either there), its new
+    index built concurrently before it (not under the transaction's lock)."""
     store = entity("Store", "stores", col("code", string(20)), col("region", string(8)),
                    uniques=(UniqueConstraint("uq_stores_code", ("code", "region")),))
     narrowed = dataclasses.replace(store, uniques=(UniqueConstraint("uq_stores_code", ("code",)),))
@@ -816,9 +817,12 @@ def test_a_swapped_unique_that_a_new_foreign_key_needs_is_swapped_in_the_transac
         dataclasses.replace(fk("shelves", "store_code", "Store", "stores"), ref_columns=("code",)),
     ))
     plan = diff(schema(store), schema(narrowed, shelf))
-    assert [stage.kind for stage in stages(plan)] == ["main"]
-    assert plan.describe()[:2] == [
+    assert [stage.kind for stage in stages(plan)] == ["drops", "main"]
+    assert plan.describe()[:3] == [
+        "+ unique index uq_stores_code_swap on stores (code), built concurrently for "
+        "uq_stores_code, which the main revision swaps in USING INDEX",
         "~ unique uq_stores_code on stores: (code) (was (code, region)); dropped and added in "
-        "one statement, its index built under the lock",
+        "one statement USING INDEX uq_stores_code_swap, built concurrently before the "
+        "transaction",
         "+ table shelves",
     ]

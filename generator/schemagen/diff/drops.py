@@ -19,7 +19,9 @@ revision does to its columns or its name.
 A unique constraint swapped for one over fewer columns, where the main transaction
 drops a column of the old (:class:`ReplaceUnique` ``early``), goes there too: its
 new index is built and swapped in while the column is there, and its downgrade
-swaps back once the main downgrade has restored the column.
+swaps back once the main downgrade has restored the column. A unique swapped in
+the main transaction over columns the table has has its new index built there
+concurrently (:class:`PrebuildUniqueIndex`), which the transaction attaches.
 
 A partition dropped from a table without a DEFAULT partition goes there too:
 ``DETACH PARTITION ... CONCURRENTLY`` then ``DROP TABLE``, before the main
@@ -170,7 +172,7 @@ def _early(
         if not found or table in names.dropped:
             return None
         return DropIndex(table, found[0], concurrently=True), []
-    if isinstance(op, ReplaceUnique) and op.early and not op.lock_safe:
+    if isinstance(op, ReplaceUnique) and not op.lock_safe:
         return _prebuilt(op, old, names)
     if isinstance(op, ReplaceUnique) and op.early and op.lock_safe:
         # swapped while the column the main transaction drops is still there
@@ -197,12 +199,13 @@ def _early(
 def _prebuilt(
     op: ReplaceUnique, old: Schema, names: _Names
 ) -> tuple[Operation, list[Operation]] | None:
-    """A unique swapped in the main transaction for one over columns the table
-    has before it (a dropped column traded for a kept one): its new index built
-    concurrently first, under the previous revision's names, and attached there
-    ``USING INDEX`` (built in the transaction, ACCESS EXCLUSIVE would hold every
-    reader for the whole build). Not over a column the plan adds (or drops and
-    makes again), nor on a partitioned table (no concurrent build)."""
+    """A unique swapped in the main transaction (a dropped column traded for a
+    kept one; one a new table's foreign key needs at once) for one over columns
+    the table has before it: its new index built concurrently first, under the
+    previous revision's names, and attached there ``USING INDEX`` (built in the
+    transaction, ACCESS EXCLUSIVE would hold every reader for the whole build).
+    Not over a column the plan adds (or drops and makes again), nor on a
+    partitioned table (no concurrent build)."""
     table = names.table(op.table)
     before = _constraint(old, table, op.old)
     if not isinstance(before, Unique) or table in names.dropped:

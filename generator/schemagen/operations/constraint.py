@@ -354,7 +354,8 @@ class ReplaceUnique(Operation):
     ``prebuilt``: the side (``"new"`` or ``"old"``) whose unique index
     :class:`PrebuildUniqueIndex` built ``CONCURRENTLY`` before the main
     transaction: a swap in it whose new columns the table has already
-    (unique(store_id, legacy) -> unique(store_id, variant), variant there) attaches
+    (unique(store_id, legacy) -> unique(store_id, variant), variant there; one a
+    new table's foreign key needs at once; not a partitioned table's) attaches
     that index ``USING INDEX`` (a brief lock, no scan) instead of building it
     under ACCESS EXCLUSIVE, which holds every reader for the whole build. The
     reverse swaps back to the other side, which is built in its transaction."""
