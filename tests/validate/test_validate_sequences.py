@@ -42,8 +42,10 @@ def test_undeclared_nextval_and_bad_options_are_located_errors(tmp_path: Path) -
         "schema/s.yaml:2:3: sequences.numbers: start 40000 is out of range for smallint "
         "(-32768 to 32767)",
         "schema/s.yaml:3:3: sequences.tickets: min 10 must be below max 5",
-        "schema/s.yaml:3:3: sequences.tickets: sequence tickets has the name of a table or "
-        "index (PostgreSQL keeps them in one namespace); rename one of them",
+        "schema/s.yaml:3:3: sequences.tickets: sequence tickets has the name of the table of "
+        "Ticket (schema/s.yaml:6:3): PostgreSQL keeps the tables, views, indexes and sequences "
+        "of a schema in one namespace and CREATE SEQUENCE would fail; give one of them another "
+        "name",
         "schema/s.yaml:4:3: sequences.counts: increment must not be 0",
         "schema/s.yaml:9:31: entities.Ticket.columns.number.default: nextval names sequence "
         "'number', which the schema does not declare (did you mean 'numbers'?); add it under "
