@@ -19,7 +19,7 @@ from schemagen.api import load_schema
 from schemagen.config import load_project
 from schemagen.diff.compare import diff
 from schemagen.model.domains import default_sql as domain_default
-from schemagen.model.routines import table_calls
+from schemagen.model.routines import domain_calls, table_calls
 from schemagen.model.schema import (
     CheckConstraint,
     Column,
@@ -228,6 +228,32 @@ def _table_calls_new_function(c: Change) -> bool:
     ) and any(
         isinstance(op, DropTable) and any(gone.get(n, i) > i for n in table_calls(op.entity))
         for i, op in enumerate(ops)
+    )
+
+
+def _domain_calls_new_function(c: Change) -> bool:
+    """A new domain whose default or check calls a function the upgrade creates before
+    it, a new function taking a domain the upgrade creates before it, and a dropped
+    domain whose default called a function the upgrade drops after it."""
+    ops = c.upgrade.operations
+    made = {op.function.name: i for i, op in enumerate(ops) if isinstance(op, CreateFunction)}
+    gone = {op.function.name: i for i, op in enumerate(ops) if isinstance(op, DropFunction)}
+    domains = {op.domain.name: i for i, op in enumerate(ops) if isinstance(op, CreateDomain)}
+    return (
+        any(
+            isinstance(op, CreateDomain)
+            and any(made.get(n, i) < i for n in domain_calls(op.domain))
+            for i, op in enumerate(ops)
+        )
+        and any(
+            isinstance(op, CreateFunction)
+            and any(domains[a.type] < i for a in op.function.arguments if a.type in domains)
+            for i, op in enumerate(ops)
+        )
+        and any(
+            isinstance(op, DropDomain) and any(gone.get(n, i) > i for n in domain_calls(op.domain))
+            for i, op in enumerate(ops)
+        )
     )
 
 
@@ -714,6 +740,9 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
     "the tables), and one a dropped table's default called (dropped after it)": (
         _table_calls_new_function
     ),
+    "function called by a new domain's check or default (created before the domain), one "
+    "taking a new domain (created after it), and one a dropped domain's default called "
+    "(dropped after it)": _domain_calls_new_function,
     "column default calling nextval inside a larger expression, on a table holding rows": (
         lambda c: c.any(AddColumn, lambda op: _nextval_in_expression(op.column))
         and bool(c.case.setup)

@@ -41,10 +41,13 @@ it while they do): see :func:`schemagen.model.routines.called_first`.
 
 Sequences are created (and their options changed) right after the enums, before
 the domains (a domain's default may call one: the downgrade then drops the domain
-first). Domains are created next (before the tables and columns that use
-them) and dropped after every column that used them, before the enums; a domain's
-dropped checks come early, its added checks, default and NOT NULL late (after the
-columns changed to it).
+first). A function that a new domain's default or check calls is created among the
+domains, before the domain, and a function whose signature uses a new domain after
+it; dropped domains and the functions they called go the other way round
+(:func:`schemagen.model.routines.domain_function_order`). Domains are created
+next (before the tables and columns that use them) and dropped after every
+column that used them, before the enums; a domain's dropped checks come early, its
+added checks, default and NOT NULL late (after the columns changed to it).
 """
 
 from __future__ import annotations
@@ -52,8 +55,16 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from ..model.routines import called_first, check_calls, column_calls, table_calls, view_order
-from ..model.schema import CheckConstraint, Entity, ForeignKey
+from ..model.routines import (
+    called_first,
+    check_calls,
+    column_calls,
+    domain_calls,
+    domain_function_order,
+    table_calls,
+    view_order,
+)
+from ..model.schema import CheckConstraint, Domain, Entity, ForeignKey
 from ..operations.base import Operation
 from ..operations.constraint import (
     AddConstraint,
@@ -243,9 +254,15 @@ def order(ops: Sequence[Operation]) -> list[Operation]:
         for col in op.new.columns
     }
 
+    made, gone = _domains_and_functions(ops, early, late)
+
     def placed(op: Operation) -> float:
         if isinstance(op, AddColumn) and (op.table, op.column.name) in traded:
             return _PHASES.index(DropColumn) - 0.75
+        if isinstance(op, CreateDomain | CreateFunction) and id(op) in made:
+            return made[id(op)]
+        if isinstance(op, DropDomain | DropFunction) and id(op) in gone:
+            return gone[id(op)]
         if isinstance(op, CreateFunction) and op.function.identity in early:
             return _PHASES.index(CREATE_CALLED_FUNCTION)
         if isinstance(op, DropFunction) and op.function.identity in late:
@@ -277,6 +294,42 @@ def _called_functions(ops: Sequence[Operation]) -> tuple[set[str], set[str]]:
     return early, late
 
 
+def _domains_and_functions(
+    ops: Sequence[Operation], early: set[str], late: set[str]
+) -> tuple[dict[int, float], dict[int, float]]:
+    """Where the domains created and the functions made before the tables go (by the
+    operation's id), and where the domains dropped and the functions dropped after
+    the tables go: in the two slots from the domains' to the called functions', a
+    domain after the functions its default and checks call and a function after the
+    domains its signature uses (model.routines.domain_function_order); the drops in
+    the reverse order of the same rule."""
+    slots: list[dict[int, float]] = []
+    for domain_op, function_op, functions, start in (
+        (CreateDomain, CreateFunction, early, _PHASES.index(CreateDomain)),
+        (DropDomain, DropFunction, late, _PHASES.index(DropDomain)),
+    ):
+        doms = {op.domain.name: op for op in ops if isinstance(op, domain_op)}
+        fns = {
+            op.function.identity: op
+            for op in ops
+            if isinstance(op, function_op) and op.function.identity in functions
+        }
+        if not doms or not fns:  # nothing to interleave: the phases' order holds
+            slots.append({})
+            continue
+        made = domain_function_order(
+            [op.domain for op in doms.values()], [op.function for op in fns.values()]
+        )
+        if domain_op is DropDomain:
+            made.reverse()
+        step = 1 / (len(made) + 1)
+        slots.append({
+            id(doms[obj.name] if isinstance(obj, Domain) else fns[obj.identity]): start + i * step
+            for i, obj in enumerate(made)
+        })
+    return slots[0], slots[1]
+
+
 def _calls(op: Operation, names: set[str]) -> tuple[frozenset[str], frozenset[str]]:
     """The functions (of ``names``) that what ``op`` makes calls, and those that what
     it removes called."""
@@ -293,6 +346,15 @@ def _calls(op: Operation, names: set[str]) -> tuple[frozenset[str], frozenset[st
         return column_calls(op.new, names), column_calls(op.old, names)
     if isinstance(op, ReplaceCheck):
         return check_calls(op.new, names), check_calls(op.old, names)
+    if isinstance(op, CreateDomain):
+        return domain_calls(op.domain, names), none
+    if isinstance(op, DropDomain):
+        return none, domain_calls(op.domain, names)
+    if isinstance(op, AlterDomain):
+        return domain_calls(op.new, names), domain_calls(op.old, names)
+    if isinstance(op, AddDomainCheck | DropDomainCheck):
+        calls = check_calls(op.check, names)
+        return (calls, none) if isinstance(op, AddDomainCheck) else (none, calls)
     if isinstance(op, AddConstraint | DropConstraint) and isinstance(
         op.constraint, CheckConstraint
     ):

@@ -18,7 +18,7 @@ from ..util.sqlrefs import expression_calls
 from . import naming
 
 # The dataclasses live in schema.py (a Schema holds them); they are named here too.
-from .schema import Argument, CheckConstraint, Column, Entity, Function, Trigger, View
+from .schema import Argument, CheckConstraint, Column, Domain, Entity, Function, Trigger, View
 
 __all__ = [
     "EVENTS",
@@ -35,6 +35,8 @@ __all__ = [
     "View",
     "called_first",
     "column_calls",
+    "domain_calls",
+    "domain_function_order",
     "on_update_trigger",
     "table_calls",
     "view_order",
@@ -129,3 +131,56 @@ def called_first(functions: Iterable[Function], calls: frozenset[str]) -> list[F
     PostgreSQL checks an SQL body when it creates the function, so it needs its
     tables (a PL/pgSQL body is only parsed then)."""
     return [fn for fn in functions if fn.name in calls and (fn.language != "sql" or not fn.reads)]
+
+
+def domain_calls(domain: Domain, among: Iterable[str] | None = None) -> frozenset[str]:
+    """The functions that ``CREATE DOMAIN`` of ``domain`` needs: those its default
+    and checks call (PostgreSQL resolves them then)."""
+    calls: frozenset[str] = frozenset()
+    if domain.default is not None and domain.default.kind == "sql":
+        calls |= _calls(domain.default.value, among)
+    for check in domain.checks:
+        calls |= check_calls(check, among)
+    return calls
+
+
+def signature_domains(function: Function, domains: Iterable[str]) -> frozenset[str]:
+    """The domains (of ``domains``, as the model names them) that ``function``'s
+    arguments or result are of: PostgreSQL needs them before the function."""
+    names = set(domains)
+    found: set[str] = set()
+    for written in (*(a.type for a in function.arguments), function.returns):
+        key = written.strip().lower().removeprefix("setof ").strip().removesuffix("[]")
+        key = key.removeprefix("public.")
+        if key in names:
+            found.add(key)
+    return frozenset(found)
+
+
+def domain_function_order(
+    domains: Sequence[Domain], functions: Sequence[Function]
+) -> list[Domain | Function]:
+    """``domains`` and ``functions`` in an order PostgreSQL creates them in: a domain
+    after the functions (of ``functions``) its default and checks call, a function
+    after the domains (of ``domains``) its signature uses; domains first where
+    either may come next, each kind in its given order. A cycle (validate refuses
+    one: validate.domains) is cut at its first domain."""
+    names = {fn.name for fn in functions}
+    waits: dict[int, set[int]] = {}
+    nodes: list[Domain | Function] = [*domains, *functions]
+    by_domain = {dom.name: i for i, dom in enumerate(domains)}
+    for i, dom in enumerate(domains):
+        called = domain_calls(dom, names) if names else frozenset()
+        waits[i] = {len(domains) + j for j, fn in enumerate(functions) if fn.name in called}
+    for j, fn in enumerate(functions):
+        used = signature_domains(fn, by_domain) if domains else frozenset()
+        waits[len(domains) + j] = {by_domain[name] for name in used}
+    done: list[Domain | Function] = []
+    placed: set[int] = set()
+    while waits:
+        ready = [i for i in sorted(waits) if waits[i] <= placed]
+        step = ready[0] if ready else min(waits)  # domains have the smaller numbers
+        done.append(nodes[step])
+        placed.add(step)
+        del waits[step]
+    return done

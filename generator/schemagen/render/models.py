@@ -31,6 +31,7 @@ from . import collector, sequences
 from .arrays import named_type_array_lines
 from .column_types import _base_expr
 from .columns import _column_lines
+from .domain_functions import domain_function_lines
 from .domains import DomainNames, domain_lines
 from .imports import Imports
 from .keyless_tables import _table_lines, _table_variables
@@ -131,6 +132,7 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
             domains,
             sequences.standalone_lines(schema, imp.name, base),
             sequences.domain_sequence_lines(schema, imp.name),
+            domain_function_lines(schema, imp.name),
             sequences.owned_by_lines(schema, imp.name, base),
         )
         if b

@@ -23,6 +23,7 @@ from ..model.routines import Function, View, called_first, table_calls
 from ..model.schema import Entity, PrimaryKey, Schema
 from ..model.sqltext import partition_statements, quote_qualified, text_source
 from ..util.pycode import INDENT, Expr, Str, call, docstring, layout, pylist, pytuple
+from .domain_functions import domain_function_identities
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,10 @@ def _function_group(fn: Function) -> Group:
 
 
 def first_statements(schema: Schema) -> list[Group]:
-    """What comes before the tables: the functions they call."""
-    return [_function_group(fn) for fn in _tables_call(schema)]
+    """What comes before the tables: the functions they call (but those a domain
+    calls, which the domain makes: render.domain_functions)."""
+    made = domain_function_identities(schema)
+    return [_function_group(fn) for fn in _tables_call(schema) if fn.identity not in made]
 
 
 def create_statements(schema: Schema, view_order: list[View]) -> list[Group]:
@@ -82,7 +85,7 @@ def create_statements(schema: Schema, view_order: list[View]) -> list[Group]:
     migration creates them with their table), then functions (but those the tables
     call), views, triggers, row-level security, policies and replica identities;
     each with what it belongs to."""
-    first = {fn.identity for fn in _tables_call(schema)}
+    first = {fn.identity for fn in _tables_call(schema)} | domain_function_identities(schema)
     groups: list[Group] = [
         ("table", ent.table, partition_statements(ent)) for ent in schema.entities if ent.partitions
     ]
@@ -122,7 +125,7 @@ def ddl_lines(schema: Schema, view_order: list[View], names: dict[str, str]) -> 
         f"DROP FUNCTION IF EXISTS {ddl.function_signature(fn, names=False)}"
         for fn in schema.functions
     ]
-    if not create and not first:
+    if not create and not first and not fn_drops:
         return []
     before = [
         "# Functions that the tables' defaults, generated columns or checks call: created",

@@ -20,12 +20,14 @@ when:
 from __future__ import annotations
 
 import re
+from collections import deque
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from ..language.messages import did_you_mean
 from ..model import naming
 from ..model.pgtypes import is_known
+from ..model.routines import check_calls, domain_calls, signature_domains
 from ..model.schema import BASE_TYPES, Column, Default, Domain, Entity, Schema
 from ..model.typemap import domain_variable
 from ..normalize.normalizer import SERIAL_TYPES, Resolver, Unresolved
@@ -156,6 +158,68 @@ def check_domains(schema: Schema, src: Sources, report: Reporter) -> None:
             used = by_name.get(str(col.type.domain)) if col.type.domain else None
             if used is not None:
                 _check_use(ent, col, used, src, report)
+    if schema.functions and schema.domains:
+        _check_function_cycles(schema, keys, report)
+
+
+def _check_function_cycles(schema: Schema, keys: dict[str, str], report: Reporter) -> None:
+    """A domain whose default or check calls a function whose arguments or result are
+    of that domain (or of one that calls it back): ``CREATE DOMAIN`` needs the
+    function and ``CREATE FUNCTION`` the domain, so no migration can make either."""
+    names = {fn.name for fn in schema.functions}
+    domains = {dom.name for dom in schema.domains}
+    graph: dict[str, set[str]] = {}
+    for dom in schema.domains:
+        calls = domain_calls(dom, names)
+        graph[f"domain {dom.name}"] = {
+            f"function {fn.identity}" for fn in schema.functions if fn.name in calls
+        }
+    for fn in schema.functions:
+        graph[f"function {fn.identity}"] = {
+            f"domain {name}" for name in signature_domains(fn, domains)
+        }
+    for dom in schema.domains:
+        ring = _ring(graph, f"domain {dom.name}")
+        if ring is None:
+            continue
+        called = ring[1].removeprefix("function ")
+        report.error(
+            _calling_path(dom, schema.function(called).name, keys),
+            f"domain {dom.name} calls {called}, which needs the domain in turn "
+            f"({' -> '.join(ring)}): PostgreSQL creates neither first; let the function "
+            "take the domain's base type",
+        )
+
+
+def _ring(graph: dict[str, set[str]], start: str) -> list[str] | None:
+    """The shortest way from ``start`` round to it in ``graph``, or None."""
+    parent: dict[str, str] = {}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        for nxt in sorted(graph.get(node, ())):
+            if nxt == start:
+                path = [node]
+                while path[-1] != start:
+                    path.append(parent[path[-1]])
+                return [*reversed(path), start]
+            if nxt not in parent:
+                parent[nxt] = node
+                queue.append(nxt)
+    return None
+
+
+def _domain_named(schema: Schema, name: str) -> Domain:
+    return next(dom for dom in schema.domains if dom.name == name)
+
+
+def _calling_path(dom: Domain, function: str, keys: dict[str, str]) -> YamlPath:
+    """The default or check of ``dom`` that calls ``function``."""
+    path: YamlPath = ("domains", keys.get(dom.name, dom.name))
+    for check in dom.checks:
+        if function in check_calls(check):
+            return (*path, "checks", check.name)
+    return (*path, "default")
 
 
 def _qualified(src: Sources, key: str) -> str:
