@@ -59,6 +59,8 @@ def test_every_column_key_of_the_language_is_known() -> None:
         "identity",
         "sequence",
         "validated",
+        "statistics",
+        "storage",
     ])
     index = json_schema()["$defs"]["index"]["anyOf"][1]["properties"]
     assert sorted(index) == sorted([

@@ -238,6 +238,10 @@ STATEMENTS: dict[str, tuple[str, str, str]] = {
     ),
     "row level security": ("", "ALTER TABLE t ENABLE ROW LEVEL SECURITY", "t"),
     "replica identity": ("", "ALTER TABLE t REPLICA IDENTITY FULL", "t"),
+    "set statistics": ("", "ALTER TABLE t ALTER COLUMN b SET STATISTICS 1000", "t"),
+    "set storage": (
+        "", "ALTER TABLE t ALTER COLUMN b SET STATISTICS 5, ALTER COLUMN b SET STORAGE MAIN", "t"
+    ),
     # (the lock of one statement; a drops or online revision runs it alone)
     "replica identity, outside a transaction": (
         "", "ALTER TABLE t REPLICA IDENTITY USING INDEX t_pkey", "t"

@@ -92,6 +92,7 @@ from schemagen.operations.sequence import (
     RenameSequence,
 )
 from schemagen.operations.stages import stages
+from schemagen.operations.storage import SetColumnSettings
 from schemagen.operations.typechange import (
     converts_in_time_zone,
     is_narrowing,
@@ -492,6 +493,19 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         and c.any(SetReplicaIdentity, lambda op: op.stage == "drops")
         and c.any(SetReplicaIdentity, lambda op: op.stage == "online")
         and c.any(SetReplicaIdentity, lambda op: op.new is None and not op.first)
+        and bool(c.case.setup)
+    ),
+    "column statistics target and storage set, changed and put back to the default on "
+    "tables holding rows; a retyped column's storage set again; a new column's, a new "
+    "table's and a dropped one's made with it": lambda c: (
+        c.any(SetColumnSettings, lambda op: op.new[0] is not None and op.old[0] is None)
+        and c.any(SetColumnSettings, lambda op: op.new[1] is not None and op.old[1] is None)
+        and c.any(SetColumnSettings, lambda op: None not in (op.old[0], op.new[0]))
+        and c.any(SetColumnSettings, lambda op: op.new == (None, None))
+        and c.any(AlterColumn, lambda op: op.old.type != op.new.type and bool(op.new.storage))
+        and c.any(AddColumn, lambda op: op.column.statistics is not None)
+        and c.any(DropColumn, lambda op: op.column.storage is not None)
+        and c.any(CreateTable, lambda op: any(col.storage for col in op.entity.columns))
         and bool(c.case.setup)
     ),
     "row-level security enabled, forced and disabled on tables holding rows": lambda c: (

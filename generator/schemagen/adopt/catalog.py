@@ -43,10 +43,17 @@ SELECT {_REL}, a.attname, a.attnum, a.attidentity, a.attgenerated,
        CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation
             THEN co.collname END,
        -- the ALTER COLUMN options the language has no word for, as the DDL says them
-       -- (attstattarget: -1 before PostgreSQL 17, NULL since, when not set)
+       -- (attstattarget: -1 before PostgreSQL 17, NULL since, when not set): statistics:
+       -- and storage: say a table's (live.introspect reads them), not a partition's
+       -- (nor a partitioned table's statistics target, which its new partitions lack)
        concat_ws(', ',
-         CASE WHEN a.attstattarget >= 0 THEN 'SET STATISTICS ' || a.attstattarget END,
-         CASE WHEN a.attstorage <> t.typstorage THEN 'SET STORAGE ' || CASE a.attstorage
+         CASE WHEN a.attstattarget >= 0 AND (c.relispartition OR c.relkind = 'p')
+              THEN 'SET STATISTICS ' || a.attstattarget END,
+         CASE WHEN c.relispartition AND a.attstorage <> (
+                SELECT pa.attstorage FROM pg_inherits h
+                JOIN pg_attribute pa ON pa.attrelid = h.inhparent AND pa.attname = a.attname
+                WHERE h.inhrelid = c.oid)
+              THEN 'SET STORAGE ' || CASE a.attstorage
               WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN'
               ELSE 'EXTENDED' END END,
          CASE WHEN a.attcompression <> '' THEN 'SET COMPRESSION ' || CASE a.attcompression

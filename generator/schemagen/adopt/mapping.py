@@ -31,7 +31,7 @@ from .keys import FK_WORDS, fk_options, foreign_key_spec, index_spec, sequence_s
 from .names import Named, choose_template, class_names, python_name, usable_as_is
 from .relations import relationship_keys
 from .routines import map_routines
-from .values import map_default, map_type
+from .values import map_default, map_type, own_storage
 
 _INTEGER = frozenset({"smallint", "integer", "bigint"})
 _COLLATABLE = frozenset({"string", "varchar", "text"})
@@ -308,6 +308,7 @@ class Mapper:
             elif shape.nullable:
                 spec["nullable"] = True
             self._column_extras(table, name, spec, len(pk_columns) == 1)
+            self._settings(table, name, spec)
             if shape.comment is not None:
                 spec["description"] = shape.comment
             if not usable_as_is(name):
@@ -335,6 +336,20 @@ class Mapper:
             spec["identity"] = False
         if shape.generated is not None:
             spec["generated"] = in_lists(shape.generated)
+
+    def _settings(self, table: _Table, name: str, spec: dict[str, Any]) -> None:
+        """``statistics:`` and ``storage:`` (a partitioned table's statistics target is
+        listed by report_objects: its partitions made later lack it)."""
+        shape = table.shape.columns[name]
+        if shape.statistics is not None and table.shape.partition_key is None:
+            spec["statistics"] = shape.statistics
+        if shape.storage is None:
+            return
+        if own_storage(spec) is None:  # a type whose own storage schemagen does not know
+            where = f"{table.name}.{name}"
+            self.report("options of column", where, f"SET STORAGE {shape.storage.upper()}")
+        else:
+            spec["storage"] = shape.storage
 
     def _collation(self, table: str, name: str, spec: dict[str, Any]) -> None:
         """A column's own collation, where its type takes one (right after the type)."""

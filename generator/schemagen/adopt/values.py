@@ -15,7 +15,9 @@ import uuid
 from typing import Any
 
 from ..model.pgtypes import PGTYPE, format_type, is_known, parse_type_name
+from ..model.schema import BASE_TYPES, ColumnType
 from ..model.sqltext import TIME_KEYWORDS
+from ..model.storage import type_storage
 from ..model.temporal import TEMPORAL_KINDS, format_temporal, parse_temporal
 
 #: ``format_type`` text -> the language's base type.
@@ -74,6 +76,19 @@ def map_type(text: str, enums: dict[str, str]) -> dict[str, Any] | None:
     if name in enums:
         return {"type": "enum", "enum": enums[name]}
     return _temporal_type(text) or _named_type(text)
+
+
+def own_storage(spec: dict[str, Any]) -> str | None:
+    """The storage of the type of a column ``spec`` as :func:`map_type` wrote it
+    (:func:`schemagen.model.storage.type_storage`); None where schemagen does not
+    know it (a domain's, a type it does not know)."""
+    kind = str(spec.get("type"))
+    if kind.startswith("interval ") or kind == "varchar":
+        kind = "interval" if kind != "varchar" else "string"
+    if kind in BASE_TYPES:
+        return type_storage(ColumnType(kind))
+    parsed = parse_type_name(kind)
+    return type_storage(parsed) if parsed is not None else None
 
 
 def _temporal_type(text: str) -> dict[str, Any] | None:

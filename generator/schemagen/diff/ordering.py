@@ -118,6 +118,7 @@ from ..operations.sequence import (
     MoveSequence,
     RenameSequence,
 )
+from ..operations.storage import SetColumnSettings
 from ..operations.table import (
     AddColumn,
     AddPrimaryKey,
@@ -179,6 +180,7 @@ _PHASES: tuple[type[Operation] | str, ...] = (
     DropColumn,
     AddColumn,
     AlterColumn,
+    SetColumnSettings,  # after a type change, which gives the column its type's storage
     AlterTableComment,
     AddPrimaryKey,  # before the foreign keys that reference it
     AddConstraint,  # uniques and checks, before the foreign keys (and tables) that need them

@@ -41,6 +41,7 @@ from ..operations.constraint import (
 )
 from ..operations.costs import binary_compatible
 from ..operations.partition import CreatePartition, DropPartition
+from ..operations.storage import SetColumnSettings
 from ..operations.table import (
     AddColumn,
     AddPrimaryKey,
@@ -472,12 +473,17 @@ def compare_columns(old: Entity, new: Entity, using: Using | None = None) -> lis
             # is dropped and added again (a generated column's values are recomputed).
             ops.append(DropColumn(new.table, before[col.name], pos))
             ops.append(AddColumn(new.table, col, pos))
-        elif _column_ddl(before[col.name]) != _column_ddl(col):
+        else:
             was = before[col.name]
-            retyped = was.type != col.type
-            sql = (using or {}).get((new.table, col.name)) if retyped else None
-            indexed = retyped and in_an_index(old, col.name)
-            ops += _alter_column(new.table, was, col, sql, indexed)
+            if _column_ddl(was) != _column_ddl(col):
+                retyped = was.type != col.type
+                sql = (using or {}).get((new.table, col.name)) if retyped else None
+                indexed = retyped and in_an_index(old, col.name)
+                ops += _alter_column(new.table, was, col, sql, indexed)
+            if (was.statistics, was.storage) != (col.statistics, col.storage):
+                old_settings = (was.statistics, was.storage)
+                new_settings = (col.statistics, col.storage)
+                ops.append(SetColumnSettings(new.table, col.name, old_settings, new_settings))
     return ops
 
 
@@ -502,7 +508,8 @@ def _column_ddl(col: Column) -> Column:
     # The primary-key flag is the primary key's business (compare_primary_key), a
     # serial column's sequence type and options its sequence's (AlterSequence), and so
     # are its sequence's name and the nextval default naming it (RenameSequence; the
-    # default names the sequence by OID, so it follows the rename).
+    # default names the sequence by OID, so it follows the rename). Its statistics
+    # target and storage are SetColumnSettings' (a cheaper lock than ALTER COLUMN's).
     if col.serial:
         return dataclasses.replace(
             col,
@@ -511,8 +518,12 @@ def _column_ddl(col: Column) -> Column:
             sequence_name=None,
             sequence_options=None,
             default=None,
+            statistics=None,
+            storage=None,
         )
-    return dataclasses.replace(col, primary_key=False, sequence_type=None)
+    return dataclasses.replace(
+        col, primary_key=False, sequence_type=None, statistics=None, storage=None
+    )
 
 
 def compare_primary_key(old: Entity, new: Entity) -> list[Operation]:

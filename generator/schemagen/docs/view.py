@@ -202,6 +202,10 @@ def _column_notes(column: Column, entity: Entity, schema: Schema | None = None) 
         notes.append("Set to `now()` by the ORM on every update (no database trigger).")
     if column.renamed_from:
         notes.append(f"Renamed from {md_code_cell(column.renamed_from)}.")
+    if column.statistics is not None:
+        notes.append(f"Statistics target {column.statistics} (`SET STATISTICS`).")
+    if column.storage is not None:
+        notes.append(f"Storage {column.storage.upper()} (`SET STORAGE`).")
     return notes
 
 

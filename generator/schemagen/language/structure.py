@@ -207,6 +207,21 @@ _COLUMN: dict[str, Any] = _object(
             "description": "false: the foreign key is NOT VALID on purpose (rows written "
             "are checked, the rows there when it was added never were); default true.",
         },
+        "statistics": {
+            "type": "integer",
+            "minimum": -1,
+            "maximum": 10000,
+            "description": "ALTER COLUMN ... SET STATISTICS: ANALYZE's sample and "
+            "histogram size for the column (0 to 10000; -1 or left out: "
+            "default_statistics_target).",
+            "x-expected": "an integer from -1 to 10000",
+        },
+        "storage": {
+            "enum": ["plain", "main", "external", "extended"],
+            "description": "ALTER COLUMN ... SET STORAGE: how TOAST keeps the column's "
+            "long values (plain, main, external, extended; left out: the type's own).",
+            "x-expected": "plain, main, external or extended",
+        },
         "relationship": {
             "type": ["string", "boolean"],
             "not": {"const": True},

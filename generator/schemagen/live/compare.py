@@ -567,7 +567,35 @@ def _compare_column(obj: str, exp: ColumnShape, act: ColumnShape) -> list[Findin
             f"generated as {or_none(act.generated)} in the database, "
             f"{or_none(exp.generated)} in the schema"
         )
-    return [_finding(f"column {obj}", message) for message in messages]
+    findings = [_finding(f"column {obj}", message) for message in messages]
+    return findings + _compare_settings(obj, exp, act)
+
+
+def _compare_settings(obj: str, exp: ColumnShape, act: ColumnShape) -> list[Finding]:
+    """The statistics target and storage a DBA tunes (``statistics:``, ``storage:``)."""
+    findings = []
+    table, _, column = obj.rpartition(".")
+    for what, want, have, statement in (
+        ("statistics target", exp.statistics, act.statistics, "SET STATISTICS"),
+        ("storage", exp.storage, act.storage, "SET STORAGE"),
+    ):
+        if want == have:
+            continue
+        value = "-1" if want is None else str(want).upper()
+        if what == "storage" and want is None:
+            value = "<its type's own, pg_type.typstorage>"
+        restore = f"ALTER TABLE {quote_qualified(table)} ALTER COLUMN {quote_name(column)}"
+        unset = "the type's own" if what == "storage" else "the default"
+        findings.append(
+            _finding(
+                f"column {obj}",
+                f"{what} is {unset if have is None else have} in the database, "
+                f"{unset if want is None else want} in the schema",
+                f"run `{restore} {statement} {value}` (or `alembic upgrade head`), or write "
+                f"the database's into schema/ ({what.split()[0]}:)",
+            )
+        )
+    return findings
 
 
 def _identity_words(facts: tuple[object, ...] | None) -> str:

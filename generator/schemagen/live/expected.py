@@ -111,6 +111,8 @@ def _expected_table(ent: Entity, schema: Schema, policies: list[Policy]) -> Tabl
             generated=col.generated,
             collation=col.type.collation,
             identity_options=_identity_facts(col),
+            statistics=col.statistics,
+            storage=col.storage,
         )
     table.uniques = {
         u.name: UniqueShape(tuple(u.columns), u.deferrable, u.initially_deferred)

@@ -24,6 +24,7 @@ from ..model.frozen import fast_init
 from ..model.naming import partition_table
 from ..model.schema import DbSequence, ReplicaIdentity
 from ..model.sequences import TYPE_RANGES, effective
+from ..model.storage import STORAGE_CODES
 from .domains import DOMAINS_SQL, DomainShape, read_domains
 
 if TYPE_CHECKING:
@@ -66,6 +67,10 @@ class ColumnShape:
     # (always, start, increment, min, max, cycle, cache) of an identity that is not
     # BY DEFAULT with PostgreSQL's options for its type; None for those and non-identities
     identity_options: tuple[object, ...] | None = None
+    # ALTER COLUMN ... SET STATISTICS (None: not set, -1) and SET STORAGE where it is
+    # not the type's own (plain, main, external, extended; None: the type's)
+    statistics: int | None = None
+    storage: str | None = None
 
 
 @fast_init
@@ -325,7 +330,11 @@ SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnot
           FROM pg_depend p JOIN pg_sequence s ON s.seqrelid = p.objid
           WHERE p.classid = 'pg_class'::regclass AND p.refclassid = 'pg_class'::regclass
             AND p.refobjid = a.attrelid AND p.refobjsubid = a.attnum AND p.deptype = 'i') END,
-       a.attnum, a.attcollation
+       a.attnum, a.attcollation,
+       -- SET STATISTICS (attstattarget: -1 before PostgreSQL 17, NULL since, when not
+       -- set) and SET STORAGE where it is not the type's own
+       CASE WHEN a.attstattarget >= 0 THEN a.attstattarget END,
+       CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage END
 FROM pg_attribute a
 JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
@@ -557,6 +566,8 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
                 default if gen else None,
                 collation,
                 identity_facts(type_, row[9], row[10]),
+                row[13],
+                STORAGE_CODES.get(row[14]) if row[14] else None,
             )
         cur.execute(_CONSTRAINTS_SQL, (oids,))
         not_valid: list[tuple[str, str, str]] = []

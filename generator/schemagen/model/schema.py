@@ -213,6 +213,10 @@ class Column:
     # (``sequence: {start: ..., cache: ...}``); the sequence in ``Schema.sequences``
     # says them too, and AlterSequence keeps the two alike
     sequence_options: SequenceOptions | None = sparse(None)
+    # ALTER COLUMN ... SET STATISTICS (0 to 10000; None: PostgreSQL's default, -1) and
+    # SET STORAGE (plain, main, external, extended; None: the type's own)
+    statistics: int | None = sparse(None)
+    storage: str | None = sparse(None)
 
 
 @fast_init

@@ -51,6 +51,7 @@ from ..model.schema import (
 )
 from ..model.sequences import custom_sequence_name, serial_of, serial_sequence
 from ..model.sqltext import TIME_KEYWORDS
+from ..model.storage import type_storage
 from ..model.temporal import spelling_hint
 from ..model.typemap import collatable
 from ..source.loader import Sources, YamlPath, mapping, unique_columns
@@ -690,7 +691,19 @@ def build_column(
         sequence_type=_sequence_type(spec, ctype) if serial else None,
         sequence_name=named if serial else None,
         sequence_options=_sequence_options(spec) if serial else None,
+        statistics=_statistics(spec.get("statistics")),
+        storage=_storage(spec.get("storage"), ctype),
     )
+
+
+def _statistics(value: Any) -> int | None:
+    """``statistics:``; -1 is PostgreSQL's default, no setting."""
+    return value if isinstance(value, int) and value >= 0 else None
+
+
+def _storage(value: Any, ctype: ColumnType) -> str | None:
+    """``storage:``; the type's own storage is no setting (PostgreSQL shows none)."""
+    return str(value) if value and value != type_storage(ctype) else None
 
 
 def _sequence_options(spec: dict[str, Any]) -> SequenceOptions | None:

@@ -77,6 +77,7 @@ from .sequence import (
     MoveSequence,
     RenameSequence,
 )
+from .storage import SetColumnSettings
 from .table import (
     AddColumn,
     AddPrimaryKey,
@@ -195,6 +196,10 @@ FACTS: dict[str, Cost] = {
     "drop trigger": Cost(_AX, "no scan"),
     "row level security": Cost(_AX, "no scan"),  # ENABLE, DISABLE, [NO] FORCE
     "replica identity": Cost(_AX, "no scan"),  # FULL, NOTHING, DEFAULT, USING INDEX
+    # ALTER COLUMN ... SET STATISTICS alone; with SET STORAGE (the rows are not
+    # rewritten: values written from then on are stored so)
+    "set statistics": Cost("ShareUpdateExclusiveLock", "no scan"),
+    "set storage": Cost(_AX, "no scan"),
     # the same statement in a drops or online revision (operations.stages)
     "replica identity, outside a transaction": Cost(_AX, "no scan", True),
     "create policy": Cost(_AX, "no scan"),
@@ -270,6 +275,8 @@ def steps(op: Operation) -> tuple[str, ...]:
         return ("rename index" if op.kind == "index" else "rename constraint",)
     if isinstance(op, DropEnumValue | ReplaceEnum):
         return ("swap enum type of columns" if op.usages else "enum type or value",)
+    if isinstance(op, SetColumnSettings):
+        return ("set storage" if op.storage_changes else "set statistics",)
     if isinstance(op, AddColumn):
         return (_add_column(op.column),)
     if isinstance(op, AlterColumn):

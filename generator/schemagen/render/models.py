@@ -25,6 +25,7 @@ from ..model.naming import DEFAULT_NAMING_CONVENTION
 from ..model.routines import view_order
 from ..model.schema import Entity, Schema
 from ..model.sqltext import not_valid_check_sql, quote_name
+from ..model.storage import has_settings
 from ..model.typemap import SQL_TYPE_LINES
 from ..util.pycode import INDENT, Expr, docstring, layout, py_str, pydict, pytuple
 from . import collector, sequences
@@ -170,10 +171,11 @@ def _routines_view(
     schema: Schema, imp: Imports, base: str
 ) -> tuple[list[str], list[ClassView], list[str]]:
     """``ViewBase`` and the view classes, and the DDL of partitions, functions, views,
-    triggers, row-level security and replica identities."""
+    triggers, row-level security, column settings and replica identities."""
     partitions = any(ent.partitions for ent in schema.entities)
     secured = schema.policies or any(
-        ent.row_level_security or ent.replica_identity for ent in schema.entities
+        ent.row_level_security or ent.replica_identity or has_settings(ent)
+        for ent in schema.entities
     )
     if not (schema.views or schema.functions or schema.triggers or partitions or secured):
         return [], [], []

@@ -22,6 +22,7 @@ from ..model.replication import replica_identity_statement
 from ..model.routines import Function, View, called_first, table_calls
 from ..model.schema import Entity, PrimaryKey, Schema
 from ..model.sqltext import partition_statements, quote_qualified, text_source
+from ..model.storage import has_settings, settings_statements
 from ..util.pycode import INDENT, Expr, Str, call, docstring, layout, pylist, pytuple
 from .domain_functions import domain_function_identities
 
@@ -83,8 +84,8 @@ def first_statements(schema: Schema) -> list[Group]:
 def create_statements(schema: Schema, view_order: list[View]) -> list[Group]:
     """Everything after the tables, in creation order: partitions first (as a
     migration creates them with their table), then functions (but those the tables
-    call), views, triggers, row-level security, policies and replica identities;
-    each with what it belongs to."""
+    call), views, triggers, row-level security, policies, column settings and
+    replica identities; each with what it belongs to."""
     first = {fn.identity for fn in _tables_call(schema)} | domain_function_identities(schema)
     groups: list[Group] = [
         ("table", ent.table, partition_statements(ent)) for ent in schema.entities if ent.partitions
@@ -100,6 +101,12 @@ def create_statements(schema: Schema, view_order: list[View]) -> list[Group]:
         if (stmts := security.row_security_statements(ent.table, None, ent.row_level_security))
     ]
     groups += [("table", p.table, security.policy_statements(p)) for p in schema.policies]
+    # columns' statistics targets and storage (a partitioned table's reach its partitions)
+    groups += [
+        ("table", ent.table, stmts)
+        for ent in schema.entities
+        if (stmts := [sql for col in ent.columns for sql in settings_statements(ent.table, col)])
+    ]
     # after the indexes (create_all makes a table's with it) that USING INDEX names
     groups += [
         ("table", ent.table, [replica_identity_statement(ent.table, ent.replica_identity)])
@@ -190,8 +197,8 @@ def ddl_lines(schema: Schema, view_order: list[View], names: dict[str, str]) -> 
 
 def _heading(schema: Schema) -> str:
     """The first comment line over the DDL: what it creates."""
-    if any(ent.replica_identity for ent in schema.entities):
-        return "# Functions, views, triggers, security, replica identities: after the tables, in"
+    if any(ent.replica_identity or has_settings(ent) for ent in schema.entities):
+        return "# Functions, views, triggers, security, table settings: after the tables, in"
     if schema.policies or any(ent.row_level_security for ent in schema.entities):
         return "# Functions, views, triggers and row-level security: created after the tables, in"
     if any(ent.partitions for ent in schema.entities):

@@ -23,6 +23,7 @@ from ..model.sequences import (
     switches_sequence,
 )
 from ..model.sqltext import default_sql, text_source
+from ..model.storage import change_sql, settings_statements
 from ..model.typemap import sa_type
 from ..operations.sqlutil import identity_sequence, quote_ident, quote_table, sql_literal
 from ..operations.table import AddColumn, AlterColumn, DropColumn, RenameColumn
@@ -92,7 +93,8 @@ def _owned_sequences(table: str, columns: tuple[Column, ...]) -> list[Stmt]:
 def _(operation: AddColumn, state: Schema) -> list[Stmt]:
     column, table = operation.column, operation.table
     add = call("op.add_column", _bare(table), column_expr(column, state), schema=_schema(table))
-    return [add, *_owned_sequences(table, (column,))]
+    settings = [execute(sql) for sql in settings_statements(table, column)]
+    return [add, *_owned_sequences(table, (column,)), *settings]
 
 
 @_render.register(DropColumn)
@@ -183,6 +185,9 @@ def _(operation: AlterColumn, state: Schema) -> list[Stmt]:
             )
         )
         stmts += [execute(ZONE_RESTORED)] if zoned else []
+        # PostgreSQL gives the column its new type's storage: the declared one again
+        if new.storage is not None:
+            stmts += [execute(change_sql(table, new, (None, None), (None, new.storage)))]
     if operation.backfills:
         # SET NOT NULL checks every row: give the NULLs the default first (a
         # column default only fills inserts that leave the column out).

@@ -23,6 +23,7 @@ from . import routines as _routines  # noqa: F401  (registers its renderers)
 from . import schemas as _schemas  # noqa: F401  (registers its renderers)
 from . import security as _security  # noqa: F401  (registers its renderers)
 from . import sequences as _sequences  # noqa: F401  (registers its renderers)
+from . import storage as _storage  # noqa: F401  (registers its renderers)
 from . import swaps as _swaps  # noqa: F401  (registers its renderers)
 from . import tables as _tables  # noqa: F401  (registers its renderers)
 from .render import render_body

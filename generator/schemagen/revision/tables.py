@@ -31,6 +31,7 @@ from ..model.sqltext import (
     not_valid_check_sql,
     partition_statements,
 )
+from ..model.storage import settings_statements
 from ..model.typemap import pg_type
 from ..operations.sqlutil import (
     identity_sequence,
@@ -59,6 +60,8 @@ def table_statements(ent: Entity, state: Schema) -> list[str]:
     calls after it ran them."""
     table = quote_table(ent.table)
     stmts = [create_table_sql(ent, state)]
+    # statistics targets and storage: before the partitions, which take the storage
+    stmts += [sql for col in ent.columns for sql in settings_statements(ent.table, col)]
     if ent.description is not None:
         stmts.append(f"COMMENT ON TABLE {table} IS {sql_literal(ent.description)}")
     stmts += [

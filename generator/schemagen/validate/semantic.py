@@ -39,6 +39,7 @@ from .reporter import (
 from .sequences import check_sequences
 from .serves import check_serves
 from .sql import SqlSyntaxError, read_expression, shown
+from .storage import check_column_settings
 
 NUMERIC_KINDS = INTEGER_TYPES | {"numeric", "float", "double"}
 INTEGER_RANGES = {
@@ -79,6 +80,7 @@ def check_model(schema: Schema, src: Sources, report: Reporter) -> None:
         check_not_valid_checks(entity, report)
         check_not_valid_keys(entity, src, report)
         check_replica_identity(entity, report)
+        check_column_settings(entity, report)
     check_namespaces(schema, src, report)
     check_renames(schema, src, report)
     check_relationship_names(schema, src, report)

@@ -1,0 +1,69 @@
+"""``check --database`` on a column's statistics target and storage (``statistics:``,
+``storage:``): a DBA's ``SET STATISTICS 1000`` for a skewed column and ``SET STORAGE
+EXTERNAL`` for large values that substring() reads, which a rebuilt database lost
+silently before the language could say them. Each is compared with its declaration,
+with the statement that restores it as hint; the columns query reads them (no query
+more)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from migration_harness import json_findings, live_findings, migrated_project
+from pgcluster import PgCluster
+from schemagen.cli import main
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+SCHEMA = CORPUS / "142_column_statistics_and_storage" / "after" / "schema.yaml"
+
+
+@pytest.fixture
+def db(pg: PgCluster, tmp_path: Path) -> tuple[Path, str]:
+    name = pg.create_database("colsettings")
+    root = migrated_project(tmp_path / "p", SCHEMA.read_text(), pg.url(name))
+    pg.sql(
+        "INSERT INTO notes (id, body, note, n, payload, code, price) VALUES"
+        " (1, NULL, 'a', 1, '{}', 'c1', 1.5), (2, repeat('x', 3000), 'a', NULL, NULL, 'c2', NULL),"
+        " (3, 'b', NULL, 1, '[1]', 'c1', 1.5)",
+        name,
+    )
+    return root, name
+
+
+def test_declared_settings_are_clean_and_drift_of_each_is_found(
+    pg: PgCluster, db: tuple[Path, str]
+) -> None:
+    root, name = db
+    assert live_findings(root, pg.url(name)) == []
+    result = CliRunner().invoke(main, ["check", "--project", str(root), "--database", pg.url(name)])
+    assert result.exit_code == 0, result.output
+    pg.sql(
+        "ALTER TABLE notes ALTER COLUMN body SET STATISTICS 100,"  # declared 1000
+        " ALTER COLUMN note SET STATISTICS 10,"  # declared the default
+        " ALTER COLUMN payload SET STORAGE MAIN,"  # declared jsonb's own
+        " ALTER COLUMN code SET STORAGE EXTENDED",  # declared external
+        name,
+    )
+    assert live_findings(root, pg.url(name)) == [
+        "column notes.body: statistics target is 100 in the database, 1000 in the schema",
+        "column notes.code: storage is the type's own in the database, external in the schema",
+        "column notes.note: statistics target is 10 in the database, the default in the schema",
+        "column notes.payload: storage is main in the database, the type's own in the schema",
+    ]
+    hints = {f["message"]: f["hint"] for f in json_findings(root, pg.url(name))}
+    assert sorted(hints.values())[0].startswith(
+        "run `ALTER TABLE notes ALTER COLUMN body SET STATISTICS 1000`"
+    )
+    result = CliRunner().invoke(main, ["check", "--project", str(root), "--database", pg.url(name)])
+    assert result.exit_code == 1
+    pg.sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+    assert len(live_findings(root, pg.url(name))) == 4
+    pg.sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = off')
+    # the hints run as written (the type's own storage of jsonb is EXTENDED)
+    statements = [h.split("`")[1].replace("<its type's own, pg_type.typstorage>", "EXTENDED")
+                  for h in hints.values()]  # fmt: skip
+    pg.sql(";".join(statements), name)
+    assert live_findings(root, pg.url(name)) == []
+    assert pg.sql("SELECT max(length(body)) FROM notes", name).strip() == "3000"
