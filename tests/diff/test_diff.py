@@ -521,9 +521,13 @@ def test_foreign_keys_come_after_the_unique_they_reference_and_go_before_it() ->
         entity("Shelf", "shelves", col("store_code", string(20)),
                foreign_keys=(ref("shelves"),)),
     )
-    # The unique is added plainly: the new table's foreign key needs it at once.
+    # The unique is added in the transaction: the new table's foreign key needs it
+    # at once; its index is built concurrently before it (the drops revision).
     assert lines(old, new) == [
-        "+ unique uq_stores_code on stores",
+        "+ unique index uq_stores_code on stores (code), built concurrently for "
+        "uq_stores_code, which the main revision adds USING INDEX",
+        "+ unique uq_stores_code on stores (its index built concurrently before the "
+        "transaction, attached USING INDEX)",
         "+ table shelves",
         "+ foreign key fk_products_store_code_stores on products (NOT VALID, then VALIDATE)",
     ]
@@ -532,7 +536,10 @@ def test_foreign_keys_come_after_the_unique_they_reference_and_go_before_it() ->
         "- table shelves",
         "- unique uq_stores_code on stores",
     ]
-    assert diff(old, new).reverse().describe() == dropped  # the downgrade
+    assert diff(old, new).reverse().describe() == [  # the downgrade
+        *dropped,
+        "- unique index uq_stores_code on stores (code), if still there",
+    ]
     assert lines(new, old) == dropped  # the same change made in the YAML
 
 

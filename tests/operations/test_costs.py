@@ -174,6 +174,12 @@ STATEMENTS: dict[str, tuple[str, str, str]] = {
     ),
     # the same in the transaction, the index built concurrently before it
     # (PrebuildUniqueIndex, then ReplaceUnique prebuilt)
+    # as a revision adds a unique whose index PrebuildUniqueIndex built before it
+    "attach unique index, in the transaction": (
+        "",
+        "ALTER TABLE t ADD CONSTRAINT t_ux UNIQUE USING INDEX t_ux",
+        "t",
+    ),
     "swap unique USING INDEX, in the transaction": (
         "ALTER TABLE t ADD CONSTRAINT t_uq UNIQUE (a); CREATE UNIQUE INDEX t_uq_swap ON t (a, n)",
         "ALTER TABLE t DROP CONSTRAINT t_uq, ADD CONSTRAINT t_uq UNIQUE USING INDEX t_uq_swap",

@@ -688,15 +688,21 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
     "unique constraint traded under its name for one over a column the table has: its index "
     "built concurrently as name_swap in the drops revision, attached USING INDEX in the "
     "transaction; a partitioned table's built in the transaction, on rows": lambda c: (
-        c.any(PrebuildUniqueIndex, lambda op: op.swap.old.name == op.swap.new.name)
+        c.any(
+            PrebuildUniqueIndex,
+            lambda op: op.held_by is not None and op.held_by.name == op.new.name,
+        )
         and c.any(ReplaceUnique, lambda op: op.early and op.prebuilt == "" and not op.lock_safe)
         and [stage.kind for stage in stages(c.upgrade)] == ["drops", "main"]
         and bool(c.case.setup)
     ),
-    "new unique constraint added in the transaction (a partitioned table's; one a new "
-    "table's foreign key needs at once), rows searched for repeats first, on rows": lambda c: (
+    "new unique constraint added in the transaction, rows searched for repeats first: a "
+    "partitioned table's (its index built under the lock); one a new table's foreign key "
+    "needs at once (its index built concurrently in the drops revision, attached USING "
+    "INDEX), on rows": lambda c: (
         c.any(AddConstraint, lambda op: _in_transaction_unique(op) and op.table == "payments")
-        and c.any(AddConstraint, lambda op: _in_transaction_unique(op) and op.table == "stores")
+        and c.any(AddConstraint, lambda op: _in_transaction_unique(op) and op.prebuilt)
+        and c.any(PrebuildUniqueIndex, lambda op: op.held_by is None)
         and c.any(CreateTable, lambda op: bool(op.entity.foreign_keys))
         and bool(c.case.setup)
     ),

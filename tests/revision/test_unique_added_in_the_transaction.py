@@ -104,9 +104,15 @@ def test_repeated_rows_name_the_new_unique_and_a_query(
     first = at_first_revision(pg, case, tmp_path, ROWS)
     root, db, url = first.root, first.db, first.url
     migration = "\n".join(p.read_text() for p in revisions(root))
-    # added in the transaction: its index built under the lock, no USING INDEX
-    assert "USING INDEX" not in migration
-    assert "CONCURRENTLY" not in migration
+    if "partition_by" in after:
+        # added in the transaction: its index built under the lock, no USING INDEX
+        assert "USING INDEX" not in migration
+        assert "CONCURRENTLY" not in migration
+    else:
+        # the new key needs it in the transaction: its index built concurrently
+        # before it (the _drops revision, where the search runs), attached there
+        assert "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS uq_payments_ref" in migration
+        assert "ADD CONSTRAINT uq_payments_ref UNIQUE USING INDEX uq_payments_ref" in migration
     with pytest.raises(sa.exc.DBAPIError) as info:
         alembic(root, url, "upgrade", "head")
     error = str(info.value)
@@ -114,7 +120,9 @@ def test_repeated_rows_name_the_new_unique_and_a_query(
     assert "could not create unique index" not in error
     assert "UniqueViolation" in error  # the SQLSTATE kept
     assert _listed(pg, db, error) == "1,5"
-    # rolled back: no constraint, no index, no Refund table
+    # rolled back (or stopped before the build): no constraint, no index, no Refund table
+    assert _invalid_indexes(pg, db) == "0"
+    assert pg.sql("SELECT to_regclass('uq_payments_ref') IS NULL", db).strip() == "t"
     assert (
         pg.sql("SELECT count(*) FROM pg_constraint WHERE conname = 'uq_payments_ref'", db).strip()
         == "0"

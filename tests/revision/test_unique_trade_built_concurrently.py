@@ -7,7 +7,7 @@ holds every reader of the table for the whole build: variant is there before the
 transaction, so the index is built CONCURRENTLY before it (the _drops revision,
 under the previous revision's names) and the transaction attaches it with
 USING INDEX (a brief lock, no scan). So is one a new table's foreign key needs
-at once (swapped in the transaction, before the key is added).
+at once (swapped, or added, in the transaction, before the key is added).
 
 Proven with a second session that reads while the build waits for an old writer:
 it reads, where it waited behind the build before."""
@@ -107,6 +107,11 @@ SCENES = {
     "a_new_key_needs_it": (
         NEEDED_BEFORE, NEEDED_AFTER, *NAMES[0], "(store_id, variant, legacy)"
     ),
+    # no unique before: a new one, which the new key needs at once
+    "a_new_key_needs_a_new_one": (
+        BEFORE.replace("    unique:\n      OLD_NAME: [store_id, legacy]\n", ""),
+        NEEDED_AFTER, "", "uq_products_key", "",
+    ),
 }
 
 
@@ -119,7 +124,7 @@ def test_the_new_index_is_built_concurrently_while_readers_read(
         "traded",
         {"s.yaml": before.replace("OLD_NAME", old_name)},
         {"s.yaml": after.replace("NEW_NAME", new_name).replace("OLD_NAME", new_name)},
-        destructive=scene != "a_new_key_needs_it",
+        destructive=not scene.startswith("a_new_key"),
     )
     first = at_first_revision(pg, case, tmp_path, ROWS)
     root, db, url = first.root, first.db, first.url
@@ -174,7 +179,7 @@ def test_the_new_index_is_built_concurrently_while_readers_read(
     with psycopg.connect(libpq) as conn, pytest.raises(psycopg.errors.UniqueViolation):
         conn.execute("INSERT INTO products (id, store_id, variant) VALUES (60, 1, 'v')")
     alembic(root, url, "downgrade", first.heads[0])
-    assert uniques(pg, db) == f"{old_name} UNIQUE {old_columns}"
+    assert uniques(pg, db) == (f"{old_name} UNIQUE {old_columns}" if old_name else "")
     assert_matches_models(pg, db, first.models_before, [], "downgrade")
     assert pg.sql("SELECT count(*) FROM products", db).strip() == "6"
 

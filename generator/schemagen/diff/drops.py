@@ -174,6 +174,8 @@ def _early(
         return DropIndex(table, found[0], concurrently=True), []
     if isinstance(op, ReplaceUnique) and not op.lock_safe:
         return _prebuilt(op, old, names)
+    if isinstance(op, AddConstraint) and isinstance(op.constraint, Unique) and not op.lock_safe:
+        return _prebuilt_add(op, old, names)
     if isinstance(op, ReplaceUnique) and op.early and op.lock_safe:
         # swapped while the column the main transaction drops is still there
         table = names.table(op.table)
@@ -220,6 +222,33 @@ def _prebuilt(
     new = dataclasses.replace(op.new, columns=cols)
     swap = dataclasses.replace(op, table=table, old=before, new=new, prebuilt="new")
     return PrebuildUniqueIndex(swap), [dataclasses.replace(op, prebuilt="new")]
+
+
+def _prebuilt_add(
+    op: AddConstraint, old: Schema, names: _Names
+) -> tuple[Operation, list[Operation]] | None:
+    """A new unique added in the main transaction (one a new table's foreign key
+    needs at once) over columns the table has before it: its index built
+    concurrently first, as :func:`_prebuilt`'s, and attached there ``USING INDEX``.
+    Not where its name is taken in the previous revision (a constraint dropped and
+    added again under it in the transaction), nor on a partitioned table."""
+    assert isinstance(op.constraint, Unique)
+    table = names.table(op.table)
+    ent = next((e for e in old.entities if e.table == table), None)
+    if ent is None or table in names.dropped or ent.partition_by is not None:
+        return None
+    # (relations of the table's schema: an index of its own for each of these)
+    taken = {ent.primary_key.name, *(u.name for u in ent.uniques)}
+    taken |= {ix.name for ix in ent.indexes} | {ex.name for ex in ent.excludes}
+    cols = tuple(names.column(op.table, c) for c in op.constraint.columns)
+    if op.constraint.name in taken or not set(cols) <= {c.name for c in ent.columns}:
+        return None
+    if {(op.table, c) for c in op.constraint.columns} & names.added:
+        return None
+    add = dataclasses.replace(
+        op, table=table, constraint=dataclasses.replace(op.constraint, columns=cols)
+    )
+    return PrebuildUniqueIndex(add), [dataclasses.replace(op, prebuilt=True)]
 
 
 def _constraint(old: Schema, table: str, constraint: Constraint) -> Constraint | None:

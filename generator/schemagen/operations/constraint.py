@@ -57,13 +57,18 @@ class AddConstraint(Operation):
     table: str
     constraint: Constraint
     lock_safe: bool = False
+    #: a unique added in the main transaction whose index :class:`PrebuildUniqueIndex`
+    #: built concurrently before it: attached ``USING INDEX`` (no scan under the lock)
+    prebuilt: bool = False
 
     def reverse(self) -> Operation:
-        return DropConstraint(self.table, self.constraint, self.lock_safe)
+        return DropConstraint(self.table, self.constraint, self.lock_safe, self.prebuilt)
 
     def describe(self) -> str:
         how = ""
-        if not_validated(self.constraint):
+        if self.prebuilt:
+            how = " (its index built concurrently before the transaction, attached USING INDEX)"
+        elif not_validated(self.constraint):
             how = " (NOT VALID, left so: validated: false)"
         elif self.lock_safe:
             how = (
@@ -99,9 +104,10 @@ class DropConstraint(Operation):
     table: str
     constraint: Constraint
     lock_safe: bool = False
+    prebuilt: bool = False  # its reverse's (a plain drop either way)
 
     def reverse(self) -> Operation:
-        return AddConstraint(self.table, self.constraint, self.lock_safe)
+        return AddConstraint(self.table, self.constraint, self.lock_safe, self.prebuilt)
 
     @property
     def online(self) -> bool:
@@ -413,39 +419,64 @@ class ReplaceUnique(Operation):
 
 @dataclass(frozen=True)
 class PrebuildUniqueIndex(Operation):
-    """The unique index of ``swap`` (a :class:`ReplaceUnique` of the main
-    transaction, ``prebuilt`` ``"new"``) built ``CONCURRENTLY`` before it, in the
-    drops stage, under the previous revision's table and column names, while the
-    old constraint holds: rows that repeat its columns are searched for first,
-    an INVALID index a failed build left is dropped first (a rerun builds it
-    again). Nothing in the schema changes until the swap attaches it.
+    """The unique index that ``attach`` (of the main transaction: a
+    :class:`ReplaceUnique` ``prebuilt`` ``"new"``, or an :class:`AddConstraint`
+    of a unique, ``prebuilt``) attaches ``USING INDEX``, built ``CONCURRENTLY``
+    before it, in the drops stage, under the previous revision's table and column
+    names (while a swap's old constraint holds): rows that repeat its columns are
+    searched for first, an INVALID index a failed build left is dropped first (a
+    rerun builds it again). Nothing in the schema changes until it is attached.
 
     ``undo``: its reverse, the drops revision's downgrade, which runs after the
-    main one swapped back (and so dropped the index with the new constraint):
+    main one undid the attach (and so dropped the index with the constraint):
     ``DROP INDEX CONCURRENTLY IF EXISTS``, which finds it only where the main
     upgrade never ran."""
 
-    swap: ReplaceUnique
+    attach: ReplaceUnique | AddConstraint
     undo: bool = False
 
     @property
     def table(self) -> str:
-        return self.swap.table
+        return self.attach.table
+
+    @property
+    def new(self) -> UniqueConstraint:
+        """The constraint the index is built for."""
+        if isinstance(self.attach, ReplaceUnique):
+            return self.attach.new
+        assert isinstance(self.attach.constraint, UniqueConstraint)
+        return self.attach.constraint
+
+    @property
+    def held_by(self) -> UniqueConstraint | None:
+        """The constraint that holds meanwhile (a swap's old one)."""
+        return self.attach.old if isinstance(self.attach, ReplaceUnique) else None
+
+    @property
+    def index(self) -> str:
+        """The name the index is built under."""
+        return self.attach.index if isinstance(self.attach, ReplaceUnique) else self.new.name
+
+    @property
+    def checks_rows(self) -> bool:
+        """Whether rows may repeat its columns (see :attr:`ReplaceUnique.checks_rows`)."""
+        return self.attach.checks_rows if isinstance(self.attach, ReplaceUnique) else True
 
     def reverse(self) -> Operation:
-        return PrebuildUniqueIndex(self.swap, not self.undo)
+        return PrebuildUniqueIndex(self.attach, not self.undo)
 
     @property
     def online(self) -> bool:
         return True
 
     def describe(self) -> str:
-        cols = ", ".join(self.swap.new.columns)
+        cols = ", ".join(self.new.columns)
         if self.undo:
-            return f"- unique index {self.swap.index} on {self.table} ({cols}), if still there"
+            return f"- unique index {self.index} on {self.table} ({cols}), if still there"
+        how = "swaps in" if isinstance(self.attach, ReplaceUnique) else "adds"
         return (
-            f"+ unique index {self.swap.index} on {self.table} ({cols}), built concurrently "
-            f"for {self.swap.new.name}, which the main revision swaps in USING INDEX"
+            f"+ unique index {self.index} on {self.table} ({cols}), built concurrently "
+            f"for {self.new.name}, which the main revision {how} USING INDEX"
         )
 
     def apply(self, schema: Schema) -> Schema:

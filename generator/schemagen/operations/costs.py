@@ -166,6 +166,7 @@ FACTS: dict[str, Cost] = {
     "swap unique USING INDEX": Cost(_AX, "no scan", True),
     # the same in the transaction, with an index built CONCURRENTLY before it
     "swap unique USING INDEX, in the transaction": Cost(_AX, "no scan"),
+    "attach unique index, in the transaction": Cost(_AX, "no scan"),
     # DROP CONSTRAINT and ADD CONSTRAINT ... UNIQUE in one ALTER TABLE: builds the index
     "swap unique": Cost(_AX, "scans"),
     "set not null, validated check": Cost(_AX, "no scan", True),
@@ -300,7 +301,7 @@ def _other_steps(op: Operation) -> tuple[str, ...]:
     if isinstance(op, PrebuildUniqueIndex):
         if op.undo:
             return ("drop index concurrently",)
-        find = ("find repeated keys",) if op.swap.checks_rows else ()
+        find = ("find repeated keys",) if op.checks_rows else ()
         return (*find, "create unique index concurrently")
     if isinstance(op, ReplaceUnique):
         if op.prebuilt == "new":
@@ -407,6 +408,8 @@ def _add_constraint(op: AddConstraint) -> tuple[str, ...]:
     if not op.lock_safe:
         if isinstance(c, ForeignKey):
             return ("add foreign key",)
+        if isinstance(c, UniqueConstraint) and op.prebuilt:
+            return ("attach unique index, in the transaction",)
         if isinstance(c, UniqueConstraint):
             return ("find repeated keys, in the transaction", "add unique")
         return ("add check",)

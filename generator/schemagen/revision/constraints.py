@@ -112,6 +112,16 @@ def _(operation: AddConstraint, state: Schema) -> list[Stmt]:
     table, c = operation.table, operation.constraint
     if operation.lock_safe:
         return lock_safe_constraint(table, c)
+    if isinstance(c, UniqueConstraint) and operation.prebuilt:
+        # its index built and searched before the transaction (PrebuildUniqueIndex):
+        # attached, no scan under the lock
+        name = quote_ident(c.name)
+        return [
+            execute(
+                f"ALTER TABLE {quote_table(table)} ADD CONSTRAINT {name} UNIQUE USING INDEX "
+                f"{name}{deferral_sql(c)}"
+            )
+        ]
     if isinstance(c, UniqueConstraint):
         # Built under the transaction's lock (a partitioned table's, one a new
         # table's foreign key needs at once, one added back around a retype): rows

@@ -10,8 +10,10 @@ would have.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..model import naming
-from ..model.schema import Schema
+from ..model.schema import Schema, UniqueConstraint
 from ..model.sqltext import deferral_sql
 from ..operations.constraint import (
     AlterForeignKeyDeferral,
@@ -132,35 +134,51 @@ def _(operation: ReplaceUnique, state: Schema) -> list[Stmt | Guarded]:
         f"{alter} IF EXISTS {quote_ident(old.name)}, ADD CONSTRAINT {quote_ident(new.name)} "
         f"UNIQUE USING INDEX {quote_ident(index)}{deferral_sql(new)}"
     )
+    build = _UniqueBuild(table, index, new, operation.checks_rows, old)
     return [
-        *_swap_index_build(operation, done),
+        *_unique_index_build(build, done),
         execute(f"DO $schemagen$ BEGIN IF NOT {done} THEN {swap}; END IF; END $schemagen$"),
     ]
 
 
-def _swap_index_build(operation: ReplaceUnique, done: str | None) -> list[Stmt | Guarded]:
-    """The idempotent steps that build a swap's new unique index concurrently
-    while the old constraint holds: an INVALID leftover dropped, the rows searched
-    for repeats (unless the new columns hold the old ones), the build; each
-    skipped once ``done`` (SQL: the swap is made; None: it cannot be yet)."""
-    table, index, new = operation.table, operation.index, operation.new
+@dataclass(frozen=True)
+class _UniqueBuild:
+    """A unique index built concurrently: where, under which name, for which
+    constraint; ``search``: whether rows may repeat its columns; ``held_by``: the
+    constraint that holds meanwhile, if any."""
+
+    table: str
+    index: str
+    new: UniqueConstraint
+    search: bool
+    held_by: UniqueConstraint | None
+
+
+def _unique_index_build(build: _UniqueBuild, done: str | None) -> list[Stmt | Guarded]:
+    """The idempotent steps that build a unique index concurrently: an INVALID
+    leftover dropped, the rows searched for repeats (where they may repeat), the
+    build; each skipped once ``done`` (SQL: the constraint is in place; None: it
+    cannot be yet)."""
+    table, index, new = build.table, build.index, build.new
     steps: list[Stmt | Guarded] = [drop_invalid_index(index, table)]
-    if operation.checks_rows:
+    if build.search:
         unless = done or "false"
-        steps.append(execute(repeated_rows_sql(table, new, unless, held_by=operation.old)))
-    build = execute(_unique_index_sql(table, index, new))
-    return [*steps, build if done is None else Guarded(f"SELECT NOT {done}", (build,))]
+        steps.append(execute(repeated_rows_sql(table, new, unless, held_by=build.held_by)))
+    sql = execute(_unique_index_sql(table, index, new))
+    return [*steps, sql if done is None else Guarded(f"SELECT NOT {done}", (sql,))]
 
 
 @_render.register(PrebuildUniqueIndex)
 def _(operation: PrebuildUniqueIndex, state: Schema) -> list[Stmt | Guarded]:
-    # Before the main transaction, which attaches it: the old constraint and its
-    # columns still there, under the previous revision's names.
-    swap = operation.swap
+    # Before the main transaction, which attaches it: a swap's old constraint and
+    # the columns still there, under the previous revision's names.
     if operation.undo:
-        name = quote_table(naming.in_schema_of(swap.table, swap.index))
+        name = quote_table(naming.in_schema_of(operation.table, operation.index))
         return [execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")]
-    return _swap_index_build(swap, None)
+    build = _UniqueBuild(
+        operation.table, operation.index, operation.new, operation.checks_rows, operation.held_by
+    )
+    return _unique_index_build(build, None)
 
 
 @_render.register(AlterUniqueDeferral)
