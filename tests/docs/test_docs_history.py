@@ -89,3 +89,35 @@ def test_without_revisions_the_page_says_how_to_start(tmp_path: Path) -> None:
     assert "No revision has created or changed this table yet." in (
         (docs / "entities" / "posts.md").read_text()
     )
+
+
+def test_a_cost_line_wrapped_in_the_revision_stays_with_its_operation(tmp_path: Path) -> None:
+    # A foreign key to each of three long-named tables makes the new table's cost
+    # line (the lock on every referenced table) longer than a docstring line.
+    names = ["warehouse_locations_of_stores", "product_variants_by_sku", "stores_of_merchants"]
+    entities = "".join(
+        f"  T{i}:\n    table: {name}\n    columns:\n"
+        "      id: {type: bigint, primary_key: true}\n"
+        for i, name in enumerate(names)
+    )
+    refs = "".join(
+        f"      r{i}: {{type: bigint, references: T{i}.id}}\n" for i in range(len(names))
+    )
+    root = tmp_path / "shop"
+    (root / "schema").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[tool.schemagen]\nschema = "schema"\n')
+    (root / "schema" / "shop.yaml").write_text(
+        "database:\n  name: shop\nentities:\n" + entities
+        + "  Item:\n    table: inventory_items\n    columns:\n"
+        "      id: {type: bigint, primary_key: true}\n" + refs
+    )
+    run(root, "migrate", "-m", "initial")
+    revision = next((root / "generated" / "migrations" / "versions").glob("000_*.py")).read_text()
+    lock = "SHARE ROW EXCLUSIVE on " + ", ".join(sorted(names))
+    # the docstring wraps the long cost line, its continuation indented as the cost is
+    cost = revision[revision.index("+ table inventory_items") :].splitlines()[1:3]
+    assert cost[0].startswith("    lock ACCESS EXCLUSIVE") and cost[1].startswith("    "), cost
+    page = (root / "generated" / "docs" / "history.md").read_text()
+    plan = [line for line in page.splitlines() if line.startswith("- `")]
+    assert len(plan) == 4, plan  # one line per operation: three tables and the item table
+    assert f"- `+ table inventory_items` (lock ACCESS EXCLUSIVE, no scan; {lock})" in plan

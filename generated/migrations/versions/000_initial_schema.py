@@ -64,10 +64,10 @@ rewrite, outside a transaction):
     lock ACCESS EXCLUSIVE, no scan; SHARE ROW EXCLUSIVE on locations, product_variants
 + table inventory_items
     lock ACCESS EXCLUSIVE, no scan; SHARE ROW EXCLUSIVE on locations, product_variants,
-stores
+    stores
 + table purchase_order_line_items
     lock ACCESS EXCLUSIVE, no scan; SHARE ROW EXCLUSIVE on product_variants,
-purchase_orders
+    purchase_orders
 + table inventory_movements
     lock ACCESS EXCLUSIVE, no scan; SHARE ROW EXCLUSIVE on inventory_items
 """

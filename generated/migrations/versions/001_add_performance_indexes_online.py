@@ -77,7 +77,7 @@ rewrite, outside a transaction):
     lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_stores_shop_domain on stores (concurrently)
     find repeated keys (ACCESS SHARE, scans); create index concurrently (SHARE UPDATE
-EXCLUSIVE, scans), outside a transaction
+    EXCLUSIVE, scans), outside a transaction
 + index idx_stores_subscription_status on stores (concurrently)
     lock SHARE UPDATE EXCLUSIVE, scans, outside a transaction
 + index idx_suppliers_store_name on suppliers (concurrently)

@@ -253,9 +253,12 @@ def docstring(text: str, indent: str) -> list[str]:
             # not split into words to be joined again, for every entity's docstring
             lines.append(body)
             continue
+        # A continuation keeps its line's indentation: an indented line (a plan
+        # operation's cost) still reads, and parses, as part of the line above it.
         wrapped = textwrap.wrap(
             body,
             width=limit,
+            subsequent_indent=body[: len(body) - len(body.lstrip())],
             break_long_words=False,
             break_on_hyphens=False,
             replace_whitespace=False,
