@@ -3,8 +3,8 @@ and ``SET STORAGE`` are written as ``statistics:`` and ``storage:`` where they w
 listed as not expressible (the forge twin's notes.note and notes.st_diff among
 them), so an adopted database checks clean and a fresh copy dumps exactly like it.
 Only what the language cannot hold stays listed: a partitioned table's statistics
-target (its partitions made later lack it), a partition's own storage, and the
-storage of a column whose type's own storage schemagen does not know (a domain's)."""
+target (its partitions made later lack it) and a partition's own storage. A column
+typed by a domain has its base type's own storage, so its storage is written too."""
 
 from __future__ import annotations
 
@@ -58,16 +58,12 @@ def test_settings_the_language_cannot_hold_are_listed(pg: PgCluster, tmp_path: P
     source = pg.create_database("colsettings_apart")
     try:
         pg.sql(
-            "CREATE DOMAIN body AS text;"
-            "CREATE TABLE posts (id bigint PRIMARY KEY, content body);"
-            "ALTER TABLE posts ALTER COLUMN content SET STORAGE EXTERNAL;"
             "CREATE TABLE payments (id bigint, paid_on date, memo text,"
             " PRIMARY KEY (id, paid_on)) PARTITION BY RANGE (paid_on);"
             "CREATE TABLE payments_2024 PARTITION OF payments"
             " FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"
             "ALTER TABLE payments ALTER COLUMN memo SET STATISTICS 300;"
             "ALTER TABLE payments_2024 ALTER COLUMN memo SET STORAGE MAIN;"
-            "INSERT INTO posts VALUES (1, 'a'), (2, NULL);"
             "INSERT INTO payments VALUES (1, '2024-02-01', 'm'), (2, '2024-02-01', 'm')",
             source,
         )
@@ -79,5 +75,39 @@ def test_settings_the_language_cannot_hold_are_listed(pg: PgCluster, tmp_path: P
         "not expressible: options of column payments.memo: SET STATISTICS 300",
         "not expressible: options of column payments_2024.memo: SET STATISTICS 300, SET "
         "STORAGE MAIN",
-        "not expressible: options of column posts.content: SET STORAGE EXTERNAL",
     ]
+
+
+DOMAINS = """
+CREATE DOMAIN body AS text;
+CREATE DOMAIN amount AS numeric(12,2) CHECK (VALUE >= 0);
+CREATE TABLE posts (id bigint PRIMARY KEY, content body, total amount, tags body[],
+                    plain body);
+ALTER TABLE posts ALTER COLUMN content SET STORAGE EXTERNAL,
+                  ALTER COLUMN total SET STORAGE EXTENDED,
+                  ALTER COLUMN tags SET STORAGE MAIN;
+INSERT INTO posts VALUES (1, repeat('b', 5000), 1.50, '{a,b}', 'p'),
+  (2, NULL, NULL, NULL, NULL), (3, 'b', 1.50, '{a,b}', 'p');
+"""
+
+
+def test_storage_of_a_domain_typed_column_is_written(pg: PgCluster, tmp_path: Path) -> None:
+    """A domain's column takes its base type's storage (text: extended, numeric: main),
+    as validate reads it; import listed it as not expressible before."""
+    source = pg.create_database("colsettings_domains")
+    try:
+        pg.sql(DOMAINS, source)
+        root = round_trip(pg, source, tmp_path / "p", "domain column storage")
+        written = "".join(p.read_text() for p in sorted((root / "schema").glob("*.yaml")))
+        for said in (
+            "      content: {type: body, nullable: true, storage: external}\n",
+            "      total: {type: amount, nullable: true, storage: extended}\n",
+            "      tags: {type: array, of: body, nullable: true, storage: main}\n",
+            "      plain: {type: body, nullable: true}\n",
+        ):
+            assert said in written, said
+        pg.sql("ALTER TABLE posts ALTER COLUMN content SET STORAGE EXTENDED", source)
+        out = schemagen(root, "check", "--no-cache", "--database", pg.url(source), expect_exit=1)
+        assert "column posts.content: storage is the type's own in the database, external" in out
+    finally:
+        pg.drop_database(source)

@@ -345,7 +345,9 @@ class Mapper:
             spec["statistics"] = shape.statistics
         if shape.storage is None:
             return
-        if own_storage(spec) is None:  # a type whose own storage schemagen does not know
+        # a domain's column has its base type's storage (as validate reads it)
+        typed = self.domains.get(str(spec.get("type")), spec)
+        if own_storage(typed) is None:  # a type whose own storage schemagen does not know
             where = f"{table.name}.{name}"
             self.report("options of column", where, f"SET STORAGE {shape.storage.upper()}")
         else:

@@ -81,7 +81,7 @@ def map_type(text: str, enums: dict[str, str]) -> dict[str, Any] | None:
 def own_storage(spec: dict[str, Any]) -> str | None:
     """The storage of the type of a column ``spec`` as :func:`map_type` wrote it
     (:func:`schemagen.model.storage.type_storage`); None where schemagen does not
-    know it (a domain's, a type it does not know)."""
+    know it (a type it does not know; a domain's column asks of its domain's spec)."""
     kind = str(spec.get("type"))
     if kind.startswith("interval ") or kind == "varchar":
         kind = "interval" if kind != "varchar" else "string"
