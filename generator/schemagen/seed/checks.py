@@ -267,7 +267,24 @@ def _read_part(node: Any, rules: CheckRules) -> None:
     elif isinstance(node, ast.BoolExpr) and node.boolop == BoolExprType.OR_EXPR:
         _read_or(node, rules)
     else:
-        raise Unsupported("this shape")
+        raise Unsupported(_calls(node) or "this shape")
+
+
+def _calls(node: Any) -> str | None:
+    """Why a part that calls functions is out of reach, naming them: what a function
+    of the user's (``is_slug(handle)``) accepts, seed cannot know."""
+    names = sorted(
+        {
+            ".".join(str(f.sval) for f in call.funcname or () if isinstance(f, ast.String))
+            for call in _walk(node)
+            if isinstance(call, ast.FuncCall)
+        }
+    )
+    if not names:
+        return None
+    listed = ", ".join(f"{name}()" for name in names)
+    noun = "function" if len(names) == 1 else "functions"
+    return f"it calls the {noun} {listed}, whose accepted values seed cannot know"
 
 
 def _read_or(node: ast.BoolExpr, rules: CheckRules) -> None:
