@@ -23,6 +23,7 @@ by counting through their combinations (which caps the table's rows).
 from __future__ import annotations
 
 import graphlib
+import hashlib
 from dataclasses import dataclass, field, replace
 
 from ..errors import SchemagenError
@@ -94,9 +95,33 @@ class SeedPlan:
     tables: list[TablePlan] = field(default_factory=list)
 
 
-def keys_table(table: str) -> str:
-    """The temporary, numbered copy of a table's primary-key values."""
-    return f"pg_temp.{ident('seed_keys_' + table)}"
+def keys_table(table: str, columns: tuple[str, ...] = ()) -> str:
+    """The temporary, numbered copy of a table's referenced keys; with ``columns``,
+    of its rows that hold a value in each of them (see :func:`valued_keys`)."""
+    name = "seed_keys_" + table
+    if columns:  # a digest keeps the name short and apart from other column sets
+        name += "_" + hashlib.md5(",".join(columns).encode()).hexdigest()[:8]
+    return f"pg_temp.{ident(name)}"
+
+
+def valued_keys(schema: Schema, fk: ForeignKey) -> tuple[str, ...]:
+    """``fk``'s referenced columns when the parent may hold NULL in one of them (a
+    nullable unique), else (). Such a key picks among the parent's rows holding a
+    value in all of them: a parent's NULL would make a NOT NULL key fail and a
+    nullable one NULL more often than its share."""
+    parent = schema.entity_by_table(fk.ref_table)
+    if any(parent.column(c).nullable for c in fk.ref_columns):
+        return fk.ref_columns
+    return ()
+
+
+def parent_rows(ctx: TableContext, fk: ForeignKey) -> int:
+    """How many parent rows ``fk`` picks from: the rows holding its referenced
+    columns where those may be NULL (once the parent is filled), else all."""
+    valued = valued_keys(ctx.schema, fk)
+    if valued and (fk.ref_table, valued) in ctx.valued:
+        return ctx.valued[(fk.ref_table, valued)]
+    return ctx.counts.get(fk.ref_table, 0)
 
 
 #: How the rows of a table without a primary key are told apart while a seed fills
@@ -201,6 +226,8 @@ class TableContext:
     # Tables whose single integer key runs without gaps from offset + 1: a foreign
     # key to them is the parent's row number plus the offset, with no lookup.
     offsets: dict[str, int] = field(default_factory=dict)
+    #: (table, columns) -> its rows holding a value in each column (see valued_keys)
+    valued: dict[tuple[str, tuple[str, ...]], int] = field(default_factory=dict)
 
 
 def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) -> TablePlan:
@@ -285,7 +312,7 @@ def _key_value(t: _Table, column: str) -> str:
     position = _radix_position(t.radix, column, t.counter)
     if fk is None or position is None:
         return _radix_value(t, col, position or "0")
-    count = t.ctx.counts.get(fk.ref_table, 0)
+    count = parent_rows(t.ctx, fk)
     return _parent_value(t, fk, column, _parent_row(t, col, fk, count))
 
 
@@ -393,7 +420,7 @@ def _apart(
                     "`<>` between two columns that are not two foreign keys to one table",
                 )
             )
-        count = ctx.counts.get(pair[0].ref_table, 0)
+        count = parent_rows(ctx, pair[0])
         own = [(c.name,) for c in cols]
         digits = [n for n, (names, _) in enumerate(radix or ()) if names in own]
         if radix is not None and len(digits) == 2:
@@ -564,7 +591,7 @@ def _distinct(col: Column) -> bool:
 def _value_count(ctx: TableContext, ent: Entity, col: Column, fks: list[ForeignKey]) -> int:
     for fk in fks:
         if col.name in fk.columns:
-            return ctx.counts.get(fk.ref_table, 0)
+            return parent_rows(ctx, fk)
     enum = column_enum(col)
     if enum is not None:
         return len(ctx.schema.enum(enum).values)
@@ -621,11 +648,16 @@ def _column_expr(t: _Table, col: Column, fk: ForeignKey | None) -> str | None:
         # naming the column (see _rules) and for the parents its values name
         return _nulls(t, col, value_sql(_job(t, col)))
     if fk is not None:
-        count = t.ctx.counts.get(fk.ref_table, 0)
+        count = parent_rows(t.ctx, fk)
         if count == 0:
             if _may_be_null(t, col):
                 return "NULL"
-            raise SeedError(f"cannot seed {t.ent.table}: {fk.ref_table} has no rows to reference")
+            valued = valued_keys(t.ctx.schema, fk)
+            holding = f" holding ({', '.join(valued)})" if valued else ""
+            raise SeedError(
+                f"cannot seed {t.ent.table}: {fk.ref_table} has no rows{holding} to "
+                f"reference by {fk.name}"
+            )
         row = _parent_row(t, col, fk, count)
         if col.name in t.apart and radix_pos is None:  # off the other key's parent row
             other = t.ent.column(t.apart[col.name][0])
@@ -660,7 +692,8 @@ def _parent_value(t: _Table, fk: ForeignKey, column: str, row: str) -> str:
     parent_pk = t.ctx.schema.entity_by_table(fk.ref_table).primary_key.columns
     if offset is not None and fk.ref_columns == parent_pk:
         return f"({offset} + {row})"
-    lookup = f"FROM {keys_table(fk.ref_table)} AS k WHERE k.rn = {row}"
+    keys = keys_table(fk.ref_table, valued_keys(t.ctx.schema, fk))
+    lookup = f"FROM {keys} AS k WHERE k.rn = {row}"
     return f"(SELECT k.{ident(ref)} {lookup})"
 
 

@@ -26,6 +26,7 @@ from .plan import (
     new_rows_table,
     plan_table,
     row_keys,
+    valued_keys,
 )
 from .security import lift_row_security, restore_row_security
 from .sequences import move_sequences
@@ -176,9 +177,12 @@ def _fill(
 ) -> list[TablePlan]:
     order, deferred = insert_order(schema)
     referenced: dict[str, set[str]] = {}
+    valued: dict[str, set[tuple[str, ...]]] = {}  # see valued_keys
     for ent in schema.entities:
         for fk in ent.foreign_keys:
             referenced.setdefault(fk.ref_table, set()).update(fk.ref_columns)
+            if valued_keys(schema, fk):
+                valued.setdefault(fk.ref_table, set()).add(fk.ref_columns)
     ctx = TableContext(schema, seed, counts=dict(existing), existing=existing)
     for ent in order:
         ctx.counts[ent.table] = existing[ent.table] + wanted.get(ent.table, 0)
@@ -198,7 +202,10 @@ def _fill(
         if ent.table in referenced:
             # numbered by the primary key, or by what is referenced when there is none
             keys = sorted(referenced[ent.table])
-            _keys(conn, ent.table, keys, ent.primary_key.columns or tuple(keys))
+            by = ent.primary_key.columns or tuple(keys)
+            _keys(conn, ent.table, keys, by)
+            for cols in sorted(valued.get(ent.table, ())):
+                ctx.valued[(ent.table, cols)] = _keys(conn, ent.table, list(cols), by, cols)
             offset = _contiguous(conn, schema, ent.table)
             if offset is not None:
                 ctx.offsets[ent.table] = offset
@@ -210,17 +217,26 @@ def _fill(
 
 
 def _keys(
-    conn: psycopg.Connection[Any], table: str, columns: list[str], order: tuple[str, ...]
-) -> None:
-    """The numbered copy of ``table``'s referenced keys that foreign keys pick from."""
+    conn: psycopg.Connection[Any],
+    table: str,
+    columns: list[str],
+    order: tuple[str, ...],
+    valued: tuple[str, ...] = (),
+) -> int:
+    """The numbered copy of ``table``'s referenced keys that foreign keys pick from
+    (of its rows holding a value in each of ``valued``, if any); its row count."""
     cols = ", ".join(ident(c) for c in columns)
     by = ", ".join(ident(c) for c in order)
-    conn.execute(f"DROP TABLE IF EXISTS {keys_table(table)}")
+    where = " AND ".join(f"{ident(c)} IS NOT NULL" for c in valued)
+    copy = keys_table(table, valued)
+    conn.execute(f"DROP TABLE IF EXISTS {copy}")
     conn.execute(
-        f"CREATE TEMP TABLE {keys_table(table)} AS SELECT row_number() OVER (ORDER BY {by}) "
-        f"AS rn, {cols} FROM {qualified_ident(table)}"
+        f"CREATE TEMP TABLE {copy} AS SELECT row_number() OVER (ORDER BY {by}) "
+        f"AS rn, {cols} FROM {qualified_ident(table)}" + (f" WHERE {where}" if where else "")
     )
-    conn.execute(f"ALTER TABLE {keys_table(table)} ADD PRIMARY KEY (rn)")
+    conn.execute(f"ALTER TABLE {copy} ADD PRIMARY KEY (rn)")
+    row = conn.execute(f"SELECT count(*) FROM {copy}").fetchone()  # type: ignore[arg-type]
+    return int(row[0]) if row else 0
 
 
 def _contiguous(conn: psycopg.Connection[Any], schema: Schema, table: str) -> int | None:
