@@ -8,10 +8,13 @@ so."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from migration_harness import write_schema
 from pgcluster import PgCluster
+from schemagen.cli import main
 from schemagen.seed.plan import SeedError
 from schemagen.seed.run import seed_connection
 from seed_checks import created, project_schema, violations
@@ -140,3 +143,74 @@ def test_append_past_a_sequence_s_maxvalue_says_so(
         assert [line for line in result.report_lines() if "sequence" in line] == [
             "  moved sequence orders_id_seq to 2: orders.id holds up to 2",
         ]
+
+
+def _state(conn: Any) -> tuple[Any, ...]:
+    row = conn.execute(
+        "SELECT (SELECT count(*) FROM orders), (SELECT count(*) FROM invoices),"
+        " (SELECT last_value FROM orders_id_seq)"
+    ).fetchone()
+    assert row is not None
+    return tuple(row)
+
+
+def test_rows_past_a_sequence_s_room_are_refused_up_front(
+    pg: PgCluster, pg_db: str, tmp_path: Path
+) -> None:
+    """More rows asked than a serial or identity sequence can still number failed
+    mid-seed with 'nextval: reached maximum value of sequence "orders_id_seq" (100)',
+    the sequence spent; with --append over a row at exactly the MAXVALUE, setval
+    passed and the first insert failed the same way. Seed now refuses before any
+    insert, naming each table, its sequence, the room left and the rows asked."""
+    write_schema(tmp_path, {"schema.yaml": BOUNDED})
+    schema = project_schema(tmp_path)
+    with created(pg, pg_db, tmp_path) as conn:
+        with pytest.raises(SeedError) as info:
+            seed_connection(conn, schema, rows_per={"orders": 101, "invoices": 1001})
+        assert str(info.value) == (
+            "cannot seed invoices: its sequence invoices_id_seq numbers invoices.id up to "
+            "its MAXVALUE 1000, room for 1000 more rows, and 1001 are asked; cannot seed "
+            "orders: its sequence orders_id_seq numbers orders.id up to its MAXVALUE 100, "
+            "room for 100 more rows, and 101 are asked. Ask for fewer (--rows-per TABLE=N) "
+            "or raise the sequence's max (a serial's sequence: {max: N}, an identity's "
+            "identity: {max: N}), then seed again"
+        )
+        conn.rollback()
+        assert _state(conn) == (0, 0, 1)  # nothing written, no number spent
+        result = seed_connection(conn, schema, rows_per={"orders": 100, "invoices": 1000})
+        assert {t.table: t.rows for t in result.tables} == {"orders": 100, "invoices": 1000}
+        assert violations(conn, schema) == []
+    db = pg.create_database()
+    try:
+        with created(pg, db, tmp_path) as conn:
+            # the largest id is the MAXVALUE: setval to it leaves no number
+            conn.execute(
+                "INSERT INTO orders VALUES (1, NULL), (2, 'x'), (100, 'x'); "  # type: ignore[arg-type]
+                "INSERT INTO invoices (total) VALUES (NULL), (3), (3)"
+            )
+            conn.commit()
+            with pytest.raises(SeedError) as info:
+                seed_connection(conn, schema, rows=20, append=True)
+            assert str(info.value).startswith(
+                "cannot seed orders: its sequence orders_id_seq numbers orders.id up to its "
+                "MAXVALUE 100, room for 0 more rows, and 20 are asked."
+            ), info.value
+            conn.rollback()
+            assert _state(conn)[:2] == (3, 3)
+            code, out = _seed_cli(tmp_path, pg.url(db), "--rows", "20", "--append")
+            assert code == 2 and "room for 0 more rows" in out and "Traceback" not in out, out
+            assert _state(conn)[:2] == (3, 3)
+            code, out = _seed_cli(
+                tmp_path, pg.url(db), "--rows-per", "orders=0", "--rows-per", "invoices=20",
+                "--append",
+            )
+            assert code == 0, out
+            assert _state(conn)[:2] == (3, 23)
+            assert violations(conn, schema) == []
+    finally:
+        pg.drop_database(db)
+
+
+def _seed_cli(root: Path, url: str, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["seed", "--project", str(root), "--database", url, *args])
+    return result.exit_code, result.output

@@ -29,7 +29,7 @@ from .plan import (
     valued_keys,
 )
 from .security import lift_row_security, restore_row_security
-from .sequences import move_sequences
+from .sequences import check_room, move_sequences
 from .values import ident, qualified_ident
 
 #: From this many rows into an empty table, its indexes are built after the insert.
@@ -114,6 +114,7 @@ def seed_connection(
             )
         if full:
             result.sequences = move_sequences(conn, schema, existing)
+        check_room(conn, schema, wanted)
         conn.execute("SET LOCAL synchronous_commit = off")
         conn.execute("SET LOCAL maintenance_work_mem = '256MB'")  # index builds
         # Compiling the long generator expressions costs more than it saves.

@@ -1,10 +1,17 @@
-"""Move an identity or serial sequence past the rows a table already holds.
+"""Move an identity or serial sequence past the rows a table already holds, and
+make sure it has numbers left for the rows asked.
 
 Rows written with their own ids (a restore, a fixture, ``OVERRIDING SYSTEM
 VALUE``) leave the column's sequence where it was, and the first row ``seed
 --append`` lets the sequence number collides with them. Only a sequence the rows
 are beyond is moved, and only forward; one whose MAXVALUE the rows are past
 already cannot number a new row, which seed says rather than fail in setval.
+
+A sequence that cannot number every row asked (its MAXVALUE, or its type's range,
+reached before) would fail mid-seed ('nextval: reached maximum value'), having
+spent its numbers: seed refuses before the first insert, naming each table, its
+sequence, the room left and the rows asked. It refuses rather than insert fewer
+rows, since the rows asked are what the user wants to measure or test with.
 """
 
 from __future__ import annotations
@@ -21,7 +28,9 @@ _SEQUENCE_SQL = """
 SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname),
        CASE WHEN n.nspname = current_schema() THEN '' ELSE n.nspname || '.' END || c.relname,
        s.seqincrement,
-       s.seqmax
+       s.seqmax,
+       s.seqmin,
+       s.seqcycle
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_sequence s ON s.seqrelid = c.oid
@@ -45,7 +54,7 @@ def move_sequences(
             found = conn.execute(_SEQUENCE_SQL, (qualified_ident(ent.table), col.name)).fetchone()
             if found is None or found[2] <= 0:
                 continue  # a descending sequence numbers below the rows, not into them
-            sequence, shown, increment, maximum = found
+            sequence, shown, increment, maximum = found[:4]
             row = conn.execute(
                 f"SELECT m, CASE WHEN s.is_called THEN s.last_value + %s ELSE s.last_value END"
                 f" FROM (SELECT max({ident(col.name)}) AS m FROM {qualified_ident(ent.table)}) t,"
@@ -67,3 +76,41 @@ def move_sequences(
                 f"moved sequence {shown} to {row[0]}: {ent.table}.{col.name} holds up to {row[0]}"
             )
     return moved
+
+
+def check_room(conn: psycopg.Connection[Any], schema: Schema, wanted: dict[str, int]) -> None:
+    """SeedError, before any insert, when an identity or serial sequence (not a
+    cycling one) cannot number the rows ``wanted`` of its table from where it is."""
+    short = []
+    for ent in sorted(schema.entities, key=lambda e: e.table):
+        rows = wanted.get(ent.table, 0)
+        if rows <= 0:
+            continue
+        for col in ent.columns:
+            if not (col.identity or col.serial):
+                continue
+            found = conn.execute(_SEQUENCE_SQL, (qualified_ident(ent.table), col.name)).fetchone()
+            if found is None or found[5]:
+                continue
+            sequence, shown, increment, maximum, minimum, _ = found
+            state = conn.execute(f"SELECT last_value, is_called FROM {sequence}").fetchone()
+            assert state is not None
+            last, called = state
+            # (in Python: last_value + increment may be past bigint)
+            upcoming = last + increment if called else last
+            if increment > 0:
+                room, bound = max(0, (maximum - upcoming) // increment + 1), f"MAXVALUE {maximum}"
+            else:
+                room, bound = max(0, (upcoming - minimum) // -increment + 1), f"MINVALUE {minimum}"
+            if rows > room:
+                short.append(
+                    f"cannot seed {ent.table}: its sequence {shown} numbers "
+                    f"{ent.table}.{col.name} up to its {bound}, room for {room} more "
+                    f"row{'' if room == 1 else 's'}, and {rows} are asked"
+                )
+    if short:
+        raise SeedError(
+            "; ".join(short) + ". Ask for fewer (--rows-per TABLE=N) or raise the "
+            "sequence's max (a serial's sequence: {max: N}, an identity's identity: "
+            "{max: N}), then seed again"
+        )
