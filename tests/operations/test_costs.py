@@ -201,6 +201,16 @@ STATEMENTS: dict[str, tuple[str, str, str]] = {
     "create index concurrently": ("", "CREATE INDEX CONCURRENTLY ix2 ON t (b)", "t"),
     "drop index": ("", "DROP INDEX t_a", "t"),
     "drop index concurrently": ("", "DROP INDEX CONCURRENTLY t_a", "t"),
+    "create index on only the partitioned table": ("", "CREATE INDEX pt_ix ON ONLY pt (id)", "pt"),
+    "create index concurrently on each partition": (
+        "", "CREATE INDEX CONCURRENTLY ON pt1 (id)", "pt1"
+    ),
+    "attach each partition's index": (
+        "CREATE INDEX pt_ix ON ONLY pt (id); CREATE INDEX pt1_ix ON pt1 (id)",
+        "ALTER INDEX pt_ix ATTACH PARTITION pt1_ix",
+        "pt1",
+    ),
+    "drop index, online": ("CREATE INDEX pt_ix ON pt (id)", "DROP INDEX IF EXISTS pt_ix", "pt1"),
     "rename constraint": ("", "ALTER TABLE t RENAME CONSTRAINT t_ck TO t_ck2", "t"),
     "rename index": ("", "ALTER INDEX t_a RENAME TO t_a2", "t"),
     "add primary key": (

@@ -606,6 +606,12 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
     "partition dropped with DETACH PARTITION CONCURRENTLY (before the main revision)": (
         lambda c: c.any(DropPartition, lambda op: op.concurrently)
     ),
+    "index of a partitioned table built partition by partition (ON ONLY, each partition's "
+    "CONCURRENTLY, attached) in the online revision; a unique one searched for repeats "
+    "first, on rows": lambda c: (
+        c.any(CreateIndex, lambda op: op.partitioned and not op.index.unique)
+        and c.any(CreateIndex, lambda op: op.partitioned and op.checks_rows)
+    ),
     "integer key without identity (identity: false): identity dropped, added, on rows": (
         lambda c: c.any(AlterColumn, lambda op: op.old.identity and not op.new.identity)
         and c.any(AlterColumn, lambda op: op.new.identity and not op.old.identity)

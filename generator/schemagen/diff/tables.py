@@ -446,10 +446,15 @@ def _around_retype(old: Entity, new: Entity, column_ops: Sequence[Operation]) ->
 
 
 def _in_transaction(op: Operation) -> Operation:
-    """The plain form of a lock-safe step: PostgreSQL 15 builds no index of a
-    partitioned table CONCURRENTLY, attaches no unique index to one, and adds no
-    NOT VALID foreign key to one (each partition then takes the lock in turn)."""
-    if isinstance(op, CreateIndex | DropIndex) and op.concurrently:
+    """The form of a lock-safe step that PostgreSQL 15 takes on a partitioned table:
+    a new index built partition by partition (``CREATE INDEX ... ON ONLY``, each
+    partition's CONCURRENTLY, attached), an index dropped in the transaction (no
+    DROP INDEX CONCURRENTLY there); a unique constraint added in the transaction
+    (``ADD CONSTRAINT ... USING INDEX`` is refused on a partitioned table), and
+    no NOT VALID foreign key (each partition then takes the lock in turn)."""
+    if isinstance(op, CreateIndex) and op.concurrently:
+        return dataclasses.replace(op, partitioned=True)
+    if isinstance(op, DropIndex) and op.concurrently:
         return dataclasses.replace(op, concurrently=False)
     locked = AddConstraint | DropConstraint | AlterColumn | ReplaceUnique
     if isinstance(op, locked) and op.lock_safe:

@@ -495,14 +495,20 @@ def swap_index_name(name: str) -> str:
 
 @dataclass(frozen=True)
 class CreateIndex(Operation):
-    """``CREATE INDEX``; ``concurrently`` builds it outside the transaction."""
+    """``CREATE INDEX``; ``concurrently`` builds it outside the transaction.
+
+    ``partitioned`` (with ``concurrently``): the table is partitioned, which
+    PostgreSQL 15 indexes CONCURRENTLY only piece by piece: ``CREATE INDEX ... ON
+    ONLY`` the table (an INVALID index, at once), then each partition's index
+    CONCURRENTLY, attached to it (:mod:`schemagen.revision.partition_indexes`)."""
 
     table: str
     index: Index
     concurrently: bool = False
+    partitioned: bool = False
 
     def reverse(self) -> Operation:
-        return DropIndex(self.table, self.index, self.concurrently)
+        return DropIndex(self.table, self.index, self.concurrently, self.partitioned)
 
     @property
     def online(self) -> bool:
@@ -510,6 +516,8 @@ class CreateIndex(Operation):
 
     def describe(self) -> str:
         how = " (concurrently)" if self.concurrently else ""
+        if self.partitioned:
+            how = " (concurrently, partition by partition)"
         return f"+ index {self.index.name} on {self.table}{how}"
 
     @property
@@ -530,21 +538,27 @@ class CreateIndex(Operation):
 
 @dataclass(frozen=True)
 class DropIndex(Operation):
-    """``DROP INDEX``; carries the definition for the downgrade."""
+    """``DROP INDEX``; carries the definition for the downgrade.
+
+    ``partitioned`` (with ``concurrently``): the downgrade of a partitioned
+    table's index built partition by partition, in the online stage: a plain
+    ``DROP INDEX IF EXISTS`` (PostgreSQL 15 drops no partitioned index
+    CONCURRENTLY), which drops the partitions' indexes with it."""
 
     table: str
     index: Index
     concurrently: bool = False
+    partitioned: bool = False
 
     def reverse(self) -> Operation:
-        return CreateIndex(self.table, self.index, self.concurrently)
+        return CreateIndex(self.table, self.index, self.concurrently, self.partitioned)
 
     @property
     def online(self) -> bool:
         return self.concurrently
 
     def describe(self) -> str:
-        how = " (concurrently)" if self.concurrently else ""
+        how = " (concurrently)" if self.concurrently and not self.partitioned else ""
         return f"- index {self.index.name} on {self.table}{how}"
 
     def apply(self, schema: Schema) -> Schema:

@@ -177,6 +177,15 @@ FACTS: dict[str, Cost] = {
     "create index concurrently": Cost("ShareUpdateExclusiveLock", "scans", True),
     "drop index": Cost(_AX, "no scan"),
     "drop index concurrently": Cost("ShareUpdateExclusiveLock", "no scan", True),
+    # A partitioned table's new index, partition by partition (revision.partition_indexes):
+    # CREATE INDEX ... ON ONLY the table (writes to the table wait a moment, none to a
+    # partition), each partition's CONCURRENTLY, then ALTER INDEX ... ATTACH PARTITION,
+    # which reads the partition (ACCESS SHARE on it; the index itself ACCESS EXCLUSIVE).
+    "create index on only the partitioned table": Cost("ShareLock", "no scan", True),
+    "create index concurrently on each partition": Cost("ShareUpdateExclusiveLock", "scans", True),
+    "attach each partition's index": Cost("AccessShareLock", "no scan", True),
+    # its downgrade: no DROP INDEX CONCURRENTLY of a partitioned index (each partition's too)
+    "drop index, online": Cost(_AX, "no scan", True),
     "rename constraint": Cost(_AX, "no scan"),
     "rename index": Cost("", "no scan"),  # locks the index alone, not its table
     "add primary key": Cost(_AX, "scans"),
@@ -271,7 +280,7 @@ def steps(op: Operation) -> tuple[str, ...]:
     if isinstance(op, CreateIndex):
         return _create_index(op)
     if isinstance(op, DropIndex):
-        return ("drop index concurrently" if op.concurrently else "drop index",)
+        return (_drop_index(op),)
     if isinstance(op, RenameConstraint):
         return ("rename index" if op.kind == "index" else "rename constraint",)
     if isinstance(op, DropEnumValue | ReplaceEnum):
@@ -421,11 +430,25 @@ def _add_constraint(op: AddConstraint) -> tuple[str, ...]:
 
 
 def _create_index(op: CreateIndex) -> tuple[str, ...]:
+    if op.partitioned:
+        searched: tuple[str, ...] = ("find repeated keys",) if op.checks_rows else ()
+        return (
+            *searched,
+            "create index on only the partitioned table",
+            "create index concurrently on each partition",
+            "attach each partition's index",
+        )
     build = "create index concurrently" if op.concurrently else "create index"
     if not op.checks_rows:
         return (build,)
     find = "find repeated keys" if op.concurrently else "find repeated keys, in the transaction"
     return (find, build)
+
+
+def _drop_index(op: DropIndex) -> str:
+    if op.partitioned:
+        return "drop index, online"
+    return "drop index concurrently" if op.concurrently else "drop index"
 
 
 def _add_column(col: Column) -> str:

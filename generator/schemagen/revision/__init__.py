@@ -3,7 +3,8 @@
 Owns: rendering operations as Alembic code by dispatch (``render``; one module
 per operation family: ``schemas``, ``sequences``, ``enums``, ``domains``,
 ``tables``, ``columns``, ``constraints``, ``swaps``, ``indexes``,
-``partitions``, ``routines``, ``security``, ``replication``), the revision file
+``partition_indexes``, ``partitions``, ``routines``, ``security``,
+``replication``), the revision file
 (``script``), reading and checking the history with its snapshots and
 checksums (``history``) and the ``plan``/``migrate``/``rehash`` commands
 (``commands``).

@@ -11,8 +11,9 @@ from ..model import naming
 from ..model.schema import Index, Schema
 from ..model.sqltext import column_key_options, index_key_sql, text_source
 from ..operations.constraint import CreateIndex, DropIndex
-from ..operations.sqlutil import quote_table, sql_literal
+from ..operations.sqlutil import quote_ident, quote_table, sql_literal
 from ..util.pycode import Expr, Str, call, pydict, pylist
+from .partition_indexes import partition_by_partition
 from .render import Rendered, Stmt, _bare, _name, _render, _schema, execute
 from .validation import repeated_index_rows_sql
 
@@ -47,8 +48,37 @@ def create_index(table: str, ix: Index, *, concurrently: bool) -> Stmt:
     )
 
 
+def create_index_sql(table: str, ix: Index, *, on_only: bool = False) -> str:
+    """``CREATE INDEX`` of a table's index inside the transaction, every option said.
+
+    ``on_only``: ``CREATE INDEX IF NOT EXISTS ... ON ONLY`` a partitioned table (its
+    partitions get no index; see :mod:`schemagen.revision.partition_indexes`)."""
+    if ix.keys:
+        keys = [index_key_sql(ix, key) for key in ix.keys]
+    else:
+        ops = dict(ix.ops)
+        keys = [quote_ident(c) + (f" {ops[c]}" if c in ops else "") for c in ix.columns]
+    sql = f"CREATE {'UNIQUE ' if ix.unique else ''}INDEX "
+    sql += "IF NOT EXISTS " if on_only else ""
+    sql += f"{quote_ident(ix.name)} ON {'ONLY ' if on_only else ''}{quote_table(table)}"
+    if ix.using != "btree":
+        sql += f" USING {ix.using}"
+    sql += f" ({', '.join(keys)})"
+    if ix.include:
+        sql += f" INCLUDE ({', '.join(quote_ident(c) for c in ix.include)})"
+    if ix.nulls_not_distinct:
+        sql += " NULLS NOT DISTINCT"
+    if ix.where:
+        sql += f" WHERE {ix.where}"
+    return sql
+
+
 @_render.register(CreateIndex)
 def _(operation: CreateIndex, state: Schema) -> Rendered:
+    if operation.partitioned:
+        return partition_by_partition(
+            operation, create_index_sql(operation.table, operation.index, on_only=True)
+        )
     stmt = create_index(operation.table, operation.index, concurrently=operation.concurrently)
     # Rows that repeat a unique index's keys would fail the build with PostgreSQL's
     # "could not create unique index" (one key value; a concurrent build leaves an
@@ -87,6 +117,15 @@ def drop_invalid_index(name: str, table: str) -> Stmt:
 
 @_render.register(DropIndex)
 def _(operation: DropIndex, state: Schema) -> Rendered:
+    if operation.partitioned:  # no DROP INDEX CONCURRENTLY of a partitioned table's index
+        drop = call(
+            "op.drop_index",
+            _name(operation.index.name),
+            table_name=_bare(operation.table),
+            if_exists="True",
+            schema=_schema(operation.table),
+        )
+        return Rendered((drop,), autocommit=True)
     stmt = _drop_index(operation.table, operation.index, concurrently=operation.concurrently)
     return Rendered((stmt,), autocommit=operation.concurrently)
 

@@ -41,10 +41,23 @@ class Guarded:
 
 
 @dataclass(frozen=True)
+class Stepwise:
+    """Statements the database names one at a time: ``query`` (SQL giving the next
+    statement, or NULL when none is left) is asked again after each, until it is
+    done. For work over what exists only when the upgrade runs (a partitioned
+    table's partitions) that runs in no transaction, so in no DO block (``CREATE
+    INDEX CONCURRENTLY``). ``alembic upgrade --sql`` cannot write them out: the
+    revision raises ``offline`` there."""
+
+    query: str
+    offline: str
+
+
+@dataclass(frozen=True)
 class Rendered:
     """The statements of one operation, and whether they run outside the transaction."""
 
-    statements: tuple[Stmt | Guarded, ...]
+    statements: tuple[Stmt | Guarded | Stepwise, ...]
     autocommit: bool = False
 
 
@@ -77,7 +90,9 @@ def render_body(ops: tuple[Operation, ...], state: Schema, *, online: bool = Fal
     return lines
 
 
-def _statement_lines(stmt: Stmt | Guarded, indent: str) -> list[str]:
+def _statement_lines(stmt: Stmt | Guarded | Stepwise, indent: str) -> list[str]:
+    if isinstance(stmt, Stepwise):
+        return _stepwise_lines(stmt, indent)
     if not isinstance(stmt, Guarded):
         return layout(stmt, indent)
     check = call("op.get_bind().scalar", call("sa.text", Str(text_source(stmt.query))))
@@ -85,6 +100,19 @@ def _statement_lines(stmt: Stmt | Guarded, indent: str) -> list[str]:
     lines.append(f"{indent}if needed:")
     for inner in stmt.statements:
         lines.extend(layout(inner, indent + INDENT))
+    return lines
+
+
+def _stepwise_lines(stmt: Stepwise, indent: str) -> list[str]:
+    inner = indent + INDENT
+    lines = [f"{indent}if op.get_context().as_sql:"]
+    lines += layout(call("RuntimeError", Str(stmt.offline)), inner, prefix="raise ")
+    lines.append(f"{indent}while True:")
+    ask = call("op.get_bind().scalar", call("sa.text", Str(text_source(stmt.query))))
+    lines += layout(ask, inner, prefix="step = ")
+    lines += [f"{inner}if step is None:", f"{inner}{INDENT}break"]
+    # the driver's own execute: the statement is PostgreSQL's text, no bind parameters
+    lines += layout(call("op.get_bind().exec_driver_sql", "step"), inner)
     return lines
 
 
@@ -97,7 +125,7 @@ def render(operation: Operation, state: Schema) -> Rendered:
 
 
 @functools.singledispatch
-def _render(operation: Operation, state: Schema) -> Rendered | Sequence[Stmt | Guarded]:
+def _render(operation: Operation, state: Schema) -> Rendered | Sequence[Stmt | Guarded | Stepwise]:
     raise TypeError(f"no revision renderer for {type(operation).__name__}")
 
 

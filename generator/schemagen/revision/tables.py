@@ -21,13 +21,12 @@ it as it is.
 from __future__ import annotations
 
 from ..model import naming
-from ..model.schema import Column, ColumnType, Entity, Index, Schema
+from ..model.schema import Column, ColumnType, Entity, Schema
 from ..model.sequences import identity_sql, owned_by_sql, serial_of
 from ..model.sqltext import (
     default_sql,
     deferral_sql,
     exclude_sql,
-    index_key_sql,
     not_valid_check_sql,
     partition_statements,
 )
@@ -43,6 +42,7 @@ from ..operations.sqlutil import (
 from ..operations.table import AlterTableComment, CreateTable, DropTable, RenameTable
 from ..util.pycode import Str, call
 from .constraints import constraint_sql, not_valid_key_sql
+from .indexes import create_index_sql
 from .render import Stmt, _bare, _bare_name, _render, _schema, execute
 from .sequences import _rename_sequence
 
@@ -138,27 +138,6 @@ def type_sql(ct: ColumnType, state: Schema) -> str:
         return type_sql(ct.of, state) + "[]"
     text = pg_type(ct, state)
     return f"{text} COLLATE {quote_ident(ct.collation)}" if ct.collation else text
-
-
-def create_index_sql(table: str, ix: Index) -> str:
-    """``CREATE INDEX`` of a table's index inside the transaction, every option said."""
-    if ix.keys:
-        keys = [index_key_sql(ix, key) for key in ix.keys]
-    else:
-        ops = dict(ix.ops)
-        keys = [quote_ident(c) + (f" {ops[c]}" if c in ops else "") for c in ix.columns]
-    sql = f"CREATE {'UNIQUE ' if ix.unique else ''}INDEX {quote_ident(ix.name)} ON "
-    sql += quote_table(table)
-    if ix.using != "btree":
-        sql += f" USING {ix.using}"
-    sql += f" ({', '.join(keys)})"
-    if ix.include:
-        sql += f" INCLUDE ({_names(ix.include)})"
-    if ix.nulls_not_distinct:
-        sql += " NULLS NOT DISTINCT"
-    if ix.where:
-        sql += f" WHERE {ix.where}"
-    return sql
 
 
 def _names(columns: tuple[str, ...]) -> str:

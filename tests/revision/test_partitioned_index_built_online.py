@@ -1,0 +1,220 @@
+"""A new index of a partitioned table that holds rows is built partition by
+partition in the online revision (revision.partition_indexes): CREATE INDEX ... ON
+ONLY the table, each partition's CONCURRENTLY, attached. Writes to the partitions
+go on while a partition's build waits; a connection killed mid-build leaves an
+INVALID partition index that the rerun drops and builds again; partitions the
+application made (a sub-partitioned one among them) are found at run time.
+Corpus 138 proves the result dumps like create_all.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+from migration_harness import (
+    Case,
+    alembic,
+    generate,
+    offline_sql,
+    revisions,
+    scratch_database,
+)
+from pgcluster import PgCluster
+
+EVENTS = """\
+database:
+  name: events
+entities:
+  Event:
+    primary_key: [id, happened_on]
+    columns:
+      id: {type: bigint, primary_key: true}
+      happened_on: {type: date, primary_key: true}
+      kind: {type: text}
+      ref: {type: bigint, nullable: true}
+    partition_by: {range: [happened_on]}
+    partitions:
+      events_2026_01: {from: "2026-01-01", to: "2026-02-01"}
+      events_2026_02: {from: "2026-02-01", to: "2026-03-01"}
+      events_other: {default: true}
+"""
+INDEXED = EVENTS.replace(
+    "    partition_by:",
+    "    indexes:\n      idx_events_kind: [kind]\n"
+    "      ux_events_ref: {columns: [ref, happened_on], unique: true}\n    partition_by:",
+)
+
+#: partitions the application made after revision 000: one sub-partitioned (a key
+#: must hold the partition keys: by happened_on again), with a DEFAULT of its own
+APP_PARTITIONS = (
+    "CREATE TABLE events_2026_03 PARTITION OF events "
+    "FOR VALUES FROM ('2026-03-01') TO ('2026-04-01') PARTITION BY RANGE (happened_on); "
+    "CREATE TABLE events_2026_03_a PARTITION OF events_2026_03 "
+    "FOR VALUES FROM ('2026-03-01') TO ('2026-03-16'); "
+    "CREATE TABLE events_2026_03_rest PARTITION OF events_2026_03 DEFAULT"
+)
+#: rows in every partition, NULL refs repeated; 2,000 per month
+ROWS = (
+    "INSERT INTO events SELECT g, date '2026-01-01' + (g % 120), "
+    "CASE WHEN g % 3 = 0 THEN 'a' ELSE 'b' END, CASE WHEN g % 5 = 0 THEN NULL ELSE g END "
+    "FROM generate_series(1, 8000) g"
+)
+#: (index, valid, its table, the index it is attached to) of the new indexes
+TREE = (
+    "SELECT string_agg(format('%s %s %s %s', i.indexrelid::regclass, i.indisvalid, "
+    "i.indrelid::regclass, coalesce(h.inhparent::regclass::text, '-')), ', ' "
+    "ORDER BY i.indexrelid::regclass::text) FROM pg_index i "
+    "LEFT JOIN pg_inherits h ON h.inhrelid = i.indexrelid "
+    "WHERE i.indexrelid::regclass::text ~ '(kind|ref_happened_on)(_idx)?$|^ux_events_ref$'"
+)
+INVALID = (
+    "SELECT coalesce(string_agg(indexrelid::regclass::text, ','), '-') FROM pg_index "
+    "WHERE NOT indisvalid"
+)
+
+
+def _expected_tree() -> str:
+    leaves = ("events_2026_01", "events_2026_02", "events_other")
+    sub = ("events_2026_03_a", "events_2026_03_rest")
+    rows = []
+    for top, suffix in (("idx_events_kind", "kind_idx"), ("ux_events_ref", "ref_happened_on_idx")):
+        rows.append(f"{top} t events -")
+        for table in (*leaves, "events_2026_03"):
+            rows.append(f"{table}_{suffix} t {table} {top}")
+        for table in sub:
+            rows.append(f"{table}_{suffix} t {table} events_2026_03_{suffix}")
+    return ", ".join(sorted(rows))
+
+
+@pytest.fixture
+def scene(pg: PgCluster, tmp_path: Path) -> tuple[Path, str, str]:
+    """(project, database, url) at revision 000 with the app's partitions and rows."""
+    root = tmp_path / "project"
+    case = Case("partitioned_index", {"schema.yaml": EVENTS}, {"schema.yaml": INDEXED})
+    generate(case, root)
+    db = scratch_database(pg, "pix")
+    url = pg.url(db)
+    alembic(root, url, "upgrade", "000")
+    pg.sql(f"{APP_PARTITIONS}; {ROWS}", db)
+    return root, db, url
+
+
+def _wait_for(pg: PgCluster, db: str, query: str) -> str:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        found = pg.sql(query, db).strip()
+        if found:
+            return found
+        time.sleep(0.05)
+    raise AssertionError(f"nothing matched {query!r}")
+
+
+def test_the_revision_builds_partition_by_partition_online(scene: tuple[Path, str, str]) -> None:
+    root, _, _ = scene
+    (revision,) = revisions(root)[1:]
+    assert revision.stem.endswith("_online")
+    text = revision.read_text(encoding="utf-8")
+    assert "CREATE INDEX IF NOT EXISTS idx_events_kind ON ONLY events (kind)" in text
+    # the plan line says each step's lock
+    assert (
+        "create index on only the partitioned table (SHARE, no scan); create index "
+        "concurrently on each partition (SHARE UPDATE EXCLUSIVE, scans); attach each "
+        "partition's index (ACCESS SHARE, no scan), outside a transaction"
+    ) in " ".join(text.split())
+    assert "find repeated keys (ACCESS SHARE, scans)" in " ".join(text.split())
+    # offline SQL cannot know the partitions: refused, naming why
+    with pytest.raises(RuntimeError, match="built on each partition the database holds"):
+        offline_sql(root, "000:head")
+
+
+def test_writes_go_on_and_a_killed_build_is_rebuilt_by_the_rerun(
+    pg: PgCluster, scene: tuple[Path, str, str]
+) -> None:
+    root, db, url = scene
+    errors: list[BaseException] = []
+
+    def upgrade() -> None:
+        try:
+            alembic(root, url, "upgrade", "head")
+        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+            errors.append(exc)
+
+    libpq = pg.libpq_url(db)
+    with psycopg.connect(libpq) as old, psycopg.connect(libpq, autocommit=True) as second:
+        # an old writer of one partition: each concurrent build waits for it
+        old.execute("UPDATE events_2026_02 SET kind = kind WHERE id = 32")
+        worker = threading.Thread(target=upgrade)
+        worker.start()
+        pid = _wait_for(
+            pg,
+            db,
+            "SELECT pid FROM pg_stat_activity WHERE query LIKE "
+            "'CREATE INDEX CONCURRENTLY ON%' AND wait_event_type = 'Lock'",
+        )
+        # the upgrade holds no lock on any table that blocks a writer
+        held = pg.sql(
+            "SELECT coalesce(string_agg(DISTINCT mode, ','), '-') FROM pg_locks l "
+            "JOIN pg_class c ON c.oid = l.relation "
+            f"WHERE l.pid = {pid} AND c.relkind IN ('r', 'p') AND l.granted",
+            db,
+        ).strip()
+        assert held in ("-", "ShareUpdateExclusiveLock"), held
+        # a second session writes into the table and into each kind of partition meanwhile
+        second.execute("SET lock_timeout = '2s'")
+        second.execute("INSERT INTO events VALUES (90001, '2026-01-09', 'a', NULL)")
+        second.execute("INSERT INTO events_2026_02 VALUES (90002, '2026-02-09', 'b', 7)")
+        second.execute("INSERT INTO events VALUES (90003, '2026-03-09', 'a', 8)")
+        second.execute("INSERT INTO events VALUES (90004, '2030-01-01', 'c', NULL)")
+        second.execute("UPDATE events_other SET kind = 'd' WHERE id = 90004")
+        pg.sql(f"SELECT pg_terminate_backend({pid})", db)
+        worker.join(60)
+        old.rollback()
+    assert errors and "terminating connection" in str(errors[0]), errors
+    assert pg.sql("SELECT version_num FROM alembic_version", db).strip() == "000"
+    # the killed build left an INVALID index on a partition, and the parent's INVALID
+    assert pg.sql(INVALID, db).strip().count("_idx") >= 1
+    alembic(root, url, "upgrade", "head")
+    assert pg.sql(TREE, db).strip() == _expected_tree()
+    assert pg.sql(INVALID, db).strip() == "-"
+    assert pg.sql("SELECT count(*) FROM events", db).strip() == "8004"
+    # a rerun at head does nothing
+    alembic(root, url, "upgrade", "head")
+    assert pg.sql(TREE, db).strip() == _expected_tree()
+    # the unique index holds on every partition, the app's included
+    with psycopg.connect(pg.libpq_url(db)) as conn, pytest.raises(psycopg.errors.UniqueViolation):
+        conn.execute("INSERT INTO events VALUES (90005, '2026-03-09', 'a', 8)")
+    alembic(root, url, "downgrade", "000")
+    assert pg.sql(TREE, db).strip() == ""
+
+
+def test_repeated_rows_are_named_before_any_build(
+    pg: PgCluster, scene: tuple[Path, str, str]
+) -> None:
+    root, db, url = scene
+    pg.sql("INSERT INTO events VALUES (90010, '2026-03-10', 'b', 42)", db)  # ref 42 twice that day
+    pg.sql("INSERT INTO events VALUES (90011, '2026-03-10', 'a', 42)", db)
+    with pytest.raises(Exception, match="cannot build unique index ux_events_ref on events"):
+        alembic(root, url, "upgrade", "head")
+    assert pg.sql(TREE, db).strip().count("ux_events_ref") == 0
+    pg.sql("DELETE FROM events WHERE id = 90011", db)
+    alembic(root, url, "upgrade", "head")
+    assert pg.sql(TREE, db).strip() == _expected_tree()
+
+
+def test_postgresql_refuses_a_unique_constraint_using_a_partitioned_index(
+    pg: PgCluster, scene: tuple[Path, str, str]
+) -> None:
+    """Why a unique constraint of a partitioned table is still added in the
+    transaction: PostgreSQL 15 attaches no index to one as a constraint, valid or not."""
+    _, db, _ = scene
+    with psycopg.connect(pg.libpq_url(db), autocommit=True) as conn:
+        conn.execute("CREATE UNIQUE INDEX ux_valid ON events (ref, happened_on)")
+        assert conn.execute(
+            "SELECT indisvalid FROM pg_index WHERE indexrelid = 'ux_valid'::regclass"
+        ).fetchone() == (True,)
+        with pytest.raises(psycopg.errors.FeatureNotSupported, match="partitioned tables"):
+            conn.execute("ALTER TABLE events ADD CONSTRAINT ux_valid UNIQUE USING INDEX ux_valid")
