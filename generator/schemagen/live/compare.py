@@ -43,6 +43,7 @@ from .introspect import (
 )
 from .routines import routine_findings
 from .sequences import compare_sequences
+from .settings import ColumnSettings, implied, partition_findings, settings_findings
 from .undeclarable import cluster_marks, repartitioned, undeclarable
 
 UPGRADE_HINT = "run `alembic upgrade head` against this database"
@@ -341,6 +342,14 @@ def compare_table(table: str, exp: TableShape, act: TableShape) -> list[Finding]
     findings += _compare_partitions(table, exp, act)
     findings += _compare_security(table, exp, act)
     findings += _compare_replica_identity(table, exp.replica_identity, act.replica_identity)
+    if exp.partition_settings != act.partition_settings:
+        findings += partition_findings(
+            table,
+            list(act.partitions),
+            set(exp.columns) & set(act.columns),
+            implied({n: ColumnSettings(None, c.storage) for n, c in exp.columns.items()}),
+            act.partition_settings,
+        )
     findings += repartitioned(table, act.repartitioned)
     findings += undeclarable(table, act.rules, act.statistics)
     for partition, (rules, statistics) in sorted(act.partition_extras.items()):
@@ -568,34 +577,11 @@ def _compare_column(obj: str, exp: ColumnShape, act: ColumnShape) -> list[Findin
             f"{or_none(exp.generated)} in the schema"
         )
     findings = [_finding(f"column {obj}", message) for message in messages]
-    return findings + _compare_settings(obj, exp, act)
-
-
-def _compare_settings(obj: str, exp: ColumnShape, act: ColumnShape) -> list[Finding]:
-    """The statistics target and storage a DBA tunes (``statistics:``, ``storage:``)."""
-    findings = []
-    table, _, column = obj.rpartition(".")
-    for what, want, have, statement in (
-        ("statistics target", exp.statistics, act.statistics, "SET STATISTICS"),
-        ("storage", exp.storage, act.storage, "SET STORAGE"),
-    ):
-        if want == have:
-            continue
-        value = "-1" if want is None else str(want).upper()
-        if what == "storage" and want is None:
-            value = "<its type's own, pg_type.typstorage>"
-        restore = f"ALTER TABLE {quote_qualified(table)} ALTER COLUMN {quote_name(column)}"
-        unset = "the type's own" if what == "storage" else "the default"
-        findings.append(
-            _finding(
-                f"column {obj}",
-                f"{what} is {unset if have is None else have} in the database, "
-                f"{unset if want is None else want} in the schema",
-                f"run `{restore} {statement} {value}` (or `alembic upgrade head`), or write "
-                f"the database's into schema/ ({what.split()[0]}:)",
-            )
-        )
-    return findings
+    return findings + settings_findings(
+        obj,
+        ColumnSettings(exp.statistics, exp.storage),
+        ColumnSettings(act.statistics, act.storage, act.type_storage),
+    )
 
 
 def _identity_words(facts: tuple[object, ...] | None) -> str:

@@ -22,7 +22,7 @@ from typing import Any
 import psycopg
 
 from ..model.frozen import copy_with
-from ..model.naming import format_name
+from ..model.naming import format_name, partition_table
 from ..model.schema import Column, ColumnType, Entity, IndexKey, Policy, Schema
 from ..model.sequences import effective
 from ..model.sqltext import default_sql, exclude_sql
@@ -43,6 +43,7 @@ from .introspect import (
 from .partitions import print_bounds
 from .policy_forms import Columns, policy_form
 from .printing import PROBE_TABLE, Printer, as_on, on_probe
+from .settings import ColumnSettings, implied
 
 
 def expected_shape(schema: Schema) -> DatabaseShape:
@@ -123,6 +124,12 @@ def _expected_table(ent: Entity, schema: Schema, policies: list[Policy]) -> Tabl
     if ent.partition_by is not None:
         table.partition_key = ent.partition_by.sql()
         table.partitions = {p.name: p.bound_sql() for p in ent.partitions}
+        # each partition takes its table's storage when made (live.settings)
+        own = implied({c.name: ColumnSettings(None, c.storage) for c in ent.columns})
+        if own.columns:
+            table.partition_settings = {
+                partition_table(ent.table, p.name): own for p in ent.partitions
+            }
     for fk in ent.foreign_keys:
         table.foreign_keys[fk.name] = ForeignKeyShape(
             columns=tuple(fk.columns),

@@ -26,6 +26,12 @@ from ..model.schema import DbSequence, ReplicaIdentity
 from ..model.sequences import TYPE_RANGES, effective
 from ..model.storage import STORAGE_CODES
 from .domains import DOMAINS_SQL, DomainShape, read_domains
+from .settings import (
+    NO_SETTINGS,
+    PARTITION_SETTINGS_SQL,
+    PartitionSettings,
+    read_partition_settings,
+)
 
 if TYPE_CHECKING:
     import psycopg
@@ -71,6 +77,9 @@ class ColumnShape:
     # not the type's own (plain, main, external, extended; None: the type's)
     statistics: int | None = None
     storage: str | None = None
+    # the type's own storage (pg_type.typstorage), which a hint names and a partition's
+    # column is compared with; not compared (the schema's side does not say it)
+    type_storage: str | None = field(default=None, compare=False)
 
 
 @fast_init
@@ -166,6 +175,10 @@ class TableShape:
     # REPLICA IDENTITY: None for DEFAULT; USING INDEX of an index dropped since (which
     # PostgreSQL leaves in place: nothing is sent) has no index name
     replica_identity: ReplicaIdentity | None = None
+    # what a partition holds of its own of the settings the language declares on its
+    # table (REPLICA IDENTITY, its columns' statistics target and storage), keyed as a
+    # table is: the partitions having some (the schema's side: what it implies)
+    partition_settings: dict[str, PartitionSettings] = field(default_factory=dict)
 
 
 @dataclass
@@ -236,15 +249,17 @@ SELECT c.oid, {QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")},
        obj_description(c.oid, 'pg_class'),
        CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
        -- each partition's name, bound, CLUSTER ON index (NULL for none: a lookup
-       -- per partition, the table's own mark is read with its indexes) and, for one
-       -- partitioned again by hand (which the language cannot declare), its partition key
+       -- per partition, the table's own mark is read with its indexes), for one
+       -- partitioned again by hand (which the language cannot declare) its partition
+       -- key, and the settings it holds of its own (live.settings)
        ARRAY(SELECT ARRAY[CASE WHEN p.relnamespace = c.relnamespace THEN p.relname::text
                                ELSE p.relnamespace::regnamespace::text || '.' || p.relname END,
                           pg_get_expr(p.relpartbound, p.oid),
                           (SELECT x.relname::text FROM pg_index m JOIN pg_class x
                              ON x.oid = m.indexrelid
                            WHERE m.indrelid = p.oid AND m.indisclustered),
-                          CASE WHEN p.relkind = 'p' THEN pg_get_partkeydef(p.oid) END]
+                          CASE WHEN p.relkind = 'p' THEN pg_get_partkeydef(p.oid) END,
+                          {PARTITION_SETTINGS_SQL}]
              FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhrelid
              WHERE i.inhparent = c.oid AND p.relispartition ORDER BY 1),
        CASE WHEN c.relrowsecurity THEN
@@ -334,7 +349,9 @@ SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnot
        -- SET STATISTICS (attstattarget: -1 before PostgreSQL 17, NULL since, when not
        -- set) and SET STORAGE where it is not the type's own
        CASE WHEN a.attstattarget >= 0 THEN a.attstattarget END,
-       CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage END
+       CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage END,
+       -- and the type's own, which a hint names and a partition's column is compared with
+       t.typstorage
 FROM pg_attribute a
 JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
@@ -509,10 +526,10 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
             name: TableShape(
                 comment=comment,
                 partition_key=key,
-                partitions={p: bound for p, bound, _, _ in parts or ()},
+                partitions={p: bound for p, bound, *_ in parts or ()},
                 repartitioned=tuple(
                     (p if "." in p else partition_table(name, p), bound, key)
-                    for p, bound, _, key in parts or ()
+                    for p, bound, _, key, *_ in parts or ()
                     if key is not None
                 ),
                 row_security=security,
@@ -524,7 +541,7 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
                 clustered=tuple(
                     (p if "." in p else partition_table(name, p), mark)
                     for p, mark in sorted(
-                        [(p, m) for p, _, m, _ in parts or () if m]
+                        [(p, m) for p, _, m, *_ in parts or () if m]
                         + [(p, m) for p, m in deeper or ()]
                     )
                 ),
@@ -547,6 +564,8 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
                 ident_index,
             ) in rows
         }
+        # each partitioned table's partitions, whose settings are read with its columns
+        partition_rows = {row[1]: row[4] for row in rows if row[4]}
         oids = list(names)
         cur.execute(_COLUMNS_SQL, (oids,))
         # by table oid: each column's name by its number, for the keys read below
@@ -568,7 +587,10 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
                 identity_facts(type_, row[9], row[10]),
                 row[13],
                 STORAGE_CODES.get(row[14]) if row[14] else None,
+                STORAGE_CODES.get(row[15]),
             )
+        for name, parts in partition_rows.items():
+            tables[name].partition_settings = _partition_settings(name, parts, tables[name])
         cur.execute(_CONSTRAINTS_SQL, (oids,))
         not_valid: list[tuple[str, str, str]] = []
         for row in cur.fetchall():
@@ -635,6 +657,22 @@ def _partition_extras(
     return {
         partition: (tuple(sorted(r)), tuple(sorted(s))) for partition, (r, s) in found.items()
     }
+
+
+def _partition_settings(
+    table: str, parts: list[list[str | None]], shape: TableShape
+) -> dict[str, PartitionSettings]:
+    """Partition (keyed as a table is) -> the settings it holds of its own, for those
+    holding some (the last three elements of each partition's array; its columns'
+    storage compared with their types' own, read with ``shape``'s columns)."""
+    own = {name: column.type_storage for name, column in shape.columns.items()}
+    found = {}
+    for part in parts:
+        key = str(part[0])
+        settings = read_partition_settings(replica_identity(part[4] or "d", part[5]), part[6], own)
+        if settings != NO_SETTINGS:
+            found[key if "." in key else partition_table(table, key)] = settings
+    return found
 
 
 #: ``pg_class.relreplident`` -> the model's kind (``d``, DEFAULT, is None).
