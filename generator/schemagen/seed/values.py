@@ -175,8 +175,13 @@ def _literal_sql(value: Literal) -> str:
 
 
 def _cast(expr: str, job: ColumnJob, ctype: ColumnType) -> str:
+    """A value picked from the constants a check lists, as the column's type: quoted
+    ones have none of their own, and picked from an ARRAY or a CASE they are text,
+    which a date, timestamptz or enum column does not take."""
     if ctype.kind == "enum" and job.enum_type:
         return f"({expr})::{job.enum_type}"
+    if ctype.kind not in ("string", "text") and job.type_sql:
+        return f"({expr})::{job.type_sql}"
     return expr
 
 
