@@ -77,7 +77,8 @@ def value_sql(job: ColumnJob) -> str:
             sql = f"({sql.strip()})::{job.type_sql}"
         return f"(SELECT {sql} FROM (SELECT {job.u('user')} AS r) AS seed_r)"
     expr = _typed(job, job.column.type)
-    expr = _avoid(expr, job.domain.avoid, job.column.type)
+    if job.domain.allowed is None and job.column.type.kind not in INTEGER_MAX:
+        expr = _avoid(expr, job.domain.avoid, job.column.type)  # (_typed kept them out)
     for op, clock in job.domain.clocks:
         expr = _by_clock(job, expr, op, clock)
     return expr
@@ -132,7 +133,11 @@ def _untyped_constant(sql: str) -> bool:
 def _typed(job: ColumnJob, ctype: ColumnType) -> str:
     kind = ctype.kind
     if job.domain.allowed is not None:
-        return _cast(pick([_literal_sql(v) for v in job.domain.allowed], job.salt()), job, ctype)
+        # a listed value another check forbids is left out of the list
+        allowed = [v for v in job.domain.allowed if v not in job.domain.avoid]
+        if not allowed:
+            raise Unsupported("no value is allowed")
+        return _cast(pick([_literal_sql(v) for v in allowed], job.salt()), job, ctype)
     if kind in INTEGER_MAX:
         return _integer(job, kind)
     if kind in ("numeric", "float", "double"):
@@ -243,14 +248,32 @@ def _range(job: ColumnJob, step: Decimal, limit: Decimal) -> tuple[Decimal, Deci
 
 def _integer(job: ColumnJob, kind: str) -> str:
     low, high = _range(job, Decimal(1), Decimal(INTEGER_MAX[kind]))
+    top = min(Decimal(INTEGER_MAX[kind]), job.domain.high if job.domain.high is not None else high)
+    skipped = _skipped(job, low, max(high, top))
     if job.unique:
-        if low - 1 + job.rows > INTEGER_MAX[kind] or (
-            job.domain.high is not None and low - 1 + job.rows > job.domain.high
-        ):
+        if low - 1 + job.rows > top - len(skipped):
             raise Unsupported(f"{job.rows} distinct values do not fit its range")
-        return f"({int(low) - 1} + n)"
-    span = int(high - low) + 1
-    return f"({int(low)} + {below(span, job.salt())})"
+        return _skipping(f"({int(low) - 1} + n)", skipped)
+    span = int(high - low) + 1 - len([v for v in skipped if v <= high])
+    if span < 1:
+        raise Unsupported("no value is left between the bounds")
+    return _skipping(f"({int(low)} + {below(span, job.salt())})", skipped)
+
+
+def _skipped(job: ColumnJob, low: Decimal, high: Decimal) -> list[int]:
+    """The whole numbers the checks forbid (``<> v``) within [low, high], ascending."""
+    numbers = [v for v in job.domain.avoid if isinstance(v, Decimal) and v == int(v)]
+    return sorted({int(v) for v in numbers if low <= v <= high})
+
+
+def _skipping(expr: str, skipped: list[int]) -> str:
+    """``expr`` (made in the range less len(skipped) values) moved past each of the
+    ascending ``skipped``: x + the count of i with skipped[i] - i <= x. Distinct
+    values stay distinct and none lands on a skipped one."""
+    if not skipped:
+        return expr
+    steps = ", ".join(str(v - i) for i, v in enumerate(skipped))
+    return f"({expr} + width_bucket(({expr})::bigint, ARRAY[{steps}]::bigint[]))"
 
 
 def _number(job: ColumnJob, ctype: ColumnType) -> str:
