@@ -18,6 +18,7 @@ part must have one of the shapes seed knows how to satisfy by construction:
 - ``col IS NOT NULL``: no NULLs;
 - ``a <= b`` between two columns: an order, fixed after both are generated;
 - ``a <> b`` between two foreign keys to one table: two different parent rows;
+- ``manager_id <> id``, a self-referencing key and what it references: another row;
 - ``(a = 'x' AND b > 0) OR (a = 'y' AND b IS NULL)``, an OR without such a guard:
   each row keeps one of the branches made of the shapes above (and ``IS NULL``);
 - ``col IS NULL OR <anything>``: ``col`` is NULL on the rows where the rest

@@ -36,6 +36,7 @@ from .checks import (
     CheckRules,
     Domain,
     NullUnless,
+    Order,
     Unsupported,
     columns_named,
     domain_checks,
@@ -272,7 +273,12 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
             f"WITH ins AS (INSERT INTO {target} {select} RETURNING {returning}) "
             f"INSERT INTO {new_rows_table(ent.table)} SELECT {names} FROM ins"
         )
-        update = _deferred_update(ctx, ent, fks, first)
+        off_itself = frozenset(
+            fk.name
+            for order in rules.orders
+            if order.op == "<>" and (fk := _off_itself(ent, order)) is not None
+        )
+        update = _deferred_update(ctx, ent, fks, first, off_itself)
         return TablePlan(ent, rows, first, insert, fks, update, capped)
     standalone = (
         bool(columns)
@@ -405,6 +411,8 @@ def _apart(
         cols = [ent.column(order.left), ent.column(order.right)]
         if any(c.seed is not None and c.seed.sql for c in cols):
             continue  # the user's value generator answers for it
+        if _off_itself(ent, order) is not None:
+            continue  # the deferred UPDATE takes another row (see _deferred_update)
         pair = [next((fk for fk in fks if fk.columns == (c.name,)), None) for c in cols]
         if (
             pair[0] is None
@@ -446,6 +454,16 @@ def _apart(
             )
         apart[moved] = (order.right if moved == order.left else order.left, count)
     return apart
+
+
+def _off_itself(ent: Entity, order: Order) -> ForeignKey | None:
+    """The self-referencing one-column key of ``key <> referenced column``
+    (``manager_id <> id``), else None."""
+    for fk in ent.foreign_keys:
+        if fk.ref_table == ent.table and len(fk.columns) == 1:
+            if {order.left, order.right} == {fk.columns[0], fk.ref_columns[0]}:
+                return fk
+    return None
 
 
 #: A column an OR check names: (the SQL of the row's branch, 0 to k - 1, and per
@@ -860,9 +878,15 @@ def _ordered(t: _Table, left: str, op: str, right: str, name: str) -> str:
 
 
 def _deferred_update(
-    ctx: TableContext, ent: Entity, fks: tuple[ForeignKey, ...], first: int
+    ctx: TableContext,
+    ent: Entity,
+    fks: tuple[ForeignKey, ...],
+    first: int,
+    apart: frozenset[str] = frozenset(),
 ) -> str:
-    """Fill the deferred foreign keys of the rows this run inserted."""
+    """Fill the deferred foreign keys of the rows this run inserted; a key named in
+    ``apart`` (a check asks ``manager_id <> id``) takes the next row of the parent's
+    keys where the one picked is the row itself (NULL when it is the only one)."""
     sets = []
     for fk in fks:
         count = ctx.counts.get(fk.ref_table, 0)
@@ -880,6 +904,13 @@ def _deferred_update(
             value = (
                 f"(SELECT k.{ident(ref)} FROM {keys_table(fk.ref_table)} AS k WHERE k.rn = {pick})"
             )
+            if fk.name in apart:
+                other = f"1 + {pick} % {count}"
+                value = (
+                    f"(SELECT k.{ident(ref)} FROM {keys_table(fk.ref_table)} AS k WHERE "
+                    f"k.rn IN ({pick}, {other}) AND k.{ident(ref)} <> t.{ident(ref)} "
+                    f"ORDER BY k.rn = {pick} DESC LIMIT 1)"
+                )
             sets.append(f"{ident(col_name)} = CASE WHEN {u} < {share!r} THEN NULL ELSE {value} END")
     keys = ", ".join(name for _, name in row_keys(ent))
     match = " AND ".join(f"t.{expr} = s.{name}" for expr, name in row_keys(ent))
