@@ -57,7 +57,9 @@ def test_tables_exclude_alembic_version_and_give_the_revision(shape: DatabaseSha
 def test_columns_types_nullability_defaults_identity(shape: DatabaseShape) -> None:
     cols = shape.tables["items"].columns
     assert list(cols) == ["id", "owner_id", "order", "state", "title", "data", "tags"]
-    assert cols["id"] == ColumnShape("integer", False, None, identity=True)
+    assert cols["id"] == ColumnShape(
+        "integer", False, None, identity=True, identity_sequence="items_id_seq"
+    )
     assert cols["owner_id"] == ColumnShape("bigint", True, None)
     assert cols["order"] == ColumnShape("integer", False, "0")
     assert cols["state"] == ColumnShape("item_state", False, "'new'::item_state")

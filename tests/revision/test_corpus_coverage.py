@@ -258,6 +258,27 @@ def _domain_calls_new_function(c: Change) -> bool:
     )
 
 
+def _named_identity(col: Column) -> bool:
+    return col.identity and col.sequence_name is not None
+
+
+def _identity_sequence_names(c: Change) -> bool:
+    """Identity sequences of a name of their own made by CREATE TABLE, ADD COLUMN and
+    ADD GENERATED, and one renamed alone, on rows."""
+    return (
+        c.any(CreateTable, lambda op: any(_named_identity(col) for col in op.entity.columns))
+        and c.any(AddColumn, lambda op: _named_identity(op.column))
+        and c.any(AlterColumn, lambda op: not op.old.identity and _named_identity(op.new))
+        and c.any(
+            AlterColumn,
+            lambda op: op.old.identity
+            and op.new.identity
+            and op.old.sequence_name != op.new.sequence_name,
+        )
+        and bool(c.case.setup)
+    )
+
+
 def _nextval_in_expression(col: Column) -> bool:
     sql = col.default.value if col.default is not None and col.default.kind == "sql" else ""
     return bool(nextval_names(sql)) and not re.fullmatch(r"nextval\('[^']*'\)", sql)
@@ -769,6 +790,10 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
     "function called by a new domain's check or default (created before the domain), one "
     "taking a new domain (created after it), and one a dropped domain's default called "
     "(dropped after it)": _domain_calls_new_function,
+    "identity sequence of a name of its own (identity: {name: ...}): a new table's, a new "
+    "column's, an identity added to a column, a name changed alone, on rows": (
+        _identity_sequence_names
+    ),
     "column default calling nextval inside a larger expression, on a table holding rows": (
         lambda c: c.any(AddColumn, lambda op: _nextval_in_expression(op.column))
         and bool(c.case.setup)

@@ -159,3 +159,35 @@ def test_names_in_other_postgresql_schemas_do_not_collide(tmp_path: Path) -> Non
           id: {type: serial, primary_key: true, sequence: {name: numbers}}
     """
     assert issues_of(tmp_path, {"s.yaml": text}) == []
+
+
+def test_an_identitys_own_sequence_name(tmp_path: Path) -> None:
+    """``identity: {name: ...}``: the model keeps the bare name where it is not
+    PostgreSQL's; a name taken is refused at ``identity.name`` (PostgreSQL refuses
+    ``SEQUENCE NAME`` of a taken name, measured above)."""
+    from fixtures.language.helpers import schema_of
+
+    text = """
+    entities:
+      Purchase:
+        schema: shop
+        columns:
+          id: {type: integer, primary_key: true, identity: {name: orders_id_seq}}
+          ref: {type: bigint, identity: {name: purchases_ref_seq, always: true}}
+    """
+    purchase = schema_of(tmp_path / "ok", {"s.yaml": text}).entity("Purchase")
+    assert [(c.name, c.sequence_name) for c in purchase.columns] == [
+        ("id", "orders_id_seq"),
+        ("ref", None),  # PostgreSQL's own name: nothing to say
+    ]
+    long = text.replace("orders_id_seq", "s" * 64)
+    assert issues_of(tmp_path / "long", {"s.yaml": long}) == [
+        f"schema/s.yaml:5:57: entities.Purchase.columns.id.identity.name: the sequence name "
+        f"{'s' * 64} is longer than 63 bytes (PostgreSQL would shorten it)",
+    ]
+    taken = text.replace("orders_id_seq", "purchases")
+    assert issues_of(tmp_path / "taken", {"s.yaml": taken}) == [
+        "schema/s.yaml:5:57: entities.Purchase.columns.id.identity.name: the sequence "
+        "shop.purchases of the identity column Purchase.id has the name of the table of "
+        "Purchase (schema/s.yaml:2:3): " + TAKEN,
+    ]

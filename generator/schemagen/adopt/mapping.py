@@ -368,17 +368,22 @@ class Mapper:
         lone integer key (BY DEFAULT, PostgreSQL's options)."""
         shape = table.shape.columns[name]
         seq = self.sequence_of.get((table.name, name))
-        if spec["type"] not in _INTEGER or seq is None or seq.name != f"{table.name}_{name}_seq":
-            self.report("identity column", f"{table.name}.{name}", "a sequence of another name")
+        if spec["type"] not in _INTEGER or seq is None:
+            self.report("identity column", f"{table.name}.{name}", "no sequence of its own")
             return
+        # a table or column renamed keeps its identity's sequence name
+        custom = custom_sequence_name(table.name, name, seq.name)
         facts = shape.identity_options
-        if facts is None:
+        if facts is None and custom is None:
             if not auto:
                 spec["identity"] = "by default"
             return
         plain = plain_identity(shape.type)
         keys = ("always", "start", "increment", "min", "max", "cycle", "cache")
-        said = {k: v for k, v, p in zip(keys, facts, plain, strict=True) if v != p}
+        said = {k: v for k, v, p in zip(keys, facts or plain, plain, strict=True) if v != p}
+        if custom is not None:
+            spec["identity"] = {"name": custom, **said}
+            return
         spec["identity"] = "always" if said == {"always": True} else said
 
     def _serial_type(self, table: _Table, name: str, spec: dict[str, Any]) -> None:

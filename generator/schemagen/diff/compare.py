@@ -243,11 +243,18 @@ def compare_renames(old: Schema, new: Schema, hints: Hints) -> list[Operation]:
             # identity and serial sequences are named after the table: renamed with
             # it, but a serial's sequence of a name of its own, before or after
             identity = tuple(
-                c.name for c in before.columns if c.identity or _named_after(c, ent)
+                c.name for c in before.columns if _identity_named_after(c) or _named_after(c, ent)
             )
             ops.append(RenameTable(previous, ent.name, before.table, ent.table, identity))
         ops += _column_renames(before, ent, hints)
     return ops
+
+
+def _identity_named_after(col: Column) -> bool:
+    """Whether identity column ``col``'s sequence has PostgreSQL's name for it, which
+    a revision renames with its table or column (a name of its own is kept, as
+    PostgreSQL keeps it; a new name is the column's change: revision.columns)."""
+    return col.identity and col.sequence_name is None
 
 
 def _named_after(col: Column, after: Entity, name: str | None = None) -> bool:
@@ -334,6 +341,8 @@ def _column_renames(before: Entity, after: Entity, hints: Hints) -> list[Operati
         if hint is None or hint not in old_cols:
             continue
         if hint not in new_cols and col.name not in old_cols:
-            named = old_cols[hint].identity or _named_after(old_cols[hint], after, col.name)
+            named = _identity_named_after(old_cols[hint]) or _named_after(
+                old_cols[hint], after, col.name
+            )
             ops.append(RenameColumn(after.table, hint, col.name, named))
     return ops

@@ -146,8 +146,8 @@ def type_texts(schema: Schema) -> PerType:
 def default_sql(column: Column) -> str | None:
     """The server default as SQL, e.g. ``now()``, ``'active'``, ``'{}'::jsonb``: the
     same text as models.py and the revisions (one module decides it)."""
-    if column.identity:
-        return identity_sql(column.identity_options)
+    if column.identity:  # its sequence's own name bare: the docs name the table's schema
+        return identity_sql(column.identity_options, column.sequence_name)
     return sqltext.default_sql(column)
 
 

@@ -125,6 +125,12 @@ _IDENTITY: dict[str, Any] = {
         _object(
             {
                 "always": {**_BOOL, "description": "GENERATED ALWAYS (default: BY DEFAULT)."},
+                "name": {
+                    **_NAME,
+                    "description": "The identity's sequence name where it is not "
+                    "<table>_<column>_seq (PostgreSQL keeps the old name when a table is "
+                    "renamed); in the table's PostgreSQL schema.",
+                },
                 **_SEQUENCE_OPTIONS,
             }
         ),

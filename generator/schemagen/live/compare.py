@@ -566,6 +566,11 @@ def _compare_column(obj: str, exp: ColumnShape, act: ColumnShape) -> list[Findin
             f"identity is {_identity_words(act.identity_options)} in the database, "
             f"{_identity_words(exp.identity_options)} in the schema"
         )
+    if exp.identity and act.identity and exp.identity_sequence != act.identity_sequence:
+        messages.append(
+            f"identity sequence is {act.identity_sequence} in the database, "
+            f"{exp.identity_sequence} in the schema (identity: {{name: ...}})"
+        )
     if exp.default != act.default:
         messages.append(
             f"default is {or_none(act.default)} in the database, "

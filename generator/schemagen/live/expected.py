@@ -24,7 +24,7 @@ import psycopg
 from ..model.frozen import copy_with
 from ..model.naming import format_name, partition_table
 from ..model.schema import Column, ColumnType, Entity, IndexKey, Policy, Schema
-from ..model.sequences import effective
+from ..model.sequences import effective, serial_name
 from ..model.sqltext import default_sql, exclude_sql
 from ..model.typemap import pg_type
 from .domains import expected_domains
@@ -114,6 +114,7 @@ def _expected_table(ent: Entity, schema: Schema, policies: list[Policy]) -> Tabl
             identity_options=_identity_facts(col),
             statistics=col.statistics,
             storage=col.storage,
+            identity_sequence=_identity_sequence(ent.table, col),
         )
     table.uniques = {
         u.name: UniqueShape(tuple(u.columns), u.deferrable, u.initially_deferred)
@@ -169,6 +170,14 @@ def _collations(ent: Entity, keys: tuple[IndexKey, ...]) -> tuple[str | None, ..
         for k in keys
     )
     return found if any(found) else ()
+
+
+def _identity_sequence(table: str, col: Column) -> str | None:
+    """The bare name of an identity column's sequence (``identity: {name: ...}`` or
+    PostgreSQL's ``<table>_<column>_seq``)."""
+    if not col.identity:
+        return None
+    return serial_name(table, col).rsplit(".", 1)[-1]
 
 
 def _identity_facts(col: Column) -> tuple[object, ...] | None:

@@ -80,6 +80,8 @@ class ColumnShape:
     # the type's own storage (pg_type.typstorage), which a hint names and a partition's
     # column is compared with; not compared (the schema's side does not say it)
     type_storage: str | None = field(default=None, compare=False)
+    # an identity's sequence (its bare name: it lives in the table's schema); None else
+    identity_sequence: str | None = None
 
 
 @fast_init
@@ -340,9 +342,12 @@ SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnot
        CASE WHEN a.attcollation <> t.typcollation
             THEN (SELECT l.collname FROM pg_collation l WHERE l.oid = a.attcollation) END,
        a.attidentity,
+       -- an identity's options, and its sequence's name (last: a table renamed keeps it)
        CASE WHEN a.attidentity <> '' THEN
-         (SELECT ARRAY[s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcycle::int, s.seqcache]
+         (SELECT ARRAY[s.seqstart::text, s.seqincrement::text, s.seqmin::text, s.seqmax::text,
+                       s.seqcycle::int::text, s.seqcache::text, q.relname::text]
           FROM pg_depend p JOIN pg_sequence s ON s.seqrelid = p.objid
+          JOIN pg_class q ON q.oid = s.seqrelid
           WHERE p.classid = 'pg_class'::regclass AND p.refclassid = 'pg_class'::regclass
             AND p.refobjid = a.attrelid AND p.refobjsubid = a.attnum AND p.deptype = 'i') END,
        a.attnum, a.attcollation,
@@ -584,10 +589,11 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
                 comment,
                 default if gen else None,
                 collation,
-                identity_facts(type_, row[9], row[10]),
+                identity_facts(type_, row[9], [int(n) for n in row[10][:6]] if row[10] else None),
                 row[13],
                 STORAGE_CODES.get(row[14]) if row[14] else None,
                 STORAGE_CODES.get(row[15]),
+                row[10][6] if row[10] else None,
             )
         for name, parts in partition_rows.items():
             tables[name].partition_settings = _partition_settings(name, parts, tables[name])

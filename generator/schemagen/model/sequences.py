@@ -122,14 +122,42 @@ def identity_kwargs(options: IdentityOptions | None) -> list[tuple[str, str]]:
     return [(key, str(value)) for key, value in pairs if value is not None]
 
 
-def identity_sql(options: IdentityOptions | None) -> str:
-    """``GENERATED ALWAYS AS IDENTITY (START WITH 10)``: an identity as DDL says it."""
+def identity_sql(options: IdentityOptions | None, sequence: str | None = None) -> str:
+    """``GENERATED ALWAYS AS IDENTITY (START WITH 10)``: an identity as DDL says it;
+    ``sequence``: its sequence's name where it is not ``<table>_<column>_seq``
+    (``SEQUENCE NAME app.orders_id_seq``, qualified as its table is)."""
     when = "ALWAYS" if options is not None and options.always else "BY DEFAULT"
     text = f"GENERATED {when} AS IDENTITY"
-    if options is None:
-        return text
-    words = options_sql(options.sequence("", "bigint")).removeprefix("AS bigint").strip()
+    named = f"SEQUENCE NAME {_qualified(sequence)}" if sequence is not None else ""
+    words = ""
+    if options is not None:
+        words = options_sql(options.sequence("", "bigint")).removeprefix("AS bigint").strip()
+    words = " ".join(w for w in (named, words) if w)
     return f"{text} ({words})" if words else text
+
+
+def identity_rename_sql(table: str, col: Column) -> str:
+    """Give identity column ``col`` of ``table`` its sequence's own name once
+    ``CREATE TABLE`` or ``ADD COLUMN`` made it under PostgreSQL's (SQLAlchemy's
+    ``Identity()`` cannot name it): found by ``pg_get_serial_sequence``, not by the
+    name PostgreSQL would give it, which it does not take when another relation has."""
+    from .sqltext import quote_name
+
+    assert col.sequence_name is not None
+    where = ".".join(quote_name(part) for part in table.split("."))
+    found = f"pg_get_serial_sequence({_literal(where)}, {_literal(col.name)})"
+    rename = f"format('ALTER SEQUENCE %s RENAME TO %I', {found}, {_literal(col.sequence_name)})"
+    return f"DO $$BEGIN EXECUTE {rename}; END$$"
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def identity_name(table: str, col: Column) -> str | None:
+    """The name of identity column ``col``'s sequence where the column says one
+    (``identity: {name: ...}``), qualified as ``table`` is; None: PostgreSQL's own."""
+    return serial_name(table, col) if col.sequence_name is not None else None
 
 
 def identity_alter_sql(options: IdentityOptions | None, data_type: str) -> str:

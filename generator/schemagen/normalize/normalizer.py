@@ -662,6 +662,9 @@ def build_column(
     # ``identity:`` makes any integer column one; an integer lone key is one unless
     # it references a key, has a default or an expression, or says ``identity: false``.
     said = spec.get("identity")
+    if isinstance(said, dict) and "name" in said:  # an identity's sequence of its own name
+        table = qualified_table_of(resolver.src, col.entity)
+        named = custom_sequence_name(table, col.name, _in_schema(table, str(said["name"])))
     identity = (said is not None and said is not False) or (
         said is None
         and generated is None
@@ -689,7 +692,7 @@ def build_column(
         identity_options=identity_options(spec.get("identity")),
         serial=serial,
         sequence_type=_sequence_type(spec, ctype) if serial else None,
-        sequence_name=named if serial else None,
+        sequence_name=named if serial or identity else None,
         sequence_options=_sequence_options(spec) if serial else None,
         statistics=_statistics(spec.get("statistics")),
         storage=_storage(spec.get("storage"), ctype),

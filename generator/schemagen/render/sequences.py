@@ -27,7 +27,13 @@ from dataclasses import astuple
 from ..model import naming
 from ..model.domains import default_sql
 from ..model.schema import Column, DbSequence, Entity, IdentityOptions, Schema
-from ..model.sequences import identity_kwargs, nextval_names, owned_by_sql, serial_name
+from ..model.sequences import (
+    identity_kwargs,
+    identity_rename_sql,
+    nextval_names,
+    owned_by_sql,
+    serial_name,
+)
 from ..model.sqltext import quote_name, quote_qualified
 from ..model.typemap import domain_variable
 from ..util.pycode import INDENT, Expr, call, layout, py_str, pytuple
@@ -83,10 +89,16 @@ def column_sequence(ent: Entity, col: Column, name: Namer) -> Expr:
 
 def owned_by_lines(schema: Schema, name: Namer, base: str) -> list[str]:
     """The defaults and ``OWNED BY`` of the serial columns that
-    :func:`needs_own_sequence`, run after create_all."""
+    :func:`needs_own_sequence`, and the names of identity sequences that have one of
+    their own, run after create_all for each table it makes."""
     statements: dict[str, list[str]] = {}
+    named = False  # an identity's sequence of a name of its own
     for ent in schema.entities:
         for col in ent.columns:
+            if col.identity and col.sequence_name is not None:
+                # Identity() cannot name its sequence: renamed once the table is made
+                statements.setdefault(ent.table, []).append(identity_rename_sql(ent.table, col))
+                named = True
             if not needs_own_sequence(ent, col):
                 continue
             seq = serial_name(ent.table, col)
@@ -102,7 +114,12 @@ def owned_by_lines(schema: Schema, name: Namer, base: str) -> list[str]:
     return table_listener_lines(
         statements,
         constant="SERIAL_DDL",
-        comment="Serial columns that are no lone key: the default and OWNED BY serial makes.",
+        comment=(
+            "Serial columns that are no lone key: the default and OWNED BY serial makes; "
+            "identity sequences of a name of their own, renamed."
+            if named
+            else "Serial columns that are no lone key: the default and OWNED BY serial makes."
+        ),
         name=name,
         base=base,
     )

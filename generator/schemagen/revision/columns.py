@@ -9,16 +9,21 @@ between identity and serial with their sequences.
 
 from __future__ import annotations
 
+import dataclasses
+
 from ..model import naming
 from ..model.schema import Column, ColumnType, IdentityOptions, Schema
 from ..model.sequences import (
     identity_alter_sql,
     identity_kwargs,
+    identity_name,
+    identity_rename_sql,
     identity_sequence_of,
     identity_sql,
     narrowed_bounds,
     options_sql,
     owned_by_sql,
+    serial_name,
     serial_of,
     switches_sequence,
 )
@@ -94,7 +99,13 @@ def _(operation: AddColumn, state: Schema) -> list[Stmt]:
     column, table = operation.column, operation.table
     add = call("op.add_column", _bare(table), column_expr(column, state), schema=_schema(table))
     settings = [execute(sql) for sql in settings_statements(table, column)]
-    return [add, *_owned_sequences(table, (column,)), *settings]
+    named = [execute(identity_rename_sql(table, column))] if _named_identity(column) else []
+    return [add, *named, *_owned_sequences(table, (column,)), *settings]
+
+
+def _named_identity(col: Column) -> bool:
+    """An identity column whose sequence has a name of its own (``identity: {name:}``)."""
+    return col.identity and col.sequence_name is not None
 
 
 @_render.register(DropColumn)
@@ -235,9 +246,23 @@ def _sequences_after(table: str, old: Column, new: Column) -> list[Stmt]:
         stmts += _owned_sequences(table, (new,))
         stmts.append(_past_max(table, new.name))
     if new.identity and not old.identity:
-        stmts.append(_identity_sql(table, new.name, add=True, options=new.identity_options))
+        named = identity_name(table, new)
+        stmts.append(_identity_sql(table, new.name, add=True, options=new.identity_options,
+                                   sequence=named))
         stmts.append(_past_max(table, new.name))
+    if new.identity and old.identity and old.sequence_name != new.sequence_name:
+        stmts.append(_rename_identity_sequence(table, old, new))
     return stmts
+
+
+def _rename_identity_sequence(table: str, old: Column, new: Column) -> Stmt:
+    """An identity's sequence given another name: where it is now is ``old``'s own name
+    (a table or column rename leaves it), else PostgreSQL's for the column as renamed
+    (RenameTable and RenameColumn renamed it so); to ``new``'s."""
+    now = serial_name(table, dataclasses.replace(old, name=new.name))
+    then = serial_name(table, new)
+    bare = quote_ident(then.rsplit(".", 1)[-1])
+    return execute(f"ALTER SEQUENCE {quote_table(now)} RENAME TO {bare}")
 
 
 def _past_max(table: str, column: str) -> Stmt:
@@ -264,8 +289,13 @@ def _alter_rest(old: Column, new: Column, retype: bool) -> list[Expr]:
 
 
 def _identity_sql(
-    table: str, column: str, *, add: bool, options: IdentityOptions | None = None
+    table: str,
+    column: str,
+    *,
+    add: bool,
+    options: IdentityOptions | None = None,
+    sequence: str | None = None,
 ) -> Stmt:
     alter = f"ALTER TABLE {quote_table(table)} ALTER COLUMN {quote_ident(column)}"
-    action = f"ADD {identity_sql(options)}" if add else "DROP IDENTITY"
+    action = f"ADD {identity_sql(options, sequence)}" if add else "DROP IDENTITY"
     return execute(f"{alter} {action}")

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from ..model import naming
 from ..model.schema import Column, ColumnType, Entity, Schema
-from ..model.sequences import identity_sql, owned_by_sql, serial_of
+from ..model.sequences import identity_name, identity_sql, owned_by_sql, serial_of
 from ..model.sqltext import (
     default_sql,
     deferral_sql,
@@ -87,7 +87,7 @@ def create_table_sql(ent: Entity, state: Schema) -> str:
     """``CREATE TABLE`` with the columns, then the primary key, foreign keys,
     uniques and checks (but keys and checks declared ``validated: false``), each
     named."""
-    items = [column_sql(col, state) for col in ent.columns]
+    items = [column_sql(col, state, ent.table) for col in ent.columns]
     pk = ent.primary_key
     if ent.has_primary_key:  # else a table without one (primary_key: false)
         items.append(f"CONSTRAINT {quote_ident(pk.name)} PRIMARY KEY ({_names(pk.columns)})")
@@ -111,9 +111,10 @@ def create_table_sql(ent: Entity, state: Schema) -> str:
     return sql
 
 
-def column_sql(col: Column, state: Schema) -> str:
-    """One column as SQLAlchemy's PostgreSQL dialect writes it: name, type,
-    default, generated expression, identity, NOT NULL (an identity implies it)."""
+def column_sql(col: Column, state: Schema, table: str) -> str:
+    """One column of ``table`` as SQLAlchemy's PostgreSQL dialect writes it: name,
+    type, default, generated expression, identity (its sequence's name where the
+    column says one), NOT NULL (an identity implies it)."""
     words = [quote_ident(col.name), type_sql(col.type, state)]
     default = default_sql(col)
     if default is not None:
@@ -121,7 +122,7 @@ def column_sql(col: Column, state: Schema) -> str:
     if col.generated is not None:
         words.append(f"GENERATED ALWAYS AS ({col.generated}) STORED")
     if col.identity:
-        words.append(identity_sql(col.identity_options))
+        words.append(identity_sql(col.identity_options, identity_name(table, col)))
     elif not col.nullable:
         words.append("NOT NULL")
     return " ".join(words)

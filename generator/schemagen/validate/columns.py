@@ -43,6 +43,13 @@ def check_identity(report: Reporter, resolver: Resolver, columns: list[RawColumn
             report.error(
                 (*col.path, "nullable"), "an identity column is NOT NULL (PostgreSQL makes it so)"
             )
+        named = spec.get("name") if isinstance(spec, dict) else None
+        if named is not None and len(str(named).encode()) > 63:
+            report.error(
+                (*path, "name"),
+                f"the sequence name {named} is longer than 63 bytes (PostgreSQL would "
+                "shorten it)",
+            )
         options = identity_options(spec)
         if options is not None:
             problem = option_problem(options.sequence("", ctype.kind))

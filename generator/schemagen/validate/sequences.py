@@ -179,6 +179,11 @@ def _sequences(
                     column=what,
                 )
                 found.append((serial_name(ent.table, col), place))
+            elif col.identity and col.sequence_name is not None:  # SEQUENCE NAME: refused
+                path = (*column_path(src, ent, col.name), "identity", "name")
+                what = f"the identity column {ent.name}.{col.name}"
+                place = _Place(f"the sequence of {what}", path, column=what)
+                found.append((serial_name(ent.table, col), place))
             elif col.identity:
                 identities.append(_identity(src, ent, col.name))
     return found + identities
