@@ -16,7 +16,7 @@ EXCLUDE_METHODS = frozenset({"btree", "hash", "gist", "spgist"})
 
 #: ``references.check_sql_columns``: passed in by its caller (no import cycle).
 SqlCheck = Callable[[Reporter, YamlPath, str, list[str], str], None]
-#: ``semantic.default_opclass_problem``: passed in by its caller (no import cycle).
+#: ``indexes.default_opclass_problem``: passed in by its caller (no import cycle).
 OpclassProblem = Callable[[str, Column, set[str]], "str | None"]
 
 
