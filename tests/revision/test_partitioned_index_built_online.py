@@ -9,12 +9,16 @@ Corpus 138 proves the result dumps like create_all.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
 import psycopg
 import pytest
+from alembic.util import CommandError
 from migration_harness import (
     Case,
     alembic,
@@ -127,8 +131,39 @@ def test_the_revision_builds_partition_by_partition_online(scene: tuple[Path, st
     ) in " ".join(text.split())
     assert "find repeated keys (ACCESS SHARE, scans)" in " ".join(text.split())
     # offline SQL cannot know the partitions: refused, naming why
-    with pytest.raises(RuntimeError, match="built on each partition the database holds"):
+    with pytest.raises(CommandError, match="built on each partition the database holds"):
         offline_sql(root, "000:head")
+
+
+def test_offline_sql_refuses_before_writing_any_of_the_revision(tmp_path: Path) -> None:
+    """``alembic upgrade --sql`` refuses the revision before any of its statements
+    (the repeated-rows search, the ON ONLY index, the autocommit block's COMMIT) is
+    written, the way Alembic reports its own refusals: FAILED, no traceback."""
+    root = tmp_path / "project"
+    generate(Case("partitioned_index", {"schema.yaml": EVENTS}, {"schema.yaml": INDEXED}), root)
+    env = dict(
+        os.environ,
+        DATABASE_URL="postgresql+psycopg://offline@127.0.0.1:9/offline",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "alembic", "upgrade", "000:head", "--sql"],
+        cwd=root, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert out.returncode != 0
+    assert "Traceback" not in out.stderr, out.stderr
+    sql, _, failed = out.stdout.partition("FAILED: ")
+    assert " ".join(failed.split()) == (
+        "alembic upgrade --sql cannot write this revision: index idx_events_kind of the "
+        "partitioned table events is built on each partition the database holds when the "
+        "upgrade runs; index ux_events_ref of the partitioned table events is built on "
+        "each partition the database holds when the upgrade runs; run the upgrade against "
+        "the database"
+    )
+    # nothing of revision 001 was written: only Alembic's own frame of it
+    _, _, revision = sql.partition("-- Running upgrade 000 -> 001")
+    assert revision.split() == [], revision
+    assert "idx_events_kind" not in sql and "ux_events_ref" not in sql
 
 
 def test_writes_go_on_and_a_killed_build_is_rebuilt_by_the_rerun(

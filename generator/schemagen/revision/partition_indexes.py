@@ -19,8 +19,8 @@ of the same definition, not attached, is attached if valid and dropped
 (``CONCURRENTLY``) if INVALID (a build that failed or was killed), then built
 again. A partition's index is unnamed, so PostgreSQL names it as ``CREATE INDEX``
 on the table would (``<partition>_<columns>_idx``), and the result is what
-``create_all`` makes. ``alembic upgrade --sql`` refuses the revision: the steps
-depend on the database.
+``create_all`` makes. ``alembic upgrade --sql`` refuses the revision before
+writing any of its statements: the steps depend on the database.
 
 A unique index's repeated rows are searched for over the whole table first
 (:func:`~schemagen.revision.validation.repeated_index_rows_sql`). A unique
@@ -99,7 +99,6 @@ def partition_by_partition(operation: CreateIndex, on_only: str) -> Rendered:
 
 def _offline(table: str, ix: Index) -> str:
     return (
-        f"alembic upgrade --sql cannot write this revision: index {ix.name} of the "
-        f"partitioned table {table} is built on each partition the database holds when "
-        "the upgrade runs; run the upgrade against the database"
+        f"index {ix.name} of the partitioned table {table} is built on each partition "
+        "the database holds when the upgrade runs"
     )

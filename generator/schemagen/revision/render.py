@@ -46,8 +46,9 @@ class Stepwise:
     statement, or NULL when none is left) is asked again after each, until it is
     done. For work over what exists only when the upgrade runs (a partitioned
     table's partitions) that runs in no transaction, so in no DO block (``CREATE
-    INDEX CONCURRENTLY``). ``alembic upgrade --sql`` cannot write them out: the
-    revision raises ``offline`` there."""
+    INDEX CONCURRENTLY``). ``alembic upgrade --sql`` cannot write them out:
+    ``offline`` says why (a clause naming what is built), and the revision refuses
+    with it before any of its statements is written (:func:`render_body`)."""
 
     query: str
     offline: str
@@ -67,9 +68,13 @@ def render_body(ops: tuple[Operation, ...], state: Schema, *, online: bool = Fal
     ``online``: the body of an online revision (:mod:`schemagen.operations.stages`),
     one ``autocommit_block`` in which every statement commits on its own; else
     the body of a transactional revision, which must hold no online operation.
-    A destructive operation is preceded by a comment.
+    A destructive operation is preceded by a comment. A body holding a
+    :class:`Stepwise` starts by refusing ``alembic upgrade --sql`` (Alembic's own
+    ``CommandError``: ``FAILED: ...``, no traceback), so that none of its
+    statements is written out before the refusal.
     """
     lines: list[str] = []
+    offline: list[str] = []
     indent = INDENT * (2 if online else 1)
     if online:
         lines.append(f"{INDENT}with op.get_context().autocommit_block():")
@@ -84,10 +89,23 @@ def render_body(ops: tuple[Operation, ...], state: Schema, *, online: bool = Fal
             lines += _comment_lines(f"DESTRUCTIVE: {risk}", indent)
         for stmt in rendered.statements:
             lines.extend(_statement_lines(stmt, indent))
+            if isinstance(stmt, Stepwise):
+                offline.append(stmt.offline)
     body = lines[1:] if online else lines
     if not any(not line.strip().startswith("#") for line in body):
         lines.append(f"{indent}pass")
-    return lines
+    return _offline_refusal(offline) + lines
+
+
+def _offline_refusal(reasons: list[str]) -> list[str]:
+    if not reasons:
+        return []
+    text = (
+        f"alembic upgrade --sql cannot write this revision: {'; '.join(reasons)}; "
+        "run the upgrade against the database"
+    )
+    lines = [f"{INDENT}if op.get_context().as_sql:"]
+    return lines + layout(call("CommandError", Str(text)), INDENT * 2, prefix="raise ")
 
 
 def _statement_lines(stmt: Stmt | Guarded | Stepwise, indent: str) -> list[str]:
@@ -105,9 +123,7 @@ def _statement_lines(stmt: Stmt | Guarded | Stepwise, indent: str) -> list[str]:
 
 def _stepwise_lines(stmt: Stepwise, indent: str) -> list[str]:
     inner = indent + INDENT
-    lines = [f"{indent}if op.get_context().as_sql:"]
-    lines += layout(call("RuntimeError", Str(stmt.offline)), inner, prefix="raise ")
-    lines.append(f"{indent}while True:")
+    lines = [f"{indent}while True:"]
     ask = call("op.get_bind().scalar", call("sa.text", Str(text_source(stmt.query))))
     lines += layout(ask, inner, prefix="step = ")
     lines += [f"{inner}if step is None:", f"{inner}{INDENT}break"]

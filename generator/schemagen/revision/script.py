@@ -91,6 +91,8 @@ def _imports(body: str) -> tuple[list[str], list[str]]:
     for marker, line in _OPTIONAL_IMPORTS:
         if marker in body:
             third.append(line)
+    if re.search(r"\bCommandError\(", body):  # a refusal of --sql (render_body)
+        third.append("from alembic.util import CommandError")
     if re.search(r"\bpostgresql\.", body):
         third.append("from sqlalchemy.dialects import postgresql")
     if not re.search(r"\bsa\.", body):
