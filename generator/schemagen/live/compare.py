@@ -237,7 +237,7 @@ def compare(expected: DatabaseShape, actual: DatabaseShape) -> list[Finding]:
     if expected.tables and not actual.tables:
         count = len(expected.tables)
         return [_finding("database", f"has no tables; the schema has {count}", UPGRADE_HINT)]
-    findings: list[Finding] = [_invalid_index(t, ix) for t, ix in actual.invalid_indexes]
+    findings: list[Finding] = [_invalid_index(*found) for found in actual.invalid_indexes]
     findings += _compare_not_valid(expected, actual)
     findings += _missing_extra("table", set(expected.tables), set(actual.tables))
     for name in sorted(set(expected.tables) & set(actual.tables)):
@@ -255,7 +255,22 @@ def compare(expected: DatabaseShape, actual: DatabaseShape) -> list[Finding]:
     return findings
 
 
-def _invalid_index(table: str, index: str) -> Finding:
+def _invalid_index(table: str, index: str, partitioned: bool) -> Finding:
+    if partitioned:
+        # PostgreSQL refuses DROP INDEX CONCURRENTLY of a partitioned index, and the
+        # rerun finishes the build rather than starting it again
+        return _finding(
+            f"index {index} on {table}",
+            "is INVALID: its build partition by partition failed or was cancelled "
+            "before every partition's index was attached, so a partition without one "
+            "is neither indexed nor, for a unique index, checked",
+            f"index {index}: fix what made the build fail (e.g. duplicate rows), then rerun "
+            "`alembic upgrade head`: it builds and attaches the partitions' missing "
+            "indexes, and the index is valid once the last is attached (by hand: "
+            f"DROP INDEX {_quoted(index)}, not CONCURRENTLY, which PostgreSQL refuses "
+            f"for a partitioned index: it holds ACCESS EXCLUSIVE on {table} and each "
+            "of its partitions until it commits; the rerun then builds it again)",
+        )
     return _finding(
         f"index {index} on {table}",
         "is INVALID: a CREATE INDEX CONCURRENTLY failed or was cancelled, so it "

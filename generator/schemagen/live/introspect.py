@@ -196,9 +196,11 @@ class DatabaseShape:
     # the column that owns a sequence (OWNED BY): name -> "table.column"
     sequence_owners: dict[str, str] = field(default_factory=dict)
     revisions: tuple[str, ...] | None = None  # alembic_version rows; None: no such table
-    # (table, index) of every INVALID index: left by a failed concurrent build, it
-    # enforces nothing and serves no query, whatever its definition says.
-    invalid_indexes: tuple[tuple[str, str], ...] = ()
+    # (table, index, partitioned) of every INVALID index: left by a failed concurrent
+    # build, it enforces nothing and serves no query, whatever its definition says;
+    # partitioned (relkind 'I'): a partitioned table's, INVALID until every
+    # partition's index is attached (a build partition by partition cut short).
+    invalid_indexes: tuple[tuple[str, str, bool], ...] = ()
     # (table, kind, name) of every check or foreign key left NOT VALID (a revision
     # failed between ADD ... NOT VALID and VALIDATE): old rows were never checked.
     not_valid_constraints: tuple[tuple[str, str, str], ...] = ()
@@ -500,7 +502,8 @@ GROUP BY t.typnamespace, t.typname
 """
 
 _INVALID_INDEXES_SQL = f"""
-SELECT {QUALIFIED_KEY.format(ns="t.relnamespace", name="t.relname")}, ic.relname FROM pg_index i
+SELECT {QUALIFIED_KEY.format(ns="t.relnamespace", name="t.relname")}, ic.relname,
+       ic.relkind = 'I' FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class t ON t.oid = i.indrelid
 WHERE t.relnamespace IN {SCHEMAS_READ} AND NOT i.indisvalid
@@ -632,7 +635,7 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
         cur.execute(_EXTENSIONS_SQL)
         extensions = frozenset(name for (name,) in cur.fetchall())
         cur.execute(_INVALID_INDEXES_SQL, read)
-        invalid = tuple((table, index) for table, index in cur.fetchall())
+        invalid = tuple((table, index, partitioned) for table, index, partitioned in cur.fetchall())
         cur.execute(_DOMAINS_SQL, read)
         domains, not_valid_checks = read_domains(cur.fetchall())
     return DatabaseShape(

@@ -1,0 +1,185 @@
+"""``check --database`` on a partitioned table's index left half built: a build
+partition by partition (revision.partition_indexes) killed before every
+partition's index was attached leaves the table's ``ON ONLY`` index INVALID
+(relkind 'I'). PostgreSQL drops no partitioned index CONCURRENTLY, so its hint
+says to rerun the upgrade, or ``DROP INDEX`` (not concurrently) and the lock
+that takes; a plain INVALID index keeps its ``DROP INDEX CONCURRENTLY`` hint.
+The invalid-indexes query says which (no query more)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+from migration_harness import Case, alembic, generate, json_findings, scratch_database
+from pgcluster import PgCluster
+
+EVENTS = """\
+database:
+  name: events
+entities:
+  Event:
+    primary_key: [id, happened_on]
+    columns:
+      id: {type: bigint, primary_key: true}
+      happened_on: {type: date, primary_key: true}
+      kind: {type: text}
+      ref: {type: bigint, nullable: true}
+    partition_by: {range: [happened_on]}
+    partitions:
+      events_2026_01: {from: "2026-01-01", to: "2026-02-01"}
+      events_2026_02: {from: "2026-02-01", to: "2026-03-01"}
+      events_other: {default: true}
+"""
+INDEXED = EVENTS.replace(
+    "    partition_by:",
+    "    indexes:\n      ux_events_ref: {columns: [ref, happened_on], unique: true}\n"
+    "    partition_by:",
+)
+#: rows in every partition, NULL refs repeated, kinds repeated
+ROWS = (
+    "INSERT INTO events SELECT g, date '2026-01-01' + (g % 90), "
+    "CASE WHEN g % 3 = 0 THEN 'a' ELSE 'b' END, CASE WHEN g % 5 = 0 THEN NULL ELSE g END "
+    "FROM generate_series(1, 6000) g"
+)
+INVALID = (
+    "SELECT coalesce(string_agg(format('%s %s', c.oid::regclass, c.relkind), ', ' "
+    "ORDER BY c.oid::regclass::text), '-') FROM pg_index i JOIN pg_class c "
+    "ON c.oid = i.indexrelid WHERE NOT i.indisvalid"
+)
+
+
+@pytest.fixture
+def killed(pg: PgCluster, tmp_path: Path) -> tuple[Path, str, str]:
+    """(project, database, url): revision 001's build of ux_events_ref killed while a
+    partition's CONCURRENTLY build waited for an old writer."""
+    root = tmp_path / "project"
+    generate(Case("half_built", {"schema.yaml": EVENTS}, {"schema.yaml": INDEXED}), root)
+    db = scratch_database(pg, "halfbuilt")
+    url = pg.url(db)
+    alembic(root, url, "upgrade", "000")
+    pg.sql(ROWS, db)
+    errors: list[BaseException] = []
+
+    def upgrade() -> None:
+        try:
+            alembic(root, url, "upgrade", "head")
+        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+            errors.append(exc)
+
+    with psycopg.connect(pg.libpq_url(db)) as old:
+        old.execute("UPDATE events_2026_02 SET kind = kind WHERE id = 32")
+        worker = threading.Thread(target=upgrade)
+        worker.start()
+        pid = _wait_for(
+            pg, db,
+            "SELECT pid FROM pg_stat_activity WHERE query LIKE "
+            "'CREATE UNIQUE INDEX CONCURRENTLY ON%' AND wait_event_type = 'Lock'",
+        )
+        pg.sql(f"SELECT pg_terminate_backend({pid})", db)
+        worker.join(60)
+        old.rollback()
+    assert errors and "terminating connection" in str(errors[0]), errors
+    return root, db, url
+
+
+def _wait_for(pg: PgCluster, db: str, query: str) -> str:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        found = pg.sql(query, db).strip()
+        if found:
+            return found
+        time.sleep(0.05)
+    raise AssertionError(f"nothing matched {query!r}")
+
+
+def _invalid(root: Path, url: str) -> dict[str, tuple[str, str]]:
+    return {
+        f["object"]: (f["message"], f["hint"])
+        for f in json_findings(root, url)
+        if "is INVALID" in f["message"]
+    }
+
+
+PARTITIONED_HINT = (
+    "index ux_events_ref: fix what made the build fail (e.g. duplicate rows), then rerun "
+    "`alembic upgrade head`: it builds and attaches the partitions' missing indexes, and "
+    "the index is valid once the last is attached (by hand: DROP INDEX \"ux_events_ref\", "
+    "not CONCURRENTLY, which PostgreSQL refuses for a partitioned index: it holds ACCESS "
+    "EXCLUSIVE on events and each of its partitions until it commits; the rerun then "
+    "builds it again)"
+)
+#: the hint of a plain index's INVALID build, as before
+PLAIN_HINT = (
+    "index events_2026_02_ref_happened_on_idx: fix what made the build fail (e.g. "
+    "duplicate rows), then rerun the alembic upgrade or downgrade that failed: it drops "
+    "the INVALID index and builds it again (by hand: DROP INDEX CONCURRENTLY "
+    '"events_2026_02_ref_happened_on_idx")'
+)
+
+
+def test_a_half_built_partitioned_index_says_to_rerun_the_upgrade(
+    pg: PgCluster, killed: tuple[Path, str, str]
+) -> None:
+    root, db, url = killed
+    assert pg.sql(INVALID, db).strip() == (
+        "events_2026_02_ref_happened_on_idx i, ux_events_ref I"
+    )
+    assert _invalid(root, url) == {
+        "index ux_events_ref on events": (
+            "is INVALID: its build partition by partition failed or was cancelled before "
+            "every partition's index was attached, so a partition without one is neither "
+            "indexed nor, for a unique index, checked",
+            PARTITIONED_HINT,
+        ),
+        # a partition's own index, killed mid-build: a plain index, its hint unchanged
+        "index events_2026_02_ref_happened_on_idx on events_2026_02": (
+            "is INVALID: a CREATE INDEX CONCURRENTLY failed or was cancelled, so it "
+            "enforces nothing and serves no query",
+            PLAIN_HINT,
+        ),
+    }
+    # what the old hint said to run: PostgreSQL refuses it
+    with psycopg.connect(pg.libpq_url(db), autocommit=True) as conn, pytest.raises(
+        psycopg.errors.FeatureNotSupported, match="cannot drop partitioned index"
+    ):
+        conn.execute('DROP INDEX CONCURRENTLY "ux_events_ref"')
+    # the hint followed: the rerun finishes the build, check is clean
+    alembic(root, url, "upgrade", "head")
+    assert pg.sql(INVALID, db).strip() == "-"
+    assert json_findings(root, url) == []
+    assert pg.sql("SELECT count(*) FROM events WHERE ref IS NULL", db).strip() == "1200"
+
+
+def test_dropping_a_half_built_partitioned_index_by_hand(
+    pg: PgCluster, killed: tuple[Path, str, str]
+) -> None:
+    """The hint's by-hand way: DROP INDEX, holding the lock it names, then the rerun."""
+    root, db, url = killed
+    with psycopg.connect(pg.libpq_url(db)) as conn:
+        conn.execute('DROP INDEX "ux_events_ref"')
+        held = conn.execute(
+            "SELECT string_agg(DISTINCT c.relname || ' ' || l.mode, ', ' ORDER BY "
+            "c.relname || ' ' || l.mode) FROM pg_locks l JOIN pg_class c ON c.oid = "
+            "l.relation WHERE l.pid = pg_backend_pid() AND c.relkind IN ('r', 'p') "
+            "AND c.relnamespace = 'public'::regnamespace"
+        ).fetchone()
+        conn.commit()
+    assert held == (
+        "events AccessExclusiveLock, events_2026_01 AccessExclusiveLock, "
+        "events_2026_02 AccessExclusiveLock, events_other AccessExclusiveLock",
+    )
+    # the partition's INVALID index was never attached: left, with its own hint
+    assert _invalid(root, url) == {
+        "index events_2026_02_ref_happened_on_idx on events_2026_02": (
+            "is INVALID: a CREATE INDEX CONCURRENTLY failed or was cancelled, so it "
+            "enforces nothing and serves no query",
+            PLAIN_HINT,
+        ),
+    }
+    alembic(root, url, "upgrade", "head")
+    assert pg.sql(INVALID, db).strip() == "-"
+    assert json_findings(root, url) == []
