@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from schemagen.adopt.keys import column_ops, index_keys, sequence_spec
-from schemagen.live.introspect import IndexShape
+from schemagen.live.shapes import IndexShape
 from schemagen.model.schema import DbSequence
 from schemagen.model.sequences import TYPE_RANGES, effective, option_problem
 

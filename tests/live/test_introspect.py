@@ -5,14 +5,14 @@ from __future__ import annotations
 import psycopg
 import pytest
 from pgcluster import PgCluster
-from schemagen.live.introspect import (
+from schemagen.live.catalog_rows import unquote_ident
+from schemagen.live.introspect import introspect
+from schemagen.live.shapes import (
     ColumnShape,
     DatabaseShape,
     ForeignKeyShape,
     IndexShape,
     UniqueShape,
-    introspect,
-    unquote_ident,
 )
 
 DDL = """

@@ -19,14 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..live.introspect import (
-    QUALIFIED_KEY,
-    SCHEMAS_READ,
-    STATISTICS_KEY,
-    DatabaseShape,
-    introspect,
-    key_names,
-)
+from ..live.catalog_rows import key_names
+from ..live.introspect import QUALIFIED_KEY, SCHEMAS_READ, STATISTICS_KEY, introspect
+from ..live.shapes import DatabaseShape
 from .routines import Routines, read_routines
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..live.introspect import ForeignKeyShape, IndexShape
+from ..live.shapes import ForeignKeyShape, IndexShape
 from ..model.inlists import in_lists
 from ..model.schema import FK_ACTIONS
 from ..model.sequences import TYPE_RANGES

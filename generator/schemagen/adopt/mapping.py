@@ -17,7 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..live.introspect import ForeignKeyShape, IndexShape, TableShape, plain_identity
+from ..live.catalog_rows import plain_identity
+from ..live.shapes import ForeignKeyShape, IndexShape, TableShape
 from ..model import naming
 from ..model.inlists import in_lists
 from ..model.replication import replica_identity_spec

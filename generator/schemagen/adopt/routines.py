@@ -18,7 +18,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..live.introspect import QUALIFIED_KEY, SCHEMAS_READ, VIEW_INDEXES, read_view_indexes
+from ..live.catalog_rows import read_view_indexes
+from ..live.introspect import QUALIFIED_KEY, SCHEMAS_READ, VIEW_INDEXES
 from ..model import naming
 from ..model.inlists import in_lists, query_in_lists
 from ..model.routines import NOT_ENABLED, ON_UPDATE_FUNCTION, on_update_trigger

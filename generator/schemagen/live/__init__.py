@@ -1,6 +1,7 @@
 """The live database: introspect the catalog and compare it with the Schema.
 
-Owns: catalog queries (``introspect``), the expected shape of the Schema as
+Owns: catalog queries (``introspect``; the shapes both sides fill in ``shapes``,
+the readers of the queries' rows in ``catalog_rows``), the expected shape of the Schema as
 PostgreSQL would store it (``expected``, with the server printing its
 expressions in a fixed number of statements: ``printing``; partition bounds:
 ``partitions``) and the comparison that yields drift findings (``compare``);

@@ -7,7 +7,7 @@ Shared by the comparison of tables (:mod:`.compare`) and of materialized views
 
 from __future__ import annotations
 
-from .introspect import IndexShape
+from .shapes import IndexShape
 
 
 def aspect(label: str, exp: object, act: object) -> list[str]:

@@ -1,6 +1,6 @@
 """Compare a live PostgreSQL database with the schema: one finding per difference.
 
-Both sides are reduced to the same :class:`~schemagen.live.introspect.DatabaseShape`:
+Both sides are reduced to the same :class:`~schemagen.live.shapes.DatabaseShape`:
 the actual side read from pg_catalog (:mod:`schemagen.live.introspect`), the
 expected side built from the normalized Schema and normalized by the server
 itself (:mod:`schemagen.live.expected`). The comparison is set algebra over
@@ -32,18 +32,18 @@ from .aspects import aspect, describe_index, or_none, show
 from .comments import compare_comment
 from .domains import compare_domains
 from .expected import expected_shape, loose, normalize_expected
-from .introspect import (
+from .introspect import introspect
+from .routines import routine_findings
+from .sequences import compare_sequences
+from .settings import ColumnSettings, implied, partition_findings, settings_findings
+from .shapes import (
     ColumnShape,
     DatabaseShape,
     ForeignKeyShape,
     PolicyShape,
     TableShape,
     UniqueShape,
-    introspect,
 )
-from .routines import routine_findings
-from .sequences import compare_sequences
-from .settings import ColumnSettings, implied, partition_findings, settings_findings
 from .undeclarable import cluster_marks, repartitioned, undeclarable
 
 UPGRADE_HINT = "run `alembic upgrade head` against this database"

@@ -27,10 +27,15 @@ from ..model.schema import Column, ColumnType, Entity, IndexKey, Policy, Schema
 from ..model.sequences import effective, serial_name
 from ..model.sqltext import default_sql, exclude_sql
 from ..model.typemap import pg_type
+from .catalog_rows import plain_identity
 from .domains import expected_domains
 from .domains import printed as printed_domains
 from .domains import register as register_domains
-from .introspect import (
+from .partitions import print_bounds
+from .policy_forms import Columns, policy_form
+from .printing import PROBE_TABLE, Printer, as_on, on_probe
+from .settings import ColumnSettings, implied
+from .shapes import (
     ColumnShape,
     DatabaseShape,
     ForeignKeyShape,
@@ -38,12 +43,7 @@ from .introspect import (
     PolicyShape,
     TableShape,
     UniqueShape,
-    plain_identity,
 )
-from .partitions import print_bounds
-from .policy_forms import Columns, policy_form
-from .printing import PROBE_TABLE, Printer, as_on, on_probe
-from .settings import ColumnSettings, implied
 
 
 def expected_shape(schema: Schema) -> DatabaseShape:

@@ -13,39 +13,39 @@ model keys them), those of the current schema by their bare names. Alembic's
 ``alembic_version`` table is not part of the structure but gives the revision.
 A search_path that puts one of the named schemas first (the project's
 ``database.schema``) is read past: see :func:`_home`.
+
+This module owns the catalog queries and :func:`introspect`, which runs them;
+the shapes it fills are ``shapes``', and the readers of their rows
+``catalog_rows``'.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..model.frozen import fast_init
 from ..model.naming import partition_table
-from ..model.schema import DbSequence, ReplicaIdentity
-from ..model.sequences import TYPE_RANGES, effective
 from ..model.storage import STORAGE_CODES
-from .domains import DOMAINS_SQL, DomainShape, read_domains
+from .catalog_rows import (
+    _add_constraint,
+    _add_index,
+    _expression_collations,
+    _key_collations,
+    identity_facts,
+    key_names,
+    read_policies,
+    replica_identity,
+)
+from .domains import DOMAINS_SQL, read_domains
 from .settings import (
     NO_SETTINGS,
     PARTITION_SETTINGS_SQL,
     PartitionSettings,
     read_partition_settings,
 )
+from .shapes import ColumnShape, DatabaseShape, TableShape
 
 if TYPE_CHECKING:
     import psycopg
-
-#: ``pg_constraint.confdeltype`` / ``confupdtype`` codes, as the schema spells actions.
-FK_ACTION_CODES = {
-    "a": "NO ACTION",
-    "r": "RESTRICT",
-    "c": "CASCADE",
-    "n": "SET NULL",
-    "d": "SET DEFAULT",
-}
-#: ``pg_constraint.confmatchtype`` codes, as the DDL spells them.
-FK_MATCH_CODES = {"s": "SIMPLE", "f": "FULL", "p": "PARTIAL"}
 
 VERSION_TABLE = "alembic_version"
 
@@ -56,167 +56,6 @@ _KIND_WORDS = {
     "c": "check constraint",
     "f": "foreign key",
 }
-
-
-@fast_init  # both sides of a 2,000-table comparison build 64,000 of these
-@dataclass(frozen=True)
-class ColumnShape:
-    """A column as the database sees it (types as ``format_type`` prints them)."""
-
-    type: str
-    nullable: bool
-    default: str | None  # pg_get_expr of the default; None for none (and identity)
-    identity: bool = False
-    comment: str | None = None
-    generated: str | None = None  # the expression of a GENERATED ... STORED column
-    collation: str | None = None  # COLLATE, where it is not the type's own
-    # (always, start, increment, min, max, cycle, cache) of an identity that is not
-    # BY DEFAULT with PostgreSQL's options for its type; None for those and non-identities
-    identity_options: tuple[object, ...] | None = None
-    # ALTER COLUMN ... SET STATISTICS (None: not set, -1) and SET STORAGE where it is
-    # not the type's own (plain, main, external, extended; None: the type's)
-    statistics: int | None = None
-    storage: str | None = None
-    # the type's own storage (pg_type.typstorage), which a hint names and a partition's
-    # column is compared with; not compared (the schema's side does not say it)
-    type_storage: str | None = field(default=None, compare=False)
-    # an identity's sequence (its bare name: it lives in the table's schema); None else
-    identity_sequence: str | None = None
-
-
-@fast_init
-@dataclass(frozen=True)
-class IndexShape:
-    """An index not owned by a constraint. ``opclasses``: non-default ones, by position."""
-
-    columns: tuple[str, ...]
-    unique: bool = False
-    method: str = "btree"
-    opclasses: tuple[str | None, ...] = ()
-    predicate: str | None = None
-    include: tuple[str, ...] = ()
-    # per key: "ASC", "DESC", "NULLS FIRST", "DESC NULLS LAST"; () when all are ASC
-    orders: tuple[str, ...] = ()
-    nulls_not_distinct: bool = False
-    # per key: a collation of its own (a column key's), else None; () when none has one
-    collations: tuple[str | None, ...] = ()
-
-
-@fast_init
-@dataclass(frozen=True)
-class ForeignKeyShape:
-    columns: tuple[str, ...]
-    ref_table: str
-    ref_columns: tuple[str, ...]
-    on_delete: str = "NO ACTION"
-    on_update: str = "NO ACTION"
-    deferrable: bool = False
-    initially_deferred: bool = False
-    match: str = "SIMPLE"  # FULL, SIMPLE (PARTIAL: PostgreSQL makes none)
-
-
-@fast_init
-@dataclass(frozen=True)
-class UniqueShape:
-    columns: tuple[str, ...]
-    deferrable: bool = False
-    initially_deferred: bool = False
-
-
-@fast_init
-@dataclass(frozen=True)
-class PolicyShape:
-    """A row-level security policy; expressions as ``pg_get_expr`` prints them."""
-
-    command: str = "all"  # all, select, insert, update, delete
-    permissive: bool = True
-    roles: tuple[str, ...] = ("public",)  # sorted
-    using: str | None = None
-    with_check: str | None = None
-    comment: str | None = None
-
-
-#: ``pg_policy.polcmd`` -> the language's ``command``.
-POLICY_COMMAND_CODES = {"*": "all", "r": "select", "a": "insert", "w": "update", "d": "delete"}
-
-
-@dataclass
-class TableShape:
-    """Everything one table holds, keyed by name."""
-
-    columns: dict[str, ColumnShape] = field(default_factory=dict)
-    comment: str | None = None
-    primary_key: tuple[str, tuple[str, ...]] | None = None  # (name, columns)
-    uniques: dict[str, UniqueShape] = field(default_factory=dict)
-    checks: dict[str, str] = field(default_factory=dict)  # name -> expression
-    # name -> pg_get_constraintdef: EXCLUDE USING gist (room_id WITH =, during WITH &&)
-    excludes: dict[str, str] = field(default_factory=dict)
-    foreign_keys: dict[str, ForeignKeyShape] = field(default_factory=dict)
-    indexes: dict[str, IndexShape] = field(default_factory=dict)
-    partition_key: str | None = None  # pg_get_partkeydef: RANGE (paid_on)
-    # partition name -> bound as pg_get_expr prints it: FOR VALUES FROM (...) TO (...)
-    partitions: dict[str, str] = field(default_factory=dict)
-    row_security: str | None = None  # None (off), "enable" or "force" (as the model says)
-    policies: dict[str, PolicyShape] = field(default_factory=dict)
-    # what the language cannot declare, so the schema's side never has: the names of
-    # the table's rules (CREATE RULE) and of its extended statistics (CREATE STATISTICS,
-    # keyed as tables are: schema.name outside the current schema), sorted
-    rules: tuple[str, ...] = ()
-    statistics: tuple[str, ...] = ()
-    # the same of its partitions (read with it, not as tables): partition, keyed as
-    # a table is -> (rule names, statistics names); only those that have some
-    partition_extras: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(
-        default_factory=dict
-    )
-    # (relation, index) of each CLUSTER ON mark, the table's own or a partition's (keyed
-    # as a table is), sorted: the language cannot declare one either
-    clustered: tuple[tuple[str, str], ...] = ()
-    # (partition, its bound, its partition key) of each partition partitioned again by
-    # hand (keyed as a table is), by name: the language cannot declare sub-partitions
-    repartitioned: tuple[tuple[str, str, str], ...] = ()
-    # REPLICA IDENTITY: None for DEFAULT; USING INDEX of an index dropped since (which
-    # PostgreSQL leaves in place: nothing is sent) has no index name
-    replica_identity: ReplicaIdentity | None = None
-    # what a partition holds of its own of the settings the language declares on its
-    # table (REPLICA IDENTITY, its columns' statistics target and storage), keyed as a
-    # table is: the partitions having some (the schema's side: what it implies)
-    partition_settings: dict[str, PartitionSettings] = field(default_factory=dict)
-
-
-@dataclass
-class DatabaseShape:
-    """The structure of one PostgreSQL schema (namespace), comparable across sources."""
-
-    tables: dict[str, TableShape] = field(default_factory=dict)
-    enums: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    extensions: frozenset[str] = frozenset()
-    # sequences but identities' (standalone ones and serial's, OWNED BY a column):
-    # name -> (type, start, increment, min, max, cycle, cache)
-    sequences: dict[str, tuple[object, ...]] = field(default_factory=dict)
-    # the column that owns a sequence (OWNED BY): name -> "table.column"
-    sequence_owners: dict[str, str] = field(default_factory=dict)
-    revisions: tuple[str, ...] | None = None  # alembic_version rows; None: no such table
-    # (table, index, partitioned) of every INVALID index: left by a failed concurrent
-    # build, it enforces nothing and serves no query, whatever its definition says;
-    # partitioned (relkind 'I'): a partitioned table's, INVALID until every
-    # partition's index is attached (a build partition by partition cut short).
-    invalid_indexes: tuple[tuple[str, str, bool], ...] = ()
-    # (table, kind, name) of every check or foreign key left NOT VALID (a revision
-    # failed between ADD ... NOT VALID and VALIDATE): old rows were never checked.
-    not_valid_constraints: tuple[tuple[str, str, str], ...] = ()
-    domains: dict[str, DomainShape] = field(default_factory=dict)
-    # domain.check of every domain check left NOT VALID
-    not_valid_domain_checks: tuple[str, ...] = ()
-    # the name of each operator class that is not its type's default, by oid: how the
-    # indexes of materialized views (read later, with the views) are named too
-    opclasses: dict[int, str] = field(default_factory=dict)
-    # the current schema, whose objects PostgreSQL prints bare (``FROM stores`` for
-    # public.stores) and this shape keys bare; None when the search_path names none
-    home: str | None = None
-    # the names of the current schema's functions that pg_catalog has too: the search
-    # path finds pg_catalog's first, so PostgreSQL prints such a call qualified
-    # (public.lower(x)), and lower(x) is the built-in
-    shadowed: frozenset[str] = frozenset()
 
 
 #: The key of an object named {name} in the namespace {ns}: bare in the current schema,
@@ -684,174 +523,6 @@ def _partition_settings(
     return found
 
 
-#: ``pg_class.relreplident`` -> the model's kind (``d``, DEFAULT, is None).
-_IDENTITY_CODES = {"f": "full", "n": "nothing", "i": "index"}
-
-
-def replica_identity(code: str, index: str | None) -> ReplicaIdentity | None:
-    """The model's identity of ``relreplident`` ``code`` (``index``: the one of USING INDEX)."""
-    kind = _IDENTITY_CODES.get(code)
-    return None if kind is None else ReplicaIdentity(kind, index if kind == "index" else None)
-
-
-def read_policies(rows: list[list[Any]] | None) -> dict[str, PolicyShape]:
-    """The policies of one table from the tables query's JSON, by name."""
-    return {
-        name: PolicyShape(
-            POLICY_COMMAND_CODES.get(cmd, cmd), permissive, tuple(sorted(roles)), using, check,
-            comment,
-        )
-        for name, cmd, permissive, roles, using, check, comment in rows or ()
-    }
-
-
-def read_view_indexes(
-    rows: list[list[Any]] | None, opclasses: dict[int, str]
-) -> dict[str, IndexShape]:
-    """A materialized view's indexes from :data:`VIEW_INDEXES`' JSON, by name, as
-    :func:`_add_index` reads a table's; ``opclasses``: the name of each non-default
-    operator class."""
-    found = {}
-    for row in rows or ():
-        name, unique, method, nkey, keys, classes, predicate, orders, not_distinct = row[:9]
-        collations = row[10][:nkey]
-        if row[12] is not None:  # an expression key: its collation where it is its own
-            collations = _expression_collations(collations, row[11], keys, row[12])
-        items = tuple(unquote_ident(k) for k in keys)
-        found[name] = IndexShape(
-            columns=items[:nkey],
-            unique=unique,
-            method=method,
-            # JSON spells an oid as a string
-            opclasses=tuple(opclasses.get(int(oid)) for oid in classes[:nkey]),
-            predicate=predicate,
-            include=items[nkey:],
-            orders=() if set(orders[:nkey]) <= {"ASC"} else tuple(orders[:nkey]),
-            nulls_not_distinct=not_distinct,
-            # none of its own (the common case) reads as no collations at all
-            collations=tuple(collations) if any(collations) else (),
-        )
-    return found
-
-
-def clustered_view_index(rows: list[list[Any]] | None) -> str | None:
-    """The index of :data:`VIEW_INDEXES`' JSON that a materialized view is CLUSTERed ON."""
-    return next((row[0] for row in rows or () if row[9]), None)
-
-
-#: The system columns a key may name (a check may name tableoid), by number.
-_SYSTEM_COLUMNS = {-1: "ctid", -2: "xmin", -3: "cmin", -4: "xmax", -5: "cmax", -6: "tableoid"}
-
-
-def key_names(numbers: list[int] | None, columns: dict[int, str]) -> tuple[str, ...]:
-    """Name the key columns ``numbers`` (``pg_constraint.conkey``) from ``columns``, the
-    table's column names by number as the columns query read them: on the server a
-    ``pg_attribute`` lookup per key cost more than the rest of the constraints query.
-    An expression key of an exclusion constraint (number 0) names no column and is
-    left out; a constraint's columns are never dropped ones (PostgreSQL drops it
-    with them)."""
-    return tuple(columns[n] if n > 0 else _SYSTEM_COLUMNS[n] for n in numbers or () if n)
-
-
-def identity_facts(
-    type_: str, kind: str, options: list[int] | None
-) -> tuple[object, ...] | None:
-    """An identity's (always, start, increment, min, max, cycle, cache), or None for
-    no identity and for the plain BY DEFAULT one with PostgreSQL's options."""
-    if not kind or options is None or type_ not in TYPE_RANGES:
-        return None
-    start, increment, minimum, maximum, cycle, cache = options
-    facts = (kind == "a", start, increment, minimum, maximum, bool(cycle), cache)
-    return None if facts == plain_identity(type_) else facts
-
-
-def plain_identity(type_: str) -> tuple[object, ...]:
-    """The facts of ``GENERATED BY DEFAULT AS IDENTITY`` on a ``type_`` column."""
-    return (False, *effective(DbSequence("", type_))[1:])
-
-
-def _add_constraint(table: TableShape, row: tuple[Any, ...]) -> None:
-    _, name, kind, columns, ref_table, ref_columns, on_delete, on_update, check = row[:9]
-    deferrable, deferred, match = row[9:12]
-    cols = tuple(columns)
-    if kind == "p":
-        table.primary_key = (name, cols)
-    elif kind == "u":
-        table.uniques[name] = UniqueShape(cols, deferrable, deferred)
-    elif kind == "c":
-        table.checks[name] = check
-    elif kind == "x":
-        table.excludes[name] = check
-    else:
-        table.foreign_keys[name] = ForeignKeyShape(
-            columns=cols,
-            ref_table=ref_table,
-            ref_columns=tuple(ref_columns),
-            on_delete=FK_ACTION_CODES.get(on_delete, on_delete),
-            on_update=FK_ACTION_CODES.get(on_update, on_update),
-            deferrable=deferrable,
-            initially_deferred=deferred,
-            match=FK_MATCH_CODES.get(match, match),
-        )
-
-
-def _key_collations(
-    numbers: list[int], nkey: int, oids: list[int], names: list[str | None], columns: dict[int, int]
-) -> list[str | None]:
-    """Each key column's collation where it is not its column's (``COLLATE "C"``), else
-    None; ``columns``: the table's column collations by column number. An expression
-    key (number 0) has its collation here: :func:`_expression_collations` keeps it only
-    where it is the key's own."""
-    return [
-        (names[k] if oids[k] != columns.get(n, oids[k]) else None) if n else names[k]
-        for k, n in enumerate(numbers[:nkey])
-    ]
-
-
-def _expression_collations(
-    collations: list[str | None], numbers: list[int], printed: list[str], definition: str
-) -> list[str | None]:
-    """``collations`` with each expression key's collation of its own: the one
-    ``definition`` (``pg_get_indexdef``) says ``COLLATE`` of right after the key's text
-    (``printed``: each key as ``pg_get_indexdef`` prints it alone, which it writes in
-    the definition the same way). Its name is the catalog's (``collations``' source)."""
-    found = list(collations)
-    at = definition.find(" (", definition.find(" USING ")) + 2  # the first key
-    for k in range(len(collations)):
-        # after the first, each key follows ", " (its text may occur in what follows
-        # the key before it: a column t in text_pattern_ops)
-        start = definition.find(printed[k] if k == 0 else ", " + printed[k], at)
-        at = start + len(printed[k]) + (2 if k else 0)
-        if numbers[k] == 0 and (start < 0 or not definition.startswith(" COLLATE ", at)):
-            found[k] = None
-    return found
-
-
-def _add_index(
-    table: TableShape, row: tuple[Any, ...], columns: dict[int, str], opclasses: dict[int, str]
-) -> None:
-    """Add the index of ``row``; ``columns``: the table's column names by number,
-    ``opclasses``: the name of each non-default operator class."""
-    _, name, unique, method, nkey, numbers, printed, classes, predicate, orders = row[:10]
-    not_distinct, collations = row[10:12]
-    items = tuple(
-        columns[n] if n else unquote_ident(printed[k]) for k, n in enumerate(numbers)
-    )
-    table.indexes[name] = IndexShape(
-        columns=items[:nkey],
-        unique=unique,
-        method=method,
-        opclasses=tuple(opclasses.get(oid) for oid in classes[:nkey]),
-        predicate=predicate,
-        include=items[nkey:],
-        # all ascending (the common case) reads as no orders at all
-        orders=() if set(orders[:nkey]) <= {"ASC"} else tuple(orders[:nkey]),
-        nulls_not_distinct=not_distinct,
-        # none of its own (the common case) reads as no collations at all
-        collations=tuple(collations[:nkey]) if any(collations[:nkey]) else (),
-    )
-
-
 #: Alembic's version table (its oid and name, or NULLs) in the connection's current
 #: schema, where Alembic makes and reads it, else, when that schema is one of those
 #: named, in public, where env.py keeps it for such a URL; whether it is named; the
@@ -905,10 +576,3 @@ def _home(
         cur.execute("SELECT set_config('search_path', 'public', true)")
         home = "public"
     return version or 0, revisions, home, frozenset(shadowed)
-
-
-def unquote_ident(text: str) -> str:
-    """``"order"`` -> ``order``: an index column as pg_get_indexdef quotes it."""
-    if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
-        return text[1:-1].replace('""', '"')
-    return text

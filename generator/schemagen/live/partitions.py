@@ -17,7 +17,7 @@ from typing import Any
 
 import psycopg
 
-from .introspect import TableShape
+from .shapes import TableShape
 
 _BARE_TYPES = re.compile(r"^(smallint|integer|bigint|real|double precision|numeric|oid)\b")
 _BOUND = re.compile(r"^FOR VALUES (FROM|IN) \((.*?)\)(?: TO \((.*)\))?$", re.S)

@@ -26,15 +26,11 @@ from ..model.frozen import copy_with
 from ..model.routines import NOT_ENABLED, Function, Trigger, View
 from ..model.schema import Schema
 from .aspects import describe_index
+from .catalog_rows import clustered_view_index, read_view_indexes
 from .comments import comment_findings
 from .expected import format_type
-from .introspect import (
-    STATISTICS_KEY,
-    VIEW_INDEXES,
-    IndexShape,
-    clustered_view_index,
-    read_view_indexes,
-)
+from .introspect import STATISTICS_KEY, VIEW_INDEXES
+from .shapes import IndexShape
 from .undeclarable import cluster_marks, undeclarable, view_column_comments
 
 HINT = "run `alembic upgrade head`, or write the database's definition into schema/"

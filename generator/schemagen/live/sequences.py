@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..findings import Finding
-from .introspect import DatabaseShape
+from .shapes import DatabaseShape
 
 _OPTIONS = ("type", "start", "increment", "min", "max", "cycle", "cache")
 

@@ -1,0 +1,174 @@
+"""What a database's structure is, as a drift check compares it: the shapes.
+
+Owns the dataclasses both sides of ``check --database`` fill, the live one
+(``introspect``, from pg_catalog) and the schema's (``expected``), and
+``import`` reads: a column, an index, a foreign key, a unique constraint, a
+policy, a table holding them, and the database holding its tables, enums,
+sequences, domains and the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model.frozen import fast_init
+from ..model.schema import ReplicaIdentity
+from .domains import DomainShape
+from .settings import PartitionSettings
+
+
+@fast_init  # both sides of a 2,000-table comparison build 64,000 of these
+@dataclass(frozen=True)
+class ColumnShape:
+    """A column as the database sees it (types as ``format_type`` prints them)."""
+
+    type: str
+    nullable: bool
+    default: str | None  # pg_get_expr of the default; None for none (and identity)
+    identity: bool = False
+    comment: str | None = None
+    generated: str | None = None  # the expression of a GENERATED ... STORED column
+    collation: str | None = None  # COLLATE, where it is not the type's own
+    # (always, start, increment, min, max, cycle, cache) of an identity that is not
+    # BY DEFAULT with PostgreSQL's options for its type; None for those and non-identities
+    identity_options: tuple[object, ...] | None = None
+    # ALTER COLUMN ... SET STATISTICS (None: not set, -1) and SET STORAGE where it is
+    # not the type's own (plain, main, external, extended; None: the type's)
+    statistics: int | None = None
+    storage: str | None = None
+    # the type's own storage (pg_type.typstorage), which a hint names and a partition's
+    # column is compared with; not compared (the schema's side does not say it)
+    type_storage: str | None = field(default=None, compare=False)
+    # an identity's sequence (its bare name: it lives in the table's schema); None else
+    identity_sequence: str | None = None
+
+
+@fast_init
+@dataclass(frozen=True)
+class IndexShape:
+    """An index not owned by a constraint. ``opclasses``: non-default ones, by position."""
+
+    columns: tuple[str, ...]
+    unique: bool = False
+    method: str = "btree"
+    opclasses: tuple[str | None, ...] = ()
+    predicate: str | None = None
+    include: tuple[str, ...] = ()
+    # per key: "ASC", "DESC", "NULLS FIRST", "DESC NULLS LAST"; () when all are ASC
+    orders: tuple[str, ...] = ()
+    nulls_not_distinct: bool = False
+    # per key: a collation of its own (a column key's), else None; () when none has one
+    collations: tuple[str | None, ...] = ()
+
+
+@fast_init
+@dataclass(frozen=True)
+class ForeignKeyShape:
+    columns: tuple[str, ...]
+    ref_table: str
+    ref_columns: tuple[str, ...]
+    on_delete: str = "NO ACTION"
+    on_update: str = "NO ACTION"
+    deferrable: bool = False
+    initially_deferred: bool = False
+    match: str = "SIMPLE"  # FULL, SIMPLE (PARTIAL: PostgreSQL makes none)
+
+
+@fast_init
+@dataclass(frozen=True)
+class UniqueShape:
+    columns: tuple[str, ...]
+    deferrable: bool = False
+    initially_deferred: bool = False
+
+
+@fast_init
+@dataclass(frozen=True)
+class PolicyShape:
+    """A row-level security policy; expressions as ``pg_get_expr`` prints them."""
+
+    command: str = "all"  # all, select, insert, update, delete
+    permissive: bool = True
+    roles: tuple[str, ...] = ("public",)  # sorted
+    using: str | None = None
+    with_check: str | None = None
+    comment: str | None = None
+
+
+@dataclass
+class TableShape:
+    """Everything one table holds, keyed by name."""
+
+    columns: dict[str, ColumnShape] = field(default_factory=dict)
+    comment: str | None = None
+    primary_key: tuple[str, tuple[str, ...]] | None = None  # (name, columns)
+    uniques: dict[str, UniqueShape] = field(default_factory=dict)
+    checks: dict[str, str] = field(default_factory=dict)  # name -> expression
+    # name -> pg_get_constraintdef: EXCLUDE USING gist (room_id WITH =, during WITH &&)
+    excludes: dict[str, str] = field(default_factory=dict)
+    foreign_keys: dict[str, ForeignKeyShape] = field(default_factory=dict)
+    indexes: dict[str, IndexShape] = field(default_factory=dict)
+    partition_key: str | None = None  # pg_get_partkeydef: RANGE (paid_on)
+    # partition name -> bound as pg_get_expr prints it: FOR VALUES FROM (...) TO (...)
+    partitions: dict[str, str] = field(default_factory=dict)
+    row_security: str | None = None  # None (off), "enable" or "force" (as the model says)
+    policies: dict[str, PolicyShape] = field(default_factory=dict)
+    # what the language cannot declare, so the schema's side never has: the names of
+    # the table's rules (CREATE RULE) and of its extended statistics (CREATE STATISTICS,
+    # keyed as tables are: schema.name outside the current schema), sorted
+    rules: tuple[str, ...] = ()
+    statistics: tuple[str, ...] = ()
+    # the same of its partitions (read with it, not as tables): partition, keyed as
+    # a table is -> (rule names, statistics names); only those that have some
+    partition_extras: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(
+        default_factory=dict
+    )
+    # (relation, index) of each CLUSTER ON mark, the table's own or a partition's (keyed
+    # as a table is), sorted: the language cannot declare one either
+    clustered: tuple[tuple[str, str], ...] = ()
+    # (partition, its bound, its partition key) of each partition partitioned again by
+    # hand (keyed as a table is), by name: the language cannot declare sub-partitions
+    repartitioned: tuple[tuple[str, str, str], ...] = ()
+    # REPLICA IDENTITY: None for DEFAULT; USING INDEX of an index dropped since (which
+    # PostgreSQL leaves in place: nothing is sent) has no index name
+    replica_identity: ReplicaIdentity | None = None
+    # what a partition holds of its own of the settings the language declares on its
+    # table (REPLICA IDENTITY, its columns' statistics target and storage), keyed as a
+    # table is: the partitions having some (the schema's side: what it implies)
+    partition_settings: dict[str, PartitionSettings] = field(default_factory=dict)
+
+
+@dataclass
+class DatabaseShape:
+    """The structure of one PostgreSQL schema (namespace), comparable across sources."""
+
+    tables: dict[str, TableShape] = field(default_factory=dict)
+    enums: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    extensions: frozenset[str] = frozenset()
+    # sequences but identities' (standalone ones and serial's, OWNED BY a column):
+    # name -> (type, start, increment, min, max, cycle, cache)
+    sequences: dict[str, tuple[object, ...]] = field(default_factory=dict)
+    # the column that owns a sequence (OWNED BY): name -> "table.column"
+    sequence_owners: dict[str, str] = field(default_factory=dict)
+    revisions: tuple[str, ...] | None = None  # alembic_version rows; None: no such table
+    # (table, index, partitioned) of every INVALID index: left by a failed concurrent
+    # build, it enforces nothing and serves no query, whatever its definition says;
+    # partitioned (relkind 'I'): a partitioned table's, INVALID until every
+    # partition's index is attached (a build partition by partition cut short).
+    invalid_indexes: tuple[tuple[str, str, bool], ...] = ()
+    # (table, kind, name) of every check or foreign key left NOT VALID (a revision
+    # failed between ADD ... NOT VALID and VALIDATE): old rows were never checked.
+    not_valid_constraints: tuple[tuple[str, str, str], ...] = ()
+    domains: dict[str, DomainShape] = field(default_factory=dict)
+    # domain.check of every domain check left NOT VALID
+    not_valid_domain_checks: tuple[str, ...] = ()
+    # the name of each operator class that is not its type's default, by oid: how the
+    # indexes of materialized views (read later, with the views) are named too
+    opclasses: dict[int, str] = field(default_factory=dict)
+    # the current schema, whose objects PostgreSQL prints bare (``FROM stores`` for
+    # public.stores) and this shape keys bare; None when the search_path names none
+    home: str | None = None
+    # the names of the current schema's functions that pg_catalog has too: the search
+    # path finds pg_catalog's first, so PostgreSQL prints such a call qualified
+    # (public.lower(x)), and lower(x) is the built-in
+    shadowed: frozenset[str] = frozenset()
