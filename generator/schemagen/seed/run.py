@@ -194,8 +194,10 @@ def _fill(
         began = time.perf_counter()
         if plan.deferred:
             row_ids = ", ".join(f"{expr} AS {name}" for expr, name in row_keys(ent))
+            # Dropped with the seed's transaction (as the keys' copies): a second seed
+            # on this session makes them again.
             conn.execute(
-                f"CREATE TEMP TABLE {new_rows_table(ent.table)} AS "
+                f"CREATE TEMP TABLE {new_rows_table(ent.table)} ON COMMIT DROP AS "
                 f"SELECT {row_ids} FROM {qualified_ident(ent.table)} WITH NO DATA"
             )
         if plan.rows:
@@ -230,9 +232,8 @@ def _keys(
     by = ", ".join(ident(c) for c in order)
     where = " AND ".join(f"{ident(c)} IS NOT NULL" for c in valued)
     copy = keys_table(table, valued)
-    conn.execute(f"DROP TABLE IF EXISTS {copy}")
     conn.execute(
-        f"CREATE TEMP TABLE {copy} AS SELECT row_number() OVER (ORDER BY {by}) "
+        f"CREATE TEMP TABLE {copy} ON COMMIT DROP AS SELECT row_number() OVER (ORDER BY {by}) "
         f"AS rn, {cols} FROM {qualified_ident(table)}" + (f" WHERE {where}" if where else "")
     )
     conn.execute(f"ALTER TABLE {copy} ADD PRIMARY KEY (rn)")
