@@ -50,6 +50,7 @@ from schemagen.operations.costs import (
 )
 from schemagen.operations.table import AddPrimaryKey, CreateTable, DropTable
 from schemagen.operations.typechange import IN_UTC, ZONE_RESTORED, is_narrowing, pg_type_name
+from schemagen.revision.constraints import key_rows_sql
 from schemagen.revision.validation import repeated_rows_sql
 
 SETUP = """
@@ -163,6 +164,12 @@ STATEMENTS: dict[str, tuple[str, str, str]] = {
     "find repeated keys, in the transaction": (
         "",
         repeated_rows_sql("t", UniqueConstraint("t_uq", ("a", "b")), "false"),
+        "t",
+    ),
+    # as a revision searches before a primary key rebuilt from (id) over (a, b)
+    "find NULL or repeated keys, in the transaction": (
+        "",
+        key_rows_sql(AddPrimaryKey("t", PrimaryKey("t_pk", ("a", "b")), other=("id",))),
         "t",
     ),
     # as a revision swaps a unique for one over other columns (ReplaceUnique)
@@ -409,6 +416,22 @@ def test_a_primary_key_added_to_a_table_that_holds_rows_is_warned_about() -> Non
     assert FACTS[steps(AddPrimaryKey("orders", PrimaryKey("pk_orders", ("id",))))[0]] == Cost(
         "AccessExclusiveLock", "scans"
     )
+
+
+def test_a_primary_key_that_searches_its_rows_says_so_in_its_cost_line() -> None:
+    """A key added to a keyless table, or rebuilt over columns the old key's do not
+    hold apart, runs key_rows_sql before the ALTER in its transaction (the FACTS
+    row above, measured on that statement); a key the old one's columns hold apart
+    runs none."""
+    keyless = AddPrimaryKey("links", PrimaryKey("pk_links", ("a",)), keyless=True)
+    narrowed = AddPrimaryKey("links", PrimaryKey("pk_links", ("a",)), other=("a", "b"))
+    widened = AddPrimaryKey("links", PrimaryKey("pk_links", ("a", "b")), other=("a",))
+    line = (
+        "find NULL or repeated keys, in the transaction (ACCESS SHARE, scans); "
+        "add primary key (ACCESS EXCLUSIVE, scans)"
+    )
+    assert cost_line(keyless) == cost_line(narrowed) == line
+    assert cost_line(widened) == "lock ACCESS EXCLUSIVE, scans"
 
 
 def test_validating_a_not_valid_domain_check_holds_what_adding_it_holds(conninfo: str) -> None:

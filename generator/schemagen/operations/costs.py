@@ -10,8 +10,9 @@ rewrite, the transaction's ``seq_scan`` count for a scan.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from ..model.schema import (
     CheckConstraint,
@@ -162,6 +163,10 @@ FACTS: dict[str, Cost] = {
     "find repeated keys": Cost("AccessShareLock", "scans", True),
     # the same, before a unique added or swapped in the transaction is built under its lock
     "find repeated keys, in the transaction": Cost("AccessShareLock", "scans"),
+    # before a primary key is added to a keyless table or rebuilt over other columns, in
+    # its transaction: rows holding NULL in its columns, then rows repeating them
+    # (revision.constraints.key_rows_sql)
+    "find NULL or repeated keys, in the transaction": Cost("AccessShareLock", "scans"),
     # DROP CONSTRAINT IF EXISTS and ADD CONSTRAINT ... UNIQUE USING INDEX in one ALTER TABLE
     "swap unique USING INDEX": Cost(_AX, "no scan", True),
     # the same in the transaction, with an index built CONCURRENTLY before it
@@ -273,12 +278,11 @@ def steps(op: Operation) -> tuple[str, ...]:
     simple = simple or ((_SIMPLE[type(op)],) if type(op) in _SIMPLE else None)
     if simple is not None:
         return simple
-    if isinstance(op, AddConstraint):
-        return _add_constraint(op)
+    rule = _RULES.get(type(op))
+    if rule is not None:
+        return rule(op)
     if isinstance(op, DropConstraint):
         return ("drop constraint, online" if op.lock_safe else "drop constraint",)
-    if isinstance(op, CreateIndex):
-        return _create_index(op)
     if isinstance(op, DropIndex):
         return (_drop_index(op),)
     if isinstance(op, RenameConstraint):
@@ -355,7 +359,6 @@ _SIMPLE: dict[type, str] = {
     AlterTableComment: "table comment",
     DropColumn: "drop column",
     RenameColumn: "rename column",
-    AddPrimaryKey: "add primary key",
     DropPrimaryKey: "drop primary key",
     CreateEnum: "enum type or value",
     MoveEnum: "move enum type",
@@ -443,6 +446,20 @@ def _create_index(op: CreateIndex) -> tuple[str, ...]:
         return (build,)
     find = "find repeated keys" if op.concurrently else "find repeated keys, in the transaction"
     return (find, build)
+
+
+def _add_primary_key(op: AddPrimaryKey) -> tuple[str, ...]:
+    # a key whose rows may repeat or hold NULL searches them first (key_rows_sql)
+    find = ("find NULL or repeated keys, in the transaction",) if op.checks_rows else ()
+    return (*find, "add primary key")
+
+
+#: Operations whose steps a function of their fields decides (:func:`steps`).
+_RULES: dict[type, Callable[[Any], tuple[str, ...]]] = {
+    AddConstraint: _add_constraint,
+    CreateIndex: _create_index,
+    AddPrimaryKey: _add_primary_key,
+}
 
 
 def _drop_index(op: DropIndex) -> str:

@@ -46,7 +46,7 @@ def _(operation: DropPrimaryKey, state: Schema) -> list[Stmt]:
 @_render.register(AddPrimaryKey)
 def _(operation: AddPrimaryKey, state: Schema) -> list[Stmt]:
     pk = operation.primary_key
-    guard = [execute(_key_rows_sql(operation))] if operation.checks_rows else []
+    guard = [execute(key_rows_sql(operation))] if operation.checks_rows else []
     return guard + [
         call(
             "op.create_primary_key",
@@ -58,7 +58,7 @@ def _(operation: AddPrimaryKey, state: Schema) -> list[Stmt]:
     ]
 
 
-def _key_rows_sql(operation: AddPrimaryKey) -> str:
+def key_rows_sql(operation: AddPrimaryKey) -> str:
     """A check before a primary key is added to a table that had none (its rows
     were never held unique) or rebuilt over columns the old key's do not hold
     apart: PostgreSQL's own failure ("could not create unique index") names
