@@ -6,8 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from ..language.messages import did_you_mean
-from ..model.schema import Column, Entity, Schema
+from ..model.schema import Entity, Schema
 from ..source.loader import Sources, YamlPath, mapping
+from .indexes import default_opclass_problem
 from .reporter import Reporter
 
 #: Index methods that can back an exclusion constraint (amgettuple); gin and brin cannot.
@@ -16,8 +17,6 @@ EXCLUDE_METHODS = frozenset({"btree", "hash", "gist", "spgist"})
 
 #: ``references.check_sql_columns``: passed in by its caller (no import cycle).
 SqlCheck = Callable[[Reporter, YamlPath, str, list[str], str], None]
-#: ``indexes.default_opclass_problem``: passed in by its caller (no import cycle).
-OpclassProblem = Callable[[str, Column, set[str]], "str | None"]
 
 
 def check_exclude_references(
@@ -52,7 +51,6 @@ def check_excludes(
     entity: Entity,
     src: Sources,
     report: Reporter,
-    default_opclass_problem: OpclassProblem,
 ) -> None:
     """A method that supports exclusion, and ``btree_gist`` where a plain scalar column
     is compared under gist (``room_id WITH =``: core gist has no operator class for it)."""

@@ -20,7 +20,7 @@ from .column_rules import (
 )
 from .domains import check_domains
 from .excludes import check_excludes
-from .indexes import check_indexes, default_opclass_problem
+from .indexes import check_indexes
 from .names import check_attributes, check_entity_names, check_enums, check_renames
 from .namespaces import check_namespaces
 from .partitions import check_partitions
@@ -40,7 +40,7 @@ def check_model(schema: Schema, src: Sources, report: Reporter) -> None:
         for column in entity.columns:
             check_column_rules(schema, entity, column, src, report)
         check_indexes(schema, entity, src, report)
-        check_excludes(schema, entity, src, report, default_opclass_problem)
+        check_excludes(schema, entity, src, report)
         check_partitions(schema, entity, src, report)
         check_blank_sql(entity, src, report)
         check_not_valid_checks(entity, report)
