@@ -15,7 +15,7 @@ import pkgutil
 import schemagen.operations
 from schemagen.operations.base import Operation
 from schemagen.revision import script  # noqa: F401  (loads every renderer family)
-from schemagen.revision.render import _render
+from schemagen.revision.render import render_operation
 
 
 def _operation_classes() -> list[type[Operation]]:
@@ -37,6 +37,6 @@ def _operation_classes() -> list[type[Operation]]:
 def test_every_operation_has_a_revision_renderer() -> None:
     classes = _operation_classes()
     assert len(classes) > 50  # the operations package was read, not an empty list
-    fallback = _render.dispatch(Operation)
-    missing = [cls.__name__ for cls in classes if _render.dispatch(cls) is fallback]
+    fallback = render_operation.dispatch(Operation)
+    missing = [cls.__name__ for cls in classes if render_operation.dispatch(cls) is fallback]
     assert not missing, f"no revision renderer registered for: {missing}"

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import Issue
 from ..source.loader import RawFile, YamlPath
-from .structure import _DEFS, JSON_SCHEMA, quick_check
+from .structure import JSON_SCHEMA, SCHEMA_DEFS, quick_check
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -118,7 +118,7 @@ def _json_type(value: Any) -> str:
 def _accepts(schema: dict[str, Any]) -> set[str]:
     """The JSON types a subschema can accept, following $ref and anyOf."""
     if "$ref" in schema:
-        return _accepts(_DEFS[schema["$ref"].rsplit("/", 1)[-1]])
+        return _accepts(SCHEMA_DEFS[schema["$ref"].rsplit("/", 1)[-1]])
     if "anyOf" in schema:
         return set().union(*(_accepts(b) for b in schema["anyOf"]))
     declared = schema.get("type")

@@ -589,7 +589,8 @@ _VIEW: dict[str, Any] = _object(
     expected="a view mapping with sql: and columns:",
 )
 
-_DEFS: dict[str, Any] = {
+#: The '$defs' of the JSON Schema (JSON_SCHEMA), by name; messages reads a '$ref''s target here.
+SCHEMA_DEFS: dict[str, Any] = {
     "type_name": {
         "anyOf": [
             {"type": "string", "enum": list(BASE_TYPES)},
@@ -894,7 +895,7 @@ JSON_SCHEMA: dict[str, Any] = {
             ),
         }
     ),
-    "$defs": _DEFS,
+    "$defs": SCHEMA_DEFS,
 }
 
 

@@ -57,14 +57,14 @@ def read_view_indexes(
     rows: list[list[Any]] | None, opclasses: dict[int, str]
 ) -> dict[str, IndexShape]:
     """A materialized view's indexes from :data:`VIEW_INDEXES`' JSON, by name, as
-    :func:`_add_index` reads a table's; ``opclasses``: the name of each non-default
+    :func:`add_index_row` reads a table's; ``opclasses``: the name of each non-default
     operator class."""
     found = {}
     for row in rows or ():
         name, unique, method, nkey, keys, classes, predicate, orders, not_distinct = row[:9]
         collations = row[10][:nkey]
         if row[12] is not None:  # an expression key: its collation where it is its own
-            collations = _expression_collations(collations, row[11], keys, row[12])
+            collations = expression_collations(collations, row[11], keys, row[12])
         items = tuple(unquote_ident(k) for k in keys)
         found[name] = IndexShape(
             columns=items[:nkey],
@@ -118,7 +118,8 @@ def plain_identity(type_: str) -> tuple[object, ...]:
     return (False, *effective(DbSequence("", type_))[1:])
 
 
-def _add_constraint(table: TableShape, row: tuple[Any, ...]) -> None:
+def add_constraint_row(table: TableShape, row: tuple[Any, ...]) -> None:
+    """Add the constraint of ``row`` (the constraints query's) to ``table``."""
     _, name, kind, columns, ref_table, ref_columns, on_delete, on_update, check = row[:9]
     deferrable, deferred, match = row[9:12]
     cols = tuple(columns)
@@ -143,12 +144,12 @@ def _add_constraint(table: TableShape, row: tuple[Any, ...]) -> None:
         )
 
 
-def _key_collations(
+def key_collations(
     numbers: list[int], nkey: int, oids: list[int], names: list[str | None], columns: dict[int, int]
 ) -> list[str | None]:
     """Each key column's collation where it is not its column's (``COLLATE "C"``), else
     None; ``columns``: the table's column collations by column number. An expression
-    key (number 0) has its collation here: :func:`_expression_collations` keeps it only
+    key (number 0) has its collation here: :func:`expression_collations` keeps it only
     where it is the key's own."""
     return [
         (names[k] if oids[k] != columns.get(n, oids[k]) else None) if n else names[k]
@@ -156,7 +157,7 @@ def _key_collations(
     ]
 
 
-def _expression_collations(
+def expression_collations(
     collations: list[str | None], numbers: list[int], printed: list[str], definition: str
 ) -> list[str | None]:
     """``collations`` with each expression key's collation of its own: the one
@@ -175,7 +176,7 @@ def _expression_collations(
     return found
 
 
-def _add_index(
+def add_index_row(
     table: TableShape, row: tuple[Any, ...], columns: dict[int, str], opclasses: dict[int, str]
 ) -> None:
     """Add the index of ``row``; ``columns``: the table's column names by number,

@@ -26,11 +26,11 @@ from typing import TYPE_CHECKING, Any
 from ..model.naming import partition_table
 from ..model.storage import STORAGE_CODES
 from .catalog_rows import (
-    _add_constraint,
-    _add_index,
-    _expression_collations,
-    _key_collations,
+    add_constraint_row,
+    add_index_row,
+    expression_collations,
     identity_facts,
+    key_collations,
     key_names,
     read_policies,
     replica_identity,
@@ -289,7 +289,7 @@ WHERE i.indrelid = ANY(%s)
 #: views query), predicate, key orders, NULLS NOT DISTINCT, CLUSTER ON it, each
 #: key's collation (NULL where it is its column's; an expression key's, whatever it
 #: is), and, for an index with an expression key, its key numbers and its whole
-#: definition (:func:`_expression_collations` keeps an expression key's collation
+#: definition (:func:`expression_collations` keeps an expression key's collation
 #: only where the definition says COLLATE after it); NULL for none.
 VIEW_INDEXES = f"""(SELECT json_agg(json_build_array(
          ic.relname, i.indisunique, am.amname, i.indnkeyatts,
@@ -445,7 +445,7 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
             if row[-2]:  # PostgreSQL's own key for one partition a foreign key references
                 continue
             keys = key_names(row[3], attnames[row[0]])
-            _add_constraint(tables[names[row[0]]], (*row[:3], keys, *row[4:-2]))
+            add_constraint_row(tables[names[row[0]]], (*row[:3], keys, *row[4:-2]))
             if not row[-1]:
                 not_valid.append((names[row[0]], _KIND_WORDS[row[2]], row[1]))
         cur.execute(_OPCLASSES_SQL)
@@ -457,10 +457,12 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
                 table.clustered = ((names[row[0]], row[1]), *table.clustered)
             if row[15]:  # a constraint's index
                 continue
-            key_colls = _key_collations(row[5], row[4], row[11], row[12], attcolls[row[0]])
+            key_colls = key_collations(row[5], row[4], row[11], row[12], attcolls[row[0]])
             if row[13] is not None:
-                key_colls = _expression_collations(key_colls, row[5], row[6], row[13])
-            _add_index(tables[names[row[0]]], (*row[:11], key_colls), attnames[row[0]], opclasses)
+                key_colls = expression_collations(key_colls, row[5], row[6], row[13])
+            add_index_row(
+                tables[names[row[0]]], (*row[:11], key_colls), attnames[row[0]], opclasses
+            )
         cur.execute(_ENUMS_SQL, read)
         enums = {name: tuple(labels) for name, labels in cur.fetchall()}
         cur.execute(_SEQUENCES_SQL, read)

@@ -26,7 +26,8 @@ _PY_IMPORTS: dict[str, tuple[str, str | None]] = {
 }
 
 
-def _annotation(col: Column, imp: Imports) -> str:
+def column_annotation(col: Column, imp: Imports) -> str:
+    """The ``Mapped[...]`` annotation of ``col`` (``| None`` when nullable); imports to ``imp``."""
     text, modules = python_type(col.type, col.default)
     for module in sorted(modules):
         mod, name = _PY_IMPORTS[module]
@@ -41,18 +42,18 @@ def _annotation(col: Column, imp: Imports) -> str:
     return f"{text} | None" if col.nullable else text
 
 
-def _base_expr(schema: Schema, dom: Domain, imp: Imports, base: str) -> Expr:
+def domain_base_expr(schema: Schema, dom: Domain, imp: Imports, base: str) -> Expr:
     """The base type of a domain, as a column of that type would have it. An enum
     gets the metadata: create_all makes a type of no table only so, and this one
     before the domain (its listener comes first, from the inner call)."""
     plain = plain_base(dom)
-    expr = _type_expr(schema, Column(name="", type=plain.type), imp)
+    expr = column_type_expr(schema, Column(name="", type=plain.type), imp)
     if plain.type.kind == "enum" and isinstance(expr, Call):
         expr = expr._replace(args=(*expr.args, Kw("metadata", f"{base}.metadata")))
     return expr
 
 
-def _type_expr(schema: Schema, col: Column, imp: Imports) -> Expr:
+def column_type_expr(schema: Schema, col: Column, imp: Imports) -> Expr:
     """The column type as models.py writes it (``imp.type_exprs`` remembers it)."""
     return by_identity(imp.type_exprs, col.type, lambda ct: _new_type_expr(schema, ct, imp))
 
@@ -62,7 +63,7 @@ def _new_type_expr(schema: Schema, ct: ColumnType, imp: Imports) -> Expr:
         return domain_variable(ct.domain)
     if ct.kind == "array" and ct.of is not None and not _psycopg_reads_array(schema, ct.of):
         imp.named_type_array = True
-        item = _type_expr(schema, Column(name="", type=ct.of), imp)
+        item = column_type_expr(schema, Column(name="", type=ct.of), imp)
         return Call(imp.own(NAMED_TYPE_ARRAY), (item,))
     if ct.kind == "array" and ct.of is not None and ct.of.domain and ct.of.kind == "enum":
         imp.enum_domain_array = True

@@ -1,7 +1,7 @@
 """The columns of ``models.py``: ``mapped_column(...)`` with its annotation, and the
 arguments it shares with a ``Table``'s ``Column``: the type, a single-column
 foreign key, identity, sequence, generated expression, server default and
-on-update, comment. Also a column's Python attribute (``_attr``), by which
+on-update, comment. Also a column's Python attribute (``column_key``), by which
 table-level constructs find it."""
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from ..model.sequences import identity_kwargs
 from ..model.sqltext import default_sql, text_source
 from ..util.pycode import INDENT, Call, Expr, Str, call, layout, py_str
 from . import sequences
-from .column_types import _annotation, _type_expr
+from .column_types import column_annotation, column_type_expr
 from .imports import Imports
 
 
-def _attr(ent: Entity, column: str) -> str:
+def column_key(ent: Entity, column: str) -> str:
     """The Python attribute (the Column's key) of ``column``; table-level constructs
     such as Index and UniqueConstraint find columns by key. A ``Table`` (no primary
     key) keys its columns by name."""
@@ -25,10 +25,11 @@ def _attr(ent: Entity, column: str) -> str:
     return column
 
 
-def _column_lines(schema: Schema, ent: Entity, col: Column, imp: Imports) -> list[str]:
-    annotation = _annotation(col, imp)
+def column_lines(schema: Schema, ent: Entity, col: Column, imp: Imports) -> list[str]:
+    """``attribute: Mapped[...] = mapped_column(...)``: the lines of ``col`` in its class."""
+    annotation = column_annotation(col, imp)
     attribute = col.attribute or col.name
-    args, kwargs = _column_arguments(schema, ent, col, imp)
+    args, kwargs = column_arguments(schema, ent, col, imp)
     if attribute != col.name:
         args.insert(0, py_str(col.name))
     value = call(imp.name("sqlalchemy.orm", "mapped_column"), *args, **kwargs)
@@ -36,12 +37,12 @@ def _column_lines(schema: Schema, ent: Entity, col: Column, imp: Imports) -> lis
     return layout(value, INDENT, f"{attribute}: {mapped}[{annotation}] = ")
 
 
-def _column_arguments(
+def column_arguments(
     schema: Schema, ent: Entity, col: Column, imp: Imports
 ) -> tuple[list[Expr], dict[str, Expr | None]]:
     """The positional and keyword arguments of a column, after its name: the same
     for ``mapped_column`` and ``Column``."""
-    args: list[Expr] = [_type_expr(schema, col, imp)]
+    args: list[Expr] = [column_type_expr(schema, col, imp)]
     fk = _single_fk(ent, col)
     if fk is not None:
         args.append(_foreign_key(fk, imp))
@@ -104,11 +105,11 @@ def _foreign_key(fk: ForeignKey, imp: Imports) -> Expr:
         initially=py_str("DEFERRED") if fk.initially_deferred else None,
         match=py_str(fk.match) if fk.match else None,
         name=py_str(fk.name),
-        **_not_valid_key(fk),
+        **not_valid_key_kwargs(fk),
     )
 
 
-def _not_valid_key(fk: ForeignKey) -> dict[str, Expr | None]:
+def not_valid_key_kwargs(fk: ForeignKey) -> dict[str, Expr | None]:
     """A key declared ``validated: false``: PostgreSQL makes a key written inside
     CREATE TABLE valid, so create_all adds it after the tables (``use_alter``)
     ``NOT VALID``, as the migrations do."""

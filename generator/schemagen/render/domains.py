@@ -17,7 +17,7 @@ from .listeners import factory_lines
 
 #: ``(module, name) -> the name to use in code`` (imports.Imports.name).
 ImportName = Callable[[str, str], str]
-#: A column type -> its SQLAlchemy expression in models.py (column_types._type_expr).
+#: A column type -> its SQLAlchemy expression in models.py (column_types.column_type_expr).
 TypeExpr = Callable[[Domain], Expr]
 
 

@@ -8,12 +8,12 @@ import re
 from ..model import naming
 from ..model.schema import Column, Entity, Schema
 from ..util.pycode import Expr, call, layout, py_str
-from .columns import _column_arguments
+from .columns import column_arguments
 from .imports import Imports
-from .table_args import _table_constraints, _table_options
+from .table_args import table_constraints, table_options
 
 
-def _table_variables(schema: Schema, taken: frozenset[str]) -> dict[str, str]:
+def table_variables(schema: Schema, taken: frozenset[str]) -> dict[str, str]:
     """Entity -> the module variable of its ``Table``, for the entities without a
     primary key: ``t_<table>`` as sqlacodegen names them (``t_<schema>_<table>``
     outside the default schema), clear of every other name of the module."""
@@ -30,13 +30,13 @@ def _table_variables(schema: Schema, taken: frozenset[str]) -> dict[str, str]:
     return found
 
 
-def _table_lines(schema: Schema, ent: Entity, imp: Imports, variable: str, base: str) -> list[str]:
+def table_lines(schema: Schema, ent: Entity, imp: Imports, variable: str, base: str) -> list[str]:
     """``t_events = Table("events", Base.metadata, Column(...), ..., comment=...)``:
     what sqlacodegen writes for a table without a primary key, which SQLAlchemy's
     ORM cannot map as a class. Columns are keyed by their names (no attributes)."""
     columns = [_table_column(schema, ent, col, imp) for col in ent.columns]
-    constraints = _table_constraints(ent, imp)
-    options = _table_options(ent)
+    constraints = table_constraints(ent, imp)
+    options = table_options(ent)
     value = call(
         imp.name("sqlalchemy", "Table"),
         py_str(naming.split_qualified(ent.table)[1]),
@@ -52,7 +52,7 @@ def _table_lines(schema: Schema, ent: Entity, imp: Imports, variable: str, base:
 def _table_column(schema: Schema, ent: Entity, col: Column, imp: Imports) -> Expr:
     """``Column(name, type, ...)`` of a ``Table``: the ``mapped_column`` arguments,
     with NOT NULL said outright (no ``Mapped[...]`` annotation to infer it from)."""
-    args, kwargs = _column_arguments(schema, ent, col, imp)
+    args, kwargs = column_arguments(schema, ent, col, imp)
     del kwargs["primary_key"], kwargs["autoincrement"]  # never in a table without a key
     return call(
         imp.name("sqlalchemy", "Column"),

@@ -30,16 +30,16 @@ from ..model.typemap import SQL_TYPE_LINES
 from ..util.pycode import INDENT, Expr, docstring, layout, py_str, pydict, pytuple
 from . import collector, sequences
 from .arrays import named_type_array_lines
-from .column_types import _base_expr
-from .columns import _column_lines
+from .column_types import domain_base_expr
+from .columns import column_lines
 from .domain_functions import domain_function_lines
 from .domains import DomainNames, domain_lines
 from .imports import Imports
-from .keyless_tables import _table_lines, _table_variables
+from .keyless_tables import table_lines, table_variables
 from .listeners import listener_lines, table_listener_lines
-from .relationships import _relationship_lines
+from .relationships import relationship_lines
 from .routines import ddl_lines, view_as_entity, view_base_lines, view_doc
-from .table_args import _table_args
+from .table_args import table_arguments
 from .text_types import sql_text_lines
 
 
@@ -96,7 +96,7 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
         | classes_named
         | {v.name for v in schema.views}
     )
-    table_names = _table_variables(schema, shadowed)
+    table_names = table_variables(schema, shadowed)
     imp = Imports(shadowed | frozenset(table_names.values()))
     while imp.helper in shadowed:
         imp.helper += "_"
@@ -107,7 +107,7 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
     metadata = imp.name("sqlalchemy", "MetaData")
     classes = [_entity_view(schema, ent, imp) for ent in schema.entities if ent.has_primary_key]
     tables = [
-        _table_lines(schema, ent, imp, table_names[ent.name], base)
+        table_lines(schema, ent, imp, table_names[ent.name], base)
         for ent in schema.entities
         if not ent.has_primary_key
     ]
@@ -120,7 +120,7 @@ def models_view(schema: Schema, header: list[str]) -> ModelsView:
     domains = domain_lines(
         schema,
         DomainNames(imp.name, imp.own, base, imp.enum_domain_array, imp.domain_array),
-        lambda dom: _base_expr(schema, dom, imp, base),
+        lambda dom: domain_base_expr(schema, dom, imp, base),
     )
     blocks = [
         b
@@ -198,7 +198,7 @@ def _routines_view(
     classes = []
     for view in schema.views:
         ent = view_as_entity(view)
-        columns = [_column_lines(schema, ent, col, imp) for col in ent.columns]
+        columns = [column_lines(schema, ent, col, imp) for col in ent.columns]
         pg_schema, bare = naming.split_qualified(view.view)
         head = [f"{INDENT}__tablename__ = {py_str(bare)}"]
         if pg_schema is not None:
@@ -285,16 +285,16 @@ def _enum_view(schema: Schema, name: str) -> EnumView:
 
 def _entity_view(schema: Schema, ent: Entity, imp: Imports) -> ClassView:
     doc = docstring(ent.description, INDENT) if ent.description else []
-    table_args = _table_args(ent, imp)
+    table_args = table_arguments(ent, imp)
     statements = [
         [
             f"{INDENT}__tablename__ = {py_str(naming.split_qualified(ent.table)[1])}",
             *layout(pytuple(table_args), INDENT, "__table_args__ = "),
         ]
     ]
-    columns = [_column_lines(schema, ent, col, imp) for col in ent.columns]
+    columns = [column_lines(schema, ent, col, imp) for col in ent.columns]
     statements.append([line for lines in columns for line in lines])
     if ent.relationships:
-        rels = [_relationship_lines(schema, ent, rel, imp) for rel in ent.relationships]
+        rels = [relationship_lines(schema, ent, rel, imp) for rel in ent.relationships]
         statements.append([line for lines in rels for line in lines])
     return ClassView(ent.name, doc, statements)

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from ..model.schema import Entity, ForeignKey, Relationship, Schema
 from ..util.pycode import INDENT, call, layout, py_str
-from .columns import _attr
+from .columns import column_key
 from .imports import Imports
 
 
-def _relationship_lines(schema: Schema, ent: Entity, rel: Relationship, imp: Imports) -> list[str]:
+def relationship_lines(schema: Schema, ent: Entity, rel: Relationship, imp: Imports) -> list[str]:
+    """``name: Mapped[...] = relationship(...)``: the lines of ``rel`` in ``ent``'s class."""
     target = schema.entity(rel.target)
     owner = ent if rel.kind == "many_to_one" else target
     # Quoted: models.py evaluates its annotations (no ``from __future__ import
@@ -68,7 +69,7 @@ def _foreign_keys(owner: Entity, rel: Relationship) -> str | None:
     attrs = list(rel.foreign_key_columns)
     if not attrs:
         fk = _fk_named(owner, rel.foreign_key)
-        attrs = [_attr(owner, c) for c in fk.columns] if fk else []
+        attrs = [column_key(owner, c) for c in fk.columns] if fk else []
     if not attrs:
         return None
     refs = [f"{owner.name}.{a}" for a in attrs]
@@ -78,7 +79,7 @@ def _foreign_keys(owner: Entity, rel: Relationship) -> str | None:
 def _remote_side(target: Entity, rel: Relationship) -> str | None:
     if not rel.remote_side:
         return None
-    refs = [f"{target.name}.{_attr(target, c)}" for c in rel.remote_side]
+    refs = [f"{target.name}.{column_key(target, c)}" for c in rel.remote_side]
     return py_str(refs[0] if len(refs) == 1 else f"[{', '.join(refs)}]")
 
 
@@ -89,7 +90,7 @@ def _order_by(target: Entity, order_by: str) -> str:
         words = item.split()
         if not words or not target.has_column(words[0]) or len(words) > 2:
             return py_str(order_by)  # not a column list: SQLAlchemy evaluates it as given
-        expr = f"{target.name}.{_attr(target, words[0])}"
+        expr = f"{target.name}.{column_key(target, words[0])}"
         if len(words) == 2:
             if words[1].lower() not in ("asc", "desc"):
                 return py_str(order_by)

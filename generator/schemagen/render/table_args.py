@@ -15,17 +15,17 @@ from ..model.sqltext import (
     text_source,
 )
 from ..util.pycode import Call, Expr, Str, call, py_str, pydict, pylist, pytuple
-from .columns import _attr, _not_valid_key
+from .columns import column_key, not_valid_key_kwargs
 from .imports import Imports
 
 
-def _table_args(ent: Entity, imp: Imports) -> list[Expr]:
+def table_arguments(ent: Entity, imp: Imports) -> list[Expr]:
     """The constraints and indexes of a table, then a dict of its options (when any)."""
-    options = _table_options(ent)
-    return _table_constraints(ent, imp) + ([pydict(options)] if options else [])
+    options = table_options(ent)
+    return table_constraints(ent, imp) + ([pydict(options)] if options else [])
 
 
-def _table_constraints(ent: Entity, imp: Imports) -> list[Expr]:
+def table_constraints(ent: Entity, imp: Imports) -> list[Expr]:
     """The primary key (when there is one), constraints and indexes of a table."""
     args: list[Expr] = []
     if ent.has_primary_key:
@@ -33,7 +33,7 @@ def _table_constraints(ent: Entity, imp: Imports) -> list[Expr]:
         args.append(
             call(
                 imp.name("sqlalchemy", "PrimaryKeyConstraint"),
-                *[py_str(_attr(ent, c)) for c in pk.columns],
+                *[py_str(column_key(ent, c)) for c in pk.columns],
                 name=py_str(pk.name),
             )
         )
@@ -42,7 +42,7 @@ def _table_constraints(ent: Entity, imp: Imports) -> list[Expr]:
             args.append(
                 call(
                     imp.name("sqlalchemy", "ForeignKeyConstraint"),
-                    pylist([py_str(_attr(ent, c)) for c in fk.columns]),
+                    pylist([py_str(column_key(ent, c)) for c in fk.columns]),
                     pylist([py_str(f"{fk.ref_table}.{c}") for c in fk.ref_columns]),
                     ondelete=py_str(fk.on_delete) if fk.on_delete else None,
                     onupdate=py_str(fk.on_update) if fk.on_update else None,
@@ -50,14 +50,14 @@ def _table_constraints(ent: Entity, imp: Imports) -> list[Expr]:
                     initially=py_str("DEFERRED") if fk.initially_deferred else None,
                     match=py_str(fk.match) if fk.match else None,
                     name=py_str(fk.name),
-                    **_not_valid_key(fk),
+                    **not_valid_key_kwargs(fk),
                 )
             )
     for uq in ent.uniques:
         args.append(
             call(
                 imp.name("sqlalchemy", "UniqueConstraint"),
-                *[py_str(_attr(ent, c)) for c in uq.columns],
+                *[py_str(column_key(ent, c)) for c in uq.columns],
                 name=py_str(uq.name),
                 deferrable="True" if uq.deferrable else None,
                 initially=py_str("DEFERRED") if uq.initially_deferred else None,
@@ -76,7 +76,7 @@ def _table_constraints(ent: Entity, imp: Imports) -> list[Expr]:
     return args
 
 
-def _table_options(ent: Entity) -> dict[str, Expr]:
+def table_options(ent: Entity) -> dict[str, Expr]:
     """``comment``, ``schema`` and ``postgresql_partition_by`` of a table, when set."""
     options: dict[str, Expr] = {}
     if ent.description:
@@ -97,11 +97,11 @@ def _index_elements(ent: Entity, ix: Index, imp: Imports) -> list[Expr]:
     and the operator class): Alembic compares the expression without them, as it
     reflects it, where it would compare a ``text()`` with ``COLLATE`` and differ."""
     if not ix.keys:
-        return [py_str(_attr(ent, c)) for c in ix.columns]
+        return [py_str(column_key(ent, c)) for c in ix.columns]
     elements: list[Expr] = []
     for key in ix.keys:
         if key.column is not None and not key.descending and not key.nulls:
-            elements.append(py_str(_attr(ent, key.column)))
+            elements.append(py_str(column_key(ent, key.column)))
         elif key.expression is not None and key.collation is not None:
             literal = imp.name("sqlalchemy", "literal_column")
             elements.append(Call(literal, (Str(expression_key_text(key)),)))
@@ -118,13 +118,13 @@ def _exclude(ent: Entity, ex: ExcludeConstraint, imp: Imports) -> Expr:
     elements: list[Expr] = []
     for el in ex.elements:
         if el.column is not None:
-            key: Expr = py_str(_attr(ent, el.column))
+            key: Expr = py_str(column_key(ent, el.column))
         else:
             sql = f"({el.expression})" + (f" {el.ops}" if el.ops else "")
             key = Call(text_, (Str(text_source(sql)),))
         elements.append(pytuple([key, py_str(el.operator)]))
     ops: dict[str, Expr] = {
-        _attr(ent, el.column): py_str(el.ops) for el in ex.elements if el.column and el.ops
+        column_key(ent, el.column): py_str(el.ops) for el in ex.elements if el.column and el.ops
     }
     where = None
     if ex.where:
@@ -140,7 +140,7 @@ def _exclude(ent: Entity, ex: ExcludeConstraint, imp: Imports) -> Expr:
 
 
 def _index(ent: Entity, ix: Index, imp: Imports) -> Expr:
-    ops = {_attr(ent, c): py_str(text) for c, text in column_key_options(ix).items()}
+    ops = {column_key(ent, c): py_str(text) for c, text in column_key_options(ix).items()}
     ops |= {key: py_str(text) for key, text in expression_key_options(ix).items()}
     where = None
     if ix.where:
@@ -154,7 +154,7 @@ def _index(ent: Entity, ix: Index, imp: Imports) -> Expr:
         postgresql_using=py_str(ix.using) if ix.using != "btree" else None,
         postgresql_ops=pydict(dict(ops)) if ops else None,
         postgresql_where=where,
-        postgresql_include=pylist([py_str(_attr(ent, c)) for c in ix.include])
+        postgresql_include=pylist([py_str(column_key(ent, c)) for c in ix.include])
         if ix.include
         else None,
     )

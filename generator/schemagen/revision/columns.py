@@ -41,8 +41,8 @@ from ..operations.typechange import (
 )
 from ..util.pycode import Expr, Kw, Str, call
 from .constraints import if_no_constraint
-from .render import Stmt, _bare, _render, _schema, execute
-from .sequences import _rename_sequence
+from .render import Stmt, bare_table, execute, render_operation, schema_arg
+from .sequences import rename_sequence
 from .validation import sequence_bounds_sql
 
 
@@ -94,10 +94,12 @@ def _owned_sequences(table: str, columns: tuple[Column, ...]) -> list[Stmt]:
     return [execute(owned_by_sql(serial_of(table, c))) for c in columns if c.serial]
 
 
-@_render.register(AddColumn)
+@render_operation.register(AddColumn)
 def _(operation: AddColumn, state: Schema) -> list[Stmt]:
     column, table = operation.column, operation.table
-    add = call("op.add_column", _bare(table), column_expr(column, state), schema=_schema(table))
+    add = call(
+        "op.add_column", bare_table(table), column_expr(column, state), schema=schema_arg(table)
+    )
     settings = [execute(sql) for sql in settings_statements(table, column)]
     named = [execute(identity_rename_sql(table, column))] if _named_identity(column) else []
     return [add, *named, *_owned_sequences(table, (column,)), *settings]
@@ -108,26 +110,27 @@ def _named_identity(col: Column) -> bool:
     return col.identity and col.sequence_name is not None
 
 
-@_render.register(DropColumn)
+@render_operation.register(DropColumn)
 def _(operation: DropColumn, state: Schema) -> list[Stmt]:
     table = operation.table
-    return [call("op.drop_column", _bare(table), Str(operation.column.name), schema=_schema(table))]
+    name = Str(operation.column.name)
+    return [call("op.drop_column", bare_table(table), name, schema=schema_arg(table))]
 
 
-@_render.register(RenameColumn)
+@render_operation.register(RenameColumn)
 def _(operation: RenameColumn, state: Schema) -> list[Stmt]:
     stmts: list[Stmt] = [
         call(
             "op.alter_column",
-            _bare(operation.table),
+            bare_table(operation.table),
             Str(operation.old),
             new_column_name=Str(operation.new),
-            schema=_schema(operation.table),
+            schema=schema_arg(operation.table),
         )
     ]
     if operation.identity:
         stmts.append(
-            _rename_sequence(
+            rename_sequence(
                 identity_sequence(operation.table, operation.old),
                 identity_sequence(operation.table, operation.new),
             )
@@ -166,13 +169,13 @@ def not_null_check_name(column: str) -> str:
     return f"schemagen_not_null_{column}"[:63]
 
 
-@_render.register(AlterColumn)
+@render_operation.register(AlterColumn)
 def _(operation: AlterColumn, state: Schema) -> list[Stmt]:
     if operation.lock_safe:
         return lock_safe_nullability(operation)
     old, new, table = operation.old, operation.new, operation.table
-    target = (_bare(table), Str(new.name))
-    schema = _schema(table)
+    target = (bare_table(table), Str(new.name))
+    schema = schema_arg(table)
     retype = old.type != new.type
     stmts = _sequences_before(table, old, new)
     if retype and old.default is not None:

@@ -24,36 +24,36 @@ from ..operations.sqlutil import quote_ident, quote_table, sql_literal
 from ..operations.table import AddPrimaryKey, DropPrimaryKey
 from ..util.pycode import Str, call, pylist
 from .indexes import drop_invalid_index
-from .render import Stmt, _bare, _name, _render, _schema, execute
+from .render import Stmt, bare_table, execute, final_name, render_operation, schema_arg
 from .validation import repeated_rows_sql, validate_check_sql, validate_foreign_key_sql
 
 
-@_render.register(DropPrimaryKey)
+@render_operation.register(DropPrimaryKey)
 def _(operation: DropPrimaryKey, state: Schema) -> list[Stmt]:
     pk = operation.primary_key
     table = operation.table
     return [
         call(
             "op.drop_constraint",
-            _name(pk.name),
-            _bare(table),
+            final_name(pk.name),
+            bare_table(table),
             type_=Str("primary"),
-            schema=_schema(table),
+            schema=schema_arg(table),
         )
     ]
 
 
-@_render.register(AddPrimaryKey)
+@render_operation.register(AddPrimaryKey)
 def _(operation: AddPrimaryKey, state: Schema) -> list[Stmt]:
     pk = operation.primary_key
     guard = [execute(key_rows_sql(operation))] if operation.checks_rows else []
     return guard + [
         call(
             "op.create_primary_key",
-            _name(pk.name),
-            _bare(operation.table),
+            final_name(pk.name),
+            bare_table(operation.table),
             pylist([Str(c) for c in pk.columns]),
-            schema=_schema(operation.table),
+            schema=schema_arg(operation.table),
         )
     ]
 
@@ -107,7 +107,7 @@ def _add_exclude(table: str, ex: ExcludeConstraint) -> Stmt:
     )
 
 
-@_render.register(AddConstraint)
+@render_operation.register(AddConstraint)
 def _(operation: AddConstraint, state: Schema) -> list[Stmt]:
     table, c = operation.table, operation.constraint
     if operation.lock_safe:
@@ -128,8 +128,8 @@ def _(operation: AddConstraint, state: Schema) -> list[Stmt]:
         # that repeat its columns are searched for first, as a swap in the
         # transaction does, so that the failure names the constraint and a query
         # that lists them rather than PostgreSQL's "could not create unique index".
-        return [execute(repeated_rows_sql(table, c, "false")), _add_constraint(table, c)]
-    return [_add_constraint(table, c)]
+        return [execute(repeated_rows_sql(table, c, "false")), add_constraint(table, c)]
+    return [add_constraint(table, c)]
 
 
 def if_no_constraint(table: str, name: str, sql: str) -> Stmt:
@@ -152,8 +152,8 @@ def lock_safe_constraint(table: str, c: Constraint) -> list[Stmt]:
     if isinstance(c, UniqueConstraint):
         return [
             drop_invalid_index(c.name, table),
-            execute(repeated_rows_sql(table, c, _unique_in_place(table, c))),
-            execute(_unique_index_sql(table, c.name, c)),
+            execute(repeated_rows_sql(table, c, unique_in_place(table, c))),
+            execute(unique_index_sql(table, c.name, c)),
             if_no_constraint(
                 table,
                 c.name,
@@ -168,7 +168,7 @@ def lock_safe_constraint(table: str, c: Constraint) -> list[Stmt]:
     return [add, validate_constraint(table, c)]
 
 
-def _unique_index_sql(table: str, index: str, uq: UniqueConstraint) -> str:
+def unique_index_sql(table: str, index: str, uq: UniqueConstraint) -> str:
     """The concurrent build of ``uq``'s unique index, named ``index``."""
     cols = ", ".join(quote_ident(col) for col in uq.columns)
     return (
@@ -177,7 +177,7 @@ def _unique_index_sql(table: str, index: str, uq: UniqueConstraint) -> str:
     )
 
 
-def _unique_in_place(table: str, uq: UniqueConstraint) -> str:
+def unique_in_place(table: str, uq: UniqueConstraint) -> str:
     """SQL true where ``table`` has ``uq``: its name over its columns, in order."""
     cols = ", ".join(sql_literal(c) for c in uq.columns)
     return (
@@ -220,20 +220,21 @@ def constraint_sql(c: ForeignKey | CheckConstraint) -> str:
     return sql + deferral_sql(c)
 
 
-def _add_constraint(table_name: str, c: Constraint) -> Stmt:
+def add_constraint(table_name: str, c: Constraint) -> Stmt:
+    """The statement adding ``c`` to ``table_name`` (SQL for an EXCLUDE or a NOT VALID one)."""
     if isinstance(c, ExcludeConstraint):
         return _add_exclude(table_name, c)
     if isinstance(c, CheckConstraint) and not c.validated:
         return execute(not_valid_check_sql(table_name, c))
     if isinstance(c, ForeignKey) and not c.validated:
         return execute(not_valid_key_sql(table_name, c))
-    table, schema = _bare(table_name), _schema(table_name)
+    table, schema = bare_table(table_name), schema_arg(table_name)
     if isinstance(c, ForeignKey):
         return call(
             "op.create_foreign_key",
-            _name(c.name),
+            final_name(c.name),
             table,
-            _bare(c.ref_table),
+            bare_table(c.ref_table),
             pylist([Str(x) for x in c.columns]),
             pylist([Str(x) for x in c.ref_columns]),
             ondelete=Str(c.on_delete) if c.on_delete else None,
@@ -242,12 +243,12 @@ def _add_constraint(table_name: str, c: Constraint) -> Stmt:
             initially=Str("DEFERRED") if c.initially_deferred else None,
             match=Str(c.match) if c.match else None,
             source_schema=schema,
-            referent_schema=_schema(c.ref_table),
+            referent_schema=schema_arg(c.ref_table),
         )
     if isinstance(c, UniqueConstraint):
         return call(
             "op.create_unique_constraint",
-            _name(c.name),
+            final_name(c.name),
             table,
             pylist([Str(x) for x in c.columns]),
             schema=schema,
@@ -256,24 +257,25 @@ def _add_constraint(table_name: str, c: Constraint) -> Stmt:
         )
     return call(
         "op.create_check_constraint",
-        _name(c.name),
+        final_name(c.name),
         table,
         Str(text_source(c.expression)),
         schema=schema,
     )
 
 
-@_render.register(DropConstraint)
+@render_operation.register(DropConstraint)
 def _(operation: DropConstraint, state: Schema) -> list[Stmt]:
     if operation.lock_safe:
         name = quote_ident(operation.constraint.name)
         return [
             execute(f"ALTER TABLE {quote_table(operation.table)} DROP CONSTRAINT IF EXISTS {name}")
         ]
-    return [_drop_constraint(operation.table, operation.constraint)]
+    return [drop_constraint(operation.table, operation.constraint)]
 
 
-def _drop_constraint(table: str, constraint: Constraint) -> Stmt:
+def drop_constraint(table: str, constraint: Constraint) -> Stmt:
+    """The statement dropping ``constraint`` from ``table``."""
     if isinstance(constraint, ExcludeConstraint):
         # Alembic's drop_constraint knows no "exclude" type; the SQL is the same.
         name = quote_ident(constraint.name)
@@ -281,14 +283,14 @@ def _drop_constraint(table: str, constraint: Constraint) -> Stmt:
     kind = _CONSTRAINT_TYPES[type(constraint)]
     return call(
         "op.drop_constraint",
-        _name(constraint.name),
-        _bare(table),
+        final_name(constraint.name),
+        bare_table(table),
         type_=Str(kind),
-        schema=_schema(table),
+        schema=schema_arg(table),
     )
 
 
-@_render.register(RenameConstraint)
+@render_operation.register(RenameConstraint)
 def _(operation: RenameConstraint, state: Schema) -> list[Stmt]:
     old, new = quote_ident(operation.old), quote_ident(operation.new)
     if operation.kind == "index":

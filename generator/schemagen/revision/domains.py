@@ -17,32 +17,32 @@ from ..operations.domain import (
     RenameDomain,
 )
 from ..operations.sqlutil import quote_ident
-from .render import Stmt, _render, execute
+from .render import Stmt, execute, render_operation
 
 
-@_render.register(CreateDomain)
+@render_operation.register(CreateDomain)
 def _(operation: CreateDomain, state: Schema) -> list[Stmt]:
     return [execute(create_sql(operation.domain, state))]
 
 
-@_render.register(DropDomain)
+@render_operation.register(DropDomain)
 def _(operation: DropDomain, state: Schema) -> list[Stmt]:
     return [execute(f"DROP DOMAIN {format_name(operation.domain.name)}")]
 
 
-@_render.register(MoveDomain)
+@render_operation.register(MoveDomain)
 def _(operation: MoveDomain, state: Schema) -> list[Stmt]:
     target = quote_ident(operation.target_schema)
     return [execute(f"ALTER DOMAIN {format_name(operation.old)} SET SCHEMA {target}")]
 
 
-@_render.register(RenameDomain)
+@render_operation.register(RenameDomain)
 def _(operation: RenameDomain, state: Schema) -> list[Stmt]:
     bare = format_name(split_qualified(operation.new)[1])
     return [execute(f"ALTER DOMAIN {format_name(operation.old)} RENAME TO {bare}")]
 
 
-@_render.register(AddDomainCheck)
+@render_operation.register(AddDomainCheck)
 def _(operation: AddDomainCheck, state: Schema) -> list[Stmt]:
     # One step: NOT VALID then VALIDATE would hold the same SHARE lock on the
     # domain's tables while it scans them (PostgreSQL's validateDomainConstraint).
@@ -50,13 +50,13 @@ def _(operation: AddDomainCheck, state: Schema) -> list[Stmt]:
     return [execute(f"ALTER DOMAIN {name} ADD {check_sql(operation.check)}")]
 
 
-@_render.register(DropDomainCheck)
+@render_operation.register(DropDomainCheck)
 def _(operation: DropDomainCheck, state: Schema) -> list[Stmt]:
     name = format_name(operation.domain)
     return [execute(f"ALTER DOMAIN {name} DROP CONSTRAINT {quote_name(operation.check.name)}")]
 
 
-@_render.register(AlterDomain)
+@render_operation.register(AlterDomain)
 def _(operation: AlterDomain, state: Schema) -> list[Stmt]:
     old, new = operation.old, operation.new
     alter = f"ALTER DOMAIN {format_name(new.name)}"

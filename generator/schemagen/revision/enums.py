@@ -21,16 +21,16 @@ from ..operations.schema import (
     ReplaceEnum,
 )
 from ..operations.sqlutil import quote_ident, quote_table, quote_type, sql_literal
-from .constraints import _add_constraint, _drop_constraint
-from .indexes import _drop_index, create_index
-from .render import Rendered, Stmt, _bare_name, _render, execute
+from .constraints import add_constraint, drop_constraint
+from .indexes import create_index, drop_index
+from .render import Rendered, Stmt, bare_name, execute, render_operation
 
 
 def _enum_values_sql(values: tuple[str, ...]) -> str:
     return ", ".join(sql_literal(v) for v in values)
 
 
-@_render.register(CreateEnum)
+@render_operation.register(CreateEnum)
 def _(operation: CreateEnum, state: Schema) -> list[Stmt]:
     en = operation.enum
     return [
@@ -40,18 +40,18 @@ def _(operation: CreateEnum, state: Schema) -> list[Stmt]:
     ]
 
 
-@_render.register(DropEnum)
+@render_operation.register(DropEnum)
 def _(operation: DropEnum, state: Schema) -> list[Stmt]:
     return [execute(f"DROP TYPE {quote_type(operation.enum.db_name)}")]
 
 
-@_render.register(MoveEnum)
+@render_operation.register(MoveEnum)
 def _(operation: MoveEnum, state: Schema) -> list[Stmt]:
     target = quote_ident(operation.target_schema)
     return [execute(f"ALTER TYPE {quote_type(operation.old)} SET SCHEMA {target}")]
 
 
-@_render.register(AddEnumValue)
+@render_operation.register(AddEnumValue)
 def _(operation: AddEnumValue, state: Schema) -> Rendered:
     where = ""
     if operation.before is not None:
@@ -67,12 +67,12 @@ def _(operation: AddEnumValue, state: Schema) -> Rendered:
     return Rendered((execute(sql),))
 
 
-@_render.register(DropEnumValue)
+@render_operation.register(DropEnumValue)
 def _(operation: DropEnumValue, state: Schema) -> list[Stmt]:
     return swap_enum(operation.enum, operation.remaining, operation.usages, state)
 
 
-@_render.register(ReplaceEnum)
+@render_operation.register(ReplaceEnum)
 def _(operation: ReplaceEnum, state: Schema) -> list[Stmt]:
     return swap_enum(operation.enum, operation.new_values, operation.usages, state)
 
@@ -95,13 +95,13 @@ def swap_enum(
     stmts += [execute(routinesql.drop_trigger(tg)) for tg in triggers]
     stmts += [execute(routinesql.drop_view(view)) for view in reversed(views)]
     stmts += [
-        execute(f"ALTER TYPE {quote_type(enum)} RENAME TO {quote_ident(_bare_name(old))}"),
+        execute(f"ALTER TYPE {quote_type(enum)} RENAME TO {quote_ident(bare_name(old))}"),
         execute(f"CREATE TYPE {quote_type(enum)} AS ENUM ({_enum_values_sql(values)})"),
     ]
     indexes = {(u.table, ix.name): (u.table, ix) for u in usages for ix in u.indexes}
     checks = {(u.table, ck.name): (u.table, ck) for u in usages for ck in u.checks}
-    stmts += [_drop_index(table, ix, concurrently=False) for table, ix in indexes.values()]
-    stmts += [_drop_constraint(table, ck) for table, ck in checks.values()]
+    stmts += [drop_index(table, ix, concurrently=False) for table, ix in indexes.values()]
+    stmts += [drop_constraint(table, ck) for table, ck in checks.values()]
     for use in usages:
         alter = f"ALTER TABLE {quote_table(use.table)} ALTER COLUMN {quote_ident(use.column)}"
         target = quote_type(enum) + ("[]" if use.array else "")
@@ -113,7 +113,7 @@ def swap_enum(
         )
         if use.default_sql is not None:
             stmts.append(execute(f"{alter} SET DEFAULT {use.default_sql}"))
-    stmts += [_add_constraint(table, ck) for table, ck in checks.values()]
+    stmts += [add_constraint(table, ck) for table, ck in checks.values()]
     stmts += [create_index(table, ix, concurrently=False) for table, ix in indexes.values()]
     stmts.append(execute(f"DROP TYPE {quote_type(old)}"))
     stmts += [execute(sql) for view in views for sql in routinesql.view_statements(view)]

@@ -14,7 +14,7 @@ from ..operations.constraint import CreateIndex, DropIndex
 from ..operations.sqlutil import quote_ident, quote_table, sql_literal
 from ..util.pycode import Expr, Str, call, pydict, pylist
 from .partition_indexes import partition_by_partition
-from .render import Rendered, Stmt, _bare, _name, _render, _schema, execute
+from .render import Rendered, Stmt, bare_table, execute, final_name, render_operation, schema_arg
 from .validation import repeated_index_rows_sql
 
 
@@ -32,8 +32,8 @@ def create_index(table: str, ix: Index, *, concurrently: bool) -> Stmt:
         ]
     return call(
         "op.create_index",
-        _name(ix.name),
-        _bare(table),
+        final_name(ix.name),
+        bare_table(table),
         pylist(keys),
         unique="True" if ix.unique else None,
         postgresql_nulls_not_distinct="True" if ix.nulls_not_distinct else None,
@@ -44,7 +44,7 @@ def create_index(table: str, ix: Index, *, concurrently: bool) -> Stmt:
         postgresql_concurrently="True" if concurrently else None,
         # Outside a transaction a failure leaves the others done: let a rerun pass.
         if_not_exists="True" if concurrently else None,
-        schema=_schema(table),
+        schema=schema_arg(table),
     )
 
 
@@ -73,7 +73,7 @@ def create_index_sql(table: str, ix: Index, *, on_only: bool = False) -> str:
     return sql
 
 
-@_render.register(CreateIndex)
+@render_operation.register(CreateIndex)
 def _(operation: CreateIndex, state: Schema) -> Rendered:
     if operation.partitioned:
         return partition_by_partition(
@@ -115,27 +115,28 @@ def drop_invalid_index(name: str, table: str) -> Stmt:
     )
 
 
-@_render.register(DropIndex)
+@render_operation.register(DropIndex)
 def _(operation: DropIndex, state: Schema) -> Rendered:
     if operation.partitioned:  # no DROP INDEX CONCURRENTLY of a partitioned table's index
         drop = call(
             "op.drop_index",
-            _name(operation.index.name),
-            table_name=_bare(operation.table),
+            final_name(operation.index.name),
+            table_name=bare_table(operation.table),
             if_exists="True",
-            schema=_schema(operation.table),
+            schema=schema_arg(operation.table),
         )
         return Rendered((drop,), autocommit=True)
-    stmt = _drop_index(operation.table, operation.index, concurrently=operation.concurrently)
+    stmt = drop_index(operation.table, operation.index, concurrently=operation.concurrently)
     return Rendered((stmt,), autocommit=operation.concurrently)
 
 
-def _drop_index(table: str, index: Index, *, concurrently: bool) -> Stmt:
+def drop_index(table: str, index: Index, *, concurrently: bool) -> Stmt:
+    """``op.drop_index`` of ``index`` (``CONCURRENTLY IF EXISTS`` when ``concurrently``)."""
     return call(
         "op.drop_index",
-        _name(index.name),
-        table_name=_bare(table),
+        final_name(index.name),
+        table_name=bare_table(table),
         postgresql_concurrently="True" if concurrently else None,
         if_exists="True" if concurrently else None,
-        schema=_schema(table),
+        schema=schema_arg(table),
     )

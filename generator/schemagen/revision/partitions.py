@@ -19,10 +19,10 @@ from ..model.schema import Schema
 from ..model.sqltext import partition_sql
 from ..operations.partition import CreatePartition, DropPartition
 from ..operations.sqlutil import quote_table, sql_literal
-from .render import Guarded, Stmt, _render, execute
+from .render import Guarded, Stmt, execute, render_operation
 
 
-@_render.register(CreatePartition)
+@render_operation.register(CreatePartition)
 def _(operation: CreatePartition, state: Schema) -> list[Stmt | Guarded]:
     sql = partition_sql(operation.table, operation.partition)
     if operation.concurrently:  # outside a transaction: a rerun finds it made
@@ -30,7 +30,7 @@ def _(operation: CreatePartition, state: Schema) -> list[Stmt | Guarded]:
     return [execute(sql)]
 
 
-@_render.register(DropPartition)
+@render_operation.register(DropPartition)
 def _(operation: DropPartition, state: Schema) -> list[Stmt | Guarded]:
     table = partition_table(operation.table, operation.partition.name)
     name = quote_table(table)

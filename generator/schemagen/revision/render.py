@@ -6,7 +6,7 @@ view; enum columns need their type's values) and returns statements as
 missing renderer is a loud error. Every name passes through ``op.f()`` so that
 the metadata's naming convention never rewrites a final name.
 
-Owns the dispatcher (``_render``, ``render``), what a renderer returns (``Stmt``,
+Owns the dispatcher (``render_operation``, ``render``), what a renderer returns (``Stmt``,
 ``Guarded``, ``Rendered``), the body of a revision (``render_body``) and the
 helpers every renderer uses (``execute``, ``op.f()`` names, ``schema=``). The
 renderers register themselves, one module per operation family (listed in the
@@ -134,14 +134,17 @@ def _stepwise_lines(stmt: Stepwise, indent: str) -> list[str]:
 
 def render(operation: Operation, state: Schema) -> Rendered:
     """Render one operation (dispatching on its type)."""
-    rendered = _render(operation, state)
+    rendered = render_operation(operation, state)
     if isinstance(rendered, Rendered):
         return rendered
     return Rendered(tuple(rendered))
 
 
 @functools.singledispatch
-def _render(operation: Operation, state: Schema) -> Rendered | Sequence[Stmt | Guarded | Stepwise]:
+def render_operation(
+    operation: Operation, state: Schema
+) -> Rendered | Sequence[Stmt | Guarded | Stepwise]:
+    """The statements of one operation, by its type (each revision module registers its own)."""
     raise TypeError(f"no revision renderer for {type(operation).__name__}")
 
 
@@ -153,20 +156,22 @@ def _comment_lines(text: str, indent: str) -> list[str]:
     return [f"{indent}# {line}" for line in wrapped]
 
 
-def _name(name: str) -> Expr:
+def final_name(name: str) -> Expr:
+    """``op.f(name)``: the name as given, which Alembic's naming convention leaves alone."""
     return call("op.f", Str(name))
 
 
-def _bare(table: str) -> Str:
+def bare_table(table: str) -> Str:
     """A table's name without its PostgreSQL schema (that goes to ``schema=``)."""
-    return Str(_bare_name(table))
+    return Str(bare_name(table))
 
 
-def _bare_name(name: str) -> str:
+def bare_name(name: str) -> str:
+    """A qualified name without its PostgreSQL schema."""
     return naming.split_qualified(name)[1]
 
 
-def _schema(table: str) -> Str | None:
+def schema_arg(table: str) -> Str | None:
     """``schema=`` of an Alembic call: the table's PostgreSQL schema, if not the default."""
     pg_schema = naming.split_qualified(table)[0]
     return Str(pg_schema) if pg_schema else None

@@ -10,9 +10,9 @@ from __future__ import annotations
 from ..model.replication import replica_identity_statement
 from ..model.schema import Schema
 from ..operations.replication import SetReplicaIdentity
-from .render import Stmt, _render, execute
+from .render import Stmt, execute, render_operation
 
 
-@_render.register(SetReplicaIdentity)
+@render_operation.register(SetReplicaIdentity)
 def _(operation: SetReplicaIdentity, state: Schema) -> list[Stmt]:
     return [execute(replica_identity_statement(operation.table, operation.new))]

@@ -18,15 +18,15 @@ from ..operations.routines import (
     DropView,
     ReplaceFunction,
 )
-from .render import Stmt, _render, execute
+from .render import Stmt, execute, render_operation
 
 
-@_render.register(CreateFunction)
+@render_operation.register(CreateFunction)
 def _(operation: CreateFunction, state: Schema) -> list[Stmt]:
     return [execute(sql) for sql in ddl.function_statements(operation.function)]
 
 
-@_render.register(ReplaceFunction)
+@render_operation.register(ReplaceFunction)
 def _(operation: ReplaceFunction, state: Schema) -> list[Stmt]:
     stmts = [execute(sql) for sql in ddl.function_statements(operation.new, replace=True)]
     if operation.old.description is not None and operation.new.description is None:
@@ -35,26 +35,26 @@ def _(operation: ReplaceFunction, state: Schema) -> list[Stmt]:
     return stmts
 
 
-@_render.register(DropFunction)
+@render_operation.register(DropFunction)
 def _(operation: DropFunction, state: Schema) -> list[Stmt]:
     return [execute(ddl.drop_function(operation.function))]
 
 
-@_render.register(CreateTrigger)
+@render_operation.register(CreateTrigger)
 def _(operation: CreateTrigger, state: Schema) -> list[Stmt]:
     return [execute(sql) for sql in ddl.trigger_statements(operation.trigger)]
 
 
-@_render.register(DropTrigger)
+@render_operation.register(DropTrigger)
 def _(operation: DropTrigger, state: Schema) -> list[Stmt]:
     return [execute(ddl.drop_trigger(operation.trigger))]
 
 
-@_render.register(CreateView)
+@render_operation.register(CreateView)
 def _(operation: CreateView, state: Schema) -> list[Stmt]:
     return [execute(sql) for sql in ddl.view_statements(operation.view)]
 
 
-@_render.register(DropView)
+@render_operation.register(DropView)
 def _(operation: DropView, state: Schema) -> list[Stmt]:
     return [execute(ddl.drop_view(operation.view))]

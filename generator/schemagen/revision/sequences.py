@@ -16,17 +16,17 @@ from ..operations.sequence import (
     RenameSequence,
 )
 from ..operations.sqlutil import quote_ident, quote_table, sql_literal
-from .render import Stmt, _bare_name, _render, execute
+from .render import Stmt, bare_name, execute, render_operation
 from .validation import sequence_bounds_sql
 
 
-@_render.register(CreateSequence)
+@render_operation.register(CreateSequence)
 def _(operation: CreateSequence, state: Schema) -> list[Stmt]:
     seq = operation.sequence
     return [execute(f"CREATE SEQUENCE {quote_table(seq.name)} {options_sql(seq)}")]
 
 
-@_render.register(DropSequence)
+@render_operation.register(DropSequence)
 def _(operation: DropSequence, state: Schema) -> list[Stmt]:
     seq = operation.sequence
     # A serial column's sequence went with its column or table if they were dropped.
@@ -34,7 +34,7 @@ def _(operation: DropSequence, state: Schema) -> list[Stmt]:
     return [execute(f"DROP SEQUENCE{exists} {quote_table(seq.name)}")]
 
 
-@_render.register(AlterSequence)
+@render_operation.register(AlterSequence)
 def _(operation: AlterSequence, state: Schema) -> list[Stmt]:
     new = operation.new
     alter = execute(f"ALTER SEQUENCE {quote_table(new.name)} {alter_sql(new)}")
@@ -46,18 +46,19 @@ def _(operation: AlterSequence, state: Schema) -> list[Stmt]:
     return [execute(sequence_bounds_sql(name, bounds)), alter]
 
 
-@_render.register(RenameSequence)
+@render_operation.register(RenameSequence)
 def _(operation: RenameSequence, state: Schema) -> list[Stmt]:
     # keeps the current value; the column's nextval default names it by OID
-    return [_rename_sequence(operation.old, operation.new)]
+    return [rename_sequence(operation.old, operation.new)]
 
 
-@_render.register(MoveSequence)
+@render_operation.register(MoveSequence)
 def _(operation: MoveSequence, state: Schema) -> list[Stmt]:
     # keeps the current value; nextval defaults name the sequence by OID and follow
     target = quote_ident(operation.target_schema)
     return [execute(f"ALTER SEQUENCE {quote_table(operation.old)} SET SCHEMA {target}")]
 
 
-def _rename_sequence(old: str, new: str) -> Stmt:
-    return execute(f"ALTER SEQUENCE {quote_table(old)} RENAME TO {quote_ident(_bare_name(new))}")
+def rename_sequence(old: str, new: str) -> Stmt:
+    """``ALTER SEQUENCE old RENAME TO new``; the sequence stays in ``old``'s PostgreSQL schema."""
+    return execute(f"ALTER SEQUENCE {quote_table(old)} RENAME TO {quote_ident(bare_name(new))}")

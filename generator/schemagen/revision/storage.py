@@ -7,10 +7,10 @@ from __future__ import annotations
 from ..model.schema import Schema
 from ..model.storage import change_sql
 from ..operations.storage import SetColumnSettings
-from .render import Stmt, _render, execute
+from .render import Stmt, execute, render_operation
 
 
-@_render.register(SetColumnSettings)
+@render_operation.register(SetColumnSettings)
 def _(operation: SetColumnSettings, state: Schema) -> list[Stmt]:
     column = state.entity_by_table(operation.table).column(operation.column)
     return [execute(change_sql(operation.table, column, operation.old, operation.new))]

@@ -25,19 +25,19 @@ from ..operations.constraint import (
 )
 from ..operations.sqlutil import quote_ident, quote_table
 from .constraints import (
-    _add_constraint,
-    _drop_constraint,
-    _unique_in_place,
-    _unique_index_sql,
+    add_constraint,
     constraint_sql,
+    drop_constraint,
+    unique_in_place,
+    unique_index_sql,
     validate_constraint,
 )
 from .indexes import drop_invalid_index
-from .render import Guarded, Stmt, _render, execute
+from .render import Guarded, Stmt, execute, render_operation
 from .validation import repeated_rows_sql
 
 
-@_render.register(ReplaceForeignKey)
+@render_operation.register(ReplaceForeignKey)
 def _(operation: ReplaceForeignKey, state: Schema) -> list[Stmt]:
     # One statement, so one transaction: the old key is gone only where the new
     # one, NOT VALID, already checks every row written. A rerun swaps again (the
@@ -60,7 +60,7 @@ def _(operation: ReplaceForeignKey, state: Schema) -> list[Stmt]:
     return [swap, validate_constraint(operation.table, operation.new)]
 
 
-@_render.register(AlterForeignKeyDeferral)
+@render_operation.register(AlterForeignKeyDeferral)
 def _(operation: AlterForeignKeyDeferral, state: Schema) -> list[Stmt]:
     # Both words always said: ALTER CONSTRAINT sets what it is not told to its default.
     fk = operation.new
@@ -74,7 +74,7 @@ def _(operation: AlterForeignKeyDeferral, state: Schema) -> list[Stmt]:
     ]
 
 
-@_render.register(ReplaceCheck)
+@render_operation.register(ReplaceCheck)
 def _(operation: ReplaceCheck, state: Schema) -> list[Stmt]:
     # as a foreign key's swap: one statement, then VALIDATE; a rerun swaps again
     # (validated: false: the swap alone; false -> true: VALIDATE alone)
@@ -91,7 +91,7 @@ def _(operation: ReplaceCheck, state: Schema) -> list[Stmt]:
     return [swap, validate_constraint(operation.table, operation.new)]
 
 
-@_render.register(ReplaceUnique)
+@render_operation.register(ReplaceUnique)
 def _(operation: ReplaceUnique, state: Schema) -> list[Stmt | Guarded]:
     old, new = operation.old, operation.new
     alter = f"ALTER TABLE {quote_table(operation.table)} DROP CONSTRAINT"
@@ -112,7 +112,7 @@ def _(operation: ReplaceUnique, state: Schema) -> list[Stmt | Guarded]:
         cols = ", ".join(quote_ident(c) for c in new.columns)
         table = operation.table
         find = (
-            [execute(repeated_rows_sql(table, new, _unique_in_place(table, new), held_by=old))]
+            [execute(repeated_rows_sql(table, new, unique_in_place(table, new), held_by=old))]
             if operation.checks_rows
             else []
         )
@@ -129,7 +129,7 @@ def _(operation: ReplaceUnique, state: Schema) -> list[Stmt | Guarded]:
     # rerun after a failure anywhere skips what is done and never builds the
     # index again once it was attached (under one name, as the old's).
     table, index = operation.table, operation.index
-    done = _unique_in_place(table, new)
+    done = unique_in_place(table, new)
     swap = (
         f"{alter} IF EXISTS {quote_ident(old.name)}, ADD CONSTRAINT {quote_ident(new.name)} "
         f"UNIQUE USING INDEX {quote_ident(index)}{deferral_sql(new)}"
@@ -164,11 +164,11 @@ def _unique_index_build(build: _UniqueBuild, done: str | None) -> list[Stmt | Gu
     if build.search:
         unless = done or "false"
         steps.append(execute(repeated_rows_sql(table, new, unless, held_by=build.held_by)))
-    sql = execute(_unique_index_sql(table, index, new))
+    sql = execute(unique_index_sql(table, index, new))
     return [*steps, sql if done is None else Guarded(f"SELECT NOT {done}", (sql,))]
 
 
-@_render.register(PrebuildUniqueIndex)
+@render_operation.register(PrebuildUniqueIndex)
 def _(operation: PrebuildUniqueIndex, state: Schema) -> list[Stmt | Guarded]:
     # Before the main transaction, which attaches it: a swap's old constraint and
     # the columns still there, under the previous revision's names.
@@ -181,9 +181,9 @@ def _(operation: PrebuildUniqueIndex, state: Schema) -> list[Stmt | Guarded]:
     return _unique_index_build(build, None)
 
 
-@_render.register(AlterUniqueDeferral)
+@render_operation.register(AlterUniqueDeferral)
 def _(operation: AlterUniqueDeferral, state: Schema) -> list[Stmt]:
     return [
-        _drop_constraint(operation.table, operation.old),
-        _add_constraint(operation.table, operation.new),
+        drop_constraint(operation.table, operation.old),
+        add_constraint(operation.table, operation.new),
     ]

@@ -43,14 +43,14 @@ from ..operations.table import AlterTableComment, CreateTable, DropTable, Rename
 from ..util.pycode import Str, call
 from .constraints import constraint_sql, not_valid_key_sql
 from .indexes import create_index_sql
-from .render import Stmt, _bare, _bare_name, _render, _schema, execute
-from .sequences import _rename_sequence
+from .render import Stmt, bare_name, bare_table, execute, render_operation, schema_arg
+from .sequences import rename_sequence
 
 #: Columns and constraints of ``CREATE TABLE``, one per line.
 _ITEM = "\n    "
 
 
-@_render.register(CreateTable)
+@render_operation.register(CreateTable)
 def _(operation: CreateTable, state: Schema) -> list[Stmt]:
     return [execute(";\n".join(table_statements(operation.entity, state)))]
 
@@ -145,13 +145,13 @@ def _names(columns: tuple[str, ...]) -> str:
     return ", ".join(quote_ident(c) for c in columns)
 
 
-@_render.register(DropTable)
+@render_operation.register(DropTable)
 def _(operation: DropTable, state: Schema) -> list[Stmt]:
     table = operation.entity.table
-    return [call("op.drop_table", _bare(table), schema=_schema(table))]
+    return [call("op.drop_table", bare_table(table), schema=schema_arg(table))]
 
 
-@_render.register(RenameTable)
+@render_operation.register(RenameTable)
 def _(operation: RenameTable, state: Schema) -> list[Stmt]:
     if operation.old_table == operation.new_table:
         return [f"# entity {operation.old_name} is now {operation.new_name}: no DDL"]
@@ -162,35 +162,35 @@ def _(operation: RenameTable, state: Schema) -> list[Stmt]:
         # sequences go with it; then a rename, if the name changes too
         target = naming.split_qualified(new)[0] or "public"
         stmts.append(execute(f"ALTER TABLE {quote_table(old)} SET SCHEMA {quote_ident(target)}"))
-        old = naming.in_schema_of(new, _bare_name(old))
+        old = naming.in_schema_of(new, bare_name(old))
     if old == new:
         return stmts
-    stmts.append(call("op.rename_table", _bare(old), _bare(new), schema=_schema(new)))
+    stmts.append(call("op.rename_table", bare_table(old), bare_table(new), schema=schema_arg(new)))
     stmts += [
-        _rename_sequence(identity_sequence(old, col), identity_sequence(new, col))
+        rename_sequence(identity_sequence(old, col), identity_sequence(new, col))
         for col in operation.identity_columns
     ]
     return stmts
 
 
-@_render.register(AlterTableComment)
+@render_operation.register(AlterTableComment)
 def _(operation: AlterTableComment, state: Schema) -> list[Stmt]:
     existing = Str(operation.old) if operation.old is not None else None
     if operation.new is None:
         return [
             call(
                 "op.drop_table_comment",
-                _bare(operation.table),
+                bare_table(operation.table),
                 existing_comment=existing,
-                schema=_schema(operation.table),
+                schema=schema_arg(operation.table),
             )
         ]
     return [
         call(
             "op.create_table_comment",
-            _bare(operation.table),
+            bare_table(operation.table),
             Str(operation.new),
             existing_comment=existing,
-            schema=_schema(operation.table),
+            schema=schema_arg(operation.table),
         )
     ]
