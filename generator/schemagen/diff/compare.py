@@ -241,9 +241,12 @@ def compare_renames(old: Schema, new: Schema, hints: Hints) -> list[Operation]:
         before = old.entity(previous)
         if previous != ent.name or before.table != ent.table:
             # identity and serial sequences are named after the table: renamed with
-            # it, but a serial's sequence of a name of its own, before or after
+            # it, but a sequence of a name of its own, before or after (an identity's
+            # named after the old table keeps it: PostgreSQL renames none)
             identity = tuple(
-                c.name for c in before.columns if _identity_named_after(c) or _named_after(c, ent)
+                c.name
+                for c in before.columns
+                if (_identity_named_after(c) and _unnamed_after(c, ent)) or _named_after(c, ent)
             )
             ops.append(RenameTable(previous, ent.name, before.table, ent.table, identity))
         ops += _column_renames(before, ent, hints)
@@ -263,6 +266,12 @@ def _named_after(col: Column, after: Entity, name: str | None = None) -> bool:
     rename of either renames it (PostgreSQL keeps the name: the revision says it)."""
     if not col.serial or col.sequence_name is not None:
         return False
+    return _unnamed_after(col, after, name)
+
+
+def _unnamed_after(col: Column, after: Entity, name: str | None = None) -> bool:
+    """Whether ``col`` (called ``name`` after) names no sequence of its own in
+    ``after``, or is not there."""
     now = next((c for c in after.columns if c.name == (name or col.name)), None)
     return now is None or now.sequence_name is None
 

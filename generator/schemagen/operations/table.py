@@ -6,6 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from ..model.casts import cast_context, is_safe_change
+from ..model.naming import in_schema_of
 from ..model.schema import (
     NO_PRIMARY_KEY,
     Column,
@@ -21,6 +22,7 @@ from ..model.schema import (
 from ..model.sequences import (
     custom_sequence_name,
     identity_sequence_of,
+    serial_name,
     serial_of,
     serial_sequence,
     switches_sequence,
@@ -133,7 +135,23 @@ class RenameTable(Operation):
                 keep = col.name not in self.identity_columns
                 old, new = (self.old_table, col.name), (self.new_table, col.name)
                 schema = rename_serial(schema, old, new, keep_name=keep)
-        return schema
+        return with_table(schema, self.new_table, self._kept_identity_names)
+
+    def _kept_identity_names(self, ent: Entity) -> Entity:
+        """Each identity column whose sequence the rename leaves as it is (PostgreSQL
+        renames none) says its name, which is no longer ``<table>_<column>_seq``
+        (or is again: then it says none)."""
+        cols = tuple(
+            dataclasses.replace(c, sequence_name=self._kept_name(c))
+            if c.identity and c.name not in self.identity_columns
+            else c
+            for c in ent.columns
+        )
+        return dataclasses.replace(ent, columns=cols)
+
+    def _kept_name(self, col: Column) -> str | None:
+        bare = serial_name(self.old_table, col).rsplit(".", 1)[-1]
+        return custom_sequence_name(self.new_table, col.name, in_schema_of(self.new_table, bare))
 
 
 def rename_serial(
