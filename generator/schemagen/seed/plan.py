@@ -46,7 +46,7 @@ from .excludes import kept_apart
 from .named import DISTINCT_FROM_N
 from .partitions import routed
 from .random import below, salt, uniform
-from .values import ColumnJob, ident, qualified_ident, value_sql
+from .values import ColumnJob, ident, other_value, qualified_ident, value_sql
 
 DEFAULT_FK_SKEW = 2.0
 TEXT = ("string", "text")
@@ -255,13 +255,13 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
     # with rows there, a key counted through its combinations leaves theirs out
     counter = "c" if radix is not None and first > 1 else "n"
     t = _Table(ctx, ent, rows, rules, carriers, radix, apart, branched, counter)
+    shifted, offset = _shifts(t)
+    t = replace(t, shifted=shifted, offset=offset)
     columns, inner, outer = _select_lists(t, deferred)
     source = f"generate_series({first}, {first + rows - 1}) AS g(n)"
     if counter == "c":
         source = _free_combinations(t, radix_key, first, min(combinations, rows + first - 1))
-    select = (
-        f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {source}) AS v"
-    )
+    select = f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {source}) AS v"
     # No column list when every column is left to its default or identity.
     target = qualified_ident(ent.table)
     target += f" ({', '.join(ident(c) for c in columns)})" if columns else ""
@@ -407,12 +407,15 @@ def _apart(
     place): it counts through the parent's other rows, after the earlier one's."""
     apart: dict[str, tuple[str, int]] = {}
     single = {c for key in _single_keys(ent) for c in key}
+    keyed = {c for fk in ent.foreign_keys for c in fk.columns}
     for order in [o for o in rules.orders if o.op == "<>"]:
         cols = [ent.column(order.left), ent.column(order.right)]
         if any(c.seed is not None and c.seed.sql for c in cols):
             continue  # the user's value generator answers for it
         if _off_itself(ent, order) is not None:
             continue  # the deferred UPDATE takes another row (see _deferred_update)
+        if not keyed & {order.left, order.right}:
+            continue  # two plain columns: one moves where they meet (see _shifts)
         pair = [next((fk for fk in fks if fk.columns == (c.name,)), None) for c in cols]
         if (
             pair[0] is None
@@ -454,6 +457,76 @@ def _apart(
             )
         apart[moved] = (order.right if moved == order.left else order.left, count)
     return apart
+
+
+def _shifts(t: _Table) -> tuple[dict[str, str], dict[str, str]]:
+    """For each ``a <> b`` between two columns no foreign key holds, the column that
+    moves off the other: ``shifted`` (it takes another value its checks allow where
+    the row's two meet, see _outer) or ``offset`` (see _column_expr), each mapped to
+    the other.
+
+    The one moved is built from no unique key (changing it on some rows keeps every
+    key unique), the left one first, and no other check orders or moves it. Where
+    both carry a unique key and are built alike from the row number, they are
+    equal on every row: the left one takes its next row's value on every row,
+    still unique and never the other's."""
+    ent, rules = t.ent, t.rules
+    keyed = {c for fk in ent.foreign_keys for c in fk.columns}
+    ordered = {c for o in rules.orders if o.op != "<>" for c in (o.left, o.right)}
+    shifted: dict[str, str] = {}
+    offset: dict[str, str] = {}
+    for order in [o for o in rules.orders if o.op == "<>"]:
+        pair = (order.left, order.right)
+        if keyed & set(pair) or any(_user_values(ent.column(c)) for c in pair):
+            continue  # _apart's, or the user's value generator answers for it
+        taken = ordered | set(shifted) | set(offset) | set(t.branched)
+        if all(c in t.carriers for c in pair):
+            if pair[0] in taken or not _built_alike(t, *pair):
+                raise SeedError(
+                    f"cannot seed {ent.table}: check {order.check} asks {order.left} <> "
+                    f"{order.right}, and each is a unique key of its own; give one of "
+                    f"them a value generator, e.g. under entities.{ent.name}.columns."
+                    f'{order.left}: seed: {{sql: "..."}}'
+                )
+            offset[pair[0]] = pair[1]
+            continue
+        why = "no other check may order or move the one that moves"
+        for moved, other in (pair, pair[::-1]):
+            if moved in t.carriers or moved in taken:
+                continue
+            try:
+                other_value(_job(t, ent.column(moved)), "x")
+            except Unsupported as exc:
+                why = f"{moved}: {exc}"
+                continue
+            shifted[moved] = other
+            break
+        else:
+            raise SeedError(
+                _unsupported(
+                    ent,
+                    order.check,
+                    f"{order.left} <> {order.right}",
+                    f"`<>` between two columns neither of which can take another value ({why})",
+                )
+            )
+    return shifted, offset
+
+
+def _user_values(col: Column) -> bool:
+    return col.seed is not None and bool(col.seed.sql)
+
+
+def _built_alike(t: _Table, left: str, right: str) -> bool:
+    """Whether two unique columns are built by one expression of the row number (so
+    equal on every row), and the left one has room for one row more."""
+    jobs = [_job(t, t.ent.column(c)) for c in (left, right)]
+    try:
+        alike = value_sql(jobs[0]) == value_sql(jobs[1])
+        value_sql(replace(jobs[0], rows=jobs[0].rows + 1))
+    except Unsupported:
+        return False
+    return alike
 
 
 def _off_itself(ent: Entity, order: Order) -> ForeignKey | None:
@@ -636,6 +709,10 @@ class _Table:
     branched: Branched = field(default_factory=dict)
     #: what a key counted through its combinations counts by: n, or c (_free_combinations)
     counter: str = "n"
+    #: column -> the plain column it must differ from: see _shifts
+    shifted: dict[str, str] = field(default_factory=dict)
+    #: unique columns taking their next row's value, apart from another: see _shifts
+    offset: dict[str, str] = field(default_factory=dict)
 
 
 def _select_lists(t: _Table, deferred: set[str]) -> tuple[list[str], list[str], list[str]]:
@@ -692,6 +769,9 @@ def _column_expr(t: _Table, col: Column, fk: ForeignKey | None) -> str | None:
     try:
         if col.name in t.branched:
             return _branch_value(t, col, job)
+        if col.name in t.offset:  # the next row's value (see _shifts)
+            job = replace(job, rows=job.rows + 1)
+            return f"(SELECT {value_sql(job)} FROM (SELECT n + 1 AS n) AS seed_next)"
         expr = value_sql(job)
     except Unsupported as exc:
         if col.default is not None or _may_be_null(t, col):
@@ -841,6 +921,12 @@ def _may_be_null(t: _Table, col: Column) -> bool:
 
 def _outer(t: _Table, name: str, columns: list[str]) -> str:
     """The outer expression of one column: related columns fixed up."""
+    return f"{_outer_value(t, name, columns)} AS {ident(name)}"
+
+
+def _outer_value(
+    t: _Table, name: str, columns: list[str], seen: frozenset[str] = frozenset()
+) -> str:
     expr = f"v.{ident(name)}"
     source = derived_from(name, {c for c in columns if t.ent.column(c).type.kind in TEXT})
     if source is not None:  # e.g. a handle: the title's slug, then the row number
@@ -850,10 +936,26 @@ def _outer(t: _Table, name: str, columns: list[str]) -> str:
     for order in t.rules.orders:
         if order.op != "<>" and order.left == name and order.right in columns:
             expr = _ordered(t, expr, order.op, f"v.{ident(order.right)}", name)
+    if name in t.shifted:  # off the other's value, as it is written (see _shifts)
+        if name in seen:
+            raise SeedError(
+                f"cannot seed {t.ent.table}: its `<>` checks move {name} in a circle "
+                f"({', '.join(sorted(seen))}); give one of them a value generator"
+            )
+        other = t.shifted[name]
+        if other not in columns:  # its default, identity or generation writes it
+            raise SeedError(
+                f"cannot seed {t.ent.table}: a check asks {name} <> {other}, and seed "
+                f"does not write {other}; give {name} a value generator, e.g. under "
+                f'entities.{t.ent.name}.columns.{name}: seed: {{sql: "..."}}'
+            )
+        theirs = _outer_value(t, other, columns, seen | {name})
+        moved = other_value(_job(t, t.ent.column(name)), expr)
+        expr = f"(CASE WHEN {expr} = {theirs} THEN {moved} ELSE {expr} END)"
     for guard in t.rules.null_unless:
         if guard.column == name:
             expr = f"(CASE WHEN ({guard.predicate}) THEN {expr} END)"
-    return f"{expr} AS {ident(name)}"
+    return expr
 
 
 def _ordered(t: _Table, left: str, op: str, right: str, name: str) -> str:
