@@ -4,7 +4,9 @@ orders_id_seq}) needs no sequence rename: PostgreSQL's ALTER TABLE ... RENAME TO
 leaves an identity's sequence as it is (checked below on the database). The
 revision renamed it to purchases_id_seq and then back. A serial that names no
 sequence still has its sequence renamed with the table, as serial's name is
-<table>_<column>_seq and the schema says that name."""
+<table>_<column>_seq and the schema says that name. The same for a column
+renamed (id -> key keeping identity: {name: orders_id_seq}): PostgreSQL's
+RENAME COLUMN renames no sequence either."""
 
 from __future__ import annotations
 
@@ -41,7 +43,7 @@ SEQUENCES = (
 )
 
 
-def test_postgresql_keeps_an_identity_sequence_name_on_a_table_rename(pg: PgCluster) -> None:
+def test_postgresql_keeps_an_identity_sequence_name_on_a_rename(pg: PgCluster) -> None:
     db = pg.create_database("identity_rename")
     try:
         with psycopg.connect(pg.libpq_url(db), autocommit=True) as conn:
@@ -50,8 +52,11 @@ def test_postgresql_keeps_an_identity_sequence_name_on_a_table_rename(pg: PgClus
             )
             conn.execute("ALTER TABLE orders RENAME TO purchases")
             row = conn.execute(SEQUENCES.format(t="purchases")).fetchone()
+            conn.execute("ALTER TABLE purchases RENAME COLUMN id TO key")
+            again = conn.execute("SELECT pg_get_serial_sequence('purchases', 'key')").fetchone()
         # the identity's sequence and the serial's alike keep their names
         assert row == ("public.orders_id_seq|public.orders_number_seq",)
+        assert again == ("public.orders_id_seq",)
     finally:
         pg.drop_database(db)
 
@@ -83,3 +88,35 @@ def test_a_renamed_table_keeping_its_identity_sequence_name_renames_no_sequence(
     )
     notes = "SELECT string_agg(coalesce(note, '-'), ',' ORDER BY id) FROM orders"
     assert pg.sql(notes, db).strip() == "a,-,a,-"
+
+
+COLUMN_RENAMED = BEFORE.replace(
+    "id: {type: integer, primary_key: true}",
+    "key: {type: integer, primary_key: true, renamed_from: id, identity: {name: orders_id_seq}}",
+).replace("number: {type: serial}", "count: {type: serial, renamed_from: number}")
+
+
+def test_a_renamed_column_keeping_its_identity_sequence_name_renames_no_sequence(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    case = Case("shop", {"s.yaml": BEFORE}, {"s.yaml": COLUMN_RENAMED})
+    first = at_first_revision(pg, case, tmp_path, ROWS)
+    root, db, url = first.root, first.db, first.url
+    migration = revisions(root)[1].read_text()
+    upgrade = migration[migration.index("def upgrade") : migration.index("def downgrade")]
+    downgrade = migration[migration.index("def downgrade") :]
+    for body in (upgrade, downgrade):
+        assert "orders_id_seq" not in body and "orders_key_seq" not in body, body
+        assert body.count("ALTER SEQUENCE") == 1, body
+    assert "ALTER SEQUENCE orders_number_seq RENAME TO orders_count_seq" in upgrade
+    alembic(root, url, "upgrade", "head")
+    assert_matches_models(pg, db, first.models_after, [], "upgrade")
+    keys = "SELECT pg_get_serial_sequence('orders', 'key') || '|' || "
+    keys += "pg_get_serial_sequence('orders', 'count')"
+    assert pg.sql(keys, db).strip() == "public.orders_id_seq|public.orders_count_seq"
+    assert pg.sql("INSERT INTO orders DEFAULT VALUES RETURNING key, count", db).strip() == "4|4"
+    alembic(root, url, "downgrade", first.heads[0])
+    assert_matches_models(pg, db, first.models_before, [], "downgrade")
+    assert pg.sql(SEQUENCES.format(t="orders"), db).strip() == (
+        "public.orders_id_seq|public.orders_number_seq"
+    )

@@ -350,8 +350,9 @@ def _column_renames(before: Entity, after: Entity, hints: Hints) -> list[Operati
         if hint is None or hint not in old_cols:
             continue
         if hint not in new_cols and col.name not in old_cols:
-            named = _identity_named_after(old_cols[hint]) or _named_after(
-                old_cols[hint], after, col.name
-            )
+            was = old_cols[hint]
+            named = (
+                _identity_named_after(was) and _unnamed_after(was, after, col.name)
+            ) or _named_after(was, after, col.name)
             ops.append(RenameColumn(after.table, hint, col.name, named))
     return ops

@@ -306,6 +306,15 @@ class RenameColumn(Operation):
         old, new = (self.table, self.old), (self.table, self.new)
         return rename_serial(schema, old, new, keep_name=not self.identity)
 
+    def _renamed(self, col: Column) -> Column:
+        """The column under its new name; an identity whose sequence the rename leaves
+        as it is (PostgreSQL renames none) says the name it keeps (none where that is
+        ``<table>_<new>_seq``)."""
+        if not col.identity or self.identity:
+            return dataclasses.replace(col, name=self.new)
+        kept = custom_sequence_name(self.table, self.new, serial_name(self.table, col))
+        return dataclasses.replace(col, name=self.new, sequence_name=kept)
+
     def _names(self, names: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(self.new if n == self.old else n for n in names)
 
@@ -326,9 +335,7 @@ class RenameColumn(Operation):
         )
 
     def _rename_in_entity(self, ent: Entity) -> Entity:
-        cols = tuple(
-            dataclasses.replace(c, name=self.new) if c.name == self.old else c for c in ent.columns
-        )
+        cols = tuple(self._renamed(c) if c.name == self.old else c for c in ent.columns)
         pk = PrimaryKey(ent.primary_key.name, self._names(ent.primary_key.columns))
         return dataclasses.replace(
             ent,
