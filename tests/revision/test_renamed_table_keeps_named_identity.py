@@ -120,3 +120,36 @@ def test_a_renamed_column_keeping_its_identity_sequence_name_renames_no_sequence
     assert pg.sql(SEQUENCES.format(t="orders"), db).strip() == (
         "public.orders_id_seq|public.orders_number_seq"
     )
+
+
+BOTH_RENAMED = AFTER.replace(
+    "id: {type: integer, primary_key: true, identity: {name: orders_id_seq}}",
+    "key: {type: integer, primary_key: true, renamed_from: id, identity: {name: orders_id_seq}}",
+)
+
+
+def test_a_table_and_its_key_renamed_keeping_the_identity_sequence_name_rename_no_sequence(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """orders.id -> purchases.key at once: the key's column is looked up under its new
+    name, so the table's rename does not take the identity's sequence along either."""
+    case = Case("shop", {"s.yaml": BEFORE}, {"s.yaml": BOTH_RENAMED})
+    first = at_first_revision(pg, case, tmp_path, ROWS)
+    root, db, url = first.root, first.db, first.url
+    migration = revisions(root)[1].read_text()
+    upgrade = migration[migration.index("def upgrade") : migration.index("def downgrade")]
+    downgrade = migration[migration.index("def downgrade") :]
+    for body in (upgrade, downgrade):
+        assert "orders_id_seq" not in body and "purchases_id_seq" not in body, body
+        assert body.count("ALTER SEQUENCE") == 1, body
+    alembic(root, url, "upgrade", "head")
+    assert_matches_models(pg, db, first.models_after, [], "upgrade")
+    keys = "SELECT pg_get_serial_sequence('purchases', 'key') || '|' || "
+    keys += "pg_get_serial_sequence('purchases', 'number')"
+    assert pg.sql(keys, db).strip() == "public.orders_id_seq|public.purchases_number_seq"
+    assert pg.sql("INSERT INTO purchases DEFAULT VALUES RETURNING key", db).strip() == "4"
+    alembic(root, url, "downgrade", first.heads[0])
+    assert_matches_models(pg, db, first.models_before, [], "downgrade")
+    assert pg.sql(SEQUENCES.format(t="orders"), db).strip() == (
+        "public.orders_id_seq|public.orders_number_seq"
+    )

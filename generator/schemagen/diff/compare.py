@@ -243,10 +243,13 @@ def compare_renames(old: Schema, new: Schema, hints: Hints) -> list[Operation]:
             # identity and serial sequences are named after the table: renamed with
             # it, but a sequence of a name of its own, before or after (an identity's
             # named after the old table keeps it: PostgreSQL renames none)
+            # (a column renamed too is looked up under its new name)
+            now = {old: new for (entity, new), old in hints.columns.items() if entity == ent.name}
             identity = tuple(
                 c.name
                 for c in before.columns
-                if (_identity_named_after(c) and _unnamed_after(c, ent)) or _named_after(c, ent)
+                if (_identity_named_after(c) and _unnamed_after(c, ent, now.get(c.name)))
+                or _named_after(c, ent, now.get(c.name))
             )
             ops.append(RenameTable(previous, ent.name, before.table, ent.table, identity))
         ops += _column_renames(before, ent, hints)
