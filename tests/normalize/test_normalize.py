@@ -13,7 +13,7 @@ from schemagen.model.schema import (
     Relationship,
     Schema,
 )
-from schemagen.normalize.normalizer import Resolver, Unresolved
+from schemagen.normalize.resolver import Resolver, Unresolved
 from schemagen.source.loader import merge, parse_text
 
 # The example of the language page, completed into a schema that validates.

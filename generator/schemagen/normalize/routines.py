@@ -26,8 +26,10 @@ from ..model.routinesql import create_function, ident
 from ..model.schema import Column, Entity, Schema
 from ..source.loader import Sources, mapping
 from ..util.sqlrefs import SqlSyntaxError, plpgsql_reads, select_reads, statements_reads
-from .normalizer import RawColumn, Resolver, build_column, build_index, pg_schema
+from .columns import build_column
+from .resolver import RawColumn, Resolver, pg_schema
 from .security import build_policies
+from .tables import build_index
 
 
 def build_function(key: str, spec: dict[str, Any], home: str | None = None) -> Function:

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..model.pgtypes import PGTYPE, is_known, param_problem, required_extension
 from ..model.schema import Column, ColumnType, Entity, Schema
-from ..normalize.normalizer import TIME_KINDS
+from ..normalize.columns import TIME_KINDS
 from ..source.loader import Sources, YamlPath, mapping
 from .defaults import default_problem
 from .reporter import Reporter, index_path, own_column_path, type_text

@@ -7,13 +7,8 @@ from typing import Any
 
 from ..model.schema import INTEGER_TYPES, DbSequence
 from ..model.sequences import option_problem, serial_sequence
-from ..normalize.normalizer import (
-    SERIAL_TYPES,
-    RawColumn,
-    Resolver,
-    Unresolved,
-    identity_options,
-)
+from ..normalize.columns import identity_options
+from ..normalize.resolver import SERIAL_TYPES, RawColumn, Resolver, Unresolved
 from ..source.loader import Sources
 from .reporter import Reporter
 

@@ -18,7 +18,7 @@ from ..language.messages import describe, did_you_mean
 from ..model.pgtypes import PGTYPE
 from ..model.schema import INTEGER_TYPES, Column, ColumnType, Schema
 from ..model.sqltext import TIME_KEYWORDS
-from ..normalize.normalizer import TIME_KINDS
+from ..normalize.columns import TIME_KINDS
 from .reporter import type_text
 from .sql import SqlSyntaxError, read_expression, shown
 

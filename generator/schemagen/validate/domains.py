@@ -30,7 +30,7 @@ from ..model.pgtypes import is_known
 from ..model.routines import check_calls, domain_calls, signature_domains
 from ..model.schema import BASE_TYPES, Column, Default, Domain, Entity, Schema
 from ..model.typemap import domain_variable
-from ..normalize.normalizer import SERIAL_TYPES, Resolver, Unresolved
+from ..normalize.resolver import SERIAL_TYPES, Resolver, Unresolved
 from ..source.loader import Sources, YamlPath, mapping
 from .reporter import Reporter, column_path
 from .sequences import domain_default_problems
@@ -223,7 +223,7 @@ def _calling_path(dom: Domain, function: str, keys: dict[str, str]) -> YamlPath:
 
 
 def _qualified(src: Sources, key: str) -> str:
-    from ..normalize.normalizer import pg_schema
+    from ..normalize.resolver import pg_schema
 
     home = pg_schema(mapping(src.database), None)
     spec = mapping(src.domains[key])

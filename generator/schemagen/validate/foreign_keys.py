@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..language.messages import did_you_mean
-from ..normalize.normalizer import Resolver, Unresolved, no_key_to_reference
+from ..normalize.resolver import Resolver, Unresolved, no_key_to_reference
 from ..source.loader import Sources, YamlPath, mapping, unique_columns
 from .reporter import Reporter, plain_type, type_text
 

@@ -12,7 +12,7 @@ column still can, see the resolver). A many-to-many may go through it
 
 from __future__ import annotations
 
-from ..normalize.normalizer import Resolver, Unresolved
+from ..normalize.resolver import Resolver, Unresolved
 from ..source.loader import Sources, YamlPath, mapping
 from .reporter import Reporter
 

@@ -15,7 +15,8 @@ from dataclasses import replace
 from typing import Any
 
 from ..model.schema import Schema
-from ..normalize.normalizer import Resolver, Unresolved, normalize, table_of
+from ..normalize.normalizer import normalize
+from ..normalize.resolver import Resolver, Unresolved, table_of
 from ..source.loader import Sources
 from .reporter import Reporter
 

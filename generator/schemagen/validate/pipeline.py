@@ -14,7 +14,8 @@ from typing import Any
 from ..config import Project
 from ..errors import Issue, SchemaInvalid, sort_issues
 from ..model.schema import Schema, SourceMap
-from ..normalize.normalizer import Resolver, normalize
+from ..normalize.normalizer import normalize
+from ..normalize.resolver import Resolver
 from ..normalize.routines import with_routines
 from ..source.loader import RawFile, Sources, merge
 from ..util.background import Job

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..normalize.normalizer import pg_schema, table_of
+from ..normalize.resolver import pg_schema, table_of
 from ..source.loader import Sources, YamlPath, mapping
 from .reporter import Reporter
 from .sql import SqlSyntaxError, common_table_names, parse_expression_tree, referenced_relations

@@ -14,8 +14,8 @@ from ..model import naming
 from ..model.schema import ColumnType
 from ..model.temporal import TEMPORAL_KINDS
 from ..model.temporal import problem as temporal_problem
-from ..normalize.normalizer import RawColumn, Resolver, Unresolved, pg_schema, table_of
 from ..normalize.relationships import many_to_one_name, one_to_many_name
+from ..normalize.resolver import RawColumn, Resolver, Unresolved, pg_schema, table_of
 from ..source.loader import Sources, YamlPath, mapping, unique_columns
 from .columns import check_identity, check_serial
 from .domains import check_domain_sources

@@ -15,13 +15,7 @@ from typing import Any
 from ..language.messages import did_you_mean
 from ..model import naming
 from ..model.routines import ON_UPDATE_FUNCTION, on_update_trigger
-from ..normalize.normalizer import (
-    Resolver,
-    Unresolved,
-    pg_schema,
-    qualified_table_of,
-    table_of,
-)
+from ..normalize.resolver import Resolver, Unresolved, pg_schema, qualified_table_of, table_of
 from ..normalize.routines import build_function, function_reads
 from ..source.loader import Sources, YamlPath, mapping
 from ..util.sqlrefs import Reads, SqlSyntaxError, select_reads

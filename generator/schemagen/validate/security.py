@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ..model import naming
 from ..model.security import USING_COMMANDS, WITH_CHECK_COMMANDS
-from ..normalize.normalizer import Resolver, pg_schema, table_of
+from ..normalize.resolver import Resolver, pg_schema, table_of
 from ..source.loader import Sources, YamlPath, mapping
 from .policy_cycles import READ_COMMANDS, check_policy_cycles
 from .references import check_sql_columns
