@@ -141,6 +141,7 @@ def test_a_column_seed_does_not_write_is_refused(pg: PgCluster, pg_db: str, tmp_
     schema = project_schema(tmp_path)
     with created(pg, pg_db, tmp_path) as conn:
         conn.commit()
-        with pytest.raises(SeedError, match="seed does not write id; give code a value"):
+        refusal = r"check code_not_id asks code <> id, and seed does not write id \(its identity"
+        with pytest.raises(SeedError, match=refusal):
             seed_connection(conn, schema, rows_per={"tickets": 10})
         assert conn.execute("SELECT count(*) FROM tickets").fetchone() == (0,)

@@ -479,6 +479,19 @@ def _shifts(t: _Table) -> tuple[dict[str, str], dict[str, str]]:
         pair = (order.left, order.right)
         if keyed & set(pair) or any(_user_values(ent.column(c)) for c in pair):
             continue  # _apart's, or the user's value generator answers for it
+        left_as = {c: _left_as(t, ent.column(c)) for c in pair if c not in t.branched}
+        if "NULL" in left_as.values():
+            continue  # NULL on every row: the check holds
+        unwritten = [c for c in pair if left_as.get(c)]
+        if unwritten:  # its value is PostgreSQL's: no side can be moved off it
+            name = unwritten[0]
+            other = pair[1] if name == pair[0] else pair[0]
+            raise SeedError(
+                f"cannot seed {ent.table}: check {order.check} asks {order.left} <> "
+                f"{order.right}, and seed does not write {name} ({left_as[name]} "
+                f"gives it); give {other} a value generator, e.g. under "
+                f'entities.{ent.name}.columns.{other}: seed: {{sql: "..."}}'
+            )
         taken = ordered | set(shifted) | set(offset) | set(t.branched)
         if all(c in t.carriers for c in pair):
             if pair[0] in taken or not _built_alike(t, *pair):
@@ -511,6 +524,25 @@ def _shifts(t: _Table) -> tuple[dict[str, str], dict[str, str]]:
                 )
             )
     return shifted, offset
+
+
+def _left_as(t: _Table, col: Column) -> str:
+    """What gives ``col`` its value where the insert does not write it ("NULL" where
+    it is left NULL on every row), or "" where the insert writes it (see _column_expr)."""
+    if col.identity:
+        return "its identity"
+    if col.serial:
+        return "its sequence"
+    if col.generated is not None:
+        return "its generation"
+    try:
+        value_sql(_job(t, col))
+    except Unsupported:
+        if col.default is not None:
+            return "its default"
+        if _may_be_null(t, col):
+            return "NULL"
+    return ""
 
 
 def _user_values(col: Column) -> bool:
@@ -942,13 +974,7 @@ def _outer_value(
                 f"cannot seed {t.ent.table}: its `<>` checks move {name} in a circle "
                 f"({', '.join(sorted(seen))}); give one of them a value generator"
             )
-        other = t.shifted[name]
-        if other not in columns:  # its default, identity or generation writes it
-            raise SeedError(
-                f"cannot seed {t.ent.table}: a check asks {name} <> {other}, and seed "
-                f"does not write {other}; give {name} a value generator, e.g. under "
-                f'entities.{t.ent.name}.columns.{name}: seed: {{sql: "..."}}'
-            )
+        other = t.shifted[name]  # written, as _shifts asks
         theirs = _outer_value(t, other, columns, seen | {name})
         moved = other_value(_job(t, t.ent.column(name)), expr)
         expr = f"(CASE WHEN {expr} = {theirs} THEN {moved} ELSE {expr} END)"
