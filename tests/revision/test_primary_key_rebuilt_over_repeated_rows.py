@@ -16,6 +16,9 @@ import sqlalchemy as sa
 from migration_harness import Case, alembic, assert_matches_models, revisions
 from pgcluster import PgCluster
 from revision_steps import at_first_revision, refused
+from schemagen.model.schema import PrimaryKey
+from schemagen.operations.table import AddPrimaryKey
+from schemagen.revision.constraints import key_rows_sql
 
 BEFORE = """\
 database: {name: keys}
@@ -72,3 +75,31 @@ def test_a_rebuilt_key_over_repeated_rows_is_named(
     alembic(root, url, "downgrade", first.heads[0])
     assert_matches_models(pg, db, first.models_before, [], "downgrade")
     assert pg.sql("SELECT count(*) FROM links", db).strip() == "3"
+
+
+def test_a_key_over_rows_holding_null_and_repeats_is_refused_for_the_null(pg: PgCluster) -> None:
+    """key_rows_sql searches the rows once (NULL keys and repeated keys in one
+    GROUP BY): a table holding both is refused for its NULL, as when NULL was
+    searched first; repeats alone name one repeated value; clean rows pass."""
+    db = pg.create_database("keyrows")
+    pg.sql("CREATE TABLE t (a bigint, b bigint)", db)
+    single = key_rows_sql(AddPrimaryKey("t", PrimaryKey("t_pk", ("a",)), keyless=True))
+    pair = key_rows_sql(AddPrimaryKey("t", PrimaryKey("t_pk", ("a", "b")), other=("b",)))
+
+    def refusal(sql: str) -> str | None:
+        with psycopg.connect(pg.libpq_url(db)) as conn:
+            try:
+                conn.execute(sql)
+            except psycopg.errors.RaiseException as error:
+                return error.diag.message_primary
+        return None
+
+    # the repeats sort before the NULL row in a GROUP BY and in the table
+    pg.sql("INSERT INTO t VALUES (1, 1), (1, 1), (2, 2), (NULL, 3), (4, NULL)", db)
+    assert refusal(single) == "cannot add primary key t_pk to t: a row holds NULL in (a)"
+    assert refusal(pair) == "cannot add primary key t_pk to t: a row holds NULL in (a, b)"
+    pg.sql("DELETE FROM t WHERE a IS NULL OR b IS NULL", db)
+    assert refusal(single) == "cannot add primary key t_pk to t: more than one row has (a) = 1"
+    assert refusal(pair) == "cannot add primary key t_pk to t: more than one row has (a, b) = (1,1)"
+    pg.sql("DELETE FROM t WHERE ctid = (SELECT min(ctid) FROM t WHERE a = 1)", db)
+    assert refusal(single) is None and refusal(pair) is None

@@ -164,7 +164,7 @@ FACTS: dict[str, Cost] = {
     # the same, before a unique added or swapped in the transaction is built under its lock
     "find repeated keys, in the transaction": Cost("AccessShareLock", "scans"),
     # before a primary key is added to a keyless table or rebuilt over other columns, in
-    # its transaction: rows holding NULL in its columns, then rows repeating them
+    # its transaction: rows holding NULL in its columns or repeating them, in one scan
     # (revision.constraints.key_rows_sql)
     "find NULL or repeated keys, in the transaction": Cost("AccessShareLock", "scans"),
     # DROP CONSTRAINT IF EXISTS and ADD CONSTRAINT ... UNIQUE USING INDEX in one ALTER TABLE

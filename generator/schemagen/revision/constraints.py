@@ -63,7 +63,8 @@ def key_rows_sql(operation: AddPrimaryKey) -> str:
     were never held unique) or rebuilt over columns the old key's do not hold
     apart: PostgreSQL's own failure ("could not create unique index") names
     neither the key nor what to do. This one says which key, which columns, one
-    repeated value, and how to go on."""
+    repeated value (or that a row holds NULL there, which it says first), and
+    how to go on."""
     pk, table = operation.primary_key, quote_table(operation.table)
     cols = ", ".join(quote_ident(c) for c in pk.columns)
     row = cols if len(pk.columns) == 1 else f"ROW({cols})"
@@ -78,14 +79,19 @@ def key_rows_sql(operation: AddPrimaryKey) -> str:
         else f"the primary key over ({', '.join(operation.other)})"
     )
     hint = sql_literal(f"delete or change those rows (or keep {keep}), then upgrade again")
+    # One scan, not two (an EXISTS for NULL, then a GROUP BY for repeats): the
+    # first group that holds NULL or more than one row, grouped and ordered NULL
+    # first, so that a table holding both is refused for its NULL, as it was when
+    # NULL was searched first, and a sorted grouping can stop at that group (a
+    # trailing ORDER BY over the groups made PostgreSQL 15 hash all of them).
     return (
-        "DO $$\nDECLARE\n    repeated text;\nBEGIN\n"
-        f"    IF EXISTS (SELECT FROM {table} WHERE {nulls}) THEN\n"
+        "DO $$\nDECLARE\n    repeated text;\n    holds_null boolean;\nBEGIN\n"
+        f"    SELECT CAST({row} AS text), {nulls} INTO repeated, holds_null FROM {table} "
+        f"GROUP BY ({nulls}), {cols} HAVING count(*) > 1 OR ({nulls}) "
+        f"ORDER BY 2 DESC, {cols} LIMIT 1;\n"
+        "    IF holds_null THEN\n"
         f"        RAISE EXCEPTION USING MESSAGE = {null_text}, HINT = {hint};\n"
-        "    END IF;\n"
-        f"    SELECT CAST({row} AS text) INTO repeated FROM {table} GROUP BY {cols} "
-        "HAVING count(*) > 1 LIMIT 1;\n"
-        "    IF repeated IS NOT NULL THEN\n"
+        "    ELSIF FOUND THEN\n"
         f"        RAISE EXCEPTION USING MESSAGE = {repeat_text} || repeated, HINT = {hint};\n"
         "    END IF;\nEND $$"
     )
