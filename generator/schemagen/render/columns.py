@@ -99,14 +99,22 @@ def _foreign_key(fk: ForeignKey, imp: Imports) -> Expr:
     return call(
         imp.name("sqlalchemy", "ForeignKey"),
         py_str(target),
-        ondelete=py_str(fk.on_delete) if fk.on_delete else None,
-        onupdate=py_str(fk.on_update) if fk.on_update else None,
-        deferrable="True" if fk.deferrable else None,
-        initially=py_str("DEFERRED") if fk.initially_deferred else None,
-        match=py_str(fk.match) if fk.match else None,
-        name=py_str(fk.name),
-        **not_valid_key_kwargs(fk),
+        **foreign_key_kwargs(fk),
     )
+
+
+def foreign_key_kwargs(fk: ForeignKey) -> dict[str, Expr | None]:
+    """The options a key's ``ForeignKey`` and ``ForeignKeyConstraint`` both take (its
+    actions, deferrability, MATCH, name, NOT VALID), in the order they are written."""
+    return {
+        "ondelete": py_str(fk.on_delete) if fk.on_delete else None,
+        "onupdate": py_str(fk.on_update) if fk.on_update else None,
+        "deferrable": "True" if fk.deferrable else None,
+        "initially": py_str("DEFERRED") if fk.initially_deferred else None,
+        "match": py_str(fk.match) if fk.match else None,
+        "name": py_str(fk.name),
+        **not_valid_key_kwargs(fk),
+    }
 
 
 def not_valid_key_kwargs(fk: ForeignKey) -> dict[str, Expr | None]:

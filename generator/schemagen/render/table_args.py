@@ -15,7 +15,7 @@ from ..model.sqltext import (
     text_source,
 )
 from ..util.pycode import Call, Expr, Str, call, py_str, pydict, pylist, pytuple
-from .columns import column_key, not_valid_key_kwargs
+from .columns import column_key, foreign_key_kwargs
 from .imports import Imports
 
 
@@ -44,13 +44,7 @@ def table_constraints(ent: Entity, imp: Imports) -> list[Expr]:
                     imp.name("sqlalchemy", "ForeignKeyConstraint"),
                     pylist([py_str(column_key(ent, c)) for c in fk.columns]),
                     pylist([py_str(f"{fk.ref_table}.{c}") for c in fk.ref_columns]),
-                    ondelete=py_str(fk.on_delete) if fk.on_delete else None,
-                    onupdate=py_str(fk.on_update) if fk.on_update else None,
-                    deferrable="True" if fk.deferrable else None,
-                    initially=py_str("DEFERRED") if fk.initially_deferred else None,
-                    match=py_str(fk.match) if fk.match else None,
-                    name=py_str(fk.name),
-                    **not_valid_key_kwargs(fk),
+                    **foreign_key_kwargs(fk),
                 )
             )
     for uq in ent.uniques:
