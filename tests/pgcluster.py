@@ -75,6 +75,17 @@ class PgCluster:
         )
         return out.stdout
 
+    def wait_for(self, query: str, dbname: str, seconds: float = 30) -> str:
+        """``query``'s first non-empty answer, asked every 50 ms (a second session's
+        statement reaching a lock, say); an AssertionError after ``seconds``."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            found = self.sql(query, dbname).strip()
+            if found:
+                return found
+            time.sleep(0.05)
+        raise AssertionError(f"nothing matched {query!r}")
+
     def create_database(self, prefix: str = "t") -> str:
         """Create a fresh empty database and return its name."""
         self._counter += 1

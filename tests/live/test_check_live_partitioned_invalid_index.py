@@ -9,7 +9,6 @@ The invalid-indexes query says which (no query more)."""
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 
 import psycopg
@@ -74,26 +73,16 @@ def killed(pg: PgCluster, tmp_path: Path) -> tuple[Path, str, str]:
         old.execute("UPDATE events_2026_02 SET kind = kind WHERE id = 32")
         worker = threading.Thread(target=upgrade)
         worker.start()
-        pid = _wait_for(
-            pg, db,
+        pid = pg.wait_for(
             "SELECT pid FROM pg_stat_activity WHERE query LIKE "
             "'CREATE UNIQUE INDEX CONCURRENTLY ON%' AND wait_event_type = 'Lock'",
+            db,
         )
         pg.sql(f"SELECT pg_terminate_backend({pid})", db)
         worker.join(60)
         old.rollback()
     assert errors and "terminating connection" in str(errors[0]), errors
     return root, db, url
-
-
-def _wait_for(pg: PgCluster, db: str, query: str) -> str:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        found = pg.sql(query, db).strip()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError(f"nothing matched {query!r}")
 
 
 def _invalid(root: Path, url: str) -> dict[str, tuple[str, str]]:

@@ -13,7 +13,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import psycopg
@@ -107,16 +106,6 @@ def scene(pg: PgCluster, tmp_path: Path) -> tuple[Path, str, str]:
     return root, db, url
 
 
-def _wait_for(pg: PgCluster, db: str, query: str) -> str:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        found = pg.sql(query, db).strip()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError(f"nothing matched {query!r}")
-
-
 def test_the_revision_builds_partition_by_partition_online(scene: tuple[Path, str, str]) -> None:
     root, _, _ = scene
     (revision,) = revisions(root)[1:]
@@ -184,11 +173,10 @@ def test_writes_go_on_and_a_killed_build_is_rebuilt_by_the_rerun(
         old.execute("UPDATE events_2026_02 SET kind = kind WHERE id = 32")
         worker = threading.Thread(target=upgrade)
         worker.start()
-        pid = _wait_for(
-            pg,
-            db,
+        pid = pg.wait_for(
             "SELECT pid FROM pg_stat_activity WHERE query LIKE "
             "'CREATE INDEX CONCURRENTLY ON%' AND wait_event_type = 'Lock'",
+            db,
         )
         # the upgrade holds no lock on any table that blocks a writer
         held = pg.sql(

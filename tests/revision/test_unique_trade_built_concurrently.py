@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from pathlib import Path
 
 import psycopg
@@ -58,16 +57,6 @@ NAMES = [
     ("uq_products_key", "uq_products_key"),
     ("uq_products_store_id_legacy", "uq_products_store_id_variant"),
 ]
-
-
-def _wait_for(pg: PgCluster, db: str, query: str) -> str:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        found = pg.sql(query, db).strip()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError(f"nothing matched {query!r}")
 
 
 def _read(url: str) -> int | None:
@@ -147,11 +136,10 @@ def test_the_new_index_is_built_concurrently_while_readers_read(
         writer.execute("INSERT INTO products (id, store_id) VALUES (50, 3)")
         worker = threading.Thread(target=migrate)
         worker.start()
-        pid = _wait_for(
-            pg,
-            db,
+        pid = pg.wait_for(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND "
             f"wait_event_type = 'Lock' AND pid <> {writer.info.backend_pid}",
+            db,
         )
         held = pg.sql(
             "SELECT string_agg(mode || CASE WHEN granted THEN '' ELSE ' (waits)' END, ', ') "
