@@ -8,36 +8,16 @@ The invalid-indexes query says which (no query more)."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import psycopg
 import pytest
-from migration_harness import Case, alembic, generate, json_findings, scratch_database
+from migration_harness import Case, alembic, json_findings
+from partitioned_events import EVENTS, events_indexed, upgrade_killed_mid_build
 from pgcluster import PgCluster
+from revision_steps import at_first_revision
 
-EVENTS = """\
-database:
-  name: events
-entities:
-  Event:
-    primary_key: [id, happened_on]
-    columns:
-      id: {type: bigint, primary_key: true}
-      happened_on: {type: date, primary_key: true}
-      kind: {type: text}
-      ref: {type: bigint, nullable: true}
-    partition_by: {range: [happened_on]}
-    partitions:
-      events_2026_01: {from: "2026-01-01", to: "2026-02-01"}
-      events_2026_02: {from: "2026-02-01", to: "2026-03-01"}
-      events_other: {default: true}
-"""
-INDEXED = EVENTS.replace(
-    "    partition_by:",
-    "    indexes:\n      ux_events_ref: {columns: [ref, happened_on], unique: true}\n"
-    "    partition_by:",
-)
+INDEXED = events_indexed("ux_events_ref: {columns: [ref, happened_on], unique: true}")
 #: rows in every partition, NULL refs repeated, kinds repeated
 ROWS = (
     "INSERT INTO events SELECT g, date '2026-01-01' + (g % 90), "
@@ -55,34 +35,11 @@ INVALID = (
 def killed(pg: PgCluster, tmp_path: Path) -> tuple[Path, str, str]:
     """(project, database, url): revision 001's build of ux_events_ref killed while a
     partition's CONCURRENTLY build waited for an old writer."""
-    root = tmp_path / "project"
-    generate(Case("half_built", {"schema.yaml": EVENTS}, {"schema.yaml": INDEXED}), root)
-    db = scratch_database(pg, "halfbuilt")
-    url = pg.url(db)
-    alembic(root, url, "upgrade", "000")
-    pg.sql(ROWS, db)
-    errors: list[BaseException] = []
-
-    def upgrade() -> None:
-        try:
-            alembic(root, url, "upgrade", "head")
-        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
-            errors.append(exc)
-
-    with psycopg.connect(pg.libpq_url(db)) as old:
-        old.execute("UPDATE events_2026_02 SET kind = kind WHERE id = 32")
-        worker = threading.Thread(target=upgrade)
-        worker.start()
-        pid = pg.wait_for(
-            "SELECT pid FROM pg_stat_activity WHERE query LIKE "
-            "'CREATE UNIQUE INDEX CONCURRENTLY ON%' AND wait_event_type = 'Lock'",
-            db,
-        )
-        pg.sql(f"SELECT pg_terminate_backend({pid})", db)
-        worker.join(60)
-        old.rollback()
-    assert errors and "terminating connection" in str(errors[0]), errors
-    return root, db, url
+    case = Case("half_built", {"schema.yaml": EVENTS}, {"schema.yaml": INDEXED})
+    first = at_first_revision(pg, case, tmp_path, ROWS)
+    with upgrade_killed_mid_build(pg, first.root, first.db, "CREATE UNIQUE INDEX CONCURRENTLY ON"):
+        pass
+    return first.root, first.db, first.url
 
 
 def _invalid(root: Path, url: str) -> dict[str, tuple[str, str]]:
