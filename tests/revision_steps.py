@@ -5,11 +5,14 @@ revision in turn, with what a second session could write that it must not."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import NamedTuple
 
 import psycopg
+import pytest
+import sqlalchemy as sa
 from migration_harness import Case, alembic, generate, revisions, scratch_database
 from pgcluster import PgCluster
 
@@ -70,3 +73,28 @@ def uniques(pg: PgCluster, db: str) -> str:
         "FROM pg_constraint WHERE conrelid = 'products'::regclass AND contype = 'u'",
         db,
     ).strip()
+
+
+def failed_migration(
+    root: Path, url: str, action: str = "upgrade", target: str = "head"
+) -> sa.exc.DBAPIError:
+    """The error of ``alembic action target``, which must fail with a DBAPIError
+    (PostgreSQL's refusal, or a revision's own check of the rows)."""
+    with pytest.raises(sa.exc.DBAPIError) as info:
+        alembic(root, url, action, target)
+    return info.value
+
+
+def listing_query(error: str) -> str:
+    """The query a migration's ``error`` gives after ``list them with:`` to list the
+    rows it names (the error must give one)."""
+    found = re.search(r"list them with: (SELECT .*?);", error, re.S)
+    assert found, error
+    return found[1]
+
+
+def listed_ids(pg: PgCluster, db: str, error: str) -> str:
+    """The ids of the rows that ``error``'s listing query finds in ``db``, in order:
+    ``1,5``."""
+    query = f"SELECT string_agg(id::text, ',' ORDER BY id) FROM ({listing_query(error)}) AS r"
+    return pg.sql(query, db).strip()

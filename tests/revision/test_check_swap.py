@@ -5,19 +5,19 @@ inserts a row that breaks it, and PostgreSQL must refuse it."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import psycopg
-from migration_harness import (
-    Case,
-    alembic,
-    assert_matches_models,
-    generate,
-    schemagen,
-    scratch_database,
-)
+from migration_harness import Case, alembic, assert_matches_models, schemagen
 from pgcluster import PgCluster
-from revision_steps import accepted_at_each_step, at_first_revision, refused
+from revision_steps import (
+    accepted_at_each_step,
+    at_first_revision,
+    failed_migration,
+    listed_ids,
+    refused,
+)
 
 _SCHEMA = """\
 database: {{name: swap}}
@@ -69,26 +69,17 @@ def test_a_check_s_validate_that_rows_break_names_the_check_and_a_query(
 ) -> None:
     """As a foreign key's (test_foreign_key_validate_failures): PostgreSQL's "is
     violated by some row" names no row; the revision's error gives a query for them."""
-    import re
-
-    import pytest
-    import sqlalchemy as sa
-
     case = Case(
         "check_validate",
         {"s.yaml": _SCHEMA.format(check="price >= 0")},
         {"s.yaml": _SCHEMA.format(check="price >= 0 AND price < 1000")},
         destructive=False,
     )
-    root = tmp_path / "project"
-    _, models_after = generate(case, root)
-    db = scratch_database(pg, "mig")
-    url = pg.url(db)
-    alembic(root, url, "upgrade", "000")
-    pg.sql("INSERT INTO products VALUES (1, 5), (2, 5000), (3, NULL), (4, 7000)", db)
-    with pytest.raises(sa.exc.DBAPIError) as info:
-        alembic(root, url, "upgrade", "head")
-    error = str(info.value)
+    rows = "INSERT INTO products VALUES (1, 5), (2, 5000), (3, NULL), (4, 7000)"
+    first = at_first_revision(pg, case, tmp_path, rows)
+    root, db, url = first.root, first.db, first.url
+    failure = failed_migration(root, url)
+    error = str(failure)
     assert (
         "cannot validate check ck_products_price on products: rows break "
         "(price >= 0 AND price < 1000)"
@@ -96,11 +87,8 @@ def test_a_check_s_validate_that_rows_break_names_the_check_and_a_query(
     assert "change or delete those rows, then run the same alembic command again" in error
     assert re.search(r'check constraint "ck_products_price" of relation "products" is violated',
                      error), error
-    found = re.search(r"list them with: (SELECT .*?);", error, re.S)
-    assert found, error
-    listed = pg.sql(f"SELECT string_agg(id::text, ',' ORDER BY id) FROM ({found[1]}) AS r", db)
-    assert listed.strip() == "2,4"
-    assert isinstance(info.value.orig, psycopg.errors.CheckViolation)
+    assert listed_ids(pg, db, error) == "2,4"
+    assert isinstance(failure.orig, psycopg.errors.CheckViolation)
     pg.sql("UPDATE products SET price = 999 WHERE price >= 1000", db)
     alembic(root, url, "upgrade", "head")
-    assert_matches_models(pg, db, models_after, [], "upgrade")
+    assert_matches_models(pg, db, first.models_after, [], "upgrade")

@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-import sqlalchemy as sa
 from migration_harness import (
     Case,
     alembic,
@@ -25,6 +23,7 @@ from migration_harness import (
     write_schema,
 )
 from pgcluster import PgCluster
+from revision_steps import at_first_revision, failed_migration, listed_ids
 
 _SCHEMA = """\
 database:
@@ -54,19 +53,6 @@ def _schema(key: str) -> dict[str, str]:
     return {"schema.yaml": _SCHEMA.format(key=key)}
 
 
-def _fails(root: Path, url: str, action: str, target: str) -> str:
-    with pytest.raises(sa.exc.DBAPIError) as info:
-        alembic(root, url, action, target)
-    return str(info.value)
-
-
-def _listed(pg: PgCluster, db: str, error: str) -> str:
-    """The ids of the rows the error's listing query returns."""
-    found = re.search(r"list them with: (SELECT .*?);", error, re.S)
-    assert found, error
-    return pg.sql(f"SELECT string_agg(id::text, ',' ORDER BY id) FROM ({found[1]}) AS r", db)
-
-
 def test_upgrade_to_match_full_over_half_null_keys_names_the_key_the_rows_and_a_query(
     pg: PgCluster, tmp_path: Path
 ) -> None:
@@ -76,31 +62,27 @@ def test_upgrade_to_match_full_over_half_null_keys_names_the_key_the_rows_and_a_
         _schema(KEY.format(match="\n        match: full")),
         destructive=False,
     )
-    root = tmp_path / "project"
-    _, models_after = generate(case, root)
-    db = scratch_database(pg, "mig")
-    url = pg.url(db)
-    alembic(root, url, "upgrade", "000")
-    pg.sql(
+    rows = (
         "INSERT INTO units VALUES (1, 1), (1, 2);"
         "INSERT INTO bookings VALUES (1, 1, 1), (2, 1, 1), (3, NULL, NULL), (4, 1, NULL),"
-        " (5, NULL, 2), (6, 1, NULL)",
-        db,
+        " (5, NULL, 2), (6, 1, NULL)"
     )
-    error = _fails(root, url, "upgrade", "head")
+    first = at_first_revision(pg, case, tmp_path, rows)
+    root, db, url = first.root, first.db, first.url
+    error = str(failed_migration(root, url))
     assert re.search(
         r"cannot validate foreign key fk_bookings_unit on bookings: rows hold "
         r"\(property_id, unit_no\) partly NULL, which MATCH FULL refuses", error
     ), error
     assert "MATCH FULL does not allow mixing of null and nonnull key values" in error, error
     assert "set each such key all NULL or give it every column" in error, error
-    assert _listed(pg, db, error).strip() == "4,5,6"
+    assert listed_ids(pg, db, error) == "4,5,6"
     out = schemagen(root, "check", "--database", url, expect_exit=1)
     assert "foreign key fk_bookings_unit on bookings: is NOT VALID" in out, out
 
     pg.sql("UPDATE bookings SET property_id = NULL, unit_no = NULL WHERE id IN (4, 5, 6)", db)
     alembic(root, url, "upgrade", "head")
-    assert_matches_models(pg, db, models_after, [], "upgrade")
+    assert_matches_models(pg, db, first.models_after, [], "upgrade")
     assert pg.sql("SELECT count(*) FROM bookings", db).strip() == "6"
 
 
@@ -128,27 +110,23 @@ def test_a_new_key_over_orphans_names_the_key_the_rows_and_a_query(
     hold no half-NULL key: the orphans are what is wrong)."""
     case = Case("orphans", _schema(""), _schema(KEY.format(match="\n        match: full")),
                 destructive=False)
-    root = tmp_path / "project"
-    _, models_after = generate(case, root)
-    db = scratch_database(pg, "mig")
-    url = pg.url(db)
-    alembic(root, url, "upgrade", "000")
-    pg.sql(
+    rows = (
         "INSERT INTO units VALUES (1, 1);"
-        "INSERT INTO bookings VALUES (1, 1, 1), (2, 1, 7), (3, NULL, NULL), (4, 9, 9)",
-        db,
+        "INSERT INTO bookings VALUES (1, 1, 1), (2, 1, 7), (3, NULL, NULL), (4, 9, 9)"
     )
-    error = _fails(root, url, "upgrade", "head")
+    first = at_first_revision(pg, case, tmp_path, rows)
+    root, db, url = first.root, first.db, first.url
+    error = str(failed_migration(root, url))
     assert re.search(
         r"cannot validate foreign key fk_bookings_unit on bookings: rows hold "
         r"\(property_id, unit_no\) values that units does not have", error
     ), error
     assert re.search(r"Key \(property_id, unit_no\)=\(\d, \d\) is not present", error), error
     assert "delete those rows, or set their key NULL or to a row of units" in error, error
-    assert _listed(pg, db, error).strip() == "2,4"
+    assert listed_ids(pg, db, error) == "2,4"
     pg.sql("DELETE FROM bookings WHERE id IN (2, 4)", db)
     alembic(root, url, "upgrade", "head")
-    assert_matches_models(pg, db, models_after, [], "upgrade")
+    assert_matches_models(pg, db, first.models_after, [], "upgrade")
 
 
 def test_a_downgrade_adding_a_dropped_key_back_over_orphans_says_the_same(
@@ -168,10 +146,10 @@ def test_a_downgrade_adding_a_dropped_key_back_over_orphans_says_the_same(
         "INSERT INTO bookings VALUES (1, 1, 1), (2, 1, NULL), (3, 5, 5)",
         db,
     )
-    error = _fails(root, url, "downgrade", "000")
+    error = str(failed_migration(root, url, "downgrade", "000"))
     assert "rows hold (property_id, unit_no) values that units does not have" in error, error
     assert "then run the same alembic command again" in error, error
-    assert _listed(pg, db, error).strip() == "3"
+    assert listed_ids(pg, db, error) == "3"
     pg.sql("DELETE FROM bookings WHERE id = 3", db)
     alembic(root, url, "downgrade", "000")
     assert_matches_models(pg, db, models_before, [], "downgrade")
@@ -185,34 +163,30 @@ def test_a_key_left_not_valid_validated_over_orphans_says_the_same(
     the swap without VALIDATE) reads no row, so orphans do not stop it."""
     left = KEY.format(match="") + "        validated: false\n"
     case = Case("validated", _schema(left), _schema(KEY.format(match="")), destructive=False)
-    root = tmp_path / "project"
-    models_before, models_after = generate(case, root)
-    db = scratch_database(pg, "mig")
-    url = pg.url(db)
-    alembic(root, url, "upgrade", "000")
-    pg.sql(
+    rows = (
         "ALTER TABLE bookings DROP CONSTRAINT fk_bookings_unit;"
         "INSERT INTO units VALUES (1, 1);"
         "INSERT INTO bookings VALUES (1, 1, 1), (2, 1, 7), (3, NULL, NULL), (4, 9, 9),"
         " (5, 9, 9);"
         "ALTER TABLE bookings ADD CONSTRAINT fk_bookings_unit FOREIGN KEY (property_id,"
-        " unit_no) REFERENCES units NOT VALID",
-        db,
+        " unit_no) REFERENCES units NOT VALID"
     )
-    error = _fails(root, url, "upgrade", "head")
+    first = at_first_revision(pg, case, tmp_path, rows)
+    root, db, url = first.root, first.db, first.url
+    error = str(failed_migration(root, url))
     assert re.search(
         r"cannot validate foreign key fk_bookings_unit on bookings: rows hold "
         r"\(property_id, unit_no\) values that units does not have", error
     ), error
-    assert _listed(pg, db, error).strip() == "2,4,5"
+    assert listed_ids(pg, db, error) == "2,4,5"
     pg.sql("DELETE FROM bookings WHERE id IN (2, 4, 5)", db)
     alembic(root, url, "upgrade", "head")
-    assert_matches_models(pg, db, models_after, [], "upgrade")
+    assert_matches_models(pg, db, first.models_after, [], "upgrade")
     valid = "SELECT convalidated FROM pg_constraint WHERE conname = 'fk_bookings_unit'"
     assert pg.sql(valid, db).strip() == "t"
     # back to NOT VALID: no scan, so rows written meanwhile are no matter
     pg.sql("INSERT INTO bookings VALUES (6, 1, 1), (7, NULL, 3)", db)
     alembic(root, url, "downgrade", "000")
-    assert_matches_models(pg, db, models_before, [], "downgrade")
+    assert_matches_models(pg, db, first.models_before, [], "downgrade")
     assert pg.sql(valid, db).strip() == "f"
     assert pg.sql("SELECT count(*) FROM bookings", db).strip() == "4"

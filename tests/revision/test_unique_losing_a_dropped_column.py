@@ -13,22 +13,19 @@ downgrade has restored the column."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import psycopg
 import pytest
-import sqlalchemy as sa
-from migration_harness import (
-    Case,
-    alembic,
-    assert_matches_models,
-    generate,
-    schemagen,
-    scratch_database,
-)
+from migration_harness import Case, alembic, assert_matches_models, schemagen
 from pgcluster import PgCluster
-from revision_steps import accepted_at_each_step, at_first_revision, uniques
+from revision_steps import (
+    accepted_at_each_step,
+    at_first_revision,
+    failed_migration,
+    listed_ids,
+    uniques,
+)
 
 BEFORE = """\
 database: {name: narrowed}
@@ -120,23 +117,14 @@ def test_rows_that_repeat_the_kept_columns_name_the_unique_and_a_query(
         {"s.yaml": AFTER.replace("NEW_NAME", "uq_products_key")},
         destructive=True,
     )
-    root = tmp_path / "project"
-    _, models_after = generate(case, root)
-    db = scratch_database(pg, "mig")
-    url = pg.url(db)
-    alembic(root, url, "upgrade", "000")
-    pg.sql(f"{ROWS}, (5, 2, 'a', 'y'), (6, 1, 'a', NULL)", db)
-    with pytest.raises(sa.exc.DBAPIError) as info:
-        alembic(root, url, "upgrade", "head")
-    error = str(info.value)
+    first = at_first_revision(pg, case, tmp_path, f"{ROWS}, (5, 2, 'a', 'y'), (6, 1, 'a', NULL)")
+    root, db, url = first.root, first.db, first.url
+    error = str(failed_migration(root, url))
     assert "cannot add unique uq_products_key to products: rows repeat (store_id, sku)" in error
-    found = re.search(r"list them with: (SELECT .*?);", error, re.S)
-    assert found, error
-    listed = pg.sql(f"SELECT string_agg(id::text, ',' ORDER BY id) FROM ({found[1]}) AS r", db)
-    assert listed.strip() == "1,4,5,6"
+    assert listed_ids(pg, db, error) == "1,4,5,6"
     # the column and the old constraint are still there
     assert uniques(pg, db) == "uq_products_key UNIQUE (store_id, sku, legacy)"
     pg.sql("DELETE FROM products WHERE id IN (5, 6)", db)
     alembic(root, url, "upgrade", "head")
-    assert_matches_models(pg, db, models_after, [], "upgrade")
+    assert_matches_models(pg, db, first.models_after, [], "upgrade")
     assert uniques(pg, db) == "uq_products_key UNIQUE (store_id, sku)"

@@ -10,22 +10,19 @@ before the build."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import psycopg
 import pytest
-import sqlalchemy as sa
-from migration_harness import (
-    Case,
-    alembic,
-    assert_matches_models,
-    generate,
-    revisions,
-    scratch_database,
-)
+from migration_harness import Case, assert_matches_models, revisions
 from pgcluster import PgCluster
-from revision_steps import accepted_at_each_step, refused
+from revision_steps import (
+    accepted_at_each_step,
+    at_first_revision,
+    failed_migration,
+    listed_ids,
+    refused,
+)
 
 PARTITIONED = """\
 database: {name: inplace}
@@ -97,8 +94,8 @@ def test_repeated_rows_name_the_unique_and_a_query(
     pg: PgCluster, tmp_path: Path, before: str, after: str
 ) -> None:
     case = Case("inplace", {"s.yaml": before}, {"s.yaml": after}, destructive=False)
-    root = tmp_path / "project"
-    models_before, models_after = generate(case, root)
+    first = at_first_revision(pg, case, tmp_path, ROWS)
+    root, db, url = first.root, first.db, first.url
     migration = "\n".join(p.read_text() for p in revisions(root))
     if before == NEEDED_BEFORE:
         # its index built concurrently before the transaction, attached there
@@ -107,27 +104,17 @@ def test_repeated_rows_name_the_unique_and_a_query(
         # a partitioned table's: swapped in the transaction, its index built under the lock
         assert "USING INDEX" not in migration
         assert "uq_payments_ref UNIQUE (paid_on, ref)" in migration
-    db = scratch_database(pg, "mig")
-    url = pg.url(db)
-    alembic(root, url, "upgrade", "000")
-    pg.sql(ROWS, db)
-    with pytest.raises(sa.exc.DBAPIError) as info:
-        alembic(root, url, "upgrade", "head")
-    error = str(info.value)
+    error = str(failed_migration(root, url))
     assert "cannot add unique uq_payments_ref to payments: rows repeat (paid_on, ref)" in error
     assert "could not create unique index" not in error
     assert "until then uq_payments_ref holds, over (paid_on, ref, kind)" in error
-    found = re.search(r"list them with: (SELECT .*?);", error, re.S)
-    assert found, error
-    listed = pg.sql(f"SELECT string_agg(id::text, ',' ORDER BY id) FROM ({found[1]}) AS r", db)
-    assert listed.strip() == "1,5"
+    assert listed_ids(pg, db, error) == "1,5"
     # rolled back: the old constraint still refuses a second session's duplicate
     assert _twice(url) == []
     pg.sql("DELETE FROM payments WHERE id = 5", db)
-    heads = [p.name.split("_", 1)[0] for p in revisions(root)]
-    assert accepted_at_each_step(root, url, heads[1:], "upgrade", lambda: _twice(url)) == []
-    assert_matches_models(pg, db, models_after, [], "upgrade")
-    down = reversed(heads[:-1])
+    assert accepted_at_each_step(root, url, first.heads[1:], "upgrade", lambda: _twice(url)) == []
+    assert_matches_models(pg, db, first.models_after, [], "upgrade")
+    down = reversed(first.heads[:-1])
     assert accepted_at_each_step(root, url, down, "downgrade", lambda: _twice(url)) == []
-    assert_matches_models(pg, db, models_before, [], "downgrade")
+    assert_matches_models(pg, db, first.models_before, [], "downgrade")
     assert pg.sql("SELECT count(*) FROM payments", db).strip() == "4"

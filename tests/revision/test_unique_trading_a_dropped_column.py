@@ -15,22 +15,19 @@ lock-safe swap's do."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import psycopg
 import pytest
-import sqlalchemy as sa
-from migration_harness import (
-    Case,
-    alembic,
-    assert_matches_models,
-    generate,
-    schemagen,
-    scratch_database,
-)
+from migration_harness import Case, alembic, assert_matches_models, schemagen
 from pgcluster import PgCluster
-from revision_steps import accepted_at_each_step, at_first_revision, uniques
+from revision_steps import (
+    accepted_at_each_step,
+    at_first_revision,
+    failed_migration,
+    listing_query,
+    uniques,
+)
 
 BEFORE = """\
 database: {name: traded}
@@ -153,24 +150,17 @@ def test_rows_that_repeat_the_new_columns_name_the_unique_and_a_query(
         {"s.yaml": after},
         destructive=True,
     )
-    root = tmp_path / "project"
-    _, models_after = generate(case, root)
-    db = scratch_database(pg, "mig")
-    url = pg.url(db)
-    alembic(root, url, "upgrade", "000")
-    pg.sql(ROWS, db)
-    with pytest.raises(sa.exc.DBAPIError) as info:
-        alembic(root, url, "upgrade", "head")
-    error = str(info.value)
+    first = at_first_revision(pg, case, tmp_path, ROWS)
+    root, db, url = first.root, first.db, first.url
+    error = str(failed_migration(root, url))
     assert "cannot add unique uq_products_key to products: rows repeat (store_id, variant)" in error
     assert "could not create unique index" not in error
-    found = re.search(r"list them with: (SELECT .*?);", error, re.S)
-    assert found, error
+    listing = listing_query(error)
     # the transaction rolled back: legacy and the old constraint are still there
     assert uniques(pg, db) == "uq_products_key UNIQUE (store_id, legacy)"
     pg.sql("DELETE FROM products WHERE id IN (2, 3)", db)
     alembic(root, url, "upgrade", "head")
-    assert_matches_models(pg, db, models_after, [], "upgrade")
+    assert_matches_models(pg, db, first.models_after, [], "upgrade")
     assert uniques(pg, db) == "uq_products_key UNIQUE (store_id, variant)"
-    listed = pg.sql(f"SELECT count(*) FROM ({found[1]}) AS r", db)
+    listed = pg.sql(f"SELECT count(*) FROM ({listing}) AS r", db)
     assert listed.strip() == "0"
