@@ -12,6 +12,28 @@ from migration_harness import by_hand, create_roles, live_findings, migrated_dat
 from pgcluster import PgCluster
 from schemagen.cli import main
 
+#: the ``functions:`` entry of ``store_open(bigint)``: whether store $1 has an owner
+STORE_OPEN = """\
+  store_open:
+    language: sql
+    volatility: stable
+    arguments: [bigint]
+    returns: boolean
+    body: SELECT EXISTS (SELECT 1 FROM stores WHERE id = $1 AND owner IS NOT NULL)
+"""
+#: the ``entities:`` entry of ``stores`` (id, owner)
+STORE = """\
+  Store:
+    columns:
+      id: {type: bigint, primary_key: true}
+      owner: {type: text, nullable: true}
+"""
+#: rows of ``stores`` (id, owner): 20, owners repeated, every fourth NULL
+STORE_ROWS = (
+    "INSERT INTO stores SELECT n, CASE WHEN n % 4 = 0 THEN NULL ELSE 'owner' || n % 3 END "
+    "FROM generate_series(1, 20) n;"
+)
+
 
 def select_policies(policies: Mapping[str, str], role: str) -> str:
     """A table's ``policies:`` entries (indented under it): a SELECT policy for
@@ -67,3 +89,11 @@ def assert_clean_read_only(pg: PgCluster, root: Path, name: str) -> None:
     assert live_findings(root, url) == []
     out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
     assert out.exit_code == 0, out.output
+
+
+def assert_check_reports(root: Path, url: str, *lines: str) -> None:
+    """``check --database`` exits 1 (drift), its output holding each of ``lines``."""
+    out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
+    assert out.exit_code == 1, out.output
+    for line in lines:
+        assert line in out.output

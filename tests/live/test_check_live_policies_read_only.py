@@ -19,18 +19,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from migration_harness import live_findings
 from pgcluster import PgCluster
 from policy_setup import (
     alter_policies,
+    assert_check_reports,
     assert_clean_read_only,
     policy_database,
     printed_using,
     read_only,
     select_policies,
 )
-from schemagen.cli import main
 
 POLICIES = {
     "in_list": "store_id IN (SELECT id FROM stores WHERE owner = current_user)",
@@ -152,7 +151,9 @@ def test_policies_changed_by_hand_are_findings_read_only(
         "WHERE ((stores.name)::text = 'Closed'::text)))) in the database, store_id NOT IN "
         "(SELECT id FROM stores WHERE name = 'closed') in the schema"
     )
-    out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
-    assert out.exit_code == 1, out.output
-    assert "  policy outer_ref on products: USING is" in out.output
-    assert "  -> if the database was changed by hand, undo that change" in out.output
+    assert_check_reports(
+        root,
+        url,
+        "  policy outer_ref on products: USING is",
+        "  -> if the database was changed by hand, undo that change",
+    )

@@ -11,18 +11,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from migration_harness import live_findings
 from pgcluster import PgCluster
 from policy_setup import (
+    STORE,
+    STORE_OPEN,
+    STORE_ROWS,
     alter_policies,
+    assert_check_reports,
     assert_clean_read_only,
     assert_found_also_read_only,
     policy_database,
     printed_using,
     select_policies,
 )
-from schemagen.cli import main
 
 POLICIES = {
     "qualified": "public.store_open(store_id)",
@@ -36,17 +38,9 @@ POLICIES = {
 SCHEMA = """
 database: {name: rlfn}
 functions:
-  store_open:
-    language: sql
-    volatility: stable
-    arguments: [bigint]
-    returns: boolean
-    body: SELECT EXISTS (SELECT 1 FROM stores WHERE id = $1 AND owner IS NOT NULL)
+""" + STORE_OPEN + """\
 entities:
-  Store:
-    columns:
-      id: {type: bigint, primary_key: true}
-      owner: {type: text, nullable: true}
+""" + STORE + """\
   Product:
     row_level_security: true
     columns:
@@ -58,9 +52,8 @@ entities:
 
 ROWS = (
     # NULLs and duplicates: stores without an owner, products of one store
-    "INSERT INTO stores SELECT n, CASE WHEN n % 4 = 0 THEN NULL ELSE 'owner' || n % 3 END "
-    "FROM generate_series(1, 20) n;"
-    "INSERT INTO products SELECT n, NULLIF(n % 22, 0), CASE WHEN n % 5 = 0 THEN NULL "
+    STORE_ROWS
+    + "INSERT INTO products SELECT n, NULLIF(n % 22, 0), CASE WHEN n % 5 = 0 THEN NULL "
     "ELSE 'x' END FROM generate_series(1, 60) n;"
     # a function of the same name in a schema the model does not know
     "CREATE SCHEMA archive; CREATE FUNCTION archive.store_open(bigint) RETURNS boolean "
@@ -101,6 +94,4 @@ def test_a_function_of_the_same_name_elsewhere_is_a_finding(
     )
     expected = ["policy bare on products", "policy qualified on products"]
     assert_found_also_read_only(pg, root, name, expected)
-    out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
-    assert out.exit_code == 1, out.output
-    assert "  policy qualified on products: USING is" in out.output
+    assert_check_reports(root, url, "  policy qualified on products: USING is")

@@ -11,18 +11,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from migration_harness import live_findings
 from pgcluster import PgCluster
 from policy_setup import (
+    STORE,
+    STORE_ROWS,
     alter_policies,
+    assert_check_reports,
     assert_clean_read_only,
     assert_found_also_read_only,
     policy_database,
     printed_using,
     select_policies,
 )
-from schemagen.cli import main
 
 POLICIES = {
     "qualified": "store_id IN (SELECT id FROM public.stores WHERE owner = current_user)",
@@ -37,10 +38,7 @@ POLICIES = {
 SCHEMA = """
 database: {name: rlhm}
 entities:
-  Store:
-    columns:
-      id: {type: bigint, primary_key: true}
-      owner: {type: text, nullable: true}
+""" + STORE + """\
   BillingStore:
     schema: billing
     table: stores
@@ -57,9 +55,8 @@ entities:
 
 ROWS = (
     # NULLs and duplicates: stores of one owner, products of one store
-    "INSERT INTO stores SELECT n, CASE WHEN n % 4 = 0 THEN NULL ELSE 'owner' || n % 3 END "
-    "FROM generate_series(1, 20) n;"
-    "INSERT INTO billing.stores SELECT n, NULLIF('owner' || n % 2, 'owner0') "
+    STORE_ROWS
+    + "INSERT INTO billing.stores SELECT n, NULLIF('owner' || n % 2, 'owner0') "
     "FROM generate_series(1, 10) n;"
     "INSERT INTO products SELECT n, NULLIF(n % 22, 0) FROM generate_series(1, 60) n;"
     # a table of the same name in a schema the model does not know
@@ -109,7 +106,9 @@ def test_a_table_of_the_same_name_elsewhere_is_a_finding(
         "policy qualified_ref on products",
     ]
     assert_found_also_read_only(pg, root, name, expected)
-    out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
-    assert out.exit_code == 1, out.output
-    assert "  policy qualified on products: USING is" in out.output
-    assert "  -> if the database was changed by hand, undo that change" in out.output
+    assert_check_reports(
+        root,
+        url,
+        "  policy qualified on products: USING is",
+        "  -> if the database was changed by hand, undo that change",
+    )

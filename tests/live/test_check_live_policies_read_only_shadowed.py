@@ -11,18 +11,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from migration_harness import live_findings
 from pgcluster import PgCluster
 from policy_setup import (
+    STORE,
+    STORE_OPEN,
+    STORE_ROWS,
     alter_policies,
+    assert_check_reports,
     assert_clean_read_only,
     assert_found_also_read_only,
     policy_database,
     printed_using,
     select_policies,
 )
-from schemagen.cli import main
 
 POLICIES = {
     "shadow": "public.lower(owner) = 'x'",
@@ -39,17 +41,9 @@ functions:
     arguments: [text]
     returns: text
     body: SELECT pg_catalog.lower(pg_catalog.btrim($1))
-  store_open:
-    language: sql
-    volatility: stable
-    arguments: [bigint]
-    returns: boolean
-    body: SELECT EXISTS (SELECT 1 FROM stores WHERE id = $1 AND owner IS NOT NULL)
+""" + STORE_OPEN + """\
 entities:
-  Store:
-    columns:
-      id: {type: bigint, primary_key: true}
-      owner: {type: text, nullable: true}
+""" + STORE + """\
   Product:
     row_level_security: true
     columns:
@@ -61,9 +55,8 @@ entities:
 
 ROWS = (
     # NULLs and duplicates; ' X ' is 'x' to public.lower only
-    "INSERT INTO stores SELECT n, CASE WHEN n % 4 = 0 THEN NULL ELSE 'owner' || n % 3 END "
-    "FROM generate_series(1, 20) n;"
-    "INSERT INTO products SELECT n, NULLIF(n % 22, 0), CASE WHEN n % 5 = 0 THEN NULL "
+    STORE_ROWS
+    + "INSERT INTO products SELECT n, NULLIF(n % 22, 0), CASE WHEN n % 5 = 0 THEN NULL "
     "WHEN n % 3 = 0 THEN ' X ' ELSE 'x' END FROM generate_series(1, 60) n;"
     "GRANT SELECT ON stores, products TO rlsh_app"
 )
@@ -109,6 +102,4 @@ def test_the_built_in_swapped_for_the_shadowing_one_is_a_finding(
     assert int(shadowing) > int(built_in) > 0
     expected = ["policy builtin on products", "policy shadow on products"]
     assert_found_also_read_only(pg, root, name, expected)
-    out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
-    assert out.exit_code == 1, out.output
-    assert "  policy shadow on products: USING is" in out.output
+    assert_check_reports(root, url, "  policy shadow on products: USING is")
