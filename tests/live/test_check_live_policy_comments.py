@@ -8,14 +8,12 @@ head)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from migration_harness import assert_text_findings, by_hand, live_findings, migrated_database
+from comment_drift import assert_comment_drift
+from migration_harness import migrated_database
 from pgcluster import PgCluster
-from schemagen.cli import main
 
 SCHEMA = """
 database: {name: pcom}
@@ -77,31 +75,4 @@ def test_policy_comments_changed_by_hand_have_their_statement_as_hint(
     pg: PgCluster, db: tuple[Path, str]
 ) -> None:
     root, name = db
-    url = pg.url(name)
-    assert live_findings(root, url) == []
-    by_hand(pg, name, BEHIND)
-    assert live_findings(root, url) == [f"{obj}: {msg}" for obj, msg, _ in EXPECTED]
-
-    assert_text_findings(root, url, [(obj, msg, f"`{fix}`") for obj, msg, fix in EXPECTED])
-
-    out = CliRunner().invoke(
-        main, ["check", "--project", str(root), "--format", "json", "--database", url]
-    )
-    assert out.exit_code == 1, out.output
-    findings = json.loads(out.output)["findings"]
-    assert [(f["object"], f["message"]) for f in findings] == [(o, m) for o, m, _ in EXPECTED]
-    assert all(f"`{fix}`" in f["hint"] for (_, _, fix), f in zip(EXPECTED, findings, strict=True))
-
-    # read-only (no temporary objects): the same findings and hints
-    pg.sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
-    ro = CliRunner().invoke(
-        main, ["check", "--project", str(root), "--format", "json", "--database", url]
-    )
-    assert ro.exit_code == 1, ro.output
-    assert json.loads(ro.output)["findings"] == findings
-    pg.sql(f'ALTER DATABASE "{name}" RESET default_transaction_read_only')
-
-    # the hints' statements put the declared comments back: the database is at the schema
-    for _, _, fix in EXPECTED:
-        pg.sql(fix, name)
-    assert live_findings(root, url) == []
+    assert_comment_drift(pg, root, name, BEHIND, EXPECTED)

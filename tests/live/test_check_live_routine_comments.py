@@ -9,11 +9,11 @@ object)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from comment_drift import drift_json
 from migration_harness import assert_text_findings, by_hand, live_findings, migrated_database
 from pgcluster import PgCluster
 from schemagen.cli import main
@@ -132,11 +132,7 @@ def test_comments_changed_by_hand_are_drift(pg: PgCluster, db: tuple[Path, str])
 
     assert_text_findings(root, url, EXPECTED)
 
-    out = CliRunner().invoke(
-        main, ["check", "--project", str(root), "--format", "json", "--database", url]
-    )
-    assert out.exit_code == 1, out.output
-    findings = json.loads(out.output)["findings"]
+    findings = drift_json(root, url)
     assert [(f["object"], f["message"]) for f in findings] == [(o, m) for o, m, _ in EXPECTED]
     assert all(fix in f["hint"] for (_, _, fix), f in zip(EXPECTED, findings, strict=True))
 
