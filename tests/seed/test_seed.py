@@ -17,7 +17,7 @@ from pgdump import schema_dump
 from schemagen.cli import main
 from schemagen.seed import run as seed_run
 from schemagen.seed.bulk import copy_rows
-from schemagen.seed.plan import SeedError
+from schemagen.seed.refusals import SeedError
 from schemagen.seed.run import seed_connection
 from seed_checks import created, project_schema, q, table_digest, violations
 

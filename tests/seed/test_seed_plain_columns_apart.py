@@ -14,7 +14,7 @@ import psycopg
 import pytest
 from migration_harness import write_schema
 from pgcluster import PgCluster
-from schemagen.seed.plan import SeedError
+from schemagen.seed.refusals import SeedError
 from schemagen.seed.run import seed_connection
 from seed_checks import created, project_schema, violations
 

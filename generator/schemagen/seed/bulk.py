@@ -31,7 +31,7 @@ import psycopg
 
 from ..model.naming import in_schema_of
 from ..model.sqltext import sql_string
-from .plan import SeedError
+from .refusals import SeedError
 from .values import ident, qualified_ident
 
 #: The table's plain indexes (those that back no constraint), with their comments.

@@ -16,18 +16,11 @@ import psycopg
 
 from ..model.schema import Schema
 from .bulk import binary_types, copy_rows, execute, generator_session, load_empty_table
-from .plan import (
-    SeedError,
-    TableContext,
-    TablePlan,
-    default_rows,
-    insert_order,
-    keys_table,
-    new_rows_table,
-    plan_table,
-    row_keys,
-    valued_keys,
-)
+from .context import TableContext, keys_table, valued_keys
+from .deferred import new_rows_table, row_keys
+from .order import default_rows, insert_order
+from .plan import TablePlan, plan_table
+from .refusals import SeedError
 from .security import lift_row_security, restore_row_security
 from .sequences import check_room, move_sequences
 from .values import ident, qualified_ident

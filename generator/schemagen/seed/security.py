@@ -21,7 +21,7 @@ from typing import Any
 import psycopg
 
 from ..model.schema import Schema
-from .plan import SeedError
+from .refusals import SeedError
 from .values import qualified_ident
 
 # The schema's tables with row-level security on, named as the schema names them

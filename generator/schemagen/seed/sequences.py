@@ -21,7 +21,7 @@ from typing import Any
 import psycopg
 
 from ..model.schema import Schema
-from .plan import SeedError
+from .refusals import SeedError
 from .values import ident, qualified_ident
 
 _SEQUENCE_SQL = """

@@ -447,7 +447,7 @@ def _named_text(job: ColumnJob) -> tuple[str, bool]:
         (("domain",), "'shop-' || n || '.myshopify.com'", True),
         (
             ("handle", "slug"),
-            # made from the row's title at the outer level (see plan._outer)
+            # made from the row's title at the outer level (see select._outer)
             "n::text" if derived_from(name, job.text_columns) else catalog.handle(),
             True,
         ),

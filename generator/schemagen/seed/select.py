@@ -1,0 +1,300 @@
+"""The two select lists of a table's INSERT ... SELECT: the inner one generates
+every column on its own (foreign keys, key digits, value generators, NULL shares),
+the outer one fixes up what relates columns (``a <= b``, ``a <> b``, guards)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from ..model.schema import INTEGER_TYPES, Column, Entity, ForeignKey, column_enum
+from ..revision.tables import type_sql
+from .branches import Branched
+from .catalog import derived_from, slug
+from .checks import CheckRules, Domain, Unsupported
+from .context import (
+    DEFAULT_FK_SKEW,
+    DEFAULT_NULL_SHARE,
+    TableContext,
+    keys_table,
+    parent_rows,
+    valued_keys,
+)
+from .random import below, salt, uniform
+from .refusals import SeedError
+from .uniques import Radix, single_keys
+from .values import ColumnJob, ident, other_value, qualified_ident, value_sql
+
+TEXT = ("string", "text")
+
+
+@dataclass(frozen=True)
+class TableJob:
+    """One table's planning inputs, passed together."""
+
+    ctx: TableContext
+    ent: Entity
+    rows: int
+    rules: CheckRules
+    carriers: set[str]
+    radix: Radix | None
+    #: column -> (the column it must differ from, rows of their parent): see keys_apart
+    apart: dict[str, tuple[str, int]] = field(default_factory=dict)
+    branched: Branched = field(default_factory=dict)
+    #: what a key counted through its combinations counts by: n, or c (plan._free_combinations)
+    counter: str = "n"
+    #: column -> the plain column it must differ from: see shifts
+    shifted: dict[str, str] = field(default_factory=dict)
+    #: unique columns taking their next row's value, apart from another: see shifts
+    offset: dict[str, str] = field(default_factory=dict)
+
+
+def select_lists(t: TableJob, deferred: set[str]) -> tuple[list[str], list[str], list[str]]:
+    """(inserted columns, inner select list, outer select list)."""
+    ent = t.ent
+    skipped = {c for fk in ent.foreign_keys if fk.name in deferred for c in fk.columns}
+    fk_of = {c: fk for fk in ent.foreign_keys if fk.name not in deferred for c in fk.columns}
+    columns: list[str] = []
+    inner: list[str] = []
+    for col in ent.columns:
+        # identity and serial columns number themselves
+        if col.identity or col.serial or col.generated is not None or col.name in skipped:
+            continue
+        expr = _column_expr(t, col, fk_of.get(col.name))
+        if expr is None:
+            continue
+        columns.append(col.name)
+        inner.append(f"{expr} AS {ident(col.name)}")
+    outer = [_outer(t, name, columns) for name in columns]
+    return columns, inner, outer
+
+
+def _column_expr(t: TableJob, col: Column, fk: ForeignKey | None) -> str | None:
+    """The inner expression of one column, or None to leave it to its default."""
+    radix_pos = radix_position(t.radix, col.name, t.counter)
+    if fk is not None and col.seed is not None and col.seed.sql:
+        # the user's value generator, on a key column too: it answers for the checks
+        # naming the column (see table_rules) and for the parents its values name
+        return _nulls(t, col, value_sql(column_job(t, col)))
+    if fk is not None:
+        count = parent_rows(t.ctx, fk)
+        if count == 0:
+            if may_be_null(t, col):
+                return "NULL"
+            valued = valued_keys(t.ctx.schema, fk)
+            holding = f" holding ({', '.join(valued)})" if valued else ""
+            raise SeedError(
+                f"cannot seed {t.ent.table}: {fk.ref_table} has no rows{holding} to "
+                f"reference by {fk.name}"
+            )
+        row = parent_row(t, col, fk, count)
+        if col.name in t.apart and radix_pos is None:  # off the other key's parent row
+            other = t.ent.column(t.apart[col.name][0])
+            its_fk = next(f for f in t.ent.foreign_keys if f.columns == (other.name,))
+            twin = parent_row(t, other, its_fk, count)
+            row = f"(CASE WHEN {row} = {twin} THEN 1 + {row} % {count} ELSE {row} END)"
+        expr = parent_value(t, fk, col.name, row)
+        if fk.match and len(fk.columns) > 1:
+            return _key_nulls(t, fk, expr)
+        return _nulls(t, col, expr)
+    if radix_pos is not None:
+        return radix_value(t, col, radix_pos)
+    job = column_job(t, col)
+    try:
+        if col.name in t.branched:
+            return _branch_value(t, col, job)
+        if col.name in t.offset:  # the next row's value (see shifts)
+            job = replace(job, rows=job.rows + 1)
+            return f"(SELECT {value_sql(job)} FROM (SELECT n + 1 AS n) AS seed_next)"
+        expr = value_sql(job)
+    except Unsupported as exc:
+        if col.default is not None or may_be_null(t, col):
+            return None
+        raise SeedError(
+            f"cannot seed {t.ent.table}.{col.name}: {exc}; give it a value generator, "
+            f'e.g. under entities.{t.ent.name}.columns.{col.name}: seed: {{sql: "..."}}'
+        ) from None
+    return _nulls(t, col, expr)
+
+
+def parent_value(t: TableJob, fk: ForeignKey, column: str, row: str) -> str:
+    """The value ``column`` of ``fk`` takes from the parent's row number ``row``."""
+    ref = fk.ref_columns[fk.columns.index(column)]
+    offset = t.ctx.offsets.get(fk.ref_table)
+    parent_pk = t.ctx.schema.entity_by_table(fk.ref_table).primary_key.columns
+    if offset is not None and fk.ref_columns == parent_pk:
+        return f"({offset} + {row})"
+    keys = keys_table(fk.ref_table, valued_keys(t.ctx.schema, fk))
+    lookup = f"FROM {keys} AS k WHERE k.rn = {row}"
+    return f"(SELECT k.{ident(ref)} {lookup})"
+
+
+def parent_row(t: TableJob, col: Column, fk: ForeignKey, count: int) -> str:
+    """The parent's row number (1 to ``count``) a foreign-key column takes."""
+    radix_pos = radix_position(t.radix, col.name, t.counter)
+    if radix_pos is not None and col.name in t.apart:
+        # the parent's rows after the earlier digit's, round: never its row
+        other, size = t.apart[col.name]
+        earlier = radix_position(t.radix, other, t.counter)
+        return f"(1 + ({earlier} + 1 + {radix_pos}) % {size})"
+    if radix_pos is not None:
+        return f"(1 + {radix_pos})"
+    if any(col.name in key for key in single_keys(t.ent)):
+        return f"(1 + (n - 1) % {count})"  # a one-to-one: each parent once
+    skew = col.seed.skew if col.seed and col.seed.skew else DEFAULT_FK_SKEW
+    return f"(1 + {below(count, salt(t.ctx.seed, t.ent.table, fk.name), skew)})"
+
+
+def _branch_value(t: TableJob, col: Column, job: ColumnJob) -> str:
+    """A column an OR check names: the values of the row's branch (see branch_choices);
+    NULL in a share of the rows only where no branch asks for a value."""
+    which, options = t.branched[col.name]
+    cases = " ".join(
+        f"WHEN {i} THEN "
+        + ("NULL" if domain is None else value_sql(replace(job, domain=domain)))
+        for i, domain in enumerate(options)
+    )
+    expr = f"(CASE {which} {cases} END)"
+    if any(domain is not None and domain.not_null for domain in options):
+        return expr
+    return _nulls(t, col, expr)
+
+
+def column_job(t: TableJob, col: Column) -> ColumnJob:
+    """What :func:`.values.value_sql` needs to generate ``col`` of this table."""
+    enum = column_enum(col)
+    values: tuple[str, ...] = ()
+    enum_type = None
+    if enum is not None:
+        en = t.ctx.schema.enum(enum)
+        values, enum_type = en.value_names, qualified_ident(en.db_name)
+    return ColumnJob(
+        table=t.ent.table,
+        column=col,
+        seed=t.ctx.seed,
+        rows=t.ctx.counts.get(t.ent.table, t.rows),
+        domain=t.rules.domains.get(col.name, Domain()),
+        unique=col.name in t.carriers,
+        enum_type=enum_type,
+        enum_values=values,
+        text_columns=frozenset(  # the ones this insert writes (not generated ones)
+            c.name for c in t.ent.columns if c.type.kind in TEXT and c.generated is None
+        ),
+        type_sql=type_sql(col.type, t.ctx.schema),
+    )
+
+
+def radix_position(radix: Radix | None, column: str, counter: str = "n") -> str | None:
+    """0-based position of ``column`` when counting through the key's combinations
+    by ``counter`` (from 1)."""
+    if radix is None:
+        return None
+    place = 1
+    for names, size in radix:
+        if column in names:
+            return f"((({counter} - 1) / {place}) % {max(size, 1)})"
+        place *= max(size, 1)
+    return None
+
+
+def radix_value(t: TableJob, col: Column, position: str) -> str:
+    """The value of an enum or boolean digit of a counted key at ``position``."""
+    enum = column_enum(col)
+    if enum is not None:
+        en = t.ctx.schema.enum(enum)
+        array = ", ".join("'" + v.replace("'", "''") + "'" for v in en.value_names)
+        return f"(ARRAY[{array}])[1 + {position}]::{qualified_ident(en.db_name)}"
+    return f"({position} = 1)"  # boolean
+
+
+def _nulls(t: TableJob, col: Column, expr: str) -> str:
+    """NULL in a share of the rows of a nullable column (not in key carriers)."""
+    return _null_share(t, [col], col.name, expr)
+
+
+def _key_nulls(t: TableJob, fk: ForeignKey, expr: str) -> str:
+    """NULL in a share of the rows for every column of a MATCH FULL key at once
+    (PostgreSQL refuses a key that is NULL in part): one draw per row, salted by the
+    key, and none when one of its columns may not be NULL."""
+    return _null_share(t, [t.ent.column(c) for c in fk.columns], fk.name, expr)
+
+
+def _null_share(t: TableJob, cols: list[Column], drawn: str, expr: str) -> str:
+    """``expr``, or NULL in the share the first of ``cols`` asks for (one draw a row,
+    salted by ``drawn``); never NULL when one of ``cols`` may not be NULL."""
+    for col in cols:
+        domain = t.rules.domains.get(col.name)
+        if (
+            not may_be_null(t, col)
+            or col.name in t.carriers
+            or (domain is not None and domain.not_null)
+        ):
+            return expr
+    first = cols[0]
+    share = first.seed.nulls if first.seed and first.seed.nulls is not None else DEFAULT_NULL_SHARE
+    if share <= 0:
+        return expr
+    if share >= 1:
+        return "NULL"
+    u = uniform(salt(t.ctx.seed, t.ent.table, drawn, "null"))
+    return f"(CASE WHEN {u} < {share!r} THEN NULL ELSE {expr} END)"
+
+
+def may_be_null(t: TableJob, col: Column) -> bool:
+    """Whether ``col`` takes NULL: nullable, and not of a NOT NULL domain (a column
+    may be declared nullable over one, which PostgreSQL refuses NULL in all the same)."""
+    dom = col.type.domain
+    return col.nullable and not (dom is not None and t.ctx.schema.domain(dom).not_null)
+
+
+def _outer(t: TableJob, name: str, columns: list[str]) -> str:
+    """The outer expression of one column: related columns fixed up."""
+    return f"{_outer_value(t, name, columns)} AS {ident(name)}"
+
+
+def _outer_value(
+    t: TableJob, name: str, columns: list[str], seen: frozenset[str] = frozenset()
+) -> str:
+    expr = f"v.{ident(name)}"
+    source = derived_from(name, {c for c in columns if t.ent.column(c).type.kind in TEXT})
+    if source is not None:  # e.g. a handle: the title's slug, then the row number
+        length = t.ent.column(name).type.length
+        expr = f"{slug('v.' + ident(source))} || '-' || {expr}"
+        expr = f"left({expr}, {length})" if length else f"({expr})"
+    for order in t.rules.orders:
+        if order.op != "<>" and order.left == name and order.right in columns:
+            expr = _ordered(t, expr, order.op, f"v.{ident(order.right)}", name)
+    if name in t.shifted:  # off the other's value, as it is written (see shifts)
+        if name in seen:
+            raise SeedError(
+                f"cannot seed {t.ent.table}: its `<>` checks move {name} in a circle "
+                f"({', '.join(sorted(seen))}); give one of them a value generator"
+            )
+        other = t.shifted[name]  # written, as shifts asks
+        theirs = _outer_value(t, other, columns, seen | {name})
+        moved = other_value(column_job(t, t.ent.column(name)), expr)
+        expr = f"(CASE WHEN {expr} = {theirs} THEN {moved} ELSE {expr} END)"
+    for guard in t.rules.null_unless:
+        if guard.column == name:
+            expr = f"(CASE WHEN ({guard.predicate}) THEN {expr} END)"
+    return expr
+
+
+def _ordered(t: TableJob, left: str, op: str, right: str, name: str) -> str:
+    kind = t.ent.column(name).type.kind
+    if kind in INTEGER_TYPES:
+        step = "1"
+    elif kind == "numeric":
+        step = str(10 ** -(t.ent.column(name).type.scale or 0))
+    elif kind in ("timestamp", "timestamptz"):
+        step = "interval '1 second'"
+    elif kind == "date":
+        step = "1"
+    else:
+        raise SeedError(f"cannot seed {t.ent.table}: a check orders {name}, a {kind}")
+    if op == "<=":
+        return f"LEAST({left}, {right})"
+    if op == "<":
+        return f"LEAST({left}, {right} - {step})"
+    if op == ">=":
+        return f"GREATEST({left}, {right})"
+    return f"GREATEST({left}, {right} + {step})"

@@ -1,0 +1,102 @@
+"""How a table's unique keys stay unique: one column of each built from the row
+number (its carrier), or, when only foreign keys, enums and booleans make a key,
+counting through their combinations (a radix, which caps the table's rows)."""
+
+from __future__ import annotations
+
+from ..model.pgtypes import PGTYPE
+from ..model.schema import INTEGER_TYPES, Column, Entity, ForeignKey, column_enum
+from .context import TableContext, parent_rows
+from .named import DISTINCT_FROM_N
+from .refusals import SeedError
+
+#: A key counted through its combinations: (columns of one digit, number of values).
+Radix = list[tuple[tuple[str, ...], int]]
+
+
+UNIQUE_KINDS = INTEGER_TYPES | {
+    "numeric",
+    "float",
+    "double",
+    "string",
+    "text",
+    "uuid",
+    "timestamp",
+    "timestamptz",
+    "date",
+    "bytes",
+}
+
+
+def unique_carriers(
+    ctx: TableContext, ent: Entity, fks: list[ForeignKey]
+) -> tuple[set[str], Radix | None, tuple[str, ...]]:
+    """Columns built from ``n`` (one per unique key), and the radix of a key that
+    only foreign keys and enums can carry, ``[(column, number of values), ...]``,
+    with that key's columns (else None and ())."""
+    fk_columns = {c for fk in fks for c in fk.columns}
+    # (a table without a primary key has only its unique keys: other rows may repeat)
+    keys = [ent.primary_key.columns] if ent.has_primary_key else []
+    keys += [u.columns for u in ent.uniques]
+    keys += [ix.columns for ix in ent.indexes if ix.unique]
+    carriers: set[str] = set()
+    radix: Radix | None = None
+    radix_key: tuple[str, ...] = ()
+    for key in keys:
+        cols = [ent.column(c) for c in key if ent.has_column(c)]
+        if any(c.identity or c.serial or (c.seed is not None and c.seed.sql) for c in cols):
+            continue
+        if any(c.name in carriers for c in cols):
+            continue
+        carrier = next((c for c in cols if c.name not in fk_columns and _distinct(c)), None)
+        if carrier is not None:
+            carriers.add(carrier.name)
+        elif radix is None:
+            radix, radix_key = _radix(ctx, ent, cols, fks), tuple(c.name for c in cols)
+        else:
+            raise SeedError(
+                f"cannot seed {ent.table}: two unique keys made only of foreign "
+                "keys and enums; give one of their columns a seed: {sql: ...}"
+            )
+    return carriers, radix, radix_key
+
+
+def _radix(ctx: TableContext, ent: Entity, cols: list[Column], fks: list[ForeignKey]) -> Radix:
+    """The digits of a key that only foreign keys, enums and booleans carry. The
+    columns of one composite foreign key are one digit: they must name one parent row."""
+    digits: Radix = []
+    for col in cols:
+        if any(col.name in names for names, _ in digits):
+            continue
+        fk = next((fk for fk in fks if col.name in fk.columns), None)
+        names = fk.columns if fk is not None else (col.name,)
+        digits.append((tuple(names), _value_count(ctx, ent, col, fks)))
+    return digits
+
+
+def _distinct(col: Column) -> bool:
+    """Whether ``col``'s generator can make as many distinct values as rows."""
+    if col.type.kind == PGTYPE:
+        return (col.type.pgtype or "") in DISTINCT_FROM_N
+    return col.type.kind in UNIQUE_KINDS
+
+
+def _value_count(ctx: TableContext, ent: Entity, col: Column, fks: list[ForeignKey]) -> int:
+    for fk in fks:
+        if col.name in fk.columns:
+            return parent_rows(ctx, fk)
+    enum = column_enum(col)
+    if enum is not None:
+        return len(ctx.schema.enum(enum).values)
+    if col.type.kind == "boolean":
+        return 2
+    raise SeedError(f"cannot seed {ent.table}: no way to make {col.name} distinct")
+
+
+def single_keys(ent: Entity) -> list[tuple[str, ...]]:
+    """The table's one-column unique keys (primary key, uniques, unique indexes)."""
+    keys: list[tuple[str, ...]] = [u.columns for u in ent.uniques if len(u.columns) == 1]
+    keys += [ix.columns for ix in ent.indexes if ix.unique and len(ix.columns) == 1]
+    if len(ent.primary_key.columns) == 1:
+        keys.append(ent.primary_key.columns)
+    return keys
