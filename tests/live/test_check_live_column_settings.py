@@ -10,26 +10,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from migration_harness import json_findings, live_findings, migrated_project
+from live_check import check_command, corpus_database, read_only_sessions
+from migration_harness import json_findings, live_findings
 from pgcluster import PgCluster
-from schemagen.cli import main
-
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
-SCHEMA = CORPUS / "142_column_statistics_and_storage" / "after" / "schema.yaml"
 
 
 @pytest.fixture
 def db(pg: PgCluster, tmp_path: Path) -> tuple[Path, str]:
-    name = pg.create_database("colsettings")
-    root = migrated_project(tmp_path / "p", SCHEMA.read_text(), pg.url(name))
-    pg.sql(
+    rows = (
         "INSERT INTO notes (id, body, note, n, payload, code, price) VALUES"
         " (1, NULL, 'a', 1, '{}', 'c1', 1.5), (2, repeat('x', 3000), 'a', NULL, NULL, 'c2', NULL),"
-        " (3, 'b', NULL, 1, '[1]', 'c1', 1.5)",
-        name,
+        " (3, 'b', NULL, 1, '[1]', 'c1', 1.5)"
     )
-    return root, name
+    return corpus_database(pg, tmp_path, "142_column_statistics_and_storage", "colsettings", rows)
 
 
 def test_declared_settings_are_clean_and_drift_of_each_is_found(
@@ -37,8 +30,8 @@ def test_declared_settings_are_clean_and_drift_of_each_is_found(
 ) -> None:
     root, name = db
     assert live_findings(root, pg.url(name)) == []
-    result = CliRunner().invoke(main, ["check", "--project", str(root), "--database", pg.url(name)])
-    assert result.exit_code == 0, result.output
+    code, output = check_command(root, pg.url(name))
+    assert code == 0, output
     pg.sql(
         "ALTER TABLE notes ALTER COLUMN body SET STATISTICS 100,"  # declared 1000
         " ALTER COLUMN note SET STATISTICS 10,"  # declared the default
@@ -56,11 +49,10 @@ def test_declared_settings_are_clean_and_drift_of_each_is_found(
     assert sorted(hints.values())[0].startswith(
         "run `ALTER TABLE notes ALTER COLUMN body SET STATISTICS 1000`"
     )
-    result = CliRunner().invoke(main, ["check", "--project", str(root), "--database", pg.url(name)])
-    assert result.exit_code == 1
-    pg.sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
-    assert len(live_findings(root, pg.url(name))) == 4
-    pg.sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = off')
+    code, _ = check_command(root, pg.url(name))
+    assert code == 1
+    with read_only_sessions(pg, name):
+        assert len(live_findings(root, pg.url(name))) == 4
     # the hints run as written (the type's own storage of jsonb, EXTENDED, named)
     statements = [h.split("`")[1] for h in hints.values()]
     assert "ALTER TABLE notes ALTER COLUMN payload SET STORAGE EXTENDED" in statements

@@ -11,20 +11,14 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from click.testing import CliRunner
-from migration_harness import json_findings, live_findings, migrated_project
+from live_check import assert_clean, check_command, corpus_database, read_only_sessions
+from migration_harness import json_findings, live_findings
 from pgcluster import PgCluster
-from schemagen.cli import main
-
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
-SCHEMA = CORPUS / "134_checks_left_not_valid" / "after" / "schema.yaml"
 
 
 @pytest.fixture
 def db(pg: PgCluster, tmp_path: Path) -> tuple[Path, str]:
-    name = pg.create_database("notvalid")
-    root = migrated_project(tmp_path / "p", SCHEMA.read_text(), pg.url(name))
-    pg.sql(
+    rows = (
         # old rows that break the checks (and NULLs, a row twice): written before the
         # checks were there, as on the large table the check was added NOT VALID to
         "ALTER TABLE orders DROP CONSTRAINT ck_orders_qty;"
@@ -36,22 +30,16 @@ def db(pg: PgCluster, tmp_path: Path) -> tuple[Path, str]:
         "INSERT INTO payments VALUES (1, -5), (2, 10), (3, 10);"
         "ALTER TABLE orders ADD CONSTRAINT ck_orders_qty CHECK (qty > 0) NOT VALID;"
         "ALTER TABLE refunds ADD CONSTRAINT ck_refunds_amount CHECK (amount > 0) NOT VALID;"
-        "ALTER TABLE payments ADD CONSTRAINT ck_payments_amount CHECK (amount >= 0) NOT VALID",
-        name,
+        "ALTER TABLE payments ADD CONSTRAINT ck_payments_amount CHECK (amount >= 0) NOT VALID"
     )
-    return root, name
+    return corpus_database(pg, tmp_path, "134_checks_left_not_valid", "notvalid", rows)
 
 
 def test_declared_not_valid_is_clean_and_new_rows_are_refused(
     pg: PgCluster, db: tuple[Path, str]
 ) -> None:
     root, name = db
-    assert live_findings(root, pg.url(name)) == []
-    result = CliRunner().invoke(main, ["check", "--project", str(root), "--database", pg.url(name)])
-    assert result.exit_code == 0, result.output
-    pg.sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
-    assert live_findings(root, pg.url(name)) == []
-    pg.sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = off')
+    assert_clean(pg, root, name)
     # the old rows stay; a new row that breaks a check is refused
     assert pg.sql("SELECT count(*) FROM orders WHERE qty <= 0", name).strip() == "2"
     for insert in (
@@ -84,12 +72,11 @@ def test_validated_by_hand_and_not_valid_by_hand_are_findings(
         "check constraint ck_refunds_amount on refunds: is validated in the database, NOT "
         "VALID in the schema (validated: false)",
     ]
-    text = CliRunner().invoke(main, ["check", "--project", str(root), "--database", pg.url(name)])
-    assert text.exit_code == 1
-    assert "declare it validated (leave out validated: false)" in text.output, text.output
-    assert 'ALTER TABLE "items" VALIDATE CONSTRAINT "ck_items_price"' in text.output
+    code, output = check_command(root, pg.url(name))
+    assert code == 1
+    assert "declare it validated (leave out validated: false)" in output, output
+    assert 'ALTER TABLE "items" VALIDATE CONSTRAINT "ck_items_price"' in output
     hints = {f["object"]: f["hint"] for f in json_findings(root, pg.url(name))}
     assert "declare it validated" in hints["check constraint ck_refunds_amount on refunds"]
-    pg.sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
-    assert len(live_findings(root, pg.url(name))) == 2
-    pg.sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = off')
+    with read_only_sessions(pg, name):
+        assert len(live_findings(root, pg.url(name))) == 2

@@ -11,20 +11,14 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from click.testing import CliRunner
-from migration_harness import json_findings, live_findings, migrated_project
+from live_check import assert_clean, check_command, corpus_database, read_only_sessions
+from migration_harness import json_findings, live_findings
 from pgcluster import PgCluster
-from schemagen.cli import main
-
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
-SCHEMA = CORPUS / "137_foreign_keys_left_not_valid" / "after" / "schema.yaml"
 
 
 @pytest.fixture
 def db(pg: PgCluster, tmp_path: Path) -> tuple[Path, str]:
-    name = pg.create_database("notvalidkeys")
-    root = migrated_project(tmp_path / "p", SCHEMA.read_text(), pg.url(name))
-    pg.sql(
+    rows = (
         # old orphans (and NULLs, a value twice): written before the keys were there,
         # as on the large table the key was added NOT VALID to
         "ALTER TABLE orders DROP CONSTRAINT fk_orders_customer_id_customers;"
@@ -42,22 +36,16 @@ def db(pg: PgCluster, tmp_path: Path) -> tuple[Path, str]:
         " (order_id) REFERENCES orders (id) NOT VALID;"
         "ALTER TABLE refunds ADD CONSTRAINT fk_refunds_payment FOREIGN KEY (payment_id)"
         " REFERENCES payments (id) NOT VALID, ADD CONSTRAINT fk_refunds_order FOREIGN KEY"
-        " (order_id) REFERENCES orders (id) ON DELETE CASCADE NOT VALID",
-        name,
+        " (order_id) REFERENCES orders (id) ON DELETE CASCADE NOT VALID"
     )
-    return root, name
+    return corpus_database(pg, tmp_path, "137_foreign_keys_left_not_valid", "notvalidkeys", rows)
 
 
 def test_declared_not_valid_is_clean_and_new_orphans_are_refused(
     pg: PgCluster, db: tuple[Path, str]
 ) -> None:
     root, name = db
-    assert live_findings(root, pg.url(name)) == []
-    result = CliRunner().invoke(main, ["check", "--project", str(root), "--database", pg.url(name)])
-    assert result.exit_code == 0, result.output
-    pg.sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
-    assert live_findings(root, pg.url(name)) == []
-    pg.sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = off')
+    assert_clean(pg, root, name)
     # the old orphans stay; a new orphan is refused
     assert pg.sql("SELECT count(*) FROM orders WHERE customer_id = 99", name).strip() == "2"
     assert pg.sql("SELECT count(*) FROM refunds WHERE payment_id = 55", name).strip() == "2"
@@ -99,12 +87,11 @@ def test_validated_by_hand_and_not_valid_by_hand_are_findings(
         "foreign key fk_payments_order_id_orders on payments: is validated in the database, "
         "NOT VALID in the schema (validated: false)",
     ]
-    text = CliRunner().invoke(main, ["check", "--project", str(root), "--database", pg.url(name)])
-    assert text.exit_code == 1
-    assert "declare it validated (leave out validated: false)" in text.output, text.output
-    assert 'ALTER TABLE "items" VALIDATE CONSTRAINT "fk_items_order_id_orders"' in text.output
+    code, output = check_command(root, pg.url(name))
+    assert code == 1
+    assert "declare it validated (leave out validated: false)" in output, output
+    assert 'ALTER TABLE "items" VALIDATE CONSTRAINT "fk_items_order_id_orders"' in output
     hints = {f["object"]: f["hint"] for f in json_findings(root, pg.url(name))}
     assert "declare it validated" in hints["foreign key fk_payments_order_id_orders on payments"]
-    pg.sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
-    assert len(live_findings(root, pg.url(name))) == 2
-    pg.sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = off')
+    with read_only_sessions(pg, name):
+        assert len(live_findings(root, pg.url(name))) == 2

@@ -12,13 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from migration_harness import json_findings, live_findings, migrated_project
+from live_check import check_command, corpus_database, read_only_sessions
+from migration_harness import json_findings, live_findings
 from pgcluster import PgCluster
-from schemagen.cli import main
-
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
-SCHEMA = CORPUS / "142_column_statistics_and_storage" / "after" / "schema.yaml"
 
 ROWS = (
     "INSERT INTO payments VALUES (1, '2024-02-01', NULL), (2, '2024-02-01', repeat('m', 3000)),"
@@ -28,10 +24,7 @@ ROWS = (
 
 @pytest.fixture
 def db(pg: PgCluster, tmp_path: Path) -> tuple[Path, str]:
-    name = pg.create_database("partsettings")
-    root = migrated_project(tmp_path / "p", SCHEMA.read_text(), pg.url(name))
-    pg.sql(ROWS, name)
-    return root, name
+    return corpus_database(pg, tmp_path, "142_column_statistics_and_storage", "partsettings", ROWS)
 
 
 def test_a_partition_s_own_settings_are_drift(pg: PgCluster, db: tuple[Path, str]) -> None:
@@ -70,11 +63,10 @@ def test_a_partition_s_own_settings_are_drift(pg: PgCluster, db: tuple[Path, str
         "ALTER TABLE payments_2025 ALTER COLUMN memo SET STORAGE EXTERNAL",
         "ALTER TABLE payments_2025 REPLICA IDENTITY DEFAULT",
     ]
-    result = CliRunner().invoke(main, ["check", "--project", str(root), "--database", pg.url(name)])
-    assert result.exit_code == 1, result.output
-    pg.sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
-    assert len(live_findings(root, pg.url(name))) == 6
-    pg.sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = off')
+    code, output = check_command(root, pg.url(name))
+    assert code == 1, output
+    with read_only_sessions(pg, name):
+        assert len(live_findings(root, pg.url(name))) == 6
     pg.sql(";".join(statements), name)  # the hints run as written: clean again
     assert live_findings(root, pg.url(name)) == []
     assert pg.sql("SELECT count(*) FROM payments WHERE memo IS NULL", name).strip() == "2"

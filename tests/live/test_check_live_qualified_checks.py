@@ -10,37 +10,27 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from migration_harness import live_findings, migrated_project
+from live_check import assert_clean, corpus_database
+from migration_harness import live_findings
 from pgcluster import PgCluster
-from schemagen.cli import main
-
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
-SCHEMA = CORPUS / "127_checks_name_their_table_with_its_schema" / "after" / "schema.yaml"
 
 
 @pytest.fixture
 def db(pg: PgCluster, tmp_path: Path) -> tuple[Path, str]:
-    name = pg.create_database("qualchk")
-    root = migrated_project(tmp_path / "p", SCHEMA.read_text(), pg.url(name))
-    pg.sql(
+    rows = (
         # NULLs and duplicates
         "INSERT INTO accounts VALUES (1, 0), (2, 0), (3, 50);"
         "INSERT INTO billing.invoices VALUES (1, 1, NULL), (2, 1, 5), (3, NULL, 5), (4, 2, 20);"
-        "INSERT INTO billing.payments VALUES (1, 1, 100), (2, 1, 100), (3, 4, 0)",
-        name,
+        "INSERT INTO billing.payments VALUES (1, 1, 100), (2, 1, 100), (3, 4, 0)"
     )
-    return root, name
+    return corpus_database(
+        pg, tmp_path, "127_checks_name_their_table_with_its_schema", "qualchk", rows
+    )
 
 
 def test_at_head_clean_and_a_change_by_hand_found(pg: PgCluster, db: tuple[Path, str]) -> None:
     root, name = db
-    assert live_findings(root, pg.url(name)) == []
-    result = CliRunner().invoke(main, ["check", "--project", str(root), "--database", pg.url(name)])
-    assert result.exit_code == 0, result.output
-    pg.sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
-    assert live_findings(root, pg.url(name)) == []
-    pg.sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = off')
+    assert_clean(pg, root, name)
     pg.sql(
         "ALTER TABLE billing.invoices DROP CONSTRAINT ck_invoices_total,"
         " ADD CONSTRAINT ck_invoices_total CHECK (total > 1);"

@@ -9,13 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from migration_harness import json_findings, live_findings, migrated_project
+from live_check import check_command, corpus_database, read_only_sessions
+from migration_harness import json_findings, live_findings
 from pgcluster import PgCluster
-from schemagen.cli import main
-
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
-SCHEMA = CORPUS / "141_replica_identity" / "after" / "schema.yaml"
 
 ROWS = (
     "INSERT INTO orders VALUES (1, 'a', NULL), (2, 'b', 'x'), (3, 'c', 'x');"
@@ -30,15 +26,7 @@ ROWS = (
 
 @pytest.fixture
 def db(pg: PgCluster, tmp_path: Path) -> tuple[Path, str]:
-    name = pg.create_database("replident")
-    root = migrated_project(tmp_path / "p", SCHEMA.read_text(), pg.url(name))
-    pg.sql(ROWS, name)
-    return root, name
-
-
-def _check(root: Path, url: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
-    return result.exit_code, result.output
+    return corpus_database(pg, tmp_path, "141_replica_identity", "replident", ROWS)
 
 
 def test_declared_identities_are_clean_and_drift_of_each_is_found(
@@ -46,7 +34,7 @@ def test_declared_identities_are_clean_and_drift_of_each_is_found(
 ) -> None:
     root, name = db
     assert live_findings(root, pg.url(name)) == []
-    assert _check(root, pg.url(name))[0] == 0
+    assert check_command(root, pg.url(name))[0] == 0
     pg.sql(
         "ALTER TABLE events REPLICA IDENTITY DEFAULT;"  # declared full
         "ALTER TABLE payments REPLICA IDENTITY FULL;"  # declared default
@@ -65,7 +53,7 @@ def test_declared_identities_are_clean_and_drift_of_each_is_found(
         "index uq_orders_code in the schema",
         "table payments: replica identity is full in the database, default in the schema",
     ]
-    code, output = _check(root, pg.url(name))
+    code, output = check_command(root, pg.url(name))
     assert code == 1
     assert "table events: replica identity is default in the database" in output, output
     hints = {f["object"]: f["hint"] for f in json_findings(root, pg.url(name))}
@@ -73,9 +61,8 @@ def test_declared_identities_are_clean_and_drift_of_each_is_found(
         "run `ALTER TABLE orders REPLICA IDENTITY USING INDEX uq_orders_code`"
     )
     assert "replica_identity:" in hints["table payments"]
-    pg.sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
-    assert len(live_findings(root, pg.url(name))) == 6
-    pg.sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = off')
+    with read_only_sessions(pg, name):
+        assert len(live_findings(root, pg.url(name))) == 6
     # each hint run as it says: clean again, the rows untouched
     pg.sql(
         "CREATE UNIQUE INDEX ix_accounts_handle ON accounts (handle);"

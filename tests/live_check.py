@@ -1,0 +1,54 @@
+"""Shared steps of the ``check --database`` tests: a corpus case's schema migrated
+into a database that holds rows, the command's exit code and output, and sessions made
+read-only (as on a hot standby: no temporary table for the check)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from click.testing import CliRunner
+from migration_harness import live_findings, migrated_database
+from pgcluster import PgCluster
+from schemagen.cli import main
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+
+
+def corpus_database(
+    pg: PgCluster, tmp_path: Path, case: str, name: str, rows: str
+) -> tuple[Path, str]:
+    """Corpus case ``case``'s ``after`` schema migrated to head into a fresh database
+    ``name``, then ``rows`` run in it: (the project's root, the database's name)."""
+    schema = (CORPUS / case / "after" / "schema.yaml").read_text()
+    return migrated_database(pg, tmp_path, name, schema, rows)
+
+
+def check_command(root: Path, url: str) -> tuple[int, str]:
+    """``check --database`` of the project at ``root`` against ``url``: its exit code
+    (0 clean, 1 drift) and its output."""
+    result = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
+    return result.exit_code, result.output
+
+
+@contextmanager
+def read_only_sessions(pg: PgCluster, name: str) -> Iterator[None]:
+    """Every session of database ``name`` begun inside is read-only; after, they are
+    writable again."""
+    pg.sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+    try:
+        yield
+    finally:
+        pg.sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = off')
+
+
+def assert_clean(pg: PgCluster, root: Path, name: str) -> None:
+    """``check --database`` finds nothing in database ``name`` and exits 0; nor does
+    it find anything once the database's sessions are read-only."""
+    url = pg.url(name)
+    assert live_findings(root, url) == []
+    code, output = check_command(root, url)
+    assert code == 0, output
+    with read_only_sessions(pg, name):
+        assert live_findings(root, url) == []
