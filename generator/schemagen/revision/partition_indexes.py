@@ -22,6 +22,12 @@ on the table would (``<partition>_<columns>_idx``), and the result is what
 ``create_all`` makes. ``alembic upgrade --sql`` refuses the revision before
 writing any of its statements: the steps depend on the database.
 
+A foreign partition stops the build before it starts
+(:func:`foreign_partitions_sql`): no index can be built on one, and the table's
+index would never become valid. A partition's index is found by its definition,
+which is cut from ``pg_get_indexdef`` after the head's exact length (a quoted
+name may hold the word USING).
+
 A unique index's repeated rows are searched for over the whole table first
 (:func:`~schemagen.revision.validation.repeated_index_rows_sql`). A unique
 constraint is not built this way: PostgreSQL 15 refuses ``ADD CONSTRAINT ...
@@ -30,12 +36,31 @@ USING INDEX`` on a partitioned table, so it is added in the transaction.
 
 from __future__ import annotations
 
+import re
+
 from ..model.naming import in_schema_of
 from ..model.schema import Index
 from ..operations.constraint import CreateIndex
 from ..operations.sqlutil import quote_table, sql_literal
 from .render import Rendered, Stepwise, execute
 from .validation import repeated_index_rows_sql
+
+#: The definition of index $ix from its method on (`` USING btree (kind) WHERE
+#: ...``), which a partition's index is built with and compared by: what
+#: pg_get_indexdef says after ``CREATE [UNIQUE ]INDEX <name> ON [ONLY ]<schema>.<table>``,
+#: that head cut at its length, not at the first `` USING ``, which a quoted name
+#: may hold (a partition's index is named after its table). An unquoted name
+#: starts no word ``ONLY`` (it is a keyword, so quoted).
+_DEFINITION = """\
+(SELECT substr(d.def, length(d.head) + length(d.rel) + 1
+    + CASE WHEN substr(d.def, length(d.head) + 1, 5) = 'ONLY ' THEN 5 ELSE 0 END)
+  FROM (SELECT pg_get_indexdef(i.indexrelid) AS def,
+    format('CREATE %sINDEX %s ON ', CASE WHEN i.indisunique THEN 'UNIQUE ' END,
+      quote_ident(c.relname)) AS head,
+    quote_ident(n.nspname) || '.' || quote_ident(t.relname) AS rel
+  FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+  JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+  WHERE i.indexrelid = $ix) d)"""
 
 #: The next step of the build: $table and $index are the partitioned table and its
 #: index, as regclass literals. A table of the tree is done when an index of the
@@ -55,9 +80,9 @@ WITH RECURSIVE tables (rel, parent, depth) AS (
 ), indexed AS (
   SELECT x.indrelid AS rel, x.indexrelid AS ix FROM tree JOIN pg_index x ON x.indexrelid = tree.ix
 ), own AS (
-  SELECT CASE WHEN indisunique THEN 'UNIQUE ' ELSE '' END AS kind,
-    substring(pg_get_indexdef(indexrelid) FROM ' USING .*$') AS definition
-  FROM pg_index WHERE indexrelid = $index::regclass
+  SELECT CASE WHEN o.indisunique THEN 'UNIQUE ' ELSE '' END AS kind,
+    $definition(o.indexrelid) AS definition
+  FROM pg_index o WHERE o.indexrelid = $index::regclass
 )
 SELECT CASE
   WHEN found.ix IS NOT NULL AND (found.indisvalid OR r.relkind = 'p')
@@ -71,7 +96,7 @@ FROM tables t JOIN pg_class r ON r.oid = t.rel JOIN indexed up ON up.rel = t.par
 LEFT JOIN LATERAL (
   SELECT x.indexrelid AS ix, x.indisvalid FROM pg_index x
   WHERE x.indrelid = t.rel AND x.indisunique = (own.kind <> '')
-  AND substring(pg_get_indexdef(x.indexrelid) FROM ' USING .*$') = own.definition
+  AND $definition(x.indexrelid) = own.definition
   AND NOT EXISTS (SELECT FROM pg_inherits h WHERE h.inhrelid = x.indexrelid)
   ORDER BY x.indisvalid DESC, x.indexrelid LIMIT 1
 ) found ON true
@@ -83,8 +108,47 @@ LIMIT 1"""
 def next_step_sql(table: str, index: str) -> str:
     """SQL giving the next statement of ``index``'s build on ``table``'s
     partitions, or NULL when every partition's index is attached."""
-    return _NEXT_STEP.replace("$table", sql_literal(quote_table(table))).replace(
+    query = re.sub(
+        r"\$definition\(([a-z.]+)\)", lambda m: _DEFINITION.replace("$ix", m[1]), _NEXT_STEP
+    )
+    return query.replace("$table", sql_literal(quote_table(table))).replace(
         "$index", sql_literal(quote_table(in_schema_of(table, index)))
+    )
+
+
+def foreign_partitions_sql(table: str, ix: Index) -> str:
+    """A DO block that raises, before anything of ``ix`` is built, when a partition
+    of ``table`` (at any depth) is a foreign table: PostgreSQL builds no index on
+    one, and an index built ``ON ONLY`` the table and attached partition by
+    partition stays INVALID while one is a partition (it counts every partition;
+    ``CREATE INDEX`` on the table itself skips foreign ones, and refuses a unique
+    index)."""
+    way = (
+        "a unique index cannot cover a foreign partition (PostgreSQL refuses one on a "
+        "table that has any): detach them (ALTER TABLE ... DETACH PARTITION) or leave "
+        "the unique out"
+        if ix.unique
+        else "set concurrently: false on the index, so that it is built in the transaction "
+        "by CREATE INDEX on the table, which skips foreign partitions (writes to every "
+        "partition wait for the build), or detach them (ALTER TABLE ... DETACH PARTITION)"
+    )
+    message = f"cannot build index {ix.name} on {table} partition by partition: its partition"
+    return (
+        "DO $schemagen$\nDECLARE\n    found text;\n    many boolean;\nBEGIN\n"
+        "    SELECT string_agg(c.oid::regclass::text, ', ' ORDER BY c.oid::regclass::text), "
+        "count(*) > 1 INTO found, many\n"
+        f"    FROM pg_partition_tree({sql_literal(quote_table(table))}::regclass) p "
+        "JOIN pg_class c ON c.oid = p.relid WHERE c.relkind = 'f';\n"
+        "    IF found IS NOT NULL THEN\n"
+        "        RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',\n"
+        f"            MESSAGE = format({sql_literal(message + '%s %s %s')}, "
+        "CASE WHEN many THEN 's' END, found, "
+        "CASE WHEN many THEN 'are foreign tables' ELSE 'is a foreign table' END),\n"
+        "            DETAIL = 'PostgreSQL builds no index on a foreign table, and an index "
+        "built ON ONLY the table and attached partition by partition is never valid while "
+        "a foreign table is a partition',\n"
+        f"            HINT = {sql_literal(way + ', then run the same alembic command again')};\n"
+        "    END IF;\nEND $schemagen$"
     )
 
 
@@ -94,7 +158,8 @@ def partition_by_partition(operation: CreateIndex, on_only: str) -> Rendered:
     table, ix = operation.table, operation.index
     find = (execute(repeated_index_rows_sql(table, ix)),) if operation.checks_rows else ()
     steps = Stepwise(next_step_sql(table, ix.name), _offline(table, ix))
-    return Rendered((*find, execute(on_only), steps), autocommit=True)
+    foreign = execute(foreign_partitions_sql(table, ix))
+    return Rendered((foreign, *find, execute(on_only), steps), autocommit=True)
 
 
 def _offline(table: str, ix: Index) -> str:
