@@ -6,10 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from fixtures.language.helpers import schema_of
+from plan_round_trip import assert_round_trip, schemas
 from schemagen.diff.compare import diff
-from schemagen.diff.snapshot import ddl_view, same_ddl
 from schemagen.model.schema import Schema
-from schemagen.operations.plan import apply
 
 BASE = """
 database: {name: t}
@@ -38,15 +37,12 @@ views:
 
 
 def _schemas(tmp_path: Path, after: str) -> tuple[Schema, Schema]:
-    old = schema_of(tmp_path / "old", {"s.yaml": BASE})
-    new = schema_of(tmp_path / "new", {"s.yaml": after})
-    return old, new
+    return schemas(tmp_path, BASE, after)
 
 
 def _round_trip(old: Schema, new: Schema) -> list[str]:
     plan = diff(old, new)
-    assert same_ddl(apply(ddl_view(old), plan), new)
-    assert same_ddl(apply(apply(ddl_view(old), plan), plan.reverse()), old)
+    assert_round_trip(old, new, plan)
     return plan.describe()
 
 

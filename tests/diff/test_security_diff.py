@@ -6,11 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from fixtures.language.helpers import schema_of
+from plan_round_trip import round_trip_plan
 from schemagen.diff.compare import diff
-from schemagen.diff.snapshot import ddl_view, same_ddl
 from schemagen.model.schema import Policy
 from schemagen.model.security import alter_policy, row_security_statements
-from schemagen.operations.plan import apply
 from schemagen.operations.security import AlterPolicy, SetRowSecurity
 
 BASE = """
@@ -32,11 +31,7 @@ entities:
 
 
 def _plan(tmp_path: Path, after: str, before: str = BASE) -> list[str]:
-    old = schema_of(tmp_path / "old", {"s.yaml": before})
-    new = schema_of(tmp_path / "new", {"s.yaml": after})
-    plan = diff(old, new)
-    assert same_ddl(apply(ddl_view(old), plan), new)
-    assert same_ddl(apply(apply(ddl_view(old), plan), plan.reverse()), old)
+    _, _, plan = round_trip_plan(tmp_path, before, after)
     for op in plan.operations:
         assert op.reverse().reverse() == op
     return plan.describe()
