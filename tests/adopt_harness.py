@@ -14,9 +14,11 @@ the columns inside each ``CREATE TABLE``.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import re
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 from alembic import command
@@ -85,3 +87,26 @@ def round_trip(
     alembic(root, pg.url(fresh), "upgrade", "head")
     assert_same(exact_dump(pg, fresh), source_dump, label)
     return root
+
+
+@contextlib.contextmanager
+def source_database(pg: PgCluster, prefix: str, sql: str) -> Iterator[str]:
+    """A fresh database (its name starting with ``prefix``) made by ``sql``: the
+    database to adopt. Dropped on leaving."""
+    source = pg.create_database(prefix)
+    try:
+        pg.sql(sql, source)
+        yield source
+    finally:
+        pg.drop_database(source)
+
+
+def written_schema(root: Path) -> str:
+    """The YAML files ``import`` wrote in ``root/schema``, in name order, joined."""
+    return "".join(p.read_text() for p in sorted((root / "schema").glob("*.yaml")))
+
+
+def not_expressible(out: str) -> list[str]:
+    """The lines of ``import``'s output that name what the language cannot hold, in
+    the order it gives them."""
+    return [line for line in out.splitlines() if line.startswith("not expressible")]

@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from adopt_harness import new_project, round_trip
+from adopt_harness import (
+    new_project,
+    not_expressible,
+    round_trip,
+    source_database,
+    written_schema,
+)
 from migration_harness import schemagen
 from pgcluster import PgCluster
 
@@ -34,11 +40,9 @@ INSERT INTO payments VALUES (1, '2024-02-01', 'm'), (2, '2024-02-01', NULL);
 
 
 def test_column_settings_are_written_and_round_trip(pg: PgCluster, tmp_path: Path) -> None:
-    source = pg.create_database("colsettings")
-    try:
-        pg.sql(SOURCE, source)
+    with source_database(pg, "colsettings", SOURCE) as source:
         root = round_trip(pg, source, tmp_path / "p", "column settings")
-        written = "".join(p.read_text() for p in sorted((root / "schema").glob("*.yaml")))
+        written = written_schema(root)
         for said in (
             "      note: {type: text, nullable: true, statistics: 1000}\n",
             "      st_diff: {type: text, nullable: true, storage: external}\n",
@@ -50,28 +54,22 @@ def test_column_settings_are_written_and_round_trip(pg: PgCluster, tmp_path: Pat
         pg.sql("ALTER TABLE notes ALTER COLUMN note SET STATISTICS -1", source)
         out = schemagen(root, "check", "--no-cache", "--database", pg.url(source), expect_exit=1)
         assert "column notes.note: statistics target is the default in the database" in out
-    finally:
-        pg.drop_database(source)
 
 
 def test_settings_the_language_cannot_hold_are_listed(pg: PgCluster, tmp_path: Path) -> None:
-    source = pg.create_database("colsettings_apart")
-    try:
-        pg.sql(
-            "CREATE TABLE payments (id bigint, paid_on date, memo text,"
-            " PRIMARY KEY (id, paid_on)) PARTITION BY RANGE (paid_on);"
-            "CREATE TABLE payments_2024 PARTITION OF payments"
-            " FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"
-            "ALTER TABLE payments ALTER COLUMN memo SET STATISTICS 300;"
-            "ALTER TABLE payments_2024 ALTER COLUMN memo SET STORAGE MAIN;"
-            "INSERT INTO payments VALUES (1, '2024-02-01', 'm'), (2, '2024-02-01', 'm')",
-            source,
-        )
+    sql = (
+        "CREATE TABLE payments (id bigint, paid_on date, memo text,"
+        " PRIMARY KEY (id, paid_on)) PARTITION BY RANGE (paid_on);"
+        "CREATE TABLE payments_2024 PARTITION OF payments"
+        " FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"
+        "ALTER TABLE payments ALTER COLUMN memo SET STATISTICS 300;"
+        "ALTER TABLE payments_2024 ALTER COLUMN memo SET STORAGE MAIN;"
+        "INSERT INTO payments VALUES (1, '2024-02-01', 'm'), (2, '2024-02-01', 'm')"
+    )
+    with source_database(pg, "colsettings_apart", sql) as source:
         out = schemagen(new_project(tmp_path / "p"), "import", "--database", pg.url(source),
                         expect_exit=1)  # fmt: skip
-    finally:
-        pg.drop_database(source)
-    assert [line for line in out.splitlines() if line.startswith("not expressible")] == [
+    assert not_expressible(out) == [
         "not expressible: options of column payments.memo: SET STATISTICS 300",
         "not expressible: options of column payments_2024.memo: SET STATISTICS 300, SET "
         "STORAGE MAIN",
@@ -94,11 +92,9 @@ INSERT INTO posts VALUES (1, repeat('b', 5000), 1.50, '{a,b}', 'p'),
 def test_storage_of_a_domain_typed_column_is_written(pg: PgCluster, tmp_path: Path) -> None:
     """A domain's column takes its base type's storage (text: extended, numeric: main),
     as validate reads it; import listed it as not expressible before."""
-    source = pg.create_database("colsettings_domains")
-    try:
-        pg.sql(DOMAINS, source)
+    with source_database(pg, "colsettings_domains", DOMAINS) as source:
         root = round_trip(pg, source, tmp_path / "p", "domain column storage")
-        written = "".join(p.read_text() for p in sorted((root / "schema").glob("*.yaml")))
+        written = written_schema(root)
         for said in (
             "      content: {type: body, nullable: true, storage: external}\n",
             "      total: {type: amount, nullable: true, storage: extended}\n",
@@ -109,5 +105,3 @@ def test_storage_of_a_domain_typed_column_is_written(pg: PgCluster, tmp_path: Pa
         pg.sql("ALTER TABLE posts ALTER COLUMN content SET STORAGE EXTENDED", source)
         out = schemagen(root, "check", "--no-cache", "--database", pg.url(source), expect_exit=1)
         assert "column posts.content: storage is the type's own in the database, external" in out
-    finally:
-        pg.drop_database(source)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from adopt_harness import new_project, round_trip
+from adopt_harness import new_project, not_expressible, round_trip, written_schema
 from migration_harness import alembic, assert_matches_models, schemagen, scratch_database
 from pgcluster import PgCluster
 
@@ -41,7 +41,7 @@ def test_domains_named_like_types_in_a_schema_of_their_own(
     try:
         pg.sql(DOMAINS_SQL, source)
         root = round_trip(pg, source, tmp_path / "adopted", "domains named like types", ("app",))
-        text = "".join(p.read_text() for p in sorted((root / "schema").glob("*.yaml")))
+        text = written_schema(root)
         assert "  inet_domain:\n    db_name: inet\n    type: text\n" in text, text
         assert "  money_domain:\n    db_name: money\n    type: numeric\n" in text, text
         assert "  email:\n    type: text\n" in text, text
@@ -68,7 +68,7 @@ def test_a_domain_named_like_a_type_in_the_default_schema_is_listed(
         pg.sql("CREATE DOMAIN public.inet AS text; CREATE TABLE hosts (addr public.inet)", source)
         root = new_project(tmp_path / "adopted")
         out = schemagen(root, "import", "--database", pg.url(source), expect_exit=1)
-        listed = sorted(line for line in out.splitlines() if line.startswith("not expressible"))
+        listed = sorted(not_expressible(out))
         assert listed == [
             "not expressible: domain inet: named like the type inet, in the default schema "
             "(put it in a schema of its own: there its qualified name tells them apart)",

@@ -48,7 +48,7 @@ from pathlib import Path
 import psycopg
 import pytest
 import yaml
-from adopt_harness import exact_dump, new_project, stamp
+from adopt_harness import exact_dump, new_project, not_expressible, stamp, written_schema
 from migration_harness import alembic, schemagen, scratch_database
 from pgcluster import PgCluster
 
@@ -86,7 +86,7 @@ def test_forge_imports_migrates_and_checks_clean(pg: PgCluster, forge: str, tmp_
     root = new_project(tmp_path / "p")
     url = pg.url(forge)
     out = schemagen(root, "import", "--database", url, expect_exit=1)
-    listed = [line for line in out.splitlines() if line.startswith("not expressible")]
+    listed = not_expressible(out)
     assert listed == [
         "not expressible: options of column notes.noteable_type: SET (n_distinct=100)",
         "not expressible: options of column notes.position: SET COMPRESSION pglz",
@@ -95,7 +95,7 @@ def test_forge_imports_migrates_and_checks_clean(pg: PgCluster, forge: str, tmp_
 
     source_dump = exact_dump(pg, forge)
     schemagen(root, "import", "--allow-partial", "--database", url)
-    written = "".join(p.read_text() for p in sorted((root / "schema").glob("*.yaml")))
+    written = written_schema(root)
     for said in (
         "      id: {type: bigint, primary_key: true, default: {sql: "
         "'timestamp_id(''statuses''::text)'}}\n",

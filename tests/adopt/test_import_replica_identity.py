@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from adopt_harness import new_project, round_trip
+from adopt_harness import (
+    new_project,
+    not_expressible,
+    round_trip,
+    source_database,
+    written_schema,
+)
 from migration_harness import schemagen
 from pgcluster import PgCluster
 
@@ -32,12 +38,10 @@ INSERT INTO statuses VALUES (1, 'x'), (2, 'x'), (3, NULL);
 
 
 def test_replica_identities_are_written_and_round_trip(pg: PgCluster, tmp_path: Path) -> None:
-    source = pg.create_database("replident")
-    try:
-        pg.sql(SOURCE, source)
+    with source_database(pg, "replident", SOURCE) as source:
         # import, build, migrate, check --database clean, a fresh copy dumps the same
         root = round_trip(pg, source, tmp_path / "p", "replica identities")
-        written = "".join(p.read_text() for p in sorted((root / "schema").glob("*.yaml")))
+        written = written_schema(root)
         for said in (
             "    replica_identity:\n      index: events_code\n",
             "    replica_identity:\n      index: accounts_handle_key\n",
@@ -51,34 +55,28 @@ def test_replica_identities_are_written_and_round_trip(pg: PgCluster, tmp_path: 
         out = schemagen(root, "check", "--no-cache", "--database", pg.url(source), expect_exit=1)
         found = "table statuses: replica identity is default in the database, full in the schema"
         assert found in out, out
-    finally:
-        pg.drop_database(source)
 
 
 def test_identities_postgresql_keeps_apart_from_the_rows_are_listed(
     pg: PgCluster, tmp_path: Path
 ) -> None:
-    source = pg.create_database("replident_apart")
-    try:
-        pg.sql(
-            "CREATE TABLE payments (id bigint NOT NULL, paid_on date NOT NULL,"
-            " PRIMARY KEY (id, paid_on)) PARTITION BY RANGE (paid_on);"
-            "CREATE TABLE payments_2024 PARTITION OF payments"
-            " FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"
-            "ALTER TABLE payments REPLICA IDENTITY FULL;"
-            "INSERT INTO payments VALUES (1, '2024-02-01'), (2, '2024-02-01');"
-            "CREATE TABLE events (id bigint PRIMARY KEY, code text NOT NULL);"
-            "CREATE UNIQUE INDEX events_code ON events (code);"
-            "ALTER TABLE events REPLICA IDENTITY USING INDEX events_code;"
-            "DROP INDEX events_code;"  # PostgreSQL keeps 'i': nothing is sent
-            "INSERT INTO events VALUES (1, 'a'), (2, 'a')",
-            source,
-        )
+    sql = (
+        "CREATE TABLE payments (id bigint NOT NULL, paid_on date NOT NULL,"
+        " PRIMARY KEY (id, paid_on)) PARTITION BY RANGE (paid_on);"
+        "CREATE TABLE payments_2024 PARTITION OF payments"
+        " FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"
+        "ALTER TABLE payments REPLICA IDENTITY FULL;"
+        "INSERT INTO payments VALUES (1, '2024-02-01'), (2, '2024-02-01');"
+        "CREATE TABLE events (id bigint PRIMARY KEY, code text NOT NULL);"
+        "CREATE UNIQUE INDEX events_code ON events (code);"
+        "ALTER TABLE events REPLICA IDENTITY USING INDEX events_code;"
+        "DROP INDEX events_code;"  # PostgreSQL keeps 'i': nothing is sent
+        "INSERT INTO events VALUES (1, 'a'), (2, 'a')"
+    )
+    with source_database(pg, "replident_apart", sql) as source:
         out = schemagen(new_project(tmp_path / "p"), "import", "--database", pg.url(source),
                         expect_exit=1)  # fmt: skip
-    finally:
-        pg.drop_database(source)
-    assert [line for line in out.splitlines() if line.startswith("not expressible")] == [
+    assert not_expressible(out) == [
         "not expressible: replica identity of table events: USING INDEX (an index dropped since)",
         "not expressible: replica identity of table payments: FULL",
     ]

@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 import yaml
-from adopt_harness import new_project, round_trip
+from adopt_harness import new_project, not_expressible, round_trip, written_schema
 from migration_harness import schemagen
 from pgcluster import PgCluster
 from sqlalchemy.orm import declarative_base
@@ -319,7 +319,7 @@ def test_objects_it_cannot_express_are_listed_and_nothing_is_written(
         url = pg.url(source)
         out = schemagen(root, "import", "--database", url, expect_exit=1)
         assert not (root / "schema").exists()
-        listed = sorted(line for line in out.splitlines() if line.startswith("not expressible"))
+        listed = sorted(not_expressible(out))
         assert listed == sorted(
             [
                 "not expressible: column notes.Order Note: the language needs letters, digits "
@@ -359,7 +359,7 @@ def test_objects_it_cannot_express_are_listed_and_nothing_is_written(
         # a check left NOT VALID is declared so (no longer listed)
         assert "tickets_qty_check: {expression: qty > 0, validated: false}" in tickets, tickets
         # a foreign key left NOT VALID is declared so (no longer listed)
-        every = "".join(p.read_text() for p in sorted((root / "schema").glob("*.yaml")))
+        every = written_schema(root)
         assert (
             "stock_order_no_line_no_fkey: {columns: [order_no, line_no], references: "
             "OrderLine, validated: false}" in every
@@ -374,7 +374,7 @@ def test_objects_it_cannot_express_are_listed_and_nothing_is_written(
         renamed = (root / "schema" / "renamed.yaml").read_text()
         assert "n: {type: serial, sequence: {name: was_named_n_seq}}" in renamed, renamed
         # a table without a primary key is adopted, saying so (no longer left out)
-        audit = "".join(p.read_text() for p in sorted((root / "schema").glob("*.yaml")))
+        audit = written_schema(root)
         assert re.search(r"AuditLog:\n(    .*\n)*?    primary_key: false\n", audit), audit
         schemagen(root, "validate")
     finally:
