@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from click.testing import CliRunner
+from build_refusal import assert_build_refuses
 from fixtures.language.helpers import issues_of
-from schemagen.cli import main
 
 GOOD = """
 entities:
@@ -68,11 +67,8 @@ def test_its_mistakes_are_located(tmp_path: Path) -> None:
 
 
 def test_build_refuses_them_exit_2_nothing_written(tmp_path: Path) -> None:
-    root = tmp_path / "p"
-    (root / "schema").mkdir(parents=True)
-    (root / "schema" / "s.yaml").write_text("database:\n  name: shop\n" + BAD)
-    result = CliRunner().invoke(main, ["build", "--project", str(root)])
-    assert result.exit_code == 2, result.output
-    assert "schema/s.yaml:21:55: entities.Event.checks.ck_events_at.validated: " in result.output
-    assert "Traceback" not in result.output
-    assert not (root / "generated").exists()
+    assert_build_refuses(
+        tmp_path / "p",
+        BAD,
+        "schema/s.yaml:21:55: entities.Event.checks.ck_events_at.validated: ",
+    )

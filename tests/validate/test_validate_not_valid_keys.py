@@ -11,10 +11,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from build_refusal import assert_build_refuses
 from fixtures.language.helpers import issues_of
 from pgcluster import PgCluster
-from schemagen.cli import main
 
 GOOD = """
 entities:
@@ -102,14 +101,7 @@ def test_build_refuses_them_exit_2_nothing_written(tmp_path: Path) -> None:
             (BAD_USE, "schema/s.yaml:20:68: entities.Event.foreign_keys.fk_events_other."),
         )
     ):
-        root = tmp_path / f"p{n}"
-        (root / "schema").mkdir(parents=True)
-        (root / "schema" / "s.yaml").write_text("database:\n  name: shop\n" + bad)
-        result = CliRunner().invoke(main, ["build", "--project", str(root)])
-        assert result.exit_code == 2, result.output
-        assert where in result.output, result.output
-        assert "Traceback" not in result.output
-        assert not (root / "generated").exists()
+        assert_build_refuses(tmp_path / f"p{n}", bad, where)
 
 
 def test_postgresql_refuses_a_partitioned_tables_key_not_valid(pg: PgCluster) -> None:

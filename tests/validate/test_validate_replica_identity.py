@@ -13,10 +13,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from build_refusal import assert_build_refuses
 from fixtures.language.helpers import issues_of, schema_of
 from pgcluster import PgCluster
-from schemagen.cli import main
 from schemagen.model.schema import ReplicaIdentity
 
 TABLE = """
@@ -113,14 +112,11 @@ def test_its_mistakes_are_located(tmp_path: Path) -> None:
 
 
 def test_build_refuses_them_exit_2_nothing_written(tmp_path: Path) -> None:
-    root = tmp_path / "p"
-    (root / "schema").mkdir(parents=True)
-    (root / "schema" / "s.yaml").write_text("database:\n  name: shop\n" + _schema(REFUSED[:1]))
-    result = CliRunner().invoke(main, ["build", "--project", str(root)])
-    assert result.exit_code == 2, result.output
-    assert "schema/s.yaml:20:24: entities.G.replica_identity.index: " in result.output
-    assert "Traceback" not in result.output
-    assert not (root / "generated").exists()
+    assert_build_refuses(
+        tmp_path / "p",
+        _schema(REFUSED[:1]),
+        "schema/s.yaml:20:24: entities.G.replica_identity.index: ",
+    )
 
 
 def _ddl(entity: str, table: str) -> str:
