@@ -24,7 +24,7 @@ from test_check import SHOP_YAML, add_sku
 
 CACHED = "; no file changed since the last clean check"
 PYPROJECT = '[tool.schemagen]\nschema = "schema"\noutput = "generated"\ntemplates = "tpl"\n'
-BUILTIN_TEMPLATES = Path(check_cache._code_roots()[-1])
+BUILTIN_TEMPLATES = Path(check_cache.code_roots()[-1])
 
 
 @pytest.fixture(scope="module")
@@ -140,12 +140,12 @@ def test_a_change_undone_is_clean_again(project: Path) -> None:
 
 def _copy_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     """schemagen's package and templates copied, and the digest pointed at the copies."""
-    package, templates = (Path(root) for root in check_cache._code_roots())
+    package, templates = (Path(root) for root in check_cache.code_roots())
     code = tmp_path / "code"
     shutil.copytree(package, code / "schemagen", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(templates, code / "templates", ignore=shutil.ignore_patterns("__pycache__"))
     roots = [code / "schemagen", code / "templates"]
-    monkeypatch.setattr(check_cache, "_code_roots", lambda: roots)
+    monkeypatch.setattr(check_cache, "code_roots", lambda: roots)
     return code / "schemagen", code / "templates"
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from migration_harness import live_findings, migrated_database
 from pgcluster import PgCluster
-from schemagen.live.compare import _same_expressions
+from schemagen.live.compare import same_partition_keys
 
 BOOKINGS = """
 database: {name: t}
@@ -96,13 +96,13 @@ def test_a_column_is_not_an_expression_over_it() -> None:
     """Casts are ignored, but not what a key's element is: a date expression over a
     timestamp column is another key than the column, though both read ``paid_at``
     without their casts."""
-    assert not _same_expressions("RANGE ((paid_at::date))", "RANGE (paid_at)")
-    assert not _same_expressions("RANGE (paid_at)", "RANGE (((paid_at)::date))")
-    assert not _same_expressions("RANGE ((paid_at::date), id)", "RANGE (((paid_at)::date))")
-    assert not _same_expressions(
+    assert not same_partition_keys("RANGE ((paid_at::date))", "RANGE (paid_at)")
+    assert not same_partition_keys("RANGE (paid_at)", "RANGE (((paid_at)::date))")
+    assert not same_partition_keys("RANGE ((paid_at::date), id)", "RANGE (((paid_at)::date))")
+    assert not same_partition_keys(
         "LIST ((status IN ('held')))", "HASH (((status)::text IN ('held'::character varying)))"
     )
-    assert _same_expressions("RANGE ((paid_at::date), id)", "RANGE (((paid_at)::date), id)")
+    assert same_partition_keys("RANGE ((paid_at::date), id)", "RANGE (((paid_at)::date), id)")
 
 
 LABELS = """

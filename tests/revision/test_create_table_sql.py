@@ -29,7 +29,7 @@ from schemagen.model.schema import (
 )
 from schemagen.operations.table import CreateTable
 from schemagen.revision.render import render_body
-from schemagen.revision.script import _imports
+from schemagen.revision.script import imports_of
 
 
 def test_create_table_renders_as_one_statement_group() -> None:
@@ -95,9 +95,9 @@ EXPECTED = r"""
 def test_sql_in_strings_imports_nothing() -> None:
     """Only code names modules: SQL text that says ``sa.`` or ``postgresql.`` does not."""
     body = '    op.execute("COMMENT ON TABLE t IS \'see NASA. and postgresql. SqlType(\'")'
-    imports, helpers = _imports(body + "\n    # sa. in a comment")
+    imports, helpers = imports_of(body + "\n    # sa. in a comment")
     assert imports == ["from alembic import op"] and helpers == []
-    imports, _ = _imports('    op.drop_constraint(op.f("x"), "t", type_=sa.text("y"))')
+    imports, _ = imports_of('    op.drop_constraint(op.f("x"), "t", type_=sa.text("y"))')
     assert imports == ["import sqlalchemy as sa", "from alembic import op"]
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
-from schemagen.util.pycode import _escape_char, py_str
+from schemagen.util.pycode import escape_char, py_str
 
 
 def _by_character(value: str) -> str:
     quote = "'" if value.count('"') > value.count("'") else '"'
-    return quote + "".join(_escape_char(ch, quote) for ch in value) + quote
+    return quote + "".join(escape_char(ch, quote) for ch in value) + quote
 
 
 @given(st.text(alphabet=st.sampled_from("ab :%'\"\\\n\t\r\x00\u2028é")))

@@ -39,7 +39,7 @@ def _entry_path(project: Project) -> Path:
     return cache_dir() / f"check-{key}.json"
 
 
-def _code_roots() -> list[Path]:
+def code_roots() -> list[Path]:
     """schemagen's package folder and its templates, wherever they are installed."""
     package = Path(__file__).resolve().parent.parent
     roots = [package]
@@ -96,7 +96,7 @@ def input_digest(project: Project) -> str:
     digest = hashlib.sha256(f"{CACHE_VERSION}|{sys.version}".encode())
     digest.update("\n".join(installed_libraries()).encode("utf-8") + b"\0")
     files: list[Path] = []
-    for root in _code_roots():
+    for root in code_roots():
         files += _tree_files(root, (".py", ".j2", ".mako", ".json", ".md"))
     files.append(project.root / "pyproject.toml")
     files += _tree_files(project.schema_dir)

@@ -445,7 +445,7 @@ def _compare_partitions(table: str, exp: TableShape, act: TableShape) -> list[Fi
     printed = act.partition_key or ""
     read = key_in_lists(printed)
     same = _loose_key(exp.partition_key) in (_loose_key(printed), _loose_key(read))
-    if not same and not _same_expressions(exp.partition_key, read):
+    if not same and not same_partition_keys(exp.partition_key, read):
         return [
             _finding(
                 f"table {table}",
@@ -478,7 +478,7 @@ def _loose_words(text: str) -> str:
     return " ".join(re.sub(r'[()"]', " ", text).lower().split())
 
 
-def _same_expressions(expected: str | None, printed: str) -> bool:
+def same_partition_keys(expected: str | None, printed: str) -> bool:
     """Two keys with the same method and elements, each a column or an expression as
     in the other, equal up to casts, parentheses and case, strings keeping theirs
     (:func:`.expected.loose`): no statement prints our key as the server would, and it

@@ -58,7 +58,7 @@ def render_revision(
     upgrade = render_body(plan.operations, old_state, online=online)
     downgrade = render_body(plan.reverse().operations, apply(old_state, plan), online=online)
     body = "\n".join(upgrade + downgrade)
-    imports, helpers = _imports(body)
+    imports, helpers = imports_of(body)
     from ..util.templating import make_environment  # Jinja: for migrate, not plan
 
     env = make_environment(templates_dir)
@@ -74,7 +74,7 @@ def render_revision(
     )
 
 
-def _imports(body: str) -> tuple[list[str], list[str]]:
+def imports_of(body: str) -> tuple[list[str], list[str]]:
     """The import lines the body needs (sorted as ruff's isort rules want) and the
     module-level helper lines (the ``SqlType`` class of a type SQLAlchemy has no
     class for)."""

@@ -212,9 +212,9 @@ def py_str(value: str) -> str:
         return quote + value.replace(quote, "\\" + quote) + quote
     if value.translate(_LINE_BREAKS).isprintable():
         # Only the usual escapes (SQL text of a revision): at C speed, the very
-        # text _escape_char writes character by character.
+        # text escape_char writes character by character.
         return quote + value.translate(_ESCAPES[quote]) + quote
-    return quote + "".join(_escape_char(ch, quote) for ch in value) + quote
+    return quote + "".join(escape_char(ch, quote) for ch in value) + quote
 
 
 #: Backslash, line break, tab and carriage return, and each quote: their escapes.
@@ -225,7 +225,9 @@ _ESCAPES = {
 _LINE_BREAKS = str.maketrans("", "", "\n\t\r")
 
 
-def _escape_char(ch: str, quote: str) -> str:
+def escape_char(ch: str, quote: str) -> str:
+    """``ch`` as it stands inside a string literal quoted with ``quote``: a backslash
+    and that quote escaped, a non-printable character as its escape, others as they are."""
     if ch == "\\":
         return "\\\\"
     if ch == quote:
