@@ -232,6 +232,22 @@ def columns_named(expression: str) -> set[str]:
     return {name for name in map(_column, refs) if name is not None}
 
 
+def folded_column(expression: str) -> str | None:
+    """The column of an index key ``lower(column)`` or ``upper(column)`` (the column
+    maybe cast to text), else None: seed keeps such a key distinct by building the
+    column from the row number."""
+    try:
+        statements = parse_sql(f"SELECT {expression}")
+    except ParseError:
+        return None
+    targets = list(getattr(statements[0].stmt, "targetList", None) or ())
+    if len(statements) != 1 or len(targets) != 1:
+        return None
+    _unqualify(targets[0])
+    folded = _case_folded(targets[0].val)
+    return folded[0] if folded is not None else None
+
+
 def _unqualify(node: Any) -> None:
     """Make every column of a check bare, in place: a check names only its own
     table's columns, also qualified (``billing.invoices.total``), and seed writes

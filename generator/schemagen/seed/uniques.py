@@ -5,7 +5,8 @@ counting through their combinations (a radix, which caps the table's rows)."""
 from __future__ import annotations
 
 from ..model.pgtypes import PGTYPE
-from ..model.schema import INTEGER_TYPES, Column, Entity, ForeignKey, column_enum
+from ..model.schema import INTEGER_TYPES, Column, Entity, ForeignKey, Index, column_enum
+from .checks import columns_named, folded_column
 from .context import TableContext, parent_rows
 from .named import DISTINCT_FROM_N
 from .refusals import SeedError
@@ -38,10 +39,14 @@ def unique_carriers(
     # (a table without a primary key has only its unique keys: other rows may repeat)
     keys = [ent.primary_key.columns] if ent.has_primary_key else []
     keys += [u.columns for u in ent.uniques]
-    keys += [ix.columns for ix in ent.indexes if ix.unique]
+    keys += [ix.columns for ix in ent.indexes if ix.unique and not _expressions(ix)]
     carriers: set[str] = set()
     radix: Radix | None = None
     radix_key: tuple[str, ...] = ()
+    for ix in [ix for ix in ent.indexes if ix.unique and _expressions(ix)]:
+        folded = _expression_carrier(ent, ix, fk_columns, carriers)
+        if folded is not None:
+            carriers.add(folded)
     for key in keys:
         cols = [ent.column(c) for c in key if ent.has_column(c)]
         if any(c.identity or c.serial or (c.seed is not None and c.seed.sql) for c in cols):
@@ -59,6 +64,58 @@ def unique_carriers(
                 "keys and enums; give one of their columns a seed: {sql: ...}"
             )
     return carriers, radix, radix_key
+
+
+def _expressions(ix: Index) -> list[str]:
+    """The expressions among a unique index's keys (``lower(email)``)."""
+    return [k.expression for k in ix.keys if k.expression is not None]
+
+
+def _expression_carrier(
+    ent: Entity, ix: Index, fk_columns: set[str], carriers: set[str]
+) -> str | None:
+    """The column that keeps a unique index over expressions distinct, built from the
+    row number: a plain key column, else the text column a ``lower()`` or ``upper()``
+    key folds (seed's unique text ends with the row number, which no case fold makes
+    equal); None where a key column is numbered by PostgreSQL, given by the user's
+    value generator or carries another key already. SeedError for any other index."""
+    folded = {k.expression: folded_column(k.expression) for k in ix.keys if k.expression}
+    named = [*ix.columns, *(c for c in folded.values() if c is not None)]
+    cols = [ent.column(c) for c in named if ent.has_column(c)]
+    if any(c.identity or c.serial or (c.seed is not None and c.seed.sql) for c in cols):
+        return None
+    if any(c.name in carriers for c in cols):
+        return None
+    for col in cols:
+        if col.name in fk_columns or not _distinct(col):
+            continue
+        if col.name in ix.columns or _text_like(col):
+            return col.name
+    other = next(iter(e for e, c in folded.items() if c is None), None)
+    if other is not None and any(
+        ent.has_column(c) and _user_values(ent.column(c)) for c in columns_named(other)
+    ):
+        return None  # the user's value generator answers for it
+    expression = other or next(iter(folded))
+    column = next(iter(sorted(columns_named(expression))), "<column>")
+    raise SeedError(
+        f"cannot seed {ent.table}: unique index {ix.name} is over {expression}, which "
+        "seed cannot keep distinct (it keeps lower(column) and upper(column) distinct); "
+        f"give a column it names a value generator, e.g. under entities.{ent.name}."
+        f'columns.{column}: seed: {{sql: "<SQL expression over n, the row number, and r, '
+        'a random number in [0, 1)>"}'
+    )
+
+
+def _text_like(col: Column) -> bool:
+    """Whether seed builds ``col``'s unique values as text ending with the row number."""
+    if col.type.kind == PGTYPE:
+        return (col.type.pgtype or "") in ("citext", "name", "character")
+    return col.type.kind in ("string", "text")
+
+
+def _user_values(col: Column) -> bool:
+    return col.seed is not None and bool(col.seed.sql)
 
 
 def _radix(ctx: TableContext, ent: Entity, cols: list[Column], fks: list[ForeignKey]) -> Radix:
