@@ -129,3 +129,68 @@ def test_dropping_a_half_built_partitioned_index_by_hand(
     alembic(root, url, "upgrade", "head")
     assert pg.sql(INVALID, db).strip() == "-"
     assert json_findings(root, url) == []
+
+
+
+#: a partition the application made after revision 000, partitioned again, holding
+#: rows with NULL refs and repeated kinds; its build comes before events_2026_02's
+SUB_PARTITIONED = (
+    "CREATE TABLE events_2025_12 PARTITION OF events "
+    "FOR VALUES FROM ('2025-12-01') TO ('2026-01-01') PARTITION BY RANGE (happened_on); "
+    "CREATE TABLE events_2025_12_a PARTITION OF events_2025_12 "
+    "FOR VALUES FROM ('2025-12-01') TO ('2025-12-16'); "
+    "CREATE TABLE events_2025_12_rest PARTITION OF events_2025_12 DEFAULT; "
+    "INSERT INTO events SELECT 9000 + g, date '2025-12-01' + g % 31, 'a', "
+    "CASE WHEN g % 4 = 0 THEN NULL ELSE 9000 + g END FROM generate_series(1, 300) g"
+)
+
+
+def test_a_half_built_sub_partitioned_index_names_a_drop_postgresql_accepts(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """Killed after the sub-partitioned partition got its own ON ONLY index,
+    attached to the table's: that index is INVALID too, and PostgreSQL refuses to
+    drop it alone ("index ux_events_ref requires it"), so its by-hand DROP names
+    the index at the top of its tree, in its schema; run as written, it is accepted."""
+    case = Case("half_built", {"schema.yaml": EVENTS}, {"schema.yaml": INDEXED})
+    first = at_first_revision(pg, case, tmp_path, f"{SUB_PARTITIONED}; {ROWS}")
+    root, db, url = first.root, first.db, first.url
+    with upgrade_killed_mid_build(pg, root, db, "CREATE UNIQUE INDEX CONCURRENTLY ON"):
+        pass
+    assert pg.sql(INVALID, db).strip() == (
+        "events_2025_12_ref_happened_on_idx I, events_2026_02_ref_happened_on_idx i, "
+        "ux_events_ref I"
+    )
+    found = _invalid(root, url)
+    message, hint = found["index events_2025_12_ref_happened_on_idx on events_2025_12"]
+    assert message.startswith("is INVALID: its build partition by partition failed"), message
+    assert hint == (
+        "index events_2025_12_ref_happened_on_idx: it is attached to index ux_events_ref "
+        "on events, whose build it is part of: fix what made the build fail (e.g. "
+        "duplicate rows), then rerun `alembic upgrade head`: it builds and attaches the "
+        "partitions' missing indexes, and the index is valid once the last is attached "
+        '(by hand: DROP INDEX "ux_events_ref", which drops it with every index '
+        "attached below it; not events_2025_12_ref_happened_on_idx alone, which "
+        "PostgreSQL refuses while it is attached, nor CONCURRENTLY, which it refuses for "
+        "a partitioned index: it holds ACCESS EXCLUSIVE on events and each of its "
+        "partitions until it commits; the rerun then builds it again)"
+    )
+    assert found["index ux_events_ref on events"][1] == PARTITIONED_HINT
+    # what the hint said before: refused
+    with psycopg.connect(pg.libpq_url(db), autocommit=True) as conn, pytest.raises(
+        psycopg.errors.DependentObjectsStillExist, match="index ux_events_ref requires it"
+    ):
+        conn.execute('DROP INDEX "events_2025_12_ref_happened_on_idx"')
+    # the hint's statement, run as it is written: accepted
+    drop = hint.split("by hand: ")[1].split(", which drops")[0]
+    with psycopg.connect(pg.libpq_url(db), autocommit=True) as conn:
+        conn.execute(drop)
+    # only the partition's own INVALID index is left, with its own hint
+    assert set(_invalid(root, url)) == {
+        "index events_2026_02_ref_happened_on_idx on events_2026_02"
+    }
+    alembic(root, url, "upgrade", "head")
+    assert pg.sql(INVALID, db).strip() == "-"
+    # the partitions the application made are drift of their own, not INVALID
+    assert _invalid(root, url) == {}
+    assert pg.sql("SELECT count(*) FROM events WHERE ref IS NULL", db).strip() == "1275"

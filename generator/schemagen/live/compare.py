@@ -37,9 +37,11 @@ from .routines import routine_findings
 from .sequences import compare_sequences
 from .settings import ColumnSettings, implied, partition_findings, settings_findings
 from .shapes import (
+    AttachedTo,
     ColumnShape,
     DatabaseShape,
     ForeignKeyShape,
+    InvalidIndex,
     PolicyShape,
     TableShape,
     UniqueShape,
@@ -237,7 +239,7 @@ def compare(expected: DatabaseShape, actual: DatabaseShape) -> list[Finding]:
     if expected.tables and not actual.tables:
         count = len(expected.tables)
         return [_finding("database", f"has no tables; the schema has {count}", UPGRADE_HINT)]
-    findings: list[Finding] = [_invalid_index(*found) for found in actual.invalid_indexes]
+    findings: list[Finding] = [_invalid_index(found) for found in actual.invalid_indexes]
     findings += _compare_not_valid(expected, actual)
     findings += _missing_extra("table", set(expected.tables), set(actual.tables))
     for name in sorted(set(expected.tables) & set(actual.tables)):
@@ -255,8 +257,9 @@ def compare(expected: DatabaseShape, actual: DatabaseShape) -> list[Finding]:
     return findings
 
 
-def _invalid_index(table: str, index: str, partitioned: bool) -> Finding:
-    if partitioned:
+def _invalid_index(found: InvalidIndex) -> Finding:
+    table, index, partitioned, top = found
+    if partitioned or top is not None:
         # PostgreSQL refuses DROP INDEX CONCURRENTLY of a partitioned index, and the
         # rerun finishes the build rather than starting it again
         return _finding(
@@ -264,12 +267,12 @@ def _invalid_index(table: str, index: str, partitioned: bool) -> Finding:
             "is INVALID: its build partition by partition failed or was cancelled "
             "before every partition's index was attached, so a partition without one "
             "is neither indexed nor, for a unique index, checked",
-            f"index {index}: fix what made the build fail (e.g. duplicate rows), then rerun "
-            "`alembic upgrade head`: it builds and attaches the partitions' missing "
-            "indexes, and the index is valid once the last is attached (by hand: "
-            f"DROP INDEX {_quoted(index)}, not CONCURRENTLY, which PostgreSQL refuses "
-            f"for a partitioned index: it holds ACCESS EXCLUSIVE on {table} and each "
-            "of its partitions until it commits; the rerun then builds it again)",
+            f"index {index}: {_part_of(top)}fix what made the build fail (e.g. duplicate "
+            "rows), then rerun `alembic upgrade head`: it builds and attaches the "
+            "partitions' missing indexes, and the index is valid once the last is "
+            f"attached (by hand: {_drop_by_hand(index, top)}it holds ACCESS EXCLUSIVE on "
+            f"{top.table if top else table} and each of its partitions until it commits; "
+            "the rerun then builds it again)",
         )
     return _finding(
         f"index {index} on {table}",
@@ -278,6 +281,28 @@ def _invalid_index(table: str, index: str, partitioned: bool) -> Finding:
         f"index {index}: fix what made the build fail (e.g. duplicate rows), then rerun "
         "the alembic upgrade or downgrade that failed: it drops the INVALID index and "
         f"builds it again (by hand: DROP INDEX CONCURRENTLY {_quoted(index)})",
+    )
+
+
+def _part_of(top: AttachedTo | None) -> str:
+    if top is None:
+        return ""
+    return f"it is attached to index {top.name} on {top.table}, whose build it is part of: "
+
+
+def _drop_by_hand(index: str, top: AttachedTo | None) -> str:
+    """The DROP INDEX that PostgreSQL takes: an index attached to another is
+    dropped only with the one at the top of its tree ("index ... requires it")."""
+    if top is None:
+        return (
+            f"DROP INDEX {_quoted(index)}, not CONCURRENTLY, which PostgreSQL refuses for "
+            "a partitioned index: "
+        )
+    name = _quoted(top.name) if top.schema is None else f"{_quoted(top.schema)}.{_quoted(top.name)}"
+    return (
+        f"DROP INDEX {name}, which drops it with every index attached below it; not "
+        f"{index} alone, which PostgreSQL refuses while it is attached, nor CONCURRENTLY, "
+        "which it refuses for a partitioned index: "
     )
 
 

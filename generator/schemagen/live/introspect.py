@@ -42,7 +42,7 @@ from .settings import (
     PartitionSettings,
     read_partition_settings,
 )
-from .shapes import ColumnShape, DatabaseShape, TableShape
+from .shapes import AttachedTo, ColumnShape, DatabaseShape, InvalidIndex, TableShape
 
 if TYPE_CHECKING:
     import psycopg
@@ -340,11 +340,20 @@ WHERE t.typnamespace IN {SCHEMAS_READ}
 GROUP BY t.typnamespace, t.typname
 """
 
+#: Every INVALID index, and where it is attached to another (a partition's index
+#: in a build partition by partition) the index at the top of its tree, which is
+#: the one PostgreSQL drops: (its table, its schema unless the current one, its name).
 _INVALID_INDEXES_SQL = f"""
 SELECT {QUALIFIED_KEY.format(ns="t.relnamespace", name="t.relname")}, ic.relname,
-       ic.relkind = 'I' FROM pg_index i
+       ic.relkind = 'I', {QUALIFIED_KEY.format(ns="rt.relnamespace", name="rt.relname")},
+       CASE WHEN ri.relnamespace <> to_regnamespace(current_schema())
+       THEN (SELECT nspname FROM pg_namespace WHERE oid = ri.relnamespace) END, ri.relname
+FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class t ON t.oid = i.indrelid
+LEFT JOIN pg_class ri ON ri.oid = CASE WHEN ic.relispartition THEN pg_partition_root(ic.oid) END
+LEFT JOIN pg_index r ON r.indexrelid = ri.oid
+LEFT JOIN pg_class rt ON rt.oid = r.indrelid
 WHERE t.relnamespace IN {SCHEMAS_READ} AND NOT i.indisvalid
 ORDER BY 1, 2
 """
@@ -476,7 +485,10 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
         cur.execute(_EXTENSIONS_SQL)
         extensions = frozenset(name for (name,) in cur.fetchall())
         cur.execute(_INVALID_INDEXES_SQL, read)
-        invalid = tuple((table, index, partitioned) for table, index, partitioned in cur.fetchall())
+        invalid = tuple(
+            InvalidIndex(table, index, partitioned, AttachedTo(*top) if top[2] else None)
+            for table, index, partitioned, *top in cur.fetchall()
+        )
         cur.execute(_DOMAINS_SQL, read)
         domains, not_valid_checks = read_domains(cur.fetchall())
     return DatabaseShape(

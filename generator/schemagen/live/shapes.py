@@ -10,11 +10,34 @@ sequences, domains and the rest.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..model.frozen import fast_init
 from ..model.schema import ReplicaIdentity
 from .domains import DomainShape
 from .settings import PartitionSettings
+
+
+class AttachedTo(NamedTuple):
+    """The index at the top of the tree an index is attached to (a partition's,
+    built partition by partition): the one PostgreSQL drops, with every index
+    attached below it."""
+
+    table: str  # its table, as the model keys it
+    schema: str | None  # its PostgreSQL schema; None: the current one
+    name: str
+
+
+class InvalidIndex(NamedTuple):
+    """An INVALID index: left by a failed concurrent build, it enforces nothing and
+    serves no query, whatever its definition says."""
+
+    table: str
+    name: str
+    # a partitioned table's (relkind 'I'), INVALID until every partition's index
+    # is attached (a build partition by partition cut short)
+    partitioned: bool
+    attached_to: AttachedTo | None = None
 
 
 @fast_init  # both sides of a 2,000-table comparison build 64,000 of these
@@ -151,11 +174,8 @@ class DatabaseShape:
     # the column that owns a sequence (OWNED BY): name -> "table.column"
     sequence_owners: dict[str, str] = field(default_factory=dict)
     revisions: tuple[str, ...] | None = None  # alembic_version rows; None: no such table
-    # (table, index, partitioned) of every INVALID index: left by a failed concurrent
-    # build, it enforces nothing and serves no query, whatever its definition says;
-    # partitioned (relkind 'I'): a partitioned table's, INVALID until every
-    # partition's index is attached (a build partition by partition cut short).
-    invalid_indexes: tuple[tuple[str, str, bool], ...] = ()
+    # every INVALID index (see InvalidIndex)
+    invalid_indexes: tuple[InvalidIndex, ...] = ()
     # (table, kind, name) of every check or foreign key left NOT VALID (a revision
     # failed between ADD ... NOT VALID and VALIDATE): old rows were never checked.
     not_valid_constraints: tuple[tuple[str, str, str], ...] = ()
