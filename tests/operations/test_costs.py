@@ -217,6 +217,22 @@ STATEMENTS: dict[str, tuple[str, str, str]] = {
         "ALTER INDEX pt_ix ATTACH PARTITION pt1_ix",
         "pt1",
     ),
+    "create unique index concurrently on each partition": (
+        "", "CREATE UNIQUE INDEX CONCURRENTLY ON pt1 (id, k)", "pt1"
+    ),
+    "make each partition's unique index its constraint": (
+        "CREATE UNIQUE INDEX pt1_id_k_key ON pt1 (id, k)",
+        "ALTER TABLE pt1 ADD CONSTRAINT pt1_id_k_key UNIQUE USING INDEX pt1_id_k_key",
+        "pt1",
+    ),
+    # the table's lock; its partition is not read (test_partitioned_unique_built_online
+    # shows each partition's index kept, not built again)
+    "add unique attaching the partitions' constraints": (
+        "CREATE UNIQUE INDEX pt1_id_k_key ON pt1 (id, k); "
+        "ALTER TABLE pt1 ADD CONSTRAINT pt1_id_k_key UNIQUE USING INDEX pt1_id_k_key",
+        "ALTER TABLE pt ADD CONSTRAINT pt_uq UNIQUE (id, k)",
+        "pt",
+    ),
     "drop index, online": ("CREATE INDEX pt_ix ON pt (id)", "DROP INDEX IF EXISTS pt_ix", "pt1"),
     "rename constraint": ("", "ALTER TABLE t RENAME CONSTRAINT t_ck TO t_ck2", "t"),
     "rename index": ("", "ALTER INDEX t_a RENAME TO t_a2", "t"),

@@ -633,6 +633,19 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         c.any(CreateIndex, lambda op: op.partitioned and not op.index.unique)
         and c.any(CreateIndex, lambda op: op.partitioned and op.checks_rows)
     ),
+    "unique constraint of a partitioned table built partition by partition in the online "
+    "revision (rows searched for repeats first; each partition's unique index CONCURRENTLY, "
+    "made its constraint USING INDEX; the table's ADD CONSTRAINT attaches them), a deferrable "
+    "one; one dropped added back so by the downgrade, on rows": lambda c: (
+        c.any(AddConstraint, lambda op: op.partitioned and op.lock_safe and not op.prebuilt)
+        and c.any(
+            AddConstraint,
+            lambda op: op.partitioned and isinstance(op.constraint, UniqueConstraint)
+            and op.constraint.deferrable,
+        )
+        and c.any(DropConstraint, lambda op: op.partitioned and op.lock_safe)
+        and bool(c.case.setup)
+    ),
     "integer key without identity (identity: false): identity dropped, added, on rows": (
         lambda c: c.any(AlterColumn, lambda op: op.old.identity and not op.new.identity)
         and c.any(AlterColumn, lambda op: op.new.identity and not op.old.identity)
@@ -723,12 +736,10 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         and [stage.kind for stage in stages(c.upgrade)] == ["drops", "main"]
         and bool(c.case.setup)
     ),
-    "new unique constraint added in the transaction, rows searched for repeats first: a "
-    "partitioned table's (its index built under the lock); one a new table's foreign key "
-    "needs at once (its index built concurrently in the drops revision, attached USING "
-    "INDEX), on rows": lambda c: (
-        c.any(AddConstraint, lambda op: _in_transaction_unique(op) and op.table == "payments")
-        and c.any(AddConstraint, lambda op: _in_transaction_unique(op) and op.prebuilt)
+    "new unique constraint added in the transaction, rows searched for repeats first: one a "
+    "new table's foreign key needs at once (its index built concurrently in the drops "
+    "revision, attached USING INDEX), on rows": lambda c: (
+        c.any(AddConstraint, lambda op: _in_transaction_unique(op) and op.prebuilt)
         and c.any(PrebuildUniqueIndex, lambda op: op.held_by is None)
         and c.any(CreateTable, lambda op: bool(op.entity.foreign_keys))
         and bool(c.case.setup)

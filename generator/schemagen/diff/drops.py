@@ -165,7 +165,9 @@ def _early(
             return None
         if isinstance(before, Unique) and (table, before.columns) in kept_refs:
             return None
-        return DropConstraint(table, before, lock_safe=True), []
+        # a partitioned table's unique is added back partition by partition
+        partitioned = isinstance(before, Unique) and _partitioned(old, table)
+        return DropConstraint(table, before, lock_safe=True, partitioned=partitioned), []
     if isinstance(op, DropIndex) and op.concurrently:
         table = names.table(op.table)
         found = [ix for ix in _indexes(old, table) if ix.name == op.index.name]
@@ -259,6 +261,10 @@ def _constraint(old: Schema, table: str, constraint: Constraint) -> Constraint |
         return None
     found = [c for c in getattr(ent, kind_of(constraint)) if c.name == constraint.name]
     return found[0] if found else None
+
+
+def _partitioned(old: Schema, table: str) -> bool:
+    return old.entity_by_table(table).partition_by is not None
 
 
 def _indexes(old: Schema, table: str) -> tuple[Index, ...]:

@@ -449,10 +449,19 @@ def _in_transaction(op: Operation) -> Operation:
     """The form of a lock-safe step that PostgreSQL 15 takes on a partitioned table:
     a new index built partition by partition (``CREATE INDEX ... ON ONLY``, each
     partition's CONCURRENTLY, attached), an index dropped in the transaction (no
-    DROP INDEX CONCURRENTLY there); a unique constraint added in the transaction
-    (``ADD CONSTRAINT ... USING INDEX`` is refused on a partitioned table), and
-    no NOT VALID foreign key (each partition then takes the lock in turn)."""
+    DROP INDEX CONCURRENTLY there); a new unique constraint built partition by
+    partition too (each partition's unique index CONCURRENTLY, made its constraint
+    ``USING INDEX``, then the table's constraint attaches them: ``ADD CONSTRAINT
+    ... USING INDEX`` is refused on a partitioned table itself); other constraints
+    and swaps in the transaction, and no NOT VALID foreign key (each partition then
+    takes the lock in turn)."""
     if isinstance(op, CreateIndex) and op.concurrently:
+        return dataclasses.replace(op, partitioned=True)
+    if (
+        isinstance(op, AddConstraint)
+        and op.lock_safe
+        and isinstance(op.constraint, UniqueConstraint)
+    ):
         return dataclasses.replace(op, partitioned=True)
     if isinstance(op, DropIndex) and op.concurrently:
         return dataclasses.replace(op, concurrently=False)

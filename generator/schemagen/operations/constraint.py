@@ -52,6 +52,13 @@ class AddConstraint(Operation):
     concurrent unique index, then ``ADD CONSTRAINT ... UNIQUE USING INDEX``.
     An exclusion constraint has no such way (PostgreSQL has no ``NOT VALID`` for
     it and cannot attach an index to it): it is always built under the lock.
+
+    ``partitioned`` (a unique, with ``lock_safe``): the table is partitioned, where
+    PostgreSQL 15 builds no index CONCURRENTLY and attaches none ``USING INDEX``:
+    each leaf partition's unique index is built ``CONCURRENTLY`` and made that
+    partition's constraint ``USING INDEX`` (a brief lock on it), then the table's
+    ``ADD CONSTRAINT ... UNIQUE`` attaches them instead of building any
+    (:mod:`schemagen.revision.partition_uniques`).
     """
 
     table: str
@@ -60,9 +67,12 @@ class AddConstraint(Operation):
     #: a unique added in the main transaction whose index :class:`PrebuildUniqueIndex`
     #: built concurrently before it: attached ``USING INDEX`` (no scan under the lock)
     prebuilt: bool = False
+    partitioned: bool = False
 
     def reverse(self) -> Operation:
-        return DropConstraint(self.table, self.constraint, self.lock_safe, self.prebuilt)
+        return DropConstraint(
+            self.table, self.constraint, self.lock_safe, self.prebuilt, self.partitioned
+        )
 
     def describe(self) -> str:
         how = ""
@@ -70,6 +80,8 @@ class AddConstraint(Operation):
             how = " (its index built concurrently before the transaction, attached USING INDEX)"
         elif not_validated(self.constraint):
             how = " (NOT VALID, left so: validated: false)"
+        elif self.lock_safe and self.partitioned:
+            how = " (each partition's unique index built concurrently, then attached)"
         elif self.lock_safe:
             how = (
                 " (concurrent unique index)"
@@ -105,9 +117,12 @@ class DropConstraint(Operation):
     constraint: Constraint
     lock_safe: bool = False
     prebuilt: bool = False  # its reverse's (a plain drop either way)
+    partitioned: bool = False  # its reverse's (the same DROP CONSTRAINT IF EXISTS)
 
     def reverse(self) -> Operation:
-        return AddConstraint(self.table, self.constraint, self.lock_safe, self.prebuilt)
+        return AddConstraint(
+            self.table, self.constraint, self.lock_safe, self.prebuilt, self.partitioned
+        )
 
     @property
     def online(self) -> bool:

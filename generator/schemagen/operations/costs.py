@@ -189,6 +189,15 @@ FACTS: dict[str, Cost] = {
     "create index on only the partitioned table": Cost("ShareLock", "no scan", True),
     "create index concurrently on each partition": Cost("ShareUpdateExclusiveLock", "scans", True),
     "attach each partition's index": Cost("AccessShareLock", "no scan", True),
+    # A partitioned table's new unique constraint (revision.partition_uniques): each leaf
+    # partition's unique index CONCURRENTLY, made that partition's constraint USING INDEX,
+    # then the table's ADD CONSTRAINT ... UNIQUE, which attaches them and builds none
+    # (ACCESS EXCLUSIVE on the table, SHARE on each partition, for a moment).
+    "create unique index concurrently on each partition": Cost(
+        "ShareUpdateExclusiveLock", "scans", True
+    ),
+    "make each partition's unique index its constraint": Cost(_AX, "no scan", True),
+    "add unique attaching the partitions' constraints": Cost(_AX, "no scan", True),
     # its downgrade: no DROP INDEX CONCURRENTLY of a partitioned index (each partition's too)
     "drop index, online": Cost(_AX, "no scan", True),
     "rename constraint": Cost(_AX, "no scan"),
@@ -425,6 +434,13 @@ def _add_constraint(op: AddConstraint) -> tuple[str, ...]:
         if isinstance(c, UniqueConstraint):
             return ("find repeated keys, in the transaction", "add unique")
         return ("add check",)
+    if isinstance(c, UniqueConstraint) and op.partitioned:
+        return (
+            "find repeated keys",
+            "create unique index concurrently on each partition",
+            "make each partition's unique index its constraint",
+            "add unique attaching the partitions' constraints",
+        )
     if isinstance(c, UniqueConstraint):
         return ("find repeated keys", "create unique index concurrently", "attach unique index")
     first = "add foreign key NOT VALID" if isinstance(c, ForeignKey) else "add check NOT VALID"

@@ -24,7 +24,8 @@ from ..operations.sqlutil import quote_ident, quote_table, sql_literal
 from ..operations.table import AddPrimaryKey, DropPrimaryKey
 from ..util.pycode import Str, call, pylist
 from .indexes import drop_invalid_index
-from .render import Stmt, bare_table, execute, final_name, render_operation, schema_arg
+from .partition_uniques import partition_by_partition
+from .render import Rendered, Stmt, bare_table, execute, final_name, render_operation, schema_arg
 from .validation import repeated_rows_sql, validate_check_sql, validate_foreign_key_sql
 
 
@@ -114,8 +115,10 @@ def _add_exclude(table: str, ex: ExcludeConstraint) -> Stmt:
 
 
 @render_operation.register(AddConstraint)
-def _(operation: AddConstraint, state: Schema) -> list[Stmt]:
+def _(operation: AddConstraint, state: Schema) -> list[Stmt] | Rendered:
     table, c = operation.table, operation.constraint
+    if operation.lock_safe and operation.partitioned and isinstance(c, UniqueConstraint):
+        return partition_by_partition(operation, unique_in_place(table, c))
     if operation.lock_safe:
         return lock_safe_constraint(table, c)
     if isinstance(c, UniqueConstraint) and operation.prebuilt:

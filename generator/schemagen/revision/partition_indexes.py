@@ -30,8 +30,9 @@ name may hold the word USING).
 
 A unique index's repeated rows are searched for over the whole table first
 (:func:`~schemagen.revision.validation.repeated_index_rows_sql`). A unique
-constraint is not built this way: PostgreSQL 15 refuses ``ADD CONSTRAINT ...
-USING INDEX`` on a partitioned table, so it is added in the transaction.
+constraint is not built this way (PostgreSQL 15 refuses ``ADD CONSTRAINT ...
+USING INDEX`` on a partitioned table) but by
+:mod:`~schemagen.revision.partition_uniques`.
 """
 
 from __future__ import annotations
