@@ -898,6 +898,20 @@ def _pg_schemas(names: list[str]) -> tuple[str, ...]:
     return tuple(sorted({n.partition(".")[0] for n in names if "." in n}))
 
 
+class _Named(typing.Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+_N = typing.TypeVar("_N", bound=_Named)
+
+
+def sorted_named(items: typing.Iterable[_N]) -> tuple[_N, ...]:
+    """Named model objects sorted by name: the model's canonical order (see the module
+    docstring), which normalize builds and every operation's ``apply`` keeps."""
+    return tuple(sorted(items, key=lambda item: item.name))
+
+
 def column_domain(column: Column) -> str | None:
     """The domain a column's values are of (directly or as array elements), if any."""
     ctype = column.type.of if column.type.kind == "array" else column.type

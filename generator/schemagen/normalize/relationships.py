@@ -15,12 +15,8 @@ from typing import Any
 
 from ..model import naming
 from ..model.frozen import copy_with
-from ..model.schema import Column, Entity, ForeignKey, Relationship
+from ..model.schema import Column, Entity, ForeignKey, Relationship, sorted_named
 from ..source.loader import Sources, mapping
-
-
-def _sorted(items: Any) -> tuple[Any, ...]:
-    return tuple(sorted(items, key=lambda item: item.name))
 
 
 def many_to_one_name(column: str, spec: dict[str, Any]) -> str:
@@ -106,7 +102,7 @@ def attach_relationships(src: Sources, entities: list[Entity]) -> list[Entity]:
             options = mapping(mapping(entry).get(link.one_to_many))
             found[link.fk.ref_entity].append(one_to_many(link, ambiguous, options))
     add_many_to_many(src, entities, found)
-    return [copy_with(e, relationships=_sorted(found[e.name])) for e in entities]
+    return [copy_with(e, relationships=sorted_named(found[e.name])) for e in entities]
 
 
 def many_to_one(link: FkLink, ambiguous: bool) -> Relationship:

@@ -21,6 +21,7 @@ from ..model.schema import (
     PartitionKey,
     PrimaryKey,
     UniqueConstraint,
+    sorted_named,
 )
 from ..source.loader import mapping, unique_columns
 from .columns import build_column
@@ -53,14 +54,14 @@ def build_entity(resolver: Resolver, name: str, convention: dict[str, str]) -> E
         primary_key=pk,
         description=spec.get("description"),
         mixins=tuple(spec.get("mixins") or ()),
-        foreign_keys=_sorted(build_foreign_keys(resolver, raw_columns, table, convention)),
-        uniques=_sorted(build_uniques(spec, raw_columns, table, convention)),
-        checks=_sorted(build_check(str(k), v) for k, v in mapping(spec.get("checks")).items()),
-        indexes=_sorted(build_indexes(spec, raw_columns, table, convention)),
+        foreign_keys=sorted_named(build_foreign_keys(resolver, raw_columns, table, convention)),
+        uniques=sorted_named(build_uniques(spec, raw_columns, table, convention)),
+        checks=sorted_named(build_check(str(k), v) for k, v in mapping(spec.get("checks")).items()),
+        indexes=sorted_named(build_indexes(spec, raw_columns, table, convention)),
         renamed_from=spec.get("renamed_from"),
-        excludes=_sorted(build_excludes(spec)),
+        excludes=sorted_named(build_excludes(spec)),
         partition_by=build_partition_key(spec.get("partition_by")),
-        partitions=_sorted(build_partitions(spec)),
+        partitions=sorted_named(build_partitions(spec)),
         row_level_security=row_security(spec.get("row_level_security")),
         replica_identity=replica_identity(spec.get("replica_identity")),
     )
@@ -146,10 +147,6 @@ def build_excludes(spec: dict[str, Any]) -> list[ExcludeConstraint]:
             )
         )
     return result
-
-
-def _sorted(items: Any) -> tuple[Any, ...]:
-    return tuple(sorted(items, key=lambda item: item.name))
 
 
 def build_foreign_keys(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..model import naming
-from ..model.schema import ColumnType, Entity, Enum, Schema
+from ..model.schema import ColumnType, Entity, Enum, Schema, sorted_named
 
 
 @dataclass(frozen=True)
@@ -152,11 +152,6 @@ class MoveToSchema(Operation):
 def by_name(items: tuple, name: str) -> tuple:  # type: ignore[type-arg]
     """Return ``items`` (named model objects) without the one called ``name``."""
     return tuple(item for item in items if item.name != name)
-
-
-def sorted_named(items: tuple) -> tuple:  # type: ignore[type-arg]
-    """Return named model objects sorted by name (the model's canonical order)."""
-    return tuple(sorted(items, key=lambda item: item.name))
 
 
 def with_replaced(schema: Schema, table: str, field: str, old_name: str, new: Any) -> Schema:

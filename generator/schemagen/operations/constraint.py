@@ -15,9 +15,10 @@ from ..model.schema import (
     Index,
     Schema,
     UniqueConstraint,
+    sorted_named,
 )
 from ..model.sqltext import deferral_sql
-from .base import Operation, by_name, sorted_named, with_replaced, with_table
+from .base import Operation, by_name, with_replaced, with_table
 
 Constraint = ForeignKey | UniqueConstraint | CheckConstraint | ExcludeConstraint
 ConstraintKind = Literal["foreign_keys", "uniques", "checks", "excludes"]

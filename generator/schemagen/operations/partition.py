@@ -18,8 +18,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from ..model.schema import Entity, Partition, Schema
-from .base import Operation, by_name, sorted_named, with_table
+from ..model.schema import Entity, Partition, Schema, sorted_named
+from .base import Operation, by_name, with_table
 
 
 def _with_partitions(schema: Schema, table: str, edit: tuple[Partition, ...]) -> Schema:
