@@ -23,8 +23,6 @@ from ..source.loader import Sources, YamlPath, mapping
 #: ``type: serial`` and its kin, as PostgreSQL spells them -> the integer kind.
 SERIAL_TYPES = {"smallserial": "smallint", "serial": "integer", "bigserial": "bigint"}
 
-
-RELATIONSHIP_OPTIONS = ("cascade", "order_by", "lazy", "uselist", "passive_deletes")
 #: The parameters of a ``type:`` mapping that are numbers.
 _TYPE_NUMBERS = ("length", "precision", "scale")
 _ABSENT = object()
