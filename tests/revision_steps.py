@@ -13,7 +13,15 @@ from typing import NamedTuple
 import psycopg
 import pytest
 import sqlalchemy as sa
-from migration_harness import Case, alembic, generate, revisions, scratch_database
+from migration_harness import (
+    Case,
+    alembic,
+    assert_matches_models,
+    generate,
+    revisions,
+    schemagen,
+    scratch_database,
+)
 from pgcluster import PgCluster
 
 
@@ -51,6 +59,30 @@ def accepted_at_each_step(
         alembic(root, url, action, rev)
         found += [f"{what} at {action} {rev}" for what in accepted()]
     return found
+
+
+def assert_upgraded_never_missing(
+    pg: PgCluster, first: FirstRevision, accepted: Callable[[], list[str]]
+) -> None:
+    """Up from ``000`` one revision at a time, ``accepted`` finding nothing a second
+    session could write at any boundary; at head, the database matches the models
+    after and ``check --database`` is OK."""
+    found = accepted_at_each_step(first.root, first.url, first.heads[1:], "upgrade", accepted)
+    assert found == [], found
+    assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
+    out = schemagen(first.root, "check", "--database", first.url)
+    assert out.startswith("check OK"), out
+
+
+def assert_downgraded_never_missing(
+    pg: PgCluster, first: FirstRevision, accepted: Callable[[], list[str]]
+) -> None:
+    """Down from head to ``000`` one revision at a time, ``accepted`` finding nothing
+    at any boundary; at ``000``, the database matches the models before."""
+    down = reversed(first.heads[:-1])
+    found = accepted_at_each_step(first.root, first.url, down, "downgrade", accepted)
+    assert found == [], found
+    assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
 
 
 def refused(url: str, insert: str, error: type[psycopg.Error]) -> bool:
