@@ -15,6 +15,8 @@ part must have one of the shapes seed knows how to satisfy by construction:
   cut to, or padded to, that length;
 - ``col <= now()`` (``<``, ``>``, ``>=``; ``CURRENT_DATE``, ``LOCALTIMESTAMP``...): a
   time on that side of the moment the seed runs;
+- ``col >= '2000-01-01'`` (a range over a string, maybe cast): bounds of a date or a
+  time, which seed moves its values into (:mod:`.times`);
 - ``col IS NOT NULL``: no NULLs;
 - ``a <= b`` between two columns: an order, fixed after both are generated;
 - ``a <> b`` between two foreign keys to one table: two different parent rows;
@@ -76,6 +78,10 @@ class Domain:
     min_length: int | None = None
     #: ``column op now()`` (CURRENT_DATE, ...): (op, the clock's SQL), column on the left.
     clocks: list[tuple[str, str]] = field(default_factory=list)
+    #: ``column op 'constant'``, a range over a string (``birth_date < '2010-01-01'``):
+    #: (op, the constant), column on the left. Bounds of a date or a time (:mod:`.times`);
+    #: over any other column, refused by the planner.
+    times: list[tuple[str, str]] = field(default_factory=list)
 
     def bound(self, op: str, value: Literal) -> None:
         """Narrow by ``column op value`` (value on the right)."""
@@ -85,6 +91,8 @@ class Domain:
             self.avoid.append(value)
         elif isinstance(value, Decimal):
             self._numeric_bound(op, value)
+        elif isinstance(value, str) and op in ("<", "<=", ">", ">="):
+            self.times.append((op, value))
         else:
             raise Unsupported(f"a range over a non-number ({value!r})")
 
@@ -104,6 +112,7 @@ class Domain:
         both = Domain(**vars(self))
         both.avoid = [*self.avoid, *other.avoid]
         both.clocks = [*self.clocks, *other.clocks]
+        both.times = [*self.times, *other.times]
         if other.low is not None:
             both.bound(">" if other.low_strict else ">=", other.low)
         if other.high is not None:

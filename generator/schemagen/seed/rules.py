@@ -6,8 +6,17 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..model.schema import Entity, Schema
-from .checks import CheckRules, NullUnless, Unsupported, columns_named, domain_checks, read_check
+from .checks import (
+    CheckRules,
+    Domain,
+    NullUnless,
+    Unsupported,
+    columns_named,
+    domain_checks,
+    read_check,
+)
 from .refusals import SeedError, unsupported
+from .times import TIME_KINDS
 
 
 def table_rules(schema: Schema, ent: Entity) -> CheckRules:
@@ -18,7 +27,7 @@ def table_rules(schema: Schema, ent: Entity) -> CheckRules:
     for check in (*ent.checks, *domain_checks(schema, ent)):
         guards, orders, choices = len(rules.null_unless), len(rules.orders), len(rules.choices)
         try:
-            read_check(check.expression, rules)
+            _read(ent, check.expression, rules)
             rules.null_unless[guards:] = [
                 replace(guard, check=check.name) for guard in rules.null_unless[guards:]
             ]
@@ -35,15 +44,40 @@ def table_rules(schema: Schema, ent: Entity) -> CheckRules:
         if not (ent.has_column(guard.column) and ent.column(guard.column).nullable):
             rules.null_unless.remove(guard)
             try:
-                read_check(guard.predicate, rules)
+                _read(ent, guard.predicate, rules)
             except Unsupported as exc:
                 raise SeedError(unsupported(ent, guard.check, guard.predicate, str(exc))) from None
-        elif _values_keep(guard, rules):
+        elif _values_keep(ent, guard, rules):
             rules.null_unless.remove(guard)
     return rules
 
 
-def _values_keep(guard: NullUnless, rules: CheckRules) -> bool:
+def _read(ent: Entity, expression: str, rules: CheckRules) -> None:
+    """:func:`.checks.read_check`, and Unsupported for a range over a string on a
+    column that is no date or time (``code > 'm'``: seed keeps no order of text); an
+    OR's branches with one are left out, as the branches seed cannot read are."""
+    read_check(expression, rules)
+    why = _timeless(ent, rules.domains)
+    if why is not None:
+        raise Unsupported(why)
+    for i, choice in enumerate(rules.choices):
+        kept = tuple(b for b in choice.branches if _timeless(ent, b.domains) is None)
+        if not kept:
+            raise Unsupported("an OR none of whose branches seed can read")
+        rules.choices[i] = replace(choice, branches=kept)
+
+
+def _timeless(ent: Entity, domains: dict[str, Domain]) -> str | None:
+    """Why a range over a string in ``domains`` is out of reach: it bounds a column
+    that is no date or time; None where there is none such."""
+    for column, domain in domains.items():
+        if domain.times and ent.has_column(column):
+            if ent.column(column).type.kind not in TIME_KINDS:
+                return f"a range over a non-number ({domain.times[0][1]!r})"
+    return None
+
+
+def _values_keep(ent: Entity, guard: NullUnless, rules: CheckRules) -> bool:
     """Narrow ``guard.column``'s values to what the guarded predicate asks, when it
     asks about that column alone in a shape seed reads (``grade IS NULL OR
     upper(grade) IN ('A', 'B')``): its values then keep the check, and NULLs come
@@ -52,7 +86,7 @@ def _values_keep(guard: NullUnless, rules: CheckRules) -> bool:
     any other predicate."""
     own = CheckRules()
     try:
-        read_check(guard.predicate, own)
+        _read(ent, guard.predicate, own)
     except Unsupported:
         return False
     if (

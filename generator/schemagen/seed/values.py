@@ -22,7 +22,7 @@ from ..model.naming import split_qualified
 from ..model.pgtypes import PGTYPE
 from ..model.schema import Column, ColumnType
 from ..model.sqltext import sql_string
-from . import words
+from . import times, words
 from .catalog import Catalog, derived_from
 from .checks import Domain, Literal, Unsupported
 from .named import named_value
@@ -77,6 +77,9 @@ def value_sql(job: ColumnJob) -> str:
             sql = f"({sql.strip()})::{job.type_sql}"
         return f"(SELECT {sql} FROM (SELECT {job.u('user')} AS r) AS seed_r)"
     expr = _typed(job, job.column.type)
+    if job.domain.times and job.domain.allowed is None:
+        kind, bounds = job.column.type.kind, job.domain.times
+        expr = times.within(expr, kind, job.type_sql, bounds, job.unique, job.rows)
     if job.domain.allowed is None and job.column.type.kind not in INTEGER_MAX:
         expr = _avoid(expr, job.domain.avoid, job.column.type)  # (_typed kept them out)
     for op, clock in job.domain.clocks:
@@ -134,7 +137,11 @@ def _typed(job: ColumnJob, ctype: ColumnType) -> str:
     kind = ctype.kind
     if job.domain.allowed is not None:
         # a listed value another check forbids is left out of the list
-        allowed = [v for v in job.domain.allowed if v not in job.domain.avoid]
+        allowed = [
+            v
+            for v in job.domain.allowed
+            if v not in job.domain.avoid and times.keeps(v, job.domain.times)
+        ]
         if not allowed:
             raise Unsupported("no value is allowed")
         return _cast(pick([_literal_sql(v) for v in allowed], job.salt()), job, ctype)
@@ -519,6 +526,8 @@ def other_value(job: ColumnJob, value: str) -> str:
     if kind in INTEGER_MAX or kind in ("numeric", "float", "double"):
         return _number_beside(job, value)
     if kind in ("date", "timestamp", "timestamptz"):
+        if d.times:
+            return times.beside(value, kind, job.type_sql, d.times)
         step = "1" if kind == "date" else "interval '1 second'"
         return f"({value} + {step})"
     if kind == "boolean":
