@@ -17,6 +17,8 @@ from pathlib import Path
 import psycopg
 import pytest
 from migration_harness import Case, alembic, assert_matches_models, revisions
+from payments_schema import REFUND, payments, unique_ref
+from payments_schema import ROWS as PAYMENT_ROWS
 from pgcluster import PgCluster
 from revision_steps import (
     accepted_at_each_step,
@@ -26,49 +28,9 @@ from revision_steps import (
     refused,
 )
 
-PARTITIONED = """\
-database: {name: inplace}
-entities:
-  Payment:
-    primary_key: [id, paid_on]
-    columns:
-      id: {type: bigint, primary_key: true}
-      paid_on: {type: date, primary_key: true}
-      ref: {type: text, nullable: true}
-      kind: {type: text, nullable: true}
-UNIQUE    partition_by: {range: [paid_on]}
-    partitions:
-      payments_2026: {from: "2026-01-01", to: "2027-01-01"}
-"""
-PLAIN = """\
-database: {name: inplace}
-entities:
-  Payment:
-    columns:
-      id: {type: bigint, primary_key: true}
-      paid_on: {type: date}
-      ref: {type: text, nullable: true}
-      kind: {type: text, nullable: true}
-UNIQUE"""
-ADDED = "    unique:\n      uq_payments_ref: [paid_on, ref]\n"
-REFUND = """\
-  Refund:
-    columns:
-      id: {type: bigint, primary_key: true}
-      paid_on: {type: date}
-      ref: {type: text}
-    foreign_keys:
-      fk_refunds_payment:
-        columns: [paid_on, ref]
-        references: Payment
-        ref_columns: [paid_on, ref]
-"""
+ADDED = unique_ref("[paid_on, ref]")
 #: NULL refs and kinds; (2026-03-01, r1) twice under two kinds (ids 1 and 5)
-ROWS = (
-    "INSERT INTO payments VALUES (1, '2026-03-01', 'r1', 'x'), (2, '2026-03-01', NULL, NULL), "
-    "(3, '2026-03-01', NULL, 'x'), (4, '2026-04-01', 'r1', NULL), (5, '2026-03-01', 'r1', 'y'), "
-    "(6, '2026-03-01', NULL, 'x')"
-)
+ROWS = PAYMENT_ROWS + ", (6, '2026-03-01', NULL, 'x')"
 #: (paid_on, ref) twice, which the new constraint refuses
 TWICE = "INSERT INTO payments VALUES (100, '2026-05-01', 'z', 'k'), (101, '2026-05-01', 'z', 'l')"
 MESSAGE = "cannot add unique uq_payments_ref to payments: rows repeat (paid_on, ref)"
@@ -89,8 +51,8 @@ def _invalid_indexes(pg: PgCluster, db: str) -> str:
 @pytest.mark.parametrize(
     ("before", "after"),
     [
-        (PARTITIONED.replace("UNIQUE", ""), PARTITIONED.replace("UNIQUE", ADDED)),
-        (PLAIN.replace("UNIQUE", ""), PLAIN.replace("UNIQUE", ADDED) + REFUND),
+        (payments(partitioned=True), payments(ADDED, partitioned=True)),
+        (payments(), payments(ADDED) + REFUND),
     ],
     ids=["partitioned", "a_new_key_needs_it"],
 )
@@ -135,7 +97,7 @@ def test_repeated_rows_name_the_new_unique_and_a_query(
 def test_an_online_unique_over_repeated_rows_leaves_no_invalid_index(
     pg: PgCluster, tmp_path: Path
 ) -> None:
-    before, after = PLAIN.replace("UNIQUE", ""), PLAIN.replace("UNIQUE", ADDED)
+    before, after = payments(), payments(ADDED)
     case = Case("inplace", {"s.yaml": before}, {"s.yaml": after}, destructive=False)
     first = at_first_revision(pg, case, tmp_path, ROWS)
     root, db, url = first.root, first.db, first.url

@@ -15,6 +15,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from migration_harness import Case, assert_matches_models, revisions
+from payments_schema import REFUND, ROWS, payments, unique_ref
 from pgcluster import PgCluster
 from revision_steps import (
     accepted_at_each_step,
@@ -24,51 +25,8 @@ from revision_steps import (
     refused,
 )
 
-PARTITIONED = """\
-database: {name: inplace}
-entities:
-  Payment:
-    primary_key: [id, paid_on]
-    columns:
-      id: {type: bigint, primary_key: true}
-      paid_on: {type: date, primary_key: true}
-      ref: {type: text, nullable: true}
-      kind: {type: text, nullable: true}
-    unique:
-      uq_payments_ref: COLUMNS
-    partition_by: {range: [paid_on]}
-    partitions:
-      payments_2026: {from: "2026-01-01", to: "2027-01-01"}
-"""
-NEEDED_BEFORE = """\
-database: {name: inplace}
-entities:
-  Payment:
-    columns:
-      id: {type: bigint, primary_key: true}
-      paid_on: {type: date}
-      ref: {type: text, nullable: true}
-      kind: {type: text, nullable: true}
-    unique:
-      uq_payments_ref: [paid_on, ref, kind]
-"""
-NEEDED_AFTER = NEEDED_BEFORE.replace("[paid_on, ref, kind]", "[paid_on, ref]") + """\
-  Refund:
-    columns:
-      id: {type: bigint, primary_key: true}
-      paid_on: {type: date}
-      ref: {type: text}
-    foreign_keys:
-      fk_refunds_payment:
-        columns: [paid_on, ref]
-        references: Payment
-        ref_columns: [paid_on, ref]
-"""
-#: NULL refs and kinds; (2026-03-01, r1) twice under two kinds (ids 1 and 5)
-ROWS = (
-    "INSERT INTO payments VALUES (1, '2026-03-01', 'r1', 'x'), (2, '2026-03-01', NULL, NULL), "
-    "(3, '2026-03-01', NULL, 'x'), (4, '2026-04-01', 'r1', NULL), (5, '2026-03-01', 'r1', 'y')"
-)
+NEEDED_BEFORE = payments(unique_ref("[paid_on, ref, kind]"))
+NEEDED_AFTER = payments(unique_ref("[paid_on, ref]")) + REFUND
 #: one row twice, which both (paid_on, ref, kind) and (paid_on, ref) refuse
 TWICE = (
     "INSERT INTO payments VALUES (100, '2026-05-01', 'z', 'k'), (101, '2026-05-01', 'z', 'k')"
@@ -83,8 +41,8 @@ def _twice(url: str) -> list[str]:
     ("before", "after"),
     [
         (
-            PARTITIONED.replace("COLUMNS", "[paid_on, ref, kind]"),
-            PARTITIONED.replace("COLUMNS", "[paid_on, ref]"),
+            payments(unique_ref("[paid_on, ref, kind]"), partitioned=True),
+            payments(unique_ref("[paid_on, ref]"), partitioned=True),
         ),
         (NEEDED_BEFORE, NEEDED_AFTER),
     ],
