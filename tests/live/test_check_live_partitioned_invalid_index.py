@@ -13,11 +13,11 @@ from pathlib import Path
 import psycopg
 import pytest
 from migration_harness import Case, alembic, json_findings
-from partitioned_events import EVENTS, events_indexed, upgrade_killed_mid_build
+from partitioned_events import EVENTS, events_with, upgrade_killed_mid_build
 from pgcluster import PgCluster
 from revision_steps import at_first_revision
 
-INDEXED = events_indexed("ux_events_ref: {columns: [ref, happened_on], unique: true}")
+INDEXED = events_with("indexes", "ux_events_ref: {columns: [ref, happened_on], unique: true}")
 #: rows in every partition, NULL refs repeated, kinds repeated
 ROWS = (
     "INSERT INTO events SELECT g, date '2026-01-01' + (g % 90), "

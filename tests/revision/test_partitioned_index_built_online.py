@@ -18,29 +18,23 @@ import psycopg
 import pytest
 from alembic.util import CommandError
 from migration_harness import Case, alembic, generate, offline_sql, revisions
-from partitioned_events import EVENTS, events_indexed, upgrade_killed_mid_build
+from partitioned_events import (
+    APP_PARTITIONS,
+    EVENTS,
+    INVALID,
+    ROWS,
+    events_with,
+    upgrade_killed_mid_build,
+)
 from pgcluster import PgCluster
 from revision_steps import at_first_revision
 
-INDEXED = events_indexed(
-    "idx_events_kind: [kind]", "ux_events_ref: {columns: [ref, happened_on], unique: true}"
+INDEXED = events_with(
+    "indexes",
+    "idx_events_kind: [kind]",
+    "ux_events_ref: {columns: [ref, happened_on], unique: true}",
 )
 
-#: partitions the application made after revision 000: one sub-partitioned (a key
-#: must hold the partition keys: by happened_on again), with a DEFAULT of its own
-APP_PARTITIONS = (
-    "CREATE TABLE events_2026_03 PARTITION OF events "
-    "FOR VALUES FROM ('2026-03-01') TO ('2026-04-01') PARTITION BY RANGE (happened_on); "
-    "CREATE TABLE events_2026_03_a PARTITION OF events_2026_03 "
-    "FOR VALUES FROM ('2026-03-01') TO ('2026-03-16'); "
-    "CREATE TABLE events_2026_03_rest PARTITION OF events_2026_03 DEFAULT"
-)
-#: rows in every partition, NULL refs repeated; 2,000 per month
-ROWS = (
-    "INSERT INTO events SELECT g, date '2026-01-01' + (g % 120), "
-    "CASE WHEN g % 3 = 0 THEN 'a' ELSE 'b' END, CASE WHEN g % 5 = 0 THEN NULL ELSE g END "
-    "FROM generate_series(1, 8000) g"
-)
 #: (index, valid, its table, the index it is attached to) of the new indexes
 TREE = (
     "SELECT string_agg(format('%s %s %s %s', i.indexrelid::regclass, i.indisvalid, "
@@ -48,10 +42,6 @@ TREE = (
     "ORDER BY i.indexrelid::regclass::text) FROM pg_index i "
     "LEFT JOIN pg_inherits h ON h.inhrelid = i.indexrelid "
     "WHERE i.indexrelid::regclass::text ~ '(kind|ref_happened_on)(_idx)?$|^ux_events_ref$'"
-)
-INVALID = (
-    "SELECT coalesce(string_agg(indexrelid::regclass::text, ','), '-') FROM pg_index "
-    "WHERE NOT indisvalid"
 )
 
 

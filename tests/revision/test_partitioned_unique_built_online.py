@@ -14,50 +14,25 @@ like create_all.
 from __future__ import annotations
 
 import re
-import threading
 from pathlib import Path
 
 import psycopg
 import pytest
 from alembic.util import CommandError
-from migration_harness import Case, alembic, generate, offline_sql, revisions, scratch_database
+from migration_harness import Case, alembic, offline_sql, revisions
+from partitioned_events import (
+    APP_PARTITIONS,
+    EVENTS,
+    INVALID,
+    ROWS,
+    events_with,
+    upgrade_killed_mid_build,
+    upgrade_running,
+)
 from pgcluster import PgCluster
+from revision_steps import at_first_revision
 
-EVENTS = """\
-database:
-  name: events
-entities:
-  Event:
-    primary_key: [id, happened_on]
-    columns:
-      id: {type: bigint, primary_key: true}
-      happened_on: {type: date, primary_key: true}
-      kind: {type: text}
-      ref: {type: bigint, nullable: true}
-    partition_by: {range: [happened_on]}
-    partitions:
-      events_2026_01: {from: "2026-01-01", to: "2026-02-01"}
-      events_2026_02: {from: "2026-02-01", to: "2026-03-01"}
-      events_other: {default: true}
-"""
-UNIQUE = EVENTS.replace(
-    "    partition_by:", "    unique:\n      uq_events_ref: [ref, happened_on]\n    partition_by:"
-)
-#: partitions the application made after revision 000: one sub-partitioned (a key
-#: must hold the partition keys: by happened_on again), with a DEFAULT of its own
-APP_PARTITIONS = (
-    "CREATE TABLE events_2026_03 PARTITION OF events "
-    "FOR VALUES FROM ('2026-03-01') TO ('2026-04-01') PARTITION BY RANGE (happened_on); "
-    "CREATE TABLE events_2026_03_a PARTITION OF events_2026_03 "
-    "FOR VALUES FROM ('2026-03-01') TO ('2026-03-16'); "
-    "CREATE TABLE events_2026_03_rest PARTITION OF events_2026_03 DEFAULT"
-)
-#: rows in every partition: kinds repeated, NULL refs repeated on a day; 2,000 a month
-ROWS = (
-    "INSERT INTO events SELECT g, date '2026-01-01' + (g % 120), "
-    "CASE WHEN g % 3 = 0 THEN 'a' ELSE 'b' END, CASE WHEN g % 5 = 0 THEN NULL ELSE g END "
-    "FROM generate_series(1, 8000) g"
-)
+UNIQUE = events_with("unique", "uq_events_ref: [ref, happened_on]")
 #: the constraint's tree: (table, constraint, its index, valid, the constraint above it)
 TREE = (
     "SELECT coalesce(string_agg(format('%s %s %s %s %s', c.conrelid::regclass, c.conname, "
@@ -73,10 +48,6 @@ LEAF_INDEXES = (
     "ORDER BY indexrelid::regclass::text) FROM pg_index "
     "WHERE indisunique AND NOT indisprimary AND indrelid::regclass::text ILIKE '%events%' "
     "AND (SELECT relkind FROM pg_class WHERE oid = indrelid) = 'r'"
-)
-INVALID = (
-    "SELECT coalesce(string_agg(indexrelid::regclass::text, ','), '-') FROM pg_index "
-    "WHERE NOT indisvalid"
 )
 
 
@@ -94,13 +65,9 @@ def _expected_tree() -> str:
 @pytest.fixture
 def scene(pg: PgCluster, tmp_path: Path) -> tuple[Path, str, str]:
     """(project, database, url) at revision 000 with the app's partitions and rows."""
-    root = tmp_path / "project"
-    generate(Case("partitioned_unique", {"schema.yaml": EVENTS}, {"schema.yaml": UNIQUE}), root)
-    db = scratch_database(pg, "puq")
-    url = pg.url(db)
-    alembic(root, url, "upgrade", "000")
-    pg.sql(f"{APP_PARTITIONS}; {ROWS}", db)
-    return root, db, url
+    case = Case("partitioned_unique", {"schema.yaml": EVENTS}, {"schema.yaml": UNIQUE})
+    first = at_first_revision(pg, case, tmp_path, f"{APP_PARTITIONS}; {ROWS}")
+    return first.root, first.db, first.url
 
 
 def test_the_revision_builds_it_online_saying_each_lock(scene: tuple[Path, str, str]) -> None:
@@ -124,25 +91,12 @@ def test_writes_go_on_a_killed_build_reruns_and_the_table_attaches_what_was_buil
     pg: PgCluster, scene: tuple[Path, str, str]
 ) -> None:
     root, db, url = scene
-    errors: list[BaseException] = []
-
-    def upgrade() -> None:
-        try:
-            alembic(root, url, "upgrade", "head")
-        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
-            errors.append(exc)
-
     libpq = pg.libpq_url(db)
-    with psycopg.connect(libpq) as old, psycopg.connect(libpq, autocommit=True) as second:
-        # an old writer of one partition: that partition's concurrent build waits for it
-        old.execute("UPDATE events_2026_02 SET kind = kind WHERE id = 32")
-        worker = threading.Thread(target=upgrade)
-        worker.start()
-        pid = pg.wait_for(
-            "SELECT pid FROM pg_stat_activity WHERE query LIKE "
-            "'CREATE UNIQUE INDEX CONCURRENTLY %' AND wait_event_type = 'Lock'",
-            db,
-        )
+    # an old writer of one partition: that partition's concurrent build waits for it
+    with (
+        upgrade_killed_mid_build(pg, root, db, "CREATE UNIQUE INDEX CONCURRENTLY ") as pid,
+        psycopg.connect(libpq, autocommit=True) as second,
+    ):
         # the upgrade holds no lock on any table that blocks a reader or a writer
         held = pg.sql(
             "SELECT coalesce(string_agg(DISTINCT mode, ','), '-') FROM pg_locks l "
@@ -160,10 +114,6 @@ def test_writes_go_on_a_killed_build_reruns_and_the_table_attaches_what_was_buil
         second.execute("INSERT INTO events VALUES (90004, '2026-03-09', 'a', 8)")
         second.execute("INSERT INTO events VALUES (90005, '2030-01-01', 'c', NULL)")
         second.execute("UPDATE events_other SET kind = 'd' WHERE id = 90005")
-        pg.sql(f"SELECT pg_terminate_backend({pid})", db)
-        worker.join(60)
-        old.rollback()
-    assert errors and "terminating connection" in str(errors[0]), errors
     assert pg.sql("SELECT version_num FROM alembic_version", db).strip() == "000"
     # the killed build left an INVALID unique index on a partition, no constraint
     assert re.fullmatch(r"events_[a-z0-9_]+_ref_happened_on_key", pg.sql(INVALID, db).strip())
@@ -171,20 +121,17 @@ def test_writes_go_on_a_killed_build_reruns_and_the_table_attaches_what_was_buil
 
     # the rerun, while a reader holds the table (not its partitions): every leaf
     # is done and the table's ADD CONSTRAINT waits for the reader
-    errors.clear()
     with psycopg.connect(libpq) as reader:
         reader.execute("LOCK TABLE ONLY events IN ACCESS SHARE MODE")
-        worker = threading.Thread(target=upgrade)
-        worker.start()
-        pg.wait_for(
-            "SELECT pid FROM pg_stat_activity WHERE query LIKE "
-            "'ALTER TABLE events ADD CONSTRAINT uq_events_ref%' AND wait_event_type = 'Lock'",
-            db,
-        )
-        assert pg.sql(INVALID, db).strip() == "-"
-        built = pg.sql(LEAF_INDEXES, db).strip()
-        reader.rollback()
-        worker.join(60)
+        with upgrade_running(root, url) as errors:
+            pg.wait_for(
+                "SELECT pid FROM pg_stat_activity WHERE query LIKE "
+                "'ALTER TABLE events ADD CONSTRAINT uq_events_ref%' AND wait_event_type = 'Lock'",
+                db,
+            )
+            assert pg.sql(INVALID, db).strip() == "-"
+            built = pg.sql(LEAF_INDEXES, db).strip()
+            reader.rollback()
     assert not errors, errors
     assert pg.sql(TREE, db).strip() == _expected_tree()
     # the table's constraint attached the very indexes built concurrently: none rebuilt
