@@ -1,14 +1,33 @@
-"""Shared round trip of the generated models' tests with both drivers: rows
-written through psycopg (the sync session) and through asyncpg (the async one),
-then the same queries read through each, so a test compares what each driver
-gives back for the one table."""
+"""Shared round trip of the generated models' tests with both drivers: the
+generated modules of a migrated project, rows written through psycopg (the sync
+session) and through asyncpg (the async one), then the same queries read through
+each, so a test compares what each driver gives back for the one table."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+import importlib
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from migration_harness import project_env
+
+
+@contextmanager
+def generated_modules(root: Path, url: str) -> Iterator[tuple[ModuleType, ModuleType]]:
+    """The generated ``models`` and ``database`` modules of the project at ``root``,
+    imported in its environment (its database at ``url``); the sync engine is
+    disposed on leaving."""
+    with project_env(root, url):
+        models = importlib.import_module("generated.models")
+        database = importlib.import_module("generated.database")
+        try:
+            yield models, database
+        finally:
+            database.get_engine().dispose()
 
 
 def both_drivers(

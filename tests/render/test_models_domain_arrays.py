@@ -5,14 +5,13 @@ included, and filters on those columns (``any_``, ``contains``)."""
 
 from __future__ import annotations
 
-import importlib
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from driver_round_trip import both_drivers
-from migration_harness import assert_matches_models, migrated_project, project_env
+from driver_round_trip import both_drivers, generated_modules
+from migration_harness import assert_matches_models, migrated_project
 from pgcluster import PgCluster
 
 # A text domain with a check, an integer domain in another PostgreSQL schema, a
@@ -99,13 +98,10 @@ def test_arrays_of_domains_hold_lists_with_both_drivers(
 ) -> None:
     url = pg.url(pg_db)
     root = migrated_project(tmp_path / "p", SCHEMA, url)
-    with project_env(root, url):
-        m = importlib.import_module("generated.models")
-        database = importlib.import_module("generated.database")
+    with generated_modules(root, url) as (m, database):
         # rows 1 and 2 through psycopg, 3 and 4 through asyncpg
         read = both_drivers(database, _contacts(m, {1, 2}), _contacts(m, {3, 4}), _queries(m))
         read_sync, read_async = map(_shape, read)
-        database.get_engine().dispose()
     assert read_async == EXPECTED
     assert read_sync == EXPECTED
     assert pg.sql(

@@ -10,14 +10,13 @@ of no kind: ``doc["k"]`` and ``.has_key`` failed, ``.contains()`` was LIKE."""
 from __future__ import annotations
 
 import datetime
-import importlib
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from driver_round_trip import both_drivers
-from migration_harness import migrated_project, project_env
+from driver_round_trip import both_drivers, generated_modules
+from migration_harness import migrated_project
 from pgcluster import PgCluster
 
 SCHEMA = """\
@@ -163,14 +162,11 @@ def test_domain_columns_have_their_base_types_operators_with_both_drivers(
 ) -> None:
     url = pg.url(pg_db)
     root = migrated_project(tmp_path / "p", SCHEMA, url)
-    with project_env(root, url):
-        m = importlib.import_module("generated.models")
+    with generated_modules(root, url) as (m, database):
         assert _result_types(m) == RESULT_TYPES
-        database = importlib.import_module("generated.database")
         # rows 1, 3 and 5 through psycopg, 2 and 4 through asyncpg
         odd = [m.Record(**row) for row in _rows() if row["id"] % 2]
         even = [m.Record(**row) for row in _rows() if not row["id"] % 2]
         read_sync, read_async = both_drivers(database, odd, even, _queries(m))
-        database.get_engine().dispose()
     assert read_sync == EXPECTED
     assert read_async == EXPECTED

@@ -8,15 +8,14 @@ to the driver as they were: a dict could not be written by either driver."""
 from __future__ import annotations
 
 import datetime
-import importlib
 import uuid
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from driver_round_trip import both_drivers
-from migration_harness import assert_matches_models, migrated_project, project_env
+from driver_round_trip import both_drivers, generated_modules
+from migration_harness import assert_matches_models, migrated_project
 from pgcluster import PgCluster
 
 SCHEMA = """\
@@ -94,13 +93,10 @@ def test_domains_over_converting_types_hold_their_values_with_both_drivers(
 ) -> None:
     url = pg.url(pg_db)
     root = migrated_project(tmp_path / "p", SCHEMA, url)
-    with project_env(root, url):
-        m = importlib.import_module("generated.models")
-        database = importlib.import_module("generated.database")
+    with generated_modules(root, url) as (m, database):
         # rows 1 and 2 through psycopg, 3 and 4 through asyncpg
         read = both_drivers(database, _records(m, {1, 2}), _records(m, {3, 4}), _queries(m))
         read_sync, read_async = map(_shape, read)
-        database.get_engine().dispose()
     expected = {
         "rows": _rows(),
         "doc_equal": [4],

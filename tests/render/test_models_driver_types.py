@@ -13,13 +13,12 @@ holding NULLs and duplicates: the same str from both drivers.
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from driver_round_trip import both_drivers
-from migration_harness import migrated_project, project_env
+from driver_round_trip import both_drivers, generated_modules
+from migration_harness import migrated_project
 from pgcluster import PgCluster
 
 SCHEMA = """\
@@ -125,13 +124,10 @@ def test_text_valued_types_give_the_same_str_with_both_drivers(
 ) -> None:
     url = pg.url(pg_db)
     root = migrated_project(tmp_path / "p", SCHEMA, url)
-    with project_env(root, url):
-        m = importlib.import_module("generated.models")
-        database = importlib.import_module("generated.database")
+    with generated_modules(root, url) as (m, database):
         # rows 1, 3 and 5 through psycopg, 2 and 4 through asyncpg
         read = both_drivers(database, _readings(m, {1, 3, 5}), _readings(m, {2, 4}), _queries(m))
         read_sync, read_async = map(_shape, read)
-        database.get_engine().dispose()
     assert read_sync == EXPECTED
     assert read_async == EXPECTED
     assert pg.sql(f"SELECT {', '.join(COLUMNS)} FROM readings ORDER BY id", pg_db) == (

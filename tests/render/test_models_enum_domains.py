@@ -5,13 +5,12 @@ enum members in, the schema's labels stored, the same members out, with psycopg 
 from __future__ import annotations
 
 import asyncio
-import importlib
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from driver_round_trip import both_drivers
-from migration_harness import assert_matches_models, migrated_project, project_env
+from driver_round_trip import both_drivers, generated_modules
+from migration_harness import assert_matches_models, migrated_project
 from pgcluster import PgCluster
 
 # Labels unlike their member names (IN_PROGRESS, ON_HOLD_LATER, ...), one with a
@@ -86,13 +85,10 @@ def test_domain_over_enum_columns_hold_enum_members_with_both_drivers(
 ) -> None:
     url = pg.url(pg_db)
     root = migrated_project(tmp_path / "p", SCHEMA, url)
-    with project_env(root, url):
-        m = importlib.import_module("generated.models")
-        database = importlib.import_module("generated.database")
+    with generated_modules(root, url) as (m, database):
         sync_rows, async_rows = _rows(m)
         read = both_drivers(database, sync_rows, async_rows, _queries(m))
         read_sync, read_async = map(_shape, read)
-        database.get_engine().dispose()
         status, priority = m.JobStatus, m.Priority
         held = status('on hold, "later"')
         expected = {
@@ -202,9 +198,7 @@ def test_columns_of_domains_over_one_enum_compare_with_each_other(
     with NULLs and duplicates (NULL matches nothing)."""
     url = pg.url(pg_db)
     root = migrated_project(tmp_path / "p", PAIRS, url)
-    with project_env(root, url):
-        m = importlib.import_module("generated.models")
-        database = importlib.import_module("generated.database")
+    with generated_modules(root, url) as (m, database):
         s = m.JobStatus
         with database.get_sessionmaker()() as session:
             session.add_all([
@@ -232,7 +226,6 @@ def test_columns_of_domains_over_one_enum_compare_with_each_other(
                 await engine.dispose()
 
         from_async = asyncio.run(read_async())
-        database.get_engine().dispose()
     running = [(1, 10), (1, 11), (4, 10), (4, 11)]
     expected = {
         "join": [*running[:2], (2, 13), *running[2:]],

@@ -5,14 +5,13 @@ arrays included. Skipped with its reason where the test cluster has no PostGIS."
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
-from driver_round_trip import both_drivers
-from migration_harness import migrated_project, project_env
+from driver_round_trip import both_drivers, generated_modules
+from migration_harness import migrated_project
 from pgcluster import PgCluster
 
 SCHEMA = """\
@@ -94,16 +93,13 @@ def test_geometry_and_arrays_of_it_are_written_and_read_with_both_drivers(
         pytest.skip("PostGIS is not installed in the test cluster's PostgreSQL")
     url = pg.url(pg_db)
     root = migrated_project(tmp_path / "p", SCHEMA, url)
-    with project_env(root, url):
-        m = importlib.import_module("generated.models")
-        database = importlib.import_module("generated.database")
+    with generated_modules(root, url) as (m, database):
         from sqlalchemy import select
 
         # rows 1, 3 and 5 through psycopg, 2 and 4 through asyncpg
         sites = {"sites": select(m.Site).order_by(m.Site.id)}
         read = both_drivers(database, _sites(m, {1, 3, 5}), _sites(m, {2, 4}), sites)
         read_sync, read_async = (_read(result["sites"]) for result in read)
-        database.get_engine().dispose()
     assert read_sync == ROWS
     assert read_async == ROWS
     # What the database holds, as PostGIS prints it.

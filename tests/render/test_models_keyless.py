@@ -5,10 +5,10 @@ and a migrated database equal to create_all of the models."""
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
-from migration_harness import assert_matches_models, migrated_project, project_env
+from driver_round_trip import generated_modules
+from migration_harness import assert_matches_models, migrated_project
 from pgcluster import PgCluster
 
 SCHEMA = """\
@@ -50,9 +50,7 @@ def test_keyless_tables_hold_repeated_rows_and_serve_a_many_to_many(
     text = (root / "generated" / "models.py").read_text()
     assert "t_post_tags = Table(" in text and "t_stats_post_views = Table(" in text
     assert "class PostTag" not in text and "class View" not in text
-    with project_env(root, url):
-        m = importlib.import_module("generated.models")
-        database = importlib.import_module("generated.database")
+    with generated_modules(root, url) as (m, database):
         assert not m.t_post_tags.primary_key and m.t_stats_post_views.schema == "stats"
         with database.get_sessionmaker()() as session:
             rust, sql = m.Tag(id=1, name="rust"), m.Tag(id=2, name="sql")
@@ -79,6 +77,5 @@ def test_keyless_tables_hold_repeated_rows_and_serve_a_many_to_many(
             # the repeated link row is there, and the collection still loads
             assert sorted(t.name for t in post.tags) == ["rust", "sql"]
             assert [p.id for p in rust.posts] == [1]
-        database.get_engine().dispose()
     assert pg.sql("SELECT count(*) FROM post_tags", pg_db).strip() == "3"
     assert_matches_models(pg, pg_db, root / "generated" / "models.py", [], "keyless models")

@@ -8,13 +8,12 @@ columns must keep the element type's own operators (citext's ``=`` ignores case)
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from driver_round_trip import both_drivers
-from migration_harness import migrated_project, project_env
+from driver_round_trip import both_drivers, generated_modules
+from migration_harness import migrated_project
 from pgcluster import PgCluster
 
 # tag_label is made by hand before the migration: the schema names it, the database
@@ -126,13 +125,10 @@ def test_arrays_of_types_psycopg_does_not_know_hold_lists_with_both_drivers(
     pg.sql(TAG_LABEL, pg_db)
     root = migrated_project(tmp_path / "p", SCHEMA, url)
     pg.sql(SITES, pg_db)
-    with project_env(root, url):
-        m = importlib.import_module("generated.models")
-        database = importlib.import_module("generated.database")
+    with generated_modules(root, url) as (m, database):
         # rows 1 and 2 through psycopg, 3 and 4 through asyncpg
         read = both_drivers(database, _items(m, {1, 2}), _items(m, {3, 4}), _queries(m))
         read_sync, read_async = map(_shape, read)
-        database.get_engine().dispose()
     assert read_async == EXPECTED
     assert read_sync == EXPECTED
     # The DDL is the migration's: the arrays are of the types themselves.

@@ -9,13 +9,13 @@ is not iterable)."""
 from __future__ import annotations
 
 import asyncio
-import importlib
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
-from migration_harness import assert_matches_models, migrated_project, project_env
+from driver_round_trip import generated_modules
+from migration_harness import assert_matches_models, migrated_project
 from pgcluster import PgCluster
 
 SCHEMA = """\
@@ -90,9 +90,7 @@ def test_arrays_of_ranges_and_multiranges_with_both_drivers(
 ) -> None:
     url = pg.url(pg_db)
     root = migrated_project(tmp_path / "p", SCHEMA, url)
-    with project_env(root, url):
-        m = importlib.import_module("generated.models")
-        database = importlib.import_module("generated.database")
+    with generated_modules(root, url) as (m, database):
         with database.get_sessionmaker()() as session:
             session.add_all(_slots(m, {1, 2, 3, 4}))
             session.commit()
@@ -108,7 +106,6 @@ def test_arrays_of_ranges_and_multiranges_with_both_drivers(
             read_sync = _shape(
                 {name: session.scalars(q).all() for name, q in _queries(m).items()}
             )
-        database.get_engine().dispose()
     expected = {"rows": _rows(), "set_count": [2, None, 0, 2]}
     assert read_sync == expected
     assert read_async == expected

@@ -7,18 +7,17 @@ still work beside them, through keys that share their columns."""
 
 from __future__ import annotations
 
-import importlib
 import subprocess
 import sys
 import warnings
 from pathlib import Path
 
+from driver_round_trip import generated_modules
 from migration_harness import (
     Case,
     alembic,
     assert_matches_models,
     generate,
-    project_env,
     schemagen,
     scratch_database,
     write_schema,
@@ -134,9 +133,7 @@ def test_table_level_keys_migrate_on_rows_and_map(pg: PgCluster, tmp_path: Path)
     alembic(root, url, "upgrade", "head")
     assert_matches_models(pg, db, models_after, [], "upgrade")
 
-    with project_env(root, url):
-        m = importlib.import_module("generated.models")
-        database = importlib.import_module("generated.database")
+    with generated_modules(root, url) as (m, database):
         with warnings.catch_warnings():
             warnings.simplefilter("error", SAWarning)
             configure_mappers()
