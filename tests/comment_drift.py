@@ -5,26 +5,12 @@ comment back."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
-from click.testing import CliRunner
+from live_check import drift_json
 from migration_harness import assert_text_findings, by_hand, live_findings
 from pgcluster import PgCluster
-from schemagen.cli import main
-
-
-def drift_json(root: Path, url: str) -> list[dict[str, Any]]:
-    """``check --database --format json``, which must exit 1 (drift): its findings."""
-    out = CliRunner().invoke(
-        main, ["check", "--project", str(root), "--format", "json", "--database", url]
-    )
-    assert out.exit_code == 1, out.output
-    findings: list[dict[str, Any]] = json.loads(out.output)["findings"]
-    return findings
-
 
 #: a finding expected: its object, its message, the statement its hint gives
 Expected = tuple[str, str, str]

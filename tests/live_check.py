@@ -1,12 +1,15 @@
 """Shared steps of the ``check --database`` tests: a corpus case's schema migrated
-into a database that holds rows, the command's exit code and output, and sessions made
-read-only (as on a hot standby: no temporary table for the check)."""
+into a database that holds rows, the command's exit code and output, its findings
+in json, and sessions made read-only (as on a hot standby: no temporary table for
+the check)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 from migration_harness import live_findings, migrated_database
@@ -30,6 +33,16 @@ def check_command(root: Path, url: str) -> tuple[int, str]:
     (0 clean, 1 drift) and its output."""
     result = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
     return result.exit_code, result.output
+
+
+def drift_json(root: Path, url: str) -> list[dict[str, Any]]:
+    """``check --database --format json``, which must exit 1 (drift): its findings."""
+    out = CliRunner().invoke(
+        main, ["check", "--project", str(root), "--format", "json", "--database", url]
+    )
+    assert out.exit_code == 1, out.output
+    findings: list[dict[str, Any]] = json.loads(out.output)["findings"]
+    return findings
 
 
 @contextmanager

@@ -8,11 +8,11 @@ the queries that read the tables and views (no query of their own)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from live_check import drift_json
 from migration_harness import assert_text_findings, by_hand, live_findings, migrated_database
 from pgcluster import PgCluster
 from schemagen.cli import main
@@ -126,11 +126,7 @@ def test_cluster_marks_made_by_hand_are_extra(pg: PgCluster, db: tuple[Path, str
 
     assert_text_findings(root, url, [(obj, EXTRA, fix) for obj, fix in EXPECTED])
 
-    out = CliRunner().invoke(
-        main, ["check", "--project", str(root), "--format", "json", "--database", url]
-    )
-    assert out.exit_code == 1, out.output
-    findings = json.loads(out.output)["findings"]
+    findings = drift_json(root, url)
     assert [(f["object"], f["message"]) for f in findings] == [(o, EXTRA) for o, _ in EXPECTED]
     assert all(fix in f["hint"] for (_, fix), f in zip(EXPECTED, findings, strict=True))
 
@@ -168,11 +164,8 @@ def test_a_sub_partition_s_mark_is_extra(pg: PgCluster, db: tuple[Path, str]) ->
     found = f"cluster on payments_rest_early_pkey on payments_rest_early: {EXTRA}"
     assert sorted(live_findings(root, url)) == sorted([*before, found])
 
-    out = CliRunner().invoke(
-        main, ["check", "--project", str(root), "--format", "json", "--database", url]
-    )
-    assert out.exit_code == 1, out.output
-    (mark,) = [f for f in json.loads(out.output)["findings"] if f["object"].startswith("cluster")]
+    findings = drift_json(root, url)
+    (mark,) = [f for f in findings if f["object"].startswith("cluster")]
     assert "`ALTER TABLE payments_rest_early SET WITHOUT CLUSTER`" in mark["hint"]
 
     # the hint's statement removes it
@@ -200,11 +193,8 @@ def test_a_partition_partitioned_again_is_undeclarable(
     assert text.exit_code == 1, text.output
     assert f"  {found}" in text.output.splitlines(), text.output
     assert "`ALTER TABLE payments DETACH PARTITION payments_rest`" in text.output, text.output
-    out = CliRunner().invoke(
-        main, ["check", "--project", str(root), "--format", "json", "--database", url]
-    )
-    assert out.exit_code == 1, out.output
-    (finding,) = json.loads(out.output)["findings"]
+    findings = drift_json(root, url)
+    (finding,) = findings
     assert "ATTACH PARTITION" in finding["hint"] and "DEFAULT" in finding["hint"], finding
 
     # read-only (no temporary objects): the same

@@ -8,13 +8,12 @@ the language cannot express."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import psycopg
 import pytest
 from adopt_harness import new_project
-from click.testing import CliRunner
+from live_check import drift_json
 from migration_harness import (
     assert_text_findings,
     by_hand,
@@ -24,7 +23,6 @@ from migration_harness import (
     schemagen,
 )
 from pgcluster import PgCluster
-from schemagen.cli import main
 
 SCHEMA = """
 database: {name: rules}
@@ -95,15 +93,12 @@ def test_rules_and_statistics_are_extra_objects(pg: PgCluster, db: tuple[Path, s
 
     assert_text_findings(root, url, [(obj, extra, drop) for obj, drop in EXPECTED])
 
-    out = CliRunner().invoke(
-        main, ["check", "--project", str(root), "--format", "json", "--database", url]
-    )
-    assert out.exit_code == 1, out.output
+    findings = drift_json(root, url)
     found = [
-        (f["kind"], f["object"], f["message"]) for f in json.loads(out.output)["findings"]
+        (f["kind"], f["object"], f["message"]) for f in findings
     ]
     assert found == [("database", obj, extra) for obj, _ in EXPECTED]
-    hints = [f["hint"] for f in json.loads(out.output)["findings"]]
+    hints = [f["hint"] for f in findings]
     assert all(drop in hint for (_, drop), hint in zip(EXPECTED, hints, strict=True)), hints
 
     # dropped again, the database is back at the schema
@@ -225,11 +220,7 @@ def test_rules_and_statistics_on_partitions_are_extra_objects(
     extra = "in the database but not in the schema"
     assert live_findings(root, url) == [f"{obj}: {extra}" for obj, _ in PARTITIONS_EXPECTED]
 
-    out = CliRunner().invoke(
-        main, ["check", "--project", str(root), "--format", "json", "--database", url]
-    )
-    assert out.exit_code == 1, out.output
-    findings = json.loads(out.output)["findings"]
+    findings = drift_json(root, url)
     assert [(f["object"], f["message"]) for f in findings] == [
         (obj, extra) for obj, _ in PARTITIONS_EXPECTED
     ]

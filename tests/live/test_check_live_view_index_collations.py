@@ -7,11 +7,11 @@ another, checks clean."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from live_check import drift_json
 from migration_harness import by_hand, live_findings, migrated_database, migrated_project
 from pgcluster import PgCluster
 from schemagen.cli import main
@@ -101,11 +101,7 @@ def test_key_collations_made_by_hand_are_drift(pg: PgCluster, db: tuple[Path, st
     for obj, msg, _ in EXPECTED:
         assert f"  {obj}: {msg}" in text.output.splitlines(), text.output
 
-    out = CliRunner().invoke(
-        main, ["check", "--project", str(root), "--format", "json", "--database", url]
-    )
-    assert out.exit_code == 1, out.output
-    findings = json.loads(out.output)["findings"]
+    findings = drift_json(root, url)
     assert [(f["object"], f["message"]) for f in findings] == [(o, m) for o, m, _ in EXPECTED]
     assert all(f"`{fix}`" in f["hint"] for (_, _, fix), f in zip(EXPECTED, findings, strict=True))
 
