@@ -502,9 +502,9 @@ def test_a_primary_key_rebuilt_over_other_columns_searches_its_rows_first() -> N
 
 def test_a_unique_index_searches_its_rows_as_it_compares_them_first() -> None:
     """Its keys (columns and expressions) among the rows its WHERE holds for, before
-    the build, online or in the transaction; not where GROUP BY would compare
-    otherwise (an operator class of its own, NULLS NOT DISTINCT), nor for an index
-    that is not unique."""
+    the build, online or in the transaction; sorted by its operator classes' own
+    operators, found in the database, or with NULLs equal (NULLS NOT DISTINCT), where
+    GROUP BY would compare otherwise; not for an index that is not unique."""
     ix = Index(
         "ux_stores_name", ("id",), unique=True, where="NOT closed",
         keys=(IndexKey(column="id"), IndexKey(expression="lower(name)")),
@@ -523,13 +523,20 @@ def test_a_unique_index_searches_its_rows_as_it_compares_them_first() -> None:
     plain = CreateIndex("stores", ix)
     assert render(plain, _state()).statements[0] == find
     assert steps_of(plain) == ("find repeated keys, in the transaction", "create index")
-    for other in (
-        dataclasses.replace(ix, nulls_not_distinct=True),
-        dataclasses.replace(ix, keys=(IndexKey(expression="lower(name)", ops="text_pattern_ops"),)),
-        dataclasses.replace(ix, unique=False),
-    ):
+    distinct = dataclasses.replace(ix, nulls_not_distinct=True)
+    classed = dataclasses.replace(
+        ix, keys=(IndexKey(expression="lower(name)", ops="text_pattern_ops"),)
+    )
+    for other in (distinct, classed):
         op = CreateIndex("stores", other)
-        assert not op.checks_rows and len(render(op, _state()).statements) == 1
+        assert op.checks_rows
+        assert steps_of(op) == ("find repeated keys, in the transaction", "create index")
+        assert "GROUP BY" not in repeated_index_rows_sql("stores", other)
+        assert "WINDOW w AS (ORDER BY" in repeated_index_rows_sql("stores", other)
+    assert "c.opcname = 'text_pattern_ops'" in repeated_index_rows_sql("stores", classed)
+    assert "pg_opclass" not in repeated_index_rows_sql("stores", distinct)
+    op = CreateIndex("stores", dataclasses.replace(ix, unique=False))
+    assert not op.checks_rows and len(render(op, _state()).statements) == 1
 
 
 def test_a_swapped_unique_s_index_name_stays_within_63_bytes() -> None:

@@ -539,11 +539,8 @@ class CreateIndex(Operation):
     @property
     def checks_rows(self) -> bool:
         """Whether rows are searched for repeated keys before the build: a unique
-        index, whose keys compare as GROUP BY compares them (no operator class of
-        their own, NULLs distinct)."""
-        ix = self.index
-        own_ops = bool(ix.ops) or any(key.ops for key in ix.keys)
-        return ix.unique and not ix.nulls_not_distinct and not own_ops
+        index, whatever its keys' shape (revision.validation.repeated_index_rows_sql)."""
+        return self.index.unique
 
     def apply(self, schema: Schema) -> Schema:
         def add(ent: Entity) -> Entity:

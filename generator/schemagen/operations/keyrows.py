@@ -53,3 +53,51 @@ def repeated_key_rows(table: str, keys: tuple[str, ...], where: str | None = Non
         f"SELECT * FROM {quote_table(table)} WHERE {key} IN (SELECT {cols} FROM "
         f"{quote_table(table)}{only} GROUP BY {cols} HAVING count(*) > 1){also}"
     )
+
+
+def sorted_key_rows(
+    table: str,
+    keys: tuple[str, ...],
+    operators: tuple[tuple[str, str] | None, ...],
+    where: str | None = None,
+    *,
+    nulls_distinct: bool = True,
+    for_format: bool = False,
+) -> str:
+    """The rows of ``table`` whose ``keys`` (SQL) another row repeats, as a unique
+    index compares them, where GROUP BY cannot: ``operators`` gives, per key, the
+    ``(less than, equals)`` of its operator class (``OPERATOR(pg_catalog.~<~)``),
+    None for its type's own ``<`` and ``=``; with ``nulls_distinct`` false (NULLS
+    NOT DISTINCT) two NULLs are equal. Sorted by the keys under those operators,
+    rows equal under them are neighbours (a btree class's order agrees with its
+    equality), so a row repeats when it equals the row before or after it on
+    every key. Rows are told apart by (tableoid, ctid): a partitioned table's
+    ctids repeat across partitions. ``for_format``: every ``%`` of the text is
+    doubled (it is a template of ``format()``, whose ``%n$s`` give the operators)."""
+
+    def text(sql: str) -> str:
+        return sql.replace("%", "%%") if for_format else sql
+
+    order, sides = [], []
+    for key, ops in zip(keys, operators, strict=True):
+        order.append(text(key) if ops is None else f"{text(key)} USING {ops[0]}")
+    for side in ("lag", "lead"):
+        equal = []
+        for key, ops in zip(keys, operators, strict=True):
+            near = f"{side}({text(key)}) OVER w"
+            same = f"{text(key)} {'=' if ops is None else ops[1]} {near}"
+            if not nulls_distinct:  # both NULL, or both set and equal
+                null = f"(({text(key)}) IS NULL)"
+                same = f"{null} = {side}({null}) OVER w AND ({null} OR {same})"
+            equal.append(f"({same})")
+        sides.append(" AND ".join(equal))
+    conditions = [f"({text(where)})"] if where else []
+    if nulls_distinct:  # a row with a NULL key repeats none
+        conditions.append(f"num_nulls({', '.join(text(k) for k in keys)}) = 0")
+    only = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    name = text(quote_table(table))
+    return (
+        f"SELECT * FROM {name} WHERE (tableoid, ctid) IN (SELECT tableoid, ctid FROM "
+        f"(SELECT tableoid, ctid, ({sides[0]}) OR ({sides[1]}) AS repeated FROM {name}{only} "
+        f"WINDOW w AS (ORDER BY {', '.join(order)})) AS k WHERE repeated)"
+    )

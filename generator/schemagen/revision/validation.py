@@ -19,8 +19,21 @@ first, and the error raised there says the same things.
 
 from __future__ import annotations
 
-from ..model.schema import CheckConstraint, ForeignKey, Index, IndexKey, UniqueConstraint
-from ..operations.keyrows import orphan_rows, partly_null_rows, repeated_key_rows, repeated_rows
+from ..model.schema import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    IndexKey,
+    UniqueConstraint,
+    quote_name,
+)
+from ..operations.keyrows import (
+    orphan_rows,
+    partly_null_rows,
+    repeated_key_rows,
+    repeated_rows,
+    sorted_key_rows,
+)
 from ..operations.sqlutil import quote_ident, quote_table, sql_literal
 
 #: What a failed step says last, in the upgrade and in the downgrade alike.
@@ -113,24 +126,103 @@ def repeated_rows_sql(
 def repeated_index_rows_sql(table: str, ix: Index) -> str:
     """The same search before unique index ``ix`` is built (not a constraint, so
     none holds meanwhile): its keys as it compares them, columns or expressions,
-    among the rows its ``WHERE`` holds for; the error names the index."""
+    each under its collation of its own, among the rows its ``WHERE`` holds for;
+    the error names the index.
+
+    GROUP BY compares as a plain index does. A key with an operator class of its
+    own compares with the class's equality, which only the database knows: the
+    block looks up the class's ``<`` and ``=`` (btree strategies 1 and 3) and
+    searches the rows sorted by them (:func:`sorted_key_rows`); NULLS NOT DISTINCT
+    makes two NULLs equal (the same sorted search, with each operator the type's
+    own). A class the database does not have is not searched for: the build names
+    it."""
     keys = ix.keys or tuple(IndexKey(column=c) for c in ix.columns)
-    sql = tuple(
-        quote_ident(k.column) if k.column is not None else f"({k.expression})" for k in keys
-    )
+    sql = tuple(_key_sql(k) for k in keys)
     shown = ", ".join(k.column if k.column is not None else str(k.expression) for k in keys)
-    rows = repeated_key_rows(table, sql, ix.where)
-    raise_ = _raise(
-        f"cannot build unique index {ix.name} on {table}: rows repeat ({shown})",
-        f"list them with: {rows}; change or delete those rows, then run the same "
-        "alembic command again",
-        ix.name,
-        "        ",
-        errcode="unique_violation",
-        detail="the index was not built",
+    opclasses = tuple(
+        k.ops or (dict(ix.ops).get(k.column) if k.column is not None else None) for k in keys
+    )
+    message = f"cannot build unique index {ix.name} on {table}: rows repeat ({shown})"
+    fix = "; change or delete those rows, then run the same alembic command again"
+    if not any(opclasses):
+        if not ix.nulls_not_distinct:
+            rows = repeated_key_rows(table, sql, ix.where)
+        else:
+            plain: tuple[tuple[str, str] | None, ...] = tuple(None for _ in keys)
+            rows = sorted_key_rows(table, sql, plain, ix.where, nulls_distinct=False)
+        raise_ = _raise(
+            message,
+            f"list them with: {rows}{fix}",
+            ix.name,
+            "        ",
+            errcode="unique_violation",
+            detail="the index was not built",
+        )
+        return (
+            f"DO $schemagen$ BEGIN\n    IF EXISTS ({rows}) THEN\n{raise_}    END IF;\n"
+            "END $schemagen$"
+        )
+    found: list[str] = []
+    operators: list[tuple[str, str] | None] = []
+    for ops in opclasses:
+        if ops is None:
+            operators.append(None)
+            continue
+        found += [_class_operator(ops, 1), _class_operator(ops, 3)]
+        operators.append((f"%{len(found) - 1}$s", f"%{len(found)}$s"))
+    template = sorted_key_rows(
+        table,
+        sql,
+        tuple(operators),
+        ix.where,
+        nulls_distinct=not ix.nulls_not_distinct,
+        for_format=True,
+    )
+    listed = ",\n            ".join(found)
+    return (
+        "DO $schemagen$\nDECLARE\n"
+        f"    ops text[] := ARRAY[\n            {listed}];\n"
+        "    rows text;\n    found boolean;\nBEGIN\n"
+        "    -- a class the database does not have: the build names it\n"
+        "    IF array_position(ops, NULL) IS NULL THEN\n"
+        f"        rows := format({sql_literal(template)}, VARIADIC ops);\n"
+        "        EXECUTE 'SELECT EXISTS (' || rows || ')' INTO found;\n"
+        "    END IF;\n"
+        "    IF found THEN\n"
+        "        RAISE EXCEPTION USING ERRCODE = 'unique_violation', "
+        f"CONSTRAINT = {sql_literal(ix.name)},\n"
+        f"            MESSAGE = {sql_literal(message)},\n"
+        "            DETAIL = 'the index was not built',\n"
+        f"            HINT = 'list them with: ' || rows || {sql_literal(fix)};\n"
+        "    END IF;\nEND $schemagen$"
+    )
+
+
+def _key_sql(key: IndexKey) -> str:
+    """A key as the search compares it: the column or the expression in
+    parentheses, under the key's collation of its own."""
+    text = quote_ident(key.column) if key.column is not None else f"({key.expression})"
+    return f"{text} COLLATE {quote_name(key.collation)}" if key.collation else text
+
+
+def _class_operator(ops: str, strategy: int) -> str:
+    """SQL giving btree operator class ``ops``'s operator of ``strategy`` (1: ``<``,
+    3: ``=``) as ``OPERATOR(schema.op)``, NULL where the database has no such
+    class: the one the build would take, schema-qualified or visible."""
+    parts = [p[1:-1].replace('""', '"') if p.startswith('"') else p.lower() for p in ops.split(".")]
+    where = f"c.opcname = {sql_literal(parts[-1])}"
+    where += (
+        f" AND c.opcnamespace = to_regnamespace({sql_literal(quote_ident(parts[0]))})"
+        if len(parts) > 1
+        else " AND pg_opclass_is_visible(c.oid)"
     )
     return (
-        f"DO $schemagen$ BEGIN\n    IF EXISTS ({rows}) THEN\n{raise_}    END IF;\nEND $schemagen$"
+        "(SELECT format('OPERATOR(%I.%s)', n.nspname, o.oprname) FROM pg_opclass c "
+        "JOIN pg_am a ON a.oid = c.opcmethod AND a.amname = 'btree' "
+        "JOIN pg_amop m ON m.amopfamily = c.opcfamily AND m.amoplefttype = c.opcintype "
+        f"AND m.amoprighttype = c.opcintype AND m.amopstrategy = {strategy} "
+        "JOIN pg_operator o ON o.oid = m.amopopr JOIN pg_namespace n ON n.oid = o.oprnamespace "
+        f"WHERE {where} LIMIT 1)"
     )
 
 
