@@ -11,8 +11,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from migration_harness import create_roles, live_findings, migrated_project
+from migration_harness import live_findings
 from pgcluster import PgCluster
+from policy_setup import policy_database
 
 SCHEMA = """
 database: {name: rlsq}
@@ -58,10 +59,7 @@ entities:
 
 @pytest.fixture
 def db(pg: PgCluster, tmp_path: Path) -> tuple[Path, str]:
-    create_roles(pg, ["rlsq_app"])
-    name = pg.create_database("rlsq")
-    root = migrated_project(tmp_path / "p", SCHEMA, pg.url(name))
-    pg.sql(
+    rows = (
         # NULLs and duplicates: owners 1 and 2 own several accounts, some none
         "INSERT INTO accounts SELECT n, NULLIF(n % 3, 0), 't' || n % 2 "
         "FROM generate_series(1, 30) n;"
@@ -69,10 +67,9 @@ def db(pg: PgCluster, tmp_path: Path) -> tuple[Path, str]:
         "FROM generate_series(1, 90) n;"
         "INSERT INTO billing.invoices SELECT n, CASE WHEN n % 5 = 0 THEN NULL ELSE n END "
         "FROM generate_series(1, 20) n;"
-        "GRANT SELECT ON accounts TO rlsq_app",
-        name,
+        "GRANT SELECT ON accounts TO rlsq_app"
     )
-    return root, name
+    return policy_database(pg, tmp_path, "rlsq", SCHEMA, rows)
 
 
 def test_own_table_qualified_is_no_finding(pg: PgCluster, db: tuple[Path, str]) -> None:

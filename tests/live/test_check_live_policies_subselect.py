@@ -15,8 +15,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from migration_harness import create_roles, live_findings, migrated_project
+from migration_harness import live_findings
 from pgcluster import PgCluster
+from policy_setup import policy_database
 
 SCHEMA = """
 database: {name: rlss}
@@ -65,20 +66,16 @@ entities:
 
 @pytest.fixture
 def db(pg: PgCluster, tmp_path: Path) -> tuple[Path, str]:
-    create_roles(pg, ["rlss_app"])
-    name = pg.create_database("rlss")
-    root = migrated_project(tmp_path / "p", SCHEMA, pg.url(name))
-    pg.sql(
+    rows = (
         # NULLs and duplicates: owners 1 and 2 own several accounts, some none
         "INSERT INTO accounts SELECT n, NULLIF(n % 3, 0) FROM generate_series(1, 30) n;"
         "INSERT INTO members SELECT n, CASE WHEN n % 4 = 0 THEN NULL ELSE 1 + n % 7 END "
         "FROM generate_series(1, 40) n;"
         "INSERT INTO billing.invoices SELECT n, CASE WHEN n % 5 = 0 THEN NULL ELSE n * 10 END "
         "FROM generate_series(1, 20) n;"
-        "GRANT SELECT ON accounts TO rlss_app; GRANT SELECT ON members TO rlss_app",
-        name,
+        "GRANT SELECT ON accounts TO rlss_app; GRANT SELECT ON members TO rlss_app"
     )
-    return root, name
+    return policy_database(pg, tmp_path, "rlss", SCHEMA, rows)
 
 
 def test_own_table_in_a_sub_select_is_no_finding(pg: PgCluster, db: tuple[Path, str]) -> None:

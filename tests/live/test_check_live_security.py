@@ -9,7 +9,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from migration_harness import create_roles, live_findings, migrated_project
+from migration_harness import create_roles, live_findings, migrated_database
 from pgcluster import PgCluster
 
 SCHEMA = """
@@ -45,15 +45,12 @@ entities:
 @pytest.fixture
 def db(pg: PgCluster, tmp_path: Path) -> tuple[Path, str]:
     create_roles(pg, ["rls_app", "rls_admin"])
-    name = pg.create_database("rls")
-    root = migrated_project(tmp_path / "p", SCHEMA, pg.url(name))
-    pg.sql(
+    rows = (
         "INSERT INTO accounts SELECT n, n % 3, CASE WHEN n % 2 = 0 THEN 'paid' "
         "ELSE 'free' END::plan FROM generate_series(1, 60) n;"
-        "INSERT INTO notes SELECT n, 1 + n % 60 FROM generate_series(1, 300) n",
-        name,
+        "INSERT INTO notes SELECT n, 1 + n % 60 FROM generate_series(1, 300) n"
     )
-    return root, name
+    return migrated_database(pg, tmp_path, "rls", SCHEMA, rows)
 
 
 def test_clean_then_every_change_by_a_second_session_is_a_finding(
