@@ -1,7 +1,7 @@
 """``schemagen seed``: synthetic rows that satisfy every constraint, made on the server.
 
-Owns: reading check constraints into what values they allow (``checks``),
-deterministic SQL randomness (``random``), realistic words (``words``) and a
+Owns: reading check constraints into what values they allow (``checks``; a CASE
+as the OR it is: ``cases``), deterministic SQL randomness (``random``), realistic words (``words``) and a
 product catalog's text that agrees row by row (``catalog``, ``catalog_words``),
 each column's value generator (``values``; a date's or time's bounds by constants:
 ``times``), the insert order (``order``), each table's statement (``plan``, over

@@ -23,6 +23,7 @@ part must have one of the shapes seed knows how to satisfy by construction:
 - ``manager_id <> id``, a self-referencing key and what it references: another row;
 - ``(a = 'x' AND b > 0) OR (a = 'y' AND b IS NULL)``, an OR without such a guard:
   each row keeps one of the branches made of the shapes above (and ``IS NULL``);
+- ``CASE WHEN a = 'x' THEN b IS NOT NULL ELSE true END``: the OR it is (:mod:`.cases`);
 - ``col IS NULL OR <anything>``: ``col`` is NULL on the rows where the rest
   does not hold (evaluated on the generated values, so anything goes there); when
   the rest is one of the shapes above about ``col`` alone, ``col`` takes values that
@@ -49,6 +50,7 @@ from pglast.stream import RawStream
 from ..model.schema import CheckConstraint, Entity, Schema
 from ..model.sqltext import quote_name
 from ..validate.sql import NOT_CONSTANT, constant
+from .cases import case_as_or
 
 Literal = Decimal | str | bool
 
@@ -292,6 +294,8 @@ def _read_part(node: Any, rules: CheckRules) -> None:
         rules.domain(_required_column(node.arg)).not_null = True
     elif isinstance(node, ast.BoolExpr) and node.boolop == BoolExprType.OR_EXPR:
         _read_or(node, rules)
+    elif isinstance(node, ast.CaseExpr):
+        _read_case(node, rules)
     else:
         raise Unsupported(_calls(node) or "this shape")
 
@@ -328,6 +332,20 @@ def _read_or(node: ast.BoolExpr, rules: CheckRules) -> None:
     if not branches:
         raise Unsupported("an OR none of whose branches seed can read")
     rules.choices.append(Choice(tuple(branches)))
+
+
+def _read_case(node: ast.CaseExpr, rules: CheckRules) -> None:
+    """A CASE as the OR of its branches (:func:`.cases.case_as_or`); one branch alone
+    is a choice of one, which every row keeps."""
+    either = case_as_or(node)
+    args = list(either.args or ()) if either is not None else []
+    if len(args) > 1:
+        _read_or(either, rules)  # type: ignore[arg-type]
+        return
+    branch = _branch(args[0]) if args else None
+    if branch is None:
+        raise Unsupported("a CASE none of whose branches seed can read")
+    rules.choices.append(Choice((branch,)))
 
 
 def _branch(node: Any) -> Branch | None:

@@ -146,17 +146,19 @@ def parent_row(t: TableJob, col: Column, fk: ForeignKey, count: int) -> str:
 
 def _branch_value(t: TableJob, col: Column, job: ColumnJob) -> str:
     """A column an OR check names: the values of the row's branch (see branch_choices);
-    NULL in a share of the rows only where no branch asks for a value."""
+    NULL in a share of the rows of the branches that do not ask for a value (where one
+    does, as ``status <> 'shipped' OR shipped_at IS NOT NULL``, the others' rows)."""
     which, options = t.branched[col.name]
-    cases = " ".join(
-        f"WHEN {i} THEN "
-        + ("NULL" if domain is None else value_sql(replace(job, domain=domain)))
-        for i, domain in enumerate(options)
-    )
+    asked = any(domain is not None and domain.not_null for domain in options)
+    values = []
+    for domain in options:
+        value = "NULL" if domain is None else value_sql(replace(job, domain=domain))
+        if asked and domain is not None and not domain.not_null:
+            value = _nulls(t, col, value)
+        values.append(value)
+    cases = " ".join(f"WHEN {i} THEN {value}" for i, value in enumerate(values))
     expr = f"(CASE {which} {cases} END)"
-    if any(domain is not None and domain.not_null for domain in options):
-        return expr
-    return _nulls(t, col, expr)
+    return expr if asked else _nulls(t, col, expr)
 
 
 def column_job(t: TableJob, col: Column) -> ColumnJob:
