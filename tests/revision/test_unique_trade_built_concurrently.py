@@ -23,30 +23,8 @@ import pytest
 from migration_harness import Case, alembic, assert_matches_models, revisions, schemagen
 from pgcluster import PgCluster
 from revision_steps import at_first_revision, failed_migration, uniques
+from traded_unique import AFTER, WITH_VARIANT
 
-BEFORE = """\
-database: {name: traded}
-entities:
-  Product:
-    columns:
-      id: {type: bigint, primary_key: true}
-      store_id: {type: bigint}
-      legacy: {type: text, nullable: true}
-      variant: {type: text, nullable: true}
-    unique:
-      OLD_NAME: [store_id, legacy]
-"""
-AFTER = """\
-database: {name: traded}
-entities:
-  Product:
-    columns:
-      id: {type: bigint, primary_key: true}
-      store_id: {type: bigint}
-      variant: {type: text, nullable: true}
-    unique:
-      NEW_NAME: [store_id, variant]
-"""
 #: NULL legacies and variants (never duplicates to a unique), repeated stores
 ROWS = (
     "INSERT INTO products VALUES (1, 1, 'x', NULL), (2, 1, NULL, NULL), (3, 1, NULL, 'v'), "
@@ -72,9 +50,9 @@ def _read(url: str) -> int | None:
 
 #: legacy kept: unique(store_id, variant, legacy) narrowed to (store_id, variant),
 #: which a new table's foreign key references at once (swapped in the transaction)
-NEEDED_BEFORE = BEFORE.replace("[store_id, legacy]", "[store_id, variant, legacy]")
+NEEDED_BEFORE = WITH_VARIANT.replace("[store_id, legacy]", "[store_id, variant, legacy]")
 NEEDED_AFTER = (
-    BEFORE.replace("[store_id, legacy]", "[store_id, variant]")
+    WITH_VARIANT.replace("[store_id, legacy]", "[store_id, variant]")
     + """\
   Shelf:
     table: shelves
@@ -90,14 +68,14 @@ NEEDED_AFTER = (
 """
 )
 SCENES = {
-    "same_name": (BEFORE, AFTER, *NAMES[0], "(store_id, legacy)"),
-    "new_name": (BEFORE, AFTER, *NAMES[1], "(store_id, legacy)"),
+    "same_name": (WITH_VARIANT, AFTER, *NAMES[0], "(store_id, legacy)"),
+    "new_name": (WITH_VARIANT, AFTER, *NAMES[1], "(store_id, legacy)"),
     "a_new_key_needs_it": (
         NEEDED_BEFORE, NEEDED_AFTER, *NAMES[0], "(store_id, variant, legacy)"
     ),
     # no unique before: a new one, which the new key needs at once
     "a_new_key_needs_a_new_one": (
-        BEFORE.replace("    unique:\n      OLD_NAME: [store_id, legacy]\n", ""),
+        WITH_VARIANT.replace("    unique:\n      OLD_NAME: [store_id, legacy]\n", ""),
         NEEDED_AFTER, "", "uq_products_key", "",
     ),
 }
@@ -180,7 +158,7 @@ def test_rows_that_repeat_the_new_columns_stop_the_build_before_the_transaction(
     old_name, new_name = NAMES[1]
     case = Case(
         "traded",
-        {"s.yaml": BEFORE.replace("OLD_NAME", old_name)},
+        {"s.yaml": WITH_VARIANT.replace("OLD_NAME", old_name)},
         {"s.yaml": AFTER.replace("NEW_NAME", new_name)},
         destructive=True,
     )

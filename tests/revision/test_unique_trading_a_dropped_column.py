@@ -29,29 +29,8 @@ from revision_steps import (
     listing_query,
     uniques,
 )
+from traded_unique import AFTER, BEFORE, WITH_VARIANT
 
-BEFORE = """\
-database: {name: traded}
-entities:
-  Product:
-    columns:
-      id: {type: bigint, primary_key: true}
-      store_id: {type: bigint}
-      legacy: {type: text, nullable: true}
-    unique:
-      OLD_NAME: [store_id, legacy]
-"""
-AFTER = """\
-database: {name: traded}
-entities:
-  Product:
-    columns:
-      id: {type: bigint, primary_key: true}
-      store_id: {type: bigint}
-      variant: {type: text, nullable: true}
-    unique:
-      NEW_NAME: [store_id, variant]
-"""
 #: NULL legacies (never duplicates to a unique) and repeated stores
 ROWS = "INSERT INTO products VALUES (1, 1, 'x'), (2, 1, NULL), (3, 1, NULL), (4, 2, 'x')"
 
@@ -80,11 +59,7 @@ def _duplicates(url: str) -> list[str]:
     return found
 
 
-#: variant already there (all NULL), not added by the plan
-KEPT = BEFORE.replace(
-    "      legacy: {type: text, nullable: true}\n",
-    "      legacy: {type: text, nullable: true}\n      variant: {type: text, nullable: true}\n",
-)
+#: variant already there, all NULL
 KEPT_ROWS = (
     "INSERT INTO products VALUES (1, 1, 'x', NULL), (2, 1, NULL, NULL), (3, 1, NULL, NULL), "
     "(4, 2, 'x', NULL)"
@@ -109,7 +84,7 @@ def test_a_unique_trading_a_dropped_column_is_never_missing(
     while legacy is there: the previous release could write duplicates)."""
     case = Case(
         "traded",
-        {"s.yaml": (BEFORE if variant == "added" else KEPT).replace("OLD_NAME", old_name)},
+        {"s.yaml": (BEFORE if variant == "added" else WITH_VARIANT).replace("OLD_NAME", old_name)},
         {"s.yaml": AFTER.replace("NEW_NAME", new_name)},
         destructive=True,
     )
