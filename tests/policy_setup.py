@@ -35,6 +35,19 @@ STORE_ROWS = (
 )
 
 
+def products(policies: Mapping[str, str], role: str, columns: str = "") -> str:
+    """The ``entities:`` entry of ``products`` under row-level security: id, store_id
+    and ``columns`` (YAML lines), with a SELECT policy for ``role`` of each USING."""
+    return (
+        "  Product:\n    row_level_security: true\n    columns:\n"
+        "      id: {type: bigint, primary_key: true}\n"
+        "      store_id: {type: bigint, nullable: true}\n"
+        + columns
+        + "    policies:\n"
+        + select_policies(policies, role)
+    )
+
+
 def select_policies(policies: Mapping[str, str], role: str) -> str:
     """A table's ``policies:`` entries (indented under it): a SELECT policy for
     ``role`` with each USING, by name."""

@@ -27,8 +27,8 @@ from policy_setup import (
     assert_clean_read_only,
     policy_database,
     printed_using,
+    products,
     read_only,
-    select_policies,
 )
 
 POLICIES = {
@@ -76,14 +76,7 @@ entities:
     columns:
       id: {type: bigint, primary_key: true}
       active: {type: boolean, nullable: true}
-  Product:
-    row_level_security: true
-    columns:
-      id: {type: bigint, primary_key: true}
-      store_id: {type: bigint, nullable: true}
-      title: {type: text, nullable: true}
-    policies:
-""" + select_policies(POLICIES, "rlro_app")
+""" + products(POLICIES, "rlro_app", "      title: {type: text, nullable: true}\n")
 
 ROWS = (
     # NULLs and duplicates: stores of one owner, members of several stores

@@ -23,7 +23,7 @@ from policy_setup import (
     assert_found_also_read_only,
     policy_database,
     printed_using,
-    select_policies,
+    products,
 )
 
 POLICIES = {
@@ -41,14 +41,7 @@ functions:
 """ + STORE_OPEN + """\
 entities:
 """ + STORE + """\
-  Product:
-    row_level_security: true
-    columns:
-      id: {type: bigint, primary_key: true}
-      store_id: {type: bigint, nullable: true}
-      owner: {type: text, nullable: true}
-    policies:
-""" + select_policies(POLICIES, "rlfn_app")
+""" + products(POLICIES, "rlfn_app", "      owner: {type: text, nullable: true}\n")
 
 ROWS = (
     # NULLs and duplicates: stores without an owner, products of one store

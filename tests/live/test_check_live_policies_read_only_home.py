@@ -22,7 +22,7 @@ from policy_setup import (
     assert_found_also_read_only,
     policy_database,
     printed_using,
-    select_policies,
+    products,
 )
 
 POLICIES = {
@@ -45,13 +45,7 @@ entities:
     columns:
       id: {type: bigint, primary_key: true}
       owner: {type: text, nullable: true}
-  Product:
-    row_level_security: true
-    columns:
-      id: {type: bigint, primary_key: true}
-      store_id: {type: bigint, nullable: true}
-    policies:
-""" + select_policies(POLICIES, "rlhm_app")
+""" + products(POLICIES, "rlhm_app")
 
 ROWS = (
     # NULLs and duplicates: stores of one owner, products of one store

@@ -23,7 +23,7 @@ from policy_setup import (
     assert_found_also_read_only,
     policy_database,
     printed_using,
-    select_policies,
+    products,
 )
 
 POLICIES = {
@@ -44,14 +44,7 @@ functions:
 """ + STORE_OPEN + """\
 entities:
 """ + STORE + """\
-  Product:
-    row_level_security: true
-    columns:
-      id: {type: bigint, primary_key: true}
-      store_id: {type: bigint, nullable: true}
-      owner: {type: text, nullable: true}
-    policies:
-""" + select_policies(POLICIES, "rlsh_app")
+""" + products(POLICIES, "rlsh_app", "      owner: {type: text, nullable: true}\n")
 
 ROWS = (
     # NULLs and duplicates; ' X ' is 'x' to public.lower only
