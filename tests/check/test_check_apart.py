@@ -3,8 +3,8 @@ compares the files and the database (``pipeline.load_schema_apart``): the same
 output and exit code as when the checks ran first, and the schema's errors win
 over file drift, a broken template and an unreachable database alike.
 
-The helpers and cases are ``tests/validate/test_checks_apart.py``'s (plan and
-migrate take the same path).
+The helpers and cases are ``tests/checks_apart.py``'s, shared with plan and migrate
+(``tests/validate/test_checks_apart.py``), which take the same path.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from checks_apart import CASES, DROP, both_ways, edited_shop
 from forks import needs_fork
-from validate.test_checks_apart import CASES, DROP, _both_ways, _project
 
 COMMANDS = [
     ("check", "--no-cache"),
@@ -29,11 +29,11 @@ def test_the_schemas_errors_are_reported_as_before(
     forked: bool,
 ) -> None:
     edits = [(old, new), DROP]
-    serial, apart = _project(tmp_path, "serial", edits), _project(tmp_path, "apart", edits)
+    serial, apart = edited_shop(tmp_path, "serial", edits), edited_shop(tmp_path, "apart", edits)
     models = apart / "generated" / "models.py"
     models.write_text("# edited\n", encoding="utf-8")  # file drift, not reported
     for command in COMMANDS:
-        expected, got, started = _both_ways(monkeypatch, serial, apart, command)
+        expected, got, started = both_ways(monkeypatch, serial, apart, command)
         assert got.exit_code == expected.exit_code == 2, got.output
         assert got.output == expected.output and message in got.output
         # the reference checks' child, started before normalizing (stopped when
@@ -47,15 +47,15 @@ def test_the_schemas_errors_are_reported_as_before(
 def test_a_valid_schema_finds_the_same_drift_apart(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    serial, apart = _project(tmp_path, "serial", [DROP]), _project(tmp_path, "apart", [DROP])
+    serial, apart = edited_shop(tmp_path, "serial", [DROP]), edited_shop(tmp_path, "apart", [DROP])
     for root in (serial, apart):
         (root / "generated" / "database.py").write_text("# edited\n", encoding="utf-8")
     for command in COMMANDS[:2]:
-        expected, got, started = _both_ways(monkeypatch, serial, apart, command)
+        expected, got, started = both_ways(monkeypatch, serial, apart, command)
         assert (got.exit_code, got.output) == (expected.exit_code, expected.output)
         assert got.exit_code == 1 and "database.py" in got.output, got.output
         # the reference and the model checks; shop is too small for other children
         assert len(started) == 2, command
-    expected, got, _ = _both_ways(monkeypatch, serial, apart, COMMANDS[2])
+    expected, got, _ = both_ways(monkeypatch, serial, apart, COMMANDS[2])
     assert (got.exit_code, got.output) == (expected.exit_code, expected.output)
     assert got.exit_code == 2 and "cannot connect" in got.output

@@ -11,52 +11,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from checks_apart import CASES, DROP, both_ways, edited_shop, run
 from fixtures.build.cases import copy_case
-from forks import fork_spy, needs_fork
-from schemagen.cli import main
+from forks import needs_fork
 from schemagen.config import load_project
 from schemagen.errors import SchemaInvalid
 from schemagen.source import plain
 from schemagen.validate import pipeline
 
-#: A column dropped: a destructive plan, which migrate refuses (exit 1) unless the
-#: schema has an error as well (exit 2, the error reported, not the refusal).
-DROP = ("      ratio: {type: numeric, nullable: true}\n", "")
-
-#: (old text, new text, a word of the error, whether the schema is normalized: then
-#: its checks are forked)
-CASES = [
-    # normalize fails on it (a parent that does not exist): nothing is forked but
-    # plan's reference checks, stopped then (they run here)
-    ("references: Customer\n        nullable: true", "references: Nobody\n        nullable: true",
-     "unknown entity 'Nobody'", False),
-    # the reference checks reject it, normalize copes: the checks run in the child
-    ("{columns: [settings], using: gin}", "{columns: [setings], using: gin}", "setings", True),
-    # only the model checks (after normalize) reject it
-    ("default: 2.5}", "default: yes}", "rating.default: default true is a boolean", True),
-]  # fmt: skip
-
 
 def _tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
-
-
-def _run(root: Path, *args: str) -> Result:
-    return CliRunner().invoke(main, [*args, "--project", str(root)])
-
-
-def _project(tmp_path: Path, name: str, edits: list[tuple[str, str]]) -> Path:
-    """The shop case with its first revision, then ``edits`` made to its YAML."""
-    root = copy_case("shop", tmp_path / name)
-    assert _run(root, "migrate", "-m", "first").exit_code == 0
-    path = root / "schema" / "shop.yaml"
-    text = path.read_text(encoding="utf-8")
-    for old, new in edits:
-        assert old in text
-        text = text.replace(old, new, 1)
-    path.write_text(text, encoding="utf-8")
-    return root
 
 
 COMMANDS = [
@@ -66,20 +31,6 @@ COMMANDS = [
 ]
 
 
-def _both_ways(
-    monkeypatch: pytest.MonkeyPatch, serial: Path, apart: Path, command: tuple[str, ...]
-) -> tuple[Result, Result, list[int]]:
-    """``command`` run in ``serial`` with the checks in this process, then in ``apart``
-    with them in a child: both results and the children the second run started."""
-    monkeypatch.setattr(pipeline, "PARALLEL_CHECKS", 10**9)
-    expected = _run(serial, *command)
-    monkeypatch.setattr(pipeline, "PARALLEL_CHECKS", 0)
-    started = fork_spy(monkeypatch)
-    got = _run(apart, *command)
-    monkeypatch.undo()
-    return expected, got, started
-
-
 @needs_fork
 @pytest.mark.parametrize(("old", "new", "message", "forked"), CASES)
 def test_errors_found_in_the_child_are_reported_as_before_and_nothing_is_written(
@@ -87,10 +38,10 @@ def test_errors_found_in_the_child_are_reported_as_before_and_nothing_is_written
     forked: bool,
 ) -> None:
     edits = [(old, new), DROP]
-    serial, apart = _project(tmp_path, "serial", edits), _project(tmp_path, "apart", edits)
+    serial, apart = edited_shop(tmp_path, "serial", edits), edited_shop(tmp_path, "apart", edits)
     before = _tree(apart)
     for command in COMMANDS:
-        expected, got, started = _both_ways(monkeypatch, serial, apart, command)
+        expected, got, started = both_ways(monkeypatch, serial, apart, command)
         assert got.exit_code == expected.exit_code == 2, got.output
         assert got.output == expected.output and message in got.output
         assert "drops column" not in got.output  # the schema's errors, not the refusal
@@ -104,9 +55,9 @@ def test_a_valid_schema_plans_and_migrates_the_same_bytes_apart(
 ) -> None:
     rating = "      rating: {type: double, default: 2.5}\n"
     edits = [DROP, (rating, rating + "      memo: {type: text, nullable: true}\n")]
-    serial, apart = _project(tmp_path, "serial", edits), _project(tmp_path, "apart", edits)
+    serial, apart = edited_shop(tmp_path, "serial", edits), edited_shop(tmp_path, "apart", edits)
     for command in COMMANDS:
-        expected, got, started = _both_ways(monkeypatch, serial, apart, command)
+        expected, got, started = both_ways(monkeypatch, serial, apart, command)
         assert (got.exit_code, got.output) == (expected.exit_code, expected.output)
         assert len(started) == _children(command, True), command  # shop has no other children
     assert "+ column customers.memo text" in got.output and "wrote" in got.output
@@ -161,12 +112,12 @@ def test_plan_reads_a_file_again_only_for_the_marks_of_an_issue(
     monkeypatch.setattr(
         plain, "load_plain", lambda text, *a, **k: rereads.append(text) or first_read(text, *a, **k)
     )
-    clean = _project(tmp_path, "clean", [])
-    assert _run(clean, "plan").exit_code == 0
+    clean = edited_shop(tmp_path, "clean", [])
+    assert run(clean, "plan").exit_code == 0
     assert rereads == []
     old, new = CASES[2][:2]
-    broken = _project(tmp_path, "broken", [(old, new)])
-    got = _run(broken, "plan")
+    broken = edited_shop(tmp_path, "broken", [(old, new)])
+    got = run(broken, "plan")
     assert got.exit_code == 2 and len(rereads) == 1, got.output
     # the same error, at the same place, as validate's (marks recorded while parsing)
-    assert got.output.splitlines()[0] in _run(broken, "validate").output.splitlines()
+    assert got.output.splitlines()[0] in run(broken, "validate").output.splitlines()
