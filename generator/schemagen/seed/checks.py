@@ -51,6 +51,7 @@ from ..model.schema import CheckConstraint, Entity, Schema
 from ..model.sqltext import quote_name
 from ..validate.sql import NOT_CONSTANT, constant
 from .cases import case_as_or
+from .patterns import Shape, shape_of
 
 Literal = Decimal | str | bool
 
@@ -84,6 +85,25 @@ class Domain:
     #: (op, the constant), column on the left. Bounds of a date or a time (:mod:`.times`);
     #: over any other column, refused by the planner.
     times: list[tuple[str, str]] = field(default_factory=list)
+    #: Simple anchored patterns (``code LIKE 'AB-%'``, see :mod:`.patterns`): text that
+    #: starts with ``prefix`` and ends with ``suffix``; each (SQL operator, pattern).
+    prefix: str = ""
+    suffix: str = ""
+    matches: list[tuple[str, str]] = field(default_factory=list)
+
+    def match(self, op: str, pattern: str, shape: Shape) -> None:
+        """Narrow by ``column op pattern`` of a simple ``shape``."""
+        if shape.exact:
+            self.allow([shape.prefix])
+        for mine, theirs, fits in (
+            ("prefix", shape.prefix, str.startswith),
+            ("suffix", shape.suffix, str.endswith),
+        ):
+            held = getattr(self, mine)
+            if not (fits(theirs, held) or fits(held, theirs)):
+                raise Unsupported("no text matches both patterns")
+            setattr(self, mine, max(held, theirs, key=len))
+        self.matches = [*self.matches, (op, pattern)]
 
     def bound(self, op: str, value: Literal) -> None:
         """Narrow by ``column op value`` (value on the right)."""
@@ -115,6 +135,8 @@ class Domain:
         both.avoid = [*self.avoid, *other.avoid]
         both.clocks = [*self.clocks, *other.clocks]
         both.times = [*self.times, *other.times]
+        for op, pattern in other.matches:
+            both.match(op, pattern, shape_of(op, pattern) or Shape(""))
         if other.low is not None:
             both.bound(">" if other.low_strict else ">=", other.low)
         if other.high is not None:
@@ -389,6 +411,8 @@ def _read_expr(node: ast.A_Expr, rules: CheckRules) -> None:
         rules.domain(column).bound("<=", _literal(high))
     elif kind in (A_Expr_Kind.AEXPR_LIKE, A_Expr_Kind.AEXPR_ILIKE) and _op(node) in _PATTERN_OPS:
         _read_pattern(node, rules)
+    elif kind == A_Expr_Kind.AEXPR_SIMILAR and _op(node) == "~":
+        _read_pattern(node, rules)
     elif (listed := _listed(node)) is not None:
         allowed, column_node, values = listed
         domain = rules.domain(_required_column(column_node))
@@ -541,15 +565,25 @@ def _read_length(column: str, op: str, bound: Any, rules: CheckRules) -> None:
 
 
 def _read_pattern(node: ast.A_Expr, rules: CheckRules) -> None:
-    """``column ~ 'regex'`` (or ``~*``, LIKE, ILIKE): seed cannot build text from a
-    pattern, so it keeps the column's realistic text (an email column's addresses)
-    and the server checks every row; a row that misses fails the load, which
-    rolls back whole and names the check (see ``bulk.execute``)."""
-    column = _required_column(node.lexpr)
-    pattern = _literal(node.rexpr)
+    """``column ~ 'regex'`` (or ``~*``, LIKE, ILIKE, SIMILAR TO, also as PostgreSQL
+    prints it back: ``~ similar_to_escape('...')``). A simple anchored pattern (see
+    :mod:`.patterns`) narrows the column's text; of any other, seed cannot build text,
+    so it keeps the column's realistic text (an email column's addresses) and the
+    server checks every row; a row that misses fails the load, which rolls back whole
+    and names the check (see ``bulk.execute``)."""
+    column = _required_column(_text_cast_of(node.lexpr))
+    op, right = _op(node), node.rexpr
+    if isinstance(right, ast.FuncCall) and right.funcname and len(right.args or ()) == 1:
+        if str(right.funcname[-1].sval) == "similar_to_escape":
+            op, right = "SIMILAR TO", right.args[0]  # type: ignore[index]
+    pattern = _literal(right)
     if not isinstance(pattern, str):
         raise Unsupported("a pattern that is not a text constant")
-    rules.patterns.append((column, pattern))
+    shape = shape_of(op, pattern)
+    if shape is None:
+        rules.patterns.append((column, pattern))
+    else:
+        rules.domain(column).match(op, pattern, shape)
 
 
 #: The types PostgreSQL casts a varchar or char column to when it prints an IN list.

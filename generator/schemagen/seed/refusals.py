@@ -21,7 +21,7 @@ def unsupported(ent: Entity, name: str, expression: str, why: str) -> str:
         f"satisfy ({why}). Seed understands ranges and comparisons with constants, "
         "BETWEEN, IN lists, <>, length(column) <= n, bounds by now() or CURRENT_DATE, "
         "dates and times bounded by constants ('2000-01-01'), "
-        "regex and LIKE patterns, ORs and CASEs of these and "
+        "regex, LIKE and SIMILAR TO patterns, ORs and CASEs of these and "
         "`column IS NULL OR ...`. Give a column it names a value "
         f"generator, e.g. under entities.{ent.name}.columns.{column}: "
         'seed: {sql: "<SQL expression over n, the row number, and r, a random number '

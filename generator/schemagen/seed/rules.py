@@ -55,13 +55,23 @@ def table_rules(schema: Schema, ent: Entity) -> CheckRules:
 def _read(ent: Entity, expression: str, rules: CheckRules) -> None:
     """:func:`.checks.read_check`, and Unsupported for a range over a string on a
     column that is no date or time (``code > 'm'``: seed keeps no order of text); an
-    OR's branches with one are left out, as the branches seed cannot read are."""
+    OR's branches with one are left out, as the branches seed cannot read are. A
+    simple pattern on a column that is not text is left to the server, as others."""
     read_check(expression, rules)
     why = _timeless(ent, rules.domains)
     if why is not None:
         raise Unsupported(why)
+    for column, domain in rules.domains.items():
+        if domain.matches and _untexted(ent, column):  # for the server, as ever
+            rules.patterns.extend((column, pattern) for _, pattern in domain.matches)
+            domain.prefix, domain.suffix, domain.matches = "", "", []
     for i, choice in enumerate(rules.choices):
-        kept = tuple(b for b in choice.branches if _timeless(ent, b.domains) is None)
+        kept = tuple(
+            b
+            for b in choice.branches
+            if _timeless(ent, b.domains) is None
+            and not any(d.matches and _untexted(ent, c) for c, d in b.domains.items())
+        )
         if not kept:
             raise Unsupported("an OR none of whose branches seed can read")
         rules.choices[i] = replace(choice, branches=kept)
@@ -75,6 +85,15 @@ def _timeless(ent: Entity, domains: dict[str, Domain]) -> str | None:
             if ent.column(column).type.kind not in TIME_KINDS:
                 return f"a range over a non-number ({domain.times[0][1]!r})"
     return None
+
+
+def _untexted(ent: Entity, column: str) -> bool:
+    """Whether ``column`` is one whose text seed cannot make match a pattern (a number
+    cast to text, an enum): such a pattern is left to the server."""
+    if not ent.has_column(column):
+        return False
+    ctype = ent.column(column).type
+    return ctype.kind not in ("string", "text") and ctype.pgtype != "citext"
 
 
 def _values_keep(ent: Entity, guard: NullUnless, rules: CheckRules) -> bool:

@@ -22,7 +22,7 @@ from ..model.naming import split_qualified
 from ..model.pgtypes import PGTYPE
 from ..model.schema import Column, ColumnType
 from ..model.sqltext import sql_string
-from . import times, words
+from . import patterns, times, words
 from .catalog import Catalog, derived_from
 from .checks import Domain, Literal, Unsupported
 from .named import named_value
@@ -81,7 +81,8 @@ def value_sql(job: ColumnJob) -> str:
         kind, bounds = job.column.type.kind, job.domain.times
         expr = times.within(expr, kind, job.type_sql, bounds, job.unique, job.rows)
     if job.domain.allowed is None and job.column.type.kind not in INTEGER_MAX:
-        expr = _avoid(expr, job.domain.avoid, job.column.type)  # (_typed kept them out)
+        stand_in = job.domain.prefix + "x" + job.domain.suffix  # (keeps its patterns)
+        expr = _avoid(expr, job.domain.avoid, job.column.type, stand_in)  # (_typed kept them out)
     for op, clock in job.domain.clocks:
         expr = _by_clock(job, expr, op, clock)
     return expr
@@ -137,10 +138,13 @@ def _typed(job: ColumnJob, ctype: ColumnType) -> str:
     kind = ctype.kind
     if job.domain.allowed is not None:
         # a listed value another check forbids is left out of the list
+        d = job.domain
         allowed = [
             v
-            for v in job.domain.allowed
-            if v not in job.domain.avoid and times.keeps(v, job.domain.times)
+            for v in d.allowed or ()
+            if v not in d.avoid
+            and times.keeps(v, d.times)
+            and (not isinstance(v, str) or (v.startswith(d.prefix) and v.endswith(d.suffix)))
         ]
         if not allowed:
             raise Unsupported("no value is allowed")
@@ -197,14 +201,16 @@ def _cast(expr: str, job: ColumnJob, ctype: ColumnType) -> str:
     return expr
 
 
-def _avoid(expr: str, avoid: list[Literal], ctype: ColumnType) -> str:
-    """Values the checks forbid (``<> v``) are replaced by a neighbour."""
+def _avoid(expr: str, avoid: list[Literal], ctype: ColumnType, stand_in: str = "x") -> str:
+    """Values the checks forbid (``<> v``) are replaced by a neighbour (text by
+    ``stand_in``)."""
     for value in avoid:
         if isinstance(value, Decimal):
             other = value + 1
             expr = f"(CASE WHEN {expr} = {value} THEN {other} ELSE {expr} END)"
         elif isinstance(value, str) and ctype.kind in ("string", "text"):
-            expr = f"(CASE WHEN {expr} = {sql_string(value)} THEN 'x' ELSE {expr} END)"
+            stand = sql_string(stand_in)
+            expr = f"(CASE WHEN {expr} = {sql_string(value)} THEN {stand} ELSE {expr} END)"
         else:
             raise Unsupported(f"avoiding {value!r}")
     return expr
@@ -386,15 +392,29 @@ def _time(job: ColumnJob, kind: str) -> str:
 
 
 def _text(job: ColumnJob, length: int | None) -> str:
-    cap = job.domain.max_length
+    d = job.domain
+    cap = d.max_length
     if cap is not None:
         length = cap if length is None else min(length, cap)
-    least = job.domain.min_length
+    fixed = len(d.prefix) + len(d.suffix)  # its patterns' (see patterns.matching)
+    if fixed and length is not None:
+        if length < fixed:
+            why = f"its patterns fix {fixed} characters, more than the {length} it holds"
+            raise Unsupported(why)
+        length -= fixed
+    least = d.min_length - fixed if d.min_length is not None else None
     if least is None or least <= 0:
-        return _cut_text(job, length)
-    if length is not None and least > length:
-        raise Unsupported(f"no text is at least {least} and at most {length} characters long")
-    return _padded(_cut_text(job, length), least, job.unique)
+        expr = _cut_text(job, length)
+    elif length is not None and least > length:
+        raise Unsupported(
+            f"no text is at least {least + fixed} and at most {length + fixed} characters long"
+        )
+    else:
+        expr = _padded(_cut_text(job, length), least, job.unique)
+    if d.matches:
+        shape = patterns.Shape(d.prefix, d.suffix)
+        return patterns.matching(expr, shape, d.matches, job.unique)
+    return expr
 
 
 def _padded(expr: str, least: int, unique: bool) -> str:
@@ -573,11 +593,15 @@ def _text_beside(job: ColumnJob, value: str) -> str:
     length = ctype.length if ctype.kind == "string" else None
     if d.avoid:
         raise Unsupported("text it must not equal leaves no sure second value")
+    if d.suffix:
+        raise Unsupported("the end its pattern fixes leaves no sure second value")
     longest = d.max_length if length is None else min(length, d.max_length or length)
     if longest is None:
         return f"({value} || 'x')"
     if longest < 1:
         raise Unsupported("its length leaves only the empty text")
+    if longest <= len(d.prefix):
+        raise Unsupported("its length leaves only the text its pattern fixes")
     last = f"(CASE WHEN right({value}, 1) = 'x' THEN 'y' ELSE 'x' END)"
     changed = f"left({value}, {longest - 1}) || {last}"
     return f"(CASE WHEN char_length({value}) < {longest} THEN {value} || 'x' ELSE {changed} END)"
