@@ -7,10 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from click.testing import CliRunner
+from live_check import check_command
 from migration_harness import by_hand, create_roles, live_findings, migrated_database
 from pgcluster import PgCluster
-from schemagen.cli import main
 
 #: the ``functions:`` entry of ``store_open(bigint)``: whether store $1 has an owner
 STORE_OPEN = """\
@@ -100,13 +99,13 @@ def assert_clean_read_only(pg: PgCluster, root: Path, name: str) -> None:
     url = pg.url(name)
     read_only(pg, name)
     assert live_findings(root, url) == []
-    out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
-    assert out.exit_code == 0, out.output
+    code, output = check_command(root, url)
+    assert code == 0, output
 
 
 def assert_check_reports(root: Path, url: str, *lines: str) -> None:
     """``check --database`` exits 1 (drift), its output holding each of ``lines``."""
-    out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
-    assert out.exit_code == 1, out.output
+    code, output = check_command(root, url)
+    assert code == 1, output
     for line in lines:
-        assert line in out.output
+        assert line in output

@@ -11,11 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from live_check import drift_json
+from live_check import check_command, drift_json
 from migration_harness import assert_text_findings, by_hand, live_findings, migrated_database
 from pgcluster import PgCluster
-from schemagen.cli import main
 
 SCHEMA = """
 database: {name: clus}
@@ -114,8 +112,8 @@ def test_a_database_at_head_has_no_cluster_marks(pg: PgCluster, db: tuple[Path, 
     pg.sql("CLUSTER accounts USING uq_accounts_email", name)
     pg.sql("ALTER TABLE accounts SET WITHOUT CLUSTER", name)
     assert live_findings(root, url) == []
-    out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
-    assert out.exit_code == 0, out.output
+    code, output = check_command(root, url)
+    assert code == 0, output
 
 
 def test_cluster_marks_made_by_hand_are_extra(pg: PgCluster, db: tuple[Path, str]) -> None:
@@ -189,10 +187,10 @@ def test_a_partition_partitioned_again_is_undeclarable(
     found = f"partition key RANGE (paid_on) on payments_rest: {EXTRA}"
     assert live_findings(root, url) == [found]
 
-    text = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
-    assert text.exit_code == 1, text.output
-    assert f"  {found}" in text.output.splitlines(), text.output
-    assert "`ALTER TABLE payments DETACH PARTITION payments_rest`" in text.output, text.output
+    code, output = check_command(root, url)
+    assert code == 1, output
+    assert f"  {found}" in output.splitlines(), output
+    assert "`ALTER TABLE payments DETACH PARTITION payments_rest`" in output, output
     findings = drift_json(root, url)
     (finding,) = findings
     assert "ATTACH PARTITION" in finding["hint"] and "DEFAULT" in finding["hint"], finding

@@ -12,11 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from live_check import drift_json
+from live_check import check_command, drift_json
 from migration_harness import assert_text_findings, by_hand, live_findings, migrated_database
 from pgcluster import PgCluster
-from schemagen.cli import main
 
 SCHEMA = """
 database: {name: rcom}
@@ -120,8 +118,8 @@ def test_a_database_at_head_is_clean(pg: PgCluster, db: tuple[Path, str]) -> Non
         "'Trims the name.')",
         name,
     ) == "4\n"
-    out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", pg.url(name)])
-    assert out.exit_code == 0, out.output
+    code, output = check_command(root, pg.url(name))
+    assert code == 0, output
 
 
 def test_comments_changed_by_hand_are_drift(pg: PgCluster, db: tuple[Path, str]) -> None:

@@ -15,10 +15,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from click.testing import CliRunner
+from live_check import check_command
 from migration_harness import live_findings, migrated_project
 from pgcluster import PgCluster
-from schemagen.cli import main
 
 SCHEMA = """
 database: {name: nsc}
@@ -54,9 +53,9 @@ def test_schema_comments_made_by_hand_are_no_drift(pg: PgCluster, tmp_path: Path
         name,
     )
     assert live_findings(root, url) == []
-    out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
-    assert out.exit_code == 0, out.output
-    assert "check OK" in out.output
+    code, output = check_command(root, url)
+    assert code == 0, output
+    assert "check OK" in output
 
     # the project's own comments are still compared in the same database
     pg.sql("COMMENT ON COLUMN accounts.email IS 'changed by hand'", name)
@@ -64,5 +63,5 @@ def test_schema_comments_made_by_hand_are_no_drift(pg: PgCluster, tmp_path: Path
         "column accounts.email: comment is 'changed by hand' in the database, "
         "'Where receipts go.' in the schema"
     ]
-    out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
-    assert out.exit_code == 1, out.output
+    code, output = check_command(root, url)
+    assert code == 1, output

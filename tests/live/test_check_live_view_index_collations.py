@@ -10,11 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from live_check import drift_json
+from live_check import check_command, drift_json
 from migration_harness import by_hand, live_findings, migrated_database, migrated_project
 from pgcluster import PgCluster
-from schemagen.cli import main
 
 SCHEMA = """
 database: {name: mvco}
@@ -86,8 +84,8 @@ def test_a_database_at_head_is_clean(pg: PgCluster, db: tuple[Path, str]) -> Non
         "WHERE a.attrelid = 'store_names'::regclass AND a.attname = 'code'",
         name,
     ) == "C\n"
-    out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", pg.url(name)])
-    assert out.exit_code == 0, out.output
+    code, output = check_command(root, pg.url(name))
+    assert code == 0, output
 
 
 def test_key_collations_made_by_hand_are_drift(pg: PgCluster, db: tuple[Path, str]) -> None:
@@ -96,10 +94,10 @@ def test_key_collations_made_by_hand_are_drift(pg: PgCluster, db: tuple[Path, st
     by_hand(pg, name, BEHIND)
     assert live_findings(root, url) == [f"{obj}: {msg}" for obj, msg, _ in EXPECTED]
 
-    text = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
-    assert text.exit_code == 1, text.output
+    code, output = check_command(root, url)
+    assert code == 1, output
     for obj, msg, _ in EXPECTED:
-        assert f"  {obj}: {msg}" in text.output.splitlines(), text.output
+        assert f"  {obj}: {msg}" in output.splitlines(), output
 
     findings = drift_json(root, url)
     assert [(f["object"], f["message"]) for f in findings] == [(o, m) for o, m, _ in EXPECTED]
@@ -203,8 +201,8 @@ def test_an_expression_key_s_own_collation_is_compared(pg: PgCluster, tmp_path: 
             name,
         )
         assert live_findings(root, url) == []
-        out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
-        assert out.exit_code == 0, out.output
+        code, output = check_command(root, url)
+        assert code == 0, output
         by_hand(pg, name, (
             "DROP INDEX ix_store_names_lower",
             "CREATE INDEX ix_store_names_lower ON store_names (lower(name), id)",
@@ -217,8 +215,8 @@ def test_an_expression_key_s_own_collation_is_compared(pg: PgCluster, tmp_path: 
             "index ix_store_names_plain on store_names: key collations (POSIX) in the "
             "database, none in the schema",
         ]
-        out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", url])
-        assert out.exit_code == 1, out.output
+        code, output = check_command(root, url)
+        assert code == 1, output
         # made again as declared: clean
         pg.sql(
             "DROP INDEX ix_store_names_lower; DROP INDEX ix_store_names_plain;"

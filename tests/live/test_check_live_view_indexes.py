@@ -12,11 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from live_check import drift_json
+from live_check import check_command, drift_json
 from migration_harness import by_hand, live_findings, migrated_database
 from pgcluster import PgCluster
-from schemagen.cli import main
 
 SCHEMA = """
 database: {name: mvix}
@@ -109,8 +107,8 @@ def db(pg: PgCluster, tmp_path: Path) -> tuple[Path, str]:
 def test_a_database_at_head_is_clean(pg: PgCluster, db: tuple[Path, str]) -> None:
     root, name = db
     assert live_findings(root, pg.url(name)) == []
-    out = CliRunner().invoke(main, ["check", "--project", str(root), "--database", pg.url(name)])
-    assert out.exit_code == 0, out.output
+    code, output = check_command(root, pg.url(name))
+    assert code == 0, output
 
 
 def test_indexes_made_again_otherwise_are_findings(pg: PgCluster, db: tuple[Path, str]) -> None:
