@@ -236,10 +236,10 @@ def test_one_operation_renders_exactly() -> None:
     assert code == [
         "    op.execute(",
         "        (",
-        '            "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON c.oid = "',
-        '            "i.indexrelid WHERE c.relname = \'idx_products_title_search\' AND "',
+        '            "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "',
+        '            "c.oid = i.indexrelid WHERE c.relname = \'idx_products_title_search\' AND "',
         '            "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "',
-        '            "THEN DROP INDEX idx_products_title_search; END IF; END $$"',
+        '            "THEN DROP INDEX idx_products_title_search; END IF; END $schemagen$"',
         "        ),",
         "    )",
         "    op.create_index(",

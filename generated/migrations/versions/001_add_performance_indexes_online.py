@@ -105,10 +105,11 @@ def upgrade() -> None:
     with op.get_context().autocommit_block():
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_alerts_auto_resolve' AND "
-                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
-                "THEN DROP INDEX idx_alerts_auto_resolve; END IF; END $$"
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = 'idx_alerts_auto_resolve' "
+                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
+                "i.indisvalid) THEN DROP INDEX idx_alerts_auto_resolve; END IF; END "
+                "$schemagen$"
             ),
         )
         op.create_index(
@@ -121,11 +122,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_alerts_custom_data_gin' "
-                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
-                "i.indisvalid) THEN DROP INDEX idx_alerts_custom_data_gin; END IF; END "
-                "$$"
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = "
+                "'idx_alerts_custom_data_gin' AND c.relnamespace = "
+                "current_schema()::regnamespace AND NOT i.indisvalid) THEN DROP INDEX "
+                "idx_alerts_custom_data_gin; END IF; END $schemagen$"
             ),
         )
         op.create_index(
@@ -139,10 +140,10 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_alerts_entity' AND "
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = 'idx_alerts_entity' AND "
                 "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
-                "THEN DROP INDEX idx_alerts_entity; END IF; END $$"
+                "THEN DROP INDEX idx_alerts_entity; END IF; END $schemagen$"
             ),
         )
         op.create_index(
@@ -155,10 +156,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_alerts_store_created' AND "
-                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
-                "THEN DROP INDEX idx_alerts_store_created; END IF; END $$"
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = "
+                "'idx_alerts_store_created' AND c.relnamespace = "
+                "current_schema()::regnamespace AND NOT i.indisvalid) THEN DROP INDEX "
+                "idx_alerts_store_created; END IF; END $schemagen$"
             ),
         )
         op.create_index(
@@ -170,10 +172,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_alerts_store_unack' AND "
-                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
-                "THEN DROP INDEX idx_alerts_store_unack; END IF; END $$"
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = 'idx_alerts_store_unack' "
+                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
+                "i.indisvalid) THEN DROP INDEX idx_alerts_store_unack; END IF; END "
+                "$schemagen$"
             ),
         )
         op.create_index(
@@ -186,11 +189,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_alerts_store_unresolved' "
-                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
-                "i.indisvalid) THEN DROP INDEX idx_alerts_store_unresolved; END IF; "
-                "END $$"
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = "
+                "'idx_alerts_store_unresolved' AND c.relnamespace = "
+                "current_schema()::regnamespace AND NOT i.indisvalid) THEN DROP INDEX "
+                "idx_alerts_store_unresolved; END IF; END $schemagen$"
             ),
         )
         op.create_index(
@@ -203,11 +206,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_alert_templates_store' "
-                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
-                "i.indisvalid) THEN DROP INDEX idx_alert_templates_store; END IF; END "
-                "$$"
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = "
+                "'idx_alert_templates_store' AND c.relnamespace = "
+                "current_schema()::regnamespace AND NOT i.indisvalid) THEN DROP INDEX "
+                "idx_alert_templates_store; END IF; END $schemagen$"
             ),
         )
         op.create_index(
@@ -219,11 +222,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = "
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = "
                 "'idx_custom_fields_store_entity' AND c.relnamespace = "
                 "current_schema()::regnamespace AND NOT i.indisvalid) THEN DROP INDEX "
-                "idx_custom_fields_store_entity; END IF; END $$"
+                "idx_custom_fields_store_entity; END IF; END $schemagen$"
             ),
         )
         op.create_index(
@@ -235,10 +238,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_forecasts_location' AND "
-                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
-                "THEN DROP INDEX idx_forecasts_location; END IF; END $$"
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = 'idx_forecasts_location' "
+                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
+                "i.indisvalid) THEN DROP INDEX idx_forecasts_location; END IF; END "
+                "$schemagen$"
             ),
         )
         op.create_index(
@@ -250,10 +254,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_forecasts_variant' AND "
-                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
-                "THEN DROP INDEX idx_forecasts_variant; END IF; END $$"
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = 'idx_forecasts_variant' "
+                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
+                "i.indisvalid) THEN DROP INDEX idx_forecasts_variant; END IF; END "
+                "$schemagen$"
             ),
         )
         op.create_index(
@@ -265,11 +270,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = "
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = "
                 "'idx_inventory_custom_data_gin' AND c.relnamespace = "
                 "current_schema()::regnamespace AND NOT i.indisvalid) THEN DROP INDEX "
-                "idx_inventory_custom_data_gin; END IF; END $$"
+                "idx_inventory_custom_data_gin; END IF; END $schemagen$"
             ),
         )
         op.create_index(
@@ -283,10 +288,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_inventory_location' AND "
-                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
-                "THEN DROP INDEX idx_inventory_location; END IF; END $$"
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = 'idx_inventory_location' "
+                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
+                "i.indisvalid) THEN DROP INDEX idx_inventory_location; END IF; END "
+                "$schemagen$"
             ),
         )
         op.create_index(
@@ -298,10 +304,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_inventory_low_stock' AND "
-                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
-                "THEN DROP INDEX idx_inventory_low_stock; END IF; END $$"
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = 'idx_inventory_low_stock' "
+                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
+                "i.indisvalid) THEN DROP INDEX idx_inventory_low_stock; END IF; END "
+                "$schemagen$"
             ),
         )
         op.create_index(
@@ -314,10 +321,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_inventory_overstock' AND "
-                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
-                "THEN DROP INDEX idx_inventory_overstock; END IF; END $$"
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = 'idx_inventory_overstock' "
+                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
+                "i.indisvalid) THEN DROP INDEX idx_inventory_overstock; END IF; END "
+                "$schemagen$"
             ),
         )
         op.create_index(
@@ -330,11 +338,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_inventory_store_location' "
-                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
-                "i.indisvalid) THEN DROP INDEX idx_inventory_store_location; END IF; "
-                "END $$"
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = "
+                "'idx_inventory_store_location' AND c.relnamespace = "
+                "current_schema()::regnamespace AND NOT i.indisvalid) THEN DROP INDEX "
+                "idx_inventory_store_location; END IF; END $schemagen$"
             ),
         )
         op.create_index(
@@ -346,10 +354,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_movements_item_date' AND "
-                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
-                "THEN DROP INDEX idx_movements_item_date; END IF; END $$"
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = 'idx_movements_item_date' "
+                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
+                "i.indisvalid) THEN DROP INDEX idx_movements_item_date; END IF; END "
+                "$schemagen$"
             ),
         )
         op.create_index(
@@ -361,10 +370,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_movements_reference' AND "
-                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
-                "THEN DROP INDEX idx_movements_reference; END IF; END $$"
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = 'idx_movements_reference' "
+                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
+                "i.indisvalid) THEN DROP INDEX idx_movements_reference; END IF; END "
+                "$schemagen$"
             ),
         )
         op.create_index(
@@ -377,11 +387,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_products_custom_data_gin' "
-                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
-                "i.indisvalid) THEN DROP INDEX idx_products_custom_data_gin; END IF; "
-                "END $$"
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = "
+                "'idx_products_custom_data_gin' AND c.relnamespace = "
+                "current_schema()::regnamespace AND NOT i.indisvalid) THEN DROP INDEX "
+                "idx_products_custom_data_gin; END IF; END $schemagen$"
             ),
         )
         op.create_index(
@@ -395,10 +405,10 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_products_handle' AND "
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = 'idx_products_handle' AND "
                 "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
-                "THEN DROP INDEX idx_products_handle; END IF; END $$"
+                "THEN DROP INDEX idx_products_handle; END IF; END $schemagen$"
             ),
         )
         op.create_index(
@@ -410,11 +420,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_products_store_status' "
-                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
-                "i.indisvalid) THEN DROP INDEX idx_products_store_status; END IF; END "
-                "$$"
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = "
+                "'idx_products_store_status' AND c.relnamespace = "
+                "current_schema()::regnamespace AND NOT i.indisvalid) THEN DROP INDEX "
+                "idx_products_store_status; END IF; END $schemagen$"
             ),
         )
         op.create_index(
@@ -426,10 +436,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_products_store_type' AND "
-                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
-                "THEN DROP INDEX idx_products_store_type; END IF; END $$"
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = 'idx_products_store_type' "
+                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
+                "i.indisvalid) THEN DROP INDEX idx_products_store_type; END IF; END "
+                "$schemagen$"
             ),
         )
         op.create_index(
@@ -441,11 +452,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_products_store_vendor' "
-                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
-                "i.indisvalid) THEN DROP INDEX idx_products_store_vendor; END IF; END "
-                "$$"
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = "
+                "'idx_products_store_vendor' AND c.relnamespace = "
+                "current_schema()::regnamespace AND NOT i.indisvalid) THEN DROP INDEX "
+                "idx_products_store_vendor; END IF; END $schemagen$"
             ),
         )
         op.create_index(
@@ -457,11 +468,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_products_title_search' "
-                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
-                "i.indisvalid) THEN DROP INDEX idx_products_title_search; END IF; END "
-                "$$"
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = "
+                "'idx_products_title_search' AND c.relnamespace = "
+                "current_schema()::regnamespace AND NOT i.indisvalid) THEN DROP INDEX "
+                "idx_products_title_search; END IF; END $schemagen$"
             ),
         )
         op.create_index(
@@ -475,10 +486,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_variants_barcode' AND "
-                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
-                "THEN DROP INDEX idx_variants_barcode; END IF; END $$"
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = 'idx_variants_barcode' "
+                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
+                "i.indisvalid) THEN DROP INDEX idx_variants_barcode; END IF; END "
+                "$schemagen$"
             ),
         )
         op.create_index(
@@ -491,11 +503,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_variants_custom_data_gin' "
-                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
-                "i.indisvalid) THEN DROP INDEX idx_variants_custom_data_gin; END IF; "
-                "END $$"
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = "
+                "'idx_variants_custom_data_gin' AND c.relnamespace = "
+                "current_schema()::regnamespace AND NOT i.indisvalid) THEN DROP INDEX "
+                "idx_variants_custom_data_gin; END IF; END $schemagen$"
             ),
         )
         op.create_index(
@@ -509,10 +521,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_variants_product_id' AND "
-                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
-                "THEN DROP INDEX idx_variants_product_id; END IF; END $$"
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = 'idx_variants_product_id' "
+                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
+                "i.indisvalid) THEN DROP INDEX idx_variants_product_id; END IF; END "
+                "$schemagen$"
             ),
         )
         op.create_index(
@@ -524,10 +537,10 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_variants_sku' AND "
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = 'idx_variants_sku' AND "
                 "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
-                "THEN DROP INDEX idx_variants_sku; END IF; END $$"
+                "THEN DROP INDEX idx_variants_sku; END IF; END $schemagen$"
             ),
         )
         op.create_index(
@@ -540,10 +553,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_po_expected_delivery' AND "
-                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
-                "THEN DROP INDEX idx_po_expected_delivery; END IF; END $$"
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = "
+                "'idx_po_expected_delivery' AND c.relnamespace = "
+                "current_schema()::regnamespace AND NOT i.indisvalid) THEN DROP INDEX "
+                "idx_po_expected_delivery; END IF; END $schemagen$"
             ),
         )
         op.create_index(
@@ -555,10 +569,10 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_po_store_status' AND "
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = 'idx_po_store_status' AND "
                 "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
-                "THEN DROP INDEX idx_po_store_status; END IF; END $$"
+                "THEN DROP INDEX idx_po_store_status; END IF; END $schemagen$"
             ),
         )
         op.create_index(
@@ -570,10 +584,10 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_po_supplier_id' AND "
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = 'idx_po_supplier_id' AND "
                 "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
-                "THEN DROP INDEX idx_po_supplier_id; END IF; END $$"
+                "THEN DROP INDEX idx_po_supplier_id; END IF; END $schemagen$"
             ),
         )
         op.create_index(
@@ -585,10 +599,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_po_line_items_po' AND "
-                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
-                "THEN DROP INDEX idx_po_line_items_po; END IF; END $$"
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = 'idx_po_line_items_po' "
+                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
+                "i.indisvalid) THEN DROP INDEX idx_po_line_items_po; END IF; END "
+                "$schemagen$"
             ),
         )
         op.create_index(
@@ -600,11 +615,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_po_line_items_variant' "
-                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
-                "i.indisvalid) THEN DROP INDEX idx_po_line_items_variant; END IF; END "
-                "$$"
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = "
+                "'idx_po_line_items_variant' AND c.relnamespace = "
+                "current_schema()::regnamespace AND NOT i.indisvalid) THEN DROP INDEX "
+                "idx_po_line_items_variant; END IF; END $schemagen$"
             ),
         )
         op.create_index(
@@ -616,11 +631,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = "
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = "
                 "'idx_stores_deletion_scheduled' AND c.relnamespace = "
                 "current_schema()::regnamespace AND NOT i.indisvalid) THEN DROP INDEX "
-                "idx_stores_deletion_scheduled; END IF; END $$"
+                "idx_stores_deletion_scheduled; END IF; END $schemagen$"
             ),
         )
         op.create_index(
@@ -633,10 +648,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_stores_shop_domain' AND "
-                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
-                "THEN DROP INDEX idx_stores_shop_domain; END IF; END $$"
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = 'idx_stores_shop_domain' "
+                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
+                "i.indisvalid) THEN DROP INDEX idx_stores_shop_domain; END IF; END "
+                "$schemagen$"
             ),
         )
         op.execute(
@@ -668,11 +684,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = "
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = "
                 "'idx_stores_subscription_status' AND c.relnamespace = "
                 "current_schema()::regnamespace AND NOT i.indisvalid) THEN DROP INDEX "
-                "idx_stores_subscription_status; END IF; END $$"
+                "idx_stores_subscription_status; END IF; END $schemagen$"
             ),
         )
         op.create_index(
@@ -684,10 +700,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_suppliers_store_name' AND "
-                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
-                "THEN DROP INDEX idx_suppliers_store_name; END IF; END $$"
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = "
+                "'idx_suppliers_store_name' AND c.relnamespace = "
+                "current_schema()::regnamespace AND NOT i.indisvalid) THEN DROP INDEX "
+                "idx_suppliers_store_name; END IF; END $schemagen$"
             ),
         )
         op.create_index(
@@ -699,10 +716,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_workflow_exec_rule' AND "
-                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
-                "THEN DROP INDEX idx_workflow_exec_rule; END IF; END $$"
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = 'idx_workflow_exec_rule' "
+                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
+                "i.indisvalid) THEN DROP INDEX idx_workflow_exec_rule; END IF; END "
+                "$schemagen$"
             ),
         )
         op.create_index(
@@ -714,10 +732,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_workflow_exec_time' AND "
-                "c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid) "
-                "THEN DROP INDEX idx_workflow_exec_time; END IF; END $$"
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = 'idx_workflow_exec_time' "
+                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
+                "i.indisvalid) THEN DROP INDEX idx_workflow_exec_time; END IF; END "
+                "$schemagen$"
             ),
         )
         op.create_index(
@@ -730,11 +749,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_workflow_store_active' "
-                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
-                "i.indisvalid) THEN DROP INDEX idx_workflow_store_active; END IF; END "
-                "$$"
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = "
+                "'idx_workflow_store_active' AND c.relnamespace = "
+                "current_schema()::regnamespace AND NOT i.indisvalid) THEN DROP INDEX "
+                "idx_workflow_store_active; END IF; END $schemagen$"
             ),
         )
         op.create_index(
@@ -746,11 +765,11 @@ def upgrade() -> None:
         )
         op.execute(
             (
-                "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON "
-                "c.oid = i.indexrelid WHERE c.relname = 'idx_workflow_trigger_event' "
-                "AND c.relnamespace = current_schema()::regnamespace AND NOT "
-                "i.indisvalid) THEN DROP INDEX idx_workflow_trigger_event; END IF; END "
-                "$$"
+                "DO $schemagen$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class "
+                "c ON c.oid = i.indexrelid WHERE c.relname = "
+                "'idx_workflow_trigger_event' AND c.relnamespace = "
+                "current_schema()::regnamespace AND NOT i.indisvalid) THEN DROP INDEX "
+                "idx_workflow_trigger_event; END IF; END $schemagen$"
             ),
         )
         op.create_index(

@@ -141,13 +141,13 @@ def identity_rename_sql(table: str, col: Column) -> str:
     ``CREATE TABLE`` or ``ADD COLUMN`` made it under PostgreSQL's (SQLAlchemy's
     ``Identity()`` cannot name it): found by ``pg_get_serial_sequence``, not by the
     name PostgreSQL would give it, which it does not take when another relation has."""
-    from .sqltext import quote_name
+    from .sqltext import do_block, quote_name
 
     assert col.sequence_name is not None
     where = ".".join(quote_name(part) for part in table.split("."))
     found = f"pg_get_serial_sequence({_literal(where)}, {_literal(col.name)})"
     rename = f"format('ALTER SEQUENCE %s RENAME TO %I', {found}, {_literal(col.sequence_name)})"
-    return f"DO $$BEGIN EXECUTE {rename}; END$$"
+    return do_block(f"BEGIN EXECUTE {rename}; END")
 
 
 def _literal(text: str) -> str:

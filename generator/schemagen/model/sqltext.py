@@ -192,3 +192,16 @@ def partition_statements(entity: Entity) -> list[str]:
     added after it would have to scan it)."""
     ordered = sorted(entity.partitions, key=lambda p: (p.default, p.name))
     return [partition_sql(entity.table, p) for p in ordered]
+
+
+def do_block(body: str) -> str:
+    """``DO $tag$<body>$tag$``, with a dollar tag that ``body`` cannot end early:
+    ``$schemagen$``, or ``$schemagen1$``, ``$schemagen2$``, ... where the body
+    holds it (a check's or a predicate's literal may). A tag is taken only where
+    the body holds neither ``$tag`` nor ``tag$``, so that none is formed across
+    the body's edges either."""
+    tag, n = "schemagen", 0
+    while f"${tag}" in body or f"{tag}$" in body:
+        n += 1
+        tag = f"schemagen{n}"
+    return f"DO ${tag}${body}${tag}$"

@@ -12,7 +12,13 @@ from __future__ import annotations
 
 from ..model import naming
 from ..model.schema import CheckConstraint, ExcludeConstraint, ForeignKey, Schema, UniqueConstraint
-from ..model.sqltext import deferral_sql, exclude_sql, not_valid_check_sql, text_source
+from ..model.sqltext import (
+    deferral_sql,
+    do_block,
+    exclude_sql,
+    not_valid_check_sql,
+    text_source,
+)
 from ..operations.constraint import (
     AddConstraint,
     Constraint,
@@ -85,8 +91,8 @@ def key_rows_sql(operation: AddPrimaryKey) -> str:
     # first, so that a table holding both is refused for its NULL, as it was when
     # NULL was searched first, and a sorted grouping can stop at that group (a
     # trailing ORDER BY over the groups made PostgreSQL 15 hash all of them).
-    return (
-        "DO $$\nDECLARE\n    repeated text;\n    holds_null boolean;\nBEGIN\n"
+    return do_block(
+        "\nDECLARE\n    repeated text;\n    holds_null boolean;\nBEGIN\n"
         f"    SELECT CAST({row} AS text), {nulls} INTO repeated, holds_null FROM {table} "
         f"GROUP BY ({nulls}), {cols} HAVING count(*) > 1 OR ({nulls}) "
         f"ORDER BY 2 DESC, {cols} LIMIT 1;\n"
@@ -94,7 +100,7 @@ def key_rows_sql(operation: AddPrimaryKey) -> str:
         f"        RAISE EXCEPTION USING MESSAGE = {null_text}, HINT = {hint};\n"
         "    ELSIF FOUND THEN\n"
         f"        RAISE EXCEPTION USING MESSAGE = {repeat_text} || repeated, HINT = {hint};\n"
-        "    END IF;\nEND $$"
+        "    END IF;\nEND "
     )
 
 
@@ -144,9 +150,11 @@ def _(operation: AddConstraint, state: Schema) -> list[Stmt] | Rendered:
 def if_no_constraint(table: str, name: str, sql: str) -> Stmt:
     """``sql``, run only while ``table`` has no constraint ``name`` (a rerun skips it)."""
     return execute(
-        "DO $schemagen$ BEGIN IF NOT EXISTS (SELECT FROM pg_constraint WHERE conrelid = "
-        f"{sql_literal(quote_table(table))}::regclass AND conname = {sql_literal(name)}) "
-        f"THEN {sql}; END IF; END $schemagen$"
+        do_block(
+            " BEGIN IF NOT EXISTS (SELECT FROM pg_constraint WHERE conrelid = "
+            f"{sql_literal(quote_table(table))}::regclass AND conname = {sql_literal(name)}) "
+            f"THEN {sql}; END IF; END "
+        )
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..model import naming
 from ..model.schema import Index, Schema
-from ..model.sqltext import column_key_options, index_key_sql, text_source
+from ..model.sqltext import column_key_options, do_block, index_key_sql, text_source
 from ..operations.constraint import CreateIndex, DropIndex
 from ..operations.sqlutil import quote_ident, quote_table, sql_literal
 from ..util.pycode import Expr, Str, call, pydict, pylist
@@ -99,6 +99,11 @@ def _(operation: CreateIndex, state: Schema) -> Rendered:
 
 
 def drop_invalid_index(name: str, table: str) -> Stmt:
+    """``op.execute`` of :func:`drop_invalid_index_sql`."""
+    return execute(drop_invalid_index_sql(name, table))
+
+
+def drop_invalid_index_sql(name: str, table: str) -> str:
     """A DO block that drops index ``name`` of ``table``'s schema if it is INVALID.
 
     Plain ``DROP INDEX`` (CONCURRENTLY cannot run in a DO block): the index is
@@ -107,11 +112,11 @@ def drop_invalid_index(name: str, table: str) -> Stmt:
     literal = sql_literal(name)
     pg_schema = naming.split_qualified(table)[0]
     namespace = sql_literal(pg_schema) if pg_schema else "current_schema()"
-    return execute(
-        "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+    return do_block(
+        " BEGIN IF EXISTS (SELECT FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
         f"WHERE c.relname = {literal} AND c.relnamespace = {namespace}::regnamespace "
         f"AND NOT i.indisvalid) THEN DROP INDEX {quote_table(naming.in_schema_of(table, name))}; "
-        "END IF; END $$"
+        "END IF; END "
     )
 
 

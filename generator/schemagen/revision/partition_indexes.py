@@ -41,6 +41,7 @@ import re
 
 from ..model.naming import in_schema_of
 from ..model.schema import Index
+from ..model.sqltext import do_block
 from ..operations.constraint import CreateIndex
 from ..operations.sqlutil import quote_table, sql_literal
 from .render import Rendered, Stepwise, execute
@@ -134,8 +135,8 @@ def foreign_partitions_sql(table: str, ix: Index) -> str:
         "partition wait for the build), or detach them (ALTER TABLE ... DETACH PARTITION)"
     )
     message = f"cannot build index {ix.name} on {table} partition by partition: its partition"
-    return (
-        "DO $schemagen$\nDECLARE\n    found text;\n    many boolean;\nBEGIN\n"
+    return do_block(
+        "\nDECLARE\n    found text;\n    many boolean;\nBEGIN\n"
         "    SELECT string_agg(c.oid::regclass::text, ', ' ORDER BY c.oid::regclass::text), "
         "count(*) > 1 INTO found, many\n"
         f"    FROM pg_partition_tree({sql_literal(quote_table(table))}::regclass) p "
@@ -149,7 +150,7 @@ def foreign_partitions_sql(table: str, ix: Index) -> str:
         "built ON ONLY the table and attached partition by partition is never valid while "
         "a foreign table is a partition',\n"
         f"            HINT = {sql_literal(way + ', then run the same alembic command again')};\n"
-        "    END IF;\nEND $schemagen$"
+        "    END IF;\nEND "
     )
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from ..model.naming import partition_table
 from ..model.schema import Schema
-from ..model.sqltext import partition_sql
+from ..model.sqltext import do_block, partition_sql
 from ..operations.partition import CreatePartition, DropPartition
 from ..operations.sqlutil import quote_table, sql_literal
 from .render import Guarded, Stmt, execute, render_operation
@@ -44,8 +44,10 @@ def _(operation: DropPartition, state: Schema) -> list[Stmt | Guarded]:
     return [
         # FINALIZE, unlike CONCURRENTLY, runs in a transaction: in a DO block
         execute(
-            f"DO $$ BEGIN IF EXISTS (SELECT {found} AND inhdetachpending) "
-            f"THEN {detach} FINALIZE; END IF; END $$"
+            do_block(
+                f" BEGIN IF EXISTS (SELECT {found} AND inhdetachpending) "
+                f"THEN {detach} FINALIZE; END IF; END "
+            )
         ),
         Guarded(
             f"SELECT EXISTS (SELECT {found} AND NOT inhdetachpending)",

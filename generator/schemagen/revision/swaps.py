@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..model import naming
 from ..model.schema import Schema, UniqueConstraint
-from ..model.sqltext import deferral_sql
+from ..model.sqltext import deferral_sql, do_block
 from ..operations.constraint import (
     AlterForeignKeyDeferral,
     AlterUniqueDeferral,
@@ -137,7 +137,7 @@ def _(operation: ReplaceUnique, state: Schema) -> list[Stmt | Guarded]:
     build = _UniqueBuild(table, index, new, operation.checks_rows, old)
     return [
         *_unique_index_build(build, done),
-        execute(f"DO $schemagen$ BEGIN IF NOT {done} THEN {swap}; END IF; END $schemagen$"),
+        execute(do_block(f" BEGIN IF NOT {done} THEN {swap}; END IF; END ")),
     ]
 
 

@@ -27,6 +27,7 @@ from ..model.schema import (
     UniqueConstraint,
     quote_name,
 )
+from ..model.sqltext import do_block
 from ..operations.keyrows import (
     orphan_rows,
     partly_null_rows,
@@ -66,12 +67,12 @@ def validate_foreign_key_sql(table: str, fk: ForeignKey) -> str:
         f"NULL or to a row of {fk.ref_table}, {_RERUN}",
         fk.name,
     )
-    return (
-        "DO $schemagen$\nDECLARE\n    detail text;\nBEGIN\n"
+    return do_block(
+        "\nDECLARE\n    detail text;\nBEGIN\n"
         f"    ALTER TABLE {quote_table(table)} VALIDATE CONSTRAINT {name};\n"
         "EXCEPTION WHEN foreign_key_violation THEN\n"
         "    GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;\n"
-        f"{half_null}{orphans}END $schemagen$"
+        f"{half_null}{orphans}END "
     )
 
 
@@ -84,12 +85,12 @@ def validate_check_sql(table: str, check: CheckConstraint) -> str:
         check.name,
         errcode="check_violation",
     )
-    return (
-        "DO $schemagen$\nDECLARE\n    detail text;\nBEGIN\n"
+    return do_block(
+        "\nDECLARE\n    detail text;\nBEGIN\n"
         f"    ALTER TABLE {quote_table(table)} VALIDATE CONSTRAINT {quote_ident(check.name)};\n"
         "EXCEPTION WHEN check_violation THEN\n"
         "    GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;\n"
-        f"{raise_}END $schemagen$"
+        f"{raise_}END "
     )
 
 
@@ -117,9 +118,8 @@ def repeated_rows_sql(
         errcode="unique_violation",
         detail="its unique index was not built",
     )
-    return (
-        f"DO $schemagen$ BEGIN\n    IF NOT {unless} AND EXISTS ({rows}) THEN\n"
-        f"{raise_}    END IF;\nEND $schemagen$"
+    return do_block(
+        f" BEGIN\n    IF NOT {unless} AND EXISTS ({rows}) THEN\n{raise_}    END IF;\nEND "
     )
 
 
@@ -158,10 +158,7 @@ def repeated_index_rows_sql(table: str, ix: Index) -> str:
             errcode="unique_violation",
             detail="the index was not built",
         )
-        return (
-            f"DO $schemagen$ BEGIN\n    IF EXISTS ({rows}) THEN\n{raise_}    END IF;\n"
-            "END $schemagen$"
-        )
+        return do_block(f" BEGIN\n    IF EXISTS ({rows}) THEN\n{raise_}    END IF;\nEND ")
     found: list[str] = []
     operators: list[tuple[str, str] | None] = []
     for ops in opclasses:
@@ -179,8 +176,8 @@ def repeated_index_rows_sql(table: str, ix: Index) -> str:
         for_format=True,
     )
     listed = ",\n            ".join(found)
-    return (
-        "DO $schemagen$\nDECLARE\n"
+    return do_block(
+        "\nDECLARE\n"
         f"    ops text[] := ARRAY[\n            {listed}];\n"
         "    rows text;\n    found boolean;\nBEGIN\n"
         "    -- a class the database does not have: the build names it\n"
@@ -194,7 +191,7 @@ def repeated_index_rows_sql(table: str, ix: Index) -> str:
         f"            MESSAGE = {sql_literal(message)},\n"
         "            DETAIL = 'the index was not built',\n"
         f"            HINT = 'list them with: ' || rows || {sql_literal(fix)};\n"
-        "    END IF;\nEND $schemagen$"
+        "    END IF;\nEND "
     )
 
 
@@ -254,10 +251,10 @@ def sequence_bounds_sql(sequence: str, bounds: list[tuple[str, int, int]]) -> st
             f"            HINT = format({sql_literal(hint)}, current, current, seq::text);\n"
             "    END IF;\n"
         )
-    return (
-        f"DO $schemagen$\nDECLARE\n    seq regclass := {sequence};\n    current bigint;\n"
+    return do_block(
+        f"\nDECLARE\n    seq regclass := {sequence};\n    current bigint;\n"
         "BEGIN\n    EXECUTE format('SELECT last_value FROM %s', seq) INTO current;\n"
-        f"{''.join(checks)}END $schemagen$"
+        f"{''.join(checks)}END "
     )
 
 
