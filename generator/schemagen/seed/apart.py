@@ -6,12 +6,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..model.schema import Column, Entity, ForeignKey
-from .checks import CheckRules, Order, Unsupported
+from .beside import other_value
+from .checks import CheckRules, Order
 from .context import TableContext, parent_rows
+from .domain import Unsupported
 from .refusals import SeedError, unsupported
 from .select import TableJob, column_job, may_be_null
 from .uniques import Radix, single_keys
-from .values import other_value, value_sql
+from .values import value_sql
 
 
 def keys_apart(

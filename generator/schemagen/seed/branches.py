@@ -4,8 +4,9 @@ and the columns the branch names take values that keep it."""
 from __future__ import annotations
 
 from ..model.schema import Entity
-from .checks import Branch, CheckRules, Domain, Unsupported
+from .checks import Branch, CheckRules
 from .context import TableContext
+from .domain import Domain, Unsupported
 from .random import salt, uniform
 from .refusals import SeedError, unsupported
 

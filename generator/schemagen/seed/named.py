@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Protocol
 
 from ..model.schema import ColumnType
-from .checks import Unsupported
+from .domain import Unsupported
 from .random import EPOCH, below, pick_text, uniform
 
 

@@ -6,15 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..model.schema import Entity, Schema
-from .checks import (
-    CheckRules,
-    Domain,
-    NullUnless,
-    Unsupported,
-    columns_named,
-    domain_checks,
-    read_check,
-)
+from .checks import CheckRules, NullUnless, columns_named, domain_checks, read_check
+from .domain import Domain, Unsupported
 from .refusals import SeedError, unsupported
 from .times import TIME_KINDS
 

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field, replace
 
 from ..model.schema import INTEGER_TYPES, Column, Entity, ForeignKey, column_enum
 from ..revision.tables import type_sql
+from .beside import other_value
 from .branches import Branched
 from .catalog import derived_from, slug
-from .checks import CheckRules, Domain, Unsupported
+from .checks import CheckRules
 from .context import (
     DEFAULT_FK_SKEW,
     DEFAULT_NULL_SHARE,
@@ -19,10 +20,11 @@ from .context import (
     parent_rows,
     valued_keys,
 )
+from .domain import Domain, Unsupported
 from .random import below, salt, uniform
 from .refusals import SeedError
 from .uniques import Radix, single_keys
-from .values import ColumnJob, ident, other_value, qualified_ident, value_sql
+from .values import ColumnJob, ident, qualified_ident, value_sql
 
 TEXT = ("string", "text")
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime, timedelta
 
-from .checks import Literal, Unsupported
+from .domain import Literal, Unsupported
 
 TIME_KINDS = ("date", "timestamp", "timestamptz")
 #: random.EPOCH, the start of seed's times, as Python reads it.

@@ -24,7 +24,7 @@ from ..model.schema import Column, ColumnType
 from ..model.sqltext import sql_string
 from . import patterns, times, words
 from .catalog import Catalog, derived_from
-from .checks import Domain, Literal, Unsupported
+from .domain import Domain, Literal, Unsupported
 from .named import named_value
 from .random import EPOCH, below, pick, pick_text, salt, uniform
 
@@ -148,7 +148,7 @@ def _typed(job: ColumnJob, ctype: ColumnType) -> str:
         ]
         if not allowed:
             raise Unsupported("no value is allowed")
-        return _cast(pick([_literal_sql(v) for v in allowed], job.salt()), job, ctype)
+        return cast_listed(pick([literal_sql(v) for v in allowed], job.salt()), job, ctype)
     if kind in INTEGER_MAX:
         return _integer(job, kind)
     if kind in ("numeric", "float", "double"):
@@ -182,7 +182,7 @@ def _other(job: ColumnJob, kind: str) -> str:
     raise Unsupported(f"no generator for type {kind}")
 
 
-def _literal_sql(value: Literal) -> str:
+def literal_sql(value: Literal) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):
@@ -190,7 +190,7 @@ def _literal_sql(value: Literal) -> str:
     return sql_string(value)
 
 
-def _cast(expr: str, job: ColumnJob, ctype: ColumnType) -> str:
+def cast_listed(expr: str, job: ColumnJob, ctype: ColumnType) -> str:
     """A value picked from the constants a check lists, as the column's type: quoted
     ones have none of their own, and picked from an ARRAY or a CASE they are text,
     which a date, timestamptz or enum column does not take."""
@@ -519,89 +519,3 @@ def _sentence(job: ColumnJob) -> str:
     count = 2 if job.column.type.kind == "string" else 6
     parts = [pick_text(words.LOREM, job.salt(f"w{i}")) for i in range(count)]
     return "initcap(" + " || ' ' || ".join(parts) + ")"
-
-
-# --- another value than a row's own ---------------------------------------------------
-
-
-def other_value(job: ColumnJob, value: str) -> str:
-    """An expression of a value other than ``value`` (the column's own on the row)
-    that the column's checks allow: a neighbour one step away within its bounds, past
-    the values they forbid, or another listed value; text one character longer, or
-    with its last character changed at its longest. Unsupported where the checks
-    leave no second value. For ``a <> b`` where the row's two values meet."""
-    ctype, d = job.column.type, job.domain
-    kind = ctype.kind
-    if d.clocks:
-        raise Unsupported("a bound by the clock leaves no room to move it")
-    if d.allowed is not None or (kind == "enum" and job.enum_values):
-        listed: list[Literal] = list(d.allowed) if d.allowed is not None else []
-        if d.allowed is None:
-            listed = list(job.enum_values)
-        values = [_literal_sql(v) for v in listed if v not in d.avoid]
-        if len(values) < 2:
-            raise Unsupported("its checks allow one value")
-        first, second = _cast(values[0], job, ctype), _cast(values[1], job, ctype)
-        return f"(CASE WHEN {value} = {first} THEN {second} ELSE {first} END)"
-    if kind in INTEGER_MAX or kind in ("numeric", "float", "double"):
-        return _number_beside(job, value)
-    if kind in ("date", "timestamp", "timestamptz"):
-        if d.times:
-            return times.beside(value, kind, job.type_sql, d.times)
-        step = "1" if kind == "date" else "interval '1 second'"
-        return f"({value} + {step})"
-    if kind == "boolean":
-        return f"(NOT {value})"
-    if kind in ("string", "text"):
-        return _text_beside(job, value)
-    raise Unsupported(f"seed finds no second value of a {kind}")
-
-
-def _number_beside(job: ColumnJob, value: str) -> str:
-    """The nearest number to ``value`` on its grid within the bounds and off the
-    forbidden ones: above first, then below. Among k forbidden values one of the
-    k + 1 steps either way is free where the bounds hold a second value."""
-    ctype, d = job.column.type, job.domain
-    if ctype.kind in INTEGER_MAX:
-        step, limit = Decimal(1), Decimal(INTEGER_MAX[ctype.kind])
-    else:
-        scale = ctype.scale or 0 if ctype.kind == "numeric" else 2
-        step, limit = Decimal(1).scaleb(-scale), Decimal(10**15)
-        if ctype.kind == "numeric" and ctype.precision is not None:
-            limit = Decimal(10).scaleb(ctype.precision - scale) - step
-    floor = -limit if d.low is None else d.low + (step if d.low_strict else 0)
-    ceiling = limit if d.high is None else d.high - (step if d.high_strict else 0)
-    avoided = {v for v in d.avoid if isinstance(v, Decimal) and floor <= v <= ceiling}
-    if (ceiling - floor) / step + 1 - len(avoided) < 2:
-        raise Unsupported("its bounds leave one value")
-    forbidden = ", ".join(str(v) for v in sorted(avoided))
-    cases = []
-    for k in range(1, len(avoided) + 2):
-        for sign in ("+", "-"):
-            near = f"({value} {sign} {step * k})"
-            fits = f"{near} BETWEEN {floor} AND {ceiling}"
-            if forbidden:
-                fits += f" AND {near} NOT IN ({forbidden})"
-            cases.append(f"WHEN {fits} THEN {near}")
-    return f"(CASE {' '.join(cases)} END)"
-
-
-def _text_beside(job: ColumnJob, value: str) -> str:
-    """``value`` and one character more, or at the longest its checks and type allow,
-    its last character changed ('x', or 'y' for an 'x')."""
-    d, ctype = job.domain, job.column.type
-    length = ctype.length if ctype.kind == "string" else None
-    if d.avoid:
-        raise Unsupported("text it must not equal leaves no sure second value")
-    if d.suffix:
-        raise Unsupported("the end its pattern fixes leaves no sure second value")
-    longest = d.max_length if length is None else min(length, d.max_length or length)
-    if longest is None:
-        return f"({value} || 'x')"
-    if longest < 1:
-        raise Unsupported("its length leaves only the empty text")
-    if longest <= len(d.prefix):
-        raise Unsupported("its length leaves only the text its pattern fixes")
-    last = f"(CASE WHEN right({value}, 1) = 'x' THEN 'y' ELSE 'x' END)"
-    changed = f"left({value}, {longest - 1}) || {last}"
-    return f"(CASE WHEN char_length({value}) < {longest} THEN {value} || 'x' ELSE {changed} END)"
