@@ -172,6 +172,13 @@ STATEMENTS: dict[str, tuple[str, str, str]] = {
         key_rows_sql(AddPrimaryKey("t", PrimaryKey("t_pk", ("a", "b")), other=("id",))),
         "t",
     ),
+    # as a drops revision searches before a partitioned table's key is built partition
+    # by partition (PrebuildPrimaryKeyIndexes)
+    "find NULL or repeated keys": (
+        "",
+        key_rows_sql(AddPrimaryKey("t", PrimaryKey("t_pk", ("a", "b")), other=("id",))),
+        "t",
+    ),
     # as a revision swaps a unique for one over other columns (ReplaceUnique)
     "swap unique USING INDEX": (
         "ALTER TABLE t ADD CONSTRAINT t_uq UNIQUE (a); CREATE UNIQUE INDEX t_uq_swap ON t (a, n)",
@@ -231,6 +238,21 @@ STATEMENTS: dict[str, tuple[str, str, str]] = {
         "CREATE UNIQUE INDEX pt1_id_k_key ON pt1 (id, k); "
         "ALTER TABLE pt1 ADD CONSTRAINT pt1_id_k_key UNIQUE USING INDEX pt1_id_k_key",
         "ALTER TABLE pt ADD CONSTRAINT pt_uq UNIQUE (id, k)",
+        "pt",
+    ),
+    # a partitioned table's new primary key (PrebuildPrimaryKeyIndexes, AddPrimaryKey
+    # prebuilt): its columns NOT NULL, as a key's are
+    "make each partition's index its primary key, in the transaction": (
+        "ALTER TABLE pt ALTER COLUMN id SET NOT NULL; "
+        "CREATE UNIQUE INDEX pt1_id_k_key ON pt1 (id, k)",
+        "ALTER TABLE pt1 ADD CONSTRAINT pt1_pkey PRIMARY KEY USING INDEX pt1_id_k_key",
+        "pt1",
+    ),
+    "add primary key attaching the partitions' keys, in the transaction": (
+        "ALTER TABLE pt ALTER COLUMN id SET NOT NULL; "
+        "CREATE UNIQUE INDEX pt1_id_k_key ON pt1 (id, k); "
+        "ALTER TABLE pt1 ADD CONSTRAINT pt1_pkey PRIMARY KEY USING INDEX pt1_id_k_key",
+        "ALTER TABLE pt ADD PRIMARY KEY (id, k)",
         "pt",
     ),
     "drop index, online": ("CREATE INDEX pt_ix ON pt (id)", "DROP INDEX IF EXISTS pt_ix", "pt1"),

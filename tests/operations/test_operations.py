@@ -76,6 +76,7 @@ from schemagen.operations.table import (
     DropColumn,
     DropPrimaryKey,
     DropTable,
+    PrebuildPrimaryKeyIndexes,
     RenameColumn,
     RenameTable,
 )
@@ -153,6 +154,9 @@ EXAMPLES: list[Operation] = [
         UniqueConstraint("uq_stores_name", ("name",), deferrable=True),
     ),
     PrebuildUniqueIndex(TRADE),
+    PrebuildPrimaryKeyIndexes(
+        AddPrimaryKey("stores", PrimaryKey("pk_x", ("a", "b")), prebuilt=True)
+    ),
 ]
 
 

@@ -64,6 +64,7 @@ from schemagen.operations.plan import (
     DropTable,
     Operation,
     Plan,
+    PrebuildPrimaryKeyIndexes,
     PrebuildUniqueIndex,
     RenameColumn,
     RenameConstraint,
@@ -644,6 +645,13 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
             and op.constraint.deferrable,
         )
         and c.any(DropConstraint, lambda op: op.partitioned and op.lock_safe)
+        and bool(c.case.setup)
+    ),
+    "primary key of a partitioned table rebuilt over its partitions' indexes (each built "
+    "concurrently in the drops revision, made its partition's key USING INDEX in the "
+    "transaction, attached by the table's key), on rows": lambda c: (
+        c.any(PrebuildPrimaryKeyIndexes, lambda op: not op.undo)
+        and c.any(AddPrimaryKey, lambda op: op.prebuilt)
         and bool(c.case.setup)
     ),
     "integer key without identity (identity: false): identity dropped, added, on rows": (

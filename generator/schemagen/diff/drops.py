@@ -21,7 +21,10 @@ drops a column of the old (:class:`ReplaceUnique` ``early``), goes there too: it
 new index is built and swapped in while the column is there, and its downgrade
 swaps back once the main downgrade has restored the column. A unique swapped in
 the main transaction over columns the table has has its new index built there
-concurrently (:class:`PrebuildUniqueIndex`), which the transaction attaches.
+concurrently (:class:`PrebuildUniqueIndex`), which the transaction attaches; so
+has a partitioned table's new primary key its partitions' unique indexes
+(:class:`PrebuildPrimaryKeyIndexes`), which the transaction makes the
+partitions' keys and the table's key attaches.
 
 A partition dropped from a table without a DEFAULT partition goes there too:
 ``DETACH PARTITION ... CONCURRENTLY`` then ``DROP TABLE``, before the main
@@ -61,7 +64,15 @@ from ..operations.constraint import (
 )
 from ..operations.partition import DropPartition
 from ..operations.replication import SetReplicaIdentity
-from ..operations.table import AddColumn, AlterColumn, DropTable, RenameColumn, RenameTable
+from ..operations.table import (
+    AddColumn,
+    AddPrimaryKey,
+    AlterColumn,
+    DropTable,
+    PrebuildPrimaryKeyIndexes,
+    RenameColumn,
+    RenameTable,
+)
 
 
 def settle_drops(old: Schema, ops: Sequence[Operation]) -> list[Operation]:
@@ -174,10 +185,13 @@ def _early(
         if not found or table in names.dropped:
             return None
         return DropIndex(table, found[0], concurrently=True), []
-    if isinstance(op, ReplaceUnique) and not op.lock_safe:
-        return _prebuilt(op, old, names)
-    if isinstance(op, AddConstraint) and isinstance(op.constraint, Unique) and not op.lock_safe:
-        return _prebuilt_add(op, old, names)
+    prebuilt = (
+        _prebuilt_index(op, old, names)
+        if isinstance(op, ReplaceUnique | AddConstraint | AddPrimaryKey)
+        else None
+    )
+    if prebuilt is not None:
+        return prebuilt
     if isinstance(op, ReplaceUnique) and op.early and op.lock_safe:
         # swapped while the column the main transaction drops is still there
         table = names.table(op.table)
@@ -197,6 +211,20 @@ def _early(
         mid = dataclasses.replace(op.old, nullable=True)
         same = _plain(mid) == _plain(op.new)
         return first, [] if same else [dataclasses.replace(op, old=mid)]
+    return None
+
+
+def _prebuilt_index(
+    op: ReplaceUnique | AddConstraint | AddPrimaryKey, old: Schema, names: _Names
+) -> tuple[Operation, list[Operation]] | None:
+    """A unique swapped or added, or a partitioned table's primary key, in the main
+    transaction whose index is built concurrently before it; else None."""
+    if isinstance(op, ReplaceUnique) and not op.lock_safe:
+        return _prebuilt(op, old, names)
+    if isinstance(op, AddConstraint) and isinstance(op.constraint, Unique) and not op.lock_safe:
+        return _prebuilt_add(op, old, names)
+    if isinstance(op, AddPrimaryKey):
+        return _prebuilt_key(op, old, names)
     return None
 
 
@@ -251,6 +279,30 @@ def _prebuilt_add(
         op, table=table, constraint=dataclasses.replace(op.constraint, columns=cols)
     )
     return PrebuildUniqueIndex(add), [dataclasses.replace(op, prebuilt=True)]
+
+
+def _prebuilt_key(
+    op: AddPrimaryKey, old: Schema, names: _Names
+) -> tuple[Operation, list[Operation]] | None:
+    """A partitioned table's new primary key (added to a keyless one or rebuilt) over
+    columns the table has before the plan: its leaf partitions' unique indexes built
+    concurrently first, under the previous revision's names, which the main
+    transaction makes each partition's key ``USING INDEX`` before the table's key
+    attaches them (built there, every partition's index would be built under ACCESS
+    EXCLUSIVE). Not over a column the plan adds (or drops and makes again)."""
+    table = names.table(op.table)
+    ent = next((e for e in old.entities if e.table == table), None)
+    if ent is None or table in names.dropped or ent.partition_by is None:
+        return None
+    cols = tuple(names.column(op.table, c) for c in op.primary_key.columns)
+    if not set(cols) <= {c.name for c in ent.columns}:
+        return None
+    if {(op.table, c) for c in op.primary_key.columns} & names.added:
+        return None
+    add = dataclasses.replace(
+        op, table=table, primary_key=dataclasses.replace(op.primary_key, columns=cols)
+    )
+    return PrebuildPrimaryKeyIndexes(add), [dataclasses.replace(op, prebuilt=True)]
 
 
 def _constraint(old: Schema, table: str, constraint: Constraint) -> Constraint | None:

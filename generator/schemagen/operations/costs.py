@@ -88,6 +88,7 @@ from .table import (
     DropColumn,
     DropPrimaryKey,
     DropTable,
+    PrebuildPrimaryKeyIndexes,
     RenameColumn,
     RenameTable,
 )
@@ -167,6 +168,8 @@ FACTS: dict[str, Cost] = {
     # its transaction: rows holding NULL in its columns or repeating them, in one scan
     # (revision.constraints.key_rows_sql)
     "find NULL or repeated keys, in the transaction": Cost("AccessShareLock", "scans"),
+    # the same before a partitioned table's key is built partition by partition
+    "find NULL or repeated keys": Cost("AccessShareLock", "scans", True),
     # DROP CONSTRAINT IF EXISTS and ADD CONSTRAINT ... UNIQUE USING INDEX in one ALTER TABLE
     "swap unique USING INDEX": Cost(_AX, "no scan", True),
     # the same in the transaction, with an index built CONCURRENTLY before it
@@ -198,6 +201,12 @@ FACTS: dict[str, Cost] = {
     ),
     "make each partition's unique index its constraint": Cost(_AX, "no scan", True),
     "add unique attaching the partitions' constraints": Cost(_AX, "no scan", True),
+    # A partitioned table's new primary key, its partitions' unique indexes built
+    # concurrently before the transaction (PrebuildPrimaryKeyIndexes): each made its
+    # partition's key USING INDEX (no scan where its columns are NOT NULL already),
+    # then the table's ADD PRIMARY KEY attaches them.
+    "make each partition's index its primary key, in the transaction": Cost(_AX, "no scan"),
+    "add primary key attaching the partitions' keys, in the transaction": Cost(_AX, "no scan"),
     # its downgrade: no DROP INDEX CONCURRENTLY of a partitioned index (each partition's too)
     "drop index, online": Cost(_AX, "no scan", True),
     "rename constraint": Cost(_AX, "no scan"),
@@ -464,7 +473,20 @@ def _create_index(op: CreateIndex) -> tuple[str, ...]:
     return (find, build)
 
 
+def _prebuild_key(op: PrebuildPrimaryKeyIndexes) -> tuple[str, ...]:
+    if op.undo:
+        return ("drop index, online",)
+    find = ("find NULL or repeated keys",) if op.attach.checks_rows else ()
+    return (*find, "create unique index concurrently on each partition")
+
+
 def _add_primary_key(op: AddPrimaryKey) -> tuple[str, ...]:
+    if op.prebuilt:
+        # its rows searched and its partitions' indexes built before the transaction
+        return (
+            "make each partition's index its primary key, in the transaction",
+            "add primary key attaching the partitions' keys, in the transaction",
+        )
     # a key whose rows may repeat or hold NULL searches them first (key_rows_sql)
     find = ("find NULL or repeated keys, in the transaction",) if op.checks_rows else ()
     return (*find, "add primary key")
@@ -475,6 +497,7 @@ _RULES: dict[type, Callable[[Any], tuple[str, ...]]] = {
     AddConstraint: _add_constraint,
     CreateIndex: _create_index,
     AddPrimaryKey: _add_primary_key,
+    PrebuildPrimaryKeyIndexes: _prebuild_key,
 }
 
 
@@ -572,7 +595,7 @@ def cost_line(op: Operation) -> str:
 
 def live_warning(op: Operation) -> str | None:
     """Why ``op`` can never be safe on a live table, and what to do; else ``None``."""
-    if isinstance(op, AddPrimaryKey):
+    if isinstance(op, AddPrimaryKey) and not op.prebuilt:
         # The table holds rows (a new table gets its key in CREATE TABLE).
         return (
             f"{op.table}: adding primary key {op.primary_key.name} builds its index while "

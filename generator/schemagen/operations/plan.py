@@ -46,6 +46,7 @@ from .table import (
     DropColumn,
     DropPrimaryKey,
     DropTable,
+    PrebuildPrimaryKeyIndexes,
     RenameColumn,
     RenameTable,
 )
@@ -75,6 +76,7 @@ __all__ = [
     "MoveEnum",
     "Operation",
     "Plan",
+    "PrebuildPrimaryKeyIndexes",
     "PrebuildUniqueIndex",
     "RenameColumn",
     "RenameConstraint",

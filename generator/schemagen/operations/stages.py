@@ -17,7 +17,8 @@ So ``migrate`` writes one plan as up to four revisions, in this order:
    EXISTS``, indexes ``CONCURRENTLY``; partitions detached ``CONCURRENTLY``; a
    unique swapped for one over fewer columns before the main revision drops a
    column of the old one; the unique index a swap in the main revision attaches,
-   built concurrently. They
+   built concurrently, and the partitions' indexes a partitioned table's new
+   primary key attaches. They
    come before the main revision so that their downgrade, which adds them back
    the lock-safe way, runs after the main downgrade has restored what they need;
 3. **main** (transactional): every other operation, in one transaction, so a
@@ -60,7 +61,7 @@ from .partition import DropPartition
 from .plan import Plan
 from .replication import SetReplicaIdentity
 from .schema import AddEnumValue
-from .table import AlterColumn
+from .table import AlterColumn, PrebuildPrimaryKeyIndexes
 
 StageKind = Literal["enum values", "drops", "main", "online"]
 
@@ -178,7 +179,7 @@ def kind_of(op: Operation) -> StageKind:
         return "drops"
     if isinstance(op, ReplaceUnique) and op.lock_safe and op.early:
         return "drops"  # before the main transaction drops a column of the old
-    if isinstance(op, PrebuildUniqueIndex):
+    if isinstance(op, PrebuildUniqueIndex | PrebuildPrimaryKeyIndexes):
         return "drops"  # before the main transaction attaches it
     if isinstance(op, SetReplicaIdentity) and op.stage == "drops":
         return "drops"  # before the lock-safe drops of its old index (diff.drops)

@@ -509,9 +509,12 @@ class DropPrimaryKey(Operation):
     primary_key: PrimaryKey
     keyless: bool = False
     other: tuple[str, ...] = ()
+    prebuilt: bool = False  # its reverse's (a plain drop either way)
 
     def reverse(self) -> Operation:
-        return AddPrimaryKey(self.table, self.primary_key, self.keyless, self.other)
+        return AddPrimaryKey(
+            self.table, self.primary_key, self.keyless, self.other, self.prebuilt
+        )
 
     def describe(self) -> str:
         gone = " (the table keeps no primary key)" if self.keyless else ""
@@ -528,15 +531,24 @@ class AddPrimaryKey(Operation):
     """Add the primary key over its new columns, once they all exist; ``keyless``
     when the table had none (``primary_key: false``): its rows were never held
     unique, so the key fails on duplicate or NULL ones (:meth:`risk`). ``other``:
-    the columns of the key it replaces (one rebuilt over other columns)."""
+    the columns of the key it replaces (one rebuilt over other columns).
+
+    ``prebuilt``: a partitioned table's key whose leaf partitions' unique indexes
+    :class:`PrebuildPrimaryKeyIndexes` built ``CONCURRENTLY`` before the main
+    transaction: each is made its partition's primary key ``USING INDEX`` (a brief
+    lock, no scan), then the table's ``ADD PRIMARY KEY`` attaches them instead of
+    building any (:mod:`schemagen.revision.partition_uniques`)."""
 
     table: str
     primary_key: PrimaryKey
     keyless: bool = False
     other: tuple[str, ...] = ()
+    prebuilt: bool = False
 
     def reverse(self) -> Operation:
-        return DropPrimaryKey(self.table, self.primary_key, self.keyless, self.other)
+        return DropPrimaryKey(
+            self.table, self.primary_key, self.keyless, self.other, self.prebuilt
+        )
 
     @property
     def checks_rows(self) -> bool:
@@ -548,7 +560,12 @@ class AddPrimaryKey(Operation):
     def describe(self) -> str:
         cols = ", ".join(self.primary_key.columns)
         had = " (the table had none)" if self.keyless else ""
-        return f"+ primary key {self.primary_key.name} on {self.table} ({cols}){had}"
+        how = (
+            " (each partition's index built concurrently before the transaction, attached)"
+            if self.prebuilt
+            else ""
+        )
+        return f"+ primary key {self.primary_key.name} on {self.table} ({cols}){had}{how}"
 
     def apply(self, schema: Schema) -> Schema:
         pk = self.primary_key
@@ -562,6 +579,48 @@ class AddPrimaryKey(Operation):
             f"adds primary key {self.primary_key.name} to {self.table}, which had none "
             f"(fails if two rows share ({cols}) or a row holds NULL there)"
         )
+
+
+@dataclass(frozen=True)
+class PrebuildPrimaryKeyIndexes(Operation):
+    """The unique indexes that ``attach`` (a partitioned table's new primary key,
+    :attr:`AddPrimaryKey.prebuilt`, of the main transaction) makes its leaf
+    partitions' keys, each built ``CONCURRENTLY`` before it, in the drops stage,
+    under the previous revision's table and column names, on the partitions the
+    database holds then: rows that hold NULL in its columns or repeat them are
+    searched for first (where they may), an INVALID index a failed build left is
+    dropped and built again. Nothing in the schema changes until they are attached.
+
+    ``undo``: its reverse, the drops revision's downgrade, which runs after the
+    main one put the previous key back: the indexes dropped ``CONCURRENTLY``
+    where they are still there (the main upgrade never ran)."""
+
+    attach: AddPrimaryKey
+    undo: bool = False
+
+    @property
+    def table(self) -> str:
+        return self.attach.table
+
+    def reverse(self) -> Operation:
+        return PrebuildPrimaryKeyIndexes(self.attach, not self.undo)
+
+    @property
+    def online(self) -> bool:
+        return True
+
+    def describe(self) -> str:
+        pk = self.attach.primary_key
+        cols = ", ".join(pk.columns)
+        if self.undo:
+            return f"- unique index of each partition of {self.table} ({cols}), if still there"
+        return (
+            f"+ unique index of each partition of {self.table} ({cols}), built concurrently "
+            f"for primary key {pk.name}, which the main revision adds over them"
+        )
+
+    def apply(self, schema: Schema) -> Schema:
+        return schema
 
 
 def _type_words(col: Column) -> str:

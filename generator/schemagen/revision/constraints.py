@@ -27,10 +27,15 @@ from ..operations.constraint import (
     not_validated,
 )
 from ..operations.sqlutil import quote_ident, quote_table, sql_literal
-from ..operations.table import AddPrimaryKey, DropPrimaryKey
+from ..operations.table import AddPrimaryKey, DropPrimaryKey, PrebuildPrimaryKeyIndexes
 from ..util.pycode import Str, call, pylist
 from .indexes import drop_invalid_index
-from .partition_uniques import partition_by_partition
+from .partition_uniques import (
+    attach_key_indexes_sql,
+    key_indexes_built,
+    key_indexes_dropped,
+    partition_by_partition,
+)
 from .render import Rendered, Stmt, bare_table, execute, final_name, render_operation, schema_arg
 from .validation import repeated_rows_sql, validate_check_sql, validate_foreign_key_sql
 
@@ -50,10 +55,24 @@ def _(operation: DropPrimaryKey, state: Schema) -> list[Stmt]:
     ]
 
 
+@render_operation.register(PrebuildPrimaryKeyIndexes)
+def _(operation: PrebuildPrimaryKeyIndexes, state: Schema) -> Rendered:
+    # before the main transaction, which makes them the partitions' keys
+    attach = operation.attach
+    if operation.undo:
+        return key_indexes_dropped(attach.table, attach.primary_key)
+    find = key_rows_sql(attach) if attach.checks_rows else None
+    return key_indexes_built(attach.table, attach.primary_key, find)
+
+
 @render_operation.register(AddPrimaryKey)
 def _(operation: AddPrimaryKey, state: Schema) -> list[Stmt]:
     pk = operation.primary_key
-    guard = [execute(key_rows_sql(operation))] if operation.checks_rows else []
+    if operation.prebuilt:
+        # each partition's index built (and the rows searched) before the transaction
+        guard = [execute(attach_key_indexes_sql(operation.table, pk))]
+    else:
+        guard = [execute(key_rows_sql(operation))] if operation.checks_rows else []
     return guard + [
         call(
             "op.create_primary_key",
