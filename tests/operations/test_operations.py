@@ -154,6 +154,7 @@ EXAMPLES: list[Operation] = [
         UniqueConstraint("uq_stores_name", ("name",), deferrable=True),
     ),
     PrebuildUniqueIndex(TRADE),
+    PrebuildUniqueIndex(TRADE, undo=True, stage="online"),
     PrebuildPrimaryKeyIndexes(
         AddPrimaryKey("stores", PrimaryKey("pk_x", ("a", "b")), prebuilt=True)
     ),

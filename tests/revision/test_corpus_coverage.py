@@ -696,10 +696,12 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
     ),
     "unique constraint over other columns swapped in place (new index built concurrently, "
     "then DROP and ADD ... USING INDEX in one statement; one a new table's key needs, in "
-    "the transaction), on rows": lambda c: (
+    "the transaction, its old columns kept: each direction's index built concurrently "
+    "before it, the downgrade's by the online revision's downgrade), on rows": lambda c: (
         c.any(ReplaceUnique, lambda op: op.online and op.old.name == op.new.name)
         and c.any(ReplaceUnique, lambda op: op.online and op.checks_rows)
-        and c.any(ReplaceUnique, lambda op: not op.online)
+        and c.any(ReplaceUnique, lambda op: not op.online and op.prebuilt == "both")
+        and c.any(PrebuildUniqueIndex, lambda op: op.stage == "online" and op.undo)
         and bool(c.case.setup)
     ),
     "unique constraint losing a column the plan drops swapped before the drop (in the drops "

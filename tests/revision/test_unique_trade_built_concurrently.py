@@ -174,3 +174,77 @@ def test_rows_that_repeat_the_new_columns_stop_the_build_before_the_transaction(
     alembic(root, url, "upgrade", "head")
     assert uniques(pg, db) == f"{new_name} UNIQUE (store_id, variant)"
     assert_matches_models(pg, db, first.models_after, [], "upgrade")
+
+
+def test_the_downgrade_builds_the_old_index_concurrently_where_its_columns_stay(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """A swap that a new table's key needs, the old columns kept (legacy stays):
+    the downgrade swaps back to unique(store_id, variant, legacy) in its
+    transaction, and that index is built CONCURRENTLY before it, by the online
+    revision's downgrade (which runs first), and attached USING INDEX, as the
+    upgrade's is. (A trade whose old column the plan drops cannot: the main
+    downgrade makes the column again, so no index over it can be built before.)"""
+    before, after, old_name, new_name, old_columns = SCENES["a_new_key_needs_it"]
+    case = Case(
+        "traded",
+        {"s.yaml": before.replace("OLD_NAME", old_name)},
+        {"s.yaml": after.replace("NEW_NAME", new_name).replace("OLD_NAME", new_name)},
+        destructive=False,
+    )
+    first = at_first_revision(pg, case, tmp_path, ROWS)
+    root, db, url = first.root, first.db, first.url
+    stems = [p.stem for p in revisions(root)]
+    assert stems[-1].endswith("_online"), stems
+    online = re.sub(r'"\s*\n\s*"', "", revisions(root)[-1].read_text())
+    upgrade, downgrade = online.split("def downgrade() -> None:")
+    assert "DROP INDEX CONCURRENTLY IF EXISTS uq_products_key_swap" in upgrade
+    assert (
+        "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS uq_products_key_swap ON products "
+        "(store_id, variant, legacy)"
+    ) in downgrade
+    alembic(root, url, "upgrade", "head")
+    assert uniques(pg, db) == f"{new_name} UNIQUE (store_id, variant)"
+    errors: list[BaseException] = []
+
+    def downgrade_all() -> None:
+        try:
+            alembic(root, url, "downgrade", first.heads[0])
+        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+            errors.append(exc)
+
+    libpq = pg.libpq_url(db)
+    with psycopg.connect(libpq) as writer:
+        writer.execute("INSERT INTO products (id, store_id) VALUES (50, 3)")
+        worker = threading.Thread(target=downgrade_all)
+        worker.start()
+        pid = pg.wait_for(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND "
+            f"wait_event_type = 'Lock' AND pid <> {writer.info.backend_pid}",
+            db,
+        )
+        held = pg.sql(
+            "SELECT string_agg(mode || CASE WHEN granted THEN '' ELSE ' (waits)' END, ', ') "
+            f"FROM pg_locks WHERE pid = {pid} AND relation = 'products'::regclass",
+            db,
+        ).strip()
+        read = _read(libpq)
+        building = pg.sql(
+            "SELECT coalesce((SELECT indisvalid::text FROM pg_index WHERE indexrelid = "
+            "to_regclass('uq_products_key_swap')), 'none')",
+            db,
+        ).strip()
+        writer.commit()
+        worker.join(60)
+    assert errors == [], errors
+    assert held == "ShareUpdateExclusiveLock", held
+    assert building == "false"
+    assert read == 5
+    assert uniques(pg, db) == f"{old_name} UNIQUE {old_columns}"
+    assert pg.sql("SELECT count(*) FROM pg_index WHERE NOT indisvalid", db).strip() == "0"
+    assert pg.sql("SELECT to_regclass('uq_products_key_swap') IS NULL", db).strip() == "t"
+    assert_matches_models(pg, db, first.models_before, [], "downgrade")
+    assert pg.sql("SELECT count(*) FROM products", db).strip() == "6"
+    # and up again: the online revision's upgrade finds nothing left to drop
+    alembic(root, url, "upgrade", "head")
+    assert uniques(pg, db) == f"{new_name} UNIQUE (store_id, variant)"

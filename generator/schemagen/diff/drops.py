@@ -68,6 +68,7 @@ from ..operations.table import (
     AddColumn,
     AddPrimaryKey,
     AlterColumn,
+    DropColumn,
     DropTable,
     PrebuildPrimaryKeyIndexes,
     RenameColumn,
@@ -157,6 +158,9 @@ class _Names:
         self.columns = {(op.table, op.new): op.old for op in ops if isinstance(op, RenameColumn)}
         # (a column dropped and made again under its name, a generated one, is added)
         self.added = {(op.table, op.column.name) for op in ops if isinstance(op, AddColumn)}
+        self.dropped_columns = {
+            (op.table, op.column.name) for op in ops if isinstance(op, DropColumn)
+        }
 
     def table(self, table: str) -> str:
         return self.tables.get(table, table)
@@ -251,7 +255,28 @@ def _prebuilt(
         return None
     new = dataclasses.replace(op.new, columns=cols)
     swap = dataclasses.replace(op, table=table, old=before, new=new, prebuilt="new")
-    return PrebuildUniqueIndex(swap), [dataclasses.replace(op, prebuilt="new")]
+    if not _kept(op, names):
+        return PrebuildUniqueIndex(swap), [dataclasses.replace(op, prebuilt="new")]
+    # the old columns stay: the downgrade's swap back attaches an index built
+    # concurrently by the online revision's downgrade, which runs before it
+    back = ReplaceUnique(op.table, op.new, op.old, lock_safe=False, prebuilt="both")
+    return PrebuildUniqueIndex(swap), [
+        dataclasses.replace(op, prebuilt="both"),
+        PrebuildUniqueIndex(back, undo=True, stage="online"),
+    ]
+
+
+def _kept(op: ReplaceUnique, names: _Names) -> bool:
+    """Whether the old columns of swap ``op`` are there after the plan, under the same
+    names, as is its table: the main downgrade swaps back over columns it does not
+    make, so their index can be built before it (not where the downgrade restores a
+    dropped column, which has no values before that transaction)."""
+    if names.table(op.table) != op.table:
+        return False
+    cols = {*op.old.columns, *op.new.columns}
+    if any(names.column(op.table, c) != c for c in cols):
+        return False
+    return not {(op.table, c) for c in op.old.columns} & (names.dropped_columns | names.added)
 
 
 def _prebuilt_add(

@@ -380,17 +380,25 @@ class ReplaceUnique(Operation):
     new table's foreign key needs at once; not a partitioned table's) attaches
     that index ``USING INDEX`` (a brief lock, no scan) instead of building it
     under ACCESS EXCLUSIVE, which holds every reader for the whole build. The
-    reverse swaps back to the other side, which is built in its transaction."""
+    reverse swaps back to the other side, which is built in its transaction;
+    ``"both"``: the old side's index is built concurrently before the downgrade
+    too (the old columns stay: a :class:`PrebuildUniqueIndex` of the online
+    stage, whose downgrade runs first), so each direction attaches its index."""
 
     table: str
     old: UniqueConstraint
     new: UniqueConstraint
     lock_safe: bool = True
     early: bool = False
-    prebuilt: Literal["", "new", "old"] = ""
+    prebuilt: Literal["", "new", "old", "both"] = ""
 
     def reverse(self) -> Operation:
-        side: dict[str, Literal["", "new", "old"]] = {"": "", "new": "old", "old": "new"}
+        side: dict[str, Literal["", "new", "old", "both"]] = {
+            "": "",
+            "new": "old",
+            "old": "new",
+            "both": "both",
+        }
         return ReplaceUnique(
             self.table, self.new, self.old, self.lock_safe, self.early, side[self.prebuilt]
         )
@@ -419,7 +427,7 @@ class ReplaceUnique(Operation):
             if self.lock_safe
             else "dropped and added in one statement, its index built under the lock"
         )
-        if self.prebuilt == "new":
+        if self.prebuilt in ("new", "both"):
             how = (
                 f"dropped and added in one statement USING INDEX {self.index}, built "
                 "concurrently before the transaction"
@@ -446,10 +454,16 @@ class PrebuildUniqueIndex(Operation):
     ``undo``: its reverse, the drops revision's downgrade, which runs after the
     main one undid the attach (and so dropped the index with the constraint):
     ``DROP INDEX CONCURRENTLY IF EXISTS``, which finds it only where the main
-    upgrade never ran."""
+    upgrade never ran.
+
+    ``stage`` ``"online"``: the index that the main *downgrade* attaches (``attach``
+    is the reverse of a swap ``prebuilt`` ``"both"``), built by the online
+    revision's downgrade, which runs before the main one; that revision's upgrade
+    is the ``undo``, which finds it only where a downgrade stopped half-way."""
 
     attach: ReplaceUnique | AddConstraint
     undo: bool = False
+    stage: Literal["drops", "online"] = "drops"
 
     @property
     def table(self) -> str:
@@ -479,7 +493,7 @@ class PrebuildUniqueIndex(Operation):
         return self.attach.checks_rows if isinstance(self.attach, ReplaceUnique) else True
 
     def reverse(self) -> Operation:
-        return PrebuildUniqueIndex(self.attach, not self.undo)
+        return PrebuildUniqueIndex(self.attach, not self.undo, self.stage)
 
     @property
     def online(self) -> bool:
@@ -487,12 +501,18 @@ class PrebuildUniqueIndex(Operation):
 
     def describe(self) -> str:
         cols = ", ".join(self.new.columns)
+        if self.undo and self.stage == "online":
+            return (
+                f"- unique index {self.index} on {self.table} ({cols}), built for a "
+                "downgrade that stopped half-way, if still there"
+            )
         if self.undo:
             return f"- unique index {self.index} on {self.table} ({cols}), if still there"
         how = "swaps in" if isinstance(self.attach, ReplaceUnique) else "adds"
+        main = "main downgrade" if self.stage == "online" else "main revision"
         return (
             f"+ unique index {self.index} on {self.table} ({cols}), built concurrently "
-            f"for {self.new.name}, which the main revision {how} USING INDEX"
+            f"for {self.new.name}, which the {main} {how} USING INDEX"
         )
 
     def apply(self, schema: Schema) -> Schema:

@@ -335,7 +335,7 @@ def _other_steps(op: Operation) -> tuple[str, ...]:
         find = ("find repeated keys",) if op.checks_rows else ()
         return (*find, "create unique index concurrently")
     if isinstance(op, ReplaceUnique):
-        if op.prebuilt == "new":
+        if op.prebuilt in ("new", "both"):
             return ("swap unique USING INDEX, in the transaction",)
         if not op.lock_safe:
             find = ("find repeated keys, in the transaction",) if op.checks_rows else ()

@@ -179,8 +179,10 @@ def kind_of(op: Operation) -> StageKind:
         return "drops"
     if isinstance(op, ReplaceUnique) and op.lock_safe and op.early:
         return "drops"  # before the main transaction drops a column of the old
-    if isinstance(op, PrebuildUniqueIndex | PrebuildPrimaryKeyIndexes):
-        return "drops"  # before the main transaction attaches it
+    if isinstance(op, PrebuildUniqueIndex):
+        return op.stage  # before the main transaction (or its downgrade) attaches it
+    if isinstance(op, PrebuildPrimaryKeyIndexes):
+        return "drops"  # before the main transaction attaches them
     if isinstance(op, SetReplicaIdentity) and op.stage == "drops":
         return "drops"  # before the lock-safe drops of its old index (diff.drops)
     return "online" if op.online else "main"

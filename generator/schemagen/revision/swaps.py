@@ -95,7 +95,7 @@ def _(operation: ReplaceCheck, state: Schema) -> list[Stmt]:
 def _(operation: ReplaceUnique, state: Schema) -> list[Stmt | Guarded]:
     old, new = operation.old, operation.new
     alter = f"ALTER TABLE {quote_table(operation.table)} DROP CONSTRAINT"
-    if operation.prebuilt == "new":
+    if operation.prebuilt in ("new", "both"):
         # its index built and searched before the transaction (PrebuildUniqueIndex):
         # attached, no scan under the lock
         return [
