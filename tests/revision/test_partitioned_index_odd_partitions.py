@@ -123,6 +123,40 @@ def test_a_foreign_partition_stops_the_online_build_before_it_starts(
     assert pg.sql("SELECT version_num FROM alembic_version", db).strip() == "000"
 
 
+@pytest.mark.parametrize("key", ["unique", "primary_key"])
+def test_a_foreign_partition_stops_a_unique_constraint_or_key_before_any_build(
+    pg: PgCluster, tmp_path: Path, key: str
+) -> None:
+    """A unique constraint (revision.partition_uniques) or a primary key of a
+    table with a foreign partition, which PostgreSQL refuses on the table once every
+    other partition's index is built: refused before any is, naming the partition."""
+    if key == "unique":
+        after = EVENTS.replace(
+            "    partition_by:", "    unique:\n      uq_events_ref: [ref, happened_on]\n"
+            "    partition_by:"
+        )
+        name = "uq_events_ref"
+    else:
+        after = EVENTS.replace("primary_key: false", "primary_key: [id, happened_on]")
+        name = "pk_events"
+    root, db, url = _scene(pg, tmp_path, after, FOREIGN)
+    with pytest.raises(sa.exc.DBAPIError) as info:
+        alembic(root, url, "upgrade", "head")
+    error = " ".join(str(info.value).split())
+    assert (
+        f"cannot build index {name} on events partition by partition: its partition "
+        "events_2025_12 is a foreign table" in error
+    ), error
+    assert "a unique index cannot cover a foreign partition" in error, error
+    assert pg.sql(INDEXES, db).strip() == "-"
+    keys = (
+        "SELECT count(*) FROM pg_constraint WHERE contype IN ('u', 'p') "
+        "AND conrelid IN (SELECT relid FROM pg_partition_tree('events'))"
+    )
+    assert pg.sql(keys, db).strip() == "0"
+    assert pg.sql("SELECT version_num FROM alembic_version", db).strip() == "000"
+
+
 def test_with_concurrently_false_postgresql_builds_it_skipping_the_foreign_partition(
     pg: PgCluster, tmp_path: Path
 ) -> None:

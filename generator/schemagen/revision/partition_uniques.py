@@ -39,10 +39,11 @@ PRIMARY KEY`` attaches them.
 
 from __future__ import annotations
 
-from ..model.schema import PrimaryKey, UniqueConstraint
+from ..model.schema import Index, PrimaryKey, UniqueConstraint
 from ..model.sqltext import deferral_sql, do_block
 from ..operations.constraint import AddConstraint
 from ..operations.sqlutil import quote_ident, quote_table, sql_literal
+from .partition_indexes import foreign_partitions_sql
 from .render import Rendered, Stepwise, execute
 from .validation import repeated_rows_sql
 
@@ -290,9 +291,12 @@ def partition_by_partition(operation: AddConstraint, in_place: str) -> Rendered:
     :func:`next_step_sql` names."""
     table, uq = operation.table, operation.constraint
     assert isinstance(uq, UniqueConstraint)
+    # a foreign partition: PostgreSQL refuses the table's constraint at the end,
+    # once every other partition's is made; so it stops here, before any
+    foreign = execute(foreign_partitions_sql(table, Index(uq.name, uq.columns, unique=True)))
     find = execute(repeated_rows_sql(table, uq, in_place))
     steps = Stepwise(next_step_sql(table, uq), _offline(table, uq))
-    return Rendered((find, steps), autocommit=True)
+    return Rendered((foreign, find, steps), autocommit=True)
 
 
 def _offline(table: str, uq: UniqueConstraint) -> str:
@@ -312,7 +316,9 @@ def key_indexes_built(table: str, pk: PrimaryKey, find: str | None) -> Rendered:
         "on each partition the database holds when the upgrade runs"
     )
     steps = Stepwise(key_index_step_sql(table, pk), reason)
-    return Rendered((*((execute(find),) if find else ()), steps), autocommit=True)
+    foreign = execute(foreign_partitions_sql(table, Index(pk.name, pk.columns, unique=True)))
+    found = (execute(find),) if find else ()
+    return Rendered((foreign, *found, steps), autocommit=True)
 
 
 def key_indexes_dropped(table: str, pk: PrimaryKey) -> Rendered:
