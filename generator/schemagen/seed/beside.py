@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..model.sqltext import sql_string
 from . import times
 from .domain import Literal, Unsupported
 from .values import INTEGER_MAX, ColumnJob, cast_listed, literal_sql
@@ -74,20 +75,47 @@ def _number_beside(job: ColumnJob, value: str) -> str:
 
 def _text_beside(job: ColumnJob, value: str) -> str:
     """``value`` and one character more, or at the longest its checks and type allow,
-    its last character changed ('x', or 'y' for an 'x')."""
+    its last character changed ('x', or 'y' for an 'x'); before the end a pattern
+    fixes, and off the texts its checks forbid (see :func:`_letters_beside`)."""
     d, ctype = job.domain, job.column.type
     length = ctype.length if ctype.kind == "string" else None
-    if d.avoid:
-        raise Unsupported("text it must not equal leaves no sure second value")
-    if d.suffix:
-        raise Unsupported("the end its pattern fixes leaves no sure second value")
     longest = d.max_length if length is None else min(length, d.max_length or length)
+    if longest is not None and longest < 1:
+        raise Unsupported("its length leaves only the empty text")
+    if longest is not None and longest - len(d.suffix) <= len(d.prefix):
+        raise Unsupported("its length leaves only the text its pattern fixes")
+    if d.avoid or d.suffix:
+        return _letters_beside(job, value, longest)
     if longest is None:
         return f"({value} || 'x')"
-    if longest < 1:
-        raise Unsupported("its length leaves only the empty text")
-    if longest <= len(d.prefix):
-        raise Unsupported("its length leaves only the text its pattern fixes")
     last = f"(CASE WHEN right({value}, 1) = 'x' THEN 'y' ELSE 'x' END)"
     changed = f"left({value}, {longest - 1}) || {last}"
     return f"(CASE WHEN char_length({value}) < {longest} THEN {value} || 'x' ELSE {changed} END)"
+
+
+#: The letters tried in turn for a text that must differ from several.
+_LETTERS = "xyzwvutsrqponmlkjihgfedcba"
+
+
+def _letters_beside(job: ColumnJob, value: str, longest: int | None) -> str:
+    """``value`` with a letter put before its pattern's fixed end (``suffix``), in place
+    of its last character there at the ``longest``: the first of k + 2 letters (k texts
+    forbidden) that gives neither ``value`` nor a forbidden text; one does, since each
+    forbidden text rules out one letter and ``value`` itself one more."""
+    d = job.domain
+    forbidden = [v for v in d.avoid if isinstance(v, str)]
+    if len(forbidden) + 2 > len(_LETTERS):
+        raise Unsupported("text it must not equal leaves no sure second value")
+    head = f"left({value}, -{len(d.suffix)})" if d.suffix else value
+    if longest is not None:
+        room = longest - len(d.suffix)
+        cut = f"left({head}, {room - 1})"
+        head = f"(CASE WHEN char_length({value}) < {longest} THEN {head} ELSE {cut} END)"
+    tail = f" || {sql_string(d.suffix)}" if d.suffix else ""
+    tries = [f"({head} || '{letter}'{tail})" for letter in _LETTERS[: len(forbidden) + 2]]
+    listed = ", ".join(sql_string(v) for v in forbidden)
+    cases = []
+    for made in tries[:-1]:
+        fits = f"{made} <> {value}" + (f" AND {made} NOT IN ({listed})" if listed else "")
+        cases.append(f"WHEN {fits} THEN {made}")
+    return f"(CASE {' '.join(cases)} ELSE {tries[-1]} END)"

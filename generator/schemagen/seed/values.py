@@ -81,7 +81,7 @@ def value_sql(job: ColumnJob) -> str:
         kind, bounds = job.column.type.kind, job.domain.times
         expr = times.within(expr, kind, job.type_sql, bounds, job.unique, job.rows)
     if job.domain.allowed is None and job.column.type.kind not in INTEGER_MAX:
-        stand_in = job.domain.prefix + "x" + job.domain.suffix  # (keeps its patterns)
+        stand_in = _stand_in(job.domain)
         expr = _avoid(expr, job.domain.avoid, job.column.type, stand_in)  # (_typed kept them out)
     for op, clock in job.domain.clocks:
         expr = _by_clock(job, expr, op, clock)
@@ -199,6 +199,13 @@ def cast_listed(expr: str, job: ColumnJob, ctype: ColumnType) -> str:
     if ctype.kind not in ("string", "text") and job.type_sql:
         return f"({expr})::{job.type_sql}"
     return expr
+
+
+def _stand_in(d: Domain) -> str:
+    """What replaces a text a check forbids: a letter between the ends its patterns fix,
+    that no other ``<>`` forbids (an ``x`` replacing a forbidden text could be one)."""
+    made = (d.prefix + letter + d.suffix for letter in "xyzabcdefghijklmnopqrstuvw")
+    return next((text for text in made if text not in d.avoid), d.prefix + "x" + d.suffix)
 
 
 def _avoid(expr: str, avoid: list[Literal], ctype: ColumnType, stand_in: str = "x") -> str:
