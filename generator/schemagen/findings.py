@@ -19,10 +19,16 @@ KINDS = (
 HALF_BUILT = ("is INVALID:", "is NOT VALID:")
 
 #: How the object of a finding starts when the schema language cannot declare it (a
-#: rule, extended statistics, a CLUSTER ON mark, a comment on a view's column, a
-#: partition partitioned again): "edit schema/" cannot be the way, so its own hint (the
-#: statement that drops it) is shown too.
-UNDECLARABLE = ("rule ", "statistics ", "cluster on ", "comment on view column ", "partition key ")
+#: rule, extended statistics, a CLUSTER ON mark, a comment on a view's column):
+#: "edit schema/" cannot be the way, so its own hint (the statement that drops it) is
+#: shown too.
+UNDECLARABLE = ("rule ", "statistics ", "cluster on ", "comment on view column ")
+
+#: How the message of a finding starts when a table or partition is partitioned by
+#: another key in the database (or partitioned on one side only): upgrading cannot
+#: change a partition key, so its own hint (make it again, declare the database's, or
+#: the statements that make a partition plain again) is shown too.
+PARTITION_KEY_MESSAGE = "partitioned by "
 
 #: How the message of a check declared ``validated: false`` but validated by hand
 #: starts: the rows hold it, so the schema is what to change (its own hint says so),

@@ -171,20 +171,23 @@ def test_a_sub_partition_s_mark_is_extra(pg: PgCluster, db: tuple[Path, str]) ->
     assert live_findings(root, url) == before
 
 
-def test_a_partition_partitioned_again_is_undeclarable(
+def test_a_partition_partitioned_again_by_hand_is_drift(
     pg: PgCluster, db: tuple[Path, str]
 ) -> None:
     """payments_rest made PARTITION BY RANGE by hand, with two sub-partitions holding
-    its rows: the language cannot declare a partition's own partitions, so it is a
-    finding of its own (before: none, only its sub-partitions' marks were), with the
-    statements that make it a plain partition again as hint."""
+    its rows, where the schema declares a plain partition: its partition key is a
+    finding (before: none, only its sub-partitions' marks were), with the schema's
+    words for it and the statements that make it a plain partition again as hint."""
     root, name = db
     url = pg.url(name)
     assert live_findings(root, url) == []
     pg.sql(SUB_PARTITION, name)
     assert pg.sql("SELECT count(*) FROM payments_rest_early", name) == "13\n"
     assert pg.sql("SELECT count(*) FROM payments_rest_late", name) == "18\n"
-    found = f"partition key RANGE (paid_on) on payments_rest: {EXTRA}"
+    found = (
+        "partition payments_rest: partitioned by RANGE (paid_on) in the database, "
+        "by nothing in the schema"
+    )
     assert live_findings(root, url) == [found]
 
     code, output = check_command(root, url)
@@ -194,6 +197,7 @@ def test_a_partition_partitioned_again_is_undeclarable(
     findings = drift_json(root, url)
     (finding,) = findings
     assert "ATTACH PARTITION" in finding["hint"] and "DEFAULT" in finding["hint"], finding
+    assert finding["hint"].startswith("declare its partition_by: and partitions:"), finding
 
     # read-only (no temporary objects): the same
     pg.sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')

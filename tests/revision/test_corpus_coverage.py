@@ -801,6 +801,18 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         c.any(CreatePartition, lambda op: "." in op.table)
         and c.any(DropPartition, lambda op: "." in op.table)
     ),
+    "sub-partitions (a partition partitioned in turn): added and dropped in a kept partition "
+    "(DETACH CONCURRENTLY where no DEFAULT is beside), a partition made again for a changed "
+    "sub-partition key, one added with its own partitions, a table created and dropped with "
+    "them, on rows": lambda c: (
+        c.any(CreatePartition, lambda op: bool(op.within))
+        and c.any(DropPartition, lambda op: bool(op.within) and op.concurrently)
+        and c.any(DropPartition, lambda op: op.remade and bool(op.partition.partitions))
+        and c.any(CreatePartition, lambda op: not op.remade and bool(op.partition.partitions))
+        and c.any(CreateTable, lambda op: any(p.partitions for p in op.entity.partitions))
+        and c.any(DropTable, lambda op: any(p.partitions for p in op.entity.partitions))
+        and bool(c.case.setup)
+    ),
     "domain default calling a standalone sequence (created before the domain, dropped after)": (
         _domain_calls_new_sequence
     ),

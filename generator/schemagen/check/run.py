@@ -24,6 +24,7 @@ from ..findings import (
     COMMENT_MESSAGE,
     HALF_BUILT,
     KINDS,
+    PARTITION_KEY_MESSAGE,
     UNDECLARABLE,
     VALIDATED_BY_HAND,
     Finding,
@@ -458,7 +459,9 @@ def _hints(group: list[Finding], kind: str, lagging: bool) -> list[str]:
         group = [
             f
             for f in group
-            if f.message.startswith((*HALF_BUILT, COMMENT_MESSAGE, VALIDATED_BY_HAND))
+            if f.message.startswith(
+                (*HALF_BUILT, COMMENT_MESSAGE, VALIDATED_BY_HAND, PARTITION_KEY_MESSAGE)
+            )
             or f.object.startswith(UNDECLARABLE)
         ]
     for finding in group:

@@ -18,6 +18,7 @@ from ..model.schema import (
     ExcludeConstraint,
     ForeignKey,
     Index,
+    Partition,
     Schema,
     UniqueConstraint,
     in_an_index,
@@ -141,21 +142,44 @@ def _retyped_columns(ops: Sequence[Operation]) -> set[tuple[str, str]]:
 
 
 def compare_partitions(old: Entity, new: Entity) -> list[Operation]:
-    """Partitions added, dropped, and with a changed bound (dropped and created again).
+    """Partitions added, dropped, and with a changed bound (dropped and created again),
+    at every level: a partition kept with its bound and key compares its own partitions;
+    one whose key changed is made again with them (destructive: PostgreSQL cannot
+    change a partition key).
 
     A dropped partition is detached CONCURRENTLY, in the drops stage before the main
     transaction (:mod:`schemagen.diff.drops`: a partition the main transaction adds
-    may take its bound), unless PostgreSQL forbids it: the table had a DEFAULT
+    may take its bound), unless PostgreSQL forbids it: its parent had a DEFAULT
     partition."""
-    before = {p.name: p for p in old.partitions}
-    after = {p.name: p for p in new.partitions}
-    changed = {n for n in before.keys() & after.keys() if before[n] != after[n]}
+    return _compare_partition_level(new.table, (), old.partitions, new.partitions)
+
+
+def _compare_partition_level(
+    table: str, within: tuple[str, ...], old: tuple[Partition, ...], new: tuple[Partition, ...]
+) -> list[Operation]:
+    """The partitions of ``table``'s partition ``within`` (``()``: of the table)."""
+    before = {p.name: p for p in old}
+    after = {p.name: p for p in new}
+    changed = {n for n in before.keys() & after.keys() if _made(before[n]) != _made(after[n])}
+    remade = {n for n in changed if before[n].partition_by != after[n].partition_by}
     added = sorted((after.keys() - before.keys()) | changed)
     dropped = sorted((before.keys() - after.keys()) | changed)
-    concurrently = not any(p.default for p in old.partitions)
-    ops: list[Operation] = [DropPartition(new.table, before[n], concurrently) for n in dropped]
-    ops += [CreatePartition(new.table, after[n]) for n in added]
+    concurrently = not any(p.default for p in old)
+    ops: list[Operation] = [
+        DropPartition(table, before[n], concurrently, within, n in remade) for n in dropped
+    ]
+    ops += [CreatePartition(table, after[n], False, within, n in remade) for n in added]
+    for name in sorted((before.keys() & after.keys()) - changed):
+        if before[name].partitions != after[name].partitions:
+            ops += _compare_partition_level(
+                table, (*within, name), before[name].partitions, after[name].partitions
+            )
     return ops
+
+
+def _made(partition: Partition) -> Partition:
+    """What making the partition fixes: its bound and its own partition key."""
+    return dataclasses.replace(partition, partitions=())
 
 
 def compare_entity(

@@ -24,6 +24,7 @@ from ..model.schema import (
     Index,
     Relationship,
     Schema,
+    partition_tree,
 )
 from ..model.sequences import identity_sql
 from ..model.sqltext import deferral_sql, exclude_sql, index_key_sql
@@ -357,9 +358,18 @@ def constraint_rows(
         # the partitions are tables of their own, listed with the key they split
         key = md_code_cell(entity.partition_by.sql())
         rows.append(ConstraintRow(cell, "", "partition key", key))
+        # a partition partitioned in turn says its key, and its own partitions follow it
         rows += [
-            ConstraintRow(cell, md_code_cell(p.name), "partition", md_code_cell(p.bound_sql()))
-            for p in entity.partitions
+            ConstraintRow(
+                cell,
+                md_code_cell(p.name),
+                f"partition of {above[-1]}" if above else "partition",
+                md_code_cell(
+                    p.bound_sql()
+                    + (f" PARTITION BY {p.partition_by.sql()}" if p.partition_by else "")
+                ),
+            )
+            for above, p in partition_tree(entity.partitions)
         ]
     return tuple(rows)
 

@@ -446,9 +446,16 @@ _PARTITION: dict[str, Any] = _object(
         "modulus": {"type": "integer", "minimum": 1, "description": "FOR VALUES WITH (MODULUS)."},
         "remainder": {"type": "integer", "minimum": 0, "description": "... REMAINDER)."},
         "default": {"const": True, "description": "The DEFAULT partition: rows no other takes."},
+        "partition_by": {
+            **_PARTITION_BY,
+            "description": "Partitioned in turn: the partition's own key (a sub-partitioned "
+            "partition), as the table's partition_by: says it.",
+        },
+        "partitions": _named("partition", "Its own partitions by table name, with their bounds."),
     },
     expected="a bound such as {from: 2026-01-01, to: 2026-02-01}, {in: [a, b]}, "
-    "{modulus: 4, remainder: 0} or {default: true}",
+    "{modulus: 4, remainder: 0} or {default: true}, and for a partition partitioned in "
+    "turn its partition_by: and partitions:",
 )
 
 _RELATIONSHIP: dict[str, Any] = _object(

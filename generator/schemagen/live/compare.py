@@ -23,6 +23,7 @@ from psycopg.conninfo import make_conninfo
 from ..errors import DatabaseError
 from ..findings import VALIDATED_BY_HAND, Finding
 from ..model.inlists import key_in_lists
+from ..model.naming import partition_table
 from ..model.replication import replica_identity_statement, replica_identity_words
 from ..model.schema import ReplicaIdentity, Schema, quote_name
 from ..model.security import row_security_statements, row_security_words
@@ -46,7 +47,7 @@ from .shapes import (
     TableShape,
     UniqueShape,
 )
-from .undeclarable import cluster_marks, repartitioned, undeclarable
+from .undeclarable import cluster_marks, undeclarable
 
 UPGRADE_HINT = "run `alembic upgrade head` against this database"
 
@@ -390,7 +391,6 @@ def compare_table(table: str, exp: TableShape, act: TableShape) -> list[Finding]
             implied({n: ColumnSettings(None, c.storage) for n, c in exp.columns.items()}),
             act.partition_settings,
         )
-    findings += repartitioned(table, act.repartitioned)
     findings += undeclarable(table, act.rules, act.statistics)
     for partition, (rules, statistics) in sorted(act.partition_extras.items()):
         findings += undeclarable(partition, rules, statistics)
@@ -464,13 +464,9 @@ def _describe_policy(exp: PolicyShape, act: PolicyShape) -> list[str]:
 
 
 def _compare_partitions(table: str, exp: TableShape, act: TableShape) -> list[Finding]:
-    """The partition key, then partitions by name: missing, extra, another bound."""
-    # the database's key is also read with its IN lists as ``x IN (...)``, as import
-    # writes them (model.inlists: a key made so reads back as the database prints it)
-    printed = act.partition_key or ""
-    read = key_in_lists(printed)
-    same = _loose_key(exp.partition_key) in (_loose_key(printed), _loose_key(read))
-    if not same and not same_partition_keys(exp.partition_key, read):
+    """The partition key, then partitions by name: missing, extra, another bound; then
+    the key and the partitions of each partition partitioned in turn, level by level."""
+    if not _same_key(exp.partition_key, act.partition_key):
         return [
             _finding(
                 f"table {table}",
@@ -479,7 +475,70 @@ def _compare_partitions(table: str, exp: TableShape, act: TableShape) -> list[Fi
                 "PostgreSQL cannot change a partition key: make the table again",
             )
         ]
-    return _compare_named(table, "partition", exp.partitions, act.partitions, _describe_bound)
+    return _compare_partition_level(table, table, exp, act, exp.partitions, act.partitions)
+
+
+def _compare_partition_level(
+    table: str,
+    parent: str,
+    exp: TableShape,
+    act: TableShape,
+    exp_parts: dict[str, str],
+    act_parts: dict[str, str],
+) -> list[Finding]:
+    """The partitions of ``parent`` (``table`` or one of its partitions, keyed as a table
+    is); a partition both sides have compares its own partition key and partitions."""
+    findings = _compare_named(parent, "partition", exp_parts, act_parts, _describe_bound)
+    for name in sorted(set(exp_parts) & set(act_parts)):
+        expected, actual = exp.partition_keys.get(name), act.partition_keys.get(name)
+        own = name if "." in name else partition_table(table, name)
+        if not _same_key(expected, actual):
+            findings.append(_partition_key_finding(parent, own, expected, actual, act_parts[name]))
+        elif expected is not None:
+            findings += _compare_partition_level(
+                table,
+                own,
+                exp,
+                act,
+                exp.sub_partitions.get(name, {}),
+                act.sub_partitions.get(name, {}),
+            )
+    return findings
+
+
+def _partition_key_finding(
+    parent: str, partition: str, expected: str | None, actual: str | None, bound: str
+) -> Finding:
+    """A partition partitioned in turn on one side only, or by another key."""
+    if expected is None:  # partitioned again by hand
+        hint = (
+            "declare its partition_by: and partitions: in schema/, or make it a plain "
+            f"partition again (`ALTER TABLE {quote_qualified(parent)} DETACH PARTITION "
+            f"{quote_qualified(partition)}`, then a plain table holding its rows, "
+            f"`ALTER TABLE {quote_qualified(parent)} ATTACH PARTITION "
+            f"{quote_qualified(partition)} {bound}`)"
+        )
+    else:
+        hint = (
+            "PostgreSQL cannot change a partition key: make the partition again, or write "
+            "the database's key into schema/ (its partition_by:)"
+        )
+    return _finding(
+        f"partition {partition}",
+        f"partitioned by {actual or 'nothing'} in the database, "
+        f"by {expected or 'nothing'} in the schema",
+        hint,
+    )
+
+
+def _same_key(expected: str | None, actual: str | None) -> bool:
+    """The same partition key, up to what the server prints its own way."""
+    # the database's key is also read with its IN lists as ``x IN (...)``, as import
+    # writes them (model.inlists: a key made so reads back as the database prints it)
+    printed = actual or ""
+    read = key_in_lists(printed)
+    same = _loose_key(expected) in (_loose_key(printed), _loose_key(read))
+    return same or same_partition_keys(expected, read)
 
 
 def _loose_key(key: str | None) -> str | None:

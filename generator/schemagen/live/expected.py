@@ -23,7 +23,15 @@ import psycopg
 
 from ..model.frozen import copy_with
 from ..model.naming import format_name, partition_table
-from ..model.schema import Column, ColumnType, Entity, IndexKey, Policy, Schema
+from ..model.schema import (
+    Column,
+    ColumnType,
+    Entity,
+    IndexKey,
+    Policy,
+    Schema,
+    partition_tree,
+)
 from ..model.sequences import effective, serial_name
 from ..model.sqltext import default_sql, exclude_sql
 from ..model.typemap import pg_type
@@ -125,6 +133,13 @@ def _expected_table(ent: Entity, schema: Schema, policies: list[Policy]) -> Tabl
     if ent.partition_by is not None:
         table.partition_key = ent.partition_by.sql()
         table.partitions = {p.name: p.bound_sql() for p in ent.partitions}
+        for _, part in partition_tree(ent.partitions):
+            if part.partition_by is not None:
+                table.partition_keys[part.name] = part.partition_by.sql()
+                if part.partitions:
+                    table.sub_partitions[part.name] = {
+                        p.name: p.bound_sql() for p in part.partitions
+                    }
         # each partition takes its table's storage when made (live.settings)
         own = implied({c.name: ColumnSettings(None, c.storage) for c in ent.columns})
         if own.columns:

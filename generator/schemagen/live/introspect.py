@@ -80,6 +80,12 @@ STATISTICS_KEY = QUALIFIED_KEY.format(ns="s.stxnamespace", name="s.stxname")
 _PARTITION_KEY = "(SELECT {key} FROM pg_class p WHERE p.oid = {{rel}})".format(
     key=QUALIFIED_KEY.format(ns="p.relnamespace", name="p.relname")
 )
+#: The name of the partition {rel} (a pg_class row) in its tree rooted at the table c: bare
+#: in c's PostgreSQL schema, else schema.name (as its partitions are named).
+_TREE_NAME = (
+    "CASE WHEN {rel}.relnamespace = c.relnamespace THEN {rel}.relname::text "
+    "ELSE {rel}.relnamespace::regnamespace::text || '.' || {rel}.relname END"
+)
 #: {rel} is not a partition (its root is itself, or it is in no partition tree: t.root).
 _OWN = "coalesce(t.root = {rel}, true)"
 
@@ -93,8 +99,8 @@ SELECT c.oid, {QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")},
        CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
        -- each partition's name, bound, CLUSTER ON index (NULL for none: a lookup
        -- per partition, the table's own mark is read with its indexes), for one
-       -- partitioned again by hand (which the language cannot declare) its partition
-       -- key, and the settings it holds of its own (live.settings)
+       -- partitioned in turn its partition key, and the settings it holds of its own
+       -- (live.settings)
        ARRAY(SELECT ARRAY[CASE WHEN p.relnamespace = c.relnamespace THEN p.relname::text
                                ELSE p.relnamespace::regnamespace::text || '.' || p.relname END,
                           pg_get_expr(p.relpartbound, p.oid),
@@ -119,24 +125,24 @@ SELECT c.oid, {QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")},
        -- each is drift), then its partitions' as (partition, name) pairs; NULL for
        -- none, as most tables have
        r.rules, st.statistics, r.partition_rules, st.partition_statistics,
-       -- the CLUSTER ON marks of its sub-partitions (a partition's partitions, which the
-       -- language cannot declare; the partitions above list direct ones only), as
-       -- (sub-partition, index) named as those are; NULL for none
+       -- its sub-partitions (a partition's partitions, at any depth; the partitions
+       -- above list direct ones only), each as (sub-partition, its parent, bound,
+       -- partition key of one partitioned in turn, CLUSTER ON index), named as those
+       -- are; NULL for none, as most partitioned tables have
        -- (lookups, not joins: the planner expects 1,000 rows of pg_partition_tree and
        -- hashed all of pg_index and pg_class for each partitioned table, six times the
        -- query's time)
        CASE WHEN c.relkind = 'p' THEN
-         (SELECT array_agg(ARRAY[
-                   (SELECT CASE WHEN p.relnamespace = c.relnamespace THEN p.relname::text
-                                ELSE p.relnamespace::regnamespace::text || '.' || p.relname END
-                    FROM pg_class p WHERE p.oid = s.relid),
-                   s.mark])
-          FROM (SELECT t.relid,
-                       (SELECT x.relname::text FROM pg_index m JOIN pg_class x
-                          ON x.oid = m.indexrelid
-                        WHERE m.indrelid = t.relid AND m.indisclustered) AS mark
-                FROM pg_partition_tree(c.oid) t WHERE t.level > 1) s
-          WHERE s.mark IS NOT NULL) END,
+         (SELECT array_agg((SELECT ARRAY[
+                              {_TREE_NAME.format(rel="p")}, {_TREE_NAME.format(rel="q")},
+                              pg_get_expr(p.relpartbound, p.oid),
+                              CASE WHEN p.relkind = 'p' THEN pg_get_partkeydef(p.oid) END,
+                              (SELECT x.relname::text FROM pg_index m JOIN pg_class x
+                                 ON x.oid = m.indexrelid
+                               WHERE m.indrelid = p.oid AND m.indisclustered)]
+                            FROM pg_class p, pg_class q
+                            WHERE p.oid = t.relid AND q.oid = t.parentrelid))
+          FROM pg_partition_tree(c.oid) t WHERE t.level > 1) END,
        -- REPLICA IDENTITY, and the index of USING INDEX (a lookup for such tables alone)
        c.relreplident,
        CASE WHEN c.relreplident = 'i' THEN
@@ -383,11 +389,11 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
                 comment=comment,
                 partition_key=key,
                 partitions={p: bound for p, bound, *_ in parts or ()},
-                repartitioned=tuple(
-                    (p if "." in p else partition_table(name, p), bound, key)
-                    for p, bound, _, key, *_ in parts or ()
-                    if key is not None
-                ),
+                # each partition's row and each sub-partition's holds its key fourth
+                partition_keys={
+                    row[0]: row[3] for row in [*(parts or ()), *(deeper or ())] if row[3]
+                },
+                sub_partitions=_sub_partitions(deeper),
                 row_security=security,
                 policies=read_policies(policies),
                 rules=tuple(sorted(rules or ())),
@@ -398,7 +404,7 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
                     (p if "." in p else partition_table(name, p), mark)
                     for p, mark in sorted(
                         [(p, m) for p, _, m, *_ in parts or () if m]
-                        + [(p, m) for p, m in deeper or ()]
+                        + [(p, m) for p, _, _, _, m in deeper or () if m]
                     )
                 ),
                 replica_identity=replica_identity(ident, ident_index),
@@ -506,6 +512,15 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
         home=home,
         shadowed=shadowed,
     )
+
+
+def _sub_partitions(deeper: list[list[str]] | None) -> dict[str, dict[str, str]]:
+    """Partition partitioned in turn -> its partitions' bounds, from the rows of its
+    table's sub-partitions: (sub-partition, parent, bound, key, mark)."""
+    found: dict[str, dict[str, str]] = {}
+    for part, parent, bound, *_ in deeper or ():
+        found.setdefault(parent, {})[part] = bound
+    return found
 
 
 def _partition_extras(

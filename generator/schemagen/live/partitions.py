@@ -50,31 +50,44 @@ def _split(text: str) -> list[str]:
 def print_bounds(
     conn: psycopg.Connection[Any], expected: dict[str, TableShape], actual: dict[str, TableShape]
 ) -> dict[str, TableShape]:
-    """``expected`` with its partition bounds as this server prints them."""
+    """``expected`` with its partition bounds as this server prints them: the table's
+    partitions' and those of each partition partitioned in turn."""
     casts: list[tuple[str, str]] = []  # (literal, type)
-    plans: dict[tuple[str, str], tuple[str, list[int], list[int]]] = {}
+    # (table, partition partitioned in turn or None for the table, partition) -> plan
+    plans: dict[tuple[str, str | None, str], tuple[str, list[int], list[int]]] = {}
     for name, exp in expected.items():
         act = actual.get(name)
-        if act is None or not exp.partitions or exp.partition_key is None:
+        if act is None or exp.partition_key is None:
             continue
-        columns = key_columns(exp.partition_key)
-        types = [act.columns[c].type if c in act.columns else None for c in columns if c]
-        if len(types) != len(columns) or None in types:
-            continue  # an expression key, or a key column the table lacks
-        for part, bound in exp.partitions.items():
-            plan = _plan(bound, [str(t) for t in types], casts)
-            if plan is not None:
-                plans[(name, part)] = plan
+        levels = [(None, exp.partition_key, exp.partitions)] + [
+            (part, key, exp.sub_partitions.get(part, {}))
+            for part, key in sorted(exp.partition_keys.items())
+        ]
+        for parent, key, partitions in levels:
+            columns = key_columns(key)
+            types = [act.columns[c].type if c in act.columns else None for c in columns if c]
+            if len(types) != len(columns) or None in types:
+                continue  # an expression key, or a key column the table lacks
+            for part, bound in partitions.items():
+                plan = _plan(bound, [str(t) for t in types], casts)
+                if plan is not None:
+                    plans[(name, parent, part)] = plan
     if not casts:
         return expected
     printed = _cast(conn, casts)
     if printed is None:
         return expected
     tables = dict(expected)
-    for (name, part), (word, low, high) in plans.items():
+    for (name, parent, part), (word, low, high) in plans.items():
         text = _bound(word, [printed[i] for i in low], [printed[i] for i in high])
-        parts = {**tables[name].partitions, part: text}
-        tables[name] = replace(tables[name], partitions=parts)
+        table = tables[name]
+        if parent is None:
+            tables[name] = replace(table, partitions={**table.partitions, part: text})
+        else:
+            subs = {**table.sub_partitions[parent], part: text}
+            tables[name] = replace(
+                table, sub_partitions={**table.sub_partitions, parent: subs}
+            )
     return tables
 
 

@@ -149,9 +149,12 @@ class TableShape:
     # (relation, index) of each CLUSTER ON mark, the table's own or a partition's (keyed
     # as a table is), sorted: the language cannot declare one either
     clustered: tuple[tuple[str, str], ...] = ()
-    # (partition, its bound, its partition key) of each partition partitioned again by
-    # hand (keyed as a table is), by name: the language cannot declare sub-partitions
-    repartitioned: tuple[tuple[str, str, str], ...] = ()
+    # each partition partitioned in turn, at any level, named as ``partitions`` names
+    # a partition (bare in the table's PostgreSQL schema) -> its pg_get_partkeydef
+    partition_keys: dict[str, str] = field(default_factory=dict)
+    # the partitions of each partition partitioned in turn, at any level: partition ->
+    # its partition name -> bound (named and printed as ``partitions``)
+    sub_partitions: dict[str, dict[str, str]] = field(default_factory=dict)
     # REPLICA IDENTITY: None for DEFAULT; USING INDEX of an index dropped since (which
     # PostgreSQL leaves in place: nothing is sent) has no index name
     replica_identity: ReplicaIdentity | None = None

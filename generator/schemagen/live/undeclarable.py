@@ -1,5 +1,5 @@
 """Live objects the schema language cannot declare: rules, extended statistics,
-``CLUSTER ON`` marks, comments on a view's columns and a partition's own partitions.
+``CLUSTER ON`` marks and comments on a view's columns.
 
 A database written by other people may hold them, and each changes what the
 application sees or gets (a rule can turn its INSERTs into nothing; a mark is
@@ -60,26 +60,6 @@ def cluster_marks(marks: tuple[tuple[str, str], ...], kind: str = "TABLE") -> li
             f"`ALTER {kind} {quote_qualified(relation)} SET WITHOUT CLUSTER`",
         )
         for relation, index in marks
-    ]
-
-
-def repartitioned(table: str, partitions: tuple[tuple[str, str, str], ...]) -> list[Finding]:
-    """A finding for each partition of ``table`` partitioned again by hand: (partition,
-    its bound, its partition key), keyed as the comparison keys a table. The language
-    declares a table's partitions, not theirs; its sub-partitions' rules, statistics
-    and marks are findings of their own."""
-    return [
-        Finding(
-            "database",
-            f"partition key {key} on {partition}",
-            EXTRA,
-            "the schema cannot declare a partition's own partitions: make it a plain "
-            f"partition again (`ALTER TABLE {quote_qualified(table)} DETACH PARTITION "
-            f"{quote_qualified(partition)}`, then a plain table holding its rows, "
-            f"`ALTER TABLE {quote_qualified(table)} ATTACH PARTITION {quote_qualified(partition)}"
-            f" {bound}`)",
-        )
-        for partition, bound, key in partitions
     ]
 
 

@@ -24,7 +24,7 @@ import functools
 import json
 import re
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -340,7 +340,9 @@ class Partition:
     """One partition of a partitioned table: its own table and its bound.
 
     Bound values are SQL literals (``'2026-01-01'``, ``10``, ``NULL``) or
-    ``MINVALUE`` / ``MAXVALUE``; exactly one kind of bound is set."""
+    ``MINVALUE`` / ``MAXVALUE``; exactly one kind of bound is set. A partition
+    partitioned in turn (a sub-partitioned one) has its own key and partitions,
+    made in its table's PostgreSQL schema as its own are."""
 
     name: str  # the partition's table name
     default: bool = False
@@ -349,6 +351,8 @@ class Partition:
     values: tuple[str, ...] = ()  # IN (...)
     modulus: int | None = None
     remainder: int | None = None
+    partition_by: PartitionKey | None = None  # partitioned in turn: its own key
+    partitions: tuple[Partition, ...] = ()  # and its own partitions, sorted by name
 
     def bound_sql(self) -> str:
         """``FOR VALUES FROM ('2026-01-01') TO ('2026-02-01')``, ``IN (...)``,
@@ -360,6 +364,16 @@ class Partition:
         if self.values:
             return f"FOR VALUES IN ({', '.join(self.values)})"
         return f"FOR VALUES FROM ({', '.join(self.start)}) TO ({', '.join(self.end)})"
+
+
+def partition_tree(
+    partitions: tuple[Partition, ...], above: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], Partition]]:
+    """Every partition at every level, each with the names of the partitions above it
+    (``()`` for a table's own), a partitioned one before its partitions."""
+    for part in partitions:
+        yield above, part
+        yield from partition_tree(part.partitions, (*above, part.name))
 
 
 def quote_name(name: str) -> str:

@@ -180,18 +180,30 @@ def quote_qualified(name: str) -> str:
 
 
 def partition_sql(parent: str, partition: Partition) -> str:
-    """``CREATE TABLE p PARTITION OF parent FOR VALUES ...``: the partition takes its
-    columns, keys, indexes and foreign keys from the parent, and is made in the
-    parent's PostgreSQL schema."""
+    """``CREATE TABLE p PARTITION OF parent FOR VALUES ... [PARTITION BY ...]``: the
+    partition takes its columns, keys, indexes and foreign keys from the parent, and
+    is made in the parent's PostgreSQL schema."""
     table = quote_qualified(partition_table(parent, partition.name))
-    return f"CREATE TABLE {table} PARTITION OF {quote_qualified(parent)} {partition.bound_sql()}"
+    sql = f"CREATE TABLE {table} PARTITION OF {quote_qualified(parent)} {partition.bound_sql()}"
+    if partition.partition_by is not None:
+        sql += f" PARTITION BY {partition.partition_by.sql()}"
+    return sql
 
 
 def partition_statements(entity: Entity) -> list[str]:
     """Every partition of ``entity``, in name order (the DEFAULT one last: a bound
-    added after it would have to scan it)."""
-    ordered = sorted(entity.partitions, key=lambda p: (p.default, p.name))
-    return [partition_sql(entity.table, p) for p in ordered]
+    added after it would have to scan it), each partitioned one followed by its own."""
+    return partition_tree_sql(entity.table, entity.partitions)
+
+
+def partition_tree_sql(parent: str, partitions: tuple[Partition, ...]) -> list[str]:
+    """``partitions`` of ``parent`` (a table, or a partition keyed as a table is), each
+    partition partitioned in turn right before its own partitions."""
+    stmts = []
+    for part in sorted(partitions, key=lambda p: (p.default, p.name)):
+        stmts.append(partition_sql(parent, part))
+        stmts += partition_tree_sql(partition_table(parent, part.name), part.partitions)
+    return stmts
 
 
 def do_block(body: str) -> str:

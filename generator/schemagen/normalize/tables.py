@@ -98,7 +98,8 @@ def bound_literal(value: Any) -> str:
 
 
 def build_partitions(spec: dict[str, Any]) -> list[Partition]:
-    """The ``partitions:`` entries: table name -> bound."""
+    """The ``partitions:`` entries: table name -> bound, and for a partition
+    partitioned in turn its own ``partition_by:`` and ``partitions:``."""
 
     def values(raw: Any) -> tuple[str, ...]:
         items = raw if isinstance(raw, list) else [raw]
@@ -117,6 +118,8 @@ def build_partitions(spec: dict[str, Any]) -> list[Partition]:
                 values=values(entry["in"]) if "in" in entry else (),
                 modulus=int(modulus) if modulus is not None else None,
                 remainder=int(remainder) if remainder is not None else None,
+                partition_by=build_partition_key(entry.get("partition_by")),
+                partitions=sorted_named(build_partitions(entry)),
             )
         )
     return result

@@ -2,7 +2,8 @@
 
 A partition is a table of its own that PostgreSQL builds from its parent (columns,
 keys, indexes and foreign keys are propagated), so an operation carries only
-the parent's table name and the partition's bound.
+the parent's table name and the partition's bound. A partition of a partition (a
+sub-partition) names the partitions above it (``within``): its parent is the last.
 
 ``concurrently``: the partition is dropped with ``DETACH PARTITION ...
 CONCURRENTLY`` (which takes SHARE UPDATE EXCLUSIVE on the parent instead of
@@ -16,79 +17,150 @@ operation is online: it creates ``IF NOT EXISTS``.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..model.schema import Entity, Partition, Schema, sorted_named
+from ..model.naming import partition_table
+from ..model.schema import Entity, Partition, Schema, partition_tree, sorted_named
 from .base import Operation, by_name, with_table
 
 
-def _with_partitions(schema: Schema, table: str, edit: tuple[Partition, ...]) -> Schema:
+def _with_partitions(
+    schema: Schema,
+    table: str,
+    within: tuple[str, ...],
+    edit: Callable[[tuple[Partition, ...]], tuple[Partition, ...]],
+) -> Schema:
+    """``schema`` with the partitions of ``table``'s partition ``within`` (the names
+    from the table's own partition down; none: the table's own) replaced by ``edit``'s."""
+
+    def level(parts: tuple[Partition, ...], path: tuple[str, ...]) -> tuple[Partition, ...]:
+        if not path:
+            return sorted_named(edit(parts))
+        return tuple(
+            dataclasses.replace(p, partitions=level(p.partitions, path[1:]))
+            if p.name == path[0]
+            else p
+            for p in parts
+        )
+
     def replace(ent: Entity) -> Entity:
-        return dataclasses.replace(ent, partitions=sorted_named(edit))
+        return dataclasses.replace(ent, partitions=level(ent.partitions, within))
 
     return with_table(schema, table, replace)
 
 
+def parent_table(table: str, within: tuple[str, ...]) -> str:
+    """The table a partition is a partition of, keyed as the model keys tables:
+    ``table`` itself, or its partition ``within[-1]`` (in its PostgreSQL schema)."""
+    return partition_table(table, within[-1]) if within else table
+
+
+#: Why a partition is dropped and made again whole, as the plan says it.
+_REMADE = "made again: its partition key changes, which PostgreSQL cannot alter"
+
+
+def _describe_bound(partition: Partition) -> str:
+    if partition.partition_by is None:
+        return partition.bound_sql()
+    return f"{partition.bound_sql()}, partitioned by {partition.partition_by.sql()}"
+
+
 @dataclass(frozen=True)
 class CreatePartition(Operation):
-    """``CREATE TABLE p PARTITION OF parent FOR VALUES ...``."""
+    """``CREATE TABLE p PARTITION OF parent FOR VALUES ...``, and for a partition
+    partitioned in turn its own partitions after it."""
 
-    table: str  # the partitioned (parent) table
+    table: str  # the partitioned table (the entity's)
     partition: Partition
     concurrently: bool = False  # the reverse of a concurrent drop (online, idempotent)
+    # the partitions it is a partition of, from the table's own down; () for the table's
+    within: tuple[str, ...] = ()
+    # made again with its own partitions: its partition key changes (PostgreSQL cannot
+    # change one), or it becomes or stops being partitioned in turn
+    remade: bool = False
 
     def reverse(self) -> Operation:
-        return DropPartition(self.table, self.partition, self.concurrently)
+        return DropPartition(
+            self.table, self.partition, self.concurrently, self.within, self.remade
+        )
 
     @property
     def online(self) -> bool:
         return self.concurrently
 
+    @property
+    def parent(self) -> str:
+        """The table it is a partition of (the entity's, or a partition of it)."""
+        return parent_table(self.table, self.within)
+
     def describe(self) -> str:
-        return f"+ partition {self.partition.name} of {self.table} ({self.partition.bound_sql()})"
+        bound = _describe_bound(self.partition)
+        again = f"; {_REMADE}" if self.remade else ""
+        return f"+ partition {self.partition.name} of {self.parent} ({bound}{again})"
 
     def apply(self, schema: Schema) -> Schema:
-        ent = schema.entity_by_table(self.table)
-        return _with_partitions(schema, self.table, (*ent.partitions, self.partition))
+        return _with_partitions(
+            schema, self.table, self.within, lambda parts: (*parts, self.partition)
+        )
 
     @property
     def locks(self) -> int:
-        return _partition_locks()
+        return _partition_locks(self.partition)
 
 
 @dataclass(frozen=True)
 class DropPartition(Operation):
-    """Drop one partition and its rows; carries the bound for the downgrade (which
-    creates the partition again, empty)."""
+    """Drop one partition and its rows (a partition partitioned in turn: with its own
+    partitions); carries the bound for the downgrade (which creates the partition
+    again, empty)."""
 
     table: str
     partition: Partition
     concurrently: bool = False
+    within: tuple[str, ...] = ()  # as CreatePartition's
+    remade: bool = False  # as CreatePartition's
 
     def reverse(self) -> Operation:
-        return CreatePartition(self.table, self.partition, self.concurrently)
+        return CreatePartition(
+            self.table, self.partition, self.concurrently, self.within, self.remade
+        )
 
     @property
     def online(self) -> bool:
         return self.concurrently
 
+    @property
+    def parent(self) -> str:
+        """The table it is a partition of (the entity's, or a partition of it)."""
+        return parent_table(self.table, self.within)
+
     def describe(self) -> str:
-        how = " (DETACH CONCURRENTLY, then DROP)" if self.concurrently else ""
-        return f"- partition {self.partition.name} of {self.table}{how}"
+        how = [_REMADE] if self.remade else []
+        how += ["DETACH CONCURRENTLY, then DROP"] if self.concurrently else []
+        said = f" ({'; '.join(how)})" if how else ""
+        return f"- partition {self.partition.name} of {self.parent}{said}"
 
     def apply(self, schema: Schema) -> Schema:
-        ent = schema.entity_by_table(self.table)
-        return _with_partitions(schema, self.table, by_name(ent.partitions, self.partition.name))
+        return _with_partitions(
+            schema, self.table, self.within, lambda parts: by_name(parts, self.partition.name)
+        )
 
     @property
     def locks(self) -> int:
-        return _partition_locks()
+        return _partition_locks(self.partition)
 
     def risk(self) -> str | None:
-        return f"drops partition {self.partition.name} of {self.table} and its rows"
+        own = [p.name for _, p in partition_tree(self.partition.partitions)]
+        with_own = f", its partitions {', '.join(own)}," if own else ""
+        why = f" ({_REMADE})" if self.remade else ""
+        return (
+            f"drops partition {self.partition.name} of {self.parent}{with_own} and "
+            f"{'their' if own else 'its'} rows{why}"
+        )
 
 
-def _partition_locks() -> int:
-    """The parent, the partition, its TOAST table and index, and (an estimate) a few
-    copies of the parent's keys and indexes."""
-    return 8
+def _partition_locks(partition: Partition) -> int:
+    """Per partition (its own ones too): the parent, the partition, its TOAST table and
+    index, and (an estimate) a few copies of the parent's keys and indexes."""
+    return 8 * (1 + sum(1 for _ in partition_tree(partition.partitions)))

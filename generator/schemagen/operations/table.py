@@ -15,9 +15,11 @@ from ..model.schema import (
     ExcludeConstraint,
     ForeignKey,
     Index,
+    Partition,
     PartitionKey,
     PrimaryKey,
     Schema,
+    partition_tree,
 )
 from ..model.sequences import (
     custom_sequence_name,
@@ -64,8 +66,8 @@ def table_locks(entity: Entity) -> int:
     foreign keys reference, and each partition with its copies of them."""
     keys = 1 + len(entity.uniques) + len(entity.indexes) + len(entity.excludes)
     sequences = sum(1 for col in entity.columns if col.identity)
-    # each partition is a table of its own with a copy of every key and index
-    partitions = len(entity.partitions) * (3 + keys)
+    # each partition (its own partitions too) is a table with a copy of every key and index
+    partitions = sum(1 for _ in partition_tree(entity.partitions)) * (3 + keys)
     return 3 + keys + sequences + len(entity.foreign_keys) + partitions
 
 
@@ -356,6 +358,20 @@ class RenameColumn(Operation):
             ),
             excludes=tuple(self._rename_exclude(ex) for ex in ent.excludes),
             partition_by=self._rename_key(ent.partition_by),
+            partitions=self._rename_partitions(ent.partitions),
+        )
+
+    def _rename_partitions(self, parts: tuple[Partition, ...]) -> tuple[Partition, ...]:
+        """The keys of partitions partitioned in turn, at every level."""
+        return tuple(
+            dataclasses.replace(
+                p,
+                partition_by=self._rename_key(p.partition_by),
+                partitions=self._rename_partitions(p.partitions),
+            )
+            if p.partition_by is not None
+            else p
+            for p in parts
         )
 
     def _rename_key(self, key: PartitionKey | None) -> PartitionKey | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from ..model.naming import partition_table
 from ..model.schema import Schema
-from ..model.sqltext import do_block, partition_sql
+from ..model.sqltext import do_block, partition_sql, partition_tree_sql
 from ..operations.partition import CreatePartition, DropPartition
 from ..operations.sqlutil import quote_table, sql_literal
 from .render import Guarded, Stmt, execute, render_operation
@@ -24,22 +24,28 @@ from .render import Guarded, Stmt, execute, render_operation
 
 @render_operation.register(CreatePartition)
 def _(operation: CreatePartition, state: Schema) -> list[Stmt | Guarded]:
-    sql = partition_sql(operation.table, operation.partition)
-    if operation.concurrently:  # outside a transaction: a rerun finds it made
-        sql = sql.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1)
-    return [execute(sql)]
+    # a partition partitioned in turn, then its own partitions (partition_tree_sql)
+    parent = operation.parent
+    stmts = [partition_sql(parent, operation.partition)]
+    own = partition_table(parent, operation.partition.name)
+    stmts += partition_tree_sql(own, operation.partition.partitions)
+    if operation.concurrently:  # outside a transaction: a rerun finds them made
+        stmts = [s.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1) for s in stmts]
+    return [execute(sql) for sql in stmts]
 
 
 @render_operation.register(DropPartition)
 def _(operation: DropPartition, state: Schema) -> list[Stmt | Guarded]:
-    table = partition_table(operation.table, operation.partition.name)
+    # DROP TABLE of a partition partitioned in turn drops its own partitions too
+    parent = operation.parent
+    table = partition_table(parent, operation.partition.name)
     name = quote_table(table)
     if not operation.concurrently:
         return [execute(f"DROP TABLE {name}")]
-    detach = f"ALTER TABLE {quote_table(operation.table)} DETACH PARTITION {name}"
+    detach = f"ALTER TABLE {quote_table(parent)} DETACH PARTITION {name}"
     found = (
         f"FROM pg_inherits WHERE inhrelid = to_regclass({sql_literal(name)}) "
-        f"AND inhparent = to_regclass({sql_literal(quote_table(operation.table))})"
+        f"AND inhparent = to_regclass({sql_literal(quote_table(parent))})"
     )
     return [
         # FINALIZE, unlike CONCURRENTLY, runs in a transaction: in a DO block

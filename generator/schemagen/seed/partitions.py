@@ -8,7 +8,9 @@ partitions in name order): a listed value, or a value inside the range, spread
 by ``r`` where the type allows (numbers, dates, timestamps; text takes the lower
 bound, which is in the range). A key over several columns or an expression, and
 a key column that alone carries a unique key, stop the seed with a message that
-names the table and asks for a value generator (``seed: {sql: ...}``).
+names the table and asks for a value generator (``seed: {sql: ...}``), as does a
+partition partitioned in turn that does not take every row (seed routes rows by the
+table's key alone), unless its key columns have generators of the user's.
 """
 
 from __future__ import annotations
@@ -17,7 +19,16 @@ import dataclasses
 from fractions import Fraction
 
 from ..errors import SchemagenError
-from ..model.schema import INTEGER_TYPES, Column, Entity, Partition, Schema, SeedHint
+from ..model.schema import (
+    INTEGER_TYPES,
+    Column,
+    Entity,
+    Partition,
+    PartitionKey,
+    Schema,
+    SeedHint,
+    partition_tree,
+)
 from ..model.typemap import pg_type
 
 #: Width of an open range's side (MINVALUE / MAXVALUE), per kind of key column.
@@ -27,7 +38,10 @@ _SPAN = {"date": "365", "timestamp": "interval '365 days'", "timestamptz": "inte
 def routed(schema: Schema, ent: Entity, error: type[SchemagenError]) -> Entity:
     """``ent`` with a key-column generator that puts every row in some partition."""
     key = ent.partition_by
-    if key is None or any(p.default for p in ent.partitions) or _covered(ent):
+    if key is None:
+        return ent
+    _check_sub_partitions(ent, error)
+    if any(p.default for p in ent.partitions) or _covered(key, ent.partitions):
         return ent
     column = ent.column(key.columns[0]) if len(key.columns) == 1 and key.columns[0] else None
     if column is not None and column.seed is not None and column.seed.sql:
@@ -53,12 +67,58 @@ def routed(schema: Schema, ent: Entity, error: type[SchemagenError]) -> Entity:
     return dataclasses.replace(ent, columns=columns)
 
 
-def _covered(ent: Entity) -> bool:
+def _covered(key: PartitionKey, partitions: tuple[Partition, ...]) -> bool:
     """Hash partitions whose remainders cover every hash value."""
-    if ent.partition_by is None or ent.partition_by.method != "hash":
+    if key.method != "hash":
         return False
-    share = sum(Fraction(1, p.modulus) for p in ent.partitions if p.modulus)
+    share = sum(Fraction(1, p.modulus) for p in partitions if p.modulus)
     return share == 1
+
+
+def _chained(key: PartitionKey, partitions: tuple[Partition, ...]) -> bool:
+    """Range partitions that follow one another from MINVALUE to MAXVALUE, each
+    starting where another ends (the same literal): together they take every row."""
+    if key.method != "range":
+        return False
+    following = {p.start: p.end for p in partitions if p.start}
+    at, seen = tuple("MINVALUE" for _ in key.columns), set()
+    while at in following and at not in seen:
+        seen.add(at)
+        at = following[at]
+    return at == tuple("MAXVALUE" for _ in key.columns)
+
+
+def _takes_every_row(key: PartitionKey, partitions: tuple[Partition, ...]) -> bool:
+    return (
+        any(p.default for p in partitions)
+        or _covered(key, partitions)
+        or _chained(key, partitions)
+    )
+
+
+def _check_sub_partitions(ent: Entity, error: type[SchemagenError]) -> None:
+    """A partition partitioned in turn takes a row only where one of its own does:
+    seed routes rows by the table's key alone, so each such partition must take
+    every row (a DEFAULT partition, hash partitions covering every remainder, or
+    ranges from MINVALUE to MAXVALUE), or its key columns must have the user's value
+    generators."""
+    for _, part in partition_tree(ent.partitions):
+        key = part.partition_by
+        if key is None or _takes_every_row(key, part.partitions):
+            continue
+        seeded = all(
+            c is not None and ent.has_column(c) and (ent.column(c).seed or SeedHint()).sql
+            for c in key.columns
+        )
+        if not seeded:
+            raise error(
+                f"cannot seed {ent.table}: its partition {part.name} is partitioned by "
+                f"{key.sql()} and none of its partitions takes every row (no DEFAULT "
+                "partition), and seed routes rows by the table's key alone. Add a DEFAULT "
+                f"partition under entities.{ent.name}.partitions.{part.name}, or give its key "
+                f"columns a value generator under entities.{ent.name}.columns.<column>: "
+                'seed: {sql: "<SQL over n and r giving a value some partition takes>"}'
+            )
 
 
 def _value(column: Column, type_: str, part: Partition) -> str:

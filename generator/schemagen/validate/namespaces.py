@@ -11,8 +11,9 @@ import functools
 from dataclasses import dataclass
 
 from ..model import naming
-from ..model.schema import Entity, Schema
+from ..model.schema import Entity, Schema, partition_tree
 from ..source.loader import Sources, YamlPath
+from .partitions import partition_path
 from .reporter import Reporter, column_path, index_path, unique_path
 
 
@@ -54,8 +55,8 @@ def check_namespaces(schema: Schema, src: Sources, report: Reporter) -> None:
             _claim(relations, qualify(ix.name), claim, report, src)
         check_constraint_names(entity, src, report)
     for entity in schema.entities:  # after every table, so a clash is the partition's
-        for part in entity.partitions:
-            path = ("entities", entity.name, "partitions", part.name)
+        for above, part in partition_tree(entity.partitions):
+            path = ("entities", entity.name, *partition_path((*above, part.name)))
             claim = _Claim(f"a partition of {entity.name}", path)
             table_name = naming.partition_table(entity.table, part.name)
             if _claim(relations, table_name, claim, report, src):

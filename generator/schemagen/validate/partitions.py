@@ -5,7 +5,8 @@ bound of the wrong kind for the method, two bounds that overlap (range bounds
 compared by the key columns' types, text only in the C collation, else ranges
 that share an end; list values; hash moduli and remainders),
 an empty range, two DEFAULT partitions, and a primary key or unique constraint
-that leaves out a partition-key column.
+that leaves out a partition-key column; at every level: the table's partitions,
+and those of a partition partitioned in turn (a sub-partitioned one).
 """
 
 from __future__ import annotations
@@ -17,7 +18,15 @@ from collections.abc import Callable
 from typing import Any
 
 from ..language.messages import did_you_mean
-from ..model.schema import INTEGER_TYPES, Column, Entity, Partition, PartitionKey, Schema
+from ..model.schema import (
+    INTEGER_TYPES,
+    Column,
+    Entity,
+    Partition,
+    PartitionKey,
+    Schema,
+    partition_tree,
+)
 from ..source.loader import Sources, YamlPath, mapping
 from .excludes import SqlCheck
 from .reporter import Reporter
@@ -31,6 +40,12 @@ _BOUND_WORDS = {
 _KEYS = {"range": ("from", "to"), "list": ("in",), "hash": ("modulus", "remainder")}
 
 
+def partition_path(names: tuple[str, ...]) -> YamlPath:
+    """The YAML path of a partition below its entity, by the names of the partitions
+    from the table's own down to it: ``partitions.p_2026.partitions.p_2026_eu``."""
+    return tuple(step for name in names for step in ("partitions", name))
+
+
 def check_partition_references(
     report: Reporter,
     base: YamlPath,
@@ -40,7 +55,12 @@ def check_partition_references(
     check_sql_columns: SqlCheck,
 ) -> None:
     """Key columns exist, key expressions name only the table's columns, and
-    ``partitions:`` come with a ``partition_by:``."""
+    ``partitions:`` come with a ``partition_by:``: the table's, and those of each
+    partition partitioned in turn (``spec`` a partition's entry, at ``base``)."""
+    for name, entry in mapping(spec.get("partitions")).items():
+        if isinstance(entry, dict):
+            where = (*base, "partitions", str(name))
+            check_partition_references(report, where, entry, names, table, check_sql_columns)
     key = mapping(spec.get("partition_by"))
     for method, items in key.items():
         for number, item in enumerate(items if isinstance(items, list) else []):
@@ -57,29 +77,46 @@ def check_partition_references(
 
 
 def check_partitions(schema: Schema, entity: Entity, src: Sources, report: Reporter) -> None:
-    """Bounds of the right kind that do not overlap, and keys that include the partition key."""
+    """Bounds of the right kind that do not overlap, and keys that include the partition
+    key: the table's, and those of each partition partitioned in turn (PostgreSQL
+    enforces a key per partition at every level, so it must hold every level's key)."""
     key = entity.partition_by
     if key is None:
         return
     base: YamlPath = ("entities", entity.name)
+    _check_level(entity, key, entity.partitions, base, report)
+    for above, part in partition_tree(entity.partitions):
+        if part.partition_by is not None:
+            path = (*base, *partition_path((*above, part.name)))
+            _check_level(entity, part.partition_by, part.partitions, path, report)
+    if entity.excludes:
+        report.error(
+            (*base, "exclude"), "PostgreSQL 15 has no exclusion constraints on partitioned tables"
+        )
+
+
+def _check_level(
+    entity: Entity,
+    key: PartitionKey,
+    partitions: tuple[Partition, ...],
+    base: YamlPath,
+    report: Reporter,
+) -> None:
+    """One partitioned table's (or partition's, at ``base``) key and its partitions."""
     _check_keys(entity, key, base, report)
-    defaults = [p for p in entity.partitions if p.default]
+    defaults = [p for p in partitions if p.default]
     for extra in defaults[1:]:
         report.error(
             (*base, "partitions", extra.name),
             f"a second DEFAULT partition ({defaults[0].name} is one); a table has at most one",
         )
-    good = [p for p in entity.partitions if _right_kind(entity, key, p, base, report)]
+    good = [p for p in partitions if _right_kind(entity, key, p, base, report)]
     if key.method == "range":
         _check_ranges(entity, key, good, base, report)
     elif key.method == "list":
         _check_lists(good, base, report)
     else:
         _check_hashes(good, base, report)
-    if entity.excludes:
-        report.error(
-            (*base, "exclude"), "PostgreSQL 15 has no exclusion constraints on partitioned tables"
-        )
 
 
 def _check_keys(entity: Entity, key: PartitionKey, base: YamlPath, report: Reporter) -> None:

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from ..language.messages import did_you_mean
 from ..model import naming
-from ..model.schema import Domain, Entity, Schema
+from ..model.schema import Domain, Entity, Schema, partition_tree
 from ..model.sequences import nextval_names, option_problem, serial_name, serial_sequence
 from ..source.loader import Sources, YamlPath
+from .partitions import partition_path
 from .reporter import Reporter, column_path, index_path, unique_path
 
 
@@ -140,8 +141,8 @@ def _relations(schema: Schema, src: Sources) -> list[tuple[str, _Place]]:
             path = index_path(src, ent, ix.name, ix.columns)
             name = naming.in_schema_of(ent.table, ix.name)
             found.append((name, _Place(f"an index of {ent.name}", path)))
-        for part in ent.partitions:
-            path = (*base, "partitions", part.name)
+        for above, part in partition_tree(ent.partitions):
+            path = (*base, *partition_path((*above, part.name)))
             name = naming.partition_table(ent.table, part.name)
             found.append((name, _Place(f"a partition of {ent.name}", path)))
     for view in schema.views:

@@ -1,0 +1,111 @@
+"""Sub-partitions in the diff: a kept partition's own partitions added, dropped (at
+once or concurrently), changed; a partition made again, destructive, when its own
+key changes; apply and reverse give the schemas back."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from schema_fixtures import entity, schema
+from schemagen.diff.compare import diff
+from schemagen.diff.snapshot import ddl_view, same_ddl
+from schemagen.model.schema import (
+    Column,
+    ColumnType,
+    Partition,
+    PartitionKey,
+    PrimaryKey,
+    Schema,
+)
+from schemagen.operations.partition import CreatePartition, DropPartition
+from schemagen.operations.plan import apply
+
+LIST = PartitionKey("list", ("region",))
+HASH = PartitionKey("hash", ("id",))
+
+
+def payments(*parts: Partition) -> Schema:
+    ent = entity(
+        "Payment",
+        "payments",
+        Column("paid_on", ColumnType("date"), nullable=False, primary_key=True),
+        Column("region", ColumnType("text"), nullable=False, primary_key=True),
+    )
+    return schema(
+        dataclasses.replace(
+            ent,
+            primary_key=PrimaryKey("pk_payments", ("id", "paid_on", "region")),
+            partition_by=PartitionKey("range", ("paid_on",)),
+            partitions=tuple(sorted(parts, key=lambda p: p.name)),
+        )
+    )
+
+
+def year(name: str, start: str, key: PartitionKey | None, *own: Partition) -> Partition:
+    end = str(int(start) + 1)
+    return Partition(
+        name,
+        start=(f"'{start}-01-01'",),
+        end=(f"'{end}-01-01'",),
+        partition_by=key,
+        partitions=tuple(sorted(own, key=lambda p: p.name)),
+    )
+
+
+EU = Partition("p26_eu", values=("'de'", "'fr'"))
+US = Partition("p26_us", values=("'us'",))
+REST = Partition("p25_rest", default=True)
+
+
+def test_sub_partitions_added_dropped_changed_and_a_partition_made_again() -> None:
+    old = payments(
+        year("p25", "2025", LIST, Partition("p25_eu", values=("'de'",)), REST),
+        year("p26", "2026", LIST, EU, US),
+        year("p27", "2027", LIST, Partition("p27_all", default=True)),
+    )
+    new = payments(
+        year("p25", "2025", LIST, Partition("p25_eu", values=("'de'", "'nl'")), REST),
+        year("p26", "2026", LIST, EU, Partition("p26_ca", values=("'ca'",))),
+        year("p27", "2027", HASH, Partition("p27_0", modulus=1, remainder=0)),
+    )
+    plan = diff(old, new)
+    assert plan.describe() == [
+        "- partition p27 of payments (made again: its partition key changes, which "
+        "PostgreSQL cannot alter; DETACH CONCURRENTLY, then DROP)",
+        "- partition p26_us of p26 (DETACH CONCURRENTLY, then DROP)",
+        "- partition p25_eu of p25",  # beside a DEFAULT: in the transaction
+        "+ partition p27 of payments (FOR VALUES FROM ('2027-01-01') TO ('2028-01-01'), "
+        "partitioned by HASH (id); made again: its partition key changes, which PostgreSQL "
+        "cannot alter)",
+        "+ partition p25_eu of p25 (FOR VALUES IN ('de', 'nl'))",
+        "+ partition p26_ca of p26 (FOR VALUES IN ('ca'))",
+    ]
+    risks = [op.risk() for op in plan.operations if op.risk()]
+    assert risks == [
+        "drops partition p27 of payments, its partitions p27_all, and their rows (made "
+        "again: its partition key changes, which PostgreSQL cannot alter)",
+        "drops partition p26_us of p26 and its rows",
+        "drops partition p25_eu of p25 and its rows",
+    ]
+    subs = [op for op in plan.operations if isinstance(op, CreatePartition | DropPartition)]
+    assert [op.within for op in subs] == [(), ("p26",), ("p25",), (), ("p25",), ("p26",)]
+    assert all(op.reverse().reverse() == op for op in plan.operations)
+    start = ddl_view(old)
+    assert same_ddl(apply(start, plan), new)
+    assert same_ddl(apply(apply(start, plan), plan.reverse()), start)
+
+
+def test_a_partition_partitioned_in_turn_is_made_with_its_own() -> None:
+    old = payments(year("p25", "2025", None))
+    new = payments(year("p25", "2025", LIST, REST), year("p26", "2026", LIST, EU))
+    plan = diff(old, new)
+    assert plan.describe() == [
+        "- partition p25 of payments (made again: its partition key changes, which "
+        "PostgreSQL cannot alter; DETACH CONCURRENTLY, then DROP)",
+        "+ partition p25 of payments (FOR VALUES FROM ('2025-01-01') TO ('2026-01-01'), "
+        "partitioned by LIST (region); made again: its partition key changes, which "
+        "PostgreSQL cannot alter)",
+        "+ partition p26 of payments (FOR VALUES FROM ('2026-01-01') TO ('2027-01-01'), "
+        "partitioned by LIST (region))",
+    ]
+    assert same_ddl(apply(ddl_view(old), plan), new)
