@@ -27,9 +27,7 @@ CORPUS = REPO / "tests" / "corpus"
 CASE_DIRS = sorted(p for p in CORPUS.iterdir() if (p / "before").is_dir())
 #: Corpus cases whose features ``schemagen import`` does not read yet
 #: (strict: the day it does, the mark must go).
-NOT_YET_IMPORTED: dict[str, str] = {
-    "144_sub_partitions": "sub-partitions (a partition partitioned in turn)",
-}
+NOT_YET_IMPORTED: dict[str, str] = {}
 
 
 def _case_param(folder: Path) -> object:

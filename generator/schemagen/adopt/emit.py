@@ -186,15 +186,19 @@ def _document(doc: dict[str, Any], schema_line: str | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _block(mapping: dict[str, Any], depth: int, lines: list[str], *, flow: bool) -> None:
+def _block(
+    mapping: dict[str, Any], depth: int, lines: list[str], *, flow: bool, section: str = ""
+) -> None:
     pad = INDENT * depth
     for key, value in mapping.items():
         head = f"{pad}{scalar(key)}:"
-        if flow or not isinstance(value, dict) or not value:
+        # a partition partitioned in turn is a block, as its table's partitioning is
+        nested = section == "partitions" and isinstance(value, dict) and "partitions" in value
+        if (flow and not nested) or not isinstance(value, dict) or not value:
             lines.append(f"{head} {_value(value, depth)}")
         else:
             lines.append(head)
-            _block(value, depth + 1, lines, flow=key in _FLOW_SECTIONS)
+            _block(value, depth + 1, lines, flow=key in _FLOW_SECTIONS, section=str(key))
 
 
 def _value(value: Any, depth: int) -> str:

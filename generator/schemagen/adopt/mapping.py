@@ -125,12 +125,10 @@ class Mapper:
             if facts.kind in kinds:
                 self.report(kinds[facts.kind], name)
                 continue
-            if facts.kind == "p" and name not in self.entity_of:
-                self.report(
-                    "partitioned table", name, self._unimportable_partitioned(name, facts.partition)
-                )
-            elif facts.partition:
-                pass  # read with its parent (partition_by:, partitions:)
+            if facts.partition:
+                pass  # read with its parent (partition_by:, partitions:), at any level
+            elif facts.kind == "p" and name not in self.entity_of:
+                self.report("partitioned table", name, self._unimportable_partitioned(name))
             elif not naming.is_sql_name(_bare(name)) or naming.too_long(_bare(name)):
                 self.report("table", name, "the language needs letters, digits and _")
             self._report_table_options(name, facts)
@@ -619,39 +617,54 @@ class Mapper:
     def _partitioning(
         self, name: str, shape: TableShape
     ) -> tuple[dict[str, Any], dict[str, Any]] | None:
-        """``partition_by:`` and ``partitions:`` of a partitioned table, or None when
-        the language cannot say them (:meth:`_partition_problem` says why)."""
+        """``partition_by:`` and ``partitions:`` of a partitioned table (a partition
+        partitioned in turn has its own, in its entry), or None when the language
+        cannot say them (:meth:`_partition_problem` says why)."""
         key = partition_key_spec(shape.partition_key or "")
-        bounds = {p: partition_spec(b) for p, b in sorted(shape.partitions.items())}
         if key is None or self._partition_problem(name, shape) is not None:
             return None
-        return key, {p: spec for p, spec in bounds.items() if spec is not None}
+        return key, self._partition_entries(shape, shape.partitions)
+
+    def _partition_entries(self, shape: TableShape, bounds: dict[str, str]) -> dict[str, Any]:
+        """The ``partitions:`` entries of ``bounds`` (partition -> bound), each partition
+        partitioned in turn with its ``partition_by:`` and ``partitions:``."""
+        entries: dict[str, Any] = {}
+        for part, bound in sorted(bounds.items()):
+            spec = partition_spec(bound)
+            if spec is None:
+                continue
+            key = shape.partition_keys.get(part)
+            if key is not None:
+                spec = {**spec, "partition_by": partition_key_spec(key)}
+                own = shape.sub_partitions.get(part, {})
+                if own:
+                    spec["partitions"] = self._partition_entries(shape, own)
+            entries[part] = spec
+        return entries
 
     def _partition_problem(self, name: str, shape: TableShape) -> str | None:
         """Why the language cannot say a partitioned table's key or partitions: a key
         or bound it has no words for, a partition in another PostgreSQL schema than
         its table (introspect names it schema.name), a partition name it cannot
-        take, or a partition partitioned in turn."""
+        take; at every level (a partition partitioned in turn: its key and its own)."""
         if partition_key_spec(shape.partition_key or "") is None:
             return f"its partition key {shape.partition_key}"
-        pg_schema = naming.split_qualified(name)[0]
-        for part, bound in sorted(shape.partitions.items()):
+        levels = [shape.partitions, *shape.sub_partitions.values()]
+        for part, bound in sorted(p for level in levels for p in level.items()):
             if partition_spec(bound) is None:
                 return f"the bound of partition {part}: {bound}"
             if "." in part:
                 return f"partition {part} is in another PostgreSQL schema than its table"
             if not naming.is_sql_name(part) or naming.too_long(part):
                 return f"partition {part}: the language needs letters, digits and _"
-            facts = self.catalog.relations.get(naming.qualify(pg_schema, part))
-            if facts is not None and facts.kind == "p":
-                return f"partition {part} is partitioned in turn"
+            key = shape.partition_keys.get(part)
+            if key is not None and partition_key_spec(key) is None:
+                return f"the partition key of partition {part}: {key}"
         return None
 
-    def _unimportable_partitioned(self, name: str, partition: bool) -> str:
+    def _unimportable_partitioned(self, name: str) -> str:
         """The one reason a partitioned table is left out (see :meth:`_importable`)."""
         shape = self.shape.tables.get(name)
-        if partition:
-            return "a partition partitioned in turn: the language has no word for it"
         if shape is None:
             return "its table could not be read"
         problem = self._partition_problem(name, shape)
