@@ -19,7 +19,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from alembic.util import CommandError
-from migration_harness import Case, alembic, offline_sql, revisions
+from migration_harness import Case, alembic, generate, offline_sql, revisions
 from partitioned_events import (
     APP_PARTITIONS,
     EVENTS,
@@ -189,3 +189,29 @@ def test_names_taken_in_the_schema_are_skipped_as_postgresql_skips_them(
     alembic(root, url, "downgrade", "000")
     pg.sql("ALTER TABLE events ADD CONSTRAINT uq_events_ref UNIQUE (ref, happened_on)", db)
     assert pg.sql(TREE, db).strip() == upgraded
+
+
+def test_offline_sql_refusal_names_the_direction_it_runs_in(tmp_path: Path) -> None:
+    """The revision that drops a partitioned table's unique adds it back in its
+    downgrade, partition by partition: ``alembic downgrade --sql`` refuses it in
+    words for a downgrade (it said ``alembic upgrade --sql``, ``when the upgrade
+    runs`` and ``run the upgrade``); the upgrade's refusal keeps its words."""
+    root = tmp_path / "project"
+    generate(Case("partitioned_unique", {"schema.yaml": UNIQUE}, {"schema.yaml": EVENTS}), root)
+    with pytest.raises(CommandError) as refused:
+        offline_sql(root, "head:000", "downgrade")
+    assert " ".join(str(refused.value).split()) == (
+        "alembic downgrade --sql cannot write this revision: unique uq_events_ref of the "
+        "partitioned table events is built on each partition the database holds when the "
+        "downgrade runs; run the downgrade against the database"
+    )
+    # the revision that adds it builds it partition by partition when upgraded
+    added = tmp_path / "added"
+    generate(Case("partitioned_unique", {"schema.yaml": EVENTS}, {"schema.yaml": UNIQUE}), added)
+    with pytest.raises(CommandError) as refused:
+        offline_sql(added, "000:head")
+    assert " ".join(str(refused.value).split()) == (
+        "alembic upgrade --sql cannot write this revision: unique uq_events_ref of the "
+        "partitioned table events is built on each partition the database holds when the "
+        "upgrade runs; run the upgrade against the database"
+    )

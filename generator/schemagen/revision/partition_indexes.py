@@ -167,5 +167,5 @@ def partition_by_partition(operation: CreateIndex, on_only: str) -> Rendered:
 def _offline(table: str, ix: Index) -> str:
     return (
         f"index {ix.name} of the partitioned table {table} is built on each partition "
-        "the database holds when the upgrade runs"
+        "the database holds"
     )

@@ -302,7 +302,7 @@ def partition_by_partition(operation: AddConstraint, in_place: str) -> Rendered:
 def _offline(table: str, uq: UniqueConstraint) -> str:
     return (
         f"unique {uq.name} of the partitioned table {table} is built on each partition "
-        "the database holds when the upgrade runs"
+        "the database holds"
     )
 
 
@@ -313,7 +313,7 @@ def key_indexes_built(table: str, pk: PrimaryKey, find: str | None) -> Rendered:
     then each step :func:`key_index_step_sql` names."""
     reason = (
         f"the indexes of primary key {pk.name} of the partitioned table {table} are built "
-        "on each partition the database holds when the upgrade runs"
+        "on each partition the database holds"
     )
     steps = Stepwise(key_index_step_sql(table, pk), reason)
     foreign = execute(foreign_partitions_sql(table, Index(pk.name, pk.columns, unique=True)))

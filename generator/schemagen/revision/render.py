@@ -46,9 +46,11 @@ class Stepwise:
     statement, or NULL when none is left) is asked again after each, until it is
     done. For work over what exists only when the upgrade runs (a partitioned
     table's partitions) that runs in no transaction, so in no DO block (``CREATE
-    INDEX CONCURRENTLY``). ``alembic upgrade --sql`` cannot write them out:
-    ``offline`` says why (a clause naming what is built), and the revision refuses
-    with it before any of its statements is written (:func:`render_body`)."""
+    INDEX CONCURRENTLY``). ``alembic upgrade --sql`` (or ``downgrade``) cannot
+    write them out: ``offline`` says why (a clause naming what is built on what the
+    database holds, to which the refusal adds when the upgrade or downgrade runs),
+    and the revision refuses with it before any of its statements is written
+    (:func:`render_body`)."""
 
     query: str
     offline: str
@@ -62,16 +64,19 @@ class Rendered:
     autocommit: bool = False
 
 
-def render_body(ops: tuple[Operation, ...], state: Schema, *, online: bool = False) -> list[str]:
+def render_body(
+    ops: tuple[Operation, ...], state: Schema, *, online: bool = False, direction: str = "upgrade"
+) -> list[str]:
     """Lines of a function body (indented) for ``ops`` applied from ``state``.
 
     ``online``: the body of an online revision (:mod:`schemagen.operations.stages`),
     one ``autocommit_block`` in which every statement commits on its own; else
     the body of a transactional revision, which must hold no online operation.
     A destructive operation is preceded by a comment. A body holding a
-    :class:`Stepwise` starts by refusing ``alembic upgrade --sql`` (Alembic's own
-    ``CommandError``: ``FAILED: ...``, no traceback), so that none of its
-    statements is written out before the refusal.
+    :class:`Stepwise` starts by refusing ``alembic <direction> --sql`` (Alembic's
+    own ``CommandError``: ``FAILED: ...``, no traceback), so that none of its
+    statements is written out before the refusal; ``direction`` (``upgrade`` or
+    ``downgrade``) is the function the body is of, the command that runs it.
     """
     lines: list[str] = []
     offline: list[str] = []
@@ -90,19 +95,19 @@ def render_body(ops: tuple[Operation, ...], state: Schema, *, online: bool = Fal
         for stmt in rendered.statements:
             lines.extend(_statement_lines(stmt, indent))
             if isinstance(stmt, Stepwise):
-                offline.append(stmt.offline)
+                offline.append(f"{stmt.offline} when the {direction} runs")
     body = lines[1:] if online else lines
     if not any(not line.strip().startswith("#") for line in body):
         lines.append(f"{indent}pass")
-    return _offline_refusal(offline) + lines
+    return _offline_refusal(offline, direction) + lines
 
 
-def _offline_refusal(reasons: list[str]) -> list[str]:
+def _offline_refusal(reasons: list[str], direction: str) -> list[str]:
     if not reasons:
         return []
     text = (
-        f"alembic upgrade --sql cannot write this revision: {'; '.join(reasons)}; "
-        "run the upgrade against the database"
+        f"alembic {direction} --sql cannot write this revision: {'; '.join(reasons)}; "
+        f"run the {direction} against the database"
     )
     lines = [f"{INDENT}if op.get_context().as_sql:"]
     return lines + layout(call("CommandError", Str(text)), INDENT * 2, prefix="raise ")

@@ -56,7 +56,9 @@ def render_revision(
     """
     plan, online = stage.plan, not stage.transactional
     upgrade = render_body(plan.operations, old_state, online=online)
-    downgrade = render_body(plan.reverse().operations, apply(old_state, plan), online=online)
+    downgrade = render_body(
+        plan.reverse().operations, apply(old_state, plan), online=online, direction="downgrade"
+    )
     body = "\n".join(upgrade + downgrade)
     imports, helpers = imports_of(body)
     from ..util.templating import make_environment  # Jinja: for migrate, not plan
