@@ -75,6 +75,13 @@ EXTENSION_TABLES = (
     "OR c.oid IN (SELECT objid FROM pg_depend "
     "WHERE classid = 'pg_class'::regclass AND deptype = 'e')"
 )
+PARTITION_KEY_COPIES = (
+    # As env.py keys them: (schema, table, name) of the copies PostgreSQL makes of a
+    # foreign key to a partitioned table, one per partition it references.
+    "SELECT NULLIF(n.nspname, current_schema()), r.relname, c.conname FROM pg_constraint c "
+    "JOIN pg_class r ON r.oid = c.conrelid JOIN pg_namespace n ON n.oid = r.relnamespace "
+    "WHERE c.contype = 'f' AND c.conparentid <> 0"
+)
 PYPROJECT = f'[tool.schemagen]\nschema = "schema"\noutput = "{OUTPUT}"\n'
 _module_ids = count()
 
@@ -452,9 +459,14 @@ def autogenerate_diffs(pg: PgCluster, dbname: str, metadata: sa.MetaData) -> lis
         with engine.connect() as conn:
             # As the generated env.py does: tables an extension owns are not compared.
             owned = {(row[0], row[1]) for row in conn.exec_driver_sql(EXTENSION_TABLES)}
+            # and the copies of a foreign key to a partitioned table
+            copies = {tuple(row) for row in conn.exec_driver_sql(PARTITION_KEY_COPIES)}
 
             def include_object(obj: Any, name: Any, type_: str, reflected: bool, to: Any) -> bool:
-                hidden = (obj.schema, name) in owned if type_ == "table" else False
+                if type_ == "foreign_key_constraint":
+                    hidden = (obj.table.schema, obj.table.name, name) in copies
+                else:
+                    hidden = (obj.schema, name) in owned if type_ == "table" else False
                 return not (reflected and to is None and hidden)
 
             # As env.py does for tables in PostgreSQL schemas: compare those schemas

@@ -108,6 +108,17 @@ EXTENSION_TABLES = (
     "WHERE classid = 'pg_class'::regclass AND deptype = 'e')"
 )
 
+# A foreign key that references a partitioned table is copied by PostgreSQL onto
+# the referencing table once for each partition (refunds_paid_on_ref_fkey, pointing
+# at payments_2026; conparentid names the declared key): not the schema's, and
+# not keys the database has beyond the models. Keyed as EXTENSION_TABLES, with the
+# copy's name.
+PARTITION_KEY_COPIES = (
+    "SELECT NULLIF(n.nspname, current_schema()), r.relname, c.conname FROM pg_constraint c "
+    "JOIN pg_class r ON r.oid = c.conrelid JOIN pg_namespace n ON n.oid = r.relnamespace "
+    "WHERE c.contype = 'f' AND c.conparentid <> 0"
+)
+
 
 def _run(connection: Connection) -> None:
     connection.exec_driver_sql(LOCK_TIMEOUT_SQL)
@@ -117,7 +128,13 @@ def _run(connection: Connection) -> None:
     def include_object(obj: Any, name: Any, kind: str, seen: bool, to: Any) -> bool:
         # Asked only by autogenerate (`alembic check`), never while migrating;
         # seen: the object was reflected from the database.
-        if kind != "table" or not seen or to is not None:
+        if not seen or to is not None:
+            return True
+        if kind == "foreign_key_constraint":
+            found = connection.exec_driver_sql(PARTITION_KEY_COPIES)
+            copies = {tuple(row) for row in found}
+            return (obj.table.schema, obj.table.name, name) not in copies
+        if kind != "table":
             return True
         owned = connection.exec_driver_sql(EXTENSION_TABLES)
         return (obj.schema, name) not in {tuple(row) for row in owned}

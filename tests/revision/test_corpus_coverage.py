@@ -748,8 +748,14 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
     ),
     "new unique constraint added in the transaction, rows searched for repeats first: one a "
     "new table's foreign key needs at once (its index built concurrently in the drops "
-    "revision, attached USING INDEX), on rows": lambda c: (
+    "revision, attached USING INDEX; a partitioned table's built under the lock, the key's "
+    "copies on each partition no drift), on rows": lambda c: (
         c.any(AddConstraint, lambda op: _in_transaction_unique(op) and op.prebuilt)
+        and c.any(
+            AddConstraint,
+            lambda op: _in_transaction_unique(op)
+            and c.new.entity_by_table(op.table).partition_by is not None,
+        )
         and c.any(PrebuildUniqueIndex, lambda op: op.held_by is None)
         and c.any(CreateTable, lambda op: bool(op.entity.foreign_keys))
         and bool(c.case.setup)
