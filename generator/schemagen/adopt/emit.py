@@ -140,6 +140,10 @@ _YAML_WORDS = frozenset({"y", "n", "yes", "no", "true", "false", "on", "off", "n
 #: starts with a letter (no number, date or indicator), no ``:``, ``#``, ``,``,
 #: brackets or quotes at the start, no trailing blank.
 _PLAIN = re.compile(r"^[A-Za-z_](?:[A-Za-z0-9_ .()/'-]*[A-Za-z0-9_.)'])?$")
+#: Line breaks besides ``\n`` (NEL, LINE and PARAGRAPH SEPARATOR): with allow_unicode
+#: PyYAML writes them raw between single quotes, where a reader folds NEL into a
+#: space; a double-quoted scalar escapes each (``\N``, ``\L``, ``\P``) and reads back.
+_BREAKS = re.compile("[\x85\u2028\u2029]")
 
 
 def scalar(value: Any) -> str:
@@ -173,8 +177,14 @@ def _string(value: str) -> str:
 def _pyyaml_scalar(value: Any) -> str:
     """PyYAML's spelling of ``value`` inside a flow sequence (where ``,``, ``[`` and
     ``{`` need quotes too), which is also valid in block context."""
+    quote = '"' if isinstance(value, str) and _BREAKS.search(value) else None
     text = yaml.safe_dump(
-        [value], default_flow_style=True, width=1 << 30, allow_unicode=True, sort_keys=False
+        [value],
+        default_flow_style=True,
+        default_style=quote,
+        width=1 << 30,
+        allow_unicode=True,
+        sort_keys=False,
     ).rstrip("\n")
     assert text.startswith("[") and text.endswith("]"), text
     return text[1:-1]
