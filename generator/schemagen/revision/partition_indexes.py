@@ -159,7 +159,8 @@ def partition_by_partition(operation: CreateIndex, on_only: str) -> Rendered:
     ``on_only``: its ``CREATE INDEX IF NOT EXISTS ... ON ONLY`` the table."""
     table, ix = operation.table, operation.index
     find = (execute(repeated_index_rows_sql(table, ix)),) if operation.checks_rows else ()
-    steps = Stepwise(next_step_sql(table, ix.name), _offline(table, ix))
+    subject = f"index {ix.name} of the partitioned table {table}"
+    steps = Stepwise(next_step_sql(table, ix.name), _offline(table, ix), subject, table)
     foreign = execute(foreign_partitions_sql(table, ix))
     return Rendered((foreign, *find, execute(on_only), steps), autocommit=True)
 

@@ -295,7 +295,8 @@ def partition_by_partition(operation: AddConstraint, in_place: str) -> Rendered:
     # once every other partition's is made; so it stops here, before any
     foreign = execute(foreign_partitions_sql(table, Index(uq.name, uq.columns, unique=True)))
     find = execute(repeated_rows_sql(table, uq, in_place))
-    steps = Stepwise(next_step_sql(table, uq), _offline(table, uq))
+    subject = f"unique {uq.name} of the partitioned table {table}"
+    steps = Stepwise(next_step_sql(table, uq), _offline(table, uq), subject, table)
     return Rendered((foreign, find, steps), autocommit=True)
 
 
@@ -315,7 +316,8 @@ def key_indexes_built(table: str, pk: PrimaryKey, find: str | None) -> Rendered:
         f"the indexes of primary key {pk.name} of the partitioned table {table} are built "
         "on each partition the database holds"
     )
-    steps = Stepwise(key_index_step_sql(table, pk), reason)
+    subject = f"the indexes of primary key {pk.name} of the partitioned table {table}"
+    steps = Stepwise(key_index_step_sql(table, pk), reason, subject, table)
     foreign = execute(foreign_partitions_sql(table, Index(pk.name, pk.columns, unique=True)))
     found = (execute(find),) if find else ()
     return Rendered((foreign, *found, steps), autocommit=True)

@@ -24,6 +24,7 @@ from ..model import naming
 from ..model.schema import Schema
 from ..model.sqltext import text_source
 from ..operations.base import Operation
+from ..operations.sqlutil import quote_table, sql_literal
 from ..util.pycode import INDENT, LINE_LIMIT, Expr, Str, call, comment_text, layout
 
 Stmt = Expr  # one statement; a ``str`` starting with "#" is a comment
@@ -54,6 +55,10 @@ class Stepwise:
 
     query: str
     offline: str
+    #: what is built, for the message that stops a build going round (``index ix of
+    #: the partitioned table t``), and the partitioned table whose tree bounds it
+    subject: str
+    table: str
 
 
 @dataclass(frozen=True)
@@ -126,12 +131,51 @@ def _statement_lines(stmt: Stmt | Guarded | Stepwise, indent: str) -> list[str]:
     return lines
 
 
+#: Steps a build takes at most for each table of the partition tree (the table
+#: itself and every partition at any depth): an INVALID index dropped, the
+#: partition's index built, then attached or made its constraint; and one more,
+#: the table's own constraint.
+STEPS_PER_TABLE = 3
+
+
 def _stepwise_lines(stmt: Stepwise, indent: str) -> list[str]:
-    inner = indent + INDENT
-    lines = [f"{indent}while True:"]
+    """The loop asking for one step at a time, stopped with a ``CommandError`` when
+    a step comes back (the database did not take what it built for what was asked,
+    as when a partition's index definition is read differently: it would build
+    without end) or when there are more than the tree's tables allow (a step
+    naming a new index each time round)."""
+    inner, deeper = indent + INDENT, indent + INDENT * 2
+    lines = [f"{indent}done = set[str]()", f"{indent}while True:"]
     ask = call("op.get_bind().scalar", call("sa.text", Str(text_source(stmt.query))))
     lines += layout(ask, inner, prefix="step = ")
-    lines += [f"{inner}if step is None:", f"{inner}{INDENT}break"]
+    lines += [f"{inner}if step is None:", f"{deeper}break"]
+    # counted each time round: the application may add partitions meanwhile
+    bound = (
+        f"SELECT {STEPS_PER_TABLE} * count(*) + 1 "
+        f"FROM pg_partition_tree({sql_literal(quote_table(stmt.table))}::regclass)"
+    )
+    lines += layout(
+        call("op.get_bind().scalar", call("sa.text", Str(text_source(bound)))), inner, "most = "
+    )
+    subject = stmt.subject.replace("{", "{{").replace("}", "}}")
+    why = (
+        "The build would go round without end (what a step built is not taken for what "
+        "was asked: a defect of schemagen's step query); stopped here, the steps before "
+        "it committed. Report it with this statement"
+    )
+    again = f"{subject}: the database named the same step twice: {{}}. {why}"
+    many = (
+        f"{subject}: {{}} steps taken, the most a build over its partition tree takes, "
+        f"and the database names another: {{}}. {why}"
+    )
+    for test, message, args in (
+        ("step in done", again, ("step",)),
+        ("len(done) >= most", many, ("len(done)", "step")),
+    ):
+        lines.append(f"{inner}if {test}:")
+        lines += layout(call("CommandError", call("str.format", Str(message), *args)), deeper,
+                        prefix="raise ")
+    lines.append(f"{inner}done.add(step)")
     # the driver's own execute: the statement is PostgreSQL's text, no bind parameters
     lines += layout(call("op.get_bind().exec_driver_sql", "step"), inner)
     return lines
