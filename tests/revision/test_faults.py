@@ -369,7 +369,7 @@ def test_backend_terminated_during_a_concurrent_index_build(
     assert scene.sql(INVALID_INDEXES) == "ux_products_sku"
     out = schemagen(scene.root, "check", "--database", scene.url, expect_exit=1)
     assert "index ux_products_sku on products: is INVALID" in out
-    assert 'DROP INDEX CONCURRENTLY "ux_products_sku"' in out  # how to repair it
+    assert 'DROP INDEX CONCURRENTLY "public"."ux_products_sku"' in out  # how to repair it
     scene.reaches(direction, target, models, f"{direction} rerun")
     if up:
         scene.check_clean()

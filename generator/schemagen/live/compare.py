@@ -240,7 +240,8 @@ def compare(expected: DatabaseShape, actual: DatabaseShape) -> list[Finding]:
     if expected.tables and not actual.tables:
         count = len(expected.tables)
         return [_finding("database", f"has no tables; the schema has {count}", UPGRADE_HINT)]
-    findings: list[Finding] = [_invalid_index(found) for found in actual.invalid_indexes]
+    home = actual.home
+    findings = [_invalid_index(found, home) for found in actual.invalid_indexes]
     findings += _compare_not_valid(expected, actual)
     findings += _missing_extra("table", set(expected.tables), set(actual.tables))
     for name in sorted(set(expected.tables) & set(actual.tables)):
@@ -258,8 +259,11 @@ def compare(expected: DatabaseShape, actual: DatabaseShape) -> list[Finding]:
     return findings
 
 
-def _invalid_index(found: InvalidIndex) -> Finding:
+def _invalid_index(found: InvalidIndex, home: str | None) -> Finding:
+    """``home``: the current schema, which qualifies the hint's DROP of an index of
+    one of its tables (keyed bare), so the DROP runs whatever the search_path."""
     table, index, partitioned, top = found
+    where = _quoted_in(_schema_and_name(table, home)[0], index)
     if partitioned or top is not None:
         # PostgreSQL refuses DROP INDEX CONCURRENTLY of a partitioned index, and the
         # rerun finishes the build rather than starting it again
@@ -271,9 +275,9 @@ def _invalid_index(found: InvalidIndex) -> Finding:
             f"index {index}: {_part_of(top)}fix what made the build fail (e.g. duplicate "
             "rows), then rerun `alembic upgrade head`: it builds and attaches the "
             "partitions' missing indexes, and the index is valid once the last is "
-            f"attached (by hand: {_drop_by_hand(index, top)}it holds ACCESS EXCLUSIVE on "
-            f"{top.table if top else table} and each of its partitions until it commits; "
-            "the rerun then builds it again)",
+            f"attached (by hand: {_drop_by_hand(where, index, top, home)}it holds ACCESS "
+            f"EXCLUSIVE on {top.table if top else table} and each of its partitions until "
+            "it commits; the rerun then builds it again)",
         )
     return _finding(
         f"index {index} on {table}",
@@ -281,7 +285,7 @@ def _invalid_index(found: InvalidIndex) -> Finding:
         "enforces nothing and serves no query",
         f"index {index}: fix what made the build fail (e.g. duplicate rows), then rerun "
         "the alembic upgrade or downgrade that failed: it drops the INVALID index and "
-        f"builds it again (by hand: DROP INDEX CONCURRENTLY {_quoted(index)})",
+        f"builds it again (by hand: DROP INDEX CONCURRENTLY {where})",
     )
 
 
@@ -291,15 +295,16 @@ def _part_of(top: AttachedTo | None) -> str:
     return f"it is attached to index {top.name} on {top.table}, whose build it is part of: "
 
 
-def _drop_by_hand(index: str, top: AttachedTo | None) -> str:
+def _drop_by_hand(where: str, index: str, top: AttachedTo | None, home: str | None) -> str:
     """The DROP INDEX that PostgreSQL takes: an index attached to another is
-    dropped only with the one at the top of its tree ("index ... requires it")."""
+    dropped only with the one at the top of its tree ("index ... requires it");
+    ``where``: the index qualified."""
     if top is None:
         return (
-            f"DROP INDEX {_quoted(index)}, not CONCURRENTLY, which PostgreSQL refuses for "
+            f"DROP INDEX {where}, not CONCURRENTLY, which PostgreSQL refuses for "
             "a partitioned index: "
         )
-    name = _quoted(top.name) if top.schema is None else f"{_quoted(top.schema)}.{_quoted(top.name)}"
+    name = _quoted_in(top.schema or home, top.name)
     return (
         f"DROP INDEX {name}, which drops it with every index attached below it; not "
         f"{index} alone, which PostgreSQL refuses while it is attached, nor CONCURRENTLY, "
@@ -314,7 +319,9 @@ def _compare_not_valid(expected: DatabaseShape, actual: DatabaseShape) -> list[F
     reported as missing or extra alone."""
     declared = set(expected.not_valid_constraints)
     findings = [
-        _not_valid(*found) for found in actual.not_valid_constraints if found not in declared
+        _not_valid(*found, actual.home)
+        for found in actual.not_valid_constraints
+        if found not in declared
     ]
     for table, kind, name in expected.not_valid_constraints:
         exp, act = expected.tables.get(table), actual.tables.get(table)
@@ -336,7 +343,7 @@ def _compare_not_valid(expected: DatabaseShape, actual: DatabaseShape) -> list[F
     return findings
 
 
-def _not_valid(table: str, kind: str, name: str) -> Finding:
+def _not_valid(table: str, kind: str, name: str, home: str | None) -> Finding:
     return _finding(
         f"{kind} {name} on {table}",
         "is NOT VALID: it was added NOT VALID and never validated (a revision failed "
@@ -344,12 +351,23 @@ def _not_valid(table: str, kind: str, name: str) -> Finding:
         "that were there before are unchecked and may break it",
         f"{kind} {name}: fix the rows that break it, then rerun the alembic upgrade or "
         "downgrade that failed: it validates the constraint (by hand: ALTER TABLE "
-        f"{_quoted(table)} VALIDATE CONSTRAINT {_quoted(name)})",
+        f"{_quoted_in(*_schema_and_name(table, home))} VALIDATE CONSTRAINT {_quoted(name)})",
     )
 
 
 def _quoted(ident: str) -> str:
     return '"' + ident.replace('"', '""') + '"'
+
+
+def _quoted_in(schema: str | None, name: str) -> str:
+    """``name`` quoted and qualified by ``schema`` (None: the search_path finds none)."""
+    return _quoted(name) if schema is None else f"{_quoted(schema)}.{_quoted(name)}"
+
+
+def _schema_and_name(table: str, home: str | None) -> tuple[str | None, str]:
+    """A table keyed as the shapes key it (bare in the current schema, ``home``)."""
+    schema, _, name = table.rpartition(".")
+    return schema or home, name
 
 
 def compare_table(table: str, exp: TableShape, act: TableShape) -> list[Finding]:
