@@ -19,7 +19,15 @@ from pathlib import Path
 import psycopg
 import pytest
 from alembic.util import CommandError
-from migration_harness import Case, alembic, generate, offline_sql, revisions
+from migration_harness import (
+    Case,
+    alembic,
+    generate,
+    json_findings,
+    live_findings,
+    offline_sql,
+    revisions,
+)
 from partitioned_events import (
     APP_PARTITIONS,
     EVENTS,
@@ -215,3 +223,50 @@ def test_offline_sql_refusal_names_the_direction_it_runs_in(tmp_path: Path) -> N
         "partitioned table events is built on each partition the database holds when the "
         "upgrade runs; run the upgrade against the database"
     )
+
+
+def test_check_database_says_a_build_cut_short_is_half_built(
+    pg: PgCluster, scene: tuple[Path, str, str]
+) -> None:
+    """Killed while events_2026_02's index waits, the build leaves events_2026_01
+    holding its own constraint and events_2026_02 an INVALID index, the table none:
+    check --database says the table's unique is half built, naming the partition
+    that holds one, and that rerunning the upgrade finishes it (it said 'missing
+    from the database' alone, the partition's constraint unmentioned); after the
+    rerun it says nothing of it."""
+    root, db, url = scene
+    with upgrade_killed_mid_build(pg, root, db, "CREATE UNIQUE INDEX CONCURRENTLY"):
+        pass
+    assert "events_2026_01 events_2026_01_ref_happened_on_key" in pg.sql(TREE, db)
+    findings = {f["object"]: f for f in json_findings(root, url)}
+    half = findings["unique constraint uq_events_ref on events"]
+    assert half["message"] == (
+        "half built: a build partition by partition was cut short before the table's "
+        "constraint; partition events_2026_01 holds a unique constraint of its own over "
+        "(ref, happened_on), the table none"
+    )
+    assert half["hint"].startswith("rerun `alembic upgrade head`")
+    assert "index events_2026_02_ref_happened_on_key on events_2026_02" in findings
+    # every leaf's, the table's not yet (its ADD CONSTRAINT failed): all named
+    pg.sql("DROP INDEX events_2026_02_ref_happened_on_key", db)
+    for leaf in ("events_2026_02", "events_other", "events_2026_03_a"):
+        pg.sql(
+            f"CREATE UNIQUE INDEX {leaf}_ref_happened_on_key ON {leaf} (ref, happened_on); "
+            f"ALTER TABLE {leaf} ADD CONSTRAINT {leaf}_ref_happened_on_key "
+            f"UNIQUE USING INDEX {leaf}_ref_happened_on_key",
+            db,
+        )
+    findings = {f["object"]: f for f in json_findings(root, url)}
+    assert findings["unique constraint uq_events_ref on events"]["message"] == (
+        "half built: a build partition by partition was cut short before the table's "
+        "constraint; partitions events_2026_01, events_2026_02, events_2026_03_a, "
+        "events_other hold unique constraints of their own over (ref, happened_on), the "
+        "table none"
+    )
+    alembic(root, url, "upgrade", "head")
+    assert pg.sql(TREE, db).strip() == _expected_tree()
+    # the application's partition alone, which the schema does not declare
+    assert live_findings(root, url) == [
+        "partition events_2026_03 on events: in the database but not in the schema"
+    ]
+    assert pg.sql("SELECT count(*) FROM events", db).strip() == "8000"

@@ -387,9 +387,7 @@ def compare_table(table: str, exp: TableShape, act: TableShape) -> list[Finding]
         f"table {table}", f"TABLE {quote_qualified(table)}", exp.comment, act.comment
     )
     findings += _compare_primary_key(table, exp.primary_key, act.primary_key)
-    findings += _compare_named(
-        table, "unique constraint", exp.uniques, act.uniques, _describe_unique
-    )
+    findings += _compare_uniques(table, exp, act)
     findings += _compare_named(table, "check constraint", exp.checks, act.checks, _describe_check)
     findings += _compare_named(
         table, "exclusion constraint", exp.excludes, act.excludes, _describe_exclude
@@ -760,6 +758,41 @@ def _compare_named(
             for message in describe(exp[name], act[name])
         ]
     return findings
+
+
+def _compare_uniques(table: str, exp: TableShape, act: TableShape) -> list[Finding]:
+    """The unique constraints; one the table lacks that partitions hold over its
+    columns, with no constraint of the table holding theirs, is half built (a build
+    partition by partition, revision.partition_uniques, cut short before the
+    table's ADD CONSTRAINT), which the rerun finishes."""
+    findings = _compare_named(
+        table, "unique constraint", exp.uniques, act.uniques, _describe_unique
+    )
+    for name in sorted(set(exp.uniques) - set(act.uniques)):
+        columns = ", ".join(quote_name(c) for c in exp.uniques[name].columns)
+        held = sorted(
+            {p for p, definition in act.partition_uniques
+             if re.fullmatch(rf"UNIQUE \({re.escape(columns)}\)( .*)?", definition)}
+        )
+        if not held:
+            continue
+        obj = f"unique constraint {name} on {table}"
+        half = _finding(
+            obj,
+            "half built: a build partition by partition was cut short before the table's "
+            f"constraint; {_holding(held)} over ({columns}), the table none",
+            "rerun `alembic upgrade head` (or the downgrade that failed): it finishes the "
+            "build, the remaining partitions' then the table's constraint, which takes "
+            "the partitions' without building them again",
+        )
+        findings = [half if f.object == obj else f for f in findings]
+    return findings
+
+
+def _holding(partitions: list[str]) -> str:
+    if len(partitions) == 1:
+        return f"partition {partitions[0]} holds a unique constraint of its own"
+    return f"partitions {', '.join(partitions)} hold unique constraints of their own"
 
 
 def _describe_unique(exp: UniqueShape, act: UniqueShape) -> list[str]:

@@ -158,6 +158,10 @@ class TableShape:
     # REPLICA IDENTITY: None for DEFAULT; USING INDEX of an index dropped since (which
     # PostgreSQL leaves in place: nothing is sent) has no index name
     replica_identity: ReplicaIdentity | None = None
+    # the database's side alone: unique constraints of its partitions (any depth)
+    # that no constraint of the table holds, (partition, pg_get_constraintdef),
+    # sorted: left by a build partition by partition cut short before the table's
+    partition_uniques: tuple[tuple[str, str], ...] = ()
     # what a partition holds of its own of the settings the language declares on its
     # table (REPLICA IDENTITY, its columns' statistics target and storage), keyed as a
     # table is: the partitions having some (the schema's side: what it implies)
