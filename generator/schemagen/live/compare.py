@@ -402,7 +402,8 @@ def compare_table(table: str, exp: TableShape, act: TableShape) -> list[Finding]
     if exp.partition_settings != act.partition_settings:
         findings += partition_findings(
             table,
-            list(act.partitions),
+            # every level's: a sub-partition holds settings of its own too
+            [*act.partitions, *(p for parts in act.sub_partitions.values() for p in parts)],
             set(exp.columns) & set(act.columns),
             implied({n: ColumnSettings(None, c.storage) for n, c in exp.columns.items()}),
             act.partition_settings,

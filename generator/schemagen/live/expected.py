@@ -140,11 +140,12 @@ def _expected_table(ent: Entity, schema: Schema, policies: list[Policy]) -> Tabl
                     table.sub_partitions[part.name] = {
                         p.name: p.bound_sql() for p in part.partitions
                     }
-        # each partition takes its table's storage when made (live.settings)
+        # each partition takes its table's storage when made, and a sub-partition its
+        # partition's (live.settings)
         own = implied({c.name: ColumnSettings(None, c.storage) for c in ent.columns})
         if own.columns:
             table.partition_settings = {
-                partition_table(ent.table, p.name): own for p in ent.partitions
+                partition_table(ent.table, p.name): own for _, p in partition_tree(ent.partitions)
             }
     for fk in ent.foreign_keys:
         table.foreign_keys[fk.name] = ForeignKeyShape(

@@ -127,8 +127,9 @@ SELECT c.oid, {QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")},
        r.rules, st.statistics, r.partition_rules, st.partition_statistics,
        -- its sub-partitions (a partition's partitions, at any depth; the partitions
        -- above list direct ones only), each as (sub-partition, its parent, bound,
-       -- partition key of one partitioned in turn, CLUSTER ON index), named as those
-       -- are; NULL for none, as most partitioned tables have
+       -- partition key of one partitioned in turn, CLUSTER ON index, and the settings
+       -- it holds of its own), named as those are; NULL for none, as most partitioned
+       -- tables have
        -- (lookups, not joins: the planner expects 1,000 rows of pg_partition_tree and
        -- hashed all of pg_index and pg_class for each partitioned table, six times the
        -- query's time)
@@ -139,7 +140,8 @@ SELECT c.oid, {QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")},
                               CASE WHEN p.relkind = 'p' THEN pg_get_partkeydef(p.oid) END,
                               (SELECT x.relname::text FROM pg_index m JOIN pg_class x
                                  ON x.oid = m.indexrelid
-                               WHERE m.indrelid = p.oid AND m.indisclustered)]
+                               WHERE m.indrelid = p.oid AND m.indisclustered),
+                              {PARTITION_SETTINGS_SQL}]
                             FROM pg_class p, pg_class q
                             WHERE p.oid = t.relid AND q.oid = t.parentrelid))
           FROM pg_partition_tree(c.oid) t WHERE t.level > 1) END,
@@ -418,7 +420,7 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
                     (p if "." in p else partition_table(name, p), mark)
                     for p, mark in sorted(
                         [(p, m) for p, _, m, *_ in parts or () if m]
-                        + [(p, m) for p, _, _, _, m in deeper or () if m]
+                        + [(p, m) for p, _, _, _, m, *_ in deeper or () if m]
                     )
                 ),
                 replica_identity=replica_identity(ident, ident_index),
@@ -442,8 +444,13 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
                 unattached,
             ) in rows
         }
-        # each partitioned table's partitions, whose settings are read with its columns
-        partition_rows = {row[1]: row[4] for row in rows if row[4]}
+        # each partitioned table's partitions at every level, (name, the settings it
+        # holds of its own), compared with its columns' read below
+        partition_rows = {
+            row[1]: [(p[0], *p[4:7]) for p in row[4]] + [(p[0], *p[5:8]) for p in row[11] or ()]
+            for row in rows
+            if row[4]
+        }
         oids = list(names)
         cur.execute(_COLUMNS_SQL, (oids,))
         # by table oid: each column's name by its number, for the keys read below
@@ -553,16 +560,18 @@ def _partition_extras(
 
 
 def _partition_settings(
-    table: str, parts: list[list[str | None]], shape: TableShape
+    table: str, parts: list[tuple[str | None, ...]], shape: TableShape
 ) -> dict[str, PartitionSettings]:
-    """Partition (keyed as a table is) -> the settings it holds of its own, for those
-    holding some (the last three elements of each partition's array; its columns'
-    storage compared with their types' own, read with ``shape``'s columns)."""
+    """Partition or sub-partition (keyed as a table is) -> the settings it holds of its
+    own, for those holding some, from (name, and the three elements of
+    :data:`PARTITION_SETTINGS_SQL`); its columns' storage compared with their types'
+    own, read with ``shape``'s columns (a sub-partition's are its table's too)."""
     own = {name: column.type_storage for name, column in shape.columns.items()}
     found = {}
-    for part in parts:
-        key = str(part[0])
-        settings = read_partition_settings(replica_identity(part[4] or "d", part[5]), part[6], own)
+    for name, ident, ident_index, columns in parts:
+        key = str(name)
+        identity = replica_identity(ident or "d", ident_index)
+        settings = read_partition_settings(identity, columns, own)
         if settings != NO_SETTINGS:
             found[key if "." in key else partition_table(table, key)] = settings
     return found
