@@ -21,7 +21,7 @@ The order of the tables is :mod:`.order`'s, the keys filled after every insert
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from ..model.schema import Entity, ForeignKey
 from .apart import keys_apart, self_reference_of, shifts
@@ -52,13 +52,6 @@ class TablePlan:
     # that another session can generate them (see bulk.copy_rows); else "".
     select: str = ""
     columns: tuple[str, ...] = ()
-
-
-@dataclass
-class SeedPlan:
-    """Tables in insert order; the keys tables the statements read."""
-
-    tables: list[TablePlan] = field(default_factory=list)
 
 
 def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) -> TablePlan:
