@@ -81,7 +81,8 @@ def value_sql(job: ColumnJob) -> str:
         kind, bounds = job.column.type.kind, job.domain.times
         expr = times.within(expr, kind, job.type_sql, bounds, job.unique, job.rows)
     if job.domain.allowed is None and job.column.type.kind not in INTEGER_MAX:
-        stand_in = _stand_in(job.domain)
+        length = job.column.type.length if job.column.type.kind == "string" else None
+        stand_in = _stand_in(job.domain, length)
         expr = _avoid(expr, job.domain.avoid, job.column.type, stand_in)  # (_typed kept them out)
     for op, clock in job.domain.clocks:
         expr = _by_clock(job, expr, op, clock)
@@ -201,10 +202,26 @@ def cast_listed(expr: str, job: ColumnJob, ctype: ColumnType) -> str:
     return expr
 
 
-def _stand_in(d: Domain) -> str:
-    """What replaces a text a check forbids: a letter between the ends its patterns fix,
-    that no other ``<>`` forbids (an ``x`` replacing a forbidden text could be one)."""
-    made = (d.prefix + letter + d.suffix for letter in "xyzabcdefghijklmnopqrstuvw")
+def _stand_in(d: Domain, length: int | None = None) -> str:
+    """What replaces a text a check forbids: letters between the ends its patterns fix,
+    that no other ``<>`` forbids (an ``x`` replacing a forbidden text could be one), as
+    many as its least length asks (one at least) and no more than the column's
+    ``length`` and its longest leave: a letter more than a varchar(n) holds fails the
+    insert ("value too long"). Where they leave room for no letter, every value is
+    the text the patterns fix: Unsupported when a check forbids it."""
+    fixed = len(d.prefix) + len(d.suffix)
+    if d.max_length is not None:
+        length = d.max_length if length is None else min(length, d.max_length)
+    letters = max(1, (d.min_length or 0) - fixed)
+    if length is not None and length - fixed < letters:
+        only = d.prefix + d.suffix
+        if only in d.avoid:
+            raise Unsupported(
+                f"its length leaves only the text its patterns fix, {only!r}, which a "
+                "check forbids"
+            )
+        return only
+    made = (d.prefix + letter * letters + d.suffix for letter in "xyzabcdefghijklmnopqrstuvw")
     return next((text for text in made if text not in d.avoid), d.prefix + "x" + d.suffix)
 
 
