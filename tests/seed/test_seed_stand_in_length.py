@@ -4,7 +4,7 @@ character more than a varchar(n) whose patterns fix n characters holds (PostgreS
 "value too long" failed the whole seed), and one letter where ``char_length(code) >=
 3`` asks for three (the check failed it). Where the patterns fix every character the
 column holds and a check forbids that very text, seed refuses before writing a row,
-naming the column and the way out."""
+naming the check and the way out."""
 
 from __future__ import annotations
 
@@ -76,5 +76,6 @@ def test_no_room_but_the_forbidden_text_is_refused(
             seed_connection(conn, schema, rows=50, seed=3, append=True)
         count = conn.execute("SELECT count(*) FROM refs").fetchone()
     message = str(caught.value)
-    assert "refs.ref" in message and "'R9'" in message and "value generator" in message
+    assert "check ref_apart" in message and "'R9', which a check forbids" in message
+    assert "entities.Ref.columns.ref: seed: {sql:" in message
     assert count == (0,)

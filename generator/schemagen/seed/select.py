@@ -11,7 +11,7 @@ from ..revision.tables import type_sql
 from .beside import other_value
 from .branches import Branched
 from .catalog import derived_from, slug
-from .checks import CheckRules
+from .checks import CheckRules, columns_named, domain_checks, read_check
 from .context import (
     DEFAULT_FK_SKEW,
     DEFAULT_NULL_SHARE,
@@ -22,7 +22,7 @@ from .context import (
 )
 from .domain import Domain, Unsupported
 from .random import below, salt, uniform
-from .refusals import SeedError
+from .refusals import SeedError, unsupported
 from .uniques import Radix, single_keys
 from .values import ColumnJob, ident, qualified_ident, value_sql
 
@@ -112,10 +112,37 @@ def _column_expr(t: TableJob, col: Column, fk: ForeignKey | None) -> str | None:
         if col.default is not None or may_be_null(t, col):
             return None
         raise SeedError(
-            f"cannot seed {t.ent.table}.{col.name}: {exc}; give it a value generator, "
+            _refusing_check(t, col, job)
+            or f"cannot seed {t.ent.table}.{col.name}: {exc}; give it a value generator, "
             f'e.g. under entities.{t.ent.name}.columns.{col.name}: seed: {{sql: "..."}}'
         ) from None
     return _nulls(t, col, expr)
+
+
+def _refusing_check(t: TableJob, col: Column, job: ColumnJob) -> str | None:
+    """The refusal naming the check whose ``<>`` alone leaves ``col`` no value seed can
+    write (``valid_from <> '2025-03-01'`` on a date), with the value generator to
+    give; None where no one check's ``<>`` does (the column's refusal then says why)."""
+    for check in (*t.ent.checks, *domain_checks(t.ctx.schema, t.ent)):
+        if col.name not in columns_named(check.expression):
+            continue
+        alone = CheckRules()
+        try:
+            read_check(check.expression, alone)
+        except Unsupported:
+            continue  # (table_rules refused it, or a generator answers for it)
+        domain = alone.domains.get(col.name)
+        if domain is None or not domain.avoid:
+            continue
+        try:
+            value_sql(replace(job, domain=replace(domain, avoid=[])))
+        except Unsupported:
+            continue  # (not for its <>: the column's own refusal says why)
+        try:
+            value_sql(replace(job, domain=domain))
+        except Unsupported as exc:
+            return unsupported(t.ent, check.name, check.expression, str(exc))
+    return None
 
 
 def parent_value(t: TableJob, fk: ForeignKey, column: str, row: str) -> str:
