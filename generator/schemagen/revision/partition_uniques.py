@@ -296,15 +296,9 @@ def partition_by_partition(operation: AddConstraint, in_place: str) -> Rendered:
     foreign = execute(foreign_partitions_sql(table, Index(uq.name, uq.columns, unique=True)))
     find = execute(repeated_rows_sql(table, uq, in_place))
     subject = f"unique {uq.name} of the partitioned table {table}"
-    steps = Stepwise(next_step_sql(table, uq), _offline(table, uq), subject, table)
+    offline = f"{subject} is built on each partition the database holds"
+    steps = Stepwise(next_step_sql(table, uq), offline, subject, table)
     return Rendered((foreign, find, steps), autocommit=True)
-
-
-def _offline(table: str, uq: UniqueConstraint) -> str:
-    return (
-        f"unique {uq.name} of the partitioned table {table} is built on each partition "
-        "the database holds"
-    )
 
 
 def key_indexes_built(table: str, pk: PrimaryKey, find: str | None) -> Rendered:
@@ -312,11 +306,8 @@ def key_indexes_built(table: str, pk: PrimaryKey, find: str | None) -> Rendered:
     unique index for ``pk``, the new primary key of the partitioned ``table``:
     ``find`` (the search for NULL or repeated keys, where rows may hold them),
     then each step :func:`key_index_step_sql` names."""
-    reason = (
-        f"the indexes of primary key {pk.name} of the partitioned table {table} are built "
-        "on each partition the database holds"
-    )
     subject = f"the indexes of primary key {pk.name} of the partitioned table {table}"
+    reason = f"{subject} are built on each partition the database holds"
     steps = Stepwise(key_index_step_sql(table, pk), reason, subject, table)
     foreign = execute(foreign_partitions_sql(table, Index(pk.name, pk.columns, unique=True)))
     found = (execute(find),) if find else ()
