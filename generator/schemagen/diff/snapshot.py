@@ -32,7 +32,17 @@ from typing import Any
 from ..model.data import short_fields, to_short_data
 from ..model.frozen import copy_with
 from ..model.routines import View
-from ..model.schema import Column, ColumnType, Database, Entity, Enum, EnumValue, Index, Schema
+from ..model.schema import (
+    Column,
+    ColumnType,
+    Database,
+    Entity,
+    Enum,
+    EnumValue,
+    Index,
+    Schema,
+    sorted_named,
+)
 from ..util.identity import Memo, by_identity
 
 
@@ -58,10 +68,8 @@ _VIEW_KEY = "_schemagen_ddl_view"
 
 def _ddl_view(schema: Schema) -> Schema:
     db_names = {en.name: en.db_name for en in schema.enums}
-    enums = tuple(sorted((_enum_view(en) for en in schema.enums), key=lambda en: en.name))
-    entities = tuple(
-        sorted((_entity_view(ent, db_names) for ent in schema.entities), key=lambda e: e.name)
-    )
+    enums = sorted_named(_enum_view(en) for en in schema.enums)
+    entities = sorted_named(_entity_view(ent, db_names) for ent in schema.entities)
     database = Database(name="", extensions=tuple(sorted(schema.database.extensions)))
     return Schema(
         database=database,
@@ -76,7 +84,7 @@ def _ddl_view(schema: Schema) -> Schema:
             dataclasses.replace(fn, key="", generated=False) for fn in schema.functions
         ),
         triggers=tuple(dataclasses.replace(tg, generated=False) for tg in schema.triggers),
-        views=tuple(sorted((_view_view(v) for v in schema.views), key=lambda v: v.name)),
+        views=sorted_named(_view_view(v) for v in schema.views),
         policies=schema.policies,
     )
 
@@ -190,7 +198,7 @@ def _entity_view(ent: Entity, db_names: dict[str, str]) -> Entity:
     return copy_with(
         ent,
         columns=tuple(_column_view(c, db_names) for c in ent.columns),
-        indexes=tuple(sorted((_index_view(ix) for ix in ent.indexes), key=lambda i: i.name)),
+        indexes=sorted_named(_index_view(ix) for ix in ent.indexes),
         mixins=(),
         relationships=(),
         renamed_from=None,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from ..model.schema import CheckConstraint, ColumnType, Default, Domain
+from ..model.schema import CheckConstraint, ColumnType, Default, Domain, sorted_named
 
 #: The domain's type by its YAML key (``Resolver.domain_type``).
 TypeOf = Callable[[str], ColumnType]
@@ -19,7 +19,7 @@ def build_domains(
 ) -> tuple[Domain, ...]:
     """Every ``domains:`` entry, sorted by qualified name."""
     found = [_domain(spec, type_of(name), default_of) for name, spec in specs.items()]
-    return tuple(sorted(found, key=lambda dom: dom.name))
+    return sorted_named(found)
 
 
 def _domain(spec: dict[str, Any], ctype: ColumnType, default_of: DefaultOf) -> Domain:

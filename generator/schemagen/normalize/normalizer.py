@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import naming
-from ..model.schema import Database, DbSequence, Enum, EnumValue, Schema
+from ..model.schema import Database, DbSequence, Enum, EnumValue, Schema, sorted_named
 from ..source.loader import Sources, mapping
 from .columns import default_of, serial_sequences
 from .domains import build_domains
@@ -50,7 +50,7 @@ def normalize(src: Sources, resolver: Resolver | None = None) -> Schema:
     entities = attach_relationships(src, entities)
     declared = [build_sequence(n, mapping(src.sequences[n]), home) for n in sorted(src.sequences)]
     owned = [s for s in serial_sequences(entities) if s.name not in src.sequences]
-    sequences = tuple(sorted([*declared, *owned], key=lambda seq: seq.name))
+    sequences = sorted_named([*declared, *owned])
     return Schema(
         database=database, enums=enums, entities=tuple(entities), sequences=sequences,
         domains=build_domains(

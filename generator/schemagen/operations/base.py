@@ -59,7 +59,7 @@ class Operation:
 def with_entity(schema: Schema, name: str, edit: Callable[[Entity], Entity]) -> Schema:
     """Return ``schema`` with entity ``name`` replaced by ``edit(entity)``."""
     entities = tuple(edit(ent) if ent.name == name else ent for ent in schema.entities)
-    return dataclasses.replace(schema, entities=_sorted_entities(entities))
+    return dataclasses.replace(schema, entities=sorted_named(entities))
 
 
 def add_entity(schema: Schema, entity: Entity) -> Schema:
@@ -101,7 +101,7 @@ def with_table(schema: Schema, table: str, edit: Callable[[Entity], Entity]) -> 
 def with_enum(schema: Schema, name: str, edit: Callable[[Enum], Enum]) -> Schema:
     """Return ``schema`` with enum ``name`` replaced by ``edit(enum)``."""
     enums = tuple(edit(en) if en.name == name else en for en in schema.enums)
-    return dataclasses.replace(schema, enums=tuple(sorted(enums, key=lambda en: en.name)))
+    return dataclasses.replace(schema, enums=sorted_named(enums))
 
 
 def with_type_renamed(schema: Schema, field: str, old: str, new: str) -> Schema:
@@ -164,7 +164,3 @@ def with_replaced(schema: Schema, table: str, field: str, old_name: str, new: An
         return dataclasses.replace(ent, **changes)
 
     return with_table(schema, table, replace)
-
-
-def _sorted_entities(entities: tuple[Entity, ...]) -> tuple[Entity, ...]:
-    return tuple(sorted(entities, key=lambda ent: ent.name))

@@ -7,12 +7,12 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..model.schema import CheckConstraint, Domain, Schema
+from ..model.schema import CheckConstraint, Domain, Schema, sorted_named
 from .base import MoveToSchema, Operation, with_type_renamed
 
 
 def _with_domains(schema: Schema, domains: list[Domain]) -> Schema:
-    return dataclasses.replace(schema, domains=tuple(sorted(domains, key=lambda d: d.name)))
+    return dataclasses.replace(schema, domains=sorted_named(domains))
 
 
 def _edit(schema: Schema, name: str, edit: Callable[[Domain], Domain]) -> Schema:
@@ -106,7 +106,7 @@ class AddDomainCheck(Operation):
     def apply(self, schema: Schema) -> Schema:
         def edit(dom: Domain) -> Domain:
             others = [c for c in dom.checks if c.name != self.check.name]
-            checks = tuple(sorted([*others, self.check], key=lambda c: c.name))
+            checks = sorted_named([*others, self.check])
             return dataclasses.replace(dom, checks=checks)
 
         return _edit(schema, self.domain, edit)

@@ -12,7 +12,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from ..model.routines import Function, Trigger, View
-from ..model.schema import Schema
+from ..model.schema import Schema, sorted_named
 from .base import Operation
 
 
@@ -29,7 +29,7 @@ def _triggers(schema: Schema, triggers: tuple[Trigger, ...]) -> Schema:
 
 
 def _views(schema: Schema, views: tuple[View, ...]) -> Schema:
-    return dataclasses.replace(schema, views=tuple(sorted(views, key=lambda v: v.name)))
+    return dataclasses.replace(schema, views=sorted_named(views))
 
 
 def replaceable(old: Function, new: Function) -> bool:

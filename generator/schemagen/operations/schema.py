@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from ..model.schema import CheckConstraint, Enum, EnumValue, Index, Schema
+from ..model.schema import CheckConstraint, Enum, EnumValue, Index, Schema, sorted_named
 from .base import MoveToSchema, Operation, with_enum, with_type_renamed
 
 
@@ -117,7 +117,7 @@ class CreateEnum(Operation):
         return f"+ enum {self.enum.db_name} ({', '.join(self.enum.value_names)})"
 
     def apply(self, schema: Schema) -> Schema:
-        enums = tuple(sorted((*schema.enums, self.enum), key=lambda en: en.name))
+        enums = sorted_named((*schema.enums, self.enum))
         return dataclasses.replace(schema, enums=enums)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from ..model.schema import Column, DbSequence, Default, Entity, Schema
+from ..model.schema import Column, DbSequence, Default, Entity, Schema, sorted_named
 from ..model.sequences import (
     custom_sequence_name,
     narrowed_bounds,
@@ -16,9 +16,7 @@ from .base import MoveToSchema, Operation, with_table
 
 
 def _with_sequences(schema: Schema, sequences: list[DbSequence]) -> Schema:
-    return dataclasses.replace(
-        schema, sequences=tuple(sorted(sequences, key=lambda seq: seq.name))
-    )
+    return dataclasses.replace(schema, sequences=sorted_named(sequences))
 
 
 def _sequences_renamed(schema: Schema, old: str, new: str) -> list[DbSequence]:

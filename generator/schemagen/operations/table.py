@@ -20,6 +20,7 @@ from ..model.schema import (
     PrimaryKey,
     Schema,
     partition_tree,
+    sorted_named,
 )
 from ..model.sequences import (
     custom_sequence_name,
@@ -184,7 +185,7 @@ def rename_serial(
         )
         return dataclasses.replace(ent, columns=cols)
 
-    schema = dataclasses.replace(schema, sequences=tuple(sorted(sequences, key=lambda q: q.name)))
+    schema = dataclasses.replace(schema, sequences=sorted_named(sequences))
     return with_table(schema, new[0], redefault)
 
 
@@ -492,7 +493,7 @@ class AlterColumn(Operation):
         kept = [s for s in schema.sequences if s.owned_by != gone.owned_by]
         if self.new.serial:
             kept.append(serial_of(self.table, self.new))
-        return dataclasses.replace(schema, sequences=tuple(sorted(kept, key=lambda s: s.name)))
+        return dataclasses.replace(schema, sequences=sorted_named(kept))
 
     def risk(self) -> str | None:
         old, new = self.old, self.new

@@ -28,6 +28,7 @@ from ..model.schema import (
     Schema,
     SeedHint,
     partition_tree,
+    sorted_named,
 )
 from ..model.typemap import pg_type
 
@@ -55,7 +56,7 @@ def routed(schema: Schema, ent: Entity, error: type[SchemagenError]) -> Entity:
             'seed: {sql: "<SQL over n and r giving a value some partition takes>"}'
         )
     type_ = pg_type(column.type, schema)
-    parts = sorted(ent.partitions, key=lambda p: p.name)
+    parts = sorted_named(ent.partitions)
     cases = " ".join(
         f"WHEN {number} THEN {_value(column, type_, part)}" for number, part in enumerate(parts)
     )
