@@ -160,7 +160,6 @@ def partition_by_partition(operation: CreateIndex, on_only: str) -> Rendered:
     table, ix = operation.table, operation.index
     find = (execute(repeated_index_rows_sql(table, ix)),) if operation.checks_rows else ()
     subject = f"index {ix.name} of the partitioned table {table}"
-    offline = f"{subject} is built on each partition the database holds"
-    steps = Stepwise(next_step_sql(table, ix.name), offline, subject, table)
+    steps = Stepwise(next_step_sql(table, ix.name), subject, table)
     foreign = execute(foreign_partitions_sql(table, ix))
     return Rendered((foreign, *find, execute(on_only), steps), autocommit=True)

@@ -296,8 +296,7 @@ def partition_by_partition(operation: AddConstraint, in_place: str) -> Rendered:
     foreign = execute(foreign_partitions_sql(table, Index(uq.name, uq.columns, unique=True)))
     find = execute(repeated_rows_sql(table, uq, in_place))
     subject = f"unique {uq.name} of the partitioned table {table}"
-    offline = f"{subject} is built on each partition the database holds"
-    steps = Stepwise(next_step_sql(table, uq), offline, subject, table)
+    steps = Stepwise(next_step_sql(table, uq), subject, table)
     return Rendered((foreign, find, steps), autocommit=True)
 
 
@@ -307,8 +306,7 @@ def key_indexes_built(table: str, pk: PrimaryKey, find: str | None) -> Rendered:
     ``find`` (the search for NULL or repeated keys, where rows may hold them),
     then each step :func:`key_index_step_sql` names."""
     subject = f"the indexes of primary key {pk.name} of the partitioned table {table}"
-    reason = f"{subject} are built on each partition the database holds"
-    steps = Stepwise(key_index_step_sql(table, pk), reason, subject, table)
+    steps = Stepwise(key_index_step_sql(table, pk), subject, table, plural=True)
     foreign = execute(foreign_partitions_sql(table, Index(pk.name, pk.columns, unique=True)))
     found = (execute(find),) if find else ()
     return Rendered((foreign, *found, steps), autocommit=True)

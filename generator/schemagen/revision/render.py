@@ -48,17 +48,23 @@ class Stepwise:
     done. For work over what exists only when the upgrade runs (a partitioned
     table's partitions) that runs in no transaction, so in no DO block (``CREATE
     INDEX CONCURRENTLY``). ``alembic upgrade --sql`` (or ``downgrade``) cannot
-    write them out: ``offline`` says why (a clause naming what is built on what the
-    database holds, to which the refusal adds when the upgrade or downgrade runs),
-    and the revision refuses with it before any of its statements is written
-    (:func:`render_body`)."""
+    write them out: :attr:`offline` says why, and the revision refuses with it
+    before any of its statements is written (:func:`render_body`)."""
 
     query: str
-    offline: str
     #: what is built, for the message that stops a build going round (``index ix of
     #: the partitioned table t``), and the partitioned table whose tree bounds it
     subject: str
     table: str
+    #: whether ``subject`` names more than one thing (``the indexes of ...``)
+    plural: bool = False
+
+    @property
+    def offline(self) -> str:
+        """Why ``--sql`` cannot write the steps: a clause naming what is built on what
+        the database holds, to which the refusal adds when the upgrade or downgrade runs."""
+        verb = "are" if self.plural else "is"
+        return f"{self.subject} {verb} built on each partition the database holds"
 
 
 @dataclass(frozen=True)
