@@ -6,11 +6,14 @@ cover every remainder takes any value. Otherwise seed gives the (single) key
 column a value generator that sends row ``n`` to partition ``n mod k`` (the
 partitions in name order): a listed value, or a value inside the range, spread
 by ``r`` where the type allows (numbers, dates, timestamps; text takes the lower
-bound, which is in the range). A key over several columns or an expression, and
-a key column that alone carries a unique key, stop the seed with a message that
-names the table and asks for a value generator (``seed: {sql: ...}``), as does a
-partition partitioned in turn that does not take every row (seed routes rows by the
-table's key alone), unless its key columns have generators of the user's.
+bound, which is in the range). A range open at one end (``MINVALUE``, ``MAXVALUE``)
+takes values within a year or 1,000 of its other bound, one open at both from seed's
+start (EPOCH, or 0); integers are reckoned in numeric and kept within their type.
+A key over several columns or an expression, and a key column that alone carries a
+unique key, stop the seed with a message that names the table and asks for a value
+generator (``seed: {sql: ...}``), as does a partition partitioned in turn that does
+not take every row (seed routes rows by the table's key alone), unless its key
+columns have generators of the user's.
 """
 
 from __future__ import annotations
@@ -31,9 +34,23 @@ from ..model.schema import (
     sorted_named,
 )
 from ..model.typemap import pg_type
+from .random import EPOCH
 
 #: Width of an open range's side (MINVALUE / MAXVALUE), per kind of key column.
 _SPAN = {"date": "365", "timestamp": "interval '365 days'", "timestamptz": "interval '365 days'"}
+#: Where rows of a range open at both ends (MINVALUE to MAXVALUE) start: seed's times
+#: start at EPOCH (numbers at 0).
+_START = {
+    "date": "date '2025-01-01'",
+    "timestamp": "timestamp '2025-01-01 00:00:00'",
+    "timestamptz": EPOCH,
+}
+#: The least and the most value of each integer type.
+_INTEGER_LIMITS = {
+    "smallint": (-(2**15), 2**15 - 1),
+    "integer": (-(2**31), 2**31 - 1),
+    "bigint": (-(2**63), 2**63 - 1),
+}
 
 
 def routed(schema: Schema, ent: Entity, error: type[SchemagenError]) -> Entity:
@@ -128,13 +145,15 @@ def _value(column: Column, type_: str, part: Partition) -> str:
         return f"({values[0]})::{type_}"
     low, high = part.start[0], part.end[0]
     kind = column.type.kind
+    if kind in INTEGER_TYPES:
+        return _integer(type_, kind, low, high)
     span = _SPAN.get(kind, "1000")
     lo = f"({low})::{type_}" if low != "MINVALUE" else f"(({high})::{type_} - {span})"
     hi = f"({high})::{type_}" if high != "MAXVALUE" else f"(({low})::{type_} + {span})"
     if low == "MINVALUE" and high == "MAXVALUE":
-        lo, hi = "0", span
-    if kind in INTEGER_TYPES:
-        return f"({lo} + floor(({hi} - {lo}) * r))::{type_}"
+        # no bound to start from: seed's own start (its times start at EPOCH)
+        lo = _START.get(kind, "0")
+        hi = f"({lo} + {span})"
     if kind in ("numeric", "float", "double"):
         return f"({lo} + ({hi} - {lo}) * r::numeric)::{type_}"
     if kind == "date":
@@ -143,3 +162,20 @@ def _value(column: Column, type_: str, part: Partition) -> str:
         return f"({lo} + ({hi} - {lo}) * r)"
     # text and the rest: the lower bound is in the range; below any upper bound, ''
     return lo if low != "MINVALUE" else f"''::{type_}"
+
+
+def _integer(type_: str, kind: str, low: str, high: str) -> str:
+    """A value of an integer range, reckoned in numeric and kept within the type: in
+    the type's own arithmetic a range wider than half the type (``FROM (-2147483000) TO
+    (2147483000)``) or an open side within 1,000 of its least or most value (``FROM
+    (MINVALUE) TO (-32000)`` on a smallint) was out of range."""
+    least, most = _INTEGER_LIMITS[kind]
+    lo = f"({low})::numeric" if low != "MINVALUE" else None
+    hi = f"({high})::numeric" if high != "MAXVALUE" else None
+    if lo is None and hi is None:
+        lo, hi = "0", "1000"
+    elif lo is None:
+        lo = f"greatest({hi} - 1000, {least})"
+    elif hi is None:
+        hi = f"least({lo} + 1000, {most + 1})"
+    return f"({lo} + floor(({hi} - {lo}) * r::numeric))::{type_}"
