@@ -73,11 +73,14 @@ def test_sub_partitions_added_dropped_changed_and_a_partition_made_again() -> No
         "- partition p27 of payments (made again: its partition key changes, which "
         "PostgreSQL cannot alter; DETACH CONCURRENTLY, then DROP)",
         "- partition p26_us of p26 (DETACH CONCURRENTLY, then DROP)",
-        "- partition p25_eu of p25",  # beside a DEFAULT: in the transaction
+        # beside a DEFAULT: in the transaction
+        "- partition p25_eu of p25 (made again: its bound changes, which PostgreSQL "
+        "cannot alter in place)",
         "+ partition p27 of payments (FOR VALUES FROM ('2027-01-01') TO ('2028-01-01'), "
         "partitioned by HASH (id); made again: its partition key changes, which PostgreSQL "
         "cannot alter)",
-        "+ partition p25_eu of p25 (FOR VALUES IN ('de', 'nl'))",
+        "+ partition p25_eu of p25 (FOR VALUES IN ('de', 'nl'); made again: its bound "
+        "changes, which PostgreSQL cannot alter in place)",
         "+ partition p26_ca of p26 (FOR VALUES IN ('ca'))",
     ]
     risks = [op.risk() for op in plan.operations if op.risk()]
@@ -85,7 +88,8 @@ def test_sub_partitions_added_dropped_changed_and_a_partition_made_again() -> No
         "drops partition p27 of payments, its partitions p27_all, and their rows (made "
         "again: its partition key changes, which PostgreSQL cannot alter)",
         "drops partition p26_us of p26 and its rows",
-        "drops partition p25_eu of p25 and its rows",
+        "drops partition p25_eu of p25 and its rows (made again: its bound changes, which "
+        "PostgreSQL cannot alter in place)",
     ]
     subs = [op for op in plan.operations if isinstance(op, CreatePartition | DropPartition)]
     assert [op.within for op in subs] == [(), ("p26",), ("p25",), (), ("p25",), ("p26",)]

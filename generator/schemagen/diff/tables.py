@@ -165,10 +165,15 @@ def _compare_partition_level(
     added = sorted((after.keys() - before.keys()) | changed)
     dropped = sorted((before.keys() - after.keys()) | changed)
     concurrently = not any(p.default for p in old)
+    rebound = changed - remade
     ops: list[Operation] = [
-        DropPartition(table, before[n], concurrently, within, n in remade) for n in dropped
+        DropPartition(table, before[n], concurrently, within, n in remade, n in rebound)
+        for n in dropped
     ]
-    ops += [CreatePartition(table, after[n], False, within, n in remade) for n in added]
+    ops += [
+        CreatePartition(table, after[n], False, within, n in remade, n in rebound)
+        for n in added
+    ]
     for name in sorted((before.keys() & after.keys()) - changed):
         if before[name].partitions != after[name].partitions:
             ops += _compare_partition_level(

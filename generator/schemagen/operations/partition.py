@@ -58,6 +58,13 @@ def parent_table(table: str, within: tuple[str, ...]) -> str:
 
 #: Why a partition is dropped and made again whole, as the plan says it.
 _REMADE = "made again: its partition key changes, which PostgreSQL cannot alter"
+#: Why a partition whose bound changes is (at any depth: with its own partitions).
+_REBOUND = "made again: its bound changes, which PostgreSQL cannot alter in place"
+
+
+def _why(remade: bool, rebound: bool) -> list[str]:
+    """The reason a partition is dropped and made again, if it is."""
+    return [_REMADE] if remade else [_REBOUND] if rebound else []
 
 
 def _describe_bound(partition: Partition) -> str:
@@ -79,10 +86,12 @@ class CreatePartition(Operation):
     # made again with its own partitions: its partition key changes (PostgreSQL cannot
     # change one), or it becomes or stops being partitioned in turn
     remade: bool = False
+    # made again with its own partitions (and without their rows): its bound changes
+    rebound: bool = False
 
     def reverse(self) -> Operation:
         return DropPartition(
-            self.table, self.partition, self.concurrently, self.within, self.remade
+            self.table, self.partition, self.concurrently, self.within, self.remade, self.rebound
         )
 
     @property
@@ -96,7 +105,7 @@ class CreatePartition(Operation):
 
     def describe(self) -> str:
         bound = _describe_bound(self.partition)
-        again = f"; {_REMADE}" if self.remade else ""
+        again = "".join(f"; {why}" for why in _why(self.remade, self.rebound))
         return f"+ partition {self.partition.name} of {self.parent} ({bound}{again})"
 
     def apply(self, schema: Schema) -> Schema:
@@ -120,10 +129,11 @@ class DropPartition(Operation):
     concurrently: bool = False
     within: tuple[str, ...] = ()  # as CreatePartition's
     remade: bool = False  # as CreatePartition's
+    rebound: bool = False  # as CreatePartition's
 
     def reverse(self) -> Operation:
         return CreatePartition(
-            self.table, self.partition, self.concurrently, self.within, self.remade
+            self.table, self.partition, self.concurrently, self.within, self.remade, self.rebound
         )
 
     @property
@@ -136,7 +146,7 @@ class DropPartition(Operation):
         return parent_table(self.table, self.within)
 
     def describe(self) -> str:
-        how = [_REMADE] if self.remade else []
+        how = _why(self.remade, self.rebound)
         how += ["DETACH CONCURRENTLY, then DROP"] if self.concurrently else []
         said = f" ({'; '.join(how)})" if how else ""
         return f"- partition {self.partition.name} of {self.parent}{said}"
@@ -153,7 +163,7 @@ class DropPartition(Operation):
     def risk(self) -> str | None:
         own = [p.name for _, p in partition_tree(self.partition.partitions)]
         with_own = f", its partitions {', '.join(own)}," if own else ""
-        why = f" ({_REMADE})" if self.remade else ""
+        why = "".join(f" ({why})" for why in _why(self.remade, self.rebound))
         return (
             f"drops partition {self.partition.name} of {self.parent}{with_own} and "
             f"{'their' if own else 'its'} rows{why}"
