@@ -29,10 +29,19 @@ from .branches import branch_choices
 from .context import TableContext, parent_rows
 from .deferred import deferred_update, new_rows_table, row_keys
 from .excludes import kept_apart
+from .partial import ways_outside
 from .partitions import routed
 from .refusals import SeedError
 from .rules import table_rules
-from .select import TableJob, parent_row, parent_value, radix_position, radix_value, select_lists
+from .select import (
+    TableJob,
+    outside_of,
+    parent_row,
+    parent_value,
+    radix_position,
+    radix_value,
+    select_lists,
+)
 from .uniques import unique_carriers
 from .values import ident, qualified_ident
 
@@ -59,31 +68,42 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
     ent = routed(ctx.schema, kept_apart(ent, SeedError), SeedError) if rows > 0 else ent
     rules = table_rules(ctx.schema, ent)
     active_fks = [fk for fk in ent.foreign_keys if fk.name not in deferred]
-    carriers, radix, radix_key = unique_carriers(ctx, ent, active_fks)
+    unique = unique_carriers(ctx, ent, active_fks)
+    carriers, radix, radix_key = unique.carriers, unique.radix, unique.radix_key
     apart = keys_apart(ctx, ent, rules, active_fks, radix)
     keys = carriers | {c for fk in ent.foreign_keys for c in fk.columns}
     branched = branch_choices(ctx, ent, rules, keys)
+    first = ctx.existing.get(ent.table, 0) + 1
+    # with rows there, a key counted through its combinations leaves theirs out
+    counter = "c" if radix is not None and first > 1 else "n"
+    t = TableJob(ctx, ent, rows, rules, carriers, radix, apart, branched, counter)
+    # a partial key's rows past its combinations go outside its WHERE: no cap
+    outside = None
+    if unique.radix_where is not None and rows > 0:
+        outside = outside_of(t, ways_outside(unique.radix_where))
     capped = None
     combinations = 1
     for _, size in radix or ():
         combinations *= size
-    if radix is not None:
+    if radix is not None and outside is None:
         capacity = combinations - ctx.existing.get(ent.table, 0)
         if rows > capacity:
             capped = f"capped at {max(capacity, 0)}: its unique key combines foreign keys"
             rows = max(capacity, 0)
-    first = ctx.existing.get(ent.table, 0) + 1
+            t = replace(t, rows=rows)
     if rows <= 0:  # nothing asked (or room for nothing): no statement, no parent needed
         return TablePlan(ent, 0, first, "", capped=capped)
-    # with rows there, a key counted through its combinations leaves theirs out
-    counter = "c" if radix is not None and first > 1 else "n"
-    t = TableJob(ctx, ent, rows, rules, carriers, radix, apart, branched, counter)
+    candidates = min(combinations, rows + first - 1)
+    if outside is not None and (counter == "c" or rows > combinations):
+        # past the combinations (see _free_combinations)
+        limit = candidates if counter == "c" else combinations
+        t = replace(t, outside=(outside[0], f"{counter} > {limit}", outside[1]))
     shifted, offset = shifts(t)
     t = replace(t, shifted=shifted, offset=offset)
     columns, inner, outer = select_lists(t, deferred)
     source = f"generate_series({first}, {first + rows - 1}) AS g(n)"
     if counter == "c":
-        source = _free_combinations(t, radix_key, first, min(combinations, rows + first - 1))
+        source = _free_combinations(t, radix_key, unique.radix_where, first, candidates)
     select = f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {source}) AS v"
     # No column list when every column is left to its default or identity.
     target = qualified_ident(ent.table)
@@ -120,17 +140,30 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
     )
 
 
-def _free_combinations(t: TableJob, key: tuple[str, ...], first: int, candidates: int) -> str:
+def _free_combinations(
+    t: TableJob, key: tuple[str, ...], where: str | None, first: int, candidates: int
+) -> str:
     """The rows' numbers ``n`` (from ``first``) and ``c``, the combinations of ``key``
-    (counted through by ``c``, see radix_position) that no row of the table holds,
-    the first ``t.rows`` of them. Each row there takes at most one combination, so
-    the first (rows asked + rows there) combinations hold enough free ones."""
+    (counted through by ``c``, see radix_position) that no row of the table holds
+    (no row its ``where`` holds, for a partial key), the first ``t.rows`` of them.
+    Each row there takes at most one combination, so the first (rows asked + rows
+    there) combinations hold enough free ones. With ``t.outside``, every row asked
+    is there: those past the free combinations take ``c`` past ``candidates``."""
     matches = " AND ".join(f"e.{ident(c)} = {_key_value(t, c)}" for c in key)
-    return (
+    if where is not None:
+        matches += f" AND ({where})"
+    free = (
         f"(SELECT {first - 1} + row_number() OVER (ORDER BY c) AS n, c FROM "
         f"(SELECT c FROM generate_series(1, {candidates}) AS g(c) WHERE NOT EXISTS "
         f"(SELECT 1 FROM {qualified_ident(t.ent.table)} AS e WHERE {matches}) "
-        f"ORDER BY c LIMIT {t.rows}) AS free) AS g"
+        f"ORDER BY c LIMIT {t.rows}) AS free)"
+    )
+    if t.outside is None:
+        return f"{free} AS g"
+    return (
+        f"(SELECT g.n, coalesce(f.c, {candidates} + g.n) AS c FROM "
+        f"generate_series({first}, {first + t.rows - 1}) AS g(n) "
+        f"LEFT JOIN {free} AS f ON f.n = g.n) AS g"
     )
 
 

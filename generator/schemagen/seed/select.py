@@ -5,6 +5,7 @@ the outer one fixes up what relates columns (``a <= b``, ``a <> b``, guards)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from ..model.schema import INTEGER_TYPES, Column, Entity, ForeignKey, column_enum
 from ..revision.tables import type_sql
@@ -21,10 +22,11 @@ from .context import (
     valued_keys,
 )
 from .domain import Domain, Unsupported
+from .partial import ANY_VALUE, Outside
 from .random import below, salt, uniform
 from .refusals import SeedError, unsupported
 from .uniques import Radix, single_keys
-from .values import ColumnJob, ident, qualified_ident, value_sql
+from .values import ColumnJob, cast_listed, ident, literal_sql, qualified_ident, value_sql
 
 TEXT = ("string", "text")
 
@@ -48,6 +50,10 @@ class TableJob:
     shifted: dict[str, str] = field(default_factory=dict)
     #: unique columns taking their next row's value, apart from another: see shifts
     offset: dict[str, str] = field(default_factory=dict)
+    #: (column, condition, value): on the rows the condition holds, past the
+    #: combinations of a partial key counted through, the column takes the value
+    #: that puts them outside the key's WHERE (see outside_of)
+    outside: tuple[str, str, str] | None = None
 
 
 def select_lists(t: TableJob, deferred: set[str]) -> tuple[list[str], list[str], list[str]]:
@@ -64,6 +70,9 @@ def select_lists(t: TableJob, deferred: set[str]) -> tuple[list[str], list[str],
         expr = _column_expr(t, col, fk_of.get(col.name))
         if expr is None:
             continue
+        if t.outside is not None and t.outside[0] == col.name:
+            _, beyond, value = t.outside
+            expr = f"(CASE WHEN {beyond} THEN {value} ELSE {expr} END)"
         columns.append(col.name)
         inner.append(f"{expr} AS {ident(col.name)}")
     outer = [_outer(t, name, columns) for name in columns]
@@ -117,6 +126,74 @@ def _column_expr(t: TableJob, col: Column, fk: ForeignKey | None) -> str | None:
             f'e.g. under entities.{t.ent.name}.columns.{col.name}: seed: {{sql: "..."}}'
         ) from None
     return _nulls(t, col, expr)
+
+
+def outside_of(t: TableJob, ways: list[Outside]) -> tuple[str, str] | None:
+    """The first of ``ways`` (see partial.ways_outside) this table can write, as
+    (column, its value SQL): a column no other column's value or guard depends
+    on, written by seed (not its default, identity or the user's generator), whose
+    checks take the value (NULL where it may be NULL; a constant only where no
+    check narrows the column but to a list holding it). None if none."""
+    related = {o.left for o in t.rules.orders} | {o.right for o in t.rules.orders}
+    related |= {g.column for g in t.rules.null_unless} | set(t.branched) | set(t.apart)
+    fk_of = {c: fk for fk in t.ent.foreign_keys for c in fk.columns}
+    texts = {c.name for c in t.ent.columns if c.type.kind in TEXT}
+    for way in ways:
+        if not t.ent.has_column(way.column) or way.column in related:
+            continue
+        col = t.ent.column(way.column)
+        if col.identity or col.serial or col.generated is not None or _user_values(col):
+            continue
+        if derived_from(col.name, texts) is not None:  # (rewritten at the outer level)
+            continue
+        value = _way_value(t, col, way, col.name in fk_of)
+        if value is None:
+            continue
+        try:
+            if _column_expr(t, col, fk_of.get(col.name)) is None:
+                continue  # left to its default: not written
+        except SeedError:
+            continue  # (refused when the table's rows are made)
+        return col.name, value
+    return None
+
+
+def _way_value(t: TableJob, col: Column, way: Outside, fk: bool) -> str | None:
+    """The SQL of ``way``'s value in ``col`` (see outside_of), or None."""
+    domain = t.rules.domains.get(col.name, Domain())
+    if way.value is None:
+        return "NULL" if may_be_null(t, col) and not domain.not_null else None
+    if fk:  # (a parent's key is looked up, not written)
+        return None
+    if way.value is ANY_VALUE:
+        try:
+            return value_sql(column_job(t, col))
+        except Unsupported:
+            return None
+    if not _takes(t, col, domain, way.value):
+        return None
+    return cast_listed(literal_sql(way.value), column_job(t, col), col.type)  # type: ignore[arg-type]
+
+
+def _user_values(col: Column) -> bool:
+    return col.seed is not None and bool(col.seed.sql)
+
+
+def _takes(t: TableJob, col: Column, domain: Domain, value: object) -> bool:
+    """Whether ``col`` takes the constant ``value`` under its checks."""
+    if replace(domain, not_null=False, allowed=None) != Domain():
+        return False  # (bounds, patterns, lengths: not weighed here)
+    if domain.allowed is not None and value not in domain.allowed:
+        return False
+    kind = col.type.kind
+    if isinstance(value, bool):
+        return kind == "boolean"
+    if isinstance(value, Decimal):
+        return kind in INTEGER_TYPES or kind in ("numeric", "float", "double")
+    enum = column_enum(col)
+    if enum is not None:
+        return value in t.ctx.schema.enum(enum).value_names
+    return kind in TEXT and (col.type.length is None or len(str(value)) <= col.type.length)
 
 
 def _refusing_check(t: TableJob, col: Column, job: ColumnJob) -> str | None:

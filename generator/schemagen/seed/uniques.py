@@ -4,6 +4,8 @@ counting through their combinations (a radix, which caps the table's rows)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..model.pgtypes import PGTYPE
 from ..model.schema import INTEGER_TYPES, Column, Entity, ForeignKey, Index, column_enum
 from .checks import columns_named, folded_column
@@ -29,25 +31,39 @@ UNIQUE_KINDS = INTEGER_TYPES | {
 }
 
 
-def unique_carriers(
-    ctx: TableContext, ent: Entity, fks: list[ForeignKey]
-) -> tuple[set[str], Radix | None, tuple[str, ...]]:
-    """Columns built from ``n`` (one per unique key), and the radix of a key that
-    only foreign keys and enums can carry, ``[(column, number of values), ...]``,
-    with that key's columns (else None and ())."""
+@dataclass(frozen=True)
+class UniqueKeys:
+    """How a table's unique keys stay unique."""
+
+    #: the columns built from ``n`` (one per unique key)
+    carriers: set[str]
+    #: the digits of the key only foreign keys and enums carry, ``[(columns, number
+    #: of values), ...]``, counted through (else None)
+    radix: Radix | None = None
+    #: that key's columns
+    radix_key: tuple[str, ...] = ()
+    #: that key's WHERE when it is a partial unique index: rows outside are free
+    radix_where: str | None = None
+
+
+def unique_carriers(ctx: TableContext, ent: Entity, fks: list[ForeignKey]) -> UniqueKeys:
+    """The columns built from ``n`` and the key counted through (see UniqueKeys)."""
     fk_columns = {c for fk in fks for c in fk.columns}
     # (a table without a primary key has only its unique keys: other rows may repeat)
-    keys = [ent.primary_key.columns] if ent.has_primary_key else []
-    keys += [u.columns for u in ent.uniques]
-    keys += [ix.columns for ix in ent.indexes if ix.unique and not _expressions(ix)]
+    keys: list[tuple[tuple[str, ...], str | None]] = (
+        [(ent.primary_key.columns, None)] if ent.has_primary_key else []
+    )
+    keys += [(u.columns, None) for u in ent.uniques]
+    keys += [(ix.columns, ix.where) for ix in ent.indexes if ix.unique and not _expressions(ix)]
     carriers: set[str] = set()
     radix: Radix | None = None
     radix_key: tuple[str, ...] = ()
+    radix_where: str | None = None
     for ix in [ix for ix in ent.indexes if ix.unique and _expressions(ix)]:
         folded = _expression_carrier(ent, ix, fk_columns, carriers)
         if folded is not None:
             carriers.add(folded)
-    for key in keys:
+    for key, where in keys:
         cols = [ent.column(c) for c in key if ent.has_column(c)]
         if any(c.identity or c.serial or (c.seed is not None and c.seed.sql) for c in cols):
             continue
@@ -58,12 +74,13 @@ def unique_carriers(
             carriers.add(carrier.name)
         elif radix is None:
             radix, radix_key = _radix(ctx, ent, cols, fks), tuple(c.name for c in cols)
+            radix_where = where
         else:
             raise SeedError(
                 f"cannot seed {ent.table}: two unique keys made only of foreign "
                 "keys and enums; give one of their columns a seed: {sql: ...}"
             )
-    return carriers, radix, radix_key
+    return UniqueKeys(carriers, radix, radix_key, radix_where)
 
 
 def _expressions(ix: Index) -> list[str]:
