@@ -12,7 +12,7 @@ from ..model import naming
 from ..model.inlists import in_lists
 from ..model.pgtypes import is_known
 from ..model.schema import BASE_TYPES
-from ..normalize.resolver import SERIAL_TYPES
+from ..model.sequences import SERIAL_TYPES
 from .values import map_default, map_type, unquote
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")

@@ -22,9 +22,13 @@ from ..live.catalog_rows import read_view_indexes
 from ..live.introspect import QUALIFIED_KEY, SCHEMAS_READ, VIEW_INDEXES
 from ..model import naming
 from ..model.inlists import in_lists, query_in_lists
-from ..model.routines import NOT_ENABLED, ON_UPDATE_FUNCTION, on_update_trigger
+from ..model.routines import (
+    NOT_ENABLED,
+    ON_UPDATE_FUNCTION,
+    on_update_function,
+    on_update_trigger,
+)
 from ..model.routinesql import function_source
-from ..normalize.routines import on_update_function
 from ..util.sqlrefs import SqlSyntaxError, select_reads
 from .domains import domain_column
 from .keys import index_spec

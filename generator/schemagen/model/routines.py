@@ -18,7 +18,17 @@ from ..util.sqlrefs import expression_calls
 from . import naming
 
 # The dataclasses live in schema.py (a Schema holds them); they are named here too.
-from .schema import Argument, CheckConstraint, Column, Domain, Entity, Function, Trigger, View
+from .schema import (
+    Argument,
+    CheckConstraint,
+    Column,
+    Domain,
+    Entity,
+    Function,
+    Trigger,
+    View,
+    quote_name,  # reserved words and capitals quoted
+)
 
 __all__ = [
     "EVENTS",
@@ -37,6 +47,7 @@ __all__ = [
     "column_calls",
     "domain_calls",
     "domain_function_order",
+    "on_update_function",
     "on_update_trigger",
     "table_calls",
     "view_order",
@@ -69,6 +80,21 @@ def on_update_trigger(table: str, column: str) -> str:
     its PostgreSQL schema or without): ``trg_invoices_set_updated_at`` for
     ``billing.invoices``, since a trigger is named within its table."""
     return ON_UPDATE_TRIGGER.format(table=naming.split_qualified(table)[1], column=column)
+
+
+def on_update_function(column: str, home: str | None = None) -> Function:
+    """``NEW.<column> := now()`` for every updated row, a function of ``home``."""
+    name = naming.qualify(home, ON_UPDATE_FUNCTION.format(column=column))
+    body = f"BEGIN\n    NEW.{quote_name(column)} := now();\n    RETURN NEW;\nEND;"
+    return Function(
+        key=name,
+        name=name,
+        returns="trigger",
+        body=body,
+        language="plpgsql",
+        description=f"Trigger function: sets {column} to now() (on_update: now).",
+        generated=True,
+    )
 
 
 def view_order(views: Sequence[View]) -> list[View]:

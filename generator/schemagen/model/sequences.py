@@ -12,6 +12,9 @@ import re
 
 from .schema import Column, DbSequence, IdentityOptions, SequenceOptions
 
+#: ``type: serial`` and its kin, as PostgreSQL spells them -> the integer kind.
+SERIAL_TYPES = {"smallserial": "smallint", "serial": "integer", "bigserial": "bigint"}
+
 TYPE_RANGES: dict[str, tuple[int, int]] = {
     "smallint": (-(2**15), 2**15 - 1),
     "integer": (-(2**31), 2**31 - 1),

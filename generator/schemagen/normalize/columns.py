@@ -18,10 +18,10 @@ from ..model.schema import (
     SeedHint,
     SequenceOptions,
 )
-from ..model.sequences import custom_sequence_name, serial_of, serial_sequence
+from ..model.sequences import SERIAL_TYPES, custom_sequence_name, serial_of, serial_sequence
 from ..model.sqltext import TIME_KEYWORDS
 from ..model.storage import type_storage
-from .resolver import SERIAL_TYPES, RawColumn, Resolver, qualified_table_of
+from .resolver import RawColumn, Resolver, qualified_table_of
 
 _NEXTVAL_CAST = re.compile(r"nextval\('([^']+)'::regclass\)")
 TIME_KINDS = frozenset({"date", "time", "timetz", "timestamp", "timestamptz"})

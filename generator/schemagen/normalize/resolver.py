@@ -16,12 +16,10 @@ from ..model import naming
 from ..model.frozen import copy_with, fast_init
 from ..model.pgtypes import PGTYPE, is_known, parse_type_name
 from ..model.schema import BASE_TYPES, ColumnType
+from ..model.sequences import SERIAL_TYPES
 from ..model.temporal import spelling_hint
 from ..model.typemap import collatable
 from ..source.loader import Sources, YamlPath, mapping
-
-#: ``type: serial`` and its kin, as PostgreSQL spells them -> the integer kind.
-SERIAL_TYPES = {"smallserial": "smallint", "serial": "integer", "bigserial": "bigint"}
 
 #: The parameters of a ``type:`` mapping that are numbers.
 _TYPE_NUMBERS = ("length", "precision", "scale")

@@ -15,14 +15,14 @@ from typing import Any
 from ..model import naming
 from ..model.routines import (
     EVENTS,
-    ON_UPDATE_FUNCTION,
     Argument,
     Function,
     Trigger,
     View,
+    on_update_function,
     on_update_trigger,
 )
-from ..model.routinesql import create_function, ident
+from ..model.routinesql import create_function
 from ..model.schema import Column, Entity, Schema
 from ..source.loader import Sources, mapping
 from ..util.sqlrefs import SqlSyntaxError, plpgsql_reads, select_reads, statements_reads
@@ -170,21 +170,6 @@ def on_update_objects(
                 )
             )
     return [functions[c] for c in sorted(functions)], triggers
-
-
-def on_update_function(column: str, home: str | None = None) -> Function:
-    """``NEW.<column> := now()`` for every updated row, a function of ``home``."""
-    name = naming.qualify(home, ON_UPDATE_FUNCTION.format(column=column))
-    body = f"BEGIN\n    NEW.{ident(column)} := now();\n    RETURN NEW;\nEND;"
-    return Function(
-        key=name,
-        name=name,
-        returns="trigger",
-        body=body,
-        language="plpgsql",
-        description=f"Trigger function: sets {column} to now() (on_update: now).",
-        generated=True,
-    )
 
 
 def with_routines(schema: Schema, resolver: Resolver) -> Schema:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..model.schema import INTEGER_TYPES, DbSequence
-from ..model.sequences import option_problem, serial_sequence
+from ..model.sequences import SERIAL_TYPES, option_problem, serial_sequence
 from ..normalize.columns import identity_options
-from ..normalize.resolver import SERIAL_TYPES, RawColumn, Resolver, Unresolved
+from ..normalize.resolver import RawColumn, Resolver, Unresolved
 from ..source.loader import Sources
 from .reporter import Reporter
 

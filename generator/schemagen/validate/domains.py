@@ -29,8 +29,9 @@ from ..model import naming
 from ..model.pgtypes import is_known
 from ..model.routines import check_calls, domain_calls, signature_domains
 from ..model.schema import BASE_TYPES, Column, Default, Domain, Entity, Schema
+from ..model.sequences import SERIAL_TYPES
 from ..model.typemap import domain_variable
-from ..normalize.resolver import SERIAL_TYPES, Resolver, Unresolved
+from ..normalize.resolver import Resolver, Unresolved
 from ..source.loader import Sources, YamlPath, mapping
 from .reporter import Reporter, column_path
 from .sequences import domain_default_problems
