@@ -28,6 +28,9 @@ class TableContext:
     offsets: dict[str, int] = field(default_factory=dict)
     #: (table, columns) -> its rows holding a value in each column (see valued_keys)
     valued: dict[tuple[str, tuple[str, ...]], int] = field(default_factory=dict)
+    #: table -> row numbers passed over after its rows there, so that its new rows'
+    #: unique values meet none of theirs (see collisions)
+    skipped: dict[str, int] = field(default_factory=dict)
 
 
 def keys_table(table: str, columns: tuple[str, ...] = ()) -> str:

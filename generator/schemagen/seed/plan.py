@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from ..model.schema import Entity, ForeignKey
 from .apart import keys_apart, self_reference_of, shifts
 from .branches import branch_choices
+from .collisions import probe_sql
 from .context import TableContext, parent_rows
 from .deferred import deferred_update, new_rows_table, row_keys
 from .excludes import kept_apart
@@ -61,6 +62,9 @@ class TablePlan:
     # that another session can generate them (see bulk.copy_rows); else "".
     select: str = ""
     columns: tuple[str, ...] = ()
+    #: with rows there, the query of the new rows meeting theirs on a unique key,
+    #: and the keys it looks at (see collisions.probe_sql); else ("", ())
+    probe: tuple[str, tuple[str, ...]] = ("", ())
 
 
 def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) -> TablePlan:
@@ -73,7 +77,7 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
     apart = keys_apart(ctx, ent, rules, active_fks, radix)
     keys = carriers | {c for fk in ent.foreign_keys for c in fk.columns}
     branched = branch_choices(ctx, ent, rules, keys)
-    first = ctx.existing.get(ent.table, 0) + 1
+    first = ctx.existing.get(ent.table, 0) + ctx.skipped.get(ent.table, 0) + 1
     # with rows there, a key counted through its combinations leaves theirs out
     counter = "c" if radix is not None and first > 1 else "n"
     t = TableJob(ctx, ent, rows, rules, carriers, radix, apart, branched, counter)
@@ -105,6 +109,9 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
     if counter == "c":
         source = _free_combinations(t, radix_key, unique.radix_where, first, candidates)
     select = f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {source}) AS v"
+    probe: tuple[str, tuple[str, ...]] = ("", ())
+    if first > 1:  # rows there: their unique values may be the ones made here
+        probe = probe_sql(ent, columns, ", ".join(inner), ", ".join(outer), source, radix_key)
     # No column list when every column is left to its default or identity.
     target = qualified_ident(ent.table)
     target += f" ({', '.join(ident(c) for c in columns)})" if columns else ""
@@ -122,7 +129,7 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
             if order.op == "<>" and (fk := self_reference_of(ent, order)) is not None
         )
         update = deferred_update(ctx, ent, fks, first, off_itself)
-        return TablePlan(ent, rows, first, insert, fks, update, capped)
+        return TablePlan(ent, rows, first, insert, fks, update, capped, probe=probe)
     standalone = (
         bool(columns)
         and "pg_temp." not in select
@@ -137,6 +144,7 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
         capped=capped,
         select=select if standalone else "",
         columns=tuple(columns),
+        probe=probe,
     )
 
 

@@ -14,8 +14,9 @@ from typing import Any
 
 import psycopg
 
-from ..model.schema import Schema
+from ..model.schema import Entity, Schema
 from .bulk import binary_types, copy_rows, execute, generator_session, load_empty_table
+from .collisions import past_rows_there
 from .context import TableContext, keys_table, valued_keys
 from .deferred import new_rows_table, row_keys
 from .order import default_rows, insert_order
@@ -183,6 +184,8 @@ def _fill(
     plans = []
     for ent in order:
         plan = plan_table(ctx, ent, wanted.get(ent.table, 0), deferred[ent.table])
+        if plan.probe[0]:
+            plan = _past_rows_there(conn, ctx, ent, plan, wanted.get(ent.table, 0), deferred)
         ctx.counts[ent.table] = existing[ent.table] + plan.rows
         began = time.perf_counter()
         if plan.deferred:
@@ -210,6 +213,27 @@ def _fill(
         )
         plans.append(plan)
     return plans
+
+
+def _past_rows_there(
+    conn: psycopg.Connection[Any],
+    ctx: TableContext,
+    ent: Entity,
+    plan: TablePlan,
+    rows: int,
+    deferred: dict[str, set[str]],
+) -> TablePlan:
+    """``plan``, made again from past the rows there its new rows' unique values
+    would meet (see collisions.past_rows_there)."""
+    plans = [plan]
+
+    def replan(skipped: int) -> tuple[int, tuple[str, tuple[str, ...]]]:
+        ctx.skipped[ent.table] = skipped
+        plans.append(plan_table(ctx, ent, rows, deferred[ent.table]))
+        return plans[-1].first, plans[-1].probe
+
+    past_rows_there(conn, ent.table, plan.first, plan.probe, replan)
+    return plans[-1]
 
 
 def _keys(

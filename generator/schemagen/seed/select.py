@@ -279,7 +279,8 @@ def column_job(t: TableJob, col: Column) -> ColumnJob:
         table=t.ent.table,
         column=col,
         seed=t.ctx.seed,
-        rows=t.ctx.counts.get(t.ent.table, t.rows),
+        # (the row numbers passed over too: the last row's number, see collisions)
+        rows=t.ctx.counts.get(t.ent.table, t.rows) + t.ctx.skipped.get(t.ent.table, 0),
         domain=t.rules.domains.get(col.name, Domain()),
         unique=col.name in t.carriers,
         enum_type=enum_type,
