@@ -113,3 +113,40 @@ def test_a_partition_partitioned_in_turn_is_made_with_its_own() -> None:
         "partitioned by LIST (region))",
     ]
     assert same_ddl(apply(ddl_view(old), plan), new)
+
+
+def test_a_partition_moved_between_levels_is_said_to_move_without_its_rows() -> None:
+    """PostgreSQL moves no partition from one parent to another in place: a leaf of the
+    table going under a new partition, or a sub-partition going up to the table, is
+    dropped where it was and made again, empty, where it goes; the plan and the
+    revision's risk say each move and that its rows go, each way."""
+    q1 = Partition("p25_q1", start=("'2025-01-01'",), end=("'2025-04-01'",))
+    q2 = Partition("p25_q2", start=("'2025-04-01'",), end=("'2025-07-01'",))
+    range_ = PartitionKey("range", ("paid_on",))
+    old = payments(q1, q2, year("p26", "2026", None))
+    new = payments(year("p25", "2025", range_, q1, q2), year("p26", "2026", None))
+    plan = diff(old, new)
+    assert plan.describe() == [
+        "- partition p25_q1 of payments (moves to p25: made again there, empty; "
+        "DETACH CONCURRENTLY, then DROP)",
+        "- partition p25_q2 of payments (moves to p25: made again there, empty; "
+        "DETACH CONCURRENTLY, then DROP)",
+        "+ partition p25 of payments (FOR VALUES FROM ('2025-01-01') TO ('2026-01-01'), "
+        "partitioned by RANGE (paid_on); p25_q1 and p25_q2 move here from payments, made "
+        "again empty)",
+    ]
+    risks = [op.risk() for op in plan.operations if op.risk()]
+    assert risks == [
+        "drops partition p25_q1 of payments and its rows (moves to p25: made again there, "
+        "empty)",
+        "drops partition p25_q2 of payments and its rows (moves to p25: made again there, "
+        "empty)",
+    ]
+    back = plan.reverse()
+    assert [op.risk() for op in back.operations if op.risk()] == [
+        "drops partition p25 of payments, its partitions p25_q1, p25_q2, and their rows "
+        "(p25_q1 and p25_q2 move to payments: made again there, empty)",
+    ]
+    assert all(op.reverse().reverse() == op for op in plan.operations)
+    assert same_ddl(apply(ddl_view(old), plan), new)
+    assert same_ddl(apply(apply(ddl_view(old), plan), back), ddl_view(old))

@@ -819,6 +819,15 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         and c.any(DropTable, lambda op: any(p.partitions for p in op.entity.partitions))
         and bool(c.case.setup)
     ),
+    "partition moved between levels (leaves of the table under a new partition, "
+    "sub-partitions up to the table as their partition goes): dropped where it was and made "
+    "again, empty, where it goes, each move and its lost rows said, on rows": lambda c: (
+        c.any(DropPartition, lambda op: any(n == op.partition.name for n, _ in op.moves))
+        and c.any(CreatePartition, lambda op: any(n != op.partition.name for n, _ in op.moves))
+        and c.any(DropPartition, lambda op: any(n != op.partition.name for n, _ in op.moves))
+        and c.any(CreatePartition, lambda op: any(n == op.partition.name for n, _ in op.moves))
+        and bool(c.case.setup)
+    ),
     "domain default calling a standalone sequence (created before the domain, dropped after)": (
         _domain_calls_new_sequence
     ),

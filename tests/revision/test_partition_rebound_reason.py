@@ -6,10 +6,18 @@ it says: the rebound subtree's rows go, the other partitions' stay."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
-from migration_harness import Case, alembic, assert_matches_models, revisions
+from migration_harness import (
+    Case,
+    alembic,
+    assert_matches_models,
+    generate,
+    load_case,
+    revisions,
+)
 from pgcluster import PgCluster
 from revision_steps import at_first_revision
 
@@ -50,6 +58,7 @@ COUNTS = (
     "SELECT string_agg(format('%s=%s', t, n), ' ' ORDER BY t) FROM (SELECT "
     "tableoid::regclass::text t, count(*) n FROM payments GROUP BY 1) c"
 )
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 REASON = "made again: its bound changes, which PostgreSQL cannot alter in place"
 
 
@@ -113,3 +122,34 @@ def test_a_rebound_partition_says_why_it_is_made_again(
     alembic(first.root, first.url, "downgrade", "000")
     assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
     assert pg.sql(COUNTS, first.db).strip() == kept
+
+
+def test_corpus_145_names_each_move_and_its_lost_rows(tmp_path: Path) -> None:
+    """Corpus 145 (partitions moved between levels, proven on rows there): its
+    revisions say, in the Destructive list of the docstring, each partition that moves
+    and that it is made again empty where it goes, and the downgrade's comment the
+    way back."""
+    case = load_case(CORPUS / "145_partition_moved_between_levels")
+    generate(case, tmp_path / "project")
+    text = "\n".join(p.read_text() for p in revisions(tmp_path / "project")[1:])
+    # a DESTRUCTIVE comment's lines after its first go on after '#   '
+    flat = " ".join(re.sub(r"\n\s*#   ", " ", text).split())
+    for said in (
+        "- drops partition payments_2025_q1 of payments and its rows (moves to "
+        "payments_2025: made again there, empty)",
+        "- drops partition payments_2025_q2 of payments and its rows (moves to "
+        "payments_2025: made again there, empty)",
+        "- drops partition readings_2025 of readings, its partitions readings_2025_h1, "
+        "readings_2025_h2, and their rows (readings_2025_h1 and readings_2025_h2 move to "
+        "readings: made again there, empty)",
+        "+ partition payments_2025 of payments (FOR VALUES FROM ('2025-01-01') TO "
+        "('2026-01-01'), partitioned by RANGE (paid_on); payments_2025_q1 and "
+        "payments_2025_q2 move here from payments, made again empty)",
+        "+ partition readings_2025_h1 of readings (FOR VALUES FROM ('2025-01-01') TO "
+        "('2025-07-01'); moves here from readings_2025, made again empty)",
+        # the downgrade moves them back
+        "# DESTRUCTIVE: drops partition payments_2025 of payments, its partitions "
+        "payments_2025_q1, payments_2025_q2, payments_2025_rest, and their rows "
+        "(payments_2025_q1 and payments_2025_q2 move to payments: made again there, empty)",
+    ):
+        assert said in flat, (said, text)

@@ -22,6 +22,7 @@ from ..model.schema import (
     Schema,
     UniqueConstraint,
     in_an_index,
+    partition_tree,
 )
 from ..operations.base import Operation
 from ..operations.constraint import (
@@ -150,8 +151,35 @@ def compare_partitions(old: Entity, new: Entity) -> list[Operation]:
     A dropped partition is detached CONCURRENTLY, in the drops stage before the main
     transaction (:mod:`schemagen.diff.drops`: a partition the main transaction adds
     may take its bound), unless PostgreSQL forbids it: its parent had a DEFAULT
-    partition."""
-    return _compare_partition_level(new.table, (), old.partitions, new.partitions)
+    partition.
+
+    A partition moved to another level (under a new partition, or up from one that
+    goes) is dropped where it was and made again where it goes, empty: PostgreSQL
+    moves no partition between parents in place. Its drop and its create say so
+    (``moves``)."""
+    ops = _compare_partition_level(new.table, (), old.partitions, new.partitions)
+    was, goes = _parents(old), _parents(new)
+    moved = {n for n in was.keys() & goes.keys() if was[n] != goes[n]}
+    if not moved:
+        return ops
+    found: list[Operation] = []
+    for op in ops:
+        if isinstance(op, CreatePartition | DropPartition):
+            own = {p.name for _, p in partition_tree(op.partition.partitions)}
+            tree = {op.partition.name} | own
+            other = goes if isinstance(op, DropPartition) else was
+            moves = tuple((n, other[n]) for n in sorted(tree & moved))
+            op = dataclasses.replace(op, moves=moves)
+        found.append(op)
+    return found
+
+
+def _parents(ent: Entity) -> dict[str, str]:
+    """Each partition of ``ent``'s tree -> its parent: the table, or a partition."""
+    return {
+        part.name: above[-1] if above else ent.table
+        for above, part in partition_tree(ent.partitions)
+    }
 
 
 def _compare_partition_level(

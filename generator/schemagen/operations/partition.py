@@ -67,6 +67,29 @@ def _why(remade: bool, rebound: bool) -> list[str]:
     return [_REMADE] if remade else [_REBOUND] if rebound else []
 
 
+#: (a partition of the operation's tree, the parent it has on the other side: where a
+#: drop's goes, where a create's comes from), for each that moves between levels.
+Moves = tuple[tuple[str, str], ...]
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _moves_said(own: str, moves: Moves, drop: bool) -> list[str]:
+    """How a drop or a create moves partitions between levels (PostgreSQL moves none in
+    place: each is made again, empty, where it goes), one phrase per other parent."""
+    said = []
+    for other in sorted({parent for _, parent in moves}):
+        names = [name for name, parent in moves if parent == other]
+        who = "moves" if names == [own] else f"{_and(names)} move"
+        if drop:
+            said.append(f"{who} to {other}: made again there, empty")
+        else:
+            said.append(f"{who} here from {other}, made again empty")
+    return said
+
+
 def _describe_bound(partition: Partition) -> str:
     if partition.partition_by is None:
         return partition.bound_sql()
@@ -88,10 +111,18 @@ class CreatePartition(Operation):
     remade: bool = False
     # made again with its own partitions (and without their rows): its bound changes
     rebound: bool = False
+    # it or partitions of its own that were elsewhere in the tree: made here, empty
+    moves: Moves = ()
 
     def reverse(self) -> Operation:
         return DropPartition(
-            self.table, self.partition, self.concurrently, self.within, self.remade, self.rebound
+            self.table,
+            self.partition,
+            self.concurrently,
+            self.within,
+            self.remade,
+            self.rebound,
+            self.moves,
         )
 
     @property
@@ -105,7 +136,9 @@ class CreatePartition(Operation):
 
     def describe(self) -> str:
         bound = _describe_bound(self.partition)
-        again = "".join(f"; {why}" for why in _why(self.remade, self.rebound))
+        why = _why(self.remade, self.rebound)
+        why += _moves_said(self.partition.name, self.moves, drop=False)
+        again = "".join(f"; {said}" for said in why)
         return f"+ partition {self.partition.name} of {self.parent} ({bound}{again})"
 
     def apply(self, schema: Schema) -> Schema:
@@ -130,10 +163,18 @@ class DropPartition(Operation):
     within: tuple[str, ...] = ()  # as CreatePartition's
     remade: bool = False  # as CreatePartition's
     rebound: bool = False  # as CreatePartition's
+    # it or partitions of its own that go elsewhere in the tree (made there, empty)
+    moves: Moves = ()
 
     def reverse(self) -> Operation:
         return CreatePartition(
-            self.table, self.partition, self.concurrently, self.within, self.remade, self.rebound
+            self.table,
+            self.partition,
+            self.concurrently,
+            self.within,
+            self.remade,
+            self.rebound,
+            self.moves,
         )
 
     @property
@@ -147,6 +188,7 @@ class DropPartition(Operation):
 
     def describe(self) -> str:
         how = _why(self.remade, self.rebound)
+        how += _moves_said(self.partition.name, self.moves, drop=True)
         how += ["DETACH CONCURRENTLY, then DROP"] if self.concurrently else []
         said = f" ({'; '.join(how)})" if how else ""
         return f"- partition {self.partition.name} of {self.parent}{said}"
@@ -163,7 +205,9 @@ class DropPartition(Operation):
     def risk(self) -> str | None:
         own = [p.name for _, p in partition_tree(self.partition.partitions)]
         with_own = f", its partitions {', '.join(own)}," if own else ""
-        why = "".join(f" ({why})" for why in _why(self.remade, self.rebound))
+        said = _why(self.remade, self.rebound)
+        said += _moves_said(self.partition.name, self.moves, drop=True)
+        why = f" ({'; '.join(said)})" if said else ""
         return (
             f"drops partition {self.partition.name} of {self.parent}{with_own} and "
             f"{'their' if own else 'its'} rows{why}"
