@@ -86,7 +86,8 @@ def test_ruff_check_is_clean(module: tuple[Path, list[str]]) -> None:
 
 def _split_word_by_word(value: str, indent: str) -> list[str]:
     """The split of a long string as it was first written: word by word over the
-    whole text (a line break ends a part); ``layout`` now splits line by line."""
+    whole text (a line break ends a part), a word too long for a line cut between
+    characters; ``layout`` now splits line by line."""
     import re
 
     from schemagen.util.pycode import LINE_LIMIT, width
@@ -97,8 +98,14 @@ def _split_word_by_word(value: str, indent: str) -> list[str]:
         fits = bool(parts) and width(inner + py_str(parts[-1] + token)) <= LINE_LIMIT
         if fits and not parts[-1].endswith("\n"):
             parts[-1] += token
-        else:
+        elif width(inner + py_str(token)) <= LINE_LIMIT:
             parts.append(token)
+        else:
+            parts.append("")
+            for ch in token:
+                if parts[-1] and width(inner + py_str(parts[-1] + ch)) > LINE_LIMIT:
+                    parts.append("")
+                parts[-1] += ch
     return [inner + py_str(p) for p in parts]
 
 

@@ -149,10 +149,25 @@ def _layout_str(value: str, indent: str, prefix: str, suffix: str) -> list[str]:
             if fits and not parts[-1].endswith("\n"):
                 parts[-1] += token
             else:
-                parts.append(token)
+                parts.extend(_cut(token, inner))
     if "".join(parts) != value or len(parts) < 2:
         return [one]
     return [f"{indent}{prefix}(", *(inner + py_str(p) for p in parts), f"{indent}){suffix}"]
+
+
+def _cut(token: str, inner: str) -> list[str]:
+    """``token`` as parts whose literals each fit a line at ``inner``: a word longer
+    than a line (a URL or an XML namespace in a view's query, with no blank to split
+    at) is cut between characters, each part's literal escaped on its own, so no part
+    passes ruff's line length (E501); ruff leaves parts that cannot be joined alone."""
+    if width(inner + py_str(token)) <= LINE_LIMIT:
+        return [token]
+    parts = [""]
+    for ch in token:
+        if parts[-1] and width(inner + py_str(parts[-1] + ch)) > LINE_LIMIT:
+            parts.append("")
+        parts[-1] += ch
+    return parts
 
 
 # Words with the blanks after them, a line break ending a part.
