@@ -12,7 +12,7 @@ emails, SKUs, cities...).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from pglast import ast
@@ -76,17 +76,35 @@ def value_sql(job: ColumnJob) -> str:
             # text, which no timestamptz, enum or date column takes
             sql = f"({sql.strip()})::{job.type_sql}"
         return f"(SELECT {sql} FROM (SELECT {job.u('user')} AS r) AS seed_r)"
-    expr = _typed(job, job.column.type)
-    if job.domain.times and job.domain.allowed is None:
-        kind, bounds = job.column.type.kind, job.domain.times
-        expr = times.within(expr, kind, job.type_sql, bounds, job.unique, job.rows)
+    expr = _bounded(job)
     if job.domain.allowed is None and job.column.type.kind not in INTEGER_MAX:
         length = job.column.type.length if job.column.type.kind == "string" else None
-        stand_in = _stand_in(job.domain, length)
+        stand_in = sql_string(_stand_in(job.domain, length))
+        if job.unique and any(isinstance(v, str) for v in job.domain.avoid):
+            stand_in = _past_rows(job, stand_in)
         expr = _avoid(expr, job.domain.avoid, job.column.type, stand_in)  # (_typed kept them out)
     for op, clock in job.domain.clocks:
         expr = _by_clock(job, expr, op, clock)
     return expr
+
+
+def _bounded(job: ColumnJob) -> str:
+    """The column's value, within the bounds its checks set on a date or time."""
+    expr = _typed(job, job.column.type)
+    if job.domain.times and job.domain.allowed is None:
+        kind, bounds = job.column.type.kind, job.domain.times
+        expr = times.within(expr, kind, job.type_sql, bounds, job.unique, job.rows)
+    return expr
+
+
+def _past_rows(job: ColumnJob, stand_in: str) -> str:
+    """What replaces a unique column's text a check forbids: the value seed makes
+    for the row number ``n + rows``, past every row's (its values are distinct by
+    row number), made as for twice the rows (a width that holds them); the common
+    ``stand_in`` where that one is forbidden too."""
+    past = replace(job, rows=2 * job.rows)
+    value = f"(SELECT {_bounded(past)} FROM (SELECT n + {job.rows} AS n) AS seed_past)"
+    return _avoid(value, job.domain.avoid, job.column.type, stand_in)
 
 
 _TIMES = ("timestamp", "timestamptz", "date")
@@ -225,16 +243,15 @@ def _stand_in(d: Domain, length: int | None = None) -> str:
     return next((text for text in made if text not in d.avoid), d.prefix + "x" + d.suffix)
 
 
-def _avoid(expr: str, avoid: list[Literal], ctype: ColumnType, stand_in: str = "x") -> str:
+def _avoid(expr: str, avoid: list[Literal], ctype: ColumnType, stand_in: str = "'x'") -> str:
     """Values the checks forbid (``<> v``) are replaced by a neighbour (text by
-    ``stand_in``)."""
+    ``stand_in``, SQL)."""
     for value in avoid:
         if isinstance(value, Decimal):
             other = value + 1
             expr = f"(CASE WHEN {expr} = {value} THEN {other} ELSE {expr} END)"
         elif isinstance(value, str) and ctype.kind in ("string", "text"):
-            stand = sql_string(stand_in)
-            expr = f"(CASE WHEN {expr} = {sql_string(value)} THEN {stand} ELSE {expr} END)"
+            expr = f"(CASE WHEN {expr} = {sql_string(value)} THEN {stand_in} ELSE {expr} END)"
         else:
             raise Unsupported(f"avoiding {value!r}")
     return expr
