@@ -1,20 +1,27 @@
 """Shared steps of the ``check --database`` tests: a corpus case's schema migrated
 into a database that holds rows, the command's exit code and output, its findings
-in json, and sessions made read-only (as on a hot standby: no temporary table for
-the check)."""
+in json, sessions made read-only (as on a hot standby: no temporary table for the
+check), and the statements a check sends (libpq's trace)."""
 
 from __future__ import annotations
 
 import json
+import re
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import psycopg
+import pytest
 from click.testing import CliRunner
 from migration_harness import live_findings, migrated_database
 from pgcluster import PgCluster
+from schemagen.api import load_project
 from schemagen.cli import main
+from schemagen.live.compare import check_database
+from schemagen.validate.pipeline import load_schema
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 
@@ -65,3 +72,29 @@ def assert_clean(pg: PgCluster, root: Path, name: str) -> None:
     assert code == 0, output
     with read_only_sessions(pg, name):
         assert live_findings(root, url) == []
+
+
+#: A statement as libpq's trace shows it leaving the client: simple or extended protocol.
+_SENT = re.compile(r"^F\t\d+\t(?:Query|Parse)\t", re.MULTILINE)
+
+
+def traced_check(pg: PgCluster, root: Path, dbname: str, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Run the live comparison with libpq tracing on; the statements it sent."""
+    schema = load_schema(load_project(root)).schema
+    assert schema is not None
+    real_connect = psycopg.connect
+    with tempfile.TemporaryFile("w+") as trace:
+
+        def connect(*args: Any, **kwargs: Any) -> psycopg.Connection[Any]:
+            conn = real_connect(*args, **kwargs)
+            conn.pgconn.trace(trace.fileno())
+            conn.pgconn.set_trace_flags(psycopg.pq.Trace.SUPPRESS_TIMESTAMPS)
+            return conn
+
+        monkeypatch.setattr(psycopg, "connect", connect)
+        findings = check_database(schema, pg.url(dbname))
+        monkeypatch.setattr(psycopg, "connect", real_connect)
+        trace.seek(0)
+        sent = len(_SENT.findall(trace.read()))
+    assert [f.message for f in findings] == []
+    return sent

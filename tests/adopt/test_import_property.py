@@ -10,7 +10,6 @@ fast and repeatable.
 from __future__ import annotations
 
 import dataclasses
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -20,12 +19,10 @@ from adopt_harness import new_project
 from hypothesis import HealthCheck, Phase, given, settings
 from migration_harness import alembic, schemagen, scratch_database, write_schema
 from pgcluster import PgCluster
+from schema_strategies import schemas
 from schemagen.api import load_schema
 from schemagen.config import load_project
 from schemagen.model.schema import Schema
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "revision"))
-from test_migration_property import schemas  # noqa: E402
 
 
 def comparable(schema: Schema) -> Schema:

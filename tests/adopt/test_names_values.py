@@ -6,8 +6,8 @@ import pytest
 import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from schemagen.adopt import emit
-from schemagen.adopt.emit import scalar
+from schemagen.adopt.emit import layout, scalar
+from schemagen.adopt.mapping import Imported
 from schemagen.adopt.names import Named, choose_template, class_names, python_name, singular
 from schemagen.adopt.values import map_default, map_type
 from schemagen.model.naming import DEFAULT_NAMING_CONVENTION
@@ -166,13 +166,8 @@ _ALPHABET = st.one_of(
 def test_yaml_text_reads_back_as_written(text: str) -> None:
     """Any description or name, in a flow mapping and as a block value, loads back equal."""
     assert yaml.safe_load("{k: " + scalar(text) + "}") == {"k": text}
-    doc = emit._document(
-        {
-            "entities": {
-                "E": {"description": text, "columns": {"c": {"type": "text", "description": text}}}
-            }
-        },
-        None,
-    )
-    loaded = yaml.safe_load(doc)["entities"]["E"]
+    entity = {"description": text, "columns": {"c": {"type": "text", "description": text}}}
+    files = layout(Imported(database={"name": "d"}, entities={"E": entity}))
+    assert sorted(files) == ["database.yaml", "es.yaml"]
+    loaded = yaml.safe_load(files["es.yaml"])["entities"]["E"]
     assert loaded["description"] == text and loaded["columns"]["c"]["description"] == text

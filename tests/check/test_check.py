@@ -17,50 +17,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from check_projects import PYPROJECT, SHOP_YAML, SKU_LINE, add_sku
 from click.testing import CliRunner, Result
 from schemagen.api import migrate_project
 from schemagen.check.run import check_project
 from schemagen.cli import main
-
-SHOP_YAML = """\
-database:
-  name: shop
-  dialect: postgresql
-  extensions: [pg_trgm]
-enums:
-  ProductStatus:
-    values: [draft, active, archived]
-entities:
-  Store:
-    columns:
-      id: {type: integer, primary_key: true}
-      name: {type: string, length: 120, unique: true}
-      currency: {type: string, length: 3, default: USD}
-  Product:
-    columns:
-      id: {type: integer, primary_key: true}
-      store_id: {references: Store, on_delete: cascade}
-      title: {type: string, length: 255}
-      status: {type: enum, enum: ProductStatus, default: active}
-      price: {type: numeric, precision: 12, scale: 2, nullable: true}
-      custom_data: {type: jsonb, default: {}}
-    checks:
-      ck_products_price_not_negative: "price >= 0"
-    indexes:
-      idx_products_title_search: {columns: [title], using: gin, ops: {title: gin_trgm_ops}}
-      idx_products_active_title: {columns: [title], where: "status = 'active'"}
-"""
-
-PYPROJECT = '[tool.schemagen]\nschema = "schema"\noutput = "generated"\n'
-SKU_LINE = "      sku: {type: string, length: 64, nullable: true}\n"
-
-
-def add_sku(project: Path) -> None:
-    """A schema change: one new nullable column on products."""
-    path = project / "schema" / "shop.yaml"
-    text = path.read_text()
-    anchor = "      custom_data: {type: jsonb, default: {}}\n"
-    path.write_text(text.replace(anchor, anchor + SKU_LINE))
 
 
 @pytest.fixture(scope="module")

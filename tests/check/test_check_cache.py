@@ -15,12 +15,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from check_projects import SHOP_YAML, add_sku
 from click.testing import CliRunner, Result
 from schemagen.api import migrate_project
 from schemagen.check import cache as check_cache
 from schemagen.cli import main
 from schemagen.config import load_project
-from test_check import SHOP_YAML, add_sku
 
 CACHED = "; no file changed since the last clean check"
 PYPROJECT = '[tool.schemagen]\nschema = "schema"\noutput = "generated"\ntemplates = "tpl"\n'

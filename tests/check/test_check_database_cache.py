@@ -6,18 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from check_projects import NOTE_YAML
 from migration_harness import alembic, schemagen, write_schema
 from pgcluster import PgCluster
 from schemagen.check.run import check_project
-
-SCHEMA = """
-database: {name: t}
-entities:
-  Note:
-    columns:
-      id: {type: bigint, primary_key: true}
-      body: {type: text}
-"""
 
 
 def test_a_remembered_file_check_still_compares_the_database(
@@ -26,7 +18,7 @@ def test_a_remembered_file_check_still_compares_the_database(
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv("SCHEMAGEN_NO_CACHE", raising=False)
     root = tmp_path / "p"
-    write_schema(root, {"s.yaml": SCHEMA})
+    write_schema(root, {"s.yaml": NOTE_YAML})
     schemagen(root, "migrate", "-m", "initial")
     url = pg.url(pg_db)
     alembic(root, url, "upgrade", "head")

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from check_projects import NOTE_YAML
 from migration_harness import alembic, schemagen, write_schema
 from pgcluster import PgCluster
 from schemagen.check import run
@@ -23,14 +24,13 @@ from schemagen.errors import DatabaseError
 from schemagen.findings import Finding
 from schemagen.live.compare import check_database
 from schemagen.validate.pipeline import load_schema
-from test_check_database_cache import SCHEMA
 
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SCHEMAGEN_NO_CACHE", "1")
     root = tmp_path / "p"
-    write_schema(root, {"s.yaml": SCHEMA})
+    write_schema(root, {"s.yaml": NOTE_YAML})
     schemagen(root, "migrate", "-m", "initial")
     return root
 

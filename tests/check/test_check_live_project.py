@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from check_projects import PYPROJECT, SHOP_YAML, add_sku
 from click.testing import CliRunner, Result
 from pgcluster import PASSWORD, PgCluster
 from schemagen.api import build_project, migrate_project
 from schemagen.cli import main
-from test_check import PYPROJECT, SHOP_YAML, add_sku
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from check.test_check_database_cache import SCHEMA
+from check_projects import NOTE_YAML
 from click.testing import CliRunner
 from migration_harness import schemagen, write_schema
 from schemagen.cli import main
@@ -28,7 +28,7 @@ PROGRAM = (
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A one-table project at its first revision (checked with ``--no-cache``)."""
-    write_schema(tmp_path, {"s.yaml": SCHEMA})
+    write_schema(tmp_path, {"s.yaml": NOTE_YAML})
     schemagen(tmp_path, "migrate", "-m", "initial")
     return tmp_path
 
@@ -75,7 +75,7 @@ def test_plan_and_validate_print_everything_keep_their_code_and_skip_the_teardow
     assert planned.stdout == "No changes: the schema matches revision 000.\n"
     validated = _program(project, "validate", "--strict")
     assert validated.returncode == 0 and validated.stdout.startswith("schema OK: 1 entity")
-    (project / "schema" / "s.yaml").write_text(SCHEMA.replace("text", "txet"), encoding="utf-8")
+    (project / "schema" / "s.yaml").write_text(NOTE_YAML.replace("text", "txet"), encoding="utf-8")
     for command in ("plan", "validate"):
         broken = _program(project, command)
         assert broken.returncode == 2 and "unknown type 'txet'" in broken.stderr, command

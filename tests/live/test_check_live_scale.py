@@ -5,15 +5,12 @@ check never imports the generated models."""
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
-from typing import Any
 
-import psycopg
 import pytest
+from live_check import traced_check
 from migration_harness import offline_sql
 from pgcluster import PgCluster
 from schemagen.api import build_project, load_project, migrate_project
@@ -23,9 +20,6 @@ from schemagen.validate.pipeline import load_schema
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
 from synthetic import write_project  # noqa: E402
-
-#: A statement as libpq's trace shows it leaving the client: simple or extended protocol.
-_SENT = re.compile(r"^F\t\d+\t(?:Query|Parse)\t", re.MULTILINE)
 
 
 def migrated_synthetic(pg: PgCluster, root: Path, tables: int, policies: bool = False) -> str:
@@ -50,28 +44,6 @@ def migrated_synthetic(pg: PgCluster, root: Path, tables: int, policies: bool = 
         env=pg.env(), check=True, capture_output=True, text=True,
     )
     return name
-
-
-def traced_check(pg: PgCluster, root: Path, dbname: str, monkeypatch: pytest.MonkeyPatch) -> int:
-    """Run the live comparison with libpq tracing on; the statements it sent."""
-    schema = load_schema(load_project(root)).schema
-    assert schema is not None
-    real_connect = psycopg.connect
-    with tempfile.TemporaryFile("w+") as trace:
-
-        def connect(*args: Any, **kwargs: Any) -> psycopg.Connection[Any]:
-            conn = real_connect(*args, **kwargs)
-            conn.pgconn.trace(trace.fileno())
-            conn.pgconn.set_trace_flags(psycopg.pq.Trace.SUPPRESS_TIMESTAMPS)
-            return conn
-
-        monkeypatch.setattr(psycopg, "connect", connect)
-        findings = check_database(schema, pg.url(dbname))
-        monkeypatch.setattr(psycopg, "connect", real_connect)
-        trace.seek(0)
-        sent = len(_SENT.findall(trace.read()))
-    assert [f.message for f in findings] == []
-    return sent
 
 
 def test_statements_are_the_same_for_10_and_200_tables(

@@ -5,18 +5,15 @@ has no drift, and drift in a table of another schema is named with its schema.""
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
+from live_check import traced_check
 from migration_harness import alembic, load_case, schemagen, scratch_database, write_schema
 from pgcluster import PgCluster
 from schemagen.api import load_project
 from schemagen.live.compare import check_database
 from schemagen.validate.pipeline import load_schema
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_check_live_scale import traced_check  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 

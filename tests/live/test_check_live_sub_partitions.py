@@ -6,15 +6,12 @@ another key, are reported at their level, with bounds as the server prints them
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
+from live_check import traced_check
 from migration_harness import assert_text_findings, by_hand, live_findings, migrated_database
 from pgcluster import PgCluster
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_check_live_scale import traced_check  # noqa: E402
 
 SCHEMA = """
 database: {name: subp}

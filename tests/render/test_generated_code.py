@@ -15,27 +15,13 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from fixtures.build.cases import ALL_CASES, built
+from fixtures.build.cases import ALL_CASES, built, load_models
 from pgcluster import PgCluster
 from schemagen.api import load_schema
 from schemagen.config import load_project
 from schemagen.model.schema import Schema
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def load_models(case: str) -> ModuleType:
-    """Import a case's generated models.py under a unique module name (once)."""
-    name = f"schemagen_built_{case}_models"
-    if name in sys.modules:
-        return sys.modules[name]
-    path = built(case) / "generated" / "models.py"
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # SQLAlchemy resolves the string annotations through it
-    spec.loader.exec_module(module)
-    return module
 
 
 def schema_of(case: str) -> Schema:

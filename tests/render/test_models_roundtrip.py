@@ -11,8 +11,8 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from fixtures.build.cases import built, load_models
 from pgcluster import PgCluster
-from test_generated_code import load_models
 
 
 @pytest.fixture
@@ -76,7 +76,6 @@ def test_customer_has_a_column_of_every_kind() -> None:
     from schemagen.api import load_schema
     from schemagen.config import load_project
     from schemagen.model.schema import BASE_TYPES
-    from test_generated_code import built
 
     schema = load_schema(load_project(built("shop"))).schema
     assert schema is not None
@@ -252,7 +251,6 @@ def test_descriptions_become_exact_comments_and_never_code(
 ) -> None:
     from schemagen.api import load_schema
     from schemagen.config import load_project
-    from test_generated_code import built
 
     schema = load_schema(load_project(built("tricky"))).schema
     assert schema is not None
@@ -273,8 +271,6 @@ def test_descriptions_become_exact_comments_and_never_code(
 
 
 def test_docs_show_hostile_text_as_written() -> None:
-    from test_generated_code import built
-
     page = (built("tricky") / "generated" / "docs" / "entities" / "order.md").read_text()
     assert "{{ not_a_variable }}" in page and "{% if true %}" in page  # never evaluated
     assert '"""Triple quotes"""' in page
