@@ -485,7 +485,7 @@ def test_an_invalid_index_is_drift_even_when_its_definition_matches(
     assert hints["index uq_title on products"] == (
         "index uq_title: fix what made the build fail (e.g. duplicate rows), then rerun the "
         "alembic upgrade or downgrade that failed: it drops the INVALID index and builds it "
-        'again (by hand: DROP INDEX CONCURRENTLY "public"."uq_title")'
+        "again (by hand: DROP INDEX CONCURRENTLY public.uq_title)"
     )
 
 
@@ -517,8 +517,8 @@ def test_a_constraint_left_not_valid_is_drift_even_when_its_definition_matches(
     assert findings[0].hint == (
         "check constraint ck_products_price_not_negative: fix the rows that break it, then "
         "rerun the alembic upgrade or downgrade that failed: it validates the constraint (by "
-        'hand: ALTER TABLE "public"."products" VALIDATE CONSTRAINT '
-        '"ck_products_price_not_negative")'
+        "hand: ALTER TABLE public.products VALIDATE CONSTRAINT "
+        "ck_products_price_not_negative)"
     )
     pg.sql("DELETE FROM products WHERE price < 0 OR store_id = 7", shop_db)
     pg.sql(

@@ -85,13 +85,14 @@ BEHIND = (
 )
 
 EXPECTED = [
-    ("cluster on ix_accounts_owner_id on accounts", "ALTER TABLE accounts SET WITHOUT CLUSTER"),
+    ("cluster on ix_accounts_owner_id on accounts",
+     "ALTER TABLE public.accounts SET WITHOUT CLUSTER"),
     # tables by key: audit.entries, audit.events, then payments, whose partition's mark it reports
     ("cluster on entries_login_pkey on audit.entries_login",
      "ALTER TABLE audit.entries_login SET WITHOUT CLUSTER"),
     ("cluster on pk_events on audit.events", "ALTER TABLE audit.events SET WITHOUT CLUSTER"),
     ("cluster on payments_2026_01_pkey on payments_2026_01",
-     "ALTER TABLE payments_2026_01 SET WITHOUT CLUSTER"),
+     "ALTER TABLE public.payments_2026_01 SET WITHOUT CLUSTER"),
     # a materialized view's, after the tables'
     ("cluster on ux_owner_counts on audit.owner_counts",
      "ALTER MATERIALIZED VIEW audit.owner_counts SET WITHOUT CLUSTER"),
@@ -164,7 +165,7 @@ def test_a_sub_partition_s_mark_is_extra(pg: PgCluster, db: tuple[Path, str]) ->
 
     findings = drift_json(root, url)
     (mark,) = [f for f in findings if f["object"].startswith("cluster")]
-    assert "`ALTER TABLE payments_rest_early SET WITHOUT CLUSTER`" in mark["hint"]
+    assert "`ALTER TABLE public.payments_rest_early SET WITHOUT CLUSTER`" in mark["hint"]
 
     # the hint's statement removes it
     pg.sql("ALTER TABLE payments_rest_early SET WITHOUT CLUSTER", name)
@@ -193,7 +194,7 @@ def test_a_partition_partitioned_again_by_hand_is_drift(
     code, output = check_command(root, url)
     assert code == 1, output
     assert f"  {found}" in output.splitlines(), output
-    assert "`ALTER TABLE payments DETACH PARTITION payments_rest`" in output, output
+    assert "`ALTER TABLE public.payments DETACH PARTITION public.payments_rest`" in output, output
     findings = drift_json(root, url)
     (finding,) = findings
     assert "ATTACH PARTITION" in finding["hint"] and "DEFAULT" in finding["hint"], finding

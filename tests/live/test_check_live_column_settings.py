@@ -47,7 +47,7 @@ def test_declared_settings_are_clean_and_drift_of_each_is_found(
     ]
     hints = {f["message"]: f["hint"] for f in json_findings(root, pg.url(name))}
     assert sorted(hints.values())[0].startswith(
-        "run `ALTER TABLE notes ALTER COLUMN body SET STATISTICS 1000`"
+        "run `ALTER TABLE public.notes ALTER COLUMN body SET STATISTICS 1000`"
     )
     code, _ = check_command(root, pg.url(name))
     assert code == 1
@@ -55,7 +55,7 @@ def test_declared_settings_are_clean_and_drift_of_each_is_found(
         assert len(live_findings(root, pg.url(name))) == 4
     # the hints run as written (the type's own storage of jsonb, EXTENDED, named)
     statements = [h.split("`")[1] for h in hints.values()]
-    assert "ALTER TABLE notes ALTER COLUMN payload SET STORAGE EXTENDED" in statements
+    assert "ALTER TABLE public.notes ALTER COLUMN payload SET STORAGE EXTENDED" in statements
     pg.sql(";".join(statements), name)
     assert live_findings(root, pg.url(name)) == []
     assert pg.sql("SELECT max(length(body)) FROM notes", name).strip() == "3000"

@@ -90,7 +90,7 @@ def test_validated_by_hand_and_not_valid_by_hand_are_findings(
     code, output = check_command(root, pg.url(name))
     assert code == 1
     assert "declare it validated (leave out validated: false)" in output, output
-    assert 'ALTER TABLE "public"."items" VALIDATE CONSTRAINT "fk_items_order_id_orders"' in output
+    assert "ALTER TABLE public.items VALIDATE CONSTRAINT fk_items_order_id_orders" in output
     hints = {f["object"]: f["hint"] for f in json_findings(root, pg.url(name))}
     assert "declare it validated" in hints["foreign key fk_payments_order_id_orders on payments"]
     with read_only_sessions(pg, name):

@@ -56,12 +56,12 @@ def test_a_partition_s_own_settings_are_drift(pg: PgCluster, db: tuple[Path, str
     hints = [f["hint"] for f in json_findings(root, pg.url(name))]
     statements = [h.split("`")[1] for h in hints]
     assert sorted(statements) == [
-        "ALTER TABLE payments_2024 ALTER COLUMN memo SET STATISTICS -1",
-        "ALTER TABLE payments_2024 ALTER COLUMN memo SET STORAGE EXTERNAL",
-        "ALTER TABLE payments_2024 ALTER COLUMN paid_on SET STATISTICS -1",
-        "ALTER TABLE payments_2024 REPLICA IDENTITY DEFAULT",
-        "ALTER TABLE payments_2025 ALTER COLUMN memo SET STORAGE EXTERNAL",
-        "ALTER TABLE payments_2025 REPLICA IDENTITY DEFAULT",
+        "ALTER TABLE public.payments_2024 ALTER COLUMN memo SET STATISTICS -1",
+        "ALTER TABLE public.payments_2024 ALTER COLUMN memo SET STORAGE EXTERNAL",
+        "ALTER TABLE public.payments_2024 ALTER COLUMN paid_on SET STATISTICS -1",
+        "ALTER TABLE public.payments_2024 REPLICA IDENTITY DEFAULT",
+        "ALTER TABLE public.payments_2025 ALTER COLUMN memo SET STORAGE EXTERNAL",
+        "ALTER TABLE public.payments_2025 REPLICA IDENTITY DEFAULT",
     ]
     code, output = check_command(root, pg.url(name))
     assert code == 1, output
@@ -79,8 +79,8 @@ def test_storage_back_to_the_type_s_own_is_named(pg: PgCluster, db: tuple[Path, 
            " ALTER COLUMN note SET STORAGE EXTERNAL", name)  # fmt: skip
     hints = sorted(f["hint"] for f in json_findings(root, pg.url(name)))
     assert [h.split("`")[1] for h in hints] == [
-        "ALTER TABLE notes ALTER COLUMN note SET STORAGE EXTENDED",
-        "ALTER TABLE notes ALTER COLUMN payload SET STORAGE EXTENDED",
+        "ALTER TABLE public.notes ALTER COLUMN note SET STORAGE EXTENDED",
+        "ALTER TABLE public.notes ALTER COLUMN payload SET STORAGE EXTENDED",
     ]
     pg.sql(";".join(h.split("`")[1] for h in hints), name)
     assert live_findings(root, pg.url(name)) == []

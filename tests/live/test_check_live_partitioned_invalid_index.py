@@ -54,7 +54,7 @@ PARTITIONED_HINT = (
     "index ux_events_ref: fix what made the build fail (e.g. duplicate rows), then rerun "
     "`alembic upgrade head`: it builds and attaches the partitions' missing indexes, and "
     "the index is valid once the last is attached (by hand: DROP INDEX "
-    '"public"."ux_events_ref", not CONCURRENTLY, which PostgreSQL refuses for a '
+    "public.ux_events_ref, not CONCURRENTLY, which PostgreSQL refuses for a "
     "partitioned index: it holds ACCESS EXCLUSIVE on events and each of its partitions "
     "until it commits; the rerun then builds it again)"
 )
@@ -63,7 +63,7 @@ PLAIN_HINT = (
     "index events_2026_02_ref_happened_on_idx: fix what made the build fail (e.g. "
     "duplicate rows), then rerun the alembic upgrade or downgrade that failed: it drops "
     "the INVALID index and builds it again (by hand: DROP INDEX CONCURRENTLY "
-    '"public"."events_2026_02_ref_happened_on_idx")'
+    "public.events_2026_02_ref_happened_on_idx)"
 )
 
 
@@ -169,7 +169,7 @@ def test_a_half_built_sub_partitioned_index_names_a_drop_postgresql_accepts(
         "on events, whose build it is part of: fix what made the build fail (e.g. "
         "duplicate rows), then rerun `alembic upgrade head`: it builds and attaches the "
         "partitions' missing indexes, and the index is valid once the last is attached "
-        '(by hand: DROP INDEX "public"."ux_events_ref", which drops it with every index '
+        "(by hand: DROP INDEX public.ux_events_ref, which drops it with every index "
         "attached below it; not events_2025_12_ref_happened_on_idx alone, which "
         "PostgreSQL refuses while it is attached, nor CONCURRENTLY, which it refuses for "
         "a partitioned index: it holds ACCESS EXCLUSIVE on events and each of its "

@@ -58,11 +58,11 @@ EXPECTED = [  # object, message, the hint's statement
      "comment is none in the database, 'Invoices of a store.' in the schema",
      "COMMENT ON POLICY billed ON billing.invoices IS 'Invoices of a store.'"),
     ("policy open on stores", "comment is 'Added by hand.' in the database, none in the schema",
-     "COMMENT ON POLICY open ON stores IS NULL"),
+     "COMMENT ON POLICY open ON public.stores IS NULL"),
     ("policy own on stores",
      "comment is 'Changed by hand.' in the database, \"Owners see their shop's rows.\" in "
      "the schema",
-     "COMMENT ON POLICY own ON stores IS 'Owners see their shop''s rows.'"),
+     "COMMENT ON POLICY own ON public.stores IS 'Owners see their shop''s rows.'"),
 ]
 
 

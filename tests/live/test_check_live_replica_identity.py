@@ -58,7 +58,7 @@ def test_declared_identities_are_clean_and_drift_of_each_is_found(
     assert "table events: replica identity is default in the database" in output, output
     hints = {f["object"]: f["hint"] for f in json_findings(root, pg.url(name))}
     assert hints["table orders"].startswith(
-        "run `ALTER TABLE orders REPLICA IDENTITY USING INDEX uq_orders_code`"
+        "run `ALTER TABLE public.orders REPLICA IDENTITY USING INDEX uq_orders_code`"
     )
     assert "replica_identity:" in hints["table payments"]
     with read_only_sessions(pg, name):

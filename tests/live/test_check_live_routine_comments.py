@@ -82,24 +82,24 @@ BEHIND = (
 
 EXPECTED = [  # object, message, the hint's statement
     ("function city_count(text)", "comment is 'Counts.' in the database, none in the schema",
-     "COMMENT ON FUNCTION city_count(text) IS NULL"),
+     "COMMENT ON FUNCTION public.city_count(text) IS NULL"),
     ("function tidy_name()",
      "comment is 'Changed by hand.' in the database, \"Trims a store's name.\" in the schema",
-     "COMMENT ON FUNCTION tidy_name() IS 'Trims a store''s name.'"),
+     "COMMENT ON FUNCTION public.tidy_name() IS 'Trims a store''s name.'"),
     ("materialized view audit.city_counts",
      "comment is none in the database, 'Stores per city.' in the schema",
      "COMMENT ON MATERIALIZED VIEW audit.city_counts IS 'Stores per city.'"),
     ("view cities", "comment is 'Every city.' in the database, none in the schema",
-     "COMMENT ON VIEW cities IS NULL"),
+     "COMMENT ON VIEW public.cities IS NULL"),
     ("view named_stores",
      "comment is 'Changed by hand.' in the database, 'Stores with a name.' in the schema",
-     "COMMENT ON VIEW named_stores IS 'Stores with a name.'"),
+     "COMMENT ON VIEW public.named_stores IS 'Stores with a name.'"),
     ("trigger stores.trg_stores_city",
      "comment is 'Also the city.' in the database, none in the schema",
-     "COMMENT ON TRIGGER trg_stores_city ON stores IS NULL"),
+     "COMMENT ON TRIGGER trg_stores_city ON public.stores IS NULL"),
     ("trigger stores.trg_stores_name",
      "comment is none in the database, 'Trims the name.' in the schema",
-     "COMMENT ON TRIGGER trg_stores_name ON stores IS 'Trims the name.'"),
+     "COMMENT ON TRIGGER trg_stores_name ON public.stores IS 'Trims the name.'"),
 ]
 
 

@@ -67,11 +67,11 @@ BEHIND = (
 )
 
 EXPECTED = [
-    ("rule swallow_inserts on accounts", "DROP RULE swallow_inserts ON accounts"),
-    ("statistics accounts_owner_email on accounts", "DROP STATISTICS accounts_owner_email"),
+    ("rule swallow_inserts on accounts", "DROP RULE swallow_inserts ON public.accounts"),
+    ("statistics accounts_owner_email on accounts", "DROP STATISTICS public.accounts_owner_email"),
     ("rule log_deletes on audit.events", "DROP RULE log_deletes ON audit.events"),
     ("statistics audit.events_account on audit.events", "DROP STATISTICS audit.events_account"),
-    ("rule view_insert on account_email", "DROP RULE view_insert ON account_email"),
+    ("rule view_insert on account_email", "DROP RULE view_insert ON public.account_email"),
 ]
 
 
@@ -191,10 +191,13 @@ PARTITIONS_EXPECTED = [
         "statistics audit.entries_other_note on audit.entries_other",
         "DROP STATISTICS audit.entries_other_note",
     ),
-    ("rule swallow_inserts on payments_2026_01", "DROP RULE swallow_inserts ON payments_2026_01"),
+    (
+        "rule swallow_inserts on payments_2026_01",
+        "DROP RULE swallow_inserts ON public.payments_2026_01",
+    ),
     (
         "statistics payments_rest_amount_payer on payments_rest",
-        "DROP STATISTICS payments_rest_amount_payer",
+        "DROP STATISTICS public.payments_rest_amount_payer",
     ),
 ]
 

@@ -86,11 +86,11 @@ def test_a_sub_partition_s_own_settings_are_drift(pg: PgCluster, db: tuple[Path,
     ]
     statements = sorted(f["hint"].split("`")[1] for f in json_findings(root, url))
     assert statements == [
-        "ALTER TABLE payments_2026_eu_1 ALTER COLUMN memo SET STATISTICS -1",
-        "ALTER TABLE payments_2026_eu_1 ALTER COLUMN memo SET STORAGE EXTERNAL",
-        "ALTER TABLE payments_2026_eu_1 REPLICA IDENTITY DEFAULT",
-        "ALTER TABLE payments_2026_other ALTER COLUMN memo SET STORAGE EXTERNAL",
-        "ALTER TABLE payments_2026_other REPLICA IDENTITY DEFAULT",
+        "ALTER TABLE public.payments_2026_eu_1 ALTER COLUMN memo SET STATISTICS -1",
+        "ALTER TABLE public.payments_2026_eu_1 ALTER COLUMN memo SET STORAGE EXTERNAL",
+        "ALTER TABLE public.payments_2026_eu_1 REPLICA IDENTITY DEFAULT",
+        "ALTER TABLE public.payments_2026_other ALTER COLUMN memo SET STORAGE EXTERNAL",
+        "ALTER TABLE public.payments_2026_other REPLICA IDENTITY DEFAULT",
     ]
     by_hand(pg, name, statements)  # the hints run as written: clean again
     assert live_findings(root, url) == []

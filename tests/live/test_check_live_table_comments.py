@@ -54,12 +54,12 @@ EXPECTED = [  # object, message, the hint's statement
     ("table billing.invoices", "comment is 'Added by hand.' in the database, none in the schema",
      "COMMENT ON TABLE billing.invoices IS NULL"),
     ("column stores.city", "comment is 'Added by hand.' in the database, none in the schema",
-     "COMMENT ON COLUMN stores.city IS NULL"),
+     "COMMENT ON COLUMN public.stores.city IS NULL"),
     ("column stores.name", "comment is none in the database, \"The shop's sign.\" in the schema",
-     "COMMENT ON COLUMN stores.name IS 'The shop''s sign.'"),
+     "COMMENT ON COLUMN public.stores.name IS 'The shop''s sign.'"),
     ("table stores",
      "comment is 'Changed by hand.' in the database, 'A shop of the chain.' in the schema",
-     "COMMENT ON TABLE stores IS 'A shop of the chain.'"),
+     "COMMENT ON TABLE public.stores IS 'A shop of the chain.'"),
 ]
 
 

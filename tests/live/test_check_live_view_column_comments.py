@@ -57,7 +57,7 @@ EXPECTED = [  # by view key: billing.route_counts first
     ("comment on view column billing.route_counts.sailings",
      "COMMENT ON COLUMN billing.route_counts.sailings IS NULL"),
     ("comment on view column open_sailings.route",
-     "COMMENT ON COLUMN open_sailings.route IS NULL"),
+     "COMMENT ON COLUMN public.open_sailings.route IS NULL"),
 ]
 EXTRA = "in the database but not in the schema"
 

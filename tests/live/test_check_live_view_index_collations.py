@@ -63,10 +63,10 @@ EXPECTED = [  # by view key (audit.code_counts first), then index
      "DROP INDEX audit.ix_code_counts"),
     ("index ix_store_names_code on store_names",
      "key collations (POSIX) in the database, none in the schema",
-     "DROP INDEX ix_store_names_code"),
+     "DROP INDEX public.ix_store_names_code"),
     ("index ix_store_names_name on store_names",
      "key collations (C, -) in the database, none in the schema",
-     "DROP INDEX ix_store_names_name"),
+     "DROP INDEX public.ix_store_names_name"),
 ]
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from ..findings import COMMENT_MESSAGE, Finding
 from ..model import routinesql as ddl
 from ..model.schema import Schema
-from ..model.sqltext import quote_qualified, sql_string
+from ..model.sqltext import quote_qualified, sql_text
 
 #: The longest declared text a hint spells out in the statement that sets it.
 _SHOWN = 120
@@ -26,28 +26,30 @@ def comment_findings(
     functions: dict[str, str | None],
     views: dict[str, str | None],
     triggers: dict[str, str | None],
+    home: str | None,
 ) -> list[Finding]:
     """A finding for each declared object present in the database whose comment is
     not its ``description``; ``functions``, ``views`` and ``triggers``: the live
     comments (None for none) of the live objects, keyed as the comparison keys them
-    (those missing are reported as missing objects, not here)."""
+    (those missing are reported as missing objects, not here); ``home``: the current
+    schema, which the hints name a bare key's by."""
     findings = []
     for fn in sorted(schema.functions, key=lambda f: f.identity):
         if fn.identity in functions:
-            target = f"FUNCTION {ddl.function_signature(fn, names=False)}"
+            target = f"FUNCTION {ddl.function_signature(fn, names=False, home=home)}"
             findings += compare_comment(
                 f"function {fn.identity}", target, fn.description, functions[fn.identity]
             )
     for view in sorted(schema.views, key=lambda v: v.view):
         if view.view in views:
-            target = f"{view.kind.upper()} {quote_qualified(view.view)}"
+            target = f"{view.kind.upper()} {quote_qualified(view.view, home)}"
             findings += compare_comment(
                 f"{view.kind} {view.view}", target, view.description, views[view.view]
             )
     for tg in sorted(schema.triggers, key=lambda t: (t.table, t.name)):
         key = f"{tg.table}.{tg.name}"
         if key in triggers:
-            target = f"TRIGGER {ddl.ident(tg.name)} ON {quote_qualified(tg.table)}"
+            target = f"TRIGGER {ddl.ident(tg.name)} ON {quote_qualified(tg.table, home)}"
             findings += compare_comment(f"trigger {key}", target, tg.description, triggers[key])
     return findings
 
@@ -63,9 +65,10 @@ def compare_comment(
     if declared is None:
         hint = f"the schema declares no description: `COMMENT ON {target} IS NULL`"
     elif len(declared) <= _SHOWN and "\n" not in declared:
+        # sql_text: a hint is printed line by line, and a NEL or U+2028 is a line break
         hint = (
             f"set the description schema/ declares: `COMMENT ON {target} IS "
-            f"{sql_string(declared)}`"
+            f"{sql_text(declared)}`"
         )
     else:  # long Markdown: a hint is one line
         hint = (

@@ -23,7 +23,7 @@ from psycopg.conninfo import make_conninfo
 from ..errors import DatabaseError
 from ..findings import VALIDATED_BY_HAND, Finding
 from ..model.inlists import key_in_lists
-from ..model.naming import partition_table
+from ..model.naming import in_schema_of, partition_table
 from ..model.replication import replica_identity_statement, replica_identity_words
 from ..model.schema import ReplicaIdentity, Schema, quote_name
 from ..model.security import row_security_statements, row_security_words
@@ -131,7 +131,7 @@ class LiveCheck:
             unknown = unknown_types(conn, schema)
             expected = normalize_expected(conn, expected, actual)
             routines = (
-                routine_findings(conn, schema, actual.opclasses)
+                routine_findings(conn, schema, actual.opclasses, actual.home)
                 if actual.tables or not expected.tables else []
             )
             conn.rollback()
@@ -245,7 +245,7 @@ def compare(expected: DatabaseShape, actual: DatabaseShape) -> list[Finding]:
     findings += _compare_not_valid(expected, actual)
     findings += _missing_extra("table", set(expected.tables), set(actual.tables))
     for name in sorted(set(expected.tables) & set(actual.tables)):
-        findings += compare_table(name, expected.tables[name], actual.tables[name])
+        findings += compare_table(name, expected.tables[name], actual.tables[name], home)
     findings += _missing_extra("enum", set(expected.enums), set(actual.enums))
     for name in sorted(set(expected.enums) & set(actual.enums)):
         findings += _compare_enum(name, expected.enums[name], actual.enums[name])
@@ -263,7 +263,7 @@ def _invalid_index(found: InvalidIndex, home: str | None) -> Finding:
     """``home``: the current schema, which qualifies the hint's DROP of an index of
     one of its tables (keyed bare), so the DROP runs whatever the search_path."""
     table, index, partitioned, top = found
-    where = _quoted_in(_schema_and_name(table, home)[0], index)
+    where = quote_qualified(in_schema_of(table, index), home)
     if partitioned or top is not None:
         # PostgreSQL refuses DROP INDEX CONCURRENTLY of a partitioned index, and the
         # rerun finishes the build rather than starting it again
@@ -304,7 +304,7 @@ def _drop_by_hand(where: str, index: str, top: AttachedTo | None, home: str | No
             f"DROP INDEX {where}, not CONCURRENTLY, which PostgreSQL refuses for "
             "a partitioned index: "
         )
-    name = _quoted_in(top.schema or home, top.name)
+    name = quote_qualified(top.name if top.schema is None else f"{top.schema}.{top.name}", home)
     return (
         f"DROP INDEX {name}, which drops it with every index attached below it; not "
         f"{index} alone, which PostgreSQL refuses while it is attached, nor CONCURRENTLY, "
@@ -351,40 +351,30 @@ def _not_valid(table: str, kind: str, name: str, home: str | None) -> Finding:
         "that were there before are unchecked and may break it",
         f"{kind} {name}: fix the rows that break it, then rerun the alembic upgrade or "
         "downgrade that failed: it validates the constraint (by hand: ALTER TABLE "
-        f"{_quoted_in(*_schema_and_name(table, home))} VALIDATE CONSTRAINT {_quoted(name)})",
+        f"{quote_qualified(table, home)} VALIDATE CONSTRAINT {quote_name(name)})",
     )
 
 
-def _quoted(ident: str) -> str:
-    return '"' + ident.replace('"', '""') + '"'
-
-
-def _quoted_in(schema: str | None, name: str) -> str:
-    """``name`` quoted and qualified by ``schema`` (None: the search_path finds none)."""
-    return _quoted(name) if schema is None else f"{_quoted(schema)}.{_quoted(name)}"
-
-
-def _schema_and_name(table: str, home: str | None) -> tuple[str | None, str]:
-    """A table keyed as the shapes key it (bare in the current schema, ``home``)."""
-    schema, _, name = table.rpartition(".")
-    return schema or home, name
-
-
-def compare_table(table: str, exp: TableShape, act: TableShape) -> list[Finding]:
-    """Columns, primary key, unique/check/foreign-key constraints and indexes of one table."""
+def compare_table(
+    table: str, exp: TableShape, act: TableShape, home: str | None = None
+) -> list[Finding]:
+    """Columns, primary key, unique/check/foreign-key constraints and indexes of one table;
+    ``home``: the current schema, which the hints' statements name a bare table's by."""
     if exp == act:  # a table at head: nothing to describe, and most tables are
         return []
     findings = _missing_extra("column", set(exp.columns), set(act.columns), prefix=f"{table}.")
     for name in sorted(set(exp.columns) & set(act.columns)):
-        findings += _compare_column(f"{table}.{name}", exp.columns[name], act.columns[name])
+        findings += _compare_column(
+            f"{table}.{name}", exp.columns[name], act.columns[name], home
+        )
         findings += compare_comment(
             f"column {table}.{name}",
-            f"COLUMN {quote_qualified(table)}.{quote_name(name)}",
+            f"COLUMN {quote_qualified(table, home)}.{quote_name(name)}",
             exp.columns[name].comment,
             act.columns[name].comment,
         )
     findings += compare_comment(
-        f"table {table}", f"TABLE {quote_qualified(table)}", exp.comment, act.comment
+        f"table {table}", f"TABLE {quote_qualified(table, home)}", exp.comment, act.comment
     )
     findings += _compare_primary_key(table, exp.primary_key, act.primary_key)
     findings += _compare_uniques(table, exp, act)
@@ -396,9 +386,9 @@ def compare_table(table: str, exp: TableShape, act: TableShape) -> list[Finding]
         table, "foreign key", exp.foreign_keys, act.foreign_keys, _describe_fk
     )
     findings += _compare_named(table, "index", exp.indexes, act.indexes, describe_index)
-    findings += _compare_partitions(table, exp, act)
-    findings += _compare_security(table, exp, act)
-    findings += _compare_replica_identity(table, exp.replica_identity, act.replica_identity)
+    findings += _compare_partitions(table, exp, act, home)
+    findings += _compare_security(table, exp, act, home)
+    findings += _compare_replica_identity(table, exp.replica_identity, act.replica_identity, home)
     if exp.partition_settings != act.partition_settings:
         findings += partition_findings(
             table,
@@ -407,15 +397,16 @@ def compare_table(table: str, exp: TableShape, act: TableShape) -> list[Finding]
             set(exp.columns) & set(act.columns),
             implied({n: ColumnSettings(None, c.storage) for n, c in exp.columns.items()}),
             act.partition_settings,
+            home,
         )
-    findings += undeclarable(table, act.rules, act.statistics)
+    findings += undeclarable(table, act.rules, act.statistics, home)
     for partition, (rules, statistics) in sorted(act.partition_extras.items()):
-        findings += undeclarable(partition, rules, statistics)
-    return findings + cluster_marks(act.clustered)
+        findings += undeclarable(partition, rules, statistics, home)
+    return findings + cluster_marks(act.clustered, home=home)
 
 
 def _compare_replica_identity(
-    table: str, exp: ReplicaIdentity | None, act: ReplicaIdentity | None
+    table: str, exp: ReplicaIdentity | None, act: ReplicaIdentity | None, home: str | None
 ) -> list[Finding]:
     """REPLICA IDENTITY as declared (what logical replication and CDC rely on)."""
     if exp == act:
@@ -424,7 +415,7 @@ def _compare_replica_identity(
         state = "using an index dropped since (nothing is sent)"
     else:
         state = replica_identity_words(act)
-    restore = replica_identity_statement(table, exp)
+    restore = replica_identity_statement(table, exp, home)
     return [
         _finding(
             f"table {table}",
@@ -436,11 +427,15 @@ def _compare_replica_identity(
     ]
 
 
-def _compare_security(table: str, exp: TableShape, act: TableShape) -> list[Finding]:
+def _compare_security(
+    table: str, exp: TableShape, act: TableShape, home: str | None
+) -> list[Finding]:
     """Row-level security on, off or forced, then the policies by name."""
     findings = []
     if exp.row_security != act.row_security:
-        restore = "; ".join(row_security_statements(table, act.row_security, exp.row_security))
+        restore = "; ".join(
+            row_security_statements(table, act.row_security, exp.row_security, home)
+        )
         findings.append(
             _finding(
                 f"table {table}",
@@ -463,7 +458,7 @@ def _compare_security(table: str, exp: TableShape, act: TableShape) -> list[Find
         # migration changes no comment)
         findings += compare_comment(
             obj,
-            f"POLICY {quote_name(name)} ON {quote_qualified(table)}",
+            f"POLICY {quote_name(name)} ON {quote_qualified(table, home)}",
             exp.policies[name].comment,
             act.policies[name].comment,
         )
@@ -480,7 +475,9 @@ def _describe_policy(exp: PolicyShape, act: PolicyShape) -> list[str]:
     )
 
 
-def _compare_partitions(table: str, exp: TableShape, act: TableShape) -> list[Finding]:
+def _compare_partitions(
+    table: str, exp: TableShape, act: TableShape, home: str | None
+) -> list[Finding]:
     """The partition key, then partitions by name: missing, extra, another bound; then
     the key and the partitions of each partition partitioned in turn, level by level."""
     if not _same_key(exp.partition_key, act.partition_key):
@@ -492,7 +489,9 @@ def _compare_partitions(table: str, exp: TableShape, act: TableShape) -> list[Fi
                 "PostgreSQL cannot change a partition key: make the table again",
             )
         ]
-    return _compare_partition_level(table, table, exp, act, exp.partitions, act.partitions)
+    return _compare_partition_level(
+        table, table, exp, act, exp.partitions, act.partitions, home
+    )
 
 
 def _compare_partition_level(
@@ -502,6 +501,7 @@ def _compare_partition_level(
     act: TableShape,
     exp_parts: dict[str, str],
     act_parts: dict[str, str],
+    home: str | None,
 ) -> list[Finding]:
     """The partitions of ``parent`` (``table`` or one of its partitions, keyed as a table
     is); a partition both sides have compares its own partition key and partitions."""
@@ -510,7 +510,9 @@ def _compare_partition_level(
         expected, actual = exp.partition_keys.get(name), act.partition_keys.get(name)
         own = name if "." in name else partition_table(table, name)
         if not _same_key(expected, actual):
-            findings.append(_partition_key_finding(parent, own, expected, actual, act_parts[name]))
+            findings.append(
+                _partition_key_finding(parent, own, expected, actual, act_parts[name], home)
+            )
         elif expected is not None:
             findings += _compare_partition_level(
                 table,
@@ -519,21 +521,27 @@ def _compare_partition_level(
                 act,
                 exp.sub_partitions.get(name, {}),
                 act.sub_partitions.get(name, {}),
+                home,
             )
     return findings
 
 
 def _partition_key_finding(
-    parent: str, partition: str, expected: str | None, actual: str | None, bound: str
+    parent: str,
+    partition: str,
+    expected: str | None,
+    actual: str | None,
+    bound: str,
+    home: str | None,
 ) -> Finding:
-    """A partition partitioned in turn on one side only, or by another key."""
+    """A partition partitioned in turn on one side only, or by another key; ``home``: the
+    current schema, which the hint's statements name a bare table's by."""
     if expected is None:  # partitioned again by hand
+        table, part = quote_qualified(parent, home), quote_qualified(partition, home)
         hint = (
             "declare its partition_by: and partitions: in schema/, or make it a plain "
-            f"partition again (`ALTER TABLE {quote_qualified(parent)} DETACH PARTITION "
-            f"{quote_qualified(partition)}`, then a plain table holding its rows, "
-            f"`ALTER TABLE {quote_qualified(parent)} ATTACH PARTITION "
-            f"{quote_qualified(partition)} {bound}`)"
+            f"partition again (`ALTER TABLE {table} DETACH PARTITION {part}`, then a plain "
+            f"table holding its rows, `ALTER TABLE {table} ATTACH PARTITION {part} {bound}`)"
         )
     else:
         hint = (
@@ -661,7 +669,9 @@ def _missing_extra(
     return findings
 
 
-def _compare_column(obj: str, exp: ColumnShape, act: ColumnShape) -> list[Finding]:
+def _compare_column(
+    obj: str, exp: ColumnShape, act: ColumnShape, home: str | None
+) -> list[Finding]:
     messages = []
     if exp.type != act.type:
         messages.append(f"type is {act.type} in the database, {exp.type} in the schema")
@@ -702,6 +712,7 @@ def _compare_column(obj: str, exp: ColumnShape, act: ColumnShape) -> list[Findin
         obj,
         ColumnSettings(exp.statistics, exp.storage),
         ColumnSettings(act.statistics, act.storage, act.type_storage),
+        home=home,
     )
 
 

@@ -150,29 +150,37 @@ class Shapes:
 
 
 def routine_findings(
-    conn: psycopg.Connection[Any], schema: Schema, opclasses: dict[int, str]
+    conn: psycopg.Connection[Any],
+    schema: Schema,
+    opclasses: dict[int, str],
+    home: str | None = None,
 ) -> list[Finding]:
     """Compare the live functions, views and triggers with ``schema``; report
     types that the schema does not declare (sequences: :mod:`.compare`).
     ``opclasses``: the name of each non-default operator class by oid, as
-    :func:`~.introspect.introspect` read them."""
+    :func:`~.introspect.introspect` read them; ``home``: the current schema
+    (:attr:`~.shapes.DatabaseShape.home`), which the hints name a bare key's by."""
     actual = introspect_routines(conn, schema.pg_schemas, opclasses)
     expected = expected_routines(conn, schema, actual, opclasses)
     findings = list(expected.rejected)
     findings += _compare("function", expected.functions, actual.functions)
     findings += _compare_views(expected.views, actual.views)
-    findings += _compare_view_indexes(expected, actual)
+    findings += _compare_view_indexes(expected, actual, home)
     findings += _declared_view_columns(schema, expected.view_columns or actual.view_columns)
     findings += _compare("trigger", expected.triggers, actual.triggers)
-    findings += _trigger_states(expected.triggers.keys() & actual.trigger_states.keys(), actual)
+    findings += _trigger_states(
+        expected.triggers.keys() & actual.trigger_states.keys(), actual, home
+    )
     findings += comment_findings(
-        schema, actual.function_comments, actual.view_comments, actual.trigger_comments
+        schema, actual.function_comments, actual.view_comments, actual.trigger_comments, home
     )
     for name, (rules, statistics) in sorted(actual.view_extras.items()):
-        findings += undeclarable(name, rules, statistics)
+        findings += undeclarable(name, rules, statistics, home)
     for name, columns in sorted(actual.view_column_comments.items()):
-        findings += view_column_comments(name, columns)
-    findings += cluster_marks(tuple(sorted(actual.view_clustered.items())), "MATERIALIZED VIEW")
+        findings += view_column_comments(name, columns, home)
+    findings += cluster_marks(
+        tuple(sorted(actual.view_clustered.items())), "MATERIALIZED VIEW", home=home
+    )
     with conn.cursor() as cur:
         cur.execute(TYPES)
         for (name,) in sorted(cur.fetchall()):
@@ -219,17 +227,20 @@ def introspect_routines(
     return shapes
 
 
-def _trigger_states(keys: set[str], actual: Shapes) -> list[Finding]:
-    """A declared trigger that exists but does not fire as declared (enabled)."""
+def _trigger_states(keys: set[str], actual: Shapes, home: str | None) -> list[Finding]:
+    """A declared trigger that exists but does not fire as declared (enabled); ``home``:
+    the current schema, which the hint's ALTER TABLE names a bare table's by."""
     findings = []
     for key in sorted(keys):
         enabled, table, name = actual.trigger_states[key]
         state = NOT_ENABLED.get(enabled, f"in state tgenabled = {enabled!r}")
+        # the table as the key names it, quoted as every hint's (the key ends .trigger)
+        where = ddl.quote_qualified(key[: -len(name) - 1], home)
         findings.append(
             _finding(
                 f"trigger {key}",
                 f"on {table} is {state}; the schema declares it enabled",
-                f"ALTER TABLE {table} ENABLE TRIGGER {ddl.ident(name)}",
+                f"ALTER TABLE {where} ENABLE TRIGGER {ddl.ident(name)}",
             )
         )
     return findings
@@ -447,7 +458,7 @@ def _compare_views(
     return findings
 
 
-def _compare_view_indexes(expected: Shapes, actual: Shapes) -> list[Finding]:
+def _compare_view_indexes(expected: Shapes, actual: Shapes, home: str | None) -> list[Finding]:
     """The indexes of each materialized view on both sides, by name, as a table's are
     compared: a line per differing aspect (those missing or extra: :func:`_compare_views`).
     Without temporary objects (:func:`_names_only`) the declared ones are unknown."""
@@ -455,7 +466,7 @@ def _compare_view_indexes(expected: Shapes, actual: Shapes) -> list[Finding]:
     for view in sorted(expected.view_indexes.keys() & actual.view_indexes.keys()):
         exp, act = expected.view_indexes[view], actual.view_indexes[view]
         for name in sorted(exp.keys() & act.keys()):
-            where = ddl.quote_qualified(naming.in_schema_of(view, name))
+            where = ddl.quote_qualified(naming.in_schema_of(view, name), home)
             findings += [
                 _finding(
                     f"index {name} on {view}",

@@ -108,11 +108,16 @@ def implied(columns: dict[str, ColumnSettings]) -> PartitionSettings:
 
 
 def settings_findings(
-    obj: str, want: ColumnSettings, have: ColumnSettings, partition_of: str | None = None
+    obj: str,
+    want: ColumnSettings,
+    have: ColumnSettings,
+    partition_of: str | None = None,
+    home: str | None = None,
 ) -> list[Finding]:
     """The statistics target and storage of the column ``obj`` (``table.column``) a DBA
     tunes (``statistics:``, ``storage:``), each that differs; ``partition_of``: the
-    declared table of a partition's column, whose own ALTER restores it."""
+    declared table of a partition's column, whose own ALTER restores it; ``home``: the
+    current schema, which the ALTER names a bare table's by."""
     findings = []
     table, _, column = obj.rpartition(".")
     note = f" (partition of {partition_of})" if partition_of else ""
@@ -125,7 +130,7 @@ def settings_findings(
         value = "-1" if wanted is None else str(wanted).upper()
         if what == "storage" and wanted is None:  # the type's own, read with the column
             value = str(have.type_storage).upper()
-        restore = f"ALTER TABLE {quote_qualified(table)} ALTER COLUMN {quote_name(column)}"
+        restore = f"ALTER TABLE {quote_qualified(table, home)} ALTER COLUMN {quote_name(column)}"
         unset = "the type's own" if what == "storage" else "the default"
         run = f"run `{restore} {statement} {value}`"
         findings.append(
@@ -150,10 +155,12 @@ def partition_findings(
     columns: set[str],
     want: PartitionSettings,
     have: dict[str, PartitionSettings],
+    home: str | None = None,
 ) -> list[Finding]:
     """What each of ``partitions`` of ``table`` (as pg_get_expr names them: bare in
     the table's PostgreSQL schema) holds otherwise than the schema implies (``want``),
-    for the ``columns`` both sides have."""
+    for the ``columns`` both sides have; ``home``: the current schema, which the hints'
+    ALTER TABLE names a bare partition's by."""
     findings = []
     wanted = dict(want.columns)
     for bare in sorted(partitions):
@@ -162,7 +169,7 @@ def partition_findings(
         if act == want:
             continue
         if act.replica_identity != want.replica_identity:
-            findings.append(_identity_finding(table, part, act.replica_identity))
+            findings.append(_identity_finding(table, part, act.replica_identity, home))
         had = dict(act.columns)
         for name in sorted((set(wanted) | set(had)) & columns):
             findings += settings_findings(
@@ -170,11 +177,14 @@ def partition_findings(
                 wanted.get(name, ColumnSettings()),
                 had.get(name, ColumnSettings()),
                 table,
+                home,
             )
     return findings
 
 
-def _identity_finding(table: str, part: str, act: ReplicaIdentity | None) -> Finding:
+def _identity_finding(
+    table: str, part: str, act: ReplicaIdentity | None, home: str | None
+) -> Finding:
     if act is not None and act.kind == "index" and act.index is None:
         state = "using an index dropped since (nothing is sent)"
     else:
@@ -184,6 +194,6 @@ def _identity_finding(table: str, part: str, act: ReplicaIdentity | None) -> Fin
         f"partition {part}",
         f"replica identity is {state} in the database, default in the schema "
         f"(partition of {table})",
-        f"run `{replica_identity_statement(part, None)}`: the schema declares no partition's "
+        f"run `{replica_identity_statement(part, None, home)}`: the schema declares no partition's "
         "(nor a partitioned table's: PostgreSQL keeps it on the table alone)",
     )

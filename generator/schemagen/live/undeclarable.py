@@ -20,11 +20,12 @@ EXTRA = "in the database but not in the schema"
 
 
 def undeclarable(
-    relation: str, rules: tuple[str, ...], statistics: tuple[str, ...]
+    relation: str, rules: tuple[str, ...], statistics: tuple[str, ...], home: str | None
 ) -> list[Finding]:
     """A finding for each of the ``rules`` and extended ``statistics`` of ``relation``
-    (a table or view, keyed as the comparison keys it; statistics keyed so too)."""
-    where = quote_qualified(relation)
+    (a table or view, keyed as the comparison keys it; statistics keyed so too);
+    ``home``: the current schema, which the hints name a bare key's by."""
+    where = quote_qualified(relation, home)
     findings = [
         Finding(
             "database",
@@ -41,39 +42,46 @@ def undeclarable(
             f"statistics {name} on {relation}",
             EXTRA,
             "the schema cannot declare extended statistics: "
-            f"`DROP STATISTICS {quote_qualified(name)}`",
+            f"`DROP STATISTICS {quote_qualified(name, home)}`",
         )
         for name in statistics
     ]
 
 
-def cluster_marks(marks: tuple[tuple[str, str], ...], kind: str = "TABLE") -> list[Finding]:
+def cluster_marks(
+    marks: tuple[tuple[str, str], ...], kind: str = "TABLE", *, home: str | None
+) -> list[Finding]:
     """A finding for each ``CLUSTER ON`` mark: (relation, index), the relation keyed as
     the comparison keys a table or view (the index is in its PostgreSQL schema); ``kind``:
-    what ``ALTER`` names it (``TABLE``, ``MATERIALIZED VIEW``)."""
+    what ``ALTER`` names it (``TABLE``, ``MATERIALIZED VIEW``); ``home``: the current
+    schema, which the hint names a bare key's by."""
     return [
         Finding(
             "database",
             f"cluster on {index} on {relation}",
             EXTRA,
             "the schema cannot declare CLUSTER ON: "
-            f"`ALTER {kind} {quote_qualified(relation)} SET WITHOUT CLUSTER`",
+            f"`ALTER {kind} {quote_qualified(relation, home)} SET WITHOUT CLUSTER`",
         )
         for relation, index in marks
     ]
 
 
-def view_column_comments(view: str, columns: tuple[str, ...]) -> list[Finding]:
+def view_column_comments(
+    view: str, columns: tuple[str, ...], home: str | None
+) -> list[Finding]:
     """A finding for the comment on each of ``columns`` of ``view`` (keyed as the
     comparison keys views): the language makes none (a view column's ``description``
-    is for the docs only)."""
+    is for the docs only); ``home``: the current schema, which the hint names a bare
+    view's by."""
+    where = quote_qualified(view, home)
     return [
         Finding(
             "database",
             f"comment on view column {view}.{column}",
             EXTRA,
             "the schema cannot declare it (a view column's description is for the docs "
-            f"only): `COMMENT ON COLUMN {quote_qualified(view)}.{quote_name(column)} IS NULL`",
+            f"only): `COMMENT ON COLUMN {where}.{quote_name(column)} IS NULL`",
         )
         for column in columns
     ]

@@ -24,10 +24,13 @@ def replica_identity_clause(identity: ReplicaIdentity | None) -> str:
     return identity.kind.upper()
 
 
-def replica_identity_statement(table: str, identity: ReplicaIdentity | None) -> str:
-    """``ALTER TABLE table REPLICA IDENTITY ...`` (``None``: ``DEFAULT``)."""
+def replica_identity_statement(
+    table: str, identity: ReplicaIdentity | None, home: str | None = None
+) -> str:
+    """``ALTER TABLE table REPLICA IDENTITY ...`` (``None``: ``DEFAULT``); ``home``: the
+    schema that names a bare ``table``'s (:func:`.sqltext.quote_qualified`)."""
     clause = replica_identity_clause(identity)
-    return f"ALTER TABLE {quote_qualified(table)} REPLICA IDENTITY {clause}"
+    return f"ALTER TABLE {quote_qualified(table, home)} REPLICA IDENTITY {clause}"
 
 
 def replica_identity_words(identity: ReplicaIdentity | None) -> str:

@@ -25,12 +25,13 @@ def dollar_quote(body: str) -> str:
     return f"${tag}${body}${tag}$"
 
 
-def function_signature(fn: Function, *, names: bool = True) -> str:
-    """``name(arg type, ...)`` (with argument names) or ``name(type, ...)``."""
+def function_signature(fn: Function, *, names: bool = True, home: str | None = None) -> str:
+    """``name(arg type, ...)`` (with argument names) or ``name(type, ...)``; ``home``: the
+    schema that names a bare ``name``'s (:func:`.sqltext.quote_qualified`)."""
     args = []
     for arg in fn.arguments:
         args.append(f"{ident(arg.name)} {arg.type}" if names and arg.name else arg.type)
-    return f"{quote_qualified(fn.name)}({', '.join(args)})"
+    return f"{quote_qualified(fn.name, home)}({', '.join(args)})"
 
 
 def create_function(fn: Function, *, replace: bool = False) -> str:

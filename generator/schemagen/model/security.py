@@ -45,10 +45,13 @@ def row_security_words(state: str | None) -> str:
     return {None: "off", "enable": "enabled", "force": "enabled and forced"}[state]
 
 
-def row_security_statements(table: str, old: str | None, new: str | None) -> list[str]:
+def row_security_statements(
+    table: str, old: str | None, new: str | None, home: str | None = None
+) -> list[str]:
     """The ``ALTER TABLE`` statements that take ``table`` from RLS state ``old`` to
-    ``new`` (``None``, ``enable`` or ``force``)."""
-    target = quote_qualified(table)
+    ``new`` (``None``, ``enable`` or ``force``); ``home``: the schema that names a bare
+    ``table``'s (:func:`.sqltext.quote_qualified`)."""
+    target = quote_qualified(table, home)
     stmts = []
     if (old is None) != (new is None):
         verb = "DISABLE" if new is None else "ENABLE"

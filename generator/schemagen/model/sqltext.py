@@ -174,9 +174,44 @@ def not_valid_check_sql(table: str, check: CheckConstraint) -> str:
     )
 
 
-def quote_qualified(name: str) -> str:
-    """A table as the model keys it (``billing.payouts``), quoted part by part."""
-    return ".".join(quote_name(part) for part in name.split("."))
+def quote_qualified(name: str, home: str | None = None) -> str:
+    """A table (or view, index, function...) as the model keys it (``billing.payouts``),
+    quoted part by part where PostgreSQL needs quotes (``"Notes"``, ``"order"``).
+
+    ``home``: the current schema, which then names a bare key's (``public."Notes"``):
+    what ``check --database`` prints for the user to run names its schema, so that it
+    finds the object whatever the session's search_path.
+    """
+    parts = name.split(".")
+    if home is not None and len(parts) == 1:
+        parts = [home, name]
+    return ".".join(quote_name(part) for part in parts)
+
+
+def sql_text(value: str) -> str:
+    """A string literal that is one line as Python splits lines: :func:`sql_string`,
+    or, when ``value`` holds a character ``str.splitlines`` breaks at (a newline, a
+    carriage return, NEL, U+2028, U+2029...), an ``E''`` literal that spells each as an
+    escape (``E'a\\u2028b'``), so that a finding's hint printed line by line keeps the
+    statement whole and it sets the exact text."""
+    if not any(_breaks(char) for char in value):
+        return sql_string(value)
+    escaped = (
+        "\\\\" if char == "\\"
+        else "''" if char == "'"
+        else _ESCAPES.get(char, f"\\u{ord(char):04X}") if _breaks(char)
+        else char
+        for char in value
+    )
+    return "E'" + "".join(escaped) + "'"
+
+
+def _breaks(char: str) -> bool:
+    return len(f"a{char}b".splitlines()) > 1
+
+
+#: The escapes of ``E''`` literals that read best (the others: ``\\uXXXX``).
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\f": "\\f"}
 
 
 def partition_sql(parent: str, partition: Partition) -> str:

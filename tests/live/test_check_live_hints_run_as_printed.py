@@ -1,0 +1,364 @@
+"""Every statement ``check --database`` prints as a hint runs as printed in a session
+whose search_path finds none of the project's objects (``SET search_path =
+pg_catalog``), and repairs what it names: each names its table, view, function,
+index or statistics object with its PostgreSQL schema, the current schema's too
+(``public.notes``), quoted where PostgreSQL needs quotes (``sales."order"``).
+Before, the hints of a table of the current schema named it bare (``COMMENT ON
+TABLE "Notes"``, ``ALTER TABLE "Notes" REPLICA IDENTITY FULL``, ``DROP RULE ... ON
+"Notes"``...), which such a session refuses (relation does not exist) or, with
+another schema first on its path, applies to another table of the same name.
+
+And a description holding a character Python's ``splitlines`` breaks at (NEL,
+U+2028, U+2029, a carriage return) is printed in an ``E''`` literal that spells it
+as an escape: the text report printed such a hint split across its ``->`` lines,
+a statement no one could run, nor set the exact text with."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import psycopg
+import pytest
+from click.testing import CliRunner
+from migration_harness import by_hand, create_roles, json_findings, migrated_database
+from pgcluster import PgCluster
+from schemagen.cli import main as schemagen_main
+
+SCHEMA = """
+database: {name: hintrun}
+entities:
+  Note:
+    table: Notes
+    description: Notes kept.
+    row_level_security: true
+    replica_identity: full
+    columns:
+      id: {type: bigint, primary_key: true}
+      user: {type: text, nullable: true, description: Who wrote it., statistics: 400}
+      code: {type: text, nullable: true, storage: external}
+      kind: {type: text, nullable: true}
+    indexes:
+      ix_notes_code: {columns: [code]}
+    policies:
+      Readers: {command: select, roles: [hint_reader], using: "true", description: Read all.}
+    triggers:
+      trg_notes_code:
+        function: tidy_code
+        events: [insert, update]
+        description: Trims the code.
+  Entry:
+    table: Entries
+    primary_key: [id, kind]
+    columns:
+      id: {type: bigint, primary_key: true}
+      kind: {type: text, primary_key: true}
+      memo: {type: text, nullable: true}
+    partition_by: {list: [kind]}
+    partitions:
+      Entries_a: {in: [a]}
+      Entries_b: {in: [b]}
+      Entries_rest: {default: true}
+  Order:
+    schema: sales
+    table: order
+    description: Orders taken.
+    row_level_security: force
+    primary_key: [id, kind]
+    columns:
+      id: {type: bigint, primary_key: true}
+      kind: {type: text, primary_key: true}
+      user: {type: text, nullable: true, description: Who ordered.}
+      code: {type: text, nullable: true}
+    indexes:
+      ix_order_code: {columns: [code]}
+    policies:
+      Buyers: {command: select, roles: [hint_reader], using: "true", description: Buy.}
+    partition_by: {list: [kind]}
+    partitions:
+      order_a: {in: [a]}
+      order_b: {in: [b]}
+      order_rest: {default: true}
+  Buyer:
+    schema: sales
+    table: Buyers
+    columns:
+      id: {type: bigint, primary_key: true}
+      code: {type: text, nullable: true}
+    triggers:
+      trg_buyers_code:
+        function: sales.tidy_order_code
+        events: [insert]
+        description: Trims the buyer's code.
+functions:
+  tidy_code:
+    returns: trigger
+    description: Trims a code.
+    body: |
+      BEGIN
+        NEW.code := btrim(NEW.code);
+        RETURN NEW;
+      END;
+  sales.tidy_order_code:
+    returns: trigger
+    description: Trims an order's code.
+    body: |
+      BEGIN
+        NEW.code := btrim(NEW.code);
+        RETURN NEW;
+      END;
+views:
+  NoteCodes:
+    view: NoteCodes
+    description: Codes of notes.
+    sql: 'SELECT id, code FROM "Notes" WHERE code IS NOT NULL'
+    columns: {id: {type: bigint}, code: {type: text}}
+  OrderCodes:
+    view: sales.OrderCodes
+    materialized: true
+    description: Codes ordered.
+    sql: 'SELECT code, count(*) AS orders FROM sales."order" GROUP BY code'
+    columns: {code: {type: text}, orders: {type: bigint}}
+    indexes:
+      ix_order_codes: {columns: [code]}
+      ix_order_codes_orders: {columns: [orders]}
+"""
+
+ROWS = (
+    # NULLs and duplicates in every column the drift touches
+    'INSERT INTO "Notes" SELECT n, CASE WHEN n % 4 = 0 THEN NULL ELSE \'u\' || n % 3 END, '
+    "CASE WHEN n % 5 = 0 THEN NULL ELSE ' c' || n % 7 END, NULLIF(n % 2, 0)::text "
+    "FROM generate_series(1, 80) n;"
+    'INSERT INTO "Entries" SELECT n, CASE WHEN n % 2 = 0 THEN \'a\' ELSE \'b\' END, '
+    "CASE WHEN n % 3 = 0 THEN NULL ELSE 'm' END FROM generate_series(1, 40) n;"
+    'INSERT INTO sales."order" SELECT n, CASE WHEN n % 2 = 0 THEN \'a\' ELSE \'b\' END, '
+    "NULLIF('u' || n % 3, 'u0'), CASE WHEN n % 6 = 0 THEN NULL ELSE 'c' || n % 4 END "
+    "FROM generate_series(1, 60) n;"
+    'INSERT INTO sales."Buyers" SELECT n, NULLIF(n % 3, 0)::text FROM generate_series(1, 20) n;'
+    'REFRESH MATERIALIZED VIEW sales."OrderCodes"'
+)
+
+# A second session's changes behind schemagen's back, in the current schema and in
+# Sales, each of a kind whose hint is a statement
+BEHIND = (
+    'COMMENT ON TABLE "Notes" IS \'Changed.\'',
+    'COMMENT ON TABLE sales."order" IS NULL',
+    'COMMENT ON COLUMN "Notes"."user" IS NULL',
+    'COMMENT ON COLUMN sales."order"."user" IS \'Changed.\'',
+    'COMMENT ON POLICY "Readers" ON "Notes" IS NULL',
+    'COMMENT ON POLICY "Buyers" ON sales."order" IS \'Changed.\'',
+    'COMMENT ON VIEW "NoteCodes" IS NULL',
+    'COMMENT ON MATERIALIZED VIEW sales."OrderCodes" IS \'Changed.\'',
+    "COMMENT ON FUNCTION tidy_code() IS NULL",
+    'COMMENT ON FUNCTION sales.tidy_order_code() IS \'Changed.\'',
+    'COMMENT ON TRIGGER trg_notes_code ON "Notes" IS NULL',
+    'COMMENT ON TRIGGER trg_buyers_code ON sales."Buyers" IS \'Changed.\'',
+    'COMMENT ON COLUMN "NoteCodes".code IS \'By hand.\'',
+    'COMMENT ON COLUMN sales."OrderCodes".orders IS \'By hand.\'',
+    'ALTER TABLE "Notes" DISABLE TRIGGER trg_notes_code',
+    'ALTER TABLE sales."Buyers" DISABLE TRIGGER trg_buyers_code',
+    'ALTER TABLE "Notes" REPLICA IDENTITY DEFAULT',
+    'ALTER TABLE sales."order" REPLICA IDENTITY FULL',
+    'ALTER TABLE "Entries_a" REPLICA IDENTITY FULL',
+    'ALTER TABLE sales.order_a REPLICA IDENTITY FULL',
+    'ALTER TABLE "Notes" DISABLE ROW LEVEL SECURITY',
+    'ALTER TABLE sales."order" NO FORCE ROW LEVEL SECURITY',
+    'ALTER TABLE "Notes" ALTER COLUMN "user" SET STATISTICS 50',
+    'ALTER TABLE "Notes" ALTER COLUMN code SET STORAGE MAIN',
+    'ALTER TABLE sales."order" ALTER COLUMN code SET STATISTICS 700',
+    'ALTER TABLE "Entries_a" ALTER COLUMN memo SET STORAGE MAIN',
+    'ALTER TABLE sales.order_a ALTER COLUMN "user" SET STATISTICS 900',
+    'ALTER TABLE "Notes" CLUSTER ON ix_notes_code',
+    'ALTER TABLE sales.order_a CLUSTER ON order_a_code_idx',
+    'ALTER MATERIALIZED VIEW sales."OrderCodes" CLUSTER ON ix_order_codes',
+    'CREATE RULE "Skip" AS ON DELETE TO "Notes" DO INSTEAD NOTHING',
+    'CREATE RULE skip_orders AS ON DELETE TO sales.order_rest DO INSTEAD NOTHING',
+    'CREATE RULE "Refuse" AS ON INSERT TO "NoteCodes" DO INSTEAD NOTHING',
+    'CREATE STATISTICS "Notes_stats" ON "user", code FROM "Notes"',
+    'CREATE STATISTICS sales.order_stats ON "user", code FROM sales."order"',
+    'CREATE STATISTICS sales."Codes_stats" ON code, orders FROM sales."OrderCodes"',
+    'DROP INDEX sales.ix_order_codes_orders',
+    'CREATE INDEX ix_order_codes_orders ON sales."OrderCodes" (orders DESC)',
+)
+
+#: Each kind of statement the drift asks, as a pattern, in the current schema and in
+#: sales ({s}: the schema's name and dot).
+KINDS = tuple(
+    kind.format(s=schema)
+    for kind in (
+        r"COMMENT ON TABLE {s}",
+        r"COMMENT ON COLUMN {s}",
+        r"COMMENT ON POLICY \S+ ON {s}",
+        r"COMMENT ON FUNCTION {s}",
+        r"COMMENT ON TRIGGER \S+ ON {s}",
+        r"DROP RULE \S+ ON {s}",
+        r"DROP STATISTICS {s}",
+        r"ALTER TABLE {s}\S+ DETACH PARTITION {s}",
+        r"ALTER TABLE {s}\S+ ATTACH PARTITION {s}",
+        r"ALTER TABLE {s}\S+ ENABLE TRIGGER ",
+        r"ALTER TABLE {s}\S+ REPLICA IDENTITY ",
+        r"ALTER TABLE {s}\S+ ALTER COLUMN ",
+        r"ALTER TABLE {s}\S+ SET WITHOUT CLUSTER",
+        r"ALTER TABLE {s}\S+ (?:ENABLE|FORCE) ROW LEVEL SECURITY",
+    )
+    for schema in (r"public\.", r"sales\.")
+) + (
+    r"COMMENT ON VIEW public\.",
+    r"COMMENT ON MATERIALIZED VIEW sales\.",
+    r"ALTER MATERIALIZED VIEW sales\.\S+ SET WITHOUT CLUSTER",
+    r"DROP INDEX sales\.",
+)
+
+# partitions made partitioned by hand: what a hint's DETACH then ATTACH undo
+REPARTITIONED = (
+    ('"Entries_b"', '"Entries"', "kind", "FOR VALUES IN ('b')"),
+    ('sales.order_b', 'sales."order"', "kind", "FOR VALUES IN ('b')"),
+)
+
+#: A statement in a hint: between backticks (a trigger's ENABLE is the whole hint).
+STATEMENT = re.compile(r"`([^`]+)`")
+#: What a statement names after its keyword, and a name qualified by its schema.
+NAMED = re.compile(
+    r"\b(?:TABLE|VIEW|INDEX|(?<!SET )STATISTICS|FUNCTION|PARTITION|(?<!ALTER )COLUMN"
+    r"|(?:RULE|POLICY|TRIGGER) \S+ ON) (\S+)"
+)
+QUALIFIED = re.compile(r'(?:"[^"]+"|[a-z_]+)\.(?:"[^"]+"|[a-z_]+)')
+
+
+def _statements(hint: str) -> list[str]:
+    if hint.startswith("ALTER TABLE "):
+        return [hint]
+    return [s for s in STATEMENT.findall(hint) if not s.startswith("alembic ")]
+
+
+def _repartition(pg: PgCluster, name: str) -> None:
+    """Make each partition of REPARTITIONED a partitioned table of one default partition,
+    holding its rows."""
+    steps = []
+    for part, parent, key, bound in REPARTITIONED:
+        plain = part.replace('"Entries_b"', '"Entries_b_old"').replace("order_b", "order_b_old")
+        steps += [
+            f"ALTER TABLE {parent} DETACH PARTITION {part}",
+            f"ALTER TABLE {part} RENAME TO {plain.rpartition('.')[2]}",
+            f"CREATE TABLE {part} (LIKE {plain} INCLUDING ALL) PARTITION BY LIST ({key})",
+            f"ALTER TABLE {part} ATTACH PARTITION {plain} DEFAULT",
+            f"ALTER TABLE {parent} ATTACH PARTITION {part} {bound}",
+        ]
+    by_hand(pg, name, steps)
+
+
+@pytest.fixture
+def db(pg: PgCluster, tmp_path: Path) -> tuple[Path, str]:
+    create_roles(pg, ["hint_reader"])
+    return migrated_database(pg, tmp_path, "hintrun", SCHEMA, ROWS)
+
+
+def _run_as_printed(pg: PgCluster, name: str, statement: str) -> None:
+    with psycopg.connect(pg.libpq_url(name), autocommit=True) as conn:
+        conn.execute("SET search_path = pg_catalog")
+        conn.execute(statement)  # type: ignore[arg-type]
+
+
+def _counts(pg: PgCluster, name: str) -> list[str]:
+    return pg.sql(
+        'SELECT count(*) FROM "Notes" UNION ALL SELECT count(*) FROM "Entries" '
+        'UNION ALL SELECT count(*) FROM sales."order"',
+        name,
+    ).split()
+
+
+def test_every_hint_runs_as_printed_outside_the_search_path(
+    pg: PgCluster, db: tuple[Path, str]
+) -> None:
+    root, name = db
+    url = pg.url(name)
+    assert json_findings(root, url) == []
+    counts = _counts(pg, name)
+    assert counts == ["80", "40", "60"]
+    by_hand(pg, name, BEHIND)
+    _repartition(pg, name)
+    findings = json_findings(root, url)
+    statements = [(f["object"], s) for f in findings for s in _statements(f["hint"])]
+    # every finding's hint says a statement that repairs it
+    assert {f["object"] for f in findings} == {o for o, _ in statements}, findings
+    for kind in KINDS:  # every kind of hint, for each schema
+        assert any(re.match(kind, s) for _, s in statements), kind
+    # each names its schema: the current one's objects by public
+    for _, statement in statements:
+        for named in NAMED.finditer(statement):
+            assert QUALIFIED.match(named.group(1)), statement
+    assert ("table Notes", "COMMENT ON TABLE public.\"Notes\" IS 'Notes kept.'") in statements
+    assert (
+        "index ix_order_codes_orders on sales.OrderCodes",
+        'DROP INDEX sales.ix_order_codes_orders',
+    ) in statements
+    # a partition made plain again last: the others' hints name its partitions
+    for statement in sorted((s for _, s in statements), key=lambda s: " PARTITION " in s):
+        if statement.startswith("DROP INDEX "):
+            _run_as_printed(pg, name, statement)
+            by_hand(pg, name, ['CREATE INDEX ix_order_codes_orders ON sales."OrderCodes" (orders)'])
+        elif " DETACH PARTITION " in statement:
+            _run_as_printed(pg, name, statement)
+            part = statement.rpartition(" ")[2]
+            old = '"Entries_b_old"' if "Entries" in part else "sales.order_b_old"
+            # the plain table holding its rows the hint asks for
+            by_hand(
+                pg,
+                name,
+                [
+                    f"ALTER TABLE {part} DETACH PARTITION {old}",
+                    f"DROP TABLE {part}",
+                    f"ALTER TABLE {old} RENAME TO {part.rpartition('.')[2]}",
+                ],
+            )
+        else:
+            _run_as_printed(pg, name, statement)
+    assert json_findings(root, url) == []
+    assert _counts(pg, name) == counts
+
+
+BREAKS = "Line\x85next\u2028line\u2029para\rreturn \\ it's"
+
+LINE_BREAK_SCHEMA = f"""
+database: {{name: hintnel}}
+entities:
+  Note:
+    description: "{BREAKS.encode('unicode_escape').decode()}"
+    columns:
+      id: {{type: bigint, primary_key: true}}
+      body: {{type: text, nullable: true}}
+"""
+
+
+def test_a_comment_with_line_breaks_of_unicode_is_one_hint_that_sets_it(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    root, name = migrated_database(
+        pg, tmp_path, "hintnel", LINE_BREAK_SCHEMA,
+        "INSERT INTO notes SELECT n, NULLIF(n % 3, 0)::text FROM generate_series(1, 30) n",
+    )
+    url = pg.url(name)
+    assert _table_comment(pg, name) == BREAKS  # the migration wrote the exact text
+    assert json_findings(root, url) == []
+    by_hand(pg, name, ["COMMENT ON TABLE notes IS 'Changed.'"])
+    text = CliRunner().invoke(
+        schemagen_main, ["check", "--project", str(root), "--database", url]
+    ).output
+    hint = [line for line in text.splitlines() if "COMMENT ON TABLE" in line]
+    assert len(hint) == 1, text
+    statement = STATEMENT.findall(hint[0])[0]
+    assert statement == (
+        "COMMENT ON TABLE public.notes IS "
+        "E'Line\\u0085next\\u2028line\\u2029para\\rreturn \\\\ it''s'"
+    )
+    _run_as_printed(pg, name, statement)
+    assert _table_comment(pg, name) == BREAKS
+    assert json_findings(root, url) == []
+    assert pg.sql("SELECT count(*), count(body) FROM notes", name).split() == ["30|20"]
+
+
+def _table_comment(pg: PgCluster, name: str) -> str | None:
+    with psycopg.connect(pg.libpq_url(name)) as conn:
+        row = conn.execute("SELECT obj_description('notes'::regclass, 'pg_class')").fetchone()
+    assert row is not None
+    return None if row[0] is None else str(row[0])
