@@ -26,7 +26,7 @@ from pgcluster import PgCluster
 from schemagen.cli import main as schemagen_main
 
 SCHEMA = """
-database: {name: hintrun}
+database: {name: hintrun, extensions: [uuid-ossp]}
 entities:
   Note:
     table: Notes
@@ -179,6 +179,7 @@ BEHIND = (
     'CREATE STATISTICS sales."Codes_stats" ON code, orders FROM sales."OrderCodes"',
     'DROP INDEX sales.ix_order_codes_orders',
     'CREATE INDEX ix_order_codes_orders ON sales."OrderCodes" (orders DESC)',
+    'DROP EXTENSION "uuid-ossp"',
 )
 
 #: Each kind of statement the drift asks, as a pattern, in the current schema and in
@@ -207,6 +208,8 @@ KINDS = tuple(
     r"COMMENT ON MATERIALIZED VIEW sales\.",
     r"ALTER MATERIALIZED VIEW sales\.\S+ SET WITHOUT CLUSTER",
     r"DROP INDEX sales\.",
+    # where migrations make it: the current schema, not the session's first (pg_catalog)
+    r'CREATE EXTENSION "uuid-ossp" SCHEMA public$',
 )
 
 # partitions made partitioned by hand: what a hint's DETACH then ATTACH undo
@@ -315,6 +318,8 @@ def test_every_hint_runs_as_printed_outside_the_search_path(
             _run_as_printed(pg, name, statement)
     assert json_findings(root, url) == []
     assert _counts(pg, name) == counts
+    made = "SELECT extnamespace::regnamespace FROM pg_extension WHERE extname = 'uuid-ossp'"
+    assert pg.sql(made, name).strip() == "public"
 
 
 BREAKS = "Line\x85next\u2028line\u2029para\rreturn \\ it's"

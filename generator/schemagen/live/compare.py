@@ -249,7 +249,9 @@ def compare(expected: DatabaseShape, actual: DatabaseShape) -> list[Finding]:
     findings += _missing_extra("enum", set(expected.enums), set(actual.enums))
     for name in sorted(set(expected.enums) & set(actual.enums)):
         findings += _compare_enum(name, expected.enums[name], actual.enums[name])
-    findings += _missing_extra("extension", set(expected.extensions), set(actual.extensions))
+    findings += _missing_extra(
+        "extension", set(expected.extensions), set(actual.extensions), home=home
+    )
     findings += compare_sequences(expected, actual, _finding, _missing_extra)
     findings += compare_domains(expected.domains, actual.domains, _finding, _missing_extra)
     findings += [
@@ -646,15 +648,19 @@ def _one_line(text: str) -> str:
 
 
 def _missing_extra(
-    what: str, expected: set[str], actual: set[str], prefix: str = "", suffix: str = ""
+    what: str,
+    expected: set[str],
+    actual: set[str],
+    prefix: str = "",
+    suffix: str = "",
+    home: str | None = None,
 ) -> list[Finding]:
+    """``home``: the current schema, where a missing extension's hint makes it."""
     findings = [
         _finding(
             f"{what} {prefix}{n}{suffix}",
             "missing from the database",
-            UPGRADE_HINT
-            if what != "extension"
-            else f"run `CREATE EXTENSION {n}` or `alembic upgrade head`",
+            UPGRADE_HINT if what != "extension" else _create_extension(n, home),
         )
         for n in sorted(expected - actual)
     ]
@@ -667,6 +673,13 @@ def _missing_extra(
         for n in sorted(actual - expected)
     ]
     return findings
+
+
+def _create_extension(name: str, home: str | None) -> str:
+    """The statement that makes a missing extension where migrations make it: in the
+    current schema (a session's first schema, pg_catalog say, would take it otherwise)."""
+    where = "" if home is None else f" SCHEMA {quote_name(home)}"
+    return f"run `CREATE EXTENSION {quote_name(name)}{where}` or `alembic upgrade head`"
 
 
 def _compare_column(
