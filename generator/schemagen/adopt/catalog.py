@@ -16,10 +16,11 @@ facts come from one snapshot and nothing can be written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from ..live.catalog_rows import key_names
+from ..live.domains import DOMAINS_SQL, read_domains
 from ..live.introspect import QUALIFIED_KEY, SCHEMAS_READ, STATISTICS_KEY, introspect
 from ..live.shapes import DatabaseShape
 from .routines import Routines, read_routines
@@ -31,6 +32,19 @@ if TYPE_CHECKING:
 # current schema, schema.name in the other schemas read (%(schemas)s).
 _REL = QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")
 _TABLE = QUALIFIED_KEY.format(ns="t.relnamespace", name="t.relname")
+
+# The types of the columns of the relations read (tables, views, materialized views).
+_USED_TYPES = f"""(SELECT a.atttypid FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+  WHERE c.relnamespace IN {SCHEMAS_READ} AND a.attnum > 0 AND NOT a.attisdropped)"""
+# The domains of schemas not read that those columns are of (or arrays of): a port
+# keeps its domains in public and its tables in schemas of their own (AdventureWorks),
+# and a column of such a domain is the language's as any other. The rest of that
+# schema's domains is not the user's to import.
+_DOMAINS_ELSEWHERE_SQL = DOMAINS_SQL.format(
+    key=QUALIFIED_KEY.format(ns="t.typnamespace", name="t.typname"),
+    which=f"t.typnamespace NOT IN {SCHEMAS_READ}"
+    f" AND (t.oid IN {_USED_TYPES} OR t.typarray IN {_USED_TYPES})",
+)
 
 # Columns: position, identity kind, generated, non-default collation.
 _COLUMNS_SQL = f"""
@@ -295,6 +309,16 @@ def read_catalog(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -
     shape = introspect(conn, schemas)
     read = {"schemas": list(schemas)}
     with conn.cursor() as cur:
+        cur.execute(_DOMAINS_ELSEWHERE_SQL, read)
+        elsewhere, not_valid = read_domains(cur.fetchall())
+        if elsewhere:
+            shape = replace(
+                shape,
+                domains={**shape.domains, **elsewhere},
+                not_valid_domain_checks=tuple(
+                    sorted((*shape.not_valid_domain_checks, *not_valid))
+                ),
+            )
         cur.execute(_DATABASE_SQL)
         row = cur.fetchone()
         assert row is not None

@@ -27,8 +27,9 @@ class DomainShape:
     checks: tuple[tuple[str, str], ...] = ()  # (name, expression), by name
 
 
-#: One query: every domain of the schemas read, with its checks (and the names of
-#: those left NOT VALID). The expression reads ``VALUE`` as PostgreSQL prints it.
+#: One query: every domain {which} says (those of the schemas read), with its checks
+#: (and the names of those left NOT VALID). The expression reads ``VALUE`` as
+#: PostgreSQL prints it.
 DOMAINS_SQL = """
 SELECT {key}, format_type(t.typbasetype, t.typtypmod), t.typnotnull,
        pg_get_expr(t.typdefaultbin, 0, true),
@@ -41,7 +42,7 @@ SELECT {key}, format_type(t.typbasetype, t.typtypmod), t.typnotnull,
        ARRAY(SELECT c.conname::text FROM pg_constraint c
              WHERE c.contypid = t.oid AND NOT c.convalidated ORDER BY c.conname)
 FROM pg_type t JOIN pg_type b ON b.oid = t.typbasetype
-WHERE t.typnamespace IN {schemas} AND t.typtype = 'd'
+WHERE {which} AND t.typtype = 'd'
   AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = t.oid AND e.deptype = 'e')
 """
 

@@ -381,7 +381,8 @@ ORDER BY 1, 2
 """
 
 _DOMAINS_SQL = DOMAINS_SQL.format(
-    key=QUALIFIED_KEY.format(ns="t.typnamespace", name="t.typname"), schemas=SCHEMAS_READ
+    key=QUALIFIED_KEY.format(ns="t.typnamespace", name="t.typname"),
+    which=f"t.typnamespace IN {SCHEMAS_READ}",
 )
 
 _EXTENSIONS_SQL = "SELECT extname FROM pg_extension WHERE extname <> 'plpgsql'"
