@@ -50,7 +50,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from ..model.schema import Column, ForeignKey, Index, Schema
+from ..model.schema import Column, Entity, ForeignKey, Index, Schema
 from ..model.schema import UniqueConstraint as Unique
 from ..operations.base import Operation
 from ..operations.constraint import (
@@ -168,6 +168,19 @@ class _Names:
     def column(self, table: str, column: str) -> str:
         return self.columns.get((table, column), column)
 
+    def columns_before(
+        self, table: str, columns: Sequence[str], before: Entity
+    ) -> tuple[str, ...] | None:
+        """``columns`` of ``table`` under the previous revision's names, where the table
+        there (``before``) has each and the plan adds none (nor drops and makes one
+        again): else None, no index over them can be built before the plan."""
+        cols = tuple(self.column(table, c) for c in columns)
+        if not set(cols) <= {c.name for c in before.columns}:
+            return None
+        if {(table, c) for c in columns} & self.added:
+            return None
+        return cols
+
 
 def _early(
     op: Operation, old: Schema, names: _Names, kept_refs: set[tuple[str, tuple[str, ...]]]
@@ -247,11 +260,8 @@ def _prebuilt(
     if not isinstance(before, Unique) or table in names.dropped:
         return None
     ent = old.entity_by_table(table)
-    cols = tuple(names.column(op.table, c) for c in op.new.columns)
-    had = {c.name for c in ent.columns}
-    if ent.partition_by is not None or not set(cols) <= had:
-        return None
-    if {(op.table, c) for c in op.new.columns} & names.added:
+    cols = names.columns_before(op.table, op.new.columns, ent)
+    if ent.partition_by is not None or cols is None:
         return None
     new = dataclasses.replace(op.new, columns=cols)
     swap = dataclasses.replace(op, table=table, old=before, new=new, prebuilt="new")
@@ -295,10 +305,8 @@ def _prebuilt_add(
     # (relations of the table's schema: an index of its own for each of these)
     taken = {ent.primary_key.name, *(u.name for u in ent.uniques)}
     taken |= {ix.name for ix in ent.indexes} | {ex.name for ex in ent.excludes}
-    cols = tuple(names.column(op.table, c) for c in op.constraint.columns)
-    if op.constraint.name in taken or not set(cols) <= {c.name for c in ent.columns}:
-        return None
-    if {(op.table, c) for c in op.constraint.columns} & names.added:
+    cols = names.columns_before(op.table, op.constraint.columns, ent)
+    if op.constraint.name in taken or cols is None:
         return None
     add = dataclasses.replace(
         op, table=table, constraint=dataclasses.replace(op.constraint, columns=cols)
@@ -319,10 +327,8 @@ def _prebuilt_key(
     ent = next((e for e in old.entities if e.table == table), None)
     if ent is None or table in names.dropped or ent.partition_by is None:
         return None
-    cols = tuple(names.column(op.table, c) for c in op.primary_key.columns)
-    if not set(cols) <= {c.name for c in ent.columns}:
-        return None
-    if {(op.table, c) for c in op.primary_key.columns} & names.added:
+    cols = names.columns_before(op.table, op.primary_key.columns, ent)
+    if cols is None:
         return None
     add = dataclasses.replace(
         op, table=table, primary_key=dataclasses.replace(op.primary_key, columns=cols)
