@@ -10,9 +10,7 @@ from typing import Any
 from ..live.domains import DomainShape
 from ..model import naming
 from ..model.inlists import in_lists
-from ..model.pgtypes import is_known
-from ..model.schema import BASE_TYPES
-from ..model.sequences import SERIAL_TYPES
+from ..model.pgtypes import names_a_type
 from .values import map_default, map_type, unquote
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -34,7 +32,7 @@ def map_domains(
         spec, problem = _spec(domains[key], enums)
         if not naming.is_identifier(bare) or naming.too_long(bare):
             problem = "the language needs a name of letters, digits and _"
-        elif pg_schema is None and _type_name(bare):
+        elif pg_schema is None and names_a_type(bare):
             # unqualified, the name is PostgreSQL's type (pg_catalog comes first)
             problem = f"named like the type {bare}, in the default schema (put it in a schema"
             problem += " of its own: there its qualified name tells them apart)"
@@ -56,12 +54,7 @@ def yaml_key(bare: str) -> str:
     ``_domain`` after a key that is a type's name already (``Name`` -> ``name_domain``:
     ``name`` is PostgreSQL's type; ``app.inet`` -> ``inet_domain``)."""
     key = bare if _NAME.match(bare) else naming.snake_case(bare)
-    return f"{key}_domain" if _type_name(key) else key
-
-
-def _type_name(key: str) -> bool:
-    """Whether ``key`` names a type already, PostgreSQL's or the language's."""
-    return key in BASE_TYPES or key in SERIAL_TYPES or is_known(key)
+    return f"{key}_domain" if names_a_type(key) else key
 
 
 def _spec(dom: DomainShape, enums: dict[str, str]) -> tuple[dict[str, Any] | None, str]:

@@ -21,7 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .schema import ColumnType
+from .schema import BASE_TYPES, ColumnType
+from .sequences import SERIAL_TYPES
 from .temporal import TEMPORAL_KINDS, parse_temporal
 
 PGTYPE = "pgtype"  # the ColumnType.kind of a type given by its PostgreSQL name
@@ -231,6 +232,13 @@ def is_known(name: str) -> bool:
     """Whether ``name`` (as :func:`parse_type_name` canonicalizes it) is a type
     schemagen knows exists in PostgreSQL 15 or in a known extension."""
     return name in NAMED
+
+
+def names_a_type(name: str) -> bool:
+    """Whether ``name`` is a type's already, the language's (a base type, a serial
+    kind) or PostgreSQL's (:func:`is_known`): a domain named so unqualified would be
+    taken for that type."""
+    return name in BASE_TYPES or name in SERIAL_TYPES or is_known(name)
 
 
 def required_extension(ct: ColumnType) -> str | None:

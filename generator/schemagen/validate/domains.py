@@ -26,10 +26,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..language.messages import did_you_mean
 from ..model import naming
-from ..model.pgtypes import is_known
+from ..model.pgtypes import names_a_type
 from ..model.routines import check_calls, domain_calls, signature_domains
-from ..model.schema import BASE_TYPES, Column, Default, Domain, Entity, Schema
-from ..model.sequences import SERIAL_TYPES
+from ..model.schema import Column, Default, Domain, Entity, Schema
 from ..model.typemap import domain_variable
 from ..normalize.resolver import Resolver, Unresolved
 from ..source.loader import Sources, YamlPath, mapping
@@ -94,7 +93,7 @@ def _check_domain_name(src: Sources, name: str, path: YamlPath, report: Reporter
             f"domain name '{shown(name)}' is not a PostgreSQL name in lower case (letters, "
             f"digits and _, at most {naming.MAX_IDENTIFIER_BYTES} bytes)",
         )
-    elif name in BASE_TYPES or name in SERIAL_TYPES or is_known(name):
+    elif names_a_type(name):
         report.error(path, f"domain name '{name}' is a type name already; choose another")
     elif name in src.types:
         report.error(path, f"domain name '{name}' is also a `types:` alias; say it once")
@@ -111,7 +110,7 @@ def _check_db_name(db_name: Any, qualified: bool, path: YamlPath, report: Report
             f"domain db_name '{shown(name)}' is not a PostgreSQL name (letters, digits and _, "
             f"not starting with a digit, at most {naming.MAX_IDENTIFIER_BYTES} bytes)",
         )
-    elif not qualified and (name in BASE_TYPES or name in SERIAL_TYPES or is_known(name)):
+    elif not qualified and names_a_type(name):
         report.error(
             path,
             f"domain db_name '{name}' is a type name already; choose another, or put the "
