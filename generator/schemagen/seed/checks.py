@@ -13,8 +13,9 @@ part must have one of the shapes seed knows how to satisfy by construction:
   whose comparisons ignore case writes these);
 - ``length(col) <= n``, ``>= n``, ``BETWEEN a AND b`` (``char_length`` too): text
   cut to, or padded to, that length;
-- ``col <= now()`` (``<``, ``>``, ``>=``; ``CURRENT_DATE``, ``LOCALTIMESTAMP``...): a
-  time on that side of the moment the seed runs;
+- ``col <= now()`` (``<``, ``>``, ``>=``, an end of ``BETWEEN``; ``CURRENT_DATE``,
+  ``LOCALTIMESTAMP``..., maybe plus or minus a constant interval): a time on that
+  side of the moment the seed runs (moved by the interval);
 - ``col >= '2000-01-01'`` (a range over a string, maybe cast): bounds of a date or a
   time, which seed moves its values into (:mod:`.times`);
 - ``col IS NOT NULL``: no NULLs;
@@ -302,9 +303,14 @@ def _read_expr(node: ast.A_Expr, rules: CheckRules) -> None:
             _read_length(length, ">=", low, rules)
             _read_length(length, "<=", high, rules)
             return
-        column = _required_column(node.lexpr)
-        rules.domain(column).bound(">=", _literal(low))
-        rules.domain(column).bound("<=", _literal(high))
+        domain = rules.domain(_required_column(node.lexpr))
+        for op, end in ((">=", low), ("<=", high)):
+            # an end may be the clock (BirthDate BETWEEN '1930-01-01' AND NOW() - ...)
+            clock = _clock(end)
+            if clock is not None:
+                domain.clocks.append((op, clock, _moved_by(end)))
+            else:
+                domain.bound(op, _literal(end))
     elif kind in (A_Expr_Kind.AEXPR_LIKE, A_Expr_Kind.AEXPR_ILIKE) and _op(node) in _PATTERN_OPS:
         _read_pattern(node, rules)
     elif kind == A_Expr_Kind.AEXPR_SIMILAR and _op(node) == "~":
@@ -387,9 +393,11 @@ def _read_comparison(node: ast.A_Expr, rules: CheckRules) -> None:
     # a varchar column compared as text (PostgreSQL prints VALUE::text <> ''::text)
     left, right = _column(_text_cast_of(node.lexpr)), _column(_text_cast_of(node.rexpr))
     if left is not None and _clock(node.rexpr) is not None and op not in ("=", "<>"):
-        rules.domain(left).clocks.append((op, _clock(node.rexpr)))  # type: ignore[arg-type]
+        clock = (op, _clock(node.rexpr), _moved_by(node.rexpr))
+        rules.domain(left).clocks.append(clock)  # type: ignore[arg-type]
     elif right is not None and _clock(node.lexpr) is not None and op not in ("=", "<>"):
-        rules.domain(right).clocks.append((_FLIP[op], _clock(node.lexpr)))  # type: ignore[arg-type]
+        clock = (_FLIP[op], _clock(node.lexpr), _moved_by(node.lexpr))
+        rules.domain(right).clocks.append(clock)  # type: ignore[arg-type]
     elif left is not None and right is not None:
         if op == "=":
             raise Unsupported(f"`{op}` between two columns")
@@ -419,7 +427,12 @@ _CLOCK_WORDS = frozenset(
 
 def _clock(node: Any) -> str | None:
     """The SQL of ``now()``, ``CURRENT_DATE``, ``LOCALTIMESTAMP`` and the like (maybe
-    cast), else None."""
+    cast), or of one of them plus or minus a constant interval (``now() - INTERVAL
+    '18 years'``, PostgreSQL printing ``now() - '18 years'::interval``), else None."""
+    if isinstance(node, ast.A_Expr) and node.kind == A_Expr_Kind.AEXPR_OP:
+        if _op(node) in ("+", "-") and _interval(node.rexpr) and _clock(node.lexpr):
+            return f"({RawStream()(node)})"
+        return None
     inner = node.arg if isinstance(node, ast.TypeCast) else node
     if (isinstance(inner, ast.SQLValueFunction) and inner.op in _CLOCK_WORDS) or (
         isinstance(inner, ast.FuncCall)
@@ -429,6 +442,22 @@ def _clock(node: Any) -> str | None:
     ):
         return str(RawStream()(node))
     return None
+
+
+def _moved_by(clock: Any) -> str:
+    """The interval a clock of :func:`_clock` is moved by, as SQL added to a time
+    (``- '18 years'::interval``), else ""."""
+    if isinstance(clock, ast.A_Expr):
+        return f"{_op(clock)} {RawStream()(clock.rexpr)}"  # type: ignore[arg-type]
+    return ""
+
+
+def _interval(node: Any) -> bool:
+    """Whether ``node`` is a constant interval: ``INTERVAL '1 day'``, ``'1 day'::interval``."""
+    if not isinstance(node, ast.TypeCast) or not isinstance(node.arg, ast.A_Const):
+        return False
+    names = node.typeName.names if node.typeName is not None else None
+    return bool(names) and str(names[-1].sval) == "interval"  # type: ignore[index]
 
 
 #: Functions that count a text's characters.

@@ -30,8 +30,9 @@ class Domain:
     max_length: int | None = None
     #: ``length(column) >= n``: text no shorter than this.
     min_length: int | None = None
-    #: ``column op now()`` (CURRENT_DATE, ...): (op, the clock's SQL), column on the left.
-    clocks: list[tuple[str, str]] = field(default_factory=list)
+    #: ``column op now()`` (CURRENT_DATE, ...): (op, the clock's SQL, the interval it
+    #: is moved by as ``- '18 years'::interval``, else ""), column on the left.
+    clocks: list[tuple[str, str, str]] = field(default_factory=list)
     #: ``column op 'constant'``, a range over a string (``birth_date < '2010-01-01'``):
     #: (op, the constant), column on the left. Bounds of a date or a time (:mod:`.times`);
     #: over any other column, refused by the planner.

@@ -83,8 +83,8 @@ def value_sql(job: ColumnJob) -> str:
         if job.unique and any(isinstance(v, str) for v in job.domain.avoid):
             stand_in = _past_rows(job, stand_in)
         expr = _avoid(expr, job.domain.avoid, job.column.type, stand_in)  # (_typed kept them out)
-    for op, clock in job.domain.clocks:
-        expr = _by_clock(job, expr, op, clock)
+    for op, clock, moved in job.domain.clocks:
+        expr = _by_clock(job, expr, op, clock, moved)
     return expr
 
 
@@ -110,14 +110,17 @@ def _past_rows(job: ColumnJob, stand_in: str) -> str:
 _TIMES = ("timestamp", "timestamptz", "date")
 
 
-def _by_clock(job: ColumnJob, expr: str, op: str, clock: str) -> str:
+def _by_clock(job: ColumnJob, expr: str, op: str, clock: str, moved: str = "") -> str:
     """``expr`` on the ``op`` side of ``clock`` (``now()``, ``CURRENT_DATE``), computed
     as timestamptz and cast back. Seed's times start at EPOCH and mostly lie in the
     past: a bound above (``created_at <= now()``) keeps each value and takes the
     clock's where a value is later (a unique key's values then follow the clock
     down, one unit a row, as they went up: still distinct); a bound below
     (``expires_at > now()``) moves every value by the clock's distance from EPOCH,
-    so they keep their spread (and their distinctness) after it."""
+    so they keep their spread (and their distinctness) after it. A clock ``moved``
+    by an interval (``birthdate <= now() - '18 years'::interval``) moves the values
+    above it by that interval too, so they keep their spread below it rather than all
+    taking the clock's (the bound below moves them by the clock's distance already)."""
     kind = job.column.type.kind
     if kind not in _TIMES or not job.type_sql:
         raise Unsupported(f"a bound by the clock on a {kind} column")
@@ -130,6 +133,8 @@ def _by_clock(job: ColumnJob, expr: str, op: str, clock: str) -> str:
         return f"({value} + ({now} - {EPOCH}) + {step})::{job.type_sql}"
     if op not in ("<", "<="):
         raise Unsupported(f"operator {op} with the clock")
+    if moved:
+        value = f"({value} {moved})"
     bound = f"{now} - {step}"
     if job.unique:
         bound += f" - ({job.rows} + 1 - n) * {unit}"
