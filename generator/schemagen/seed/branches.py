@@ -4,6 +4,8 @@ and the columns the branch names take values that keep it."""
 from __future__ import annotations
 
 from ..model.schema import Entity
+from dataclasses import replace
+
 from .checks import Branch, CheckRules
 from .context import TableContext
 from .domain import Domain, Unsupported
@@ -15,17 +17,27 @@ from .refusals import SeedError, unsupported
 Branched = dict[str, tuple[str, list[Domain | None]]]
 
 
-def branch_choices(ctx: TableContext, ent: Entity, rules: CheckRules, fixed: set[str]) -> Branched:
+def branch_choices(
+    ctx: TableContext,
+    ent: Entity,
+    rules: CheckRules,
+    fixed: set[str],
+    keys: frozenset[str] = frozenset(),
+) -> Branched:
     """What the OR checks without ``IS NULL`` (each a :class:`Choice`) ask of their
     columns: the branches whose asks the columns' other checks leave room for, on
-    columns seed makes freely (not a key, not a unique key's carrier). ORs that name
-    a column in common are chosen together: each row keeps one branch of each."""
+    columns seed makes freely (not a key, not a unique key's carrier), and on the
+    ``keys`` among ``fixed`` (one-column foreign keys no unique key carries) where a
+    branch asks only NULL or NOT NULL of them (AdventureWorks' ``(ProductAssemblyID IS
+    NULL AND BOMLevel = 0) OR (ProductAssemblyID IS NOT NULL AND BOMLevel >= 1)``): the
+    row's branch makes such a key NULL, or a parent row's. ORs that name a column in
+    common are chosen together: each row keeps one branch of each."""
     groups: list[tuple[set[str], list[dict[str, Domain | None]], str]] = []
     for choice in rules.choices:
         columns = set().union(*(b.columns for b in choice.branches))
         if any(_generated(ent, c) for c in columns):
             continue  # the user's value generator answers for it
-        read = [_option(ent, rules, b, columns, fixed) for b in choice.branches]
+        read = [_option(ent, rules, b, columns, fixed, keys) for b in choice.branches]
         kept = [o for o in read if o is not None]
         names = choice.check
         for group in [g for g in groups if g[0] & columns]:
@@ -73,15 +85,22 @@ def _generated(ent: Entity, column: str) -> bool:
 
 
 def _option(
-    ent: Entity, rules: CheckRules, branch: Branch, columns: set[str], fixed: set[str]
+    ent: Entity,
+    rules: CheckRules,
+    branch: Branch,
+    columns: set[str],
+    fixed: set[str],
+    keys: frozenset[str],
 ) -> dict[str, Domain | None] | None:
     """Per column of the OR, what ``branch`` gives it (its other checks' values where
     the branch names it not), or None when no row can keep the branch."""
-    if branch.columns & fixed or not all(ent.has_column(c) for c in columns):
+    if branch.columns & (fixed - keys) or not all(ent.has_column(c) for c in columns):
         return None
     option: dict[str, Domain | None] = {}
     for column in columns:
         base = rules.domains.get(column, Domain())
+        if column in keys and not _null_or_not(base, branch.domains.get(column, Domain())):
+            return None  # a key's values are its parents': no other ask is kept
         if column in branch.nulls:
             if not ent.column(column).nullable or base.not_null:
                 return None
@@ -95,3 +114,8 @@ def _option(
         narrowed.not_null = narrowed.not_null or own.not_null
         option[column] = narrowed
     return option
+
+
+def _null_or_not(*domains: Domain) -> bool:
+    """Whether ``domains`` ask nothing of a value but, maybe, that there is one."""
+    return all(replace(d, not_null=False) == Domain() for d in domains)

@@ -76,7 +76,10 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
     carriers, radix, radix_key = unique.carriers, unique.radix, unique.radix_key
     apart = keys_apart(ctx, ent, rules, active_fks, radix)
     keys = carriers | {c for fk in ent.foreign_keys for c in fk.columns}
-    branched = branch_choices(ctx, ent, rules, keys)
+    # a one-column key no unique key carries may take a branch's NULL or NOT NULL
+    single = {fk.columns[0] for fk in active_fks if len(fk.columns) == 1}
+    nullable_keys = frozenset(single - carriers - set(radix_key or ()))
+    branched = branch_choices(ctx, ent, rules, keys, nullable_keys)
     first = ctx.existing.get(ent.table, 0) + ctx.skipped.get(ent.table, 0) + 1
     # with rows there, a key counted through its combinations leaves theirs out
     counter = "c" if radix is not None and first > 1 else "n"

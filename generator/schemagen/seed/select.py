@@ -106,6 +106,14 @@ def _column_expr(t: TableJob, col: Column, fk: ForeignKey | None) -> str | None:
         expr = parent_value(t, fk, col.name, row)
         if fk.match and len(fk.columns) > 1:
             return _key_nulls(t, fk, expr)
+        if col.name in t.branched:  # NULL, or a parent's, as the row's branch asks
+            which, options = t.branched[col.name]
+            values = [
+                "NULL" if d is None else expr if d.not_null else _nulls(t, col, expr)
+                for d in options
+            ]
+            cases = " ".join(f"WHEN {i} THEN {value}" for i, value in enumerate(values))
+            return f"(CASE {which} {cases} END)"
         return _nulls(t, col, expr)
     if radix_pos is not None:
         return radix_value(t, col, radix_pos)
