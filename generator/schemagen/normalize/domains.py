@@ -26,15 +26,14 @@ def _domain(spec: dict[str, Any], ctype: ColumnType, default_of: DefaultOf) -> D
     base = replace(ctype, domain=None)
     if spec.get("collation") is not None:
         base = replace(base, collation=str(spec["collation"]))
-    checks = sorted(
-        (CheckConstraint(str(k), str(v)) for k, v in (spec.get("checks") or {}).items()),
-        key=lambda ck: ck.name,
+    checks = sorted_named(
+        CheckConstraint(str(k), str(v)) for k, v in (spec.get("checks") or {}).items()
     )
     return Domain(
         name=str(ctype.domain),
         type=base,
         not_null=bool(spec.get("not_null", False)),
         default=default_of(spec["default"], base) if "default" in spec else None,
-        checks=tuple(checks),
+        checks=checks,
         description=spec.get("description"),
     )

@@ -23,7 +23,7 @@ from ..model.routines import (
     on_update_trigger,
 )
 from ..model.routinesql import create_function
-from ..model.schema import Column, Entity, Schema
+from ..model.schema import Column, Entity, Schema, sorted_named
 from ..source.loader import Sources, mapping
 from ..util.sqlrefs import SqlSyntaxError, plpgsql_reads, select_reads, statements_reads
 from .columns import build_column
@@ -123,11 +123,8 @@ def build_view(
         key=key,
         materialized=bool(spec.get("materialized", False)),
         description=spec.get("description"),
-        indexes=tuple(
-            sorted(
-                (build_index(str(n), e) for n, e in mapping(spec.get("indexes")).items()),
-                key=lambda ix: ix.name,
-            )
+        indexes=sorted_named(
+            build_index(str(n), e) for n, e in mapping(spec.get("indexes")).items()
         ),
         reads=reads,
     )
