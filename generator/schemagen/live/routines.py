@@ -294,12 +294,18 @@ def _attempt(
     conn: psycopg.Connection[Any], what: str, statements: list[Any], shapes: Shapes
 ) -> Any:
     """Run ``statements`` in a savepoint; return the last one's first row, or
-    record PostgreSQL's refusal as a finding and return None."""
+    record PostgreSQL's refusal as a finding and return None.
+
+    The savepoint is rolled back once read: what a probe made in pg_temp goes with
+    it, so a function of the same name and arguments in another PostgreSQL schema
+    (public.touch() and audit.touch()), made there next, does not meet it."""
+    row = None
     try:
-        with conn.transaction(), conn.cursor() as cur:
+        with conn.transaction() as probe, conn.cursor() as cur:
             for stmt in statements:
                 cur.execute(stmt)
-            return cur.fetchone()
+            row = cur.fetchone()
+            raise psycopg.Rollback(probe)
     except psycopg.Error as exc:
         reason = " ".join(str(exc).split())
         shapes.rejected.append(
@@ -309,7 +315,7 @@ def _attempt(
                 "fix it in schema/ (the migration would fail the same way)",
             )
         )
-        return None
+    return row
 
 
 def _expect_function(
