@@ -81,8 +81,25 @@ def beside(value: str, kind: str, type_sql: str, bounds: Bounds) -> str:
     step earlier (for ``a <> b`` where a row's two meet)."""
     step = "1" if kind == "date" else "interval '1 second'"
     later = f"({value} + {step})"
-    fits = " AND ".join(f"{later} {op} {_typed(v, type_sql)}" for op, v in bounds)
+    fits = " AND ".join(f"{later} {op} {typed(v, type_sql)}" for op, v in bounds)
     return f"(CASE WHEN {fits} THEN {later} ELSE ({value} - {step}) END)"
+
+
+def off(value: str, avoid: list[Literal], kind: str, type_sql: str, bounds: Bounds) -> str:
+    """The time nearest ``value`` that no constant of ``avoid`` is, within ``bounds``:
+    steps later (a day for a date, a second else) where the bounds allow it, else
+    earlier; Unsupported where neither way is (or a constant seed cannot read)."""
+    step = timedelta(days=1) if kind == "date" else timedelta(seconds=1)
+    at = _instant(value)
+    banned = {_instant(v) for v in avoid if isinstance(v, str)}
+    for way in (1, -1):
+        steps = way
+        while at + steps * step in banned:
+            steps += way
+        if keeps((at + steps * step).isoformat(sep=" "), bounds):
+            moved = str(steps) if kind == "date" else f"interval '{steps} seconds'"
+            return f"({typed(value, type_sql)} + {moved})"
+    raise Unsupported(f"no time beside {value!r} is within its bounds")
 
 
 def _window(kind: str, bounds: Bounds) -> tuple[datetime | None, datetime | None]:
@@ -148,7 +165,7 @@ def _start(kind: str) -> str:
 def _edge(op: str, value: str, kind: str, type_sql: str) -> str:
     """The first (``>``, ``>=``) or last (``<``, ``<=``) value ``op value`` allows."""
     step = "1" if kind == "date" else "interval '1 second'"
-    edge = _typed(value, type_sql)
+    edge = typed(value, type_sql)
     if op == ">":
         return f"({edge} + {step})"
     if op == "<":
@@ -156,6 +173,7 @@ def _edge(op: str, value: str, kind: str, type_sql: str) -> str:
     return edge
 
 
-def _typed(value: str, type_sql: str) -> str:
+def typed(value: str, type_sql: str) -> str:
+    """A constant as SQL of the column's type (``'2025-03-01'::date``)."""
     return "'" + value.replace("'", "''") + "'::" + type_sql
 

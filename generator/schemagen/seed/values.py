@@ -77,7 +77,9 @@ def value_sql(job: ColumnJob) -> str:
             sql = f"({sql.strip()})::{job.type_sql}"
         return f"(SELECT {sql} FROM (SELECT {job.u('user')} AS r) AS seed_r)"
     expr = _bounded(job)
-    if job.domain.allowed is None and job.column.type.kind not in INTEGER_MAX:
+    if job.domain.allowed is None and _time_off(job):
+        expr = _times_off(job, expr)
+    elif job.domain.allowed is None and job.column.type.kind not in INTEGER_MAX:
         length = job.column.type.length if job.column.type.kind == "string" else None
         stand_in = sql_string(_stand_in(job.domain, length))
         if job.unique and any(isinstance(v, str) for v in job.domain.avoid):
@@ -97,13 +99,45 @@ def _bounded(job: ColumnJob) -> str:
     return expr
 
 
+def _time_off(job: ColumnJob) -> bool:
+    """Whether ``job`` is a date or time kept off constants (``valid_from <>
+    '2025-03-01'``) only."""
+    avoid = job.domain.avoid
+    return (
+        job.column.type.kind in times.TIME_KINDS
+        and bool(job.type_sql)
+        and bool(avoid)
+        and all(isinstance(v, str) for v in avoid)
+    )
+
+
+def _times_off(job: ColumnJob, expr: str) -> str:
+    """``expr`` where it is a constant a check forbids: the nearest time no check
+    forbids within the bounds (times.off); a unique column's, the time seed makes
+    for the row number ``n + rows``, past every row's (refused where bounds or the
+    clock move its times: the row past could then meet another's)."""
+    d, kind = job.domain, job.column.type.kind
+    for value in d.avoid:
+        assert isinstance(value, str)  # (see _time_off)
+        if job.unique and (d.times or d.clocks):
+            raise Unsupported(f"avoiding {value!r} in unique times its bounds move")
+        near = times.off(value, d.avoid, kind, job.type_sql, d.times)
+        if job.unique:
+            near = _past_rows(job, near)
+        forbidden = times.typed(value, job.type_sql)
+        expr = f"(CASE WHEN {expr} = {forbidden} THEN {near} ELSE {expr} END)"
+    return expr
+
+
 def _past_rows(job: ColumnJob, stand_in: str) -> str:
     """What replaces a unique column's text a check forbids: the value seed makes
     for the row number ``n + rows``, past every row's (its values are distinct by
     row number), made as for twice the rows (a width that holds them); the common
-    ``stand_in`` where that one is forbidden too."""
+    ``stand_in`` where that one is forbidden too (a time's nearest: see _times_off)."""
     past = replace(job, rows=2 * job.rows)
     value = f"(SELECT {_bounded(past)} FROM (SELECT n + {job.rows} AS n) AS seed_past)"
+    if _time_off(job):
+        return _times_off(replace(job, unique=False), value)
     return _avoid(value, job.domain.avoid, job.column.type, stand_in)
 
 
