@@ -94,6 +94,9 @@ WHERE (c.relnamespace = current_schema()::regnamespace OR n.nspname = ANY(%(sche
 # Tables keyed as the schema keys them: bare in the current schema, else qualified
 # (the other PostgreSQL schemas the schema's tables live in: %(schemas)s). Also
 # whether each fires (tgenabled) and its table's qualified name, for the finding.
+# A partitioned table's trigger only: PostgreSQL clones it onto each partition (their
+# tgparentid names it), and ALTER TABLE ... ENABLE/DISABLE TRIGGER on the table
+# changes the clones with it.
 TRIGGERS = f"""
 SELECT CASE WHEN c.relnamespace = current_schema()::regnamespace THEN c.relname
             ELSE n.nspname || '.' || c.relname END,
@@ -104,7 +107,7 @@ FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 {_COMMENT.format(oid="t.oid", catalog="pg_trigger")}
 WHERE (c.relnamespace = current_schema()::regnamespace OR n.nspname = ANY(%(schemas)s))
-  AND NOT t.tgisinternal
+  AND NOT t.tgisinternal AND t.tgparentid = 0
 """
 
 # Types other than enums and domains (compared with the tables), table row types
