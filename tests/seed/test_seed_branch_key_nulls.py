@@ -32,7 +32,8 @@ entities:
       bomlevel: {type: smallint}
       perassemblyqty: {type: numeric, precision: 8, scale: 2, default: {sql: '1.00'}}
     foreign_keys:
-      FK_BillOfMaterials_Product_ProductAssemblyID: {columns: [productassemblyid], references: Product}
+      FK_BillOfMaterials_Product_ProductAssemblyID:
+        {columns: [productassemblyid], references: Product}
       FK_BillOfMaterials_Product_ComponentID: {columns: [componentid], references: Product}
     checks:
       CK_BillOfMaterials_BOMLevel: >-

@@ -3,9 +3,9 @@ and the columns the branch names take values that keep it."""
 
 from __future__ import annotations
 
-from ..model.schema import Entity
 from dataclasses import replace
 
+from ..model.schema import Entity
 from .checks import Branch, CheckRules
 from .context import TableContext
 from .domain import Domain, Unsupported

@@ -103,18 +103,7 @@ def _column_expr(t: TableJob, col: Column, fk: ForeignKey | None) -> str | None:
             its_fk = next(f for f in t.ent.foreign_keys if f.columns == (other.name,))
             twin = parent_row(t, other, its_fk, count)
             row = f"(CASE WHEN {row} = {twin} THEN 1 + {row} % {count} ELSE {row} END)"
-        expr = parent_value(t, fk, col.name, row)
-        if fk.match and len(fk.columns) > 1:
-            return _key_nulls(t, fk, expr)
-        if col.name in t.branched:  # NULL, or a parent's, as the row's branch asks
-            which, options = t.branched[col.name]
-            values = [
-                "NULL" if d is None else expr if d.not_null else _nulls(t, col, expr)
-                for d in options
-            ]
-            cases = " ".join(f"WHEN {i} THEN {value}" for i, value in enumerate(values))
-            return f"(CASE {which} {cases} END)"
-        return _nulls(t, col, expr)
+        return _key_value(t, col, fk, parent_value(t, fk, col.name, row))
     if radix_pos is not None:
         return radix_value(t, col, radix_pos)
     job = column_job(t, col)
@@ -256,6 +245,28 @@ def parent_row(t: TableJob, col: Column, fk: ForeignKey, count: int) -> str:
         return f"(1 + (n - 1) % {count})"  # a one-to-one: each parent once
     skew = col.seed.skew if col.seed and col.seed.skew else DEFAULT_FK_SKEW
     return f"(1 + {below(count, salt(t.ctx.seed, t.ent.table, fk.name), skew)})"
+
+
+def _key_value(t: TableJob, col: Column, fk: ForeignKey, expr: str) -> str:
+    """A foreign key's column whose parent's value is ``expr``: NULL where the key's
+    MATCH, the row's branch of an OR check (see branch_choices) or its share of NULLs
+    says so."""
+    if fk.match and len(fk.columns) > 1:
+        return _key_nulls(t, fk, expr)
+    if col.name in t.branched:
+        return _branch_key(t, col, expr)
+    return _nulls(t, col, expr)
+
+
+def _branch_key(t: TableJob, col: Column, expr: str) -> str:
+    """A foreign key an OR check names (see branch_choices): NULL, or ``expr`` (a
+    parent's value), with its share of NULLs where the row's branch leaves it free."""
+    which, options = t.branched[col.name]
+    values = [
+        "NULL" if d is None else expr if d.not_null else _nulls(t, col, expr) for d in options
+    ]
+    cases = " ".join(f"WHEN {i} THEN {value}" for i, value in enumerate(values))
+    return f"(CASE {which} {cases} END)"
 
 
 def _branch_value(t: TableJob, col: Column, job: ColumnJob) -> str:
