@@ -40,7 +40,10 @@ def deferred_update(
     sets = []
     for fk in fks:
         count = ctx.counts.get(fk.ref_table, 0)
-        pick = f"(1 + {below(count, salt(ctx.seed, ent.table, fk.name), DEFAULT_FK_SKEW, 's.n')})"
+        # the skew its first column declares, as a key filled in the insert (select.parent_row)
+        lead = ent.column(fk.columns[0])
+        skew = lead.seed.skew if lead.seed and lead.seed.skew else DEFAULT_FK_SKEW
+        pick = f"(1 + {below(count, salt(ctx.seed, ent.table, fk.name), skew, 's.n')})"
         whole = bool(fk.match) and len(fk.columns) > 1
         for col_name, ref in zip(fk.columns, fk.ref_columns, strict=True):
             # a MATCH FULL key is NULL in all its columns or in none: one draw and one
