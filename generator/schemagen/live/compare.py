@@ -129,6 +129,7 @@ class LiveCheck:
             conn, actual = self._conn, self._actual
             assert conn is not None and actual is not None
             unknown = unknown_types(conn, schema)
+            bound = bound_schemas(conn, set(expected.extensions) - actual.extensions)
             expected = normalize_expected(conn, expected, actual)
             routines = (
                 routine_findings(conn, schema, actual.opclasses, actual.home)
@@ -137,7 +138,7 @@ class LiveCheck:
             conn.rollback()
         findings = compare_revision(actual.revisions, history, head)
         findings.extend(unknown)
-        findings.extend(compare(expected, actual))
+        findings.extend(compare(expected, actual, bound))
         return findings + routines
 
     def __enter__(self) -> LiveCheck:
@@ -175,6 +176,24 @@ def unknown_types(conn: psycopg.Connection[Any], schema: Schema) -> list[Finding
         )
         for name in missing
     ]
+
+
+def bound_schemas(conn: psycopg.Connection[Any], missing: set[str]) -> dict[str, str]:
+    """The schema the control file of each of the ``missing`` extensions binds it to
+    (``postgis_topology``: topology; ``adminpack``: pg_catalog): PostgreSQL makes it
+    there alone, refusing ``CREATE EXTENSION ... SCHEMA`` another. Read only when an
+    extension is missing (none at head: no statement)."""
+    if not missing:
+        return {}
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT e.name, v.schema FROM pg_available_extensions e "
+            "JOIN pg_available_extension_versions v "
+            "ON v.name = e.name AND v.version = e.default_version "
+            "WHERE e.name = ANY(%s) AND v.schema IS NOT NULL",
+            (sorted(missing),),
+        )
+        return {str(name): str(schema) for name, schema in cur.fetchall()}
 
 
 # --- comparing ----------------------------------------------------------------
@@ -232,10 +251,14 @@ def compare_revision(
     return findings
 
 
-def compare(expected: DatabaseShape, actual: DatabaseShape) -> list[Finding]:
+def compare(
+    expected: DatabaseShape, actual: DatabaseShape, bound: dict[str, str] | None = None
+) -> list[Finding]:
     """Every structural difference, tables first, then enums and extensions.
 
     A database without any table gets one line, not one per missing object.
+    ``bound``: the schema each missing extension's control file binds it to
+    (:func:`bound_schemas`), which its hint's ``CREATE EXTENSION`` names.
     """
     if expected.tables and not actual.tables:
         count = len(expected.tables)
@@ -250,7 +273,10 @@ def compare(expected: DatabaseShape, actual: DatabaseShape) -> list[Finding]:
     for name in sorted(set(expected.enums) & set(actual.enums)):
         findings += _compare_enum(name, expected.enums[name], actual.enums[name])
     findings += _missing_extra(
-        "extension", set(expected.extensions), set(actual.extensions), home=home
+        "extension",
+        set(expected.extensions),
+        set(actual.extensions),
+        schemas={**dict.fromkeys(expected.extensions, home), **(bound or {})},
     )
     findings += compare_sequences(expected, actual, _finding, _missing_extra)
     findings += compare_domains(expected.domains, actual.domains, _finding, _missing_extra)
@@ -653,14 +679,14 @@ def _missing_extra(
     actual: set[str],
     prefix: str = "",
     suffix: str = "",
-    home: str | None = None,
+    schemas: dict[str, str | None] | None = None,
 ) -> list[Finding]:
-    """``home``: the current schema, where a missing extension's hint makes it."""
+    """``schemas``: the schema a missing extension's hint makes it in."""
     findings = [
         _finding(
             f"{what} {prefix}{n}{suffix}",
             "missing from the database",
-            UPGRADE_HINT if what != "extension" else _create_extension(n, home),
+            UPGRADE_HINT if what != "extension" else _create_extension(n, (schemas or {}).get(n)),
         )
         for n in sorted(expected - actual)
     ]
@@ -675,10 +701,11 @@ def _missing_extra(
     return findings
 
 
-def _create_extension(name: str, home: str | None) -> str:
+def _create_extension(name: str, schema: str | None) -> str:
     """The statement that makes a missing extension where migrations make it: in the
-    current schema (a session's first schema, pg_catalog say, would take it otherwise)."""
-    where = "" if home is None else f" SCHEMA {quote_name(home)}"
+    schema its control file binds it to, else the current schema (a session's first
+    schema, pg_catalog say, would take it otherwise)."""
+    where = "" if schema is None else f" SCHEMA {quote_name(schema)}"
     return f"run `CREATE EXTENSION {quote_name(name)}{where}` or `alembic upgrade head`"
 
 
