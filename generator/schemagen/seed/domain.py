@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .patterns import Shape, shape_of
+from .patterns import Shape, merged, shape_of
 
 Literal = Decimal | str | bool
 
@@ -42,20 +42,24 @@ class Domain:
     prefix: str = ""
     suffix: str = ""
     matches: list[tuple[str, str]] = field(default_factory=list)
+    #: The positions of ``prefix`` and ``suffix`` any character takes (LIKE's ``_``).
+    free: frozenset[int] = frozenset()
+    free_suffix: frozenset[int] = frozenset()
 
     def match(self, op: str, pattern: str, shape: Shape) -> None:
         """Narrow by ``column op pattern`` of a simple ``shape``."""
         if shape.exact:
             self.allow([shape.prefix])
-        for mine, theirs, fits in (
-            ("prefix", shape.prefix, str.startswith),
-            ("suffix", shape.suffix, str.endswith),
-        ):
-            held = getattr(self, mine)
-            if not (fits(theirs, held) or fits(held, theirs)):
-                raise Unsupported("no text matches both patterns")
-            setattr(self, mine, max(held, theirs, key=len))
+        start = merged((self.prefix, self.free), (shape.prefix, shape.free))
+        end = merged((self.suffix, self.free_suffix), (shape.suffix, shape.free_suffix), True)
+        if start is None or end is None:
+            raise Unsupported("no text matches both patterns")
+        (self.prefix, self.free), (self.suffix, self.free_suffix) = start, end
         self.matches = [*self.matches, (op, pattern)]
+
+    def shape(self) -> Shape:
+        """The text the column's patterns fix (see :mod:`.patterns`)."""
+        return Shape(self.prefix, self.suffix, free=self.free, free_suffix=self.free_suffix)
 
     def bound(self, op: str, value: Literal) -> None:
         """Narrow by ``column op value`` (value on the right)."""

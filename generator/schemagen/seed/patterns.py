@@ -17,11 +17,56 @@ from ..model.sqltext import sql_string
 @dataclass(frozen=True)
 class Shape:
     """What text a simple pattern matches: ``prefix`` + anything + ``suffix``, or
-    ``prefix`` alone where ``exact``."""
+    ``prefix`` alone where ``exact``. The characters at the positions ``free`` (of
+    the prefix) and ``free_suffix`` (of the suffix) are LIKE's ``_``, any one: an
+    ``x`` there, which another pattern or a listed value may set (see merged)."""
 
     prefix: str
     suffix: str = ""
     exact: bool = False
+    free: frozenset[int] = frozenset()
+    free_suffix: frozenset[int] = frozenset()
+
+
+#: A fixed end of text and the positions in it any character may take.
+Fixed = tuple[str, frozenset[int]]
+
+
+def merged(held: Fixed, theirs: Fixed, at_end: bool = False) -> Fixed | None:
+    """The text two patterns' fixed starts (ends, ``at_end``) both ask, aligned at the
+    text's start (end): at each position, the character one asks where the other
+    leaves it free (``_``); None where they ask two characters at one position."""
+    if at_end:
+        flipped = merged(_flipped(held), _flipped(theirs))
+        return None if flipped is None else _flipped(flipped)
+    (a, a_free), (b, b_free) = held, theirs
+    text, free = [], set()
+    for i in range(max(len(a), len(b))):
+        mine = a[i] if i < len(a) and i not in a_free else None
+        other = b[i] if i < len(b) and i not in b_free else None
+        if mine is not None and other is not None and mine != other:
+            return None
+        asked = mine if mine is not None else other
+        if asked is None:
+            free.add(i)
+        text.append("x" if asked is None else asked)
+    return "".join(text), frozenset(free)
+
+
+def _flipped(fixed: Fixed) -> Fixed:
+    text, free = fixed
+    return text[::-1], frozenset(len(text) - 1 - i for i in free)
+
+
+def fits(value: str, shape: Shape) -> bool:
+    """Whether ``value`` starts with the shape's prefix and ends with its suffix, its
+    free positions taking any character."""
+    if len(value) < len(shape.prefix) + len(shape.suffix):
+        return False
+    head = merged((shape.prefix, shape.free), (value[: len(shape.prefix)], frozenset()))
+    tail = value[len(value) - len(shape.suffix) :] if shape.suffix else ""
+    end = merged((shape.suffix, shape.free_suffix), (tail, frozenset()), at_end=True)
+    return head is not None and end is not None
 
 
 #: SIMILAR TO's characters beyond LIKE's: a pattern holding one is no simple one.
@@ -41,26 +86,34 @@ def shape_of(op: str, pattern: str) -> Shape | None:
 
 
 def _like(pattern: str) -> Shape | None:
-    """LIKE's: ``%`` any text, ``_`` any one character (an ``x`` here), ``\\`` escapes."""
-    segments, current, wild = [], [], False
+    """LIKE's: ``%`` any text, ``_`` any one character (free: an ``x`` unless another
+    check sets it), ``\\`` escapes."""
+    segments: list[list[str | None]] = []
+    current: list[str | None] = []  # None: a _
     chars = iter(pattern)
     for char in chars:
         if char == "\\":
             current.append(next(chars, "\\"))
         elif char == "%":
-            segments.append("".join(current))
+            segments.append(current)
             current = []
-        elif char == "_":
-            current.append("x")
-            wild = True
         else:
-            current.append(char)
-    segments.append("".join(current))
+            current.append(None if char == "_" else char)
+    segments.append(current)
     if len(segments) == 1:  # no %: one value, when no _ stands for any character
-        return None if wild else Shape(segments[0], exact=True)
-    if pattern.startswith("%") and segments[-1] == "" and not pattern.endswith("\\%"):
+        return None if None in current else Shape(_text(current), exact=True)
+    if pattern.startswith("%") and not segments[-1] and not pattern.endswith("\\%"):
         return None  # %...%: anchored at neither end
-    return Shape("".join(segments[:-1]), segments[-1])
+    head = [c for segment in segments[:-1] for c in segment]
+    return Shape(_text(head), _text(segments[-1]), free=_free(head), free_suffix=_free(current))
+
+
+def _text(chars: list[str | None]) -> str:
+    return "".join("x" if c is None else c for c in chars)
+
+
+def _free(chars: list[str | None]) -> frozenset[int]:
+    return frozenset(i for i, c in enumerate(chars) if c is None)
 
 
 def _regex(pattern: str) -> Shape | None:

@@ -58,6 +58,7 @@ def _read(ent: Entity, expression: str, rules: CheckRules) -> None:
         if domain.matches and _untexted(ent, column):  # for the server, as ever
             rules.patterns.extend((column, pattern) for _, pattern in domain.matches)
             domain.prefix, domain.suffix, domain.matches = "", "", []
+            domain.free = domain.free_suffix = frozenset()
     for i, choice in enumerate(rules.choices):
         kept = tuple(
             b

@@ -202,7 +202,7 @@ def _typed(job: ColumnJob, ctype: ColumnType) -> str:
             for v in d.allowed or ()
             if v not in d.avoid
             and times.keeps(v, d.times)
-            and (not isinstance(v, str) or (v.startswith(d.prefix) and v.endswith(d.suffix)))
+            and (not isinstance(v, str) or patterns.fits(v, d.shape()))
         ]
         if not allowed:
             raise Unsupported("no value is allowed")
