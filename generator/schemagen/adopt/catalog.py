@@ -46,6 +46,21 @@ _DOMAINS_ELSEWHERE_SQL = DOMAINS_SQL.format(
     f" AND (t.oid IN {_USED_TYPES} OR t.typarray IN {_USED_TYPES})",
 )
 
+# The enum types of schemas not read that those columns are of (or arrays of), or a
+# domain read is over (a domain of the schemas read, or one of those above): as the
+# domains, a port's shared types may live apart from its tables.
+_ENUMS_ELSEWHERE_SQL = f"""
+SELECT {QUALIFIED_KEY.format(ns="t.typnamespace", name="t.typname")},
+       array_agg(e.enumlabel ORDER BY e.enumsortorder)
+FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid
+WHERE t.typnamespace NOT IN {SCHEMAS_READ}
+  AND (t.oid IN {_USED_TYPES} OR t.typarray IN {_USED_TYPES}
+       OR t.oid IN (SELECT d.typbasetype FROM pg_type d WHERE d.typtype = 'd'
+                    AND (d.typnamespace IN {SCHEMAS_READ} OR d.oid IN {_USED_TYPES}
+                         OR d.typarray IN {_USED_TYPES})))
+GROUP BY t.typnamespace, t.typname
+"""
+
 # Columns: position, identity kind, generated, non-default collation.
 _COLUMNS_SQL = f"""
 SELECT {_REL}, a.attname, a.attnum, a.attidentity, a.attgenerated,
@@ -319,6 +334,10 @@ def read_catalog(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -
                     sorted((*shape.not_valid_domain_checks, *not_valid))
                 ),
             )
+        cur.execute(_ENUMS_ELSEWHERE_SQL, read)
+        enums = {name: tuple(labels) for name, labels in cur.fetchall()}
+        if enums:
+            shape = replace(shape, enums={**shape.enums, **enums})
         cur.execute(_DATABASE_SQL)
         row = cur.fetchone()
         assert row is not None
