@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from migration_harness import write_schema
 from pgcluster import PgCluster
+from schemagen.seed.refusals import SeedError
 from schemagen.seed.run import seed_connection
 from seed_checks import created, project_schema, violations
 
@@ -60,3 +62,25 @@ def test_clock_bounds_moved_by_an_interval_are_kept(
     assert count == 1503 and after_1930 and adults
     assert births > 100 and renewals > 1400  # spread, not all at the bound
     assert reviewed == distinct_reviews and 800 < reviewed < 1503
+
+
+def test_a_clock_moved_by_a_computed_interval_is_refused_naming_what_seed_reads(
+    pg: PgCluster, pg_db: str, tmp_path: Path
+) -> None:
+    """The interval must be a constant: ``now() - interval '1 year' * 18`` is refused,
+    before a row is written, by a message that says the constant form is read."""
+    computed = SCHEMA.replace("NOW() - INTERVAL '18 years'\"", "NOW() - INTERVAL '1 year' * 18\"")
+    write_schema(tmp_path, {"schema.yaml": computed})
+    schema = project_schema(tmp_path)
+    with created(pg, pg_db, tmp_path) as conn:
+        conn.execute(
+            "INSERT INTO employees (id, birthdate, hiredate, reviewed_at, renews_at) VALUES"
+            " (1, '1969-01-29', '2009-01-14', NULL, now() + interval '40 days')"
+        )
+        conn.commit()
+        with pytest.raises(SeedError) as refused:
+            seed_connection(conn, schema, rows=10, seed=3, append=True)
+        assert conn.execute("SELECT count(*) FROM employees").fetchone() == (1,)
+    message = str(refused.value)
+    assert "check CK_Employee_BirthDate" in message
+    assert "bounds by now() or CURRENT_DATE (maybe plus or minus an interval)" in message

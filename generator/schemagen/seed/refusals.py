@@ -19,7 +19,8 @@ def unsupported(ent: Entity, name: str, expression: str, why: str) -> str:
     return (
         f"cannot seed {ent.table}: check {name} ({expression}) has a shape seed cannot "
         f"satisfy ({why}). Seed understands ranges and comparisons with constants, "
-        "BETWEEN, IN lists, <>, length(column) <= n, bounds by now() or CURRENT_DATE, "
+        "BETWEEN, IN lists, <>, length(column) <= n, bounds by now() or CURRENT_DATE "
+        "(maybe plus or minus an interval), "
         "dates and times bounded by constants ('2000-01-01'), "
         "regex, LIKE and SIMILAR TO patterns, ORs and CASEs of these and "
         "`column IS NULL OR ...`. Give a column it names a value "
