@@ -53,3 +53,41 @@ def test_underscores_leave_their_character_to_the_other_checks(
     assert row is not None
     total, codes, notes, grades, shaped = row
     assert (total, codes, grades, shaped) == (302, 302, 2, 302) and 0 < notes < total
+
+
+FIXED_LENGTH = """
+database: {name: shop}
+entities:
+  Bin:
+    columns:
+      id: {type: integer, primary_key: true}
+      code: {type: string, length: 12, unique: true}
+      aisle: {type: text}
+      note: {type: text, nullable: true}
+    checks:
+      code_shape: "code LIKE 'B-___'"
+      aisle_shape: "aisle LIKE 'A_' OR aisle LIKE 'Z_'"
+"""
+
+
+def test_patterns_without_percent_fill_their_underscores(
+    pg: PgCluster, pg_db: str, tmp_path: Path
+) -> None:
+    # LIKE 'B-___' (no %) was no shape seed read: its realistic text failed the check
+    write_schema(tmp_path, {"schema.yaml": FIXED_LENGTH})
+    schema = project_schema(tmp_path)
+    with created(pg, pg_db, tmp_path) as conn:
+        conn.execute(  # rows there: a NULL note, an aisle twice
+            "INSERT INTO bins (code, aisle, note) VALUES ('B-zzz', 'A1', NULL),"
+            " ('B-zzy', 'A1', 'x')"
+        )
+        conn.commit()
+        seed_connection(conn, schema, rows=500, seed=4, append=True)
+        assert violations(conn, schema) == []
+        row = conn.execute(
+            "SELECT count(*), count(DISTINCT code), count(DISTINCT aisle), count(note),"
+            " count(*) FILTER (WHERE code ~ '^B-[0-9]{3}$') FROM bins"
+        ).fetchone()
+    assert row is not None
+    total, codes, aisles, notes, numbered = row
+    assert (total, codes, numbered) == (502, 502, 500) and aisles > 10 and 0 < notes < total

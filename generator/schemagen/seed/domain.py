@@ -55,6 +55,9 @@ class Domain:
         if start is None or end is None:
             raise Unsupported("no text matches both patterns")
         (self.prefix, self.free), (self.suffix, self.free_suffix) = start, end
+        if shape.length is not None:  # (LIKE 'B-___': as long as the pattern)
+            self.max_length = min(shape.length, self.max_length or shape.length)
+            self.min_length = max(shape.length, self.min_length or 0)
         self.matches = [*self.matches, (op, pattern)]
 
     def shape(self) -> Shape:

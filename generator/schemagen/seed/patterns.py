@@ -26,6 +26,8 @@ class Shape:
     exact: bool = False
     free: frozenset[int] = frozenset()
     free_suffix: frozenset[int] = frozenset()
+    #: the text's length where the pattern fixes it (``LIKE 'B-___'``, no ``%``)
+    length: int | None = None
 
 
 #: A fixed end of text and the positions in it any character may take.
@@ -100,8 +102,10 @@ def _like(pattern: str) -> Shape | None:
         else:
             current.append(None if char == "_" else char)
     segments.append(current)
-    if len(segments) == 1:  # no %: one value, when no _ stands for any character
-        return None if None in current else Shape(_text(current), exact=True)
+    if len(segments) == 1:  # no %: one value, or its length with a _ (see filled)
+        if None in current:
+            return Shape(_text(current), free=_free(current), length=len(current))
+        return Shape(_text(current), exact=True)
     if pattern.startswith("%") and not segments[-1] and not pattern.endswith("\\%"):
         return None  # %...%: anchored at neither end
     head = [c for segment in segments[:-1] for c in segment]
@@ -145,6 +149,28 @@ def _regex(pattern: str) -> Shape | None:
     if start and end:
         return Shape(literal, exact=True)
     return Shape(literal, "") if start else Shape("", literal)
+
+
+def free_count(shape: Shape) -> int:
+    """How many characters of the text the shape fixes are free (LIKE's ``_``)."""
+    return len(shape.free) + len(shape.free_suffix)
+
+
+def filled(shape: Shape, fill: list[str]) -> str:
+    """The text a shape fixes whole (its patterns leave no room for more), each free
+    character (see free_count) the SQL of ``fill`` in turn."""
+    text = shape.prefix + shape.suffix
+    free = sorted([*shape.free, *(len(shape.prefix) + i for i in shape.free_suffix)])
+    parts, plain = [], ""
+    for i, char in enumerate(text):
+        if i in free:
+            parts += [sql_string(plain)] if plain else []
+            parts.append(fill[free.index(i)])
+            plain = ""
+        else:
+            plain += char
+    parts += [sql_string(plain)] if plain else []
+    return f"({' || '.join(parts)})"
 
 
 def matching(expr: str, shape: Shape, matches: list[tuple[str, str]], unique: bool) -> str:

@@ -482,6 +482,8 @@ def _text(job: ColumnJob, length: int | None) -> str:
             why = f"its patterns fix {fixed} characters, more than the {length} it holds"
             raise Unsupported(why)
         length -= fixed
+        if length == 0 and patterns.free_count(d.shape()):
+            return _filled(job)
     least = d.min_length - fixed if d.min_length is not None else None
     if least is None or least <= 0:
         expr = _cut_text(job, length)
@@ -495,6 +497,24 @@ def _text(job: ColumnJob, length: int | None) -> str:
         shape = patterns.Shape(d.prefix, d.suffix)
         return patterns.matching(expr, shape, d.matches, job.unique)
     return expr
+
+
+def _filled(job: ColumnJob) -> str:
+    """The text the column's patterns fix whole (``LIKE 'B-___'``), their ``_`` filled:
+    a unique column's with the row number's digits ('B-007'), any other's with a
+    letter each."""
+    shape = job.domain.shape()
+    count = patterns.free_count(shape)
+    if job.unique:
+        if job.rows >= 10**count:
+            raise Unsupported(
+                f"{job.rows} distinct values do not fit the {count} characters its "
+                "patterns leave free"
+            )
+        digits = f"lpad(n::text, {count}, '0')"
+        return patterns.filled(shape, [f"substr({digits}, {i + 1}, 1)" for i in range(count)])
+    letters = [f"chr((97 + {below(26, job.salt(f'_{i}'))})::integer)" for i in range(count)]
+    return patterns.filled(shape, letters)
 
 
 def _padded(expr: str, least: int, unique: bool) -> str:
