@@ -58,6 +58,16 @@ PARTITIONED_HINT = (
     "partitioned index: it holds ACCESS EXCLUSIVE on events and each of its partitions "
     "until it commits; the rerun then builds it again)"
 )
+#: what it adds for the partitions without their copy (live.partition_indexes): the
+#: killed one's, whose own INVALID index is reported apart, and the one not reached
+FINISH_BY_HAND = (
+    "; or finish it by hand, building and attaching each partition's: `CREATE UNIQUE "
+    "INDEX CONCURRENTLY events_2026_02_ux_events_ref ON public.events_2026_02 USING "
+    "btree (ref, happened_on)`, `ALTER INDEX public.ux_events_ref ATTACH PARTITION "
+    "public.events_2026_02_ux_events_ref`; `CREATE UNIQUE INDEX CONCURRENTLY "
+    "events_other_ux_events_ref ON public.events_other USING btree (ref, happened_on)`, "
+    "`ALTER INDEX public.ux_events_ref ATTACH PARTITION public.events_other_ux_events_ref`"
+)
 #: the hint of a plain index's INVALID build, as before
 PLAIN_HINT = (
     "index events_2026_02_ref_happened_on_idx: fix what made the build fail (e.g. "
@@ -78,8 +88,9 @@ def test_a_half_built_partitioned_index_says_to_rerun_the_upgrade(
         "index ux_events_ref on events": (
             "is INVALID: its build partition by partition failed or was cancelled before "
             "every partition's index was attached, so a partition without one is neither "
-            "indexed nor, for a unique index, checked",
-            PARTITIONED_HINT,
+            "indexed nor, for a unique index, checked; without one: events_2026_02, "
+            "events_other",
+            PARTITIONED_HINT + FINISH_BY_HAND,
         ),
         # a partition's own index, killed mid-build: a plain index, its hint unchanged
         "index events_2026_02_ref_happened_on_idx on events_2026_02": (
@@ -164,6 +175,10 @@ def test_a_half_built_sub_partitioned_index_names_a_drop_postgresql_accepts(
     found = _invalid(root, url)
     message, hint = found["index events_2025_12_ref_happened_on_idx on events_2025_12"]
     assert message.startswith("is INVALID: its build partition by partition failed"), message
+    hint, finish = hint.split("; or finish it by hand")
+    # its own partitions' copies, built and attached to it
+    assert finish.count("CREATE UNIQUE INDEX CONCURRENTLY") == 2, finish
+    assert "`ALTER INDEX public.events_2025_12_ref_happened_on_idx ATTACH PARTITION" in finish
     assert hint == (
         "index events_2025_12_ref_happened_on_idx: it is attached to index ux_events_ref "
         "on events, whose build it is part of: fix what made the build fail (e.g. "
@@ -175,7 +190,9 @@ def test_a_half_built_sub_partitioned_index_names_a_drop_postgresql_accepts(
         "a partitioned index: it holds ACCESS EXCLUSIVE on events and each of its "
         "partitions until it commits; the rerun then builds it again)"
     )
-    assert found["index ux_events_ref on events"][1] == PARTITIONED_HINT
+    assert found["index ux_events_ref on events"][1].startswith(
+        PARTITIONED_HINT + "; or finish it by hand"
+    )
     # what the hint said before: refused
     with psycopg.connect(pg.libpq_url(db), autocommit=True) as conn, pytest.raises(
         psycopg.errors.DependentObjectsStillExist, match="index ux_events_ref requires it"

@@ -34,6 +34,7 @@ from .comments import compare_comment
 from .domains import compare_domains
 from .expected import expected_shape, loose, normalize_expected
 from .introspect import introspect
+from .partition_indexes import partition_index_findings, without_copies
 from .routines import routine_findings
 from .sequences import compare_sequences
 from .settings import ColumnSettings, implied, partition_findings, settings_findings
@@ -290,22 +291,23 @@ def compare(
 def _invalid_index(found: InvalidIndex, home: str | None) -> Finding:
     """``home``: the current schema, which qualifies the hint's DROP of an index of
     one of its tables (keyed bare), so the DROP runs whatever the search_path."""
-    table, index, partitioned, top = found
+    table, index, partitioned, top = found[:4]
     where = quote_qualified(in_schema_of(table, index), home)
     if partitioned or top is not None:
         # PostgreSQL refuses DROP INDEX CONCURRENTLY of a partitioned index, and the
         # rerun finishes the build rather than starting it again
+        named, finish = without_copies(found, where)
         return _finding(
             f"index {index} on {table}",
             "is INVALID: its build partition by partition failed or was cancelled "
             "before every partition's index was attached, so a partition without one "
-            "is neither indexed nor, for a unique index, checked",
+            f"is neither indexed nor, for a unique index, checked{named}",
             f"index {index}: {_part_of(top)}fix what made the build fail (e.g. duplicate "
             "rows), then rerun `alembic upgrade head`: it builds and attaches the "
             "partitions' missing indexes, and the index is valid once the last is "
             f"attached (by hand: {_drop_by_hand(where, index, top, home)}it holds ACCESS "
             f"EXCLUSIVE on {top.table if top else table} and each of its partitions until "
-            "it commits; the rerun then builds it again)",
+            f"it commits; the rerun then builds it again){finish}",
         )
     return _finding(
         f"index {index} on {table}",
@@ -427,6 +429,7 @@ def compare_table(
             act.partition_settings,
             home,
         )
+    findings += partition_index_findings(table, act.partition_indexes)
     findings += undeclarable(table, act.rules, act.statistics, home)
     for partition, (rules, statistics) in sorted(act.partition_extras.items()):
         findings += undeclarable(partition, rules, statistics, home)

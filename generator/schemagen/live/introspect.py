@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..model.naming import partition_table
 from ..model.storage import STORAGE_CODES
+from ..revision.partition_indexes import index_definition_sql
 from .catalog_rows import (
     add_constraint_row,
     add_index_row,
@@ -42,7 +43,15 @@ from .settings import (
     PartitionSettings,
     read_partition_settings,
 )
-from .shapes import AttachedTo, ColumnShape, DatabaseShape, InvalidIndex, TableShape
+from .shapes import (
+    AttachedTo,
+    ColumnShape,
+    DatabaseShape,
+    InvalidIndex,
+    PartitionIndex,
+    TableShape,
+    Uncovered,
+)
 
 if TYPE_CHECKING:
     import psycopg
@@ -88,6 +97,26 @@ _TREE_NAME = (
 )
 #: {rel} is not a partition (its root is itself, or it is in no partition tree: t.root).
 _OWN = "coalesce(t.root = {rel}, true)"
+
+#: The definition (from USING on) of the index whose oid is {ix}, as the build
+#: partition by partition compares a partition's index with its table's ('%' doubled:
+#: the queries take parameters). Its subquery names pg_index i, pg_class c and t:
+#: {ix} must name none of them.
+_DEFINITION = index_definition_sql("{ix}").replace("%", "%%")
+#: The INVALID index of the parent of x's table that x has the definition of and no
+#: copy of x's table is attached to, which ATTACH would make x a copy of: [its table
+#: keyed as a table is, its PostgreSQL schema, its name]; NULL for none.
+_COPY_OF = f"""(SELECT json_build_array(
+         {QUALIFIED_KEY.format(ns="pt.relnamespace", name="pt.relname")},
+         (SELECT n.nspname FROM pg_namespace n WHERE n.oid = pc.relnamespace), pc.relname)
+       FROM pg_inherits h JOIN pg_index px ON px.indrelid = h.inhparent
+       JOIN pg_class pc ON pc.oid = px.indexrelid JOIN pg_class pt ON pt.oid = px.indrelid
+       WHERE h.inhrelid = x.indrelid AND NOT px.indisvalid
+       AND px.indisunique = x.indisunique
+       AND {_DEFINITION.format(ix="px.indexrelid")} = {_DEFINITION.format(ix="x.indexrelid")}
+       AND NOT EXISTS (SELECT FROM pg_inherits a JOIN pg_index ax ON ax.indexrelid = a.inhrelid
+                       WHERE a.inhparent = px.indexrelid AND ax.indrelid = x.indrelid)
+       ORDER BY pc.relname LIMIT 1)"""
 
 # One query per kind of object; each selects only the tables of the schemas read.
 # Partitions are not tables of their own here: their parent lists them with their
@@ -154,7 +183,11 @@ SELECT c.oid, {QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")},
        -- the table holds (conparentid 0), as [partition, pg_get_constraintdef] pairs:
        -- a build partition by partition cut short before the table's own
        -- (revision.partition_uniques); NULL for none, as nearly every table has
-       pu.uniques
+       pu.uniques,
+       -- the indexes made on one of its partitions (any depth) that are copies of no
+       -- index of their parent (attached to none), valid and no constraint's (live.
+       -- partition_indexes); NULL for none, as nearly every table has
+       pi.indexes
 FROM pg_class c
 -- each catalog grouped once and joined (a subquery per table cost 2,000 index
 -- lookups at 2,000 tables, a tenth more time; these scan two small catalogs once),
@@ -184,6 +217,25 @@ LEFT JOIN (SELECT pg_partition_root(k.conrelid) AS relid,
            WHERE k.contype = 'u' AND k.conparentid = 0
            AND k.conrelid IN (SELECT inhrelid FROM pg_inherits)
            GROUP BY 1) pu ON pu.relid = c.oid
+-- (pg_index scanned once, its partitions' and attached indexes found in pg_inherits
+-- (hashed), a constraint's by a lookup for the few left, and each left index's name
+-- and parent index of the same definition looked up for those alone: a join with
+-- pg_class, or an anti join with pg_constraint, cost half the query's time again)
+LEFT JOIN (SELECT pg_partition_root(x.indrelid) AS relid,
+                  json_agg(json_build_array(
+                    {_PARTITION_KEY.format(rel="x.indrelid")},
+                    (SELECT n.nspname FROM pg_class r JOIN pg_namespace n
+                       ON n.oid = r.relnamespace WHERE r.oid = x.indexrelid),
+                    (SELECT r.relname FROM pg_class r WHERE r.oid = x.indexrelid),
+                    (SELECT r.relkind = 'I' FROM pg_class r WHERE r.oid = x.indexrelid),
+                    {_COPY_OF})) AS indexes
+           FROM pg_index x
+           WHERE x.indisvalid
+           AND x.indrelid IN (SELECT inhrelid FROM pg_inherits)
+           AND x.indexrelid NOT IN (SELECT inhrelid FROM pg_inherits)
+           AND (SELECT count(*) FROM pg_constraint k WHERE k.conrelid = x.indrelid
+                AND k.conindid = x.indexrelid AND k.contype IN ('p', 'u', 'x')) = 0
+           GROUP BY 1) pi ON pi.relid = c.oid
 WHERE c.relnamespace IN {SCHEMAS_READ}
   AND c.relkind IN ('r', 'p') AND NOT c.relispartition
   AND c.oid <> %(version)s  -- Alembic's version table (0: none)
@@ -369,7 +421,28 @@ _INVALID_INDEXES_SQL = f"""
 SELECT {QUALIFIED_KEY.format(ns="t.relnamespace", name="t.relname")}, ic.relname,
        ic.relkind = 'I', {QUALIFIED_KEY.format(ns="rt.relnamespace", name="rt.relname")},
        CASE WHEN ri.relnamespace <> to_regnamespace(current_schema())
-       THEN (SELECT nspname FROM pg_namespace WHERE oid = ri.relnamespace) END, ri.relname
+       THEN (SELECT nspname FROM pg_namespace WHERE oid = ri.relnamespace) END, ri.relname,
+       -- a partitioned index's: UNIQUE, its definition from USING on, and the
+       -- partitions of its table without their copy of it, each [keyed as a table is,
+       -- its schema, its name, partitioned in turn, an index on it of the same
+       -- definition that ATTACH takes (valid, attached to none)]
+       i.indisunique,
+       CASE WHEN ic.relkind = 'I' THEN {_DEFINITION.format(ix="ic.oid")} END,
+       CASE WHEN ic.relkind = 'I' THEN
+         (SELECT json_agg(json_build_array(
+                   {QUALIFIED_KEY.format(ns="p.relnamespace", name="p.relname")},
+                   (SELECT n.nspname FROM pg_namespace n WHERE n.oid = p.relnamespace),
+                   p.relname, p.relkind = 'p',
+                   (SELECT xc.relname FROM pg_index x JOIN pg_class xc ON xc.oid = x.indexrelid
+                    WHERE x.indrelid = p.oid AND x.indisvalid AND NOT xc.relispartition
+                    AND x.indisunique = i.indisunique
+                    AND {_DEFINITION.format(ix="x.indexrelid")}
+                        = {_DEFINITION.format(ix="ic.oid")}
+                    ORDER BY xc.relname LIMIT 1)))
+          FROM pg_inherits h JOIN pg_class p ON p.oid = h.inhrelid
+          WHERE h.inhparent = t.oid AND NOT h.inhdetachpending AND p.relkind IN ('r', 'p')
+          AND NOT EXISTS (SELECT FROM pg_inherits a JOIN pg_index ax ON ax.indexrelid = a.inhrelid
+                          WHERE a.inhparent = ic.oid AND ax.indrelid = p.oid)) END
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class t ON t.oid = i.indrelid
@@ -426,6 +499,12 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
                 ),
                 replica_identity=replica_identity(ident, ident_index),
                 partition_uniques=tuple(sorted((p, d) for p, d in unattached or ())),
+                partition_indexes=tuple(
+                    sorted(
+                        PartitionIndex(p, schema, index, partitioned, tuple(of) if of else None)
+                        for p, schema, index, partitioned, of in own_indexes or ()
+                    )
+                ),
             )
             for (
                 _,
@@ -443,6 +522,7 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
                 ident,
                 ident_index,
                 unattached,
+                own_indexes,
             ) in rows
         }
         # each partitioned table's partitions at every level, (name, the settings it
@@ -516,8 +596,16 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
         extensions = frozenset(name for (name,) in cur.fetchall())
         cur.execute(_INVALID_INDEXES_SQL, read)
         invalid = tuple(
-            InvalidIndex(table, index, partitioned, AttachedTo(*top) if top[2] else None)
-            for table, index, partitioned, *top in cur.fetchall()
+            InvalidIndex(
+                table,
+                index,
+                partitioned,
+                AttachedTo(*top) if top[2] else None,
+                unique,
+                definition,
+                tuple(sorted(Uncovered(*part) for part in uncovered or ())),
+            )
+            for table, index, partitioned, *top, unique, definition, uncovered in cur.fetchall()
         )
         cur.execute(_DOMAINS_SQL, read)
         domains, not_valid_checks = read_domains(cur.fetchall())

@@ -28,6 +28,18 @@ class AttachedTo(NamedTuple):
     name: str
 
 
+class Uncovered(NamedTuple):
+    """A partition without its copy of a partitioned table's index (INVALID until
+    every partition's is attached)."""
+
+    partition: str  # keyed as a table is
+    schema: str  # its PostgreSQL schema
+    name: str  # its name there
+    partitioned: bool  # partitioned in turn: no CREATE INDEX CONCURRENTLY on it
+    # an index on it of the same definition, attached to none, that ATTACH takes
+    candidate: str | None
+
+
 class InvalidIndex(NamedTuple):
     """An INVALID index: left by a failed concurrent build, it enforces nothing and
     serves no query, whatever its definition says."""
@@ -38,6 +50,25 @@ class InvalidIndex(NamedTuple):
     # is attached (a build partition by partition cut short)
     partitioned: bool
     attached_to: AttachedTo | None = None
+    # a partitioned index's: UNIQUE, its definition from USING on, and the partitions
+    # of its table without their copy of it
+    unique: bool = False
+    definition: str | None = None
+    uncovered: tuple[Uncovered, ...] = ()
+
+
+class PartitionIndex(NamedTuple):
+    """An index made on one partition (any depth) that is a copy of no index of its
+    parent (attached to none), valid and no constraint's: the language declares a
+    partition's indexes on its table, so it is drift."""
+
+    partition: str  # keyed as a table is
+    schema: str  # its PostgreSQL schema (the index's)
+    name: str
+    partitioned: bool  # a partitioned partition's (relkind 'I'): no DROP CONCURRENTLY
+    # the INVALID index of its parent of the same definition, which ATTACH would make
+    # it a copy of: (its table keyed as a table is, its PostgreSQL schema, its name)
+    copy_of: tuple[str, str, str] | None
 
 
 @fast_init  # both sides of a 2,000-table comparison build 64,000 of these
@@ -162,6 +193,9 @@ class TableShape:
     # that no constraint of the table holds, (partition, pg_get_constraintdef),
     # sorted: left by a build partition by partition cut short before the table's
     partition_uniques: tuple[tuple[str, str], ...] = ()
+    # the database's side alone: indexes made on one of its partitions (any depth),
+    # copies of no index of the table's, sorted
+    partition_indexes: tuple[PartitionIndex, ...] = ()
     # what a partition holds of its own of the settings the language declares on its
     # table (REPLICA IDENTITY, its columns' statistics target and storage), keyed as a
     # table is: the partitions having some (the schema's side: what it implies)

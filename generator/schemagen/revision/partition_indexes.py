@@ -107,6 +107,13 @@ ORDER BY t.depth, t.rel::regclass::text
 LIMIT 1"""
 
 
+def index_definition_sql(ix: str) -> str:
+    """SQL giving the definition of the index whose oid ``ix`` (SQL) gives, from its
+    method on, as a partition's copy of it is built and compared by (the USING part
+    of ``pg_get_indexdef``, cut after its head's exact length)."""
+    return _DEFINITION.replace("$ix", ix)
+
+
 def next_step_sql(table: str, index: str) -> str:
     """SQL giving the next statement of ``index``'s build on ``table``'s
     partitions, or NULL when every partition's index is attached."""
