@@ -108,3 +108,41 @@ def test_a_partitioned_table_s_trigger_is_one_trigger(pg: PgCluster, db: tuple[P
     )
     assert live_findings(root, url) == []
     assert pg.sql("SELECT count(*) FROM payments", name).strip() == "120"
+
+
+def test_a_partition_s_clone_disabled_alone_is_drift(pg: PgCluster, db: tuple[Path, str]) -> None:
+    """The table's trigger enabled, one partition's clone disabled by hand: rows written
+    to that partition skip it, so the clone is named (with the ALTER TABLE that
+    enables it there); a sub-partition's clone disabled with its partition's (ALTER
+    TABLE recurses) is that partition's finding, not one more."""
+    root, name = db
+    url = pg.url(name)
+    by_hand(
+        pg,
+        name,
+        [
+            "ALTER TABLE payments_2026 DISABLE TRIGGER trg_payments_memo",
+            "ALTER TABLE audit.entries_login ENABLE REPLICA TRIGGER trg_entries_memo",
+        ],
+    )
+    pg.sql("INSERT INTO payments VALUES (500, '2026-05-01', '  kept  ')", name)
+    assert pg.sql("SELECT memo FROM payments WHERE id = 500", name) == "  kept  \n"
+    findings = json_findings(root, url)
+    assert [(f["object"], f["message"], f["hint"]) for f in findings] == [
+        (
+            "trigger audit.entries_login.trg_entries_memo",
+            "on audit.entries_login is enabled for replicas only (ENABLE REPLICA TRIGGER): "
+            "it fires only in sessions whose session_replication_role is replica; the "
+            "schema declares it enabled (a clone of its table's)",
+            "ALTER TABLE audit.entries_login ENABLE TRIGGER trg_entries_memo",
+        ),
+        (
+            "trigger payments_2026.trg_payments_memo",
+            "on public.payments_2026 is disabled (DISABLE TRIGGER): it never fires; the "
+            "schema declares it enabled (a clone of its table's)",
+            "ALTER TABLE public.payments_2026 ENABLE TRIGGER trg_payments_memo",
+        ),
+    ], findings
+    by_hand(pg, name, [f["hint"] for f in findings])
+    assert live_findings(root, url) == []
+    assert pg.sql("SELECT count(*) FROM payments", name).strip() == "121"

@@ -96,18 +96,23 @@ WHERE (c.relnamespace = current_schema()::regnamespace OR n.nspname = ANY(%(sche
 # whether each fires (tgenabled) and its table's qualified name, for the finding.
 # A partitioned table's trigger only: PostgreSQL clones it onto each partition (their
 # tgparentid names it), and ALTER TABLE ... ENABLE/DISABLE TRIGGER on the table
-# changes the clones with it.
+# changes the clones with it. A clone is read only when it does not fire, with its
+# oid and its source's (tgparentid, 0 for none; the last columns), for
+# introspect_routines to keep the clones that fire otherwise than their source (a
+# partition ALTERed apart): a filter on the row, no lookup per clone.
 TRIGGERS = f"""
 SELECT CASE WHEN c.relnamespace = current_schema()::regnamespace THEN c.relname
             ELSE n.nspname || '.' || c.relname END,
        t.tgname, pg_get_triggerdef(t.oid), t.tgenabled,
        quote_ident(n.nspname) || '.' || quote_ident(c.relname),
-       ds.description  -- the description migrations write (live.comments)
+       ds.description,  -- the description migrations write (live.comments)
+       t.oid, t.tgparentid
 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 {_COMMENT.format(oid="t.oid", catalog="pg_trigger")}
 WHERE (c.relnamespace = current_schema()::regnamespace OR n.nspname = ANY(%(schemas)s))
-  AND NOT t.tgisinternal AND t.tgparentid = 0
+  AND NOT t.tgisinternal
+  AND (t.tgparentid = 0 OR t.tgenabled <> 'O')
 """
 
 # Types other than enums and domains (compared with the tables), table row types
@@ -134,6 +139,10 @@ class Shapes:
     #: Live triggers that do not fire as declared ones do: ``table.name`` ->
     #: (``pg_trigger.tgenabled``, the table's qualified name, the trigger's name).
     trigger_states: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    #: The same of partitions' clones of a partitioned table's trigger that do not fire
+    #: as the trigger they are cloned from does (their partition's ALTER TABLE made
+    #: them so; one its source's ENABLE would not reach).
+    clone_states: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     #: Each materialized view's indexes, by name: the live ones as the catalog has
     #: them, the declared ones as made on a temporary copy of the view.
     view_indexes: dict[str, dict[str, IndexShape]] = field(default_factory=dict)
@@ -172,7 +181,10 @@ def routine_findings(
     findings += _declared_view_columns(schema, expected.view_columns or actual.view_columns)
     findings += _compare("trigger", expected.triggers, actual.triggers)
     findings += _trigger_states(
-        expected.triggers.keys() & actual.trigger_states.keys(), actual, home
+        expected.triggers.keys() & actual.trigger_states.keys(), actual.trigger_states, home
+    )
+    findings += _trigger_states(
+        set(actual.clone_states), actual.clone_states, home, " (a clone of its table's)"
     )
     findings += comment_findings(
         schema, actual.function_comments, actual.view_comments, actual.trigger_comments, home
@@ -222,7 +234,14 @@ def introspect_routines(
                     tuple(sorted(statistics or ())),
                 )
         cur.execute(TRIGGERS, {"schemas": list(schemas)})
-        for table, name, text, enabled, qualified, comment in cur.fetchall():
+        rows = cur.fetchall()
+        # each trigger read by oid: a clone's source not read is a clone that fires
+        states = {row[6]: row[3] for row in rows}
+        for table, name, text, enabled, qualified, comment, _, source in rows:
+            if source:  # a clone that does not fire as its source does: its own finding
+                if states.get(source) != enabled:
+                    shapes.clone_states[f"{table}.{name}"] = (enabled, qualified, name)
+                continue
             shapes.triggers[f"{table}.{name}"] = text
             shapes.trigger_comments[f"{table}.{name}"] = comment
             if enabled != "O":
@@ -230,19 +249,26 @@ def introspect_routines(
     return shapes
 
 
-def _trigger_states(keys: set[str], actual: Shapes, home: str | None) -> list[Finding]:
-    """A declared trigger that exists but does not fire as declared (enabled); ``home``:
-    the current schema, which the hint's ALTER TABLE names a bare table's by."""
+def _trigger_states(
+    keys: set[str],
+    states: dict[str, tuple[str, str, str]],
+    home: str | None,
+    note: str = "",
+) -> list[Finding]:
+    """A declared trigger that exists but does not fire as declared (enabled), of each
+    of ``keys`` of ``states`` (:attr:`Shapes.trigger_states`); ``home``: the current
+    schema, which the hint's ALTER TABLE names a bare table's by; ``note``: what the
+    message adds (a partition's clone)."""
     findings = []
     for key in sorted(keys):
-        enabled, table, name = actual.trigger_states[key]
+        enabled, table, name = states[key]
         state = NOT_ENABLED.get(enabled, f"in state tgenabled = {enabled!r}")
         # the table as the key names it, quoted as every hint's (the key ends .trigger)
         where = ddl.quote_qualified(key[: -len(name) - 1], home)
         findings.append(
             _finding(
                 f"trigger {key}",
-                f"on {table} is {state}; the schema declares it enabled",
+                f"on {table} is {state}; the schema declares it enabled{note}",
                 f"ALTER TABLE {where} ENABLE TRIGGER {ddl.ident(name)}",
             )
         )
