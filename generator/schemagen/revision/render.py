@@ -144,6 +144,21 @@ def _statement_lines(stmt: Stmt | Guarded | Stepwise, indent: str) -> list[str]:
 STEPS_PER_TABLE = 3
 
 
+def _untaken_sql(table: str) -> str:
+    """SQL giving the DROP INDEX of each index of ``table``'s partition tree that no
+    index took (attached to none) and no constraint owns, qualified and quoted where
+    PostgreSQL needs it (a partitioned one's not CONCURRENTLY, which it refuses)."""
+    return (
+        "SELECT format('DROP INDEX %s%I.%I', CASE WHEN c.relkind = 'I' THEN '' "
+        "ELSE 'CONCURRENTLY ' END, n.nspname, c.relname) "
+        f"FROM pg_partition_tree({sql_literal(quote_table(table))}::regclass) t "
+        "JOIN pg_index i ON i.indrelid = t.relid JOIN pg_class c ON c.oid = i.indexrelid "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT c.relispartition "
+        "AND NOT EXISTS (SELECT FROM pg_constraint k WHERE k.conindid = i.indexrelid "
+        "AND k.conrelid = i.indrelid)"
+    )
+
+
 def _stepwise_lines(stmt: Stepwise, indent: str) -> list[str]:
     """The loop asking for one step at a time, stopped with a ``CommandError`` when
     a step comes back (the database did not take what it built for what was asked,
@@ -151,7 +166,15 @@ def _stepwise_lines(stmt: Stepwise, indent: str) -> list[str]:
     without end) or when there are more than the tree's tables allow (a step
     naming a new index each time round)."""
     inner, deeper = indent + INDENT, indent + INDENT * 2
-    lines = [f"{indent}done = set[str]()", f"{indent}while True:"]
+    # what a stopped build leaves is named from the indexes of the tree no index took,
+    # less those there before it (a partition's own, the table's ON ONLY one)
+    lines = layout(call("sa.text", Str(text_source(_untaken_sql(stmt.table)))), indent,
+                   prefix="untaken = ")
+    lines += [
+        f"{indent}built = set(op.get_bind().scalars(untaken))",
+        f"{indent}done = set[str]()",
+        f"{indent}while True:",
+    ]
     ask = call("op.get_bind().scalar", call("sa.text", Str(text_source(stmt.query))))
     lines += layout(ask, inner, prefix="step = ")
     lines += [f"{inner}if step is None:", f"{deeper}break"]
@@ -167,18 +190,22 @@ def _stepwise_lines(stmt: Stepwise, indent: str) -> list[str]:
     why = (
         "The build would go round without end (what a step built is not taken for what "
         "was asked: a defect of schemagen's step query); stopped here, the steps before "
-        "it committed. Report it with this statement"
+        "it committed. Report it with this statement. What it built that nothing took "
+        "(a rerun after the fix would take one of a kind and leave the others), to drop, "
+        "each statement as written: {}"
     )
     again = f"{subject}: the database named the same step twice: {{}}. {why}"
     many = (
         f"{subject}: {{}} steps taken, the most a build over its partition tree takes, "
         f"and the database names another: {{}}. {why}"
     )
+    left = '"; ".join(left) or "nothing"'
     for test, message, args in (
-        ("step in done", again, ("step",)),
-        ("len(done) >= most", many, ("len(done)", "step")),
+        ("step in done", again, ("step", left)),
+        ("len(done) >= most", many, ("len(done)", "step", left)),
     ):
         lines.append(f"{inner}if {test}:")
+        lines.append(f"{deeper}left = sorted(set(op.get_bind().scalars(untaken)) - built)")
         lines += layout(call("CommandError", call("str.format", Str(message), *args)), deeper,
                         prefix="raise ")
     lines.append(f"{inner}done.add(step)")
