@@ -109,3 +109,44 @@ def test_one_partition_from_minvalue_to_maxvalue_gets_rows(
             assert violations(conn, project_schema(tmp_path)) == []
     finally:
         pg.drop_database(db)
+
+
+NARROW = """
+database: {name: ledger}
+entities:
+  Price:
+    primary_key: false   # a key (id, amount) would need amounts apart: all are 10.00
+    columns:
+      id: {type: bigint}
+      amount: {type: numeric, precision: 12, scale: 2}
+      note: {type: string, length: 20, nullable: true}
+    partition_by: {range: [amount]}
+    partitions:
+      prices_cent: {from: 10, to: 10.01}
+      prices_rest: {from: 10.01, to: MAXVALUE}
+"""
+
+
+def test_a_numeric_range_keeps_its_rows_below_its_upper_bound(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """A value inside a numeric range, made at the column's scale, is cut to it, not
+    rounded: FROM (10) TO (10.01) on numeric(12,2) took 10 + 0.01 * r, which the
+    column rounds to 10.01 for r >= 0.5, the next partition's bound (its rows went
+    there, or failed where none is above)."""
+    write_schema(tmp_path, {"schema.yaml": NARROW})
+    db = pg.create_database()
+    try:
+        with created(pg, db, tmp_path) as conn:
+            conn.execute("INSERT INTO prices VALUES (1, 10, NULL), (2, 10, 'x'), (3, 12.5, 'x')")
+            conn.commit()
+            seed_connection(conn, project_schema(tmp_path), rows=200, seed=5, append=True)
+            rows = dict(
+                conn.execute(
+                    "SELECT tableoid::regclass::text, count(*) FROM prices GROUP BY 1"
+                ).fetchall()
+            )
+            assert rows == {"prices_cent": 102, "prices_rest": 101}, rows
+            assert violations(conn, project_schema(tmp_path)) == []
+    finally:
+        pg.drop_database(db)

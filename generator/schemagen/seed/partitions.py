@@ -8,7 +8,8 @@ partitions in name order): a listed value, or a value inside the range, spread
 by ``r`` where the type allows (numbers, dates, timestamps; text takes the lower
 bound, which is in the range). A range open at one end (``MINVALUE``, ``MAXVALUE``)
 takes values within a year or 1,000 of its other bound, one open at both from seed's
-start (EPOCH, or 0); integers are reckoned in numeric and kept within their type.
+start (EPOCH, or 0); integers are reckoned in numeric and kept within their type,
+and a numeric of a fixed scale is cut to it (rounded, it could reach the upper bound).
 A key over several columns or an expression, and a key column that alone carries a
 unique key, stop the seed with a message that names the table and asks for a value
 generator (``seed: {sql: ...}``), as does a partition partitioned in turn that does
@@ -154,6 +155,11 @@ def _value(column: Column, type_: str, part: Partition) -> str:
         # no bound to start from: seed's own start (its times start at EPOCH)
         lo = _START.get(kind, "0")
         hi = f"({lo} + {span})"
+    if kind == "numeric" and column.type.scale is not None:
+        # cut to the column's scale, not rounded by the cast: rounded, a value just
+        # below the upper bound reaches it (10 + 0.01 * 0.5 is 10.01 in numeric(12,2))
+        scale = column.type.scale
+        return f"trunc({lo} + ({hi} - {lo}) * r::numeric, {scale})::{type_}"
     if kind in ("numeric", "float", "double"):
         return f"({lo} + ({hi} - {lo}) * r::numeric)::{type_}"
     if kind == "date":
