@@ -13,7 +13,16 @@ import re
 from pathlib import Path
 
 import psycopg
-from migration_harness import by_hand, json_findings, migrated_database
+from migration_harness import (
+    Case,
+    alembic,
+    by_hand,
+    generate,
+    json_findings,
+    migrated_database,
+    revisions,
+    scratch_database,
+)
 from pgcluster import PgCluster
 
 SCHEMA = """\
@@ -171,3 +180,50 @@ def test_a_partition_without_its_copy_of_the_table_index_is_named(
     ).strip() == "t"
     assert json_findings(root, url) == []
     assert pg.sql(KEPT, db) == kept
+
+
+def test_a_pending_revisions_prebuilt_indexes_are_left_to_it(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """A partitioned table's new key is built ahead of its transaction: the drops
+    revision makes each leaf's unique index, which the main revision makes the
+    partition's key. At the drops revision (the main one pending: it failed, or is
+    yet to run) those indexes are made on one partition alone, as a hand's would be;
+    the hint says to upgrade first, which takes them, rather than to drop them."""
+    narrow = SCHEMA.replace("    primary_key: [id, happened_on]\n", "")
+    wide = SCHEMA.replace("[id, happened_on]", "[id, happened_on, kind]").replace(
+        "      kind: {type: text}", "      kind: {type: text, primary_key: true}"
+    )
+    root = tmp_path / "project"
+    generate(Case("pending", {"schema.yaml": narrow}, {"schema.yaml": wide}), root)
+    db = scratch_database(pg, "pending")
+    url = pg.url(db)
+    alembic(root, url, "upgrade", "000")
+    pg.sql(ROWS, db)
+    drops = [p.name.split("_")[0] for p in revisions(root) if "_drops" in p.name]
+    assert len(drops) == 1, revisions(root)
+    alembic(root, url, "upgrade", drops[0])
+    pending = {
+        obj: hint
+        for obj, (message, hint) in _partition_findings(root, url).items()
+        if "made on partition" in message
+    }
+    assert sorted(pending) == [
+        "index events_2026_01_id_happened_on_kind_key on events_2026_01",
+        "index events_2026_02_id_happened_on_kind_key on events_2026_02",
+        "index events_2026_03_a_id_happened_on_kind_key on events_2026_03_a",
+        "index events_2026_03_rest_id_happened_on_kind_key on events_2026_03_rest",
+        "index events_other_id_happened_on_kind_key on events_other",
+    ], pending
+    assert all(
+        hint.startswith(
+            "the database is not at head: run `alembic upgrade head` first, whose pending "
+            "revisions may take it (a build ahead of its transaction, as a partitioned "
+            "table's new key's, makes each partition's index first); if it is still "
+            "reported, "
+        )
+        for hint in pending.values()
+    ), pending
+    alembic(root, url, "upgrade", "head")
+    assert json_findings(root, url) == []
+    assert pg.sql(KEPT, db).strip().startswith("8000|")

@@ -138,8 +138,9 @@ class LiveCheck:
             )
             conn.rollback()
         findings = compare_revision(actual.revisions, history, head)
+        pending = bool(findings)  # not at head: a revision to run may take what it built
         findings.extend(unknown)
-        findings.extend(compare(expected, actual, bound))
+        findings.extend(compare(expected, actual, bound, pending=pending))
         return findings + routines
 
     def __enter__(self) -> LiveCheck:
@@ -253,13 +254,19 @@ def compare_revision(
 
 
 def compare(
-    expected: DatabaseShape, actual: DatabaseShape, bound: dict[str, str] | None = None
+    expected: DatabaseShape,
+    actual: DatabaseShape,
+    bound: dict[str, str] | None = None,
+    *,
+    pending: bool = False,
 ) -> list[Finding]:
     """Every structural difference, tables first, then enums and extensions.
 
     A database without any table gets one line, not one per missing object.
     ``bound``: the schema each missing extension's control file binds it to
-    (:func:`bound_schemas`), which its hint's ``CREATE EXTENSION`` names.
+    (:func:`bound_schemas`), which its hint's ``CREATE EXTENSION`` names. ``pending``:
+    the database is not at head, so a revision still to run may take an index a
+    partition holds alone (one built ahead of its transaction).
     """
     if expected.tables and not actual.tables:
         count = len(expected.tables)
@@ -269,7 +276,9 @@ def compare(
     findings += _compare_not_valid(expected, actual)
     findings += _missing_extra("table", set(expected.tables), set(actual.tables))
     for name in sorted(set(expected.tables) & set(actual.tables)):
-        findings += compare_table(name, expected.tables[name], actual.tables[name], home)
+        findings += compare_table(
+            name, expected.tables[name], actual.tables[name], home, pending=pending
+        )
     findings += _missing_extra("enum", set(expected.enums), set(actual.enums))
     for name in sorted(set(expected.enums) & set(actual.enums)):
         findings += _compare_enum(name, expected.enums[name], actual.enums[name])
@@ -386,10 +395,11 @@ def _not_valid(table: str, kind: str, name: str, home: str | None) -> Finding:
 
 
 def compare_table(
-    table: str, exp: TableShape, act: TableShape, home: str | None = None
+    table: str, exp: TableShape, act: TableShape, home: str | None = None, *, pending: bool = False
 ) -> list[Finding]:
     """Columns, primary key, unique/check/foreign-key constraints and indexes of one table;
-    ``home``: the current schema, which the hints' statements name a bare table's by."""
+    ``home``: the current schema, which the hints' statements name a bare table's by;
+    ``pending``: as :func:`compare`'s."""
     if exp == act:  # a table at head: nothing to describe, and most tables are
         return []
     findings = _missing_extra("column", set(exp.columns), set(act.columns), prefix=f"{table}.")
@@ -429,7 +439,7 @@ def compare_table(
             act.partition_settings,
             home,
         )
-    findings += partition_index_findings(table, act.partition_indexes)
+    findings += partition_index_findings(table, act.partition_indexes, pending)
     findings += undeclarable(table, act.rules, act.statistics, home)
     for partition, (rules, statistics) in sorted(act.partition_extras.items()):
         findings += undeclarable(partition, rules, statistics, home)

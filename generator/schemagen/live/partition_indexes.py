@@ -27,9 +27,23 @@ def _quoted(schema: str, name: str) -> str:
     return f"{quote_name(schema)}.{quote_name(name)}"
 
 
-def partition_index_findings(table: str, indexes: tuple[PartitionIndex, ...]) -> list[Finding]:
+#: Said first where the database is not at head: a build ahead of its transaction
+#: (revision.partition_uniques: a partitioned table's new key) leaves each partition's
+#: index alone until the pending revision takes it; dropped, that revision builds it
+#: again under its lock.
+PENDING = (
+    "the database is not at head: run `alembic upgrade head` first, whose pending "
+    "revisions may take it (a build ahead of its transaction, as a partitioned table's "
+    "new key's, makes each partition's index first); if it is still reported, "
+)
+
+
+def partition_index_findings(
+    table: str, indexes: tuple[PartitionIndex, ...], pending: bool = False
+) -> list[Finding]:
     """One finding for each index made on one partition of ``table`` alone: attach it
-    where it has the definition of its parent's INVALID index, else drop it."""
+    where it has the definition of its parent's INVALID index, else drop it; where the
+    database is not at head (``pending``), first upgrade, which may take it."""
     findings = []
     for partition, schema, name, partitioned, copy_of in indexes:
         where = _quoted(schema, name)
@@ -55,6 +69,7 @@ def partition_index_findings(table: str, indexes: tuple[PartitionIndex, ...]) ->
             )
             attach = _attach(_quoted(parent_schema, index), where)
             hint = f"attach it: `{attach}` (or drop it: {drop})"
+        hint = PENDING + hint if pending else hint
         findings.append(Finding("database", f"index {name} on {partition}", message, hint))
     return findings
 
