@@ -19,9 +19,10 @@ KINDS = (
 HALF_BUILT = ("is INVALID:", "is NOT VALID:")
 
 #: How the object of a finding starts when the schema language cannot declare it (a
-#: rule, extended statistics, a CLUSTER ON mark, a comment on a view's column):
-#: "edit schema/" cannot be the way, so its own hint (the statement that drops it) is
-#: shown too.
+#: rule, extended statistics, a partition's or a view's CLUSTER ON mark, a comment on
+#: a view's column): "edit schema/" cannot be the way, so its own hint (the statement
+#: that drops it) is shown too. A table's CLUSTER ON mark (cluster_on:) shares the
+#: prefix: upgrading at head does not set it again, so its statement is shown too.
 UNDECLARABLE = ("rule ", "statistics ", "cluster on ", "comment on view column ")
 
 #: How the message of a finding starts when a table or partition is partitioned by

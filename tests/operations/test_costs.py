@@ -299,6 +299,8 @@ STATEMENTS: dict[str, tuple[str, str, str]] = {
     ),
     "row level security": ("", "ALTER TABLE t ENABLE ROW LEVEL SECURITY", "t"),
     "replica identity": ("", "ALTER TABLE t REPLICA IDENTITY FULL", "t"),
+    # a mark in pg_index only: the table is neither sorted nor rewritten
+    "cluster on": ("", "ALTER TABLE t CLUSTER ON t_a", "t"),
     "set statistics": ("", "ALTER TABLE t ALTER COLUMN b SET STATISTICS 1000", "t"),
     "set storage": (
         "", "ALTER TABLE t ALTER COLUMN b SET STATISTICS 5, ALTER COLUMN b SET STORAGE MAIN", "t"
@@ -306,6 +308,10 @@ STATEMENTS: dict[str, tuple[str, str, str]] = {
     # (the lock of one statement; a drops or online revision runs it alone)
     "replica identity, outside a transaction": (
         "", "ALTER TABLE t REPLICA IDENTITY USING INDEX t_pkey", "t"
+    ),
+    "cluster on, outside a transaction": (
+        "ALTER TABLE t CLUSTER ON t_a", "ALTER TABLE t SET WITHOUT CLUSTER",
+        "t",
     ),
     "create policy": ("", "CREATE POLICY p ON t FOR SELECT USING (a > 0)", "t"),
     "alter policy": (

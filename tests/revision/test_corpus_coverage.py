@@ -31,6 +31,7 @@ from schemagen.model.schema import (
     UniqueConstraint,
 )
 from schemagen.model.sequences import nextval_names
+from schemagen.operations.clustering import SetClusterOn
 from schemagen.operations.costs import binary_compatible
 from schemagen.operations.domain import (
     AddDomainCheck,
@@ -185,6 +186,16 @@ def _key_swapped(c: Change) -> bool:
                if isinstance(op, DropConstraint) and isinstance(op.constraint, ForeignKey)}
     return bool(swapped) and bool(c.case.setup) and not any(
         (op.table, op.new.name) in dropped for op in swapped
+    )
+
+
+def _cluster_moved(c: Change) -> bool:
+    """A table's CLUSTER ON mark moved from one index to another it had."""
+    marks = [op for op in c.upgrade.operations if isinstance(op, SetClusterOn)]
+    return any(
+        a.first and b.table == a.table and b.new not in (None, a.old)
+        for a in marks
+        for b in marks
     )
 
 
@@ -515,6 +526,16 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         and c.any(SetReplicaIdentity, lambda op: op.stage == "drops")
         and c.any(SetReplicaIdentity, lambda op: op.stage == "online")
         and c.any(SetReplicaIdentity, lambda op: op.new is None and not op.first)
+        and bool(c.case.setup)
+    ),
+    "CLUSTER ON set, moved to another index and cleared on tables holding rows; cleared "
+    "first where its index is dropped concurrently or rebuilt, and set online after the "
+    "concurrent build of the index it names": lambda c: (
+        c.any(SetClusterOn, lambda op: op.old is None and op.new is not None)
+        and c.any(SetClusterOn, lambda op: op.new is None and not op.first)
+        and c.any(SetClusterOn, lambda op: op.first and op.stage == "drops")
+        and c.any(SetClusterOn, lambda op: op.new is not None and op.stage == "online")
+        and _cluster_moved(c)
         and bool(c.case.setup)
     ),
     "column statistics target and storage set, changed and put back to the default on "

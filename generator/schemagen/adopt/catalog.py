@@ -211,12 +211,14 @@ FROM pg_namespace n
 WHERE n.oid IN {SCHEMAS_READ} AND n.nspname <> 'public'
   AND obj_description(n.oid, 'pg_namespace') IS NOT NULL
 UNION ALL
--- ALTER TABLE ... CLUSTER ON: the index is imported, the mark is not
+-- CLUSTER ON of a partition or a materialized view: the index is imported, the mark
+-- is not (a table's own is written as cluster_on:)
 SELECT 'cluster on', ic.relname || ' on ' || {_TABLE}
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class t ON t.oid = i.indrelid
 WHERE t.relnamespace IN {SCHEMAS_READ} AND i.indisclustered
+  AND (t.relispartition OR t.relkind <> 'r')
 ORDER BY 1, 2
 """
 

@@ -552,7 +552,7 @@ class Mapper:
             spec["indexes"] = indexes
         if table.foreign_keys:
             spec["foreign_keys"] = dict(sorted(table.foreign_keys.items()))
-        spec.update(_security(table.shape))
+        spec.update(_security(table.shape, table.name))
         self._constraint_comments(table)
         return spec
 
@@ -758,10 +758,14 @@ def _bare(name: str) -> str:
 _DANGLING = "USING INDEX (an index dropped since)"
 
 
-def _security(shape: TableShape) -> dict[str, Any]:
-    """``row_level_security:``, ``policies:`` and ``replica_identity:`` of a table,
-    defaults left out (a partitioned table's identity is listed: report_objects)."""
+def _security(shape: TableShape, table: str) -> dict[str, Any]:
+    """``row_level_security:``, ``policies:``, ``replica_identity:`` and ``cluster_on:``
+    of ``table``, defaults left out (a partitioned table's identity is listed:
+    report_objects; a partition's CLUSTER ON mark too: the catalog's objects)."""
     spec: dict[str, Any] = {}
+    marked = [index for relation, index in shape.clustered if relation == table]
+    if marked:
+        spec["cluster_on"] = marked[0]
     if shape.row_security is not None:
         spec["row_level_security"] = "force" if shape.row_security == "force" else True
     identity = shape.replica_identity

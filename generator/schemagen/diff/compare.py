@@ -30,6 +30,7 @@ from ..operations.schema import (
     ReplaceEnum,
 )
 from ..operations.table import RenameColumn, RenameTable
+from .clustering import compare_cluster_on
 from .domains import compare_domains, domain_defaults
 from .drops import settle_drops
 from .moves import before_moves, compare_moves
@@ -99,6 +100,7 @@ def diff(old: Schema | None, new: Schema) -> Plan:
     ops += compare_routines(old_v, new_v, [*renames, *table_ops])
     ops += compare_security(old_v, new_v, [*renames, *table_ops])
     ops += compare_replica_identity(old_v, new_v, table_ops)
+    ops += compare_cluster_on(old_v, new_v, table_ops)
     notes = unresolved_hints(old_v, new_v, hints) if old is not None else ()
     planned = tuple(settle_drops(old_v, settle_online(order(ops))))
     return Plan(planned, (*notes, *match_full_notes(planned, new_v)))

@@ -53,6 +53,7 @@ from collections.abc import Sequence
 from ..model.schema import Column, Entity, ForeignKey, Index, Schema
 from ..model.schema import UniqueConstraint as Unique
 from ..operations.base import Operation
+from ..operations.clustering import SetClusterOn
 from ..operations.constraint import (
     AddConstraint,
     Constraint,
@@ -129,7 +130,8 @@ def settle_drops(old: Schema, ops: Sequence[Operation]) -> list[Operation]:
 
 
 def _identities_first(early: list[Operation], rest: list[Operation]) -> list[Operation]:
-    """``early + rest`` with a table's REPLICA IDENTITY put back to DEFAULT ahead of
+    """``early + rest`` with a table's REPLICA IDENTITY put back to DEFAULT (and its
+    CLUSTER ON mark cleared) ahead of
     the early drops of that table (a drops-stage revision): the drop of its index,
     or of a NOT NULL under it, must not run first, and its downgrade names the index
     only after that revision's downgrade has made it again."""
@@ -137,7 +139,7 @@ def _identities_first(early: list[Operation], rest: list[Operation]) -> list[Ope
     moved: list[Operation] = []
     kept: list[Operation] = []
     for op in rest:
-        if isinstance(op, SetReplicaIdentity) and op.first and op.table in tables:
+        if isinstance(op, SetReplicaIdentity | SetClusterOn) and op.first and op.table in tables:
             moved.append(dataclasses.replace(op, stage="drops"))
         else:
             kept.append(op)

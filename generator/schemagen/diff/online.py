@@ -21,6 +21,7 @@ from ..model.schema import CheckConstraint as Check
 from ..model.schema import ForeignKey
 from ..model.schema import UniqueConstraint as Unique
 from ..operations.base import Operation
+from ..operations.clustering import SetClusterOn
 from ..operations.constraint import (
     AddConstraint,
     CreateIndex,
@@ -62,19 +63,27 @@ def settle_online(ops: list[Operation]) -> list[Operation]:
 
 
 def _identities_online(ops: list[Operation]) -> list[Operation]:
-    """``ops`` with each REPLICA IDENTITY set to an index built in the online stage
-    moved there, after that build."""
+    """``ops`` with each REPLICA IDENTITY or CLUSTER ON mark set to an index built in
+    the online stage moved there, after that build."""
     built = {
         (getattr(op, "table", ""), name) for op in ops if op.online for name in _index_names(op)
     }
     return [
         dataclasses.replace(op, stage="online")
-        if isinstance(op, SetReplicaIdentity)
-        and op.new is not None
-        and (op.table, op.new.index) in built
+        if isinstance(op, SetReplicaIdentity | SetClusterOn)
+        and (op.table, _named_index(op)) in built
         else op
         for op in ops
     ]
+
+
+def _named_index(op: Operation) -> str | None:
+    """The index a REPLICA IDENTITY or CLUSTER ON mark ``op`` sets names, if any."""
+    if isinstance(op, SetReplicaIdentity) and op.new is not None:
+        return op.new.index
+    if isinstance(op, SetClusterOn):
+        return op.new
+    return None
 
 
 def _index_names(op: Operation) -> tuple[str, ...]:

@@ -66,6 +66,7 @@ from ..model.routines import (
 )
 from ..model.schema import CheckConstraint, Domain, Entity, ForeignKey
 from ..operations.base import Operation
+from ..operations.clustering import SetClusterOn
 from ..operations.constraint import (
     AddConstraint,
     AlterForeignKeyDeferral,
@@ -142,6 +143,8 @@ ADD_FOREIGN_KEY = "add foreign key"
 # REPLICA IDENTITY back to DEFAULT comes as early (diff.replication), the new one
 # after the indexes it may name are built and their columns made NOT NULL.
 RESET_REPLICA_IDENTITY = "reset replica identity"
+# A CLUSTER ON mark is cleared as early, and set after the index it names is built.
+CLEAR_CLUSTER_ON = "clear cluster on"
 # Functions that a default, generated column or check calls: made before the
 # tables and columns, dropped after them (model.routines.called_first).
 CREATE_CALLED_FUNCTION = "create function called by a table"
@@ -164,6 +167,7 @@ _PHASES: tuple[type[Operation] | str, ...] = (
     DropPolicy,  # as triggers: before the renames and the column changes under them
     DISABLE_ROW_SECURITY,  # RLS off, or a table's state before its rename or drop
     RESET_REPLICA_IDENTITY,  # before the renames, the drops and the NOT NULLs lifted
+    CLEAR_CLUSTER_ON,  # before the renames and the drop of the index it names
     DropView,
     DropFunction,  # after the triggers and views that call it
     RenameTable,
@@ -197,6 +201,7 @@ _PHASES: tuple[type[Operation] | str, ...] = (
     CreatePolicy,  # after its table and the functions, views and tables it names
     CreateIndex,  # in the transaction; the concurrent ones come right after
     SetReplicaIdentity,  # after the index it names (a concurrent one's: online stage)
+    SetClusterOn,  # as SetReplicaIdentity
     AlterDomain,  # default and NOT NULL, once the columns use the domain
     AddDomainCheck,  # checks the domain's columns as they are now
     DropDomain,  # after the columns and tables that used it; before the enum it is of
@@ -219,6 +224,8 @@ def phase(op: Operation) -> float:
         return _PHASES.index(DISABLE_ROW_SECURITY)
     if isinstance(op, SetReplicaIdentity) and op.first:
         return _PHASES.index(RESET_REPLICA_IDENTITY)
+    if isinstance(op, SetClusterOn) and op.first:
+        return _PHASES.index(CLEAR_CLUSTER_ON)
     if isinstance(op, AddConstraint | DropConstraint) and isinstance(op.constraint, ForeignKey):
         return _PHASES.index(ADD_FOREIGN_KEY if isinstance(op, AddConstraint) else DROP_FOREIGN_KEY)
     if isinstance(op, ReplaceForeignKey | AlterForeignKeyDeferral):  # as a new key's

@@ -29,7 +29,7 @@ def compare_replica_identity(
     DEFAULT first where it named an index or the table goes, then the new one."""
     before = {e.table: e.replica_identity for e in old.entities}
     after = {e.table: e.replica_identity for e in new.entities}
-    rebuilt = _indexes_dropped(table_ops)
+    rebuilt = indexes_dropped(table_ops)
     ops: list[Operation] = []
     for table in sorted(before.keys() | after.keys()):
         was, now = before.get(table), after.get(table)
@@ -45,7 +45,7 @@ def compare_replica_identity(
     return ops
 
 
-def _indexes_dropped(table_ops: Sequence[Operation]) -> set[tuple[str, str]]:
+def indexes_dropped(table_ops: Sequence[Operation]) -> set[tuple[str, str]]:
     """(table, index) of every index, unique constraint or primary key the table
     operations drop or swap for another."""
     found = set()

@@ -12,6 +12,7 @@ from typing import NamedTuple
 from urllib.parse import quote
 
 from ..model.schema import Entity, Index, Schema, column_enum, leads_an_index
+from .clustering import clustering_text
 from .domains import DomainRow, domain_rows
 from .mermaid import DiagramParts, neighborhood_diagram
 from .replication import replication_text
@@ -80,6 +81,7 @@ class EntityPage:
     revisions: tuple[str, ...] = ()  # links to the revisions that changed the table
     security: SecuritySection = SecuritySection("", (), "")
     replication: str = ""  # REPLICA IDENTITY other than DEFAULT, a paragraph
+    clustering: str = ""  # the CLUSTER ON mark, a paragraph
 
 
 #: What an entity page says of a table without a primary key.
@@ -171,6 +173,7 @@ def entity_page(
         revisions=revisions,
         security=security_section(entity, schema),
         replication=replication_text(entity),
+        clustering=clustering_text(entity),
     )
 
 

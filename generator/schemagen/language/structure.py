@@ -801,6 +801,15 @@ SCHEMA_DEFS: dict[str, Any] = {
                 "name} (that unique index's columns).",
                 "x-expected": "default, full, nothing, or {index: name of a unique index}",
             },
+            "cluster_on": {
+                **_NAME,
+                "description": "CLUSTER ON: the index a bare CLUSTER of the table (a "
+                "maintenance job's) sorts its rows by, as pg_dump keeps it: an indexes: "
+                "entry, a unique: constraint, an exclude: constraint or the primary key, "
+                "by name (btree or gist, not partial). A mark only: setting it sorts "
+                "nothing.",
+                "x-expected": "the name of an index of the table",
+            },
         },
         ("columns",),
         expected="an entity mapping with columns: {...}",

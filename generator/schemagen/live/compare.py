@@ -30,6 +30,7 @@ from ..model.security import row_security_statements, row_security_words
 from ..model.sqltext import quote_qualified
 from ..util.urls import parse, redact
 from .aspects import aspect, describe_index, or_none, show
+from .clustering import cluster_findings
 from .comments import compare_comment
 from .domains import compare_domains
 from .expected import expected_shape, loose, normalize_expected
@@ -48,7 +49,7 @@ from .shapes import (
     TableShape,
     UniqueShape,
 )
-from .undeclarable import cluster_marks, undeclarable
+from .undeclarable import undeclarable
 
 UPGRADE_HINT = "run `alembic upgrade head` against this database"
 
@@ -443,7 +444,7 @@ def compare_table(
     findings += undeclarable(table, act.rules, act.statistics, home)
     for partition, (rules, statistics) in sorted(act.partition_extras.items()):
         findings += undeclarable(partition, rules, statistics, home)
-    return findings + cluster_marks(act.clustered, home=home)
+    return findings + cluster_findings(table, exp.cluster_on, act.clustered, home)
 
 
 def _compare_replica_identity(

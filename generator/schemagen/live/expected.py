@@ -103,6 +103,7 @@ def _expected_table(ent: Entity, schema: Schema, policies: list[Policy]) -> Tabl
         comment=ent.description,
         row_security=ent.row_level_security,
         replica_identity=ent.replica_identity,
+        cluster_on=ent.cluster_on,
         policies={
             p.name: PolicyShape(
                 p.command, p.permissive, p.roles, p.using, p.with_check, p.description

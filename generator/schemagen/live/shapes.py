@@ -178,8 +178,10 @@ class TableShape:
         default_factory=dict
     )
     # (relation, index) of each CLUSTER ON mark, the table's own or a partition's (keyed
-    # as a table is), sorted: the language cannot declare one either
+    # as a table is), sorted: the language declares the table's own alone (cluster_on)
     clustered: tuple[tuple[str, str], ...] = ()
+    # the index the schema declares the table CLUSTERed ON (expected shapes only)
+    cluster_on: str | None = None
     # each partition partitioned in turn, at any level, named as ``partitions`` names
     # a partition (bare in the table's PostgreSQL schema) -> its pg_get_partkeydef
     partition_keys: dict[str, str] = field(default_factory=dict)

@@ -504,6 +504,8 @@ class Entity:
     row_level_security: str | None = sparse(None)
     # REPLICA IDENTITY: None for DEFAULT (the primary key)
     replica_identity: ReplicaIdentity | None = sparse(None)
+    # CLUSTER ON: the index (as the language names it) a bare CLUSTER sorts by; None: none
+    cluster_on: str | None = sparse(None)
 
     @property
     def has_primary_key(self) -> bool:

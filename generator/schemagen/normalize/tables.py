@@ -64,6 +64,7 @@ def build_entity(resolver: Resolver, name: str, convention: dict[str, str]) -> E
         partitions=sorted_named(build_partitions(spec)),
         row_level_security=row_security(spec.get("row_level_security")),
         replica_identity=replica_identity(spec.get("replica_identity")),
+        cluster_on=spec.get("cluster_on"),
     )
 
 

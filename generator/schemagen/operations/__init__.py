@@ -4,7 +4,8 @@ Owns: the ``Operation`` base (``base``), operations on tables and columns
 (``table``), on indexes and constraints (``constraint``), on enums, extensions
 and comments (``schema``), on standalone sequences (``sequence``), on domains (``domain``),
 on the partitions of a partitioned table (``partition``), on row-level security
-and policies (``security``), on a table's REPLICA IDENTITY (``replication``), the
+and policies (``security``), on a table's REPLICA IDENTITY (``replication``) and CLUSTER ON mark
+(``clustering``), the
 ``Plan`` and ``apply``
 (``plan``), the split of a plan into
 revisions that are each atomic or resumable (``stages``), and the SQL

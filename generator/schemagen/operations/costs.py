@@ -25,6 +25,7 @@ from ..model.temporal import TEMPORAL_KINDS, typmod_noop
 from ..model.volatility import builtin_volatility
 from ..validate.sql import SqlSyntaxError, called_functions, parse_expression
 from .base import Operation
+from .clustering import SetClusterOn
 from .constraint import (
     AddConstraint,
     AlterForeignKeyDeferral,
@@ -229,12 +230,15 @@ FACTS: dict[str, Cost] = {
     "drop trigger": Cost(_AX, "no scan"),
     "row level security": Cost(_AX, "no scan"),  # ENABLE, DISABLE, [NO] FORCE
     "replica identity": Cost(_AX, "no scan"),  # FULL, NOTHING, DEFAULT, USING INDEX
+    # CLUSTER ON, SET WITHOUT CLUSTER: a mark in pg_index; the rows are not sorted
+    "cluster on": Cost("ShareUpdateExclusiveLock", "no scan"),
     # ALTER COLUMN ... SET STATISTICS alone; with SET STORAGE (the rows are not
     # rewritten: values written from then on are stored so)
     "set statistics": Cost("ShareUpdateExclusiveLock", "no scan"),
     "set storage": Cost(_AX, "no scan"),
     # the same statement in a drops or online revision (operations.stages)
     "replica identity, outside a transaction": Cost(_AX, "no scan", True),
+    "cluster on, outside a transaction": Cost("ShareUpdateExclusiveLock", "no scan", True),
     "create policy": Cost(_AX, "no scan"),
     "alter policy": Cost(_AX, "no scan"),
     "drop policy": Cost(_AX, "no scan"),
@@ -356,6 +360,7 @@ def _other_steps(op: Operation) -> tuple[str, ...]:
 _ONLINE_STEPS: dict[type, tuple[str, ...]] = {
     DropPartition: ("detach partition concurrently", "drop detached partition"),
     SetReplicaIdentity: ("replica identity, outside a transaction",),  # drops or online
+    SetClusterOn: ("cluster on, outside a transaction",),  # drops or online
 }
 
 #: Operations of several steps, whatever their fields.
@@ -397,6 +402,7 @@ _SIMPLE: dict[type, str] = {
     DropTrigger: "drop trigger",
     SetRowSecurity: "row level security",
     SetReplicaIdentity: "replica identity",
+    SetClusterOn: "cluster on",
     CreatePolicy: "create policy",
     DropPolicy: "drop policy",
     CreateDomain: "domain",

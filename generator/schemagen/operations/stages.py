@@ -56,6 +56,7 @@ from typing import Literal
 
 from ..config import DEFAULT_MAX_LOCKS
 from .base import Operation
+from .clustering import SetClusterOn
 from .constraint import DropConstraint, DropIndex, PrebuildUniqueIndex, ReplaceUnique
 from .partition import DropPartition
 from .plan import Plan
@@ -183,6 +184,6 @@ def kind_of(op: Operation) -> StageKind:
         return op.stage  # before the main transaction (or its downgrade) attaches it
     if isinstance(op, PrebuildPrimaryKeyIndexes):
         return "drops"  # before the main transaction attaches them
-    if isinstance(op, SetReplicaIdentity) and op.stage == "drops":
+    if isinstance(op, SetReplicaIdentity | SetClusterOn) and op.stage == "drops":
         return "drops"  # before the lock-safe drops of its old index (diff.drops)
     return "online" if op.online else "main"

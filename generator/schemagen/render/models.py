@@ -171,10 +171,11 @@ def _routines_view(
     schema: Schema, imp: Imports, base: str
 ) -> tuple[list[str], list[ClassView], list[str]]:
     """``ViewBase`` and the view classes, and the DDL of partitions, functions, views,
-    triggers, row-level security, column settings and replica identities."""
+    triggers, row-level security, column settings, replica identities and CLUSTER ON
+    marks."""
     partitions = any(ent.partitions for ent in schema.entities)
     secured = schema.policies or any(
-        ent.row_level_security or ent.replica_identity or has_settings(ent)
+        ent.row_level_security or ent.replica_identity or ent.cluster_on or has_settings(ent)
         for ent in schema.entities
     )
     if not (schema.views or schema.functions or schema.triggers or partitions or secured):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from ..model import routinesql as ddl
 from ..model import security
+from ..model.clustering import cluster_statement
 from ..model.replication import replica_identity_statement
 from ..model.routines import Function, View, called_first, table_calls
 from ..model.schema import Entity, PrimaryKey, Schema
@@ -113,6 +114,12 @@ def create_statements(schema: Schema, view_order: list[View]) -> list[Group]:
         for ent in schema.entities
         if ent.replica_identity is not None
     ]
+    # CLUSTER ON, after the indexes it names too (pg_dump prints it after them)
+    groups += [
+        ("table", ent.table, [cluster_statement(ent.table, ent.cluster_on)])
+        for ent in schema.entities
+        if ent.cluster_on is not None
+    ]
     return groups
 
 
@@ -197,7 +204,7 @@ def ddl_lines(schema: Schema, view_order: list[View], names: dict[str, str]) -> 
 
 def _heading(schema: Schema) -> str:
     """The first comment line over the DDL: what it creates."""
-    if any(ent.replica_identity or has_settings(ent) for ent in schema.entities):
+    if any(ent.replica_identity or ent.cluster_on or has_settings(ent) for ent in schema.entities):
         return "# Functions, views, triggers, security, table settings: after the tables, in"
     if schema.policies or any(ent.row_level_security for ent in schema.entities):
         return "# Functions, views, triggers and row-level security: created after the tables, in"

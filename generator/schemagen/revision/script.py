@@ -12,6 +12,7 @@ from ..operations.costs import cost_line, live_warning
 from ..operations.plan import Plan, apply
 from ..operations.stages import Stage
 from ..util.pycode import docstring, py_str
+from . import clustering as _clustering  # noqa: F401  (registers its renderers)
 from . import columns as _columns  # noqa: F401  (registers its renderers)
 from . import constraints as _constraints  # noqa: F401  (registers its renderers)
 from . import domains as _domains  # noqa: F401  (registers its renderers)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ..model.schema import Schema
 from ..source.loader import Sources
+from .clustering import check_cluster_on
 from .column_rules import (
     check_blank_sql,
     check_column_rules,
@@ -46,6 +47,7 @@ def check_model(schema: Schema, src: Sources, report: Reporter) -> None:
         check_not_valid_checks(entity, report)
         check_not_valid_keys(entity, src, report)
         check_replica_identity(entity, report)
+        check_cluster_on(entity, report)
         check_column_settings(entity, report)
     check_namespaces(schema, src, report)
     check_renames(schema, src, report)
