@@ -131,3 +131,16 @@ def test_a_renamed_table_keeps_its_mark_under_its_new_name(tmp_path: Path) -> No
     _, _, plan = round_trip_plan(tmp_path, BY_INDEX, renamed)
     assert plan.describe()[0] == f"- {C} none (was on ix_orders_code)"
     assert plan.describe()[-1] == "+ table purchases cluster on ix_orders_code (was none)"
+
+
+def test_a_mark_on_a_key_renamed_with_its_table_follows_the_new_name(tmp_path: Path) -> None:
+    renamed = BY_KEY.replace("  Order:\n", "  Purchase:\n    renamed_from: Order\n").replace(
+        "cluster_on: pk_orders", "cluster_on: pk_purchases"
+    )
+    _, _, plan = round_trip_plan(tmp_path, BY_KEY, renamed)
+    assert plan.describe() == [
+        f"- {C} none (was on pk_orders)",
+        "~ table orders renamed to purchases",
+        "~ primary key pk_orders renamed to pk_purchases on purchases",
+        "+ table purchases cluster on pk_purchases (was none)",
+    ]
