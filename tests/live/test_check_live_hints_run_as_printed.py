@@ -11,7 +11,10 @@ another schema first on its path, applies to another table of the same name.
 And a description holding a character Python's ``splitlines`` breaks at (NEL,
 U+2028, U+2029, a carriage return) is printed in an ``E''`` literal that spells it
 as an escape: the text report printed such a hint split across its ``->`` lines,
-a statement no one could run, nor set the exact text with."""
+a statement no one could run, nor set the exact text with. So is one holding a
+backtick, which ended the hint's statement early; and a description longer than 120
+characters, or holding a newline, is set whole: its hint was ``IS '...'``, which runs,
+and sets the comment to three dots."""
 
 from __future__ import annotations
 
@@ -373,3 +376,68 @@ def _table_comment(pg: PgCluster, name: str) -> str | None:
         row = conn.execute("SELECT obj_description('notes'::regclass, 'pg_class')").fetchone()
     assert row is not None
     return None if row[0] is None else str(row[0])
+
+
+#: Longer than any placeholder cut (the hint once said ``IS '...'`` past 120
+#: characters, or with a newline), holding quotes, a backslash and a line break.
+LONG = (
+    "Ledger entries as the bank sends them: one row per movement, never edited; "
+    "a correction is a new row that points at the one it corrects (it's the "
+    "auditors' rule, see C:\\audit\\rules.md)."
+)
+MARKDOWN = "First paragraph.\n\n- a list item\n- another, with `code` and 'quotes'"
+
+LONG_SCHEMA = f"""
+database: {{name: hintlong}}
+entities:
+  Entry:
+    description: "{LONG.encode('unicode_escape').decode()}"
+    columns:
+      id: {{type: bigint, primary_key: true}}
+      memo:
+        type: text
+        nullable: true
+        description: "{MARKDOWN.encode('unicode_escape').decode()}"
+"""
+
+
+def test_a_long_or_markdown_comment_is_a_hint_that_sets_it_exactly(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    root, name = migrated_database(
+        pg, tmp_path, "hintlong", LONG_SCHEMA,
+        "INSERT INTO entries SELECT n, CASE WHEN n % 4 = 0 THEN NULL ELSE 'm' || n % 3 END "
+        "FROM generate_series(1, 40) n",
+    )
+    url = pg.url(name)
+    assert len(LONG) > 120
+    assert _comments(pg, name) == (LONG, MARKDOWN)  # the migration wrote the exact texts
+    assert json_findings(root, url) == []
+    by_hand(
+        pg,
+        name,
+        ["COMMENT ON TABLE entries IS 'Changed.'", "COMMENT ON COLUMN entries.memo IS NULL"],
+    )
+    text = CliRunner().invoke(
+        schemagen_main, ["check", "--project", str(root), "--database", url]
+    ).output
+    hints = [line for line in text.splitlines() if "COMMENT ON" in line]
+    assert len(hints) == 2, text
+    statements = [STATEMENT.findall(hint)[0] for hint in hints]
+    json_statements = [STATEMENT.findall(f["hint"])[0] for f in json_findings(root, url)]
+    assert sorted(statements) == sorted(json_statements)
+    for statement in statements:
+        _run_as_printed(pg, name, statement)
+    assert _comments(pg, name) == (LONG, MARKDOWN)
+    assert json_findings(root, url) == []
+    assert pg.sql("SELECT count(*), count(memo) FROM entries", name).split() == ["40|30"]
+
+
+def _comments(pg: PgCluster, name: str) -> tuple[str | None, str | None]:
+    with psycopg.connect(pg.libpq_url(name)) as conn:
+        row = conn.execute(
+            "SELECT obj_description('entries'::regclass, 'pg_class'), "
+            "col_description('entries'::regclass, 2)"
+        ).fetchone()
+    assert row is not None
+    return row[0], row[1]

@@ -17,9 +17,6 @@ from ..model import routinesql as ddl
 from ..model.schema import Schema
 from ..model.sqltext import quote_qualified, sql_text
 
-#: The longest declared text a hint spells out in the statement that sets it.
-_SHOWN = 120
-
 
 def comment_findings(
     schema: Schema,
@@ -64,16 +61,13 @@ def compare_comment(
         return []
     if declared is None:
         hint = f"the schema declares no description: `COMMENT ON {target} IS NULL`"
-    elif len(declared) <= _SHOWN and "\n" not in declared:
-        # sql_text: a hint is printed line by line, and a NEL or U+2028 is a line break
+    else:
+        # the whole text, however long: a hint is a statement that runs as printed, and
+        # sql_text keeps it one line (a hint is printed line by line, and a newline,
+        # NEL or U+2028 is a line break) and sets the exact text
         hint = (
             f"set the description schema/ declares: `COMMENT ON {target} IS "
             f"{sql_text(declared)}`"
-        )
-    else:  # long Markdown: a hint is one line
-        hint = (
-            f"set the description schema/ declares (`COMMENT ON {target} IS '...'` "
-            "with its text)"
         )
     message = comment_message(declared, live)
     return [Finding("database", obj, message, hint + ", or write the database's into schema/")]

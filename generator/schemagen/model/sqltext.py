@@ -189,25 +189,29 @@ def quote_qualified(name: str, home: str | None = None) -> str:
 
 
 def sql_text(value: str) -> str:
-    """A string literal that is one line as Python splits lines: :func:`sql_string`,
-    or, when ``value`` holds a character ``str.splitlines`` breaks at (a newline, a
-    carriage return, NEL, U+2028, U+2029...), an ``E''`` literal that spells each as an
-    escape (``E'a\\u2028b'``), so that a finding's hint printed line by line keeps the
-    statement whole and it sets the exact text."""
-    if not any(_breaks(char) for char in value):
+    """A string literal that is one line as Python splits lines and holds no backtick,
+    for a finding's hint: :func:`sql_string`, or, when ``value`` holds a character
+    ``str.splitlines`` breaks at (a newline, a carriage return, NEL, U+2028, U+2029...)
+    or a backtick, an ``E''`` literal that spells each as an escape (``E'a\\u2028b'``,
+    ``E'\\u0060code\\u0060'``), so that a hint printed line by line keeps the
+    statement whole, the backticks around it end it where it ends, and it sets the exact
+    text."""
+    if not any(_escaped(char) for char in value):
         return sql_string(value)
     escaped = (
         "\\\\" if char == "\\"
         else "''" if char == "'"
-        else _ESCAPES.get(char, f"\\u{ord(char):04X}") if _breaks(char)
+        else _ESCAPES.get(char, f"\\u{ord(char):04X}") if _escaped(char)
         else char
         for char in value
     )
     return "E'" + "".join(escaped) + "'"
 
 
-def _breaks(char: str) -> bool:
-    return len(f"a{char}b".splitlines()) > 1
+def _escaped(char: str) -> bool:
+    """A character :func:`sql_text` spells as an escape: one that breaks a line, or a
+    backtick (hints mark their statements with backticks)."""
+    return char == "`" or len(f"a{char}b".splitlines()) > 1
 
 
 #: The escapes of ``E''`` literals that read best (the others: ``\\uXXXX``).
