@@ -13,31 +13,26 @@ KINDS = (
     "database",  # a live database's structure differs from the schema
 )
 
-#: How the message of a finding starts when a failed revision left the object
-#: half-built (an INVALID index, a NOT VALID constraint): its own hint says how to
-#: repair it, which the advice shared by a group of findings does not cover.
-HALF_BUILT = ("is INVALID:", "is NOT VALID:")
+#: What to do about a database object the schema declares and the database lacks.
+UPGRADE_HINT = "run `alembic upgrade head` against this database"
 
-#: How the object of a finding starts when the schema language cannot declare it (a
-#: rule, extended statistics, a partition's or a view's CLUSTER ON mark, a comment on
-#: a view's column): "edit schema/" cannot be the way, so its own hint (the statement
-#: that drops it) is shown too. A table's CLUSTER ON mark (cluster_on:) shares the
-#: prefix: upgrading at head does not set it again, so its statement is shown too.
-UNDECLARABLE = ("rule ", "statistics ", "cluster on ", "comment on view column ")
+#: What to do about a database object the schema does not declare.
+EXTRA_HINT = "add it to schema/ or drop it from the database"
 
-#: How the message of a finding starts when a table or partition is partitioned by
-#: another key in the database (or partitioned on one side only): upgrading cannot
-#: change a partition key, so its own hint (make it again, declare the database's, or
-#: the statements that make a partition plain again) is shown too.
-PARTITION_KEY_MESSAGE = "partitioned by "
+#: The hints of database findings that say no more than the advice the text report
+#: gives their group once (upgrade, or undo the change by hand or edit schema/): the
+#: text report leaves these out and shows every other hint of a database finding, each
+#: line once, as the JSON report has it. Those are the statements and steps that repair
+#: one finding (a comment set again, a replica identity, row security, a column's
+#: settings, a rule or statistics dropped, an INVALID index finished...), which
+#: upgrading at head does not carry out.
+SHARED_ADVICE = frozenset({"", UPGRADE_HINT, EXTRA_HINT})
 
 #: How the message of a check declared ``validated: false`` but validated by hand
-#: starts: the rows hold it, so the schema is what to change (its own hint says so),
-#: not the database, as the advice shared by the group says.
+#: starts: the rows hold it, so the schema is what to change (its own hint says so).
 VALIDATED_BY_HAND = "is validated in the database"
 
-#: How the message of a drifted comment starts. At head, upgrading changes no
-#: comment: a hint of its own (the statement that sets or removes it) is shown too.
+#: How the message of a drifted comment starts.
 COMMENT_MESSAGE = "comment is"
 
 

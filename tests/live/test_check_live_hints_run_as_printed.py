@@ -14,7 +14,12 @@ as an escape: the text report printed such a hint split across its ``->`` lines,
 a statement no one could run, nor set the exact text with. So is one holding a
 backtick, which ended the hint's statement early; and a description longer than 120
 characters, or holding a newline, is set whole: its hint was ``IS '...'``, which runs,
-and sets the comment to three dots."""
+and sets the comment to three dots.
+
+The text report shows each of those statements as the JSON report has it: it used to
+show a database finding's own hint only for a list of kinds (findings.UNDECLARABLE's
+prefixes and a few messages), and left out, among others, the replica identity, row
+security, column settings, trigger, extension and view index statements."""
 
 from __future__ import annotations
 
@@ -262,6 +267,15 @@ def db(pg: PgCluster, tmp_path: Path) -> tuple[Path, str]:
     return migrated_database(pg, tmp_path, "hintrun", SCHEMA, ROWS)
 
 
+def _text_statements(root: Path, url: str) -> set[str]:
+    """The statements of the hints of ``check --database``'s text report."""
+    text = CliRunner().invoke(
+        schemagen_main, ["check", "--project", str(root), "--database", url]
+    ).output
+    lines = [line.removeprefix("  -> ") for line in text.splitlines() if line.startswith("  -> ")]
+    return {s for line in lines for s in _statements(line)}
+
+
 def _run_as_printed(pg: PgCluster, name: str, statement: str) -> None:
     with psycopg.connect(pg.libpq_url(name), autocommit=True) as conn:
         conn.execute("SET search_path = pg_catalog")
@@ -288,6 +302,11 @@ def test_every_hint_runs_as_printed_outside_the_search_path(
     _repartition(pg, name)
     findings = json_findings(root, url)
     statements = [(f["object"], s) for f in findings for s in _statements(f["hint"])]
+    # the text report shows each of them, whole on one of its lines, as the JSON has it
+    shown = _text_statements(root, url)
+    assert [s for _, s in statements if s not in shown] == [], "\n".join(
+        s for _, s in statements if s not in shown
+    )
     # every finding's hint says a statement that repairs it
     assert {f["object"] for f in findings} == {o for o, _ in statements}, findings
     for kind in KINDS:  # every kind of hint, for each schema

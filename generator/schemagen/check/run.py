@@ -21,12 +21,8 @@ from typing import TYPE_CHECKING
 from ..config import Project, load_project
 from ..errors import ConfigError, DatabaseError, SchemagenError, SchemaInvalid, bounded
 from ..findings import (
-    COMMENT_MESSAGE,
-    HALF_BUILT,
     KINDS,
-    PARTITION_KEY_MESSAGE,
-    UNDECLARABLE,
-    VALIDATED_BY_HAND,
+    SHARED_ADVICE,
     Finding,
 )
 from ..util.background import Job
@@ -456,14 +452,7 @@ def _hints(group: list[Finding], kind: str, lagging: bool) -> list[str]:
     hints: list[str] = []
     if kind == "database":
         hints.append(_LAGGING_HINT if lagging else _DATABASE_HINT)
-        group = [
-            f
-            for f in group
-            if f.message.startswith(
-                (*HALF_BUILT, COMMENT_MESSAGE, VALIDATED_BY_HAND, PARTITION_KEY_MESSAGE)
-            )
-            or f.object.startswith(UNDECLARABLE)
-        ]
+        group = [f for f in group if f.hint not in SHARED_ADVICE]
     for finding in group:
         for hint in finding.hint.splitlines():
             if hint and hint not in hints:

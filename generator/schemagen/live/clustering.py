@@ -29,9 +29,7 @@ def cluster_findings(
     if declared is None:
         hint = f"run `{restore}`, or declare it in schema/ (cluster_on: {own})"
         return [Finding("database", f"cluster on {own} on {table}", EXTRA, hint), *findings]
-    # keyed by the declared index, as the extra mark by its own: the text report shows
-    # a "cluster on" finding's own hint (findings.UNDECLARABLE), which upgrading at
-    # head would not carry out
+    # keyed by the declared index, as the extra mark by its own
     message = (
         "missing from the database"
         if own is None

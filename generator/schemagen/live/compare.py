@@ -21,7 +21,7 @@ import psycopg
 from psycopg.conninfo import make_conninfo
 
 from ..errors import DatabaseError
-from ..findings import VALIDATED_BY_HAND, Finding
+from ..findings import UPGRADE_HINT, VALIDATED_BY_HAND, Finding
 from ..model.inlists import key_in_lists
 from ..model.naming import in_schema_of, partition_table
 from ..model.replication import replica_identity_statement, replica_identity_words
@@ -50,9 +50,6 @@ from .shapes import (
     UniqueShape,
 )
 from .undeclarable import undeclarable
-
-UPGRADE_HINT = "run `alembic upgrade head` against this database"
-
 
 # --- connecting ---------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from ..findings import Finding
+from ..findings import EXTRA_HINT, Finding
 from ..model import naming
 from ..model import routinesql as ddl
 from ..model.frozen import copy_with
@@ -34,7 +34,6 @@ from .shapes import IndexShape
 from .undeclarable import cluster_marks, undeclarable, view_column_comments
 
 HINT = "run `alembic upgrade head`, or write the database's definition into schema/"
-EXTRA_HINT = "add it to schema/ or drop it from the database"
 
 _NOT_EXTENSION = "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = {oid} AND d.deptype = 'e')"
 
