@@ -43,7 +43,7 @@ from .select import (
     radix_value,
     select_lists,
 )
-from .uniques import unique_carriers
+from .uniques import UniqueKeys, unique_carriers
 from .values import ident, qualified_ident
 
 
@@ -72,14 +72,16 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
     ent = routed(ctx.schema, kept_apart(ent, SeedError), SeedError) if rows > 0 else ent
     rules = table_rules(ctx.schema, ent)
     active_fks = [fk for fk in ent.foreign_keys if fk.name not in deferred]
-    unique = unique_carriers(ctx, ent, active_fks)
+    unique = unique_carriers(ctx, ent, active_fks, rules)
     carriers, radix, radix_key = unique.carriers, unique.radix, unique.radix_key
     apart = keys_apart(ctx, ent, rules, active_fks, radix)
     keys = carriers | {c for fk in ent.foreign_keys for c in fk.columns}
+    # (nor a key's digit counted through: each row's value is its combination's)
+    fixed = keys | set(radix_key)
     # a one-column key no unique key carries may take a branch's NULL or NOT NULL
     single = {fk.columns[0] for fk in active_fks if len(fk.columns) == 1}
     nullable_keys = frozenset(single - carriers - set(radix_key or ()))
-    branched = branch_choices(ctx, ent, rules, keys, nullable_keys)
+    branched = branch_choices(ctx, ent, rules, fixed, nullable_keys)
     first = ctx.existing.get(ent.table, 0) + ctx.skipped.get(ent.table, 0) + 1
     # with rows there, a key counted through its combinations leaves theirs out
     counter = "c" if radix is not None and first > 1 else "n"
@@ -94,6 +96,9 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
         combinations *= size
     if radix is not None and outside is None:
         capacity = combinations - ctx.existing.get(ent.table, 0)
+        if rows > capacity and not any(c in keys for names, _ in radix for c in names):
+            # no parent rows more would make room: the schema bounds the table
+            raise SeedError(_no_room(ctx, ent, unique, rows, combinations))
         if rows > capacity:
             capped = f"capped at {max(capacity, 0)}: its unique key combines foreign keys"
             rows = max(capacity, 0)
@@ -148,6 +153,24 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
         select=select if standalone else "",
         columns=tuple(columns),
         probe=probe,
+    )
+
+
+def _no_room(ctx: TableContext, ent: Entity, unique: UniqueKeys, rows: int, most: int) -> str:
+    """The refusal of ``rows`` rows more than ``unique``'s counted key holds, where no
+    digit of it is a foreign key (its combinations are the schema's: ``most``)."""
+    digits = ", ".join(f"{names[0]} takes {size}" for names, size in unique.radix or ())
+    there = ctx.existing.get(ent.table, 0)
+    room = max(most - there, 0)
+    where = f" WHERE {unique.radix_where}" if unique.radix_where else ""
+    held = f"; the table holds {there}, room for {room} more" if there else ""
+    return (
+        f"cannot seed {ent.table}: its unique key {unique.radix_name} "
+        f"({', '.join(unique.radix_key)}){where} holds at most {most} rows ({digits} "
+        f"values: its checks, enum or type allow no other){held}, and {rows} are asked; "
+        f"ask for fewer (--rows-per {ent.table}={room}) or give a column of the key a "
+        f"value generator, e.g. under entities.{ent.name}.columns.{unique.radix_key[0]}: "
+        'seed: {sql: "<SQL expression over n, the row number>"}'
     )
 
 

@@ -25,7 +25,7 @@ from .domain import Domain, Unsupported
 from .partial import ANY_VALUE, Outside
 from .random import below, salt, uniform
 from .refusals import SeedError, unsupported
-from .uniques import Radix, single_keys
+from .uniques import Radix, listed_values, single_keys
 from .values import ColumnJob, cast_listed, ident, literal_sql, qualified_ident, value_sql
 
 TEXT = ("string", "text")
@@ -325,13 +325,20 @@ def radix_position(radix: Radix | None, column: str, counter: str = "n") -> str 
 
 
 def radix_value(t: TableJob, col: Column, position: str) -> str:
-    """The value of an enum or boolean digit of a counted key at ``position``."""
+    """The value of a digit of a counted key at ``position``: the ``position``-th of
+    the values it takes (see uniques.listed_values)."""
+    domain = t.rules.domains.get(col.name)
+    unchecked = domain is None or replace(domain, not_null=False) == Domain()
     enum = column_enum(col)
-    if enum is not None:
+    if enum is not None and unchecked:
         en = t.ctx.schema.enum(enum)
         array = ", ".join("'" + v.replace("'", "''") + "'" for v in en.value_names)
         return f"(ARRAY[{array}])[1 + {position}]::{qualified_ident(en.db_name)}"
-    return f"({position} = 1)"  # boolean
+    if col.type.kind == "boolean" and unchecked:
+        return f"({position} = 1)"
+    values = listed_values(t.ctx, col, domain) or ()
+    array = ", ".join(literal_sql(v) for v in values)
+    return cast_listed(f"(ARRAY[{array}])[1 + {position}]", column_job(t, col), col.type)
 
 
 def _nulls(t: TableJob, col: Column, expr: str) -> str:

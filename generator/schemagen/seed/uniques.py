@@ -1,6 +1,8 @@
 """How a table's unique keys stay unique: one column of each built from the row
-number (its carrier), or, when only foreign keys, enums and booleans make a key,
-counting through their combinations (a radix, which caps the table's rows)."""
+number (its carrier), or, when only foreign keys and columns of few values (enums,
+booleans, a column a check lists the values of: ``kind IN ('a', 'b')``, ``kind =
+'x'``) make a key, counting through their combinations (a radix, which bounds the
+table's rows)."""
 
 from __future__ import annotations
 
@@ -8,10 +10,12 @@ from dataclasses import dataclass
 
 from ..model.pgtypes import PGTYPE
 from ..model.schema import INTEGER_TYPES, Column, Entity, ForeignKey, Index, column_enum
-from .checks import columns_named, folded_column
+from .checks import CheckRules, columns_named, folded_column
 from .context import TableContext, parent_rows
+from .domain import Domain, Literal
 from .named import DISTINCT_FROM_N
 from .refusals import SeedError
+from .values import allowed_values
 
 #: A key counted through its combinations: (columns of one digit, number of values).
 Radix = list[tuple[tuple[str, ...], int]]
@@ -44,43 +48,58 @@ class UniqueKeys:
     radix_key: tuple[str, ...] = ()
     #: that key's WHERE when it is a partial unique index: rows outside are free
     radix_where: str | None = None
+    #: that key's name (``primary key``, a unique constraint's, a unique index's)
+    radix_name: str = ""
 
 
-def unique_carriers(ctx: TableContext, ent: Entity, fks: list[ForeignKey]) -> UniqueKeys:
+def unique_carriers(
+    ctx: TableContext, ent: Entity, fks: list[ForeignKey], rules: CheckRules
+) -> UniqueKeys:
     """The columns built from ``n`` and the key counted through (see UniqueKeys)."""
     fk_columns = {c for fk in fks for c in fk.columns}
     # (a table without a primary key has only its unique keys: other rows may repeat)
-    keys: list[tuple[tuple[str, ...], str | None]] = (
-        [(ent.primary_key.columns, None)] if ent.has_primary_key else []
+    keys: list[tuple[str, tuple[str, ...], str | None]] = (
+        [("primary key", ent.primary_key.columns, None)] if ent.has_primary_key else []
     )
-    keys += [(u.columns, None) for u in ent.uniques]
-    keys += [(ix.columns, ix.where) for ix in ent.indexes if ix.unique and not _expressions(ix)]
+    keys += [(u.name, u.columns, None) for u in ent.uniques]
+    keys += [
+        (ix.name, ix.columns, ix.where) for ix in ent.indexes if ix.unique and not _expressions(ix)
+    ]
     carriers: set[str] = set()
-    radix: Radix | None = None
-    radix_key: tuple[str, ...] = ()
-    radix_where: str | None = None
+    found = UniqueKeys(carriers)
     for ix in [ix for ix in ent.indexes if ix.unique and _expressions(ix)]:
         folded = _expression_carrier(ent, ix, fk_columns, carriers)
         if folded is not None:
             carriers.add(folded)
-    for key, where in keys:
+    for name, key, where in keys:
         cols = [ent.column(c) for c in key if ent.has_column(c)]
         if any(c.identity or c.serial or (c.seed is not None and c.seed.sql) for c in cols):
             continue
         if any(c.name in carriers for c in cols):
             continue
-        carrier = next((c for c in cols if c.name not in fk_columns and _distinct(c)), None)
+        # a column whose checks list its values repeats them: it carries no key
+        carrier = next(
+            (
+                c
+                for c in cols
+                if c.name not in fk_columns
+                and _distinct(c)
+                and listed_values(ctx, c, rules.domains.get(c.name)) is None
+            ),
+            None,
+        )
         if carrier is not None:
             carriers.add(carrier.name)
-        elif radix is None:
-            radix, radix_key = _radix(ctx, ent, cols, fks), tuple(c.name for c in cols)
-            radix_where = where
+        elif found.radix is None:
+            radix = _radix(ctx, ent, cols, fks, rules)
+            found = UniqueKeys(carriers, radix, tuple(c.name for c in cols), where, name)
         else:
             raise SeedError(
-                f"cannot seed {ent.table}: two unique keys made only of foreign "
-                "keys and enums; give one of their columns a seed: {sql: ...}"
+                f"cannot seed {ent.table}: two unique keys ({found.radix_name}, {name}) "
+                "made only of foreign keys and columns of few values (enums, booleans, "
+                "values a check lists); give one of their columns a seed: {sql: ...}"
             )
-    return UniqueKeys(carriers, radix, radix_key, radix_where)
+    return found
 
 
 def _expressions(ix: Index) -> list[str]:
@@ -135,8 +154,10 @@ def _user_values(col: Column) -> bool:
     return col.seed is not None and bool(col.seed.sql)
 
 
-def _radix(ctx: TableContext, ent: Entity, cols: list[Column], fks: list[ForeignKey]) -> Radix:
-    """The digits of a key that only foreign keys, enums and booleans carry. The
+def _radix(
+    ctx: TableContext, ent: Entity, cols: list[Column], fks: list[ForeignKey], rules: CheckRules
+) -> Radix:
+    """The digits of a key that only foreign keys and columns of few values carry. The
     columns of one composite foreign key are one digit: they must name one parent row."""
     digits: Radix = []
     for col in cols:
@@ -144,8 +165,27 @@ def _radix(ctx: TableContext, ent: Entity, cols: list[Column], fks: list[Foreign
             continue
         fk = next((fk for fk in fks if col.name in fk.columns), None)
         names = fk.columns if fk is not None else (col.name,)
-        digits.append((tuple(names), _value_count(ctx, ent, col, fks)))
+        digits.append((tuple(names), _value_count(ctx, ent, col, fks, rules)))
     return digits
+
+
+def listed_values(
+    ctx: TableContext, col: Column, domain: Domain | None
+) -> tuple[Literal, ...] | None:
+    """The values ``col`` takes when they are few and known, in the order a counted key
+    takes them: those its checks list (``kind IN ('a', 'b')``, ``kind = 'x'``) less
+    those another check forbids; an enum's values, a boolean's false and true, less
+    those its checks forbid (``<> v``). None for any other column. (A digit of a
+    counted key takes each of them in turn: one outside them fails a check.)"""
+    if domain is not None and domain.allowed is not None:
+        return tuple(allowed_values(domain))
+    avoid = domain.avoid if domain is not None else []
+    enum = column_enum(col)
+    if enum is not None and col.type.kind == "enum":
+        return tuple(v for v in ctx.schema.enum(enum).value_names if v not in avoid)
+    if col.type.kind == "boolean":
+        return tuple(v for v in (False, True) if not any(v is a for a in avoid))
+    return None
 
 
 def _distinct(col: Column) -> bool:
@@ -155,15 +195,15 @@ def _distinct(col: Column) -> bool:
     return col.type.kind in UNIQUE_KINDS
 
 
-def _value_count(ctx: TableContext, ent: Entity, col: Column, fks: list[ForeignKey]) -> int:
+def _value_count(
+    ctx: TableContext, ent: Entity, col: Column, fks: list[ForeignKey], rules: CheckRules
+) -> int:
     for fk in fks:
         if col.name in fk.columns:
             return parent_rows(ctx, fk)
-    enum = column_enum(col)
-    if enum is not None:
-        return len(ctx.schema.enum(enum).values)
-    if col.type.kind == "boolean":
-        return 2
+    values = listed_values(ctx, col, rules.domains.get(col.name))
+    if values is not None:
+        return len(values)
     raise SeedError(f"cannot seed {ent.table}: no way to make {col.name} distinct")
 
 

@@ -195,15 +195,7 @@ def _untyped_constant(sql: str) -> bool:
 def _typed(job: ColumnJob, ctype: ColumnType) -> str:
     kind = ctype.kind
     if job.domain.allowed is not None:
-        # a listed value another check forbids is left out of the list
-        d = job.domain
-        allowed = [
-            v
-            for v in d.allowed or ()
-            if v not in d.avoid
-            and times.keeps(v, d.times)
-            and (not isinstance(v, str) or patterns.fits(v, d.shape()))
-        ]
+        allowed = allowed_values(job.domain)
         if not allowed:
             raise Unsupported("no value is allowed")
         return cast_listed(pick([literal_sql(v) for v in allowed], job.salt()), job, ctype)
@@ -224,6 +216,18 @@ def _typed(job: ColumnJob, ctype: ColumnType) -> str:
     if kind == PGTYPE:
         return named_value(job, ctype, lambda length: _text(job, length))
     return _other(job, kind)
+
+
+def allowed_values(d: Domain) -> list[Literal]:
+    """The values ``d``'s list allows (``IN``, ``=``) that its other checks leave: a
+    listed value another check forbids is left out of the list."""
+    return [
+        v
+        for v in d.allowed or ()
+        if v not in d.avoid
+        and times.keeps(v, d.times)
+        and (not isinstance(v, str) or patterns.fits(v, d.shape()))
+    ]
 
 
 def _other(job: ColumnJob, kind: str) -> str:
