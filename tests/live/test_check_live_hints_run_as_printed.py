@@ -19,10 +19,17 @@ and sets the comment to three dots.
 The text report shows each of those statements as the JSON report has it: it used to
 show a database finding's own hint only for a list of kinds (findings.UNDECLARABLE's
 prefixes and a few messages), and left out, among others, the replica identity, row
-security, column settings, trigger, extension and view index statements."""
+security, column settings, trigger, extension and view index statements.
+
+A partition made partitioned by hand gets the DETACH and ATTACH PARTITION that make it
+plain again, with its bound as the database prints it: a text value holding a newline,
+a line separator or a backtick is written in an ``E''`` literal, so that the text
+report no longer splits the ATTACH across its lines (nor leaves out the lines of a
+second hint that a first one printed already) and it runs as printed."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -32,6 +39,7 @@ from click.testing import CliRunner
 from migration_harness import by_hand, create_roles, json_findings, migrated_database
 from pgcluster import PgCluster
 from schemagen.cli import main as schemagen_main
+from schemagen.model.sqltext import sql_string
 
 SCHEMA = """
 database: {name: hintrun, extensions: [uuid-ossp, adminpack]}
@@ -460,3 +468,111 @@ def _comments(pg: PgCluster, name: str) -> tuple[str | None, str | None]:
         ).fetchone()
     assert row is not None
     return row[0], row[1]
+
+
+#: Text bounds PostgreSQL prints as written: a quote, a newline, a line separator, a
+#: backtick (which ends a hint's statement), and enough values to make a long line.
+ODD = ["it's", "line\nbreak", "a\u2028b", "x`y", *(f"v{n:03}" for n in range(40))]
+CUT = "o'\nx"
+
+BOUNDS_SCHEMA = """
+database: {{name: hintbound}}
+entities:
+  Tag:
+    primary_key: [id, label]
+    columns:
+      id: {{type: bigint, primary_key: true}}
+      label: {{type: text, primary_key: true}}
+      note: {{type: text, nullable: true}}
+    partition_by: {{list: [label]}}
+    partitions:
+      tags_odd: {{in: {odd}}}
+      tags_rest: {{default: true}}
+  Reading:
+    primary_key: [id, taken_on, site]
+    columns:
+      id: {{type: bigint, primary_key: true}}
+      taken_on: {{type: date, primary_key: true}}
+      site: {{type: text, primary_key: true}}
+    partition_by: {{range: [taken_on, site]}}
+    partitions:
+      readings_old: {{from: [MINVALUE, MINVALUE], to: [2026-01-01, {cut}]}}
+      readings_new:
+        from: [2026-01-01, {cut}]
+        to: [MAXVALUE, MAXVALUE]
+        partition_by: {{list: [site]}}
+        partitions:
+          readings_new_odd: {{in: {odd}}}
+          readings_new_rest: {{default: true}}
+""".format(odd=json.dumps(ODD), cut=json.dumps(CUT))
+
+BOUNDS_ROWS = (
+    "INSERT INTO tags SELECT n, ({odd})[1 + n % 44], NULLIF(n % 3, 0)::text "
+    "FROM generate_series(1, 200) n;"
+    "INSERT INTO tags SELECT n, 'other' || n % 5, NULL FROM generate_series(1, 50) n;"
+    "INSERT INTO readings SELECT n, date '2025-12-30' + n % 5, ({odd})[1 + n % 44] "
+    "FROM generate_series(1, 300) n"
+).format(odd="ARRAY[" + ", ".join(sql_string(v) for v in ODD) + "]")
+
+#: Partitions made partitioned by hand, holding their rows: (the partition, its parent).
+BOUND_PARTS = (
+    ("tags_odd", "tags"),
+    ("readings_old", "readings"),
+    ("readings_new_odd", "readings_new"),
+)
+
+
+def test_a_partition_bound_of_any_text_runs_as_printed(pg: PgCluster, tmp_path: Path) -> None:
+    root, name = migrated_database(pg, tmp_path, "hintbound", BOUNDS_SCHEMA, BOUNDS_ROWS)
+    url = pg.url(name)
+    assert json_findings(root, url) == []
+    counts = _bound_counts(pg, name)
+    assert counts[:3] == ["250", "200", "300"] and int(counts[3]) > 0
+    steps = []
+    for part, parent in BOUND_PARTS:
+        bound = pg.sql(
+            f"SELECT pg_get_expr(relpartbound, oid) FROM pg_class WHERE relname = '{part}'", name
+        )
+        key = {"tags_odd": "label", "readings_old": "taken_on"}.get(part, "site")
+        steps += [
+            f"ALTER TABLE {parent} DETACH PARTITION {part}",
+            f"ALTER TABLE {part} RENAME TO {part}_old",
+            f"CREATE TABLE {part} (LIKE {part}_old INCLUDING ALL) PARTITION BY LIST ({key})",
+            f"ALTER TABLE {part} ATTACH PARTITION {part}_old DEFAULT",
+            f"ALTER TABLE {parent} ATTACH PARTITION {part} {bound}",
+        ]
+    by_hand(pg, name, steps)
+    assert _bound_counts(pg, name) == counts
+    text = CliRunner().invoke(
+        schemagen_main, ["check", "--project", str(root), "--database", url]
+    ).output
+    # each statement whole on one line of the text report, run as printed there
+    shown = _text_statements(root, url)
+    for part, parent in BOUND_PARTS:
+        detach = f"ALTER TABLE public.{parent} DETACH PARTITION public.{part}"
+        assert detach in shown, text
+        head = f"ALTER TABLE public.{parent} ATTACH PARTITION public.{part} FOR VALUES "
+        attach = [s for s in shown if s.startswith(head)]
+        assert len(attach) == 1, text
+        _run_as_printed(pg, name, detach)
+        by_hand(
+            pg,
+            name,
+            [
+                f"ALTER TABLE {part} DETACH PARTITION {part}_old",
+                f"DROP TABLE {part}",
+                f"ALTER TABLE {part}_old RENAME TO {part}",
+            ],
+        )
+        _run_as_printed(pg, name, attach[0])
+    assert json_findings(root, url) == []
+    assert _bound_counts(pg, name) == counts
+
+
+def _bound_counts(pg: PgCluster, name: str) -> list[str]:
+    return pg.sql(
+        "SELECT count(*) FROM tags UNION ALL SELECT count(*) FROM tags_odd "
+        "UNION ALL SELECT count(*) FROM readings "
+        "UNION ALL SELECT count(*) FROM readings_new_odd",
+        name,
+    ).split()

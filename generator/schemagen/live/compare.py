@@ -27,7 +27,7 @@ from ..model.naming import in_schema_of, partition_table
 from ..model.replication import replica_identity_statement, replica_identity_words
 from ..model.schema import ReplicaIdentity, Schema, quote_name
 from ..model.security import row_security_statements, row_security_words
-from ..model.sqltext import quote_qualified
+from ..model.sqltext import printed_sql_text, quote_qualified
 from ..util.urls import parse, redact
 from .aspects import aspect, describe_index, or_none, show
 from .clustering import cluster_findings
@@ -580,7 +580,8 @@ def _partition_key_finding(
         hint = (
             "declare its partition_by: and partitions: in schema/, or make it a plain "
             f"partition again (`ALTER TABLE {table} DETACH PARTITION {part}`, then a plain "
-            f"table holding its rows, `ALTER TABLE {table} ATTACH PARTITION {part} {bound}`)"
+            f"table holding its rows, `ALTER TABLE {table} ATTACH PARTITION {part} "
+            f"{printed_sql_text(bound)}`)"
         )
     else:
         hint = (

@@ -214,6 +214,27 @@ def _escaped(char: str) -> bool:
     return char == "`" or len(f"a{char}b".splitlines()) > 1
 
 
+#: A string literal as PostgreSQL prints one (``pg_get_expr``), with its ``E`` if any,
+#: or a quoted identifier (which may hold a quote of its own: ``"it's"``).
+_PRINTED_LITERAL = re.compile(r"\"(?:[^\"]|\"\")*\"|(\b[eE])?'((?:[^']|'')*)'")
+
+
+def printed_sql_text(printed: str) -> str:
+    """``printed``, SQL as PostgreSQL prints it (a partition bound: ``FOR VALUES IN
+    ('it''s', 'a<newline>b')``, each character of a standard string literal as written),
+    with each such literal written as :func:`sql_text` writes it, so that a hint holding
+    it stays one line, ends its statement where it ends and runs as printed. An ``E''``
+    literal (printed so only where standard_conforming_strings is off) and a quoted
+    identifier are kept as they are."""
+    return _PRINTED_LITERAL.sub(
+        lambda m: (
+            m.group(0) if m.group(2) is None or m.group(1)
+            else sql_text(m.group(2).replace("''", "'"))
+        ),
+        printed,
+    )
+
+
 #: The escapes of ``E''`` literals that read best (the others: ``\\uXXXX``).
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\f": "\\f"}
 
