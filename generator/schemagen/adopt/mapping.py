@@ -77,6 +77,8 @@ class _Table:
     left_out: set[str] = field(default_factory=set)  # columns not written
     key_order: list[str] | None = None  # the primary key's order, when not the columns'
     foreign_keys: dict[str, dict[str, Any]] = field(default_factory=dict)  # by name
+    # the indexes and constraints written, by name: what cluster_on: may name
+    written: set[str] = field(default_factory=set)
 
     @property
     def bare(self) -> str:
@@ -552,7 +554,8 @@ class Mapper:
             spec["indexes"] = indexes
         if table.foreign_keys:
             spec["foreign_keys"] = dict(sorted(table.foreign_keys.items()))
-        spec.update(_security(table.shape, table.name))
+        spec.update(self._cluster_on(table))
+        spec.update(_security(table.shape))
         self._constraint_comments(table)
         return spec
 
@@ -596,6 +599,7 @@ class Mapper:
                 _set_before(table.columns[cols[0]], "unique", True)
             else:
                 yield name, list(cols)
+            table.written.add(name)
 
     def _checks(self, table: _Table) -> Iterator[tuple[str, Any]]:
         for name, expression in sorted(table.shape.checks.items()):
@@ -682,6 +686,7 @@ class Mapper:
             if spec is None:
                 self.report("exclusion constraint", f"{name} on {table.name}", definition)
             else:
+                table.written.add(name)
                 yield name, spec
 
     def _indexes(self, table: _Table, convention: dict[str, str]) -> Iterator[tuple[str, Any]]:
@@ -705,6 +710,7 @@ class Mapper:
                 yield name, list(ix.columns)
             else:
                 yield name, index_spec(ix, expressions)
+            table.written.add(name)
 
     def _expressions(self, table: str, index: str) -> tuple[bool, ...]:
         facts = self.catalog.indexes.get((table, index))
@@ -725,6 +731,32 @@ class Mapper:
             # validate refuses the pair (Alembic could not compare such a key)
             return "a key with a collation of its own is not ASC NULLS LAST"
         return ""
+
+    def _cluster_on(self, table: _Table) -> dict[str, str]:
+        """``cluster_on:`` of ``table``: its CLUSTER ON mark, where the index it is on is
+        written (else listed: named, the schema would fail validate); a partition's mark
+        is listed with the catalog's objects."""
+        marked = [index for relation, index in table.shape.clustered if relation == table.name]
+        if not marked:
+            return {}
+        index = marked[0]
+        pk = table.shape.primary_key
+        if pk is not None and pk[0] == index and not set(pk[1]) & table.left_out:
+            table.written.add(index)
+        if index in table.written:
+            return {"cluster_on": index}
+        kind = (
+            "primary key" if pk is not None and pk[0] == index
+            else "unique constraint" if index in table.shape.uniques
+            else "exclusion constraint" if index in table.shape.excludes
+            else "index"
+        )
+        self.report(
+            "cluster on",
+            f"{index} on {table.name}",
+            f"its index is not written ({kind} {index} on {table.name})",
+        )
+        return {}
 
     def _constraint_comments(self, table: _Table) -> None:
         for name, facts in sorted(self.constraints_of.get(table.name, []), key=lambda c: c[0]):
@@ -758,14 +790,10 @@ def _bare(name: str) -> str:
 _DANGLING = "USING INDEX (an index dropped since)"
 
 
-def _security(shape: TableShape, table: str) -> dict[str, Any]:
-    """``row_level_security:``, ``policies:``, ``replica_identity:`` and ``cluster_on:``
-    of ``table``, defaults left out (a partitioned table's identity is listed:
-    report_objects; a partition's CLUSTER ON mark too: the catalog's objects)."""
+def _security(shape: TableShape) -> dict[str, Any]:
+    """``row_level_security:``, ``policies:`` and ``replica_identity:`` of a table,
+    defaults left out (a partitioned table's identity is listed: report_objects)."""
     spec: dict[str, Any] = {}
-    marked = [index for relation, index in shape.clustered if relation == table]
-    if marked:
-        spec["cluster_on"] = marked[0]
     if shape.row_security is not None:
         spec["row_level_security"] = "force" if shape.row_security == "force" else True
     identity = shape.replica_identity
