@@ -17,8 +17,15 @@ from schemagen.model.schema import (
     PrimaryKey,
     Schema,
 )
-from schemagen.operations.partition import CreatePartition, DropPartition
+from schemagen.operations.costs import cost_line
+from schemagen.operations.partition import (
+    AttachPartition,
+    CreatePartition,
+    DetachPartition,
+    DropPartition,
+)
 from schemagen.operations.plan import apply
+from schemagen.operations.stages import kind_of
 
 LIST = PartitionKey("list", ("region",))
 HASH = PartitionKey("hash", ("id",))
@@ -115,38 +122,105 @@ def test_a_partition_partitioned_in_turn_is_made_with_its_own() -> None:
     assert same_ddl(apply(ddl_view(old), plan), new)
 
 
-def test_a_partition_moved_between_levels_is_said_to_move_without_its_rows() -> None:
-    """PostgreSQL moves no partition from one parent to another in place: a leaf of the
-    table going under a new partition, or a sub-partition going up to the table, is
-    dropped where it was and made again, empty, where it goes; the plan and the
-    revision's risk say each move and that its rows go, each way."""
+def test_a_partition_moved_between_levels_keeps_its_rows() -> None:
+    """A leaf of the table going under a new partition, or a sub-partition going up to
+    the table as its partition goes, is detached from its parent before the partitions
+    that go are dropped and those that come are made, and attached to its new parent
+    after, all in the main transaction; nothing is destructive (the partition that goes
+    holds no row once its own are out), and the downgrade moves them back the same way."""
     q1 = Partition("p25_q1", start=("'2025-01-01'",), end=("'2025-04-01'",))
     q2 = Partition("p25_q2", start=("'2025-04-01'",), end=("'2025-07-01'",))
     range_ = PartitionKey("range", ("paid_on",))
     old = payments(q1, q2, year("p26", "2026", None))
-    new = payments(year("p25", "2025", range_, q1, q2), year("p26", "2026", None))
+    new = payments(year("p25", "2025", range_, q1, q2, REST), year("p26", "2026", None))
+    plan = diff(old, new)
+    lines = [(op.describe(), cost_line(op)) for op in plan.operations]
+    assert lines == [
+        ("~ partition p25_q1 detached from payments to move under p25, its rows kept",
+         "lock ACCESS EXCLUSIVE, no scan"),
+        ("~ partition p25_q2 detached from payments to move under p25, its rows kept",
+         "lock ACCESS EXCLUSIVE, no scan"),
+        ("+ partition p25 of payments (FOR VALUES FROM ('2025-01-01') TO ('2026-01-01'), "
+         "partitioned by RANGE (paid_on))", "lock ACCESS EXCLUSIVE, no scan"),
+        ("~ partition p25_q1 attached to p25 (FOR VALUES FROM ('2025-01-01') TO "
+         "('2025-04-01')), moved from payments with its rows", "lock ACCESS EXCLUSIVE, scans"),
+        ("~ partition p25_q2 attached to p25 (FOR VALUES FROM ('2025-04-01') TO "
+         "('2025-07-01')), moved from payments with its rows", "lock ACCESS EXCLUSIVE, scans"),
+    ]
+    made = plan.operations[2]
+    assert isinstance(made, CreatePartition)
+    assert made.partition.partitions == (REST,)  # the quarters come by the attach
+    assert [kind_of(op) for op in plan.operations] == ["main"] * 5
+    assert not any(op.risk() for op in plan.operations)
+    back = plan.reverse()
+    assert [op.describe() for op in back.operations] == [
+        "~ partition p25_q2 detached from p25 to move under payments, its rows kept",
+        "~ partition p25_q1 detached from p25 to move under payments, its rows kept",
+        "- partition p25 of payments",
+        "~ partition p25_q2 attached to payments (FOR VALUES FROM ('2025-04-01') TO "
+        "('2025-07-01')), moved from p25 with its rows",
+        "~ partition p25_q1 attached to payments (FOR VALUES FROM ('2025-01-01') TO "
+        "('2025-04-01')), moved from p25 with its rows",
+    ]
+    # the downgrade drops p25 with its DEFAULT partition, whose rows have no place before
+    assert [op.risk() for op in back.operations if op.risk()] == [
+        "drops partition p25 of payments, its partitions p25_rest, and their rows"
+    ]
+    assert all(op.reverse().reverse() == op for op in plan.operations)
+    assert all(isinstance(op.reverse(), DetachPartition) for op in plan.operations
+               if isinstance(op, AttachPartition))
+    start = ddl_view(old)
+    assert same_ddl(apply(start, plan), new)
+    assert same_ddl(apply(apply(start, plan), back), start)
+    # up a level: the partition that goes is dropped after the detach, in the transaction
+    up = diff(new, old)
+    assert [op.describe() for op in up.operations] == [
+        "~ partition p25_q1 detached from p25 to move under payments, its rows kept",
+        "~ partition p25_q2 detached from p25 to move under payments, its rows kept",
+        "- partition p25 of payments",
+        "~ partition p25_q1 attached to payments (FOR VALUES FROM ('2025-01-01') TO "
+        "('2025-04-01')), moved from p25 with its rows",
+        "~ partition p25_q2 attached to payments (FOR VALUES FROM ('2025-04-01') TO "
+        "('2025-07-01')), moved from p25 with its rows",
+    ]
+    dropped = up.operations[2]
+    assert isinstance(dropped, DropPartition) and not dropped.concurrently
+    assert dropped.partition.partitions == (REST,)
+    assert same_ddl(apply(ddl_view(new), up), old)
+
+
+def test_a_partition_that_changes_as_it_moves_is_still_said_to_lose_its_rows() -> None:
+    """PostgreSQL moves no partition between parents with another bound: one whose bound
+    changes as it moves is dropped where it was and made again, empty, where it goes, and
+    the plan and the risk say so, each way; one beside it that moves unchanged keeps its
+    rows (detached and attached)."""
+    q1 = Partition("p25_q1", start=("'2025-01-01'",), end=("'2025-04-01'",))
+    q1_short = dataclasses.replace(q1, end=("'2025-03-01'",))
+    q2 = Partition("p25_q2", start=("'2025-04-01'",), end=("'2025-07-01'",))
+    range_ = PartitionKey("range", ("paid_on",))
+    old = payments(q1, q2, year("p26", "2026", None))
+    new = payments(year("p25", "2025", range_, q1_short, q2), year("p26", "2026", None))
     plan = diff(old, new)
     assert plan.describe() == [
         "- partition p25_q1 of payments (moves to p25: made again there, empty; "
-        "DETACH CONCURRENTLY, then DROP)",
-        "- partition p25_q2 of payments (moves to p25: made again there, empty; "
-        "DETACH CONCURRENTLY, then DROP)",
+        "DETACH CONCURRENTLY, then DROP)",  # in the drops revision
+        "~ partition p25_q2 detached from payments to move under p25, its rows kept",
         "+ partition p25 of payments (FOR VALUES FROM ('2025-01-01') TO ('2026-01-01'), "
-        "partitioned by RANGE (paid_on); p25_q1 and p25_q2 move here from payments, made "
-        "again empty)",
+        "partitioned by RANGE (paid_on); p25_q1 moves here from payments, made again empty)",
+        "~ partition p25_q2 attached to p25 (FOR VALUES FROM ('2025-04-01') TO "
+        "('2025-07-01')), moved from payments with its rows",
     ]
     risks = [op.risk() for op in plan.operations if op.risk()]
     assert risks == [
         "drops partition p25_q1 of payments and its rows (moves to p25: made again there, "
         "empty)",
-        "drops partition p25_q2 of payments and its rows (moves to p25: made again there, "
-        "empty)",
     ]
     back = plan.reverse()
     assert [op.risk() for op in back.operations if op.risk()] == [
-        "drops partition p25 of payments, its partitions p25_q1, p25_q2, and their rows "
-        "(p25_q1 and p25_q2 move to payments: made again there, empty)",
+        "drops partition p25 of payments, its partitions p25_q1, and their rows "
+        "(p25_q1 moves to payments: made again there, empty)",
     ]
     assert all(op.reverse().reverse() == op for op in plan.operations)
-    assert same_ddl(apply(ddl_view(old), plan), new)
-    assert same_ddl(apply(apply(ddl_view(old), plan), back), ddl_view(old))
+    start = ddl_view(old)
+    assert same_ddl(apply(start, plan), new)
+    assert same_ddl(apply(apply(start, plan), back), start)

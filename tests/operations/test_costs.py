@@ -340,6 +340,14 @@ STATEMENTS: dict[str, tuple[str, str, str]] = {
         "", "ALTER TABLE pt DETACH PARTITION pt1 CONCURRENTLY", "pt"
     ),
     "drop detached partition": ("ALTER TABLE pt DETACH PARTITION pt1", "DROP TABLE pt1", "pt"),
+    # a move between levels (DetachPartition, AttachPartition): the parent it leaves;
+    # the partition it attaches, whose rows are read against the bound
+    "detach partition": ("", "ALTER TABLE pt DETACH PARTITION pt1", "pt"),
+    "attach partition": (
+        "ALTER TABLE pt DETACH PARTITION pt1",
+        "ALTER TABLE pt ATTACH PARTITION pt1 FOR VALUES FROM (0) TO (100)",
+        "pt1",
+    ),
 }
 
 #: Table lock modes, weakest first.
@@ -736,3 +744,20 @@ def test_timestamp_to_timestamptz_reads_utc_without_rewriting(
             "SELECT to_char(v AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM tm WHERE id = 0"
         ).fetchone()
         assert shifted == ("2024-03-30 23:30:00",)
+
+
+def test_a_moved_partition_s_attach_holds_its_new_parent_share_update_exclusive(
+    conninfo: str,
+) -> None:
+    """Beyond :data:`FACTS` (whose ``attach partition`` row is the partition's own lock,
+    ACCESS EXCLUSIVE, and its scan): the parent it joins is held SHARE UPDATE EXCLUSIVE
+    and not read (PostgreSQL 15, ATTACH PARTITION); the detach before it held the parent
+    it left ACCESS EXCLUSIVE (the ``detach partition`` row)."""
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute("ALTER TABLE pt DETACH PARTITION pt1")
+    attach = "ALTER TABLE pt ATTACH PARTITION pt1 FOR VALUES FROM (0) TO (100)"
+    lock, scanned, _, _ = _holds(conninfo, attach, "pt")
+    assert (lock, scanned) == ("ShareUpdateExclusiveLock", False)
+    assert (FACTS["attach partition"].lock, FACTS["attach partition"].effect) == (
+        "AccessExclusiveLock", "scans"
+    )

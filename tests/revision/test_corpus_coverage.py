@@ -41,7 +41,12 @@ from schemagen.operations.domain import (
     DropDomainCheck,
     MoveDomain,
 )
-from schemagen.operations.partition import CreatePartition, DropPartition
+from schemagen.operations.partition import (
+    AttachPartition,
+    CreatePartition,
+    DetachPartition,
+    DropPartition,
+)
 from schemagen.operations.plan import (
     AddColumn,
     AddConstraint,
@@ -840,13 +845,25 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         and c.any(DropTable, lambda op: any(p.partitions for p in op.entity.partitions))
         and bool(c.case.setup)
     ),
-    "partition moved between levels (leaves of the table under a new partition, "
-    "sub-partitions up to the table as their partition goes): dropped where it was and made "
-    "again, empty, where it goes, each move and its lost rows said, on rows": lambda c: (
+    "partition moved between levels with a new bound (a leaf of the table under a new "
+    "partition, a sub-partition up to the table as its partition goes): dropped where it "
+    "was and made again, empty, where it goes, each move and its lost rows said, beside "
+    "moves that keep their rows, on rows": lambda c: (
         c.any(DropPartition, lambda op: any(n == op.partition.name for n, _ in op.moves))
         and c.any(CreatePartition, lambda op: any(n != op.partition.name for n, _ in op.moves))
         and c.any(DropPartition, lambda op: any(n != op.partition.name for n, _ in op.moves))
         and c.any(CreatePartition, lambda op: any(n == op.partition.name for n, _ in op.moves))
+        and c.any(AttachPartition)
+        and bool(c.case.setup)
+    ),
+    "partition moved between levels keeping its rows (leaves of the table under a new "
+    "partition, sub-partitions up to the table as their partition goes: detached, then "
+    "attached to the new parent, in the main transaction), on rows": lambda c: (
+        c.any(DetachPartition, lambda op: not op.within)
+        and c.any(DetachPartition, lambda op: bool(op.within))
+        and c.any(AttachPartition, lambda op: not op.within)
+        and c.any(AttachPartition, lambda op: bool(op.within))
+        and c.any(DropPartition, lambda op: not op.concurrently and op.risk() is None)
         and bool(c.case.setup)
     ),
     "domain default calling a standalone sequence (created before the domain, dropped after)": (

@@ -127,8 +127,8 @@ def test_a_rebound_partition_says_why_it_is_made_again(
 def test_corpus_145_names_each_move_and_its_lost_rows(tmp_path: Path) -> None:
     """Corpus 145 (partitions moved between levels, proven on rows there): its
     revisions say, in the Destructive list of the docstring, each partition that moves
-    and that it is made again empty where it goes, and the downgrade's comment the
-    way back."""
+    with a new bound and that it is made again empty where it goes, and the downgrade's
+    comment the way back; each that moves unchanged is said to keep its rows."""
     case = load_case(CORPUS / "145_partition_moved_between_levels")
     generate(case, tmp_path / "project")
     text = "\n".join(p.read_text() for p in revisions(tmp_path / "project")[1:])
@@ -137,19 +137,21 @@ def test_corpus_145_names_each_move_and_its_lost_rows(tmp_path: Path) -> None:
     for said in (
         "- drops partition payments_2025_q1 of payments and its rows (moves to "
         "payments_2025: made again there, empty)",
-        "- drops partition payments_2025_q2 of payments and its rows (moves to "
-        "payments_2025: made again there, empty)",
-        "- drops partition readings_2025 of readings, its partitions readings_2025_h1, "
-        "readings_2025_h2, and their rows (readings_2025_h1 and readings_2025_h2 move to "
-        "readings: made again there, empty)",
+        "- drops partition readings_2025 of readings, its partitions readings_2025_h2, "
+        "and their rows (readings_2025_h2 moves to readings: made again there, empty)",
         "+ partition payments_2025 of payments (FOR VALUES FROM ('2025-01-01') TO "
-        "('2026-01-01'), partitioned by RANGE (paid_on); payments_2025_q1 and "
-        "payments_2025_q2 move here from payments, made again empty)",
-        "+ partition readings_2025_h1 of readings (FOR VALUES FROM ('2025-01-01') TO "
-        "('2025-07-01'); moves here from readings_2025, made again empty)",
+        "('2026-01-01'), partitioned by RANGE (paid_on); payments_2025_q1 moves here "
+        "from payments, made again empty)",
+        "+ partition readings_2025_h2 of readings (FOR VALUES FROM ('2025-07-01') TO "
+        "('2025-12-01'); moves here from readings_2025, made again empty)",
+        "~ partition payments_2025_q2 detached from payments to move under payments_2025, "
+        "its rows kept",
+        "~ partition readings_2025_h1 attached to readings (FOR VALUES FROM ('2025-01-01') "
+        "TO ('2025-07-01')), moved from readings_2025 with its rows",
         # the downgrade moves them back
         "# DESTRUCTIVE: drops partition payments_2025 of payments, its partitions "
-        "payments_2025_q1, payments_2025_q2, payments_2025_rest, and their rows "
-        "(payments_2025_q1 and payments_2025_q2 move to payments: made again there, empty)",
+        "payments_2025_q1, payments_2025_rest, and their rows (payments_2025_q1 moves to "
+        "payments: made again there, empty)",
     ):
         assert said in flat, (said, text)
+    assert "payments_2025_q2 of payments and its rows" not in flat, text

@@ -88,7 +88,12 @@ from ..operations.domain import (
     MoveDomain,
     RenameDomain,
 )
-from ..operations.partition import CreatePartition, DropPartition
+from ..operations.partition import (
+    AttachPartition,
+    CreatePartition,
+    DetachPartition,
+    DropPartition,
+)
 from ..operations.replication import SetReplicaIdentity
 from ..operations.routines import (
     CreateFunction,
@@ -176,6 +181,7 @@ _PHASES: tuple[type[Operation] | str, ...] = (
     AlterSequence,  # names a serial's sequence as the renames above leave it
     DropIndex,  # names the renamed table
     DROP_FOREIGN_KEY,
+    DetachPartition,  # a move's: before its old parent is dropped, its bound taken again
     DropPartition,  # before a partition of the same bound is created again
     DropTable,  # its foreign keys go with it
     DropConstraint,  # uniques and checks, after the foreign keys that need them
@@ -191,6 +197,7 @@ _PHASES: tuple[type[Operation] | str, ...] = (
     AlterUniqueDeferral,  # no foreign key may reference a deferrable unique (validate)
     CreateTable,
     CreatePartition,  # of a kept table (a new table creates its own)
+    AttachPartition,  # a move's: once its new parent exists and nothing holds its bound
     ADD_FOREIGN_KEY,
     CreateFunction,
     ReplaceFunction,

@@ -42,7 +42,12 @@ from ..operations.constraint import (
     swappable,
 )
 from ..operations.costs import binary_compatible
-from ..operations.partition import CreatePartition, DropPartition
+from ..operations.partition import (
+    AttachPartition,
+    CreatePartition,
+    DetachPartition,
+    DropPartition,
+)
 from ..operations.storage import SetColumnSettings
 from ..operations.table import (
     AddColumn,
@@ -154,13 +159,22 @@ def compare_partitions(old: Entity, new: Entity) -> list[Operation]:
     partition.
 
     A partition moved to another level (under a new partition, or up from one that
-    goes) is dropped where it was and made again where it goes, empty: PostgreSQL
-    moves no partition between parents in place. Its drop and its create say so
-    (``moves``)."""
-    ops = _compare_partition_level(new.table, (), old.partitions, new.partitions)
+    goes) keeps its rows where it is the same on both sides (bound, key, its own
+    partitions): it is detached from its parent before the partitions that go are
+    dropped and those that come are created, and attached to its new parent after,
+    in the main transaction (a partition that goes holding one is dropped there, after
+    the detach, not concurrently before it). One that changes as it moves is dropped
+    where it was and made again where it goes, empty, and its drop and its create say
+    so (``moves``)."""
     was, goes = _parents(old), _parents(new)
+    before = {p.name: p for _, p in partition_tree(old.partitions)}
+    after = {p.name: p for _, p in partition_tree(new.partitions)}
     moved = {n for n in was.keys() & goes.keys() if was[n] != goes[n]}
-    if not moved:
+    kept = frozenset(n for n in moved if before[n] == after[n])
+    ops = _compare_partition_level(new.table, (), old.partitions, new.partitions, kept)
+    ops += _moves_kept(old, new, kept)
+    lost = moved - kept
+    if not lost:
         return ops
     found: list[Operation] = []
     for op in ops:
@@ -168,10 +182,25 @@ def compare_partitions(old: Entity, new: Entity) -> list[Operation]:
             own = {p.name for _, p in partition_tree(op.partition.partitions)}
             tree = {op.partition.name} | own
             other = goes if isinstance(op, DropPartition) else was
-            moves = tuple((n, other[n]) for n in sorted(tree & moved))
+            moves = tuple((n, other[n]) for n in sorted(tree & lost))
             op = dataclasses.replace(op, moves=moves)
         found.append(op)
     return found
+
+
+def _moves_kept(old: Entity, new: Entity, kept: frozenset[str]) -> list[Operation]:
+    """The detach and the attach of each partition in ``kept`` (moved with its rows),
+    whatever the level: under a partition dropped, made again or created whole too."""
+    where = {p.name: above for above, p in partition_tree(old.partitions)}
+    goes = {p.name: (above, p) for above, p in partition_tree(new.partitions)}
+    ops: list[Operation] = []
+    for above, part in partition_tree(old.partitions):
+        if part.name in kept:
+            ops.append(DetachPartition(old.table, part, above, goes[part.name][0]))
+    for name in sorted(kept):
+        above, part = goes[name]
+        ops.append(AttachPartition(new.table, part, above, where[name]))
+    return ops
 
 
 def _parents(ent: Entity) -> dict[str, str]:
@@ -183,31 +212,53 @@ def _parents(ent: Entity) -> dict[str, str]:
 
 
 def _compare_partition_level(
-    table: str, within: tuple[str, ...], old: tuple[Partition, ...], new: tuple[Partition, ...]
+    table: str,
+    within: tuple[str, ...],
+    old: tuple[Partition, ...],
+    new: tuple[Partition, ...],
+    moving: frozenset[str] = frozenset(),
 ) -> list[Operation]:
-    """The partitions of ``table``'s partition ``within`` (``()``: of the table)."""
+    """The partitions of ``table``'s partition ``within`` (``()``: of the table);
+    ``moving``: the partitions of the tree that move between levels with their rows
+    (detached here, or attached here), left out of what is dropped and created."""
     before = {p.name: p for p in old}
     after = {p.name: p for p in new}
     changed = {n for n in before.keys() & after.keys() if _made(before[n]) != _made(after[n])}
     remade = {n for n in changed if before[n].partition_by != after[n].partition_by}
-    added = sorted((after.keys() - before.keys()) | changed)
-    dropped = sorted((before.keys() - after.keys()) | changed)
+    added = sorted((after.keys() - before.keys() - moving) | changed)
+    dropped = sorted((before.keys() - after.keys() - moving) | changed)
     concurrently = not any(p.default for p in old)
     rebound = changed - remade
-    ops: list[Operation] = [
-        DropPartition(table, before[n], concurrently, within, n in remade, n in rebound)
-        for n in dropped
-    ]
+    ops: list[Operation] = []
+    for n in dropped:
+        part = _without(before[n], moving)
+        # one holding a partition that moves is dropped after its detach, in the transaction
+        quick = concurrently and part == before[n]
+        ops.append(DropPartition(table, part, quick, within, n in remade, n in rebound))
     ops += [
-        CreatePartition(table, after[n], False, within, n in remade, n in rebound)
+        CreatePartition(table, _without(after[n], moving), False, within, n in remade,
+                        n in rebound)
         for n in added
     ]
     for name in sorted((before.keys() & after.keys()) - changed):
         if before[name].partitions != after[name].partitions:
             ops += _compare_partition_level(
-                table, (*within, name), before[name].partitions, after[name].partitions
+                table,
+                (*within, name),
+                before[name].partitions,
+                after[name].partitions,
+                moving,
             )
     return ops
+
+
+def _without(partition: Partition, moving: frozenset[str]) -> Partition:
+    """``partition`` without the partitions under it (at any depth) that move elsewhere
+    with their rows: they are detached before it is dropped, attached after it is made."""
+    if not moving or not partition.partitions:
+        return partition
+    own = tuple(_without(p, moving) for p in partition.partitions if p.name not in moving)
+    return dataclasses.replace(partition, partitions=own)
 
 
 def _made(partition: Partition) -> Partition:

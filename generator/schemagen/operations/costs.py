@@ -48,7 +48,7 @@ from .domain import (
     MoveDomain,
     RenameDomain,
 )
-from .partition import CreatePartition, DropPartition
+from .partition import AttachPartition, CreatePartition, DetachPartition, DropPartition
 from .replication import SetReplicaIdentity
 from .routines import (
     CreateFunction,
@@ -257,6 +257,12 @@ FACTS: dict[str, Cost] = {
     "drop partition": Cost(_AX, "no scan"),
     "detach partition concurrently": Cost("ShareUpdateExclusiveLock", "no scan", True),
     "drop detached partition": Cost("", "no scan", True),  # the parent is not locked
+    # a partition moved between levels, in the transaction: DETACH (not CONCURRENTLY)
+    # holds the parent it leaves ACCESS EXCLUSIVE; ATTACH holds the new parent SHARE
+    # UPDATE EXCLUSIVE and the partition itself ACCESS EXCLUSIVE (the row here, which
+    # is the partition's), reading its rows to prove them inside the new bounds
+    "detach partition": Cost(_AX, "no scan"),
+    "attach partition": Cost(_AX, "scans"),
 }
 
 
@@ -372,6 +378,8 @@ _SIMPLE: dict[type, str] = {
     AlterForeignKeyDeferral: "alter foreign key deferrability",
     CreatePartition: "create partition",
     DropPartition: "drop partition",  # the concurrent one: _ONLINE_STEPS
+    DetachPartition: "detach partition",
+    AttachPartition: "attach partition",
     CreateSequence: "sequence",
     AlterSequence: "sequence",
     RenameSequence: "sequence",

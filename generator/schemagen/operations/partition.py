@@ -1,4 +1,5 @@
-"""Operations on the partitions of a partitioned table: create and drop them.
+"""Operations on the partitions of a partitioned table: create and drop them, and
+move one between levels of the partition tree with its rows (detach, then attach).
 
 A partition is a table of its own that PostgreSQL builds from its parent (columns,
 keys, indexes and foreign keys are propagated), so an operation carries only
@@ -12,6 +13,12 @@ the drops stage before the main transaction (:mod:`schemagen.diff.drops`).
 PostgreSQL refuses a concurrent detach while the parent has a DEFAULT partition;
 the diff then drops plainly, in the main transaction. The reverse of an online
 operation is online: it creates ``IF NOT EXISTS``.
+
+A partition that moves between levels (under a new partition, or up from one that
+goes) with its bound, key and own partitions unchanged keeps its rows: it is
+detached from its parent and attached to the new one in the main transaction
+(:class:`DetachPartition`, :class:`AttachPartition`). One whose bound or key changes
+too is dropped and made again, empty, where it goes, and says so (``moves``).
 """
 
 from __future__ import annotations
@@ -82,7 +89,8 @@ def _moves_said(own: str, moves: Moves, drop: bool) -> list[str]:
     said = []
     for other in sorted({parent for _, parent in moves}):
         names = [name for name, parent in moves if parent == other]
-        who = "moves" if names == [own] else f"{_and(names)} move"
+        verb = "move" if len(names) > 1 else "moves"
+        who = "moves" if names == [own] else f"{_and(names)} {verb}"
         if drop:
             said.append(f"{who} to {other}: made again there, empty")
         else:
@@ -97,13 +105,12 @@ def _describe_bound(partition: Partition) -> str:
 
 
 @dataclass(frozen=True)
-class CreatePartition(Operation):
-    """``CREATE TABLE p PARTITION OF parent FOR VALUES ...``, and for a partition
-    partitioned in turn its own partitions after it."""
+class _PartitionMade(Operation):
+    """What a partition's create and drop share: each carries what the other needs."""
 
     table: str  # the partitioned table (the entity's)
     partition: Partition
-    concurrently: bool = False  # the reverse of a concurrent drop (online, idempotent)
+    concurrently: bool = False  # dropped DETACH CONCURRENTLY; created IF NOT EXISTS (online)
     # the partitions it is a partition of, from the table's own down; () for the table's
     within: tuple[str, ...] = ()
     # made again with its own partitions: its partition key changes (PostgreSQL cannot
@@ -111,19 +118,12 @@ class CreatePartition(Operation):
     remade: bool = False
     # made again with its own partitions (and without their rows): its bound changes
     rebound: bool = False
-    # it or partitions of its own that were elsewhere in the tree: made here, empty
+    # it or partitions of its own that move between levels and cannot keep their rows
+    # (their bound or key changes too): made again, empty, where they go
     moves: Moves = ()
 
-    def reverse(self) -> Operation:
-        return DropPartition(
-            self.table,
-            self.partition,
-            self.concurrently,
-            self.within,
-            self.remade,
-            self.rebound,
-            self.moves,
-        )
+    def _other(self, kind: type[_PartitionMade]) -> Operation:
+        return kind(**{f.name: getattr(self, f.name) for f in dataclasses.fields(self)})
 
     @property
     def online(self) -> bool:
@@ -133,6 +133,19 @@ class CreatePartition(Operation):
     def parent(self) -> str:
         """The table it is a partition of (the entity's, or a partition of it)."""
         return parent_table(self.table, self.within)
+
+    @property
+    def locks(self) -> int:
+        return _partition_locks(self.partition)
+
+
+@dataclass(frozen=True)
+class CreatePartition(_PartitionMade):
+    """``CREATE TABLE p PARTITION OF parent FOR VALUES ...``, and for a partition
+    partitioned in turn its own partitions after it."""
+
+    def reverse(self) -> Operation:
+        return self._other(DropPartition)
 
     def describe(self) -> str:
         bound = _describe_bound(self.partition)
@@ -146,45 +159,15 @@ class CreatePartition(Operation):
             schema, self.table, self.within, lambda parts: (*parts, self.partition)
         )
 
-    @property
-    def locks(self) -> int:
-        return _partition_locks(self.partition)
-
 
 @dataclass(frozen=True)
-class DropPartition(Operation):
+class DropPartition(_PartitionMade):
     """Drop one partition and its rows (a partition partitioned in turn: with its own
     partitions); carries the bound for the downgrade (which creates the partition
     again, empty)."""
 
-    table: str
-    partition: Partition
-    concurrently: bool = False
-    within: tuple[str, ...] = ()  # as CreatePartition's
-    remade: bool = False  # as CreatePartition's
-    rebound: bool = False  # as CreatePartition's
-    # it or partitions of its own that go elsewhere in the tree (made there, empty)
-    moves: Moves = ()
-
     def reverse(self) -> Operation:
-        return CreatePartition(
-            self.table,
-            self.partition,
-            self.concurrently,
-            self.within,
-            self.remade,
-            self.rebound,
-            self.moves,
-        )
-
-    @property
-    def online(self) -> bool:
-        return self.concurrently
-
-    @property
-    def parent(self) -> str:
-        """The table it is a partition of (the entity's, or a partition of it)."""
-        return parent_table(self.table, self.within)
+        return self._other(CreatePartition)
 
     def describe(self) -> str:
         how = _why(self.remade, self.rebound)
@@ -198,11 +181,9 @@ class DropPartition(Operation):
             schema, self.table, self.within, lambda parts: by_name(parts, self.partition.name)
         )
 
-    @property
-    def locks(self) -> int:
-        return _partition_locks(self.partition)
-
     def risk(self) -> str | None:
+        if self.partition.partition_by is not None and not self.partition.partitions:
+            return None  # partitioned with no partition (they moved away): it holds no row
         own = [p.name for _, p in partition_tree(self.partition.partitions)]
         with_own = f", its partitions {', '.join(own)}," if own else ""
         said = _why(self.remade, self.rebound)
@@ -211,6 +192,83 @@ class DropPartition(Operation):
         return (
             f"drops partition {self.partition.name} of {self.parent}{with_own} and "
             f"{'their' if own else 'its'} rows{why}"
+        )
+
+
+@dataclass(frozen=True)
+class _PartitionMoved(Operation):
+    """What a moved partition's detach and attach share: the partition (its bound and
+    its own partitions, the same on both sides), where it is attached (``within``) and
+    where it is on the other side of the move (``elsewhere``)."""
+
+    table: str
+    partition: Partition
+    within: tuple[str, ...] = ()
+    elsewhere: tuple[str, ...] = ()
+
+    def _other(self, kind: type[_PartitionMoved]) -> Operation:
+        return kind(self.table, self.partition, self.within, self.elsewhere)
+
+    @property
+    def parent(self) -> str:
+        """The table it leaves (a detach) or joins (an attach)."""
+        return parent_table(self.table, self.within)
+
+    @property
+    def other_parent(self) -> str:
+        """The table it joins (a detach) or came from (an attach)."""
+        return parent_table(self.table, self.elsewhere)
+
+    @property
+    def locks(self) -> int:
+        return _partition_locks(self.partition)
+
+
+@dataclass(frozen=True)
+class DetachPartition(_PartitionMoved):
+    """``ALTER TABLE parent DETACH PARTITION p``, in the transaction: the first half of
+    a move between levels of the partition tree, which PostgreSQL makes in no one
+    statement. The partition stays a table with its rows, indexes and constraints
+    until :class:`AttachPartition` attaches it where it goes, later in the same
+    transaction (so no reader sees it missing). Not CONCURRENTLY: that commits, and
+    its rows would be out of the table until the attach."""
+
+    def reverse(self) -> Operation:
+        return self._other(AttachPartition)
+
+    def describe(self) -> str:
+        return (
+            f"~ partition {self.partition.name} detached from {self.parent} to move "
+            f"under {self.other_parent}, its rows kept"
+        )
+
+    def apply(self, schema: Schema) -> Schema:
+        return _with_partitions(
+            schema, self.table, self.within, lambda parts: by_name(parts, self.partition.name)
+        )
+
+
+@dataclass(frozen=True)
+class AttachPartition(_PartitionMoved):
+    """``ALTER TABLE parent ATTACH PARTITION p FOR VALUES ...``: the second half of a
+    move (:class:`DetachPartition`). PostgreSQL reads the partition to prove its rows
+    within the new place's bounds (its own and those of the partitions above it), takes
+    the partition's indexes that match the new parent's and builds the others; a row
+    outside fails the revision, which rolls back whole."""
+
+    def reverse(self) -> Operation:
+        return self._other(DetachPartition)
+
+    def describe(self) -> str:
+        bound = _describe_bound(self.partition)
+        return (
+            f"~ partition {self.partition.name} attached to {self.parent} ({bound}), "
+            f"moved from {self.other_parent} with its rows"
+        )
+
+    def apply(self, schema: Schema) -> Schema:
+        return _with_partitions(
+            schema, self.table, self.within, lambda parts: (*parts, self.partition)
         )
 
 

@@ -10,14 +10,26 @@ detach interrupted after its first transaction (lock_timeout while it waits for
 the parent's readers, a cancel, a lost connection) leaves the partition "detach
 pending", which the rerun finishes with ``DETACH PARTITION ... FINALIZE``; a
 partition no longer attached (detached, or dropped) is not detached again.
+
+A partition that moves between levels with its rows is detached (plainly: a
+concurrent detach would commit, its rows out of the table until the attach) and
+attached again in the main transaction. The attach reads its rows; one outside the
+new place (its bound, or that of a partition above it) fails it, and the message
+names the partition and those bounds: the transaction rolls back whole, nothing is
+lost, and the revision runs again once the rows are moved or the bound changed.
 """
 
 from __future__ import annotations
 
 from ..model.naming import partition_table
-from ..model.schema import Schema
+from ..model.schema import Schema, partition_tree
 from ..model.sqltext import do_block, partition_sql, partition_tree_sql
-from ..operations.partition import CreatePartition, DropPartition
+from ..operations.partition import (
+    AttachPartition,
+    CreatePartition,
+    DetachPartition,
+    DropPartition,
+)
 from ..operations.sqlutil import quote_table, sql_literal
 from .render import Guarded, Stmt, execute, render_operation
 
@@ -61,3 +73,47 @@ def _(operation: DropPartition, state: Schema) -> list[Stmt | Guarded]:
         ),
         execute(f"DROP TABLE IF EXISTS {name}"),
     ]
+
+
+@render_operation.register(DetachPartition)
+def _(operation: DetachPartition, state: Schema) -> list[Stmt | Guarded]:
+    parent = operation.parent
+    table = partition_table(parent, operation.partition.name)
+    return [execute(f"ALTER TABLE {quote_table(parent)} DETACH PARTITION {quote_table(table)}")]
+
+
+@render_operation.register(AttachPartition)
+def _(operation: AttachPartition, state: Schema) -> list[Stmt | Guarded]:
+    # in a block that catches the bound's failure (a row outside it, in the partition
+    # or in a DEFAULT partition beside it) to say which partition and bounds
+    parent = operation.parent
+    name = operation.partition.name
+    table = partition_table(parent, name)
+    attach = (
+        f"ALTER TABLE {quote_table(parent)} ATTACH PARTITION {quote_table(table)} "
+        f"{operation.partition.bound_sql()}"
+    )
+    bounds = [f"{operation.partition.bound_sql()} of {name}"]
+    bounds += _bounds_above(state, operation.table, operation.within)
+    message = (
+        f"partition {name} cannot move under {parent} with its rows: PostgreSQL found a "
+        f"row outside its place there ({' and '.join(bounds)}), or one of its bound in a "
+        "DEFAULT partition beside it; nothing was changed (the revision rolled back "
+        "whole): move or delete such rows, or change the bounds in the schema, then run "
+        "the migration again. PostgreSQL said: "
+    )
+    block = (
+        f" BEGIN {attach}; EXCEPTION WHEN check_violation THEN RAISE EXCEPTION USING "
+        f"ERRCODE = 'check_violation', MESSAGE = {sql_literal(message)} || SQLERRM; END "
+    )
+    return [execute(do_block(block))]
+
+
+def _bounds_above(state: Schema, table: str, within: tuple[str, ...]) -> list[str]:
+    """``FOR VALUES ... of p`` of each partition ``within`` names, the nearest first."""
+    found = {
+        part.name: part
+        for _, part in partition_tree(state.entity_by_table(table).partitions)
+        if part.name in within
+    }
+    return [f"{found[n].bound_sql()} of {n}" for n in reversed(within) if n in found]

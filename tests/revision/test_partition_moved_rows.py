@@ -1,0 +1,110 @@
+"""A partition moved between levels keeps its rows, or the revision fails before any is
+lost: a row outside its new place (here: a sub-partition whose new parent's bound starts
+later than its own) fails the attach, the message names the partition and the bounds,
+the transaction rolls back whole (the tree and every row as they were, the database at
+the previous revision), and once the rows are dealt with the same revision runs again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from migration_harness import Case, alembic, assert_matches_models
+from pgcluster import PgCluster
+from revision_steps import at_first_revision
+
+BEFORE = """
+database: {name: ledger}
+entities:
+  Payment:
+    primary_key: [id, paid_on]
+    columns:
+      id: {type: bigint, primary_key: true}
+      paid_on: {type: date, primary_key: true}
+      amount: {type: numeric, precision: 12, scale: 2, nullable: true}
+    indexes:
+      idx_payments_amount: [amount]
+    partition_by: {range: [paid_on]}
+    partitions:
+      payments_2025_q1: {from: 2025-01-01, to: 2025-04-01}
+      payments_2025_q2: {from: 2025-04-01, to: 2025-07-01}
+      payments_2026: {from: 2026-01-01, to: 2027-01-01}
+"""
+#: the quarters move under a yearly partition that starts in February: January's rows
+#: of payments_2025_q1 have no place there
+AFTER = BEFORE.replace(
+    """      payments_2025_q1: {from: 2025-01-01, to: 2025-04-01}
+      payments_2025_q2: {from: 2025-04-01, to: 2025-07-01}
+""",
+    """      payments_2025:
+        from: 2025-02-01
+        to: 2026-01-01
+        partition_by: {range: [paid_on]}
+        partitions:
+          payments_2025_q1: {from: 2025-01-01, to: 2025-04-01}
+          payments_2025_q2: {from: 2025-04-01, to: 2025-07-01}
+""",
+)
+#: skewed (most rows in the first quarter, 31 of them in January), NULL and repeated
+#: amounts, ids repeated across days
+ROWS = (
+    "INSERT INTO payments SELECT g % 1000, date '2025-01-01' + g % 90, "
+    "CASE WHEN g % 6 = 0 THEN NULL ELSE g % 4 END FROM generate_series(1, 2700) g; "
+    "INSERT INTO payments SELECT g, date '2025-04-01' + g, NULL FROM generate_series(1, 5) g; "
+    "INSERT INTO payments VALUES (1, '2026-03-01', 7), (2, '2026-03-01', 7), "
+    "(2, '2026-03-02', NULL)"
+)
+COUNTS = (
+    "SELECT string_agg(format('%s=%s/%s', t, n, nulls), ' ' ORDER BY t) FROM (SELECT "
+    "tableoid::regclass::text t, count(*) n, count(*) - count(amount) nulls FROM payments "
+    "GROUP BY 1) c"
+)
+CONTENTS = (
+    "SELECT md5(string_agg(format('%s|%s|%s', id, paid_on, amount), ',' "
+    "ORDER BY id, paid_on)) FROM payments"
+)
+TREE = (
+    "SELECT string_agg(relid::text || '<' || coalesce(parentrelid::text, ''), ',' "
+    "ORDER BY level, relid::text) FROM pg_partition_tree('payments')"
+)
+VERSION = "SELECT version_num FROM alembic_version"
+
+
+def test_a_row_outside_the_new_place_fails_the_move_before_any_row_is_lost(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    case = Case(
+        "moved outside", {"schema.yaml": BEFORE}, {"schema.yaml": AFTER}, destructive=False
+    )
+    first = at_first_revision(pg, case, tmp_path, ROWS)
+    counts, contents = pg.sql(COUNTS, first.db).strip(), pg.sql(CONTENTS, first.db).strip()
+    tree = pg.sql(TREE, first.db).strip()
+    assert counts == "payments_2025_q1=2700/450 payments_2025_q2=5/5 payments_2026=3/1"
+    with pytest.raises(Exception) as failed:
+        alembic(first.root, first.url, "upgrade", "head")
+    message = " ".join(str(failed.value).split())
+    assert (
+        "partition payments_2025_q1 cannot move under payments_2025 with its rows: "
+        "PostgreSQL found a row outside its place there (FOR VALUES FROM ('2025-01-01') "
+        "TO ('2025-04-01') of payments_2025_q1 and FOR VALUES FROM ('2025-02-01') TO "
+        "('2026-01-01') of payments_2025)" in message
+    ), message
+    assert "nothing was changed" in message and "run the migration again" in message
+    assert 'partition constraint of relation "payments_2025_q1" is violated' in message
+    # nothing lost: the tree, every row, the revision
+    assert pg.sql(TREE, first.db).strip() == tree
+    assert pg.sql(COUNTS, first.db).strip() == counts
+    assert pg.sql(CONTENTS, first.db).strip() == contents
+    assert pg.sql(VERSION, first.db).strip() == "000"
+    # the fix (January's rows go elsewhere), then the same revision again
+    pg.sql("DELETE FROM payments WHERE paid_on < '2025-02-01'", first.db)
+    kept = pg.sql(CONTENTS, first.db).strip()
+    alembic(first.root, first.url, "upgrade", "head")
+    assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
+    assert pg.sql(COUNTS, first.db).strip() == (
+        "payments_2025_q1=1770/270 payments_2025_q2=5/5 payments_2026=3/1"
+    )
+    assert pg.sql(CONTENTS, first.db).strip() == kept
+    alembic(first.root, first.url, "downgrade", "000")
+    assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
+    assert pg.sql(CONTENTS, first.db).strip() == kept
