@@ -28,19 +28,28 @@ ANY_VALUE = _AnyValue()
 
 
 @dataclass(frozen=True)
+class OtherThan:
+    """Any value of the column but these (``kind = 'x'``, ``kind IN ('a', 'b')`` are
+    false on it), and not NULL: one its checks list, or another constant they take."""
+
+    values: tuple[Literal, ...]
+
+
+@dataclass(frozen=True)
 class Outside:
-    """A value of one column that makes the WHERE false: NULL (None), ANY_VALUE, or
-    the constant (``'cancelled'`` for ``status <> 'cancelled'``)."""
+    """A value of one column that makes the WHERE false: NULL (None), ANY_VALUE, the
+    constant (``'cancelled'`` for ``status <> 'cancelled'``), or OtherThan."""
 
     column: str
-    value: Literal | _AnyValue | None
+    value: Literal | _AnyValue | OtherThan | None
 
 
 def ways_outside(where: str) -> list[Outside]:
     """The values, one column each, that put a row outside ``where``: for each
     part of its ANDs of the shapes ``c IS NULL``, ``c IS NOT NULL``, ``c``, ``NOT c``,
-    ``c IS [NOT] TRUE|FALSE``, ``c = true|false``, ``c <> v``, ``c NOT IN (v, ...)``.
-    Empty for anything else (an OR must be false in every branch: not read)."""
+    ``c IS [NOT] TRUE|FALSE``, ``c = true|false``, ``c <> v``, ``c NOT IN (v, ...)``,
+    ``c = v``, ``c IN (v, ...)`` (also ``c = ANY (ARRAY[...])``, as PostgreSQL prints
+    it back). Empty for anything else (an OR must be false in every branch: not read)."""
     try:
         statements = parse_sql(f"SELECT 1 WHERE {where}")
     except ParseError:
@@ -72,10 +81,24 @@ def _outside(node: Any) -> Outside | None:
         return Outside(column, truth) if kind != BoolTestType.IS_UNKNOWN else None
     if not isinstance(node, ast.A_Expr) or (column := _column(node.lexpr)) is None:
         return None
+    return _compared(node, column)
+
+
+def _compared(node: ast.A_Expr, column: str) -> Outside | None:
+    """What puts a row outside ``column op constant(s)``: the other truth, the
+    constant ``<>`` names, or another value than those ``=`` names."""
     op = str(node.name[-1].sval) if node.name else ""
     if node.kind == A_Expr_Kind.AEXPR_OP and op == "=":
         value = constant(node.rexpr)
-        return Outside(column, not value) if isinstance(value, bool) else None
+        if isinstance(value, bool):
+            return Outside(column, not value)
+        return Outside(column, OtherThan((value,))) if _literal(value) else None
+    if node.kind == A_Expr_Kind.AEXPR_IN and op == "=":
+        return _other_than(column, list(node.rexpr or ()))
+    if node.kind == A_Expr_Kind.AEXPR_OP_ANY and op == "=":
+        array = node.rexpr.arg if isinstance(node.rexpr, ast.TypeCast) else node.rexpr
+        if isinstance(array, ast.A_ArrayExpr):
+            return _other_than(column, list(array.elements or ()))
     if node.kind == A_Expr_Kind.AEXPR_OP and op in ("<>", "!="):
         value = constant(node.rexpr)
         return Outside(column, value) if _literal(value) else None
@@ -83,6 +106,14 @@ def _outside(node: Any) -> Outside | None:
         values = [constant(item) for item in node.rexpr or ()]
         return Outside(column, values[0]) if values and all(map(_literal, values)) else None
     return None
+
+
+def _other_than(column: str, items: list[Any]) -> Outside | None:
+    """Another value than the constants ``items`` (None where one is not a constant)."""
+    values = [constant(item) for item in items]
+    if not values or not all(map(_literal, values)):
+        return None
+    return Outside(column, OtherThan(tuple(values)))
 
 
 def _literal(value: Any) -> bool:

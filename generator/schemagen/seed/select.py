@@ -21,8 +21,8 @@ from .context import (
     parent_rows,
     valued_keys,
 )
-from .domain import Domain, Unsupported
-from .partial import ANY_VALUE, Outside
+from .domain import Domain, Literal, Unsupported
+from .partial import ANY_VALUE, OtherThan, Outside
 from .random import below, salt, uniform
 from .refusals import SeedError, unsupported
 from .uniques import Radix, listed_values, single_keys
@@ -167,9 +167,27 @@ def _way_value(t: TableJob, col: Column, way: Outside, fk: bool) -> str | None:
             return value_sql(column_job(t, col))
         except Unsupported:
             return None
-    if not _takes(t, col, domain, way.value):
+    value = way.value
+    if isinstance(value, OtherThan):
+        found = _other_than(t, col, domain, value.values)
+        if found is None:
+            return None
+        value = found
+    if not _takes(t, col, domain, value):
         return None
-    return cast_listed(literal_sql(way.value), column_job(t, col), col.type)  # type: ignore[arg-type]
+    return cast_listed(literal_sql(value), column_job(t, col), col.type)  # type: ignore[arg-type]
+
+
+def _other_than(
+    t: TableJob, col: Column, domain: Domain, values: tuple[Literal, ...]
+) -> Literal | None:
+    """A constant ``col`` takes that is none of ``values``: the first value its checks,
+    enum or type list that is not among them, else (text) the first of a few letters
+    that is not; None where there is none."""
+    listed = listed_values(t.ctx, col, t.rules.domains.get(col.name))
+    if listed is None and col.type.kind in TEXT:
+        listed = tuple("xyzabc")
+    return next((v for v in listed or () if v not in values), None)
 
 
 def _user_values(col: Column) -> bool:
