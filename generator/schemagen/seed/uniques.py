@@ -6,7 +6,9 @@ table's rows)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from decimal import Decimal
 
 from ..model.pgtypes import PGTYPE
 from ..model.schema import INTEGER_TYPES, Column, Entity, ForeignKey, Index, column_enum
@@ -15,7 +17,7 @@ from .context import TableContext, parent_rows
 from .domain import Domain, Literal
 from .named import DISTINCT_FROM_N
 from .refusals import SeedError
-from .values import allowed_values
+from .values import allowed_values, skipping
 
 #: A key counted through its combinations: (columns of one digit, number of values).
 Radix = list[tuple[tuple[str, ...], int]]
@@ -77,7 +79,8 @@ def unique_carriers(
             continue
         if any(c.name in carriers for c in cols):
             continue
-        # a column whose checks list its values repeats them: it carries no key
+        # a column whose checks list its values repeats them, as one whose bounds
+        # hold fewer whole numbers than the table's rows: neither carries a key
         carrier = next(
             (
                 c
@@ -85,6 +88,7 @@ def unique_carriers(
                 if c.name not in fk_columns
                 and _distinct(c)
                 and listed_values(ctx, c, rules.domains.get(c.name)) is None
+                and not _too_narrow(ctx, ent, c, rules.domains.get(c.name))
             ),
             None,
         )
@@ -195,6 +199,46 @@ def _distinct(col: Column) -> bool:
     return col.type.kind in UNIQUE_KINDS
 
 
+@dataclass(frozen=True)
+class Span:
+    """The whole numbers between a column's bounds (``level BETWEEN 1 AND 5``), less
+    those its checks forbid (``<> v``, ascending)."""
+
+    low: int
+    high: int
+    skipped: tuple[int, ...]
+
+    @property
+    def size(self) -> int:
+        return max(self.high - self.low + 1 - len(self.skipped), 0)
+
+    def value(self, position: str) -> str:
+        """The ``position``-th (0-based) of them, as SQL."""
+        return skipping(f"({self.low} + {position})", list(self.skipped))
+
+
+def integer_span(col: Column, domain: Domain | None) -> Span | None:
+    """The whole numbers an integer column's checks bound on both sides leave it, or
+    None (another type, a list of values, a side unbounded)."""
+    if col.type.kind not in INTEGER_TYPES or domain is None or domain.allowed is not None:
+        return None
+    if domain.low is None or domain.high is None:
+        return None
+    low = math.floor(domain.low) + 1 if domain.low_strict else math.ceil(domain.low)
+    high = math.ceil(domain.high) - 1 if domain.high_strict else math.floor(domain.high)
+    skipped = sorted({int(v) for v in domain.avoid if isinstance(v, Decimal) and v == int(v)})
+    return Span(low, high, tuple(v for v in skipped if low <= v <= high))
+
+
+def _too_narrow(ctx: TableContext, ent: Entity, col: Column, domain: Domain | None) -> bool:
+    """Whether ``col``'s bounds hold fewer whole numbers than the table's rows (those
+    there, those asked and the row numbers passed over): built from the row number,
+    it could not keep them distinct, counted through it may (beside other digits)."""
+    span = integer_span(col, domain)
+    rows = ctx.counts.get(ent.table, 0) + ctx.skipped.get(ent.table, 0)
+    return span is not None and span.size < rows
+
+
 def _value_count(
     ctx: TableContext, ent: Entity, col: Column, fks: list[ForeignKey], rules: CheckRules
 ) -> int:
@@ -204,6 +248,9 @@ def _value_count(
     values = listed_values(ctx, col, rules.domains.get(col.name))
     if values is not None:
         return len(values)
+    span = integer_span(col, rules.domains.get(col.name))
+    if span is not None:
+        return span.size
     raise SeedError(f"cannot seed {ent.table}: no way to make {col.name} distinct")
 
 

@@ -350,11 +350,11 @@ def _integer(job: ColumnJob, kind: str) -> str:
     if job.unique:
         if low - 1 + job.rows > top - len(skipped):
             raise Unsupported(f"{job.rows} distinct values do not fit its range")
-        return _skipping(f"({int(low) - 1} + n)", skipped)
+        return skipping(f"({int(low) - 1} + n)", skipped)
     span = int(high - low) + 1 - len([v for v in skipped if v <= high])
     if span < 1:
         raise Unsupported("no value is left between the bounds")
-    return _skipping(f"({int(low)} + {below(span, job.salt())})", skipped)
+    return skipping(f"({int(low)} + {below(span, job.salt())})", skipped)
 
 
 def _skipped(job: ColumnJob, low: Decimal, high: Decimal) -> list[int]:
@@ -363,7 +363,7 @@ def _skipped(job: ColumnJob, low: Decimal, high: Decimal) -> list[int]:
     return sorted({int(v) for v in numbers if low <= v <= high})
 
 
-def _skipping(expr: str, skipped: list[int]) -> str:
+def skipping(expr: str, skipped: list[int]) -> str:
     """``expr`` (made in the range less len(skipped) values) moved past each of the
     ascending ``skipped``: x + the count of i with skipped[i] - i <= x. Distinct
     values stay distinct and none lands on a skipped one."""
