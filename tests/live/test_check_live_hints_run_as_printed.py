@@ -25,7 +25,11 @@ A partition made partitioned by hand gets the DETACH and ATTACH PARTITION that m
 plain again, with its bound as the database prints it: a text value holding a newline,
 a line separator or a backtick is written in an ``E''`` literal, so that the text
 report no longer splits the ATTACH across its lines (nor leaves out the lines of a
-second hint that a first one printed already) and it runs as printed."""
+second hint that a first one printed already) and it runs as printed.
+
+An object made by hand whose name holds a dot is named whole: extended statistics
+``public."sales.orders_stats"`` was named ``sales.orders_stats``, another schema's object,
+which its hint then dropped; an INVALID index ``"x.notes_code"``, ``x.notes_code``."""
 
 from __future__ import annotations
 
@@ -576,3 +580,67 @@ def _bound_counts(pg: PgCluster, name: str) -> list[str]:
         "UNION ALL SELECT count(*) FROM readings_new_odd",
         name,
     ).split()
+
+
+DOTTED_SCHEMA = """
+database: {name: hintdot}
+entities:
+  Note:
+    table: notes
+    columns:
+      id: {type: bigint, primary_key: true}
+      code: {type: text, nullable: true}
+      kind: {type: text, nullable: true}
+  Order:
+    schema: sales
+    table: orders
+    columns:
+      id: {type: bigint, primary_key: true}
+      code: {type: text, nullable: true}
+      kind: {type: text, nullable: true}
+"""
+
+DOTTED_ROWS = (
+    "INSERT INTO notes SELECT n, CASE WHEN n % 5 = 0 THEN NULL ELSE 'c' || n % 7 END, "
+    "NULLIF(n % 3, 0)::text FROM generate_series(1, 70) n;"
+    "INSERT INTO sales.orders SELECT n, NULLIF('c' || n % 4, 'c0'), NULLIF(n % 2, 0)::text "
+    "FROM generate_series(1, 50) n"
+)
+
+
+def test_a_name_holding_a_dot_is_named_whole(pg: PgCluster, tmp_path: Path) -> None:
+    """Objects made by hand in public with names that hold a dot, one of them the name
+    of another schema's object: each hint names the object it is about, and no other."""
+    root, name = migrated_database(pg, tmp_path, "hintdot", DOTTED_SCHEMA, DOTTED_ROWS)
+    url = pg.url(name)
+    assert json_findings(root, url) == []
+    by_hand(
+        pg,
+        name,
+        [
+            'CREATE STATISTICS public."sales.orders_stats" ON code, kind FROM notes',
+            "CREATE STATISTICS sales.orders_stats ON code, kind FROM sales.orders",
+            'CREATE STATISTICS public."x.notes_stats" ON code, kind FROM notes',
+        ],
+    )
+    with psycopg.connect(pg.libpq_url(name), autocommit=True) as conn:
+        # the rows repeat codes: the unique build fails and leaves the index INVALID
+        with pytest.raises(psycopg.errors.UniqueViolation):
+            conn.execute('CREATE UNIQUE INDEX CONCURRENTLY "x.notes_code" ON notes (code)')
+    shown = _text_statements(root, url)
+    assert {s for f in json_findings(root, url) for s in _statements(f["hint"])} <= shown
+    drops = sorted(s for s in shown if s.startswith("DROP STATISTICS"))
+    assert drops == [
+        'DROP STATISTICS public."sales.orders_stats"',
+        'DROP STATISTICS public."x.notes_stats"',
+        "DROP STATISTICS sales.orders_stats",
+    ]
+    for statement in drops:
+        _run_as_printed(pg, name, statement)
+    hint = next(f["hint"] for f in json_findings(root, url) if "x.notes_code" in f["object"])
+    drop = re.search(r"by hand: (DROP INDEX CONCURRENTLY \S+)\)", hint)
+    assert drop is not None and drop.group(1) == 'DROP INDEX CONCURRENTLY public."x.notes_code"'
+    _run_as_printed(pg, name, drop.group(1))
+    assert json_findings(root, url) == []
+    counts = "SELECT (SELECT count(*) FROM notes), (SELECT count(*) FROM sales.orders)"
+    assert pg.sql(counts, name).split() == ["70|50"]

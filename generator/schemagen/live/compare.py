@@ -23,11 +23,11 @@ from psycopg.conninfo import make_conninfo
 from ..errors import DatabaseError
 from ..findings import UPGRADE_HINT, VALIDATED_BY_HAND, Finding
 from ..model.inlists import key_in_lists
-from ..model.naming import in_schema_of, partition_table
+from ..model.naming import partition_table, split_qualified
 from ..model.replication import replica_identity_statement, replica_identity_words
 from ..model.schema import ReplicaIdentity, Schema, quote_name
 from ..model.security import row_security_statements, row_security_words
-from ..model.sqltext import printed_sql_text, quote_qualified
+from ..model.sqltext import printed_sql_text, quote_in, quote_qualified
 from ..util.urls import parse, redact
 from .aspects import aspect, describe_index, or_none, show
 from .clustering import cluster_findings
@@ -299,7 +299,8 @@ def _invalid_index(found: InvalidIndex, home: str | None) -> Finding:
     """``home``: the current schema, which qualifies the hint's DROP of an index of
     one of its tables (keyed bare), so the DROP runs whatever the search_path."""
     table, index, partitioned, top = found[:4]
-    where = quote_qualified(in_schema_of(table, index), home)
+    # the index's name whole (one made by hand may hold a dot), in its table's schema
+    where = quote_in(split_qualified(table)[0] or home, index)
     if partitioned or top is not None:
         # PostgreSQL refuses DROP INDEX CONCURRENTLY of a partitioned index, and the
         # rerun finishes the build rather than starting it again
@@ -341,7 +342,7 @@ def _drop_by_hand(where: str, index: str, top: AttachedTo | None, home: str | No
             f"DROP INDEX {where}, not CONCURRENTLY, which PostgreSQL refuses for "
             "a partitioned index: "
         )
-    name = quote_qualified(top.name if top.schema is None else f"{top.schema}.{top.name}", home)
+    name = quote_in(top.schema or home, top.name)
     return (
         f"DROP INDEX {name}, which drops it with every index attached below it; not "
         f"{index} alone, which PostgreSQL refuses while it is attached, nor CONCURRENTLY, "

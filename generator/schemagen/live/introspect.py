@@ -45,6 +45,7 @@ from .settings import (
 )
 from .shapes import (
     AttachedTo,
+    CatalogName,
     ColumnShape,
     DatabaseShape,
     InvalidIndex,
@@ -84,6 +85,12 @@ SCHEMAS_READ = (
 
 #: An extended statistics object's key (a namespace's object, like a table).
 STATISTICS_KEY = QUALIFIED_KEY.format(ns="s.stxnamespace", name="s.stxname")
+#: An extended statistics object s as a :class:`.shapes.CatalogName` reads it: its key,
+#: schema and name.
+STATISTICS_NAME = (
+    f"{STATISTICS_KEY}, (SELECT nspname::text FROM pg_namespace WHERE oid = s.stxnamespace), "
+    "s.stxname::text"
+)
 
 #: The key of the partition {rel} in a finding: as a table's (not as its parent names it).
 _PARTITION_KEY = "(SELECT {key} FROM pg_class p WHERE p.oid = {{rel}})".format(
@@ -202,9 +209,10 @@ LEFT JOIN (SELECT coalesce(t.root, w.ev_class) AS relid,
            FROM pg_rewrite w, LATERAL (SELECT pg_partition_root(w.ev_class)::oid AS root) t
            WHERE w.rulename <> '_RETURN' GROUP BY 1) r ON r.relid = c.oid
 LEFT JOIN (SELECT coalesce(t.root, s.stxrelid) AS relid,
-                  array_agg({STATISTICS_KEY}) FILTER (WHERE {_OWN.format(rel="s.stxrelid")})
+                  array_agg(ARRAY[{STATISTICS_NAME}])
+                    FILTER (WHERE {_OWN.format(rel="s.stxrelid")})
                     AS statistics,
-                  array_agg(ARRAY[{_PARTITION_KEY.format(rel="s.stxrelid")}, {STATISTICS_KEY}])
+                  array_agg(ARRAY[{_PARTITION_KEY.format(rel="s.stxrelid")}, {STATISTICS_NAME}])
                     FILTER (WHERE NOT {_OWN.format(rel="s.stxrelid")}) AS partition_statistics
            FROM pg_statistic_ext s, LATERAL (SELECT pg_partition_root(s.stxrelid)::oid AS root) t
            GROUP BY 1) st ON st.relid = c.oid
@@ -487,7 +495,7 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
                 row_security=security,
                 policies=read_policies(policies),
                 rules=tuple(sorted(rules or ())),
-                statistics=tuple(sorted(statistics or ())),
+                statistics=tuple(sorted(CatalogName(*row) for row in statistics or ())),
                 partition_extras=_partition_extras(part_rules, part_statistics),
                 # a partition keyed as a table is (partitions names it bare in its schema)
                 clustered=tuple(
@@ -637,12 +645,14 @@ def _sub_partitions(deeper: list[list[str]] | None) -> dict[str, dict[str, str]]
 
 def _partition_extras(
     rules: list[list[str]] | None, statistics: list[list[str]] | None
-) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
-    """Partition -> (its rules, its statistics), each sorted, from (partition, name) pairs."""
-    found: dict[str, tuple[list[str], list[str]]] = {}
-    for pairs, slot in ((rules, 0), (statistics, 1)):
-        for partition, name in pairs or ():
-            found.setdefault(partition, ([], []))[slot].append(name)
+) -> dict[str, tuple[tuple[str, ...], tuple[CatalogName, ...]]]:
+    """Partition -> (its rules, its statistics), each sorted, from (partition, rule)
+    pairs and (partition, statistics key, schema, name) rows."""
+    found: dict[str, tuple[list[str], list[CatalogName]]] = {}
+    for partition, name in rules or ():
+        found.setdefault(partition, ([], []))[0].append(name)
+    for partition, *named in statistics or ():
+        found.setdefault(partition, ([], []))[1].append(CatalogName(*named))
     return {
         partition: (tuple(sorted(r)), tuple(sorted(s))) for partition, (r, s) in found.items()
     }

@@ -16,15 +16,10 @@ from __future__ import annotations
 
 from ..findings import Finding
 from ..model.schema import quote_name
+from ..model.sqltext import quote_in
 from .shapes import InvalidIndex, PartitionIndex
 
 EXTRA = "in the database but not in the schema"
-
-
-def _quoted(schema: str, name: str) -> str:
-    """``name`` in ``schema``, each quoted where PostgreSQL needs it (as the other
-    statements check prints are)."""
-    return f"{quote_name(schema)}.{quote_name(name)}"
 
 
 #: Said first where the database is not at head: a build ahead of its transaction
@@ -46,7 +41,7 @@ def partition_index_findings(
     database is not at head (``pending``), first upgrade, which may take it."""
     findings = []
     for partition, schema, name, partitioned, copy_of in indexes:
-        where = _quoted(schema, name)
+        where = quote_in(schema, name)
         drop = f"`DROP INDEX CONCURRENTLY {where}`"
         if partitioned:
             drop = (
@@ -67,7 +62,7 @@ def partition_index_findings(
                 f"{EXTRA}: {alone}, of the definition of index {index} on {parent} but "
                 "not attached to it"
             )
-            attach = _attach(_quoted(parent_schema, index), where)
+            attach = _attach(quote_in(parent_schema, index), where)
             hint = f"attach it: `{attach}` (or drop it: {drop})"
         hint = PENDING + hint if pending else hint
         findings.append(Finding("database", f"index {name} on {partition}", message, hint))
@@ -89,11 +84,11 @@ def without_copies(found: InvalidIndex, where: str) -> tuple[str, str]:
     unique = "UNIQUE " if found.unique else ""
     for part in found.uncovered:
         if part.candidate is not None:
-            steps.append(f"`{_attach(where, _quoted(part.schema, part.candidate))}`")
+            steps.append(f"`{_attach(where, quote_in(part.schema, part.candidate))}`")
             continue
         name = f"{part.name}_{found.name}"
-        table = _quoted(part.schema, part.name)
-        copy = _quoted(part.schema, name)
+        table = quote_in(part.schema, part.name)
+        copy = quote_in(part.schema, name)
         if part.partitioned:
             build = (
                 f"`CREATE {unique}INDEX {quote_name(name)} ON {table}{found.definition}` (not "

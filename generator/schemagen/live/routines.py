@@ -29,8 +29,8 @@ from .aspects import describe_index
 from .catalog_rows import clustered_view_index, read_view_indexes
 from .comments import comment_findings
 from .expected import format_type
-from .introspect import STATISTICS_KEY, VIEW_INDEXES
-from .shapes import IndexShape
+from .introspect import STATISTICS_NAME, VIEW_INDEXES
+from .shapes import CatalogName, IndexShape
 from .undeclarable import cluster_marks, undeclarable, view_column_comments
 
 HINT = "run `alembic upgrade head`, or write the database's definition into schema/"
@@ -76,7 +76,8 @@ SELECT CASE WHEN c.relnamespace = current_schema()::regnamespace THEN c.relname:
        -- the language declares neither (live.undeclarable); NULL for none
        (SELECT array_agg(r.rulename::text) FROM pg_rewrite r
         WHERE r.ev_class = c.oid AND r.rulename <> '_RETURN'),
-       (SELECT array_agg({STATISTICS_KEY}) FROM pg_statistic_ext s WHERE s.stxrelid = c.oid),
+       (SELECT array_agg(ARRAY[{STATISTICS_NAME}]) FROM pg_statistic_ext s
+        WHERE s.stxrelid = c.oid),
        -- its columns that have a comment, which migrations never make (a view column's
        -- description is the docs'): NULL for none
        (SELECT array_agg(a.attname::text ORDER BY a.attnum)
@@ -146,8 +147,8 @@ class Shapes:
     #: them, the declared ones as made on a temporary copy of the view.
     view_indexes: dict[str, dict[str, IndexShape]] = field(default_factory=dict)
     #: Live views with rules (but ``_RETURN``) or extended statistics: name ->
-    #: (rule names, statistics names), each sorted.
-    view_extras: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(
+    #: (rule names, statistics), each sorted.
+    view_extras: dict[str, tuple[tuple[str, ...], tuple[CatalogName, ...]]] = field(
         default_factory=dict
     )
     #: Live materialized views CLUSTERed ON an index: name -> the index.
@@ -230,7 +231,7 @@ def introspect_routines(
             if rules or statistics:
                 shapes.view_extras[name] = (
                     tuple(sorted(rules or ())),
-                    tuple(sorted(statistics or ())),
+                    tuple(sorted(CatalogName(*row) for row in statistics or ())),
                 )
         cur.execute(TRIGGERS, {"schemas": list(schemas)})
         rows = cur.fetchall()

@@ -18,6 +18,17 @@ from .domains import DomainShape
 from .settings import PartitionSettings
 
 
+class CatalogName(NamedTuple):
+    """An object read from the catalog that no declaration names (extended statistics):
+    its key, as the comparison keys it (bare in the current schema, else
+    ``schema.name``), and its PostgreSQL schema and name apart, which the hints name it
+    by: its name may hold a dot (``"x.notes_stats"``), so the key does not split back."""
+
+    key: str
+    schema: str
+    name: str
+
+
 class AttachedTo(NamedTuple):
     """The index at the top of the tree an index is attached to (a partition's,
     built partition by partition): the one PostgreSQL drops, with every index
@@ -168,13 +179,13 @@ class TableShape:
     row_security: str | None = None  # None (off), "enable" or "force" (as the model says)
     policies: dict[str, PolicyShape] = field(default_factory=dict)
     # what the language cannot declare, so the schema's side never has: the names of
-    # the table's rules (CREATE RULE) and of its extended statistics (CREATE STATISTICS,
-    # keyed as tables are: schema.name outside the current schema), sorted
+    # the table's rules (CREATE RULE) and its extended statistics (CREATE STATISTICS),
+    # sorted
     rules: tuple[str, ...] = ()
-    statistics: tuple[str, ...] = ()
+    statistics: tuple[CatalogName, ...] = ()
     # the same of its partitions (read with it, not as tables): partition, keyed as
-    # a table is -> (rule names, statistics names); only those that have some
-    partition_extras: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(
+    # a table is -> (rule names, statistics); only those that have some
+    partition_extras: dict[str, tuple[tuple[str, ...], tuple[CatalogName, ...]]] = field(
         default_factory=dict
     )
     # (relation, index) of each CLUSTER ON mark, the table's own or a partition's (keyed

@@ -14,17 +14,18 @@ from __future__ import annotations
 
 from ..findings import Finding
 from ..model.schema import quote_name
-from ..model.sqltext import quote_qualified
+from ..model.sqltext import quote_in, quote_qualified
+from .shapes import CatalogName
 
 EXTRA = "in the database but not in the schema"
 
 
 def undeclarable(
-    relation: str, rules: tuple[str, ...], statistics: tuple[str, ...], home: str | None
+    relation: str, rules: tuple[str, ...], statistics: tuple[CatalogName, ...], home: str | None
 ) -> list[Finding]:
     """A finding for each of the ``rules`` and extended ``statistics`` of ``relation``
-    (a table or view, keyed as the comparison keys it; statistics keyed so too);
-    ``home``: the current schema, which the hints name a bare key's by."""
+    (a table or view, keyed as the comparison keys it); ``home``: the current schema,
+    which the hints name a bare key's by (statistics are named by their own schema)."""
     where = quote_qualified(relation, home)
     findings = [
         Finding(
@@ -39,12 +40,12 @@ def undeclarable(
     return findings + [
         Finding(
             "database",
-            f"statistics {name} on {relation}",
+            f"statistics {stats.key} on {relation}",
             EXTRA,
             "the schema cannot declare extended statistics: "
-            f"`DROP STATISTICS {quote_qualified(name, home)}`",
+            f"`DROP STATISTICS {quote_in(stats.schema, stats.name)}`",
         )
-        for name in statistics
+        for stats in statistics
     ]
 
 

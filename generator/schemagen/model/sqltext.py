@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .naming import partition_table
+from .naming import partition_table, split_qualified
 from .schema import (
     CheckConstraint,
     Column,
@@ -174,18 +174,26 @@ def not_valid_check_sql(table: str, check: CheckConstraint) -> str:
     )
 
 
+def quote_in(schema: str | None, name: str) -> str:
+    """``name`` in ``schema`` (bare where None), each quoted where PostgreSQL needs
+    quotes (``sales."order"``, ``public."x.notes_stats"``): the one rule by which SQL
+    text names an object, given its schema and name apart, so a dot in either is part of
+    it, never a separator."""
+    return quote_name(name) if schema is None else f"{quote_name(schema)}.{quote_name(name)}"
+
+
 def quote_qualified(name: str, home: str | None = None) -> str:
     """A table (or view, index, function...) as the model keys it (``billing.payouts``),
-    quoted part by part where PostgreSQL needs quotes (``"Notes"``, ``"order"``).
+    quoted by :func:`quote_in`. Only for the model's keys, whose names hold no ``.``: an
+    object read from the catalog has its schema and name apart (its name may hold a dot:
+    ``"x.notes_stats"``), and is named with :func:`quote_in`.
 
     ``home``: the current schema, which then names a bare key's (``public."Notes"``):
     what ``check --database`` prints for the user to run names its schema, so that it
     finds the object whatever the session's search_path.
     """
-    parts = name.split(".")
-    if home is not None and len(parts) == 1:
-        parts = [home, name]
-    return ".".join(quote_name(part) for part in parts)
+    schema, bare = split_qualified(name)
+    return quote_in(schema if schema is not None else home, bare)
 
 
 def sql_text(value: str) -> str:
