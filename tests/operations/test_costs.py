@@ -761,3 +761,39 @@ def test_a_moved_partition_s_attach_holds_its_new_parent_share_update_exclusive(
     assert (FACTS["attach partition"].lock, FACTS["attach partition"].effect) == (
         "AccessExclusiveLock", "scans"
     )
+
+
+def _key_oid(conn: psycopg.Connection[Any]) -> int:
+    row = conn.execute("SELECT oid FROM pg_constraint WHERE conname = 'fk'").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+@pytest.mark.parametrize(
+    ("statement", "other"),
+    [
+        ("ALTER TABLE t ALTER COLUMN r_id TYPE smallint", "r"),  # the key's column
+        ("ALTER TABLE r ALTER COLUMN id TYPE bigint", "t"),  # the key it references
+    ],
+)
+def test_a_type_change_under_a_kept_foreign_key_makes_it_again_and_checks_its_rows(
+    conninfo: str, statement: str, other: str
+) -> None:
+    """What the plan line of a type change under a kept key says beyond :data:`FACTS`
+    (AlterColumn.keys, a key across integer widths): PostgreSQL drops the key and
+    adds it again inside the ALTER, holding ACCESS EXCLUSIVE on the other table too,
+    and checks the key's rows: an orphan written with the key's triggers off
+    (session_replication_role = replica) fails the ALTER."""
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(FK)
+        was = _key_oid(conn)
+    lock, _, _, _ = _holds(conninfo, statement, other)
+    assert lock == "AccessExclusiveLock"
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        assert _key_oid(conn) != was  # made again
+        conn.execute("SET session_replication_role = replica")
+        conn.execute("INSERT INTO t (id, r_id) VALUES (1000, 999)")  # an orphan
+        conn.execute("SET session_replication_role = DEFAULT")
+        undo = statement.replace("smallint", "integer").replace("bigint", "integer")
+        with pytest.raises(psycopg.errors.ForeignKeyViolation):
+            conn.execute(undo)

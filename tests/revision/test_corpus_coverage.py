@@ -204,6 +204,29 @@ def _cluster_moved(c: Change) -> bool:
     )
 
 
+def _key_widths(c: Change) -> bool:
+    """Keys across integer widths: a key column's width changed under its kept key,
+    the key it references widened under a narrower column (each AlterColumn naming
+    the key PostgreSQL makes again), and a new table made with a key column of
+    another width than the key it references, on rows."""
+    tables = {e.table: e for e in c.new.entities}
+
+    def own(op: AlterColumn) -> bool:
+        return any(fk.name == name for name, _ in op.keys for fk in tables[op.table].foreign_keys)
+
+    def narrow(op: CreateTable) -> bool:
+        return any(
+            op.entity.column(col).type.kind != tables[fk.ref_table].column(ref).type.kind
+            for fk in op.entity.foreign_keys
+            for col, ref in zip(fk.columns, fk.ref_columns, strict=True)
+        )
+
+    widened = c.any(AlterColumn, lambda op: bool(op.keys) and not own(op))
+    return c.any(AlterColumn, lambda op: bool(op.keys) and own(op)) and widened and (
+        c.any(CreateTable, narrow) and bool(c.case.setup)
+    )
+
+
 def _self_fk(c: Change) -> bool:
     return any(fk.ref_table == ent.table for ent in c.new.entities for fk in ent.foreign_keys
                if ent.table not in {e.table for e in c.old.entities}
@@ -543,6 +566,10 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         and _cluster_moved(c)
         and bool(c.case.setup)
     ),
+    "foreign key across integer widths (a column's own type: beside references:): a "
+    "key column narrowed and widened under its kept key, the key it references widened "
+    "under a narrower column (PostgreSQL makes the key again in the ALTER), a new "
+    "table's narrow and wide key columns, on rows": _key_widths,
     "column statistics target and storage set, changed and put back to the default on "
     "tables holding rows; a retyped column's storage set again; a new column's, a new "
     "table's and a dropped one's made with it": lambda c: (

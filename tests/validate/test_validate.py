@@ -180,14 +180,15 @@ entities:
   Product:
     columns:
       id: {type: bigint, primary_key: true}
-      store_id: {type: integer, references: Store, on_delete: set null}
+      store_id: {type: text, references: Store, on_delete: set null}
       store_email: {type: text, references: Store.email, on_delete: cascade}
       x: {type: text, on_delete: cascade}
 """,
         [
-            'schema/s.yaml:9:18: entities.Product.columns.store_id.type: type integer '
-            'differs from the referenced Store.id (bigint); leave `type` out to copy it',
-            'schema/s.yaml:9:52: entities.Product.columns.store_id.on_delete: on_delete: set '
+            'schema/s.yaml:9:18: entities.Product.columns.store_id.type: type text '
+            'differs from the referenced Store.id (bigint); leave `type` out to copy it, or '
+            'give it another integer type (smallint, integer, bigint)',
+            'schema/s.yaml:9:49: entities.Product.columns.store_id.on_delete: on_delete: set '
             'null on a NOT NULL column; add nullable: true or choose another rule',
             'schema/s.yaml:10:33: entities.Product.columns.store_email.references: '
             'Store.email is neither the primary key nor unique; PostgreSQL needs a unique '

@@ -768,17 +768,20 @@ class Mapper:
 
 def _type_mismatch(table: _Table, fk: ForeignKeyShape, target: _Table) -> str:
     """Why a key whose columns are not of the referenced columns' types cannot be
-    written ("" when they are): PostgreSQL accepts one between types of one operator
-    family (a smallint column referencing an integer key, as ports from other
-    databases have), the language makes a key's columns of the referenced types."""
+    written ("" when it can): PostgreSQL accepts one between types of one operator
+    family; the language takes two integer types (a smallint column referencing an
+    integer key, as ports from other databases have: the column's own ``type:`` is
+    written), and makes a key's other columns of the referenced types."""
     for column, ref in zip(fk.columns, fk.ref_columns, strict=True):
         mine, theirs = table.shape.columns[column].type, target.shape.columns[ref].type
-        if mine != theirs:
+        if mine != theirs and not {mine, theirs} <= _INTEGER:
             return (
                 f"column {column} is {mine}, {target.name}.{ref} is {theirs} "
-                "(the language makes a key's columns of the referenced types)"
+                "(the language makes a key's columns of the referenced types, "
+                "or of another integer type)"
             )
     return ""
+
 
 
 def _bare(name: str) -> str:

@@ -83,7 +83,42 @@ def compare_entities(
     for name in sorted((before.keys() & after.keys()) - remade):
         ops += compare_entity(before[name], after[name], not_concurrent, using or {})
     kept = [(before[n], after[n]) for n in sorted((before.keys() & after.keys()) - remade)]
-    return _renames_across_retypes(kept, ops) + _keys_across_retypes(kept, ops)
+    ops = _renames_across_retypes(kept, ops) + _keys_across_retypes(kept, ops)
+    return _keys_made_again(kept, ops)
+
+
+def _keys_made_again(
+    kept: Sequence[tuple[Entity, Entity]], ops: list[Operation]
+) -> list[Operation]:
+    """``ops`` with each type change told the kept foreign keys PostgreSQL makes again
+    under it (AlterColumn.keys): those over the column, or referencing it, whose other
+    side keeps its type, as a key across integer widths may (a smallint column's key
+    to an integer key widened to bigint). Their plan line names the lock and the check
+    on the other table."""
+    retyped = _retyped_columns(ops)
+    dropped = {
+        (op.table, op.constraint.name)
+        for op in ops
+        if isinstance(op, DropConstraint) and isinstance(op.constraint, ForeignKey)
+    }
+    found: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for old, new in kept:
+        for fk in new.foreign_keys:
+            if fk not in old.foreign_keys or (new.table, fk.name) in dropped:
+                continue  # a changed key, or one dropped and added around the ALTERs
+            for column, ref in zip(fk.columns, fk.ref_columns, strict=True):
+                if (new.table, column) in retyped:
+                    found.setdefault((new.table, column), set()).add((fk.name, fk.ref_table))
+                if (fk.ref_table, ref) in retyped:
+                    found.setdefault((fk.ref_table, ref), set()).add((fk.name, new.table))
+    return [
+        dataclasses.replace(op, keys=tuple(sorted(found[(op.table, op.new.name)])))
+        if isinstance(op, AlterColumn)
+        and op.old.type != op.new.type
+        and (op.table, op.new.name) in found
+        else op
+        for op in ops
+    ]
 
 
 def _keys_across_retypes(

@@ -602,9 +602,22 @@ def cost_line(op: Operation) -> str:
 
     if len(kinds) == 1:
         fact = FACTS[kinds[0]]
-        return f"{'lock ' if fact.lock else ''}{words(kinds[0])}{where}"
+        return f"{'lock ' if fact.lock else ''}{words(kinds[0])}{where}{_keys_made_again(op)}"
     parts = "; ".join(f"{kind} ({words(kind)})" for kind in kinds)
-    return f"{parts}{where}"
+    return f"{parts}{where}{_keys_made_again(op)}"
+
+
+def _keys_made_again(op: Operation) -> str:
+    """What a type change does to the foreign keys PostgreSQL makes again under it
+    (AlterColumn.keys): each is dropped and added in the ALTER, which holds ACCESS
+    EXCLUSIVE on the other table too and checks the key's rows, reading both tables
+    (measured in tests/operations/test_costs.py)."""
+    if not isinstance(op, AlterColumn) or not op.keys or op.old.type == op.new.type:
+        return ""
+    others = sorted({table for _, table in op.keys} - {op.table})
+    names = ", ".join(name for name, _ in op.keys)
+    where = f"{_lock_words(_AX)} on {', '.join(others)} while " if others else ""
+    return f"; {where}PostgreSQL makes {names} again and checks its rows"
 
 
 def live_warning(op: Operation) -> str | None:

@@ -422,9 +422,16 @@ class AlterColumn(Operation):
     #: The type changes and an index holds the column (model.schema.in_an_index):
     #: a change of its operator class rebuilds the index (operations.costs).
     indexed: bool = False
+    #: (key, its other table) of each kept foreign key over the column, or referencing
+    #: it, whose other side keeps its type: PostgreSQL makes such a key again under
+    #: the ALTER and checks its rows (a smallint column referencing an integer key
+    #: widened, say; a key whose both sides change is dropped and added apart).
+    keys: tuple[tuple[str, str], ...] = ()
 
     def reverse(self) -> Operation:
-        return AlterColumn(self.table, self.new, self.old, self.lock_safe, indexed=self.indexed)
+        return AlterColumn(
+            self.table, self.new, self.old, self.lock_safe, indexed=self.indexed, keys=self.keys
+        )
 
     @property
     def online(self) -> bool:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..language.messages import did_you_mean
+from ..model.schema import INTEGER_TYPES, ColumnType
 from ..normalize.resolver import Resolver, Unresolved, no_key_to_reference
 from ..source.loader import Sources, YamlPath, mapping, unique_columns
-from .reporter import Reporter, plain_type, type_text
+from .reporter import Reporter, key_types_fit, type_text
 
 
 def check_foreign_keys(src: Sources, resolver: Resolver, report: Reporter, entity: str) -> None:
@@ -110,12 +111,19 @@ def _check_types(
             mine, theirs = resolver.column_type(here), resolver.column_type(there)
         except Unresolved:
             continue  # reported at the column
-        if plain_type(mine) != plain_type(theirs):
+        if not key_types_fit(mine, theirs):
             report.error(
                 (*path, "columns"),
                 f"column {col} is {type_text(mine)} but {target[0]}.{ref} is "
-                f"{type_text(theirs)}; the types must be the same",
+                f"{type_text(theirs)}; the types must be the same{integer_choice(theirs)}",
             )
+
+
+def integer_choice(theirs: ColumnType) -> str:
+    """What a key's column may be besides the referenced type, for a message."""
+    if theirs.kind in INTEGER_TYPES and theirs.pgtype is None:
+        return " or another integer type (smallint, integer, bigint)"
+    return ""
 
 
 def _nullable(resolver: Resolver, entity: str, column: str) -> bool:

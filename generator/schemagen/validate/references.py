@@ -25,10 +25,11 @@ from .foreign_keys import (
     deferrable_entry,
     deferrable_target,
     deferrable_unique,
+    integer_choice,
 )
 from .keyless import check_keyless_relationships, check_primary_key_declared
 from .partitions import check_partition_references
-from .reporter import Reporter, plain_type, type_text
+from .reporter import Reporter, key_types_fit, type_text
 from .sql import SqlSyntaxError, expression_problems, read_expression, shown, unknown_order_by
 
 _PARAM_KINDS: dict[str, frozenset[str]] = {
@@ -291,11 +292,12 @@ def check_reference(
         ref_type = resolver.column_type(target)
     except Unresolved:
         return  # reported on the referenced column itself
-    if "type" in col.spec and plain_type(ctype) != plain_type(ref_type):
+    if "type" in col.spec and not key_types_fit(ctype, ref_type):
+        other = integer_choice(ref_type).replace(" or", ", or give it", 1)
         report.error(
             (*col.path, "type"),
             f"type {type_text(ctype)} differs from the referenced {ref_entity}.{ref_name} "
-            f"({type_text(ref_type)}); leave `type` out to copy it",
+            f"({type_text(ref_type)}); leave `type` out to copy it{other}",
         )
     for key in ("on_delete", "on_update_fk"):
         if col.spec.get(key) == "set null" and not col.spec.get("nullable"):

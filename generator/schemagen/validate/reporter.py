@@ -9,7 +9,7 @@ live in :mod:`lint`.
 from __future__ import annotations
 
 from ..errors import Issue, Severity
-from ..model.schema import Column, ColumnType, Entity, SourceMap
+from ..model.schema import INTEGER_TYPES, Column, ColumnType, Entity, SourceMap
 from ..model.temporal import TEMPORAL_KINDS, format_temporal, is_plain
 from ..source.loader import Sources, YamlPath, mapping
 
@@ -94,6 +94,17 @@ def plain_type(ctype: ColumnType) -> ColumnType:
         args=ctype.args,
         fields=ctype.fields,
     )
+
+
+def key_types_fit(mine: ColumnType, theirs: ColumnType) -> bool:
+    """Whether a foreign-key column of type ``mine`` may reference one of ``theirs``:
+    the same type, or two of smallint, integer and bigint (one btree operator family,
+    so PostgreSQL compares them without a cast: a smallint column referencing an
+    integer key, an integer one a key widened to bigint)."""
+    a, b = plain_type(mine), plain_type(theirs)
+    if a == b:
+        return True
+    return a.kind in INTEGER_TYPES and b.kind in INTEGER_TYPES and a.pgtype is b.pgtype is None
 
 
 def column_path(src: Sources, entity: Entity, column: str) -> YamlPath:

@@ -1,0 +1,113 @@
+"""Plans for foreign keys across integer widths (``{type: smallint, references:
+Location}``): a key column's width changed under its kept key, and the key it
+references widened under a narrower column, are one ``ALTER COLUMN ... TYPE`` each,
+the key left to PostgreSQL, which makes it again under that ALTER and checks its
+rows with ACCESS EXCLUSIVE on the other table too (measured in
+tests/operations/test_costs.py): the plan line says so. A key whose both sides change
+(a column that copies its key's type) is still dropped and added around the ALTERs.
+Each plan's reverse goes back and ``reverse().reverse()`` is the operation. (On
+PostgreSQL, with rows: corpus 147.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from plan_round_trip import round_trip_plan
+from schemagen.operations.costs import cost_line
+from schemagen.operations.table import AlterColumn
+from schemagen.revision.render import render_operation
+from schemagen.revision.script import render_body  # noqa: F401  (registers the renderers)
+from schemagen.util.pycode import Kw, Str
+
+
+def _schema(key: str, column: str) -> str:
+    return f"""
+entities:
+  Location:
+    columns:
+      id: {{type: {key}, primary_key: true}}
+  Stock:
+    columns:
+      id: {{type: bigint, primary_key: true}}
+      location_id: {{{column}references: Location, nullable: true}}
+"""
+
+
+FK = "fk_stocks_location_id_locations"
+AX = "lock ACCESS EXCLUSIVE, rewrites; ACCESS EXCLUSIVE on"
+AGAIN = f"while PostgreSQL makes {FK} again and checks its rows"
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected", "line"),
+    [
+        (  # the column narrowed under its key to an integer key
+            _schema("integer", ""),
+            _schema("integer", "type: smallint, "),
+            ["~ column stocks.location_id: type integer -> smallint"],
+            f"{AX} locations {AGAIN}",
+        ),
+        (  # the column widened past the key it references
+            _schema("integer", "type: smallint, "),
+            _schema("integer", "type: bigint, "),
+            ["~ column stocks.location_id: type smallint -> bigint"],
+            f"{AX} locations {AGAIN}",
+        ),
+        (  # the key widened under a narrower column
+            _schema("integer", "type: smallint, "),
+            _schema("bigint", "type: smallint, "),
+            ["~ column locations.id: type integer -> bigint"],
+            f"{AX} stocks {AGAIN}",
+        ),
+    ],
+)
+def test_one_side_s_width_is_one_alter_the_key_made_again_by_postgresql(
+    tmp_path: Path, before: str, after: str, expected: list[str], line: str
+) -> None:
+    old, _, plan = round_trip_plan(tmp_path, before, after)
+    assert plan.describe() == expected
+    (op,) = plan.operations
+    assert isinstance(op, AlterColumn) and op.keys
+    assert cost_line(op) == line
+    assert cost_line(op.reverse()) == line  # the downgrade makes the key again too
+    assert op.reverse().reverse() == op
+    (statement,) = render_operation(op, old)
+    assert Kw("postgresql_using", Str(f"{op.new.name}::{op.new.type.kind}")) in statement.args
+
+
+def test_a_key_whose_both_sides_change_is_dropped_and_added_around_them(
+    tmp_path: Path,
+) -> None:
+    _, _, plan = round_trip_plan(tmp_path, _schema("integer", ""), _schema("bigint", ""))
+    assert plan.describe() == [
+        f"- foreign key {FK} on stocks",
+        "~ column locations.id: type integer -> bigint",
+        "~ column stocks.location_id: type integer -> bigint",
+        f"+ foreign key {FK} on stocks",
+    ]
+    for op in plan.operations:
+        if isinstance(op, AlterColumn):
+            assert not op.keys and cost_line(op) == "lock ACCESS EXCLUSIVE, rewrites"
+
+
+def test_a_narrowed_key_column_is_destructive_and_its_reverse_is_not(tmp_path: Path) -> None:
+    _, _, plan = round_trip_plan(
+        tmp_path, _schema("integer", ""), _schema("integer", "type: smallint, ")
+    )
+    (op,) = plan.operations
+    assert op.risk() == (
+        "narrows stocks.location_id from integer to smallint (values may not fit)"
+    )
+    assert op.reverse().risk() is None
+
+
+def test_a_new_table_s_narrow_key_column_is_made_so(tmp_path: Path) -> None:
+    before = _schema("integer", "type: smallint, ").split("  Stock:")[0]
+    old, new, plan = round_trip_plan(tmp_path, before, _schema("integer", "type: smallint, "))
+    assert plan.describe() == ["+ table stocks"]
+    (statement,) = render_operation(plan.operations[0], old)
+    (ddl,) = statement.args
+    assert isinstance(ddl, Str)
+    assert "\n    location_id smallint,\n" in ddl.value
+    assert f"CONSTRAINT {FK} FOREIGN KEY (location_id) REFERENCES locations (id)" in ddl.value
