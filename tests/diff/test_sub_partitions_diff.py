@@ -122,38 +122,74 @@ def test_a_partition_partitioned_in_turn_is_made_with_its_own() -> None:
     assert same_ddl(apply(ddl_view(old), plan), new)
 
 
+#: the plan lines of a moved partition's check, each way
+def _checked(name: str, parent: str) -> tuple[str, str, str]:
+    return (
+        f"+ check {name}_move_bound on partition {name}: its bound under {parent}, "
+        "validated ahead so that its move reads no row under lock",
+        "add check NOT VALID (ACCESS EXCLUSIVE, no scan); validate constraint (SHARE "
+        "UPDATE EXCLUSIVE, scans), outside a transaction",
+        "drops",
+    )
+
+
+def _unchecked(name: str) -> tuple[str, str, str]:
+    return (
+        f"- check {name}_move_bound on partition {name}, where a move left it",
+        "lock ACCESS EXCLUSIVE, no scan, outside a transaction",
+        "online",
+    )
+
+
+ATTACHED = (
+    "attach partition, bound implied by a check validated ahead (ACCESS EXCLUSIVE, no "
+    "scan); drop constraint (ACCESS EXCLUSIVE, no scan)"
+)
+
+
 def test_a_partition_moved_between_levels_keeps_its_rows() -> None:
     """A leaf of the table going under a new partition, or a sub-partition going up to
     the table as its partition goes, is detached from its parent before the partitions
     that go are dropped and those that come are made, and attached to its new parent
-    after, all in the main transaction; nothing is destructive (the partition that goes
-    holds no row once its own are out), and the downgrade moves them back the same way."""
+    after, all in the main transaction; its bound is proven ahead, outside the
+    transaction, by a check that spares the attach its scan under lock (dropped by the
+    attach; the online stage drops one left, and its reverse makes it for the
+    downgrade's attach). Nothing is destructive (the partition that goes holds no row
+    once its own are out), and the downgrade moves them back the same way."""
     q1 = Partition("p25_q1", start=("'2025-01-01'",), end=("'2025-04-01'",))
     q2 = Partition("p25_q2", start=("'2025-04-01'",), end=("'2025-07-01'",))
     range_ = PartitionKey("range", ("paid_on",))
     old = payments(q1, q2, year("p26", "2026", None))
     new = payments(year("p25", "2025", range_, q1, q2, REST), year("p26", "2026", None))
     plan = diff(old, new)
-    lines = [(op.describe(), cost_line(op)) for op in plan.operations]
+    lines = [(op.describe(), cost_line(op), kind_of(op)) for op in plan.operations]
     assert lines == [
+        _checked("p25_q1", "payments"),
+        _checked("p25_q2", "payments"),
         ("~ partition p25_q1 detached from payments to move under p25, its rows kept",
-         "lock ACCESS EXCLUSIVE, no scan"),
+         "lock ACCESS EXCLUSIVE, no scan", "main"),
         ("~ partition p25_q2 detached from payments to move under p25, its rows kept",
-         "lock ACCESS EXCLUSIVE, no scan"),
+         "lock ACCESS EXCLUSIVE, no scan", "main"),
         ("+ partition p25 of payments (FOR VALUES FROM ('2025-01-01') TO ('2026-01-01'), "
-         "partitioned by RANGE (paid_on))", "lock ACCESS EXCLUSIVE, no scan"),
+         "partitioned by RANGE (paid_on))", "lock ACCESS EXCLUSIVE, no scan", "main"),
         ("~ partition p25_q1 attached to p25 (FOR VALUES FROM ('2025-01-01') TO "
-         "('2025-04-01')), moved from payments with its rows", "lock ACCESS EXCLUSIVE, scans"),
+         "('2025-04-01')), moved from payments with its rows", ATTACHED, "main"),
         ("~ partition p25_q2 attached to p25 (FOR VALUES FROM ('2025-04-01') TO "
-         "('2025-07-01')), moved from payments with its rows", "lock ACCESS EXCLUSIVE, scans"),
+         "('2025-07-01')), moved from payments with its rows", ATTACHED, "main"),
+        _unchecked("p25_q1"),
+        _unchecked("p25_q2"),
     ]
-    made = plan.operations[2]
+    made = plan.operations[4]
     assert isinstance(made, CreatePartition)
     assert made.partition.partitions == (REST,)  # the quarters come by the attach
-    assert [kind_of(op) for op in plan.operations] == ["main"] * 5
     assert not any(op.risk() for op in plan.operations)
     back = plan.reverse()
     assert [op.describe() for op in back.operations] == [
+        # the online revision's downgrade, before the main one: the check for the way back
+        "+ check p25_q2_move_bound on partition p25_q2: its bound under p25, validated "
+        "ahead so that its move reads no row under lock",
+        "+ check p25_q1_move_bound on partition p25_q1: its bound under p25, validated "
+        "ahead so that its move reads no row under lock",
         "~ partition p25_q2 detached from p25 to move under payments, its rows kept",
         "~ partition p25_q1 detached from p25 to move under payments, its rows kept",
         "- partition p25 of payments",
@@ -161,32 +197,66 @@ def test_a_partition_moved_between_levels_keeps_its_rows() -> None:
         "('2025-07-01')), moved from p25 with its rows",
         "~ partition p25_q1 attached to payments (FOR VALUES FROM ('2025-01-01') TO "
         "('2025-04-01')), moved from p25 with its rows",
+        # the drops revision's downgrade, after the main one
+        "- check p25_q2_move_bound on partition p25_q2, where a move left it",
+        "- check p25_q1_move_bound on partition p25_q1, where a move left it",
     ]
     # the downgrade drops p25 with its DEFAULT partition, whose rows have no place before
     assert [op.risk() for op in back.operations if op.risk()] == [
         "drops partition p25 of payments, its partitions p25_rest, and their rows"
     ]
     assert all(op.reverse().reverse() == op for op in plan.operations)
-    assert all(isinstance(op.reverse(), DetachPartition) for op in plan.operations
-               if isinstance(op, AttachPartition))
+    assert all(
+        isinstance(op.reverse(), DetachPartition)
+        for op in plan.operations
+        if isinstance(op, AttachPartition)
+    )
     start = ddl_view(old)
     assert same_ddl(apply(start, plan), new)
     assert same_ddl(apply(apply(start, plan), back), start)
     # up a level: the partition that goes is dropped after the detach, in the transaction
     up = diff(new, old)
-    assert [op.describe() for op in up.operations] == [
-        "~ partition p25_q1 detached from p25 to move under payments, its rows kept",
-        "~ partition p25_q2 detached from p25 to move under payments, its rows kept",
-        "- partition p25 of payments",
-        "~ partition p25_q1 attached to payments (FOR VALUES FROM ('2025-01-01') TO "
-        "('2025-04-01')), moved from p25 with its rows",
-        "~ partition p25_q2 attached to payments (FOR VALUES FROM ('2025-04-01') TO "
-        "('2025-07-01')), moved from p25 with its rows",
+    assert [(op.describe(), kind_of(op)) for op in up.operations] == [
+        (_checked("p25_q1", "p25")[0], "drops"),
+        (_checked("p25_q2", "p25")[0], "drops"),
+        ("~ partition p25_q1 detached from p25 to move under payments, its rows kept", "main"),
+        ("~ partition p25_q2 detached from p25 to move under payments, its rows kept", "main"),
+        ("- partition p25 of payments", "main"),
+        ("~ partition p25_q1 attached to payments (FOR VALUES FROM ('2025-01-01') TO "
+         "('2025-04-01')), moved from p25 with its rows", "main"),
+        ("~ partition p25_q2 attached to payments (FOR VALUES FROM ('2025-04-01') TO "
+         "('2025-07-01')), moved from p25 with its rows", "main"),
+        (_unchecked("p25_q1")[0], "online"),
+        (_unchecked("p25_q2")[0], "online"),
     ]
-    dropped = up.operations[2]
+    dropped = up.operations[4]
     assert isinstance(dropped, DropPartition) and not dropped.concurrently
     assert dropped.partition.partitions == (REST,)
     assert same_ddl(apply(ddl_view(new), up), old)
+
+
+def test_a_moved_hash_or_default_partition_is_attached_without_a_check() -> None:
+    """A hash bound names its parent and a DEFAULT one its siblings: no check of its
+    place now can imply its place after, so none is made, and the attach reads its rows
+    (its plan line says so)."""
+    p0 = Partition("p26_0", modulus=2, remainder=0)
+    p1 = Partition("p26_1", modulus=2, remainder=1)
+    hashed = PartitionKey("hash", ("id",))
+    p26 = year("p26", "2026", hashed, p0, p1)
+    old = payments(p26, dataclasses.replace(year("p27", "2027", hashed), partitions=()))
+    new = payments(
+        dataclasses.replace(p26, partitions=(p0,)),
+        dataclasses.replace(year("p27", "2027", hashed), partitions=(p1,)),
+    )
+    plan = diff(old, new)
+    assert [(op.describe(), cost_line(op)) for op in plan.operations] == [
+        ("~ partition p26_1 detached from p26 to move under p27, its rows kept",
+         "lock ACCESS EXCLUSIVE, no scan"),
+        ("~ partition p26_1 attached to p27 (FOR VALUES WITH (modulus 2, remainder 1)), "
+         "moved from p26 with its rows", "lock ACCESS EXCLUSIVE, scans"),
+    ]
+    assert all(op.reverse().reverse() == op for op in plan.operations)
+    assert same_ddl(apply(ddl_view(old), plan), new)
 
 
 def test_a_partition_that_changes_as_it_moves_is_still_said_to_lose_its_rows() -> None:
@@ -202,13 +272,15 @@ def test_a_partition_that_changes_as_it_moves_is_still_said_to_lose_its_rows() -
     new = payments(year("p25", "2025", range_, q1_short, q2), year("p26", "2026", None))
     plan = diff(old, new)
     assert plan.describe() == [
+        _checked("p25_q2", "payments")[0],  # the drops revision, with the next line
         "- partition p25_q1 of payments (moves to p25: made again there, empty; "
-        "DETACH CONCURRENTLY, then DROP)",  # in the drops revision
+        "DETACH CONCURRENTLY, then DROP)",
         "~ partition p25_q2 detached from payments to move under p25, its rows kept",
         "+ partition p25 of payments (FOR VALUES FROM ('2025-01-01') TO ('2026-01-01'), "
         "partitioned by RANGE (paid_on); p25_q1 moves here from payments, made again empty)",
         "~ partition p25_q2 attached to p25 (FOR VALUES FROM ('2025-04-01') TO "
         "('2025-07-01')), moved from payments with its rows",
+        _unchecked("p25_q2")[0],
     ]
     risks = [op.risk() for op in plan.operations if op.risk()]
     assert risks == [

@@ -87,6 +87,14 @@ SWAP = (
     "REFERENCES r (id) ON DELETE CASCADE NOT VALID"
 )
 
+#: a moved partition's bound proven ahead as its drops revision proves it (AddBoundCheck):
+#: PostgreSQL's own constraint of the partition where it is, added NOT VALID and validated
+BOUND_CHECK = (
+    "DO $$BEGIN EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I CHECK (%s) NOT VALID', "
+    "'pt1'::regclass, 'pt1_move_bound', pg_get_partition_constraintdef('pt1'::regclass)); "
+    "END$$; ALTER TABLE pt1 VALIDATE CONSTRAINT pt1_move_bound"
+)
+
 # kind -> (statements run first, the statement measured, the relation it locks)
 STATEMENTS: dict[str, tuple[str, str, str]] = {
     "create table": ("", "CREATE TABLE t2 (id int)", "t2"),
@@ -343,6 +351,11 @@ STATEMENTS: dict[str, tuple[str, str, str]] = {
     # a move between levels (DetachPartition, AttachPartition): the parent it leaves;
     # the partition it attaches, whose rows are read against the bound
     "detach partition": ("", "ALTER TABLE pt DETACH PARTITION pt1", "pt"),
+    "attach partition, bound implied by a check validated ahead": (
+        f"{BOUND_CHECK}; ALTER TABLE pt DETACH PARTITION pt1",
+        "ALTER TABLE pt ATTACH PARTITION pt1 FOR VALUES FROM (0) TO (100)",
+        "pt1",
+    ),
     "attach partition": (
         "ALTER TABLE pt DETACH PARTITION pt1",
         "ALTER TABLE pt ATTACH PARTITION pt1 FOR VALUES FROM (0) TO (100)",
@@ -797,3 +810,27 @@ def test_a_type_change_under_a_kept_foreign_key_makes_it_again_and_checks_its_ro
         undo = statement.replace("smallint", "integer").replace("bigint", "integer")
         with pytest.raises(psycopg.errors.ForeignKeyViolation):
             conn.execute(undo)
+
+
+@pytest.mark.parametrize("proven", [False, True])
+def test_a_check_validated_ahead_spares_a_moved_partition_s_attach_its_scan(
+    conninfo: str, proven: bool
+) -> None:
+    """The move as a revision runs it, down a level (pt1 under a new partition pt_low of
+    a wider bound, partitioned in turn): in one transaction, detach, create, attach. The
+    attach reads pt1's rows, under ACCESS EXCLUSIVE on it, unless the check the drops
+    revision validated (:data:`BOUND_CHECK`, pt1's bound under pt) implies its new place's
+    constraint (its bound and pt_low's): then it reads none."""
+    if proven:
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute(BOUND_CHECK)
+    move = (
+        "ALTER TABLE pt DETACH PARTITION pt1; CREATE TABLE pt_low PARTITION OF pt FOR VALUES "
+        "FROM (0) TO (200) PARTITION BY RANGE (k); ALTER TABLE pt_low ATTACH PARTITION pt1 "
+        "FOR VALUES FROM (0) TO (100)"
+    )
+    lock, scanned, _, _ = _holds(conninfo, move, "pt1")
+    assert (lock, scanned) == ("AccessExclusiveLock", not proven)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        row = conn.execute("SELECT count(*) FROM pt_low").fetchone()
+        assert row == (200,)  # every row moved with it

@@ -2,7 +2,8 @@
 lost: a row outside its new place (here: a sub-partition whose new parent's bound starts
 later than its own) fails the attach, the message names the partition and the bounds,
 the transaction rolls back whole (the tree and every row as they were, the database at
-the previous revision), and once the rows are dealt with the same revision runs again."""
+the previous revision: the drops revision, whose checks proved each moved partition's
+bound where it was), and once the rows are dealt with the same revision runs again."""
 
 from __future__ import annotations
 
@@ -68,6 +69,12 @@ TREE = (
     "ORDER BY level, relid::text) FROM pg_partition_tree('payments')"
 )
 VERSION = "SELECT version_num FROM alembic_version"
+#: the checks that prove a moved partition's bound ahead (AddBoundCheck), and if validated
+CHECKS = (
+    "SELECT coalesce(string_agg(format('%s.%s=%s', conrelid::regclass, conname, "
+    "convalidated), ' ' ORDER BY conname), '') FROM pg_constraint WHERE conname LIKE "
+    "'%\\_move\\_bound'"
+)
 
 
 def test_a_row_outside_the_new_place_fails_the_move_before_any_row_is_lost(
@@ -95,7 +102,14 @@ def test_a_row_outside_the_new_place_fails_the_move_before_any_row_is_lost(
     assert pg.sql(TREE, first.db).strip() == tree
     assert pg.sql(COUNTS, first.db).strip() == counts
     assert pg.sql(CONTENTS, first.db).strip() == contents
-    assert pg.sql(VERSION, first.db).strip() == "000"
+    # the drops revision before it committed: each quarter's bound proven by a check,
+    # validated outside the transaction (under SHARE UPDATE EXCLUSIVE, writes going on)
+    assert first.heads == ["000", "001", "002", "003"]
+    assert pg.sql(VERSION, first.db).strip() == "001"
+    assert pg.sql(CHECKS, first.db).strip() == (
+        "payments_2025_q1.payments_2025_q1_move_bound=t "
+        "payments_2025_q2.payments_2025_q2_move_bound=t"
+    )
     # the fix (January's rows go elsewhere), then the same revision again
     pg.sql("DELETE FROM payments WHERE paid_on < '2025-02-01'", first.db)
     kept = pg.sql(CONTENTS, first.db).strip()
@@ -105,6 +119,8 @@ def test_a_row_outside_the_new_place_fails_the_move_before_any_row_is_lost(
         "payments_2025_q1=1770/270 payments_2025_q2=5/5 payments_2026=3/1"
     )
     assert pg.sql(CONTENTS, first.db).strip() == kept
+    assert pg.sql(CHECKS, first.db).strip() == ""  # each attach dropped its check
     alembic(first.root, first.url, "downgrade", "000")
     assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
     assert pg.sql(CONTENTS, first.db).strip() == kept
+    assert pg.sql(CHECKS, first.db).strip() == ""

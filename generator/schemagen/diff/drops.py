@@ -63,7 +63,7 @@ from ..operations.constraint import (
     ReplaceUnique,
     kind_of,
 )
-from ..operations.partition import DropPartition
+from ..operations.partition import AddBoundCheck, DropPartition
 from ..operations.replication import SetReplicaIdentity
 from ..operations.table import (
     AddColumn,
@@ -222,6 +222,9 @@ def _early(
         return dataclasses.replace(op, table=table, old=before, new=new), []
     if isinstance(op, DropPartition) and op.concurrently:
         # detached before the main transaction adds partitions that may take its bound
+        return dataclasses.replace(op, table=names.table(op.table)), []
+    if isinstance(op, AddBoundCheck) and op.stage == "drops":
+        # a moved partition's bound, proven before the main transaction moves it
         return dataclasses.replace(op, table=names.table(op.table)), []
     if isinstance(op, AlterColumn) and not op.lock_safe and _lifts_not_null(op, old, names):
         table = names.table(op.table)

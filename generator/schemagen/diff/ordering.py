@@ -89,9 +89,11 @@ from ..operations.domain import (
     RenameDomain,
 )
 from ..operations.partition import (
+    AddBoundCheck,
     AttachPartition,
     CreatePartition,
     DetachPartition,
+    DropBoundCheck,
     DropPartition,
 )
 from ..operations.replication import SetReplicaIdentity
@@ -181,6 +183,7 @@ _PHASES: tuple[type[Operation] | str, ...] = (
     AlterSequence,  # names a serial's sequence as the renames above leave it
     DropIndex,  # names the renamed table
     DROP_FOREIGN_KEY,
+    AddBoundCheck,  # a move's, in the drops stage (diff.drops puts it first)
     DetachPartition,  # a move's: before its old parent is dropped, its bound taken again
     DropPartition,  # before a partition of the same bound is created again
     DropTable,  # its foreign keys go with it
@@ -198,6 +201,7 @@ _PHASES: tuple[type[Operation] | str, ...] = (
     CreateTable,
     CreatePartition,  # of a kept table (a new table creates its own)
     AttachPartition,  # a move's: once its new parent exists and nothing holds its bound
+    DropBoundCheck,  # a move's, in the online stage
     ADD_FOREIGN_KEY,
     CreateFunction,
     ReplaceFunction,

@@ -43,10 +43,13 @@ from ..operations.constraint import (
 )
 from ..operations.costs import binary_compatible
 from ..operations.partition import (
+    AddBoundCheck,
     AttachPartition,
     CreatePartition,
     DetachPartition,
+    DropBoundCheck,
     DropPartition,
+    bound_provable,
 )
 from ..operations.storage import SetColumnSettings
 from ..operations.table import (
@@ -231,10 +234,14 @@ def _moves_kept(old: Entity, new: Entity, kept: frozenset[str]) -> list[Operatio
     ops: list[Operation] = []
     for above, part in partition_tree(old.partitions):
         if part.name in kept:
+            if bound_provable(part):  # the attach then reads no row under its lock
+                ops.append(AddBoundCheck(old.table, part.name, above, "drops"))
             ops.append(DetachPartition(old.table, part, above, goes[part.name][0]))
     for name in sorted(kept):
         above, part = goes[name]
         ops.append(AttachPartition(new.table, part, above, where[name]))
+        if bound_provable(part):  # left where the attach did not run; the downgrade's
+            ops.append(DropBoundCheck(new.table, name, above, "online"))
     return ops
 
 

@@ -48,7 +48,15 @@ from .domain import (
     MoveDomain,
     RenameDomain,
 )
-from .partition import AttachPartition, CreatePartition, DetachPartition, DropPartition
+from .partition import (
+    AddBoundCheck,
+    AttachPartition,
+    CreatePartition,
+    DetachPartition,
+    DropBoundCheck,
+    DropPartition,
+    bound_provable,
+)
 from .replication import SetReplicaIdentity
 from .routines import (
     CreateFunction,
@@ -263,6 +271,9 @@ FACTS: dict[str, Cost] = {
     # is the partition's), reading its rows to prove them inside the new bounds
     "detach partition": Cost(_AX, "no scan"),
     "attach partition": Cost(_AX, "scans"),
+    # the same where a CHECK validated ahead implies the bound (AddBoundCheck, outside
+    # the transaction): no row is read under the lock; the check is dropped after
+    "attach partition, bound implied by a check validated ahead": Cost(_AX, "no scan"),
 }
 
 
@@ -372,6 +383,8 @@ _ONLINE_STEPS: dict[type, tuple[str, ...]] = {
 #: Operations of several steps, whatever their fields.
 _STEPS: dict[type, tuple[str, ...]] = {
     AlterUniqueDeferral: ("drop constraint", "add unique"),  # one transaction
+    AddBoundCheck: ("add check NOT VALID", "validate constraint"),
+    DropBoundCheck: ("drop constraint, online",),
 }
 
 _SIMPLE: dict[type, str] = {
@@ -379,7 +392,6 @@ _SIMPLE: dict[type, str] = {
     CreatePartition: "create partition",
     DropPartition: "drop partition",  # the concurrent one: _ONLINE_STEPS
     DetachPartition: "detach partition",
-    AttachPartition: "attach partition",
     CreateSequence: "sequence",
     AlterSequence: "sequence",
     RenameSequence: "sequence",
@@ -507,7 +519,14 @@ def _add_primary_key(op: AddPrimaryKey) -> tuple[str, ...]:
 
 
 #: Operations whose steps a function of their fields decides (:func:`steps`).
+def _attach_partition(op: AttachPartition) -> tuple[str, ...]:
+    if not bound_provable(op.partition):
+        return ("attach partition",)
+    return ("attach partition, bound implied by a check validated ahead", "drop constraint")
+
+
 _RULES: dict[type, Callable[[Any], tuple[str, ...]]] = {
+    AttachPartition: _attach_partition,
     AddConstraint: _add_constraint,
     CreateIndex: _create_index,
     AddPrimaryKey: _add_primary_key,

@@ -272,6 +272,87 @@ class AttachPartition(_PartitionMoved):
         )
 
 
+def bound_provable(partition: Partition) -> bool:
+    """Whether a CHECK holding a partition's constraint where it is can imply its bound
+    where it goes: a range or list bound is the same expression under any parent; a
+    hash bound names its parent, a DEFAULT one its siblings."""
+    return not partition.default and partition.modulus is None
+
+
+def bound_check_name(partition: str) -> str:
+    """The CHECK a moved partition holds while it moves (:class:`AddBoundCheck`), of at
+    most 63 bytes (PostgreSQL's identifier length)."""
+    return f"{partition.encode()[:52].decode(errors='ignore')}_move_bound"
+
+
+@dataclass(frozen=True)
+class _BoundCheck(Operation):
+    """What the check that proves a moved partition's bound ahead shares: the partition
+    (keyed as :class:`DetachPartition`'s, ``within`` its place when the step runs) and the
+    stage it runs in, outside a transaction: ``drops`` (before the main revision) or
+    ``online`` (after it), each step idempotent."""
+
+    table: str
+    partition: str  # its name
+    within: tuple[str, ...] = ()
+    stage: str = "drops"
+
+    def _other(self, kind: type[_BoundCheck]) -> Operation:
+        return kind(self.table, self.partition, self.within, self.stage)
+
+    @property
+    def online(self) -> bool:
+        return True
+
+    @property
+    def name(self) -> str:
+        """The check's name."""
+        return bound_check_name(self.partition)
+
+    @property
+    def parent(self) -> str:
+        """The partition's parent when the step runs."""
+        return parent_table(self.table, self.within)
+
+    def apply(self, schema: Schema) -> Schema:
+        return schema  # a step of a move, not of the schema: the attach drops it
+
+
+@dataclass(frozen=True)
+class AddBoundCheck(_BoundCheck):
+    """``ADD CONSTRAINT p_move_bound CHECK (<the partition constraint of its place now>)
+    NOT VALID``, then ``VALIDATE``: PostgreSQL's way to spare an ``ATTACH PARTITION``
+    its scan (it reads no row where a validated CHECK implies the new bound), proven
+    here outside the transaction under SHARE UPDATE EXCLUSIVE on the partition (writes
+    go on), instead of by the attach under ACCESS EXCLUSIVE. Before the main revision
+    for the upgrade's attach; the reverse of the online stage's drop, for the
+    downgrade's. The constraint is PostgreSQL's own (``pg_get_partition_constraintdef``),
+    so it holds for any bound; where it does not imply the new place's (a narrower
+    parent), the attach reads the rows as before."""
+
+    def reverse(self) -> Operation:
+        return self._other(DropBoundCheck)
+
+    def describe(self) -> str:
+        return (
+            f"+ check {self.name} on partition {self.partition}: its bound under "
+            f"{self.parent}, validated ahead so that its move reads no row under lock"
+        )
+
+
+@dataclass(frozen=True)
+class DropBoundCheck(_BoundCheck):
+    """Drop the check :class:`AddBoundCheck` made, where it is left (the attach drops
+    it in its transaction): the online stage's, whose reverse makes it for the
+    downgrade's attach."""
+
+    def reverse(self) -> Operation:
+        return self._other(AddBoundCheck)
+
+    def describe(self) -> str:
+        return f"- check {self.name} on partition {self.partition}, where a move left it"
+
+
 def _partition_locks(partition: Partition) -> int:
     """Per partition (its own ones too): the parent, the partition, its TOAST table and
     index, and (an estimate) a few copies of the parent's keys and indexes."""

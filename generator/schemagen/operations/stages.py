@@ -58,7 +58,7 @@ from ..config import DEFAULT_MAX_LOCKS
 from .base import Operation
 from .clustering import SetClusterOn
 from .constraint import DropConstraint, DropIndex, PrebuildUniqueIndex, ReplaceUnique
-from .partition import DropPartition
+from .partition import AddBoundCheck, DropBoundCheck, DropPartition
 from .plan import Plan
 from .replication import SetReplicaIdentity
 from .schema import AddEnumValue
@@ -178,6 +178,8 @@ def kind_of(op: Operation) -> StageKind:
         return "drops"
     if isinstance(op, DropPartition) and op.concurrently:
         return "drops"
+    if isinstance(op, AddBoundCheck | DropBoundCheck) and op.stage == "drops":
+        return "drops"  # a moved partition's bound proven before the transaction moves it
     if isinstance(op, ReplaceUnique) and op.lock_safe and op.early:
         return "drops"  # before the main transaction drops a column of the old
     if isinstance(op, PrebuildUniqueIndex):

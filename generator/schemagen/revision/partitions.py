@@ -17,18 +17,26 @@ attached again in the main transaction. The attach reads its rows; one outside t
 new place (its bound, or that of a partition above it) fails it, and the message
 names the partition and those bounds: the transaction rolls back whole, nothing is
 lost, and the revision runs again once the rows are moved or the bound changed.
+Ahead of it, outside the transaction, a CHECK holding the partition's constraint
+where it is (``pg_get_partition_constraintdef``) is added ``NOT VALID`` and
+validated (SHARE UPDATE EXCLUSIVE: writes go on); where it implies the new bound,
+PostgreSQL attaches without reading a row under the lock. The attach drops it.
 """
 
 from __future__ import annotations
 
 from ..model.naming import partition_table
-from ..model.schema import Schema, partition_tree
+from ..model.schema import Schema, partition_tree, quote_name
 from ..model.sqltext import do_block, partition_sql, partition_tree_sql
 from ..operations.partition import (
+    AddBoundCheck,
     AttachPartition,
     CreatePartition,
     DetachPartition,
+    DropBoundCheck,
     DropPartition,
+    bound_check_name,
+    bound_provable,
 )
 from ..operations.sqlutil import quote_table, sql_literal
 from .render import Guarded, Stmt, execute, render_operation
@@ -106,7 +114,44 @@ def _(operation: AttachPartition, state: Schema) -> list[Stmt | Guarded]:
         f" BEGIN {attach}; EXCEPTION WHEN check_violation THEN RAISE EXCEPTION USING "
         f"ERRCODE = 'check_violation', MESSAGE = {sql_literal(message)} || SQLERRM; END "
     )
-    return [execute(do_block(block))]
+    stmts: list[Stmt | Guarded] = [execute(do_block(block))]
+    if bound_provable(operation.partition):  # the check validated ahead has served
+        check = quote_name(bound_check_name(name))
+        stmts.append(execute(f"ALTER TABLE {quote_table(table)} DROP CONSTRAINT IF EXISTS {check}"))
+    return stmts
+
+
+def _check_found(operation: AddBoundCheck | DropBoundCheck, also: str = "") -> str:
+    table = sql_literal(quote_table(partition_table(operation.parent, operation.partition)))
+    return (
+        f"SELECT EXISTS (SELECT FROM pg_constraint WHERE conrelid = to_regclass({table}) "
+        f"AND conname = {sql_literal(operation.name)}{also})"
+    )
+
+
+@render_operation.register(AddBoundCheck)
+def _(operation: AddBoundCheck, state: Schema) -> list[Stmt | Guarded]:
+    # each step idempotent (outside a transaction): made where missing, validated where not
+    table = quote_table(partition_table(operation.parent, operation.partition))
+    rel = f"to_regclass({sql_literal(table)})"
+    add = (
+        f" BEGIN IF pg_get_partition_constraintdef({rel}) IS NOT NULL "
+        f"AND NOT ({_check_found(operation)}) THEN EXECUTE format("
+        f"'ALTER TABLE %s ADD CONSTRAINT %I CHECK (%s) NOT VALID', {rel}, "
+        f"{sql_literal(operation.name)}, pg_get_partition_constraintdef({rel})); END IF; END "
+    )
+    validate = f"ALTER TABLE {table} VALIDATE CONSTRAINT {quote_name(operation.name)}"
+    return [
+        execute(do_block(add)),
+        Guarded(_check_found(operation, " AND NOT convalidated"), (execute(validate),)),
+    ]
+
+
+@render_operation.register(DropBoundCheck)
+def _(operation: DropBoundCheck, state: Schema) -> list[Stmt | Guarded]:
+    table = quote_table(partition_table(operation.parent, operation.partition))
+    drop = f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {quote_name(operation.name)}"
+    return [Guarded(_check_found(operation), (execute(drop),))]
 
 
 def _bounds_above(state: Schema, table: str, within: tuple[str, ...]) -> list[str]:
