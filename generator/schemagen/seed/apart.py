@@ -52,7 +52,7 @@ def keys_apart(
                     "`<>` between two columns that are not two foreign keys to one table",
                 )
             )
-        count = parent_rows(ctx, pair[0])
+        count = parent_rows(ctx, ent, pair[0])
         own = [(c.name,) for c in cols]
         digits = [n for n, (names, _) in enumerate(radix or ()) if names in own]
         if radix is not None and len(digits) == 2:

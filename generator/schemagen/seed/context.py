@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from ..model.schema import ForeignKey, Schema
+from ..model.schema import Entity, ForeignKey, Schema
 from .values import ident
 
 DEFAULT_FK_SKEW = 2.0
@@ -26,19 +26,66 @@ class TableContext:
     # Tables whose single integer key runs without gaps from offset + 1: a foreign
     # key to them is the parent's row number plus the offset, with no lookup.
     offsets: dict[str, int] = field(default_factory=dict)
-    #: (table, columns) -> its rows holding a value in each column (see valued_keys)
-    valued: dict[tuple[str, tuple[str, ...]], int] = field(default_factory=dict)
+    #: (table, pick) -> how many of its rows a key with that pick picks from (see KeyPick)
+    valued: dict[tuple[str, KeyPick], int] = field(default_factory=dict)
     #: table -> row numbers passed over after its rows there, so that its new rows'
     #: unique values meet none of theirs (see collisions)
     skipped: dict[str, int] = field(default_factory=dict)
 
 
-def keys_table(table: str, columns: tuple[str, ...] = ()) -> str:
-    """The temporary, numbered copy of a table's referenced keys; with ``columns``,
-    of its rows that hold a value in each of them (see :func:`valued_keys`)."""
+#: The greatest value of an integer type narrower than bigint (its least: -1 - it).
+INTEGER_MAX = {"smallint": 32767, "integer": 2147483647}
+_WIDTH = {"smallint": 2, "integer": 4, "bigint": 8}
+
+
+@dataclass(frozen=True)
+class KeyPick:
+    """Which of a parent's rows a foreign key over its ``columns`` picks from, where
+    not all: where ``valued``, those holding a value in each column (see
+    :func:`valued_keys`) and, for each (column, type) of ``fits``, a value that fits
+    in that narrower type (a smallint column referencing an integer key takes no key
+    above 32767)."""
+
+    columns: tuple[str, ...] = ()
+    valued: bool = False
+    fits: tuple[tuple[str, str], ...] = ()
+
+    def __bool__(self) -> bool:
+        return self.valued or bool(self.fits)
+
+    def where(self) -> str:
+        """The condition on the parent's rows ("" for all)."""
+        held = [
+            f"{ident(c)} IS NOT NULL"
+            for c in self.columns
+            if self.valued and c not in dict(self.fits)
+        ]
+        fit = [
+            f"{ident(c)} BETWEEN {-1 - INTEGER_MAX[kind]} AND {INTEGER_MAX[kind]}"
+            for c, kind in self.fits
+        ]
+        return " AND ".join(held + fit)
+
+    def words(self) -> str:
+        """``holding (code)``, ``holding id within smallint``, for a message."""
+        parts = [f"({', '.join(self.columns)})"] if self.valued else []
+        parts += [f"{c} within {kind} ({-1 - INTEGER_MAX[kind]} to {INTEGER_MAX[kind]})"
+                  for c, kind in self.fits]  # fmt: skip
+        return "holding " + " and ".join(parts) if parts else ""
+
+
+#: A key that picks from all of its parent's rows.
+ALL_ROWS = KeyPick()
+
+
+def keys_table(table: str, pick: KeyPick = ALL_ROWS) -> str:
+    """The temporary, numbered copy of a table's referenced keys; with a ``pick``, of
+    its rows that pick holds (see :func:`key_pick`)."""
     name = "seed_keys_" + table
-    if columns:  # a digest keeps the name short and apart from other column sets
-        name += "_" + hashlib.md5(",".join(columns).encode()).hexdigest()[:8]
+    if pick:  # a digest keeps the name short and apart from other picks
+        said = ",".join(pick.columns) if pick.valued else "fit:" + ",".join(pick.columns)
+        said += "".join(f";{c}:{kind}" for c, kind in pick.fits)
+        name += "_" + hashlib.md5(said.encode()).hexdigest()[:8]
     return f"pg_temp.{ident(name)}"
 
 
@@ -53,10 +100,23 @@ def valued_keys(schema: Schema, fk: ForeignKey) -> tuple[str, ...]:
     return ()
 
 
-def parent_rows(ctx: TableContext, fk: ForeignKey) -> int:
-    """How many parent rows ``fk`` picks from: the rows holding its referenced
-    columns where those may be NULL (once the parent is filled), else all."""
-    valued = valued_keys(ctx.schema, fk)
-    if valued and (fk.ref_table, valued) in ctx.valued:
-        return ctx.valued[(fk.ref_table, valued)]
+def key_pick(schema: Schema, ent: Entity, fk: ForeignKey) -> KeyPick:
+    """The parent's rows ``fk`` of ``ent`` may pick: see :class:`KeyPick`. A column
+    narrower than the integer it references (``{type: smallint, references: ...}``)
+    takes only the keys that fit in it."""
+    parent = schema.entity_by_table(fk.ref_table)
+    fits = []
+    for column, ref in zip(fk.columns, fk.ref_columns, strict=True):
+        mine, theirs = ent.column(column).type.kind, parent.column(ref).type.kind
+        if mine in INTEGER_MAX and theirs in _WIDTH and _WIDTH[mine] < _WIDTH[theirs]:
+            fits.append((ref, mine))
+    return KeyPick(fk.ref_columns, bool(valued_keys(schema, fk)), tuple(fits))
+
+
+def parent_rows(ctx: TableContext, ent: Entity, fk: ForeignKey) -> int:
+    """How many parent rows ``fk`` of ``ent`` picks from: those its pick holds (once
+    the parent is filled), else all."""
+    pick = key_pick(ctx.schema, ent, fk)
+    if pick and (fk.ref_table, pick) in ctx.valued:
+        return ctx.valued[(fk.ref_table, pick)]
     return ctx.counts.get(fk.ref_table, 0)

@@ -4,7 +4,7 @@ reference): the rows a run inserted, and the UPDATE that gives them parents."""
 from __future__ import annotations
 
 from ..model.schema import Entity, ForeignKey
-from .context import DEFAULT_FK_SKEW, DEFAULT_NULL_SHARE, TableContext, keys_table
+from .context import DEFAULT_FK_SKEW, DEFAULT_NULL_SHARE, TableContext, key_pick, keys_table
 from .random import below, salt, uniform
 from .values import ident, qualified_ident
 
@@ -39,7 +39,12 @@ def deferred_update(
     keys where the one picked is the row itself (NULL when it is the only one)."""
     sets = []
     for fk in fks:
-        count = ctx.counts.get(fk.ref_table, 0)
+        count: int | str = ctx.counts.get(fk.ref_table, 0)
+        keys = keys_table(fk.ref_table)
+        narrow = key_pick(ctx.schema, ent, fk)
+        if narrow.fits:  # (its parent's keys that fit, counted once they are there)
+            keys = keys_table(fk.ref_table, narrow)
+            count = f"(SELECT count(*) FROM {keys})"
         # the skew its first column declares, as a key filled in the insert (select.parent_row)
         lead = ent.column(fk.columns[0])
         skew = lead.seed.skew if lead.seed and lead.seed.skew else DEFAULT_FK_SKEW
@@ -54,13 +59,11 @@ def deferred_update(
             )
             drawn = fk.name if whole else col_name
             u = uniform(salt(ctx.seed, ent.table, drawn, "null"), "s.n")
-            value = (
-                f"(SELECT k.{ident(ref)} FROM {keys_table(fk.ref_table)} AS k WHERE k.rn = {pick})"
-            )
+            value = f"(SELECT k.{ident(ref)} FROM {keys} AS k WHERE k.rn = {pick})"
             if fk.name in apart:
                 other = f"1 + {pick} % {count}"
                 value = (
-                    f"(SELECT k.{ident(ref)} FROM {keys_table(fk.ref_table)} AS k WHERE "
+                    f"(SELECT k.{ident(ref)} FROM {keys} AS k WHERE "
                     f"k.rn IN ({pick}, {other}) AND k.{ident(ref)} <> t.{ident(ref)} "
                     f"ORDER BY k.rn = {pick} DESC LIMIT 1)"
                 )

@@ -208,5 +208,5 @@ def _key_value(t: TableJob, column: str) -> str:
     position = radix_position(t.radix, column, t.counter)
     if fk is None or position is None:
         return radix_value(t, col, position or "0")
-    count = parent_rows(t.ctx, fk)
+    count = parent_rows(t.ctx, t.ent, fk)
     return parent_value(t, fk, column, parent_row(t, col, fk, count))

@@ -17,7 +17,7 @@ import psycopg
 from ..model.schema import Entity, Schema
 from .bulk import binary_types, copy_rows, execute, generator_session, load_empty_table
 from .collisions import past_rows_there
-from .context import TableContext, keys_table, valued_keys
+from .context import ALL_ROWS, KeyPick, TableContext, key_pick, keys_table
 from .deferred import new_rows_table, row_keys
 from .order import default_rows, insert_order
 from .plan import TablePlan, plan_table
@@ -172,12 +172,13 @@ def _fill(
 ) -> list[TablePlan]:
     order, deferred = insert_order(schema)
     referenced: dict[str, set[str]] = {}
-    valued: dict[str, set[tuple[str, ...]]] = {}  # see valued_keys
+    picks: dict[str, set[KeyPick]] = {}
     for ent in schema.entities:
         for fk in ent.foreign_keys:
             referenced.setdefault(fk.ref_table, set()).update(fk.ref_columns)
-            if valued_keys(schema, fk):
-                valued.setdefault(fk.ref_table, set()).add(fk.ref_columns)
+            pick = key_pick(schema, ent, fk)
+            if pick:
+                picks.setdefault(fk.ref_table, set()).add(pick)
     ctx = TableContext(schema, seed, counts=dict(existing), existing=existing)
     for ent in order:
         ctx.counts[ent.table] = existing[ent.table] + wanted.get(ent.table, 0)
@@ -203,8 +204,8 @@ def _fill(
             keys = sorted(referenced[ent.table])
             by = ent.primary_key.columns or tuple(keys)
             _keys(conn, ent.table, keys, by)
-            for cols in sorted(valued.get(ent.table, ())):
-                ctx.valued[(ent.table, cols)] = _keys(conn, ent.table, list(cols), by, cols)
+            for pick in sorted(picks.get(ent.table, ()), key=lambda p: (p.columns, p.fits)):
+                ctx.valued[(ent.table, pick)] = _keys(conn, ent.table, list(pick.columns), by, pick)
             offset = _contiguous(conn, schema, ent.table)
             if offset is not None:
                 ctx.offsets[ent.table] = offset
@@ -241,14 +242,14 @@ def _keys(
     table: str,
     columns: list[str],
     order: tuple[str, ...],
-    valued: tuple[str, ...] = (),
+    pick: KeyPick = ALL_ROWS,
 ) -> int:
     """The numbered copy of ``table``'s referenced keys that foreign keys pick from
-    (of its rows holding a value in each of ``valued``, if any); its row count."""
+    (of the rows ``pick`` holds, if any); its row count."""
     cols = ", ".join(ident(c) for c in columns)
     by = ", ".join(ident(c) for c in order)
-    where = " AND ".join(f"{ident(c)} IS NOT NULL" for c in valued)
-    copy = keys_table(table, valued)
+    where = pick.where()
+    copy = keys_table(table, pick)
     conn.execute(
         f"CREATE TEMP TABLE {copy} ON COMMIT DROP AS SELECT row_number() OVER (ORDER BY {by}) "
         f"AS rn, {cols} FROM {qualified_ident(table)}" + (f" WHERE {where}" if where else "")

@@ -17,9 +17,9 @@ from .context import (
     DEFAULT_FK_SKEW,
     DEFAULT_NULL_SHARE,
     TableContext,
+    key_pick,
     keys_table,
     parent_rows,
-    valued_keys,
 )
 from .domain import Domain, Literal, Unsupported
 from .partial import ANY_VALUE, OtherThan, Outside
@@ -87,12 +87,12 @@ def _column_expr(t: TableJob, col: Column, fk: ForeignKey | None) -> str | None:
         # naming the column (see table_rules) and for the parents its values name
         return _nulls(t, col, value_sql(column_job(t, col)))
     if fk is not None:
-        count = parent_rows(t.ctx, fk)
+        count = parent_rows(t.ctx, t.ent, fk)
         if count == 0:
             if may_be_null(t, col):
                 return "NULL"
-            valued = valued_keys(t.ctx.schema, fk)
-            holding = f" holding ({', '.join(valued)})" if valued else ""
+            words = key_pick(t.ctx.schema, t.ent, fk).words()
+            holding = f" {words}" if words else ""
             raise SeedError(
                 f"cannot seed {t.ent.table}: {fk.ref_table} has no rows{holding} to "
                 f"reference by {fk.name}"
@@ -242,9 +242,10 @@ def parent_value(t: TableJob, fk: ForeignKey, column: str, row: str) -> str:
     ref = fk.ref_columns[fk.columns.index(column)]
     offset = t.ctx.offsets.get(fk.ref_table)
     parent_pk = t.ctx.schema.entity_by_table(fk.ref_table).primary_key.columns
-    if offset is not None and fk.ref_columns == parent_pk:
+    pick = key_pick(t.ctx.schema, t.ent, fk)
+    if offset is not None and fk.ref_columns == parent_pk and not pick.fits:
         return f"({offset} + {row})"
-    keys = keys_table(fk.ref_table, valued_keys(t.ctx.schema, fk))
+    keys = keys_table(fk.ref_table, pick)
     lookup = f"FROM {keys} AS k WHERE k.rn = {row}"
     return f"(SELECT k.{ident(ref)} {lookup})"
 

@@ -244,7 +244,7 @@ def _value_count(
 ) -> int:
     for fk in fks:
         if col.name in fk.columns:
-            return parent_rows(ctx, fk)
+            return parent_rows(ctx, ent, fk)
     values = listed_values(ctx, col, rules.domains.get(col.name))
     if values is not None:
         return len(values)
