@@ -598,13 +598,24 @@ entities:
       id: {type: bigint, primary_key: true}
       code: {type: text, nullable: true}
       kind: {type: text, nullable: true}
+  Entry:
+    table: entries
+    primary_key: [id, kind]
+    columns:
+      id: {type: bigint, primary_key: true}
+      kind: {type: text, primary_key: true}
+      memo: {type: text, nullable: true}
+    partition_by: {list: [kind]}
+    partitions:
+      entries_a: {in: [a]}
 """
 
 DOTTED_ROWS = (
     "INSERT INTO notes SELECT n, CASE WHEN n % 5 = 0 THEN NULL ELSE 'c' || n % 7 END, "
     "NULLIF(n % 3, 0)::text FROM generate_series(1, 70) n;"
     "INSERT INTO sales.orders SELECT n, NULLIF('c' || n % 4, 'c0'), NULLIF(n % 2, 0)::text "
-    "FROM generate_series(1, 50) n"
+    "FROM generate_series(1, 50) n;"
+    "INSERT INTO entries SELECT n, 'a', NULLIF(n % 3, 0)::text FROM generate_series(1, 30) n"
 )
 
 
@@ -644,3 +655,34 @@ def test_a_name_holding_a_dot_is_named_whole(pg: PgCluster, tmp_path: Path) -> N
     assert json_findings(root, url) == []
     counts = "SELECT (SELECT count(*) FROM notes), (SELECT count(*) FROM sales.orders)"
     assert pg.sql(counts, name).split() == ["70|50"]
+
+
+def test_a_partition_named_with_a_dot_is_named_whole(pg: PgCluster, tmp_path: Path) -> None:
+    """A partition made by hand whose name holds a dot, with a rule and statistics:
+    their hints name it whole (they named notes.archive: a table archive of a schema notes)."""
+    root, name = migrated_database(pg, tmp_path, "hintdotpart", DOTTED_SCHEMA, DOTTED_ROWS)
+    url = pg.url(name)
+    assert json_findings(root, url) == []
+    by_hand(
+        pg,
+        name,
+        [
+            'CREATE TABLE "notes.archive" PARTITION OF entries FOR VALUES IN (\'z\')',
+            "INSERT INTO entries SELECT n, 'z', CASE WHEN n % 2 = 0 THEN NULL ELSE 'old' END "
+            "FROM generate_series(1, 20) n",
+            'CREATE RULE keep AS ON DELETE TO "notes.archive" DO INSTEAD NOTHING',
+            'CREATE STATISTICS archive_stats ON id, memo FROM "notes.archive"',
+        ],
+    )
+    findings = json_findings(root, url)
+    statements = sorted(s for f in findings for s in _statements(f["hint"]))
+    assert set(statements) <= _text_statements(root, url)
+    assert statements == [
+        "DROP RULE keep ON public.\"notes.archive\"",
+        "DROP STATISTICS public.archive_stats",
+    ], findings
+    for statement in statements:
+        _run_as_printed(pg, name, statement)
+    # what is left: the partition itself, which the schema does not declare
+    assert [f["object"] for f in json_findings(root, url)] == ["partition notes.archive on entries"]
+    assert pg.sql("SELECT count(*), count(memo) FROM entries", name).split() == ["50|30"]

@@ -96,6 +96,12 @@ STATISTICS_NAME = (
 _PARTITION_KEY = "(SELECT {key} FROM pg_class p WHERE p.oid = {{rel}})".format(
     key=QUALIFIED_KEY.format(ns="p.relnamespace", name="p.relname")
 )
+#: The partition {rel} as a :class:`.shapes.CatalogName` reads it: its key (as
+#: _PARTITION_KEY), its schema and its name, a text array.
+_PARTITION_NAME = (
+    "(SELECT ARRAY[{key}, (SELECT nspname::text FROM pg_namespace WHERE oid = p.relnamespace), "
+    "p.relname::text] FROM pg_class p WHERE p.oid = {{rel}})"
+).format(key=QUALIFIED_KEY.format(ns="p.relnamespace", name="p.relname"))
 #: The name of the partition {rel} (a pg_class row) in its tree rooted at the table c: bare
 #: in c's PostgreSQL schema, else schema.name (as its partitions are named).
 _TREE_NAME = (
@@ -204,7 +210,7 @@ FROM pg_class c
 LEFT JOIN (SELECT coalesce(t.root, w.ev_class) AS relid,
                   array_agg(w.rulename::text) FILTER (WHERE {_OWN.format(rel="w.ev_class")})
                     AS rules,
-                  array_agg(ARRAY[{_PARTITION_KEY.format(rel="w.ev_class")}, w.rulename::text])
+                  array_agg({_PARTITION_NAME.format(rel="w.ev_class")} || w.rulename::text)
                     FILTER (WHERE NOT {_OWN.format(rel="w.ev_class")}) AS partition_rules
            FROM pg_rewrite w, LATERAL (SELECT pg_partition_root(w.ev_class)::oid AS root) t
            WHERE w.rulename <> '_RETURN' GROUP BY 1) r ON r.relid = c.oid
@@ -212,7 +218,8 @@ LEFT JOIN (SELECT coalesce(t.root, s.stxrelid) AS relid,
                   array_agg(ARRAY[{STATISTICS_NAME}])
                     FILTER (WHERE {_OWN.format(rel="s.stxrelid")})
                     AS statistics,
-                  array_agg(ARRAY[{_PARTITION_KEY.format(rel="s.stxrelid")}, {STATISTICS_NAME}])
+                  array_agg({_PARTITION_NAME.format(rel="s.stxrelid")}
+                            || ARRAY[{STATISTICS_NAME}])
                     FILTER (WHERE NOT {_OWN.format(rel="s.stxrelid")}) AS partition_statistics
            FROM pg_statistic_ext s, LATERAL (SELECT pg_partition_root(s.stxrelid)::oid AS root) t
            GROUP BY 1) st ON st.relid = c.oid
@@ -645,14 +652,15 @@ def _sub_partitions(deeper: list[list[str]] | None) -> dict[str, dict[str, str]]
 
 def _partition_extras(
     rules: list[list[str]] | None, statistics: list[list[str]] | None
-) -> dict[str, tuple[tuple[str, ...], tuple[CatalogName, ...]]]:
-    """Partition -> (its rules, its statistics), each sorted, from (partition, rule)
-    pairs and (partition, statistics key, schema, name) rows."""
-    found: dict[str, tuple[list[str], list[CatalogName]]] = {}
-    for partition, name in rules or ():
-        found.setdefault(partition, ([], []))[0].append(name)
-    for partition, *named in statistics or ():
-        found.setdefault(partition, ([], []))[1].append(CatalogName(*named))
+) -> dict[CatalogName, tuple[tuple[str, ...], tuple[CatalogName, ...]]]:
+    """Partition -> (its rules, its statistics), each sorted, from (partition key,
+    schema, name, rule) and (partition key, schema, name, statistics key, schema, name)
+    rows."""
+    found: dict[CatalogName, tuple[list[str], list[CatalogName]]] = {}
+    for *partition, name in rules or ():
+        found.setdefault(CatalogName(*partition), ([], []))[0].append(name)
+    for row in statistics or ():
+        found.setdefault(CatalogName(*row[:3]), ([], []))[1].append(CatalogName(*row[3:]))
     return {
         partition: (tuple(sorted(r)), tuple(sorted(s))) for partition, (r, s) in found.items()
     }

@@ -183,9 +183,9 @@ class TableShape:
     # sorted
     rules: tuple[str, ...] = ()
     statistics: tuple[CatalogName, ...] = ()
-    # the same of its partitions (read with it, not as tables): partition, keyed as
-    # a table is -> (rule names, statistics); only those that have some
-    partition_extras: dict[str, tuple[tuple[str, ...], tuple[CatalogName, ...]]] = field(
+    # the same of its partitions (read with it, not as tables): partition (its key as
+    # a table's, schema and name) -> (rule names, statistics); only those that have some
+    partition_extras: dict[CatalogName, tuple[tuple[str, ...], tuple[CatalogName, ...]]] = field(
         default_factory=dict
     )
     # (relation, index) of each CLUSTER ON mark, the table's own or a partition's (keyed

@@ -21,12 +21,20 @@ EXTRA = "in the database but not in the schema"
 
 
 def undeclarable(
-    relation: str, rules: tuple[str, ...], statistics: tuple[CatalogName, ...], home: str | None
+    relation: str | CatalogName,
+    rules: tuple[str, ...],
+    statistics: tuple[CatalogName, ...],
+    home: str | None,
 ) -> list[Finding]:
     """A finding for each of the ``rules`` and extended ``statistics`` of ``relation``
-    (a table or view, keyed as the comparison keys it); ``home``: the current schema,
-    which the hints name a bare key's by (statistics are named by their own schema)."""
-    where = quote_qualified(relation, home)
+    (a table or view, keyed as the comparison keys it; a partition with its schema and
+    name, which may hold a dot); ``home``: the current schema, which the hints name a
+    bare key's by (statistics and partitions are named by their own schema)."""
+    if isinstance(relation, CatalogName):
+        where = quote_in(relation.schema, relation.name)
+        relation = relation.key
+    else:
+        where = quote_qualified(relation, home)
     findings = [
         Finding(
             "database",
