@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
-from psycopg import sql
 
 from ..model.schema import quote_name
 from . import policy_names
@@ -170,14 +169,26 @@ class Printer:
 
     def __init__(self) -> None:
         self._aliases: dict[_Probe, str] = {}
+        # The 14,000 defaults of 2,000 tables are about 400 distinct (type, expression)
+        # pairs, and their checks and predicates a few expressions: each default's key
+        # and each expression's words are worked out once.
+        self._defaults: dict[tuple[str, str], str] = {}
+        self._words: dict[str, set[str]] = {}
 
     def default(self, type_: str, expression: str) -> str:
         """Register a column default; return the key its printed form will have."""
-        return self._alias(_Probe(expression, type_=type_))
+        key = self._defaults.get((type_, expression))
+        if key is None:
+            key = self._defaults[type_, expression] = self._alias(_Probe(expression, type_=type_))
+        return key
 
     def check(self, expression: str, columns: dict[str, str]) -> str:
         """Register a check expression over a table with ``columns`` (name -> type)."""
-        return self._alias(_Probe(expression, columns=_used(expression, columns)))
+        words = self._words.get(expression)
+        if words is None:
+            words = self._words[expression] = referenced_words(expression)
+        used = tuple(sorted((name, columns[name]) for name in words & columns.keys()))
+        return self._alias(_Probe(expression, columns=used))
 
     def generated(self, type_: str, expression: str, columns: dict[str, str]) -> str:
         """Register the expression of a ``GENERATED ALWAYS AS (...) STORED`` column."""
@@ -214,7 +225,7 @@ class Printer:
         if not self._aliases:
             return {}
         probes = [
-            [_ddl(conn, table), [_ddl(conn, _single(a, p)) for a, p in table.probes]]
+            [_ddl(table), [_ddl(_single(a, p)) for a, p in table.probes]]
             for table in self._pack()
         ]
         try:
@@ -261,54 +272,37 @@ def _single(alias: str, probe: _Probe) -> _Table:
 _ON_PROBE = {"p": "CREATE POLICY {} ON {} USING ({})", "k": "CREATE INDEX {} ON {} (({}))"}
 
 
-def _ddl(conn: psycopg.Connection[Any], table: _Table) -> list[str]:
+def _ddl(table: _Table) -> list[str]:
     """``CREATE TEMP TABLE schemagen_probe (...)`` holding the table's probes, then
-    one ``CREATE INDEX`` per index-key probe."""
-    parts = [
-        sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(type_))  # type: ignore[arg-type]
-        for name, type_ in sorted(table.columns.items())
-    ]
+    one ``CREATE INDEX`` per index-key probe.
+
+    Written as text: each name quoted as libpq's ``PQescapeIdentifier`` quotes it
+    (``psycopg.sql.Identifier``: always in double quotes, a double quote doubled),
+    the expressions and types as they are. Composing ``psycopg.sql`` objects for
+    the 400 probes and their one-probe retries took longer than the rest of it.
+    """
+    parts = [f"{_quoted(name)} {type_}" for name, type_ in sorted(table.columns.items())]
     indexes = []
     for alias, probe in table.probes:
         if probe.kind in _ON_PROBE:
             indexes.append(
-                sql.SQL(_ON_PROBE[probe.kind]).format(  # type: ignore[arg-type]
-                    sql.Identifier(alias),
-                    sql.Identifier(_PROBE),
-                    sql.SQL(probe.expression),  # type: ignore[arg-type]
-                )
+                _ON_PROBE[probe.kind].format(_quoted(alias), _quoted(_PROBE), probe.expression)
             )
         elif probe.kind == "g":
             parts.append(
-                sql.SQL("{} {} GENERATED ALWAYS AS ({}) STORED").format(
-                    sql.Identifier(alias),
-                    sql.SQL(probe.type_ or "text"),  # type: ignore[arg-type]
-                    sql.SQL(probe.expression),  # type: ignore[arg-type]
-                )
+                f"{_quoted(alias)} {probe.type_ or 'text'} "
+                f"GENERATED ALWAYS AS ({probe.expression}) STORED"
             )
         elif probe.kind == "e":
-            parts.append(
-                sql.SQL("CONSTRAINT {} {}").format(
-                    sql.Identifier(alias),
-                    sql.SQL(probe.expression),  # type: ignore[arg-type]
-                )
-            )
+            parts.append(f"CONSTRAINT {_quoted(alias)} {probe.expression}")
         elif probe.type_ is not None:
-            parts.append(
-                sql.SQL("{} {} DEFAULT {}").format(
-                    sql.Identifier(alias),
-                    sql.SQL(probe.type_),
-                    sql.SQL(probe.expression),  # type: ignore[arg-type]
-                )
-            )
+            parts.append(f"{_quoted(alias)} {probe.type_} DEFAULT {probe.expression}")
         else:
-            parts.append(
-                sql.SQL("CONSTRAINT {} CHECK ({})").format(
-                    sql.Identifier(alias),
-                    sql.SQL(probe.expression),  # type: ignore[arg-type]
-                )
-            )
-    statement = sql.SQL("CREATE TEMP TABLE {} ({})").format(
-        sql.Identifier(_PROBE), sql.SQL(", ").join(parts)
-    )
-    return [statement.as_string(conn), *(ix.as_string(conn) for ix in indexes)]
+            parts.append(f"CONSTRAINT {_quoted(alias)} CHECK ({probe.expression})")
+    return [f"CREATE TEMP TABLE {_quoted(_PROBE)} ({', '.join(parts)})", *indexes]
+
+
+def _quoted(name: str) -> str:
+    """``name`` as ``psycopg.sql.Identifier`` writes it."""
+    return '"' + name.replace('"', '""') + '"'
+
