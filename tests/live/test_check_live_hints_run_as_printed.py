@@ -686,3 +686,29 @@ def test_a_partition_named_with_a_dot_is_named_whole(pg: PgCluster, tmp_path: Pa
     # what is left: the partition itself, which the schema does not declare
     assert [f["object"] for f in json_findings(root, url)] == ["partition notes.archive on entries"]
     assert pg.sql("SELECT count(*), count(memo) FROM entries", name).split() == ["50|30"]
+
+
+def test_an_invalid_partial_index_is_finished_as_printed(pg: PgCluster, tmp_path: Path) -> None:
+    """A partitioned index made ON ONLY its table by hand, whose predicate holds a
+    newline and a backtick in a literal, is INVALID until each partition's copy is
+    attached: the hint's CREATE INDEX of each copy is one line of the text report
+    (it was split at the newline) and, run as printed with the ATTACH, makes it valid."""
+    root, name = migrated_database(pg, tmp_path, "hintdotix", DOTTED_SCHEMA, DOTTED_ROWS)
+    url = pg.url(name)
+    by_hand(
+        pg, name, ["CREATE INDEX entries_memo_idx ON ONLY entries (memo) WHERE memo <> E'x\\n`y'"]
+    )
+    findings = json_findings(root, url)
+    hint = next(f["hint"] for f in findings if f["message"].startswith("is INVALID"))
+    steps = [s for s in STATEMENT.findall(hint) if not s.startswith("alembic ")]
+    assert [s.split(" ON ")[0] for s in steps] == [
+        "CREATE INDEX CONCURRENTLY entries_a_entries_memo_idx",
+        "ALTER INDEX public.entries_memo_idx ATTACH PARTITION public.entries_a_entries_memo_idx",
+    ], hint
+    assert set(steps) <= _text_statements(root, url)
+    for statement in steps:
+        _run_as_printed(pg, name, statement)
+    valid = "SELECT indisvalid FROM pg_index WHERE indexrelid = 'entries_memo_idx'::regclass"
+    assert pg.sql(valid, name).strip() == "t"
+    assert not any(f["message"].startswith("is INVALID") for f in json_findings(root, url))
+    assert pg.sql("SELECT count(*), count(memo) FROM entries", name).split() == ["30|20"]

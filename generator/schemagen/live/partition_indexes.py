@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from ..findings import Finding
 from ..model.schema import quote_name
-from ..model.sqltext import quote_in
+from ..model.sqltext import printed_sql_text, quote_in
 from .shapes import InvalidIndex, PartitionIndex
 
 EXTRA = "in the database but not in the schema"
@@ -82,6 +82,8 @@ def without_copies(found: InvalidIndex, where: str) -> tuple[str, str]:
         return "", ""
     steps = []
     unique = "UNIQUE " if found.unique else ""
+    # as printed, but one line without a backtick: a predicate's literal may hold either
+    definition = printed_sql_text(found.definition)
     for part in found.uncovered:
         if part.candidate is not None:
             steps.append(f"`{_attach(where, quote_in(part.schema, part.candidate))}`")
@@ -91,14 +93,14 @@ def without_copies(found: InvalidIndex, where: str) -> tuple[str, str]:
         copy = quote_in(part.schema, name)
         if part.partitioned:
             build = (
-                f"`CREATE {unique}INDEX {quote_name(name)} ON {table}{found.definition}` (not "
+                f"`CREATE {unique}INDEX {quote_name(name)} ON {table}{definition}` (not "
                 "CONCURRENTLY, which PostgreSQL refuses for a partitioned table: it holds "
                 f"SHARE on {part.partition} and each of its partitions while it builds)"
             )
         else:
             build = (
                 f"`CREATE {unique}INDEX CONCURRENTLY {quote_name(name)} ON {table}"
-                f"{found.definition}`"
+                f"{definition}`"
             )
         steps.append(f"{build}, `{_attach(where, copy)}`")
     names = ", ".join(part.partition for part in found.uncovered)
