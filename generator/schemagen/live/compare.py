@@ -403,9 +403,7 @@ def compare_table(
         return []
     findings = _missing_extra("column", set(exp.columns), set(act.columns), prefix=f"{table}.")
     for name in sorted(set(exp.columns) & set(act.columns)):
-        findings += _compare_column(
-            f"{table}.{name}", exp.columns[name], act.columns[name], home
-        )
+        findings += _compare_column(table, name, exp.columns[name], act.columns[name], home)
         findings += compare_comment(
             f"column {table}.{name}",
             f"COLUMN {quote_qualified(table, home)}.{quote_name(name)}",
@@ -723,10 +721,14 @@ def _create_extension(name: str, schema: str | None) -> str:
 
 
 def _compare_column(
-    obj: str, exp: ColumnShape, act: ColumnShape, home: str | None
+    table: str, column: str, exp: ColumnShape, act: ColumnShape, home: str | None
 ) -> list[Finding]:
+    obj = f"{table}.{column}"
     messages = []
-    if exp.type != act.type:
+    findings = []
+    if exp.type != act.type and {exp.type, act.type} <= _INTEGERS:
+        findings.append(_integer_width(table, column, (exp.type, act.type), home))
+    elif exp.type != act.type:
         messages.append(f"type is {act.type} in the database, {exp.type} in the schema")
     if exp.collation != act.collation:
         messages.append(
@@ -760,12 +762,37 @@ def _compare_column(
             f"generated as {or_none(act.generated)} in the database, "
             f"{or_none(exp.generated)} in the schema"
         )
-    findings = [_finding(f"column {obj}", message) for message in messages]
+    findings += [_finding(f"column {obj}", message) for message in messages]
     return findings + settings_findings(
         obj,
         ColumnSettings(exp.statistics, exp.storage),
         ColumnSettings(act.statistics, act.storage, act.type_storage),
         home=home,
+    )
+
+
+#: The integer types (format_type's words) one btree operator family holds: a foreign
+#: key may pair any two, so a column's width is declared apart from what it references.
+_INTEGERS = frozenset({"smallint", "integer", "bigint"})
+
+
+def _integer_width(
+    table: str, column: str, types: tuple[str, str], home: str | None
+) -> Finding:
+    """A column of another integer width than declared (``types``: the schema's, the
+    database's), with the ALTER that gives it the declared one (PostgreSQL makes a
+    foreign key over the column, or referencing it, again and checks its rows under
+    the same lock)."""
+    want, have = types
+    alter = (
+        f"ALTER TABLE {quote_qualified(table, home)} ALTER COLUMN {quote_name(column)} "
+        f"TYPE {want}"
+    )
+    return _finding(
+        f"column {table}.{column}",
+        f"type is {have} in the database, {want} in the schema",
+        f"run `{alter}` (it rewrites the table under ACCESS EXCLUSIVE; a value that does "
+        f"not fit in {want} stops it), or write the database's into schema/ (type: {have})",
     )
 
 
