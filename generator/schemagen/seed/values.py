@@ -12,6 +12,7 @@ emails, SKUs, cities...).
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -345,11 +346,20 @@ def _range(job: ColumnJob, step: Decimal, limit: Decimal) -> tuple[Decimal, Deci
 
 def _integer(job: ColumnJob, kind: str) -> str:
     low, high = _range(job, Decimal(1), Decimal(INTEGER_MAX[kind]))
-    top = min(Decimal(INTEGER_MAX[kind]), job.domain.high if job.domain.high is not None else high)
+    d = job.domain
+    # (the largest whole number below a strict bound: c < 10 takes 9 at most)
+    bound = None if d.high is None else math.ceil(d.high) - 1 if d.high_strict else d.high
+    # (unbounded above, its type's largest: the name's range is where values start)
+    most = Decimal(INTEGER_MAX[kind])
+    top = most if bound is None else min(most, Decimal(bound))
     skipped = _skipped(job, low, max(high, top))
     if job.unique:
         if low - 1 + job.rows > top - len(skipped):
-            raise Unsupported(f"{job.rows} distinct values do not fit its range")
+            free = max(int(top - low) + 1 - len(skipped), 0)
+            raise Unsupported(
+                f"{job.rows} distinct values do not fit its range ({int(low)} to {int(top)}: "
+                f"{free} values)"
+            )
         return skipping(f"({int(low) - 1} + n)", skipped)
     span = int(high - low) + 1 - len([v for v in skipped if v <= high])
     if span < 1:
@@ -378,12 +388,39 @@ def _number(job: ColumnJob, ctype: ColumnType) -> str:
     step = Decimal(1).scaleb(-scale)
     limit = Decimal(10**15)
     if ctype.kind == "numeric" and ctype.precision is not None:
-        limit = Decimal(10).scaleb(ctype.precision - scale) - step
+        # (numeric(3, 1) holds 99.9 at most: 10^(precision - scale) less a step)
+        limit = Decimal(1).scaleb(ctype.precision - scale) - step
     low, high = _range(job, step, limit)
     if job.unique:
-        return f"({low} + n * {step})"
+        return _unique_number(job, low, step, limit)
     expr = f"round(({low} + ({high} - {low}) * {job.u()})::numeric, {scale})"
     return expr if ctype.kind == "numeric" else f"{expr}::float8"
+
+
+def _unique_number(job: ColumnJob, low: Decimal, step: Decimal, limit: Decimal) -> str:
+    """A unique number: ``low + n * step``, below its upper bound (and the precision's
+    ``limit``), past the values a check forbids (``<> v``) as a unique integer is;
+    from its lower bound where its name's range starts too high to hold the rows.
+    Unsupported where the bounds hold fewer values than the rows."""
+    d = job.domain
+    top = limit if d.high is None else min(limit, d.high - (step if d.high_strict else 0))
+
+    def room(base: Decimal) -> tuple[int, list[int]]:
+        grid = {(v - base) / step for v in d.avoid if isinstance(v, Decimal) and base < v <= top}
+        skipped = sorted(int(k) for k in grid if k == int(k))
+        return int((top - base) // step) - len(skipped), skipped
+
+    free, skipped = room(low)
+    if free < job.rows and d.low is not None:  # start at the lower bound, on the grid
+        floor = d.low + (step if d.low_strict else 0)
+        low = math.ceil(floor / step) * step - step
+        free, skipped = room(low)
+    if free < job.rows:
+        raise Unsupported(
+            f"{job.rows} distinct values do not fit its range ({low + step} to {top} "
+            f"by {step}: {max(free, 0)} values)"
+        )
+    return f"({low} + {skipping('n', skipped)} * {step})"
 
 
 def _true_share(column: Column) -> float:
