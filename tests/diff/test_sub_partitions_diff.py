@@ -296,3 +296,52 @@ def test_a_partition_that_changes_as_it_moves_is_still_said_to_lose_its_rows() -
     start = ddl_view(old)
     assert same_ddl(apply(start, plan), new)
     assert same_ddl(apply(apply(start, plan), back), start)
+
+
+def test_a_moved_partition_whose_own_partitions_change_keeps_its_rows() -> None:
+    """A partition partitioned in turn, moved under a new partition while it gains a
+    sub-partition and loses one: it moves with its rows (attached as it was), and its own
+    partitions are made and dropped under it once it is attached where it goes, in the
+    transaction (the dropped one's rows go, said); each way."""
+    eu = Partition("p25_eu", values=("'de'",))
+    us = Partition("p25_us", values=("'us'",))
+    ca = Partition("p25_ca", values=("'ca'",))
+    range_ = PartitionKey("range", ("paid_on",))
+    old = payments(year("p25", "2025", LIST, eu, ca, REST), year("p26", "2026", None))
+    hist = Partition(
+        "hist", start=("'2020-01-01'",), end=("'2026-01-01'",), partition_by=range_,
+        partitions=(year("p25", "2025", LIST, eu, REST, us),),
+    )
+    new = payments(hist, year("p26", "2026", None))
+    plan = diff(old, new)
+    assert [(op.describe(), kind_of(op)) for op in plan.operations] == [
+        (_checked("p25", "payments")[0], "drops"),
+        ("~ partition p25 detached from payments to move under hist, its rows kept", "main"),
+        ("+ partition hist of payments (FOR VALUES FROM ('2020-01-01') TO ('2026-01-01'), "
+         "partitioned by RANGE (paid_on))", "main"),
+        ("~ partition p25 attached to hist (FOR VALUES FROM ('2025-01-01') TO "
+         "('2026-01-01'), partitioned by LIST (region)), moved from payments with its rows",
+         "main"),
+        ("- partition p25_ca of p25", "main"),
+        ("+ partition p25_us of p25 (FOR VALUES IN ('us'))", "main"),
+        (_unchecked("p25")[0], "online"),
+    ]
+    assert [op.risk() for op in plan.operations if op.risk()] == [
+        "drops partition p25_ca of p25 and its rows"
+    ]
+    made = [op for op in plan.operations if isinstance(op, CreatePartition)]
+    assert made[0].partition.partitions == ()  # p25 comes by the attach
+    attached = next(op for op in plan.operations if isinstance(op, AttachPartition))
+    assert attached.partition == old.entities[0].partitions[0]  # as it was
+    assert all(op.reverse().reverse() == op for op in plan.operations)
+    start = ddl_view(old)
+    assert same_ddl(apply(start, plan), new)
+    assert same_ddl(apply(apply(start, plan), plan.reverse()), start)
+    assert [op.describe() for op in plan.reverse().operations][1:6] == [
+        "- partition p25_us of p25",
+        "+ partition p25_ca of p25 (FOR VALUES IN ('ca'))",
+        "~ partition p25 detached from hist to move under payments, its rows kept",
+        "- partition hist of payments",
+        "~ partition p25 attached to payments (FOR VALUES FROM ('2025-01-01') TO "
+        "('2026-01-01'), partitioned by LIST (region)), moved from hist with its rows",
+    ]

@@ -124,3 +124,100 @@ def test_a_row_outside_the_new_place_fails_the_move_before_any_row_is_lost(
     assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
     assert pg.sql(CONTENTS, first.db).strip() == kept
     assert pg.sql(CHECKS, first.db).strip() == ""
+
+
+EVENTS = """
+database: {name: ledger}
+entities:
+  Event:
+    primary_key: [id, day, kind]
+    columns:
+      id: {type: bigint, primary_key: true}
+      day: {type: date, primary_key: true}
+      kind: {type: string, length: 8, primary_key: true}
+      note: {type: text, nullable: true}
+    indexes:
+      idx_events_note: [note]
+    partition_by: {range: [day]}
+    partitions:
+%s      events_2026: {from: 2026-01-01, to: 2027-01-01}
+"""
+#: events_2025, partitioned by kind, as a partition of the table...
+YEAR_2025 = """      events_2025:
+        from: 2025-01-01
+        to: 2026-01-01
+        partition_by: {list: [kind]}
+        partitions:
+          events_2025_a: {in: [a]}
+%s          events_2025_rest: {default: true}
+"""
+#: ...and moved under a new partition of older years, losing its kind c and gaining u
+MOVED = """      events_hist:
+        from: 2020-01-01
+        to: 2026-01-01
+        partition_by: {range: [day]}
+        partitions:
+""" + "\n".join(
+    "    " + line if line else line
+    for line in (YEAR_2025 % "          events_2025_u: {in: [u]}\n").split("\n")
+)
+#: skewed kinds (most a), NULL and repeated notes, ids repeated across days and kinds
+EVENT_ROWS = (
+    "INSERT INTO events SELECT g % 700, date '2025-01-01' + g % 365, "
+    "(ARRAY['a', 'a', 'a', 'c', 'x'])[g % 5 + 1], CASE WHEN g % 4 = 0 THEN NULL ELSE "
+    "'n' || g % 3 END FROM generate_series(1, 3000) g; "
+    "INSERT INTO events VALUES (1, '2026-02-01', 'a', NULL), (1, '2026-02-01', 'c', 'n1')"
+)
+EVENT_COUNTS = (
+    "SELECT string_agg(format('%s=%s/%s', t, n, nulls), ' ' ORDER BY t) FROM (SELECT "
+    "tableoid::regclass::text t, count(*) n, count(*) - count(note) nulls FROM events "
+    "GROUP BY 1) c"
+)
+KEPT = (
+    "SELECT md5(string_agg(format('%s|%s|%s|%s', id, day, kind, note), ',' "
+    "ORDER BY id, day, kind)) FROM events WHERE kind <> 'c' OR day >= '2026-01-01'"
+)
+
+
+def test_a_moved_partition_whose_own_partitions_change_keeps_the_rows_it_keeps(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """events_2025 (by kind) moves under a new events_hist, its kind c dropped and a kind
+    u added: its a and DEFAULT sub-partitions move with it, rows and all (the attach
+    takes them as they are), c's rows go (destructive, said), u is made under it once it
+    is attached; the downgrade moves it back, c made again, empty."""
+    before = EVENTS % (YEAR_2025 % "          events_2025_c: {in: [c]}\n")
+    case = Case(
+        "moved with its own changed",
+        {"schema.yaml": before},
+        {"schema.yaml": EVENTS % MOVED},
+        destructive=True,
+    )
+    first = at_first_revision(pg, case, tmp_path, EVENT_ROWS)
+    assert pg.sql(EVENT_COUNTS, first.db).strip() == (
+        "events_2025_a=1800/450 events_2025_c=600/150 events_2025_rest=600/150 "
+        "events_2026=2/1"
+    )
+    kept = pg.sql(KEPT, first.db).strip()
+    alembic(first.root, first.url, "upgrade", "head")
+    assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
+    assert pg.sql(EVENT_COUNTS, first.db).strip() == (
+        "events_2025_a=1800/450 events_2025_rest=600/150 events_2026=2/1"
+    )
+    assert pg.sql(KEPT, first.db).strip() == kept
+    assert pg.sql(CHECKS, first.db).strip() == ""
+    tree = (
+        "SELECT string_agg(relid::text || '<' || coalesce(parentrelid::text, ''), ',' "
+        "ORDER BY level, relid::text) FROM pg_partition_tree('events')"
+    )
+    assert pg.sql(tree, first.db).strip() == (
+        "events<,events_2026<events,events_hist<events,events_2025<events_hist,"
+        "events_2025_a<events_2025,events_2025_rest<events_2025,events_2025_u<events_2025"
+    )
+    alembic(first.root, first.url, "downgrade", "000")
+    assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
+    assert pg.sql(EVENT_COUNTS, first.db).strip() == (
+        "events_2025_a=1800/450 events_2025_rest=600/150 events_2026=2/1"
+    )
+    assert pg.sql(KEPT, first.db).strip() == kept
+    assert pg.sql(CHECKS, first.db).strip() == ""

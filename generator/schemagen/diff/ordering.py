@@ -231,6 +231,9 @@ def phase(op: Operation) -> float:
     """The phase number of ``op`` (see the module docstring)."""
     if isinstance(op, CreateIndex) and op.concurrently:
         return _CONCURRENT_INDEXES
+    if isinstance(op, CreatePartition | DropPartition) and op.after_move:
+        # under a partition that moves with its rows: once it is attached where it goes
+        return _PHASES.index(AttachPartition) + (0.5 if isinstance(op, CreatePartition) else 0.25)
     if isinstance(op, SetRowSecurity) and op.new is None:
         return _PHASES.index(DISABLE_ROW_SECURITY)
     if isinstance(op, SetReplicaIdentity) and op.first:

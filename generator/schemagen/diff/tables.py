@@ -197,18 +197,26 @@ def compare_partitions(old: Entity, new: Entity) -> list[Operation]:
     partition.
 
     A partition moved to another level (under a new partition, or up from one that
-    goes) keeps its rows where it is the same on both sides (bound, key, its own
-    partitions): it is detached from its parent before the partitions that go are
-    dropped and those that come are created, and attached to its new parent after,
-    in the main transaction (a partition that goes holding one is dropped there, after
-    the detach, not concurrently before it). One that changes as it moves is dropped
-    where it was and made again where it goes, empty, and its drop and its create say
-    so (``moves``)."""
+    goes) keeps its rows where its bound and key are the same on both sides and nothing
+    under it moves too: it is detached from its parent before the partitions that go are
+    dropped and those that come are created, and attached to its new parent after, as it
+    was, in the main transaction (a partition that goes holding one is dropped there,
+    after the detach, not concurrently before it); its own partitions added, dropped or
+    changed are, under it, after the attach (``after_move``). One whose bound or key
+    changes as it moves is dropped where it was and made again where it goes, empty, and
+    its drop and its create say so (``moves``)."""
     was, goes = _parents(old), _parents(new)
     before = {p.name: p for _, p in partition_tree(old.partitions)}
     after = {p.name: p for _, p in partition_tree(new.partitions)}
     moved = {n for n in was.keys() & goes.keys() if was[n] != goes[n]}
-    kept = frozenset(n for n in moved if before[n] == after[n])
+    # kept: its bound and key the same, and nothing under it moving too (its own
+    # partitions added, dropped or changed are, after the attach)
+    kept = frozenset(
+        n
+        for n in moved
+        if _made(before[n]) == _made(after[n])
+        and not (_names_under(before[n]) | _names_under(after[n])) & moved
+    )
     ops = _compare_partition_level(new.table, (), old.partitions, new.partitions, kept)
     ops += _moves_kept(old, new, kept)
     lost = moved - kept
@@ -229,20 +237,37 @@ def compare_partitions(old: Entity, new: Entity) -> list[Operation]:
 def _moves_kept(old: Entity, new: Entity, kept: frozenset[str]) -> list[Operation]:
     """The detach and the attach of each partition in ``kept`` (moved with its rows),
     whatever the level: under a partition dropped, made again or created whole too."""
-    where = {p.name: above for above, p in partition_tree(old.partitions)}
-    goes = {p.name: (above, p) for above, p in partition_tree(new.partitions)}
+    where = {p.name: (above, p) for above, p in partition_tree(old.partitions)}
     ops: list[Operation] = []
     for above, part in partition_tree(old.partitions):
         if part.name in kept:
             if bound_provable(part):  # the attach then reads no row under its lock
                 ops.append(AddBoundCheck(old.table, part.name, above, "drops"))
-            ops.append(DetachPartition(old.table, part, above, goes[part.name][0]))
-    for name in sorted(kept):
-        above, part = goes[name]
-        ops.append(AttachPartition(new.table, part, above, where[name]))
+            goes = [a for a, p in partition_tree(new.partitions) if p.name == part.name]
+            ops.append(DetachPartition(old.table, part, above, goes[0]))
+    for above, part in partition_tree(new.partitions):
+        if part.name not in kept:
+            continue
+        was_above, was = where[part.name]
+        # attached as it was (its own partitions with it), then made what it is here
+        ops.append(AttachPartition(new.table, was, above, was_above))
         if bound_provable(part):  # left where the attach did not run; the downgrade's
-            ops.append(DropBoundCheck(new.table, name, above, "online"))
+            ops.append(DropBoundCheck(new.table, part.name, above, "online"))
+        if was.partitions != part.partitions:
+            own = (*above, part.name)
+            ops += [
+                dataclasses.replace(op, after_move=True, concurrently=False)
+                if isinstance(op, CreatePartition | DropPartition)
+                else op
+                for op in _compare_partition_level(
+                    new.table, own, was.partitions, part.partitions
+                )
+            ]
     return ops
+
+
+def _names_under(partition: Partition) -> set[str]:
+    return {p.name for _, p in partition_tree(partition.partitions)}
 
 
 def _parents(ent: Entity) -> dict[str, str]:

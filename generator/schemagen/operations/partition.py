@@ -121,6 +121,9 @@ class _PartitionMade(Operation):
     # it or partitions of its own that move between levels and cannot keep their rows
     # (their bound or key changes too): made again, empty, where they go
     moves: Moves = ()
+    # of a partition that moves with its rows: made or dropped under it once it is
+    # attached where it goes (in the transaction, after the attach)
+    after_move: bool = False
 
     def _other(self, kind: type[_PartitionMade]) -> Operation:
         return kind(**{f.name: getattr(self, f.name) for f in dataclasses.fields(self)})
