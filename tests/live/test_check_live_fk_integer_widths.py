@@ -3,7 +3,8 @@ declared width (a smallint column referencing an integer key, an integer one a
 bigint key, in another PostgreSQL schema too) is clean at head on tables holding
 rows (NULLs, repeats); a key column made another width by hand, and a referenced
 key widened by hand under its narrower column, are each a finding whose hint, the
-``ALTER TABLE ... ALTER COLUMN ... TYPE`` of the declared width, run as printed
+``ALTER TABLE ... ALTER COLUMN ... TYPE`` of the declared width (in the text report
+too), run as printed
 (another search_path) brings the database back to clean, the rows and keys kept. Any
 integer column's width is so (lot_no, no key)."""
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from live_check import drift_json
+from live_check import check_command, drift_json
 from migration_harness import live_findings, migrated_database
 from pgcluster import PgCluster
 
@@ -108,6 +109,11 @@ def test_declared_widths_are_clean_and_other_widths_are_drift_with_a_runnable_hi
             _hint("public.stocks", "lot_no", "smallint", "integer"),
         ),
     ]
+
+    code, output = check_command(root, url)
+    assert code == 1, output
+    for f in findings:  # the text report prints each one's statement too
+        assert f["hint"] in output, output
 
     # the hints run as printed (another search_path): clean again, rows and keys kept
     statements = ";".join(f["hint"].split("`")[1] for f in findings)
