@@ -221,3 +221,32 @@ def test_a_moved_partition_whose_own_partitions_change_keeps_the_rows_it_keeps(
     )
     assert pg.sql(KEPT, first.db).strip() == kept
     assert pg.sql(CHECKS, first.db).strip() == ""
+
+
+def test_a_drops_revision_stopped_between_its_check_s_steps_runs_again(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """The check that proves a moved partition's bound ahead is made and validated in two
+    steps outside a transaction: a run stopped between them (lock_timeout on VALIDATE, a
+    lost connection) leaves the check NOT VALID, and the next run validates it instead of
+    making it again, then moves the partitions with their rows."""
+    wide = AFTER.replace("from: 2025-02-01", "from: 2025-01-01")
+    case = Case("moved again", {"schema.yaml": BEFORE}, {"schema.yaml": wide}, destructive=False)
+    first = at_first_revision(pg, case, tmp_path, ROWS)
+    contents = pg.sql(CONTENTS, first.db).strip()
+    # what the first step of a stopped run left
+    pg.sql(
+        "DO $$BEGIN EXECUTE format('ALTER TABLE payments_2025_q1 ADD CONSTRAINT "
+        "payments_2025_q1_move_bound CHECK (%s) NOT VALID', "
+        "pg_get_partition_constraintdef('payments_2025_q1'::regclass)); END$$",
+        first.db,
+    )
+    alembic(first.root, first.url, "upgrade", "001")
+    assert pg.sql(CHECKS, first.db).strip() == (
+        "payments_2025_q1.payments_2025_q1_move_bound=t "
+        "payments_2025_q2.payments_2025_q2_move_bound=t"
+    )
+    alembic(first.root, first.url, "upgrade", "head")
+    assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
+    assert pg.sql(CONTENTS, first.db).strip() == contents
+    assert pg.sql(CHECKS, first.db).strip() == ""
