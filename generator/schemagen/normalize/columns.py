@@ -27,6 +27,30 @@ _NEXTVAL_CAST = re.compile(r"nextval\('([^']+)'::regclass\)")
 TIME_KINDS = frozenset({"date", "time", "timetz", "timestamp", "timestamptz"})
 
 
+#: Keys a column rarely says: a column that says none of them (nearly all) skips
+#: reading each, as :func:`build_column` would find each absent.
+_RARE_KEYS = frozenset(
+    {"identity", "generated", "seed", "using", "statistics", "storage", "on_update",
+     "attribute", "renamed_from"}
+)  # fmt: skip
+
+#: Defaults already made, by (the YAML value's class, the value, the type's kind): a
+#: :class:`Default` is frozen, and 14,000 defaults of 2,000 tables are a few values.
+_DEFAULTS: dict[tuple[type, Any, str], Default] = {}
+
+
+def _default(value: Any, ctype: ColumnType) -> Default:
+    """:func:`default_of`, made once per scalar value and kind of type."""
+    key = (value.__class__, value, ctype.kind)  # the class: True is not 1
+    try:
+        found = _DEFAULTS.get(key)
+    except TypeError:  # a mapping or a list
+        return default_of(value, ctype)
+    if found is None:
+        found = _DEFAULTS[key] = default_of(value, ctype)
+    return found
+
+
 def default_of(value: Any, ctype: ColumnType) -> Default:
     """Canonical :class:`Default` of a YAML ``default:`` value."""
     if isinstance(value, bool):
@@ -56,7 +80,8 @@ def build_column(
     """One column: type resolved, default canonical, identity decided."""
     spec = col.spec
     ctype = resolver.column_type(col)
-    default = default_of(spec["default"], ctype) if "default" in spec else None
+    default = _default(spec["default"], ctype) if "default" in spec else None
+    rare = not _RARE_KEYS.isdisjoint(spec)
     serial = spec.get("type") in SERIAL_TYPES
     named = None
     if serial:
@@ -66,10 +91,10 @@ def build_column(
         seq = serial_sequence(table, col.name) if named is None else _in_schema(table, named)
         default = Default("sql", f"nextval('{seq}'::regclass)")
     primary = bool(spec.get("primary_key")) if in_pk is None else in_pk
-    generated = spec.get("generated")
+    generated = spec.get("generated") if rare else None
     # ``identity:`` makes any integer column one; an integer lone key is one unless
     # it references a key, has a default or an expression, or says ``identity: false``.
-    said = spec.get("identity")
+    said = spec.get("identity") if rare else None
     if isinstance(said, dict) and "name" in said:  # an identity's sequence of its own name
         table = qualified_table_of(resolver.src, col.entity)
         named = custom_sequence_name(table, col.name, _in_schema(table, str(said["name"])))
@@ -89,21 +114,21 @@ def build_column(
         primary_key=primary,
         identity=identity,
         default=default,
-        on_update_now=spec.get("on_update") == "now",
-        attribute=str(spec.get("attribute") or col.name),
+        on_update_now=rare and spec.get("on_update") == "now",
+        attribute=str(spec.get("attribute") or col.name) if rare else str(col.name),
         description=spec.get("description"),
-        renamed_from=spec.get("renamed_from"),
+        renamed_from=spec.get("renamed_from") if rare else None,
         mixin=col.mixin,
-        seed=seed_hint(spec.get("seed")),
-        using=spec.get("using"),
+        seed=seed_hint(spec.get("seed")) if rare else None,
+        using=spec.get("using") if rare else None,
         generated=str(generated) if generated is not None else None,
-        identity_options=identity_options(spec.get("identity")),
+        identity_options=identity_options(said) if rare else None,
         serial=serial,
         sequence_type=_sequence_type(spec, ctype) if serial else None,
         sequence_name=named if serial or identity else None,
         sequence_options=_sequence_options(spec) if serial else None,
-        statistics=_statistics(spec.get("statistics")),
-        storage=_storage(spec.get("storage"), ctype),
+        statistics=_statistics(spec.get("statistics")) if rare else None,
+        storage=_storage(spec.get("storage"), ctype) if rare else None,
     )
 
 
