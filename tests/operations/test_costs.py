@@ -796,14 +796,24 @@ def test_a_type_change_under_a_kept_foreign_key_makes_it_again_and_checks_its_ro
     (AlterColumn.keys, a key across integer widths): PostgreSQL drops the key and
     adds it again inside the ALTER, holding ACCESS EXCLUSIVE on the other table too,
     and checks the key's rows: an orphan written with the key's triggers off
-    (session_replication_role = replica) fails the ALTER."""
+    (session_replication_role = replica) fails the ALTER. The index over the key's
+    column is built again where that column changes (its table is rewritten), and
+    kept where the key it references does."""
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute(FK)
+        conn.execute("CREATE INDEX t_r_id ON t (r_id)")
         was = _key_oid(conn)
+        index = _oid(conn, "t_r_id")
+        assert index is not None
+        node = _filenode(conn, index)
     lock, _, _, _ = _holds(conninfo, statement, other)
     assert lock == "AccessExclusiveLock"
     with psycopg.connect(conninfo, autocommit=True) as conn:
         assert _key_oid(conn) != was  # made again
+        after = _oid(conn, "t_r_id")
+        assert after is not None
+        rebuilt = _filenode(conn, after) != node
+        assert rebuilt == statement.startswith("ALTER TABLE t ")
         conn.execute("SET session_replication_role = replica")
         conn.execute("INSERT INTO t (id, r_id) VALUES (1000, 999)")  # an orphan
         conn.execute("SET session_replication_role = DEFAULT")
