@@ -658,8 +658,10 @@ def test_a_name_holding_a_dot_is_named_whole(pg: PgCluster, tmp_path: Path) -> N
 
 
 def test_a_partition_named_with_a_dot_is_named_whole(pg: PgCluster, tmp_path: Path) -> None:
-    """A partition made by hand whose name holds a dot, with a rule and statistics:
-    their hints name it whole (they named notes.archive: a table archive of a schema notes)."""
+    """A partition made by hand whose name holds a dot, with a rule, statistics, a
+    CLUSTER ON mark, a replica identity and a column's statistics target of its own:
+    their hints name it whole (they named notes.archive: a table archive of a schema
+    notes)."""
     root, name = migrated_database(pg, tmp_path, "hintdotpart", DOTTED_SCHEMA, DOTTED_ROWS)
     url = pg.url(name)
     assert json_findings(root, url) == []
@@ -672,13 +674,19 @@ def test_a_partition_named_with_a_dot_is_named_whole(pg: PgCluster, tmp_path: Pa
             "FROM generate_series(1, 20) n",
             'CREATE RULE keep AS ON DELETE TO "notes.archive" DO INSTEAD NOTHING',
             'CREATE STATISTICS archive_stats ON id, memo FROM "notes.archive"',
+            'ALTER TABLE "notes.archive" CLUSTER ON "notes.archive_pkey"',
+            'ALTER TABLE "notes.archive" REPLICA IDENTITY FULL',
+            'ALTER TABLE "notes.archive" ALTER COLUMN memo SET STATISTICS 300',
         ],
     )
     findings = json_findings(root, url)
     statements = sorted(s for f in findings for s in _statements(f["hint"]))
     assert set(statements) <= _text_statements(root, url)
     assert statements == [
-        "DROP RULE keep ON public.\"notes.archive\"",
+        'ALTER TABLE public."notes.archive" ALTER COLUMN memo SET STATISTICS -1',
+        'ALTER TABLE public."notes.archive" REPLICA IDENTITY DEFAULT',
+        'ALTER TABLE public."notes.archive" SET WITHOUT CLUSTER',
+        'DROP RULE keep ON public."notes.archive"',
         "DROP STATISTICS public.archive_stats",
     ], findings
     for statement in statements:

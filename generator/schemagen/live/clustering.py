@@ -9,20 +9,28 @@ The marks are read in the tables and indexes queries (no query of their own).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ..findings import Finding
 from ..model.clustering import cluster_statement
+from .shapes import CatalogName
 from .undeclarable import EXTRA, cluster_marks
 
 
 def cluster_findings(
-    table: str, declared: str | None, marks: tuple[tuple[str, str], ...], home: str | None
+    table: str,
+    declared: str | None,
+    marks: tuple[tuple[str, str], ...],
+    home: str | None,
+    names: Mapping[str, CatalogName] | None = None,
 ) -> list[Finding]:
     """Findings for ``table``'s mark as ``declared`` (``None``: none) against the
     ``marks`` read, (relation, index) of the table's own and its partitions';
-    ``home``: the current schema, which the hints name a bare table's by."""
+    ``home``: the current schema, which the hints name a bare table's by; ``names``:
+    the partitions' schemas and names (:attr:`.shapes.TableShape.partition_names`)."""
     own = next((index for relation, index in marks if relation == table), None)
     others = tuple(mark for mark in marks if mark[0] != table)
-    findings = cluster_marks(others, home=home)
+    findings = cluster_marks(others, home=home, names=names)
     if own == declared:
         return findings
     restore = cluster_statement(table, declared, home)

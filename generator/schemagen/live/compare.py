@@ -426,6 +426,7 @@ def compare_table(
     findings += _compare_partitions(table, exp, act, home)
     findings += _compare_security(table, exp, act, home)
     findings += _compare_replica_identity(table, exp.replica_identity, act.replica_identity, home)
+    quoted = {key: quote_in(n.schema, n.name) for key, n in act.partition_names.items()}
     if exp.partition_settings != act.partition_settings:
         findings += partition_findings(
             table,
@@ -435,12 +436,15 @@ def compare_table(
             implied({n: ColumnSettings(None, c.storage) for n, c in exp.columns.items()}),
             act.partition_settings,
             home,
+            quoted,
         )
     findings += partition_index_findings(table, act.partition_indexes, pending)
     findings += undeclarable(table, act.rules, act.statistics, home)
     for partition, (rules, statistics) in sorted(act.partition_extras.items()):
         findings += undeclarable(partition, rules, statistics, home)
-    return findings + cluster_findings(table, exp.cluster_on, act.clustered, home)
+    return findings + cluster_findings(
+        table, exp.cluster_on, act.clustered, home, act.partition_names
+    )
 
 
 def _compare_replica_identity(

@@ -108,6 +108,10 @@ _TREE_NAME = (
     "CASE WHEN {rel}.relnamespace = c.relnamespace THEN {rel}.relname::text "
     "ELSE {rel}.relnamespace::regnamespace::text || '.' || {rel}.relname END"
 )
+#: The schema and name of the partition p, apart, last in its row (after the settings).
+_OWN_NAME = (
+    "(SELECT n.nspname::text FROM pg_namespace n WHERE n.oid = p.relnamespace), p.relname::text"
+)
 #: {rel} is not a partition (its root is itself, or it is in no partition tree: t.root).
 _OWN = "coalesce(t.root = {rel}, true)"
 
@@ -150,7 +154,8 @@ SELECT c.oid, {QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")},
                              ON x.oid = m.indexrelid
                            WHERE m.indrelid = p.oid AND m.indisclustered),
                           CASE WHEN p.relkind = 'p' THEN pg_get_partkeydef(p.oid) END,
-                          {PARTITION_SETTINGS_SQL}]
+                          {PARTITION_SETTINGS_SQL},
+                          {_OWN_NAME}]
              FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhrelid
              WHERE i.inhparent = c.oid AND p.relispartition ORDER BY 1),
        CASE WHEN c.relrowsecurity THEN
@@ -183,7 +188,8 @@ SELECT c.oid, {QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")},
                               (SELECT x.relname::text FROM pg_index m JOIN pg_class x
                                  ON x.oid = m.indexrelid
                                WHERE m.indrelid = p.oid AND m.indisclustered),
-                              {PARTITION_SETTINGS_SQL}]
+                              {PARTITION_SETTINGS_SQL},
+                              {_OWN_NAME}]
                             FROM pg_class p, pg_class q
                             WHERE p.oid = t.relid AND q.oid = t.parentrelid))
           FROM pg_partition_tree(c.oid) t WHERE t.level > 1) END,
@@ -513,6 +519,7 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
                     )
                 ),
                 replica_identity=replica_identity(ident, ident_index),
+                partition_names=_partition_names(name, [*(parts or ()), *(deeper or ())]),
                 partition_uniques=tuple(sorted((p, d) for p, d in unattached or ())),
                 partition_indexes=tuple(
                     sorted(
@@ -667,6 +674,16 @@ def _column_shape(row: tuple[Any, ...]) -> ColumnShape:
         STORAGE_CODES.get(row[15]),
         row[10][6] if row[10] else None,
     )
+
+
+def _partition_names(table: str, rows: list[list[str]]) -> dict[str, CatalogName]:
+    """Each partition of ``table``'s rows (its own and its sub-partitions'), keyed as a
+    table is, with its schema and name: the last two elements of its row."""
+    found = {}
+    for row in rows:
+        key = row[0] if "." in row[0] else partition_table(table, row[0])
+        found[key] = CatalogName(key, row[-2], row[-1])
+    return found
 
 
 def _sub_partitions(deeper: list[list[str]] | None) -> dict[str, dict[str, str]]:

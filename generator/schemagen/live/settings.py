@@ -15,12 +15,17 @@ the ``ALTER TABLE`` of the partition that restores it.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..findings import Finding
 from ..model.frozen import fast_init
 from ..model.naming import partition_table
-from ..model.replication import replica_identity_statement, replica_identity_words
+from ..model.replication import (
+    replica_identity_clause,
+    replica_identity_statement,
+    replica_identity_words,
+)
 from ..model.schema import ReplicaIdentity, quote_name
 from ..model.sqltext import quote_qualified
 from ..model.storage import STORAGE_CODES
@@ -113,11 +118,13 @@ def settings_findings(
     have: ColumnSettings,
     partition_of: str | None = None,
     home: str | None = None,
+    where: str | None = None,
 ) -> list[Finding]:
     """The statistics target and storage of the column ``obj`` (``table.column``) a DBA
     tunes (``statistics:``, ``storage:``), each that differs; ``partition_of``: the
     declared table of a partition's column, whose own ALTER restores it; ``home``: the
-    current schema, which the ALTER names a bare table's by."""
+    current schema, which the ALTER names a bare table's by; ``where``: the table as SQL
+    names it, where the caller has its schema and name apart (a partition's)."""
     findings = []
     table, _, column = obj.rpartition(".")
     note = f" (partition of {partition_of})" if partition_of else ""
@@ -130,7 +137,8 @@ def settings_findings(
         value = "-1" if wanted is None else str(wanted).upper()
         if what == "storage" and wanted is None:  # the type's own, read with the column
             value = str(have.type_storage).upper()
-        restore = f"ALTER TABLE {quote_qualified(table, home)} ALTER COLUMN {quote_name(column)}"
+        named = where or quote_qualified(table, home)
+        restore = f"ALTER TABLE {named} ALTER COLUMN {quote_name(column)}"
         unset = "the type's own" if what == "storage" else "the default"
         run = f"run `{restore} {statement} {value}`"
         findings.append(
@@ -156,11 +164,13 @@ def partition_findings(
     want: PartitionSettings,
     have: dict[str, PartitionSettings],
     home: str | None = None,
+    quoted: Mapping[str, str] | None = None,
 ) -> list[Finding]:
     """What each of ``partitions`` of ``table`` (as pg_get_expr names them: bare in
     the table's PostgreSQL schema) holds otherwise than the schema implies (``want``),
     for the ``columns`` both sides have; ``home``: the current schema, which the hints'
-    ALTER TABLE names a bare partition's by."""
+    ALTER TABLE names a bare partition's by; ``quoted``: each partition (keyed as a table
+    is) as SQL names it, by its schema and name (a name made by hand may hold a dot)."""
     findings = []
     wanted = dict(want.columns)
     for bare in sorted(partitions):
@@ -168,8 +178,9 @@ def partition_findings(
         act = have.get(part, NO_SETTINGS)
         if act == want:
             continue
+        where = (quoted or {}).get(part)
         if act.replica_identity != want.replica_identity:
-            findings.append(_identity_finding(table, part, act.replica_identity, home))
+            findings.append(_identity_finding(table, part, act.replica_identity, home, where))
         had = dict(act.columns)
         for name in sorted((set(wanted) | set(had)) & columns):
             findings += settings_findings(
@@ -178,22 +189,26 @@ def partition_findings(
                 had.get(name, ColumnSettings()),
                 table,
                 home,
+                where,
             )
     return findings
 
 
 def _identity_finding(
-    table: str, part: str, act: ReplicaIdentity | None, home: str | None
+    table: str, part: str, act: ReplicaIdentity | None, home: str | None, where: str | None
 ) -> Finding:
     if act is not None and act.kind == "index" and act.index is None:
         state = "using an index dropped since (nothing is sent)"
     else:
         state = replica_identity_words(act)
+    statement = replica_identity_statement(part, None, home)
+    if where is not None:  # the partition by its schema and name
+        statement = f"ALTER TABLE {where} REPLICA IDENTITY {replica_identity_clause(None)}"
     return Finding(
         "database",
         f"partition {part}",
         f"replica identity is {state} in the database, default in the schema "
         f"(partition of {table})",
-        f"run `{replica_identity_statement(part, None, home)}`: the schema declares no partition's "
+        f"run `{statement}`: the schema declares no partition's "
         "(nor a partitioned table's: PostgreSQL keeps it on the table alone)",
     )

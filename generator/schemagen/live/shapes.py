@@ -213,6 +213,10 @@ class TableShape:
     # table (REPLICA IDENTITY, its columns' statistics target and storage), keyed as a
     # table is: the partitions having some (the schema's side: what it implies)
     partition_settings: dict[str, PartitionSettings] = field(default_factory=dict)
+    # the database's side alone: each partition and sub-partition, keyed as a table is,
+    # with its schema and name apart, which the hints name it by (a name made by hand
+    # may hold a dot, and its key then does not split back); not compared
+    partition_names: dict[str, CatalogName] = field(default_factory=dict, compare=False)
 
 
 @dataclass

@@ -12,6 +12,8 @@ read in the queries that read their tables and views (no query of their own).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ..findings import Finding
 from ..model.schema import quote_name
 from ..model.sqltext import quote_in, quote_qualified
@@ -58,22 +60,35 @@ def undeclarable(
 
 
 def cluster_marks(
-    marks: tuple[tuple[str, str], ...], kind: str = "TABLE", *, home: str | None
+    marks: tuple[tuple[str, str], ...],
+    kind: str = "TABLE",
+    *,
+    home: str | None,
+    names: Mapping[str, CatalogName] | None = None,
 ) -> list[Finding]:
     """A finding for each ``CLUSTER ON`` mark: (relation, index), the relation keyed as
     the comparison keys a table or view (the index is in its PostgreSQL schema); ``kind``:
     what ``ALTER`` names it (``TABLE``, ``MATERIALIZED VIEW``); ``home``: the current
-    schema, which the hint names a bare key's by."""
+    schema, which the hint names a bare key's by; ``names``: the partitions' schemas and
+    names, which the hint names a partition by."""
     return [
         Finding(
             "database",
             f"cluster on {index} on {relation}",
             EXTRA,
             "the schema cannot declare CLUSTER ON: "
-            f"`ALTER {kind} {quote_qualified(relation, home)} SET WITHOUT CLUSTER`",
+            f"`ALTER {kind} {quoted(relation, home, names)} SET WITHOUT CLUSTER`",
         )
         for relation, index in marks
     ]
+
+
+def quoted(key: str, home: str | None, names: Mapping[str, CatalogName] | None) -> str:
+    """The relation ``key`` as SQL names it: by its schema and name in ``names`` (a
+    partition read from the catalog, whose name may hold a dot), else as the model keys
+    it (:func:`~schemagen.model.sqltext.quote_qualified`)."""
+    named = (names or {}).get(key)
+    return quote_qualified(key, home) if named is None else quote_in(named.schema, named.name)
 
 
 def view_column_comments(
