@@ -184,7 +184,7 @@ entities:
             "INSERT INTO items VALUES (1, 'b', NULL), (2, 'c', 'x'), (3, 'a', 'x');",
             "cannot seed tags: its unique key uq_tags_kind_flag (kind, flag) holds at most "
             "6 rows (kind takes 3, flag takes 2 values: its checks, enum or type allow no "
-            "other); the table holds 2, room for 4 more, and 5 are asked; ask for fewer "
+            "other); rows there hold 2 of them, room for 4 more, and 5 are asked; ask for fewer "
             "(--rows-per tags=4)",
         ),
     ],
@@ -209,3 +209,62 @@ def test_a_key_its_values_cannot_hold_is_refused(
         )
         assert message in output and "Traceback" not in output
         assert [table_digest(conn, ent) for ent in schema.entities] == before
+
+
+HELD = """
+database: {name: shop}
+entities:
+  Store:
+    columns:
+      id: {type: integer, primary_key: true}
+      name: {type: string, length: 60}
+  Item:
+    columns:
+      id: {type: integer, primary_key: true}
+      kind: {type: text, nullable: true}
+      note: {type: text, nullable: true}
+    checks:
+      kind_ok: "kind IN ('a', 'b', 'c')"
+    unique:
+      uq_items_kind: [kind]
+  Shelf:
+    table: shelves
+    columns:
+      id: {type: integer, primary_key: true}
+      store_id: {references: Store, back_populates: shelves}
+      side: {type: text, nullable: true}
+    checks:
+      side_ok: "side IN ('l', 'r')"
+    unique:
+      uq_shelves_store_side: [store_id, side]
+"""
+
+
+def test_rows_there_holding_no_combination_leave_it_free(
+    pg: PgCluster, pg_db: str, tmp_path: Path
+) -> None:
+    """A row there holding NULL in a column of the counted key takes none of its
+    combinations: they were all counted as taken, so items asked for the two kinds
+    left was refused ('room for 0') and shelves were capped at 3 of the 5 asked."""
+    write_schema(tmp_path, {"schema.yaml": HELD})
+    schema = project_schema(tmp_path)
+    with created(pg, pg_db, tmp_path) as conn:
+        conn.execute(  # NULL kinds and sides, a note twice, store 1 thrice
+            "INSERT INTO stores VALUES (1, 's1'), (2, 's2'), (3, 's3');"
+            "INSERT INTO items VALUES (1, NULL, 'n'), (2, NULL, 'n'), (3, NULL, NULL),"
+            " (4, 'b', NULL);"
+            "INSERT INTO shelves VALUES (1, 1, NULL), (2, 1, NULL), (3, 1, 'l');"
+        )
+        conn.commit()
+        result = seed_connection(
+            conn, schema, rows_per={"stores": 0, "items": 2, "shelves": 5}, seed=6, append=True
+        )
+        assert {t.table: (t.rows, t.note) for t in result.tables} == {
+            "stores": (0, None), "items": (2, None), "shelves": (5, None),
+        }  # fmt: skip
+        assert violations(conn, schema) == []
+        row = conn.execute(
+            "SELECT (SELECT string_agg(kind, '' ORDER BY kind) FROM items),"
+            " (SELECT count(DISTINCT (store_id, side)) FROM shelves WHERE side IS NOT NULL)"
+        ).fetchone()
+    assert row == ("abc", 6)

@@ -139,7 +139,7 @@ def test_narrow_integers_that_cannot_hold_the_rows_are_refused(
         after = {ent.table: table_digest(conn, ent) for ent in schema.entities}
     assert str(caught.value).startswith(
         "cannot seed marks: its unique key uq_marks_level (level) holds at most 5 rows "
-        "(level takes 5 values: its checks, enum or type allow no other); the table holds "
-        "1, room for 4 more, and 5 are asked; ask for fewer (--rows-per marks=4)"
+        "(level takes 5 values: its checks, enum or type allow no other); rows there "
+        "hold 1 of them, room for 4 more, and 5 are asked; ask for fewer (--rows-per marks=4)"
     )
     assert after == before

@@ -58,6 +58,38 @@ def probe_sql(
     return sql, tuple(name for name, _, _ in keys)
 
 
+def held_keys(conn: psycopg.Connection[Any], ent: Entity) -> dict[tuple[str, ...], int]:
+    """Each unique key's columns (without expressions) -> the rows there holding a
+    value in each of them, inside its WHERE for a partial one: the combinations of
+    the key they take (a row holding a NULL in one, or outside the WHERE, takes none).
+    One query for the table."""
+    keys: list[tuple[tuple[str, ...], str | None]] = []
+    if ent.has_primary_key:
+        keys.append((ent.primary_key.columns, None))
+    keys += [(u.columns, None) for u in ent.uniques]
+    keys += [
+        (ix.columns, ix.where)
+        for ix in ent.indexes
+        if ix.unique and ix.columns and not any(k.expression for k in ix.keys)
+    ]
+    keys = [(cols, where) for cols, where in keys if cols]
+    if not keys:
+        return {}
+    counts = []
+    for cols, where in keys:
+        held = " AND ".join(f"{ident(c)} IS NOT NULL" for c in cols)
+        held += f" AND ({where})" if where else ""
+        counts.append(f"count(*) FILTER (WHERE {held})")
+    row = conn.execute(  # type: ignore[arg-type]
+        f"SELECT {', '.join(counts)} FROM {qualified_ident(ent.table)}"
+    ).fetchone()
+    assert row is not None
+    found: dict[tuple[str, ...], int] = {}
+    for (cols, _), count in zip(keys, row, strict=True):
+        found[cols] = min(found.get(cols, count), int(count))
+    return found
+
+
 def past_rows_there(
     conn: psycopg.Connection[Any],
     table: str,

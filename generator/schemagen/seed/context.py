@@ -31,6 +31,13 @@ class TableContext:
     #: table -> row numbers passed over after its rows there, so that its new rows'
     #: unique values meet none of theirs (see collisions)
     skipped: dict[str, int] = field(default_factory=dict)
+    #: (table, a unique key's columns) -> the rows there holding a combination of it
+    #: (see collisions.held_keys); a table not in it holds none but those there
+    held: dict[tuple[str, tuple[str, ...]], int] = field(default_factory=dict)
+
+    def holding(self, table: str, key: tuple[str, ...]) -> int:
+        """The rows there taking a combination of ``key`` (all there, if not known)."""
+        return self.held.get((table, key), self.existing.get(table, 0))
 
 
 #: The greatest value of an integer type narrower than bigint (its least: -1 - it).

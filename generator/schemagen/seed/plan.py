@@ -95,7 +95,7 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
     for _, size in radix or ():
         combinations *= size
     if radix is not None and outside is None:
-        capacity = combinations - ctx.existing.get(ent.table, 0)
+        capacity = combinations - ctx.holding(ent.table, radix_key)
         if rows > capacity and not any(c in keys for names, _ in radix for c in names):
             # no parent rows more would make room: the schema bounds the table
             raise SeedError(_no_room(ctx, ent, unique, rows, combinations))
@@ -160,10 +160,10 @@ def _no_room(ctx: TableContext, ent: Entity, unique: UniqueKeys, rows: int, most
     """The refusal of ``rows`` rows more than ``unique``'s counted key holds, where no
     digit of it is a foreign key (its combinations are the schema's: ``most``)."""
     digits = ", ".join(f"{names[0]} takes {size}" for names, size in unique.radix or ())
-    there = ctx.existing.get(ent.table, 0)
+    there = ctx.holding(ent.table, unique.radix_key)
     room = max(most - there, 0)
     where = f" WHERE {unique.radix_where}" if unique.radix_where else ""
-    held = f"; the table holds {there}, room for {room} more" if there else ""
+    held = f"; rows there hold {there} of them, room for {room} more" if there else ""
     return (
         f"cannot seed {ent.table}: its unique key {unique.radix_name} "
         f"({', '.join(unique.radix_key)}){where} holds at most {most} rows ({digits} "

@@ -16,7 +16,7 @@ import psycopg
 
 from ..model.schema import Entity, Schema
 from .bulk import binary_types, copy_rows, execute, generator_session, load_empty_table
-from .collisions import past_rows_there
+from .collisions import held_keys, past_rows_there
 from .context import ALL_ROWS, KeyPick, TableContext, key_pick, keys_table
 from .deferred import new_rows_table, row_keys
 from .order import default_rows, insert_order
@@ -184,9 +184,7 @@ def _fill(
         ctx.counts[ent.table] = existing[ent.table] + wanted.get(ent.table, 0)
     plans = []
     for ent in order:
-        plan = plan_table(ctx, ent, wanted.get(ent.table, 0), deferred[ent.table])
-        if plan.probe[0]:
-            plan = _past_rows_there(conn, ctx, ent, plan, wanted.get(ent.table, 0), deferred)
+        plan = _plan(conn, ctx, ent, wanted.get(ent.table, 0), deferred)
         ctx.counts[ent.table] = existing[ent.table] + plan.rows
         began = time.perf_counter()
         if plan.deferred:
@@ -214,6 +212,24 @@ def _fill(
         )
         plans.append(plan)
     return plans
+
+
+def _plan(
+    conn: psycopg.Connection[Any],
+    ctx: TableContext,
+    ent: Entity,
+    rows: int,
+    deferred: dict[str, set[str]],
+) -> TablePlan:
+    """``ent``'s plan, knowing the combinations of its keys the rows there take, and
+    numbered past those whose unique values its new rows would meet."""
+    if ctx.existing[ent.table]:
+        for key, count in held_keys(conn, ent).items():
+            ctx.held[(ent.table, key)] = count
+    plan = plan_table(ctx, ent, rows, deferred[ent.table])
+    if plan.probe[0]:
+        plan = _past_rows_there(conn, ctx, ent, plan, rows, deferred)
+    return plan
 
 
 def _past_rows_there(
