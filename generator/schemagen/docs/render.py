@@ -92,6 +92,15 @@ def page_renderers(
     def entity_template() -> jinja2.Template:
         return env.get_template("docs/entity.md.j2")
 
+    if schema.entities:
+        # Compiled here, before build and check fork the process that renders pages
+        # beside this one: else each compiled it (25 ms). A broken template is not
+        # remembered (functools.cache keeps no exception): its page raises, in order.
+        try:
+            entity_template()
+        except jinja2.TemplateError:
+            pass
+
     home = schema.database.schema
     pages_at = entity_path(schema.entities[0], home) if schema.entities else README  # one folder
     changed_by = revisions_by_table(history, pages_at)
