@@ -87,7 +87,8 @@ def shifts(t: TableJob) -> tuple[dict[str, str], dict[str, str]]:
     each mapped to the other.
 
     The one moved is built from no unique key (changing it on some rows keeps every
-    key unique), the left one first, and no other check orders or moves it. Where
+    key unique) nor counted through as a digit of one (its value is its row's
+    combination), the left one first, and no other check orders or moves it. Where
     both carry a unique key and are built alike from the row number, they are
     equal on every row: the left one takes its next row's value on every row,
     still unique and never the other's."""
@@ -125,7 +126,11 @@ def shifts(t: TableJob) -> tuple[dict[str, str], dict[str, str]]:
             offset[pair[0]] = pair[1]
             continue
         why = "no other check may order or move the one that moves"
+        counted = {c for names, _ in t.radix or () for c in names}
         for moved, other in (pair, pair[::-1]):
+            if moved in counted:
+                why = f"{moved} is counted through a unique key's combinations"
+                continue
             if moved in t.carriers or moved in taken:
                 continue
             try:

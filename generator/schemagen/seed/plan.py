@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from ..model.schema import Entity, ForeignKey
 from .apart import keys_apart, self_reference_of, shifts
 from .branches import branch_choices
+from .checks import CheckRules
 from .collisions import probe_sql
 from .context import TableContext, parent_rows
 from .deferred import deferred_update, new_rows_table, row_keys
@@ -74,6 +75,7 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
     active_fks = [fk for fk in ent.foreign_keys if fk.name not in deferred]
     unique = unique_carriers(ctx, ent, active_fks, rules)
     carriers, radix, radix_key = unique.carriers, unique.radix, unique.radix_key
+    _refuse_moved_digits(ent, rules, unique, active_fks)
     apart = keys_apart(ctx, ent, rules, active_fks, radix)
     keys = carriers | {c for fk in ent.foreign_keys for c in fk.columns}
     # (nor a key's digit counted through: each row's value is its combination's)
@@ -154,6 +156,29 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
         columns=tuple(columns),
         probe=probe,
     )
+
+
+def _refuse_moved_digits(
+    ent: Entity, rules: CheckRules, unique: UniqueKeys, fks: list[ForeignKey]
+) -> None:
+    """SeedError where ``a <= b`` (``<``, ``>=``, ``>``) would move a digit of the
+    counted key that no foreign key makes: its left column takes the right one's
+    value where they cross (see select._ordered), another row's combination, so the
+    key would repeat one. (A ``<>`` moves the other column: see apart.shifts.)"""
+    keys = {c for fk in fks for c in fk.columns}
+    digits = {names[0] for names, _ in unique.radix or () if names[0] not in keys}
+    for order in rules.orders:
+        if order.op == "<>" or order.left not in digits:
+            continue
+        raise SeedError(
+            f"cannot seed {ent.table}: its unique key {unique.radix_name} "
+            f"({', '.join(unique.radix_key)}) is counted through the values {order.left} "
+            f"takes (its checks, enum or type allow few), and check {order.check} "
+            f"({order.left} {order.op} {order.right}) would move it on some rows onto "
+            "another row's combination; give it a value generator, e.g. under "
+            f"entities.{ent.name}.columns.{order.left}: "
+            'seed: {sql: "<SQL expression over n, the row number>"}'
+        )
 
 
 def _no_room(ctx: TableContext, ent: Entity, unique: UniqueKeys, rows: int, most: int) -> str:
