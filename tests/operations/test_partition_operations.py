@@ -99,7 +99,28 @@ def _text(stmt: object) -> str:
 def test_a_move_renders_detach_then_attach_naming_its_bounds_and_dropping_its_check() -> None:
     state = _state()
     detach = DetachPartition("payments", Q1, (), ("payments_2025",))
-    assert _sql(detach, state) == ["ALTER TABLE payments DETACH PARTITION payments_2025_q1"]
+    # in a block that names the declared foreign key (not PostgreSQL's copy of it for the
+    # partition) and its table where one refuses the detach
+    assert _sql(detach, state) == [
+        "DO $schemagen$ DECLARE k text; t text; d text; dk text; dt text; BEGIN ALTER "
+        "TABLE payments DETACH PARTITION payments_2025_q1; EXCEPTION WHEN "
+        "foreign_key_violation THEN GET STACKED DIAGNOSTICS k = CONSTRAINT_NAME, t = "
+        "TABLE_NAME, d = PG_EXCEPTION_DETAIL; WITH RECURSIVE up AS (SELECT oid, "
+        "conparentid, conname, conrelid FROM pg_constraint WHERE conname = k AND contype "
+        "= 'f' AND confrelid = to_regclass('payments_2025_q1') UNION ALL SELECT c.oid, "
+        "c.conparentid, c.conname, c.conrelid FROM pg_constraint c JOIN up ON c.oid = "
+        "up.conparentid) SELECT conname, conrelid::regclass::text INTO dk, dt FROM up "
+        "WHERE conparentid = 0 LIMIT 1; RAISE EXCEPTION USING ERRCODE = "
+        "'foreign_key_violation', MESSAGE = 'partition payments_2025_q1 cannot move under "
+        "payments_2025 with its rows: foreign key ' || coalesce(dk, k) || ' of ' || "
+        "coalesce(dt, t) || ' references rows of it, and PostgreSQL detaches no partition "
+        "whose rows a foreign key references (not even to attach it again in the same "
+        "transaction); nothing was changed (the revision rolled back whole): delete those "
+        "rows or point them elsewhere, or drop the foreign key from the schema in a "
+        "revision before this move and declare it again in one after it, then run the "
+        "migration again. PostgreSQL said: ' || SQLERRM || ' ' || coalesce(d, ''); END "
+        "$schemagen$"
+    ]
     attach = AttachPartition("payments", Q1, ("payments_2025",), ())
     assert _sql(attach, state) == [
         "DO $schemagen$ BEGIN ALTER TABLE payments_2025 ATTACH PARTITION payments_2025_q1 "

@@ -7,6 +7,7 @@ bound where it was), and once the rows are dealt with the same revision runs aga
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -250,3 +251,99 @@ def test_a_drops_revision_stopped_between_its_check_s_steps_runs_again(
     assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
     assert pg.sql(CONTENTS, first.db).strip() == contents
     assert pg.sql(CHECKS, first.db).strip() == ""
+
+
+#: refunds reference payments by a foreign key to the partitioned table
+REFERENCED = BEFORE + """  Refund:
+    columns:
+      id: {type: bigint, primary_key: true}
+      payment_id: {type: bigint, nullable: true}
+      paid_on: {type: date, nullable: true}
+      note: {type: text, nullable: true}
+    foreign_keys:
+      fk_refunds_payment:
+        columns: [payment_id, paid_on]
+        references: Payment
+"""
+#: skewed: most refunds of one 2026 payment, some with NULL keys (MATCH SIMPLE: no
+#: reference), NULL and repeated notes; three of a first-quarter payment
+REFUND_ROWS = (
+    ROWS + "; INSERT INTO refunds SELECT g, CASE WHEN g % 5 = 0 THEN NULL ELSE 1 + g % 2 / "
+    "100 END, date '2026-03-01', CASE WHEN g % 3 = 0 THEN NULL ELSE 'r' || g % 2 END "
+    "FROM generate_series(1, 60) g; "
+    "INSERT INTO refunds VALUES (61, 10, '2025-01-11', NULL), (62, 10, '2025-01-11', 'r1'), "
+    "(63, 11, '2025-01-12', 'r1')"
+)
+REFUND_CONTENTS = (
+    "SELECT md5(string_agg(format('%s|%s|%s|%s', id, payment_id, paid_on, note), ',' "
+    "ORDER BY id)) FROM refunds"
+)
+
+
+def test_a_move_of_a_partition_whose_rows_a_foreign_key_references_fails_clearly(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """PostgreSQL detaches no partition whose rows another table's foreign key references
+    (not even to attach it again in the same transaction): the move's detach then fails
+    with a message that names the partition, where it was going, the foreign key and its
+    table, and what to do; the revision rolls back whole. A partition no row references
+    moves beside it, with the key kept (its copy for the partition made again by the
+    attach); once the referencing rows are gone, the same revision runs; the downgrade's
+    detach says the same."""
+    wide = AFTER.replace("from: 2025-02-01", "from: 2025-01-01")
+    after = wide + REFERENCED[len(BEFORE) :]
+    case = Case(
+        "moved referenced", {"schema.yaml": REFERENCED}, {"schema.yaml": after}, destructive=False
+    )
+    first = at_first_revision(pg, case, tmp_path, REFUND_ROWS)
+    contents, tree = pg.sql(CONTENTS, first.db).strip(), pg.sql(TREE, first.db).strip()
+    refunds = pg.sql(REFUND_CONTENTS, first.db).strip()
+    with pytest.raises(Exception) as failed:
+        alembic(first.root, first.url, "upgrade", "head")
+    message = " ".join(str(failed.value).split("[SQL:")[0].split())
+    assert (
+        "partition payments_2025_q1 cannot move under payments_2025 with its rows: foreign "
+        "key fk_refunds_payment of refunds references rows of it" in message
+    ), message
+    assert "nothing was changed" in message and "run the migration again" in message
+    # PostgreSQL names the key's copy for the partition; the message, the declared key
+    assert 'removing partition "payments_2025_q1" violates foreign key constraint' in message
+    assert "is still referenced from table" in message  # PostgreSQL's detail: the key
+    assert pg.sql(TREE, first.db).strip() == tree
+    assert pg.sql(CONTENTS, first.db).strip() == contents
+    assert pg.sql(REFUND_CONTENTS, first.db).strip() == refunds
+    assert pg.sql(VERSION, first.db).strip() == "001"
+    # the refunds of the first quarter gone, the same revision moves both quarters
+    pg.sql("DELETE FROM refunds WHERE paid_on < '2026-01-01'", first.db)
+    refunds = pg.sql(REFUND_CONTENTS, first.db).strip()
+    alembic(first.root, first.url, "upgrade", "head")
+    assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
+    assert pg.sql(CONTENTS, first.db).strip() == contents
+    assert pg.sql(REFUND_CONTENTS, first.db).strip() == refunds
+    assert pg.sql(CHECKS, first.db).strip() == ""
+    # the key holds for the moved partition's rows: one refund of them again...
+    pg.sql("INSERT INTO refunds VALUES (70, 12, '2025-01-13', NULL)", first.db)
+    with pytest.raises(subprocess.CalledProcessError):  # ...and an orphan, refused
+        pg.sql("INSERT INTO refunds VALUES (71, 12, '2025-01-14', NULL)", first.db)
+    copies = (
+        "SELECT string_agg(format('%s>%s', conrelid::regclass, confrelid::regclass), ' ' "
+        "ORDER BY confrelid::regclass::text) FROM pg_constraint WHERE contype = 'f' AND "
+        "confrelid::regclass::text LIKE 'payments_2025%'"
+    )  # the key's copies for the moved partitions and their new parent, made again
+    assert pg.sql(copies, first.db).strip() == (
+        "refunds>payments_2025 refunds>payments_2025_q1 refunds>payments_2025_q2"
+    )
+    with pytest.raises(Exception) as failed:
+        alembic(first.root, first.url, "downgrade", "000")
+    message = " ".join(str(failed.value).split("[SQL:")[0].split())
+    assert (
+        "partition payments_2025_q1 cannot move under payments with its rows: foreign "
+        "key fk_refunds_payment of refunds references rows of it" in message
+    ), message
+    # the online downgrade ran (it made each quarter's check for the detach's attach)
+    assert pg.sql(VERSION, first.db).strip() == "002"
+    pg.sql("DELETE FROM refunds WHERE id = 70", first.db)
+    alembic(first.root, first.url, "downgrade", "000")
+    assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
+    assert pg.sql(CONTENTS, first.db).strip() == contents
+    assert pg.sql(REFUND_CONTENTS, first.db).strip() == refunds

@@ -60,9 +60,14 @@ def _(operation: DropPartition, state: Schema) -> list[Stmt | Guarded]:
     parent = operation.parent
     table = partition_table(parent, operation.partition.name)
     name = quote_table(table)
-    if not operation.concurrently:
-        return [execute(f"DROP TABLE {name}")]
     detach = f"ALTER TABLE {quote_table(parent)} DETACH PARTITION {name}"
+    if not operation.concurrently:
+        if _referenced(state, operation.table):
+            # PostgreSQL drops no partition of a table a foreign key references (the
+            # key's copy for it depends on it): detached first, in the transaction, where
+            # the key refuses it if a row references one of its rows
+            return [execute(detach), execute(f"DROP TABLE {name}")]
+        return [execute(f"DROP TABLE {name}")]
     found = (
         f"FROM pg_inherits WHERE inhrelid = to_regclass({sql_literal(name)}) "
         f"AND inhparent = to_regclass({sql_literal(quote_table(parent))})"
@@ -83,11 +88,53 @@ def _(operation: DropPartition, state: Schema) -> list[Stmt | Guarded]:
     ]
 
 
+def _referenced(state: Schema, table: str) -> bool:
+    """Whether a foreign key references the partitioned table ``table``."""
+    return any(fk.ref_table == table for ent in state.entities for fk in ent.foreign_keys)
+
+
 @render_operation.register(DetachPartition)
 def _(operation: DetachPartition, state: Schema) -> list[Stmt | Guarded]:
+    # in a block that catches a foreign key's refusal to say which key, of which table,
+    # and what to do (see _REFERENCED)
     parent = operation.parent
-    table = partition_table(parent, operation.partition.name)
-    return [execute(f"ALTER TABLE {quote_table(parent)} DETACH PARTITION {quote_table(table)}")]
+    name = operation.partition.name
+    table = quote_table(partition_table(parent, name))
+    detach = f"ALTER TABLE {quote_table(parent)} DETACH PARTITION {table}"
+    goes = operation.other_parent
+    said = f"partition {name} cannot move under {goes} with its rows: foreign key "
+    # PostgreSQL names the key's copy for this partition: the declared key is the copy's
+    # topmost ancestor (conparentid 0), on the table the schema declares it on
+    declared = (
+        "WITH RECURSIVE up AS (SELECT oid, conparentid, conname, conrelid FROM pg_constraint "
+        f"WHERE conname = k AND contype = 'f' AND confrelid = to_regclass({sql_literal(table)}) "
+        "UNION ALL SELECT c.oid, c.conparentid, c.conname, c.conrelid FROM pg_constraint c "
+        "JOIN up ON c.oid = up.conparentid) SELECT conname, conrelid::regclass::text "
+        "INTO dk, dt FROM up WHERE conparentid = 0 LIMIT 1"
+    )
+    block = (
+        f" DECLARE k text; t text; d text; dk text; dt text; BEGIN {detach}; EXCEPTION WHEN "
+        "foreign_key_violation THEN GET STACKED DIAGNOSTICS k = CONSTRAINT_NAME, "
+        f"t = TABLE_NAME, d = PG_EXCEPTION_DETAIL; {declared}; RAISE EXCEPTION USING "
+        f"ERRCODE = 'foreign_key_violation', MESSAGE = {sql_literal(said)} || "
+        f"coalesce(dk, k) || ' of ' || coalesce(dt, t) || {sql_literal(_REFERENCED)} || "
+        "SQLERRM || ' ' || coalesce(d, ''); END "
+    )
+    return [execute(do_block(block))]
+
+
+#: What a moved partition's detach says where a foreign key references its rows, after
+#: the key and its table. PostgreSQL refuses the detach only where a row references the
+#: partition, which the diff cannot know, so the revision fails here, in its transaction,
+#: rather than the plan dropping the key around the move: that would take ACCESS
+#: EXCLUSIVE on the referencing table and leave its rows unproven until validated.
+_REFERENCED = (
+    " references rows of it, and PostgreSQL detaches no partition whose rows a foreign "
+    "key references (not even to attach it again in the same transaction); nothing was "
+    "changed (the revision rolled back whole): delete those rows or point them elsewhere, "
+    "or drop the foreign key from the schema in a revision before this move and declare "
+    "it again in one after it, then run the migration again. PostgreSQL said: "
+)
 
 
 @render_operation.register(AttachPartition)
