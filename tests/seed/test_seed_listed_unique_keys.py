@@ -268,3 +268,34 @@ def test_rows_there_holding_no_combination_leave_it_free(
             " (SELECT count(DISTINCT (store_id, side)) FROM shelves WHERE side IS NOT NULL)"
         ).fetchone()
     assert row == ("abc", 6)
+
+
+def test_a_key_of_a_column_seed_cannot_count_names_it_and_the_way_out(
+    pg: PgCluster, pg_db: str, tmp_path: Path
+) -> None:
+    """A unique time is built from the row number by no generator of seed's and is no
+    column to count through: the refusal said only 'no way to make at distinct'."""
+    write_schema(tmp_path, {"schema.yaml": """
+database: {name: shop}
+entities:
+  Slot:
+    columns:
+      id: {type: integer, primary_key: true}
+      at: {type: time}
+      open: {type: boolean}
+    unique:
+      uq_slots_at_open: [at, open]
+"""})
+    schema = project_schema(tmp_path)
+    with created(pg, pg_db, tmp_path) as conn:
+        with pytest.raises(SeedError) as caught:
+            seed_connection(conn, schema, rows=5, seed=1)
+        count = conn.execute("SELECT count(*) FROM slots").fetchone()
+    assert str(caught.value) == (
+        "cannot seed slots: its unique key uq_slots_at_open (at, open) has no column seed "
+        "can make distinct row by row (at, a time, is built from the row number by no "
+        "generator of seed's, and is no foreign key, enum, boolean or column of listed "
+        "values to count through); give it a value generator, e.g. under "
+        'entities.Slot.columns.at: seed: {sql: "<SQL expression over n, the row number>"}'
+    )
+    assert count == (0,)

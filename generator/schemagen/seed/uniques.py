@@ -95,7 +95,7 @@ def unique_carriers(
         if carrier is not None:
             carriers.add(carrier.name)
         elif found.radix is None:
-            radix = _radix(ctx, ent, cols, fks, rules)
+            radix = _radix(ctx, ent, cols, fks, rules, name)
             found = UniqueKeys(carriers, radix, tuple(c.name for c in cols), where, name)
         else:
             raise SeedError(
@@ -159,7 +159,12 @@ def _user_values(col: Column) -> bool:
 
 
 def _radix(
-    ctx: TableContext, ent: Entity, cols: list[Column], fks: list[ForeignKey], rules: CheckRules
+    ctx: TableContext,
+    ent: Entity,
+    cols: list[Column],
+    fks: list[ForeignKey],
+    rules: CheckRules,
+    name: str,
 ) -> Radix:
     """The digits of a key that only foreign keys and columns of few values carry. The
     columns of one composite foreign key are one digit: they must name one parent row."""
@@ -169,7 +174,18 @@ def _radix(
             continue
         fk = next((fk for fk in fks if col.name in fk.columns), None)
         names = fk.columns if fk is not None else (col.name,)
-        digits.append((tuple(names), _value_count(ctx, ent, col, fks, rules)))
+        count = _value_count(ctx, ent, col, fks, rules)
+        if count is None:
+            raise SeedError(
+                f"cannot seed {ent.table}: its unique key {name} "
+                f"({', '.join(c.name for c in cols)}) has no column seed can make "
+                f"distinct row by row ({col.name}, a {col.type.pgtype or col.type.kind}, "
+                "is built from the row number by no generator of seed's, and is no "
+                "foreign key, enum, boolean or column of listed values to count "
+                f"through); give it a value generator, e.g. under entities.{ent.name}."
+                f'columns.{col.name}: seed: {{sql: "<SQL expression over n, the row number>"}}'
+            )
+        digits.append((tuple(names), count))
     return digits
 
 
@@ -241,7 +257,8 @@ def _too_narrow(ctx: TableContext, ent: Entity, col: Column, domain: Domain | No
 
 def _value_count(
     ctx: TableContext, ent: Entity, col: Column, fks: list[ForeignKey], rules: CheckRules
-) -> int:
+) -> int | None:
+    """How many values a digit of a counted key takes, None where it is none."""
     for fk in fks:
         if col.name in fk.columns:
             return parent_rows(ctx, ent, fk)
@@ -251,7 +268,7 @@ def _value_count(
     span = integer_span(col, rules.domains.get(col.name))
     if span is not None:
         return span.size
-    raise SeedError(f"cannot seed {ent.table}: no way to make {col.name} distinct")
+    return None
 
 
 def single_keys(ent: Entity) -> list[tuple[str, ...]]:
