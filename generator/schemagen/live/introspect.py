@@ -311,9 +311,14 @@ _CONSTRAINTS_SQL = f"""
 SELECT c.conrelid, c.conname, c.contype,
        c.conkey,  -- named by the caller from the columns it read (a lookup each here)
        CASE WHEN c.contype = 'f' THEN {_REF_TABLE_KEY} END,
-       ARRAY(SELECT (SELECT a.attname FROM pg_attribute a
-                     WHERE a.attrelid = c.confrelid AND a.attnum = k.n)
-             FROM unnest(c.confkey) WITH ORDINALITY k(n, i) ORDER BY k.i),
+       -- the referenced columns' numbers, named by the caller where it read that
+       -- table's columns (a lookup each here was a third of the query); named here
+       -- only for a key to a table it did not read (another PostgreSQL schema)
+       c.confrelid, c.confkey,
+       CASE WHEN c.contype = 'f' AND c.confrelid <> ALL(%(oids)s) THEN
+         ARRAY(SELECT (SELECT a.attname FROM pg_attribute a
+                       WHERE a.attrelid = c.confrelid AND a.attnum = k.n)
+               FROM unnest(c.confkey) WITH ORDINALITY k(n, i) ORDER BY k.i) END,
        c.confdeltype, c.confupdtype,
        CASE WHEN c.contype = 'c' THEN pg_get_expr(c.conbin, c.conrelid, true)
             WHEN c.contype = 'x' THEN pg_get_constraintdef(c.oid, true) END,
@@ -325,7 +330,7 @@ SELECT c.conrelid, c.conname, c.contype,
        c.convalidated
 FROM pg_constraint c
 LEFT JOIN pg_class r ON r.oid = c.confrelid
-WHERE c.conrelid = ANY(%s) AND c.contype IN ('p', 'u', 'c', 'f', 'x')
+WHERE c.conrelid = ANY(%(oids)s) AND c.contype IN ('p', 'u', 'c', 'f', 'x')
 """
 
 #: Each key's order of the index i, from ``indoption``: ASC, DESC, NULLS FIRST or DESC
@@ -563,13 +568,14 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
         _add_columns(cur.fetchall(), by_oid, attnames, attcolls)
         for name, parts in partition_rows.items():
             tables[name].partition_settings = _partition_settings(name, parts, tables[name])
-        cur.execute(_CONSTRAINTS_SQL, (oids,))
+        cur.execute(_CONSTRAINTS_SQL, {"oids": oids})
         not_valid: list[tuple[str, str, str]] = []
         for row in cur.fetchall():
             if row[-2]:  # PostgreSQL's own key for one partition a foreign key references
                 continue
             keys = key_names(row[3], attnames[row[0]])
-            add_constraint_row(tables[names[row[0]]], (*row[:3], keys, *row[4:-2]))
+            refs = row[7] if row[7] is not None else key_names(row[6], attnames.get(row[5], {}))
+            add_constraint_row(tables[names[row[0]]], (*row[:3], keys, row[4], refs, *row[8:-2]))
             if not row[-1]:
                 not_valid.append((names[row[0]], _KIND_WORDS[row[2]], row[1]))
         cur.execute(_OPCLASSES_SQL)
