@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from plan_round_trip import round_trip_plan
 from schemagen.operations.costs import cost_line
+from schemagen.operations.plan import apply
+from schemagen.operations.retype import RetypeColumns
 from schemagen.operations.table import AlterColumn
 from schemagen.revision.render import render_operation
 from schemagen.revision.script import render_body  # noqa: F401  (registers the renderers)
@@ -111,3 +113,79 @@ def test_a_new_table_s_narrow_key_column_is_made_so(tmp_path: Path) -> None:
     assert isinstance(ddl, Str)
     assert "\n    location_id smallint,\n" in ddl.value
     assert f"CONSTRAINT {FK} FOREIGN KEY (location_id) REFERENCES locations (id)" in ddl.value
+
+
+_COMPOSITE = """
+entities:
+  Unit:
+    columns:
+      property_id: {{type: bigint, primary_key: true}}
+      unit_no: {{type: integer, primary_key: true}}
+  Booking:
+    columns:
+      id: {{type: integer, primary_key: true}}
+      property_id: {{type: {property}}}
+      unit_no: {{type: {unit}, nullable: true{default}}}
+      note: {{type: text, nullable: true}}
+    foreign_keys:
+      fk_bookings_unit: {{columns: [property_id, unit_no], references: Unit}}
+"""
+
+
+def test_a_table_s_type_changes_are_one_alter_table_its_key_made_again_once(
+    tmp_path: Path,
+) -> None:
+    """Both columns of a composite key change width: one RetypeColumns, one ALTER
+    TABLE with both clauses (PostgreSQL makes the key again once, not once per
+    column), its lock line said once; a default dropped before it and set after;
+    the reverse likewise, in reverse order."""
+    before = _COMPOSITE.format(property="integer", unit="integer", default="")
+    after = _COMPOSITE.format(property="bigint", unit="smallint", default=", default: 1")
+    old, _, plan = round_trip_plan(tmp_path, before, after)
+    assert plan.describe() == [
+        "~ columns bookings, in one ALTER TABLE: property_id: type integer -> bigint; "
+        "unit_no: type integer -> smallint, default"
+    ]
+    (op,) = plan.operations
+    assert isinstance(op, RetypeColumns)
+    line = (
+        "alter column type (ACCESS EXCLUSIVE, rewrites); alter column default or comment "
+        "(ACCESS EXCLUSIVE, no scan); ACCESS EXCLUSIVE on units while PostgreSQL makes "
+        "fk_bookings_unit again and checks its rows"
+    )
+    assert cost_line(op) == line
+    assert cost_line(op.reverse()) == line
+    assert op.reverse().reverse() == op
+    assert op.risk() == "narrows bookings.unit_no from integer to smallint (values may not fit)"
+    assert op.reverse().risk() == (
+        "narrows bookings.property_id from bigint to integer (values may not fit)"
+    )
+    statements = render_operation(op, old)
+    alters = [s for s in statements if "ALTER TABLE" in repr(s)]
+    assert len(alters) == 1 and f"{alters[0]!r}".count("ALTER COLUMN") == 2
+    assert isinstance(alters[0].args[0], Str)
+    assert alters[0].args[0].value == (
+        "ALTER TABLE bookings ALTER COLUMN property_id TYPE bigint USING property_id::bigint, "
+        "ALTER COLUMN unit_no TYPE smallint USING unit_no::smallint"
+    )
+    (downgrade,) = [
+        s.args[0].value
+        for s in render_operation(op.reverse(), apply(old, plan))
+        if isinstance(s.args[0], Str) and s.args[0].value.startswith("ALTER TABLE")
+    ]
+    assert downgrade == (
+        "ALTER TABLE bookings ALTER COLUMN unit_no TYPE integer USING unit_no::integer, "
+        "ALTER COLUMN property_id TYPE integer USING property_id::integer"
+    )
+
+
+def test_one_type_change_of_a_table_stays_its_own_alter_column(tmp_path: Path) -> None:
+    """Beside a type change PostgreSQL makes in place (text -> varchar without a
+    length: binary compatible) or a change that is no type change, a table's one
+    rewriting type change is an AlterColumn as before (the flagship's revisions are
+    unchanged)."""
+    before = _COMPOSITE.format(property="integer", unit="integer", default="")
+    after = before.replace("property_id: {type: integer}", "property_id: {type: bigint}")
+    after = after.replace("note: {type: text, nullable: true}", "note: {type: text}")
+    _, _, plan = round_trip_plan(tmp_path, before, after)
+    assert [type(op) for op in plan.operations] == [AlterColumn, AlterColumn]

@@ -844,3 +844,64 @@ def test_a_check_validated_ahead_spares_a_moved_partition_s_attach_its_scan(
     with psycopg.connect(conninfo, autocommit=True) as conn:
         row = conn.execute("SELECT count(*) FROM pt_low").fetchone()
         assert row == (200,)  # every row moved with it
+
+
+#: A composite key over two columns that both change width (corpus 147's bookings),
+#: on rows: 3,000 bookings, most on one unit, every fifth unit_no NULL, repeats.
+COMPOSITE = """
+CREATE TABLE units (property_id bigint, unit_no integer, PRIMARY KEY (property_id, unit_no));
+CREATE TABLE bookings (id integer PRIMARY KEY, property_id integer NOT NULL, unit_no integer,
+  CONSTRAINT fk_bookings_unit FOREIGN KEY (property_id, unit_no) REFERENCES units);
+INSERT INTO units SELECT p, u FROM generate_series(1, 40) p, generate_series(1, 20) u;
+INSERT INTO bookings SELECT i, CASE WHEN i % 10 < 7 THEN 1 ELSE 1 + i % 40 END,
+  CASE WHEN i % 5 = 0 THEN NULL ELSE 1 + i % 3 END FROM generate_series(1, 3000) i;
+ANALYZE;
+"""
+#: Each column's ALTER on its own, as AlterColumn renders it, and one for both
+#: (RetypeColumns).
+APART = (
+    "ALTER TABLE bookings ALTER COLUMN property_id TYPE bigint USING property_id::bigint",
+    "ALTER TABLE bookings ALTER COLUMN unit_no TYPE smallint USING unit_no::smallint",
+)
+TOGETHER = (
+    "ALTER TABLE bookings ALTER COLUMN property_id TYPE bigint USING property_id::bigint, "
+    "ALTER COLUMN unit_no TYPE smallint USING unit_no::smallint",
+)
+
+
+@pytest.mark.parametrize(("statements", "made"), [(APART, 2), (TOGETHER, 1)])
+def test_one_alter_table_of_several_types_rewrites_and_checks_a_key_once(
+    conninfo: str, statements: tuple[str, ...], made: int
+) -> None:
+    """What RetypeColumns saves: PostgreSQL rewrites the table and makes its key again,
+    reading the table it references to check every row, once per ALTER TABLE
+    statement, so two ALTERs of one composite key's columns do it twice. Counted in the
+    transaction: the table's file (relfilenode) after each statement, the key's oid,
+    and the referenced table's scans (pg_stat_xact_user_tables)."""
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(COMPOSITE)
+        digest = conn.execute("SELECT md5(string_agg(b::text, ',' ORDER BY id)) FROM bookings b")
+        rows = digest.fetchone()
+    with psycopg.connect(conninfo) as conn:
+        table = _oid(conn, "bookings")
+        assert table is not None
+        files, keys = [_filenode(conn, table)], [_key_oid_named(conn, "fk_bookings_unit")]
+        for statement in statements:
+            conn.execute(statement)
+            files.append(_filenode(conn, table))
+            keys.append(_key_oid_named(conn, "fk_bookings_unit"))
+        read = conn.execute(
+            "SELECT seq_scan + coalesce(idx_scan, 0) FROM pg_stat_xact_user_tables "
+            "WHERE relname = 'units'"
+        ).fetchone()
+        conn.commit()
+    assert (len(set(files)) - 1, len(set(keys)) - 1, read) == (made, made, (made,))
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        digest = conn.execute("SELECT md5(string_agg(b::text, ',' ORDER BY id)) FROM bookings b")
+        assert digest.fetchone() == rows  # every row kept, NULLs too
+
+
+def _key_oid_named(conn: psycopg.Connection[Any], name: str) -> int:
+    row = conn.execute("SELECT oid FROM pg_constraint WHERE conname = %s", (name,)).fetchone()
+    assert row is not None
+    return int(row[0])

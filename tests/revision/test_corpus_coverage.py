@@ -81,6 +81,7 @@ from schemagen.operations.plan import (
     ReplaceUnique,
 )
 from schemagen.operations.replication import SetReplicaIdentity
+from schemagen.operations.retype import RetypeColumns
 from schemagen.operations.routines import (
     CreateFunction,
     CreateTrigger,
@@ -117,12 +118,20 @@ class Change:
     def __init__(self, case: Case, old: Schema, new: Schema) -> None:
         self.case, self.old, self.new = case, old, new
         self.upgrade: Plan = diff(old, new)
-        self.ops: tuple[Operation, ...] = (
-            self.upgrade.operations + self.upgrade.reverse().operations
+        # a table's type changes joined in one statement count as each (RetypeColumns)
+        self.steps = _each_alter(self.upgrade.operations)
+        self.ops: tuple[Operation, ...] = self.steps + _each_alter(
+            self.upgrade.reverse().operations
         )
 
     def any(self, kind: type | tuple[type, ...], test: Callable[..., bool] = bool) -> bool:
         return any(isinstance(op, kind) and test(op) for op in self.ops)
+
+
+def _each_alter(ops: tuple[Operation, ...]) -> tuple[Operation, ...]:
+    return tuple(
+        alter for op in ops for alter in (op.alters if isinstance(op, RetypeColumns) else (op,))
+    )
 
 
 def _trades(c: Change, *, same_name: bool) -> bool:
@@ -333,7 +342,7 @@ def _value_in_the_middle(op: AddEnumValue) -> bool:
 
 
 def _view_rebuilt_around_alter(c: Change) -> bool:
-    ops = c.upgrade.operations
+    ops = c.steps
     altered = [i for i, op in enumerate(ops) if isinstance(op, AlterColumn)]
     drops = [i for i, op in enumerate(ops) if isinstance(op, DropView)]
     creates = [i for i, op in enumerate(ops) if isinstance(op, CreateView)]
@@ -350,7 +359,7 @@ def _overloaded(c: Change) -> bool:
 def _renamed_keys_around_retype(c: Change) -> int:
     """How many foreign keys the upgrade drops and adds again under a new name, both
     in the transaction, around a type change of one of their columns."""
-    ops = c.upgrade.operations
+    ops = c.steps
     retyped = {(op.table, op.new.name) for op in ops
                if isinstance(op, AlterColumn) and op.old.type != op.new.type}
     dropped = {(op.table, op.constraint.columns, op.constraint.name) for op in ops

@@ -37,6 +37,7 @@ from .moves import before_moves, compare_moves
 from .online import settle_online
 from .ordering import order
 from .replication import compare_replica_identity
+from .retypes import retyped_together
 from .routines import compare_routines
 from .security import compare_security
 from .sequences import compare_sequences
@@ -102,7 +103,7 @@ def diff(old: Schema | None, new: Schema) -> Plan:
     ops += compare_replica_identity(old_v, new_v, table_ops)
     ops += compare_cluster_on(old_v, new_v, table_ops)
     notes = unresolved_hints(old_v, new_v, hints) if old is not None else ()
-    planned = tuple(settle_drops(old_v, settle_online(order(ops))))
+    planned = tuple(retyped_together(settle_drops(old_v, settle_online(order(ops)))))
     return Plan(planned, (*notes, *match_full_notes(planned, new_v)))
 
 

@@ -58,6 +58,7 @@ from .partition import (
     bound_provable,
 )
 from .replication import SetReplicaIdentity
+from .retype import RetypeColumns
 from .routines import (
     CreateFunction,
     CreateTrigger,
@@ -525,8 +526,14 @@ def _attach_partition(op: AttachPartition) -> tuple[str, ...]:
     return ("attach partition, bound implied by a check validated ahead", "drop constraint")
 
 
+def _retype_columns(op: RetypeColumns) -> tuple[str, ...]:
+    """Each step its type changes run, once: one statement rewrites the table once."""
+    return tuple(dict.fromkeys(step for alter in op.alters for step in _alter_column(alter)))
+
+
 _RULES: dict[type, Callable[[Any], tuple[str, ...]]] = {
     AttachPartition: _attach_partition,
+    RetypeColumns: _retype_columns,
     AddConstraint: _add_constraint,
     CreateIndex: _create_index,
     AddPrimaryKey: _add_primary_key,
@@ -631,10 +638,16 @@ def _keys_made_again(op: Operation) -> str:
     (AlterColumn.keys): each is dropped and added in the ALTER, which holds ACCESS
     EXCLUSIVE on the other table too and checks the key's rows, reading both tables
     (measured in tests/operations/test_costs.py)."""
-    if not isinstance(op, AlterColumn) or not op.keys or op.old.type == op.new.type:
+    if isinstance(op, RetypeColumns):
+        keys = op.keys  # its columns' keys, each once: one statement makes each once
+    elif isinstance(op, AlterColumn) and op.old.type != op.new.type:
+        keys = op.keys
+    else:
         return ""
-    others = sorted({table for _, table in op.keys} - {op.table})
-    names = ", ".join(name for name, _ in op.keys)
+    if not keys:
+        return ""
+    others = sorted({table for _, table in keys} - {op.table})
+    names = ", ".join(name for name, _ in keys)
     where = f"{_lock_words(_AX)} on {', '.join(others)} while " if others else ""
     return f"; {where}PostgreSQL makes {names} again and checks its rows"
 
@@ -652,6 +665,14 @@ def live_warning(op: Operation) -> str | None:
         )
     if not any(FACTS[step].effect == "rewrites" for step in steps(op)):
         return None
+    if isinstance(op, RetypeColumns):
+        columns = ", ".join(f"{op.table}.{alter.new.name}" for alter in op.alters)
+        return (
+            f"{columns}: the type changes rewrite the whole table, once, under an "
+            "ACCESS EXCLUSIVE lock (every read and write waits until it ends). On a large "
+            "live table add new columns instead, backfill them in batches, switch the code "
+            "over, then drop the old columns"
+        )
     if isinstance(op, AlterColumn):
         return (
             f"{op.table}.{op.new.name}: the type change rewrites the whole table under an "

@@ -30,6 +30,7 @@ from ..model.sequences import (
 from ..model.sqltext import default_sql, text_source
 from ..model.storage import change_sql, settings_statements
 from ..model.typemap import sa_type
+from ..operations.retype import RetypeColumns
 from ..operations.sqlutil import identity_sequence, quote_ident, quote_table, sql_literal
 from ..operations.table import AddColumn, AlterColumn, DropColumn, RenameColumn
 from ..operations.typechange import (
@@ -37,6 +38,7 @@ from ..operations.typechange import (
     ZONE_RESTORED,
     converts_in_time_zone,
     needs_using,
+    type_words,
     using_cast,
 )
 from ..util.pycode import Expr, Kw, Str, call
@@ -173,35 +175,76 @@ def not_null_check_name(column: str) -> str:
 def _(operation: AlterColumn, state: Schema) -> list[Stmt]:
     if operation.lock_safe:
         return lock_safe_nullability(operation)
-    old, new, table = operation.old, operation.new, operation.table
-    target = (bare_table(table), Str(new.name))
-    schema = schema_arg(table)
-    retype = old.type != new.type
-    stmts = _sequences_before(table, old, new)
-    if retype and old.default is not None:
-        # The old default may not cast to the new type: drop it, set it again below.
-        stmts.append(call("op.alter_column", *target, server_default="None", schema=schema))
-    if retype:
-        using = operation.using
-        if using is None and needs_using(old.type, new.type):
-            using = using_cast(new.name, old.type, new.type)
+    old, new = operation.old, operation.new
+    stmts = _before_retype(operation)
+    if old.type != new.type:
         # The values are converted in the session's TimeZone: in UTC, whoever deploys
         zoned = converts_in_time_zone(old.type, new.type)
         stmts += [execute(sql) for sql in IN_UTC] if zoned else []
         stmts.append(
             call(
                 "op.alter_column",
-                *target,
+                bare_table(operation.table),
+                Str(new.name),
                 type_=type_expr(new.type, state),
                 existing_type=type_expr(old.type, state),
-                postgresql_using=Str(using) if using else None,
-                schema=schema,
+                postgresql_using=Str(using) if (using := _using(operation)) else None,
+                schema=schema_arg(operation.table),
             )
         )
         stmts += [execute(ZONE_RESTORED)] if zoned else []
-        # PostgreSQL gives the column its new type's storage: the declared one again
-        if new.storage is not None:
-            stmts += [execute(change_sql(table, new, (None, None), (None, new.storage)))]
+    return stmts + _after_retype(operation)
+
+
+@render_operation.register(RetypeColumns)
+def _(operation: RetypeColumns, state: Schema) -> list[Stmt]:
+    """Each column's steps before its type change, then one ALTER TABLE with every
+    ``ALTER COLUMN ... TYPE`` (PostgreSQL rewrites the table and makes its keys again
+    once), then each column's steps after it."""
+    alters = operation.alters
+    stmts = [stmt for alter in alters for stmt in _before_retype(alter)]
+    zoned = any(converts_in_time_zone(a.old.type, a.new.type) for a in alters)
+    stmts += [execute(sql) for sql in IN_UTC] if zoned else []
+    clauses = []
+    for alter in alters:
+        using = _using(alter)
+        clause = f"ALTER COLUMN {quote_ident(alter.new.name)} TYPE {type_words(alter.new.type)}"
+        clauses.append(f"{clause} USING {using}" if using else clause)
+    stmts.append(execute(f"ALTER TABLE {quote_table(operation.table)} {', '.join(clauses)}"))
+    stmts += [execute(ZONE_RESTORED)] if zoned else []
+    return stmts + [stmt for alter in alters for stmt in _after_retype(alter)]
+
+
+def _using(operation: AlterColumn) -> str | None:
+    """The user's ``using:``, else the cast PostgreSQL needs (none where it has one)."""
+    old, new = operation.old.type, operation.new.type
+    if operation.using is None and needs_using(old, new):
+        return using_cast(operation.new.name, old, new)
+    return operation.using
+
+
+def _before_retype(operation: AlterColumn) -> list[Stmt]:
+    """An identity dropped or a serial's sequence made, and a default that may not
+    cast to the new type dropped (set again after)."""
+    old, new, table = operation.old, operation.new, operation.table
+    stmts = _sequences_before(table, old, new)
+    if old.type != new.type and old.default is not None:
+        target = (bare_table(table), Str(new.name))
+        stmts.append(
+            call("op.alter_column", *target, server_default="None", schema=schema_arg(table))
+        )
+    return stmts
+
+
+def _after_retype(operation: AlterColumn) -> list[Stmt]:
+    """The declared storage again, NULLs backfilled, nullability, default, comment,
+    and the sequences."""
+    old, new, table = operation.old, operation.new, operation.table
+    retype = old.type != new.type
+    stmts: list[Stmt] = []
+    # PostgreSQL gives the column its new type's storage: the declared one again
+    if retype and new.storage is not None:
+        stmts += [execute(change_sql(table, new, (None, None), (None, new.storage)))]
     if operation.backfills:
         # SET NOT NULL checks every row: give the NULLs the default first (a
         # column default only fills inserts that leave the column out).
@@ -213,7 +256,8 @@ def _(operation: AlterColumn, state: Schema) -> list[Stmt]:
         )
     rest = _alter_rest(old, new, retype)
     if rest:
-        stmts.append(call("op.alter_column", *target, *rest, schema=schema))
+        target = (bare_table(table), Str(new.name))
+        stmts.append(call("op.alter_column", *target, *rest, schema=schema_arg(table)))
     return stmts + _sequences_after(table, old, new)
 
 

@@ -24,6 +24,7 @@ from ..model.sqltext import quote_name
 from ..model.typemap import pg_type
 from ..operations.domain import CreateDomain, DropDomain
 from ..operations.plan import Plan, apply
+from ..operations.retype import RetypeColumns
 from ..operations.stages import DEFAULT_LOCK_BUDGET, Stage, stages
 from ..operations.table import AddColumn, AlterColumn, CreateTable, DropColumn, DropTable
 from ..util.background import run_shared
@@ -80,7 +81,10 @@ class PlanResult:
     def cast_problems(self) -> list[str]:
         """Type changes that need a ``using:`` the schema does not give."""
         found = [
-            op.cast_problem() for op in self.plan.operations if isinstance(op, AlterColumn)
+            alter.cast_problem()
+            for op in self.plan.operations
+            for alter in (op.alters if isinstance(op, RetypeColumns) else (op,))
+            if isinstance(alter, AlterColumn)
         ]
         return [problem for problem in found if problem] + retyped_domains(self.plan)
 
