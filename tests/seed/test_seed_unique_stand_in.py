@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from migration_harness import write_schema
 from pgcluster import PgCluster
+from schemagen.seed.refusals import SeedError
 from schemagen.seed.run import seed_connection
 from seed_checks import created, project_schema, violations
 
@@ -50,3 +52,40 @@ def test_forbidden_unique_texts_stay_distinct(pg: PgCluster, pg_db: str, tmp_pat
     total, codes, skus, notes, forbidden_codes, forbidden_skus = row
     assert (total, codes, skus, forbidden_codes, forbidden_skus) == (403, 403, 403, 0, 0)
     assert 0 < notes < total
+
+
+@pytest.mark.parametrize(
+    ("column", "message"),
+    [
+        (
+            "{type: string, length: 2, unique: true}",
+            "cannot seed tags.code: 100 distinct values do not fit 2 characters (seed writes "
+            "the row number there: 99 values)",
+        ),
+        (
+            "{type: text, unique: true}\n    checks:\n      code_like: \"code LIKE 'T_'\"",
+            "cannot seed tags.code: 100 distinct values do not fit the 1 characters its "
+            "patterns leave free (seed writes the row number's digits there: 9 values)",
+        ),
+    ],
+)
+def test_a_unique_text_too_short_for_the_rows_says_how_many_it_holds(
+    pg: PgCluster, pg_db: str, tmp_path: Path, column: str, message: str
+) -> None:
+    """A unique varchar(2), or a pattern leaving one character free, holds the row
+    numbers that fit it: the refusal said the rows did not fit, not how many do."""
+    schema = f"""
+database: {{name: shop}}
+entities:
+  Tag:
+    columns:
+      id: {{type: integer, primary_key: true}}
+      code: {column}
+"""
+    write_schema(tmp_path, {"schema.yaml": schema})
+    project = project_schema(tmp_path)
+    with created(pg, pg_db, tmp_path) as conn:
+        with pytest.raises(SeedError) as caught:
+            seed_connection(conn, project, rows=100, seed=3)
+        count = conn.execute("SELECT count(*) FROM tags").fetchone()
+    assert message in str(caught.value) and count == (0,)

@@ -550,7 +550,8 @@ def _filled(job: ColumnJob) -> str:
         if job.rows >= 10**count:
             raise Unsupported(
                 f"{job.rows} distinct values do not fit the {count} characters its "
-                "patterns leave free"
+                f"patterns leave free (seed writes the row number's digits there: "
+                f"{10**count - 1} values)"
             )
         digits = f"lpad(n::text, {count}, '0')"
         return patterns.filled(shape, [f"substr({digits}, {i + 1}, 1)" for i in range(count)])
@@ -577,7 +578,10 @@ def _cut_text(job: ColumnJob, length: int | None) -> str:
         digits = len(str(job.rows)) + 12
         if length < digits:
             if length < len(str(job.rows)):
-                raise Unsupported(f"{job.rows} distinct values do not fit {length} characters")
+                raise Unsupported(
+                    f"{job.rows} distinct values do not fit {length} characters (seed "
+                    f"writes the row number there: {10**length - 1} values)"
+                )
             return "n::text"
         # keep the distinct tail: cut the front if it is too long
         return f"right({base}, {length})"
