@@ -35,6 +35,7 @@ from .comments import compare_comment
 from .domains import compare_domains
 from .expected import expected_shape, loose, normalize_expected
 from .introspect import introspect
+from .partition_checks import partition_check_findings
 from .partition_indexes import partition_index_findings, without_copies
 from .routines import routine_findings
 from .sequences import compare_sequences
@@ -439,6 +440,7 @@ def compare_table(
             quoted,
         )
     findings += partition_index_findings(table, act.partition_indexes, pending)
+    findings += partition_check_findings(table, act.partition_checks, pending)
     findings += undeclarable(table, act.rules, act.statistics, home)
     for partition, (rules, statistics) in sorted(act.partition_extras.items()):
         findings += undeclarable(partition, rules, statistics, home)

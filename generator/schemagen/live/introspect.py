@@ -49,6 +49,7 @@ from .shapes import (
     ColumnShape,
     DatabaseShape,
     InvalidIndex,
+    PartitionCheck,
     PartitionIndex,
     TableShape,
     Uncovered,
@@ -203,6 +204,11 @@ SELECT c.oid, {QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")},
        -- a build partition by partition cut short before the table's own
        -- (revision.partition_uniques); NULL for none, as nearly every table has
        pu.uniques,
+       -- the CHECK constraints its partitions (any depth) hold of their own, none
+       -- inherited (coninhcount 0: not the table's), each [partition keyed as a table,
+       -- its schema, its name, the check's name, pg_get_constraintdef] (live.
+       -- partition_checks); NULL for none, as nearly every table has
+       pu.checks,
        -- the indexes made on one of its partitions (any depth) that are copies of no
        -- index of their parent (attached to none), valid and no constraint's (live.
        -- partition_indexes); NULL for none, as nearly every table has
@@ -233,9 +239,14 @@ LEFT JOIN (SELECT coalesce(t.root, s.stxrelid) AS relid,
 -- partition cost a seventh more time at 800 partitions, a join with pg_class a tenth)
 LEFT JOIN (SELECT pg_partition_root(k.conrelid) AS relid,
                   json_agg(json_build_array(k.conrelid::regclass::text,
-                                            pg_get_constraintdef(k.oid))) AS uniques
+                                            pg_get_constraintdef(k.oid)))
+                    FILTER (WHERE k.contype = 'u') AS uniques,
+                  json_agg(json_build_array({_PARTITION_NAME.format(rel="k.conrelid")},
+                                            k.conname, pg_get_constraintdef(k.oid)))
+                    FILTER (WHERE k.contype = 'c') AS checks
            FROM pg_constraint k
-           WHERE k.contype = 'u' AND k.conparentid = 0
+           WHERE (k.contype = 'u' AND k.conparentid = 0
+                  OR k.contype = 'c' AND k.coninhcount = 0)
            AND k.conrelid IN (SELECT inhrelid FROM pg_inherits)
            GROUP BY 1) pu ON pu.relid = c.oid
 -- (pg_index scanned once, its partitions' and attached indexes found in pg_inherits
@@ -526,6 +537,9 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
                 replica_identity=replica_identity(ident, ident_index),
                 partition_names=_partition_names(name, [*(parts or ()), *(deeper or ())]),
                 partition_uniques=tuple(sorted((p, d) for p, d in unattached or ())),
+                partition_checks=tuple(
+                    sorted(PartitionCheck(k, s, t, n, d) for (k, s, t), n, d in own_checks or ())
+                ),
                 partition_indexes=tuple(
                     sorted(
                         PartitionIndex(p, schema, index, partitioned, tuple(of) if of else None)
@@ -549,6 +563,7 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
                 ident,
                 ident_index,
                 unattached,
+                own_checks,
                 own_indexes,
             ) in rows
         }

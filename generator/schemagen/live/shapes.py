@@ -82,6 +82,18 @@ class PartitionIndex(NamedTuple):
     copy_of: tuple[str, str, str] | None
 
 
+class PartitionCheck(NamedTuple):
+    """A CHECK constraint a partition (any depth) holds of its own, not from its table:
+    the language declares checks on a table alone, so it is drift (made by hand, or a
+    moved partition's ``*_move_bound`` left: operations.partition.AddBoundCheck)."""
+
+    partition: str  # keyed as a table is
+    schema: str  # the partition's PostgreSQL schema
+    table: str  # the partition's name in it
+    name: str  # the constraint's
+    definition: str  # pg_get_constraintdef: ``CHECK (...)``, `` NOT VALID`` if not validated
+
+
 @fast_init  # both sides of a 2,000-table comparison build 64,000 of these
 @dataclass(frozen=True)
 class ColumnShape:
@@ -209,6 +221,9 @@ class TableShape:
     # the database's side alone: indexes made on one of its partitions (any depth),
     # copies of no index of the table's, sorted
     partition_indexes: tuple[PartitionIndex, ...] = ()
+    # the database's side alone: CHECK constraints of its partitions (any depth) of
+    # their own, not inherited from the table, sorted
+    partition_checks: tuple[PartitionCheck, ...] = ()
     # what a partition holds of its own of the settings the language declares on its
     # table (REPLICA IDENTITY, its columns' statistics target and storage), keyed as a
     # table is: the partitions having some (the schema's side: what it implies)
