@@ -147,3 +147,37 @@ def test_a_narrow_self_reference_filled_after_the_insert_takes_keys_that_fit(
             assert violations(conn, schema) == []
     finally:
         pg.drop_database(db)
+
+
+def test_a_domain_over_smallint_takes_only_the_keys_that_fit(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """A column of a domain over smallint (with a check) referencing the integer key is
+    narrow as a smallint column is: it takes 1, 2 and 32767 only, NULL where nullable."""
+    domain = SCHEMA.replace(
+        "entities:",
+        'domains:\n  small_id: {type: smallint, checks: {small_id_positive: "VALUE > 0"}}\n'
+        "entities:",
+    ).replace("spare_id: {type: smallint,", "spare_id: {type: small_id,")
+    write_schema(tmp_path, {"schema.yaml": domain})
+    db = pg.create_database()
+    try:
+        with created(pg, db, tmp_path) as conn:
+            conn.execute(LOCATIONS)
+            conn.execute(STOCKS)
+            conn.commit()
+            schema = project_schema(tmp_path)
+            seed_connection(
+                conn, schema, rows_per={"stocks": 600, "locations": 0}, seed=3, append=True
+            )
+            row = conn.execute(
+                "SELECT count(*), count(spare_id), count(DISTINCT spare_id), max(spare_id), "
+                "pg_typeof(max(spare_id))::text FROM stocks WHERE id > 3"
+            ).fetchone()
+            assert row is not None
+            count, spares, distinct, most, of = row
+            assert (count, distinct, most, of) == (600, 3, 32767, "smallint")
+            assert 0 < spares < 600
+            assert violations(conn, schema) == []
+    finally:
+        pg.drop_database(db)

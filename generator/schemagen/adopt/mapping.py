@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..live.catalog_rows import plain_identity
+from ..live.domains import DomainShape
 from ..live.shapes import ForeignKeyShape, IndexShape, TableShape
 from ..model import naming
 from ..model.inlists import in_lists
@@ -32,7 +33,7 @@ from .keys import FK_WORDS, fk_options, foreign_key_spec, index_spec, sequence_s
 from .names import Named, choose_template, class_names, python_name, usable_as_is
 from .relations import relationship_keys
 from .routines import map_routines
-from .values import map_default, map_type, own_storage
+from .values import map_default, map_type, own_storage, unquote
 
 _INTEGER = frozenset({"smallint", "integer", "bigint"})
 _COLLATABLE = frozenset({"string", "varchar", "text"})
@@ -513,7 +514,7 @@ class Mapper:
             set(fk.ref_columns) & by_table[fk.ref_table].left_out
         ):
             return "it uses a column that is left out"
-        mismatch = _type_mismatch(table, fk, by_table[fk.ref_table])
+        mismatch = _type_mismatch(table, fk, by_table[fk.ref_table], self.shape.domains)
         if mismatch:
             return mismatch
         if fk.on_delete not in FK_WORDS or fk.on_update not in FK_WORDS:
@@ -766,15 +767,20 @@ class Mapper:
                 self.report("constraint trigger", f"{name} on {table.name}")
 
 
-def _type_mismatch(table: _Table, fk: ForeignKeyShape, target: _Table) -> str:
+def _type_mismatch(
+    table: _Table, fk: ForeignKeyShape, target: _Table, domains: dict[str, DomainShape]
+) -> str:
     """Why a key whose columns are not of the referenced columns' types cannot be
     written ("" when it can): PostgreSQL accepts one between types of one operator
     family; the language takes two integer types (a smallint column referencing an
     integer key, as ports from other databases have: the column's own ``type:`` is
-    written), and makes a key's other columns of the referenced types."""
+    written), and makes a key's other columns of the referenced types. A column of a
+    domain is compared by the domain's base type, as PostgreSQL and validate compare
+    it (a domain over smallint referencing an integer key)."""
     for column, ref in zip(fk.columns, fk.ref_columns, strict=True):
         mine, theirs = table.shape.columns[column].type, target.shape.columns[ref].type
-        if mine != theirs and not {mine, theirs} <= _INTEGER:
+        bases = {_base_type(mine, domains), _base_type(theirs, domains)}
+        if mine != theirs and not bases <= _INTEGER:
             return (
                 f"column {column} is {mine}, {target.name}.{ref} is {theirs} "
                 "(the language makes a key's columns of the referenced types, "
@@ -782,6 +788,13 @@ def _type_mismatch(table: _Table, fk: ForeignKeyShape, target: _Table) -> str:
             )
     return ""
 
+
+def _base_type(type_text: str, domains: dict[str, DomainShape]) -> str:
+    """A domain's base type as ``format_type`` prints it, else ``type_text`` (the
+    language's domains are over base types only)."""
+    key = ".".join(unquote(part) for part in type_text.split("."))
+    domain = domains.get(key)
+    return domain.type if domain is not None else type_text
 
 
 def _bare(name: str) -> str:
