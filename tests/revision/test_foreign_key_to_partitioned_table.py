@@ -103,3 +103,50 @@ def test_the_partition_copies_of_a_key_are_no_drift(
     # check --database
     assert live_findings(root, url) == []
     assert pg.sql("SELECT count(*) FROM refunds", db).strip() == "4"
+
+
+#: payments_2027 goes (destructive): the table has a DEFAULT partition, so the drop is
+#: in the main transaction (PostgreSQL detaches no partition CONCURRENTLY beside one)
+WITHOUT_2027 = REFUNDS.replace(
+    '      payments_2027: {from: "2027-01-01", to: "2028-01-01"}\n', ""
+)
+
+
+def test_a_partition_of_a_referenced_table_is_dropped_in_the_transaction(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """PostgreSQL drops no partition of a table a foreign key references ('cannot drop
+    table payments_2027 because other objects depend on it': the key's copy for it):
+    the drop in the main transaction detaches it first, which the key allows where no
+    row references it; its rows go, the others and every refund stay; the downgrade
+    makes it again, empty."""
+    case = Case(
+        "drop referenced",
+        {"schema.yaml": REFUNDS},
+        {"schema.yaml": WITHOUT_2027},
+        destructive=True,
+    )
+    first = at_first_revision(pg, case, tmp_path, ROWS)
+    # refunds of 2026's and the DEFAULT partition's payments, repeated, NULL refs
+    pg.sql(
+        "INSERT INTO refunds SELECT g, CASE WHEN g % 3 = 0 THEN '2029-01-01'::date ELSE "
+        "'2026-03-01' END, CASE WHEN g % 3 = 0 THEN 5 ELSE 1 + g % 2 END, CASE WHEN "
+        "g % 3 <> 0 AND g % 4 = 0 THEN 'r1' END FROM generate_series(1, 30) g "
+        "WHERE g % 3 = 0 OR g % 2 = 0",
+        first.db,
+    )
+    refunds = "SELECT count(*), count(ref), count(DISTINCT payment_id) FROM refunds"
+    kept = pg.sql(refunds, first.db).strip()
+    alembic(first.root, first.url, "upgrade", "head")
+    assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
+    assert pg.sql(refunds, first.db).strip() == kept
+    payments = (
+        "SELECT string_agg(format('%s=%s', tableoid::regclass, id), ' ' ORDER BY id) "
+        "FROM payments"
+    )
+    assert pg.sql(payments, first.db).strip() == (
+        "payments_2026=1 payments_2026=2 payments_2026=3 payments_other=5"
+    )
+    alembic(first.root, first.url, "downgrade", "000")
+    assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
+    assert pg.sql(refunds, first.db).strip() == kept
