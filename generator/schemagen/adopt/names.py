@@ -17,6 +17,10 @@ from ..model import naming
 
 #: Class names the generated models module defines itself.
 _TAKEN_CLASS_NAMES = frozenset({"Base"})
+#: Names that read like 1 and 0, which linters refuse for a class, attribute or
+#: variable (pycodestyle's E741, E742): tables and views named i and o (l's class is
+#: L), and columns and relationships named l, O or I.
+_AMBIGUOUS_NAMES = frozenset({"I", "O", "l"})
 
 
 def singular(word: str) -> str:
@@ -46,7 +50,7 @@ def class_name(name: str, *, singularize: bool) -> str:
     result = "".join(w[:1].upper() + w[1:] for w in words) or "Unnamed"
     if result[0].isdigit():
         result = "T" + result
-    if naming.is_python_keyword(result):
+    if naming.is_python_keyword(result) or result in _AMBIGUOUS_NAMES:
         result += "Type"
     return result
 
@@ -79,7 +83,11 @@ def python_name(name: str) -> str:
     text = re.sub(r"[^0-9A-Za-z_]+", "_", name).strip("_") or "column"
     if text[0].isdigit():
         text = "c_" + text
-    if naming.is_python_keyword(text) or text in naming.RESERVED_ATTRIBUTES:
+    if (
+        naming.is_python_keyword(text)
+        or text in naming.RESERVED_ATTRIBUTES
+        or text in _AMBIGUOUS_NAMES
+    ):
         text += "_"
     return text
 
@@ -90,6 +98,7 @@ def usable_as_is(name: str) -> bool:
         naming.is_identifier(name)
         and not naming.is_python_keyword(name)
         and name not in naming.RESERVED_ATTRIBUTES
+        and name not in _AMBIGUOUS_NAMES
     )
 
 
