@@ -1,13 +1,15 @@
 """Adopting a database we did not write: AdventureWorks as ported to PostgreSQL
-(``lorint/AdventureWorks-for-Postgres``), all 68 of its tables in its five schemas and
-its 21 views over them, from its own DDL (``tests/fixtures/adventureworks``: domains
+(``lorint/AdventureWorks-for-Postgres``) in whole: all 68 of its tables in its five
+schemas, its 21 views over them and its 68 convenience views in the schemas pe, hr, pr,
+pu and sa (``pr.i`` among them, whose class is ``IType``: ``I`` fails lint), from its
+own DDL (``tests/fixtures/adventureworks``: domains
 in public, rowguid ``uuid_generate_v1()`` of uuid-ossp, CHECKs calling upper() and
 now(), keys named PK_/FK_ and CLUSTERed, smallint keys to serial ones, xml, money
 in views, xpath and crosstab views, materialized views with unique indexes, columns
 dropped after the load, a varchar key made after the load and referenced, an unnamed
 UNIQUE, comments), holding rows with NULLs, repeats and skew.
 
-The README's round trip: ``import`` of the five schemas (without ``--schema
+The README's round trip: ``import`` of the ten schemas (without ``--schema
 public``: the domains come along where they live), ``build``, ``migrate``, ``alembic
 stamp`` on the source, ``check --database`` on the source, a fresh database upgraded
 to head dumping as the source does, ``seed`` into it, and the generated models pass
@@ -40,6 +42,8 @@ from schemagen.model.naming import default_table_name
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "adventureworks"
 SCHEMAS = ("humanresources", "person", "production", "purchasing", "sales")
+#: The schemas of the port's convenience views (one per table: ``pe.a`` is person.address).
+SHORTHANDS = ("hr", "pe", "pr", "pu", "sa")
 #: The port's keys from a smallint column to a serial key (written, made again).
 NARROW_KEYS = {
     "FK_EmployeeDepartmentHistory_Department_DepartmentID": (
@@ -105,7 +109,7 @@ def _not_carried(statement: str) -> bool:
 def test_adventureworks_round_trip(pg: PgCluster, adventureworks: str, tmp_path: Path) -> None:
     url = pg.url(adventureworks)
     root = new_project(tmp_path / "aw")
-    schemas = [f"--schema={name}" for name in SCHEMAS]
+    schemas = [f"--schema={name}" for name in SCHEMAS + SHORTHANDS]
     tables_marked = _clustered(pg, adventureworks, "r")
     clustered = _clustered(pg, adventureworks, "m")
     assert len(tables_marked) == 66 and sorted(i.lower() for _, i in clustered) == list(
@@ -155,7 +159,7 @@ def test_adventureworks_round_trip(pg: PgCluster, adventureworks: str, tmp_path:
             e for d in docs for e, s in (d.get("entities") or {}).items() if s is ref
         )
     views = next(d["views"] for d in docs if "views" in d)
-    assert len(views) == 21 and sum(bool(v.get("materialized")) for v in views.values()) == 2
+    assert len(views) == 21 + 68 and sum(bool(v.get("materialized")) for v in views.values()) == 2
     schemagen(root, "build")
     schemagen(root, "migrate", "-m", "initial")
 
@@ -205,6 +209,15 @@ def test_adventureworks_round_trip(pg: PgCluster, adventureworks: str, tmp_path:
         "production.vproductmodelinstructions",
     ):
         pg.sql(f"SELECT count(*) FROM {view}", fresh)
+    # each convenience view reads its table's seeded rows, the same in both schemas
+    # holding a view e (pe.e: emailaddress, hr.e: employee)
+    for view, table in (
+        ("pe.e", "person.emailaddress"), ("hr.e", "humanresources.employee"),
+        ("pr.i", "production.illustration"), ("sa.sci", "sales.shoppingcartitem"),
+    ):  # fmt: skip
+        counts = pg.sql(f"SELECT (SELECT count(*) FROM {view}), count(*) FROM {table}", fresh)
+        shown, held = counts.strip().split("|")
+        assert shown == held != "0", (view, counts)
 
     # the generated models pass ruff and mypy --strict
     models = root / "generated" / "models.py"
