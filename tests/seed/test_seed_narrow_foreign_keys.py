@@ -95,12 +95,18 @@ def test_a_narrow_key_with_no_key_that_fits_is_refused(pg: PgCluster, tmp_path: 
         )  # fmt: skip
         assert (
             "cannot seed stocks: locations has no rows holding id within smallint "
-            "(-32768 to 32767) to reference by fk_stocks_location_id_locations"
+            "(-32768 to 32767) to reference by fk_stocks_location_id_locations, and the 30 "
+            "it would seed are numbered 40100 to 40129 by locations_id_seq: refused before "
+            "any row is written"
         ) in out, out
         assert "Traceback" not in out
         assert pg.sql("SELECT count(*) FROM stocks", db).strip() == "0"
         # the seed's one transaction rolled back: not even the new locations are written
         assert pg.sql("SELECT count(*) FROM locations", db).strip() == "100"
+        # known from the sequence before any insert: no new location was numbered (a
+        # nextval survives a rollback; only --append's move past the rows there is left)
+        seq = "SELECT last_value, is_called FROM locations_id_seq"
+        assert pg.sql(seq, db).strip() == "40099|t"
     finally:
         pg.drop_database(db)
 

@@ -114,3 +114,18 @@ def check_room(conn: psycopg.Connection[Any], schema: Schema, wanted: dict[str, 
             "sequence's max (a serial's sequence: {max: N}, an identity's identity: "
             "{max: N}), then seed again"
         )
+
+
+def upcoming_numbers(
+    conn: psycopg.Connection[Any], table: str, column: str
+) -> tuple[str, int, int] | None:
+    """(the sequence as named, the next number it gives, its increment) of an identity
+    or serial column that does not cycle, read before any insert; else None."""
+    found = conn.execute(_SEQUENCE_SQL, (qualified_ident(table), column)).fetchone()
+    if found is None or found[5]:
+        return None
+    sequence, shown, increment = found[:3]
+    state = conn.execute(f"SELECT last_value, is_called FROM {sequence}").fetchone()
+    assert state is not None
+    last, called = state
+    return shown, last + increment if called else last, increment
