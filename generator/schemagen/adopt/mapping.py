@@ -550,6 +550,7 @@ class Mapper:
         if excludes:
             spec["exclude"] = excludes
         spec.update(self._partition_sections(table))
+        self._partition_checks(table)
         indexes = dict(self._indexes(table, convention))
         if indexes:
             spec["indexes"] = indexes
@@ -618,6 +619,18 @@ class Mapper:
             return {}
         key, partitions = self._partitioning(table.name, table.shape) or ({}, {})
         return {"partition_by": key, **({"partitions": partitions} if partitions else {})}
+
+    def _partition_checks(self, table: _Table) -> None:
+        """A check a partition (any depth) holds of its own, not its table's: the
+        language declares checks on a table alone (a partition's entry says its bound
+        and sub-partitions), and ``check --database`` reports it as drift
+        (live.partition_checks). Listed with its partition and expression."""
+        for partition, _, _, name, definition in table.shape.partition_checks:
+            detail = (
+                f"made on partition {partition} of {table.name} alone (the language "
+                f"declares checks on a table): {definition}"
+            )
+            self.report("check constraint", f"{name} on {partition}", detail)
 
     def _partitioning(
         self, name: str, shape: TableShape
