@@ -66,9 +66,9 @@ def test_append_leaves_out_the_keys_there(pg: PgCluster, pg_db: str, tmp_path: P
         conn.commit()
         for seed in (1, 2):  # and once more, over the rows the first run made
             seed_connection(
-                conn, schema, rows_per={"stores": 2, "tags": 2, "store_tags": 40,
-                "shelfs": 3, "slots": 40}, seed=seed, append=True,
-            )  # fmt: skip
+                conn, schema, rows=40, rows_per={"stores": 2, "tags": 2, "shelfs": 3},
+                seed=seed, append=True,
+            )  # fmt: skip (store_tags' and slots' 40 shared out: capped at the pairs)
             assert violations(conn, schema) == []
         row = conn.execute(
             "SELECT (SELECT count(*) FROM store_tags), (SELECT count(*) FROM slots),"

@@ -130,8 +130,8 @@ def test_partial_key_on_empty_tables(pg: PgCluster, pg_db: str, tmp_path: Path) 
     schema = project_schema(tmp_path)
     with created(pg, pg_db, tmp_path) as conn:
         result = seed_connection(
-            conn, schema, rows_per={"stores": 3, "carts": 500, "shelfs": 500}, seed=2
-        )
+            conn, schema, rows=500, rows_per={"stores": 3, "carts": 500}, seed=2
+        )  # (shelfs' 500 shared out by --rows: capped; asked by name, it is refused)
         # an OR in the WHERE is not read: the key is kept on every row, as before
         assert [(t.table, t.rows, t.note) for t in result.tables] == [
             ("stores", 3, None),

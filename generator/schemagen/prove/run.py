@@ -140,7 +140,9 @@ def prove_connection(
     _check_queries(conn, schema, source_map)
     wanted = {ent.table: rows for ent in schema.entities}
     wanted.update(rows_per or {})
-    seeded = seed_connection(conn, schema, rows_per=wanted, seed=seed)
+    # (only the counts the user named are asks: prove's own share is capped as --rows')
+    asked = frozenset(rows_per or {})
+    seeded = seed_connection(conn, schema, rows_per=wanted, seed=seed, asked=asked)
     conn.autocommit = True
     conn.execute("ANALYZE")
     result = ProveResult(

@@ -34,6 +34,9 @@ class TableContext:
     #: (table, a unique key's columns) -> the rows there holding a combination of it
     #: (see collisions.held_keys); a table not in it holds none but those there
     held: dict[tuple[str, tuple[str, ...]], int] = field(default_factory=dict)
+    #: the tables whose rows were asked by name (--rows-per): a key that cannot hold
+    #: them refuses, where it caps a count --rows shares out (see plan.plan_table)
+    asked: frozenset[str] = frozenset()
 
     def holding(self, table: str, key: tuple[str, ...]) -> int:
         """The rows there taking a combination of ``key`` (all there, if not known)."""

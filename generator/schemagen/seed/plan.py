@@ -12,9 +12,11 @@ outer level applies what relates columns (``a <= b``, ``x IS NULL OR ...``): bot
 are :mod:`.select`'s. Foreign keys pick a parent's row number, skewed, and look it
 up in a numbered temporary copy of the parent's keys (:mod:`.context`). A unique
 key is carried by one of its columns built from ``n``, or, when all its columns
-are foreign keys or enums, by counting through their combinations, which caps the
-table's rows (:mod:`.uniques`). What the checks ask is read by :mod:`.rules`; the
-ORs among them are :mod:`.branches`', the ``a <> b`` among them :mod:`.apart`'s.
+are foreign keys or enums, by counting through their combinations, which bound the
+table's rows (:mod:`.uniques`): a count past them asked by name (``--rows-per``)
+is refused, one ``--rows`` shares out is capped, and the output says so. What the
+checks ask is read by :mod:`.rules`; the ORs among them are :mod:`.branches`', the
+``a <> b`` among them :mod:`.apart`'s.
 The order of the tables is :mod:`.order`'s, the keys filled after every insert
 :mod:`.deferred`'s.
 """
@@ -37,6 +39,7 @@ from .refusals import SeedError
 from .rules import table_rules
 from .select import (
     TableJob,
+    left_null,
     outside_of,
     parent_row,
     parent_value,
@@ -59,6 +62,8 @@ class TablePlan:
     deferred: tuple[ForeignKey, ...] = ()  # filled by ``update`` after every insert
     update: str | None = None
     capped: str | None = None  # why rows is less than asked
+    #: what is said of each nullable column seed cannot make (see select.left_null)
+    left_null: tuple[str, ...] = ()
     # The rows' SELECT and its columns when it reads no table and no user SQL, so
     # that another session can generate them (see bulk.copy_rows); else "".
     select: str = ""
@@ -66,6 +71,13 @@ class TablePlan:
     #: with rows there, the query of the new rows meeting theirs on a unique key,
     #: and the keys it looks at (see collisions.probe_sql); else ("", ())
     probe: tuple[str, tuple[str, ...]] = ("", ())
+
+    @property
+    def note(self) -> str | None:
+        """What the output says of the table's rows beyond their count, or None."""
+        notes = [self.capped] if self.capped else []
+        notes += self.left_null
+        return "; ".join(notes) or None
 
 
 def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) -> TablePlan:
@@ -101,10 +113,15 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
         if rows > capacity and not any(c in keys for names, _ in radix for c in names):
             # no parent rows more would make room: the schema bounds the table
             raise SeedError(_no_room(ctx, ent, unique, rows, combinations))
-        if rows > capacity:
+        if rows > capacity and ent.table in ctx.asked:
+            # a count asked by name is what the seed is for: refuse, not fewer rows
+            raise SeedError(_too_few_parents(ctx, ent, unique, rows, combinations))
+        if rows > capacity:  # a count --rows shares out: capped, and said
             capped = f"capped at {max(capacity, 0)}: its unique key combines foreign keys"
             rows = max(capacity, 0)
             t = replace(t, rows=rows)
+            # (its columns' values are made for the rows it will hold: see column_job)
+            ctx.counts[ent.table] = ctx.existing.get(ent.table, 0) + rows
     if rows <= 0:  # nothing asked (or room for nothing): no statement, no parent needed
         return TablePlan(ent, 0, first, "", capped=capped)
     candidates = min(combinations, rows + first - 1)
@@ -115,6 +132,7 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
     shifted, offset = shifts(t)
     t = replace(t, shifted=shifted, offset=offset)
     columns, inner, outer = select_lists(t, deferred)
+    unmade = left_null(t, columns, deferred)
     source = f"generate_series({first}, {first + rows - 1}) AS g(n)"
     if counter == "c":
         source = _free_combinations(t, radix_key, unique.radix_where, first, candidates)
@@ -139,7 +157,7 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
             if order.op == "<>" and (fk := self_reference_of(ent, order)) is not None
         )
         update = deferred_update(ctx, ent, fks, first, off_itself)
-        return TablePlan(ent, rows, first, insert, fks, update, capped, probe=probe)
+        return TablePlan(ent, rows, first, insert, fks, update, capped, unmade, probe=probe)
     standalone = (
         bool(columns)
         and "pg_temp." not in select
@@ -152,6 +170,7 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
         first,
         f"INSERT INTO {target} {select}",
         capped=capped,
+        left_null=unmade,
         select=select if standalone else "",
         columns=tuple(columns),
         probe=probe,
@@ -196,6 +215,36 @@ def _no_room(ctx: TableContext, ent: Entity, unique: UniqueKeys, rows: int, most
         f"ask for fewer (--rows-per {ent.table}={room}) or give a column of the key a "
         f"value generator, e.g. under entities.{ent.name}.columns.{unique.radix_key[0]}: "
         'seed: {sql: "<SQL expression over n, the row number>"}'
+    )
+
+
+def _too_few_parents(
+    ctx: TableContext, ent: Entity, unique: UniqueKeys, rows: int, most: int
+) -> str:
+    """The refusal of ``rows`` rows asked by name (--rows-per) more than ``unique``'s
+    counted key holds, where a digit of it is a foreign key: its combinations are
+    its parents' rows (``most``), which more parent rows would make room for."""
+    keys = {c: fk for fk in ent.foreign_keys for c in fk.columns}
+    digits = ", ".join(
+        f"{names[0]} takes {size} (rows of {keys[names[0]].ref_table})"
+        if names[0] in keys
+        else f"{names[0]} takes {size}"
+        for names, size in unique.radix or ()
+    )
+    there = ctx.holding(ent.table, unique.radix_key)
+    room = max(most - there, 0)
+    where = f" WHERE {unique.radix_where}" if unique.radix_where else ""
+    held = f"; rows there hold {there} of them, room for {room} more" if there else ""
+    parents = sorted({keys[n[0]].ref_table for n, _ in unique.radix or () if n[0] in keys})
+    more = " or ".join(f"--rows-per {p}=N" for p in parents)
+    named = "primary key" if unique.radix_name == "primary key" else "unique key "
+    named += "" if unique.radix_name == "primary key" else unique.radix_name
+    return (
+        f"cannot seed {ent.table}: its {named} "
+        f"({', '.join(unique.radix_key)}){where} combines foreign keys and holds at most "
+        f"{most} rows ({digits}){held}, and {rows} are asked (--rows-per "
+        f"{ent.table}={rows}); ask for fewer (--rows-per {ent.table}={room}) or for more "
+        f"parent rows ({more})"
     )
 
 

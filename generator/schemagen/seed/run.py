@@ -85,8 +85,11 @@ def seed_connection(
     rows_per: dict[str, int] | None = None,
     seed: int = 0,
     append: bool = False,
+    asked: frozenset[str] | None = None,
 ) -> SeedResult:
-    """Fill the tables of ``schema`` on ``conn`` and commit; raise SeedError on bad input."""
+    """Fill the tables of ``schema`` on ``conn`` and commit; raise SeedError on bad input.
+    ``asked``: the tables whose count the user asked by name (those of ``rows_per``
+    if not given), which a unique key too small for it refuses rather than caps."""
     use_public_search_path(conn, schema)
     rows_per = dict(rows_per or {})
     unknown = sorted(set(rows_per) - {e.table for e in schema.entities})
@@ -117,7 +120,10 @@ def seed_connection(
         conn.execute("SET LOCAL jit = off")
         helper = _Generator(conn)
         try:
-            plans = _fill(conn, schema, wanted, existing, seed, result, helper)
+            plans = _fill(
+                conn, schema, wanted, existing, seed, result, helper,
+                frozenset(rows_per) if asked is None else asked,
+            )
         finally:
             helper.close()
         for plan in plans:
@@ -171,6 +177,7 @@ def _fill(
     seed: int,
     result: SeedResult,
     helper: _Generator,
+    asked: frozenset[str],
 ) -> list[TablePlan]:
     order, deferred = insert_order(schema)
     referenced: dict[str, set[str]] = {}
@@ -181,7 +188,7 @@ def _fill(
             pick = key_pick(schema, ent, fk)
             if pick:
                 picks.setdefault(fk.ref_table, set()).add(pick)
-    ctx = TableContext(schema, seed, counts=dict(existing), existing=existing)
+    ctx = TableContext(schema, seed, counts=dict(existing), existing=existing, asked=asked)
     for ent in order:
         ctx.counts[ent.table] = existing[ent.table] + wanted.get(ent.table, 0)
     plans = []
@@ -210,7 +217,7 @@ def _fill(
             if offset is not None:
                 ctx.offsets[ent.table] = offset
         result.tables.append(
-            TableResult(ent.table, plan.rows, time.perf_counter() - began, plan.capped)
+            TableResult(ent.table, plan.rows, time.perf_counter() - began, plan.note)
         )
         plans.append(plan)
     return plans

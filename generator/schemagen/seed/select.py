@@ -125,6 +125,26 @@ def _column_expr(t: TableJob, col: Column, fk: ForeignKey | None) -> str | None:
     return _nulls(t, col, expr)
 
 
+def left_null(t: TableJob, columns: list[str], deferred: set[str]) -> tuple[str, ...]:
+    """What the output says of each column the insert leaves NULL on every row (one
+    it may be NULL and seed cannot make, see _column_expr, with no default): seed
+    writes no value there, which a user reading only the row counts would not see."""
+    skipped = {c for fk in t.ent.foreign_keys if fk.name in deferred for c in fk.columns}
+    said = []
+    for col in t.ent.columns:
+        if col.name in columns or col.name in skipped or col.default is not None:
+            continue
+        if col.identity or col.serial or col.generated is not None:
+            continue
+        try:
+            value_sql(column_job(t, col))
+            why = ""
+        except Unsupported as exc:
+            why = f": {exc}"
+        said.append(f"{col.name} NULL on every row, seed cannot make it{why}")
+    return tuple(said)
+
+
 def outside_of(t: TableJob, ways: list[Outside]) -> tuple[str, str] | None:
     """The first of ``ways`` (see partial.ways_outside) this table can write, as
     (column, its value SQL): a column no other column's value or guard depends
