@@ -10,13 +10,16 @@ PostgreSQL, with rows: corpus 147.)"""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 from plan_round_trip import round_trip_plan
+from schemagen.operations.base import Operation
 from schemagen.operations.costs import cost_line
-from schemagen.operations.plan import apply
+from schemagen.operations.plan import Plan, apply
 from schemagen.operations.retype import RetypeColumns
+from schemagen.operations.stages import stages
 from schemagen.operations.table import AlterColumn
 from schemagen.revision.render import render_operation
 from schemagen.revision.script import render_body  # noqa: F401  (registers the renderers)
@@ -189,3 +192,25 @@ def test_one_type_change_of_a_table_stays_its_own_alter_column(tmp_path: Path) -
     after = after.replace("note: {type: text, nullable: true}", "note: {type: text}")
     _, _, plan = round_trip_plan(tmp_path, before, after)
     assert [type(op) for op in plan.operations] == [AlterColumn, AlterColumn]
+
+
+def test_a_joined_type_change_counts_its_members_locks(tmp_path: Path) -> None:
+    """The plan is cut into transactions by estimated locks (operations.stages); one
+    ALTER TABLE of several types locks what each of its clauses would, together
+    (measured on PostgreSQL 15: 13 relations for one clause, 16 for two in one
+    statement, 19 for two statements), more than its largest member: it counts the
+    sum, so the joined plan is cut where its members were."""
+    before = _COMPOSITE.format(property="integer", unit="integer", default="")
+    after = _COMPOSITE.format(property="bigint", unit="smallint", default="")
+    _, _, plan = round_trip_plan(tmp_path, before, after)
+    (op,) = plan.operations
+    assert isinstance(op, RetypeColumns)
+    others = tuple(dataclasses.replace(alter, table="others") for alter in op.alters)
+    budget = sum(alter.locks for alter in op.alters)
+
+    def parts(ops: tuple[Operation, ...]) -> list[list[Operation]]:
+        members = [o.alters if isinstance(o, RetypeColumns) else (o,) for o in ops]
+        each = dict(zip(ops, members, strict=True))
+        return [[m for o in s.plan.operations for m in each[o]] for s in stages(Plan(ops), budget)]
+
+    assert parts((op, *others)) == parts((*op.alters, *others)) == [list(op.alters), list(others)]
