@@ -12,6 +12,7 @@ from schemagen.diff.snapshot import ddl_view, same_ddl
 from schemagen.model.schema import (
     Column,
     ColumnType,
+    ForeignKey,
     Partition,
     PartitionKey,
     PrimaryKey,
@@ -345,3 +346,53 @@ def test_a_moved_partition_whose_own_partitions_change_keeps_its_rows() -> None:
         "~ partition p25 attached to payments (FOR VALUES FROM ('2025-01-01') TO "
         "('2026-01-01'), partitioned by LIST (region)), moved from hist with its rows",
     ]
+
+
+def with_refunds(payments_schema: Schema) -> Schema:
+    """``payments_schema`` with refunds, whose key references payments' rows."""
+    refunds = entity(
+        "Refund",
+        "refunds",
+        Column("payment_id", ColumnType("bigint"), nullable=True),
+        Column("paid_on", ColumnType("date"), nullable=True),
+        Column("region", ColumnType("text"), nullable=True),
+        foreign_keys=(
+            ForeignKey(
+                "fk_refunds_payment",
+                ("payment_id", "paid_on", "region"),
+                "Payment",
+                "payments",
+                ("id", "paid_on", "region"),
+            ),
+        ),
+    )
+    return dataclasses.replace(
+        payments_schema,
+        entities=tuple(sorted((*payments_schema.entities, refunds), key=lambda e: e.name)),
+    )
+
+
+def test_a_moved_partition_s_detach_says_a_referencing_key_refuses_it() -> None:
+    """A foreign key referencing the table on both sides refuses a moved partition's
+    detach while one of its rows references a row of the partition (2766838: the
+    revision fails naming the key): the detach's plan line says so, each way; the
+    attach carries the key to its reverse. A key that only one side declares is not
+    there at the detach, and the lines of an unreferenced table are as they were."""
+    q1 = Partition("p25_q1", start=("'2025-01-01'",), end=("'2025-04-01'",))
+    range_ = PartitionKey("range", ("paid_on",))
+    old = payments(q1, year("p26", "2026", None))
+    new = payments(year("p25", "2025", range_, q1), year("p26", "2026", None))
+    refused = (
+        "its rows kept; refused while a row of foreign key fk_refunds_payment of refunds "
+        "references one of its rows"
+    )
+    plan = diff(with_refunds(old), with_refunds(new))
+    detaches = [op.describe() for op in plan.operations if isinstance(op, DetachPartition)]
+    assert detaches == [f"~ partition p25_q1 detached from payments to move under p25, {refused}"]
+    back = [op.describe() for op in plan.reverse().operations if isinstance(op, DetachPartition)]
+    assert back == [f"~ partition p25_q1 detached from p25 to move under payments, {refused}"]
+    assert all(op.reverse().reverse() == op for op in plan.operations)
+    for one_side in (diff(with_refunds(old), new), diff(old, with_refunds(new)), diff(old, new)):
+        assert [op.describe() for op in one_side.operations if isinstance(op, DetachPartition)] == [
+            "~ partition p25_q1 detached from payments to move under p25, its rows kept"
+        ]

@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from migration_harness import Case, alembic, assert_matches_models
+from migration_harness import Case, alembic, assert_matches_models, revisions
 from pgcluster import PgCluster
 from revision_steps import at_first_revision
 
@@ -296,6 +296,13 @@ def test_a_move_of_a_partition_whose_rows_a_foreign_key_references_fails_clearly
         "moved referenced", {"schema.yaml": REFERENCED}, {"schema.yaml": after}, destructive=False
     )
     first = at_first_revision(pg, case, tmp_path, REFUND_ROWS)
+    # the plan says it ahead, on the detach's line (the revision's docstring, wrapped)
+    written = " ".join(" ".join(path.read_text() for path in revisions(first.root)).split())
+    assert (
+        "~ partition payments_2025_q1 detached from payments to move under payments_2025, "
+        "its rows kept; refused while a row of foreign key fk_refunds_payment of refunds "
+        "references one of its rows lock ACCESS EXCLUSIVE" in written
+    ), written
     contents, tree = pg.sql(CONTENTS, first.db).strip(), pg.sql(TREE, first.db).strip()
     refunds = pg.sql(REFUND_CONTENTS, first.db).strip()
     with pytest.raises(Exception) as failed:

@@ -87,7 +87,26 @@ def compare_entities(
         ops += compare_entity(before[name], after[name], not_concurrent, using or {})
     kept = [(before[n], after[n]) for n in sorted((before.keys() & after.keys()) - remade)]
     ops = _renames_across_retypes(kept, ops) + _keys_across_retypes(kept, ops)
-    return _keys_made_again(kept, ops)
+    return _moves_referenced(old, new, _keys_made_again(kept, ops))
+
+
+def _moves_referenced(old: Schema, new: Schema, ops: list[Operation]) -> list[Operation]:
+    """``ops`` with each moved partition's detach and attach told the foreign keys that
+    reference its table on both sides (the detach's plan line says they may refuse it;
+    the attach carries them to its reverse, the downgrade's detach)."""
+    keys = [
+        {(e.table, fk.name, fk.ref_table) for e in side.entities for fk in e.foreign_keys}
+        for side in (old, new)
+    ]
+    both = keys[0] & keys[1]
+    return [
+        dataclasses.replace(
+            op, referenced_by=tuple(sorted((n, t) for t, n, r in both if r == op.table))
+        )
+        if isinstance(op, DetachPartition | AttachPartition)
+        else op
+        for op in ops
+    ]
 
 
 def _keys_made_again(

@@ -208,9 +208,13 @@ class _PartitionMoved(Operation):
     partition: Partition
     within: tuple[str, ...] = ()
     elsewhere: tuple[str, ...] = ()
+    #: the foreign keys that reference the table on both sides of the move, each
+    #: (name, its table), sorted: a row of theirs referencing one of the partition's
+    #: refuses its detach (the plan line says so)
+    referenced_by: tuple[tuple[str, str], ...] = ()
 
     def _other(self, kind: type[_PartitionMoved]) -> Operation:
-        return kind(self.table, self.partition, self.within, self.elsewhere)
+        return kind(self.table, self.partition, self.within, self.elsewhere, self.referenced_by)
 
     @property
     def parent(self) -> str:
@@ -240,9 +244,13 @@ class DetachPartition(_PartitionMoved):
         return self._other(AttachPartition)
 
     def describe(self) -> str:
+        keys = ", ".join(f"{name} of {table}" for name, table in self.referenced_by)
+        # PostgreSQL refuses the detach while a row references one of the partition's,
+        # which only the database knows: the revision then fails, naming the key
+        refused = f"; refused while a row of foreign key {keys} references one of its rows"
         return (
             f"~ partition {self.partition.name} detached from {self.parent} to move "
-            f"under {self.other_parent}, its rows kept"
+            f"under {self.other_parent}, its rows kept{refused if keys else ''}"
         )
 
     def apply(self, schema: Schema) -> Schema:
