@@ -470,7 +470,7 @@ entities:
       i: {type: uuid, default: nope}
       j: {type: text, default: true}
       k: {type: integer, default: now}
-      l: {type: text, on_update: now}
+      l: {type: text, on_update: now, attribute: l_}
       m: {type: smallint, default: 32768}
       n: {type: bigint, default: -9223372036854775809}
       o: {type: numeric, precision: 4, scale: 2, default: 99.995}

@@ -54,7 +54,7 @@ REFUSED = [
      "gist indexes only (hash does not support clustering)"),
     ("H", "t_h", "ix_t_h_words", "index ix_t_h_words is gin: PostgreSQL clusters on btree and "
      "gist indexes only (gin does not support clustering)"),
-    ("I", "t_i", "ix_t_i_brin", "index ix_t_i_brin is brin: PostgreSQL clusters on btree and "
+    ("Ii", "t_i", "ix_t_i_brin", "index ix_t_i_brin is brin: PostgreSQL clusters on btree and "
      "gist indexes only (brin does not support clustering)"),
     ("J", "t_j", "ix_t_j_part", "index ix_t_j_part is partial (where:): PostgreSQL refuses to "
      "cluster on a partial index, which does not hold every row"),

@@ -31,7 +31,7 @@ entities:
       made_on: {type: date}
       mood: {type: enum, enum: Mood}
       d: {type: doc}
-      l: {type: label}
+      l: {type: label, attribute: l_}
       title: {type: text}
     indexes:
 %s

@@ -53,7 +53,7 @@ REFUSED = [
      "identity index's columns must be NOT NULL (leave nullable: out)"),
     ("H", "t_h", "{index: ix_t_h_part}", "index ix_t_h_part is partial (where:): PostgreSQL "
      "refuses a partial index as replica identity"),
-    ("I", "t_i", "{index: uq_t_i_k}", "unique constraint uq_t_i_k is DEFERRABLE: PostgreSQL "
+    ("Ii", "t_i", "{index: uq_t_i_k}", "unique constraint uq_t_i_k is DEFERRABLE: PostgreSQL "
      "refuses a deferrable index as replica identity"),
     ("J", "t_j", "{index: ix_t_j_plain}", "index ix_t_j_plain is not unique: a replica identity "
      "index must be"),

@@ -17,10 +17,6 @@ from ..model import naming
 
 #: Class names the generated models module defines itself.
 _TAKEN_CLASS_NAMES = frozenset({"Base"})
-#: Names that read like 1 and 0, which linters refuse for a class, attribute or
-#: variable (pycodestyle's E741, E742): tables and views named i and o (l's class is
-#: L), and columns and relationships named l, O or I.
-_AMBIGUOUS_NAMES = frozenset({"I", "O", "l"})
 
 
 def singular(word: str) -> str:
@@ -50,7 +46,7 @@ def class_name(name: str, *, singularize: bool) -> str:
     result = "".join(w[:1].upper() + w[1:] for w in words) or "Unnamed"
     if result[0].isdigit():
         result = "T" + result
-    if naming.is_python_keyword(result) or result in _AMBIGUOUS_NAMES:
+    if naming.is_python_keyword(result) or result in naming.AMBIGUOUS_NAMES:
         result += "Type"
     return result
 
@@ -86,7 +82,7 @@ def python_name(name: str) -> str:
     if (
         naming.is_python_keyword(text)
         or text in naming.RESERVED_ATTRIBUTES
-        or text in _AMBIGUOUS_NAMES
+        or text in naming.AMBIGUOUS_NAMES
     ):
         text += "_"
     return text
@@ -98,7 +94,7 @@ def usable_as_is(name: str) -> bool:
         naming.is_identifier(name)
         and not naming.is_python_keyword(name)
         and name not in naming.RESERVED_ATTRIBUTES
-        and name not in _AMBIGUOUS_NAMES
+        and name not in naming.AMBIGUOUS_NAMES
     )
 
 

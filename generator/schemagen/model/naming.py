@@ -17,6 +17,11 @@ DEFAULT_NAMING_CONVENTION: dict[str, str] = {
 #: Attribute names that SQLAlchemy's declarative base reserves.
 RESERVED_ATTRIBUTES = frozenset({"metadata", "registry"})
 
+#: Names that read like 1 and 0, which linters refuse for a class, attribute or
+#: variable (pycodestyle's E741, E742, in ruff's default set): models.py must pass
+#: ruff, so no class, attribute or enum member takes one.
+AMBIGUOUS_NAMES = frozenset({"I", "O", "l"})
+
 # PostgreSQL's reserved and type/function-name keywords (its
 # kwlist.h): as identifiers they need quotes. Kept here as data so that
 # rendering never imports SQLAlchemy or the parser.
@@ -179,12 +184,13 @@ def is_python_keyword(name: str) -> bool:
 
 
 def enum_member_name(value: str) -> str:
-    """A valid upper-case member name for an enum value: ``in-progress`` -> ``IN_PROGRESS``."""
+    """A valid upper-case member name for an enum value: ``in-progress`` -> ``IN_PROGRESS``;
+    ``i`` and ``o`` -> ``I_``, ``O_``, as a keyword (:data:`AMBIGUOUS_NAMES`)."""
     name = re.sub(r"[^0-9A-Za-z_]+", "_", value).strip("_").upper()
     if not name:
         name = "VALUE"
     if name[0].isdigit():
         name = "V_" + name
-    if keyword.iskeyword(name):
+    if keyword.iskeyword(name) or name in AMBIGUOUS_NAMES:
         name += "_"
     return name

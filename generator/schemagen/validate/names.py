@@ -3,7 +3,8 @@
 Owns whether a table, column, constraint, index, PostgreSQL schema and enum
 name is a PostgreSQL identifier within its byte limit (a name written out is
 checked as such, a name from the naming convention for its length alone),
-whether the Python names of columns and enum members are usable and distinct,
+whether the Python names of entities, enums, columns and enum members are usable
+(no keyword, nothing SQLAlchemy reserves, no ``I``, ``O`` or ``l``) and distinct,
 and whether ``renamed_from`` names a name that is gone, once.
 """
 
@@ -15,6 +16,25 @@ from ..model import naming
 from ..model.schema import Entity, Schema
 from ..source.loader import Sources, YamlPath, mapping
 from .reporter import Reporter, column_path, index_path, own_column_path, unique_path
+
+
+def ambiguous_class(name: str) -> str:
+    """Why a class may not be named ``I`` or ``O``, and the name ``schemagen import``
+    gives instead."""
+    return f"reads like 1 or 0, which ruff refuses as a class name (E742); name it {name}Type"
+
+
+def _check_class_name(report: Reporter, path: YamlPath, name: str, what: str, keep: str) -> None:
+    """A class of models.py: a Python name, not ``I`` or ``O``; ``keep`` says how the
+    database keeps its name under the other."""
+    if not naming.is_identifier(name) or naming.is_python_keyword(name):
+        report.error(path, f"{what} '{name}' is not a valid Python class name")
+    elif name in naming.AMBIGUOUS_NAMES:
+        report.error(path, f"{what} '{name}' {ambiguous_class(name)}{keep}")
+
+
+#: Why an attribute may not be named ``l``, ``I`` or ``O``.
+AMBIGUOUS_ATTRIBUTE = "reads like 1 or 0, which ruff refuses as an attribute name (E741)"
 
 
 @functools.cache  # the same column names come back in every table
@@ -84,10 +104,10 @@ def check_entity_names(entity: Entity, src: Sources, report: Reporter) -> None:
     """Identifiers of the entity, its table, columns, constraints and indexes."""
     base: YamlPath = ("entities", entity.name)
     raw = mapping(src.entities[entity.name])
-    if not naming.is_identifier(entity.name) or naming.is_python_keyword(entity.name):
-        report.error(base, f"entity name '{entity.name}' is not a valid Python class name")
-    table_path = (*base, "table") if "table" in raw else base
     pg_schema, table = naming.split_qualified(entity.table)
+    keep = "" if "table" in raw else f", with table: {table} to keep the table's name"
+    _check_class_name(report, base, entity.name, "entity name", keep)
+    table_path = (*base, "table") if "table" in raw else base
     _check_name(report, table_path, table, "table name", digit_first=True)
     if pg_schema is not None:
         _check_pg_schema(report, (*base, "schema") if "schema" in raw else ("database",), pg_schema)
@@ -143,6 +163,12 @@ def check_attributes(entity: Entity, src: Sources, report: Reporter) -> None:
                     f"column name '{column.name}' is reserved by SQLAlchemy's declarative "
                     f"base; add attribute: {column.name}_ (the Python name)",
                 )
+            elif column.name in naming.AMBIGUOUS_NAMES:
+                report.error(
+                    path,
+                    f"column name '{column.name}' {AMBIGUOUS_ATTRIBUTE}; add "
+                    f"attribute: {column.name}_ (the Python name)",
+                )
         else:
             attr_path = (*path, "attribute")
             if not naming.is_identifier(column.attribute) or naming.is_python_keyword(
@@ -151,6 +177,12 @@ def check_attributes(entity: Entity, src: Sources, report: Reporter) -> None:
                 report.error(attr_path, f"'{column.attribute}' is not a valid Python name")
             elif column.attribute in naming.RESERVED_ATTRIBUTES:
                 report.error(attr_path, f"'{column.attribute}' is reserved by SQLAlchemy")
+            elif column.attribute in naming.AMBIGUOUS_NAMES:
+                report.error(
+                    attr_path,
+                    f"'{column.attribute}' {AMBIGUOUS_ATTRIBUTE}; write "
+                    f"{column.attribute}_",
+                )
         if column.attribute in seen:
             report.error(
                 path,
@@ -165,11 +197,11 @@ def check_enums(schema: Schema, report: Reporter) -> None:
     entity_names = {e.name for e in schema.entities}
     for enum in schema.enums:
         base: YamlPath = ("enums", enum.name)
-        if not naming.is_identifier(enum.name) or naming.is_python_keyword(enum.name):
-            report.error(base, f"enum name '{enum.name}' is not a valid Python class name")
+        pg_schema, type_name = naming.split_qualified(enum.db_name)
+        keep = f", with db_name: {type_name} to keep the type's name"
+        _check_class_name(report, base, enum.name, "enum name", keep)
         if enum.name in entity_names:
             report.error(base, f"'{enum.name}' is both an enum and an entity")
-        pg_schema, type_name = naming.split_qualified(enum.db_name)
         _check_name(report, (*base, "db_name"), type_name, "enum type name")
         if pg_schema is not None:
             _check_pg_schema(report, (*base, "schema"), pg_schema)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..model import naming
 from ..model.schema import Schema
 from ..source.loader import Sources, YamlPath
+from .names import AMBIGUOUS_ATTRIBUTE
 from .reporter import Reporter, column_path
 
 
@@ -40,9 +41,8 @@ def check_relationship_names(schema: Schema, src: Sources, report: Reporter) -> 
         if problem:
             # The name becomes a class attribute in models.py: `class: Mapped[...]`
             # would not even compile.
-            report.error(
-                paths[0], f"relationship '{rel}' on {entity_name} {problem}; choose another name"
-            )
+            instead = f"write {rel}_" if rel in naming.AMBIGUOUS_NAMES else "choose another name"
+            report.error(paths[0], f"relationship '{rel}' on {entity_name} {problem}; {instead}")
         entity = schema.entity(entity_name)
         clash = next((c for c in entity.columns if c.attribute == rel), None)
         if clash is not None:
@@ -69,4 +69,6 @@ def python_name_problem(name: str) -> str | None:
         return "is a Python keyword"
     if name in naming.RESERVED_ATTRIBUTES:
         return "is reserved by SQLAlchemy's declarative base"
+    if name in naming.AMBIGUOUS_NAMES:
+        return AMBIGUOUS_ATTRIBUTE
     return None

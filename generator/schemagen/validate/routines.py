@@ -19,6 +19,7 @@ from ..normalize.resolver import Resolver, Unresolved, pg_schema, qualified_tabl
 from ..normalize.routines import build_function, function_reads
 from ..source.loader import Sources, YamlPath, mapping
 from ..util.sqlrefs import Reads, SqlSyntaxError, select_reads
+from .names import AMBIGUOUS_ATTRIBUTE, ambiguous_class
 from .references import check_column_list, check_index
 from .reporter import Reporter
 
@@ -166,8 +167,7 @@ def check_view(
     """The view's SQL parses, reads what exists, and its declared columns fit."""
     spec = mapping(src.views[name])
     path: YamlPath = ("views", name)
-    if not name.isidentifier() or keyword.iskeyword(name):
-        report.error(path, f"'{name}' is not a Python class name (say view: for the database name)")
+    _check_view_python_names(report, path, name, spec)
     if name in src.entities or name in src.enums:
         report.error(path, f"'{name}' is also an entity or enum name: models.py needs one class")
     columns = [str(c) for c in mapping(spec.get("columns"))]
@@ -177,9 +177,6 @@ def check_view(
             resolver.spec_type(mapping(col_spec), col_path)
         except Unresolved as exc:
             report.error(exc.path, exc.message)
-        attribute = str(mapping(col_spec).get("attribute") or col)
-        if not attribute.isidentifier() or keyword.iskeyword(attribute):
-            report.error(col_path, f"'{attribute}' is not a Python attribute name: say attribute:")
     if "key" in spec:
         check_column_list(report, (*path, "key"), spec.get("key"), columns)
     indexes = mapping(spec.get("indexes"))
@@ -198,6 +195,26 @@ def check_view(
         return
     check_view_reads(report, (*path, "sql"), reads, relations)
     _check_outputs(report, path, reads, columns)
+
+
+def _check_view_python_names(
+    report: Reporter, path: YamlPath, name: str, spec: dict[str, Any]
+) -> None:
+    """The view's class and its columns' attributes are Python names ruff takes."""
+    if not name.isidentifier() or keyword.iskeyword(name):
+        report.error(path, f"'{name}' is not a Python class name (say view: for the database name)")
+    elif name in naming.AMBIGUOUS_NAMES:
+        keep = "" if "view" in spec else f", with view: {naming.snake_case(name)} to keep its name"
+        report.error(path, f"'{name}' {ambiguous_class(name)}{keep}")
+    for col, col_spec in mapping(spec.get("columns")).items():
+        col_path = (*path, "columns", str(col))
+        attribute = str(mapping(col_spec).get("attribute") or col)
+        if not attribute.isidentifier() or keyword.iskeyword(attribute):
+            report.error(col_path, f"'{attribute}' is not a Python attribute name: say attribute:")
+        elif attribute in naming.AMBIGUOUS_NAMES:
+            report.error(
+                col_path, f"'{attribute}' {AMBIGUOUS_ATTRIBUTE}: say attribute: {attribute}_"
+            )
 
 
 def check_view_reads(report: Reporter, path: YamlPath, reads: Reads, relations: Relations) -> None:
