@@ -551,6 +551,7 @@ class Mapper:
             spec["exclude"] = excludes
         spec.update(self._partition_sections(table))
         self._partition_checks(table)
+        self._partition_indexes(table)
         indexes = dict(self._indexes(table, convention))
         if indexes:
             spec["indexes"] = indexes
@@ -631,6 +632,19 @@ class Mapper:
                 f"declares checks on a table): {definition}"
             )
             self.report("check constraint", f"{name} on {partition}", detail)
+
+    def _partition_indexes(self, table: _Table) -> None:
+        """An index made on a partition (any depth) alone, a copy of no index of its
+        parent: the language declares a partition's indexes on its table (every
+        partition gets a copy, attached, which is not listed), and ``check --database``
+        reports it as drift (live.partition_indexes). Listed with its partition and
+        definition."""
+        for index in table.shape.partition_indexes:
+            detail = (
+                f"made on partition {index.partition} of {table.name} alone (the language "
+                f"declares a partition's indexes on its table): {index.definition}"
+            )
+            self.report("index", f"{index.name} on {index.partition}", detail)
 
     def _partitioning(
         self, name: str, shape: TableShape

@@ -260,7 +260,7 @@ LEFT JOIN (SELECT pg_partition_root(x.indrelid) AS relid,
                        ON n.oid = r.relnamespace WHERE r.oid = x.indexrelid),
                     (SELECT r.relname FROM pg_class r WHERE r.oid = x.indexrelid),
                     (SELECT r.relkind = 'I' FROM pg_class r WHERE r.oid = x.indexrelid),
-                    {_COPY_OF})) AS indexes
+                    {_COPY_OF}, pg_get_indexdef(x.indexrelid))) AS indexes
            FROM pg_index x
            WHERE x.indisvalid
            AND x.indrelid IN (SELECT inhrelid FROM pg_inherits)
@@ -542,8 +542,10 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
                 ),
                 partition_indexes=tuple(
                     sorted(
-                        PartitionIndex(p, schema, index, partitioned, tuple(of) if of else None)
-                        for p, schema, index, partitioned, of in own_indexes or ()
+                        PartitionIndex(
+                            p, schema, index, partitioned, tuple(of) if of else None, definition
+                        )
+                        for p, schema, index, partitioned, of, definition in own_indexes or ()
                     )
                 ),
             )

@@ -40,7 +40,7 @@ def partition_index_findings(
     where it has the definition of its parent's INVALID index, else drop it; where the
     database is not at head (``pending``), first upgrade, which may take it."""
     findings = []
-    for partition, schema, name, partitioned, copy_of in indexes:
+    for partition, schema, name, partitioned, copy_of, _ in indexes:
         where = quote_in(schema, name)
         drop = f"`DROP INDEX CONCURRENTLY {where}`"
         if partitioned:
