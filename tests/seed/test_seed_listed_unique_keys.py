@@ -299,3 +299,55 @@ entities:
         'entities.Slot.columns.at: seed: {sql: "<SQL expression over n, the row number>"}'
     )
     assert count == (0,)
+
+
+KEYED = """
+database: {name: shop}
+enums:
+  Kind: {values: [a, b, c]}
+entities:
+  Grade:
+    columns:
+      kind: {type: enum, enum: Kind, primary_key: true}
+      flag: {type: boolean, primary_key: true}
+      note: {type: text, nullable: true}
+  Slot:
+    columns:
+      at: {type: time, primary_key: true}
+      open: {type: boolean, primary_key: true}
+"""
+
+
+@pytest.mark.parametrize(
+    ("asked", "message"),
+    [
+        (
+            {"grades": 10, "slots": 0},
+            "cannot seed grades: its primary key (kind, flag) holds at most 6 rows (kind "
+            "takes 3, flag takes 2 values: its checks, enum or type allow no other); rows "
+            "there hold 1 of them, room for 5 more, and 10 are asked",
+        ),
+        (
+            {"grades": 0, "slots": 3},
+            "cannot seed slots: its primary key (at, open) has no column seed can make "
+            "distinct row by row (at, a time,",
+        ),
+    ],
+)
+def test_a_primary_key_is_named_as_one_in_a_refusal(
+    pg: PgCluster, pg_db: str, tmp_path: Path, asked: dict[str, int], message: str
+) -> None:
+    """A refusal named a primary key 'its unique key primary key'."""
+    write_schema(tmp_path, {"schema.yaml": KEYED})
+    schema = project_schema(tmp_path)
+    with created(pg, pg_db, tmp_path) as conn:
+        # a row there, its note NULL
+        conn.execute("INSERT INTO grades VALUES ('b', false, NULL)")
+        conn.commit()
+        before = [table_digest(conn, ent) for ent in schema.entities]
+        with pytest.raises(SeedError) as caught:
+            seed_connection(conn, schema, rows_per=asked, seed=1, append=True)
+        conn.rollback()
+        assert str(caught.value).startswith(message)
+        assert "unique key primary key" not in str(caught.value)
+        assert [table_digest(conn, ent) for ent in schema.entities] == before

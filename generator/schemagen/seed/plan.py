@@ -190,7 +190,7 @@ def _refuse_moved_digits(
         if order.op == "<>" or order.left not in digits:
             continue
         raise SeedError(
-            f"cannot seed {ent.table}: its unique key {unique.radix_name} "
+            f"cannot seed {ent.table}: its {unique.radix_said} "
             f"({', '.join(unique.radix_key)}) is counted through the values {order.left} "
             f"takes (its checks, enum or type allow few), and check {order.check} "
             f"({order.left} {order.op} {order.right}) would move it on some rows onto "
@@ -209,7 +209,7 @@ def _no_room(ctx: TableContext, ent: Entity, unique: UniqueKeys, rows: int, most
     where = f" WHERE {unique.radix_where}" if unique.radix_where else ""
     held = f"; rows there hold {there} of them, room for {room} more" if there else ""
     return (
-        f"cannot seed {ent.table}: its unique key {unique.radix_name} "
+        f"cannot seed {ent.table}: its {unique.radix_said} "
         f"({', '.join(unique.radix_key)}){where} holds at most {most} rows ({digits} "
         f"values: its checks, enum or type allow no other){held}, and {rows} are asked; "
         f"ask for fewer (--rows-per {ent.table}={room}) or give a column of the key a "
@@ -237,10 +237,8 @@ def _too_few_parents(
     held = f"; rows there hold {there} of them, room for {room} more" if there else ""
     parents = sorted({keys[n[0]].ref_table for n, _ in unique.radix or () if n[0] in keys})
     more = " or ".join(f"--rows-per {p}=N" for p in parents)
-    named = "primary key" if unique.radix_name == "primary key" else "unique key "
-    named += "" if unique.radix_name == "primary key" else unique.radix_name
     return (
-        f"cannot seed {ent.table}: its {named} "
+        f"cannot seed {ent.table}: its {unique.radix_said} "
         f"({', '.join(unique.radix_key)}){where} combines foreign keys and holds at most "
         f"{most} rows ({digits}){held}, and {rows} are asked (--rows-per "
         f"{ent.table}={rows}); ask for fewer (--rows-per {ent.table}={room}) or for more "

@@ -53,6 +53,17 @@ class UniqueKeys:
     #: that key's name (``primary key``, a unique constraint's, a unique index's)
     radix_name: str = ""
 
+    @property
+    def radix_said(self) -> str:
+        """That key as a refusal names it: ``primary key`` or ``unique key uq_x``."""
+        return key_said(self.radix_name)
+
+
+def key_said(name: str) -> str:
+    """A unique key as a message names it: the primary key is no "unique key primary
+    key"."""
+    return name if name == "primary key" else f"unique key {name}"
+
 
 def unique_carriers(
     ctx: TableContext, ent: Entity, fks: list[ForeignKey], rules: CheckRules
@@ -177,7 +188,7 @@ def _radix(
         count = _value_count(ctx, ent, col, fks, rules)
         if count is None:
             raise SeedError(
-                f"cannot seed {ent.table}: its unique key {name} "
+                f"cannot seed {ent.table}: its {key_said(name)} "
                 f"({', '.join(c.name for c in cols)}) has no column seed can make "
                 f"distinct row by row ({col.name}, a {col.type.pgtype or col.type.kind}, "
                 "is built from the row number by no generator of seed's, and is no "
