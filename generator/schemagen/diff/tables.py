@@ -257,13 +257,13 @@ def _moves_kept(old: Entity, new: Entity, kept: frozenset[str]) -> list[Operatio
     """The detach and the attach of each partition in ``kept`` (moved with its rows),
     whatever the level: under a partition dropped, made again or created whole too."""
     where = {p.name: (above, p) for above, p in partition_tree(old.partitions)}
+    goes = {p.name: above for above, p in partition_tree(new.partitions)}
     ops: list[Operation] = []
     for above, part in partition_tree(old.partitions):
         if part.name in kept:
             if bound_provable(part):  # the attach then reads no row under its lock
                 ops.append(AddBoundCheck(old.table, part.name, above, "drops"))
-            goes = [a for a, p in partition_tree(new.partitions) if p.name == part.name]
-            ops.append(DetachPartition(old.table, part, above, goes[0]))
+            ops.append(DetachPartition(old.table, part, above, goes[part.name]))
     for above, part in partition_tree(new.partitions):
         if part.name not in kept:
             continue

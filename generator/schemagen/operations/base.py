@@ -10,7 +10,7 @@ import bisect
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from ..model import naming
 from ..model.schema import ColumnType, Entity, Enum, Schema, sorted_named
@@ -54,6 +54,16 @@ class Operation:
     def destructive(self) -> bool:
         """Whether the operation is refused without ``--allow-destructive``."""
         return self.risk() is not None
+
+
+_Op = TypeVar("_Op", bound=Operation)
+
+
+def as_kind(op: Operation, kind: type[_Op]) -> _Op:
+    """``op``'s fields as an operation of ``kind``: the reverse of one of a pair that
+    carries the same fields (an enum value added and dropped, a partition made and
+    dropped, detached and attached)."""
+    return kind(**{f.name: getattr(op, f.name) for f in dataclasses.fields(op)})
 
 
 def with_entity(schema: Schema, name: str, edit: Callable[[Entity], Entity]) -> Schema:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from ..model.naming import partition_table
 from ..model.schema import Entity, Partition, Schema, partition_tree, sorted_named
-from .base import Operation, by_name, with_table
+from .base import Operation, as_kind, by_name, with_table
 
 
 def _with_partitions(
@@ -125,9 +125,6 @@ class _PartitionMade(Operation):
     # attached where it goes (in the transaction, after the attach)
     after_move: bool = False
 
-    def _other(self, kind: type[_PartitionMade]) -> Operation:
-        return kind(**{f.name: getattr(self, f.name) for f in dataclasses.fields(self)})
-
     @property
     def online(self) -> bool:
         return self.concurrently
@@ -148,7 +145,7 @@ class CreatePartition(_PartitionMade):
     partitioned in turn its own partitions after it."""
 
     def reverse(self) -> Operation:
-        return self._other(DropPartition)
+        return as_kind(self, DropPartition)
 
     def describe(self) -> str:
         bound = _describe_bound(self.partition)
@@ -170,7 +167,7 @@ class DropPartition(_PartitionMade):
     again, empty)."""
 
     def reverse(self) -> Operation:
-        return self._other(CreatePartition)
+        return as_kind(self, CreatePartition)
 
     def describe(self) -> str:
         how = _why(self.remade, self.rebound)
@@ -213,9 +210,6 @@ class _PartitionMoved(Operation):
     #: refuses its detach (the plan line says so)
     referenced_by: tuple[tuple[str, str], ...] = ()
 
-    def _other(self, kind: type[_PartitionMoved]) -> Operation:
-        return kind(self.table, self.partition, self.within, self.elsewhere, self.referenced_by)
-
     @property
     def parent(self) -> str:
         """The table it leaves (a detach) or joins (an attach)."""
@@ -241,7 +235,7 @@ class DetachPartition(_PartitionMoved):
     its rows would be out of the table until the attach."""
 
     def reverse(self) -> Operation:
-        return self._other(AttachPartition)
+        return as_kind(self, AttachPartition)
 
     def describe(self) -> str:
         keys = ", ".join(f"{name} of {table}" for name, table in self.referenced_by)
@@ -268,7 +262,7 @@ class AttachPartition(_PartitionMoved):
     outside fails the revision, which rolls back whole."""
 
     def reverse(self) -> Operation:
-        return self._other(DetachPartition)
+        return as_kind(self, DetachPartition)
 
     def describe(self) -> str:
         bound = _describe_bound(self.partition)
@@ -308,9 +302,6 @@ class _BoundCheck(Operation):
     within: tuple[str, ...] = ()
     stage: str = "drops"
 
-    def _other(self, kind: type[_BoundCheck]) -> Operation:
-        return kind(self.table, self.partition, self.within, self.stage)
-
     @property
     def online(self) -> bool:
         return True
@@ -342,7 +333,7 @@ class AddBoundCheck(_BoundCheck):
     parent), the attach reads the rows as before."""
 
     def reverse(self) -> Operation:
-        return self._other(DropBoundCheck)
+        return as_kind(self, DropBoundCheck)
 
     def describe(self) -> str:
         return (
@@ -358,7 +349,7 @@ class DropBoundCheck(_BoundCheck):
     downgrade's attach."""
 
     def reverse(self) -> Operation:
-        return self._other(AddBoundCheck)
+        return as_kind(self, AddBoundCheck)
 
     def describe(self) -> str:
         return f"- check {self.name} on partition {self.partition}, where a move left it"

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
 
 from ..model.schema import CheckConstraint, Enum, EnumValue, Index, Schema, sorted_named
-from .base import MoveToSchema, Operation, with_enum, with_type_renamed
+from .base import MoveToSchema, Operation, as_kind, with_enum, with_type_renamed
 
 
 @dataclass(frozen=True)
@@ -175,7 +174,7 @@ class AddEnumValue(Operation):
     usages: tuple[EnumUsage, ...] = ()
 
     def reverse(self) -> Operation:
-        return DropEnumValue(**_fields(self))
+        return as_kind(self, DropEnumValue)
 
     def describe(self) -> str:
         where = f" before {self.before!r}" if self.before else ""
@@ -209,7 +208,7 @@ class DropEnumValue(Operation):
     usages: tuple[EnumUsage, ...] = ()
 
     def reverse(self) -> Operation:
-        return AddEnumValue(**_fields(self))
+        return as_kind(self, AddEnumValue)
 
     def describe(self) -> str:
         return f"- enum value {self.enum}.{self.value!r}"
@@ -247,10 +246,6 @@ class ReplaceEnum(Operation):
         if not lost:
             return None
         return f"removes value(s) {', '.join(map(repr, lost))} from enum {self.enum}"
-
-
-def _fields(op: AddEnumValue | DropEnumValue) -> dict[str, Any]:
-    return {f.name: getattr(op, f.name) for f in dataclasses.fields(op)}
 
 
 def _with_values(en: Enum, values: tuple[str, ...]) -> Enum:
