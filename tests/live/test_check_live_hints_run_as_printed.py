@@ -720,3 +720,78 @@ def test_an_invalid_partial_index_is_finished_as_printed(pg: PgCluster, tmp_path
     assert pg.sql(valid, name).strip() == "t"
     assert not any(f["message"].startswith("is INVALID") for f in json_findings(root, url))
     assert pg.sql("SELECT count(*), count(memo) FROM entries", name).split() == ["30|20"]
+
+
+def test_a_table_named_with_a_dot_or_in_another_schema_is_named_whole(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """An INVALID index and a NOT VALID check on a table made by hand whose name holds a
+    dot (public."x.notes", keyed x.notes), and on a table of another schema
+    (sales.orders): their hints' DROP INDEX CONCURRENTLY and VALIDATE CONSTRAINT name
+    that table's schema, not the text before the dot of its key. A schema x holding a
+    table notes with an index and a NOT VALID check of the same names is there for a
+    wrong hint to act on: the hints named x.notes_code_u and ALTER TABLE x.notes."""
+    root, name = migrated_database(pg, tmp_path, "hintdottable", DOTTED_SCHEMA, DOTTED_ROWS)
+    url = pg.url(name)
+    by_hand(
+        pg,
+        name,
+        [
+            "CREATE SCHEMA x",
+            "CREATE TABLE x.notes (id bigint PRIMARY KEY, code text)",
+            "CREATE UNIQUE INDEX notes_code_u ON x.notes (code)",
+            "ALTER TABLE x.notes ADD CONSTRAINT code_set CHECK (code IS NOT NULL) NOT VALID",
+            'CREATE TABLE public."x.notes" (id bigint PRIMARY KEY, code text)',
+            'INSERT INTO public."x.notes" SELECT n, CASE WHEN n % 6 = 0 THEN NULL '
+            "ELSE 'c' || n % 9 END FROM generate_series(1, 40) n",
+            'ALTER TABLE public."x.notes" ADD CONSTRAINT code_set CHECK (code IS NOT NULL) '
+            "NOT VALID",
+            "ALTER TABLE sales.orders ADD CONSTRAINT kind_set CHECK (kind IS NOT NULL) NOT VALID",
+        ],
+    )
+    with psycopg.connect(pg.libpq_url(name), autocommit=True) as conn:
+        # both tables' rows repeat codes: each build fails and leaves its index INVALID
+        builds = (('public."x.notes"', "notes_code_u"), ("sales.orders", "orders_code_u"))
+        for table, index in builds:
+            with pytest.raises(psycopg.errors.UniqueViolation):
+                conn.execute(f"CREATE UNIQUE INDEX CONCURRENTLY {index} ON {table} (code)")
+    findings = json_findings(root, url)
+    hints = " ".join(f["hint"] for f in findings)
+    printed = re.findall(
+        r"(DROP INDEX CONCURRENTLY \S+|ALTER TABLE \S+ VALIDATE CONSTRAINT \w+)\)", hints
+    )
+    assert sorted(printed) == [
+        'ALTER TABLE public."x.notes" VALIDATE CONSTRAINT code_set',
+        "ALTER TABLE sales.orders VALIDATE CONSTRAINT kind_set",
+        "DROP INDEX CONCURRENTLY public.notes_code_u",
+        "DROP INDEX CONCURRENTLY sales.orders_code_u",
+    ], findings
+    text = CliRunner().invoke(
+        schemagen_main, ["check", "--project", str(root), "--database", url]
+    ).output
+    assert all(statement in text for statement in printed), text
+    # the rows fixed as the hints say, then each statement run as printed
+    by_hand(
+        pg,
+        name,
+        [
+            'UPDATE public."x.notes" SET code = \'none\' WHERE code IS NULL',
+            "UPDATE sales.orders SET kind = 'k' WHERE kind IS NULL",
+        ],
+    )
+    for statement in printed:
+        _run_as_printed(pg, name, statement)
+    left = [f["message"] for f in json_findings(root, url)]
+    assert not [m for m in left if m.startswith(("is INVALID", "is NOT VALID"))], left
+    # x.notes, which the wrong hints named, is as it was
+    untouched = (
+        "SELECT (SELECT count(*) FROM pg_indexes WHERE schemaname = 'x' "
+        "AND indexname = 'notes_code_u'), (SELECT convalidated FROM pg_constraint "
+        "WHERE conrelid = 'x.notes'::regclass AND conname = 'code_set')"
+    )
+    assert pg.sql(untouched, name).split() == ["1|f"]
+    counts = (
+        'SELECT (SELECT count(*) FROM public."x.notes"), (SELECT count(*) FROM sales.orders), '
+        "(SELECT count(*) FROM notes)"
+    )
+    assert pg.sql(counts, name).split() == ["40|50|70"]

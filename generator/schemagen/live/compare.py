@@ -42,6 +42,7 @@ from .sequences import compare_sequences
 from .settings import ColumnSettings, implied, partition_findings, settings_findings
 from .shapes import (
     AttachedTo,
+    CatalogName,
     ColumnShape,
     DatabaseShape,
     ForeignKeyShape,
@@ -300,8 +301,9 @@ def _invalid_index(found: InvalidIndex, home: str | None) -> Finding:
     """``home``: the current schema, which qualifies the hint's DROP of an index of
     one of its tables (keyed bare), so the DROP runs whatever the search_path."""
     table, index, partitioned, top = found[:4]
-    # the index's name whole (one made by hand may hold a dot), in its table's schema
-    where = quote_in(split_qualified(table)[0] or home, index)
+    # the index's name whole (one made by hand may hold a dot), in its table's schema,
+    # read apart (the table's key does not split back where its name holds a dot)
+    where = quote_in(found.schema or split_qualified(table)[0] or home, index)
     if partitioned or top is not None:
         # PostgreSQL refuses DROP INDEX CONCURRENTLY of a partitioned index, and the
         # rerun finishes the build rather than starting it again
@@ -358,7 +360,7 @@ def _compare_not_valid(expected: DatabaseShape, actual: DatabaseShape) -> list[F
     reported as missing or extra alone."""
     declared = set(expected.not_valid_constraints)
     findings = [
-        _not_valid(*found, actual.home)
+        _not_valid(*found, actual.home, actual.not_valid_tables.get(found[0]))
         for found in actual.not_valid_constraints
         if found not in declared
     ]
@@ -382,7 +384,12 @@ def _compare_not_valid(expected: DatabaseShape, actual: DatabaseShape) -> list[F
     return findings
 
 
-def _not_valid(table: str, kind: str, name: str, home: str | None) -> Finding:
+def _not_valid(
+    table: str, kind: str, name: str, home: str | None, named: CatalogName | None
+) -> Finding:
+    """``named``: the table's schema and name apart, as the catalog has them (its key
+    does not split back where its name holds a dot: public."x.notes" is x.notes)."""
+    where = quote_in(named.schema, named.name) if named else quote_qualified(table, home)
     return _finding(
         f"{kind} {name} on {table}",
         "is NOT VALID: it was added NOT VALID and never validated (a revision failed "
@@ -390,7 +397,7 @@ def _not_valid(table: str, kind: str, name: str, home: str | None) -> Finding:
         "that were there before are unchecked and may break it",
         f"{kind} {name}: fix the rows that break it, then rerun the alembic upgrade or "
         "downgrade that failed: it validates the constraint (by hand: ALTER TABLE "
-        f"{quote_qualified(table, home)} VALIDATE CONSTRAINT {quote_name(name)})",
+        f"{where} VALIDATE CONSTRAINT {quote_name(name)})",
     )
 
 

@@ -338,7 +338,12 @@ SELECT c.conrelid, c.conname, c.contype,
        -- one per partition it references (conparentid names the declared key):
        -- skipped by the caller (a filter here changed the plan, and cost more)
        c.conparentid <> 0 AND r.relispartition,
-       c.convalidated
+       c.convalidated,
+       -- a NOT VALID one's table, its schema and name apart (a lookup for those alone):
+       -- the hint names it by them, as its name may hold a dot
+       CASE WHEN NOT c.convalidated THEN
+         (SELECT ARRAY[n.nspname::text, k.relname::text] FROM pg_class k
+          JOIN pg_namespace n ON n.oid = k.relnamespace WHERE k.oid = c.conrelid) END
 FROM pg_constraint c
 LEFT JOIN pg_class r ON r.oid = c.confrelid
 WHERE c.conrelid = ANY(%(oids)s) AND c.contype IN ('p', 'u', 'c', 'f', 'x')
@@ -479,7 +484,9 @@ SELECT {QUALIFIED_KEY.format(ns="t.relnamespace", name="t.relname")}, ic.relname
           FROM pg_inherits h JOIN pg_class p ON p.oid = h.inhrelid
           WHERE h.inhparent = t.oid AND NOT h.inhdetachpending AND p.relkind IN ('r', 'p')
           AND NOT EXISTS (SELECT FROM pg_inherits a JOIN pg_index ax ON ax.indexrelid = a.inhrelid
-                          WHERE a.inhparent = ic.oid AND ax.indrelid = p.oid)) END
+                          WHERE a.inhparent = ic.oid AND ax.indrelid = p.oid)) END,
+       -- its table's schema (the index's), apart from the key: a name may hold a dot
+       (SELECT nspname::text FROM pg_namespace WHERE oid = t.relnamespace)
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class t ON t.oid = i.indrelid
@@ -587,14 +594,16 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
             tables[name].partition_settings = _partition_settings(name, parts, tables[name])
         cur.execute(_CONSTRAINTS_SQL, {"oids": oids})
         not_valid: list[tuple[str, str, str]] = []
+        not_valid_tables: dict[str, CatalogName] = {}
         for row in cur.fetchall():
-            if row[-2]:  # PostgreSQL's own key for one partition a foreign key references
+            if row[-3]:  # PostgreSQL's own key for one partition a foreign key references
                 continue
             keys = key_names(row[3], attnames[row[0]])
             refs = row[7] if row[7] is not None else key_names(row[6], attnames.get(row[5], {}))
-            add_constraint_row(tables[names[row[0]]], (*row[:3], keys, row[4], refs, *row[8:-2]))
-            if not row[-1]:
+            add_constraint_row(tables[names[row[0]]], (*row[:3], keys, row[4], refs, *row[8:-3]))
+            if not row[-2]:
                 not_valid.append((names[row[0]], _KIND_WORDS[row[2]], row[1]))
+                not_valid_tables[names[row[0]]] = CatalogName(names[row[0]], *row[-1])
         cur.execute(_OPCLASSES_SQL)
         opclasses = dict(cur.fetchall())
         cur.execute(_INDEXES_SQL, (oids,))
@@ -632,8 +641,11 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
                 unique,
                 definition,
                 tuple(sorted(Uncovered(*part) for part in uncovered or ())),
+                schema,
             )
-            for table, index, partitioned, *top, unique, definition, uncovered in cur.fetchall()
+            for (
+                table, index, partitioned, *top, unique, definition, uncovered, schema
+            ) in cur.fetchall()
         )
         cur.execute(_DOMAINS_SQL, read)
         domains, not_valid_checks = read_domains(cur.fetchall())
@@ -646,6 +658,7 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
         revisions=revisions,
         invalid_indexes=invalid,
         not_valid_constraints=tuple(sorted(not_valid)),
+        not_valid_tables=not_valid_tables,
         domains=domains,
         not_valid_domain_checks=tuple(sorted(not_valid_checks)),
         opclasses=opclasses,

@@ -66,6 +66,9 @@ class InvalidIndex(NamedTuple):
     unique: bool = False
     definition: str | None = None
     uncovered: tuple[Uncovered, ...] = ()
+    # its table's PostgreSQL schema (the index's), read apart from the key: a table's
+    # name may hold a dot (public."x.notes"), so the key does not split back
+    schema: str | None = None
 
 
 class PartitionIndex(NamedTuple):
@@ -253,6 +256,9 @@ class DatabaseShape:
     # (table, kind, name) of every check or foreign key left NOT VALID (a revision
     # failed between ADD ... NOT VALID and VALIDATE): old rows were never checked.
     not_valid_constraints: tuple[tuple[str, str, str], ...] = ()
+    # the tables of those, by key, with their schema and name apart (a name may hold a
+    # dot: public."x.notes" is keyed x.notes), which the hints name them by
+    not_valid_tables: dict[str, CatalogName] = field(default_factory=dict)
     domains: dict[str, DomainShape] = field(default_factory=dict)
     # domain.check of every domain check left NOT VALID
     not_valid_domain_checks: tuple[str, ...] = ()
