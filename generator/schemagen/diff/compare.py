@@ -33,6 +33,7 @@ from ..operations.table import RenameColumn, RenameTable
 from .clustering import compare_cluster_on
 from .domains import compare_domains, domain_defaults
 from .drops import settle_drops
+from .footprints import counted
 from .moves import before_moves, compare_moves
 from .online import settle_online
 from .ordering import order
@@ -92,10 +93,11 @@ def diff(old: Schema | None, new: Schema) -> Plan:
     ops += before_moves(compare_enums(old_v, new_v), moves)
     ops += compare_domains(old_v, new_v)
     renames = compare_renames(old_v, new_v, hints)
+    renamed = apply(old_v, renames)
     # after the renames: a serial key's sequence is renamed with its table or column
-    ops += compare_sequences(apply(old_v, renames), new_v)
+    ops += compare_sequences(renamed, new_v)
     ops += renames
-    table_ops = compare_entities(apply(old_v, renames), new_v, hints.not_concurrent, hints.using)
+    table_ops = compare_entities(renamed, new_v, hints.not_concurrent, hints.using)
     table_ops = domain_defaults(new_v, table_ops)
     ops += table_ops
     ops += compare_routines(old_v, new_v, [*renames, *table_ops])
@@ -103,7 +105,8 @@ def diff(old: Schema | None, new: Schema) -> Plan:
     ops += compare_replica_identity(old_v, new_v, table_ops)
     ops += compare_cluster_on(old_v, new_v, table_ops)
     notes = unresolved_hints(old_v, new_v, hints) if old is not None else ()
-    planned = tuple(retyped_together(settle_drops(old_v, settle_online(order(ops)))))
+    settled = settle_drops(old_v, settle_online(order(ops)))
+    planned = tuple(retyped_together(counted(renamed, new_v, settled)))
     return Plan(planned, (*notes, *match_full_notes(planned, new_v)))
 
 

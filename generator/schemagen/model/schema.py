@@ -24,7 +24,7 @@ import functools
 import json
 import re
 import typing
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -875,18 +875,38 @@ def in_an_index(entity: Entity, column: str) -> bool:
     exclusion constraint, an index's key, ``INCLUDE`` or ``WHERE``): PostgreSQL
     rebuilds such an index when the column's type changes operator class. An
     expression or predicate counts when it names the column as a word."""
-    named = re.compile(rf"\b{re.escape(column)}\b", re.IGNORECASE)
-    held = [entity.primary_key.columns, *(u.columns for u in entity.uniques)]
-    texts: list[str | None] = []
-    for ix in entity.indexes:
-        held += [ix.columns, ix.include, tuple(k.column for k in ix.keys if k.column)]
-        texts += [ix.where, *(k.expression for k in ix.keys)]
-    for ex in entity.excludes:
-        held.append(tuple(e.column for e in ex.elements if e.column))
-        texts += [ex.where, *(e.expression for e in ex.elements)]
-    return any(column in cols for cols in held) or any(
-        text is not None and named.search(text) for text in texts
+    return indexes_holding(entity, (column,)) > 0
+
+
+def indexes_holding(entity: Entity, columns: Iterable[str]) -> int:
+    """How many indexes of ``entity`` hold any of ``columns``, as :func:`in_an_index`
+    tells one: PostgreSQL makes each again when such a column's type changes."""
+    wanted = set(columns)
+    if not wanted:
+        return 0
+    named = re.compile(
+        r"\b(?:" + "|".join(re.escape(c) for c in sorted(wanted)) + r")\b", re.IGNORECASE
     )
+    found = 0
+    for held, texts in _index_terms(entity):
+        if wanted & set(held) or any(t is not None and named.search(t) for t in texts):
+            found += 1
+    return found
+
+
+def _index_terms(entity: Entity) -> Iterator[tuple[tuple[str, ...], tuple[str | None, ...]]]:
+    """Each index of ``entity`` (its primary key, unique and exclusion constraints,
+    indexes) as the columns it holds and the SQL texts that may name others."""
+    if entity.has_primary_key:
+        yield entity.primary_key.columns, ()
+    for uq in entity.uniques:
+        yield uq.columns, ()
+    for ix in entity.indexes:
+        keys = tuple(k.column for k in ix.keys if k.column)
+        yield (*ix.columns, *ix.include, *keys), (ix.where, *(k.expression for k in ix.keys))
+    for ex in entity.excludes:
+        held = tuple(e.column for e in ex.elements if e.column)
+        yield held, (ex.where, *(e.expression for e in ex.elements))
 
 
 def column_enum(column: Column) -> str | None:

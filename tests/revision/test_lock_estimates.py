@@ -1,0 +1,219 @@
+"""A rewrite's lock estimate (Operation.locks) bounds what PostgreSQL takes, and a plan
+is cut by it where a transaction would take more than its budget.
+
+For each change, the main revision schemagen writes runs on tables holding rows, in
+its transaction, and the distinct relations its backend holds locks on are counted
+from ``pg_locks`` before it ends (relation locks; the probe's own read of pg_locks and
+alembic_version left out, the revision's bookkeeping): the estimate of the revision's
+operations must be at least that. Every such operation estimated 2 before: a type
+change of an indexed column locks 12 relations (its table, TOAST table and index, the
+new pair and the transient table of the rewrite, every index, the one over the column
+twice), a column every row gets a value of 8 or 9, an enum swap every table using it.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from migration_harness import alembic, offline_sql, revisions, schemagen, write_schema
+from pgcluster import PgCluster
+from plan_round_trip import schemas
+from schemagen.diff.compare import diff
+from schemagen.operations.stages import stages
+
+BEFORE = """
+database: {name: lockcount}
+enums:
+  Kind: {values: [a, b, c]}
+entities:
+  Store:
+    table: stores
+    columns:
+      id: {type: bigint, primary_key: true}
+      name: {type: text}
+      kind: {type: enum, enum: Kind, nullable: true}
+    indexes:
+      ix_stores_name: [name]
+  Item:
+    table: items
+    columns:
+      id: {type: bigint, primary_key: true}
+      store_id: {references: Store, type: bigint, nullable: true}
+      qty: {type: integer}
+      note: {type: text, nullable: true}
+      code: {type: string, length: 20, unique: true}
+      kind: {type: enum, enum: Kind, nullable: true}
+    indexes:
+      ix_items_qty: [qty]
+      ix_items_note_qty: [note, qty]
+  Line:
+    table: lines
+    columns:
+      id: {type: bigint, primary_key: true}
+      item_id: {references: Item, type: bigint}
+      memo: {type: text, nullable: true}
+    indexes:
+      ix_lines_memo: [memo]
+  Event:
+    table: events
+    primary_key: [id, day]
+    columns:
+      id: {type: bigint, primary_key: true}
+      day: {type: date, primary_key: true}
+      qty: {type: integer}
+      note: {type: text, nullable: true}
+    indexes:
+      ix_events_qty: [qty]
+    partition_by: {range: [day]}
+    partitions:
+      events_2025: {from: "2025-01-01", to: "2026-01-01"}
+      events_2026: {from: "2026-01-01", to: "2027-01-01"}
+"""
+
+# NULLs, repeated values and long texts (TOASTed) in every table; no row holds kind c
+ROWS = """
+INSERT INTO stores (id, name, kind) SELECT g, 's' || g, (ARRAY['a','b',NULL])[1 + g % 3]::kind
+  FROM generate_series(1, 20) g;
+INSERT INTO items (id, store_id, qty, note, code, kind)
+  SELECT g, CASE WHEN g % 7 = 0 THEN NULL ELSE 1 + g % 20 END, g % 50,
+         CASE WHEN g % 5 = 0 THEN NULL ELSE repeat(md5(g::text), 1 + g % 300) END, 'c' || g,
+         (ARRAY['a','b','a',NULL])[1 + g % 4]::kind
+  FROM generate_series(1, 1000) g;
+INSERT INTO lines (id, item_id, memo) SELECT g, 1 + g % 1000, NULLIF('m' || g % 3, 'm0')
+  FROM generate_series(1, 500) g;
+INSERT INTO events (id, day, qty, note) SELECT g, date '2025-06-01' + g % 400, g % 9,
+  NULLIF('e' || g % 4, 'e0') FROM generate_series(1, 800) g;
+"""
+
+QTY = "qty: {type: integer}\n      note: {type: text, nullable: true}\n      code"
+ITEM_KEY = "id: {type: bigint, primary_key: true}\n      store_id"
+EVENT_QTY = "qty: {type: integer}\n      note: {type: text, nullable: true}\n    indexes:"
+STORE_KEY = "store_id: {references: Store, type: bigint"
+MEMO = "memo: {type: text, nullable: true}"
+
+#: What changes -> (text of BEFORE, its replacement), each replaced once, in order.
+CHANGES: dict[str, list[tuple[str, str]]] = {
+    "type of an indexed column": [(QTY, QTY.replace("integer", "bigint"))],
+    "type of a key referenced, an identity": [(ITEM_KEY, ITEM_KEY.replace("bigint", "integer"))],
+    "type of a column referencing a key": [(STORE_KEY, STORE_KEY.replace("bigint", "integer"))],
+    "type of both sides of a key": [
+        (ITEM_KEY, ITEM_KEY.replace("bigint", "integer")),
+        ("item_id: {references: Item, type: bigint}", "item_id: {references: Item}"),
+    ],
+    "two types of one table": [
+        (QTY, QTY.replace("integer", "bigint").replace("text", "string, length: 10000"))
+    ],
+    "type of a partitioned table's column": [(EVENT_QTY, EVENT_QTY.replace("integer", "bigint"))],
+    "text to varchar": [(QTY, QTY.replace("text", "string, length: 10000"))],
+    "varchar widened": [("length: 20", "length: 40")],
+    "column with a volatile default": [
+        (MEMO, MEMO + "\n      token: {type: uuid, default: {sql: gen_random_uuid()}}")
+    ],
+    "identity column": [(MEMO, MEMO + "\n      seq: {type: bigint, identity: by default}")],
+    "enum value removed": [("values: [a, b, c]", "values: [a, b]")],
+}
+
+#: The relations the backend holds a lock on, but those of the probe and bookkeeping.
+PROBE = (
+    "SELECT count(DISTINCT relation) FROM pg_locks WHERE pid = pg_backend_pid() "
+    "AND locktype = 'relation' AND relation NOT IN "
+    "('pg_locks'::regclass, 'alembic_version'::regclass, 'alembic_version_pkc'::regclass);"
+)
+
+
+def _after(what: str) -> str:
+    text = BEFORE
+    for old, new in CHANGES[what]:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return text
+
+
+def _migrated(pg: PgCluster, root: Path, after: str, budget: int | None = None) -> str:
+    """A database at revision 000 of BEFORE holding ROWS, and the project's next
+    revisions to ``after`` written (cut by ``budget`` locks where given)."""
+    write_schema(root, {"s.yaml": BEFORE})
+    schemagen(root, "migrate", "-m", "before")
+    db = pg.create_database("locks")
+    alembic(root, pg.url(db), "upgrade", "head")
+    pg.sql(ROWS, db)
+    write_schema(root, {"s.yaml": after})
+    if budget is not None:
+        with (root / "pyproject.toml").open("a", encoding="utf-8") as settings:
+            settings.write(f"max_locks_per_revision = {budget}\n")
+    schemagen(root, "migrate", "-m", "after", "--allow-destructive")
+    return db
+
+
+def _locked(pg: PgCluster, db: str, root: Path, revision: str) -> int:
+    """The relations ``revision`` (transactional) locks, run from the one before it in
+    its transaction, counted before it ends; rolled back."""
+    before = f"{int(revision) - 1:03d}"
+    alembic(root, pg.url(db), "upgrade", before)
+    sql = offline_sql(root, f"{before}:{revision}").rstrip()
+    assert sql.endswith("COMMIT;") and sql.count("COMMIT;") == 1, sql
+    script = root / f"locked_{revision}.sql"
+    script.write_text(sql.removesuffix("COMMIT;") + PROBE + "\nROLLBACK;\n", encoding="utf-8")
+    out = subprocess.run(
+        [pg.bin("psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", db,
+         "-f", str(script)],
+        env=pg.env(), capture_output=True, text=True,
+    )
+    assert out.returncode == 0, out.stderr
+    return int(out.stdout.split()[-1])
+
+
+@pytest.mark.parametrize("what", list(CHANGES))
+def test_a_rewrite_s_estimate_bounds_the_relations_it_locks(
+    pg: PgCluster, tmp_path: Path, what: str
+) -> None:
+    after = _after(what)
+    db = _migrated(pg, tmp_path / "p", after)
+    old, new = schemas(tmp_path, BEFORE, after)
+    found = stages(diff(old, new))
+    kinds = [stage.kind for stage in found]
+    assert kinds.count("main") == 1, kinds
+    main = found[kinds.index("main")].plan
+    estimate = sum(op.locks for op in main.operations)
+    revision = revisions(tmp_path / "p")[1 + kinds.index("main")].name[:3]
+    locked = _locked(pg, db, tmp_path / "p", revision)
+    assert locked > 2 * len(main.operations)  # what each was estimated at before
+    assert estimate >= locked, (what, estimate, locked, main.describe())
+
+
+def test_a_budget_just_above_a_type_change_cuts_the_plan_after_it(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """Two type changes, of items and of lines, with a budget of the first's estimate
+    and one more: each is a revision of its own, neither of which locks more than the
+    budget, and the rows are kept. Each was 2 before: both were one revision."""
+    after = BEFORE.replace(QTY, QTY.replace("integer", "bigint"), 1).replace(
+        MEMO, "memo: {type: string, length: 300, nullable: true}", 1
+    )
+    old, new = schemas(tmp_path, BEFORE, after)
+    plan = diff(old, new)
+    assert [op.describe() for op in plan.operations] == [
+        "~ column items.qty: type integer -> bigint",
+        "~ column lines.memo: type text -> character varying(300)",
+    ]
+    items, lines = plan.operations
+    budget = items.locks + 1
+    assert items.locks + lines.locks > budget >= max(items.locks, lines.locks)
+    assert [s.plan.operations for s in stages(plan, budget)] == [(items,), (lines,)]
+    root = tmp_path / "p"
+    db = _migrated(pg, root, after, budget)
+    names = [p.name for p in revisions(root)]
+    assert names == ["000_before.py", "001_after.py", "002_after_part2.py"]
+    locked = [_locked(pg, db, root, revision) for revision in ("001", "002")]
+    assert all(count <= budget for count in locked), (locked, budget)
+    assert locked[0] <= items.locks and locked[1] <= lines.locks, locked
+    alembic(root, pg.url(db), "upgrade", "head")
+    kept = (
+        "SELECT count(*), sum(qty), count(note), (SELECT count(memo) FROM lines), "
+        "(SELECT replace(pg_typeof(memo)::text, ' ', '_') FROM lines LIMIT 1) FROM items"
+    )
+    assert pg.sql(kept, db).split() == ["1000|24500|800|334|character_varying"]
+    alembic(root, pg.url(db), "downgrade", "000")
+    assert pg.sql(kept, db).split() == ["1000|24500|800|334|text"]
