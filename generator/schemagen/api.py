@@ -265,7 +265,7 @@ def seed_project(
 ) -> SeedResult:
     """Fill the database at ``database_url`` (at head, empty unless ``append``) with
     synthetic rows that satisfy the schema's constraints; deterministic per ``seed``."""
-    from .live.compare import connect
+    from .live.connection import connect
     from .seed.run import seed_connection
 
     schema = load_schema(load_project(project_dir)).schema
@@ -291,7 +291,7 @@ def prove_project(
     With ``write_docs``, the run-stable facts go to ``<output>/proofs.json`` and the
     docs are rebuilt to show them.
     """
-    from .live.compare import connect
+    from .live.connection import connect
     from .prove.run import DEFAULT_ROWS, prove_connection
     from .render.build import PROOFS_FILE
     from .util.writer import write_files

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from migration_harness import live_findings, migrated_database
 from pgcluster import PgCluster
-from schemagen.live.compare import same_partition_keys
+from schemagen.live.partition_trees import same_partition_keys
 
 BOOKINGS = """
 database: {name: t}

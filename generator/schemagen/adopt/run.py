@@ -18,7 +18,7 @@ import psycopg
 
 from ..config import Project, load_project, read_pyproject
 from ..errors import ConfigError, SchemagenError
-from ..live.compare import connect
+from ..live.connection import connect
 from ..util.writer import write_files
 from .catalog import Catalog, read_catalog
 from .emit import layout, schema_reference

@@ -1,7 +1,7 @@
 """How a finding words one aspect in which a live object differs from the schema's:
 ``<aspect> <database's> in the database, <schema's> in the schema``.
 
-Shared by the comparison of tables (:mod:`.compare`) and of materialized views
+Shared by the comparison of tables (:mod:`.tables`) and of materialized views
 (:mod:`.routines`), whose indexes are described the same way.
 """
 
