@@ -61,18 +61,20 @@ def _(operation: DropPartition, state: Schema) -> list[Stmt | Guarded]:
     table = partition_table(parent, operation.partition.name)
     name = quote_table(table)
     detach = f"ALTER TABLE {quote_table(parent)} DETACH PARTITION {name}"
+    referenced = _still_referenced(state, operation.table, operation.partition.name, table)
     if not operation.concurrently:
-        if _referenced(state, operation.table):
+        if referenced:
             # PostgreSQL drops no partition of a table a foreign key references (the
             # key's copy for it depends on it): detached first, in the transaction, where
             # the key refuses it if a row references one of its rows
-            return [execute(detach), execute(f"DROP TABLE {name}")]
+            return [*referenced, execute(detach), execute(f"DROP TABLE {name}")]
         return [execute(f"DROP TABLE {name}")]
     found = (
         f"FROM pg_inherits WHERE inhrelid = to_regclass({sql_literal(name)}) "
         f"AND inhparent = to_regclass({sql_literal(quote_table(parent))})"
     )
     return [
+        *referenced,
         # FINALIZE, unlike CONCURRENTLY, runs in a transaction: in a DO block
         execute(
             do_block(
@@ -88,9 +90,45 @@ def _(operation: DropPartition, state: Schema) -> list[Stmt | Guarded]:
     ]
 
 
-def _referenced(state: Schema, table: str) -> bool:
-    """Whether a foreign key references the partitioned table ``table``."""
-    return any(fk.ref_table == table for ent in state.entities for fk in ent.foreign_keys)
+def _still_referenced(state: Schema, top: str, name: str, table: str) -> list[Stmt]:
+    """For each foreign key that references the partitioned table ``top``, a DO block
+    that stops the drop of its partition ``name`` (``table``: its own, keyed) before the
+    detach where a row references one of its rows, naming the declared key: PostgreSQL
+    refuses such a detach naming the key's copy for the partition, which the schema
+    never declared (refunds_payment_id_paid_on_fkey for fk_refunds_payment). A partition
+    no longer there (a rerun after the drop) is not looked at."""
+    found = []
+    quoted = quote_table(table)
+    for ent in state.entities:
+        for fk in (fk for fk in ent.foreign_keys if fk.ref_table == top):
+            ref_columns = fk.ref_columns or state.entity_by_table(top).primary_key.columns
+            on = " AND ".join(
+                f"k.{quote_name(c)} = p.{quote_name(r)}"
+                for c, r in zip(fk.columns, ref_columns, strict=True)
+            )
+            said = (
+                f"partition {name} of {top} cannot be dropped: foreign key {fk.name} of "
+                f"{ent.table} references rows of it ("
+            )
+            block = (
+                f" DECLARE n bigint; BEGIN IF to_regclass({sql_literal(quoted)}) IS NOT NULL "
+                f"THEN SELECT count(*) INTO n FROM {quote_table(ent.table)} k JOIN {quoted} p "
+                f"ON {on}; IF n > 0 THEN RAISE EXCEPTION USING ERRCODE = "
+                f"'foreign_key_violation', MESSAGE = {sql_literal(said)} || n || "
+                f"{sql_literal(_STILL_REFERENCED)}; END IF; END IF; END "
+            )
+            found.append(execute(do_block(block)))
+    return found
+
+
+#: What a dropped partition's check says after the rows of the key's table that
+#: reference it.
+_STILL_REFERENCED = (
+    " of them), and PostgreSQL detaches no partition whose rows a foreign key "
+    "references; it is still attached, its rows kept: delete those rows or point them "
+    "elsewhere (or drop the foreign key from the schema in a revision before this one), "
+    "then run the migration again"
+)
 
 
 @render_operation.register(DetachPartition)
