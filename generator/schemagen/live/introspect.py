@@ -74,9 +74,21 @@ _KIND_WORDS = {
 #: The owner of a sequence owned by a column of a table not read (another schema).
 NOT_READ = "(a table not read)"
 
+#: A part of a key ({part}, text) quoted as PostgreSQL quotes it where it holds a dot or
+#: a double quote, so that no key reads as another: public."sales.x" is "sales.x",
+#: sales.x is sales.x (model.naming.catalog_key; split_qualified splits it back).
+_KEY_PART = (
+    "CASE WHEN strpos({part}, '.') + strpos({part}, '\"') > 0 THEN quote_ident({part}) "
+    "ELSE {part} END"
+)
 QUALIFIED_KEY = (
-    "CASE WHEN {ns} = to_regnamespace(current_schema()) THEN {name}::text "
-    "ELSE (SELECT nspname FROM pg_namespace WHERE oid = {ns}) || '.' || {name} END"
+    "CASE WHEN {ns} = to_regnamespace(current_schema()) THEN "
+    + _KEY_PART.format(part="{name}::text")
+    + " ELSE (SELECT "
+    + _KEY_PART.format(part="nspname::text")
+    + " FROM pg_namespace WHERE oid = {ns}) || '.' || "
+    + _KEY_PART.format(part="{name}::text")
+    + " END"
 )
 #: The namespaces read: the current schema and those the caller names (%(schemas)s).
 SCHEMAS_READ = (

@@ -119,9 +119,42 @@ def qualify(schema: str | None, name: str) -> str:
 
 
 def split_qualified(name: str) -> tuple[str | None, str]:
-    """``billing.invoices`` -> ``("billing", "invoices")``; ``invoices`` -> ``(None, ...)``."""
+    """``billing.invoices`` -> ``("billing", "invoices")``; ``invoices`` -> ``(None, ...)``.
+
+    A part in double quotes is one name, its dots its own: the catalog keys an object
+    whose schema or name holds a dot so (``"sales.x"``, public's table ``sales.x``, is
+    ``(None, "sales.x")``; ``"my.schema".codes`` is ``("my.schema", "codes")``), and
+    ``format_type`` prints a type so. The language's names hold no dot nor quote.
+    """
+    if name.startswith('"'):
+        first, rest = _quoted_part(name)
+        if first is not None and not rest:
+            return None, first
+        if first is not None and rest.startswith("."):
+            return first, _unquoted(rest[1:])
     schema, dot, bare = name.partition(".")
-    return (schema, bare) if dot else (None, name)
+    return (schema, _unquoted(bare)) if dot else (None, name)
+
+
+def _quoted_part(text: str) -> tuple[str | None, str]:
+    """The identifier in double quotes that ``text`` starts with (``""`` is one quote
+    in it) and the text after it; (None, text) when its quote is never closed."""
+    at = 1
+    while (end := text.find('"', at)) != -1:
+        if text.startswith('""', end):
+            at = end + 2
+            continue
+        return text[1:end].replace('""', '"'), text[end + 1 :]
+    return None, text
+
+
+def _unquoted(part: str) -> str:
+    """``part`` without its double quotes where it is one quoted identifier whole."""
+    if part.startswith('"'):
+        inner, rest = _quoted_part(part)
+        if inner is not None and not rest:
+            return inner
+    return part
 
 
 def in_schema_of(table: str, name: str) -> str:
