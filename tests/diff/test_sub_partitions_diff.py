@@ -20,6 +20,7 @@ from schemagen.model.schema import (
 )
 from schemagen.operations.costs import cost_line
 from schemagen.operations.partition import (
+    AddBoundCheck,
     AttachPartition,
     CreatePartition,
     DetachPartition,
@@ -78,29 +79,41 @@ def test_sub_partitions_added_dropped_changed_and_a_partition_made_again() -> No
     )
     plan = diff(old, new)
     assert plan.describe() == [
+        # p25_eu's new bound proven ahead, in the drops revision
+        "+ check p25_eu_move_bound on partition p25_eu: its new bound (FOR VALUES IN ('de', "
+        "'nl')), validated ahead so that its attach reads no row under lock (a new row "
+        "outside it is refused from then on); refused while DEFAULT partition p25_rest "
+        "holds a row of that bound",
         "- partition p27 of payments (made again: its partition key changes, which "
         "PostgreSQL cannot alter; DETACH CONCURRENTLY, then DROP)",
         "- partition p26_us of p26 (DETACH CONCURRENTLY, then DROP)",
-        # beside a DEFAULT: in the transaction
-        "- partition p25_eu of p25 (made again: its bound changes, which PostgreSQL "
-        "cannot alter in place)",
+        # its rows kept: detached, attached again with its new bound
+        "~ partition p25_eu detached from p25 to be attached again with FOR VALUES IN "
+        "('de', 'nl'), its rows kept",
         "+ partition p27 of payments (FOR VALUES FROM ('2027-01-01') TO ('2028-01-01'), "
         "partitioned by HASH (id); made again: its partition key changes, which PostgreSQL "
         "cannot alter)",
-        "+ partition p25_eu of p25 (FOR VALUES IN ('de', 'nl'); made again: its bound "
-        "changes, which PostgreSQL cannot alter in place)",
         "+ partition p26_ca of p26 (FOR VALUES IN ('ca'))",
+        "~ partition p25_eu attached to p25 again (FOR VALUES IN ('de', 'nl')), its bound "
+        "was FOR VALUES IN ('de'), with its rows",
+        "- check p25_eu_move_bound on partition p25_eu, where a move left it",
     ]
     risks = [op.risk() for op in plan.operations if op.risk()]
     assert risks == [
         "drops partition p27 of payments, its partitions p27_all, and their rows (made "
         "again: its partition key changes, which PostgreSQL cannot alter)",
         "drops partition p26_us of p26 and its rows",
-        "drops partition p25_eu of p25 and its rows (made again: its bound changes, which "
-        "PostgreSQL cannot alter in place)",
     ]
     subs = [op for op in plan.operations if isinstance(op, CreatePartition | DropPartition)]
-    assert [op.within for op in subs] == [(), ("p26",), ("p25",), (), ("p25",), ("p26",)]
+    assert [op.within for op in subs] == [(), ("p26",), (), ("p26",)]
+    moved = [op for op in plan.operations if isinstance(op, DetachPartition | AttachPartition)]
+    assert [(op.within, op.elsewhere, op.partition.bound_sql()) for op in moved] == [
+        (("p25",), ("p25",), "FOR VALUES IN ('de')"),
+        (("p25",), ("p25",), "FOR VALUES IN ('de', 'nl')"),
+    ]
+    assert [kind_of(op) for op in plan.operations] == [
+        "drops", "drops", "drops", "main", "main", "main", "main", "online"
+    ]
     assert all(op.reverse().reverse() == op for op in plan.operations)
     start = ddl_view(old)
     assert same_ddl(apply(start, plan), new)
@@ -260,17 +273,62 @@ def test_a_moved_hash_or_default_partition_is_attached_without_a_check() -> None
     assert same_ddl(apply(ddl_view(old), plan), new)
 
 
-def test_a_partition_that_changes_as_it_moves_is_still_said_to_lose_its_rows() -> None:
-    """PostgreSQL moves no partition between parents with another bound: one whose bound
-    changes as it moves is dropped where it was and made again, empty, where it goes, and
-    the plan and the risk say so, each way; one beside it that moves unchanged keeps its
-    rows (detached and attached)."""
+def test_a_partition_whose_bound_changes_as_it_moves_keeps_its_rows() -> None:
+    """A partition moved under a new partition with a shorter bound is detached with its
+    old bound and attached with its new one, its rows kept, its new bound proven ahead
+    by a check of its constraint and the new bound's condition; each way."""
     q1 = Partition("p25_q1", start=("'2025-01-01'",), end=("'2025-04-01'",))
     q1_short = dataclasses.replace(q1, end=("'2025-03-01'",))
     q2 = Partition("p25_q2", start=("'2025-04-01'",), end=("'2025-07-01'",))
     range_ = PartitionKey("range", ("paid_on",))
     old = payments(q1, q2, year("p26", "2026", None))
     new = payments(year("p25", "2025", range_, q1_short, q2), year("p26", "2026", None))
+    plan = diff(old, new)
+    assert plan.describe() == [
+        "+ check p25_q1_move_bound on partition p25_q1: its new bound (FOR VALUES FROM "
+        "('2025-01-01') TO ('2025-03-01')), validated ahead so that its attach reads no row "
+        "under lock (a new row outside it is refused from then on)",
+        _checked("p25_q2", "payments")[0],
+        "~ partition p25_q1 detached from payments to move under p25 with FOR VALUES FROM "
+        "('2025-01-01') TO ('2025-03-01'), its rows kept",
+        "~ partition p25_q2 detached from payments to move under p25, its rows kept",
+        "+ partition p25 of payments (FOR VALUES FROM ('2025-01-01') TO ('2026-01-01'), "
+        "partitioned by RANGE (paid_on))",
+        "~ partition p25_q1 attached to p25 (FOR VALUES FROM ('2025-01-01') TO "
+        "('2025-03-01')), its bound was FOR VALUES FROM ('2025-01-01') TO ('2025-04-01'), "
+        "moved from payments with its rows",
+        "~ partition p25_q2 attached to p25 (FOR VALUES FROM ('2025-04-01') TO "
+        "('2025-07-01')), moved from payments with its rows",
+        _unchecked("p25_q1")[0],
+        _unchecked("p25_q2")[0],
+    ]
+    assert [op.risk() for op in plan.operations if op.risk()] == []
+    back = plan.reverse()
+    assert [op.risk() for op in back.operations if op.risk()] == []
+    # the downgrade's check proves the old bound, under the table's key
+    checks = [op for op in back.operations if isinstance(op, AddBoundCheck)]
+    assert [(op.partition, op.stage, op.bound) for op in checks] == [
+        ("p25_q2", "online", None),
+        ("p25_q1", "online", q1),
+    ]
+    assert all(op.reverse().reverse() == op for op in plan.operations)
+    start = ddl_view(old)
+    assert same_ddl(apply(start, plan), new)
+    assert same_ddl(apply(apply(start, plan), back), start)
+
+
+def test_a_partition_whose_key_changes_as_it_moves_is_said_to_lose_its_rows() -> None:
+    """PostgreSQL changes no partition key: one moved while it becomes partitioned in
+    turn is dropped where it was and made again, empty, where it goes, and the plan and
+    the risk say so, each way; one beside it that moves unchanged keeps its rows."""
+    q1 = Partition("p25_q1", start=("'2025-01-01'",), end=("'2025-04-01'",))
+    q1_listed = dataclasses.replace(
+        q1, partition_by=LIST, partitions=(Partition("p25_q1_all", default=True),)
+    )
+    q2 = Partition("p25_q2", start=("'2025-04-01'",), end=("'2025-07-01'",))
+    range_ = PartitionKey("range", ("paid_on",))
+    old = payments(q1, q2, year("p26", "2026", None))
+    new = payments(year("p25", "2025", range_, q1_listed, q2), year("p26", "2026", None))
     plan = diff(old, new)
     assert plan.describe() == [
         _checked("p25_q2", "payments")[0],  # the drops revision, with the next line
@@ -288,15 +346,10 @@ def test_a_partition_that_changes_as_it_moves_is_still_said_to_lose_its_rows() -
         "drops partition p25_q1 of payments and its rows (moves to p25: made again there, "
         "empty)",
     ]
-    back = plan.reverse()
-    assert [op.risk() for op in back.operations if op.risk()] == [
-        "drops partition p25 of payments, its partitions p25_q1, and their rows "
-        "(p25_q1 moves to payments: made again there, empty)",
-    ]
     assert all(op.reverse().reverse() == op for op in plan.operations)
     start = ddl_view(old)
     assert same_ddl(apply(start, plan), new)
-    assert same_ddl(apply(apply(start, plan), back), start)
+    assert same_ddl(apply(apply(start, plan), plan.reverse()), start)
 
 
 def test_a_moved_partition_whose_own_partitions_change_keeps_its_rows() -> None:

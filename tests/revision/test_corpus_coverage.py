@@ -42,6 +42,7 @@ from schemagen.operations.domain import (
     MoveDomain,
 )
 from schemagen.operations.partition import (
+    AddBoundCheck,
     AttachPartition,
     CreatePartition,
     DetachPartition,
@@ -881,10 +882,10 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         and c.any(DropTable, lambda op: any(p.partitions for p in op.entity.partitions))
         and bool(c.case.setup)
     ),
-    "partition moved between levels with a new bound (a leaf of the table under a new "
-    "partition, a sub-partition up to the table as its partition goes): dropped where it "
-    "was and made again, empty, where it goes, each move and its lost rows said, beside "
-    "moves that keep their rows, on rows": lambda c: (
+    "partition moved between levels with a new partition key (a leaf of the table under a "
+    "new partition, a sub-partition up to the table as its partition goes, each partitioned "
+    "in turn): dropped where it was and made again, empty, where it goes, each move and its "
+    "lost rows said, beside moves that keep their rows, on rows": lambda c: (
         c.any(DropPartition, lambda op: any(n == op.partition.name for n, _ in op.moves))
         and c.any(CreatePartition, lambda op: any(n != op.partition.name for n, _ in op.moves))
         and c.any(DropPartition, lambda op: any(n != op.partition.name for n, _ in op.moves))
@@ -900,6 +901,21 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         and c.any(AttachPartition, lambda op: not op.within)
         and c.any(AttachPartition, lambda op: bool(op.within))
         and c.any(DropPartition, lambda op: not op.concurrently and op.risk() is None)
+        and bool(c.case.setup)
+    ),
+    "partition whose bound changes keeping its rows (a partition with its sub-partitions, "
+    "beside a DEFAULT partition holding rows; sub-partitions trading a range; a partition "
+    "made the DEFAULT one: detached, then attached again with its new bound in the main "
+    "transaction, the bound proven ahead by a check validated in the drops revision where a "
+    "check can say it), on rows": lambda c: (
+        c.any(
+            AttachPartition,
+            lambda op: bool(op.other_bound and not op.within and op.partition.partitions),
+        )
+        and c.any(AttachPartition, lambda op: bool(op.other_bound) and bool(op.within))
+        and c.any(AttachPartition, lambda op: bool(op.other_bound) and op.partition.default)
+        and c.any(AddBoundCheck, lambda op: op.bound is not None and bool(op.beside))
+        and not c.any(DropPartition)
         and bool(c.case.setup)
     ),
     "domain default calling a standalone sequence (created before the domain, dropped after)": (

@@ -1,8 +1,9 @@
-"""A partition whose bound changes is dropped and made again, with its own partitions
-at every depth, and its rows go: the revision says so, and why, for a sub-partition
-as for a partition of the table (the plan line of each step, the Destructive list of
-the docstring and the DESTRUCTIVE comment each way), and what it does to rows is what
-it says: the rebound subtree's rows go, the other partitions' stay."""
+"""A partition whose bound changes keeps its rows, with its own partitions at every
+depth: it is detached and attached again with its new bound, in the main transaction,
+its bound proven ahead by a check validated in the drops revision (so the attach reads
+no row under its lock). The revision says so, for a sub-partition as for a partition of
+the table (the plan line of each step, no Destructive list, no DESTRUCTIVE comment), and
+what it does to rows is what it says: every row stays, where it was, each way."""
 
 from __future__ import annotations
 
@@ -55,80 +56,100 @@ ROWS = (
     "INSERT INTO payments VALUES (1, '2027-01-01', 'de', NULL), (2, '2027-01-01', 'de', 7)"
 )
 COUNTS = (
-    "SELECT string_agg(format('%s=%s', t, n), ' ' ORDER BY t) FROM (SELECT "
-    "tableoid::regclass::text t, count(*) n FROM payments GROUP BY 1) c"
+    "SELECT string_agg(format('%s=%s/%s', t, n, nulls), ' ' ORDER BY t) FROM (SELECT "
+    "tableoid::regclass::text t, count(*) n, count(*) - count(amount) nulls FROM payments "
+    "GROUP BY 1) c"
+)
+CONTENTS = (
+    "SELECT md5(string_agg(format('%s|%s|%s|%s', id, paid_on, region, amount), ',' "
+    "ORDER BY id, paid_on, region)) FROM payments"
+)
+#: the checks that prove a partition's new bound ahead (AddBoundCheck), where left
+CHECKS = (
+    "SELECT coalesce(string_agg(conrelid::regclass::text, ' '), '') FROM pg_constraint "
+    "WHERE conname LIKE '%\\_move\\_bound'"
 )
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
-REASON = "made again: its bound changes, which PostgreSQL cannot alter in place"
 
 
 @pytest.mark.parametrize(
-    ("level", "after", "partition", "dropped"),
+    ("level", "after", "partition", "parent", "bound", "was"),
     [
         (
             "sub-partition",
             ("2026-07-01", "de, fr, nl"),
-            "payments_2025_eu of payments_2025",
-            "its partitions payments_2025_eu_0, payments_2025_eu_1, and their rows",
+            "payments_2025_eu",
+            "payments_2025",
+            "FOR VALUES IN ('de', 'fr', 'nl')",
+            "FOR VALUES IN ('de', 'fr')",
         ),
         (
             "partition",
             ("2026-01-01", "de, fr"),
-            "payments_2025 of payments",
-            "its partitions payments_2025_eu, payments_2025_eu_0, payments_2025_eu_1, "
-            "payments_2025_rest, and their rows",
+            "payments_2025",
+            "payments",
+            "FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')",
+            "FOR VALUES FROM ('2025-01-01') TO ('2026-07-01')",
         ),
     ],
 )
-def test_a_rebound_partition_says_why_it_is_made_again(
+def test_a_rebound_partition_keeps_its_rows_and_says_so(
     pg: PgCluster,
     tmp_path: Path,
     level: str,
     after: tuple[str, str],
     partition: str,
-    dropped: str,
+    parent: str,
+    bound: str,
+    was: str,
 ) -> None:
     case = Case(
         level,
         {"schema.yaml": SCHEMA % ("2026-07-01", "de, fr")},
         {"schema.yaml": SCHEMA % after},
-        destructive=True,
+        destructive=False,
     )
     first = at_first_revision(pg, case, tmp_path, ROWS)
     text = "\n".join(p.read_text() for p in revisions(first.root)[1:])
     flat = " ".join(text.split())
-    risk = f"drops partition {partition}, {dropped} ({REASON})"
-    assert f"Destructive (written with --allow-destructive): - {risk}" in flat, text
-    assert f"- partition {partition} ({REASON}" in flat, text
-    assert f"+ partition {partition} (FOR VALUES" in flat and f"; {REASON})" in flat, text
-    # the DESTRUCTIVE comment, in the upgrade and in the downgrade
-    comments = [
-        " ".join(line.strip().lstrip("#").strip() for line in block.splitlines())
-        for block in text.split("# DESTRUCTIVE: ")[1:]
-    ]
-    assert sum(1 for c in comments if " ".join(c.split()).startswith(risk)) == 2, comments
-    before = pg.sql(COUNTS, first.db).strip()
-    assert before == (
-        "payments_2025_eu_0=180 payments_2025_eu_1=220 payments_2025_rest=200 "
-        "payments_later=2"
+    assert "Destructive" not in flat and "DESTRUCTIVE" not in flat, text
+    for said in (
+        f"+ check {partition}_move_bound on partition {partition}: its new bound ({bound}), "
+        "validated ahead so that its attach reads no row under lock (a new row outside it "
+        "is refused from then on)",
+        f"~ partition {partition} detached from {parent} to be attached again with {bound}, "
+        "its rows kept",
+        f"~ partition {partition} attached to {parent} again ({bound}, partitioned by",
+        f"its bound was {was}, with its rows",
+        "attach partition, bound implied by a check validated ahead (ACCESS EXCLUSIVE, no "
+        "scan)",
+    ):
+        assert said in flat, (said, text)
+    counts = pg.sql(COUNTS, first.db).strip()
+    assert counts == (
+        "payments_2025_eu_0=180/50 payments_2025_eu_1=220/50 payments_2025_rest=200/50 "
+        "payments_later=2/1"
     )
+    contents = pg.sql(CONTENTS, first.db).strip()
     alembic(first.root, first.url, "upgrade", "head")
     assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
-    # what the text says: the rebound subtree's rows go, the others' stay
-    kept = "payments_2025_rest=200 payments_later=2" if level == "sub-partition" else (
-        "payments_later=2"
-    )
-    assert pg.sql(COUNTS, first.db).strip() == kept
+    # what the text says: every row stays where it was, no check left behind
+    assert pg.sql(COUNTS, first.db).strip() == counts
+    assert pg.sql(CONTENTS, first.db).strip() == contents
+    assert pg.sql(CHECKS, first.db).strip() == ""
     alembic(first.root, first.url, "downgrade", "000")
     assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
-    assert pg.sql(COUNTS, first.db).strip() == kept
+    assert pg.sql(COUNTS, first.db).strip() == counts
+    assert pg.sql(CONTENTS, first.db).strip() == contents
+    assert pg.sql(CHECKS, first.db).strip() == ""
 
 
 def test_corpus_145_names_each_move_and_its_lost_rows(tmp_path: Path) -> None:
     """Corpus 145 (partitions moved between levels, proven on rows there): its
     revisions say, in the Destructive list of the docstring, each partition that moves
-    with a new bound and that it is made again empty where it goes, and the downgrade's
-    comment the way back; each that moves unchanged is said to keep its rows."""
+    with a new partition key and that it is made again empty where it goes, and the
+    downgrade's comment the way back; each that moves with its key is said to keep its
+    rows."""
     case = load_case(CORPUS / "145_partition_moved_between_levels")
     generate(case, tmp_path / "project")
     text = "\n".join(p.read_text() for p in revisions(tmp_path / "project")[1:])
@@ -143,15 +164,58 @@ def test_corpus_145_names_each_move_and_its_lost_rows(tmp_path: Path) -> None:
         "('2026-01-01'), partitioned by RANGE (paid_on); payments_2025_q1 moves here "
         "from payments, made again empty)",
         "+ partition readings_2025_h2 of readings (FOR VALUES FROM ('2025-07-01') TO "
-        "('2025-12-01'); moves here from readings_2025, made again empty)",
+        "('2026-01-01'), partitioned by RANGE (day); moves here from readings_2025, made "
+        "again empty)",
         "~ partition payments_2025_q2 detached from payments to move under payments_2025, "
         "its rows kept",
         "~ partition readings_2025_h1 attached to readings (FOR VALUES FROM ('2025-01-01') "
         "TO ('2025-07-01')), moved from readings_2025 with its rows",
         # the downgrade moves them back
         "# DESTRUCTIVE: drops partition payments_2025 of payments, its partitions "
-        "payments_2025_q1, payments_2025_rest, and their rows (payments_2025_q1 moves to "
-        "payments: made again there, empty)",
+        "payments_2025_q1, payments_2025_q1_all, payments_2025_rest, and their rows "
+        "(payments_2025_q1 moves to payments: made again there, empty)",
     ):
         assert said in flat, (said, text)
     assert "payments_2025_q2 of payments and its rows" not in flat, text
+
+
+def test_a_partition_rebound_with_one_under_it_is_made_again_and_says_why(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """payments_2025 ends earlier while its sub-partition payments_2025_eu takes nl too:
+    one detach and attach cannot carry both, so payments_2025 is dropped and made again
+    (destructive, said in the Destructive list and the DESTRUCTIVE comment each way), and
+    payments_2025_eu, detached before and attached to the new one after, keeps its rows
+    with its own partitions; payments_2025_rest's rows go."""
+    case = Case(
+        "nested",
+        {"schema.yaml": SCHEMA % ("2026-07-01", "de, fr")},
+        {"schema.yaml": SCHEMA % ("2026-01-01", "de, fr, nl")},
+        destructive=True,
+    )
+    first = at_first_revision(pg, case, tmp_path, ROWS)
+    text = "\n".join(p.read_text() for p in revisions(first.root)[1:])
+    flat = " ".join(re.sub(r"\n\s*#   ", " ", text).split())
+    reason = (
+        "made again: its bound changes while a partition under it moves or changes its "
+        "bound too"
+    )
+    risk = (
+        "drops partition payments_2025 of payments, its partitions payments_2025_rest, and "
+        f"their rows ({reason})"
+    )
+    assert f"Destructive (written with --allow-destructive): - {risk}" in flat, text
+    assert f"# DESTRUCTIVE: {risk}" in flat, text
+    assert (
+        "~ partition payments_2025_eu attached to payments_2025 again (FOR VALUES IN ('de', "
+        "'fr', 'nl'), partitioned by HASH (id)), its bound was FOR VALUES IN ('de', 'fr'), "
+        "with its rows" in flat
+    ), text
+    alembic(first.root, first.url, "upgrade", "head")
+    assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
+    kept = "payments_2025_eu_0=180/50 payments_2025_eu_1=220/50 payments_later=2/1"
+    assert pg.sql(COUNTS, first.db).strip() == kept
+    alembic(first.root, first.url, "downgrade", "000")
+    assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
+    assert pg.sql(COUNTS, first.db).strip() == kept
+    assert pg.sql(CHECKS, first.db).strip() == ""

@@ -18,11 +18,9 @@ from ..model.schema import (
     ExcludeConstraint,
     ForeignKey,
     Index,
-    Partition,
     Schema,
     UniqueConstraint,
     in_an_index,
-    partition_tree,
 )
 from ..operations.base import Operation
 from ..operations.constraint import (
@@ -42,15 +40,7 @@ from ..operations.constraint import (
     swappable,
 )
 from ..operations.costs import binary_compatible
-from ..operations.partition import (
-    AddBoundCheck,
-    AttachPartition,
-    CreatePartition,
-    DetachPartition,
-    DropBoundCheck,
-    DropPartition,
-    bound_provable,
-)
+from ..operations.partition import AttachPartition, DetachPartition
 from ..operations.storage import SetColumnSettings
 from ..operations.table import (
     AddColumn,
@@ -62,6 +52,7 @@ from ..operations.table import (
     DropPrimaryKey,
     DropTable,
 )
+from .partitions import compare_partitions
 
 T = TypeVar("T", bound=Constraint | Index)
 NotConcurrent = frozenset[tuple[str, str]]
@@ -202,154 +193,6 @@ def _retyped_columns(ops: Sequence[Operation]) -> set[tuple[str, str]]:
         and op.old.type != op.new.type
         and not binary_compatible(op.old.type, op.new.type)
     }
-
-
-def compare_partitions(old: Entity, new: Entity) -> list[Operation]:
-    """Partitions added, dropped, and with a changed bound (dropped and created again),
-    at every level: a partition kept with its bound and key compares its own partitions;
-    one whose key changed is made again with them (destructive: PostgreSQL cannot
-    change a partition key).
-
-    A dropped partition is detached CONCURRENTLY, in the drops stage before the main
-    transaction (:mod:`schemagen.diff.drops`: a partition the main transaction adds
-    may take its bound), unless PostgreSQL forbids it: its parent had a DEFAULT
-    partition.
-
-    A partition moved to another level (under a new partition, or up from one that
-    goes) keeps its rows where its bound and key are the same on both sides and nothing
-    under it moves too: it is detached from its parent before the partitions that go are
-    dropped and those that come are created, and attached to its new parent after, as it
-    was, in the main transaction (a partition that goes holding one is dropped there,
-    after the detach, not concurrently before it); its own partitions added, dropped or
-    changed are, under it, after the attach (``after_move``). One whose bound or key
-    changes as it moves is dropped where it was and made again where it goes, empty, and
-    its drop and its create say so (``moves``)."""
-    was, goes = _parents(old), _parents(new)
-    before = {p.name: p for _, p in partition_tree(old.partitions)}
-    after = {p.name: p for _, p in partition_tree(new.partitions)}
-    moved = {n for n in was.keys() & goes.keys() if was[n] != goes[n]}
-    # kept: its bound and key the same, and nothing under it moving too (its own
-    # partitions added, dropped or changed are, after the attach)
-    kept = frozenset(
-        n
-        for n in moved
-        if _made(before[n]) == _made(after[n])
-        and not (_names_under(before[n]) | _names_under(after[n])) & moved
-    )
-    ops = _compare_partition_level(new.table, (), old.partitions, new.partitions, kept)
-    ops += _moves_kept(old, new, kept)
-    lost = moved - kept
-    if not lost:
-        return ops
-    found: list[Operation] = []
-    for op in ops:
-        if isinstance(op, CreatePartition | DropPartition):
-            own = {p.name for _, p in partition_tree(op.partition.partitions)}
-            tree = {op.partition.name} | own
-            other = goes if isinstance(op, DropPartition) else was
-            moves = tuple((n, other[n]) for n in sorted(tree & lost))
-            op = dataclasses.replace(op, moves=moves)
-        found.append(op)
-    return found
-
-
-def _moves_kept(old: Entity, new: Entity, kept: frozenset[str]) -> list[Operation]:
-    """The detach and the attach of each partition in ``kept`` (moved with its rows),
-    whatever the level: under a partition dropped, made again or created whole too."""
-    where = {p.name: (above, p) for above, p in partition_tree(old.partitions)}
-    goes = {p.name: above for above, p in partition_tree(new.partitions)}
-    ops: list[Operation] = []
-    for above, part in partition_tree(old.partitions):
-        if part.name in kept:
-            if bound_provable(part):  # the attach then reads no row under its lock
-                ops.append(AddBoundCheck(old.table, part.name, above, "drops"))
-            ops.append(DetachPartition(old.table, part, above, goes[part.name]))
-    for above, part in partition_tree(new.partitions):
-        if part.name not in kept:
-            continue
-        was_above, was = where[part.name]
-        # attached as it was (its own partitions with it), then made what it is here
-        ops.append(AttachPartition(new.table, was, above, was_above))
-        if bound_provable(part):  # left where the attach did not run; the downgrade's
-            ops.append(DropBoundCheck(new.table, part.name, above, "online"))
-        if was.partitions != part.partitions:
-            own = (*above, part.name)
-            ops += [
-                dataclasses.replace(op, after_move=True, concurrently=False)
-                if isinstance(op, CreatePartition | DropPartition)
-                else op
-                for op in _compare_partition_level(
-                    new.table, own, was.partitions, part.partitions
-                )
-            ]
-    return ops
-
-
-def _names_under(partition: Partition) -> set[str]:
-    return {p.name for _, p in partition_tree(partition.partitions)}
-
-
-def _parents(ent: Entity) -> dict[str, str]:
-    """Each partition of ``ent``'s tree -> its parent: the table, or a partition."""
-    return {
-        part.name: above[-1] if above else ent.table
-        for above, part in partition_tree(ent.partitions)
-    }
-
-
-def _compare_partition_level(
-    table: str,
-    within: tuple[str, ...],
-    old: tuple[Partition, ...],
-    new: tuple[Partition, ...],
-    moving: frozenset[str] = frozenset(),
-) -> list[Operation]:
-    """The partitions of ``table``'s partition ``within`` (``()``: of the table);
-    ``moving``: the partitions of the tree that move between levels with their rows
-    (detached here, or attached here), left out of what is dropped and created."""
-    before = {p.name: p for p in old}
-    after = {p.name: p for p in new}
-    changed = {n for n in before.keys() & after.keys() if _made(before[n]) != _made(after[n])}
-    remade = {n for n in changed if before[n].partition_by != after[n].partition_by}
-    added = sorted((after.keys() - before.keys() - moving) | changed)
-    dropped = sorted((before.keys() - after.keys() - moving) | changed)
-    concurrently = not any(p.default for p in old)
-    rebound = changed - remade
-    ops: list[Operation] = []
-    for n in dropped:
-        part = _without(before[n], moving)
-        # one holding a partition that moves is dropped after its detach, in the transaction
-        quick = concurrently and part == before[n]
-        ops.append(DropPartition(table, part, quick, within, n in remade, n in rebound))
-    ops += [
-        CreatePartition(table, _without(after[n], moving), False, within, n in remade,
-                        n in rebound)
-        for n in added
-    ]
-    for name in sorted((before.keys() & after.keys()) - changed):
-        if before[name].partitions != after[name].partitions:
-            ops += _compare_partition_level(
-                table,
-                (*within, name),
-                before[name].partitions,
-                after[name].partitions,
-                moving,
-            )
-    return ops
-
-
-def _without(partition: Partition, moving: frozenset[str]) -> Partition:
-    """``partition`` without the partitions under it (at any depth) that move elsewhere
-    with their rows: they are detached before it is dropped, attached after it is made."""
-    if not moving or not partition.partitions:
-        return partition
-    own = tuple(_without(p, moving) for p in partition.partitions if p.name not in moving)
-    return dataclasses.replace(partition, partitions=own)
-
-
-def _made(partition: Partition) -> Partition:
-    """What making the partition fixes: its bound and its own partition key."""
-    return dataclasses.replace(partition, partitions=())
 
 
 def compare_entity(

@@ -15,10 +15,10 @@ the diff then drops plainly, in the main transaction. The reverse of an online
 operation is online: it creates ``IF NOT EXISTS``.
 
 A partition that moves between levels (under a new partition, or up from one that
-goes) with its bound, key and own partitions unchanged keeps its rows: it is
-detached from its parent and attached to the new one in the main transaction
-(:class:`DetachPartition`, :class:`AttachPartition`). One whose bound or key changes
-too is dropped and made again, empty, where it goes, and says so (``moves``).
+goes), or whose bound changes, with its own partition key unchanged keeps its rows:
+it is detached from its parent and attached with its new bound where it goes, in the
+main transaction (:class:`DetachPartition`, :class:`AttachPartition`). One whose key
+changes too is dropped and made again, empty, where it goes, and says so (``moves``).
 """
 
 from __future__ import annotations
@@ -27,8 +27,16 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..model.bounds import bound_condition
 from ..model.naming import partition_table
-from ..model.schema import Entity, Partition, Schema, partition_tree, sorted_named
+from ..model.schema import (
+    Entity,
+    Partition,
+    PartitionKey,
+    Schema,
+    partition_tree,
+    sorted_named,
+)
 from .base import Operation, as_kind, by_name, with_table
 
 
@@ -65,8 +73,10 @@ def parent_table(table: str, within: tuple[str, ...]) -> str:
 
 #: Why a partition is dropped and made again whole, as the plan says it.
 _REMADE = "made again: its partition key changes, which PostgreSQL cannot alter"
-#: Why a partition whose bound changes is (at any depth: with its own partitions).
-_REBOUND = "made again: its bound changes, which PostgreSQL cannot alter in place"
+#: Why a partition whose bound changes is (at any depth: with its own partitions): a
+#: partition under it moves or changes its bound too, which one detach and attach of it
+#: cannot carry (those keep their rows; the others under it are made again, empty)
+_REBOUND = "made again: its bound changes while a partition under it moves or changes its bound too"
 
 
 def _why(remade: bool, rebound: bool) -> list[str]:
@@ -205,6 +215,9 @@ class _PartitionMoved(Operation):
     partition: Partition
     within: tuple[str, ...] = ()
     elsewhere: tuple[str, ...] = ()
+    #: its bound on the other side of the move where it differs (``FOR VALUES ...``):
+    #: a detach's where it is attached again, an attach's where it was detached
+    other_bound: str = ""
     #: the foreign keys that reference the table on both sides of the move, each
     #: (name, its table), sorted: a row of theirs referencing one of the partition's
     #: refuses its detach (the plan line says so)
@@ -242,9 +255,15 @@ class DetachPartition(_PartitionMoved):
         # PostgreSQL refuses the detach while a row references one of the partition's,
         # which only the database knows: the revision then fails, naming the key
         refused = f"; refused while a row of foreign key {keys} references one of its rows"
+        goes = (
+            f"to move under {self.other_parent}"
+            if self.other_parent != self.parent
+            else "to be attached again"
+        )
+        bound = f" with {self.other_bound}" if self.other_bound else ""
         return (
-            f"~ partition {self.partition.name} detached from {self.parent} to move "
-            f"under {self.other_parent}, its rows kept{refused if keys else ''}"
+            f"~ partition {self.partition.name} detached from {self.parent} {goes}{bound}, "
+            f"its rows kept{refused if keys else ''}"
         )
 
     def apply(self, schema: Schema) -> Schema:
@@ -256,19 +275,25 @@ class DetachPartition(_PartitionMoved):
 @dataclass(frozen=True)
 class AttachPartition(_PartitionMoved):
     """``ALTER TABLE parent ATTACH PARTITION p FOR VALUES ...``: the second half of a
-    move (:class:`DetachPartition`). PostgreSQL reads the partition to prove its rows
-    within the new place's bounds (its own and those of the partitions above it), takes
-    the partition's indexes that match the new parent's and builds the others; a row
-    outside fails the revision, which rolls back whole."""
+    move or of a change of bound (:class:`DetachPartition`), with the bound ``partition``
+    has here. PostgreSQL reads the partition to prove its rows within the new place's
+    bounds (its own and those of the partitions above it) unless a validated CHECK
+    implies them, and a DEFAULT partition beside it to prove none of its rows in the
+    bound; it takes the partition's indexes that match the new parent's and builds the
+    others. A row outside fails the revision, which rolls back whole."""
 
     def reverse(self) -> Operation:
         return as_kind(self, DetachPartition)
 
     def describe(self) -> str:
         bound = _describe_bound(self.partition)
+        moved = self.other_parent != self.parent
+        came = f"moved from {self.other_parent} with its rows" if moved else "with its rows"
+        was = f"its bound was {self.other_bound}, " if self.other_bound else ""
+        again = "" if moved else " again"
         return (
-            f"~ partition {self.partition.name} attached to {self.parent} ({bound}), "
-            f"moved from {self.other_parent} with its rows"
+            f"~ partition {self.partition.name} attached to {self.parent}{again} ({bound}), "
+            f"{was}{came}"
         )
 
     def apply(self, schema: Schema) -> Schema:
@@ -278,9 +303,10 @@ class AttachPartition(_PartitionMoved):
 
 
 def bound_provable(partition: Partition) -> bool:
-    """Whether a CHECK holding a partition's constraint where it is can imply its bound
-    where it goes: a range or list bound is the same expression under any parent; a
-    hash bound names its parent, a DEFAULT one its siblings."""
+    """Whether a CHECK can imply ``partition``'s bound where it is attached: a range or
+    list bound is the same expression under any parent (the partition's constraint where
+    it is, or the bound's condition where it changes: :func:`bound_condition`); a hash
+    bound names its parent, a DEFAULT one its siblings."""
     return not partition.default and partition.modulus is None
 
 
@@ -301,6 +327,14 @@ class _BoundCheck(Operation):
     partition: str  # its name
     within: tuple[str, ...] = ()
     stage: str = "drops"
+    #: the bound the check proves where the partition's changes (its partition, bound
+    #: and all, and the key of the parent it is attached to with it): the check holds
+    #: the partition's constraint where it is and that bound's condition
+    #: (:func:`~schemagen.model.bounds.bound_condition`); ``None``: the constraint alone
+    bound: Partition | None = None
+    key: PartitionKey | None = None
+    #: the DEFAULT partition beside it with that bound, whose rows the bound may not hold
+    beside: str = ""
 
     @property
     def online(self) -> bool:
@@ -315,6 +349,12 @@ class _BoundCheck(Operation):
     def parent(self) -> str:
         """The partition's parent when the step runs."""
         return parent_table(self.table, self.within)
+
+    def condition(self) -> str | None:
+        """The rows the new bound holds, as SQL (:attr:`bound`), or ``None``."""
+        if self.bound is None or self.key is None:
+            return None
+        return bound_condition(self.key, self.bound)
 
     def apply(self, schema: Schema) -> Schema:
         return schema  # a step of a move, not of the schema: the attach drops it
@@ -336,9 +376,21 @@ class AddBoundCheck(_BoundCheck):
         return as_kind(self, DropBoundCheck)
 
     def describe(self) -> str:
+        if self.bound is None:
+            return (
+                f"+ check {self.name} on partition {self.partition}: its bound under "
+                f"{self.parent}, validated ahead so that its move reads no row under lock"
+            )
+        # a narrower bound: rows outside it, which the old took, are refused from then on
+        beside = (
+            f"; refused while DEFAULT partition {self.beside} holds a row of that bound"
+            if self.beside
+            else ""
+        )
         return (
-            f"+ check {self.name} on partition {self.partition}: its bound under "
-            f"{self.parent}, validated ahead so that its move reads no row under lock"
+            f"+ check {self.name} on partition {self.partition}: its new bound "
+            f"({self.bound.bound_sql()}), validated ahead so that its attach reads no row "
+            f"under lock (a new row outside it is refused from then on){beside}"
         )
 
 

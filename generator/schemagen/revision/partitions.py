@@ -21,10 +21,20 @@ Ahead of it, outside the transaction, a CHECK holding the partition's constraint
 where it is (``pg_get_partition_constraintdef``) is added ``NOT VALID`` and
 validated (SHARE UPDATE EXCLUSIVE: writes go on); where it implies the new bound,
 PostgreSQL attaches without reading a row under the lock. The attach drops it.
+
+A partition whose bound changes keeps its rows the same way, detached and attached
+again with its new bound. Its check holds its constraint and the new bound's
+condition (:func:`~schemagen.model.bounds.bound_condition`); before it is made, the
+rows of a DEFAULT partition beside it that the new bound holds are counted, and where
+its VALIDATE fails, its rows outside the new bound are: either stops the upgrade with
+the count, the check dropped again (the failed step commits that), so the database is
+as it was and the revision runs again once the rows are dealt with. An attach whose
+bound no check says (hash, DEFAULT) counts the same rows where it fails.
 """
 
 from __future__ import annotations
 
+from ..model.bounds import bound_condition
 from ..model.naming import partition_table
 from ..model.schema import Schema, partition_tree, quote_name
 from ..model.sqltext import do_block, partition_sql, partition_tree_sql
@@ -141,6 +151,11 @@ def _(operation: DetachPartition, state: Schema) -> list[Stmt | Guarded]:
     detach = f"ALTER TABLE {quote_table(parent)} DETACH PARTITION {table}"
     goes = operation.other_parent
     said = f"partition {name} cannot move under {goes} with its rows: foreign key "
+    if goes == parent:  # attached again where it is, with another bound
+        said = (
+            f"partition {name} cannot change its bound to {operation.other_bound} with its "
+            "rows: foreign key "
+        )
     # PostgreSQL names the key's copy for this partition: the declared key is the copy's
     # topmost ancestor (conparentid 0), on the table the schema declares it on
     declared = (
@@ -188,6 +203,20 @@ def _(operation: AttachPartition, state: Schema) -> list[Stmt | Guarded]:
     )
     bounds = [f"{operation.partition.bound_sql()} of {name}"]
     bounds += _bounds_above(state, operation.table, operation.within)
+    if operation.other_bound:
+        block = _rebound_attach(operation, state, attach, bounds)
+    else:
+        block = _moved_attach(operation, attach, bounds)
+    stmts: list[Stmt | Guarded] = [execute(do_block(block))]
+    if bound_provable(operation.partition):  # the check validated ahead has served
+        check = quote_name(bound_check_name(name))
+        stmts.append(execute(f"ALTER TABLE {quote_table(table)} DROP CONSTRAINT IF EXISTS {check}"))
+    return stmts
+
+
+def _moved_attach(operation: AttachPartition, attach: str, bounds: list[str]) -> str:
+    """The attach of a partition moved with its bound: its failure names the bounds."""
+    parent, name = operation.parent, operation.partition.name
     message = (
         f"partition {name} cannot move under {parent} with its rows: PostgreSQL found a "
         f"row outside its place there ({' and '.join(bounds)}), or one of its bound in a "
@@ -195,15 +224,62 @@ def _(operation: AttachPartition, state: Schema) -> list[Stmt | Guarded]:
         "whole): move or delete such rows, or change the bounds in the schema, then run "
         "the migration again. PostgreSQL said: "
     )
-    block = (
+    return (
         f" BEGIN {attach}; EXCEPTION WHEN check_violation THEN RAISE EXCEPTION USING "
         f"ERRCODE = 'check_violation', MESSAGE = {sql_literal(message)} || SQLERRM; END "
     )
-    stmts: list[Stmt | Guarded] = [execute(do_block(block))]
-    if bound_provable(operation.partition):  # the check validated ahead has served
-        check = quote_name(bound_check_name(name))
-        stmts.append(execute(f"ALTER TABLE {quote_table(table)} DROP CONSTRAINT IF EXISTS {check}"))
-    return stmts
+
+
+def _rebound_attach(
+    operation: AttachPartition, state: Schema, attach: str, bounds: list[str]
+) -> str:
+    """The attach of a partition with a new bound: its failure counts the partition's
+    rows outside its place (its bound and those above it) and the rows of a DEFAULT
+    partition beside it that its bound holds, which PostgreSQL refuses either way."""
+    parent, name = operation.parent, operation.partition.name
+    table = quote_table(partition_table(parent, name))
+    own, place, default = _place(state, operation)
+    counted = f"SELECT count(*) INTO n FROM {table} WHERE NOT coalesce({place}, false); "
+    said = sql_literal(f" of its rows are outside its place there ({' and '.join(bounds)})")
+    if default:
+        counted += (
+            f"SELECT count(*) INTO d FROM {quote_table(partition_table(parent, default))} "
+            f"WHERE coalesce({own}, false); "
+        )
+        inside = sql_literal(f" rows of DEFAULT partition {default} are inside its bound")
+        said += f" || ', and ' || d || {inside}"
+    message = (
+        f"partition {name} cannot take its bound {operation.partition.bound_sql()} under "
+        f"{parent} with its rows (it had {operation.other_bound}): "
+    )
+    after = (
+        "; nothing was changed (the revision rolled back whole): move or delete such "
+        "rows, or change the bounds in the schema, then run the migration again. "
+        "PostgreSQL said: "
+    )
+    return (
+        f" DECLARE n bigint; d bigint; BEGIN {attach}; EXCEPTION WHEN check_violation THEN "
+        f"{counted}RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = "
+        f"{sql_literal(message)} || n || {said} || {sql_literal(after)} || SQLERRM; END "
+    )
+
+
+def _place(state: Schema, operation: AttachPartition) -> tuple[str, str, str]:
+    """What the attach proves, as SQL conditions (:func:`bound_condition`): the rows its
+    bound holds under its parent, the rows of its place (that and each bound above it),
+    and the DEFAULT partition beside it (or ``""``), as ``state`` has them."""
+    ent = state.entity_by_table(operation.table)
+    key, parent, level = ent.partition_by, operation.table, ent.partitions
+    conditions: list[str] = []
+    for name in operation.within:
+        part = next(p for p in level if p.name == name)
+        assert key is not None  # a partitioned table or partition has its key
+        conditions.append(bound_condition(key, part, quote_table(parent), level))
+        key, parent, level = part.partition_by, partition_table(parent, name), part.partitions
+    assert key is not None
+    own = bound_condition(key, operation.partition, quote_table(parent), level)
+    default = next((p.name for p in level if p.default), "")
+    return own, " AND ".join([own, *conditions]), default
 
 
 def _check_found(operation: AddBoundCheck | DropBoundCheck, also: str = "") -> str:
@@ -217,6 +293,8 @@ def _check_found(operation: AddBoundCheck | DropBoundCheck, also: str = "") -> s
 @render_operation.register(AddBoundCheck)
 def _(operation: AddBoundCheck, state: Schema) -> list[Stmt | Guarded]:
     # each step idempotent (outside a transaction): made where missing, validated where not
+    if operation.condition() is not None:
+        return _new_bound_check(operation)
     table = quote_table(partition_table(operation.parent, operation.partition))
     rel = f"to_regclass({sql_literal(table)})"
     add = (
@@ -229,6 +307,58 @@ def _(operation: AddBoundCheck, state: Schema) -> list[Stmt | Guarded]:
     return [
         execute(do_block(add)),
         Guarded(_check_found(operation, " AND NOT convalidated"), (execute(validate),)),
+    ]
+
+
+def _new_bound_check(operation: AddBoundCheck) -> list[Stmt | Guarded]:
+    """The check of a partition whose bound changes: its constraint where it is and its
+    new bound's condition. Before it is made, the rows of the DEFAULT partition beside it
+    that the new bound holds are counted (PostgreSQL would refuse the attach for them);
+    where its VALIDATE fails, its rows outside the new bound are, and the check is
+    dropped again (committed, in the block: the drops revision runs outside a
+    transaction) so that the failure leaves the database as it was."""
+    condition = operation.condition()
+    assert operation.bound is not None and condition is not None
+    name, bound = operation.partition, operation.bound.bound_sql()
+    table = quote_table(partition_table(operation.parent, name))
+    rel = f"to_regclass({sql_literal(table)})"
+    after = (
+        "; nothing was changed: move or delete those rows, or change the bound in the "
+        "schema, then run the migration again"
+    )
+    refused = ""
+    if operation.beside:
+        default = quote_table(partition_table(operation.table, operation.beside))
+        said = f"partition {name} cannot take its new bound {bound} with its rows: "
+        also = f" rows of DEFAULT partition {operation.beside} are inside it{after}"
+        refused = (
+            f"SELECT count(*) INTO n FROM {default} WHERE coalesce({condition}, false); "
+            "IF n > 0 THEN RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = "
+            f"{sql_literal(said)} || n || {sql_literal(also)}; END IF; "
+        )
+    made = (
+        f"concat_ws(' AND ', '(' || pg_get_partition_constraintdef({rel}) || ')', "
+        f"{sql_literal(condition)})"
+    )
+    add = (
+        f" DECLARE n bigint; BEGIN {refused}IF NOT ({_check_found(operation)}) THEN "
+        f"EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I CHECK (%s) NOT VALID', {rel}, "
+        f"{sql_literal(operation.name)}, {made}); END IF; END "
+    )
+    check = quote_name(operation.name)
+    said = f"partition {name} cannot take its new bound {bound} with its rows: "
+    outside = f" of its rows are outside it{after}. PostgreSQL said: "
+    validate = (
+        f" DECLARE n bigint; e text; BEGIN BEGIN ALTER TABLE {table} VALIDATE CONSTRAINT "
+        f"{check}; RETURN; EXCEPTION WHEN check_violation THEN e := SQLERRM; "
+        f"SELECT count(*) INTO n FROM {table} WHERE NOT coalesce({condition}, false); END; "
+        f"ALTER TABLE {table} DROP CONSTRAINT {check}; COMMIT; RAISE EXCEPTION USING "
+        f"ERRCODE = 'check_violation', MESSAGE = {sql_literal(said)} || n || "
+        f"{sql_literal(outside)} || e; END "
+    )
+    return [
+        execute(do_block(add)),
+        Guarded(_check_found(operation, " AND NOT convalidated"), (execute(do_block(validate)),)),
     ]
 
 

@@ -1,0 +1,250 @@
+"""Comparator for a kept table's partition tree: partitions added, dropped, made
+again, and those that keep their rows while their bound or place changes (detached,
+then attached with the new bound where they go, in the main transaction).
+
+Partitions are matched by name across the whole tree (a name is unique in its
+PostgreSQL schema), so a partition found under another parent has moved.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ..model.schema import Entity, Partition, PartitionKey, partition_tree
+from ..operations.base import Operation
+from ..operations.partition import (
+    AddBoundCheck,
+    AttachPartition,
+    CreatePartition,
+    DetachPartition,
+    DropBoundCheck,
+    DropPartition,
+    bound_provable,
+)
+
+
+def compare_partitions(old: Entity, new: Entity) -> list[Operation]:
+    """Partitions added, dropped, and with a changed bound or place, at every level: a
+    partition kept with its bound and key compares its own partitions; one whose key
+    changed is made again with them (destructive: PostgreSQL cannot change a partition
+    key).
+
+    A dropped partition is detached CONCURRENTLY, in the drops stage before the main
+    transaction (:mod:`schemagen.diff.drops`: a partition the main transaction adds
+    may take its bound), unless PostgreSQL forbids it: its parent had a DEFAULT
+    partition.
+
+    A partition whose bound changes, or that moves to another level (under a new
+    partition, or up from one that goes), or both, keeps its rows where its own key is
+    the same on both sides and nothing under it moves or changes its bound too: it is
+    detached from its parent before the partitions that go are dropped and those that
+    come are created, and attached with its new bound to its new parent after, in the
+    main transaction (a partition that goes holding one is dropped there, after the
+    detach, not concurrently before it); its own partitions added, dropped or changed
+    are, under it, after the attach (``after_move``). Where PostgreSQL can be shown its
+    new bound by a CHECK (a range or list bound), the check is validated ahead, in the
+    drops stage (:func:`_moves_kept`). One whose key changes as it moves is dropped
+    where it was and made again where it goes, empty, and its drop and its create say
+    so (``moves``)."""
+    was, goes = _parents(old), _parents(new)
+    before = {p.name: p for _, p in partition_tree(old.partitions)}
+    after = {p.name: p for _, p in partition_tree(new.partitions)}
+    both = was.keys() & goes.keys()
+    moved = {n for n in both if was[n] != goes[n]}
+    shifted = moved | {n for n in both if _made(before[n]) != _made(after[n])}
+    # kept: its key the same, and nothing under it moving or rebound too (its own
+    # partitions added, dropped or changed are, after the attach)
+    kept = frozenset(
+        n
+        for n in shifted
+        if before[n].partition_by == after[n].partition_by
+        and not (_names_under(before[n]) | _names_under(after[n])) & shifted
+    )
+    ops = _compare_partition_level(new.table, (), old.partitions, new.partitions, kept)
+    ops += _moves_kept(old, new, kept)
+    lost = moved - kept
+    if not lost:
+        return ops
+    found: list[Operation] = []
+    for op in ops:
+        if isinstance(op, CreatePartition | DropPartition):
+            own = {p.name for _, p in partition_tree(op.partition.partitions)}
+            tree = {op.partition.name} | own
+            other = goes if isinstance(op, DropPartition) else was
+            moves = tuple((n, other[n]) for n in sorted(tree & lost))
+            op = dataclasses.replace(op, moves=moves)
+        found.append(op)
+    return found
+
+
+def _moves_kept(old: Entity, new: Entity, kept: frozenset[str]) -> list[Operation]:
+    """The detach and the attach of each partition in ``kept`` (moved or rebound with
+    its rows), whatever the level: under a partition dropped, made again or created
+    whole too. Each attach's bound is proven ahead where a CHECK can say it (a range or
+    list bound): where the bound is the same, by the partition's constraint where it is;
+    where it changes, by that and the new bound's condition, which the check makes the
+    database refuse for new rows from its validation on."""
+    where = {p.name: (above, p) for above, p in partition_tree(old.partitions)}
+    goes = {p.name: (above, p) for above, p in partition_tree(new.partitions)}
+    ops: list[Operation] = []
+    for above, part in partition_tree(old.partitions):
+        if part.name not in kept:
+            continue
+        new_above, now = goes[part.name]
+        rebound = _made(part) != _made(now)  # its key the same: its bound changes
+        if bound_provable(now):  # the attach then reads no row under its lock
+            ops.append(_bound_check(old, new, AddBoundCheck, above, new_above, part, now))
+        other = now.bound_sql() if rebound else ""
+        ops.append(DetachPartition(old.table, part, above, new_above, other))
+    for above, part in partition_tree(new.partitions):
+        if part.name not in kept:
+            continue
+        was_above, was = where[part.name]
+        rebound = _made(was) != _made(part)
+        # attached as it was (its own partitions with it) with its bound here, then
+        # made what it is here
+        ops.append(
+            AttachPartition(
+                new.table,
+                _bound_of(was, part),
+                above,
+                was_above,
+                was.bound_sql() if rebound else "",
+            )
+        )
+        if bound_provable(was):  # left where the attach did not run; the downgrade's
+            ops.append(_bound_check(new, old, DropBoundCheck, above, was_above, part, was))
+        if was.partitions != part.partitions:
+            own = (*above, part.name)
+            ops += [
+                dataclasses.replace(op, after_move=True, concurrently=False)
+                if isinstance(op, CreatePartition | DropPartition)
+                else op
+                for op in _compare_partition_level(new.table, own, was.partitions, part.partitions)
+            ]
+    return ops
+
+
+def _bound_of(partition: Partition, other: Partition) -> Partition:
+    """``partition`` (its own partitions) with the bound of ``other``."""
+    return dataclasses.replace(
+        partition,
+        default=other.default,
+        start=other.start,
+        end=other.end,
+        values=other.values,
+        modulus=other.modulus,
+        remainder=other.remainder,
+    )
+
+
+def _bound_check(
+    here: Entity,
+    there: Entity,
+    kind: type[AddBoundCheck] | type[DropBoundCheck],
+    above: tuple[str, ...],
+    above_there: tuple[str, ...],
+    part: Partition,
+    other: Partition,
+) -> AddBoundCheck | DropBoundCheck:
+    """The check proving ``part``'s bound as it is in ``there`` (``other``'s), made on
+    it while it is in ``here`` under ``above``: the drops stage's add (``here`` the old
+    side), or the online stage's drop, whose reverse makes it for the downgrade's
+    attach. Where the bound is the same, the partition's constraint alone; else with the
+    condition of ``other``'s bound under its parent's key in ``there``, and the DEFAULT
+    partition beside it there whose rows that bound may not hold, if that DEFAULT
+    partition is beside it in ``here`` too (it holds rows then)."""
+    stage = "drops" if kind is AddBoundCheck else "online"
+    if _made(part) == _made(other):  # (its key the same) its bound too
+        return kind(here.table, part.name, above, stage)
+    key = _key_at(there, above_there)
+    beside = _default_beside(there, above_there) & _default_beside(here, above_there)
+    return kind(here.table, part.name, above, stage, other, key, min(beside, default=""))
+
+
+def _key_at(ent: Entity, above: tuple[str, ...]) -> PartitionKey | None:
+    """The partition key of ``ent``'s partition ``above`` (``()``: of the table)."""
+    if not above:
+        return ent.partition_by
+    found = {p.name: p for _, p in partition_tree(ent.partitions)}
+    return found[above[-1]].partition_by if above[-1] in found else None
+
+
+def _default_beside(ent: Entity, above: tuple[str, ...]) -> set[str]:
+    """The DEFAULT partition of ``ent``'s partition ``above`` (``()``: of the table)."""
+    level = ent.partitions
+    for name in above:
+        found = [p for p in level if p.name == name]
+        if not found:
+            return set()
+        level = found[0].partitions
+    return {p.name for p in level if p.default}
+
+
+def _names_under(partition: Partition) -> set[str]:
+    return {p.name for _, p in partition_tree(partition.partitions)}
+
+
+def _parents(ent: Entity) -> dict[str, str]:
+    """Each partition of ``ent``'s tree -> its parent: the table, or a partition."""
+    return {
+        part.name: above[-1] if above else ent.table
+        for above, part in partition_tree(ent.partitions)
+    }
+
+
+def _compare_partition_level(
+    table: str,
+    within: tuple[str, ...],
+    old: tuple[Partition, ...],
+    new: tuple[Partition, ...],
+    moving: frozenset[str] = frozenset(),
+) -> list[Operation]:
+    """The partitions of ``table``'s partition ``within`` (``()``: of the table);
+    ``moving``: the partitions of the tree that move between levels or change their
+    bound with their rows (detached here, or attached here), left out of what is
+    dropped and created."""
+    before = {p.name: p for p in old}
+    after = {p.name: p for p in new}
+    kept = (before.keys() & after.keys()) - moving
+    changed = {n for n in kept if _made(before[n]) != _made(after[n])}
+    remade = {n for n in changed if before[n].partition_by != after[n].partition_by}
+    added = sorted((after.keys() - before.keys() - moving) | changed)
+    dropped = sorted((before.keys() - after.keys() - moving) | changed)
+    concurrently = not any(p.default for p in old)
+    rebound = changed - remade
+    ops: list[Operation] = []
+    for n in dropped:
+        part = _without(before[n], moving)
+        # one holding a partition that moves is dropped after its detach, in the transaction
+        quick = concurrently and part == before[n]
+        ops.append(DropPartition(table, part, quick, within, n in remade, n in rebound))
+    ops += [
+        CreatePartition(table, _without(after[n], moving), False, within, n in remade,
+                        n in rebound)
+        for n in added
+    ]
+    for name in sorted(kept - changed):
+        if before[name].partitions != after[name].partitions:
+            ops += _compare_partition_level(
+                table,
+                (*within, name),
+                before[name].partitions,
+                after[name].partitions,
+                moving,
+            )
+    return ops
+
+
+def _without(partition: Partition, moving: frozenset[str]) -> Partition:
+    """``partition`` without the partitions under it (at any depth) that move elsewhere
+    with their rows: they are detached before it is dropped, attached after it is made."""
+    if not moving or not partition.partitions:
+        return partition
+    own = tuple(_without(p, moving) for p in partition.partitions if p.name not in moving)
+    return dataclasses.replace(partition, partitions=own)
+
+
+def _made(partition: Partition) -> Partition:
+    """What making the partition fixes: its bound and its own partition key."""
+    return dataclasses.replace(partition, partitions=())

@@ -1,0 +1,86 @@
+"""The rows a partition's bound holds, as an SQL condition over its parent's key.
+
+A partition whose bound changes keeps its rows by a detach and an attach with the
+new bound, which PostgreSQL proves on the rows. The revision proves it first, with
+a CHECK of this condition validated ahead (which then spares the attach its scan),
+and counts the rows outside it for the message when they are there. The condition
+is written as PostgreSQL writes a partition constraint (``pg_get_partition_constraintdef``)
+for a one-column range or list key, conjunct by conjunct, so that PostgreSQL sees it
+implies the new constraint; a key over several columns is a row comparison, which
+holds the same rows (the attach then reads them, as it would without the check).
+It is never NULL: a row is inside (true) or outside (false).
+"""
+
+from __future__ import annotations
+
+from .schema import Partition, PartitionKey, quote_name
+from .sqltext import sql_string
+
+_OPEN = ("MINVALUE", "MAXVALUE")
+
+
+def key_terms(key: PartitionKey) -> list[str]:
+    """Each key of ``key`` as SQL: a quoted column, or its expression in parentheses."""
+    exprs = key.expressions or tuple(None for _ in key.columns)
+    return [
+        quote_name(col) if col is not None else f"({expr})"
+        for col, expr in zip(key.columns, exprs, strict=True)
+    ]
+
+
+def bound_condition(
+    key: PartitionKey,
+    partition: Partition,
+    parent: str = "",
+    siblings: tuple[Partition, ...] = (),
+) -> str:
+    """The rows ``partition``'s bound holds under a parent partitioned by ``key``:
+    ``parent`` (quoted) names the parent for a hash bound; a DEFAULT one holds what
+    none of ``siblings`` (the parent's other partitions) holds."""
+    terms = key_terms(key)
+    if partition.default:
+        others = [bound_condition(key, p, parent) for p in siblings if not p.default]
+        return f"(NOT ({' OR '.join(others)}))" if others else "true"
+    if partition.modulus is not None:
+        oid = f"{sql_string(parent)}::regclass::oid"
+        keys = ", ".join(terms)
+        return (
+            f"satisfies_hash_partition({oid}, {partition.modulus}, {partition.remainder}, {keys})"
+        )
+    if partition.values:
+        return _listed(terms[0], partition.values)
+    conjuncts = [f"({t} IS NOT NULL)" for t in terms]
+    conjuncts += _side(terms, partition.start, lower=True)
+    conjuncts += _side(terms, partition.end, lower=False)
+    return f"({' AND '.join(conjuncts)})"
+
+
+def _listed(term: str, values: tuple[str, ...]) -> str:
+    known = [v for v in values if v.upper() != "NULL"]
+    held = f"({term} IS NOT NULL) AND ({term} IN ({', '.join(known)}))" if known else ""
+    if len(known) == len(values):
+        return f"({held})"
+    return f"(({term} IS NULL) OR ({held}))" if known else f"({term} IS NULL)"
+
+
+def _side(terms: list[str], values: tuple[str, ...], lower: bool) -> list[str]:
+    """The conjunct of one side of a range: the key at or above ``FROM``, or below
+    ``TO``, compared as far as the first MINVALUE or MAXVALUE (which ends the bound:
+    what follows it must be the same, validate says)."""
+    open_at = next((i for i, v in enumerate(values) if v.upper() in _OPEN), len(values))
+    if open_at == 0:
+        unbounded = values[0].upper() == ("MINVALUE" if lower else "MAXVALUE")
+        return [] if unbounded else ["false"]
+    closed = open_at < len(values) and values[open_at].upper() == (
+        "MINVALUE" if lower else "MAXVALUE"
+    )
+    # FROM (a, MINVALUE) holds a itself, FROM (a, MAXVALUE) starts after it; TO (a,
+    # MAXVALUE) holds a itself, TO (a, MINVALUE) ends before it
+    if lower:
+        op = ">=" if open_at == len(values) or closed else ">"
+    else:
+        op = "<" if open_at == len(values) or not closed else "<="
+    left, right = terms[:open_at], values[:open_at]
+    if len(left) == 1:
+        return [f"({left[0]} {op} {right[0]})"]
+    return [f"(({', '.join(left)}) {op} ({', '.join(right)}))"]
