@@ -59,3 +59,55 @@ def test_a_policy_qualifying_its_own_table_reads_on_the_probe() -> None:
     )
     assert as_on("(a.id = schemagen_probe.id)", "billing.accounts") == "(a.id = accounts.id)"
     assert on_probe("owner_id > 0", "accounts") == "owner_id > 0"
+
+
+def test_checks_over_a_name_of_other_types_share_a_table_and_print_as_alone(
+    pg: PgCluster, pg_db: str
+) -> None:
+    """A check whose column a probe table already holds with another type joins it
+    with that column renamed (one table, not one per type), and prints exactly as
+    it prints alone: the name given back as PostgreSQL writes it (a keyword's and a
+    mixed case name's quoted), each spelling of it renamed, an EXTRACT field named
+    like the column too; a text naming the column where it may be no column (a
+    string, after ``.``) or that the server refuses stays apart or keeps its text."""
+    pg.sql("CREATE TYPE e1 AS ENUM ('new', 'active'); CREATE TYPE e2 AS ENUM ('new', 'active');"
+           "CREATE TYPE e3 AS ENUM ('new', 'active')", pg_db)
+    checks = [
+        ("state = 'active'", {"state": "e1"}),
+        ("state = 'active'", {"state": "e2"}),
+        ("STATE <> 'new' AND \"state\" IS NOT NULL", {"state": "e3"}),
+        ("\"Mixed Name\" > 0", {"Mixed Name": "bigint"}),
+        ("\"Mixed Name\" > 0", {"Mixed Name": "numeric(4,1)"}),
+        ("\"time\" > '10:00'", {"time": "time"}),
+        ("\"time\" > '10:00'", {"time": "time with time zone"}),
+        ("extract(year from at) > 2000 AND year > 1", {"year": "integer", "at": "date"}),
+        ("extract(year from at) > 2000 AND year > 1", {"year": "bigint", "at": "date"}),
+        ("value >= 0 AND value <= 10", {"value": "numeric"}),
+        ("value >= 0 AND value <= 10", {"value": "smallint"}),
+    ]
+    alone = []
+    for text, columns in checks:
+        printer = Printer()
+        key = printer.check(text, columns)
+        with psycopg.connect(pg.libpq_url(pg_db)) as conn:
+            alone.append((printer.run(conn) or {}).get(key))
+    assert alone[:3] == [
+        "state = 'active'::e1", "state = 'active'::e2",
+        "state <> 'new'::e3 AND state IS NOT NULL",
+    ]
+    assert alone[4:6] == [
+        "\"Mixed Name\" > 0::numeric", "\"time\" > '10:00:00'::time without time zone"
+    ]
+    # then all at once; and again with one the server refuses among them (a value the
+    # enum lacks), which fails its table: each of its probes is then tried alone
+    apart = [("state::text <> 'state'", {"state": "e2"}), ("state = 'nothing'", {"state": "e3"})]
+    for extra, tables in (([], 1), (apart, 2)):
+        together = Printer()
+        keys = [together.check(text, columns) for text, columns in [*checks, *extra]]
+        assert len(together._pack()) == tables
+        with psycopg.connect(pg.libpq_url(pg_db)) as conn:
+            printed = together.run(conn)
+        assert printed is not None
+        assert [printed.get(key) for key in keys] == alone + [
+            "state::text <> 'state'::text", None
+        ][: len(extra)]
