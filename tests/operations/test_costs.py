@@ -25,11 +25,15 @@ from typing import Any
 import psycopg
 import pytest
 from pgcluster import PgCluster
+from schema_fixtures import schema
+from schemagen.model.bounds import bound_condition
 from schemagen.model.pgtypes import parse_type_name
 from schemagen.model.schema import (
     CheckConstraint,
     Entity,
     ForeignKey,
+    Partition,
+    PartitionKey,
     PrimaryKey,
     UniqueConstraint,
 )
@@ -48,10 +52,14 @@ from schemagen.operations.costs import (
     live_warning,
     steps,
 )
+from schemagen.operations.partition import AddBoundCheck
 from schemagen.operations.table import AddPrimaryKey, CreateTable, DropTable
 from schemagen.operations.typechange import IN_UTC, ZONE_RESTORED, is_narrowing, pg_type_name
 from schemagen.revision.constraints import key_rows_sql
+from schemagen.revision.partitions import render_operation
+from schemagen.revision.render import Guarded
 from schemagen.revision.validation import repeated_rows_sql
+from schemagen.util.pycode import Call, Str
 
 SETUP = """
 CREATE TABLE r (id int PRIMARY KEY);
@@ -94,6 +102,10 @@ BOUND_CHECK = (
     "'pt1'::regclass, 'pt1_move_bound', pg_get_partition_constraintdef('pt1'::regclass)); "
     "END$$; ALTER TABLE pt1 VALIDATE CONSTRAINT pt1_move_bound"
 )
+
+#: a partition's new bound, under a key over t's n and pt's k (the rebound's measures)
+KEY_N = PartitionKey("range", ("n",))
+NEW_BOUND = Partition("pt1", start=("0",), end=("60",))
 
 # kind -> (statements run first, the statement measured, the relation it locks)
 STATEMENTS: dict[str, tuple[str, str, str]] = {
@@ -351,6 +363,12 @@ STATEMENTS: dict[str, tuple[str, str, str]] = {
     # a move between levels (DetachPartition, AttachPartition): the parent it leaves;
     # the partition it attaches, whose rows are read against the bound
     "detach partition": ("", "ALTER TABLE pt DETACH PARTITION pt1", "pt"),
+    # as a rebound partition's drops revision counts, on the DEFAULT partition beside it
+    "count rows of the DEFAULT partition in a new bound": (
+        "",
+        f"SELECT count(*) FROM t WHERE coalesce({bound_condition(KEY_N, NEW_BOUND)}, false)",
+        "t",
+    ),
     "attach partition, bound implied by a check validated ahead": (
         f"{BOUND_CHECK}; ALTER TABLE pt DETACH PARTITION pt1",
         "ALTER TABLE pt ATTACH PARTITION pt1 FOR VALUES FROM (0) TO (100)",
@@ -905,3 +923,33 @@ def _key_oid_named(conn: psycopg.Connection[Any], name: str) -> int:
     row = conn.execute("SELECT oid FROM pg_constraint WHERE conname = %s", (name,)).fetchone()
     assert row is not None
     return int(row[0])
+
+
+@pytest.mark.parametrize("proven", [False, True])
+def test_a_check_of_the_new_bound_validated_ahead_spares_a_rebound_attach_its_scan(
+    conninfo: str, proven: bool
+) -> None:
+    """A partition given a narrower bound, as a revision runs it: in one transaction,
+    detach and attach with the new bound. The attach reads pt1's rows, under ACCESS
+    EXCLUSIVE on it, unless the check the drops revision validated (its constraint and
+    the new bound's condition, as :class:`AddBoundCheck` renders it) implies the new
+    constraint: then it reads none. Every row stays (those of the old bound beyond the
+    new one deleted first, as the revision's message asks)."""
+    key = PartitionKey("range", ("k",))
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute("DELETE FROM pt WHERE k >= 60")
+        if proven:  # the drops revision's steps, each run as the revision runs it
+            check = AddBoundCheck("pt", "pt1", (), "drops", NEW_BOUND, key)
+            for stmt in render_operation(check, schema()):
+                inner = stmt.statements if isinstance(stmt, Guarded) else (stmt,)
+                for one in inner:
+                    assert isinstance(one, Call) and isinstance(one.args[0], Str)
+                    conn.execute(one.args[0].value)
+    rebound = (
+        "ALTER TABLE pt DETACH PARTITION pt1; "
+        f"ALTER TABLE pt ATTACH PARTITION pt1 {NEW_BOUND.bound_sql()}"
+    )
+    lock, scanned, _, _ = _holds(conninfo, rebound, "pt1")
+    assert (lock, scanned) == ("AccessExclusiveLock", not proven)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        assert conn.execute("SELECT count(*) FROM pt").fetchone() == (120,)

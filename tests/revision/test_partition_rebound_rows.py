@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from migration_harness import Case, alembic, assert_matches_models
+from migration_harness import Case, alembic, assert_matches_models, revisions
 from pgcluster import PgCluster
 from revision_steps import FirstRevision, at_first_revision
 
@@ -134,6 +134,11 @@ def test_default_rows_inside_a_wider_bound_stop_it_before_anything_changes(
     case = Case("wider", {"schema.yaml": BEFORE}, {"schema.yaml": after}, destructive=False)
     first = at_first_revision(pg, case, tmp_path, ROWS)
     state = _state(pg, first.db)
+    text = " ".join(" ".join(p.read_text() for p in revisions(first.root)).split())
+    assert (
+        "count rows of the DEFAULT partition in a new bound (ACCESS SHARE, scans); add "
+        "check NOT VALID (ACCESS EXCLUSIVE, no scan); validate constraint" in text
+    ), text
     message = _fails(first)
     assert (
         "partition events_2026 cannot take its new bound FOR VALUES FROM ('2026-01-01') TO "

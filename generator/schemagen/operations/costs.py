@@ -275,6 +275,12 @@ FACTS: dict[str, Cost] = {
     # the same where a CHECK validated ahead implies the bound (AddBoundCheck, outside
     # the transaction): no row is read under the lock; the check is dropped after
     "attach partition, bound implied by a check validated ahead": Cost(_AX, "no scan"),
+    # before a partition's new bound is proven ahead (AddBoundCheck of a rebound partition
+    # beside a DEFAULT partition): the DEFAULT's rows the new bound holds are counted, on
+    # the DEFAULT partition, which PostgreSQL would scan at the attach for them
+    "count rows of the DEFAULT partition in a new bound": Cost(
+        "AccessShareLock", "scans", True
+    ),
 }
 
 
@@ -384,7 +390,6 @@ _ONLINE_STEPS: dict[type, tuple[str, ...]] = {
 #: Operations of several steps, whatever their fields.
 _STEPS: dict[type, tuple[str, ...]] = {
     AlterUniqueDeferral: ("drop constraint", "add unique"),  # one transaction
-    AddBoundCheck: ("add check NOT VALID", "validate constraint"),
     DropBoundCheck: ("drop constraint, online",),
 }
 
@@ -526,6 +531,12 @@ def _attach_partition(op: AttachPartition) -> tuple[str, ...]:
     return ("attach partition, bound implied by a check validated ahead", "drop constraint")
 
 
+def _add_bound_check(op: AddBoundCheck) -> tuple[str, ...]:
+    beside = op.bound is not None and bool(op.beside)
+    count = ("count rows of the DEFAULT partition in a new bound",) if beside else ()
+    return (*count, "add check NOT VALID", "validate constraint")
+
+
 def _retype_columns(op: RetypeColumns) -> tuple[str, ...]:
     """Each step its type changes run, once: one statement rewrites the table once."""
     return tuple(dict.fromkeys(step for alter in op.alters for step in _alter_column(alter)))
@@ -533,6 +544,7 @@ def _retype_columns(op: RetypeColumns) -> tuple[str, ...]:
 
 _RULES: dict[type, Callable[[Any], tuple[str, ...]]] = {
     AttachPartition: _attach_partition,
+    AddBoundCheck: _add_bound_check,
     RetypeColumns: _retype_columns,
     AddConstraint: _add_constraint,
     CreateIndex: _create_index,
