@@ -49,3 +49,71 @@ def test_a_table_named_with_a_dot_is_listed(pg: PgCluster, pg_db: str, tmp_path:
     schemagen(root, "import", "--allow-partial", "--database", url)
     schemagen(root, "validate")
     assert list(_documents(root)["entities"]) == ["Note"]
+
+
+TYPES_SQL = """
+CREATE SCHEMA "my.schema";
+CREATE DOMAIN public."a.b" AS smallint;
+CREATE TYPE public."c.d" AS ENUM ('x', 'y');
+CREATE DOMAIN "my.schema"."my.type" AS smallint;
+CREATE DOMAIN "my.schema".code AS smallint CHECK (VALUE > 0);
+CREATE TYPE "my.schema".mood AS ENUM ('ok', 'bad');
+CREATE DOMAIN small AS smallint;
+CREATE TABLE items (id integer PRIMARY KEY);
+CREATE TABLE holders (
+  id integer PRIMARY KEY,
+  ab "a.b",
+  cd "c.d",
+  mt "my.schema"."my.type",
+  code "my.schema".code,
+  mood "my.schema".mood,
+  item small REFERENCES items
+);
+INSERT INTO items SELECT g FROM generate_series(1, 10) g;
+INSERT INTO holders SELECT g, g % 3, CASE WHEN g % 2 = 0 THEN 'x' END::"c.d", NULLIF(g % 4, 0),
+  g % 5 + 1, (ARRAY['ok', 'bad', NULL])[g % 3 + 1]::"my.schema".mood, g % 10 + 1
+FROM generate_series(1, 40) g;
+"""
+
+NAME = "the language needs a name of letters, digits and _"
+SCHEMA_NAME = "its schema my.schema: the language needs a schema name of letters, digits and _"
+
+
+def test_a_type_named_with_a_dot_is_read_whole(
+    pg: PgCluster, pg_db: str, tmp_path: Path
+) -> None:
+    """Types whose name or schema holds a dot (``public."a.b"``, ``"my.schema"."my.type"``,
+    ``"my.schema".code``, as ``format_type`` prints them) are read as one name each:
+    the language can name none, so each is listed with its columns, and nothing is
+    written for them. Before, the type text and the catalog's keys were split at every
+    dot: ``public."a.b"`` was written as a domain ``b`` of a schema ``a`` that does not
+    exist, ``"c.d"`` as an enum of a schema ``c``, ``"my.schema".mood`` as an enum
+    ``schema.mood`` of a schema ``my``. The domain ``small`` (over smallint) is written,
+    and so is the key its column holds to an integer key."""
+    pg.sql(TYPES_SQL, pg_db)
+    root = new_project(tmp_path / "p")
+    url = pg.url(pg_db)
+    out = schemagen(root, "import", "--database", url, expect_exit=1)
+    assert _listed(out) == [
+        f'not expressible: domain "a.b": {NAME}',
+        f'not expressible: domain "my.schema"."my.type": {NAME}',
+        f'not expressible: domain "my.schema".code: {SCHEMA_NAME}',
+        f'not expressible: enum "c.d": {NAME}',
+        f'not expressible: enum "my.schema".mood: {SCHEMA_NAME}',
+        'not expressible: type "a.b": of column holders.ab',
+        'not expressible: type "c.d": of column holders.cd',
+        'not expressible: type "my.schema"."my.type": of column holders.mt',
+        'not expressible: type "my.schema".code: of column holders.code',
+        'not expressible: type "my.schema".mood: of column holders.mood',
+    ]
+    schemagen(root, "import", "--allow-partial", "--database", url)
+    schemagen(root, "validate")
+    docs = _documents(root)
+    assert docs["domains"] == {"small": {"type": "smallint"}}
+    assert "enums" not in docs or not docs["enums"]
+    holder = docs["entities"]["Holder"]
+    assert isinstance(holder, dict)
+    assert holder["columns"] == {
+        "id": {"type": "integer", "primary_key": True, "identity": False},
+        "item": {"type": "small", "nullable": True, "references": "Item"},
+    }

@@ -16,7 +16,7 @@ from .drafts import INTEGER, MappingState, TableDraft, bare_name, move_last, set
 from .excludes import exclude_spec
 from .keys import FK_WORDS, fk_options, foreign_key_spec
 from .names import Named
-from .values import unquote
+from .values import type_key
 
 
 class ConstraintMapping(MappingState):
@@ -204,7 +204,7 @@ def _type_mismatch(
 def _base_type(type_text: str, domains: dict[str, DomainShape]) -> str:
     """A domain's base type as ``format_type`` prints it, else ``type_text`` (the
     language's domains are over base types only)."""
-    key = ".".join(unquote(part) for part in type_text.split("."))
+    key = type_key(type_text)
     domain = domains.get(key)
     return domain.type if domain is not None else type_text
 

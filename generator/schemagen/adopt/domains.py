@@ -11,7 +11,8 @@ from ..live.domains import DomainShape
 from ..model import naming
 from ..model.inlists import in_lists
 from ..model.pgtypes import names_a_type
-from .values import map_default, map_type, unquote
+from .names import type_name_problem
+from .values import map_default, map_type, type_key
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
@@ -30,8 +31,8 @@ def map_domains(
     for key in sorted(domains):
         pg_schema, bare = naming.split_qualified(key)
         spec, problem = _spec(domains[key], enums)
-        if not naming.is_identifier(bare) or naming.too_long(bare):
-            problem = "the language needs a name of letters, digits and _"
+        if unnameable := type_name_problem(key):
+            problem = unnameable
         elif pg_schema is None and names_a_type(bare):
             # unqualified, the name is PostgreSQL's type (pg_catalog comes first)
             problem = f"named like the type {bare}, in the default schema (put it in a schema"
@@ -77,9 +78,9 @@ def domain_column(type_text: str, names: dict[str, str]) -> dict[str, Any] | Non
     """The column spec of a column typed by a domain (or an array of one), else None.
 
     ``format_type`` quotes a domain named by a keyword (``"values"``); the
-    catalog keys are bare names."""
+    catalog keys it bare (:func:`.values.type_key`)."""
     array = type_text.endswith("[]")
-    key = ".".join(unquote(part) for part in (type_text[:-2] if array else type_text).split("."))
+    key = type_key(type_text[:-2] if array else type_text)
     if key not in names:
         return None
     return {"type": "array", "of": names[key]} if array else {"type": names[key]}

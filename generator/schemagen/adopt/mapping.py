@@ -30,7 +30,7 @@ from .domains import map_domains
 from .drafts import TableDraft, Unsupported, bare_name, plain_index, set_before
 from .home import choose_home, rehome
 from .indexes import IndexMapping
-from .names import Named, choose_template, class_names
+from .names import Named, choose_template, class_names, type_name_problem
 from .objects import ObjectReport
 from .relations import relationship_keys
 from .routines import map_routines
@@ -66,7 +66,9 @@ class Mapper(ObjectReport, ColumnMapping, ConstraintMapping, IndexMapping):
         taken: set[str] = set()
         tables = [t for t in sorted(self.shape.tables) if self._importable(t)]
         self.entity_of = class_names(tables, taken, singularize=True)
-        self.enum_of = class_names(self.shape.enums, taken, singularize=False)
+        # an enum the language cannot name is listed (run), and its columns left out
+        nameable = [e for e in self.shape.enums if not type_name_problem(e)]
+        self.enum_of = class_names(nameable, taken, singularize=False)
         self.taken = taken
         self.domains, self.domain_of, self.domain_problems = map_domains(
             self.shape.domains, self.enum_of
@@ -80,7 +82,9 @@ class Mapper(ObjectReport, ColumnMapping, ConstraintMapping, IndexMapping):
         self.report_objects()
         for kind, name, detail in self.domain_problems:
             self.report(kind, name, detail)
-        enums = {self.enum_of[t]: self._enum(t) for t in sorted(self.shape.enums)}
+        for name in sorted(set(self.shape.enums) - set(self.enum_of)):
+            self.report("enum", name, type_name_problem(name))
+        enums = {self.enum_of[t]: self._enum(t) for t in sorted(self.enum_of)}
         tables = [
             TableDraft(name, entity, self.shape.tables[name])
             for name, entity in sorted(self.entity_of.items(), key=lambda kv: kv[1])

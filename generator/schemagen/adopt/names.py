@@ -63,6 +63,24 @@ def unique_name(wanted: str, taken: set[str]) -> str:
     return name
 
 
+def type_name_problem(key: str) -> str:
+    """Why the language cannot name the type (an enum or a domain) the catalog keys
+    ``key``, or "": its name and its schema must be identifiers (a name holding a
+    dot, ``"a.b"``, or in a schema whose name holds one, ``"my.schema".code``, is
+    neither)."""
+    pg_schema, bare = naming.split_qualified(key)
+    if not naming.is_identifier(bare) or naming.too_long(bare):
+        return "the language needs a name of letters, digits and _"
+    if pg_schema is not None and (
+        not naming.is_identifier(pg_schema) or naming.too_long(pg_schema)
+    ):
+        return (
+            f"its schema {pg_schema}: the language needs a schema name of letters, "
+            "digits and _"
+        )
+    return ""
+
+
 def class_names(names: Iterable[str], taken: set[str], *, singularize: bool) -> dict[str, str]:
     """A distinct class name for each table or type name, in sorted order. A name
     in another PostgreSQL schema (``billing.invoices``) is named after its bare

@@ -14,6 +14,7 @@ import re
 import uuid
 from typing import Any
 
+from ..model import naming
 from ..model.pgtypes import PGTYPE, format_type, is_known, parse_type_name
 from ..model.schema import BASE_TYPES, ColumnType
 from ..model.sqltext import TIME_KEYWORDS
@@ -46,11 +47,13 @@ _NUMERIC = re.compile(r"^numeric\((\d+),(\d+)\)$")
 _TIME_KINDS = frozenset({"date", "time", "timetz", "timestamp", "timestamptz"})
 
 
-def unquote(name: str) -> str:
-    """``"MyEnum"`` -> ``MyEnum``: a type name as ``format_type`` quotes it."""
-    if len(name) >= 2 and name[0] == name[-1] == '"':
-        return name[1:-1].replace('""', '"')
-    return name
+def type_key(text: str) -> str:
+    """The catalog's key of the type ``format_type`` printed as ``text`` (``"MyEnum"``
+    is ``MyEnum``, ``billing."Status"`` is ``billing.Status``): each part read whole,
+    a dot inside double quotes part of its name (``public."a.b"`` is ``public."a.b"``,
+    the schema public's type ``a.b``; ``"my.schema".code``, schema my.schema's code).
+    A text that is no name (``numeric(12,2)``) is itself."""
+    return naming.catalog_key(*naming.split_qualified(text))
 
 
 def map_type(text: str, enums: dict[str, str]) -> dict[str, Any] | None:
@@ -72,7 +75,7 @@ def map_type(text: str, enums: dict[str, str]) -> dict[str, Any] | None:
         return {"type": "varchar"}
     if match := _NUMERIC.match(text):
         return {"type": "numeric", "precision": int(match[1]), "scale": int(match[2])}
-    name = unquote(text)
+    name = type_key(text)
     if name in enums:
         return {"type": "enum", "enum": enums[name]}
     return _temporal_type(text) or _named_type(text)

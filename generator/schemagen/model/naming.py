@@ -118,6 +118,21 @@ def qualify(schema: str | None, name: str) -> str:
     return f"{schema}.{name}" if schema else name
 
 
+def catalog_key(schema: str | None, name: str) -> str:
+    """The key of the catalog's object ``name`` in ``schema`` (None: the current one),
+    as ``live.introspect.QUALIFIED_KEY`` makes it: :func:`qualify`'s text, a part that
+    holds a dot or a double quote quoted as PostgreSQL quotes it (``"sales.x"``,
+    ``"my.schema".codes``), so that :func:`split_qualified` splits it back. The
+    language's names hold neither: their keys are :func:`qualify`'s."""
+    return qualify(None if schema is None else _key_part(schema), _key_part(name))
+
+
+def _key_part(name: str) -> str:
+    if "." in name or '"' in name:
+        return '"' + name.replace('"', '""') + '"'
+    return name
+
+
 def split_qualified(name: str) -> tuple[str | None, str]:
     """``billing.invoices`` -> ``("billing", "invoices")``; ``invoices`` -> ``(None, ...)``.
 
