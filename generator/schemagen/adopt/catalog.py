@@ -379,7 +379,7 @@ def read_catalog(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -
         cur.execute(_OBJECTS_SQL, read)
         # Every trigger, and the functions of the project's default schema, are read
         # (and reported if need be) by adopt.routines; functions of the other schemas
-        # are not expressible (adopt.mapping tells them apart once it chose that schema).
+        # are not expressible (adopt.objects tells them apart once the mapping chose that schema).
         catalog.objects = [(kind, name) for kind, name in cur.fetchall() if kind != "trigger"]
     catalog.routines = read_routines(conn, schemas)
     return catalog

@@ -83,7 +83,7 @@ class PartitionIndex(NamedTuple):
     # the INVALID index of its parent of the same definition, which ATTACH would make
     # it a copy of: (its table keyed as a table is, its PostgreSQL schema, its name)
     copy_of: tuple[str, str, str] | None
-    definition: str  # pg_get_indexdef: what import lists it with (adopt.mapping)
+    definition: str  # pg_get_indexdef: what import lists it with (adopt.partition_trees)
 
 
 class PartitionCheck(NamedTuple):
