@@ -8,7 +8,9 @@ alembic_version left out, the revision's bookkeeping): the estimate of the revis
 operations must be at least that. Every such operation estimated 2 before: a type
 change of an indexed column locks 12 relations (its table, TOAST table and index, the
 new pair and the transient table of the rewrite, every index, the one over the column
-twice), a column every row gets a value of 8 or 9, an enum swap every table using it.
+twice), a column every row gets a value of 8 or 9, an enum swap every table using it;
+and an ALTER TABLE of a partitioned table locks each partition, a table made with a
+foreign key to one each partition of it.
 """
 
 from __future__ import annotations
@@ -68,6 +70,8 @@ entities:
       ix_events_qty: [qty]
     partition_by: {range: [day]}
     partitions:
+      events_2023: {from: "2023-01-01", to: "2024-01-01"}
+      events_2024: {from: "2024-01-01", to: "2025-01-01"}
       events_2025: {from: "2025-01-01", to: "2026-01-01"}
       events_2026: {from: "2026-01-01", to: "2027-01-01"}
 """
@@ -90,6 +94,19 @@ INSERT INTO events (id, day, qty, note) SELECT g, date '2025-06-01' + g % 400, g
 QTY = "qty: {type: integer}\n      note: {type: text, nullable: true}\n      code"
 ITEM_KEY = "id: {type: bigint, primary_key: true}\n      store_id"
 EVENT_QTY = "qty: {type: integer}\n      note: {type: text, nullable: true}\n    indexes:"
+LAST = '      events_2026: {from: "2026-01-01", to: "2027-01-01"}\n'
+REFUNDS = """\
+  Refund:
+    table: refunds
+    columns:
+      id: {type: bigint, primary_key: true}
+      event_id: {type: bigint}
+      day: {type: date}
+    foreign_keys:
+      fk_refunds_event: {columns: [event_id, day], references: Event}
+    indexes:
+      ix_refunds_day: [day]
+"""
 STORE_KEY = "store_id: {references: Store, type: bigint"
 MEMO = "memo: {type: text, nullable: true}"
 
@@ -113,6 +130,13 @@ CHANGES: dict[str, list[tuple[str, str]]] = {
     ],
     "identity column": [(MEMO, MEMO + "\n      seq: {type: bigint, identity: by default}")],
     "enum value removed": [("values: [a, b, c]", "values: [a, b]")],
+    "column added to a partitioned table": [(EVENT_QTY, EVENT_QTY.replace(
+        "nullable: true}", "nullable: true}\n      memo: {type: text, nullable: true}"
+    ))],
+    "key added to a partitioned table": [(EVENT_QTY, EVENT_QTY.replace(
+        "nullable: true}", "nullable: true}\n      store_id: {references: Store, nullable: true}"
+    ))],
+    "table made with a key to a partitioned table": [(LAST, LAST + REFUNDS)],
 }
 
 #: The relations the backend holds a lock on, but those of the probe and bookkeeping.

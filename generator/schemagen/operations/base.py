@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
 from ..model import naming
@@ -20,6 +20,12 @@ from ..model.schema import ColumnType, Entity, Enum, Schema, sorted_named
 class Operation:
     """One schema change. Subclasses are frozen dataclasses that carry everything
     their :meth:`reverse` needs (drops and alters hold the previous definition)."""
+
+    #: The relations it locks as the diff counted them from the tables' shapes
+    #: (diff.footprints: a rewrite's indexes and TOAST tables, a partitioned table's
+    #: partitions...); 0: not counted. An estimate, not part of what the operation is:
+    #: left out of equality and repr.
+    relations: int = field(default=0, compare=False, repr=False, kw_only=True)
 
     def reverse(self) -> Operation:
         """Return the operation that undoes this one."""
@@ -42,8 +48,14 @@ class Operation:
     @property
     def locks(self) -> int:
         """An upper bound on the relations this operation locks until its transaction
-        ends (the table and, say, an index): a large plan is split so that no
-        transaction takes more than a stock server's lock table holds."""
+        ends: a large plan is split so that no transaction takes more than a stock
+        server's lock table holds (:mod:`.stages`). The larger of :attr:`own_locks`
+        and what the diff counted (:attr:`relations`)."""
+        return max(self.own_locks, self.relations)
+
+    @property
+    def own_locks(self) -> int:
+        """What its own fields tell it locks (the table and, say, an index)."""
         return 2
 
     def risk(self) -> str | None:

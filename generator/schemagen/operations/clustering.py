@@ -53,5 +53,5 @@ class SetClusterOn(Operation):
         return self.stage != "main"  # drops and online revisions run outside a transaction
 
     @property
-    def locks(self) -> int:
+    def own_locks(self) -> int:
         return 1

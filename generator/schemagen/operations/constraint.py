@@ -72,7 +72,12 @@ class AddConstraint(Operation):
 
     def reverse(self) -> Operation:
         return DropConstraint(
-            self.table, self.constraint, self.lock_safe, self.prebuilt, self.partitioned
+            self.table,
+            self.constraint,
+            self.lock_safe,
+            self.prebuilt,
+            self.partitioned,
+            relations=self.relations,
         )
 
     def describe(self) -> str:
@@ -122,7 +127,12 @@ class DropConstraint(Operation):
 
     def reverse(self) -> Operation:
         return AddConstraint(
-            self.table, self.constraint, self.lock_safe, self.prebuilt, self.partitioned
+            self.table,
+            self.constraint,
+            self.lock_safe,
+            self.prebuilt,
+            self.partitioned,
+            relations=self.relations,
         )
 
     @property

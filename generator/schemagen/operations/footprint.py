@@ -15,6 +15,9 @@ indexed column of a table with four indexes locks 12, not 2. It locks:
 - a partitioned table's partitions (any depth), each all of that;
 - for a foreign key PostgreSQL makes again under the statement, the other table and
   every index of it, which the planner of the key's check opens.
+
+A foreign key locks each partition of a partitioned table it is on or references
+(its copies), and where it is checked, every index of both tables.
 """
 
 from __future__ import annotations
@@ -35,7 +38,8 @@ def index_count(entity: Entity) -> int:
     return keyed + len(entity.uniques) + len(entity.indexes) + len(entity.excludes)
 
 
-def _partitions(entity: Entity) -> int:
+def partitions(entity: Entity) -> int:
+    """The partitions of ``entity``'s table, at any depth."""
     return sum(1 for _ in partition_tree(entity.partitions))
 
 
@@ -48,10 +52,10 @@ def rewritten(entity: Entity, columns: Iterable[str] = ()) -> int:
     if entity.partition_by is None:
         return table
     # the partitioned table holds no rows: itself and its (partitioned) indexes
-    return 1 + indexes + again + _partitions(entity) * table
+    return 1 + indexes + again + partitions(entity) * table
 
 
 def read(entity: Entity) -> int:
     """Relations a query reading ``entity``'s table locks: the table and every index
     of it (the planner opens them all), each partition's too."""
-    return (1 + index_count(entity)) * (1 + _partitions(entity))
+    return (1 + index_count(entity)) * (1 + partitions(entity))

@@ -145,7 +145,7 @@ class _PartitionMade(Operation):
         return parent_table(self.table, self.within)
 
     @property
-    def locks(self) -> int:
+    def own_locks(self) -> int:
         return _partition_locks(self.partition)
 
 
@@ -234,7 +234,7 @@ class _PartitionMoved(Operation):
         return parent_table(self.table, self.elsewhere)
 
     @property
-    def locks(self) -> int:
+    def own_locks(self) -> int:
         return _partition_locks(self.partition)
 
 

@@ -55,5 +55,5 @@ class SetReplicaIdentity(Operation):
         return self.stage != "main"  # drops and online revisions run outside a transaction
 
     @property
-    def locks(self) -> int:
+    def own_locks(self) -> int:
         return 1

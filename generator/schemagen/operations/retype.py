@@ -44,7 +44,7 @@ class RetypeColumns(Operation):
         return "; ".join(risks) or None
 
     @property
-    def locks(self) -> int:
+    def own_locks(self) -> int:
         """Its members' together: the statement locks what each clause would (one
         clause 13 relations, two in one statement 16, measured on PostgreSQL 15), more
         than the largest alone, so the plan is cut by lock budget (operations.stages)

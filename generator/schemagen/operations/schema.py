@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..model.schema import CheckConstraint, Enum, EnumValue, Index, Schema, sorted_named
 from .base import MoveToSchema, Operation, as_kind, with_enum, with_type_renamed
@@ -228,19 +228,11 @@ class ReplaceEnum(Operation):
     old_values: tuple[str, ...]
     new_values: tuple[str, ...]
     usages: tuple[EnumUsage, ...] = ()
-    #: The relations its rewrite of every table of ``usages`` locks (:mod:`.footprint`),
-    #: counted by the diff (diff.footprints); 0: not counted. An estimate, not part of
-    #: what the operation is.
-    relations: int = field(default=0, compare=False)
 
     def reverse(self) -> Operation:
         return ReplaceEnum(
-            self.enum, self.new_values, self.old_values, self.usages, self.relations
+            self.enum, self.new_values, self.old_values, self.usages, relations=self.relations
         )
-
-    @property
-    def locks(self) -> int:
-        return max(super().locks, self.relations)
 
     def describe(self) -> str:
         return (

@@ -54,7 +54,7 @@ class SetRowSecurity(Operation):
         )
 
     @property
-    def locks(self) -> int:
+    def own_locks(self) -> int:
         return 1
 
 
@@ -72,7 +72,7 @@ class CreatePolicy(Operation):
         return _policies(schema, (*_without(schema, self.policy), self.policy))
 
     @property
-    def locks(self) -> int:
+    def own_locks(self) -> int:
         return 1
 
 
@@ -90,7 +90,7 @@ class DropPolicy(Operation):
         return _policies(schema, _without(schema, self.policy))
 
     @property
-    def locks(self) -> int:
+    def own_locks(self) -> int:
         return 1
 
 
@@ -121,5 +121,5 @@ class AlterPolicy(Operation):
         return _policies(schema, (*_without(schema, self.old), self.new))
 
     @property
-    def locks(self) -> int:
+    def own_locks(self) -> int:
         return 1

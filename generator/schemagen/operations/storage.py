@@ -56,5 +56,5 @@ class SetColumnSettings(Operation):
         return self.old[1] != self.new[1]
 
     @property
-    def locks(self) -> int:
+    def own_locks(self) -> int:
         return 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..model.casts import cast_context, is_safe_change
 from ..model.naming import in_schema_of
@@ -48,7 +48,7 @@ class CreateTable(Operation):
     entity: Entity
 
     def reverse(self) -> Operation:
-        return DropTable(self.entity)
+        return DropTable(self.entity, relations=self.relations)
 
     def describe(self) -> str:
         return f"+ table {self.entity.table}"
@@ -57,7 +57,7 @@ class CreateTable(Operation):
         return add_entity(schema, self.entity)
 
     @property
-    def locks(self) -> int:
+    def own_locks(self) -> int:
         return table_locks(self.entity)
 
 
@@ -79,11 +79,11 @@ class DropTable(Operation):
     entity: Entity
 
     @property
-    def locks(self) -> int:
+    def own_locks(self) -> int:
         return table_locks(self.entity)
 
     def reverse(self) -> Operation:
-        return CreateTable(self.entity)
+        return CreateTable(self.entity, relations=self.relations)
 
     def describe(self) -> str:
         return f"- table {self.entity.table}"
@@ -225,14 +225,6 @@ class AddColumn(Operation):
     position: int
     #: its type is a domain with a DEFAULT, which fills the rows the table holds
     domain_default: bool = False
-    #: Where every row gets its value (a volatile default, an identity, a generated
-    #: column), the relations its rewrite locks (:mod:`.footprint`), counted by the diff
-    #: (diff.footprints); 0: not counted. An estimate, not part of what the operation is.
-    relations: int = field(default=0, compare=False)
-
-    @property
-    def locks(self) -> int:
-        return max(super().locks, self.relations)
 
     def reverse(self) -> Operation:
         return DropColumn(self.table, self.column, self.position)
@@ -435,10 +427,6 @@ class AlterColumn(Operation):
     #: the ALTER and checks its rows (a smallint column referencing an integer key
     #: widened, say; a key whose both sides change is dropped and added apart).
     keys: tuple[tuple[str, str], ...] = ()
-    #: A type change's estimate of the relations its ALTER locks (:mod:`.footprint`),
-    #: counted by the diff from the tables' shapes (diff.footprints); 0: not counted
-    #: (no type change). An estimate, not part of what the operation is.
-    relations: int = field(default=0, compare=False)
 
     def reverse(self) -> Operation:
         return AlterColumn(
@@ -450,10 +438,6 @@ class AlterColumn(Operation):
             keys=self.keys,
             relations=self.relations,
         )
-
-    @property
-    def locks(self) -> int:
-        return max(super().locks, self.relations)
 
     @property
     def online(self) -> bool:
