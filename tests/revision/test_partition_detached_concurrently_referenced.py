@@ -5,7 +5,8 @@ writes go on) and drops it. PostgreSQL checks the key at the detach: where no ro
 references one of its rows it goes, its rows with it, every other row and refund
 stays; where one does, the revision stops before the detach with a message that
 names the declared key, its table and what to do, nothing changed, and runs again
-once the rows are fixed."""
+once the rows are fixed. The same check stops the drop in the main transaction (a
+DEFAULT partition beside it), which then rolls back whole."""
 
 from __future__ import annotations
 
@@ -155,3 +156,42 @@ def test_a_row_referencing_it_stops_the_drop_before_the_detach_and_names_the_key
     pg.sql("DELETE FROM refunds WHERE id >= 1000", db)
     alembic(root, url, "upgrade", "head")
     assert pg.sql(COUNTS, db).split() == ["533|26323|69|61|payments_2026:false"]
+
+
+#: with a DEFAULT partition beside it PostgreSQL detaches none CONCURRENTLY: the drop
+#: is in the main transaction, detached first (b5fd6c9), checked first the same way
+WITH_DEFAULT = BEFORE.replace(
+    '      payments_2026: {from: "2026-01-01", to: "2027-01-01"}\n',
+    '      payments_2026: {from: "2026-01-01", to: "2027-01-01"}\n'
+    "      payments_other: {default: true}\n",
+)
+
+
+def test_in_the_main_transaction_a_row_referencing_it_rolls_the_revision_back(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    year = '      payments_2025: {from: "2025-01-01", to: "2026-01-01"}\n'
+    after = WITH_DEFAULT.replace(year, "")
+    case = Case("drop referenced", {"schema.yaml": WITH_DEFAULT}, {"schema.yaml": after},
+                destructive=True)
+    first = at_first_revision(pg, case, tmp_path, ROWS + "; " + DANGLING)
+    assert [p.name for p in revisions(first.root)] == ["000_before.py", "001_after.py"]
+    before = pg.sql(COUNTS, first.db).split()
+    assert before == [
+        "1200|56538|71|63|payments_2025:false,payments_2026:false,payments_other:false"
+    ]
+    with pytest.raises(Exception) as failed:
+        alembic(first.root, first.url, "upgrade", "head")
+    error = failed.value.__cause__ or failed.value
+    assert isinstance(error, psycopg.errors.ForeignKeyViolation), repr(failed.value)
+    assert str(error).startswith(
+        "partition payments_2025 of payments cannot be dropped: foreign key "
+        "fk_refunds_payment of refunds references rows of it (2 of them)"
+    ), str(error)
+    assert pg.sql(COUNTS, first.db).split() == before
+    assert pg.sql("SELECT version_num FROM alembic_version", first.db).split() == ["000"]
+    pg.sql("DELETE FROM refunds WHERE id >= 1000", first.db)
+    alembic(first.root, first.url, "upgrade", "head")
+    assert pg.sql(COUNTS, first.db).split() == [
+        "533|26323|69|61|payments_2026:false,payments_other:false"
+    ]
