@@ -133,3 +133,72 @@ def test_a_count_rows_shares_out_is_capped_and_nulls_are_said(
     # 14 x 14 pairs, one there
     assert notes["follows"] == (195, "capped at 195: its unique key combines foreign keys")
     assert row == (14, 1, 12, 196)
+
+
+def _next_ids(url: str, pg: PgCluster, db: str) -> tuple[int, ...]:
+    """The id each table's sequence gives next (read, not taken): a rolled-back
+    insert spends sequence numbers for good, so this sees work a refusal wasted."""
+    import psycopg
+
+    with psycopg.connect(pg.libpq_url(db)) as conn:
+        found = []
+        for table in ("users", "profiles"):
+            named = conn.execute("SELECT pg_get_serial_sequence(%s, 'id')", (table,)).fetchone()
+            assert named is not None
+            row = conn.execute(  # type: ignore[arg-type]
+                "SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END "
+                f"FROM {named[0]}"
+            ).fetchone()
+            assert row is not None
+            found.append(int(row[0]))
+    return tuple(found)
+
+
+def test_a_count_asked_by_name_past_its_key_is_refused_before_any_row_is_written(
+    pg: PgCluster, pg_db: str, tmp_path: Path
+) -> None:
+    """The refusal comes before the parents' rows are made: their sequences keep
+    their numbers (a rollback would not give them back) and a later table's
+    refusal does not wait for the earlier tables' inserts."""
+    write_schema(tmp_path, {"schema.yaml": SCHEMA})
+    with created(pg, pg_db, tmp_path) as conn:
+        conn.execute(THERE)
+        conn.commit()
+    url = pg.url(pg_db)
+    assert _next_ids(url, pg, pg_db) == (5, 3)
+    args = ["seed", "--project", str(tmp_path), "--database", url, "--append", "--seed", "3"]
+    # 4 users there + 500 asked: 504 x 504 pairs, one there; profiles are made first
+    result = CliRunner().invoke(
+        main, [*args, "--rows-per", "users=500", "--rows-per", "profiles=0",
+               "--rows-per", "follows=254016"],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert (
+        "cannot seed follows: its primary key (follower_id, followee_id) combines foreign "
+        "keys and holds at most 254016 rows (follower_id takes 504 (rows of users), "
+        "followee_id takes 504 (rows of users)); rows there hold 1 of them, room for "
+        "254015 more, and 254016 are asked (--rows-per follows=254016); ask for fewer "
+        "(--rows-per follows=254015) or for more parent rows (--rows-per users=N)"
+    ) in result.output
+    assert _counts(url, pg, pg_db) == (4, 2, 1)
+    # no user was made and rolled back: its sequence still gives 5
+    assert _next_ids(url, pg, pg_db) == (5, 3)
+    # a one-to-one key: profiles come after users; 6 users, room for 4 profiles
+    result = CliRunner().invoke(
+        main, [*args, "--rows-per", "users=2", "--rows-per", "follows=0",
+               "--rows-per", "profiles=5"],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "cannot seed profiles: its unique key" in result.output
+    assert "holds at most 6 rows (user_id takes 6 (rows of users))" in result.output
+    assert "(--rows-per profiles=4)" in result.output
+    assert _counts(url, pg, pg_db) == (4, 2, 1)
+    assert _next_ids(url, pg, pg_db) == (5, 3)
+    # --rows 200 shares out 2 users and 200 profiles and follows: capped, not refused
+    result = CliRunner().invoke(main, [*args, "--rows", "200"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "capped at 4" in result.output and "capped at 35" in result.output
+    assert _counts(url, pg, pg_db) == (6, 6, 36)
+    assert _next_ids(url, pg, pg_db) == (7, 7)

@@ -80,8 +80,33 @@ class TablePlan:
         return "; ".join(notes) or None
 
 
-def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) -> TablePlan:
-    """The statements that add ``rows`` rows to ``ent``'s table."""
+@dataclass(frozen=True)
+class SizedTable:
+    """A table's planning inputs with its rows sized to what its counted key holds
+    (see :func:`size_table`)."""
+
+    job: TableJob
+    unique: UniqueKeys
+    #: the rows first takes (rows there and those passed over + 1)
+    first: int
+    #: the combinations of the counted key (1 without one)
+    combinations: int
+    #: the column, condition and value that put rows outside a partial counted key
+    outside: tuple[str, str] | None = None
+    capped: str | None = None
+
+    @property
+    def rows(self) -> int:
+        """The rows the table gets: those asked, or as many as its counted key holds."""
+        return self.job.rows
+
+
+def size_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) -> SizedTable:
+    """``ent``'s planning inputs for ``rows`` rows more, capped where its counted key
+    holds fewer and ``--rows`` shared them out (``ctx.counts`` then says the rows it
+    will hold); SeedError where they were asked by name or no parent rows would make
+    room. Reads ``ctx`` only: run before any insert, it refuses up front (see
+    :mod:`.room`)."""
     ent = routed(ctx.schema, kept_apart(ent, SeedError), SeedError) if rows > 0 else ent
     rules = table_rules(ctx.schema, ent)
     active_fks = [fk for fk in ent.foreign_keys if fk.name not in deferred]
@@ -122,6 +147,15 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
             t = replace(t, rows=rows)
             # (its columns' values are made for the rows it will hold: see column_job)
             ctx.counts[ent.table] = ctx.existing.get(ent.table, 0) + rows
+    return SizedTable(t, unique, first, combinations, outside, capped)
+
+
+def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) -> TablePlan:
+    """The statements that add ``rows`` rows to ``ent``'s table."""
+    sized = size_table(ctx, ent, rows, deferred)
+    t, unique, first, capped = sized.job, sized.unique, sized.first, sized.capped
+    ent, rows, rules, counter = t.ent, t.rows, t.rules, t.counter
+    radix_key, outside, combinations = unique.radix_key, sized.outside, sized.combinations
     if rows <= 0:  # nothing asked (or room for nothing): no statement, no parent needed
         return TablePlan(ent, 0, first, "", capped=capped)
     candidates = min(combinations, rows + first - 1)

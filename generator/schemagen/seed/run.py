@@ -23,6 +23,7 @@ from .narrow_keys import refuse_unfit_keys
 from .order import default_rows, insert_order
 from .plan import TablePlan, plan_table
 from .refusals import SeedError
+from .room import refuse_unmet_counts
 from .security import lift_row_security, restore_row_security
 from .sequences import check_room, move_sequences
 from .values import ident, qualified_ident
@@ -114,16 +115,15 @@ def seed_connection(
             result.sequences = move_sequences(conn, schema, existing)
         check_room(conn, schema, wanted)
         refuse_unfit_keys(conn, schema, wanted, existing)
+        asked = frozenset(rows_per) if asked is None else asked
+        refuse_unmet_counts(conn, schema, wanted, existing, seed, asked)
         conn.execute("SET LOCAL synchronous_commit = off")
         conn.execute("SET LOCAL maintenance_work_mem = '256MB'")  # index builds
         # Compiling the long generator expressions costs more than it saves.
         conn.execute("SET LOCAL jit = off")
         helper = _Generator(conn)
         try:
-            plans = _fill(
-                conn, schema, wanted, existing, seed, result, helper,
-                frozenset(rows_per) if asked is None else asked,
-            )
+            plans = _fill(conn, schema, wanted, existing, seed, result, helper, asked)
         finally:
             helper.close()
         for plan in plans:
