@@ -111,3 +111,29 @@ def test_checks_over_a_name_of_other_types_share_a_table_and_print_as_alone(
         assert [printed.get(key) for key in keys] == alone + [
             "state::text <> 'state'::text", None
         ][: len(extra)]
+
+
+def test_a_keyword_named_like_a_renamed_column_stays_a_keyword(pg: PgCluster, pg_db: str) -> None:
+    """A column named as a keyword is written quoted; the same word bare is the
+    keyword (``user``), never the column: a check whose keyword-named column
+    clashes is not renamed (it prints as alone), where renaming both would have
+    printed the column twice; one where only another column clashes (``"Sum"``) is."""
+    checks = [
+        ("\"user\" <> user", {"user": "text"}),
+        ("\"user\" <> user", {"user": "character varying(10)"}),
+        ("\"user\" <> user AND \"Sum\" > 0", {"user": "text", "Sum": "integer"}),
+        ("\"user\" <> user AND \"Sum\" > 0", {"user": "text", "Sum": "numeric"}),
+    ]
+    alone = []
+    for text, columns in checks:
+        printer = Printer()
+        key = printer.check(text, columns)
+        with psycopg.connect(pg.libpq_url(pg_db)) as conn:
+            alone.append((printer.run(conn) or {}).get(key))
+    together = Printer()
+    keys = [together.check(text, columns) for text, columns in checks]
+    with psycopg.connect(pg.libpq_url(pg_db)) as conn:
+        printed = together.run(conn) or {}
+    assert [printed.get(key) for key in keys] == alone
+    assert alone[1] == "\"user\"::text <> USER"
+    assert len(together._pack()) == 2

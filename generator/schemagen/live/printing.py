@@ -38,6 +38,7 @@ from typing import Any
 
 import psycopg
 
+from ..model.naming import SQL_KEYWORDS
 from ..model.schema import quote_name
 from . import policy_names
 from .policy_names import TOKEN
@@ -343,7 +344,9 @@ def renamed(expression: str, names: dict[str, str]) -> str | None:
     name, or None where that is not sure to mean the same but for the name.
 
     A name is renamed where it stands bare (any case) or quoted exactly, outside
-    strings; not where it may be something else than a column of the table: after
+    strings; not where it may be something else than a column of the table: a
+    keyword standing bare (``user``, ``true``: PostgreSQL's reserved words and
+    those that name a type or function, the ones :func:`quote_name` quotes), after
     ``.`` or ``::``, before ``.``, ``(``, ``=>`` or ``:=`` (None then). And where the
     old name is still among the text's words afterwards (:func:`referenced_words`:
     in a string, glued to a number), None too: a same-named column of another type
@@ -357,8 +360,11 @@ def renamed(expression: str, names: dict[str, str]) -> str | None:
     for match in TOKEN.finditer(expression):
         token = match.group(0)
         if _NAME.fullmatch(token):
-            name = token[1:-1].replace('""', '"') if token[0] == '"' else token.lower()
+            bare = token[0] != '"'
+            name = token.lower() if bare else token[1:-1].replace('""', '"')
             if name in names:
+                if bare and name in SQL_KEYWORDS:
+                    return None  # ``user``, ``true``: the keyword, not the column "user"
                 before = expression[: match.start()].rstrip()
                 after = expression[match.end() :].lstrip()
                 if before.endswith((".", "::")) or after.startswith((".", "(", "=>", ":=")):
