@@ -117,3 +117,45 @@ def test_a_type_named_with_a_dot_is_read_whole(
         "id": {"type": "integer", "primary_key": True, "identity": False},
         "item": {"type": "small", "nullable": True, "references": "Item"},
     }
+
+
+PARTITIONS_SQL = """
+CREATE SCHEMA archive;
+CREATE TABLE notes (id bigint PRIMARY KEY, body text);
+CREATE TABLE events (id integer, kind text, PRIMARY KEY (id, kind)) PARTITION BY RANGE (id);
+CREATE TABLE events_new PARTITION OF events FOR VALUES FROM (0) TO (1000);
+CREATE TABLE public."events.old" PARTITION OF events FOR VALUES FROM (-1000) TO (0);
+CREATE TABLE logs (id integer PRIMARY KEY) PARTITION BY RANGE (id);
+CREATE TABLE logs_new PARTITION OF logs FOR VALUES FROM (0) TO (1000);
+CREATE TABLE archive.logs_old PARTITION OF logs FOR VALUES FROM (-1000) TO (0);
+INSERT INTO notes SELECT g, CASE WHEN g % 4 = 0 THEN NULL ELSE 'n' || g % 3 END
+FROM generate_series(1, 30) g;
+INSERT INTO events SELECT g, CASE WHEN g % 2 = 0 THEN 'a' ELSE 'b' END
+FROM generate_series(-999, 999, 3) g;
+INSERT INTO logs SELECT g FROM generate_series(-999, 999, 4) g;
+"""
+
+
+def test_a_partition_named_with_a_dot_is_of_its_table_s_schema(
+    pg: PgCluster, pg_db: str, tmp_path: Path
+) -> None:
+    """A partition of its table's schema whose name holds a dot (``public."events.old"``)
+    is listed for its name, not as one in another schema: the tree names it
+    ``"events.old"`` (quoted as a key's part), apart from ``archive.logs_old``, a
+    partition in another schema than its table. Before, both were named with a bare
+    dot, and ``events.old`` was said to be in another PostgreSQL schema."""
+    pg.sql(PARTITIONS_SQL, pg_db)
+    root = new_project(tmp_path / "p")
+    url = pg.url(pg_db)
+    out = schemagen(root, "import", "--database", url, expect_exit=1)
+    assert _listed(out) == [
+        'not expressible: partitioned table events: partition "events.old": the language '
+        "needs letters, digits and _",
+        "not expressible: partitioned table logs: partition archive.logs_old is in another "
+        "PostgreSQL schema than its table",
+    ]
+    assert not list((root / "schema").rglob("*.yaml"))
+    schemagen(root, "import", "--allow-partial", "--database", url)
+    schemagen(root, "validate")
+    assert list(_documents(root)["entities"]) == ["Note"]
+    assert pg.sql('SELECT count(*) FROM public."events.old"', pg_db).strip() == "333"

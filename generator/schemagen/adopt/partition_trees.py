@@ -87,7 +87,7 @@ class PartitionMapping(MappingState):
         for part, bound in sorted(p for level in levels for p in level.items()):
             if partition_spec(bound) is None:
                 return f"the bound of partition {part}: {bound}"
-            if "." in part:
+            if naming.split_qualified(part)[0] is not None:
                 return f"partition {part} is in another PostgreSQL schema than its table"
             if not naming.is_sql_name(part) or naming.too_long(part):
                 return f"partition {part}: the language needs letters, digits and _"

@@ -116,10 +116,16 @@ _PARTITION_NAME = (
     "p.relname::text] FROM pg_class p WHERE p.oid = {{rel}})"
 ).format(key=QUALIFIED_KEY.format(ns="p.relnamespace", name="p.relname"))
 #: The name of the partition {rel} (a pg_class row) in its tree rooted at the table c: bare
-#: in c's PostgreSQL schema, else schema.name (as its partitions are named).
+#: in c's PostgreSQL schema, else schema.name, each part quoted as a key's is (_KEY_PART:
+#: public."archive.p" is "archive.p", archive.p is archive.p; model.naming.partition_table).
 _TREE_NAME = (
-    "CASE WHEN {rel}.relnamespace = c.relnamespace THEN {rel}.relname::text "
-    "ELSE {rel}.relnamespace::regnamespace::text || '.' || {rel}.relname END"
+    "CASE WHEN {rel}.relnamespace = c.relnamespace THEN "
+    + _KEY_PART.format(part="{rel}.relname::text")
+    + " ELSE (SELECT "
+    + _KEY_PART.format(part="nspname::text")
+    + " FROM pg_namespace WHERE oid = {rel}.relnamespace) || '.' || "
+    + _KEY_PART.format(part="{rel}.relname::text")
+    + " END"
 )
 #: The schema and name of the partition p, apart, last in its row (after the settings).
 _OWN_NAME = (
@@ -160,8 +166,7 @@ SELECT c.oid, {QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")},
        -- per partition, the table's own mark is read with its indexes), for one
        -- partitioned in turn its partition key, and the settings it holds of its own
        -- (live.settings)
-       ARRAY(SELECT ARRAY[CASE WHEN p.relnamespace = c.relnamespace THEN p.relname::text
-                               ELSE p.relnamespace::regnamespace::text || '.' || p.relname END,
+       ARRAY(SELECT ARRAY[{_TREE_NAME.format(rel="p")},
                           pg_get_expr(p.relpartbound, p.oid),
                           (SELECT x.relname::text FROM pg_index m JOIN pg_class x
                              ON x.oid = m.indexrelid
@@ -547,7 +552,7 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
                 partition_extras=_partition_extras(part_rules, part_statistics),
                 # a partition keyed as a table is (partitions names it bare in its schema)
                 clustered=tuple(
-                    (p if "." in p else partition_table(name, p), mark)
+                    (partition_table(name, p), mark)
                     for p, mark in sorted(
                         [(p, m) for p, _, m, *_ in parts or () if m]
                         + [(p, m) for p, _, _, _, m, *_ in deeper or () if m]
@@ -729,7 +734,7 @@ def _partition_names(table: str, rows: list[list[str]]) -> dict[str, CatalogName
     table is, with its schema and name: the last two elements of its row."""
     found = {}
     for row in rows:
-        key = row[0] if "." in row[0] else partition_table(table, row[0])
+        key = partition_table(table, row[0])
         found[key] = CatalogName(key, row[-2], row[-1])
     return found
 
@@ -773,7 +778,7 @@ def _partition_settings(
         identity = replica_identity(ident or "d", ident_index)
         settings = read_partition_settings(identity, columns, own)
         if settings != NO_SETTINGS:
-            found[key if "." in key else partition_table(table, key)] = settings
+            found[partition_table(table, key)] = settings
     return found
 
 

@@ -49,7 +49,7 @@ def _compare_partition_level(
     findings = compare_named(parent, "partition", exp_parts, act_parts, _describe_bound)
     for name in sorted(set(exp_parts) & set(act_parts)):
         expected, actual = exp.partition_keys.get(name), act.partition_keys.get(name)
-        own = name if "." in name else partition_table(table, name)
+        own = partition_table(table, name)
         if not _same_key(expected, actual):
             findings.append(
                 _partition_key_finding(parent, own, expected, actual, act_parts[name], home)

@@ -174,7 +174,7 @@ def partition_findings(
     findings = []
     wanted = dict(want.columns)
     for bare in sorted(partitions):
-        part = bare if "." in bare else partition_table(table, bare)
+        part = partition_table(table, bare)
         act = have.get(part, NO_SETTINGS)
         if act == want:
             continue

@@ -180,7 +180,13 @@ def in_schema_of(table: str, name: str) -> str:
 
 def partition_table(parent: str, partition: str) -> str:
     """The key of a partition's own table: a partition lives in its parent's
-    PostgreSQL schema (``billing.payout_events`` -> ``billing.payout_events_2026_01``)."""
+    PostgreSQL schema (``billing.payout_events`` -> ``billing.payout_events_2026_01``).
+
+    The catalog names a partition in its tree as a key's part (``"archive.p"``, a name
+    holding a dot, lives in the parent's schema too: ``billing."archive.p"``), and one
+    in another schema by its key (``archive.p``), which is its table's key already."""
+    if split_qualified(partition)[0] is not None:
+        return partition
     return in_schema_of(parent, partition)
 
 
