@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from ..model.schema import Entity, ForeignKey, Schema
+from .checks import columns_named
 from .values import ident
 
 DEFAULT_FK_SKEW = 2.0
@@ -54,14 +55,18 @@ class KeyPick:
     not all: where ``valued``, those holding a value in each column (see
     :func:`valued_keys`) and, for each (column, type) of ``fits``, a value that fits
     in that narrower type (a smallint column referencing an integer key takes no key
-    above 32767)."""
+    above 32767); for ``checks``, (name, expression) of the checks of the key's table
+    naming only its columns (``as_columns``, those of ``columns`` in order), a key
+    they take (``region_id > 2``: a key of 1 or 2 would fail the insert)."""
 
     columns: tuple[str, ...] = ()
     valued: bool = False
     fits: tuple[tuple[str, str], ...] = ()
+    checks: tuple[tuple[str, str], ...] = ()
+    as_columns: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
-        return self.valued or bool(self.fits)
+        return self.valued or bool(self.fits) or bool(self.checks)
 
     def where(self) -> str:
         """The condition on the parent's rows ("" for all)."""
@@ -74,13 +79,35 @@ class KeyPick:
             f"{ident(c)} BETWEEN {-1 - INTEGER_MAX[kind]} AND {INTEGER_MAX[kind]}"
             for c, kind in self.fits
         ]
-        return " AND ".join(held + fit)
+        return " AND ".join(held + fit + self._taken())
+
+    def _taken(self) -> list[str]:
+        """The checks as conditions on the parent's row: each read with the key's
+        columns named as the referencing table names them (the nearest FROM: a bare
+        name is the key's, whatever the parent's own columns are called). A CHECK
+        fails only where its expression is false."""
+        if not self.checks:
+            return []
+        pairs = zip(self.columns, self.as_columns, strict=True)
+        renamed = ", ".join(f"{ident(ref)} AS {ident(c)}" for ref, c in pairs)
+        return [
+            f"(SELECT ({expression}) IS NOT FALSE FROM (SELECT {renamed}) AS seed_key)"
+            for _, expression in self.checks
+        ]
 
     def words(self) -> str:
-        """``holding (code)``, ``holding id within smallint``, for a message."""
-        parts = [f"({', '.join(self.columns)})"] if self.valued else []
+        """``holding (code)``, ``holding id within smallint``, ``holding (id) that
+        check c (region_id > 2) takes``, for a message."""
+        parts = [f"({', '.join(self.columns)})"] if self.valued and not self.checks else []
         parts += [f"{c} within {kind} ({-1 - INTEGER_MAX[kind]} to {INTEGER_MAX[kind]})"
                   for c, kind in self.fits]  # fmt: skip
+        if self.checks:
+            said = " and ".join(f"{name} ({expression})" for name, expression in self.checks)
+            verb = "check" if len(self.checks) == 1 else "checks"
+            parts.append(
+                f"({', '.join(self.columns)}) that {verb} {said} "
+                + ("takes" if len(self.checks) == 1 else "take")
+            )
         return "holding " + " and ".join(parts) if parts else ""
 
 
@@ -95,6 +122,7 @@ def keys_table(table: str, pick: KeyPick = ALL_ROWS) -> str:
     if pick:  # a digest keeps the name short and apart from other picks
         said = ",".join(pick.columns) if pick.valued else "fit:" + ",".join(pick.columns)
         said += "".join(f";{c}:{kind}" for c, kind in pick.fits)
+        said += "".join(f";check:{name}" for name, _ in pick.checks)
         name += "_" + hashlib.md5(said.encode()).hexdigest()[:8]
     return f"pg_temp.{ident(name)}"
 
@@ -113,14 +141,41 @@ def valued_keys(schema: Schema, fk: ForeignKey) -> tuple[str, ...]:
 def key_pick(schema: Schema, ent: Entity, fk: ForeignKey) -> KeyPick:
     """The parent's rows ``fk`` of ``ent`` may pick: see :class:`KeyPick`. A column
     narrower than the integer it references (``{type: smallint, references: ...}``)
-    takes only the keys that fit in it."""
+    takes only the keys that fit in it; one that checks of ``ent`` name alone, only
+    the keys they take (unless the user's value generator makes the key)."""
     parent = schema.entity_by_table(fk.ref_table)
     fits = []
     for column, ref in zip(fk.columns, fk.ref_columns, strict=True):
         mine, theirs = ent.column(column).type.kind, parent.column(ref).type.kind
         if mine in INTEGER_MAX and theirs in _WIDTH and _WIDTH[mine] < _WIDTH[theirs]:
             fits.append((ref, mine))
-    return KeyPick(fk.ref_columns, bool(valued_keys(schema, fk)), tuple(fits))
+    checks = () if _generated(ent, fk) else key_checks(ent, fk)
+    return KeyPick(
+        fk.ref_columns,
+        bool(valued_keys(schema, fk)),
+        tuple(fits),
+        checks,
+        fk.columns if checks else (),
+    )
+
+
+def key_checks(ent: Entity, fk: ForeignKey) -> tuple[tuple[str, str], ...]:
+    """(name, expression) of each check of ``ent`` naming columns of ``fk`` and no
+    other, by name."""
+    return tuple(
+        sorted(
+            (check.name, check.expression)
+            for check in ent.checks
+            if (named := columns_named(check.expression)) and named <= set(fk.columns)
+        )
+    )
+
+
+def _generated(ent: Entity, fk: ForeignKey) -> bool:
+    """Whether the user's value generator makes a column of ``fk`` (see select)."""
+    return any(
+        (col := ent.column(c)).seed is not None and bool(col.seed.sql) for c in fk.columns
+    )
 
 
 def parent_rows(ctx: TableContext, ent: Entity, fk: ForeignKey) -> int:

@@ -42,7 +42,8 @@ def deferred_update(
         count: int | str = ctx.counts.get(fk.ref_table, 0)
         keys = keys_table(fk.ref_table)
         narrow = key_pick(ctx.schema, ent, fk)
-        if narrow.fits:  # (its parent's keys that fit, counted once they are there)
+        # (its parent's keys that fit, or that its checks take, counted once there)
+        if narrow.fits or narrow.checks:
             keys = keys_table(fk.ref_table, narrow)
             count = f"(SELECT count(*) FROM {keys})"
         # the skew its first column declares, as a key filled in the insert (select.parent_row)

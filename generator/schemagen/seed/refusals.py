@@ -4,7 +4,7 @@ a check and the way out (a value generator on a column it names)."""
 from __future__ import annotations
 
 from ..errors import SchemagenError
-from ..model.schema import Entity
+from ..model.schema import Entity, ForeignKey
 from .checks import columns_named
 
 
@@ -27,4 +27,25 @@ def unsupported(ent: Entity, name: str, expression: str, why: str) -> str:
         f"generator, e.g. under entities.{ent.name}.columns.{column}: "
         'seed: {sql: "<SQL expression over n, the row number, and r, a random number '
         'in [0, 1)>"}'
+    )
+
+
+def no_parent_key(ent: Entity, fk: ForeignKey, parent: Entity, words: str) -> str:
+    """The message refusing ``fk`` of ``ent`` where ``parent`` holds no row it may
+    pick (``words``: see KeyPick.words); where checks of ``ent`` on its columns
+    refuse every key there, the value generators that would give it one."""
+    refused = f"cannot seed {ent.table}: {fk.ref_table} has no rows"
+    if not words.endswith(("takes", "take")):
+        return f"{refused}{' ' + words if words else ''} to reference by {fk.name}"
+    ref, column = fk.ref_columns[0], fk.columns[0]
+    refs = ", ".join(f"{fk.ref_table}.{r}" for r in fk.ref_columns)
+    columns = ", ".join(f"{ent.table}.{c}" for c in fk.columns)
+    checks = "the check takes" if words.endswith("takes") else "the checks take"
+    return (
+        f"{refused} {words}, to reference by {fk.name}; give {refs} keys {checks} (a value "
+        f"generator, e.g. under entities.{parent.name}.columns.{ref}: "
+        'seed: {sql: "<SQL expression over n, the row number>"}) or '
+        f"{columns} a value generator that names keys {fk.ref_table} holds, e.g. under "
+        f"entities.{ent.name}.columns.{column}: "
+        'seed: {sql: "<SQL expression over n and r>"}'
     )

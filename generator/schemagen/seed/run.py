@@ -211,7 +211,8 @@ def _fill(
             keys = sorted(referenced[ent.table])
             by = ent.primary_key.columns or tuple(keys)
             _keys(conn, ent.table, keys, by)
-            for pick in sorted(picks.get(ent.table, ()), key=lambda p: (p.columns, p.fits)):
+            ordered = sorted(picks.get(ent.table, ()), key=lambda p: (p.columns, p.fits, p.checks))
+            for pick in ordered:
                 ctx.valued[(ent.table, pick)] = _keys(conn, ent.table, list(pick.columns), by, pick)
             offset = _contiguous(conn, schema, ent.table)
             if offset is not None:

@@ -24,7 +24,7 @@ from .context import (
 from .domain import Domain, Literal, Unsupported
 from .partial import ANY_VALUE, OtherThan, Outside
 from .random import below, salt, uniform
-from .refusals import SeedError, unsupported
+from .refusals import SeedError, no_parent_key, unsupported
 from .uniques import Radix, integer_span, listed_values, single_keys
 from .values import ColumnJob, cast_listed, ident, literal_sql, qualified_ident, value_sql
 
@@ -92,11 +92,8 @@ def _column_expr(t: TableJob, col: Column, fk: ForeignKey | None) -> str | None:
             if may_be_null(t, col):
                 return "NULL"
             words = key_pick(t.ctx.schema, t.ent, fk).words()
-            holding = f" {words}" if words else ""
-            raise SeedError(
-                f"cannot seed {t.ent.table}: {fk.ref_table} has no rows{holding} to "
-                f"reference by {fk.name}"
-            )
+            parent = t.ctx.schema.entity_by_table(fk.ref_table)
+            raise SeedError(no_parent_key(t.ent, fk, parent, words))
         row = parent_row(t, col, fk, count)
         if col.name in t.apart and radix_pos is None:  # off the other key's parent row
             other = t.ent.column(t.apart[col.name][0])
@@ -263,7 +260,8 @@ def parent_value(t: TableJob, fk: ForeignKey, column: str, row: str) -> str:
     offset = t.ctx.offsets.get(fk.ref_table)
     parent_pk = t.ctx.schema.entity_by_table(fk.ref_table).primary_key.columns
     pick = key_pick(t.ctx.schema, t.ent, fk)
-    if offset is not None and fk.ref_columns == parent_pk and not pick.fits:
+    # (the parent's row number is its key's, but where the key picks among its rows)
+    if offset is not None and fk.ref_columns == parent_pk and not (pick.fits or pick.checks):
         return f"({offset} + {row})"
     keys = keys_table(fk.ref_table, pick)
     lookup = f"FROM {keys} AS k WHERE k.rn = {row}"
