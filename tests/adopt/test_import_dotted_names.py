@@ -159,3 +159,40 @@ def test_a_partition_named_with_a_dot_is_of_its_table_s_schema(
     schemagen(root, "validate")
     assert list(_documents(root)["entities"]) == ["Note"]
     assert pg.sql('SELECT count(*) FROM public."events.old"', pg_db).strip() == "333"
+
+
+VIEWS_SQL = """
+CREATE SCHEMA sales;
+CREATE TABLE notes (id bigint PRIMARY KEY, body text);
+CREATE TABLE sales.orders (id bigint PRIMARY KEY, amount integer);
+CREATE VIEW sales.v AS SELECT id, amount FROM sales.orders;
+CREATE VIEW public."sales.v" AS SELECT id, body FROM notes;
+CREATE MATERIALIZED VIEW public."sales.m" AS SELECT count(body) AS bodies FROM notes;
+CREATE VIEW bodies AS SELECT id, body FROM notes WHERE body IS NOT NULL;
+INSERT INTO notes SELECT g, CASE WHEN g % 4 = 0 THEN NULL ELSE 'n' || g % 3 END
+FROM generate_series(1, 30) g;
+INSERT INTO sales.orders SELECT g, NULLIF(g % 5, 0) FROM generate_series(1, 25) g;
+"""
+
+
+def test_a_view_named_with_a_dot_is_listed(pg: PgCluster, pg_db: str, tmp_path: Path) -> None:
+    """A view (or materialized view) of the current schema made as ``public."sales.v"``
+    is keyed ``"sales.v"`` and listed: the language cannot name it. Before, import
+    wrote it as a view ``view: sales.v``, which validated and whose migration made a
+    view ``v`` of schema ``sales`` over public's notes, a view that was not there (and
+    one schema sales has of that name)."""
+    pg.sql(VIEWS_SQL, pg_db)
+    root = new_project(tmp_path / "p")
+    url = pg.url(pg_db)
+    out = schemagen(root, "import", "--database", url, expect_exit=1)
+    assert _listed(out) == [
+        'not expressible: materialized view "sales.m": the language needs letters, digits and _',
+        'not expressible: view "sales.v": the language needs letters, digits and _',
+    ]
+    assert not list((root / "schema").rglob("*.yaml"))
+    schemagen(root, "import", "--allow-partial", "--database", url)
+    schemagen(root, "validate")
+    docs = _documents(root)
+    assert list(docs["entities"]) == ["Note"]
+    assert list(docs["views"]) == ["Bodies"]
+    assert pg.sql('SELECT count(*) FROM public."sales.v"', pg_db).strip() == "30"

@@ -303,12 +303,16 @@ def _views(
     out: Mapped,
 ) -> None:
     enums, domains, opclasses = names_of
-    names = class_names([row[0] for row in found.views], taken, singularize=False)
+    # a view named with a dot (public."sales.v", keyed so) is no view v of schema sales
+    nameable = [row[0] for row in found.views if _nameable(row[0])]
+    names = class_names(nameable, taken, singularize=False)
     known = tables | set(names)
     for row in found.views:
         relname, materialized, definition, comment, columns, types, options, indexes, nsp = row
         kind = "materialized view" if materialized else "view"
         problem = _view_problem(definition, options, known)
+        if relname not in names:
+            problem = "the language needs letters, digits and _"
         if problem:
             out.unsupported.append((kind, relname, problem))
             continue
@@ -330,6 +334,12 @@ def _views(
         if view_indexes:
             spec["indexes"] = view_indexes
         out.views[names[relname]] = spec
+
+
+def _nameable(key: str) -> bool:
+    """Whether the language can name the view the catalog keys ``key`` (as a table)."""
+    bare = naming.split_qualified(key)[1]
+    return naming.is_sql_name(bare) and not naming.too_long(bare)
 
 
 def _view_problem(definition: str, options: bool, known: set[str]) -> str:

@@ -29,7 +29,7 @@ from .aspects import describe_index
 from .catalog_rows import clustered_view_index, read_view_indexes
 from .comments import comment_findings
 from .expected import format_type
-from .introspect import STATISTICS_NAME, VIEW_INDEXES
+from .introspect import QUALIFIED_KEY, STATISTICS_NAME, VIEW_INDEXES
 from .shapes import CatalogName, IndexShape
 from .undeclarable import cluster_marks, undeclarable, view_column_comments
 
@@ -63,12 +63,12 @@ _VIEW_COLUMNS = """ARRAY(SELECT ARRAY[a.attname::text, format_type(a.atttypid, a
              WHERE a.attrelid = {rel} AND a.attnum > 0 AND NOT a.attisdropped
              ORDER BY a.attnum)"""
 
-# Keyed as the schema keys them (bare in the current schema, else qualified, as
-# FUNCTIONS); a materialized view's indexes live in its schema: named bare, read
-# as the declared ones are read from a temporary copy (compared as a table's).
+# Keyed as tables are (QUALIFIED_KEY: bare in the current schema, else qualified, a
+# part holding a dot quoted: public."sales.v" is "sales.v", apart from sales.v); a
+# materialized view's indexes live in its schema: named bare, read as the declared
+# ones are read from a temporary copy (compared as a table's).
 VIEWS = f"""
-SELECT CASE WHEN c.relnamespace = current_schema()::regnamespace THEN c.relname::text
-            ELSE n.nspname || '.' || c.relname END,
+SELECT {QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")},
        c.relkind = 'm', pg_get_viewdef(c.oid),
        {VIEW_INDEXES.format(rel="c.oid")},
        {_VIEW_COLUMNS.format(rel="c.oid")},
@@ -91,8 +91,9 @@ WHERE (c.relnamespace = current_schema()::regnamespace OR n.nspname = ANY(%(sche
   AND c.relkind IN ('v', 'm') AND {_NOT_EXTENSION.format(oid="c.oid")}
 """
 
-# Tables keyed as the schema keys them: bare in the current schema, else qualified
-# (the other PostgreSQL schemas the schema's tables live in: %(schemas)s). Also
+# Tables keyed as the schema keys them (QUALIFIED_KEY, as the tables query does): bare
+# in the current schema, else qualified (the other PostgreSQL schemas the schema's
+# tables live in: %(schemas)s). Also
 # whether each fires (tgenabled) and its table's qualified name, for the finding.
 # A partitioned table's trigger only: PostgreSQL clones it onto each partition (their
 # tgparentid names it), and ALTER TABLE ... ENABLE/DISABLE TRIGGER on the table
@@ -101,8 +102,7 @@ WHERE (c.relnamespace = current_schema()::regnamespace OR n.nspname = ANY(%(sche
 # introspect_routines to keep the clones that fire otherwise than their source (a
 # partition ALTERed apart): a filter on the row, no lookup per clone.
 TRIGGERS = f"""
-SELECT CASE WHEN c.relnamespace = current_schema()::regnamespace THEN c.relname
-            ELSE n.nspname || '.' || c.relname END,
+SELECT {QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")},
        t.tgname, pg_get_triggerdef(t.oid), t.tgenabled,
        quote_ident(n.nspname) || '.' || quote_ident(c.relname),
        ds.description,  -- the description migrations write (live.comments)
