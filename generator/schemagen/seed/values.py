@@ -83,9 +83,10 @@ def value_sql(job: ColumnJob) -> str:
     elif job.domain.allowed is None and job.column.type.kind not in INTEGER_MAX:
         length = job.column.type.length if job.column.type.kind == "string" else None
         stand_in = sql_string(_stand_in(job.domain, length))
-        if job.unique and any(isinstance(v, str) for v in job.domain.avoid):
+        avoid = _made(job, length)
+        if job.unique and any(isinstance(v, str) for v in avoid):
             stand_in = _past_rows(job, stand_in)
-        expr = _avoid(expr, job.domain.avoid, job.column.type, stand_in)  # (_typed kept them out)
+        expr = _avoid(expr, avoid, job.column.type, stand_in)  # (_typed kept them out)
     for op, clock, moved in job.domain.clocks:
         expr = _by_clock(job, expr, op, clock, moved)
     return expr
@@ -128,6 +129,58 @@ def _times_off(job: ColumnJob, expr: str) -> str:
         forbidden = times.typed(value, job.type_sql)
         expr = f"(CASE WHEN {expr} = {forbidden} THEN {near} ELSE {expr} END)"
     return expr
+
+
+def _made(job: ColumnJob, length: int | None) -> list[Literal]:
+    """The values a check forbids that the column's values may be. A unique text
+    holds the row number, so never '' (``CHECK (code <> '')``); one that is the row
+    number alone (see _numbered) is moved past the numbers forbidden (``code <>
+    '7'``), so it is none of them. Neither then needs a stand-in, which for a unique
+    column is the value of a row number past every row's: room the column may not
+    have (a varchar(2) holds 99 row numbers and 99 rows)."""
+    if not job.unique or job.column.type.kind not in ("string", "text"):
+        return job.domain.avoid
+    if _numbered(job, length):
+        return [v for v in job.domain.avoid if not isinstance(v, str)]
+    return [v for v in job.domain.avoid if v != ""]
+
+
+def _numbered(job: ColumnJob, length: int | None) -> bool:
+    """Whether a unique text column's value is its row number's digits alone: too
+    short for seed's realistic text and the number (see _cut_text), no pattern nor
+    least length around it."""
+    d = job.domain
+    if d.max_length is not None:
+        length = d.max_length if length is None else min(length, d.max_length)
+    return _plain(d) and length is not None and length < len(str(job.rows)) + 12
+
+
+def _plain(d: Domain) -> bool:
+    """Whether a text's value is its own, no pattern nor least length around it."""
+    return not (d.prefix or d.suffix or d.matches) and (d.min_length or 0) <= 0
+
+
+def _numbers_off(job: ColumnJob, length: int) -> str:
+    """The row number as text, moved past the numbers a check forbids (``code <>
+    '7'``; see skipping); Unsupported where they leave ``length`` digits too few."""
+    numbers = {int(v) for v in job.domain.avoid if isinstance(v, str) and _numeral(v)}
+    skipped: list[int] = []
+    for number in sorted(numbers) if _plain(job.domain) else ():
+        # (a number the rows reach, moved on, that the column holds)
+        if number <= job.rows + len(skipped) and number < 10**length:
+            skipped.append(number)
+    if job.rows + len(skipped) > 10**length - 1:
+        more = f", less the {len(skipped)} its checks forbid" if skipped else ""
+        raise Unsupported(
+            f"{job.rows} distinct values do not fit {length} characters (seed writes the "
+            f"row number there: {10**length - 1} values{more})"
+        )
+    return f"({skipping('n', skipped)})::text" if skipped else "n::text"
+
+
+def _numeral(text: str) -> bool:
+    """Whether ``text`` is how a row number (from 1) prints."""
+    return text.isascii() and text.isdigit() and not text.startswith("0")
 
 
 def _past_rows(job: ColumnJob, stand_in: str) -> str:
@@ -577,12 +630,7 @@ def _cut_text(job: ColumnJob, length: int | None) -> str:
     if job.unique:
         digits = len(str(job.rows)) + 12
         if length < digits:
-            if length < len(str(job.rows)):
-                raise Unsupported(
-                    f"{job.rows} distinct values do not fit {length} characters (seed "
-                    f"writes the row number there: {10**length - 1} values)"
-                )
-            return "n::text"
+            return _numbers_off(job, length)
         # keep the distinct tail: cut the front if it is too long
         return f"right({base}, {length})"
     return f"left({base}, {length})"
