@@ -449,3 +449,40 @@ def test_a_moved_partition_s_detach_says_a_referencing_key_refuses_it() -> None:
         assert [op.describe() for op in one_side.operations if isinstance(op, DetachPartition)] == [
             "~ partition p25_q1 detached from payments to move under p25, its rows kept"
         ]
+
+
+def test_a_partition_rebound_with_one_under_it_keeps_their_rows() -> None:
+    """p25 starts earlier as its sub-partition p25_eu takes nl: p25_eu is detached from
+    p25 before p25 is detached, and attached to it after p25 is attached again, holding
+    p25's check in between (``carried``, dropped at its attach); nothing is made again,
+    each way. Where a partition under it is dropped too (whose drop after the attaches
+    may hold a bound one of them takes), p25 is made again, as before."""
+    eu = Partition("p25_eu", values=("'de'",))
+    eu_nl = dataclasses.replace(eu, values=("'de'", "'nl'"))
+    old = payments(year("p25", "2025", LIST, eu, REST), year("p26", "2026", None))
+    p25 = dataclasses.replace(year("p25", "2025", LIST, eu_nl, REST), start=("'2024-07-01'",))
+    new = payments(p25, year("p26", "2026", None))
+    plan = diff(old, new)
+    moved = [op for op in plan.operations if isinstance(op, DetachPartition | AttachPartition)]
+    assert [(type(op).__name__, op.partition.name, op.carried) for op in moved] == [
+        ("DetachPartition", "p25_eu", ("p25",)),
+        ("DetachPartition", "p25", ()),
+        ("AttachPartition", "p25", ()),
+        ("AttachPartition", "p25_eu", ("p25",)),
+    ]
+    assert moved[2].partition.partitions == (REST,)  # p25_eu comes by its own attach
+    assert [op.risk() for op in plan.operations if op.risk()] == []
+    back = plan.reverse()
+    assert [op.risk() for op in back.operations if op.risk()] == []
+    assert all(op.reverse().reverse() == op for op in plan.operations)
+    start = ddl_view(old)
+    assert same_ddl(apply(start, plan), new)
+    assert same_ddl(apply(apply(start, plan), back), start)
+    # p25_rest dropped under it: p25 made again, p25_eu keeping its rows
+    new = payments(dataclasses.replace(p25, partitions=(eu_nl,)), year("p26", "2026", None))
+    plan = diff(old, new)
+    assert [op.risk() for op in plan.operations if op.risk()] == [
+        "drops partition p25 of payments, its partitions p25_rest, and their rows (made "
+        "again: its bound changes while a partition under it moves or changes its bound too)"
+    ]
+    assert same_ddl(apply(ddl_view(old), plan), new)

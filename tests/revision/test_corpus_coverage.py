@@ -47,6 +47,7 @@ from schemagen.operations.partition import (
     CreatePartition,
     DetachPartition,
     DropPartition,
+    bound_provable,
 )
 from schemagen.operations.plan import (
     AddColumn,
@@ -914,6 +915,19 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         )
         and c.any(AttachPartition, lambda op: bool(op.other_bound) and bool(op.within))
         and c.any(AttachPartition, lambda op: bool(op.other_bound) and op.partition.default)
+        and c.any(AddBoundCheck, lambda op: op.bound is not None and bool(op.beside))
+        and not c.any(DropPartition)
+        and bool(c.case.setup)
+    ),
+    "partition whose bound changes as sub-partitions under it change theirs, all keeping "
+    "their rows (the one under it detached first and attached after it, holding its "
+    "parent's check between: one with a bound a check says, one made the DEFAULT "
+    "sub-partition), beside DEFAULT partitions holding rows, on rows": lambda c: (
+        c.any(
+            AttachPartition,
+            lambda op: bool(op.other_bound and op.carried and bound_provable(op.partition)),
+        )
+        and c.any(AttachPartition, lambda op: bool(op.carried) and op.partition.default)
         and c.any(AddBoundCheck, lambda op: op.bound is not None and bool(op.beside))
         and not c.any(DropPartition)
         and bool(c.case.setup)

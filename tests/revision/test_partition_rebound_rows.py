@@ -159,6 +159,64 @@ def test_default_rows_inside_a_wider_bound_stop_it_before_anything_changes(
     assert _state(pg, first.db) == kept
 
 
+def test_rows_in_the_way_of_a_partition_rebound_with_one_under_it_stop_it(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """events_2025 ends in August now (events_2025_late takes the rest of the year) while
+    its sub-partition events_2025_a takes kind c too: the 4 rows of kind c that the
+    DEFAULT sub-partition events_2025_rest holds would be inside events_2025_a's new
+    bound, then the 7 rows from August on are outside events_2025's. Each stops the drops
+    revision with its count, the tree, rows and revision as they were; once both are
+    gone, the same revision keeps every other row, sub-partitions and all, and the
+    downgrade gives both their old bounds back."""
+    late = "      events_2025_late: {from: 2025-08-01, to: 2026-01-01}\n"
+    after = (EVENTS % ("2025-08-01", "2026-07-01", late)).replace("in: [a]}", "in: [a, c]}")
+    case = Case("nested", {"schema.yaml": BEFORE}, {"schema.yaml": after}, destructive=False)
+    kinds_c = (
+        "INSERT INTO events VALUES (5, '2025-03-01', 'c', NULL), (5, '2025-03-02', 'c', NULL), "
+        "(6, '2025-03-01', 'c', 'n1'), (6, '2025-03-01', 'C', 'n1')"
+    )
+    first = at_first_revision(pg, case, tmp_path, f"{ROWS}; {kinds_c}")
+    state = _state(pg, first.db)
+    assert state[0] == (
+        "events_2025_a=1500/300 events_2025_rest=511/109 events_2026=2/1 events_rest=3/1"
+    )
+    message = _fails(first)
+    assert (
+        "partition events_2025_a cannot take its new bound FOR VALUES IN ('a', 'c') with its "
+        "rows: 3 rows of DEFAULT partition events_2025_rest are inside it; nothing was "
+        "changed" in message
+    ), message
+    assert _state(pg, first.db) == state
+    pg.sql("DELETE FROM events WHERE kind = 'c' AND day >= '2025-01-01'", first.db)
+    state = _state(pg, first.db)
+    message = _fails(first)
+    assert (
+        "partition events_2025 cannot take its new bound FOR VALUES FROM ('2025-01-01') TO "
+        "('2025-08-01') with its rows: 7 of its rows are outside it; nothing was changed"
+        in message
+    ), message
+    # as it was but the check of events_2025_a, validated, which the rerun takes as made
+    assert _state(pg, first.db)[:4] == state[:4]
+    assert pg.sql(CHECKS, first.db).strip() == "events_2025_a"
+    pg.sql("DELETE FROM events WHERE day >= '2025-08-01' AND day < '2026-01-01'", first.db)
+    kept = _state(pg, first.db)
+    assert kept[0] == (
+        "events_2025_a=1500/300 events_2025_rest=501/100 events_2026=2/1 events_rest=3/1"
+    )
+    alembic(first.root, first.url, "upgrade", "head")
+    assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
+    assert (pg.sql(COUNTS, first.db).strip(), pg.sql(CONTENTS, first.db).strip()) == kept[:2]
+    assert pg.sql(CHECKS, first.db).strip() == ""
+    tree = pg.sql(TREE, first.db)
+    assert "events_2025<events FOR VALUES FROM ('2025-01-01') TO ('2025-08-01')" in tree
+    assert "events_2025_a<events_2025 FOR VALUES IN ('a', 'c')" in tree
+    alembic(first.root, first.url, "downgrade", "000")
+    assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
+    assert _state(pg, first.db)[:3] == (kept[0], kept[1], state[2])
+    assert _state(pg, first.db)[3:] == ("000", "")
+
+
 NOTES = """
 database: {name: ledger}
 entities:

@@ -36,9 +36,11 @@ def compare_partitions(old: Entity, new: Entity) -> list[Operation]:
 
     A partition whose bound changes, or that moves to another level (under a new
     partition, or up from one that goes), or both, keeps its rows where its own key is
-    the same on both sides and nothing under it moves or changes its bound too: it is
-    detached from its parent before the partitions that go are dropped and those that
-    come are created, and attached with its new bound to its new parent after, in the
+    the same on both sides and nothing under it moves or changes its bound too (or,
+    rebound in place, where those under it are only rebound in place or added, each
+    keeping its rows in turn: :func:`_kept`): it is detached from its parent before the
+    partitions that go are dropped and those that come are created, and attached with
+    its new bound to its new parent after, in the
     main transaction (a partition that goes holding one is dropped there, after the
     detach, not concurrently before it); its own partitions added, dropped or changed
     are, under it, after the attach (``after_move``). Where PostgreSQL can be shown its
@@ -52,14 +54,7 @@ def compare_partitions(old: Entity, new: Entity) -> list[Operation]:
     both = was.keys() & goes.keys()
     moved = {n for n in both if was[n] != goes[n]}
     shifted = moved | {n for n in both if _made(before[n]) != _made(after[n])}
-    # kept: its key the same, and nothing under it moving or rebound too (its own
-    # partitions added, dropped or changed are, after the attach)
-    kept = frozenset(
-        n
-        for n in shifted
-        if before[n].partition_by == after[n].partition_by
-        and not (_names_under(before[n]) | _names_under(after[n])) & shifted
-    )
+    kept = _kept(before, after, shifted, moved)
     ops = _compare_partition_level(new.table, (), old.partitions, new.partitions, kept)
     ops += _moves_kept(old, new, kept)
     lost = moved - kept
@@ -77,6 +72,38 @@ def compare_partitions(old: Entity, new: Entity) -> list[Operation]:
     return found
 
 
+def _kept(
+    before: dict[str, Partition],
+    after: dict[str, Partition],
+    shifted: set[str],
+    moved: set[str],
+) -> frozenset[str]:
+    """The partitions of ``shifted`` (moved or rebound) that keep their rows: their key
+    the same, and nothing under them moving or rebound too (their own partitions added,
+    dropped or changed are, after the attach), or (nested) one rebound in place whose
+    partitions under it are only rebound in place, each keeping its rows in turn, or
+    added: none dropped or made again, whose drop, after the attaches, could still hold
+    a bound one of them takes."""
+
+    def keeps(n: str) -> bool:
+        if before[n].partition_by != after[n].partition_by:
+            return False
+        was, now = _names_under(before[n]), _names_under(after[n])
+        under = (was | now) & shifted
+        if not under:
+            return True
+        same_keys = all(before[m].partition_by == after[m].partition_by for m in was & now)
+        return (
+            n not in moved
+            and was <= now
+            and same_keys
+            and not under & moved
+            and all(keeps(m) for m in under)
+        )
+
+    return frozenset(n for n in shifted if keeps(n))
+
+
 def _moves_kept(old: Entity, new: Entity, kept: frozenset[str]) -> list[Operation]:
     """The detach and the attach of each partition in ``kept`` (moved or rebound with
     its rows), whatever the level: under a partition dropped, made again or created
@@ -87,7 +114,12 @@ def _moves_kept(old: Entity, new: Entity, kept: frozenset[str]) -> list[Operatio
     where = {p.name: (above, p) for above, p in partition_tree(old.partitions)}
     goes = {p.name: (above, p) for above, p in partition_tree(new.partitions)}
     ops: list[Operation] = []
-    for above, part in partition_tree(old.partitions):
+    # a partition under one rebound with it is detached first, from its parent still
+    # attached (detaches: those under before those above), and attached after it, to
+    # its parent attached again (attaches: those above first), so that each attach
+    # proves its place whole; it holds the checks of those above it from its detach
+    # (``carried``), dropped at its attach
+    for above, part in _post_order(old.partitions):
         if part.name not in kept:
             continue
         new_above, now = goes[part.name]
@@ -95,34 +127,51 @@ def _moves_kept(old: Entity, new: Entity, kept: frozenset[str]) -> list[Operatio
         if bound_provable(now):  # the attach then reads no row under its lock
             ops.append(_bound_check(old, new, AddBoundCheck, above, new_above, part, now))
         other = now.bound_sql() if rebound else ""
-        ops.append(DetachPartition(old.table, part, above, new_above, other))
+        carried = tuple(n for n in above if n in kept)
+        moving = _without(part, kept)
+        ops.append(DetachPartition(old.table, moving, above, new_above, other, carried=carried))
     for above, part in partition_tree(new.partitions):
         if part.name not in kept:
             continue
         was_above, was = where[part.name]
         rebound = _made(was) != _made(part)
-        # attached as it was (its own partitions with it) with its bound here, then
-        # made what it is here
+        # attached as it was (its own partitions with it, but those rebound with it) with
+        # its bound here, then made what it is here
         ops.append(
             AttachPartition(
                 new.table,
-                _bound_of(was, part),
+                _bound_of(_without(was, kept), part),
                 above,
                 was_above,
                 was.bound_sql() if rebound else "",
+                carried=tuple(n for n in above if n in kept),
             )
         )
         if bound_provable(was):  # left where the attach did not run; the downgrade's
             ops.append(_bound_check(new, old, DropBoundCheck, above, was_above, part, was))
         if was.partitions != part.partitions:
             own = (*above, part.name)
+            changes = _compare_partition_level(
+                new.table, own, was.partitions, part.partitions, kept
+            )
             ops += [
                 dataclasses.replace(op, after_move=True, concurrently=False)
                 if isinstance(op, CreatePartition | DropPartition)
                 else op
-                for op in _compare_partition_level(new.table, own, was.partitions, part.partitions)
+                for op in changes
             ]
     return ops
+
+
+def _post_order(
+    partitions: tuple[Partition, ...], above: tuple[str, ...] = ()
+) -> list[tuple[tuple[str, ...], Partition]]:
+    """As :func:`partition_tree`, but a partitioned one after its partitions."""
+    found: list[tuple[tuple[str, ...], Partition]] = []
+    for part in partitions:
+        found += _post_order(part.partitions, (*above, part.name))
+        found.append((above, part))
+    return found
 
 
 def _bound_of(partition: Partition, other: Partition) -> Partition:

@@ -526,8 +526,10 @@ def _add_primary_key(op: AddPrimaryKey) -> tuple[str, ...]:
 
 #: Operations whose steps a function of their fields decides (:func:`steps`).
 def _attach_partition(op: AttachPartition) -> tuple[str, ...]:
+    # the checks of the partitions above it rebound with it, which it holds, go too
+    carried = ("drop constraint",) if op.carried else ()
     if not bound_provable(op.partition):
-        return ("attach partition",)
+        return ("attach partition", *carried)
     return ("attach partition, bound implied by a check validated ahead", "drop constraint")
 
 

@@ -74,8 +74,9 @@ def parent_table(table: str, within: tuple[str, ...]) -> str:
 #: Why a partition is dropped and made again whole, as the plan says it.
 _REMADE = "made again: its partition key changes, which PostgreSQL cannot alter"
 #: Why a partition whose bound changes is (at any depth: with its own partitions): a
-#: partition under it moves or changes its bound too, which one detach and attach of it
-#: cannot carry (those keep their rows; the others under it are made again, empty)
+#: partition under it moves to another level, or changes its bound while one under it is
+#: dropped or made again, which its detach and attach cannot carry (those moving or
+#: rebound keep their rows; the others under it are made again, empty)
 _REBOUND = "made again: its bound changes while a partition under it moves or changes its bound too"
 
 
@@ -222,6 +223,10 @@ class _PartitionMoved(Operation):
     #: (name, its table), sorted: a row of theirs referencing one of the partition's
     #: refuses its detach (the plan line says so)
     referenced_by: tuple[tuple[str, str], ...] = ()
+    #: the partitions above it whose bound changes with its own (each detached after
+    #: it, attached before it): it holds their checks (:class:`AddBoundCheck`, made on
+    #: them and so on it) from its detach on, which its attach drops
+    carried: tuple[str, ...] = ()
 
     @property
     def parent(self) -> str:

@@ -208,8 +208,10 @@ def _(operation: AttachPartition, state: Schema) -> list[Stmt | Guarded]:
     else:
         block = _moved_attach(operation, attach, bounds)
     stmts: list[Stmt | Guarded] = [execute(do_block(block))]
-    if bound_provable(operation.partition):  # the check validated ahead has served
-        check = quote_name(bound_check_name(name))
+    # the check validated ahead has served, and those of the partitions above it that
+    # it took from them to its detach (theirs, dropped at their attach, left it)
+    served = [name] if bound_provable(operation.partition) else []
+    for check in (quote_name(bound_check_name(n)) for n in [*served, *operation.carried]):
         stmts.append(execute(f"ALTER TABLE {quote_table(table)} DROP CONSTRAINT IF EXISTS {check}"))
     return stmts
 
