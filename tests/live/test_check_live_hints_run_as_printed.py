@@ -692,7 +692,8 @@ def test_a_partition_named_with_a_dot_is_named_whole(pg: PgCluster, tmp_path: Pa
     for statement in statements:
         _run_as_printed(pg, name, statement)
     # what is left: the partition itself, which the schema does not declare
-    assert [f["object"] for f in json_findings(root, url)] == ["partition notes.archive on entries"]
+    left = [f["object"] for f in json_findings(root, url)]
+    assert left == ['partition "notes.archive" on entries']
     assert pg.sql("SELECT count(*), count(memo) FROM entries", name).split() == ["50|30"]
 
 
