@@ -96,6 +96,7 @@ def test_a_pattern_longer_than_its_column_is_refused(
             seed_connection(conn, schema, rows=20)
         assert conn.execute("SELECT count(*) FROM items").fetchone() == (0,)
     assert str(refused.value).startswith(
-        "cannot seed items.label: its patterns fix 2 characters, more than the 1 it holds; "
-        "give it a value generator"
+        "cannot seed items.label: its patterns fix 2 characters, more than the 1 it holds, "
+        "under check label_prefix (label LIKE 'L-%' AND label <> 'L-'); give it a value "
+        "generator"
     ), refused.value

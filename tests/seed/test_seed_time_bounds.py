@@ -120,5 +120,6 @@ def test_unique_dates_beyond_their_room_are_refused(
         assert conn.execute("SELECT count(*) FROM people").fetchone() == (0,)
     assert str(refused.value).startswith(
         "cannot seed people.signed_up_on: 50 distinct values do not fit between its bounds "
-        "('2030-06-01' to '2030-06-30'); give it a value generator"
+        "('2030-06-01' to '2030-06-30'), under check signed_up (signed_up_on BETWEEN "
+        "'2030-06-01' AND '2030-06-30'); give it a value generator"
     ), refused.value

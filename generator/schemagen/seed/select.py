@@ -116,8 +116,9 @@ def _column_expr(t: TableJob, col: Column, fk: ForeignKey | None) -> str | None:
             return None
         raise SeedError(
             _refusing_check(t, col, job)
-            or f"cannot seed {t.ent.table}.{col.name}: {exc}; give it a value generator, "
-            f'e.g. under entities.{t.ent.name}.columns.{col.name}: seed: {{sql: "..."}}'
+            or f"cannot seed {t.ent.table}.{col.name}: {exc}{_narrowing(t, col, job)}; give "
+            f"it a value generator, e.g. under entities.{t.ent.name}.columns.{col.name}: "
+            'seed: {sql: "..."}'
         ) from None
     return _nulls(t, col, expr)
 
@@ -226,6 +227,28 @@ def _takes(t: TableJob, col: Column, domain: Domain, value: object) -> bool:
     if enum is not None:
         return value in t.ctx.schema.enum(enum).value_names
     return kind in TEXT and (col.type.length is None or len(str(value)) <= col.type.length)
+
+
+def _narrowing(t: TableJob, col: Column, job: ColumnJob) -> str:
+    """``, under check c (code LIKE 'T_')``: the checks that alone leave ``col`` no
+    value seed can write (a pattern too short for the rows), for its refusal; ""
+    where none does alone (its type or the checks together)."""
+    named = []
+    for check in (*t.ent.checks, *domain_checks(t.ctx.schema, t.ent)):
+        if col.name not in columns_named(check.expression):
+            continue
+        alone = CheckRules()
+        try:
+            read_check(check.expression, alone)
+        except Unsupported:
+            continue  # (table_rules refused it, or a generator answers for it)
+        try:
+            value_sql(replace(job, domain=alone.domains.get(col.name, Domain())))
+        except Unsupported:
+            named.append(f"{check.name} ({check.expression})")
+    if not named:
+        return ""
+    return f", under check{'s' if len(named) > 1 else ''} {', '.join(named)}"
 
 
 def _refusing_check(t: TableJob, col: Column, job: ColumnJob) -> str | None:

@@ -595,18 +595,18 @@ def _text(job: ColumnJob, length: int | None) -> str:
 
 def _filled(job: ColumnJob) -> str:
     """The text the column's patterns fix whole (``LIKE 'B-___'``), their ``_`` filled:
-    a unique column's with the row number's digits ('B-007'), any other's with a
-    letter each."""
+    a unique column's with the digits of the row number less one ('B-006' for row 7:
+    from 'B-000', so 'T_' holds ten values, not nine), any other's with a letter each."""
     shape = job.domain.shape()
     count = patterns.free_count(shape)
     if job.unique:
-        if job.rows >= 10**count:
+        if job.rows > 10**count:
             raise Unsupported(
                 f"{job.rows} distinct values do not fit the {count} characters its "
                 f"patterns leave free (seed writes the row number's digits there: "
-                f"{10**count - 1} values)"
+                f"{10**count} values)"
             )
-        digits = f"lpad(n::text, {count}, '0')"
+        digits = f"lpad((n - 1)::text, {count}, '0')"
         return patterns.filled(shape, [f"substr({digits}, {i + 1}, 1)" for i in range(count)])
     letters = [f"chr((97 + {below(26, job.salt(f'_{i}'))})::integer)" for i in range(count)]
     return patterns.filled(shape, letters)
