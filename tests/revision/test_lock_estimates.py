@@ -64,10 +64,12 @@ entities:
     columns:
       id: {type: bigint, primary_key: true}
       day: {type: date, primary_key: true}
+      code: {type: string, length: 8, nullable: true}
       qty: {type: integer}
       note: {type: text, nullable: true}
     indexes:
       ix_events_qty: [qty]
+      ix_events_code: [code]
     partition_by: {range: [day]}
     partitions:
       events_2023: {from: "2023-01-01", to: "2024-01-01"}
@@ -87,8 +89,8 @@ INSERT INTO items (id, store_id, qty, note, code, kind)
   FROM generate_series(1, 1000) g;
 INSERT INTO lines (id, item_id, memo) SELECT g, 1 + g % 1000, NULLIF('m' || g % 3, 'm0')
   FROM generate_series(1, 500) g;
-INSERT INTO events (id, day, qty, note) SELECT g, date '2025-06-01' + g % 400, g % 9,
-  NULLIF('e' || g % 4, 'e0') FROM generate_series(1, 800) g;
+INSERT INTO events (id, day, qty, note, code) SELECT g, date '2025-06-01' + g % 400, g % 9,
+  NULLIF('e' || g % 4, 'e0'), NULLIF('k' || g % 5, 'k0') FROM generate_series(1, 800) g;
 """
 
 QTY = "qty: {type: integer}\n      note: {type: text, nullable: true}\n      code"
@@ -139,6 +141,20 @@ CHANGES: dict[str, list[tuple[str, str]]] = {
     "table made with a key to a partitioned table": [(LAST, LAST + REFUNDS)],
 }
 
+ITEM_CODE = "code: {type: string, length: 20, unique: true}"
+EVENT_CODE = "code: {type: string, length: 8, nullable: true}"
+
+#: Type changes PostgreSQL makes without rewriting (binary compatible) -> (their text
+#: replacements, as CHANGES', and the tables holding rows they change)
+IN_PLACE: dict[str, tuple[list[tuple[str, str]], int]] = {
+    "varchar widened under a unique index": ([("length: 20", "length: 40")], 1),
+    "varchar to text under a unique index": ([(ITEM_CODE, "code: {type: text, unique: true}")], 1),
+    "varchar of a partitioned table widened": ([(EVENT_CODE, EVENT_CODE.replace("8", "16"))], 4),
+    "varchar of a partitioned table to text": (
+        [(EVENT_CODE, "code: {type: text, nullable: true}")], 4
+    ),
+}
+
 #: The relations the backend holds a lock on, but those of the probe and bookkeeping.
 PROBE = (
     "SELECT count(DISTINCT relation) FROM pg_locks WHERE pid = pg_backend_pid() "
@@ -149,7 +165,7 @@ PROBE = (
 
 def _after(what: str) -> str:
     text = BEFORE
-    for old, new in CHANGES[what]:
+    for old, new in CHANGES[what] if what in CHANGES else IN_PLACE[what][0]:
         assert old in text, old
         text = text.replace(old, new, 1)
     return text
@@ -205,6 +221,28 @@ def test_a_rewrite_s_estimate_bounds_the_relations_it_locks(
     locked = _locked(pg, db, tmp_path / "p", revision)
     assert locked > 2 * len(main.operations)  # what each was estimated at before
     assert estimate >= locked, (what, estimate, locked, main.describe())
+
+
+@pytest.mark.parametrize("what", list(IN_PLACE))
+def test_a_type_change_without_rewrite_is_estimated_as_what_it_locks(
+    pg: PgCluster, tmp_path: Path, what: str
+) -> None:
+    """A varchar widened or made text keeps the table's file: PostgreSQL locks the
+    table, the index over the column and the one made again in its place, on each
+    partition too, and the TOAST table and index the new type may make (where the table
+    had none: a varchar(8) made text). The estimate is that, at most the TOAST pair of
+    each table holding rows above what is locked, no rewrite's (before: 11 for 3)."""
+    after = _after(what)
+    db = _migrated(pg, tmp_path / "p", after)
+    old, new = schemas(tmp_path, BEFORE, after)
+    found = stages(diff(old, new))
+    kinds = [stage.kind for stage in found]
+    assert kinds == ["main"], kinds
+    (op,) = found[0].plan.operations
+    assert op.describe().split(": type ")[0] in ("~ column items.code", "~ column events.code")
+    locked = _locked(pg, db, tmp_path / "p", revisions(tmp_path / "p")[1].name[:3])
+    tables = IN_PLACE[what][1]
+    assert locked <= op.locks <= locked + 2 * tables, (what, op.locks, locked)
 
 
 def test_a_budget_just_above_a_type_change_cuts_the_plan_after_it(
