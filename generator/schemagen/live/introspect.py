@@ -795,7 +795,16 @@ SELECT v::oid, v::text, named, current_schema(),
        ARRAY(SELECT DISTINCT u.proname::text FROM pg_proc u
              WHERE u.pronamespace = h.home
                AND (SELECT true FROM pg_proc c WHERE c.proname = u.proname
-                      AND c.pronamespace = 'pg_catalog'::regnamespace LIMIT 1))
+                      AND c.pronamespace = 'pg_catalog'::regnamespace LIMIT 1)),
+       -- the other schemas named taken off the path for the rest of the transaction
+       -- (the current one stays first): format_type prints their types qualified, as
+       -- the model and the catalog's keys name them (sales.mood, where the path
+       -- public, sales printed mood); the path's other schemas keep naming theirs
+       CASE WHEN NOT named AND EXISTS (SELECT FROM unnest(current_schemas(false)) p(s)
+                                       WHERE s = ANY(%(schemas)s) AND s <> current_schema())
+       THEN set_config('search_path', array_to_string(ARRAY(
+              SELECT quote_ident(s) FROM unnest(current_schemas(false)) WITH ORDINALITY p(s, n)
+              WHERE s <> ALL(%(schemas)s) OR s = current_schema() ORDER BY n), ', '), true) END
 FROM (
   -- OFFSET 0: the home schema's oid computed once, not for each function
   SELECT named, to_regnamespace(CASE WHEN named THEN 'public' ELSE current_schema() END) AS home
@@ -821,11 +830,12 @@ def _home(
     public, where its bare names live, and every named schema only by its name, so
     that their objects are keyed ``app.name`` as the model keys them and
     ``format_type`` prints ``app.plan`` as the model does (one statement more, in that
-    case only)."""
+    case only). A path that names one of them after the current schema loses it, in
+    the first statement (``public, sales``: ``sales.mood``, not ``mood``)."""
     cur.execute(_HOME_SQL, {"version": VERSION_TABLE, "schemas": list(schemas)})
     row = cur.fetchone()
     assert row is not None
-    version, table, named, home, shadowed = row
+    version, table, named, home, shadowed, _ = row
     revisions = None
     if version is not None:
         # regclass's text: qualified where the search_path would not find it
