@@ -91,6 +91,25 @@ BAD: dict[str, tuple[tuple[tuple[str, str], ...], str]] = {
         "schema/s.yaml:14:55: entities.Item.columns.thing_id.back_populates: relationship 'I' "
         "on IType reads like 1 or 0, which ruff refuses as an attribute name (E741); write I_",
     ),
+    # a default name: nothing written where the error points, so it says which key to add
+    "relationship_default": (
+        (("thing_id: {references: IType, relationship: l_,", "l_id: {references: IType,"),),
+        "schema/s.yaml:14:7: entities.Item.columns.l_id.relationship: relationship 'l' on Item "
+        "reads like 1 or 0, which ruff refuses as an attribute name (E741); l is the default "
+        "name of the many-to-one side of column l_id of Item (the column's name without _id): "
+        "add relationship: l_ to that column",
+    ),
+    "back_populates_default": (
+        (
+            ("  Item:\n    columns:\n", "  Item:\n    table: l\n    columns:\n"),
+            ("back_populates: I_, ", ""),
+            ("    view: l\n", "    view: lv\n"),
+        ),
+        "schema/s.yaml:15:7: entities.Item.columns.thing_id.back_populates: relationship 'l' "
+        "on IType reads like 1 or 0, which ruff refuses as an attribute name (E741); l is the "
+        "default name of the one-to-many side of column thing_id of Item (its table's name): "
+        "add back_populates: l_ to that column",
+    ),
     "view_column": (
         (("l: {type: text, attribute: l_}", "l: {type: text}"),),
         "schema/s.yaml:22:7: views.LView.columns.l: 'l' reads like 1 or 0, which ruff refuses "

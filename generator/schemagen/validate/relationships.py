@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..model import naming
 from ..model.schema import Schema
-from ..source.loader import Sources, YamlPath
+from ..source.loader import Sources, YamlPath, mapping
 from .names import AMBIGUOUS_ATTRIBUTE
 from .reporter import Reporter, column_path
 
@@ -41,7 +41,11 @@ def check_relationship_names(schema: Schema, src: Sources, report: Reporter) -> 
         if problem:
             # The name becomes a class attribute in models.py: `class: Mapped[...]`
             # would not even compile.
-            instead = f"write {rel}_" if rel in naming.AMBIGUOUS_NAMES else "choose another name"
+            instead = (
+                _ambiguous_instead(src, paths[0], rel)
+                if rel in naming.AMBIGUOUS_NAMES
+                else "choose another name"
+            )
             report.error(paths[0], f"relationship '{rel}' on {entity_name} {problem}; {instead}")
         entity = schema.entity(entity_name)
         clash = next((c for c in entity.columns if c.attribute == rel), None)
@@ -59,6 +63,29 @@ def check_relationship_names(schema: Schema, src: Sources, report: Reporter) -> 
                     f"relationship '{rel}' on {entity_name} is created twice (by {where}); "
                     "give each a different name",
                 )
+
+
+def _ambiguous_instead(src: Sources, path: YamlPath, rel: str) -> str:
+    """What to write for the relationship ``rel`` (``l``, ``I`` or ``O``) made at
+    ``path``: its own spelling where the name is written there; where it is a
+    foreign key column's default (nothing written at ``path``), the key that names
+    it instead and the column that takes it."""
+    *column_path, key = path
+    if key not in ("relationship", "back_populates") or len(column_path) != 4:
+        return f"write {rel}_"
+    section, owner, _, column = column_path
+    spec = mapping(mapping(mapping(src.section(section).get(owner)).get("columns")).get(column))
+    if key in spec:
+        return f"write {rel}_"
+    where = f"column {column} of {'mixin ' if section == 'mixins' else ''}{owner}"
+    if key == "relationship":
+        side, why = "many-to-one", "the column's name without _id"
+    else:
+        side, why = "one-to-many", "its table's name"
+    return (
+        f"{rel} is the default name of the {side} side of {where} ({why}): "
+        f"add {key}: {rel}_ to that column"
+    )
 
 
 def python_name_problem(name: str) -> str | None:
