@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from ..model.schema import Entity
 from .checks import Branch, CheckRules
-from .context import TableContext
+from .context import TableContext, key_pick
 from .domain import Domain, Unsupported
 from .random import salt, uniform
 from .refusals import SeedError, unsupported
@@ -23,6 +23,7 @@ def branch_choices(
     rules: CheckRules,
     fixed: set[str],
     keys: frozenset[str] = frozenset(),
+    carriers: frozenset[str] = frozenset(),
 ) -> Branched:
     """What the OR checks without ``IS NULL`` (each a :class:`Choice`) ask of their
     columns: the branches whose asks the columns' other checks leave room for, on
@@ -31,14 +32,29 @@ def branch_choices(
     branch asks only NULL or NOT NULL of them (AdventureWorks' ``(ProductAssemblyID IS
     NULL AND BOMLevel = 0) OR (ProductAssemblyID IS NOT NULL AND BOMLevel >= 1)``): the
     row's branch makes such a key NULL, or a parent row's. ORs that name a column in
-    common are chosen together: each row keeps one branch of each."""
+    common are chosen together: each row keeps one branch of each. An OR naming one
+    foreign key's columns alone is its parent's keys' (see context.key_checks). Where
+    no branch is left but one asking values of a unique key's ``carriers`` (``code
+    LIKE 'A%' OR code LIKE 'B%'``), every row keeps the first such branch: its
+    values, made from the row number within that branch's asks, stay distinct (a
+    branch drawn per row would make the values of two generators, which may meet)."""
     groups: list[tuple[set[str], list[dict[str, Domain | None]], str]] = []
+    # a foreign key picks its parent's keys that the checks on its columns alone take
+    picked = [
+        set(fk.columns) for fk in ent.foreign_keys if key_pick(ctx.schema, ent, fk).checks
+    ]
     for choice in rules.choices:
         columns = set().union(*(b.columns for b in choice.branches))
         if any(_generated(ent, c) for c in columns):
             continue  # the user's value generator answers for it
+        if any(columns <= key for key in picked):
+            continue  # its keys are picked so (see context.key_checks)
         read = [_option(ent, rules, b, columns, fixed, keys) for b in choice.branches]
         kept = [o for o in read if o is not None]
+        if not kept and carriers:
+            unfixed = fixed - carriers
+            read = [_option(ent, rules, b, columns, unfixed, keys) for b in choice.branches]
+            kept = [o for o in read if o is not None][:1]
         names = choice.check
         for group in [g for g in groups if g[0] & columns]:
             groups.remove(group)

@@ -151,6 +151,19 @@ def read_check(expression: str, rules: CheckRules) -> None:
         _read_part(part, rules)
 
 
+def conjuncts(expression: str) -> list[str]:
+    """The parts an expression ANDs, as SQL (``[expression]`` itself where it is one,
+    or does not parse)."""
+    try:
+        statements = parse_sql(f"SELECT 1 WHERE {expression}")
+    except ParseError:
+        return [expression]
+    if len(statements) != 1:
+        return [expression]
+    parts = _conjuncts(statements[0].stmt.whereClause)  # type: ignore[union-attr]
+    return [str(RawStream()(part)) for part in parts] if len(parts) > 1 else [expression]
+
+
 def columns_named(expression: str) -> set[str]:
     """The bare column names an expression mentions (empty if it does not parse)."""
     try:

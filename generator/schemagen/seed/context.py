@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from ..model.schema import Entity, ForeignKey, Schema
-from .checks import columns_named
+from .checks import columns_named, conjuncts
 from .values import ident
 
 DEFAULT_FK_SKEW = 2.0
@@ -160,13 +160,15 @@ def key_pick(schema: Schema, ent: Entity, fk: ForeignKey) -> KeyPick:
 
 
 def key_checks(ent: Entity, fk: ForeignKey) -> tuple[tuple[str, str], ...]:
-    """(name, expression) of each check of ``ent`` naming columns of ``fk`` and no
-    other, by name."""
+    """(name, expression) of each check of ``ent``, or part it ANDs, naming columns of
+    ``fk`` and no other (an OR of them too: ``region_id < 2 OR region_id > 3``), by
+    name."""
     return tuple(
         sorted(
-            (check.name, check.expression)
+            (check.name, part)
             for check in ent.checks
-            if (named := columns_named(check.expression)) and named <= set(fk.columns)
+            for part in conjuncts(check.expression)
+            if (named := columns_named(part)) and named <= set(fk.columns)
         )
     )
 

@@ -120,7 +120,8 @@ def size_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
     # a one-column key no unique key carries may take a branch's NULL or NOT NULL
     single = {fk.columns[0] for fk in active_fks if len(fk.columns) == 1}
     nullable_keys = frozenset(single - carriers - set(radix_key or ()))
-    branched = branch_choices(ctx, ent, rules, fixed, nullable_keys)
+    free = frozenset(carriers - {c for fk in ent.foreign_keys for c in fk.columns})
+    branched = branch_choices(ctx, ent, rules, fixed, nullable_keys, free - set(radix_key))
     first = ctx.existing.get(ent.table, 0) + ctx.skipped.get(ent.table, 0) + 1
     # with rows there, a key counted through its combinations leaves theirs out
     counter = "c" if radix is not None and first > 1 else "n"
