@@ -4,9 +4,10 @@
 ``'2026-01-01'`` on a timestamptz key reads ``'2026-01-01 00:00:00+00'``. Rather
 than guess, every expected bound value of every partitioned table is cast to
 its key column's type by the server, in one statement whatever the number of
-tables, and quoted the way ``ruleutils.c`` quotes a constant (numbers and
-booleans bare, everything else a literal). A value the server refuses keeps its
-text, so it shows up as a difference.
+tables, and quoted the way ``ruleutils.c`` quotes a constant (booleans, integers
+that are not negative and numerics with a point bare, everything else a literal:
+a bigint's ``'0'``). A value the server refuses keeps its text, so it shows up as
+a difference.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import psycopg
 
 from .shapes import TableShape
 
-_BARE_TYPES = re.compile(r"^(smallint|integer|bigint|real|double precision|numeric|oid)\b")
+_NUMERIC = re.compile(r"^numeric\b")
 _BOUND = re.compile(r"^FOR VALUES (FROM|IN) \((.*?)\)(?: TO \((.*)\))?$", re.S)
 _NUMBER = re.compile(r"^[0-9][0-9+\-eE.]*$")
 
@@ -135,9 +136,15 @@ def _cast(conn: psycopg.Connection[Any], casts: list[tuple[str, str]]) -> list[s
 
 
 def _quoted(text: str, written: str, type_: str) -> str:
+    """A bound's value as ``get_const_expr`` prints it without type labels: a boolean,
+    an ``integer`` not negative, a ``numeric`` with a point or an exponent bare (it
+    would read back as its type); any other a literal (``'0'`` of a bigint, ``'-3'``,
+    ``'5'`` of a numeric)."""
     if written in ("MINVALUE", "MAXVALUE", "NULL"):
         return written
-    if type_ == "boolean" or (_BARE_TYPES.match(type_) and _NUMBER.match(text)):
+    if type_ == "boolean" or (type_ == "integer" and text.isdigit()):
+        return text
+    if _NUMERIC.match(type_) and _NUMBER.match(text) and any(c in text for c in ".eE"):
         return text
     return "'" + text.replace("'", "''") + "'"
 
