@@ -1,7 +1,8 @@
 """``check --database`` tells a view (or materialized view) of the current schema whose
 name holds a dot (``public."sales.v"``, made by hand) from the view ``v`` of schema
-``sales``, and a trigger of a table so named from one of ``sales.x``: views and the
-tables of triggers are keyed as tables are (live.introspect.QUALIFIED_KEY), a part
+``sales``, a trigger of a table so named from one of ``sales.x``, and a function
+``public."sales.touch"()`` from ``sales.touch()``: views, functions and the tables of
+triggers are keyed as tables are (live.introspect.QUALIFIED_KEY), a part
 holding a dot (or a double quote) quoted as PostgreSQL quotes it.
 
 Before, each pair was keyed alike (``sales.v``, ``sales.x.trg_x_touch``): the read
@@ -74,6 +75,9 @@ BY_HAND = [
     "FROM generate_series(1, 25) g",
     'CREATE VIEW public."sales.v" AS SELECT id, body FROM notes',
     'CREATE MATERIALIZED VIEW public."sales.m" AS SELECT count(body) AS sales FROM notes',
+    # a function of sales named as the declared one, and one of public named as that
+    "CREATE FUNCTION sales.touch() RETURNS integer LANGUAGE sql AS 'SELECT 1'",
+    'CREATE FUNCTION public."sales.touch"() RETURNS integer LANGUAGE sql AS \'SELECT 2\'',
 ]
 
 EXTRA = "in the database but not in the schema"
@@ -86,12 +90,14 @@ def test_a_view_named_with_a_dot_is_another_view(pg: PgCluster, tmp_path: Path) 
     by_hand(pg, db, BY_HAND)
     # the hand-made objects alone, each named whole; sales' are at head
     made = [
+        f'function "sales.touch"(): {EXTRA}',
         f'materialized view "sales.m": {EXTRA}',
         f'table "sales.x": {EXTRA}',
         f'trigger "sales.x".trg_x_touch: {EXTRA}',
         f'view "sales.v": {EXTRA}',
+        f"function sales.touch(): {EXTRA}",
     ]
-    assert sorted(live_findings(root, url)) == made
+    assert sorted(live_findings(root, url)) == sorted(made)
     assert_text_findings(
         root,
         url,

@@ -45,11 +45,11 @@ _COMMENT = (
 )
 
 # Keyed as the schema keys them: bare in the current schema, else qualified (the
-# other PostgreSQL schemas the schema's objects live in: %(schemas)s).
+# other PostgreSQL schemas the schema's objects live in: %(schemas)s), the name as a
+# table's (QUALIFIED_KEY: public."app.f"() is "app.f"(), apart from app.f()).
 FUNCTIONS = f"""
-SELECT CASE WHEN p.pronamespace = current_schema()::regnamespace THEN ''
-            ELSE n.nspname || '.' END
-       || p.proname || '(' || oidvectortypes(p.proargtypes) || ')', pg_get_functiondef(p.oid),
+SELECT {QUALIFIED_KEY.format(ns="p.pronamespace", name="p.proname")}
+       || '(' || oidvectortypes(p.proargtypes) || ')', pg_get_functiondef(p.oid),
        ds.description  -- the description migrations write (live.comments)
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 {_COMMENT.format(oid="p.oid", catalog="pg_proc")}
