@@ -79,10 +79,11 @@ NOT_NULL = SCHEMA.replace("unique: true, nullable: true}", "unique: true}")
         (
             NOT_NULL.replace("rank < 10", "rank < 100"),
             11,
-            # (its <> leaves one value fewer: the check is named)
-            "cannot seed grades: check score_ok (score BETWEEN 0 AND 1 AND score <> 0.5) has "
-            "a shape seed cannot satisfy (11 distinct values do not fit its range "
-            "(0.0 to 1 by 0.1: 10 values))",
+            # (its <> leaves one value fewer: counted through them, the key is full)
+            "cannot seed grades: its unique key uq_grades_score (score) holds at most 10 "
+            "rows (score takes 10 values: its checks, enum or type allow no other), and 11 "
+            "are asked; ask for fewer (--rows-per grades=10) or give a column of the key a "
+            "value generator, e.g. under entities.Grade.columns.score: seed:",
         ),
         (
             NOT_NULL.replace("score BETWEEN 0 AND 1 AND score <> 0.5", "score >= 0"),

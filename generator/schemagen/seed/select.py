@@ -25,7 +25,7 @@ from .domain import Domain, Literal, Unsupported
 from .partial import ANY_VALUE, OtherThan, Outside
 from .random import below, salt, uniform
 from .refusals import SeedError, no_parent_key, unsupported
-from .uniques import Radix, integer_span, listed_values, single_keys
+from .uniques import Radix, listed_values, number_span, single_keys
 from .values import ColumnJob, cast_listed, ident, literal_sql, qualified_ident, value_sql
 
 TEXT = ("string", "text")
@@ -396,7 +396,7 @@ def radix_value(t: TableJob, col: Column, position: str) -> str:
         return f"(ARRAY[{array}])[1 + {position}]::{qualified_ident(en.db_name)}"
     if col.type.kind == "boolean" and unchecked:
         return f"({position} = 1)"
-    span = integer_span(col, domain)
+    span = number_span(col, domain)
     if span is not None and listed_values(t.ctx, col, domain) is None:
         return span.value(position)
     values = listed_values(t.ctx, col, domain) or ()

@@ -78,6 +78,12 @@ def unique_carriers(
     keys += [
         (ix.name, ix.columns, ix.where) for ix in ent.indexes if ix.unique and not _expressions(ix)
     ]
+    # a key a nullable bounded number makes is counted through last: where another
+    # is, it is built from n instead, and NULL where too narrow (_nullable_narrow)
+    keys.sort(
+        key=lambda k: all(ent.has_column(c) for c in k[1])
+        and _nullable_narrow(ctx, [ent.column(c) for c in k[1]], fk_columns, rules) is not None
+    )
     carriers: set[str] = set()
     found = UniqueKeys(carriers)
     for ix in [ix for ix in ent.indexes if ix.unique and _expressions(ix)]:
@@ -108,6 +114,9 @@ def unique_carriers(
         elif found.radix is None:
             radix = _radix(ctx, ent, cols, fks, rules, name)
             found = UniqueKeys(carriers, radix, tuple(c.name for c in cols), where, name)
+        elif (narrow := _nullable_narrow(ctx, cols, fk_columns, rules)) is not None:
+            # built from n: NULL where its bounds hold too few values (see left_null)
+            carriers.add(narrow.name)
         else:
             raise SeedError(
                 f"cannot seed {ent.table}: two unique keys ({found.radix_name}, {name}) "
@@ -228,12 +237,15 @@ def _distinct(col: Column) -> bool:
 
 @dataclass(frozen=True)
 class Span:
-    """The whole numbers between a column's bounds (``level BETWEEN 1 AND 5``), less
-    those its checks forbid (``<> v``, ascending)."""
+    """The numbers between a column's bounds (``level BETWEEN 1 AND 5``; a numeric's
+    on its scale's grid: ``score BETWEEN 0 AND 1`` on a numeric(3, 1) holds 0.0 to
+    1.0 by 0.1), less those its checks forbid (``<> v``, ascending), counted in
+    steps: the values are ``low * step`` to ``high * step``."""
 
     low: int
     high: int
     skipped: tuple[int, ...]
+    step: Decimal = Decimal(1)
 
     @property
     def size(self) -> int:
@@ -241,27 +253,56 @@ class Span:
 
     def value(self, position: str) -> str:
         """The ``position``-th (0-based) of them, as SQL."""
-        return skipping(f"({self.low} + {position})", list(self.skipped))
+        steps = skipping(f"({self.low} + {position})", list(self.skipped))
+        return steps if self.step == 1 else f"({steps} * {self.step})"
 
 
-def integer_span(col: Column, domain: Domain | None) -> Span | None:
-    """The whole numbers an integer column's checks bound on both sides leave it, or
-    None (another type, a list of values, a side unbounded)."""
-    if col.type.kind not in INTEGER_TYPES or domain is None or domain.allowed is not None:
+def number_span(col: Column, domain: Domain | None) -> Span | None:
+    """The numbers an integer column's, or a numeric's of a set scale, checks bound on
+    both sides leave it, or None (another type, a list of values, a side unbounded)."""
+    kind = col.type.kind
+    numeric = kind == "numeric" and col.type.scale is not None
+    if not (kind in INTEGER_TYPES or numeric) or domain is None or domain.allowed is not None:
         return None
     if domain.low is None or domain.high is None:
         return None
-    low = math.floor(domain.low) + 1 if domain.low_strict else math.ceil(domain.low)
-    high = math.ceil(domain.high) - 1 if domain.high_strict else math.floor(domain.high)
-    skipped = sorted({int(v) for v in domain.avoid if isinstance(v, Decimal) and v == int(v)})
-    return Span(low, high, tuple(v for v in skipped if low <= v <= high))
+    step = Decimal(1).scaleb(-(col.type.scale or 0)) if numeric else Decimal(1)
+    low, high = Decimal(domain.low) / step, Decimal(domain.high) / step
+    first = math.floor(low) + 1 if domain.low_strict else math.ceil(low)
+    last = math.ceil(high) - 1 if domain.high_strict else math.floor(high)
+    if numeric and col.type.precision is not None:  # (numeric(3, 1) holds 99.9 at most)
+        limit = 10 ** col.type.precision - 1
+        first, last = max(first, -limit), min(last, limit)
+    grid = [Decimal(v) / step for v in domain.avoid if isinstance(v, Decimal)]
+    skipped = sorted({int(k) for k in grid if k == int(k)})
+    return Span(first, last, tuple(k for k in skipped if first <= k <= last), step)
+
+
+def _nullable_narrow(
+    ctx: TableContext, cols: list[Column], fk_columns: set[str], rules: CheckRules
+) -> Column | None:
+    """A nullable number of a key that only its bounds keep from carrying it (too
+    narrow for the rows), where another key is counted through already: it is built
+    from the row number as any carrier, and left NULL where its values do not fit."""
+    return next(
+        (
+            c
+            for c in cols
+            if c.nullable
+            and c.name not in fk_columns
+            and _distinct(c)
+            and listed_values(ctx, c, rules.domains.get(c.name)) is None
+            and number_span(c, rules.domains.get(c.name)) is not None
+        ),
+        None,
+    )
 
 
 def _too_narrow(ctx: TableContext, ent: Entity, col: Column, domain: Domain | None) -> bool:
     """Whether ``col``'s bounds hold fewer whole numbers than the table's rows (those
     there, those asked and the row numbers passed over): built from the row number,
     it could not keep them distinct, counted through it may (beside other digits)."""
-    span = integer_span(col, domain)
+    span = number_span(col, domain)
     rows = ctx.counts.get(ent.table, 0) + ctx.skipped.get(ent.table, 0)
     return span is not None and span.size < rows
 
@@ -276,7 +317,7 @@ def _value_count(
     values = listed_values(ctx, col, rules.domains.get(col.name))
     if values is not None:
         return len(values)
-    span = integer_span(col, rules.domains.get(col.name))
+    span = number_span(col, rules.domains.get(col.name))
     if span is not None:
         return span.size
     return None
