@@ -4,7 +4,8 @@ Two rows conflict only when *every* element's operator holds for them, so one
 element that never holds between two seeded rows is enough:
 
 - a range column compared with ``&&``: seed gives it a range of its own per row
-  number (``n``), so no two rows' ranges overlap, whatever the other elements;
+  number (``n``), so no two rows' ranges overlap, whatever the other elements, nor
+  any range there (``--append``: see :func:`disjoint`);
 - a single-column primary key or unique column compared with ``=``: its values
   already differ row by row;
 - a column the user gave a value generator (``seed: {sql: ...}``), alone or in
@@ -17,24 +18,71 @@ how to help, rather than an ``exclusion_violation`` from the server.
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
+
+import psycopg
 
 from ..errors import SchemagenError
-from ..model.schema import Column, Entity, ExcludeConstraint, SeedHint
+from ..model.schema import Column, Entity, ExcludeConstraint, Schema, SeedHint
 from ..model.sqltext import exclude_sql
 from .checks import columns_named
+from .refusals import SeedError
+from .values import ident, qualified_ident
 
 _EPOCH = "timestamptz '2020-01-01 00:00:00+00'"
-#: Range type -> a range of row ``n`` that no other row's range overlaps.
-DISJOINT: dict[str, str] = {
-    "tstzrange": f"tstzrange({_EPOCH} + n * interval '1 hour', "
-    f"{_EPOCH} + n * interval '1 hour' + interval '45 minutes')",
-    "tsrange": "tsrange(timestamp '2020-01-01' + n * interval '1 hour', "
-    "timestamp '2020-01-01' + n * interval '1 hour' + interval '45 minutes')",
-    "daterange": "daterange(date '2000-01-01' + n::integer, date '2000-01-01' + n::integer + 1)",
-    "int4range": "int4range((2 * n)::integer, (2 * n + 1)::integer)",
-    "int8range": "int8range(2 * n::bigint, 2 * n::bigint + 1)",
-    "numrange": "numrange(2 * n::numeric, 2 * n::numeric + 1)",
+_HOUR = "interval '1 hour'"
+_SPAN = "interval '45 minutes'"
+#: Range type -> (its origin, the range of row ``n`` from a start {b} on, the range of
+#: row ``n`` ending before {m}): no two rows' ranges overlap, nor the rows' after {b}
+#: any range ending by {b}, nor the rows' before {m} any range starting at {m} or later.
+SPACED: dict[str, tuple[str, str, str]] = {
+    "tstzrange": (
+        _EPOCH,
+        f"tstzrange({{b}} + n * {_HOUR}, {{b}} + n * {_HOUR} + {_SPAN})",
+        f"tstzrange({{m}} - (n + 1) * {_HOUR}, {{m}} - (n + 1) * {_HOUR} + {_SPAN})",
+    ),
+    "tsrange": (
+        "timestamp '2020-01-01'",
+        f"tsrange({{b}} + n * {_HOUR}, {{b}} + n * {_HOUR} + {_SPAN})",
+        f"tsrange({{m}} - (n + 1) * {_HOUR}, {{m}} - (n + 1) * {_HOUR} + {_SPAN})",
+    ),
+    "daterange": (
+        "date '2000-01-01'",
+        "daterange({b} + n::integer, {b} + n::integer + 1)",
+        "daterange({m} - n::integer - 1, {m} - n::integer)",
+    ),
+    "int4range": (
+        "0",
+        "int4range(({b} + 2 * n)::integer, ({b} + 2 * n + 1)::integer)",
+        "int4range(({m} - 2 * n - 2)::integer, ({m} - 2 * n - 1)::integer)",
+    ),
+    "int8range": (
+        "0::bigint",
+        "int8range({b} + 2 * n::bigint, {b} + 2 * n::bigint + 1)",
+        "int8range({m} - 2 * n::bigint - 2, {m} - 2 * n::bigint - 1)",
+    ),
+    "numrange": (
+        "0::numeric",
+        "numrange({b} + 2 * n::numeric, {b} + 2 * n::numeric + 1)",
+        "numrange({m} - 2 * n::numeric - 2, {m} - 2 * n::numeric - 1)",
+    ),
 }
+
+
+def disjoint(table: str, column: Column) -> str:
+    """The range of row ``n`` of ``column``: apart from every other row's and from
+    the ranges there (``seed --append``): after the last of them ends, or, where one
+    is unbounded above (still open), before the first of them starts. On an empty
+    table, from the type's origin (read once: uncorrelated sub-selects)."""
+    origin, after, before = SPACED[str(column.type.pgtype)]
+    t, c = qualified_ident(table), ident(column.name)
+    start = f"greatest({origin}, (SELECT max(upper({c})) FROM {t}))"
+    end = f"(SELECT min(lower({c})) FROM {t})"
+    still_open = f"(SELECT bool_or(upper_inf({c}) AND NOT isempty({c})) FROM {t})"
+    return (
+        f"(CASE WHEN {still_open} THEN {before.format(m=end)} "
+        f"ELSE {after.format(b=start)} END)"
+    )
 
 
 def kept_apart(ent: Entity, error: type[SchemagenError]) -> Entity:
@@ -55,7 +103,7 @@ def kept_apart(ent: Entity, error: type[SchemagenError]) -> Entity:
             )
         hint = column.seed or SeedHint()
         seeded = dataclasses.replace(
-            column, seed=dataclasses.replace(hint, sql=DISJOINT[str(column.type.pgtype)])
+            column, seed=dataclasses.replace(hint, sql=disjoint(ent.table, column))
         )
         ent = dataclasses.replace(
             ent, columns=tuple(seeded if c.name == column.name else c for c in ent.columns)
@@ -75,10 +123,46 @@ def _already_apart(ent: Entity, ex: ExcludeConstraint) -> bool:
     return False
 
 
+def refuse_unbounded_ranges(
+    conn: psycopg.Connection[Any], schema: Schema, wanted: dict[str, int], existing: dict[str, int]
+) -> None:
+    """SeedError, before any insert, where a range column seed keeps apart under an
+    exclusion constraint holds ranges there unbounded above and below (see
+    :func:`disjoint`): no range after or before them all is apart from every one."""
+    for ent in sorted(schema.entities, key=lambda e: e.table):
+        if not existing.get(ent.table) or wanted.get(ent.table, 0) <= 0:
+            continue
+        for ex in ent.excludes:
+            column = None if _already_apart(ent, ex) else _range_element(ent, ex)
+            if column is None:
+                continue
+            c = ident(column.name)
+            row = conn.execute(  # type: ignore[arg-type]
+                f"SELECT count(*) FILTER (WHERE upper_inf({c}) AND NOT isempty({c})), "
+                f"count(*) FILTER (WHERE lower_inf({c}) AND NOT isempty({c})) "
+                f"FROM {qualified_ident(ent.table)}"
+            ).fetchone()
+            if row is None or not (row[0] and row[1]):
+                continue
+            raise SeedError(
+                f"cannot seed {ent.table}: exclusion constraint {ex.name} keeps "
+                f"{column.name} apart (&&), and the ranges there are unbounded above "
+                f"({_rows(row[0])}) and below ({_rows(row[1])}), so no range seed makes "
+                f"after or before them is apart from all; give {column.name} a value "
+                f"generator, e.g. under entities.{ent.name}.columns.{column.name}: "
+                'seed: {sql: "<SQL over n, the row number, giving a range apart from the '
+                'rows there>"}'
+            )
+
+
+def _rows(count: int) -> str:
+    return f"{count} row" if count == 1 else f"{count} rows"
+
+
 def _range_element(ent: Entity, ex: ExcludeConstraint) -> Column | None:
     for el in ex.elements:
         if el.column is not None and el.operator == "&&" and ent.has_column(el.column):
             col = ent.column(el.column)
-            if col.type.pgtype in DISJOINT and not col.generated:
+            if col.type.pgtype in SPACED and not col.generated:
                 return col
     return None

@@ -19,6 +19,7 @@ from .bulk import binary_types, copy_rows, execute, generator_session, load_empt
 from .collisions import held_keys, past_rows_there
 from .context import ALL_ROWS, KeyPick, TableContext, key_pick, keys_table
 from .deferred import new_rows_table, row_keys
+from .excludes import refuse_unbounded_ranges
 from .narrow_keys import refuse_unfit_keys
 from .order import default_rows, insert_order
 from .plan import TablePlan, plan_table
@@ -117,6 +118,7 @@ def seed_connection(
         refuse_unfit_keys(conn, schema, wanted, existing)
         asked = frozenset(rows_per) if asked is None else asked
         refuse_unmet_counts(conn, schema, wanted, existing, seed, asked)
+        refuse_unbounded_ranges(conn, schema, wanted, existing)
         conn.execute("SET LOCAL synchronous_commit = off")
         conn.execute("SET LOCAL maintenance_work_mem = '256MB'")  # index builds
         # Compiling the long generator expressions costs more than it saves.

@@ -1,0 +1,121 @@
+"""``seed --append`` on a table whose exclusion constraint seed keeps apart by a range
+column (``during WITH &&``): seed gave row ``n`` the range ``2020-01-01 + n hours``
+(45 minutes), apart from its other rows' but not from the rows there, so a booking
+written by hand over those hours made the insert fail ('conflicting key value
+violates exclusion constraint'). The new rows' ranges now start after every range
+there; where a range there is unbounded above (a booking still open), they end
+before every range there instead; where ranges there are unbounded both ways, seed
+refuses before any row is written, naming the constraint and the column to give a
+value generator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from migration_harness import write_schema
+from pgcluster import PgCluster
+from schemagen.seed.refusals import SeedError
+from schemagen.seed.run import seed_connection
+from seed_checks import created, project_schema, violations
+
+SCHEMA = """
+database: {name: rooms, extensions: [btree_gist]}
+entities:
+  Room:
+    columns:
+      id: {type: bigint, primary_key: true}
+  Booking:
+    columns:
+      id: {type: bigint, primary_key: true}
+      room_id: {references: Room}
+      during: {type: tstzrange}
+      days: {type: daterange}
+      slots: {type: int4range}
+      guest: {type: text, nullable: true}
+    exclude:
+      bookings_no_overlap:
+        elements: [{column: room_id, with: "="}, {column: during, with: "&&"}]
+      bookings_no_day_overlap:
+        elements: [{column: days, with: "&&"}]
+      bookings_no_slot_overlap:
+        elements: [{column: slots, with: "&&"}]
+"""
+
+ROOMS = "INSERT INTO rooms DEFAULT VALUES; INSERT INTO rooms DEFAULT VALUES;"
+
+
+def _there(*rows: str) -> str:
+    return ROOMS + "INSERT INTO bookings (room_id, during, days, slots, guest) VALUES " + ", ".join(
+        rows
+    )
+
+
+#: Ranges over those seed makes for its next row numbers; a NULL guest, a guest twice.
+OVER = _there(
+    "(1, '[2020-01-01 00:00+00, 2020-01-03 00:00+00)', '[2000-01-01, 2000-03-01)', "
+    "'[0, 100)', NULL)",
+    "(2, '[2020-01-01 00:00+00, 2020-01-03 00:00+00)', '[2000-03-01, 2000-03-02)', "
+    "'[100, 101)', 'ann')",
+    "(1, 'empty', 'empty', 'empty', 'ann')",
+)
+
+#: A booking still open (unbounded above) in each range column.
+OPEN = _there(
+    "(1, '[2020-01-01 00:00+00,)', '[2000-01-01,)', '[0,)', NULL)",
+    "(2, '[2019-01-01 00:00+00, 2019-02-01 00:00+00)', '[1999-06-01, 1999-07-01)', "
+    "'[-50, -40)', 'ann')",
+)
+
+
+@pytest.mark.parametrize("there", [OVER, OPEN], ids=["over", "open"])
+def test_appended_ranges_keep_apart_from_the_rows_there(
+    pg: PgCluster, pg_db: str, tmp_path: Path, there: str
+) -> None:
+    write_schema(tmp_path, {"schema.yaml": SCHEMA})
+    schema = project_schema(tmp_path)
+    with created(pg, pg_db, tmp_path) as conn:
+        conn.execute(there)
+        conn.commit()
+        before = conn.execute("SELECT count(*) FROM bookings").fetchone()
+        assert before is not None
+        seed_connection(conn, schema, rows_per={"rooms": 0, "bookings": 300}, seed=2, append=True)
+        assert violations(conn, schema) == []
+        row = conn.execute(
+            "SELECT count(*), count(DISTINCT room_id), count(*) FILTER (WHERE EXISTS ("
+            " SELECT 1 FROM bookings AS o WHERE o.id <> b.id AND (o.days && b.days"
+            " OR o.slots && b.slots OR (o.room_id = b.room_id AND o.during && b.during))))"
+            " FROM bookings AS b"
+        ).fetchone()
+    assert row == (before[0] + 300, 2, 0)
+
+
+def test_ranges_there_unbounded_both_ways_are_refused(
+    pg: PgCluster, pg_db: str, tmp_path: Path
+) -> None:
+    write_schema(tmp_path, {"schema.yaml": SCHEMA})
+    schema = project_schema(tmp_path)
+    with created(pg, pg_db, tmp_path) as conn:
+        conn.execute(
+            _there(
+                "(1, '[2020-01-01 00:00+00, 2020-01-02 00:00+00)', '[2000-01-01,)', '[0, 1)',"
+                " NULL)",
+                "(2, '[2020-01-01 00:00+00, 2020-01-02 00:00+00)', '(,1999-01-01)', '[1, 2)',"
+                " 'x')",
+            )
+        )
+        conn.commit()
+        with pytest.raises(SeedError) as caught:
+            seed_connection(conn, schema, rows_per={"rooms": 1, "bookings": 10}, append=True)
+        counts = conn.execute(
+            "SELECT (SELECT count(*) FROM rooms), (SELECT count(*) FROM bookings)"
+        ).fetchone()
+    assert counts == (2, 2)
+    assert str(caught.value) == (
+        "cannot seed bookings: exclusion constraint bookings_no_day_overlap keeps days "
+        "apart (&&), and the ranges there are unbounded above (1 row) and below (1 row), "
+        "so no range seed makes after or before them is apart from all; give days a value "
+        "generator, e.g. under entities.Booking.columns.days: "
+        'seed: {sql: "<SQL over n, the row number, giving a range apart from the rows '
+        'there>"}'
+    )
