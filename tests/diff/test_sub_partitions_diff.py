@@ -83,7 +83,8 @@ def test_sub_partitions_added_dropped_changed_and_a_partition_made_again() -> No
         "+ check p25_eu_move_bound on partition p25_eu: its new bound (FOR VALUES IN ('de', "
         "'nl')), validated ahead so that its attach reads no row under lock (a new row "
         "outside it is refused from then on); refused while DEFAULT partition p25_rest "
-        "holds a row of that bound",
+        "holds a row of that bound, which a check of the same name on it refuses from then "
+        "on (validated ahead too: the attach reads none of its rows)",
         "- partition p27 of payments (made again: its partition key changes, which "
         "PostgreSQL cannot alter; DETACH CONCURRENTLY, then DROP)",
         "- partition p26_us of p26 (DETACH CONCURRENTLY, then DROP)",
@@ -96,7 +97,7 @@ def test_sub_partitions_added_dropped_changed_and_a_partition_made_again() -> No
         "+ partition p26_ca of p26 (FOR VALUES IN ('ca'))",
         "~ partition p25_eu attached to p25 again (FOR VALUES IN ('de', 'nl')), its bound "
         "was FOR VALUES IN ('de'), with its rows",
-        "- check p25_eu_move_bound on partition p25_eu, where a move left it",
+        "- check p25_eu_move_bound on partition p25_eu and on p25_rest, where a move left it",
     ]
     risks = [op.risk() for op in plan.operations if op.risk()]
     assert risks == [

@@ -374,6 +374,13 @@ STATEMENTS: dict[str, tuple[str, str, str]] = {
         "ALTER TABLE pt ATTACH PARTITION pt1 FOR VALUES FROM (0) TO (100)",
         "pt1",
     ),
+    # the DEFAULT partition beside it, which holds no check excluding the bound
+    "attach partition: the DEFAULT partition beside it read": (
+        "CREATE TABLE pt_rest PARTITION OF pt DEFAULT; INSERT INTO pt_rest VALUES (1, 500); "
+        "ALTER TABLE pt DETACH PARTITION pt1",
+        "ALTER TABLE pt ATTACH PARTITION pt1 FOR VALUES FROM (0) TO (100)",
+        "pt_rest",
+    ),
     "attach partition": (
         "ALTER TABLE pt DETACH PARTITION pt1",
         "ALTER TABLE pt ATTACH PARTITION pt1 FOR VALUES FROM (0) TO (100)",
@@ -953,3 +960,41 @@ def test_a_check_of_the_new_bound_validated_ahead_spares_a_rebound_attach_its_sc
     assert (lock, scanned) == ("AccessExclusiveLock", not proven)
     with psycopg.connect(conninfo, autocommit=True) as conn:
         assert conn.execute("SELECT count(*) FROM pt").fetchone() == (120,)
+
+
+@pytest.mark.parametrize("proven", [False, True])
+def test_a_check_on_the_default_partition_spares_a_rebound_attach_its_read(
+    conninfo: str, proven: bool
+) -> None:
+    """pt1 widened from [0, 100) to [0, 150) beside a DEFAULT partition holding 600 rows
+    (k from 150 up, ids repeated and NULL): the attach reads the DEFAULT partition under
+    ACCESS EXCLUSIVE, for rows of the new bound, unless the check the drops revision made
+    there (NOT the new bound's condition, validated: :class:`AddBoundCheck` with
+    ``beside``) implies none; then it reads none. Every row stays where it was."""
+    wider = Partition("pt1", start=("0",), end=("150",))
+    key = PartitionKey("range", ("k",))
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(
+            "CREATE TABLE pt_rest PARTITION OF pt DEFAULT; INSERT INTO pt SELECT "
+            "CASE WHEN g % 5 = 0 THEN NULL ELSE g % 7 END, 150 + g FROM generate_series(1, 600) g"
+        )
+        if proven:  # the drops revision's steps, each run as the revision runs it
+            check = AddBoundCheck("pt", "pt1", (), "drops", wider, key, "pt_rest")
+            for stmt in render_operation(check, schema()):
+                inner = stmt.statements if isinstance(stmt, Guarded) else (stmt,)
+                for one in inner:
+                    assert isinstance(one, Call) and isinstance(one.args[0], Str)
+                    conn.execute(one.args[0].value)
+            valid = "SELECT convalidated FROM pg_constraint WHERE conname = 'pt1_move_bound' "
+            assert conn.execute(valid + "AND conrelid = 'pt_rest'::regclass").fetchone() == (
+                True,
+            )
+    rebound = (
+        "ALTER TABLE pt DETACH PARTITION pt1; "
+        f"ALTER TABLE pt ATTACH PARTITION pt1 {wider.bound_sql()}"
+    )
+    lock, scanned, _, _ = _holds(conninfo, rebound, "pt_rest")
+    assert (lock, scanned) == ("AccessExclusiveLock", not proven)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        where = "SELECT tableoid::regclass::text, count(*), count(id) FROM pt GROUP BY 1 ORDER BY 1"
+        assert conn.execute(where).fetchall() == [("pt1", 200, 200), ("pt_rest", 600, 480)]

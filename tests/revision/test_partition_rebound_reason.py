@@ -233,8 +233,8 @@ def test_a_partition_rebound_with_one_under_it_keeps_every_row(
     )
     # what the plan says of both attaches: their checks imply their places, so the main
     # revision reads none of their rows (sequential scans of the leaves counted around
-    # it); PostgreSQL reads the DEFAULT partition beside payments_2025_eu, once, for rows
-    # of its new bound
+    # it), nor those of the DEFAULT partition beside payments_2025_eu, whose check made
+    # ahead excludes its new bound (PostgreSQL reads it for rows of that bound without)
     scans = (
         "SELECT string_agg(relname || '=' || seq_scan, ' ' ORDER BY relname) FROM "
         "pg_stat_user_tables WHERE relname LIKE 'payments\\_2025\\_%'"
@@ -242,8 +242,8 @@ def test_a_partition_rebound_with_one_under_it_keeps_every_row(
     assert first.heads == ["000", "001", "002", "003"]
     alembic(first.root, first.url, "upgrade", "001")
     read = dict(pair.split("=") for pair in pg.sql(scans, first.db).split())
+    assert "attach partition: the DEFAULT partition beside it read" not in flat, text
     alembic(first.root, first.url, "upgrade", "002")
-    read["payments_2025_rest"] = str(int(read["payments_2025_rest"]) + 1)
     assert dict(pair.split("=") for pair in pg.sql(scans, first.db).split()) == read
     alembic(first.root, first.url, "upgrade", "head")
     assert_matches_models(pg, first.db, first.models_after, [], "upgrade")

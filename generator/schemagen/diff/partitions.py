@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from ..model.bounds import proves_bound
 from ..model.schema import Entity, Partition, PartitionKey, partition_tree
 from ..operations.base import Operation
 from ..operations.partition import (
@@ -129,12 +130,29 @@ def _moves_kept(old: Entity, new: Entity, kept: frozenset[str]) -> list[Operatio
         other = now.bound_sql() if rebound else ""
         carried = tuple(n for n in above if n in kept)
         moving = _without(part, kept)
-        ops.append(DetachPartition(old.table, moving, above, new_above, other, carried=carried))
+        # for the downgrade's attach, where it is: a check spares the DEFAULT beside it
+        # where the downgrade's AddBoundCheck (the reverse of the DropBoundCheck below) makes one
+        provable = bound_provable(part) and _proven(old, above)
+        beside, spared = _beside(old, new, above, part.name, provable)
+        ops.append(
+            DetachPartition(
+                old.table,
+                moving,
+                above,
+                new_above,
+                other,
+                carried=carried,
+                beside=beside,
+                spared=spared,
+            )
+        )
     for above, part in partition_tree(new.partitions):
         if part.name not in kept:
             continue
         was_above, was = where[part.name]
         rebound = _made(was) != _made(part)
+        provable = bound_provable(part) and _proven(new, above)
+        beside, spared = _beside(new, old, above, part.name, provable)
         # attached as it was (its own partitions with it, but those rebound with it) with
         # its bound here, then made what it is here
         ops.append(
@@ -145,6 +163,8 @@ def _moves_kept(old: Entity, new: Entity, kept: frozenset[str]) -> list[Operatio
                 was_above,
                 was.bound_sql() if rebound else "",
                 carried=tuple(n for n in above if n in kept),
+                beside=beside,
+                spared=spared,
             )
         )
         if bound_provable(was):  # left where the attach did not run; the downgrade's
@@ -204,11 +224,14 @@ def _bound_check(
     partition beside it there whose rows that bound may not hold, if that DEFAULT
     partition is beside it in ``here`` too (it holds rows then)."""
     stage = "drops" if kind is AddBoundCheck else "online"
-    if _made(part) == _made(other):  # (its key the same) its bound too
-        return kind(here.table, part.name, above, stage)
     key = _key_at(there, above_there)
     beside = _default_beside(there, above_there) & _default_beside(here, above_there)
-    return kind(here.table, part.name, above, stage, other, key, min(beside, default=""))
+    default = min(beside, default="")
+    if _made(part) == _made(other):  # (its key the same) its bound too
+        if not default or key is None or not proves_bound(key):
+            return kind(here.table, part.name, above, stage)
+        return kind(here.table, part.name, above, stage, None, key, default, placed=other)
+    return kind(here.table, part.name, above, stage, other, key, default)
 
 
 def _key_at(ent: Entity, above: tuple[str, ...]) -> PartitionKey | None:
@@ -217,6 +240,13 @@ def _key_at(ent: Entity, above: tuple[str, ...]) -> PartitionKey | None:
         return ent.partition_by
     found = {p.name: p for _, p in partition_tree(ent.partitions)}
     return found[above[-1]].partition_by if above[-1] in found else None
+
+
+def _proven(ent: Entity, above: tuple[str, ...]) -> bool:
+    """Whether PostgreSQL proves a bound under ``ent``'s partition ``above`` from a
+    check (:func:`~schemagen.model.bounds.proves_bound` of its key)."""
+    key = _key_at(ent, above)
+    return key is not None and proves_bound(key)
 
 
 def _default_beside(ent: Entity, above: tuple[str, ...]) -> set[str]:
@@ -228,6 +258,20 @@ def _default_beside(ent: Entity, above: tuple[str, ...]) -> set[str]:
             return set()
         level = found[0].partitions
     return {p.name for p in level if p.default}
+
+
+def _beside(
+    here: Entity, there: Entity, above: tuple[str, ...], name: str, checked: bool
+) -> tuple[str, bool]:
+    """The DEFAULT partition beside partition ``name`` attached under ``above`` in
+    ``here``, if it is a partition in ``there`` too (else it is made by the revision,
+    empty: the attach reads no row of it), and whether it is spared the attach's read:
+    ``checked`` (a check can say the bound) and beside it in ``there`` too, where
+    :func:`_bound_check` gives it the check that excludes the bound."""
+    default = min(_default_beside(here, above) - {name}, default="")
+    if default not in {p.name for _, p in partition_tree(there.partitions)}:
+        return "", False
+    return default, checked and default in _default_beside(there, above)
 
 
 def _names_under(partition: Partition) -> set[str]:

@@ -275,6 +275,9 @@ FACTS: dict[str, Cost] = {
     # the same where a CHECK validated ahead implies the bound (AddBoundCheck, outside
     # the transaction): no row is read under the lock; the check is dropped after
     "attach partition, bound implied by a check validated ahead": Cost(_AX, "no scan"),
+    # and a DEFAULT partition beside it, which PostgreSQL locks and reads for rows of the
+    # bound unless a validated check of its own excludes them (AttachPartition.spared)
+    "attach partition: the DEFAULT partition beside it read": Cost(_AX, "scans"),
     # before a partition's new bound is proven ahead (AddBoundCheck of a rebound partition
     # beside a DEFAULT partition): the DEFAULT's rows the new bound holds are counted, on
     # the DEFAULT partition, which PostgreSQL would scan at the attach for them
@@ -528,13 +531,16 @@ def _add_primary_key(op: AddPrimaryKey) -> tuple[str, ...]:
 def _attach_partition(op: AttachPartition) -> tuple[str, ...]:
     # the checks of the partitions above it rebound with it, which it holds, go too
     carried = ("drop constraint",) if op.carried else ()
+    read = ("attach partition: the DEFAULT partition beside it read",)
+    default = read if op.beside and not op.spared else ()
     if not bound_provable(op.partition):
-        return ("attach partition", *carried)
-    return ("attach partition, bound implied by a check validated ahead", "drop constraint")
+        return ("attach partition", *default, *carried)
+    provable = "attach partition, bound implied by a check validated ahead"
+    return (provable, *default, "drop constraint")
 
 
 def _add_bound_check(op: AddBoundCheck) -> tuple[str, ...]:
-    beside = op.bound is not None and bool(op.beside)
+    beside = op.excluded() is not None
     count = ("count rows of the DEFAULT partition in a new bound",) if beside else ()
     return (*count, "add check NOT VALID", "validate constraint")
 

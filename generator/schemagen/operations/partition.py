@@ -27,7 +27,7 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..model.bounds import bound_condition
+from ..model.bounds import bound_condition, proves_bound
 from ..model.naming import partition_table
 from ..model.schema import (
     Entity,
@@ -227,6 +227,13 @@ class _PartitionMoved(Operation):
     #: it, attached before it): it holds their checks (:class:`AddBoundCheck`, made on
     #: them and so on it) from its detach on, which its attach drops
     carried: tuple[str, ...] = ()
+    #: the DEFAULT partition beside it where it is attached (a detach's: where the
+    #: downgrade attaches it again), which PostgreSQL reads under ACCESS EXCLUSIVE at the
+    #: attach for rows of its bound, unless ``spared``
+    beside: str = ""
+    #: ``beside`` holds a check excluding its new bound, validated ahead
+    #: (:class:`AddBoundCheck`): the attach reads none of its rows, and drops the check
+    spared: bool = False
 
     @property
     def parent(self) -> str:
@@ -283,9 +290,11 @@ class AttachPartition(_PartitionMoved):
     move or of a change of bound (:class:`DetachPartition`), with the bound ``partition``
     has here. PostgreSQL reads the partition to prove its rows within the new place's
     bounds (its own and those of the partitions above it) unless a validated CHECK
-    implies them, and a DEFAULT partition beside it to prove none of its rows in the
-    bound; it takes the partition's indexes that match the new parent's and builds the
-    others. A row outside fails the revision, which rolls back whole."""
+    implies them, and a DEFAULT partition beside it (``beside``) to prove none of its
+    rows in the bound unless a validated CHECK of its own excludes them (``spared``:
+    made by :class:`AddBoundCheck`, dropped here after the attach); it takes the
+    partition's indexes that match the new parent's and builds the others. A row
+    outside fails the revision, which rolls back whole."""
 
     def reverse(self) -> Operation:
         return as_kind(self, DetachPartition)
@@ -338,8 +347,13 @@ class _BoundCheck(Operation):
     #: (:func:`~schemagen.model.bounds.bound_condition`); ``None``: the constraint alone
     bound: Partition | None = None
     key: PartitionKey | None = None
-    #: the DEFAULT partition beside it with that bound, whose rows the bound may not hold
+    #: the DEFAULT partition beside it where it is attached, whose rows its bound there
+    #: may not hold (counted first); it holds a check of :attr:`name` excluding the
+    #: bound meanwhile (:meth:`excluded`)
     beside: str = ""
+    #: a partition moved with its bound: that bound (``key`` its new parent's), which the
+    #: DEFAULT partition ``beside`` it there is kept out of
+    placed: Partition | None = None
 
     @property
     def online(self) -> bool:
@@ -361,6 +375,22 @@ class _BoundCheck(Operation):
             return None
         return bound_condition(self.key, self.bound)
 
+    def excluded(self) -> str | None:
+        """The rows the DEFAULT partition :attr:`beside` it may not hold, as SQL: those
+        of its bound where it is attached (:attr:`bound`, else :attr:`placed`), or
+        ``None`` where there is no such DEFAULT partition."""
+        bound = self.bound or self.placed
+        if not self.beside or bound is None or self.key is None:
+            return None
+        return bound_condition(self.key, bound)
+
+    @property
+    def kept_out(self) -> bool:
+        """Whether the DEFAULT partition :attr:`beside` it gets the check excluding its
+        bound: where PostgreSQL proves the bound from it (:func:`proves_bound`); else its
+        rows of the bound are only counted, and the attach reads it."""
+        return self.excluded() is not None and self.key is not None and proves_bound(self.key)
+
     def apply(self, schema: Schema) -> Schema:
         return schema  # a step of a move, not of the schema: the attach drops it
 
@@ -375,20 +405,37 @@ class AddBoundCheck(_BoundCheck):
     for the upgrade's attach; the reverse of the online stage's drop, for the
     downgrade's. The constraint is PostgreSQL's own (``pg_get_partition_constraintdef``),
     so it holds for any bound; where it does not imply the new place's (a narrower
-    parent), the attach reads the rows as before."""
+    parent), the attach reads the rows as before. Beside a DEFAULT partition (``beside``),
+    which the attach reads too for rows of the new bound, a check of the same name on
+    that partition says none of its rows is in the bound (``NOT`` its condition), made and
+    validated the same way, so the attach reads neither."""
 
     def reverse(self) -> Operation:
         return as_kind(self, DropBoundCheck)
 
     def describe(self) -> str:
         if self.bound is None:
+            beside = (
+                f"; refused while DEFAULT partition {self.beside} where it goes holds a row "
+                "of its bound, which a check of the same name on it refuses from then on "
+                "(validated ahead too: the attach reads none of its rows)"
+                if self.kept_out
+                else ""
+            )
             return (
                 f"+ check {self.name} on partition {self.partition}: its bound under "
                 f"{self.parent}, validated ahead so that its move reads no row under lock"
+                f"{beside}"
             )
-        # a narrower bound: rows outside it, which the old took, are refused from then on
+        # a narrower bound: rows outside it, which the old took, are refused from then on;
+        # the DEFAULT partition's rows of a wider one likewise, by its own check
+        kept_out = (
+            ", which a check of the same name on it refuses from then on (validated ahead "
+            "too: the attach reads none of its rows)"
+        )
         beside = (
             f"; refused while DEFAULT partition {self.beside} holds a row of that bound"
+            f"{kept_out if self.kept_out else ''}"
             if self.beside
             else ""
         )
@@ -409,7 +456,8 @@ class DropBoundCheck(_BoundCheck):
         return as_kind(self, AddBoundCheck)
 
     def describe(self) -> str:
-        return f"- check {self.name} on partition {self.partition}, where a move left it"
+        beside = f" and on {self.beside}" if self.kept_out else ""
+        return f"- check {self.name} on partition {self.partition}{beside}, where a move left it"
 
 
 def _partition_locks(partition: Partition) -> int:

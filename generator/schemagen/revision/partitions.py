@@ -28,7 +28,10 @@ condition (:func:`~schemagen.model.bounds.bound_condition`); before it is made, 
 rows of a DEFAULT partition beside it that the new bound holds are counted, and where
 its VALIDATE fails, its rows outside the new bound are: either stops the upgrade with
 the count, the check dropped again (the failed step commits that), so the database is
-as it was and the revision runs again once the rows are dealt with. An attach whose
+as it was and the revision runs again once the rows are dealt with. The DEFAULT
+partition holds a check of the same name meanwhile, excluding the new bound (validated
+too, after the count), which spares the attach its read of the DEFAULT's rows under
+lock; the attach drops it. An attach whose
 bound no check says (hash, DEFAULT) counts the same rows where it fails.
 """
 
@@ -213,6 +216,10 @@ def _(operation: AttachPartition, state: Schema) -> list[Stmt | Guarded]:
     served = [name] if bound_provable(operation.partition) else []
     for check in (quote_name(bound_check_name(n)) for n in [*served, *operation.carried]):
         stmts.append(execute(f"ALTER TABLE {quote_table(table)} DROP CONSTRAINT IF EXISTS {check}"))
+    if operation.spared:  # the DEFAULT partition's, which spared it the read of its rows
+        default = quote_table(partition_table(operation.table, operation.beside))
+        check = quote_name(bound_check_name(name))
+        stmts.append(execute(f"ALTER TABLE {default} DROP CONSTRAINT IF EXISTS {check}"))
     return stmts
 
 
@@ -284,8 +291,11 @@ def _place(state: Schema, operation: AttachPartition) -> tuple[str, str, str]:
     return own, " AND ".join([own, *conditions]), default
 
 
-def _check_found(operation: AddBoundCheck | DropBoundCheck, also: str = "") -> str:
-    table = sql_literal(quote_table(partition_table(operation.parent, operation.partition)))
+def _check_found(
+    operation: AddBoundCheck | DropBoundCheck, also: str = "", on: str = ""
+) -> str:
+    """Whether the operation's check is on its partition (or on table ``on``, quoted)."""
+    table = sql_literal(on or quote_table(partition_table(operation.parent, operation.partition)))
     return (
         f"SELECT EXISTS (SELECT FROM pg_constraint WHERE conrelid = to_regclass({table}) "
         f"AND conname = {sql_literal(operation.name)}{also})"
@@ -299,68 +309,134 @@ def _(operation: AddBoundCheck, state: Schema) -> list[Stmt | Guarded]:
         return _new_bound_check(operation)
     table = quote_table(partition_table(operation.parent, operation.partition))
     rel = f"to_regclass({sql_literal(table)})"
+    kept_out = _KeptOut(operation)
+    declared = " DECLARE n bigint;" if kept_out.refused else ""
     add = (
-        f" BEGIN IF pg_get_partition_constraintdef({rel}) IS NOT NULL "
-        f"AND NOT ({_check_found(operation)}) THEN EXECUTE format("
+        f"{declared} BEGIN {kept_out.refused}IF pg_get_partition_constraintdef({rel}) "
+        f"IS NOT NULL AND NOT ({_check_found(operation)}) THEN EXECUTE format("
         f"'ALTER TABLE %s ADD CONSTRAINT %I CHECK (%s) NOT VALID', {rel}, "
-        f"{sql_literal(operation.name)}, pg_get_partition_constraintdef({rel})); END IF; END "
+        f"{sql_literal(operation.name)}, pg_get_partition_constraintdef({rel})); END IF; "
+        f"{kept_out.add}END "
     )
     validate = f"ALTER TABLE {table} VALIDATE CONSTRAINT {quote_name(operation.name)}"
     return [
         execute(do_block(add)),
         Guarded(_check_found(operation, " AND NOT convalidated"), (execute(validate),)),
+        *kept_out.validated(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS "),
     ]
+
+
+#: What a failed check says after its count of rows.
+_AFTER = (
+    "; nothing was changed: move or delete those rows, or change the bound in the "
+    "schema, then run the migration again"
+)
+
+
+class _KeptOut:
+    """The check of the DEFAULT partition beside a partition attached with a bound a
+    check can say (:meth:`AddBoundCheck.excluded`): none of its rows in that bound. Its
+    rows of the bound are counted before anything is made (PostgreSQL would refuse the
+    attach for them), stopping the revision with the count; then it is added ``NOT
+    VALID`` and validated, which spares the attach its read of the DEFAULT's rows under
+    ACCESS EXCLUSIVE (PostgreSQL's proof is the one it makes for the partition's own
+    check). Nothing where there is no such DEFAULT partition."""
+
+    def __init__(self, operation: AddBoundCheck) -> None:
+        self.operation = operation
+        condition = operation.excluded()
+        self.refused = self.add = self.count = self.said = ""
+        self.table = ""
+        if condition is None:
+            return
+        bound = operation.bound or operation.placed
+        assert bound is not None
+        moved = operation.bound is None
+        self.table = quote_table(partition_table(operation.table, operation.beside))
+        name, check = operation.partition, quote_name(operation.name)
+        self.said = (
+            f"partition {name} cannot move with its bound {bound.bound_sql()} and its rows: "
+            if moved
+            else f"partition {name} cannot take its new bound {bound.bound_sql()} with its rows: "
+        )
+        also = f" rows of DEFAULT partition {operation.beside} are inside it{_AFTER}"
+        self.count = (
+            f"SELECT count(*) INTO n FROM {self.table} WHERE coalesce({condition}, false); "
+        )
+        self.refused = (
+            f"{self.count}IF n > 0 THEN RAISE EXCEPTION USING ERRCODE = 'check_violation', "
+            f"MESSAGE = {sql_literal(self.said)} || n || {sql_literal(also)}; END IF; "
+        )
+        if not operation.kept_out:  # counted alone: the attach reads it anyway
+            self.table = ""
+            return
+        self.add = (
+            f"IF NOT ({_check_found(operation, on=self.table)}) THEN ALTER TABLE "
+            f"{self.table} ADD CONSTRAINT {check} CHECK (NOT {condition}) NOT VALID; END IF; "
+        )
+
+    def undo(self) -> str:
+        """Its drop, where a validation fails (so that the database is as it was)."""
+        check = quote_name(self.operation.name)
+        return f"ALTER TABLE {self.table} DROP CONSTRAINT IF EXISTS {check}; " if self.table else ""
+
+    def validated(self, undo_own: str) -> list[Stmt | Guarded]:
+        """Its validation, after the partition's: rows written to it since the count
+        are counted again, and both checks dropped (``undo_own``: the partition's drop,
+        before the check's name)."""
+        if not self.table:
+            return []
+        check = quote_name(self.operation.name)
+        inside = f" rows of DEFAULT partition {self.operation.beside} are inside it{_AFTER}"
+        inside += ". PostgreSQL said: "
+        validate = (
+            f" DECLARE n bigint; e text; BEGIN BEGIN ALTER TABLE {self.table} VALIDATE "
+            f"CONSTRAINT {check}; RETURN; EXCEPTION WHEN check_violation THEN e := SQLERRM; "
+            f"{self.count}END; {undo_own}{check}; {self.undo()}COMMIT; RAISE EXCEPTION USING "
+            f"ERRCODE = 'check_violation', MESSAGE = {sql_literal(self.said)} || n || "
+            f"{sql_literal(inside)} || e; END "
+        )
+        found = _check_found(self.operation, " AND NOT convalidated", on=self.table)
+        return [Guarded(found, (execute(do_block(validate)),))]
 
 
 def _new_bound_check(operation: AddBoundCheck) -> list[Stmt | Guarded]:
     """The check of a partition whose bound changes: its constraint where it is and its
-    new bound's condition. Before it is made, the rows of the DEFAULT partition beside it
-    that the new bound holds are counted (PostgreSQL would refuse the attach for them);
-    where its VALIDATE fails, its rows outside the new bound are, and the check is
-    dropped again (committed, in the block: the drops revision runs outside a
+    new bound's condition, with the DEFAULT partition's beside it (:class:`_KeptOut`).
+    Where its VALIDATE fails, its rows outside the new bound are counted, and both checks
+    are dropped again (committed, in the block: the drops revision runs outside a
     transaction) so that the failure leaves the database as it was."""
     condition = operation.condition()
     assert operation.bound is not None and condition is not None
     name, bound = operation.partition, operation.bound.bound_sql()
     table = quote_table(partition_table(operation.parent, name))
     rel = f"to_regclass({sql_literal(table)})"
-    after = (
-        "; nothing was changed: move or delete those rows, or change the bound in the "
-        "schema, then run the migration again"
-    )
-    refused = ""
-    if operation.beside:
-        default = quote_table(partition_table(operation.table, operation.beside))
-        said = f"partition {name} cannot take its new bound {bound} with its rows: "
-        also = f" rows of DEFAULT partition {operation.beside} are inside it{after}"
-        refused = (
-            f"SELECT count(*) INTO n FROM {default} WHERE coalesce({condition}, false); "
-            "IF n > 0 THEN RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = "
-            f"{sql_literal(said)} || n || {sql_literal(also)}; END IF; "
-        )
+    check = quote_name(operation.name)
+    kept_out = _KeptOut(operation)
     made = (
         f"concat_ws(' AND ', '(' || pg_get_partition_constraintdef({rel}) || ')', "
         f"{sql_literal(condition)})"
     )
     add = (
-        f" DECLARE n bigint; BEGIN {refused}IF NOT ({_check_found(operation)}) THEN "
+        f" DECLARE n bigint; BEGIN {kept_out.refused}IF NOT ({_check_found(operation)}) THEN "
         f"EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I CHECK (%s) NOT VALID', {rel}, "
-        f"{sql_literal(operation.name)}, {made}); END IF; END "
+        f"{sql_literal(operation.name)}, {made}); END IF; {kept_out.add}END "
     )
-    check = quote_name(operation.name)
     said = f"partition {name} cannot take its new bound {bound} with its rows: "
-    outside = f" of its rows are outside it{after}. PostgreSQL said: "
+    outside = f" of its rows are outside it{_AFTER}. PostgreSQL said: "
+    undo_own = f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS "
     validate = (
         f" DECLARE n bigint; e text; BEGIN BEGIN ALTER TABLE {table} VALIDATE CONSTRAINT "
         f"{check}; RETURN; EXCEPTION WHEN check_violation THEN e := SQLERRM; "
         f"SELECT count(*) INTO n FROM {table} WHERE NOT coalesce({condition}, false); END; "
-        f"ALTER TABLE {table} DROP CONSTRAINT {check}; COMMIT; RAISE EXCEPTION USING "
+        f"{undo_own}{check}; {kept_out.undo()}COMMIT; RAISE EXCEPTION USING "
         f"ERRCODE = 'check_violation', MESSAGE = {sql_literal(said)} || n || "
         f"{sql_literal(outside)} || e; END "
     )
     return [
         execute(do_block(add)),
         Guarded(_check_found(operation, " AND NOT convalidated"), (execute(do_block(validate)),)),
+        *kept_out.validated(undo_own),
     ]
 
 
@@ -368,7 +444,12 @@ def _new_bound_check(operation: AddBoundCheck) -> list[Stmt | Guarded]:
 def _(operation: DropBoundCheck, state: Schema) -> list[Stmt | Guarded]:
     table = quote_table(partition_table(operation.parent, operation.partition))
     drop = f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {quote_name(operation.name)}"
-    return [Guarded(_check_found(operation), (execute(drop),))]
+    stmts: list[Stmt | Guarded] = [Guarded(_check_found(operation), (execute(drop),))]
+    if operation.kept_out:  # the DEFAULT partition's too
+        default = quote_table(partition_table(operation.table, operation.beside))
+        drop = f"ALTER TABLE {default} DROP CONSTRAINT IF EXISTS {quote_name(operation.name)}"
+        stmts.append(Guarded(_check_found(operation, on=default), (execute(drop),)))
+    return stmts
 
 
 def _bounds_above(state: Schema, table: str, within: tuple[str, ...]) -> list[str]:

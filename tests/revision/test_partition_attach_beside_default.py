@@ -1,0 +1,195 @@
+"""An attach beside a DEFAULT partition reads none of its rows under lock: PostgreSQL
+reads the DEFAULT partition at ``ATTACH PARTITION`` for rows of the attached bound
+unless a validated check of its own excludes them, so the drops revision makes one
+(``NOT`` the bound's condition, validated under SHARE UPDATE EXCLUSIVE) and the attach
+drops it. Here two quarters move up to the table from the yearly partition that goes,
+beside the table's DEFAULT partition holding rows; the downgrade moves them back."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from migration_harness import Case, alembic, assert_matches_models, revisions
+from pgcluster import PgCluster
+from revision_steps import at_first_revision
+
+BEFORE = """
+database: {name: ledger}
+entities:
+  Payment:
+    primary_key: [id, paid_on]
+    columns:
+      id: {type: bigint, primary_key: true}
+      paid_on: {type: date, primary_key: true}
+      amount: {type: integer, nullable: true}
+    partition_by: {range: [paid_on]}
+    partitions:
+      payments_2025:
+        from: 2025-01-01
+        to: 2026-01-01
+        partition_by: {range: [paid_on]}
+        partitions:
+          payments_2025_q1: {from: 2025-01-01, to: 2025-04-01}
+          payments_2025_q2: {from: 2025-04-01, to: 2025-07-01}
+      payments_rest: {default: true}
+"""
+AFTER = """
+database: {name: ledger}
+entities:
+  Payment:
+    primary_key: [id, paid_on]
+    columns:
+      id: {type: bigint, primary_key: true}
+      paid_on: {type: date, primary_key: true}
+      amount: {type: integer, nullable: true}
+    partition_by: {range: [paid_on]}
+    partitions:
+      payments_2025_q1: {from: 2025-01-01, to: 2025-04-01}
+      payments_2025_q2: {from: 2025-04-01, to: 2025-07-01}
+      payments_rest: {default: true}
+"""
+#: most rows in the DEFAULT partition (2024 and 2026 on), NULL and repeated amounts, ids
+#: repeated across days
+ROWS = (
+    "INSERT INTO payments SELECT g % 500, date '2025-01-01' + g % 180, "
+    "CASE WHEN g % 5 = 0 THEN NULL ELSE g % 3 END FROM generate_series(1, 1800) g; "
+    "INSERT INTO payments SELECT g % 700, date '2024-01-01' + g % 366, "
+    "CASE WHEN g % 4 = 0 THEN NULL ELSE 7 END FROM generate_series(1, 3000) g; "
+    "INSERT INTO payments SELECT g, date '2026-01-01' + g, NULL FROM generate_series(1, 400) g"
+)
+COUNTS = (
+    "SELECT string_agg(format('%s=%s/%s', t, n, nulls), ' ' ORDER BY t) FROM (SELECT "
+    "tableoid::regclass::text t, count(*) n, count(*) - count(amount) nulls FROM payments "
+    "GROUP BY 1) c"
+)
+CONTENTS = (
+    "SELECT md5(string_agg(format('%s|%s|%s', id, paid_on, amount), ',' "
+    "ORDER BY id, paid_on)) FROM payments"
+)
+CHECKS = (
+    "SELECT coalesce(string_agg(conrelid::regclass || '.' || conname, ' '), '') "
+    "FROM pg_constraint WHERE conname LIKE '%\\_move\\_bound'"
+)
+#: sequential scans of the DEFAULT partition so far
+READ = "SELECT seq_scan FROM pg_stat_user_tables WHERE relname = 'payments_rest'"
+
+
+def test_partitions_moved_beside_a_default_partition_read_none_of_its_rows(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    case = Case("beside", {"schema.yaml": BEFORE}, {"schema.yaml": AFTER}, destructive=False)
+    first = at_first_revision(pg, case, tmp_path, ROWS)
+    text = "\n".join(p.read_text() for p in revisions(first.root)[1:])
+    flat = " ".join(re.sub(r"\n\s*#   ", " ", text).split())
+    for quarter in ("payments_2025_q1", "payments_2025_q2"):
+        said = (
+            f"+ check {quarter}_move_bound on partition {quarter}: its bound under "
+            "payments_2025, validated ahead so that its move reads no row under lock; "
+            "refused while DEFAULT partition payments_rest where it goes holds a row of its "
+            "bound, which a check of the same name on it refuses from then on (validated "
+            "ahead too: the attach reads none of its rows)"
+        )
+        assert said in flat, text
+    # the main revision's plan: the attaches are spared the DEFAULT's read, and say so
+    main = revisions(first.root)[2].read_text()
+    plan = " ".join(main[: main.index("def upgrade")].split())
+    assert plan.count("attach partition, bound implied by a check validated ahead") == 2, main
+    assert "the DEFAULT partition beside it read" not in plan, main
+    counts = pg.sql(COUNTS, first.db).strip()
+    assert counts == (
+        "payments_2025_q1=900/180 payments_2025_q2=900/180 payments_rest=3400/1150"
+    )
+    contents = pg.sql(CONTENTS, first.db).strip()
+    assert first.heads == ["000", "001", "002", "003"]
+    alembic(first.root, first.url, "upgrade", "001")
+    assert sorted(pg.sql(CHECKS, first.db).split()) == [
+        "payments_2025_q1.payments_2025_q1_move_bound",
+        "payments_2025_q2.payments_2025_q2_move_bound",
+        "payments_rest.payments_2025_q1_move_bound",
+        "payments_rest.payments_2025_q2_move_bound",
+    ]
+    read = pg.sql(READ, first.db).strip()
+    alembic(first.root, first.url, "upgrade", "002")
+    assert pg.sql(READ, first.db).strip() == read  # the attaches read none of its rows
+    assert pg.sql(CHECKS, first.db).strip() == ""
+    alembic(first.root, first.url, "upgrade", "head")
+    assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
+    assert pg.sql(COUNTS, first.db).strip() == counts
+    assert pg.sql(CONTENTS, first.db).strip() == contents
+    alembic(first.root, first.url, "downgrade", "000")
+    assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
+    assert pg.sql(COUNTS, first.db).strip() == counts
+    assert pg.sql(CONTENTS, first.db).strip() == contents
+    assert pg.sql(CHECKS, first.db).strip() == ""
+
+
+READINGS = """
+database: {name: ledger}
+entities:
+  Reading:
+    primary_key: [id, kind, day]
+    columns:
+      id: {type: bigint, primary_key: true}
+      kind: {type: integer, primary_key: true}
+      day: {type: date, primary_key: true}
+      value: {type: integer, nullable: true}
+    partition_by: {range: [kind, day]}
+    partitions:
+      readings_1: {from: [1, '2025-01-01'], to: [1, '%s']}
+      readings_rest: {default: true}
+"""
+#: kind 1 in 2025 (and the DEFAULT's: kind 1 in 2027, kinds 2 and 3), NULL and repeated
+#: values, ids repeated
+READING_ROWS = (
+    "INSERT INTO readings SELECT g % 300, 1, date '2025-01-01' + g % 180, "
+    "CASE WHEN g % 4 = 0 THEN NULL ELSE g % 3 END FROM generate_series(1, 900) g; "
+    "INSERT INTO readings SELECT g % 300, 2 + g % 2, date '2025-01-01' + g % 700, "
+    "CASE WHEN g % 5 = 0 THEN NULL ELSE 7 END FROM generate_series(1, 2000) g; "
+    "INSERT INTO readings SELECT g, 1, date '2027-01-01' + g, NULL FROM generate_series(1, 50) g"
+)
+READING_COUNTS = (
+    "SELECT string_agg(format('%s=%s/%s', t, n, nulls), ' ' ORDER BY t) FROM (SELECT "
+    "tableoid::regclass::text t, count(*) n, count(*) - count(value) nulls FROM readings "
+    "GROUP BY 1) c"
+)
+
+
+def test_a_key_of_two_columns_has_its_default_partition_read_and_says_so(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """readings_1 (range over kind and day) ends in July 2026 now, not in January: a
+    check cannot spare the attach its read of the DEFAULT partition there (PostgreSQL
+    proves no bound over two columns from a row comparison), so none is made on it and
+    the plan line says the DEFAULT partition is read under the lock, as it is (its
+    sequential scans counted around the main revision: one). Every row kept each way."""
+    case = Case(
+        "two",
+        {"schema.yaml": READINGS % "2026-01-01"},
+        {"schema.yaml": READINGS % "2026-07-01"},
+        destructive=False,
+    )
+    first = at_first_revision(pg, case, tmp_path, READING_ROWS)
+    main = revisions(first.root)[2].read_text()
+    plan = " ".join(main[: main.index("def upgrade")].split())
+    assert (
+        "attach partition: the DEFAULT partition beside it read (ACCESS EXCLUSIVE, scans)"
+        in plan
+    ), main
+    drops = " ".join(revisions(first.root)[1].read_text().split())
+    assert "a check of the same name on it" not in drops, drops
+    counts = pg.sql(READING_COUNTS, first.db).strip()
+    assert counts == "readings_1=900/225 readings_rest=2050/450"
+    read = "SELECT seq_scan FROM pg_stat_user_tables WHERE relname = 'readings_rest'"
+    alembic(first.root, first.url, "upgrade", "001")
+    scans = int(pg.sql(read, first.db))
+    alembic(first.root, first.url, "upgrade", "002")
+    assert int(pg.sql(read, first.db)) == scans + 1
+    alembic(first.root, first.url, "upgrade", "head")
+    assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
+    assert pg.sql(READING_COUNTS, first.db).strip() == counts
+    assert pg.sql(CHECKS, first.db).strip() == ""
+    alembic(first.root, first.url, "downgrade", "000")
+    assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
+    assert pg.sql(READING_COUNTS, first.db).strip() == counts
+    assert pg.sql(CHECKS, first.db).strip() == ""
