@@ -23,6 +23,8 @@ FROM generate_series(1, 30) g;
 INSERT INTO public."sales.x" SELECT g, g % 7 FROM generate_series(1, 20) g;
 """
 
+NO_DOTTED_VIEW = "the language names no view holding a dot or a double quote"
+
 
 def _listed(out: str) -> list[str]:
     return [line.strip() for line in out.splitlines() if "not expressible" in line]
@@ -186,8 +188,8 @@ def test_a_view_named_with_a_dot_is_listed(pg: PgCluster, pg_db: str, tmp_path: 
     url = pg.url(pg_db)
     out = schemagen(root, "import", "--database", url, expect_exit=1)
     assert _listed(out) == [
-        'not expressible: materialized view "sales.m": the language needs letters, digits and _',
-        'not expressible: view "sales.v": the language needs letters, digits and _',
+        'not expressible: materialized view "sales.m": ' + NO_DOTTED_VIEW,
+        'not expressible: view "sales.v": ' + NO_DOTTED_VIEW,
     ]
     assert not list((root / "schema").rglob("*.yaml"))
     schemagen(root, "import", "--allow-partial", "--database", url)
