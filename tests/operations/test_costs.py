@@ -355,6 +355,12 @@ STATEMENTS: dict[str, tuple[str, str, str]] = {
     "create partition": (
         "", "CREATE TABLE pt2 PARTITION OF pt FOR VALUES FROM (100) TO (200)", "pt"
     ),
+    # beside a DEFAULT partition holding rows: read for rows of the new bound
+    "create partition: the DEFAULT partition beside it read": (
+        "CREATE TABLE pt_rest PARTITION OF pt DEFAULT; INSERT INTO pt_rest VALUES (1, 500)",
+        "CREATE TABLE pt2 PARTITION OF pt FOR VALUES FROM (100) TO (200)",
+        "pt_rest",
+    ),
     "drop partition": ("", "DROP TABLE pt1", "pt"),
     "detach partition concurrently": (
         "", "ALTER TABLE pt DETACH PARTITION pt1 CONCURRENTLY", "pt"

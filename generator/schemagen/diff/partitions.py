@@ -306,15 +306,29 @@ def _compare_partition_level(
     dropped = sorted((before.keys() - after.keys() - moving) | changed)
     concurrently = not any(p.default for p in old)
     rebound = changed - remade
+    # a DEFAULT partition there on both sides holds rows, which PostgreSQL reads as it
+    # makes a partition beside it (one made again or new is empty)
+    held = sorted(n for n in kept - changed if after[n].default)
     ops: list[Operation] = []
     for n in dropped:
         part = _without(before[n], moving)
         # one holding a partition that moves is dropped after its detach, in the transaction
         quick = concurrently and part == before[n]
-        ops.append(DropPartition(table, part, quick, within, n in remade, n in rebound))
+        ops.append(
+            DropPartition(
+                table, part, quick, within, n in remade, n in rebound, beside=_first(held, n)
+            )
+        )
     ops += [
-        CreatePartition(table, _without(after[n], moving), False, within, n in remade,
-                        n in rebound)
+        CreatePartition(
+            table,
+            _without(after[n], moving),
+            False,
+            within,
+            n in remade,
+            n in rebound,
+            beside=_first(held, n),
+        )
         for n in added
     ]
     for name in sorted(kept - changed):
@@ -327,6 +341,10 @@ def _compare_partition_level(
                 moving,
             )
     return ops
+
+
+def _first(names: list[str], but: str) -> str:
+    return next((n for n in names if n != but), "")
 
 
 def _without(partition: Partition, moving: frozenset[str]) -> Partition:

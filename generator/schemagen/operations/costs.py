@@ -278,6 +278,8 @@ FACTS: dict[str, Cost] = {
     # and a DEFAULT partition beside it, which PostgreSQL locks and reads for rows of the
     # bound unless a validated check of its own excludes them (AttachPartition.spared)
     "attach partition: the DEFAULT partition beside it read": Cost(_AX, "scans"),
+    # CREATE TABLE ... PARTITION OF reads it the same way (CreatePartition.beside)
+    "create partition: the DEFAULT partition beside it read": Cost(_AX, "scans"),
     # before a partition's new bound is proven ahead (AddBoundCheck of a rebound partition
     # beside a DEFAULT partition): the DEFAULT's rows the new bound holds are counted, on
     # the DEFAULT partition, which PostgreSQL would scan at the attach for them
@@ -398,7 +400,6 @@ _STEPS: dict[type, tuple[str, ...]] = {
 
 _SIMPLE: dict[type, str] = {
     AlterForeignKeyDeferral: "alter foreign key deferrability",
-    CreatePartition: "create partition",
     DropPartition: "drop partition",  # the concurrent one: _ONLINE_STEPS
     DetachPartition: "detach partition",
     CreateSequence: "sequence",
@@ -539,6 +540,11 @@ def _attach_partition(op: AttachPartition) -> tuple[str, ...]:
     return (provable, *default, "drop constraint")
 
 
+def _create_partition(op: CreatePartition) -> tuple[str, ...]:
+    read = ("create partition: the DEFAULT partition beside it read",) if op.beside else ()
+    return ("create partition", *read)
+
+
 def _add_bound_check(op: AddBoundCheck) -> tuple[str, ...]:
     beside = op.excluded() is not None
     count = ("count rows of the DEFAULT partition in a new bound",) if beside else ()
@@ -553,6 +559,7 @@ def _retype_columns(op: RetypeColumns) -> tuple[str, ...]:
 _RULES: dict[type, Callable[[Any], tuple[str, ...]]] = {
     AttachPartition: _attach_partition,
     AddBoundCheck: _add_bound_check,
+    CreatePartition: _create_partition,
     RetypeColumns: _retype_columns,
     AddConstraint: _add_constraint,
     CreateIndex: _create_index,

@@ -135,6 +135,10 @@ class _PartitionMade(Operation):
     # of a partition that moves with its rows: made or dropped under it once it is
     # attached where it goes (in the transaction, after the attach)
     after_move: bool = False
+    # the DEFAULT partition beside it that holds rows (there on both sides), which
+    # PostgreSQL locks and reads as it makes it (a create; a drop's: the downgrade's
+    # create), for rows of its bound
+    beside: str = ""
 
     @property
     def online(self) -> bool:
