@@ -132,8 +132,8 @@ def _moves_kept(old: Entity, new: Entity, kept: frozenset[str]) -> list[Operatio
         moving = _without(part, kept)
         # for the downgrade's attach, where it is: a check spares the DEFAULT beside it
         # where the downgrade's AddBoundCheck (the reverse of the DropBoundCheck below) makes one
-        provable = bound_provable(part) and _proven(old, above)
-        beside, spared = _beside(old, new, above, part.name, provable)
+        proven = _proven(old, above)
+        beside, spared = _beside(old, new, above, part.name, bound_provable(part) and proven)
         ops.append(
             DetachPartition(
                 old.table,
@@ -144,6 +144,7 @@ def _moves_kept(old: Entity, new: Entity, kept: frozenset[str]) -> list[Operatio
                 carried=carried,
                 beside=beside,
                 spared=spared,
+                proven=proven or not rebound,
             )
         )
     for above, part in partition_tree(new.partitions):
@@ -151,8 +152,8 @@ def _moves_kept(old: Entity, new: Entity, kept: frozenset[str]) -> list[Operatio
             continue
         was_above, was = where[part.name]
         rebound = _made(was) != _made(part)
-        provable = bound_provable(part) and _proven(new, above)
-        beside, spared = _beside(new, old, above, part.name, provable)
+        proven = _proven(new, above)
+        beside, spared = _beside(new, old, above, part.name, bound_provable(part) and proven)
         # attached as it was (its own partitions with it, but those rebound with it) with
         # its bound here, then made what it is here
         ops.append(
@@ -165,6 +166,7 @@ def _moves_kept(old: Entity, new: Entity, kept: frozenset[str]) -> list[Operatio
                 carried=tuple(n for n in above if n in kept),
                 beside=beside,
                 spared=spared,
+                proven=proven or not rebound,
             )
         )
         if bound_provable(was):  # left where the attach did not run; the downgrade's

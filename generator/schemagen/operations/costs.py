@@ -536,6 +536,8 @@ def _attach_partition(op: AttachPartition) -> tuple[str, ...]:
     default = read if op.beside and not op.spared else ()
     if not bound_provable(op.partition):
         return ("attach partition", *default, *carried)
+    if not op.proven:  # its check still proves the rows ahead, and is dropped
+        return ("attach partition", *default, "drop constraint")
     provable = "attach partition, bound implied by a check validated ahead"
     return (provable, *default, "drop constraint")
 

@@ -238,6 +238,10 @@ class _PartitionMoved(Operation):
     #: ``beside`` holds a check excluding its new bound, validated ahead
     #: (:class:`AddBoundCheck`): the attach reads none of its rows, and drops the check
     spared: bool = False
+    #: PostgreSQL proves its bound from its check where it is attached: not a new bound
+    #: under a range key over several columns (:func:`proves_bound`), where the attach
+    #: may read its rows all the same
+    proven: bool = True
 
     @property
     def parent(self) -> str:
