@@ -4,10 +4,18 @@ the outer one fixes up what relates columns (``a <= b``, ``a <> b``, guards)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from ..model.schema import INTEGER_TYPES, Column, Entity, ForeignKey, column_enum
+from ..model.schema import (
+    INTEGER_TYPES,
+    CheckConstraint,
+    Column,
+    Entity,
+    ForeignKey,
+    column_enum,
+)
 from ..revision.tables import type_sql
 from .beside import other_value
 from .branches import Branched
@@ -229,11 +237,10 @@ def _takes(t: TableJob, col: Column, domain: Domain, value: object) -> bool:
     return kind in TEXT and (col.type.length is None or len(str(value)) <= col.type.length)
 
 
-def _narrowing(t: TableJob, col: Column, job: ColumnJob) -> str:
-    """``, under check c (code LIKE 'T_')``: the checks that alone leave ``col`` no
-    value seed can write (a pattern too short for the rows), for its refusal; ""
-    where none does alone (its type or the checks together)."""
-    named = []
+def _read_alone(t: TableJob, col: Column) -> Iterator[tuple[CheckConstraint, CheckRules]]:
+    """Each check of ``t``'s table (its domains' too) that names ``col``, with what it
+    alone says of the columns: a refusal names the one check to blame. A check seed
+    cannot read is passed over (table_rules refused it, or a generator answers for it)."""
     for check in (*t.ent.checks, *domain_checks(t.ctx.schema, t.ent)):
         if col.name not in columns_named(check.expression):
             continue
@@ -241,7 +248,16 @@ def _narrowing(t: TableJob, col: Column, job: ColumnJob) -> str:
         try:
             read_check(check.expression, alone)
         except Unsupported:
-            continue  # (table_rules refused it, or a generator answers for it)
+            continue
+        yield check, alone
+
+
+def _narrowing(t: TableJob, col: Column, job: ColumnJob) -> str:
+    """``, under check c (code LIKE 'T_')``: the checks that alone leave ``col`` no
+    value seed can write (a pattern too short for the rows), for its refusal; ""
+    where none does alone (its type or the checks together)."""
+    named = []
+    for check, alone in _read_alone(t, col):
         try:
             value_sql(replace(job, domain=alone.domains.get(col.name, Domain())))
         except Unsupported:
@@ -255,14 +271,7 @@ def _refusing_check(t: TableJob, col: Column, job: ColumnJob) -> str | None:
     """The refusal naming the check whose ``<>`` alone leaves ``col`` no value seed can
     write (``valid_from <> '2025-03-01'`` on a date), with the value generator to
     give; None where no one check's ``<>`` does (the column's refusal then says why)."""
-    for check in (*t.ent.checks, *domain_checks(t.ctx.schema, t.ent)):
-        if col.name not in columns_named(check.expression):
-            continue
-        alone = CheckRules()
-        try:
-            read_check(check.expression, alone)
-        except Unsupported:
-            continue  # (table_rules refused it, or a generator answers for it)
+    for check, alone in _read_alone(t, col):
         domain = alone.domains.get(col.name)
         if domain is None or not domain.avoid:
             continue
