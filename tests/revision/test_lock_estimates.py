@@ -23,6 +23,7 @@ from migration_harness import alembic, offline_sql, revisions, schemagen, write_
 from pgcluster import PgCluster
 from plan_round_trip import schemas
 from schemagen.diff.compare import diff
+from schemagen.operations.retype import RetypeColumns
 from schemagen.operations.stages import stages
 
 BEFORE = """
@@ -155,6 +156,24 @@ IN_PLACE: dict[str, tuple[list[tuple[str, str]], int]] = {
     ),
 }
 
+LINE_KEY = "item_id: {references: Item, type: bigint}"
+
+#: Several type changes of one table, one ALTER TABLE (RetypeColumns) -> (their text
+#: replacements, as CHANGES', and the tables holding rows it rewrites)
+JOINED: dict[str, tuple[list[tuple[str, str]], int]] = {
+    "two indexed types of items": (CHANGES["two types of one table"], 1),
+    "two types of lines, one referencing items": (
+        [(LINE_KEY, LINE_KEY.replace("bigint", "integer")),
+         (MEMO, "memo: {type: string, length: 300, nullable: true}")],
+        1,
+    ),
+    "two indexed types of the partitioned events": (
+        [(EVENT_QTY, EVENT_QTY.replace("integer", "bigint")),
+         (EVENT_CODE, EVENT_CODE.replace("8", "4"))],
+        4,
+    ),
+}
+
 #: The relations the backend holds a lock on, but those of the probe and bookkeeping.
 PROBE = (
     "SELECT count(DISTINCT relation) FROM pg_locks WHERE pid = pg_backend_pid() "
@@ -165,7 +184,7 @@ PROBE = (
 
 def _after(what: str) -> str:
     text = BEFORE
-    for old, new in CHANGES[what] if what in CHANGES else IN_PLACE[what][0]:
+    for old, new in CHANGES[what] if what in CHANGES else {**IN_PLACE, **JOINED}[what][0]:
         assert old in text, old
         text = text.replace(old, new, 1)
     return text
@@ -243,6 +262,30 @@ def test_a_type_change_without_rewrite_is_estimated_as_what_it_locks(
     locked = _locked(pg, db, tmp_path / "p", revisions(tmp_path / "p")[1].name[:3])
     tables = IN_PLACE[what][1]
     assert locked <= op.locks <= locked + 2 * tables, (what, op.locks, locked)
+
+
+@pytest.mark.parametrize("what", list(JOINED))
+def test_a_joined_type_change_is_estimated_as_the_union_of_its_members(
+    pg: PgCluster, tmp_path: Path, what: str
+) -> None:
+    """One ALTER TABLE of several types rewrites its table once: it locks the table,
+    its TOAST pairs, every index (old and new) and each key's other table once, not
+    once per clause. Its estimate counts each relation once: at least what is locked,
+    at most a TOAST pair per table rewritten above it, and below its members' sum (the
+    estimate before: two types of items 23, for 12 locked)."""
+    after = _after(what)
+    db = _migrated(pg, tmp_path / "p", after)
+    old, new = schemas(tmp_path, BEFORE, after)
+    found = stages(diff(old, new))
+    kinds = [stage.kind for stage in found]
+    assert kinds == ["main"], kinds
+    (op,) = found[0].plan.operations
+    assert isinstance(op, RetypeColumns), op.describe()
+    locked = _locked(pg, db, tmp_path / "p", revisions(tmp_path / "p")[1].name[:3])
+    tables = JOINED[what][1]
+    summed = sum(alter.locks for alter in op.alters)
+    assert locked <= op.locks <= locked + 2 * tables, (what, op.locks, locked, summed)
+    assert op.locks < summed, (what, op.locks, summed)
 
 
 def test_a_budget_just_above_a_type_change_cuts_the_plan_after_it(

@@ -106,7 +106,7 @@ def diff(old: Schema | None, new: Schema) -> Plan:
     ops += compare_cluster_on(old_v, new_v, table_ops)
     notes = unresolved_hints(old_v, new_v, hints) if old is not None else ()
     settled = settle_drops(old_v, settle_online(order(ops)))
-    planned = tuple(retyped_together(counted(renamed, new_v, settled)))
+    planned = tuple(counted(renamed, new_v, retyped_together(settled)))
     return Plan(planned, (*notes, *match_full_notes(planned, new_v)))
 
 
