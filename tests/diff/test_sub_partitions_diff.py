@@ -137,10 +137,12 @@ def test_a_partition_partitioned_in_turn_is_made_with_its_own() -> None:
     assert same_ddl(apply(ddl_view(old), plan), new)
 
 
-#: the plan lines of a moved partition's check, each way
-def _checked(name: str, parent: str) -> tuple[str, str, str]:
+#: the plan lines of a moved partition's check, each way; ``under``: it goes under a
+#: partition, whose bound the check holds too
+def _checked(name: str, parent: str, under: bool = False) -> tuple[str, str, str]:
+    there = " and the bounds above it where it goes" if under else ""
     return (
-        f"+ check {name}_move_bound on partition {name}: its bound under {parent}, "
+        f"+ check {name}_move_bound on partition {name}: its bound under {parent}{there}, "
         "validated ahead so that its move reads no row under lock",
         "add check NOT VALID (ACCESS EXCLUSIVE, no scan); validate constraint (SHARE "
         "UPDATE EXCLUSIVE, scans), outside a transaction",
@@ -179,8 +181,8 @@ def test_a_partition_moved_between_levels_keeps_its_rows() -> None:
     plan = diff(old, new)
     lines = [(op.describe(), cost_line(op), kind_of(op)) for op in plan.operations]
     assert lines == [
-        _checked("p25_q1", "payments"),
-        _checked("p25_q2", "payments"),
+        _checked("p25_q1", "payments", under=True),
+        _checked("p25_q2", "payments", under=True),
         ("~ partition p25_q1 detached from payments to move under p25, its rows kept",
          "lock ACCESS EXCLUSIVE, no scan", "main"),
         ("~ partition p25_q2 detached from payments to move under p25, its rows kept",
@@ -289,7 +291,7 @@ def test_a_partition_whose_bound_changes_as_it_moves_keeps_its_rows() -> None:
         "+ check p25_q1_move_bound on partition p25_q1: its new bound (FOR VALUES FROM "
         "('2025-01-01') TO ('2025-03-01')), validated ahead so that its attach reads no row "
         "under lock (a new row outside it is refused from then on)",
-        _checked("p25_q2", "payments")[0],
+        _checked("p25_q2", "payments", under=True)[0],
         "~ partition p25_q1 detached from payments to move under p25 with FOR VALUES FROM "
         "('2025-01-01') TO ('2025-03-01'), its rows kept",
         "~ partition p25_q2 detached from payments to move under p25, its rows kept",
@@ -332,7 +334,7 @@ def test_a_partition_whose_key_changes_as_it_moves_is_said_to_lose_its_rows() ->
     new = payments(year("p25", "2025", range_, q1_listed, q2), year("p26", "2026", None))
     plan = diff(old, new)
     assert plan.describe() == [
-        _checked("p25_q2", "payments")[0],  # the drops revision, with the next line
+        _checked("p25_q2", "payments", under=True)[0],  # the drops revision, with the next line
         "- partition p25_q1 of payments (moves to p25: made again there, empty; "
         "DETACH CONCURRENTLY, then DROP)",
         "~ partition p25_q2 detached from payments to move under p25, its rows kept",
@@ -370,7 +372,7 @@ def test_a_moved_partition_whose_own_partitions_change_keeps_its_rows() -> None:
     new = payments(hist, year("p26", "2026", None))
     plan = diff(old, new)
     assert [(op.describe(), kind_of(op)) for op in plan.operations] == [
-        (_checked("p25", "payments")[0], "drops"),
+        (_checked("p25", "payments", under=True)[0], "drops"),
         ("~ partition p25 detached from payments to move under hist, its rows kept", "main"),
         ("+ partition hist of payments (FOR VALUES FROM ('2020-01-01') TO ('2026-01-01'), "
          "partitioned by RANGE (paid_on))", "main"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..model.bounds import proves_bound
+from ..model.bounds import bound_condition, proves_bound
 from ..model.schema import Entity, Partition, PartitionKey, partition_tree
 from ..operations.base import Operation
 from ..operations.partition import (
@@ -144,7 +144,7 @@ def _moves_kept(old: Entity, new: Entity, kept: frozenset[str]) -> list[Operatio
                 carried=carried,
                 beside=beside,
                 spared=spared,
-                proven=proven or not rebound,
+                proven=(proven or not rebound) and _new_place(new, old, new_above, above)[1],
             )
         )
     for above, part in partition_tree(new.partitions):
@@ -166,7 +166,7 @@ def _moves_kept(old: Entity, new: Entity, kept: frozenset[str]) -> list[Operatio
                 carried=tuple(n for n in above if n in kept),
                 beside=beside,
                 spared=spared,
-                proven=proven or not rebound,
+                proven=(proven or not rebound) and _new_place(old, new, was_above, above)[1],
             )
         )
         if bound_provable(was):  # left where the attach did not run; the downgrade's
@@ -229,11 +229,40 @@ def _bound_check(
     key = _key_at(there, above_there)
     beside = _default_beside(there, above_there) & _default_beside(here, above_there)
     default = min(beside, default="")
+    within = _new_place(here, there, above, above_there)[0]
     if _made(part) == _made(other):  # (its key the same) its bound too
         if not default or key is None or not proves_bound(key):
-            return kind(here.table, part.name, above, stage)
-        return kind(here.table, part.name, above, stage, None, key, default, placed=other)
-    return kind(here.table, part.name, above, stage, other, key, default)
+            return kind(here.table, part.name, above, stage, above=within)
+        return kind(
+            here.table, part.name, above, stage, None, key, default, placed=other, above=within
+        )
+    return kind(here.table, part.name, above, stage, other, key, default, above=within)
+
+
+def _new_place(
+    here: Entity, there: Entity, above: tuple[str, ...], above_there: tuple[str, ...]
+) -> tuple[str, bool]:
+    """The rows the bounds of the partitions above a partition where it goes hold
+    (``above_there`` in ``there``), as SQL, but those above it where it is too (``above``
+    in ``here``: the same partitions, bounds and all, in its constraint there), which
+    its attach proves as well as its own bound (measured on PostgreSQL 15: under a new
+    parent narrower than its bound, the attach read it despite its check of its
+    constraint alone); and whether PostgreSQL proves them from that condition (each
+    bound a range or list one under a key :func:`proves_bound`)."""
+    was = {p.name: p for _, p in partition_tree(here.partitions)}
+    goes = {p.name: p for _, p in partition_tree(there.partitions)}
+    conditions: list[str] = []
+    proven = True
+    for i, name in enumerate(above_there):
+        part = goes[name]
+        if above[: i + 1] == above_there[: i + 1] and _made(was[name]) == _made(part):
+            continue
+        key = _key_at(there, above_there[:i])
+        if key is None or not proves_bound(key) or not bound_provable(part):
+            proven = False
+            continue
+        conditions.append(bound_condition(key, part))
+    return " AND ".join(conditions), proven
 
 
 def _key_at(ent: Entity, above: tuple[str, ...]) -> PartitionKey | None:

@@ -362,6 +362,10 @@ class _BoundCheck(Operation):
     #: a partition moved with its bound: that bound (``key`` its new parent's), which the
     #: DEFAULT partition ``beside`` it there is kept out of
     placed: Partition | None = None
+    #: the rows the bounds of the partitions above it where it is attached hold, as SQL,
+    #: where they are not above it where it is (a new parent narrower than its bound):
+    #: the check holds that too, so that PostgreSQL proves its whole new place from it
+    above: str = ""
 
     @property
     def online(self) -> bool:
@@ -378,10 +382,12 @@ class _BoundCheck(Operation):
         return parent_table(self.table, self.within)
 
     def condition(self) -> str | None:
-        """The rows the new bound holds, as SQL (:attr:`bound`), or ``None``."""
-        if self.bound is None or self.key is None:
-            return None
-        return bound_condition(self.key, self.bound)
+        """The rows the new bound (:attr:`bound`) and the bounds :attr:`above` it hold,
+        as SQL, or ``None`` where neither changes."""
+        own = ""
+        if self.bound is not None and self.key is not None:
+            own = bound_condition(self.key, self.bound)
+        return " AND ".join(c for c in (own, self.above) if c) or None
 
     def excluded(self) -> str | None:
         """The rows the DEFAULT partition :attr:`beside` it may not hold, as SQL: those
@@ -412,11 +418,13 @@ class AddBoundCheck(_BoundCheck):
     go on), instead of by the attach under ACCESS EXCLUSIVE. Before the main revision
     for the upgrade's attach; the reverse of the online stage's drop, for the
     downgrade's. The constraint is PostgreSQL's own (``pg_get_partition_constraintdef``),
-    so it holds for any bound; where it does not imply the new place's (a narrower
-    parent), the attach reads the rows as before. Beside a DEFAULT partition (``beside``),
-    which the attach reads too for rows of the new bound, a check of the same name on
-    that partition says none of its rows is in the bound (``NOT`` its condition), made and
-    validated the same way, so the attach reads neither."""
+    so it holds for any bound; where it does not imply the new place's (a new parent
+    narrower than the partition's bound), the check holds the condition of the bounds
+    above it there too (:attr:`above`), refused and counted where a row is outside them.
+    Beside a DEFAULT partition (``beside``), which the attach reads too for rows of the
+    new bound, a check of the same name on that partition says none of its rows is in
+    the bound (``NOT`` its condition), made and validated the same way, so the attach
+    reads neither."""
 
     def reverse(self) -> Operation:
         return as_kind(self, DropBoundCheck)
@@ -430,10 +438,11 @@ class AddBoundCheck(_BoundCheck):
                 if self.kept_out
                 else ""
             )
+            there = " and the bounds above it where it goes" if self.above else ""
             return (
                 f"+ check {self.name} on partition {self.partition}: its bound under "
-                f"{self.parent}, validated ahead so that its move reads no row under lock"
-                f"{beside}"
+                f"{self.parent}{there}, validated ahead so that its move reads no row under "
+                f"lock{beside}"
             )
         # a narrower bound: rows outside it, which the old took, are refused from then on;
         # the DEFAULT partition's rows of a wider one likewise, by its own check

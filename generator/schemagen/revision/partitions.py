@@ -401,14 +401,16 @@ class _KeptOut:
 
 
 def _new_bound_check(operation: AddBoundCheck) -> list[Stmt | Guarded]:
-    """The check of a partition whose bound changes: its constraint where it is and its
-    new bound's condition, with the DEFAULT partition's beside it (:class:`_KeptOut`).
-    Where its VALIDATE fails, its rows outside the new bound are counted, and both checks
-    are dropped again (committed, in the block: the drops revision runs outside a
-    transaction) so that the failure leaves the database as it was."""
+    """The check of a partition whose bound or place changes: its constraint where it is
+    and its new bound's condition (and that of the bounds above it where it goes, where
+    they are new to it: :attr:`~AddBoundCheck.above`), with the DEFAULT partition's
+    beside it (:class:`_KeptOut`). Where its VALIDATE fails, its rows outside them are
+    counted, and both checks are dropped again (committed, in the block: the drops
+    revision runs outside a transaction) so that the failure leaves the database as it
+    was."""
     condition = operation.condition()
-    assert operation.bound is not None and condition is not None
-    name, bound = operation.partition, operation.bound.bound_sql()
+    assert condition is not None
+    name = operation.partition
     table = quote_table(partition_table(operation.parent, name))
     rel = f"to_regclass({sql_literal(table)})"
     check = quote_name(operation.name)
@@ -422,8 +424,17 @@ def _new_bound_check(operation: AddBoundCheck) -> list[Stmt | Guarded]:
         f"EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I CHECK (%s) NOT VALID', {rel}, "
         f"{sql_literal(operation.name)}, {made}); END IF; {kept_out.add}END "
     )
-    said = f"partition {name} cannot take its new bound {bound} with its rows: "
-    outside = f" of its rows are outside it{_AFTER}. PostgreSQL said: "
+    said = f"partition {name} cannot move with its rows: "
+    outside = (
+        f" of its rows are outside the bounds of the partitions above it where it goes{_AFTER}"
+    )
+    if operation.bound is not None:
+        bound = operation.bound.bound_sql()
+        said = f"partition {name} cannot take its new bound {bound} with its rows: "
+        outside = f" of its rows are outside it{_AFTER}"
+        if operation.above:
+            outside = f" of its rows are outside it or the bounds above it where it goes{_AFTER}"
+    outside += ". PostgreSQL said: "
     undo_own = f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS "
     validate = (
         f" DECLARE n bigint; e text; BEGIN BEGIN ALTER TABLE {table} VALIDATE CONSTRAINT "
