@@ -69,8 +69,6 @@ _KIND_WORDS = {
 }
 
 
-#: The key of an object named {name} in the namespace {ns}: bare in the current schema,
-#: ``schema.name`` in another (``adopt.catalog`` keys its facts the same way).
 #: The owner of a sequence owned by a column of a table not read (another schema).
 NOT_READ = "(a table not read)"
 
@@ -81,15 +79,22 @@ _KEY_PART = (
     "CASE WHEN strpos({part}, '.') + strpos({part}, '\"') > 0 THEN quote_ident({part}) "
     "ELSE {part} END"
 )
-QUALIFIED_KEY = (
-    "CASE WHEN {ns} = to_regnamespace(current_schema()) THEN "
-    + _KEY_PART.format(part="{name}::text")
-    + " ELSE (SELECT "
-    + _KEY_PART.format(part="nspname::text")
-    + " FROM pg_namespace WHERE oid = {ns}) || '.' || "
-    + _KEY_PART.format(part="{name}::text")
-    + " END"
-)
+
+
+def _qualified(home: str, ns: str, name: str) -> str:
+    """SQL naming an object ``name`` of namespace ``ns``: bare where ``home`` holds,
+    else schema.name, each part quoted as a key's is (:data:`_KEY_PART`)."""
+    bare = _KEY_PART.format(part=name)
+    schema = _KEY_PART.format(part="nspname::text")
+    return (
+        f"CASE WHEN {home} THEN {bare} ELSE (SELECT {schema} FROM pg_namespace "
+        f"WHERE oid = {ns}) || '.' || {bare} END"
+    )
+
+
+#: The key of an object named {name} in the namespace {ns}: bare in the current schema,
+#: ``schema.name`` in another (``adopt.catalog`` keys its facts the same way).
+QUALIFIED_KEY = _qualified("{ns} = to_regnamespace(current_schema())", "{ns}", "{name}::text")
 #: The namespaces read: the current schema and those the caller names (%(schemas)s).
 SCHEMAS_READ = (
     "(SELECT n.oid FROM pg_namespace n "
@@ -118,14 +123,8 @@ _PARTITION_NAME = (
 #: The name of the partition {rel} (a pg_class row) in its tree rooted at the table c: bare
 #: in c's PostgreSQL schema, else schema.name, each part quoted as a key's is (_KEY_PART:
 #: public."archive.p" is "archive.p", archive.p is archive.p; model.naming.partition_table).
-_TREE_NAME = (
-    "CASE WHEN {rel}.relnamespace = c.relnamespace THEN "
-    + _KEY_PART.format(part="{rel}.relname::text")
-    + " ELSE (SELECT "
-    + _KEY_PART.format(part="nspname::text")
-    + " FROM pg_namespace WHERE oid = {rel}.relnamespace) || '.' || "
-    + _KEY_PART.format(part="{rel}.relname::text")
-    + " END"
+_TREE_NAME = _qualified(
+    "{rel}.relnamespace = c.relnamespace", "{rel}.relnamespace", "{rel}.relname::text"
 )
 #: The schema and name of the partition p, apart, last in its row (after the settings).
 _OWN_NAME = (
