@@ -5,7 +5,8 @@ bounds, and a check of the partition's constraint where it was implies only its 
 no scan). The check validated ahead holds the new parent's bound too, so the attach
 reads no row, as its plan line says (sequential scans counted around the main
 revision); a row outside the new parent's bound stops the drops revision, counted,
-before anything changes."""
+before anything changes. Under a hash partition, whose bound no check can say, the
+attach reads the partition, as its plan line says."""
 
 from __future__ import annotations
 
@@ -127,3 +128,62 @@ def test_a_row_outside_the_narrower_parent_stops_it_before_anything_changes(
     alembic(first.root, first.url, "upgrade", "head")
     assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
     assert pg.sql(COUNTS, first.db).strip() == "payments_h1=1200/240 payments_h2=600/600"
+
+
+#: payments_h1 under payments_2025_all, the only hash partition of payments_2025 (a new
+#: partition of payments holding its bound, partitioned by the hash of id): a hash bound
+#: names its parent's modulus and hash function, so no check says it
+UNDER_HASH = """
+database: {name: ledger}
+entities:
+  Payment:
+    primary_key: [id, paid_on]
+    columns:
+      id: {type: bigint, primary_key: true}
+      paid_on: {type: date, primary_key: true}
+      amount: {type: integer, nullable: true}
+    partition_by: {range: [paid_on]}
+    partitions:
+      payments_2025:
+        from: 2025-01-01
+        to: 2025-07-01
+        partition_by: {hash: [id]}
+        partitions:
+          payments_2025_all:
+            modulus: 1
+            remainder: 0
+            partition_by: {range: [paid_on]}
+            partitions:
+              payments_h1: {from: 2025-01-01, to: 2025-07-01}
+      payments_h2: {from: 2025-07-01, to: 2026-01-01}
+"""
+
+
+def test_a_partition_moved_under_a_hash_partition_is_read_as_its_plan_says(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """No check can hold a hash bound, so the attach of payments_h1 under
+    payments_2025_all proves its rows inside it by reading them under lock (sequential
+    scans counted around the main revision), and its plan line says it scans; the check
+    validated ahead still holds payments_2025's bound, and none is left. Every row kept
+    each way."""
+    case = Case("hash", {"schema.yaml": BEFORE}, {"schema.yaml": UNDER_HASH}, destructive=False)
+    first = at_first_revision(pg, case, tmp_path, ROWS)
+    main = revisions(first.root)[2].read_text()
+    plan = " ".join(main[: main.index("def upgrade")].split())
+    assert "attach partition (ACCESS EXCLUSIVE, scans)" in plan, main
+    assert "bound implied by a check" not in plan, main
+    counts = pg.sql(COUNTS, first.db).strip()
+    assert counts == "payments_h1=1200/240 payments_h2=600/600"
+    alembic(first.root, first.url, "upgrade", "001")
+    read = int(pg.sql(READ, first.db))
+    alembic(first.root, first.url, "upgrade", "002")
+    assert int(pg.sql(READ, first.db)) >= read + 1  # the attach read its rows
+    assert pg.sql(CHECKS, first.db).strip() == ""
+    alembic(first.root, first.url, "upgrade", "head")
+    assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
+    assert pg.sql(COUNTS, first.db).strip() == counts
+    alembic(first.root, first.url, "downgrade", "000")
+    assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
+    assert pg.sql(COUNTS, first.db).strip() == counts
+    assert pg.sql(CHECKS, first.db).strip() == ""
