@@ -130,3 +130,14 @@ def listed_ids(pg: PgCluster, db: str, error: str) -> str:
     ``1,5``."""
     query = f"SELECT string_agg(id::text, ',' ORDER BY id) FROM ({listing_query(error)}) AS r"
     return pg.sql(query, db).strip()
+
+
+def rows_by_partition(table: str, column: str) -> str:
+    """SQL giving each partition of ``table`` holding rows as ``partition=rows/nulls``
+    (``nulls``: the rows whose ``column`` is NULL), in name order, one line: what a
+    migration that keeps a partitioned table's rows must leave as it found."""
+    return (
+        "SELECT string_agg(format('%s=%s/%s', t, n, nulls), ' ' ORDER BY t) FROM (SELECT "
+        f"tableoid::regclass::text t, count(*) n, count(*) - count({column}) nulls FROM {table} "
+        "GROUP BY 1) c"
+    )

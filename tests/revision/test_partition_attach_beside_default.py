@@ -14,7 +14,7 @@ from pathlib import Path
 
 from migration_harness import Case, alembic, assert_matches_models, revisions
 from pgcluster import PgCluster
-from revision_steps import at_first_revision
+from revision_steps import at_first_revision, rows_by_partition
 
 BEFORE = """
 database: {name: ledger}
@@ -60,11 +60,7 @@ ROWS = (
     "CASE WHEN g % 4 = 0 THEN NULL ELSE 7 END FROM generate_series(1, 3000) g; "
     "INSERT INTO payments SELECT g, date '2026-01-01' + g, NULL FROM generate_series(1, 400) g"
 )
-COUNTS = (
-    "SELECT string_agg(format('%s=%s/%s', t, n, nulls), ' ' ORDER BY t) FROM (SELECT "
-    "tableoid::regclass::text t, count(*) n, count(*) - count(amount) nulls FROM payments "
-    "GROUP BY 1) c"
-)
+COUNTS = rows_by_partition("payments", "amount")
 CONTENTS = (
     "SELECT md5(string_agg(format('%s|%s|%s', id, paid_on, amount), ',' "
     "ORDER BY id, paid_on)) FROM payments"
@@ -150,11 +146,7 @@ READING_ROWS = (
     "CASE WHEN g % 5 = 0 THEN NULL ELSE 7 END FROM generate_series(1, 2000) g; "
     "INSERT INTO readings SELECT g, 1, date '2027-01-01' + g, NULL FROM generate_series(1, 50) g"
 )
-READING_COUNTS = (
-    "SELECT string_agg(format('%s=%s/%s', t, n, nulls), ' ' ORDER BY t) FROM (SELECT "
-    "tableoid::regclass::text t, count(*) n, count(*) - count(value) nulls FROM readings "
-    "GROUP BY 1) c"
-)
+READING_COUNTS = rows_by_partition("readings", "value")
 
 
 def test_a_key_of_two_columns_has_its_partition_and_default_partition_read_and_says_so(

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from migration_harness import Case, alembic, assert_matches_models, revisions
 from pgcluster import PgCluster
-from revision_steps import at_first_revision
+from revision_steps import at_first_revision, rows_by_partition
 
 BEFORE = """
 database: {name: ledger}
@@ -56,11 +56,7 @@ ROWS = (
     "INSERT INTO payments VALUES (1, '2026-03-01', 7), (2, '2026-03-01', 7), "
     "(2, '2026-03-02', NULL)"
 )
-COUNTS = (
-    "SELECT string_agg(format('%s=%s/%s', t, n, nulls), ' ' ORDER BY t) FROM (SELECT "
-    "tableoid::regclass::text t, count(*) n, count(*) - count(amount) nulls FROM payments "
-    "GROUP BY 1) c"
-)
+COUNTS = rows_by_partition("payments", "amount")
 CONTENTS = (
     "SELECT md5(string_agg(format('%s|%s|%s', id, paid_on, amount), ',' "
     "ORDER BY id, paid_on)) FROM payments"
@@ -164,11 +160,7 @@ EVENT_ROWS = (
     "'n' || g % 3 END FROM generate_series(1, 3000) g; "
     "INSERT INTO events VALUES (1, '2026-02-01', 'a', NULL), (1, '2026-02-01', 'c', 'n1')"
 )
-EVENT_COUNTS = (
-    "SELECT string_agg(format('%s=%s/%s', t, n, nulls), ' ' ORDER BY t) FROM (SELECT "
-    "tableoid::regclass::text t, count(*) n, count(*) - count(note) nulls FROM events "
-    "GROUP BY 1) c"
-)
+EVENT_COUNTS = rows_by_partition("events", "note")
 KEPT = (
     "SELECT md5(string_agg(format('%s|%s|%s|%s', id, day, kind, note), ',' "
     "ORDER BY id, day, kind)) FROM events WHERE kind <> 'c' OR day >= '2026-01-01'"

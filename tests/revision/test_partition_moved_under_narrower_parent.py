@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from migration_harness import Case, alembic, assert_matches_models, revisions
 from pgcluster import PgCluster
-from revision_steps import at_first_revision
+from revision_steps import at_first_revision, rows_by_partition
 
 BEFORE = """
 database: {name: ledger}
@@ -60,11 +60,7 @@ ROWS = (
     "INSERT INTO payments SELECT g % 300, date '2025-07-01' + g % 180, NULL "
     "FROM generate_series(1, 600) g"
 )
-COUNTS = (
-    "SELECT string_agg(format('%s=%s/%s', t, n, nulls), ' ' ORDER BY t) FROM (SELECT "
-    "tableoid::regclass::text t, count(*) n, count(*) - count(amount) nulls FROM payments "
-    "GROUP BY 1) c"
-)
+COUNTS = rows_by_partition("payments", "amount")
 CHECKS = (
     "SELECT coalesce(string_agg(conrelid::regclass || '.' || conname, ' '), '') "
     "FROM pg_constraint WHERE conname LIKE '%\\_move\\_bound'"

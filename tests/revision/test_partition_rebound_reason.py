@@ -20,7 +20,7 @@ from migration_harness import (
     revisions,
 )
 from pgcluster import PgCluster
-from revision_steps import at_first_revision
+from revision_steps import at_first_revision, rows_by_partition
 
 SCHEMA = """
 database: {name: ledger}
@@ -55,11 +55,7 @@ ROWS = (
     "FROM generate_series(1, 600) g; "
     "INSERT INTO payments VALUES (1, '2027-01-01', 'de', NULL), (2, '2027-01-01', 'de', 7)"
 )
-COUNTS = (
-    "SELECT string_agg(format('%s=%s/%s', t, n, nulls), ' ' ORDER BY t) FROM (SELECT "
-    "tableoid::regclass::text t, count(*) n, count(*) - count(amount) nulls FROM payments "
-    "GROUP BY 1) c"
-)
+COUNTS = rows_by_partition("payments", "amount")
 CONTENTS = (
     "SELECT md5(string_agg(format('%s|%s|%s|%s', id, paid_on, region, amount), ',' "
     "ORDER BY id, paid_on, region)) FROM payments"

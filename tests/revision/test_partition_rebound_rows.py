@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from migration_harness import Case, alembic, assert_matches_models, revisions
 from pgcluster import PgCluster
-from revision_steps import FirstRevision, at_first_revision
+from revision_steps import FirstRevision, at_first_revision, rows_by_partition
 
 EVENTS = """
 database: {name: ledger}
@@ -53,11 +53,7 @@ ROWS = (
     "INSERT INTO events VALUES (1, '2026-02-01', 'a', NULL), (1, '2026-02-01', 'b', 'n1'), "
     "(2, '2026-09-01', 'a', 'n1'), (2, '2026-09-02', 'a', 'n1'), (3, '2024-05-01', 'c', NULL)"
 )
-COUNTS = (
-    "SELECT string_agg(format('%s=%s/%s', t, n, nulls), ' ' ORDER BY t) FROM (SELECT "
-    "tableoid::regclass::text t, count(*) n, count(*) - count(note) nulls FROM events "
-    "GROUP BY 1) c"
-)
+COUNTS = rows_by_partition("events", "note")
 CONTENTS = (
     "SELECT md5(string_agg(format('%s|%s|%s|%s', id, day, kind, note), ',' "
     "ORDER BY id, day, kind)) FROM events"
@@ -238,11 +234,7 @@ NOTE_ROWS = (
     "INSERT INTO notes SELECT g, (ARRAY['a', 'b', 'b', 'b', 'c'])[g % 5 + 1], "
     "CASE WHEN g % 3 = 0 THEN NULL ELSE 'x' END FROM generate_series(1, 500) g"
 )
-NOTE_COUNTS = (
-    "SELECT string_agg(format('%s=%s/%s', t, n, nulls), ' ' ORDER BY t) FROM (SELECT "
-    "tableoid::regclass::text t, count(*) n, count(*) - count(body) nulls FROM notes "
-    "GROUP BY 1) c"
-)
+NOTE_COUNTS = rows_by_partition("notes", "body")
 NOTE_TREE = (
     "SELECT string_agg(relid::text || ' ' || coalesce(pg_get_expr(c.relpartbound, c.oid), "
     "''), ',' ORDER BY relid::text) FROM pg_partition_tree('notes') t JOIN pg_class c ON "
