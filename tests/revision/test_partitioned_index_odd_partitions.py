@@ -123,6 +123,14 @@ def test_a_foreign_partition_stops_the_online_build_before_it_starts(
     assert pg.sql("SELECT version_num FROM alembic_version", db).strip() == "000"
 
 
+def _keyed(key: str) -> tuple[str, str]:
+    """EVENTS given a unique constraint (``key`` unique) or a primary key, and its name."""
+    if key == "unique":
+        unique = "    unique:\n      uq_events_ref: [ref, happened_on]\n"
+        return EVENTS.replace("    partition_by:", f"{unique}    partition_by:"), "uq_events_ref"
+    return EVENTS.replace("primary_key: false", "primary_key: [id, happened_on]"), "pk_events"
+
+
 @pytest.mark.parametrize("key", ["unique", "primary_key"])
 def test_a_foreign_partition_stops_a_unique_constraint_or_key_before_any_build(
     pg: PgCluster, tmp_path: Path, key: str
@@ -130,15 +138,7 @@ def test_a_foreign_partition_stops_a_unique_constraint_or_key_before_any_build(
     """A unique constraint (revision.partition_uniques) or a primary key of a
     table with a foreign partition, which PostgreSQL refuses on the table once every
     other partition's index is built: refused before any is, naming the partition."""
-    if key == "unique":
-        after = EVENTS.replace(
-            "    partition_by:", "    unique:\n      uq_events_ref: [ref, happened_on]\n"
-            "    partition_by:"
-        )
-        name = "uq_events_ref"
-    else:
-        after = EVENTS.replace("primary_key: false", "primary_key: [id, happened_on]")
-        name = "pk_events"
+    after, name = _keyed(key)
     root, db, url = _scene(pg, tmp_path, after, FOREIGN)
     with pytest.raises(sa.exc.DBAPIError) as info:
         alembic(root, url, "upgrade", "head")
@@ -238,3 +238,46 @@ def test_partitions_whose_quoted_names_hold_using_are_built_once_and_attached(
         )
     alembic(root, url, "downgrade", "000")
     assert pg.sql(INDEXES, db).strip() == "-"
+
+
+#: foreign partitions whose names read alike: public's "sales.x" (a name holding a
+#: dot), the schema sales's x, and an upper-case Archive, with the database's
+#: search_path naming sales after public (so regclass prints sales.x bare)
+ALIKE = (
+    "CREATE EXTENSION file_fdw; CREATE SERVER archive FOREIGN DATA WRAPPER file_fdw; "
+    "CREATE SCHEMA sales; "
+    + "; ".join(
+        f"CREATE FOREIGN TABLE {name} PARTITION OF events "
+        f"FOR VALUES FROM ('{start}') TO ('{end}') SERVER archive "
+        "OPTIONS (program 'printf ''7,2025-12-02,a,\\n''', format 'csv')"
+        for name, start, end in (
+            ('"sales.x"', "2025-12-01", "2026-01-01"),
+            ("sales.x", "2025-11-01", "2025-12-01"),
+            ('"Archive"', "2025-10-01", "2025-11-01"),
+        )
+    )
+)
+
+
+@pytest.mark.parametrize("key", ["unique", "primary_key"])
+def test_foreign_partitions_are_named_as_the_catalog_keys_them(
+    pg: PgCluster, pg_db: str, tmp_path: Path, key: str
+) -> None:
+    """The refusal names each foreign partition by its key, as check --database and
+    import do (a part quoted where it holds a dot or a double quote, qualified
+    outside the current schema), not as regclass prints it along the search_path:
+    sales's x is sales.x, whatever the path, and never reads as public's "sales.x"
+    nor as a table x of public."""
+    root = tmp_path / "project"
+    after, _ = _keyed(key)
+    generate(Case("odd_partitions", {"schema.yaml": EVENTS}, {"schema.yaml": after}), root)
+    url = pg.url(pg_db)
+    alembic(root, url, "upgrade", "000")
+    pg.sql(f"{ALIKE}; {ROWS}; ALTER DATABASE {pg_db} SET search_path = public, sales", pg_db)
+    assert pg.sql("SELECT count(*) FROM events", pg_db).strip() == "3003"
+    with pytest.raises(sa.exc.DBAPIError) as info:
+        alembic(root, url, "upgrade", "head")
+    error = " ".join(str(info.value).split())
+    assert 'its partitions "sales.x", Archive, sales.x are foreign tables' in error, error
+    assert pg.sql(INDEXES, pg_db).strip() == "-"
+    assert pg.sql("SELECT version_num FROM alembic_version", pg_db).strip() == "000"

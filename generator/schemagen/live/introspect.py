@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..model.naming import partition_table
+from ..model.naming import catalog_key_sql, current_schema_key_sql, partition_table
 from ..model.storage import STORAGE_CODES
 from ..revision.partition_indexes import index_definition_sql
 from .catalog_rows import (
@@ -72,29 +72,9 @@ _KIND_WORDS = {
 #: The owner of a sequence owned by a column of a table not read (another schema).
 NOT_READ = "(a table not read)"
 
-#: A part of a key ({part}, text) quoted as PostgreSQL quotes it where it holds a dot or
-#: a double quote, so that no key reads as another: public."sales.x" is "sales.x",
-#: sales.x is sales.x (model.naming.catalog_key; split_qualified splits it back).
-_KEY_PART = (
-    "CASE WHEN strpos({part}, '.') + strpos({part}, '\"') > 0 THEN quote_ident({part}) "
-    "ELSE {part} END"
-)
-
-
-def _qualified(home: str, ns: str, name: str) -> str:
-    """SQL naming an object ``name`` of namespace ``ns``: bare where ``home`` holds,
-    else schema.name, each part quoted as a key's is (:data:`_KEY_PART`)."""
-    bare = _KEY_PART.format(part=name)
-    schema = _KEY_PART.format(part="nspname::text")
-    return (
-        f"CASE WHEN {home} THEN {bare} ELSE (SELECT {schema} FROM pg_namespace "
-        f"WHERE oid = {ns}) || '.' || {bare} END"
-    )
-
-
 #: The key of an object named {name} in the namespace {ns}: bare in the current schema,
 #: ``schema.name`` in another (``adopt.catalog`` keys its facts the same way).
-QUALIFIED_KEY = _qualified("{ns} = to_regnamespace(current_schema())", "{ns}", "{name}::text")
+QUALIFIED_KEY = current_schema_key_sql("{ns}", "{name}::text")
 #: The namespaces read: the current schema and those the caller names (%(schemas)s).
 SCHEMAS_READ = (
     "(SELECT n.oid FROM pg_namespace n "
@@ -121,9 +101,10 @@ _PARTITION_NAME = (
     "p.relname::text] FROM pg_class p WHERE p.oid = {{rel}})"
 ).format(key=QUALIFIED_KEY.format(ns="p.relnamespace", name="p.relname"))
 #: The name of the partition {rel} (a pg_class row) in its tree rooted at the table c: bare
-#: in c's PostgreSQL schema, else schema.name, each part quoted as a key's is (_KEY_PART:
-#: public."archive.p" is "archive.p", archive.p is archive.p; model.naming.partition_table).
-_TREE_NAME = _qualified(
+#: in c's PostgreSQL schema, else schema.name, each part quoted as a key's is
+#: (model.naming.catalog_key_sql: public."archive.p" is "archive.p", archive.p is
+#: archive.p; model.naming.partition_table).
+_TREE_NAME = catalog_key_sql(
     "{rel}.relnamespace = c.relnamespace", "{rel}.relnamespace", "{rel}.relname::text"
 )
 #: The schema and name of the partition p, apart, last in its row (after the settings).

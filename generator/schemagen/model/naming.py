@@ -133,6 +133,36 @@ def _key_part(name: str) -> str:
     return name
 
 
+#: A part of a key ({part}, SQL giving text) quoted as PostgreSQL quotes it where it
+#: holds a dot or a double quote, so that no key reads as another: public."sales.x" is
+#: "sales.x", sales.x is sales.x (:func:`catalog_key`'s ``_key_part`` in SQL).
+_KEY_PART_SQL = (
+    "CASE WHEN strpos({part}, '.') + strpos({part}, '\"') > 0 THEN quote_ident({part}) "
+    "ELSE {part} END"
+)
+
+
+def catalog_key_sql(home: str, ns: str, name: str) -> str:
+    """SQL naming an object ``name`` (SQL giving text) of the namespace ``ns`` (its
+    oid) as :func:`catalog_key` does: bare where ``home`` (SQL giving a boolean)
+    holds, else schema.name, each part quoted where it holds a dot or a double
+    quote. Not ``regclass``'s text, which is bare wherever the search_path finds the
+    object first and quotes every name PostgreSQL would (``"Archive"``)."""
+    bare = _KEY_PART_SQL.format(part=name)
+    schema = _KEY_PART_SQL.format(part="nspname::text")
+    return (
+        f"CASE WHEN {home} THEN {bare} ELSE (SELECT {schema} FROM pg_namespace "
+        f"WHERE oid = {ns}) || '.' || {bare} END"
+    )
+
+
+def current_schema_key_sql(ns: str, name: str) -> str:
+    """SQL giving the key of ``name`` (SQL giving text) in the namespace ``ns``: bare
+    in the connection's current schema (the model's home), else qualified
+    (:func:`catalog_key_sql`)."""
+    return catalog_key_sql(f"{ns} = to_regnamespace(current_schema())", ns, name)
+
+
 def split_qualified(name: str) -> tuple[str | None, str]:
     """``billing.invoices`` -> ``("billing", "invoices")``; ``invoices`` -> ``(None, ...)``.
 

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 
-from ..model.naming import in_schema_of
+from ..model.naming import current_schema_key_sql, in_schema_of
 from ..model.schema import Index
 from ..model.sqltext import do_block
 from ..operations.constraint import CreateIndex
@@ -142,12 +142,16 @@ def foreign_partitions_sql(table: str, ix: Index) -> str:
         "partition wait for the build), or detach them (ALTER TABLE ... DETACH PARTITION)"
     )
     message = f"cannot build index {ix.name} on {table} partition by partition: its partition"
+    # each named by its key, as the table is: regclass's text is bare wherever the
+    # search_path finds it first (another schema's x read as public's x would)
+    key = current_schema_key_sql("c.relnamespace", "c.relname::text")
     return do_block(
         "\nDECLARE\n    found text;\n    many boolean;\nBEGIN\n"
-        "    SELECT string_agg(c.oid::regclass::text, ', ' ORDER BY c.oid::regclass::text), "
+        f"    SELECT string_agg(k.key, ', ' ORDER BY k.key COLLATE \"C\"), "
         "count(*) > 1 INTO found, many\n"
         f"    FROM pg_partition_tree({sql_literal(quote_table(table))}::regclass) p "
-        "JOIN pg_class c ON c.oid = p.relid WHERE c.relkind = 'f';\n"
+        "JOIN pg_class c ON c.oid = p.relid "
+        f"CROSS JOIN LATERAL (SELECT {key} AS key) k WHERE c.relkind = 'f';\n"
         "    IF found IS NOT NULL THEN\n"
         "        RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',\n"
         f"            MESSAGE = format({sql_literal(message + '%s %s %s')}, "
