@@ -161,10 +161,18 @@ def test_a_partition_moved_under_a_hash_partition_is_read_as_its_plan_says(
     """No check can hold a hash bound, so the attach of payments_h1 under
     payments_2025_all proves its rows inside it by reading them under lock (sequential
     scans counted around the main revision), and its plan line says it scans; the check
-    validated ahead still holds payments_2025's bound, and none is left. Every row kept
-    each way."""
+    validated ahead still holds payments_2025's bound, and its own plan line (the drops
+    revision's) says it spares no read, and none is left. Every row kept each way."""
     case = Case("hash", {"schema.yaml": BEFORE}, {"schema.yaml": UNDER_HASH}, destructive=False)
     first = at_first_revision(pg, case, tmp_path, ROWS)
+    drops = " ".join(re.sub(r"\n\s*#   ", " ", revisions(first.root)[1].read_text()).split())
+    assert (
+        "+ check payments_h1_move_bound on partition payments_h1: its bound under payments "
+        "and the bounds above it where it goes that a check can say, validated ahead to "
+        "refuse its rows outside its new place before the main revision (its attach reads "
+        "them under lock all the same: PostgreSQL proves no hash bound" in drops
+    ), drops
+    assert "reads no row" not in drops, drops
     main = revisions(first.root)[2].read_text()
     plan = " ".join(main[: main.index("def upgrade")].split())
     assert "attach partition (ACCESS EXCLUSIVE, scans)" in plan, main

@@ -229,14 +229,27 @@ def _bound_check(
     key = _key_at(there, above_there)
     beside = _default_beside(there, above_there) & _default_beside(here, above_there)
     default = min(beside, default="")
-    within = _new_place(here, there, above, above_there)[0]
+    within, placed = _new_place(here, there, above, above_there)
+    provable = key is not None and proves_bound(key)
     if _made(part) == _made(other):  # (its key the same) its bound too
-        if not default or key is None or not proves_bound(key):
-            return kind(here.table, part.name, above, stage, above=within)
+        if not default or not provable:
+            return kind(here.table, part.name, above, stage, above=within, proven=placed)
         return kind(
-            here.table, part.name, above, stage, None, key, default, placed=other, above=within
+            here.table,
+            part.name,
+            above,
+            stage,
+            None,
+            key,
+            default,
+            placed=other,
+            above=within,
+            proven=placed,
         )
-    return kind(here.table, part.name, above, stage, other, key, default, above=within)
+    proven = placed and provable  # as the attach's (AttachPartition.proven)
+    return kind(
+        here.table, part.name, above, stage, other, key, default, above=within, proven=proven
+    )
 
 
 def _new_place(

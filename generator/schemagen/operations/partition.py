@@ -366,6 +366,12 @@ class _BoundCheck(Operation):
     #: where they are not above it where it is (a new parent narrower than its bound):
     #: the check holds that too, so that PostgreSQL proves its whole new place from it
     above: str = ""
+    #: PostgreSQL proves the attach's whole new place from the check (as
+    #: :attr:`AttachPartition.proven`): not where a bound there is a hash one or under a
+    #: range key over several columns (:func:`proves_bound`), which the check cannot say
+    #: in PostgreSQL's form; it then proves the rows it can ahead, and the attach reads
+    #: them under lock all the same
+    proven: bool = True
 
     @property
     def online(self) -> bool:
@@ -409,6 +415,14 @@ class _BoundCheck(Operation):
         return schema  # a step of a move, not of the schema: the attach drops it
 
 
+#: Why the attach a check serves reads the partition all the same, where PostgreSQL
+#: proves no bound of the new place from it (:attr:`_BoundCheck.proven`).
+_READ_ANYWAY = (
+    "its attach reads them under lock all the same: PostgreSQL proves no hash bound, nor "
+    "one over several key columns, from a check"
+)
+
+
 @dataclass(frozen=True)
 class AddBoundCheck(_BoundCheck):
     """``ADD CONSTRAINT p_move_bound CHECK (<the partition constraint of its place now>)
@@ -439,10 +453,16 @@ class AddBoundCheck(_BoundCheck):
                 else ""
             )
             there = " and the bounds above it where it goes" if self.above else ""
+            there += " that a check can say" if there and not self.proven else ""
+            why = (
+                "so that its move reads no row under lock"
+                if self.proven
+                else f"to refuse its rows outside its new place before the main revision "
+                f"({_READ_ANYWAY})"
+            )
             return (
                 f"+ check {self.name} on partition {self.partition}: its bound under "
-                f"{self.parent}{there}, validated ahead so that its move reads no row under "
-                f"lock{beside}"
+                f"{self.parent}{there}, validated ahead {why}{beside}"
             )
         # a narrower bound: rows outside it, which the old took, are refused from then on;
         # the DEFAULT partition's rows of a wider one likewise, by its own check
@@ -456,10 +476,16 @@ class AddBoundCheck(_BoundCheck):
             if self.beside
             else ""
         )
+        why = (
+            "so that its attach reads no row under lock (a new row outside it is refused "
+            "from then on)"
+            if self.proven
+            else "to refuse its rows outside it before the main revision, and new ones from "
+            f"then on ({_READ_ANYWAY})"
+        )
         return (
             f"+ check {self.name} on partition {self.partition}: its new bound "
-            f"({self.bound.bound_sql()}), validated ahead so that its attach reads no row "
-            f"under lock (a new row outside it is refused from then on){beside}"
+            f"({self.bound.bound_sql()}), validated ahead {why}{beside}"
         )
 
 
