@@ -99,7 +99,9 @@ def test_a_key_no_parent_key_of_satisfies_is_refused_in_seeds_words(
     assert (
         "cannot seed stores: regions has no rows holding (id) that check "
         "stores_region_past_two (region_id > 1000) takes, to reference by "
-        "fk_stores_region_id_regions; give regions.id keys the check takes (a value "
+        "fk_stores_region_id_regions, and the 6 it would seed are numbered 5 to 10 by "
+        "regions_id_seq: refused before any row is written; give regions.id keys the "
+        "check takes (a value "
         "generator, e.g. under entities.Region.columns.id: seed: "
         '{sql: "<SQL expression over n, the row number>"}) or stores.region_id a value '
         "generator that names keys regions holds, e.g. under "

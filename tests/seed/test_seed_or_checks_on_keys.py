@@ -78,6 +78,8 @@ def test_an_or_no_parent_key_takes_is_refused_naming_it(
         "cannot seed stores: regions has no rows holding (id) that checks "
         "stores_region_ends (region_id = 0 OR region_id > 100) and stores_region_not_five "
         "(region_id <= 4 OR region_id >= 6) take, to reference by "
-        "fk_stores_region_id_regions; give regions.id keys the checks take (a value "
+        "fk_stores_region_id_regions, and the 2 it would seed are numbered 5 to 6 by "
+        "regions_id_seq: refused before any row is written; give regions.id keys the "
+        "checks take (a value "
         "generator, e.g. under entities.Region.columns.id:"
     ) in str(caught.value)

@@ -8,10 +8,11 @@ Owns: reading check constraints into what values they allow (``checks``, into a
 bounds by constants: ``times``; another value than a row's own: ``beside``), the
 insert order (``order``), each table's statement (``plan``, over ``context``,
 ``rules``, ``uniques``, ``branches``, ``apart``, ``select`` and ``deferred``) and
-the refusals (``refusals``; a count asked by name that a key cannot hold, before
-any insert: ``room``; an exclusion's ranges kept apart from the rows there:
-``excludes``), big loads as pg_restore does them, streamed from a
-second session (``bulk``), and running them safely in one transaction (``run``).
+the refusals (``refusals``; a count asked by name that a key cannot hold, or a
+foreign key with no parent key to take, before any insert: ``room``; an exclusion's
+ranges kept apart from the rows there: ``excludes``), big loads as pg_restore does
+them, streamed from a second session (``bulk``), and running them safely in one
+transaction (``run``).
 
 May import: ``live`` (connecting), ``model``, ``util`` and the foundation (and
 psycopg, pglast).

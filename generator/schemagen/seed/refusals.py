@@ -30,19 +30,20 @@ def unsupported(ent: Entity, name: str, expression: str, why: str) -> str:
     )
 
 
-def no_parent_key(ent: Entity, fk: ForeignKey, parent: Entity, words: str) -> str:
+def no_parent_key(ent: Entity, fk: ForeignKey, parent: Entity, words: str, known: str = "") -> str:
     """The message refusing ``fk`` of ``ent`` where ``parent`` holds no row it may
-    pick (``words``: see KeyPick.words); where checks of ``ent`` on its columns
-    refuse every key there, the value generators that would give it one."""
+    pick (``words``: see KeyPick.words; ``known``: how that is known before any
+    insert, see room); where checks of ``ent`` on its columns refuse every key
+    there, the value generators that would give it one."""
     refused = f"cannot seed {ent.table}: {fk.ref_table} has no rows"
     if not words.endswith(("takes", "take")):
-        return f"{refused}{' ' + words if words else ''} to reference by {fk.name}"
+        return f"{refused}{' ' + words if words else ''} to reference by {fk.name}{known}"
     ref, column = fk.ref_columns[0], fk.columns[0]
     refs = ", ".join(f"{fk.ref_table}.{r}" for r in fk.ref_columns)
     columns = ", ".join(f"{ent.table}.{c}" for c in fk.columns)
     checks = "the check takes" if words.endswith("takes") else "the checks take"
     return (
-        f"{refused} {words}, to reference by {fk.name}; give {refs} keys {checks} (a value "
+        f"{refused} {words}, to reference by {fk.name}{known}; give {refs} keys {checks} (a value "
         f"generator, e.g. under entities.{parent.name}.columns.{ref}: "
         'seed: {sql: "<SQL expression over n, the row number>"}) or '
         f"{columns} a value generator that names keys {fk.ref_table} holds, e.g. under "

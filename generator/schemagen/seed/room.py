@@ -1,5 +1,7 @@
-"""The rows each table's counted key holds, known before any insert: a count asked
-by name (``--rows-per``) past them is refused up front, before a row is written.
+"""The rows each table's counted key holds, and the parent rows each foreign key
+picks from, known before any insert: a count asked by name (``--rows-per``) past
+them, or a NOT NULL foreign key whose parent will hold no key it may take, is
+refused up front, before a row is written.
 
 A unique key made only of foreign keys and columns of few values holds as many rows
 as its combinations (see :mod:`.uniques`); with the parents' counts (the rows there
@@ -9,11 +11,15 @@ sizes it, a count ``--rows`` shares out capped (its children then count its capp
 rows): the refusal comes before the parents' inserts, which a rollback would undo
 but whose sequence numbers it would not give back.
 
-Not where a foreign key picks among its parent's rows (those holding a value in a
-nullable key, or one that fits a narrower column: see :class:`.context.KeyPick`):
-how many of the new rows qualify is known once they are made. Such a table, and any
-table below it, is left to the refusal in the seed's transaction (rolled back,
-nothing written).
+Where a foreign key picks among its parent's rows (those holding a value in a
+nullable key, a key that fits a narrower column, or one its checks take: see
+:class:`.context.KeyPick`), those rows are counted here too: the rows there that
+the pick holds, and the new rows' keys where they are known before they are made
+(none asked, or numbered by an identity or serial sequence, read from where it
+stands after ``--append`` moved it past the rows there). A key seed makes by its
+own rule (or a composite one) is known once made: such a table, and any table
+below it, is left to the refusal in the seed's transaction (rolled back, nothing
+written, though the parents' sequences keep the numbers they gave).
 """
 
 from __future__ import annotations
@@ -22,11 +28,16 @@ from typing import Any
 
 import psycopg
 
-from ..model.schema import Entity, Schema
+from ..model.schema import Entity, ForeignKey, Schema
+from ..revision.tables import type_sql
 from .collisions import held_keys
-from .context import TableContext, key_pick
+from .context import TableContext, key_pick, parent_rows
 from .order import insert_order
 from .plan import size_table
+from .refusals import SeedError, no_parent_key
+from .select import takes_null
+from .sequences import upcoming_numbers
+from .values import ident, qualified_ident
 
 
 def refuse_unmet_counts(
@@ -38,28 +49,103 @@ def refuse_unmet_counts(
     asked: frozenset[str],
 ) -> None:
     """SeedError, before any insert, for the first table (in insert order) whose
-    count asked by name its counted key cannot hold, or whose key no count of parent
-    rows would make room for (see the module)."""
+    count asked by name its counted key cannot hold, whose key no count of parent
+    rows would make room for, or whose NOT NULL foreign key finds no parent row to
+    pick (see the module)."""
     order, deferred = insert_order(schema)
     counts = {t: existing[t] + wanted.get(t, 0) for t in existing}
     ctx = TableContext(schema, seed, counts=counts, existing=existing, asked=asked)
     unknown: set[str] = set()
     for ent in order:
-        if _picks_unknown(schema, ent, deferred[ent.table], unknown):
+        fks = [fk for fk in ent.foreign_keys if fk.name not in deferred[ent.table]]
+        known = [
+            fk for fk in fks if fk.ref_table not in unknown and _count_picked(conn, ctx, ent, fk)
+        ]
+        if len(known) < len(fks):
             unknown.add(ent.table)
+            # unsized, it gets rows where they were asked by name: else refused anyway
+            if ent.table in asked and wanted.get(ent.table, 0) > 0:
+                _refuse_unpicked(conn, ctx, ent, known)
             continue
         if existing[ent.table]:
             for key, count in held_keys(conn, ent).items():
                 ctx.held[(ent.table, key)] = count
         # (a count --rows shares out is capped in ctx.counts, as the seed will)
-        size_table(ctx, ent, wanted.get(ent.table, 0), deferred[ent.table])
+        if size_table(ctx, ent, wanted.get(ent.table, 0), deferred[ent.table]).rows > 0:
+            _refuse_unpicked(conn, ctx, ent, fks)
 
 
-def _picks_unknown(schema: Schema, ent: Entity, deferred: set[str], unknown: set[str]) -> bool:
-    """Whether a foreign key of ``ent`` filled by its insert picks among rows not
-    counted yet: a pick of its parent's rows, or a parent left unknown."""
-    return any(
-        fk.ref_table in unknown or bool(key_pick(schema, ent, fk))
-        for fk in ent.foreign_keys
-        if fk.name not in deferred
+def _count_picked(
+    conn: psycopg.Connection[Any], ctx: TableContext, ent: Entity, fk: ForeignKey
+) -> bool:
+    """Whether the parent rows ``fk`` picks from are known before any insert (then
+    counted into ``ctx.valued``, as the seed counts its copy of their keys once the
+    parent is filled): the rows there its pick holds, and those of the new rows."""
+    pick = key_pick(ctx.schema, ent, fk)
+    if not pick or (fk.ref_table, pick) in ctx.valued:
+        return True
+    parent = ctx.schema.entity_by_table(fk.ref_table)
+    found = _new_keys(conn, ctx, parent, fk)
+    if found is None:
+        return False
+    there = 0
+    if ctx.existing[parent.table]:
+        row = conn.execute(  # type: ignore[arg-type]
+            f"SELECT count(*) FROM {qualified_ident(parent.table)} WHERE {pick.where()}"
+        ).fetchone()
+        there = int(row[0]) if row else 0
+    new = 0
+    if found[0]:
+        row = conn.execute(  # type: ignore[arg-type]
+            f"SELECT count(*) FROM ({found[0]}) AS seed_new WHERE {pick.where()}"
+        ).fetchone()
+        new = int(row[0]) if row else 0
+    ctx.valued[(parent.table, pick)] = there + new
+    return True
+
+
+def _new_keys(
+    conn: psycopg.Connection[Any], ctx: TableContext, parent: Entity, fk: ForeignKey
+) -> tuple[str, str] | None:
+    """(a query of the keys ``fk`` references that the parent's new rows will hold,
+    the words saying how they are numbered), ("", "") where it gets none, None where they
+    are not known before they are made (see the module)."""
+    rows = ctx.counts[parent.table] - ctx.existing[parent.table]
+    if rows <= 0:
+        return "", ""
+    if len(fk.ref_columns) != 1:
+        return None
+    ref = parent.column(fk.ref_columns[0])
+    if not (ref.identity or ref.serial):
+        return None
+    numbers = upcoming_numbers(conn, parent.table, ref.name)
+    if numbers is None:
+        return None
+    shown, first, step = numbers
+    typed = type_sql(ref.type, ctx.schema)
+    query = (
+        f"SELECT CAST({first} + {step} * k AS {typed}) AS {ident(ref.name)} "
+        f"FROM generate_series(0, {rows - 1}) AS g(k)"
     )
+    last = first + step * (rows - 1)
+    return query, f"the {rows} it would seed are numbered {first} to {last} by {shown}"
+
+
+def _refuse_unpicked(
+    conn: psycopg.Connection[Any], ctx: TableContext, ent: Entity, fks: list[ForeignKey]
+) -> None:
+    """SeedError where a foreign key of ``ent`` (asked rows) finds no parent row to
+    pick and a column of it seed would fill cannot be NULL (as select refuses it
+    once the parents are filled)."""
+    for fk in fks:
+        if parent_rows(ctx, ent, fk) > 0:
+            continue
+        cols = [ent.column(c) for c in fk.columns]
+        if all((c.seed is not None and c.seed.sql) or takes_null(ctx.schema, c) for c in cols):
+            continue  # NULL, or the user's value generator names its keys
+        parent = ctx.schema.entity_by_table(fk.ref_table)
+        found = _new_keys(conn, ctx, parent, fk)
+        known = f", and {found[1]}" if found and found[1] else ""
+        known += ": refused before any row is written"
+        words = key_pick(ctx.schema, ent, fk).words()
+        raise SeedError(no_parent_key(ent, fk, parent, words, known))

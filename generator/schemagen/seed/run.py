@@ -20,7 +20,6 @@ from .collisions import held_keys, past_rows_there
 from .context import ALL_ROWS, KeyPick, TableContext, key_pick, keys_table
 from .deferred import new_rows_table, row_keys
 from .excludes import refuse_unbounded_ranges
-from .narrow_keys import refuse_unfit_keys
 from .order import default_rows, insert_order
 from .plan import TablePlan, plan_table
 from .refusals import SeedError
@@ -115,7 +114,6 @@ def seed_connection(
         if full:
             result.sequences = move_sequences(conn, schema, existing)
         check_room(conn, schema, wanted)
-        refuse_unfit_keys(conn, schema, wanted, existing)
         asked = frozenset(rows_per) if asked is None else asked
         refuse_unmet_counts(conn, schema, wanted, existing, seed, asked)
         refuse_unbounded_ranges(conn, schema, wanted, existing)
@@ -291,7 +289,9 @@ def _contiguous(conn: psycopg.Connection[Any], schema: Schema, table: str) -> in
     """The offset of a single integer primary key that runs without gaps, or None."""
     pk = schema.entity_by_table(table).primary_key.columns
     if len(pk) != 1 or schema.entity_by_table(table).column(pk[0]).type.kind not in (
-        "smallint", "integer", "bigint"
+        "smallint",
+        "integer",
+        "bigint",
     ):
         return None
     col = ident(pk[0])

@@ -14,6 +14,7 @@ from ..model.schema import (
     Column,
     Entity,
     ForeignKey,
+    Schema,
     column_enum,
 )
 from ..revision.tables import type_sql
@@ -447,10 +448,15 @@ def _null_share(t: TableJob, cols: list[Column], drawn: str, expr: str) -> str:
 
 
 def may_be_null(t: TableJob, col: Column) -> bool:
+    """Whether ``col`` takes NULL (see :func:`takes_null`)."""
+    return takes_null(t.ctx.schema, col)
+
+
+def takes_null(schema: Schema, col: Column) -> bool:
     """Whether ``col`` takes NULL: nullable, and not of a NOT NULL domain (a column
     may be declared nullable over one, which PostgreSQL refuses NULL in all the same)."""
     dom = col.type.domain
-    return col.nullable and not (dom is not None and t.ctx.schema.domain(dom).not_null)
+    return col.nullable and not (dom is not None and schema.domain(dom).not_null)
 
 
 def _outer(t: TableJob, name: str, columns: list[str]) -> str:
