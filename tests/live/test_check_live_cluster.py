@@ -54,7 +54,8 @@ entities:
       payments_rest: {default: true}
 views:
   OwnerCounts:
-    view: audit.owner_counts
+    schema: audit
+    view: owner_counts
     materialized: true
     sql: "SELECT owner_id, count(*) AS accounts FROM accounts GROUP BY owner_id"
     columns: {owner_id: {type: bigint}, accounts: {type: bigint}}

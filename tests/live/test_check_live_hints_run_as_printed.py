@@ -134,7 +134,8 @@ views:
     sql: 'SELECT id, code FROM "Notes" WHERE code IS NOT NULL'
     columns: {id: {type: bigint}, code: {type: text}}
   OrderCodes:
-    view: sales.OrderCodes
+    schema: sales
+    view: OrderCodes
     materialized: true
     description: Codes ordered.
     sql: 'SELECT code, count(*) AS orders FROM sales."order" GROUP BY code'

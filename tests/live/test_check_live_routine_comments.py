@@ -56,7 +56,8 @@ views:
     sql: "SELECT DISTINCT city FROM stores"
     columns: {city: {type: string, length: 40}}
   CityCounts:
-    view: audit.city_counts
+    schema: audit
+    view: city_counts
     materialized: true
     description: Stores per city.
     sql: "SELECT city, count(*) AS stores FROM stores GROUP BY city"

@@ -33,7 +33,8 @@ views:
       id: {type: bigint, description: The sailing.}
       route: {type: string, length: 40, description: Where it goes.}
   RouteCounts:
-    view: billing.route_counts
+    schema: billing
+    view: route_counts
     materialized: true
     sql: "SELECT route, count(*) AS sailings FROM sailings GROUP BY route"
     columns:

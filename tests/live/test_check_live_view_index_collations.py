@@ -32,7 +32,8 @@ views:
       ix_store_names_name: {columns: [name, id]}
       ix_store_names_code: {columns: [code]}
   CodeCounts:
-    view: audit.code_counts
+    schema: audit
+    view: code_counts
     materialized: true
     sql: "SELECT code, count(*) AS stores FROM stores GROUP BY code"
     columns: {code: {type: text}, stores: {type: bigint}}

@@ -45,7 +45,8 @@ views:
       ix_route_fares_route: {columns: [route], ops: {route: varchar_pattern_ops}}
       ix_route_fares_top: {columns: [top_fare], include: [sailings]}
   OpenFares:
-    view: billing.open_fares
+    schema: billing
+    view: open_fares
     materialized: true
     sql: "SELECT id, fare FROM sailings WHERE state <> 'Closed'"
     columns: {id: {type: bigint}, fare: {type: numeric, precision: 10, scale: 2}}

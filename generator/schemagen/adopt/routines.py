@@ -339,9 +339,9 @@ def _views(
 def _nameable(key: str) -> bool:
     """Whether the language can name the view the catalog keys ``key`` (as a table).
 
-    ``view:`` takes any name but one holding a dot (``sales.v`` is view v of schema
-    sales) or a double quote: a space or a capital is quoted in SQL, as corpus 53's
-    "odd view" is."""
+    ``view:`` takes any name but one holding a dot or a double quote (validate refuses
+    them: its schema is ``schema:``'s): a space or a capital is quoted in SQL, as corpus
+    53's "odd view" is."""
     bare = naming.split_qualified(key)[1]
     return "." not in bare and '"' not in bare and not naming.too_long(bare)
 

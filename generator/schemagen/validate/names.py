@@ -69,6 +69,30 @@ def _check_name(
         report.error(path, f"{what} {problem}")
 
 
+def check_unqualified(report: Reporter, path: YamlPath, given: object, what: str) -> None:
+    """A database name written out (``table:``, ``view:``) holds no dot nor double
+    quote: its PostgreSQL schema is ``schema:``'s, and keys split at the dot, so
+    ``view: sales.v`` would be read as view v of schema sales, past ``schema:``
+    and its checks, while it reads as public's ``"sales.v"`` (which the language
+    cannot name: ``schemagen import`` lists one)."""
+    name = str(given)
+    if "." not in name and '"' not in name:
+        return
+    schema, _, bare = name.rpartition(".")
+    if schema and naming.is_identifier(schema) and naming.is_identifier(bare):
+        said = (
+            f"holds a dot: a {what}'s PostgreSQL schema is given by schema:, "
+            f"so say schema: {schema} and {what}: {bare}"
+        )
+    else:
+        mark = "a dot" if "." in name else "a double quote"
+        said = (
+            f"holds {mark}, which the language names no {what} with (a {what}'s "
+            "PostgreSQL schema is given by schema:)"
+        )
+    report.error(path, f"{what} name '{name}' {said}")
+
+
 def _check_pg_schema(report: Reporter, path: YamlPath, name: str) -> None:
     """A schema of the user's own: PostgreSQL keeps pg_* and information_schema."""
     if name.startswith("pg_") or name == "information_schema":
@@ -108,6 +132,8 @@ def check_entity_names(entity: Entity, src: Sources, report: Reporter) -> None:
     keep = "" if "table" in raw else f", with table: {table} to keep the table's name"
     _check_class_name(report, base, entity.name, "entity name", keep)
     table_path = (*base, "table") if "table" in raw else base
+    if "table" in raw:
+        check_unqualified(report, table_path, raw["table"], "table")
     _check_name(report, table_path, table, "table name", digit_first=True)
     if pg_schema is not None:
         _check_pg_schema(report, (*base, "schema") if "schema" in raw else ("database",), pg_schema)

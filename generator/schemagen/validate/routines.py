@@ -19,7 +19,7 @@ from ..normalize.resolver import Resolver, Unresolved, pg_schema, qualified_tabl
 from ..normalize.routines import build_function, function_reads
 from ..source.loader import Sources, YamlPath, mapping
 from ..util.sqlrefs import Reads, SqlSyntaxError, select_reads
-from .names import AMBIGUOUS_ATTRIBUTE, ambiguous_class
+from .names import AMBIGUOUS_ATTRIBUTE, ambiguous_class, check_unqualified
 from .references import check_column_list, check_index
 from .reporter import Reporter
 
@@ -168,6 +168,8 @@ def check_view(
     spec = mapping(src.views[name])
     path: YamlPath = ("views", name)
     _check_view_python_names(report, path, name, spec)
+    if "view" in spec:
+        check_unqualified(report, (*path, "view"), spec["view"], "view")
     if name in src.entities or name in src.enums:
         report.error(path, f"'{name}' is also an entity or enum name: models.py needs one class")
     columns = [str(c) for c in mapping(spec.get("columns"))]
