@@ -183,3 +183,25 @@ entities:
         "entities.Word.partitions.words_f.from: partition words_f overlaps partition words_a",
         "entities.Word.partitions.words_z.from: partition words_z overlaps partition words_f",
     ]
+
+
+def test_integer_bounds_quoted_or_not_are_compared_as_numbers(tmp_path: Path) -> None:
+    """``from: '0'`` on a bigint key is 0 to PostgreSQL (it prints a bigint's bounds
+    so, and import wrote them so): it was refused as 'not a bigint value'. Its ranges
+    are compared as numbers all the same, and a value that is no integer is refused."""
+    text = BASE + """
+    partition_by: {range: [id]}
+    partitions:
+      payments_low: {from: MINVALUE, to: '0'}
+      payments_mid: {from: 0, to: '1000'}
+      payments_odd: {from: '-1', to: '5'}
+      payments_bad: {from: 'x', to: 2000}
+    """
+    assert issues_of(tmp_path, {"s.yaml": text}) == [
+        "schema/s.yaml:12:22: entities.Payment.partitions.payments_mid.from: partition "
+        "payments_mid overlaps partition payments_odd",
+        "schema/s.yaml:13:22: entities.Payment.partitions.payments_odd.from: partition "
+        "payments_odd overlaps partition payments_low",
+        "schema/s.yaml:14:7: entities.Payment.partitions.payments_bad: a bound value is "
+        "not a bigint value",
+    ]

@@ -134,6 +134,7 @@ _HASH = re.compile(r"^FOR VALUES WITH \(modulus (\d+), remainder (\d+)\)$")
 _FROM_TO = re.compile(r"^FOR VALUES FROM \((.*?)\) TO \((.*)\)$", re.S)
 _IN = re.compile(r"^FOR VALUES IN \((.*)\)$", re.S)
 _NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+_INTEGER = re.compile(r"^-?[0-9]+$")
 
 
 def partition_key_spec(key: str) -> dict[str, Any] | None:
@@ -156,8 +157,11 @@ def partition_key_spec(key: str) -> dict[str, Any] | None:
     return {match.group(1).lower(): items}
 
 
-def partition_spec(bound: str) -> dict[str, Any] | None:
-    """A bound as ``pg_get_expr`` prints it -> the ``partitions:`` entry."""
+def partition_spec(bound: str, integers: tuple[bool, ...] = ()) -> dict[str, Any] | None:
+    """A bound as ``pg_get_expr`` prints it -> the ``partitions:`` entry; ``integers``:
+    whether each key column (in key order) is of an integer type, whose values are
+    written as YAML integers (PostgreSQL prints a bigint or smallint constant, and a
+    negative integer, quoted: ``FROM ('0')``)."""
     bound = bound.strip()
     if bound == "DEFAULT":
         return {"default": True}
@@ -166,12 +170,22 @@ def partition_spec(bound: str) -> dict[str, Any] | None:
         return {"modulus": int(hashed.group(1)), "remainder": int(hashed.group(2))}
     ranged = _FROM_TO.match(bound)
     if ranged:
-        low, high = _values(ranged.group(1)), _values(ranged.group(2))
+        low = _numbered(_values(ranged.group(1)), integers)
+        high = _numbered(_values(ranged.group(2)), integers)
         return {"from": low[0] if len(low) == 1 else low, "to": high[0] if len(high) == 1 else high}
     listed = _IN.match(bound)
     if listed:
-        return {"in": _values(listed.group(1))}
+        values = _values(listed.group(1))
+        return {"in": _numbered(values, integers[:1] * len(values))}
     return None
+
+
+def _numbered(values: list[Any], integers: tuple[bool, ...]) -> list[Any]:
+    """``values``, each quoted integer of an integer key column as its number."""
+    return [
+        int(v) if isinstance(v, str) and is_integer and _INTEGER.match(v) else v
+        for v, is_integer in zip(values, integers + (False,) * len(values), strict=False)
+    ]
 
 
 def _values(text: str) -> list[Any]:

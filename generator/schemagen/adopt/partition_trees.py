@@ -57,22 +57,28 @@ class PartitionMapping(MappingState):
         key = partition_key_spec(shape.partition_key or "")
         if key is None or self._partition_problem(name, shape) is not None:
             return None
-        return key, self._partition_entries(shape, shape.partitions)
+        return key, self._partition_entries(shape, shape.partitions, _integers(shape, key))
 
-    def _partition_entries(self, shape: TableShape, bounds: dict[str, str]) -> dict[str, Any]:
-        """The ``partitions:`` entries of ``bounds`` (partition -> bound), each partition
-        partitioned in turn with its ``partition_by:`` and ``partitions:``."""
+    def _partition_entries(
+        self, shape: TableShape, bounds: dict[str, str], integers: tuple[bool, ...]
+    ) -> dict[str, Any]:
+        """The ``partitions:`` entries of ``bounds`` (partition -> bound; ``integers``:
+        which columns of their key are of an integer type), each partition partitioned
+        in turn with its ``partition_by:`` and ``partitions:``."""
         entries: dict[str, Any] = {}
         for part, bound in sorted(bounds.items()):
-            spec = partition_spec(bound)
+            spec = partition_spec(bound, integers)
             if spec is None:
                 continue
             key = shape.partition_keys.get(part)
             if key is not None:
-                spec = {**spec, "partition_by": partition_key_spec(key)}
+                own_key = partition_key_spec(key) or {}
+                spec = {**spec, "partition_by": own_key}
                 own = shape.sub_partitions.get(part, {})
                 if own:
-                    spec["partitions"] = self._partition_entries(shape, own)
+                    spec["partitions"] = self._partition_entries(
+                        shape, own, _integers(shape, own_key)
+                    )
             entries[part] = spec
         return entries
 
@@ -105,3 +111,19 @@ class PartitionMapping(MappingState):
         if problem is not None:
             return problem
         return "the language needs letters, digits and _"
+
+
+#: format_type's names of PostgreSQL's integer types
+_INTEGER_TYPES = frozenset({"smallint", "integer", "bigint"})
+
+
+def _integers(shape: TableShape, key: dict[str, Any]) -> tuple[bool, ...]:
+    """Whether each item of the partition ``key`` (as :func:`partition_key_spec` gives
+    it) is a column of ``shape`` of an integer type (an expression is not)."""
+    items: list[Any] = next(iter(key.values()), [])
+    return tuple(
+        isinstance(item, str)
+        and item in shape.columns
+        and shape.columns[item].type in _INTEGER_TYPES
+        for item in items
+    )

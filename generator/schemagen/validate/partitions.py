@@ -189,7 +189,8 @@ def _parser(col: Column | None) -> Callable[[str], Any] | None:
         return None
     kind = col.type.kind
     if kind in INTEGER_TYPES:
-        return int
+        # '0' is an integer to PostgreSQL as 0 is (it prints a bigint's bound so)
+        return lambda text: int(_unquote(text))
     if kind in ("numeric", "float", "double"):
         return decimal.Decimal
     if kind == "date":
