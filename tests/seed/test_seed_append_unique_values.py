@@ -4,16 +4,14 @@ rows there (rows + 1), so a table seeded, then thinned (rows deleted), or writte
 by hand with seed's very values, met them again ('duplicate key value violates
 unique constraint "uq_items_ext_number"') and the whole seed failed. Seed now
 looks, before it writes, for the rows there that its new rows' keys would meet,
-and numbers its rows past the last such one (again until none meets)."""
+and numbers its rows by the row numbers, from 1, whose values meet none of them."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from migration_harness import write_schema
 from pgcluster import PgCluster
-from schemagen.seed.refusals import SeedError
 from schemagen.seed.run import seed_connection
 from seed_checks import created, project_schema, table_digest, violations
 
@@ -63,12 +61,16 @@ def test_append_meets_none_of_the_values_there(pg: PgCluster, pg_db: str, tmp_pa
     assert kept == (3,)
 
 
-def test_values_met_again_and_again_are_refused(pg: PgCluster, pg_db: str, tmp_path: Path) -> None:
+def test_values_met_every_hundred_rows_are_passed_over(
+    pg: PgCluster, pg_db: str, tmp_path: Path
+) -> None:
+    """Numbered past each row there it met, seed was refused after eight passes ('meet
+    rows there again and again'); the new rows take the numbers no row there holds."""
     write_schema(tmp_path, {"schema.yaml": SCHEMA})
     schema = project_schema(tmp_path)
     ent = schema.entity_by_table("items")
     with created(pg, pg_db, tmp_path) as conn:
-        # a number seed makes every 100 rows on (row n makes n - 1): each pass meets one
+        # a number seed makes every 100 rows on (row n makes n - 1), a NULL note each
         conn.execute(
             "INSERT INTO items (sku, ext_number, weight, token, note, color)"
             " SELECT 'hand-' || i, 100 * i, 99 + i, gen_random_uuid(), NULL, 'red'"
@@ -76,12 +78,15 @@ def test_values_met_again_and_again_are_refused(pg: PgCluster, pg_db: str, tmp_p
         )
         conn.commit()
         before = table_digest(conn, ent)
-        with pytest.raises(SeedError) as caught:
-            seed_connection(conn, schema, rows=100, seed=6, append=True)
-        after = table_digest(conn, ent)
-    message = str(caught.value)
-    assert message.startswith("cannot seed items: the values seed makes for its unique keys")
-    assert (
-        "(uq_items_ext_number)" in message and "give a column of each a value generator" in message
-    )
-    assert after == before  # nothing written
+        seed_connection(conn, schema, rows=100, seed=6, append=True)
+        assert violations(conn, schema) == []
+        row = conn.execute(
+            "SELECT count(*), count(DISTINCT ext_number), count(*) FILTER (WHERE ext_number"
+            " % 100 = 0 AND ext_number > 0) FROM items"
+        ).fetchone()
+        kept = conn.execute(
+            "SELECT count(*) FROM items WHERE sku LIKE 'hand-%' AND ext_number = 100 * id"
+        ).fetchone()
+    assert before[0] == 12
+    assert row == (112, 112, 12)  # the hundreds are the rows there's alone
+    assert kept == (12,)

@@ -1,9 +1,13 @@
 """The rows there that a table's new rows would meet on a unique key (``seed
 --append``). Seed builds a unique column from the row number, which starts past
 the rows there; rows deleted since an earlier seed, or written with seed's very
-values, hold values the new rows' numbers make again. Before a table's insert,
-:func:`past_rows_there` looks for them and numbers the new rows past the last
-row number that meets one, until none does."""
+values, hold values the new rows' numbers make again. Before a table's insert, the
+plan's probe looks for them; where one is met, :func:`fill_gaps` gives the new rows
+the first row numbers, from 1, whose values meet no row there (the gaps the rows
+there leave: a bounded value space, ``code LIKE 'T_'``, keeps its room), and refuses
+where the numbers its values can take run out. A key counted through its
+combinations is numbered by them instead: :func:`past_rows_there` numbers its rows
+past the last row number that meets one, until none does."""
 
 from __future__ import annotations
 
@@ -23,11 +27,11 @@ PASSES = 8
 def probe_sql(
     ent: Entity, columns: list[str], inner: str, outer: str, source: str, counted: tuple[str, ...]
 ) -> tuple[str, tuple[str, ...]]:
-    """The query of the last row number whose new row meets a row there on a unique
-    key, and of each key whether one does; with the keys it looks at: those whose
-    columns this insert writes, but the one counted through its combinations
-    (``counted``, whose combinations there are left out already) and those over
-    expressions. ("", ()) when there is none."""
+    """The query of each new row's number (``n``) and, for each key it looks at,
+    whether the row meets a row there on it (``m0``, ``m1``, ...); with those keys:
+    those whose columns this insert writes, but the one counted through its
+    combinations (``counted``, whose combinations there are left out already) and
+    those over expressions. ("", ()) when there is none."""
     keys: list[tuple[str, tuple[str, ...], str | None]] = []
     if ent.has_primary_key:
         keys.append(("primary key", ent.primary_key.columns, None))
@@ -48,14 +52,89 @@ def probe_sql(
         match += f" AND ({where})" if where else ""
         met.append(f"EXISTS (SELECT 1 FROM {table} AS e WHERE {match})")
     flags = ", ".join(f"{m} AS m{i}" for i, m in enumerate(met))
-    anyone = " OR ".join(f"m{i}" for i in range(len(met)))
-    each = ", ".join(f"bool_or(m{i})" for i in range(len(met)))
     rows = f"SELECT {outer}, v.seed_row_n FROM (SELECT {inner}, n AS seed_row_n FROM {source}) AS v"
-    sql = (
-        f"SELECT max(CASE WHEN {anyone} THEN seed_row_n END), {each} FROM "
-        f"(SELECT s.seed_row_n, {flags} FROM ({rows}) AS s) AS met"
-    )
+    sql = f"SELECT s.seed_row_n AS n, {flags} FROM ({rows}) AS s"
     return sql, tuple(name for name, _, _ in keys)
+
+
+def _anyone(keys: tuple[str, ...]) -> str:
+    """Whether a row of a probe (see probe_sql) meets a row there on any key."""
+    return " OR ".join(f"m{i}" for i in range(len(keys)))
+
+
+def met_any(conn: psycopg.Connection[Any], probe: tuple[str, tuple[str, ...]]) -> bool:
+    """Whether a new row of the plan whose ``probe`` this is meets a row there."""
+    sql, keys = probe
+    if not sql:
+        return False
+    row = conn.execute(  # type: ignore[arg-type]
+        f"SELECT EXISTS (SELECT 1 FROM ({sql}) AS met WHERE {_anyone(keys)})"
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def met_table(table: str) -> str:
+    """The temporary list of the row numbers whose new row of ``table`` would meet a
+    row there (see fill_gaps)."""
+    return f"pg_temp.{ident('seed_met_' + table)}"
+
+
+def free_numbers(table: str, last: int, rows: int) -> str:
+    """The source of the first ``rows`` row numbers up to ``last`` whose new row of
+    ``table`` meets no row there (those :func:`fill_gaps` lists left out), as ``g(n)``."""
+    return (
+        f"(SELECT g.n FROM generate_series(1, {last}) AS g(n) WHERE NOT EXISTS "
+        f"(SELECT 1 FROM {met_table(table)} AS m WHERE m.n = g.n) ORDER BY g.n "
+        f"LIMIT {rows}) AS g"
+    )
+
+
+def fill_gaps(
+    conn: psycopg.Connection[Any],
+    table: str,
+    rows: int,
+    last: int,
+    refill: Callable[[int], tuple[str, tuple[str, ...]]],
+) -> None:
+    """Number ``rows`` new rows of ``table`` from 1 where their unique values meet no
+    row there: ``refill(last)`` plans them among the row numbers up to ``last`` (the
+    values seed makes for them: the value space each must fit) and gives the probe of
+    those numbers; the ones it finds meeting a row there are listed (met_table) and
+    left out (free_numbers). Where fewer than ``rows`` are left, ``last`` grows by the
+    shortfall and the table is planned again (refused there where its values do not
+    fit that many numbers, said with the room the rows there leave), up to PASSES
+    times; SeedError past that, before any row is written."""
+    tried = held = 0
+    for _ in range(PASSES):
+        try:
+            sql, keys = refill(last)
+        except SeedError as exc:
+            if not tried:
+                raise
+            raise SeedError(
+                f"cannot seed {table}: rows there hold the values seed makes for its unique "
+                f"keys ({', '.join(keys)}) on {held} of its first {tried} row numbers, "
+                f"leaving room for {tried - held} of the {rows} rows asked, and no more row "
+                f"numbers fit: {exc}"
+            ) from None
+        met = met_table(table)
+        conn.execute(f"DROP TABLE IF EXISTS {met}")
+        conn.execute(
+            f"CREATE TEMP TABLE {met} ON COMMIT DROP AS SELECT n FROM ({sql}) AS met "
+            f"WHERE {_anyone(keys)}"
+        )
+        row = conn.execute(f"SELECT count(*) FROM {met}").fetchone()  # type: ignore[arg-type]
+        held = int(row[0]) if row else 0
+        free, tried = last - held, last
+        if free >= rows:
+            return
+        last += rows - free
+    raise SeedError(
+        f"cannot seed {table}: the values seed makes for its unique keys ({', '.join(keys)}) "
+        f"meet rows there again and again: {held} of the first {tried} row numbers make "
+        f"values held there, room for {free} of the {rows} rows asked; give a column of "
+        "each a value generator (seed: {sql: ...})"
+    )
 
 
 def held_keys(conn: psycopg.Connection[Any], ent: Entity) -> dict[tuple[str, ...], int]:
@@ -107,7 +186,10 @@ def past_rows_there(
         sql, keys = probe
         if not sql:
             return skipped
-        row = conn.execute(sql).fetchone()  # type: ignore[arg-type]
+        each = ", ".join(f"bool_or(m{i})" for i in range(len(keys)))
+        row = conn.execute(  # type: ignore[arg-type]
+            f"SELECT max(CASE WHEN {_anyone(keys)} THEN n END), {each} FROM ({sql}) AS met"
+        ).fetchone()
         if row is None or row[0] is None:
             return skipped
         met = [key for key, hit in zip(keys, row[1:], strict=True) if hit]

@@ -32,6 +32,9 @@ class TableContext:
     #: table -> row numbers passed over after its rows there, so that its new rows'
     #: unique values meet none of theirs (see collisions)
     skipped: dict[str, int] = field(default_factory=dict)
+    #: table -> the last row number its new rows may take, from 1, each one whose
+    #: unique values meet none of the rows there (see collisions.fill_gaps)
+    filling: dict[str, int] = field(default_factory=dict)
     #: (table, a unique key's columns) -> the rows there holding a combination of it
     #: (see collisions.held_keys); a table not in it holds none but those there
     held: dict[tuple[str, tuple[str, ...]], int] = field(default_factory=dict)
@@ -175,9 +178,7 @@ def key_checks(ent: Entity, fk: ForeignKey) -> tuple[tuple[str, str], ...]:
 
 def _generated(ent: Entity, fk: ForeignKey) -> bool:
     """Whether the user's value generator makes a column of ``fk`` (see select)."""
-    return any(
-        (col := ent.column(c)).seed is not None and bool(col.seed.sql) for c in fk.columns
-    )
+    return any((col := ent.column(c)).seed is not None and bool(col.seed.sql) for c in fk.columns)
 
 
 def parent_rows(ctx: TableContext, ent: Entity, fk: ForeignKey) -> int:

@@ -29,7 +29,7 @@ from ..model.schema import Entity, ForeignKey
 from .apart import keys_apart, self_reference_of, shifts
 from .branches import branch_choices
 from .checks import CheckRules
-from .collisions import probe_sql
+from .collisions import free_numbers, probe_sql
 from .context import TableContext, parent_rows
 from .deferred import deferred_update, new_rows_table, row_keys
 from .excludes import kept_apart
@@ -71,6 +71,9 @@ class TablePlan:
     #: with rows there, the query of the new rows meeting theirs on a unique key,
     #: and the keys it looks at (see collisions.probe_sql); else ("", ())
     probe: tuple[str, tuple[str, ...]] = ("", ())
+    #: whether its rows are numbered through the free combinations of a counted key
+    #: (``c``, see _free_combinations), not by the row number alone
+    counted: bool = False
 
     @property
     def note(self) -> str | None:
@@ -169,12 +172,16 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
     columns, inner, outer = select_lists(t, deferred)
     unmade = left_null(t, columns, deferred)
     source = f"generate_series({first}, {first + rows - 1}) AS g(n)"
+    looked = source  # the row numbers the probe looks at
     if counter == "c":
-        source = _free_combinations(t, radix_key, unique.radix_where, first, candidates)
+        source = looked = _free_combinations(t, radix_key, unique.radix_where, first, candidates)
+    elif ent.table in ctx.filling:  # the numbers up to it that meet no row there
+        looked = f"generate_series(1, {ctx.filling[ent.table]}) AS g(n)"
+        source = free_numbers(ent.table, ctx.filling[ent.table], rows)
     select = f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {source}) AS v"
     probe: tuple[str, tuple[str, ...]] = ("", ())
     if first > 1:  # rows there: their unique values may be the ones made here
-        probe = probe_sql(ent, columns, ", ".join(inner), ", ".join(outer), source, radix_key)
+        probe = probe_sql(ent, columns, ", ".join(inner), ", ".join(outer), looked, radix_key)
     # No column list when every column is left to its default or identity.
     target = qualified_ident(ent.table)
     target += f" ({', '.join(ident(c) for c in columns)})" if columns else ""
@@ -192,7 +199,10 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
             if order.op == "<>" and (fk := self_reference_of(ent, order)) is not None
         )
         update = deferred_update(ctx, ent, fks, first, off_itself)
-        return TablePlan(ent, rows, first, insert, fks, update, capped, unmade, probe=probe)
+        counted = counter == "c"
+        return TablePlan(
+            ent, rows, first, insert, fks, update, capped, unmade, probe=probe, counted=counted
+        )
     standalone = (
         bool(columns)
         and "pg_temp." not in select
@@ -209,6 +219,7 @@ def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
         select=select if standalone else "",
         columns=tuple(columns),
         probe=probe,
+        counted=counter == "c",
     )
 
 

@@ -16,7 +16,7 @@ import psycopg
 
 from ..model.schema import Entity, Schema
 from .bulk import binary_types, copy_rows, execute, generator_session, load_empty_table
-from .collisions import held_keys, past_rows_there
+from .collisions import fill_gaps, held_keys, met_any, past_rows_there
 from .context import ALL_ROWS, KeyPick, TableContext, key_pick, keys_table
 from .deferred import new_rows_table, row_keys
 from .excludes import refuse_unbounded_ranges
@@ -250,8 +250,9 @@ def _past_rows_there(
     rows: int,
     deferred: dict[str, set[str]],
 ) -> TablePlan:
-    """``plan``, made again from past the rows there its new rows' unique values
-    would meet (see collisions.past_rows_there)."""
+    """``plan``, made again where its new rows' unique values would meet rows there:
+    numbered from 1 by the numbers whose values meet none (see collisions.fill_gaps),
+    or, through a counted key's combinations, past them (collisions.past_rows_there)."""
     plans = [plan]
 
     def replan(skipped: int) -> tuple[int, tuple[str, tuple[str, ...]]]:
@@ -259,7 +260,17 @@ def _past_rows_there(
         plans.append(plan_table(ctx, ent, rows, deferred[ent.table]))
         return plans[-1].first, plans[-1].probe
 
-    past_rows_there(conn, ent.table, plan.first, plan.probe, replan)
+    def refill(last: int) -> tuple[str, tuple[str, ...]]:
+        # its values made for the row numbers up to last (see select.column_job)
+        ctx.skipped[ent.table] = last - ctx.counts[ent.table]
+        ctx.filling[ent.table] = last
+        plans.append(plan_table(ctx, ent, rows, deferred[ent.table]))
+        return plans[-1].probe
+
+    if plan.counted:
+        past_rows_there(conn, ent.table, plan.first, plan.probe, replan)
+    elif met_any(conn, plan.probe):
+        fill_gaps(conn, ent.table, plan.rows, plan.first + plan.rows - 1, refill)
     return plans[-1]
 
 

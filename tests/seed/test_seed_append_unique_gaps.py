@@ -1,0 +1,99 @@
+"""``seed --append`` fills the gaps the rows there leave in a unique column's values:
+seed built its rows' values from row numbers past the rows there and, where one met
+a row there, numbered its rows past it, losing the room below. So a value space of
+few values (``code LIKE 'T_'``: T0 to T9; a one-character text: 1 to 9) was refused
+while it had room ('13 distinct values do not fit the 1 characters its patterns
+leave free'). Now the new rows take the first row numbers, from 1, whose values meet
+no row there, and a space with no room left is refused before any row is written,
+saying how much room the rows there leave."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from migration_harness import write_schema
+from pgcluster import PgCluster
+from schemagen.seed.refusals import SeedError
+from schemagen.seed.run import seed_connection
+from seed_checks import created, project_schema, table_digest, violations
+
+SCHEMA = """
+database: {name: shop}
+entities:
+  Tag:
+    columns:
+      id: {type: integer, primary_key: true}
+      code: {type: text, unique: true}
+      label: {type: text, nullable: true}%(alt)s
+    checks:
+      code_like: "code LIKE 'T_'"
+"""
+ALT = "\n      alt: {type: string, length: 1, unique: true}"
+
+#: Rows there holding values seed itself makes (T0, T1 and T5: its rows 1, 2 and 6),
+#: a NULL label and one twice.
+THERE = "INSERT INTO tags (code, label) VALUES ('T0', NULL), ('T1', 'x'), ('T5', 'x')"
+#: The same, each row also holding a one-character alt seed makes (9, 1, 3: its
+#: rows 9, 1 and 3), so that the rows there leave 4 of the row numbers 1 to 9.
+THERE_ALT = (
+    "INSERT INTO tags (code, alt, label) VALUES ('T0', '9', NULL), ('T1', '1', 'x'), "
+    "('T5', '3', 'x')"
+)
+
+
+def _tags(conn: psycopg.Connection[Any]) -> list[tuple[Any, ...]]:
+    return conn.execute("SELECT code, label FROM tags WHERE id <= 3 ORDER BY id").fetchall()
+
+
+def test_append_takes_the_values_the_rows_there_leave(pg: PgCluster, tmp_path: Path) -> None:
+    write_schema(tmp_path, {"schema.yaml": SCHEMA % {"alt": ""}})
+    schema = project_schema(tmp_path)
+    digests = []
+    for _ in range(2):  # the same rows there and the same seed give the same rows
+        db = pg.create_database()
+        try:
+            with created(pg, db, tmp_path) as conn:
+                conn.execute(THERE)
+                conn.commit()
+                seed_connection(conn, schema, rows_per={"tags": 7}, seed=3, append=True)
+                assert violations(conn, schema) == []
+                codes = conn.execute("SELECT array_agg(code ORDER BY code) FROM tags").fetchone()
+                assert codes == ([f"T{d}" for d in range(10)],)
+                assert _tags(conn) == [("T0", None), ("T1", "x"), ("T5", "x")]
+                digests.append(table_digest(conn, schema.entity_by_table("tags")))
+        finally:
+            pg.drop_database(db)
+    assert digests[0] == digests[1]
+
+
+def test_two_keys_fill_the_numbers_both_leave_and_no_more(pg: PgCluster, tmp_path: Path) -> None:
+    write_schema(tmp_path, {"schema.yaml": SCHEMA % {"alt": ALT}})
+    schema = project_schema(tmp_path)
+    db = pg.create_database()
+    try:
+        with created(pg, db, tmp_path) as conn:
+            conn.execute(THERE_ALT)
+            conn.commit()
+            with pytest.raises(SeedError) as caught:
+                seed_connection(conn, schema, rows_per={"tags": 5}, seed=3, append=True)
+            assert conn.execute("SELECT count(*) FROM tags").fetchone() == (3,)
+            assert (
+                "cannot seed tags: rows there hold the values seed makes for its unique keys "
+                "(uq_tags_alt, uq_tags_code) on 5 of its first 9 row numbers, leaving room "
+                "for 4 of the 5 rows asked, and no more row numbers fit: cannot seed "
+                "tags.alt: 10 distinct values do not fit 1 characters"
+            ) in str(caught.value), caught.value
+            seed_connection(conn, schema, rows_per={"tags": 4}, seed=3, append=True)
+            assert violations(conn, schema) == []
+            row = conn.execute(
+                "SELECT array_agg(code ORDER BY code), array_agg(alt ORDER BY alt) "
+                "FROM tags WHERE id > 3"
+            ).fetchone()
+            # row numbers 4, 5, 7 and 8: the ones neither key's rows there hold
+            assert row == (["T3", "T4", "T6", "T7"], ["4", "5", "7", "8"])
+            assert _tags(conn) == [("T0", None), ("T1", "x"), ("T5", "x")]
+    finally:
+        pg.drop_database(db)
