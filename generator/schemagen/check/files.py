@@ -8,13 +8,16 @@ child claim as each comes free (:func:`~schemagen.util.background.run_shared`). 
 compares the files it rendered with the disk itself and sends back only the
 findings and each file's sha256 (for the check cache), never the 20 MB of text.
 
-``check`` hands the same two processes its comparison of the schema with the
-head snapshot too (``pending``, the first task). Run by the caller between the
-fork of the database comparison's child and the fork of the files' child, it
-read the whole schema in between, so each page of the schema it touched was
-copied on write once after each fork; as a task it runs after both forks, in
-whichever process is free (at 2,000 tables about 11,000 fewer page copies of
-153,000, and 0.1 s less CPU).
+``check`` hands the same two processes the schema's model checks (``rules``,
+the first task) and its comparison of the schema with the head snapshot
+(``pending``, the next). Run by the caller between the fork of the database
+comparison's child and the fork of the files' child, the comparison read the
+whole schema in between, so each page of the schema it touched was copied on
+write once after each fork; as a task it runs after both forks, in whichever
+process is free (at 2,000 tables about 11,000 fewer page copies of 153,000, and
+0.1 s less CPU). The model checks had a child of their own, forked just before
+the database's: one more fork of the whole heap, whose every page they read was
+copied once more.
 
 What is found is what one process finds: the same findings in the same order
 (files sorted by path, then the stale docs pages), and when parts fail, the
@@ -27,8 +30,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 
 from ..config import Project
+from ..errors import Issue
 from ..findings import Finding
 from ..model.schema import Schema
 from ..render.build import PARALLEL_DOCS, Part, render_parts
@@ -51,6 +56,8 @@ class FilesChecked:
     digests: dict[str, str] = field(default_factory=dict)
     #: what the ``pending`` task returned (nothing pending without one)
     pending: Pending = field(default_factory=lambda: ([], False))
+    #: what the ``rules`` task returned (None without one)
+    rules: list[Issue] | None = None
 
 
 #: What one part sends back: per rendered file, its finding (None: as on disk) and
@@ -69,24 +76,25 @@ def check_files(
     show_diff: bool = False,
     digests: bool = True,
     pending: Callable[[], Pending] | None = None,
+    rules: Callable[[], list[Issue]] | None = None,
 ) -> FilesChecked:
     """Every file that build writes for ``schema``, compared with the disk; with
     ``digests``, the sha256 of each (20 MB hashed at 2,000 tables, for the cache).
-    ``pending``: a pure task run first of all, by either process (see the module
-    docstring); its result is :attr:`FilesChecked.pending`."""
+    ``rules`` then ``pending``: pure tasks run first of all, by either process (see
+    the module docstring); their results are :attr:`FilesChecked.rules` and
+    :attr:`FilesChecked.pending`."""
     parts = render_parts(project, schema)
-    tasks: list[Callable[[], Compared | Pending]] = [
-        _compared(project, part, show_diff, digests) for part in parts
-    ]
-    if pending is not None:
-        tasks.insert(0, pending)
+    first: list[Callable[[], object]] = [task for task in (rules, pending) if task is not None]
+    tasks = [*first, *(_compared(project, part, show_diff, digests) for part in parts)]
     done = FilesChecked()
     compared: Compared = {}
-    for result in run_shared(tasks, fork=len(schema.entities) >= PARALLEL_FROM):
-        if isinstance(result, tuple):
-            done.pending = result
-        else:
-            compared.update(result)
+    results = run_shared(tasks, fork=len(schema.entities) >= PARALLEL_FROM)
+    if rules is not None:
+        done.rules = cast("list[Issue]", results.pop(0))
+    if pending is not None:
+        done.pending = cast(Pending, results.pop(0))
+    for result in results:
+        compared.update(cast(Compared, result))
     for rel in sorted(compared):
         finding, done.digests[rel] = compared[rel]
         if finding is not None:

@@ -183,21 +183,21 @@ def _full_check(
     renders (with ``digests``, for the cache) and whether the head snapshot is
     exactly the schema's DDL view.
 
-    Up to six processes share the work of a large schema. A child parses the last
+    Up to five processes share the work of a large schema. A child parses the last
     schema files while this process reads the history and imports the rest
     (:class:`~schemagen.validate.reading.FolderRead`), then parses the first ones.
     The schema's own checks run in children
     (:func:`~schemagen.validate.pipeline.load_schema_apart`):
-    the references while the schema is normalized, the model checks after (no
-    lint: check shows no warnings); once the schema is loaded, another child
-    compares the database with it
+    the references in a child while the schema is normalized; once the schema is
+    loaded, another child compares the database with it
     (:class:`~schemagen.util.background.Job`, mostly waiting on the server), and
     this process and one more child render and compare the generated files, the
-    comparison with the head snapshot first among them
-    (:func:`~schemagen.check.files.check_files`). The comparison child shares the
-    loaded schema for free: starting it earlier, against the head snapshot,
-    meant building the schema a second time from the snapshot's data, 0.25 s of
-    CPU at 2,000 tables on cores that were both busy anyway. The schema's errors
+    model checks (no lint: check shows no warnings) and the comparison with the
+    head snapshot first among them (:func:`~schemagen.check.files.check_files`).
+    The comparison child shares the loaded schema for free: starting it earlier,
+    against the head snapshot, meant building the schema a second time from the
+    snapshot's data, 0.25 s of CPU at 2,000 tables on cores that were both busy
+    anyway. The schema's errors
     are still raised first, whatever else failed, and nothing found on a schema
     they reject is reported.
     """
@@ -217,7 +217,9 @@ def _full_check(
     except BaseException:
         reading.cancel()
         raise
-    loaded = load_schema_apart(project, names_early=True, warnings=False, reading=reading)
+    loaded = load_schema_apart(
+        project, names_early=True, warnings=False, reading=reading, rules_apart=False
+    )
     live = None
     try:
         schema = loaded.schema
@@ -228,9 +230,12 @@ def _full_check(
             report.database = _masked(database_url)
             live = _database_job(schema, database_url, state)
         pending = (lambda: pending_findings(state, schema)) if state is not None else None
+        rules = loaded.rules_task()
         files = check_files(
-            project, schema, show_diff=show_diff, digests=digests, pending=pending
+            project, schema, show_diff=show_diff, digests=digests, pending=pending, rules=rules
         )
+        if files.rules is not None:
+            loaded.take_rules(files.rules)
         loaded.finish()
     except BaseException as exc:
         if live is not None:

@@ -205,6 +205,8 @@ class PendingSchema:
         ``normalized`` is :func:`load_and_validate`'s."""
         self._names: Job[list[Issue]] | None = None
         self._rules: Job[list[Issue]] | None = None
+        #: The model checks' issues, found by another process's pool (:meth:`rules_task`).
+        self._rules_found: list[Issue] | None = None
         self._whole: Job[tuple[list[Issue], bool]] | None = None
         self.schema: Schema | None = None
         self._done = (
@@ -282,16 +284,32 @@ class PendingSchema:
             # Rare: then the model checks run on the clean part only (check_clean_part).
             self.cancel()
             return _checked(front, schema)
-        if self._rules is None:
-            rules = _new_issues(front.report, lambda r: _check_rules(front, schema, r))
-        else:
+        if self._rules is not None:
             rules, self._rules = self._rules.result(), None
+        elif self._rules_found is not None:
+            rules = self._rules_found
+        else:
+            rules = _new_issues(front.report, lambda r: _check_rules(front, schema, r))
         # One Reporter would have dropped a rule's issue already reported by name.
         known = {(issue.path, issue.message) for issue in names}
         rules = [issue for issue in rules if (issue.path, issue.message) not in known]
         issues = [*front.report.issues, *names, *rules]
         valid = not any(issue.severity == "error" for issue in rules)
         return _result(front.project, schema if valid else None, front.source_map, issues)
+
+    def rules_task(self) -> Callable[[], list[Issue]] | None:
+        """The model checks (and lint), for the caller to run among its own tasks,
+        in whichever process is free (``rules_apart`` false); None where they are
+        not left to the caller (a small schema, or checked already). Hand their
+        issues to :meth:`take_rules`; without them, :meth:`result` runs them here."""
+        if self._names is None or self._rules is not None or self.schema is None:
+            return None
+        front, schema = self._front, self.schema
+        return lambda: _new_issues(front.report, lambda r: _check_rules(front, schema, r))
+
+    def take_rules(self, issues: list[Issue]) -> None:
+        """The issues :meth:`rules_task` found, for :meth:`result`."""
+        self._rules_found = issues
 
     def cancel(self) -> None:
         """Stop the checks (the caller gives up)."""
@@ -320,6 +338,7 @@ def load_schema_apart(
     names_early: bool = False,
     warnings: bool = True,
     reading: FolderRead | None = None,
+    rules_apart: bool = True,
 ) -> PendingSchema:
     """Load and normalize ``project``'s schema, and check it while the caller works.
 
@@ -339,12 +358,15 @@ def load_schema_apart(
     are found only where an issue asks (a clean schema: nowhere); the errors, and
     what the caller does with them, are the same. ``reading``: the folder's files,
     already being parsed by the caller's :class:`~schemagen.validate.reading.FolderRead`
-    (with marks exactly when ``warnings``).
+    (with marks exactly when ``warnings``). With ``rules_apart`` false the model
+    checks get no child of their own: the caller runs
+    :meth:`PendingSchema.rules_task` among its own tasks (``check``), or they run
+    when the result is asked.
     """
     if reading is not None and reading.marks != warnings:
         raise ValueError("load_schema_apart: the reading's marks must follow warnings")
     front = _front(project, meanwhile, warnings=warnings, reading=reading)
-    return PendingSchema(front, names_early=names_early)
+    return PendingSchema(front, names_early=names_early, rules_apart=rules_apart)
 
 
 def _large(front: _Front) -> bool:
