@@ -24,7 +24,7 @@ from pgcluster import PgCluster
 from plan_round_trip import schemas
 from schemagen.diff.compare import diff
 from schemagen.operations.retype import RetypeColumns
-from schemagen.operations.stages import stages
+from schemagen.operations.stages import REVISION_BOOKKEEPING_LOCKS, stages
 
 BEFORE = """
 database: {name: lockcount}
@@ -206,15 +206,15 @@ def _migrated(pg: PgCluster, root: Path, after: str, budget: int | None = None) 
     return db
 
 
-def _locked(pg: PgCluster, db: str, root: Path, revision: str) -> int:
+def _locked(pg: PgCluster, db: str, root: Path, revision: str, probe: str = PROBE) -> int:
     """The relations ``revision`` (transactional) locks, run from the one before it in
-    its transaction, counted before it ends; rolled back."""
+    its transaction, counted by ``probe`` before it ends; rolled back."""
     before = f"{int(revision) - 1:03d}"
     alembic(root, pg.url(db), "upgrade", before)
     sql = offline_sql(root, f"{before}:{revision}").rstrip()
     assert sql.endswith("COMMIT;") and sql.count("COMMIT;") == 1, sql
     script = root / f"locked_{revision}.sql"
-    script.write_text(sql.removesuffix("COMMIT;") + PROBE + "\nROLLBACK;\n", encoding="utf-8")
+    script.write_text(sql.removesuffix("COMMIT;") + probe + "\nROLLBACK;\n", encoding="utf-8")
     out = subprocess.run(
         [pg.bin("psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", db,
          "-f", str(script)],
@@ -322,3 +322,75 @@ def test_a_budget_just_above_a_type_change_cuts_the_plan_after_it(
     assert pg.sql(kept, db).split() == ["1000|24500|800|334|character_varying"]
     alembic(root, pg.url(db), "downgrade", "000")
     assert pg.sql(kept, db).split() == ["1000|24500|800|334|text"]
+
+
+#: The relations the backend holds a lock on, but the probe's own read of pg_locks:
+#: Alembic's version table and its index counted
+PROBE_ALL = (
+    "SELECT count(DISTINCT relation) FROM pg_locks WHERE pid = pg_backend_pid() "
+    "AND locktype = 'relation' AND relation <> 'pg_locks'::regclass;"
+)
+
+#: A deferred trigger on alembic_version that records, as each revision's transaction
+#: commits under ``alembic upgrade``, the relations its backend holds locks on (but
+#: pg_locks and the record's own table) and whether the version table and its index
+#: are among them
+COMMIT_PROBE = """
+CREATE TABLE lock_counts (version text, relations int, version_table boolean);
+CREATE FUNCTION count_locks() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO lock_counts
+  SELECT NEW.version_num,
+         count(DISTINCT relation) FILTER (
+           WHERE relation NOT IN ('pg_locks'::regclass, 'lock_counts'::regclass)),
+         bool_or(relation = 'alembic_version'::regclass)
+           AND bool_or(relation = 'alembic_version_pkc'::regclass)
+  FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'relation';
+  RETURN NULL;
+END $$;
+CREATE CONSTRAINT TRIGGER count_locks AFTER UPDATE ON alembic_version
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION count_locks();
+"""
+
+
+def test_a_revision_s_budget_counts_alembic_s_own_locks(pg: PgCluster, tmp_path: Path) -> None:
+    """Each revision's transaction updates alembic_version's row: it holds locks on
+    that table and its primary key's index until it commits (2 relations, in pg_locks
+    offline and under alembic upgrade); and the first revision an upgrade runs shares
+    its transaction with Alembic's look for the version table (pg_class, pg_namespace
+    and their indexes: 7 more). Lines' new volatile column and items' type change are
+    estimated at exactly what they lock (8 and 12); with a budget of their sum and one,
+    both went in one transaction, which held 22 relations offline, 29 as the first of
+    an upgrade. Now the plan is cut after the first, and each transaction, the first
+    of its upgrade, holds no more than the budget."""
+    after = BEFORE.replace(QTY, QTY.replace("integer", "bigint"), 1).replace(
+        MEMO, CHANGES["column with a volatile default"][0][1], 1
+    )
+    old, new = schemas(tmp_path, BEFORE, after)
+    plan = diff(old, new)
+    assert [" ".join(op.describe().split()[:3]) for op in plan.operations] == [
+        "+ column lines.token",
+        "~ column items.qty:",
+    ]
+    budget = sum(op.locks for op in plan.operations) + 1
+    root = tmp_path / "p"
+    db = _migrated(pg, root, after, budget)
+    names = [p.name for p in revisions(root)]
+    assert names == ["000_before.py", "001_after.py", "002_after_part2.py"], names
+    for revision, op in zip(("001", "002"), plan.operations, strict=True):
+        alone = _locked(pg, db, root, revision)
+        assert alone == op.locks, (revision, alone, op.locks)  # estimated exactly
+        held = _locked(pg, db, root, revision, PROBE_ALL)
+        assert held == alone + 2, (revision, held, alone)  # alembic_version, its index
+    alembic(root, pg.url(db), "downgrade", "000")
+    pg.sql(COMMIT_PROBE, db)
+    for revision in ("001", "002"):  # each the first (and only) of its upgrade
+        alembic(root, pg.url(db), "upgrade", revision)
+    counts = pg.sql("SELECT version, relations, version_table FROM lock_counts", db).split()
+    assert counts == [
+        f"{revision}|{op.locks + REVISION_BOOKKEEPING_LOCKS}|t"
+        for revision, op in zip(("001", "002"), plan.operations, strict=True)
+    ], counts
+    assert all(int(row.split("|")[1]) <= budget for row in counts), (counts, budget)
+    kept = "SELECT count(*), sum(qty), (SELECT count(DISTINCT token) FROM lines) FROM items"
+    assert pg.sql(kept, db).split() == ["1000|24500|500"]
