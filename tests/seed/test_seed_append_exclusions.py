@@ -46,8 +46,10 @@ ROOMS = "INSERT INTO rooms DEFAULT VALUES; INSERT INTO rooms DEFAULT VALUES;"
 
 
 def _there(*rows: str) -> str:
-    return ROOMS + "INSERT INTO bookings (room_id, during, days, slots, guest) VALUES " + ", ".join(
-        rows
+    return (
+        ROOMS
+        + "INSERT INTO bookings (room_id, during, days, slots, guest) VALUES "
+        + ", ".join(rows)
     )
 
 
@@ -100,8 +102,7 @@ def test_ranges_there_unbounded_both_ways_are_refused(
             _there(
                 "(1, '[2020-01-01 00:00+00, 2020-01-02 00:00+00)', '[2000-01-01,)', '[0, 1)',"
                 " NULL)",
-                "(2, '[2020-01-01 00:00+00, 2020-01-02 00:00+00)', '(,1999-01-01)', '[1, 2)',"
-                " 'x')",
+                "(2, '[2020-01-01 00:00+00, 2020-01-02 00:00+00)', '(,1999-01-01)', '[1, 2)', 'x')",
             )
         )
         conn.commit()
@@ -118,4 +119,65 @@ def test_ranges_there_unbounded_both_ways_are_refused(
         "generator, e.g. under entities.Booking.columns.days: "
         'seed: {sql: "<SQL over n, the row number, giving a range apart from the rows '
         'there>"}'
+    )
+
+
+#: Each room's bookings apart (room_id WITH =, during WITH &&) but not all together:
+#: room 1's still open (unbounded above), room 2's from ever (unbounded below) past
+#: room 1's start, room 3 none; days and slots bounded and apart; a NULL guest, one twice.
+ROOMS_APART = (
+    ROOMS
+    + "INSERT INTO rooms DEFAULT VALUES; "
+    + "INSERT INTO bookings (room_id, during, days, slots, guest) VALUES "
+    "(1, '[2020-01-01 00:00+00,)', '[2000-01-01, 2000-01-02)', '[0, 1)', NULL), "
+    "(1, '[2019-06-01 00:00+00, 2019-07-01 00:00+00)', '[2000-01-02, 2000-01-03)', "
+    "'[1, 2)', 'ann'), "
+    "(2, '(,2030-01-01 00:00+00)', '[2000-01-03, 2000-01-04)', '[2, 3)', 'ann')"
+)
+
+
+def test_a_range_is_kept_apart_from_its_own_groups_ranges_alone(
+    pg: PgCluster, pg_db: str, tmp_path: Path
+) -> None:
+    """The ranges of during there are unbounded both ways across rooms, not within one:
+    the refusal read the whole table; now each new row's range keeps off its room's."""
+    write_schema(tmp_path, {"schema.yaml": SCHEMA})
+    schema = project_schema(tmp_path)
+    with created(pg, pg_db, tmp_path) as conn:
+        conn.execute(ROOMS_APART)
+        conn.commit()
+        seed_connection(conn, schema, rows_per={"rooms": 0, "bookings": 300}, seed=2, append=True)
+        assert violations(conn, schema) == []
+        row = conn.execute(
+            "SELECT count(*), count(DISTINCT room_id) FILTER (WHERE id > 3), "
+            "count(*) FILTER (WHERE EXISTS (SELECT 1 FROM bookings AS o WHERE o.id <> b.id"
+            " AND (o.days && b.days OR o.slots && b.slots"
+            " OR (o.room_id = b.room_id AND o.during && b.during)))) FROM bookings AS b"
+        ).fetchone()
+        there = conn.execute(
+            "SELECT array_agg(during::text ORDER BY id) FROM bookings WHERE id <= 3"
+        ).fetchone()
+    assert row == (303, 3, 0)  # new rows in every room, none overlapping its room's
+    assert there is not None and there[0][0] == '["2020-01-01 00:00:00+00",)'
+
+
+def test_a_group_holding_ranges_unbounded_both_ways_is_refused(
+    pg: PgCluster, pg_db: str, tmp_path: Path
+) -> None:
+    write_schema(tmp_path, {"schema.yaml": SCHEMA})
+    schema = project_schema(tmp_path)
+    with created(pg, pg_db, tmp_path) as conn:
+        conn.execute(ROOMS_APART.replace("(2, '(,2030", "(1, '(,2019"))
+        conn.commit()
+        with pytest.raises(SeedError) as caught:
+            seed_connection(conn, schema, rows_per={"rooms": 1, "bookings": 10}, append=True)
+        counts = conn.execute(
+            "SELECT (SELECT count(*) FROM rooms), (SELECT count(*) FROM bookings)"
+        ).fetchone()
+    assert counts == (3, 3)
+    assert str(caught.value).startswith(
+        "cannot seed bookings: exclusion constraint bookings_no_overlap keeps during "
+        "apart (&&), and the ranges there of room_id 1 are unbounded above (1 row) and "
+        "below (1 row), so no range seed makes after or before them is apart from all; "
+        "give during a value generator"
     )

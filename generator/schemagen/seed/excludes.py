@@ -5,7 +5,10 @@ element that never holds between two seeded rows is enough:
 
 - a range column compared with ``&&``: seed gives it a range of its own per row
   number (``n``), so no two rows' ranges overlap, whatever the other elements, nor
-  any range there (``--append``: see :func:`disjoint`);
+  any range there (``--append``: see :func:`disjoint`); where every exclusion over
+  it also compares columns with ``=`` (``room_id WITH =, during WITH &&``), only
+  from the ranges there of rows holding the row's values in them (see
+  :func:`apart_groups` and :func:`within_group`);
 - a single-column primary key or unique column compared with ``=``: its values
   already differ row by row;
 - a column the user gave a value generator (``seed: {sql: ...}``), alone or in
@@ -79,15 +82,54 @@ def disjoint(table: str, column: Column) -> str:
     start = f"greatest({origin}, (SELECT max(upper({c})) FROM {t}))"
     end = f"(SELECT min(lower({c})) FROM {t})"
     still_open = f"(SELECT bool_or(upper_inf({c}) AND NOT isempty({c})) FROM {t})"
-    return (
-        f"(CASE WHEN {still_open} THEN {before.format(m=end)} "
-        f"ELSE {after.format(b=start)} END)"
-    )
+    return f"(CASE WHEN {still_open} THEN {before.format(m=end)} ELSE {after.format(b=start)} END)"
+
+
+def within_group(table: str, column: Column, groups: tuple[str, ...], value: str) -> str:
+    """The range ``value`` (row ``n``'s own, from the type's origin: see kept_apart)
+    moved apart from the ranges there of the rows holding this row's values in
+    ``groups`` (``v.<column>``, the outer select's; all rows there without them):
+    after the last of them ends or, where one is still open, mirrored before the
+    first of them starts (so the new rows' ranges stay apart from each other). Rows
+    holding other values, or a NULL, are no bound: an exclusion's ``=`` never holds
+    between them and this row."""
+    origin = SPACED[str(column.type.pgtype)][0]
+    kind, c = str(column.type.pgtype), ident(column.name)
+    match = " AND ".join(f"e.{ident(g)} = v.{ident(g)}" for g in groups)
+    rows = f"FROM {qualified_ident(table)} AS e" + (f" WHERE {match}" if match else "")
+    start = f"greatest({origin}, (SELECT max(upper(e.{c})) {rows}))"
+    end = f"(SELECT min(lower(e.{c})) {rows})"
+    still_open = f"(SELECT bool_or(upper_inf(e.{c}) AND NOT isempty(e.{c})) {rows})"
+    low, high = f"(lower({value}) - {origin})", f"(upper({value}) - {origin})"
+    after = f"{kind}({start} + {low}, {start} + {high})"
+    before = f"{kind}({end} - {high}, {end} - {low})"
+    return f"(CASE WHEN {still_open} THEN {before} ELSE {after} END)"
+
+
+def apart_groups(ent: Entity) -> dict[str, tuple[str, ...]]:
+    """Each range column seed keeps apart (see kept_apart) -> the columns every
+    exclusion over it compares with ``=`` as well: its new rows need be apart only
+    from the rows there holding their values in them (``()``: from all)."""
+    found: dict[str, set[str]] = {}
+    for ex in ent.excludes:
+        column = None if _already_apart(ent, ex) else _range_element(ent, ex)
+        if column is None:
+            continue
+        equal = {
+            el.column
+            for el in ex.elements
+            if el.column is not None and el.operator == "=" and ent.has_column(el.column)
+        }
+        found[column.name] = found.get(column.name, equal) & equal
+    return {name: tuple(sorted(cols)) for name, cols in found.items()}
 
 
 def kept_apart(ent: Entity, error: type[SchemagenError]) -> Entity:
     """``ent`` with value generators that keep its rows apart under each exclusion
-    constraint; ``error`` (the seed's error) when seed cannot."""
+    constraint; ``error`` (the seed's error) when seed cannot. A range column kept
+    apart within groups (see apart_groups) takes row ``n``'s own range from the
+    type's origin, which :func:`within_group` moves where the table holds rows."""
+    groups = apart_groups(ent)
     for ex in ent.excludes:
         if _already_apart(ent, ex):
             continue
@@ -102,9 +144,9 @@ def kept_apart(ent: Entity, error: type[SchemagenError]) -> Entity:
                 'seed: {sql: "<SQL over n, the row number, that differs row by row>"}'
             )
         hint = column.seed or SeedHint()
-        seeded = dataclasses.replace(
-            column, seed=dataclasses.replace(hint, sql=disjoint(ent.table, column))
-        )
+        origin, after, _ = SPACED[str(column.type.pgtype)]
+        sql = after.format(b=origin) if groups.get(column.name) else disjoint(ent.table, column)
+        seeded = dataclasses.replace(column, seed=dataclasses.replace(hint, sql=sql))
         ent = dataclasses.replace(
             ent, columns=tuple(seeded if c.name == column.name else c for c in ent.columns)
         )
@@ -128,31 +170,60 @@ def refuse_unbounded_ranges(
 ) -> None:
     """SeedError, before any insert, where a range column seed keeps apart under an
     exclusion constraint holds ranges there unbounded above and below (see
-    :func:`disjoint`): no range after or before them all is apart from every one."""
+    :func:`disjoint`): no range after or before them all is apart from every one.
+    Kept apart within groups (see apart_groups), only where the rows of one group
+    (holding one value, no NULL, in each of its columns) hold both."""
     for ent in sorted(schema.entities, key=lambda e: e.table):
         if not existing.get(ent.table) or wanted.get(ent.table, 0) <= 0:
             continue
+        groups = apart_groups(ent)
         for ex in ent.excludes:
             column = None if _already_apart(ent, ex) else _range_element(ent, ex)
             if column is None:
                 continue
-            c = ident(column.name)
-            row = conn.execute(  # type: ignore[arg-type]
-                f"SELECT count(*) FILTER (WHERE upper_inf({c}) AND NOT isempty({c})), "
-                f"count(*) FILTER (WHERE lower_inf({c}) AND NOT isempty({c})) "
-                f"FROM {qualified_ident(ent.table)}"
-            ).fetchone()
-            if row is None or not (row[0] and row[1]):
+            row = _unbounded(conn, ent.table, column.name, groups[column.name])
+            if row is None:
                 continue
+            above, below, group = row
             raise SeedError(
                 f"cannot seed {ent.table}: exclusion constraint {ex.name} keeps "
-                f"{column.name} apart (&&), and the ranges there are unbounded above "
-                f"({_rows(row[0])}) and below ({_rows(row[1])}), so no range seed makes "
+                f"{column.name} apart (&&), and the ranges there{group} are unbounded above "
+                f"({_rows(above)}) and below ({_rows(below)}), so no range seed makes "
                 f"after or before them is apart from all; give {column.name} a value "
                 f"generator, e.g. under entities.{ent.name}.columns.{column.name}: "
                 'seed: {sql: "<SQL over n, the row number, giving a range apart from the '
                 'rows there>"}'
             )
+
+
+def _unbounded(
+    conn: psycopg.Connection[Any], table: str, column: str, groups: tuple[str, ...]
+) -> tuple[int, int, str] | None:
+    """(rows there unbounded above, below, `` of room_id 1`` naming the group) of the
+    first group (in order of its values; the whole table without ``groups``) whose
+    ranges of ``column`` are unbounded both ways, or None."""
+    c = ident(column)
+    by = ", ".join(ident(g) for g in groups)
+    said = " || ', ' || ".join(
+        "'" + g.replace("'", "''") + f" ' || {ident(g)}::text" for g in groups
+    )
+    grouped = (
+        f", {said} FROM {qualified_ident(table)} WHERE "
+        + " AND ".join(f"{ident(g)} IS NOT NULL" for g in groups)
+        + f" GROUP BY {by}"
+        if groups
+        else f", '' FROM {qualified_ident(table)}"
+    )
+    above = f"count(*) FILTER (WHERE upper_inf({c}) AND NOT isempty({c}))"
+    below = f"count(*) FILTER (WHERE lower_inf({c}) AND NOT isempty({c}))"
+    row = conn.execute(  # type: ignore[arg-type]
+        f"SELECT {above}, {below}{grouped} HAVING {above} > 0 AND {below} > 0"
+        + (f" ORDER BY {by}" if groups else "")
+        + " LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return None
+    return int(row[0]), int(row[1]), f" of {row[2]}" if groups else ""
 
 
 def _rows(count: int) -> str:

@@ -32,7 +32,7 @@ from .checks import CheckRules
 from .collisions import free_numbers, probe_sql
 from .context import TableContext, parent_rows
 from .deferred import deferred_update, new_rows_table, row_keys
-from .excludes import kept_apart
+from .excludes import apart_groups, kept_apart
 from .partial import ways_outside
 from .partitions import routed
 from .refusals import SeedError
@@ -110,6 +110,10 @@ def size_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
     will hold); SeedError where they were asked by name or no parent rows would make
     room. Reads ``ctx`` only: run before any insert, it refuses up front (see
     :mod:`.room`)."""
+    # (with rows there, a range kept apart within groups is moved by its group's)
+    grouped = (
+        {c: g for c, g in apart_groups(ent).items() if g} if ctx.existing.get(ent.table) else {}
+    )
     ent = routed(ctx.schema, kept_apart(ent, SeedError), SeedError) if rows > 0 else ent
     rules = table_rules(ctx.schema, ent)
     active_fks = [fk for fk in ent.foreign_keys if fk.name not in deferred]
@@ -128,7 +132,7 @@ def size_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
     first = ctx.existing.get(ent.table, 0) + ctx.skipped.get(ent.table, 0) + 1
     # with rows there, a key counted through its combinations leaves theirs out
     counter = "c" if radix is not None and first > 1 else "n"
-    t = TableJob(ctx, ent, rows, rules, carriers, radix, apart, branched, counter)
+    t = TableJob(ctx, ent, rows, rules, carriers, radix, apart, branched, counter, grouped=grouped)
     # a partial key's rows past its combinations go outside its WHERE: no cap
     outside = None
     if unique.radix_where is not None and rows > 0:

@@ -31,6 +31,7 @@ from .context import (
     parent_rows,
 )
 from .domain import Domain, Literal, Unsupported
+from .excludes import within_group
 from .partial import ANY_VALUE, OtherThan, Outside
 from .random import below, salt, uniform
 from .refusals import SeedError, no_parent_key, unsupported
@@ -63,6 +64,9 @@ class TableJob:
     #: combinations of a partial key counted through, the column takes the value
     #: that puts them outside the key's WHERE (see outside_of)
     outside: tuple[str, str, str] | None = None
+    #: range column -> the columns whose values its rows there it keeps apart from
+    #: share (excludes.apart_groups), where the table holds rows
+    grouped: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def select_lists(t: TableJob, deferred: set[str]) -> tuple[list[str], list[str], list[str]]:
@@ -468,6 +472,11 @@ def _outer_value(
     t: TableJob, name: str, columns: list[str], seen: frozenset[str] = frozenset()
 ) -> str:
     expr = f"v.{ident(name)}"
+    if name in t.grouped:  # apart from the ranges there of its group's rows alone
+        # (a column of the group the insert leaves to its default or to an UPDATE after
+        # it is no group: apart from every row there's)
+        group = tuple(c for c in t.grouped[name] if c in columns)
+        expr = within_group(t.ent.table, t.ent.column(name), group, expr)
     source = derived_from(name, {c for c in columns if t.ent.column(c).type.kind in TEXT})
     if source is not None:  # e.g. a handle: the title's slug, then the row number
         length = t.ent.column(name).type.length
