@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..model.bounds import bound_condition, proves_bound
+from ..model.bounds import bound_condition, default_condition, proves_bound
 from ..model.schema import Entity, Partition, PartitionKey, partition_tree
 from ..operations.base import Operation
 from ..operations.partition import (
@@ -125,8 +125,11 @@ def _moves_kept(old: Entity, new: Entity, kept: frozenset[str]) -> list[Operatio
             continue
         new_above, now = goes[part.name]
         rebound = _made(part) != _made(now)  # its key the same: its bound changes
-        if bound_provable(now):  # the attach then reads no row under its lock
-            ops.append(_bound_check(old, new, AddBoundCheck, above, new_above, part, now))
+        check = _checked(old, new, AddBoundCheck, above, new_above, part, now)
+        if check is not None:  # the attach then reads no row under its lock, or fewer
+            ops.append(check)
+        # the downgrade's attach, where it is, holds the reverse of the DropBoundCheck below
+        back = _checked(new, old, DropBoundCheck, new_above, above, now, part)
         other = now.bound_sql() if rebound else ""
         carried = tuple(n for n in above if n in kept)
         moving = _without(part, kept)
@@ -145,6 +148,7 @@ def _moves_kept(old: Entity, new: Entity, kept: frozenset[str]) -> list[Operatio
                 beside=beside,
                 spared=spared,
                 proven=(proven or not rebound) and _new_place(new, old, new_above, above)[1],
+                checked=back is not None,
             )
         )
     for above, part in partition_tree(new.partitions):
@@ -154,6 +158,7 @@ def _moves_kept(old: Entity, new: Entity, kept: frozenset[str]) -> list[Operatio
         rebound = _made(was) != _made(part)
         proven = _proven(new, above)
         beside, spared = _beside(new, old, above, part.name, bound_provable(part) and proven)
+        check = _checked(old, new, AddBoundCheck, was_above, above, was, part)
         # attached as it was (its own partitions with it, but those rebound with it) with
         # its bound here, then made what it is here
         ops.append(
@@ -167,10 +172,12 @@ def _moves_kept(old: Entity, new: Entity, kept: frozenset[str]) -> list[Operatio
                 beside=beside,
                 spared=spared,
                 proven=(proven or not rebound) and _new_place(old, new, was_above, above)[1],
+                checked=check is not None,
             )
         )
-        if bound_provable(was):  # left where the attach did not run; the downgrade's
-            ops.append(_bound_check(new, old, DropBoundCheck, above, was_above, part, was))
+        # left where the attach did not run; its reverse, the downgrade's
+        if (back := _checked(new, old, DropBoundCheck, above, was_above, part, was)) is not None:
+            ops.append(back)
         if was.partitions != part.partitions:
             own = (*above, part.name)
             changes = _compare_partition_level(
@@ -207,6 +214,23 @@ def _bound_of(partition: Partition, other: Partition) -> Partition:
         modulus=other.modulus,
         remainder=other.remainder,
     )
+
+
+def _checked(
+    here: Entity,
+    there: Entity,
+    kind: type[AddBoundCheck] | type[DropBoundCheck],
+    above: tuple[str, ...],
+    above_there: tuple[str, ...],
+    part: Partition,
+    other: Partition,
+) -> AddBoundCheck | DropBoundCheck | None:
+    """:func:`_bound_check`, where a check can say ``other``'s bound and serves its attach
+    (:attr:`~schemagen.operations.partition.AddBoundCheck.serves`), else ``None``."""
+    if not bound_provable(other):
+        return None
+    check = _bound_check(here, there, kind, above, above_there, part, other)
+    return check if check.serves else None
 
 
 def _bound_check(
@@ -261,7 +285,16 @@ def _new_place(
     its attach proves as well as its own bound (measured on PostgreSQL 15: under a new
     parent narrower than its bound, the attach read it despite its check of its
     constraint alone); and whether PostgreSQL proves them from that condition (each
-    bound a range or list one under a key :func:`proves_bound`)."""
+    bound a range or list one under a key :func:`proves_bound`, or a DEFAULT one under a
+    range key over one column).
+
+    A DEFAULT partition's bound is none of its siblings' bounds: under a range key as
+    PostgreSQL writes it (:func:`default_condition`; measured on PostgreSQL 15, a
+    partition moved under a new DEFAULT partition beside a new sibling that takes part
+    of its bound is read by its attach unless its check holds that form). Under a list
+    key PostgreSQL writes it as one list of all the siblings' values, which
+    :func:`bound_condition` is not: the check still refuses the rows outside it ahead,
+    and the plan says the attach reads them."""
     was = {p.name: p for _, p in partition_tree(here.partitions)}
     goes = {p.name: p for _, p in partition_tree(there.partitions)}
     conditions: list[str] = []
@@ -271,10 +304,20 @@ def _new_place(
         if above[: i + 1] == above_there[: i + 1] and _made(was[name]) == _made(part):
             continue
         key = _key_at(there, above_there[:i])
-        if key is None or not proves_bound(key) or not bound_provable(part):
+        if key is None or not proves_bound(key):
             proven = False
             continue
-        conditions.append(bound_condition(key, part))
+        if part.default:
+            siblings = _level(there, above_there[:i])
+            if key.method == "range":  # over one column (proves_bound)
+                conditions.append(default_condition(key, siblings))
+            else:
+                conditions.append(bound_condition(key, part, siblings=siblings))
+                proven = False
+        elif bound_provable(part):
+            conditions.append(bound_condition(key, part))
+        else:
+            proven = False
     return " AND ".join(conditions), proven
 
 
@@ -293,15 +336,21 @@ def _proven(ent: Entity, above: tuple[str, ...]) -> bool:
     return key is not None and proves_bound(key)
 
 
-def _default_beside(ent: Entity, above: tuple[str, ...]) -> set[str]:
-    """The DEFAULT partition of ``ent``'s partition ``above`` (``()``: of the table)."""
+def _level(ent: Entity, above: tuple[str, ...]) -> tuple[Partition, ...]:
+    """The partitions of ``ent``'s partition ``above`` (``()``: of the table's), none
+    where ``ent`` has no such partition."""
     level = ent.partitions
     for name in above:
         found = [p for p in level if p.name == name]
         if not found:
-            return set()
+            return ()
         level = found[0].partitions
-    return {p.name for p in level if p.default}
+    return level
+
+
+def _default_beside(ent: Entity, above: tuple[str, ...]) -> set[str]:
+    """The DEFAULT partition of ``ent``'s partition ``above`` (``()``: of the table)."""
+    return {p.name for p in _level(ent, above) if p.default}
 
 
 def _beside(

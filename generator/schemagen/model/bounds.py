@@ -55,6 +55,26 @@ def bound_condition(
     return f"({' AND '.join(conjuncts)})"
 
 
+def default_condition(key: PartitionKey, siblings: tuple[Partition, ...]) -> str:
+    """The rows a DEFAULT partition holds under a one-column range ``key`` beside
+    ``siblings``, as PostgreSQL writes its partition constraint: the key NULL, or in no
+    sibling's range (``NOT (k IS NOT NULL AND (range OR range ...))``). PostgreSQL
+    proves that constraint from a check of this form, not from :func:`bound_condition`'s
+    (``NOT`` of each sibling's own condition; measured on PostgreSQL 15: an attach under
+    the DEFAULT partition read the partition with a check of that, not of this)."""
+    (term,) = key_terms(key)
+    ranges = [
+        " AND ".join([*_side([term], p.start, lower=True), *_side([term], p.end, lower=False)])
+        or "true"
+        for p in siblings
+        if not p.default
+    ]
+    if not ranges:
+        return "true"
+    held = ranges[0] if len(ranges) == 1 else " OR ".join(f"({r})" for r in ranges)
+    return f"(NOT (({term} IS NOT NULL) AND ({held})))"
+
+
 def _listed(term: str, values: tuple[str, ...]) -> str:
     # as PostgreSQL writes it: with NULL, no IS NOT NULL beside the list (it would then
     # not prove that a DEFAULT partition's check of NOT this condition excludes it)

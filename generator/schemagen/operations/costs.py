@@ -283,9 +283,7 @@ FACTS: dict[str, Cost] = {
     # before a partition's new bound is proven ahead (AddBoundCheck of a rebound partition
     # beside a DEFAULT partition): the DEFAULT's rows the new bound holds are counted, on
     # the DEFAULT partition, which PostgreSQL would scan at the attach for them
-    "count rows of the DEFAULT partition in a new bound": Cost(
-        "AccessShareLock", "scans", True
-    ),
+    "count rows of the DEFAULT partition in a new bound": Cost("AccessShareLock", "scans", True),
 }
 
 
@@ -534,7 +532,7 @@ def _attach_partition(op: AttachPartition) -> tuple[str, ...]:
     carried = ("drop constraint",) if op.carried else ()
     read = ("attach partition: the DEFAULT partition beside it read",)
     default = read if op.beside and not op.spared else ()
-    if not bound_provable(op.partition):
+    if not bound_provable(op.partition) or not op.checked:
         return ("attach partition", *default, *carried)
     if not op.proven:  # its check still proves the rows ahead, and is dropped
         return ("attach partition", *default, "drop constraint")

@@ -242,6 +242,9 @@ class _PartitionMoved(Operation):
     #: under a range key over several columns (:func:`proves_bound`), where the attach
     #: may read its rows all the same
     proven: bool = True
+    #: it holds its check (:class:`AddBoundCheck`) where it is attached, which the attach
+    #: drops: not where the check would prove nothing (:attr:`_BoundCheck.serves`)
+    checked: bool = True
 
     @property
     def parent(self) -> str:
@@ -403,6 +406,16 @@ class _BoundCheck(Operation):
         if not self.beside or bound is None or self.key is None:
             return None
         return bound_condition(self.key, bound)
+
+    @property
+    def serves(self) -> bool:
+        """Whether the check does anything for the attach it is made for: spares its read
+        (:attr:`proven`), refuses rows ahead (:meth:`condition`: a new bound, or new
+        bounds above it), or keeps a DEFAULT partition's rows out (:attr:`kept_out`). A
+        partition's constraint where it is alone, which its rows hold already, proves
+        nothing PostgreSQL does not read again at the attach (its validation would read
+        the partition for nothing)."""
+        return self.proven or self.condition() is not None or self.kept_out
 
     @property
     def kept_out(self) -> bool:

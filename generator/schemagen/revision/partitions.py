@@ -213,7 +213,7 @@ def _(operation: AttachPartition, state: Schema) -> list[Stmt | Guarded]:
     stmts: list[Stmt | Guarded] = [execute(do_block(block))]
     # the check validated ahead has served, and those of the partitions above it that
     # it took from them to its detach (theirs, dropped at their attach, left it)
-    served = [name] if bound_provable(operation.partition) else []
+    served = [name] if operation.checked and bound_provable(operation.partition) else []
     for check in (quote_name(bound_check_name(n)) for n in [*served, *operation.carried]):
         stmts.append(execute(f"ALTER TABLE {quote_table(table)} DROP CONSTRAINT IF EXISTS {check}"))
     if operation.spared:  # the DEFAULT partition's, which spared it the read of its rows
@@ -291,9 +291,7 @@ def _place(state: Schema, operation: AttachPartition) -> tuple[str, str, str]:
     return own, " AND ".join([own, *conditions]), default
 
 
-def _check_found(
-    operation: AddBoundCheck | DropBoundCheck, also: str = "", on: str = ""
-) -> str:
+def _check_found(operation: AddBoundCheck | DropBoundCheck, also: str = "", on: str = "") -> str:
     """Whether the operation's check is on its partition (or on table ``on``, quoted)."""
     table = sql_literal(on or quote_table(partition_table(operation.parent, operation.partition)))
     return (

@@ -1,0 +1,129 @@
+"""A partition moved with its bound under a DEFAULT partition: PostgreSQL's ATTACH
+proves the partition's rows inside the DEFAULT partition's bound (none of its
+siblings') too. The check validated ahead holds that bound's condition (NOT any
+sibling's, as PostgreSQL writes it), so the attach reads no row, as its plan line says
+(sequential scans counted around the main revision), even where a new sibling of the
+DEFAULT partition takes part of the partition's bound; a row of the partition inside
+that sibling stops the drops revision, counted, before anything changes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from migration_harness import Case, alembic, assert_matches_models, revisions
+from pgcluster import PgCluster
+from revision_steps import at_first_revision, rows_by_partition
+
+BEFORE = """
+database: {name: ledger}
+entities:
+  Payment:
+    primary_key: [id, paid_on]
+    columns:
+      id: {type: bigint, primary_key: true}
+      paid_on: {type: date, primary_key: true}
+      amount: {type: integer, nullable: true}
+    partition_by: {range: [paid_on]}
+    partitions:
+      payments_h1: {from: 2025-01-01, to: 2025-07-01}
+      payments_h2: {from: 2025-07-01, to: 2026-01-01}
+"""
+#: payments_h1 under payments_rest, the new DEFAULT partition of payments
+UNDER_DEFAULT = """
+database: {name: ledger}
+entities:
+  Payment:
+    primary_key: [id, paid_on]
+    columns:
+      id: {type: bigint, primary_key: true}
+      paid_on: {type: date, primary_key: true}
+      amount: {type: integer, nullable: true}
+    partition_by: {range: [paid_on]}
+    partitions:
+%s      payments_h2: {from: 2025-07-01, to: 2026-01-01}
+      payments_rest:
+        default: true
+        partition_by: {range: [paid_on]}
+        partitions:
+          payments_h1: {from: 2025-01-01, to: 2025-07-01}
+"""
+#: a new sibling of payments_rest taking the second quarter of payments_h1's bound
+Q2 = "      payments_q2: {from: 2025-04-01, to: 2025-07-01}\n"
+#: payments_h1's rows all in the first quarter, NULL and repeated amounts, ids
+#: repeated across days
+ROWS = (
+    "INSERT INTO payments SELECT g % 400, date '2025-01-01' + g % 90, "
+    "CASE WHEN g % 5 = 0 THEN NULL ELSE g % 3 END FROM generate_series(1, 1200) g; "
+    "INSERT INTO payments SELECT g % 300, date '2025-07-01' + g % 180, NULL "
+    "FROM generate_series(1, 600) g"
+)
+COUNTS = rows_by_partition("payments", "amount")
+CHECKS = (
+    "SELECT coalesce(string_agg(conrelid::regclass || '.' || conname, ' '), '') "
+    "FROM pg_constraint WHERE conname LIKE '%\\_move\\_bound'"
+)
+READ = "SELECT seq_scan FROM pg_stat_user_tables WHERE relname = 'payments_h1'"
+
+
+@pytest.mark.parametrize("sibling", ["", Q2], ids=["alone", "beside_a_new_sibling"])
+def test_a_partition_moved_under_a_default_partition_reads_no_row_as_its_plan_says(
+    pg: PgCluster, tmp_path: Path, sibling: str
+) -> None:
+    after = UNDER_DEFAULT % sibling
+    case = Case("default", {"schema.yaml": BEFORE}, {"schema.yaml": after}, destructive=False)
+    first = at_first_revision(pg, case, tmp_path, ROWS)
+    drops = " ".join(re.sub(r"\n\s*#   ", " ", revisions(first.root)[1].read_text()).split())
+    assert (
+        "+ check payments_h1_move_bound on partition payments_h1: its bound under payments "
+        "and the bounds above it where it goes, validated ahead so that its move reads no "
+        "row under lock" in drops
+    ), drops
+    main = revisions(first.root)[2].read_text()
+    plan = " ".join(main[: main.index("def upgrade")].split())
+    assert (
+        "attach partition, bound implied by a check validated ahead (ACCESS EXCLUSIVE, "
+        "no scan); drop constraint" in plan
+    ), main
+    counts = pg.sql(COUNTS, first.db).strip()
+    assert counts == "payments_h1=1200/240 payments_h2=600/600"
+    alembic(first.root, first.url, "upgrade", "001")
+    read = int(pg.sql(READ, first.db))
+    alembic(first.root, first.url, "upgrade", "002")
+    assert int(pg.sql(READ, first.db)) == read  # the attach read none of its rows
+    assert pg.sql(CHECKS, first.db).strip() == ""
+    alembic(first.root, first.url, "upgrade", "head")
+    assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
+    assert pg.sql(COUNTS, first.db).strip() == counts
+    alembic(first.root, first.url, "downgrade", "000")
+    assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
+    assert pg.sql(COUNTS, first.db).strip() == counts
+    assert pg.sql(CHECKS, first.db).strip() == ""
+
+
+def test_a_row_inside_a_sibling_of_the_default_partition_stops_it_before_anything_changes(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """Two rows of payments_h1 in May belong to payments_q2, not to the DEFAULT
+    partition payments_h1 goes under: the drops revision's check counts them and is
+    dropped again; once they are gone, the same revision runs and keeps every row."""
+    after = UNDER_DEFAULT % Q2
+    case = Case("inside", {"schema.yaml": BEFORE}, {"schema.yaml": after}, destructive=False)
+    may = "; INSERT INTO payments VALUES (1, '2025-05-01', NULL), (1, '2025-05-02', 4)"
+    first = at_first_revision(pg, case, tmp_path, ROWS + may)
+    with pytest.raises(Exception) as failed:
+        alembic(first.root, first.url, "upgrade", "head")
+    message = " ".join(str(failed.value).split("[SQL:")[0].split())
+    assert (
+        "partition payments_h1 cannot move with its rows: 2 of its rows are outside the "
+        "bounds of the partitions above it where it goes; nothing was changed" in message
+    ), message
+    assert pg.sql(CHECKS, first.db).strip() == ""
+    assert pg.sql("SELECT version_num FROM alembic_version", first.db).strip() == "000"
+    pg.sql(
+        "DELETE FROM payments WHERE paid_on >= '2025-04-01' AND paid_on < '2025-07-01'", first.db
+    )
+    alembic(first.root, first.url, "upgrade", "head")
+    assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
+    assert pg.sql(COUNTS, first.db).strip() == "payments_h1=1200/240 payments_h2=600/600"
