@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from pgcluster import PgCluster
-from schemagen.model.bounds import bound_condition
+from schemagen.model.bounds import bound_condition, bound_within
 from schemagen.model.schema import Partition, PartitionKey
 from schemagen.model.sqltext import partition_sql
 
@@ -81,3 +81,72 @@ def test_a_bound_s_condition_holds_the_rows_of_its_partition(
         held, unknown, there, total = map(int, counted.split("|"))
         assert (held, unknown) == (there, 0), (part.name, condition, counted)
         assert 0 < there < total, (part.name, counted)  # each holds some rows, not all
+
+
+def _range(start: str, end: str) -> Partition:
+    return Partition("p", start=(start,), end=(end,))
+
+
+@pytest.mark.parametrize(
+    ("inner", "outer", "kind", "within"),
+    [
+        (
+            _range("'2025-01-01'", "'2025-04-01'"),
+            _range("'2025-01-01'", "'2025-07-01'"),
+            "date",
+            True,
+        ),
+        (
+            _range("'2025-01-01'", "'2025-07-01'"),
+            _range("'2025-01-01'", "'2025-04-01'"),
+            "date",
+            False,
+        ),
+        (
+            _range("'2024-12-31'", "'2025-04-01'"),
+            _range("'2025-01-01'", "'2025-07-01'"),
+            "date",
+            False,
+        ),
+        (_range("0", "60"), _range("0", "100"), "integer", True),
+        (_range("5", "MAXVALUE"), _range("MINVALUE", "MAXVALUE"), "bigint", True),
+        (_range("MINVALUE", "60"), _range("0", "100"), "integer", False),
+        (_range("9", "10"), _range("10", "100"), "integer", False),  # not compared as text
+        (_range("'2.5'", "'3.25'"), _range("'2.5'", "'10'"), "numeric", True),
+        (
+            _range("'2025-01-01 00:00+00'", "'2025-02-01 00:00+00'"),
+            _range("'2025-01-01 01:00+01'", "'2025-03-01 00:00+00'"),
+            "timestamptz",
+            True,
+        ),
+        # a timestamptz bound without an offset is read in the session's time zone
+        (
+            _range("'2025-01-02'", "'2025-02-01'"),
+            _range("'2025-01-01'", "'2025-03-01'"),
+            "timestamptz",
+            False,
+        ),
+        # text orders by collation, which is the database's to say
+        (_range("'b'", "'c'"), _range("'a'", "'d'"), "text", False),
+        (_range("'b'", "'c'"), _range("'a'", "'d'"), None, False),
+        (
+            Partition("p", values=("1", "NULL")),
+            Partition("p", values=("NULL", "1", "2")),
+            "integer",
+            True,
+        ),
+        (Partition("p", values=("1", "3")), Partition("p", values=("1", "2")), "integer", False),
+        (
+            Partition("p", start=("1", "2"), end=("1", "3")),
+            Partition("p", start=("1", "0"), end=("2", "0")),
+            None,
+            False,
+        ),
+    ],
+)
+def test_a_bound_is_within_another_only_where_it_is_known_to_be(
+    inner: Partition, outer: Partition, kind: str | None, within: bool
+) -> None:
+    """bound_within says yes only where every row of the inner bound is in the outer one,
+    compared by the key's kind (never as text), and no where that is not known."""
+    assert bound_within(inner, outer, kind) is within

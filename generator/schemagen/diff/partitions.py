@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..model.bounds import bound_condition, default_condition, proves_bound
+from ..model.bounds import bound_condition, bound_within, default_condition, proves_bound
 from ..model.schema import Entity, Partition, PartitionKey, partition_tree
 from ..operations.base import Operation
 from ..operations.partition import (
@@ -271,9 +271,29 @@ def _bound_check(
             proven=placed,
         )
     proven = placed and provable  # as the attach's (AttachPartition.proven)
+    # a bound within the old one: the DEFAULT partition holds no row of it (PostgreSQL
+    # routed those to the partition), so its rows there are not counted first
+    narrowed = bool(default) and key is not None and bound_within(other, part, _kind(there, key))
     return kind(
-        here.table, part.name, above, stage, other, key, default, above=within, proven=proven
+        here.table,
+        part.name,
+        above,
+        stage,
+        other,
+        key,
+        default,
+        above=within,
+        proven=proven,
+        narrowed=narrowed,
     )
+
+
+def _kind(ent: Entity, key: PartitionKey) -> str | None:
+    """The type kind of ``key``'s one column in ``ent``, or ``None`` (an expression, or
+    several columns)."""
+    if len(key.columns) != 1 or key.columns[0] is None:
+        return None
+    return next((c.type.kind for c in ent.columns if c.name == key.columns[0]), None)
 
 
 def _new_place(

@@ -13,6 +13,10 @@ It is never NULL: a row is inside (true) or outside (false).
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
 from .schema import Partition, PartitionKey, quote_name
 from .sqltext import sql_string
 
@@ -73,6 +77,54 @@ def default_condition(key: PartitionKey, siblings: tuple[Partition, ...]) -> str
         return "true"
     held = ranges[0] if len(ranges) == 1 else " OR ".join(f"({r})" for r in ranges)
     return f"(NOT (({term} IS NOT NULL) AND ({held})))"
+
+
+def bound_within(inner: Partition, outer: Partition, kind: str | None) -> bool:
+    """Whether every row ``inner``'s bound holds is one ``outer``'s holds, where that is
+    known without the database: a list's values among the other's (as written), or a
+    range under one key column of ``kind`` (a :class:`~schemagen.model.schema.ColumnType`
+    kind: integers, numeric, date, timestamp, or timestamptz written with an offset)
+    whose sides lie within the other's. ``False`` where it is not known."""
+    if inner.values and outer.values:
+        return set(inner.values) <= set(outer.values)
+    if len(inner.start) != 1 or len(outer.start) != 1 or len(inner.end) != 1:
+        return False
+    low = _compared(outer.start[0], inner.start[0], kind)
+    high = _compared(inner.end[0], outer.end[0], kind)
+    return low is not None and high is not None and low <= 0 and high <= 0
+
+
+def _compared(a: str, b: str, kind: str | None) -> int | None:
+    """-1, 0 or 1 as range bound ``a`` is below, at or above ``b``, or ``None`` where
+    their values cannot be compared here."""
+    order = {"MINVALUE": -1, "MAXVALUE": 1}
+    if a.upper() in order or b.upper() in order:
+        x, y = order.get(a.upper(), 0), order.get(b.upper(), 0)
+        return (x > y) - (x < y) if x != y else (0 if a.upper() == b.upper() else None)
+    if a == b:
+        return 0
+    x, y = _value(a, kind), _value(b, kind)
+    if x is None or y is None:
+        return None
+    return (x > y) - (x < y)
+
+
+def _value(literal: str, kind: str | None) -> Any:
+    """A bound's literal as a Python value of the key's kind, or ``None``."""
+    text = literal[1:-1] if literal[:1] == literal[-1:] == "'" else literal
+    try:
+        if kind in ("smallint", "integer", "bigint", "numeric"):
+            return Decimal(text)
+        if kind == "date":
+            return date.fromisoformat(text)
+        if kind in ("timestamp", "timestamptz"):
+            found = datetime.fromisoformat(text)
+            # with a time zone, where PostgreSQL reads a bare one in the session's
+            aware = found.tzinfo is not None
+            return found if aware == (kind == "timestamptz") else None
+    except (ValueError, ArithmeticError):
+        return None
+    return None
 
 
 def _listed(term: str, values: tuple[str, ...]) -> str:

@@ -375,6 +375,11 @@ class _BoundCheck(Operation):
     #: in PostgreSQL's form; it then proves the rows it can ahead, and the attach reads
     #: them under lock all the same
     proven: bool = True
+    #: the new :attr:`bound` lies within the partition's bound where it is
+    #: (:func:`~schemagen.model.bounds.bound_within`): the DEFAULT partition :attr:`beside`
+    #: it holds no row of it (PostgreSQL routed those to the partition), so its rows
+    #: there are not counted first
+    narrowed: bool = False
 
     @property
     def online(self) -> bool:
@@ -486,9 +491,14 @@ class AddBoundCheck(_BoundCheck):
         beside = (
             f"; refused while DEFAULT partition {self.beside} holds a row of that bound"
             f"{kept_out if self.kept_out else ''}"
-            if self.beside
+            if self.beside and not self.narrowed
             else ""
         )
+        if self.narrowed and self.kept_out:  # no row of it there: none to count first
+            beside = (
+                f"; DEFAULT partition {self.beside} holds no row of it (within its bound "
+                f"where it is){kept_out}"
+            )
         why = (
             "so that its attach reads no row under lock (a new row outside it is refused "
             "from then on)"
