@@ -158,9 +158,15 @@ def size_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
     return SizedTable(t, unique, first, combinations, outside, capped)
 
 
-def plan_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) -> TablePlan:
-    """The statements that add ``rows`` rows to ``ent``'s table."""
-    sized = size_table(ctx, ent, rows, deferred)
+def plan_table(
+    ctx: TableContext, ent: Entity, rows: int, deferred: set[str], sized: SizedTable | None = None
+) -> TablePlan:
+    """The statements that add ``rows`` rows to ``ent``'s table, from its ``sized``
+    planning inputs where made before (see room; else sized here)."""
+    if sized is None:
+        sized = size_table(ctx, ent, rows, deferred)
+    elif sized.capped:  # the rows it will hold, as size_table says them
+        ctx.counts[ent.table] = ctx.existing.get(ent.table, 0) + sized.rows
     t, unique, first, capped = sized.job, sized.unique, sized.first, sized.capped
     ent, rows, rules, counter = t.ent, t.rows, t.rules, t.counter
     radix_key, outside, combinations = unique.radix_key, sized.outside, sized.combinations

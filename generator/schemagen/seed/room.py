@@ -6,10 +6,11 @@ refused up front, before a row is written.
 A unique key made only of foreign keys and columns of few values holds as many rows
 as its combinations (see :mod:`.uniques`); with the parents' counts (the rows there
 and those asked) and the combinations the rows there hold, that is known before the
-seed writes. So every table is sized here in insert order, as :func:`.plan.plan_table`
-sizes it, a count ``--rows`` shares out capped (its children then count its capped
-rows): the refusal comes before the parents' inserts, which a rollback would undo
-but whose sequence numbers it would not give back.
+seed writes. So every table is sized here in insert order, once (the seed plans
+each table from its sizing: :func:`.plan.plan_table`), a count ``--rows`` shares
+out capped (its children then count its capped rows): the refusal comes before the
+parents' inserts, which a rollback would undo but whose sequence numbers it would
+not give back.
 
 Where a foreign key picks among its parent's rows (those holding a value in a
 nullable key, a key that fits a narrower column, or one its checks take: see
@@ -18,43 +19,51 @@ the pick holds, and the new rows' keys where they are known before they are made
 (none asked, or numbered by an identity or serial sequence, read from where it
 stands after ``--append`` moved it past the rows there). A key seed makes by its
 own rule (or a composite one) is known once made: such a table, and any table
-below it, is left to the refusal in the seed's transaction (rolled back, nothing
-written, though the parents' sequences keep the numbers they gave).
+below it, is sized by the seed once its parents are filled, and left to the refusal
+in the seed's transaction (rolled back, nothing written, though the parents'
+sequences keep the numbers they gave).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 
-from ..model.schema import Entity, ForeignKey, Schema
+from ..model.schema import Entity, ForeignKey
 from ..revision.tables import type_sql
 from .collisions import held_keys
 from .context import TableContext, key_pick, parent_rows
 from .order import insert_order
-from .plan import size_table
+from .plan import SizedTable, size_table
 from .refusals import SeedError, no_parent_key
 from .select import takes_null
 from .sequences import upcoming_numbers
 from .values import ident, qualified_ident
 
 
-def refuse_unmet_counts(
-    conn: psycopg.Connection[Any],
-    schema: Schema,
-    wanted: dict[str, int],
-    existing: dict[str, int],
-    seed: int,
-    asked: frozenset[str],
-) -> None:
-    """SeedError, before any insert, for the first table (in insert order) whose
-    count asked by name its counted key cannot hold, whose key no count of parent
-    rows would make room for, or whose NOT NULL foreign key finds no parent row to
-    pick (see the module)."""
-    order, deferred = insert_order(schema)
-    counts = {t: existing[t] + wanted.get(t, 0) for t in existing}
-    ctx = TableContext(schema, seed, counts=counts, existing=existing, asked=asked)
+@dataclass(frozen=True)
+class Sizing:
+    """The insert order, the foreign keys filled after every insert (see
+    :func:`.order.insert_order`), and each table sized before any insert."""
+
+    order: list[Entity]
+    deferred: dict[str, set[str]]
+    #: table -> its sizing (see plan.size_table), where it could be made up front
+    tables: dict[str, SizedTable]
+
+
+def size_tables(conn: psycopg.Connection[Any], ctx: TableContext, wanted: dict[str, int]) -> Sizing:
+    """Every table sized in insert order, before any insert, into ``ctx`` (the
+    counts ``--rows`` shares out capped, the keys the rows there hold, the parent
+    rows each pick holds) as the seed will plan it; SeedError for the first table
+    whose count asked by name its counted key cannot hold, whose key no count of
+    parent rows would make room for, or whose NOT NULL foreign key finds no parent
+    row to pick (see the module)."""
+    order, deferred = insert_order(ctx.schema)
+    existing, asked = ctx.existing, ctx.asked
+    sized: dict[str, SizedTable] = {}
     unknown: set[str] = set()
     for ent in order:
         fks = [fk for fk in ent.foreign_keys if fk.name not in deferred[ent.table]]
@@ -71,8 +80,10 @@ def refuse_unmet_counts(
             for key, count in held_keys(conn, ent).items():
                 ctx.held[(ent.table, key)] = count
         # (a count --rows shares out is capped in ctx.counts, as the seed will)
-        if size_table(ctx, ent, wanted.get(ent.table, 0), deferred[ent.table]).rows > 0:
+        sized[ent.table] = size_table(ctx, ent, wanted.get(ent.table, 0), deferred[ent.table])
+        if sized[ent.table].rows > 0:
             _refuse_unpicked(conn, ctx, ent, fks)
+    return Sizing(order, deferred, sized)
 
 
 def _count_picked(

@@ -20,10 +20,10 @@ from .collisions import fill_gaps, held_keys, met_any, past_rows_there
 from .context import ALL_ROWS, KeyPick, TableContext, key_pick, keys_table
 from .deferred import new_rows_table, row_keys
 from .excludes import refuse_unbounded_ranges
-from .order import default_rows, insert_order
-from .plan import TablePlan, plan_table
+from .order import default_rows
+from .plan import SizedTable, TablePlan, plan_table
 from .refusals import SeedError
-from .room import refuse_unmet_counts
+from .room import Sizing, size_tables
 from .security import lift_row_security, restore_row_security
 from .sequences import check_room, move_sequences
 from .values import ident, qualified_ident
@@ -115,7 +115,9 @@ def seed_connection(
             result.sequences = move_sequences(conn, schema, existing)
         check_room(conn, schema, wanted)
         asked = frozenset(rows_per) if asked is None else asked
-        refuse_unmet_counts(conn, schema, wanted, existing, seed, asked)
+        counts = {t: existing[t] + wanted.get(t, 0) for t in existing}
+        ctx = TableContext(schema, seed, counts=counts, existing=existing, asked=asked)
+        sizing = size_tables(conn, ctx, wanted)
         refuse_unbounded_ranges(conn, schema, wanted, existing)
         conn.execute("SET LOCAL synchronous_commit = off")
         conn.execute("SET LOCAL maintenance_work_mem = '256MB'")  # index builds
@@ -123,7 +125,7 @@ def seed_connection(
         conn.execute("SET LOCAL jit = off")
         helper = _Generator(conn)
         try:
-            plans = _fill(conn, schema, wanted, existing, seed, result, helper, asked)
+            plans = _fill(conn, ctx, sizing, wanted, result, helper)
         finally:
             helper.close()
         for plan in plans:
@@ -171,15 +173,16 @@ def _load(conn: psycopg.Connection[Any], plan: TablePlan, helper: _Generator, em
 
 def _fill(
     conn: psycopg.Connection[Any],
-    schema: Schema,
+    ctx: TableContext,
+    sizing: Sizing,
     wanted: dict[str, int],
-    existing: dict[str, int],
-    seed: int,
     result: SeedResult,
     helper: _Generator,
-    asked: frozenset[str],
 ) -> list[TablePlan]:
-    order, deferred = insert_order(schema)
+    """Plan and insert each table in turn, from its sizing made before any insert
+    (see room) where there is one; its referenced keys copied, numbered, after it."""
+    schema, existing = ctx.schema, ctx.existing
+    order, deferred, sized = sizing.order, sizing.deferred, dict(sizing.tables)
     referenced: dict[str, set[str]] = {}
     picks: dict[str, set[KeyPick]] = {}
     for ent in schema.entities:
@@ -188,12 +191,12 @@ def _fill(
             pick = key_pick(schema, ent, fk)
             if pick:
                 picks.setdefault(fk.ref_table, set()).add(pick)
-    ctx = TableContext(schema, seed, counts=dict(existing), existing=existing, asked=asked)
+    # each table counts its rows asked until it is planned (as sized: see room)
     for ent in order:
         ctx.counts[ent.table] = existing[ent.table] + wanted.get(ent.table, 0)
     plans = []
     for ent in order:
-        plan = _plan(conn, ctx, ent, wanted.get(ent.table, 0), deferred)
+        plan = _plan(conn, ctx, ent, wanted.get(ent.table, 0), deferred, sized.pop(ent.table, None))
         ctx.counts[ent.table] = existing[ent.table] + plan.rows
         began = time.perf_counter()
         if plan.deferred:
@@ -213,7 +216,10 @@ def _fill(
             _keys(conn, ent.table, keys, by)
             ordered = sorted(picks.get(ent.table, ()), key=lambda p: (p.columns, p.fits, p.checks))
             for pick in ordered:
-                ctx.valued[(ent.table, pick)] = _keys(conn, ent.table, list(pick.columns), by, pick)
+                count = _keys(conn, ent.table, list(pick.columns), by, pick)
+                if ctx.valued.get((ent.table, pick), count) != count:
+                    sized.clear()  # not the keys counted up front: size the rest again
+                ctx.valued[(ent.table, pick)] = count
             offset = _contiguous(conn, schema, ent.table)
             if offset is not None:
                 ctx.offsets[ent.table] = offset
@@ -230,13 +236,15 @@ def _plan(
     ent: Entity,
     rows: int,
     deferred: dict[str, set[str]],
+    sized: SizedTable | None,
 ) -> TablePlan:
-    """``ent``'s plan, knowing the combinations of its keys the rows there take, and
-    numbered past those whose unique values its new rows would meet."""
-    if ctx.existing[ent.table]:
+    """``ent``'s plan (from its sizing, if made: the keys the rows there hold read
+    then), knowing the combinations of its keys the rows there take, and numbered
+    where its new rows' unique values would meet none of theirs."""
+    if ctx.existing[ent.table] and sized is None:
         for key, count in held_keys(conn, ent).items():
             ctx.held[(ent.table, key)] = count
-    plan = plan_table(ctx, ent, rows, deferred[ent.table])
+    plan = plan_table(ctx, ent, rows, deferred[ent.table], sized)
     if plan.probe[0]:
         plan = _past_rows_there(conn, ctx, ent, plan, rows, deferred)
     return plan
