@@ -142,3 +142,64 @@ def test_a_parent_with_no_rows_at_all_is_refused_before_any_row_is_written(
             "fk_stores_region_id_regions: refused before any row is written"
         ) in out, out
         assert _state(conn) == before == (0, 0, 0, (1, False), (1, False), (1, False))
+
+
+CODES = """
+database: {name: shop}
+entities:
+  Brand:
+    columns:
+      id: {type: integer, primary_key: true}
+      name: {type: text, nullable: true}
+  Region:
+    columns:
+      id: {type: integer, primary_key: true}
+      code: {type: string, length: 2, unique: true}
+      note: {type: text, nullable: true}
+  Store:
+    columns:
+      id: {type: integer, primary_key: true}
+      region_code: {type: string, length: 2}
+      brand_id: {references: Brand, back_populates: stores}
+    foreign_keys:
+      fk_stores_region_code: {columns: [region_code], references: Region, ref_columns: [code]}
+    checks:
+      stores_region_listed: "region_code IN ('DE', 'FR')"
+"""
+
+
+@pytest.mark.parametrize(("there", "taken"), [("'NL'", None), ("'DE'", ["DE"])])
+def test_keys_seed_makes_for_the_parent_are_read_before_any_row_is_written(
+    pg: PgCluster, pg_db: str, tmp_path: Path, there: str, taken: list[str] | None
+) -> None:
+    """The regions' codes are seed's own (from the row number): those of its new rows
+    are read from the rows of their statement, before any insert."""
+    write_schema(tmp_path, {"schema.yaml": CODES})
+    schema = project_schema(tmp_path)
+    with created(pg, pg_db, tmp_path) as conn:
+        conn.execute(
+            "INSERT INTO brands (name) VALUES (NULL), ('acme'), ('acme');"
+            f"INSERT INTO regions (code, note) VALUES ('AT', NULL), ({there}, 'x'), ('SE', 'x')"
+        )
+        conn.commit()
+        before = _state(conn)
+        code, out = _seed(
+            tmp_path, pg.url(pg_db), "--append", "--rows-per", "brands=5",
+            "--rows-per", "regions=6", "--rows-per", "stores=50",
+        )  # fmt: skip
+        if taken is None:
+            assert code == 2, out
+            assert (
+                "cannot seed stores: regions has no rows holding (code) that check "
+                "stores_region_listed (region_code IN ('DE', 'FR')) takes, to reference by "
+                "fk_stores_region_code, and the 6 it would seed hold none either: refused "
+                "before any row is written"
+            ) in out, out
+            assert _state(conn) == before == (3, 3, 0, (3, True), (3, True), (1, False))
+        else:
+            assert code == 0, out
+            assert violations(conn, schema) == []
+            row = conn.execute(
+                "SELECT count(*), array_agg(DISTINCT region_code) FROM stores"
+            ).fetchone()
+            assert row == (50, taken)

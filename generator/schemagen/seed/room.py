@@ -15,13 +15,16 @@ not give back.
 Where a foreign key picks among its parent's rows (those holding a value in a
 nullable key, a key that fits a narrower column, or one its checks take: see
 :class:`.context.KeyPick`), those rows are counted here too: the rows there that
-the pick holds, and the new rows' keys where they are known before they are made
-(none asked, or numbered by an identity or serial sequence, read from where it
-stands after ``--append`` moved it past the rows there). A key seed makes by its
-own rule (or a composite one) is known once made: such a table, and any table
-below it, is sized by the seed once its parents are filled, and left to the refusal
-in the seed's transaction (rolled back, nothing written, though the parents'
-sequences keep the numbers they gave).
+the pick holds, and the new rows' keys where they are known before they are made:
+none asked; numbered by an identity or serial sequence, read from where it stands
+after ``--append`` moved it past the rows there; or made by seed's own rule from
+the row number, read from the rows of the parent's statement (planned from its
+sizing, as the seed will plan it). Keys made otherwise (looked up in another
+table's keys, by the user's value generator, or numbered again past rows there
+they meet) are known once made: such a table, and any table below it, is sized by
+the seed once its parents are filled, and left to the refusal in the seed's
+transaction (rolled back, nothing written, though the parents' sequences keep the
+numbers they gave).
 """
 
 from __future__ import annotations
@@ -31,12 +34,12 @@ from typing import Any
 
 import psycopg
 
-from ..model.schema import Entity, ForeignKey
+from ..model.schema import Column, Entity, ForeignKey
 from ..revision.tables import type_sql
-from .collisions import held_keys
+from .collisions import held_keys, met_any
 from .context import TableContext, key_pick, parent_rows
 from .order import insert_order
-from .plan import SizedTable, size_table
+from .plan import SizedTable, plan_table, size_table
 from .refusals import SeedError, no_parent_key
 from .select import takes_null
 from .sequences import upcoming_numbers
@@ -62,101 +65,121 @@ def size_tables(conn: psycopg.Connection[Any], ctx: TableContext, wanted: dict[s
     parent rows would make room for, or whose NOT NULL foreign key finds no parent
     row to pick (see the module)."""
     order, deferred = insert_order(ctx.schema)
-    existing, asked = ctx.existing, ctx.asked
-    sized: dict[str, SizedTable] = {}
+    sizing = Sizing(order, deferred, {})
+    keys = _ParentKeys(conn, ctx, sizing)
     unknown: set[str] = set()
     for ent in order:
         fks = [fk for fk in ent.foreign_keys if fk.name not in deferred[ent.table]]
-        known = [
-            fk for fk in fks if fk.ref_table not in unknown and _count_picked(conn, ctx, ent, fk)
-        ]
+        known = [fk for fk in fks if fk.ref_table not in unknown and keys.counted(ent, fk)]
         if len(known) < len(fks):
             unknown.add(ent.table)
             # unsized, it gets rows where they were asked by name: else refused anyway
-            if ent.table in asked and wanted.get(ent.table, 0) > 0:
-                _refuse_unpicked(conn, ctx, ent, known)
+            if ent.table in ctx.asked and wanted.get(ent.table, 0) > 0:
+                keys.refuse_unpicked(ent, known)
             continue
-        if existing[ent.table]:
+        if ctx.existing[ent.table]:
             for key, count in held_keys(conn, ent).items():
                 ctx.held[(ent.table, key)] = count
         # (a count --rows shares out is capped in ctx.counts, as the seed will)
-        sized[ent.table] = size_table(ctx, ent, wanted.get(ent.table, 0), deferred[ent.table])
-        if sized[ent.table].rows > 0:
-            _refuse_unpicked(conn, ctx, ent, fks)
-    return Sizing(order, deferred, sized)
+        sized = size_table(ctx, ent, wanted.get(ent.table, 0), deferred[ent.table])
+        sizing.tables[ent.table] = sized
+        if sized.rows > 0:
+            keys.refuse_unpicked(ent, fks)
+    return sizing
 
 
-def _count_picked(
-    conn: psycopg.Connection[Any], ctx: TableContext, ent: Entity, fk: ForeignKey
-) -> bool:
-    """Whether the parent rows ``fk`` picks from are known before any insert (then
-    counted into ``ctx.valued``, as the seed counts its copy of their keys once the
-    parent is filled): the rows there its pick holds, and those of the new rows."""
-    pick = key_pick(ctx.schema, ent, fk)
-    if not pick or (fk.ref_table, pick) in ctx.valued:
-        return True
-    parent = ctx.schema.entity_by_table(fk.ref_table)
-    found = _new_keys(conn, ctx, parent, fk)
-    if found is None:
-        return False
-    there = 0
-    if ctx.existing[parent.table]:
-        row = conn.execute(  # type: ignore[arg-type]
-            f"SELECT count(*) FROM {qualified_ident(parent.table)} WHERE {pick.where()}"
-        ).fetchone()
-        there = int(row[0]) if row else 0
-    new = 0
-    if found[0]:
-        row = conn.execute(  # type: ignore[arg-type]
-            f"SELECT count(*) FROM ({found[0]}) AS seed_new WHERE {pick.where()}"
-        ).fetchone()
-        new = int(row[0]) if row else 0
-    ctx.valued[(parent.table, pick)] = there + new
-    return True
+@dataclass(frozen=True)
+class _ParentKeys:
+    """The parent rows each foreign key picks from, read before any insert."""
 
+    conn: psycopg.Connection[Any]
+    ctx: TableContext
+    sizing: Sizing
 
-def _new_keys(
-    conn: psycopg.Connection[Any], ctx: TableContext, parent: Entity, fk: ForeignKey
-) -> tuple[str, str] | None:
-    """(a query of the keys ``fk`` references that the parent's new rows will hold,
-    the words saying how they are numbered), ("", "") where it gets none, None where they
-    are not known before they are made (see the module)."""
-    rows = ctx.counts[parent.table] - ctx.existing[parent.table]
-    if rows <= 0:
-        return "", ""
-    if len(fk.ref_columns) != 1:
-        return None
-    ref = parent.column(fk.ref_columns[0])
-    if not (ref.identity or ref.serial):
-        return None
-    numbers = upcoming_numbers(conn, parent.table, ref.name)
-    if numbers is None:
-        return None
-    shown, first, step = numbers
-    typed = type_sql(ref.type, ctx.schema)
-    query = (
-        f"SELECT CAST({first} + {step} * k AS {typed}) AS {ident(ref.name)} "
-        f"FROM generate_series(0, {rows - 1}) AS g(k)"
-    )
-    last = first + step * (rows - 1)
-    return query, f"the {rows} it would seed are numbered {first} to {last} by {shown}"
-
-
-def _refuse_unpicked(
-    conn: psycopg.Connection[Any], ctx: TableContext, ent: Entity, fks: list[ForeignKey]
-) -> None:
-    """SeedError where a foreign key of ``ent`` (asked rows) finds no parent row to
-    pick and a column of it seed would fill cannot be NULL (as select refuses it
-    once the parents are filled)."""
-    for fk in fks:
-        if parent_rows(ctx, ent, fk) > 0:
-            continue
-        cols = [ent.column(c) for c in fk.columns]
-        if all((c.seed is not None and c.seed.sql) or takes_null(ctx.schema, c) for c in cols):
-            continue  # NULL, or the user's value generator names its keys
+    def counted(self, ent: Entity, fk: ForeignKey) -> bool:
+        """Whether the parent rows ``fk`` picks from are known before any insert
+        (then counted into ``ctx.valued``, as the seed counts its copy of their keys
+        once the parent is filled): the rows there its pick holds, and the new ones."""
+        ctx = self.ctx
+        pick = key_pick(ctx.schema, ent, fk)
+        if not pick or (fk.ref_table, pick) in ctx.valued:
+            return True
         parent = ctx.schema.entity_by_table(fk.ref_table)
-        found = _new_keys(conn, ctx, parent, fk)
-        known = f", and {found[1]}" if found and found[1] else ""
-        known += ": refused before any row is written"
-        words = key_pick(ctx.schema, ent, fk).words()
-        raise SeedError(no_parent_key(ent, fk, parent, words, known))
+        found = self.new_keys(parent, fk)
+        if found is None:
+            return False
+        there = 0
+        if ctx.existing[parent.table]:
+            there = self._count(f"{qualified_ident(parent.table)} WHERE {pick.where()}")
+        new = self._count(f"({found[0]}) AS seed_new WHERE {pick.where()}") if found[0] else 0
+        ctx.valued[(parent.table, pick)] = there + new
+        return True
+
+    def _count(self, rows: str) -> int:
+        row = self.conn.execute(f"SELECT count(*) FROM {rows}").fetchone()  # type: ignore[arg-type]
+        return int(row[0]) if row else 0
+
+    def new_keys(self, parent: Entity, fk: ForeignKey) -> tuple[str, str] | None:
+        """(a query of the keys ``fk`` references that the parent's new rows will
+        hold, the words saying what they are), ("", "") where it gets none, None
+        where they are not known before they are made (see the module)."""
+        rows = self.ctx.counts[parent.table] - self.ctx.existing[parent.table]
+        if rows <= 0:
+            return "", ""
+        ref = parent.column(fk.ref_columns[0])
+        if len(fk.ref_columns) == 1 and (ref.identity or ref.serial):
+            return self._numbered(parent, ref, rows)
+        return self._made(parent, fk)
+
+    def _numbered(self, parent: Entity, ref: Column, rows: int) -> tuple[str, str] | None:
+        """The keys an identity or serial sequence gives the parent's new rows, read
+        from where it stands (None where it cycles)."""
+        numbers = upcoming_numbers(self.conn, parent.table, ref.name)
+        if numbers is None:
+            return None
+        shown, first, step = numbers
+        typed = type_sql(ref.type, self.ctx.schema)
+        query = (
+            f"SELECT CAST({first} + {step} * k AS {typed}) AS {ident(ref.name)} "
+            f"FROM generate_series(0, {rows - 1}) AS g(k)"
+        )
+        last = first + step * (rows - 1)
+        return query, f"the {rows} it would seed are numbered {first} to {last} by {shown}"
+
+    def _made(self, parent: Entity, fk: ForeignKey) -> tuple[str, str] | None:
+        """The keys seed makes for the parent's new rows, from the rows of its
+        statement (planned as the seed will plan it), where they are made on their
+        own: no lookup of another table's keys, no value generator of the user's,
+        no key the sequence numbers, and none of them meeting a row there (else
+        numbered again: see collisions). None otherwise."""
+        sized = self.sizing.tables.get(parent.table)
+        if sized is None:
+            return None
+        rows = sized.rows
+        plan = plan_table(self.ctx, parent, rows, self.sizing.deferred[parent.table], sized)
+        if not plan.select or not set(fk.ref_columns) <= set(plan.columns):
+            return None
+        if plan.probe[0] and met_any(self.conn, plan.probe):
+            return None
+        names = ", ".join(ident(c) for c in plan.columns)
+        refs = ", ".join(ident(c) for c in fk.ref_columns)
+        query = f"SELECT {refs} FROM ({plan.select}) AS seed_made ({names})"
+        return query, f"the {rows} it would seed hold none either"
+
+    def refuse_unpicked(self, ent: Entity, fks: list[ForeignKey]) -> None:
+        """SeedError where a foreign key of ``ent`` (asked rows) finds no parent row
+        to pick and a column of it seed would fill cannot be NULL (as select refuses
+        it once the parents are filled)."""
+        ctx = self.ctx
+        for fk in fks:
+            if parent_rows(ctx, ent, fk) > 0:
+                continue
+            cols = [ent.column(c) for c in fk.columns]
+            if all((c.seed is not None and c.seed.sql) or takes_null(ctx.schema, c) for c in cols):
+                continue  # NULL, or the user's value generator names its keys
+            parent = ctx.schema.entity_by_table(fk.ref_table)
+            found = self.new_keys(parent, fk)
+            known = f", and {found[1]}" if found and found[1] else ""
+            known += ": refused before any row is written"
+            words = key_pick(ctx.schema, ent, fk).words()
+            raise SeedError(no_parent_key(ent, fk, parent, words, known))
