@@ -127,8 +127,8 @@ def test_a_row_outside_the_narrower_parent_stops_it_before_anything_changes(
 
 
 #: payments_h1 under payments_2025_all, the only hash partition of payments_2025 (a new
-#: partition of payments holding its bound, partitioned by the hash of id): a hash bound
-#: names its parent's modulus and hash function, so no check says it
+#: partition of payments holding the first quarter of its bound, partitioned by the hash
+#: of id): a hash bound names its parent's modulus and hash function, so no check says it
 UNDER_HASH = """
 database: {name: ledger}
 entities:
@@ -142,7 +142,7 @@ entities:
     partitions:
       payments_2025:
         from: 2025-01-01
-        to: 2025-07-01
+        to: 2025-04-01
         partition_by: {hash: [id]}
         partitions:
           payments_2025_all:
@@ -161,8 +161,9 @@ def test_a_partition_moved_under_a_hash_partition_is_read_as_its_plan_says(
     """No check can hold a hash bound, so the attach of payments_h1 under
     payments_2025_all proves its rows inside it by reading them under lock (sequential
     scans counted around the main revision), and its plan line says it scans; the check
-    validated ahead still holds payments_2025's bound, and its own plan line (the drops
-    revision's) says it spares no read, and none is left. Every row kept each way."""
+    validated ahead still holds payments_2025's bound, narrower than the partition's,
+    and its own plan line (the drops revision's) says it spares no read; none is left.
+    Every row kept each way."""
     case = Case("hash", {"schema.yaml": BEFORE}, {"schema.yaml": UNDER_HASH}, destructive=False)
     first = at_first_revision(pg, case, tmp_path, ROWS)
     drops = " ".join(re.sub(r"\n\s*#   ", " ", revisions(first.root)[1].read_text()).split())
@@ -268,4 +269,75 @@ def test_a_partition_moved_under_a_parent_keyed_on_two_columns_is_read_as_its_pl
     assert int(pg.sql(read, first.db)) == scans  # its attach back up read none
     assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
     assert pg.sql(counts_sql, first.db).strip() == counts
+    assert pg.sql(CHECKS, first.db).strip() == ""
+
+
+#: payments_h1 under payments_2025, a new partition holding all of its bound and more
+UNDER_WIDER = """
+database: {name: ledger}
+entities:
+  Payment:
+    primary_key: [id, paid_on]
+    columns:
+      id: {type: bigint, primary_key: true}
+      paid_on: {type: date, primary_key: true}
+      amount: {type: integer, nullable: true}
+    partition_by: {range: [paid_on]}
+    partitions:
+      payments_2025:
+        from: 2025-01-01
+        to: 2026-01-01
+        partition_by: {range: [paid_on]}
+        partitions:
+          payments_h1: {from: 2025-01-01, to: 2025-07-01}
+      payments_2026: {from: 2026-01-01, to: 2027-01-01}
+"""
+#: payments_h1's rows over its whole bound, NULL and repeated amounts, ids repeated
+WIDER_ROWS = (
+    "INSERT INTO payments SELECT g % 400, date '2025-01-01' + g % 180, "
+    "CASE WHEN g % 5 = 0 THEN NULL ELSE g % 3 END FROM generate_series(1, 1200) g"
+)
+
+
+def test_a_partition_moved_under_a_wider_parent_is_proven_by_its_own_bound(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """payments_2025 holds all of payments_h1's bound, so PostgreSQL proves it from the
+    partition's own constraint: the check validated ahead holds that alone (not
+    payments_2025's bound too), and the attach reads no row, as its plan line says
+    (sequential scans counted around the main revision). Every row kept each way."""
+    before = BEFORE.replace("      payments_h2: {from: 2025-07-01, to: 2026-01-01}\n", "")
+    case = Case("wider", {"schema.yaml": before}, {"schema.yaml": UNDER_WIDER}, destructive=False)
+    first = at_first_revision(pg, case, tmp_path, WIDER_ROWS)
+    drops = " ".join(re.sub(r"\n\s*#   ", " ", revisions(first.root)[1].read_text()).split())
+    assert (
+        "+ check payments_h1_move_bound on partition payments_h1: its bound under payments, "
+        "validated ahead so that its move reads no row under lock" in drops
+    ), drops
+    main = revisions(first.root)[2].read_text()
+    plan = " ".join(main[: main.index("def upgrade")].split())
+    assert (
+        "attach partition, bound implied by a check validated ahead (ACCESS EXCLUSIVE, "
+        "no scan); drop constraint" in plan
+    ), main
+    counts = pg.sql(COUNTS, first.db).strip()
+    assert counts == "payments_h1=1200/240"
+    alembic(first.root, first.url, "upgrade", "001")
+    held = pg.sql(
+        "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conname = 'payments_h1_move_bound'",
+        first.db,
+    ).strip()
+    own = pg.sql("SELECT pg_get_partition_constraintdef('payments_h1'::regclass)", first.db).strip()
+    assert held == f"CHECK ({own})", held  # its constraint alone: none of payments_2025's
+    read = int(pg.sql(READ, first.db))
+    alembic(first.root, first.url, "upgrade", "002")
+    assert int(pg.sql(READ, first.db)) == read  # the attach read none of its rows
+    alembic(first.root, first.url, "upgrade", "head")
+    assert pg.sql(CHECKS, first.db).strip() == ""
+    assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
+    assert pg.sql(COUNTS, first.db).strip() == counts
+    alembic(first.root, first.url, "downgrade", "000")
+    assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
+    assert pg.sql(COUNTS, first.db).strip() == counts
     assert pg.sql(CHECKS, first.db).strip() == ""
