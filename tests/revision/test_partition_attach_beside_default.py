@@ -81,14 +81,17 @@ def test_partitions_moved_beside_a_default_partition_read_none_of_its_rows(
     text = "\n".join(p.read_text() for p in revisions(first.root)[1:])
     flat = " ".join(re.sub(r"\n\s*#   ", " ", text).split())
     for quarter in ("payments_2025_q1", "payments_2025_q2"):
+        # payments_2025 holds every row of its bound where it is: none of payments_rest's
+        # is, and none is counted first
         said = (
             f"+ check {quarter}_move_bound on partition {quarter}: its bound under "
             "payments_2025, validated ahead so that its move reads no row under lock; "
-            "refused while DEFAULT partition payments_rest where it goes holds a row of its "
-            "bound, which a check of the same name on it refuses from then on (validated "
-            "ahead too: the attach reads none of its rows)"
+            "DEFAULT partition payments_rest where it goes holds no row of it (PostgreSQL "
+            "routes them to payments_2025 where it is), which a check of the same name on it "
+            "refuses from then on (validated ahead too: the attach reads none of its rows)"
         )
         assert said in flat, text
+    assert "count rows of the DEFAULT partition" not in flat, text
     # the main revision's plan: the attaches are spared the DEFAULT's read, and say so
     main = revisions(first.root)[2].read_text()
     plan = " ".join(main[: main.index("def upgrade")].split())
@@ -98,7 +101,10 @@ def test_partitions_moved_beside_a_default_partition_read_none_of_its_rows(
     assert counts == ("payments_2025_q1=900/180 payments_2025_q2=900/180 payments_rest=3400/1150")
     contents = pg.sql(CONTENTS, first.db).strip()
     assert first.heads == ["000", "001", "002", "003"]
+    read = int(pg.sql(READ, first.db))
     alembic(first.root, first.url, "upgrade", "001")
+    # read once by each of its two checks' validations, and by no count
+    assert int(pg.sql(READ, first.db)) == read + 2
     assert sorted(pg.sql(CHECKS, first.db).split()) == [
         "payments_2025_q1.payments_2025_q1_move_bound",
         "payments_2025_q2.payments_2025_q2_move_bound",

@@ -255,6 +255,7 @@ def _bound_check(
     default = min(beside, default="")
     within, placed = _new_place(here, there, above, above_there, other)
     provable = key is not None and proves_bound(key)
+    held_by = _held_by(here, above_there, key, other) if default else ""
     if _made(part) == _made(other):  # (its key the same) its bound too
         if not default or not provable:
             return kind(here.table, part.name, above, stage, above=within, proven=placed)
@@ -269,11 +270,9 @@ def _bound_check(
             placed=other,
             above=within,
             proven=placed,
+            held_by=held_by,
         )
     proven = placed and provable  # as the attach's (AttachPartition.proven)
-    # a bound within the old one: the DEFAULT partition holds no row of it (PostgreSQL
-    # routed those to the partition), so its rows there are not counted first
-    narrowed = bool(default) and key is not None and bound_within(other, part, _kind(there, key))
     return kind(
         here.table,
         part.name,
@@ -284,8 +283,22 @@ def _bound_check(
         default,
         above=within,
         proven=proven,
-        narrowed=narrowed,
+        held_by=held_by,
     )
+
+
+def _held_by(
+    here: Entity, above: tuple[str, ...], key: PartitionKey | None, bound: Partition
+) -> str:
+    """The partition beside the DEFAULT one of ``here``'s partition ``above`` (under
+    ``key`` there too) whose bound holds all of ``bound`` (:func:`bound_within`), or
+    ``""``: PostgreSQL routes every row of ``bound`` to it, none to the DEFAULT one (a
+    partition rebound within its bound; one moved up from a partition holding it)."""
+    if key is None or _key_at(here, above) != key:
+        return ""
+    kind = _kind(here, key)
+    level = [p for p in _level(here, above) if bound_provable(p)]
+    return next((p.name for p in level if bound_within(bound, p, kind)), "")
 
 
 def _kind(ent: Entity, key: PartitionKey) -> str | None:

@@ -546,7 +546,7 @@ def _create_partition(op: CreatePartition) -> tuple[str, ...]:
 
 
 def _add_bound_check(op: AddBoundCheck) -> tuple[str, ...]:
-    beside = op.excluded() is not None and not op.narrowed
+    beside = op.excluded() is not None and not op.held_by
     count = ("count rows of the DEFAULT partition in a new bound",) if beside else ()
     return (*count, "add check NOT VALID", "validate constraint")
 

@@ -375,11 +375,12 @@ class _BoundCheck(Operation):
     #: in PostgreSQL's form; it then proves the rows it can ahead, and the attach reads
     #: them under lock all the same
     proven: bool = True
-    #: the new :attr:`bound` lies within the partition's bound where it is
+    #: the partition beside the DEFAULT one where it is now (itself, rebound in place,
+    #: or one above it it moves up from) whose bound holds all of its bound there
     #: (:func:`~schemagen.model.bounds.bound_within`): the DEFAULT partition :attr:`beside`
-    #: it holds no row of it (PostgreSQL routed those to the partition), so its rows
-    #: there are not counted first
-    narrowed: bool = False
+    #: holds no row of it (PostgreSQL routes them to that one), so its rows there are
+    #: not counted first; ``""`` where none is known to
+    held_by: str = ""
 
     @property
     def online(self) -> bool:
@@ -461,15 +462,32 @@ class AddBoundCheck(_BoundCheck):
     def reverse(self) -> Operation:
         return as_kind(self, DropBoundCheck)
 
-    def describe(self) -> str:
-        if self.bound is None:
-            beside = (
-                f"; refused while DEFAULT partition {self.beside} where it goes holds a row "
-                "of its bound, which a check of the same name on it refuses from then on "
-                "(validated ahead too: the attach reads none of its rows)"
-                if self.kept_out
+    def _default_said(self) -> str:
+        """What its plan line says of the DEFAULT partition :attr:`beside` it: its rows
+        of the bound counted first (refused), unless :attr:`held_by` says it holds none,
+        and the check made on it (:attr:`kept_out`)."""
+        kept_out = (
+            ", which a check of the same name on it refuses from then on (validated ahead "
+            "too: the attach reads none of its rows)"
+            if self.kept_out
+            else ""
+        )
+        where = " where it goes" if self.bound is None else ""
+        if not self.beside or (self.bound is None and not kept_out):
+            return ""
+        if self.held_by:  # none to count first
+            routed = f"PostgreSQL routes them to {self.held_by} where it is"
+            return (
+                f"; DEFAULT partition {self.beside}{where} holds no row of it ({routed}){kept_out}"
+                if kept_out
                 else ""
             )
+        bound = "its bound" if self.bound is None else "that bound"
+        said = f"; refused while DEFAULT partition {self.beside}{where} holds a row of {bound}"
+        return f"{said}{kept_out}"
+
+    def describe(self) -> str:
+        if self.bound is None:
             there = " and the bounds above it where it goes" if self.above else ""
             there += " that a check can say" if there and not self.proven else ""
             why = (
@@ -480,25 +498,11 @@ class AddBoundCheck(_BoundCheck):
             )
             return (
                 f"+ check {self.name} on partition {self.partition}: its bound under "
-                f"{self.parent}{there}, validated ahead {why}{beside}"
+                f"{self.parent}{there}, validated ahead {why}{self._default_said()}"
             )
         # a narrower bound: rows outside it, which the old took, are refused from then on;
         # the DEFAULT partition's rows of a wider one likewise, by its own check
-        kept_out = (
-            ", which a check of the same name on it refuses from then on (validated ahead "
-            "too: the attach reads none of its rows)"
-        )
-        beside = (
-            f"; refused while DEFAULT partition {self.beside} holds a row of that bound"
-            f"{kept_out if self.kept_out else ''}"
-            if self.beside and not self.narrowed
-            else ""
-        )
-        if self.narrowed and self.kept_out:  # no row of it there: none to count first
-            beside = (
-                f"; DEFAULT partition {self.beside} holds no row of it (within its bound "
-                f"where it is){kept_out}"
-            )
+        beside = self._default_said()
         why = (
             "so that its attach reads no row under lock (a new row outside it is refused "
             "from then on)"

@@ -364,7 +364,7 @@ class _KeptOut:
         self.refused = (
             f"{self.count}IF n > 0 THEN RAISE EXCEPTION USING ERRCODE = 'check_violation', "
             f"MESSAGE = {sql_literal(self.said)} || n || {sql_literal(also)}; END IF; "
-            if not operation.narrowed  # else the DEFAULT partition holds no row of it
+            if not operation.held_by  # else the DEFAULT partition holds no row of it
             else ""
         )
         if not operation.kept_out:  # counted alone: the attach reads it anyway
