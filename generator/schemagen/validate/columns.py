@@ -9,8 +9,12 @@ from ..model.schema import INTEGER_TYPES, DbSequence
 from ..model.sequences import SERIAL_TYPES, option_problem, serial_sequence
 from ..normalize.columns import identity_options
 from ..normalize.resolver import RawColumn, Resolver, Unresolved
-from ..source.loader import Sources
+from ..source.loader import Sources, YamlPath
+from .names import check_unqualified
 from .reporter import Reporter
+
+#: Where a column's own sequence lives, said for a name holding a dot or a double quote.
+_COLUMN_SEQUENCE_HOME = "a column's sequence lives in its table's PostgreSQL schema"
 
 
 def check_identity(report: Reporter, resolver: Resolver, columns: list[RawColumn]) -> None:
@@ -39,6 +43,10 @@ def check_identity(report: Reporter, resolver: Resolver, columns: list[RawColumn
                 (*col.path, "nullable"), "an identity column is NOT NULL (PostgreSQL makes it so)"
             )
         named = spec.get("name") if isinstance(spec, dict) else None
+        if named is not None:
+            check_unqualified(
+                report, (*path, "name"), named, "sequence", home=_COLUMN_SEQUENCE_HOME
+            )
         if named is not None and len(str(named).encode()) > 63:
             report.error(
                 (*path, "name"),
@@ -87,10 +95,8 @@ def check_serial(report: Reporter, src: Sources, table: str, columns: list[RawCo
         custom = said.get("name") if isinstance(said, dict) else None
         name = serial_sequence(table, col.name) if custom is None else str(custom)
         where = (*col.path, "type") if custom is None else (*col.path, "sequence", "name")
-        if custom is not None and name in named:
-            report.error(
-                where, f"sequence {name} is {named[name]}'s too: each serial has its own"
-            )
+        if custom is not None:
+            _check_serial_name(report, where, name, named.get(name))
         named.setdefault(name, col.name)
         if name in src.sequences:
             report.error(
@@ -103,6 +109,14 @@ def check_serial(report: Reporter, src: Sources, table: str, columns: list[RawCo
                 f"the sequence name {name} is longer than 63 bytes (PostgreSQL would "
                 "shorten it); use a sequence and a nextval default",
             )
+
+
+def _check_serial_name(report: Reporter, where: YamlPath, name: str, other: str | None) -> None:
+    """A serial's ``sequence: {name: ...}``: the name alone, and not ``other``'s (the
+    serial column of its table already named so, if any)."""
+    check_unqualified(report, where, name, "sequence", home=_COLUMN_SEQUENCE_HOME)
+    if other is not None:
+        report.error(where, f"sequence {name} is {other}'s too: each serial has its own")
 
 
 def _serial_options(kind: str, said: dict[str, Any]) -> DbSequence:

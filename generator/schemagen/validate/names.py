@@ -69,28 +69,52 @@ def _check_name(
         report.error(path, f"{what} {problem}")
 
 
-def check_unqualified(report: Reporter, path: YamlPath, given: object, what: str) -> None:
-    """A database name written out (``table:``, ``view:``) holds no dot nor double
-    quote: its PostgreSQL schema is ``schema:``'s, and keys split at the dot, so
-    ``view: sales.v`` would be read as view v of schema sales, past ``schema:``
-    and its checks, while it reads as public's ``"sales.v"`` (which the language
-    cannot name: ``schemagen import`` lists one)."""
+def check_unqualified(
+    report: Reporter, path: YamlPath, given: object, what: str, *, say: str = "", home: str = ""
+) -> None:
+    """A database name written out (``table:``, ``view:``, an enum's ``db_name:``, a
+    sequence's, partition's or function's name) holds no dot nor double quote: its
+    PostgreSQL schema is ``schema:``'s (or, for a kind that takes none, the one
+    ``home`` says it lives in), and keys split at the dot, so ``view: sales.v`` would
+    be read as view v of schema sales, past ``schema:`` and its checks, while it reads
+    as public's ``"sales.v"`` (which the language cannot name: ``schemagen import``
+    lists one); a double quote makes a key ``check --database`` cannot match.
+
+    ``say`` is the way to write the bare name beside ``schema:`` (``{bare}`` in it;
+    default ``<what>: {bare}``); ``home`` is said instead for a kind without
+    ``schema:`` ("a partition lives in its table's PostgreSQL schema")."""
     name = str(given)
     if "." not in name and '"' not in name:
         return
+    mark = "a dot" if "." in name else "a double quote"
     schema, _, bare = name.rpartition(".")
-    if schema and naming.is_identifier(schema) and naming.is_identifier(bare):
-        said = (
-            f"holds a dot: a {what}'s PostgreSQL schema is given by schema:, "
-            f"so say schema: {schema} and {what}: {bare}"
-        )
+    whose = f"{_article(what)} {what}'s PostgreSQL schema is given by schema:"
+    if home:
+        said = f"holds {mark}, which the language names no {what} with: {home}"
+    elif schema and naming.is_identifier(schema) and naming.is_identifier(bare):
+        way = (say or f"{what}: {{bare}}").format(bare=bare)
+        said = f"holds a dot: {whose}, so say schema: {schema} and {way}"
     else:
-        mark = "a dot" if "." in name else "a double quote"
-        said = (
-            f"holds {mark}, which the language names no {what} with (a {what}'s "
-            "PostgreSQL schema is given by schema:)"
-        )
+        said = f"holds {mark}, which the language names no {what} with ({whose})"
     report.error(path, f"{what} name '{name}' {said}")
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
+def check_type_and_sequence_names(src: Sources, report: Reporter) -> None:
+    """An enum's ``db_name:`` and a standalone sequence's name (its key) are the
+    name alone (:func:`check_unqualified`): ``db_name: sales.mood`` made type mood
+    in schema sales, and a sequence keyed ``sales.numbers`` sequence numbers there,
+    past ``schema:``."""
+    for name, spec in sorted(src.enums.items()):
+        raw = mapping(spec)
+        if "db_name" in raw:
+            where: YamlPath = ("enums", name, "db_name")
+            check_unqualified(report, where, raw["db_name"], "enum type", say="db_name: {bare}")
+    for name in sorted(src.sequences):
+        check_unqualified(report, ("sequences", name), name, "sequence", say="name it {bare}")
 
 
 def _check_pg_schema(report: Reporter, path: YamlPath, name: str) -> None:

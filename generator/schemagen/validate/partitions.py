@@ -29,6 +29,7 @@ from ..model.schema import (
 )
 from ..source.loader import Sources, YamlPath, mapping
 from .excludes import SqlCheck
+from .names import check_unqualified
 from .reporter import Reporter
 
 #: What each method's bound says, in the YAML's words.
@@ -38,6 +39,9 @@ _BOUND_WORDS = {
     "hash": "`modulus:` and `remainder:`",
 }
 _KEYS = {"range": ("from", "to"), "list": ("in",), "hash": ("modulus", "remainder")}
+#: Where a partition lives, said for a name holding a dot or a double quote: a
+#: partition ``s.v`` was made as ``CREATE TABLE s.v PARTITION OF ...``, in schema s.
+_PARTITION_HOME = "a partition lives in its table's PostgreSQL schema"
 
 
 def partition_path(names: tuple[str, ...]) -> YamlPath:
@@ -54,12 +58,14 @@ def check_partition_references(
     table: str,
     check_sql_columns: SqlCheck,
 ) -> None:
-    """Key columns exist, key expressions name only the table's columns, and
-    ``partitions:`` come with a ``partition_by:``: the table's, and those of each
-    partition partitioned in turn (``spec`` a partition's entry, at ``base``)."""
+    """Partition names hold no dot nor double quote, key columns exist, key
+    expressions name only the table's columns, and ``partitions:`` come with a
+    ``partition_by:``: the table's, and those of each partition partitioned in turn
+    (``spec`` a partition's entry, at ``base``)."""
     for name, entry in mapping(spec.get("partitions")).items():
+        where = (*base, "partitions", str(name))
+        check_unqualified(report, where, name, "partition", home=_PARTITION_HOME)
         if isinstance(entry, dict):
-            where = (*base, "partitions", str(name))
             check_partition_references(report, where, entry, names, table, check_sql_columns)
     key = mapping(spec.get("partition_by"))
     for method, items in key.items():

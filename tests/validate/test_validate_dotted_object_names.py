@@ -1,0 +1,191 @@
+"""The names the language places in a PostgreSQL schema are the name alone, as
+``view:`` and ``table:`` are (tests/validate/test_validate_dotted_view_names.py):
+an enum's ``db_name:``, a standalone sequence's key, a serial's or identity's
+sequence ``name:`` and a partition's key. Written with a dot,
+each was split into schema and name past ``schema:`` (``db_name: sales.mood`` made
+type mood in schema sales), or past the schema the object lives in (an identity's
+``name: s.v`` made public's v, a partition ``s.v`` failed ``alembic upgrade``:
+schema "s" does not exist); written with a double quote, the revision made a name
+``check --database`` then called missing. Each is a located error, exit 2, with the
+way to say it, and ``build`` writes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+from fixtures.language.helpers import issues_of
+from schemagen.cli import main
+
+
+def assert_refused_and_nothing_written(root: Path, right: str, dotted: str, error: str) -> None:
+    """``right`` builds; ``dotted`` then exits 2 with ``error`` (its place first), no
+    traceback, and every file under ``generated/`` as ``right`` left it."""
+    schema = root / "schema"
+    schema.mkdir(parents=True, exist_ok=True)
+    (schema / "s.yaml").write_text("database:\n  name: shop\n" + right, encoding="utf-8")
+    built = CliRunner().invoke(main, ["build", "--project", str(root)])
+    assert built.exit_code == 0, built.output
+    before = _files(root / "generated")
+    assert before
+    (schema / "s.yaml").write_text("database:\n  name: shop\n" + dotted, encoding="utf-8")
+    refused = CliRunner().invoke(main, ["build", "--project", str(root)])
+    assert refused.exit_code == 2, refused.output
+    assert error in refused.output, refused.output
+    assert "Traceback" not in refused.output
+    assert _files(root / "generated") == before
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+ENUMS = """
+enums:
+  Mood: {{{where}, values: [calm, busy]}}
+entities:
+  Order:
+    columns:
+      id: {{type: bigint, primary_key: true}}
+      mood: {{type: enum, enum: Mood}}
+"""
+
+
+def test_an_enums_db_name_is_the_type_name_alone(tmp_path: Path) -> None:
+    text = """
+    enums:
+      Mood: {db_name: sales.mood, values: [calm, busy]}
+      Odd: {schema: app, db_name: x.y.z, values: [a]}
+      Quoted: {db_name: 'a"b', values: [a]}
+    """
+    assert issues_of(tmp_path / "v", {"s.yaml": text}) == [
+        "schema/s.yaml:2:10: enums.Mood.db_name: enum type name 'sales.mood' holds a dot: "
+        "an enum type's PostgreSQL schema is given by schema:, so say schema: sales and "
+        "db_name: mood",
+        "schema/s.yaml:3:22: enums.Odd.db_name: enum type name 'x.y.z' holds a dot, which "
+        "the language names no enum type with (an enum type's PostgreSQL schema is given "
+        "by schema:)",
+        "schema/s.yaml:4:12: enums.Quoted.db_name: enum type name 'a\"b' holds a double "
+        "quote, which the language names no enum type with (an enum type's PostgreSQL "
+        "schema is given by schema:)",
+    ]
+    assert_refused_and_nothing_written(
+        tmp_path / "p",
+        ENUMS.format(where="schema: sales, db_name: mood"),
+        ENUMS.format(where="db_name: sales.mood"),
+        "schema/s.yaml:5:10: enums.Mood.db_name: enum type name 'sales.mood' holds a dot",
+    )
+
+
+SEQUENCES = """
+sequences:
+  {key}: {{{where}start: 1000}}
+entities:
+  Invoice:
+    columns:
+      id: {{type: bigint, primary_key: true}}
+      number: {{type: bigint, default: {{sql: "nextval('sales.numbers')"}}}}
+"""
+
+
+def test_a_sequences_key_is_its_name_alone(tmp_path: Path) -> None:
+    """A standalone sequence keyed ``sales.numbers`` made sequence numbers of schema
+    sales; one keyed ``a"b`` was made, then called missing by ``check --database``."""
+    text = """
+    sequences:
+      sales.numbers: {start: 1000}
+      'a"b': {}
+      x.y.z: {schema: app}
+    """
+    assert issues_of(tmp_path / "v", {"s.yaml": text}) == [
+        "schema/s.yaml:2:3: sequences.sales.numbers: sequence name 'sales.numbers' holds a "
+        "dot: a sequence's PostgreSQL schema is given by schema:, so say schema: sales and "
+        "name it numbers",
+        "schema/s.yaml:3:3: sequences.a\"b: sequence name 'a\"b' holds a double quote, which "
+        "the language names no sequence with (a sequence's PostgreSQL schema is given by "
+        "schema:)",
+        "schema/s.yaml:4:3: sequences.x.y.z: sequence name 'x.y.z' holds a dot, which the "
+        "language names no sequence with (a sequence's PostgreSQL schema is given by schema:)",
+    ]
+    assert_refused_and_nothing_written(
+        tmp_path / "p",
+        SEQUENCES.format(key="numbers", where="schema: sales, "),
+        SEQUENCES.format(key="sales.numbers", where=""),
+        "schema/s.yaml:5:3: sequences.sales.numbers: sequence name 'sales.numbers' holds a dot",
+    )
+
+
+def test_a_columns_sequence_name_is_the_name_alone(tmp_path: Path) -> None:
+    """An identity's or a serial's ``name:``: ``s.v`` made public's sequence v (the
+    schema dropped without a word), a serial's ``a"b`` was called missing by ``check
+    --database``. Either lives in its table's schema, which names it no other way."""
+    text = """
+    entities:
+      Order:
+        schema: sales
+        columns:
+          id: {type: bigint, primary_key: true, identity: {name: sales.order_ids}}
+          number: {type: serial, sequence: {name: 'a"b'}}
+    """
+    assert issues_of(tmp_path / "v", {"s.yaml": text}) == [
+        "schema/s.yaml:5:56: entities.Order.columns.id.identity.name: sequence name "
+        "'sales.order_ids' holds a dot, which the language names no sequence with: a "
+        "column's sequence lives in its table's PostgreSQL schema",
+        "schema/s.yaml:6:41: entities.Order.columns.number.sequence.name: sequence name "
+        "'a\"b' holds a double quote, which the language names no sequence with: a column's "
+        "sequence lives in its table's PostgreSQL schema",
+    ]
+    table = """
+entities:
+  Order:
+    schema: sales
+    columns:
+      id: {{type: bigint, primary_key: true, identity: {{name: {name}}}}}
+"""
+    assert_refused_and_nothing_written(
+        tmp_path / "p",
+        table.format(name="order_ids"),
+        table.format(name="sales.order_ids"),
+        "schema/s.yaml:8:56: entities.Order.columns.id.identity.name: sequence name "
+        "'sales.order_ids' holds a dot",
+    )
+
+
+PAYMENTS = """
+entities:
+  Payment:
+    primary_key: [id, region]
+    columns:
+      id: {{type: bigint, primary_key: true}}
+      region: {{type: string, length: 8, primary_key: true}}
+    partition_by: {{hash: [id]}}
+    partitions:
+      payments_0:
+        modulus: 2
+        remainder: 0
+        partition_by: {{list: [region]}}
+        partitions: {{{eu}: {{in: [de, fr]}}, payments_0_rest: {{default: true}}}}
+      {one}: {{modulus: 2, remainder: 1}}
+"""
+
+
+def test_a_partitions_key_is_its_name_alone(tmp_path: Path) -> None:
+    """At any depth: a partition ``sales.p1`` was made by ``CREATE TABLE sales.p1
+    PARTITION OF ...`` (the upgrade failed: schema "sales" does not exist), one ``a"b``
+    was made, then called missing by ``check --database``."""
+    text = PAYMENTS.format(eu='"a\\"b"', one="sales.p1")
+    assert issues_of(tmp_path / "v", {"s.yaml": text}) == [
+        'schema/s.yaml:13:22: entities.Payment.partitions.payments_0.partitions.a"b: '
+        "partition name 'a\"b' holds a double quote, which the language names no partition "
+        "with: a partition lives in its table's PostgreSQL schema",
+        "schema/s.yaml:14:7: entities.Payment.partitions.sales.p1: partition name 'sales.p1' "
+        "holds a dot, which the language names no partition with: a partition lives in its "
+        "table's PostgreSQL schema",
+    ]
+    assert_refused_and_nothing_written(
+        tmp_path / "p",
+        PAYMENTS.format(eu="payments_0_eu", one="payments_1"),
+        PAYMENTS.format(eu="payments_0_eu", one="sales.p1"),
+        "schema/s.yaml:17:7: entities.Payment.partitions.sales.p1: partition name 'sales.p1' "
+        "holds a dot",
+    )
