@@ -82,9 +82,9 @@ def test_two_keys_fill_the_numbers_both_leave_and_no_more(pg: PgCluster, tmp_pat
             assert conn.execute("SELECT count(*) FROM tags").fetchone() == (3,)
             assert (
                 "cannot seed tags: rows there hold the values seed makes for its unique keys "
-                "(uq_tags_alt, uq_tags_code) on 5 of its first 9 row numbers, leaving room "
-                "for 4 of the 5 rows asked, and no more row numbers fit: cannot seed "
-                "tags.alt: 10 distinct values do not fit 1 characters"
+                "(uq_tags_alt, uq_tags_code) on 5 of the 9 row numbers it can make them "
+                "for, leaving room for 4 of the 5 rows asked: cannot seed tags.alt: 10 "
+                "distinct values do not fit 1 characters"
             ) in str(caught.value), caught.value
             seed_connection(conn, schema, rows_per={"tags": 4}, seed=3, append=True)
             assert violations(conn, schema) == []
@@ -97,3 +97,24 @@ def test_two_keys_fill_the_numbers_both_leave_and_no_more(pg: PgCluster, tmp_pat
             assert _tags(conn) == [("T0", None), ("T1", "x"), ("T5", "x")]
     finally:
         pg.drop_database(db)
+
+
+def test_rows_there_outside_seeds_values_leave_it_all_its_room(
+    pg: PgCluster, pg_db: str, tmp_path: Path
+) -> None:
+    """TA and TB keep the pattern but are none of seed's T0 to T9: numbered past the 2
+    rows there, seed's 10 rows asked 12 numbers of 10 and were refused ('12 distinct
+    values do not fit'); numbered from 1, they take all ten."""
+    write_schema(tmp_path, {"schema.yaml": SCHEMA % {"alt": ""}})
+    schema = project_schema(tmp_path)
+    with created(pg, pg_db, tmp_path) as conn:
+        conn.execute("INSERT INTO tags (code, label) VALUES ('TA', NULL), ('TB', NULL)")
+        conn.commit()
+        with pytest.raises(SeedError) as caught:
+            seed_connection(conn, schema, rows_per={"tags": 11}, seed=3, append=True)
+        assert "11 distinct values do not fit the 1 characters" in str(caught.value)
+        assert conn.execute("SELECT count(*) FROM tags").fetchone() == (2,)
+        seed_connection(conn, schema, rows_per={"tags": 10}, seed=3, append=True)
+        assert violations(conn, schema) == []
+        codes = conn.execute("SELECT array_agg(code ORDER BY code) FROM tags").fetchone()
+    assert codes == ([f"T{d}" for d in range(10)] + ["TA", "TB"],)

@@ -64,10 +64,15 @@ def test_a_unique_short_text_past_its_numbers_is_refused(
     with created(pg, pg_db, tmp_path) as conn:
         conn.execute(THERE)
         conn.commit()
+        # the rows there hold none of the numbers ('a' to 'c'): 98 of them are free
         with pytest.raises(SeedError) as caught:
-            seed_connection(conn, schema, rows_per={"tags": 96}, seed=3, append=True)
+            seed_connection(conn, schema, rows_per={"tags": 99}, seed=3, append=True)
         count = conn.execute("SELECT count(*) FROM tags").fetchone()
-    assert count == (3,)
+        assert count == (3,)
+        seed_connection(conn, schema, rows_per={"tags": 98}, seed=3, append=True)
+        assert violations(conn, schema) == []
+        row = conn.execute("SELECT count(*), count(DISTINCT code) FROM tags").fetchone()
+        assert row == (101, 101)
     assert (
         "cannot seed tags: check code_not_seven (code <> '7' AND code <> '100') has a "
         "shape seed cannot satisfy (99 distinct values do not fit 2 characters (seed writes "

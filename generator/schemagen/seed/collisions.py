@@ -101,30 +101,26 @@ def fill_gaps(
     values seed makes for them: the value space each must fit) and gives the probe of
     those numbers; the ones it finds meeting a row there are listed (met_table) and
     left out (free_numbers). Where fewer than ``rows`` are left, ``last`` grows by the
-    shortfall and the table is planned again (refused there where its values do not
-    fit that many numbers, said with the room the rows there leave), up to PASSES
-    times; SeedError past that, before any row is written."""
+    shortfall and the table is planned again, up to PASSES times; SeedError past
+    that, before any row is written. Where its values do not fit that many numbers,
+    the refusal says the room the rows there leave among those they fit."""
     tried = held = 0
+    keys: tuple[str, ...] = ()
     for _ in range(PASSES):
         try:
-            sql, keys = refill(last)
+            probe = refill(last)
         except SeedError as exc:
             if not tried:
                 raise
+            fits = _most_fitting(refill, tried, last)
+            held = _list_met(conn, table, refill(fits))
             raise SeedError(
                 f"cannot seed {table}: rows there hold the values seed makes for its unique "
-                f"keys ({', '.join(keys)}) on {held} of its first {tried} row numbers, "
-                f"leaving room for {tried - held} of the {rows} rows asked, and no more row "
-                f"numbers fit: {exc}"
+                f"keys ({', '.join(keys)}) on {held} of the {fits} row numbers it can make "
+                f"them for, leaving room for {fits - held} of the {rows} rows asked: {exc}"
             ) from None
-        met = met_table(table)
-        conn.execute(f"DROP TABLE IF EXISTS {met}")
-        conn.execute(
-            f"CREATE TEMP TABLE {met} ON COMMIT DROP AS SELECT n FROM ({sql}) AS met "
-            f"WHERE {_anyone(keys)}"
-        )
-        row = conn.execute(f"SELECT count(*) FROM {met}").fetchone()  # type: ignore[arg-type]
-        held = int(row[0]) if row else 0
+        keys = probe[1]
+        held = _list_met(conn, table, probe)
         free, tried = last - held, last
         if free >= rows:
             return
@@ -135,6 +131,32 @@ def fill_gaps(
         f"values held there, room for {free} of the {rows} rows asked; give a column of "
         "each a value generator (seed: {sql: ...})"
     )
+
+
+def _list_met(conn: psycopg.Connection[Any], table: str, probe: tuple[str, tuple[str, ...]]) -> int:
+    """List the row numbers ``probe`` finds meeting a row there (met_table); how many."""
+    sql, keys = probe
+    met = met_table(table)
+    conn.execute(f"DROP TABLE IF EXISTS {met}")
+    conn.execute(
+        f"CREATE TEMP TABLE {met} ON COMMIT DROP AS SELECT n FROM ({sql}) AS met "
+        f"WHERE {_anyone(keys)}"
+    )
+    row = conn.execute(f"SELECT count(*) FROM {met}").fetchone()  # type: ignore[arg-type]
+    return int(row[0]) if row else 0
+
+
+def _most_fitting(refill: Callable[[int], object], fits: int, fails: int) -> int:
+    """The most row numbers, from ``fits`` (planned) up to below ``fails`` (refused),
+    that ``refill`` plans (values fit as many numbers as they fit: halving)."""
+    while fails - fits > 1:
+        middle = (fits + fails) // 2
+        try:
+            refill(middle)
+            fits = middle
+        except SeedError:
+            fails = middle
+    return fits
 
 
 def held_keys(conn: psycopg.Connection[Any], ent: Entity) -> dict[tuple[str, ...], int]:

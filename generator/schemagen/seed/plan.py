@@ -190,7 +190,8 @@ def plan_table(
         source = free_numbers(ent.table, ctx.filling[ent.table], rows)
     select = f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {source}) AS v"
     probe: tuple[str, tuple[str, ...]] = ("", ())
-    if first > 1:  # rows there: their unique values may be the ones made here
+    # rows there: their unique values may be the ones made here
+    if first > 1 or ent.table in ctx.filling:
         probe = probe_sql(ent, columns, ", ".join(inner), ", ".join(outer), looked, radix_key)
     # No column list when every column is left to its default or identity.
     target = qualified_ident(ent.table)

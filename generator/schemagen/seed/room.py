@@ -156,7 +156,10 @@ class _ParentKeys:
         if sized is None:
             return None
         rows = sized.rows
-        plan = plan_table(self.ctx, parent, rows, self.sizing.deferred[parent.table], sized)
+        try:
+            plan = plan_table(self.ctx, parent, rows, self.sizing.deferred[parent.table], sized)
+        except SeedError:  # (its statement is the seed's to make or refuse: see run)
+            return None
         if not plan.select or not set(fk.ref_columns) <= set(plan.columns):
             return None
         if plan.probe[0] and met_any(self.conn, plan.probe):

@@ -21,7 +21,7 @@ from .context import ALL_ROWS, KeyPick, TableContext, key_pick, keys_table
 from .deferred import new_rows_table, row_keys
 from .excludes import refuse_unbounded_ranges
 from .order import default_rows
-from .plan import SizedTable, TablePlan, plan_table
+from .plan import SizedTable, TablePlan, plan_table, size_table
 from .refusals import SeedError
 from .room import Sizing, size_tables
 from .security import lift_row_security, restore_row_security
@@ -244,41 +244,53 @@ def _plan(
     if ctx.existing[ent.table] and sized is None:
         for key, count in held_keys(conn, ent).items():
             ctx.held[(ent.table, key)] = count
-    plan = plan_table(ctx, ent, rows, deferred[ent.table], sized)
-    if plan.probe[0]:
-        plan = _past_rows_there(conn, ctx, ent, plan, rows, deferred)
+    try:
+        plan = plan_table(ctx, ent, rows, deferred[ent.table], sized)
+    except SeedError:
+        # Numbered past the rows there, its values may not fit (a space of few values:
+        # code LIKE 'T_') where numbered from 1, among the ones they leave, they do.
+        sized = sized or size_table(ctx, ent, rows, deferred[ent.table])
+        if not ctx.existing[ent.table] or sized.unique.radix is not None:
+            raise
+        return _filled(conn, ctx, ent, rows, deferred, sized.rows, sized.rows)
+    if plan.probe[0] and plan.counted:
+        plans = [plan]
+
+        def replan(skipped: int) -> tuple[int, tuple[str, tuple[str, ...]]]:
+            ctx.skipped[ent.table] = skipped
+            plans.append(plan_table(ctx, ent, rows, deferred[ent.table]))
+            return plans[-1].first, plans[-1].probe
+
+        past_rows_there(conn, ent.table, plan.first, plan.probe, replan)
+        return plans[-1]
+    if plan.probe[0] and met_any(conn, plan.probe):
+        return _filled(conn, ctx, ent, rows, deferred, plan.rows, plan.first + plan.rows - 1)
     return plan
 
 
-def _past_rows_there(
+def _filled(
     conn: psycopg.Connection[Any],
     ctx: TableContext,
     ent: Entity,
-    plan: TablePlan,
     rows: int,
     deferred: dict[str, set[str]],
+    count: int,
+    last: int,
 ) -> TablePlan:
-    """``plan``, made again where its new rows' unique values would meet rows there:
-    numbered from 1 by the numbers whose values meet none (see collisions.fill_gaps),
-    or, through a counted key's combinations, past them (collisions.past_rows_there)."""
-    plans = [plan]
+    """``ent``'s plan for ``count`` rows numbered from 1 by the row numbers, up to
+    ``last`` at first, whose unique values meet none of the rows there's (see
+    collisions.fill_gaps); a key counted through its combinations is numbered past
+    them instead (collisions.past_rows_there, above)."""
+    plans = []
 
-    def replan(skipped: int) -> tuple[int, tuple[str, tuple[str, ...]]]:
-        ctx.skipped[ent.table] = skipped
-        plans.append(plan_table(ctx, ent, rows, deferred[ent.table]))
-        return plans[-1].first, plans[-1].probe
-
-    def refill(last: int) -> tuple[str, tuple[str, ...]]:
-        # its values made for the row numbers up to last (see select.column_job)
-        ctx.skipped[ent.table] = last - ctx.counts[ent.table]
-        ctx.filling[ent.table] = last
+    def refill(upto: int) -> tuple[str, tuple[str, ...]]:
+        # its values made for the row numbers up to upto (see select.column_job)
+        ctx.skipped[ent.table] = upto - ctx.counts[ent.table]
+        ctx.filling[ent.table] = upto
         plans.append(plan_table(ctx, ent, rows, deferred[ent.table]))
         return plans[-1].probe
 
-    if plan.counted:
-        past_rows_there(conn, ent.table, plan.first, plan.probe, replan)
-    elif met_any(conn, plan.probe):
-        fill_gaps(conn, ent.table, plan.rows, plan.first + plan.rows - 1, refill)
+    fill_gaps(conn, ent.table, count, last, refill)
     return plans[-1]
 
 
