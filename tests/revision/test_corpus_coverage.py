@@ -29,6 +29,7 @@ from schemagen.model.schema import (
     Index,
     Schema,
     UniqueConstraint,
+    partition_tree,
 )
 from schemagen.model.sequences import nextval_names
 from schemagen.operations.clustering import SetClusterOn
@@ -128,6 +129,14 @@ class Change:
 
     def any(self, kind: type | tuple[type, ...], test: Callable[..., bool] = bool) -> bool:
         return any(isinstance(op, kind) and test(op) for op in self.ops)
+
+
+def _under_default(schema: Schema, op: AttachPartition) -> bool:
+    """Whether ``op`` attaches its partition under a DEFAULT partition of ``schema``."""
+    if not op.within:
+        return False
+    tree = partition_tree(schema.entity_by_table(op.table).partitions)
+    return any(p.name == op.within[-1] and p.default for _, p in tree)
 
 
 def _each_alter(ops: tuple[Operation, ...]) -> tuple[Operation, ...]:
@@ -902,6 +911,20 @@ FEATURES: dict[str, Callable[[Change], bool]] = {
         and c.any(AttachPartition, lambda op: not op.within)
         and c.any(AttachPartition, lambda op: bool(op.within))
         and c.any(DropPartition, lambda op: not op.concurrently and op.risk() is None)
+        and bool(c.case.setup)
+    ),
+    "partition moved between levels beside a DEFAULT partition holding rows (up to the "
+    "table as its partition goes: a check of the same name on the DEFAULT partition, "
+    "validated ahead, spares the attach its read, and none of its rows is counted "
+    "first, the partition left holding the bound) and under a new DEFAULT partition "
+    "beside a new sibling taking part of its bound (its check holding the DEFAULT's "
+    "bound), on rows": lambda c: (
+        c.any(
+            AddBoundCheck,
+            lambda op: op.placed is not None and op.kept_out and bool(op.held_by),
+        )
+        and c.any(AttachPartition, lambda op: _under_default(c.new, op))
+        and c.any(AddBoundCheck, lambda op: op.bound is None and bool(op.above))
         and bool(c.case.setup)
     ),
     "partition whose bound changes keeping its rows (a partition with its sub-partitions, "
