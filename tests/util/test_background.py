@@ -122,6 +122,37 @@ def test_the_first_failing_shared_task_in_order_raises_whoever_met_it() -> None:
 
 
 @needs_fork
+def test_the_childs_task_runs_there_first_and_never_here() -> None:
+    """``child_task``: the child runs it before it takes another (even as the only
+    task), the caller never takes it; without a child, or when the child dies before
+    delivering it, the caller runs it, in order."""
+    parent = os.getpid()
+    ran_here: list[int] = []
+
+    def task(n: int) -> tuple[int, int]:
+        if os.getpid() == parent:
+            ran_here.append(n)
+        return n, os.getpid()
+
+    tasks = [partial(task, n) for n in range(6)]
+    results = run_shared(tasks, child_task=4)
+    assert [n for n, _ in results] == list(range(6))
+    assert results[4][1] != parent and 4 not in ran_here
+    (alone,) = run_shared([partial(task, 0)], child_task=0)
+    assert alone[1] != parent
+    ran_here.clear()
+    assert [n for n, _ in run_shared(tasks, fork=False, child_task=4)] == list(range(6))
+    assert ran_here == [0, 1, 2, 3, 5, 4]  # the child's task last here, with none forked
+
+    def dies(n: int) -> int:
+        if os.getpid() != parent:
+            os._exit(3)  # the child dies on its first task
+        return n * n
+
+    assert run_shared([partial(dies, n) for n in range(5)], child_task=2) == [0, 1, 4, 9, 16]
+
+
+@needs_fork
 def test_forked_docs_render_the_same_files(monkeypatch: pytest.MonkeyPatch) -> None:
     project = load_project(REPO)
     schema = load_schema(project).schema

@@ -16,7 +16,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ..config import Project, load_project
 from ..errors import ConfigError, DatabaseError, SchemagenError, SchemaInvalid, bounded
@@ -25,7 +25,6 @@ from ..findings import (
     SHARED_ADVICE,
     Finding,
 )
-from ..util.background import Job
 from ..util.words import plural
 
 if TYPE_CHECKING:
@@ -183,21 +182,19 @@ def _full_check(
     renders (with ``digests``, for the cache) and whether the head snapshot is
     exactly the schema's DDL view.
 
-    Up to five processes share the work of a large schema. A child parses the last
+    Up to four processes share the work of a large schema. A child parses the last
     schema files while this process reads the history and imports the rest
     (:class:`~schemagen.validate.reading.FolderRead`), then parses the first ones.
-    The schema's own checks run in children
-    (:func:`~schemagen.validate.pipeline.load_schema_apart`):
-    the references in a child while the schema is normalized; once the schema is
-    loaded, another child compares the database with it
-    (:class:`~schemagen.util.background.Job`, mostly waiting on the server), and
-    this process and one more child render and compare the generated files, the
-    model checks (no lint: check shows no warnings) and the comparison with the
-    head snapshot first among them (:func:`~schemagen.check.files.check_files`).
-    The comparison child shares the loaded schema for free: starting it earlier,
-    against the head snapshot, meant building the schema a second time from the
-    snapshot's data, 0.25 s of CPU at 2,000 tables on cores that were both busy
-    anyway. The schema's errors
+    Another child runs the reference checks while the schema is normalized
+    (:func:`~schemagen.validate.pipeline.load_schema_apart`). Once the schema is
+    loaded, this process and one more child render and compare the generated
+    files, the model checks (no lint: check shows no warnings) and the comparison
+    with the head snapshot first among them, while the child first compares the
+    database with the schema, mostly waiting on the server
+    (:func:`~schemagen.check.files.check_files`). That child shares the loaded
+    schema for free: starting the comparison earlier, against the head snapshot,
+    meant building the schema a second time from the snapshot's data, 0.25 s of
+    CPU at 2,000 tables on cores that were both busy anyway. The schema's errors
     are still raised first, whatever else failed, and nothing found on a schema
     they reject is reported.
     """
@@ -228,18 +225,21 @@ def _full_check(
             raise SchemaInvalid([])  # (finish raised; keep mypy and readers sure)
         if database_url is not None:
             report.database = _masked(database_url)
-            live = _database_job(schema, database_url, state)
+            live = _database_task(schema, database_url, state)
         pending = (lambda: pending_findings(state, schema)) if state is not None else None
-        rules = loaded.rules_task()
         files = check_files(
-            project, schema, show_diff=show_diff, digests=digests, pending=pending, rules=rules
+            project,
+            schema,
+            show_diff=show_diff,
+            digests=digests,
+            pending=pending,
+            rules=loaded.rules_task(),
+            database=live,
         )
         if files.rules is not None:
             loaded.take_rules(files.rules)
         loaded.finish()
     except BaseException as exc:
-        if live is not None:
-            live.cancel()
         if isinstance(exc, Exception) and not isinstance(exc, SchemaInvalid):
             loaded.finish()  # the schema's own errors first, as when checked first
         loaded.cancel()
@@ -248,7 +248,7 @@ def _full_check(
     report.files_checked = len(files.digests)
     report.findings += pending_ops + files.findings
     if live is not None:
-        found = live.result()
+        found = cast("list[Finding] | DatabaseError", files.database)
         if isinstance(found, DatabaseError):
             raise found
         report.findings += found
@@ -304,12 +304,12 @@ def _masked(database_url: str) -> str:
     return parse(database_url).masked()
 
 
-def _database_job(
+def _database_task(
     schema: Schema, database_url: str, state: HistoryState | None
-) -> Job[list[Finding] | DatabaseError]:
-    """The live comparison of ``schema`` in a child process; its DatabaseError comes
-    back as a value (raised by the caller, once), anything else fails the child,
-    and the caller then runs the comparison itself to raise it."""
+) -> Callable[[], list[Finding] | DatabaseError]:
+    """The live comparison of ``schema``, for the files' child to run first; its
+    DatabaseError comes back as a value (raised by the caller, once), anything else
+    fails the task, and the caller then runs the comparison itself to raise it."""
 
     def compare() -> list[Finding] | DatabaseError:
         try:
@@ -317,7 +317,7 @@ def _database_job(
         except DatabaseError as exc:
             return exc
 
-    return Job(compare)
+    return compare
 
 
 def _snapshot_findings(

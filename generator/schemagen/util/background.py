@@ -82,12 +82,13 @@ class Claims:
 
     SIZE = 4
 
-    def __init__(self, count: int) -> None:
-        """Offer chunks ``0 .. count - 1``, in order."""
+    def __init__(self, count: int, *, held: int | None = None) -> None:
+        """Offer chunks ``0 .. count - 1``, in order, but ``held`` (offered to no one)."""
         self.read_fd, write_fd = os.pipe()
+        offered = b"".join(n.to_bytes(self.SIZE, "little") for n in range(count) if n != held)
         try:
             # Written whole before anyone reads: the pipe holds 16,384 numbers at least.
-            os.write(write_fd, b"".join(n.to_bytes(self.SIZE, "little") for n in range(count)))
+            os.write(write_fd, offered)
         finally:
             os.close(write_fd)  # an empty pipe then reads as end of file, not a wait
 
@@ -108,7 +109,9 @@ class Claims:
     MAX_CHUNKS = 16_384
 
 
-def run_shared(tasks: Sequence[Callable[[], T]], *, fork: bool = True) -> list[T]:
+def run_shared(
+    tasks: Sequence[Callable[[], T]], *, fork: bool = True, child_task: int | None = None
+) -> list[T]:
     """Every task's result, in order, computed by the caller and a forked child
     together: each takes the next task not yet taken (:class:`Claims`), so
     neither waits for a half fixed in advance. Only the child's results travel
@@ -116,19 +119,26 @@ def run_shared(tasks: Sequence[Callable[[], T]], *, fork: bool = True) -> list[T
     not delivered (failed, or taken by a child that was killed) are then run
     here in order, so the error is the one of the first failing task, with its
     own type, whichever process met which first: as when one process runs them
-    all (the tasks must be pure, as renders are)."""
-    claims = Claims(len(tasks))
+    all (the tasks must be pure, as renders are).
 
-    def work() -> dict[int, T]:
+    ``child_task``: the number of a task that the child runs before it takes any
+    other, and the caller never takes (a long one that mostly waits, whose memory
+    should not add to the caller's); with it, the child is forked even for one
+    task. Its error, too, is raised in order."""
+    claims = Claims(len(tasks), held=child_task)
+
+    def work(first: int | None = None) -> dict[int, T]:
         done: dict[int, T] = {}
-        while (number := claims.claim()) is not None:
+        number = first if first is not None else claims.claim()
+        while number is not None:
             try:
                 done[number] = tasks[number]()
-            except Exception:  # noqa: S112 - run again below, in order, where it raises
-                continue
+            except Exception:  # noqa: S110 - run again below, in order, where it raises
+                pass
+            number = claims.claim()
         return done
 
-    job = Job(work, fork=fork and len(tasks) > 1)
+    job = Job(lambda: work(child_task), fork=fork and (len(tasks) > 1 or child_task is not None))
     try:
         results = work()
         results.update(job.result())
