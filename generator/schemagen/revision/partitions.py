@@ -37,6 +37,8 @@ bound no check says (hash, DEFAULT) counts the same rows where it fails.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..model.bounds import bound_condition
 from ..model.naming import partition_table
 from ..model.schema import Schema, partition_tree, quote_name
@@ -331,73 +333,90 @@ _AFTER = (
 )
 
 
+@dataclass(frozen=True)
 class _KeptOut:
     """The check of the DEFAULT partition beside a partition attached with a bound a
     check can say (:meth:`AddBoundCheck.excluded`): none of its rows in that bound. Its
     rows of the bound are counted before anything is made (PostgreSQL would refuse the
-    attach for them), stopping the revision with the count; then it is added ``NOT
-    VALID`` and validated, which spares the attach its read of the DEFAULT's rows under
-    ACCESS EXCLUSIVE (PostgreSQL's proof is the one it makes for the partition's own
-    check). Nothing where there is no such DEFAULT partition."""
+    attach for them), stopping the revision with the count, unless it holds none of
+    them (:attr:`AddBoundCheck.held_by`); then, where PostgreSQL proves the bound from
+    it (:attr:`AddBoundCheck.kept_out`), it is added ``NOT VALID`` and validated, which
+    spares the attach its read of the DEFAULT's rows under ACCESS EXCLUSIVE (PostgreSQL's
+    proof is the one it makes for the partition's own check). Each piece is ``""`` (or
+    none) where it has no part."""
 
-    def __init__(self, operation: AddBoundCheck) -> None:
-        self.operation = operation
-        condition = operation.excluded()
-        self.refused = self.add = self.count = self.said = ""
-        self.table = ""
-        if condition is None:
-            return
-        bound = operation.bound or operation.placed
-        assert bound is not None
-        moved = operation.bound is None
-        self.table = quote_table(partition_table(operation.table, operation.beside))
-        name, check = operation.partition, quote_name(operation.name)
-        self.said = (
-            f"partition {name} cannot move with its bound {bound.bound_sql()} and its rows: "
-            if moved
-            else f"partition {name} cannot take its new bound {bound.bound_sql()} with its rows: "
+    operation: AddBoundCheck
+
+    @property
+    def refused(self) -> str:
+        """Its rows of the bound counted, the revision stopped where there are any."""
+        op = self.operation
+        if op.excluded() is None or op.held_by:
+            return ""
+        also = f" rows of DEFAULT partition {op.beside} are inside it{_AFTER}"
+        return (
+            f"{self._count()}IF n > 0 THEN RAISE EXCEPTION USING ERRCODE = 'check_violation', "
+            f"MESSAGE = {sql_literal(self._said())} || n || {sql_literal(also)}; END IF; "
         )
-        also = f" rows of DEFAULT partition {operation.beside} are inside it{_AFTER}"
-        self.count = (
-            f"SELECT count(*) INTO n FROM {self.table} WHERE coalesce({condition}, false); "
-        )
-        self.refused = (
-            f"{self.count}IF n > 0 THEN RAISE EXCEPTION USING ERRCODE = 'check_violation', "
-            f"MESSAGE = {sql_literal(self.said)} || n || {sql_literal(also)}; END IF; "
-            if not operation.held_by  # else the DEFAULT partition holds no row of it
-            else ""
-        )
-        if not operation.kept_out:  # counted alone: the attach reads it anyway
-            self.table = ""
-            return
-        self.add = (
-            f"IF NOT ({_check_found(operation, on=self.table)}) THEN ALTER TABLE "
-            f"{self.table} ADD CONSTRAINT {check} CHECK (NOT {condition}) NOT VALID; END IF; "
+
+    @property
+    def add(self) -> str:
+        """Its check added ``NOT VALID`` where missing."""
+        op = self.operation
+        if not op.kept_out:  # counted alone, if at all: the attach reads it anyway
+            return ""
+        table, check = self._table(), quote_name(op.name)
+        return (
+            f"IF NOT ({_check_found(op, on=table)}) THEN ALTER TABLE {table} ADD CONSTRAINT "
+            f"{check} CHECK (NOT {op.excluded()}) NOT VALID; END IF; "
         )
 
     def undo(self) -> str:
         """Its drop, where a validation fails (so that the database is as it was)."""
+        if not self.operation.kept_out:
+            return ""
         check = quote_name(self.operation.name)
-        return f"ALTER TABLE {self.table} DROP CONSTRAINT IF EXISTS {check}; " if self.table else ""
+        return f"ALTER TABLE {self._table()} DROP CONSTRAINT IF EXISTS {check}; "
 
     def validated(self, undo_own: str) -> list[Stmt | Guarded]:
         """Its validation, after the partition's: rows written to it since the count
         are counted again, and both checks dropped (``undo_own``: the partition's drop,
         before the check's name)."""
-        if not self.table:
+        op = self.operation
+        if not op.kept_out:
             return []
-        check = quote_name(self.operation.name)
-        inside = f" rows of DEFAULT partition {self.operation.beside} are inside it{_AFTER}"
+        table, check = self._table(), quote_name(op.name)
+        inside = f" rows of DEFAULT partition {op.beside} are inside it{_AFTER}"
         inside += ". PostgreSQL said: "
         validate = (
-            f" DECLARE n bigint; e text; BEGIN BEGIN ALTER TABLE {self.table} VALIDATE "
+            f" DECLARE n bigint; e text; BEGIN BEGIN ALTER TABLE {table} VALIDATE "
             f"CONSTRAINT {check}; RETURN; EXCEPTION WHEN check_violation THEN e := SQLERRM; "
-            f"{self.count}END; {undo_own}{check}; {self.undo()}COMMIT; RAISE EXCEPTION USING "
-            f"ERRCODE = 'check_violation', MESSAGE = {sql_literal(self.said)} || n || "
+            f"{self._count()}END; {undo_own}{check}; {self.undo()}COMMIT; RAISE EXCEPTION "
+            f"USING ERRCODE = 'check_violation', MESSAGE = {sql_literal(self._said())} || n || "
             f"{sql_literal(inside)} || e; END "
         )
-        found = _check_found(self.operation, " AND NOT convalidated", on=self.table)
+        found = _check_found(op, " AND NOT convalidated", on=table)
         return [Guarded(found, (execute(do_block(validate)),))]
+
+    def _table(self) -> str:
+        """The DEFAULT partition, quoted."""
+        return quote_table(partition_table(self.operation.table, self.operation.beside))
+
+    def _count(self) -> str:
+        """Its rows of the bound, counted into ``n``."""
+        condition = self.operation.excluded()
+        return f"SELECT count(*) INTO n FROM {self._table()} WHERE coalesce({condition}, false); "
+
+    def _said(self) -> str:
+        """What a refusal says before the count."""
+        op = self.operation
+        bound = op.bound or op.placed
+        assert bound is not None  # excluded() is not None
+        if op.bound is None:  # moved with its bound
+            how = f"move with its bound {bound.bound_sql()} and"
+        else:
+            how = f"take its new bound {bound.bound_sql()} with"
+        return f"partition {op.partition} cannot {how} its rows: "
 
 
 def _new_bound_check(operation: AddBoundCheck) -> list[Stmt | Guarded]:
