@@ -24,6 +24,7 @@ INSERT INTO public."sales.x" SELECT g, g % 7 FROM generate_series(1, 20) g;
 """
 
 NO_DOTTED_VIEW = "the language names no view holding a dot or a double quote"
+NO_DOTTED_FUNCTION = "the language names no function holding a dot or a double quote"
 
 
 def _listed(out: str) -> list[str]:
@@ -198,3 +199,43 @@ def test_a_view_named_with_a_dot_is_listed(pg: PgCluster, pg_db: str, tmp_path: 
     assert list(docs["entities"]) == ["Note"]
     assert list(docs["views"]) == ["Bodies"]
     assert pg.sql('SELECT count(*) FROM public."sales.v"', pg_db).strip() == "30"
+
+
+FUNCTIONS_SQL = """
+CREATE TABLE notes (id bigint PRIMARY KEY, body text);
+CREATE FUNCTION public."audit.touch"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.body := upper(NEW.body);
+  RETURN NEW;
+END;
+$$;
+CREATE FUNCTION public."a""b"() RETURNS integer LANGUAGE sql AS $$SELECT 1$$;
+CREATE FUNCTION twice(integer) RETURNS integer LANGUAGE sql IMMUTABLE AS $$SELECT $1 * 2$$;
+CREATE TRIGGER trg_notes_touch BEFORE INSERT ON notes
+  FOR EACH ROW EXECUTE FUNCTION public."audit.touch"();
+INSERT INTO notes SELECT g, CASE WHEN g % 4 = 0 THEN NULL ELSE 'n' || g % 3 END
+FROM generate_series(1, 30) g;
+"""
+
+
+def test_a_function_named_with_a_dot_is_listed(pg: PgCluster, pg_db: str, tmp_path: Path) -> None:
+    """A function of the default schema made as ``public."audit.touch"()`` (or
+    ``"a""b"()``) is listed, with the trigger that calls it: a key ``audit.touch`` is
+    touch of schema audit (docs/schema-language.md), and ``a"b`` no name the language
+    takes. Before, import wrote both as keys: the first validated and its migration
+    made audit.touch(), a function that was not there, in a schema that was not."""
+    pg.sql(FUNCTIONS_SQL, pg_db)
+    root = new_project(tmp_path / "p")
+    url = pg.url(pg_db)
+    out = schemagen(root, "import", "--database", url, expect_exit=1)
+    assert _listed(out) == [
+        'not expressible: function "a""b"(): ' + NO_DOTTED_FUNCTION,
+        'not expressible: function "audit.touch"(): ' + NO_DOTTED_FUNCTION,
+        "not expressible: trigger trg_notes_touch on notes: arguments, UPDATE OF, "
+        "constraint, INSTEAD OF or a function not imported",
+    ]
+    schemagen(root, "import", "--allow-partial", "--database", url)
+    schemagen(root, "validate")
+    docs = _documents(root)
+    assert list(docs["functions"]) == ["twice"]
+    assert pg.sql("SELECT count(*), count(DISTINCT body) FROM notes", pg_db) == "30|3\n"

@@ -1,7 +1,8 @@
 """The names the language places in a PostgreSQL schema are the name alone, as
 ``view:`` and ``table:`` are (tests/validate/test_validate_dotted_view_names.py):
 an enum's ``db_name:``, a standalone sequence's key, a serial's or identity's
-sequence ``name:`` and a partition's key. Written with a dot,
+sequence ``name:``, a partition's key, and a function's name but for the schema
+its name may say (``audit.touch``). Written with a dot,
 each was split into schema and name past ``schema:`` (``db_name: sales.mood`` made
 type mood in schema sales), or past the schema the object lives in (an identity's
 ``name: s.v`` made public's v, a partition ``s.v`` failed ``alembic upgrade``:
@@ -188,4 +189,49 @@ def test_a_partitions_key_is_its_name_alone(tmp_path: Path) -> None:
         PAYMENTS.format(eu="payments_0_eu", one="sales.p1"),
         "schema/s.yaml:17:7: entities.Payment.partitions.sales.p1: partition name 'sales.p1' "
         "holds a dot",
+    )
+
+
+FUNCTIONS = """
+functions:
+  {key}: {{{name}language: sql, returns: integer, body: SELECT 1}}
+entities:
+  Order:
+    columns:
+      id: {{type: bigint, primary_key: true}}
+"""
+
+
+def test_a_functions_name_is_the_name_alone_or_schema_dot_name(tmp_path: Path) -> None:
+    """A function's name may say its schema (``audit.touch``: tests/live's functions of
+    one name in two schemas; ``database.schema`` does not move it, see
+    tests/live/test_check_live_schema_qualified_functions.py), but no more: ``x.y.z``
+    was made as x."y.z", ``a"b`` was made, then called missing by ``check --database``,
+    and a schema of PostgreSQL's own takes none. A key that ``name:`` overrides is a
+    key only."""
+    text = """
+    functions:
+      audit.f: {language: sql, returns: integer, body: SELECT 1}
+      h: {name: 'a"b', language: sql, returns: integer, body: SELECT 2}
+      x.y.z: {language: sql, returns: integer, body: SELECT 3}
+      k: {name: pg_temp.k, language: sql, returns: integer, body: SELECT 4}
+      m.n.o: {name: g, language: sql, returns: integer, body: SELECT 5}
+    """
+    assert issues_of(tmp_path / "v", {"s.yaml": text}) == [
+        "schema/s.yaml:3:7: functions.h.name: function name 'a\"b' holds a double quote, "
+        "which the language names no function with: a function lives in the project's "
+        "default PostgreSQL schema (database.schema), or in the one its name says before "
+        "its dot (audit.touch)",
+        "schema/s.yaml:4:3: functions.x.y.z: function name 'x.y.z' holds a dot, which the "
+        "language names no function with: a function lives in the project's default "
+        "PostgreSQL schema (database.schema), or in the one its name says before its dot "
+        "(audit.touch)",
+        "schema/s.yaml:5:7: functions.k.name: schema 'pg_temp' is PostgreSQL's own; choose "
+        "another name",
+    ]
+    assert_refused_and_nothing_written(
+        tmp_path / "p",
+        FUNCTIONS.format(key="f", name="name: audit.f, "),
+        FUNCTIONS.format(key="f", name="name: audit.x.f, "),
+        "schema/s.yaml:5:7: functions.f.name: function name 'audit.x.f' holds a dot",
     )

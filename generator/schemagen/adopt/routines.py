@@ -160,21 +160,19 @@ def map_routines(
     return out
 
 
+#: Why a function whose name holds a dot or a double quote is not imported.
+NO_DOTTED_FUNCTION = "the language names no function holding a dot or a double quote"
+
+
 def _functions(found: Routines, out: Mapped) -> dict[str, str]:
     """Function specs by key; return identity (``name(types)``) -> key."""
     keys: dict[str, str] = {}
     used: set[str] = set()
     for row in found.functions:
         name, identity, result, language, volatility, definer, body, types, names, comment, ok = row
-        if language not in ("sql", "plpgsql") or not ok:
-            detail = (
-                f"language {language}"
-                if language not in ("sql", "plpgsql")
-                else (
-                    "options the language has no word for (STRICT, COST, SET, defaults, modes, ...)"
-                )
-            )
-            out.unsupported.append(("function", identity, detail))
+        problem = _function_problem(name, language, ok)
+        if problem:
+            out.unsupported.append(("function", identity, problem))
             continue
         key = name if name not in used else f"{name}_{len(types)}"
         while key in used:
@@ -207,6 +205,17 @@ def _functions(found: Routines, out: Mapped) -> dict[str, str]:
         out.functions[key] = spec
         keys[f"{name}({', '.join(types)})"] = key
     return keys
+
+
+def _function_problem(name: str, language: str, ok: bool) -> str:
+    """Why the language cannot say the function ``name``, or ""."""
+    if "." in name or '"' in name:
+        return NO_DOTTED_FUNCTION  # public."audit.f" as a key is f of schema audit
+    if language not in ("sql", "plpgsql"):
+        return f"language {language}"
+    if not ok:
+        return "options the language has no word for (STRICT, COST, SET, defaults, modes, ...)"
+    return ""
 
 
 def _body(prosrc: str) -> str:

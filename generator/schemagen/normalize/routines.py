@@ -34,7 +34,8 @@ from .tables import build_index
 
 def build_function(key: str, spec: dict[str, Any], home: str | None = None) -> Function:
     """One ``functions:`` entry; like a table, it lives in ``home`` (the project's
-    default PostgreSQL schema, ``database.schema``; ``None``: the connection's)."""
+    default PostgreSQL schema, ``database.schema``; ``None``: the connection's),
+    unless its name says its schema (``audit.touch``)."""
     args = []
     for item in spec.get("arguments") or ():
         if isinstance(item, dict):
@@ -43,7 +44,7 @@ def build_function(key: str, spec: dict[str, Any], home: str | None = None) -> F
             args.append(Argument(type=str(item).strip()))
     fn = Function(
         key=key,
-        name=naming.qualify(home, str(spec.get("name") or key)),
+        name=_placed(home, str(spec.get("name") or key)),
         returns=str(spec["returns"]).strip(),
         body=str(spec["body"]),
         arguments=tuple(args),
@@ -54,6 +55,14 @@ def build_function(key: str, spec: dict[str, Any], home: str | None = None) -> F
         description=spec.get("description"),
     )
     return _with_reads(fn)
+
+
+def _placed(home: str | None, name: str) -> str:
+    """``name`` in ``home``, or as it is where it says its schema: with ``database.schema:
+    app``, ``audit.touch`` was keyed app.audit.touch, and made as ``app."audit.touch"``,
+    which ``check --database`` then called missing (validate takes one dot, after a
+    schema name)."""
+    return name if "." in name else naming.qualify(home, name)
 
 
 def function_reads(fn: Function) -> tuple[str, ...]:

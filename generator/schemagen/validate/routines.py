@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import graphlib
 import keyword
+import re
 from typing import Any
 
 from ..language.messages import did_you_mean
@@ -82,6 +83,26 @@ def view_name(src: Sources, name: str, spec: dict[str, Any]) -> str:
     return naming.qualify(pg_schema(spec, home), str(spec.get("view") or naming.snake_case(name)))
 
 
+#: Where a function lives, said for a name holding a double quote, or a dot that does
+#: not follow the name of a schema of the user's (``x.y.z``, ``pg_temp.f``).
+_FUNCTION_HOME = (
+    "a function lives in the project's default PostgreSQL schema (database.schema), or "
+    "in the one its name says before its dot (audit.touch)"
+)
+_SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def _check_function_name(report: Reporter, path: YamlPath, name: str) -> None:
+    """A function's name is the name alone, or ``schema.name`` (``audit.touch``): a
+    double quote made a key ``check --database`` called missing, ``x.y.z`` a function
+    of schema x (:func:`check_unqualified`)."""
+    schema, dot, bare = name.partition(".")
+    if '"' in name or "." in bare or (dot and not _SCHEMA_NAME.match(schema)):
+        check_unqualified(report, path, name, "function", home=_FUNCTION_HOME)
+    elif dot and (schema.startswith("pg_") or schema == "information_schema"):
+        report.error(path, f"schema '{schema}' is PostgreSQL's own; choose another name")
+
+
 def check_functions(src: Sources, report: Reporter) -> None:
     """Bodies that parse, one function per signature, names PostgreSQL takes."""
     seen: dict[str, str] = {}
@@ -94,6 +115,7 @@ def check_functions(src: Sources, report: Reporter) -> None:
             function_reads(fn)
         except SqlSyntaxError as exc:
             report.error((*path, "body"), f"the {fn.language} body does not parse: {exc}")
+        _check_function_name(report, (*path, "name") if "name" in spec else path, fn.name)
         if len(fn.name.encode()) > naming.MAX_IDENTIFIER_BYTES:
             report.error(path, f"function name {fn.name!r} is longer than 63 bytes")
         other = seen.setdefault(fn.identity, key)
