@@ -127,3 +127,66 @@ def test_a_row_inside_a_sibling_of_the_default_partition_stops_it_before_anythin
     alembic(first.root, first.url, "upgrade", "head")
     assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
     assert pg.sql(COUNTS, first.db).strip() == "payments_h1=1200/240 payments_h2=600/600"
+
+
+#: payments_h1 under payments_rest, the DEFAULT partition, on both sides; its bound grows
+#: to the third quarter as a new payments_q2 beside payments_rest takes the second
+UNDER_KEPT_DEFAULT = """
+database: {name: ledger}
+entities:
+  Payment:
+    primary_key: [id, paid_on]
+    columns:
+      id: {type: bigint, primary_key: true}
+      paid_on: {type: date, primary_key: true}
+      amount: {type: integer, nullable: true}
+    partition_by: {range: [paid_on]}
+    partitions:
+%s      payments_2026: {from: 2026-01-01, to: 2027-01-01}
+      payments_rest:
+        default: true
+        partition_by: {range: [paid_on]}
+        partitions:
+          payments_h1: {from: 2025-01-01, to: %s}
+"""
+#: payments_h1's rows all in the first quarter; 2026's, with NULL amounts
+KEPT_ROWS = (
+    "INSERT INTO payments SELECT g % 400, date '2025-01-01' + g % 90, "
+    "CASE WHEN g % 5 = 0 THEN NULL ELSE g % 3 END FROM generate_series(1, 1200) g; "
+    "INSERT INTO payments SELECT g % 300, date '2026-01-01' + g % 180, NULL "
+    "FROM generate_series(1, 600) g"
+)
+
+
+def test_a_partition_rebound_under_a_default_partition_whose_siblings_change_reads_no_row(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """payments_h1 stays under payments_rest, whose bound shrinks as payments_q2 is made
+    beside it: its attach proves its rows outside payments_q2 too, which its constraint
+    where it is does not say, so its check holds payments_rest's bound as it will be, and
+    the attach reads no row, as its plan line says (sequential scans counted around the
+    main revision). Every row kept each way."""
+    before = UNDER_KEPT_DEFAULT % ("", "2025-07-01")
+    after = UNDER_KEPT_DEFAULT % (Q2, "2025-10-01")
+    case = Case("kept", {"schema.yaml": before}, {"schema.yaml": after}, destructive=False)
+    first = at_first_revision(pg, case, tmp_path, KEPT_ROWS)
+    main = revisions(first.root)[2].read_text()
+    plan = " ".join(main[: main.index("def upgrade")].split())
+    assert (
+        "attach partition, bound implied by a check validated ahead (ACCESS EXCLUSIVE, "
+        "no scan); drop constraint" in plan
+    ), main
+    counts = pg.sql(COUNTS, first.db).strip()
+    assert counts == "payments_2026=600/600 payments_h1=1200/240"
+    alembic(first.root, first.url, "upgrade", "001")
+    read = int(pg.sql(READ, first.db))
+    alembic(first.root, first.url, "upgrade", "002")
+    assert int(pg.sql(READ, first.db)) == read  # the attach read none of its rows
+    alembic(first.root, first.url, "upgrade", "head")
+    assert pg.sql(CHECKS, first.db).strip() == ""
+    assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
+    assert pg.sql(COUNTS, first.db).strip() == counts
+    alembic(first.root, first.url, "downgrade", "000")
+    assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
+    assert pg.sql(COUNTS, first.db).strip() == counts
+    assert pg.sql(CHECKS, first.db).strip() == ""

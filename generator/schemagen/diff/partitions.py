@@ -344,7 +344,11 @@ def _new_place(
     for i, name in enumerate(above_there):
         part = goes[name]
         if above[: i + 1] == above_there[: i + 1] and _made(was[name]) == _made(part):
-            continue
+            # the same bound, but a DEFAULT one's is its siblings' too: measured on
+            # PostgreSQL 15, an attach under a DEFAULT partition with a new sibling read
+            # the partition, its constraint there not saying the sibling's bound
+            if not part.default or _siblings(here, above[:i]) == _siblings(there, above[:i]):
+                continue
         key = _key_at(there, above_there[:i])
         if key is None or not proves_bound(key):
             proven = False
@@ -361,6 +365,12 @@ def _new_place(
         elif not _holds(there, above_there, key, part, own):
             conditions.append(bound_condition(key, part))
     return " AND ".join(conditions), proven
+
+
+def _siblings(ent: Entity, above: tuple[str, ...]) -> set[Partition]:
+    """The bounds of ``ent``'s partition ``above``'s partitions (``()``: the table's),
+    each as :func:`_made` keeps it."""
+    return {_made(p) for p in _level(ent, above)}
 
 
 def _holds(
