@@ -85,25 +85,71 @@ def disjoint(table: str, column: Column) -> str:
     return f"(CASE WHEN {still_open} THEN {before.format(m=end)} ELSE {after.format(b=start)} END)"
 
 
-def within_group(table: str, column: Column, groups: tuple[str, ...], value: str) -> str:
+def within_group(
+    table: str, column: Column, groups: tuple[str, ...], value: str, whole: bool
+) -> str:
     """The range ``value`` (row ``n``'s own, from the type's origin: see kept_apart)
     moved apart from the ranges there of the rows holding this row's values in
     ``groups`` (``v.<column>``, the outer select's; all rows there without them):
     after the last of them ends or, where one is still open, mirrored before the
     first of them starts (so the new rows' ranges stay apart from each other). Rows
     holding other values, or a NULL, are no bound: an exclusion's ``=`` never holds
-    between them and this row."""
+    between them and this row. ``whole``: ``groups`` are all of apart_groups' for the
+    column, whose bounds :func:`group_bounds` read once; else read here."""
     origin = SPACED[str(column.type.pgtype)][0]
     kind, c = str(column.type.pgtype), ident(column.name)
     match = " AND ".join(f"e.{ident(g)} = v.{ident(g)}" for g in groups)
-    rows = f"FROM {qualified_ident(table)} AS e" + (f" WHERE {match}" if match else "")
-    start = f"greatest({origin}, (SELECT max(upper(e.{c})) {rows}))"
-    end = f"(SELECT min(lower(e.{c})) {rows})"
-    still_open = f"(SELECT bool_or(upper_inf(e.{c}) AND NOT isempty(e.{c})) {rows})"
+    if whole and groups:
+        # One index probe of the group's bounds a row: each sub-select below read all
+        # the group's rows there for each new row (quadratic as a group grows).
+        rows = f"FROM {bounds_table(table, column.name)} AS e WHERE {match}"
+        high, low, still = "e.seed_high", "e.seed_low", "e.seed_open"
+    else:
+        rows = f"FROM {qualified_ident(table)} AS e" + (f" WHERE {match}" if match else "")
+        high, low = f"max(upper(e.{c}))", f"min(lower(e.{c}))"
+        still = f"bool_or(upper_inf(e.{c}) AND NOT isempty(e.{c}))"
+    start = f"greatest({origin}, (SELECT {high} {rows}))"
+    end = f"(SELECT {low} {rows})"
+    still_open = f"(SELECT {still} {rows})"
     low, high = f"(lower({value}) - {origin})", f"(upper({value}) - {origin})"
     after = f"{kind}({start} + {low}, {start} + {high})"
     before = f"{kind}({end} - {high}, {end} - {low})"
     return f"(CASE WHEN {still_open} THEN {before} ELSE {after} END)"
+
+
+def bounds_table(table: str, column: str) -> str:
+    """The temporary table of each group's bounds of ``column``'s ranges there (see
+    group_bounds)."""
+    return f"pg_temp.{ident('seed_bounds_' + table + '_' + column)}"
+
+
+def group_bounds(
+    conn: psycopg.Connection[Any], schema: Schema, wanted: dict[str, int], existing: dict[str, int]
+) -> None:
+    """For each range column kept apart within groups (apart_groups) of a table
+    holding rows and asked more, list once, before any insert, each group's (its values in the
+    group's columns, no NULL among them) last upper bound (``seed_high``), first lower
+    bound (``seed_low``) and whether a range of it is still open (``seed_open``), keyed
+    by the group, for :func:`within_group` to look up by each new row's values. The
+    rows there of a table do not change before its own insert."""
+    for ent in sorted(schema.entities, key=lambda e: e.table):
+        if not existing.get(ent.table) or wanted.get(ent.table, 0) <= 0:
+            continue
+        for name, groups in sorted(apart_groups(ent).items()):
+            if not groups:
+                continue
+            c, by = ident(name), ", ".join(ident(g) for g in groups)
+            bounds = bounds_table(ent.table, name)
+            held = " AND ".join(f"{ident(g)} IS NOT NULL" for g in groups)
+            conn.execute(f"DROP TABLE IF EXISTS {bounds}")  # type: ignore[arg-type]
+            conn.execute(  # type: ignore[arg-type]
+                f"CREATE TEMP TABLE {bounds} ON COMMIT DROP AS SELECT {by}, "
+                f"max(upper({c})) AS seed_high, min(lower({c})) AS seed_low, "
+                f"bool_or(upper_inf({c}) AND NOT isempty({c})) AS seed_open "
+                f"FROM {qualified_ident(ent.table)} WHERE {held} GROUP BY {by}"
+            )
+            conn.execute(f"ALTER TABLE {bounds} ADD PRIMARY KEY ({by})")  # type: ignore[arg-type]
+            conn.execute(f"ANALYZE {bounds}")  # type: ignore[arg-type]
 
 
 def apart_groups(ent: Entity) -> dict[str, tuple[str, ...]]:

@@ -19,7 +19,7 @@ from .bulk import binary_types, copy_rows, execute, generator_session, load_empt
 from .collisions import fill_gaps, held_keys, met_any, past_rows_there
 from .context import ALL_ROWS, KeyPick, TableContext, key_pick, keys_table
 from .deferred import new_rows_table, row_keys
-from .excludes import refuse_unbounded_ranges
+from .excludes import group_bounds, refuse_unbounded_ranges
 from .order import default_rows
 from .plan import SizedTable, TablePlan, plan_table, size_table
 from .refusals import SeedError
@@ -117,6 +117,7 @@ def seed_connection(
         asked = frozenset(rows_per) if asked is None else asked
         counts = {t: existing[t] + wanted.get(t, 0) for t in existing}
         ctx = TableContext(schema, seed, counts=counts, existing=existing, asked=asked)
+        group_bounds(conn, schema, wanted, existing)  # before room reads a parent's rows
         sizing = size_tables(conn, ctx, wanted)
         refuse_unbounded_ranges(conn, schema, wanted, existing)
         conn.execute("SET LOCAL synchronous_commit = off")

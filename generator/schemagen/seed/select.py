@@ -476,7 +476,8 @@ def _outer_value(
         # (a column of the group the insert leaves to its default or to an UPDATE after
         # it is no group: apart from every row there's)
         group = tuple(c for c in t.grouped[name] if c in columns)
-        expr = within_group(t.ent.table, t.ent.column(name), group, expr)
+        whole = group == t.grouped[name]
+        expr = within_group(t.ent.table, t.ent.column(name), group, expr, whole)
     source = derived_from(name, {c for c in columns if t.ent.column(c).type.kind in TEXT})
     if source is not None:  # e.g. a handle: the title's slug, then the row number
         length = t.ent.column(name).type.length
