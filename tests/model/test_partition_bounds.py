@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from pgcluster import PgCluster
-from schemagen.model.bounds import bound_condition, bound_within
+from schemagen.model.bounds import bound_condition, bound_within, default_condition
 from schemagen.model.schema import Partition, PartitionKey
 from schemagen.model.sqltext import partition_sql
 
@@ -27,6 +27,16 @@ CASES = {
             Partition("t_high", start=("20",), end=("MAXVALUE",)),
         ),
         "INSERT INTO t SELECT g - 5, g % 7, 'x' FROM generate_series(1, 40) g",
+    ),
+    "range with NULL and DEFAULT": (
+        RANGE,
+        (
+            Partition("t_low", start=("MINVALUE",), end=("10",)),
+            Partition("t_mid", start=("10",), end=("20",)),
+            Partition("t_rest", default=True),
+        ),
+        "INSERT INTO t SELECT CASE WHEN g % 9 = 0 THEN NULL ELSE g - 5 END, g % 7, 'x' "
+        "FROM generate_series(1, 40) g",
     ),
     "two columns": (
         TWO,
@@ -81,6 +91,32 @@ def test_a_bound_s_condition_holds_the_rows_of_its_partition(
         held, unknown, there, total = map(int, counted.split("|"))
         assert (held, unknown) == (there, 0), (part.name, condition, counted)
         assert 0 < there < total, (part.name, counted)  # each holds some rows, not all
+
+
+@pytest.mark.parametrize(
+    "name", sorted(n for n, (_, parts, _) in CASES.items() if any(p.default for p in parts))
+)
+def test_a_default_partition_s_condition_as_postgresql_writes_it_holds_its_rows(
+    pg: PgCluster, pg_db: str, name: str
+) -> None:
+    """default_condition (PostgreSQL's form of a DEFAULT partition's constraint, which a
+    check of a moved partition holds) holds exactly the DEFAULT partition's rows, NULL
+    keys among them, and is never NULL."""
+    key, parts, rows = CASES[name]
+    pg.sql(f"CREATE TABLE t (a integer, b integer, c text) PARTITION BY {key.sql()}", pg_db)
+    for part in parts:
+        pg.sql(partition_sql("t", part), pg_db)
+    pg.sql(rows, pg_db)
+    default = next(p for p in parts if p.default)
+    condition = default_condition(key, parts)
+    counted = pg.sql(
+        f"SELECT count(*) FILTER (WHERE {condition}), count(*) FILTER (WHERE "
+        f"({condition}) IS NULL), (SELECT count(*) FROM {default.name}) FROM t",
+        pg_db,
+    ).strip()
+    held, unknown, there = map(int, counted.split("|"))
+    assert (held, unknown) == (there, 0), (condition, counted)
+    assert there > 0, counted
 
 
 def _range(start: str, end: str) -> Partition:

@@ -322,21 +322,17 @@ def _new_place(
     its attach proves as well as its own bound (measured on PostgreSQL 15: under a new
     parent narrower than its bound, the attach read it despite its check of its
     constraint alone); and whether PostgreSQL proves them from that condition (each
-    bound a range or list one under a key :func:`proves_bound`, or a DEFAULT one under a
-    range key over one column).
+    bound a range, list or DEFAULT one under a key :func:`proves_bound`).
 
     The condition leaves out a bound above under the same key as the partition's own
     there (``own``, which its check holds) that holds all of it (:func:`bound_within`):
     PostgreSQL proves that one from the partition's own (a wider parent; measured on
     PostgreSQL 15: the attach reads no row).
 
-    A DEFAULT partition's bound is none of its siblings' bounds: under a range key as
-    PostgreSQL writes it (:func:`default_condition`; measured on PostgreSQL 15, a
-    partition moved under a new DEFAULT partition beside a new sibling that takes part
-    of its bound is read by its attach unless its check holds that form). Under a list
-    key PostgreSQL writes it as one list of all the siblings' values, which
-    :func:`bound_condition` is not: the check still refuses the rows outside it ahead,
-    and the plan says the attach reads them."""
+    A DEFAULT partition's bound is none of its siblings' bounds, as PostgreSQL writes it
+    (:func:`default_condition`; measured on PostgreSQL 15, a partition moved under a new
+    DEFAULT partition beside a new sibling that takes part of its bound is read by its
+    attach unless its check holds that form, under a range key or a list one)."""
     was = {p.name: p for _, p in partition_tree(here.partitions)}
     goes = {p.name: p for _, p in partition_tree(there.partitions)}
     conditions: list[str] = []
@@ -353,13 +349,8 @@ def _new_place(
         if key is None or not proves_bound(key):
             proven = False
             continue
-        if part.default:
-            siblings = _level(there, above_there[:i])
-            if key.method == "range":  # over one column (proves_bound)
-                conditions.append(default_condition(key, siblings))
-            else:
-                conditions.append(bound_condition(key, part, siblings=siblings))
-                proven = False
+        if part.default:  # under a list key or a range over one column (proves_bound)
+            conditions.append(default_condition(key, _level(there, above_there[:i])))
         elif not bound_provable(part):
             proven = False
         elif not _holds(there, above_there, key, part, own):

@@ -60,18 +60,27 @@ def bound_condition(
 
 
 def default_condition(key: PartitionKey, siblings: tuple[Partition, ...]) -> str:
-    """The rows a DEFAULT partition holds under a one-column range ``key`` beside
-    ``siblings``, as PostgreSQL writes its partition constraint: the key NULL, or in no
-    sibling's range (``NOT (k IS NOT NULL AND (range OR range ...))``). PostgreSQL
-    proves that constraint from a check of this form, not from :func:`bound_condition`'s
-    (``NOT`` of each sibling's own condition; measured on PostgreSQL 15: an attach under
-    the DEFAULT partition read the partition with a check of that, not of this)."""
+    """The rows a DEFAULT partition holds beside ``siblings`` under a one-column range or
+    list ``key``, as PostgreSQL writes its partition constraint: under a range key, the
+    key NULL or in no sibling's range (``NOT (k IS NOT NULL AND (range OR range ...))``);
+    under a list key, the key in none of the siblings' values, in one list (NULL outside
+    it where a sibling takes NULL). PostgreSQL proves that constraint from a check of
+    this form, not from :func:`bound_condition`'s (``NOT`` of each sibling's own
+    condition; measured on PostgreSQL 15: an attach under the DEFAULT partition read the
+    partition with a check of that, not of this, under either key)."""
     (term,) = key_terms(key)
+    others = [p for p in siblings if not p.default]
+    if key.method == "list":
+        values = [v for p in others for v in p.values]
+        known = [v for v in values if v.upper() != "NULL"]
+        listed = f"({term} IN ({', '.join(known)}))"
+        if len(known) != len(values):  # a sibling takes NULL
+            return f"(NOT (({term} IS NULL) OR {listed}))" if known else f"(NOT ({term} IS NULL))"
+        return f"(NOT (({term} IS NOT NULL) AND {listed}))" if known else "true"
     ranges = [
         " AND ".join([*_side([term], p.start, lower=True), *_side([term], p.end, lower=False)])
         or "true"
-        for p in siblings
-        if not p.default
+        for p in others
     ]
     if not ranges:
         return "true"
