@@ -19,17 +19,20 @@ from fixtures.language.helpers import issues_of
 from schemagen.cli import main
 
 
-def assert_refused_and_nothing_written(root: Path, right: str, dotted: str, error: str) -> None:
+def assert_refused_and_nothing_written(
+    root: Path, right: str, dotted: str, error: str, database: str = "database:\n  name: shop\n"
+) -> None:
     """``right`` builds; ``dotted`` then exits 2 with ``error`` (its place first), no
-    traceback, and every file under ``generated/`` as ``right`` left it."""
+    traceback, and every file under ``generated/`` as ``right`` left it (each after
+    ``database``)."""
     schema = root / "schema"
     schema.mkdir(parents=True, exist_ok=True)
-    (schema / "s.yaml").write_text("database:\n  name: shop\n" + right, encoding="utf-8")
+    (schema / "s.yaml").write_text(database + right, encoding="utf-8")
     built = CliRunner().invoke(main, ["build", "--project", str(root)])
     assert built.exit_code == 0, built.output
     before = _files(root / "generated")
     assert before
-    (schema / "s.yaml").write_text("database:\n  name: shop\n" + dotted, encoding="utf-8")
+    (schema / "s.yaml").write_text(database + dotted, encoding="utf-8")
     refused = CliRunner().invoke(main, ["build", "--project", str(root)])
     assert refused.exit_code == 2, refused.output
     assert error in refused.output, refused.output
@@ -234,4 +237,63 @@ def test_a_functions_name_is_the_name_alone_or_schema_dot_name(tmp_path: Path) -
         FUNCTIONS.format(key="f", name="name: audit.f, "),
         FUNCTIONS.format(key="f", name="name: audit.x.f, "),
         "schema/s.yaml:5:7: functions.f.name: function name 'audit.x.f' holds a dot",
+    )
+
+
+OPCLASSES = """
+database: {{name: shop, extensions: [pg_trgm, btree_gist]}}
+entities:
+  Order:
+    columns:
+      id: {{type: bigint, primary_key: true}}
+      code: {{type: text}}
+      span: {{type: int4range, nullable: true}}
+    indexes:
+      ix_orders_lower: {{columns: [{{expression: lower(code), ops: {trgm}}}], using: gin}}
+      ix_orders_code: {{columns: [code], ops: {{code: {pattern}}}}}
+    exclude:
+      ex_orders_span:
+        elements: [{{column: code, with: "=", ops: {gist}}}, {{column: span, with: "&&"}}]
+views:
+  Codes:
+    materialized: true
+    sql: SELECT id, code FROM orders
+    columns: {{id: {{type: bigint}}, code: {{type: text}}}}
+    indexes: {{ix_codes_code: {{columns: [code], ops: {{code: {pattern}}}}}}}
+"""
+
+
+def test_an_operator_class_is_named_bare(tmp_path: Path) -> None:
+    """``public.gin_trgm_ops`` passed the extension check (which knows gin_trgm_ops),
+    was written as it is, and ``check --database`` found the index's opclass
+    gin_trgm_ops where the schema said public.gin_trgm_ops, at head (an expression
+    key's and a column's alike); an exclusion constraint's and a materialized view's
+    index's are refused with them, so an operator class has one spelling."""
+    text = OPCLASSES.format(
+        trgm="public.gin_trgm_ops", pattern="pg_catalog.text_pattern_ops", gist="'a\"b'"
+    )
+    home = (
+        "which the language names no operator class with: operator classes are named as "
+        "the migrations' search path finds them (pg_catalog's, and public's, where the "
+        "extensions are)"
+    )
+    assert issues_of(tmp_path / "v", {"s.yaml": text}, database=False) == [
+        "schema/s.yaml:9:61: entities.Order.indexes.ix_orders_lower.columns.0.ops: operator "
+        f"class name 'public.gin_trgm_ops' holds a dot, {home}, so say gin_trgm_ops",
+        "schema/s.yaml:10:47: entities.Order.indexes.ix_orders_code.ops.code: operator class "
+        f"name 'pg_catalog.text_pattern_ops' holds a dot, {home}, so say text_pattern_ops",
+        "schema/s.yaml:13:46: entities.Order.exclude.ex_orders_span.elements.0.ops: operator "
+        f"class name 'a\"b' holds a double quote, {home}",
+        "schema/s.yaml:19:54: views.Codes.indexes.ix_codes_code.ops.code: operator class name "
+        f"'pg_catalog.text_pattern_ops' holds a dot, {home}, so say text_pattern_ops",
+    ]
+    right = OPCLASSES.format(trgm="gin_trgm_ops", pattern="text_pattern_ops", gist="gist_text_ops")
+    dotted = right.replace("ops: gin_trgm_ops", "ops: public.gin_trgm_ops")
+    assert_refused_and_nothing_written(
+        tmp_path / "p",
+        right.split("\n", 2)[2],
+        dotted.split("\n", 2)[2],
+        "schema/s.yaml:11:61: entities.Order.indexes.ix_orders_lower.columns.0.ops: operator "
+        "class name 'public.gin_trgm_ops' holds a dot",
+        database="database:\n  name: shop\n  extensions: [pg_trgm, btree_gist]\n",
     )

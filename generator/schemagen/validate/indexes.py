@@ -1,6 +1,6 @@
 """Indexes that fit their columns: methods, operator classes, collations.
 
-Owns the index methods and operator classes and the extensions they need, the
+Owns the index methods and operator classes (named bare) and the extensions they need, the
 default operator class a method has (or lacks) for a column's type, key
 collations on collatable keys, ``include`` and ``unique`` on methods that
 allow them, and json columns (no equality) kept out of primary keys and uniques.
@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from ..language.messages import did_you_mean
 from ..model.pgtypes import PGTYPE
-from ..model.schema import Column, Entity, IndexKey, Schema
+from ..model.schema import Column, Entity, Index, IndexKey, Schema
 from ..model.typemap import key_collatable
 from ..source.loader import Sources, YamlPath
 from .collations import uncollatable_type
+from .names import check_unqualified
 from .reporter import Reporter, column_path, index_path, type_text, unique_path
 
 #: Operator classes that come from an extension, not from core PostgreSQL.
@@ -178,3 +179,42 @@ def check_json_equality(entity: Entity, src: Sources, report: Reporter) -> None:
             column_path(src, entity, name),
             f"json column '{name}' cannot be in the primary key; use type jsonb",
         )
+
+
+def check_opclass_names(schema: Schema, src: Sources, report: Reporter) -> None:
+    """Operator classes (an index's, an exclusion constraint's, a materialized view's
+    index's) are named bare: ``public.gin_trgm_ops`` passed the extension check
+    (which knows gin_trgm_ops), was written as it is and worked, and ``check
+    --database`` then found the index's opclass gin_trgm_ops where the schema said
+    public.gin_trgm_ops, at head."""
+    for entity in schema.entities:
+        for index in entity.indexes:
+            path = index_path(src, entity, index.name, index.columns)
+            _check_index_opclasses(report, path, index)
+        for ex in entity.excludes:
+            for number, element in enumerate(ex.elements):
+                where = ("entities", entity.name, "exclude", ex.name, "elements", str(number))
+                _check_opclass(report, (*where, "ops"), element.ops)
+    for view in schema.views:
+        for index in view.indexes:
+            _check_index_opclasses(report, ("views", view.name, "indexes", index.name), index)
+
+
+def _check_index_opclasses(report: Reporter, path: YamlPath, index: Index) -> None:
+    for column, opclass in index.ops:
+        _check_opclass(report, (*path, "ops", column), opclass)
+    for number, key in enumerate(index.keys):
+        if key.expression is not None:  # a column key's is in index.ops
+            _check_opclass(report, (*path, "columns", str(number), "ops"), key.ops)
+
+
+def _check_opclass(report: Reporter, path: YamlPath, opclass: str | None) -> None:
+    if opclass is not None:
+        bare = opclass.rpartition(".")[2]
+        home = (
+            "operator classes are named as the migrations' search path finds them "
+            "(pg_catalog's, and public's, where the extensions are)"
+        )
+        if '"' not in opclass:
+            home += f", so say {bare}"
+        check_unqualified(report, path, opclass, "operator class", home=home)

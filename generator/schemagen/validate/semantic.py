@@ -21,7 +21,7 @@ from .column_rules import (
 )
 from .domains import check_domains
 from .excludes import check_excludes
-from .indexes import check_indexes
+from .indexes import check_indexes, check_opclass_names
 from .names import check_attributes, check_entity_names, check_enums, check_renames
 from .namespaces import check_namespaces
 from .partitions import check_partitions
@@ -53,6 +53,7 @@ def check_model(schema: Schema, src: Sources, report: Reporter) -> None:
     check_renames(schema, src, report)
     check_relationship_names(schema, src, report)
     check_enums(schema, report)
+    check_opclass_names(schema, src, report)
     check_serves(schema, src, report)
     check_sequences(schema, src, report)
     check_domains(schema, src, report)
