@@ -84,14 +84,20 @@ def test_default_schema_is_written_once(pg: PgCluster, tmp_path: Path) -> None:
     enums = {n: e for d in docs.values() for n, e in (d.get("enums") or {}).items()}
     where = {name: spec.get("schema") for name, spec in entities.items()}
     assert where == {
-        "Customer": None, "Order": None, "Note": None, "Invoice": "billing", "Setting": "public"
+        "Customer": None,
+        "Order": None,
+        "Note": None,
+        "Invoice": "billing",
+        "Setting": "public",
     }
     assert enums == {"Plan": {"values": ["free", "pro"]}}
     assert docs["routines.yaml"]["functions"]["fill_name"]["returns"] == "trigger"
     # views live where their tables do: app's (the default) say no schema
     views = docs["routines.yaml"]["views"]
     assert {name: spec.get("schema") for name, spec in views.items()} == {
-        "CustomerOrders": None, "InvoiceCounts": "billing", "SettingKeys": "public"
+        "CustomerOrders": None,
+        "InvoiceCounts": "billing",
+        "SettingKeys": "public",
     }
     assert "app.customers" in views["CustomerOrders"]["sql"]
     assert views["InvoiceCounts"]["indexes"] == {
@@ -100,13 +106,14 @@ def test_default_schema_is_written_once(pg: PgCluster, tmp_path: Path) -> None:
     text = "".join(p.read_text(encoding="utf-8") for p in (root / "schema").glob("*.yaml"))
     assert text.count("schema: app") == 1, text
     # the project says what the rows need: the triggers still fire
-    assert pg.sql(
-        "INSERT INTO app.customers (id) VALUES (4) RETURNING name", source
-    ).strip() == "customer 4"
+    assert (
+        pg.sql("INSERT INTO app.customers (id) VALUES (4) RETURNING name", source).strip()
+        == "customer 4"
+    )
 
 
 def test_the_default_schema_is_chosen_by_the_catalog_alone() -> None:
-    from schemagen.adopt.home import choose_home, function_schema
+    from schemagen.adopt.home import choose_home
 
     assert choose_home([], []) == "public"
     assert choose_home(["app.a", "app.b", "c", "billing.d"], []) == "app"
@@ -114,5 +121,3 @@ def test_the_default_schema_is_chosen_by_the_catalog_alone() -> None:
     assert choose_home(["app.a", "b"], ["app", "app"]) == "app"
     assert choose_home(["app.a", "b"], []) == "public"
     assert choose_home(["zz.a", "app.b"], []) == "app"
-    assert function_schema("app.f(app.plan, integer)") == "app"
-    assert function_schema("f(integer)") == "public"

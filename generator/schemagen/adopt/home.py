@@ -5,8 +5,8 @@ written as the language says it once: ``database: {schema: app}``, with no
 ``schema:`` on what lives there, ``schema: public`` on what lives in public and
 ``schema: <name>`` on the rest. The default schema is the one that holds most of
 the imported tables; between schemas holding as many, the one holding more
-functions (the language's functions live in the default schema), then public,
-then the first by name: the choice depends on the catalog alone.
+functions (a function there is keyed by its name alone, elsewhere ``schema.name``),
+then public, then the first by name: the choice depends on the catalog alone.
 """
 
 from __future__ import annotations
@@ -27,12 +27,6 @@ def choose_home(tables: Iterable[str], function_schemas: Iterable[str]) -> str:
     functions = Counter(function_schemas)
     candidates = set(counts) | set(functions) | {PUBLIC}
     return min(candidates, key=lambda s: (-counts[s], -functions[s], s != PUBLIC, s))
-
-
-def function_schema(identity: str) -> str:
-    """The schema of a function as ``regprocedure`` prints it (``app.f(integer)``;
-    bare when public is on the search path)."""
-    return naming.split_qualified(identity.partition("(")[0])[0] or PUBLIC
 
 
 def rehome(documents: dict[str, dict[str, Any]], home: str) -> dict[str, dict[str, Any]]:

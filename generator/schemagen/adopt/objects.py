@@ -11,7 +11,6 @@ from typing import Any
 from ..model import naming
 from .catalog import RelationFacts
 from .drafts import bare_name
-from .home import function_schema
 from .keys import sequence_spec
 from .partition_trees import PartitionMapping
 
@@ -68,9 +67,10 @@ class ObjectReport(PartitionMapping):
             self.report("replica identity of table", name, facts.replica_identity)
 
     def _report_other_objects(self) -> None:
-        """Functions, types, ...: not the functions of the default schema (adopt.routines)."""
+        """Procedures, types, ...: not functions, which adopt.routines reads (and lists
+        where the language cannot say one) in every schema read."""
         for kind, name in self.catalog.objects:
-            if kind != "function" or function_schema(name) != self.home:
+            if kind != "function":
                 self.report(kind, name)
 
     def _standalone_sequences(self) -> list[str]:

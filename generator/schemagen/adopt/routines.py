@@ -30,6 +30,7 @@ from ..model.routines import (
 )
 from ..model.routinesql import function_source
 from ..util.sqlrefs import SqlSyntaxError, select_reads
+from ..validate.routines import function_schema_problem
 from .domains import domain_column
 from .keys import index_spec
 from .names import class_names, python_name, usable_as_is
@@ -46,12 +47,13 @@ SELECT p.proname, p.oid::regprocedure::text, pg_get_function_result(p.oid), l.la
        ARRAY(SELECT format_type(u.t, NULL) FROM unnest(p.proargtypes) WITH ORDINALITY u(t, n)
              ORDER BY u.n),
        coalesce(p.proargnames, '{{}}'), obj_description(p.oid, 'pg_proc'),
-       p.prokind = 'f' AND NOT p.proisstrict AND NOT p.proleakproof AND p.proparallel = 'u'
+       NOT p.proisstrict AND NOT p.proleakproof AND p.proparallel = 'u'
        AND p.procost = 100 AND p.proconfig IS NULL AND p.pronargdefaults = 0
        AND p.proargmodes IS NULL,
        n.nspname
 FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang JOIN pg_namespace n ON n.oid = p.pronamespace
-WHERE p.pronamespace IN {SCHEMAS_READ} AND {_NOT_EXTENSION.format("p.oid")}
+-- (procedures, aggregates and window functions are listed by kind: adopt.objects)
+WHERE p.pronamespace IN {SCHEMAS_READ} AND p.prokind = 'f' AND {_NOT_EXTENSION.format("p.oid")}
 ORDER BY 2
 """
 
@@ -76,14 +78,15 @@ ORDER BY 1
 """
 
 # The triggers of the tables read (keyed bare in the current schema, qualified in
-# the other schemas read), with the schema of the function each calls: the
-# language's functions live in the project's default schema (see adopt.home).
+# the other schemas read), with the schema of the function each calls, and whether
+# that schema is read (its functions are imported: a function of a schema not read is
+# not, as a table of one is not).
 TRIGGERS_SQL = f"""
 SELECT {QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")},
        t.tgname, t.tgtype, p.proname, p.pronargs, pg_get_triggerdef(t.oid),
        t.tgnargs = 0 AND t.tgattr::text = '' AND t.tgconstraint = 0,
        obj_description(t.oid, 'pg_trigger'), t.tgenabled, t.tgoldtable, t.tgnewtable,
-       n.nspname
+       n.nspname, p.pronamespace IN {SCHEMAS_READ}
 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid
 JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE c.relnamespace IN {SCHEMAS_READ} AND NOT t.tgisinternal
@@ -140,21 +143,16 @@ def map_routines(
     opclasses: dict[int, str] | None = None,
 ) -> Mapped:
     """Map the rows; ``tables``: importable table -> its columns; ``taken``: class names;
-    ``home``: the project's default PostgreSQL schema, where the language's functions
-    live (those of other schemas are reported with the catalog's other objects);
+    ``home``: the project's default PostgreSQL schema, where a function keyed by its
+    name alone lives (one of another schema read is keyed ``schema.name``);
     ``domains``: each imported domain's YAML key by its catalog key (a view's column
     of a domain is typed by it, as a table's is); ``opclasses``: the name of each
     non-default operator class by oid (a view index key's)."""
     out = Mapped()
-    found = Routines(
-        [row[:-1] for row in found.functions if row[-1] == home],
-        found.views,
-        [row[:-1] + (row[-1] == home,) for row in found.triggers],
-    )
-    keys = _functions(found, out)
-    generated = _on_update(found, tables, out)
+    keys = _functions(found, home, out)
+    generated = _on_update(found, tables, home, out)
     for name in generated:
-        out.functions.pop(keys.pop(f"{name}()", ""), None)
+        out.functions.pop(keys.pop((home, name, ()), ""), None)
     _triggers(found, tables, keys, generated, out)
     _views(found, (enums, domains or {}, opclasses or {}), taken, set(tables), out)
     return out
@@ -164,23 +162,30 @@ def map_routines(
 NO_DOTTED_FUNCTION = "the language names no function holding a dot or a double quote"
 
 
-def _functions(found: Routines, out: Mapped) -> dict[str, str]:
-    """Function specs by key; return identity (``name(types)``) -> key."""
-    keys: dict[str, str] = {}
+#: A function by its schema, name and argument types, as a trigger names the one it calls.
+FunctionId = tuple[str, str, tuple[str, ...]]
+
+
+def _functions(found: Routines, home: str, out: Mapped) -> dict[FunctionId, str]:
+    """Function specs by key (``touch`` in ``home``, ``audit.touch`` in audit); return
+    each one's key by its :data:`FunctionId`."""
+    keys: dict[FunctionId, str] = {}
     used: set[str] = set()
     for row in found.functions:
-        name, identity, result, language, volatility, definer, body, types, names, comment, ok = row
-        problem = _function_problem(name, language, ok)
+        name, identity, result, language, volatility, definer, body, types, names = row[:9]
+        comment, ok, nsp = row[9:]
+        problem = _function_problem(name, language, ok, nsp if nsp != home else "")
         if problem:
             out.unsupported.append(("function", identity, problem))
             continue
-        key = name if name not in used else f"{name}_{len(types)}"
+        named = name if nsp == home else f"{nsp}.{name}"
+        key = named if named not in used else f"{named}_{len(types)}"
         while key in used:
             key += "_"
         used.add(key)
         spec: dict[str, Any] = {}
-        if key != name:
-            spec["name"] = name
+        if key != named:
+            spec["name"] = named
         if language != "plpgsql":
             spec["language"] = language
         if volatility != "v":
@@ -203,14 +208,17 @@ def _functions(found: Routines, out: Mapped) -> dict[str, str]:
         if comment is not None:
             spec["description"] = comment
         out.functions[key] = spec
-        keys[f"{name}({', '.join(types)})"] = key
+        keys[(nsp, name, tuple(types))] = key
     return keys
 
 
-def _function_problem(name: str, language: str, ok: bool) -> str:
-    """Why the language cannot say the function ``name``, or ""."""
+def _function_problem(name: str, language: str, ok: bool, elsewhere: str) -> str:
+    """Why the language cannot say the function ``name`` (of the schema ``elsewhere``,
+    "" for the default one), or ""."""
     if "." in name or '"' in name:
         return NO_DOTTED_FUNCTION  # public."audit.f" as a key is f of schema audit
+    if elsewhere and function_schema_problem(elsewhere):
+        return function_schema_problem(elsewhere)  # "Audit".f as a key is a located error
     if language not in ("sql", "plpgsql"):
         return f"language {language}"
     if not ok:
@@ -224,17 +232,18 @@ def _body(prosrc: str) -> str:
     return text[:-1] if text.endswith("\n") else text
 
 
-def _on_update(found: Routines, tables: dict[str, list[str]], out: Mapped) -> set[str]:
-    """The ``schemagen_set_<column>`` functions whose triggers are schemagen's own."""
+def _on_update(found: Routines, tables: dict[str, list[str]], home: str, out: Mapped) -> set[str]:
+    """The ``schemagen_set_<column>`` functions of ``home`` whose triggers are
+    schemagen's own."""
     bodies = {
         row[0]: row[6]
         for row in found.functions
-        if row[0].startswith(ON_UPDATE_FUNCTION.format(column=""))
+        if row[0].startswith(ON_UPDATE_FUNCTION.format(column="")) and row[-1] == home
     }
     generated: set[str] = set()
     for row in found.triggers:
         table, trigger, tgtype, function, _nargs, _text, plain, _comment, on = row[:9]
-        at_home = row[-1]
+        at_home = row[11] == home
         column = function[len(ON_UPDATE_FUNCTION.format(column="")) :]
         expected = on_update_function(column) if column else None
         if (
@@ -257,24 +266,30 @@ def _on_update(found: Routines, tables: dict[str, list[str]], out: Mapped) -> se
 def _triggers(
     found: Routines,
     tables: dict[str, list[str]],
-    keys: dict[str, str],
+    keys: dict[FunctionId, str],
     generated: set[str],
     out: Mapped,
 ) -> None:
     for row in found.triggers:
         table, name, tgtype, function, nargs, text, plain, comment, on = row[:9]
-        old_table, new_table, at_home = row[9:]
+        old_table, new_table, nsp, read = row[9:]
         where = f"{name} on {table}"
         if function in generated and table in out.on_update and on == "O":
             continue
-        key = keys.get(f"{function}()")
+        key = keys.get((nsp, function, ()))
         if table not in tables:
             continue  # the table itself is reported
         if on != "O":
             reason = f"{NOT_ENABLED.get(on, on)}; the language declares enabled triggers only"
             out.unsupported.append(("trigger", where, reason))
             continue
-        if not plain or not at_home or nargs or key is None or tgtype & 64:
+        if not read and plain and not nargs and not tgtype & 64:
+            # its function is not imported, as a table of that schema is not
+            called = f"{naming.catalog_key(nsp, function)}()"
+            reason = f"its function {called} lives in schema {nsp}, not read"
+            out.unsupported.append(("trigger", where, f"{reason} (import with --schema {nsp})"))
+            continue
+        if not plain or nargs or key is None or tgtype & 64:
             out.unsupported.append(
                 (
                     "trigger",

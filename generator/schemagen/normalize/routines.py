@@ -61,8 +61,14 @@ def _placed(home: str | None, name: str) -> str:
     """``name`` in ``home``, or as it is where it says its schema: with ``database.schema:
     app``, ``audit.touch`` was keyed app.audit.touch, and made as ``app."audit.touch"``,
     which ``check --database`` then called missing (validate takes one dot, after a
-    schema name)."""
-    return name if "." in name else naming.qualify(home, name)
+    schema name). ``public.touch`` is ``touch``, as ``schema: public`` is no schema
+    (:func:`.resolver.pg_schema`): kept qualified, it was made as public.touch, and
+    ``check --database``, which keys the current schema's objects bare, called
+    ``public.touch()`` missing and ``touch()`` extra."""
+    schema, dot, bare = name.partition(".")
+    if not dot:
+        return naming.qualify(home, name)
+    return bare if schema == "public" else name
 
 
 def function_reads(fn: Function) -> tuple[str, ...]:

@@ -92,6 +92,16 @@ _FUNCTION_HOME = (
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
+def function_schema_problem(schema: str) -> str:
+    """Why a function's name cannot say ``schema`` before its dot (``audit.touch``), or
+    "" (import lists a function of such a schema with this reason)."""
+    if not _SCHEMA_NAME.match(schema):
+        return "the language names a function's schema in lower-case letters, digits and _"
+    if schema.startswith("pg_") or schema == "information_schema":
+        return f"schema '{schema}' is PostgreSQL's own"
+    return ""
+
+
 def _check_function_name(report: Reporter, path: YamlPath, name: str) -> None:
     """A function's name is the name alone, or ``schema.name`` (``audit.touch``): a
     double quote made a key ``check --database`` called missing, ``x.y.z`` a function
@@ -99,8 +109,8 @@ def _check_function_name(report: Reporter, path: YamlPath, name: str) -> None:
     schema, dot, bare = name.partition(".")
     if '"' in name or "." in bare or (dot and not _SCHEMA_NAME.match(schema)):
         check_unqualified(report, path, name, "function", home=_FUNCTION_HOME)
-    elif dot and (schema.startswith("pg_") or schema == "information_schema"):
-        report.error(path, f"schema '{schema}' is PostgreSQL's own; choose another name")
+    elif dot and function_schema_problem(schema):
+        report.error(path, f"{function_schema_problem(schema)}; choose another name")
 
 
 def check_functions(src: Sources, report: Reporter) -> None:
@@ -116,7 +126,8 @@ def check_functions(src: Sources, report: Reporter) -> None:
         except SqlSyntaxError as exc:
             report.error((*path, "body"), f"the {fn.language} body does not parse: {exc}")
         _check_function_name(report, (*path, "name") if "name" in spec else path, fn.name)
-        if len(fn.name.encode()) > naming.MAX_IDENTIFIER_BYTES:
+        # the name alone: audit.<63 bytes> is made and called as such
+        if len(fn.name.rpartition(".")[2].encode()) > naming.MAX_IDENTIFIER_BYTES:
             report.error(path, f"function name {fn.name!r} is longer than 63 bytes")
         other = seen.setdefault(fn.identity, key)
         if other != key:
