@@ -149,13 +149,19 @@ def test_writes_go_on_a_killed_build_reruns_and_the_key_attaches_what_was_built(
             "'CREATE UNIQUE INDEX CONCURRENTLY %' AND wait_event_type = 'Lock'",
             db,
         )
+        # No lock of the build's may stop a writer (ROW EXCLUSIVE). Which weaker
+        # ones it holds at the instant of reading is timing: SHARE UPDATE
+        # EXCLUSIVE on the partition it builds, and once in three runs ACCESS
+        # SHARE as well, between the statement's phases.
         held = pg.sql(
             "SELECT coalesce(string_agg(DISTINCT mode, ','), '-') FROM pg_locks l "
             "JOIN pg_class c ON c.oid = l.relation "
             f"WHERE l.pid = {pid} AND c.relkind IN ('r', 'p') AND l.granted",
             db,
         ).strip()
-        assert held in ("-", "ShareUpdateExclusiveLock"), held
+        writer_safe = {"AccessShareLock", "RowShareLock", "RowExclusiveLock",
+                       "ShareUpdateExclusiveLock"}  # fmt: skip
+        assert held == "-" or set(held.split(",")) <= writer_safe, held
         second.execute("SET lock_timeout = '2s'")
         assert second.execute("SELECT count(*) FROM readings").fetchone() == (8000,)
         second.execute("INSERT INTO readings VALUES (90001, '2026-01-09', 'eu', NULL)")
