@@ -268,9 +268,10 @@ def seed_project(
     from .live.connection import connect
     from .seed.run import seed_connection
 
-    schema = load_schema(load_project(project_dir)).schema
+    project = load_project(project_dir)
+    schema = load_schema(project).schema
     assert schema is not None
-    with connect(database_url) as conn:
+    with connect(database_url, lock_timeout=project.lock_timeout) as conn:
         return seed_connection(
             conn, schema, rows=rows, rows_per=rows_per, seed=seed, append=append
         )
@@ -299,7 +300,7 @@ def prove_project(
     project = load_project(project_dir)
     loaded = load_schema(project)
     assert loaded.schema is not None
-    with connect(database_url) as conn:
+    with connect(database_url, lock_timeout=project.lock_timeout) as conn:
         result = prove_connection(
             conn,
             project,

@@ -16,7 +16,7 @@ from typing import Any
 
 import psycopg
 
-from ..config import Project, load_project, read_pyproject
+from ..config import DEFAULT_LOCK_TIMEOUT, Project, load_project, read_pyproject
 from ..errors import ConfigError, SchemagenError
 from ..live.connection import connect
 from ..util.writer import write_files
@@ -108,7 +108,7 @@ def import_database(
             "import writes nothing over them (pass --force to replace them)"
         )
     wanted = tuple(dict.fromkeys(schemas or (DEFAULT_SCHEMA,)))
-    catalog = read_database(url, wanted)
+    catalog = read_database(url, wanted, lock_timeout=project.lock_timeout)
     imported = import_catalog(catalog)
     imported.unsupported += [
         Unsupported("schema", name, "no such schema in the database")
@@ -136,11 +136,18 @@ def import_database(
     return result
 
 
-def read_database(url: str, schemas: tuple[str, ...] = (DEFAULT_SCHEMA,)) -> Catalog:
+def read_database(
+    url: str,
+    schemas: tuple[str, ...] = (DEFAULT_SCHEMA,),
+    *,
+    lock_timeout: str = DEFAULT_LOCK_TIMEOUT,
+) -> Catalog:
     """Read the catalog of ``schemas`` in one read-only, repeatable-read transaction
-    (rolled back). Objects outside public are keyed ``schema.name``."""
+    (rolled back). Objects outside public are keyed ``schema.name``. The server's
+    printing of an expression waits for ACCESS SHARE on its table, at most
+    ``lock_timeout`` (a one-line error naming the holder, then)."""
     others = tuple(name for name in schemas if name != DEFAULT_SCHEMA)
-    with connect(url) as conn:
+    with connect(url, lock_timeout=lock_timeout) as conn:
         conn.read_only = True
         conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         with conn.cursor() as cur:
@@ -149,9 +156,6 @@ def read_database(url: str, schemas: tuple[str, ...] = (DEFAULT_SCHEMA,)) -> Cat
             # is qualified, and nothing of public's is read).
             path = DEFAULT_SCHEMA if DEFAULT_SCHEMA in schemas else ""
             cur.execute("SELECT set_config('search_path', %s, true)", (path,))
-            # The catalog reads take no table locks, but alembic_version is read
-            # too: a migration holding it makes a one-line error, not a hang.
-            cur.execute("SELECT set_config('lock_timeout', '10s', true)")
         catalog = read_catalog(conn, others)
         conn.rollback()
     return catalog

@@ -225,7 +225,7 @@ def _full_check(
             raise SchemaInvalid([])  # (finish raised; keep mypy and readers sure)
         if database_url is not None:
             report.database = _masked(database_url)
-            live = _database_task(schema, database_url, state)
+            live = _database_task(schema, database_url, state, project.lock_timeout)
         pending = (lambda: pending_findings(state, schema)) if state is not None else None
         files = check_files(
             project,
@@ -287,14 +287,16 @@ def _live_check(
     head = state.head if state else None
     snapshot = state.head_snapshot_path if state and exact_snapshot else None
     if snapshot is not None:
-        report.findings += _snapshot_findings(snapshot, database_url, ids, head)
+        report.findings += _snapshot_findings(
+            snapshot, database_url, ids, head, project.lock_timeout
+        )
         return report
     from ..validate.pipeline import load_schema
 
     schema = load_schema(project).schema
     if schema is None:
         raise SchemaInvalid([])
-    report.findings += _database_findings(schema, database_url, state)
+    report.findings += _database_findings(schema, database_url, state, project.lock_timeout)
     return report
 
 
@@ -305,7 +307,7 @@ def _masked(database_url: str) -> str:
 
 
 def _database_task(
-    schema: Schema, database_url: str, state: HistoryState | None
+    schema: Schema, database_url: str, state: HistoryState | None, lock_timeout: str
 ) -> Callable[[], list[Finding] | DatabaseError]:
     """The live comparison of ``schema``, for the files' child to run first; its
     DatabaseError comes back as a value (raised by the caller, once), anything else
@@ -313,7 +315,7 @@ def _database_task(
 
     def compare() -> list[Finding] | DatabaseError:
         try:
-            return _database_findings(schema, database_url, state)
+            return _database_findings(schema, database_url, state, lock_timeout)
         except DatabaseError as exc:
             return exc
 
@@ -321,23 +323,23 @@ def _database_task(
 
 
 def _snapshot_findings(
-    snapshot: Path, database_url: str, ids: tuple[str, ...], head: str | None
+    snapshot: Path, database_url: str, ids: tuple[str, ...], head: str | None, lock_timeout: str
 ) -> list[Finding]:
     """The database compared with the schema whose DDL view is ``snapshot``."""
     from ..model.data import from_data
     from ..model.schema import Schema, data_pg_schemas
 
     data = json.loads(snapshot.read_text(encoding="utf-8"))
-    with _live_checker()(database_url, data_pg_schemas(data)) as live:
+    with _live_checker()(database_url, data_pg_schemas(data), lock_timeout=lock_timeout) as live:
         return live.finish(from_data(Schema, data), history=ids, head=head)
 
 
 def _database_findings(
-    schema: Schema, database_url: str, state: HistoryState | None
+    schema: Schema, database_url: str, state: HistoryState | None, lock_timeout: str
 ) -> list[Finding]:
     ids = state.ids if state else ()
     head = state.head if state else None
-    with _live_checker()(database_url, schema.pg_schemas) as live:
+    with _live_checker()(database_url, schema.pg_schemas, lock_timeout=lock_timeout) as live:
         return live.finish(schema, history=ids, head=head)
 
 

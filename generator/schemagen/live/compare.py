@@ -22,6 +22,7 @@ from typing import Any
 
 import psycopg
 
+from ..config import DEFAULT_LOCK_TIMEOUT
 from ..findings import UPGRADE_HINT, Finding
 from ..model.schema import Schema
 from .connection import connect
@@ -38,10 +39,16 @@ from .tables import compare_table
 
 
 def check_database(
-    schema: Schema, url: str, *, history: tuple[str, ...] = (), head: str | None = None
+    schema: Schema,
+    url: str,
+    *,
+    history: tuple[str, ...] = (),
+    head: str | None = None,
+    lock_timeout: str = DEFAULT_LOCK_TIMEOUT,
 ) -> list[Finding]:
-    """Compare the database at ``url`` with ``schema``; ``history``: revision ids in order."""
-    with LiveCheck(url, schema.pg_schemas) as live:
+    """Compare the database at ``url`` with ``schema``; ``history``: revision ids in
+    order; a wait for a table lock ends after ``lock_timeout``."""
+    with LiveCheck(url, schema.pg_schemas, lock_timeout=lock_timeout) as live:
         return live.finish(schema, history=history, head=head)
 
 
@@ -57,8 +64,12 @@ class LiveCheck:
     one-line :class:`DatabaseError`.
     """
 
-    def __init__(self, url: str, pg_schemas: tuple[str, ...]) -> None:
-        """Start connecting to ``url`` and reading the current schema and ``pg_schemas``."""
+    def __init__(
+        self, url: str, pg_schemas: tuple[str, ...], *, lock_timeout: str = DEFAULT_LOCK_TIMEOUT
+    ) -> None:
+        """Start connecting to ``url`` and reading the current schema and ``pg_schemas``;
+        a wait for a table lock ends after ``lock_timeout``."""
+        self._lock_timeout = lock_timeout
         self._session = ExitStack()
         self._conn: psycopg.Connection[Any] | None = None
         self._actual: DatabaseShape | None = None
@@ -70,7 +81,7 @@ class LiveCheck:
 
     def _read(self, url: str, pg_schemas: tuple[str, ...]) -> None:
         try:
-            self._conn = self._session.enter_context(connect(url))
+            self._conn = self._session.enter_context(connect(url, lock_timeout=self._lock_timeout))
             self._actual = introspect(self._conn, pg_schemas)
         except BaseException as exc:  # noqa: BLE001 - handed to finish(), raised there
             self._error = exc
@@ -91,7 +102,8 @@ class LiveCheck:
             expected = normalize_expected(conn, expected, actual)
             routines = (
                 routine_findings(conn, schema, actual.opclasses, actual.home)
-                if actual.tables or not expected.tables else []
+                if actual.tables or not expected.tables
+                else []
             )
             conn.rollback()
         findings = compare_revision(actual.revisions, history, head)
@@ -122,9 +134,7 @@ def unknown_types(conn: psycopg.Connection[Any], schema: Schema) -> list[Finding
         return []
     names = sorted(users)
     with conn.cursor() as cur:
-        cur.execute(
-            "SELECT n FROM unnest(%s::text[]) AS n WHERE to_regtype(n) IS NULL", (names,)
-        )
+        cur.execute("SELECT n FROM unnest(%s::text[]) AS n WHERE to_regtype(n) IS NULL", (names,))
         missing = sorted(row[0] for row in cur.fetchall())
     return [
         finding(

@@ -285,7 +285,6 @@ def normalize_expected(
     keeps its text as written, so it shows up as a difference.
     """
     with conn.cursor() as cur:
-        cur.execute("SET LOCAL lock_timeout = '5s'")
         cur.execute("SET LOCAL statement_timeout = '60s'")
     default_opclasses = _default_opclasses(conn, expected)
     common = sorted(set(expected.tables) & set(actual.tables))

@@ -132,13 +132,14 @@ def generator_session(conn: psycopg.Connection[Any]) -> psycopg.Connection[Any] 
         return None
     settings = conn.execute(
         "SELECT current_setting('search_path'), current_setting('TimeZone'), "
-        "current_setting('DateStyle'), current_setting('IntervalStyle')"
+        "current_setting('DateStyle'), current_setting('IntervalStyle'), "
+        "current_setting('lock_timeout')"
     ).fetchone()
     assert settings is not None
     other.execute(
         "SELECT set_config('search_path', %s, false), set_config('TimeZone', %s, false), "
         "set_config('DateStyle', %s, false), set_config('IntervalStyle', %s, false), "
-        "set_config('jit', 'off', false)",
+        "set_config('lock_timeout', %s, false), set_config('jit', 'off', false)",
         settings,
     )
     return other
@@ -192,6 +193,8 @@ def copy_rows(
                         chunk = bytearray()
                 into.write(chunk)
     except psycopg.Error as exc:
+        if _not_the_rows(conn, exc):
+            raise
         raise _failed(table, exc) from None
 
 
@@ -200,7 +203,16 @@ def execute(conn: psycopg.Connection[Any], table: str, statement: str) -> None:
     try:
         conn.execute(statement)  # type: ignore[arg-type]
     except psycopg.Error as exc:
+        if _not_the_rows(conn, exc):
+            raise
         raise _failed(table, exc) from None
+
+
+def _not_the_rows(conn: psycopg.Connection[Any], exc: psycopg.Error) -> bool:
+    """Whether ``exc`` ended the statement for a reason its rows have no part in: a
+    lock held past lock_timeout, whose holder the connection's edge names
+    (:func:`~schemagen.live.connection.connect`)."""
+    return isinstance(exc, psycopg.errors.LockNotAvailable)
 
 
 def _failed(table: str, exc: psycopg.Error) -> SeedError:
