@@ -17,6 +17,7 @@ from ..model import naming
 from ..model.frozen import copy_with
 from ..model.schema import Column, Entity, ForeignKey, Relationship, sorted_named
 from ..source.loader import Sources, mapping
+from .resolver import entities_of_table, qualified_table_of
 
 
 def many_to_one_name(column: str, spec: dict[str, Any]) -> str:
@@ -151,7 +152,7 @@ def add_many_to_many(
         entries = mapping(mapping(src.entities[entity.name]).get("relationships"))
         for name, entry in entries.items():
             if name not in taken and isinstance(entry, dict) and entry.get("secondary"):
-                rel = many_to_many(name, entry)
+                rel = many_to_many(name, entry, _association_table(src, entry["secondary"]))
                 found[entity.name].append(rel)
                 declared.append((entity.name, rel))
     for owner, rel in declared:
@@ -170,14 +171,25 @@ def add_many_to_many(
             )
 
 
-def many_to_many(name: str, entry: dict[str, Any]) -> Relationship:
-    """A ``relationships:`` entry that says ``secondary:``."""
+def _association_table(src: Sources, secondary: Any) -> str:
+    """The table ``secondary:`` names, as the model keys it and models.py's MetaData
+    finds it (``billing.product_tags``): ``secondary="product_tags"`` for a table of
+    another schema, or of ``database.schema``, failed SQLAlchemy's mapper configuration
+    ("expression 'product_tags' failed to locate a name"). As written where it names
+    no one table (validate says so)."""
+    found = entities_of_table(src, str(secondary))
+    return qualified_table_of(src, found[0]) if len(found) == 1 else str(secondary)
+
+
+def many_to_many(name: str, entry: dict[str, Any], secondary: str) -> Relationship:
+    """A ``relationships:`` entry that says ``secondary:`` (the table it names:
+    ``secondary``)."""
     return Relationship(
         name=name,
         kind="many_to_many",
         target=str(entry.get("entity", "")),
         back_populates=entry.get("back_populates"),
-        secondary=str(entry["secondary"]),
+        secondary=secondary,
         cascade=entry.get("cascade"),
         order_by=entry.get("order_by"),
         lazy=entry.get("lazy"),

@@ -372,3 +372,18 @@ def qualified_table_of(src: Sources, entity: str) -> str:
     home = pg_schema(mapping(src.database), None)
     schema = pg_schema(mapping(src.entities.get(entity)), home)
     return naming.qualify(schema, table_of(src, entity))
+
+
+def entities_of_table(src: Sources, text: str) -> list[str]:
+    """The entities whose table ``text`` names, as ``secondary:`` names one: by the
+    table's name alone, in whatever PostgreSQL schema it lives (two entities where the
+    name is used in two), or with its schema before a dot (``billing.product_tags``;
+    ``public.product_tags`` for one of public)."""
+    said, dot, bare = text.rpartition(".")
+    schema = pg_schema({"schema": said}, None) if dot else None
+    return [
+        entity
+        for entity in sorted(src.entities)
+        if table_of(src, entity) == bare
+        and (not dot or naming.split_qualified(qualified_table_of(src, entity))[0] == schema)
+    ]

@@ -15,7 +15,15 @@ from ..model.schema import ColumnType
 from ..model.temporal import TEMPORAL_KINDS
 from ..model.temporal import problem as temporal_problem
 from ..normalize.relationships import many_to_one_name, one_to_many_name
-from ..normalize.resolver import RawColumn, Resolver, Unresolved, pg_schema, table_of
+from ..normalize.resolver import (
+    RawColumn,
+    Resolver,
+    Unresolved,
+    entities_of_table,
+    pg_schema,
+    qualified_table_of,
+    table_of,
+)
 from ..source.loader import Sources, YamlPath, mapping, unique_columns
 from .columns import check_identity, check_serial
 from .domains import check_domain_sources
@@ -58,7 +66,7 @@ def check_references(src: Sources, resolver: Resolver, report: Reporter) -> None
     for name in sorted(src.entities):
         check_entity(src, resolver, report, name)
     reverse = reverse_sides(src, resolver)
-    tables = {table_of(src, e): e for e in src.entities}
+    tables = {qualified_table_of(src, e): e for e in src.entities}
     for name in sorted(src.entities):
         if not resolver.keyless(name):  # its entries are errors of their own (keyless)
             check_relationship_entries(src, resolver, report, name, reverse.get(name, {}), tables)
@@ -207,12 +215,8 @@ def check_entity(src: Sources, resolver: Resolver, report: Reporter, name: str) 
     check_generated(report, resolver.columns(name), names, table_of(src, name))
     check_identity(report, resolver, resolver.columns(name))
     check_serial(report, src, table_of(src, name), resolver.columns(name))
-    check_exclude_references(
-        report, base, spec, names, table_of(src, name), check_sql_columns
-    )
-    check_partition_references(
-        report, base, spec, names, table_of(src, name), check_sql_columns
-    )
+    check_exclude_references(report, base, spec, names, table_of(src, name), check_sql_columns)
+    check_partition_references(report, base, spec, names, table_of(src, name), check_sql_columns)
 
 
 def check_mixins(src: Sources, report: Reporter, name: str, spec: dict[str, Any]) -> None:
@@ -486,7 +490,8 @@ def check_relationship_entries(
 ) -> None:
     """Each ``relationships:`` entry matches a foreign key's reverse side or says secondary.
 
-    ``tables`` maps every table name to its entity (built once by the caller).
+    ``tables`` maps every table, as the model keys it (``billing.invoices``), to its
+    entity (built once by the caller; the hints of an unknown ``secondary:`` name them).
     """
     entries = mapping(mapping(src.entities[name]).get("relationships"))
     for rel, entry in entries.items():
@@ -587,13 +592,23 @@ def check_many_to_many(
     target = entry.get("entity")
     if target is None:
         report.error(path, "a many-to-many relationship needs `entity:` (the other side)")
-    if secondary not in tables:
+    links = entities_of_table(src, str(secondary))
+    if not links:
         if partial:
             return
-        hint = did_you_mean(str(secondary), sorted(tables))
+        names = {*tables, *(table.rpartition(".")[2] for table in tables)}
+        hint = did_you_mean(str(secondary), sorted(names))
         report.error((*path, "secondary"), f"unknown table '{secondary}'{hint}")
+    elif len(links) > 1:
+        # SQLAlchemy finds the table by the key models.py gives it: say which
+        said = [qualified_table_of(src, link) for link in links]
+        report.error(
+            (*path, "secondary"),
+            f"table name '{secondary}' is used in more than one PostgreSQL schema "
+            f"({', '.join(said)}): say which, as secondary: {_with_schema(src, links[0])}",
+        )
     elif target is not None:
-        link = tables[str(secondary)]
+        link = links[0]
         refs = link_targets(resolver, link)
         missing = [e for e in dict.fromkeys([owner, str(target)]) if e not in refs]
         if owner == target and refs.count(owner) < 2:
@@ -609,6 +624,12 @@ def check_many_to_many(
                 cause,
             )
     check_reverse_many_to_many(src, report, path, owner, entry)
+
+
+def _with_schema(src: Sources, entity: str) -> str:
+    """The table of ``entity`` with its PostgreSQL schema, as ``secondary:`` says it."""
+    schema, bare = naming.split_qualified(qualified_table_of(src, entity))
+    return f"{schema or 'public'}.{bare}"
 
 
 def link_targets(resolver: Resolver, entity: str) -> list[str]:
@@ -645,7 +666,10 @@ def check_reverse_many_to_many(
     other = mapping(mapping(mapping(src.entities[target]).get("relationships")).get(back))
     if not other:
         return  # normalization creates the reverse side
-    if other.get("entity") != owner or other.get("secondary") != entry.get("secondary"):
+    same = entities_of_table(src, str(other.get("secondary"))) == entities_of_table(
+        src, str(entry.get("secondary"))
+    )  # product_tags and billing.product_tags name one table
+    if other.get("entity") != owner or not same:
         report.error(
             (*path, "back_populates"),
             f"{target}.{back} must say entity: {owner} and secondary: "
