@@ -8,8 +8,9 @@ expressions in a fixed number of statements: ``printing``; partition bounds:
 it and orders its phases, over one table (``tables``), its columns (``columns``),
 constraints (``constraints``) and partition tree (``partition_trees``), INVALID
 indexes (``invalid_indexes``), each worded by ``drift``; the connection is
-``connection``'s (who holds a lock it gave up waiting for: ``locks``). Domains, all three, in ``domains``. A new drift check goes in
-the comparator of its kind of object, called from ``compare`` or ``tables``.
+``connection``'s (who holds a lock it gave up waiting for: ``locks``). Domains,
+all three, in ``domains``. A new drift check goes in the comparator of its kind
+of object, called from ``compare`` or ``tables``.
 
 May import: ``model``, ``util`` and the foundation (and psycopg).
 """
