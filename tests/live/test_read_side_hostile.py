@@ -1,7 +1,9 @@
 """The commands that read a live database (``check --database``, ``import``,
 ``seed``), run as programs against a database whose tables hold rows, while
 another session gets in their way: a transaction holding ACCESS EXCLUSIVE on a
-table (``LOCK TABLE`` or an uncommitted ``ALTER TABLE``), or SHARE (``CREATE INDEX``).
+table (``LOCK TABLE`` or an uncommitted ``ALTER TABLE``), or SHARE (``CREATE INDEX``);
+the command's own session ended by the server, or its statement canceled by a
+statement_timeout; and the server refusing the login.
 
 The server's printers of stored expressions (``pg_get_expr``, ``pg_get_indexdef``)
 open their table under ACCESS SHARE, so a catalog read does wait behind such a
@@ -12,6 +14,7 @@ with a one-line error naming the table and the holding session, exit 2.
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -133,3 +136,131 @@ def test_a_seed_blocked_by_an_index_build_names_it(pg: PgCluster, shop: tuple[Pa
     assert f": session pid {pid} (idle in transaction, " in err, err
     assert ") holds SHARE on table public.products. Nothing was changed" in err, err
     assert counts(pg, name) == before
+
+
+#: What pg_stat_activity shows of the command's session while it waits for a lock.
+WAITING = (
+    "SELECT pid FROM pg_stat_activity WHERE application_name = 'schemagen' "
+    "AND datname = '{name}' AND wait_event_type = 'Lock'"
+)
+
+
+def waiting_backend(pg: PgCluster, name: str) -> int:
+    """The pid of the command's session once it waits for a lock."""
+    return int(pg.wait_for(WAITING.format(name=name), name, seconds=60))
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_a_session_ended_mid_command_is_one_line_and_leaves_nothing(
+    pg: PgCluster, shop: tuple[Path, str], command: str
+) -> None:
+    """The command's own session ended by the server (pg_terminate_backend) while it
+    works: exit 2, one line naming host, port and database, and nothing left. For
+    seed, the session is ended after it wrote stores' rows in its transaction (a
+    SHARE lock on products lets it read that table, not write it), and those rows go.
+    Before: the same exit, with 'query failed on ...' and the statement's text."""
+    root, name = shop
+    (root / "pyproject.toml").write_text(PYPROJECT + 'lock_timeout = "1min"\n')
+    before = counts(pg, name)
+    mode = "SHARE" if command == "seed" else "ACCESS EXCLUSIVE"
+    with psycopg.connect(pg.libpq_url(name)) as other:
+        other.execute(f"LOCK TABLE products IN {mode} MODE")
+        proc = start(root, command, pg.url(name))
+        pid = waiting_backend(pg, name)
+        if command == "seed":  # stores' rows are written, uncommitted
+            held = f"SELECT mode FROM pg_locks WHERE pid = {pid} AND relation = 'stores'::regclass"
+            assert "RowExclusiveLock" in pg.sql(held, name).split()
+        pg.sql(f"SELECT pg_terminate_backend({pid})", name)
+        code, out, err = finish(proc)
+        other.rollback()
+    assert code == 2, (out, err)
+    assert_one_clean_line(err)
+    assert err.startswith(
+        f"lost the session on postgres@127.0.0.1:{pg.port}/{name} before the command "
+        "finished: terminating connection due to administrator command. The server rolled "
+        "back its open transaction; rerun the command"
+    ), err
+    assert counts(pg, name) == before
+    assert pg.sql("SELECT count(*) FROM pg_class WHERE relpersistence = 't'", name).strip() == "0"
+    assert (root / "schema" / "shop.yaml").read_text() == SHOP_YAML
+
+
+def test_prove_ended_mid_run_is_one_line(
+    pg: PgCluster, template: tuple[Path, str], tmp_path: Path
+) -> None:
+    """prove's session ended by the server as soon as it shows in pg_stat_activity
+    (prove makes its own tables in an empty database, so no lock can hold it at a
+    known step): exit 2, the same one line, whatever it was doing."""
+    root = tmp_path / "project"
+    shutil.copytree(template[0], root)
+    name = pg.create_database(prefix="hostile_prove")
+    try:
+        argv = ["schemagen", "prove", "--database", pg.url(name), "--project", str(root)]
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        mine = WAITING.format(name=name).removesuffix(" AND wait_event_type = 'Lock'")
+        pid = int(pg.wait_for(mine, name, seconds=60).split()[0])
+        pg.sql(f"SELECT pg_terminate_backend({pid})", name)
+        code, out, err = finish(proc)
+    finally:
+        pg.drop_database(name)
+    assert code == 2, (out, err)
+    assert_one_clean_line(err)
+    assert err.startswith(
+        f"lost the session on postgres@127.0.0.1:{pg.port}/{name} before the command finished: "
+    ), err
+
+
+def test_a_statement_timeout_of_the_database_is_one_line_saying_what_to_raise(
+    pg: PgCluster, shop: tuple[Path, str]
+) -> None:
+    """The database's statement_timeout ends check's read while it waits behind a
+    lock (lock_timeout one minute): exit 2, one line that says which setting."""
+    root, name = shop
+    (root / "pyproject.toml").write_text(PYPROJECT + 'lock_timeout = "1min"\n')
+    pg.sql(f"ALTER DATABASE \"{name}\" SET statement_timeout = '300ms'")
+    with psycopg.connect(pg.libpq_url(name)) as other:
+        other.execute("SET statement_timeout = 0")
+        other.execute("LOCK TABLE products IN ACCESS EXCLUSIVE MODE")
+        code, out, err = finish(start(root, "check", pg.url(name)))
+        other.rollback()
+    assert code == 2, (out, err)
+    assert_one_clean_line(err)
+    assert err.startswith(
+        f"query canceled on postgres@127.0.0.1:{pg.port}/{name}: canceling statement due "
+        "to statement timeout. Its open transaction was rolled back; rerun the command, "
+        "after raising statement_timeout"
+    ), err
+
+
+#: A URL the server refuses, in each way: (URL, what the message says).
+REFUSED = {
+    "wrong-password": (
+        "postgresql://postgres:wrong-{pw}@127.0.0.1:{port}/{name}",
+        "password authentication failed",
+    ),
+    "no-database": ("postgresql://postgres:{pw}@127.0.0.1:{port}/{name}_gone", "does not exist"),
+    "server-down": ("postgresql://postgres:{pw}@127.0.0.1:{down}/{name}", "Connection refused"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+@pytest.mark.parametrize("command", ["seed", "prove"])
+def test_a_refused_login_names_the_database_never_the_password(
+    pg: PgCluster, shop: tuple[Path, str], command: str, case: str
+) -> None:
+    """seed and prove (check's and import's are pinned in their own tests) told no at
+    the door: exit 2, one line naming host, port and database, the password masked."""
+    root, name = shop
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        down = probe.getsockname()[1]
+    template, said = REFUSED[case]
+    url = template.format(pw=PASSWORD, port=pg.port, name=name, down=down)
+    argv = ["schemagen", command, "--database", url, "--project", str(root)]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert_one_clean_line(done.stderr)
+    assert "wrong-" not in done.stderr
+    port = down if case == "server-down" else pg.port
+    assert done.stderr.startswith(f"cannot connect to postgresql://postgres:***@127.0.0.1:{port}/")
+    assert said in done.stderr

@@ -20,6 +20,9 @@ from ..errors import DatabaseError
 from ..util.urls import DatabaseUrl, parse, redact
 from .locks import lock_holders, timeout_message
 
+#: The session's application_name unless the URL gives one.
+_NAMED = {"application_name": "schemagen"}
+
 
 @contextmanager
 def connect(
@@ -29,7 +32,9 @@ def connect(
     becomes a one-line DatabaseError without the password."""
     parsed = parse(url)
     try:
-        conn = psycopg.connect(make_conninfo("", **parsed.params))
+        # named in pg_stat_activity, for the DBA who wonders whose session it is
+        # (a URL's own application_name wins)
+        conn = psycopg.connect(make_conninfo("", **{**_NAMED, **parsed.params}))
         # Session-wide, committed: a rolled-back transaction would undo it.
         conn.execute("SELECT set_config('lock_timeout', %s, false)", (lock_timeout,))
         conn.commit()
@@ -45,12 +50,31 @@ def connect(
     except psycopg.errors.LockNotAvailable:
         raise DatabaseError(_lock_message(conn, parsed, lock_timeout)) from None
     except psycopg.Error as exc:
-        reason = " ".join(str(exc).split())
-        raise DatabaseError(
-            redact(f"query failed on {parsed.describe()}: {reason}", parsed.password)
-        ) from None
+        raise DatabaseError(redact(_failure(conn, parsed, exc), parsed.password)) from None
     finally:
         conn.close()
+
+
+def _failure(conn: psycopg.Connection[Any], parsed: DatabaseUrl, exc: psycopg.Error) -> str:
+    """A failed statement's one line: a lost session or a canceled statement says
+    what became of the work and what to do; any other failure, the server's words."""
+    reason = " ".join(str(exc).split())
+    where = parsed.describe()
+    if conn.broken or isinstance(exc, psycopg.errors.AdminShutdown):
+        # the server's first line, without the statement it was running
+        said = " ".join((exc.diag.message_primary or str(exc)).split())
+        return (
+            f"lost the session on {where} before the command finished: {said}. The "
+            "server rolled back its open transaction; rerun the command once the server "
+            "accepts connections (its log says why the session ended)"
+        )
+    if isinstance(exc, psycopg.errors.QueryCanceled):
+        return (
+            f"query canceled on {where}: {reason}. Its open transaction was rolled "
+            "back; rerun the command, after raising statement_timeout for this role "
+            "or database if that is what ended it"
+        )
+    return f"query failed on {where}: {reason}"
 
 
 def _lock_message(conn: psycopg.Connection[Any], parsed: DatabaseUrl, lock_timeout: str) -> str:

@@ -56,8 +56,15 @@ def create_schema(conn: psycopg.Connection[Any], project: Project, schema: Schem
     engine = sa.create_engine(
         "postgresql+psycopg://", creator=lambda: conn, poolclass=sa.pool.StaticPool
     )
-    with engine.begin() as sa_conn:
-        metadata.create_all(sa_conn)
+    try:
+        with engine.begin() as sa_conn:
+            metadata.create_all(sa_conn)
+    except sa.exc.DBAPIError as exc:
+        # SQLAlchemy wraps the driver's error (its text the statement and a link):
+        # the driver's own goes to the connection's edge, worded as any other there
+        if isinstance(exc.orig, psycopg.Error):
+            raise exc.orig from None
+        raise
     conn.commit()
 
 

@@ -114,5 +114,7 @@ def parse_problem(conn: psycopg.Connection[Any], query: str) -> str | None:
         with conn.transaction(force_rollback=True):
             conn.execute(f"EXPLAIN {query}")  # type: ignore[arg-type]
     except psycopg.Error as exc:
+        if conn.broken:  # the session went, not the query: the connection's edge says so
+            raise
         return " ".join(str(exc).split())
     return None

@@ -208,11 +208,19 @@ def execute(conn: psycopg.Connection[Any], table: str, statement: str) -> None:
         raise _failed(table, exc) from None
 
 
+#: Failures of the session, not of the rows: the connection's edge words them
+#: (:func:`~schemagen.live.connection.connect`: a lost session, a canceled statement,
+#: a lock held past lock_timeout, with its holder named).
+_SESSION_FAILURES = (
+    psycopg.errors.AdminShutdown,
+    psycopg.errors.QueryCanceled,
+    psycopg.errors.LockNotAvailable,
+)
+
+
 def _not_the_rows(conn: psycopg.Connection[Any], exc: psycopg.Error) -> bool:
-    """Whether ``exc`` ended the statement for a reason its rows have no part in: a
-    lock held past lock_timeout, whose holder the connection's edge names
-    (:func:`~schemagen.live.connection.connect`)."""
-    return isinstance(exc, psycopg.errors.LockNotAvailable)
+    """Whether ``exc`` ended the statement for a reason its rows have no part in."""
+    return conn.broken or isinstance(exc, _SESSION_FAILURES)
 
 
 def _failed(table: str, exc: psycopg.Error) -> SeedError:
