@@ -121,10 +121,16 @@ def size_table(ctx: TableContext, ent: Entity, rows: int, deferred: set[str]) ->
     grouped = (
         {c: g for c, g in apart_groups(ent).items() if g} if ctx.existing.get(ent.table) else {}
     )
-    ent = routed(ctx.schema, kept_apart(ent, SeedError), SeedError) if rows > 0 else ent
+    kept = kept_apart(ent, SeedError) if rows > 0 else ent
+    ent = routed(ctx.schema, kept, SeedError) if rows > 0 else ent
+    # the partition key's generator routing rows is seed's and repeats its values: it
+    # neither carries a unique key nor answers for one, as the user's would
+    routing = frozenset(
+        c.name for c, k in zip(ent.columns, kept.columns, strict=True) if c.seed is not k.seed
+    )
     rules = table_rules(ctx.schema, ent)
     active_fks = [fk for fk in ent.foreign_keys if fk.name not in deferred]
-    unique = unique_carriers(ctx, ent, active_fks, rules)
+    unique = unique_carriers(ctx, ent, active_fks, rules, routing)
     carriers, radix, radix_key = unique.carriers, unique.radix, unique.radix_key
     _refuse_moved_digits(ent, rules, unique, active_fks)
     apart = keys_apart(ctx, ent, rules, active_fks, radix)

@@ -66,9 +66,15 @@ def key_said(name: str) -> str:
 
 
 def unique_carriers(
-    ctx: TableContext, ent: Entity, fks: list[ForeignKey], rules: CheckRules
+    ctx: TableContext,
+    ent: Entity,
+    fks: list[ForeignKey],
+    rules: CheckRules,
+    routing: frozenset[str] = frozenset(),
 ) -> UniqueKeys:
-    """The columns built from ``n`` and the key counted through (see UniqueKeys)."""
+    """The columns built from ``n`` and the key counted through (see UniqueKeys);
+    ``routing``: the partition key column seed routes rows by (partitions.routed),
+    whose generator is seed's, not the user's."""
     fk_columns = {c for fk in fks for c in fk.columns}
     # (a table without a primary key has only its unique keys: other rows may repeat)
     keys: list[tuple[str, tuple[str, ...], str | None]] = (
@@ -92,7 +98,10 @@ def unique_carriers(
             carriers.add(folded)
     for name, key, where in keys:
         cols = [ent.column(c) for c in key if ent.has_column(c)]
-        if any(c.identity or c.serial or (c.seed is not None and c.seed.sql) for c in cols):
+        if any(
+            c.identity or c.serial or (c.seed is not None and c.seed.sql and c.name not in routing)
+            for c in cols
+        ):
             continue
         if any(c.name in carriers for c in cols):
             continue
@@ -103,6 +112,7 @@ def unique_carriers(
                 c
                 for c in cols
                 if c.name not in fk_columns
+                and c.name not in routing
                 and _distinct(c)
                 and listed_values(ctx, c, rules.domains.get(c.name)) is None
                 and not _too_narrow(ctx, ent, c, rules.domains.get(c.name))
