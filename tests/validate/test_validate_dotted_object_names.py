@@ -297,3 +297,43 @@ def test_an_operator_class_is_named_bare(tmp_path: Path) -> None:
         "class name 'public.gin_trgm_ops' holds a dot",
         database="database:\n  name: shop\n  extensions: [pg_trgm, btree_gist]\n",
     )
+
+
+EXTENSIONS = """
+entities:
+  Contact:
+    columns:
+      id: {type: bigint, primary_key: true}
+      email: {type: citext}
+"""
+
+
+def test_an_extension_is_named_alone(tmp_path: Path) -> None:
+    """``database.extensions`` takes the extension's name alone: ``public.citext``
+    validated and built, and ``alembic upgrade`` then failed on PostgreSQL 15
+    ('extension "public.citext" is not available', from CREATE EXTENSION IF NOT
+    EXISTS "public.citext"); the language has no word for an extension's schema.
+    A name PostgreSQL quotes (uuid-ossp) is fine."""
+    text = """
+    database:
+      name: shop
+      extensions: [uuid-ossp, public.citext, pg_catalog.pg_trgm, 'a"b']
+    """
+    made = "an extension is made where the migrations' search path (public) or its control "
+    assert issues_of(tmp_path / "v", {"s.yaml": text}, database=False) == [
+        "schema/s.yaml:3:27: database.extensions.1: extension name 'public.citext' holds a "
+        f"dot, which the language names no extension with: {made}file puts it, so say citext",
+        "schema/s.yaml:3:42: database.extensions.2: extension name 'pg_catalog.pg_trgm' holds "
+        f"a dot, which the language names no extension with: {made}file puts it, so say "
+        "pg_trgm",
+        "schema/s.yaml:3:62: database.extensions.3: extension name 'a\"b' holds a double "
+        f"quote, which the language names no extension with: {made}file puts it, so say ab",
+    ]
+    database = "database:\n  name: shop\n  extensions: [{}]\n"
+    assert_refused_and_nothing_written(
+        tmp_path / "p",
+        database.format("citext") + EXTENSIONS,
+        database.format("public.citext") + EXTENSIONS,
+        "schema/s.yaml:3:16: database.extensions.0: extension name 'public.citext' holds a dot",
+        database="",
+    )

@@ -117,6 +117,23 @@ def check_type_and_sequence_names(src: Sources, report: Reporter) -> None:
         check_unqualified(report, ("sequences", name), name, "sequence", say="name it {bare}")
 
 
+def check_extension_names(src: Sources, report: Reporter) -> None:
+    """A ``database.extensions`` entry is the extension's name alone: the migrations
+    write ``CREATE EXTENSION IF NOT EXISTS "public.citext"``, which PostgreSQL refused
+    at upgrade ('extension "public.citext" is not available'); the language has no
+    word for an extension's schema (it is made where the migrations' search path,
+    public, or its control file puts it)."""
+    extensions = mapping(src.database).get("extensions")
+    for number, name in enumerate(extensions if isinstance(extensions, list) else ()):
+        bare = str(name).rpartition(".")[2].replace('"', "") or "its name"
+        home = (
+            "an extension is made where the migrations' search path (public) or its "
+            f"control file puts it, so say {bare}"
+        )
+        where: YamlPath = ("database", "extensions", str(number))
+        check_unqualified(report, where, name, "extension", home=home)
+
+
 def _check_pg_schema(report: Reporter, path: YamlPath, name: str) -> None:
     """A schema of the user's own: PostgreSQL keeps pg_* and information_schema."""
     if name.startswith("pg_") or name == "information_schema":
@@ -230,8 +247,7 @@ def check_attributes(entity: Entity, src: Sources, report: Reporter) -> None:
             elif column.attribute in naming.AMBIGUOUS_NAMES:
                 report.error(
                     attr_path,
-                    f"'{column.attribute}' {AMBIGUOUS_ATTRIBUTE}; write "
-                    f"{column.attribute}_",
+                    f"'{column.attribute}' {AMBIGUOUS_ATTRIBUTE}; write {column.attribute}_",
                 )
         if column.attribute in seen:
             report.error(

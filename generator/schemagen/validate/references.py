@@ -36,7 +36,7 @@ from .foreign_keys import (
     integer_choice,
 )
 from .keyless import check_keyless_relationships, check_primary_key_declared
-from .names import check_type_and_sequence_names
+from .names import check_extension_names, check_type_and_sequence_names
 from .partitions import check_partition_references
 from .reporter import Reporter, key_types_fit, type_text
 from .sql import SqlSyntaxError, expression_problems, read_expression, shown, unknown_order_by
@@ -55,6 +55,7 @@ def check_references(src: Sources, resolver: Resolver, report: Reporter) -> None
     """Report every name that does not resolve and every type parameter that does not fit."""
     check_naming_convention(src, report)
     check_type_and_sequence_names(src, report)
+    check_extension_names(src, report)
     check_aliases(src, resolver, report)
     check_domain_sources(src, resolver, report)
     for name in sorted(src.mixins):
