@@ -531,3 +531,38 @@ def test_a_partition_rebound_with_one_under_it_keeps_their_rows() -> None:
         "again: its bound changes while a partition under it moves or changes its bound too)"
     ]
     assert same_ddl(apply(ddl_view(old), plan), new)
+
+
+def test_a_partition_made_beside_a_default_partition_has_it_checked_ahead() -> None:
+    """p26 beside the table's DEFAULT partition p_rest, p25_us beside p25's p25_rest:
+    each create is spared the DEFAULT partition's read by a check on it made in the drops
+    stage (its rows of the bound counted first), which the create drops; beside a DEFAULT
+    partition partitioned in turn, none is made and the create says it reads it."""
+    rest = Partition("p_rest", default=True)
+    us = Partition("p25_us", values=("'us'",))
+    old = payments(year("p25", "2025", LIST, EU, REST), rest)
+    new = payments(year("p25", "2025", LIST, EU, REST, us), year("p26", "2026", None), rest)
+    plan = diff(old, new)
+    checks = [op for op in plan.operations if isinstance(op, AddBoundCheck)]
+    assert [(op.partition, op.within, op.beside, kind_of(op)) for op in checks] == [
+        ("p26", (), "p_rest", "drops"),
+        ("p25_us", ("p25",), "p25_rest", "drops"),
+    ]
+    assert cost_line(checks[0]) == (
+        "count rows of the DEFAULT partition in a new bound (ACCESS SHARE, scans); add check "
+        "NOT VALID (ACCESS EXCLUSIVE, no scan); validate constraint (SHARE UPDATE EXCLUSIVE, "
+        "scans), outside a transaction"
+    )
+    creates = [op for op in plan.operations if isinstance(op, CreatePartition)]
+    assert [(op.partition.name, op.spared) for op in creates] == [("p26", True), ("p25_us", True)]
+    assert cost_line(creates[0]) == (
+        "create partition (ACCESS EXCLUSIVE, no scan); create partition: the DEFAULT "
+        "partition beside it excluded by a check validated ahead (ACCESS EXCLUSIVE, no "
+        "scan); drop constraint (ACCESS EXCLUSIVE, no scan)"
+    )
+    assert same_ddl(apply(ddl_view(old), plan), new)
+    # a DEFAULT partition partitioned in turn: no check
+    split = dataclasses.replace(rest, partition_by=LIST, partitions=(REST,))
+    plan = diff(payments(split), payments(year("p26", "2026", None), split))
+    assert not [op for op in plan.operations if isinstance(op, AddBoundCheck)]
+    assert "the DEFAULT partition beside it read" in cost_line(plan.operations[0])

@@ -106,6 +106,10 @@ BOUND_CHECK = (
 #: a partition's new bound, under a key over t's n and pt's k (the rebound's measures)
 KEY_N = PartitionKey("range", ("n",))
 NEW_BOUND = Partition("pt1", start=("0",), end=("60",))
+#: the bound of a partition made beside pt's DEFAULT partition, as SQL
+NEW_PT2 = bound_condition(
+    PartitionKey("range", ("k",)), Partition("pt2", start=("100",), end=("200",))
+)
 
 # kind -> (statements run first, the statement measured, the relation it locks)
 STATEMENTS: dict[str, tuple[str, str, str]] = {
@@ -358,6 +362,15 @@ STATEMENTS: dict[str, tuple[str, str, str]] = {
     # beside a DEFAULT partition holding rows: read for rows of the new bound
     "create partition: the DEFAULT partition beside it read": (
         "CREATE TABLE pt_rest PARTITION OF pt DEFAULT; INSERT INTO pt_rest VALUES (1, 500)",
+        "CREATE TABLE pt2 PARTITION OF pt FOR VALUES FROM (100) TO (200)",
+        "pt_rest",
+    ),
+    # the same, the DEFAULT partition holding a validated check of NOT the bound, as
+    # schemagen writes it (AddBoundCheck.made)
+    "create partition: the DEFAULT partition beside it excluded by a check validated ahead": (
+        "CREATE TABLE pt_rest PARTITION OF pt DEFAULT; INSERT INTO pt_rest VALUES (1, 500); "
+        f"ALTER TABLE pt_rest ADD CONSTRAINT pt2_move_bound CHECK (NOT {NEW_PT2}) NOT VALID; "
+        "ALTER TABLE pt_rest VALIDATE CONSTRAINT pt2_move_bound",
         "CREATE TABLE pt2 PARTITION OF pt FOR VALUES FROM (100) TO (200)",
         "pt_rest",
     ),

@@ -4,8 +4,9 @@ unless a validated check of its own excludes them, so the drops revision makes o
 (``NOT`` the bound's condition, validated under SHARE UPDATE EXCLUSIVE) and the attach
 drops it. Here two quarters move up to the table from the yearly partition that goes,
 beside the table's DEFAULT partition holding rows; the downgrade moves them back. Where
-no check can spare the read (a range key over two columns; a partition made beside the
-DEFAULT one, which PostgreSQL reads the same way), the plan line says it is read."""
+no check can spare the read (a range key over two columns, for an attach and for a
+partition made beside the DEFAULT one, which PostgreSQL reads the same way), the plan
+line says it is read."""
 
 from __future__ import annotations
 
@@ -207,31 +208,35 @@ def test_a_key_of_two_columns_has_its_partition_and_default_partition_read_and_s
     assert pg.sql(CHECKS, first.db).strip() == ""
 
 
-def test_a_partition_made_beside_a_default_partition_says_it_reads_it(
+def test_a_partition_made_beside_a_default_partition_under_two_columns_says_it_reads_it(
     pg: PgCluster, tmp_path: Path
 ) -> None:
     """CREATE TABLE ... PARTITION OF beside a DEFAULT partition holding rows reads it
-    under ACCESS EXCLUSIVE for rows of the new bound, as an attach does: the plan line
-    says so, and the main revision reads it once (sequential scans counted around it).
-    Every row kept each way."""
-    q3 = "      payments_2025_q3: {from: 2025-07-01, to: 2025-10-01}\n"
-    rest = "      payments_rest: {default: true}\n"
-    after = AFTER.replace(rest, q3 + rest)
-    case = Case("made", {"schema.yaml": AFTER}, {"schema.yaml": after}, destructive=False)
-    first = at_first_revision(pg, case, tmp_path, ROWS)
+    under ACCESS EXCLUSIVE for rows of the new bound, as an attach does, unless a check
+    of its own excludes them (tests/revision/test_partition_create_beside_default.py);
+    under a range key over two columns, from which PostgreSQL proves no bound, no check
+    is made: the plan line says it is read, and the revision reads it once (sequential
+    scans counted around it). Every row kept each way."""
+    later = "      readings_1_2026: {from: [1, '2026-01-01'], to: [1, '2027-01-01']}\n"
+    rest = "      readings_rest: {default: true}\n"
+    before = READINGS % "2026-01-01"
+    after = before.replace(rest, later + rest)
+    case = Case("made", {"schema.yaml": before}, {"schema.yaml": after}, destructive=False)
+    first = at_first_revision(pg, case, tmp_path, READING_ROWS)
+    assert first.heads == ["000", "001"]  # no drops revision: no check
     main = revisions(first.root)[-1].read_text()
     plan = " ".join(main[: main.index("def upgrade")].split())
     assert (
-        "+ partition payments_2025_q3 of payments (FOR VALUES FROM ('2025-07-01') TO "
-        "('2025-10-01')) create partition (ACCESS EXCLUSIVE, no scan); create partition: "
+        "+ partition readings_1_2026 of readings (FOR VALUES FROM (1, '2026-01-01') TO "
+        "(1, '2027-01-01')) create partition (ACCESS EXCLUSIVE, no scan); create partition: "
         "the DEFAULT partition beside it read (ACCESS EXCLUSIVE, scans)" in plan
     ), main
-    counts = pg.sql(COUNTS, first.db).strip()
-    read = int(pg.sql(READ, first.db))
+    counts = pg.sql(READING_COUNTS, first.db).strip()
+    read = int(pg.sql(READ.replace("payments_rest", "readings_rest"), first.db))
     alembic(first.root, first.url, "upgrade", "head")
-    assert int(pg.sql(READ, first.db)) == read + 1
+    assert int(pg.sql(READ.replace("payments_rest", "readings_rest"), first.db)) == read + 1
     assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
-    assert pg.sql(COUNTS, first.db).strip() == counts
+    assert pg.sql(READING_COUNTS, first.db).strip() == counts
     alembic(first.root, first.url, "downgrade", "000")
     assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
-    assert pg.sql(COUNTS, first.db).strip() == counts
+    assert pg.sql(READING_COUNTS, first.db).strip() == counts

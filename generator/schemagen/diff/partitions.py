@@ -56,8 +56,15 @@ def compare_partitions(old: Entity, new: Entity) -> list[Operation]:
     moved = {n for n in both if was[n] != goes[n]}
     shifted = moved | {n for n in both if _made(before[n]) != _made(after[n])}
     kept = _kept(before, after, shifted, moved)
-    ops = _compare_partition_level(new.table, (), old.partitions, new.partitions, kept)
+    ops = _compare_partition_level(
+        new.table, (), old.partitions, new.partitions, kept, new.partition_by
+    )
     ops += _moves_kept(old, new, kept)
+    # the checks of the DEFAULT partitions beside partitions made last of the drops
+    # stage's (the order within a phase is kept): a moved partition's check that fails
+    # stops the revision before any of them is made
+    made: list[Operation] = [op for op in ops if isinstance(op, AddBoundCheck) and op.made]
+    ops = [op for op in ops if op not in made] + made
     lost = moved - kept
     if not lost:
         return ops
@@ -442,11 +449,17 @@ def _compare_partition_level(
     old: tuple[Partition, ...],
     new: tuple[Partition, ...],
     moving: frozenset[str] = frozenset(),
+    key: PartitionKey | None = None,
 ) -> list[Operation]:
     """The partitions of ``table``'s partition ``within`` (``()``: of the table);
     ``moving``: the partitions of the tree that move between levels or change their
     bound with their rows (detached here, or attached here), left out of what is
-    dropped and created."""
+    dropped and created.
+
+    ``key``: the partition key there, where a partition created beside a DEFAULT
+    partition that holds rows has that DEFAULT partition's read spared by a check
+    validated ahead (:func:`_spared`); ``None``: not (under a partition that moves with
+    its rows, whose creates run after its attach, in the main transaction)."""
     before = {p.name: p for p in old}
     after = {p.name: p for p in new}
     kept = (before.keys() & after.keys()) - moving
@@ -469,18 +482,25 @@ def _compare_partition_level(
                 table, part, quick, within, n in remade, n in rebound, beside=_first(held, n)
             )
         )
-    ops += [
-        CreatePartition(
-            table,
-            _without(after[n], moving),
-            False,
-            within,
-            n in remade,
-            n in rebound,
-            beside=_first(held, n),
+    for n in added:
+        part, beside = _without(after[n], moving), _first(held, n)
+        # a DEFAULT partition partitioned in turn: its partitions would take the check,
+        # and one detached to move would carry it away (left read, as the plan says)
+        plain = bool(beside) and after[beside].partition_by is None
+        check = _spared(table, within, key, part, beside) if plain else None
+        ops += [check] if check is not None else []
+        ops.append(
+            CreatePartition(
+                table,
+                part,
+                False,
+                within,
+                n in remade,
+                n in rebound,
+                beside=beside,
+                spared=check is not None,
+            )
         )
-        for n in added
-    ]
     for name in sorted(kept - changed):
         if before[name].partitions != after[name].partitions:
             ops += _compare_partition_level(
@@ -489,8 +509,30 @@ def _compare_partition_level(
                 before[name].partitions,
                 after[name].partitions,
                 moving,
+                after[name].partition_by if key is not None else None,
             )
     return ops
+
+
+def _spared(
+    table: str,
+    within: tuple[str, ...],
+    key: PartitionKey | None,
+    part: Partition,
+    beside: str,
+) -> AddBoundCheck | None:
+    """The check that spares ``CREATE TABLE ... PARTITION OF`` of ``part`` its read of the
+    DEFAULT partition ``beside`` it (holding rows) under ACCESS EXCLUSIVE: ``NOT`` the
+    bound's condition on the DEFAULT partition, its rows of the bound counted first and
+    then validated in the drops stage, as for an attach beside it (:class:`AddBoundCheck`,
+    ``made``); PostgreSQL proves the DEFAULT's new constraint from it
+    (check_default_partition_contents, as at an attach). ``None`` where no check can say
+    the bound (:func:`bound_provable`, :func:`proves_bound`) or there is no such DEFAULT."""
+    if not beside or key is None or not proves_bound(key) or not bound_provable(part):
+        return None
+    return AddBoundCheck(
+        table, part.name, within, "drops", None, key, beside, placed=part, made=True
+    )
 
 
 def _first(names: list[str], but: str) -> str:

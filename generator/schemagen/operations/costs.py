@@ -280,6 +280,11 @@ FACTS: dict[str, Cost] = {
     "attach partition: the DEFAULT partition beside it read": Cost(_AX, "scans"),
     # CREATE TABLE ... PARTITION OF reads it the same way (CreatePartition.beside)
     "create partition: the DEFAULT partition beside it read": Cost(_AX, "scans"),
+    # unless a validated check of its own excludes the bound (CreatePartition.spared,
+    # AddBoundCheck.made): locked, its rows not read; the check is dropped after
+    "create partition: the DEFAULT partition beside it excluded by a check validated ahead": (
+        Cost(_AX, "no scan")
+    ),
     # before a partition's new bound is proven ahead (AddBoundCheck of a rebound partition
     # beside a DEFAULT partition): the DEFAULT's rows the new bound holds are counted, on
     # the DEFAULT partition, which PostgreSQL would scan at the attach for them
@@ -541,6 +546,11 @@ def _attach_partition(op: AttachPartition) -> tuple[str, ...]:
 
 
 def _create_partition(op: CreatePartition) -> tuple[str, ...]:
+    if op.spared:
+        spared = (
+            "create partition: the DEFAULT partition beside it excluded by a check validated ahead"
+        )
+        return ("create partition", spared, "drop constraint")
     read = ("create partition: the DEFAULT partition beside it read",) if op.beside else ()
     return ("create partition", *read)
 

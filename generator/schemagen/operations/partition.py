@@ -139,6 +139,9 @@ class _PartitionMade(Operation):
     # PostgreSQL locks and reads as it makes it (a create; a drop's: the downgrade's
     # create), for rows of its bound
     beside: str = ""
+    # ``beside`` holds a check excluding its bound, validated ahead (:class:`AddBoundCheck`
+    # with ``made``): the create reads none of its rows, and drops the check
+    spared: bool = False
 
     @property
     def online(self) -> bool:
@@ -381,6 +384,11 @@ class _BoundCheck(Operation):
     #: holds no row of it (PostgreSQL routes them to that one), so its rows there are
     #: not counted first; ``""`` where none is known to
     held_by: str = ""
+    #: the partition is made by the main revision (``CREATE TABLE ... PARTITION OF``,
+    #: :attr:`CreatePartition.spared`) beside the DEFAULT partition :attr:`beside`, with
+    #: the bound :attr:`placed`: not there yet, it holds no check; the DEFAULT partition's
+    #: alone spares the create its read of the DEFAULT's rows
+    made: bool = False
 
     @property
     def online(self) -> bool:
@@ -487,6 +495,15 @@ class AddBoundCheck(_BoundCheck):
         return f"{said}{kept_out}"
 
     def describe(self) -> str:
+        if self.made:
+            assert self.placed is not None  # a made partition's bound
+            return (
+                f"+ check {self.name} on DEFAULT partition {self.beside}: none of its rows in "
+                f"the bound of partition {self.partition} made beside it "
+                f"({self.placed.bound_sql()}), validated ahead so that the create reads none "
+                f"of its rows under lock; refused while it holds a row of that bound, and such "
+                "rows from then on"
+            )
         if self.bound is None:
             there = " and the bounds above it where it goes" if self.above else ""
             there += " that a check can say" if there and not self.proven else ""
@@ -526,6 +543,8 @@ class DropBoundCheck(_BoundCheck):
         return as_kind(self, AddBoundCheck)
 
     def describe(self) -> str:
+        if self.made:
+            return f"- check {self.name} on DEFAULT partition {self.beside}, where a create left it"
         beside = f" and on {self.beside}" if self.kept_out else ""
         return f"- check {self.name} on partition {self.partition}{beside}, where a move left it"
 

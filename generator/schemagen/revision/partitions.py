@@ -66,6 +66,10 @@ def _(operation: CreatePartition, state: Schema) -> list[Stmt | Guarded]:
     stmts += partition_tree_sql(own, operation.partition.partitions)
     if operation.concurrently:  # outside a transaction: a rerun finds them made
         stmts = [s.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1) for s in stmts]
+    if operation.spared:  # the DEFAULT partition's check, which spared it the read of its rows
+        default = quote_table(partition_table(operation.table, operation.beside))
+        check = quote_name(bound_check_name(operation.partition.name))
+        stmts.append(f"ALTER TABLE {default} DROP CONSTRAINT IF EXISTS {check}")
     return [execute(sql) for sql in stmts]
 
 
@@ -305,6 +309,10 @@ def _check_found(operation: AddBoundCheck | DropBoundCheck, also: str = "", on: 
 @render_operation.register(AddBoundCheck)
 def _(operation: AddBoundCheck, state: Schema) -> list[Stmt | Guarded]:
     # each step idempotent (outside a transaction): made where missing, validated where not
+    if operation.made:  # the partition is not there yet: the DEFAULT partition's check alone
+        kept_out = _KeptOut(operation)
+        add = f" DECLARE n bigint; BEGIN {kept_out.refused}{kept_out.add}END "
+        return [execute(do_block(add)), *kept_out.validated()]
     if operation.condition() is not None:
         return _new_bound_check(operation)
     table = quote_table(partition_table(operation.parent, operation.partition))
@@ -378,20 +386,21 @@ class _KeptOut:
         check = quote_name(self.operation.name)
         return f"ALTER TABLE {self._table()} DROP CONSTRAINT IF EXISTS {check}; "
 
-    def validated(self, undo_own: str) -> list[Stmt | Guarded]:
+    def validated(self, undo_own: str = "") -> list[Stmt | Guarded]:
         """Its validation, after the partition's: rows written to it since the count
         are counted again, and both checks dropped (``undo_own``: the partition's drop,
-        before the check's name)."""
+        before the check's name; ``""``: a partition made later holds none)."""
         op = self.operation
         if not op.kept_out:
             return []
         table, check = self._table(), quote_name(op.name)
+        undo_own = f"{undo_own}{check}; " if undo_own else ""
         inside = f" rows of DEFAULT partition {op.beside} are inside it{_AFTER}"
         inside += ". PostgreSQL said: "
         validate = (
             f" DECLARE n bigint; e text; BEGIN BEGIN ALTER TABLE {table} VALIDATE "
             f"CONSTRAINT {check}; RETURN; EXCEPTION WHEN check_violation THEN e := SQLERRM; "
-            f"{self._count()}END; {undo_own}{check}; {self.undo()}COMMIT; RAISE EXCEPTION "
+            f"{self._count()}END; {undo_own}{self.undo()}COMMIT; RAISE EXCEPTION "
             f"USING ERRCODE = 'check_violation', MESSAGE = {sql_literal(self._said())} || n || "
             f"{sql_literal(inside)} || e; END "
         )
@@ -412,6 +421,8 @@ class _KeptOut:
         op = self.operation
         bound = op.bound or op.placed
         assert bound is not None  # excluded() is not None
+        if op.made:  # made beside the DEFAULT partition by the main revision
+            return f"partition {op.partition} cannot be made with its bound {bound.bound_sql()}: "
         if op.bound is None:  # moved with its bound
             how = f"move with its bound {bound.bound_sql()} and"
         else:

@@ -1,0 +1,226 @@
+"""A partition made beside a DEFAULT partition that holds rows reads none of them under
+lock: ``CREATE TABLE ... PARTITION OF`` locks the DEFAULT partition ACCESS EXCLUSIVE and
+reads it for rows of the new bound unless a validated check of its own excludes them
+(PostgreSQL's check_default_partition_contents, as at an attach), so the drops revision
+counts its rows of the bound (stopping with the count where there are any), then makes
+that check (``NOT`` the bound's condition) ``NOT VALID`` and validates it under SHARE
+UPDATE EXCLUSIVE, and the create drops it. Sequential scans of the DEFAULT partition
+(``pg_stat_user_tables``) are counted around each revision: a range key, a list key
+whose DEFAULT partition holds NULL keys, and a partition of a partition beside its own
+DEFAULT one; rows of the bound in the DEFAULT partition stop the drops revision."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from migration_harness import Case, alembic, assert_matches_models, revisions
+from pgcluster import PgCluster
+from revision_steps import FirstRevision, at_first_revision, rows_by_partition
+
+PAYMENTS = """
+database: {name: ledger}
+entities:
+  Payment:
+    primary_key: [id, paid_on]
+    columns:
+      id: {type: bigint, primary_key: true}
+      paid_on: {type: date, primary_key: true}
+      amount: {type: integer, nullable: true}
+    partition_by: {range: [paid_on]}
+    partitions:
+      payments_2025_q1: {from: 2025-01-01, to: 2025-04-01}
+%s      payments_rest: {default: true}
+"""
+Q2 = "      payments_2025_q2: {from: 2025-04-01, to: 2025-07-01}\n"
+#: the first quarter's rows; the DEFAULT partition's from 2024 and 2026 on, NULL and
+#: repeated amounts, ids repeated across days
+PAYMENT_ROWS = (
+    "INSERT INTO payments SELECT g % 500, date '2025-01-01' + g % 90, "
+    "CASE WHEN g % 5 = 0 THEN NULL ELSE g % 3 END FROM generate_series(1, 900) g; "
+    "INSERT INTO payments SELECT g % 700, date '2024-01-01' + g % 366, "
+    "CASE WHEN g % 4 = 0 THEN NULL ELSE 7 END FROM generate_series(1, 3000) g; "
+    "INSERT INTO payments SELECT g, date '2026-01-01' + g, NULL FROM generate_series(1, 400) g"
+)
+
+EVENTS = """
+database: {name: ledger}
+entities:
+  Event:
+    primary_key: false
+    columns:
+      id: {type: bigint}
+      region: {type: text, nullable: true}
+      note: {type: text, nullable: true}
+    partition_by: {list: [region]}
+    partitions:
+      events_eu: {in: [de, fr]}
+%s      events_rest: {default: true}
+"""
+US = "      events_us: {in: [us, ca]}\n"
+#: NULL regions (in the DEFAULT partition: no partition lists NULL) and notes, repeated ids
+EVENT_ROWS = (
+    "INSERT INTO events SELECT g % 400, (ARRAY['de', 'fr', 'jp', NULL, 'br'])[1 + g % 5], "
+    "CASE WHEN g % 3 = 0 THEN NULL ELSE 'n' || g % 7 END FROM generate_series(1, 3000) g"
+)
+
+READINGS = """
+database: {name: ledger}
+entities:
+  Reading:
+    primary_key: false
+    columns:
+      id: {type: bigint}
+      day: {type: date}
+      kind: {type: integer, nullable: true}
+    partition_by: {range: [day]}
+    partitions:
+      readings_2025:
+        from: 2025-01-01
+        to: 2026-01-01
+        partition_by: {list: [kind]}
+        partitions:
+          readings_2025_1: {in: [1]}
+%s          readings_2025_rest: {default: true}
+      readings_rest: {default: true}
+"""
+KIND_6 = "          readings_2025_6: {in: [6, 7]}\n"
+#: kinds 1 to 5 and NULL in 2025 (all but kind 1 in its DEFAULT partition), 2027 in the
+#: table's DEFAULT partition
+READING_ROWS = (
+    "INSERT INTO readings SELECT g % 300, date '2025-01-01' + g % 365, "
+    "CASE WHEN g % 6 = 0 THEN NULL ELSE g % 6 END FROM generate_series(1, 3000) g; "
+    "INSERT INTO readings SELECT g, date '2027-01-01' + g % 30, NULL "
+    "FROM generate_series(1, 200) g"
+)
+
+CHECKS = (
+    "SELECT coalesce(string_agg(conrelid::regclass || '.' || conname, ' ' ORDER BY 1), '') "
+    "FROM pg_constraint WHERE conname LIKE '%\\_move\\_bound'"
+)
+
+
+def _reads(pg: PgCluster, db: str, table: str) -> dict[str, int]:
+    """Sequential scans so far of each partition of ``table`` (by name) and of it."""
+    found = pg.sql(
+        "SELECT string_agg(relname || '=' || seq_scan, ' ') FROM pg_stat_user_tables "
+        f"WHERE relname = '{table}' OR relname LIKE '{table}\\_%'",
+        db,
+    )
+    return {name: int(n) for name, n in (pair.split("=") for pair in found.split())}
+
+
+def _plans(first: FirstRevision) -> tuple[str, str]:
+    """The drops revision's and the main revision's texts, each on one line."""
+    drops, main = (revisions(first.root)[i].read_text() for i in (1, 2))
+    flat = " ".join(re.sub(r"\n\s*#   ", " ", drops).split())
+    return flat, " ".join(main[: main.index("def upgrade")].split())
+
+
+def _made_beside(
+    pg: PgCluster, first: FirstRevision, table: str, default: str, partition: str, counts: str
+) -> None:
+    """Upgrade one revision at a time, then downgrade: the drops revision reads
+    ``default`` twice (its count and its check's validation), no other partition of
+    ``table``, and leaves the check on it; the main revision, which makes ``partition``,
+    reads none of them and drops the check; models matched and ``counts`` (rows and NULLs
+    per partition) the same each way."""
+    assert first.heads == ["000", "001", "002"]
+    kept = pg.sql(counts, first.db).strip()
+    read = _reads(pg, first.db, table)
+    alembic(first.root, first.url, "upgrade", "001")
+    assert _reads(pg, first.db, table) == {**read, default: read[default] + 2}
+    assert pg.sql(CHECKS, first.db).strip() == f"{default}.{partition}_move_bound"
+    read = _reads(pg, first.db, table)
+    alembic(first.root, first.url, "upgrade", "002")
+    made = _reads(pg, first.db, table)
+    assert made.pop(partition) <= 1  # new and empty
+    assert made == read  # the create read none of the DEFAULT's rows
+    assert pg.sql(CHECKS, first.db).strip() == ""
+    assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
+    assert pg.sql(counts, first.db).strip() == kept
+    alembic(first.root, first.url, "downgrade", "000")
+    assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
+    assert pg.sql(counts, first.db).strip() == kept
+    assert pg.sql(CHECKS, first.db).strip() == ""
+
+
+def test_a_partition_made_beside_a_default_partition_under_a_range_key_reads_none_of_its_rows(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    case = Case("range", {"schema.yaml": PAYMENTS % ""}, {"schema.yaml": PAYMENTS % Q2})
+    first = at_first_revision(pg, case, tmp_path, PAYMENT_ROWS)
+    drops, main = _plans(first)
+    assert (
+        "+ check payments_2025_q2_move_bound on DEFAULT partition payments_rest: none of its "
+        "rows in the bound of partition payments_2025_q2 made beside it (FOR VALUES FROM "
+        "('2025-04-01') TO ('2025-07-01')), validated ahead so that the create reads none of "
+        "its rows under lock" in drops
+    ), drops
+    assert (
+        "create partition (ACCESS EXCLUSIVE, no scan); create partition: the DEFAULT "
+        "partition beside it excluded by a check validated ahead (ACCESS EXCLUSIVE, no scan)"
+        in main
+    ), main
+    assert "scans" not in main, main
+    counts = rows_by_partition("payments", "amount")
+    assert pg.sql(counts, first.db).strip() == "payments_2025_q1=900/180 payments_rest=3400/1150"
+    _made_beside(pg, first, "payments", "payments_rest", "payments_2025_q2", counts)
+
+
+def test_a_partition_made_beside_a_default_partition_under_a_list_key_reads_none_of_its_rows(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """The DEFAULT partition holds the NULL regions, which the check (NOT the list's
+    condition) takes."""
+    case = Case("list", {"schema.yaml": EVENTS % ""}, {"schema.yaml": EVENTS % US})
+    first = at_first_revision(pg, case, tmp_path, EVENT_ROWS)
+    _, main = _plans(first)
+    assert "excluded by a check validated ahead (ACCESS EXCLUSIVE, no scan)" in main, main
+    counts = rows_by_partition("events", "region")
+    assert pg.sql(counts, first.db).strip() == "events_eu=1200/0 events_rest=1800/600"
+    _made_beside(pg, first, "events", "events_rest", "events_us", counts)
+
+
+def test_a_partition_of_a_partition_made_beside_its_default_partition_reads_none_of_its_rows(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """readings_2025_6 under readings_2025 (by kind), beside readings_2025_rest; no
+    other partition is read either (the table's own DEFAULT one among them)."""
+    case = Case("sub", {"schema.yaml": READINGS % ""}, {"schema.yaml": READINGS % KIND_6})
+    first = at_first_revision(pg, case, tmp_path, READING_ROWS)
+    _, main = _plans(first)
+    assert "excluded by a check validated ahead (ACCESS EXCLUSIVE, no scan)" in main, main
+    counts = rows_by_partition("readings", "kind")
+    assert pg.sql(counts, first.db).strip() == (
+        "readings_2025_1=500/0 readings_2025_rest=2500/500 readings_rest=200/200"
+    )
+    _made_beside(pg, first, "readings", "readings_2025_rest", "readings_2025_6", counts)
+
+
+def test_rows_of_the_new_bound_in_the_default_partition_stop_it_before_anything_changes(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """The DEFAULT partition holds 30 rows of the new quarter: the drops revision stops
+    with their count and the bound, no check left; once they are gone, it runs."""
+    case = Case("held", {"schema.yaml": PAYMENTS % ""}, {"schema.yaml": PAYMENTS % Q2})
+    rows = f"{PAYMENT_ROWS}; INSERT INTO payments SELECT g, date '2025-05-01' + g, NULL "
+    first = at_first_revision(pg, case, tmp_path, rows + "FROM generate_series(1, 30) g")
+    counts = rows_by_partition("payments", "amount")
+    before = pg.sql(counts, first.db).strip()
+    with pytest.raises(Exception) as failed:
+        alembic(first.root, first.url, "upgrade", "head")
+    message = " ".join(str(failed.value).split("[SQL:")[0].split())
+    assert (
+        "partition payments_2025_q2 cannot be made with its bound FOR VALUES FROM "
+        "('2025-04-01') TO ('2025-07-01'): 30 rows of DEFAULT partition payments_rest are "
+        "inside it; nothing was changed" in message
+    ), message
+    assert pg.sql(CHECKS, first.db).strip() == ""
+    assert pg.sql(counts, first.db).strip() == before
+    assert pg.sql("SELECT version_num FROM alembic_version", first.db).strip() == "000"
+    pg.sql(
+        "DELETE FROM payments WHERE paid_on >= '2025-04-01' AND paid_on < '2025-07-01'", first.db
+    )
+    _made_beside(pg, first, "payments", "payments_rest", "payments_2025_q2", counts)
