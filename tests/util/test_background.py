@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import time
 from functools import partial
 from pathlib import Path
@@ -51,6 +52,34 @@ def test_cancel_stops_the_child() -> None:
     job = Job(lambda: sum(range(10**9)))
     job.cancel()
     assert job.pid == 0
+
+
+class Interrupted(Exception):
+    """What the alarm's handler raises, as a Ctrl-C's handler raises KeyboardInterrupt."""
+
+
+@needs_fork
+def test_an_interrupted_wait_for_the_result_lets_cancel_stop_and_reap_the_child() -> None:
+    """Before: result()'s file object had closed the pipe, and cancel() closed its
+    number again: OSError (EBADF) in place of the interrupt, the child never reaped."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise Interrupted
+
+    job = Job(lambda: time.sleep(30))
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.3)
+        with pytest.raises(Interrupted):
+            job.result()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    pid = job.pid
+    job.cancel()
+    assert job.pid == 0
+    with pytest.raises(ChildProcessError):  # reaped: no zombie left
+        os.waitpid(pid, os.WNOHANG)
 
 
 def test_without_fork_the_function_runs_on_result() -> None:

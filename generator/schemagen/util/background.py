@@ -52,6 +52,9 @@ class Job(Generic[T]):
         """The child's result; the function's own result (computed here) if it failed."""
         if self.pid:
             with os.fdopen(self.fd, "rb") as source:
+                # the file closes the pipe, even when a Ctrl-C stops the read, and a
+                # cancel() must not close its number again (by then maybe another file's)
+                self.fd = -1
                 data = source.read()
             _, status = os.waitpid(self.pid, 0)
             self.pid = 0
@@ -64,7 +67,9 @@ class Job(Generic[T]):
         """Stop the child (the caller failed and will not ask for the result)."""
         if self.pid:
             os.kill(self.pid, signal.SIGKILL)
-            os.close(self.fd)
+            if self.fd >= 0:
+                os.close(self.fd)
+                self.fd = -1
             os.waitpid(self.pid, 0)
             self.pid = 0
 
