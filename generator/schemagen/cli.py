@@ -194,7 +194,9 @@ def migrate(project_dir: Path | None, message: str, allow_destructive: bool) -> 
     default=None,
     metavar="URL",
     help="The database to import (default: $DATABASE_URL). Prefer the environment "
-    "variable: a password on the command line is visible to other users of the machine.",
+    "variable: a password on the command line is visible to other users of the machine. "
+    "Each wait for a table lock ends after [tool.schemagen] lock_timeout (exit 2, naming "
+    "the session holding it).",
 )
 @click.option(
     "--schema",
@@ -282,7 +284,8 @@ def plan(project_dir: Path | None) -> None:
     metavar="[URL]",
     help="Also compare a live database: the URL given, or $DATABASE_URL when the option "
     "has no value. Prefer the environment variable: a password on the command line is "
-    "visible to other users of the machine.",
+    "visible to other users of the machine. Each wait for a table lock ends after "
+    "[tool.schemagen] lock_timeout (exit 2, naming the session holding it).",
 )
 @click.option(
     "--database-env",
@@ -341,7 +344,8 @@ database_required = click.option(
     required=True,
     metavar="URL",
     help="The database (default: $DATABASE_URL; prefer the variable, a password on the "
-    "command line is visible to other users of the machine).",
+    "command line is visible to other users of the machine). Each wait for a table lock "
+    "ends after [tool.schemagen] lock_timeout (exit 2, naming the session holding it).",
 )
 
 
