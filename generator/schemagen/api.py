@@ -266,12 +266,12 @@ def seed_project(
     """Fill the database at ``database_url`` (at head, empty unless ``append``) with
     synthetic rows that satisfy the schema's constraints; deterministic per ``seed``."""
     from .live.connection import connect
-    from .seed.run import seed_connection
+    from .seed.run import ROLLED_BACK, seed_connection
 
     project = load_project(project_dir)
     schema = load_schema(project).schema
     assert schema is not None
-    with connect(database_url, lock_timeout=project.lock_timeout) as conn:
+    with connect(database_url, lock_timeout=project.lock_timeout, left=ROLLED_BACK) as conn:
         return seed_connection(
             conn, schema, rows=rows, rows_per=rows_per, seed=seed, append=append
         )

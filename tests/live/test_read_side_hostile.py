@@ -112,7 +112,8 @@ def test_a_table_held_access_exclusive_ends_the_command_naming_its_holder(
         f"waited lock_timeout (1s) for a lock on postgres@127.0.0.1:{pg.port}/{name}"
     )
     assert f": session pid {pid} (idle in transaction, transaction started " in err, err
-    assert ") holds ACCESS EXCLUSIVE on table public.products. Nothing was changed" in err, err
+    left = "No row was written" if command == "seed" else "Nothing was changed"
+    assert f") holds ACCESS EXCLUSIVE on table public.products. {left}" in err, err
     assert f"(SELECT pg_terminate_backend({pid}))" in err
     assert counts(pg, name) == before
     assert not (root / "schema" / "database.yaml").exists()  # import wrote nothing
@@ -122,10 +123,14 @@ def test_a_table_held_access_exclusive_ends_the_command_naming_its_holder(
 def test_a_seed_blocked_by_an_index_build_names_it(pg: PgCluster, shop: tuple[Path, str]) -> None:
     """A SHARE lock (CREATE INDEX in an open transaction) lets seed read products but
     not write it: the insert's wait ends after lock_timeout, the rows of stores it
-    wrote go with its transaction. Before: 'seeding products failed: canceling
-    statement due to lock timeout', the holder unnamed."""
+    wrote go with its transaction, the numbers it drew from stores_id_seq do not,
+    and the message says so. Before: 'seeding products failed: canceling statement
+    due to lock timeout', the holder unnamed; then 'Nothing was changed', while
+    stores_id_seq stood further on."""
     root, name = shop
     before = counts(pg, name)
+    position = "SELECT last_value FROM pg_sequences WHERE sequencename = 'stores_id_seq'"
+    drawn = pg.sql(position, name)
     with psycopg.connect(pg.libpq_url(name)) as other:
         other.execute("CREATE INDEX ix_products_price ON products (price)")
         code, out, err = finish(start(root, "seed", pg.url(name)))
@@ -134,8 +139,12 @@ def test_a_seed_blocked_by_an_index_build_names_it(pg: PgCluster, shop: tuple[Pa
     assert code == 2, (out, err)
     assert_one_clean_line(err)
     assert f": session pid {pid} (idle in transaction, " in err, err
-    assert ") holds SHARE on table public.products. Nothing was changed" in err, err
+    assert (
+        ") holds SHARE on table public.products. No row was written (its transaction "
+        "rolled back; any sequence it drew numbers from keeps them drawn): rerun when"
+    ) in err, err
     assert counts(pg, name) == before
+    assert int(pg.sql(position, name)) > int(drawn)  # what the words are there for
 
 
 #: What pg_stat_activity shows of the command's session while it waits for a lock.

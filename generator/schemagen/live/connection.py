@@ -18,7 +18,7 @@ from psycopg.conninfo import make_conninfo
 from ..config import DEFAULT_LOCK_TIMEOUT
 from ..errors import DatabaseError
 from ..util.urls import DatabaseUrl, parse, redact
-from .locks import lock_holders, timeout_message
+from .locks import NOTHING_CHANGED, lock_holders, timeout_message
 
 #: The session's application_name unless the URL gives one.
 _NAMED = {"application_name": "schemagen"}
@@ -26,10 +26,11 @@ _NAMED = {"application_name": "schemagen"}
 
 @contextmanager
 def connect(
-    url: str, *, lock_timeout: str = DEFAULT_LOCK_TIMEOUT
+    url: str, *, lock_timeout: str = DEFAULT_LOCK_TIMEOUT, left: str = NOTHING_CHANGED
 ) -> Iterator[psycopg.Connection[Any]]:
     """Open a connection whose lock waits end after ``lock_timeout``; every failure
-    becomes a one-line DatabaseError without the password."""
+    becomes a one-line DatabaseError without the password. ``left``: what a lock
+    timeout's message says the command's rolled-back work left behind."""
     parsed = parse(url)
     try:
         # named in pg_stat_activity, for the DBA who wonders whose session it is
@@ -48,7 +49,7 @@ def connect(
     try:
         yield conn
     except psycopg.errors.LockNotAvailable:
-        raise DatabaseError(_lock_message(conn, parsed, lock_timeout)) from None
+        raise DatabaseError(_lock_message(conn, parsed, lock_timeout, left)) from None
     except psycopg.Error as exc:
         raise DatabaseError(redact(_failure(conn, parsed, exc), parsed.password)) from None
     finally:
@@ -77,11 +78,14 @@ def _failure(conn: psycopg.Connection[Any], parsed: DatabaseUrl, exc: psycopg.Er
     return f"query failed on {where}: {reason}"
 
 
-def _lock_message(conn: psycopg.Connection[Any], parsed: DatabaseUrl, lock_timeout: str) -> str:
+def _lock_message(
+    conn: psycopg.Connection[Any], parsed: DatabaseUrl, lock_timeout: str, left: str
+) -> str:
     """The timeout's message, naming the sessions holding the blocking locks."""
     try:
         conn.rollback()
         holders, total = lock_holders(conn)
     except psycopg.Error:  # the connection went too: say what is known
         holders, total = [], 0
-    return redact(timeout_message(parsed.describe(), lock_timeout, holders, total), parsed.password)
+    message = timeout_message(parsed.describe(), lock_timeout, holders, total, left)
+    return redact(message, parsed.password)

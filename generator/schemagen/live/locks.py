@@ -126,8 +126,19 @@ def _words(mode: str) -> str:
     return "".join(f" {ch}" if ch.isupper() and i else ch for i, ch in enumerate(name)).upper()
 
 
-def timeout_message(where: str, lock_timeout: str, holders: list[LockHolder], total: int) -> str:
-    """The one-line error for a statement that waited ``lock_timeout`` for a lock."""
+#: What a timed-out command left, for one that writes nothing (check, import).
+NOTHING_CHANGED = "Nothing was changed"
+
+
+def timeout_message(
+    where: str,
+    lock_timeout: str,
+    holders: list[LockHolder],
+    total: int,
+    left: str = NOTHING_CHANGED,
+) -> str:
+    """The one-line error for a statement that waited ``lock_timeout`` for a lock;
+    ``left`` says what the command's rolled-back work left behind."""
     head = f"waited lock_timeout ({lock_timeout}) for a lock on {where} and gave up"
     if not holders:
         named = (
@@ -141,7 +152,7 @@ def timeout_message(where: str, lock_timeout: str, holders: list[LockHolder], to
     pids = [h.pid for h in holders if h.pid is not None]
     end = f" (SELECT pg_terminate_backend({pids[0]}))" if len(pids) == 1 else ""
     return (
-        f"{head}: {named}. Nothing was changed: rerun when that transaction has ended, "
+        f"{head}: {named}. {left}: rerun when that transaction has ended, "
         f"end it{end}, or raise lock_timeout in [tool.schemagen] of pyproject.toml "
         '("0" waits for ever)'
     )

@@ -31,6 +31,14 @@ from .values import ident, qualified_ident
 #: From this many rows into an empty table, its indexes are built after the insert.
 BULK_ROWS = 10_000
 
+#: What a seed stopped by a lock timeout left: its rows went with its transaction,
+#: but a sequence gives no number back (nextval is not rolled back), so one it drew
+#: from stands further on.
+ROLLED_BACK = (
+    "No row was written (its transaction rolled back; any sequence it drew numbers "
+    "from keeps them drawn)"
+)
+
 
 @dataclass(frozen=True)
 class TableResult:
