@@ -147,6 +147,29 @@ def test_a_seed_blocked_by_an_index_build_names_it(pg: PgCluster, shop: tuple[Pa
     assert int(pg.sql(position, name)) > int(drawn)  # what the words are there for
 
 
+def test_the_holders_tables_are_named_by_their_catalog_keys(
+    pg: PgCluster, shop: tuple[Path, str]
+) -> None:
+    """The holder's locked tables are named as check --database and import key them:
+    a name holding a dot quoted (public."sales.x"), a schema's own kept apart
+    (sales.x). Before: 'public.sales.x', which reads as table x of a schema
+    public.sales, beside 'sales.x'."""
+    root, name = shop
+    pg.sql(
+        'CREATE SCHEMA sales; CREATE TABLE "sales.x" (n int); CREATE TABLE sales.x (n int)', name
+    )
+    with psycopg.connect(pg.libpq_url(name)) as other:
+        other.execute('LOCK TABLE products, "sales.x", sales.x IN ACCESS EXCLUSIVE MODE')
+        code, out, err = finish(start(root, "check", pg.url(name)))
+        other.rollback()
+    assert code == 2, (out, err)
+    assert_one_clean_line(err)
+    assert (
+        ") holds ACCESS EXCLUSIVE on table public.products, ACCESS EXCLUSIVE on table "
+        'public."sales.x", ACCESS EXCLUSIVE on table sales.x. Nothing was changed'
+    ) in err, err
+
+
 #: What pg_stat_activity shows of the command's session while it waits for a lock.
 WAITING = (
     "SELECT pid FROM pg_stat_activity WHERE application_name = 'schemagen' "

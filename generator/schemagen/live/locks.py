@@ -18,6 +18,8 @@ from typing import Any
 
 import psycopg
 
+from ..model.naming import catalog_key
+
 #: Relation locks that block some read or write of a table (SHARE and stronger:
 #: weaker ones block only DDL, which these commands do not wait for), strongest
 #: first; only ACCESS EXCLUSIVE blocks a plain read.
@@ -107,7 +109,7 @@ def lock_holders(conn: psycopg.Connection[Any]) -> tuple[list[LockHolder], int]:
 def _holder(pid: int | None, rows: list[tuple[Any, ...]]) -> LockHolder:
     _, _, _, _, _, _, state, app, xact, query = rows[0]
     locks = tuple(
-        f"{_words(mode)} on {_KINDS.get(kind, 'relation')} {schema}.{name}"
+        f"{_words(mode)} on {_KINDS.get(kind, 'relation')} {catalog_key(schema, name)}"
         for schema, name, kind, _, mode, *_ in rows
     )
     return LockHolder(
