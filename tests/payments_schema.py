@@ -1,7 +1,10 @@
-"""The payments table of the tests of a unique constraint added or swapped in the
-main transaction: plain or range-partitioned by ``paid_on``, with the test's unique
-constraint, the refunds table whose foreign key needs it at once, and rows that
-repeat ``(paid_on, ref)``."""
+"""The payments tables of the revision tests. The inplace project's, for the tests of
+a unique constraint added or swapped in the main transaction: plain or
+range-partitioned by ``paid_on``, with the test's unique constraint, the refunds
+table whose foreign key needs it at once, and rows that repeat ``(paid_on, ref)``.
+The ledger's, for the tests of partitions moved, rebound or made beside a DEFAULT
+partition with their rows: range-partitioned by ``paid_on``, its partitions the
+test's, and the halves of 2025 with their rows."""
 
 from __future__ import annotations
 
@@ -62,4 +65,37 @@ REFUND = """\
 ROWS = (
     "INSERT INTO payments VALUES (1, '2026-03-01', 'r1', 'x'), (2, '2026-03-01', NULL, NULL), "
     "(3, '2026-03-01', NULL, 'x'), (4, '2026-04-01', 'r1', NULL), (5, '2026-03-01', 'r1', 'y')"
+)
+
+#: the ledger's payments (id, paid_on, an amount that may be NULL), range-partitioned
+#: by paid_on; the lines of its partitions follow
+LEDGER = """
+database: {name: ledger}
+entities:
+  Payment:
+    primary_key: [id, paid_on]
+    columns:
+      id: {type: bigint, primary_key: true}
+      paid_on: {type: date, primary_key: true}
+      amount: {type: integer, nullable: true}
+    partition_by: {range: [paid_on]}
+    partitions:
+"""
+#: the ledger's payments in two halves of 2025, payments_h1 and payments_h2
+HALVES = (
+    LEDGER + "      payments_h1: {from: 2025-01-01, to: 2025-07-01}\n"
+    "      payments_h2: {from: 2025-07-01, to: 2026-01-01}\n"
+)
+#: payments_h1's rows all in the first quarter, NULL and repeated amounts, ids
+#: repeated across days; payments_h2's, with NULL amounts
+HALF_ROWS = (
+    "INSERT INTO payments SELECT g % 400, date '2025-01-01' + g % 90, "
+    "CASE WHEN g % 5 = 0 THEN NULL ELSE g % 3 END FROM generate_series(1, 1200) g; "
+    "INSERT INTO payments SELECT g % 300, date '2025-07-01' + g % 180, NULL "
+    "FROM generate_series(1, 600) g"
+)
+#: each payment, hashed: what a migration keeping the rows must leave as it found
+PAYMENT_CONTENTS = (
+    "SELECT md5(string_agg(format('%s|%s|%s', id, paid_on, amount), ',' "
+    "ORDER BY id, paid_on)) FROM payments"
 )

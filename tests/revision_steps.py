@@ -6,7 +6,7 @@ revision in turn, with what a second session could write that it must not."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
@@ -141,3 +141,72 @@ def rows_by_partition(table: str, column: str) -> str:
         f"tableoid::regclass::text t, count(*) n, count(*) - count({column}) nulls FROM {table} "
         "GROUP BY 1) c"
     )
+
+
+#: the checks that prove a partition's bound ahead (AddBoundCheck) as ``table.name``,
+#: or nothing
+MOVE_BOUND_CHECKS = (
+    "SELECT coalesce(string_agg(conrelid::regclass || '.' || conname, ' '), '') "
+    "FROM pg_constraint WHERE conname LIKE '%\\_move\\_bound'"
+)
+
+#: the plan line of an attach whose read a check validated ahead spares
+ATTACH_SPARED = (
+    "attach partition, bound implied by a check validated ahead (ACCESS EXCLUSIVE, "
+    "no scan); drop constraint"
+)
+
+
+def drops_plan(first: FirstRevision) -> str:
+    """The drops revision (``001``) on one line, its wrapped plan lines joined."""
+    return " ".join(re.sub(r"\n\s*#   ", " ", revisions(first.root)[1].read_text()).split())
+
+
+def revision_plan(first: FirstRevision, index: int = 2) -> str:
+    """The plan of revision ``index`` (the main revision ``002`` unless said), its text
+    before ``def upgrade``, on one line."""
+    text = revisions(first.root)[index].read_text()
+    return " ".join(text[: text.index("def upgrade")].split())
+
+
+def seq_scans(pg: PgCluster, db: str, relname: str) -> int:
+    """Sequential scans of table ``relname`` so far (``pg_stat_user_tables``)."""
+    return int(pg.sql(f"SELECT seq_scan FROM pg_stat_user_tables WHERE relname = '{relname}'", db))
+
+
+def scans_around_main_revision(
+    pg: PgCluster, first: FirstRevision, relname: str
+) -> tuple[int, int]:
+    """Upgrade to ``001``, then to ``002``: ``relname``'s sequential scans before and
+    after the main revision ``002``."""
+    alembic(first.root, first.url, "upgrade", "001")
+    before = seq_scans(pg, first.db, relname)
+    alembic(first.root, first.url, "upgrade", "002")
+    return before, seq_scans(pg, first.db, relname)
+
+
+def upgrade_failure(first: FirstRevision) -> str:
+    """The message of ``alembic upgrade head``, which must fail, PostgreSQL's statement
+    left out, on one line."""
+    with pytest.raises(Exception) as failed:
+        alembic(first.root, first.url, "upgrade", "head")
+    return " ".join(str(failed.value).split("[SQL:")[0].split())
+
+
+def assert_kept_each_way(
+    pg: PgCluster, first: FirstRevision, kept: Mapping[str, str], checks: str = MOVE_BOUND_CHECKS
+) -> None:
+    """Upgrade to head, then downgrade to ``000``: at each end the database matches the
+    models, each query of ``kept`` (rows per partition, contents) gives its reading
+    there, and ``checks`` finds none left."""
+    for action, rev, models in (
+        ("upgrade", "head", first.models_after),
+        ("downgrade", "000", first.models_before),
+    ):
+        alembic(first.root, first.url, action, rev)
+        assert_matches_models(pg, first.db, models, [], action)
+        for query, reading in kept.items():
+            found = pg.sql(query, first.db).strip()
+            assert found == reading, f"after {action}: {found!r}, not {reading!r}, from {query}"
+        left = pg.sql(checks, first.db).strip()
+        assert left == "", f"after {action}: {left} left"

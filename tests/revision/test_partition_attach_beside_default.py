@@ -14,21 +14,21 @@ import re
 from pathlib import Path
 
 from migration_harness import Case, alembic, assert_matches_models, revisions
+from payments_schema import LEDGER, PAYMENT_CONTENTS
 from pgcluster import PgCluster
-from revision_steps import at_first_revision, rows_by_partition
+from revision_steps import (
+    MOVE_BOUND_CHECKS,
+    assert_kept_each_way,
+    at_first_revision,
+    drops_plan,
+    revision_plan,
+    rows_by_partition,
+    seq_scans,
+)
 
-BEFORE = """
-database: {name: ledger}
-entities:
-  Payment:
-    primary_key: [id, paid_on]
-    columns:
-      id: {type: bigint, primary_key: true}
-      paid_on: {type: date, primary_key: true}
-      amount: {type: integer, nullable: true}
-    partition_by: {range: [paid_on]}
-    partitions:
-      payments_2025:
+BEFORE = (
+    LEDGER
+    + """      payments_2025:
         from: 2025-01-01
         to: 2026-01-01
         partition_by: {range: [paid_on]}
@@ -37,21 +37,14 @@ entities:
           payments_2025_q2: {from: 2025-04-01, to: 2025-07-01}
       payments_rest: {default: true}
 """
-AFTER = """
-database: {name: ledger}
-entities:
-  Payment:
-    primary_key: [id, paid_on]
-    columns:
-      id: {type: bigint, primary_key: true}
-      paid_on: {type: date, primary_key: true}
-      amount: {type: integer, nullable: true}
-    partition_by: {range: [paid_on]}
-    partitions:
-      payments_2025_q1: {from: 2025-01-01, to: 2025-04-01}
+)
+AFTER = (
+    LEDGER
+    + """      payments_2025_q1: {from: 2025-01-01, to: 2025-04-01}
       payments_2025_q2: {from: 2025-04-01, to: 2025-07-01}
       payments_rest: {default: true}
 """
+)
 #: most rows in the DEFAULT partition (2024 and 2026 on), NULL and repeated amounts, ids
 #: repeated across days
 ROWS = (
@@ -62,16 +55,6 @@ ROWS = (
     "INSERT INTO payments SELECT g, date '2026-01-01' + g, NULL FROM generate_series(1, 400) g"
 )
 COUNTS = rows_by_partition("payments", "amount")
-CONTENTS = (
-    "SELECT md5(string_agg(format('%s|%s|%s', id, paid_on, amount), ',' "
-    "ORDER BY id, paid_on)) FROM payments"
-)
-CHECKS = (
-    "SELECT coalesce(string_agg(conrelid::regclass || '.' || conname, ' '), '') "
-    "FROM pg_constraint WHERE conname LIKE '%\\_move\\_bound'"
-)
-#: sequential scans of the DEFAULT partition so far
-READ = "SELECT seq_scan FROM pg_stat_user_tables WHERE relname = 'payments_rest'"
 
 
 def test_partitions_moved_beside_a_default_partition_read_none_of_its_rows(
@@ -94,37 +77,28 @@ def test_partitions_moved_beside_a_default_partition_read_none_of_its_rows(
         assert said in flat, text
     assert "count rows of the DEFAULT partition" not in flat, text
     # the main revision's plan: the attaches are spared the DEFAULT's read, and say so
-    main = revisions(first.root)[2].read_text()
-    plan = " ".join(main[: main.index("def upgrade")].split())
-    assert plan.count("attach partition, bound implied by a check validated ahead") == 2, main
-    assert "the DEFAULT partition beside it read" not in plan, main
+    plan = revision_plan(first)
+    assert plan.count("attach partition, bound implied by a check validated ahead") == 2, plan
+    assert "the DEFAULT partition beside it read" not in plan, plan
     counts = pg.sql(COUNTS, first.db).strip()
     assert counts == ("payments_2025_q1=900/180 payments_2025_q2=900/180 payments_rest=3400/1150")
-    contents = pg.sql(CONTENTS, first.db).strip()
+    contents = pg.sql(PAYMENT_CONTENTS, first.db).strip()
     assert first.heads == ["000", "001", "002", "003"]
-    read = int(pg.sql(READ, first.db))
+    read = seq_scans(pg, first.db, "payments_rest")
     alembic(first.root, first.url, "upgrade", "001")
     # read once by each of its two checks' validations, and by no count
-    assert int(pg.sql(READ, first.db)) == read + 2
-    assert sorted(pg.sql(CHECKS, first.db).split()) == [
+    assert seq_scans(pg, first.db, "payments_rest") == read + 2
+    assert sorted(pg.sql(MOVE_BOUND_CHECKS, first.db).split()) == [
         "payments_2025_q1.payments_2025_q1_move_bound",
         "payments_2025_q2.payments_2025_q2_move_bound",
         "payments_rest.payments_2025_q1_move_bound",
         "payments_rest.payments_2025_q2_move_bound",
     ]
-    read = pg.sql(READ, first.db).strip()
+    read = seq_scans(pg, first.db, "payments_rest")
     alembic(first.root, first.url, "upgrade", "002")
-    assert pg.sql(READ, first.db).strip() == read  # the attaches read none of its rows
-    assert pg.sql(CHECKS, first.db).strip() == ""
-    alembic(first.root, first.url, "upgrade", "head")
-    assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
-    assert pg.sql(COUNTS, first.db).strip() == counts
-    assert pg.sql(CONTENTS, first.db).strip() == contents
-    alembic(first.root, first.url, "downgrade", "000")
-    assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
-    assert pg.sql(COUNTS, first.db).strip() == counts
-    assert pg.sql(CONTENTS, first.db).strip() == contents
-    assert pg.sql(CHECKS, first.db).strip() == ""
+    assert seq_scans(pg, first.db, "payments_rest") == read  # the attaches read none of its rows
+    assert pg.sql(MOVE_BOUND_CHECKS, first.db).strip() == ""
+    assert_kept_each_way(pg, first, {COUNTS: counts, PAYMENT_CONTENTS: contents})
 
 
 READINGS = """
@@ -171,14 +145,13 @@ def test_a_key_of_two_columns_has_its_partition_and_default_partition_read_and_s
         destructive=False,
     )
     first = at_first_revision(pg, case, tmp_path, READING_ROWS)
-    main = revisions(first.root)[2].read_text()
-    plan = " ".join(main[: main.index("def upgrade")].split())
+    plan = revision_plan(first)
     assert (
         "attach partition (ACCESS EXCLUSIVE, scans); attach partition: the DEFAULT partition "
         "beside it read (ACCESS EXCLUSIVE, scans); drop constraint" in plan
-    ), main
-    assert "bound implied by a check" not in plan, main
-    drops = " ".join(re.sub(r"\n\s*#   ", " ", revisions(first.root)[1].read_text()).split())
+    ), plan
+    assert "bound implied by a check" not in plan, plan
+    drops = drops_plan(first)
     assert "a check of the same name on it" not in drops, drops
     # the check proves readings_1's rows ahead, but spares its attach no read
     assert (
@@ -198,14 +171,7 @@ def test_a_key_of_two_columns_has_its_partition_and_default_partition_read_and_s
     assert dict(pair.split("=") for pair in pg.sql(read, first.db).split()) == {
         name: str(int(n) + 1) for name, n in scans.items()
     }
-    alembic(first.root, first.url, "upgrade", "head")
-    assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
-    assert pg.sql(READING_COUNTS, first.db).strip() == counts
-    assert pg.sql(CHECKS, first.db).strip() == ""
-    alembic(first.root, first.url, "downgrade", "000")
-    assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
-    assert pg.sql(READING_COUNTS, first.db).strip() == counts
-    assert pg.sql(CHECKS, first.db).strip() == ""
+    assert_kept_each_way(pg, first, {READING_COUNTS: counts})
 
 
 def test_a_partition_made_beside_a_default_partition_under_two_columns_says_it_reads_it(
@@ -224,17 +190,16 @@ def test_a_partition_made_beside_a_default_partition_under_two_columns_says_it_r
     case = Case("made", {"schema.yaml": before}, {"schema.yaml": after}, destructive=False)
     first = at_first_revision(pg, case, tmp_path, READING_ROWS)
     assert first.heads == ["000", "001"]  # no drops revision: no check
-    main = revisions(first.root)[-1].read_text()
-    plan = " ".join(main[: main.index("def upgrade")].split())
+    plan = revision_plan(first, -1)
     assert (
         "+ partition readings_1_2026 of readings (FOR VALUES FROM (1, '2026-01-01') TO "
         "(1, '2027-01-01')) create partition (ACCESS EXCLUSIVE, no scan); create partition: "
         "the DEFAULT partition beside it read (ACCESS EXCLUSIVE, scans)" in plan
-    ), main
+    ), plan
     counts = pg.sql(READING_COUNTS, first.db).strip()
-    read = int(pg.sql(READ.replace("payments_rest", "readings_rest"), first.db))
+    read = seq_scans(pg, first.db, "readings_rest")
     alembic(first.root, first.url, "upgrade", "head")
-    assert int(pg.sql(READ.replace("payments_rest", "readings_rest"), first.db)) == read + 1
+    assert seq_scans(pg, first.db, "readings_rest") == read + 1
     assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
     assert pg.sql(READING_COUNTS, first.db).strip() == counts
     alembic(first.root, first.url, "downgrade", "000")

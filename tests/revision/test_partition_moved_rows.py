@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from migration_harness import Case, alembic, assert_matches_models, revisions
+from payments_schema import PAYMENT_CONTENTS
 from pgcluster import PgCluster
 from revision_steps import at_first_revision, rows_by_partition
 
@@ -57,10 +58,6 @@ ROWS = (
     "(2, '2026-03-02', NULL)"
 )
 COUNTS = rows_by_partition("payments", "amount")
-CONTENTS = (
-    "SELECT md5(string_agg(format('%s|%s|%s', id, paid_on, amount), ',' "
-    "ORDER BY id, paid_on)) FROM payments"
-)
 TREE = (
     "SELECT string_agg(relid::text || '<' || coalesce(parentrelid::text, ''), ',' "
     "ORDER BY level, relid::text) FROM pg_partition_tree('payments')"
@@ -77,11 +74,9 @@ CHECKS = (
 def test_a_row_outside_the_new_place_fails_the_move_before_any_row_is_lost(
     pg: PgCluster, tmp_path: Path
 ) -> None:
-    case = Case(
-        "moved outside", {"schema.yaml": BEFORE}, {"schema.yaml": AFTER}, destructive=False
-    )
+    case = Case("moved outside", {"schema.yaml": BEFORE}, {"schema.yaml": AFTER}, destructive=False)
     first = at_first_revision(pg, case, tmp_path, ROWS)
-    counts, contents = pg.sql(COUNTS, first.db).strip(), pg.sql(CONTENTS, first.db).strip()
+    counts, contents = pg.sql(COUNTS, first.db).strip(), pg.sql(PAYMENT_CONTENTS, first.db).strip()
     tree = pg.sql(TREE, first.db).strip()
     assert counts == "payments_2025_q1=2700/450 payments_2025_q2=5/5 payments_2026=3/1"
     with pytest.raises(Exception) as failed:
@@ -98,23 +93,23 @@ def test_a_row_outside_the_new_place_fails_the_move_before_any_row_is_lost(
     # nothing lost: the tree, every row, the revision
     assert pg.sql(TREE, first.db).strip() == tree
     assert pg.sql(COUNTS, first.db).strip() == counts
-    assert pg.sql(CONTENTS, first.db).strip() == contents
+    assert pg.sql(PAYMENT_CONTENTS, first.db).strip() == contents
     assert first.heads == ["000", "001", "002", "003"]
     assert pg.sql(VERSION, first.db).strip() == "000"
     assert pg.sql(CHECKS, first.db).strip() == ""  # dropped again where it failed
     # the fix (January's rows go elsewhere), then the same revision again
     pg.sql("DELETE FROM payments WHERE paid_on < '2025-02-01'", first.db)
-    kept = pg.sql(CONTENTS, first.db).strip()
+    kept = pg.sql(PAYMENT_CONTENTS, first.db).strip()
     alembic(first.root, first.url, "upgrade", "head")
     assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
     assert pg.sql(COUNTS, first.db).strip() == (
         "payments_2025_q1=1770/270 payments_2025_q2=5/5 payments_2026=3/1"
     )
-    assert pg.sql(CONTENTS, first.db).strip() == kept
+    assert pg.sql(PAYMENT_CONTENTS, first.db).strip() == kept
     assert pg.sql(CHECKS, first.db).strip() == ""  # each attach dropped its check
     alembic(first.root, first.url, "downgrade", "000")
     assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
-    assert pg.sql(CONTENTS, first.db).strip() == kept
+    assert pg.sql(PAYMENT_CONTENTS, first.db).strip() == kept
     assert pg.sql(CHECKS, first.db).strip() == ""
 
 
@@ -183,8 +178,7 @@ def test_a_moved_partition_whose_own_partitions_change_keeps_the_rows_it_keeps(
     )
     first = at_first_revision(pg, case, tmp_path, EVENT_ROWS)
     assert pg.sql(EVENT_COUNTS, first.db).strip() == (
-        "events_2025_a=1800/450 events_2025_c=600/150 events_2025_rest=600/150 "
-        "events_2026=2/1"
+        "events_2025_a=1800/450 events_2025_c=600/150 events_2025_rest=600/150 events_2026=2/1"
     )
     kept = pg.sql(KEPT, first.db).strip()
     alembic(first.root, first.url, "upgrade", "head")
@@ -221,7 +215,7 @@ def test_a_drops_revision_stopped_between_its_check_s_steps_runs_again(
     wide = AFTER.replace("from: 2025-02-01", "from: 2025-01-01")
     case = Case("moved again", {"schema.yaml": BEFORE}, {"schema.yaml": wide}, destructive=False)
     first = at_first_revision(pg, case, tmp_path, ROWS)
-    contents = pg.sql(CONTENTS, first.db).strip()
+    contents = pg.sql(PAYMENT_CONTENTS, first.db).strip()
     # what the first step of a stopped run left
     pg.sql(
         "DO $$BEGIN EXECUTE format('ALTER TABLE payments_2025_q1 ADD CONSTRAINT "
@@ -236,12 +230,14 @@ def test_a_drops_revision_stopped_between_its_check_s_steps_runs_again(
     )
     alembic(first.root, first.url, "upgrade", "head")
     assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
-    assert pg.sql(CONTENTS, first.db).strip() == contents
+    assert pg.sql(PAYMENT_CONTENTS, first.db).strip() == contents
     assert pg.sql(CHECKS, first.db).strip() == ""
 
 
 #: refunds reference payments by a foreign key to the partitioned table
-REFERENCED = BEFORE + """  Refund:
+REFERENCED = (
+    BEFORE
+    + """  Refund:
     columns:
       id: {type: bigint, primary_key: true}
       payment_id: {type: bigint, nullable: true}
@@ -252,6 +248,7 @@ REFERENCED = BEFORE + """  Refund:
         columns: [payment_id, paid_on]
         references: Payment
 """
+)
 #: skewed: most refunds of one 2026 payment, some with NULL keys (MATCH SIMPLE: no
 #: reference), NULL and repeated notes; three of a first-quarter payment
 REFUND_ROWS = (
@@ -290,7 +287,7 @@ def test_a_move_of_a_partition_whose_rows_a_foreign_key_references_fails_clearly
         "its rows kept; refused while a row of foreign key fk_refunds_payment of refunds "
         "references one of its rows lock ACCESS EXCLUSIVE" in written
     ), written
-    contents, tree = pg.sql(CONTENTS, first.db).strip(), pg.sql(TREE, first.db).strip()
+    contents, tree = pg.sql(PAYMENT_CONTENTS, first.db).strip(), pg.sql(TREE, first.db).strip()
     refunds = pg.sql(REFUND_CONTENTS, first.db).strip()
     with pytest.raises(Exception) as failed:
         alembic(first.root, first.url, "upgrade", "head")
@@ -304,7 +301,7 @@ def test_a_move_of_a_partition_whose_rows_a_foreign_key_references_fails_clearly
     assert 'removing partition "payments_2025_q1" violates foreign key constraint' in message
     assert "is still referenced from table" in message  # PostgreSQL's detail: the key
     assert pg.sql(TREE, first.db).strip() == tree
-    assert pg.sql(CONTENTS, first.db).strip() == contents
+    assert pg.sql(PAYMENT_CONTENTS, first.db).strip() == contents
     assert pg.sql(REFUND_CONTENTS, first.db).strip() == refunds
     assert pg.sql(VERSION, first.db).strip() == "001"
     # the refunds of the first quarter gone, the same revision moves both quarters
@@ -312,7 +309,7 @@ def test_a_move_of_a_partition_whose_rows_a_foreign_key_references_fails_clearly
     refunds = pg.sql(REFUND_CONTENTS, first.db).strip()
     alembic(first.root, first.url, "upgrade", "head")
     assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
-    assert pg.sql(CONTENTS, first.db).strip() == contents
+    assert pg.sql(PAYMENT_CONTENTS, first.db).strip() == contents
     assert pg.sql(REFUND_CONTENTS, first.db).strip() == refunds
     assert pg.sql(CHECKS, first.db).strip() == ""
     # the key holds for the moved partition's rows: one refund of them again...
@@ -339,5 +336,5 @@ def test_a_move_of_a_partition_whose_rows_a_foreign_key_references_fails_clearly
     pg.sql("DELETE FROM refunds WHERE id = 70", first.db)
     alembic(first.root, first.url, "downgrade", "000")
     assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
-    assert pg.sql(CONTENTS, first.db).strip() == contents
+    assert pg.sql(PAYMENT_CONTENTS, first.db).strip() == contents
     assert pg.sql(REFUND_CONTENTS, first.db).strip() == refunds

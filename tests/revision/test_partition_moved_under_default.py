@@ -8,63 +8,38 @@ that sibling stops the drops revision, counted, before anything changes."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
-from migration_harness import Case, alembic, assert_matches_models, revisions
+from migration_harness import Case, alembic, assert_matches_models
+from payments_schema import HALF_ROWS, HALVES, LEDGER
 from pgcluster import PgCluster
-from revision_steps import at_first_revision, rows_by_partition
+from revision_steps import (
+    ATTACH_SPARED,
+    MOVE_BOUND_CHECKS,
+    assert_kept_each_way,
+    at_first_revision,
+    drops_plan,
+    revision_plan,
+    rows_by_partition,
+    scans_around_main_revision,
+    upgrade_failure,
+)
 
-BEFORE = """
-database: {name: ledger}
-entities:
-  Payment:
-    primary_key: [id, paid_on]
-    columns:
-      id: {type: bigint, primary_key: true}
-      paid_on: {type: date, primary_key: true}
-      amount: {type: integer, nullable: true}
-    partition_by: {range: [paid_on]}
-    partitions:
-      payments_h1: {from: 2025-01-01, to: 2025-07-01}
-      payments_h2: {from: 2025-07-01, to: 2026-01-01}
-"""
 #: payments_h1 under payments_rest, the new DEFAULT partition of payments
-UNDER_DEFAULT = """
-database: {name: ledger}
-entities:
-  Payment:
-    primary_key: [id, paid_on]
-    columns:
-      id: {type: bigint, primary_key: true}
-      paid_on: {type: date, primary_key: true}
-      amount: {type: integer, nullable: true}
-    partition_by: {range: [paid_on]}
-    partitions:
-%s      payments_h2: {from: 2025-07-01, to: 2026-01-01}
+UNDER_DEFAULT = (
+    LEDGER
+    + """%s      payments_h2: {from: 2025-07-01, to: 2026-01-01}
       payments_rest:
         default: true
         partition_by: {range: [paid_on]}
         partitions:
           payments_h1: {from: 2025-01-01, to: 2025-07-01}
 """
+)
 #: a new sibling of payments_rest taking the second quarter of payments_h1's bound
 Q2 = "      payments_q2: {from: 2025-04-01, to: 2025-07-01}\n"
-#: payments_h1's rows all in the first quarter, NULL and repeated amounts, ids
-#: repeated across days
-ROWS = (
-    "INSERT INTO payments SELECT g % 400, date '2025-01-01' + g % 90, "
-    "CASE WHEN g % 5 = 0 THEN NULL ELSE g % 3 END FROM generate_series(1, 1200) g; "
-    "INSERT INTO payments SELECT g % 300, date '2025-07-01' + g % 180, NULL "
-    "FROM generate_series(1, 600) g"
-)
 COUNTS = rows_by_partition("payments", "amount")
-CHECKS = (
-    "SELECT coalesce(string_agg(conrelid::regclass || '.' || conname, ' '), '') "
-    "FROM pg_constraint WHERE conname LIKE '%\\_move\\_bound'"
-)
-READ = "SELECT seq_scan FROM pg_stat_user_tables WHERE relname = 'payments_h1'"
 
 
 @pytest.mark.parametrize("sibling", ["", Q2], ids=["alone", "beside_a_new_sibling"])
@@ -72,34 +47,22 @@ def test_a_partition_moved_under_a_default_partition_reads_no_row_as_its_plan_sa
     pg: PgCluster, tmp_path: Path, sibling: str
 ) -> None:
     after = UNDER_DEFAULT % sibling
-    case = Case("default", {"schema.yaml": BEFORE}, {"schema.yaml": after}, destructive=False)
-    first = at_first_revision(pg, case, tmp_path, ROWS)
-    drops = " ".join(re.sub(r"\n\s*#   ", " ", revisions(first.root)[1].read_text()).split())
+    case = Case("default", {"schema.yaml": HALVES}, {"schema.yaml": after}, destructive=False)
+    first = at_first_revision(pg, case, tmp_path, HALF_ROWS)
+    drops = drops_plan(first)
     assert (
         "+ check payments_h1_move_bound on partition payments_h1: its bound under payments "
         "and the bounds above it where it goes, validated ahead so that its move reads no "
         "row under lock" in drops
     ), drops
-    main = revisions(first.root)[2].read_text()
-    plan = " ".join(main[: main.index("def upgrade")].split())
-    assert (
-        "attach partition, bound implied by a check validated ahead (ACCESS EXCLUSIVE, "
-        "no scan); drop constraint" in plan
-    ), main
+    plan = revision_plan(first)
+    assert ATTACH_SPARED in plan, plan
     counts = pg.sql(COUNTS, first.db).strip()
     assert counts == "payments_h1=1200/240 payments_h2=600/600"
-    alembic(first.root, first.url, "upgrade", "001")
-    read = int(pg.sql(READ, first.db))
-    alembic(first.root, first.url, "upgrade", "002")
-    assert int(pg.sql(READ, first.db)) == read  # the attach read none of its rows
-    assert pg.sql(CHECKS, first.db).strip() == ""
-    alembic(first.root, first.url, "upgrade", "head")
-    assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
-    assert pg.sql(COUNTS, first.db).strip() == counts
-    alembic(first.root, first.url, "downgrade", "000")
-    assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
-    assert pg.sql(COUNTS, first.db).strip() == counts
-    assert pg.sql(CHECKS, first.db).strip() == ""
+    read, after_main = scans_around_main_revision(pg, first, "payments_h1")
+    assert after_main == read  # the attach read none of its rows
+    assert pg.sql(MOVE_BOUND_CHECKS, first.db).strip() == ""
+    assert_kept_each_way(pg, first, {COUNTS: counts})
 
 
 def test_a_row_inside_a_sibling_of_the_default_partition_stops_it_before_anything_changes(
@@ -109,17 +72,15 @@ def test_a_row_inside_a_sibling_of_the_default_partition_stops_it_before_anythin
     partition payments_h1 goes under: the drops revision's check counts them and is
     dropped again; once they are gone, the same revision runs and keeps every row."""
     after = UNDER_DEFAULT % Q2
-    case = Case("inside", {"schema.yaml": BEFORE}, {"schema.yaml": after}, destructive=False)
+    case = Case("inside", {"schema.yaml": HALVES}, {"schema.yaml": after}, destructive=False)
     may = "; INSERT INTO payments VALUES (1, '2025-05-01', NULL), (1, '2025-05-02', 4)"
-    first = at_first_revision(pg, case, tmp_path, ROWS + may)
-    with pytest.raises(Exception) as failed:
-        alembic(first.root, first.url, "upgrade", "head")
-    message = " ".join(str(failed.value).split("[SQL:")[0].split())
+    first = at_first_revision(pg, case, tmp_path, HALF_ROWS + may)
+    message = upgrade_failure(first)
     assert (
         "partition payments_h1 cannot move with its rows: 2 of its rows are outside the "
         "bounds of the partitions above it where it goes; nothing was changed" in message
     ), message
-    assert pg.sql(CHECKS, first.db).strip() == ""
+    assert pg.sql(MOVE_BOUND_CHECKS, first.db).strip() == ""
     assert pg.sql("SELECT version_num FROM alembic_version", first.db).strip() == "000"
     pg.sql(
         "DELETE FROM payments WHERE paid_on >= '2025-04-01' AND paid_on < '2025-07-01'", first.db
@@ -131,24 +92,16 @@ def test_a_row_inside_a_sibling_of_the_default_partition_stops_it_before_anythin
 
 #: payments_h1 under payments_rest, the DEFAULT partition, on both sides; its bound grows
 #: to the third quarter as a new payments_q2 beside payments_rest takes the second
-UNDER_KEPT_DEFAULT = """
-database: {name: ledger}
-entities:
-  Payment:
-    primary_key: [id, paid_on]
-    columns:
-      id: {type: bigint, primary_key: true}
-      paid_on: {type: date, primary_key: true}
-      amount: {type: integer, nullable: true}
-    partition_by: {range: [paid_on]}
-    partitions:
-%s      payments_2026: {from: 2026-01-01, to: 2027-01-01}
+UNDER_KEPT_DEFAULT = (
+    LEDGER
+    + """%s      payments_2026: {from: 2026-01-01, to: 2027-01-01}
       payments_rest:
         default: true
         partition_by: {range: [paid_on]}
         partitions:
           payments_h1: {from: 2025-01-01, to: %s}
 """
+)
 #: payments_h1's rows all in the first quarter; 2026's, with NULL amounts
 KEPT_ROWS = (
     "INSERT INTO payments SELECT g % 400, date '2025-01-01' + g % 90, "
@@ -170,26 +123,13 @@ def test_a_partition_rebound_under_a_default_partition_whose_siblings_change_rea
     after = UNDER_KEPT_DEFAULT % (Q2, "2025-10-01")
     case = Case("kept", {"schema.yaml": before}, {"schema.yaml": after}, destructive=False)
     first = at_first_revision(pg, case, tmp_path, KEPT_ROWS)
-    main = revisions(first.root)[2].read_text()
-    plan = " ".join(main[: main.index("def upgrade")].split())
-    assert (
-        "attach partition, bound implied by a check validated ahead (ACCESS EXCLUSIVE, "
-        "no scan); drop constraint" in plan
-    ), main
+    plan = revision_plan(first)
+    assert ATTACH_SPARED in plan, plan
     counts = pg.sql(COUNTS, first.db).strip()
     assert counts == "payments_2026=600/600 payments_h1=1200/240"
-    alembic(first.root, first.url, "upgrade", "001")
-    read = int(pg.sql(READ, first.db))
-    alembic(first.root, first.url, "upgrade", "002")
-    assert int(pg.sql(READ, first.db)) == read  # the attach read none of its rows
-    alembic(first.root, first.url, "upgrade", "head")
-    assert pg.sql(CHECKS, first.db).strip() == ""
-    assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
-    assert pg.sql(COUNTS, first.db).strip() == counts
-    alembic(first.root, first.url, "downgrade", "000")
-    assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
-    assert pg.sql(COUNTS, first.db).strip() == counts
-    assert pg.sql(CHECKS, first.db).strip() == ""
+    read, after_main = scans_around_main_revision(pg, first, "payments_h1")
+    assert after_main == read  # the attach read none of its rows
+    assert_kept_each_way(pg, first, {COUNTS: counts})
 
 
 SALES = """
@@ -234,25 +174,11 @@ def test_a_partition_moved_under_a_default_partition_of_a_list_key_reads_no_row(
     (sequential scans counted around the main revision). Every row kept each way."""
     case = Case("list", {"schema.yaml": SALES_BEFORE}, {"schema.yaml": SALES_AFTER})
     first = at_first_revision(pg, case, tmp_path, SALE_ROWS)
-    main = revisions(first.root)[2].read_text()
-    plan = " ".join(main[: main.index("def upgrade")].split())
-    assert (
-        "attach partition, bound implied by a check validated ahead (ACCESS EXCLUSIVE, "
-        "no scan); drop constraint" in plan
-    ), main
+    plan = revision_plan(first)
+    assert ATTACH_SPARED in plan, plan
     counts_sql = rows_by_partition("sales", "amount")
     counts = pg.sql(counts_sql, first.db).strip()
     assert counts == "sales_eu=500/500 sales_other=1200/240"
-    read = "SELECT seq_scan FROM pg_stat_user_tables WHERE relname = 'sales_other'"
-    alembic(first.root, first.url, "upgrade", "001")
-    scans = int(pg.sql(read, first.db))
-    alembic(first.root, first.url, "upgrade", "002")
-    assert int(pg.sql(read, first.db)) == scans  # the attach read none of its rows
-    alembic(first.root, first.url, "upgrade", "head")
-    assert pg.sql(CHECKS, first.db).strip() == ""
-    assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
-    assert pg.sql(counts_sql, first.db).strip() == counts
-    alembic(first.root, first.url, "downgrade", "000")
-    assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
-    assert pg.sql(counts_sql, first.db).strip() == counts
-    assert pg.sql(CHECKS, first.db).strip() == ""
+    scans, after_main = scans_around_main_revision(pg, first, "sales_other")
+    assert after_main == scans  # the attach read none of its rows
+    assert_kept_each_way(pg, first, {counts_sql: counts})

@@ -10,41 +10,28 @@ attach reads the partition, as its plan line says."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-import pytest
-from migration_harness import Case, alembic, assert_matches_models, revisions
+from migration_harness import Case, alembic, assert_matches_models
+from payments_schema import HALF_ROWS, HALVES, LEDGER
 from pgcluster import PgCluster
-from revision_steps import at_first_revision, rows_by_partition
+from revision_steps import (
+    ATTACH_SPARED,
+    MOVE_BOUND_CHECKS,
+    assert_kept_each_way,
+    at_first_revision,
+    drops_plan,
+    revision_plan,
+    rows_by_partition,
+    scans_around_main_revision,
+    seq_scans,
+    upgrade_failure,
+)
 
-BEFORE = """
-database: {name: ledger}
-entities:
-  Payment:
-    primary_key: [id, paid_on]
-    columns:
-      id: {type: bigint, primary_key: true}
-      paid_on: {type: date, primary_key: true}
-      amount: {type: integer, nullable: true}
-    partition_by: {range: [paid_on]}
-    partitions:
-      payments_h1: {from: 2025-01-01, to: 2025-07-01}
-      payments_h2: {from: 2025-07-01, to: 2026-01-01}
-"""
 #: payments_h1 under payments_q1, which holds only the first quarter of its bound
-AFTER = """
-database: {name: ledger}
-entities:
-  Payment:
-    primary_key: [id, paid_on]
-    columns:
-      id: {type: bigint, primary_key: true}
-      paid_on: {type: date, primary_key: true}
-      amount: {type: integer, nullable: true}
-    partition_by: {range: [paid_on]}
-    partitions:
-      payments_q1:
+AFTER = (
+    LEDGER
+    + """      payments_q1:
         from: 2025-01-01
         to: 2025-04-01
         partition_by: {range: [paid_on]}
@@ -52,52 +39,28 @@ entities:
           payments_h1: {from: 2025-01-01, to: 2025-07-01}
       payments_h2: {from: 2025-07-01, to: 2026-01-01}
 """
-#: payments_h1's rows all in the first quarter (so they fit payments_q1), NULL and
-#: repeated amounts, ids repeated across days
-ROWS = (
-    "INSERT INTO payments SELECT g % 400, date '2025-01-01' + g % 90, "
-    "CASE WHEN g % 5 = 0 THEN NULL ELSE g % 3 END FROM generate_series(1, 1200) g; "
-    "INSERT INTO payments SELECT g % 300, date '2025-07-01' + g % 180, NULL "
-    "FROM generate_series(1, 600) g"
 )
 COUNTS = rows_by_partition("payments", "amount")
-CHECKS = (
-    "SELECT coalesce(string_agg(conrelid::regclass || '.' || conname, ' '), '') "
-    "FROM pg_constraint WHERE conname LIKE '%\\_move\\_bound'"
-)
-READ = "SELECT seq_scan FROM pg_stat_user_tables WHERE relname = 'payments_h1'"
 
 
 def test_a_partition_moved_under_a_narrower_parent_reads_no_row_as_its_plan_says(
     pg: PgCluster, tmp_path: Path
 ) -> None:
-    case = Case("narrower", {"schema.yaml": BEFORE}, {"schema.yaml": AFTER}, destructive=False)
-    first = at_first_revision(pg, case, tmp_path, ROWS)
-    drops = " ".join(re.sub(r"\n\s*#   ", " ", revisions(first.root)[1].read_text()).split())
+    case = Case("narrower", {"schema.yaml": HALVES}, {"schema.yaml": AFTER}, destructive=False)
+    first = at_first_revision(pg, case, tmp_path, HALF_ROWS)
+    drops = drops_plan(first)
     assert (
         "+ check payments_h1_move_bound on partition payments_h1: its bound under payments "
         "and the bounds above it where it goes, validated ahead" in drops
     ), drops
-    main = revisions(first.root)[2].read_text()
-    plan = " ".join(main[: main.index("def upgrade")].split())
-    assert (
-        "attach partition, bound implied by a check validated ahead (ACCESS EXCLUSIVE, "
-        "no scan); drop constraint" in plan
-    ), main
+    plan = revision_plan(first)
+    assert ATTACH_SPARED in plan, plan
     counts = pg.sql(COUNTS, first.db).strip()
     assert counts == "payments_h1=1200/240 payments_h2=600/600"
-    alembic(first.root, first.url, "upgrade", "001")
-    read = int(pg.sql(READ, first.db))
-    alembic(first.root, first.url, "upgrade", "002")
-    assert int(pg.sql(READ, first.db)) == read  # the attach read none of its rows
-    assert pg.sql(CHECKS, first.db).strip() == ""
-    alembic(first.root, first.url, "upgrade", "head")
-    assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
-    assert pg.sql(COUNTS, first.db).strip() == counts
-    alembic(first.root, first.url, "downgrade", "000")
-    assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
-    assert pg.sql(COUNTS, first.db).strip() == counts
-    assert pg.sql(CHECKS, first.db).strip() == ""
+    read, after_main = scans_around_main_revision(pg, first, "payments_h1")
+    assert after_main == read  # the attach read none of its rows
+    assert pg.sql(MOVE_BOUND_CHECKS, first.db).strip() == ""
+    assert_kept_each_way(pg, first, {COUNTS: counts})
 
 
 def test_a_row_outside_the_narrower_parent_stops_it_before_anything_changes(
@@ -106,17 +69,15 @@ def test_a_row_outside_the_narrower_parent_stops_it_before_anything_changes(
     """Two rows of payments_h1 in May have no place under payments_q1: the drops
     revision's check counts them and is dropped again; once they are gone, the same
     revision runs and keeps every row."""
-    case = Case("outside", {"schema.yaml": BEFORE}, {"schema.yaml": AFTER}, destructive=False)
+    case = Case("outside", {"schema.yaml": HALVES}, {"schema.yaml": AFTER}, destructive=False)
     may = "; INSERT INTO payments VALUES (1, '2025-05-01', NULL), (1, '2025-05-02', 4)"
-    first = at_first_revision(pg, case, tmp_path, ROWS + may)
-    with pytest.raises(Exception) as failed:
-        alembic(first.root, first.url, "upgrade", "head")
-    message = " ".join(str(failed.value).split("[SQL:")[0].split())
+    first = at_first_revision(pg, case, tmp_path, HALF_ROWS + may)
+    message = upgrade_failure(first)
     assert (
         "partition payments_h1 cannot move with its rows: 2 of its rows are outside the "
         "bounds of the partitions above it where it goes; nothing was changed" in message
     ), message
-    assert pg.sql(CHECKS, first.db).strip() == ""
+    assert pg.sql(MOVE_BOUND_CHECKS, first.db).strip() == ""
     assert pg.sql("SELECT version_num FROM alembic_version", first.db).strip() == "000"
     pg.sql(
         "DELETE FROM payments WHERE paid_on >= '2025-04-01' AND paid_on < '2025-07-01'", first.db
@@ -129,18 +90,9 @@ def test_a_row_outside_the_narrower_parent_stops_it_before_anything_changes(
 #: payments_h1 under payments_2025_all, the only hash partition of payments_2025 (a new
 #: partition of payments holding the first quarter of its bound, partitioned by the hash
 #: of id): a hash bound names its parent's modulus and hash function, so no check says it
-UNDER_HASH = """
-database: {name: ledger}
-entities:
-  Payment:
-    primary_key: [id, paid_on]
-    columns:
-      id: {type: bigint, primary_key: true}
-      paid_on: {type: date, primary_key: true}
-      amount: {type: integer, nullable: true}
-    partition_by: {range: [paid_on]}
-    partitions:
-      payments_2025:
+UNDER_HASH = (
+    LEDGER
+    + """      payments_2025:
         from: 2025-01-01
         to: 2025-04-01
         partition_by: {hash: [id]}
@@ -153,6 +105,7 @@ entities:
               payments_h1: {from: 2025-01-01, to: 2025-07-01}
       payments_h2: {from: 2025-07-01, to: 2026-01-01}
 """
+)
 
 
 def test_a_partition_moved_under_a_hash_partition_is_read_as_its_plan_says(
@@ -164,9 +117,9 @@ def test_a_partition_moved_under_a_hash_partition_is_read_as_its_plan_says(
     validated ahead still holds payments_2025's bound, narrower than the partition's,
     and its own plan line (the drops revision's) says it spares no read; none is left.
     Every row kept each way."""
-    case = Case("hash", {"schema.yaml": BEFORE}, {"schema.yaml": UNDER_HASH}, destructive=False)
-    first = at_first_revision(pg, case, tmp_path, ROWS)
-    drops = " ".join(re.sub(r"\n\s*#   ", " ", revisions(first.root)[1].read_text()).split())
+    case = Case("hash", {"schema.yaml": HALVES}, {"schema.yaml": UNDER_HASH}, destructive=False)
+    first = at_first_revision(pg, case, tmp_path, HALF_ROWS)
+    drops = drops_plan(first)
     assert (
         "+ check payments_h1_move_bound on partition payments_h1: its bound under payments "
         "and the bounds above it where it goes that a check can say, validated ahead to "
@@ -174,24 +127,15 @@ def test_a_partition_moved_under_a_hash_partition_is_read_as_its_plan_says(
         "them under lock all the same: PostgreSQL proves no hash bound" in drops
     ), drops
     assert "reads no row" not in drops, drops
-    main = revisions(first.root)[2].read_text()
-    plan = " ".join(main[: main.index("def upgrade")].split())
-    assert "attach partition (ACCESS EXCLUSIVE, scans)" in plan, main
-    assert "bound implied by a check" not in plan, main
+    plan = revision_plan(first)
+    assert "attach partition (ACCESS EXCLUSIVE, scans)" in plan, plan
+    assert "bound implied by a check" not in plan, plan
     counts = pg.sql(COUNTS, first.db).strip()
     assert counts == "payments_h1=1200/240 payments_h2=600/600"
-    alembic(first.root, first.url, "upgrade", "001")
-    read = int(pg.sql(READ, first.db))
-    alembic(first.root, first.url, "upgrade", "002")
-    assert int(pg.sql(READ, first.db)) >= read + 1  # the attach read its rows
-    assert pg.sql(CHECKS, first.db).strip() == ""
-    alembic(first.root, first.url, "upgrade", "head")
-    assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
-    assert pg.sql(COUNTS, first.db).strip() == counts
-    alembic(first.root, first.url, "downgrade", "000")
-    assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
-    assert pg.sql(COUNTS, first.db).strip() == counts
-    assert pg.sql(CHECKS, first.db).strip() == ""
+    read, after_main = scans_around_main_revision(pg, first, "payments_h1")
+    assert after_main >= read + 1  # the attach read its rows
+    assert pg.sql(MOVE_BOUND_CHECKS, first.db).strip() == ""
+    assert_kept_each_way(pg, first, {COUNTS: counts})
 
 
 READINGS = """
@@ -244,47 +188,36 @@ def test_a_partition_moved_under_a_parent_keyed_on_two_columns_is_read_as_its_pl
     case = Case("two", {"schema.yaml": before}, {"schema.yaml": after}, destructive=False)
     first = at_first_revision(pg, case, tmp_path, READING_ROWS)
     assert first.heads == ["000", "001", "002"]  # no drops revision
-    main = revisions(first.root)[1].read_text()
-    plan = " ".join(main[: main.index("def upgrade")].split())
+    plan = revision_plan(first, 1)
     assert (
         "~ partition readings_1h1 attached to readings_1q1 (FOR VALUES FROM (1, '2025-01-01') "
         "TO (1, '2025-07-01')), moved from readings with its rows lock ACCESS EXCLUSIVE, "
         'scans """' in plan
-    ), main
-    assert "+ check" not in plan, main
+    ), plan
+    assert "+ check" not in plan, plan
     counts_sql = rows_by_partition("readings", "value")
     counts = pg.sql(counts_sql, first.db).strip()
     assert counts == "readings_1h1=900/225 readings_2=700/140"
-    read = "SELECT seq_scan FROM pg_stat_user_tables WHERE relname = 'readings_1h1'"
-    scans = int(pg.sql(read, first.db))
+    scans = seq_scans(pg, first.db, "readings_1h1")
     alembic(first.root, first.url, "upgrade", "001")
-    assert int(pg.sql(read, first.db)) == scans + 1  # the attach read its rows once
+    assert seq_scans(pg, first.db, "readings_1h1") == scans + 1  # the attach read its rows once
     alembic(first.root, first.url, "upgrade", "head")
     assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
     assert pg.sql(counts_sql, first.db).strip() == counts
-    assert pg.sql(CHECKS, first.db).strip() == ""
+    assert pg.sql(MOVE_BOUND_CHECKS, first.db).strip() == ""
     alembic(first.root, first.url, "downgrade", "001")  # the downgrade's check, validated
-    scans = int(pg.sql(read, first.db))
+    scans = seq_scans(pg, first.db, "readings_1h1")
     alembic(first.root, first.url, "downgrade", "000")
-    assert int(pg.sql(read, first.db)) == scans  # its attach back up read none
+    assert seq_scans(pg, first.db, "readings_1h1") == scans  # its attach back up read none
     assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
     assert pg.sql(counts_sql, first.db).strip() == counts
-    assert pg.sql(CHECKS, first.db).strip() == ""
+    assert pg.sql(MOVE_BOUND_CHECKS, first.db).strip() == ""
 
 
 #: payments_h1 under payments_2025, a new partition holding all of its bound and more
-UNDER_WIDER = """
-database: {name: ledger}
-entities:
-  Payment:
-    primary_key: [id, paid_on]
-    columns:
-      id: {type: bigint, primary_key: true}
-      paid_on: {type: date, primary_key: true}
-      amount: {type: integer, nullable: true}
-    partition_by: {range: [paid_on]}
-    partitions:
-      payments_2025:
+UNDER_WIDER = (
+    LEDGER
+    + """      payments_2025:
         from: 2025-01-01
         to: 2026-01-01
         partition_by: {range: [paid_on]}
@@ -292,6 +225,7 @@ entities:
           payments_h1: {from: 2025-01-01, to: 2025-07-01}
       payments_2026: {from: 2026-01-01, to: 2027-01-01}
 """
+)
 #: payments_h1's rows over its whole bound, NULL and repeated amounts, ids repeated
 WIDER_ROWS = (
     "INSERT INTO payments SELECT g % 400, date '2025-01-01' + g % 180, "
@@ -306,20 +240,16 @@ def test_a_partition_moved_under_a_wider_parent_is_proven_by_its_own_bound(
     partition's own constraint: the check validated ahead holds that alone (not
     payments_2025's bound too), and the attach reads no row, as its plan line says
     (sequential scans counted around the main revision). Every row kept each way."""
-    before = BEFORE.replace("      payments_h2: {from: 2025-07-01, to: 2026-01-01}\n", "")
+    before = HALVES.replace("      payments_h2: {from: 2025-07-01, to: 2026-01-01}\n", "")
     case = Case("wider", {"schema.yaml": before}, {"schema.yaml": UNDER_WIDER}, destructive=False)
     first = at_first_revision(pg, case, tmp_path, WIDER_ROWS)
-    drops = " ".join(re.sub(r"\n\s*#   ", " ", revisions(first.root)[1].read_text()).split())
+    drops = drops_plan(first)
     assert (
         "+ check payments_h1_move_bound on partition payments_h1: its bound under payments, "
         "validated ahead so that its move reads no row under lock" in drops
     ), drops
-    main = revisions(first.root)[2].read_text()
-    plan = " ".join(main[: main.index("def upgrade")].split())
-    assert (
-        "attach partition, bound implied by a check validated ahead (ACCESS EXCLUSIVE, "
-        "no scan); drop constraint" in plan
-    ), main
+    plan = revision_plan(first)
+    assert ATTACH_SPARED in plan, plan
     counts = pg.sql(COUNTS, first.db).strip()
     assert counts == "payments_h1=1200/240"
     alembic(first.root, first.url, "upgrade", "001")
@@ -330,14 +260,7 @@ def test_a_partition_moved_under_a_wider_parent_is_proven_by_its_own_bound(
     ).strip()
     own = pg.sql("SELECT pg_get_partition_constraintdef('payments_h1'::regclass)", first.db).strip()
     assert held == f"CHECK ({own})", held  # its constraint alone: none of payments_2025's
-    read = int(pg.sql(READ, first.db))
+    read = seq_scans(pg, first.db, "payments_h1")
     alembic(first.root, first.url, "upgrade", "002")
-    assert int(pg.sql(READ, first.db)) == read  # the attach read none of its rows
-    alembic(first.root, first.url, "upgrade", "head")
-    assert pg.sql(CHECKS, first.db).strip() == ""
-    assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
-    assert pg.sql(COUNTS, first.db).strip() == counts
-    alembic(first.root, first.url, "downgrade", "000")
-    assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
-    assert pg.sql(COUNTS, first.db).strip() == counts
-    assert pg.sql(CHECKS, first.db).strip() == ""
+    assert seq_scans(pg, first.db, "payments_h1") == read  # the attach read none of its rows
+    assert_kept_each_way(pg, first, {COUNTS: counts})
