@@ -222,6 +222,40 @@ WHERE t.relnamespace IN {SCHEMAS_READ} AND i.indisclustered
 ORDER BY 1, 2
 """
 
+# What a partition holds of its own that the language says of its table alone (a
+# partition's entry says its bound and sub-partitions), as (partition, kind, name,
+# definition): its comment and its columns', its row-level security and its policies.
+# PostgreSQL copies none of its table's onto a partition, so each is the partition's.
+_PARTITION_OWN_SQL = f"""
+SELECT {_REL}, CASE WHEN d.objsubid = 0 THEN 'comment' ELSE 'column comment' END,
+       coalesce(a.attname, ''), d.description
+FROM pg_class c
+JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass
+LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid > 0
+WHERE c.relnamespace IN {SCHEMAS_READ} AND c.relispartition
+UNION ALL
+SELECT {_REL}, 'row-level security', '',
+       concat_ws(', ', CASE WHEN c.relrowsecurity THEN 'ENABLE ROW LEVEL SECURITY' END,
+                 CASE WHEN c.relforcerowsecurity THEN 'FORCE ROW LEVEL SECURITY' END)
+FROM pg_class c
+WHERE c.relnamespace IN {SCHEMAS_READ} AND c.relispartition
+  AND (c.relrowsecurity OR c.relforcerowsecurity)
+UNION ALL
+SELECT {_REL}, 'policy', p.polname,
+       concat_ws(' ', CASE WHEN NOT p.polpermissive THEN 'AS RESTRICTIVE' END,
+                 'FOR ' || CASE p.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT'
+                                         WHEN 'w' THEN 'UPDATE' WHEN 'd' THEN 'DELETE'
+                                         ELSE 'ALL' END,
+                 'TO ' || (SELECT string_agg(CASE WHEN r = 0 THEN 'PUBLIC'
+                                             ELSE quote_ident(pg_get_userbyid(r)) END, ', ')
+                           FROM unnest(p.polroles) r),
+                 'USING (' || pg_get_expr(p.polqual, p.polrelid) || ')',
+                 'WITH CHECK (' || pg_get_expr(p.polwithcheck, p.polrelid) || ')')
+FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+WHERE c.relnamespace IN {SCHEMAS_READ} AND c.relispartition
+ORDER BY 1, 2, 3
+"""
+
 _DATABASE_SQL = """
 SELECT current_database(), current_schema(),
        ARRAY(SELECT nspname FROM pg_namespace
@@ -315,9 +349,10 @@ class Catalog:
     constraints: dict[tuple[str, str], ConstraintFacts] = field(default_factory=dict)
     relations: dict[str, RelationFacts] = field(default_factory=dict)
     objects: list[tuple[str, str]] = field(default_factory=list)
+    #: (partition, kind, name, definition) of what a partition holds of its own that
+    #: the language says of its table alone (_PARTITION_OWN_SQL)
+    partition_own: list[tuple[str, str, str, str]] = field(default_factory=list)
     routines: Routines = field(default_factory=Routines)
-
-
 
 
 def read_catalog(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> Catalog:
@@ -332,9 +367,7 @@ def read_catalog(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -
             shape = replace(
                 shape,
                 domains={**shape.domains, **elsewhere},
-                not_valid_domain_checks=tuple(
-                    sorted((*shape.not_valid_domain_checks, *not_valid))
-                ),
+                not_valid_domain_checks=tuple(sorted((*shape.not_valid_domain_checks, *not_valid))),
             )
         cur.execute(_ENUMS_ELSEWHERE_SQL, read)
         enums = {name: tuple(labels) for name, labels in cur.fetchall()}
@@ -381,6 +414,8 @@ def read_catalog(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -
         # (and reported if need be) by adopt.routines; functions of the other schemas
         # are not expressible (adopt.objects tells them apart once the mapping chose that schema).
         catalog.objects = [(kind, name) for kind, name in cur.fetchall() if kind != "trigger"]
+        cur.execute(_PARTITION_OWN_SQL, read)
+        catalog.partition_own = [tuple(row) for row in cur.fetchall()]
     catalog.routines = read_routines(conn, schemas)
     return catalog
 

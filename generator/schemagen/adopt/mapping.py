@@ -112,6 +112,7 @@ class Mapper(ObjectReport, ColumnMapping, ConstraintMapping, IndexMapping):
             self.home,
             self.domain_of,
             self.catalog.shape.opclasses,
+            {p: t.name for t in tables for p in t.shape.partition_names},
         )
         for kind, name, detail in routines.unsupported:
             self.report(kind, name, detail)
@@ -205,6 +206,7 @@ class Mapper(ObjectReport, ColumnMapping, ConstraintMapping, IndexMapping):
         spec.update(self._partition_sections(table))
         self._partition_checks(table)
         self._partition_indexes(table)
+        self._partition_own(table)
         indexes = dict(self._indexes(table, convention))
         if indexes:
             spec["indexes"] = indexes

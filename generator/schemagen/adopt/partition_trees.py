@@ -1,6 +1,7 @@
 """Map a partitioned table's tree: ``partition_by:`` and ``partitions:`` at every
 level, why the language cannot say one, and what a partition holds of its own
-(a check, an index), which is listed (``adopt.mapping``).
+(a check, an index, a comment, row-level security, a policy), which is listed
+(``adopt.mapping``).
 """
 
 from __future__ import annotations
@@ -47,6 +48,23 @@ class PartitionMapping(MappingState):
                 f"declares a partition's indexes on its table): {index.definition}"
             )
             self.report("index", f"{index.name} on {index.partition}", detail)
+
+    def _partition_own(self, table: TableDraft) -> None:
+        """A comment, column comment, row-level security or policy a partition (any
+        depth) holds of its own: the language says them of a table alone (a
+        partition's entry says its bound and sub-partitions), and PostgreSQL copies
+        none of the table's onto its partitions. Listed with the partition and what it
+        holds."""
+        for partition, kind, name, definition in self.catalog.partition_own:
+            if partition not in table.shape.partition_names:
+                continue
+            listed_as, says = _OWN[kind]
+            what = {"column comment": f"{partition}.{name}", "policy": f"{name} on {partition}"}
+            detail = (
+                f"made on partition {partition} of {table.name} alone (the language "
+                f"{says}): {definition}"
+            )
+            self.report(listed_as, what.get(kind, partition), detail)
 
     def _partitioning(
         self, name: str, shape: TableShape
@@ -112,6 +130,15 @@ class PartitionMapping(MappingState):
             return problem
         return "the language needs letters, digits and _"
 
+
+#: Each kind of adopt.catalog's partition rows: the kind import lists it as, and what
+#: the language says it of.
+_OWN = {
+    "comment": ("comment on partition", "describes a table"),
+    "column comment": ("comment on column", "describes a table's columns"),
+    "row-level security": ("row-level security of partition", "declares it on a table"),
+    "policy": ("policy", "declares policies on a table"),
+}
 
 #: format_type's names of PostgreSQL's integer types
 _INTEGER_TYPES = frozenset({"smallint", "integer", "bigint"})

@@ -9,7 +9,9 @@ non-default cost or parallel safety, ``SET`` options, argument defaults or
 modes, trigger arguments, ``UPDATE OF`` columns, constraint triggers, disabled
 triggers, view options) is one unsupported line and the object is left out. The
 triggers schemagen makes for ``on_update_now: trigger`` are recognized and
-imported as that setting.
+imported as that setting. A trigger of a partition of an imported table is listed
+(the language declares triggers on a table), but for PostgreSQL's clones of the
+table's own, which are the table's trigger, unless one fires otherwise.
 """
 
 from __future__ import annotations
@@ -86,10 +88,14 @@ SELECT {QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")},
        t.tgname, t.tgtype, p.proname, p.pronargs, pg_get_triggerdef(t.oid),
        t.tgnargs = 0 AND t.tgattr::text = '' AND t.tgconstraint = 0,
        obj_description(t.oid, 'pg_trigger'), t.tgenabled, t.tgoldtable, t.tgnewtable,
-       n.nspname, p.pronamespace IN {SCHEMAS_READ}
+       n.nspname, p.pronamespace IN {SCHEMAS_READ}, t.tgparentid <> 0
 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid
 JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE c.relnamespace IN {SCHEMAS_READ} AND NOT t.tgisinternal
+  -- a partition's clone of its table's trigger is that trigger (imported with the
+  -- table), unless the partition's ALTER TABLE made it fire otherwise
+  AND (t.tgparentid = 0
+       OR t.tgenabled <> (SELECT s.tgenabled FROM pg_trigger s WHERE s.oid = t.tgparentid))
 ORDER BY 1, 2
 """
 
@@ -141,19 +147,23 @@ def map_routines(
     home: str = "public",
     domains: dict[str, str] | None = None,
     opclasses: dict[int, str] | None = None,
+    partitions: dict[str, str] | None = None,
 ) -> Mapped:
     """Map the rows; ``tables``: importable table -> its columns; ``taken``: class names;
     ``home``: the project's default PostgreSQL schema, where a function keyed by its
     name alone lives (one of another schema read is keyed ``schema.name``);
     ``domains``: each imported domain's YAML key by its catalog key (a view's column
     of a domain is typed by it, as a table's is); ``opclasses``: the name of each
-    non-default operator class by oid (a view index key's)."""
+    non-default operator class by oid (a view index key's); ``partitions``: each
+    partition (any depth) of an importable table, keyed as a table is -> that table
+    (a trigger of its own is listed)."""
     out = Mapped()
     keys = _functions(found, home, out)
     generated = _on_update(found, tables, home, out)
     for name in generated:
         out.functions.pop(keys.pop((home, name, ()), ""), None)
     _triggers(found, tables, keys, generated, out)
+    _partition_triggers(found, partitions or {}, out)
     _views(found, (enums, domains or {}, opclasses or {}), taken, set(tables), out)
     return out
 
@@ -272,13 +282,13 @@ def _triggers(
 ) -> None:
     for row in found.triggers:
         table, name, tgtype, function, nargs, text, plain, comment, on = row[:9]
-        old_table, new_table, nsp, read = row[9:]
+        old_table, new_table, nsp, read = row[9:13]
         where = f"{name} on {table}"
         if function in generated and table in out.on_update and on == "O":
             continue
         key = keys.get((nsp, function, ()))
         if table not in tables:
-            continue  # the table itself is reported
+            continue  # the table itself is reported, or its partition's (_partition_triggers)
         if on != "O":
             reason = f"{NOT_ENABLED.get(on, on)}; the language declares enabled triggers only"
             out.unsupported.append(("trigger", where, reason))
@@ -317,6 +327,33 @@ def _triggers(
         if comment is not None:
             spec["description"] = comment
         out.triggers.setdefault(table, {})[name] = spec
+
+
+def _partition_triggers(found: Routines, partitions: dict[str, str], out: Mapped) -> None:
+    """List each trigger of a partition of an imported table (``partitions``: partition
+    -> table): no table of the import, and not listed as one (a partition is no
+    entity), so its triggers would be lost without a word."""
+    for row in found.triggers:
+        partition, name, on, text, cloned = row[0], row[1], row[8], row[5], row[13]
+        if partition in partitions:
+            detail = _partition_trigger(partition, partitions[partition], on, cloned, text)
+            out.unsupported.append(("trigger", f"{name} on {partition}", detail))
+
+
+def _partition_trigger(partition: str, table: str, on: str, cloned: bool, text: str) -> str:
+    """Why a trigger of ``partition`` (of the imported ``table``) is not expressible:
+    the language declares triggers on a table, each a trigger of every partition
+    (PostgreSQL clones a row trigger onto them, with the state its table's has)."""
+    if cloned:
+        state = NOT_ENABLED.get(on, on) if on != "O" else "enabled (ENABLE TRIGGER)"
+        return (
+            f"the clone of {table}'s trigger on partition {partition}, {state}, unlike "
+            f"{table}'s (the language declares a table's triggers, which its partitions share)"
+        )
+    return (
+        f"made on partition {partition} of {table} alone (the language declares triggers "
+        f"on a table): {text}"
+    )
 
 
 def _views(
