@@ -2,8 +2,9 @@
 
 The CLI is the only place that prints and exits. It catches only
 :class:`~schemagen.errors.SchemagenError` (printed, exit 2 or the error's own
-code); any other exception is a bug and keeps its traceback. Heavy modules are
-imported inside the commands so that ``schemagen check`` stays fast.
+code) and a Ctrl-C ('Aborted!', exit 130); any other exception is a bug and keeps
+its traceback. Heavy modules are imported inside the commands so that
+``schemagen check`` stays fast.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from __future__ import annotations
 import functools
 import gc
 import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import click
 
@@ -64,6 +66,34 @@ class _Commands(click.Group):
             if as_program and _leaving_quickly and (exc.code is None or isinstance(exc.code, int)):
                 _leave(exc.code or 0)
             raise
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command, ending a Ctrl-C (SIGINT) with exit 130, not click's 1.
+
+        Click turns a KeyboardInterrupt into 'Aborted!' and exit 1, the code of
+        drift, so a CI script would read an interrupted check as drift. It does so
+        inside :meth:`main`, so a wrapper around main never sees the interrupt;
+        here, where each command is parsed and run, it is met first."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise _Interrupted() from None
+
+
+class _Interrupted(click.ClickException):
+    """A command stopped by SIGINT: click's 'Aborted!' line, and the shell's exit
+    code for it (128 + SIGINT)."""
+
+    exit_code = 128 + signal.SIGINT
+
+    def __init__(self) -> None:
+        super().__init__("Aborted!")
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        """Print what click prints for an interrupt: a new line (after the
+        terminal's ^C), then 'Aborted!'."""
+        click.echo(file=file or sys.stderr)
+        click.echo(self.message, file=file or sys.stderr)
 
 
 #: Set by :func:`leave_quickly`: the command's output is all printed when it exits.

@@ -1,6 +1,6 @@
 """``check --database`` interrupted (Ctrl-C) while its files' child waits on the
-server: the command ends as click ends an interrupted one ('Aborted!'), and the
-child and its session go.
+server: the command ends as click ends an interrupted one ('Aborted!') but with
+exit 130, and the child and its session go.
 
 Since ee6636c the database comparison runs in the files' child, and the caller
 waits for that child (:meth:`schemagen.util.background.Job.result`) for as long
@@ -74,7 +74,8 @@ def test_ctrl_c_while_the_comparison_waits_stops_the_check_and_its_child(
 ) -> None:
     """Before: the caller's KeyboardInterrupt became 'OSError: [Errno 9] Bad file
     descriptor' (Job.cancel closed the pipe that result's file object had closed
-    already; exit 1, the code of drift), and the killed child was never reaped."""
+    already; exit 1, the code of drift), and the killed child was never reaped.
+    Then click's 'Aborted!', still with exit 1."""
     root, name = shop
     argv = ["schemagen", "check", "--no-cache", "--database", pg.url(name), "--project", str(root)]
     with psycopg.connect(pg.libpq_url(name)) as other:
@@ -90,5 +91,6 @@ def test_ctrl_c_while_the_comparison_waits_stops_the_check_and_its_child(
                 proc.communicate()
         until(lambda: sessions(pg, name) == 0, "the child's session to end")
         other.rollback()
-    # click's own end of an interrupted command: its one line, no traceback
-    assert (proc.returncode, out, err.strip()) == (1, "", "Aborted!")
+    # click's line for an interrupted command, no traceback, and the shell's code for
+    # SIGINT (128 + 2): click's own 1 is the code of drift
+    assert (proc.returncode, out, err.strip()) == (130, "", "Aborted!")
