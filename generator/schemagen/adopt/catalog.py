@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ..live.catalog_rows import key_names
 from ..live.domains import DOMAINS_SQL, read_domains
 from ..live.introspect import QUALIFIED_KEY, SCHEMAS_READ, STATISTICS_KEY, introspect
+from ..live.partition_own import POLICY_DEFINITION_SQL
 from ..live.shapes import DatabaseShape
 from .routines import Routines, read_routines
 
@@ -241,16 +242,7 @@ FROM pg_class c
 WHERE c.relnamespace IN {SCHEMAS_READ} AND c.relispartition
   AND (c.relrowsecurity OR c.relforcerowsecurity)
 UNION ALL
-SELECT {_REL}, 'policy', p.polname,
-       concat_ws(' ', CASE WHEN NOT p.polpermissive THEN 'AS RESTRICTIVE' END,
-                 'FOR ' || CASE p.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT'
-                                         WHEN 'w' THEN 'UPDATE' WHEN 'd' THEN 'DELETE'
-                                         ELSE 'ALL' END,
-                 'TO ' || (SELECT string_agg(CASE WHEN r = 0 THEN 'PUBLIC'
-                                             ELSE quote_ident(pg_get_userbyid(r)) END, ', ')
-                           FROM unnest(p.polroles) r),
-                 'USING (' || pg_get_expr(p.polqual, p.polrelid) || ')',
-                 'WITH CHECK (' || pg_get_expr(p.polwithcheck, p.polrelid) || ')')
+SELECT {_REL}, 'policy', p.polname, {POLICY_DEFINITION_SQL.format(p="p")}
 FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
 WHERE c.relnamespace IN {SCHEMAS_READ} AND c.relispartition
 ORDER BY 1, 2, 3

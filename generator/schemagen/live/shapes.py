@@ -86,6 +86,20 @@ class PartitionIndex(NamedTuple):
     definition: str  # pg_get_indexdef: what import lists it with (adopt.partition_trees)
 
 
+class PartitionOwn(NamedTuple):
+    """Row-level security, a policy, a comment or a column comment a partition (any
+    depth) holds of its own: the language declares each on a table alone, and
+    PostgreSQL copies none of its table's onto a partition, so each is drift."""
+
+    partition: str  # keyed as a table is
+    schema: str  # the partition's PostgreSQL schema
+    table: str  # the partition's name in it
+    kind: str  # "row security", "policy", "comment" or "column comment"
+    name: str  # the policy's or the column's; "" for the others
+    # RLS: "enable", "force" or "enable force"; a policy's definition; a comment's text
+    detail: str
+
+
 class PartitionCheck(NamedTuple):
     """A CHECK constraint a partition (any depth) holds of its own, not from its table:
     the language declares checks on a table alone, so it is drift (made by hand, or a
@@ -228,6 +242,9 @@ class TableShape:
     # the database's side alone: CHECK constraints of its partitions (any depth) of
     # their own, not inherited from the table, sorted
     partition_checks: tuple[PartitionCheck, ...] = ()
+    # the database's side alone: row-level security, policies, comments and column
+    # comments of its partitions (any depth), sorted (live.partition_own)
+    partition_own: tuple[PartitionOwn, ...] = ()
     # what a partition holds of its own of the settings the language declares on its
     # table (REPLICA IDENTITY, its columns' statistics target and storage), keyed as a
     # table is: the partitions having some (the schema's side: what it implies)

@@ -24,6 +24,7 @@ from .constraints import (
 from .drift import compare_named, finding, missing_extra
 from .partition_checks import partition_check_findings
 from .partition_indexes import partition_index_findings
+from .partition_own import partition_own_findings
 from .partition_trees import compare_partitions
 from .settings import ColumnSettings, implied, partition_findings
 from .shapes import (
@@ -59,9 +60,7 @@ def compare_table(
     findings += compare_named(
         table, "exclusion constraint", exp.excludes, act.excludes, describe_exclude
     )
-    findings += compare_named(
-        table, "foreign key", exp.foreign_keys, act.foreign_keys, describe_fk
-    )
+    findings += compare_named(table, "foreign key", exp.foreign_keys, act.foreign_keys, describe_fk)
     findings += compare_named(table, "index", exp.indexes, act.indexes, describe_index)
     findings += compare_partitions(table, exp, act, home)
     findings += _compare_security(table, exp, act, home)
@@ -80,6 +79,7 @@ def compare_table(
         )
     findings += partition_index_findings(table, act.partition_indexes, pending)
     findings += partition_check_findings(table, act.partition_checks, pending)
+    findings += partition_own_findings(table, act.partition_own)
     findings += undeclarable(table, act.rules, act.statistics, home)
     for partition, (rules, statistics) in sorted(act.partition_extras.items()):
         findings += undeclarable(partition, rules, statistics, home)
@@ -128,9 +128,7 @@ def _compare_security(
                 "state into schema/",
             )
         )
-    findings += missing_extra(
-        "policy", set(exp.policies), set(act.policies), suffix=f" on {table}"
-    )
+    findings += missing_extra("policy", set(exp.policies), set(act.policies), suffix=f" on {table}")
     for name in sorted(set(exp.policies) & set(act.policies)):
         obj = f"policy {name} on {table}"
         findings += [
