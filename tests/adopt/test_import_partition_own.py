@@ -116,3 +116,21 @@ def test_a_partition_s_own_comments_and_security_are_listed(pg: PgCluster, tmp_p
         assert [s for s in fresh_dump if s not in source_dump] == []
         missing = [s for s in source_dump if s not in fresh_dump]
         assert sorted(missing) == sorted(OWN_STATEMENTS), missing
+
+
+#: a comment on ledger_mid's copy of pk_ledger (the language describes no index)
+INDEX_COMMENT = "COMMENT ON INDEX ledger_mid_pkey IS 'Mid key, kept by hand';\n"
+
+
+def test_a_comment_on_a_partition_s_index_is_listed(pg: PgCluster, tmp_path: Path) -> None:
+    """A comment on a partition's copy of its table's index is listed with the five, on
+    the index and its partition (before, import read it as nothing: the copy is no
+    partition), and import writes nothing."""
+    with source_database(pg, "partidx", SOURCE + INDEX_COMMENT) as source:
+        root = new_project(tmp_path / "p")
+        out = schemagen(root, "import", "--database", pg.url(source), expect_exit=1)
+        listed = "not expressible: comment on index ledger_mid_pkey on ledger_mid: " + ALONE.format(
+            "ledger_mid", "describes no index", "Mid key, kept by hand"
+        )
+        assert sorted(not_expressible(out)) == sorted([*LISTED, listed]), out
+        assert not list((root / "schema").rglob("*.yaml"))

@@ -121,3 +121,33 @@ def test_a_partition_s_own_security_and_comments_are_drift(pg: PgCluster, tmp_pa
             _run_as_printed(pg, name, statement)
     assert json_findings(root, url) == []
     assert pg.sql(COUNTS, name).strip() == counts
+
+
+#: the name of the copy, on partition {}, of the table's primary key index
+COPY_NAME = (
+    "SELECT c.relname FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid "
+    "WHERE x.indrelid = '{}'::regclass AND x.indisprimary"
+)
+
+
+def test_a_comment_on_a_partition_s_index_is_drift(pg: PgCluster, tmp_path: Path) -> None:
+    """A comment on a partition's copy of its table's primary key index (the language
+    describes no index; PostgreSQL copies no comment onto a copy): exactly it reported,
+    with `COMMENT ON INDEX ... IS NULL`, which runs as printed: clean again, the rows
+    untouched. Before, check read no index comment of a partition (clean)."""
+    root, name = migrated_database(pg, tmp_path, "partidx", SCHEMA, ROWS)
+    url = pg.url(name)
+    copy = pg.sql(COPY_NAME.format('"Ledger 2026"'), name).strip()
+    counts = pg.sql(COUNTS, name).strip()
+    by_hand(pg, name, [f"COMMENT ON INDEX \"{copy}\" IS 'kept by hand'"])
+    findings = json_findings(root, url)
+    assert [(f["object"], f["message"], f["hint"]) for f in findings] == [
+        (
+            f"comment on index {copy} on Ledger 2026",
+            EXTRA + "made on partition Ledger 2026 of ledgers alone: 'kept by hand'",
+            f'the schema describes no index: `COMMENT ON INDEX public."{copy}" IS NULL`',
+        )
+    ], findings
+    _run_as_printed(pg, name, _statement(findings[0]["hint"]))
+    assert json_findings(root, url) == []
+    assert pg.sql(COUNTS, name).strip() == counts

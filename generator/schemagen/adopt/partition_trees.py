@@ -50,8 +50,8 @@ class PartitionMapping(MappingState):
             self.report("index", f"{index.name} on {index.partition}", detail)
 
     def _partition_own(self, table: TableDraft) -> None:
-        """A comment, column comment, row-level security or policy a partition (any
-        depth) holds of its own: the language says them of a table alone (a
+        """A comment, column comment, row-level security, policy or index comment a
+        partition (any depth) holds of its own: the language says them of a table alone (a
         partition's entry says its bound and sub-partitions), and PostgreSQL copies
         none of the table's onto its partitions. Listed with the partition and what it
         holds."""
@@ -59,7 +59,11 @@ class PartitionMapping(MappingState):
             if partition not in table.shape.partition_names:
                 continue
             listed_as, says = _OWN[kind]
-            what = {"column comment": f"{partition}.{name}", "policy": f"{name} on {partition}"}
+            what = {
+                "column comment": f"{partition}.{name}",
+                "policy": f"{name} on {partition}",
+                "index comment": f"{name} on {partition}",
+            }
             detail = (
                 f"made on partition {partition} of {table.name} alone (the language "
                 f"{says}): {definition}"
@@ -138,6 +142,7 @@ _OWN = {
     "column comment": ("comment on column", "describes a table's columns"),
     "row-level security": ("row-level security of partition", "declares it on a table"),
     "policy": ("policy", "declares policies on a table"),
+    "index comment": ("comment on index", "describes no index"),
 }
 
 #: format_type's names of PostgreSQL's integer types

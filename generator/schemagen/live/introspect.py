@@ -212,8 +212,8 @@ SELECT c.oid, {QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")},
        -- index of their parent (attached to none), valid and no constraint's (live.
        -- partition_indexes); NULL for none, as nearly every table has
        pi.indexes,
-       -- the row-level security, policies, comments and column comments its
-       -- partitions (any depth) hold of their own (PostgreSQL copies none of the
+       -- the row-level security, policies, comments, column comments and index
+       -- comments its partitions (any depth) hold of their own (PostgreSQL copies none of the
        -- table's), each [partition keyed as a table, its schema, its name, kind, name,
        -- detail] (live.partition_own); NULL for none, as nearly every table has
        po.own
@@ -272,8 +272,8 @@ LEFT JOIN (SELECT pg_partition_root(x.indrelid) AS relid,
            AND (SELECT count(*) FROM pg_constraint k WHERE k.conrelid = x.indrelid
                 AND k.conindid = x.indexrelid AND k.contype IN ('p', 'u', 'x')) = 0
            GROUP BY 1) pi ON pi.relid = c.oid
--- (pg_class, pg_policy and pg_description scanned once each, partitions found in
--- pg_inherits as for checks; a column's name looked up for a column comment alone)
+-- (pg_class, pg_policy, pg_description and pg_index scanned once each, partitions found
+-- in pg_inherits as for checks; a column's or index's name looked up for its comment alone)
 LEFT JOIN (SELECT pg_partition_root(o.rel) AS relid,
                   json_agg(json_build_array({_PARTITION_NAME.format(rel="o.rel")},
                                             o.kind, o.name, o.detail)) AS own
@@ -287,15 +287,20 @@ LEFT JOIN (SELECT pg_partition_root(o.rel) AS relid,
                         {POLICY_DEFINITION_SQL.format(p="y")}
                  FROM pg_policy y WHERE y.polrelid IN (SELECT inhrelid FROM pg_inherits)
                  UNION ALL
-                 SELECT d.objoid,
-                        CASE WHEN d.objsubid = 0 THEN 'comment' ELSE 'column comment' END,
-                        CASE WHEN d.objsubid = 0 THEN '' ELSE
+                 -- an index's comment (on a partition's copy of its table's index, or
+                 -- on its own) kept on the partition the index is of
+                 SELECT coalesce(x.indrelid, d.objoid),
+                        CASE WHEN x.indrelid IS NOT NULL THEN 'index comment'
+                             WHEN d.objsubid = 0 THEN 'comment' ELSE 'column comment' END,
+                        CASE WHEN x.indrelid IS NOT NULL THEN
+                          (SELECT i.relname::text FROM pg_class i WHERE i.oid = d.objoid)
+                          WHEN d.objsubid = 0 THEN '' ELSE
                           (SELECT a.attname::text FROM pg_attribute a
                            WHERE a.attrelid = d.objoid AND a.attnum = d.objsubid) END,
                         d.description
-                 FROM pg_description d
+                 FROM pg_description d LEFT JOIN pg_index x ON x.indexrelid = d.objoid
                  WHERE d.classoid = 'pg_class'::regclass
-                 AND d.objoid IN (SELECT inhrelid FROM pg_inherits)) o
+                 AND coalesce(x.indrelid, d.objoid) IN (SELECT inhrelid FROM pg_inherits)) o
            GROUP BY 1) po ON po.relid = c.oid
 WHERE c.relnamespace IN {SCHEMAS_READ}
   AND c.relkind IN ('r', 'p') AND NOT c.relispartition

@@ -1,6 +1,7 @@
 """What a partitioned table's partitions hold of their own of what the language
 declares on a table alone, for the live comparison: row-level security, policies, a
-comment and column comments.
+comment and column comments; and a comment on one of its indexes (a copy of its
+table's, or its own), which the language cannot say.
 
 PostgreSQL copies none of a table's onto its partitions, and a partition's entry in
 the schema says its bound and sub-partitions alone, so each is drift: made by hand on
@@ -37,12 +38,13 @@ _ALONE = {
     "policy": "the schema declares policies on a table alone: ",
     "comment": "the schema describes a table alone: ",
     "column comment": "the schema describes a table's columns alone: ",
+    "index comment": "the schema describes no index: ",
 }
 
 
 def partition_own_findings(table: str, own: tuple[PartitionOwn, ...]) -> list[Finding]:
-    """One finding for each row-level security state, policy, comment and column
-    comment a partition of ``table`` holds of its own, with the statement that removes
+    """One finding for each row-level security state, policy, comment, column comment
+    and index comment a partition of ``table`` holds of its own, with the statement that removes
     it."""
     findings = []
     for partition, schema, name, kind, what, detail in own:
@@ -64,6 +66,11 @@ def partition_own_findings(table: str, own: tuple[PartitionOwn, ...]) -> list[Fi
             undo = f"COMMENT ON TABLE {target} IS NULL"
             obj, message = f"comment on partition {partition}", f"{EXTRA}: {made}: "
             message += sql_string(detail)
+        elif kind == "index comment":
+            # the index is in its table's PostgreSQL schema
+            undo = f"COMMENT ON INDEX {quote_in(schema, what)} IS NULL"
+            obj = f"comment on index {what} on {partition}"
+            message = f"{EXTRA}: {made}: {sql_string(detail)}"
         else:
             undo = f"COMMENT ON COLUMN {target}.{quote_name(what)} IS NULL"
             obj = f"comment on column {partition}.{what}"

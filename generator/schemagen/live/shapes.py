@@ -94,8 +94,10 @@ class PartitionOwn(NamedTuple):
     partition: str  # keyed as a table is
     schema: str  # the partition's PostgreSQL schema
     table: str  # the partition's name in it
-    kind: str  # "row security", "policy", "comment" or "column comment"
-    name: str  # the policy's or the column's; "" for the others
+    # "row security", "policy", "comment", "column comment" or "index comment" (on
+    # one of the partition's indexes, a copy of its table's or its own)
+    kind: str
+    name: str  # the policy's, the column's or the index's; "" for the others
     # RLS: "enable", "force" or "enable force"; a policy's definition; a comment's text
     detail: str
 
