@@ -74,10 +74,13 @@ SELECT {_REL}, a.attname, a.attnum, a.attidentity, a.attgenerated,
        concat_ws(', ',
          CASE WHEN a.attstattarget >= 0 AND (c.relispartition OR c.relkind = 'p')
               THEN 'SET STATISTICS ' || a.attstattarget END,
+         -- a partition's storage compared with its root table's, which the schema
+         -- declares and every partition, at any depth, is made with (not its parent's:
+         -- a sub-partition takes its partition's ALTER ... SET STORAGE, and is made
+         -- otherwise all the same)
          CASE WHEN c.relispartition AND a.attstorage <> (
-                SELECT pa.attstorage FROM pg_inherits h
-                JOIN pg_attribute pa ON pa.attrelid = h.inhparent AND pa.attname = a.attname
-                WHERE h.inhrelid = c.oid)
+                SELECT pa.attstorage FROM pg_attribute pa
+                WHERE pa.attrelid = pg_partition_root(c.oid) AND pa.attname = a.attname)
               THEN 'SET STORAGE ' || CASE a.attstorage
               WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN'
               ELSE 'EXTENDED' END END,
