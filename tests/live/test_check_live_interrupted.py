@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from check_projects import PYPROJECT, SHOP_YAML
+from interrupts import sigint_default
 from migration_harness import alembic
 from pgcluster import PgCluster
 from schemagen.api import migrate_project
@@ -77,10 +79,14 @@ def test_ctrl_c_while_the_comparison_waits_stops_the_check_and_its_child(
     already; exit 1, the code of drift), and the killed child was never reaped.
     Then click's 'Aborted!', still with exit 1."""
     root, name = shop
-    argv = ["schemagen", "check", "--no-cache", "--database", pg.url(name), "--project", str(root)]
+    argv = [sys.executable, "-m", "schemagen.cli", "check", "--no-cache", "--database",
+            pg.url(name), "--project", str(root)]  # fmt: skip
     with psycopg.connect(pg.libpq_url(name)) as other:
         other.execute("LOCK TABLE products IN ACCESS EXCLUSIVE MODE")
-        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            preexec_fn=sigint_default,
+        )  # fmt: skip
         try:
             until(lambda: waiting(pg, name) == 1, "the check's comparison waiting on products")
             proc.send_signal(signal.SIGINT)  # to the caller alone, as kill -INT does

@@ -12,6 +12,7 @@ import fcntl
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 from check_projects import NOTE_YAML
 from click.testing import CliRunner
+from interrupts import sigint_default
 from migration_harness import write_schema
 from schemagen.cli import main
 
@@ -55,10 +57,11 @@ def opened(pid: int, path: Path) -> bool:
 def test_ctrl_c_while_build_waits_for_the_project_lock_exits_130(project: Path, held: None) -> None:
     """Before: 'Aborted!' and exit 1."""
     proc = subprocess.Popen(
-        ["schemagen", "build", "--project", str(project)],
+        [sys.executable, "-m", "schemagen.cli", "build", "--project", str(project)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=sigint_default,
     )
     try:
         for _ in range(600):  # up to a minute for the interpreter to start and reach the lock
