@@ -98,3 +98,17 @@ def traced_check(pg: PgCluster, root: Path, dbname: str, monkeypatch: pytest.Mon
         sent = len(_SENT.findall(trace.read()))
     assert [f.message for f in findings] == []
     return sent
+
+
+def run_as_printed(pg: PgCluster, name: str, statement: str) -> None:
+    """Run a hint's statement as a user pastes it: on its own, autocommitted, with
+    only pg_catalog on the search path (so a hint that does not qualify its
+    objects fails here)."""
+    with psycopg.connect(pg.libpq_url(name), autocommit=True) as conn:
+        conn.execute("SET search_path = pg_catalog")
+        conn.execute(statement)  # type: ignore[arg-type]
+
+
+def hint_statement(hint: str) -> str:
+    """The last statement quoted in backticks in a finding's hint."""
+    return hint.rpartition("`")[0].rpartition("`")[2]

@@ -40,6 +40,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from click.testing import CliRunner
+from live_check import run_as_printed
 from migration_harness import by_hand, create_roles, json_findings, migrated_database
 from pgcluster import PgCluster
 from schemagen.cli import main as schemagen_main
@@ -289,12 +290,6 @@ def _text_statements(root: Path, url: str) -> set[str]:
     return {s for line in lines for s in _statements(line)}
 
 
-def _run_as_printed(pg: PgCluster, name: str, statement: str) -> None:
-    with psycopg.connect(pg.libpq_url(name), autocommit=True) as conn:
-        conn.execute("SET search_path = pg_catalog")
-        conn.execute(statement)  # type: ignore[arg-type]
-
-
 def _counts(pg: PgCluster, name: str) -> list[str]:
     return pg.sql(
         'SELECT count(*) FROM "Notes" UNION ALL SELECT count(*) FROM "Entries" '
@@ -336,10 +331,10 @@ def test_every_hint_runs_as_printed_outside_the_search_path(
     # a partition made plain again last: the others' hints name its partitions
     for statement in sorted((s for _, s in statements), key=lambda s: " PARTITION " in s):
         if statement.startswith("DROP INDEX "):
-            _run_as_printed(pg, name, statement)
+            run_as_printed(pg, name, statement)
             by_hand(pg, name, ['CREATE INDEX ix_order_codes_orders ON sales."OrderCodes" (orders)'])
         elif " DETACH PARTITION " in statement:
-            _run_as_printed(pg, name, statement)
+            run_as_printed(pg, name, statement)
             part = statement.rpartition(" ")[2]
             old = '"Entries_b_old"' if "Entries" in part else "sales.order_b_old"
             # the plain table holding its rows the hint asks for
@@ -353,7 +348,7 @@ def test_every_hint_runs_as_printed_outside_the_search_path(
                 ],
             )
         else:
-            _run_as_printed(pg, name, statement)
+            run_as_printed(pg, name, statement)
     assert json_findings(root, url) == []
     assert _counts(pg, name) == counts
     made = (
@@ -397,7 +392,7 @@ def test_a_comment_with_line_breaks_of_unicode_is_one_hint_that_sets_it(
         "COMMENT ON TABLE public.notes IS "
         "E'Line\\u0085next\\u2028line\\u2029para\\rreturn \\\\ it''s'"
     )
-    _run_as_printed(pg, name, statement)
+    run_as_printed(pg, name, statement)
     assert _table_comment(pg, name) == BREAKS
     assert json_findings(root, url) == []
     assert pg.sql("SELECT count(*), count(body) FROM notes", name).split() == ["30|20"]
@@ -459,7 +454,7 @@ def test_a_long_or_markdown_comment_is_a_hint_that_sets_it_exactly(
     json_statements = [STATEMENT.findall(f["hint"])[0] for f in json_findings(root, url)]
     assert sorted(statements) == sorted(json_statements)
     for statement in statements:
-        _run_as_printed(pg, name, statement)
+        run_as_printed(pg, name, statement)
     assert _comments(pg, name) == (LONG, MARKDOWN)
     assert json_findings(root, url) == []
     assert pg.sql("SELECT count(*), count(memo) FROM entries", name).split() == ["40|30"]
@@ -559,7 +554,7 @@ def test_a_partition_bound_of_any_text_runs_as_printed(pg: PgCluster, tmp_path: 
         head = f"ALTER TABLE public.{parent} ATTACH PARTITION public.{part} FOR VALUES "
         attach = [s for s in shown if s.startswith(head)]
         assert len(attach) == 1, text
-        _run_as_printed(pg, name, detach)
+        run_as_printed(pg, name, detach)
         by_hand(
             pg,
             name,
@@ -569,7 +564,7 @@ def test_a_partition_bound_of_any_text_runs_as_printed(pg: PgCluster, tmp_path: 
                 f"ALTER TABLE {part}_old RENAME TO {part}",
             ],
         )
-        _run_as_printed(pg, name, attach[0])
+        run_as_printed(pg, name, attach[0])
     assert json_findings(root, url) == []
     assert _bound_counts(pg, name) == counts
 
@@ -648,11 +643,11 @@ def test_a_name_holding_a_dot_is_named_whole(pg: PgCluster, tmp_path: Path) -> N
         "DROP STATISTICS sales.orders_stats",
     ]
     for statement in drops:
-        _run_as_printed(pg, name, statement)
+        run_as_printed(pg, name, statement)
     hint = next(f["hint"] for f in json_findings(root, url) if "x.notes_code" in f["object"])
     drop = re.search(r"by hand: (DROP INDEX CONCURRENTLY \S+)\)", hint)
     assert drop is not None and drop.group(1) == 'DROP INDEX CONCURRENTLY public."x.notes_code"'
-    _run_as_printed(pg, name, drop.group(1))
+    run_as_printed(pg, name, drop.group(1))
     assert json_findings(root, url) == []
     counts = "SELECT (SELECT count(*) FROM notes), (SELECT count(*) FROM sales.orders)"
     assert pg.sql(counts, name).split() == ["70|50"]
@@ -691,7 +686,7 @@ def test_a_partition_named_with_a_dot_is_named_whole(pg: PgCluster, tmp_path: Pa
         "DROP STATISTICS public.archive_stats",
     ], findings
     for statement in statements:
-        _run_as_printed(pg, name, statement)
+        run_as_printed(pg, name, statement)
     # what is left: the partition itself, which the schema does not declare
     left = [f["object"] for f in json_findings(root, url)]
     assert left == ['partition "notes.archive" on entries']
@@ -717,7 +712,7 @@ def test_an_invalid_partial_index_is_finished_as_printed(pg: PgCluster, tmp_path
     ], hint
     assert set(steps) <= _text_statements(root, url)
     for statement in steps:
-        _run_as_printed(pg, name, statement)
+        run_as_printed(pg, name, statement)
     valid = "SELECT indisvalid FROM pg_index WHERE indexrelid = 'entries_memo_idx'::regclass"
     assert pg.sql(valid, name).strip() == "t"
     assert not any(f["message"].startswith("is INVALID") for f in json_findings(root, url))
@@ -782,7 +777,7 @@ def test_a_table_named_with_a_dot_or_in_another_schema_is_named_whole(
         ],
     )
     for statement in printed:
-        _run_as_printed(pg, name, statement)
+        run_as_printed(pg, name, statement)
     left = [f["message"] for f in json_findings(root, url)]
     assert not [m for m in left if m.startswith(("is INVALID", "is NOT VALID"))], left
     # x.notes, which the wrong hints named, is as it was

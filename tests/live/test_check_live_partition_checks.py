@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import psycopg
 from click.testing import CliRunner
+from live_check import hint_statement, run_as_printed
 from migration_harness import (
     Case,
     alembic,
@@ -58,16 +58,6 @@ ROWS = (
 )
 COUNTS = "SELECT count(*), count(note), count(DISTINCT id) FROM events"
 HEAD = "the schema declares checks on a table alone (every partition holds its table's): "
-
-
-def _run_as_printed(pg: PgCluster, name: str, statement: str) -> None:
-    with psycopg.connect(pg.libpq_url(name), autocommit=True) as conn:
-        conn.execute("SET search_path = pg_catalog")
-        conn.execute(statement)  # type: ignore[arg-type]
-
-
-def _statement(hint: str) -> str:
-    return hint.rpartition("`")[0].rpartition("`")[2]
 
 
 def test_a_partition_s_own_check_is_drift_with_a_drop_that_runs_as_printed(
@@ -117,7 +107,7 @@ def test_a_partition_s_own_check_is_drift_with_a_drop_that_runs_as_printed(
     ).output
     for finding in (hand, left):  # the text report prints each too
         assert f"  -> {finding['hint']}" in text.splitlines(), text
-        _run_as_printed(pg, name, _statement(finding["hint"]))
+        run_as_printed(pg, name, hint_statement(finding["hint"]))
     assert [f["object"] for f in json_findings(root, url)] == [
         "check constraint ck_events_note on events"
     ]

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import psycopg
 from click.testing import CliRunner
+from live_check import hint_statement, run_as_printed
 from migration_harness import by_hand, json_findings, migrated_database
 from pgcluster import PgCluster
 from schemagen.cli import main as schemagen_main
@@ -48,16 +48,6 @@ ROWS = (
 )
 COUNTS = "SELECT count(*), count(note), count(DISTINCT id) FROM ledgers"
 EXTRA = "in the database but not in the schema: "
-
-
-def _run_as_printed(pg: PgCluster, name: str, statement: str) -> None:
-    with psycopg.connect(pg.libpq_url(name), autocommit=True) as conn:
-        conn.execute("SET search_path = pg_catalog")
-        conn.execute(statement)  # type: ignore[arg-type]
-
-
-def _statement(hint: str) -> str:
-    return hint.rpartition("`")[0].rpartition("`")[2]
 
 
 def test_a_partition_s_own_security_and_comments_are_drift(pg: PgCluster, tmp_path: Path) -> None:
@@ -117,8 +107,8 @@ def test_a_partition_s_own_security_and_comments_are_drift(pg: PgCluster, tmp_pa
     assert result.exit_code == 1, result.output
     for finding in findings.values():  # the text report prints each, and it runs as printed
         assert f"  -> {finding['hint']}" in result.output.splitlines(), result.output
-        for statement in _statement(finding["hint"]).split("; "):
-            _run_as_printed(pg, name, statement)
+        for statement in hint_statement(finding["hint"]).split("; "):
+            run_as_printed(pg, name, statement)
     assert json_findings(root, url) == []
     assert pg.sql(COUNTS, name).strip() == counts
 
@@ -148,6 +138,6 @@ def test_a_comment_on_a_partition_s_index_is_drift(pg: PgCluster, tmp_path: Path
             f'the schema describes no index: `COMMENT ON INDEX public."{copy}" IS NULL`',
         )
     ], findings
-    _run_as_printed(pg, name, _statement(findings[0]["hint"]))
+    run_as_printed(pg, name, hint_statement(findings[0]["hint"]))
     assert json_findings(root, url) == []
     assert pg.sql(COUNTS, name).strip() == counts
