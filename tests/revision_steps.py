@@ -210,3 +210,26 @@ def assert_kept_each_way(
             assert found == reading, f"after {action}: {found!r}, not {reading!r}, from {query}"
         left = pg.sql(checks, first.db).strip()
         assert left == "", f"after {action}: {left} left"
+
+
+def assert_may_rows_stop_the_move(pg: PgCluster, first: FirstRevision) -> None:
+    """``first`` holds two rows of payments_h1 in May (``HALF_ROWS`` and two more) that
+    its move from the halves of 2025 has no place for: the drops revision's check
+    counts them, is dropped again and changes nothing; once the second quarter's rows
+    are gone, the same revision runs and keeps every other row."""
+    message = upgrade_failure(first)
+    assert (
+        "partition payments_h1 cannot move with its rows: 2 of its rows are outside the "
+        "bounds of the partitions above it where it goes; nothing was changed" in message
+    ), message
+    left = pg.sql(MOVE_BOUND_CHECKS, first.db).strip()
+    assert left == "", left
+    version = pg.sql("SELECT version_num FROM alembic_version", first.db).strip()
+    assert version == "000", version
+    pg.sql(
+        "DELETE FROM payments WHERE paid_on >= '2025-04-01' AND paid_on < '2025-07-01'", first.db
+    )
+    alembic(first.root, first.url, "upgrade", "head")
+    assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
+    counts = pg.sql(rows_by_partition("payments", "amount"), first.db).strip()
+    assert counts == "payments_h1=1200/240 payments_h2=600/600", counts
