@@ -537,7 +537,9 @@ def test_a_partition_made_beside_a_default_partition_has_it_checked_ahead() -> N
     """p26 beside the table's DEFAULT partition p_rest, p25_us beside p25's p25_rest:
     each create is spared the DEFAULT partition's read by a check on it made in the drops
     stage (its rows of the bound counted first), which the create drops; beside a DEFAULT
-    partition partitioned in turn, none is made and the create says it reads it."""
+    partition partitioned in turn, the check is made on it (its partitions inherit it)
+    where its partitions stay as they are, and none where one of them goes: the create
+    then says it reads it."""
     rest = Partition("p_rest", default=True)
     us = Partition("p25_us", values=("'us'",))
     old = payments(year("p25", "2025", LIST, EU, REST), rest)
@@ -561,8 +563,22 @@ def test_a_partition_made_beside_a_default_partition_has_it_checked_ahead() -> N
         "scan); drop constraint (ACCESS EXCLUSIVE, no scan)"
     )
     assert same_ddl(apply(ddl_view(old), plan), new)
-    # a DEFAULT partition partitioned in turn: no check
-    split = dataclasses.replace(rest, partition_by=LIST, partitions=(REST,))
+    # a DEFAULT partition partitioned in turn: the check on it, whose partitions stay
+    split = dataclasses.replace(rest, partition_by=LIST, partitions=(EU, REST))
     plan = diff(payments(split), payments(year("p26", "2026", None), split))
+    checks = [op for op in plan.operations if isinstance(op, AddBoundCheck)]
+    assert [(op.partition, op.beside, op.made, kind_of(op)) for op in checks] == [
+        ("p26", "p_rest", True, "drops")
+    ]
+    creates = [op for op in plan.operations if isinstance(op, CreatePartition)]
+    assert [(op.partition.name, op.beside, op.spared) for op in creates] == [
+        ("p26", "p_rest", True)
+    ]
+    # but not where one of its partitions goes (its rows counted against the bound, the
+    # check carried away by its detach): the create reads it and says so
+    fewer = dataclasses.replace(split, partitions=(REST,))
+    plan = diff(payments(split), payments(year("p26", "2026", None), fewer))
     assert not [op for op in plan.operations if isinstance(op, AddBoundCheck)]
-    assert "the DEFAULT partition beside it read" in cost_line(plan.operations[0])
+    creates = [op for op in plan.operations if isinstance(op, CreatePartition)]
+    assert [(op.partition.name, op.spared) for op in creates] == [("p26", False)]
+    assert "the DEFAULT partition beside it read (ACCESS EXCLUSIVE, scans)" in cost_line(creates[0])

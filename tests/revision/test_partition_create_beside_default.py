@@ -94,7 +94,8 @@ READING_ROWS = (
 )
 
 CHECKS = (
-    "SELECT coalesce(string_agg(conrelid::regclass || '.' || conname, ' ' ORDER BY 1), '') "
+    "SELECT coalesce(string_agg(conrelid::regclass || '.' || conname, ' ' "
+    "ORDER BY conrelid::regclass::text COLLATE \"C\", conname), '') "
     "FROM pg_constraint WHERE conname LIKE '%\\_move\\_bound'"
 )
 
@@ -110,19 +111,28 @@ def _reads(pg: PgCluster, db: str, table: str) -> dict[str, int]:
 
 
 def _made_beside(
-    pg: PgCluster, first: FirstRevision, table: str, default: str, partition: str, counts: str
+    pg: PgCluster,
+    first: FirstRevision,
+    table: str,
+    default: str,
+    partition: str,
+    counts: str,
+    leaves: tuple[str, ...] = (),
 ) -> None:
     """Upgrade one revision at a time, then downgrade: the drops revision reads
-    ``default`` twice (its count and its check's validation), no other partition of
-    ``table``, and leaves the check on it; the main revision, which makes ``partition``,
+    ``default`` (or, partitioned, each of its ``leaves``) twice (its count and its
+    check's validation), no other partition of ``table``, and leaves the check on it
+    (and its copy on each of ``leaves``); the main revision, which makes ``partition``,
     reads none of them and drops the check; models matched and ``counts`` (rows and NULLs
     per partition) the same each way."""
     assert first.heads == ["000", "001", "002"]
     kept = pg.sql(counts, first.db).strip()
     read = _reads(pg, first.db, table)
     alembic(first.root, first.url, "upgrade", "001")
-    assert _reads(pg, first.db, table) == {**read, default: read[default] + 2}
-    assert pg.sql(CHECKS, first.db).strip() == f"{default}.{partition}_move_bound"
+    scanned = leaves or (default,)
+    assert _reads(pg, first.db, table) == {**read, **{t: read[t] + 2 for t in scanned}}
+    checks = " ".join(f"{t}.{partition}_move_bound" for t in sorted({default, *leaves}))
+    assert pg.sql(CHECKS, first.db).strip() == checks
     read = _reads(pg, first.db, table)
     alembic(first.root, first.url, "upgrade", "002")
     made = _reads(pg, first.db, table)
@@ -188,6 +198,49 @@ def test_a_partition_of_a_partition_made_beside_its_default_partition_reads_none
         "readings_2025_1=500/0 readings_2025_rest=2500/500 readings_rest=200/200"
     )
     _made_beside(pg, first, "readings", "readings_2025_rest", "readings_2025_6", counts)
+
+
+#: events_rest partitioned by hash of id: the DEFAULT partition's rows in two partitions
+SPLIT_EVENTS = EVENTS.replace(
+    "      events_rest: {default: true}\n",
+    """      events_rest:
+        default: true
+        partition_by: {hash: [id]}
+        partitions:
+          events_rest_0: {modulus: 2, remainder: 0}
+          events_rest_1: {modulus: 2, remainder: 1}
+""",
+)
+#: 1,500 more rows of one id and region (all in one partition of events_rest): skew
+SKEWED_EVENT_ROWS = (
+    f"{EVENT_ROWS}; INSERT INTO events SELECT 7, 'jp', NULL FROM generate_series(1, 1500)"
+)
+
+
+def test_a_partition_made_beside_a_partitioned_default_partition_reads_none_of_its_rows(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """events_rest, the DEFAULT partition, is partitioned by hash of id, its rows skewed
+    to events_rest_1. The check is made on events_rest, which both its partitions
+    inherit (ADD and VALIDATE recurse, as its drop after the create does): the create
+    reads neither. Before, no check was made: the create read both under ACCESS
+    EXCLUSIVE."""
+    case = Case("split", {"schema.yaml": SPLIT_EVENTS % ""}, {"schema.yaml": SPLIT_EVENTS % US})
+    first = at_first_revision(pg, case, tmp_path, SKEWED_EVENT_ROWS)
+    drops, main = drops_plan(first), revision_plan(first)
+    assert (
+        "+ check events_us_move_bound on DEFAULT partition events_rest: none of its rows in "
+        "the bound of partition events_us made beside it (FOR VALUES IN ('us', 'ca')), "
+        "validated ahead so that the create reads none of its rows under lock" in drops
+    ), drops
+    assert "excluded by a check validated ahead (ACCESS EXCLUSIVE, no scan)" in main, main
+    assert "scans" not in main, main
+    counts = rows_by_partition("events", "region")
+    assert pg.sql(counts, first.db).strip() == (
+        "events_eu=1200/0 events_rest_0=998/312 events_rest_1=2302/288"
+    )
+    leaves = ("events_rest_0", "events_rest_1")
+    _made_beside(pg, first, "events", "events_rest", "events_us", counts, leaves)
 
 
 def test_rows_of_the_new_bound_in_the_default_partition_stop_it_before_anything_changes(
