@@ -32,12 +32,14 @@ reads), then functions; their creates come after the foreign keys and before
 the indexes, in the transaction: functions, views (each after the views it
 reads), triggers (after their functions). So a view over a column whose type
 changes is dropped and created again around the change, in one transaction.
-A function that a column's default or generated expression, or a check, calls
-(a timeline's ``timestamp_id('statuses')`` as ids) is created before the tables
-and columns instead, right after the domains (PostgreSQL refuses such a default
-naming a function that does not exist yet), and dropped after the tables,
-columns and checks that called it, with the domains (PostgreSQL refuses to drop
-it while they do): see :func:`schemagen.model.routines.called_first`.
+A function that a column's default or generated expression, a check, an index
+key or predicate, an exclusion constraint or a partition key calls (a timeline's
+``timestamp_id('statuses')`` as ids, ``util.slugify(title)`` as an index key) is
+created before the tables and columns instead, right after the domains
+(PostgreSQL refuses such a default naming a function that does not exist yet), and
+dropped after the tables, columns, checks and indexes that called it, with the
+domains (PostgreSQL refuses to drop it while they do): see
+:func:`schemagen.model.routines.called_first`.
 
 Sequences are created (and their options changed) right after the enums, before
 the domains (a domain's default may call one: the downgrade then drops the domain
@@ -61,10 +63,12 @@ from ..model.routines import (
     column_calls,
     domain_calls,
     domain_function_order,
+    exclude_calls,
+    index_calls,
     table_calls,
     view_order,
 )
-from ..model.schema import CheckConstraint, Domain, Entity, ForeignKey
+from ..model.schema import CheckConstraint, Domain, Entity, ExcludeConstraint, ForeignKey
 from ..operations.base import Operation
 from ..operations.clustering import SetClusterOn
 from ..operations.constraint import (
@@ -152,7 +156,7 @@ ADD_FOREIGN_KEY = "add foreign key"
 RESET_REPLICA_IDENTITY = "reset replica identity"
 # A CLUSTER ON mark is cleared as early, and set after the index it names is built.
 CLEAR_CLUSTER_ON = "clear cluster on"
-# Functions that a default, generated column or check calls: made before the
+# Functions that a default, generated column, check, index or exclusion calls: made before the
 # tables and columns, dropped after them (model.routines.called_first).
 CREATE_CALLED_FUNCTION = "create function called by a table"
 DROP_CALLED_FUNCTION = "drop function called by a table"
@@ -357,14 +361,12 @@ def _calls(op: Operation, names: set[str]) -> tuple[frozenset[str], frozenset[st
     """The functions (of ``names``) that what ``op`` makes calls, and those that what
     it removes called."""
     none: frozenset[str] = frozenset()
-    if isinstance(op, CreateTable):
-        return table_calls(op.entity, names), none
-    if isinstance(op, DropTable):
-        return none, table_calls(op.entity, names)
-    if isinstance(op, AddColumn):
-        return column_calls(op.column, names), none
-    if isinstance(op, DropColumn):
-        return none, column_calls(op.column, names)
+    if isinstance(op, CreateTable | DropTable):
+        calls = table_calls(op.entity, names)
+        return (calls, none) if isinstance(op, CreateTable) else (none, calls)
+    if isinstance(op, AddColumn | DropColumn):
+        calls = column_calls(op.column, names)
+        return (calls, none) if isinstance(op, AddColumn) else (none, calls)
     if isinstance(op, AlterColumn):
         return column_calls(op.new, names), column_calls(op.old, names)
     if isinstance(op, ReplaceCheck):
@@ -378,12 +380,22 @@ def _calls(op: Operation, names: set[str]) -> tuple[frozenset[str], frozenset[st
     if isinstance(op, AddDomainCheck | DropDomainCheck):
         calls = check_calls(op.check, names)
         return (calls, none) if isinstance(op, AddDomainCheck) else (none, calls)
-    if isinstance(op, AddConstraint | DropConstraint) and isinstance(
-        op.constraint, CheckConstraint
-    ):
-        calls = check_calls(op.constraint, names)
+    if isinstance(op, AddConstraint | DropConstraint):
+        calls = _constraint_calls(op.constraint, names)
         return (calls, none) if isinstance(op, AddConstraint) else (none, calls)
+    if isinstance(op, DropIndex):
+        # an index created comes after the functions anyway; one dropped holds its
+        # functions until it is gone (PostgreSQL refuses to drop them before)
+        return none, index_calls(op.index, names)
     return none, none
+
+
+def _constraint_calls(constraint: object, names: set[str]) -> frozenset[str]:
+    if isinstance(constraint, CheckConstraint):
+        return check_calls(constraint, names)
+    if isinstance(constraint, ExcludeConstraint):
+        return exclude_calls(constraint, names)
+    return frozenset()  # keys name columns only
 
 
 def creation_order(

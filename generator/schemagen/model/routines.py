@@ -24,7 +24,9 @@ from .schema import (
     Column,
     Domain,
     Entity,
+    ExcludeConstraint,
     Function,
+    Index,
     Trigger,
     View,
     quote_name,  # reserved words and capitals quoted
@@ -47,6 +49,8 @@ __all__ = [
     "column_calls",
     "domain_calls",
     "domain_function_order",
+    "exclude_calls",
+    "index_calls",
     "on_update_function",
     "on_update_trigger",
     "table_calls",
@@ -130,14 +134,46 @@ def check_calls(check: CheckConstraint, among: Iterable[str] | None = None) -> f
     return _calls(check.expression, among)
 
 
+def index_calls(index: Index, among: Iterable[str] | None = None) -> frozenset[str]:
+    """The functions an index's expression keys and ``WHERE`` call: PostgreSQL
+    resolves them when it builds the index, and refuses to drop one it calls."""
+    calls: frozenset[str] = frozenset()
+    for key in index.keys:
+        if key.expression is not None:
+            calls |= _calls(key.expression, among)
+    if index.where is not None:
+        calls |= _calls(index.where, among)
+    return calls
+
+
+def exclude_calls(exclude: ExcludeConstraint, among: Iterable[str] | None = None) -> frozenset[str]:
+    """The functions an exclusion constraint's expression elements and ``WHERE`` call."""
+    calls: frozenset[str] = frozenset()
+    for element in exclude.elements:
+        if element.expression is not None:
+            calls |= _calls(element.expression, among)
+    if exclude.where is not None:
+        calls |= _calls(exclude.where, among)
+    return calls
+
+
 def table_calls(entity: Entity, among: Iterable[str] | None = None) -> frozenset[str]:
     """The functions that ``CREATE TABLE`` of ``entity`` needs: those its columns'
-    defaults and generated expressions and its checks call."""
+    defaults and generated expressions, its checks, its partition key's expressions,
+    and the indexes and exclusion constraints made with it call."""
     calls: frozenset[str] = frozenset()
     for column in entity.columns:
         calls |= column_calls(column, among)
     for check in entity.checks:
         calls |= check_calls(check, among)
+    for index in entity.indexes:
+        calls |= index_calls(index, among)
+    for exclude in entity.excludes:
+        calls |= exclude_calls(exclude, among)
+    if entity.partition_by is not None:
+        for expression in entity.partition_by.expressions:
+            if expression is not None:
+                calls |= _calls(expression, among)
     return calls
 
 
