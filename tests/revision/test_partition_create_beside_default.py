@@ -266,3 +266,65 @@ def test_rows_of_the_new_bound_in_the_default_partition_stop_it_before_anything_
         "DELETE FROM payments WHERE paid_on >= '2025-04-01' AND paid_on < '2025-07-01'", first.db
     )
     _made_beside(pg, first, "payments", "payments_rest", "payments_2025_q2", counts)
+
+
+#: rows of the second quarter (payments_2025_q2's, which the upgrade drops with them)
+Q2_ROWS = (
+    "INSERT INTO payments SELECT g % 300, date '2025-04-01' + g % 91, "
+    "CASE WHEN g % 3 = 0 THEN NULL ELSE g % 2 END FROM generate_series(1, 600) g"
+)
+#: written between the revisions: 2024 and 2026 rows, to the DEFAULT partition (500 on
+#: 10 days: skew)
+LATER_ROWS = (
+    "INSERT INTO payments SELECT 10000 + g, date '2024-06-01' + g % 10, NULL "
+    "FROM generate_series(1, 500) g; INSERT INTO payments SELECT 20000 + g, "
+    "date '2026-03-01', g % 2 FROM generate_series(1, 100) g"
+)
+
+
+def test_a_downgrade_making_a_partition_again_beside_a_default_partition_reads_none_of_it(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """The upgrade drops payments_2025_q2 (its 600 rows with it: destructive) beside
+    payments_rest, a DEFAULT partition holding 3,400 rows (1,150 NULL amounts) that gets
+    600 more (500 NULL amounts, skewed to ten days) between the revisions. Down one
+    revision at a time: the online revision's downgrade, the reverse of the upgrade's
+    drop of a check left there, counts payments_rest's rows of the second quarter and
+    validates the check excluding them (two reads, of payments_rest alone); the main
+    revision's downgrade makes payments_2025_q2 again reading none of payments_rest's
+    rows, and drops the check. Before, no check was made: that create read
+    payments_rest under ACCESS EXCLUSIVE."""
+    case = Case(
+        "dropped",
+        {"schema.yaml": PAYMENTS % Q2},
+        {"schema.yaml": PAYMENTS % ""},
+        destructive=True,
+    )
+    first = at_first_revision(pg, case, tmp_path, f"{PAYMENT_ROWS}; {Q2_ROWS}")
+    assert first.heads == ["000", "001", "002"]
+    online = revision_plan(first, 2)
+    assert (
+        "- check payments_2025_q2_move_bound on DEFAULT partition payments_rest, where a "
+        "downgrade left it (the downgrade makes it ahead, its rows of the bound counted "
+        "first, so that making partition payments_2025_q2 again (FOR VALUES FROM "
+        "('2025-04-01') TO ('2025-07-01')) reads none of its rows under lock)" in online
+    ), online
+    alembic(first.root, first.url, "upgrade", "head")
+    assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
+    assert pg.sql(CHECKS, first.db).strip() == ""
+    pg.sql(LATER_ROWS, first.db)
+    counts = rows_by_partition("payments", "amount")
+    kept = pg.sql(counts, first.db).strip()
+    assert kept == "payments_2025_q1=900/180 payments_rest=4000/1650", kept
+    read = _reads(pg, first.db, "payments")
+    alembic(first.root, first.url, "downgrade", "001")
+    assert _reads(pg, first.db, "payments") == {**read, "payments_rest": read["payments_rest"] + 2}
+    assert pg.sql(CHECKS, first.db).strip() == "payments_rest.payments_2025_q2_move_bound"
+    read = _reads(pg, first.db, "payments")
+    alembic(first.root, first.url, "downgrade", "000")
+    made = _reads(pg, first.db, "payments")
+    assert made.pop("payments_2025_q2") <= 1  # made again, empty
+    assert made == read  # the create read none of the DEFAULT's rows
+    assert pg.sql(CHECKS, first.db).strip() == ""
+    assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
+    assert pg.sql(counts, first.db).strip() == kept

@@ -474,24 +474,29 @@ def _compare_partition_level(
     held = sorted(n for n in kept - changed if after[n].default)
     ops: list[Operation] = []
     for n in dropped:
-        part = _without(before[n], moving)
+        part, beside = _without(before[n], moving), _first(held, n)
         # one holding a partition that moves is dropped after its detach, in the transaction
         quick = concurrently and part == before[n]
+        # the downgrade makes it again beside the DEFAULT partition: the online stage's
+        # drop of the check, whose reverse makes it ahead of the main downgrade's create
+        steady = _steady(before, after, beside)
+        again = _spared(table, within, key, part, beside, "online") if steady else None
+        ops += [again.reverse()] if again is not None else []
         ops.append(
             DropPartition(
-                table, part, quick, within, n in remade, n in rebound, beside=_first(held, n)
+                table,
+                part,
+                quick,
+                within,
+                n in remade,
+                n in rebound,
+                beside=beside,
+                spared=again is not None,
             )
         )
     for n in added:
         part, beside = _without(after[n], moving), _first(held, n)
-        # a DEFAULT partition partitioned in turn takes the check on itself, which each
-        # of its partitions inherits (ADD and VALIDATE recurse); measured on PostgreSQL
-        # 15, the create then neither reads nor locks its partitions (without it: each
-        # read under ACCESS EXCLUSIVE; with a check on each partition alone: each still
-        # locked). Not where its partitions change: one leaving it (detached to move, or
-        # to be dropped) would carry the check away, and its rows would be counted
-        # against the bound (left read, as the plan says)
-        steady = bool(beside) and before[beside] == after[beside]
+        steady = _steady(before, after, beside)
         check = _spared(table, within, key, part, beside) if steady else None
         ops += [check] if check is not None else []
         ops.append(
@@ -519,12 +524,26 @@ def _compare_partition_level(
     return ops
 
 
+def _steady(before: dict[str, Partition], after: dict[str, Partition], default: str) -> bool:
+    """Whether the DEFAULT partition ``default`` (``""``: none) is the same on both sides,
+    its own partitions and all, so that a check on it can spare a create beside it its
+    read. A DEFAULT partition partitioned in turn takes the check on itself, which each of
+    its partitions inherits (ADD and VALIDATE recurse); measured on PostgreSQL 15, the
+    create then neither reads nor locks its partitions (without it: each read under
+    ACCESS EXCLUSIVE; with a check on each partition alone: each still locked). Not where
+    its partitions change: one leaving it (detached to move, or to be dropped) would
+    carry the check away, and its rows would be counted against the bound (left read, as
+    the plan says)."""
+    return bool(default) and before[default] == after[default]
+
+
 def _spared(
     table: str,
     within: tuple[str, ...],
     key: PartitionKey | None,
     part: Partition,
     beside: str,
+    stage: str = "drops",
 ) -> AddBoundCheck | None:
     """The check that spares ``CREATE TABLE ... PARTITION OF`` of ``part`` its read of the
     DEFAULT partition ``beside`` it (holding rows) under ACCESS EXCLUSIVE: ``NOT`` the
@@ -532,12 +551,12 @@ def _spared(
     then validated in the drops stage, as for an attach beside it (:class:`AddBoundCheck`,
     ``made``); PostgreSQL proves the DEFAULT's new constraint from it
     (check_default_partition_contents, as at an attach). ``None`` where no check can say
-    the bound (:func:`bound_provable`, :func:`proves_bound`) or there is no such DEFAULT."""
+    the bound (:func:`bound_provable`, :func:`proves_bound`) or there is no such DEFAULT.
+    Its reverse, in the online stage, serves the downgrade's create of a partition the
+    upgrade drops beside the DEFAULT partition: made ahead of the main downgrade."""
     if not beside or key is None or not proves_bound(key) or not bound_provable(part):
         return None
-    return AddBoundCheck(
-        table, part.name, within, "drops", None, key, beside, placed=part, made=True
-    )
+    return AddBoundCheck(table, part.name, within, stage, None, key, beside, placed=part, made=True)
 
 
 def _first(names: list[str], but: str) -> str:

@@ -537,12 +537,22 @@ class AddBoundCheck(_BoundCheck):
 class DropBoundCheck(_BoundCheck):
     """Drop the check :class:`AddBoundCheck` made, where it is left (the attach drops
     it in its transaction): the online stage's, whose reverse makes it for the
-    downgrade's attach."""
+    downgrade's attach, or (``made``) for the downgrade's create of a partition the
+    upgrade drops beside a DEFAULT partition."""
 
     def reverse(self) -> Operation:
         return as_kind(self, AddBoundCheck)
 
     def describe(self) -> str:
+        if self.made and self.stage == "online":
+            # the upgrade's: its reverse makes it for the downgrade's create
+            assert self.placed is not None  # the dropped partition's bound
+            return (
+                f"- check {self.name} on DEFAULT partition {self.beside}, where a downgrade "
+                f"left it (the downgrade makes it ahead, its rows of the bound counted first, "
+                f"so that making partition {self.partition} again "
+                f"({self.placed.bound_sql()}) reads none of its rows under lock)"
+            )
         if self.made:
             return f"- check {self.name} on DEFAULT partition {self.beside}, where a create left it"
         beside = f" and on {self.beside}" if self.kept_out else ""

@@ -485,7 +485,9 @@ def _new_bound_check(operation: AddBoundCheck) -> list[Stmt | Guarded]:
 def _(operation: DropBoundCheck, state: Schema) -> list[Stmt | Guarded]:
     table = quote_table(partition_table(operation.parent, operation.partition))
     drop = f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {quote_name(operation.name)}"
-    stmts: list[Stmt | Guarded] = [Guarded(_check_found(operation), (execute(drop),))]
+    # a made partition's (a create's) is on the DEFAULT partition alone
+    own = [] if operation.made else [Guarded(_check_found(operation), (execute(drop),))]
+    stmts: list[Stmt | Guarded] = [*own]
     if operation.kept_out:  # the DEFAULT partition's too
         default = quote_table(partition_table(operation.table, operation.beside))
         drop = f"ALTER TABLE {default} DROP CONSTRAINT IF EXISTS {quote_name(operation.name)}"
