@@ -68,6 +68,9 @@ class TablePlan:
     # The rows' SELECT and its columns when it reads no table and no user SQL, so
     # that another session can generate them (see bulk.copy_rows); else "".
     select: str = ""
+    #: the rows' SELECT where it reads no copy of another table's keys, user SQL or
+    #: not (see room: the keys a parent's new rows hold, read before any insert)
+    made: str = ""
     columns: tuple[str, ...] = ()
     #: with rows there, the query of the new rows meeting theirs on a unique key,
     #: and the keys it looks at (see collisions.probe_sql); else ("", ())
@@ -227,12 +230,9 @@ def plan_table(
         return TablePlan(
             ent, rows, first, insert, fks, update, capped, unmade, probe=probe, counted=counted
         )
-    standalone = (
-        bool(columns)
-        and not _COPIES.search(select)
-        and counter == "n"  # (else it reads the table)
-        and not any(c.seed is not None and c.seed.sql for c in ent.columns)
-    )
+    # (counted through free combinations, it reads the table)
+    made = bool(columns) and not _COPIES.search(select) and counter == "n"
+    standalone = made and not any(c.seed is not None and c.seed.sql for c in ent.columns)
     return TablePlan(
         ent,
         rows,
@@ -241,6 +241,7 @@ def plan_table(
         capped=capped,
         left_null=unmade,
         select=select if standalone else "",
+        made=select if made else "",
         columns=tuple(columns),
         probe=probe,
         counted=counter == "c",

@@ -25,7 +25,7 @@ from .plan import SizedTable, TablePlan, plan_table, size_table
 from .refusals import SeedError
 from .room import Sizing, size_tables
 from .security import lift_row_security, restore_row_security
-from .sequences import check_room, move_sequences
+from .sequences import check_room, move_sequences, sequence_moves
 from .values import ident, qualified_ident
 
 #: From this many rows into an empty table, its indexes are built after the insert.
@@ -119,15 +119,16 @@ def seed_connection(
                 f"refusing to seed: {', '.join(full)} already hold rows "
                 "(seed never deletes; give --append to add rows)"
             )
-        if full:
-            result.sequences = move_sequences(conn, schema, existing)
-        check_room(conn, schema, wanted)
+        # (made after the refusals up front: a setval is not rolled back)
+        moves = sequence_moves(conn, schema, existing) if full else {}
+        check_room(conn, schema, wanted, moves)
         asked = frozenset(rows_per) if asked is None else asked
         counts = {t: existing[t] + wanted.get(t, 0) for t in existing}
         ctx = TableContext(schema, seed, counts=counts, existing=existing, asked=asked)
         group_bounds(conn, schema, wanted, existing)  # before room reads a parent's rows
-        sizing = size_tables(conn, ctx, wanted)
+        sizing = size_tables(conn, ctx, wanted, moves)
         refuse_unbounded_ranges(conn, schema, wanted, existing)
+        result.sequences = move_sequences(conn, schema, moves)
         conn.execute("SET LOCAL synchronous_commit = off")
         conn.execute("SET LOCAL maintenance_work_mem = '256MB'")  # index builds
         # Compiling the long generator expressions costs more than it saves.

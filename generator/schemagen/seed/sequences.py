@@ -6,6 +6,9 @@ VALUE``) leave the column's sequence where it was, and the first row ``seed
 --append`` lets the sequence number collides with them. Only a sequence the rows
 are beyond is moved, and only forward; one whose MAXVALUE the rows are past
 already cannot number a new row, which seed says rather than fail in setval.
+A setval is not rolled back, so the moves are read first and made only once
+every refusal made before the first insert is past: a refused seed leaves every
+sequence where it stood.
 
 A sequence that cannot number every row asked (its MAXVALUE, or its type's range,
 reached before) would fail mid-seed ('nextval: reached maximum value'), having
@@ -38,13 +41,16 @@ WHERE c.oid = pg_get_serial_sequence(%s, %s)::regclass
 """
 
 
-def move_sequences(
+def sequence_moves(
     conn: psycopg.Connection[Any], schema: Schema, existing: dict[str, int]
-) -> list[str]:
-    """setval each identity or serial sequence of a table holding rows to the
-    column's largest value where that value is not behind the sequence; one line
-    per sequence moved, ordered by table."""
-    moved = []
+) -> dict[str, int]:
+    """The value to setval each identity or serial sequence of a table holding rows
+    to (the column's largest value, where that value is not behind the sequence),
+    by the sequence's quoted name, read and not yet made: a setval is not rolled
+    back, so it is made once every refusal up front is past (:func:`move_sequences`);
+    until then :func:`check_room` and :func:`upcoming_numbers` read the sequence
+    where it will stand."""
+    moves = {}
     for ent in sorted(schema.entities, key=lambda e: e.table):
         if not existing.get(ent.table):
             continue
@@ -71,16 +77,38 @@ def move_sequences(
                     f"row can be numbered; raise the sequence's max: to {row[0]} or more (or "
                     f"delete the rows above {maximum}), then seed again"
                 )
-            conn.execute("SELECT setval(%s::regclass, %s)", (sequence, row[0]))
+            moves[sequence] = int(row[0])
+    return moves
+
+
+def move_sequences(
+    conn: psycopg.Connection[Any], schema: Schema, moves: dict[str, int]
+) -> list[str]:
+    """setval each sequence of ``moves`` (see :func:`sequence_moves`); one line per
+    sequence moved, ordered by table."""
+    moved = []
+    for ent in sorted(schema.entities, key=lambda e: e.table):
+        for col in ent.columns:
+            if not (col.identity or col.serial):
+                continue
+            found = conn.execute(_SEQUENCE_SQL, (qualified_ident(ent.table), col.name)).fetchone()
+            if found is None or found[0] not in moves:
+                continue
+            sequence, shown = found[:2]
+            conn.execute("SELECT setval(%s::regclass, %s)", (sequence, moves[sequence]))
             moved.append(
-                f"moved sequence {shown} to {row[0]}: {ent.table}.{col.name} holds up to {row[0]}"
+                f"moved sequence {shown} to {moves[sequence]}: {ent.table}.{col.name} holds "
+                f"up to {moves[sequence]}"
             )
     return moved
 
 
-def check_room(conn: psycopg.Connection[Any], schema: Schema, wanted: dict[str, int]) -> None:
+def check_room(
+    conn: psycopg.Connection[Any], schema: Schema, wanted: dict[str, int], moves: dict[str, int]
+) -> None:
     """SeedError, before any insert, when an identity or serial sequence (not a
-    cycling one) cannot number the rows ``wanted`` of its table from where it is."""
+    cycling one) cannot number the rows ``wanted`` of its table from where it is,
+    or where ``moves`` will set it (see :func:`sequence_moves`)."""
     short = []
     for ent in sorted(schema.entities, key=lambda e: e.table):
         rows = wanted.get(ent.table, 0)
@@ -93,9 +121,7 @@ def check_room(conn: psycopg.Connection[Any], schema: Schema, wanted: dict[str, 
             if found is None or found[5]:
                 continue
             sequence, shown, increment, maximum, minimum, _ = found
-            state = conn.execute(f"SELECT last_value, is_called FROM {sequence}").fetchone()
-            assert state is not None
-            last, called = state
+            last, called = _state(conn, sequence, moves)
             # (in Python: last_value + increment may be past bigint)
             upcoming = last + increment if called else last
             if increment > 0:
@@ -117,15 +143,23 @@ def check_room(conn: psycopg.Connection[Any], schema: Schema, wanted: dict[str, 
 
 
 def upcoming_numbers(
-    conn: psycopg.Connection[Any], table: str, column: str
+    conn: psycopg.Connection[Any], table: str, column: str, moves: dict[str, int]
 ) -> tuple[str, int, int] | None:
     """(the sequence as named, the next number it gives, its increment) of an identity
-    or serial column that does not cycle, read before any insert; else None."""
+    or serial column that does not cycle, read before any insert (where ``moves``
+    will set it); else None."""
     found = conn.execute(_SEQUENCE_SQL, (qualified_ident(table), column)).fetchone()
     if found is None or found[5]:
         return None
     sequence, shown, increment = found[:3]
-    state = conn.execute(f"SELECT last_value, is_called FROM {sequence}").fetchone()
-    assert state is not None
-    last, called = state
+    last, called = _state(conn, sequence, moves)
     return shown, last + increment if called else last, increment
+
+
+def _state(conn: psycopg.Connection[Any], sequence: str, moves: dict[str, int]) -> tuple[int, bool]:
+    """(last_value, is_called) of ``sequence``, as ``moves`` will set it if it does."""
+    if sequence in moves:
+        return moves[sequence], True
+    state = conn.execute(f"SELECT last_value, is_called FROM {sequence}").fetchone()  # type: ignore[arg-type]
+    assert state is not None
+    return int(state[0]), bool(state[1])
