@@ -26,7 +26,22 @@ def column_key(ent: Entity, column: str) -> str:
 
 
 def column_lines(schema: Schema, ent: Entity, col: Column, imp: Imports) -> list[str]:
-    """``attribute: Mapped[...] = mapped_column(...)``: the lines of ``col`` in its class."""
+    """``attribute: Mapped[...] = mapped_column(...)``: the lines of ``col`` in its class
+    (``imp.column_lines`` remembers them; the caller must not change the list)."""
+    if col.serial:  # its sequence and default are named after the table
+        return _column_lines(schema, ent, col, imp)
+    # Everything else the lines depend on besides the column itself: its own foreign
+    # key, and whether it is a lone primary key (``_serial_by_accident``). Equal
+    # columns recur across tables (a mixin's timestamps, ``id``, ``name``): hashing
+    # one is a tenth of laying it out again.
+    key = (col, _single_fk(ent, col), col.primary_key and len(ent.primary_key.columns) == 1)
+    found = imp.column_lines.get(key)
+    if found is None:
+        found = imp.column_lines[key] = _column_lines(schema, ent, col, imp)
+    return found
+
+
+def _column_lines(schema: Schema, ent: Entity, col: Column, imp: Imports) -> list[str]:
     annotation = column_annotation(col, imp)
     attribute = col.attribute or col.name
     args, kwargs = column_arguments(schema, ent, col, imp)

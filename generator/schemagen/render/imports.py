@@ -40,6 +40,9 @@ class Imports:
     #: of a 2,000-table schema share about 200 type objects. Their imports were
     #: made with the first one.
     type_exprs: Memo[ColumnType, Expr] = field(default_factory=dict)
+    #: The lines written for each distinct column (``columns.column_lines``), with
+    #: what they depend on besides it; their imports were made with the first one.
+    column_lines: dict[tuple[object, ...], list[str]] = field(default_factory=dict)
 
     def name(self, module: str, name: str) -> str:
         """Import ``name`` from ``module``; return the name to use in code."""
