@@ -5,7 +5,9 @@ Prints, and asserts nothing (numbers only, no timed test):
 1. seed throughput: the flagship seeded with 1,000,000 ``products`` (goal: under
    30 s for the products), rows per second per table;
 2. each flagship index's speedup on its declared queries (``prove``), with the
-   trigram title search's speedup next to its goal (at least 50x the scan).
+   trigram title search's speedup next to its goal (at least 50x the scan), and
+   for each trigram search the two sides measured again alternating, run for
+   run, with where the time goes (benchmarks/trigram_detail.py).
 
 It starts its own throwaway PostgreSQL (tests/pgcluster.py), as the test suite does.
 
@@ -35,6 +37,7 @@ from schemagen.prove.explain import prove_query  # noqa: E402
 from schemagen.prove.run import prove_connection  # noqa: E402
 from schemagen.seed.run import seed_connection  # noqa: E402
 from schemagen.validate.pipeline import load_schema  # noqa: E402
+from trigram_detail import detail  # noqa: E402
 
 GOAL_SECONDS = 30.0
 TRIGRAM_GOAL = 50.0
@@ -156,6 +159,8 @@ def _speedups(cluster: Any, project: Any, loaded: Any, products: int, rows: int)
         print(f"  trigram title search WHERE {trigram.query.split(' WHERE ', 1)[-1]} "
               f"({found[0]:,} of {products:,} titles match): "
               f"{trigram.speedup:.0f}x the scan; goal >= {TRIGRAM_GOAL:.0f}x: {verdict}")
+        for line in detail(conn, trigram.table, trigram.index, trigram.query):
+            print(f"    {line}")
     # For comparison, not declared: the same words as one phrase. Its trigrams span
     # the words, and the ones at a word's start ('  h', ' ho') are in most titles.
     for phrase in ("charcoal hoodie", "merino beanie"):
