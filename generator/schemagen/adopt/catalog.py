@@ -262,6 +262,79 @@ WHERE c.relnamespace IN {SCHEMAS_READ} AND c.relispartition
 ORDER BY 1, 2, 3
 """
 
+# What calls a function of a schema not read, or of an extension made in another
+# schema than public (the language makes an extension in the default schema, and no
+# revision makes that schema): the function is not made by the project, so a fresh
+# upgrade would fail at that index, default, check, view, ... PostgreSQL records each
+# call in pg_depend (an exclusion constraint's on its index); a partition's copies and
+# an extension's own objects are left out, and a trigger's own function is
+# adopt.routines' (its WHEN's calls are here).
+_FOREIGN_CALLS_SQL = f"""
+SELECT DISTINCT o.kind, o.name,
+       'calls ' || p.oid::regprocedure::text || CASE WHEN x.extname IS NULL
+           THEN ' of schema ' || pn.nspname || ', not read (import with --schema '
+                || pn.nspname || ')'
+           ELSE ' of extension ' || x.extname || ', made in schema ' || pn.nspname
+                || ' (the language makes an extension in the default schema)' END
+FROM pg_depend d
+JOIN pg_proc p ON d.refclassid = 'pg_proc'::regclass AND p.oid = d.refobjid
+JOIN pg_namespace pn ON pn.oid = p.pronamespace
+LEFT JOIN pg_depend xd ON xd.classid = 'pg_proc'::regclass AND xd.objid = p.oid
+                      AND xd.deptype = 'e'
+LEFT JOIN pg_extension x ON x.oid = xd.refobjid
+CROSS JOIN LATERAL (
+    SELECT CASE WHEN c.relkind NOT IN ('i', 'I') THEN 'partition key of table'
+                WHEN EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid
+                             AND k.conrelid = t.oid AND k.contype = 'x')
+                THEN 'exclusion constraint' ELSE 'index' END,
+           CASE WHEN c.relkind IN ('i', 'I') THEN c.relname || ' on ' ELSE '' END
+           || {_TABLE}, t.oid
+    FROM pg_class c LEFT JOIN pg_index i ON i.indexrelid = c.oid
+    JOIN pg_class t ON t.oid = coalesce(i.indrelid, c.oid)
+    WHERE d.classid = 'pg_class'::regclass AND c.oid = d.objid
+    UNION ALL
+    SELECT CASE WHEN a.attgenerated <> '' THEN 'generated column'
+                ELSE 'default of column' END, {_TABLE} || '.' || a.attname, t.oid
+    FROM pg_attrdef ad JOIN pg_class t ON t.oid = ad.adrelid
+    JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
+    WHERE d.classid = 'pg_attrdef'::regclass AND ad.oid = d.objid
+    UNION ALL
+    SELECT 'check', k.conname || ' on ' || {_TABLE}, t.oid
+    FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid
+    WHERE d.classid = 'pg_constraint'::regclass AND k.oid = d.objid
+    UNION ALL
+    SELECT CASE t.relkind WHEN 'm' THEN 'materialized view' ELSE 'view' END, {_TABLE}, t.oid
+    FROM pg_rewrite r JOIN pg_class t ON t.oid = r.ev_class
+    WHERE d.classid = 'pg_rewrite'::regclass AND r.oid = d.objid
+    UNION ALL
+    SELECT 'trigger', g.tgname || ' on ' || {_TABLE}, t.oid
+    FROM pg_trigger g JOIN pg_class t ON t.oid = g.tgrelid
+    WHERE d.classid = 'pg_trigger'::regclass AND g.oid = d.objid AND g.tgfoid <> p.oid
+    UNION ALL
+    SELECT 'policy', po.polname || ' on ' || {_TABLE}, t.oid
+    FROM pg_policy po JOIN pg_class t ON t.oid = po.polrelid
+    WHERE d.classid = 'pg_policy'::regclass AND po.oid = d.objid
+    UNION ALL
+    SELECT 'domain', {QUALIFIED_KEY.format(ns="y.typnamespace", name="y.typname")}, y.oid
+    FROM pg_constraint k JOIN pg_type y ON y.oid = k.contypid
+    WHERE d.classid = 'pg_constraint'::regclass AND k.oid = d.objid
+    UNION ALL
+    SELECT 'domain', {QUALIFIED_KEY.format(ns="y.typnamespace", name="y.typname")}, y.oid
+    FROM pg_type y
+    WHERE d.classid = 'pg_type'::regclass AND y.oid = d.objid
+) o(kind, name, owner)
+WHERE d.deptype = 'n' AND pn.nspname NOT IN ('pg_catalog', 'information_schema')
+  -- an extension's function, read or not, where CREATE EXTENSION does not make it
+  -- (the migration's current schema, public)
+  AND (x.extname IS NULL AND p.pronamespace NOT IN {SCHEMAS_READ}
+       OR x.extname IS NOT NULL AND pn.nspname <> 'public')
+  AND o.owner NOT IN (SELECT e.objid FROM pg_depend e WHERE e.deptype = 'e')
+  AND (o.owner IN (SELECT c.oid FROM pg_class c WHERE c.relnamespace IN {SCHEMAS_READ}
+                   AND NOT c.relispartition)
+       OR o.owner IN (SELECT y.oid FROM pg_type y WHERE y.typnamespace IN {SCHEMAS_READ}))
+ORDER BY 1, 2, 3
+"""
+
 _DATABASE_SQL = """
 SELECT current_database(), current_schema(),
        ARRAY(SELECT nspname FROM pg_namespace
@@ -358,6 +431,9 @@ class Catalog:
     #: (partition, kind, name, definition) of what a partition holds of its own that
     #: the language says of its table alone (_PARTITION_OWN_SQL)
     partition_own: list[tuple[str, str, str, str]] = field(default_factory=list)
+    #: (kind, name, what it calls) of what calls a function the project will not make
+    #: (_FOREIGN_CALLS_SQL)
+    foreign_calls: list[tuple[str, str, str]] = field(default_factory=list)
     routines: Routines = field(default_factory=Routines)
 
 
@@ -422,6 +498,8 @@ def read_catalog(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -
         catalog.objects = [(kind, name) for kind, name in cur.fetchall() if kind != "trigger"]
         cur.execute(_PARTITION_OWN_SQL, read)
         catalog.partition_own = [tuple(row) for row in cur.fetchall()]
+        cur.execute(_FOREIGN_CALLS_SQL, read)
+        catalog.foreign_calls = [tuple(row) for row in cur.fetchall()]
     catalog.routines = read_routines(conn, schemas)
     return catalog
 

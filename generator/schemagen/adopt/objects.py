@@ -72,6 +72,8 @@ class ObjectReport(PartitionMapping):
         for kind, name in self.catalog.objects:
             if kind != "function":
                 self.report(kind, name)
+        for kind, name, calls in self.catalog.foreign_calls:
+            self.report(kind, name, calls)
 
     def _standalone_sequences(self) -> list[str]:
         """Sequences that belong to no column, as ``sequences:`` can name them."""
