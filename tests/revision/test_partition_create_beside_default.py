@@ -11,8 +11,11 @@ DEFAULT one; rows of the bound in the DEFAULT partition stop the drops revision.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import psycopg
+import pytest
 from migration_harness import Case, alembic, assert_matches_models
 from payments_schema import LEDGER
 from pgcluster import PgCluster
@@ -20,6 +23,8 @@ from revision_steps import (
     FirstRevision,
     at_first_revision,
     drops_plan,
+    listed_ids,
+    refused,
     revision_plan,
     rows_by_partition,
     upgrade_failure,
@@ -257,8 +262,12 @@ def test_rows_of_the_new_bound_in_the_default_partition_stop_it_before_anything_
     assert (
         "partition payments_2025_q2 cannot be made with its bound FOR VALUES FROM "
         "('2025-04-01') TO ('2025-07-01'): 30 rows of DEFAULT partition payments_rest are "
-        "inside it; nothing was changed" in message
+        "inside it, and PostgreSQL makes no partition while its DEFAULT partition holds rows "
+        "of its bound; nothing was changed. To see them, list them with: SELECT * FROM "
+        "payments_rest WHERE coalesce(((paid_on IS NOT NULL) AND (paid_on >= '2025-04-01') "
+        "AND (paid_on < '2025-07-01')), false); to keep them" in message
     ), message
+    assert "or change the bound in the schema, then run the migration again" in message
     assert pg.sql(CHECKS, first.db).strip() == ""
     assert pg.sql(counts, first.db).strip() == before
     assert pg.sql("SELECT version_num FROM alembic_version", first.db).strip() == "000"
@@ -266,6 +275,75 @@ def test_rows_of_the_new_bound_in_the_default_partition_stop_it_before_anything_
         "DELETE FROM payments WHERE paid_on >= '2025-04-01' AND paid_on < '2025-07-01'", first.db
     )
     _made_beside(pg, first, "payments", "payments_rest", "payments_2025_q2", counts)
+
+
+Q3 = "      payments_2025_q3: {from: 2025-07-01, to: 2025-10-01}\n"
+#: 30 rows of the third quarter in the DEFAULT partition, ids repeated, NULL amounts
+Q3_HELD = (
+    "INSERT INTO payments SELECT g % 7, date '2025-08-01' + g, NULL FROM generate_series(1, 30) g"
+)
+#: every row, in one order: what a move of rows must keep
+CONTENTS = "SELECT md5(string_agg(p::text, ',' ORDER BY p::text)) FROM payments p"
+
+
+def _statements(message: str, start: str, end: str) -> str:
+    """The statements ``message`` gives between ``start`` and ``end`` (it must)."""
+    found = re.search(re.escape(start) + r" (.*?)" + re.escape(end), message)
+    assert found, message
+    return found[1]
+
+
+def test_rows_of_a_later_partition_s_bound_stop_it_keeping_the_checks_made_before_it(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """Two quarters made beside payments_rest, which holds 30 rows of the second one
+    (payments_2025_q3's). The drops revision makes and validates payments_2025_q2's check,
+    then stops at payments_2025_q3's count: each step commits, so the first check stays,
+    validated, and refuses a row of the second quarter meanwhile, which the message says
+    (naming it and the statement that drops it) rather than that nothing was changed. It
+    lists the 30 rows, and its statements move them: set aside and deleted, the revision
+    run again (it skips the kept check's validation: payments_rest read 3 times, not 4),
+    then put back through payments, where PostgreSQL routes them to payments_2025_q3;
+    every row kept, byte for byte."""
+    case = Case("two", {"schema.yaml": PAYMENTS % ""}, {"schema.yaml": PAYMENTS % (Q2 + Q3)})
+    first = at_first_revision(pg, case, tmp_path, f"{PAYMENT_ROWS}; {Q3_HELD}")
+    counts = rows_by_partition("payments", "amount")
+    before = pg.sql(counts, first.db).strip()
+    assert before == "payments_2025_q1=900/180 payments_rest=3430/1180", before
+    contents = pg.sql(CONTENTS, first.db).strip()
+    message = upgrade_failure(first)
+    assert (
+        "partition payments_2025_q3 cannot be made with its bound FOR VALUES FROM "
+        "('2025-07-01') TO ('2025-10-01'): 30 rows of DEFAULT partition payments_rest are "
+        "inside it, and PostgreSQL makes no partition while its DEFAULT partition holds rows "
+        "of its bound; nothing else was changed, but the checks that steps of this revision "
+        "before it made are kept, validated (its rerun skips them; meanwhile each refuses "
+        "rows of its bound): payments_rest.payments_2025_q2_move_bound (to give the change "
+        "up instead, drop them: ALTER TABLE payments_rest DROP CONSTRAINT "
+        "payments_2025_q2_move_bound). To see them, list them with:" in message
+    ), message
+    third = "SELECT string_agg(id::text, ',' ORDER BY id) FROM payments WHERE paid_on >= "
+    third += "'2025-07-01' AND paid_on < '2025-10-01'"
+    assert listed_ids(pg, first.db, message) == pg.sql(third, first.db).strip()
+    assert pg.sql(CHECKS, first.db).strip() == "payments_rest.payments_2025_q2_move_bound"
+    assert pg.sql(counts, first.db).strip() == before
+    assert pg.sql("SELECT version_num FROM alembic_version", first.db).strip() == "000"
+    second = "INSERT INTO payments VALUES (1, '2025-05-05', 1)"
+    assert refused(first.url, second, psycopg.errors.CheckViolation)
+    pg.sql(_statements(message, "set them aside with:", "; run the migration again"), first.db)
+    read = _reads(pg, first.db, "payments")
+    alembic(first.root, first.url, "upgrade", "001")
+    reads = _reads(pg, first.db, "payments")
+    assert reads == {**read, "payments_rest": read["payments_rest"] + 3}, (read, reads)
+    alembic(first.root, first.url, "upgrade", "head")
+    back = "put them back (PostgreSQL routes them to payments_2025_q3) with:"
+    pg.sql(_statements(message, back, ". Or delete them"), first.db)
+    assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
+    assert pg.sql(CHECKS, first.db).strip() == ""
+    after = pg.sql(counts, first.db).strip()
+    assert after == "payments_2025_q1=900/180 payments_2025_q3=30/30 payments_rest=3400/1150"
+    assert pg.sql(CONTENTS, first.db).strip() == contents
+    assert pg.sql("SELECT count(*) FROM pg_tables WHERE tablename LIKE '%held'", first.db) == "0\n"
 
 
 #: rows of the second quarter (payments_2025_q2's, which the upgrade drops with them)
@@ -328,3 +406,55 @@ def test_a_downgrade_making_a_partition_again_beside_a_default_partition_reads_n
     assert pg.sql(CHECKS, first.db).strip() == ""
     assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
     assert pg.sql(counts, first.db).strip() == kept
+
+
+def test_rows_written_to_the_default_partition_since_the_upgrade_stop_its_downgrade(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """After the upgrade drops payments_2025_q2, 20 rows of the second quarter (NULL
+    amounts, ids repeated) go to payments_rest: the online revision's downgrade stops at
+    its count before anything is made, saying which rows, how to move them, and nothing
+    of a schema to change (it is a downgrade); the database stays at head. Moved as it
+    says, the downgrade runs and PostgreSQL routes them to payments_2025_q2 made again."""
+    case = Case(
+        "dropped",
+        {"schema.yaml": PAYMENTS % Q2},
+        {"schema.yaml": PAYMENTS % ""},
+        destructive=True,
+    )
+    first = at_first_revision(pg, case, tmp_path, f"{PAYMENT_ROWS}; {Q2_ROWS}")
+    alembic(first.root, first.url, "upgrade", "head")
+    pg.sql(
+        "INSERT INTO payments SELECT g % 4, date '2025-05-01' + g, NULL "
+        "FROM generate_series(1, 20) g",
+        first.db,
+    )
+    counts = rows_by_partition("payments", "amount")
+    kept = pg.sql(counts, first.db).strip()
+    assert kept == "payments_2025_q1=900/180 payments_rest=3420/1170", kept
+    contents = pg.sql(CONTENTS, first.db).strip()
+    with pytest.raises(Exception) as failed:
+        alembic(first.root, first.url, "downgrade", "000")
+    message = " ".join(str(failed.value).split("[SQL:")[0].split())
+    assert (
+        "partition payments_2025_q2 cannot be made with its bound FOR VALUES FROM "
+        "('2025-04-01') TO ('2025-07-01'): 20 rows of DEFAULT partition payments_rest are "
+        "inside it, and PostgreSQL makes no partition while its DEFAULT partition holds rows "
+        "of its bound; nothing was changed. To see them, list them with:" in message
+    ), message
+    assert "Or delete them, then run the migration again" in message, message
+    second = "SELECT string_agg(id::text, ',' ORDER BY id) FROM payments WHERE paid_on >= "
+    second += "'2025-04-01' AND paid_on < '2025-07-01'"
+    assert listed_ids(pg, first.db, message) == pg.sql(second, first.db).strip()
+    assert pg.sql("SELECT version_num FROM alembic_version", first.db).strip() == "002"
+    assert pg.sql(CHECKS, first.db).strip() == ""
+    assert pg.sql(counts, first.db).strip() == kept
+    pg.sql(_statements(message, "set them aside with:", "; run the migration again"), first.db)
+    alembic(first.root, first.url, "downgrade", "000")
+    back = "put them back (PostgreSQL routes them to payments_2025_q2) with:"
+    pg.sql(_statements(message, back, ". Or delete them"), first.db)
+    assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
+    after = pg.sql(counts, first.db).strip()
+    assert after == "payments_2025_q1=900/180 payments_2025_q2=20/20 payments_rest=3400/1150"
+    assert pg.sql(CONTENTS, first.db).strip() == contents
+    assert pg.sql(CHECKS, first.db).strip() == ""

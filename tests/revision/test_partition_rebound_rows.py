@@ -178,10 +178,17 @@ def test_rows_in_the_way_of_a_partition_rebound_with_one_under_it_stop_it(
     message = upgrade_failure(first)
     assert (
         "partition events_2025 cannot take its new bound FOR VALUES FROM ('2025-01-01') TO "
-        "('2025-08-01') with its rows: 7 of its rows are outside it; nothing was changed" in message
+        "('2025-08-01') with its rows: 7 of its rows are outside it; nothing else was "
+        "changed, but the checks that steps of this revision before it made are kept, "
+        "validated (its rerun skips them; meanwhile each refuses rows of its bound): "
+        "events_2025_a.events_2025_a_move_bound, events_2025_rest.events_2025_a_move_bound "
+        "(to give the change up instead, drop them: ALTER TABLE events_2025_a DROP "
+        "CONSTRAINT events_2025_a_move_bound; ALTER TABLE events_2025_rest DROP CONSTRAINT "
+        "events_2025_a_move_bound): move or delete those rows" in message
     ), message
     # as it was but the check of events_2025_a and that of the DEFAULT sub-partition
-    # beside it, both validated, which the rerun takes as made
+    # beside it, both validated, which the rerun takes as made (the message says so:
+    # before, it said that nothing was changed)
     assert _state(pg, first.db)[:4] == state[:4]
     assert sorted(pg.sql(CHECKS, first.db).split()) == ["events_2025_a", "events_2025_rest"]
     pg.sql("DELETE FROM events WHERE day >= '2025-08-01' AND day < '2026-01-01'", first.db)

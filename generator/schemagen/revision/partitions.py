@@ -311,14 +311,14 @@ def _(operation: AddBoundCheck, state: Schema) -> list[Stmt | Guarded]:
     # each step idempotent (outside a transaction): made where missing, validated where not
     if operation.made:  # the partition is not there yet: the DEFAULT partition's check alone
         kept_out = _KeptOut(operation)
-        add = f" DECLARE n bigint; BEGIN {kept_out.refused}{kept_out.add}END "
+        add = f" DECLARE n bigint;{_KEPT_VARS} BEGIN {kept_out.refused}{kept_out.add}END "
         return [execute(do_block(add)), *kept_out.validated()]
     if operation.condition() is not None:
         return _new_bound_check(operation)
     table = quote_table(partition_table(operation.parent, operation.partition))
     rel = f"to_regclass({sql_literal(table)})"
     kept_out = _KeptOut(operation)
-    declared = " DECLARE n bigint;" if kept_out.refused else ""
+    declared = f" DECLARE n bigint;{_KEPT_VARS}" if kept_out.refused else ""
     add = (
         f"{declared} BEGIN {kept_out.refused}IF pg_get_partition_constraintdef({rel}) "
         f"IS NOT NULL AND NOT ({_check_found(operation)}) THEN EXECUTE format("
@@ -334,11 +334,48 @@ def _(operation: AddBoundCheck, state: Schema) -> list[Stmt | Guarded]:
     ]
 
 
-#: What a failed check says after its count of rows.
+#: What a failed check says after its count of rows and what was changed (:data:`_CHANGED`).
 _AFTER = (
-    "; nothing was changed: move or delete those rows, or change the bound in the "
-    "schema, then run the migration again"
+    ": move or delete those rows, or change the bound in the schema, then run the migration again"
 )
+
+#: SQL: what a failed step leaves changed, once :func:`_kept` has set its variables
+#: (named so that no column of a user's table takes their place in a query).
+#: Each step of the revision commits on its own, so the checks earlier steps made and
+#: validated stay where a later one fails: the rerun finds them (made and validated: it
+#: skips both) and goes on from the step that failed.
+_CHANGED = (
+    "CASE WHEN schemagen_kept IS NULL THEN 'nothing was changed' ELSE 'nothing else was "
+    "changed, but the checks that steps of this revision before it made are kept, "
+    "validated (its rerun skips them; meanwhile each refuses rows of its bound): ' || "
+    "schemagen_kept || ' (to give the change up instead, drop them: ' || schemagen_drops "
+    "|| ')' END"
+)
+
+
+#: The variables :func:`_kept` sets, declared in each block that calls it.
+_KEPT_VARS = " schemagen_kept text; schemagen_drops text;"
+
+#: The names :func:`bound_check_name` gives, as a LIKE pattern.
+_MOVE_BOUND_LIKE = "%\\_move\\_bound"
+
+
+def _kept(operation: AddBoundCheck) -> str:
+    """SQL setting ``schemagen_kept`` to the checks of moves and creates (``*_move_bound``)
+    that the partitions of the operation's table hold of their own, other than its own
+    (dropped where it fails), as ``table.check, ...``, and ``schemagen_drops`` to the
+    statements dropping them; both NULL where there are none (what :data:`_CHANGED`
+    says)."""
+    order = "ORDER BY conrelid::regclass::text, conname"
+    tree = f"pg_partition_tree({sql_literal(quote_table(operation.table))})"
+    return (
+        f"SELECT string_agg(conrelid::regclass || '.' || quote_ident(conname), ', ' {order}), "
+        "string_agg(format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, "
+        f"conname), '; ' {order}) INTO schemagen_kept, schemagen_drops FROM pg_constraint "
+        f"WHERE contype = 'c' AND conislocal AND conname LIKE {sql_literal(_MOVE_BOUND_LIKE)} "
+        f"AND conname <> {sql_literal(operation.name)} AND conrelid IN (SELECT relid FROM "
+        f"{tree}); "
+    )
 
 
 @dataclass(frozen=True)
@@ -361,10 +398,9 @@ class _KeptOut:
         op = self.operation
         if op.excluded() is None or op.held_by:
             return ""
-        also = f" rows of DEFAULT partition {op.beside} are inside it{_AFTER}"
         return (
-            f"{self._count()}IF n > 0 THEN RAISE EXCEPTION USING ERRCODE = 'check_violation', "
-            f"MESSAGE = {sql_literal(self._said())} || n || {sql_literal(also)}; END IF; "
+            f"{self._count()}IF n > 0 THEN {_kept(op)}RAISE EXCEPTION USING ERRCODE = "
+            f"'check_violation', MESSAGE = {self._message()}; END IF; "
         )
 
     @property
@@ -395,14 +431,12 @@ class _KeptOut:
             return []
         table, check = self._table(), quote_name(op.name)
         undo_own = f"{undo_own}{check}; " if undo_own else ""
-        inside = f" rows of DEFAULT partition {op.beside} are inside it{_AFTER}"
-        inside += ". PostgreSQL said: "
         validate = (
-            f" DECLARE n bigint; e text; BEGIN BEGIN ALTER TABLE {table} VALIDATE "
-            f"CONSTRAINT {check}; RETURN; EXCEPTION WHEN check_violation THEN e := SQLERRM; "
-            f"{self._count()}END; {undo_own}{self.undo()}COMMIT; RAISE EXCEPTION "
-            f"USING ERRCODE = 'check_violation', MESSAGE = {sql_literal(self._said())} || n || "
-            f"{sql_literal(inside)} || e; END "
+            f" DECLARE n bigint; e text;{_KEPT_VARS} BEGIN BEGIN ALTER TABLE {table} "
+            f"VALIDATE CONSTRAINT {check}; RETURN; EXCEPTION WHEN check_violation THEN "
+            f"e := SQLERRM; {self._count()}END; {undo_own}{self.undo()}COMMIT; {_kept(op)}"
+            f"RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = {self._message()} "
+            "|| '. PostgreSQL said: ' || e; END "
         )
         found = _check_found(op, " AND NOT convalidated", on=table)
         return [Guarded(found, (execute(do_block(validate)),))]
@@ -415,6 +449,42 @@ class _KeptOut:
         """Its rows of the bound, counted into ``n``."""
         condition = self.operation.excluded()
         return f"SELECT count(*) INTO n FROM {self._table()} WHERE coalesce({condition}, false); "
+
+    def _message(self) -> str:
+        """What a refusal says, as SQL (after :func:`_kept`, with the count in ``n``):
+        the partition, the rows of the DEFAULT partition in its bound, what is changed,
+        and what to do."""
+        op = self.operation
+        inside = f" rows of DEFAULT partition {op.beside} are inside it"
+        if op.made:
+            inside += (
+                ", and PostgreSQL makes no partition while its DEFAULT partition holds "
+                "rows of its bound"
+            )
+        said, to_do = sql_literal(self._said()), sql_literal(self._to_do())
+        return f"{said} || n || {sql_literal(inside + '; ')} || {_CHANGED} || {to_do}"
+
+    def _to_do(self) -> str:
+        """What a refusal tells the user to do with the rows: for a partition made beside
+        the DEFAULT partition, the query that lists them, and the statements that set
+        them aside and put them back, through the parent, once the partition is made
+        (PostgreSQL routes them there)."""
+        op = self.operation
+        if not op.made:
+            return _AFTER
+        where = f"WHERE coalesce({op.excluded()}, false)"
+        parent = quote_table(op.parent)
+        held = op.partition.encode()[:58].decode(errors="ignore") + "_held"
+        aside = quote_table(partition_table(op.table, held))
+        schema = ", or change the bound in the schema" if op.stage == "drops" else ""
+        return (
+            f". To see them, list them with: SELECT * FROM {self._table()} {where}; to keep "
+            f"them, move them into {op.partition} once it is made: set them aside with: "
+            f"CREATE TABLE {aside} AS SELECT * FROM {parent} {where}; DELETE FROM {parent} "
+            f"{where}; run the migration again, then put them back (PostgreSQL routes them "
+            f"to {op.partition}) with: INSERT INTO {parent} SELECT * FROM {aside}; DROP "
+            f"TABLE {aside}. Or delete them{schema}, then run the migration again"
+        )
 
     def _said(self) -> str:
         """What a refusal says before the count."""
@@ -436,8 +506,8 @@ def _new_bound_check(operation: AddBoundCheck) -> list[Stmt | Guarded]:
     they are new to it: :attr:`~AddBoundCheck.above`), with the DEFAULT partition's
     beside it (:class:`_KeptOut`). Where its VALIDATE fails, its rows outside them are
     counted, and both checks are dropped again (committed, in the block: the drops
-    revision runs outside a transaction) so that the failure leaves the database as it
-    was."""
+    revision runs outside a transaction) so that the step leaves the database as it
+    was; the message names the checks earlier steps made and keep (:data:`_CHANGED`)."""
     condition = operation.condition()
     assert condition is not None
     name = operation.partition
@@ -450,29 +520,29 @@ def _new_bound_check(operation: AddBoundCheck) -> list[Stmt | Guarded]:
         f"{sql_literal(condition)})"
     )
     add = (
-        f" DECLARE n bigint; BEGIN {kept_out.refused}IF NOT ({_check_found(operation)}) THEN "
+        f" DECLARE n bigint;{_KEPT_VARS} BEGIN {kept_out.refused}IF NOT "
+        f"({_check_found(operation)}) THEN "
         f"EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I CHECK (%s) NOT VALID', {rel}, "
         f"{sql_literal(operation.name)}, {made}); END IF; {kept_out.add}END "
     )
     said = f"partition {name} cannot move with its rows: "
-    outside = (
-        f" of its rows are outside the bounds of the partitions above it where it goes{_AFTER}"
-    )
+    outside = " of its rows are outside the bounds of the partitions above it where it goes"
     if operation.bound is not None:
         bound = operation.bound.bound_sql()
         said = f"partition {name} cannot take its new bound {bound} with its rows: "
-        outside = f" of its rows are outside it{_AFTER}"
+        outside = " of its rows are outside it"
         if operation.above:
-            outside = f" of its rows are outside it or the bounds above it where it goes{_AFTER}"
-    outside += ". PostgreSQL said: "
+            outside = " of its rows are outside it or the bounds above it where it goes"
+    after = sql_literal(f"{_AFTER}. PostgreSQL said: ")
     undo_own = f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS "
     validate = (
-        f" DECLARE n bigint; e text; BEGIN BEGIN ALTER TABLE {table} VALIDATE CONSTRAINT "
-        f"{check}; RETURN; EXCEPTION WHEN check_violation THEN e := SQLERRM; "
-        f"SELECT count(*) INTO n FROM {table} WHERE NOT coalesce({condition}, false); END; "
-        f"{undo_own}{check}; {kept_out.undo()}COMMIT; RAISE EXCEPTION USING "
-        f"ERRCODE = 'check_violation', MESSAGE = {sql_literal(said)} || n || "
-        f"{sql_literal(outside)} || e; END "
+        f" DECLARE n bigint; e text;{_KEPT_VARS} BEGIN BEGIN ALTER TABLE {table} "
+        f"VALIDATE CONSTRAINT {check}; RETURN; EXCEPTION WHEN check_violation THEN "
+        f"e := SQLERRM; SELECT count(*) INTO n FROM {table} WHERE NOT "
+        f"coalesce({condition}, false); END; {undo_own}{check}; {kept_out.undo()}COMMIT; "
+        f"{_kept(operation)}RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = "
+        f"{sql_literal(said)} || n || {sql_literal(outside + '; ')} || {_CHANGED} || "
+        f"{after} || e; END "
     )
     return [
         execute(do_block(add)),
