@@ -69,7 +69,10 @@ _VIEW_KEY = "_schemagen_ddl_view"
 def _ddl_view(schema: Schema) -> Schema:
     db_names = {en.name: en.db_name for en in schema.enums}
     enums = sorted_named(_enum_view(en) for en in schema.enums)
-    entities = sorted_named(_entity_view(ent, db_names) for ent in schema.entities)
+    # Equal columns recur across tables (a mixin's timestamps, ``id``): each distinct
+    # one's view is made once and shared, as the frozen model allows.
+    columns: dict[Column, Column] = {}
+    entities = sorted_named(_entity_view(ent, db_names, columns) for ent in schema.entities)
     database = Database(name="", extensions=tuple(sorted(schema.database.extensions)))
     return Schema(
         database=database,
@@ -194,10 +197,16 @@ def _index_view(ix: Index) -> Index:
     return copy_with(ix, description=None, concurrently=True, serves=())
 
 
-def _entity_view(ent: Entity, db_names: dict[str, str]) -> Entity:
+def _entity_view(ent: Entity, db_names: dict[str, str], columns: dict[Column, Column]) -> Entity:
+    views = []
+    for col in ent.columns:
+        view = columns.get(col)
+        if view is None:
+            view = columns[col] = _column_view(col, db_names)
+        views.append(view)
     return copy_with(
         ent,
-        columns=tuple(_column_view(c, db_names) for c in ent.columns),
+        columns=tuple(views),
         indexes=sorted_named(_index_view(ix) for ix in ent.indexes),
         mixins=(),
         relationships=(),
