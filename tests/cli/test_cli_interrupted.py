@@ -91,3 +91,33 @@ def test_an_interrupt_inside_a_command_called_in_process_exits_130(
     result = CliRunner().invoke(main, ["plan", "--project", str(project)])
     assert (result.exit_code, result.stdout, result.stderr) == (130, "", "\nAborted!\n")
     assert isinstance(result.exception, SystemExit)
+
+
+#: Run the command as ``python -m schemagen.cli`` does, with a SIGINT sent to the
+#: process the moment cli.py imports click: a Ctrl-C that lands while the
+#: interpreter still loads the command (half a second of a loaded machine's start).
+_INTERRUPTED_AT_IMPORT = """
+import builtins, os, runpy, signal, sys
+real = builtins.__import__
+def importing(name, *args, **kwargs):
+    if name == "click" and "click" not in sys.modules:
+        os.kill(os.getpid(), signal.SIGINT)
+    return real(name, *args, **kwargs)
+builtins.__import__ = importing
+sys.argv[0] = "schemagen"
+runpy.run_module("schemagen.cli", run_name="__main__", alter_sys=True)
+"""
+
+
+def test_ctrl_c_while_the_command_loads_exits_130(project: Path) -> None:
+    """Before: a traceback through cli.py's `import click` ending in KeyboardInterrupt,
+    and the process killed by SIGINT (-2), for every command."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _INTERRUPTED_AT_IMPORT, "build", "--project", str(project)],
+        capture_output=True,
+        text=True,
+        preexec_fn=sigint_default,
+        timeout=60,
+    )
+    assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "\nAborted!\n")
+    assert not (project / "generated").exists()
