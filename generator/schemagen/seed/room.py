@@ -10,7 +10,9 @@ seed writes. So every table is sized here in insert order, once (the seed plans
 each table from its sizing: :func:`.plan.plan_table`), a count ``--rows`` shares
 out capped (its children then count its capped rows): the refusal comes before the
 parents' inserts, which a rollback would undo but whose sequence numbers it would
-not give back.
+not give back. For the same reason each table sized here is planned here too (its
+statement built from its sizing as the seed will build it), so that a column seed
+cannot make is refused before the first insert as well.
 
 Where a foreign key picks among its parent's rows (those holding a value in a
 nullable key, a key that fits a narrower column, or one its checks take: see
@@ -112,7 +114,23 @@ def size_tables(
         sizing.tables[ent.table] = sized
         if sized.rows > 0:
             keys.refuse_unpicked(ent, fks)
+            _refuse_unplanned(ctx, ent, sized, deferred[ent.table])
     return sizing
+
+
+def _refuse_unplanned(
+    ctx: TableContext, ent: Entity, sized: SizedTable, deferred: set[str]
+) -> None:
+    """The SeedError the seed's plan of ``ent`` would raise once the tables before it
+    are filled (a column seed cannot make: ``cannot seed stores: a check orders low,
+    a text``), raised before any insert: its statement is planned from its sizing
+    here as it will be then. Not where rows there may leave it room that numbering
+    past them does not (the seed then looks for the gaps: run._plan)."""
+    try:
+        plan_table(ctx, ent, sized.rows, deferred, sized)
+    except SeedError:
+        if not ctx.existing[ent.table] or sized.unique.radix is not None:
+            raise
 
 
 @dataclass(frozen=True)
