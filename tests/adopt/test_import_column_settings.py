@@ -72,7 +72,8 @@ def test_settings_the_language_cannot_hold_are_listed(pg: PgCluster, tmp_path: P
     assert not_expressible(out) == [
         "not expressible: options of column payments.memo: SET STATISTICS 300",
         "not expressible: options of column payments_2024.memo: SET STATISTICS 300, SET "
-        "STORAGE MAIN",
+        "STORAGE MAIN, on partition payments_2024 of payments (the language says a column's "
+        "settings of a table, not of its partitions)",
     ]
 
 

@@ -87,7 +87,11 @@ SELECT {_REL}, a.attname, a.attnum, a.attidentity, a.attgenerated,
          CASE WHEN a.attcompression <> '' THEN 'SET COMPRESSION ' || CASE a.attcompression
               WHEN 'p' THEN 'pglz' ELSE 'lz4' END END,
          CASE WHEN a.attoptions IS NOT NULL
-              THEN 'SET (' || array_to_string(a.attoptions, ', ') || ')' END)
+              THEN 'SET (' || array_to_string(a.attoptions, ', ') || ')' END),
+       -- a partition's table, at the top of its tree (the one the schema declares)
+       CASE WHEN c.relispartition THEN (
+           SELECT {QUALIFIED_KEY.format(ns="r.relnamespace", name="r.relname")}
+           FROM pg_class r WHERE r.oid = pg_partition_root(c.oid)) END
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_type t ON t.oid = a.atttypid
@@ -362,6 +366,8 @@ class ColumnFacts:
     collation: str | None = None
     #: ALTER COLUMN options the language has no word for (``SET STATISTICS 1000``)
     options: str = ""
+    #: the table at the top of a partition's tree; None: not a partition
+    partition_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -468,9 +474,9 @@ def read_catalog(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -
         )
         cur.execute(_COLUMNS_SQL, read)
         numbered: dict[str, dict[int, str]] = {}  # by table: column names by number
-        for table, column, number, identity, generated, collation, options in cur.fetchall():
+        for table, column, number, identity, generated, collation, *more in cur.fetchall():
             catalog.columns[(table, column)] = ColumnFacts(
-                number, identity, generated != "", collation, options
+                number, identity, generated != "", collation, *more
             )
             numbered.setdefault(table, {})[number] = column
         cur.execute(_SEQUENCES_SQL, read)

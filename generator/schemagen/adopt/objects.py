@@ -9,7 +9,7 @@ from collections import Counter
 from typing import Any
 
 from ..model import naming
-from .catalog import RelationFacts
+from .catalog import ColumnFacts, RelationFacts
 from .drafts import bare_name
 from .keys import sequence_spec
 from .partition_trees import PartitionMapping
@@ -42,7 +42,7 @@ class ObjectReport(PartitionMapping):
             self._report_table_options(name, facts)
         for (table, column), column_facts in sorted(self.catalog.columns.items()):
             if column_facts.options:  # a planner's or TOAST's setting, dropped otherwise
-                self.report("options of column", f"{table}.{column}", column_facts.options)
+                self.report("options of column", f"{table}.{column}", _options(table, column_facts))
         for seq in self.catalog.sequences:
             if seq.owner is None and seq.name not in self._standalone_sequences():
                 self.report("sequence", seq.name, "the language needs letters, digits and _")
@@ -100,6 +100,16 @@ class ObjectReport(PartitionMapping):
             where = {"schema": pg_schema} if pg_schema is not None else {}
             specs[bare] = {**where, **sequence_spec(self.shape.sequences[name])}
         return dict(sorted(specs.items()))
+
+
+def _options(table: str, facts: ColumnFacts) -> str:
+    """A column's settings as the DDL says them, and where they are a partition's."""
+    if facts.partition_of is None:
+        return facts.options
+    return (
+        f"{facts.options}, on partition {table} of {facts.partition_of} (the language says "
+        "a column's settings of a table, not of its partitions)"
+    )
 
 
 #: ``RelationFacts.replica_identity`` of USING INDEX an index dropped since.
