@@ -458,3 +458,74 @@ def test_rows_written_to_the_default_partition_since_the_upgrade_stop_its_downgr
     assert after == "payments_2025_q1=900/180 payments_2025_q2=20/20 payments_rest=3400/1150"
     assert pg.sql(CONTENTS, first.db).strip() == contents
     assert pg.sql(CHECKS, first.db).strip() == ""
+
+
+#: a table whose partition key is a column named n, as the revision's blocks name their
+#: count: a query of theirs over the table must read the column
+TALLIES = """
+database: {name: ledger}
+entities:
+  Tally:
+    primary_key: false
+    columns:
+      id: {type: bigint}
+      n: {type: integer, nullable: true}
+      e: {type: text, nullable: true}
+    partition_by: {range: [n]}
+    partitions:
+      tallies_low: {from: 0, to: 100}
+%s      tallies_rest: {default: true}
+"""
+MID = "      tallies_mid: {from: 100, to: 200}\n"
+#: n from 0 to 399 (a tenth NULL), e repeated or NULL: 1,800 rows in tallies_rest, 450
+#: of them in tallies_mid's bound
+TALLY_ROWS = (
+    "INSERT INTO tallies SELECT g % 50, CASE WHEN g % 10 = 0 THEN NULL ELSE g % 400 END, "
+    "CASE WHEN g % 3 = 0 THEN NULL ELSE 'e' || g % 4 END FROM generate_series(1, 2000) g"
+)
+
+
+def test_a_key_column_named_as_the_revision_s_count_is_read_as_the_column(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """tallies is partitioned by a column n (e beside it): the drops revision's count of
+    tallies_rest's rows in tallies_mid's bound, run in a block whose own count is n,
+    counts the column's rows (450), stopping the revision with the count and nothing
+    changed, not with PostgreSQL's 'column reference "n" is ambiguous'; once those rows
+    are gone the revision runs, reading tallies_rest none under lock."""
+    case = Case("n", {"schema.yaml": TALLIES % ""}, {"schema.yaml": TALLIES % MID})
+    first = at_first_revision(pg, case, tmp_path, TALLY_ROWS)
+    counts = rows_by_partition("tallies", "n")
+    before = pg.sql(counts, first.db).strip()
+    assert before == "tallies_low=450/0 tallies_rest=1550/200", before
+    message = upgrade_failure(first)
+    assert (
+        "partition tallies_mid cannot be made with its bound FOR VALUES FROM (100) TO (200): "
+        "450 rows of DEFAULT partition tallies_rest are inside it" in message
+    ), message
+    assert pg.sql(CHECKS, first.db).strip() == ""
+    assert pg.sql(counts, first.db).strip() == before
+    pg.sql("DELETE FROM tallies WHERE n >= 100 AND n < 200", first.db)
+    _made_beside(pg, first, "tallies", "tallies_rest", "tallies_mid", counts)
+
+
+def test_a_key_column_named_as_the_revision_s_count_is_read_as_the_column_when_rebound(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """tallies_low narrowed from 0..100 to 0..50 beside tallies_rest: its check's
+    validation fails on its rows from 50 on, and the block counts them by the column n
+    (225), not its own count n, stopping with the count and no check left."""
+    narrowed = TALLIES.replace("{from: 0, to: 100}", "{from: 0, to: 50}")
+    case = Case("n", {"schema.yaml": TALLIES % ""}, {"schema.yaml": narrowed % ""})
+    first = at_first_revision(pg, case, tmp_path, TALLY_ROWS)
+    counts = rows_by_partition("tallies", "n")
+    before = pg.sql(counts, first.db).strip()
+    outside = "SELECT count(*) FROM tallies_low WHERE n >= 50"
+    assert pg.sql(outside, first.db).strip() == "225"
+    message = upgrade_failure(first)
+    assert (
+        "partition tallies_low cannot take its new bound FOR VALUES FROM (0) TO (50) with its "
+        "rows: 225 of its rows are outside it; nothing was changed" in message
+    ), message
+    assert pg.sql(CHECKS, first.db).strip() == ""
+    assert pg.sql(counts, first.db).strip() == before

@@ -56,6 +56,13 @@ from ..operations.partition import (
 from ..operations.sqlutil import quote_table, sql_literal
 from .render import Guarded, Stmt, execute, render_operation
 
+#: Put first in a block whose queries read a user's table by conditions naming its
+#: columns unqualified (a bound's): a column named as one of the block's variables
+#: (a partition key n) is read as the column, where PL/pgSQL would refuse the query
+#: ('column reference "n" is ambiguous'; measured on PostgreSQL 15). The block's own
+#: variables are read by no such query but as INTO targets, which are variables anyway.
+_USE_COLUMN = " #variable_conflict use_column"
+
 
 @render_operation.register(CreatePartition)
 def _(operation: CreatePartition, state: Schema) -> list[Stmt | Guarded]:
@@ -273,7 +280,8 @@ def _rebound_attach(
         "PostgreSQL said: "
     )
     return (
-        f" DECLARE n bigint; d bigint; BEGIN {attach}; EXCEPTION WHEN check_violation THEN "
+        f"{_USE_COLUMN} DECLARE n bigint; d bigint; BEGIN {attach}; EXCEPTION WHEN "
+        "check_violation THEN "
         f"{counted}RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = "
         f"{sql_literal(message)} || n || {said} || {sql_literal(after)} || SQLERRM; END "
     )
@@ -311,14 +319,15 @@ def _(operation: AddBoundCheck, state: Schema) -> list[Stmt | Guarded]:
     # each step idempotent (outside a transaction): made where missing, validated where not
     if operation.made:  # the partition is not there yet: the DEFAULT partition's check alone
         kept_out = _KeptOut(operation)
-        add = f" DECLARE n bigint;{_KEPT_VARS} BEGIN {kept_out.refused}{kept_out.add}END "
+        declared = f"{_USE_COLUMN} DECLARE n bigint;{_KEPT_VARS}"
+        add = f"{declared} BEGIN {kept_out.refused}{kept_out.add}END "
         return [execute(do_block(add)), *kept_out.validated()]
     if operation.condition() is not None:
         return _new_bound_check(operation)
     table = quote_table(partition_table(operation.parent, operation.partition))
     rel = f"to_regclass({sql_literal(table)})"
     kept_out = _KeptOut(operation)
-    declared = f" DECLARE n bigint;{_KEPT_VARS}" if kept_out.refused else ""
+    declared = f"{_USE_COLUMN} DECLARE n bigint;{_KEPT_VARS}" if kept_out.refused else ""
     add = (
         f"{declared} BEGIN {kept_out.refused}IF pg_get_partition_constraintdef({rel}) "
         f"IS NOT NULL AND NOT ({_check_found(operation)}) THEN EXECUTE format("
@@ -432,7 +441,7 @@ class _KeptOut:
         table, check = self._table(), quote_name(op.name)
         undo_own = f"{undo_own}{check}; " if undo_own else ""
         validate = (
-            f" DECLARE n bigint; e text;{_KEPT_VARS} BEGIN BEGIN ALTER TABLE {table} "
+            f"{_USE_COLUMN} DECLARE n bigint; e text;{_KEPT_VARS} BEGIN BEGIN ALTER TABLE {table} "
             f"VALIDATE CONSTRAINT {check}; RETURN; EXCEPTION WHEN check_violation THEN "
             f"e := SQLERRM; {self._count()}END; {undo_own}{self.undo()}COMMIT; {_kept(op)}"
             f"RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = {self._message()} "
@@ -520,7 +529,7 @@ def _new_bound_check(operation: AddBoundCheck) -> list[Stmt | Guarded]:
         f"{sql_literal(condition)})"
     )
     add = (
-        f" DECLARE n bigint;{_KEPT_VARS} BEGIN {kept_out.refused}IF NOT "
+        f"{_USE_COLUMN} DECLARE n bigint;{_KEPT_VARS} BEGIN {kept_out.refused}IF NOT "
         f"({_check_found(operation)}) THEN "
         f"EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I CHECK (%s) NOT VALID', {rel}, "
         f"{sql_literal(operation.name)}, {made}); END IF; {kept_out.add}END "
@@ -536,7 +545,7 @@ def _new_bound_check(operation: AddBoundCheck) -> list[Stmt | Guarded]:
     after = sql_literal(f"{_AFTER}. PostgreSQL said: ")
     undo_own = f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS "
     validate = (
-        f" DECLARE n bigint; e text;{_KEPT_VARS} BEGIN BEGIN ALTER TABLE {table} "
+        f"{_USE_COLUMN} DECLARE n bigint; e text;{_KEPT_VARS} BEGIN BEGIN ALTER TABLE {table} "
         f"VALIDATE CONSTRAINT {check}; RETURN; EXCEPTION WHEN check_violation THEN "
         f"e := SQLERRM; SELECT count(*) INTO n FROM {table} WHERE NOT "
         f"coalesce({condition}, false); END; {undo_own}{check}; {kept_out.undo()}COMMIT; "
