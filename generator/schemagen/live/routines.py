@@ -47,15 +47,29 @@ _COMMENT = (
 # Keyed as the schema keys them: bare in the current schema, else qualified (the
 # other PostgreSQL schemas the schema's objects live in: %(schemas)s), the name as a
 # table's (QUALIFIED_KEY: public."app.f"() is "app.f"(), apart from app.f()).
+# Aggregates, procedures and window functions, which the language cannot declare,
+# are read too (no definition: pg_get_functiondef refuses an aggregate), with the
+# signature a DROP names them by, schema-qualified.
 FUNCTIONS = f"""
 SELECT {QUALIFIED_KEY.format(ns="p.pronamespace", name="p.proname")}
-       || '(' || oidvectortypes(p.proargtypes) || ')', pg_get_functiondef(p.oid),
-       ds.description  -- the description migrations write (live.comments)
+       || '(' || oidvectortypes(p.proargtypes) || ')',
+       CASE WHEN p.prokind = 'f' THEN pg_get_functiondef(p.oid) END,
+       ds.description,  -- the description migrations write (live.comments)
+       p.prokind,
+       quote_ident(n.nspname) || '.' || quote_ident(p.proname)
+       || '(' || oidvectortypes(p.proargtypes) || ')'
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 {_COMMENT.format(oid="p.oid", catalog="pg_proc")}
 WHERE (p.pronamespace = current_schema()::regnamespace OR n.nspname = ANY(%(schemas)s))
-  AND p.prokind = 'f' AND {_NOT_EXTENSION.format(oid="p.oid")}
+  AND {_NOT_EXTENSION.format(oid="p.oid")}
 """
+
+#: What the language cannot declare of pg_proc's kinds: the word for one, and its DROP.
+_UNDECLARABLE_KINDS = {
+    "a": ("aggregate", "DROP AGGREGATE"),
+    "p": ("procedure", "DROP PROCEDURE"),
+    "w": ("window function", "DROP FUNCTION"),
+}
 
 # A view's columns, name and type as format_type prints them, in SELECT order.
 _VIEW_COLUMNS = """ARRAY(SELECT ARRAY[a.attname::text, format_type(a.atttypid, a.atttypmod)]
@@ -159,6 +173,9 @@ class Shapes:
     function_comments: dict[str, str | None] = field(default_factory=dict)
     view_comments: dict[str, str | None] = field(default_factory=dict)
     trigger_comments: dict[str, str | None] = field(default_factory=dict)
+    #: Live aggregates, procedures and window functions: (``pg_proc.prokind``, key,
+    #: schema-qualified signature).
+    undeclarable_routines: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def routine_findings(
@@ -196,6 +213,16 @@ def routine_findings(
     findings += cluster_marks(
         tuple(sorted(actual.view_clustered.items())), "MATERIALIZED VIEW", home=home
     )
+    for kind, key, signature in sorted(actual.undeclarable_routines):
+        word, drop = _UNDECLARABLE_KINDS.get(kind, ("routine", "DROP ROUTINE"))
+        findings.append(
+            _finding(
+                f"{word} {key}",
+                "in the database but not in the schema",
+                f"the schema cannot declare {'an' if word[0] in 'aeiou' else 'a'} {word}: "
+                f"`{drop} {signature}`",
+            )
+        )
     with conn.cursor() as cur:
         cur.execute(TYPES)
         for (name,) in sorted(cur.fetchall()):
@@ -214,7 +241,10 @@ def introspect_routines(
     shapes = Shapes()
     with conn.cursor() as cur:
         cur.execute(FUNCTIONS, {"schemas": list(schemas)})
-        for key, text, comment in cur.fetchall():
+        for key, text, comment, kind, signature in cur.fetchall():
+            if kind != "f":
+                shapes.undeclarable_routines.append((kind, key, signature))
+                continue
             shapes.functions[key] = _tidy(text)
             shapes.function_comments[key] = comment
         cur.execute(VIEWS, {"schemas": list(schemas)})
