@@ -100,3 +100,30 @@ def test_a_call_to_an_extension_of_another_schema_is_listed(pg: PgCluster, tmp_p
                 "extensions.uuid_generate_v4() of extension uuid-ossp, made in schema "
                 "extensions (the language makes an extension in the default schema)"
             ], out
+
+
+#: an id drawn from a sequence of schema ref (a numbering shared across schemas), 300
+#: rows with repeated and NULL notes
+SEQUENCE = """
+CREATE SCHEMA ref;
+CREATE SEQUENCE ref.ids START WITH 1000 CACHE 20;
+CREATE TABLE items (id bigint DEFAULT nextval('ref.ids') PRIMARY KEY, note text);
+INSERT INTO items (note) SELECT CASE WHEN n % 4 = 0 THEN NULL ELSE 'n' || n % 9 END
+FROM generate_series(1, 300) n;
+"""
+
+
+def test_a_sequence_of_a_schema_not_read_is_listed(pg: PgCluster, tmp_path: Path) -> None:
+    """Before: import wrote default: {sql: nextval('ref.ids'::regclass)} and exited 0,
+    and build refused the project (nextval names sequence 'ref.ids', which the schema
+    does not declare). Read with ref too, the sequence comes along and adopts exactly."""
+    with source_database(pg, "foreign_sequence", SEQUENCE) as source:
+        root = new_project(tmp_path / "public_only")
+        out = schemagen(root, "import", "--database", pg.url(source), expect_exit=1)
+        assert not_expressible(out) == [
+            "not expressible: default of column items.id: uses sequence ref.ids of schema "
+            "ref, not read (import with --schema ref)"
+        ], out
+        assert not (root / "schema").exists() or not list((root / "schema").iterdir())
+        round_trip(pg, source, tmp_path / "with_ref", "ref's sequence", ("public", "ref"))
+        assert pg.sql("SELECT count(*), min(id), max(id) FROM items", source) == "300|1000|1299\n"

@@ -266,26 +266,45 @@ WHERE c.relnamespace IN {SCHEMAS_READ} AND c.relispartition
 ORDER BY 1, 2, 3
 """
 
-# What calls a function of a schema not read, or of an extension made in another
-# schema than public (the language makes an extension in the default schema, and no
-# revision makes that schema): the function is not made by the project, so a fresh
-# upgrade would fail at that index, default, check, view, ... PostgreSQL records each
-# call in pg_depend (an exclusion constraint's on its index); a partition's copies and
+# What calls a function (or uses a sequence) of a schema not read, or a function of an
+# extension made in another schema than public (the language makes an extension in the
+# default schema, and no revision makes that schema): the project does not make it, so
+# a fresh upgrade would fail at that index, default, check, view, ... PostgreSQL records
+# each call in pg_depend (an exclusion constraint's on its index); a partition's copies and
 # an extension's own objects are left out, and a trigger's own function is
 # adopt.routines' (its WHEN's calls are here).
 _FOREIGN_CALLS_SQL = f"""
-SELECT DISTINCT o.kind, o.name,
-       'calls ' || p.oid::regprocedure::text || CASE WHEN x.extname IS NULL
-           THEN ' of schema ' || pn.nspname || ', not read (import with --schema '
-                || pn.nspname || ')'
-           ELSE ' of extension ' || x.extname || ', made in schema ' || pn.nspname
-                || ' (the language makes an extension in the default schema)' END
-FROM pg_depend d
-JOIN pg_proc p ON d.refclassid = 'pg_proc'::regclass AND p.oid = d.refobjid
-JOIN pg_namespace pn ON pn.oid = p.pronamespace
-LEFT JOIN pg_depend xd ON xd.classid = 'pg_proc'::regclass AND xd.objid = p.oid
-                      AND xd.deptype = 'e'
-LEFT JOIN pg_extension x ON x.oid = xd.refobjid
+SELECT DISTINCT o.kind, o.name, d.what
+FROM (
+    SELECT d.classid, d.objid, p.oid AS fn,
+           'calls ' || p.oid::regprocedure::text || CASE WHEN x.extname IS NULL
+               THEN ' of schema ' || pn.nspname || ', not read (import with --schema '
+                    || pn.nspname || ')'
+               ELSE ' of extension ' || x.extname || ', made in schema ' || pn.nspname
+                    || ' (the language makes an extension in the default schema)' END
+           AS what
+    FROM pg_depend d
+    JOIN pg_proc p ON d.refclassid = 'pg_proc'::regclass AND p.oid = d.refobjid
+    JOIN pg_namespace pn ON pn.oid = p.pronamespace
+    LEFT JOIN pg_depend xd ON xd.classid = 'pg_proc'::regclass AND xd.objid = p.oid
+                          AND xd.deptype = 'e'
+    LEFT JOIN pg_extension x ON x.oid = xd.refobjid
+    WHERE d.deptype = 'n' AND pn.nspname NOT IN ('pg_catalog', 'information_schema')
+      -- an extension's function, read or not, where CREATE EXTENSION does not make it
+      -- (the migration's current schema, public)
+      AND (x.extname IS NULL AND p.pronamespace NOT IN {SCHEMAS_READ}
+           OR x.extname IS NOT NULL AND pn.nspname <> 'public')
+    UNION ALL
+    -- nextval('ref.ids') of a sequence of a schema not read (which no revision makes)
+    SELECT d.classid, d.objid, 0,
+           'uses sequence ' || quote_ident(sn.nspname) || '.' || quote_ident(s.relname)
+           || ' of schema ' || sn.nspname || ', not read (import with --schema '
+           || sn.nspname || ')'
+    FROM pg_depend d
+    JOIN pg_class s ON d.refclassid = 'pg_class'::regclass AND s.oid = d.refobjid
+    JOIN pg_namespace sn ON sn.oid = s.relnamespace
+    WHERE d.deptype = 'n' AND s.relkind = 'S' AND s.relnamespace NOT IN {SCHEMAS_READ}
+) d
 CROSS JOIN LATERAL (
     SELECT CASE WHEN c.relkind NOT IN ('i', 'I') THEN 'partition key of table'
                 WHEN EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid
@@ -313,7 +332,7 @@ CROSS JOIN LATERAL (
     UNION ALL
     SELECT 'trigger', g.tgname || ' on ' || {_TABLE}, t.oid
     FROM pg_trigger g JOIN pg_class t ON t.oid = g.tgrelid
-    WHERE d.classid = 'pg_trigger'::regclass AND g.oid = d.objid AND g.tgfoid <> p.oid
+    WHERE d.classid = 'pg_trigger'::regclass AND g.oid = d.objid AND g.tgfoid <> d.fn
     UNION ALL
     SELECT 'policy', po.polname || ' on ' || {_TABLE}, t.oid
     FROM pg_policy po JOIN pg_class t ON t.oid = po.polrelid
@@ -327,12 +346,7 @@ CROSS JOIN LATERAL (
     FROM pg_type y
     WHERE d.classid = 'pg_type'::regclass AND y.oid = d.objid
 ) o(kind, name, owner)
-WHERE d.deptype = 'n' AND pn.nspname NOT IN ('pg_catalog', 'information_schema')
-  -- an extension's function, read or not, where CREATE EXTENSION does not make it
-  -- (the migration's current schema, public)
-  AND (x.extname IS NULL AND p.pronamespace NOT IN {SCHEMAS_READ}
-       OR x.extname IS NOT NULL AND pn.nspname <> 'public')
-  AND o.owner NOT IN (SELECT e.objid FROM pg_depend e WHERE e.deptype = 'e')
+WHERE o.owner NOT IN (SELECT e.objid FROM pg_depend e WHERE e.deptype = 'e')
   AND (o.owner IN (SELECT c.oid FROM pg_class c WHERE c.relnamespace IN {SCHEMAS_READ}
                    AND NOT c.relispartition)
        OR o.owner IN (SELECT y.oid FROM pg_type y WHERE y.typnamespace IN {SCHEMAS_READ}))
