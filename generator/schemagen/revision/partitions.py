@@ -318,7 +318,7 @@ def _check_found(operation: AddBoundCheck | DropBoundCheck, also: str = "", on: 
 def _(operation: AddBoundCheck, state: Schema) -> list[Stmt | Guarded]:
     # each step idempotent (outside a transaction): made where missing, validated where not
     if operation.made:  # the partition is not there yet: the DEFAULT partition's check alone
-        kept_out = _KeptOut(operation)
+        kept_out = _KeptOut(operation, _referencing(state, operation.table))
         declared = f"{_USE_COLUMN} DECLARE n bigint;{_KEPT_VARS}"
         add = f"{declared} BEGIN {kept_out.refused}{kept_out.add}END "
         return [execute(do_block(add)), *kept_out.validated()]
@@ -400,6 +400,10 @@ class _KeptOut:
     none) where it has no part."""
 
     operation: AddBoundCheck
+    #: the foreign keys that reference the partitioned table, each said with what a
+    #: delete of a row it references does (:func:`_referencing`): where there are any,
+    #: a refusal gives no statements that delete its rows (:meth:`_to_do`)
+    referencing: tuple[str, ...] = ()
 
     @property
     def refused(self) -> str:
@@ -477,17 +481,32 @@ class _KeptOut:
         """What a refusal tells the user to do with the rows: for a partition made beside
         the DEFAULT partition, the query that lists them, and the statements that set
         them aside and put them back, through the parent, once the partition is made
-        (PostgreSQL routes them there)."""
+        (PostgreSQL routes them there); where foreign keys reference the table
+        (:attr:`referencing`), those keys and no statement that deletes a row."""
         op = self.operation
         if not op.made:
             return _AFTER
         where = f"WHERE coalesce({op.excluded()}, false)"
         parent = quote_table(op.parent)
+        schema = ", or change the bound in the schema" if op.stage == "drops" else ""
+        listed = f". To see them, list them with: SELECT * FROM {self._table()} {where}; "
+        if self.referencing:
+            # a DELETE through the parent runs each key's ON DELETE action: CASCADE would
+            # delete the rows that reference them, with no word said
+            keys = "; ".join(self.referencing)
+            return (
+                f"{listed}foreign keys reference {op.table}: {keys}; so no statements that "
+                f"delete them from {op.table} to put them back later are given here (a "
+                "DELETE there runs each key's ON DELETE action). To keep them, set aside "
+                "the rows that reference them as well, or drop those keys from the schema "
+                "in a revision before this one and declare them again in one after it, "
+                f"and move them into {op.partition} once it is made (PostgreSQL routes "
+                f"rows inserted into {op.table} there){schema}, then run the migration again"
+            )
         held = op.partition.encode()[:58].decode(errors="ignore") + "_held"
         aside = quote_table(partition_table(op.table, held))
-        schema = ", or change the bound in the schema" if op.stage == "drops" else ""
         return (
-            f". To see them, list them with: SELECT * FROM {self._table()} {where}; to keep "
+            f"{listed}to keep "
             f"them, move them into {op.partition} once it is made: set them aside with: "
             f"CREATE TABLE {aside} AS SELECT * FROM {parent} {where}; DELETE FROM {parent} "
             f"{where}; run the migration again, then put them back (PostgreSQL routes them "
@@ -507,6 +526,32 @@ class _KeptOut:
         else:
             how = f"take its new bound {bound.bound_sql()} with"
         return f"partition {op.partition} cannot {how} its rows: "
+
+
+#: What deleting a row a foreign key references does to the rows that reference it, by
+#: the key's ON DELETE action (``None``: NO ACTION, PostgreSQL's default).
+_ON_DELETE = {
+    "CASCADE": "deletes the rows of {table} that reference it",
+    "SET NULL": "sets the key of the rows of {table} that reference it to NULL",
+    "SET DEFAULT": "sets the key of the rows of {table} that reference it to its default",
+    "RESTRICT": "is refused where a row of {table} references it",
+    "NO ACTION": "is refused where a row of {table} references it",
+}
+
+
+def _referencing(state: Schema, top: str) -> tuple[str, ...]:
+    """Each foreign key that references the partitioned table ``top`` in ``state``, as
+    ``refunds.fk_refunds_payment (ON DELETE CASCADE: deleting a row of payments deletes
+    the rows of refunds that reference it)``, in the order of the model."""
+    found = []
+    for ent in state.entities:
+        for fk in (fk for fk in ent.foreign_keys if fk.ref_table == top):
+            action = fk.on_delete or "NO ACTION"
+            does = _ON_DELETE.get(action, _ON_DELETE["NO ACTION"]).format(table=ent.table)
+            found.append(
+                f"{ent.table}.{fk.name} (ON DELETE {action}: deleting a row of {top} {does})"
+            )
+    return tuple(found)
 
 
 def _new_bound_check(operation: AddBoundCheck) -> list[Stmt | Guarded]:
