@@ -24,6 +24,7 @@ from schemagen.operations.partition import (
     AttachPartition,
     CreatePartition,
     DetachPartition,
+    DropBoundCheck,
     DropPartition,
 )
 from schemagen.operations.plan import apply
@@ -571,9 +572,20 @@ def test_a_partition_made_beside_a_default_partition_has_it_checked_ahead() -> N
         ("p26", "p_rest", True, "drops")
     ]
     creates = [op for op in plan.operations if isinstance(op, CreatePartition)]
-    assert [(op.partition.name, op.beside, op.spared) for op in creates] == [
-        ("p26", "p_rest", True)
+    assert [(op.partition.name, op.beside, op.spared, op.check_after) for op in creates] == [
+        ("p26", "p_rest", True, True)
     ]
+    # its drop recurses to each of p_rest's partitions under ACCESS EXCLUSIVE: left to the
+    # online stage, after the main revision, whose create no longer drops it
+    assert "drop constraint" not in cost_line(creates[0])
+    drops = [op for op in plan.operations if isinstance(op, DropBoundCheck)]
+    assert [(op.partition, op.beside, op.after_create, kind_of(op)) for op in drops] == [
+        ("p26", "p_rest", True, "online")
+    ]
+    assert drops[0].reverse() == dataclasses.replace(checks[0], stage="online", after_create=True)
+    assert same_ddl(
+        apply(ddl_view(payments(split)), plan), payments(year("p26", "2026", None), split)
+    )
     # but not where one of its partitions goes (its rows counted against the bound, the
     # check carried away by its detach): the create reads it and says so
     fewer = dataclasses.replace(split, partitions=(REST,))

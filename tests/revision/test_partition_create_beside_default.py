@@ -128,9 +128,10 @@ def _made_beside(
     ``default`` (or, partitioned, each of its ``leaves``) twice (its count and its
     check's validation), no other partition of ``table``, and leaves the check on it
     (and its copy on each of ``leaves``); the main revision, which makes ``partition``,
-    reads none of them and drops the check; models matched and ``counts`` (rows and NULLs
-    per partition) the same each way."""
-    assert first.heads == ["000", "001", "002"]
+    reads none of them and drops the check (partitioned, the online revision ``003``
+    drops it after, reading nothing); models matched and ``counts`` (rows and NULLs per
+    partition) the same each way."""
+    assert first.heads == ["000", "001", "002", "003"][: 4 if leaves else 3]
     kept = pg.sql(counts, first.db).strip()
     read = _reads(pg, first.db, table)
     alembic(first.root, first.url, "upgrade", "001")
@@ -143,6 +144,11 @@ def _made_beside(
     made = _reads(pg, first.db, table)
     assert made.pop(partition) <= 1  # new and empty
     assert made == read  # the create read none of the DEFAULT's rows
+    if leaves:  # left for the online revision, whose drop reads nothing
+        assert pg.sql(CHECKS, first.db).strip() == checks
+        read = _reads(pg, first.db, table)
+        alembic(first.root, first.url, "upgrade", "003")
+        assert _reads(pg, first.db, table) == read
     assert pg.sql(CHECKS, first.db).strip() == ""
     assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
     assert pg.sql(counts, first.db).strip() == kept
@@ -529,3 +535,64 @@ def test_a_key_column_named_as_the_revision_s_count_is_read_as_the_column_when_r
     ), message
     assert pg.sql(CHECKS, first.db).strip() == ""
     assert pg.sql(counts, first.db).strip() == before
+
+
+def test_a_reader_of_a_partition_of_the_partitioned_default_does_not_hold_the_main_revision(
+    pg: PgCluster, tmp_path: Path
+) -> None:
+    """events_us made beside events_rest, partitioned by hash of id, while a second
+    session reads events_rest_1 in a transaction (ACCESS SHARE to its end). The check's
+    drop recurses to each partition of events_rest under ACCESS EXCLUSIVE: made in the
+    main revision, it waited for the reader until lock_timeout and rolled the create back
+    (version 001). The online revision drops it after the main revision commits: the
+    create commits (version 002; a row of the new bound goes to events_us), the drop
+    alone waits and fails, leaving the check, which refuses no row of the new bound (its
+    rows go to events_us now); once the reader is gone the rerun drops it. Rows are kept
+    each way, and the downgrade is the upgrade's reverse."""
+    case = Case("split", {"schema.yaml": SPLIT_EVENTS % ""}, {"schema.yaml": SPLIT_EVENTS % US})
+    first = at_first_revision(pg, case, tmp_path, SKEWED_EVENT_ROWS)
+    counts = rows_by_partition("events", "region")
+    kept = pg.sql(counts, first.db).strip()
+    assert kept == "events_eu=1200/0 events_rest_0=998/312 events_rest_1=2302/288"
+    alembic(first.root, first.url, "upgrade", "001")
+    version = "SELECT version_num FROM alembic_version"
+    with psycopg.connect(pg.libpq_url(first.db)) as reader:
+        assert reader.execute("SELECT count(*) FROM events_rest_1").fetchone() == (2302,)
+        with pytest.raises(Exception, match="lock timeout") as waited:
+            alembic(first.root, first.url, "upgrade", "head")
+        assert "DROP CONSTRAINT IF EXISTS events_us_move_bound" in str(waited.value)
+        assert pg.sql(version, first.db).strip() == "002"
+        checks = "events_rest.events_us_move_bound events_rest_0.events_us_move_bound "
+        assert pg.sql(CHECKS, first.db).strip() == checks + "events_rest_1.events_us_move_bound"
+        with psycopg.connect(pg.libpq_url(first.db)) as writer:  # rolled back
+            writer.execute("INSERT INTO events VALUES (5, 'us', NULL)")
+            row = "SELECT tableoid::regclass::text FROM events WHERE region = 'us'"
+            assert writer.execute(row).fetchall() == [("events_us",)]
+            writer.rollback()
+        reader.rollback()
+    assert first.heads == ["000", "001", "002", "003"]
+    assert "drop constraint" not in revision_plan(first), revision_plan(first)
+    assert (
+        "- check events_us_move_bound on DEFAULT partition events_rest, after the main "
+        "revision made partition events_us beside it: its drop locks each partition of the "
+        "DEFAULT partition ACCESS EXCLUSIVE, which the main transaction would hold to its "
+        "end" in revision_plan(first, 3)
+    ), revision_plan(first, 3)
+    read = _reads(pg, first.db, "events")
+    alembic(first.root, first.url, "upgrade", "head")
+    assert pg.sql(version, first.db).strip() == "003"
+    assert pg.sql(CHECKS, first.db).strip() == ""
+    assert _reads(pg, first.db, "events") == read  # the drop reads nothing
+    assert_matches_models(pg, first.db, first.models_after, [], "upgrade")
+    assert pg.sql(counts, first.db).strip() == kept
+    # the reverse: the online downgrade makes the check again (counted, validated: each
+    # leaf read twice) before the main downgrade drops events_us
+    read = _reads(pg, first.db, "events")
+    alembic(first.root, first.url, "downgrade", "002")
+    leaves = {t: read[t] + 2 for t in ("events_rest_0", "events_rest_1")}
+    assert _reads(pg, first.db, "events") == {**read, **leaves}
+    assert pg.sql(CHECKS, first.db).strip() == checks + "events_rest_1.events_us_move_bound"
+    alembic(first.root, first.url, "downgrade", "000")
+    assert_matches_models(pg, first.db, first.models_before, [], "downgrade")
+    assert pg.sql(counts, first.db).strip() == kept
+    assert pg.sql(CHECKS, first.db).strip() == ""

@@ -499,6 +499,9 @@ def _compare_partition_level(
         steady = _steady(before, after, beside)
         check = _spared(table, within, key, part, beside) if steady else None
         ops += [check] if check is not None else []
+        # a DEFAULT partitioned in turn: its check's drop recurses to each of its partitions
+        # under ACCESS EXCLUSIVE, left to the online stage after the main revision
+        later = check is not None and after[beside].partition_by is not None
         ops.append(
             CreatePartition(
                 table,
@@ -509,8 +512,12 @@ def _compare_partition_level(
                 n in rebound,
                 beside=beside,
                 spared=check is not None,
+                check_after=later,
             )
         )
+        if check is not None and later:
+            drop = dataclasses.replace(check, stage="online", after_create=True).reverse()
+            ops.append(drop)
     for name in sorted(kept - changed):
         if before[name].partitions != after[name].partitions:
             ops += _compare_partition_level(

@@ -550,7 +550,8 @@ def _create_partition(op: CreatePartition) -> tuple[str, ...]:
         spared = (
             "create partition: the DEFAULT partition beside it excluded by a check validated ahead"
         )
-        return ("create partition", spared, "drop constraint")
+        # the check dropped after, in the online stage where its DEFAULT is partitioned
+        return ("create partition", spared, *(() if op.check_after else ("drop constraint",)))
     read = ("create partition: the DEFAULT partition beside it read",) if op.beside else ()
     return ("create partition", *read)
 

@@ -142,6 +142,11 @@ class _PartitionMade(Operation):
     # ``beside`` holds a check excluding its bound, validated ahead (:class:`AddBoundCheck`
     # with ``made``): the create reads none of its rows, and drops the check
     spared: bool = False
+    # ``spared``, but the check is dropped by the online stage after the main revision
+    # (:class:`DropBoundCheck` with ``after_create``), not by the create: ``beside`` is
+    # partitioned in turn, and the drop recurses to each of its partitions under ACCESS
+    # EXCLUSIVE, which the main transaction would hold to its end
+    check_after: bool = False
 
     @property
     def online(self) -> bool:
@@ -389,6 +394,10 @@ class _BoundCheck(Operation):
     #: the bound :attr:`placed`: not there yet, it holds no check; the DEFAULT partition's
     #: alone spares the create its read of the DEFAULT's rows
     made: bool = False
+    #: of a ``made`` check, in the online stage: dropped after the main revision's create,
+    #: which leaves it (:attr:`CreatePartition.check_after`), as its reverse makes it
+    #: again before the main downgrade's drop of the partition
+    after_create: bool = False
 
     @property
     def online(self) -> bool:
@@ -544,6 +553,14 @@ class DropBoundCheck(_BoundCheck):
         return as_kind(self, AddBoundCheck)
 
     def describe(self) -> str:
+        if self.after_create:
+            return (
+                f"- check {self.name} on DEFAULT partition {self.beside}, after the main "
+                f"revision made partition {self.partition} beside it: its drop locks each "
+                "partition of the DEFAULT partition ACCESS EXCLUSIVE, which the main "
+                "transaction would hold to its end (meanwhile the check refuses no row: "
+                f"those of the bound go to {self.partition})"
+            )
         if self.made and self.stage == "online":
             # the upgrade's: its reverse makes it for the downgrade's create
             assert self.placed is not None  # the dropped partition's bound

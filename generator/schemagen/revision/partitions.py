@@ -73,7 +73,9 @@ def _(operation: CreatePartition, state: Schema) -> list[Stmt | Guarded]:
     stmts += partition_tree_sql(own, operation.partition.partitions)
     if operation.concurrently:  # outside a transaction: a rerun finds them made
         stmts = [s.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1) for s in stmts]
-    if operation.spared:  # the DEFAULT partition's check, which spared it the read of its rows
+    # the DEFAULT partition's check, which spared it the read of its rows; one partitioned
+    # in turn has it dropped by the online revision (DropBoundCheck.after_create)
+    if operation.spared and not operation.check_after:
         default = quote_table(partition_table(operation.table, operation.beside))
         check = quote_name(bound_check_name(operation.partition.name))
         stmts.append(f"ALTER TABLE {default} DROP CONSTRAINT IF EXISTS {check}")
