@@ -366,7 +366,12 @@ SELECT current_database(), current_schema(),
                AND n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'
                AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = c.oid
                                AND e.deptype = 'e')
-             GROUP BY n.nspname ORDER BY n.nspname)
+             GROUP BY n.nspname ORDER BY n.nspname),
+       -- the extensions made in another schema than public, which the language's
+       -- CREATE EXTENSION makes them in (the migration's current schema)
+       ARRAY(SELECT ARRAY[x.extname::text, n.nspname::text] FROM pg_extension x
+             JOIN pg_namespace n ON n.oid = x.extnamespace
+             WHERE x.extname <> 'plpgsql' AND n.nspname <> 'public' ORDER BY 1)
 """
 
 
@@ -442,6 +447,8 @@ class Catalog:
     shape: DatabaseShape
     #: (schema, number of tables) of every schema that holds tables, read or not
     tables_per_schema: tuple[tuple[str, int], ...] = ()
+    #: (extension, schema) of the extensions made in another schema than public
+    extensions_elsewhere: tuple[tuple[str, str], ...] = ()
     columns: dict[tuple[str, str], ColumnFacts] = field(default_factory=dict)
     sequences: list[SequenceFacts] = field(default_factory=list)
     indexes: dict[tuple[str, str], IndexFacts] = field(default_factory=dict)  # (table, name)
@@ -485,6 +492,7 @@ def read_catalog(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -
             schemas=tuple(row[2]),
             shape=shape,
             tables_per_schema=counts,
+            extensions_elsewhere=tuple((name, nsp) for name, nsp in row[4]),
         )
         cur.execute(_COLUMNS_SQL, read)
         numbered: dict[str, dict[int, str]] = {}  # by table: column names by number

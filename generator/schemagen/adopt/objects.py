@@ -74,6 +74,9 @@ class ObjectReport(PartitionMapping):
                 self.report(kind, name)
         for kind, name, calls in self.catalog.foreign_calls:
             self.report(kind, name, calls)
+        for name, pg_schema in self.catalog.extensions_elsewhere:
+            where = f"made in schema {pg_schema} (the language makes an extension in the "
+            self.report("extension", name, where + "default schema)")
 
     def _standalone_sequences(self) -> list[str]:
         """Sequences that belong to no column, as ``sequences:`` can name them."""
