@@ -221,10 +221,11 @@ def _(operation: AttachPartition, state: Schema) -> list[Stmt | Guarded]:
     )
     bounds = [f"{operation.partition.bound_sql()} of {name}"]
     bounds += _bounds_above(state, operation.table, operation.within)
+    to_do = _after(operation.table, _referencing(state, operation.table), "such", "bounds")
     if operation.other_bound:
-        block = _rebound_attach(operation, state, attach, bounds)
+        block = _rebound_attach(operation, state, attach, bounds, to_do)
     else:
-        block = _moved_attach(operation, attach, bounds)
+        block = _moved_attach(operation, attach, bounds, to_do)
     stmts: list[Stmt | Guarded] = [execute(do_block(block))]
     # the check validated ahead has served, and those of the partitions above it that
     # it took from them to its detach (theirs, dropped at their attach, left it)
@@ -238,15 +239,15 @@ def _(operation: AttachPartition, state: Schema) -> list[Stmt | Guarded]:
     return stmts
 
 
-def _moved_attach(operation: AttachPartition, attach: str, bounds: list[str]) -> str:
-    """The attach of a partition moved with its bound: its failure names the bounds."""
+def _moved_attach(operation: AttachPartition, attach: str, bounds: list[str], to_do: str) -> str:
+    """The attach of a partition moved with its bound: its failure names the bounds and
+    says what to do (``to_do``, :func:`_after`)."""
     parent, name = operation.parent, operation.partition.name
     message = (
         f"partition {name} cannot move under {parent} with its rows: PostgreSQL found a "
         f"row outside its place there ({' and '.join(bounds)}), or one of its bound in a "
         "DEFAULT partition beside it; nothing was changed (the revision rolled back "
-        "whole): move or delete such rows, or change the bounds in the schema, then run "
-        "the migration again. PostgreSQL said: "
+        f"whole){to_do}. PostgreSQL said: "
     )
     return (
         f" BEGIN {attach}; EXCEPTION WHEN check_violation THEN RAISE EXCEPTION USING "
@@ -255,11 +256,12 @@ def _moved_attach(operation: AttachPartition, attach: str, bounds: list[str]) ->
 
 
 def _rebound_attach(
-    operation: AttachPartition, state: Schema, attach: str, bounds: list[str]
+    operation: AttachPartition, state: Schema, attach: str, bounds: list[str], to_do: str
 ) -> str:
     """The attach of a partition with a new bound: its failure counts the partition's
     rows outside its place (its bound and those above it) and the rows of a DEFAULT
-    partition beside it that its bound holds, which PostgreSQL refuses either way."""
+    partition beside it that its bound holds, which PostgreSQL refuses either way, and
+    says what to do (``to_do``, :func:`_after`)."""
     parent, name = operation.parent, operation.partition.name
     table = quote_table(partition_table(parent, name))
     own, place, default = _place(state, operation)
@@ -276,11 +278,7 @@ def _rebound_attach(
         f"partition {name} cannot take its bound {operation.partition.bound_sql()} under "
         f"{parent} with its rows (it had {operation.other_bound}): "
     )
-    after = (
-        "; nothing was changed (the revision rolled back whole): move or delete such "
-        "rows, or change the bounds in the schema, then run the migration again. "
-        "PostgreSQL said: "
-    )
+    after = f"; nothing was changed (the revision rolled back whole){to_do}. PostgreSQL said: "
     return (
         f"{_USE_COLUMN} DECLARE n bigint; d bigint; BEGIN {attach}; EXCEPTION WHEN "
         "check_violation THEN "
@@ -325,10 +323,10 @@ def _(operation: AddBoundCheck, state: Schema) -> list[Stmt | Guarded]:
         add = f"{declared} BEGIN {kept_out.refused}{kept_out.add}END "
         return [execute(do_block(add)), *kept_out.validated()]
     if operation.condition() is not None:
-        return _new_bound_check(operation)
+        return _new_bound_check(operation, state)
     table = quote_table(partition_table(operation.parent, operation.partition))
     rel = f"to_regclass({sql_literal(table)})"
-    kept_out = _KeptOut(operation)
+    kept_out = _KeptOut(operation, _referencing(state, operation.table))
     declared = f"{_USE_COLUMN} DECLARE n bigint;{_KEPT_VARS}" if kept_out.refused else ""
     add = (
         f"{declared} BEGIN {kept_out.refused}IF pg_get_partition_constraintdef({rel}) "
@@ -345,10 +343,32 @@ def _(operation: AddBoundCheck, state: Schema) -> list[Stmt | Guarded]:
     ]
 
 
-#: What a failed check says after its count of rows and what was changed (:data:`_CHANGED`).
-_AFTER = (
-    ": move or delete those rows, or change the bound in the schema, then run the migration again"
-)
+def _after(
+    top: str, referencing: tuple[str, ...], rows: str = "those", bounds: str = "bound"
+) -> str:
+    """What the refusal of a partition moved or rebound says to do with ``rows`` in the
+    way, after its count and what was changed (:data:`_CHANGED`): move or delete them or
+    change the ``bounds`` in the schema; where foreign keys reference the partitioned
+    table ``top`` (:func:`_referencing`), those keys (:func:`_keys_to_do`) instead of
+    the delete."""
+    again = f", or change the {bounds} in the schema, then run the migration again"
+    if not referencing:
+        return f": move or delete {rows} rows{again}"
+    deleted = f"deleting {rows} rows runs each key's ON DELETE action"
+    return f": {_keys_to_do(top, referencing, deleted)}and move them{again}"
+
+
+def _keys_to_do(top: str, referencing: tuple[str, ...], deleted: str) -> str:
+    """What a refusal says where foreign keys reference the partitioned table ``top``:
+    each key with what a delete does under it (``referencing``, :func:`_referencing`),
+    ``deleted`` (what becomes of a delete), and how to keep the rows that reference
+    them; the caller ends it with where the rows go (``and move them ...``)."""
+    return (
+        f"foreign keys reference {top}: {'; '.join(referencing)}; {deleted}. To keep them, "
+        "set aside the rows that reference them as well, or drop those keys from the schema "
+        "in a revision before this one and declare them again in one after it, "
+    )
+
 
 #: SQL: what a failed step leaves changed, once :func:`_kept` has set its variables
 #: (named so that no column of a user's table takes their place in a query).
@@ -487,7 +507,7 @@ class _KeptOut:
         (:attr:`referencing`), those keys and no statement that deletes a row."""
         op = self.operation
         if not op.made:
-            return _AFTER
+            return _after(op.table, self.referencing)
         where = f"WHERE coalesce({op.excluded()}, false)"
         parent = quote_table(op.parent)
         schema = ", or change the bound in the schema" if op.stage == "drops" else ""
@@ -495,15 +515,14 @@ class _KeptOut:
         if self.referencing:
             # a DELETE through the parent runs each key's ON DELETE action: CASCADE would
             # delete the rows that reference them, with no word said
-            keys = "; ".join(self.referencing)
+            deleted = (
+                f"so no statements that delete them from {op.table} to put them back later "
+                "are given here (a DELETE there runs each key's ON DELETE action)"
+            )
             return (
-                f"{listed}foreign keys reference {op.table}: {keys}; so no statements that "
-                f"delete them from {op.table} to put them back later are given here (a "
-                "DELETE there runs each key's ON DELETE action). To keep them, set aside "
-                "the rows that reference them as well, or drop those keys from the schema "
-                "in a revision before this one and declare them again in one after it, "
-                f"and move them into {op.partition} once it is made (PostgreSQL routes "
-                f"rows inserted into {op.table} there){schema}, then run the migration again"
+                f"{listed}{_keys_to_do(op.table, self.referencing, deleted)}and move them into "
+                f"{op.partition} once it is made (PostgreSQL routes rows inserted into "
+                f"{op.table} there){schema}, then run the migration again"
             )
         held = op.partition.encode()[:58].decode(errors="ignore") + "_held"
         aside = quote_table(partition_table(op.table, held))
@@ -556,7 +575,7 @@ def _referencing(state: Schema, top: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _new_bound_check(operation: AddBoundCheck) -> list[Stmt | Guarded]:
+def _new_bound_check(operation: AddBoundCheck, state: Schema) -> list[Stmt | Guarded]:
     """The check of a partition whose bound or place changes: its constraint where it is
     and its new bound's condition (and that of the bounds above it where it goes, where
     they are new to it: :attr:`~AddBoundCheck.above`), with the DEFAULT partition's
@@ -570,7 +589,8 @@ def _new_bound_check(operation: AddBoundCheck) -> list[Stmt | Guarded]:
     table = quote_table(partition_table(operation.parent, name))
     rel = f"to_regclass({sql_literal(table)})"
     check = quote_name(operation.name)
-    kept_out = _KeptOut(operation)
+    referencing = _referencing(state, operation.table)
+    kept_out = _KeptOut(operation, referencing)
     made = (
         f"concat_ws(' AND ', '(' || pg_get_partition_constraintdef({rel}) || ')', "
         f"{sql_literal(condition)})"
@@ -589,7 +609,7 @@ def _new_bound_check(operation: AddBoundCheck) -> list[Stmt | Guarded]:
         outside = " of its rows are outside it"
         if operation.above:
             outside = " of its rows are outside it or the bounds above it where it goes"
-    after = sql_literal(f"{_AFTER}. PostgreSQL said: ")
+    after = sql_literal(f"{_after(operation.table, referencing)}. PostgreSQL said: ")
     undo_own = f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS "
     validate = (
         f"{_USE_COLUMN} DECLARE n bigint; e text;{_KEPT_VARS} BEGIN BEGIN ALTER TABLE {table} "
