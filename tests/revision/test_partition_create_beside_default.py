@@ -16,7 +16,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from migration_harness import Case, alembic, assert_matches_models
+from migration_harness import Case, alembic, assert_matches_models, json_findings
 from payments_schema import LEDGER
 from pgcluster import PgCluster
 from revision_steps import (
@@ -555,6 +555,14 @@ def test_a_reader_of_a_partition_of_the_partitioned_default_does_not_hold_the_ma
     kept = pg.sql(counts, first.db).strip()
     assert kept == "events_eu=1200/0 events_rest_0=998/312 events_rest_1=2302/288"
     alembic(first.root, first.url, "upgrade", "001")
+    # the drops revision made the check; the main revision, which makes events_us, is pending
+    checked = {f["object"]: f["hint"] for f in json_findings(first.root, first.url)}
+    assert checked["check events_us_move_bound on events_rest"] == (
+        "the database is not at head: run `alembic upgrade head` first, whose pending "
+        "revisions make partition events_us beside this DEFAULT partition and drop the check "
+        "(made ahead so that the create reads none of its rows under lock); if it is still "
+        "reported, `ALTER TABLE public.events_rest DROP CONSTRAINT events_us_move_bound`"
+    ), checked
     version = "SELECT version_num FROM alembic_version"
     with psycopg.connect(pg.libpq_url(first.db)) as reader:
         assert reader.execute("SELECT count(*) FROM events_rest_1").fetchone() == (2302,)
@@ -578,6 +586,20 @@ def test_a_reader_of_a_partition_of_the_partitioned_default_does_not_hold_the_ma
         "DEFAULT partition ACCESS EXCLUSIVE, which the main transaction would hold to its "
         "end" in revision_plan(first, 3)
     ), revision_plan(first, 3)
+    # check --database: the check left is the pending online revision's, which drops it
+    # (before, its hint said that the pending revision moves the partition)
+    checked = {f["object"]: f["hint"] for f in json_findings(first.root, first.url)}
+    assert checked == {
+        "database revision": "run `alembic upgrade head` against this database",
+        "check events_us_move_bound on events_rest": (
+            "the database is not at head: run `alembic upgrade head` first, whose pending "
+            "online revision drops the check (made ahead so that partition events_us, made "
+            "by the main revision beside this DEFAULT partition, read none of its rows under "
+            "lock; meanwhile it refuses no row: those of the bound go to events_us); if it "
+            "is still reported, `ALTER TABLE public.events_rest DROP CONSTRAINT "
+            "events_us_move_bound`"
+        ),
+    }, checked
     read = _reads(pg, first.db, "events")
     alembic(first.root, first.url, "upgrade", "head")
     assert pg.sql(version, first.db).strip() == "003"

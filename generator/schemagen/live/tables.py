@@ -78,7 +78,9 @@ def compare_table(
             quoted,
         )
     findings += partition_index_findings(table, act.partition_indexes, pending)
-    findings += partition_check_findings(table, act.partition_checks, pending)
+    findings += partition_check_findings(
+        table, act.partition_checks, pending, tuple(act.partition_names.values())
+    )
     findings += partition_own_findings(table, act.partition_own)
     findings += undeclarable(table, act.rules, act.statistics, home)
     for partition, (rules, statistics) in sorted(act.partition_extras.items()):
