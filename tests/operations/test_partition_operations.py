@@ -16,6 +16,7 @@ from schemagen.diff.snapshot import ddl_view
 from schemagen.model.schema import (
     Column,
     ColumnType,
+    ForeignKey,
     Partition,
     PartitionKey,
     PrimaryKey,
@@ -138,6 +139,49 @@ def test_a_move_renders_detach_then_attach_naming_its_bounds_and_dropping_its_ch
     # a hash partition's bound names its parent: no check to drop
     hashed = dataclasses.replace(Q1, start=(), end=(), modulus=2, remainder=0)
     assert len(_sql(AttachPartition("payments", hashed, ("payments_2025",), ()), state)) == 1
+
+
+@pytest.mark.parametrize("rebound", [False, True], ids=["moved", "rebound"])
+def test_an_attach_refused_says_what_a_delete_does_under_a_key_referencing_the_table(
+    rebound: bool,
+) -> None:
+    """Where a foreign key references the partitioned table, the attach's refusal (of a
+    moved partition, or of one rebound) names it with what a delete does under it instead
+    of 'move or delete such rows' (tests/revision/test_partition_rebound_referenced.py
+    runs the drops revision's refusals on rows)."""
+    refund = entity(
+        "Refund",
+        "refunds",
+        Column("payment_id", ColumnType("bigint")),
+        Column("paid_on", ColumnType("date")),
+        foreign_keys=(
+            ForeignKey(
+                "fk_refunds_payment",
+                ("payment_id", "paid_on"),
+                "Payment",
+                "payments",
+                ("id", "paid_on"),
+                on_delete="CASCADE",
+            ),
+        ),
+    )
+    state = ddl_view(dataclasses.replace(_state(), entities=(*_state().entities, refund)))
+    attach = AttachPartition("payments", Q1, ("payments_2025",), ())
+    if rebound:
+        attach = dataclasses.replace(
+            attach, other_bound="FOR VALUES FROM ('2025-01-01') TO ('2025-07-01')"
+        )
+    block = _sql(attach, state)[0]
+    assert (
+        "nothing was changed (the revision rolled back whole): foreign keys reference "
+        "payments: refunds.fk_refunds_payment (ON DELETE CASCADE: deleting a row of "
+        "payments deletes the rows of refunds that reference it); deleting such rows runs "
+        "each key''s ON DELETE action. To keep them, set aside the rows that reference them "
+        "as well, or drop those keys from the schema in a revision before this one and "
+        "declare them again in one after it, and move them, or change the bounds in the "
+        "schema, then run the migration again. PostgreSQL said: " in block
+    ), block
+    assert "move or delete" not in block, block
 
 
 def test_the_check_is_made_where_missing_and_validated_where_not_each_step_idempotent() -> None:
