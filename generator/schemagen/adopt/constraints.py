@@ -175,6 +175,16 @@ class ConstraintMapping(MappingState):
         for name, facts in sorted(self.constraints_of.get(table.name, []), key=lambda c: c[0]):
             if facts.comment is not None:
                 self.report("comment on constraint", f"{name} on {table.name}", "left out")
+            # a key's, unique's or exclusion's index holds a comment apart from its
+            # constraint's (named as it: PostgreSQL renames one with the other); the
+            # indexes mapped list only indexes no constraint owns
+            index = self.catalog.indexes.get((table.name, name)) if facts.kind in "pux" else None
+            if index is not None and index.comment is not None:
+                self.report(
+                    "comment on index",
+                    f"{name} on {table.name}",
+                    "left out (a constraint's index: the language describes none)",
+                )
             if facts.kind == "t":
                 self.report("constraint trigger", f"{name} on {table.name}")
 

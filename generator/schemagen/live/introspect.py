@@ -50,6 +50,7 @@ from .shapes import (
     ColumnShape,
     DatabaseShape,
     InvalidIndex,
+    ObjectComment,
     PartitionCheck,
     PartitionIndex,
     PartitionOwn,
@@ -373,13 +374,24 @@ SELECT c.conrelid, c.conname, c.contype,
        -- skipped by the caller (a filter here changed the plan, and cost more)
        c.conparentid <> 0 AND r.relispartition,
        c.convalidated,
-       -- a NOT VALID one's table, its schema and name apart (a lookup for those alone):
-       -- the hint names it by them, as its name may hold a dot
-       CASE WHEN NOT c.convalidated THEN
+       -- a NOT VALID or commented one's table, its schema and name apart (a lookup for
+       -- those alone): the hint names it by them, as its name may hold a dot
+       CASE WHEN NOT c.convalidated OR cd.description IS NOT NULL
+                 OR xd.description IS NOT NULL THEN
          (SELECT ARRAY[n.nspname::text, k.relname::text] FROM pg_class k
-          JOIN pg_namespace n ON n.oid = k.relnamespace WHERE k.oid = c.conrelid) END
+          JOIN pg_namespace n ON n.oid = k.relnamespace WHERE k.oid = c.conrelid) END,
+       -- its comment, and its index's (a key's, unique's or exclusion's: a comment
+       -- apart), with that index's name (a lookup for those alone), which the language
+       -- cannot declare (live.object_comments)
+       cd.description, xd.description,
+       CASE WHEN xd.description IS NOT NULL THEN
+         (SELECT x.relname::text FROM pg_class x WHERE x.oid = c.conindid) END
 FROM pg_constraint c
 LEFT JOIN pg_class r ON r.oid = c.confrelid
+LEFT JOIN pg_description cd ON cd.objoid = c.oid AND cd.classoid = 'pg_constraint'::regclass
+-- (a foreign key's conindid is the referenced key's index: not its own)
+LEFT JOIN pg_description xd ON xd.objoid = c.conindid AND c.contype IN ('p', 'u', 'x')
+     AND xd.classoid = 'pg_class'::regclass AND xd.objsubid = 0
 WHERE c.conrelid = ANY(%(oids)s) AND c.contype IN ('p', 'u', 'c', 'f', 'x')
 """
 
@@ -421,10 +433,18 @@ SELECT i.indrelid, ic.relname, i.indisunique, am.amname, i.indnkeyatts,
        CASE WHEN 0 = ANY(i.indkey::int2[]) THEN pg_get_indexdef(i.indexrelid, 0, true) END,
        -- CLUSTER ON it, and then whether a constraint owns it (asked of marked ones only)
        i.indisclustered,
-       CASE WHEN i.indisclustered THEN EXISTS ({_OWNED}) END
+       CASE WHEN i.indisclustered THEN EXISTS ({_OWNED}) END,
+       -- its comment, which the language cannot declare (live.object_comments), and
+       -- its table's schema and name apart for the hint (a lookup for those alone)
+       d.description,
+       CASE WHEN d.description IS NOT NULL THEN
+         (SELECT ARRAY[n.nspname::text, t.relname::text] FROM pg_class t
+          JOIN pg_namespace n ON n.oid = t.relnamespace WHERE t.oid = i.indrelid) END
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_am am ON am.oid = ic.relam
+LEFT JOIN pg_description d ON d.objoid = i.indexrelid AND d.classoid = 'pg_class'::regclass
+     AND d.objsubid = 0
 WHERE i.indrelid = ANY(%s)
   -- a constraint's index is read with its constraint, here only for its CLUSTER ON mark
   -- (a join filter of the same hash anti join: an OR with the join outside it made the
@@ -631,17 +651,9 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
         for name, parts in partition_rows.items():
             tables[name].partition_settings = _partition_settings(name, parts, tables[name])
         cur.execute(_CONSTRAINTS_SQL, {"oids": oids})
-        not_valid: list[tuple[str, str, str]] = []
-        not_valid_tables: dict[str, CatalogName] = {}
-        for row in cur.fetchall():
-            if row[-3]:  # PostgreSQL's own key for one partition a foreign key references
-                continue
-            keys = key_names(row[3], attnames[row[0]])
-            refs = row[7] if row[7] is not None else key_names(row[6], attnames.get(row[5], {}))
-            add_constraint_row(tables[names[row[0]]], (*row[:3], keys, row[4], refs, *row[8:-3]))
-            if not row[-2]:
-                not_valid.append((names[row[0]], _KIND_WORDS[row[2]], row[1]))
-                not_valid_tables[names[row[0]]] = CatalogName(names[row[0]], *row[-1])
+        not_valid, not_valid_tables, comments = _add_constraints(
+            cur.fetchall(), tables, names, attnames
+        )
         cur.execute(_OPCLASSES_SQL)
         opclasses = dict(cur.fetchall())
         cur.execute(_INDEXES_SQL, (oids,))
@@ -649,14 +661,20 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
             if row[14]:  # CLUSTER ON it: before the table's partitions' marks
                 table = tables[names[row[0]]]
                 table.clustered = ((names[row[0]], row[1]), *table.clustered)
-            if row[15]:  # a constraint's index
+            if row[15]:  # a constraint's index (its comment read with its constraint)
                 continue
+            if row[16] is not None:
+                comments.setdefault(names[row[0]], []).append(
+                    ObjectComment("index", row[1], row[17][0], row[17][1], row[16])
+                )
             key_colls = key_collations(row[5], row[4], row[11], row[12], attcolls[row[0]])
             if row[13] is not None:
                 key_colls = expression_collations(key_colls, row[5], row[6], row[13])
             add_index_row(
                 tables[names[row[0]]], (*row[:11], key_colls), attnames[row[0]], opclasses
             )
+        for table_key, found in comments.items():
+            tables[table_key].object_comments = tuple(sorted(found))
         cur.execute(_ENUMS_SQL, read)
         enums = {name: tuple(labels) for name, labels in cur.fetchall()}
         cur.execute(_SEQUENCES_SQL, read)
@@ -710,6 +728,36 @@ def introspect(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> 
         home=home,
         shadowed=shadowed,
     )
+
+
+def _add_constraints(
+    rows: list[tuple[Any, ...]],
+    tables: dict[str, TableShape],
+    names: dict[int, str],
+    attnames: dict[int, dict[int, str]],
+) -> tuple[list[tuple[str, str, str]], dict[str, CatalogName], dict[str, list[ObjectComment]]]:
+    """Each row of the constraints query as its table's constraint; returned: the NOT
+    VALID ones as (table, kind, name), their tables by key, and by table the comments
+    on its constraints and their indexes (live.object_comments)."""
+    not_valid: list[tuple[str, str, str]] = []
+    not_valid_tables: dict[str, CatalogName] = {}
+    comments: dict[str, list[ObjectComment]] = {}
+    for row in rows:
+        own_key, valid, table_name, comment, index_comment, index = row[14:]
+        if own_key:  # PostgreSQL's own key for one partition a foreign key references
+            continue
+        table = names[row[0]]
+        keys = key_names(row[3], attnames[row[0]])
+        refs = row[7] if row[7] is not None else key_names(row[6], attnames.get(row[5], {}))
+        add_constraint_row(tables[table], (*row[:3], keys, row[4], refs, *row[8:14]))
+        if not valid:
+            not_valid.append((table, _KIND_WORDS[row[2]], row[1]))
+            not_valid_tables[table] = CatalogName(table, *table_name)
+        for kind, name, text in (("constraint", row[1], comment), ("index", index, index_comment)):
+            if text is not None:
+                schema, bare = table_name
+                comments.setdefault(table, []).append(ObjectComment(kind, name, schema, bare, text))
+    return not_valid, not_valid_tables, comments
 
 
 def _add_columns(

@@ -102,6 +102,19 @@ class PartitionOwn(NamedTuple):
     detail: str
 
 
+class ObjectComment(NamedTuple):
+    """A comment on one of a table's indexes or constraints (COMMENT ON INDEX, COMMENT
+    ON CONSTRAINT): the language declares neither (an index's ``description`` is for
+    the docs alone), so it is drift. A key's, unique's or exclusion constraint's index
+    has a comment of its own, apart from its constraint's: each is one of these."""
+
+    kind: str  # "index" or "constraint"
+    name: str  # the index's or the constraint's
+    schema: str  # the table's PostgreSQL schema (the index's)
+    table: str  # the table's name in it
+    comment: str
+
+
 class PartitionCheck(NamedTuple):
     """A CHECK constraint a partition (any depth) holds of its own, not from its table:
     the language declares checks on a table alone, so it is drift (made by hand, or a
@@ -247,6 +260,9 @@ class TableShape:
     # the database's side alone: row-level security, policies, comments and column
     # comments of its partitions (any depth), sorted (live.partition_own)
     partition_own: tuple[PartitionOwn, ...] = ()
+    # the database's side alone: comments on its indexes and constraints, sorted
+    # (live.object_comments)
+    object_comments: tuple[ObjectComment, ...] = ()
     # what a partition holds of its own of the settings the language declares on its
     # table (REPLICA IDENTITY, its columns' statistics target and storage), keyed as a
     # table is: the partitions having some (the schema's side: what it implies)

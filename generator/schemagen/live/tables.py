@@ -22,6 +22,7 @@ from .constraints import (
     describe_fk,
 )
 from .drift import compare_named, finding, missing_extra
+from .object_comments import object_comment_findings
 from .partition_checks import partition_check_findings
 from .partition_indexes import partition_index_findings
 from .partition_own import partition_own_findings
@@ -77,6 +78,7 @@ def compare_table(
             home,
             quoted,
         )
+    findings += object_comment_findings(table, act.object_comments)
     findings += partition_index_findings(table, act.partition_indexes, pending)
     findings += partition_check_findings(
         table, act.partition_checks, pending, tuple(act.partition_names.values())
