@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 # current schema, schema.name in the other schemas read (%(schemas)s).
 _REL = QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")
 _TABLE = QUALIFIED_KEY.format(ns="t.relnamespace", name="t.relname")
+_DOMAIN = QUALIFIED_KEY.format(ns="y.typnamespace", name="y.typname")
 
 # The types of the columns of the relations read (tables, views, materialized views).
 _USED_TYPES = f"""(SELECT a.atttypid FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
@@ -274,7 +275,7 @@ ORDER BY 1, 2, 3
 # an extension's own objects are left out, and a trigger's own function is
 # adopt.routines' (its WHEN's calls are here).
 _FOREIGN_CALLS_SQL = f"""
-SELECT DISTINCT o.kind, o.name, d.what
+SELECT DISTINCT o.kind, o.name, d.what, o.rel, o.part
 FROM (
     SELECT d.classid, d.objid, p.oid AS fn,
            'calls ' || p.oid::regprocedure::text || CASE WHEN x.extname IS NULL
@@ -311,41 +312,44 @@ CROSS JOIN LATERAL (
                              AND k.conrelid = t.oid AND k.contype = 'x')
                 THEN 'exclusion constraint' ELSE 'index' END,
            CASE WHEN c.relkind IN ('i', 'I') THEN c.relname || ' on ' ELSE '' END
-           || {_TABLE}, t.oid
+           || {_TABLE}, t.oid, {_TABLE},
+           CASE WHEN c.relkind IN ('i', 'I') THEN c.relname ELSE '' END
     FROM pg_class c LEFT JOIN pg_index i ON i.indexrelid = c.oid
     JOIN pg_class t ON t.oid = coalesce(i.indrelid, c.oid)
     WHERE d.classid = 'pg_class'::regclass AND c.oid = d.objid
     UNION ALL
     SELECT CASE WHEN a.attgenerated <> '' THEN 'generated column'
-                ELSE 'default of column' END, {_TABLE} || '.' || a.attname, t.oid
+                ELSE 'default of column' END, {_TABLE} || '.' || a.attname, t.oid,
+           {_TABLE}, a.attname
     FROM pg_attrdef ad JOIN pg_class t ON t.oid = ad.adrelid
     JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
     WHERE d.classid = 'pg_attrdef'::regclass AND ad.oid = d.objid
     UNION ALL
-    SELECT 'check', k.conname || ' on ' || {_TABLE}, t.oid
+    SELECT 'check', k.conname || ' on ' || {_TABLE}, t.oid, {_TABLE}, k.conname
     FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid
     WHERE d.classid = 'pg_constraint'::regclass AND k.oid = d.objid
     UNION ALL
-    SELECT CASE t.relkind WHEN 'm' THEN 'materialized view' ELSE 'view' END, {_TABLE}, t.oid
+    SELECT CASE t.relkind WHEN 'm' THEN 'materialized view' ELSE 'view' END, {_TABLE}, t.oid,
+           {_TABLE}, ''
     FROM pg_rewrite r JOIN pg_class t ON t.oid = r.ev_class
     WHERE d.classid = 'pg_rewrite'::regclass AND r.oid = d.objid
     UNION ALL
-    SELECT 'trigger', g.tgname || ' on ' || {_TABLE}, t.oid
+    SELECT 'trigger', g.tgname || ' on ' || {_TABLE}, t.oid, {_TABLE}, g.tgname
     FROM pg_trigger g JOIN pg_class t ON t.oid = g.tgrelid
     WHERE d.classid = 'pg_trigger'::regclass AND g.oid = d.objid AND g.tgfoid <> d.fn
     UNION ALL
-    SELECT 'policy', po.polname || ' on ' || {_TABLE}, t.oid
+    SELECT 'policy', po.polname || ' on ' || {_TABLE}, t.oid, {_TABLE}, po.polname
     FROM pg_policy po JOIN pg_class t ON t.oid = po.polrelid
     WHERE d.classid = 'pg_policy'::regclass AND po.oid = d.objid
     UNION ALL
-    SELECT 'domain', {QUALIFIED_KEY.format(ns="y.typnamespace", name="y.typname")}, y.oid
+    SELECT 'domain', {_DOMAIN}, y.oid, {_DOMAIN}, ''
     FROM pg_constraint k JOIN pg_type y ON y.oid = k.contypid
     WHERE d.classid = 'pg_constraint'::regclass AND k.oid = d.objid
     UNION ALL
-    SELECT 'domain', {QUALIFIED_KEY.format(ns="y.typnamespace", name="y.typname")}, y.oid
+    SELECT 'domain', {_DOMAIN}, y.oid, {_DOMAIN}, ''
     FROM pg_type y
     WHERE d.classid = 'pg_type'::regclass AND y.oid = d.objid
-) o(kind, name, owner)
+) o(kind, name, owner, rel, part)
 WHERE o.owner NOT IN (SELECT e.objid FROM pg_depend e WHERE e.deptype = 'e')
   AND (o.owner IN (SELECT c.oid FROM pg_class c WHERE c.relnamespace IN {SCHEMAS_READ}
                    AND NOT c.relispartition)
@@ -437,6 +441,18 @@ class RelationFacts:
     replica_identity: str | None = None  # FULL, NOTHING, USING INDEX x; None: the default
 
 
+@dataclass(frozen=True)
+class ForeignCall:
+    """An object that calls a function (or uses a sequence) the project will not make:
+    listed, and left out of what ``--allow-partial`` writes where it can be."""
+
+    kind: str  # index, check, default of column, view, ..., as listed
+    name: str  # as listed: "idx_film_slug on film"
+    what: str  # what it calls, and why the project will not make it
+    table: str  # the table (or view, or domain) keyed as the catalog keys it
+    part: str  # the index, constraint, column, trigger or policy on it ('' for itself)
+
+
 @dataclass
 class Catalog:
     """One schema of a live database: the drift check's shape plus the import's facts."""
@@ -458,9 +474,9 @@ class Catalog:
     #: (partition, kind, name, definition) of what a partition holds of its own that
     #: the language says of its table alone (_PARTITION_OWN_SQL)
     partition_own: list[tuple[str, str, str, str]] = field(default_factory=list)
-    #: (kind, name, what it calls) of what calls a function the project will not make
+    #: what calls a function (or uses a sequence) the project will not make
     #: (_FOREIGN_CALLS_SQL)
-    foreign_calls: list[tuple[str, str, str]] = field(default_factory=list)
+    foreign_calls: list[ForeignCall] = field(default_factory=list)
     routines: Routines = field(default_factory=Routines)
 
 
@@ -527,7 +543,7 @@ def read_catalog(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -
         cur.execute(_PARTITION_OWN_SQL, read)
         catalog.partition_own = [tuple(row) for row in cur.fetchall()]
         cur.execute(_FOREIGN_CALLS_SQL, read)
-        catalog.foreign_calls = [tuple(row) for row in cur.fetchall()]
+        catalog.foreign_calls = [ForeignCall(*row) for row in cur.fetchall()]
     catalog.routines = read_routines(conn, schemas)
     return catalog
 

@@ -66,7 +66,11 @@ class ColumnMapping(MappingState):
             if auto and spec["type"] in INTEGER:
                 # listed, not serial: the key has no identity either (never claim one)
                 spec["identity"] = False
-        elif shape.default is not None and not (facts is not None and facts.generated):
+        elif (
+            shape.default is not None
+            and not (facts is not None and facts.generated)
+            and not self._calls_missing("default of column", table.name, name)
+        ):
             # (pg_attrdef holds a generated column's expression, which is no default)
             spec["default"] = map_default(shape.default, spec, shape.type)
         elif auto and shape.generated is None:  # numbered by the application: say so

@@ -151,6 +151,8 @@ class ConstraintMapping(MappingState):
     def _checks(self, table: TableDraft) -> Iterator[tuple[str, Any]]:
         for name, expression in sorted(table.shape.checks.items()):
             facts = self.catalog.constraints.get((table.name, name))
+            if self._calls_missing("check", table.name, name):
+                continue
             if not self._usable(table, "check constraint", name, facts.columns if facts else ()):
                 continue
             if facts is not None and not facts.validated:  # left NOT VALID on purpose
@@ -162,6 +164,8 @@ class ConstraintMapping(MappingState):
         for name, definition in sorted(table.shape.excludes.items()):
             facts = self.catalog.constraints.get((table.name, name))
             columns = facts.columns if facts else ()
+            if self._calls_missing("exclusion constraint", table.name, name):
+                continue  # (recorded on its index, named as the constraint)
             if not self._usable(table, "exclusion constraint", name, columns):
                 continue
             spec = exclude_spec(definition)

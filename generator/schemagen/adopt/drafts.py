@@ -71,6 +71,15 @@ class MappingState:
         """List one object (or property of one) the documents leave out."""
         self.out.append(Unsupported(kind, name, detail))
 
+    def _calls_missing(self, kind: str, table: str, part: str) -> bool:
+        """Whether that object calls a function (or uses a sequence) the project will not
+        make: listed by report_objects, and left out here (a fresh upgrade would fail
+        at it)."""
+        return any(
+            c.kind == kind and c.table == table and c.part == part
+            for c in self.catalog.foreign_calls
+        )
+
     def _expressions(self, table: str, index: str) -> tuple[bool, ...]:
         facts = self.catalog.indexes.get((table, index))
         return facts.expressions if facts is not None else ()

@@ -18,6 +18,8 @@ class IndexMapping(MappingState):
 
     def _indexes(self, table: TableDraft, convention: dict[str, str]) -> Iterator[tuple[str, Any]]:
         for name, ix in sorted(table.shape.indexes.items()):
+            if self._calls_missing("index", table.name, name):
+                continue
             problem = self._index_problem(table, name, ix)
             if problem:
                 self.report("index", f"{name} on {table.name}", problem)

@@ -72,8 +72,8 @@ class ObjectReport(PartitionMapping):
         for kind, name in self.catalog.objects:
             if kind != "function":
                 self.report(kind, name)
-        for kind, name, calls in self.catalog.foreign_calls:
-            self.report(kind, name, calls)
+        for call in self.catalog.foreign_calls:
+            self.report(call.kind, call.name, call.what)
         for name, pg_schema in self.catalog.extensions_elsewhere:
             where = f"made in schema {pg_schema} (the language makes an extension in the "
             self.report("extension", name, where + "default schema)")
