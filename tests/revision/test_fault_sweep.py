@@ -4,8 +4,8 @@ tests/revision/test_faults.py kills chosen statements one by one; this sweep kil
 them in turn. For a few corpus cases (tests/corpus) chosen for distinct kinds of
 step (enum values, concurrent drops and builds, NOT VALID then VALIDATE, NOT NULL
 through a check, partitions detached and attached with their bounds proven ahead,
-a unique constraint traded through a concurrent index, type changes with USING),
-on tables holding rows with NULLs, repeats and skew:
+a unique constraint traded through a concurrent index, exclusion constraints, type
+changes with USING), on tables holding rows with NULLs, repeats and skew:
 
 1. the database at revision 000 with its rows is built once, and the upgrade is
    run once on a copy, recording the statements Alembic sends (SQLAlchemy's
@@ -103,6 +103,22 @@ SWEEPS = (
             "FROM generate_series(10, 800) g",
         ),
         kept=("products (id, store_id)", "payments (id, paid_on)"),
+    ),
+    Sweep(
+        # exclusion constraints: one dropped (the drops revision, whose downgrade adds
+        # it back outside a transaction), one changed and one added in the transaction
+        "65_exclusion_constraints",
+        rows=(
+            "INSERT INTO rooms SELECT g, 'Room ' || g FROM generate_series(3, 30) g",
+            # skew: most bookings in room 3; a day apart, some cancelled
+            "INSERT INTO bookings (id, room_id, during, status) SELECT g, "
+            "CASE WHEN g % 8 = 0 THEN g % 28 + 3 ELSE 3 END, tstzrange(timestamptz "
+            "'2027-01-01 00:00+00' + g * interval '1 day', timestamptz '2027-01-01 "
+            "00:00+00' + g * interval '1 day' + interval '3 hours'), "
+            "CASE WHEN g % 5 = 0 THEN 'cancelled' ELSE 'booked' END "
+            "FROM generate_series(10, 600) g",
+        ),
+        kept=("rooms (id, name)", "bookings (id, room_id, during, status)"),
     ),
     Sweep(
         # type changes with USING casts (varchar to integer, text to numeric) and

@@ -184,7 +184,9 @@ def lock_safe_constraint(table: str, c: Constraint) -> list[Stmt]:
     alter = f"ALTER TABLE {quote_table(table)}"
     name = quote_ident(c.name)
     if isinstance(c, ExcludeConstraint):
-        return [_add_exclude(table, c)]  # no NOT VALID for an exclusion: built under the lock
+        # no NOT VALID for an exclusion: built under the lock, in its own transaction
+        # outside the revision's, so a rerun after a failure past it skips it
+        return [if_no_constraint(table, c.name, f"{alter} ADD CONSTRAINT {name} {exclude_sql(c)}")]
     if isinstance(c, UniqueConstraint):
         return [
             drop_invalid_index(c.name, table),
