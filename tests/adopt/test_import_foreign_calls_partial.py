@@ -1,7 +1,8 @@
 """``schemagen import --allow-partial`` leaves out what it listed for calling a
 function the project will not make (``util.slugify`` with ``--schema public``
 alone) or drawing from a sequence of a schema not read: an index, an exclusion
-constraint, a check and a default. Before, each was written as it was: build passed
+constraint, a check, a default, a view (and a view over it, listed as reading a view
+not imported), a trigger's WHEN and a policy. Before, each was written as it was: build passed
 and a fresh ``alembic upgrade head`` failed at the first (schema "util" does not
 exist). Now the project upgrades, and its copy dumps as the source less exactly
 those objects."""
@@ -39,6 +40,16 @@ CREATE TABLE films (
 );
 CREATE INDEX films_slug ON films (util.slugify(title));
 CREATE INDEX films_note ON films (note);
+CREATE VIEW film_slugs AS SELECT id, util.slugify(title) AS slug FROM films;
+CREATE VIEW film_slug_count AS SELECT count(*) AS n FROM film_slugs;
+CREATE VIEW film_titles AS SELECT id, title FROM films;
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER films_touch BEFORE UPDATE ON films FOR EACH ROW
+    WHEN (util.is_ok(NEW.stars)) EXECUTE FUNCTION touch();
+CREATE TRIGGER films_touch_all BEFORE INSERT ON films FOR EACH ROW EXECUTE FUNCTION touch();
+ALTER TABLE films ENABLE ROW LEVEL SECURITY;
+CREATE POLICY films_ok ON films USING (util.is_ok(stars));
+CREATE POLICY films_titled ON films USING (title <> '');
 INSERT INTO films (title, stars, note)
 SELECT 'Film ' || n % 40, 1 + n % 5, CASE WHEN n % 3 = 0 THEN NULL ELSE 'n' || n % 7 END
 FROM generate_series(1, 800) n;
@@ -53,6 +64,10 @@ LISTED = [
     "not expressible: exclusion constraint films_one_per_bucket on films: calls "
     f"util.bucket(integer) {UTIL}",
     f"not expressible: index films_slug on films: calls util.slugify(text) {UTIL}",
+    f"not expressible: policy films_ok on films: calls util.is_ok(integer) {UTIL}",
+    f"not expressible: trigger films_touch on films: calls util.is_ok(integer) {UTIL}",
+    "not expressible: view film_slug_count: reads film_slugs, not imported",
+    f"not expressible: view film_slugs: calls util.slugify(text) {UTIL}",
 ]
 
 
@@ -85,10 +100,14 @@ def test_allow_partial_leaves_out_what_calls_a_function_not_made(
             "CREATE FUNCTION util.next_rank()",
             "CREATE FUNCTION util.slugify(title text)",
             "CREATE INDEX films_slug ON public.films USING btree (util.slugify(title))",
+            "CREATE POLICY films_ok ON public.films USING (util.is_ok(stars))",
             "CREATE SCHEMA ref",
             "CREATE SCHEMA util",
             "CREATE SEQUENCE ref.ids",
             table,
+            "CREATE TRIGGER films_touch BEFORE UPDATE ON public.films FOR EACH ROW WHEN",
+            "CREATE VIEW public.film_slug_count AS",
+            "CREATE VIEW public.film_slugs AS",
         ]
         assert len(missing) == len(starts), missing
         for statement, start in zip(missing, starts, strict=True):

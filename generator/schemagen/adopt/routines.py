@@ -148,6 +148,7 @@ def map_routines(
     domains: dict[str, str] | None = None,
     opclasses: dict[int, str] | None = None,
     partitions: dict[str, str] | None = None,
+    left_out: frozenset[tuple[str, str, str]] = frozenset(),
 ) -> Mapped:
     """Map the rows; ``tables``: importable table -> its columns; ``taken``: class names;
     ``home``: the project's default PostgreSQL schema, where a function keyed by its
@@ -156,15 +157,17 @@ def map_routines(
     of a domain is typed by it, as a table's is); ``opclasses``: the name of each
     non-default operator class by oid (a view index key's); ``partitions``: each
     partition (any depth) of an importable table, keyed as a table is -> that table
-    (a trigger of its own is listed)."""
+    (a trigger of its own is listed); ``left_out``: (kind, table or view, trigger) of
+    what calls a function the project will not make, listed already and written not."""
     out = Mapped()
     keys = _functions(found, home, out)
     generated = _on_update(found, tables, home, out)
     for name in generated:
         out.functions.pop(keys.pop((home, name, ()), ""), None)
-    _triggers(found, tables, keys, generated, out)
+    _triggers(found, tables, keys, generated, out, left_out)
     _partition_triggers(found, partitions or {}, out)
-    _views(found, (enums, domains or {}, opclasses or {}), taken, set(tables), out)
+    views_out = {view for kind, view, _ in left_out if kind.endswith("view")}
+    _views(found, (enums, domains or {}, opclasses or {}), taken, set(tables), out, views_out)
     return out
 
 
@@ -279,6 +282,7 @@ def _triggers(
     keys: dict[FunctionId, str],
     generated: set[str],
     out: Mapped,
+    left_out: frozenset[tuple[str, str, str]],
 ) -> None:
     for row in found.triggers:
         table, name, tgtype, function, nargs, text, plain, comment, on = row[:9]
@@ -287,8 +291,10 @@ def _triggers(
         if function in generated and table in out.on_update and on == "O":
             continue
         key = keys.get((nsp, function, ()))
-        if table not in tables:
-            continue  # the table itself is reported, or its partition's (_partition_triggers)
+        if table not in tables or ("trigger", table, name) in left_out:
+            # the table itself is reported, or its partition's (_partition_triggers), or
+            # the trigger's WHEN calls a function the project will not make (listed)
+            continue
         if on != "O":
             reason = f"{NOT_ENABLED.get(on, on)}; the language declares enabled triggers only"
             out.unsupported.append(("trigger", where, reason))
@@ -362,15 +368,20 @@ def _views(
     taken: set[str],
     tables: set[str],
     out: Mapped,
+    left_out: set[str],
 ) -> None:
     enums, domains, opclasses = names_of
-    # a view named with a dot (public."sales.v", keyed so) is no view v of schema sales
-    nameable = [row[0] for row in found.views if _nameable(row[0])]
+    # a view named with a dot (public."sales.v", keyed so) is no view v of schema sales;
+    # one calling a function the project will not make is listed, and a view over it
+    # reads a view not imported
+    nameable = [row[0] for row in found.views if _nameable(row[0]) and row[0] not in left_out]
     names = class_names(nameable, taken, singularize=False)
     known = tables | set(names)
     for row in found.views:
         relname, materialized, definition, comment, columns, types, options, indexes, nsp = row
         kind = "materialized view" if materialized else "view"
+        if relname in left_out:
+            continue
         problem = _view_problem(definition, options, known)
         if relname not in names:
             problem = "the language names no view holding a dot or a double quote"

@@ -8,9 +8,10 @@ from ..live.shapes import TableShape
 from ..model.replication import replica_identity_spec
 
 
-def security_spec(shape: TableShape) -> dict[str, Any]:
+def security_spec(shape: TableShape, left_out: frozenset[str] = frozenset()) -> dict[str, Any]:
     """``row_level_security:``, ``policies:`` and ``replica_identity:`` of a table,
-    defaults left out (a partitioned table's identity is listed: report_objects)."""
+    defaults left out (a partitioned table's identity is listed: report_objects), and
+    the policies named in ``left_out`` (they call a function the project will not make)."""
     spec: dict[str, Any] = {}
     if shape.row_security is not None:
         spec["row_level_security"] = "force" if shape.row_security == "force" else True
@@ -20,6 +21,8 @@ def security_spec(shape: TableShape) -> dict[str, Any]:
         spec["replica_identity"] = replica_identity_spec(identity)
     policies: dict[str, Any] = {}
     for name, policy in sorted(shape.policies.items()):
+        if name in left_out:
+            continue
         entry: dict[str, Any] = {}
         if policy.command != "all":
             entry["command"] = policy.command
