@@ -54,8 +54,8 @@ def test_comments_on_indexes_and_constraints_are_listed(pg: PgCluster, tmp_path:
         out = schemagen(root, "import", "--database", pg.url(source), expect_exit=1)
         assert sorted(not_expressible(out)) == sorted(
             [
-                "not expressible: comment on index Floor_Idx: left out (index descriptions "
-                "are docs)",
+                "not expressible: comment on index Floor_Idx on RoomStock: left out (index "
+                "descriptions are docs)",
                 "not expressible: comment on constraint RoomStock_pkey on RoomStock: left out",
                 "not expressible: comment on index RoomStock_pkey on RoomStock: " + OWNED,
                 "not expressible: comment on index uq_room_code on RoomStock: " + OWNED,

@@ -103,7 +103,8 @@ def test_pagila_round_trip(pg: PgCluster, pagila: str, tmp_path: Path) -> None:
 LEGACY = [
     "not expressible: aggregate group_concat(text)",
     "not expressible: comment on constraint staff_pick_film_category_fkey on staff_pick: left out",
-    "not expressible: comment on index idx_title: left out (index descriptions are docs)",
+    "not expressible: comment on index idx_title on film: left out (index descriptions are "
+    "docs)",
     "not expressible: function film_in_stock(integer,integer): options the language has no "
     "word for (STRICT, COST, SET, defaults, modes, ...)",
     "not expressible: function last_day(timestamp with time zone): options the language has "

@@ -324,8 +324,8 @@ def test_objects_it_cannot_express_are_listed_and_nothing_is_written(
             [
                 "not expressible: column notes.Order Note: the language needs letters, digits "
                 "and _",
-                "not expressible: comment on index whatever_name: left out (index descriptions "
-                "are docs)",
+                "not expressible: comment on index whatever_name on order_lines: left out "
+                "(index descriptions are docs)",
                 "not expressible: comment on type Mood",
                 # (domain positive imports; these two do not)
                 "not expressible: domain Shouty Name: the language needs a name of letters, "

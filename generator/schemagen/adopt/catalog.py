@@ -234,10 +234,11 @@ ORDER BY 1, 2
 # What a partition holds of its own that the language says of its table alone (a
 # partition's entry says its bound and sub-partitions), as (partition, kind, name,
 # definition): its comment and its columns', its row-level security and its policies;
-# and a comment on one of its indexes (a copy of its table's or its own), which the
-# language cannot say. PostgreSQL copies none of its table's onto a partition, so each
-# is the partition's. (A partition's copy of an index is itself relispartition, hence
-# the relkind: its comment is listed with the partition it indexes.)
+# and a comment on one of its indexes or constraints (a copy of its table's or its
+# own), which the language cannot say. PostgreSQL copies none of its table's onto a
+# partition, so each is the partition's. (A partition's copy of an index is itself
+# relispartition, hence the relkind: its comment is listed with the partition it
+# indexes.)
 _PARTITION_OWN_SQL = f"""
 SELECT {_REL}, CASE WHEN d.objsubid = 0 THEN 'comment' ELSE 'column comment' END,
        coalesce(a.attname, ''), d.description
@@ -252,6 +253,12 @@ JOIN pg_index x ON x.indrelid = c.oid
 JOIN pg_class i ON i.oid = x.indexrelid
 JOIN pg_description d ON d.objoid = i.oid AND d.classoid = 'pg_class'::regclass
   AND d.objsubid = 0
+WHERE c.relnamespace IN {SCHEMAS_READ} AND c.relispartition
+UNION ALL
+SELECT {_REL}, 'constraint comment', k.conname, d.description
+FROM pg_class c
+JOIN pg_constraint k ON k.conrelid = c.oid
+JOIN pg_description d ON d.objoid = k.oid AND d.classoid = 'pg_constraint'::regclass
 WHERE c.relnamespace IN {SCHEMAS_READ} AND c.relispartition
 UNION ALL
 SELECT {_REL}, 'row-level security', '',

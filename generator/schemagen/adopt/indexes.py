@@ -26,7 +26,11 @@ class IndexMapping(MappingState):
                 continue
             facts = self.catalog.indexes.get((table.name, name))
             if facts is not None and facts.comment is not None:
-                self.report("comment on index", name, "left out (index descriptions are docs)")
+                self.report(
+                    "comment on index",
+                    f"{name} on {table.name}",
+                    "left out (index descriptions are docs)",
+                )
             expressions = self._expressions(table.name, name)
             plain = plain_index(ix, expressions)
             if (

@@ -50,8 +50,8 @@ class PartitionMapping(MappingState):
             self.report("index", f"{index.name} on {index.partition}", detail)
 
     def _partition_own(self, table: TableDraft) -> None:
-        """A comment, column comment, row-level security, policy or index comment a
-        partition (any depth) holds of its own: the language says them of a table alone (a
+        """A comment, column comment, row-level security, policy, index or constraint
+        comment a partition (any depth) holds of its own: the language says them of a table alone (a
         partition's entry says its bound and sub-partitions), and PostgreSQL copies
         none of the table's onto its partitions. Listed with the partition and what it
         holds."""
@@ -63,6 +63,7 @@ class PartitionMapping(MappingState):
                 "column comment": f"{partition}.{name}",
                 "policy": f"{name} on {partition}",
                 "index comment": f"{name} on {partition}",
+                "constraint comment": f"{name} on {partition}",
             }
             detail = (
                 f"made on partition {partition} of {table.name} alone (the language "
@@ -143,6 +144,7 @@ _OWN = {
     "row-level security": ("row-level security of partition", "declares it on a table"),
     "policy": ("policy", "declares policies on a table"),
     "index comment": ("comment on index", "describes no index"),
+    "constraint comment": ("comment on constraint", "describes no constraint"),
 }
 
 #: format_type's names of PostgreSQL's integer types

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..live.catalog_rows import read_view_indexes
+from ..live.catalog_rows import read_view_indexes, view_index_comments
 from ..live.introspect import QUALIFIED_KEY, SCHEMAS_READ, VIEW_INDEXES
 from ..model import naming
 from ..model.inlists import in_lists, query_in_lists
@@ -392,6 +392,9 @@ def _views(
         view_indexes = _view_indexes(indexes, columns, opclasses)
         if cols is None:
             continue
+        for index, _ in view_index_comments(indexes):  # the YAML's would be the docs'
+            detail = "left out (index descriptions are docs)"
+            out.unsupported.append(("comment on index", f"{index} on {relname}", detail))
         # ``schema:`` first, outside public, as for tables (adopt.home rehomes it)
         spec: dict[str, Any] = {"schema": nsp} if nsp != "public" else {}
         bare = naming.split_qualified(relname)[1]

@@ -82,6 +82,12 @@ def read_view_indexes(
     return found
 
 
+def view_index_comments(rows: list[list[Any]] | None) -> tuple[tuple[str, str], ...]:
+    """The (index, comment) pairs of :data:`VIEW_INDEXES`' JSON that have a comment,
+    sorted."""
+    return tuple(sorted((row[0], row[13]) for row in rows or () if row[13] is not None))
+
+
 def clustered_view_index(rows: list[list[Any]] | None) -> str | None:
     """The index of :data:`VIEW_INDEXES`' JSON that a materialized view is CLUSTERed ON."""
     return next((row[0] for row in rows or () if row[9]), None)

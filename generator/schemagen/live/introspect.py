@@ -213,10 +213,11 @@ SELECT c.oid, {QUALIFIED_KEY.format(ns="c.relnamespace", name="c.relname")},
        -- index of their parent (attached to none), valid and no constraint's (live.
        -- partition_indexes); NULL for none, as nearly every table has
        pi.indexes,
-       -- the row-level security, policies, comments, column comments and index
-       -- comments its partitions (any depth) hold of their own (PostgreSQL copies none of the
-       -- table's), each [partition keyed as a table, its schema, its name, kind, name,
-       -- detail] (live.partition_own); NULL for none, as nearly every table has
+       -- the row-level security, policies, comments, column comments, index and
+       -- constraint comments its partitions (any depth) hold of their own (PostgreSQL
+       -- copies none of the table's), each [partition keyed as a table, its schema,
+       -- its name, kind, name, detail] (live.partition_own); NULL for none, as nearly
+       -- every table has
        po.own
 FROM pg_class c
 -- each catalog grouped once and joined (a subquery per table cost 2,000 index
@@ -301,7 +302,15 @@ LEFT JOIN (SELECT pg_partition_root(o.rel) AS relid,
                         d.description
                  FROM pg_description d LEFT JOIN pg_index x ON x.indexrelid = d.objoid
                  WHERE d.classoid = 'pg_class'::regclass
-                 AND coalesce(x.indrelid, d.objoid) IN (SELECT inhrelid FROM pg_inherits)) o
+                 AND coalesce(x.indrelid, d.objoid) IN (SELECT inhrelid FROM pg_inherits)
+                 UNION ALL
+                 -- a constraint's comment (on a partition's copy of its table's key,
+                 -- unique or foreign key, or on a check of its own): the constraints
+                 -- query reads tables' alone
+                 SELECT k.conrelid, 'constraint comment', k.conname::text, d.description
+                 FROM pg_description d JOIN pg_constraint k ON k.oid = d.objoid
+                 WHERE d.classoid = 'pg_constraint'::regclass
+                 AND k.conrelid IN (SELECT inhrelid FROM pg_inherits)) o
            GROUP BY 1) po ON po.relid = c.oid
 WHERE c.relnamespace IN {SCHEMAS_READ}
   AND c.relkind IN ('r', 'p') AND NOT c.relispartition
@@ -460,7 +469,7 @@ WHERE i.indrelid = ANY(%s)
 #: key's collation (NULL where it is its column's; an expression key's, whatever it
 #: is), and, for an index with an expression key, its key numbers and its whole
 #: definition (:func:`expression_collations` keeps an expression key's collation
-#: only where the definition says COLLATE after it); NULL for none.
+#: only where the definition says COLLATE after it), and its comment; NULL for none.
 VIEW_INDEXES = f"""(SELECT json_agg(json_build_array(
          ic.relname, i.indisunique, am.amname, i.indnkeyatts,
          ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true)
@@ -479,7 +488,9 @@ VIEW_INDEXES = f"""(SELECT json_agg(json_build_array(
                ORDER BY u.n),
          -- an expression key's collation of its own: as _INDEXES_SQL reads a table's
          CASE WHEN 0 = ANY(i.indkey::int2[]) THEN i.indkey::int2[] END,
-         CASE WHEN 0 = ANY(i.indkey::int2[]) THEN pg_get_indexdef(i.indexrelid, 0, true) END))
+         CASE WHEN 0 = ANY(i.indkey::int2[]) THEN pg_get_indexdef(i.indexrelid, 0, true) END,
+         -- its comment, which the language cannot declare (live.undeclarable)
+         obj_description(i.indexrelid, 'pg_class')))
        FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
        JOIN pg_am am ON am.oid = ic.relam
        WHERE i.indrelid = {{rel}})"""

@@ -1,7 +1,7 @@
 """What a partitioned table's partitions hold of their own of what the language
 declares on a table alone, for the live comparison: row-level security, policies, a
-comment and column comments; and a comment on one of its indexes (a copy of its
-table's, or its own), which the language cannot say.
+comment and column comments; and a comment on one of its indexes or constraints (a
+copy of its table's, or its own), which the language cannot say.
 
 PostgreSQL copies none of a table's onto its partitions, and a partition's entry in
 the schema says its bound and sub-partitions alone, so each is drift: made by hand on
@@ -39,13 +39,14 @@ _ALONE = {
     "comment": "the schema describes a table alone: ",
     "column comment": "the schema describes a table's columns alone: ",
     "index comment": "the schema describes no index: ",
+    "constraint comment": "the schema describes no constraint: ",
 }
 
 
 def partition_own_findings(table: str, own: tuple[PartitionOwn, ...]) -> list[Finding]:
-    """One finding for each row-level security state, policy, comment, column comment
-    and index comment a partition of ``table`` holds of its own, with the statement that removes
-    it."""
+    """One finding for each row-level security state, policy, comment, column comment,
+    index comment and constraint comment a partition of ``table`` holds of its own, with
+    the statement that removes it."""
     findings = []
     for partition, schema, name, kind, what, detail in own:
         target = quote_in(schema, name)
@@ -70,6 +71,10 @@ def partition_own_findings(table: str, own: tuple[PartitionOwn, ...]) -> list[Fi
             # the index is in its table's PostgreSQL schema
             undo = f"COMMENT ON INDEX {quote_in(schema, what)} IS NULL"
             obj = f"comment on index {what} on {partition}"
+            message = f"{EXTRA}: {made}: {sql_string(detail)}"
+        elif kind == "constraint comment":
+            undo = f"COMMENT ON CONSTRAINT {quote_name(what)} ON {target} IS NULL"
+            obj = f"comment on constraint {what} on {partition}"
             message = f"{EXTRA}: {made}: {sql_string(detail)}"
         else:
             undo = f"COMMENT ON COLUMN {target}.{quote_name(what)} IS NULL"

@@ -26,12 +26,17 @@ from ..model.frozen import copy_with
 from ..model.routines import NOT_ENABLED, Function, Trigger, View
 from ..model.schema import Schema
 from .aspects import describe_index
-from .catalog_rows import clustered_view_index, read_view_indexes
+from .catalog_rows import clustered_view_index, read_view_indexes, view_index_comments
 from .comments import comment_findings
 from .expected import format_type
 from .introspect import QUALIFIED_KEY, STATISTICS_NAME, VIEW_INDEXES
 from .shapes import CatalogName, IndexShape
-from .undeclarable import cluster_marks, undeclarable, view_column_comments
+from .undeclarable import (
+    cluster_marks,
+    undeclarable,
+    view_column_comments,
+    view_index_comment_findings,
+)
 
 HINT = "run `alembic upgrade head`, or write the database's definition into schema/"
 
@@ -169,6 +174,8 @@ class Shapes:
     view_clustered: dict[str, str] = field(default_factory=dict)
     #: Live views with comments on columns: name -> the columns, in order.
     view_column_comments: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Live materialized views with comments on indexes: name -> (index, comment), sorted.
+    view_index_comments: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     #: The comment of each live function, view and trigger (None for none), by key.
     function_comments: dict[str, str | None] = field(default_factory=dict)
     view_comments: dict[str, str | None] = field(default_factory=dict)
@@ -210,6 +217,8 @@ def routine_findings(
         findings += undeclarable(name, rules, statistics, home)
     for name, columns in sorted(actual.view_column_comments.items()):
         findings += view_column_comments(name, columns, home)
+    for name, comments in sorted(actual.view_index_comments.items()):
+        findings += view_index_comment_findings(name, comments, home)
     findings += cluster_marks(
         tuple(sorted(actual.view_clustered.items())), "MATERIALIZED VIEW", home=home
     )
@@ -258,6 +267,8 @@ def introspect_routines(
             shapes.view_columns[name] = _pairs(columns)
             if commented:
                 shapes.view_column_comments[name] = tuple(commented)
+            if index_comments := view_index_comments(indexes):
+                shapes.view_index_comments[name] = index_comments
             if rules or statistics:
                 shapes.view_extras[name] = (
                     tuple(sorted(rules or ())),

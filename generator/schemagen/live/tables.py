@@ -79,11 +79,13 @@ def compare_table(
             quoted,
         )
     findings += object_comment_findings(table, act.object_comments)
+    # before a partition's own indexes and checks: a comment on one is removed first,
+    # so that the hints run in the order printed (the DROP would leave none to remove)
+    findings += partition_own_findings(table, act.partition_own)
     findings += partition_index_findings(table, act.partition_indexes, pending)
     findings += partition_check_findings(
         table, act.partition_checks, pending, tuple(act.partition_names.values())
     )
-    findings += partition_own_findings(table, act.partition_own)
     findings += undeclarable(table, act.rules, act.statistics, home)
     for partition, (rules, statistics) in sorted(act.partition_extras.items()):
         findings += undeclarable(partition, rules, statistics, home)
