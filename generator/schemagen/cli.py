@@ -287,6 +287,16 @@ def import_(
             err=True,
         )
         sys.exit(1)
+    if result.unleavable:
+        named = ", ".join(dict.fromkeys(f"{i.kind} {i.name}" for i in result.unleavable))
+        click.echo(
+            f"--allow-partial cannot leave out {named}: each is part of its table's columns "
+            "or rows, and the project would not upgrade without the function or sequence it "
+            "calls; nothing written (read what each calls with --schema where its line says "
+            "so, or change them in the database first)",
+            err=True,
+        )
+        sys.exit(1)
     for line in result.report_lines():
         click.echo(line)
 

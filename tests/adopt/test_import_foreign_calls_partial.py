@@ -112,3 +112,52 @@ def test_allow_partial_leaves_out_what_calls_a_function_not_made(
         assert len(missing) == len(starts), missing
         for statement, start in zip(missing, starts, strict=True):
             assert statement.startswith(start), (statement, start)
+
+
+#: a generated column, a domain and a partition key calling util: none can be left
+#: out (each is part of its table's columns or rows); 200 rows with repeated titles
+UNLEAVABLE = """
+CREATE SCHEMA util;
+CREATE FUNCTION util.slugify(title text) RETURNS text LANGUAGE sql IMMUTABLE
+AS $$ SELECT lower(regexp_replace(title, '[^A-Za-z0-9]+', '-', 'g')) $$;
+CREATE FUNCTION util.is_ok(n integer) RETURNS boolean LANGUAGE sql IMMUTABLE
+AS $$ SELECT n > 0 $$;
+CREATE FUNCTION util.bucket(n integer) RETURNS integer LANGUAGE sql IMMUTABLE
+AS $$ SELECT n % 2 $$;
+CREATE DOMAIN rank AS integer CHECK (util.is_ok(VALUE));
+CREATE TABLE films (
+    id integer PRIMARY KEY,
+    title text NOT NULL,
+    slug text GENERATED ALWAYS AS (util.slugify(title)) STORED,
+    position rank
+);
+CREATE TABLE shelves (id integer NOT NULL) PARTITION BY LIST (util.bucket(id));
+CREATE TABLE shelves_even PARTITION OF shelves FOR VALUES IN (0);
+CREATE TABLE shelves_odd PARTITION OF shelves FOR VALUES IN (1);
+CREATE INDEX films_slug ON films (util.slugify(title));
+INSERT INTO films (id, title, position) SELECT n, 'Film ' || n % 40, 1 + n % 3
+FROM generate_series(1, 200) n;
+"""
+
+
+def test_allow_partial_refuses_what_it_cannot_leave_out(pg: PgCluster, tmp_path: Path) -> None:
+    """Before, --allow-partial wrote the generated column, the domain and the partition
+    key as they were (exit 0), and the project's fresh upgrade failed. Now it lists
+    them, names them as what it cannot leave out, and writes nothing (exit 1)."""
+    with source_database(pg, "foreign_unleavable", UNLEAVABLE) as source:
+        root = new_project(tmp_path / "p")
+        out = schemagen(
+            root, "import", "--allow-partial", "--database", pg.url(source), expect_exit=1
+        )
+        assert not_expressible(out) == [
+            f"not expressible: domain rank: calls util.is_ok(integer) {UTIL}",
+            f"not expressible: generated column films.slug: calls util.slugify(text) {UTIL}",
+            f"not expressible: index films_slug on films: calls util.slugify(text) {UTIL}",
+            f"not expressible: partition key of table shelves: calls util.bucket(integer) {UTIL}",
+        ], out
+        assert (
+            "--allow-partial cannot leave out domain rank, generated column films.slug, "
+            "partition key of table shelves: each is part of its table's columns or rows"
+        ) in out, out
+        assert "nothing written" in out, out
+        assert not (root / "schema").exists() or not list((root / "schema").iterdir())

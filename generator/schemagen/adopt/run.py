@@ -27,6 +27,11 @@ from .mapping import Unsupported, import_catalog
 #: The schema (namespace) whose tables need no ``schema:`` (the migrations' default).
 DEFAULT_SCHEMA = "public"
 
+#: What calls a function the project will not make and cannot be left out of what
+#: ``allow_partial`` writes: each is part of its table's columns or rows (a domain, of
+#: its columns' type), so the project would either fail its upgrade or differ silently.
+UNLEAVABLE = frozenset({"generated column", "domain", "partition key of table"})
+
 
 class SchemaExists(SchemagenError):
     """The schema folder already holds YAML and ``--force`` was not given (exit 1)."""
@@ -47,6 +52,8 @@ class ImportResult:
     enums: int = 0
     #: (schema, number of tables) of the schemas holding tables that were not read
     unread: list[tuple[str, int]] = field(default_factory=list)
+    #: listed objects ``allow_partial`` cannot leave out (nothing is written then)
+    unleavable: list[Unsupported] = field(default_factory=list)
 
     def problem_lines(self) -> list[str]:
         """One line per object the language cannot express."""
@@ -125,7 +132,12 @@ def import_database(
     )
     hint = schema_reference(result.schema_dir, project.relative(project.output_dir))
     result.files = layout(imported, hint)
-    if result.unsupported and not allow_partial:
+    result.unleavable = [
+        Unsupported(call.kind, call.name, call.what)
+        for call in catalog.foreign_calls
+        if call.kind in UNLEAVABLE
+    ]
+    if result.unsupported and (not allow_partial or result.unleavable):
         return result
     olds = (p.relative_to(project.schema_dir).as_posix() for p in old)
     result.removed = [name for name in olds if name not in result.files]
