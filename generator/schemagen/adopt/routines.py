@@ -377,6 +377,7 @@ def _views(
     nameable = [row[0] for row in found.views if _nameable(row[0]) and row[0] not in left_out]
     names = class_names(nameable, taken, singularize=False)
     known = tables | set(names)
+    known -= _unwritten(found, known)
     for row in found.views:
         relname, materialized, definition, comment, columns, types, options, indexes, nsp = row
         kind = "materialized view" if materialized else "view"
@@ -409,6 +410,22 @@ def _views(
         if view_indexes:
             spec["indexes"] = view_indexes
         out.views[names[relname]] = spec
+
+
+def _unwritten(found: Routines, known: set[str]) -> set[str]:
+    """The views of ``known`` that are listed (options, or reading a relation not
+    imported), to a fixed point: a view over a view over one left out reads a view
+    not imported too, and written, it would fail the fresh upgrade."""
+    unwritten: set[str] = set()
+    while True:
+        more = {
+            row[0]
+            for row in found.views
+            if row[0] in known - unwritten and _view_problem(row[2], row[6], known - unwritten)
+        }
+        if not more:
+            return unwritten
+        unwritten |= more
 
 
 def _nameable(key: str) -> bool:
