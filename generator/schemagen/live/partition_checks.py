@@ -23,11 +23,9 @@ from __future__ import annotations
 from ..findings import Finding
 from ..model.schema import quote_name
 from ..model.sqltext import quote_in
+from ..operations.partition import MOVE_BOUND, bound_check_name
 from .partition_indexes import EXTRA
 from .shapes import CatalogName, PartitionCheck
-
-#: The name's end that marks a moved partition's check (operations.partition.bound_check_name).
-MOVE_BOUND = "_move_bound"
 
 #: Said before the statement: why the schema has no place for it.
 ALONE = "the schema declares checks on a table alone (every partition holds its table's): "
@@ -81,12 +79,6 @@ def partition_check_findings(
     return findings
 
 
-def _named_for(partition: str) -> str:
-    """The check a partition's move or create makes (as
-    ``operations.partition.bound_check_name`` names it: live reads no operation)."""
-    return f"{partition.encode()[:52].decode(errors='ignore')}{MOVE_BOUND}"
-
-
 def _pending(
     check: str, checks: tuple[PartitionCheck, ...], partitions: tuple[CatalogName, ...]
 ) -> str:
@@ -94,9 +86,9 @@ def _pending(
     it of its own (beside it, the DEFAULT partition's of the same name); one made beside
     a DEFAULT partition holds none, and is in the database once the main revision has
     made it."""
-    if any(c.name == check and _named_for(c.table) == check for c in checks):
+    if any(c.name == check and bound_check_name(c.table) == check for c in checks):
         return PENDING
-    made = next((p.name for p in partitions if _named_for(p.name) == check), None)
+    made = next((p.name for p in partitions if bound_check_name(p.name) == check), None)
     if made is not None:
         return PENDING_MADE.format(partition=made)
     return PENDING_CREATE.format(partition=check.removesuffix(MOVE_BOUND))

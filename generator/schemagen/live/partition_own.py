@@ -16,6 +16,7 @@ from __future__ import annotations
 from ..findings import Finding
 from ..model.schema import quote_name
 from ..model.sqltext import quote_in, sql_string
+from .object_comments import comment_removal
 from .partition_indexes import EXTRA
 from .shapes import PartitionOwn
 
@@ -67,14 +68,10 @@ def partition_own_findings(table: str, own: tuple[PartitionOwn, ...]) -> list[Fi
             undo = f"COMMENT ON TABLE {target} IS NULL"
             obj, message = f"comment on partition {partition}", f"{EXTRA}: {made}: "
             message += sql_string(detail)
-        elif kind == "index comment":
-            # the index is in its table's PostgreSQL schema
-            undo = f"COMMENT ON INDEX {quote_in(schema, what)} IS NULL"
-            obj = f"comment on index {what} on {partition}"
-            message = f"{EXTRA}: {made}: {sql_string(detail)}"
-        elif kind == "constraint comment":
-            undo = f"COMMENT ON CONSTRAINT {quote_name(what)} ON {target} IS NULL"
-            obj = f"comment on constraint {what} on {partition}"
+        elif kind in ("index comment", "constraint comment"):
+            on = kind.removesuffix(" comment")
+            undo = comment_removal(on, what, schema, name)
+            obj = f"comment on {on} {what} on {partition}"
             message = f"{EXTRA}: {made}: {sql_string(detail)}"
         else:
             undo = f"COMMENT ON COLUMN {target}.{quote_name(what)} IS NULL"

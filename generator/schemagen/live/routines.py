@@ -30,13 +30,9 @@ from .catalog_rows import clustered_view_index, read_view_indexes, view_index_co
 from .comments import comment_findings
 from .expected import format_type
 from .introspect import QUALIFIED_KEY, STATISTICS_NAME, VIEW_INDEXES
+from .object_comments import view_index_comment_findings
 from .shapes import CatalogName, IndexShape
-from .undeclarable import (
-    cluster_marks,
-    undeclarable,
-    view_column_comments,
-    view_index_comment_findings,
-)
+from .undeclarable import cluster_marks, undeclarable, view_column_comments
 
 HINT = "run `alembic upgrade head`, or write the database's definition into schema/"
 

@@ -110,7 +110,7 @@ class ObjectComment(NamedTuple):
 
     kind: str  # "index" or "constraint"
     name: str  # the index's or the constraint's
-    schema: str  # the table's PostgreSQL schema (the index's)
+    schema: str | None  # the table's PostgreSQL schema (the index's); None: the current one
     table: str  # the table's name in it
     comment: str
 

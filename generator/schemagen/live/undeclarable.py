@@ -1,6 +1,6 @@
 """Live objects the schema language cannot declare: rules, extended statistics,
-``CLUSTER ON`` marks, comments on a view's columns and on a materialized view's
-indexes.
+``CLUSTER ON`` marks and comments on a view's columns (a materialized view's index
+comments: live.object_comments).
 
 A database written by other people may hold them, and each changes what the
 application sees or gets (a rule can turn its INSERTs into nothing; a mark is
@@ -16,9 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..findings import Finding
-from ..model.naming import split_qualified
 from ..model.schema import quote_name
-from ..model.sqltext import quote_in, quote_qualified, sql_string
+from ..model.sqltext import quote_in, quote_qualified
 from .shapes import CatalogName
 
 EXTRA = "in the database but not in the schema"
@@ -110,25 +109,4 @@ def view_column_comments(
             f"only): `COMMENT ON COLUMN {where}.{quote_name(column)} IS NULL`",
         )
         for column in columns
-    ]
-
-
-def view_index_comment_findings(
-    view: str, comments: tuple[tuple[str, str], ...], home: str | None
-) -> list[Finding]:
-    """A finding for each (index, comment) of ``comments`` on the indexes of the
-    materialized view ``view`` (keyed as the comparison keys views): the language makes
-    none (an index's ``description`` is for the docs only); ``home``: the current
-    schema, which the hint names a bare view's index by (an index is in its view's)."""
-    schema, _ = split_qualified(view)
-    return [
-        Finding(
-            "database",
-            f"comment on index {index} on {view}",
-            f"{EXTRA}: {sql_string(comment)}",
-            "the schema describes no index in the database (a description is for the docs): "
-            f"`COMMENT ON INDEX {quote_in(schema if schema is not None else home, index)} "
-            "IS NULL`",
-        )
-        for index, comment in comments
     ]

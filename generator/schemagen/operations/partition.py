@@ -343,10 +343,15 @@ def bound_provable(partition: Partition) -> bool:
     return not partition.default and partition.modulus is None
 
 
+#: The end of the name :func:`bound_check_name` gives (what check and the revisions'
+#: refusals know such a check by).
+MOVE_BOUND = "_move_bound"
+
+
 def bound_check_name(partition: str) -> str:
     """The CHECK a moved partition holds while it moves (:class:`AddBoundCheck`), of at
     most 63 bytes (PostgreSQL's identifier length)."""
-    return f"{partition.encode()[:52].decode(errors='ignore')}_move_bound"
+    return f"{partition.encode()[:52].decode(errors='ignore')}{MOVE_BOUND}"
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ from ..model.naming import partition_table
 from ..model.schema import Schema, partition_tree, quote_name
 from ..model.sqltext import do_block, partition_sql, partition_tree_sql
 from ..operations.partition import (
+    MOVE_BOUND,
     AddBoundCheck,
     AttachPartition,
     CreatePartition,
@@ -388,7 +389,7 @@ _CHANGED = (
 _KEPT_VARS = " schemagen_kept text; schemagen_drops text;"
 
 #: The names :func:`bound_check_name` gives, as a LIKE pattern.
-_MOVE_BOUND_LIKE = "%\\_move\\_bound"
+_MOVE_BOUND_LIKE = "%" + MOVE_BOUND.replace("_", "\\_")
 
 
 def _kept(operation: AddBoundCheck) -> str:
