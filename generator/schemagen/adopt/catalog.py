@@ -17,6 +17,7 @@ facts come from one snapshot and nothing can be written.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from ..live.catalog_rows import key_names
@@ -485,6 +486,13 @@ class Catalog:
     #: (_FOREIGN_CALLS_SQL)
     foreign_calls: list[ForeignCall] = field(default_factory=list)
     routines: Routines = field(default_factory=Routines)
+
+    @cached_property
+    def calls_missing(self) -> frozenset[tuple[str, str, str]]:
+        """(kind, table, part) of each of :attr:`foreign_calls` (read whole before any
+        mapping asks): what the mapping leaves out, asked once per index, check,
+        default, view, trigger and policy."""
+        return frozenset((c.kind, c.table, c.part) for c in self.foreign_calls)
 
 
 def read_catalog(conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ()) -> Catalog:

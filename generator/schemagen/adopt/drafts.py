@@ -75,10 +75,7 @@ class MappingState:
         """Whether that object calls a function (or uses a sequence) the project will not
         make: listed by report_objects, and left out here (a fresh upgrade would fail
         at it)."""
-        return any(
-            c.kind == kind and c.table == table and c.part == part
-            for c in self.catalog.foreign_calls
-        )
+        return (kind, table, part) in self.catalog.calls_missing
 
     def _expressions(self, table: str, index: str) -> tuple[bool, ...]:
         facts = self.catalog.indexes.get((table, index))

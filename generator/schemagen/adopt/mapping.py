@@ -113,7 +113,7 @@ class Mapper(ObjectReport, ColumnMapping, ConstraintMapping, IndexMapping):
             self.domain_of,
             self.catalog.shape.opclasses,
             {p: t.name for t in tables for p in t.shape.partition_names},
-            frozenset((c.kind, c.table, c.part) for c in self.catalog.foreign_calls),
+            self.catalog.calls_missing,
         )
         for kind, name, detail in routines.unsupported:
             self.report(kind, name, detail)
@@ -215,9 +215,9 @@ class Mapper(ObjectReport, ColumnMapping, ConstraintMapping, IndexMapping):
             spec["foreign_keys"] = dict(sorted(table.foreign_keys.items()))
         spec.update(self._cluster_on(table))
         policies_out = frozenset(
-            c.part
-            for c in self.catalog.foreign_calls
-            if c.kind == "policy" and c.table == table.name
+            part
+            for kind, on, part in self.catalog.calls_missing
+            if kind == "policy" and on == table.name
         )
         spec.update(security_spec(table.shape, policies_out))
         self._constraint_comments(table)
