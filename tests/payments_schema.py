@@ -81,6 +81,28 @@ entities:
     partition_by: {range: [paid_on]}
     partitions:
 """
+
+
+def ledger_refunds(on_delete: str | None = None) -> str:
+    """The ledger's ``refunds`` (an entity's lines, after :data:`LEDGER`'s partitions),
+    whose foreign key fk_refunds_payment references payments (id, paid_on), its columns
+    nullable; ``on_delete``: the key's action (None: PostgreSQL's NO ACTION)."""
+    action = f"        on_delete: {on_delete}\n" if on_delete is not None else ""
+    return (
+        "  Refund:\n"
+        "    columns:\n"
+        "      id: {type: bigint, primary_key: true}\n"
+        "      payment_id: {type: bigint, nullable: true}\n"
+        "      paid_on: {type: date, nullable: true}\n"
+        "      note: {type: text, nullable: true}\n"
+        "    foreign_keys:\n"
+        "      fk_refunds_payment:\n"
+        "        columns: [payment_id, paid_on]\n"
+        "        references: Payment\n"
+        f"{action}"
+    )
+
+
 #: the ledger's payments in two halves of 2025, payments_h1 and payments_h2
 HALVES = (
     LEDGER + "      payments_h1: {from: 2025-01-01, to: 2025-07-01}\n"

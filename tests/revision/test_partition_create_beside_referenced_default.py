@@ -15,7 +15,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from migration_harness import Case
-from payments_schema import LEDGER
+from payments_schema import LEDGER, ledger_refunds
 from pgcluster import PgCluster
 from revision_steps import at_first_revision, listed_ids, rows_by_partition, upgrade_failure
 
@@ -27,18 +27,7 @@ PAYMENTS = (
 )
 Q3 = "      payments_2025_q3: {from: 2025-07-01, to: 2025-10-01}\n"
 #: refunds reference payments ON DELETE CASCADE
-REFUNDS = """  Refund:
-    columns:
-      id: {type: bigint, primary_key: true}
-      payment_id: {type: bigint, nullable: true}
-      paid_on: {type: date, nullable: true}
-      note: {type: text, nullable: true}
-    foreign_keys:
-      fk_refunds_payment:
-        columns: [payment_id, paid_on]
-        references: Payment
-        on_delete: cascade
-"""
+REFUNDS = ledger_refunds("cascade")
 #: disputes reference payments with PostgreSQL's default, NO ACTION
 DISPUTES = """  Dispute:
     columns:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from migration_harness import Case, alembic, assert_matches_models, revisions
-from payments_schema import PAYMENT_CONTENTS
+from payments_schema import PAYMENT_CONTENTS, ledger_refunds
 from pgcluster import PgCluster
 from revision_steps import at_first_revision, rows_by_partition
 
@@ -235,20 +235,7 @@ def test_a_drops_revision_stopped_between_its_check_s_steps_runs_again(
 
 
 #: refunds reference payments by a foreign key to the partitioned table
-REFERENCED = (
-    BEFORE
-    + """  Refund:
-    columns:
-      id: {type: bigint, primary_key: true}
-      payment_id: {type: bigint, nullable: true}
-      paid_on: {type: date, nullable: true}
-      note: {type: text, nullable: true}
-    foreign_keys:
-      fk_refunds_payment:
-        columns: [payment_id, paid_on]
-        references: Payment
-"""
-)
+REFERENCED = BEFORE + ledger_refunds()
 #: skewed: most refunds of one 2026 payment, some with NULL keys (MATCH SIMPLE: no
 #: reference), NULL and repeated notes; three of a first-quarter payment
 REFUND_ROWS = (

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from migration_harness import Case
-from payments_schema import LEDGER
+from payments_schema import LEDGER, ledger_refunds
 from pgcluster import PgCluster
 from revision_steps import at_first_revision, rows_by_partition, upgrade_failure
 
@@ -24,18 +24,7 @@ PAYMENTS = (
 """
 )
 Q2 = "      payments_2025_q2: {from: 2025-04-01, to: 2025-07-01}\n"
-REFUNDS = """  Refund:
-    columns:
-      id: {type: bigint, primary_key: true}
-      payment_id: {type: bigint, nullable: true}
-      paid_on: {type: date, nullable: true}
-      note: {type: text, nullable: true}
-    foreign_keys:
-      fk_refunds_payment:
-        columns: [payment_id, paid_on]
-        references: Payment
-        on_delete: cascade
-"""
+REFUNDS = ledger_refunds("cascade")
 #: the first quarter's rows (repeated ids, NULL amounts), 2024's in the DEFAULT
 #: partition, and 30 of the second quarter (ids 0 to 6 repeated, NULL amounts): in
 #: payments_h1 while it holds the half, in the DEFAULT partition while it holds a quarter
